@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import { configValue, parseCondorConfig, type CondorConfig } from '@tinycondor/shared/condor-config';
+import { CliError } from './cli-error.js';
+
+export interface PoolConfig {
+  file: string;
+  config: CondorConfig;
+  value(name: string): string | undefined;
+}
+
+/** The pool's configuration, found like HTCondor's tools find theirs: through CONDOR_CONFIG. */
+export function loadPoolConfig(env: NodeJS.ProcessEnv): PoolConfig {
+  const file = env.CONDOR_CONFIG;
+  if (!file) {
+    throw new CliError(
+      'ERROR: CONDOR_CONFIG is not set. Start a pool with `npx tinycondor pool --home DIR` and\n' +
+        'export CONDOR_CONFIG=DIR/condor_config (the pool prints the exact line when it is ready).',
+    );
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`ERROR: cannot read CONDOR_CONFIG file ${file}: ${(err as Error).message}`);
+  }
+  let config: CondorConfig;
+  try {
+    config = parseCondorConfig(text, file);
+  } catch (err) {
+    throw new CliError(`ERROR: ${(err as Error).message}`);
+  }
+  return { file, config, value: (name) => configValue(config, name) };
+}

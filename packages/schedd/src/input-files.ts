@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ClassAd } from '@tinycondor/shared/classad/index';
+import type { PackEntry } from '@tinycondor/shared/tar/index';
+import { inputSandboxName, splitFileList } from '@tinycondor/shared/transfer-files';
+
+export class InputTransferError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputTransferError';
+  }
+}
+
+/**
+ * What a new sandbox receives: the executable, `input`, `transfer_input_files`, then every entry
+ * committed in the job's SPOOL directory, last so that they replace inputs of the same name.
+ */
+export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: string[]): PackEntry[] {
+  const iwd = ad.getString('Iwd') ?? '/';
+  const entries: PackEntry[] = [];
+  const requireReadable = (source: string): void => {
+    try {
+      fs.accessSync(source, fs.constants.R_OK);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new InputTransferError(`reading from file ${source}: (errno ${errnoNumber(e.code)}) ${describeErrno(e.code)}`);
+    }
+  };
+  const cmd = ad.getString('Cmd');
+  if (cmd && ad.getBool('TransferExecutable') !== false) {
+    const source = path.resolve(iwd, cmd);
+    requireReadable(source);
+    entries.push({ name: path.basename(source), source });
+  }
+  const stdin = ad.getString('In');
+  if (stdin && stdin !== '/dev/null') {
+    const source = path.resolve(iwd, stdin);
+    requireReadable(source);
+    entries.push({ name: path.basename(source), source });
+  }
+  for (const listed of splitFileList(ad.getString('TransferInput'))) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(listed)) throw new InputTransferError(`URL transfers are not supported: ${listed}`);
+    const item = inputSandboxName(listed);
+    const source = path.resolve(iwd, item.source);
+    requireReadable(source);
+    if (item.contentsOnly && fs.statSync(source).isDirectory()) {
+      for (const child of fs.readdirSync(source).sort()) entries.push({ name: child, source: path.join(source, child) });
+    } else {
+      entries.push({ name: item.name, source });
+    }
+  }
+  for (const name of spoolEntries) entries.push({ name, source: path.join(spoolJobDir, name) });
+  return entries;
+}
+
+const ERRNO: Record<string, [number, string]> = {
+  ENOENT: [2, 'No such file or directory'],
+  EACCES: [13, 'Permission denied'],
+  EISDIR: [21, 'Is a directory'],
+  ENOTDIR: [20, 'Not a directory'],
+};
+
+function errnoNumber(code: string | undefined): number {
+  return ERRNO[code ?? '']?.[0] ?? 5;
+}
+
+function describeErrno(code: string | undefined): string {
+  return ERRNO[code ?? '']?.[1] ?? `I/O error (${code ?? 'unknown'})`;
+}

@@ -1,0 +1,202 @@
+import { ClassAd } from '@tinycondor/shared/classad/index';
+import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
+import type { Transition } from '@tinycondor/shared/job-state';
+import type { Db } from './db.js';
+
+export interface StoredJob {
+  cluster: number;
+  proc: number;
+  status: number;
+  ad: ClassAd;
+  runId: number;
+  startd: string | null;
+  slot: string | null;
+}
+
+interface JobRow {
+  cluster_id: number;
+  proc_id: number;
+  status: number;
+  prio: number;
+  ad: string;
+  run_id: number;
+  startd: string | null;
+  slot: string | null;
+}
+
+export interface RunAssignment {
+  runId: number;
+  startd: string;
+  slot: string;
+}
+
+const IDLE_PAGE_SIZE = 500;
+
+function toStoredJob(row: JobRow): StoredJob {
+  return {
+    cluster: row.cluster_id,
+    proc: row.proc_id,
+    status: row.status,
+    ad: ClassAd.fromJSON(JSON.parse(row.ad) as Record<string, string>),
+    runId: row.run_id,
+    startd: row.startd,
+    slot: row.slot,
+  };
+}
+
+export class SubmitRejected extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SubmitRejected';
+  }
+}
+
+/**
+ * The job queue in SQLite. Every change of a job is one transaction that also queues the events it
+ * logs (the event outbox), so a crash never leaves a job changed without its event or the reverse.
+ */
+export class JobStore {
+  private readonly statements;
+
+  constructor(private readonly db: Db) {
+    this.statements = {
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      maxCluster: db.prepare<[], { m: number | null }>('SELECT max(cluster_id) AS m FROM clusters'),
+      insertCluster: db.prepare<[number, number]>('INSERT INTO clusters (cluster_id, created) VALUES (?, ?)'),
+      getCluster: db.prepare<[number], { submitted: number }>('SELECT submitted FROM clusters WHERE cluster_id = ?'),
+      markSubmitted: db.prepare<[number]>('UPDATE clusters SET submitted = 1 WHERE cluster_id = ?'),
+      insertJob: db.prepare<[number, number, number, number, string]>(
+        'INSERT INTO jobs (cluster_id, proc_id, status, prio, ad) VALUES (?, ?, ?, ?, ?)',
+      ),
+      getJob: db.prepare<[number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
+      clusterJobs: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? ORDER BY proc_id'),
+      allJobs: db.prepare<[], JobRow>('SELECT * FROM jobs ORDER BY cluster_id, proc_id'),
+      idlePage: db.prepare<[number, number, number, number, number, number], JobRow>(
+        `SELECT * FROM jobs WHERE status = 1 AND (prio < ? OR (prio = ? AND (cluster_id > ? OR (cluster_id = ? AND proc_id > ?))))
+         ORDER BY prio DESC, cluster_id, proc_id LIMIT ?`,
+      ),
+      jobsOnStartd: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE startd = ? AND run_id > 0'),
+      updateJob: db.prepare<[number, number, string, number, string | null, string | null, number, number]>(
+        'UPDATE jobs SET status = ?, prio = ?, ad = ?, run_id = ?, startd = ?, slot = ? WHERE cluster_id = ? AND proc_id = ?',
+      ),
+      deleteJob: db.prepare<[number, number]>('DELETE FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
+      insertHistory: db.prepare<[number, number, number, string]>(
+        'INSERT INTO history (cluster_id, proc_id, completion_date, ad) VALUES (?, ?, ?, ?)',
+      ),
+      history: db.prepare<[number], { ad: string }>('SELECT ad FROM history ORDER BY seq DESC LIMIT ?'),
+      insertEvent: db.prepare<[string, string]>('INSERT INTO event_outbox (log_path, text) VALUES (?, ?)'),
+      countsByStatus: db.prepare<[], { status: number; n: number }>('SELECT status, count(*) AS n FROM jobs GROUP BY status'),
+    };
+  }
+
+  private nextCounter(key: string, floor: number): number {
+    const current = Number(this.statements.getMeta.get(key)?.value ?? '0');
+    const next = Math.max(current, floor) + 1;
+    this.statements.setMeta.run(key, String(next));
+    return next;
+  }
+
+  /** A new cluster id, reserved until its procs are submitted (condor_submit's NewCluster). */
+  reserveCluster(now: Date): number {
+    return this.db.transaction(() => {
+      const id = this.nextCounter('last_cluster_id', this.statements.maxCluster.get()?.m ?? 0);
+      this.statements.insertCluster.run(id, Math.floor(now.getTime() / 1000));
+      return id;
+    })();
+  }
+
+  /** Stores all procs of a cluster at once with their submit events: all or nothing. */
+  submitCluster(clusterId: number, procs: ClassAd[], eventsFor: (ad: ClassAd) => JobEvent[]): void {
+    this.db.transaction(() => {
+      const cluster = this.statements.getCluster.get(clusterId);
+      if (!cluster) throw new SubmitRejected(`cluster ${clusterId} was not reserved`);
+      if (cluster.submitted) throw new SubmitRejected(`cluster ${clusterId} was already submitted`);
+      for (const ad of procs) {
+        const proc = ad.getInt('ProcId') ?? 0;
+        this.statements.insertJob.run(clusterId, proc, ad.getInt('JobStatus') ?? 1, ad.getInt('JobPrio') ?? 0, JSON.stringify(ad.toJSON()));
+        this.queueEvents(ad, eventsFor(ad));
+      }
+      this.statements.markSubmitted.run(clusterId);
+    })();
+  }
+
+  getJob(cluster: number, proc: number): StoredJob | undefined {
+    const row = this.statements.getJob.get(cluster, proc);
+    return row && toStoredJob(row);
+  }
+
+  clusterJobs(cluster: number): StoredJob[] {
+    return this.statements.clusterJobs.all(cluster).map(toStoredJob);
+  }
+
+  allJobs(): StoredJob[] {
+    return this.statements.allJobs.all().map(toStoredJob);
+  }
+
+  /** Idle jobs in matchmaking order, read a page at a time so the caller may write between pages. */
+  *idleJobs(): Generator<StoredJob> {
+    let after = { prio: Number.MAX_SAFE_INTEGER, cluster: 0, proc: -1 };
+    for (;;) {
+      const page = this.statements.idlePage.all(after.prio, after.prio, after.cluster, after.cluster, after.proc, IDLE_PAGE_SIZE);
+      for (const row of page) yield toStoredJob(row);
+      if (page.length < IDLE_PAGE_SIZE) return;
+      const last = page[page.length - 1];
+      after = { prio: last.prio, cluster: last.cluster_id, proc: last.proc_id };
+    }
+  }
+
+  jobsOnStartd(startd: string): StoredJob[] {
+    return this.statements.jobsOnStartd.all(startd).map(toStoredJob);
+  }
+
+  history(limit: number): ClassAd[] {
+    return this.statements.history.all(limit).map((r) => ClassAd.fromJSON(JSON.parse(r.ad) as Record<string, string>));
+  }
+
+  countsByStatus(): Map<number, number> {
+    return new Map(this.statements.countsByStatus.all().map((r) => [r.status, r.n]));
+  }
+
+  newRunId(): number {
+    return this.nextCounter('last_run_id', 0);
+  }
+
+  /**
+   * Applies a state-machine transition: the new ad, the run it belongs to (null: no run), its events,
+   * and the move to history when the job leaves the queue. One transaction.
+   */
+  apply(job: StoredJob, transition: Transition, run: RunAssignment | null): void {
+    this.db.transaction(() => {
+      const { ad } = transition;
+      if (transition.leaveQueue) {
+        this.statements.deleteJob.run(job.cluster, job.proc);
+        this.statements.insertHistory.run(job.cluster, job.proc, ad.getInt('CompletionDate') ?? 0, JSON.stringify(ad.toJSON()));
+      } else {
+        this.statements.updateJob.run(
+          ad.getInt('JobStatus') ?? job.status,
+          ad.getInt('JobPrio') ?? 0,
+          JSON.stringify(ad.toJSON()),
+          run?.runId ?? 0,
+          run?.startd ?? null,
+          run?.slot ?? null,
+          job.cluster,
+          job.proc,
+        );
+      }
+      this.queueEvents(ad, transition.events);
+    })();
+  }
+
+  /** Logs events of a job that do not change its state (file transfers). */
+  logEvents(ad: ClassAd, events: JobEvent[]): void {
+    this.db.transaction(() => this.queueEvents(ad, events))();
+  }
+
+  private queueEvents(ad: ClassAd, events: JobEvent[]): void {
+    const logPath = ad.getString('UserLog');
+    if (logPath === undefined || logPath === '') return;
+    const xml = ad.getBool('ULogUseXML') ?? false;
+    for (const event of events) this.statements.insertEvent.run(logPath, xml ? formatEventXml(event) : formatEventText(event));
+  }
+}

@@ -1,0 +1,72 @@
+import type { ClassAd } from '@tinycondor/shared/classad/index';
+import { buildSlotAd, type MachineIdentity } from '@tinycondor/shared/machine-ad';
+import type { ScheddMessage, SlotDescription } from '@tinycondor/shared/protocol';
+
+export interface SlotRun {
+  cluster: number;
+  proc: number;
+  runId: number;
+}
+
+export interface Slot {
+  description: SlotDescription;
+  startdName: string;
+  /** The run occupying the slot; the slot stays busy until the startd says that run has ended. */
+  run: SlotRun | undefined;
+}
+
+export interface StartdConnection {
+  identity: MachineIdentity;
+  slots: Map<string, Slot>;
+  send(message: ScheddMessage): void;
+  close(reason: string): void;
+}
+
+/** The startds connected to this schedd and the state of their slots. */
+export class StartdRegistry {
+  private readonly startds = new Map<string, StartdConnection>();
+
+  add(connection: StartdConnection): StartdConnection | undefined {
+    const previous = this.startds.get(connection.identity.startdName);
+    this.startds.set(connection.identity.startdName, connection);
+    return previous;
+  }
+
+  /** Removes the startd only if `connection` is still the registered one (a reconnect may have replaced it). */
+  remove(connection: StartdConnection): boolean {
+    if (this.startds.get(connection.identity.startdName) !== connection) return false;
+    this.startds.delete(connection.identity.startdName);
+    return true;
+  }
+
+  get(name: string): StartdConnection | undefined {
+    return this.startds.get(name);
+  }
+
+  *freeSlots(): Generator<Slot> {
+    for (const startd of this.startds.values()) for (const slot of startd.slots.values()) if (!slot.run) yield slot;
+  }
+
+  hasFreeSlot(): boolean {
+    return !this.freeSlots().next().done;
+  }
+
+  slotAd(slot: Slot, now: Date): ClassAd {
+    const startd = this.startds.get(slot.startdName);
+    if (!startd) throw new Error(`startd ${slot.startdName} is not connected`);
+    const ad = buildSlotAd(startd.identity, slot.description, { claimed: slot.run !== undefined, now });
+    if (slot.run) ad.set('JobId', `${slot.run.cluster}.${slot.run.proc}`);
+    return ad;
+  }
+
+  allSlotAds(now: Date): ClassAd[] {
+    const ads: ClassAd[] = [];
+    for (const startd of this.startds.values()) for (const slot of startd.slots.values()) ads.push(this.slotAd(slot, now));
+    return ads;
+  }
+
+  closeAll(reason: string): void {
+    for (const startd of this.startds.values()) startd.close(reason);
+    this.startds.clear();
+  }
+}

@@ -1,0 +1,72 @@
+import type { ClassAd } from './classad.js';
+import type { ScalarValue, Value } from './value.js';
+
+export type UnaryOp = '-' | '+' | '!' | '~';
+
+export type BinaryOp =
+  | '||' | '&&' | '|' | '^' | '&'
+  | '==' | '!=' | '=?=' | '=!='
+  | '<' | '<=' | '>' | '>='
+  | '<<' | '>>' | '>>>'
+  | '+' | '-' | '*' | '/' | '%';
+
+/** Explicit scope prefix of an attribute reference. */
+export type AttrScope = 'MY' | 'TARGET';
+
+export interface RecordEntry {
+  readonly name: string;
+  readonly expr: Expr;
+}
+
+/** ClassAd expression tree. Nodes are immutable and may be shared between ads. */
+export type Expr =
+  | { readonly kind: 'literal'; readonly value: ScalarValue }
+  | { readonly kind: 'attr'; readonly name: string; readonly scope?: AttrScope }
+  | { readonly kind: 'select'; readonly base: Expr; readonly name: string }
+  | { readonly kind: 'subscript'; readonly base: Expr; readonly index: Expr }
+  | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[] }
+  | { readonly kind: 'unary'; readonly op: UnaryOp; readonly operand: Expr }
+  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
+  | { readonly kind: 'cond'; readonly test: Expr; readonly then: Expr; readonly otherwise: Expr }
+  | { readonly kind: 'list'; readonly items: readonly Expr[] }
+  | { readonly kind: 'record'; readonly entries: readonly RecordEntry[] }
+  | { readonly kind: 'paren'; readonly inner: Expr };
+
+/** Binding strength of binary operators (C rules); higher binds tighter. */
+export const BINARY_PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
+  '||': 2,
+  '&&': 3,
+  '|': 4,
+  '^': 5,
+  '&': 6,
+  '==': 7, '!=': 7, '=?=': 7, '=!=': 7,
+  '<': 8, '<=': 8, '>': 8, '>=': 8,
+  '<<': 9, '>>': 9, '>>>': 9,
+  '+': 10, '-': 10,
+  '*': 11, '/': 11, '%': 11,
+};
+
+export const CONDITIONAL_PRECEDENCE = 1;
+export const UNARY_PRECEDENCE = 12;
+export const POSTFIX_PRECEDENCE = 13;
+
+/** The expression that evaluates to exactly this value (lists and ads become constructors). */
+export function valueToExpr(v: Value): Expr {
+  switch (v.type) {
+    case 'list':
+      return { kind: 'list', items: v.items.map(valueToExpr) };
+    case 'ad':
+      return adToRecordExpr(v.ad);
+    default:
+      return { kind: 'literal', value: v };
+  }
+}
+
+export function adToRecordExpr(ad: ClassAd): Expr {
+  const entries: RecordEntry[] = [];
+  for (const name of ad.names()) {
+    const expr = ad.get(name);
+    if (expr) entries.push({ name, expr });
+  }
+  return { kind: 'record', entries };
+}

@@ -1,0 +1,168 @@
+import type { Expr } from './ast.js';
+import { valueToExpr } from './ast.js';
+import { ClassAdParseError } from './errors.js';
+import { evaluateAttribute, evaluateExpr } from './evaluate.js';
+import { parseExpr } from './parser.js';
+import { unparse } from './unparse.js';
+import { jsToValue, isTrue, type Value } from './value.js';
+
+export { toHTCondorJson } from './json.js';
+export { matches } from './match.js';
+
+interface Attribute {
+  /** The name in the case it was first set. */
+  readonly name: string;
+  readonly expr: Expr;
+}
+
+/** One `Name = expr` line of old ClassAd text. */
+const TEXT_LINE = /^([A-Za-z_][A-Za-z0-9_.]*)\s*=(.*)$/;
+
+/** A set of attribute → expression bindings; attribute names are case-insensitive. */
+export class ClassAd {
+  readonly #attributes = new Map<string, Attribute>();
+
+  /** Builds an ad from its storage form (attribute → expression source). */
+  static fromJSON(stored: Record<string, string>): ClassAd {
+    const ad = new ClassAd();
+    for (const [name, source] of Object.entries(stored)) {
+      ad.insert(name, parseNamed(source, `attribute ${name}`));
+    }
+    return ad;
+  }
+
+  /** Parses old ClassAd text: one `Name = expr` per line, blank lines and `#` comments ignored. */
+  static parseText(text: string): ClassAd {
+    const ad = new ClassAd();
+    const lines = text.split(/\r?\n/);
+    lines.forEach((rawLine, lineIndex) => {
+      const line = rawLine.trim();
+      if (line === '' || line.startsWith('#')) return;
+      const where = `line ${lineIndex + 1}`;
+      const match = TEXT_LINE.exec(line);
+      if (match === null) {
+        throw new ClassAdParseError(`${where}: expected 'Name = expression', got ${JSON.stringify(line)}`, 0);
+      }
+      const [, name, source] = match;
+      ad.insert(name, parseNamed(source, `${where} (attribute ${name})`));
+    });
+    return ad;
+  }
+
+  get size(): number {
+    return this.#attributes.size;
+  }
+
+  has(name: string): boolean {
+    return this.#attributes.has(name.toLowerCase());
+  }
+
+  delete(name: string): boolean {
+    return this.#attributes.delete(name.toLowerCase());
+  }
+
+  /** Attribute names in insertion order, in the case they were first set. */
+  names(): string[] {
+    return [...this.#attributes.values()].map((attribute) => attribute.name);
+  }
+
+  get(name: string): Expr | undefined {
+    return this.#attributes.get(name.toLowerCase())?.expr;
+  }
+
+  getSource(name: string): string | undefined {
+    const expr = this.get(name);
+    return expr === undefined ? undefined : unparse(expr);
+  }
+
+  /** Binds an already-parsed expression; keeps the name's original case if it already exists. */
+  insert(name: string, expr: Expr): this {
+    const key = name.toLowerCase();
+    const existing = this.#attributes.get(key);
+    this.#attributes.set(key, { name: existing?.name ?? name, expr });
+    return this;
+  }
+
+  /** Binds a JS value as a literal (numbers: int when integral, else real; null → undefined). */
+  set(name: string, value: string | number | boolean | null | readonly unknown[]): this {
+    return this.insert(name, valueToExpr(jsToValue(value)));
+  }
+
+  /** Binds a real literal even for integral numbers (1 → 1.0). */
+  setReal(name: string, value: number): this {
+    return this.insert(name, { kind: 'literal', value: { type: 'real', value } });
+  }
+
+  setExpr(name: string, source: string): this {
+    return this.insert(name, parseNamed(source, `attribute ${name}`));
+  }
+
+  /** Copies every attribute of `other` into this ad (expressions are shared, they are immutable). */
+  update(other: ClassAd): this {
+    for (const attribute of other.#attributes.values()) this.insert(attribute.name, attribute.expr);
+    return this;
+  }
+
+  clone(): ClassAd {
+    return new ClassAd().update(this);
+  }
+
+  /** Evaluates an attribute with MY = this ad and TARGET = `target`. */
+  evaluate(name: string, target?: ClassAd): Value {
+    return evaluateAttribute(this, name, target);
+  }
+
+  evaluateExpr(expr: Expr | string, target?: ClassAd): Value {
+    const tree = typeof expr === 'string' ? parseExpr(expr) : expr;
+    return evaluateExpr(tree, this, target);
+  }
+
+  /** Evaluated int (reals truncated); undefined for anything else. */
+  getInt(name: string): number | undefined {
+    const v = this.evaluate(name);
+    if (v.type === 'int') return v.value;
+    if (v.type === 'real' && Number.isFinite(v.value)) return Math.trunc(v.value);
+    return undefined;
+  }
+
+  getNumber(name: string): number | undefined {
+    const v = this.evaluate(name);
+    return v.type === 'int' || v.type === 'real' ? v.value : undefined;
+  }
+
+  getString(name: string): string | undefined {
+    const v = this.evaluate(name);
+    return v.type === 'string' ? v.value : undefined;
+  }
+
+  /** Evaluated bool; numbers count as true when non-zero (HTCondor EvalBool). */
+  getBool(name: string): boolean | undefined {
+    const v = this.evaluate(name);
+    if (v.type === 'bool' || v.type === 'int' || v.type === 'real') return isTrue(v);
+    return undefined;
+  }
+
+  /** Storage form: attribute → expression source. */
+  toJSON(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const { name, expr } of this.#attributes.values()) out[name] = unparse(expr);
+    return out;
+  }
+
+  /** `Name = expr` lines in insertion order, as in `condor_q -long` and `_CONDOR_JOB_AD`. */
+  toText(): string {
+    let text = '';
+    for (const { name, expr } of this.#attributes.values()) text += `${name} = ${unparse(expr)}\n`;
+    return text;
+  }
+}
+
+/** Parses `source`, prefixing any error message with `where`. */
+function parseNamed(source: string, where: string): Expr {
+  try {
+    return parseExpr(source);
+  } catch (err) {
+    if (err instanceof ClassAdParseError) throw new ClassAdParseError(`${where}: ${err.message}`, err.position);
+    throw err;
+  }
+}

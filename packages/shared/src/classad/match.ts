@@ -1,0 +1,11 @@
+import type { ClassAd } from './classad.js';
+import { isTrue } from './value.js';
+
+/**
+ * Symmetric matchmaking: the job's Requirements must be true against the machine, and the
+ * machine's Requirements (when it has any) must be true against the job.
+ */
+export function matches(jobAd: ClassAd, machineAd: ClassAd): boolean {
+  if (!isTrue(jobAd.evaluate('Requirements', machineAd))) return false;
+  return !machineAd.has('Requirements') || isTrue(machineAd.evaluate('Requirements', jobAd));
+}

@@ -1,0 +1,17 @@
+/** A job or cluster named on a command line or in a URL: `C.P` or `C`. */
+export type JobSpec = { cluster: number; proc: number } | { cluster: number; proc?: undefined };
+
+const JOB_ID = /^(\d{1,9})(?:\.(\d{1,9}))?$/;
+
+/** Parses `12`, `12.3`; returns undefined for anything else (callers word the error). */
+export function parseJobSpec(text: string): JobSpec | undefined {
+  const m = JOB_ID.exec(text.trim());
+  if (!m) return undefined;
+  const cluster = Number(m[1]);
+  if (cluster < 1) return undefined;
+  return m[2] === undefined ? { cluster } : { cluster, proc: Number(m[2]) };
+}
+
+export function formatJobId(cluster: number, proc: number): string {
+  return `${cluster}.${proc}`;
+}

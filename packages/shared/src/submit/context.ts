@@ -1,0 +1,23 @@
+/** What condor_submit knows about the submission besides the file itself. */
+export interface SubmitContext {
+  /** For messages; '<stdin>' when read from stdin. */
+  fileName: string;
+  /** Absolute; the default initialdir. */
+  submitDir: string;
+  /** For getenv and $ENV(X). */
+  env: Record<string, string | undefined>;
+  /** → Owner; User = owner@uidDomain. */
+  owner: string;
+  /** Default 'localhost'. */
+  uidDomain?: string;
+  /** condor_submit -append: inserted just before the first queue statement. */
+  appendLines?: string[];
+  /** -batch-name → JobBatchName (wins over batch_name in the file). */
+  batchName?: string;
+  /** QDate etc.; default: now. */
+  now?: Date;
+  /** For `queue … from <file>`; the path is already resolved against submitDir. */
+  readFile(path: string): string;
+  /** For `queue … matching`; the directory is absolute. */
+  listDir(dir: string): { name: string; isDir: boolean }[];
+}
