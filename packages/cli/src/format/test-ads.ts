@@ -1,5 +1,5 @@
 // Builders for the tests of this directory (not exported from index.ts).
-import { ClassAd } from '../../../shared/src/classad/index.js';
+import { ClassAd } from '@tinycondor/shared/classad/index';
 
 /** Seconds since the epoch for an ISO time; tests run with TZ=UTC so local time is UTC. */
 export function at(iso: string): number {

@@ -1,0 +1,68 @@
+import os from 'node:os';
+import { ClassAd } from '@tinycondor/shared/classad/index';
+import { countJobs, formatAutoFormat, formatHistory, formatJson, formatLong, formatQueueBatch, formatQueueNoBatch, formatTotals, } from '../format/index.js';
+import { loadPoolConfig } from '../pool-config.js';
+import { buildConstraint, parseQueryArgs } from '../query-args.js';
+import { ScheddApi } from '../schedd-api.js';
+const Q_USAGE = 'Usage: condor_q [-nobatch | -batch | -af <attr>... | -json | -long | -totals] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
+const HISTORY_USAGE = 'Usage: condor_history [-af <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [<cluster> | <cluster>.<proc> | <owner>]...';
+async function fetchAds(io, route, query) {
+    const pool = loadPoolConfig(io.env);
+    const api = ScheddApi.fromConfig(pool);
+    const params = new URLSearchParams();
+    const constraint = buildConstraint(query);
+    if (constraint !== undefined)
+        params.set('constraint', constraint);
+    if (query.limit !== undefined)
+        params.set('limit', String(query.limit));
+    const qs = params.size > 0 ? `?${params.toString()}` : '';
+    const reply = await api.request('GET', `${route}${qs}`);
+    const url = new URL(api.baseUrl);
+    return {
+        ads: reply.ads.map((stored) => ClassAd.fromJSON(stored)),
+        context: {
+            scheddName: pool.value('SCHEDD_NAME') ?? url.hostname,
+            scheddAddress: `<${url.hostname}:${url.port}?addrs=${url.hostname}-${url.port}>`,
+            now: new Date(),
+            currentUser: os.userInfo().username,
+        },
+    };
+}
+/** Views every query tool shares; undefined for the tool's own table views. */
+function commonView(query, ads) {
+    switch (query.view) {
+        case 'af':
+            return formatAutoFormat(ads, query.attrs, { headings: query.afHeadings });
+        case 'json':
+            return formatJson(ads);
+        case 'long':
+            return formatLong(ads);
+        default:
+            return undefined;
+    }
+}
+/** condor_q: the jobs in the queue, by default only the current user's, as HTCondor shows them. */
+export const condorQ = async (args, io) => {
+    const query = parseQueryArgs(args, Q_USAGE);
+    const { ads, context } = await fetchAds(io, '/v1/jobs', query);
+    // Like HTCondor since 8.6: only your own jobs unless -allusers, or ids/owners were named.
+    const allUsers = query.allUsers || query.owners.length > 0 || query.jobs.length > 0;
+    const shown = allUsers ? ads : ads.filter((ad) => ad.getString('Owner') === context.currentUser);
+    const opts = { allUsers, allUsersTotals: countJobs(ads) };
+    const text = commonView(query, shown) ??
+        (query.view === 'totals'
+            ? formatTotals(shown, context, opts)
+            : query.view === 'nobatch'
+                ? formatQueueNoBatch(shown, context, opts)
+                : formatQueueBatch(shown, context, opts));
+    io.stdout(text);
+    return 0;
+};
+/** condor_history: jobs that have left the queue, newest first. */
+export const condorHistory = async (args, io) => {
+    const query = parseQueryArgs(args, HISTORY_USAGE);
+    const { ads, context } = await fetchAds(io, '/v1/history', query);
+    io.stdout(commonView(query, ads) ?? formatHistory(ads, context));
+    return 0;
+};
+//# sourceMappingURL=condor-q.js.map

@@ -1,0 +1,38 @@
+import { ClassAd } from '@tinycondor/shared/classad/index';
+import { CliError } from '../cli-error.js';
+import { formatAutoFormat, formatJson, formatLong, formatStatus, formatStatusTotals } from '../format/index.js';
+import { loadPoolConfig } from '../pool-config.js';
+import { parseQueryArgs } from '../query-args.js';
+import { ScheddApi } from '../schedd-api.js';
+const USAGE = 'Usage: condor_status [-af <attr>... | -json | -long | -total] [-constraint <expr>]';
+/** condor_status: the slots of the startds connected to the pool's schedd. */
+export const condorStatus = async (args, io) => {
+    const query = parseQueryArgs(args, USAGE);
+    if (query.jobs.length > 0)
+        throw new CliError(`ERROR: condor_status takes no job ids\n${USAGE}`);
+    const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
+    const reply = await api.request('GET', '/v1/status');
+    let ads = reply.ads.map((stored) => ClassAd.fromJSON(stored));
+    for (const constraint of query.constraints)
+        ads = ads.filter((ad) => { const v = ad.evaluateExpr(constraint); return v.type === 'bool' && v.value; });
+    if (query.owners.length > 0)
+        ads = ads.filter((ad) => query.owners.some((o) => [ad.getString('Name'), ad.getString('Machine'), ad.getString('StartdName')].includes(o)));
+    switch (query.view) {
+        case 'af':
+            io.stdout(formatAutoFormat(ads, query.attrs, { headings: query.afHeadings }));
+            break;
+        case 'json':
+            io.stdout(formatJson(ads));
+            break;
+        case 'long':
+            io.stdout(formatLong(ads));
+            break;
+        case 'totals':
+            io.stdout(formatStatusTotals(ads));
+            break;
+        default:
+            io.stdout(formatStatus(ads, { now: new Date() }));
+    }
+    return 0;
+};
+//# sourceMappingURL=condor-status.js.map

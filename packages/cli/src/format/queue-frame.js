@@ -1,0 +1,37 @@
+import { countJobs } from './job-status.js';
+import { formatTitleTime } from './text.js';
+/** `<1.2.3.4:9618?addrs=...>` becomes `<1.2.3.4:9618?...`, as summarize_sinful_for_display does. */
+export function summarizeSinful(address) {
+    const question = address.indexOf('?');
+    return question < 0 ? address : `${address.slice(0, question)}?...`;
+}
+/** The two blank lines and `-- Schedd: name : <addr?...> @ mm/dd/yy HH:MM:SS` line. */
+export function queueTitle(ctx) {
+    return `\n\n-- Schedd: ${ctx.scheddName} : ${summarizeSinful(ctx.scheddAddress)} @ ${formatTitleTime(ctx.now)}\n`;
+}
+function totalsText(label, t) {
+    return `Total for ${label}: ${t.jobs} jobs; ${t.completed} completed, ${t.removed} removed, ` +
+        `${t.idle} idle, ${t.running} running, ${t.held} held, ${t.suspended} suspended`;
+}
+/**
+ * The `Total for query/<user>/all users` lines. HTCondor prints them as one print-mask row whose
+ * later fields start with a newline, so every line but the last keeps a trailing space.
+ */
+export function summaryLines(jobs, ctx, opts) {
+    const parts = [totalsText('query', countJobs(jobs))];
+    if (!opts.allUsers) {
+        const mine = opts.myTotals ?? countJobs(jobs.filter((job) => job.getString('Owner') === ctx.currentUser));
+        parts.push(totalsText(ctx.currentUser, mine));
+    }
+    parts.push(totalsText('all users', opts.allUsersTotals ?? countJobs(jobs)));
+    return `${parts.join(' \n')}\n`;
+}
+/** Jobs in job-id order, as condor_q keys its result map by cluster and proc. */
+export function sortByJobId(jobs) {
+    return [...jobs].sort((a, b) => (a.getInt('ClusterId') ?? 0) - (b.getInt('ClusterId') ?? 0) || (a.getInt('ProcId') ?? 0) - (b.getInt('ProcId') ?? 0));
+}
+/** condor_q -totals: the title and the summary lines only. */
+export function formatTotals(jobs, ctx, opts) {
+    return queueTitle(ctx) + summaryLines(jobs, ctx, opts) + '\n';
+}
+//# sourceMappingURL=queue-frame.js.map

@@ -1,0 +1,64 @@
+import { jobDescription, jobRunSeconds, jobStatusCell, memoryUsageMb } from './job-columns.js';
+import { queueTitle, sortByJobId, summaryLines } from './queue-frame.js';
+import { alignLeft, alignRight, fitLeft, fitRight, formatDuration, formatShortDate } from './text.js';
+const OWNER_WIDTH = 14;
+function renderJob(job, now, cumulative) {
+    const qdate = job.getInt('QDate');
+    const priority = job.getInt('JobPrio');
+    return {
+        cluster: job.getInt('ClusterId') ?? 0,
+        proc: job.getInt('ProcId') ?? 0,
+        owner: job.getString('Owner') ?? '',
+        submitted: qdate === undefined ? '' : formatShortDate(qdate),
+        runTime: formatDuration(jobRunSeconds(job, now, cumulative)),
+        status: jobStatusCell(job),
+        priority: priority === undefined ? '' : String(priority),
+        memoryMb: memoryUsageMb(job),
+        command: jobDescription(job),
+    };
+}
+/**
+ * Column widths after fixup_std_column_widths: the id columns and SIZE grow only when some cluster id
+ * reaches 9999, some proc id 999, or some owner is longer than 14. Output that is not a terminal gets no
+ * wider OWNER column, so long owners are cut at 14 characters, as condor_q does when piped.
+ */
+function columnWidths(rows) {
+    const maxCluster = Math.max(0, ...rows.map((r) => r.cluster));
+    const maxProc = Math.max(0, ...rows.map((r) => r.proc));
+    const longestOwner = Math.max(0, ...rows.map((r) => r.owner.length));
+    const widen = maxCluster >= 9999 || maxProc >= 999 || longestOwner > OWNER_WIDTH;
+    const maxMemory = Math.max(0, ...rows.map((r) => r.memoryMb ?? 0));
+    return {
+        cluster: widen ? Math.min(9, Math.max(4, String(maxCluster).length)) : 4,
+        proc: widen ? Math.min(9, Math.max(3, String(maxProc).length)) : 3,
+        priority: Math.max(3, ...rows.map((r) => r.priority.length)),
+        size: widen ? Math.max(4, maxMemory.toFixed(1).length) : 4,
+    };
+}
+/** condor_q -nobatch. */
+export function formatQueueNoBatch(jobs, ctx, opts) {
+    const rows = sortByJobId(jobs).map((job) => renderJob(job, ctx.now, opts.cumulativeTime === true));
+    const w = columnWidths(rows);
+    const header = [
+        alignLeft(' ID', w.cluster + 1) + alignLeft(' ', w.proc),
+        alignLeft('OWNER', OWNER_WIDTH),
+        '  SUBMITTED',
+        '    RUN_TIME',
+        'ST',
+        alignLeft('PRI', w.priority),
+        alignLeft('SIZE', w.size),
+        'CMD',
+    ].join(' ');
+    const lines = rows.map((r) => [
+        `${alignRight(String(r.cluster), w.cluster)}.${alignLeft(String(r.proc), w.proc)}`,
+        fitLeft(r.owner, OWNER_WIDTH),
+        fitRight(r.submitted, 11),
+        fitRight(r.runTime, 12),
+        alignLeft(r.status, 2),
+        alignLeft(r.priority, w.priority),
+        fitRight(r.memoryMb === undefined ? '' : r.memoryMb.toFixed(1), w.size),
+        r.command,
+    ].join(' ').trimEnd() + '\n');
+    return queueTitle(ctx) + header + '\n' + lines.join('') + '\n' + summaryLines(jobs, ctx, opts) + '\n';
+}
+//# sourceMappingURL=queue-nobatch.js.map

@@ -1,0 +1,58 @@
+process.env.TZ = 'UTC';
+import t from 'tap';
+import { formatQueueNoBatch } from './queue-nobatch.js';
+import { at, CTX, jobAd, TITLE } from './test-ads.js';
+const QDATE = at('2026-11-23T09:59:00Z');
+const NOW = at('2026-11-23T10:00:01Z');
+function job(cluster, proc, attrs) {
+    return jobAd({ ClusterId: cluster, ProcId: proc, Owner: 'alice', QDate: QDATE, JobPrio: 0, JobUniverse: 5, ...attrs });
+}
+t.test('one line per job with run time, state, priority, size and command', async (t) => {
+    const jobs = [
+        job(2, 0, { JobStatus: 1, Cmd: '/bin/true' }),
+        job(1, 1, { JobStatus: 5, JobPrio: -5, ImageSize: 2500, LastRemoteWallClockTime: 30.0, Cmd: '/bin/echo' }),
+        job(1, 0, { JobStatus: 2, JobCurrentStartDate: NOW - 73, RemoteWallClockTime: 500.0, MemoryUsage: 2, Cmd: '/usr/bin/sleep', Arguments: '60' }),
+    ];
+    t.equal(formatQueueNoBatch(jobs, CTX, { allUsers: false }), TITLE + [
+        ' ID      OWNER            SUBMITTED     RUN_TIME ST PRI SIZE CMD',
+        '   1.0   alice          11/23 09:59   0+00:01:13 R  0    2.0 sleep 60',
+        '   1.1   alice          11/23 09:59   0+00:00:30 H  -5   2.4 echo',
+        '   2.0   alice          11/23 09:59   0+00:00:00 I  0        true',
+        '',
+        'Total for query: 3 jobs; 0 completed, 0 removed, 1 idle, 1 running, 1 held, 0 suspended ',
+        'Total for alice: 3 jobs; 0 completed, 0 removed, 1 idle, 1 running, 1 held, 0 suspended ',
+        'Total for all users: 3 jobs; 0 completed, 0 removed, 1 idle, 1 running, 1 held, 0 suspended',
+        '',
+        '',
+    ].join('\n'));
+});
+t.test('-cumulative-time adds earlier runs; ShadowBday wins over JobCurrentStartDate', async (t) => {
+    const running = job(1, 0, { JobStatus: 2, ShadowBday: NOW - 10, JobCurrentStartDate: NOW - 99, RemoteWallClockTime: 3600.0, Cmd: '/x' });
+    const line = (cumulativeTime) => formatQueueNoBatch([running], CTX, { allUsers: true, cumulativeTime }).split('\n')[4];
+    t.equal(line(false), '   1.0   alice          11/23 09:59   0+00:00:10 R  0        x');
+    t.equal(line(true), '   1.0   alice          11/23 09:59   0+01:00:10 R  0        x');
+});
+t.test('big ids and long owners widen the id and SIZE columns; piped output cuts OWNER at 14', async (t) => {
+    const jobs = [
+        job(12345, 0, { Owner: 'averyveryverylongowner', JobStatus: 1, MemoryUsage: 12345, Cmd: '/bin/x', Args: '-v' }),
+        job(12345, 1, { Owner: 'averyveryverylongowner', JobStatus: 2, TransferringOutput: true, Cmd: '/bin/x' }),
+    ];
+    const out = formatQueueNoBatch(jobs, { ...CTX, currentUser: 'bob' }, { allUsers: false });
+    t.equal(out.split('\n').slice(3, 6).join('\n'), [
+        ' ID       OWNER            SUBMITTED     RUN_TIME ST PRI SIZE    CMD',
+        '12345.0   averyveryveryl 11/23 09:59   0+00:00:00 I  0   12345.0 x -v',
+        '12345.1   averyveryveryl 11/23 09:59   0+00:00:00  > 0           x',
+    ].join('\n'));
+    t.match(out, 'Total for bob: 0 jobs;');
+});
+t.test('an empty queue prints the header and zero totals', async (t) => {
+    t.equal(formatQueueNoBatch([], CTX, { allUsers: true }), TITLE + [
+        ' ID      OWNER            SUBMITTED     RUN_TIME ST PRI SIZE CMD',
+        '',
+        'Total for query: 0 jobs; 0 completed, 0 removed, 0 idle, 0 running, 0 held, 0 suspended ',
+        'Total for all users: 0 jobs; 0 completed, 0 removed, 0 idle, 0 running, 0 held, 0 suspended',
+        '',
+        '',
+    ].join('\n'));
+});
+//# sourceMappingURL=queue-nobatch.test.js.map

@@ -1,0 +1,69 @@
+import { quoteString } from '@tinycondor/shared/classad/index';
+import { parseJobSpec } from '@tinycondor/shared/job-id';
+import { CliError } from './cli-error.js';
+/** HTCondor accepts any unambiguous prefix of an option of at least `min` characters. */
+function isOption(arg, name, min) {
+    const bare = arg.replace(/^--?/, '').split(':')[0].toLowerCase();
+    return bare.length >= min && name.startsWith(bare);
+}
+export function parseQueryArgs(args, usage) {
+    const parsed = { view: 'default', attrs: [], afHeadings: false, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined };
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        const value = () => {
+            const v = args[++i];
+            if (v === undefined)
+                throw new CliError(`Error: Argument ${arg} requires another argument\n${usage}`);
+            return v;
+        };
+        if (!arg.startsWith('-')) {
+            const spec = parseJobSpec(arg);
+            if (spec)
+                parsed.jobs.push(spec);
+            else
+                parsed.owners.push(arg);
+        }
+        else if (isOption(arg, 'nobatch', 3))
+            parsed.view = 'nobatch';
+        else if (isOption(arg, 'batch', 3))
+            parsed.view = 'batch';
+        else if (isOption(arg, 'autoformat', 2) || isOption(arg, 'af', 2)) {
+            parsed.view = 'af';
+            parsed.afHeadings = (arg.split(':')[1] ?? '').includes('h');
+            while (i + 1 < args.length && !args[i + 1].startsWith('-'))
+                parsed.attrs.push(args[++i]);
+            if (parsed.attrs.length === 0)
+                throw new CliError(`Error: ${arg} requires at least one attribute\n${usage}`);
+        }
+        else if (isOption(arg, 'json', 2))
+            parsed.view = 'json';
+        else if (isOption(arg, 'long', 1))
+            parsed.view = 'long';
+        else if (isOption(arg, 'totals', 3) || isOption(arg, 'total', 3))
+            parsed.view = 'totals';
+        else if (isOption(arg, 'constraint', 5))
+            parsed.constraints.push(value());
+        else if (isOption(arg, 'allusers', 4))
+            parsed.allUsers = true;
+        else if (isOption(arg, 'limit', 3) || isOption(arg, 'match', 3)) {
+            const n = Number(value());
+            if (!Number.isInteger(n) || n < 1)
+                throw new CliError(`Error: ${arg} needs a positive number\n${usage}`);
+            parsed.limit = n;
+        }
+        else
+            throw new CliError(`Error: unknown option ${arg}\n${usage}`);
+    }
+    return parsed;
+}
+/** One ClassAd constraint for the schedd from ids, owners and -constraint expressions. */
+export function buildConstraint(query) {
+    const clauses = query.constraints.map((c) => `(${c})`);
+    const ids = query.jobs.map((j) => (j.proc === undefined ? `ClusterId == ${j.cluster}` : `(ClusterId == ${j.cluster} && ProcId == ${j.proc})`));
+    const owners = query.owners.map((o) => `Owner == ${quoteString(o)}`);
+    const selection = [...ids, ...owners];
+    if (selection.length > 0)
+        clauses.push(`(${selection.join(' || ')})`);
+    return clauses.length === 0 ? undefined : clauses.join(' && ');
+}
+//# sourceMappingURL=query-args.js.map

@@ -1,0 +1,41 @@
+import websocket from '@fastify/websocket';
+import Fastify from 'fastify';
+import { ClassAdParseError } from '@tinycondor/shared/classad/index';
+import { MAX_MESSAGE_BYTES } from '@tinycondor/shared/protocol';
+import { SubmitRejected } from './job-store.js';
+import { actionRoutes } from './routes/actions.js';
+import { queueRoutes } from './routes/queue.js';
+import { startdChannelRoutes } from './routes/startd-channel.js';
+import { transferRoutes } from './routes/transfer.js';
+import { tokenMatches } from './token.js';
+/** The schedd's REST API and startd channel as one fastify app; tests drive it with inject(). */
+export async function buildApp(opts) {
+    const app = Fastify({
+        loggerInstance: opts.logger,
+        bodyLimit: 8 * 1024 * 1024,
+        ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    });
+    app.addHook('onRequest', async (request, reply) => {
+        const header = request.headers.authorization;
+        const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+        if (!tokenMatches(presented, opts.token)) {
+            return reply.code(401).send({ error: 'missing or invalid bearer token (see the pool token file named in condor_config)' });
+        }
+    });
+    app.setErrorHandler((err, request, reply) => {
+        if (err.validation || err instanceof SubmitRejected || err instanceof ClassAdParseError) {
+            return reply.code(400).send({ error: err.message });
+        }
+        if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+            return reply.code(err.statusCode).send({ error: err.message });
+        request.log.error({ err, url: request.url }, 'request failed');
+        return reply.code(500).send({ error: `internal error: ${err.message}` });
+    });
+    await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+    await app.register(queueRoutes, { schedd: opts.schedd });
+    await app.register(actionRoutes, { schedd: opts.schedd });
+    await app.register(transferRoutes, { schedd: opts.schedd });
+    await app.register(startdChannelRoutes, { schedd: opts.schedd });
+    return app;
+}
+//# sourceMappingURL=app.js.map

@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { inputSandboxName, splitFileList } from '@tinycondor/shared/transfer-files';
+export class InputTransferError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'InputTransferError';
+    }
+}
+/**
+ * What a new sandbox receives: the executable, `input`, `transfer_input_files`, then every entry
+ * committed in the job's SPOOL directory, last so that they replace inputs of the same name.
+ */
+export function inputEntries(ad, spoolJobDir, spoolEntries) {
+    const iwd = ad.getString('Iwd') ?? '/';
+    const entries = [];
+    const requireReadable = (source) => {
+        try {
+            fs.accessSync(source, fs.constants.R_OK);
+        }
+        catch (err) {
+            const e = err;
+            throw new InputTransferError(`reading from file ${source}: (errno ${errnoNumber(e.code)}) ${describeErrno(e.code)}`);
+        }
+    };
+    const cmd = ad.getString('Cmd');
+    if (cmd && ad.getBool('TransferExecutable') !== false) {
+        const source = path.resolve(iwd, cmd);
+        requireReadable(source);
+        entries.push({ name: path.basename(source), source });
+    }
+    const stdin = ad.getString('In');
+    if (stdin && stdin !== '/dev/null') {
+        const source = path.resolve(iwd, stdin);
+        requireReadable(source);
+        entries.push({ name: path.basename(source), source });
+    }
+    for (const listed of splitFileList(ad.getString('TransferInput'))) {
+        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(listed))
+            throw new InputTransferError(`URL transfers are not supported: ${listed}`);
+        const item = inputSandboxName(listed);
+        const source = path.resolve(iwd, item.source);
+        requireReadable(source);
+        if (item.contentsOnly && fs.statSync(source).isDirectory()) {
+            for (const child of fs.readdirSync(source).sort())
+                entries.push({ name: child, source: path.join(source, child) });
+        }
+        else {
+            entries.push({ name: item.name, source });
+        }
+    }
+    for (const name of spoolEntries)
+        entries.push({ name, source: path.join(spoolJobDir, name) });
+    return entries;
+}
+const ERRNO = {
+    ENOENT: [2, 'No such file or directory'],
+    EACCES: [13, 'Permission denied'],
+    EISDIR: [21, 'Is a directory'],
+    ENOTDIR: [20, 'Not a directory'],
+};
+function errnoNumber(code) {
+    return ERRNO[code ?? '']?.[0] ?? 5;
+}
+function describeErrno(code) {
+    return ERRNO[code ?? '']?.[1] ?? `I/O error (${code ?? 'unknown'})`;
+}
+//# sourceMappingURL=input-files.js.map

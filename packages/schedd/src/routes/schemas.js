@@ -1,0 +1,15 @@
+import { Type } from '@sinclair/typebox';
+/** A job ad as stored and sent: attribute name → ClassAd expression text. */
+export const StoredAd = Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 1_000_000 }));
+export const ErrorReply = Type.Object({ error: Type.String() });
+export const JobIdParams = Type.Object({ jobId: Type.String({ pattern: '^[0-9]{1,9}\\.[0-9]{1,9}$' }) });
+export const ClusterParams = Type.Object({ clusterId: Type.Integer({ minimum: 1, maximum: 999_999_999 }) });
+export const ActionBody = Type.Object({
+    reason: Type.Optional(Type.String({ maxLength: 4000 })),
+    user: Type.Optional(Type.String({ maxLength: 200 })),
+}, { additionalProperties: false });
+export const ActionReply = Type.Object({
+    results: Type.Array(Type.Object({ jobId: Type.String(), ok: Type.Boolean(), message: Type.String() })),
+    notFound: Type.Array(Type.String()),
+});
+//# sourceMappingURL=schemas.js.map

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { writeFileAtomic } from '@tinycondor/shared/atomic-write';
+import { configValue, formatCondorConfig, parseCondorConfig } from '@tinycondor/shared/condor-config';
+import { buildApp } from './app.js';
+import { openDatabase } from './db.js';
+import { Schedd } from './schedd.js';
+import { SpoolStore } from './spool-store.js';
+import { loadOrCreateToken } from './token.js';
+export function poolPaths(home) {
+    const root = path.resolve(home);
+    return {
+        root,
+        configFile: path.join(root, 'condor_config'),
+        tokenFile: path.join(root, 'pool.token'),
+        spoolDir: path.join(root, 'spool'),
+        logDir: path.join(root, 'log'),
+        executeDir: path.join(root, 'execute'),
+        database: path.join(root, 'spool', 'job_queue.sqlite'),
+    };
+}
+function previousPort(configFile) {
+    try {
+        const url = configValue(parseCondorConfig(fs.readFileSync(configFile, 'utf8'), configFile), 'SCHEDD_URL');
+        return url ? Number(new URL(url).port) || undefined : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Starts a schedd on `home` and writes the pool's condor_config once it listens. */
+export async function startSchedd(opts) {
+    const paths = poolPaths(opts.home);
+    fs.mkdirSync(paths.logDir, { recursive: true });
+    const logger = opts.logger ?? pino({ level: process.env.TINYCONDOR_LOG_LEVEL ?? 'info' }, pino.destination({ dest: path.join(paths.logDir, 'SchedLog'), sync: false }));
+    const host = opts.host ?? '127.0.0.1';
+    const name = opts.name ?? os.hostname();
+    const token = loadOrCreateToken(paths.tokenFile);
+    const spool = new SpoolStore(paths.spoolDir);
+    let db;
+    let app;
+    try {
+        db = openDatabase(paths.database);
+        const port = opts.port ?? previousPort(paths.configFile) ?? 0;
+        // The address is known only after listen; the schedd reads it lazily for the submit events.
+        const settings = { name, sinfulAddress: '', leaseSeconds: opts.leaseSeconds ?? 60, killGraceSeconds: opts.killGraceSeconds ?? 10 };
+        const schedd = new Schedd(db, spool, settings, logger);
+        app = await buildApp({ schedd, token, logger });
+        await app.listen({ host, port });
+        const address = app.server.address();
+        if (address === null || typeof address === 'string')
+            throw new Error(`unexpected listen address ${String(address)}`);
+        const url = `http://${host}:${address.port}`;
+        settings.sinfulAddress = `<${host}:${address.port}?addrs=${host}-${address.port}>`;
+        writeFileAtomic(paths.configFile, formatCondorConfig([
+            ['LOCAL_DIR', paths.root],
+            ['SPOOL', '$(LOCAL_DIR)/spool'],
+            ['LOG', '$(LOCAL_DIR)/log'],
+            ['EXECUTE', '$(LOCAL_DIR)/execute'],
+            ['SCHEDD_NAME', name],
+            ['SCHEDD_HOST', host],
+            ['SCHEDD_URL', url],
+            ['TINYCONDOR_TOKEN_FILE', '$(LOCAL_DIR)/pool.token'],
+            ['UID_DOMAIN', 'localhost'],
+        ], 'tinycondor pool configuration, written by the schedd each time it starts.\nThe condor_* commands find the pool through CONDOR_CONFIG=<this file>.'), 0o644);
+        schedd.start();
+        logger.info({ url, home: paths.root }, 'schedd ready');
+        const openDb = db;
+        const openApp = app;
+        return {
+            url,
+            configFile: paths.configFile,
+            tokenFile: paths.tokenFile,
+            spoolDir: paths.spoolDir,
+            schedd,
+            close: async () => {
+                schedd.stop();
+                await openApp.close();
+                openDb.close();
+            },
+        };
+    }
+    catch (err) {
+        await app?.close();
+        db?.close();
+        throw err;
+    }
+}
+//# sourceMappingURL=server.js.map

@@ -1,0 +1,27 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { writeFileAtomic } from '@tinycondor/shared/atomic-write';
+/** Reads the pool token, creating it (mode 0600, written atomically) when it does not exist yet. */
+export function loadOrCreateToken(file) {
+    try {
+        const existing = fs.readFileSync(file, 'utf8').trim();
+        if (existing.length >= 32)
+            return existing;
+    }
+    catch (err) {
+        if (err.code !== 'ENOENT')
+            throw err;
+    }
+    const token = crypto.randomBytes(32).toString('hex');
+    writeFileAtomic(file, token + '\n', 0o600);
+    return token;
+}
+/** Constant-time comparison of a presented bearer token with the pool's. */
+export function tokenMatches(presented, expected) {
+    if (presented === undefined)
+        return false;
+    const a = Buffer.from(presented);
+    const b = Buffer.from(expected);
+    return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+//# sourceMappingURL=token.js.map

@@ -1,0 +1,84 @@
+import t from 'tap';
+import { ClassAd } from './classad.js';
+import { MAX_EVAL_DEPTH } from './evaluate.js';
+import { unparseValue } from './unparse.js';
+const text = (ad, name, target) => unparseValue(ad.evaluate(name, target));
+t.test('attribute references are case-insensitive', async (t) => {
+    const ad = ClassAd.parseText('Memory = 1024\nDouble = memory * 2\n');
+    t.equal(text(ad, 'DOUBLE'), '2048');
+    t.equal(text(ad, 'missing'), 'undefined');
+});
+t.test('MY and TARGET scoping', async (t) => {
+    const job = ClassAd.parseText([
+        'RequestMemory = 512',
+        'Name = "job"',
+        'A = TARGET.Memory',
+        'B = MY.Memory',
+        'C = Memory',
+        'D = Name',
+        'E = TARGET.Echo',
+        'F = TARGET.Name',
+    ].join('\n'));
+    const machine = ClassAd.parseText('Memory = 2048\nName = "slot1"\nEcho = Name\nAskBack = TARGET.RequestMemory');
+    t.equal(text(job, 'A', machine), '2048');
+    t.equal(text(job, 'B', machine), 'undefined', 'MY. looks only in this ad');
+    t.equal(text(job, 'C', machine), '2048', 'unscoped falls back to TARGET');
+    t.equal(text(job, 'D', machine), '"job"', 'unscoped prefers MY');
+    t.equal(text(job, 'E', machine), '"slot1"', 'TARGET attributes evaluate with the machine as MY');
+    t.equal(text(job, 'F', machine), '"slot1"');
+    t.equal(text(job, 'A'), 'undefined', 'no target');
+    t.equal(text(machine, 'AskBack', job), '512');
+});
+t.test('circular references give ERROR, never hang', async (t) => {
+    const ad = ClassAd.parseText('A = B + 1\nB = A + 1\nSelf = Self\nOk = 1\nUsesOk = Ok + Ok');
+    t.equal(text(ad, 'A'), 'error');
+    t.equal(text(ad, 'Self'), 'error');
+    t.equal(text(ad, 'UsesOk'), '2', 'repeated references are not cycles');
+    const job = ClassAd.parseText('X = TARGET.Y');
+    const machine = ClassAd.parseText('Y = TARGET.X');
+    t.equal(text(job, 'X', machine), 'error');
+});
+t.test('exponential and very long reference chains stay bounded', async (t) => {
+    const ad = new ClassAd();
+    for (let i = 0; i < 60; i++)
+        ad.setExpr(`A${i}`, `A${i + 1} + A${i + 1}`);
+    ad.set('A60', 1);
+    t.equal(text(ad, 'A0'), (2n ** 60n).toString());
+    const chain = new ClassAd();
+    const length = MAX_EVAL_DEPTH * 2;
+    for (let i = 0; i < length; i++)
+        chain.setExpr(`C${i}`, `C${i + 1}`);
+    chain.set(`C${length}`, 7);
+    t.equal(text(chain, `C${length - 10}`), '7');
+    t.equal(text(chain, 'C0'), 'error');
+});
+t.test('lists, nested ads, selection and subscripts', async (t) => {
+    const ad = ClassAd.parseText([
+        'L = {10, 20, 30}',
+        'Outer = 5',
+        'R = [a = 1; b = a + Outer; c = {a, b}]',
+        'Picked = L[1]',
+        'OutOfRange = L[3]',
+        'Sel = R.b',
+        'Sub = R["C"][1]',
+        'NoSuch = R.zzz',
+        'BadSel = L.x',
+        'UndefSel = Nothing.x',
+    ].join('\n'));
+    t.equal(text(ad, 'Picked'), '20');
+    t.equal(text(ad, 'OutOfRange'), 'error');
+    t.equal(text(ad, 'Sel'), '6', 'nested ads see enclosing attributes');
+    t.equal(text(ad, 'Sub'), '6');
+    t.equal(text(ad, 'NoSuch'), 'undefined');
+    t.equal(text(ad, 'BadSel'), 'error');
+    t.equal(text(ad, 'UndefSel'), 'undefined');
+    t.equal(text(ad, 'R'), '[ a = 1; b = a + Outer; c = { a,b } ]');
+});
+t.test('conditional operator', async (t) => {
+    const ad = new ClassAd();
+    t.equal(unparseValue(ad.evaluateExpr('true ? 1 : 1/0')), '1');
+    t.equal(unparseValue(ad.evaluateExpr('0 ? 1 : 2')), '2');
+    t.equal(unparseValue(ad.evaluateExpr('undefined ? 1 : 2')), 'undefined');
+    t.equal(unparseValue(ad.evaluateExpr('"s" ? 1 : 2')), 'error');
+});
+//# sourceMappingURL=evaluate.test.js.map

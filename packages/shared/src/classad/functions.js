@@ -1,0 +1,296 @@
+import { applyBinary, isIdentical, truthValue } from './operators.js';
+import { unparseValue } from './unparse.js';
+import { ERROR, UNDEFINED, boolValue, errorValue, intValue, isTrue, realValue, stringValue, } from './value.js';
+const DEFAULT_LIST_DELIMITERS = ' ,';
+/** Calls a built-in function by case-insensitive name; unknown names and bad arity give ERROR. */
+export function callFunction(name, args, evaluate) {
+    const builtin = BUILTINS.get(name.toLowerCase());
+    if (builtin === undefined)
+        return errorValue(`unknown function ${name}`);
+    return builtin(args, evaluate);
+}
+/** A function that sees evaluated arguments; ERROR or UNDEFINED arguments decide the result first. */
+function strict(minArgs, maxArgs, body) {
+    return (args, evaluate) => {
+        if (args.length < minArgs || args.length > maxArgs)
+            return ERROR;
+        const values = args.map(evaluate);
+        if (values.some((v) => v.type === 'error'))
+            return ERROR;
+        if (values.some((v) => v.type === 'undefined'))
+            return UNDEFINED;
+        return body(values);
+    };
+}
+/** A one-argument predicate on the argument's type; never UNDEFINED. */
+function typeTest(test) {
+    return (args, evaluate) => (args.length === 1 ? boolValue(test(evaluate(args[0]))) : ERROR);
+}
+/** The text a value contributes to strcat() and string(). */
+function toText(v) {
+    return v.type === 'string' ? v.value : unparseValue(v);
+}
+function toInteger(v) {
+    switch (v.type) {
+        case 'int':
+            return v.value;
+        case 'real':
+            return Number.isFinite(v.value) ? Math.trunc(v.value) : undefined;
+        case 'bool':
+            return v.value ? 1 : 0;
+        case 'string': {
+            const n = parseNumber(v.value);
+            return n === undefined || !Number.isFinite(n) ? undefined : Math.trunc(n);
+        }
+        default:
+            return undefined;
+    }
+}
+function toReal(v) {
+    switch (v.type) {
+        case 'int':
+        case 'real':
+            return v.value;
+        case 'bool':
+            return v.value ? 1 : 0;
+        case 'string':
+            return parseNumber(v.value);
+        default:
+            return undefined;
+    }
+}
+function parseNumber(text) {
+    const trimmed = text.trim();
+    switch (trimmed.toLowerCase()) {
+        case 'nan': return NaN;
+        case 'inf':
+        case '+inf': return Infinity;
+        case '-inf': return -Infinity;
+    }
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed))
+        return undefined;
+    return Number(trimmed);
+}
+/** floor/ceiling/round give an int when the result is representable, else a real. */
+function rounding(round) {
+    return strict(1, 1, ([v]) => {
+        if (v.type === 'int')
+            return v;
+        const x = toReal(v);
+        if (x === undefined)
+            return ERROR;
+        const r = round(x);
+        return Number.isFinite(r) ? intValue(r) : realValue(r);
+    });
+}
+/** C round(): halves go away from zero. */
+function roundHalfAway(x) {
+    return Math.sign(x) * Math.round(Math.abs(x));
+}
+function splitStringList(list, delimiters) {
+    const items = [];
+    let current = '';
+    for (const c of list) {
+        if (delimiters.includes(c)) {
+            if (current.trim() !== '')
+                items.push(current.trim());
+            current = '';
+        }
+        else {
+            current += c;
+        }
+    }
+    if (current.trim() !== '')
+        items.push(current.trim());
+    return items;
+}
+function stringListMember(ignoreCase) {
+    return strict(2, 3, ([item, list, delimiters]) => {
+        if (item.type !== 'string' || list.type !== 'string')
+            return ERROR;
+        if (delimiters !== undefined && delimiters.type !== 'string')
+            return ERROR;
+        const needle = ignoreCase ? item.value.toLowerCase() : item.value;
+        const found = splitStringList(list.value, delimiters?.value ?? DEFAULT_LIST_DELIMITERS)
+            .some((entry) => (ignoreCase ? entry.toLowerCase() : entry) === needle);
+        return boolValue(found);
+    });
+}
+function listMember(matches) {
+    return strict(2, 2, ([needle, list]) => {
+        if (list.type !== 'list' || needle.type === 'list' || needle.type === 'ad')
+            return ERROR;
+        return boolValue(list.items.some((item) => matches(needle, item)));
+    });
+}
+/** sum/avg/min/max over either one list argument or the arguments themselves. */
+function aggregate(kind) {
+    return (args, evaluate) => {
+        if (args.length === 0)
+            return ERROR;
+        const first = evaluate(args[0]);
+        const values = args.length === 1 && first.type === 'list' ? first.items : [first, ...args.slice(1).map(evaluate)];
+        if (values.some((v) => v.type === 'error'))
+            return ERROR;
+        if (values.some((v) => v.type === 'undefined'))
+            return UNDEFINED;
+        if (values.some((v) => v.type !== 'int' && v.type !== 'real'))
+            return ERROR;
+        const numbers = values.map((v) => (v.type === 'int' || v.type === 'real' ? v.value : 0));
+        const anyReal = values.some((v) => v.type === 'real');
+        const wrap = (x) => (anyReal ? realValue(x) : intValue(x));
+        switch (kind) {
+            case 'sum':
+                return wrap(numbers.reduce((a, b) => a + b, 0));
+            case 'avg':
+                return realValue(numbers.length === 0 ? 0 : numbers.reduce((a, b) => a + b, 0) / numbers.length);
+            case 'min':
+                return numbers.length === 0 ? UNDEFINED : wrap(Math.min(...numbers));
+            case 'max':
+                return numbers.length === 0 ? UNDEFINED : wrap(Math.max(...numbers));
+        }
+    };
+}
+function regexpFlags(options) {
+    let flags = '';
+    for (const option of options.toLowerCase()) {
+        if (option === 'i' || option === 'm' || option === 's') {
+            if (!flags.includes(option))
+                flags += option;
+        }
+        else if (option !== 'f' && option !== 'g' && option !== 'x') {
+            return undefined;
+        }
+    }
+    return flags;
+}
+function compareStrings(ignoreCase) {
+    return strict(2, 2, ([a, b]) => {
+        if (a.type === 'list' || a.type === 'ad' || b.type === 'list' || b.type === 'ad')
+            return ERROR;
+        const x = ignoreCase ? toText(a).toLowerCase() : toText(a);
+        const y = ignoreCase ? toText(b).toLowerCase() : toText(b);
+        return intValue(x < y ? -1 : x > y ? 1 : 0);
+    });
+}
+function caseConversion(convert) {
+    return strict(1, 1, ([v]) => (v.type === 'list' || v.type === 'ad' ? ERROR : stringValue(convert(toText(v)))));
+}
+const BUILTINS = new Map([
+    ['time', (args) => (args.length === 0 ? intValue(Math.floor(Date.now() / 1000)) : ERROR)],
+    ['ifthenelse', (args, evaluate) => {
+            if (args.length !== 3)
+                return ERROR;
+            const condition = evaluate(args[0]);
+            if (condition.type === 'undefined' || condition.type === 'error')
+                return condition;
+            const truth = truthValue(condition);
+            if (truth === undefined)
+                return ERROR;
+            return evaluate(truth ? args[1] : args[2]);
+        }],
+    ['isundefined', typeTest((v) => v.type === 'undefined')],
+    ['iserror', typeTest((v) => v.type === 'error')],
+    ['isstring', typeTest((v) => v.type === 'string')],
+    ['isinteger', typeTest((v) => v.type === 'int')],
+    ['isreal', typeTest((v) => v.type === 'real')],
+    ['isboolean', typeTest((v) => v.type === 'bool')],
+    ['islist', typeTest((v) => v.type === 'list')],
+    ['isclassad', typeTest((v) => v.type === 'ad')],
+    ['strcat', strict(0, Infinity, (values) => stringValue(values.map(toText).join('')))],
+    ['substr', strict(2, 3, ([s, offsetValue, lengthValue]) => {
+            if (s.type !== 'string')
+                return ERROR;
+            const offsetArg = toInteger(offsetValue);
+            const lengthArg = lengthValue === undefined ? undefined : toInteger(lengthValue);
+            if (offsetArg === undefined || offsetValue.type === 'string')
+                return ERROR;
+            if (lengthValue !== undefined && (lengthArg === undefined || lengthValue.type === 'string'))
+                return ERROR;
+            const total = s.value.length;
+            const start = Math.min(total, Math.max(0, offsetArg < 0 ? total + offsetArg : offsetArg));
+            let end = total;
+            if (lengthArg !== undefined)
+                end = lengthArg < 0 ? total + lengthArg : start + lengthArg;
+            return stringValue(end <= start ? '' : s.value.slice(start, Math.min(end, total)));
+        })],
+    ['strcmp', compareStrings(false)],
+    ['stricmp', compareStrings(true)],
+    ['toupper', caseConversion((s) => s.toUpperCase())],
+    ['tolower', caseConversion((s) => s.toLowerCase())],
+    ['size', strict(1, 1, ([v]) => {
+            if (v.type === 'string')
+                return intValue(v.value.length);
+            if (v.type === 'list')
+                return intValue(v.items.length);
+            if (v.type === 'ad')
+                return intValue(v.ad.size);
+            return ERROR;
+        })],
+    ['int', strict(1, 1, ([v]) => {
+            const n = toInteger(v);
+            return n === undefined ? ERROR : intValue(n);
+        })],
+    ['real', strict(1, 1, ([v]) => {
+            const x = toReal(v);
+            return x === undefined ? ERROR : realValue(x);
+        })],
+    ['string', strict(1, 1, ([v]) => stringValue(toText(v)))],
+    ['floor', rounding(Math.floor)],
+    ['ceiling', rounding(Math.ceil)],
+    ['round', rounding(roundHalfAway)],
+    ['abs', strict(1, 1, ([v]) => {
+            if (v.type === 'int')
+                return intValue(Math.abs(v.value));
+            if (v.type === 'real')
+                return realValue(Math.abs(v.value));
+            return ERROR;
+        })],
+    ['pow', strict(2, 2, ([base, exponent]) => {
+            if (base.type === 'int' && exponent.type === 'int' && exponent.value >= 0) {
+                return intValue(base.value ** exponent.value);
+            }
+            const b = toReal(base);
+            const e = toReal(exponent);
+            if (b === undefined || e === undefined || base.type === 'string' || exponent.type === 'string')
+                return ERROR;
+            return realValue(b ** e);
+        })],
+    ['member', listMember((needle, item) => isTrue(applyBinary('==', needle, item)))],
+    ['identicalmember', listMember(isIdentical)],
+    ['stringlistmember', stringListMember(false)],
+    ['stringlistimember', stringListMember(true)],
+    ['stringlistsize', strict(1, 2, ([list, delimiters]) => {
+            if (list.type !== 'string' || (delimiters !== undefined && delimiters.type !== 'string'))
+                return ERROR;
+            return intValue(splitStringList(list.value, delimiters?.value ?? DEFAULT_LIST_DELIMITERS).length);
+        })],
+    ['regexp', strict(2, 3, ([pattern, target, options]) => {
+            if (pattern.type !== 'string' || target.type !== 'string')
+                return ERROR;
+            if (options !== undefined && options.type !== 'string')
+                return ERROR;
+            const flags = regexpFlags(options?.value ?? '');
+            if (flags === undefined)
+                return ERROR;
+            try {
+                return boolValue(new RegExp(pattern.value, flags).test(target.value));
+            }
+            catch {
+                return errorValue(`invalid regular expression ${JSON.stringify(pattern.value)}`);
+            }
+        })],
+    ['sum', aggregate('sum')],
+    ['avg', aggregate('avg')],
+    ['min', aggregate('min')],
+    ['max', aggregate('max')],
+    ['debug', (args, evaluate) => (args.length === 1 ? evaluate(args[0]) : ERROR)],
+    ['splitusername', strict(1, 1, ([v]) => {
+            if (v.type !== 'string')
+                return ERROR;
+            const at = v.value.indexOf('@');
+            const [user, domain] = at < 0 ? [v.value, ''] : [v.value.slice(0, at), v.value.slice(at + 1)];
+            return { type: 'list', items: [stringValue(user), stringValue(domain)] };
+        })],
+]);
+//# sourceMappingURL=functions.js.map

@@ -1,0 +1,149 @@
+import { ClassAdParseError } from './errors.js';
+// Longest first, so that e.g. `>>>` wins over `>>` and `>`.
+const OPERATORS = [
+    '>>>', '=?=', '=!=',
+    '<<', '>>', '<=', '>=', '==', '!=', '&&', '||',
+    '+', '-', '*', '/', '%', '<', '>', '!', '~', '&', '|', '^', '?', ':',
+    '(', ')', '[', ']', '{', '}', ',', ';', '.', '=',
+];
+const SIMPLE_ESCAPES = {
+    n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', a: '\x07',
+    '\\': '\\', '"': '"', "'": "'", '?': '?', '/': '/',
+};
+const MAX_INT64 = 9223372036854775807;
+const isDigit = (c) => c >= '0' && c <= '9';
+const isHexDigit = (c) => /^[0-9a-fA-F]$/.test(c);
+const isNameStart = (c) => /^[A-Za-z_]$/.test(c);
+const isNameChar = (c) => /^[A-Za-z0-9_]$/.test(c);
+function describeChar(c) {
+    return JSON.stringify(c).slice(1, -1) === c ? `'${c}'` : JSON.stringify(c);
+}
+/** Splits ClassAd expression text into tokens; linear in the input length. */
+export function tokenize(source) {
+    const tokens = [];
+    let i = 0;
+    const n = source.length;
+    while (i < n) {
+        const c = source[i];
+        if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v') {
+            i++;
+            continue;
+        }
+        const start = i;
+        if (isDigit(c) || (c === '.' && i + 1 < n && isDigit(source[i + 1]))) {
+            const token = lexNumber(source, start);
+            tokens.push(token);
+            i = start + token.text.length;
+            continue;
+        }
+        if (isNameStart(c)) {
+            while (i < n && isNameChar(source[i]))
+                i++;
+            tokens.push({ kind: 'name', text: source.slice(start, i), number: 0, pos: start });
+            continue;
+        }
+        if (c === '"' || c === "'") {
+            const { text, end } = lexQuoted(source, start);
+            tokens.push({ kind: c === '"' ? 'string' : 'quoted-name', text, number: 0, pos: start });
+            i = end;
+            continue;
+        }
+        const op = OPERATORS.find((candidate) => source.startsWith(candidate, i));
+        if (op === undefined) {
+            throw new ClassAdParseError(`syntax error at column ${start + 1}: unexpected ${describeChar(c)}`, start);
+        }
+        tokens.push({ kind: 'op', text: op, number: 0, pos: start });
+        i += op.length;
+    }
+    tokens.push({ kind: 'eof', text: '', number: 0, pos: n });
+    return tokens;
+}
+function lexNumber(source, start) {
+    let i = start;
+    const n = source.length;
+    if (source[i] === '0' && (source[i + 1] === 'x' || source[i + 1] === 'X')) {
+        i += 2;
+        const digitsStart = i;
+        while (i < n && isHexDigit(source[i]))
+            i++;
+        if (i === digitsStart)
+            malformedNumber(source, start, i);
+        checkNumberEnd(source, start, i);
+        const text = source.slice(start, i);
+        return { kind: 'int', text, number: clampInt(Number.parseInt(text.slice(2), 16)), pos: start };
+    }
+    let isReal = false;
+    while (i < n && isDigit(source[i]))
+        i++;
+    if (source[i] === '.') {
+        isReal = true;
+        i++;
+        while (i < n && isDigit(source[i]))
+            i++;
+    }
+    if (source[i] === 'e' || source[i] === 'E') {
+        isReal = true;
+        i++;
+        if (source[i] === '+' || source[i] === '-')
+            i++;
+        const exponentStart = i;
+        while (i < n && isDigit(source[i]))
+            i++;
+        if (i === exponentStart)
+            malformedNumber(source, start, i);
+    }
+    checkNumberEnd(source, start, i);
+    const text = source.slice(start, i);
+    return { kind: isReal ? 'real' : 'int', text, number: isReal ? Number(text) : clampInt(Number(text)), pos: start };
+}
+/** Out-of-range integer literals saturate like strtoll does. */
+function clampInt(x) {
+    return Math.min(x, MAX_INT64);
+}
+function checkNumberEnd(source, start, end) {
+    if (end < source.length && isNameChar(source[end]))
+        malformedNumber(source, start, end + 1);
+}
+function malformedNumber(source, start, end) {
+    throw new ClassAdParseError(`syntax error at column ${start + 1}: malformed number '${source.slice(start, end)}'`, start);
+}
+function lexQuoted(source, start) {
+    const quote = source[start];
+    let out = '';
+    let i = start + 1;
+    let runStart = i;
+    while (i < source.length) {
+        const c = source[i];
+        if (c === quote) {
+            return { text: out + source.slice(runStart, i), end: i + 1 };
+        }
+        if (c !== '\\') {
+            i++;
+            continue;
+        }
+        out += source.slice(runStart, i);
+        const next = source[i + 1];
+        if (next === undefined)
+            break;
+        if (SIMPLE_ESCAPES[next] !== undefined) {
+            out += SIMPLE_ESCAPES[next];
+            i += 2;
+        }
+        else if (next >= '0' && next <= '7') {
+            let j = i + 1;
+            while (j < source.length && j < i + 4 && source[j] >= '0' && source[j] <= '7')
+                j++;
+            out += String.fromCharCode(Number.parseInt(source.slice(i + 1, j), 8) & 0xff);
+            i = j;
+        }
+        else {
+            // Unknown escapes keep their backslash so Windows-style paths survive.
+            out += '\\' + next;
+            i += 2;
+        }
+        runStart = i;
+    }
+    const what = quote === '"' ? 'string' : 'quoted attribute name';
+    throw new ClassAdParseError(`syntax error at column ${start + 1}: unterminated ${what}`, start);
+}
+//# sourceMappingURL=lexer.js.map

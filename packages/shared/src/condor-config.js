@@ -1,0 +1,52 @@
+/**
+ * HTCondor configuration files: `NAME = value` lines, `#` comments, `\` continuation and `$(NAME)`
+ * references. Names are case-insensitive, as in HTCondor.
+ */
+export class ConfigParseError extends Error {
+    file;
+    line;
+    constructor(file, line, message) {
+        super(`${file}:${line}: ${message}`);
+        this.file = file;
+        this.line = line;
+        this.name = 'ConfigParseError';
+    }
+}
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_.]*)\s*=\s?(.*)$/;
+const REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_.]*)\)/g;
+const MAX_EXPANSION_DEPTH = 32;
+export function parseCondorConfig(text, file) {
+    const config = new Map();
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const lineNumber = i + 1;
+        let line = lines[i];
+        while (line.endsWith('\\') && i + 1 < lines.length)
+            line = line.slice(0, -1) + lines[++i];
+        const trimmed = line.trim();
+        if (trimmed === '' || trimmed.startsWith('#'))
+            continue;
+        const m = ASSIGNMENT.exec(trimmed);
+        if (!m)
+            throw new ConfigParseError(file, lineNumber, `expected NAME = value, got '${trimmed.slice(0, 80)}'`);
+        config.set(m[1].toUpperCase(), { name: m[1], value: m[2].trim() });
+    }
+    return config;
+}
+/** The value of NAME with `$(OTHER)` references expanded; undefined when NAME is not set. */
+export function configValue(config, name) {
+    const expand = (value, depth) => {
+        if (depth > MAX_EXPANSION_DEPTH)
+            throw new Error(`config macro expansion too deep while expanding ${name}`);
+        return value.replace(REFERENCE, (_, ref) => expand(config.get(ref.toUpperCase())?.value ?? '', depth + 1));
+    };
+    const entry = config.get(name.toUpperCase());
+    return entry === undefined ? undefined : expand(entry.value, 0);
+}
+export function formatCondorConfig(entries, header) {
+    const lines = header.split('\n').map((l) => `# ${l}`);
+    for (const [name, value] of entries)
+        lines.push(`${name} = ${value}`);
+    return lines.join('\n') + '\n';
+}
+//# sourceMappingURL=condor-config.js.map

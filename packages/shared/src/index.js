@@ -1,0 +1,2 @@
+export const placeholder = 1;
+//# sourceMappingURL=index.js.map

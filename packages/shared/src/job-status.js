@@ -1,0 +1,26 @@
+/** HTCondor's JobStatus codes (docs/codes-other-values/job-status-codes.rst). */
+export const JobStatus = {
+    Idle: 1,
+    Running: 2,
+    Removed: 3,
+    Completed: 4,
+    Held: 5,
+    TransferringOutput: 6,
+    Suspended: 7,
+};
+const LETTERS = { 1: 'I', 2: 'R', 3: 'X', 4: 'C', 5: 'H', 6: '>', 7: 'S' };
+/** The letter condor_q prints in its ST column. */
+export function jobStatusLetter(status) {
+    return LETTERS[status] ?? '?';
+}
+/** Hold reason codes used by tinycondor (src/condor_utils/condor_holdcodes.h). */
+export const HoldCode = {
+    UserRequest: 1,
+    JobPolicy: 3,
+    JobPolicyUndefined: 5,
+    TransferOutputError: 12,
+    TransferInputError: 13,
+    SubmittedOnHold: 15,
+    FailedToCheckpoint: 36,
+};
+//# sourceMappingURL=job-status.js.map

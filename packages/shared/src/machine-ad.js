@@ -1,0 +1,46 @@
+import { ClassAd, matches } from './classad/index.js';
+/** HTCondor's Arch names for Node's process.arch values. */
+export function condorArch(nodeArch) {
+    return { x64: 'X86_64', arm64: 'aarch64', ia32: 'INTEL', ppc64: 'ppc64le' }[nodeArch] ?? nodeArch.toUpperCase();
+}
+/** HTCondor's OpSys names for Node's process.platform values. */
+export function condorOpSys(platform) {
+    return { linux: 'LINUX', darwin: 'OSX', win32: 'WINDOWS', freebsd: 'FREEBSD' }[platform] ?? platform.toUpperCase();
+}
+/** The slot's machine ad, as the startd advertises it and as `_CONDOR_MACHINE_AD` shows it to jobs. */
+export function buildSlotAd(identity, slot, state) {
+    const ad = new ClassAd();
+    ad.set('MyType', 'Machine');
+    ad.set('TargetType', 'Job');
+    ad.set('Name', `${slot.name}@${identity.startdName}`);
+    ad.set('SlotName', slot.name);
+    ad.set('Machine', identity.machine);
+    ad.set('StartdName', identity.startdName);
+    ad.set('OpSys', identity.opSys);
+    ad.set('Arch', identity.arch);
+    ad.set('Cpus', slot.cpus);
+    ad.set('Memory', slot.memoryMb);
+    ad.set('Disk', slot.diskKb);
+    ad.set('TotalSlotCpus', slot.cpus);
+    ad.set('TotalSlotMemory', slot.memoryMb);
+    ad.set('TotalSlotDisk', slot.diskKb);
+    ad.set('State', state.claimed ? 'Claimed' : 'Unclaimed');
+    ad.set('Activity', state.claimed ? 'Busy' : 'Idle');
+    ad.set('LoadAvg', 0);
+    ad.set('EnteredCurrentActivity', Math.floor(state.now.getTime() / 1000));
+    ad.set('Start', true);
+    ad.set('Requirements', true);
+    return ad;
+}
+/**
+ * Whether a job fits a slot: its resource requests against the slot's size, then both sides'
+ * Requirements (condor_submit adds the resource clauses to Requirements; we check them explicitly so a
+ * user-written Requirements cannot drop them).
+ */
+export function jobFitsSlot(job, slot) {
+    const fits = (request, have) => (job.getNumber(request) ?? 0) <= (slot.getNumber(have) ?? 0);
+    if (!fits('RequestCpus', 'Cpus') || !fits('RequestMemory', 'Memory') || !fits('RequestDisk', 'Disk'))
+        return false;
+    return matches(job, slot);
+}
+//# sourceMappingURL=machine-ad.js.map

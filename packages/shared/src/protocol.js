@@ -1,0 +1,95 @@
+import { Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+/**
+ * The schedd ⇄ startd channel (one websocket per startd). Every message about a job carries its id and
+ * the run id the schedd gave that run, so a message from an earlier run of the same job is recognised.
+ */
+const JobRef = {
+    jobId: Type.String({ pattern: '^[0-9]{1,9}\\.[0-9]{1,9}$' }),
+    runId: Type.Integer({ minimum: 1 }),
+};
+const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.@:-]+$' });
+export const SlotSchema = Type.Object({
+    name: Name,
+    cpus: Type.Integer({ minimum: 1, maximum: 4096 }),
+    memoryMb: Type.Integer({ minimum: 1 }),
+    diskKb: Type.Integer({ minimum: 1 }),
+}, { additionalProperties: false });
+export const ExitStatusSchema = Type.Union([
+    Type.Object({ bySignal: Type.Literal(false), exitCode: Type.Integer({ minimum: 0, maximum: 255 }) }, { additionalProperties: false }),
+    Type.Object({ bySignal: Type.Literal(true), signal: Type.Integer({ minimum: 1, maximum: 64 }) }, { additionalProperties: false }),
+]);
+export const UsageSchema = Type.Object({ userSeconds: Type.Number({ minimum: 0 }), systemSeconds: Type.Number({ minimum: 0 }) }, { additionalProperties: false });
+export const StartdMessageSchema = Type.Union([
+    Type.Object({
+        type: Type.Literal('hello'),
+        startdName: Name,
+        machine: Name,
+        opSys: Name,
+        arch: Name,
+        slots: Type.Array(SlotSchema, { minItems: 1, maxItems: 1024 }),
+        runs: Type.Array(Type.Object({ ...JobRef, slotName: Name }, { additionalProperties: false }), { maxItems: 1024 }),
+    }, { additionalProperties: false }),
+    Type.Object({ type: Type.Literal('executing'), ...JobRef }, { additionalProperties: false }),
+    Type.Object({
+        type: Type.Literal('exited'),
+        ...JobRef,
+        exit: ExitStatusSchema,
+        usage: UsageSchema,
+        bytesSent: Type.Integer({ minimum: 0 }),
+        bytesReceived: Type.Integer({ minimum: 0 }),
+    }, { additionalProperties: false }),
+    Type.Object({
+        type: Type.Literal('run-failed'),
+        ...JobRef,
+        stage: Type.Union([Type.Literal('input'), Type.Literal('execute'), Type.Literal('output')]),
+        reason: Type.String({ maxLength: 4000 }),
+    }, { additionalProperties: false }),
+    Type.Object({ type: Type.Literal('run-ended'), ...JobRef, usage: UsageSchema }, { additionalProperties: false }),
+]);
+export const ScheddMessageSchema = Type.Union([
+    Type.Object({ type: Type.Literal('welcome'), scheddName: Type.String() }, { additionalProperties: false }),
+    Type.Object({
+        type: Type.Literal('start'),
+        ...JobRef,
+        slotName: Name,
+        jobAd: Type.Record(Type.String(), Type.String()),
+    }, { additionalProperties: false }),
+    Type.Object({
+        type: Type.Literal('kill'),
+        ...JobRef,
+        signal: Type.Integer({ minimum: 1, maximum: 64 }),
+        graceSeconds: Type.Number({ minimum: 0 }),
+    }, { additionalProperties: false }),
+]);
+/** Largest websocket frame either side accepts. */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+export class ProtocolError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ProtocolError';
+    }
+}
+function decoder(schema, what) {
+    const check = TypeCompiler.Compile(schema);
+    return (raw) => {
+        if (raw.length > MAX_MESSAGE_BYTES)
+            throw new ProtocolError(`${what} of ${raw.length} bytes exceeds ${MAX_MESSAGE_BYTES}`);
+        let parsed;
+        try {
+            parsed = JSON.parse(raw);
+        }
+        catch (err) {
+            throw new ProtocolError(`${what} is not JSON: ${err.message}`);
+        }
+        if (!check.Check(parsed)) {
+            const first = check.Errors(parsed).First();
+            const type = typeof parsed === 'object' && parsed !== null && 'type' in parsed ? String(parsed.type) : '?';
+            throw new ProtocolError(`invalid ${what} (type '${type}'): ${first ? `${first.path || '/'} ${first.message}` : 'does not match schema'}`);
+        }
+        return parsed;
+    };
+}
+export const decodeStartdMessage = decoder(StartdMessageSchema, 'startd message');
+export const decodeScheddMessage = decoder(ScheddMessageSchema, 'schedd message');
+//# sourceMappingURL=protocol.js.map

@@ -1,0 +1,369 @@
+// Submit commands → one proc's job ClassAd (HTCondor's SubmitHash::Set* functions).
+import { posix } from 'node:path';
+import { ClassAd, ClassAdParseError, parseExpr } from '../classad/index.js';
+import { QuotingError, isV2Quoted, joinV1Raw, joinV2Raw, parseArgumentList } from './arguments.js';
+import { ENV_V1_DELIMITER, formatEnvironmentV1Raw, formatEnvironmentV2Raw, isSafeV1Value, parseEnvironmentList, selectImportedEnv, } from './environment.js';
+import { submitError } from './errors.js';
+import { splitList } from './queue.js';
+import { parseSize } from './size.js';
+import { isBooleanWord, normalizeFileList, normalizeRemaps, normalizeSignal, oneOf, parseBoolean, parseInteger, } from './values.js';
+export const JOB_UNIVERSE_VANILLA = 5;
+export const JOB_STATUS_IDLE = 1;
+export const JOB_STATUS_HELD = 5;
+export const HOLD_CODE_SUBMITTED_ON_HOLD = 15;
+/** HTCondor's DEFAULT_JOB_MAX_RETRIES, used when retry knobs come without max_retries. */
+export const DEFAULT_JOB_MAX_RETRIES = 2;
+export const DEFAULT_REQUEST_MEMORY_MB = 128;
+/** HTCondor derives the default from executable + input sizes; that needs I/O, so a constant. */
+export const DEFAULT_REQUEST_DISK_KB = 1024;
+const NULL_FILE = '/dev/null';
+const KNOWN_UNIVERSES = ['standard', 'vanilla', 'scheduler', 'local', 'grid', 'java', 'vm', 'parallel', 'docker', 'container'];
+const NOTIFICATIONS = { never: 0, always: 1, complete: 2, error: 3 };
+/** Builds one proc's ad; every problem is a SubmitError at the offending line. */
+export function buildJobAd(input) {
+    return new JobAdBuilder(input).build();
+}
+class JobAdBuilder {
+    input;
+    ad = new ClassAd();
+    constructor(input) {
+        this.input = input;
+    }
+    build() {
+        const { ad, input } = this;
+        const { ctx } = input;
+        ad.set('MyType', 'Job').set('TargetType', 'Machine');
+        ad.set('ClusterId', input.clusterId).set('ProcId', input.procId);
+        ad.set('QDate', input.qdate).set('EnteredCurrentStatus', input.qdate).set('CompletionDate', 0);
+        ad.set('Owner', ctx.owner).set('User', `${ctx.owner}@${ctx.uidDomain ?? 'localhost'}`);
+        this.setUniverse();
+        for (const name of ['NumJobStarts', 'NumShadowStarts', 'NumJobCompletions', 'NumRestarts', 'NumCkpts', 'CommittedTime']) {
+            ad.set(name, 0);
+        }
+        ad.set('ImageSize', 0).set('DiskUsage', DEFAULT_REQUEST_DISK_KB);
+        const iwd = this.setIwd();
+        this.setExecutable(iwd);
+        this.setArguments();
+        this.setEnvironment();
+        this.setStdio(iwd);
+        this.setTransfer();
+        this.setResources();
+        this.setPolicy();
+        this.setStatus();
+        this.setMisc(iwd);
+        this.setCustomAttributes();
+        if (ad.has('SuccessCheckpointExitCode') && !ad.has('WantFTOnCheckpoint')) {
+            // SetAutoAttributes: the starter ignores the checkpoint exit code without it.
+            ad.set('WantFTOnCheckpoint', true);
+        }
+        return ad;
+    }
+    get(names) {
+        const found = this.input.command(typeof names === 'string' ? [names] : names);
+        return found && found.value !== '' ? found : undefined;
+    }
+    /** Runs a value check, turning its RangeError into a SubmitError naming the command. */
+    check(command, found, parse) {
+        try {
+            return parse(found.value);
+        }
+        catch (err) {
+            if (err instanceof RangeError)
+                throw submitError(found.pos, `${command}: ${err.message}`);
+            throw err;
+        }
+    }
+    validateExpr(command, found) {
+        try {
+            parseExpr(found.value);
+        }
+        catch (err) {
+            if (err instanceof ClassAdParseError) {
+                throw submitError(found.pos, `${command}: invalid ClassAd expression "${found.value}" (${err.message})`);
+            }
+            throw err;
+        }
+    }
+    setExpr(attribute, command, found) {
+        this.validateExpr(command, found);
+        this.ad.setExpr(attribute, found.value);
+    }
+    exprOrDefault(command, attribute, fallback) {
+        const found = this.get(command);
+        if (found)
+            this.setExpr(attribute, command, found);
+        else
+            this.ad.setExpr(attribute, fallback);
+    }
+    optionalExpr(command, attribute) {
+        const found = this.get(command);
+        if (found)
+            this.setExpr(attribute, command, found);
+    }
+    optionalBool(command, attribute, fallback) {
+        const found = this.get(command);
+        if (found)
+            this.ad.set(attribute, this.check(command, found, parseBoolean));
+        else if (fallback !== undefined)
+            this.ad.set(attribute, fallback);
+    }
+    optionalString(command, attribute) {
+        const found = this.get(command);
+        if (found)
+            this.ad.set(attribute, found.value);
+    }
+    setUniverse() {
+        const found = this.get('universe');
+        if (found && found.value.toLowerCase() !== 'vanilla') {
+            const known = KNOWN_UNIVERSES.includes(found.value.toLowerCase());
+            throw submitError(found.pos, known ? `universe ${found.value} is not supported (only vanilla)` : `unknown universe "${found.value}"`);
+        }
+        this.ad.set('JobUniverse', JOB_UNIVERSE_VANILLA);
+    }
+    setIwd() {
+        const found = this.get(['initialdir', 'iwd', 'initial_dir', 'job_iwd']);
+        const iwd = posix.resolve(this.input.ctx.submitDir, found?.value ?? '.');
+        this.ad.set('Iwd', iwd);
+        return iwd;
+    }
+    setExecutable(iwd) {
+        const found = this.input.command(['executable']);
+        if (!found)
+            throw submitError(this.input.queuePos, "no 'executable' command was given");
+        if (found.value === '')
+            throw submitError(found.pos, 'executable is empty');
+        this.ad.set('Cmd', posix.resolve(iwd, found.value));
+        this.optionalBool('transfer_executable', 'TransferExecutable');
+    }
+    setArguments() {
+        const found = this.get(['arguments', 'args']);
+        if (!found) {
+            this.ad.set('Arguments', '');
+            return;
+        }
+        try {
+            const { args, syntax } = parseArgumentList(found.value);
+            if (syntax === 'v1')
+                this.ad.set('Args', joinV1Raw(args));
+            else
+                this.ad.set('Arguments', joinV2Raw(args));
+        }
+        catch (err) {
+            if (err instanceof QuotingError)
+                throw submitError(found.pos, `failed to parse arguments: ${err.message}`);
+            throw err;
+        }
+    }
+    setEnvironment() {
+        const environment = this.get('environment');
+        const envKeyword = this.get('env');
+        const found = environment ?? envKeyword;
+        // Since HTCondor 9.13 the V2 form is written unless the user chose the `env` keyword with V1 text.
+        const preferV1 = !environment && envKeyword !== undefined && !isV2Quoted(envKeyword.value);
+        let env = {};
+        if (found) {
+            try {
+                env = parseEnvironmentList(found.value);
+            }
+            catch (err) {
+                if (err instanceof QuotingError)
+                    throw submitError(found.pos, `failed to parse environment: ${err.message}`);
+                throw err;
+            }
+        }
+        const getenv = this.get(['getenv', 'get_env']);
+        if (getenv) {
+            const importAll = isBooleanWord(getenv.value);
+            if (!importAll || parseBoolean(getenv.value)) {
+                const imported = selectImportedEnv(importAll ? [] : splitList(getenv.value), this.input.ctx.env);
+                for (const [name, value] of Object.entries(imported)) {
+                    if (name in env || (preferV1 && !isSafeV1Value(value)))
+                        continue;
+                    env[name] = value;
+                }
+            }
+        }
+        if (preferV1) {
+            const v1 = formatEnvironmentV1Raw(env);
+            if (v1 === null)
+                throw submitError(found.pos, 'environment value cannot be written in the old (V1) syntax');
+            this.ad.set('Env', v1).set('EnvDelim', ENV_V1_DELIMITER);
+        }
+        else {
+            this.ad.set('Environment', formatEnvironmentV2Raw(env));
+        }
+    }
+    setStdio(iwd) {
+        this.ad.set('In', this.get('input')?.value ?? NULL_FILE);
+        this.ad.set('Out', this.get('output')?.value ?? NULL_FILE);
+        this.ad.set('Err', this.get('error')?.value ?? NULL_FILE);
+        const log = this.get('log');
+        if (log)
+            this.ad.set('UserLog', posix.resolve(iwd, log.value));
+        this.optionalBool('log_xml', 'ULogUseXML');
+        this.optionalBool('stream_output', 'StreamOut', false);
+        this.optionalBool('stream_error', 'StreamErr', false);
+    }
+    setTransfer() {
+        const stf = this.get('should_transfer_files');
+        const shouldTransfer = stf ? this.check('should_transfer_files', stf, (v) => oneOf(v, ['YES', 'NO', 'IF_NEEDED'])) : 'IF_NEEDED';
+        this.ad.set('ShouldTransferFiles', shouldTransfer);
+        const wtto = this.get('when_to_transfer_output');
+        const when = wtto
+            ? this.check('when_to_transfer_output', wtto, (v) => oneOf(v, ['ON_EXIT', 'ON_EXIT_OR_EVICT', 'ON_SUCCESS']))
+            : 'ON_EXIT';
+        if (shouldTransfer !== 'NO')
+            this.ad.set('WhenToTransferOutput', when);
+        for (const [command, attribute] of [
+            ['transfer_input_files', 'TransferInput'],
+            ['transfer_output_files', 'TransferOutput'],
+            ['transfer_checkpoint_files', 'TransferCheckpoint'],
+        ]) {
+            const found = this.get(command);
+            if (found)
+                this.ad.set(attribute, normalizeFileList(found.value));
+        }
+        const remaps = this.get('transfer_output_remaps');
+        if (remaps)
+            this.ad.set('TransferOutputRemaps', this.check('transfer_output_remaps', remaps, normalizeRemaps));
+        this.optionalBool('preserve_relative_paths', 'PreserveRelativePaths');
+        this.optionalString('checkpoint_destination', 'CheckpointDestination');
+        const checkpointCode = this.get('checkpoint_exit_code');
+        if (checkpointCode) {
+            this.ad.set('SuccessCheckpointExitCode', this.check('checkpoint_exit_code', checkpointCode, parseInteger));
+            this.ad.set('WantFTOnCheckpoint', true);
+        }
+    }
+    /** request_cpus/memory/disk: a number (with a unit for memory/disk) or a ClassAd expression. */
+    setRequest(command, attribute, fallback, unit) {
+        const found = this.get(command);
+        if (!found) {
+            this.ad.set(attribute, fallback);
+        }
+        else if (/^[\d.]/.test(found.value)) {
+            this.ad.set(attribute, this.check(command, found, unit ? (v) => parseSize(v, unit) : parseInteger));
+        }
+        else {
+            this.setExpr(attribute, command, found);
+        }
+    }
+    setResources() {
+        this.setRequest('request_cpus', 'RequestCpus', 1);
+        this.setRequest('request_memory', 'RequestMemory', DEFAULT_REQUEST_MEMORY_MB, 'M');
+        this.setRequest('request_disk', 'RequestDisk', DEFAULT_REQUEST_DISK_KB, 'K');
+        this.exprOrDefault('requirements', 'Requirements', 'true');
+        const rank = this.get('rank');
+        if (rank)
+            this.setExpr('Rank', 'rank', rank);
+        else
+            this.ad.setReal('Rank', 0);
+    }
+    setPolicy() {
+        this.setExitRemove();
+        this.exprOrDefault('on_exit_hold', 'OnExitHold', 'false');
+        this.optionalExpr('on_exit_hold_reason', 'OnExitHoldReason');
+        this.optionalExpr('on_exit_hold_subcode', 'OnExitHoldSubCode');
+        this.exprOrDefault('periodic_hold', 'PeriodicHold', 'false');
+        this.optionalExpr('periodic_hold_reason', 'PeriodicHoldReason');
+        this.optionalExpr('periodic_hold_subcode', 'PeriodicHoldSubCode');
+        this.exprOrDefault('periodic_release', 'PeriodicRelease', 'false');
+        this.exprOrDefault('periodic_remove', 'PeriodicRemove', 'false');
+        this.optionalExpr('allowed_execute_duration', 'AllowedExecuteDuration');
+        this.optionalExpr('allowed_job_duration', 'AllowedJobDuration');
+        this.optionalExpr('job_max_vacate_time', 'JobMaxVacateTime');
+        this.exprOrDefault('leave_in_queue', 'LeaveJobInQueue', 'false');
+    }
+    /** SetJobRetries: max_retries / success_exit_code / retry_until fold into OnExitRemove. */
+    setExitRemove() {
+        const onExitRemove = this.get('on_exit_remove');
+        if (onExitRemove)
+            this.setExpr('OnExitRemove', 'on_exit_remove', onExitRemove);
+        const maxRetries = this.get('max_retries');
+        const successCode = this.get('success_exit_code');
+        const retryUntil = this.get('retry_until');
+        if (!maxRetries && !successCode && !retryUntil) {
+            if (!onExitRemove)
+                this.ad.setExpr('OnExitRemove', 'true');
+            return;
+        }
+        const retries = maxRetries ? this.check('max_retries', maxRetries, parseInteger) : DEFAULT_JOB_MAX_RETRIES;
+        this.ad.set('JobMaxRetries', retries);
+        let expr = 'NumJobCompletions > JobMaxRetries || ';
+        if (successCode) {
+            this.ad.set('JobSuccessExitCode', this.check('success_exit_code', successCode, parseInteger));
+            expr += 'ExitCode =?= JobSuccessExitCode';
+        }
+        else {
+            expr += 'ExitCode =?= 0';
+        }
+        if (retryUntil) {
+            if (/^[+-]?\d+$/.test(retryUntil.value)) {
+                expr += ` || ExitCode =?= ${parseInteger(retryUntil.value)}`;
+            }
+            else {
+                this.validateExpr('retry_until', retryUntil);
+                expr += ` || (${retryUntil.value})`;
+            }
+        }
+        if (onExitRemove)
+            expr += ` || (${onExitRemove.value})`;
+        this.ad.setExpr('OnExitRemove', expr);
+    }
+    setStatus() {
+        const hold = this.get('hold');
+        if (hold && this.check('hold', hold, parseBoolean)) {
+            this.ad.set('JobStatus', JOB_STATUS_HELD);
+            this.ad.set('HoldReason', "submitted on hold at user's request");
+            this.ad.set('HoldReasonCode', HOLD_CODE_SUBMITTED_ON_HOLD);
+        }
+        else {
+            this.ad.set('JobStatus', JOB_STATUS_IDLE);
+        }
+    }
+    setMisc(iwd) {
+        const { ad, input } = this;
+        const priority = this.get('priority');
+        ad.set('JobPrio', priority ? this.check('priority', priority, parseInteger) : 0);
+        const notification = this.get('notification');
+        let notify = 0;
+        if (notification) {
+            notify = this.check('notification', notification, (v) => {
+                const code = NOTIFICATIONS[v.toLowerCase()];
+                if (code === undefined)
+                    throw new RangeError(`expected Never, Always, Complete or Error, got "${v}"`);
+                return code;
+            });
+        }
+        ad.set('JobNotification', notify);
+        this.optionalString('notify_user', 'NotifyUser');
+        const proxy = this.get('x509userproxy');
+        if (proxy)
+            ad.set('x509userproxy', posix.resolve(iwd, proxy.value));
+        const batchName = input.ctx.batchName ?? this.get('batch_name')?.value;
+        if (batchName)
+            ad.set('JobBatchName', batchName);
+        for (const [command, attribute] of [
+            ['kill_sig', 'KillSig'],
+            ['remove_kill_sig', 'RemoveKillSig'],
+            ['hold_kill_sig', 'HoldKillSig'],
+        ]) {
+            const found = this.get(command);
+            if (found)
+                ad.set(attribute, this.check(command, found, normalizeSignal));
+        }
+        const group = this.get('accounting_group');
+        if (group) {
+            const user = this.get('accounting_group_user')?.value ?? input.ctx.owner;
+            ad.set('AcctGroup', group.value).set('AcctGroupUser', user).set('AccountingGroup', `${group.value}.${user}`);
+        }
+    }
+    /** `+Attr = expr` / `MY.Attr = expr`, applied last so they override, as SetForcedAttributes does. */
+    setCustomAttributes() {
+        for (const attribute of this.input.customAttributes) {
+            if (attribute.value === '')
+                throw submitError(attribute.pos, `+${attribute.name} has no value`);
+            this.setExpr(attribute.name, `+${attribute.name}`, attribute);
+        }
+    }
+}
+//# sourceMappingURL=jobad.js.map

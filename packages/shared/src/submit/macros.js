@@ -1,0 +1,123 @@
+// $(name) macro expansion for submit descriptions.
+import { submitError } from './errors.js';
+/** Longest text one expansion may produce; stops `A = $(B)$(B)`-style blow-ups. */
+export const MAX_EXPANDED_LENGTH = 1_000_000;
+/** Deepest chain of macros referring to macros; keeps the call stack bounded. */
+export const MAX_MACRO_DEPTH = 200;
+/** Index of the `)` matching the `(` at `open`, or -1. */
+export function findClosingParen(text, open) {
+    let depth = 0;
+    for (let i = open; i < text.length; i++) {
+        if (text[i] === '(')
+            depth++;
+        else if (text[i] === ')') {
+            depth--;
+            if (depth === 0)
+                return i;
+        }
+    }
+    return -1;
+}
+function splitDefault(inner) {
+    const colon = inner.indexOf(':');
+    if (colon < 0)
+        return { name: inner.trim(), fallback: undefined };
+    return { name: inner.slice(0, colon).trim(), fallback: inner.slice(colon + 1) };
+}
+/**
+ * Expands `$(name)`, `$(name:default)`, `$(DOLLAR)` and `$ENV(NAME)`; leaves `$$(...)`
+ * for match time. Undefined macros expand to the empty string, as in HTCondor.
+ * One expander serves one proc: macro values are cached, and a macro that refers to
+ * itself (directly or through others) is a SubmitError.
+ */
+export class MacroExpander {
+    source;
+    cache = new Map();
+    inProgress = new Set();
+    constructor(source) {
+        this.source = source;
+    }
+    expand(text, pos) {
+        if (!text.includes('$'))
+            return text;
+        let out = '';
+        let i = 0;
+        while (i < text.length) {
+            const dollar = text.indexOf('$', i);
+            if (dollar < 0) {
+                out += text.slice(i);
+                break;
+            }
+            out += text.slice(i, dollar);
+            i = this.expandAt(text, dollar, pos, (piece) => {
+                out += piece;
+            });
+            if (out.length > MAX_EXPANDED_LENGTH) {
+                throw submitError(pos, `macro expansion is longer than ${MAX_EXPANDED_LENGTH} characters`);
+            }
+        }
+        return out;
+    }
+    /** Expands the `$` construct at `dollar`, emits its text and returns the index after it. */
+    expandAt(text, dollar, pos, emit) {
+        if (text.startsWith('$$(', dollar)) {
+            const close = findClosingParen(text, dollar + 2);
+            const end = close < 0 ? text.length : close + 1;
+            emit(text.slice(dollar, end));
+            return end;
+        }
+        const isEnv = /^\$ENV\(/i.test(text.slice(dollar, dollar + 5));
+        const open = isEnv ? dollar + 4 : dollar + 1;
+        if (text[open] !== '(') {
+            emit('$');
+            return dollar + 1;
+        }
+        const close = findClosingParen(text, open);
+        if (close < 0) {
+            emit(text.slice(dollar));
+            return text.length;
+        }
+        const { name, fallback } = splitDefault(this.expand(text.slice(open + 1, close), pos));
+        emit(isEnv ? this.envValue(name, fallback) : this.macroValue(name, fallback, pos));
+        return close + 1;
+    }
+    envValue(name, fallback) {
+        return this.source.env[name] ?? fallback ?? '';
+    }
+    macroValue(name, fallback, pos) {
+        const lowerName = name.toLowerCase();
+        if (lowerName === 'dollar')
+            return '$';
+        const cached = this.cache.get(lowerName);
+        if (cached !== undefined)
+            return cached;
+        const raw = this.source.lookup(lowerName);
+        if (raw === undefined)
+            return fallback === undefined ? '' : this.expand(fallback, pos);
+        if (this.inProgress.has(lowerName)) {
+            throw submitError(pos, `macro $(${name}) refers to itself (recursive macro definition)`);
+        }
+        if (this.inProgress.size >= MAX_MACRO_DEPTH) {
+            throw submitError(pos, `macro $(${name}) nests more than ${MAX_MACRO_DEPTH} levels deep`);
+        }
+        this.inProgress.add(lowerName);
+        try {
+            const value = this.expand(raw, pos);
+            this.cache.set(lowerName, value);
+            return value;
+        }
+        finally {
+            this.inProgress.delete(lowerName);
+        }
+    }
+}
+/**
+ * Resolves references to `name` inside its own new definition (`PATH = $(PATH):/bin`)
+ * using the previous definition, as HTCondor does at definition time.
+ */
+export function substituteSelfReference(name, value, previous) {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const selfRef = new RegExp(`(?<!\\$)\\$\\(\\s*${escaped}\\s*(?::([^)]*))?\\)`, 'gi');
+    return value.replace(selfRef, (_match, fallback) => previous ?? fallback ?? '');
+}
+//# sourceMappingURL=macros.js.map

@@ -1,0 +1,651 @@
+import t from 'tap';
+import { SubmitError, expandProcs, parseSubmitFile } from './index.js';
+const NOW = new Date(1_700_000_000_000);
+function context(overrides = {}) {
+    return {
+        fileName: 'job.sub',
+        submitDir: '/home/alice/jobs',
+        env: { HOME: '/home/alice', PATH: '/usr/bin:/bin', LANG: 'C' },
+        owner: 'alice',
+        now: NOW,
+        readFile: (path) => {
+            throw new Error(`ENOENT: no such file, open '${path}'`);
+        },
+        listDir: () => [],
+        ...overrides,
+    };
+}
+function submit(text, overrides = {}, clusterId = 7) {
+    const ctx = context(overrides);
+    return expandProcs(parseSubmitFile(text, ctx), clusterId, ctx);
+}
+/** The ad's attributes (ClassAd source) restricted to the keys of `expected`. */
+function pick(ad, expected) {
+    const json = ad.toJSON();
+    return Object.fromEntries(Object.keys(expected).map((key) => [key, json[key]]));
+}
+function expectError(t, text, message) {
+    t.throws(() => submit(text), { name: 'SubmitError', message }, message);
+}
+t.test('a minimal job gets every default attribute', async (t) => {
+    const [ad, ...rest] = submit('executable = /bin/echo\nqueue\n');
+    t.equal(rest.length, 0);
+    t.same(ad.toJSON(), {
+        MyType: '"Job"',
+        TargetType: '"Machine"',
+        ClusterId: '7',
+        ProcId: '0',
+        QDate: '1700000000',
+        EnteredCurrentStatus: '1700000000',
+        CompletionDate: '0',
+        Owner: '"alice"',
+        User: '"alice@localhost"',
+        JobUniverse: '5',
+        NumJobStarts: '0',
+        NumShadowStarts: '0',
+        NumJobCompletions: '0',
+        NumRestarts: '0',
+        NumCkpts: '0',
+        CommittedTime: '0',
+        ImageSize: '0',
+        DiskUsage: '1024',
+        Iwd: '"/home/alice/jobs"',
+        Cmd: '"/bin/echo"',
+        Arguments: '""',
+        Environment: '""',
+        In: '"/dev/null"',
+        Out: '"/dev/null"',
+        Err: '"/dev/null"',
+        StreamOut: 'false',
+        StreamErr: 'false',
+        ShouldTransferFiles: '"IF_NEEDED"',
+        WhenToTransferOutput: '"ON_EXIT"',
+        RequestCpus: '1',
+        RequestMemory: '128',
+        RequestDisk: '1024',
+        Requirements: 'true',
+        Rank: '0.0',
+        OnExitRemove: 'true',
+        OnExitHold: 'false',
+        PeriodicHold: 'false',
+        PeriodicRelease: 'false',
+        PeriodicRemove: 'false',
+        LeaveJobInQueue: 'false',
+        JobStatus: '1',
+        JobPrio: '0',
+        JobNotification: '0',
+    });
+});
+t.test('seed 000: exit-driven-example.submit (cpu = 1 is only a macro)', async (t) => {
+    const text = `# exit-driven-example.submit
+
+executable                  = exit-driven.sh
+arguments                   = argument1 argument2
+
+checkpoint_exit_code        = 85
+should_transfer_files       = yes
+when_to_transfer_output     = ON_EXIT
+
+output                      = example.out
+error                       = example.err
+log                         = example.log
+
+cpu                         = 1
+request_disk                = 2 GB
+request_memory              = 2 GB 
+
+queue 1
+`;
+    const ads = submit(text);
+    t.equal(ads.length, 1);
+    t.same(pick(ads[0], {
+        Cmd: '',
+        Args: '',
+        Arguments: '',
+        SuccessCheckpointExitCode: '',
+        WantFTOnCheckpoint: '',
+        ShouldTransferFiles: '',
+        WhenToTransferOutput: '',
+        Out: '',
+        Err: '',
+        UserLog: '',
+        RequestDisk: '',
+        RequestMemory: '',
+        RequestCpus: '',
+        cpu: '',
+    }), {
+        Cmd: '"/home/alice/jobs/exit-driven.sh"',
+        Args: '"argument1 argument2"',
+        Arguments: undefined,
+        SuccessCheckpointExitCode: '85',
+        WantFTOnCheckpoint: 'true',
+        ShouldTransferFiles: '"YES"',
+        WhenToTransferOutput: '"ON_EXIT"',
+        Out: '"example.out"',
+        Err: '"example.err"',
+        UserLog: '"/home/alice/jobs/example.log"',
+        RequestDisk: '2097152',
+        RequestMemory: '2048',
+        RequestCpus: '1',
+        cpu: undefined,
+    });
+});
+t.test('seed 001: example.submit from the self-checkpointing manual', async (t) => {
+    const text = `checkpoint_exit_code        = 85
+transfer_output_files       = example.checkpoint
+should_transfer_files       = yes
+
+executable                  = example.py
+arguments                   =
+
+output                      = example.out
+error                       = example.err
+log                         = example.log
+
+queue 1
+`;
+    const [ad] = submit(text);
+    t.same(pick(ad, {
+        Cmd: '',
+        Arguments: '',
+        TransferOutput: '',
+        SuccessCheckpointExitCode: '',
+        WantFTOnCheckpoint: '',
+        ShouldTransferFiles: '',
+    }), {
+        Cmd: '"/home/alice/jobs/example.py"',
+        Arguments: '""',
+        TransferOutput: '"example.checkpoint"',
+        SuccessCheckpointExitCode: '85',
+        WantFTOnCheckpoint: 'true',
+        ShouldTransferFiles: '"YES"',
+    });
+});
+const seed002 = `+WantFTOnCheckpoint         = TRUE
++SuccessCheckpointExitCode  = 77
+transfer_output_files       = 77.ckpt
+should_transfer_files       = yes
+
+executable                  =
+arguments                   =
+
+output                      = 77-ckpt.out
+error                       = 77-ckpt.err
+log                         = 77-ckpt.log
+
+queue 1
+`;
+t.test('seed 002: the 8.8 HOWTO file leaves executable empty, which HTCondor rejects', async (t) => {
+    expectError(t, seed002, 'job.sub:6: executable is empty');
+});
+t.test('seed 002 with an executable: + attributes go in verbatim', async (t) => {
+    const [ad] = submit(seed002.replace('executable                  =', 'executable = 77-ckpt.py'));
+    t.same(pick(ad, { WantFTOnCheckpoint: '', SuccessCheckpointExitCode: '', TransferOutput: '', Cmd: '' }), {
+        WantFTOnCheckpoint: 'true',
+        SuccessCheckpointExitCode: '77',
+        TransferOutput: '"77.ckpt"',
+        Cmd: '"/home/alice/jobs/77-ckpt.py"',
+    });
+    t.equal(ad.names().includes('WantFTOnCheckpoint'), true, 'attribute name keeps its case');
+});
+t.test('seed 004: the OSG school slides submit file', async (t) => {
+    const text = `executable = my_software
+transfer_input_files = my_input.txt
+transfer_checkpoint_files = my_output.txt, temp_dir, \\
+                            temp_file.txt
+transfer_output_files = my_output.txt
+request_cpus = 1
+request_memory = 1GB
+request_disk = 1GB
+log = example.log
+output = example.out
+error = example.err
+checkpoint_exit_code = 85
+queue
+`;
+    const [ad] = submit(text);
+    t.same(pick(ad, {
+        TransferInput: '',
+        TransferCheckpoint: '',
+        TransferOutput: '',
+        RequestCpus: '',
+        RequestMemory: '',
+        RequestDisk: '',
+        SuccessCheckpointExitCode: '',
+    }), {
+        TransferInput: '"my_input.txt"',
+        TransferCheckpoint: '"my_output.txt,temp_dir,temp_file.txt"',
+        TransferOutput: '"my_output.txt"',
+        RequestCpus: '1',
+        RequestMemory: '1024',
+        RequestDisk: '1048576',
+        SuccessCheckpointExitCode: '85',
+    });
+});
+t.test('arguments: both syntaxes stored as HTCondor does', async (t) => {
+    const ads = submit(`executable = a
+arguments = "one 'two with spaces' 3"
+queue
+arguments = one \\"two\\" 'three'
+queue
+arguments = "one ""two"" 'spacey ''quoted'' argument'"
+queue
+`);
+    t.same(pick(ads[0], { Arguments: '', Args: '' }), { Arguments: `"one two' 'with' 'spaces 3"`, Args: undefined });
+    t.same(pick(ads[1], { Arguments: '', Args: '' }), { Arguments: undefined, Args: `"one \\"two\\" 'three'"` });
+    t.equal(ads[2].getString('Arguments'), `one "two" spacey' '''quoted''' 'argument`);
+});
+t.test('environment: both syntaxes and getenv', async (t) => {
+    const ads = submit(`executable = a
+environment = "one=1 two=""2"" three='spacey ''quoted'' value'"
+queue
+environment =
+env = one=1;two=2
+queue
+env = "A=1"
+getenv = true
+queue
+env =
+environment = "PATH=/mine"
+getenv = HOME, PATH, L*
+queue
+getenv = false
+environment = A=1;B=2
+queue
+`);
+    t.equal(ads[0].getString('Environment'), `one=1 three=spacey' '''quoted''' 'value two="2"`);
+    t.same(pick(ads[1], { Env: '', EnvDelim: '', Environment: '' }), {
+        Env: '"one=1;two=2"',
+        EnvDelim: '";"',
+        Environment: undefined,
+    });
+    t.equal(ads[2].getString('Environment'), 'A=1 HOME=/home/alice LANG=C PATH=/usr/bin:/bin');
+    t.equal(ads[3].getString('Environment'), 'HOME=/home/alice LANG=C PATH=/mine', 'explicit values win over getenv');
+    t.equal(ads[4].getString('Environment'), 'A=1 B=2', 'the environment keyword always writes V2');
+});
+t.test('paths: initialdir, executable, log, x509userproxy', async (t) => {
+    const [ad] = submit(`initialdir = run1
+executable = ../bin/prog
+log = logs/job.log
+output = out.txt
+input = in.txt
+x509userproxy = /tmp/x509up_u1000
+transfer_executable = false
+log_xml = True
+queue
+`);
+    t.same(pick(ad, { Iwd: '', Cmd: '', UserLog: '', Out: '', In: '', x509userproxy: '', TransferExecutable: '', ULogUseXML: '' }), {
+        Iwd: '"/home/alice/jobs/run1"',
+        Cmd: '"/home/alice/jobs/bin/prog"',
+        UserLog: '"/home/alice/jobs/run1/logs/job.log"',
+        Out: '"out.txt"',
+        In: '"in.txt"',
+        x509userproxy: '"/tmp/x509up_u1000"',
+        TransferExecutable: 'false',
+        ULogUseXML: 'true',
+    });
+    const [empty] = submit('executable = a\nx509userproxy =\nqueue\n');
+    t.equal(empty.has('x509userproxy'), false, 'an empty x509userproxy is accepted and not stored');
+});
+t.test('transfer settings', async (t) => {
+    const [ad] = submit(`executable = a
+should_transfer_files = if_needed
+when_to_transfer_output = on_exit_or_evict
+transfer_input_files = a.txt,  b.txt c.txt
+transfer_output_remaps = "out.txt = results/out.txt; log.txt=logs/log.txt"
+preserve_relative_paths = true
+checkpoint_destination = davs://example.org/ckpt
+stream_output = true
+queue
+`);
+    t.same(pick(ad, {
+        ShouldTransferFiles: '',
+        WhenToTransferOutput: '',
+        TransferInput: '',
+        TransferOutputRemaps: '',
+        PreserveRelativePaths: '',
+        CheckpointDestination: '',
+        StreamOut: '',
+        StreamErr: '',
+    }), {
+        ShouldTransferFiles: '"IF_NEEDED"',
+        WhenToTransferOutput: '"ON_EXIT_OR_EVICT"',
+        TransferInput: '"a.txt,b.txt,c.txt"',
+        TransferOutputRemaps: '"out.txt = results/out.txt; log.txt=logs/log.txt"',
+        PreserveRelativePaths: 'true',
+        CheckpointDestination: '"davs://example.org/ckpt"',
+        StreamOut: 'true',
+        StreamErr: 'false',
+    });
+    const [noTransfer] = submit('executable = a\nshould_transfer_files = NO\nqueue\n');
+    t.equal(noTransfer.has('WhenToTransferOutput'), false);
+});
+t.test('resources, requirements, rank', async (t) => {
+    const ads = submit(`executable = a
+request_cpus = 4
+request_memory = 512
+request_disk = 3 mb
+requirements = OpSys == "LINUX" && Memory >= 1024
+rank = Memory
+queue
+request_memory = 2g
+request_disk = 2 GB
+request_cpus = TARGET.Cpus
+queue
+request_memory = 1536 KB
+request_disk = 10
+queue
+`);
+    t.same(pick(ads[0], { RequestCpus: '', RequestMemory: '', RequestDisk: '', Requirements: '', Rank: '' }), {
+        RequestCpus: '4',
+        RequestMemory: '512',
+        RequestDisk: '3072',
+        Requirements: 'OpSys == "LINUX" && Memory >= 1024',
+        Rank: 'Memory',
+    });
+    t.same(pick(ads[1], { RequestCpus: '', RequestMemory: '', RequestDisk: '' }), {
+        RequestCpus: 'TARGET.Cpus',
+        RequestMemory: '2048',
+        RequestDisk: '2097152',
+    });
+    t.same(pick(ads[2], { RequestMemory: '', RequestDisk: '' }), { RequestMemory: '2', RequestDisk: '10' });
+});
+t.test('status, priority, notification, signals, batch name, accounting group', async (t) => {
+    const [ad] = submit(`executable = a
+hold = true
+priority = -5
+notification = Complete
+notify_user = alice@example.org
+kill_sig = SIGUSR1
+remove_kill_sig = 9
+hold_kill_sig = term
+job_max_vacate_time = 120
+batch_name = sweep
+accounting_group = group_physics
+leave_in_queue = JobStatus == 4
+universe = Vanilla
+queue
+`);
+    t.same(pick(ad, {
+        JobStatus: '',
+        HoldReason: '',
+        HoldReasonCode: '',
+        JobPrio: '',
+        JobNotification: '',
+        NotifyUser: '',
+        KillSig: '',
+        RemoveKillSig: '',
+        HoldKillSig: '',
+        JobMaxVacateTime: '',
+        JobBatchName: '',
+        AcctGroup: '',
+        AcctGroupUser: '',
+        AccountingGroup: '',
+        LeaveJobInQueue: '',
+        JobUniverse: '',
+    }), {
+        JobStatus: '5',
+        HoldReason: `"submitted on hold at user's request"`,
+        HoldReasonCode: '15',
+        JobPrio: '-5',
+        JobNotification: '2',
+        NotifyUser: '"alice@example.org"',
+        KillSig: '"SIGUSR1"',
+        RemoveKillSig: '"SIGKILL"',
+        HoldKillSig: '"SIGTERM"',
+        JobMaxVacateTime: '120',
+        JobBatchName: '"sweep"',
+        AcctGroup: '"group_physics"',
+        AcctGroupUser: '"alice"',
+        AccountingGroup: '"group_physics.alice"',
+        LeaveJobInQueue: 'JobStatus == 4',
+        JobUniverse: '5',
+    });
+    const [fromCli] = submit('executable = a\nbatch_name = file\nqueue\n', { batchName: 'cli', uidDomain: 'example.org' });
+    t.same(pick(fromCli, { JobBatchName: '', User: '' }), { JobBatchName: '"cli"', User: '"alice@example.org"' });
+});
+t.test('exit and periodic policy', async (t) => {
+    const ads = submit(`executable = a
+on_exit_remove = ExitCode =!= 3
+on_exit_hold = ExitCode == 4
+on_exit_hold_reason = "four"
+on_exit_hold_subcode = 4
+periodic_hold = NumJobStarts > 3
+periodic_hold_reason = "too many starts"
+periodic_hold_subcode = 42
+periodic_release = HoldReasonCode == 3
+periodic_remove = JobStatus == 5
+allowed_execute_duration = 3600
+allowed_job_duration = 7200
+queue
+on_exit_remove =
+max_retries = 5
+queue
+success_exit_code = 3
+queue
+retry_until = ExitCode == 7
+on_exit_remove = ExitSignal =?= 9
+queue
+max_retries =
+success_exit_code =
+retry_until = 9
+on_exit_remove =
+queue
+`);
+    t.same(pick(ads[0], {
+        OnExitRemove: '',
+        OnExitHold: '',
+        OnExitHoldReason: '',
+        OnExitHoldSubCode: '',
+        PeriodicHold: '',
+        PeriodicHoldReason: '',
+        PeriodicHoldSubCode: '',
+        PeriodicRelease: '',
+        PeriodicRemove: '',
+        AllowedExecuteDuration: '',
+        AllowedJobDuration: '',
+        JobMaxRetries: '',
+    }), {
+        OnExitRemove: 'ExitCode =!= 3',
+        OnExitHold: 'ExitCode == 4',
+        OnExitHoldReason: '"four"',
+        OnExitHoldSubCode: '4',
+        PeriodicHold: 'NumJobStarts > 3',
+        PeriodicHoldReason: '"too many starts"',
+        PeriodicHoldSubCode: '42',
+        PeriodicRelease: 'HoldReasonCode == 3',
+        PeriodicRemove: 'JobStatus == 5',
+        AllowedExecuteDuration: '3600',
+        AllowedJobDuration: '7200',
+        JobMaxRetries: undefined,
+    });
+    t.same(pick(ads[1], { JobMaxRetries: '', OnExitRemove: '' }), {
+        JobMaxRetries: '5',
+        OnExitRemove: 'NumJobCompletions > JobMaxRetries || ExitCode =?= 0',
+    });
+    t.same(pick(ads[2], { JobMaxRetries: '', JobSuccessExitCode: '', OnExitRemove: '' }), {
+        JobMaxRetries: '5',
+        JobSuccessExitCode: '3',
+        OnExitRemove: 'NumJobCompletions > JobMaxRetries || ExitCode =?= JobSuccessExitCode',
+    });
+    t.equal(ads[3].getSource('OnExitRemove'), 'NumJobCompletions > JobMaxRetries || ExitCode =?= JobSuccessExitCode || (ExitCode == 7) || (ExitSignal =?= 9)');
+    t.same(pick(ads[4], { JobMaxRetries: '', OnExitRemove: '' }), {
+        JobMaxRetries: '2',
+        OnExitRemove: 'NumJobCompletions > JobMaxRetries || ExitCode =?= 0 || ExitCode =?= 9',
+    });
+});
+t.test('+Attr and MY.Attr: verbatim names, expressions, macros, overrides', async (t) => {
+    const [ad] = submit(`executable = a
++WantCheckpointSignal = true
++CheckpointSig = "SIGUSR2"
+MY.CheckpointExitCode = 85
++Label = "run-$(Process)"
++RequestMemory = 4096
++checkpointsig = "SIGTERM"
+want = $(MY.CheckpointExitCode)
+arguments = $(want)
+queue
+`);
+    t.same(ad.names().filter((name) => /^checkpointsig$/i.test(name)), ['CheckpointSig'], 'first spelling kept');
+    t.same(pick(ad, { WantCheckpointSignal: '', CheckpointSig: '', CheckpointExitCode: '', Label: '', RequestMemory: '', Args: '' }), {
+        WantCheckpointSignal: 'true',
+        CheckpointSig: '"SIGTERM"',
+        CheckpointExitCode: '85',
+        Label: '"run-0"',
+        RequestMemory: '4096',
+        Args: '"85"',
+    });
+    t.equal(ad.has('WantFTOnCheckpoint'), false);
+});
+t.test('macros: definitions, defaults, predefined names, later overrides', async (t) => {
+    const ads = submit(`name = base
+Name = sim
+dir = $(name)_out
+executable = $(dir)/run.sh
+arguments = $(Cluster) $(ClusterId) $(Process) $(ProcId) $(JobId) $(Step) $(ItemIndex) $(Row) $(Item:none) $(missing:dflt) $ENV(HOME) $(DOLLAR)(x) $$(Memory) $(SUBMIT_FILE)
+output = out.$(Cluster).$(Process)
+queue 2
+name = second
+queue
+`, {}, 42);
+    t.equal(ads.length, 3);
+    t.equal(ads[0].getString('Cmd'), '/home/alice/jobs/sim_out/run.sh');
+    t.equal(ads[0].getString('Args'), '42 42 0 0 42.0 0 0 0 none dflt /home/alice $(x) $$(Memory) job.sub');
+    t.equal(ads[1].getString('Args'), '42 42 1 1 42.1 1 0 0 none dflt /home/alice $(x) $$(Memory) job.sub');
+    t.equal(ads[1].getString('Out'), 'out.42.1');
+    t.equal(ads[2].getString('Cmd'), '/home/alice/jobs/second_out/run.sh', 'later definitions are seen by later queues');
+    t.equal(ads[2].getInt('ProcId'), 2);
+});
+t.test('macros: self reference extends the previous value; cycles are errors', async (t) => {
+    const [ad] = submit('executable = a\nlist = a\nlist = $(list) b\nlist = $(list) c\narguments = $(list)\nqueue\n');
+    t.equal(ad.getString('Args'), 'a b c');
+    expectError(t, 'executable = a\nx = $(y)\ny = $(x)\narguments = $(x)\nqueue\n', 'job.sub:4: macro $(x) refers to itself (recursive macro definition)');
+});
+t.test('queue in: N per item, Step and ItemIndex', async (t) => {
+    const ads = submit('executable = a\narguments = $(Item) $(Step) $(ItemIndex) $(Process)\nqueue 3 in (A, B)\n');
+    t.same(ads.map((ad) => ad.getString('Args')), ['A 0 0 0', 'A 1 0 1', 'A 2 0 2', 'B 0 1 3', 'B 1 1 4', 'B 2 1 5']);
+    t.same(ads.map((ad) => ad.getInt('ProcId')), [0, 1, 2, 3, 4, 5]);
+});
+t.test('queue in with a named variable, a slice and a multi-line list', async (t) => {
+    const ads = submit(`executable = a
+arguments = $(animal)
+queue animal in [1:] (
+  cat, dog
+  # a comment
+  cow
+)
+arguments = $(Item)
+queue in x y
+`);
+    t.same(ads.map((ad) => ad.getString('Args')), ['dog', 'cow', 'x', 'y']);
+});
+t.test('queue from a file and from an inline list', async (t) => {
+    const files = { '/home/alice/jobs/lists/jobs.txt': 'a.in, -v -x\n\nb.in, -q\r\nc.in\n' };
+    const ads = submit(`executable = a
+arguments = $(args)
+input = $(file)
+queue file, args from lists/jobs.txt
+arguments = $(x)-$(y)
+queue 2 x y from [::2] (
+  1 one
+  # skipped
+  2 two
+  3 three
+)
+`, { readFile: (path) => files[path] ?? '' });
+    t.same(ads.map((ad) => [ad.getString('In'), ad.getString('Args') ?? ad.getString('Arguments')]), [
+        ['a.in', '-v -x'],
+        ['b.in', '-q'],
+        ['c.in', ''],
+        ['/dev/null', '1-one'],
+        ['/dev/null', '1-one'],
+        ['/dev/null', '3-three'],
+        ['/dev/null', '3-three'],
+    ]);
+});
+t.test('queue matching against the submit directory', async (t) => {
+    const listings = {
+        '/home/alice/jobs': [
+            { name: 'b.dat', isDir: false },
+            { name: 'a.dat', isDir: false },
+            { name: 'run_1', isDir: true },
+            { name: 'notes.txt', isDir: false },
+        ],
+        '/home/alice/jobs/more': [{ name: 'c.dat', isDir: false }],
+    };
+    const listDir = (dir) => listings[dir] ?? [];
+    const ads = submit(`executable = a
+arguments = $(Item)
+queue matching *.dat more/*.dat
+arguments = $(d)
+queue d matching dirs *
+arguments = $(f)
+queue 2 f matching files [1:2] *
+`, { listDir });
+    t.same(ads.map((ad) => ad.getString('Args')), ['a.dat', 'b.dat', 'more/c.dat', 'run_1', 'b.dat', 'b.dat']);
+});
+t.test('queue counts from macros and queue 0', async (t) => {
+    t.equal(submit('executable = a\nN = 4\nqueue $(N)\n').length, 4);
+    t.equal(submit('executable = a\nqueue 0\n').length, 0);
+    t.equal(submit('executable = a\nqueue 0\nqueue 2\n').length, 2);
+});
+t.test('-append lines go in before the first queue statement', async (t) => {
+    const ads = submit('executable = a\narguments = file\nqueue\narguments = second\nqueue\n', {
+        appendLines: ['arguments = appended', '+Extra = 1'],
+    });
+    t.same(ads.map((ad) => ad.getString('Args')), ['appended', 'second']);
+    t.equal(ads[1].getInt('Extra'), 1);
+    t.equal(submit('executable = a\n', { appendLines: ['queue 2'] }).length, 2, 'an appended queue statement counts');
+});
+t.test('syntax: comments, continuations, case-insensitive keywords, CRLF, @= values', async (t) => {
+    const [ad] = submit('# comment\r\n\r\nEXECUTABLE = a\r\nArguments = one \\\r\n  two\r\nNotes @=end\r\nline 1\r\nline 2\r\n@end\r\n+Notes = "$(notes)"\r\nQUEUE\r\n');
+    t.equal(ad.getString('Cmd'), '/home/alice/jobs/a');
+    t.equal(ad.getString('Args'), 'one two');
+    t.equal(ad.getString('Notes'), 'line 1\nline 2');
+});
+t.test('errors name file and line', async (t) => {
+    expectError(t, 'executable = a\nthis is wrong\nqueue\n', 'job.sub:2: syntax error: expected "name = value" or a queue statement, got "this is wrong"');
+    expectError(t, 'executable = a\nqueue 2 foo\n', 'job.sub:2: invalid queue statement "queue 2 foo" (expected queue [count] [vars in|from|matching list])');
+    expectError(t, 'executable = a\n', 'job.sub:1: no queue statement: nothing would be submitted');
+    expectError(t, '', 'job.sub:1: no queue statement: nothing would be submitted');
+    expectError(t, 'arguments = x\nqueue\n', "job.sub:2: no 'executable' command was given");
+    expectError(t, 'executable = a\narguments = "unbalanced\nqueue\n', 'job.sub:2: failed to parse arguments: Unterminated double-quote.');
+    expectError(t, `executable = a\narguments = "a 'b"\nqueue\n`, "job.sub:2: failed to parse arguments: Unbalanced quote starting here: 'b");
+    expectError(t, `executable = a\nenvironment = "A='1"\nqueue\n`, "job.sub:2: failed to parse environment: Unbalanced quote starting here: '1");
+    expectError(t, 'executable = a\nenvironment = A=1;B\nqueue\n', "job.sub:2: failed to parse environment: Missing '=' after environment variable 'B'.");
+    expectError(t, 'executable = a\nuniverse = docker\nqueue\n', 'job.sub:2: universe docker is not supported (only vanilla)');
+    expectError(t, 'executable = a\nuniverse = banana\nqueue\n', 'job.sub:2: unknown universe "banana"');
+    expectError(t, 'executable = a\nrequest_memory = 2 XB\nqueue\n', 'job.sub:2: request_memory: invalid size unit "XB" in "2 XB" (use K, KB, M, MB, G, GB, T or TB)');
+    expectError(t, 'executable = a\nrequest_disk = 1.2.3\nqueue\n', 'job.sub:2: request_disk: invalid size "1.2.3"');
+    expectError(t, 'executable = a\nrequest_cpus = 2.5\nqueue\n', 'job.sub:2: request_cpus: expected an integer, got "2.5"');
+    expectError(t, 'executable = a\npriority = high\nqueue\n', 'job.sub:2: priority: expected an integer, got "high"');
+    expectError(t, 'executable = a\ncheckpoint_exit_code = x85\nqueue\n', 'job.sub:2: checkpoint_exit_code: expected an integer, got "x85"');
+    expectError(t, 'executable = a\nhold = maybe\nqueue\n', 'job.sub:2: hold: expected True or False, got "maybe"');
+    expectError(t, 'executable = a\nnotification = sometimes\nqueue\n', 'job.sub:2: notification: expected Never, Always, Complete or Error, got "sometimes"');
+    expectError(t, 'executable = a\nshould_transfer_files = maybe\nqueue\n', 'job.sub:2: should_transfer_files: expected one of YES, NO, IF_NEEDED, got "maybe"');
+    expectError(t, 'executable = a\nwhen_to_transfer_output = never\nqueue\n', 'job.sub:2: when_to_transfer_output: expected one of ON_EXIT, ON_EXIT_OR_EVICT, ON_SUCCESS, got "never"');
+    expectError(t, 'executable = a\ntransfer_output_remaps = a b\nqueue\n', 'job.sub:2: transfer_output_remaps: expected "name = newname" pairs separated by ";", got "a b"');
+    expectError(t, 'executable = a\nkill_sig = SIGFOO\nqueue\n', 'job.sub:2: kill_sig: invalid signal SIGFOO');
+    expectError(t, 'executable = a\nkill_sig = 99\nqueue\n', 'job.sub:2: kill_sig: invalid signal 99');
+    t.throws(() => submit('executable = a\nrequirements = Memory >\nqueue\n'), {
+        name: 'SubmitError',
+        message: /^job\.sub:2: requirements: invalid ClassAd expression "Memory >" \(.+\)$/,
+    });
+    t.throws(() => submit('executable = a\n+Foo = bar baz\nqueue\n'), {
+        message: /^job\.sub:2: \+Foo: invalid ClassAd expression "bar baz" \(.+\)$/,
+    });
+    expectError(t, 'executable = a\n+Foo =\nqueue\n', 'job.sub:2: +Foo has no value');
+    expectError(t, 'executable = a\nqueue abc from missing.txt\n', `job.sub:2: cannot read queue items from "/home/alice/jobs/missing.txt": ENOENT: no such file, open '/home/alice/jobs/missing.txt'`);
+    expectError(t, 'executable = a\nqueue from ls |\n', 'job.sub:2: queue ... from a command ("ls |") is not supported');
+    expectError(t, 'executable = a\nqueue in (\na\n', 'job.sub:2: queue statement has "(" without a closing ")" line');
+    expectError(t, 'executable = a\nN = many\nqueue $(N)\n', 'job.sub:3: queue count must be a non-negative integer, got "many"');
+    expectError(t, 'executable = a\nmy var = 1\nqueue\n', 'job.sub:2: invalid command or macro name "my var"');
+});
+t.test('SubmitError exposes file and line; stdin name is used', async (t) => {
+    const err = t.throws(() => submit('executable = a\nbad line\nqueue\n', { fileName: '<stdin>' }));
+    t.ok(err instanceof SubmitError);
+    t.equal(err.file, '<stdin>');
+    t.equal(err.line, 2);
+    t.equal(err.message, '<stdin>:2: syntax error: expected "name = value" or a queue statement, got "bad line"');
+});
+//# sourceMappingURL=submit.test.js.map

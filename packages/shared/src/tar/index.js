@@ -1,0 +1,3 @@
+export * from './pack.js';
+export * from './extract.js';
+//# sourceMappingURL=index.js.map

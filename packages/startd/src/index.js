@@ -1,0 +1,3 @@
+export { Startd } from './startd.js';
+export { detectTotals, splitIntoSlots } from './resources.js';
+//# sourceMappingURL=index.js.map

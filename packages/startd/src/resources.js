@@ -1,0 +1,22 @@
+import fs from 'node:fs';
+import os from 'node:os';
+/** What this machine offers: cores, memory, and free disk where sandboxes are made. */
+export function detectTotals(executeDir) {
+    const stat = fs.statfsSync(executeDir);
+    return {
+        cpus: os.availableParallelism(),
+        memoryMb: Math.floor(os.totalmem() / (1024 * 1024)),
+        diskKb: Math.floor((stat.bavail * stat.bsize) / 1024),
+    };
+}
+/** HTCondor's default static slots: one per core, memory and disk split evenly (slot1 … slotN). */
+export function splitIntoSlots(totals) {
+    const count = Math.max(1, Math.floor(totals.cpus));
+    return Array.from({ length: count }, (_, i) => ({
+        name: `slot${i + 1}`,
+        cpus: 1,
+        memoryMb: Math.max(1, Math.floor(totals.memoryMb / count)),
+        diskKb: Math.max(1, Math.floor(totals.diskKb / count)),
+    }));
+}
+//# sourceMappingURL=resources.js.map

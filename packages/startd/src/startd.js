@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import WebSocket from 'ws';
+import { ClassAd } from '@tinycondor/shared/classad/index';
+import { buildSlotAd, condorArch, condorOpSys } from '@tinycondor/shared/machine-ad';
+import { decodeScheddMessage, MAX_MESSAGE_BYTES } from '@tinycondor/shared/protocol';
+import { JobRun } from './job-run.js';
+import { ScheddClient } from './schedd-client.js';
+const MAX_RECONNECT_DELAY_MS = 2_000;
+/**
+ * The execute side: keeps a websocket to the schedd (reconnecting when it drops), runs what the schedd
+ * starts on its slots, and reports how each run ends. Reports made while disconnected are kept and
+ * sent after the next hello, so an exit is never lost to a dropped connection.
+ */
+export class Startd {
+    settings;
+    socket;
+    runs = new Map();
+    unsent = [];
+    identity;
+    client;
+    reconnectDelay = 50;
+    stopping = false;
+    reconnectTimer;
+    connectedOnce;
+    constructor(settings) {
+        this.settings = settings;
+        this.identity = { startdName: settings.name, machine: os.hostname(), opSys: condorOpSys(process.platform), arch: condorArch(process.arch) };
+        this.client = new ScheddClient(settings.scheddUrl, settings.token, settings.name);
+        fs.mkdirSync(settings.executeDir, { recursive: true });
+    }
+    /** Connects, resolving once the schedd has welcomed this startd the first time. */
+    start() {
+        const welcomed = new Promise((resolve) => {
+            this.connectedOnce = resolve;
+        });
+        this.connect();
+        return welcomed;
+    }
+    async stop() {
+        this.stopping = true;
+        if (this.reconnectTimer)
+            clearTimeout(this.reconnectTimer);
+        const runs = [...this.runs.values()];
+        for (const active of runs)
+            active.run.kill(9, 0);
+        this.socket?.close(1000, 'startd stopping');
+    }
+    runKey(jobId, runId) {
+        return `${jobId}#${runId}`;
+    }
+    connect() {
+        const url = `${this.settings.scheddUrl.replace(/^http/, 'ws')}/v1/startd`;
+        const socket = new WebSocket(url, { headers: { authorization: `Bearer ${this.settings.token}` }, maxPayload: MAX_MESSAGE_BYTES });
+        this.socket = socket;
+        socket.on('open', () => {
+            this.reconnectDelay = 50;
+            socket.send(JSON.stringify({
+                type: 'hello',
+                ...this.identity,
+                slots: this.settings.slots,
+                runs: [...this.runs.values()].map(({ jobId, runId, slotName }) => ({ jobId, runId, slotName })),
+            }));
+        });
+        socket.on('message', (raw) => {
+            try {
+                this.onMessage(decodeScheddMessage(raw.toString()));
+            }
+            catch (err) {
+                this.settings.log.error({ err }, 'bad message from schedd; reconnecting');
+                socket.terminate();
+            }
+        });
+        socket.on('close', () => {
+            if (this.socket === socket)
+                this.socket = undefined;
+            if (this.stopping)
+                return;
+            this.reconnectTimer = setTimeout(() => this.connect(), this.reconnectDelay);
+            this.reconnectDelay = Math.min(this.reconnectDelay * 2, MAX_RECONNECT_DELAY_MS);
+        });
+        socket.on('error', (err) => this.settings.log.debug({ err, url }, 'schedd connection error'));
+    }
+    onMessage(message) {
+        switch (message.type) {
+            case 'welcome':
+                this.settings.log.info({ schedd: message.scheddName }, 'connected to schedd');
+                this.flushReports();
+                this.connectedOnce?.();
+                this.connectedOnce = undefined;
+                return;
+            case 'start':
+                this.startRun(message);
+                return;
+            case 'kill':
+                this.runs.get(this.runKey(message.jobId, message.runId))?.run.kill(message.signal, message.graceSeconds);
+                return;
+        }
+    }
+    startRun(message) {
+        const { jobId, runId, slotName } = message;
+        const slot = this.settings.slots.find((s) => s.name === slotName);
+        const busy = [...this.runs.values()].some((r) => r.slotName === slotName);
+        if (!slot || busy) {
+            this.report({ type: 'run-failed', jobId, runId, stage: 'execute', reason: `slot ${slotName}@${this.settings.name} is ${slot ? 'busy' : 'unknown'}` });
+            return;
+        }
+        const run = new JobRun({
+            jobId,
+            runId,
+            slotName,
+            startdName: this.settings.name,
+            jobAd: ClassAd.fromJSON(message.jobAd),
+            machineAd: buildSlotAd(this.identity, slot, { claimed: true, now: new Date() }),
+            executeDir: this.settings.executeDir,
+            client: this.client,
+            log: this.settings.log.child({ jobId, runId }),
+            report: (report) => this.report(report),
+        });
+        const key = this.runKey(jobId, runId);
+        this.runs.set(key, { jobId, runId, slotName, run });
+        run
+            .run()
+            .catch((err) => {
+            this.settings.log.error({ err, jobId, runId }, 'run failed unexpectedly');
+            this.report({ type: 'run-failed', jobId, runId, stage: 'execute', reason: `startd error: ${err.message}` });
+        })
+            .finally(() => this.runs.delete(key));
+    }
+    report(message) {
+        this.unsent.push(message);
+        this.flushReports();
+    }
+    flushReports() {
+        const socket = this.socket;
+        if (!socket || socket.readyState !== WebSocket.OPEN)
+            return;
+        while (this.unsent.length > 0)
+            socket.send(JSON.stringify(this.unsent.shift()));
+    }
+}
+//# sourceMappingURL=startd.js.map

@@ -1,0 +1,32 @@
+// Runs the whole suite with tap and closes with the line CI reads: `N passed, N failed` (test files).
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const tap = path.join(root, 'node_modules', '.bin', 'tap');
+const child = spawn(tap, ['--reporter=terse', ...process.argv.slice(2)], {
+  cwd: root,
+  // tap's TypeScript loader picks no tsconfig when started from the workspace root; name it.
+  env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.test.json') },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+
+let summary;
+let pending = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  pending += chunk.toString('utf8');
+  const lines = pending.split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) {
+    const m = /^# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/.exec(line.trim());
+    if (m) summary = { total: Number(m[1]), pass: Number(m[2]), fail: Number(m[3] ?? 0) };
+  }
+});
+
+child.on('close', (code) => {
+  if (summary) process.stdout.write(`\n${summary.pass} passed, ${summary.total - summary.pass} failed\n`);
+  else process.stdout.write('\n0 passed, 1 failed\n');
+  process.exit(code ?? 1);
+});

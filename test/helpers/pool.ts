@@ -1,0 +1,143 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseEventLog, type ParsedEvent } from '@tinycondor/shared/eventlog/index';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const binDir = path.join(root, 'packages', 'cli', 'bin');
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface TestPool {
+  home: string;
+  /** A submit directory of its own, the cwd of commands. */
+  dir: string;
+  url: string;
+  token: string;
+  env: NodeJS.ProcessEnv;
+  process: ChildProcess;
+  /** Runs a condor_* command (or tinycondor) as a real process against this pool. */
+  run(command: string, args: string[], opts?: { cwd?: string; input?: string }): Promise<CommandResult>;
+  stop(): Promise<void>;
+}
+
+export interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+/** Waits for a line matching `pattern` on a child's stdout, with a deadline. */
+function waitForLine(child: ChildProcess, pattern: RegExp, deadlineMs: number, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`${what}: no line matching ${pattern} within ${deadlineMs} ms; output so far:\n${seen}`)), deadlineMs);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      const line = seen.split('\n').find((l) => pattern.test(l));
+      if (line !== undefined) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        resolve(line);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited with ${code} before it was ready; output:\n${seen}`));
+    });
+  });
+}
+
+export function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, input?: string): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [path.join(binDir, `${command}.js`), ...args], { env, cwd, timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+    else child.stdin?.end();
+  });
+}
+
+/** Starts `tinycondor pool` as a real process on loopback, in a temporary directory removed at teardown. */
+export async function startPool(t: Teardown, opts: { startds?: number; cpus?: number; lease?: number } = {}): Promise<TestPool> {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-test-'));
+  const home = path.join(base, 'pool');
+  const dir = path.join(base, 'submit');
+  fs.mkdirSync(dir);
+  const args = ['pool', '--home', home, '--startds', String(opts.startds ?? 2), '--cpus', String(opts.cpus ?? 1), '--port', '0'];
+  if (opts.lease !== undefined) args.push('--lease', String(opts.lease));
+  const child = spawn(process.execPath, [path.join(binDir, 'tinycondor.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const ready = await waitForLine(child, /^tinycondor pool ready/, 30_000, 'tinycondor pool').catch((err: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`${err.message}\nstderr:\n${stderr}`);
+  });
+  const url = /schedd (http:\/\/\S+),/.exec(ready)?.[1] ?? '';
+  const env = { ...process.env, CONDOR_CONFIG: path.join(home, 'condor_config') };
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    fs.rmSync(base, { recursive: true, force: true });
+  };
+  t.teardown(stop);
+  return {
+    home,
+    dir,
+    url,
+    token: fs.readFileSync(path.join(home, 'pool.token'), 'utf8').trim(),
+    env,
+    process: child,
+    run: (command, cmdArgs, runOpts = {}) => runCommand(command, cmdArgs, env, runOpts.cwd ?? dir, runOpts.input),
+    stop,
+  };
+}
+
+/** Reads the job event log until `done(events)` holds, polling with a deadline; never a fixed sleep. */
+export async function waitForEvents(
+  logFile: string,
+  done: (events: ParsedEvent[]) => boolean,
+  deadlineMs = 30_000,
+): Promise<ParsedEvent[]> {
+  const deadline = Date.now() + deadlineMs;
+  let events: ParsedEvent[] = [];
+  for (;;) {
+    const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+    events = parseEventLog(text).events;
+    if (done(events)) return events;
+    if (Date.now() > deadline) {
+      throw new Error(`events in ${logFile} did not reach the expected state within ${deadlineMs} ms; have: ${events.map((e) => `${e.code}(${e.cluster}.${e.proc})`).join(' ')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Polls `probe` until it returns a value other than undefined, with a deadline. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, deadlineMs = 30_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export function codes(events: ParsedEvent[], cluster: number, proc: number): number[] {
+  return events.filter((e) => e.cluster === cluster && e.proc === proc).map((e) => e.code);
+}
+
+export function writeExecutable(file: string, content: string): void {
+  fs.writeFileSync(file, content, { mode: 0o755 });
+}
