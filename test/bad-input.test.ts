@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
+
+async function queueIds(pool: TestPool): Promise<string> {
+  return (await pool.run('condor_q', ['-allusers', '-af', 'ClusterId', 'ProcId'])).stdout;
+}
+
+async function rest(pool: TestPool, method: string, route: string, body?: unknown, token = pool.token) {
+  const response = await fetch(`${pool.url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+t.test('bad submit files are refused with file:line and queue nothing', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  writeExecutable(path.join(pool.dir, 'sleep.sh'), '#!/bin/bash\nexec sleep 300\n');
+  fs.writeFileSync(path.join(pool.dir, 'good.sub'), 'executable = sleep.sh\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['good.sub'])).code, 0);
+  const before = await queueIds(pool);
+  t.equal(before, '1 0\n');
+
+  const cases: [string, RegExp][] = [
+    ['executable = sleep.sh\nthis line has no equals sign\nqueue\n', /bad\.sub:2: /],
+    ['executable = sleep.sh\nqueue 3 foo bar in\n', /bad\.sub:2: /],
+    ['executable = sleep.sh\narguments = "unbalanced\nqueue\n', /bad\.sub:2: .*arguments/i],
+    ['executable = sleep.sh\nrequest_memory = 12 XB\nqueue\n', /bad\.sub:2: /],
+    ['executable = sleep.sh\nuniverse = grid\nqueue\n', /bad\.sub:2: /],
+    ['executable = sleep.sh\n+Foo = (1 +\nqueue\n', /bad\.sub:2: /],
+    ['arguments = 1\nqueue\n', /bad\.sub/],
+  ];
+  for (const [text, expected] of cases) {
+    fs.writeFileSync(path.join(pool.dir, 'bad.sub'), text);
+    const result = await pool.run('condor_submit', ['bad.sub']);
+    t.equal(result.code, 1, `exit code for ${JSON.stringify(text)}`);
+    t.match(result.stderr, /ERROR: /);
+    t.match(result.stderr, expected, `message for ${JSON.stringify(text)}`);
+  }
+  const missing = await pool.run('condor_submit', ['no-such.sub']);
+  t.equal(missing.code, 1);
+  t.match(missing.stderr, /ERROR: Failed to open command file/);
+  t.equal(await queueIds(pool), before, 'the queue is unchanged');
+});
+
+t.test('condor_submit from stdin with -terse, -append and -batch-name', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  writeExecutable(path.join(pool.dir, 'sleep.sh'), '#!/bin/bash\nexec sleep 300\n');
+  const result = await pool.run('condor_submit', ['-terse', '-batch-name', 'nightly', '-append', 'arguments = one two'], {
+    input: 'executable = sleep.sh\nqueue 2\n',
+  });
+  t.equal(result.stderr, '');
+  t.equal(result.stdout, '1.0 - 1.1\n');
+  const ads = await pool.run('condor_q', ['-af', 'JobBatchName', 'Args', 'Arguments']);
+  t.match(ads.stdout, /^nightly .*one two/m);
+  t.equal(ads.stdout.trim().split('\n').length, 2);
+});
+
+t.test('REST: token required, bodies validated, unknown ids are 404, nothing stored on error', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  t.equal((await rest(pool, 'GET', '/v1/jobs', undefined, 'wrong-token')).status, 401);
+  t.equal((await fetch(`${pool.url}/v1/jobs`)).status, 401);
+  t.equal((await rest(pool, 'GET', '/v1/jobs/99.0')).status, 404);
+  t.equal((await rest(pool, 'GET', '/v1/jobs/not-a-job')).status, 400);
+  const badConstraint = await rest(pool, 'GET', `/v1/jobs?constraint=${encodeURIComponent('ClusterId ==')}`);
+  t.equal(badConstraint.status, 400);
+  t.match(badConstraint.body.error, /syntax error/);
+
+  const { body } = await rest(pool, 'POST', '/v1/clusters');
+  const clusterId = body.clusterId as number;
+  t.equal(clusterId, 1);
+  const base = { ClusterId: String(clusterId), ProcId: '0', JobStatus: '1', Cmd: '"/bin/true"', Iwd: `"${pool.dir}"`, Owner: '"someone"' };
+  const refusals: [unknown, RegExp][] = [
+    ['not json', /JSON|body/i],
+    [{ procs: 'no' }, /procs/],
+    [{ procs: [] }, /procs/],
+    [{ procs: [{ ...base, ClusterId: '7' }] }, /ClusterId/],
+    [{ procs: [base, base] }, /ProcId/],
+    [{ procs: [{ ...base, Requirements: 'Memory >' }] }, /Requirements|syntax/],
+    [{ procs: [{ ...base, JobStatus: '4' }] }, /JobStatus/],
+    [{ procs: [{ ...base, Cmd: '42' }] }, /Cmd/],
+    [{ procs: [base], extra: true }, /extra|additional/i],
+  ];
+  for (const [payload, expected] of refusals) {
+    const reply = await rest(pool, 'POST', `/v1/clusters/${clusterId}/procs`, payload);
+    t.equal(reply.status, 400, `status for ${JSON.stringify(payload).slice(0, 80)}`);
+    t.match(reply.body.error, expected);
+  }
+  t.equal((await rest(pool, 'POST', '/v1/clusters/12345/procs', { procs: [base] })).status, 400, 'unreserved cluster');
+  t.equal((await rest(pool, 'GET', '/v1/jobs')).body.ads instanceof Array ? ((await rest(pool, 'GET', '/v1/jobs')).body.ads as unknown[]).length : -1, 0);
+  const accepted = await rest(pool, 'POST', `/v1/clusters/${clusterId}/procs`, { procs: [base] });
+  t.equal(accepted.status, 201);
+  t.equal((await rest(pool, 'POST', `/v1/clusters/${clusterId}/procs`, { procs: [base] })).status, 400, 'a cluster is submitted once');
+  const bad = await rest(pool, 'POST', '/v1/actions', { action: 'explode', ids: ['1.0'] });
+  t.equal(bad.status, 400);
+});
+
+t.test('requirements and request_* decide where jobs may run; a missing input holds the job', async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 1 });
+  writeExecutable(path.join(pool.dir, 'hello.sh'), '#!/bin/bash\necho hello\n');
+  fs.writeFileSync(
+    path.join(pool.dir, 'jobs.sub'),
+    `executable = hello.sh
+log = jobs.log
+requirements = TARGET.Memory > 100000000
+queue
+requirements = OpSys == "LINUX"
+request_memory = 999 TB
+queue
+requirements = OpSys == "LINUX" && Cpus >= 1
+request_memory = 1
+queue
+transfer_input_files = does-not-exist.txt
+queue
+`,
+  );
+  t.equal((await pool.run('condor_submit', ['jobs.sub'])).code, 0);
+  const log = path.join(pool.dir, 'jobs.log');
+  const events = await waitForEvents(log, (ev) => ev.some((e) => e.code === 5 && e.proc === 2) && ev.some((e) => e.code === 12));
+  const held = events.find((e) => e.code === 12);
+  t.equal(held?.proc, 3);
+  t.match(held?.lines[1], /Transfer input files failure .* reading from file .*does-not-exist\.txt: \(errno 2\) No such file or directory/);
+  t.equal(held?.lines[2], '\tCode 13 Subcode 0');
+  const q = await pool.run('condor_q', ['-af', 'ProcId', 'JobStatus', 'HoldReasonCode']);
+  t.equal(q.stdout, '0 1 undefined\n1 1 undefined\n3 5 13\n', 'unmatchable jobs stay idle; the held job waits');
+});
+
+t.test('log_xml = True writes HTCondor XML events that condor_wait reads', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  writeExecutable(path.join(pool.dir, 'hello.sh'), '#!/bin/bash\necho hello\n');
+  fs.writeFileSync(path.join(pool.dir, 'x.sub'), 'executable = hello.sh\noutput = x.out\nlog = x.xml\nlog_xml = True\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['x.sub'])).code, 0);
+  const waited = await pool.run('condor_wait', ['-wait', '60', 'x.xml', '1.0']);
+  t.equal(waited.stdout, 'All jobs done.\n');
+  const xml = fs.readFileSync(path.join(pool.dir, 'x.xml'), 'utf8');
+  t.match(xml, /<c>\s*<a n="MyType"><s>SubmitEvent<\/s><\/a>/);
+  t.match(xml, /<a n="MyType"><s>JobTerminatedEvent<\/s><\/a>/);
+  t.equal(fs.readFileSync(path.join(pool.dir, 'x.out'), 'utf8'), 'hello\n');
+});
+
+t.test('condor_wait: timeout, unknown log, job filter', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  const missing = await pool.run('condor_wait', ['nope.log']);
+  t.equal(missing.code, 1);
+  t.equal(missing.stderr, "Couldn't open nope.log: No such file or directory\n");
+  writeExecutable(path.join(pool.dir, 'sleep.sh'), '#!/bin/bash\nexec sleep 300\n');
+  fs.writeFileSync(path.join(pool.dir, 's.sub'), 'executable = sleep.sh\nlog = s.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['s.sub'])).code, 0);
+  const expired = await pool.run('condor_wait', ['-wait', '1', 's.log']);
+  t.equal(expired.stdout, 'Time expired.\n');
+  t.equal(expired.code, 1);
+  t.equal((await pool.run('condor_rm', ['1'])).code, 0);
+  const done = await pool.run('condor_wait', ['-wait', '30', 's.log', '1']);
+  t.equal(done.stdout, 'All jobs done.\n');
+});
