@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 import { runMain } from '../dist/cli-error.js';
-import { condorRm } from '../dist/commands/condor-rm.js';
+import { condorRm } from '../dist/commands/job-action.js';
 
 runMain(condorRm);

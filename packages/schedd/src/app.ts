@@ -7,7 +7,7 @@ import { SubmitRejected } from './job-store.js';
 import { actionRoutes } from './routes/actions.js';
 import { queueRoutes } from './routes/queue.js';
 import { startdChannelRoutes } from './routes/startd-channel.js';
-import { transferRoutes } from './routes/transfer.js';
+import { checkpointRoutes, transferRoutes } from './routes/transfer.js';
 import type { Schedd } from './schedd.js';
 import { tokenMatches } from './token.js';
 
@@ -46,6 +46,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(queueRoutes, { schedd: opts.schedd });
   await app.register(actionRoutes, { schedd: opts.schedd });
   await app.register(transferRoutes, { schedd: opts.schedd });
+  await app.register(checkpointRoutes, { schedd: opts.schedd });
   await app.register(startdChannelRoutes, { schedd: opts.schedd });
   return app;
 }

@@ -4,16 +4,20 @@ import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import { formatJobId, type JobSpec } from '@tinycondor/shared/job-id';
 import {
   beginExecution,
+  checkpointCommitted,
+  holdJob,
   isRefusal,
   jobExited,
+  releaseJob,
   removeJob,
   runEvicted,
   runFailed,
   startRun,
+  vacateJob,
   type Refusal,
   type Transition,
 } from '@tinycondor/shared/job-state';
-import { JobStatus } from '@tinycondor/shared/job-status';
+import { HoldCode, JobStatus, VacateCode } from '@tinycondor/shared/job-status';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
 import type { StartdMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
@@ -32,6 +36,14 @@ export interface ScheddSettings {
   /** Default grace between the kill signal and SIGKILL (job_max_vacate_time). */
   killGraceSeconds: number;
 }
+
+export type JobAction = 'remove' | 'hold' | 'release' | 'vacate';
+
+/** What HTCondor's tools print for a job an action succeeded on (dc_schedd.cpp). */
+const DONE_WORDS: Record<JobAction, string> = { remove: 'marked for removal', hold: 'held', release: 'released', vacate: 'vacated' };
+
+/** The attribute naming the signal that ends a run for each action (KillSig is the fallback). */
+const KILL_SIGNAL_ATTRIBUTE: Record<JobAction, string> = { remove: 'RemoveKillSig', hold: 'HoldKillSig', release: 'KillSig', vacate: 'KillSig' };
 
 export interface ActionResult {
   jobId: string;
@@ -65,6 +77,7 @@ export class Schedd {
 
   /** Recovery at start: flush events a crash left in the outbox, give running jobs a lease to reconnect. */
   start(): void {
+    this.spool.finishAllInterruptedCommits();
     this.events.flush();
     const startds = new Set(this.store.allJobs().filter((j) => j.startd !== null).map((j) => j.startd as string));
     for (const startd of startds) this.startLease(startd);
@@ -167,15 +180,25 @@ export class Schedd {
     return { jobs, missing };
   }
 
-  removeJobs(jobs: StoredJob[], reason: string): ActionResult[] {
+  /** condor_rm / condor_hold / condor_release / condor_vacate_job on the selected jobs. */
+  act(action: JobAction, jobs: StoredJob[], reason: string): ActionResult[] {
     const now = this.now();
     return jobs.map((job) => {
       const jobId = formatJobId(job.cluster, job.proc);
-      const outcome: Transition | Refusal = removeJob(job.ad, { now, reason });
+      const outcome: Transition | Refusal =
+        action === 'remove'
+          ? removeJob(job.ad, { now, reason })
+          : action === 'hold'
+            ? holdJob(job.ad, { now, reason, code: HoldCode.UserRequest, subCode: 0 })
+            : action === 'release'
+              ? releaseJob(job.ad, { now, reason })
+              : vacateJob(job.ad, { now, reason, reasonCode: VacateCode.ScheddVacate });
       if (isRefusal(outcome)) return { jobId, ok: false, message: outcome.message };
-      if (outcome.killRun) this.killRun(job, 'RemoveKillSig');
-      this.commit(job, outcome, null);
-      return { jobId, ok: true, message: `Job ${jobId} marked for removal` };
+      if (outcome.killRun) this.killRun(job, KILL_SIGNAL_ATTRIBUTE[action]);
+      // A vacated job keeps its run until the startd reports it ended; other actions end it now.
+      const keepsRun = action === 'vacate' && job.startd !== null && job.slot !== null;
+      this.commit(job, outcome, keepsRun ? { runId: job.runId, startd: job.startd as string, slot: job.slot as string } : null);
+      return { jobId, ok: true, message: `Job ${jobId} ${DONE_WORDS[action]}` };
     });
   }
 
@@ -221,7 +244,8 @@ export class Schedd {
     const startd = this.registry.get(slot.startdName);
     if (!startd) return;
     const runId = this.store.newRunId();
-    const transition = startRun(job.ad, { now, remoteHost: `${slot.description.name}@${slot.startdName}` });
+    const { cpus, memoryMb, diskKb } = slot.description;
+    const transition = startRun(job.ad, { now, remoteHost: `${slot.description.name}@${slot.startdName}`, provisioned: { cpus, memoryMb, diskKb } });
     this.commit(job, transition, { runId, startd: slot.startdName, slot: slot.description.name });
     slot.run = { cluster: job.cluster, proc: job.proc, runId };
     startd.send({ type: 'start', jobId: formatJobId(job.cluster, job.proc), runId, slotName: slot.description.name, jobAd: transition.ad.toJSON() });
@@ -312,7 +336,10 @@ export class Schedd {
       case 'executing': {
         if (!job) break;
         const slotName = job.slot ?? '';
-        this.commit(job, beginExecution(job.ad, { now, executeHost: `<${connection.identity.machine}>`, slotName: `${slotName}@${startdName}` }), {
+        const slot = connection.slots.get(slotName)?.description;
+        const resources: Record<string, number> = slot ? { Cpus: slot.cpus, Disk: slot.diskKb, Memory: slot.memoryMb } : {};
+        const execution = beginExecution(job.ad, { now, executeHost: connection.sinfulAddress, slotName: `${slotName}@${startdName}`, resources });
+        this.commit(job, execution, {
           runId: job.runId,
           startd: startdName,
           slot: slotName,
@@ -331,14 +358,24 @@ export class Schedd {
         return;
       case 'run-failed':
         this.freeSlot(connection, message.jobId, message.runId);
-        if (job) this.commit(job, runFailed(job.ad, { now, stage: message.stage, reason: message.reason }), null);
+        if (job) this.commit(job, runFailed(job.ad, { now, stage: message.stage, reason: message.reason, subCode: message.subCode }), null);
         return;
       case 'run-ended':
         this.freeSlot(connection, message.jobId, message.runId);
-        if (job) this.commit(job, runEvicted(job.ad, { now, reason: 'Job was killed on the execute node', reasonCode: 1005, usage: message.usage }), null);
+        if (job) {
+          const reason = job.ad.getString('VacateReason') ?? 'Unspecified job interruption';
+          const reasonCode = job.ad.getInt('VacateReasonCode') ?? VacateCode.JobShouldRequeue;
+          this.commit(job, runEvicted(job.ad, { now, reason, reasonCode, usage: message.usage }), null);
+        }
         return;
     }
     this.log.debug({ startd: startdName, message: message.type, jobId: message.jobId, runId: message.runId }, 'ignored message for a run that is not current');
+  }
+
+  /** A checkpoint of the current run was committed to SPOOL; the job keeps running. */
+  checkpointCommitted(job: StoredJob, checkpointNumber: number): void {
+    const transition = checkpointCommitted(job.ad, { now: this.now(), checkpointNumber });
+    this.commit(job, transition, { runId: job.runId, startd: job.startd as string, slot: job.slot as string });
   }
 
   /** Logs file-transfer events of a run (040) without changing the job. */

@@ -1,6 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { jobSpoolDir, jobSpoolSwapDir, jobSpoolTmpDir } from '@tinycondor/shared/spool-paths';
+import { extractTarSafely, type ExtractResult } from '@tinycondor/shared/tar/index';
+
+/** HTCondor's marker that a transfer into `.tmp` is complete and may be committed (file_transfer.cpp). */
+const COMMIT_MARKER = '.ccommit.con';
+
+function fsyncPath(target: string): void {
+  const fd = fs.openSync(target, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 /** The only code that writes under SPOOL. */
 export class SpoolStore {
@@ -19,6 +33,78 @@ export class SpoolStore {
     } catch {
       return [];
     }
+  }
+
+  /**
+   * Receives a checkpoint (or files sent at eviction) and commits it into the job's SPOOL directory the
+   * way HTCondor does: everything lands in `….tmp` first; only a complete transfer gets the commit marker;
+   * then each entry replaces its namesake (the old one parked in `….swap` until the end). A cut or
+   * corrupt transfer therefore never touches the committed checkpoint.
+   */
+  async receiveAndCommit(cluster: number, proc: number, source: Readable): Promise<ExtractResult> {
+    const tmp = jobSpoolTmpDir(this.spoolDir, cluster, proc);
+    this.finishInterruptedCommit(cluster, proc);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    let received: ExtractResult;
+    try {
+      received = await extractTarSafely(source, tmp);
+    } catch (err) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      throw err;
+    }
+    const marker = path.join(tmp, COMMIT_MARKER);
+    fs.writeFileSync(marker, '');
+    fsyncPath(marker);
+    fsyncPath(tmp);
+    this.finishInterruptedCommit(cluster, proc);
+    return received;
+  }
+
+  /**
+   * Rolls a commit forward when its marker is there, else discards the partial transfer (CommitFiles).
+   * Safe to repeat: an interrupted commit is finished by the next call.
+   */
+  finishInterruptedCommit(cluster: number, proc: number): void {
+    const tmp = jobSpoolTmpDir(this.spoolDir, cluster, proc);
+    if (!fs.existsSync(tmp)) {
+      fs.rmSync(jobSpoolSwapDir(this.spoolDir, cluster, proc), { recursive: true, force: true });
+      return;
+    }
+    if (fs.existsSync(path.join(tmp, COMMIT_MARKER))) {
+      const dir = this.jobDir(cluster, proc);
+      const swap = jobSpoolSwapDir(this.spoolDir, cluster, proc);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.mkdirSync(swap, { recursive: true });
+      for (const name of fs.readdirSync(tmp)) {
+        if (name === COMMIT_MARKER) continue;
+        const target = path.join(dir, name);
+        if (fs.existsSync(target)) {
+          const parked = path.join(swap, name);
+          fs.rmSync(parked, { recursive: true, force: true });
+          fs.renameSync(target, parked);
+        }
+        fs.renameSync(path.join(tmp, name), target);
+      }
+      fsyncPath(dir);
+      fs.rmSync(swap, { recursive: true, force: true });
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  /** At start: finish or discard every commit a crash interrupted. */
+  finishAllInterruptedCommits(): number {
+    let finished = 0;
+    for (const clusterDir of safeReaddir(this.spoolDir)) {
+      for (const procDir of safeReaddir(path.join(this.spoolDir, clusterDir))) {
+        for (const name of safeReaddir(path.join(this.spoolDir, clusterDir, procDir))) {
+          const m = /^cluster(\d+)\.proc(\d+)\.subproc0\.tmp$/.exec(name);
+          if (!m) continue;
+          this.finishInterruptedCommit(Number(m[1]), Number(m[2]));
+          finished += 1;
+        }
+      }
+    }
+    return finished;
   }
 
   /** A fresh, empty directory beside the job's SPOOL directory, for receiving output before it is placed. */
@@ -46,5 +132,13 @@ export class SpoolStore {
         return; // not empty (other jobs) or already gone
       }
     }
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
   }
 }

@@ -17,6 +17,8 @@ export interface Slot {
 
 export interface StartdConnection {
   identity: MachineIdentity;
+  /** HTCondor-style address of the startd's end of the channel, as event 001 prints it. */
+  sinfulAddress: string;
   slots: Map<string, Slot>;
   send(message: ScheddMessage): void;
   close(reason: string): void;

@@ -69,9 +69,12 @@ function endRun(ad: ClassAd, now: Date, usage: Usage | undefined): void {
 }
 
 /** Idle → Running: the matchmaker gave the job a slot and the run begins with input transfer. */
-export function startRun(adIn: ClassAd, opts: { now: Date; remoteHost: string }): Transition {
+export function startRun(adIn: ClassAd, opts: { now: Date; remoteHost: string; provisioned: { cpus: number; memoryMb: number; diskKb: number } }): Transition {
   const ad = adIn.clone();
   setStatus(ad, JobStatus.Running, opts.now);
+  ad.set('CpusProvisioned', opts.provisioned.cpus);
+  ad.set('MemoryProvisioned', opts.provisioned.memoryMb);
+  ad.set('DiskProvisioned', opts.provisioned.diskKb);
   ad.set('RemoteHost', opts.remoteHost);
   ad.set('JobCurrentStartDate', epoch(opts.now));
   ad.set('ShadowBday', epoch(opts.now));
@@ -81,19 +84,17 @@ export function startRun(adIn: ClassAd, opts: { now: Date; remoteHost: string })
 }
 
 /** The executable started: event 001. */
-export function beginExecution(adIn: ClassAd, opts: { now: Date; executeHost: string; slotName: string }): Transition {
+export function beginExecution(
+  adIn: ClassAd,
+  opts: { now: Date; executeHost: string; slotName: string; resources: Record<string, number> },
+): Transition {
   const ad = adIn.clone();
   ad.set('NumJobStarts', (ad.getInt('NumJobStarts') ?? 0) + 1);
   ad.set('JobCurrentStartExecutingDate', epoch(opts.now));
   ad.set('JobRunCount', (ad.getInt('JobRunCount') ?? 0) + 1);
-  const props: Record<string, string | number> = {};
-  for (const name of ['RequestCpus', 'RequestMemory', 'RequestDisk']) {
-    const v = ad.getNumber(name);
-    if (v !== undefined) props[name.replace('Request', '')] = v;
-  }
   return {
     ad,
-    events: [{ code: 1, ...ids(ad), time: opts.now, executeHost: opts.executeHost, slotName: opts.slotName, props }],
+    events: [{ code: 1, ...ids(ad), time: opts.now, executeHost: opts.executeHost, slotName: opts.slotName, props: opts.resources }],
     leaveQueue: false,
     killRun: false,
   };
@@ -141,6 +142,7 @@ export function jobExited(
 ): Transition {
   const ad = adIn.clone();
   const runUsage = toRusage(opts.usage.userSeconds, opts.usage.systemSeconds);
+  ad.set('CommittedTime', (ad.getInt('CommittedTime') ?? 0) + Math.max(0, epoch(opts.now) - segmentStart(ad)));
   endRun(ad, opts.now, opts.usage);
   exitAttributes(ad, opts.now, opts.exit);
   ad.set('NumJobCompletions', (ad.getInt('NumJobCompletions') ?? 0) + 1);
@@ -196,9 +198,9 @@ export function jobExited(
         totalSentBytes: ad.getNumber('BytesSent') ?? 0,
         totalReceivedBytes: ad.getNumber('BytesRecvd') ?? 0,
         resources: {
-          cpus: [null, ad.getNumber('RequestCpus') ?? 1, ad.getNumber('RequestCpus') ?? 1],
-          disk: [ad.getNumber('DiskUsage') ?? null, ad.getNumber('RequestDisk') ?? 0, ad.getNumber('RequestDisk') ?? 0],
-          memory: [ad.getNumber('MemoryUsage') ?? null, ad.getNumber('RequestMemory') ?? 0, ad.getNumber('RequestMemory') ?? 0],
+          cpus: [null, ad.getNumber('RequestCpus') ?? 1, ad.getNumber('CpusProvisioned') ?? ad.getNumber('RequestCpus') ?? 1],
+          disk: [ad.getNumber('DiskUsage') ?? null, ad.getNumber('RequestDisk') ?? 0, ad.getNumber('DiskProvisioned') ?? ad.getNumber('RequestDisk') ?? 0],
+          memory: [ad.getNumber('MemoryUsage') ?? null, ad.getNumber('RequestMemory') ?? 0, ad.getNumber('MemoryProvisioned') ?? ad.getNumber('RequestMemory') ?? 0],
         },
       },
     ],
@@ -208,12 +210,93 @@ export function jobExited(
 }
 
 /** A run could not transfer its input or output, or could not start the executable: the job is held. */
-export function runFailed(adIn: ClassAd, opts: { now: Date; stage: 'input' | 'execute' | 'output'; reason: string }): Transition {
+const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number]> = {
+  input: [HoldCode.TransferInputError, 0],
+  output: [HoldCode.TransferOutputError, 0],
+  execute: [HoldCode.FailedToCreateProcess, 0],
+  // A checkpoint that could not be uploaded, or a job that broke its checkpoint promise (vanilla_proc.cpp).
+  checkpoint: [HoldCode.FailedToCheckpoint, -1],
+};
+
+export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint';
+
+/** A run could not transfer its files, start the executable, or checkpoint as promised: the job is held. */
+export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number }): Transition {
   const ad = adIn.clone();
   endRun(ad, opts.now, undefined);
-  const code = opts.stage === 'output' ? HoldCode.TransferOutputError : HoldCode.TransferInputError;
-  const event = holdInPlace(ad, opts.now, opts.reason, code, 0);
+  const [code, subCode] = FAILURE_HOLD[opts.stage];
+  const event = holdInPlace(ad, opts.now, opts.reason, code, opts.subCode ?? subCode);
   return { ad, events: [event], leaveQueue: false, killRun: false };
+}
+
+/**
+ * A checkpoint was committed to SPOOL: the job stays Running and restarts in place (no new 001).
+ * CommittedTime grows by the work since the later of the run's start and the previous checkpoint
+ * (remoteresource.cpp / starter NewlyCommittedTime).
+ */
+export function checkpointCommitted(adIn: ClassAd, opts: { now: Date; checkpointNumber: number }): Transition {
+  const ad = adIn.clone();
+  const now = epoch(opts.now);
+  ad.set('CommittedTime', (ad.getInt('CommittedTime') ?? 0) + Math.max(0, now - segmentStart(ad)));
+  ad.set('CheckpointNumber', opts.checkpointNumber);
+  ad.set('JobLastCheckpointTime', now);
+  ad.set('LastCkptTime', now);
+  ad.set('NumCkpts', (ad.getInt('NumCkpts') ?? 0) + 1);
+  return { ad, events: [], leaveQueue: false, killRun: false };
+}
+
+/** Start of the work not yet committed: the later of this run's start and its last checkpoint. */
+function segmentStart(ad: ClassAd): number {
+  return Math.max(ad.getInt('JobLastCheckpointTime') ?? 0, ad.getInt('JobCurrentStartDate') ?? 0);
+}
+
+/** condor_hold: any job not removed or completed (schedd.cpp actOnJobs, JA_HOLD_JOBS). */
+export function holdJob(adIn: ClassAd, opts: { now: Date; reason: string; code: number; subCode: number }): Transition | Refusal {
+  const status = adIn.getInt('JobStatus');
+  const name = jobName(adIn);
+  if (status === JobStatus.Removed || status === JobStatus.Completed) {
+    return { refused: 'bad-status', message: `Job ${name} is ${status === JobStatus.Removed ? 'being removed' : 'completed'} and cannot be held` };
+  }
+  if (status === JobStatus.Held) {
+    const code = adIn.getInt('HoldReasonCode');
+    if (code === HoldCode.UserRequest || code === HoldCode.SpoolingInput) return { refused: 'already-done', message: `Job ${name} already held` };
+  }
+  const ad = adIn.clone();
+  const wasRunning = status === JobStatus.Running;
+  if (wasRunning) endRun(ad, opts.now, undefined);
+  const event = holdInPlace(ad, opts.now, opts.reason, opts.code, opts.subCode);
+  ad.set('VacateReason', opts.reason);
+  return { ad, events: [event], leaveQueue: false, killRun: wasRunning };
+}
+
+/** condor_release: only held jobs, back to JobStatusOnRelease (Idle by default). */
+export function releaseJob(adIn: ClassAd, opts: { now: Date; reason: string }): Transition | Refusal {
+  if (adIn.getInt('JobStatus') !== JobStatus.Held) return { refused: 'bad-status', message: `Job ${jobName(adIn)} not held to be released` };
+  const ad = adIn.clone();
+  for (const name of ['HoldReason', 'HoldReasonCode', 'HoldReasonSubCode']) {
+    const source = ad.getSource(name);
+    if (source !== undefined) ad.setExpr(`Last${name}`, source);
+    ad.delete(name);
+  }
+  setStatus(ad, ad.getInt('JobStatusOnRelease') ?? JobStatus.Idle, opts.now);
+  ad.set('ReleaseReason', opts.reason);
+  return { ad, events: [{ code: 13, ...ids(ad), time: opts.now, reason: opts.reason }], leaveQueue: false, killRun: false };
+}
+
+/**
+ * condor_vacate_job: only running jobs. The status does not change here: the run is killed, and the
+ * job goes back to Idle (event 004) when the startd reports that the run has ended.
+ */
+export function vacateJob(adIn: ClassAd, opts: { now: Date; reason: string; reasonCode: number }): Transition | Refusal {
+  const status = adIn.getInt('JobStatus');
+  if (status !== JobStatus.Running && status !== JobStatus.TransferringOutput) {
+    return { refused: 'bad-status', message: `Job ${jobName(adIn)} not running to be vacated` };
+  }
+  const ad = adIn.clone();
+  ad.set('VacateReason', opts.reason);
+  ad.set('VacateReasonCode', opts.reasonCode);
+  ad.set('LastVacateTime', epoch(opts.now));
+  return { ad, events: [], leaveQueue: false, killRun: true };
 }
 
 /** The run ended without the job exiting (vacated, or its startd went away): back to Idle, event 004. */

@@ -22,8 +22,18 @@ export const HoldCode = {
   UserRequest: 1,
   JobPolicy: 3,
   JobPolicyUndefined: 5,
+  FailedToCreateProcess: 6,
   TransferOutputError: 12,
   TransferInputError: 13,
   SubmittedOnHold: 15,
+  SpoolingInput: 16,
   FailedToCheckpoint: 36,
+} as const;
+
+/** Vacate reason codes (>= 1000, condor_holdcodes.h). */
+export const VacateCode = {
+  JobShouldRequeue: 1005,
+  ScheddVacate: 1022,
+  JobRemoved: 1023,
+  SuccessfulCheckpoint: 1025,
 } as const;

@@ -63,8 +63,9 @@ export const StartdMessageSchema = Type.Union([
     {
       type: Type.Literal('run-failed'),
       ...JobRef,
-      stage: Type.Union([Type.Literal('input'), Type.Literal('execute'), Type.Literal('output')]),
+      stage: Type.Union([Type.Literal('input'), Type.Literal('execute'), Type.Literal('output'), Type.Literal('checkpoint')]),
       reason: Type.String({ maxLength: 4000 }),
+      subCode: Type.Optional(Type.Integer()),
     },
     { additionalProperties: false },
   ),

@@ -8,8 +8,9 @@ import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
 import type { ExitStatus, StartdMessage } from '@tinycondor/shared/protocol';
 import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
 import { STDERR_NAME, STDOUT_NAME } from '@tinycondor/shared/transfer-files';
-import { OutputMissingError, selectOutputs, snapshotSandbox } from './output-selection.js';
-import type { ScheddClient } from './schedd-client.js';
+import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
+import { OutputMissingError, selectCheckpointFiles, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
+import { TransferRefused, type ScheddClient } from './schedd-client.js';
 
 export type RunReport = Exclude<StartdMessage, { type: 'hello' }>;
 
@@ -21,12 +22,15 @@ export interface JobRunContext {
   jobAd: ClassAd;
   machineAd: ClassAd;
   executeDir: string;
+  /** PERIODIC_CHECKPOINT: how often jobs that asked for it get their checkpoint signal (0: never). */
+  checkpointIntervalSeconds: number;
   client: ScheddClient;
   log: Logger;
   report(message: RunReport): void;
 }
 
 const ZERO_USAGE = { userSeconds: 0, systemSeconds: 0 };
+const CHECKPOINT_ATTEMPTS = 3;
 
 /** The environment HTCondor's starter gives a job, plus the job's own `environment`. */
 function buildEnvironment(ctx: JobRunContext, sandbox: string): NodeJS.ProcessEnv {
@@ -55,10 +59,31 @@ export class JobRun {
   private child: ChildProcess | undefined;
   private killedBy: number | undefined;
   private killTimer: NodeJS.Timeout | undefined;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  /** The periodic checkpoint signal was sent to the current process, which must now exit as promised. */
+  private checkpointSignalled = false;
   readonly sandbox: string;
 
   constructor(private readonly ctx: JobRunContext) {
     this.sandbox = path.join(ctx.executeDir, `dir_${process.pid}_${ctx.runId}`);
+  }
+
+  /** +WantCheckpointSignal: after the startd's checkpoint interval, ask the process to checkpoint. */
+  private armCheckpointSignal(child: ChildProcess): void {
+    this.checkpointSignalled = false;
+    const signal = checkpointSignal(this.ctx.jobAd);
+    const interval = this.ctx.checkpointIntervalSeconds;
+    if (signal === undefined || interval <= 0 || child.pid === undefined) return;
+    const pid = child.pid;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointSignalled = true;
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // already gone
+      }
+    }, interval * 1000);
+    this.checkpointTimer.unref();
   }
 
   /** Soft kill: the signal to the whole process group, SIGKILL after the grace period. */
@@ -98,31 +123,103 @@ export class JobRun {
       fs.writeFileSync(path.join(this.sandbox, '.job.ad'), ctx.jobAd.toText());
       fs.writeFileSync(path.join(this.sandbox, '.machine.ad'), ctx.machineAd.toText());
       const before = snapshotSandbox(this.sandbox);
-      const exit = await this.execute();
-      if (exit === undefined) return;
-      if (this.killedBy !== undefined) {
-        ctx.report({ type: 'run-ended', ...base, usage: ZERO_USAGE });
+      const promise = checkpointPromise(ctx.jobAd);
+      let checkpointNumber = ctx.jobAd.getInt('CheckpointNumber') ?? -1;
+      for (let start = 0; ; start++) {
+        const exit = await this.execute(start === 0);
+        if (exit === undefined) return;
+        if (this.killedBy !== undefined) {
+          await this.transferAtEviction(before);
+          ctx.report({ type: 'run-ended', ...base, usage: ZERO_USAGE });
+          return;
+        }
+        const signalled = this.checkpointSignalled;
+        if (isCheckpointExit(promise, exit)) {
+          // Same executable, same arguments, same sandbox: HTCondor restarts a checkpointed job in place.
+          checkpointNumber += 1;
+          if (!(await this.uploadCheckpoint(before, checkpointNumber))) return;
+          if (this.killedBy !== undefined) {
+            ctx.report({ type: 'run-ended', ...base, usage: ZERO_USAGE });
+            return;
+          }
+          continue;
+        }
+        if (signalled && promise) {
+          const subCode = exit.bySignal ? exit.signal : exit.exitCode << 8;
+          ctx.report({ type: 'run-failed', ...base, stage: 'checkpoint', reason: brokenPromiseReason(promise, exit), subCode });
+          return;
+        }
+        await this.finish(exit, before, received);
         return;
       }
-      let sent = 0;
-      try {
-        const { stream } = packEntries(selectOutputs(ctx.jobAd, this.sandbox, before));
-        sent = (await ctx.client.sendOutput(ctx.jobId, ctx.runId, stream)).bytes;
-      } catch (err) {
-        const details = err instanceof OutputMissingError ? err.message : (err as Error).message;
-        const reason = `Transfer output files failure at execution point ${ctx.slotName}@${ctx.startdName} while sending files to access point ${new URL(ctx.client.baseUrl).host}. Details: ${details}`;
-        ctx.report({ type: 'run-failed', ...base, stage: 'output', reason });
-        return;
-      }
-      ctx.report({ type: 'exited', ...base, exit, usage: ZERO_USAGE, bytesSent: sent, bytesReceived: received });
     } finally {
       if (this.killTimer) clearTimeout(this.killTimer);
+      if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
       fs.rmSync(this.sandbox, { recursive: true, force: true });
     }
   }
 
+  /** Final output transfer and the exit report. */
+  private async finish(exit: ExitStatus, before: SandboxSnapshot, received: number): Promise<void> {
+    const { ctx } = this;
+    const base = { jobId: ctx.jobId, runId: ctx.runId };
+    let sent = 0;
+    try {
+      const { stream } = packEntries(selectOutputs(ctx.jobAd, this.sandbox, before));
+      sent = (await ctx.client.sendOutput(ctx.jobId, ctx.runId, stream)).bytes;
+    } catch (err) {
+      const reason = `Transfer output files failure at execution point ${ctx.slotName}@${ctx.startdName} while sending files to access point ${new URL(ctx.client.baseUrl).host}. Details: ${(err as Error).message}`;
+      ctx.report({ type: 'run-failed', ...base, stage: 'output', reason });
+      return;
+    }
+    ctx.report({ type: 'exited', ...base, exit, usage: ZERO_USAGE, bytesSent: sent, bytesReceived: received });
+  }
+
+  /**
+   * Sends the checkpoint to be committed into SPOOL, retrying transient failures. Returns false when the
+   * run cannot go on: the upload failed for good (the job is held, code 36) or the run is no longer current.
+   */
+  private async uploadCheckpoint(before: SandboxSnapshot, checkpointNumber: number): Promise<boolean> {
+    const { ctx } = this;
+    const base = { jobId: ctx.jobId, runId: ctx.runId };
+    let lastError: Error | undefined;
+    for (let attempt = 0; attempt < CHECKPOINT_ATTEMPTS; attempt++) {
+      try {
+        const { stream } = packEntries(selectCheckpointFiles(ctx.jobAd, this.sandbox, before));
+        await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'checkpoint', checkpointNumber, stream);
+        return true;
+      } catch (err) {
+        lastError = err as Error;
+        if (err instanceof TransferRefused && err.status === 409) {
+          ctx.report({ type: 'run-ended', ...base, usage: ZERO_USAGE });
+          return false;
+        }
+        const permanent = err instanceof OutputMissingError || (err instanceof TransferRefused && err.status < 500);
+        ctx.log.warn({ err, attempt, checkpointNumber }, 'checkpoint upload failed');
+        if (permanent) break;
+        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+      }
+    }
+    ctx.log.error({ err: lastError, checkpointNumber }, 'giving up on checkpoint upload');
+    ctx.report({ type: 'run-failed', ...base, stage: 'checkpoint', reason: 'Starter failed to upload checkpoint', subCode: -1 });
+    return false;
+  }
+
+  /** when_to_transfer_output = ON_EXIT_OR_EVICT: the output set goes to SPOOL when the job is evicted. */
+  private async transferAtEviction(before: SandboxSnapshot): Promise<void> {
+    const { ctx } = this;
+    if ((ctx.jobAd.getString('WhenToTransferOutput') ?? '').toUpperCase() !== 'ON_EXIT_OR_EVICT') return;
+    try {
+      const { stream } = packEntries(selectOutputs(ctx.jobAd, this.sandbox, before));
+      await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'evict', 0, stream);
+    } catch (err) {
+      // As in HTCondor, a failed transfer at eviction just means the next run starts from what SPOOL had.
+      ctx.log.warn({ err }, 'transfer at eviction failed');
+    }
+  }
+
   /** Starts the executable and resolves with how it ended (undefined when it could not start). */
-  private execute(): Promise<ExitStatus | undefined> {
+  private execute(reportExecuting: boolean): Promise<ExitStatus | undefined> {
     const { ctx } = this;
     const cmd = ctx.jobAd.getString('Cmd') ?? '';
     const transferred = ctx.jobAd.getBool('TransferExecutable') !== false;
@@ -146,12 +243,14 @@ export class JobRun {
       const settle = (exit: ExitStatus | undefined) => {
         if (settled) return;
         settled = true;
+        if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
         [stdout, stderr, stdinFd].forEach((fd) => fs.closeSync(fd));
         resolve(exit);
       };
       child.once('spawn', () => {
-        ctx.report({ type: 'executing', jobId: ctx.jobId, runId: ctx.runId });
+        if (reportExecuting) ctx.report({ type: 'executing', jobId: ctx.jobId, runId: ctx.runId });
         if (this.killedBy !== undefined) this.kill(this.killedBy, 0);
+        this.armCheckpointSignal(child);
       });
       child.once('error', (err: NodeJS.ErrnoException) => {
         const reason = `Error from ${ctx.slotName}@${ctx.startdName}: Failed to execute '${executable}': (errno=${err.errno ?? 0}: '${err.message}')`;

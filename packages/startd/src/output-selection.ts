@@ -53,3 +53,22 @@ export function selectOutputs(ad: ClassAd, sandbox: string, before: SandboxSnaps
   }
   return entries;
 }
+
+/**
+ * What a checkpoint carries: `transfer_checkpoint_files` (files and whole directories, each must exist)
+ * when given, else the output set; `_condor_stdout`/`_condor_stderr` always, so a restart elsewhere
+ * continues the same stdout and stderr.
+ */
+export function selectCheckpointFiles(ad: ClassAd, sandbox: string, before: SandboxSnapshot): PackEntry[] {
+  if (!ad.has('TransferCheckpoint')) return selectOutputs(ad, sandbox, before);
+  const entries: PackEntry[] = [];
+  for (const item of splitFileList(ad.getString('TransferCheckpoint'))) {
+    const source = path.resolve(sandbox, item);
+    if (!fs.existsSync(source)) throw new OutputMissingError(source);
+    entries.push({ name: path.relative(sandbox, source), source });
+  }
+  for (const name of [STDOUT_NAME, STDERR_NAME]) {
+    if (fs.existsSync(path.join(sandbox, name))) entries.push({ name, source: path.join(sandbox, name) });
+  }
+  return entries;
+}

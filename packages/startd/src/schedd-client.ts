@@ -13,7 +13,7 @@ export class ScheddClient {
     return { authorization: `Bearer ${this.token}`, 'x-tinycondor-startd': this.startdName, ...extra };
   }
 
-  private runUrl(jobId: string, runId: number, what: 'input' | 'output'): string {
+  private runUrl(jobId: string, runId: number, what: 'input' | 'output' | 'checkpoint'): string {
     return `${this.baseUrl}/v1/jobs/${jobId}/runs/${runId}/${what}`;
   }
 
@@ -34,6 +34,19 @@ export class ScheddClient {
     } as RequestInit);
     if (!response.ok) throw new TransferRefused(response.status, await errorText(response));
     return (await response.json()) as { files: number; bytes: number };
+  }
+
+  /** Sends a checkpoint (or the files sent at eviction) to be committed into the job's SPOOL directory. */
+  async sendCheckpoint(jobId: string, runId: number, kind: 'checkpoint' | 'evict', checkpointNumber: number, tar: AsyncIterable<unknown>): Promise<void> {
+    const query = kind === 'checkpoint' ? `?kind=checkpoint&number=${checkpointNumber}` : '?kind=evict';
+    const response = await fetch(`${this.runUrl(jobId, runId, 'checkpoint')}${query}`, {
+      method: 'PUT',
+      headers: this.headers({ 'content-type': 'application/x-tar' }),
+      body: tar as unknown as BodyInit,
+      duplex: 'half',
+    } as RequestInit);
+    if (!response.ok) throw new TransferRefused(response.status, await errorText(response));
+    await response.arrayBuffer();
   }
 }
 

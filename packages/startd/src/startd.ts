@@ -14,6 +14,8 @@ export interface StartdSettings {
   token: string;
   executeDir: string;
   slots: SlotDescription[];
+  /** PERIODIC_CHECKPOINT in seconds for jobs with +WantCheckpointSignal (0: never). */
+  checkpointIntervalSeconds?: number;
   log: Logger;
 }
 
@@ -134,6 +136,7 @@ export class Startd {
       jobAd: ClassAd.fromJSON(message.jobAd),
       machineAd: buildSlotAd(this.identity, slot, { claimed: true, now: new Date() }),
       executeDir: this.settings.executeDir,
+      checkpointIntervalSeconds: this.settings.checkpointIntervalSeconds ?? 0,
       client: this.client,
       log: this.settings.log.child({ jobId, runId }),
       report: (report) => this.report(report),

@@ -2,12 +2,18 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseExpr } from '@tinycondor/shared/classad/index';
 import { parseJobSpec, type JobSpec } from '@tinycondor/shared/job-id';
-import type { Schedd } from '../schedd.js';
+import type { JobAction, Schedd } from '../schedd.js';
 import { ActionBody, ActionReply, ClusterParams, ErrorReply, JobIdParams } from './schemas.js';
+
+const ActionName = Type.Union([Type.Literal('remove'), Type.Literal('hold'), Type.Literal('release'), Type.Literal('vacate')]);
+const ActionParams = Type.Object({ action: ActionName });
+type ActionParams = Static<typeof ActionParams>;
+
+const TOOLS: Record<JobAction, string> = { remove: 'condor_rm', hold: 'condor_hold', release: 'condor_release', vacate: 'condor_vacate_job' };
 
 const BulkActionBody = Type.Object(
   {
-    action: Type.Literal('remove'),
+    action: ActionName,
     ids: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9]{1,9}(\\.[0-9]{1,9})?$' }), { maxItems: 100_000 })),
     constraint: Type.Optional(Type.String({ maxLength: 100_000 })),
     all: Type.Optional(Type.Boolean()),
@@ -18,19 +24,20 @@ const BulkActionBody = Type.Object(
 );
 type BulkActionBody = Static<typeof BulkActionBody>;
 
-/** HTCondor's reason text for a tool action: `via condor_rm (by user alice)`. */
-function actionReason(tool: string, body: { reason?: string; user?: string }): string {
-  const reason = body.reason ?? `via ${tool}`;
+/** HTCondor's reason text for a tool action: `via condor_rm (by user alice)`; a vacate is always the schedd's. */
+function actionReason(action: JobAction, body: { reason?: string; user?: string }): string {
+  if (action === 'vacate') return 'Job vacated by schedd';
+  const reason = body.reason ?? `via ${TOOLS[action]}`;
   return body.user ? `${reason} (by user ${body.user})` : reason;
 }
 
 /** Job actions (condor_rm …), on one job, a cluster, or a selection. */
 export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
-  const run = (specs: JobSpec[], constraint: string | undefined, all: boolean, body: { reason?: string; user?: string }): ActionReply => {
+  const run = (action: JobAction, specs: JobSpec[], constraint: string | undefined, all: boolean, body: { reason?: string; user?: string }): ActionReply => {
     const expr = constraint === undefined ? undefined : parseExpr(constraint);
     const { jobs, missing } = schedd.selectJobs(specs, expr, all);
-    return { results: schedd.removeJobs(jobs, actionReason('condor_rm', body)), notFound: missing };
+    return { results: schedd.act(action, jobs, actionReason(action, body)), notFound: missing };
   };
 
   app.post<{ Body: BulkActionBody; Reply: ActionReply }>(
@@ -39,19 +46,19 @@ export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd 
     async (request) => {
       const { ids = [], constraint, all = false } = request.body;
       const specs = ids.map((id) => parseJobSpec(id) as JobSpec);
-      return run(specs, constraint, all, request.body);
+      return run(request.body.action, specs, constraint, all, request.body);
     },
   );
 
-  app.post<{ Params: JobIdParams; Body: ActionBody; Reply: ActionReply }>(
-    '/v1/jobs/:jobId/remove',
-    { schema: { params: JobIdParams, body: ActionBody, response: { 200: ActionReply, 400: ErrorReply } } },
-    async (request) => run([parseJobSpec(request.params.jobId) as JobSpec], undefined, false, request.body),
+  app.post<{ Params: JobIdParams & ActionParams; Body: ActionBody; Reply: ActionReply }>(
+    '/v1/jobs/:jobId/:action',
+    { schema: { params: Type.Intersect([JobIdParams, ActionParams]), body: ActionBody, response: { 200: ActionReply, 400: ErrorReply } } },
+    async (request) => run(request.params.action, [parseJobSpec(request.params.jobId) as JobSpec], undefined, false, request.body),
   );
 
-  app.post<{ Params: ClusterParams; Body: ActionBody; Reply: ActionReply }>(
-    '/v1/clusters/:clusterId/remove',
-    { schema: { params: ClusterParams, body: ActionBody, response: { 200: ActionReply, 400: ErrorReply } } },
-    async (request) => run([{ cluster: request.params.clusterId }], undefined, false, request.body),
+  app.post<{ Params: ClusterParams & ActionParams; Body: ActionBody; Reply: ActionReply }>(
+    '/v1/clusters/:clusterId/:action',
+    { schema: { params: Type.Intersect([ClusterParams, ActionParams]), body: ActionBody, response: { 200: ActionReply, 400: ErrorReply } } },
+    async (request) => run(request.params.action, [{ cluster: request.params.clusterId }], undefined, false, request.body),
   );
 }

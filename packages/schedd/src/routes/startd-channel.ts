@@ -34,8 +34,11 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
       const slots = new Map<string, Slot>(
         hello.slots.map((description) => [description.name, { description, startdName: hello.startdName, run: undefined }]),
       );
+      const host = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+      const port = request.socket.remotePort ?? 0;
       connection = {
         identity: { startdName: hello.startdName, machine: hello.machine, opSys: hello.opSys, arch: hello.arch },
+        sinfulAddress: `<${host}:${port}?addrs=${host}-${port}&alias=${hello.machine}>`,
         slots,
         send: (message) => socket.send(JSON.stringify(message)),
         close: (reason) => socket.close(4000, reason.slice(0, 120)),

@@ -18,6 +18,15 @@ const StartdHeader = Type.Object({ 'x-tinycondor-startd': Type.String({ minLengt
 
 const TransferReply = Type.Object({ files: Type.Integer(), bytes: Type.Integer() });
 
+const CheckpointQuery = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('checkpoint'), Type.Literal('evict')]),
+    number: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+type CheckpointQuery = Static<typeof CheckpointQuery>;
+
 /** Input and output sandbox transfers: tar streams between schedd and startd, for the current run only. */
 export async function transferRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
@@ -36,6 +45,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       const job = currentRun(request);
       if (!job) return reply.code(409).send({ error: `run ${request.params.runId} of job ${request.params.jobId} is not current` });
       const executionPoint = `${job.slot}@${job.startd}`;
+      schedd.spool.finishInterruptedCommit(job.cluster, job.proc);
       let entries;
       try {
         entries = inputEntries(job.ad, schedd.spool.jobDir(job.cluster, job.proc), schedd.spool.committedEntries(job.cluster, job.proc));
@@ -75,6 +85,47 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
         return reply.code(400).send({ error: `Transfer output files failure: ${(err as Error).message}` });
       } finally {
         schedd.spool.removeStagingDir(staging);
+      }
+    },
+  );
+}
+
+/**
+ * Checkpoints (and, for ON_EXIT_OR_EVICT jobs, the files sent at eviction) go into the job's SPOOL
+ * directory through the two-phase commit; the shadow logs such a transfer as output transfer (040).
+ */
+export async function checkpointRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
+  const { schedd } = opts;
+  app.addContentTypeParser('application/x-tar', (_request, payload, done) => done(null, payload));
+
+  app.put<{ Params: RunParams; Querystring: CheckpointQuery; Body: Readable }>(
+    '/v1/jobs/:jobId/runs/:runId/checkpoint',
+    {
+      schema: {
+        params: RunParams,
+        querystring: CheckpointQuery,
+        headers: StartdHeader,
+        response: { 200: TransferReply, 400: ErrorReply, 409: ErrorReply },
+      },
+    },
+    async (request, reply) => {
+      const job = schedd.currentRun(request.params.jobId, request.params.runId, String(request.headers['x-tinycondor-startd']));
+      const { kind, number } = request.query;
+      const previous = job?.ad.getInt('CheckpointNumber') ?? -1;
+      if (!job || (kind === 'checkpoint' && (number === undefined || number <= previous))) {
+        request.body.resume();
+        return reply.code(409).send({ error: `checkpoint ${String(number)} of run ${request.params.runId} of job ${request.params.jobId} is stale` });
+      }
+      schedd.logTransfer(job, [{ code: 40, cluster: job.cluster, proc: job.proc, time: new Date(), transferType: 5 }]);
+      try {
+        const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, request.body);
+        schedd.logTransfer(job, [{ code: 40, cluster: job.cluster, proc: job.proc, time: new Date(), transferType: 6 }]);
+        const current = schedd.currentRun(request.params.jobId, request.params.runId, String(request.headers['x-tinycondor-startd']));
+        if (kind === 'checkpoint' && current) schedd.checkpointCommitted(current, number as number);
+        return { files: result.files, bytes: result.bytes };
+      } catch (err) {
+        request.log.warn({ err, jobId: request.params.jobId, kind }, 'checkpoint transfer failed; the committed checkpoint is unchanged');
+        return reply.code(400).send({ error: `checkpoint transfer failed: ${(err as Error).message}` });
       }
     },
   );

@@ -4,10 +4,20 @@ import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { ScheddApi, type ActionReply } from '../schedd-api.js';
 
-const USAGE = 'Usage: condor_rm [-reason <text>] { <cluster> | <cluster>.<proc> | -all | -constraint <expr> }...';
+type Action = 'remove' | 'hold' | 'release' | 'vacate';
 
-/** condor_rm: remove jobs, whole clusters, all jobs, or those matching a constraint; messages as HTCondor's. */
-export const condorRm: Command = async (args, io) => {
+/** The words HTCondor's tools use for each action (src/condor_tools/rm.cpp, dc_schedd.cpp). */
+const WORDS: Record<Action, { done: string; all: string }> = {
+  remove: { done: 'marked for removal', all: 'All jobs marked for removal.' },
+  hold: { done: 'held', all: 'All jobs held.' },
+  release: { done: 'released', all: 'All jobs released.' },
+  vacate: { done: 'vacated', all: 'All jobs vacated.' },
+};
+
+/** condor_rm, condor_hold, condor_release, condor_vacate_job: act on jobs, clusters, all jobs or a constraint. */
+function jobActionCommand(tool: string, action: Action): Command {
+  const USAGE = `Usage: ${tool} ${action === 'vacate' ? '' : '[-reason <text>] '}{ <cluster> | <cluster>.<proc> | -all | -constraint <expr> }...`;
+  return async (args, io) => {
   const specs: { text: string; spec: JobSpec }[] = [];
   let constraint: string | undefined;
   let all = false;
@@ -32,7 +42,7 @@ export const condorRm: Command = async (args, io) => {
   if (specs.length === 0 && !all && constraint === undefined) throw new CliError(USAGE);
   const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
   const reply = await api.request<ActionReply>('POST', '/v1/actions', {
-    action: 'remove',
+    action,
     ids: specs.map((s) => s.text),
     constraint,
     all,
@@ -40,20 +50,22 @@ export const condorRm: Command = async (args, io) => {
     user: os.userInfo().username,
   });
   let failed = false;
-  if (all) io.stdout('All jobs marked for removal.\n');
+  const words = WORDS[action];
+  if (all) io.stdout(`${words.all}\n`);
   else if (constraint !== undefined) {
-    if (reply.results.length === 0) {
-      io.stderr(`Couldn't find/remove all jobs matching constraint (${constraint})\n`);
+    if (reply.results.length === 0 || reply.results.some((r) => !r.ok)) {
+      io.stderr(`Couldn't find/${action} all jobs matching constraint (${constraint})\n`);
       failed = true;
-    } else io.stdout(`Jobs matching constraint (${constraint}) have been marked for removal\n`);
+    } else io.stdout(`Jobs matching constraint (${constraint}) have been ${words.done}\n`);
   }
   for (const { text, spec } of specs) {
     if (spec.proc === undefined) {
       const mine = reply.results.filter((r) => r.jobId.startsWith(`${spec.cluster}.`));
       if (reply.notFound.includes(text) || mine.some((r) => !r.ok)) {
-        io.stderr(`Couldn't find/remove all jobs in cluster ${spec.cluster}\n`);
+        for (const refused of mine.filter((r) => !r.ok)) io.stderr(`${refused.message}\n`);
+        io.stderr(`Couldn't find/${action} all jobs in cluster ${spec.cluster}\n`);
         failed = true;
-      } else io.stdout(`All jobs in cluster ${spec.cluster} have been marked for removal\n`);
+      } else io.stdout(`All jobs in cluster ${spec.cluster} have been ${words.done}\n`);
     } else {
       const result = reply.results.find((r) => r.jobId === text);
       if (!result) {
@@ -66,4 +78,10 @@ export const condorRm: Command = async (args, io) => {
     }
   }
   return failed ? 1 : 0;
-};
+  };
+}
+
+export const condorRm = jobActionCommand('condor_rm', 'remove');
+export const condorHold = jobActionCommand('condor_hold', 'hold');
+export const condorRelease = jobActionCommand('condor_release', 'release');
+export const condorVacateJob = jobActionCommand('condor_vacate_job', 'vacate');

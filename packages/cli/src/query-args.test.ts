@@ -1,0 +1,103 @@
+import t from 'tap';
+import { CliError } from './cli-error.js';
+import { buildConstraint, parseQueryArgs, type QueryArgs } from './query-args.js';
+
+const USAGE = 'Usage: condor_q [options]';
+
+const defaults: QueryArgs = {
+  view: 'default',
+  attrs: [],
+  afHeadings: false,
+  constraints: [],
+  jobs: [],
+  owners: [],
+  allUsers: false,
+  limit: undefined,
+};
+
+function cliError(args: string[]): CliError {
+  try {
+    parseQueryArgs(args, USAGE);
+  } catch (err) {
+    if (err instanceof CliError) return err;
+    throw err;
+  }
+  throw new Error(`accepted: ${args.join(' ')}`);
+}
+
+t.test('no arguments', async (t) => {
+  t.same(parseQueryArgs([], USAGE), defaults);
+});
+
+t.test('bare arguments are job ids or owners', async (t) => {
+  const q = parseQueryArgs(['12', '13.4', 'alice', '0', 'bob'], USAGE);
+  t.same(q.jobs, [{ cluster: 12 }, { cluster: 13, proc: 4 }]);
+  t.same(q.owners, ['alice', '0', 'bob'], '0 is not a cluster id');
+});
+
+t.test('views, by full name, by unambiguous prefix, with one or two dashes', async (t) => {
+  const view = (arg: string) => parseQueryArgs([arg], USAGE).view;
+  t.equal(view('-nobatch'), 'nobatch');
+  t.equal(view('-nob'), 'nobatch');
+  t.equal(view('-batch'), 'batch');
+  t.equal(view('-bat'), 'batch');
+  t.equal(view('-json'), 'json');
+  t.equal(view('--json'), 'json');
+  t.equal(view('-js'), 'json');
+  t.equal(view('-l'), 'long');
+  t.equal(view('-long'), 'long');
+  t.equal(view('-LONG'), 'long');
+  t.equal(view('-totals'), 'totals');
+  t.equal(view('-total'), 'totals');
+  t.equal(view('-tot'), 'totals');
+});
+
+t.test('-af takes the attributes up to the next option', async (t) => {
+  const q = parseQueryArgs(['-af', 'ClusterId', 'Owner', '-const', 'JobStatus == 1'], USAGE);
+  t.same(q, { ...defaults, view: 'af', attrs: ['ClusterId', 'Owner'], constraints: ['JobStatus == 1'] });
+  const h = parseQueryArgs(['-autoformat:lh', 'Cmd'], USAGE);
+  t.equal(h.view, 'af');
+  t.equal(h.afHeadings, true);
+  t.same(h.attrs, ['Cmd']);
+  t.equal(parseQueryArgs(['-af:j', 'Cmd'], USAGE).afHeadings, false);
+});
+
+t.test('-af without attributes is an error', async (t) => {
+  t.equal(cliError(['-af']).message, `Error: -af requires at least one attribute\n${USAGE}`);
+  t.equal(cliError(['-af:h', '-long']).message, `Error: -af:h requires at least one attribute\n${USAGE}`);
+});
+
+t.test('-constraint, -allusers, -limit and -match', async (t) => {
+  const q = parseQueryArgs(['-constraint', 'Owner == "x"', '-constr', 'ProcId > 0', '-allusers', '-limit', '5'], USAGE);
+  t.same(q.constraints, ['Owner == "x"', 'ProcId > 0']);
+  t.equal(q.allUsers, true);
+  t.equal(q.limit, 5);
+  t.equal(parseQueryArgs(['-match', '3'], USAGE).limit, 3);
+  t.equal(parseQueryArgs(['-allu'], USAGE).allUsers, true);
+});
+
+t.test('option errors name the option and end with the usage', async (t) => {
+  t.equal(cliError(['-constraint']).message, `Error: Argument -constraint requires another argument\n${USAGE}`);
+  t.equal(cliError(['-limit', '0']).message, `Error: -limit needs a positive number\n${USAGE}`);
+  t.equal(cliError(['-limit', '2.5']).message, `Error: -limit needs a positive number\n${USAGE}`);
+  t.equal(cliError(['-match', 'x']).message, `Error: -match needs a positive number\n${USAGE}`);
+  t.equal(cliError(['-bogus']).message, `Error: unknown option -bogus\n${USAGE}`);
+  t.equal(cliError(['-cons', 'x']).message, `Error: unknown option -cons\n${USAGE}`, 'shorter than the 5-letter minimum');
+  t.equal(cliError(['-li', '3']).message, `Error: unknown option -li\n${USAGE}`);
+  t.equal(cliError(['-']).message, `Error: unknown option -\n${USAGE}`);
+  t.equal(cliError(['-bogus']).exitCode, 1);
+});
+
+t.test('buildConstraint: nothing selected', async (t) => {
+  t.equal(buildConstraint(defaults), undefined);
+});
+
+t.test('buildConstraint: ids and owners are ORed, constraints ANDed', async (t) => {
+  const q = parseQueryArgs(['12', '13.4', 'alice', '-constraint', 'JobStatus == 1', '-constraint', 'a || b'], USAGE);
+  t.equal(
+    buildConstraint(q),
+    '(JobStatus == 1) && (a || b) && (ClusterId == 12 || (ClusterId == 13 && ProcId == 4) || Owner == "alice")',
+  );
+  t.equal(buildConstraint({ ...defaults, owners: ['o"brien'] }), '(Owner == "o\\"brien")');
+  t.equal(buildConstraint({ ...defaults, constraints: ['true'] }), '(true)');
+});

@@ -1,0 +1,527 @@
+import t from 'tap';
+import { ClassAd } from './classad/index.js';
+import {
+  beginExecution,
+  checkpointCommitted,
+  holdJob,
+  isRefusal,
+  jobExited,
+  releaseJob,
+  removeJob,
+  runEvicted,
+  runFailed,
+  startRun,
+  vacateJob,
+  type Refusal,
+  type Transition,
+} from './job-state.js';
+
+// 2024-05-01T10:00:00Z and later instants, as epoch seconds.
+const T0 = new Date('2024-05-01T10:00:00Z');
+const T0_EPOCH = 1714557600;
+const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
+
+function idleJob(extra: Record<string, string> = {}): ClassAd {
+  return ClassAd.fromJSON({
+    ClusterId: '7',
+    ProcId: '2',
+    JobStatus: '1',
+    EnteredCurrentStatus: '1714550000',
+    RequestCpus: '1',
+    RequestMemory: '128',
+    RequestDisk: '1024',
+    OnExitHold: 'false',
+    OnExitRemove: 'true',
+    ...extra,
+  });
+}
+
+const SLOT_RESOURCES = { Cpus: 1, Memory: 128, Disk: 1024 };
+
+/** A job that was started at T0 on slot1@exec and began executing. */
+function runningJob(extra: Record<string, string> = {}): ClassAd {
+  const started = startRun(idleJob(extra), { now: T0, remoteHost: 'slot1@exec.example' }).ad;
+  return beginExecution(started, { now: T0, executeHost: '<10.0.0.5:9618>', slotName: 'slot1@exec.example', resources: SLOT_RESOURCES }).ad;
+}
+
+const exitOpts = (exitCode: number, seconds = 100) => ({
+  now: at(seconds),
+  exit: { bySignal: false as const, exitCode },
+  usage: { userSeconds: 3.5, systemSeconds: 0.5 },
+  bytesSent: 10,
+  bytesReceived: 20,
+});
+
+function asTransition(x: Transition | Refusal): Transition {
+  if (isRefusal(x)) throw new Error(`unexpected refusal: ${x.message}`);
+  return x;
+}
+
+t.test('startRun: Idle → Running with start bookkeeping, no events', async (t) => {
+  const before = idleJob();
+  const tr = startRun(before, { now: T0, remoteHost: 'slot1@exec.example' });
+  t.equal(tr.ad.getInt('JobStatus'), 2);
+  t.equal(tr.ad.getInt('LastJobStatus'), 1);
+  t.equal(tr.ad.getInt('EnteredCurrentStatus'), T0_EPOCH);
+  t.equal(tr.ad.getString('RemoteHost'), 'slot1@exec.example');
+  t.equal(tr.ad.getInt('JobCurrentStartDate'), T0_EPOCH);
+  t.equal(tr.ad.getInt('ShadowBday'), T0_EPOCH);
+  t.equal(tr.ad.getInt('NumShadowStarts'), 1);
+  t.equal(tr.ad.getInt('JobStartDate'), T0_EPOCH);
+  t.same(tr.events, []);
+  t.equal(tr.leaveQueue, false);
+  t.equal(tr.killRun, false);
+  t.equal(before.getInt('JobStatus'), 1, 'the input ad is not modified');
+  t.equal(before.has('RemoteHost'), false);
+});
+
+t.test('startRun a second time keeps JobStartDate and counts shadow starts', async (t) => {
+  const first = startRun(idleJob(), { now: T0, remoteHost: 'slot1@a' }).ad;
+  const evicted = runEvicted(first, { now: at(50), reason: 'Job vacated by schedd', reasonCode: 1022 }).ad;
+  const second = startRun(evicted, { now: at(60), remoteHost: 'slot2@b' }).ad;
+  t.equal(second.getInt('JobStartDate'), T0_EPOCH);
+  t.equal(second.getInt('JobCurrentStartDate'), T0_EPOCH + 60);
+  t.equal(second.getInt('NumShadowStarts'), 2);
+  t.equal(second.getInt('LastJobStatus'), 1);
+  t.equal(second.getString('RemoteHost'), 'slot2@b');
+});
+
+t.test('beginExecution: event 001 with the host, slot and the resources given to the run', async (t) => {
+  const started = startRun(idleJob(), { now: T0, remoteHost: 'slot1@exec.example' }).ad;
+  const resources = { Cpus: 2, Memory: 4096, Disk: 100000 };
+  const tr = beginExecution(started, { now: at(5), executeHost: '<10.0.0.5:9618>', slotName: 'slot1@exec.example', resources });
+  t.equal(tr.ad.getInt('JobStatus'), 2, 'status is unchanged');
+  t.equal(tr.ad.getInt('NumJobStarts'), 1);
+  t.equal(tr.ad.getInt('JobRunCount'), 1);
+  t.equal(tr.ad.getInt('JobCurrentStartExecutingDate'), T0_EPOCH + 5);
+  t.same(tr.events, [
+    {
+      code: 1,
+      cluster: 7,
+      proc: 2,
+      time: at(5),
+      executeHost: '<10.0.0.5:9618>',
+      slotName: 'slot1@exec.example',
+      props: { Cpus: 2, Memory: 4096, Disk: 100000 },
+    },
+  ]);
+  t.equal(tr.leaveQueue, false);
+  t.equal(tr.killRun, false);
+  const again = beginExecution(tr.ad, { now: at(6), executeHost: 'h', slotName: 's', resources: {} });
+  t.equal(again.ad.getInt('NumJobStarts'), 2);
+  t.equal(again.ad.getInt('JobRunCount'), 2);
+});
+
+t.test('jobExited with OnExitRemove true: Completed, event 005, leaves the queue', async (t) => {
+  const tr = jobExited(runningJob({ RemoteUserCpu: '1.0' }), exitOpts(0));
+  const ad = tr.ad;
+  t.equal(ad.getInt('JobStatus'), 4);
+  t.equal(ad.getInt('LastJobStatus'), 2);
+  t.equal(ad.getInt('EnteredCurrentStatus'), T0_EPOCH + 100);
+  t.equal(ad.getInt('CompletionDate'), T0_EPOCH + 100);
+  t.equal(ad.getBool('ExitBySignal'), false);
+  t.equal(ad.getInt('ExitCode'), 0);
+  t.equal(ad.has('ExitSignal'), false);
+  t.equal(ad.getInt('ExitStatus'), 0);
+  t.equal(ad.getInt('NumJobCompletions'), 1);
+  t.equal(ad.getInt('CommittedTime'), 100);
+  t.equal(ad.getSource('RemoteWallClockTime'), '100.0');
+  t.equal(ad.getNumber('CumulativeSlotTime'), 100);
+  t.equal(ad.getNumber('RemoteUserCpu'), 4.5);
+  t.equal(ad.getNumber('RemoteSysCpu'), 0.5);
+  t.equal(ad.getInt('LastJobLeaseRenewal'), T0_EPOCH + 100);
+  t.equal(ad.getNumber('BytesSent'), 10);
+  t.equal(ad.getNumber('BytesRecvd'), 20);
+  t.equal(ad.getString('LastRemoteHost'), 'slot1@exec.example');
+  t.equal(ad.has('RemoteHost'), false);
+  t.equal(ad.has('ShadowBday'), false);
+  t.equal(ad.has('JobCurrentStartExecutingDate'), false);
+  t.same(tr.events, [
+    {
+      code: 5,
+      cluster: 7,
+      proc: 2,
+      time: at(100),
+      exit: { bySignal: false, returnValue: 0 },
+      runRemoteUsage: { userSeconds: 3.5, systemSeconds: 0.5 },
+      runLocalUsage: { userSeconds: 0, systemSeconds: 0 },
+      totalRemoteUsage: { userSeconds: 4.5, systemSeconds: 0.5 },
+      totalLocalUsage: { userSeconds: 0, systemSeconds: 0 },
+      sentBytes: 10,
+      receivedBytes: 20,
+      totalSentBytes: 10,
+      totalReceivedBytes: 20,
+      resources: { cpus: [null, 1, 1], disk: [null, 1024, 1024], memory: [null, 128, 128] },
+    },
+  ]);
+  t.equal(tr.leaveQueue, true);
+  t.equal(tr.killRun, false);
+});
+
+t.test('jobExited: LeaveJobInQueue keeps a completed job in the queue', async (t) => {
+  const tr = jobExited(runningJob({ LeaveJobInQueue: 'true' }), exitOpts(0));
+  t.equal(tr.ad.getInt('JobStatus'), 4);
+  t.equal(tr.leaveQueue, false);
+});
+
+t.test('jobExited without OnExitRemove completes the job (HTCondor default)', async (t) => {
+  const ad = runningJob();
+  ad.delete('OnExitRemove');
+  ad.delete('OnExitHold');
+  const tr = jobExited(ad, exitOpts(3));
+  t.equal(tr.ad.getInt('JobStatus'), 4);
+  t.equal(tr.events[0].code, 5);
+  t.equal(tr.leaveQueue, true);
+});
+
+t.test('jobExited by a signal records ExitSignal, drops ExitCode', async (t) => {
+  const tr = jobExited(runningJob({ ExitCode: '1' }), {
+    ...exitOpts(0),
+    exit: { bySignal: true, signal: 9 },
+  });
+  t.equal(tr.ad.getBool('ExitBySignal'), true);
+  t.equal(tr.ad.getInt('ExitSignal'), 9);
+  t.equal(tr.ad.has('ExitCode'), false);
+  t.equal(tr.ad.getInt('ExitStatus'), 0);
+  const event = tr.events[0];
+  t.equal(event.code, 5);
+  if (event.code === 5) t.same(event.exit, { bySignal: true, signal: 9 });
+});
+
+t.test('jobExited accumulates usage, bytes and completions over runs', async (t) => {
+  const first = jobExited(runningJob({ OnExitRemove: 'NumJobCompletions >= 2' }), exitOpts(1, 100));
+  t.equal(first.ad.getInt('JobStatus'), 1, 'requeued after the first run');
+  const restarted = startRun(first.ad, { now: at(200), remoteHost: 'slot2@other' }).ad;
+  const second = jobExited(restarted, exitOpts(0, 230));
+  t.equal(second.ad.getInt('JobStatus'), 4);
+  t.equal(second.ad.getInt('NumJobCompletions'), 2);
+  t.equal(second.ad.getNumber('RemoteWallClockTime'), 130);
+  t.equal(second.ad.getNumber('RemoteUserCpu'), 7);
+  t.equal(second.ad.getNumber('RemoteSysCpu'), 1);
+  t.equal(second.ad.getNumber('BytesSent'), 20);
+  t.equal(second.ad.getNumber('BytesRecvd'), 40);
+  t.equal(second.ad.getString('LastRemoteHost'), 'slot2@other');
+  t.equal(second.ad.getInt('NumShadowStarts'), 2);
+  const event = second.events[0];
+  if (event.code !== 5) throw new Error('expected event 005');
+  t.same(event.totalRemoteUsage, { userSeconds: 7, systemSeconds: 1 });
+  t.equal(event.totalSentBytes, 20);
+  t.equal(event.totalReceivedBytes, 40);
+  t.equal(event.sentBytes, 10);
+});
+
+t.test('jobExited with OnExitHold true and its own reason/subcode: Held, event 012', async (t) => {
+  const job = runningJob({
+    OnExitHold: 'ExitCode != 0',
+    OnExitHoldReason: '"exit code was not zero"',
+    OnExitHoldSubCode: '42',
+    NumHolds: '2',
+  });
+  const tr = jobExited(job, exitOpts(1));
+  t.equal(tr.ad.getInt('JobStatus'), 5);
+  t.equal(tr.ad.getInt('LastJobStatus'), 2);
+  t.equal(tr.ad.getInt('EnteredCurrentStatus'), T0_EPOCH + 100);
+  t.equal(tr.ad.getString('HoldReason'), 'exit code was not zero');
+  t.equal(tr.ad.getInt('HoldReasonCode'), 3);
+  t.equal(tr.ad.getInt('HoldReasonSubCode'), 42);
+  t.equal(tr.ad.getInt('NumHolds'), 3);
+  t.equal(tr.ad.getInt('NumJobCompletions'), 1);
+  t.equal(tr.ad.getInt('ExitCode'), 1);
+  t.same(tr.events, [
+    { code: 12, cluster: 7, proc: 2, time: at(100), reason: 'exit code was not zero', reasonCode: 3, reasonSubCode: 42 },
+  ]);
+  t.equal(tr.leaveQueue, false);
+  t.equal(tr.killRun, false);
+});
+
+t.test('jobExited: OnExitHold wins over OnExitRemove', async (t) => {
+  const tr = jobExited(runningJob({ OnExitHold: 'true', OnExitRemove: 'false' }), exitOpts(0));
+  t.equal(tr.ad.getInt('JobStatus'), 5);
+  t.equal(tr.events[0].code, 12);
+  t.equal(tr.ad.getInt('HoldReasonSubCode'), 0);
+});
+
+t.test("jobExited: default on_exit_hold reason is UserPolicy::FiringReason's", async (t) => {
+  const BUG = "bug: default reason uses the job router's minWallTime transform text instead of FiringReason's";
+  const tr = jobExited(runningJob({ OnExitHold: 'ExitCode != 0' }), exitOpts(1));
+  t.equal(tr.ad.getString('HoldReason'), "The job attribute OnExitHold expression 'ExitCode != 0' evaluated to TRUE", { todo: BUG });
+});
+
+t.test('jobExited with OnExitRemove false: requeued to Idle with event 004', async (t) => {
+  const tr = jobExited(runningJob({ OnExitRemove: 'ExitCode == 0' }), exitOpts(3));
+  t.equal(tr.ad.getInt('JobStatus'), 1);
+  t.equal(tr.ad.getInt('LastJobStatus'), 2);
+  t.equal(tr.ad.getInt('EnteredCurrentStatus'), T0_EPOCH + 100);
+  t.equal(tr.ad.getInt('NumJobCompletions'), 1);
+  t.equal(tr.ad.getInt('ExitCode'), 3);
+  t.equal(tr.ad.has('RemoteHost'), false);
+  t.same(tr.events, [
+    {
+      code: 4,
+      cluster: 7,
+      proc: 2,
+      time: at(100),
+      checkpointed: false,
+      terminatedAndRequeued: true,
+      exit: { bySignal: false, returnValue: 3 },
+      reason: "The job attribute OnExitRemove expression 'ExitCode == 0' evaluated to FALSE",
+      runRemoteUsage: { userSeconds: 3.5, systemSeconds: 0.5 },
+      runLocalUsage: { userSeconds: 0, systemSeconds: 0 },
+      sentBytes: 10,
+      receivedBytes: 20,
+    },
+  ]);
+  t.equal(tr.leaveQueue, false);
+  t.equal(tr.killRun, false);
+});
+
+t.test('jobExited: OnExitRemove = 0 requeues (HTCondor treats numbers as booleans)', async (t) => {
+  const BUG = 'bug: only a bool false requeues; classad IsNumber() counts 0 as false';
+  const tr = jobExited(runningJob({ OnExitRemove: '0' }), exitOpts(0));
+  t.equal(tr.ad.getInt('JobStatus'), 1, { todo: BUG });
+  t.equal(tr.events[0].code, 4, { todo: BUG });
+});
+
+t.test('jobExited: OnExitRemove evaluating to UNDEFINED holds the job with code 5', async (t) => {
+  const BUG = 'bug: UNDEFINED OnExitRemove completes the job instead of UNDEFINED_EVAL → hold JobPolicyUndefined';
+  const tr = jobExited(runningJob({ OnExitRemove: 'NoSuchAttr == 1' }), exitOpts(0));
+  t.equal(tr.ad.getInt('JobStatus'), 5, { todo: BUG });
+  t.equal(tr.ad.getInt('HoldReasonCode'), 5, { todo: BUG });
+  t.equal(tr.ad.getString('HoldReason'), "The job attribute OnExitRemove expression 'NoSuchAttr == 1' evaluated to UNDEFINED", { todo: BUG });
+});
+
+t.test('jobExited: OnExitHold evaluating to UNDEFINED holds the job with code 5', async (t) => {
+  const BUG = 'bug: UNDEFINED OnExitHold is treated as false instead of UNDEFINED_EVAL → hold JobPolicyUndefined';
+  const tr = jobExited(runningJob({ OnExitHold: 'NoSuchAttr == 1' }), exitOpts(0));
+  t.equal(tr.ad.getInt('JobStatus'), 5, { todo: BUG });
+  t.equal(tr.ad.getInt('HoldReasonCode'), 5, { todo: BUG });
+  t.equal(tr.ad.getString('HoldReason'), "The job attribute OnExitHold expression 'NoSuchAttr == 1' evaluated to UNDEFINED", { todo: BUG });
+});
+
+t.test('runFailed in input transfer: Held with code 13 and the run closed', async (t) => {
+  const tr = runFailed(runningJob(), { now: at(30), stage: 'input', reason: 'Transfer input files failure: no such file in.dat' });
+  const ad = tr.ad;
+  t.equal(ad.getInt('JobStatus'), 5);
+  t.equal(ad.getInt('LastJobStatus'), 2);
+  t.equal(ad.getInt('EnteredCurrentStatus'), T0_EPOCH + 30);
+  t.equal(ad.getString('HoldReason'), 'Transfer input files failure: no such file in.dat');
+  t.equal(ad.getInt('HoldReasonCode'), 13);
+  t.equal(ad.getInt('HoldReasonSubCode'), 0);
+  t.equal(ad.getInt('NumHolds'), 1);
+  t.equal(ad.getNumber('RemoteWallClockTime'), 30);
+  t.equal(ad.has('RemoteUserCpu'), false, 'no usage was reported');
+  t.equal(ad.getString('LastRemoteHost'), 'slot1@exec.example');
+  t.equal(ad.has('RemoteHost'), false);
+  t.same(tr.events, [
+    { code: 12, cluster: 7, proc: 2, time: at(30), reason: 'Transfer input files failure: no such file in.dat', reasonCode: 13, reasonSubCode: 0 },
+  ]);
+  t.equal(tr.leaveQueue, false);
+  t.equal(tr.killRun, false);
+});
+
+t.test('runFailed in output transfer: hold code 12', async (t) => {
+  const tr = runFailed(runningJob(), { now: at(30), stage: 'output', reason: 'out' });
+  t.equal(tr.ad.getInt('HoldReasonCode'), 12);
+  const event = tr.events[0];
+  if (event.code !== 12) throw new Error('expected event 012');
+  t.equal(event.reasonCode, 12);
+});
+
+t.test('runFailed starting the executable: hold code 6 (FailedToCreateProcess), subcode as given', async (t) => {
+  const tr = runFailed(runningJob(), { now: at(30), stage: 'execute', reason: "Failed to execute '/bin/nope'", subCode: 2 });
+  t.equal(tr.ad.getInt('HoldReasonCode'), 6);
+  t.equal(tr.ad.getInt('HoldReasonSubCode'), 2);
+  t.same(tr.events, [{ code: 12, cluster: 7, proc: 2, time: at(30), reason: "Failed to execute '/bin/nope'", reasonCode: 6, reasonSubCode: 2 }]);
+});
+
+t.test('runFailed uploading a checkpoint: hold code 36, subcode -1', async (t) => {
+  const tr = runFailed(runningJob(), { now: at(30), stage: 'checkpoint', reason: 'Starter failed to upload checkpoint' });
+  t.equal(tr.ad.getInt('JobStatus'), 5);
+  t.equal(tr.ad.getString('HoldReason'), 'Starter failed to upload checkpoint');
+  t.equal(tr.ad.getInt('HoldReasonCode'), 36);
+  t.equal(tr.ad.getInt('HoldReasonSubCode'), -1);
+});
+
+t.test('checkpointCommitted: stays Running, CommittedTime counts from the run start, then from the last checkpoint', async (t) => {
+  const first = checkpointCommitted(runningJob(), { now: at(60), checkpointNumber: 0 });
+  t.equal(first.ad.getInt('JobStatus'), 2);
+  t.equal(first.ad.getInt('CommittedTime'), 60);
+  t.equal(first.ad.getInt('CheckpointNumber'), 0);
+  t.equal(first.ad.getInt('JobLastCheckpointTime'), T0_EPOCH + 60);
+  t.equal(first.ad.getInt('LastCkptTime'), T0_EPOCH + 60);
+  t.equal(first.ad.getInt('NumCkpts'), 1);
+  t.equal(first.ad.getString('RemoteHost'), 'slot1@exec.example', 'the run goes on');
+  t.same(first.events, []);
+  t.equal(first.leaveQueue, false);
+  t.equal(first.killRun, false);
+  const second = checkpointCommitted(first.ad, { now: at(90), checkpointNumber: 1 });
+  t.equal(second.ad.getInt('CommittedTime'), 90);
+  t.equal(second.ad.getInt('NumCkpts'), 2);
+  const exited = jobExited(second.ad, exitOpts(0, 100));
+  t.equal(exited.ad.getInt('CommittedTime'), 100, 'the exit commits the work since the last checkpoint');
+});
+
+t.test('an eviction loses the work since the last checkpoint', async (t) => {
+  const ckpt = checkpointCommitted(runningJob(), { now: at(60), checkpointNumber: 0 }).ad;
+  const evicted = runEvicted(ckpt, { now: at(80), reason: 'Job vacated by schedd', reasonCode: 1022 }).ad;
+  t.equal(evicted.getInt('CommittedTime'), 60);
+  t.equal(evicted.getNumber('RemoteWallClockTime'), 80);
+});
+
+t.test('holdJob of a running job: Held, event 012, the run is killed', async (t) => {
+  const tr = asTransition(holdJob(runningJob(), { now: at(20), reason: 'via condor_hold (by user alice)', code: 1, subCode: 0 }));
+  t.equal(tr.ad.getInt('JobStatus'), 5);
+  t.equal(tr.ad.getInt('LastJobStatus'), 2);
+  t.equal(tr.ad.getString('HoldReason'), 'via condor_hold (by user alice)');
+  t.equal(tr.ad.getInt('HoldReasonCode'), 1);
+  t.equal(tr.ad.getString('VacateReason'), 'via condor_hold (by user alice)');
+  t.equal(tr.ad.getNumber('RemoteWallClockTime'), 20);
+  t.equal(tr.ad.has('RemoteHost'), false);
+  t.same(tr.events, [{ code: 12, cluster: 7, proc: 2, time: at(20), reason: 'via condor_hold (by user alice)', reasonCode: 1, reasonSubCode: 0 }]);
+  t.equal(tr.killRun, true);
+  t.equal(tr.leaveQueue, false);
+});
+
+t.test('holdJob of an idle job has nothing to kill; a policy hold can be replaced by a user hold', async (t) => {
+  const tr = asTransition(holdJob(idleJob(), { now: at(1), reason: 'r', code: 1, subCode: 0 }));
+  t.equal(tr.killRun, false);
+  t.equal(tr.ad.has('RemoteWallClockTime'), false);
+  const policyHeld = idleJob({ JobStatus: '5', HoldReasonCode: '3' });
+  t.equal(isRefusal(holdJob(policyHeld, { now: at(1), reason: 'r', code: 1, subCode: 0 })), false);
+});
+
+t.test('holdJob refusals', async (t) => {
+  const hold = (extra: Record<string, string>) => holdJob(idleJob(extra), { now: T0, reason: 'r', code: 1, subCode: 0 });
+  t.same(hold({ JobStatus: '3' }), { refused: 'bad-status', message: 'Job 7.2 is being removed and cannot be held' });
+  t.same(hold({ JobStatus: '4' }), { refused: 'bad-status', message: 'Job 7.2 is completed and cannot be held' });
+  t.same(hold({ JobStatus: '5', HoldReasonCode: '1' }), { refused: 'already-done', message: 'Job 7.2 already held' });
+  t.same(hold({ JobStatus: '5', HoldReasonCode: '16' }), { refused: 'already-done', message: 'Job 7.2 already held' });
+});
+
+t.test('releaseJob: back to Idle, hold attributes moved to Last*, event 013', async (t) => {
+  const held = asTransition(holdJob(idleJob(), { now: at(1), reason: 'via condor_hold (by user alice)', code: 1, subCode: 4 })).ad;
+  const tr = asTransition(releaseJob(held, { now: at(9), reason: 'via condor_release (by user alice)' }));
+  t.equal(tr.ad.getInt('JobStatus'), 1);
+  t.equal(tr.ad.getInt('LastJobStatus'), 5);
+  t.equal(tr.ad.getInt('EnteredCurrentStatus'), T0_EPOCH + 9);
+  t.equal(tr.ad.has('HoldReason'), false);
+  t.equal(tr.ad.has('HoldReasonCode'), false);
+  t.equal(tr.ad.has('HoldReasonSubCode'), false);
+  t.equal(tr.ad.getString('LastHoldReason'), 'via condor_hold (by user alice)');
+  t.equal(tr.ad.getInt('LastHoldReasonCode'), 1);
+  t.equal(tr.ad.getInt('LastHoldReasonSubCode'), 4);
+  t.equal(tr.ad.getString('ReleaseReason'), 'via condor_release (by user alice)');
+  t.same(tr.events, [{ code: 13, cluster: 7, proc: 2, time: at(9), reason: 'via condor_release (by user alice)' }]);
+  t.equal(tr.killRun, false);
+  t.equal(tr.leaveQueue, false);
+});
+
+t.test('releaseJob honours JobStatusOnRelease and refuses jobs that are not held', async (t) => {
+  const tr = asTransition(releaseJob(idleJob({ JobStatus: '5', HoldReasonCode: '1', JobStatusOnRelease: '2' }), { now: T0, reason: 'r' }));
+  t.equal(tr.ad.getInt('JobStatus'), 2);
+  t.same(releaseJob(idleJob(), { now: T0, reason: 'r' }), { refused: 'bad-status', message: 'Job 7.2 not held to be released' });
+});
+
+t.test('releaseJob refuses a job held while spooling input (code 16)', async (t) => {
+  const BUG = 'bug: actOnJobs JA_RELEASE_JOBS refuses HoldReasonCode 16 (SpoolingInput); releaseJob does not check it';
+  const result = releaseJob(idleJob({ JobStatus: '5', HoldReasonCode: '16' }), { now: T0, reason: 'r' });
+  t.equal(isRefusal(result), true, { todo: BUG });
+});
+
+t.test('vacateJob: only running jobs; status unchanged, run killed, reason recorded', async (t) => {
+  const tr = asTransition(vacateJob(runningJob(), { now: at(15), reason: 'Job vacated by schedd', reasonCode: 1022 }));
+  t.equal(tr.ad.getInt('JobStatus'), 2);
+  t.equal(tr.ad.getString('VacateReason'), 'Job vacated by schedd');
+  t.equal(tr.ad.getInt('VacateReasonCode'), 1022);
+  t.equal(tr.ad.getInt('LastVacateTime'), T0_EPOCH + 15);
+  t.same(tr.events, []);
+  t.equal(tr.killRun, true);
+  t.equal(tr.leaveQueue, false);
+  t.same(vacateJob(idleJob(), { now: T0, reason: 'r', reasonCode: 1022 }), { refused: 'bad-status', message: 'Job 7.2 not running to be vacated' });
+});
+
+t.test('runEvicted: back to Idle with event 004 and the vacate reason', async (t) => {
+  const tr = runEvicted(runningJob(), {
+    now: at(40),
+    reason: 'Job vacated by schedd',
+    reasonCode: 1022,
+    usage: { userSeconds: 2, systemSeconds: 0.25 },
+  });
+  const ad = tr.ad;
+  t.equal(ad.getInt('JobStatus'), 1);
+  t.equal(ad.getInt('LastJobStatus'), 2);
+  t.equal(ad.getInt('EnteredCurrentStatus'), T0_EPOCH + 40);
+  t.equal(ad.getString('VacateReason'), 'Job vacated by schedd');
+  t.equal(ad.getInt('VacateReasonCode'), 1022);
+  t.equal(ad.getNumber('RemoteWallClockTime'), 40);
+  t.equal(ad.getNumber('RemoteUserCpu'), 2);
+  t.equal(ad.getNumber('RemoteSysCpu'), 0.25);
+  t.equal(ad.has('NumJobCompletions'), false);
+  t.equal(ad.has('RemoteHost'), false);
+  t.same(tr.events, [
+    {
+      code: 4,
+      cluster: 7,
+      proc: 2,
+      time: at(40),
+      checkpointed: false,
+      reason: 'Job vacated by schedd',
+      reasonCode: 1022,
+      reasonSubCode: 0,
+      runRemoteUsage: { userSeconds: 2, systemSeconds: 0.25 },
+      runLocalUsage: { userSeconds: 0, systemSeconds: 0 },
+      sentBytes: 0,
+      receivedBytes: 0,
+    },
+  ]);
+  t.equal(tr.leaveQueue, false);
+  t.equal(tr.killRun, false);
+});
+
+t.test('runEvicted without usage reports zero CPU for the run', async (t) => {
+  const tr = runEvicted(runningJob(), { now: at(10), reason: 'Unspecified job interruption', reasonCode: 1005 });
+  t.equal(tr.ad.has('RemoteUserCpu'), false);
+  const event = tr.events[0];
+  if (event.code !== 4) throw new Error('expected event 004');
+  t.same(event.runRemoteUsage, { userSeconds: 0, systemSeconds: 0 });
+});
+
+t.test('removeJob of an idle job: Removed, event 009, leaves the queue, nothing to kill', async (t) => {
+  const tr = asTransition(removeJob(idleJob(), { now: at(5), reason: 'via condor_rm (by user alice)' }));
+  t.equal(tr.ad.getInt('JobStatus'), 3);
+  t.equal(tr.ad.getInt('LastJobStatus'), 1);
+  t.equal(tr.ad.getInt('EnteredCurrentStatus'), T0_EPOCH + 5);
+  t.equal(tr.ad.getString('RemoveReason'), 'via condor_rm (by user alice)');
+  t.equal(tr.ad.getInt('CompletionDate'), T0_EPOCH + 5);
+  t.equal(tr.ad.has('RemoteWallClockTime'), false);
+  t.same(tr.events, [{ code: 9, cluster: 7, proc: 2, time: at(5), reason: 'via condor_rm (by user alice)' }]);
+  t.equal(tr.leaveQueue, true);
+  t.equal(tr.killRun, false);
+});
+
+t.test('removeJob of a running job kills the run and closes its accounting', async (t) => {
+  const tr = asTransition(removeJob(runningJob(), { now: at(25), reason: 'via condor_rm (by user alice)' }));
+  t.equal(tr.ad.getInt('JobStatus'), 3);
+  t.equal(tr.ad.getInt('LastJobStatus'), 2);
+  t.equal(tr.ad.getNumber('RemoteWallClockTime'), 25);
+  t.equal(tr.ad.getString('LastRemoteHost'), 'slot1@exec.example');
+  t.equal(tr.ad.has('RemoteHost'), false);
+  t.equal(tr.killRun, true);
+  t.equal(tr.leaveQueue, true);
+  t.equal(tr.events.length, 1);
+  t.equal(tr.events[0].code, 9);
+});
+
+t.test('removeJob of a held job with LeaveJobInQueue stays in the queue', async (t) => {
+  const tr = asTransition(removeJob(idleJob({ JobStatus: '5', LeaveJobInQueue: 'true' }), { now: T0, reason: 'r' }));
+  t.equal(tr.ad.getInt('JobStatus'), 3);
+  t.equal(tr.ad.getInt('LastJobStatus'), 5);
+  t.equal(tr.leaveQueue, false);
+  t.equal(tr.killRun, false);
+});
+
+t.test('removeJob refuses a job already marked for removal', async (t) => {
+  const result = removeJob(idleJob({ JobStatus: '3' }), { now: T0, reason: 'r' });
+  t.equal(isRefusal(result), true);
+  t.same(result, { refused: 'already-done', message: 'Job 7.2 already marked for removal' });
+});

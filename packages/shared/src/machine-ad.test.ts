@@ -1,0 +1,87 @@
+import t from 'tap';
+import { ClassAd } from './classad/index.js';
+import { buildSlotAd, condorArch, condorOpSys, jobFitsSlot } from './machine-ad.js';
+
+const identity = { startdName: 'exec1.example', machine: 'exec1.example', opSys: 'LINUX', arch: 'X86_64' };
+const NOW = new Date('2024-05-01T10:00:00Z');
+
+t.test('condorArch and condorOpSys map Node names to HTCondor names', async (t) => {
+  t.equal(condorArch('x64'), 'X86_64');
+  t.equal(condorArch('arm64'), 'aarch64');
+  t.equal(condorArch('ia32'), 'INTEL');
+  t.equal(condorArch('ppc64'), 'ppc64le');
+  t.equal(condorArch('riscv64'), 'RISCV64');
+  t.equal(condorOpSys('linux'), 'LINUX');
+  t.equal(condorOpSys('darwin'), 'OSX');
+  t.equal(condorOpSys('win32'), 'WINDOWS');
+  t.equal(condorOpSys('freebsd'), 'FREEBSD');
+  t.equal(condorOpSys('aix'), 'AIX');
+});
+
+t.test('buildSlotAd advertises the slot', async (t) => {
+  const ad = buildSlotAd(identity, { name: 'slot1', cpus: 2, memoryMb: 2048, diskKb: 500000 }, { claimed: false, now: NOW });
+  t.same(ad.toJSON(), {
+    MyType: '"Machine"',
+    TargetType: '"Job"',
+    Name: '"slot1@exec1.example"',
+    SlotName: '"slot1"',
+    Machine: '"exec1.example"',
+    StartdName: '"exec1.example"',
+    OpSys: '"LINUX"',
+    Arch: '"X86_64"',
+    Cpus: '2',
+    Memory: '2048',
+    Disk: '500000',
+    TotalSlotCpus: '2',
+    TotalSlotMemory: '2048',
+    TotalSlotDisk: '500000',
+    State: '"Unclaimed"',
+    Activity: '"Idle"',
+    LoadAvg: '0',
+    EnteredCurrentActivity: '1714557600',
+    Start: 'true',
+    Requirements: 'true',
+  });
+  const claimed = buildSlotAd(identity, { name: 'slot1', cpus: 2, memoryMb: 2048, diskKb: 500000 }, { claimed: true, now: NOW });
+  t.equal(claimed.getString('State'), 'Claimed');
+  t.equal(claimed.getString('Activity'), 'Busy');
+});
+
+const slot = (cpus: number, memoryMb: number, diskKb: number): ClassAd =>
+  buildSlotAd(identity, { name: 'slot1', cpus, memoryMb, diskKb }, { claimed: false, now: NOW });
+
+const job = (requirements: string, cpus = 2, memory = 1024, disk = 1000): ClassAd =>
+  new ClassAd().set('Owner', 'alice').set('RequestCpus', cpus).set('RequestMemory', memory).set('RequestDisk', disk).setExpr('Requirements', requirements);
+
+const LINUX_X86 = 'TARGET.OpSys == "LINUX" && TARGET.Arch == "X86_64"';
+
+t.test('jobFitsSlot: requests must fit the slot size', async (t) => {
+  t.equal(jobFitsSlot(job(LINUX_X86), slot(2, 1024, 1000)), true, 'exactly the slot size fits');
+  t.equal(jobFitsSlot(job(LINUX_X86), slot(1, 4096, 100000)), false, 'too many cpus');
+  t.equal(jobFitsSlot(job(LINUX_X86), slot(4, 1023, 100000)), false, 'too much memory');
+  t.equal(jobFitsSlot(job(LINUX_X86), slot(4, 4096, 999)), false, 'too much disk');
+});
+
+t.test('jobFitsSlot: a permissive Requirements cannot drop the resource checks', async (t) => {
+  t.equal(jobFitsSlot(job('true', 1, 8192, 1), slot(4, 4096, 100000)), false);
+  t.equal(jobFitsSlot(job('true', 1, 4096, 1), slot(4, 4096, 100000)), true);
+});
+
+t.test('jobFitsSlot: requests default to zero when not set', async (t) => {
+  const bare = new ClassAd().setExpr('Requirements', 'true');
+  t.equal(jobFitsSlot(bare, slot(1, 1, 1)), true);
+});
+
+t.test('jobFitsSlot: the job Requirements are evaluated against the slot', async (t) => {
+  t.equal(jobFitsSlot(job('TARGET.OpSys == "WINDOWS"'), slot(4, 4096, 100000)), false);
+  t.equal(jobFitsSlot(job('TARGET.Memory >= 4096 && TARGET.Cpus >= MY.RequestCpus'), slot(4, 4096, 100000)), true);
+  t.equal(jobFitsSlot(job('TARGET.Memory >= 8192'), slot(4, 4096, 100000)), false);
+  t.equal(jobFitsSlot(job('TARGET.NoSuchAttr == 1'), slot(4, 4096, 100000)), false, 'undefined does not match');
+});
+
+t.test('jobFitsSlot: the slot Requirements are evaluated against the job', async (t) => {
+  const picky = slot(4, 4096, 100000).setExpr('Requirements', 'TARGET.Owner == "bob"');
+  t.equal(jobFitsSlot(job(LINUX_X86), picky), false);
+  picky.setExpr('Requirements', 'TARGET.Owner == "alice"');
+  t.equal(jobFitsSlot(job(LINUX_X86), picky), true);
+});

@@ -1,0 +1,139 @@
+import t from 'tap';
+import { MAX_MESSAGE_BYTES, ProtocolError, decodeScheddMessage, decodeStartdMessage } from './protocol.js';
+
+const hello = {
+  type: 'hello',
+  startdName: 'startd@exec1.example',
+  machine: 'exec1.example',
+  opSys: 'LINUX',
+  arch: 'X86_64',
+  slots: [{ name: 'slot1', cpus: 2, memoryMb: 2048, diskKb: 100000 }],
+  runs: [{ jobId: '12.0', runId: 3, slotName: 'slot1' }],
+};
+const exited = {
+  type: 'exited',
+  jobId: '12.0',
+  runId: 3,
+  exit: { bySignal: false, exitCode: 0 },
+  usage: { userSeconds: 1.5, systemSeconds: 0.25 },
+  bytesSent: 10,
+  bytesReceived: 0,
+};
+
+function decodeError(decode: (raw: string) => unknown, raw: string): ProtocolError {
+  try {
+    decode(raw);
+  } catch (err) {
+    if (err instanceof ProtocolError) return err;
+    throw err;
+  }
+  throw new Error(`accepted: ${raw.slice(0, 80)}`);
+}
+
+t.test('decodeStartdMessage accepts every message type', async (t) => {
+  const valid: unknown[] = [
+    hello,
+    { type: 'executing', jobId: '12.0', runId: 3 },
+    exited,
+    { ...exited, exit: { bySignal: true, signal: 9 } },
+    { type: 'run-failed', jobId: '1.2', runId: 1, stage: 'input', reason: 'no such file' },
+    { type: 'run-failed', jobId: '1.2', runId: 1, stage: 'output', reason: '' },
+    { type: 'run-ended', jobId: '1.2', runId: 1, usage: { userSeconds: 0, systemSeconds: 0 } },
+  ];
+  for (const message of valid) t.same(decodeStartdMessage(JSON.stringify(message)), message, (message as { type: string }).type);
+});
+
+t.test('decodeScheddMessage accepts every message type', async (t) => {
+  const valid: unknown[] = [
+    { type: 'welcome', scheddName: 'schedd@submit' },
+    { type: 'start', jobId: '12.0', runId: 3, slotName: 'slot1', jobAd: { Cmd: '"/bin/true"', ClusterId: '12' } },
+    { type: 'kill', jobId: '12.0', runId: 3, signal: 15, graceSeconds: 10 },
+  ];
+  for (const message of valid) t.same(decodeScheddMessage(JSON.stringify(message)), message, (message as { type: string }).type);
+});
+
+t.test('input that is not JSON', async (t) => {
+  const err = decodeError(decodeStartdMessage, '{"type": "executing",');
+  t.equal(err.name, 'ProtocolError');
+  t.match(err.message, /^startd message is not JSON: /);
+  t.match(decodeError(decodeScheddMessage, 'nope').message, /^schedd message is not JSON: /);
+});
+
+t.test('unknown message types are rejected, naming the type', async (t) => {
+  t.match(decodeError(decodeStartdMessage, '{"type":"bogus"}').message, /^invalid startd message \(type 'bogus'\): /);
+  t.match(decodeError(decodeStartdMessage, JSON.stringify({ ...hello, type: 'welcome' })).message, /^invalid startd message \(type 'welcome'\): /);
+  t.match(decodeError(decodeScheddMessage, '{"type":"hello"}').message, /^invalid schedd message \(type 'hello'\): /);
+  t.match(decodeError(decodeStartdMessage, '[]').message, /^invalid startd message \(type '\?'\): /);
+  t.match(decodeError(decodeStartdMessage, 'null').message, /^invalid startd message \(type '\?'\): /);
+  t.match(decodeError(decodeStartdMessage, '"executing"').message, /^invalid startd message \(type '\?'\): /);
+});
+
+// Each bad message with the field its error should name.
+const badStartd: Array<[string, unknown, string]> = [
+  ['an extra field', { type: 'executing', jobId: '1.0', runId: 1, extra: 1 }, 'extra'],
+  ['an extra field in hello', { ...hello, secret: 'x' }, 'secret'],
+  ['a job id without proc', { type: 'executing', jobId: '12', runId: 1 }, '/jobId'],
+  ['a job id with three parts', { type: 'executing', jobId: '1.2.3', runId: 1 }, '/jobId'],
+  ['a job id that is a number', { type: 'executing', jobId: 12.0, runId: 1 }, '/jobId'],
+  ['a job id with a sign', { type: 'executing', jobId: '-1.0', runId: 1 }, '/jobId'],
+  ['run id zero', { type: 'executing', jobId: '1.0', runId: 0 }, '/runId'],
+  ['a missing run id', { type: 'executing', jobId: '1.0' }, '/runId'],
+  ['exit code above 255', { ...exited, exit: { bySignal: false, exitCode: 256 } }, '/exit'],
+  ['negative usage', { ...exited, usage: { userSeconds: -1, systemSeconds: 0 } }, '/usage/userSeconds'],
+  ['an unknown stage', { type: 'run-failed', jobId: '1.0', runId: 1, stage: 'transfer', reason: '' }, '/stage'],
+  ['a slot name with a space', { ...hello, slots: [{ name: 'slot 1', cpus: 1, memoryMb: 1, diskKb: 1 }] }, '/slots/0/name'],
+  ['no slots', { ...hello, slots: [] }, '/slots'],
+];
+
+t.test('malformed startd messages are rejected with a ProtocolError', async (t) => {
+  for (const [what, message] of badStartd) {
+    const type = (message as { type: string }).type;
+    const err = decodeError(decodeStartdMessage, JSON.stringify(message));
+    t.match(err.message, new RegExp(`^invalid startd message \\(type '${type}'\\): `), what);
+  }
+});
+
+t.test('the ProtocolError names the offending field', async (t) => {
+  const BUG = "bug: union schema errors only say '/ Expected union value'; report the error of the member selected by type";
+  for (const [what, message, field] of badStartd) {
+    const err = decodeError(decodeStartdMessage, JSON.stringify(message));
+    t.ok(err.message.includes(field), `${what}: ${err.message}`, { todo: BUG });
+  }
+});
+
+t.test('malformed schedd messages are rejected', async (t) => {
+  const bad: unknown[] = [
+    { type: 'kill', jobId: '1.0', runId: 1, signal: 65, graceSeconds: 1 },
+    { type: 'kill', jobId: '1.0', runId: 1, signal: 15, graceSeconds: -1 },
+    { type: 'start', jobId: '1.0', runId: 1, slotName: 'slot1', jobAd: { Cmd: 5 } },
+    { type: 'welcome', scheddName: 'x', extra: true },
+  ];
+  for (const message of bad) {
+    const type = (message as { type: string }).type;
+    t.match(decodeError(decodeScheddMessage, JSON.stringify(message)).message, new RegExp(`^invalid schedd message \\(type '${type}'\\): `));
+  }
+});
+
+t.test('oversize input is rejected before parsing', async (t) => {
+  t.equal(MAX_MESSAGE_BYTES, 4194304);
+  const raw = ' '.repeat(MAX_MESSAGE_BYTES + 1);
+  t.equal(decodeError(decodeStartdMessage, raw).message, 'startd message of 4194305 bytes exceeds 4194304');
+  t.equal(decodeError(decodeScheddMessage, raw).message, 'schedd message of 4194305 bytes exceeds 4194304');
+  const envelope = JSON.stringify({ type: 'welcome', scheddName: '' }).length;
+  const atLimit = JSON.stringify({ type: 'welcome', scheddName: 'x'.repeat(MAX_MESSAGE_BYTES - envelope) });
+  t.equal(atLimit.length, MAX_MESSAGE_BYTES);
+  t.equal(decodeScheddMessage(atLimit).type, 'welcome', 'a message of exactly the limit is accepted');
+});
+
+t.test('the size limit counts UTF-8 bytes, not UTF-16 code units', async (t) => {
+  const BUG = 'bug: raw.length counts UTF-16 code units; use Buffer.byteLength(raw) for a limit in bytes';
+  // 1.5 M three-byte characters: 4.5 MB on the wire, but only 1.5 M string units.
+  const raw = JSON.stringify({ type: 'welcome', scheddName: '€'.repeat(1_500_000) });
+  let message = 'accepted';
+  try {
+    decodeScheddMessage(raw);
+  } catch (err) {
+    message = (err as Error).message;
+  }
+  t.equal(message, `schedd message of ${Buffer.byteLength(raw)} bytes exceeds 4194304`, { todo: BUG });
+});

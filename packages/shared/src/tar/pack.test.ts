@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import tar from 'tar-stream';
+import { extractTarSafely } from './extract.js';
+import { packEntries } from './pack.js';
+
+function tempDir(t: Tap.Test): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-pack-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A source tree: files with modes, nested directories, an empty directory and a symlink inside. */
+function makeTree(root: string): { top: string; tree: string } {
+  const top = path.join(root, 'top.txt');
+  fs.writeFileSync(top, 'top level\n');
+  fs.chmodSync(top, 0o640);
+  const tree = path.join(root, 'tree');
+  fs.mkdirSync(path.join(tree, 'bin'), { recursive: true });
+  fs.mkdirSync(path.join(tree, 'nested', 'deep'), { recursive: true });
+  fs.mkdirSync(path.join(tree, 'empty'));
+  fs.writeFileSync(path.join(tree, 'bin', 'run.sh'), '#!/bin/sh\necho hi\n');
+  fs.chmodSync(path.join(tree, 'bin', 'run.sh'), 0o755);
+  fs.chmodSync(path.join(tree, 'bin'), 0o750);
+  fs.writeFileSync(path.join(tree, 'nested', 'deep', 'data.bin'), Buffer.from([0, 1, 2, 255]));
+  fs.symlinkSync('deep/data.bin', path.join(tree, 'nested', 'link'));
+  return { top, tree };
+}
+
+t.test('packEntries lists entries in order with directories recursed and sorted', async (t) => {
+  const { top, tree } = makeTree(tempDir(t));
+  const { stream, done } = packEntries([
+    { name: 'renamed.txt', source: top },
+    { name: 'tree', source: tree },
+  ]);
+  const seen: Array<[string, string, number, string | null | undefined]> = [];
+  const extract = tar.extract();
+  const reading = (async () => {
+    for await (const entry of extract) {
+      const h = entry.header;
+      seen.push([h.name, h.type ?? '', (h.mode ?? 0) & 0o777, h.type === 'symlink' ? h.linkname : h.size !== undefined ? String(h.size) : undefined]);
+      entry.resume();
+    }
+  })();
+  stream.pipe(extract);
+  await reading;
+  t.same(await done, { files: 3, bytes: 32 });
+  t.same(seen, [
+    ['renamed.txt', 'file', 0o640, '10'],
+    ['tree/', 'directory', fs.statSync(tree).mode & 0o777, '0'],
+    ['tree/bin/', 'directory', 0o750, '0'],
+    ['tree/bin/run.sh', 'file', 0o755, '18'],
+    ['tree/empty/', 'directory', fs.statSync(path.join(tree, 'empty')).mode & 0o777, '0'],
+    ['tree/nested/', 'directory', fs.statSync(path.join(tree, 'nested')).mode & 0o777, '0'],
+    ['tree/nested/deep/', 'directory', fs.statSync(path.join(tree, 'nested', 'deep')).mode & 0o777, '0'],
+    ['tree/nested/deep/data.bin', 'file', 0o644 & ~process.umask(), '4'],
+    ['tree/nested/link', 'symlink', 0o777, 'deep/data.bin'],
+  ]);
+});
+
+t.test('round trip through extractTarSafely keeps contents, modes and symlinks', async (t) => {
+  const previousUmask = process.umask(0o022);
+  t.teardown(() => process.umask(previousUmask));
+  const root = tempDir(t);
+  const { top, tree } = makeTree(root);
+  const dest = path.join(root, 'out');
+  const { stream, done } = packEntries([
+    { name: 'top.txt', source: top },
+    { name: 'tree', source: tree },
+  ]);
+  const result = await extractTarSafely(stream, dest);
+  t.same(await done, { files: 3, bytes: 32 });
+  t.same(result, { topLevelNames: ['top.txt', 'tree'], files: 3, bytes: 32 });
+  t.same(fs.readdirSync(dest).sort(), ['top.txt', 'tree']);
+  t.same(fs.readdirSync(path.join(dest, 'tree')).sort(), ['bin', 'empty', 'nested']);
+  t.equal(fs.readFileSync(path.join(dest, 'top.txt'), 'utf8'), 'top level\n');
+  t.equal(fs.statSync(path.join(dest, 'top.txt')).mode & 0o777, 0o640);
+  t.equal(fs.readFileSync(path.join(dest, 'tree/bin/run.sh'), 'utf8'), '#!/bin/sh\necho hi\n');
+  t.equal(fs.statSync(path.join(dest, 'tree/bin/run.sh')).mode & 0o777, 0o755);
+  t.equal(fs.statSync(path.join(dest, 'tree/bin')).mode & 0o777, 0o750);
+  t.same(fs.readFileSync(path.join(dest, 'tree/nested/deep/data.bin')), Buffer.from([0, 1, 2, 255]));
+  t.equal(fs.lstatSync(path.join(dest, 'tree/nested/link')).isSymbolicLink(), true);
+  t.equal(fs.readlinkSync(path.join(dest, 'tree/nested/link')), 'deep/data.bin');
+  t.same(fs.readFileSync(path.join(dest, 'tree/nested/link')), Buffer.from([0, 1, 2, 255]));
+  t.same(fs.readdirSync(path.join(dest, 'tree/empty')), []);
+});
+
+t.test('a missing source fails both the promise and the stream', async (t) => {
+  const root = tempDir(t);
+  const { stream, done } = packEntries([{ name: 'gone', source: path.join(root, 'does-not-exist') }]);
+  const streamError = new Promise<Error>((resolve) => stream.on('error', resolve));
+  stream.resume();
+  await t.rejects(done, { code: 'ENOENT' });
+  t.equal((await streamError as NodeJS.ErrnoException).code, 'ENOENT');
+});

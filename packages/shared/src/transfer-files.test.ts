@@ -1,0 +1,65 @@
+import t from 'tap';
+import {
+  INTERNAL_SANDBOX_FILES,
+  STDERR_NAME,
+  STDOUT_NAME,
+  inputSandboxName,
+  outputDestination,
+  parseRemaps,
+  splitFileList,
+  type OutputNaming,
+} from './transfer-files.js';
+
+t.test('splitFileList trims blanks and drops empty items', async (t) => {
+  t.same(splitFileList(' a.txt , dir/ ,, sub/c.dat ,'), ['a.txt', 'dir/', 'sub/c.dat']);
+  t.same(splitFileList(''), []);
+  t.same(splitFileList(undefined), []);
+});
+
+t.test('parseRemaps maps sandbox names to destinations', async (t) => {
+  const remaps = parseRemaps('out.dat = results/out.dat; log.txt=/abs/log.txt ;');
+  t.same([...remaps.entries()], [
+    ['out.dat', 'results/out.dat'],
+    ['log.txt', '/abs/log.txt'],
+  ]);
+  t.equal(parseRemaps(undefined).size, 0);
+  t.equal(parseRemaps(' ; ').size, 0);
+});
+
+t.test('parseRemaps names the entry that has no =', async (t) => {
+  t.throws(() => parseRemaps('a = b; broken entry '), { message: "transfer_output_remaps entry 'broken entry' has no '='" });
+});
+
+t.test('outputDestination: stdout/stderr go to output/error, others are remapped or kept', async (t) => {
+  const naming: OutputNaming = {
+    iwd: '/home/alice/job',
+    out: 'job.out',
+    err: '/dev/null',
+    remaps: new Map([
+      ['result.dat', 'sub/renamed.dat'],
+      ['abs.dat', '/data/abs.dat'],
+    ]),
+  };
+  t.equal(outputDestination(STDOUT_NAME, naming), '/home/alice/job/job.out');
+  t.equal(outputDestination(STDERR_NAME, naming), undefined, 'sent to /dev/null');
+  t.equal(outputDestination('result.dat', naming), '/home/alice/job/sub/renamed.dat');
+  t.equal(outputDestination('abs.dat', naming), '/data/abs.dat');
+  t.equal(outputDestination('plain.txt', naming), '/home/alice/job/plain.txt');
+  t.equal(outputDestination(STDOUT_NAME, { iwd: '/w', remaps: new Map() }), undefined, 'no output requested');
+  t.equal(outputDestination(STDERR_NAME, { iwd: '/w', err: '', remaps: new Map() }), undefined);
+  t.equal(outputDestination('x', { iwd: '/w', remaps: new Map([['x', '/dev/null']]) }), undefined);
+});
+
+t.test('inputSandboxName: a trailing / sends the contents of a directory', async (t) => {
+  t.same(inputSandboxName('data/set1/'), { source: 'data/set1', name: 'set1', contentsOnly: true });
+  t.same(inputSandboxName('data/set1//'), { source: 'data/set1', name: 'set1', contentsOnly: true });
+  t.same(inputSandboxName('data/set1'), { source: 'data/set1', name: 'set1', contentsOnly: false });
+  t.same(inputSandboxName('/abs/in.txt'), { source: '/abs/in.txt', name: 'in.txt', contentsOnly: false });
+});
+
+t.test('sandbox file names', async (t) => {
+  t.equal(STDOUT_NAME, '_condor_stdout');
+  t.equal(STDERR_NAME, '_condor_stderr');
+  t.same([...INTERNAL_SANDBOX_FILES].sort(), ['.chirp.config', '.job.ad', '.machine.ad', '.update.ad', '.update.ad.tmp']);
+  t.equal(INTERNAL_SANDBOX_FILES.has(STDOUT_NAME), false);
+});
