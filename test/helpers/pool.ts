@@ -65,13 +65,18 @@ export function runCommand(command: string, args: string[], env: NodeJS.ProcessE
 }
 
 /** Starts `tinycondor pool` as a real process on loopback, in a temporary directory removed at teardown. */
-export async function startPool(t: Teardown, opts: { startds?: number; cpus?: number; lease?: number } = {}): Promise<TestPool> {
+export async function startPool(
+  t: Teardown,
+  opts: { startds?: number; cpus?: number; lease?: number; periodic?: number; checkpointInterval?: number } = {},
+): Promise<TestPool> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-test-'));
   const home = path.join(base, 'pool');
   const dir = path.join(base, 'submit');
   fs.mkdirSync(dir);
   const args = ['pool', '--home', home, '--startds', String(opts.startds ?? 2), '--cpus', String(opts.cpus ?? 1), '--port', '0'];
   if (opts.lease !== undefined) args.push('--lease', String(opts.lease));
+  if (opts.periodic !== undefined) args.push('--periodic', String(opts.periodic));
+  if (opts.checkpointInterval !== undefined) args.push('--checkpoint-interval', String(opts.checkpointInterval));
   const child = spawn(process.execPath, [path.join(binDir, 'tinycondor.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));

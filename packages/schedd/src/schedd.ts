@@ -18,6 +18,7 @@ import {
   type Transition,
 } from '@tinycondor/shared/job-state';
 import { HoldCode, JobStatus, VacateCode } from '@tinycondor/shared/job-status';
+import { evaluatePeriodicPolicy } from '@tinycondor/shared/job-policy';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
 import type { StartdMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
@@ -35,6 +36,8 @@ export interface ScheddSettings {
   leaseSeconds: number;
   /** Default grace between the kill signal and SIGKILL (job_max_vacate_time). */
   killGraceSeconds: number;
+  /** How often periodic_hold/_release/_remove are evaluated (PERIODIC_EXPR_INTERVAL). */
+  periodicSeconds: number;
 }
 
 export type JobAction = 'remove' | 'hold' | 'release' | 'vacate';
@@ -64,6 +67,7 @@ export class Schedd {
   private readonly events: EventLogWriter;
   private matchScheduled = false;
   private readonly leaseTimers = new Map<string, NodeJS.Timeout>();
+  private policyTimer: NodeJS.Timeout | undefined;
 
   constructor(
     db: Db,
@@ -79,12 +83,21 @@ export class Schedd {
   start(): void {
     this.spool.finishAllInterruptedCommits();
     this.events.flush();
+    this.policyTimer = setInterval(() => {
+      try {
+        this.evaluatePeriodicPolicies();
+      } catch (err) {
+        this.log.error({ err }, 'periodic policy evaluation failed');
+      }
+    }, this.settings.periodicSeconds * 1000);
+    this.policyTimer.unref();
     const startds = new Set(this.store.allJobs().filter((j) => j.startd !== null).map((j) => j.startd as string));
     for (const startd of startds) this.startLease(startd);
     this.scheduleMatchmaking();
   }
 
   stop(): void {
+    if (this.policyTimer) clearInterval(this.policyTimer);
     for (const timer of this.leaseTimers.values()) clearTimeout(timer);
     this.leaseTimers.clear();
     this.registry.closeAll('schedd shutting down');
@@ -183,23 +196,36 @@ export class Schedd {
   /** condor_rm / condor_hold / condor_release / condor_vacate_job on the selected jobs. */
   act(action: JobAction, jobs: StoredJob[], reason: string): ActionResult[] {
     const now = this.now();
-    return jobs.map((job) => {
-      const jobId = formatJobId(job.cluster, job.proc);
-      const outcome: Transition | Refusal =
-        action === 'remove'
-          ? removeJob(job.ad, { now, reason })
-          : action === 'hold'
-            ? holdJob(job.ad, { now, reason, code: HoldCode.UserRequest, subCode: 0 })
-            : action === 'release'
-              ? releaseJob(job.ad, { now, reason })
-              : vacateJob(job.ad, { now, reason, reasonCode: VacateCode.ScheddVacate });
-      if (isRefusal(outcome)) return { jobId, ok: false, message: outcome.message };
-      if (outcome.killRun) this.killRun(job, KILL_SIGNAL_ATTRIBUTE[action]);
-      // A vacated job keeps its run until the startd reports it ended; other actions end it now.
-      const keepsRun = action === 'vacate' && job.startd !== null && job.slot !== null;
-      this.commit(job, outcome, keepsRun ? { runId: job.runId, startd: job.startd as string, slot: job.slot as string } : null);
-      return { jobId, ok: true, message: `Job ${jobId} ${DONE_WORDS[action]}` };
-    });
+    return jobs.map((job) => this.applyAction(job, action, reason, { code: HoldCode.UserRequest, subCode: 0 }, now));
+  }
+
+  private applyAction(job: StoredJob, action: JobAction, reason: string, hold: { code: number; subCode: number }, now: Date): ActionResult {
+    const jobId = formatJobId(job.cluster, job.proc);
+    const outcome: Transition | Refusal =
+      action === 'remove'
+        ? removeJob(job.ad, { now, reason })
+        : action === 'hold'
+          ? holdJob(job.ad, { now, reason, ...hold })
+          : action === 'release'
+            ? releaseJob(job.ad, { now, reason })
+            : vacateJob(job.ad, { now, reason, reasonCode: VacateCode.ScheddVacate });
+    if (isRefusal(outcome)) return { jobId, ok: false, message: outcome.message };
+    if (outcome.killRun) this.killRun(job, KILL_SIGNAL_ATTRIBUTE[action]);
+    // A vacated job keeps its run until the startd reports it ended; other actions end it now.
+    const keepsRun = action === 'vacate' && job.startd !== null && job.slot !== null;
+    this.commit(job, outcome, keepsRun ? { runId: job.runId, startd: job.startd as string, slot: job.slot as string } : null);
+    return { jobId, ok: true, message: `Job ${jobId} ${DONE_WORDS[action]}` };
+  }
+
+  /** The periodic job policy (PeriodicHold/Release/Remove, allowed durations), every few seconds. */
+  evaluatePeriodicPolicies(): void {
+    const now = this.now();
+    for (const job of this.store.allJobs()) {
+      const verdict = evaluatePeriodicPolicy(job.ad, now);
+      if (!verdict) continue;
+      const hold = verdict.action === 'hold' ? { code: verdict.code, subCode: verdict.subCode } : { code: 0, subCode: 0 };
+      this.applyAction(job, verdict.action, verdict.reason, hold, now);
+    }
   }
 
   private killRun(job: StoredJob, signalAttribute: string): void {

@@ -20,6 +20,7 @@ export interface ScheddOptions {
   name?: string;
   leaseSeconds?: number;
   killGraceSeconds?: number;
+  periodicSeconds?: number;
   logger?: Logger;
 }
 
@@ -69,7 +70,13 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
     db = openDatabase(paths.database);
     const port = opts.port ?? previousPort(paths.configFile) ?? 0;
     // The address is known only after listen; the schedd reads it lazily for the submit events.
-    const settings = { name, sinfulAddress: '', leaseSeconds: opts.leaseSeconds ?? 60, killGraceSeconds: opts.killGraceSeconds ?? 10 };
+    const settings = {
+      name,
+      sinfulAddress: '',
+      leaseSeconds: opts.leaseSeconds ?? 60,
+      killGraceSeconds: opts.killGraceSeconds ?? 10,
+      periodicSeconds: opts.periodicSeconds ?? 2,
+    };
     const schedd = new Schedd(db, spool, settings, logger);
     app = await buildApp({ schedd, token, logger });
     await app.listen({ host, port });

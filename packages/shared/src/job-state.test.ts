@@ -37,10 +37,12 @@ function idleJob(extra: Record<string, string> = {}): ClassAd {
 }
 
 const SLOT_RESOURCES = { Cpus: 1, Memory: 128, Disk: 1024 };
+/** What the slot gave the run: more than the job asked for. */
+const PROVISIONED = { cpus: 2, memoryMb: 2048, diskKb: 50000 };
 
 /** A job that was started at T0 on slot1@exec and began executing. */
 function runningJob(extra: Record<string, string> = {}): ClassAd {
-  const started = startRun(idleJob(extra), { now: T0, remoteHost: 'slot1@exec.example' }).ad;
+  const started = startRun(idleJob(extra), { now: T0, remoteHost: 'slot1@exec.example', provisioned: PROVISIONED }).ad;
   return beginExecution(started, { now: T0, executeHost: '<10.0.0.5:9618>', slotName: 'slot1@exec.example', resources: SLOT_RESOURCES }).ad;
 }
 
@@ -59,7 +61,7 @@ function asTransition(x: Transition | Refusal): Transition {
 
 t.test('startRun: Idle → Running with start bookkeeping, no events', async (t) => {
   const before = idleJob();
-  const tr = startRun(before, { now: T0, remoteHost: 'slot1@exec.example' });
+  const tr = startRun(before, { now: T0, remoteHost: 'slot1@exec.example', provisioned: PROVISIONED });
   t.equal(tr.ad.getInt('JobStatus'), 2);
   t.equal(tr.ad.getInt('LastJobStatus'), 1);
   t.equal(tr.ad.getInt('EnteredCurrentStatus'), T0_EPOCH);
@@ -68,6 +70,9 @@ t.test('startRun: Idle → Running with start bookkeeping, no events', async (t)
   t.equal(tr.ad.getInt('ShadowBday'), T0_EPOCH);
   t.equal(tr.ad.getInt('NumShadowStarts'), 1);
   t.equal(tr.ad.getInt('JobStartDate'), T0_EPOCH);
+  t.equal(tr.ad.getInt('CpusProvisioned'), 2);
+  t.equal(tr.ad.getInt('MemoryProvisioned'), 2048);
+  t.equal(tr.ad.getInt('DiskProvisioned'), 50000);
   t.same(tr.events, []);
   t.equal(tr.leaveQueue, false);
   t.equal(tr.killRun, false);
@@ -76,9 +81,9 @@ t.test('startRun: Idle → Running with start bookkeeping, no events', async (t)
 });
 
 t.test('startRun a second time keeps JobStartDate and counts shadow starts', async (t) => {
-  const first = startRun(idleJob(), { now: T0, remoteHost: 'slot1@a' }).ad;
+  const first = startRun(idleJob(), { now: T0, remoteHost: 'slot1@a', provisioned: PROVISIONED }).ad;
   const evicted = runEvicted(first, { now: at(50), reason: 'Job vacated by schedd', reasonCode: 1022 }).ad;
-  const second = startRun(evicted, { now: at(60), remoteHost: 'slot2@b' }).ad;
+  const second = startRun(evicted, { now: at(60), remoteHost: 'slot2@b', provisioned: PROVISIONED }).ad;
   t.equal(second.getInt('JobStartDate'), T0_EPOCH);
   t.equal(second.getInt('JobCurrentStartDate'), T0_EPOCH + 60);
   t.equal(second.getInt('NumShadowStarts'), 2);
@@ -87,7 +92,7 @@ t.test('startRun a second time keeps JobStartDate and counts shadow starts', asy
 });
 
 t.test('beginExecution: event 001 with the host, slot and the resources given to the run', async (t) => {
-  const started = startRun(idleJob(), { now: T0, remoteHost: 'slot1@exec.example' }).ad;
+  const started = startRun(idleJob(), { now: T0, remoteHost: 'slot1@exec.example', provisioned: PROVISIONED }).ad;
   const resources = { Cpus: 2, Memory: 4096, Disk: 100000 };
   const tr = beginExecution(started, { now: at(5), executeHost: '<10.0.0.5:9618>', slotName: 'slot1@exec.example', resources });
   t.equal(tr.ad.getInt('JobStatus'), 2, 'status is unchanged');
@@ -151,7 +156,7 @@ t.test('jobExited with OnExitRemove true: Completed, event 005, leaves the queue
       receivedBytes: 20,
       totalSentBytes: 10,
       totalReceivedBytes: 20,
-      resources: { cpus: [null, 1, 1], disk: [null, 1024, 1024], memory: [null, 128, 128] },
+      resources: { cpus: [null, 1, 2], disk: [null, 1024, 50000], memory: [null, 128, 2048] },
     },
   ]);
   t.equal(tr.leaveQueue, true);
@@ -191,7 +196,7 @@ t.test('jobExited by a signal records ExitSignal, drops ExitCode', async (t) => 
 t.test('jobExited accumulates usage, bytes and completions over runs', async (t) => {
   const first = jobExited(runningJob({ OnExitRemove: 'NumJobCompletions >= 2' }), exitOpts(1, 100));
   t.equal(first.ad.getInt('JobStatus'), 1, 'requeued after the first run');
-  const restarted = startRun(first.ad, { now: at(200), remoteHost: 'slot2@other' }).ad;
+  const restarted = startRun(first.ad, { now: at(200), remoteHost: 'slot2@other', provisioned: PROVISIONED }).ad;
   const second = jobExited(restarted, exitOpts(0, 230));
   t.equal(second.ad.getInt('JobStatus'), 4);
   t.equal(second.ad.getInt('NumJobCompletions'), 2);

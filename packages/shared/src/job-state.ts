@@ -241,6 +241,7 @@ export function checkpointCommitted(adIn: ClassAd, opts: { now: Date; checkpoint
   ad.set('CheckpointNumber', opts.checkpointNumber);
   ad.set('JobLastCheckpointTime', now);
   ad.set('LastCkptTime', now);
+  ad.set('TransferOutFinished', now);
   ad.set('NumCkpts', (ad.getInt('NumCkpts') ?? 0) + 1);
   return { ad, events: [], leaveQueue: false, killRun: false };
 }

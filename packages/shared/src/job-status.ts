@@ -28,6 +28,8 @@ export const HoldCode = {
   SubmittedOnHold: 15,
   SpoolingInput: 16,
   FailedToCheckpoint: 36,
+  JobDurationExceeded: 46,
+  JobExecuteExceeded: 47,
 } as const;
 
 /** Vacate reason codes (>= 1000, condor_holdcodes.h). */

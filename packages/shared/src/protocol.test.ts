@@ -38,6 +38,7 @@ t.test('decodeStartdMessage accepts every message type', async (t) => {
     { ...exited, exit: { bySignal: true, signal: 9 } },
     { type: 'run-failed', jobId: '1.2', runId: 1, stage: 'input', reason: 'no such file' },
     { type: 'run-failed', jobId: '1.2', runId: 1, stage: 'output', reason: '' },
+    { type: 'run-failed', jobId: '1.2', runId: 1, stage: 'checkpoint', reason: 'Starter failed to upload checkpoint', subCode: -1 },
     { type: 'run-ended', jobId: '1.2', runId: 1, usage: { userSeconds: 0, systemSeconds: 0 } },
   ];
   for (const message of valid) t.same(decodeStartdMessage(JSON.stringify(message)), message, (message as { type: string }).type);

@@ -9,8 +9,10 @@ import { loadPoolConfig } from '../pool-config.js';
 
 const USAGE = `Usage:
   tinycondor pool [--home DIR] [--startds N] [--port P] [--cpus C] [--memory MB] [--disk KB]
-  tinycondor schedd [--home DIR] [--port P] [--host ADDR] [--lease SECONDS]
-  tinycondor startd [--name NAME] [--cpus C] [--memory MB] [--disk KB] [--execute DIR]   (finds the schedd through CONDOR_CONFIG)`;
+                  [--lease S] [--periodic S] [--checkpoint-interval S]
+  tinycondor schedd [--home DIR] [--port P] [--host ADDR] [--lease S] [--periodic S]
+  tinycondor startd [--name NAME] [--cpus C] [--memory MB] [--disk KB] [--execute DIR] [--checkpoint-interval S]
+                    (finds the schedd through CONDOR_CONFIG)`;
 
 type Flags = Map<string, string>;
 
@@ -62,17 +64,30 @@ function defaultHome(): string {
 }
 
 async function runPool(args: string[], io: CommandIo): Promise<number> {
-  const flags = parseFlags(args, ['home', 'startds', 'port', 'cpus', 'memory', 'disk', 'lease']);
+  const flags = parseFlags(args, ['home', 'startds', 'port', 'cpus', 'memory', 'disk', 'lease', 'periodic', 'checkpoint-interval']);
   const home = path.resolve(io.cwd, flags.get('home') ?? defaultHome());
   const paths = poolPaths(home);
   const count = intFlag(flags, 'startds', 1) ?? 2;
-  const schedd = await startSchedd({ home, port: intFlag(flags, 'port', 0), leaseSeconds: intFlag(flags, 'lease', 1) });
+  const schedd = await startSchedd({
+    home,
+    port: intFlag(flags, 'port', 0),
+    leaseSeconds: intFlag(flags, 'lease', 1),
+    periodicSeconds: intFlag(flags, 'periodic', 1),
+  });
   const log = fileLogger(path.join(paths.logDir, 'StartLog'));
   const token = fs.readFileSync(schedd.tokenFile, 'utf8').trim();
   const startds = Array.from({ length: count }, (_, i) => {
     const name = `startd${i + 1}`;
     const executeDir = path.join(paths.executeDir, name);
-    return new Startd({ name, scheddUrl: schedd.url, token, executeDir, slots: slotsFor(flags, executeDir), log: log.child({ startd: name }) });
+    return new Startd({
+      name,
+      scheddUrl: schedd.url,
+      token,
+      executeDir,
+      slots: slotsFor(flags, executeDir),
+      checkpointIntervalSeconds: intFlag(flags, 'checkpoint-interval', 1),
+      log: log.child({ startd: name }),
+    });
   });
   await Promise.all(startds.map((s) => s.start()));
   const slots = schedd.schedd.registry.allSlotAds(new Date()).length;
@@ -88,9 +103,15 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
 }
 
 async function runSchedd(args: string[], io: CommandIo): Promise<number> {
-  const flags = parseFlags(args, ['home', 'port', 'host', 'lease']);
+  const flags = parseFlags(args, ['home', 'port', 'host', 'lease', 'periodic']);
   const home = path.resolve(io.cwd, flags.get('home') ?? defaultHome());
-  const schedd = await startSchedd({ home, port: intFlag(flags, 'port', 0), host: flags.get('host'), leaseSeconds: intFlag(flags, 'lease', 1) });
+  const schedd = await startSchedd({
+    home,
+    port: intFlag(flags, 'port', 0),
+    host: flags.get('host'),
+    leaseSeconds: intFlag(flags, 'lease', 1),
+    periodicSeconds: intFlag(flags, 'periodic', 1),
+  });
   io.stdout(`tinycondor schedd ready: ${schedd.url}\nexport CONDOR_CONFIG=${schedd.configFile}\n`);
   await untilSignalled();
   await schedd.close();
@@ -98,7 +119,7 @@ async function runSchedd(args: string[], io: CommandIo): Promise<number> {
 }
 
 async function runStartd(args: string[], io: CommandIo): Promise<number> {
-  const flags = parseFlags(args, ['name', 'cpus', 'memory', 'disk', 'execute']);
+  const flags = parseFlags(args, ['name', 'cpus', 'memory', 'disk', 'execute', 'checkpoint-interval']);
   const pool = loadPoolConfig(io.env);
   const scheddUrl = pool.value('SCHEDD_URL');
   const tokenFile = pool.value('TINYCONDOR_TOKEN_FILE');
@@ -112,6 +133,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     token: fs.readFileSync(tokenFile, 'utf8').trim(),
     executeDir,
     slots: slotsFor(flags, executeDir),
+    checkpointIntervalSeconds: intFlag(flags, 'checkpoint-interval', 1),
     log: fileLogger(path.join(logDir, `StartLog.${name}`)),
   });
   await startd.start();

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import tar from 'tar-stream';
 import { DEFAULT_EXTRACT_LIMITS, UnsafeArchiveError, extractTarSafely, safeRelativePath, type ExtractLimits } from './extract.js';
 
 interface ArchiveEntry {
-  header: tar.Headers;
+  header: Parameters<tar.Pack['entry']>[0];
   body?: string;
 }
 
@@ -20,14 +20,14 @@ async function archive(entries: ArchiveEntry[]): Promise<Readable> {
   }
   pack.finalize();
   const chunks: Buffer[] = [];
-  for await (const chunk of pack) chunks.push(chunk);
+  for await (const chunk of pack) chunks.push(chunk as Buffer);
   return Readable.from([Buffer.concat(chunks)]);
 }
 
 const file = (name: string, body: string, mode = 0o644): ArchiveEntry => ({ header: { name, type: 'file', mode, size: Buffer.byteLength(body) }, body });
 
 /** A root holding the destination and an `outside` directory with one file nothing may touch. */
-function sandbox(t: Tap.Test): { root: string; dest: string; outside: string } {
+function sandbox(t: Test): { root: string; dest: string; outside: string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-extract-'));
   t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
   const dest = path.join(root, 'dest');
@@ -37,7 +37,7 @@ function sandbox(t: Tap.Test): { root: string; dest: string; outside: string } {
   return { root, dest, outside };
 }
 
-function assertOutsideUntouched(t: Tap.Test, root: string, outside: string): void {
+function assertOutsideUntouched(t: Test, root: string, outside: string): void {
   t.same(fs.readdirSync(root).sort(), ['dest', 'outside'], 'nothing new beside dest');
   t.same(fs.readdirSync(outside), ['victim.txt'], 'nothing new outside');
   t.equal(fs.readFileSync(path.join(outside, 'victim.txt'), 'utf8'), 'original');
@@ -52,7 +52,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   throw new Error('the archive was accepted');
 }
 
-async function expectUnsafe(t: Tap.Test, entries: ArchiveEntry[], message: string, limits?: ExtractLimits): Promise<string> {
+async function expectUnsafe(t: Test, entries: ArchiveEntry[], message: string, limits?: ExtractLimits): Promise<string> {
   const box = sandbox(t);
   const err = await rejection(extractTarSafely(await archive(entries), box.dest, limits));
   t.ok(err instanceof UnsafeArchiveError, `UnsafeArchiveError, got ${err.name}: ${err.message}`);

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import t from 'tap';
+import { Readable } from 'node:stream';
+import t, { type Test } from 'tap';
 import tar from 'tar-stream';
 import { extractTarSafely } from './extract.js';
 import { packEntries } from './pack.js';
 
-function tempDir(t: Tap.Test): string {
+function tempDir(t: Test): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-pack-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
@@ -70,7 +71,8 @@ t.test('round trip through extractTarSafely keeps contents, modes and symlinks',
     { name: 'top.txt', source: top },
     { name: 'tree', source: tree },
   ]);
-  const result = await extractTarSafely(stream, dest);
+  // packEntries gives a streamx stream; extractTarSafely takes a Node Readable.
+  const result = await extractTarSafely(Readable.from(stream), dest);
   t.same(await done, { files: 3, bytes: 32 });
   t.same(result, { topLevelNames: ['top.txt', 'tree'], files: 3, bytes: 32 });
   t.same(fs.readdirSync(dest).sort(), ['top.txt', 'tree']);

@@ -1,0 +1,67 @@
+import { isTrue, type ClassAd, type Value } from './classad/index.js';
+import { HoldCode, JobStatus } from './job-status.js';
+
+/** What the periodic job policy asks for (src/condor_utils/user_job_policy.cpp, AnalyzePolicy PERIODIC_ONLY). */
+export type PeriodicVerdict =
+  | { action: 'hold'; reason: string; code: number; subCode: number }
+  | { action: 'release'; reason: string }
+  | { action: 'remove'; reason: string }
+  | undefined;
+
+const epoch = (now: Date): number => Math.floor(now.getTime() / 1000);
+
+/** HTCondor's format_time_short: `H:MM:SS`, with `D+` in front past a day. */
+export function formatTimeShort(totalSeconds: number): string {
+  const days = Math.floor(totalSeconds / 86400);
+  const rest = totalSeconds % 86400;
+  const hms = `${Math.floor(rest / 3600)}:${String(Math.floor((rest % 3600) / 60)).padStart(2, '0')}:${String(rest % 60).padStart(2, '0')}`;
+  return days > 0 ? `${days}+${hms.padStart(8, '0')}` : hms.padStart(8, '0');
+}
+
+function evaluated(ad: ClassAd, name: string): Value | undefined {
+  return ad.has(name) ? ad.evaluate(name) : undefined;
+}
+
+function isTrueValue(value: Value | undefined): boolean {
+  return value !== undefined && isTrue(value);
+}
+
+function firedReason(ad: ClassAd, name: string): string {
+  return `The job attribute ${name} expression '${ad.getSource(name) ?? ''}' evaluated to TRUE`;
+}
+
+/**
+ * The periodic policy in HTCondor's order: allowed job/execute duration (running jobs), PeriodicHold
+ * (unless held or completed), PeriodicRelease (held, and not held by the user), PeriodicRemove.
+ */
+export function evaluatePeriodicPolicy(ad: ClassAd, now: Date): PeriodicVerdict {
+  const status = ad.getInt('JobStatus');
+  const nowSeconds = epoch(now);
+  if (status === JobStatus.Running) {
+    const allowedJob = ad.getInt('AllowedJobDuration');
+    const started = ad.getInt('JobCurrentStartDate');
+    if (allowedJob !== undefined && started !== undefined && nowSeconds - started > allowedJob) {
+      return { action: 'hold', reason: `The job exceeded allowed job duration of ${formatTimeShort(allowedJob)}`, code: HoldCode.JobDurationExceeded, subCode: 0 };
+    }
+    const allowedExecute = ad.getInt('AllowedExecuteDuration');
+    const executing = ad.getInt('JobCurrentStartExecutingDate');
+    if (allowedExecute !== undefined && executing !== undefined) {
+      // A checkpoint restarts the clock: the work before it is safe (TransferOutFinished).
+      const since = Math.max(executing, ad.getInt('TransferOutFinished') ?? 0);
+      if (nowSeconds - since > allowedExecute) {
+        return { action: 'hold', reason: `The job exceeded allowed execute duration of ${formatTimeShort(allowedExecute)}`, code: HoldCode.JobExecuteExceeded, subCode: 0 };
+      }
+    }
+  }
+  if (status !== JobStatus.Held && status !== JobStatus.Completed && isTrueValue(evaluated(ad, 'PeriodicHold'))) {
+    const reason = ad.getString('PeriodicHoldReason') || firedReason(ad, 'PeriodicHold');
+    return { action: 'hold', reason, code: HoldCode.JobPolicy, subCode: ad.getInt('PeriodicHoldSubCode') ?? 0 };
+  }
+  if (status === JobStatus.Held && ad.getInt('HoldReasonCode') !== HoldCode.UserRequest && isTrueValue(evaluated(ad, 'PeriodicRelease'))) {
+    return { action: 'release', reason: firedReason(ad, 'PeriodicRelease') };
+  }
+  if (isTrueValue(evaluated(ad, 'PeriodicRemove'))) {
+    return { action: 'remove', reason: firedReason(ad, 'PeriodicRemove') };
+  }
+  return undefined;
+}
