@@ -15,6 +15,7 @@ export interface CommandIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
   readStdin: () => Promise<string>;
+  stdin: NodeJS.ReadableStream;
 }
 
 export type Command = (args: string[], io: CommandIo) => Promise<number>;
@@ -33,6 +34,7 @@ export function runMain(command: Command): void {
     env: process.env,
     cwd: process.cwd(),
     readStdin: () => readAll(process.stdin),
+    stdin: process.stdin,
   };
   command(process.argv.slice(2), io).then(
     (code) => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import WebSocket from 'ws';
 import { CliError } from './cli-error.js';
 import type { PoolConfig } from './pool-config.js';
 
@@ -25,6 +26,11 @@ export class ScheddApi {
       throw new CliError(`ERROR: cannot read the pool token ${tokenFile}: ${(err as Error).message}`);
     }
     return new ScheddApi(url.replace(/\/+$/, ''), token);
+  }
+
+  /** A websocket to a schedd route, authenticated like every request. */
+  websocket(path: string): WebSocket {
+    return new WebSocket(`${this.baseUrl.replace(/^http/, 'ws')}${path}`, { headers: { authorization: `Bearer ${this.token}` } });
   }
 
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

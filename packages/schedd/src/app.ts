@@ -6,9 +6,11 @@ import { MAX_MESSAGE_BYTES } from '@tinycondor/shared/protocol';
 import { SubmitRejected } from './job-store.js';
 import { actionRoutes } from './routes/actions.js';
 import { queueRoutes } from './routes/queue.js';
+import { sshRoutes } from './routes/ssh.js';
 import { startdChannelRoutes } from './routes/startd-channel.js';
 import { checkpointRoutes, transferRoutes } from './routes/transfer.js';
 import type { Schedd } from './schedd.js';
+import { SshRelay } from './ssh-relay.js';
 import { tokenMatches } from './token.js';
 
 export interface AppOptions {
@@ -47,6 +49,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(actionRoutes, { schedd: opts.schedd });
   await app.register(transferRoutes, { schedd: opts.schedd });
   await app.register(checkpointRoutes, { schedd: opts.schedd });
-  await app.register(startdChannelRoutes, { schedd: opts.schedd });
+  const relay = new SshRelay(opts.schedd, opts.logger);
+  await app.register(startdChannelRoutes, { schedd: opts.schedd, relay });
+  await app.register(sshRoutes, { relay });
   return app;
 }

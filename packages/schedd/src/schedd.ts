@@ -42,6 +42,9 @@ export interface ScheddSettings {
 
 export type JobAction = 'remove' | 'hold' | 'release' | 'vacate';
 
+/** Messages from a startd about one of its runs. */
+export type RunMessage = Exclude<StartdMessage, { type: 'hello' | 'ssh-output' | 'ssh-exit' }>;
+
 /** What HTCondor's tools print for a job an action succeeded on (dc_schedd.cpp). */
 const DONE_WORDS: Record<JobAction, string> = { remove: 'marked for removal', hold: 'held', release: 'released', vacate: 'vacated' };
 
@@ -354,7 +357,7 @@ export class Schedd {
     this.scheduleMatchmaking();
   }
 
-  startdMessage(connection: StartdConnection, message: Exclude<StartdMessage, { type: 'hello' }>): void {
+  startdMessage(connection: StartdConnection, message: RunMessage): void {
     const startdName = connection.identity.startdName;
     const job = this.currentRun(message.jobId, message.runId, startdName);
     const now = this.now();

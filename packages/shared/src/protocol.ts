@@ -34,6 +34,16 @@ export const UsageSchema = Type.Object(
 );
 export type Usage = Static<typeof UsageSchema>;
 
+const SessionId = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' });
+/** Base64 of at most 1 MiB of terminal data. */
+const Chunk = Type.String({ maxLength: 1_400_000, pattern: '^[A-Za-z0-9+/=]*$' });
+const SshOutput = { stream: Type.Union([Type.Literal('stdout'), Type.Literal('stderr')]), data: Chunk };
+const SshExit = {
+  exitCode: Type.Union([Type.Integer(), Type.Null()]),
+  signal: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+  error: Type.Optional(Type.String({ maxLength: 4000 })),
+};
+
 export const StartdMessageSchema = Type.Union([
   Type.Object(
     {
@@ -73,6 +83,8 @@ export const StartdMessageSchema = Type.Union([
     { type: Type.Literal('run-ended'), ...JobRef, usage: UsageSchema },
     { additionalProperties: false },
   ),
+  Type.Object({ type: Type.Literal('ssh-output'), sessionId: SessionId, ...SshOutput }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('ssh-exit'), sessionId: SessionId, ...SshExit }, { additionalProperties: false }),
 ]);
 export type StartdMessage = Static<typeof StartdMessageSchema>;
 
@@ -96,8 +108,35 @@ export const ScheddMessageSchema = Type.Union([
     },
     { additionalProperties: false },
   ),
+  Type.Object(
+    {
+      type: Type.Literal('ssh-open'),
+      sessionId: SessionId,
+      ...JobRef,
+      command: Type.Array(Type.String({ maxLength: 100_000 }), { maxItems: 1000 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal('ssh-input'), sessionId: SessionId, data: Chunk, eof: Type.Optional(Type.Boolean()) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('ssh-close'), sessionId: SessionId }, { additionalProperties: false }),
 ]);
 export type ScheddMessage = Static<typeof ScheddMessageSchema>;
+
+/** condor_ssh_to_job ⇄ schedd: the client opens a session on a running job, then streams stdin. */
+export const SshClientMessageSchema = Type.Union([
+  Type.Object({ type: Type.Literal('open'), command: Type.Array(Type.String({ maxLength: 100_000 }), { maxItems: 1000 }) }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('input'), data: Chunk, eof: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+]);
+export type SshClientMessage = Static<typeof SshClientMessageSchema>;
+
+export const SshServerMessageSchema = Type.Union([
+  Type.Object({ type: Type.Literal('output'), ...SshOutput }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('exit'), ...SshExit }, { additionalProperties: false }),
+]);
+export type SshServerMessage = Static<typeof SshServerMessageSchema>;
 
 /** Largest websocket frame either side accepts. */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -130,3 +169,5 @@ function decoder<T extends TSchema>(schema: T, what: string): (raw: string) => S
 
 export const decodeStartdMessage = decoder(StartdMessageSchema, 'startd message');
 export const decodeScheddMessage = decoder(ScheddMessageSchema, 'schedd message');
+export const decodeSshClientMessage = decoder(SshClientMessageSchema, 'condor_ssh_to_job message');
+export const decodeSshServerMessage = decoder(SshServerMessageSchema, 'schedd ssh message');

@@ -33,7 +33,7 @@ const ZERO_USAGE = { userSeconds: 0, systemSeconds: 0 };
 const CHECKPOINT_ATTEMPTS = 3;
 
 /** The environment HTCondor's starter gives a job, plus the job's own `environment`. */
-function buildEnvironment(ctx: JobRunContext, sandbox: string): NodeJS.ProcessEnv {
+export function buildEnvironment(ctx: JobRunContext, sandbox: string): NodeJS.ProcessEnv {
   const cpus = String(ctx.machineAd.getInt('Cpus') ?? 1);
   return {
     _CONDOR_SCRATCH_DIR: sandbox,
@@ -66,6 +66,11 @@ export class JobRun {
 
   constructor(private readonly ctx: JobRunContext) {
     this.sandbox = path.join(ctx.executeDir, `dir_${process.pid}_${ctx.runId}`);
+  }
+
+  /** Where condor_ssh_to_job runs its command: the sandbox, with the job's environment. */
+  get shellPlace(): { cwd: string; env: NodeJS.ProcessEnv } {
+    return { cwd: this.sandbox, env: buildEnvironment(this.ctx, this.sandbox) };
   }
 
   /** +WantCheckpointSignal: after the startd's checkpoint interval, ask the process to checkpoint. */

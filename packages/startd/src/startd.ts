@@ -4,9 +4,10 @@ import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { buildSlotAd, condorArch, condorOpSys, type MachineIdentity } from '@tinycondor/shared/machine-ad';
-import { decodeScheddMessage, MAX_MESSAGE_BYTES, type ScheddMessage, type SlotDescription } from '@tinycondor/shared/protocol';
+import { decodeScheddMessage, MAX_MESSAGE_BYTES, type ScheddMessage, type SlotDescription, type StartdMessage } from '@tinycondor/shared/protocol';
 import { JobRun, type RunReport } from './job-run.js';
 import { ScheddClient } from './schedd-client.js';
+import { SshSession } from './ssh-session.js';
 
 export interface StartdSettings {
   name: string;
@@ -37,6 +38,7 @@ export class Startd {
   private socket: WebSocket | undefined;
   private readonly runs = new Map<string, ActiveRun>();
   private readonly unsent: RunReport[] = [];
+  private readonly sessions = new Map<string, { session: SshSession; runKey: string }>();
   private readonly identity: MachineIdentity;
   private readonly client: ScheddClient;
   private reconnectDelay = 50;
@@ -117,6 +119,26 @@ export class Startd {
       case 'kill':
         this.runs.get(this.runKey(message.jobId, message.runId))?.run.kill(message.signal, message.graceSeconds);
         return;
+      case 'ssh-open': {
+        const active = this.runs.get(this.runKey(message.jobId, message.runId));
+        if (!active) {
+          this.send({ type: 'ssh-exit', sessionId: message.sessionId, exitCode: null, error: `Job ${message.jobId} is not running here` });
+          return;
+        }
+        const session = new SshSession(message.sessionId, message.command, active.run.shellPlace, (m) => {
+          if (m.type === 'ssh-exit') this.sessions.delete(m.sessionId);
+          this.send(m);
+        });
+        this.sessions.set(message.sessionId, { session, runKey: this.runKey(message.jobId, message.runId) });
+        return;
+      }
+      case 'ssh-input':
+        this.sessions.get(message.sessionId)?.session.input(message.data, message.eof);
+        return;
+      case 'ssh-close':
+        this.sessions.get(message.sessionId)?.session.close();
+        this.sessions.delete(message.sessionId);
+        return;
     }
   }
 
@@ -149,7 +171,16 @@ export class Startd {
         this.settings.log.error({ err, jobId, runId }, 'run failed unexpectedly');
         this.report({ type: 'run-failed', jobId, runId, stage: 'execute', reason: `startd error: ${(err as Error).message}` });
       })
-      .finally(() => this.runs.delete(key));
+      .finally(() => {
+        this.runs.delete(key);
+        // Like HTCondor, ending the job ends the ssh_to_job sessions into it.
+        for (const { session, runKey } of this.sessions.values()) if (runKey === key) session.close();
+      });
+  }
+
+  /** Interactive traffic is not kept for a reconnect: it belongs to a client that is gone by then. */
+  private send(message: StartdMessage): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
 
   private report(message: RunReport): void {

@@ -2,14 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { decodeStartdMessage, ProtocolError, type StartdMessage } from '@tinycondor/shared/protocol';
 import type { Schedd } from '../schedd.js';
+import type { SshRelay } from '../ssh-relay.js';
 import type { Slot, StartdConnection } from '../startd-registry.js';
 
 const HELLO_TIMEOUT_MS = 10_000;
 const PING_INTERVAL_MS = 5_000;
 
 /** The websocket each startd keeps open: hello first, then run reports; the schedd sends starts and kills. */
-export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
-  const { schedd } = opts;
+export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: Schedd; relay: SshRelay }): Promise<void> {
+  const { schedd, relay } = opts;
 
   app.get('/v1/startd', { websocket: true }, (socket: WebSocket, request) => {
     const log = request.log;
@@ -57,7 +58,8 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
           onHello(message);
         } else {
           if (!connection) throw new ProtocolError(`'${message.type}' before hello`);
-          schedd.startdMessage(connection, message);
+          if (message.type === 'ssh-output' || message.type === 'ssh-exit') relay.fromStartd(connection.identity.startdName, message);
+          else schedd.startdMessage(connection, message);
         }
       } catch (err) {
         log.warn({ err, startd: connection?.identity.startdName }, 'bad message from startd; closing its channel');
@@ -68,7 +70,10 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
     socket.on('close', () => {
       clearTimeout(helloTimer);
       clearInterval(pinger);
-      if (connection) schedd.startdDisconnected(connection);
+      if (connection) {
+        relay.startdGone(connection.identity.startdName);
+        schedd.startdDisconnected(connection);
+      }
     });
     socket.on('error', (err) => log.warn({ err }, 'startd channel error'));
   });

@@ -1,2 +1,0 @@
-export const placeholder = 1;
-//# sourceMappingURL=index.js.map

@@ -1,3 +1,0 @@
-export * from './pack.js';
-export * from './extract.js';
-//# sourceMappingURL=index.js.map

@@ -1,3 +1,0 @@
-export { Startd } from './startd.js';
-export { detectTotals, splitIntoSlots } from './resources.js';
-//# sourceMappingURL=index.js.map
