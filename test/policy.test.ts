@@ -52,7 +52,7 @@ queue
   t.equal((await pool.run('condor_submit', ['e.sub'])).code, 0);
   const log = path.join(pool.dir, 'e.log');
   const events = await waitForEvents(log, (ev) => ev.some((e) => e.code === 12) && ev.some((e) => e.code === 5 && e.proc === 1));
-  t.equal(events.find((e) => e.code === 12)?.lines[1], '\tThe on_exit_hold expression (ExitCode == 3) evaluated to TRUE.');
+  t.equal(events.find((e) => e.code === 12)?.lines[1], "\tThe job attribute OnExitHold expression 'ExitCode == 3' evaluated to TRUE");
   t.same(codes(events, 1, 1).filter((c) => c !== 40), [0, 1, 4, 1, 4, 1, 5], 'two requeues, then the third run completes');
   const requeue = events.find((e) => e.code === 4 && e.proc === 1);
   t.match(requeue?.lines.join('\n'), /Job terminated and was requeued/);

@@ -14,7 +14,7 @@ export class ConfigParseError extends Error {
 }
 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_.]*)\s*=\s?(.*)$/;
-const REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_.]*)\)/g;
+const REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_.]*)(?::([^)]*))?\)/g;
 const MAX_EXPANSION_DEPTH = 32;
 
 export type CondorConfig = Map<string, { name: string; value: string }>;
@@ -30,7 +30,11 @@ export function parseCondorConfig(text: string, file: string): CondorConfig {
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const m = ASSIGNMENT.exec(trimmed);
     if (!m) throw new ConfigParseError(file, lineNumber, `expected NAME = value, got '${trimmed.slice(0, 80)}'`);
-    config.set(m[1].toUpperCase(), { name: m[1], value: m[2].trim() });
+    const key = m[1].toUpperCase();
+    // `NAME = $(NAME) more` extends the earlier value, so a self-reference is expanded right here.
+    const previous = config.get(key)?.value ?? '';
+    const value = m[2].trim().replace(REFERENCE, (whole: string, ref: string) => (ref.toUpperCase() === key ? previous : whole));
+    config.set(key, { name: m[1], value });
   }
   return config;
 }
@@ -39,7 +43,9 @@ export function parseCondorConfig(text: string, file: string): CondorConfig {
 export function configValue(config: CondorConfig, name: string): string | undefined {
   const expand = (value: string, depth: number): string => {
     if (depth > MAX_EXPANSION_DEPTH) throw new Error(`config macro expansion too deep while expanding ${name}`);
-    return value.replace(REFERENCE, (_, ref: string) => expand(config.get(ref.toUpperCase())?.value ?? '', depth + 1));
+    return value.replace(REFERENCE, (_, ref: string, fallback: string | undefined) =>
+      expand(config.get(ref.toUpperCase())?.value ?? fallback ?? '', depth + 1),
+    );
   };
   const entry = config.get(name.toUpperCase());
   return entry === undefined ? undefined : expand(entry.value, 0);

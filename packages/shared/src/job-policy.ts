@@ -26,8 +26,9 @@ function isTrueValue(value: Value | undefined): boolean {
   return value !== undefined && isTrue(value);
 }
 
+/** UserPolicy::FiringReason: the job's own `<Attr>Reason` when it has one, else HTCondor's sentence. */
 function firedReason(ad: ClassAd, name: string): string {
-  return `The job attribute ${name} expression '${ad.getSource(name) ?? ''}' evaluated to TRUE`;
+  return ad.getString(`${name}Reason`) || `The job attribute ${name} expression '${ad.getSource(name) ?? ''}' evaluated to TRUE`;
 }
 
 /**
@@ -54,8 +55,7 @@ export function evaluatePeriodicPolicy(ad: ClassAd, now: Date): PeriodicVerdict 
     }
   }
   if (status !== JobStatus.Held && status !== JobStatus.Completed && isTrueValue(evaluated(ad, 'PeriodicHold'))) {
-    const reason = ad.getString('PeriodicHoldReason') || firedReason(ad, 'PeriodicHold');
-    return { action: 'hold', reason, code: HoldCode.JobPolicy, subCode: ad.getInt('PeriodicHoldSubCode') ?? 0 };
+    return { action: 'hold', reason: firedReason(ad, 'PeriodicHold'), code: HoldCode.JobPolicy, subCode: ad.getInt('PeriodicHoldSubCode') ?? 0 };
   }
   if (status === JobStatus.Held && ad.getInt('HoldReasonCode') !== HoldCode.UserRequest && isTrueValue(evaluated(ad, 'PeriodicRelease'))) {
     return { action: 'release', reason: firedReason(ad, 'PeriodicRelease') };

@@ -247,9 +247,8 @@ t.test('jobExited: OnExitHold wins over OnExitRemove', async (t) => {
 });
 
 t.test("jobExited: default on_exit_hold reason is UserPolicy::FiringReason's", async (t) => {
-  const BUG = "bug: default reason uses the job router's minWallTime transform text instead of FiringReason's";
   const tr = jobExited(runningJob({ OnExitHold: 'ExitCode != 0' }), exitOpts(1));
-  t.equal(tr.ad.getString('HoldReason'), "The job attribute OnExitHold expression 'ExitCode != 0' evaluated to TRUE", { todo: BUG });
+  t.equal(tr.ad.getString('HoldReason'), "The job attribute OnExitHold expression 'ExitCode != 0' evaluated to TRUE");
 });
 
 t.test('jobExited with OnExitRemove false: requeued to Idle with event 004', async (t) => {
@@ -281,26 +280,19 @@ t.test('jobExited with OnExitRemove false: requeued to Idle with event 004', asy
 });
 
 t.test('jobExited: OnExitRemove = 0 requeues (HTCondor treats numbers as booleans)', async (t) => {
-  const BUG = 'bug: only a bool false requeues; classad IsNumber() counts 0 as false';
   const tr = jobExited(runningJob({ OnExitRemove: '0' }), exitOpts(0));
-  t.equal(tr.ad.getInt('JobStatus'), 1, { todo: BUG });
-  t.equal(tr.events[0].code, 4, { todo: BUG });
+  t.equal(tr.ad.getInt('JobStatus'), 1);
+  t.equal(tr.events[0].code, 4);
 });
 
-t.test('jobExited: OnExitRemove evaluating to UNDEFINED holds the job with code 5', async (t) => {
-  const BUG = 'bug: UNDEFINED OnExitRemove completes the job instead of UNDEFINED_EVAL → hold JobPolicyUndefined';
-  const tr = jobExited(runningJob({ OnExitRemove: 'NoSuchAttr == 1' }), exitOpts(0));
-  t.equal(tr.ad.getInt('JobStatus'), 5, { todo: BUG });
-  t.equal(tr.ad.getInt('HoldReasonCode'), 5, { todo: BUG });
-  t.equal(tr.ad.getString('HoldReason'), "The job attribute OnExitRemove expression 'NoSuchAttr == 1' evaluated to UNDEFINED", { todo: BUG });
-});
-
-t.test('jobExited: OnExitHold evaluating to UNDEFINED holds the job with code 5', async (t) => {
-  const BUG = 'bug: UNDEFINED OnExitHold is treated as false instead of UNDEFINED_EVAL → hold JobPolicyUndefined';
-  const tr = jobExited(runningJob({ OnExitHold: 'NoSuchAttr == 1' }), exitOpts(0));
-  t.equal(tr.ad.getInt('JobStatus'), 5, { todo: BUG });
-  t.equal(tr.ad.getInt('HoldReasonCode'), 5, { todo: BUG });
-  t.equal(tr.ad.getString('HoldReason'), "The job attribute OnExitHold expression 'NoSuchAttr == 1' evaluated to UNDEFINED", { todo: BUG });
+// UserPolicy::AnalyzeSinglePeriodicPolicy does not treat UNDEFINED as firing (the code for that is #if 0),
+// and AnalyzePolicy removes the job unless OnExitRemove is exactly false.
+t.test('jobExited: an UNDEFINED OnExitRemove completes the job, an UNDEFINED OnExitHold does not hold', async (t) => {
+  const removed = jobExited(runningJob({ OnExitRemove: 'NoSuchAttr == 1' }), exitOpts(0));
+  t.equal(removed.ad.getInt('JobStatus'), 4);
+  t.equal(removed.leaveQueue, true);
+  const notHeld = jobExited(runningJob({ OnExitHold: 'NoSuchAttr == 1' }), exitOpts(0));
+  t.equal(notHeld.ad.getInt('JobStatus'), 4);
 });
 
 t.test('runFailed in input transfer: Held with code 13 and the run closed', async (t) => {
@@ -428,9 +420,8 @@ t.test('releaseJob honours JobStatusOnRelease and refuses jobs that are not held
 });
 
 t.test('releaseJob refuses a job held while spooling input (code 16)', async (t) => {
-  const BUG = 'bug: actOnJobs JA_RELEASE_JOBS refuses HoldReasonCode 16 (SpoolingInput); releaseJob does not check it';
   const result = releaseJob(idleJob({ JobStatus: '5', HoldReasonCode: '16' }), { now: T0, reason: 'r' });
-  t.equal(isRefusal(result), true, { todo: BUG });
+  t.equal(isRefusal(result), true);
 });
 
 t.test('vacateJob: only running jobs; status unchanged, run killed, reason recorded', async (t) => {

@@ -150,13 +150,14 @@ export function jobExited(
   ad.set('BytesRecvd', (ad.getNumber('BytesRecvd') ?? 0) + opts.bytesReceived);
 
   if (isTrue(evaluatePolicy(ad, 'OnExitHold'))) {
-    const reason = ad.getString('OnExitHoldReason') ?? `The on_exit_hold expression (${policyText(ad, 'OnExitHold')}) evaluated to TRUE.`;
+    const reason = ad.getString('OnExitHoldReason') || `The job attribute OnExitHold expression '${policyText(ad, 'OnExitHold')}' evaluated to TRUE`;
     const subCode = ad.getInt('OnExitHoldSubCode') ?? 0;
     const event = holdInPlace(ad, opts.now, reason, HoldCode.JobPolicy, subCode);
     return { ad, events: [event], leaveQueue: false, killRun: false };
   }
+  // Only a value that is exactly false (or the number 0) keeps the job in the queue (UserPolicy::AnalyzePolicy).
   const remove = evaluatePolicy(ad, 'OnExitRemove');
-  if (remove.type === 'bool' && !remove.value) {
+  if ((remove.type === 'bool' && !remove.value) || ((remove.type === 'int' || remove.type === 'real') && remove.value === 0)) {
     setStatus(ad, JobStatus.Idle, opts.now);
     return {
       ad,
@@ -272,7 +273,9 @@ export function holdJob(adIn: ClassAd, opts: { now: Date; reason: string; code: 
 
 /** condor_release: only held jobs, back to JobStatusOnRelease (Idle by default). */
 export function releaseJob(adIn: ClassAd, opts: { now: Date; reason: string }): Transition | Refusal {
-  if (adIn.getInt('JobStatus') !== JobStatus.Held) return { refused: 'bad-status', message: `Job ${jobName(adIn)} not held to be released` };
+  if (adIn.getInt('JobStatus') !== JobStatus.Held || adIn.getInt('HoldReasonCode') === HoldCode.SpoolingInput) {
+    return { refused: 'bad-status', message: `Job ${jobName(adIn)} not held to be released` };
+  }
   const ad = adIn.clone();
   for (const name of ['HoldReason', 'HoldReasonCode', 'HoldReasonSubCode']) {
     const source = ad.getSource(name);

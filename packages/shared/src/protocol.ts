@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TUnion } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 
 /**
@@ -148,10 +148,18 @@ export class ProtocolError extends Error {
   }
 }
 
-function decoder<T extends TSchema>(schema: T, what: string): (raw: string) => Static<T> {
+/**
+ * A decoder for a union of message objects told apart by `type`: an invalid message is reported with
+ * the error of the member its `type` names, so the message says which field is wrong.
+ */
+function decoder<T extends TUnion<TObject[]>>(schema: T, what: string): (raw: string) => Static<T> {
   const check = TypeCompiler.Compile(schema);
+  const members = new Map(
+    schema.anyOf.map((member) => [String((member.properties.type as { const?: unknown }).const), TypeCompiler.Compile(member)]),
+  );
   return (raw) => {
-    if (raw.length > MAX_MESSAGE_BYTES) throw new ProtocolError(`${what} of ${raw.length} bytes exceeds ${MAX_MESSAGE_BYTES}`);
+    const bytes = Buffer.byteLength(raw);
+    if (bytes > MAX_MESSAGE_BYTES) throw new ProtocolError(`${what} of ${bytes} bytes exceeds ${MAX_MESSAGE_BYTES}`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
@@ -159,8 +167,10 @@ function decoder<T extends TSchema>(schema: T, what: string): (raw: string) => S
       throw new ProtocolError(`${what} is not JSON: ${(err as Error).message}`);
     }
     if (!check.Check(parsed)) {
-      const first = check.Errors(parsed).First();
       const type = typeof parsed === 'object' && parsed !== null && 'type' in parsed ? String((parsed as { type: unknown }).type) : '?';
+      const member = members.get(type);
+      if (!member) throw new ProtocolError(`invalid ${what} (type '${type}'): unknown message type`);
+      const first = member.Errors(parsed).First();
       throw new ProtocolError(`invalid ${what} (type '${type}'): ${first ? `${first.path || '/'} ${first.message}` : 'does not match schema'}`);
     }
     return parsed;

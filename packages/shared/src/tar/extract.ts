@@ -55,6 +55,26 @@ async function assertNoSymlinkParents(root: string, relative: string): Promise<v
   }
 }
 
+/**
+ * Whether a link target, followed from `fromDir`, stays inside `root`. Each step is checked on disk,
+ * so a target cannot leave through a link extracted earlier (`b -> .` then `a -> b/..`).
+ */
+async function staysInside(root: string, fromDir: string, linkTarget: string): Promise<boolean> {
+  let current = fromDir;
+  for (const part of linkTarget.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (current === root) return false;
+      current = path.dirname(current);
+      continue;
+    }
+    current = path.join(current, part);
+    const stat = await fs.promises.lstat(current).catch(() => undefined);
+    if (stat?.isSymbolicLink()) return false;
+  }
+  return current === root || current.startsWith(root + path.sep);
+}
+
 async function removeExisting(target: string): Promise<void> {
   await fs.promises.rm(target, { recursive: true, force: true });
 }
@@ -112,8 +132,7 @@ export async function extractTarSafely(
         }
         case 'symlink': {
           const linkTarget = header.linkname ?? '';
-          const resolved = path.resolve(path.dirname(target), linkTarget);
-          if (path.isAbsolute(linkTarget) || !(resolved === destDir || resolved.startsWith(destDir + path.sep))) {
+          if (path.isAbsolute(linkTarget) || !(await staysInside(destDir, path.dirname(target), linkTarget))) {
             throw new UnsafeArchiveError(header.name, `symlink to '${linkTarget}' points outside`);
           }
           await fs.promises.mkdir(path.dirname(target), { recursive: true });
