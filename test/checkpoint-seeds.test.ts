@@ -22,14 +22,14 @@ import { codes, eventually, startPool, waitForEvents, writeExecutable, type Test
 
 const COMPLETION_ATTRS = ['JobStatus', 'ExitCode', 'CheckpointNumber', 'NumCkpts', 'NumJobStarts', 'CommittedTime'];
 
-async function submit(t: Test, pool: TestPool, file: string): Promise<void> {
-  const submitted = await pool.run('condor_submit', [file]);
-  t.equal(submitted.stdout, 'Submitting job(s).\n1 job(s) submitted to cluster 1.\n', submitted.stderr);
+async function submit(t: Test, pool: TestPool, file: string, cluster = 1, cwd = pool.dir): Promise<void> {
+  const submitted = await pool.run('condor_submit', [file], { cwd });
+  t.equal(submitted.stdout, `Submitting job(s).\n1 job(s) submitted to cluster ${cluster}.\n`, submitted.stderr);
 }
 
-/** Watches SPOOL of job 1.0 until it holds a checkpoint, and returns its entries and `file`'s content. */
-async function firstSpoolCheckpoint(pool: TestPool, file: string): Promise<{ entries: string[]; content: string }> {
-  const dir = await jobSpoolDir(pool, 1, 0);
+/** Watches the SPOOL directory of job C.0 until it holds `file`, and returns its entries and `file`'s content. */
+async function firstSpoolCheckpoint(pool: TestPool, cluster: number, file: string): Promise<{ entries: string[]; content: string }> {
+  const dir = await jobSpoolDir(pool, cluster, 0);
   return eventually(`a checkpoint in ${dir}`, () => {
     try {
       const entries = listTree(dir);
@@ -40,47 +40,89 @@ async function firstSpoolCheckpoint(pool: TestPool, file: string): Promise<{ ent
   });
 }
 
+/** Jobs submitted concurrently take turns, so that their cluster ids are known. */
+interface SubmitTurn {
+  wait: Promise<void>;
+  done: () => void;
+}
+const FIRST_TURN: SubmitTurn = { wait: Promise.resolve(), done: () => undefined };
+
+/** One turn per job, in order. */
+function submitTurns(count: number): SubmitTurn[] {
+  const turns: SubmitTurn[] = [];
+  let previous = Promise.resolve();
+  for (let i = 0; i < count; i++) {
+    let done = (): void => undefined;
+    const next = new Promise<void>((resolve) => (done = resolve));
+    turns.push({ wait: previous, done });
+    previous = next;
+  }
+  return turns;
+}
+
+interface CountingExample {
+  /** Names the variant in assertion messages, and its submit directory. */
+  name: string;
+  script: string;
+  checkpointFile: string;
+  checkpointExit: string;
+  submitFile: string;
+  submitText: string;
+  out: string;
+  err: string;
+  log: string;
+}
+
 /**
- * The counting example (001 example.py / 002's 77.ckpt script), uninterrupted: three checkpoints, each
- * a 040 output pair with no new 001, then the final output pair and 005.
+ * The counting example (001 example.py / 002's 77.ckpt script) as job `cluster`.0, uninterrupted: three
+ * checkpoints, each a 040 output pair with no new 001, then the final output pair and 005.
  */
-async function runCountingExample(
-  t: Test,
-  opts: { script: string; checkpointFile: string; submitFile: string; submitText: string; out: string; err: string; log: string; checkpointExit: string },
-): Promise<void> {
-  const pool = await startPool(t, { startds: 2, cpus: 1 });
-  const hooks = makeHooks(pool);
-  writeExecutable(path.join(pool.dir, opts.script), countingScript(hooks, opts.checkpointFile, opts.checkpointExit));
-  fs.writeFileSync(path.join(pool.dir, opts.submitFile), opts.submitText);
-  await submit(t, pool, opts.submitFile);
+async function runCountingExample(t: Test, pool: TestPool, cluster: number, ex: CountingExample, turn: SubmitTurn = FIRST_TURN): Promise<void> {
+  const dir = path.join(pool.dir, ex.name);
+  const hooks = makeHooks(pool, `hooks-${ex.name}`);
+  fs.mkdirSync(dir);
+  writeExecutable(path.join(dir, ex.script), countingScript(hooks, ex.checkpointFile, ex.checkpointExit));
+  fs.writeFileSync(path.join(dir, ex.submitFile), ex.submitText);
+  await turn.wait;
+  try {
+    await submit(t, pool, ex.submitFile, cluster, dir);
+  } finally {
+    turn.done();
+  }
+  const id = `${cluster}.0`;
 
-  const spooled = await firstSpoolCheckpoint(pool, opts.checkpointFile);
-  t.same(spooled.entries, ['_condor_stderr', '_condor_stdout', opts.checkpointFile].sort(), 'SPOOL holds the checkpoint and the job stdout/stderr, nothing else');
-  t.match(spooled.content, /^[369]$/, 'the spooled checkpoint is one taken at a checkpoint exit');
+  const spooled = await firstSpoolCheckpoint(pool, cluster, ex.checkpointFile);
+  t.same(spooled.entries, ['_condor_stderr', '_condor_stdout', ex.checkpointFile].sort(), `${ex.name}: SPOOL holds the checkpoint and stdout/stderr, nothing else`);
+  t.match(spooled.content, /^[369]$/, `${ex.name}: the spooled checkpoint is one taken at a checkpoint exit`);
 
-  const logFile = path.join(pool.dir, opts.log);
-  const events = await waitForEvents(logFile, (ev) => ev.some((e) => e.code === 5));
-  t.same(codes(events, 1, 0), [0, 40, 40, 1, 40, 40, 40, 40, 40, 40, 40, 40, 5], 'one 001; a 040 pair per checkpoint; 005');
-  t.same(transferLines(events, 1, 0), [...INPUT_PAIR, ...OUTPUT_PAIR, ...OUTPUT_PAIR, ...OUTPUT_PAIR, ...OUTPUT_PAIR]);
-  t.equal(events.find((e) => e.code === 5)?.lines[1], '\t(1) Normal termination (return value 0)');
+  const events = await waitForEvents(path.join(dir, ex.log), (ev) => ev.some((e) => e.code === 5));
+  t.same(codes(events, cluster, 0), [0, 40, 40, 1, 40, 40, 40, 40, 40, 40, 40, 40, 5], `${ex.name}: one 001; a 040 pair per checkpoint; 005`);
+  t.same(transferLines(events, cluster, 0), [...INPUT_PAIR, ...OUTPUT_PAIR, ...OUTPUT_PAIR, ...OUTPUT_PAIR, ...OUTPUT_PAIR], `${ex.name}: 040 texts`);
+  t.equal(events.find((e) => e.code === 5)?.lines[1], '\t(1) Normal termination (return value 0)', `${ex.name}: 005`);
 
-  t.equal(fs.readFileSync(path.join(pool.dir, opts.out), 'utf8'), COUNTING_OUTPUT, 'stdout accumulates over the in-place restarts');
-  t.equal(fs.readFileSync(path.join(pool.dir, opts.err), 'utf8'), '');
-  t.equal(fs.readFileSync(path.join(pool.dir, opts.checkpointFile), 'utf8'), '10');
-  t.same(fs.readdirSync(pool.dir).sort(), [opts.checkpointFile, opts.err, opts.log, opts.out, opts.script, opts.submitFile].sort());
+  t.equal(fs.readFileSync(path.join(dir, ex.out), 'utf8'), COUNTING_OUTPUT, `${ex.name}: stdout accumulates over the in-place restarts`);
+  t.equal(fs.readFileSync(path.join(dir, ex.err), 'utf8'), '', `${ex.name}: empty stderr`);
+  t.equal(fs.readFileSync(path.join(dir, ex.checkpointFile), 'utf8'), '10', `${ex.name}: final checkpoint file`);
+  t.same(fs.readdirSync(dir).sort(), [ex.checkpointFile, ex.err, ex.log, ex.out, ex.script, ex.submitFile].sort(), `${ex.name}: submit dir`);
 
   const starts = hookRecords(hooks).filter((r) => r.kind === 'start');
-  t.same(starts.map((r) => r.value), [0, 3, 6, 9], 'the executable started four times');
-  t.equal(new Set(starts.map((r) => r.cwd)).size, 1, 'restarted in place, in the same sandbox');
+  t.same(starts.map((r) => r.value), [0, 3, 6, 9], `${ex.name}: the executable started four times`);
+  t.equal(new Set(starts.map((r) => r.cwd)).size, 1, `${ex.name}: restarted in place, in the same sandbox`);
 
-  const attrs = await jobAttrs(pool, 'condor_history', '1.0', COMPLETION_ATTRS);
-  t.same({ ...attrs, CommittedTime: undefined }, { JobStatus: '4', ExitCode: '0', CheckpointNumber: '2', NumCkpts: '3', NumJobStarts: '1', CommittedTime: undefined });
-  t.ok(Number(attrs.CommittedTime) > 0, `CommittedTime > 0 (${attrs.CommittedTime})`);
-  t.same(listTree(await jobSpoolDir(pool, 1, 0)), [], 'SPOOL of the finished job is gone');
+  const attrs = await jobAttrs(pool, 'condor_history', id, COMPLETION_ATTRS);
+  t.same(
+    { ...attrs, CommittedTime: undefined },
+    { JobStatus: '4', ExitCode: '0', CheckpointNumber: '2', NumCkpts: '3', NumJobStarts: '1', CommittedTime: undefined },
+    `${ex.name}: history attributes`,
+  );
+  t.ok(Number(attrs.CommittedTime) > 0, `${ex.name}: CommittedTime > 0 (${attrs.CommittedTime})`);
+  t.same(listTree(await jobSpoolDir(pool, cluster, 0)), [], `${ex.name}: SPOOL of the finished job is gone`);
 }
 
 t.test('001: example.py with checkpoint_exit_code = 85, uninterrupted', async (t) => {
-  await runCountingExample(t, {
+  const pool = await startPool(t, { startds: 2, cpus: 1 });
+  await runCountingExample(t, pool, 1, {
+    name: 'manual',
     script: 'example.py',
     checkpointFile: 'example.checkpoint',
     checkpointExit: 'sys.exit(85)',
@@ -104,7 +146,16 @@ queue 1
   });
 });
 
-const WIKI_SUBMIT = (promise: string) => `${promise}
+const wikiExample = (name: string, promise: string, checkpointExit: string): CountingExample => ({
+  name,
+  script: '77.py',
+  checkpointFile: '77.ckpt',
+  checkpointExit,
+  submitFile: '77.submit',
+  out: '77-ckpt.out',
+  err: '77-ckpt.err',
+  log: '77-ckpt.log',
+  submitText: `${promise}
 transfer_output_files       = 77.ckpt
 should_transfer_files       = yes
 
@@ -116,32 +167,23 @@ error                       = 77-ckpt.err
 log                         = 77-ckpt.log
 
 queue 1
-`;
-
-const WIKI = { script: '77.py', checkpointFile: '77.ckpt', submitFile: '77.submit', out: '77-ckpt.out', err: '77-ckpt.err', log: '77-ckpt.log' };
-
-t.test('002: the 8.8 wiki example, +WantFTOnCheckpoint with +SuccessCheckpointExitCode = 77', async (t) => {
-  await runCountingExample(t, {
-    ...WIKI,
-    checkpointExit: 'sys.exit(77)',
-    submitText: WIKI_SUBMIT('+WantFTOnCheckpoint         = TRUE\n+SuccessCheckpointExitCode  = 77'),
-  });
+`,
 });
 
-t.test('002: the 8.6 attribute name +CheckpointExitCode = 77', async (t) => {
-  await runCountingExample(t, {
-    ...WIKI,
-    checkpointExit: 'sys.exit(77)',
-    submitText: WIKI_SUBMIT('+WantFTOnCheckpoint         = TRUE\n+CheckpointExitCode         = 77'),
-  });
-});
-
-t.test('002: the signal variant, +SuccessCheckpointExitBySignal with SIGUSR1', async (t) => {
-  await runCountingExample(t, {
-    ...WIKI,
-    checkpointExit: 'os.kill(os.getpid(), signal.SIGUSR1)',
-    submitText: WIKI_SUBMIT('+WantFTOnCheckpoint             = TRUE\n+SuccessCheckpointExitBySignal  = TRUE\n+SuccessCheckpointExitSignal    = "SIGUSR1"'),
-  });
+t.test('002: the 8.8 wiki example with 8.8 and 8.6 attribute names and the signal variant', async (t) => {
+  const pool = await startPool(t, { startds: 2, cpus: 1 });
+  const examples = [
+    wikiExample('8.8', '+WantFTOnCheckpoint         = TRUE\n+SuccessCheckpointExitCode  = 77', 'sys.exit(77)'),
+    wikiExample('8.6', '+WantFTOnCheckpoint         = TRUE\n+CheckpointExitCode         = 77', 'sys.exit(77)'),
+    wikiExample(
+      'signal',
+      '+WantFTOnCheckpoint             = TRUE\n+SuccessCheckpointExitBySignal  = TRUE\n+SuccessCheckpointExitSignal    = "SIGUSR1"',
+      'os.kill(os.getpid(), signal.SIGUSR1)',
+    ),
+  ];
+  // Submitted one after the other as clusters 1, 2 and 3; two run at once, the third when a slot frees.
+  const turns = submitTurns(examples.length);
+  await Promise.all(examples.map((ex, i) => runCountingExample(t, pool, i + 1, ex, turns[i])));
 });
 
 t.test('000: the campus wrapper, timeout → exit 85, science resumes from its own progress file', async (t) => {
@@ -211,7 +253,7 @@ queue 1
   t.ok(checkpoints >= 1, `at least one timeout checkpoint (${checkpoints})`);
   t.same(sequence, [0, 40, 40, 1, ...Array<number>(checkpoints * 2).fill(40), 40, 40, 5], 'no new 001 for the timeout restarts');
   const out = fs.readFileSync(path.join(pool.dir, 'example.out'), 'utf8').split('\n');
-  const resumedFrom = out.filter((l) => l.startsWith('science ')).map((l) => /from step (\d+)$/.exec(l)?.[1]);
+  const resumedFrom = out.filter((l) => l.startsWith('science argument')).map((l) => /from step (\d+)$/.exec(l)?.[1]);
   t.equal(resumedFrom.length, checkpoints + 1, 'science started once per checkpoint, plus the first time');
   t.equal(resumedFrom[0], '0');
   t.ok(resumedFrom.slice(1).every((s, i) => Number(s) > Number(resumedFrom[i])), `each restart resumes further on (${resumedFrom.join(', ')})`);

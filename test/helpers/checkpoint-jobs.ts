@@ -22,8 +22,8 @@ export interface Hooks {
   pause: string;
 }
 
-export function makeHooks(pool: TestPool): Hooks {
-  const dir = path.join(path.dirname(pool.dir), 'hooks');
+export function makeHooks(pool: TestPool, name = 'hooks'): Hooks {
+  const dir = path.join(path.dirname(pool.dir), name);
   fs.mkdirSync(dir, { recursive: true });
   return { log: path.join(dir, 'hooks.jsonl'), pause: path.join(dir, 'pause') };
 }
@@ -175,16 +175,21 @@ export function transferLines(events: ParsedEvent[], cluster: number, proc: numb
 export const INPUT_PAIR = ['Started transferring input files', 'Finished transferring input files'];
 export const OUTPUT_PAIR = ['Started transferring output files', 'Finished transferring output files'];
 
-/** One attribute of a job, as `condor_q C.P -af Attr` (or condor_history) prints it. */
-export async function jobAttr(pool: TestPool, tool: 'condor_q' | 'condor_history', id: string, attr: string): Promise<string> {
-  const result = await pool.run(tool, [id, '-af', attr]);
-  if (result.code !== 0) throw new Error(`${tool} ${id} -af ${attr} failed: ${result.stderr}`);
+/** `condor_q C.P -af Attr...` (or condor_history) output, without the final newline. */
+async function autoformat(pool: TestPool, tool: 'condor_q' | 'condor_history', id: string, attrs: string[]): Promise<string> {
+  const result = await pool.run(tool, [id, '-af', ...attrs]);
+  if (result.code !== 0) throw new Error(`${tool} ${id} -af ${attrs.join(' ')} failed: ${result.stderr}`);
   return result.stdout.replace(/\n$/, '');
 }
 
-/** Several attributes at once, as a name → printed value map. */
+/** One attribute of a job as `-af` prints it (strings unquoted). */
+export function jobAttr(pool: TestPool, tool: 'condor_q' | 'condor_history', id: string, attr: string): Promise<string> {
+  return autoformat(pool, tool, id, [attr]);
+}
+
+/** Several attributes whose values print without spaces (numbers, booleans), in one query: name → value. */
 export async function jobAttrs(pool: TestPool, tool: 'condor_q' | 'condor_history', id: string, attrs: string[]): Promise<Record<string, string>> {
-  const values = await Promise.all(attrs.map((a) => jobAttr(pool, tool, id, a)));
+  const values = (await autoformat(pool, tool, id, attrs)).split(' ');
   return Object.fromEntries(attrs.map((a, i) => [a, values[i]]));
 }
 

@@ -4,7 +4,7 @@ import { CliError } from './cli-error.js';
 
 /** Options shared by condor_q, condor_history and condor_status, spelled as HTCondor's tools spell them. */
 export interface QueryArgs {
-  view: 'default' | 'nobatch' | 'batch' | 'af' | 'json' | 'long' | 'totals';
+  view: 'default' | 'nobatch' | 'batch' | 'af' | 'json' | 'long' | 'totals' | 'hold';
   attrs: string[];
   afHeadings: boolean;
   constraints: string[];

@@ -8,6 +8,7 @@ import {
   formatJson,
   formatLong,
   formatQueueBatch,
+  formatQueueHeld,
   formatQueueNoBatch,
   formatTotals,
   type QueueViewContext,
@@ -17,7 +18,7 @@ import { buildConstraint, parseQueryArgs, type QueryArgs } from '../query-args.j
 import { ScheddApi } from '../schedd-api.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-nobatch | -batch | -af <attr>... | -json | -long | -totals] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-nobatch | -batch | -hold | -af <attr>... | -json | -long | -totals] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE = 'Usage: condor_history [-af <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 async function fetchAds(io: CommandIo, route: string, query: QueryArgs): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
@@ -67,7 +68,9 @@ export const condorQ: Command = async (args, io) => {
     commonView(query, shown) ??
     (query.view === 'totals'
       ? formatTotals(shown, context, opts)
-      : query.view === 'nobatch'
+      : query.view === 'hold'
+        ? formatQueueHeld(shown, context, opts)
+        : query.view === 'nobatch'
         ? formatQueueNoBatch(shown, context, opts)
         : formatQueueBatch(shown, context, opts));
   io.stdout(text);

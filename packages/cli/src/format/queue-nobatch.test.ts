@@ -1,6 +1,6 @@
 process.env.TZ = 'UTC';
 import t from 'tap';
-import { formatQueueNoBatch } from './queue-nobatch.js';
+import { formatQueueHeld, formatQueueNoBatch } from './queue-nobatch.js';
 import { at, CTX, jobAd, TITLE } from './test-ads.js';
 
 const QDATE = at('2026-11-23T09:59:00Z');
@@ -61,4 +61,20 @@ t.test('an empty queue prints the header and zero totals', async (t) => {
     '',
     '',
   ].join('\n'));
+});
+
+t.test('condor_q -hold lists held jobs with when and why', async (t) => {
+  const jobs = [
+    jobAd({ ClusterId: 3, ProcId: 0, Owner: 'alice', JobStatus: 5, QDate: at('2026-11-23T09:00:00Z'), EnteredCurrentStatus: at('2026-11-23T09:30:00Z'), HoldReason: 'via condor_hold (by user alice)' }),
+    jobAd({ ClusterId: 3, ProcId: 1, Owner: 'alice', JobStatus: 1, QDate: at('2026-11-23T09:00:00Z') }),
+  ];
+  t.equal(
+    formatQueueHeld(jobs, CTX, { allUsers: true }),
+    TITLE +
+      ' ID      OWNER          HELD_SINCE  HOLD_REASON\n' +
+      '   3.0   alice          11/23 09:30 via condor_hold (by user alice)\n' +
+      '\n' +
+      'Total for query: 2 jobs; 0 completed, 0 removed, 1 idle, 0 running, 1 held, 0 suspended \n' +
+      'Total for all users: 2 jobs; 0 completed, 0 removed, 1 idle, 0 running, 1 held, 0 suspended\n\n',
+  );
 });

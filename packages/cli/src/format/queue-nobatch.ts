@@ -84,3 +84,22 @@ export function formatQueueNoBatch(jobs: ClassAd[], ctx: QueueViewContext, opts:
   ].join(' ').trimEnd() + '\n');
   return queueTitle(ctx) + header + '\n' + lines.join('') + '\n' + summaryLines(jobs, ctx, opts) + '\n';
 }
+
+/** condor_q -hold: the held jobs with when and why they were held (jobHold_PrintFormat). */
+export function formatQueueHeld(jobs: ClassAd[], ctx: QueueViewContext, opts: QueueViewOptions): string {
+  const held = sortByJobId(jobs).filter((job) => job.getInt('JobStatus') === 5);
+  const rows = held.map((job) => renderJob(job, ctx.now, false));
+  const w = columnWidths(rows);
+  const header = [alignLeft(' ID', w.cluster + 1) + alignLeft(' ', w.proc), alignLeft('OWNER', OWNER_WIDTH), 'HELD_SINCE ', 'HOLD_REASON'].join(' ');
+  const lines = held.map((job, i) => {
+    const r = rows[i];
+    const since = job.getInt('EnteredCurrentStatus');
+    return [
+      `${alignRight(String(r.cluster), w.cluster)}.${alignLeft(String(r.proc), w.proc)}`,
+      fitLeft(r.owner, OWNER_WIDTH),
+      fitRight(since === undefined ? '' : formatShortDate(since), 11),
+      job.getString('HoldReason') ?? '',
+    ].join(' ').trimEnd() + '\n';
+  });
+  return queueTitle(ctx) + header + '\n' + lines.join('') + '\n' + summaryLines(jobs, ctx, opts) + '\n';
+}
