@@ -122,3 +122,32 @@ t.test('condor_q views, condor_rm of a job and of a cluster', async (t) => {
   const status = await pool.run('condor_status', ['-af', 'Name', 'State']);
   t.equal(status.stdout, 'slot1@startd1 Unclaimed\n', 'the killed job released its slot');
 });
+
+t.test('initialdir, queue ... from, and should_transfer_files = NO on the shared filesystem', async (t) => {
+  const pool = await startPool(t, { startds: 2, cpus: 1 });
+  writeExecutable(path.join(pool.dir, 'greet.sh'), '#!/bin/bash\necho "$1 from $(basename $PWD)" > greeting.txt\necho "said $1"\n');
+  for (const d of ['red', 'blue']) fs.mkdirSync(path.join(pool.dir, d));
+  fs.writeFileSync(path.join(pool.dir, 'colors.txt'), 'red, hello\nblue, hi\n');
+  fs.writeFileSync(
+    path.join(pool.dir, 'colors.sub'),
+    `executable = $(SUBMIT_DIR:.)/greet.sh
+initialdir = $(color)
+arguments = $(word)
+output = out.txt
+log = ../colors.log
+queue color, word from colors.txt
+`.replace('$(SUBMIT_DIR:.)', pool.dir),
+  );
+  t.equal((await pool.run('condor_submit', ['colors.sub'])).code, 0);
+  t.equal((await pool.run('condor_wait', ['-wait', '60', 'colors.log'])).code, 0);
+  t.match(fs.readFileSync(path.join(pool.dir, 'red', 'greeting.txt'), 'utf8'), /^hello from dir_\d+_\d+\n$/, 'ran in a sandbox; output came back to initialdir');
+  t.equal(fs.readFileSync(path.join(pool.dir, 'blue', 'out.txt'), 'utf8'), 'said hi\n');
+
+  fs.writeFileSync(path.join(pool.dir, 'shared.sub'), 'executable = greet.sh\narguments = shared\nshould_transfer_files = NO\noutput = shared.out\nerror = shared.err\nlog = shared.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['shared.sub'])).code, 0);
+  t.equal((await pool.run('condor_wait', ['-wait', '60', 'shared.log'])).code, 0);
+  t.equal(fs.readFileSync(path.join(pool.dir, 'greeting.txt'), 'utf8'), `shared from ${path.basename(pool.dir)}\n`, 'ran in the submit directory');
+  t.equal(fs.readFileSync(path.join(pool.dir, 'shared.out'), 'utf8'), 'said shared\n');
+  const events = await waitForEvents(path.join(pool.dir, 'shared.log'), (ev) => ev.some((e) => e.code === 5));
+  t.same(codes(events, 2, 0), [0, 1, 5], 'no file transfer events without file transfer');
+});

@@ -187,14 +187,13 @@ t.test('output printed after the last checkpoint is rolled back by an eviction',
   const { pool, hooks } = ex;
   const paused = await waitForHook(hooks, 'paused', 1);
   t.equal(fs.readFileSync(path.join(paused.cwd, '_condor_stdout'), 'utf8'), OUTPUT_AT_4, 'printed in the sandbox before the eviction');
-  pauseAt(hooks, 5); // the next run waits one step further on
   await expectCommand(t, pool, 'condor_vacate_job', ['1.0'], { stdout: 'Job 1.0 vacated\n', code: 0 });
-  const again = await waitForHook(hooks, 'paused', 2);
+  const again = await waitForHook(hooks, 'paused', 2); // the next run resumes at 3 and waits at 4 again
   t.not(again.cwd, paused.cwd, 'a new sandbox');
   t.equal(
     fs.readFileSync(path.join(again.cwd, '_condor_stdout'), 'utf8'),
-    `${OUTPUT_AT_CHECKPOINT_3}Starting from 3\nComputing timestamp 3\nComputing timestamp 4\nComputing timestamp 5\n`,
-    "stdout restarts from the checkpoint's copy: the lines printed after it are gone",
+    OUTPUT_AT_4,
+    "stdout restarted from the checkpoint's copy: what was printed after the checkpoint appears once",
   );
   pauseAt(hooks, undefined);
   await expectFinishedExample(t, ex, [0, 40, 40, 1, 40, 40, 4, 40, 40, 1, 40, 40, 40, 40, 40, 40, 5], {

@@ -7,8 +7,8 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
 import type { ExitStatus, StartdMessage } from '@tinycondor/shared/protocol';
 import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
-import { STDERR_NAME, STDOUT_NAME } from '@tinycondor/shared/transfer-files';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
+import { jobLayout, type JobLayout } from './job-layout.js';
 import { OutputMissingError, selectCheckpointFiles, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
 import { TransferRefused, type ScheddClient } from './schedd-client.js';
 
@@ -63,14 +63,16 @@ export class JobRun {
   /** The periodic checkpoint signal was sent to the current process, which must now exit as promised. */
   private checkpointSignalled = false;
   readonly sandbox: string;
+  private readonly layout: JobLayout;
 
   constructor(private readonly ctx: JobRunContext) {
     this.sandbox = path.join(ctx.executeDir, `dir_${process.pid}_${ctx.runId}`);
+    this.layout = jobLayout(ctx.jobAd, this.sandbox);
   }
 
   /** Where condor_ssh_to_job runs its command: the sandbox, with the job's environment. */
   get shellPlace(): { cwd: string; env: NodeJS.ProcessEnv } {
-    return { cwd: this.sandbox, env: buildEnvironment(this.ctx, this.sandbox) };
+    return { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox) };
   }
 
   /** +WantCheckpointSignal: after the startd's checkpoint interval, ask the process to checkpoint. */
@@ -116,7 +118,7 @@ export class JobRun {
       fs.mkdirSync(this.sandbox, { recursive: true, mode: 0o700 });
       let received = 0;
       try {
-        received = (await extractTarSafely(await ctx.client.fetchInput(ctx.jobId, ctx.runId), this.sandbox)).bytes;
+        if (this.layout.transfers) received = (await extractTarSafely(await ctx.client.fetchInput(ctx.jobId, ctx.runId), this.sandbox)).bytes;
       } catch (err) {
         ctx.report({ type: 'run-failed', ...base, stage: 'input', reason: (err as Error).message });
         return;
@@ -142,7 +144,7 @@ export class JobRun {
         if (isCheckpointExit(promise, exit)) {
           // Same executable, same arguments, same sandbox: HTCondor restarts a checkpointed job in place.
           checkpointNumber += 1;
-          if (!(await this.uploadCheckpoint(before, checkpointNumber))) return;
+          if (this.layout.transfers && !(await this.uploadCheckpoint(before, checkpointNumber))) return;
           if (this.killedBy !== undefined) {
             ctx.report({ type: 'run-ended', ...base, usage: ZERO_USAGE });
             return;
@@ -170,8 +172,10 @@ export class JobRun {
     const base = { jobId: ctx.jobId, runId: ctx.runId };
     let sent = 0;
     try {
-      const { stream } = packEntries(selectOutputs(ctx.jobAd, this.sandbox, before));
-      sent = (await ctx.client.sendOutput(ctx.jobId, ctx.runId, stream)).bytes;
+      if (this.layout.transfers) {
+        const { stream } = packEntries(selectOutputs(ctx.jobAd, this.sandbox, before));
+        sent = (await ctx.client.sendOutput(ctx.jobId, ctx.runId, stream)).bytes;
+      }
     } catch (err) {
       const reason = `Transfer output files failure at execution point ${ctx.slotName}@${ctx.startdName} while sending files to access point ${new URL(ctx.client.baseUrl).host}. Details: ${(err as Error).message}`;
       ctx.report({ type: 'run-failed', ...base, stage: 'output', reason });
@@ -213,7 +217,7 @@ export class JobRun {
   /** when_to_transfer_output = ON_EXIT_OR_EVICT: the output set goes to SPOOL when the job is evicted. */
   private async transferAtEviction(before: SandboxSnapshot): Promise<void> {
     const { ctx } = this;
-    if ((ctx.jobAd.getString('WhenToTransferOutput') ?? '').toUpperCase() !== 'ON_EXIT_OR_EVICT') return;
+    if (!this.layout.transfers || (ctx.jobAd.getString('WhenToTransferOutput') ?? '').toUpperCase() !== 'ON_EXIT_OR_EVICT') return;
     try {
       const { stream } = packEntries(selectOutputs(ctx.jobAd, this.sandbox, before));
       await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'evict', 0, stream);
@@ -225,20 +229,17 @@ export class JobRun {
 
   /** Starts the executable and resolves with how it ended (undefined when it could not start). */
   private execute(reportExecuting: boolean): Promise<ExitStatus | undefined> {
-    const { ctx } = this;
-    const cmd = ctx.jobAd.getString('Cmd') ?? '';
-    const transferred = ctx.jobAd.getBool('TransferExecutable') !== false;
-    const executable = transferred ? path.join(this.sandbox, path.basename(cmd)) : cmd;
-    if (transferred) fs.chmodSync(executable, fs.statSync(executable).mode | 0o700);
-    const stdinName = ctx.jobAd.getString('In');
-    const stdin = stdinName && stdinName !== '/dev/null' ? path.join(this.sandbox, path.basename(stdinName)) : '/dev/null';
+    const { ctx, layout } = this;
+    if (layout.transfers && ctx.jobAd.getBool('TransferExecutable') !== false) {
+      fs.chmodSync(layout.executable, fs.statSync(layout.executable).mode | 0o700);
+    }
     // Appending, as HTCondor does for self-checkpointing jobs, so restarts in place keep earlier output.
-    const stdout = fs.openSync(path.join(this.sandbox, STDOUT_NAME), 'a');
-    const stderr = fs.openSync(path.join(this.sandbox, STDERR_NAME), 'a');
-    const stdinFd = fs.openSync(stdin, 'r');
+    const stdout = fs.openSync(layout.stdout, 'a');
+    const stderr = fs.openSync(layout.stderr, 'a');
+    const stdinFd = fs.openSync(layout.stdin, 'r');
     return new Promise((resolve) => {
-      const child = spawn(executable, jobArguments(ctx.jobAd), {
-        cwd: this.sandbox,
+      const child = spawn(layout.executable, jobArguments(ctx.jobAd), {
+        cwd: layout.cwd,
         env: buildEnvironment(ctx, this.sandbox),
         stdio: [stdinFd, stdout, stderr],
         detached: true,
@@ -258,7 +259,7 @@ export class JobRun {
         this.armCheckpointSignal(child);
       });
       child.once('error', (err: NodeJS.ErrnoException) => {
-        const reason = `Error from ${ctx.slotName}@${ctx.startdName}: Failed to execute '${executable}': (errno=${err.errno ?? 0}: '${err.message}')`;
+        const reason = `Error from ${ctx.slotName}@${ctx.startdName}: Failed to execute '${layout.executable}': (errno=${err.errno ?? 0}: '${err.message}')`;
         if (!settled) ctx.report({ type: 'run-failed', jobId: ctx.jobId, runId: ctx.runId, stage: 'execute', reason });
         settle(undefined);
       });
