@@ -77,7 +77,10 @@ async function expectFinishedExample(t: Test, ex: Example, sequence: number[], h
   t.equal(events.find((e) => e.code === 5)?.lines[1], '\t(1) Normal termination (return value 0)');
   t.equal(fs.readFileSync(path.join(ex.pool.dir, 'example.out'), 'utf8'), COUNTING_OUTPUT, 'as if never interrupted');
   t.equal(fs.readFileSync(path.join(ex.pool.dir, 'example.checkpoint'), 'utf8'), '10');
-  t.same(await jobAttrs(ex.pool, 'condor_history', '1.0', Object.keys(history)), history, 'history attributes');
+  const attrs = await jobAttrs(ex.pool, 'condor_history', '1.0', [...Object.keys(history), 'CommittedTime']);
+  t.same({ ...attrs, CommittedTime: undefined }, { ...history, CommittedTime: undefined }, 'history attributes');
+  t.ok(Number(attrs.CommittedTime) > 0, `CommittedTime > 0 (${attrs.CommittedTime})`);
+  t.same(listTree(path.dirname(path.dirname(await jobSpoolDir(ex.pool, 1, 0)))), [], 'the SPOOL directory of the finished job is removed');
 }
 
 t.test("the manual's debugging recipe: vacate, wait for the eviction, hold, copy SPOOL, release", async (t) => {
@@ -92,6 +95,8 @@ t.test("the manual's debugging recipe: vacate, wait for the eviction, hold, copy
   const busyLog = path.join(pool.dir, 'busy.log');
   await waitForEvents(busyLog, (ev) => ev.some((e) => e.code === 1));
 
+  const running = await jobAttrs(pool, 'condor_q', '1.0', ['JobStatus', 'CheckpointNumber', 'NumCkpts', 'NumJobStarts', 'CommittedTime']);
+  t.same({ ...running, CommittedTime: undefined }, { JobStatus: '2', CheckpointNumber: '0', NumCkpts: '1', NumJobStarts: '1', CommittedTime: undefined }, 'running after its first checkpoint');
   await expectCommand(t, pool, 'condor_vacate_job', ['1.0'], { stdout: 'Job 1.0 vacated\n', code: 0 });
   // "Wait for the job to finish being evicted; hit CTRL-C when you see 'Job was evicted.'"
   const evictedEvents = await waitForEvents(ex.logFile, (ev) => ev.some((e) => e.code === 4));
@@ -107,19 +112,28 @@ t.test("the manual's debugging recipe: vacate, wait for the eviction, hold, copy
   const heldEvents = await waitForEvents(ex.logFile, (ev) => ev.some((e) => e.code === 12));
   t.same(heldEvents.find((e) => e.code === 12)?.lines, ['Job was held.', `\tvia condor_hold (by user ${USER})`, '\tCode 1 Subcode 0']);
   t.same(codes(heldEvents, 1, 0), [0, 40, 40, 1, 40, 40, 4, 12], 'no restart between the eviction and the hold');
-  t.same(await jobAttrs(pool, 'condor_q', '1.0', ['JobStatus', 'HoldReasonCode', 'HoldReasonSubCode', 'CheckpointNumber', 'NumCkpts', 'NumJobStarts']), {
-    JobStatus: '5',
-    HoldReasonCode: '1',
-    HoldReasonSubCode: '0',
-    CheckpointNumber: '0',
-    NumCkpts: '1',
-    NumJobStarts: '1',
-  });
-  t.equal(await jobAttr(pool, 'condor_q', '1.0', 'HoldReason'), `via condor_hold (by user ${USER})`);
+  t.same(
+    await jobAttrs(pool, 'condor_q', '1.0', ['JobStatus', 'HoldReasonCode', 'HoldReasonSubCode', 'CheckpointNumber', 'NumCkpts', 'NumJobStarts', 'CommittedTime', 'HoldReason']),
+    {
+      JobStatus: '5',
+      HoldReasonCode: '1',
+      HoldReasonSubCode: '0',
+      CheckpointNumber: '0',
+      NumCkpts: '1',
+      NumJobStarts: '1',
+      CommittedTime: running.CommittedTime, // the evicted run added nothing
+      HoldReason: `via condor_hold (by user ${USER})`,
+    },
+  );
 
   // cp -a `condor_config_val SPOOL`/1/0/cluster1.proc0.subproc0 .
   const spool = (await pool.run('condor_config_val', ['SPOOL'])).stdout.trim();
   await promisify(execFile)('cp', ['-a', `${spool}/1/0/cluster1.proc0.subproc0`, '.'], { cwd: pool.dir });
+  t.same(
+    listTree(`${spool}/1`),
+    ['0/', '0/cluster1.proc0.subproc0/', '0/cluster1.proc0.subproc0/_condor_stderr', '0/cluster1.proc0.subproc0/_condor_stdout', '0/cluster1.proc0.subproc0/example.checkpoint'],
+    'no .tmp or .swap left beside the committed checkpoint',
+  );
   const copy = path.join(pool.dir, 'cluster1.proc0.subproc0');
   t.same(listTree(copy), ['_condor_stderr', '_condor_stdout', 'example.checkpoint'], 'the checkpoint files, stdout and stderr under their _condor_ names');
   t.equal(fs.readFileSync(path.join(copy, 'example.checkpoint'), 'utf8'), '3', 'the last committed checkpoint, not the sandbox state (4)');
@@ -142,7 +156,6 @@ t.test("the manual's debugging recipe: vacate, wait for the eviction, hold, copy
     NumJobStarts: '2',
     NumHolds: '1',
   });
-  t.ok(Number(await jobAttr(pool, 'condor_history', '1.0', 'CommittedTime')) > 0, 'CommittedTime > 0');
 });
 
 t.test('holding a running job kills it at once; release runs it again from the last checkpoint', async (t) => {
@@ -179,6 +192,8 @@ t.test('holding a running job kills it at once; release runs it again from the l
     NumCkpts: '3',
     NumJobStarts: '2',
     NumHolds: '1',
+    LastHoldReasonCode: '1',
+    HoldReasonCode: 'undefined',
   });
 });
 

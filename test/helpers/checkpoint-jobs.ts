@@ -187,9 +187,13 @@ export function jobAttr(pool: TestPool, tool: 'condor_q' | 'condor_history', id:
   return autoformat(pool, tool, id, [attr]);
 }
 
-/** Several attributes whose values print without spaces (numbers, booleans), in one query: name → value. */
+/**
+ * Several attributes in one query: name → printed value. All but the last must print without spaces
+ * (numbers, booleans); the last may be any string.
+ */
 export async function jobAttrs(pool: TestPool, tool: 'condor_q' | 'condor_history', id: string, attrs: string[]): Promise<Record<string, string>> {
-  const values = (await autoformat(pool, tool, id, attrs)).split(' ');
+  const words = (await autoformat(pool, tool, id, attrs)).split(' ');
+  const values = [...words.slice(0, attrs.length - 1), words.slice(attrs.length - 1).join(' ')];
   return Object.fromEntries(attrs.map((a, i) => [a, values[i]]));
 }
 

@@ -363,7 +363,8 @@ export class Schedd {
     const now = this.now();
     switch (message.type) {
       case 'executing': {
-        if (!job) break;
+        // A report resent after a reconnect must not start the run a second time.
+        if (!job || job.ad.has('JobCurrentStartExecutingDate')) break;
         const slotName = job.slot ?? '';
         const slot = connection.slots.get(slotName)?.description;
         const resources: Record<string, number> = slot ? { Cpus: slot.cpus, Disk: slot.diskKb, Memory: slot.memoryMb } : {};

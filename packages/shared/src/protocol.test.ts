@@ -14,6 +14,7 @@ const exited = {
   type: 'exited',
   jobId: '12.0',
   runId: 3,
+  seq: 4,
   exit: { bySignal: false, exitCode: 0 },
   usage: { userSeconds: 1.5, systemSeconds: 0.25 },
   bytesSent: 10,
@@ -33,20 +34,20 @@ function decodeError(decode: (raw: string) => unknown, raw: string): ProtocolErr
 t.test('decodeStartdMessage accepts every message type', async (t) => {
   const valid: unknown[] = [
     hello,
-    { type: 'executing', jobId: '12.0', runId: 3 },
+    { type: 'executing', jobId: '12.0', seq: 1, runId: 3 },
     exited,
     { ...exited, exit: { bySignal: true, signal: 9 } },
-    { type: 'run-failed', jobId: '1.2', runId: 1, stage: 'input', reason: 'no such file' },
-    { type: 'run-failed', jobId: '1.2', runId: 1, stage: 'output', reason: '' },
-    { type: 'run-failed', jobId: '1.2', runId: 1, stage: 'checkpoint', reason: 'Starter failed to upload checkpoint', subCode: -1 },
-    { type: 'run-ended', jobId: '1.2', runId: 1, usage: { userSeconds: 0, systemSeconds: 0 } },
+    { type: 'run-failed', jobId: '1.2', seq: 1, runId: 1, stage: 'input', reason: 'no such file' },
+    { type: 'run-failed', jobId: '1.2', seq: 1, runId: 1, stage: 'output', reason: '' },
+    { type: 'run-failed', jobId: '1.2', seq: 1, runId: 1, stage: 'checkpoint', reason: 'Starter failed to upload checkpoint', subCode: -1 },
+    { type: 'run-ended', jobId: '1.2', seq: 1, runId: 1, usage: { userSeconds: 0, systemSeconds: 0 } },
   ];
   for (const message of valid) t.same(decodeStartdMessage(JSON.stringify(message)), message, (message as { type: string }).type);
 });
 
 t.test('decodeScheddMessage accepts every message type', async (t) => {
   const valid: unknown[] = [
-    { type: 'welcome', scheddName: 'schedd@submit' },
+    { type: 'welcome', scheddName: 'schedd@submit', leaseSeconds: 60 },
     { type: 'start', jobId: '12.0', runId: 3, slotName: 'slot1', jobAd: { Cmd: '"/bin/true"', ClusterId: '12' } },
     { type: 'kill', jobId: '12.0', runId: 3, signal: 15, graceSeconds: 10 },
   ];
@@ -71,17 +72,17 @@ t.test('unknown message types are rejected, naming the type', async (t) => {
 
 // Each bad message with the field its error should name.
 const badStartd: Array<[string, unknown, string]> = [
-  ['an extra field', { type: 'executing', jobId: '1.0', runId: 1, extra: 1 }, 'extra'],
+  ['an extra field', { type: 'executing', jobId: '1.0', seq: 1, runId: 1, extra: 1 }, 'extra'],
   ['an extra field in hello', { ...hello, secret: 'x' }, 'secret'],
-  ['a job id without proc', { type: 'executing', jobId: '12', runId: 1 }, '/jobId'],
-  ['a job id with three parts', { type: 'executing', jobId: '1.2.3', runId: 1 }, '/jobId'],
-  ['a job id that is a number', { type: 'executing', jobId: 12.0, runId: 1 }, '/jobId'],
-  ['a job id with a sign', { type: 'executing', jobId: '-1.0', runId: 1 }, '/jobId'],
-  ['run id zero', { type: 'executing', jobId: '1.0', runId: 0 }, '/runId'],
+  ['a job id without proc', { type: 'executing', jobId: '12', seq: 1, runId: 1 }, '/jobId'],
+  ['a job id with three parts', { type: 'executing', jobId: '1.2.3', seq: 1, runId: 1 }, '/jobId'],
+  ['a job id that is a number', { type: 'executing', jobId: 12.0, seq: 1, runId: 1 }, '/jobId'],
+  ['a job id with a sign', { type: 'executing', jobId: '-1.0', seq: 1, runId: 1 }, '/jobId'],
+  ['run id zero', { type: 'executing', jobId: '1.0', seq: 1, runId: 0 }, '/runId'],
   ['a missing run id', { type: 'executing', jobId: '1.0' }, '/runId'],
   ['exit code above 255', { ...exited, exit: { bySignal: false, exitCode: 256 } }, '/exit'],
   ['negative usage', { ...exited, usage: { userSeconds: -1, systemSeconds: 0 } }, '/usage/userSeconds'],
-  ['an unknown stage', { type: 'run-failed', jobId: '1.0', runId: 1, stage: 'transfer', reason: '' }, '/stage'],
+  ['an unknown stage', { type: 'run-failed', jobId: '1.0', seq: 1, runId: 1, stage: 'transfer', reason: '' }, '/stage'],
   ['a slot name with a space', { ...hello, slots: [{ name: 'slot 1', cpus: 1, memoryMb: 1, diskKb: 1 }] }, '/slots/0/name'],
   ['no slots', { ...hello, slots: [] }, '/slots'],
 ];
@@ -119,10 +120,10 @@ t.test('oversize input is rejected before parsing', async (t) => {
   const raw = ' '.repeat(MAX_MESSAGE_BYTES + 1);
   t.equal(decodeError(decodeStartdMessage, raw).message, 'startd message of 4194305 bytes exceeds 4194304');
   t.equal(decodeError(decodeScheddMessage, raw).message, 'schedd message of 4194305 bytes exceeds 4194304');
-  const envelope = JSON.stringify({ type: 'welcome', scheddName: '' }).length;
-  const atLimit = JSON.stringify({ type: 'welcome', scheddName: 'x'.repeat(MAX_MESSAGE_BYTES - envelope) });
+  const start = (filler: string) => JSON.stringify({ type: 'start', jobId: '1.0', runId: 1, slotName: 'slot1', jobAd: { Env: filler } });
+  const atLimit = start('x'.repeat(MAX_MESSAGE_BYTES - start('').length));
   t.equal(atLimit.length, MAX_MESSAGE_BYTES);
-  t.equal(decodeScheddMessage(atLimit).type, 'welcome', 'a message of exactly the limit is accepted');
+  t.equal(decodeScheddMessage(atLimit).type, 'start', 'a message of exactly the limit is accepted');
 });
 
 t.test('the size limit counts UTF-8 bytes, not UTF-16 code units', async (t) => {

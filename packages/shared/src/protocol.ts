@@ -9,6 +9,8 @@ const JobRef = {
   jobId: Type.String({ pattern: '^[0-9]{1,9}\\.[0-9]{1,9}$' }),
   runId: Type.Integer({ minimum: 1 }),
 };
+/** Reports about runs are numbered; the startd resends those not yet acknowledged after a reconnect. */
+const Report = { ...JobRef, seq: Type.Integer({ minimum: 1 }) };
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.@:-]+$' });
 
 export const SlotSchema = Type.Object(
@@ -57,11 +59,11 @@ export const StartdMessageSchema = Type.Union([
     },
     { additionalProperties: false },
   ),
-  Type.Object({ type: Type.Literal('executing'), ...JobRef }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('executing'), ...Report }, { additionalProperties: false }),
   Type.Object(
     {
       type: Type.Literal('exited'),
-      ...JobRef,
+      ...Report,
       exit: ExitStatusSchema,
       usage: UsageSchema,
       bytesSent: Type.Integer({ minimum: 0 }),
@@ -72,7 +74,7 @@ export const StartdMessageSchema = Type.Union([
   Type.Object(
     {
       type: Type.Literal('run-failed'),
-      ...JobRef,
+      ...Report,
       stage: Type.Union([Type.Literal('input'), Type.Literal('execute'), Type.Literal('output'), Type.Literal('checkpoint')]),
       reason: Type.String({ maxLength: 4000 }),
       subCode: Type.Optional(Type.Integer()),
@@ -80,7 +82,7 @@ export const StartdMessageSchema = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object(
-    { type: Type.Literal('run-ended'), ...JobRef, usage: UsageSchema },
+    { type: Type.Literal('run-ended'), ...Report, usage: UsageSchema },
     { additionalProperties: false },
   ),
   Type.Object({ type: Type.Literal('ssh-output'), sessionId: SessionId, ...SshOutput }, { additionalProperties: false }),
@@ -89,7 +91,11 @@ export const StartdMessageSchema = Type.Union([
 export type StartdMessage = Static<typeof StartdMessageSchema>;
 
 export const ScheddMessageSchema = Type.Union([
-  Type.Object({ type: Type.Literal('welcome'), scheddName: Type.String() }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('welcome'), scheddName: Type.String({ maxLength: 200 }), leaseSeconds: Type.Integer({ minimum: 1 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('ack'), seq: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
   Type.Object(
     {
       type: Type.Literal('start'),

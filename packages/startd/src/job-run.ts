@@ -9,10 +9,14 @@ import type { ExitStatus, StartdMessage } from '@tinycondor/shared/protocol';
 import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
 import { jobLayout, type JobLayout } from './job-layout.js';
-import { OutputMissingError, selectCheckpointFiles, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
+import { selectCheckpointFiles, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
+import { retryTransient } from './retry.js';
+import { recordRunProcess } from './stale-runs.js';
 import { TransferRefused, type ScheddClient } from './schedd-client.js';
 
-export type RunReport = Exclude<StartdMessage, { type: 'hello' }>;
+type RunMessage = Extract<StartdMessage, { type: 'executing' | 'exited' | 'run-failed' | 'run-ended' }>;
+/** A report about this run; the startd numbers it (`seq`) when it sends it. */
+export type RunReport = RunMessage extends infer M ? (M extends RunMessage ? Omit<M, 'seq'> : never) : never;
 
 export interface JobRunContext {
   jobId: string;
@@ -24,13 +28,14 @@ export interface JobRunContext {
   executeDir: string;
   /** PERIODIC_CHECKPOINT: how often jobs that asked for it get their checkpoint signal (0: never). */
   checkpointIntervalSeconds: number;
+  /** The job lease the schedd announced: how long transfers may retry. */
+  leaseSeconds(): number;
   client: ScheddClient;
   log: Logger;
   report(message: RunReport): void;
 }
 
 const ZERO_USAGE = { userSeconds: 0, systemSeconds: 0 };
-const CHECKPOINT_ATTEMPTS = 3;
 
 /** The environment HTCondor's starter gives a job, plus the job's own `environment`. */
 export function buildEnvironment(ctx: JobRunContext, sandbox: string): NodeJS.ProcessEnv {
@@ -60,6 +65,7 @@ export class JobRun {
   private killedBy: number | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
+  private pidFile: string | undefined;
   /** The periodic checkpoint signal was sent to the current process, which must now exit as promised. */
   private checkpointSignalled = false;
   readonly sandbox: string;
@@ -68,6 +74,11 @@ export class JobRun {
   constructor(private readonly ctx: JobRunContext) {
     this.sandbox = path.join(ctx.executeDir, `dir_${process.pid}_${ctx.runId}`);
     this.layout = jobLayout(ctx.jobAd, this.sandbox);
+  }
+
+  /** Transfers keep retrying while the schedd may still come back within the job lease. */
+  private deadline(): number {
+    return Date.now() + this.ctx.leaseSeconds() * 1000;
   }
 
   /** Where condor_ssh_to_job runs its command: the sandbox, with the job's environment. */
@@ -118,7 +129,10 @@ export class JobRun {
       fs.mkdirSync(this.sandbox, { recursive: true, mode: 0o700 });
       let received = 0;
       try {
-        if (this.layout.transfers) received = (await extractTarSafely(await ctx.client.fetchInput(ctx.jobId, ctx.runId), this.sandbox)).bytes;
+        if (this.layout.transfers) {
+          const fetchAndExtract = async () => (await extractTarSafely(await ctx.client.fetchInput(ctx.jobId, ctx.runId), this.sandbox)).bytes;
+          received = await retryTransient('input', fetchAndExtract, this.deadline(), ctx.log);
+        }
       } catch (err) {
         ctx.report({ type: 'run-failed', ...base, stage: 'input', reason: (err as Error).message });
         return;
@@ -173,8 +187,8 @@ export class JobRun {
     let sent = 0;
     try {
       if (this.layout.transfers) {
-        const { stream } = packEntries(selectOutputs(ctx.jobAd, this.sandbox, before));
-        sent = (await ctx.client.sendOutput(ctx.jobId, ctx.runId, stream)).bytes;
+        const send = async () => (await ctx.client.sendOutput(ctx.jobId, ctx.runId, packEntries(selectOutputs(ctx.jobAd, this.sandbox, before)).stream)).bytes;
+        sent = await retryTransient('output', send, this.deadline(), ctx.log);
       }
     } catch (err) {
       const reason = `Transfer output files failure at execution point ${ctx.slotName}@${ctx.startdName} while sending files to access point ${new URL(ctx.client.baseUrl).host}. Details: ${(err as Error).message}`;
@@ -191,25 +205,18 @@ export class JobRun {
   private async uploadCheckpoint(before: SandboxSnapshot, checkpointNumber: number): Promise<boolean> {
     const { ctx } = this;
     const base = { jobId: ctx.jobId, runId: ctx.runId };
-    let lastError: Error | undefined;
-    for (let attempt = 0; attempt < CHECKPOINT_ATTEMPTS; attempt++) {
-      try {
-        const { stream } = packEntries(selectCheckpointFiles(ctx.jobAd, this.sandbox, before));
-        await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'checkpoint', checkpointNumber, stream);
-        return true;
-      } catch (err) {
-        lastError = err as Error;
-        if (err instanceof TransferRefused && err.status === 409) {
-          ctx.report({ type: 'run-ended', ...base, usage: ZERO_USAGE });
-          return false;
-        }
-        const permanent = err instanceof OutputMissingError || (err instanceof TransferRefused && err.status < 500);
-        ctx.log.warn({ err, attempt, checkpointNumber }, 'checkpoint upload failed');
-        if (permanent) break;
-        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+    try {
+      const upload = () =>
+        ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'checkpoint', checkpointNumber, packEntries(selectCheckpointFiles(ctx.jobAd, this.sandbox, before)).stream);
+      await retryTransient('checkpoint', upload, this.deadline(), ctx.log);
+      return true;
+    } catch (err) {
+      if (err instanceof TransferRefused && err.status === 409) {
+        ctx.report({ type: 'run-ended', ...base, usage: ZERO_USAGE });
+        return false;
       }
+      ctx.log.error({ err, checkpointNumber }, 'giving up on checkpoint upload');
     }
-    ctx.log.error({ err: lastError, checkpointNumber }, 'giving up on checkpoint upload');
     ctx.report({ type: 'run-failed', ...base, stage: 'checkpoint', reason: 'Starter failed to upload checkpoint', subCode: -1 });
     return false;
   }
@@ -249,11 +256,13 @@ export class JobRun {
       const settle = (exit: ExitStatus | undefined) => {
         if (settled) return;
         settled = true;
+        if (this.pidFile) fs.rmSync(this.pidFile, { force: true });
         if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
         [stdout, stderr, stdinFd].forEach((fd) => fs.closeSync(fd));
         resolve(exit);
       };
       child.once('spawn', () => {
+        if (child.pid !== undefined) this.pidFile = recordRunProcess(ctx.executeDir, ctx.runId, child.pid, this.sandbox);
         if (reportExecuting) ctx.report({ type: 'executing', jobId: ctx.jobId, runId: ctx.runId });
         if (this.killedBy !== undefined) this.kill(this.killedBy, 0);
         this.armCheckpointSignal(child);

@@ -8,6 +8,7 @@ import { decodeScheddMessage, MAX_MESSAGE_BYTES, type ScheddMessage, type SlotDe
 import { JobRun, type RunReport } from './job-run.js';
 import { ScheddClient } from './schedd-client.js';
 import { SshSession } from './ssh-session.js';
+import { cleanUpStaleRuns } from './stale-runs.js';
 
 export interface StartdSettings {
   name: string;
@@ -37,12 +38,21 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
 export class Startd {
   private socket: WebSocket | undefined;
   private readonly runs = new Map<string, ActiveRun>();
-  private readonly unsent: RunReport[] = [];
+  /** Reports not yet acknowledged by the schedd, oldest first; all are resent after a reconnect. */
+  private readonly unacked: StartdMessage[] = [];
+  private nextSeq = 1;
+  /** How many of `unacked` went out on the current connection. */
+  private sentOnConnection = 0;
+  private leaseSeconds = 60;
+  /** Runs that have ended but whose last report the schedd has not acknowledged: still named in hello. */
+  private readonly ending = new Map<number, { jobId: string; runId: number; slotName: string }>();
+  private leaseTimer: NodeJS.Timeout | undefined;
   private readonly sessions = new Map<string, { session: SshSession; runKey: string }>();
   private readonly identity: MachineIdentity;
   private readonly client: ScheddClient;
   private reconnectDelay = 50;
   private stopping = false;
+  private welcomed = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private connectedOnce: (() => void) | undefined;
 
@@ -50,6 +60,7 @@ export class Startd {
     this.identity = { startdName: settings.name, machine: os.hostname(), opSys: condorOpSys(process.platform), arch: condorArch(process.arch) };
     this.client = new ScheddClient(settings.scheddUrl, settings.token, settings.name);
     fs.mkdirSync(settings.executeDir, { recursive: true });
+    cleanUpStaleRuns(settings.executeDir, settings.log);
   }
 
   /** Connects, resolving once the schedd has welcomed this startd the first time. */
@@ -64,6 +75,7 @@ export class Startd {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.leaseTimer) clearTimeout(this.leaseTimer);
     const runs = [...this.runs.values()];
     for (const active of runs) active.run.kill(9, 0);
     this.socket?.close(1000, 'startd stopping');
@@ -84,7 +96,7 @@ export class Startd {
           type: 'hello',
           ...this.identity,
           slots: this.settings.slots,
-          runs: [...this.runs.values()].map(({ jobId, runId, slotName }) => ({ jobId, runId, slotName })),
+          runs: [...this.runs.values(), ...this.ending.values()].map(({ jobId, runId, slotName }) => ({ jobId, runId, slotName })),
         }),
       );
     });
@@ -98,7 +110,9 @@ export class Startd {
     });
     socket.on('close', () => {
       if (this.socket === socket) this.socket = undefined;
+      this.welcomed = false;
       if (this.stopping) return;
+      this.startLease();
       this.reconnectTimer = setTimeout(() => this.connect(), this.reconnectDelay);
       this.reconnectDelay = Math.min(this.reconnectDelay * 2, MAX_RECONNECT_DELAY_MS);
     });
@@ -108,11 +122,26 @@ export class Startd {
   private onMessage(message: ScheddMessage): void {
     switch (message.type) {
       case 'welcome':
+        this.welcomed = true;
         this.settings.log.info({ schedd: message.scheddName }, 'connected to schedd');
+        this.leaseSeconds = message.leaseSeconds;
+        if (this.leaseTimer) clearTimeout(this.leaseTimer);
+        this.leaseTimer = undefined;
+        this.sentOnConnection = 0;
         this.flushReports();
         this.connectedOnce?.();
         this.connectedOnce = undefined;
         return;
+      case 'ack': {
+        const acked = this.unacked.findIndex((m) => 'seq' in m && m.seq === message.seq);
+        if (acked >= 0) {
+          for (const done of this.unacked.splice(0, acked + 1)) {
+            if (done.type === 'exited' || done.type === 'run-failed' || done.type === 'run-ended') this.ending.delete(done.runId);
+          }
+          this.sentOnConnection = Math.max(0, this.sentOnConnection - (acked + 1));
+        }
+        return;
+      }
       case 'start':
         this.startRun(message);
         return;
@@ -159,6 +188,7 @@ export class Startd {
       machineAd: buildSlotAd(this.identity, slot, { claimed: true, now: new Date() }),
       executeDir: this.settings.executeDir,
       checkpointIntervalSeconds: this.settings.checkpointIntervalSeconds ?? 0,
+      leaseSeconds: () => this.leaseSeconds,
       client: this.client,
       log: this.settings.log.child({ jobId, runId }),
       report: (report) => this.report(report),
@@ -173,6 +203,7 @@ export class Startd {
       })
       .finally(() => {
         this.runs.delete(key);
+        if (this.unacked.some((m) => 'runId' in m && m.runId === runId)) this.ending.set(runId, { jobId, runId, slotName });
         // Like HTCondor, ending the job ends the ssh_to_job sessions into it.
         for (const { session, runKey } of this.sessions.values()) if (runKey === key) session.close();
       });
@@ -184,13 +215,25 @@ export class Startd {
   }
 
   private report(message: RunReport): void {
-    this.unsent.push(message);
+    this.unacked.push({ ...message, seq: this.nextSeq++ } as StartdMessage);
     this.flushReports();
   }
 
   private flushReports(): void {
     const socket = this.socket;
-    if (!socket || socket.readyState !== WebSocket.OPEN) return;
-    while (this.unsent.length > 0) socket.send(JSON.stringify(this.unsent.shift()));
+    if (!socket || socket.readyState !== WebSocket.OPEN || !this.welcomed) return;
+    while (this.sentOnConnection < this.unacked.length) socket.send(JSON.stringify(this.unacked[this.sentOnConnection++]));
+  }
+
+  /** Past the lease without the schedd, the schedd has given the jobs away: stop them (as a starter does). */
+  private startLease(): void {
+    if (this.leaseTimer || this.stopping) return;
+    this.leaseTimer = setTimeout(() => {
+      this.leaseTimer = undefined;
+      if (this.welcomed) return;
+      this.settings.log.warn({ leaseSeconds: this.leaseSeconds }, 'job lease expired without the schedd; killing runs');
+      for (const active of this.runs.values()) active.run.kill(9, 0);
+    }, this.leaseSeconds * 1000);
+    this.leaseTimer.unref();
   }
 }

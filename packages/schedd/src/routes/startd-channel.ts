@@ -44,7 +44,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         send: (message) => socket.send(JSON.stringify(message)),
         close: (reason) => socket.close(4000, reason.slice(0, 120)),
       };
-      connection.send({ type: 'welcome', scheddName: schedd.settings.name });
+      connection.send({ type: 'welcome', scheddName: schedd.settings.name, leaseSeconds: schedd.settings.leaseSeconds });
       schedd.startdConnected(connection, hello.runs);
     };
 
@@ -59,7 +59,10 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         } else {
           if (!connection) throw new ProtocolError(`'${message.type}' before hello`);
           if (message.type === 'ssh-output' || message.type === 'ssh-exit') relay.fromStartd(connection.identity.startdName, message);
-          else schedd.startdMessage(connection, message);
+          else {
+            schedd.startdMessage(connection, message);
+            connection.send({ type: 'ack', seq: message.seq });
+          }
         }
       } catch (err) {
         log.warn({ err, startd: connection?.identity.startdName }, 'bad message from startd; closing its channel');

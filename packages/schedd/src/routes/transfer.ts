@@ -54,7 +54,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
         const reason = `Transfer input files failure at access point ${schedd.settings.name} while sending files to the execution point ${executionPoint}. Details: ${err.message}`;
         return reply.code(422).send({ error: reason });
       }
-      transferEvent(job, 2, `<${executionPoint}>`);
+      transferEvent(job, 2, schedd.registry.get(job.startd ?? '')?.sinfulAddress ?? `<${executionPoint}>`);
       const { stream, done } = packEntries(entries);
       done.then(
         () => transferEvent(job, 3),

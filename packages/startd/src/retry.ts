@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import { TransferRefused } from './schedd-client.js';
+
+/** A failure worth retrying: the schedd unreachable (restarting) or failing inside, not refusing. */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof TransferRefused) return err.status >= 500;
+  return err instanceof TypeError || (err as NodeJS.ErrnoException).code === 'ECONNREFUSED' || (err as NodeJS.ErrnoException).code === 'ECONNRESET';
+}
+
+/**
+ * Runs `op` until it succeeds, a permanent error occurs, or the deadline passes, backing off between
+ * tries. A schedd that restarts within the job lease therefore does not cost the run.
+ */
+export async function retryTransient<T>(what: string, op: () => Promise<T>, deadline: number, log: Logger): Promise<T> {
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await op();
+    } catch (err) {
+      if (!isTransient(err) || Date.now() + delay > deadline) throw err;
+      log.warn({ err, what, retryInMs: delay }, 'transfer failed; retrying');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
