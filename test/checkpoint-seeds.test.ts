@@ -381,7 +381,6 @@ queue
     inputStarts.map((e) => e.lines[1]),
     [/^\tTransferring to host: <\d+\.\d+\.\d+\.\d+:\d+\?addrs=/, /^\tTransferring to host: <\d+\.\d+\.\d+\.\d+:\d+\?addrs=/],
     'input transfers name the execute host by its sinful string, as 001 does',
-    { todo: 'bug: 040 "Transferring to host:" shows <slot1@startd1> instead of the startd\'s <ip:port?addrs=...>' },
   );
 
   t.equal(

@@ -114,7 +114,7 @@ function mutateText(rng: Rng, text: string, fragments: readonly string[]): strin
         break;
       case 11: {
         // Deep nesting of brackets or macro references.
-        const depth = rng.pick([50, 199, 201, 500, 3000, 20_000]);
+        const depth = rng.pick([50, 199, 201, 500, 1000, 5000]);
         const [open, close] = rng.pick([['(', ')'], ['[', ']'], ['{', '}'], ['$(', ')'], ['$(a:', ')'], ['"', '"'], ['-', ''], ['!', '']] as const);
         out = out.slice(0, at) + open.repeat(depth) + 'x' + close.repeat(rng.chance(0.7) ? depth : rng.int(depth)) + out.slice(at);
         break;
@@ -256,7 +256,8 @@ class Sandbox {
         jobAd: JOB_AD_TEXT,
         machineAd: MACHINE_AD_TEXT,
       },
-      resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 4 },
+      // About the stack of a main thread, so depth limits behave as they do in condor_submit.
+      resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 1 },
     });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
@@ -300,11 +301,18 @@ class Sandbox {
 
 const INPUT_LIMIT_MS = 2000;
 
+/** A failure already reported as a bug: still asserted, as todo, so the suite stays green until it is fixed. */
+interface KnownBug {
+  todo: string;
+  matches(input: string, reply: SandboxReply): boolean;
+}
+
 interface Tally {
   accepted: number;
   rejected: number;
   slowestMs: number;
   failures: string[];
+  known: Map<KnownBug, string[]>;
 }
 
 /** Runs inputs through the sandbox; anything but accepted/rejected-with-the-right-error is a failure. */
@@ -313,27 +321,32 @@ async function fuzzInProcess(
   kind: SandboxKind,
   inputs: Iterable<string>,
   rejectedMessage: RegExp,
+  knownBugs: readonly KnownBug[] = [],
 ): Promise<Tally> {
-  const tally: Tally = { accepted: 0, rejected: 0, slowestMs: 0, failures: [] };
+  const tally: Tally = { accepted: 0, rejected: 0, slowestMs: 0, failures: [], known: new Map() };
   for (const input of inputs) {
     const reply = await sandbox.run(kind, input, INPUT_LIMIT_MS);
-    tally.slowestMs = Math.max(tally.slowestMs, reply.ms);
     if (reply.outcome === 'accepted') tally.accepted++;
     else if (reply.outcome === 'rejected' && rejectedMessage.test(reply.message)) tally.rejected++;
     else {
       const what = reply.outcome === 'rejected' ? `rejected with a badly formed message ${show(reply.message, 200)}` : reply.outcome === 'crashed' ? `threw ${reply.name}: ${show(reply.message, 300)}\n${reply.stack.split('\n').slice(1).join('\n')}` : `${reply.outcome}: ${reply.message}`;
-      tally.failures.push(`[seed ${SEED}] ${kind} input ${show(input)}\n  ${what}`);
-      if (process.env.FUZZ_DUMP) fs.appendFileSync(process.env.FUZZ_DUMP + '.json', JSON.stringify({ kind, input, reply }) + '\n'); // TEMP
+      const failure = `[seed ${SEED}] ${kind} input ${show(input)}\n  ${what}`;
+      const bug = knownBugs.find((known) => known.matches(input, reply));
+      if (bug) tally.known.set(bug, [...(tally.known.get(bug) ?? []), failure]);
+      else tally.failures.push(failure);
+      continue;
     }
+    tally.slowestMs = Math.max(tally.slowestMs, reply.ms);
   }
   return tally;
 }
 
 function reportTally(t: Test, kind: string, total: number, tally: Tally): void {
-  t.comment(`${kind}: ${total} inputs, ${tally.accepted} accepted, ${tally.rejected} rejected, slowest ${tally.slowestMs.toFixed(0)} ms`);
-  if (process.env.FUZZ_DUMP) fs.appendFileSync(process.env.FUZZ_DUMP, tally.failures.join('\n=====\n') + '\n=====\n'); // TEMP
+  const known = [...tally.known.values()].reduce((sum, hits) => sum + hits.length, 0);
+  t.comment(`${kind}: ${total} inputs, ${tally.accepted} accepted, ${tally.rejected} rejected, ${tally.failures.length} failed, ${known} hit known bugs; slowest good answer ${tally.slowestMs.toFixed(0)} ms`);
   t.same(tally.failures.slice(0, 5), [], `${kind}: every input is accepted or refused with the parser's own error (${tally.failures.length} failures)`);
-  t.ok(tally.slowestMs < INPUT_LIMIT_MS, `${kind}: every input answered within ${INPUT_LIMIT_MS} ms`);
+  for (const [bug, hits] of tally.known) t.fail(`${kind}: ${hits.length} input(s), e.g. ${hits[0]}`, { todo: bug.todo });
+  t.ok(tally.slowestMs < INPUT_LIMIT_MS, `${kind}: every good answer came within ${INPUT_LIMIT_MS} ms`);
 }
 
 // ---- the submit language --------------------------------------------------------------------------
@@ -482,6 +495,19 @@ const SUBMIT_FRAGMENTS = [
   'from', 'matching', 'files', 'dirs', 'include : x', 'if true', 'endif', 'else',
 ];
 
+const BUG_REGEX_TOO_LARGE: KnownBug = {
+  todo: 'bug: a very long macro name (macros.ts substituteSelfReference) or queue matching pattern (queue.ts matchFiles) becomes a RegExp V8 refuses: SyntaxError "Regular expression too large"',
+  matches: (_input, reply) => reply.outcome === 'crashed' && /Regular expression too large/.test(reply.message),
+};
+const BUG_DEEP_MACROS: KnownBug = {
+  todo: 'bug: macro references nested thousands deep ($(a:$(a:…)…) or $($($(…) take quadratic time and end in RangeError "Maximum call stack size exceeded"; MAX_MACRO_DEPTH does not cover nesting',
+  matches: (input, reply) => (reply.outcome === 'timeout' || (reply.outcome === 'crashed' && /call stack/.test(reply.message))) && /(?:\$\((?:a:)?){500}/.test(input),
+};
+const BUG_PROTOTYPE_OPERATORS: KnownBug = {
+  todo: 'bug: KEYWORD_OPERATORS (classad/parser.ts) is a plain object, so `1 constructor 2` and `1 __proto__ 2` (any case) parse as binary expressions that unparse as "1 function Object() { [native code] } 2" and evaluate to JS undefined instead of a Value',
+  matches: (input, reply) => reply.outcome === 'crashed' && /\S\s+(?:constructor|__proto__)\b/i.test(input),
+};
+
 t.test('submit language: mutated and random submit files give job ads or a located SubmitError', async (t) => {
   const rng = new Rng(SEED);
   const sandbox = new Sandbox();
@@ -504,17 +530,10 @@ t.test('submit language: mutated and random submit files give job ads or a locat
     }
   }
   const started = Date.now();
-  const tally = await fuzzInProcess(sandbox, 'submit', inputs, /^fuzz\.sub:\d+: \S/);
+  const tally = await fuzzInProcess(sandbox, 'submit', inputs, /^fuzz\.sub:\d+: \S/, [BUG_REGEX_TOO_LARGE, BUG_DEEP_MACROS]);
   reportTally(t, 'submit files', inputs.length, tally);
   t.ok(tally.accepted > 200 && tally.rejected > 200, 'the mix reaches both outcomes');
   t.comment(`submit fuzz took ${Date.now() - started} ms`);
-});
-
-t.test('submit language: a huge queue count is refused rather than expanded for minutes', { todo: 'bug: "queue 100000000" expands 10^8 procs in memory (~36 µs each) with no upper bound; HTCondor stops at MAX_JOBS_PER_SUBMISSION' }, async (t) => {
-  const sandbox = new Sandbox();
-  t.teardown(() => sandbox.close());
-  const reply = await sandbox.run('submit', 'executable = a\nqueue 100000000\n', INPUT_LIMIT_MS);
-  t.equal(reply.outcome, 'rejected', `outcome ${reply.outcome} after ${reply.ms.toFixed(0)} ms`);
 });
 
 // ---- ClassAd expressions --------------------------------------------------------------------------
@@ -552,13 +571,32 @@ t.test('ClassAd expressions: parse to a tree that evaluates to a Value, or Class
     if (n % 5 === 4) inputs.push(Array.from({ length: 1 + rng.int(30) }, () => rng.pick(rng.chance(0.3) ? EXPR_CORPUS : EXPR_FRAGMENTS)).join(rng.pick(['', ' '])));
     else inputs.push(mutateText(rng, rng.pick(EXPR_CORPUS), EXPR_FRAGMENTS));
   }
-  const tally = await fuzzInProcess(sandbox, 'expr', inputs, /\S/);
+  const tally = await fuzzInProcess(sandbox, 'expr', inputs, /\S/, [BUG_PROTOTYPE_OPERATORS]);
   reportTally(t, 'expressions', inputs.length, tally);
 
   const adInputs: string[] = [];
   for (let n = 0; n < 600; n++) adInputs.push(mutateText(rng, rng.pick([JOB_AD_TEXT, MACHINE_AD_TEXT]), [...EXPR_FRAGMENTS, ' = ', 'X = ', '#']));
-  const ads = await fuzzInProcess(sandbox, 'adtext', adInputs, /\S/);
+  const ads = await fuzzInProcess(sandbox, 'adtext', adInputs, /\S/, [BUG_PROTOTYPE_OPERATORS]);
   reportTally(t, 'ClassAd texts', adInputs.length, ads);
+});
+
+t.test('known bugs, minimal in-process reproducers (asserted as todo)', async (t) => {
+  const sandbox = new Sandbox();
+  t.teardown(() => sandbox.close());
+  const cases: [SandboxKind, string, KnownBug | { todo: string }][] = [
+    ['submit', `executable = a\n${'x'.repeat(50_000)} = 1\nqueue\n`, BUG_REGEX_TOO_LARGE],
+    ['submit', `executable = a\nqueue matching ${'ab'.repeat(30_000)}\n`, BUG_REGEX_TOO_LARGE],
+    ['submit', `executable = a\narguments = ${'$(a:'.repeat(5000)}x${')'.repeat(5000)}\nqueue\n`, BUG_DEEP_MACROS],
+    ['submit', `executable = a\noutput = ${'$('.repeat(20_000)}x${')'.repeat(20_000)}\nqueue\n`, BUG_DEEP_MACROS],
+    ['submit', 'executable = a\nqueue 100000000\n', { todo: 'bug: "queue 100000000" builds 10^8 job ads in memory (about 36 µs each) with no upper bound, where HTCondor stops at MAX_JOBS_PER_SUBMISSION' }],
+    ['expr', '1 constructor 2', BUG_PROTOTYPE_OPERATORS],
+    ['expr', 'Memory __proto__ 2', BUG_PROTOTYPE_OPERATORS],
+  ];
+  for (const [kind, input, bug] of cases) {
+    const reply = await sandbox.run(kind, input, INPUT_LIMIT_MS);
+    const detail = reply.outcome === 'accepted' ? reply.detail : reply.message.slice(0, 160);
+    t.equal(reply.outcome, 'rejected', `${kind} ${show(input, 80)} -> ${reply.outcome} after ${reply.ms.toFixed(0)} ms: ${detail}`, { todo: bug.todo });
+  }
 });
 
 // ---- REST ------------------------------------------------------------------------------------------
@@ -696,9 +734,9 @@ function actionsBody(rng: Rng): { body?: string | Buffer; contentType?: string |
   const body: Record<string, unknown> = { action: rng.pick(['remove', 'hold', 'release', 'vacate']) };
   if (rng.chance(0.6)) body.ids = Array.from({ length: rng.int(4) }, () => rng.pick(FOREIGN_IDS));
   if (rng.chance(0.4)) body.constraint = `ClusterId >= 900000 && (${mutateText(rng, rng.pick(EXPR_CORPUS), EXPR_FRAGMENTS)})`;
-  if (rng.chance(0.2)) body.reason = randomJson(rng);
-  if (rng.chance(0.2)) body.user = randomJson(rng);
-  for (let edits = rng.int(3); edits > 0; edits--) body[rng.pick(['action', 'ids', 'constraint', 'all', 'reason', 'user', ...EVIL_KEYS])] = randomJson(rng);
+  if (rng.chance(0.2)) body.reason = rng.chance(0.5) ? 'fuzz' : randomJson(rng);
+  if (rng.chance(0.2)) body.user = rng.chance(0.5) ? 'fuzz' : randomJson(rng);
+  for (let edits = rng.chance(0.5) ? 0 : 1 + rng.int(2); edits > 0; edits--) body[rng.pick(['action', 'ids', 'constraint', 'all', 'reason', 'user', ...EVIL_KEYS])] = randomJson(rng);
   // `all` selects every job; keep it false so the queue stays predictable.
   if ('all' in body) body.all = false;
   const json = JSON.stringify(body);
@@ -709,9 +747,17 @@ function actionsBody(rng: Rng): { body?: string | Buffer; contentType?: string |
   return oddBody(rng, json);
 }
 
+/** Percent-encodes UTF-8 (lone surrogates become U+FFFD), sometimes adding an invalid or truncated escape. */
+function urlEncode(rng: Rng, text: string): string {
+  const encoded = [...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).padStart(2, '0')}`)).join('');
+  if (!rng.chance(0.1)) return encoded;
+  const at = rng.int(encoded.length + 1);
+  return encoded.slice(0, at) + rng.pick(['%ff', '%c0%af', '%ed%a0%80', '%', '%zz', '%00', '%2f', '/']) + encoded.slice(at);
+}
+
 function randomPathSegment(rng: Rng): string {
-  if (rng.chance(0.7)) return encodeURIComponent(rng.pick(FOREIGN_IDS));
-  return encodeURIComponent(mutateText(rng, rng.pick(['900001.0', 'abc', '%', '..']), ['%', '/', '.', '..', '\0', '?', '#', 'é']));
+  if (rng.chance(0.7)) return urlEncode(rng, rng.pick(FOREIGN_IDS));
+  return urlEncode(rng, mutateText(rng, rng.pick(['900001.0', 'abc', '%', '..']), ['%', '/', '.', '..', '\0', '?', '#', 'é']));
 }
 
 /** Job ids named in the `results` of a successful action reply. */
@@ -724,10 +770,18 @@ function touchedJobs(text: string): string[] {
   }
 }
 
+/** A submitted ad as the schedd's schema coerces it (`coerceTypes: 'array'`): scalars to strings, [x] to x. */
+function asStoredAd(proc: Record<string, unknown>): Record<string, string> {
+  const coerce = (value: unknown): string => (Array.isArray(value) ? coerce(value[0]) : value === null ? '' : String(value));
+  return Object.fromEntries(Object.entries(proc).map(([name, value]) => [name, coerce(value)]));
+}
+
 async function queueLines(pool: TestPool): Promise<string[]> {
   const q = await pool.run('condor_q', ['-allusers', '-af', 'ClusterId', 'ProcId', 'JobStatus']);
   return q.stdout.split('\n').filter((line) => line !== '').sort();
 }
+
+const BUG_ID_ZERO = 'bug: ids "0" and "0.0" pass the route schemas but parseJobSpec returns undefined for them; selectJobs then reads .proc of undefined and the reply is 500';
 
 t.test('REST: random and mutated requests get a 4xx with {error} (or a 2xx when valid), never a 5xx or a hang', async (t) => {
   const rng = new Rng(SEED + 2);
@@ -738,6 +792,7 @@ t.test('REST: random and mutated requests get a 4xx with {error} (or a 2xx when 
   await eventually('job 1.0 to run', async () => ((await queueLines(pool)).join() === '1 0 2' ? true : undefined));
 
   const failures: string[] = [];
+  const idZeroHits: string[] = [];
   const statuses = new Map<number, number>();
   const accepted = new Map<number, string[]>();
   const touched = new Set<string>();
@@ -754,7 +809,9 @@ t.test('REST: random and mutated requests get a 4xx with {error} (or a 2xx when 
     statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
     const wellFormed = (reply.status >= 200 && reply.status < 300) || (reply.status >= 400 && reply.status < 500 && reply.error !== undefined && reply.error !== '');
     if (!wellFormed) {
-      failures.push(`[seed ${SEED}] ${label}: ${method} ${route.slice(0, 200)} body ${show(payload.body ?? '')} content-type ${String(payload.contentType)}\n  -> ${reply.status} ${show(reply.text, 300)}`);
+      const failure = `[seed ${SEED}] ${label}: ${method} ${route.slice(0, 200)} body ${show(payload.body ?? '')} content-type ${String(payload.contentType)}\n  -> ${reply.status} ${show(reply.text, 300)}`;
+      if (reply.status === 500 && /reading 'proc'/.test(reply.text)) idZeroHits.push(failure);
+      else failures.push(failure);
     }
     return reply;
   };
@@ -769,7 +826,7 @@ t.test('REST: random and mutated requests get a 4xx with {error} (or a 2xx when 
     const reply = await check('procs', 'POST', `/v1/clusters/${id}/procs`, payload);
     if (reply?.status === 201) {
       // A valid submission: remember what condor_q must show, then use a fresh cluster.
-      const procs = (JSON.parse(String(payload.body)) as { procs: Record<string, string>[] }).procs;
+      const procs = (JSON.parse(String(payload.body)) as { procs: Record<string, unknown>[] }).procs.map(asStoredAd);
       accepted.set(cluster, procs.map((p) => `${cluster} ${ClassAd.fromJSON(p).getInt('ProcId')} ${ClassAd.fromJSON(p).getInt('JobStatus')}`));
       cluster = Number(JSON.parse((await send(pool, 'POST', '/v1/clusters')).text).clusterId);
     }
@@ -780,14 +837,16 @@ t.test('REST: random and mutated requests get a 4xx with {error} (or a 2xx when 
   }
   for (let n = 0; n < 100; n++) {
     const action = rng.pick(['remove', 'hold', 'release', 'vacate', 'explode', 'REMOVE', '__proto__', 'constructor', 'toString', '']);
-    const body = rng.chance(0.7) ? JSON.stringify({ reason: randomJson(rng), user: randomJson(rng), ...(rng.chance(0.3) ? { [rng.pick(EVIL_KEYS)]: 1 } : {}) }) : mutateText(rng, '{"reason":"r","user":"u"}', ['{', '}', '"', ':', 'null', '"__proto__":{}']);
+    const reason = rng.chance(0.5) ? { reason: rng.chance(0.5) ? 'fuzz' : randomJson(rng) } : {};
+    const user = rng.chance(0.5) ? { user: rng.chance(0.5) ? 'fuzz' : randomJson(rng) } : {};
+    const body = rng.chance(0.7) ? JSON.stringify({ ...reason, ...user, ...(rng.chance(0.3) ? { [rng.pick(EVIL_KEYS)]: 1 } : {}) }) : mutateText(rng, '{"reason":"r","user":"u"}', ['{', '}', '"', ':', 'null', '"__proto__":{}']);
     const route = rng.chance(0.8) ? `/v1/jobs/${randomPathSegment(rng)}/${action}` : `/v1/clusters/${randomPathSegment(rng)}/${action}`;
     const reply = await check('job action', 'POST', route, rng.chance(0.85) ? { body } : oddBody(rng, body));
     if (reply?.status === 200) for (const job of touchedJobs(reply.text)) touched.add(job);
   }
   for (let n = 0; n < 120; n++) {
     const constraint = n % 4 === 3 ? Array.from({ length: 1 + rng.int(12) }, () => rng.pick(EXPR_FRAGMENTS)).join(' ') : mutateText(rng, rng.pick(EXPR_CORPUS), EXPR_FRAGMENTS);
-    const encoded = encodeURIComponent(constraint).slice(0, 6000);
+    const encoded = urlEncode(rng, constraint).slice(0, 6000);
     const extra = rng.pick(['', '', '', '&constraint=true', '&limit=0', '&limit=abc', '&limit=5', '&__proto__=1', '&constructor=x', '&x=1', '&constraint']);
     await check('constraint', 'GET', `${rng.pick(['/v1/jobs', '/v1/jobs', '/v1/history'])}?constraint=${encoded}${extra}`, {});
   }
@@ -800,6 +859,7 @@ t.test('REST: random and mutated requests get a 4xx with {error} (or a 2xx when 
 
   t.comment(`REST: ${requests} requests, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}, ${accepted.size} valid submissions, jobs touched by valid actions: ${[...touched].join(' ') || 'none'}`);
   t.same(failures.slice(0, 8), [], `every reply is a 2xx or a 4xx with {error: string} (${failures.length} failures)`);
+  if (idZeroHits.length > 0) t.fail(`${idZeroHits.length} request(s), e.g. ${idZeroHits[0]}`, { todo: BUG_ID_ZERO });
   t.equal(pool.process.exitCode, null, 'the schedd is still running');
 
   const untouched = (line: string) => !touched.has(line.split(' ').slice(0, 2).join('.'));
@@ -813,19 +873,6 @@ t.test('REST: random and mutated requests get a 4xx with {error} (or a 2xx when 
   }
   await eventually('the fuzz jobs to leave the queue', async () => ((await queueLines(pool)).join() === '1 0 2' ? true : undefined), 10_000);
   t.equal((await pool.run('condor_q', ['-af', 'ClusterId'])).code, 0);
-});
-
-t.test('REST: job and cluster actions on id 0 are refused with 400', { todo: 'bug: ids "0"/"0.0" pass the route schema but parseJobSpec returns undefined, so selectJobs reads .proc of undefined and answers 500' }, async (t) => {
-  const pool = await startPool(t, { startds: 1 });
-  for (const [route, body] of [
-    ['/v1/actions', '{"action":"remove","ids":["0"]}'],
-    ['/v1/actions', '{"action":"hold","ids":["0.0"]}'],
-    ['/v1/jobs/0.0/remove', '{}'],
-  ] as const) {
-    const reply = await send(pool, 'POST', route, body);
-    t.equal(reply.status, 400, `${route} ${body} -> ${reply.status} ${reply.text}`);
-    t.type(reply.error, 'string');
-  }
 });
 
 // ---- the startd channel ------------------------------------------------------------------------------
@@ -1006,14 +1053,33 @@ t.test('startd channel: bad messages close that channel with 1008, the schedd an
   t.equal(slots.length, 1, 'only the real startd slot is left');
 });
 
-t.test('startd channel: a close reason built from multi-byte input does not crash the schedd', { todo: 'bug: the close reason is cut to 120 UTF-16 units, which can exceed the 123-byte limit of a close frame; ws then throws from socket.close() inside the message handler' }, async (t) => {
+t.test('known bugs on a live pool, minimal reproducers (asserted as todo)', async (t) => {
   const pool = await startPool(t, { startds: 1 });
+  for (const [route, body] of [
+    ['/v1/actions', '{"action":"remove","ids":["0"]}'],
+    ['/v1/actions', '{"action":"hold","ids":["0.0"]}'],
+    ['/v1/jobs/0.0/remove', '{}'],
+  ] as const) {
+    const reply = await send(pool, 'POST', route, body);
+    t.equal(reply.status, 400, `POST ${route} ${body} -> ${reply.status} ${reply.text.slice(0, 120)}`, { todo: BUG_ID_ZERO });
+  }
+
+  const constraint = await send(pool, 'GET', `/v1/jobs?constraint=${encodeURIComponent('true constructor 1')}`);
+  t.equal(constraint.status, 400, `constraint "true constructor 1" -> ${constraint.status} ${constraint.text.slice(0, 120)}`, { todo: BUG_PROTOTYPE_OPERATORS.todo });
+  const clusterId = Number(JSON.parse((await send(pool, 'POST', '/v1/clusters')).text).clusterId);
+  const ad = { ClusterId: String(clusterId), ProcId: '0', JobStatus: '1', Cmd: '"/bin/true"', Iwd: JSON.stringify(pool.dir), Owner: '"fuzz"', Requirements: 'true constructor 1' };
+  const submitted = await send(pool, 'POST', `/v1/clusters/${clusterId}/procs`, JSON.stringify({ procs: [ad] }));
+  t.equal(submitted.status, 400, `Requirements "true constructor 1" -> ${submitted.status} ${submitted.text.slice(0, 120)}`, { todo: BUG_PROTOTYPE_OPERATORS.todo });
+  const afterMatch = await send(pool, 'GET', '/v1/status').catch((err: Error) => ({ status: 0, text: err.message }));
+  t.equal(afterMatch.status, 200, `the schedd still answers after matchmaking that job (${afterMatch.text.slice(0, 80)})`);
+
+  // Last, since it may take the schedd down.
+  const multiByte = 'bug: the close reason is cut to 120 UTF-16 units, which can exceed the 123 bytes a close frame allows; ws then throws from socket.close() inside the message handler';
   const channel = await connect(pool, pool.token);
-  if ('status' in channel) throw new Error(`refused with ${channel.status}`);
+  if ('status' in channel) throw new Error(`websocket refused with ${channel.status}`);
   channel.socket.send(JSON.stringify({ type: 'é'.repeat(200) }));
   const closed = await within(channel.closed, REQUEST_LIMIT_MS);
-  t.equal(closed === 'timeout' ? 'timeout' : closed.code, 1008, 'the channel is closed with 1008');
+  t.equal(closed === 'timeout' ? 'timeout' : closed.code, 1008, 'a message whose type is 200 × "é" closes the channel with 1008', { todo: multiByte });
   const status = await send(pool, 'GET', '/v1/status').catch((err: Error) => ({ status: 0, text: err.message }));
-  t.equal(status.status, 200, `the schedd still answers (${status.text.slice(0, 100)})`);
-  t.equal(pool.process.exitCode, null, 'the schedd is still running');
+  t.equal(status.status, 200, `the schedd still answers (${status.text.slice(0, 80)})`, { todo: multiByte });
 });

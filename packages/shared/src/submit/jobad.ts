@@ -85,7 +85,7 @@ class JobAdBuilder {
     }
     ad.set('ImageSize', 0).set('DiskUsage', DEFAULT_REQUEST_DISK_KB);
     const iwd = this.setIwd();
-    this.setExecutable(iwd);
+    this.setExecutable();
     this.setArguments();
     this.setEnvironment();
     this.setStdio(iwd);
@@ -174,11 +174,12 @@ class JobAdBuilder {
     return iwd;
   }
 
-  private setExecutable(iwd: string): void {
+  private setExecutable(): void {
     const found = this.input.command(['executable']);
     if (!found) throw submitError(this.input.queuePos, "no 'executable' command was given");
     if (found.value === '') throw submitError(found.pos, 'executable is empty');
-    this.ad.set('Cmd', posix.resolve(iwd, found.value));
+    // Unlike input and output files, the executable is relative to where condor_submit runs, not to initialdir.
+    this.ad.set('Cmd', posix.resolve(this.input.ctx.submitDir, found.value));
     this.optionalBool('transfer_executable', 'TransferExecutable');
   }
 

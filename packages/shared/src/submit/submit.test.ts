@@ -304,7 +304,7 @@ queue
 `);
   t.same(pick(ad!, { Iwd: '', Cmd: '', UserLog: '', Out: '', In: '', x509userproxy: '', TransferExecutable: '', ULogUseXML: '' }), {
     Iwd: '"/home/alice/jobs/run1"',
-    Cmd: '"/home/alice/jobs/bin/prog"',
+    Cmd: '"/home/alice/bin/prog"',
     UserLog: '"/home/alice/jobs/run1/logs/job.log"',
     Out: '"out.txt"',
     In: '"in.txt"',

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import t, { type Test } from 'tap';
 import tar from 'tar-stream';
 import { DEFAULT_EXTRACT_LIMITS, UnsafeArchiveError, extractTarSafely, safeRelativePath, type ExtractLimits } from './extract.js';
+import { END_MARKER } from './pack.js';
 
 interface ArchiveEntry {
   header: Parameters<tar.Pack['entry']>[0];
@@ -12,12 +13,19 @@ interface ArchiveEntry {
 }
 
 /** Builds a tar archive in memory with exactly the given headers, however hostile. */
-async function archive(entries: ArchiveEntry[]): Promise<Readable> {
+/** A tar of the entries, closed by the end marker tinycondor's packer writes (unless `ended` is false). */
+async function archive(entries: ArchiveEntry[], ended = true): Promise<Readable> {
   const pack = tar.pack();
+  const counts = { files: 0, bytes: 0 };
   for (const { header, body } of entries) {
     if (body === undefined) pack.entry(header);
     else pack.entry(header, body);
+    if (header.type === 'file' && body !== undefined) {
+      counts.files += 1;
+      counts.bytes += Buffer.byteLength(body);
+    }
   }
+  if (ended) pack.entry({ name: END_MARKER, type: 'file' }, JSON.stringify(counts));
   pack.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of pack) chunks.push(chunk as Buffer);
@@ -241,4 +249,13 @@ t.test('entries at the limits are accepted', async (t) => {
   const { dest } = sandbox(t);
   const result = await extractTarSafely(await archive([file('a', 'x'.repeat(10)), file('b', 'y'.repeat(5))]), dest, small);
   t.same(result, { topLevelNames: ['a', 'b'], files: 2, bytes: 15 });
+});
+
+t.test('a transfer cut at an entry boundary, or with wrong counts, is incomplete', async (t) => {
+  const { dest } = sandbox(t);
+  await t.rejects(extractTarSafely(await archive([file('a', 'xyz')], false), dest), { name: 'IncompleteArchiveError', message: /end marker/ });
+  const lying = await archive([file('a', 'xyz'), { header: { name: END_MARKER, type: 'file' }, body: '{"files":2,"bytes":3}' }], false);
+  await t.rejects(extractTarSafely(lying, dest), { name: 'IncompleteArchiveError', message: /announced 2 files/ });
+  const trailing = await archive([{ header: { name: END_MARKER, type: 'file' }, body: '{"files":0,"bytes":0}' }, file('late', 'x')], false);
+  await t.rejects(extractTarSafely(trailing, dest), { name: 'UnsafeArchiveError', message: /after the end marker/ });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
+import { END_MARKER } from './pack.js';
 
 export interface ExtractLimits {
   maxEntries: number;
@@ -24,6 +25,32 @@ export class UnsafeArchiveError extends Error {
     super(`archive entry '${entryName}': ${message}`);
     this.name = 'UnsafeArchiveError';
   }
+}
+
+/** A transfer that did not arrive whole (cut connection, truncated body). */
+export class IncompleteArchiveError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IncompleteArchiveError';
+  }
+}
+
+async function readEndMarker(entry: AsyncIterable<unknown>): Promise<{ files: number; bytes: number }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of entry) {
+    const bytes = Buffer.from(chunk as Uint8Array);
+    size += bytes.length;
+    if (size > 4096) throw new IncompleteArchiveError('end marker too large');
+    chunks.push(bytes);
+  }
+  try {
+    const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { files?: unknown; bytes?: unknown };
+    if (Number.isInteger(parsed.files) && Number.isInteger(parsed.bytes)) return { files: parsed.files as number, bytes: parsed.bytes as number };
+  } catch {
+    // fall through to the error below
+  }
+  throw new IncompleteArchiveError('end marker is malformed');
 }
 
 export interface ExtractResult {
@@ -94,11 +121,17 @@ export async function extractTarSafely(
   const result: ExtractResult = { topLevelNames: [], files: 0, bytes: 0 };
   const seenTop = new Set<string>();
   let entries = 0;
+  let ended: { files: number; bytes: number } | undefined;
   await fs.promises.mkdir(destDir, { recursive: true });
 
   const consume = (async () => {
     for await (const entry of extract) {
       const header = entry.header;
+      if (ended) throw new UnsafeArchiveError(header.name, `entry after the end marker`);
+      if (header.name === END_MARKER) {
+        ended = await readEndMarker(entry);
+        continue;
+      }
       entries += 1;
       if (entries > limits.maxEntries) throw new UnsafeArchiveError(header.name, `more than ${limits.maxEntries} entries`);
       const relative = safeRelativePath(header.name);
@@ -152,5 +185,9 @@ export async function extractTarSafely(
     extract.destroy();
     throw err;
   });
+  if (!ended) throw new IncompleteArchiveError('the archive ended before its end marker: the transfer was cut');
+  if (ended.files !== result.files || ended.bytes !== result.bytes) {
+    throw new IncompleteArchiveError(`the archive announced ${ended.files} files / ${ended.bytes} bytes but held ${result.files} / ${result.bytes}`);
+  }
   return result;
 }

@@ -58,6 +58,7 @@ t.test('packEntries lists entries in order with directories recursed and sorted'
     ['tree/nested/deep/', 'directory', fs.statSync(path.join(tree, 'nested', 'deep')).mode & 0o777, '0'],
     ['tree/nested/deep/data.bin', 'file', 0o644 & ~process.umask(), '4'],
     ['tree/nested/link', 'symlink', 0o777, 'deep/data.bin'],
+    ['.tinycondor-end', 'file', 0o600, String('{"files":3,"bytes":32}'.length)],
   ]);
 });
 

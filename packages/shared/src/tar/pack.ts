@@ -15,6 +15,12 @@ export interface PackResult {
 }
 
 /**
+ * The last entry of every archive tinycondor sends: it carries the counts of what came before, so the
+ * receiver can tell a complete transfer from one cut at an entry boundary (which is still a valid tar).
+ */
+export const END_MARKER = '.tinycondor-end';
+
+/**
  * Streams the entries (files, and directories recursively) as a tar archive. The archive is written
  * while it is read, so memory stays bounded whatever the size of the files.
  */
@@ -47,6 +53,7 @@ export function packEntries(entries: readonly PackEntry[]): { stream: tar.Pack; 
   const done = (async () => {
     try {
       for (const entry of entries) await addPath(entry.name, entry.source);
+      pack.entry({ name: END_MARKER, type: 'file', mode: 0o600 }, JSON.stringify(result));
       pack.finalize();
       return result;
     } catch (err) {
