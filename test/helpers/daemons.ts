@@ -51,7 +51,7 @@ export function killHard(child: ChildProcess): Promise<void> {
 
 export async function startDaemons(t: Teardown, scheddArgs: string[] = []): Promise<Daemons> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-daemons-'));
-  t.teardown(() => fs.rmSync(base, { recursive: true, force: true }));
+  if (!process.env.TINYCONDOR_KEEP_TEST_DIRS) t.teardown(() => fs.rmSync(base, { recursive: true, force: true }));
   const home = path.join(base, 'home');
   const dir = path.join(base, 'submit');
   fs.mkdirSync(dir);

@@ -16,7 +16,8 @@ function addAssignment(env: Record<string, string>, entry: string): void {
 
 /** The job's own environment: `Environment` (V2 raw) wins over `Env` (V1 raw). */
 export function jobEnvironment(ad: ClassAd): Record<string, string> {
-  const env: Record<string, string> = {};
+  // No prototype: a variable named __proto__ is just a variable.
+  const env: Record<string, string> = Object.create(null) as Record<string, string>;
   const v2 = ad.getString('Environment');
   if (v2 !== undefined) {
     for (const entry of splitV2Raw(v2)) addAssignment(env, entry);

@@ -28,8 +28,8 @@ export interface JobRunContext {
   executeDir: string;
   /** PERIODIC_CHECKPOINT: how often jobs that asked for it get their checkpoint signal (0: never). */
   checkpointIntervalSeconds: number;
-  /** The job lease the schedd announced: how long transfers may retry. */
-  leaseSeconds(): number;
+  /** Whether this startd still holds its job lease (connected, or disconnected for less than the lease). */
+  leaseHeld(): boolean;
   client: ScheddClient;
   log: Logger;
   report(message: RunReport): void;
@@ -77,9 +77,7 @@ export class JobRun {
   }
 
   /** Transfers keep retrying while the schedd may still come back within the job lease. */
-  private deadline(): number {
-    return Date.now() + this.ctx.leaseSeconds() * 1000;
-  }
+  private readonly mayGoOn = (): boolean => this.killedBy === undefined && this.ctx.leaseHeld();
 
   /** Where condor_ssh_to_job runs its command: the sandbox, with the job's environment. */
   get shellPlace(): { cwd: string; env: NodeJS.ProcessEnv } {
@@ -131,7 +129,7 @@ export class JobRun {
       try {
         if (this.layout.transfers) {
           const fetchAndExtract = async () => (await extractTarSafely(await ctx.client.fetchInput(ctx.jobId, ctx.runId), this.sandbox)).bytes;
-          received = await retryTransient('input', fetchAndExtract, this.deadline(), ctx.log);
+          received = await retryTransient('input', fetchAndExtract, this.mayGoOn, ctx.log);
         }
       } catch (err) {
         ctx.report({ type: 'run-failed', ...base, stage: 'input', reason: (err as Error).message });
@@ -188,7 +186,7 @@ export class JobRun {
     try {
       if (this.layout.transfers) {
         const send = async () => (await ctx.client.sendOutput(ctx.jobId, ctx.runId, packEntries(selectOutputs(ctx.jobAd, this.sandbox, before)).stream)).bytes;
-        sent = await retryTransient('output', send, this.deadline(), ctx.log);
+        sent = await retryTransient('output', send, this.mayGoOn, ctx.log);
       }
     } catch (err) {
       const reason = `Transfer output files failure at execution point ${ctx.slotName}@${ctx.startdName} while sending files to access point ${new URL(ctx.client.baseUrl).host}. Details: ${(err as Error).message}`;
@@ -208,7 +206,7 @@ export class JobRun {
     try {
       const upload = () =>
         ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'checkpoint', checkpointNumber, packEntries(selectCheckpointFiles(ctx.jobAd, this.sandbox, before)).stream);
-      await retryTransient('checkpoint', upload, this.deadline(), ctx.log);
+      await retryTransient('checkpoint', upload, this.mayGoOn, ctx.log);
       return true;
     } catch (err) {
       if (err instanceof TransferRefused && err.status === 409) {

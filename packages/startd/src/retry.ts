@@ -8,15 +8,16 @@ export function isTransient(err: unknown): boolean {
 }
 
 /**
- * Runs `op` until it succeeds, a permanent error occurs, or the deadline passes, backing off between
- * tries. A schedd that restarts within the job lease therefore does not cost the run.
+ * Runs `op` until it succeeds, a permanent error occurs, or `mayGoOn` says the run has no future (its
+ * job lease ran out, or it was killed), backing off between tries. A schedd that restarts within the job
+ * lease therefore does not cost the run.
  */
-export async function retryTransient<T>(what: string, op: () => Promise<T>, deadline: number, log: Logger): Promise<T> {
-  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+export async function retryTransient<T>(what: string, op: () => Promise<T>, mayGoOn: () => boolean, log: Logger): Promise<T> {
+  for (let delay = 100; ; delay = Math.min(delay * 2, 1_000)) {
     try {
       return await op();
     } catch (err) {
-      if (!isTransient(err) || Date.now() + delay > deadline) throw err;
+      if (!isTransient(err) || !mayGoOn()) throw err;
       log.warn({ err, what, retryInMs: delay }, 'transfer failed; retrying');
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

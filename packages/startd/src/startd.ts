@@ -53,6 +53,7 @@ export class Startd {
   private reconnectDelay = 50;
   private stopping = false;
   private welcomed = false;
+  private disconnectedAt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private connectedOnce: (() => void) | undefined;
 
@@ -110,6 +111,7 @@ export class Startd {
     });
     socket.on('close', () => {
       if (this.socket === socket) this.socket = undefined;
+      if (this.welcomed) this.disconnectedAt = Date.now();
       this.welcomed = false;
       if (this.stopping) return;
       this.startLease();
@@ -188,7 +190,7 @@ export class Startd {
       machineAd: buildSlotAd(this.identity, slot, { claimed: true, now: new Date() }),
       executeDir: this.settings.executeDir,
       checkpointIntervalSeconds: this.settings.checkpointIntervalSeconds ?? 0,
-      leaseSeconds: () => this.leaseSeconds,
+      leaseHeld: () => this.welcomed || Date.now() - this.disconnectedAt < this.leaseSeconds * 1000,
       client: this.client,
       log: this.settings.log.child({ jobId, runId }),
       report: (report) => this.report(report),

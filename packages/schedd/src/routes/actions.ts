@@ -24,6 +24,13 @@ const BulkActionBody = Type.Object(
 );
 type BulkActionBody = Static<typeof BulkActionBody>;
 
+/** A job or cluster id from a request; id 0 and other non-ids are a 400, not a crash. */
+function jobSpecOf(text: string): JobSpec {
+  const spec = parseJobSpec(text);
+  if (!spec) throw Object.assign(new Error(`'${text}' is not a job id (C.P) or cluster id (C)`), { statusCode: 400 });
+  return spec;
+}
+
 /** HTCondor's reason text for a tool action: `via condor_rm (by user alice)`; a vacate is always the schedd's. */
 function actionReason(action: JobAction, body: { reason?: string; user?: string }): string {
   if (action === 'vacate') return 'Job vacated by schedd';
@@ -45,7 +52,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd 
     { schema: { body: BulkActionBody, response: { 200: ActionReply, 400: ErrorReply } } },
     async (request) => {
       const { ids = [], constraint, all = false } = request.body;
-      const specs = ids.map((id) => parseJobSpec(id) as JobSpec);
+      const specs = ids.map(jobSpecOf);
       return run(request.body.action, specs, constraint, all, request.body);
     },
   );
@@ -53,7 +60,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd 
   app.post<{ Params: JobIdParams & ActionParams; Body: ActionBody; Reply: ActionReply }>(
     '/v1/jobs/:jobId/:action',
     { schema: { params: Type.Intersect([JobIdParams, ActionParams]), body: ActionBody, response: { 200: ActionReply, 400: ErrorReply } } },
-    async (request) => run(request.params.action, [parseJobSpec(request.params.jobId) as JobSpec], undefined, false, request.body),
+    async (request) => run(request.params.action, [jobSpecOf(request.params.jobId)], undefined, false, request.body),
   );
 
   app.post<{ Params: ClusterParams & ActionParams; Body: ActionBody; Reply: ActionReply }>(

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
+import { closeReason } from '@tinycondor/shared/close-reason';
 import { decodeStartdMessage, ProtocolError, type StartdMessage } from '@tinycondor/shared/protocol';
 import type { Schedd } from '../schedd.js';
 import type { SshRelay } from '../ssh-relay.js';
@@ -42,7 +43,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         sinfulAddress: `<${host}:${port}?addrs=${host}-${port}&alias=${hello.machine}>`,
         slots,
         send: (message) => socket.send(JSON.stringify(message)),
-        close: (reason) => socket.close(4000, reason.slice(0, 120)),
+        close: (reason) => socket.close(4000, closeReason(reason)),
       };
       connection.send({ type: 'welcome', scheddName: schedd.settings.name, leaseSeconds: schedd.settings.leaseSeconds });
       schedd.startdConnected(connection, hello.runs);
@@ -66,7 +67,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         }
       } catch (err) {
         log.warn({ err, startd: connection?.identity.startdName }, 'bad message from startd; closing its channel');
-        socket.close(1008, (err as Error).message.slice(0, 120));
+        socket.close(1008, closeReason((err as Error).message));
       }
     });
 

@@ -66,7 +66,10 @@ class Parser {
   }
 
   private binaryOperatorAt(token: Token): BinaryOp | undefined {
-    if (token.kind === 'name') return KEYWORD_OPERATORS[token.text.toLowerCase()];
+    if (token.kind === 'name') {
+      const word = token.text.toLowerCase();
+      return Object.hasOwn(KEYWORD_OPERATORS, word) ? KEYWORD_OPERATORS[word] : undefined;
+    }
     if (token.kind === 'op' && token.text in BINARY_PRECEDENCE) return token.text as BinaryOp;
     return undefined;
   }

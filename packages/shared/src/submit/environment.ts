@@ -2,6 +2,7 @@
 //   V1 ("old"): NAME=VALUE entries separated by ';' (or newlines), taken verbatim.
 //   V2 ("new"): the whole list in double quotes, entries separated by whitespace,
 //               single quotes group, as for arguments.
+import { wildcardMatch } from './wildcard.js';
 import { QuotingError, isV2Quoted, joinV2Raw, splitV2Raw, v2QuotedToRaw } from './arguments.js';
 import { SubmitError } from './errors.js';
 
@@ -16,7 +17,7 @@ function addEntry(env: Record<string, string>, entry: string): void {
 
 /** Parses an environment value of either syntax. Throws QuotingError. */
 export function parseEnvironmentList(value: string): Record<string, string> {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = Object.create(null) as Record<string, string>;
   if (isV2Quoted(value)) {
     for (const entry of splitV2Raw(v2QuotedToRaw(value))) addEntry(env, entry);
   } else {
@@ -58,10 +59,6 @@ export function isSafeV1Value(value: string): boolean {
   return !value.includes(ENV_V1_DELIMITER) && !value.includes('\n');
 }
 
-function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`, 'i');
-}
 
 /**
  * Selects the submitter's variables that `getenv` imports. `getenv` is a boolean or
@@ -71,13 +68,13 @@ export function selectImportedEnv(
   patterns: readonly string[],
   submitterEnv: Record<string, string | undefined>,
 ): Record<string, string> {
-  const include = patterns.filter((p) => !p.startsWith('!')).map(globToRegExp);
-  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => globToRegExp(p.slice(1)));
+  const include = patterns.filter((p) => !p.startsWith('!'));
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
   const selected: Record<string, string> = {};
   for (const [name, value] of Object.entries(submitterEnv)) {
     if (value === undefined || value.includes('\n')) continue;
-    if (include.length > 0 && !include.some((re) => re.test(name))) continue;
-    if (exclude.some((re) => re.test(name))) continue;
+    if (include.length > 0 && !include.some((p) => wildcardMatch(p, name, true))) continue;
+    if (exclude.some((p) => wildcardMatch(p, name, true))) continue;
     selected[name] = value;
   }
   return selected;

@@ -362,7 +362,7 @@ class JobAdBuilder {
     let notify = 0;
     if (notification) {
       notify = this.check('notification', notification, (v) => {
-        const code = NOTIFICATIONS[v.toLowerCase()];
+        const code = Object.hasOwn(NOTIFICATIONS, v.toLowerCase()) ? NOTIFICATIONS[v.toLowerCase()] : undefined;
         if (code === undefined) throw new RangeError(`expected Never, Always, Complete or Error, got "${v}"`);
         return code;
       });

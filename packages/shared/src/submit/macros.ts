@@ -40,11 +40,23 @@ function splitDefault(inner: string): { name: string; fallback: string | undefin
 export class MacroExpander {
   private readonly cache = new Map<string, string>();
   private readonly inProgress = new Set<string>();
+  private nesting = 0;
 
   constructor(private readonly source: MacroSource) {}
 
   expand(text: string, pos: SourcePos): string {
     if (!text.includes('$')) return text;
+    // `$(a:$(b:$(c:…)))` nests within one line; bound it like a chain of macros.
+    if (this.nesting >= MAX_MACRO_DEPTH) throw submitError(pos, `macro references nest more than ${MAX_MACRO_DEPTH} levels deep`);
+    this.nesting += 1;
+    try {
+      return this.expandText(text, pos);
+    } finally {
+      this.nesting -= 1;
+    }
+  }
+
+  private expandText(text: string, pos: SourcePos): string {
     let out = '';
     let i = 0;
     while (i < text.length) {
@@ -121,7 +133,25 @@ export class MacroExpander {
  * using the previous definition, as HTCondor does at definition time.
  */
 export function substituteSelfReference(name: string, value: string, previous: string | undefined): string {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const selfRef = new RegExp(`(?<!\\$)\\$\\(\\s*${escaped}\\s*(?::([^)]*))?\\)`, 'gi');
-  return value.replace(selfRef, (_match, fallback: string | undefined) => previous ?? fallback ?? '');
+  const wanted = name.toLowerCase();
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const start = value.indexOf('$(', i);
+    if (start < 0) return out + value.slice(i);
+    const close = value.indexOf(')', start);
+    const isEscaped = start > 0 && value[start - 1] === '$';
+    if (close < 0 || isEscaped) {
+      out += value.slice(i, start + 2);
+      i = start + 2;
+      continue;
+    }
+    const { name: referenced, fallback } = splitDefault(value.slice(start + 2, close));
+    if (referenced.toLowerCase() === wanted) {
+      out += value.slice(i, start) + (previous ?? fallback ?? '');
+    } else {
+      out += value.slice(i, close + 1);
+    }
+    i = close + 1;
+  }
 }

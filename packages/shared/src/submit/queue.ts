@@ -1,4 +1,5 @@
 // The `queue` statement: its syntax and the item rows it produces.
+import { wildcardMatch } from './wildcard.js';
 import { submitError, type SourcePos } from './errors.js';
 
 export interface Slice {
@@ -178,10 +179,6 @@ export function splitRow(line: string, vars: readonly string[]): ItemRow {
   return row;
 }
 
-function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
-}
 
 export interface DirEntry {
   name: string;
@@ -201,12 +198,12 @@ export function matchFiles(
   for (const pattern of patterns) {
     const slash = pattern.lastIndexOf('/');
     const dir = slash < 0 ? '' : pattern.slice(0, slash + 1);
-    const re = globToRegExp(pattern.slice(slash + 1));
+    const namePattern = pattern.slice(slash + 1);
     for (const entry of listDir(dir)) {
       if (select === 'files' && entry.isDir) continue;
       if (select === 'dirs' && !entry.isDir) continue;
-      if (entry.name.startsWith('.') && !pattern.slice(slash + 1).startsWith('.')) continue;
-      if (re.test(entry.name)) found.add(dir + entry.name);
+      if (entry.name.startsWith('.') && !namePattern.startsWith('.')) continue;
+      if (wildcardMatch(namePattern, entry.name)) found.add(dir + entry.name);
     }
   }
   return [...found].sort();

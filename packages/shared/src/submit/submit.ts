@@ -51,6 +51,9 @@ function submissionMacros(clusterId: number, ctx: SubmitContext, now: Date): Map
  * Expands the parsed description into one job ad per proc (ProcId 0..n-1), walking the
  * statements in order so each queue statement sees the commands set before it.
  */
+/** The most procs one submit file may queue, like HTCondor's MAX_JOBS_PER_SUBMISSION. */
+export const MAX_PROCS_PER_SUBMISSION = 1_000_000;
+
 export function expandProcs(parsed: ParsedSubmit, clusterId: number, ctx: SubmitContext): ClassAd[] {
   const now = ctx.now ?? new Date();
   const qdate = Math.floor(now.getTime() / 1000);
@@ -73,6 +76,9 @@ export function expandProcs(parsed: ParsedSubmit, clusterId: number, ctx: Submit
     });
     const count = queueCount(statement.queue, queueExpander, statement.pos);
     const rows = itemRows(statement.queue, queueExpander, statement.pos, ctx);
+    if (ads.length + rows.length * count > MAX_PROCS_PER_SUBMISSION) {
+      throw submitError(statement.pos, `this submission would queue more than ${MAX_PROCS_PER_SUBMISSION} jobs (MAX_JOBS_PER_SUBMISSION)`);
+    }
     rows.forEach((row, itemIndex) => {
       for (let step = 0; step < count; step++) {
         const procId = ads.length;

@@ -1,0 +1,67 @@
+import t from 'tap';
+import { ClassAd } from './classad/index.js';
+import { evaluatePeriodicPolicy, formatTimeShort } from './job-policy.js';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+const EPOCH = Math.floor(NOW.getTime() / 1000);
+
+function job(attrs: Record<string, string>): ClassAd {
+  return ClassAd.fromJSON({ ClusterId: '1', ProcId: '0', JobStatus: '2', ...attrs });
+}
+
+t.test('format_time_short', async (t) => {
+  t.equal(formatTimeShort(1), '00:00:01');
+  t.equal(formatTimeShort(72000), '20:00:00');
+  t.equal(formatTimeShort(3 * 86400), '3+00:00:00');
+  t.equal(formatTimeShort(86400 + 3661), '1+01:01:01');
+});
+
+t.test('PeriodicHold fires on running or idle jobs, with HTCondor reason, code and subcode', async (t) => {
+  t.same(evaluatePeriodicPolicy(job({ PeriodicHold: 'JobStatus == 2' }), NOW), {
+    action: 'hold',
+    reason: "The job attribute PeriodicHold expression 'JobStatus == 2' evaluated to TRUE",
+    code: 3,
+    subCode: 0,
+  });
+  t.same(evaluatePeriodicPolicy(job({ PeriodicHold: 'true', PeriodicHoldReason: '"too big"', PeriodicHoldSubCode: '7' }), NOW), {
+    action: 'hold',
+    reason: 'too big',
+    code: 3,
+    subCode: 7,
+  });
+  t.equal(evaluatePeriodicPolicy(job({ JobStatus: '5', PeriodicHold: 'true' }), NOW), undefined, 'not on held jobs');
+  t.equal(evaluatePeriodicPolicy(job({ PeriodicHold: 'NoSuchAttr > 1' }), NOW), undefined, 'UNDEFINED does not fire');
+});
+
+t.test('PeriodicRelease fires on held jobs, except those the user held', async (t) => {
+  t.same(evaluatePeriodicPolicy(job({ JobStatus: '5', HoldReasonCode: '3', PeriodicRelease: 'NumHolds < 3', NumHolds: '1' }), NOW), {
+    action: 'release',
+    reason: "The job attribute PeriodicRelease expression 'NumHolds < 3' evaluated to TRUE",
+  });
+  t.equal(evaluatePeriodicPolicy(job({ JobStatus: '5', HoldReasonCode: '1', PeriodicRelease: 'true' }), NOW), undefined);
+});
+
+t.test('PeriodicRemove and the allowed durations', async (t) => {
+  t.same(evaluatePeriodicPolicy(job({ JobStatus: '1', PeriodicRemove: '1' }), NOW), {
+    action: 'remove',
+    reason: "The job attribute PeriodicRemove expression '1' evaluated to TRUE",
+  });
+  const executing = { JobCurrentStartDate: String(EPOCH - 100), JobCurrentStartExecutingDate: String(EPOCH - 90) };
+  t.same(evaluatePeriodicPolicy(job({ ...executing, AllowedExecuteDuration: '60' }), NOW), {
+    action: 'hold',
+    reason: 'The job exceeded allowed execute duration of 00:01:00',
+    code: 47,
+    subCode: 0,
+  });
+  t.equal(
+    evaluatePeriodicPolicy(job({ ...executing, AllowedExecuteDuration: '60', TransferOutFinished: String(EPOCH - 30) }), NOW),
+    undefined,
+    'a checkpoint restarts the execute clock',
+  );
+  t.same(evaluatePeriodicPolicy(job({ ...executing, AllowedJobDuration: '50' }), NOW), {
+    action: 'hold',
+    reason: 'The job exceeded allowed job duration of 00:00:50',
+    code: 46,
+    subCode: 0,
+  });
+});
