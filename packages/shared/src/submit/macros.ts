@@ -5,6 +5,8 @@ import { submitError, type SourcePos } from './errors.js';
 export const MAX_EXPANDED_LENGTH = 1_000_000;
 /** Deepest chain of macros referring to macros; keeps the call stack bounded. */
 export const MAX_MACRO_DEPTH = 200;
+/** Deepest nesting of expansions of any kind (chains, and `$(a:$(b:…))` within one value). */
+const MAX_EXPANSION_NESTING = 500;
 
 export interface MacroSource {
   /** The raw (unexpanded) value of a macro, by lower-cased name. */
@@ -47,7 +49,7 @@ export class MacroExpander {
   expand(text: string, pos: SourcePos): string {
     if (!text.includes('$')) return text;
     // `$(a:$(b:$(c:…)))` nests within one line; bound it like a chain of macros.
-    if (this.nesting >= MAX_MACRO_DEPTH) throw submitError(pos, `macro references nest more than ${MAX_MACRO_DEPTH} levels deep`);
+    if (this.nesting >= MAX_EXPANSION_NESTING) throw submitError(pos, `macro references nest more than ${MAX_EXPANSION_NESTING} levels deep`);
     this.nesting += 1;
     try {
       return this.expandText(text, pos);
