@@ -156,3 +156,24 @@ t.test('condor_wait: timeout, unknown log, job filter', async (t) => {
   const done = await pool.run('condor_wait', ['-wait', '30', 's.log', '1']);
   t.equal(done.stdout, 'All jobs done.\n');
 });
+
+t.test('security defaults: token file 0600, loopback only, owners act on their own jobs', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  t.equal(fs.statSync(path.join(pool.home, 'pool.token')).mode & 0o777, 0o600, 'the token file is private');
+  t.match(pool.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'the schedd listens on loopback');
+  const config = fs.readFileSync(path.join(pool.home, 'condor_config'), 'utf8');
+  t.match(config, /^QUEUE_SUPER_USERS = root/m);
+  writeExecutable(path.join(pool.dir, 'sleep.sh'), '#!/bin/bash\nexec sleep 300\n');
+  fs.writeFileSync(path.join(pool.dir, 's.sub'), 'executable = sleep.sh\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['s.sub'])).code, 0);
+  const denied = await rest(pool, 'POST', '/v1/actions', { action: 'remove', ids: ['1.0'], user: 'mallory' });
+  t.equal(denied.status, 200);
+  t.match((denied.body.results as { ok: boolean; message: string }[])[0], { ok: false, message: /permission denied/ });
+  t.equal((await pool.run('condor_q', ['-af', 'ProcId'])).stdout, '0\n', 'the job is still there');
+  const big = path.join(pool.dir, 'big.sub');
+  fs.writeFileSync(big, '');
+  fs.truncateSync(big, 64 * 1024 * 1024 + 1);
+  const refused = await pool.run('condor_submit', ['big.sub']);
+  t.equal(refused.code, 1);
+  t.match(refused.stderr, /larger than 67108864 bytes/);
+});

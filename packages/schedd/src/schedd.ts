@@ -38,6 +38,8 @@ export interface ScheddSettings {
   killGraceSeconds: number;
   /** How often periodic_hold/_release/_remove are evaluated (PERIODIC_EXPR_INTERVAL). */
   periodicSeconds: number;
+  /** Users who may act on every job (QUEUE_SUPER_USERS). */
+  superUsers: string[];
 }
 
 export type JobAction = 'remove' | 'hold' | 'release' | 'vacate';
@@ -197,9 +199,20 @@ export class Schedd {
   }
 
   /** condor_rm / condor_hold / condor_release / condor_vacate_job on the selected jobs. */
-  act(action: JobAction, jobs: StoredJob[], reason: string): ActionResult[] {
+  /**
+   * A user's action on jobs. Like HTCondor's schedd, only the owner of a job (or a queue super user)
+   * may act on it; `user` undefined means the caller is trusted (the pool itself).
+   */
+  act(action: JobAction, jobs: StoredJob[], reason: string, user?: string): ActionResult[] {
     const now = this.now();
-    return jobs.map((job) => this.applyAction(job, action, reason, { code: HoldCode.UserRequest, subCode: 0 }, now));
+    return jobs.map((job) => {
+      const owner = job.ad.getString('Owner');
+      if (user !== undefined && owner !== user && !this.settings.superUsers.includes(user)) {
+        const jobId = formatJobId(job.cluster, job.proc);
+        return { jobId, ok: false, message: `Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${user})` };
+      }
+      return this.applyAction(job, action, reason, { code: HoldCode.UserRequest, subCode: 0 }, now);
+    });
   }
 
   private applyAction(job: StoredJob, action: JobAction, reason: string, hold: { code: number; subCode: number }, now: Date): ActionResult {

@@ -76,6 +76,8 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       leaseSeconds: opts.leaseSeconds ?? 60,
       killGraceSeconds: opts.killGraceSeconds ?? 10,
       periodicSeconds: opts.periodicSeconds ?? 2,
+      // As in HTCondor: root and the user the schedd runs as may act on everyone's jobs.
+      superUsers: [...new Set(['root', os.userInfo().username])],
     };
     const schedd = new Schedd(db, spool, settings, logger);
     app = await buildApp({ schedd, token, logger });
@@ -97,6 +99,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
           ['SCHEDD_URL', url],
           ['TINYCONDOR_TOKEN_FILE', '$(LOCAL_DIR)/pool.token'],
           ['UID_DOMAIN', 'localhost'],
+          ['QUEUE_SUPER_USERS', settings.superUsers.join(', ')],
         ],
         'tinycondor pool configuration, written by the schedd each time it starts.\nThe condor_* commands find the pool through CONDOR_CONFIG=<this file>.',
       ),

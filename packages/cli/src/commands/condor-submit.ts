@@ -6,6 +6,9 @@ import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { ScheddApi } from '../schedd-api.js';
 
+/** Larger submit files are refused before parsing (a resource limit, with a clear error). */
+const MAX_SUBMIT_FILE_BYTES = 64 * 1024 * 1024;
+
 const USAGE = 'Usage: condor_submit [-terse] [-append <command>]... [-batch-name <name>] [<submit-file>]';
 
 interface SubmitArgs {
@@ -43,12 +46,16 @@ export const condorSubmit: Command = async (args, io) => {
   if (fromStdin) {
     text = await io.readStdin();
   } else {
+    const file = path.resolve(io.cwd, options.file as string);
     try {
-      text = fs.readFileSync(path.resolve(io.cwd, options.file as string), 'utf8');
+      if (fs.statSync(file).size > MAX_SUBMIT_FILE_BYTES) throw new CliError(`ERROR: submit file ${options.file} is larger than ${MAX_SUBMIT_FILE_BYTES} bytes`);
+      text = fs.readFileSync(file, 'utf8');
     } catch (err) {
+      if (err instanceof CliError) throw err;
       throw new CliError(`ERROR: Failed to open command file (${(err as Error).message})`);
     }
   }
+  if (Buffer.byteLength(text) > MAX_SUBMIT_FILE_BYTES) throw new CliError(`ERROR: the submit description is larger than ${MAX_SUBMIT_FILE_BYTES} bytes`);
   const context: SubmitContext = {
     fileName: fromStdin ? '<stdin>' : (options.file as string),
     submitDir: io.cwd,

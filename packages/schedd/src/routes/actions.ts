@@ -44,7 +44,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd 
   const run = (action: JobAction, specs: JobSpec[], constraint: string | undefined, all: boolean, body: { reason?: string; user?: string }): ActionReply => {
     const expr = constraint === undefined ? undefined : parseExpr(constraint);
     const { jobs, missing } = schedd.selectJobs(specs, expr, all);
-    return { results: schedd.act(action, jobs, actionReason(action, body)), notFound: missing };
+    return { results: schedd.act(action, jobs, actionReason(action, body), body.user), notFound: missing };
   };
 
   app.post<{ Body: BulkActionBody; Reply: ActionReply }>(
