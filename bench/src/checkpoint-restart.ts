@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { binDir, startPool, terminatedCount, until } from './pool.js';
+import { median } from './stats.js';
+import type { Benchmark } from './types.js';
+
+const RESTARTS = 20;
+
+// Each start records its time; each start but the last writes a 1 MiB checkpoint and exits 85.
+const JOB = `#!/bin/bash
+echo "start $(date +%s%N)" >> times
+n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count
+head -c 1048576 /dev/urandom > ckpt.bin
+if [ $n -le ${RESTARTS} ]; then echo "exit $(date +%s%N)" >> times; exit 85; fi
+`;
+
+export const checkpointRestart: Benchmark = {
+  name: 'checkpoint-restart',
+  title: 'checkpoint exit → process restarted in place (1 MiB checkpoint)',
+  goal: 'median ≤ 30 ms',
+  async run() {
+    const pool = await startPool({ startds: 1, cpus: 1 });
+    try {
+      fs.writeFileSync(path.join(pool.dir, 'ckpt.sh'), JOB, { mode: 0o755 });
+      fs.writeFileSync(
+        path.join(pool.dir, 'ckpt.sub'),
+        'executable = ckpt.sh\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = ckpt.bin, count, times\ntransfer_output_files = times\nlog = ckpt.log\nqueue\n',
+      );
+      const submitted = spawnSync(process.execPath, [path.join(binDir, 'condor_submit.js'), 'ckpt.sub'], { env: pool.env, cwd: pool.dir });
+      if (submitted.status !== 0) throw new Error(`condor_submit failed: ${submitted.stderr.toString()}`);
+      await until('the job to finish', () => (terminatedCount(path.join(pool.dir, 'ckpt.log')) >= 1 ? true : undefined), 120_000, 20);
+      const lines = fs.readFileSync(path.join(pool.dir, 'times'), 'utf8').trim().split('\n');
+      const gaps: number[] = [];
+      for (let i = 1; i < lines.length; i++) {
+        const [prevKind, prevNs] = lines[i - 1].split(' ');
+        const [kind, ns] = lines[i].split(' ');
+        if (prevKind === 'exit' && kind === 'start') gaps.push(Number(BigInt(ns) - BigInt(prevNs)) / 1e6);
+      }
+      const value = median(gaps);
+      return { value, unit: 'ms', goalMet: value <= 30, samples: gaps, notes: `${gaps.length} restarts` };
+    } finally {
+      await pool.stop();
+    }
+  },
+};

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expandProcs, parseSubmitFile } from '@tinycondor/shared/submit/index';
+import { binDir, stampMs, startPool, terminatedCount, timeCommand, until, wallMs } from './pool.js';
+import { median } from './stats.js';
+import type { Benchmark } from './types.js';
+
+const RUNS = 25;
+
+/** A job that records when it started (on the shared filesystem, so nothing waits for a transfer). */
+function stampingSubmit(stampFile: string, logFile: string): string {
+  return `executable = /bin/sh
+transfer_executable = false
+should_transfer_files = NO
+arguments = "-c 'date +%s%N > ${stampFile}'"
+log = ${logFile}
+queue
+`;
+}
+
+/** Spawning the same command directly: what starting a process costs without any scheduler. */
+async function bareSpawnMs(dir: string): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const stamp = path.join(dir, `bare.${i}`);
+    const t0 = wallMs();
+    const child = spawn('/bin/sh', ['-c', `date +%s%N > ${stamp}`], { stdio: 'ignore' });
+    await new Promise((resolve) => child.once('exit', resolve));
+    samples.push((stampMs(stamp) ?? Number.NaN) - t0);
+  }
+  return median(samples);
+}
+
+async function waitIdle(logFile: string, expected: number): Promise<void> {
+  await until('the job to finish', () => (terminatedCount(logFile) >= expected ? true : undefined), 60_000, 2);
+}
+
+export const submitLatencyRest: Benchmark = {
+  name: 'submit-latency-rest',
+  title: 'submit→running, idle pool, REST',
+  goal: 'median ≤ 20 ms',
+  async run() {
+    const pool = await startPool({ startds: 1, cpus: 1 });
+    try {
+      const logFile = path.join(pool.dir, 'rest.log');
+      const samples: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const stamp = path.join(pool.dir, `rest.${i}`);
+        const ctx = { fileName: 'bench.sub', submitDir: pool.dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [] };
+        const parsed = parseSubmitFile(stampingSubmit(stamp, logFile), ctx);
+        const t0 = wallMs();
+        const { clusterId } = await pool.post<{ clusterId: number }>('/v1/clusters');
+        await pool.post(`/v1/clusters/${clusterId}/procs`, { procs: expandProcs(parsed, clusterId, ctx).map((ad) => ad.toJSON()) });
+        const started = await until('the job to start', () => stampMs(stamp), 30_000);
+        samples.push(started - t0);
+        await waitIdle(logFile, i + 1);
+      }
+      const baseline = await bareSpawnMs(pool.dir);
+      const value = median(samples);
+      return { value, unit: 'ms', baseline: { label: 'bare process spawn', value: baseline, unit: 'ms' }, goalMet: value <= 20, samples };
+    } finally {
+      await pool.stop();
+    }
+  },
+};
+
+export const submitLatencyCli: Benchmark = {
+  name: 'submit-latency-cli',
+  title: 'submit→running through condor_submit',
+  goal: 'median ≤ 150 ms',
+  async run() {
+    const pool = await startPool({ startds: 1, cpus: 1 });
+    try {
+      const logFile = path.join(pool.dir, 'cli.log');
+      const samples: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const stamp = path.join(pool.dir, `cli.${i}`);
+        const submitFile = path.join(pool.dir, `cli.${i}.sub`);
+        fs.writeFileSync(submitFile, stampingSubmit(stamp, logFile));
+        const t0 = wallMs();
+        const child = spawn(process.execPath, [path.join(binDir, 'condor_submit.js'), submitFile], { stdio: 'ignore', env: pool.env, cwd: pool.dir });
+        const started = await until('the job to start', () => stampMs(stamp), 30_000);
+        samples.push(started - t0);
+        await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
+        await waitIdle(logFile, i + 1);
+      }
+      const nodeStart = median(Array.from({ length: 10 }, () => timeCommand(process.execPath, ['-e', '0'])));
+      const value = median(samples);
+      return { value, unit: 'ms', baseline: { label: '`node -e 0` start time', value: nodeStart, unit: 'ms' }, goalMet: value <= 150, samples };
+    } finally {
+      await pool.stop();
+    }
+  },
+};

@@ -1,0 +1,104 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseEventLog } from '@tinycondor/shared/eventlog/index';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const binDir = path.join(root, 'packages', 'cli', 'bin');
+
+/** A real `tinycondor pool` in a temporary directory, as a user runs it. */
+export interface BenchPool {
+  home: string;
+  dir: string;
+  url: string;
+  token: string;
+  env: NodeJS.ProcessEnv;
+  process: ChildProcess;
+  post<T>(route: string, body?: unknown): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function startPool(opts: { startds: number; cpus: number }): Promise<BenchPool> {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-bench-'));
+  const home = path.join(base, 'pool');
+  const dir = path.join(base, 'submit');
+  fs.mkdirSync(dir);
+  const child = spawn(process.execPath, [path.join(binDir, 'tinycondor.js'), 'pool', '--home', home, '--startds', String(opts.startds), '--cpus', String(opts.cpus), '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TINYCONDOR_LOG_LEVEL: 'warn' },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /schedd (http:\/\/\S+),/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`pool exited with ${code}: ${out}`)));
+  });
+  const token = fs.readFileSync(path.join(home, 'pool.token'), 'utf8').trim();
+  return {
+    home,
+    dir,
+    url,
+    token,
+    env: { ...process.env, CONDOR_CONFIG: path.join(home, 'condor_config') },
+    process: child,
+    post: async <T>(route: string, body?: unknown) => {
+      const response = await fetch(`${url}${route}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`POST ${route}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    },
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `probe` returns a value, sleeping `everyMs` between tries (busy-waiting would steal the pool's CPU). */
+export async function until<T>(what: string, probe: () => T | undefined, deadlineMs = 120_000, everyMs = 1): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+export function terminatedCount(logFile: string): number {
+  if (!fs.existsSync(logFile)) return 0;
+  return parseEventLog(fs.readFileSync(logFile, 'utf8')).events.filter((e) => e.code === 5).length;
+}
+
+/** The wall-clock time a command takes, in ms. */
+export function timeCommand(command: string, args: string[], env?: NodeJS.ProcessEnv): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { stdio: 'ignore', env });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Wall-clock time in ms with sub-ms precision, comparable to `date +%s%N` / 1e6 in a job. */
+export function wallMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Reads the `date +%s%N` a job wrote, in ms. */
+export function stampMs(file: string): number | undefined {
+  try {
+    const text = fs.readFileSync(file, 'utf8').trim();
+    return text === '' ? undefined : Number(BigInt(text) / 1000n) / 1000;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { binDir, startPool, terminatedCount, timeCommand, until, wallMs } from './pool.js';
+import type { Benchmark } from './types.js';
+
+const JOBS = 1000;
+
+export const throughput: Benchmark = {
+  name: 'throughput',
+  title: `${JOBS} trivial jobs, 2 startds × 1 slot`,
+  goal: '≥ 200 jobs/s and ≥ 25 % of raw spawn rate',
+  async run() {
+    const pool = await startPool({ startds: 2, cpus: 1 });
+    try {
+      const logFile = path.join(pool.dir, 'many.log');
+      fs.writeFileSync(path.join(pool.dir, 'many.sub'), `executable = /bin/true\ntransfer_executable = false\nlog = many.log\nqueue ${JOBS}\n`);
+      const t0 = wallMs();
+      const submit = spawn(process.execPath, [path.join(binDir, 'condor_submit.js'), 'many.sub'], { stdio: 'ignore', env: pool.env, cwd: pool.dir });
+      await until('every job to terminate', () => (terminatedCount(logFile) >= JOBS ? true : undefined), 600_000, 50);
+      const seconds = (wallMs() - t0) / 1000;
+      if (submit.exitCode === null) await new Promise((resolve) => submit.once('exit', resolve));
+      const rate = JOBS / seconds;
+      // The same command with no scheduler: xargs running two at a time, like the two slots.
+      const rawMs = timeCommand('/bin/sh', ['-c', `seq ${JOBS} | xargs -P2 -n1 /bin/true`]);
+      const rawRate = JOBS / (rawMs / 1000);
+      return {
+        value: rate,
+        unit: 'jobs/s',
+        baseline: { label: 'xargs -P2 of the same command', value: rawRate, unit: 'jobs/s' },
+        goalMet: rate >= 200 && rate >= 0.25 * rawRate,
+        notes: `${JOBS} jobs in ${seconds.toFixed(2)} s (submit included), with file transfer`,
+      };
+    } finally {
+      await pool.stop();
+    }
+  },
+};
