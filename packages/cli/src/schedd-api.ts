@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import WebSocket from 'ws';
+import http from 'node:http';
+import type WebSocket from 'ws';
 import { CliError } from './cli-error.js';
 import type { PoolConfig } from './pool-config.js';
 
@@ -28,36 +29,54 @@ export class ScheddApi {
     return new ScheddApi(url.replace(/\/+$/, ''), token);
   }
 
-  /** A websocket to a schedd route, authenticated like every request. */
-  websocket(path: string): WebSocket {
-    return new WebSocket(`${this.baseUrl.replace(/^http/, 'ws')}${path}`, { headers: { authorization: `Bearer ${this.token}` } });
+  /** A websocket to a schedd route, authenticated like every request (ws is loaded only when needed). */
+  async websocket(path: string): Promise<WebSocket> {
+    const { default: WebSocketClass } = await import('ws');
+    return new WebSocketClass(`${this.baseUrl.replace(/^http/, 'ws')}${path}`, { headers: { authorization: `Bearer ${this.token}` } });
   }
 
+  /** One JSON request. node:http rather than fetch: a command makes a couple of calls, and fetch costs more to start. */
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      throw new CliError(`ERROR: Can't connect to the schedd at ${this.baseUrl} (${cause}). Is the pool running?`);
-    }
-    const text = await response.text();
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = http.request(
+        `${this.baseUrl}${path}`,
+        {
+          method,
+          agent: this.agent,
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          response.on('error', reject);
+        },
+      );
+      request.on('error', (err: NodeJS.ErrnoException) =>
+        reject(new CliError(`ERROR: Can't connect to the schedd at ${this.baseUrl} (${err.code ?? err.message}). Is the pool running?`)),
+      );
+      request.end(payload);
+    });
     let parsed: unknown;
     try {
       parsed = text === '' ? {} : JSON.parse(text);
     } catch {
-      throw new CliError(`ERROR: the schedd answered ${response.status} with a body that is not JSON`);
+      throw new CliError(`ERROR: the schedd answered ${status} with a body that is not JSON`);
     }
-    if (!response.ok) {
+    if (status < 200 || status >= 300) {
       const message = (parsed as { error?: string; message?: string }).error ?? (parsed as { message?: string }).message ?? text;
-      throw new ScheddRefused(response.status, message);
+      throw new ScheddRefused(status, message);
     }
     return parsed as T;
   }
+
+  /** Keeps the connection open between the calls of one command, then lets the process exit. */
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
 }
 
 export class ScheddRefused extends CliError {

@@ -23,6 +23,8 @@ export interface AppOptions {
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
+    // Two log lines per request would dominate the log and cost a write each; errors are still logged.
+    disableRequestLogging: true,
     bodyLimit: 8 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   });

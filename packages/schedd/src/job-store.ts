@@ -137,10 +137,11 @@ export class JobStore {
   /** Idle jobs in matchmaking order, read a page at a time so the caller may write between pages. */
   *idleJobs(): Generator<StoredJob> {
     let after = { prio: Number.MAX_SAFE_INTEGER, cluster: 0, proc: -1 };
-    for (;;) {
-      const page = this.statements.idlePage.all(after.prio, after.prio, after.cluster, after.cluster, after.proc, IDLE_PAGE_SIZE);
+    // Usually a free slot takes the first idle job: start with a small page and grow.
+    for (let pageSize = 4; ; pageSize = Math.min(pageSize * 8, IDLE_PAGE_SIZE)) {
+      const page = this.statements.idlePage.all(after.prio, after.prio, after.cluster, after.cluster, after.proc, pageSize);
       for (const row of page) yield toStoredJob(row);
-      if (page.length < IDLE_PAGE_SIZE) return;
+      if (page.length < pageSize) return;
       const last = page[page.length - 1];
       after = { prio: last.prio, cluster: last.cluster_id, proc: last.proc_id };
     }

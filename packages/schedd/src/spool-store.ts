@@ -122,6 +122,7 @@ export class SpoolStore {
   /** Removes the job's directories and the per-cluster/per-proc parents once empty (removeJobSpoolDirectory). */
   removeJobDir(cluster: number, proc: number): void {
     const dir = this.jobDir(cluster, proc);
+    if (!fs.existsSync(path.dirname(path.dirname(dir)))) return; // most jobs never had a SPOOL directory
     for (const d of [dir, jobSpoolTmpDir(this.spoolDir, cluster, proc), jobSpoolSwapDir(this.spoolDir, cluster, proc), `${dir}.out`]) {
       fs.rmSync(d, { recursive: true, force: true });
     }

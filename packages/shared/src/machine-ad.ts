@@ -37,7 +37,7 @@ export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, st
   ad.set('TotalSlotDisk', slot.diskKb);
   ad.set('State', state.claimed ? 'Claimed' : 'Unclaimed');
   ad.set('Activity', state.claimed ? 'Busy' : 'Idle');
-  ad.set('LoadAvg', 0);
+  ad.setReal('LoadAvg', 0);
   ad.set('EnteredCurrentActivity', Math.floor(state.now.getTime() / 1000));
   ad.set('Start', true);
   ad.set('Requirements', true);

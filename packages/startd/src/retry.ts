@@ -1,10 +1,14 @@
 import type { Logger } from 'pino';
+import { IncompleteArchiveError } from '@tinycondor/shared/tar/index';
 import { TransferRefused } from './schedd-client.js';
 
-/** A failure worth retrying: the schedd unreachable (restarting) or failing inside, not refusing. */
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+/** A failure worth retrying: the schedd unreachable (restarting), failing inside, or a transfer cut short. */
 export function isTransient(err: unknown): boolean {
   if (err instanceof TransferRefused) return err.status >= 500;
-  return err instanceof TypeError || (err as NodeJS.ErrnoException).code === 'ECONNREFUSED' || (err as NodeJS.ErrnoException).code === 'ECONNRESET';
+  if (err instanceof IncompleteArchiveError) return true;
+  return NETWORK_ERRORS.has((err as NodeJS.ErrnoException).code ?? '');
 }
 
 /**

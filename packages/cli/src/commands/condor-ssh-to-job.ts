@@ -15,7 +15,7 @@ export const condorSshToJob: Command = async (args, io) => {
   const spec = target === undefined ? undefined : parseJobSpec(target);
   if (!spec || spec.proc === undefined) throw new CliError(USAGE);
   const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
-  const socket = api.websocket(`/v1/jobs/${spec.cluster}.${spec.proc}/ssh`);
+  const socket = await api.websocket(`/v1/jobs/${spec.cluster}.${spec.proc}/ssh`);
   return new Promise<number>((resolve, reject) => {
     let exitCode: number | undefined;
     const onInput = (chunk: Buffer | string) => {

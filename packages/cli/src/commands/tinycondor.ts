@@ -1,6 +1,8 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { poolPaths, startSchedd } from '@tinycondor/schedd';
 import { detectTotals, splitIntoSlots, Startd } from '@tinycondor/startd';
@@ -63,6 +65,48 @@ function defaultHome(): string {
   return path.join(os.homedir(), '.tinycondor');
 }
 
+/**
+ * A startd as a child process, restarted if it dies (as HTCondor's master would): its job processes are
+ * spawned from a small process, so starting them never blocks the schedd.
+ */
+function superviseStartd(name: string, args: string[], env: NodeJS.ProcessEnv, log: Logger): { ready: Promise<void>; stop(): Promise<void> } {
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  const launch = () => {
+    const current = spawn(process.execPath, [fileURLToPath(new URL('../../bin/tinycondor.js', import.meta.url)), 'startd', '--name', name, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child = current;
+    let out = '';
+    current.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('ready')) markReady();
+    });
+    current.once('exit', (code, signal) => {
+      if (stopping) return;
+      log.warn({ startd: name, code, signal }, 'startd exited; starting it again');
+      setTimeout(launch, 1000).unref();
+    });
+  };
+  launch();
+  return {
+    ready,
+    stop: async () => {
+      stopping = true;
+      const current = child;
+      if (!current || current.exitCode !== null || current.signalCode !== null) return;
+      const exited = new Promise((resolve) => current.once('exit', resolve));
+      current.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 async function runPool(args: string[], io: CommandIo): Promise<number> {
   const flags = parseFlags(args, ['home', 'startds', 'port', 'cpus', 'memory', 'disk', 'lease', 'periodic', 'checkpoint-interval']);
   const home = path.resolve(io.cwd, flags.get('home') ?? defaultHome());
@@ -74,24 +118,13 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
     leaseSeconds: intFlag(flags, 'lease', 1),
     periodicSeconds: intFlag(flags, 'periodic', 1),
   });
-  const log = fileLogger(path.join(paths.logDir, 'StartLog'));
-  const token = fs.readFileSync(schedd.tokenFile, 'utf8').trim();
-  const startds = Array.from({ length: count }, (_, i) => {
-    const name = `startd${i + 1}`;
-    const executeDir = path.join(paths.executeDir, name);
-    return new Startd({
-      name,
-      scheddUrl: schedd.url,
-      token,
-      executeDir,
-      slots: slotsFor(flags, executeDir),
-      checkpointIntervalSeconds: intFlag(flags, 'checkpoint-interval', 1),
-      log: log.child({ startd: name }),
-    });
-  });
-  await Promise.all(startds.map((s) => s.start()));
+  const log = fileLogger(path.join(paths.logDir, 'MasterLog'));
+  const startdArgs = ['cpus', 'memory', 'disk', 'checkpoint-interval'].flatMap((name) => (flags.has(name) ? [`--${name}`, flags.get(name) as string] : []));
+  const env = { ...io.env, CONDOR_CONFIG: schedd.configFile };
+  const startds = Array.from({ length: count }, (_, i) => superviseStartd(`startd${i + 1}`, startdArgs, env, log));
+  await Promise.all(startds.map((s) => s.ready));
   const slots = schedd.schedd.registry.allSlotAds(new Date()).length;
-  const binDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', '..', 'node_modules', '.bin');
+  const binDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'node_modules', '.bin');
   io.stdout(
     `tinycondor pool ready: schedd ${schedd.url}, ${count} startd(s), ${slots} slot(s), home ${home}\n` +
       `export CONDOR_CONFIG=${schedd.configFile} PATH=${binDir}:$PATH\n`,
