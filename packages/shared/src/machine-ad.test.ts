@@ -37,7 +37,7 @@ t.test('buildSlotAd advertises the slot', async (t) => {
     TotalSlotDisk: '500000',
     State: '"Unclaimed"',
     Activity: '"Idle"',
-    LoadAvg: '0',
+    LoadAvg: '0.0',
     EnteredCurrentActivity: '1714557600',
     Start: 'true',
     Requirements: 'true',
