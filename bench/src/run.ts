@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import { checkpointRestart } from './checkpoint-restart.js';
 import { submitLatencyCli, submitLatencyRest } from './latency.js';
+import { manyProcs } from './many-procs.js';
 import { quantile } from './stats.js';
 import { throughput } from './throughput.js';
 import type { Benchmark, BenchmarkResult } from './types.js';
 
-const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart];
+const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, manyProcs];
 
 function format(value: number, unit: string): string {
   return `${value.toFixed(value >= 100 ? 0 : 1)} ${unit}`;

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { expandProcs, parseSubmitFile } from '@tinycondor/shared/submit/index';
+import { binDir, startPool, timeCommand } from './pool.js';
+import type { Benchmark } from './types.js';
+
+const PROCS = 100_000;
+const SUBMIT = `executable = /bin/true\ntransfer_executable = false\nrequirements = false\noutput = out.$(Process)\nlog = many.log\nqueue ${PROCS}\n`;
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** The same rows written straight into SQLite in one transaction: the floor for storing the queue. */
+function bulkInsertMs(dir: string): number {
+  const ctx = { fileName: 'many.sub', submitDir: dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [] };
+  const rows = expandProcs(parseSubmitFile(SUBMIT, ctx), 1, ctx).map((ad) => JSON.stringify(ad.toJSON()));
+  const db = new Database(path.join(dir, 'baseline.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.exec('CREATE TABLE jobs (cluster_id INTEGER, proc_id INTEGER, status INTEGER, ad TEXT, PRIMARY KEY (cluster_id, proc_id)) WITHOUT ROWID');
+  const insert = db.prepare('INSERT INTO jobs VALUES (1, ?, 1, ?)');
+  const start = performance.now();
+  db.transaction(() => rows.forEach((ad, proc) => insert.run(proc, ad)))();
+  const elapsed = performance.now() - start;
+  db.close();
+  return elapsed;
+}
+
+export const manyProcs: Benchmark = {
+  name: 'many-procs',
+  title: `${PROCS} procs in one cluster`,
+  goal: 'submit ≤ 5 s; condor_q -totals ≤ 0.5 s; schedd RSS ≤ 300 MB',
+  async run() {
+    const pool = await startPool({ startds: 1, cpus: 1 });
+    try {
+      fs.writeFileSync(path.join(pool.dir, 'many.sub'), SUBMIT);
+      const submitMs = timeCommand(process.execPath, [path.join(binDir, 'condor_submit.js'), '-terse', path.join(pool.dir, 'many.sub')], pool.env);
+      const totalsMs = timeCommand(process.execPath, [path.join(binDir, 'condor_q.js'), '-totals'], pool.env);
+      const rss = rssMb(pool.process.pid as number);
+      const baseline = bulkInsertMs(pool.dir);
+      return {
+        value: submitMs / 1000,
+        unit: 's to submit',
+        baseline: { label: 'SQLite bulk insert of the same rows', value: baseline / 1000, unit: 's' },
+        goalMet: submitMs <= 5000 && totalsMs <= 500 && rss <= 300,
+        notes: `condor_q -totals ${(totalsMs / 1000).toFixed(2)} s; schedd RSS ${rss.toFixed(0)} MB`,
+      };
+    } finally {
+      await pool.stop();
+    }
+  },
+};
