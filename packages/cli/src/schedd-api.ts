@@ -38,7 +38,22 @@ export class ScheddApi {
   /** One JSON request. node:http rather than fetch: a command makes a couple of calls, and fetch costs more to start. */
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const { status, text } = await this.exchange(method, path, payload, true);
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? {} : JSON.parse(text);
+    } catch {
+      throw new CliError(`ERROR: the schedd answered ${status} with a body that is not JSON`);
+    }
+    if (status < 200 || status >= 300) {
+      const message = (parsed as { error?: string; message?: string }).error ?? (parsed as { message?: string }).message ?? text;
+      throw new ScheddRefused(status, message);
+    }
+    return parsed as T;
+  }
+
+  private exchange(method: string, path: string, payload: string | undefined, mayRetry: boolean): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
       const request = http.request(
         `${this.baseUrl}${path}`,
         {
@@ -56,22 +71,16 @@ export class ScheddApi {
           response.on('error', reject);
         },
       );
-      request.on('error', (err: NodeJS.ErrnoException) =>
-        reject(new CliError(`ERROR: Can't connect to the schedd at ${this.baseUrl} (${err.code ?? err.message}). Is the pool running?`)),
-      );
+      request.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive connection the schedd closed meanwhile (a long expansion between calls): retry once on a new one.
+        if (mayRetry && request.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+          this.exchange(method, path, payload, false).then(resolve, reject);
+          return;
+        }
+        reject(new CliError(`ERROR: Can't connect to the schedd at ${this.baseUrl} (${err.code ?? err.message}). Is the pool running?`));
+      });
       request.end(payload);
     });
-    let parsed: unknown;
-    try {
-      parsed = text === '' ? {} : JSON.parse(text);
-    } catch {
-      throw new CliError(`ERROR: the schedd answered ${status} with a body that is not JSON`);
-    }
-    if (status < 200 || status >= 300) {
-      const message = (parsed as { error?: string; message?: string }).error ?? (parsed as { message?: string }).message ?? text;
-      throw new ScheddRefused(status, message);
-    }
-    return parsed as T;
   }
 
   /** Keeps the connection open between the calls of one command, then lets the process exit. */

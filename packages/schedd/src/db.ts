@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   run_id INTEGER NOT NULL DEFAULT 0,
   startd TEXT,
   slot TEXT,
+  owner TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (cluster_id, proc_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, prio DESC, cluster_id, proc_id);

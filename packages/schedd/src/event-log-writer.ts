@@ -10,7 +10,7 @@ import type { Db } from './db.js';
  */
 export class EventLogWriter {
   private readonly pending;
-  private readonly remove;
+  private readonly removeUpTo;
   private scheduled = false;
 
   constructor(
@@ -18,7 +18,7 @@ export class EventLogWriter {
     private readonly log: Logger,
   ) {
     this.pending = db.prepare<[], { seq: number; log_path: string; text: string }>('SELECT seq, log_path, text FROM event_outbox ORDER BY seq LIMIT 500');
-    this.remove = db.prepare<[number]>('DELETE FROM event_outbox WHERE seq = ?');
+    this.removeUpTo = db.prepare<[number]>('DELETE FROM event_outbox WHERE seq <= ?');
   }
 
   /** Flush soon, after the current burst of transitions. */
@@ -31,28 +31,32 @@ export class EventLogWriter {
     });
   }
 
+  /** Appends what the outbox holds, a batch at a time: one write per log file per batch. */
   flush(): void {
     for (;;) {
       const rows = this.pending.all();
       if (rows.length === 0) return;
-      for (const row of rows) {
+      const byLog = new Map<string, string[]>();
+      for (const row of rows) byLog.set(row.log_path, [...(byLog.get(row.log_path) ?? []), row.text]);
+      for (const [logPath, texts] of byLog) {
         try {
-          this.append(row.log_path, row.text);
+          this.append(logPath, texts);
         } catch (err) {
           // An unwritable log must not stop the queue; HTCondor likewise logs the failure and goes on.
-          this.log.warn({ err, logPath: row.log_path }, 'cannot write job event log; event dropped');
+          this.log.warn({ err, logPath }, 'cannot write job event log; events dropped');
         }
-        this.remove.run(row.seq);
       }
+      this.removeUpTo.run(rows[rows.length - 1].seq);
     }
   }
 
-  private append(logPath: string, text: string): void {
-    const isXml = text.startsWith('<c>');
+  /** Whole events only: each event's text ends with its terminator, and they go out in one write. */
+  private append(logPath: string, texts: string[]): void {
+    const isXml = texts[0].startsWith('<c>');
     const fd = fs.openSync(logPath, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
     try {
       const prologue = isXml && fs.fstatSync(fd).size === 0 ? XML_LOG_PROLOGUE : '';
-      fs.writeSync(fd, prologue + text);
+      fs.writeSync(fd, prologue + texts.join(''));
     } finally {
       fs.closeSync(fd);
     }

@@ -66,8 +66,8 @@ export class JobStore {
       insertCluster: db.prepare<[number, number]>('INSERT INTO clusters (cluster_id, created) VALUES (?, ?)'),
       getCluster: db.prepare<[number], { submitted: number }>('SELECT submitted FROM clusters WHERE cluster_id = ?'),
       markSubmitted: db.prepare<[number]>('UPDATE clusters SET submitted = 1 WHERE cluster_id = ?'),
-      insertJob: db.prepare<[number, number, number, number, string]>(
-        'INSERT INTO jobs (cluster_id, proc_id, status, prio, ad) VALUES (?, ?, ?, ?, ?)',
+      insertJob: db.prepare<[number, number, number, number, string, string]>(
+        'INSERT INTO jobs (cluster_id, proc_id, status, prio, ad, owner) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       getJob: db.prepare<[number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
       clusterJobs: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? ORDER BY proc_id'),
@@ -86,7 +86,8 @@ export class JobStore {
       ),
       history: db.prepare<[number], { ad: string }>('SELECT ad FROM history ORDER BY seq DESC LIMIT ?'),
       insertEvent: db.prepare<[string, string]>('INSERT INTO event_outbox (log_path, text) VALUES (?, ?)'),
-      countsByStatus: db.prepare<[], { status: number; n: number }>('SELECT status, count(*) AS n FROM jobs GROUP BY status'),
+      totals: db.prepare<[], { owner: string; status: number; count: number }>('SELECT owner, status, count(*) AS count FROM jobs GROUP BY owner, status'),
+      rawAds: db.prepare<[], { ad: string }>('SELECT ad FROM jobs ORDER BY cluster_id, proc_id'),
     };
   }
 
@@ -114,7 +115,7 @@ export class JobStore {
       if (cluster.submitted) throw new SubmitRejected(`cluster ${clusterId} was already submitted`);
       for (const ad of procs) {
         const proc = ad.getInt('ProcId') ?? 0;
-        this.statements.insertJob.run(clusterId, proc, ad.getInt('JobStatus') ?? 1, ad.getInt('JobPrio') ?? 0, JSON.stringify(ad.toJSON()));
+        this.statements.insertJob.run(clusterId, proc, ad.getInt('JobStatus') ?? 1, ad.getInt('JobPrio') ?? 0, JSON.stringify(ad.toJSON()), ad.getString('Owner') ?? '');
         this.queueEvents(ad, eventsFor(ad));
       }
       this.statements.markSubmitted.run(clusterId);
@@ -155,8 +156,14 @@ export class JobStore {
     return this.statements.history.all(limit).map((r) => ClassAd.fromJSON(JSON.parse(r.ad) as Record<string, string>));
   }
 
-  countsByStatus(): Map<number, number> {
-    return new Map(this.statements.countsByStatus.all().map((r) => [r.status, r.n]));
+  /** Job counts by owner and status, straight from the index: condor_q -totals without reading ads. */
+  totals(): { owner: string; status: number; count: number }[] {
+    return this.statements.totals.all();
+  }
+
+  /** Every job ad as its stored JSON text, in job-id order, for listing without parsing. */
+  rawAds(): string[] {
+    return this.statements.rawAds.all().map((r) => r.ad);
   }
 
   newRunId(): number {

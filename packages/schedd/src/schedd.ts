@@ -73,6 +73,10 @@ export class Schedd {
   private matchScheduled = false;
   private readonly leaseTimers = new Map<string, NodeJS.Timeout>();
   private policyTimer: NodeJS.Timeout | undefined;
+  /** Jobs that became idle since the last matchmaking pass. */
+  private readonly newlyIdle = new Set<string>();
+  /** Free slots a full scan found no idle job for; only newly idle jobs are tried on them. */
+  private readonly exhaustedSlots = new Set<string>();
 
   constructor(
     db: Db,
@@ -115,6 +119,7 @@ export class Schedd {
 
   private commit(job: StoredJob, transition: Transition, run: { runId: number; startd: string; slot: string } | null): void {
     this.store.apply(job, transition, run);
+    if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) this.newlyIdle.add(formatJobId(job.cluster, job.proc));
     if (transition.leaveQueue) this.spool.removeJobDir(job.cluster, job.proc);
     this.events.schedule();
     this.scheduleMatchmaking();
@@ -169,6 +174,7 @@ export class Schedd {
       }
       return events;
     });
+    for (const ad of ads) if (ad.getInt('JobStatus') === JobStatus.Idle) this.newlyIdle.add(formatJobId(clusterId, ad.getInt('ProcId') ?? 0));
     this.events.schedule();
     this.scheduleMatchmaking();
     return ads.length;
@@ -269,17 +275,40 @@ export class Schedd {
     });
   }
 
+  /**
+   * Gives free slots to idle jobs. Jobs that became idle since the last pass are tried against every free
+   * slot; the whole idle queue is scanned only for a free slot that has not yet been found to fit no idle
+   * job, so a queue of jobs that cannot run costs nothing on every later state change.
+   */
   private matchmake(): void {
     if (!this.registry.hasFreeSlot()) return;
     const now = this.now();
-    const free = [...this.registry.freeSlots()].map((slot) => ({ slot, ad: this.registry.slotAd(slot, now) }));
-    for (const job of this.store.idleJobs()) {
-      const index = free.findIndex((candidate) => jobFitsSlot(job.ad, candidate.ad));
-      if (index < 0) continue;
-      const [{ slot }] = free.splice(index, 1);
-      this.startJobOnSlot(job, slot, now);
-      if (free.length === 0) return;
+    const free = [...this.registry.freeSlots()].map((slot) => ({ slot, ad: this.registry.slotAd(slot, now), key: slotKey(slot) }));
+    const place = (job: StoredJob, candidates: typeof free): boolean => {
+      const index = candidates.findIndex((candidate) => jobFitsSlot(job.ad, candidate.ad));
+      if (index < 0) return false;
+      const [chosen] = candidates.splice(index, 1);
+      free.splice(free.indexOf(chosen), 1);
+      this.startJobOnSlot(job, chosen.slot, now);
+      return true;
+    };
+    // A big submission is tried in slices, so that other requests are served in between.
+    let budget = NEWLY_IDLE_PER_PASS;
+    for (const jobId of this.newlyIdle) {
+      if (free.length === 0 || budget-- === 0) break;
+      this.newlyIdle.delete(jobId);
+      const [cluster, proc] = jobId.split('.').map(Number);
+      const job = this.store.getJob(cluster, proc);
+      if (job?.status === JobStatus.Idle) place(job, [...free]);
     }
+    if (budget < 0 && free.length > 0) this.scheduleMatchmaking();
+    const unexplored = free.filter((candidate) => !this.exhaustedSlots.has(candidate.key));
+    if (unexplored.length === 0) return;
+    for (const job of this.store.idleJobs()) {
+      if (unexplored.length === 0) return;
+      place(job, unexplored);
+    }
+    for (const candidate of unexplored) this.exhaustedSlots.add(candidate.key);
   }
 
   private startJobOnSlot(job: StoredJob, slot: Slot, now: Date): void {
@@ -320,6 +349,7 @@ export class Schedd {
       if (slot) slot.run = { cluster, proc, runId: stale.runId };
       connection.send({ type: 'kill', jobId: stale.jobId, runId: stale.runId, signal: 9, graceSeconds: 0 });
     }
+    for (const slot of connection.slots.values()) this.exhaustedSlots.delete(slotKey(slot));
     this.log.info({ startd: name, slots: connection.slots.size }, 'startd connected');
     this.scheduleMatchmaking();
   }
@@ -365,7 +395,11 @@ export class Schedd {
 
   private freeSlot(connection: StartdConnection, jobId: string, runId: number): void {
     for (const slot of connection.slots.values()) {
-      if (slot.run?.runId === runId && `${slot.run.cluster}.${slot.run.proc}` === jobId) slot.run = undefined;
+      if (slot.run?.runId === runId && `${slot.run.cluster}.${slot.run.proc}` === jobId) {
+        slot.run = undefined;
+        // Jobs may have become idle while the slot was busy without being tried against it.
+        this.exhaustedSlots.delete(slotKey(slot));
+      }
     }
     this.scheduleMatchmaking();
   }
@@ -426,6 +460,12 @@ export class Schedd {
     this.store.logEvents(job.ad, events);
     this.events.schedule();
   }
+}
+
+const NEWLY_IDLE_PER_PASS = 2_000;
+
+function slotKey(slot: Slot): string {
+  return `${slot.description.name}@${slot.startdName}`;
 }
 
 /** condor_q -constraint semantics: the job is selected when the expression is true. */

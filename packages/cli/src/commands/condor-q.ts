@@ -2,7 +2,10 @@ import os from 'node:os';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import type { Command, CommandIo } from '../cli-error.js';
 import {
+  addToTotals,
   countJobs,
+  emptyTotals,
+  formatTotalsFromCounts,
   formatAutoFormat,
   formatHistory,
   formatJson,
@@ -56,9 +59,34 @@ function commonView(query: QueryArgs, ads: ClassAd[]): string | undefined {
   }
 }
 
+/** condor_q -totals over the whole queue, from the schedd's counts: no job ads cross the wire. */
+async function quickTotals(io: CommandIo, allUsers: boolean): Promise<string> {
+  const pool = loadPoolConfig(io.env);
+  const api = ScheddApi.fromConfig(pool);
+  const { totals } = await api.request<{ totals: { owner: string; status: number; count: number }[] }>('GET', '/v1/jobs/totals');
+  const url = new URL(api.baseUrl);
+  const context: QueueViewContext = {
+    scheddName: pool.value('SCHEDD_NAME') ?? url.hostname,
+    scheddAddress: `<${url.hostname}:${url.port}?addrs=${url.hostname}-${url.port}>`,
+    now: new Date(),
+    currentUser: os.userInfo().username,
+  };
+  const mine = emptyTotals();
+  const all = emptyTotals();
+  for (const row of totals) {
+    addToTotals(all, row.status, row.count);
+    if (row.owner === context.currentUser) addToTotals(mine, row.status, row.count);
+  }
+  return formatTotalsFromCounts(allUsers ? all : mine, context, { allUsers, myTotals: mine, allUsersTotals: all });
+}
+
 /** condor_q: the jobs in the queue, by default only the current user's, as HTCondor shows them. */
 export const condorQ: Command = async (args, io) => {
   const query = parseQueryArgs(args, Q_USAGE);
+  if (query.view === 'totals' && query.constraints.length === 0 && query.jobs.length === 0 && query.owners.length === 0) {
+    io.stdout(await quickTotals(io, query.allUsers));
+    return 0;
+  }
   const { ads, context } = await fetchAds(io, '/v1/jobs', query);
   // Like HTCondor since 8.6: only your own jobs unless -allusers, or ids/owners were named.
   const allUsers = query.allUsers || query.owners.length > 0 || query.jobs.length > 0;

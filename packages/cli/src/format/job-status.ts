@@ -48,21 +48,28 @@ export interface JobTotals {
  * and scheduler-universe jobs (DAGMan) are left out of these totals.
  */
 export function countJobs(jobs: readonly ClassAd[]): JobTotals {
-  const totals: JobTotals = { jobs: 0, completed: 0, removed: 0, idle: 0, running: 0, held: 0, suspended: 0 };
+  const totals = emptyTotals();
   for (const job of jobs) {
     if (job.getInt('JobUniverse') === SCHEDULER_UNIVERSE) continue;
-    let status = job.getInt('JobStatus') ?? 0;
-    if (status === JobStatus.TransferringOutput) status = JobStatus.Running;
-    switch (status) {
-      case JobStatus.Idle: totals.idle += 1; break;
-      case JobStatus.Running: totals.running += 1; break;
-      case JobStatus.Removed: totals.removed += 1; break;
-      case JobStatus.Completed: totals.completed += 1; break;
-      case JobStatus.Held: totals.held += 1; break;
-      case JobStatus.Suspended: totals.suspended += 1; break;
-      default: continue;
-    }
-    totals.jobs += 1;
+    addToTotals(totals, job.getInt('JobStatus') ?? 0, 1);
   }
   return totals;
+}
+
+export function emptyTotals(): JobTotals {
+  return { jobs: 0, completed: 0, removed: 0, idle: 0, running: 0, held: 0, suspended: 0 };
+}
+
+/** Adds `count` jobs in `status` to the totals (transferring output counts as running). */
+export function addToTotals(totals: JobTotals, status: number, count: number): void {
+  switch (status === JobStatus.TransferringOutput ? JobStatus.Running : status) {
+    case JobStatus.Idle: totals.idle += count; break;
+    case JobStatus.Running: totals.running += count; break;
+    case JobStatus.Removed: totals.removed += count; break;
+    case JobStatus.Completed: totals.completed += count; break;
+    case JobStatus.Held: totals.held += count; break;
+    case JobStatus.Suspended: totals.suspended += count; break;
+    default: return;
+  }
+  totals.jobs += count;
 }

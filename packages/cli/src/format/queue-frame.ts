@@ -40,7 +40,11 @@ function totalsText(label: string, t: JobTotals): string {
  * later fields start with a newline, so every line but the last keeps a trailing space.
  */
 export function summaryLines(jobs: readonly ClassAd[], ctx: QueueViewContext, opts: QueueViewOptions): string {
-  const parts = [totalsText('query', countJobs(jobs))];
+  return summaryLinesFor(countJobs(jobs), jobs, ctx, opts);
+}
+
+function summaryLinesFor(query: JobTotals, jobs: readonly ClassAd[], ctx: QueueViewContext, opts: QueueViewOptions): string {
+  const parts = [totalsText('query', query)];
   if (!opts.allUsers) {
     const mine = opts.myTotals ?? countJobs(jobs.filter((job) => job.getString('Owner') === ctx.currentUser));
     parts.push(totalsText(ctx.currentUser, mine));
@@ -58,4 +62,9 @@ export function sortByJobId(jobs: readonly ClassAd[]): ClassAd[] {
 /** condor_q -totals: the title and the summary lines only. */
 export function formatTotals(jobs: ClassAd[], ctx: QueueViewContext, opts: QueueViewOptions): string {
   return queueTitle(ctx) + summaryLines(jobs, ctx, opts) + '\n';
+}
+
+/** condor_q -totals from counts the schedd computed, without fetching the jobs. */
+export function formatTotalsFromCounts(query: JobTotals, ctx: QueueViewContext, opts: QueueViewOptions): string {
+  return queueTitle(ctx) + summaryLinesFor(query, [], ctx, opts) + '\n';
 }

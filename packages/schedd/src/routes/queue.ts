@@ -16,6 +16,11 @@ type QueueQuery = Static<typeof QueueQuery>;
 const AdsReply = Type.Object({ ads: Type.Array(StoredAd) });
 type AdsReply = Static<typeof AdsReply>;
 
+const TotalsReply = Type.Object({
+  totals: Type.Array(Type.Object({ owner: Type.String(), status: Type.Integer(), count: Type.Integer() })),
+});
+type TotalsReply = Static<typeof TotalsReply>;
+
 const SubmitBody = Type.Object({ procs: Type.Array(StoredAd, { minItems: 1, maxItems: 1_000_000 }) }, { additionalProperties: false });
 type SubmitBody = Static<typeof SubmitBody>;
 
@@ -50,11 +55,19 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     },
   );
 
-  app.get<{ Querystring: QueueQuery; Reply: AdsReply }>(
+  app.get<{ Querystring: QueueQuery; Reply: AdsReply | string }>(
     '/v1/jobs',
     { schema: { querystring: QueueQuery, response: { 200: AdsReply, 400: ErrorReply } } },
-    async (request) => ({ ads: filtered(schedd.store.allJobs().map((j) => j.ad), request.query.constraint) }),
+    async (request, reply) => {
+      if (request.query.constraint !== undefined) return { ads: filtered(schedd.store.allJobs().map((j) => j.ad), request.query.constraint) };
+      // Without a constraint the stored JSON goes out as it is: no parsing of a big queue.
+      return reply.type('application/json').send(`{"ads":[${schedd.store.rawAds().join(',')}]}`);
+    },
   );
+
+  app.get<{ Reply: TotalsReply }>('/v1/jobs/totals', { schema: { response: { 200: TotalsReply } } }, async () => ({
+    totals: schedd.store.totals(),
+  }));
 
   app.get<{ Params: JobIdParams; Reply: { ad: Record<string, string> } | { error: string } }>(
     '/v1/jobs/:jobId',

@@ -72,7 +72,7 @@ export class ClassAd {
 
   getSource(name: string): string | undefined {
     const expr = this.get(name);
-    return expr === undefined ? undefined : unparse(expr);
+    return expr === undefined ? undefined : cachedUnparse(expr);
   }
 
   /** Binds an already-parsed expression; keeps the name's original case if it already exists. */
@@ -145,22 +145,47 @@ export class ClassAd {
   /** Storage form: attribute → expression source. */
   toJSON(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const { name, expr } of this.#attributes.values()) out[name] = unparse(expr);
+    for (const { name, expr } of this.#attributes.values()) out[name] = cachedUnparse(expr);
     return out;
   }
 
   /** `Name = expr` lines in insertion order, as in `condor_q -long` and `_CONDOR_JOB_AD`. */
   toText(): string {
     let text = '';
-    for (const { name, expr } of this.#attributes.values()) text += `${name} = ${unparse(expr)}\n`;
+    for (const { name, expr } of this.#attributes.values()) text += `${name} = ${cachedUnparse(expr)}\n`;
     return text;
   }
 }
 
 /** Parses `source`, prefixing any error message with `where`. */
+/**
+ * Expressions are immutable, and a queue repeats the same few texts across thousands of job ads
+ * (`Requirements`, `Cmd`, `JobStatus = 1`): parse each text once and unparse each tree once.
+ */
+const PARSE_CACHE_LIMIT = 100_000;
+const parsedTexts = new Map<string, Expr>();
+const unparsedTrees = new WeakMap<Expr, string>();
+const sharedTrees = new WeakSet<Expr>();
+
+/** Only trees from the parse cache are shared between ads, so only their text is worth keeping. */
+function cachedUnparse(expr: Expr): string {
+  let text = unparsedTrees.get(expr);
+  if (text === undefined) {
+    text = unparse(expr);
+    if (sharedTrees.has(expr)) unparsedTrees.set(expr, text);
+  }
+  return text;
+}
+
 function parseNamed(source: string, where: string): Expr {
+  const cached = parsedTexts.get(source);
+  if (cached !== undefined) return cached;
   try {
-    return parseExpr(source);
+    const expr = parseExpr(source);
+    if (parsedTexts.size >= PARSE_CACHE_LIMIT) parsedTexts.clear();
+    parsedTexts.set(source, expr);
+    sharedTrees.add(expr);
+    return expr;
   } catch (err) {
     if (err instanceof ClassAdParseError) throw new ClassAdParseError(`${where}: ${err.message}`, err.position);
     throw err;
