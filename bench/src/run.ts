@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { bigCheckpointManyFiles, bigCheckpointOneFile } from './big-checkpoint.js';
 import { checkpointRestart } from './checkpoint-restart.js';
 import { submitLatencyCli, submitLatencyRest } from './latency.js';
 import { manyProcs } from './many-procs.js';
@@ -6,7 +7,7 @@ import { quantile } from './stats.js';
 import { throughput } from './throughput.js';
 import type { Benchmark, BenchmarkResult } from './types.js';
 
-const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, manyProcs];
+const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, bigCheckpointOneFile, bigCheckpointManyFiles, manyProcs];
 
 function format(value: number, unit: string): string {
   return `${value.toFixed(value >= 100 ? 0 : 1)} ${unit}`;

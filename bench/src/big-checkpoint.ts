@@ -1,0 +1,106 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { binDir, startPool, terminatedCount, timeCommand, until } from './pool.js';
+import type { Benchmark } from './types.js';
+
+const GIB = 1024;
+
+/** Peak resident memory of a process and its children while `work` runs, sampled every 50 ms. */
+async function peakRssMb(rootPid: number, work: Promise<unknown>): Promise<number> {
+  let peak = 0;
+  let done = false;
+  work.finally(() => (done = true)).catch(() => undefined);
+  while (!done) {
+    const pids = [rootPid, ...execFileSync('pgrep', ['-P', String(rootPid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number)];
+    for (const pid of pids) {
+      try {
+        const kb = Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+        peak = Math.max(peak, kb / 1024);
+      } catch {
+        // the process ended between listing and reading
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return peak;
+}
+
+/** Shell that writes the 1 GiB of data into `dir`. */
+function writeData(layout: 'one-file' | 'many-files', dir: string): string {
+  return layout === 'one-file'
+    ? `head -c 1073741824 /dev/zero > ${dir}/big.bin`
+    : `for i in $(seq 1 1000); do head -c 1048576 /dev/zero > ${dir}/part.$i; done`;
+}
+
+/** A job that writes the data once, checkpoints it (exit 85), and finishes on its restart. */
+function job(layout: 'one-file' | 'many-files'): string {
+  return `#!/bin/bash
+if [ -e state/done ]; then echo "start $(date +%s%N)" >> times; exit 0; fi
+mkdir -p state; ${writeData(layout, 'state')}; touch state/done
+echo "exit $(date +%s%N)" >> times
+exit 85
+`;
+}
+
+async function commitSeconds(layout: 'one-file' | 'many-files'): Promise<{ seconds: number; rssMb: number }> {
+  const pool = await startPool({ startds: 1, cpus: 1 });
+  try {
+    fs.writeFileSync(path.join(pool.dir, 'big.sh'), job(layout), { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(pool.dir, 'big.sub'),
+      'executable = big.sh\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = state, times\ntransfer_output_files = times\nlog = big.log\nqueue\n',
+    );
+    const submitted = spawnSync(process.execPath, [path.join(binDir, 'condor_submit.js'), 'big.sub'], { env: pool.env, cwd: pool.dir });
+    if (submitted.status !== 0) throw new Error(`condor_submit failed: ${submitted.stderr.toString()}`);
+    const finished = until('the job to finish', () => (terminatedCount(path.join(pool.dir, 'big.log')) >= 1 ? true : undefined), 600_000, 100);
+    const rssMb = await peakRssMb(pool.process.pid as number, finished);
+    const [exitLine, startLine] = fs.readFileSync(path.join(pool.dir, 'times'), 'utf8').trim().split('\n');
+    const seconds = Number(BigInt(startLine.split(' ')[1]) - BigInt(exitLine.split(' ')[1])) / 1e9;
+    return { seconds, rssMb };
+  } finally {
+    await pool.stop();
+  }
+}
+
+/** The same data copied by `tar c | tar x` and by `cp -a` on the same disk. */
+function baselines(layout: 'one-file' | 'many-files'): { tarSeconds: number; cpSeconds: number } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-bench-copy-'));
+  try {
+    const source = path.join(root, 'src');
+    fs.mkdirSync(source);
+    execFileSync('/bin/bash', ['-c', writeData(layout, source)]);
+    fs.mkdirSync(path.join(root, 'tar'));
+    const tarSeconds = timeCommand('/bin/sh', ['-c', `tar c -C ${source} . | tar x -C ${root}/tar && sync`]) / 1000;
+    const cpSeconds = timeCommand('/bin/sh', ['-c', `cp -a ${source} ${root}/cp && sync`]) / 1000;
+    return { tarSeconds, cpSeconds };
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function bigCheckpoint(layout: 'one-file' | 'many-files'): Benchmark {
+  const what = layout === 'one-file' ? '1 file' : '1000 × 1 MiB';
+  return {
+    name: `checkpoint-1gib-${layout}`,
+    title: `1 GiB checkpoint (${what}) committed to SPOOL`,
+    goal: '≥ 70 % of `tar c | tar x` on the same disk; schedd and startd RSS ≤ 150 MB',
+    async run() {
+      const { seconds, rssMb } = await commitSeconds(layout);
+      const { tarSeconds, cpSeconds } = baselines(layout);
+      const rate = GIB / seconds;
+      const tarRate = GIB / tarSeconds;
+      return {
+        value: rate,
+        unit: 'MiB/s',
+        baseline: { label: '`tar c | tar x` on the same disk', value: tarRate, unit: 'MiB/s' },
+        goalMet: rate >= 0.7 * tarRate && rssMb <= 150,
+        notes: `exit→restart ${seconds.toFixed(2)} s (pack, upload, commit, restart); cp -a ${(GIB / cpSeconds).toFixed(0)} MiB/s; peak RSS of any pool process ${rssMb.toFixed(0)} MB`,
+      };
+    },
+  };
+}
+
+export const bigCheckpointOneFile = bigCheckpoint('one-file');
+export const bigCheckpointManyFiles = bigCheckpoint('many-files');
