@@ -7,7 +7,7 @@ import { binDir, startPool, timeCommand } from './pool.js';
 import type { Benchmark } from './types.js';
 
 const PROCS = 100_000;
-const SUBMIT = `executable = /bin/true\ntransfer_executable = false\nrequirements = false\noutput = out.$(Process)\nlog = many.log\nqueue ${PROCS}\n`;
+const SUBMIT = `executable = /bin/true\ntransfer_executable = false\nrequirements = false\noutput = out.$(Process)\nqueue ${PROCS}\n`;
 
 function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
