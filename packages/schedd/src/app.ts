@@ -8,7 +8,7 @@ import { actionRoutes } from './routes/actions.js';
 import { queueRoutes } from './routes/queue.js';
 import { sshRoutes } from './routes/ssh.js';
 import { startdChannelRoutes } from './routes/startd-channel.js';
-import { checkpointRoutes, transferRoutes } from './routes/transfer.js';
+import { transferRoutes } from './routes/transfer.js';
 import type { Schedd } from './schedd.js';
 import { SshRelay } from './ssh-relay.js';
 import { tokenMatches } from './token.js';
@@ -50,7 +50,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(queueRoutes, { schedd: opts.schedd });
   await app.register(actionRoutes, { schedd: opts.schedd });
   await app.register(transferRoutes, { schedd: opts.schedd });
-  await app.register(checkpointRoutes, { schedd: opts.schedd });
   const relay = new SshRelay(opts.schedd, opts.logger);
   await app.register(startdChannelRoutes, { schedd: opts.schedd, relay });
   await app.register(sshRoutes, { relay });

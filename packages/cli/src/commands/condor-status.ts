@@ -1,4 +1,4 @@
-import { ClassAd } from '@tinycondor/shared/classad/index';
+import { ClassAd, isTrue } from '@tinycondor/shared/classad/index';
 import { CliError, type Command } from '../cli-error.js';
 import { formatAutoFormat, formatJson, formatLong, formatStatus, formatStatusTotals } from '../format/index.js';
 import { loadPoolConfig } from '../pool-config.js';
@@ -14,7 +14,7 @@ export const condorStatus: Command = async (args, io) => {
   const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
   const reply = await api.request<{ ads: Record<string, string>[] }>('GET', '/v1/status');
   let ads = reply.ads.map((stored) => ClassAd.fromJSON(stored));
-  for (const constraint of query.constraints) ads = ads.filter((ad) => { const v = ad.evaluateExpr(constraint); return v.type === 'bool' && v.value; });
+  for (const constraint of query.constraints) ads = ads.filter((ad) => isTrue(ad.evaluateExpr(constraint)));
   if (query.owners.length > 0) ads = ads.filter((ad) => query.owners.some((o) => [ad.getString('Name'), ad.getString('Machine'), ad.getString('StartdName')].includes(o)));
   switch (query.view) {
     case 'af':

@@ -88,16 +88,9 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       }
     },
   );
-}
 
-/**
- * Checkpoints (and, for ON_EXIT_OR_EVICT jobs, the files sent at eviction) go into the job's SPOOL
- * directory through the two-phase commit; the shadow logs such a transfer as output transfer (040).
- */
-export async function checkpointRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
-  const { schedd } = opts;
-  app.addContentTypeParser('application/x-tar', (_request, payload, done) => done(null, payload));
-
+  // Checkpoints (and, for ON_EXIT_OR_EVICT jobs, the files sent at eviction) go into the job's SPOOL
+  // directory through the two-phase commit; the shadow logs such a transfer as output transfer (040).
   app.put<{ Params: RunParams; Querystring: CheckpointQuery; Body: Readable }>(
     '/v1/jobs/:jobId/runs/:runId/checkpoint',
     {
@@ -109,18 +102,18 @@ export async function checkpointRoutes(app: FastifyInstance, opts: { schedd: Sch
       },
     },
     async (request, reply) => {
-      const job = schedd.currentRun(request.params.jobId, request.params.runId, String(request.headers['x-tinycondor-startd']));
+      const job = currentRun(request);
       const { kind, number } = request.query;
       const previous = job?.ad.getInt('CheckpointNumber') ?? -1;
       if (!job || (kind === 'checkpoint' && (number === undefined || number <= previous))) {
         request.body.resume();
         return reply.code(409).send({ error: `checkpoint ${String(number)} of run ${request.params.runId} of job ${request.params.jobId} is stale` });
       }
-      schedd.logTransfer(job, [{ code: 40, cluster: job.cluster, proc: job.proc, time: new Date(), transferType: 5 }]);
+      transferEvent(job, 5);
       try {
         const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, request.body);
-        schedd.logTransfer(job, [{ code: 40, cluster: job.cluster, proc: job.proc, time: new Date(), transferType: 6 }]);
-        const current = schedd.currentRun(request.params.jobId, request.params.runId, String(request.headers['x-tinycondor-startd']));
+        transferEvent(job, 6);
+        const current = currentRun(request);
         if (kind === 'checkpoint' && current) schedd.checkpointCommitted(current, number as number);
         return { files: result.files, bytes: result.bytes };
       } catch (err) {
