@@ -95,10 +95,10 @@ t.test('condor_q views, condor_rm of a job and of a cluster', async (t) => {
   t.match(totals.stdout, /Total for query: 3 jobs; 0 completed, 0 removed, 2 idle, 1 running, 0 held, 0 suspended/);
   const nobatch = await pool.run('condor_q', ['-nobatch']);
   t.match(nobatch.stdout, / ID\s+OWNER\s+SUBMITTED\s+RUN_TIME ST PRI SIZE CMD/);
-  t.match(nobatch.stdout, /\n\s*1\.0\s+\S+\s+\d+\/\d+ \d\d:\d\d\s+0\+00:00:\d\d R\s+0\s+[\d.]+ sleep\.sh/);
+  t.match(nobatch.stdout, /\n\s*1\.0\s+\S+\s+\d+\/\d+ +\d\d:\d\d\s+0\+00:00:\d\d R\s+0\s+[\d.]+ sleep\.sh/);
   const batch = await pool.run('condor_q', []);
   t.match(batch.stdout, /OWNER\s+BATCH_NAME\s+SUBMITTED\s+DONE\s+RUN\s+IDLE\s+TOTAL JOB_IDS/);
-  t.match(batch.stdout, /ID: 1\s+\d+\/\d+ \d\d:\d\d\s+_\s+1\s+2\s+3 1\.0-2/);
+  t.match(batch.stdout, /ID: 1\s+\d+\/\d+ +\d\d:\d\d\s+_\s+1\s+2\s+3 1\.0-2/);
 
   const removed = await pool.run('condor_rm', ['1.0']);
   t.equal(removed.stdout, 'Job 1.0 marked for removal\n');
