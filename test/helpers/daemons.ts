@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { binDir, runCommand, type CommandResult, type Teardown } from './pool.js';
+import { binCommand, runCommand, type CommandResult, type Teardown } from './pool.js';
 
 /** A schedd and startds as separate real processes, for tests that kill and restart them. */
 export interface Daemons {
@@ -19,7 +19,7 @@ export interface Daemons {
 }
 
 function startDaemon(t: Teardown, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(binDir, 'tinycondor.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...binCommand('tinycondor.js', args), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });

@@ -6,7 +6,17 @@ import { fileURLToPath } from 'node:url';
 import { parseEventLog, type ParsedEvent } from '@tinycondor/shared/eventlog/index';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const binDir = path.join(root, 'packages', 'cli', 'bin');
+const binDir = path.join(root, 'packages', 'cli', 'bin');
+
+/**
+ * The command and arguments that run one of the bin scripts as a real process. tap wraps
+ * child_process so that every node process a test starts loads its process-info hook through
+ * NODE_OPTIONS, which makes each daemon and command start several times slower; `env -u` drops it
+ * (they run compiled JavaScript and need none of tap's loaders).
+ */
+export function binCommand(script: string, args: string[]): [string, string[]] {
+  return ['env', ['-u', 'NODE_OPTIONS', process.execPath, path.join(binDir, script), ...args]];
+}
 
 export interface CommandResult {
   code: number;
@@ -55,7 +65,7 @@ function waitForLine(child: ChildProcess, pattern: RegExp, deadlineMs: number, w
 
 export function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, input?: string): Promise<CommandResult> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [path.join(binDir, `${command}.js`), ...args], { env, cwd, timeout: 60_000 }, (err, stdout, stderr) => {
+    const child = execFile(...binCommand(`${command}.js`, args), { env, cwd, timeout: 60_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -77,7 +87,7 @@ export async function startPool(
   if (opts.lease !== undefined) args.push('--lease', String(opts.lease));
   if (opts.periodic !== undefined) args.push('--periodic', String(opts.periodic));
   if (opts.checkpointInterval !== undefined) args.push('--checkpoint-interval', String(opts.checkpointInterval));
-  const child = spawn(process.execPath, [path.join(binDir, 'tinycondor.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...binCommand('tinycondor.js', args), { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   const ready = await waitForLine(child, /^tinycondor pool ready/, 30_000, 'tinycondor pool').catch((err: Error) => {
