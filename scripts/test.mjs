@@ -7,8 +7,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tap = path.join(root, 'node_modules', '.bin', 'tap');
 const child = spawn(tap, ['--reporter=terse', ...process.argv.slice(2)], {
   cwd: root,
-  // tap's TypeScript loader picks no tsconfig when started from the workspace root; name it.
-  env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.test.json') },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 
