@@ -13,6 +13,11 @@ const MAX_LISTED_ENTRIES = 10_000;
 
 export class SpoolPathRefused extends Error {
   readonly statusCode = 400;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'SpoolPathRefused';
+  }
 }
 
 /**
