@@ -117,9 +117,23 @@ if (!fs.existsSync(CHROMIUM)) {
     await page.locator('#slots .startd', { hasText: 'startd1' }).waitFor();
     t.equal(await page.locator('#slots .startd').count(), 2, 'both startds');
 
-    fs.writeFileSync(jobs.stopFile, '');
+    // 10 000 more jobs: the list keeps a few dozen rows in the DOM and pages from the server as it scrolls.
     await page.locator('.tabs button[data-tab="queue"]').click();
     await page.selectOption('#filter-owner', '');
+    fs.writeFileSync(path.join(pool.dir, 'many.sub'), `executable = sleeper.sh\narguments = ${jobs.stopFile}\nhold = true\nqueue 10000\n`);
+    t.equal((await pool.run('condor_submit', ['many.sub'])).code, 0);
+    await page.locator('#queue-count', { hasText: /^10004 job\(s\)$/ }).waitFor({ timeout: 60_000 });
+    const domRows = await page.locator('.viewport .row').count();
+    t.ok(domRows > 10 && domRows < 100, `only the visible rows exist in the DOM (${domRows})`);
+    const largestPage = Math.max(...queueRequests.map((url) => Number(new URL(url).searchParams.get('limit'))));
+    t.ok(largestPage <= 200, `pages of at most 200 rows are fetched (${largestPage})`);
+    await page.locator('#queue-viewport').evaluate((viewport) => viewport.scrollTo(0, viewport.scrollHeight));
+    await page.locator('.viewport .row[data-job-id="3.9999"]').waitFor();
+    t.ok((await page.locator('.viewport .row').count()) < 100, 'still few rows at the bottom');
+    await page.selectOption('#filter-status', '2');
+    await page.locator('#queue-count', { hasText: /^2 job\(s\)$/ }).waitFor();
+
+    fs.writeFileSync(jobs.stopFile, '');
     await page.locator('#queue-count', { hasText: /^0 job\(s\)$/ }).waitFor({ timeout: 60_000 });
   });
 }
