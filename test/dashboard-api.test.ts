@@ -85,6 +85,14 @@ t.test('dashboard API', async (t) => {
     t.equal((await get(pool, `/v1/jobs/1.0/spool/file?path=${bad}`)).status, 400, `refused: ${bad}`);
   }
 
+  // A log that is no event log is reported, not a failure.
+  fs.writeFileSync(path.join(pool.dir, 'not-a-log.txt'), 'just some text\n');
+  fs.writeFileSync(path.join(pool.dir, 'odd.sub'), `executable = sleeper.sh\narguments = ${jobs.stopFile}\nhold = true\nlog = not-a-log.txt\nqueue\n`);
+  t.equal((await pool.run('condor_submit', ['odd.sub'])).code, 0);
+  const odd = await get(pool, '/v1/jobs/3.0/events');
+  t.equal(odd.status, 200);
+  t.match(odd.body, { events: [], error: /not-a-log\.txt: event log line 1/ });
+
   // Login: a bad link, then the pool token pasted into the form; the cookie then opens data and the stream.
   t.equal((await get(pool, '/v1/queue', {})).status, 401);
   const badLink = await fetch(`${pool.url}/login?token=nope`, { redirect: 'manual' });

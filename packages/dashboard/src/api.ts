@@ -43,6 +43,7 @@ export interface JobEvents {
   timeline: { runs: { start: number; end: number | null; outcome: string }[]; marks: { kind: string; time: number }[] };
   logFile: string | null;
   truncated: boolean;
+  error?: string;
 }
 export const jobEvents = (jobId: string): Promise<JobEvents> => request('GET', `/v1/jobs/${jobId}/events`);
 export const spoolFiles = (jobId: string): Promise<{ directory: string; entries: { path: string; bytes: number; mtime: number }[]; truncated: boolean }> =>

@@ -25,6 +25,8 @@ export class JobView {
     private readonly onError: (err: unknown) => void,
   ) {
     byId('job-close').addEventListener('click', () => this.close());
+    // A job's output changes without an event; it is read again when asked (or when the job's state changes).
+    byId('job-stdout-refresh').addEventListener('click', () => void this.load());
     for (const button of document.querySelectorAll<HTMLButtonElement>('#job-panel [data-action]')) {
       button.addEventListener('click', () => void this.act(button.dataset.action ?? ''));
     }
@@ -78,7 +80,8 @@ export class JobView {
       this.showSummary(ad?.ad);
       if (events) {
         byId('job-timeline').replaceChildren(timelineChart(events.timeline, nowSeconds()));
-        byId('job-events').textContent = events.events.map((e) => e.text).join('') || (events.logFile ? '(no events yet)' : '(the job has no log file)');
+        byId('job-events').textContent =
+          events.error ?? (events.events.map((e) => e.text).join('') || (events.logFile ? '(no events yet)' : '(the job has no log file)'));
       }
       byId('job-files').replaceChildren(
         ...(files?.entries.length

@@ -181,7 +181,7 @@ export class Schedd {
           reasonSubCode: ad.getInt('HoldReasonSubCode') ?? 0,
         });
       }
-      submitEvents.push(...events);
+      if (this.dashboard.feed.active) submitEvents.push(...events);
       return events;
     });
     this.dashboard.clusterSubmitted(clusterId, ads.length, submitEvents);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { parseEventLog } from '@tinycondor/shared/eventlog/index';
+import { parseEventLog, type ParsedEvent } from '@tinycondor/shared/eventlog/index';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { JobStatus } from '@tinycondor/shared/job-status';
 import { QueueRowSchema, SlotRowSchema } from '@tinycondor/shared/protocol';
@@ -44,6 +44,8 @@ const EventsReply = Type.Object({
   }),
   logFile: Type.Union([Type.String(), Type.Null()]),
   truncated: Type.Boolean(),
+  /** Why the log could not be read, if it could not. */
+  error: Type.Optional(Type.String()),
 });
 
 const SpoolReply = Type.Object({
@@ -78,6 +80,18 @@ function readTail(file: string, max: number): { text: string; truncated: boolean
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** A log's tail cut at an event boundary (text: after a "..." line; XML: at a record). */
+function eventsFromLogTail(file: string): { events: ParsedEvent[]; truncated: boolean } {
+  const tail = readTail(file, MAX_LOG_BYTES);
+  let text = tail.text;
+  if (tail.truncated) {
+    const xml = text.indexOf('<c>');
+    const end = text.indexOf('\n...\n');
+    text = xml >= 0 && (end < 0 || xml < end) ? text.slice(xml) : end >= 0 ? text.slice(end + 5) : '';
+  }
+  return { events: parseEventLog(text).events, truncated: tail.truncated };
 }
 
 function jobOf(schedd: Schedd, jobId: string): StoredJob {
@@ -115,8 +129,14 @@ export async function dashboardDataRoutes(app: FastifyInstance, opts: { schedd: 
     const job = jobOf(schedd, request.params.jobId);
     const logFile = job.ad.getString('UserLog');
     if (!logFile || !fs.existsSync(logFile)) return { events: [], timeline: { runs: [], marks: [] }, logFile: logFile ?? null, truncated: false };
-    const { text, truncated } = readTail(logFile, MAX_LOG_BYTES);
-    const events = parseEventLog(text).events.filter((e) => e.cluster === job.cluster && e.proc === job.proc);
+    let parsed: { events: ParsedEvent[]; truncated: boolean };
+    try {
+      parsed = eventsFromLogTail(logFile);
+    } catch (err) {
+      return { events: [], timeline: { runs: [], marks: [] }, logFile, truncated: false, error: `cannot read ${logFile}: ${(err as Error).message}` };
+    }
+    const { truncated } = parsed;
+    const events = parsed.events.filter((e) => e.cluster === job.cluster && e.proc === job.proc);
     return {
       events: events.map((e) => ({ code: e.code, time: Math.floor(e.time.getTime() / 1000), text: e.text })),
       timeline: jobTimeline(events),
