@@ -190,7 +190,7 @@ export async function dashboardDataRoutes(app: FastifyInstance, opts: { schedd: 
     },
   );
 
-  app.get('/v1/events', { websocket: true }, (socket: WebSocket) => {
+  app.get('/v1/events', { websocket: true, schema: { querystring: Type.Object({}, { additionalProperties: false }) } }, (socket: WebSocket) => {
     const unsubscribe = schedd.dashboard.feed.subscribe(socket);
     socket.send(JSON.stringify({ type: 'hello', version: 1, jobs: schedd.store.countJobs() }));
     socket.on('message', () => socket.close(1008, 'the event stream takes no messages'));

@@ -45,8 +45,9 @@ export class DashboardPublisher {
   }
 
   eventsLogged(events: JobEvent[]): void {
-    if (!this.feed.active) return;
     for (const event of events) {
+      // A burst (a big submission) may drop every subscriber that falls behind; then stop formatting.
+      if (!this.feed.active) return;
       this.feed.publish({
         type: 'event',
         jobId: formatJobId(event.cluster, event.proc),
