@@ -23,6 +23,8 @@ export class QueueView {
   private generation = 0;
   private refreshTimer: number | undefined;
   private renderQueued = false;
+  /** The rows now in the DOM, by job id. */
+  private readonly shown = new Map<string, QueueRow>();
   selected: string | undefined;
 
   constructor(
@@ -34,11 +36,19 @@ export class QueueView {
   ) {
     viewport.addEventListener('scroll', () => this.queueRender());
     window.addEventListener('resize', () => this.queueRender());
-    spacer.addEventListener('click', (event) => {
+    const select = (event: Event) => {
       const row = (event.target as HTMLElement).closest<HTMLElement>('[data-job-id]');
       if (row?.dataset.jobId) this.onSelect(row.dataset.jobId);
+    };
+    spacer.addEventListener('click', select);
+    spacer.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        select(event);
+      }
     });
-    setInterval(() => this.queueRender(), 1000);
+    // Run times and checkpoint ages advance on their own: only those cells change, the rows stay.
+    setInterval(() => this.tick(), 1000);
   }
 
   setFilter(filter: Filter): void {
@@ -121,23 +131,39 @@ export class QueueView {
     for (const page of pagesFor(first, last, PAGE_SIZE)) if (!this.pages.has(page)) void this.fetchPage(page);
     const now = nowSeconds();
     const rows: HTMLElement[] = [];
+    this.shown.clear();
     for (let i = first; i < last; i++) {
       const page = Math.floor(i / PAGE_SIZE);
       const row = (this.pages.get(page) ?? this.stale.get(page))?.[i % PAGE_SIZE];
+      if (row) this.shown.set(row.jobId, row);
       rows.push(row ? this.rowElement(row, i, now) : placeholder(i));
     }
+    const focused = (document.activeElement as HTMLElement | null)?.dataset?.jobId;
     this.spacer.replaceChildren(...rows);
+    if (focused) this.spacer.querySelector<HTMLElement>(`[data-job-id="${focused}"]`)?.focus({ preventScroll: true });
+  }
+
+  private tick(): void {
+    const now = nowSeconds();
+    for (const el of this.spacer.querySelectorAll<HTMLElement>('[data-job-id]')) {
+      const row = this.shown.get(el.dataset.jobId ?? '');
+      if (!row) continue;
+      const [, , , , runTime, , , checkpoint] = el.children;
+      if (row.runStart > 0) runTime.textContent = formatDuration(runSeconds(row, now));
+      if (row.lastCheckpointTime > 0) checkpoint.textContent = lastCheckpoint(row, now);
+    }
   }
 
   private rowElement(row: QueueRow, index: number, now: number): HTMLElement {
     const el = element('div', row.jobId === this.selected ? 'row selected' : 'row');
+    el.tabIndex = 0;
+    el.setAttribute('role', 'button');
     el.style.top = `${index * ROW_HEIGHT}px`;
     el.dataset.jobId = row.jobId;
     el.dataset.status = statusName(row.status);
     el.title = `${row.cmd} ${row.args}`.trim();
     const state = element('span', `state s${row.status}`, statusName(row.status));
     if (row.holdReason) state.title = row.holdReason;
-    const lastCheckpoint = row.lastCheckpointTime > 0 ? `${formatBytes(row.lastCheckpointBytes)} ${formatAge(row.lastCheckpointTime, now)}`.trim() : '';
     const cells = [
       element('span', 'id', row.jobId),
       element('span', undefined, row.owner),
@@ -146,12 +172,16 @@ export class QueueView {
       element('span', undefined, row.starts > 0 ? formatDuration(runSeconds(row, now)) : ''),
       element('span', undefined, String(row.starts)),
       element('span', undefined, String(row.checkpoints)),
-      element('span', undefined, lastCheckpoint),
+      element('span', undefined, lastCheckpoint(row, now)),
     ];
     cells[3].append(state);
     el.append(...cells);
     return el;
   }
+}
+
+function lastCheckpoint(row: QueueRow, now: number): string {
+  return row.lastCheckpointTime > 0 ? `${formatBytes(row.lastCheckpointBytes)} ${formatAge(row.lastCheckpointTime, now)}`.trim() : '';
 }
 
 function placeholder(index: number): HTMLElement {
