@@ -19,8 +19,9 @@ export interface QueuePage {
   total: number;
   offset: number;
   rows: QueueRow[];
-  owners: string[];
-  counts: Record<string, number>;
+  /** Only on the first page. */
+  owners?: string[];
+  counts?: Record<string, number>;
 }
 
 export interface Filter {

@@ -42,6 +42,7 @@ function start(): void {
       startStream();
     }
     byId('queue-count').textContent = `${page.total} job(s)`;
+    if (!page.counts || !page.owners) return;
     byId('totals').textContent = Object.entries(page.counts)
       .map(([status, count]) => `${count} ${statusName(Number(status)).toLowerCase()}`)
       .join(', ');

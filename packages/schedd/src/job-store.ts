@@ -60,7 +60,10 @@ export class SubmitRejected extends Error {
 export class JobStore {
   private readonly statements;
   /** Prepared queue-page statements by filter shape (at most four). */
-  private readonly pageStatements = new Map<string, { rows: Database.Statement<(string | number)[], JobRow>; count: Database.Statement<(string | number)[], { n: number }> }>();
+  private readonly pageStatements = new Map<
+    string,
+    { keys: Database.Statement<(string | number)[], { cluster_id: number; proc_id: number }>; count: Database.Statement<(string | number)[], { n: number }> }
+  >();
 
   constructor(private readonly db: Db) {
     this.statements = {
@@ -91,6 +94,8 @@ export class JobStore {
       history: db.prepare<[number], { ad: string }>('SELECT ad FROM history ORDER BY seq DESC LIMIT ?'),
       insertEvent: db.prepare<[string, string]>('INSERT INTO event_outbox (log_path, text) VALUES (?, ?)'),
       totals: db.prepare<[], { owner: string; status: number; count: number }>('SELECT owner, status, count(*) AS count FROM jobs GROUP BY owner, status'),
+      statusCounts: db.prepare<[], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs GROUP BY status'),
+      ownerStatusCounts: db.prepare<[string], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs WHERE owner = ? GROUP BY status'),
       owners: db.prepare<[], { owner: string }>('SELECT DISTINCT owner FROM jobs ORDER BY owner'),
       rawAds: db.prepare<[], { ad: string }>('SELECT ad FROM jobs ORDER BY cluster_id, proc_id'),
     };
@@ -176,19 +181,31 @@ export class JobStore {
     const { where, params } = filterClause(request);
     let statements = this.pageStatements.get(where);
     if (!statements) {
+      // Keys first, from an index, then the page's ads by primary key: sorting never reads the other jobs' ads.
       statements = {
-        rows: this.db.prepare<(string | number)[], JobRow>(`SELECT * FROM jobs ${where} ORDER BY cluster_id, proc_id LIMIT ? OFFSET ?`),
+        keys: this.db.prepare<(string | number)[], { cluster_id: number; proc_id: number }>(
+          `SELECT cluster_id, proc_id FROM jobs ${where} ORDER BY cluster_id, proc_id LIMIT ? OFFSET ?`,
+        ),
         count: this.db.prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n FROM jobs ${where}`),
       };
       this.pageStatements.set(where, statements);
     }
-    const total = statements.count.get(...params)?.n ?? 0;
-    return { total, jobs: statements.rows.all(...params, request.limit, request.offset).map(toStoredJob) };
+    const { keys, count } = statements;
+    return this.db.transaction(() => {
+      const total = count.get(...params)?.n ?? 0;
+      const rows = keys.all(...params, request.limit, request.offset).map((key) => this.statements.getJob.get(key.cluster_id, key.proc_id));
+      return { total, jobs: rows.filter((row): row is JobRow => row !== undefined).map(toStoredJob) };
+    })();
   }
 
   /** Owners with jobs in the queue, for the dashboard's owner filter. */
   owners(): string[] {
     return this.statements.owners.all().map((r) => r.owner);
+  }
+
+  /** Job counts by status, of one owner's jobs or of all (then from the status index alone). */
+  statusCounts(owner?: string): { status: number; count: number }[] {
+    return owner ? this.statements.ownerStatusCounts.all(owner) : this.statements.statusCounts.all();
   }
 
   countJobs(filter: QueueFilter = {}): number {

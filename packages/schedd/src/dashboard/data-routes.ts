@@ -32,8 +32,9 @@ const PageReply = Type.Object({
   total: Type.Integer(),
   offset: Type.Integer(),
   rows: Type.Array(QueueRowSchema),
-  owners: Type.Array(Type.String()),
-  counts: Type.Record(Type.String(), Type.Integer()),
+  /** Only on the first page (offset 0): they cost a scan of the queue. */
+  owners: Type.Optional(Type.Array(Type.String())),
+  counts: Type.Optional(Type.Record(Type.String(), Type.Integer())),
 });
 
 const EventsReply = Type.Object({
@@ -108,15 +109,11 @@ export async function dashboardDataRoutes(app: FastifyInstance, opts: { schedd: 
   app.get<{ Querystring: PageQuery }>('/v1/queue', { schema: { querystring: PageQuery, response: { 200: PageReply, 400: ErrorReply } } }, async (request) => {
     const { offset = 0, limit = 100, status, owner } = request.query;
     const page = schedd.store.page({ offset, limit, status, owner });
+    const rows = page.jobs.map((job) => schedd.dashboard.rowOf(formatJobId(job.cluster, job.proc), job.cluster, job.proc, job.ad));
+    if (offset > 0) return { total: page.total, offset, rows };
     const counts: Record<string, number> = {};
-    for (const total of schedd.store.totals()) if (!owner || total.owner === owner) counts[total.status] = (counts[total.status] ?? 0) + total.count;
-    return {
-      total: page.total,
-      offset,
-      rows: page.jobs.map((job) => schedd.dashboard.rowOf(formatJobId(job.cluster, job.proc), job.cluster, job.proc, job.ad)),
-      owners: schedd.store.owners(),
-      counts,
-    };
+    for (const { status: s, count } of schedd.store.statusCounts(owner)) counts[s] = count;
+    return { total: page.total, offset, rows, owners: schedd.store.owners(), counts };
   });
 
   app.get<{ Reply: { slots: Static<typeof SlotRowSchema>[] } }>(
