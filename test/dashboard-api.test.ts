@@ -96,6 +96,38 @@ t.test('dashboard API', async (t) => {
   t.equal(odd.status, 200);
   t.match(odd.body, { events: [], error: /not-a-log\.txt: event log line 1/ });
 
+  // Hostile queries and paths: always a 2xx/3xx or a 4xx with {error}, and no file outside SPOOL.
+  const fragments = ['..', '/', '%2F', '%2e%2e', '%00', '\\', '~', 'etc', 'passwd', '-1', '1e9', '0x10', '&', '=', '%', '\u00e9', 'null', '[]', '{}', '__proto__', ' '];
+  let seed = 7;
+  const pick = <T>(items: readonly T[]): T => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return items[seed % items.length];
+  };
+  const junk = () => Array.from({ length: 1 + (seed % 6) }, () => pick(fragments)).join('');
+  const refusals: string[] = [];
+  for (let n = 0; n < 150; n++) {
+    const url = pick([
+      () => `/v1/queue?${pick(['offset', 'limit', 'status', 'owner', 'x'])}=${encodeURIComponent(junk())}`,
+      () => `/v1/jobs/${pick(['1.0', '0.0', '1', '1.0.0', encodeURIComponent(junk())])}/events`,
+      () => `/v1/jobs/1.0/spool/file?path=${pick([encodeURIComponent(junk()), junk()])}`,
+      () => `/v1/jobs/1.0/stdout?bytes=${encodeURIComponent(junk())}`,
+      () => `/login?token=${encodeURIComponent(junk())}`,
+      () => `/dashboard/${encodeURIComponent(junk())}`,
+    ])();
+    const response = await fetch(`${pool.url}${url}`, { headers: bearer(pool), redirect: 'manual' });
+    const text = await response.text();
+    const hasError = () => {
+      try {
+        return typeof (JSON.parse(text) as { error?: unknown }).error === 'string';
+      } catch {
+        return false;
+      }
+    };
+    const ok = response.status < 400 ? response.status !== 200 || !url.includes('/spool/file') : response.status < 500 && hasError();
+    if (!ok) refusals.push(`${url} -> ${response.status} ${text.slice(0, 200)}`);
+  }
+  t.same(refusals, [], 'hostile queries get a clear 4xx');
+
   // Login: a bad link, then the pool token pasted into the form; the cookie then opens data and the stream.
   t.equal((await get(pool, '/v1/queue', {})).status, 401);
   const badLink = await fetch(`${pool.url}/login?token=nope`, { redirect: 'manual' });
