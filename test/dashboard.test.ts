@@ -61,6 +61,11 @@ if (!fs.existsSync(CHROMIUM)) {
     const [cookie] = await context.cookies();
     t.match(cookie, { name: 'tinycondor_session', httpOnly: true, sameSite: 'Strict', path: '/' }, 'session cookie');
     t.equal((await page.request.get(loginUrl, { maxRedirects: 0 })).headers().location, '/?login=invalid', 'the login token works once');
+    const second = await context.newPage();
+    await second.goto(`${pool.url}/?login=invalid`);
+    t.equal(new URL(second.url()).pathname, '/', 'a used link in a browser that has a session: the dashboard');
+    await second.locator('#app:not([hidden])').waitFor();
+    await second.close();
     await page.locator('#live.on').waitFor();
 
     const jobs = writeDashboardJobs(pool.dir);
@@ -135,5 +140,11 @@ if (!fs.existsSync(CHROMIUM)) {
 
     fs.writeFileSync(jobs.stopFile, '');
     await page.locator('#queue-count', { hasText: /^0 job\(s\)$/ }).waitFor({ timeout: 60_000 });
+
+    await page.locator('#logout').click();
+    await page.locator('#login:not([hidden])').waitFor();
+    t.equal((await page.request.get(`${pool.url}/v1/queue`)).status(), 401, 'logged out');
+    await page.goto(`${pool.url}/?login=invalid`);
+    await page.locator('#login-error', { hasText: 'not valid any more' }).waitFor();
   });
 }

@@ -7,11 +7,12 @@ import { QueueView } from './queue-view.js';
 import { renderSlots } from './slots-view.js';
 import { connectStream } from './stream.js';
 
-function showLogin(message = ''): void {
+/** Shows the login form; `message` (when given) says why. */
+function showLogin(message?: string): void {
   byId('app').hidden = true;
   byId('logout').hidden = true;
   byId('login').hidden = false;
-  byId('login-error').textContent = message;
+  if (message !== undefined) byId('login-error').textContent = message;
 }
 
 function confirmDialog(text: string): Promise<boolean> {
@@ -23,14 +24,14 @@ function confirmDialog(text: string): Promise<boolean> {
 }
 
 function start(): void {
+  let loggedIn = false;
   const onError = (err: unknown) => {
-    if (err instanceof api.Unauthorized) showLogin();
-    else byId('job-message').textContent = (err as Error).message;
+    if (err instanceof api.Unauthorized) showLogin(loggedIn ? 'Your session has ended: log in again.' : undefined);
+    else byId('notice').textContent = (err as Error).message;
   };
   const jobView = new JobView(confirmDialog, onError);
   const ownerSelect = byId<HTMLSelectElement>('filter-owner');
   const statusSelect = byId<HTMLSelectElement>('filter-status');
-  let loggedIn = false;
   let slots = new Map<string, SlotRow>();
 
   const showPage = (page: api.QueuePage) => {
@@ -108,6 +109,9 @@ function start(): void {
         if (jobView.jobId) jobView.changed(jobView.jobId);
       },
       onState: (live) => {
+        // A stream that cannot connect may mean the session ended: the next read tells (and shows the login).
+        if (!live) queue.refreshSoon();
+        else byId('notice').textContent = '';
         const badge = byId('live');
         badge.textContent = live ? 'live' : 'offline';
         badge.classList.toggle('on', live);
