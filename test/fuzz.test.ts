@@ -302,7 +302,8 @@ class Sandbox {
   }
 }
 
-const INPUT_LIMIT_MS = 2000;
+/** A hang detector (runaway backtracking, unbounded expansion), not a speed check: generous for a loaded machine. */
+const INPUT_LIMIT_MS = 10_000;
 
 interface Tally {
   accepted: number;

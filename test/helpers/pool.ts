@@ -32,6 +32,8 @@ export interface TestPool {
   token: string;
   env: NodeJS.ProcessEnv;
   process: ChildProcess;
+  /** Everything `tinycondor pool` printed on stdout so far. */
+  stdout(): string;
   /** Runs a condor_* command (or tinycondor) as a real process against this pool. */
   run(command: string, args: string[], opts?: { cwd?: string; input?: string }): Promise<CommandResult>;
   stop(): Promise<void>;
@@ -89,7 +91,9 @@ export async function startPool(
   if (opts.checkpointInterval !== undefined) args.push('--checkpoint-interval', String(opts.checkpointInterval));
   const child = spawn(...binCommand('tinycondor.js', args), { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let stdout = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
   const ready = await waitForLine(child, /^tinycondor pool ready/, 30_000, 'tinycondor pool').catch((err: Error) => {
     child.kill('SIGKILL');
     throw new Error(`${err.message}\nstderr:\n${stderr}`);
@@ -114,6 +118,7 @@ export async function startPool(
     token: fs.readFileSync(path.join(home, 'pool.token'), 'utf8').trim(),
     env,
     process: child,
+    stdout: () => stdout,
     run: (command, cmdArgs, runOpts = {}) => runCommand(command, cmdArgs, env, runOpts.cwd ?? dir, runOpts.input),
     stop,
   };

@@ -3,6 +3,9 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { ClassAdParseError } from '@tinycondor/shared/classad/index';
 import { MAX_MESSAGE_BYTES } from '@tinycondor/shared/protocol';
+import { authorize } from './dashboard/auth.js';
+import { dashboardRoutes } from './dashboard/routes.js';
+import { SessionStore } from './dashboard/sessions.js';
 import { SubmitRejected } from './job-store.js';
 import { actionRoutes } from './routes/actions.js';
 import { queueRoutes } from './routes/queue.js';
@@ -11,12 +14,13 @@ import { startdChannelRoutes } from './routes/startd-channel.js';
 import { transferRoutes } from './routes/transfer.js';
 import type { Schedd } from './schedd.js';
 import { SshRelay } from './ssh-relay.js';
-import { tokenMatches } from './token.js';
 
 export interface AppOptions {
   schedd: Schedd;
   token: string;
   logger: Logger;
+  /** Dashboard logins and sessions; a fresh store when not given. */
+  sessions?: SessionStore;
 }
 
 /** The schedd's REST API and startd channel as one fastify app; tests drive it with inject(). */
@@ -29,12 +33,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   });
 
+  const sessions = opts.sessions ?? new SessionStore();
   app.addHook('onRequest', async (request, reply) => {
-    const header = request.headers.authorization;
-    const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
-    if (!tokenMatches(presented, opts.token)) {
-      return reply.code(401).send({ error: 'missing or invalid bearer token (see the pool token file named in condor_config)' });
+    const verdict = authorize(request, opts.token, sessions);
+    if (verdict === 'unauthorized') {
+      return reply.code(401).send({ error: 'missing or invalid bearer token (see the pool token file named in condor_config) or dashboard session' });
     }
+    if (verdict === 'cross-origin') return reply.code(403).send({ error: 'a dashboard session may only be used from the dashboard page' });
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
@@ -53,5 +58,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const relay = new SshRelay(opts.schedd, opts.logger);
   await app.register(startdChannelRoutes, { schedd: opts.schedd, relay });
   await app.register(sshRoutes, { relay });
+  await app.register(dashboardRoutes, { schedd: opts.schedd, relay, sessions, token: opts.token });
   return app;
 }

@@ -1,6 +1,8 @@
+import type Database from 'better-sqlite3';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
 import type { Transition } from '@tinycondor/shared/job-state';
+import { filterClause, type PageRequest, type QueueFilter } from './dashboard/queue-rows.js';
 import type { Db } from './db.js';
 
 export interface StoredJob {
@@ -57,6 +59,11 @@ export class SubmitRejected extends Error {
  */
 export class JobStore {
   private readonly statements;
+  /** Prepared queue-page statements by filter shape (at most four). */
+  private readonly pageStatements = new Map<
+    string,
+    { keys: Database.Statement<(string | number)[], { cluster_id: number; proc_id: number }>; count: Database.Statement<(string | number)[], { n: number }> }
+  >();
 
   constructor(private readonly db: Db) {
     this.statements = {
@@ -87,6 +94,9 @@ export class JobStore {
       history: db.prepare<[number], { ad: string }>('SELECT ad FROM history ORDER BY seq DESC LIMIT ?'),
       insertEvent: db.prepare<[string, string]>('INSERT INTO event_outbox (log_path, text) VALUES (?, ?)'),
       totals: db.prepare<[], { owner: string; status: number; count: number }>('SELECT owner, status, count(*) AS count FROM jobs GROUP BY owner, status'),
+      statusCounts: db.prepare<[], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs GROUP BY status'),
+      ownerStatusCounts: db.prepare<[string], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs WHERE owner = ? GROUP BY status'),
+      owners: db.prepare<[], { owner: string }>('SELECT DISTINCT owner FROM jobs ORDER BY owner'),
       rawAds: db.prepare<[], { ad: string }>('SELECT ad FROM jobs ORDER BY cluster_id, proc_id'),
     };
   }
@@ -164,6 +174,42 @@ export class JobStore {
   /** Every job ad as its stored JSON text, in job-id order, for listing without parsing. */
   rawAds(): string[] {
     return this.statements.rawAds.all().map((r) => r.ad);
+  }
+
+  /** One page of the queue in job-id order, with the number of jobs the filter selects (the dashboard's server-side paging). */
+  page(request: PageRequest): { total: number; jobs: StoredJob[] } {
+    const { where, params } = filterClause(request);
+    let statements = this.pageStatements.get(where);
+    if (!statements) {
+      // Keys first, from an index, then the page's ads by primary key: sorting never reads the other jobs' ads.
+      statements = {
+        keys: this.db.prepare<(string | number)[], { cluster_id: number; proc_id: number }>(
+          `SELECT cluster_id, proc_id FROM jobs ${where} ORDER BY cluster_id, proc_id LIMIT ? OFFSET ?`,
+        ),
+        count: this.db.prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n FROM jobs ${where}`),
+      };
+      this.pageStatements.set(where, statements);
+    }
+    const { keys, count } = statements;
+    return this.db.transaction(() => {
+      const total = count.get(...params)?.n ?? 0;
+      const rows = keys.all(...params, request.limit, request.offset).map((key) => this.statements.getJob.get(key.cluster_id, key.proc_id));
+      return { total, jobs: rows.filter((row): row is JobRow => row !== undefined).map(toStoredJob) };
+    })();
+  }
+
+  /** Owners with jobs in the queue, for the dashboard's owner filter. */
+  owners(): string[] {
+    return this.statements.owners.all().map((r) => r.owner);
+  }
+
+  /** Job counts by status, of one owner's jobs or of all (then from the status index alone). */
+  statusCounts(owner?: string): { status: number; count: number }[] {
+    return owner ? this.statements.ownerStatusCounts.all(owner) : this.statements.statusCounts.all();
+  }
+
+  countJobs(filter: QueueFilter = {}): number {
+    return this.page({ ...filter, offset: 0, limit: 0 }).total;
   }
 
   newRunId(): number {

@@ -22,6 +22,9 @@ import { evaluatePeriodicPolicy } from '@tinycondor/shared/job-policy';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
 import type { StartdMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
+import { EventFeed } from './dashboard/event-feed.js';
+import { DashboardPublisher } from './dashboard/publisher.js';
+import { CheckpointSizes } from './dashboard/spool-files.js';
 import type { Db } from './db.js';
 import { EventLogWriter } from './event-log-writer.js';
 import { JobStore, SubmitRejected, type StoredJob } from './job-store.js';
@@ -69,6 +72,8 @@ const SIGTERM = 15;
 export class Schedd {
   readonly store: JobStore;
   readonly registry = new StartdRegistry();
+  /** Publishes committed changes to the dashboard's event stream (/v1/events). */
+  readonly dashboard: DashboardPublisher;
   private readonly events: EventLogWriter;
   private matchScheduled = false;
   private readonly leaseTimers = new Map<string, NodeJS.Timeout>();
@@ -86,6 +91,7 @@ export class Schedd {
   ) {
     this.store = new JobStore(db);
     this.events = new EventLogWriter(db, log);
+    this.dashboard = new DashboardPublisher(new EventFeed(), new CheckpointSizes((cluster, proc) => spool.jobDir(cluster, proc)));
   }
 
   /** Recovery at start: flush events a crash left in the outbox, give running jobs a lease to reconnect. */
@@ -110,6 +116,7 @@ export class Schedd {
     for (const timer of this.leaseTimers.values()) clearTimeout(timer);
     this.leaseTimers.clear();
     this.registry.closeAll('schedd shutting down');
+    this.dashboard.feed.closeAll('schedd shutting down');
     this.events.flush();
   }
 
@@ -119,6 +126,7 @@ export class Schedd {
 
   private commit(job: StoredJob, transition: Transition, run: { runId: number; startd: string; slot: string } | null): void {
     this.store.apply(job, transition, run);
+    this.dashboard.jobChanged(job, transition);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) this.newlyIdle.add(formatJobId(job.cluster, job.proc));
     if (transition.leaveQueue) this.spool.removeJobDir(job.cluster, job.proc);
     this.events.schedule();
@@ -157,6 +165,7 @@ export class Schedd {
       ad.set('GlobalJobId', `${this.settings.name}#${clusterId}.${proc}#${ad.getInt('QDate') ?? Math.floor(now.getTime() / 1000)}`);
       return ad;
     });
+    const submitEvents: JobEvent[] = [];
     this.store.submitCluster(clusterId, ads, (ad) => {
       const events: JobEvent[] = [
         { code: 0, cluster: clusterId, proc: ad.getInt('ProcId') ?? 0, time: now, submitHost: this.settings.sinfulAddress },
@@ -172,8 +181,10 @@ export class Schedd {
           reasonSubCode: ad.getInt('HoldReasonSubCode') ?? 0,
         });
       }
+      if (this.dashboard.feed.active) submitEvents.push(...events);
       return events;
     });
+    this.dashboard.clusterSubmitted(clusterId, ads.length, submitEvents);
     for (const ad of ads) if (ad.getInt('JobStatus') === JobStatus.Idle) this.newlyIdle.add(formatJobId(clusterId, ad.getInt('ProcId') ?? 0));
     this.events.schedule();
     this.scheduleMatchmaking();
@@ -319,6 +330,7 @@ export class Schedd {
     const transition = startRun(job.ad, { now, remoteHost: `${slot.description.name}@${slot.startdName}`, provisioned: { cpus, memoryMb, diskKb } });
     this.commit(job, transition, { runId, startd: slot.startdName, slot: slot.description.name });
     slot.run = { cluster: job.cluster, proc: job.proc, runId };
+    this.dashboard.slotChanged(slot);
     startd.send({ type: 'start', jobId: formatJobId(job.cluster, job.proc), runId, slotName: slot.description.name, jobAd: transition.ad.toJSON() });
     this.log.info({ jobId: formatJobId(job.cluster, job.proc), runId, slot: transition.ad.getString('RemoteHost') }, 'job matched');
   }
@@ -350,12 +362,14 @@ export class Schedd {
       connection.send({ type: 'kill', jobId: stale.jobId, runId: stale.runId, signal: 9, graceSeconds: 0 });
     }
     for (const slot of connection.slots.values()) this.exhaustedSlots.delete(slotKey(slot));
+    this.dashboard.startdChanged(connection, true);
     this.log.info({ startd: name, slots: connection.slots.size }, 'startd connected');
     this.scheduleMatchmaking();
   }
 
   startdDisconnected(connection: StartdConnection): void {
     if (!this.registry.remove(connection)) return;
+    this.dashboard.startdChanged(connection, false);
     this.log.warn({ startd: connection.identity.startdName }, 'startd disconnected; its jobs keep their lease');
     this.startLease(connection.identity.startdName);
   }
@@ -397,6 +411,7 @@ export class Schedd {
     for (const slot of connection.slots.values()) {
       if (slot.run?.runId === runId && `${slot.run.cluster}.${slot.run.proc}` === jobId) {
         slot.run = undefined;
+        this.dashboard.slotChanged(slot);
         // Jobs may have become idle while the slot was busy without being tried against it.
         this.exhaustedSlots.delete(slotKey(slot));
       }
@@ -458,6 +473,7 @@ export class Schedd {
   /** Logs file-transfer events of a run (040) without changing the job. */
   logTransfer(job: StoredJob, events: JobEvent[]): void {
     this.store.logEvents(job.ad, events);
+    this.dashboard.eventsLogged(events);
     this.events.schedule();
   }
 }

@@ -6,6 +6,7 @@ import pino, { type Logger } from 'pino';
 import { writeFileAtomic } from '@tinycondor/shared/atomic-write';
 import { configValue, formatCondorConfig, parseCondorConfig } from '@tinycondor/shared/condor-config';
 import { buildApp } from './app.js';
+import { SessionStore } from './dashboard/sessions.js';
 import { openDatabase, type Db } from './db.js';
 import { Schedd } from './schedd.js';
 import { SpoolStore } from './spool-store.js';
@@ -30,6 +31,8 @@ export interface RunningSchedd {
   tokenFile: string;
   spoolDir: string;
   schedd: Schedd;
+  /** The dashboard's address with a new one-time login token (as `tinycondor pool` prints it). */
+  dashboardLoginUrl(): string;
   close(): Promise<void>;
 }
 
@@ -80,7 +83,8 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       superUsers: [...new Set(['root', os.userInfo().username])],
     };
     const schedd = new Schedd(db, spool, settings, logger);
-    app = await buildApp({ schedd, token, logger });
+    const sessions = new SessionStore();
+    app = await buildApp({ schedd, token, logger, sessions });
     await app.listen({ host, port });
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
@@ -115,6 +119,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       tokenFile: paths.tokenFile,
       spoolDir: paths.spoolDir,
       schedd,
+      dashboardLoginUrl: () => `${url}/login?token=${sessions.mintLoginToken()}`,
       close: async () => {
         schedd.stop();
         await openApp.close();

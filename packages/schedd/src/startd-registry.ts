@@ -53,6 +53,10 @@ export class StartdRegistry {
     return !this.freeSlots().next().done;
   }
 
+  allSlots(): Slot[] {
+    return [...this.startds.values()].flatMap((startd) => [...startd.slots.values()]);
+  }
+
   slotAd(slot: Slot, now: Date): ClassAd {
     const startd = this.startds.get(slot.startdName);
     if (!startd) throw new Error(`startd ${slot.startdName} is not connected`);

@@ -187,3 +187,80 @@ export const decodeStartdMessage = decoder(StartdMessageSchema, 'startd message'
 export const decodeScheddMessage = decoder(ScheddMessageSchema, 'schedd message');
 export const decodeSshClientMessage = decoder(SshClientMessageSchema, 'condor_ssh_to_job message');
 export const decodeSshServerMessage = decoder(SshServerMessageSchema, 'schedd ssh message');
+
+/**
+ * The dashboard's event stream (`GET /v1/events`, websocket, server → client only): one JSON object per
+ * frame. A client that falls behind is closed with code 4000 ("resync") and should re-read what it shows.
+ */
+export const QueueRowSchema = Type.Object(
+  {
+    jobId: JobRef.jobId,
+    owner: Type.String(),
+    cmd: Type.String(),
+    args: Type.String(),
+    status: Type.Integer({ minimum: 1, maximum: 7 }),
+    /** Epoch seconds; 0 when unknown. */
+    enteredStatus: Type.Integer({ minimum: 0 }),
+    /** Start of the current run (epoch seconds), 0 when not running. */
+    runStart: Type.Integer({ minimum: 0 }),
+    /** Wall-clock seconds of earlier runs (RemoteWallClockTime). */
+    priorRunSeconds: Type.Number({ minimum: 0 }),
+    starts: Type.Integer({ minimum: 0 }),
+    checkpoints: Type.Integer({ minimum: 0 }),
+    lastCheckpointTime: Type.Integer({ minimum: 0 }),
+    /** Bytes in the job's SPOOL directory (its last committed checkpoint); null when it has none. */
+    lastCheckpointBytes: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+    holdReason: Type.String(),
+    remoteHost: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type QueueRow = Static<typeof QueueRowSchema>;
+
+export const SlotRowSchema = Type.Object(
+  {
+    startd: Type.String(),
+    slot: Type.String(),
+    cpus: Type.Integer(),
+    memoryMb: Type.Integer(),
+    diskKb: Type.Integer(),
+    /** "C.P" of the run occupying the slot, null when the slot is free. */
+    jobId: Type.Union([JobRef.jobId, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type SlotRow = Static<typeof SlotRowSchema>;
+
+export const EventStreamMessageSchema = Type.Union([
+  Type.Object({ type: Type.Literal('hello'), version: Type.Literal(1), jobs: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      type: Type.Literal('job'),
+      jobId: JobRef.jobId,
+      /** 'left': the job moved to the history (completed or removed); `row` is its last state. */
+      change: Type.Union([Type.Literal('updated'), Type.Literal('left')]),
+      status: Type.Integer({ minimum: 1, maximum: 7 }),
+      /** Attributes whose expression text changed (attribute → new text; null when it was deleted). */
+      changed: Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()])),
+      row: QueueRowSchema,
+    },
+    { additionalProperties: false },
+  ),
+  /** A cluster's procs were stored (one message per submission, not per proc). */
+  Type.Object(
+    { type: Type.Literal('submitted'), clusterId: Type.Integer({ minimum: 1 }), procs: Type.Integer({ minimum: 1 }) },
+    { additionalProperties: false },
+  ),
+  /** An event appended to a job's event log (`text` as written, HTCondor's text form). */
+  Type.Object(
+    { type: Type.Literal('event'), jobId: JobRef.jobId, code: Type.Integer({ minimum: 0, maximum: 999 }), time: Type.Integer(), text: Type.String() },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal('startd'), startd: Type.String(), connected: Type.Boolean(), slots: Type.Array(SlotRowSchema) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('slot'), slot: SlotRowSchema }, { additionalProperties: false }),
+]);
+export type EventStreamMessage = Static<typeof EventStreamMessageSchema>;
+export const decodeEventStreamMessage = decoder(EventStreamMessageSchema, 'event stream message');

@@ -127,7 +127,8 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
   const binDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'node_modules', '.bin');
   io.stdout(
     `tinycondor pool ready: schedd ${schedd.url}, ${count} startd(s), ${slots} slot(s), home ${home}\n` +
-      `export CONDOR_CONFIG=${schedd.configFile} PATH=${binDir}:$PATH\n`,
+      `export CONDOR_CONFIG=${schedd.configFile} PATH=${binDir}:$PATH\n` +
+      `dashboard: ${schedd.dashboardLoginUrl()}\n`,
   );
   await untilSignalled();
   await Promise.all(startds.map((s) => s.stop()));
@@ -145,7 +146,7 @@ async function runSchedd(args: string[], io: CommandIo): Promise<number> {
     leaseSeconds: intFlag(flags, 'lease', 1),
     periodicSeconds: intFlag(flags, 'periodic', 1),
   });
-  io.stdout(`tinycondor schedd ready: ${schedd.url}\nexport CONDOR_CONFIG=${schedd.configFile}\n`);
+  io.stdout(`tinycondor schedd ready: ${schedd.url}\nexport CONDOR_CONFIG=${schedd.configFile}\ndashboard: ${schedd.dashboardLoginUrl()}\n`);
   await untilSignalled();
   await schedd.close();
   return 0;

@@ -1,0 +1,197 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { parseEventLog, type ParsedEvent } from '@tinycondor/shared/eventlog/index';
+import { formatJobId } from '@tinycondor/shared/job-id';
+import { JobStatus } from '@tinycondor/shared/job-status';
+import { QueueRowSchema, SlotRowSchema } from '@tinycondor/shared/protocol';
+import type { StoredJob } from '../job-store.js';
+import { ErrorReply, JobIdParams } from '../routes/schemas.js';
+import type { Schedd } from '../schedd.js';
+import type { SshRelay } from '../ssh-relay.js';
+import { slotRow } from './publisher.js';
+import { MAX_PAGE_SIZE } from './queue-rows.js';
+import { listSpoolFiles, resolveSpoolFile } from './spool-files.js';
+import { jobTimeline } from './timeline.js';
+import { runInSandbox } from './sandbox-command.js';
+
+const PageQuery = Type.Object(
+  {
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE })),
+    status: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 })),
+    owner: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+type PageQuery = Static<typeof PageQuery>;
+
+const PageReply = Type.Object({
+  total: Type.Integer(),
+  offset: Type.Integer(),
+  rows: Type.Array(QueueRowSchema),
+  /** Only on the first page (offset 0): they cost a scan of the queue. */
+  owners: Type.Optional(Type.Array(Type.String())),
+  counts: Type.Optional(Type.Record(Type.String(), Type.Integer())),
+});
+
+const EventsReply = Type.Object({
+  events: Type.Array(Type.Object({ code: Type.Integer(), time: Type.Integer(), text: Type.String() })),
+  timeline: Type.Object({
+    runs: Type.Array(Type.Object({ start: Type.Integer(), end: Type.Union([Type.Integer(), Type.Null()]), outcome: Type.String() })),
+    marks: Type.Array(Type.Object({ kind: Type.String(), time: Type.Integer() })),
+  }),
+  logFile: Type.Union([Type.String(), Type.Null()]),
+  truncated: Type.Boolean(),
+  /** Why the log could not be read, if it could not. */
+  error: Type.Optional(Type.String()),
+});
+
+const SpoolReply = Type.Object({
+  directory: Type.String(),
+  entries: Type.Array(Type.Object({ path: Type.String(), bytes: Type.Integer(), mtime: Type.Integer() })),
+  truncated: Type.Boolean(),
+});
+
+const FileQuery = Type.Object({ path: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false });
+type FileQuery = Static<typeof FileQuery>;
+
+const TailQuery = Type.Object({ bytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 * 1024 })) }, { additionalProperties: false });
+type TailQuery = Static<typeof TailQuery>;
+const TailReply = Type.Object({ source: Type.Union([Type.Literal('sandbox'), Type.Literal('spool'), Type.Literal('none')]), text: Type.String() });
+type TailReply = Static<typeof TailReply>;
+
+/** The event log is read from its end: at most this much of it. */
+const MAX_LOG_BYTES = 8 * 1024 * 1024;
+const STDOUT_NAME = '_condor_stdout';
+
+/** The last `max` bytes of a file, starting at a line boundary when cut. */
+function readTail(file: string, max: number): { text: string; truncated: boolean } {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const length = Math.min(size, max);
+    const buffer = Buffer.alloc(length);
+    fs.readSync(fd, buffer, 0, length, size - length);
+    const text = buffer.toString('utf8');
+    if (length === size) return { text, truncated: false };
+    return { text: text.slice(text.indexOf('\n') + 1), truncated: true };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A log's tail cut at an event boundary (text: after a "..." line; XML: at a record). */
+function eventsFromLogTail(file: string): { events: ParsedEvent[]; truncated: boolean } {
+  const tail = readTail(file, MAX_LOG_BYTES);
+  let text = tail.text;
+  if (tail.truncated) {
+    const xml = text.indexOf('<c>');
+    const end = text.indexOf('\n...\n');
+    text = xml >= 0 && (end < 0 || xml < end) ? text.slice(xml) : end >= 0 ? text.slice(end + 5) : '';
+  }
+  return { events: parseEventLog(text).events, truncated: tail.truncated };
+}
+
+function jobOf(schedd: Schedd, jobId: string): StoredJob {
+  const [cluster, proc] = jobId.split('.').map(Number);
+  const job = schedd.store.getJob(cluster, proc);
+  if (!job) throw Object.assign(new Error(`Job ${jobId} not found in the queue`), { statusCode: 404 });
+  return job;
+}
+
+/** What the dashboard reads: queue pages, a job's events, timeline, SPOOL files and stdout, and the live stream. */
+export async function dashboardDataRoutes(app: FastifyInstance, opts: { schedd: Schedd; relay: SshRelay }): Promise<void> {
+  const { schedd, relay } = opts;
+
+  app.get<{ Querystring: PageQuery }>('/v1/queue', { schema: { querystring: PageQuery, response: { 200: PageReply, 400: ErrorReply } } }, async (request) => {
+    const { offset = 0, limit = 100, status, owner } = request.query;
+    const page = schedd.store.page({ offset, limit, status, owner });
+    const rows = page.jobs.map((job) => schedd.dashboard.rowOf(formatJobId(job.cluster, job.proc), job.cluster, job.proc, job.ad));
+    if (offset > 0) return { total: page.total, offset, rows };
+    const counts: Record<string, number> = {};
+    for (const { status: s, count } of schedd.store.statusCounts(owner)) counts[s] = count;
+    return { total: page.total, offset, rows, owners: schedd.store.owners(), counts };
+  });
+
+  app.get<{ Reply: { slots: Static<typeof SlotRowSchema>[] } }>(
+    '/v1/slots',
+    { schema: { response: { 200: Type.Object({ slots: Type.Array(SlotRowSchema) }) } } },
+    async () => ({ slots: schedd.registry.allSlots().map(slotRow) }),
+  );
+
+  app.get<{ Params: JobIdParams }>('/v1/jobs/:jobId/events', { schema: { params: JobIdParams, response: { 200: EventsReply, 404: ErrorReply } } }, async (request) => {
+    const job = jobOf(schedd, request.params.jobId);
+    const logFile = job.ad.getString('UserLog');
+    if (!logFile || !fs.existsSync(logFile)) return { events: [], timeline: { runs: [], marks: [] }, logFile: logFile ?? null, truncated: false };
+    let parsed: { events: ParsedEvent[]; truncated: boolean };
+    try {
+      parsed = eventsFromLogTail(logFile);
+    } catch (err) {
+      return { events: [], timeline: { runs: [], marks: [] }, logFile, truncated: false, error: `cannot read ${logFile}: ${(err as Error).message}` };
+    }
+    const { truncated } = parsed;
+    const events = parsed.events.filter((e) => e.cluster === job.cluster && e.proc === job.proc);
+    return {
+      events: events.map((e) => ({ code: e.code, time: Math.floor(e.time.getTime() / 1000), text: e.text })),
+      timeline: jobTimeline(events),
+      logFile,
+      truncated,
+    };
+  });
+
+  app.get<{ Params: JobIdParams }>('/v1/jobs/:jobId/spool', { schema: { params: JobIdParams, response: { 200: SpoolReply, 404: ErrorReply } } }, async (request) => {
+    const job = jobOf(schedd, request.params.jobId);
+    const directory = schedd.spool.jobDir(job.cluster, job.proc);
+    return { directory, ...listSpoolFiles(directory) };
+  });
+
+  app.get<{ Params: JobIdParams; Querystring: FileQuery }>(
+    '/v1/jobs/:jobId/spool/file',
+    { schema: { params: JobIdParams, querystring: FileQuery, response: { 400: ErrorReply, 404: ErrorReply } } },
+    async (request, reply) => {
+      const job = jobOf(schedd, request.params.jobId);
+      const file = resolveSpoolFile(schedd.spool.jobDir(job.cluster, job.proc), request.query.path);
+      const name = path.basename(file).replace(/[^A-Za-z0-9._-]/g, '_');
+      return reply
+        .type('application/octet-stream')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('x-content-type-options', 'nosniff')
+        .send(fs.createReadStream(file));
+    },
+  );
+
+  // stdout of a running job comes from its sandbox on the startd (through the condor_ssh_to_job channel);
+  // otherwise from the copy its last checkpoint committed to SPOOL.
+  app.get<{ Params: JobIdParams; Querystring: TailQuery; Reply: TailReply | { error: string } }>(
+    '/v1/jobs/:jobId/stdout',
+    { schema: { params: JobIdParams, querystring: TailQuery, response: { 200: TailReply, 404: ErrorReply } } },
+    async (request) => {
+      const job = jobOf(schedd, request.params.jobId);
+      const bytes = request.query.bytes ?? 64 * 1024;
+      if (job.status === JobStatus.Running && job.ad.has('JobCurrentStartExecutingDate')) {
+        const text = await runInSandbox(relay, job, ['tail', '-c', String(bytes), STDOUT_NAME]).catch((err: Error) => {
+          request.log.debug({ err, jobId: request.params.jobId }, 'stdout from the sandbox failed; trying SPOOL');
+          return undefined;
+        });
+        if (text !== undefined) return { source: 'sandbox' as const, text };
+      }
+      try {
+        const file = resolveSpoolFile(schedd.spool.jobDir(job.cluster, job.proc), STDOUT_NAME);
+        return { source: 'spool' as const, text: readTail(file, bytes).text };
+      } catch {
+        return { source: 'none' as const, text: '' };
+      }
+    },
+  );
+
+  app.get('/v1/events', { websocket: true, schema: { querystring: Type.Object({}, { additionalProperties: false }) } }, (socket: WebSocket) => {
+    const unsubscribe = schedd.dashboard.feed.subscribe(socket);
+    socket.send(JSON.stringify({ type: 'hello', version: 1, jobs: schedd.store.countJobs() }));
+    socket.on('message', () => socket.close(1008, 'the event stream takes no messages'));
+    socket.on('close', unsubscribe);
+    socket.on('error', unsubscribe);
+  });
+}

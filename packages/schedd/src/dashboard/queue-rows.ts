@@ -1,0 +1,63 @@
+import type { ClassAd } from '@tinycondor/shared/classad/index';
+import type { QueueRow } from '@tinycondor/shared/protocol';
+
+/** What the dashboard's queue view shows of a job; `checkpointBytes` comes from its SPOOL directory. */
+export function queueRow(jobId: string, ad: ClassAd, checkpointBytes: number | null): QueueRow {
+  const status = ad.getInt('JobStatus') ?? 1;
+  return {
+    jobId,
+    owner: ad.getString('Owner') ?? '',
+    cmd: ad.getString('Cmd') ?? '',
+    args: ad.getString('Arguments') ?? ad.getString('Args') ?? '',
+    status: status >= 1 && status <= 7 ? status : 1,
+    enteredStatus: nonNegative(ad.getInt('EnteredCurrentStatus')),
+    runStart: status === 2 ? nonNegative(ad.getInt('JobCurrentStartDate')) : 0,
+    priorRunSeconds: Math.max(0, ad.getNumber('RemoteWallClockTime') ?? 0),
+    starts: nonNegative(ad.getInt('NumJobStarts')),
+    checkpoints: nonNegative(ad.getInt('NumCkpts')),
+    lastCheckpointTime: nonNegative(ad.getInt('JobLastCheckpointTime')),
+    lastCheckpointBytes: checkpointBytes,
+    holdReason: status === 5 ? (ad.getString('HoldReason') ?? '') : '',
+    remoteHost: ad.getString('RemoteHost') ?? '',
+  };
+}
+
+function nonNegative(n: number | undefined): number {
+  return n !== undefined && n > 0 ? n : 0;
+}
+
+/** Attributes whose expression text differs between two stored ads (null: deleted). */
+export function changedAttributes(before: Record<string, string>, after: Record<string, string>): Record<string, string | null> {
+  const changed: Record<string, string | null> = {};
+  for (const [name, text] of Object.entries(after)) if (before[name] !== text) changed[name] = text;
+  for (const name of Object.keys(before)) if (!(name in after)) changed[name] = null;
+  return changed;
+}
+
+export interface QueueFilter {
+  status?: number;
+  owner?: string;
+}
+
+export interface PageRequest extends QueueFilter {
+  offset: number;
+  limit: number;
+}
+
+/** Largest page the queue route serves: the page asks for what is on screen plus a margin. */
+export const MAX_PAGE_SIZE = 1000;
+
+/** The SQL filter for a queue page: only columns that have an index or are cheap to compare. */
+export function filterClause(filter: QueueFilter): { where: string; params: (string | number)[] } {
+  const terms: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.status !== undefined) {
+    terms.push('status = ?');
+    params.push(filter.status);
+  }
+  if (filter.owner !== undefined && filter.owner !== '') {
+    terms.push('owner = ?');
+    params.push(filter.owner);
+  }
+  return { where: terms.length === 0 ? '' : `WHERE ${terms.join(' AND ')}`, params };
+}

@@ -1,0 +1,50 @@
+import t from 'tap';
+import { cookieValue, SESSION_COOKIE, SESSION_IDLE_SECONDS, sessionCookie, SessionStore } from './sessions.js';
+
+t.test('a login token works once and opens a session', async (t) => {
+  const store = new SessionStore();
+  const token = store.mintLoginToken();
+  t.match(token, /^[A-Za-z0-9_-]{43}$/);
+  t.notOk(store.consumeLoginToken('not-it'));
+  t.ok(store.consumeLoginToken(token));
+  t.notOk(store.consumeLoginToken(token), 'second use refused');
+  const id = store.openSession();
+  t.ok(store.validSession(id));
+  t.notOk(store.validSession(id.slice(0, -1) + (id.endsWith('A') ? 'B' : 'A')), 'a different id is no session');
+  t.notOk(store.validSession(undefined));
+  t.notOk(store.validSession(''));
+  store.closeSession(id);
+  t.notOk(store.validSession(id), 'closed');
+});
+
+t.test('sessions expire when idle, and each use extends them', async (t) => {
+  let now = 1_000_000;
+  const store = new SessionStore(() => now);
+  const id = store.openSession();
+  now += (SESSION_IDLE_SECONDS - 1) * 1000;
+  t.ok(store.validSession(id), 'used just before expiry');
+  now += (SESSION_IDLE_SECONDS - 1) * 1000;
+  t.ok(store.validSession(id), 'the use extended it');
+  now += SESSION_IDLE_SECONDS * 1000;
+  t.notOk(store.validSession(id), 'expired');
+});
+
+t.test('outstanding login tokens are bounded', async (t) => {
+  const store = new SessionStore();
+  const first = store.mintLoginToken();
+  for (let i = 0; i < 100; i++) store.mintLoginToken();
+  t.notOk(store.consumeLoginToken(first), 'the oldest was forgotten');
+});
+
+t.test('cookie header parsing', async (t) => {
+  t.equal(cookieValue(`a=1; ${SESSION_COOKIE}=abc; b=2`, SESSION_COOKIE), 'abc');
+  t.equal(cookieValue(`${SESSION_COOKIE}="quoted"`, SESSION_COOKIE), 'quoted');
+  t.equal(cookieValue(`x${SESSION_COOKIE}=no; ${SESSION_COOKIE}=yes; ${SESSION_COOKIE}=later`, SESSION_COOKIE), 'yes', 'exact name, first wins');
+  t.equal(cookieValue('garbage;;=;', SESSION_COOKIE), undefined);
+  t.equal(cookieValue(undefined, SESSION_COOKIE), undefined);
+});
+
+t.test('the session cookie is HttpOnly, SameSite=Strict, Path=/', async (t) => {
+  t.equal(sessionCookie('id1'), `${SESSION_COOKIE}=id1; Max-Age=${SESSION_IDLE_SECONDS}; HttpOnly; SameSite=Strict; Path=/`);
+  t.equal(sessionCookie(null), `${SESSION_COOKIE}=; Max-Age=0; HttpOnly; SameSite=Strict; Path=/`);
+});
