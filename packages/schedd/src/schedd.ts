@@ -20,11 +20,13 @@ import {
 import { HoldCode, JobStatus, VacateCode } from '@tinycondor/shared/job-status';
 import { evaluatePeriodicPolicy } from '@tinycondor/shared/job-policy';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
+import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import type { StartdMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
 import type { Db } from './db.js';
 import { EventLogWriter } from './event-log-writer.js';
 import { JobStore, SubmitRejected, type StoredJob } from './job-store.js';
+import { JobTimelines } from './job-timelines.js';
 import type { SpoolStore } from './spool-store.js';
 import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
 
@@ -69,6 +71,7 @@ const SIGTERM = 15;
 export class Schedd {
   readonly store: JobStore;
   readonly registry = new StartdRegistry();
+  readonly timelines = new JobTimelines();
   private readonly events: EventLogWriter;
   private matchScheduled = false;
   private readonly leaseTimers = new Map<string, NodeJS.Timeout>();
@@ -118,7 +121,9 @@ export class Schedd {
   }
 
   private commit(job: StoredJob, transition: Transition, run: { runId: number; startd: string; slot: string } | null): void {
+    const runId = run?.runId ?? job.runId;
     this.store.apply(job, transition, run);
+    this.timelines.recordEvents(formatJobId(job.cluster, job.proc), runId, transition.events);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) this.newlyIdle.add(formatJobId(job.cluster, job.proc));
     if (transition.leaveQueue) this.spool.removeJobDir(job.cluster, job.proc);
     this.events.schedule();
@@ -455,9 +460,10 @@ export class Schedd {
     this.commit(job, transition, { runId: job.runId, startd: job.startd as string, slot: job.slot as string });
   }
 
-  /** Logs file-transfer events of a run (040) without changing the job. */
-  logTransfer(job: StoredJob, events: JobEvent[]): void {
+  /** Logs file-transfer events of a run (040) without changing the job; `extra` says more on the timeline. */
+  logTransfer(job: StoredJob, events: JobEvent[], extra?: Partial<TimelineEntry>): void {
     this.store.logEvents(job.ad, events);
+    this.timelines.recordEvents(formatJobId(job.cluster, job.proc), job.runId, events, extra);
     this.events.schedule();
   }
 }

@@ -54,6 +54,8 @@ export const StartdMessageSchema = Type.Union([
       machine: Name,
       opSys: Name,
       arch: Name,
+      /** The startd's process id, so that a fault injection on the same machine can really SIGKILL it. */
+      pid: Type.Optional(Type.Integer({ minimum: 1, maximum: 4_194_304 })),
       slots: Type.Array(SlotSchema, { minItems: 1, maxItems: 1024 }),
       runs: Type.Array(Type.Object({ ...JobRef, slotName: Name }, { additionalProperties: false }), { maxItems: 1024 }),
     },

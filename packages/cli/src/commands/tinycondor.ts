@@ -8,13 +8,15 @@ import { poolPaths, startSchedd } from '@tinycondor/schedd';
 import { detectTotals, splitIntoSlots, Startd } from '@tinycondor/startd';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
+import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
 
 const USAGE = `Usage:
   tinycondor pool [--home DIR] [--startds N] [--port P] [--cpus C] [--memory MB] [--disk KB]
                   [--lease S] [--periodic S] [--checkpoint-interval S]
   tinycondor schedd [--home DIR] [--port P] [--host ADDR] [--lease S] [--periodic S]
   tinycondor startd [--name NAME] [--cpus C] [--memory MB] [--disk KB] [--execute DIR] [--checkpoint-interval S]
-                    (finds the schedd through CONDOR_CONFIG)`;
+                    (finds the schedd through CONDOR_CONFIG)
+${FAULT_USAGE.replace(/^Usage:\n/, '')}`;
 
 type Flags = Map<string, string>;
 
@@ -186,6 +188,8 @@ export const tinycondor: Command = async (args, io) => {
       return runSchedd(rest, io);
     case 'startd':
       return runStartd(rest, io);
+    case 'fault':
+      return tinycondorFault(rest, io);
     default:
       throw new CliError(USAGE);
   }
