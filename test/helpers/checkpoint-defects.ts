@@ -23,18 +23,18 @@ function script(variant: JobVariant): string {
     // It keeps its real progress in a file HTCondor is not told about, and silently starts over without it.
     'restarts-from-scratch': 'if [ -f progress.dat ]; then n=$(cat progress.dat); fi',
     // Its results so far live in data.txt, which transfer_checkpoint_files does not name.
-    'missing-checkpoint-file': 'if [ -f state.txt ]; then n=$(cat state.txt); cat data.txt > /dev/null; fi',
+    'missing-checkpoint-file': 'if [ -f state.txt ]; then n=$(cat state.txt); cat data.txt > /dev/null || exit 2; fi',
     'non-atomic-checkpoint': 'if [ -f state.txt ]; then n=$(sed -n \'s/^n=\\([0-9][0-9]*\\);$/\\1/p\' state.txt); [ -n "$n" ] || { echo "state.txt: corrupt checkpoint" >&2; exit 3; }; fi',
     'output-lost': 'if [ -f state.txt ]; then n=$(cat state.txt); fi',
     // It reads its checkpoint unconditionally, so the very first start fails.
-    'first-start-needs-checkpoint': 'n=$(cat state.txt)',
+    'first-start-needs-checkpoint': 'n=$(cat state.txt) || exit 1',
     'nondeterministic-output': 'if [ -f state.txt ]; then n=$(cat state.txt); fi',
   };
   const save: Record<JobVariant, string> = {
     correct: 'echo $n > state.tmp && mv state.tmp state.txt',
     'restarts-from-scratch': 'echo $n > progress.dat; date +%s > state.txt',
     'missing-checkpoint-file': 'echo $n > state.tmp && mv state.tmp state.txt',
-    'non-atomic-checkpoint': 'echo $n > state.tmp && mv state.tmp state.txt',
+    'non-atomic-checkpoint': 'true',
     'output-lost': 'echo $n > state.tmp && mv state.tmp state.txt',
     'first-start-needs-checkpoint': 'echo $n > state.tmp && mv state.tmp state.txt',
     'nondeterministic-output': 'echo $n > state.tmp && mv state.tmp state.txt',

@@ -32,6 +32,8 @@ export interface TimelineEntry {
   checkpoint?: number;
   bytes?: number;
   files?: number;
+  /** The top-level names a checkpoint (or a transfer at eviction) put into SPOOL, at most 100. */
+  names?: string[];
   detail?: string;
 }
 

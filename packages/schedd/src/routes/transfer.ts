@@ -125,7 +125,8 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       }
       try {
         const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, request.body);
-        transferEvent(job, 6, undefined, checkpoint === undefined ? {} : { kind: 'checkpoint-committed', checkpoint, bytes: result.bytes, files: result.files });
+        const names = result.topLevelNames.slice(0, 100);
+        transferEvent(job, 6, undefined, checkpoint === undefined ? { names } : { kind: 'checkpoint-committed', checkpoint, bytes: result.bytes, files: result.files, names });
         const current = currentRun(request);
         if (checkpoint !== undefined && current) {
           schedd.checkpointCommitted(current, checkpoint);
