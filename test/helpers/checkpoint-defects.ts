@@ -10,6 +10,7 @@ export type JobVariant =
   | 'non-atomic-checkpoint'
   | 'output-lost'
   | 'first-start-needs-checkpoint'
+  | 'checkpoint-file-as-input'
   | 'nondeterministic-output';
 
 /**
@@ -28,6 +29,7 @@ function script(variant: JobVariant): string {
     'output-lost': 'if [ -f state.txt ]; then n=$(cat state.txt); fi',
     // It reads its checkpoint unconditionally, so the very first start fails.
     'first-start-needs-checkpoint': 'n=$(cat state.txt) || exit 1',
+    'checkpoint-file-as-input': 'if [ -f state.txt ]; then n=$(cat state.txt); fi',
     'nondeterministic-output': 'if [ -f state.txt ]; then n=$(cat state.txt); fi',
   };
   const save: Record<JobVariant, string> = {
@@ -37,6 +39,7 @@ function script(variant: JobVariant): string {
     'non-atomic-checkpoint': 'true',
     'output-lost': 'echo $n > state.tmp && mv state.tmp state.txt',
     'first-start-needs-checkpoint': 'echo $n > state.tmp && mv state.tmp state.txt',
+    'checkpoint-file-as-input': 'echo $n > state.tmp && mv state.tmp state.txt',
     'nondeterministic-output': 'echo $n > state.tmp && mv state.tmp state.txt',
   };
   const step: Record<JobVariant, string> = {
@@ -47,6 +50,7 @@ function script(variant: JobVariant): string {
     'non-atomic-checkpoint': 'echo "step $n"; printf "n=" > state.txt',
     'output-lost': 'echo "step $n"; echo "result $n" >> results.log',
     'first-start-needs-checkpoint': 'echo "step $n"',
+    'checkpoint-file-as-input': 'echo "step $n"',
     'nondeterministic-output': 'echo "step $n at $(date +%s%N)"',
   };
   const afterNap = variant === 'non-atomic-checkpoint' ? '\n  printf "%d;\\n" $((n+1)) >> state.txt' : '';
@@ -79,6 +83,8 @@ function submitFile(variant: JobVariant, steps: number, nap: number): string {
     // The state file goes to SPOOL at eviction too, mid-write if the eviction falls there.
     'non-atomic-checkpoint': ['when_to_transfer_output = ON_EXIT_OR_EVICT'],
     'output-lost': ['transfer_output_files = results.log'],
+    // Listing the checkpoint as an input "so that it comes back" fails the first start: it does not exist yet.
+    'checkpoint-file-as-input': ['transfer_input_files = state.txt'],
   };
   return [
     'executable = job.sh',

@@ -49,6 +49,7 @@ t.test('missingFiles finds the names in typical messages', async (t) => {
   t.same(missingFiles("FileNotFoundError: [Errno 2] No such file or directory: 'model.ckpt'"), ['model.ckpt']);
   t.same(missingFiles("Error: ENOENT: no such file or directory, open '/sandbox/out/weights.bin'"), ['weights.bin']);
   t.same(missingFiles('Transfer input files failure ... Details: cannot open /home/u/state.txt.'), ['state.txt']);
+  t.same(missingFiles('Transfer input files failure at access point h while sending files to the execution point s. Details: reading from file /u/job/state.txt: (errno 2) No such file or directory'), ['state.txt']);
   t.same(missingFiles('all good'), []);
 });
 

@@ -53,6 +53,8 @@ export interface RunEvidence {
 
 const MISSING_FILE_PATTERNS = [
   /(?:^|\s)([^\s:'"]+): No such file or directory/m,
+  // HTCondor's transfer failures: "reading from file /home/u/state.txt: (errno 2) No such file or directory".
+  /([^\s:'"]+):? \(errno 2\)/,
   /No such file or directory:? '([^']+)'/,
   /ENOENT[^'\n]*'([^']+)'/,
   /(?:cannot|can't|could not|failed to) (?:open|read|access|stat) [`'"]?([^\s'"`]+)/i,

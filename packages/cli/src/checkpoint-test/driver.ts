@@ -15,13 +15,15 @@ import { superviseStartd } from '../startd-supervisor.js';
 import { compareOutputs, progressValues } from './compare.js';
 import { diagnoseRun, type RunEvidence } from './diagnose.js';
 import { runFigures } from './metrics.js';
-import { describeEviction, planEvictions, type EvictionMethod, type PlannedEviction } from './plan.js';
+import { describeEviction, planEvictions, type EvictionKind, type EvictionMethod, type PlannedEviction } from './plan.js';
 import { buildReport, type CheckpointTestReport, type RunReport } from './report.js';
 
 export interface CheckpointTestOptions {
   submitFile: string;
   evictions: number;
   method: EvictionMethod;
+  /** The eviction moments to take in turn. */
+  moments: EvictionKind[];
   seed: number;
   compare: string | undefined;
   mtbfSeconds: number;
@@ -275,6 +277,7 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
         evictions: opts.evictions,
         seed: opts.seed,
         method: opts.method,
+        moments: opts.moments,
         referenceExecutingMs: reference.figures.wallMs,
         referenceCheckpoints: reference.figures.checkpoints.length,
       });

@@ -23,21 +23,23 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const KINDS: EvictionKind[] = ['running', 'after-checkpoint', 'during-upload'];
+export const EVICTION_KINDS: readonly EvictionKind[] = ['running', 'after-checkpoint', 'during-upload'];
 
 /**
- * One eviction per run, the kinds taken in turn; a job that never checkpointed in the reference run can
- * only be evicted while running. Running moments fall in the middle 80 % of the reference's execution.
+ * One eviction per run, the kinds (`moments`) taken in turn; a job that never checkpointed in the
+ * reference run can only be evicted while running. Running moments fall in the middle 80 % of the
+ * reference's execution.
  */
 export function planEvictions(opts: {
   evictions: number;
   seed: number;
   method: EvictionMethod;
+  moments?: readonly EvictionKind[];
   referenceExecutingMs: number;
   referenceCheckpoints: number;
 }): PlannedEviction[] {
   const random = seededRandom(opts.seed);
-  const kinds = opts.referenceCheckpoints > 0 ? KINDS : ['running' as const];
+  const kinds = opts.referenceCheckpoints > 0 ? (opts.moments ?? EVICTION_KINDS) : ['running' as const];
   return Array.from({ length: opts.evictions }, (_, i): PlannedEviction => {
     const kind = kinds[i % kinds.length];
     if (kind === 'running') return { kind, method: opts.method, afterMs: Math.round(opts.referenceExecutingMs * (0.1 + 0.8 * random())) };

@@ -5,10 +5,12 @@ import { CliError, type Command } from '../cli-error.js';
 import { DEFAULT_PROGRESS } from '../checkpoint-test/compare.js';
 import { testCheckpointing, type CheckpointTestOptions } from '../checkpoint-test/driver.js';
 import { parseDuration } from '../checkpoint-test/interval.js';
+import { EVICTION_KINDS, type EvictionKind } from '../checkpoint-test/plan.js';
 import { formatReport } from '../checkpoint-test/report.js';
 
 export const TEST_CHECKPOINTING_USAGE = `  tinycondor test-checkpointing job.sub [--evictions N] [--kill-startd] [--seed S] [--compare CMD]
-                    [--mtbf 4h] [--json report.json] [--progress REGEX] [--pool] [--timeout SECONDS] [--keep]`;
+                    [--mtbf 4h] [--json report.json] [--moments running,after-checkpoint,during-upload]
+                    [--progress REGEX] [--pool] [--timeout SECONDS] [--keep]`;
 
 function usage(message: string): CliError {
   return new CliError(`tinycondor test-checkpointing: ${message}\nUsage:\n${TEST_CHECKPOINTING_USAGE}`, 2);
@@ -30,6 +32,7 @@ export function parseTestCheckpointingArgs(args: string[], defaultSeed: number):
     submitFile: '',
     evictions: 3,
     method: 'vacate',
+    moments: [...EVICTION_KINDS],
     seed: defaultSeed,
     compare: undefined,
     mtbfSeconds: 4 * 3600,
@@ -64,6 +67,13 @@ export function parseTestCheckpointingArgs(args: string[], defaultSeed: number):
         const seconds = parseDuration(text);
         if (seconds === undefined) throw usage(`--mtbf must be a duration such as 4h, 30m or 90s, got '${text}'`);
         options.mtbfSeconds = seconds;
+        break;
+      }
+      case '--moments': {
+        const moments = value().split(',');
+        const unknown = moments.find((m) => !EVICTION_KINDS.includes(m as EvictionKind));
+        if (unknown !== undefined) throw usage(`--moments: '${unknown}' is not one of ${EVICTION_KINDS.join(', ')}`);
+        options.moments = moments as EvictionKind[];
         break;
       }
       case '--json':
