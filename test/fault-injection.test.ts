@@ -2,7 +2,9 @@
 // a startd really SIGKILLed and restarted by the pool, a dropped startd channel, a refused checkpoint
 // upload; and the job timeline agreeing with the event log.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import WebSocket from 'ws';
 import t, { type Test } from 'tap';
 import { parseEventLog } from '@tinycondor/shared/eventlog/index';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
@@ -116,4 +118,16 @@ t.test('bad fault requests get clear errors', async (t) => {
   t.match(((await res.json()) as { error: string }).error, /moment/);
   const unauth = await fetch(`${pool.url}/v1/startds/startd1/faults/kill`, { method: 'POST' });
   t.equal(unauth.status, 401, 'fault injection needs the pool token');
+
+  // A startd that gives another process's pid (here the pool's own) does not get that process killed.
+  const liar = new WebSocket(`${pool.url.replace(/^http/, 'ws')}/v1/startd`, { headers: { authorization: `Bearer ${pool.token}` } });
+  t.teardown(() => liar.terminate());
+  await new Promise((resolve, reject) => liar.once('open', resolve).once('error', reject));
+  const welcomed = new Promise((resolve) => liar.once('message', resolve));
+  const slots = [{ name: 'slot1', cpus: 1, memoryMb: 100, diskKb: 1000 }];
+  liar.send(JSON.stringify({ type: 'hello', startdName: 'liar', machine: os.hostname(), opSys: 'LINUX', arch: 'X86_64', pid: pool.process.pid, slots, runs: [] }));
+  await welcomed;
+  const refused = await pool.run('tinycondor', ['fault', 'kill-startd', 'liar']);
+  t.equal(refused.stderr, `ERROR: pid ${pool.process.pid} that startd liar gave is not a tinycondor startd process of this machine\n`);
+  t.equal(pool.process.exitCode, null, 'the pool lives on');
 });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { formatJobId } from '@tinycondor/shared/job-id';
@@ -59,6 +60,9 @@ export class FaultInjector {
     if (!connection) return { ok: false, message: `startd ${name} is not connected` };
     if (connection.pid === undefined || connection.identity.machine !== os.hostname()) {
       return { ok: false, message: `startd ${name} runs on ${connection.identity.machine}, not on this machine, or did not say its pid` };
+    }
+    if (!isStartdProcess(connection.pid, name)) {
+      return { ok: false, message: `pid ${connection.pid} that startd ${name} gave is not a tinycondor startd process of this machine` };
     }
     this.noteOnJobsOf(name, `${why}: SIGKILL startd ${name} (pid ${connection.pid})`);
     try {
@@ -130,4 +134,20 @@ export class FaultInjector {
   private noteOnJobsOf(startdName: string, detail: string): void {
     for (const job of this.schedd.store.jobsOnStartd(startdName)) this.note(job, detail);
   }
+}
+
+/**
+ * The pid comes from the startd's own hello: before a SIGKILL, make sure it names a startd process (its
+ * command line, from /proc) and not, say, the schedd or an unrelated process of the same user.
+ */
+function isStartdProcess(pid: number, name: string): boolean {
+  if (pid === process.pid) return false;
+  let args: string[];
+  try {
+    args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return false;
+  }
+  const named = args.indexOf('--name');
+  return args.some((a) => /tinycondor(\.js)?$/.test(a)) && args.includes('startd') && (named < 0 || args[named + 1] === name);
 }
