@@ -162,6 +162,7 @@ export class Schedd {
       ad.set('GlobalJobId', `${this.settings.name}#${clusterId}.${proc}#${ad.getInt('QDate') ?? Math.floor(now.getTime() / 1000)}`);
       return ad;
     });
+    const submitted: [string, JobEvent[]][] = [];
     this.store.submitCluster(clusterId, ads, (ad) => {
       const events: JobEvent[] = [
         { code: 0, cluster: clusterId, proc: ad.getInt('ProcId') ?? 0, time: now, submitHost: this.settings.sinfulAddress },
@@ -177,8 +178,10 @@ export class Schedd {
           reasonSubCode: ad.getInt('HoldReasonSubCode') ?? 0,
         });
       }
+      submitted.push([formatJobId(clusterId, ad.getInt('ProcId') ?? 0), events]);
       return events;
     });
+    for (const [jobId, events] of submitted) this.timelines.recordEvents(jobId, undefined, events);
     for (const ad of ads) if (ad.getInt('JobStatus') === JobStatus.Idle) this.newlyIdle.add(formatJobId(clusterId, ad.getInt('ProcId') ?? 0));
     this.events.schedule();
     this.scheduleMatchmaking();
