@@ -42,6 +42,10 @@ t.test('a correct job passes every run; the figures agree with the event logs', 
   ]);
   t.same(report.runs[0].figures.checkpoints.map((c) => c.number), [0, 1], 'the reference checkpointed twice');
   t.ok(report.runs[0].figures.checkpoints.every((c) => c.bytes > 0 && c.files === 3), 'state.txt plus stdout and stderr');
+  t.ok(
+    report.runs[0].figures.checkpoints.every((c) => c.overheadMs !== undefined && c.overheadMs >= c.uploadMs),
+    'a checkpoint costs the job at least its upload: from exit to restart',
+  );
   for (const run of report.runs) checkAgainstEventLog(t, run);
   for (const run of report.runs.slice(1)) {
     t.equal(run.figures.evictions.length, 1, `${run.name}: evicted once`);

@@ -17,7 +17,7 @@ export interface ReportRun {
     wallMs: number;
     executions: number;
     startedAt?: number;
-    checkpoints: { number: number; bytes: number; files: number; uploadMs: number; committedAtMs: number }[];
+    checkpoints: { number: number; bytes: number; files: number; uploadMs: number; overheadMs?: number; committedAtMs: number }[];
     evictions: { atMs: number; badputMs: number; restartMs?: number }[];
   };
 }

@@ -445,6 +445,13 @@ export class Schedd {
         this.freeSlot(connection, message.jobId, message.runId);
         if (job) this.commit(job, runFailed(job.ad, { now, stage: message.stage, reason: message.reason, subCode: message.subCode }), null);
         return;
+      case 'checkpoint-restarted':
+        if (job) {
+          const base = { runId: job.runId, checkpoint: message.checkpoint };
+          this.timelines.record(message.jobId, { time: message.exitedAt, kind: 'checkpoint-exit', ...base });
+          this.timelines.record(message.jobId, { time: message.restartedAt, kind: 'checkpoint-restart', ...base });
+        }
+        return;
       case 'run-ended':
         this.freeSlot(connection, message.jobId, message.runId);
         if (job) {

@@ -20,6 +20,9 @@ export type TimelineKind =
   | 'checkpoint-started'
   | 'checkpoint-committed'
   | 'checkpoint-failed'
+  /** The job exited to checkpoint, and was started again in place after the upload (the startd's times). */
+  | 'checkpoint-exit'
+  | 'checkpoint-restart'
   | 'fault';
 
 export interface TimelineEntry {

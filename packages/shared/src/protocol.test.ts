@@ -36,6 +36,7 @@ t.test('decodeStartdMessage accepts every message type', async (t) => {
     hello,
     { ...hello, pid: 4242 },
     { type: 'executing', jobId: '12.0', seq: 1, runId: 3 },
+    { type: 'checkpoint-restarted', jobId: '12.0', seq: 2, runId: 3, checkpoint: 0, exitedAt: 1_800_000_000_000, restartedAt: 1_800_000_000_020 },
     exited,
     { ...exited, exit: { bySignal: true, signal: 9 } },
     { type: 'run-failed', jobId: '1.2', seq: 1, runId: 1, stage: 'input', reason: 'no such file' },

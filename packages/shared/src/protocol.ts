@@ -87,6 +87,18 @@ export const StartdMessageSchema = Type.Union([
     { type: Type.Literal('run-ended'), ...Report, usage: UsageSchema },
     { additionalProperties: false },
   ),
+  // After a checkpoint exit was uploaded the job was started again in place: when it exited, when it
+  // restarted (the startd's clock, ms since the epoch), so the checkpoint's whole cost to the job is known.
+  Type.Object(
+    {
+      type: Type.Literal('checkpoint-restarted'),
+      ...Report,
+      checkpoint: Type.Integer({ minimum: 0 }),
+      exitedAt: Type.Integer({ minimum: 0 }),
+      restartedAt: Type.Integer({ minimum: 0 }),
+    },
+    { additionalProperties: false },
+  ),
   Type.Object({ type: Type.Literal('ssh-output'), sessionId: SessionId, ...SshOutput }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('ssh-exit'), sessionId: SessionId, ...SshExit }, { additionalProperties: false }),
 ]);

@@ -10,8 +10,10 @@ const at = (ms: number, kind: TimelineEntry['kind'], extra: Partial<TimelineEntr
 const EVICTED: TimelineEntry[] = [
   at(-20, 'released', { code: 13 }),
   at(0, 'executing', { code: 1, runId: 1 }),
+  at(990, 'checkpoint-exit', { checkpoint: 0 }),
   at(1000, 'checkpoint-started', { code: 40, checkpoint: 0 }),
   at(1040, 'checkpoint-committed', { code: 40, checkpoint: 0, bytes: 100, files: 3 }),
+  at(1050, 'checkpoint-restart', { checkpoint: 0 }),
   at(2000, 'checkpoint-started', { code: 40, checkpoint: 1 }),
   at(2060, 'checkpoint-committed', { code: 40, checkpoint: 1, bytes: 300, files: 3 }),
   at(2360, 'fault', { detail: 'evict now: vacate' }),
@@ -25,9 +27,9 @@ t.test('figures from a timeline: checkpoints, badput, restart cost', async (t) =
   t.equal(figures.wallMs, 4000);
   t.equal(figures.executions, 2);
   t.same(figures.checkpoints, [
-    { number: 0, bytes: 100, files: 3, uploadMs: 40, committedAtMs: 1040 },
+    { number: 0, bytes: 100, files: 3, uploadMs: 40, committedAtMs: 1040, overheadMs: 60 },
     { number: 1, bytes: 300, files: 3, uploadMs: 60, committedAtMs: 2060 },
-  ]);
+  ], 'the whole cost where the startd reported the restart');
   t.same(figures.evictions, [{ atMs: 2360, badputMs: 300, restartMs: 140 }], 'work since the last commit is lost; restart from the fault');
   t.equal(figures.failedUploads, 0);
 });
@@ -70,11 +72,12 @@ t.test('the report: per-run lines, chart, summary and interval advice', async (t
   t.same(report.summary, {
     checkpoints: 4,
     medianCheckpointBytes: 100,
-    medianCheckpointMs: 40,
+    medianUploadMs: 40,
+    medianCheckpointMs: 60,
     observedIntervalSeconds: 1.02,
     medianRestartMs: 140,
     totalBadputMs: 300,
-    youngIntervalSeconds: Math.sqrt(2 * 0.04 * 3600),
+    youngIntervalSeconds: Math.sqrt(2 * 0.06 * 3600),
     dalyIntervalSeconds: report.summary.dalyIntervalSeconds,
   });
   const text = formatReport(report);
@@ -82,7 +85,8 @@ t.test('the report: per-run lines, chart, summary and interval advice', async (t
   t.match(text, /^FAIL {2}run 1: vacate 2\.36 s into the run/m);
   t.match(text, /^ {6}eviction at 2\.36 s: work lost 300 ms, restart took 140 ms$/m);
   t.match(text, /^ {6}output-differs: job\.out differs\n {8}-> look$/m);
-  t.match(text, /the job checkpoints every 1\.0 s; for an MTBF of 1\.0 h the optimum is 16\.\d s \(Daly; Young 17\.0 s\)/);
+  t.match(text, /the job checkpoints every 1\.0 s; for an MTBF of 1\.0 h the optimum is 20\.\d s \(Daly; Young 20\.8 s\)/);
+  t.match(text, /^ {6}checkpoint 0 at 1\.04 s: 100 B in 3 file\(s\), upload\+commit 40 ms, exit to restart 60 ms$/m);
   t.match(text, /1 of 2 runs FAILED\n$/);
   const chart = progressChart(evicted, 40);
   t.equal([...chart].length, 40);

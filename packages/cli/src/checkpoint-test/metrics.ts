@@ -6,6 +6,8 @@ export interface CheckpointFigure {
   files: number;
   /** From the first byte of the upload reaching the schedd to its commit into SPOOL. */
   uploadMs: number;
+  /** The checkpoint's whole cost to the job: from its checkpoint exit to its restart in place (startd's clock). */
+  overheadMs?: number;
   /** Milliseconds after the run's first execution began. */
   committedAtMs: number;
 }
@@ -45,8 +47,18 @@ export function runFigures(entries: TimelineEntry[]): RunFigures {
   let executions = 0;
   let failedUploads = 0;
   let end: number | undefined;
+  const exits = new Map<number, number>();
+  const overheads = new Map<number, number>();
   for (const entry of sorted) {
     switch (entry.kind) {
+      case 'checkpoint-exit':
+        if (entry.checkpoint !== undefined) exits.set(entry.checkpoint, entry.time);
+        break;
+      case 'checkpoint-restart': {
+        const exited = entry.checkpoint === undefined ? undefined : exits.get(entry.checkpoint);
+        if (exited !== undefined) overheads.set(entry.checkpoint as number, entry.time - exited);
+        break;
+      }
       case 'executing':
         executions += 1;
         lastSave = entry.time;
@@ -89,6 +101,10 @@ export function runFigures(entries: TimelineEntry[]): RunFigures {
         end ??= entry.kind === 'held' && executions === 0 ? undefined : entry.time;
         break;
     }
+  }
+  for (const checkpoint of checkpoints) {
+    const overhead = overheads.get(checkpoint.number);
+    if (overhead !== undefined) checkpoint.overheadMs = overhead;
   }
   const last = sorted.length > 0 ? sorted[sorted.length - 1].time : undefined;
   const finish = end ?? last;

@@ -23,6 +23,11 @@ export interface CheckpointTestReport {
     checkpoints: number;
     medianCheckpointBytes: number | undefined;
     /** Median time from upload start to commit, over every run's checkpoints. */
+    medianUploadMs: number | undefined;
+    /**
+     * The checkpoint cost the intervals are computed from: the median time from checkpoint exit to the
+     * restart in place where known, else the median upload time.
+     */
     medianCheckpointMs: number | undefined;
     /** Median time the job computes between two checkpoints in the reference run. */
     observedIntervalSeconds: number | undefined;
@@ -40,7 +45,9 @@ export function buildReport(opts: { submitFile: string; seed: number; mtbfSecond
   const evictions = runs.flatMap((r) => r.figures.evictions);
   const reference = runs[0]?.figures;
   const gaps = reference ? reference.checkpoints.map((c, i) => c.committedAtMs - (i === 0 ? 0 : reference.checkpoints[i - 1].committedAtMs)) : [];
-  const costMs = median(checkpoints.map((c) => c.uploadMs));
+  const uploadMs = median(checkpoints.map((c) => c.uploadMs));
+  const overheads = checkpoints.map((c) => c.overheadMs).filter((v): v is number => v !== undefined);
+  const costMs = overheads.length > 0 ? median(overheads) : uploadMs;
   const cost = costMs === undefined ? undefined : Math.max(costMs, 1) / 1000;
   const restartMs = median(evictions.map((e) => e.restartMs).filter((v): v is number => v !== undefined));
   return {
@@ -52,6 +59,7 @@ export function buildReport(opts: { submitFile: string; seed: number; mtbfSecond
     summary: {
       checkpoints: checkpoints.length,
       medianCheckpointBytes: median(checkpoints.map((c) => c.bytes)),
+      medianUploadMs: uploadMs,
       medianCheckpointMs: costMs,
       observedIntervalSeconds: gaps.length > 0 ? (median(gaps) as number) / 1000 : undefined,
       medianRestartMs: restartMs,
@@ -111,14 +119,18 @@ export function formatReport(report: CheckpointTestReport): string {
     const what = run.eviction ? describeEviction(run.eviction) : 'undisturbed (reference)';
     out.push(`${run.pass ? 'PASS' : 'FAIL'}  ${run.name}: ${what}  [job ${run.jobId}, ${ms(f.wallMs)}, ${f.executions} execution(s), ${f.checkpoints.length} checkpoint(s)]`);
     out.push(`      progress ${progressChart(f)}`);
-    for (const c of f.checkpoints) out.push(`      checkpoint ${c.number} at ${ms(c.committedAtMs)}: ${bytes(c.bytes)} in ${c.files} file(s), upload+commit ${ms(c.uploadMs)}`);
+    for (const c of f.checkpoints) {
+      const overhead = c.overheadMs === undefined ? '' : `, exit to restart ${ms(c.overheadMs)}`;
+      out.push(`      checkpoint ${c.number} at ${ms(c.committedAtMs)}: ${bytes(c.bytes)} in ${c.files} file(s), upload+commit ${ms(c.uploadMs)}${overhead}`);
+    }
     for (const e of f.evictions) out.push(`      eviction at ${ms(e.atMs)}: work lost ${ms(e.badputMs)}, restart took ${ms(e.restartMs)}`);
     for (const d of run.diagnoses) out.push(`      ${d.code}: ${d.message}`, `        -> ${d.advice}`);
     out.push('');
   }
   const s = report.summary;
   out.push(
-    `checkpoints: ${s.checkpoints}, median size ${bytes(s.medianCheckpointBytes)}, median upload+commit ${ms(s.medianCheckpointMs)}; ` +
+    `checkpoints: ${s.checkpoints}, median size ${bytes(s.medianCheckpointBytes)}, median upload+commit ${ms(s.medianUploadMs)}, ` +
+      `median cost (exit to restart) ${ms(s.medianCheckpointMs)}; ` +
       `restart after eviction: median ${ms(s.medianRestartMs)}; work lost over all evictions: ${ms(s.totalBadputMs)}`,
   );
   if (s.youngIntervalSeconds === undefined) {
