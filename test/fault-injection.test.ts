@@ -1,40 +1,13 @@
 // The fault-injection REST routes and `tinycondor fault` on a real pool: evictions at checkpoint moments,
-// a startd really SIGKILLed and restarted by the pool, a dropped startd channel, a refused checkpoint
-// upload; and the job timeline agreeing with the event log.
+// the job timeline agreeing with the event log, and bad fault requests.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { parseEventLog } from '@tinycondor/shared/eventlog/index';
-import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
-import { writeCheckpointJob } from './helpers/checkpoint-defects.js';
-import { processGone } from './helpers/checkpoint-jobs.js';
-import { codes, startPool, waitForEvents, type TestPool } from './helpers/pool.js';
-
-const EXPECTED_OUT = ['Starting from 0', 'step 0', 'step 1', 'step 2', 'Starting from 3', 'step 3', 'step 4', 'step 5', 'Starting from 6', 'step 6', 'step 7', 'step 8', 'Computation complete', ''].join('\n');
-
-/** Submits the correct job held, so that faults can be armed before it runs; `release` starts it. */
-async function submitCorrectJob(t: Test, pool: TestPool, name: string, nap = 0.1): Promise<{ dir: string; release(): Promise<void> }> {
-  const dir = path.join(pool.dir, name);
-  writeCheckpointJob(dir, 'correct', { nap });
-  const submitted = await pool.run('condor_submit', ['-terse', '-append', 'hold = true', 'job.sub'], { cwd: dir });
-  t.equal(submitted.code, 0, submitted.stderr);
-  const id = submitted.stdout.split(' ')[0];
-  return {
-    dir,
-    release: async () => {
-      const released = await pool.run('condor_release', [id]);
-      t.equal(released.code, 0, released.stderr);
-    },
-  };
-}
-
-async function timeline(pool: TestPool, id: string): Promise<TimelineEntry[]> {
-  const result = await pool.run('tinycondor', ['fault', 'timeline', id]);
-  if (result.code !== 0) throw new Error(result.stderr);
-  return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as TimelineEntry);
-}
+import { EXPECTED_OUT, submitCorrectJob, timeline } from './helpers/faults.js';
+import { codes, startPool, waitForEvents } from './helpers/pool.js';
 
 t.test('evict right after a checkpoint and during an upload; the timeline matches the event log', async (t) => {
   const pool = await startPool(t, { startds: 1 });
@@ -59,42 +32,6 @@ t.test('evict right after a checkpoint and during an upload; the timeline matche
   const withCode = entries.filter((e) => e.code !== undefined);
   t.same(withCode.map((e) => e.code), logged.map((e) => e.code), 'the same events in the same order');
   t.same(withCode.map((e) => Math.floor(e.time / 1000)), logged.map((e) => e.time.getTime() / 1000), 'at the same seconds');
-});
-
-t.test('kill-startd really SIGKILLs the startd; the pool restarts it and the job resumes from its checkpoint', async (t) => {
-  const pool = await startPool(t, { startds: 1 });
-  const { dir, release } = await submitCorrectJob(t, pool, 'kill', 0.2);
-  const armed = await pool.run('tinycondor', ['fault', 'evict', '1.0', '--after-checkpoint', '0', '--kill-startd']);
-  t.equal(armed.code, 0, armed.stderr);
-  await release();
-  const events = await waitForEvents(path.join(dir, 'job.log'), (ev) => ev.some((e) => e.code === 5), 60_000);
-  t.same(codes(events, 1, 0).filter((c) => c !== 40), [0, 12, 13, 1, 4, 1, 5], 'evicted once, then ran to the end');
-  t.equal(fs.readFileSync(path.join(dir, 'job.out'), 'utf8'), EXPECTED_OUT, 'resumed from checkpoint 0');
-  const kill = (await timeline(pool, '1.0')).find((e) => e.kind === 'fault');
-  const pid = Number(/pid (\d+)/.exec(kill?.detail ?? '')?.[1]);
-  t.match(kill?.detail, /^evict right after checkpoint 0: SIGKILL startd startd1 \(pid \d+\)$/);
-  t.equal(await processGone(pid), true, 'the old startd process is gone');
-  const status = await pool.run('condor_status', []);
-  t.match(status.stdout, /startd1/, 'the restarted startd is back in the pool');
-});
-
-t.test('disconnect-startd: the job keeps running; fail-next-checkpoint --permanent holds the job', async (t) => {
-  const pool = await startPool(t, { startds: 1 });
-  const { dir, release } = await submitCorrectJob(t, pool, 'disconnect', 0.2);
-  await release();
-  await waitForEvents(path.join(dir, 'job.log'), (ev) => ev.some((e) => e.code === 1));
-  const dropped = await pool.run('tinycondor', ['fault', 'disconnect-startd', 'startd1']);
-  t.equal(dropped.stdout, 'startd startd1 disconnected\n', dropped.stderr);
-  const events = await waitForEvents(path.join(dir, 'job.log'), (ev) => ev.some((e) => e.code === 5));
-  t.same(codes(events, 1, 0).filter((c) => c !== 40), [0, 12, 13, 1, 5], 'no eviction: the startd reconnected with its run');
-
-  const held = await submitCorrectJob(t, pool, 'held');
-  const failing = await pool.run('tinycondor', ['fault', 'fail-next-checkpoint', '2.0', '--permanent']);
-  t.equal(failing.stdout, 'The next checkpoint upload of job 2.0 will fail for good\n', failing.stderr);
-  await held.release();
-  const heldEvents = await waitForEvents(path.join(held.dir, 'job.log'), (ev) => ev.filter((e) => e.code === 12).length === 2);
-  t.match(heldEvents.filter((e) => e.code === 12)[1].lines.join('\n'), /Starter failed to upload checkpoint/);
-  t.equal((await pool.run('condor_rm', ['2.0'])).code, 0);
 });
 
 t.test('bad fault requests get clear errors', async (t) => {

@@ -40,7 +40,7 @@ export async function testCheckpointing(t: Teardown, variant: JobVariant, args: 
   const base = fs.mkdtempSync(path.join(os.tmpdir(), `tinycondor-tc-${variant}-`));
   const submitDir = path.join(base, 'job');
   writeCheckpointJob(submitDir, variant, job);
-  const env = { ...process.env, TMPDIR: base };
+  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: base };
   delete env.CONDOR_CONFIG;
   const result = await runCommand('tinycondor', ['test-checkpointing', 'job.sub', '--keep', '--json', path.join(base, 'report.json'), ...args], env, submitDir);
   if (!process.env.TINYCONDOR_KEEP_TEST_DIRS) t.teardown(() => fs.rmSync(base, { recursive: true, force: true }));

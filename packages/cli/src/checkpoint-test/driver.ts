@@ -231,6 +231,7 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
     const outcomes: { dir: string; outcome: RunOutcome; produced: Map<string, Buffer> }[] = [];
     const runJob = async (index: number, eviction: PlannedEviction | undefined, deadlineMs: number) => {
       const dir = path.join(workDir, index === 0 ? 'reference' : `run-${index}`);
+      io.stderr(`test-checkpointing: ${index === 0 ? 'reference run' : `run ${index}: ${describeEviction(eviction as PlannedEviction)}`}\n`);
       fs.cpSync(submitDir, dir, { recursive: true });
       const outcome = await runOnce(pool, dir, submitName, eviction, deadlineMs, io);
       const skip = new Set([outcome.facts.userLog ?? '']);
