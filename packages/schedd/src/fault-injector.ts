@@ -41,6 +41,7 @@ export class FaultInjector {
   evict(job: StoredJob, moment: EvictMoment, method: EvictMethod, checkpoint?: number): FaultOutcome {
     const jobId = formatJobId(job.cluster, job.proc);
     if (moment === 'now') return this.evictNow(job, method, 'now');
+    this.forgetJobsThatLeft();
     const armed = this.evictions.get(jobId) ?? [];
     armed.push({ moment, checkpoint, method });
     this.evictions.set(jobId, armed);
@@ -50,6 +51,7 @@ export class FaultInjector {
 
   failNextCheckpoint(job: StoredJob, permanent: boolean): FaultOutcome {
     const jobId = formatJobId(job.cluster, job.proc);
+    this.forgetJobsThatLeft();
     this.failUploads.set(jobId, permanent ? 'permanent' : 'transient');
     return { ok: true, message: `The next checkpoint upload of job ${jobId} will fail${permanent ? ' for good' : ' once'}` };
   }
@@ -104,6 +106,16 @@ export class FaultInjector {
   checkpointCommitted(job: StoredJob, checkpoint: number): void {
     const armed = this.take(formatJobId(job.cluster, job.proc), 'after-checkpoint', checkpoint);
     if (armed) this.evictNow(job, armed.method, `right after checkpoint ${checkpoint}`);
+  }
+
+  /** Faults armed for jobs that have left the queue will never fire. */
+  private forgetJobsThatLeft(): void {
+    for (const armed of [this.evictions, this.failUploads]) {
+      for (const jobId of armed.keys()) {
+        const [cluster, proc] = jobId.split('.').map(Number);
+        if (!this.schedd.store.getJob(cluster, proc)) armed.delete(jobId);
+      }
+    }
   }
 
   private take(jobId: string, moment: ArmedEviction['moment'], checkpoint: number): ArmedEviction | undefined {

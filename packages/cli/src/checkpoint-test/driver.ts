@@ -62,24 +62,32 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Every regular file under `dir`, relative path → content. */
-function readTree(dir: string, skip: Set<string>): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
+/** Every regular file under `dir`: relative path → size and modification time. */
+function snapshotTree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
   const walk = (rel: string): void => {
     for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
       const name = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) walk(name);
-      else if (entry.isFile() && !skip.has(name)) files.set(name, fs.readFileSync(path.join(dir, name)));
+      else if (entry.isFile()) {
+        const stat = fs.statSync(path.join(dir, name));
+        files.set(name, `${stat.size}:${stat.mtimeMs}`);
+      }
     }
   };
   walk('');
   return files;
 }
 
-/** The files a run created or changed in its copy of the submit directory. */
-function producedFiles(original: Map<string, Buffer>, dir: string, skip: Set<string>): Map<string, Buffer> {
+/**
+ * The files a run created or changed in its copy of the submit directory (copied with its timestamps, so
+ * inputs the job left alone are recognised without reading them), with their contents.
+ */
+function producedFiles(original: Map<string, string>, dir: string, skip: Set<string>): Map<string, Buffer> {
   const produced = new Map<string, Buffer>();
-  for (const [name, content] of readTree(dir, skip)) if (!original.get(name)?.equals(content)) produced.set(name, content);
+  for (const [name, stamp] of snapshotTree(dir)) {
+    if (!skip.has(name) && original.get(name) !== stamp) produced.set(name, fs.readFileSync(path.join(dir, name)));
+  }
   return produced;
 }
 
@@ -222,18 +230,21 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
   const submitDir = path.dirname(submitPath);
   const submitName = path.basename(submitPath);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-test-checkpointing-'));
-  const pool = opts.existingPool
-    ? { env: io.env, api: ScheddApi.fromConfig(loadPoolConfig(io.env)), close: async () => undefined }
-    : await privatePool(path.join(workDir, 'pool'), io);
+  let pool: Pool | undefined;
+  let completed = false;
   try {
+    pool = opts.existingPool
+      ? { env: io.env, api: ScheddApi.fromConfig(loadPoolConfig(io.env)), close: async () => undefined }
+      : await privatePool(path.join(workDir, 'pool'), io);
+    const active = pool;
     const runs: RunReport[] = [];
-    const original = readTree(submitDir, new Set());
+    const original = snapshotTree(submitDir);
     const outcomes: { dir: string; outcome: RunOutcome; produced: Map<string, Buffer> }[] = [];
     const runJob = async (index: number, eviction: PlannedEviction | undefined, deadlineMs: number) => {
       const dir = path.join(workDir, index === 0 ? 'reference' : `run-${index}`);
       io.stderr(`test-checkpointing: ${index === 0 ? 'reference run' : `run ${index}: ${describeEviction(eviction as PlannedEviction)}`}\n`);
-      fs.cpSync(submitDir, dir, { recursive: true });
-      const outcome = await runOnce(pool, dir, submitName, eviction, deadlineMs, io);
+      fs.cpSync(submitDir, dir, { recursive: true, preserveTimestamps: true });
+      const outcome = await runOnce(active, dir, submitName, eviction, deadlineMs, io);
       const skip = new Set([outcome.facts.userLog ?? '']);
       const produced = producedFiles(original, dir, skip);
       outcomes.push({ dir, outcome, produced });
@@ -286,8 +297,11 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
       const deadlineMs = Math.max(30_000, 5 * reference.figures.wallMs + 20_000);
       for (const [i, eviction] of plan.entries()) await runJob(i + 1, eviction, deadlineMs);
     }
+    completed = true;
     return { report: buildReport({ submitFile: opts.submitFile, seed: opts.seed, mtbfSeconds: opts.mtbfSeconds, runs }), workDir };
   } finally {
-    await pool.close();
+    await pool?.close();
+    // A test that could not be carried out (a bad submit file, no pool) leaves nothing behind.
+    if (!completed) fs.rmSync(workDir, { recursive: true, force: true });
   }
 }
