@@ -111,7 +111,7 @@ export function diagnoseRun(evidence: RunEvidence): Diagnosis[] {
     found.push({ code: 'held', message: `the job was held (code ${end.code}): ${end.reason}`, advice: 'see HoldReason; condor_release after fixing the cause' });
   }
   if (end.kind === 'unfinished') {
-    found.push({ code: 'did-not-finish', message: 'the job did not finish before the deadline', advice: 'a job that never gets further after a restore loops forever: check that it resumes from its checkpoint' });
+    found.push({ code: 'did-not-finish', message: 'the job did not finish (the deadline passed, or it was removed)', advice: 'a job that never gets further after a restore loops forever: check that it resumes from its checkpoint' });
   }
   const troubled = failed(evidence);
   if (troubled && evidence.checkpointsBeforeTrouble === 0 && !evidence.restored) {

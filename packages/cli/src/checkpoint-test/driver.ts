@@ -159,12 +159,13 @@ async function runOnce(pool: Pool, dir: string, submitName: string, eviction: Pl
   const deadline = Date.now() + deadlineMs;
   let evictionMissed: string | undefined;
   let evictAt: number | undefined;
+  // The run proper: what follows the release (the submission and its hold come before).
   let timeline: TimelineEntry[] = [];
+  let finished: TimelineEntry | undefined;
   for (;;) {
-    timeline = await timelineOf(pool, jobId);
-    const released = timeline.findIndex((e) => e.kind === 'released');
-    const after = timeline.slice(released + 1);
-    const executing = after.find((e) => e.kind === 'executing');
+    const whole = await timelineOf(pool, jobId);
+    timeline = whole.slice(whole.findIndex((e) => e.kind === 'released') + 1);
+    const executing = timeline.find((e) => e.kind === 'executing');
     if (eviction?.kind === 'running' && executing && evictAt === undefined) evictAt = executing.time + (eviction.afterMs ?? 0);
     if (evictAt !== undefined && Date.now() >= evictAt) {
       evictAt = Number.POSITIVE_INFINITY;
@@ -175,16 +176,15 @@ async function runOnce(pool: Pool, dir: string, submitName: string, eviction: Pl
         evictionMissed = `the eviction ${describeEviction(eviction as PlannedEviction)} found the job not running (${err.message.replace(/^ERROR: /, '')})`;
       }
     }
-    const finished = after.find((e) => e.kind === 'terminated' || e.kind === 'aborted' || e.kind === 'held');
+    finished = timeline.find((e) => e.kind === 'terminated' || e.kind === 'aborted' || e.kind === 'held');
     if (finished || Date.now() > deadline) break;
     await sleep(POLL_MS);
   }
   const ad = await finalAd(pool, jobId);
-  const last = timeline[timeline.length - 1];
   let end: RunEvidence['end'];
-  if (last?.kind === 'held') {
+  if (finished?.kind === 'held') {
     end = { kind: 'held', reason: ad?.getString('HoldReason') ?? '', code: ad?.getInt('HoldReasonCode') ?? 0 };
-  } else if (last?.kind === 'terminated') {
+  } else if (finished?.kind === 'terminated') {
     end = ad?.getBool('ExitBySignal') ? { kind: 'signal', signal: ad.getInt('ExitSignal') ?? 0 } : { kind: 'exit', exitCode: ad?.getInt('ExitCode') ?? 0 };
   } else end = { kind: 'unfinished' };
   if (end.kind === 'held' || end.kind === 'unfinished') await pool.api.request('POST', `/v1/jobs/${jobId}/remove`, {}).catch(() => undefined);
