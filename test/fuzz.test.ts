@@ -978,6 +978,7 @@ const REPORTS: Record<string, unknown>[] = [
   { type: 'exited', jobId: '900001.0', runId: 2, seq: 3, exit: { bySignal: true, signal: 9 }, usage: { userSeconds: 1.5, systemSeconds: 0 }, bytesSent: 10, bytesReceived: 0 },
   { type: 'run-failed', jobId: '1.0', runId: 1, seq: 4, stage: 'input', reason: 'fuzz', subCode: 2 },
   { type: 'run-ended', jobId: '1.0', runId: 2, seq: 5, usage: { userSeconds: 0, systemSeconds: 0 } },
+  { type: 'checkpoint-restarted', jobId: '1.0', runId: 1, seq: 6, checkpoint: 0, exitedAt: 1, restartedAt: 2 },
   { type: 'ssh-output', sessionId: 'abc-123', stream: 'stdout', data: 'aGVsbG8=' },
   { type: 'ssh-exit', sessionId: 'abc-123', exitCode: null, signal: 9, error: 'gone' },
 ];

@@ -20,6 +20,7 @@ import {
 import { HoldCode, JobStatus, VacateCode } from '@tinycondor/shared/job-status';
 import { evaluatePeriodicPolicy } from '@tinycondor/shared/job-policy';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
+import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import type { StartdMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
 import { EventFeed } from './dashboard/event-feed.js';
@@ -28,6 +29,7 @@ import { CheckpointSizes } from './dashboard/spool-files.js';
 import type { Db } from './db.js';
 import { EventLogWriter } from './event-log-writer.js';
 import { JobStore, SubmitRejected, type StoredJob } from './job-store.js';
+import { JobTimelines } from './job-timelines.js';
 import type { SpoolStore } from './spool-store.js';
 import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
 
@@ -74,6 +76,7 @@ export class Schedd {
   readonly registry = new StartdRegistry();
   /** Publishes committed changes to the dashboard's event stream (/v1/events). */
   readonly dashboard: DashboardPublisher;
+  readonly timelines = new JobTimelines();
   private readonly events: EventLogWriter;
   private matchScheduled = false;
   private readonly leaseTimers = new Map<string, NodeJS.Timeout>();
@@ -125,8 +128,10 @@ export class Schedd {
   }
 
   private commit(job: StoredJob, transition: Transition, run: { runId: number; startd: string; slot: string } | null): void {
+    const runId = run?.runId ?? job.runId;
     this.store.apply(job, transition, run);
     this.dashboard.jobChanged(job, transition);
+    this.timelines.recordEvents(formatJobId(job.cluster, job.proc), runId, transition.events);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) this.newlyIdle.add(formatJobId(job.cluster, job.proc));
     if (transition.leaveQueue) this.spool.removeJobDir(job.cluster, job.proc);
     this.events.schedule();
@@ -165,7 +170,7 @@ export class Schedd {
       ad.set('GlobalJobId', `${this.settings.name}#${clusterId}.${proc}#${ad.getInt('QDate') ?? Math.floor(now.getTime() / 1000)}`);
       return ad;
     });
-    const submitEvents: JobEvent[] = [];
+    const submitted: [string, JobEvent[]][] = [];
     this.store.submitCluster(clusterId, ads, (ad) => {
       const events: JobEvent[] = [
         { code: 0, cluster: clusterId, proc: ad.getInt('ProcId') ?? 0, time: now, submitHost: this.settings.sinfulAddress },
@@ -181,10 +186,11 @@ export class Schedd {
           reasonSubCode: ad.getInt('HoldReasonSubCode') ?? 0,
         });
       }
-      if (this.dashboard.feed.active) submitEvents.push(...events);
+      submitted.push([formatJobId(clusterId, ad.getInt('ProcId') ?? 0), events]);
       return events;
     });
-    this.dashboard.clusterSubmitted(clusterId, ads.length, submitEvents);
+    for (const [jobId, events] of submitted) this.timelines.recordEvents(jobId, undefined, events);
+    this.dashboard.clusterSubmitted(clusterId, ads.length, this.dashboard.feed.active ? submitted.flatMap(([, events]) => events) : []);
     for (const ad of ads) if (ad.getInt('JobStatus') === JobStatus.Idle) this.newlyIdle.add(formatJobId(clusterId, ad.getInt('ProcId') ?? 0));
     this.events.schedule();
     this.scheduleMatchmaking();
@@ -452,6 +458,13 @@ export class Schedd {
         this.freeSlot(connection, message.jobId, message.runId);
         if (job) this.commit(job, runFailed(job.ad, { now, stage: message.stage, reason: message.reason, subCode: message.subCode }), null);
         return;
+      case 'checkpoint-restarted':
+        if (job) {
+          const base = { runId: job.runId, checkpoint: message.checkpoint };
+          this.timelines.record(message.jobId, { time: message.exitedAt, kind: 'checkpoint-exit', ...base });
+          this.timelines.record(message.jobId, { time: message.restartedAt, kind: 'checkpoint-restart', ...base });
+        }
+        return;
       case 'run-ended':
         this.freeSlot(connection, message.jobId, message.runId);
         if (job) {
@@ -470,10 +483,11 @@ export class Schedd {
     this.commit(job, transition, { runId: job.runId, startd: job.startd as string, slot: job.slot as string });
   }
 
-  /** Logs file-transfer events of a run (040) without changing the job. */
-  logTransfer(job: StoredJob, events: JobEvent[]): void {
+  /** Logs file-transfer events of a run (040) without changing the job; `extra` says more on the timeline. */
+  logTransfer(job: StoredJob, events: JobEvent[], extra?: Partial<TimelineEntry>): void {
     this.store.logEvents(job.ad, events);
     this.dashboard.eventsLogged(events);
+    this.timelines.recordEvents(formatJobId(job.cluster, job.proc), job.runId, events, extra);
     this.events.schedule();
   }
 }

@@ -20,6 +20,8 @@ export interface StartdConnection {
   /** HTCondor-style address of the startd's end of the channel, as event 001 prints it. */
   sinfulAddress: string;
   slots: Map<string, Slot>;
+  /** The startd's process id as its hello said (absent from startds that do not say it). */
+  pid?: number;
   send(message: ScheddMessage): void;
   close(reason: string): void;
 }

@@ -34,7 +34,9 @@ function decodeError(decode: (raw: string) => unknown, raw: string): ProtocolErr
 t.test('decodeStartdMessage accepts every message type', async (t) => {
   const valid: unknown[] = [
     hello,
+    { ...hello, pid: 4242 },
     { type: 'executing', jobId: '12.0', seq: 1, runId: 3 },
+    { type: 'checkpoint-restarted', jobId: '12.0', seq: 2, runId: 3, checkpoint: 0, exitedAt: 1_800_000_000_000, restartedAt: 1_800_000_000_020 },
     exited,
     { ...exited, exit: { bySignal: true, signal: 9 } },
     { type: 'run-failed', jobId: '1.2', seq: 1, runId: 1, stage: 'input', reason: 'no such file' },
@@ -136,4 +138,10 @@ t.test('the size limit counts UTF-8 bytes, not UTF-16 code units', async (t) => 
     message = (err as Error).message;
   }
   t.equal(message, `schedd message of ${Buffer.byteLength(raw)} bytes exceeds 4194304`);
+});
+
+t.test('a hello pid must be a process id', async (t) => {
+  for (const pid of [0, -1, 1.5, '12', 5_000_000]) {
+    t.match(decodeError(decodeStartdMessage, JSON.stringify({ ...hello, pid })).message, /^invalid startd message \(type 'hello'\): \/pid /, `pid ${JSON.stringify(pid)}`);
+  }
 });

@@ -54,6 +54,8 @@ export const StartdMessageSchema = Type.Union([
       machine: Name,
       opSys: Name,
       arch: Name,
+      /** The startd's process id, so that a fault injection on the same machine can really SIGKILL it. */
+      pid: Type.Optional(Type.Integer({ minimum: 1, maximum: 4_194_304 })),
       slots: Type.Array(SlotSchema, { minItems: 1, maxItems: 1024 }),
       runs: Type.Array(Type.Object({ ...JobRef, slotName: Name }, { additionalProperties: false }), { maxItems: 1024 }),
     },
@@ -83,6 +85,18 @@ export const StartdMessageSchema = Type.Union([
   ),
   Type.Object(
     { type: Type.Literal('run-ended'), ...Report, usage: UsageSchema },
+    { additionalProperties: false },
+  ),
+  // After a checkpoint exit was uploaded the job was started again in place: when it exited, when it
+  // restarted (the startd's clock, ms since the epoch), so the checkpoint's whole cost to the job is known.
+  Type.Object(
+    {
+      type: Type.Literal('checkpoint-restarted'),
+      ...Report,
+      checkpoint: Type.Integer({ minimum: 0 }),
+      exitedAt: Type.Integer({ minimum: 0 }),
+      restartedAt: Type.Integer({ minimum: 0 }),
+    },
     { additionalProperties: false },
   ),
   Type.Object({ type: Type.Literal('ssh-output'), sessionId: SessionId, ...SshOutput }, { additionalProperties: false }),

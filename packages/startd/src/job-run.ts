@@ -14,7 +14,7 @@ import { retryTransient } from './retry.js';
 import { recordRunProcess } from './stale-runs.js';
 import { TransferRefused, type ScheddClient } from './schedd-client.js';
 
-type RunMessage = Extract<StartdMessage, { type: 'executing' | 'exited' | 'run-failed' | 'run-ended' }>;
+type RunMessage = Extract<StartdMessage, { type: 'executing' | 'exited' | 'run-failed' | 'run-ended' | 'checkpoint-restarted' }>;
 /** A report about this run; the startd numbers it (`seq`) when it sends it. */
 export type RunReport = RunMessage extends infer M ? (M extends RunMessage ? Omit<M, 'seq'> : never) : never;
 
@@ -144,8 +144,9 @@ export class JobRun {
       const before = snapshotSandbox(this.sandbox);
       const promise = checkpointPromise(ctx.jobAd);
       let checkpointNumber = ctx.jobAd.getInt('CheckpointNumber') ?? -1;
+      let restartAfter: { checkpoint: number; exitedAt: number } | undefined;
       for (let start = 0; ; start++) {
-        const exit = await this.execute(start === 0);
+        const exit = await this.execute(start === 0, restartAfter);
         if (exit === undefined) return;
         if (this.killedBy !== undefined) {
           await this.transferAtEviction(before);
@@ -155,12 +156,14 @@ export class JobRun {
         const signalled = this.checkpointSignalled;
         if (isCheckpointExit(promise, exit)) {
           // Same executable, same arguments, same sandbox: HTCondor restarts a checkpointed job in place.
+          const exitedAt = Date.now();
           checkpointNumber += 1;
           if (this.layout.transfers && !(await this.uploadCheckpoint(before, checkpointNumber))) return;
           if (this.killedBy !== undefined) {
             ctx.report({ type: 'run-ended', ...base, usage: ZERO_USAGE });
             return;
           }
+          restartAfter = { checkpoint: checkpointNumber, exitedAt };
           continue;
         }
         if (signalled && promise) {
@@ -232,8 +235,11 @@ export class JobRun {
     }
   }
 
-  /** Starts the executable and resolves with how it ended (undefined when it could not start). */
-  private execute(reportExecuting: boolean): Promise<ExitStatus | undefined> {
+  /**
+   * Starts the executable and resolves with how it ended (undefined when it could not start);
+   * `restartAfter` names the checkpoint this start follows.
+   */
+  private execute(reportExecuting: boolean, restartAfter?: { checkpoint: number; exitedAt: number }): Promise<ExitStatus | undefined> {
     const { ctx, layout } = this;
     if (layout.transfers && ctx.jobAd.getBool('TransferExecutable') !== false) {
       fs.chmodSync(layout.executable, fs.statSync(layout.executable).mode | 0o700);
@@ -262,6 +268,7 @@ export class JobRun {
       child.once('spawn', () => {
         if (child.pid !== undefined) this.pidFile = recordRunProcess(ctx.executeDir, ctx.runId, child.pid, this.sandbox);
         if (reportExecuting) ctx.report({ type: 'executing', jobId: ctx.jobId, runId: ctx.runId });
+        if (restartAfter) ctx.report({ type: 'checkpoint-restarted', jobId: ctx.jobId, runId: ctx.runId, ...restartAfter, restartedAt: Date.now() });
         if (this.killedBy !== undefined) this.kill(this.killedBy, 0);
         this.armCheckpointSignal(child);
       });

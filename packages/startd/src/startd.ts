@@ -96,6 +96,7 @@ export class Startd {
         JSON.stringify({
           type: 'hello',
           ...this.identity,
+          pid: process.pid,
           slots: this.settings.slots,
           runs: [...this.runs.values(), ...this.ending.values()].map(({ jobId, runId, slotName }) => ({ jobId, runId, slotName })),
         }),

@@ -1,20 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino, { type Logger } from 'pino';
 import { poolPaths, startSchedd } from '@tinycondor/schedd';
 import { detectTotals, splitIntoSlots, Startd } from '@tinycondor/startd';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
+import { fileLogger } from '../file-logger.js';
 import { loadPoolConfig } from '../pool-config.js';
+import { superviseStartd } from '../startd-supervisor.js';
+import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
+import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
 
 const USAGE = `Usage:
   tinycondor pool [--home DIR] [--startds N] [--port P] [--cpus C] [--memory MB] [--disk KB]
                   [--lease S] [--periodic S] [--checkpoint-interval S]
   tinycondor schedd [--home DIR] [--port P] [--host ADDR] [--lease S] [--periodic S]
   tinycondor startd [--name NAME] [--cpus C] [--memory MB] [--disk KB] [--execute DIR] [--checkpoint-interval S]
-                    (finds the schedd through CONDOR_CONFIG)`;
+                    (finds the schedd through CONDOR_CONFIG)
+${TEST_CHECKPOINTING_USAGE}
+${FAULT_USAGE.replace(/^Usage:\n/, '')}`;
 
 type Flags = Map<string, string>;
 
@@ -38,11 +42,6 @@ function intFlag(flags: Flags, name: string, min: number): number | undefined {
   return n;
 }
 
-function fileLogger(file: string): Logger {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  return pino({ level: process.env.TINYCONDOR_LOG_LEVEL ?? 'info' }, pino.destination({ dest: file, sync: false }));
-}
-
 function slotsFor(flags: Flags, executeDir: string) {
   fs.mkdirSync(executeDir, { recursive: true });
   const detected = detectTotals(executeDir);
@@ -63,48 +62,6 @@ function untilSignalled(): Promise<NodeJS.Signals> {
 
 function defaultHome(): string {
   return path.join(os.homedir(), '.tinycondor');
-}
-
-/**
- * A startd as a child process, restarted if it dies (as HTCondor's master would): its job processes are
- * spawned from a small process, so starting them never blocks the schedd.
- */
-function superviseStartd(name: string, args: string[], env: NodeJS.ProcessEnv, log: Logger): { ready: Promise<void>; stop(): Promise<void> } {
-  let child: ChildProcess | undefined;
-  let stopping = false;
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
-  });
-  const launch = () => {
-    const current = spawn(process.execPath, [fileURLToPath(new URL('../../bin/tinycondor.js', import.meta.url)), 'startd', '--name', name, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    child = current;
-    let out = '';
-    current.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('ready')) markReady();
-    });
-    current.once('exit', (code, signal) => {
-      if (stopping) return;
-      log.warn({ startd: name, code, signal }, 'startd exited; starting it again');
-      setTimeout(launch, 1000).unref();
-    });
-  };
-  launch();
-  return {
-    ready,
-    stop: async () => {
-      stopping = true;
-      const current = child;
-      if (!current || current.exitCode !== null || current.signalCode !== null) return;
-      const exited = new Promise((resolve) => current.once('exit', resolve));
-      current.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 async function runPool(args: string[], io: CommandIo): Promise<number> {
@@ -187,6 +144,10 @@ export const tinycondor: Command = async (args, io) => {
       return runSchedd(rest, io);
     case 'startd':
       return runStartd(rest, io);
+    case 'fault':
+      return tinycondorFault(rest, io);
+    case 'test-checkpointing':
+      return testCheckpointingCommand(rest, io);
     default:
       throw new CliError(USAGE);
   }

@@ -42,6 +42,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         identity: { startdName: hello.startdName, machine: hello.machine, opSys: hello.opSys, arch: hello.arch },
         sinfulAddress: `<${host}:${port}?addrs=${host}-${port}&alias=${hello.machine}>`,
         slots,
+        pid: hello.pid,
         send: (message) => socket.send(JSON.stringify(message)),
         close: (reason) => socket.close(4000, closeReason(reason)),
       };

@@ -4,9 +4,11 @@ import type { Readable } from 'node:stream';
 import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
 import { InputTransferError, inputEntries } from '../input-files.js';
 import { placeOutputs } from '../output-placement.js';
+import type { FaultInjector } from '../fault-injector.js';
 import type { Schedd } from '../schedd.js';
 import type { StoredJob } from '../job-store.js';
 import { ErrorReply } from './schemas.js';
+import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 
 const RunParams = Type.Object({
   jobId: Type.String({ pattern: '^[0-9]{1,9}\\.[0-9]{1,9}$' }),
@@ -28,15 +30,15 @@ const CheckpointQuery = Type.Object(
 type CheckpointQuery = Static<typeof CheckpointQuery>;
 
 /** Input and output sandbox transfers: tar streams between schedd and startd, for the current run only. */
-export async function transferRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
-  const { schedd } = opts;
+export async function transferRoutes(app: FastifyInstance, opts: { schedd: Schedd; faults: FaultInjector }): Promise<void> {
+  const { schedd, faults } = opts;
   app.addContentTypeParser('application/x-tar', (_request, payload, done) => done(null, payload));
 
   const currentRun = (request: FastifyRequest<{ Params: RunParams }>): StoredJob | undefined =>
     schedd.currentRun(request.params.jobId, request.params.runId, String(request.headers['x-tinycondor-startd']));
 
-  const transferEvent = (job: StoredJob, transferType: 2 | 3 | 5 | 6, host?: string) =>
-    schedd.logTransfer(job, [{ code: 40, cluster: job.cluster, proc: job.proc, time: new Date(), transferType, host }]);
+  const transferEvent = (job: StoredJob, transferType: 2 | 3 | 5 | 6, host?: string, extra?: Partial<TimelineEntry>) =>
+    schedd.logTransfer(job, [{ code: 40, cluster: job.cluster, proc: job.proc, time: new Date(), transferType, host }], extra);
 
   app.get<{ Params: RunParams }>(
     '/v1/jobs/:jobId/runs/:runId/input',
@@ -98,7 +100,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
         params: RunParams,
         querystring: CheckpointQuery,
         headers: StartdHeader,
-        response: { 200: TransferReply, 400: ErrorReply, 409: ErrorReply },
+        response: { 200: TransferReply, 400: ErrorReply, 409: ErrorReply, 503: ErrorReply },
       },
     },
     async (request, reply) => {
@@ -109,15 +111,31 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
         request.body.resume();
         return reply.code(409).send({ error: `checkpoint ${String(number)} of run ${request.params.runId} of job ${request.params.jobId} is stale` });
       }
-      transferEvent(job, 5);
+      const checkpoint = kind === 'checkpoint' ? (number as number) : undefined;
+      const verdict = checkpoint === undefined ? 'accept' : faults.checkpointUploadStarting(job, checkpoint);
+      if (verdict === 'refuse-permanent' || verdict === 'refuse-transient') {
+        request.body.resume();
+        return reply.code(verdict === 'refuse-permanent' ? 400 : 503).send({ error: `checkpoint ${checkpoint} refused by fault injection (fail-next-checkpoint)` });
+      }
+      transferEvent(job, 5, undefined, checkpoint === undefined ? {} : { kind: 'checkpoint-started', checkpoint });
+      if (verdict === 'discard') {
+        request.body.resume();
+        schedd.timelines.record(request.params.jobId, { time: Date.now(), kind: 'checkpoint-failed', runId: job.runId, checkpoint, detail: 'startd killed during the upload' });
+        return reply.code(503).send({ error: `checkpoint ${checkpoint} discarded: its startd was killed during the upload` });
+      }
       try {
         const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, request.body);
-        transferEvent(job, 6);
+        const names = result.topLevelNames.slice(0, 100);
+        transferEvent(job, 6, undefined, checkpoint === undefined ? { names } : { kind: 'checkpoint-committed', checkpoint, bytes: result.bytes, files: result.files, names });
         const current = currentRun(request);
-        if (kind === 'checkpoint' && current) schedd.checkpointCommitted(current, number as number);
+        if (checkpoint !== undefined && current) {
+          schedd.checkpointCommitted(current, checkpoint);
+          faults.checkpointCommitted(current, checkpoint);
+        }
         return { files: result.files, bytes: result.bytes };
       } catch (err) {
         request.log.warn({ err, jobId: request.params.jobId, kind }, 'checkpoint transfer failed; the committed checkpoint is unchanged');
+        schedd.timelines.record(request.params.jobId, { time: Date.now(), kind: 'checkpoint-failed', runId: job.runId, checkpoint, detail: (err as Error).message });
         return reply.code(400).send({ error: `checkpoint transfer failed: ${(err as Error).message}` });
       }
     },

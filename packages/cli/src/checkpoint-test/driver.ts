@@ -1,0 +1,307 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSchedd } from '@tinycondor/schedd';
+import { ClassAd } from '@tinycondor/shared/classad/index';
+import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
+import { splitFileList } from '@tinycondor/shared/transfer-files';
+import { CliError, type CommandIo } from '../cli-error.js';
+import { condorSubmit } from '../commands/condor-submit.js';
+import { fileLogger } from '../file-logger.js';
+import { loadPoolConfig } from '../pool-config.js';
+import { ScheddApi, ScheddRefused } from '../schedd-api.js';
+import { superviseStartd } from '../startd-supervisor.js';
+import { compareOutputs, progressValues } from './compare.js';
+import { diagnoseRun, type RunEvidence } from './diagnose.js';
+import { runFigures } from './metrics.js';
+import { describeEviction, planEvictions, type EvictionKind, type EvictionMethod, type PlannedEviction } from './plan.js';
+import { buildReport, type CheckpointTestReport, type RunReport } from './report.js';
+
+export interface CheckpointTestOptions {
+  submitFile: string;
+  evictions: number;
+  method: EvictionMethod;
+  /** The eviction moments to take in turn. */
+  moments: EvictionKind[];
+  seed: number;
+  compare: string | undefined;
+  mtbfSeconds: number;
+  progress: RegExp;
+  /** Use the pool CONDOR_CONFIG names instead of starting a private one. */
+  existingPool: boolean;
+  /** Deadline of the reference run, in seconds. */
+  timeoutSeconds: number;
+}
+
+interface Pool {
+  env: NodeJS.ProcessEnv;
+  api: ScheddApi;
+  close(): Promise<void>;
+}
+
+const POLL_MS = 50;
+
+/** A schedd and one single-slot startd in `home`, as `tinycondor pool` runs them; a killed startd is restarted. */
+async function privatePool(home: string, io: CommandIo): Promise<Pool> {
+  const schedd = await startSchedd({ home, port: 0, leaseSeconds: 10, periodicSeconds: 1 });
+  const env = { ...io.env, CONDOR_CONFIG: schedd.configFile };
+  const startd = superviseStartd('startd1', ['--cpus', '1'], env, fileLogger(path.join(home, 'log', 'MasterLog')));
+  await startd.ready;
+  return {
+    env,
+    api: ScheddApi.fromConfig(loadPoolConfig(env)),
+    close: async () => {
+      await startd.stop();
+      await schedd.close();
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Every regular file under `dir`: relative path → size and modification time. */
+function snapshotTree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (rel: string): void => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const name = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(name);
+      else if (entry.isFile()) {
+        const stat = fs.statSync(path.join(dir, name));
+        files.set(name, `${stat.size}:${stat.mtimeMs}`);
+      }
+    }
+  };
+  walk('');
+  return files;
+}
+
+/**
+ * The files a run created or changed in its copy of the submit directory (copied with its timestamps, so
+ * inputs the job left alone are recognised without reading them), with their contents.
+ */
+function producedFiles(original: Map<string, string>, dir: string, skip: Set<string>): Map<string, Buffer> {
+  const produced = new Map<string, Buffer>();
+  for (const [name, stamp] of snapshotTree(dir)) {
+    if (!skip.has(name) && original.get(name) !== stamp) produced.set(name, fs.readFileSync(path.join(dir, name)));
+  }
+  return produced;
+}
+
+interface JobFacts {
+  jobId: string;
+  checkpointFiles: string[];
+  stdout: string | undefined;
+  stderr: string | undefined;
+  userLog: string | undefined;
+  onExitOrEvict: boolean;
+}
+
+/** Submits the job held into `dir` (its own copy of the submit directory) and reads back what the schedd stored. */
+async function submitHeld(pool: Pool, dir: string, submitName: string, io: CommandIo): Promise<JobFacts> {
+  let printed = '';
+  const submitIo: CommandIo = { ...io, cwd: dir, env: pool.env, stdout: (text) => (printed += text) };
+  await condorSubmit(['-terse', '-append', 'hold = true', submitName], submitIo);
+  const match = /^(\d+)\.0 - \1\.(\d+)$/.exec(printed.trim());
+  if (!match) throw new CliError(`tinycondor test-checkpointing: unexpected condor_submit output '${printed.trim()}'`);
+  const jobId = `${match[1]}.0`;
+  if (match[2] !== '0') {
+    await pool.api.request('POST', `/v1/clusters/${match[1]}/remove`, {});
+    throw new CliError(`tinycondor test-checkpointing: ${submitName} queues ${Number(match[2]) + 1} jobs; it tests one job at a time`);
+  }
+  const { ad } = await pool.api.request<{ ad: Record<string, string> }>('GET', `/v1/jobs/${jobId}`);
+  const job = ClassAd.fromJSON(ad);
+  const relative = (name: string | undefined) => (name === undefined || name === '/dev/null' ? undefined : path.relative(dir, path.resolve(dir, name)));
+  return {
+    jobId,
+    checkpointFiles: splitFileList(job.getString('TransferCheckpoint')),
+    stdout: relative(job.getString('Out')),
+    stderr: relative(job.getString('Err')),
+    userLog: relative(job.getString('UserLog')),
+    onExitOrEvict: (job.getString('WhenToTransferOutput') ?? '').toUpperCase() === 'ON_EXIT_OR_EVICT',
+  };
+}
+
+async function timelineOf(pool: Pool, jobId: string): Promise<TimelineEntry[]> {
+  return (await pool.api.request<{ entries: TimelineEntry[] }>('GET', `/v1/jobs/${jobId}/timeline`)).entries;
+}
+
+/** The job's ad, from the queue or, once it left, from the history. */
+async function finalAd(pool: Pool, jobId: string): Promise<ClassAd | undefined> {
+  try {
+    return ClassAd.fromJSON((await pool.api.request<{ ad: Record<string, string> }>('GET', `/v1/jobs/${jobId}`)).ad);
+  } catch (err) {
+    if (!(err instanceof ScheddRefused && err.status === 404)) throw err;
+  }
+  const [cluster, proc] = jobId.split('.');
+  const { ads } = await pool.api.request<{ ads: Record<string, string>[] }>('GET', `/v1/history?constraint=${encodeURIComponent(`ClusterId == ${cluster} && ProcId == ${proc}`)}`);
+  return ads[0] ? ClassAd.fromJSON(ads[0]) : undefined;
+}
+
+interface RunOutcome {
+  facts: JobFacts;
+  timeline: TimelineEntry[];
+  end: RunEvidence['end'];
+  evictionMissed: string | undefined;
+}
+
+/** One run of the job in `dir`: submit held, arm the eviction, release, evict if planned, wait for the end. */
+async function runOnce(pool: Pool, dir: string, submitName: string, eviction: PlannedEviction | undefined, deadlineMs: number, io: CommandIo): Promise<RunOutcome> {
+  const facts = await submitHeld(pool, dir, submitName, io);
+  const { jobId } = facts;
+  if (eviction && eviction.kind !== 'running') {
+    await pool.api.request('POST', `/v1/jobs/${jobId}/faults/evict`, { moment: eviction.kind, checkpoint: eviction.checkpoint, method: eviction.method });
+  }
+  await pool.api.request('POST', `/v1/jobs/${jobId}/release`, {});
+  const deadline = Date.now() + deadlineMs;
+  let evictionMissed: string | undefined;
+  let evictAt: number | undefined;
+  // The run proper: what follows the release (the submission and its hold come before).
+  let timeline: TimelineEntry[] = [];
+  let finished: TimelineEntry | undefined;
+  for (;;) {
+    const whole = await timelineOf(pool, jobId);
+    timeline = whole.slice(whole.findIndex((e) => e.kind === 'released') + 1);
+    const executing = timeline.find((e) => e.kind === 'executing');
+    if (eviction?.kind === 'running' && executing && evictAt === undefined) evictAt = executing.time + (eviction.afterMs ?? 0);
+    if (evictAt !== undefined && Date.now() >= evictAt) {
+      evictAt = Number.POSITIVE_INFINITY;
+      try {
+        await pool.api.request('POST', `/v1/jobs/${jobId}/faults/evict`, { moment: 'now', method: eviction?.method });
+      } catch (err) {
+        if (!(err instanceof ScheddRefused)) throw err;
+        evictionMissed = `the eviction ${describeEviction(eviction as PlannedEviction)} found the job not running (${err.message.replace(/^ERROR: /, '')})`;
+      }
+    }
+    finished = timeline.find((e) => e.kind === 'terminated' || e.kind === 'aborted' || e.kind === 'held');
+    if (finished || Date.now() > deadline) break;
+    await sleep(POLL_MS);
+  }
+  const ad = await finalAd(pool, jobId);
+  let end: RunEvidence['end'];
+  if (finished?.kind === 'held') {
+    end = { kind: 'held', reason: ad?.getString('HoldReason') ?? '', code: ad?.getInt('HoldReasonCode') ?? 0 };
+  } else if (finished?.kind === 'terminated') {
+    end = ad?.getBool('ExitBySignal') ? { kind: 'signal', signal: ad.getInt('ExitSignal') ?? 0 } : { kind: 'exit', exitCode: ad?.getInt('ExitCode') ?? 0 };
+  } else end = { kind: 'unfinished' };
+  if (end.kind === 'held' || end.kind === 'unfinished') await pool.api.request('POST', `/v1/jobs/${jobId}/remove`, {}).catch(() => undefined);
+  if (eviction && eviction.kind !== 'running' && !timeline.some((e) => e.kind === 'fault' && e.detail?.startsWith('evict'))) {
+    evictionMissed ??= `the job never reached the moment of the eviction (${describeEviction(eviction)})`;
+  }
+  return { facts, timeline, end, evictionMissed };
+}
+
+function readText(dir: string, name: string | undefined): string {
+  if (name === undefined) return '';
+  try {
+    return fs.readFileSync(path.join(dir, name), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Did the run start again from what SPOOL held after an eviction? */
+function wasRestored(timeline: TimelineEntry[], onExitOrEvict: boolean): boolean {
+  const evicted = timeline.findIndex((e) => e.kind === 'evicted');
+  if (evicted < 0 || !timeline.slice(evicted).some((e) => e.kind === 'executing' || e.kind === 'input-started')) return false;
+  return onExitOrEvict || timeline.slice(0, evicted).some((e) => e.kind === 'checkpoint-committed');
+}
+
+function checkpointsBeforeTrouble(timeline: TimelineEntry[]): number {
+  const trouble = timeline.findIndex((e) => e.kind === 'evicted' || e.kind === 'held' || e.kind === 'checkpoint-failed');
+  return (trouble < 0 ? timeline : timeline.slice(0, trouble)).filter((e) => e.kind === 'checkpoint-committed').length;
+}
+
+function runCompareCommand(command: string, referenceDir: string, runDir: string): { matched: boolean; output: string } {
+  const result = spawnSync('/bin/sh', ['-c', `${command} "$1" "$2"`, 'compare', referenceDir, runDir], { encoding: 'utf8', timeout: 300_000 });
+  return { matched: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}`.trim() || `exit ${String(result.status)}` };
+}
+
+/**
+ * `tinycondor test-checkpointing`: a reference run of the job, then one run per planned eviction, each
+ * in its own copy of the submit directory; outputs compared, runs diagnosed, figures from the timelines.
+ */
+export async function testCheckpointing(opts: CheckpointTestOptions, io: CommandIo): Promise<{ report: CheckpointTestReport; workDir: string }> {
+  const submitPath = path.resolve(io.cwd, opts.submitFile);
+  if (!fs.existsSync(submitPath)) throw new CliError(`tinycondor test-checkpointing: no submit file ${submitPath}`);
+  const submitDir = path.dirname(submitPath);
+  const submitName = path.basename(submitPath);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-test-checkpointing-'));
+  let pool: Pool | undefined;
+  let completed = false;
+  try {
+    pool = opts.existingPool
+      ? { env: io.env, api: ScheddApi.fromConfig(loadPoolConfig(io.env)), close: async () => undefined }
+      : await privatePool(path.join(workDir, 'pool'), io);
+    const active = pool;
+    const runs: RunReport[] = [];
+    const original = snapshotTree(submitDir);
+    const outcomes: { dir: string; outcome: RunOutcome; produced: Map<string, Buffer> }[] = [];
+    const runJob = async (index: number, eviction: PlannedEviction | undefined, deadlineMs: number) => {
+      const dir = path.join(workDir, index === 0 ? 'reference' : `run-${index}`);
+      io.stderr(`test-checkpointing: ${index === 0 ? 'reference run' : `run ${index}: ${describeEviction(eviction as PlannedEviction)}`}\n`);
+      fs.cpSync(submitDir, dir, { recursive: true, preserveTimestamps: true });
+      const outcome = await runOnce(active, dir, submitName, eviction, deadlineMs, io);
+      const skip = new Set([outcome.facts.userLog ?? '']);
+      const produced = producedFiles(original, dir, skip);
+      outcomes.push({ dir, outcome, produced });
+      const reference = outcomes[0];
+      const referenceEnd = reference.outcome.end;
+      const stdout = readText(dir, outcome.facts.stdout);
+      const comparison: RunEvidence['comparison'] =
+        index === 0
+          ? { kind: 'none' }
+          : opts.compare
+            ? { kind: 'command', command: opts.compare, ...runCompareCommand(opts.compare, reference.dir, dir) }
+            : { kind: 'files', files: compareOutputs(reference.produced, produced) };
+      const diagnoses = diagnoseRun({
+        end: outcome.end,
+        referenceExitCode: index === 0 || referenceEnd.kind !== 'exit' ? undefined : referenceEnd.exitCode,
+        comparison,
+        checkpointFiles: outcome.facts.checkpointFiles,
+        stdoutName: outcome.facts.stdout,
+        stderrName: outcome.facts.stderr,
+        stderr: readText(dir, outcome.facts.stderr),
+        progress: progressValues(stdout, opts.progress),
+        referenceProgress: progressValues(readText(reference.dir, reference.outcome.facts.stdout), opts.progress),
+        checkpointsBeforeTrouble: checkpointsBeforeTrouble(outcome.timeline),
+        restored: wasRestored(outcome.timeline, outcome.facts.onExitOrEvict),
+        restoredFiles: [...new Set(outcome.timeline.flatMap((e) => e.names ?? []))].filter((name) => !name.startsWith('_condor_')),
+        evictionMissed: outcome.evictionMissed,
+      });
+      runs.push({
+        name: index === 0 ? 'reference' : `run ${index}`,
+        eviction,
+        jobId: outcome.facts.jobId,
+        directory: dir,
+        pass: diagnoses.every((d) => d.code === 'eviction-missed'),
+        diagnoses,
+        figures: runFigures(outcome.timeline),
+      });
+    };
+    await runJob(0, undefined, opts.timeoutSeconds * 1000);
+    const reference = runs[0];
+    if (reference.pass) {
+      const plan = planEvictions({
+        evictions: opts.evictions,
+        seed: opts.seed,
+        method: opts.method,
+        moments: opts.moments,
+        referenceExecutingMs: reference.figures.wallMs,
+        referenceCheckpoints: reference.figures.checkpoints.length,
+      });
+      // A run may take longer than the reference by its restart; more than that means it does not get further.
+      const deadlineMs = Math.max(30_000, 5 * reference.figures.wallMs + 20_000);
+      for (const [i, eviction] of plan.entries()) await runJob(i + 1, eviction, deadlineMs);
+    }
+    completed = true;
+    return { report: buildReport({ submitFile: opts.submitFile, seed: opts.seed, mtbfSeconds: opts.mtbfSeconds, runs }), workDir };
+  } finally {
+    await pool?.close();
+    // A test that could not be carried out (a bad submit file, no pool) leaves nothing behind.
+    if (!completed) fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}

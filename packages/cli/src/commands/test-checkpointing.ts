@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '@tinycondor/shared/atomic-write';
+import { CliError, type Command } from '../cli-error.js';
+import { DEFAULT_PROGRESS } from '../checkpoint-test/compare.js';
+import { testCheckpointing, type CheckpointTestOptions } from '../checkpoint-test/driver.js';
+import { parseDuration } from '../checkpoint-test/interval.js';
+import { EVICTION_KINDS, type EvictionKind } from '../checkpoint-test/plan.js';
+import { formatReport } from '../checkpoint-test/report.js';
+
+export const TEST_CHECKPOINTING_USAGE = `  tinycondor test-checkpointing job.sub [--evictions N] [--kill-startd] [--seed S] [--compare CMD]
+                    [--mtbf 4h] [--json report.json] [--moments running,after-checkpoint,during-upload]
+                    [--progress REGEX] [--pool] [--timeout SECONDS] [--keep]`;
+
+function usage(message: string): CliError {
+  return new CliError(`tinycondor test-checkpointing: ${message}\nUsage:\n${TEST_CHECKPOINTING_USAGE}`, 2);
+}
+
+function integer(name: string, text: string, min: number): number {
+  if (!/^[0-9]{1,9}$/.test(text) || Number(text) < min) throw usage(`--${name} must be an integer >= ${min}, got '${text}'`);
+  return Number(text);
+}
+
+interface ParsedArgs {
+  options: CheckpointTestOptions;
+  json: string | undefined;
+  keep: boolean;
+}
+
+export function parseTestCheckpointingArgs(args: string[], defaultSeed: number): ParsedArgs {
+  const options: CheckpointTestOptions = {
+    submitFile: '',
+    evictions: 3,
+    method: 'vacate',
+    moments: [...EVICTION_KINDS],
+    seed: defaultSeed,
+    compare: undefined,
+    mtbfSeconds: 4 * 3600,
+    progress: DEFAULT_PROGRESS,
+    existingPool: false,
+    timeoutSeconds: 600,
+  };
+  let json: string | undefined;
+  let keep = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = (): string => {
+      const next = args[++i];
+      if (next === undefined) throw usage(`${arg} needs a value`);
+      return next;
+    };
+    switch (arg) {
+      case '--evictions':
+        options.evictions = integer('evictions', value(), 0);
+        break;
+      case '--kill-startd':
+        options.method = 'kill-startd';
+        break;
+      case '--seed':
+        options.seed = integer('seed', value(), 0);
+        break;
+      case '--compare':
+        options.compare = value();
+        break;
+      case '--mtbf': {
+        const text = value();
+        const seconds = parseDuration(text);
+        if (seconds === undefined) throw usage(`--mtbf must be a duration such as 4h, 30m or 90s, got '${text}'`);
+        options.mtbfSeconds = seconds;
+        break;
+      }
+      case '--moments': {
+        const moments = value().split(',');
+        const unknown = moments.find((m) => !EVICTION_KINDS.includes(m as EvictionKind));
+        if (unknown !== undefined) throw usage(`--moments: '${unknown}' is not one of ${EVICTION_KINDS.join(', ')}`);
+        options.moments = moments as EvictionKind[];
+        break;
+      }
+      case '--json':
+        json = value();
+        break;
+      case '--progress': {
+        const text = value();
+        try {
+          options.progress = new RegExp(text);
+        } catch (err) {
+          throw usage(`--progress: ${(err as Error).message}`);
+        }
+        break;
+      }
+      case '--pool':
+        options.existingPool = true;
+        break;
+      case '--timeout':
+        options.timeoutSeconds = integer('timeout', value(), 1);
+        break;
+      case '--keep':
+        keep = true;
+        break;
+      default:
+        if (arg.startsWith('-') || options.submitFile !== '') throw usage(`unexpected argument '${arg}'`);
+        options.submitFile = arg;
+    }
+  }
+  if (options.submitFile === '') throw usage('a submit file is needed');
+  return { options, json, keep };
+}
+
+/** `tinycondor test-checkpointing`: exit 0 when every run matches the reference, 1 when one does not. */
+export const testCheckpointingCommand: Command = async (args, io) => {
+  const { options, json, keep } = parseTestCheckpointingArgs(args, Date.now() % 1_000_000);
+  const { report, workDir } = await testCheckpointing(options, io);
+  io.stdout(formatReport(report));
+  if (json) writeFileAtomic(path.resolve(io.cwd, json), `${JSON.stringify(report, null, 2)}\n`, 0o644);
+  if (keep || !report.pass) io.stdout(`runs kept in ${workDir}\n`);
+  else fs.rmSync(workDir, { recursive: true, force: true });
+  return report.pass ? 0 : 1;
+};

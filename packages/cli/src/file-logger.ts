@@ -1,0 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+
+/** A daemon's pino logger writing JSON lines to `file` (TINYCONDOR_LOG_LEVEL, default info). */
+export function fileLogger(file: string): Logger {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return pino({ level: process.env.TINYCONDOR_LOG_LEVEL ?? 'info' }, pino.destination({ dest: file, sync: false }));
+}

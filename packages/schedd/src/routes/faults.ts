@@ -1,0 +1,92 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { FaultInjector, FaultOutcome } from '../fault-injector.js';
+import type { Schedd } from '../schedd.js';
+import { ErrorReply, JobIdParams } from './schemas.js';
+
+const EvictBody = Type.Object(
+  {
+    moment: Type.Optional(Type.Union([Type.Literal('now'), Type.Literal('after-checkpoint'), Type.Literal('during-upload')])),
+    checkpoint: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
+    method: Type.Optional(Type.Union([Type.Literal('vacate'), Type.Literal('kill-startd')])),
+  },
+  { additionalProperties: false },
+);
+type EvictBody = Static<typeof EvictBody>;
+
+const FailCheckpointBody = Type.Object({ permanent: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+type FailCheckpointBody = Static<typeof FailCheckpointBody>;
+
+const StartdParams = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.@:-]+$' }),
+  fault: Type.Union([Type.Literal('kill'), Type.Literal('disconnect')]),
+});
+type StartdParams = Static<typeof StartdParams>;
+
+const FaultReply = Type.Object({ ok: Type.Boolean(), message: Type.String() });
+
+const TimelineReply = Type.Object({
+  jobId: Type.String(),
+  entries: Type.Array(
+    Type.Object({
+      time: Type.Number(),
+      kind: Type.String(),
+      code: Type.Optional(Type.Integer()),
+      runId: Type.Optional(Type.Integer()),
+      checkpoint: Type.Optional(Type.Integer()),
+      bytes: Type.Optional(Type.Integer()),
+      files: Type.Optional(Type.Integer()),
+      names: Type.Optional(Type.Array(Type.String())),
+      detail: Type.Optional(Type.String()),
+    }),
+  ),
+});
+
+/** Fault injection (evict a job, fail its next checkpoint upload, kill or disconnect a startd) and job timelines. */
+export async function faultRoutes(app: FastifyInstance, opts: { schedd: Schedd; faults: FaultInjector }): Promise<void> {
+  const { schedd, faults } = opts;
+  const queued = (jobId: string) => {
+    const [cluster, proc] = jobId.split('.').map(Number);
+    const job = schedd.store.getJob(cluster, proc);
+    if (!job) throw Object.assign(new Error(`job ${jobId} is not in the queue`), { statusCode: 404 });
+    return job;
+  };
+  const answer = (outcome: FaultOutcome) => {
+    if (!outcome.ok) throw Object.assign(new Error(outcome.message), { statusCode: 409 });
+    return outcome;
+  };
+  const replies = { 200: FaultReply, 400: ErrorReply, 404: ErrorReply, 409: ErrorReply };
+
+  app.post<{ Params: JobIdParams; Body: EvictBody }>(
+    '/v1/jobs/:jobId/faults/evict',
+    { schema: { params: JobIdParams, body: EvictBody, response: replies } },
+    async (request) => {
+      const { moment = 'now', method = 'vacate', checkpoint } = request.body;
+      if (moment === 'now' && checkpoint !== undefined) throw Object.assign(new Error(`'checkpoint' needs moment 'after-checkpoint' or 'during-upload'`), { statusCode: 400 });
+      return answer(faults.evict(queued(request.params.jobId), moment, method, checkpoint));
+    },
+  );
+
+  app.post<{ Params: JobIdParams; Body: FailCheckpointBody }>(
+    '/v1/jobs/:jobId/faults/fail-next-checkpoint',
+    { schema: { params: JobIdParams, body: FailCheckpointBody, response: replies } },
+    async (request) => answer(faults.failNextCheckpoint(queued(request.params.jobId), request.body.permanent ?? false)),
+  );
+
+  app.post<{ Params: StartdParams }>(
+    '/v1/startds/:name/faults/:fault',
+    { schema: { params: StartdParams, response: replies } },
+    async (request) =>
+      answer(request.params.fault === 'kill' ? faults.killStartd(request.params.name) : faults.disconnectStartd(request.params.name)),
+  );
+
+  app.get<{ Params: JobIdParams }>(
+    '/v1/jobs/:jobId/timeline',
+    { schema: { params: JobIdParams, response: { 200: TimelineReply, 404: ErrorReply } } },
+    async (request, reply) => {
+      const entries = schedd.timelines.entries(request.params.jobId);
+      if (!entries) return reply.code(404).send({ error: `no timeline for job ${request.params.jobId} (unknown, or from before the schedd started)` });
+      return { jobId: request.params.jobId, entries };
+    },
+  );
+}
