@@ -1,5 +1,6 @@
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
+import { hasPeriodicPolicy } from '@tinycondor/shared/job-policy';
 import type { Transition } from '@tinycondor/shared/job-state';
 import type { Db } from './db.js';
 
@@ -30,7 +31,7 @@ export interface RunAssignment {
   slot: string;
 }
 
-const IDLE_PAGE_SIZE = 500;
+const PAGE_SIZE = 500;
 
 function toStoredJob(row: JobRow): StoredJob {
   return {
@@ -66,8 +67,8 @@ export class JobStore {
       insertCluster: db.prepare<[number, number]>('INSERT INTO clusters (cluster_id, created) VALUES (?, ?)'),
       getCluster: db.prepare<[number], { submitted: number }>('SELECT submitted FROM clusters WHERE cluster_id = ?'),
       markSubmitted: db.prepare<[number]>('UPDATE clusters SET submitted = 1 WHERE cluster_id = ?'),
-      insertJob: db.prepare<[number, number, number, number, string, string]>(
-        'INSERT INTO jobs (cluster_id, proc_id, status, prio, ad, owner) VALUES (?, ?, ?, ?, ?, ?)',
+      insertJob: db.prepare<[number, number, number, number, string, string, number]>(
+        'INSERT INTO jobs (cluster_id, proc_id, status, prio, ad, owner, policy) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       getJob: db.prepare<[number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
       clusterJobs: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? ORDER BY proc_id'),
@@ -76,9 +77,13 @@ export class JobStore {
         `SELECT * FROM jobs WHERE status = 1 AND (prio < ? OR (prio = ? AND (cluster_id > ? OR (cluster_id = ? AND proc_id > ?))))
          ORDER BY prio DESC, cluster_id, proc_id LIMIT ?`,
       ),
+      policyPage: db.prepare<[number, number, number, number], JobRow>(
+        'SELECT * FROM jobs WHERE policy = 1 AND (cluster_id > ? OR (cluster_id = ? AND proc_id > ?)) ORDER BY cluster_id, proc_id LIMIT ?',
+      ),
+      startdsWithRuns: db.prepare<[], { startd: string }>('SELECT DISTINCT startd FROM jobs WHERE startd IS NOT NULL'),
       jobsOnStartd: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE startd = ? AND run_id > 0'),
-      updateJob: db.prepare<[number, number, string, number, string | null, string | null, number, number]>(
-        'UPDATE jobs SET status = ?, prio = ?, ad = ?, run_id = ?, startd = ?, slot = ? WHERE cluster_id = ? AND proc_id = ?',
+      updateJob: db.prepare<[number, number, string, number, string | null, string | null, number, number, number]>(
+        'UPDATE jobs SET status = ?, prio = ?, ad = ?, run_id = ?, startd = ?, slot = ?, policy = ? WHERE cluster_id = ? AND proc_id = ?',
       ),
       deleteJob: db.prepare<[number, number]>('DELETE FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
       insertHistory: db.prepare<[number, number, number, string]>(
@@ -115,7 +120,7 @@ export class JobStore {
       if (cluster.submitted) throw new SubmitRejected(`cluster ${clusterId} was already submitted`);
       for (const ad of procs) {
         const proc = ad.getInt('ProcId') ?? 0;
-        this.statements.insertJob.run(clusterId, proc, ad.getInt('JobStatus') ?? 1, ad.getInt('JobPrio') ?? 0, JSON.stringify(ad.toJSON()), ad.getString('Owner') ?? '');
+        this.statements.insertJob.run(clusterId, proc, ad.getInt('JobStatus') ?? 1, ad.getInt('JobPrio') ?? 0, JSON.stringify(ad.toJSON()), ad.getString('Owner') ?? '', hasPeriodicPolicy(ad) ? 1 : 0);
         this.queueEvents(ad, eventsFor(ad));
       }
       this.statements.markSubmitted.run(clusterId);
@@ -139,13 +144,30 @@ export class JobStore {
   *idleJobs(): Generator<StoredJob> {
     let after = { prio: Number.MAX_SAFE_INTEGER, cluster: 0, proc: -1 };
     // Usually a free slot takes the first idle job: start with a small page and grow.
-    for (let pageSize = 4; ; pageSize = Math.min(pageSize * 8, IDLE_PAGE_SIZE)) {
+    for (let pageSize = 4; ; pageSize = Math.min(pageSize * 8, PAGE_SIZE)) {
       const page = this.statements.idlePage.all(after.prio, after.prio, after.cluster, after.cluster, after.proc, pageSize);
       for (const row of page) yield toStoredJob(row);
       if (page.length < pageSize) return;
       const last = page[page.length - 1];
       after = { prio: last.prio, cluster: last.cluster_id, proc: last.proc_id };
     }
+  }
+
+  /** The jobs a periodic policy may act on, a page at a time so the caller may write between pages. */
+  *policyJobs(): Generator<StoredJob> {
+    let after = { cluster: 0, proc: -1 };
+    for (;;) {
+      const page = this.statements.policyPage.all(after.cluster, after.cluster, after.proc, PAGE_SIZE);
+      for (const row of page) yield toStoredJob(row);
+      if (page.length < PAGE_SIZE) return;
+      const last = page[page.length - 1];
+      after = { cluster: last.cluster_id, proc: last.proc_id };
+    }
+  }
+
+  /** The startds that had runs when the schedd stopped: each gets a lease to reconnect. */
+  startdsWithRuns(): string[] {
+    return this.statements.startdsWithRuns.all().map((r) => r.startd);
   }
 
   jobsOnStartd(startd: string): StoredJob[] {
@@ -188,6 +210,7 @@ export class JobStore {
           run?.runId ?? 0,
           run?.startd ?? null,
           run?.slot ?? null,
+          hasPeriodicPolicy(ad) ? 1 : 0,
           job.cluster,
           job.proc,
         );

@@ -100,7 +100,7 @@ export class Schedd {
       }
     }, this.settings.periodicSeconds * 1000);
     this.policyTimer.unref();
-    const startds = new Set(this.store.allJobs().filter((j) => j.startd !== null).map((j) => j.startd as string));
+    const startds = this.store.startdsWithRuns();
     for (const startd of startds) this.startLease(startd);
     this.scheduleMatchmaking();
   }
@@ -242,7 +242,7 @@ export class Schedd {
   /** The periodic job policy (PeriodicHold/Release/Remove, allowed durations), every few seconds. */
   evaluatePeriodicPolicies(): void {
     const now = this.now();
-    for (const job of this.store.allJobs()) {
+    for (const job of this.store.policyJobs()) {
       const verdict = evaluatePeriodicPolicy(job.ad, now);
       if (!verdict) continue;
       const hold = verdict.action === 'hold' ? { code: verdict.code, subCode: verdict.subCode } : { code: 0, subCode: 0 };
