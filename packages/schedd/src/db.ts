@@ -45,10 +45,13 @@ CREATE TABLE IF NOT EXISTS event_outbox (
 const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   // 1: the job has a periodic policy to evaluate (see hasPeriodicPolicy); older rows are all checked.
   { table: 'jobs', column: 'policy', definition: 'INTEGER NOT NULL DEFAULT 1' },
+  // The attributes the procs of a cluster share (a ClusterAd); jobs.ad then holds each proc's ProcOverlay.
+  { table: 'clusters', column: 'ad', definition: 'TEXT' },
 ];
 
 const INDEXES = `
 CREATE INDEX IF NOT EXISTS jobs_with_policy ON jobs (cluster_id, proc_id) WHERE policy = 1;
+CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner, status);
 `;
 
 function addMissingColumns(db: Database.Database): void {
