@@ -83,6 +83,10 @@ t.test('REST: token required, bodies validated, unknown ids are 404, nothing sto
     [{ procs: [{ ...base, JobStatus: '4' }] }, /JobStatus/],
     [{ procs: [{ ...base, Cmd: '42' }] }, /Cmd/],
     [{ procs: [base], extra: true }, /extra|additional/i],
+    [{ common: { ...base, Rank: '1 +' }, procs: [{}] }, /cluster ad: .*Rank/],
+    [{ common: base, procs: [{}, { ProcId: '1' }, { ProcId: '1' }] }, /proc 2: ProcId/],
+    [{ common: base, procs: [{}, { ProcId: '1', Cmd: null }] }, /proc 1: attribute Cmd/],
+    [{ common: base, procs: [{ Owner: 7 }] }, /Owner|procs/],
   ];
   for (const [payload, expected] of refusals) {
     const reply = await rest(pool, 'POST', `/v1/clusters/${clusterId}/procs`, payload);
@@ -94,6 +98,16 @@ t.test('REST: token required, bodies validated, unknown ids are 404, nothing sto
   const accepted = await rest(pool, 'POST', `/v1/clusters/${clusterId}/procs`, { procs: [base] });
   t.equal(accepted.status, 201);
   t.equal((await rest(pool, 'POST', `/v1/clusters/${clusterId}/procs`, { procs: [base] })).status, 400, 'a cluster is submitted once');
+  // A cluster ad and per-proc differences, as condor_submit sends them: each proc comes back whole.
+  const shared = (await rest(pool, 'POST', '/v1/clusters')).body.clusterId as number;
+  const common = { ...base, ClusterId: String(shared), Out: '"out.0"', HoldReason: '"x"', JobStatus: '5' };
+  const submitted = await rest(pool, 'POST', `/v1/clusters/${shared}/procs`, { common, procs: [{}, { ProcId: '1', Out: '"out.1"', HoldReason: null, JobStatus: '1' }] });
+  t.equal(submitted.status, 201, JSON.stringify(submitted.body));
+  const proc1 = (await rest(pool, 'GET', `/v1/jobs/${shared}.1`)).body.ad as Record<string, string>;
+  t.match(proc1, { ClusterId: String(shared), ProcId: '1', Out: '"out.1"', Cmd: '"/bin/true"', TotalSubmitProcs: '2', GlobalJobId: new RegExp(`#${shared}\\.1#`) });
+  t.notOk('HoldReason' in proc1, 'a null drops the cluster attribute');
+  const listed = (await rest(pool, 'GET', `/v1/jobs?constraint=${encodeURIComponent(`ClusterId == ${shared}`)}`)).body.ads as Record<string, string>[];
+  t.same(listed.map((ad) => [ad.ProcId, ad.Out, ad.JobStatus]), [['0', '"out.0"', '5'], ['1', '"out.1"', '1']]);
   const bad = await rest(pool, 'POST', '/v1/actions', { action: 'explode', ids: ['1.0'] });
   t.equal(bad.status, 400);
 });

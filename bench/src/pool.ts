@@ -88,6 +88,24 @@ export function timeCommand(command: string, args: string[], env?: NodeJS.Proces
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+/** A command's wall-clock time and the CPU time (user + system) it and its children used, in ms (bash's `times`). */
+export function timeCommandCpu(command: string, args: string[], env?: NodeJS.ProcessEnv): { wallMs: number; cpuMs: number } {
+  const start = process.hrtime.bigint();
+  const result = spawnSync('/bin/bash', ['-c', '"$@" >/dev/null 2>&1 || exit $?; times', 'bench', command, ...args], { env, encoding: 'utf8' });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}`);
+  const children = result.stdout.trim().split('\n')[1] ?? '';
+  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  return { wallMs, cpuMs: (seconds[0] + seconds[1]) * 1000 };
+}
+
+/** CPU time (user + system) a running process has used so far, in ms, from /proc. */
+export function processCpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Wall-clock time in ms with sub-ms precision, comparable to `date +%s%N` / 1e6 in a job. */
 export function wallMs(): number {
   return performance.timeOrigin + performance.now();

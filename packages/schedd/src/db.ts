@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   startd TEXT,
   slot TEXT,
   owner TEXT NOT NULL DEFAULT '',
+  policy INTEGER NOT NULL DEFAULT 1,
   PRIMARY KEY (cluster_id, proc_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, prio DESC, cluster_id, proc_id);
@@ -40,6 +41,26 @@ CREATE TABLE IF NOT EXISTS event_outbox (
 );
 `;
 
+/** Columns added after the first release, for queues created before them. */
+const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
+  // 1: the job has a periodic policy to evaluate (see hasPeriodicPolicy); older rows are all checked.
+  { table: 'jobs', column: 'policy', definition: 'INTEGER NOT NULL DEFAULT 1' },
+  // The attributes the procs of a cluster share (a ClusterAd); jobs.ad then holds each proc's ProcOverlay.
+  { table: 'clusters', column: 'ad', definition: 'TEXT' },
+];
+
+const INDEXES = `
+CREATE INDEX IF NOT EXISTS jobs_with_policy ON jobs (cluster_id, proc_id) WHERE policy = 1;
+CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner, status);
+`;
+
+function addMissingColumns(db: Database.Database): void {
+  for (const { table, column, definition } of ADDED_COLUMNS) {
+    const columns = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all();
+    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
+}
+
 /** Opens (creating if needed) the job queue database: WAL, so readers never block the writer. */
 export function openDatabase(file: string): Db {
   const db = new Database(file);
@@ -48,5 +69,7 @@ export function openDatabase(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  addMissingColumns(db);
+  db.exec(INDEXES);
   return db;
 }

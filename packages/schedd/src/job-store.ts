@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { ClassAd } from '@tinycondor/shared/classad/index';
+import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
+import { hasPeriodicPolicy } from '@tinycondor/shared/job-policy';
 import type { Transition } from '@tinycondor/shared/job-state';
 import { filterClause, type PageRequest, type QueueFilter } from './dashboard/queue-rows.js';
 import type { Db } from './db.js';
@@ -32,18 +34,15 @@ export interface RunAssignment {
   slot: string;
 }
 
-const IDLE_PAGE_SIZE = 500;
+const PAGE_SIZE = 500;
 
-function toStoredJob(row: JobRow): StoredJob {
-  return {
-    cluster: row.cluster_id,
-    proc: row.proc_id,
-    status: row.status,
-    ad: ClassAd.fromJSON(JSON.parse(row.ad) as Record<string, string>),
-    runId: row.run_id,
-    startd: row.startd,
-    slot: row.slot,
-  };
+/** Cluster ads kept parsed; past this many the cache starts over (one ad per cluster, read back on demand). */
+const CLUSTER_CACHE_LIMIT = 1_000;
+
+/** A proc of a submission, ready to store: its whole ad (for its events) and what it adds to the cluster ad. */
+export interface ProcRow {
+  ad: ClassAd;
+  overlay: ProcOverlay;
 }
 
 export class SubmitRejected extends Error {
@@ -56,6 +55,7 @@ export class SubmitRejected extends Error {
 /**
  * The job queue in SQLite. Every change of a job is one transaction that also queues the events it
  * logs (the event outbox), so a crash never leaves a job changed without its event or the reverse.
+ * A job's row holds only what differs from its cluster's ad (see ClusterAd).
  */
 export class JobStore {
   private readonly statements;
@@ -64,6 +64,7 @@ export class JobStore {
     string,
     { keys: Database.Statement<(string | number)[], { cluster_id: number; proc_id: number }>; count: Database.Statement<(string | number)[], { n: number }> }
   >();
+  private readonly clusterAds = new Map<number, ClusterAd>();
 
   constructor(private readonly db: Db) {
     this.statements = {
@@ -71,21 +72,24 @@ export class JobStore {
       setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       maxCluster: db.prepare<[], { m: number | null }>('SELECT max(cluster_id) AS m FROM clusters'),
       insertCluster: db.prepare<[number, number]>('INSERT INTO clusters (cluster_id, created) VALUES (?, ?)'),
-      getCluster: db.prepare<[number], { submitted: number }>('SELECT submitted FROM clusters WHERE cluster_id = ?'),
-      markSubmitted: db.prepare<[number]>('UPDATE clusters SET submitted = 1 WHERE cluster_id = ?'),
-      insertJob: db.prepare<[number, number, number, number, string, string]>(
-        'INSERT INTO jobs (cluster_id, proc_id, status, prio, ad, owner) VALUES (?, ?, ?, ?, ?, ?)',
+      getCluster: db.prepare<[number], { submitted: number; ad: string | null }>('SELECT submitted, ad FROM clusters WHERE cluster_id = ?'),
+      markSubmitted: db.prepare<[string, number]>('UPDATE clusters SET submitted = 1, ad = ? WHERE cluster_id = ?'),
+      insertJob: db.prepare<[number, number, number, number, string, string, number]>(
+        'INSERT INTO jobs (cluster_id, proc_id, status, prio, ad, owner, policy) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       getJob: db.prepare<[number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
       clusterJobs: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? ORDER BY proc_id'),
-      allJobs: db.prepare<[], JobRow>('SELECT * FROM jobs ORDER BY cluster_id, proc_id'),
       idlePage: db.prepare<[number, number, number, number, number, number], JobRow>(
         `SELECT * FROM jobs WHERE status = 1 AND (prio < ? OR (prio = ? AND (cluster_id > ? OR (cluster_id = ? AND proc_id > ?))))
          ORDER BY prio DESC, cluster_id, proc_id LIMIT ?`,
       ),
+      policyPage: db.prepare<[number, number, number, number], JobRow>(
+        'SELECT * FROM jobs WHERE policy = 1 AND (cluster_id > ? OR (cluster_id = ? AND proc_id > ?)) ORDER BY cluster_id, proc_id LIMIT ?',
+      ),
+      startdsWithRuns: db.prepare<[], { startd: string }>('SELECT DISTINCT startd FROM jobs WHERE startd IS NOT NULL'),
       jobsOnStartd: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE startd = ? AND run_id > 0'),
-      updateJob: db.prepare<[number, number, string, number, string | null, string | null, number, number]>(
-        'UPDATE jobs SET status = ?, prio = ?, ad = ?, run_id = ?, startd = ?, slot = ? WHERE cluster_id = ? AND proc_id = ?',
+      updateJob: db.prepare<[number, number, string, number, string | null, string | null, number, number, number]>(
+        'UPDATE jobs SET status = ?, prio = ?, ad = ?, run_id = ?, startd = ?, slot = ?, policy = ? WHERE cluster_id = ? AND proc_id = ?',
       ),
       deleteJob: db.prepare<[number, number]>('DELETE FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
       insertHistory: db.prepare<[number, number, number, string]>(
@@ -97,7 +101,9 @@ export class JobStore {
       statusCounts: db.prepare<[], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs GROUP BY status'),
       ownerStatusCounts: db.prepare<[string], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs WHERE owner = ? GROUP BY status'),
       owners: db.prepare<[], { owner: string }>('SELECT DISTINCT owner FROM jobs ORDER BY owner'),
-      rawAds: db.prepare<[], { ad: string }>('SELECT ad FROM jobs ORDER BY cluster_id, proc_id'),
+      jobPage: db.prepare<[number, number, number, number], JobRow>(
+        'SELECT * FROM jobs WHERE cluster_id > ? OR (cluster_id = ? AND proc_id > ?) ORDER BY cluster_id, proc_id LIMIT ?',
+      ),
     };
   }
 
@@ -117,49 +123,110 @@ export class JobStore {
     })();
   }
 
-  /** Stores all procs of a cluster at once with their submit events: all or nothing. */
-  submitCluster(clusterId: number, procs: ClassAd[], eventsFor: (ad: ClassAd) => JobEvent[]): void {
+  /**
+   * Stores the procs of a cluster with their submit events, all or nothing: `rows` is read inside the
+   * transaction, so a proc it refuses (by throwing) leaves the queue as it was.
+   */
+  submitCluster(clusterId: number, cluster: ClusterAd, rows: Iterable<ProcRow>, eventsFor: (ad: ClassAd) => JobEvent[]): void {
     this.db.transaction(() => {
-      const cluster = this.statements.getCluster.get(clusterId);
-      if (!cluster) throw new SubmitRejected(`cluster ${clusterId} was not reserved`);
-      if (cluster.submitted) throw new SubmitRejected(`cluster ${clusterId} was already submitted`);
-      for (const ad of procs) {
+      const reserved = this.statements.getCluster.get(clusterId);
+      if (!reserved) throw new SubmitRejected(`cluster ${clusterId} was not reserved`);
+      if (reserved.submitted) throw new SubmitRejected(`cluster ${clusterId} was already submitted`);
+      for (const { ad, overlay } of rows) {
         const proc = ad.getInt('ProcId') ?? 0;
-        this.statements.insertJob.run(clusterId, proc, ad.getInt('JobStatus') ?? 1, ad.getInt('JobPrio') ?? 0, JSON.stringify(ad.toJSON()), ad.getString('Owner') ?? '');
+        this.statements.insertJob.run(clusterId, proc, ad.getInt('JobStatus') ?? 1, ad.getInt('JobPrio') ?? 0, JSON.stringify(overlay), ad.getString('Owner') ?? '', hasPeriodicPolicy(ad) ? 1 : 0);
         this.queueEvents(ad, eventsFor(ad));
       }
-      this.statements.markSubmitted.run(clusterId);
+      this.statements.markSubmitted.run(JSON.stringify(cluster.stored), clusterId);
     })();
+    this.cacheClusterAd(clusterId, cluster);
+  }
+
+  private cacheClusterAd(clusterId: number, cluster: ClusterAd): void {
+    if (this.clusterAds.size >= CLUSTER_CACHE_LIMIT) this.clusterAds.clear();
+    this.clusterAds.set(clusterId, cluster);
+  }
+
+  /** The ad a cluster's procs share; clusters stored before there were cluster ads have an empty one. */
+  private clusterAd(clusterId: number): ClusterAd {
+    let cluster = this.clusterAds.get(clusterId);
+    if (cluster === undefined) {
+      const stored = this.statements.getCluster.get(clusterId)?.ad;
+      cluster = stored ? new ClusterAd(JSON.parse(stored) as Record<string, string>) : ClusterAd.EMPTY;
+      this.cacheClusterAd(clusterId, cluster);
+    }
+    return cluster;
+  }
+
+  private toStoredJob(row: JobRow): StoredJob {
+    return {
+      cluster: row.cluster_id,
+      proc: row.proc_id,
+      status: row.status,
+      ad: this.clusterAd(row.cluster_id).procAd(JSON.parse(row.ad) as ProcOverlay),
+      runId: row.run_id,
+      startd: row.startd,
+      slot: row.slot,
+    };
   }
 
   getJob(cluster: number, proc: number): StoredJob | undefined {
     const row = this.statements.getJob.get(cluster, proc);
-    return row && toStoredJob(row);
+    return row && this.toStoredJob(row);
   }
 
   clusterJobs(cluster: number): StoredJob[] {
-    return this.statements.clusterJobs.all(cluster).map(toStoredJob);
+    return this.statements.clusterJobs.all(cluster).map((row) => this.toStoredJob(row));
   }
 
-  allJobs(): StoredJob[] {
-    return this.statements.allJobs.all().map(toStoredJob);
+  /** Every job in job-id order, read a page at a time: the queue is never all in memory at once. */
+  *jobs(): Generator<StoredJob> {
+    for (const row of this.rows()) yield this.toStoredJob(row);
+  }
+
+  private *rows(): Generator<JobRow> {
+    let after = { cluster: 0, proc: -1 };
+    for (;;) {
+      const page = this.statements.jobPage.all(after.cluster, after.cluster, after.proc, PAGE_SIZE);
+      yield* page;
+      if (page.length < PAGE_SIZE) return;
+      const last = page[page.length - 1];
+      after = { cluster: last.cluster_id, proc: last.proc_id };
+    }
   }
 
   /** Idle jobs in matchmaking order, read a page at a time so the caller may write between pages. */
   *idleJobs(): Generator<StoredJob> {
     let after = { prio: Number.MAX_SAFE_INTEGER, cluster: 0, proc: -1 };
     // Usually a free slot takes the first idle job: start with a small page and grow.
-    for (let pageSize = 4; ; pageSize = Math.min(pageSize * 8, IDLE_PAGE_SIZE)) {
+    for (let pageSize = 4; ; pageSize = Math.min(pageSize * 8, PAGE_SIZE)) {
       const page = this.statements.idlePage.all(after.prio, after.prio, after.cluster, after.cluster, after.proc, pageSize);
-      for (const row of page) yield toStoredJob(row);
+      for (const row of page) yield this.toStoredJob(row);
       if (page.length < pageSize) return;
       const last = page[page.length - 1];
       after = { prio: last.prio, cluster: last.cluster_id, proc: last.proc_id };
     }
   }
 
+  /** The jobs a periodic policy may act on, a page at a time so the caller may write between pages. */
+  *policyJobs(): Generator<StoredJob> {
+    let after = { cluster: 0, proc: -1 };
+    for (;;) {
+      const page = this.statements.policyPage.all(after.cluster, after.cluster, after.proc, PAGE_SIZE);
+      for (const row of page) yield this.toStoredJob(row);
+      if (page.length < PAGE_SIZE) return;
+      const last = page[page.length - 1];
+      after = { cluster: last.cluster_id, proc: last.proc_id };
+    }
+  }
+
+  /** The startds that had runs when the schedd stopped: each gets a lease to reconnect. */
+  startdsWithRuns(): string[] {
+    return this.statements.startdsWithRuns.all().map((r) => r.startd);
+  }
+
   jobsOnStartd(startd: string): StoredJob[] {
-    return this.statements.jobsOnStartd.all(startd).map(toStoredJob);
+    return this.statements.jobsOnStartd.all(startd).map((row) => this.toStoredJob(row));
   }
 
   history(limit: number): ClassAd[] {
@@ -171,9 +238,9 @@ export class JobStore {
     return this.statements.totals.all();
   }
 
-  /** Every job ad as its stored JSON text, in job-id order, for listing without parsing. */
-  rawAds(): string[] {
-    return this.statements.rawAds.all().map((r) => r.ad);
+  /** Every job ad as JSON text, in job-id order, a page at a time: listing the queue parses no expression. */
+  *jobTexts(): Generator<string> {
+    for (const row of this.rows()) yield JSON.stringify(this.clusterAd(row.cluster_id).procJSON(JSON.parse(row.ad) as ProcOverlay));
   }
 
   /** One page of the queue in job-id order, with the number of jobs the filter selects (the dashboard's server-side paging). */
@@ -194,7 +261,7 @@ export class JobStore {
     return this.db.transaction(() => {
       const total = count.get(...params)?.n ?? 0;
       const rows = keys.all(...params, request.limit, request.offset).map((key) => this.statements.getJob.get(key.cluster_id, key.proc_id));
-      return { total, jobs: rows.filter((row): row is JobRow => row !== undefined).map(toStoredJob) };
+      return { total, jobs: rows.filter((row): row is JobRow => row !== undefined).map((row) => this.toStoredJob(row)) };
     })();
   }
 
@@ -230,10 +297,11 @@ export class JobStore {
         this.statements.updateJob.run(
           ad.getInt('JobStatus') ?? job.status,
           ad.getInt('JobPrio') ?? 0,
-          JSON.stringify(ad.toJSON()),
+          JSON.stringify(this.clusterAd(job.cluster).overlayOf(ad.toJSON())),
           run?.runId ?? 0,
           run?.startd ?? null,
           run?.slot ?? null,
+          hasPeriodicPolicy(ad) ? 1 : 0,
           job.cluster,
           job.proc,
         );

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ClassAd, isTrue, type Expr } from '@tinycondor/shared/classad/index';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
+import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatJobId, type JobSpec } from '@tinycondor/shared/job-id';
 import {
   beginExecution,
@@ -28,7 +29,7 @@ import { DashboardPublisher } from './dashboard/publisher.js';
 import { CheckpointSizes } from './dashboard/spool-files.js';
 import type { Db } from './db.js';
 import { EventLogWriter } from './event-log-writer.js';
-import { JobStore, SubmitRejected, type StoredJob } from './job-store.js';
+import { JobStore, SubmitRejected, type ProcRow, type StoredJob } from './job-store.js';
 import { JobTimelines } from './job-timelines.js';
 import type { SpoolStore } from './spool-store.js';
 import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
@@ -109,7 +110,7 @@ export class Schedd {
       }
     }, this.settings.periodicSeconds * 1000);
     this.policyTimer.unref();
-    const startds = new Set(this.store.allJobs().filter((j) => j.startd !== null).map((j) => j.startd as string));
+    const startds = this.store.startdsWithRuns();
     for (const startd of startds) this.startLease(startd);
     this.scheduleMatchmaking();
   }
@@ -144,34 +145,48 @@ export class Schedd {
     return this.store.reserveCluster(this.now());
   }
 
-  /** Validates and stores the procs of a reserved cluster, then logs their submit events. */
-  submitCluster(clusterId: number, storedAds: Record<string, string>[]): number {
-    if (storedAds.length === 0) throw new SubmitRejected('a cluster needs at least one proc');
+  /**
+   * Validates and stores the procs of a reserved cluster, then logs their submit events. `common` is the
+   * ad the procs share (absent: each proc is a whole ad); each proc holds what differs from it.
+   */
+  submitCluster(clusterId: number, common: Record<string, string> | undefined, procs: ProcOverlay[]): number {
+    if (procs.length === 0) throw new SubmitRejected('a cluster needs at least one proc');
     const now = this.now();
+    let cluster: ClusterAd;
+    try {
+      cluster = new ClusterAd({ ...common, TotalSubmitProcs: String(procs.length) });
+    } catch (err) {
+      throw new SubmitRejected(`cluster ad: ${(err as Error).message}`);
+    }
     const seen = new Set<number>();
-    const ads = storedAds.map((stored, index) => {
-      let ad: ClassAd;
-      try {
-        ad = ClassAd.fromJSON(stored);
-      } catch (err) {
-        throw new SubmitRejected(`proc ${index}: ${(err as Error).message}`);
+    const idle: string[] = [];
+    const settings = this.settings;
+    function* rows(): Generator<ProcRow> {
+      for (const [index, overlay] of procs.entries()) {
+        let ad: ClassAd;
+        try {
+          ad = cluster.procAd(overlay);
+        } catch (err) {
+          throw new SubmitRejected(`proc ${index}: ${(err as Error).message}`);
+        }
+        const procCluster = ad.getInt('ClusterId');
+        const proc = ad.getInt('ProcId');
+        if (procCluster !== clusterId) throw new SubmitRejected(`proc ${index}: ClusterId ${String(procCluster)} does not match cluster ${clusterId}`);
+        if (proc === undefined || proc < 0 || seen.has(proc)) throw new SubmitRejected(`proc ${index}: ProcId missing, negative or repeated`);
+        seen.add(proc);
+        const status = ad.getInt('JobStatus');
+        if (status !== JobStatus.Idle && status !== JobStatus.Held) throw new SubmitRejected(`proc ${index}: JobStatus must be 1 (idle) or 5 (held)`);
+        for (const required of ['Cmd', 'Iwd', 'Owner']) {
+          if (ad.getString(required) === undefined) throw new SubmitRejected(`proc ${index}: attribute ${required} is missing or not a string`);
+        }
+        ad.set('TotalSubmitProcs', procs.length);
+        ad.set('GlobalJobId', `${settings.name}#${clusterId}.${proc}#${ad.getInt('QDate') ?? Math.floor(now.getTime() / 1000)}`);
+        if (status === JobStatus.Idle) idle.push(formatJobId(clusterId, proc));
+        yield { ad, overlay: submittedOverlay(overlay, ad) };
       }
-      const cluster = ad.getInt('ClusterId');
-      const proc = ad.getInt('ProcId');
-      if (cluster !== clusterId) throw new SubmitRejected(`proc ${index}: ClusterId ${String(cluster)} does not match cluster ${clusterId}`);
-      if (proc === undefined || proc < 0 || seen.has(proc)) throw new SubmitRejected(`proc ${index}: ProcId missing, negative or repeated`);
-      seen.add(proc);
-      const status = ad.getInt('JobStatus');
-      if (status !== JobStatus.Idle && status !== JobStatus.Held) throw new SubmitRejected(`proc ${index}: JobStatus must be 1 (idle) or 5 (held)`);
-      for (const required of ['Cmd', 'Iwd', 'Owner']) {
-        if (ad.getString(required) === undefined) throw new SubmitRejected(`proc ${index}: attribute ${required} is missing or not a string`);
-      }
-      ad.set('TotalSubmitProcs', storedAds.length);
-      ad.set('GlobalJobId', `${this.settings.name}#${clusterId}.${proc}#${ad.getInt('QDate') ?? Math.floor(now.getTime() / 1000)}`);
-      return ad;
-    });
+    }
     const submitted: [string, JobEvent[]][] = [];
-    this.store.submitCluster(clusterId, ads, (ad) => {
+    this.store.submitCluster(clusterId, cluster, rows(), (ad) => {
       const events: JobEvent[] = [
         { code: 0, cluster: clusterId, proc: ad.getInt('ProcId') ?? 0, time: now, submitHost: this.settings.sinfulAddress },
       ];
@@ -190,11 +205,11 @@ export class Schedd {
       return events;
     });
     for (const [jobId, events] of submitted) this.timelines.recordEvents(jobId, undefined, events);
-    this.dashboard.clusterSubmitted(clusterId, ads.length, this.dashboard.feed.active ? submitted.flatMap(([, events]) => events) : []);
-    for (const ad of ads) if (ad.getInt('JobStatus') === JobStatus.Idle) this.newlyIdle.add(formatJobId(clusterId, ad.getInt('ProcId') ?? 0));
+    this.dashboard.clusterSubmitted(clusterId, procs.length, this.dashboard.feed.active ? submitted.flatMap(([, events]) => events) : []);
+    for (const jobId of idle) this.newlyIdle.add(jobId);
     this.events.schedule();
     this.scheduleMatchmaking();
-    return ads.length;
+    return procs.length;
   }
 
   // ---- user actions -----------------------------------------------------------------------------
@@ -203,7 +218,8 @@ export class Schedd {
   selectJobs(specs: JobSpec[], constraint: Expr | undefined, all: boolean): { jobs: StoredJob[]; missing: string[] } {
     const missing: string[] = [];
     if (all || constraint) {
-      const jobs = this.store.allJobs().filter((job) => all || (constraint && constraintHolds(constraint, job.ad)));
+      const jobs: StoredJob[] = [];
+      for (const job of this.store.jobs()) if (all || (constraint && constraintHolds(constraint, job.ad))) jobs.push(job);
       return { jobs, missing };
     }
     const jobs: StoredJob[] = [];
@@ -259,7 +275,7 @@ export class Schedd {
   /** The periodic job policy (PeriodicHold/Release/Remove, allowed durations), every few seconds. */
   evaluatePeriodicPolicies(): void {
     const now = this.now();
-    for (const job of this.store.allJobs()) {
+    for (const job of this.store.policyJobs()) {
       const verdict = evaluatePeriodicPolicy(job.ad, now);
       if (!verdict) continue;
       const hold = verdict.action === 'hold' ? { code: verdict.code, subCode: verdict.subCode } : { code: 0, subCode: 0 };
@@ -493,6 +509,17 @@ export class Schedd {
 }
 
 const NEWLY_IDLE_PER_PASS = 2_000;
+
+/** Attributes of a submitted proc that the schedd sets itself; TotalSubmitProcs is in the cluster ad. */
+const SCHEDD_SET = new Set(['totalsubmitprocs', 'globaljobid']);
+
+/** The overlay to store for a submitted proc: the client's, with the schedd's own attributes in place of any it sent. */
+function submittedOverlay(overlay: ProcOverlay, ad: ClassAd): ProcOverlay {
+  const stored: ProcOverlay = {};
+  for (const [name, source] of Object.entries(overlay)) if (!SCHEDD_SET.has(name.toLowerCase())) stored[name] = source;
+  stored.GlobalJobId = ad.getSource('GlobalJobId') as string;
+  return stored;
+}
 
 function slotKey(slot: Slot): string {
   return `${slot.description.name}@${slot.startdName}`;

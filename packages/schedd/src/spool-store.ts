@@ -16,10 +16,21 @@ function fsyncPath(target: string): void {
   }
 }
 
+/** Staging directories kept for reuse; more concurrent transfers than this create and remove their own. */
+const MAX_IDLE_STAGING_DIRS = 64;
+
 /** The only code that writes under SPOOL. */
 export class SpoolStore {
+  /** `SPOOL/incoming/N`: output transfers land here before they are placed in the submit directory. */
+  private readonly stagingRoot: string;
+  private readonly idleStaging: string[] = [];
+  private stagingCount = 0;
+
   constructor(readonly spoolDir: string) {
     fs.mkdirSync(spoolDir, { recursive: true, mode: 0o755 });
+    this.stagingRoot = path.join(spoolDir, 'incoming');
+    // Transfers a crash cut off: their runs are reported again and their outputs sent again.
+    fs.rmSync(this.stagingRoot, { recursive: true, force: true });
   }
 
   jobDir(cluster: number, proc: number): string {
@@ -107,23 +118,35 @@ export class SpoolStore {
     return finished;
   }
 
-  /** A fresh, empty directory beside the job's SPOOL directory, for receiving output before it is placed. */
-  freshStagingDir(cluster: number, proc: number, purpose: string): string {
-    const dir = `${this.jobDir(cluster, proc)}.${purpose}`;
-    fs.rmSync(dir, { recursive: true, force: true });
+  /**
+   * An empty directory for receiving a job's output before it is placed. Emptied directories are reused:
+   * creating and removing a directory per job (and the job's SPOOL parents) costs milliseconds on some disks.
+   */
+  acquireStagingDir(): string {
+    const reused = this.idleStaging.pop();
+    if (reused !== undefined) return reused;
+    const dir = path.join(this.stagingRoot, String(++this.stagingCount));
     fs.mkdirSync(dir, { recursive: true });
     return dir;
   }
 
-  removeStagingDir(dir: string): void {
-    fs.rmSync(dir, { recursive: true, force: true });
+  /** Empties a staging directory (whatever was not placed) and keeps it for the next transfer. */
+  releaseStagingDir(dir: string): void {
+    try {
+      for (const name of fs.readdirSync(dir)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    } catch {
+      fs.rmSync(dir, { recursive: true, force: true });
+      return;
+    }
+    if (this.idleStaging.length < MAX_IDLE_STAGING_DIRS) this.idleStaging.push(dir);
+    else fs.rmSync(dir, { recursive: true, force: true });
   }
 
   /** Removes the job's directories and the per-cluster/per-proc parents once empty (removeJobSpoolDirectory). */
   removeJobDir(cluster: number, proc: number): void {
     const dir = this.jobDir(cluster, proc);
     if (!fs.existsSync(path.dirname(path.dirname(dir)))) return; // most jobs never had a SPOOL directory
-    for (const d of [dir, jobSpoolTmpDir(this.spoolDir, cluster, proc), jobSpoolSwapDir(this.spoolDir, cluster, proc), `${dir}.out`]) {
+    for (const d of [dir, jobSpoolTmpDir(this.spoolDir, cluster, proc), jobSpoolSwapDir(this.spoolDir, cluster, proc)]) {
       fs.rmSync(d, { recursive: true, force: true });
     }
     for (const parent of [path.dirname(dir), path.dirname(path.dirname(dir))]) {

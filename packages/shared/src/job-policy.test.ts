@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ClassAd } from './classad/index.js';
-import { evaluatePeriodicPolicy, formatTimeShort } from './job-policy.js';
+import { evaluatePeriodicPolicy, formatTimeShort, hasPeriodicPolicy } from './job-policy.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const EPOCH = Math.floor(NOW.getTime() / 1000);
@@ -64,4 +64,14 @@ t.test('PeriodicRemove and the allowed durations', async (t) => {
     code: 46,
     subCode: 0,
   });
+});
+
+t.test('hasPeriodicPolicy: only ads the periodic policy can act on', async (t) => {
+  t.equal(hasPeriodicPolicy(job({})), false, 'no policy attributes');
+  t.equal(hasPeriodicPolicy(job({ PeriodicHold: 'false', PeriodicRelease: 'FALSE', PeriodicRemove: 'false' })), false, "condor_submit's defaults");
+  t.equal(hasPeriodicPolicy(job({ PeriodicHold: 'JobStatus == 2' })), true);
+  t.equal(hasPeriodicPolicy(job({ periodicremove: 'true' })), true, 'names are case-insensitive');
+  t.equal(hasPeriodicPolicy(job({ PeriodicRelease: '0' })), true, 'anything but the literal false is evaluated');
+  t.equal(hasPeriodicPolicy(job({ AllowedExecuteDuration: '60' })), true);
+  t.equal(hasPeriodicPolicy(job({ AllowedJobDuration: '60' })), true);
 });

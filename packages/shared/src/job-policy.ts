@@ -31,6 +31,20 @@ function firedReason(ad: ClassAd, name: string): string {
   return ad.getString(`${name}Reason`) || `The job attribute ${name} expression '${ad.getSource(name) ?? ''}' evaluated to TRUE`;
 }
 
+/** The attributes evaluatePeriodicPolicy reads to decide anything; without them a job is never acted on. */
+const POLICY_ATTRIBUTES = ['AllowedJobDuration', 'AllowedExecuteDuration', 'PeriodicHold', 'PeriodicRelease', 'PeriodicRemove'];
+
+/**
+ * Whether the periodic policy can ever act on this ad: condor_submit writes `PeriodicHold = false` and the
+ * like into every ad, and a queue of such jobs need not be read every few seconds.
+ */
+export function hasPeriodicPolicy(ad: ClassAd): boolean {
+  return POLICY_ATTRIBUTES.some((name) => {
+    const expr = ad.get(name);
+    return expr !== undefined && !(expr.kind === 'literal' && expr.value.type === 'bool' && !expr.value.value);
+  });
+}
+
 /**
  * The periodic policy in HTCondor's order: allowed job/execute duration (running jobs), PeriodicHold
  * (unless held or completed), PeriodicRelease (held, and not held by the user), PeriodicRemove.

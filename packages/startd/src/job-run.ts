@@ -177,7 +177,8 @@ export class JobRun {
     } finally {
       if (this.killTimer) clearTimeout(this.killTimer);
       if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
-      fs.rmSync(this.sandbox, { recursive: true, force: true });
+      // In the background: removing a directory can take milliseconds, and the slot is already free.
+      fs.promises.rm(this.sandbox, { recursive: true, force: true }).catch((err: unknown) => ctx.log.warn({ err, sandbox: this.sandbox }, 'cannot remove the sandbox'));
     }
   }
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expandProcs, parseSubmitFile, SubmitError, type SubmitContext } from '@tinycondor/shared/submit/index';
+import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
+import { forEachProc, parseSubmitFile, SubmitError, type SubmitContext } from '@tinycondor/shared/submit/index';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { ScheddApi } from '../schedd-api.js';
@@ -71,11 +72,22 @@ export const condorSubmit: Command = async (args, io) => {
   try {
     const parsed = parseSubmitFile(text, context);
     const { clusterId } = await api.request<{ clusterId: number }>('POST', '/v1/clusters');
-    const procs = expandProcs(parsed, clusterId, context);
-    if (!options.terse) io.stdout(`Submitting job(s)${'.'.repeat(procs.length)}\n`);
-    await api.request('POST', `/v1/clusters/${clusterId}/procs`, { procs: procs.map((ad) => ad.toJSON()) });
-    if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${procs.length - 1}\n`);
-    else io.stdout(`${procs.length} job(s) submitted to cluster ${clusterId}.\n`);
+    // The first proc's ad is the cluster ad; every proc sends only what differs from it.
+    let cluster: ClusterAd | undefined;
+    let common: Record<string, string> = {};
+    const overlays: ProcOverlay[] = [];
+    const count = forEachProc(parsed, clusterId, context, (ad) => {
+      const stored = ad.toJSON();
+      if (cluster === undefined) {
+        common = stored;
+        cluster = new ClusterAd(stored);
+      }
+      overlays.push(cluster.overlayOf(stored));
+    });
+    if (!options.terse) io.stdout(`Submitting job(s)${'.'.repeat(count)}\n`);
+    await api.request('POST', `/v1/clusters/${clusterId}/procs`, { common, procs: overlays });
+    if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
+    else io.stdout(`${count} job(s) submitted to cluster ${clusterId}.\n`);
     return 0;
   } catch (err) {
     if (err instanceof SubmitError) throw new CliError(`\nERROR: ${err.message}`);

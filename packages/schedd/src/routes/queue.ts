@@ -1,8 +1,9 @@
+import { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseExpr, type ClassAd } from '@tinycondor/shared/classad/index';
 import { constraintHolds, type Schedd } from '../schedd.js';
-import { ClusterParams, ErrorReply, JobIdParams, StoredAd } from './schemas.js';
+import { ClusterParams, ErrorReply, JobIdParams, StoredAd, StoredOverlay } from './schemas.js';
 
 const QueueQuery = Type.Object(
   {
@@ -21,12 +22,28 @@ const TotalsReply = Type.Object({
 });
 type TotalsReply = Static<typeof TotalsReply>;
 
-const SubmitBody = Type.Object({ procs: Type.Array(StoredAd, { minItems: 1, maxItems: 1_000_000 }) }, { additionalProperties: false });
+const SubmitBody = Type.Object(
+  { common: Type.Optional(StoredAd), procs: Type.Array(StoredOverlay, { minItems: 1, maxItems: 1_000_000 }) },
+  { additionalProperties: false },
+);
 type SubmitBody = Static<typeof SubmitBody>;
 
-function filtered(ads: ClassAd[], constraint: string | undefined): Record<string, string>[] {
+function filtered(ads: Iterable<ClassAd>, constraint: string | undefined): Record<string, string>[] {
   const expr = constraint === undefined ? undefined : parseExpr(constraint);
-  return ads.filter((ad) => expr === undefined || constraintHolds(expr, ad)).map((ad) => ad.toJSON());
+  const selected: Record<string, string>[] = [];
+  for (const ad of ads) if (expr === undefined || constraintHolds(expr, ad)) selected.push(ad.toJSON());
+  return selected;
+}
+
+/** `{"ads":[…]}` from ad texts, sent as they are produced. */
+function* adsDocument(texts: Iterable<string>): Generator<string> {
+  yield '{"ads":[';
+  let first = true;
+  for (const text of texts) {
+    yield first ? text : `,${text}`;
+    first = false;
+  }
+  yield ']}';
 }
 
 /** Submitting clusters and reading the queue, the history and the pool. */
@@ -50,18 +67,24 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
       },
     },
     async (request, reply) => {
-      const procs = schedd.submitCluster(request.params.clusterId, request.body.procs);
+      const procs = schedd.submitCluster(request.params.clusterId, request.body.common, request.body.procs);
       return reply.code(201).send({ clusterId: request.params.clusterId, procs });
     },
   );
 
-  app.get<{ Querystring: QueueQuery; Reply: AdsReply | string }>(
+  app.get<{ Querystring: QueueQuery; Reply: AdsReply | Readable }>(
     '/v1/jobs',
     { schema: { querystring: QueueQuery, response: { 200: AdsReply, 400: ErrorReply } } },
     async (request, reply) => {
-      if (request.query.constraint !== undefined) return { ads: filtered(schedd.store.allJobs().map((j) => j.ad), request.query.constraint) };
-      // Without a constraint the stored JSON goes out as it is: no parsing of a big queue.
-      return reply.type('application/json').send(`{"ads":[${schedd.store.rawAds().join(',')}]}`);
+      if (request.query.constraint !== undefined) {
+        const expr = parseExpr(request.query.constraint);
+        const texts = function* () {
+          for (const job of schedd.store.jobs()) if (constraintHolds(expr, job.ad)) yield JSON.stringify(job.ad.toJSON());
+        };
+        return reply.type('application/json').send(Readable.from(adsDocument(texts())));
+      }
+      // Without a constraint the stored texts go out as they are: no parsing of a big queue.
+      return reply.type('application/json').send(Readable.from(adsDocument(schedd.store.jobTexts())));
     },
   );
 

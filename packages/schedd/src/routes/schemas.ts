@@ -3,6 +3,13 @@ import { Type, type Static } from '@sinclair/typebox';
 /** A job ad as stored and sent: attribute name → ClassAd expression text. */
 export const StoredAd = Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 1_000_000 }));
 
+/** A proc's ad over its cluster's ad (ProcOverlay): null drops a cluster attribute. */
+export const StoredOverlay = Type.Record(
+  Type.String({ maxLength: 200 }),
+  // One schema with both types: the route's type coercion would otherwise turn null into "" (anyOf tries string first).
+  Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength: 1_000_000 }),
+);
+
 export const ErrorReply = Type.Object({ error: Type.String() });
 
 export const JobIdParams = Type.Object({ jobId: Type.String({ pattern: '^[0-9]{1,9}\\.[0-9]{1,9}$' }) });

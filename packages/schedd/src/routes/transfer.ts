@@ -76,7 +76,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
         return reply.code(409).send({ error: `run ${request.params.runId} of job ${request.params.jobId} is not current` });
       }
       transferEvent(job, 5);
-      const staging = schedd.spool.freshStagingDir(job.cluster, job.proc, 'out');
+      const staging = schedd.spool.acquireStagingDir();
       try {
         const result = await extractTarSafely(request.body, staging);
         placeOutputs(job.ad, staging, result.topLevelNames);
@@ -86,7 +86,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
         request.log.warn({ err, jobId: request.params.jobId }, 'output transfer failed');
         return reply.code(400).send({ error: `Transfer output files failure: ${(err as Error).message}` });
       } finally {
-        schedd.spool.removeStagingDir(staging);
+        schedd.spool.releaseStagingDir(staging);
       }
     },
   );

@@ -104,7 +104,10 @@ export class ClassAd {
   }
 
   clone(): ClassAd {
-    return new ClassAd().update(this);
+    const copy = new ClassAd();
+    // Attributes are immutable records: the copy shares them, and a Map copies faster than re-inserting.
+    for (const [key, attribute] of this.#attributes) copy.#attributes.set(key, attribute);
+    return copy;
   }
 
   /** Evaluates an attribute with MY = this ad and TARGET = `target`. */

@@ -55,11 +55,18 @@ function submissionMacros(clusterId: number, ctx: SubmitContext, now: Date): Map
 export const MAX_PROCS_PER_SUBMISSION = 1_000_000;
 
 export function expandProcs(parsed: ParsedSubmit, clusterId: number, ctx: SubmitContext): ClassAd[] {
+  const ads: ClassAd[] = [];
+  forEachProc(parsed, clusterId, ctx, (ad) => ads.push(ad));
+  return ads;
+}
+
+/** Builds the procs one at a time and hands each to `visit`, so a big submission is never all in memory; returns the count. */
+export function forEachProc(parsed: ParsedSubmit, clusterId: number, ctx: SubmitContext, visit: (ad: ClassAd) => void): number {
   const now = ctx.now ?? new Date();
   const qdate = Math.floor(now.getTime() / 1000);
   const fixedMacros = submissionMacros(clusterId, ctx, now);
   const definitions = new Map<string, Definition>();
-  const ads: ClassAd[] = [];
+  let procs = 0;
 
   for (const statement of parsed.statements) {
     if (statement.kind === 'assign') {
@@ -76,12 +83,12 @@ export function expandProcs(parsed: ParsedSubmit, clusterId: number, ctx: Submit
     });
     const count = queueCount(statement.queue, queueExpander, statement.pos);
     const rows = itemRows(statement.queue, queueExpander, statement.pos, ctx);
-    if (ads.length + rows.length * count > MAX_PROCS_PER_SUBMISSION) {
+    if (procs + rows.length * count > MAX_PROCS_PER_SUBMISSION) {
       throw submitError(statement.pos, `this submission would queue more than ${MAX_PROCS_PER_SUBMISSION} jobs (MAX_JOBS_PER_SUBMISSION)`);
     }
     rows.forEach((row, itemIndex) => {
       for (let step = 0; step < count; step++) {
-        const procId = ads.length;
+        const procId = procs++;
         const live = new Map(fixedMacros);
         for (const [name, value] of [
           ['process', String(procId)],
@@ -94,11 +101,11 @@ export function expandProcs(parsed: ParsedSubmit, clusterId: number, ctx: Submit
           live.set(name!, value!);
         }
         for (const [name, value] of Object.entries(row)) live.set(name.toLowerCase(), value);
-        ads.push(buildProc(definitions, live, { clusterId, procId, qdate, queuePos: statement.pos, ctx }));
+        visit(buildProc(definitions, live, { clusterId, procId, qdate, queuePos: statement.pos, ctx }));
       }
     });
   }
-  return ads;
+  return procs;
 }
 
 function buildProc(

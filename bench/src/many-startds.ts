@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { decodeScheddMessage, type ScheddMessage, type SlotDescription, type StartdMessage } from '@tinycondor/shared/protocol';
+import { binDir, processCpuMs, timeCommand, until, wallMs } from './pool.js';
+import type { Benchmark } from './types.js';
+
+const STARTDS = 50;
+const SLOTS_PER_STARTD = 4;
+const JOBS = 4000;
+
+/** A real schedd (`tinycondor schedd`) in its own process, so its CPU time can be read from /proc. */
+async function startSchedd(home: string): Promise<{ process: ChildProcess; url: string; token: string; env: NodeJS.ProcessEnv }> {
+  const child = spawn(process.execPath, [path.join(binDir, 'tinycondor.js'), 'schedd', '--home', home, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TINYCONDOR_LOG_LEVEL: 'warn' },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /schedd ready: (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`schedd exited with ${code}: ${out}`)));
+  });
+  const token = fs.readFileSync(path.join(home, 'pool.token'), 'utf8').trim();
+  return { process: child, url, token, env: { ...process.env, CONDOR_CONFIG: path.join(home, 'condor_config') } };
+}
+
+/**
+ * A startd that speaks the real websocket protocol (hello, numbered reports, acks) but runs nothing: each
+ * start is answered at once with `executing` and a clean `exited`, so only the schedd's work is measured.
+ */
+class SimulatedStartd {
+  private readonly socket: WebSocket;
+  private seq = 1;
+  readonly ready: Promise<void>;
+
+  constructor(
+    url: string,
+    token: string,
+    readonly name: string,
+    private readonly onStart: () => void,
+  ) {
+    this.socket = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/startd`, { headers: { authorization: `Bearer ${token}` } });
+    const slots: SlotDescription[] = Array.from({ length: SLOTS_PER_STARTD }, (_, i) => ({ name: `slot${i + 1}`, cpus: 1, memoryMb: 1024, diskKb: 1_000_000 }));
+    this.ready = new Promise((resolve, reject) => {
+      this.socket.once('error', reject);
+      this.socket.on('message', (raw) => {
+        const message = decodeScheddMessage(raw.toString());
+        if (message.type === 'welcome') resolve();
+        this.handle(message);
+      });
+    });
+    this.socket.once('open', () => this.send({ type: 'hello', startdName: name, machine: name, opSys: 'LINUX', arch: 'X86_64', slots, runs: [] }));
+  }
+
+  private send(message: StartdMessage): void {
+    this.socket.send(JSON.stringify(message));
+  }
+
+  private handle(message: ScheddMessage): void {
+    if (message.type !== 'start') return;
+    this.onStart();
+    const { jobId, runId } = message;
+    this.send({ type: 'executing', jobId, runId, seq: this.seq++ });
+    this.send({ type: 'exited', jobId, runId, seq: this.seq++, exit: { bySignal: false, exitCode: 0 }, usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0 });
+  }
+
+  close(): void {
+    this.socket.close(1000, 'benchmark done');
+  }
+}
+
+async function queueEmpty(url: string, token: string): Promise<boolean> {
+  const response = await fetch(`${url}/v1/jobs/totals`, { headers: { authorization: `Bearer ${token}` } });
+  const { totals } = (await response.json()) as { totals: { count: number }[] };
+  return totals.every((row) => row.count === 0);
+}
+
+export const manyStartds: Benchmark = {
+  name: 'many-startds',
+  title: `${STARTDS} startds × ${SLOTS_PER_STARTD} slots on one schedd (simulated startds, real protocol), ${JOBS} jobs`,
+  goal: 'report matches/s and schedd CPU per job',
+  async run() {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-bench-'));
+    const home = path.join(base, 'pool');
+    const dir = path.join(base, 'submit');
+    fs.mkdirSync(dir);
+    const schedd = await startSchedd(home);
+    const startds: SimulatedStartd[] = [];
+    try {
+      let started = 0;
+      let firstStart = 0;
+      let lastStart = 0;
+      const onStart = () => {
+        lastStart = wallMs();
+        if (started++ === 0) firstStart = lastStart;
+      };
+      for (let i = 0; i < STARTDS; i++) startds.push(new SimulatedStartd(schedd.url, schedd.token, `sim${i + 1}`, onStart));
+      await Promise.all(startds.map((s) => s.ready));
+      const pid = schedd.process.pid as number;
+      const cpuBefore = processCpuMs(pid);
+      // Jobs run where they were submitted (no transfers): each costs the schedd a match, three commits and its events.
+      fs.writeFileSync(path.join(dir, 'many.sub'), `executable = /bin/true\nshould_transfer_files = NO\nlog = many.log\nqueue ${JOBS}\n`);
+      const t0 = wallMs();
+      const submitMs = timeCommand(process.execPath, [path.join(binDir, 'condor_submit.js'), '-terse', path.join(dir, 'many.sub')], schedd.env);
+      await until('every job to start', () => (started >= JOBS ? true : undefined), 600_000, 20);
+      let empty = false;
+      await until('the queue to empty', () => (empty ? true : (void queueEmpty(schedd.url, schedd.token).then((e) => (empty = e)), undefined)), 600_000, 100);
+      const totalSeconds = (wallMs() - t0) / 1000;
+      const cpuPerJob = (processCpuMs(pid) - cpuBefore) / JOBS;
+      const matchSeconds = (lastStart - firstStart) / 1000;
+      const rate = (JOBS - 1) / matchSeconds;
+      return {
+        value: rate,
+        unit: 'matches/s',
+        goalMet: true,
+        notes:
+          `schedd CPU ${cpuPerJob.toFixed(2)} ms per job (submit, match, executing, exit, events); ${JOBS} jobs done in ${totalSeconds.toFixed(1)} s ` +
+          `including condor_submit (${(submitMs / 1000).toFixed(1)} s)`,
+      };
+    } finally {
+      for (const startd of startds) startd.close();
+      const exited = new Promise((resolve) => schedd.process.once('exit', resolve));
+      schedd.process.kill('SIGTERM');
+      await exited;
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,84 @@
+import { ClassAd, type Expr } from './classad/index.js';
+
+/**
+ * A proc's ad as stored over its cluster's ad: the attributes whose text differs from the cluster's, and
+ * null for a cluster attribute the proc does not have. HTCondor's schedd likewise keeps one cluster ad
+ * and proc ads holding only what differs, so 100 000 procs of one submit file cost little more than one.
+ */
+export type ProcOverlay = Record<string, string | null>;
+
+interface BaseAttribute {
+  name: string;
+  key: string;
+  source: string;
+  expr: Expr;
+}
+
+/** The attributes shared by the procs of a cluster, parsed once. */
+export class ClusterAd {
+  private readonly attributes: BaseAttribute[];
+  private readonly byKey: Map<string, BaseAttribute>;
+  private readonly parsed: ClassAd;
+
+  /** Throws ClassAdParseError (naming the attribute) when an expression does not parse. */
+  constructor(readonly stored: Readonly<Record<string, string>>) {
+    const parsed = ClassAd.fromJSON({ ...stored });
+    this.parsed = parsed;
+    this.attributes = Object.entries(stored).map(([name, source]) => ({ name, key: name.toLowerCase(), source, expr: parsed.get(name) as Expr }));
+    this.byKey = new Map(this.attributes.map((a) => [a.key, a]));
+  }
+
+  static readonly EMPTY = new ClusterAd({});
+
+  /** What `ad` (in storage form) holds that this cluster ad does not. */
+  overlayOf(ad: Readonly<Record<string, string>>): ProcOverlay {
+    const overlay: ProcOverlay = {};
+    let seen: Set<string> | undefined;
+    let index = 0;
+    for (const [name, source] of Object.entries(ad)) {
+      // Procs of one submit file list their attributes in the cluster ad's order: compare in step while they do.
+      const inStep = seen === undefined ? this.attributes[index] : undefined;
+      if (inStep !== undefined && inStep.name === name) {
+        index++;
+        if (inStep.source !== source) overlay[name] = source;
+        continue;
+      }
+      if (seen === undefined) seen = new Set(this.attributes.slice(0, index).map((a) => a.key));
+      const key = name.toLowerCase();
+      seen.add(key);
+      if (this.byKey.get(key)?.source !== source) overlay[name] = source;
+    }
+    const missing = seen === undefined ? this.attributes.slice(index) : this.attributes.filter((a) => !seen.has(a.key));
+    for (const attribute of missing) overlay[attribute.name] = null;
+    return overlay;
+  }
+
+  /** The proc's whole ad, attributes in the cluster ad's order, then the proc's own. */
+  procAd(overlay: Readonly<ProcOverlay>): ClassAd {
+    const ad = this.parsed.clone();
+    for (const [name, source] of Object.entries(overlay)) {
+      if (source === null) ad.delete(name);
+      else ad.setExpr(name, source);
+    }
+    return ad;
+  }
+
+  /** The proc's whole ad in storage form, without parsing anything. */
+  procJSON(overlay: Readonly<ProcOverlay>): Record<string, string> {
+    const own = overlayByKey(overlay);
+    const out: Record<string, string> = {};
+    for (const attribute of this.attributes) {
+      const mine = own.get(attribute.key);
+      if (mine === undefined) out[attribute.name] = attribute.source;
+      else if (mine.source !== null) out[attribute.name] = mine.source;
+    }
+    for (const [key, { name, source }] of own) if (source !== null && !this.byKey.has(key)) out[name] = source;
+    return out;
+  }
+}
+
+function overlayByKey(overlay: Readonly<ProcOverlay>): Map<string, { name: string; source: string | null }> {
+  const own = new Map<string, { name: string; source: string | null }>();
+  for (const [name, source] of Object.entries(overlay)) own.set(name.toLowerCase(), { name, source });
+  return own;
+}
