@@ -10,7 +10,7 @@ t.test('periodic_hold, periodic_release and periodic_remove fire as HTCondor wor
     path.join(pool.dir, 'p.sub'),
     `executable = sleep.sh
 log = p.log
-periodic_hold = JobStatus == 2
+periodic_hold = JobStatus == 2 && JobCurrentStartExecutingDate =!= undefined
 periodic_release = NumHolds < 2
 queue
 periodic_hold = false
@@ -22,10 +22,11 @@ queue
   );
   t.equal((await pool.run('condor_submit', ['p.sub'])).code, 0);
   const log = path.join(pool.dir, 'p.log');
+  // The hold waits for the executable to start: a run is Running from the match on, before its 001.
   const events = await waitForEvents(log, (ev) => ev.filter((e) => e.code === 12 && e.proc === 0).length === 2 && ev.some((e) => e.code === 9));
   t.same(codes(events, 1, 0).filter((c) => c !== 40), [0, 1, 12, 13, 1, 12], 'held, released by policy, run again, held again');
   const held = events.find((e) => e.code === 12);
-  t.equal(held?.lines[1], "\tThe job attribute PeriodicHold expression 'JobStatus == 2' evaluated to TRUE");
+  t.equal(held?.lines[1], "\tThe job attribute PeriodicHold expression 'JobStatus == 2 && JobCurrentStartExecutingDate =!= undefined' evaluated to TRUE");
   t.equal(held?.lines[2], '\tCode 3 Subcode 0');
   t.equal(events.find((e) => e.code === 13)?.lines[1], "\tThe job attribute PeriodicRelease expression 'NumHolds < 2' evaluated to TRUE");
   t.same(codes(events, 1, 1), [0, 9]);
