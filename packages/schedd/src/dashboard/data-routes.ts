@@ -136,7 +136,7 @@ export async function dashboardDataRoutes(app: FastifyInstance, opts: { schedd: 
     const events = parsed.events.filter((e) => e.cluster === job.cluster && e.proc === job.proc);
     return {
       events: events.map((e) => ({ code: e.code, time: Math.floor(e.time.getTime() / 1000), text: e.text })),
-      timeline: jobTimeline(events),
+      timeline: jobTimeline(events, { outputAtEviction: job.ad.getString('WhenToTransferOutput')?.toUpperCase() === 'ON_EXIT_OR_EVICT' }),
       logFile,
       truncated,
     };
