@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
 import type { Transition } from '@tinycondor/shared/job-state';
-import { filterClause, type PageRequest, type QueueFilter } from './dashboard/queue-rows.js';
+import { filterClause, type PageRequest } from './dashboard/queue-rows.js';
 import type { Db } from './db.js';
 
 export interface StoredJob {
@@ -208,8 +208,8 @@ export class JobStore {
     return owner ? this.statements.ownerStatusCounts.all(owner) : this.statements.statusCounts.all();
   }
 
-  countJobs(filter: QueueFilter = {}): number {
-    return this.page({ ...filter, offset: 0, limit: 0 }).total;
+  countJobs(): number {
+    return this.statusCounts().reduce((sum, { count }) => sum + count, 0);
   }
 
   newRunId(): number {

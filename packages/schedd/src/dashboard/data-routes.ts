@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws';
 import { parseEventLog, type ParsedEvent } from '@tinycondor/shared/eventlog/index';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { JobStatus } from '@tinycondor/shared/job-status';
-import { QueueRowSchema, SlotRowSchema } from '@tinycondor/shared/protocol';
+import { QueueRowSchema, SlotRowSchema, type EventStreamMessage } from '@tinycondor/shared/protocol';
 import type { StoredJob } from '../job-store.js';
 import { ErrorReply, JobIdParams } from '../routes/schemas.js';
 import type { Schedd } from '../schedd.js';
@@ -14,8 +14,8 @@ import type { SshRelay } from '../ssh-relay.js';
 import { slotRow } from './publisher.js';
 import { MAX_PAGE_SIZE } from './queue-rows.js';
 import { listSpoolFiles, resolveSpoolFile } from './spool-files.js';
-import { jobTimeline } from './timeline.js';
 import { runInSandbox } from './sandbox-command.js';
+import { jobTimeline } from './timeline.js';
 
 const PageQuery = Type.Object(
   {
@@ -188,8 +188,9 @@ export async function dashboardDataRoutes(app: FastifyInstance, opts: { schedd: 
   );
 
   app.get('/v1/events', { websocket: true, schema: { querystring: Type.Object({}, { additionalProperties: false }) } }, (socket: WebSocket) => {
+    const hello: EventStreamMessage = { type: 'hello', version: 1, jobs: schedd.store.countJobs() };
+    socket.send(JSON.stringify(hello));
     const unsubscribe = schedd.dashboard.feed.subscribe(socket);
-    socket.send(JSON.stringify({ type: 'hello', version: 1, jobs: schedd.store.countJobs() }));
     socket.on('message', () => socket.close(1008, 'the event stream takes no messages'));
     socket.on('close', unsubscribe);
     socket.on('error', unsubscribe);
