@@ -154,5 +154,6 @@ t.test('dashboard API', async (t) => {
 
   const logout = await fetch(`${pool.url}/logout`, { method: 'POST', headers: { cookie } });
   t.match(logout.headers.get('set-cookie'), /Max-Age=0/);
+  t.same(await cookieStream.closed, { code: 4001, reason: 'logged out' }, 'the session\'s stream ends with it');
   t.equal((await get(pool, '/v1/queue', { cookie })).status, 401, 'logged out');
 });

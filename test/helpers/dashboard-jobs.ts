@@ -16,7 +16,7 @@ while true; do
     exit 85
   fi
   [ -e "$1" ] && exit 0
-  sleep 0.1
+  sleep 0.3
 done
 `;
 

@@ -4,7 +4,7 @@ import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
 import { hasPeriodicPolicy } from '@tinycondor/shared/job-policy';
 import type { Transition } from '@tinycondor/shared/job-state';
-import { filterClause, type PageRequest, type QueueFilter } from './dashboard/queue-rows.js';
+import { filterClause, type PageRequest } from './dashboard/queue-rows.js';
 import type { Db } from './db.js';
 
 export interface StoredJob {
@@ -275,8 +275,8 @@ export class JobStore {
     return owner ? this.statements.ownerStatusCounts.all(owner) : this.statements.statusCounts.all();
   }
 
-  countJobs(filter: QueueFilter = {}): number {
-    return this.page({ ...filter, offset: 0, limit: 0 }).total;
+  countJobs(): number {
+    return this.statusCounts().reduce((sum, { count }) => sum + count, 0);
   }
 
   newRunId(): number {

@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws';
 import { parseEventLog, type ParsedEvent } from '@tinycondor/shared/eventlog/index';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { JobStatus } from '@tinycondor/shared/job-status';
-import { QueueRowSchema, SlotRowSchema } from '@tinycondor/shared/protocol';
+import { QueueRowSchema, SlotRowSchema, type EventStreamMessage } from '@tinycondor/shared/protocol';
 import type { StoredJob } from '../job-store.js';
 import { ErrorReply, JobIdParams } from '../routes/schemas.js';
 import type { Schedd } from '../schedd.js';
@@ -14,8 +14,9 @@ import type { SshRelay } from '../ssh-relay.js';
 import { slotRow } from './publisher.js';
 import { MAX_PAGE_SIZE } from './queue-rows.js';
 import { listSpoolFiles, resolveSpoolFile } from './spool-files.js';
-import { jobTimeline } from './timeline.js';
 import { runInSandbox } from './sandbox-command.js';
+import { cookieValue, SESSION_COOKIE, type SessionStore } from './sessions.js';
+import { jobTimeline } from './timeline.js';
 
 const PageQuery = Type.Object(
   {
@@ -103,8 +104,8 @@ function jobOf(schedd: Schedd, jobId: string): StoredJob {
 }
 
 /** What the dashboard reads: queue pages, a job's events, timeline, SPOOL files and stdout, and the live stream. */
-export async function dashboardDataRoutes(app: FastifyInstance, opts: { schedd: Schedd; relay: SshRelay }): Promise<void> {
-  const { schedd, relay } = opts;
+export async function dashboardDataRoutes(app: FastifyInstance, opts: { schedd: Schedd; relay: SshRelay; sessions: SessionStore }): Promise<void> {
+  const { schedd, relay, sessions } = opts;
 
   app.get<{ Querystring: PageQuery }>('/v1/queue', { schema: { querystring: PageQuery, response: { 200: PageReply, 400: ErrorReply } } }, async (request) => {
     const { offset = 0, limit = 100, status, owner } = request.query;
@@ -136,7 +137,7 @@ export async function dashboardDataRoutes(app: FastifyInstance, opts: { schedd: 
     const events = parsed.events.filter((e) => e.cluster === job.cluster && e.proc === job.proc);
     return {
       events: events.map((e) => ({ code: e.code, time: Math.floor(e.time.getTime() / 1000), text: e.text })),
-      timeline: jobTimeline(events),
+      timeline: jobTimeline(events, { outputAtEviction: job.ad.getString('WhenToTransferOutput')?.toUpperCase() === 'ON_EXIT_OR_EVICT' }),
       logFile,
       truncated,
     };
@@ -187,11 +188,19 @@ export async function dashboardDataRoutes(app: FastifyInstance, opts: { schedd: 
     },
   );
 
-  app.get('/v1/events', { websocket: true, schema: { querystring: Type.Object({}, { additionalProperties: false }) } }, (socket: WebSocket) => {
+  app.get('/v1/events', { websocket: true, schema: { querystring: Type.Object({}, { additionalProperties: false }) } }, (socket: WebSocket, request) => {
+    const hello: EventStreamMessage = { type: 'hello', version: 1, jobs: schedd.store.countJobs() };
+    socket.send(JSON.stringify(hello));
     const unsubscribe = schedd.dashboard.feed.subscribe(socket);
-    socket.send(JSON.stringify({ type: 'hello', version: 1, jobs: schedd.store.countJobs() }));
+    // A stream opened with a session ends when that session is logged out.
+    const session = request.headers.authorization ? undefined : cookieValue(request.headers.cookie, SESSION_COOKIE);
+    const forget = session ? sessions.onClose(session, () => socket.close(4001, 'logged out')) : () => undefined;
     socket.on('message', () => socket.close(1008, 'the event stream takes no messages'));
-    socket.on('close', unsubscribe);
-    socket.on('error', unsubscribe);
+    const ended = () => {
+      unsubscribe();
+      forget();
+    };
+    socket.on('close', ended);
+    socket.on('error', ended);
   });
 }

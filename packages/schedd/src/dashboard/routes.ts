@@ -93,5 +93,5 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { schedd: Sche
     return reply.header('set-cookie', sessionCookie(null)).send({ ok: true });
   });
 
-  await app.register(dashboardDataRoutes, { schedd: opts.schedd, relay: opts.relay });
+  await app.register(dashboardDataRoutes, { schedd: opts.schedd, relay: opts.relay, sessions });
 }

@@ -17,6 +17,21 @@ t.test('a login token works once and opens a session', async (t) => {
   t.notOk(store.validSession(id), 'closed');
 });
 
+t.test('closing a session ends what it opened', async (t) => {
+  const store = new SessionStore();
+  const id = store.openSession();
+  const other = store.openSession();
+  const ended: string[] = [];
+  store.onClose(id, () => ended.push('stream 1'));
+  const forget = store.onClose(id, () => ended.push('stream 2'));
+  store.onClose(other, () => ended.push('other'));
+  forget();
+  store.closeSession(id);
+  t.same(ended, ['stream 1']);
+  store.closeSession(id);
+  t.same(ended, ['stream 1'], 'once');
+});
+
 t.test('sessions expire when idle, and each use extends them', async (t) => {
   let now = 1_000_000;
   const store = new SessionStore(() => now);

@@ -23,6 +23,8 @@ export class SessionStore {
   private readonly loginTokens = new Set<string>();
   /** Session digest → expiry (ms since epoch). */
   private readonly sessions = new Map<string, number>();
+  /** Session digest → what to end when the session is closed (its open event streams). */
+  private readonly enders = new Map<string, Set<() => void>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -62,8 +64,25 @@ export class SessionStore {
     return true;
   }
 
+  /** Calls `end` when the session is closed (logout); returns a function that forgets it. */
+  onClose(id: string, end: () => void): () => void {
+    const key = digest(id);
+    const set = this.enders.get(key) ?? new Set();
+    set.add(end);
+    this.enders.set(key, set);
+    return () => {
+      set.delete(end);
+      if (set.size === 0 && this.enders.get(key) === set) this.enders.delete(key);
+    };
+  }
+
   closeSession(id: string | undefined): void {
-    if (id) this.sessions.delete(digest(id));
+    if (!id) return;
+    const key = digest(id);
+    this.sessions.delete(key);
+    const enders = this.enders.get(key);
+    this.enders.delete(key);
+    for (const end of enders ?? []) end();
   }
 
   private dropExpired(): void {

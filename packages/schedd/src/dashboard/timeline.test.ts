@@ -27,7 +27,7 @@ t.test('runs, checkpoints, evictions, holds from one job\'s events', async (t) =
   ].join('');
   const { events } = parseEventLog(log);
   t.equal(events.length, 14);
-  const timeline = jobTimeline(events);
+  const timeline = jobTimeline(events, { outputAtEviction: true });
   t.same(timeline.runs, [
     { start: at('10:00:01'), end: at('10:00:10'), outcome: 'evicted' },
     { start: at('10:00:12'), end: at('10:00:20'), outcome: 'held' },
@@ -36,7 +36,12 @@ t.test('runs, checkpoints, evictions, holds from one job\'s events', async (t) =
   t.same(
     timeline.marks.map((m) => m.kind),
     ['submitted', 'checkpoint', 'evicted', 'held', 'released', 'terminated'],
-    'the transfers at eviction and exit are no checkpoints',
+    'with ON_EXIT_OR_EVICT, the transfers at eviction and exit are no checkpoints',
+  );
+  t.same(
+    jobTimeline(events, { outputAtEviction: false }).marks.map((m) => m.kind),
+    ['submitted', 'checkpoint', 'checkpoint', 'evicted', 'held', 'released', 'terminated'],
+    'otherwise a transfer right before an eviction is a checkpoint (vacated just after it)',
   );
 });
 
@@ -46,8 +51,8 @@ t.test('a run still going, and a checkpoint as the last event', async (t) => {
       event(40, '2026-12-01 10:00:05', 'Started transferring output files') +
       event(40, '2026-12-01 10:00:05', 'Finished transferring output files'),
   );
-  const timeline = jobTimeline(events);
+  const timeline = jobTimeline(events, { outputAtEviction: false });
   t.same(timeline.runs, [{ start: at('10:00:01'), end: null, outcome: 'running' }]);
   t.same(timeline.marks, [{ kind: 'checkpoint', time: at('10:00:05') }]);
-  t.same(jobTimeline([]), { runs: [], marks: [] });
+  t.same(jobTimeline([], { outputAtEviction: false }), { runs: [], marks: [] });
 });

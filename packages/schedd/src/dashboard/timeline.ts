@@ -20,7 +20,7 @@ export interface Timeline {
   marks: TimelineMark[];
 }
 
-/** Events that end a run: what follows a 040 output pair tells an exit's or eviction's transfer from a checkpoint. */
+/** Events that end a run. */
 const RUN_ENDS: Record<number, RunOutcome> = { 2: 'failed', 4: 'evicted', 5: 'terminated', 9: 'aborted', 12: 'held' };
 const MARKS: Record<number, TimelineMark['kind']> = { 0: 'submitted', 4: 'evicted', 5: 'terminated', 9: 'aborted', 12: 'held', 13: 'released' };
 
@@ -30,10 +30,12 @@ function finishedOutputTransfer(event: ParsedEvent): boolean {
 
 /**
  * Runs, checkpoints and evictions of one job from its event log: a run lasts from 001 to the event that
- * ends it; a finished output transfer (040) inside a run that the run's end does not follow at once is
- * a checkpoint (HTCondor logs each checkpoint as a 040 pair and the job keeps running).
+ * ends it. HTCondor logs each checkpoint as a 040 output pair and the job keeps running; the exit's
+ * output is a 040 pair right before 005, and with `when_to_transfer_output = ON_EXIT_OR_EVICT`
+ * (`outputAtEviction`) an eviction's, hold's or removal's output is one right before 004/012/009.
+ * Every other finished output transfer inside a run is a checkpoint.
  */
-export function jobTimeline(events: ParsedEvent[]): Timeline {
+export function jobTimeline(events: ParsedEvent[], opts: { outputAtEviction: boolean }): Timeline {
   const runs: TimelineRun[] = [];
   const marks: TimelineMark[] = [];
   let open: TimelineRun | undefined;
@@ -55,8 +57,9 @@ export function jobTimeline(events: ParsedEvent[]): Timeline {
       return;
     }
     if (open && finishedOutputTransfer(event)) {
-      const next = events[index + 1];
-      if (next === undefined || RUN_ENDS[next.code] === undefined) marks.push({ kind: 'checkpoint', time });
+      const next = events[index + 1]?.code;
+      const endsWithOutput = next === 5 || (opts.outputAtEviction && (next === 4 || next === 12 || next === 9));
+      if (!endsWithOutput) marks.push({ kind: 'checkpoint', time });
     }
   });
   return { runs, marks };
