@@ -6,6 +6,7 @@ import { MAX_MESSAGE_BYTES } from '@tinycondor/shared/protocol';
 import { SubmitRejected } from './job-store.js';
 import { actionRoutes } from './routes/actions.js';
 import { queueRoutes } from './routes/queue.js';
+import { spooledRoutes } from './routes/spooled.js';
 import { sshRoutes } from './routes/ssh.js';
 import { startdChannelRoutes } from './routes/startd-channel.js';
 import { transferRoutes } from './routes/transfer.js';
@@ -50,6 +51,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(queueRoutes, { schedd: opts.schedd });
   await app.register(actionRoutes, { schedd: opts.schedd });
   await app.register(transferRoutes, { schedd: opts.schedd });
+  await app.register(spooledRoutes, { schedd: opts.schedd });
   const relay = new SshRelay(opts.schedd, opts.logger);
   await app.register(startdChannelRoutes, { schedd: opts.schedd, relay });
   await app.register(sshRoutes, { relay });

@@ -6,7 +6,9 @@ import {
   beginExecution,
   checkpointCommitted,
   holdJob,
+  inputSpooled,
   isRefusal,
+  outputFetched,
   jobExited,
   releaseJob,
   removeJob,
@@ -26,6 +28,7 @@ import type { Db } from './db.js';
 import { EventLogWriter } from './event-log-writer.js';
 import { JobStore, SubmitRejected, type StoredJob } from './job-store.js';
 import type { SpoolStore } from './spool-store.js';
+import { isSpooled, spooledInputRewrites, spoolSubmittedJob } from './spooled-job.js';
 import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
 
 export interface ScheddSettings {
@@ -153,6 +156,7 @@ export class Schedd {
       for (const required of ['Cmd', 'Iwd', 'Owner']) {
         if (ad.getString(required) === undefined) throw new SubmitRejected(`proc ${index}: attribute ${required} is missing or not a string`);
       }
+      if (isSpooled(ad)) spoolSubmittedJob(ad, this.spool, index);
       ad.set('TotalSubmitProcs', storedAds.length);
       ad.set('GlobalJobId', `${this.settings.name}#${clusterId}.${proc}#${ad.getInt('QDate') ?? Math.floor(now.getTime() / 1000)}`);
       return ad;
@@ -161,7 +165,8 @@ export class Schedd {
       const events: JobEvent[] = [
         { code: 0, cluster: clusterId, proc: ad.getInt('ProcId') ?? 0, time: now, submitHost: this.settings.sinfulAddress },
       ];
-      if (ad.getInt('JobStatus') === JobStatus.Held) {
+      // A job held only until its input is spooled logs no hold event (HTCondor's remote submit does not).
+      if (ad.getInt('JobStatus') === JobStatus.Held && ad.getInt('HoldReasonCode') !== HoldCode.SpoolingInput) {
         events.push({
           code: 12,
           cluster: clusterId,
@@ -453,6 +458,28 @@ export class Schedd {
   checkpointCommitted(job: StoredJob, checkpointNumber: number): void {
     const transition = checkpointCommitted(job.ad, { now: this.now(), checkpointNumber });
     this.commit(job, transition, { runId: job.runId, startd: job.startd as string, slot: job.slot as string });
+  }
+
+  /** Whether a spooled job still waits for its input (a refusal when not). */
+  inputSpooledCheck(job: StoredJob): Refusal | undefined {
+    const outcome = inputSpooled(job.ad, { now: this.now(), rewrites: {} });
+    return isRefusal(outcome) ? outcome : undefined;
+  }
+
+  /** The input sandbox of a spooled job is in SPOOL: it may run now. */
+  inputSpooled(job: StoredJob): Refusal | undefined {
+    const outcome = inputSpooled(job.ad, { now: this.now(), rewrites: spooledInputRewrites(job.ad) });
+    if (isRefusal(outcome)) return outcome;
+    this.commit(job, outcome, null);
+    return undefined;
+  }
+
+  /** The submitter has the spooled output of a completed job: it leaves the queue. */
+  outputFetched(job: StoredJob): Refusal | undefined {
+    const outcome = outputFetched(job.ad, { now: this.now() });
+    if (isRefusal(outcome)) return outcome;
+    this.commit(job, outcome, null);
+    return undefined;
   }
 
   /** Logs file-transfer events of a run (040) without changing the job. */

@@ -5,6 +5,7 @@ import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
 import { InputTransferError, inputEntries } from '../input-files.js';
 import { placeOutputs } from '../output-placement.js';
 import type { Schedd } from '../schedd.js';
+import { isSpooled } from '../spooled-job.js';
 import type { StoredJob } from '../job-store.js';
 import { ErrorReply } from './schemas.js';
 
@@ -77,7 +78,8 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       const staging = schedd.spool.freshStagingDir(job.cluster, job.proc, 'out');
       try {
         const result = await extractTarSafely(request.body, staging);
-        placeOutputs(job.ad, staging, result.topLevelNames);
+        if (isSpooled(job.ad)) schedd.spool.keepResults(job.cluster, job.proc, staging, result.topLevelNames);
+        else placeOutputs(job.ad, staging, result.topLevelNames);
         transferEvent(job, 6);
         return { files: result.files, bytes: result.bytes };
       } catch (err) {
