@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type WebSocket from 'ws';
@@ -24,7 +25,8 @@ export class ScheddApi {
     if (!url || !tokenFile) throw new CliError(`ERROR: ${pool.file} does not name SCHEDD_URL and TINYCONDOR_TOKEN_FILE`);
     let token: string;
     try {
-      token = fs.readFileSync(tokenFile, 'utf8').trim();
+      // A relative token file is next to the condor_config naming it (a client configuration and its token copy).
+      token = fs.readFileSync(path.resolve(path.dirname(pool.file), tokenFile), 'utf8').trim();
     } catch (err) {
       throw new CliError(`ERROR: cannot read the pool token ${tokenFile}: ${(err as Error).message}`);
     }
