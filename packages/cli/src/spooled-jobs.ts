@@ -62,6 +62,10 @@ export async function mirrorUserLog(api: ScheddApi, localFile: string): Promise<
       throw err;
     }
     const remoteSize = Number(response.headers['x-tinycondor-log-size']);
+    if (remoteSize < offset) {
+      response.resume();
+      throw new CliError(`ERROR: ${localFile} is longer than the schedd's copy of that log, so it is not its mirror; move it away and try again`);
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of response) chunks.push(chunk as Buffer);
     const data = Buffer.concat(chunks);
