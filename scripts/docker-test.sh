@@ -78,12 +78,16 @@ compose_up=1
 keep_logs=1
 "${compose[@]}" -p "$project" up -d --no-build --scale startd=2 >"$run_dir/up.log" 2>&1 || { cat "$run_dir/up.log"; fail "compose up"; }
 healthy=0
-for _ in $(seq 1 120); do
+# Health checks start a node process each; on a loaded machine that takes a while.
+for _ in $(seq 1 360); do
   healthy=$(docker ps --filter "label=com.docker.compose.project=$project" --filter health=healthy -q | wc -l)
   [ "$healthy" -ge 3 ] && break
   sleep 0.5
 done
-[ "$healthy" -ge 3 ] || fail "the schedd and 2 startds did not become healthy"
+if [ "$healthy" -lt 3 ]; then
+  docker ps --filter "label=com.docker.compose.project=$project" --format '{{.Names}}: {{.Status}}'
+  fail "the schedd and 2 startds did not become healthy within 180 s"
+fi
 phase "pool up: schedd + 2 startds healthy, schedd on 127.0.0.1:$port"
 
 # The host side, as the README says: a client condor_config and a copy of the token.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { parseEventLog } from '@tinycondor/shared/eventlog/index';
 import { eventually, runCommand, startPool, writeExecutable, type TestPool } from './helpers/pool.js';
 
@@ -61,7 +61,7 @@ function removeInputs(dir: string): void {
   for (const name of ['job.sh', 'input.txt', 'data']) fs.rmSync(path.join(dir, name), { recursive: true });
 }
 
-function checkOutputs(t: Tap.Test, dir: string): void {
+function checkOutputs(t: Test, dir: string): void {
   for (const proc of [0, 1]) {
     t.equal(fs.readFileSync(path.join(dir, `job.${proc}.out`), 'utf8'), `job ${proc} starting\nthe input\na part\n`);
     t.equal(fs.readFileSync(path.join(dir, `job.${proc}.err`), 'utf8'), `warning from ${proc}\n`);
@@ -69,9 +69,26 @@ function checkOutputs(t: Tap.Test, dir: string): void {
   }
 }
 
+/** What a host outside the pool's containers does: `tinycondor client-config` plus a copy of the token. */
+async function clientConfigEnv(t: Test, pool: TestPool): Promise<NodeJS.ProcessEnv> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-client-'));
+  const printed = await pool.run('tinycondor', ['client-config', '--url', pool.url]);
+  t.equal(printed.code, 0, printed.stderr);
+  t.match(printed.stdout, /^TINYCONDOR_REMOTE_SCHEDD = True$/m);
+  fs.writeFileSync(path.join(dir, 'condor_config'), printed.stdout);
+  fs.writeFileSync(path.join(dir, 'pool.token'), `${pool.token}\n`, { mode: 0o600 });
+  return { ...process.env, CONDOR_CONFIG: path.join(dir, 'condor_config') };
+}
+
 t.test('with TINYCONDOR_REMOTE_SCHEDD, condor_submit && condor_wait work from a directory the schedd never touches', async (t) => {
   const pool = await startPool(t, { startds: 2, cpus: 1 });
-  const env = clientEnv(pool, true);
+  const env = await clientConfigEnv(t, pool);
+  const elsewhere = os.tmpdir();
+  const health = await runCommand('tinycondor', ['health', '--startd', 'startd1'], env, elsewhere);
+  t.same([health.code, health.stdout], [0, 'ok: 2 slot(s)\n'], health.stderr);
+  const missing = await runCommand('tinycondor', ['health', '--startd', 'nosuch'], env, elsewhere);
+  t.equal(missing.code, 1);
+  t.match(missing.stderr, /startd nosuch has no slots/);
   const dir = submitDir('remote');
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -154,10 +171,14 @@ t.test('spooling refuses bad archives and jobs that are not waiting for input', 
   t.equal(relative.status, 400);
   t.match(await relative.text(), /SUBMIT_Iwd must be an absolute path/);
 
-  const spooled = await runCommand('condor_submit', ['-spool', 'job.sub'], env, dir);
+  const mixed = await runCommand('condor_submit', ['-spool', 'job.sub'], env, dir);
+  t.equal(mixed.code, 1, 'a log written by the shared pool cannot be mirrored');
+  t.match(mixed.stderr, /job\.log exists but is not a copy of the schedd's/);
+  t.equal(await jobStatuses(pool, env, clusterId + 1), '', 'and nothing was queued');
+  const spooled = await runCommand('condor_submit', ['-spool', '-append', 'log = spooled.log', 'job.sub'], env, dir);
   t.equal(spooled.code, 0, spooled.stderr);
-  await eventually('the spooled jobs ran', async () => ((await jobStatuses(pool, env, clusterId + 1)) === '4 4' ? true : undefined));
-  const garbage = await fetch(`${pool.url}/v1/jobs/${clusterId + 1}.0/spool`, { method: 'PUT', headers, body: Buffer.from('not a tar archive at all') });
+  await eventually('the spooled jobs ran', async () => ((await jobStatuses(pool, env, clusterId + 2)) === '4 4' ? true : undefined));
+  const garbage = await fetch(`${pool.url}/v1/jobs/${clusterId + 2}.0/spool`, { method: 'PUT', headers, body: Buffer.from('not a tar archive at all') });
   t.equal(garbage.status, 409, 'a second upload is refused: the job no longer waits for input');
 
   const { clusterId: next } = (await (await fetch(`${pool.url}/v1/clusters`, { method: 'POST', headers: { authorization: headers.authorization } })).json()) as { clusterId: number };

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { inputEntries, placeOutputs } from '@tinycondor/schedd';
+// The schedd's own modules for what goes into a sandbox and where output lands (not its index: no server code).
+import { inputEntries } from '@tinycondor/schedd/input-files';
+import { placeOutputs } from '@tinycondor/schedd/output-placement';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
 import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
@@ -73,6 +75,24 @@ export async function mirrorUserLog(api: ScheddApi, localFile: string): Promise<
     else if (!fs.existsSync(localFile)) fs.writeFileSync(localFile, '');
     if (!Number.isFinite(remoteSize) || offset + data.length >= remoteSize || data.length === 0) return true;
   }
+}
+
+/**
+ * Before spooling jobs whose log is `localFile`: an existing local file must be a mirror of the schedd's
+ * copy (a log written by a shared-filesystem pool is not), or condor_wait could never follow it.
+ */
+export async function checkMirrorable(api: ScheddApi, localFile: string): Promise<void> {
+  const offset = fileSize(localFile);
+  if (offset === 0) return;
+  let remoteSize = -1;
+  try {
+    const response = await api.download(`/v1/user-log?path=${encodeURIComponent(localFile)}&offset=${offset}`);
+    remoteSize = Number(response.headers['x-tinycondor-log-size']);
+    response.resume();
+  } catch (err) {
+    if (!(err instanceof ScheddRefused && err.status === 404)) throw err;
+  }
+  if (remoteSize < offset) throw new CliError(`ERROR: the log ${localFile} exists but is not a copy of the schedd's (it was not written by remote submission); move it away or name another log`);
 }
 
 function fileSize(file: string): number {

@@ -5,7 +5,7 @@ import { expandProcs, parseSubmitFile, SubmitError, type SubmitContext } from '@
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { ScheddApi } from '../schedd-api.js';
-import { markForSpooling, mirrorUserLog, scheddIsRemote, spoolInput } from '../spooled-jobs.js';
+import { checkMirrorable, markForSpooling, mirrorUserLog, scheddIsRemote, spoolInput } from '../spooled-jobs.js';
 
 /** Larger submit files are refused before parsing (a resource limit, with a clear error). */
 const MAX_SUBMIT_FILE_BYTES = 64 * 1024 * 1024;
@@ -78,12 +78,16 @@ export const condorSubmit: Command = async (args, io) => {
     const { clusterId } = await api.request<{ clusterId: number }>('POST', '/v1/clusters');
     const procs = expandProcs(parsed, clusterId, context);
     if (!options.terse) io.stdout(`Submitting job(s)${'.'.repeat(procs.length)}\n`);
-    if (spool) for (const ad of procs) markForSpooling(ad);
+    const logs = new Set(procs.map((ad) => ad.getString('UserLog')));
+    if (spool) {
+      for (const log of logs) if (log) await checkMirrorable(api, log);
+      for (const ad of procs) markForSpooling(ad);
+    }
     await api.request('POST', `/v1/clusters/${clusterId}/procs`, { procs: procs.map((ad) => ad.toJSON()) });
     if (spool) {
       for (const ad of procs) await spoolInput(api, ad);
       // The schedd keeps the event log; a local mirror exists from the start, as the log would.
-      for (const log of new Set(procs.map((ad) => ad.getString('UserLog')))) if (log) await mirrorUserLog(api, log);
+      for (const log of logs) if (log) await mirrorUserLog(api, log);
     }
     if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${procs.length - 1}\n`);
     else io.stdout(`${procs.length} job(s) submitted to cluster ${clusterId}.\n`);

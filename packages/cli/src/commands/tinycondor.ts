@@ -3,9 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino, { type Logger } from 'pino';
-import { poolPaths, startSchedd } from '@tinycondor/schedd';
-import { detectTotals, splitIntoSlots, Startd } from '@tinycondor/startd';
+import type { Logger } from 'pino';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import { formatCondorConfig } from '@tinycondor/shared/condor-config';
 import { loadPoolConfig, type PoolConfig } from '../pool-config.js';
@@ -42,12 +40,16 @@ function intFlag(flags: Flags, name: string, min: number): number | undefined {
   return n;
 }
 
-function fileLogger(file: string): Logger {
+// The daemons' modules are loaded only by the subcommands that run them, so that `health` and
+// `client-config` (run often, by container engines) start fast.
+async function fileLogger(file: string): Promise<Logger> {
+  const { default: pino } = await import('pino');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   return pino({ level: process.env.TINYCONDOR_LOG_LEVEL ?? 'info' }, pino.destination({ dest: file, sync: false }));
 }
 
-function slotsFor(flags: Flags, executeDir: string) {
+async function slotsFor(flags: Flags, executeDir: string) {
+  const { detectTotals, splitIntoSlots } = await import('@tinycondor/startd');
   fs.mkdirSync(executeDir, { recursive: true });
   const detected = detectTotals(executeDir);
   return splitIntoSlots({
@@ -114,6 +116,7 @@ function superviseStartd(name: string, args: string[], env: NodeJS.ProcessEnv, l
 async function runPool(args: string[], io: CommandIo): Promise<number> {
   const flags = parseFlags(args, ['home', 'startds', 'port', 'cpus', 'memory', 'disk', 'lease', 'periodic', 'checkpoint-interval']);
   const home = path.resolve(io.cwd, flags.get('home') ?? defaultHome());
+  const { poolPaths, startSchedd } = await import('@tinycondor/schedd');
   const paths = poolPaths(home);
   const count = intFlag(flags, 'startds', 1) ?? 2;
   const schedd = await startSchedd({
@@ -122,7 +125,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
     leaseSeconds: intFlag(flags, 'lease', 1),
     periodicSeconds: intFlag(flags, 'periodic', 1),
   });
-  const log = fileLogger(path.join(paths.logDir, 'MasterLog'));
+  const log = await fileLogger(path.join(paths.logDir, 'MasterLog'));
   const startdArgs = ['cpus', 'memory', 'disk', 'checkpoint-interval'].flatMap((name) => (flags.has(name) ? [`--${name}`, flags.get(name) as string] : []));
   const env = { ...io.env, CONDOR_CONFIG: schedd.configFile };
   const startds = Array.from({ length: count }, (_, i) => superviseStartd(`startd${i + 1}`, startdArgs, env, log));
@@ -142,6 +145,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
 async function runSchedd(args: string[], io: CommandIo): Promise<number> {
   const flags = parseFlags(args, ['home', 'port', 'host', 'lease', 'periodic']);
   const home = path.resolve(io.cwd, flags.get('home') ?? defaultHome());
+  const { startSchedd } = await import('@tinycondor/schedd');
   const schedd = await startSchedd({
     home,
     port: intFlag(flags, 'port', 0),
@@ -162,12 +166,15 @@ async function runSchedd(args: string[], io: CommandIo): Promise<number> {
 function scheddAccess(flags: Flags, io: CommandIo, what: string): { scheddUrl: string; tokenFile: string; pool: PoolConfig | undefined } {
   let scheddUrl = flags.get('schedd') ?? io.env.TINYCONDOR_SCHEDD_URL;
   let tokenFile = flags.get('token-file') ?? io.env.TINYCONDOR_TOKEN_FILE;
+  if (tokenFile !== undefined) tokenFile = path.resolve(io.cwd, tokenFile);
   const pool = scheddUrl !== undefined && tokenFile !== undefined ? undefined : loadPoolConfig(io.env);
   scheddUrl ??= pool?.value('SCHEDD_URL');
-  tokenFile ??= pool?.value('TINYCONDOR_TOKEN_FILE');
+  const configured = pool?.value('TINYCONDOR_TOKEN_FILE');
+  // As for the condor_* commands, a relative token file in a condor_config is next to that file.
+  if (tokenFile === undefined && pool !== undefined && configured !== undefined) tokenFile = path.resolve(path.dirname(pool.file), configured);
   if (!scheddUrl || !tokenFile) throw new CliError(`tinycondor ${what}: ${pool?.file ?? 'CONDOR_CONFIG'} must define SCHEDD_URL and TINYCONDOR_TOKEN_FILE (or pass --schedd and --token-file)`);
   if (!/^https?:\/\/[^/]+\/?$/.test(scheddUrl)) throw new CliError(`tinycondor ${what}: the schedd URL must look like http://HOST:PORT, got '${scheddUrl}'`);
-  return { scheddUrl: scheddUrl.replace(/\/+$/, ''), tokenFile: path.resolve(io.cwd, tokenFile), pool };
+  return { scheddUrl: scheddUrl.replace(/\/+$/, ''), tokenFile, pool };
 }
 
 function readToken(tokenFile: string, what: string): string {
@@ -186,14 +193,15 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   const name = flags.get('name') ?? os.hostname();
   const executeDir = path.resolve(io.cwd, flags.get('execute') ?? path.join(pool?.value('EXECUTE') ?? path.join(defaultHome(), 'execute'), name));
   const logDir = pool?.value('LOG') ?? path.dirname(executeDir);
+  const { Startd } = await import('@tinycondor/startd');
   const startd = new Startd({
     name,
     scheddUrl,
     token: readToken(tokenFile, 'startd'),
     executeDir,
-    slots: slotsFor(flags, executeDir),
+    slots: await slotsFor(flags, executeDir),
     checkpointIntervalSeconds: intFlag(flags, 'checkpoint-interval', 1),
-    log: fileLogger(path.join(logDir, `StartLog.${name}`)),
+    log: await fileLogger(path.join(logDir, `StartLog.${name}`)),
   });
   await startd.start();
   io.stdout(`tinycondor startd ${name} ready: connected to ${scheddUrl}\n`);
