@@ -35,8 +35,12 @@ if ! docker image inspect "$RUNTIME_TAG" >/dev/null 2>&1; then
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$work/usr/local/bin/npx"
   if [ -d "$node_prefix/include/node" ]; then cp -a "$node_prefix/include/node" "$work/usr/local/include/node"; fi
   # This machine's trust store, so that npm and apt inside builds trust what the host trusts.
-  mkdir -p "$work/etc/ssl/certs"
-  cp /etc/ssl/certs/ca-certificates.crt "$work/etc/ssl/certs/ca-certificates.crt"
+  if [ -s /etc/ssl/certs/ca-certificates.crt ]; then
+    mkdir -p "$work/etc/ssl/certs"
+    cp /etc/ssl/certs/ca-certificates.crt "$work/etc/ssl/certs/ca-certificates.crt"
+  else
+    tar -C "$work" -xf "$rootfs_tar" ./etc/ssl/certs/ca-certificates.crt
+  fi
   docker image inspect tinycondor-base/bookworm-minbase >/dev/null 2>&1 || docker import "$rootfs_tar" tinycondor-base/bookworm-minbase >/dev/null
   cp "$here/runtime-base.Dockerfile" "$work/Dockerfile"
   docker build --network none -t "$RUNTIME_TAG" "$work" >/dev/null
