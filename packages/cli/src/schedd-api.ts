@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type WebSocket from 'ws';
 import { CliError } from './cli-error.js';
 import type { PoolConfig } from './pool-config.js';
@@ -22,7 +25,8 @@ export class ScheddApi {
     if (!url || !tokenFile) throw new CliError(`ERROR: ${pool.file} does not name SCHEDD_URL and TINYCONDOR_TOKEN_FILE`);
     let token: string;
     try {
-      token = fs.readFileSync(tokenFile, 'utf8').trim();
+      // A relative token file is next to the condor_config naming it (a client configuration and its token copy).
+      token = fs.readFileSync(path.resolve(path.dirname(pool.file), tokenFile), 'utf8').trim();
     } catch (err) {
       throw new CliError(`ERROR: cannot read the pool token ${tokenFile}: ${(err as Error).message}`);
     }
@@ -50,6 +54,68 @@ export class ScheddApi {
       throw new ScheddRefused(status, message);
     }
     return parsed as T;
+  }
+
+  /** Uploads a tar stream (PUT); the JSON answer, or a ScheddRefused. */
+  upload<T>(path: string, body: AsyncIterable<unknown>): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const request = http.request(
+        `${this.baseUrl}${path}`,
+        { method: 'PUT', headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/x-tar' } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: { error?: string } = {};
+            try {
+              parsed = text === '' ? {} : (JSON.parse(text) as { error?: string });
+            } catch {
+              reject(new CliError(`ERROR: the schedd answered ${response.statusCode} with a body that is not JSON`));
+              return;
+            }
+            const status = response.statusCode ?? 0;
+            if (status < 200 || status >= 300) reject(new ScheddRefused(status, parsed.error ?? text));
+            else resolve(parsed as T);
+          });
+        },
+      );
+      request.on('error', (err: NodeJS.ErrnoException) =>
+        reject(new CliError(`ERROR: Can't connect to the schedd at ${this.baseUrl} (${err.code ?? err.message}). Is the pool running?`)),
+      );
+      pipeline(body as Readable, request).catch((err: unknown) => request.destroy(err as Error));
+    });
+  }
+
+  /** A GET whose body is not JSON (a tar stream, a log): the response stream, or a ScheddRefused. */
+  download(path: string): Promise<http.IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const request = http.request(`${this.baseUrl}${path}`, { method: 'GET', agent: this.agent, headers: { authorization: `Bearer ${this.token}` } }, (response) => {
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) {
+          resolve(response);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let message = text;
+          try {
+            message = (JSON.parse(text) as { error?: string }).error ?? text;
+          } catch {
+            // not JSON: the text as it is
+          }
+          reject(new ScheddRefused(status, message));
+        });
+      });
+      request.on('error', (err: NodeJS.ErrnoException) =>
+        reject(new CliError(`ERROR: Can't connect to the schedd at ${this.baseUrl} (${err.code ?? err.message}). Is the pool running?`)),
+      );
+      request.end();
+    });
   }
 
   private exchange(method: string, path: string, payload: string | undefined, mayRetry: boolean): Promise<{ status: number; text: string }> {

@@ -11,6 +11,7 @@ import { FaultInjector } from './fault-injector.js';
 import { actionRoutes } from './routes/actions.js';
 import { faultRoutes } from './routes/faults.js';
 import { queueRoutes } from './routes/queue.js';
+import { spooledRoutes } from './routes/spooled.js';
 import { sshRoutes } from './routes/ssh.js';
 import { startdChannelRoutes } from './routes/startd-channel.js';
 import { transferRoutes } from './routes/transfer.js';
@@ -59,6 +60,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const faults = new FaultInjector(opts.schedd, opts.logger);
   await app.register(transferRoutes, { schedd: opts.schedd, faults });
   await app.register(faultRoutes, { schedd: opts.schedd, faults });
+  await app.register(spooledRoutes, { schedd: opts.schedd });
   const relay = new SshRelay(opts.schedd, opts.logger);
   await app.register(startdChannelRoutes, { schedd: opts.schedd, relay });
   await app.register(sshRoutes, { relay });

@@ -49,8 +49,11 @@ export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: str
       entries.push({ name: item.name, source });
     }
   }
-  for (const name of spoolEntries) entries.push({ name, source: path.join(spoolJobDir, name) });
-  return entries;
+  // Spool entries replace inputs of the same name (a spooled job's inputs are themselves in SPOOL).
+  const spooled = new Set(spoolEntries);
+  const kept = entries.filter((entry) => !spooled.has(entry.name));
+  for (const name of spoolEntries) kept.push({ name, source: path.join(spoolJobDir, name) });
+  return kept;
 }
 
 const ERRNO: Record<string, [number, string]> = {

@@ -7,7 +7,9 @@ import {
   beginExecution,
   checkpointCommitted,
   holdJob,
+  inputSpooled,
   isRefusal,
+  outputFetched,
   jobExited,
   releaseJob,
   removeJob,
@@ -32,6 +34,7 @@ import { EventLogWriter } from './event-log-writer.js';
 import { JobStore, SubmitRejected, type ProcRow, type StoredJob } from './job-store.js';
 import { JobTimelines } from './job-timelines.js';
 import type { SpoolStore } from './spool-store.js';
+import { isSpooled, spooledInputRewrites, spoolSubmittedJob } from './spooled-job.js';
 import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
 
 export interface ScheddSettings {
@@ -160,7 +163,7 @@ export class Schedd {
     }
     const seen = new Set<number>();
     const idle: string[] = [];
-    const settings = this.settings;
+    const { settings, spool } = this;
     function* rows(): Generator<ProcRow> {
       for (const [index, overlay] of procs.entries()) {
         let ad: ClassAd;
@@ -179,10 +182,11 @@ export class Schedd {
         for (const required of ['Cmd', 'Iwd', 'Owner']) {
           if (ad.getString(required) === undefined) throw new SubmitRejected(`proc ${index}: attribute ${required} is missing or not a string`);
         }
+        const spooledAttributes = isSpooled(ad) ? spoolSubmittedJob(ad, spool, index) : [];
         ad.set('TotalSubmitProcs', procs.length);
         ad.set('GlobalJobId', `${settings.name}#${clusterId}.${proc}#${ad.getInt('QDate') ?? Math.floor(now.getTime() / 1000)}`);
         if (status === JobStatus.Idle) idle.push(formatJobId(clusterId, proc));
-        yield { ad, overlay: submittedOverlay(overlay, ad) };
+        yield { ad, overlay: submittedOverlay(overlay, ad, spooledAttributes) };
       }
     }
     const submitted: [string, JobEvent[]][] = [];
@@ -190,7 +194,8 @@ export class Schedd {
       const events: JobEvent[] = [
         { code: 0, cluster: clusterId, proc: ad.getInt('ProcId') ?? 0, time: now, submitHost: this.settings.sinfulAddress },
       ];
-      if (ad.getInt('JobStatus') === JobStatus.Held) {
+      // A job held only until its input is spooled logs no hold event (HTCondor's remote submit does not).
+      if (ad.getInt('JobStatus') === JobStatus.Held && ad.getInt('HoldReasonCode') !== HoldCode.SpoolingInput) {
         events.push({
           code: 12,
           cluster: clusterId,
@@ -499,6 +504,28 @@ export class Schedd {
     this.commit(job, transition, { runId: job.runId, startd: job.startd as string, slot: job.slot as string });
   }
 
+  /** Whether a spooled job still waits for its input (a refusal when not). */
+  inputSpooledCheck(job: StoredJob): Refusal | undefined {
+    const outcome = inputSpooled(job.ad, { now: this.now(), rewrites: {} });
+    return isRefusal(outcome) ? outcome : undefined;
+  }
+
+  /** The input sandbox of a spooled job is in SPOOL: it may run now. */
+  inputSpooled(job: StoredJob): Refusal | undefined {
+    const outcome = inputSpooled(job.ad, { now: this.now(), rewrites: spooledInputRewrites(job.ad) });
+    if (isRefusal(outcome)) return outcome;
+    this.commit(job, outcome, null);
+    return undefined;
+  }
+
+  /** The submitter has the spooled output of a completed job: it leaves the queue. */
+  outputFetched(job: StoredJob): Refusal | undefined {
+    const outcome = outputFetched(job.ad, { now: this.now() });
+    if (isRefusal(outcome)) return outcome;
+    this.commit(job, outcome, null);
+    return undefined;
+  }
+
   /** Logs file-transfer events of a run (040) without changing the job; `extra` says more on the timeline. */
   logTransfer(job: StoredJob, events: JobEvent[], extra?: Partial<TimelineEntry>): void {
     this.store.logEvents(job.ad, events);
@@ -514,10 +541,10 @@ const NEWLY_IDLE_PER_PASS = 2_000;
 const SCHEDD_SET = new Set(['totalsubmitprocs', 'globaljobid']);
 
 /** The overlay to store for a submitted proc: the client's, with the schedd's own attributes in place of any it sent. */
-function submittedOverlay(overlay: ProcOverlay, ad: ClassAd): ProcOverlay {
+function submittedOverlay(overlay: ProcOverlay, ad: ClassAd, rewritten: string[]): ProcOverlay {
   const stored: ProcOverlay = {};
   for (const [name, source] of Object.entries(overlay)) if (!SCHEDD_SET.has(name.toLowerCase())) stored[name] = source;
-  stored.GlobalJobId = ad.getSource('GlobalJobId') as string;
+  for (const name of ['GlobalJobId', ...rewritten]) stored[name] = ad.getSource(name) as string;
   return stored;
 }
 

@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { jobSpoolDir, jobSpoolSwapDir, jobSpoolTmpDir } from '@tinycondor/shared/spool-paths';
 import { extractTarSafely, type ExtractResult } from '@tinycondor/shared/tar/index';
+
+/** Event logs of spooled jobs (see userLogPath). */
+const USER_LOG_DIR = 'user-logs';
 
 /** HTCondor's marker that a transfer into `.tmp` is complete and may be committed (file_transfer.cpp). */
 const COMMIT_MARKER = '.ccommit.con';
@@ -31,6 +35,39 @@ export class SpoolStore {
     this.stagingRoot = path.join(spoolDir, 'incoming');
     // Transfers a crash cut off: their runs are reported again and their outputs sent again.
     fs.rmSync(this.stagingRoot, { recursive: true, force: true });
+    fs.mkdirSync(path.join(spoolDir, USER_LOG_DIR), { recursive: true, mode: 0o755 });
+  }
+
+  /**
+   * Where the schedd keeps the event log of spooled jobs whose submitter named `submitterPath` (a path on
+   * the submit host): one file per such path, so that clusters submitted with the same log append to one
+   * log, as they would on a shared filesystem; `condor_wait` mirrors it back byte for byte.
+   */
+  userLogPath(submitterPath: string): string {
+    const digest = createHash('sha256').update(submitterPath).digest('hex').slice(0, 32);
+    return path.join(this.spoolDir, USER_LOG_DIR, `${digest}.log`);
+  }
+
+  /** Output of a spooled job, kept until `condor_transfer_data` fetches it (beside the checkpoint directory). */
+  resultsDir(cluster: number, proc: number): string {
+    return `${this.jobDir(cluster, proc)}.results`;
+  }
+
+  /** Moves received output into the job's results directory, each entry replacing its namesake. */
+  keepResults(cluster: number, proc: number, stagingDir: string, names: string[]): void {
+    const results = this.resultsDir(cluster, proc);
+    fs.mkdirSync(results, { recursive: true });
+    for (const name of names) {
+      const target = path.join(results, name);
+      fs.rmSync(target, { recursive: true, force: true });
+      fs.renameSync(path.join(stagingDir, name), target);
+    }
+    fsyncPath(results);
+  }
+
+  /** Entries of the results directory (empty when the job produced none or never ran). */
+  resultEntries(cluster: number, proc: number): string[] {
+    return safeReaddir(this.resultsDir(cluster, proc)).sort();
   }
 
   jobDir(cluster: number, proc: number): string {
@@ -146,7 +183,7 @@ export class SpoolStore {
   removeJobDir(cluster: number, proc: number): void {
     const dir = this.jobDir(cluster, proc);
     if (!fs.existsSync(path.dirname(path.dirname(dir)))) return; // most jobs never had a SPOOL directory
-    for (const d of [dir, jobSpoolTmpDir(this.spoolDir, cluster, proc), jobSpoolSwapDir(this.spoolDir, cluster, proc)]) {
+    for (const d of [dir, jobSpoolTmpDir(this.spoolDir, cluster, proc), jobSpoolSwapDir(this.spoolDir, cluster, proc), `${dir}.results`]) {
       fs.rmSync(d, { recursive: true, force: true });
     }
     for (const parent of [path.dirname(dir), path.dirname(path.dirname(dir))]) {

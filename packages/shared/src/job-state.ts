@@ -350,3 +350,37 @@ export function removeJob(adIn: ClassAd, opts: { now: Date; reason: string }): T
     killRun: wasRunning,
   };
 }
+
+/**
+ * The input sandbox of a job submitted with `condor_submit -spool` arrived in its SPOOL directory: the job
+ * leaves the SpoolingInput hold for Idle. `rewrites` point Cmd/In at the spooled copies (schedd.cpp
+ * spoolJobFilesReaper rewrites the same attributes).
+ */
+export function inputSpooled(adIn: ClassAd, opts: { now: Date; rewrites: Record<string, string | null> }): Transition | Refusal {
+  if (adIn.getInt('JobStatus') !== JobStatus.Held || adIn.getInt('HoldReasonCode') !== HoldCode.SpoolingInput) {
+    return { refused: 'bad-status', message: `Job ${jobName(adIn)} is not waiting for its input to be spooled` };
+  }
+  const ad = adIn.clone();
+  for (const [name, value] of Object.entries(opts.rewrites)) {
+    if (value === null) ad.delete(name);
+    else ad.set(name, value);
+  }
+  for (const name of ['HoldReason', 'HoldReasonCode', 'HoldReasonSubCode']) ad.delete(name);
+  ad.set('StageInFinish', epoch(opts.now));
+  setStatus(ad, JobStatus.Idle, opts.now);
+  return { ad, events: [], leaveQueue: false, killRun: false };
+}
+
+/**
+ * `condor_transfer_data` fetched the spooled output of a completed job: nothing keeps it in the queue any
+ * longer, so it goes to the history (and its SPOOL directory is removed).
+ */
+export function outputFetched(adIn: ClassAd, opts: { now: Date }): Transition | Refusal {
+  if (adIn.getInt('JobStatus') !== JobStatus.Completed) {
+    return { refused: 'bad-status', message: `Job ${jobName(adIn)} is not completed; its output is not ready to be transferred` };
+  }
+  const ad = adIn.clone();
+  ad.set('StageOutFinish', epoch(opts.now));
+  ad.set('LeaveJobInQueue', false);
+  return { ad, events: [], leaveQueue: true, killRun: false };
+}

@@ -1,26 +1,29 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { forEachProc, parseSubmitFile, SubmitError, type SubmitContext } from '@tinycondor/shared/submit/index';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { ScheddApi } from '../schedd-api.js';
+import { checkMirrorable, markForSpooling, mirrorUserLog, scheddIsRemote, spoolInput } from '../spooled-jobs.js';
 
 /** Larger submit files are refused before parsing (a resource limit, with a clear error). */
 const MAX_SUBMIT_FILE_BYTES = 64 * 1024 * 1024;
 
-const USAGE = 'Usage: condor_submit [-terse] [-append <command>]... [-batch-name <name>] [<submit-file>]';
+const USAGE = 'Usage: condor_submit [-terse] [-spool] [-append <command>]... [-batch-name <name>] [<submit-file>]';
 
 interface SubmitArgs {
   file: string | undefined;
   terse: boolean;
+  spool: boolean;
   appendLines: string[];
   batchName: string | undefined;
 }
 
 function parseArgs(args: string[]): SubmitArgs {
-  const parsed: SubmitArgs = { file: undefined, terse: false, appendLines: [], batchName: undefined };
+  const parsed: SubmitArgs = { file: undefined, terse: false, spool: false, appendLines: [], batchName: undefined };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const needValue = (): string => {
@@ -29,6 +32,7 @@ function parseArgs(args: string[]): SubmitArgs {
       return value;
     };
     if (arg === '-terse') parsed.terse = true;
+    else if (arg === '-spool') parsed.spool = true;
     else if (arg === '-append' || arg === '-a') parsed.appendLines.push(needValue());
     else if (arg === '-batch-name' || arg === '-batch_name') parsed.batchName = needValue();
     else if (arg === '-' && parsed.file === undefined) parsed.file = '-';
@@ -68,7 +72,9 @@ export const condorSubmit: Command = async (args, io) => {
     readFile: (file) => fs.readFileSync(path.resolve(io.cwd, file), 'utf8'),
     listDir: (dir) => fs.readdirSync(path.resolve(io.cwd, dir), { withFileTypes: true }).map((d) => ({ name: d.name, isDir: d.isDirectory() })),
   };
-  const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
+  const pool = loadPoolConfig(io.env);
+  const api = ScheddApi.fromConfig(pool);
+  const spool = options.spool || scheddIsRemote(pool);
   try {
     const parsed = parseSubmitFile(text, context);
     const { clusterId } = await api.request<{ clusterId: number }>('POST', '/v1/clusters');
@@ -76,7 +82,15 @@ export const condorSubmit: Command = async (args, io) => {
     let cluster: ClusterAd | undefined;
     let common: Record<string, string> = {};
     const overlays: ProcOverlay[] = [];
+    const logs = new Set<string>();
+    const spooledAds: ClassAd[] = [];
     const count = forEachProc(parsed, clusterId, context, (ad) => {
+      const log = ad.getString('UserLog');
+      if (log) logs.add(log);
+      if (spool) {
+        markForSpooling(ad);
+        spooledAds.push(ad);
+      }
       const stored = ad.toJSON();
       if (cluster === undefined) {
         common = stored;
@@ -85,7 +99,13 @@ export const condorSubmit: Command = async (args, io) => {
       overlays.push(cluster.overlayOf(stored));
     });
     if (!options.terse) io.stdout(`Submitting job(s)${'.'.repeat(count)}\n`);
+    if (spool) for (const log of logs) await checkMirrorable(api, log);
     await api.request('POST', `/v1/clusters/${clusterId}/procs`, { common, procs: overlays });
+    if (spool) {
+      for (const ad of spooledAds) await spoolInput(api, ad);
+      // The schedd keeps the event log; a local mirror exists from the start, as the log would.
+      for (const log of logs) await mirrorUserLog(api, log);
+    }
     if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
     else io.stdout(`${count} job(s) submitted to cluster ${clusterId}.\n`);
     return 0;

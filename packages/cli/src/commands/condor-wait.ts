@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseEventLog } from '@tinycondor/shared/eventlog/index';
-import { CliError, type Command } from '../cli-error.js';
+import { CliError, type Command, type CommandIo } from '../cli-error.js';
+import { loadPoolConfig } from '../pool-config.js';
+import { ScheddApi } from '../schedd-api.js';
+import { fetchSpooledOutput, mirrorUserLog, scheddIsRemote } from '../spooled-jobs.js';
 import { parseJobFilter, WaitTracker, type JobFilter } from '../wait-tracker.js';
 
 const USAGE = '\nUse: condor_wait [options] <log-file> [job-number]\nWhere options are:\n    -wait <seconds>   Wait no more than this time\n    -num <number>     Wait for this many jobs to end\n';
@@ -40,6 +43,7 @@ export const condorWait: Command = async (args, io) => {
     filter = parsed;
   }
   const file = path.resolve(io.cwd, logFile);
+  const remote = await spooledLogSource(io, file);
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -52,6 +56,7 @@ export const condorWait: Command = async (args, io) => {
   let tail = '';
   try {
     for (;;) {
+      if (remote) await mirrorUserLog(remote, file);
       const size = fs.fstatSync(fd).size;
       if (size > offset) {
         const buffer = Buffer.alloc(size - offset);
@@ -60,6 +65,7 @@ export const condorWait: Command = async (args, io) => {
         const { events, incompleteTail } = parseEventLog(tail + buffer.subarray(0, read).toString('utf8'));
         tail = incompleteTail;
         for (const event of events) {
+          if (remote && event.code === 5) await fetchSpooledOutput(remote, `${event.cluster}.${event.proc}`);
           const verdict = tracker.observe(event);
           if (verdict.done) {
             io.stdout(`${verdict.message}\n`);
@@ -81,3 +87,26 @@ export const condorWait: Command = async (args, io) => {
     fs.closeSync(fd);
   }
 };
+
+/**
+ * The schedd to follow when it keeps this log for spooled jobs (condor_submit -spool): the local file
+ * is then a mirror, and each job's output is fetched as the job terminates. Without the remote knob, a
+ * pool that cannot be asked just means a plain local log.
+ */
+async function spooledLogSource(io: CommandIo, file: string): Promise<ScheddApi | undefined> {
+  let api: ScheddApi;
+  let remote: boolean;
+  try {
+    const pool = loadPoolConfig(io.env);
+    remote = scheddIsRemote(pool);
+    api = ScheddApi.fromConfig(pool);
+  } catch {
+    return undefined;
+  }
+  try {
+    return (await mirrorUserLog(api, file)) ? api : undefined;
+  } catch (err) {
+    if (remote) throw err;
+    return undefined;
+  }
+}

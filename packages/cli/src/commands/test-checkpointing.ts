@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '@tinycondor/shared/atomic-write';
 import { CliError, type Command } from '../cli-error.js';
 import { DEFAULT_PROGRESS } from '../checkpoint-test/compare.js';
-import { testCheckpointing, type CheckpointTestOptions } from '../checkpoint-test/driver.js';
+import type { CheckpointTestOptions } from '../checkpoint-test/driver.js';
 import { parseDuration } from '../checkpoint-test/interval.js';
 import { EVICTION_KINDS, type EvictionKind } from '../checkpoint-test/plan.js';
 import { formatReport } from '../checkpoint-test/report.js';
@@ -109,6 +109,8 @@ export function parseTestCheckpointingArgs(args: string[], defaultSeed: number):
 /** `tinycondor test-checkpointing`: exit 0 when every run matches the reference, 1 when one does not. */
 export const testCheckpointingCommand: Command = async (args, io) => {
   const { options, json, keep } = parseTestCheckpointingArgs(args, Date.now() % 1_000_000);
+  // The driver brings the whole schedd; loaded only here, so that other tinycondor commands start fast.
+  const { testCheckpointing } = await import('../checkpoint-test/driver.js');
   const { report, workDir } = await testCheckpointing(options, io);
   io.stdout(formatReport(report));
   if (json) writeFileAtomic(path.resolve(io.cwd, json), `${JSON.stringify(report, null, 2)}\n`, 0o644);

@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { poolPaths, startSchedd } from '@tinycondor/schedd';
-import { detectTotals, splitIntoSlots, Startd } from '@tinycondor/startd';
+import { formatCondorConfig } from '@tinycondor/shared/condor-config';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import { fileLogger } from '../file-logger.js';
-import { loadPoolConfig } from '../pool-config.js';
+import { loadPoolConfig, type PoolConfig } from '../pool-config.js';
 import { superviseStartd } from '../startd-supervisor.js';
 import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
 import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
@@ -16,7 +15,10 @@ const USAGE = `Usage:
                   [--lease S] [--periodic S] [--checkpoint-interval S]
   tinycondor schedd [--home DIR] [--port P] [--host ADDR] [--lease S] [--periodic S]
   tinycondor startd [--name NAME] [--cpus C] [--memory MB] [--disk KB] [--execute DIR] [--checkpoint-interval S]
-                    (finds the schedd through CONDOR_CONFIG)
+                    [--schedd URL] [--token-file FILE]
+                    (without --schedd/--token-file: TINYCONDOR_SCHEDD_URL/TINYCONDOR_TOKEN_FILE, else CONDOR_CONFIG)
+  tinycondor health [--schedd URL] [--token-file FILE] [--startd NAME]
+  tinycondor client-config [--url URL] [--token-file FILE]
 ${TEST_CHECKPOINTING_USAGE}
 ${FAULT_USAGE.replace(/^Usage:\n/, '')}`;
 
@@ -42,7 +44,10 @@ function intFlag(flags: Flags, name: string, min: number): number | undefined {
   return n;
 }
 
-function slotsFor(flags: Flags, executeDir: string) {
+// The daemons' modules are loaded only by the subcommands that run them, so that `health` and
+// `client-config` (run often, by container engines) start fast.
+async function slotsFor(flags: Flags, executeDir: string) {
+  const { detectTotals, splitIntoSlots } = await import('@tinycondor/startd');
   fs.mkdirSync(executeDir, { recursive: true });
   const detected = detectTotals(executeDir);
   return splitIntoSlots({
@@ -67,6 +72,7 @@ function defaultHome(): string {
 async function runPool(args: string[], io: CommandIo): Promise<number> {
   const flags = parseFlags(args, ['home', 'startds', 'port', 'cpus', 'memory', 'disk', 'lease', 'periodic', 'checkpoint-interval']);
   const home = path.resolve(io.cwd, flags.get('home') ?? defaultHome());
+  const { poolPaths, startSchedd } = await import('@tinycondor/schedd');
   const paths = poolPaths(home);
   const count = intFlag(flags, 'startds', 1) ?? 2;
   const schedd = await startSchedd({
@@ -96,6 +102,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
 async function runSchedd(args: string[], io: CommandIo): Promise<number> {
   const flags = parseFlags(args, ['home', 'port', 'host', 'lease', 'periodic']);
   const home = path.resolve(io.cwd, flags.get('home') ?? defaultHome());
+  const { startSchedd } = await import('@tinycondor/schedd');
   const schedd = await startSchedd({
     home,
     port: intFlag(flags, 'port', 0),
@@ -109,21 +116,47 @@ async function runSchedd(args: string[], io: CommandIo): Promise<number> {
   return 0;
 }
 
+/**
+ * Where a startd or a probe finds the schedd and the pool token: flags, then TINYCONDOR_SCHEDD_URL and
+ * TINYCONDOR_TOKEN_FILE, then CONDOR_CONFIG, so that a startd on another host needs no condor_config.
+ */
+function scheddAccess(flags: Flags, io: CommandIo, what: string): { scheddUrl: string; tokenFile: string; pool: PoolConfig | undefined } {
+  let scheddUrl = flags.get('schedd') ?? io.env.TINYCONDOR_SCHEDD_URL;
+  let tokenFile = flags.get('token-file') ?? io.env.TINYCONDOR_TOKEN_FILE;
+  if (tokenFile !== undefined) tokenFile = path.resolve(io.cwd, tokenFile);
+  const pool = scheddUrl !== undefined && tokenFile !== undefined ? undefined : loadPoolConfig(io.env);
+  scheddUrl ??= pool?.value('SCHEDD_URL');
+  const configured = pool?.value('TINYCONDOR_TOKEN_FILE');
+  // As for the condor_* commands, a relative token file in a condor_config is next to that file.
+  if (tokenFile === undefined && pool !== undefined && configured !== undefined) tokenFile = path.resolve(path.dirname(pool.file), configured);
+  if (!scheddUrl || !tokenFile) throw new CliError(`tinycondor ${what}: ${pool?.file ?? 'CONDOR_CONFIG'} must define SCHEDD_URL and TINYCONDOR_TOKEN_FILE (or pass --schedd and --token-file)`);
+  if (!/^https?:\/\/[^/]+\/?$/.test(scheddUrl)) throw new CliError(`tinycondor ${what}: the schedd URL must look like http://HOST:PORT, got '${scheddUrl}'`);
+  return { scheddUrl: scheddUrl.replace(/\/+$/, ''), tokenFile, pool };
+}
+
+function readToken(tokenFile: string, what: string): string {
+  try {
+    const token = fs.readFileSync(tokenFile, 'utf8').trim();
+    if (token === '') throw new Error('the file is empty');
+    return token;
+  } catch (err) {
+    throw new CliError(`tinycondor ${what}: cannot read the pool token ${tokenFile}: ${(err as Error).message}`);
+  }
+}
+
 async function runStartd(args: string[], io: CommandIo): Promise<number> {
-  const flags = parseFlags(args, ['name', 'cpus', 'memory', 'disk', 'execute', 'checkpoint-interval']);
-  const pool = loadPoolConfig(io.env);
-  const scheddUrl = pool.value('SCHEDD_URL');
-  const tokenFile = pool.value('TINYCONDOR_TOKEN_FILE');
-  if (!scheddUrl || !tokenFile) throw new CliError(`tinycondor startd: ${pool.file} must define SCHEDD_URL and TINYCONDOR_TOKEN_FILE`);
+  const flags = parseFlags(args, ['name', 'cpus', 'memory', 'disk', 'execute', 'checkpoint-interval', 'schedd', 'token-file']);
+  const { scheddUrl, tokenFile, pool } = scheddAccess(flags, io, 'startd');
   const name = flags.get('name') ?? os.hostname();
-  const executeDir = path.resolve(io.cwd, flags.get('execute') ?? path.join(pool.value('EXECUTE') ?? path.join(defaultHome(), 'execute'), name));
-  const logDir = pool.value('LOG') ?? path.dirname(executeDir);
+  const executeDir = path.resolve(io.cwd, flags.get('execute') ?? path.join(pool?.value('EXECUTE') ?? path.join(defaultHome(), 'execute'), name));
+  const logDir = pool?.value('LOG') ?? path.dirname(executeDir);
+  const { Startd } = await import('@tinycondor/startd');
   const startd = new Startd({
     name,
     scheddUrl,
-    token: fs.readFileSync(tokenFile, 'utf8').trim(),
+    token: readToken(tokenFile, 'startd'),
     executeDir,
-    slots: slotsFor(flags, executeDir),
+    slots: await slotsFor(flags, executeDir),
     checkpointIntervalSeconds: intFlag(flags, 'checkpoint-interval', 1),
     log: fileLogger(path.join(logDir, `StartLog.${name}`)),
   });
@@ -131,6 +164,47 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   io.stdout(`tinycondor startd ${name} ready: connected to ${scheddUrl}\n`);
   await untilSignalled();
   await startd.stop();
+  return 0;
+}
+
+/** A health check (for container engines): the schedd answers, and with --startd, that startd's slots are there. */
+async function runHealth(args: string[], io: CommandIo): Promise<number> {
+  const flags = parseFlags(args, ['schedd', 'token-file', 'startd']);
+  const { scheddUrl, tokenFile } = scheddAccess(flags, io, 'health');
+  const startd = flags.get('startd');
+  const response = await fetch(`${scheddUrl}/v1/status`, { headers: { authorization: `Bearer ${readToken(tokenFile, 'health')}` }, signal: AbortSignal.timeout(5000) }).catch(
+    (err: Error) => {
+      throw new CliError(`tinycondor health: the schedd at ${scheddUrl} does not answer: ${err.message}`);
+    },
+  );
+  if (!response.ok) throw new CliError(`tinycondor health: the schedd at ${scheddUrl} answered ${response.status}`);
+  const { ads } = (await response.json()) as { ads: Record<string, string>[] };
+  if (startd !== undefined && !ads.some((ad) => ad.StartdName === JSON.stringify(startd))) {
+    throw new CliError(`tinycondor health: startd ${startd} has no slots at ${scheddUrl}`);
+  }
+  io.stdout(`ok: ${ads.length} slot(s)\n`);
+  return 0;
+}
+
+/**
+ * Prints a condor_config for a host whose commands reach this pool's schedd from outside (a published
+ * container port): its URL, the token file (relative to that condor_config), and the remote knob, since
+ * such a schedd does not see the host's files.
+ */
+async function runClientConfig(args: string[], io: CommandIo): Promise<number> {
+  const flags = parseFlags(args, ['url', 'token-file']);
+  const url = flags.get('url') ?? io.env.TINYCONDOR_PUBLISHED_URL;
+  if (url === undefined || !/^https?:\/\/[^/]+\/?$/.test(url)) throw new CliError('tinycondor client-config: --url http://HOST:PORT (the address the host reaches the schedd at) is required');
+  io.stdout(
+    formatCondorConfig(
+      [
+        ['SCHEDD_URL', url.replace(/\/+$/, '')],
+        ['TINYCONDOR_TOKEN_FILE', flags.get('token-file') ?? 'pool.token'],
+        ['TINYCONDOR_REMOTE_SCHEDD', 'True'],
+      ],
+      'tinycondor client configuration for a schedd that does not share this host\'s filesystem:\ncondor_submit spools inputs, condor_wait and condor_transfer_data bring results back.',
+    ),
+  );
   return 0;
 }
 
@@ -148,6 +222,10 @@ export const tinycondor: Command = async (args, io) => {
       return tinycondorFault(rest, io);
     case 'test-checkpointing':
       return testCheckpointingCommand(rest, io);
+    case 'health':
+      return runHealth(rest, io);
+    case 'client-config':
+      return runClientConfig(rest, io);
     default:
       throw new CliError(USAGE);
   }

@@ -6,6 +6,7 @@ import { InputTransferError, inputEntries } from '../input-files.js';
 import { placeOutputs } from '../output-placement.js';
 import type { FaultInjector } from '../fault-injector.js';
 import type { Schedd } from '../schedd.js';
+import { isSpooled } from '../spooled-job.js';
 import type { StoredJob } from '../job-store.js';
 import { ErrorReply } from './schemas.js';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
@@ -79,7 +80,8 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       const staging = schedd.spool.acquireStagingDir();
       try {
         const result = await extractTarSafely(request.body, staging);
-        placeOutputs(job.ad, staging, result.topLevelNames);
+        if (isSpooled(job.ad)) schedd.spool.keepResults(job.cluster, job.proc, staging, result.topLevelNames);
+        else placeOutputs(job.ad, staging, result.topLevelNames);
         transferEvent(job, 6);
         return { files: result.files, bytes: result.bytes };
       } catch (err) {

@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import path from 'node:path';
+// The schedd's own modules for what goes into a sandbox and where output lands (not its index: no server code).
+import { inputEntries } from '@tinycondor/schedd/input-files';
+import { placeOutputs } from '@tinycondor/schedd/output-placement';
+import { ClassAd } from '@tinycondor/shared/classad/index';
+import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
+import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
+import { CliError } from './cli-error.js';
+import type { PoolConfig } from './pool-config.js';
+import { ScheddRefused, type ScheddApi } from './schedd-api.js';
+
+/**
+ * HTCondor's remote submission for a schedd that does not see this host's filesystem: `condor_submit
+ * -spool` uploads each job's input sandbox into SPOOL, the schedd keeps the output and the event log
+ * there, and `condor_transfer_data` / `condor_wait` bring them back to the submit directory.
+ */
+
+/** The knob saying that the schedd does not share this host's filesystem (so every submit spools). */
+export const REMOTE_SCHEDD_KNOB = 'TINYCONDOR_REMOTE_SCHEDD';
+
+export function scheddIsRemote(pool: PoolConfig): boolean {
+  return /^\s*(true|yes|1)\s*$/i.test(pool.value(REMOTE_SCHEDD_KNOB) ?? '');
+}
+
+/**
+ * condor_submit -spool submits the job held until its input is spooled (HoldReasonCode 16), and keeps
+ * it in the queue once completed until its output has been fetched.
+ */
+export function markForSpooling(ad: ClassAd): void {
+  ad.set('SUBMIT_Iwd', ad.getString('Iwd') ?? '/');
+  ad.set('JobStatus', JobStatus.Held);
+  ad.set('HoldReason', 'Spooling input data files');
+  ad.set('HoldReasonCode', HoldCode.SpoolingInput);
+  ad.set('HoldReasonSubCode', 0);
+  ad.setExpr('LeaveJobInQueue', 'JobStatus == 4 && (CompletionDate =?= undefined || CompletionDate == 0 || ((time() - CompletionDate) < 864000))');
+}
+
+/** Uploads one job's input sandbox (executable, input, transfer_input_files) into its SPOOL directory. */
+export async function spoolInput(api: ScheddApi, ad: ClassAd): Promise<void> {
+  const jobId = `${ad.getInt('ClusterId')}.${ad.getInt('ProcId')}`;
+  let entries;
+  try {
+    entries = inputEntries(ad, '', []);
+  } catch (err) {
+    throw new CliError(`ERROR: job ${jobId}: ${(err as Error).message}`);
+  }
+  const { stream } = packEntries(entries);
+  await api.upload(`/v1/jobs/${jobId}/spool`, stream);
+}
+
+/**
+ * Appends what the schedd's copy of a spooled event log holds beyond the local file, so the local file
+ * stays a byte-for-byte mirror. Returns false when the schedd keeps no log for that path.
+ */
+export async function mirrorUserLog(api: ScheddApi, localFile: string): Promise<boolean> {
+  for (;;) {
+    const offset = fileSize(localFile);
+    let response;
+    try {
+      response = await api.download(`/v1/user-log?path=${encodeURIComponent(localFile)}&offset=${offset}`);
+    } catch (err) {
+      if (err instanceof ScheddRefused && err.status === 404) return false;
+      throw err;
+    }
+    const remoteSize = Number(response.headers['x-tinycondor-log-size']);
+    if (remoteSize < offset) {
+      response.resume();
+      throw new CliError(`ERROR: ${localFile} is longer than the schedd's copy of that log, so it is not its mirror; move it away and try again`);
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of response) chunks.push(chunk as Buffer);
+    const data = Buffer.concat(chunks);
+    if (data.length > 0) fs.appendFileSync(localFile, data);
+    else if (!fs.existsSync(localFile)) fs.writeFileSync(localFile, '');
+    if (!Number.isFinite(remoteSize) || offset + data.length >= remoteSize || data.length === 0) return true;
+  }
+}
+
+/**
+ * Before spooling jobs whose log is `localFile`: an existing local file must be a mirror of the schedd's
+ * copy (a log written by a shared-filesystem pool is not), or condor_wait could never follow it.
+ */
+export async function checkMirrorable(api: ScheddApi, localFile: string): Promise<void> {
+  const offset = fileSize(localFile);
+  if (offset === 0) return;
+  let remoteSize = -1;
+  try {
+    const response = await api.download(`/v1/user-log?path=${encodeURIComponent(localFile)}&offset=${offset}`);
+    remoteSize = Number(response.headers['x-tinycondor-log-size']);
+    response.resume();
+  } catch (err) {
+    if (!(err instanceof ScheddRefused && err.status === 404)) throw err;
+  }
+  if (remoteSize < offset) throw new CliError(`ERROR: the log ${localFile} exists but is not a copy of the schedd's (it was not written by remote submission); move it away or name another log`);
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Fetches the spooled output of a completed job into its submit directory (output/error names and
+ * transfer_output_remaps as on a shared filesystem), then tells the schedd, which lets the job leave
+ * the queue. Returns false when the job is not (or no longer) waiting for that.
+ */
+export async function fetchSpooledOutput(api: ScheddApi, jobId: string): Promise<boolean> {
+  let stored: Record<string, string>;
+  try {
+    stored = (await api.request<{ ad: Record<string, string> }>('GET', `/v1/jobs/${jobId}`)).ad;
+  } catch (err) {
+    if (err instanceof ScheddRefused && err.status === 404) return false;
+    throw err;
+  }
+  const ad = ClassAd.fromJSON(stored);
+  const submitIwd = ad.getString('SUBMIT_Iwd');
+  if (submitIwd === undefined || ad.getInt('JobStatus') !== JobStatus.Completed) return false;
+  if (!fs.existsSync(submitIwd)) throw new CliError(`ERROR: job ${jobId} was submitted from ${submitIwd}, which does not exist on this host`);
+  const staging = fs.mkdtempSync(path.join(submitIwd, '.tinycondor-output-'));
+  try {
+    const response = await api.download(`/v1/jobs/${jobId}/spool/output`);
+    const received = await extractTarSafely(response, staging);
+    ad.set('Iwd', submitIwd);
+    placeOutputs(ad, staging, received.topLevelNames);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  const userLog = ad.getString('SUBMIT_UserLog');
+  if (userLog !== undefined) await mirrorUserLog(api, userLog);
+  await api.request('POST', `/v1/jobs/${jobId}/spool/output/fetched`);
+  return true;
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { JobStatus } from '@tinycondor/shared/job-status';
+import { packEntries } from '@tinycondor/shared/tar/index';
+import type { Schedd } from '../schedd.js';
+import { isSpooled } from '../spooled-job.js';
+import { ErrorReply, JobIdParams } from './schemas.js';
+
+const TransferReply = Type.Object({ files: Type.Integer(), bytes: Type.Integer() });
+
+const UserLogQuery = Type.Object(
+  {
+    path: Type.String({ minLength: 2, maxLength: 4096, pattern: '^/' }),
+    offset: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+type UserLogQuery = Static<typeof UserLogQuery>;
+
+/** At most this much of a user log per request; the reader asks again from where it got to. */
+const USER_LOG_CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Remote submission (`condor_submit -spool`, `condor_transfer_data`, `condor_wait` on a spooled log): the
+ * input sandbox is uploaded into SPOOL, and the output and the event log are fetched from there.
+ */
+export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
+  const { schedd } = opts;
+  app.addContentTypeParser('application/x-tar', (_request, payload, done) => done(null, payload));
+
+  const spooledJob = (jobId: string) => {
+    const [cluster, proc] = jobId.split('.').map(Number);
+    const job = schedd.store.getJob(cluster, proc);
+    return job && isSpooled(job.ad) ? job : undefined;
+  };
+
+  app.put<{ Params: JobIdParams; Body: Readable }>(
+    '/v1/jobs/:jobId/spool',
+    { schema: { params: JobIdParams, response: { 200: TransferReply, 400: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
+    async (request, reply) => {
+      const job = spooledJob(request.params.jobId);
+      if (!job) {
+        request.body.resume();
+        return reply.code(404).send({ error: `Job ${request.params.jobId} is not a spooled job in the queue` });
+      }
+      const waiting = schedd.inputSpooledCheck(job);
+      if (waiting) {
+        request.body.resume();
+        return reply.code(409).send({ error: waiting.message });
+      }
+      try {
+        const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, request.body);
+        const current = spooledJob(request.params.jobId);
+        const refusal = current ? schedd.inputSpooled(current) : { message: `Job ${request.params.jobId} left the queue while its input was spooled` };
+        if (refusal) return reply.code(409).send({ error: refusal.message });
+        return { files: result.files, bytes: result.bytes };
+      } catch (err) {
+        request.log.warn({ err, jobId: request.params.jobId }, 'spooling input failed');
+        return reply.code(400).send({ error: `spooling the input of job ${request.params.jobId} failed: ${(err as Error).message}` });
+      }
+    },
+  );
+
+  app.get<{ Params: JobIdParams }>(
+    '/v1/jobs/:jobId/spool/output',
+    { schema: { params: JobIdParams, response: { 404: ErrorReply, 409: ErrorReply } } },
+    async (request, reply) => {
+      const job = spooledJob(request.params.jobId);
+      if (!job) return reply.code(404).send({ error: `Job ${request.params.jobId} is not a spooled job in the queue` });
+      if (job.status !== JobStatus.Completed) return reply.code(409).send({ error: `Job ${request.params.jobId} is not completed; its output is not ready` });
+      const results = schedd.spool.resultsDir(job.cluster, job.proc);
+      const entries = schedd.spool.resultEntries(job.cluster, job.proc).map((name) => ({ name, source: path.join(results, name) }));
+      const { stream, done } = packEntries(entries);
+      done.catch((err: unknown) => request.log.warn({ err, jobId: request.params.jobId }, 'sending spooled output failed'));
+      return reply.header('content-type', 'application/x-tar').send(stream);
+    },
+  );
+
+  app.post<{ Params: JobIdParams }>(
+    '/v1/jobs/:jobId/spool/output/fetched',
+    { schema: { params: JobIdParams, response: { 200: Type.Object({ ok: Type.Boolean() }), 404: ErrorReply, 409: ErrorReply } } },
+    async (request, reply) => {
+      const job = spooledJob(request.params.jobId);
+      if (!job) return reply.code(404).send({ error: `Job ${request.params.jobId} is not a spooled job in the queue` });
+      const refusal = schedd.outputFetched(job);
+      if (refusal) return reply.code(409).send({ error: refusal.message });
+      return { ok: true };
+    },
+  );
+
+  app.get<{ Querystring: UserLogQuery }>(
+    '/v1/user-log',
+    { schema: { querystring: UserLogQuery, response: { 400: ErrorReply, 404: ErrorReply } } },
+    async (request, reply) => {
+      const file = schedd.spool.userLogPath(request.query.path);
+      let fd: number;
+      try {
+        fd = fs.openSync(file, 'r');
+      } catch {
+        return reply.code(404).send({ error: `the schedd keeps no event log for ${request.query.path}` });
+      }
+      try {
+        const size = fs.fstatSync(fd).size;
+        const start = Math.min(request.query.offset, size);
+        const buffer = Buffer.alloc(Math.min(size - start, USER_LOG_CHUNK));
+        const read = fs.readSync(fd, buffer, 0, buffer.length, start);
+        return reply.header('content-type', 'application/octet-stream').header('x-tinycondor-log-size', String(size)).send(buffer.subarray(0, read));
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
+  );
+}
