@@ -37,7 +37,9 @@ t.test('chaos: repeated SIGKILLs of the schedd and of startds lose nothing and c
   const seed = Number(process.env.TINYCONDOR_CHAOS_SEED ?? Date.now() % 100000);
   t.comment(`chaos seed ${seed} (replay with TINYCONDOR_CHAOS_SEED=${seed})`);
   const random = prng(seed);
-  const d = await startDaemons(t, ['--lease', '3', '--periodic', '1']);
+  // The lease must outlast a schedd restart, or a startd gives up its transfers and the job is held:
+  // a restart takes about 3 s on a loaded 2-core machine.
+  const d = await startDaemons(t, ['--lease', '6', '--periodic', '1']);
   const names = ['exec1', 'exec2', 'exec3'];
   const startds = new Map(await Promise.all(names.map(async (name) => [name, await d.startStartd(name)] as const)));
   writeExecutable(path.join(d.dir, 'job.sh'), JOB);
