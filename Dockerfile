@@ -13,6 +13,7 @@ COPY packages/shared/package.json packages/shared/
 COPY packages/schedd/package.json packages/schedd/
 COPY packages/startd/package.json packages/startd/
 COPY packages/cli/package.json packages/cli/
+COPY packages/dashboard/package.json packages/dashboard/
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY . .
 RUN npx tsc -b && npm prune --omit=dev --no-audit --no-fund
@@ -37,6 +38,9 @@ COPY --from=build /src/packages/startd/dist ./packages/startd/dist
 COPY --from=build /src/packages/cli/package.json ./packages/cli/
 COPY --from=build /src/packages/cli/bin ./packages/cli/bin
 COPY --from=build /src/packages/cli/dist ./packages/cli/dist
+COPY --from=build /src/packages/dashboard/package.json ./packages/dashboard/
+COPY --from=build /src/packages/dashboard/dist ./packages/dashboard/dist
+COPY --from=build /src/packages/dashboard/static ./packages/dashboard/static
 ENV PATH=/app/node_modules/.bin:$PATH \
     CONDOR_CONFIG=/var/lib/tinycondor/condor_config
 USER condor
