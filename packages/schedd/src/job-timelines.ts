@@ -2,7 +2,7 @@ import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import { timelineKindOf, type TimelineEntry } from '@tinycondor/shared/job-timeline';
 
 /** Bounds, so a long-lived schedd keeps the timelines of recent jobs only. */
-const MAX_JOBS = 10_000;
+export const MAX_TIMELINE_JOBS = 10_000;
 const MAX_ENTRIES_PER_JOB = 10_000;
 
 /**
@@ -15,7 +15,7 @@ export class JobTimelines {
   record(jobId: string, entry: TimelineEntry): void {
     let entries = this.byJob.get(jobId);
     if (!entries) {
-      if (this.byJob.size >= MAX_JOBS) this.byJob.delete(this.byJob.keys().next().value as string);
+      if (this.byJob.size >= MAX_TIMELINE_JOBS) this.byJob.delete(this.byJob.keys().next().value as string);
       entries = [];
       this.byJob.set(jobId, entries);
     }

@@ -32,7 +32,7 @@ import { CheckpointSizes } from './dashboard/spool-files.js';
 import type { Db } from './db.js';
 import { EventLogWriter } from './event-log-writer.js';
 import { JobStore, SubmitRejected, type ProcRow, type StoredJob } from './job-store.js';
-import { JobTimelines } from './job-timelines.js';
+import { JobTimelines, MAX_TIMELINE_JOBS } from './job-timelines.js';
 import type { SpoolStore } from './spool-store.js';
 import { isSpooled, spooledInputRewrites, spoolSubmittedJob } from './spooled-job.js';
 import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
@@ -189,6 +189,9 @@ export class Schedd {
         yield { ad, overlay: submittedOverlay(overlay, ad, spooledAttributes) };
       }
     }
+    // A cluster bigger than the timelines hold would only push every other job's timeline out.
+    const timelineSubmissions = procs.length <= MAX_TIMELINE_JOBS;
+    const keepEvents = timelineSubmissions || this.dashboard.feed.active;
     const submitted: [string, JobEvent[]][] = [];
     this.store.submitCluster(clusterId, cluster, rows(), (ad) => {
       const events: JobEvent[] = [
@@ -206,10 +209,10 @@ export class Schedd {
           reasonSubCode: ad.getInt('HoldReasonSubCode') ?? 0,
         });
       }
-      submitted.push([formatJobId(clusterId, ad.getInt('ProcId') ?? 0), events]);
+      if (keepEvents) submitted.push([formatJobId(clusterId, ad.getInt('ProcId') ?? 0), events]);
       return events;
     });
-    for (const [jobId, events] of submitted) this.timelines.recordEvents(jobId, undefined, events);
+    if (timelineSubmissions) for (const [jobId, events] of submitted) this.timelines.recordEvents(jobId, undefined, events);
     this.dashboard.clusterSubmitted(clusterId, procs.length, this.dashboard.feed.active ? submitted.flatMap(([, events]) => events) : []);
     for (const jobId of idle) this.newlyIdle.add(jobId);
     this.events.schedule();
