@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { decodeScheddMessage, type ScheddMessage, type SlotDescription, type StartdMessage } from '@tinycondor/shared/protocol';
-import { binDir, processCpuMs, timeCommand, until, wallMs } from './pool.js';
+import { binDir, processCpuMs, startTinycondor, timeCommand, until, wallMs } from './pool.js';
 import type { Benchmark } from './types.js';
 
 const STARTDS = 50;
@@ -13,19 +13,8 @@ const JOBS = 4000;
 
 /** A real schedd (`tinycondor schedd`) in its own process, so its CPU time can be read from /proc. */
 async function startSchedd(home: string): Promise<{ process: ChildProcess; url: string; token: string; env: NodeJS.ProcessEnv }> {
-  const child = spawn(process.execPath, [path.join(binDir, 'tinycondor.js'), 'schedd', '--home', home, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, TINYCONDOR_LOG_LEVEL: 'warn' },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /schedd ready: (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`schedd exited with ${code}: ${out}`)));
-  });
+  const { child, match } = await startTinycondor(['schedd', '--home', home, '--port', '0'], /schedd ready: (http:\/\/\S+)/);
+  const url = match[1];
   const token = fs.readFileSync(path.join(home, 'pool.token'), 'utf8').trim();
   return { process: child, url, token, env: { ...process.env, CONDOR_CONFIG: path.join(home, 'condor_config') } };
 }

@@ -8,6 +8,24 @@ import { parseEventLog } from '@tinycondor/shared/eventlog/index';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const binDir = path.join(root, 'packages', 'cli', 'bin');
 
+/** Starts `tinycondor ARGS` (daemon logs at warn) and waits for the stdout line matching `ready`. */
+export async function startTinycondor(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [path.join(binDir, 'tinycondor.js'), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TINYCONDOR_LOG_LEVEL: 'warn' },
+  });
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = ready.exec(out);
+      if (m) resolve(m);
+    });
+    child.once('exit', (code) => reject(new Error(`tinycondor ${args[0]} exited with ${code}: ${out}`)));
+  });
+  return { child, match };
+}
+
 /** A real `tinycondor pool` in a temporary directory, as a user runs it. */
 export interface BenchPool {
   home: string;
@@ -25,19 +43,11 @@ export async function startPool(opts: { startds: number; cpus: number }): Promis
   const home = path.join(base, 'pool');
   const dir = path.join(base, 'submit');
   fs.mkdirSync(dir);
-  const child = spawn(process.execPath, [path.join(binDir, 'tinycondor.js'), 'pool', '--home', home, '--startds', String(opts.startds), '--cpus', String(opts.cpus), '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, TINYCONDOR_LOG_LEVEL: 'warn' },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /schedd (http:\/\/\S+),/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`pool exited with ${code}: ${out}`)));
-  });
+  const { child, match } = await startTinycondor(
+    ['pool', '--home', home, '--startds', String(opts.startds), '--cpus', String(opts.cpus), '--port', '0'],
+    /schedd (http:\/\/\S+),/,
+  );
+  const url = match[1];
   const token = fs.readFileSync(path.join(home, 'pool.token'), 'utf8').trim();
   return {
     home,
