@@ -76,6 +76,25 @@ queue 3
   t.notOk(fs.existsSync(path.join(spool, '1')), 'SPOOL directories of finished jobs are removed');
 });
 
+t.test('a job with nothing to transfer logs its transfers as HTCondor does; output = FILE still gets an empty stdout', async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 1 });
+  fs.writeFileSync(
+    path.join(pool.dir, 'quiet.sub'),
+    'executable = /bin/true\ntransfer_executable = false\nlog = quiet.log\nqueue\noutput = quiet.out\nqueue\n',
+  );
+  const submitted = await pool.run('condor_submit', ['quiet.sub']);
+  t.equal(submitted.code, 0, submitted.stderr);
+  const events = await waitForEvents(path.join(pool.dir, 'quiet.log'), (ev) => ev.filter((e) => e.code === 5).length === 2);
+  for (const proc of [0, 1]) {
+    t.same(codes(events, 1, proc), [0, 40, 40, 1, 40, 40, 5], `event sequence of 1.${proc}`);
+    const transfers = events.filter((e) => e.cluster === 1 && e.proc === proc && e.code === 40).map((e) => e.lines.join('\n'));
+    t.match(transfers[0], /^Started transferring input files\n\tTransferring to host: <127\.0\.0\.1:\d+\?addrs=127\.0\.0\.1-\d+/);
+    t.same(transfers.slice(1), ['Finished transferring input files', 'Started transferring output files', 'Finished transferring output files']);
+  }
+  t.equal(fs.readFileSync(path.join(pool.dir, 'quiet.out'), 'utf8'), '', 'the empty stdout was transferred to output');
+  t.same(fs.readdirSync(pool.dir).sort(), ['quiet.log', 'quiet.out', 'quiet.sub'], 'nothing else came back');
+});
+
 t.test('condor_q views, condor_rm of a job and of a cluster', async (t) => {
   const pool = await startPool(t, { startds: 1, cpus: 1 });
   writeExecutable(path.join(pool.dir, 'sleep.sh'), '#!/bin/bash\necho started\nexec sleep 300\n');

@@ -69,7 +69,7 @@ t.test('broken, late and duplicate transfers and messages never damage the commi
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'one', 'the committed checkpoint is intact');
   t.notOk(fs.existsSync(`${spool}.tmp`), 'no staging left behind');
 
-  fake.send({ type: 'exited', jobId, runId: runId + 100, seq: 2, exit: { bySignal: false, exitCode: 0 }, usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0 });
+  fake.send({ type: 'exited', jobId, runId: runId + 100, seq: 2, exit: { bySignal: false, exitCode: 0 }, usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0, outputSent: false });
   await fake.next('ack');
   t.equal((await d.run('condor_q', ['-af', 'JobStatus', 'CheckpointNumber'])).stdout, '2 0\n', 'a message for another run is ignored');
 

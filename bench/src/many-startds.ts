@@ -56,7 +56,7 @@ class SimulatedStartd {
     this.onStart();
     const { jobId, runId } = message;
     this.send({ type: 'executing', jobId, runId, seq: this.seq++ });
-    this.send({ type: 'exited', jobId, runId, seq: this.seq++, exit: { bySignal: false, exitCode: 0 }, usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0 });
+    this.send({ type: 'exited', jobId, runId, seq: this.seq++, exit: { bySignal: false, exitCode: 0 }, usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0, outputSent: false });
   }
 
   close(): void {

@@ -37,7 +37,11 @@ export class EventLogWriter {
       const rows = this.pending.all();
       if (rows.length === 0) return;
       const byLog = new Map<string, string[]>();
-      for (const row of rows) byLog.set(row.log_path, [...(byLog.get(row.log_path) ?? []), row.text]);
+      for (const row of rows) {
+        const texts = byLog.get(row.log_path);
+        if (texts) texts.push(row.text);
+        else byLog.set(row.log_path, [row.text]);
+      }
       for (const [logPath, texts] of byLog) {
         try {
           this.append(logPath, texts);
@@ -61,5 +65,4 @@ export class EventLogWriter {
       fs.closeSync(fd);
     }
   }
-
 }

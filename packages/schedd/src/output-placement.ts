@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
-import { outputDestination, parseRemaps } from '@tinycondor/shared/transfer-files';
+import { outputDestination, outputNaming } from '@tinycondor/shared/transfer-files';
 
 /**
  * Moves output received into `stagingDir` to where the submit file wants it: `_condor_stdout` and
@@ -9,12 +9,7 @@ import { outputDestination, parseRemaps } from '@tinycondor/shared/transfer-file
  * Each file is renamed into place, so a reader never sees a half-written output.
  */
 export function placeOutputs(ad: ClassAd, stagingDir: string, names: string[]): string[] {
-  const naming = {
-    iwd: ad.getString('Iwd') ?? '/',
-    out: ad.getString('Out'),
-    err: ad.getString('Err'),
-    remaps: parseRemaps(ad.getString('TransferOutputRemaps')),
-  };
+  const naming = outputNaming(ad);
   const placed: string[] = [];
   for (const name of names) {
     const destination = outputDestination(name, naming);

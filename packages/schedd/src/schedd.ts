@@ -26,6 +26,7 @@ import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import type { StartdMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
+import { isSpooled, namesInputFiles, usesFileTransfer } from '@tinycondor/shared/transfer-files';
 import { EventFeed } from './dashboard/event-feed.js';
 import { DashboardPublisher } from './dashboard/publisher.js';
 import { CheckpointSizes } from './dashboard/spool-files.js';
@@ -34,7 +35,7 @@ import { EventLogWriter } from './event-log-writer.js';
 import { JobStore, SubmitRejected, type ProcRow, type StoredJob } from './job-store.js';
 import { JobTimelines, MAX_TIMELINE_JOBS } from './job-timelines.js';
 import type { SpoolStore } from './spool-store.js';
-import { isSpooled, spooledInputRewrites, spoolSubmittedJob } from './spooled-job.js';
+import { spooledInputRewrites, spoolSubmittedJob } from './spooled-job.js';
 import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
 
 export interface ScheddSettings {
@@ -358,11 +359,21 @@ export class Schedd {
     const runId = this.store.newRunId();
     const { cpus, memoryMb, diskKb } = slot.description;
     const transition = startRun(job.ad, { now, remoteHost: `${slot.description.name}@${slot.startdName}`, provisioned: { cpus, memoryMb, diskKb } });
-    this.commit(job, transition, { runId, startd: slot.startdName, slot: slot.description.name });
+    // An empty input sandbox costs no round trip: its transfer is logged here, as the GET would have.
+    const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
+    const inputEvents = usesFileTransfer(job.ad) && !fetchInput ? emptyTransferEvents(job, now, [2, 3], startd.sinfulAddress) : [];
+    this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId, startd: slot.startdName, slot: slot.description.name });
     slot.run = { cluster: job.cluster, proc: job.proc, runId };
     this.dashboard.slotChanged(slot);
-    startd.send({ type: 'start', jobId: formatJobId(job.cluster, job.proc), runId, slotName: slot.description.name, jobAd: transition.ad.toJSON() });
+    startd.send({ type: 'start', jobId: formatJobId(job.cluster, job.proc), runId, slotName: slot.description.name, jobAd: transition.ad.toJSON(), fetchInput });
     this.log.info({ jobId: formatJobId(job.cluster, job.proc), runId, slot: transition.ad.getString('RemoteHost') }, 'job matched');
+  }
+
+  /** Whether a new sandbox of the job receives anything: files the job names, or what its SPOOL directory holds. */
+  private inputToTransfer(job: StoredJob): boolean {
+    if (namesInputFiles(job.ad)) return true;
+    this.spool.finishInterruptedCommit(job.cluster, job.proc);
+    return this.spool.committedEntries(job.cluster, job.proc).length > 0;
   }
 
   // ---- the startd channel -----------------------------------------------------------------------
@@ -471,11 +482,10 @@ export class Schedd {
       case 'exited':
         this.freeSlot(connection, message.jobId, message.runId);
         if (job) {
-          this.commit(
-            job,
-            jobExited(job.ad, { now, exit: message.exit, usage: message.usage, bytesSent: message.bytesSent, bytesReceived: message.bytesReceived }),
-            null,
-          );
+          const exited = jobExited(job.ad, { now, exit: message.exit, usage: message.usage, bytesSent: message.bytesSent, bytesReceived: message.bytesReceived });
+          // Output the startd did not send (nothing would have been placed) is logged as an empty transfer.
+          const outputEvents = !message.outputSent && usesFileTransfer(job.ad) ? emptyTransferEvents(job, now, [5, 6]) : [];
+          this.commit(job, { ...exited, events: [...outputEvents, ...exited.events] }, null);
         }
         return;
       case 'run-failed':
@@ -549,6 +559,14 @@ function submittedOverlay(overlay: ProcOverlay, ad: ClassAd, rewritten: string[]
   for (const [name, source] of Object.entries(overlay)) if (!SCHEDD_SET.has(name.toLowerCase())) stored[name] = source;
   for (const name of ['GlobalJobId', ...rewritten]) stored[name] = ad.getSource(name) as string;
   return stored;
+}
+
+/** The 040 events of a transfer that moved nothing: started and finished at once. */
+function emptyTransferEvents(job: StoredJob, time: Date, [started, finished]: [2, 3] | [5, 6], host?: string): JobEvent[] {
+  return [
+    { code: 40, cluster: job.cluster, proc: job.proc, time, transferType: started, host },
+    { code: 40, cluster: job.cluster, proc: job.proc, time, transferType: finished },
+  ];
 }
 
 function slotKey(slot: Slot): string {

@@ -4,15 +4,6 @@ import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
 import { SubmitRejected } from './job-store.js';
 import type { SpoolStore } from './spool-store.js';
 
-/**
- * Jobs submitted with `condor_submit -spool` (the schedd does not see the submitter's filesystem): they
- * carry `SUBMIT_Iwd`, the submit directory on the submitter's host, and everything the schedd reads or
- * writes for them lives in SPOOL instead (HTCondor's remote submission, spooled_job_files.cpp).
- */
-export function isSpooled(ad: ClassAd): boolean {
-  return ad.has('SUBMIT_Iwd');
-}
-
 /** At submit: the job runs from its SPOOL directory and its event log is kept in SPOOL. Returns the attributes it rewrote. */
 export function spoolSubmittedJob(ad: ClassAd, spool: SpoolStore, index: number): string[] {
   const submitIwd = ad.getString('SUBMIT_Iwd');

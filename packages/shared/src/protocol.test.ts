@@ -19,6 +19,7 @@ const exited = {
   usage: { userSeconds: 1.5, systemSeconds: 0.25 },
   bytesSent: 10,
   bytesReceived: 0,
+  outputSent: true,
 };
 
 function decodeError(decode: (raw: string) => unknown, raw: string): ProtocolError {
@@ -50,7 +51,7 @@ t.test('decodeStartdMessage accepts every message type', async (t) => {
 t.test('decodeScheddMessage accepts every message type', async (t) => {
   const valid: unknown[] = [
     { type: 'welcome', scheddName: 'schedd@submit', leaseSeconds: 60 },
-    { type: 'start', jobId: '12.0', runId: 3, slotName: 'slot1', jobAd: { Cmd: '"/bin/true"', ClusterId: '12' } },
+    { type: 'start', jobId: '12.0', runId: 3, slotName: 'slot1', jobAd: { Cmd: '"/bin/true"', ClusterId: '12' }, fetchInput: true },
     { type: 'kill', jobId: '12.0', runId: 3, signal: 15, graceSeconds: 10 },
   ];
   for (const message of valid) t.same(decodeScheddMessage(JSON.stringify(message)), message, (message as { type: string }).type);
@@ -122,7 +123,7 @@ t.test('oversize input is rejected before parsing', async (t) => {
   const raw = ' '.repeat(MAX_MESSAGE_BYTES + 1);
   t.equal(decodeError(decodeStartdMessage, raw).message, 'startd message of 4194305 bytes exceeds 4194304');
   t.equal(decodeError(decodeScheddMessage, raw).message, 'schedd message of 4194305 bytes exceeds 4194304');
-  const start = (filler: string) => JSON.stringify({ type: 'start', jobId: '1.0', runId: 1, slotName: 'slot1', jobAd: { Env: filler } });
+  const start = (filler: string) => JSON.stringify({ type: 'start', jobId: '1.0', runId: 1, slotName: 'slot1', jobAd: { Env: filler }, fetchInput: false });
   const atLimit = start('x'.repeat(MAX_MESSAGE_BYTES - start('').length));
   t.equal(atLimit.length, MAX_MESSAGE_BYTES);
   t.equal(decodeScheddMessage(atLimit).type, 'start', 'a message of exactly the limit is accepted');

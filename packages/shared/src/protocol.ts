@@ -70,6 +70,8 @@ export const StartdMessageSchema = Type.Union([
       usage: UsageSchema,
       bytesSent: Type.Integer({ minimum: 0 }),
       bytesReceived: Type.Integer({ minimum: 0 }),
+      /** false: nothing would have been placed on the submit side, so the startd sent nothing (the schedd logs the transfer). */
+      outputSent: Type.Boolean(),
     },
     { additionalProperties: false },
   ),
@@ -116,6 +118,8 @@ export const ScheddMessageSchema = Type.Union([
       ...JobRef,
       slotName: Name,
       jobAd: Type.Record(Type.String(), Type.String()),
+      /** false: the input sandbox is empty (the schedd logged its transfer), so the startd fetches nothing. */
+      fetchInput: Type.Boolean(),
     },
     { additionalProperties: false },
   ),

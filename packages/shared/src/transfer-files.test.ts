@@ -4,11 +4,41 @@ import {
   STDERR_NAME,
   STDOUT_NAME,
   inputSandboxName,
+  keepsAnyOutput,
+  namesInputFiles,
   outputDestination,
   parseRemaps,
   splitFileList,
+  usesFileTransfer,
   type OutputNaming,
 } from './transfer-files.js';
+import { ClassAd } from './classad/index.js';
+
+const jobAd = (attributes: Record<string, string>) => ClassAd.fromJSON({ Cmd: '"/bin/true"', Iwd: '"/submit"', ...attributes });
+
+t.test('namesInputFiles: a transferred executable, input, or transfer_input_files', async (t) => {
+  t.ok(namesInputFiles(jobAd({})), 'the executable is transferred by default');
+  t.notOk(namesInputFiles(jobAd({ TransferExecutable: 'false' })));
+  t.notOk(namesInputFiles(jobAd({ TransferExecutable: 'false', In: '"/dev/null"', TransferInput: '" , "' })));
+  t.ok(namesInputFiles(jobAd({ TransferExecutable: 'false', In: '"stdin.txt"' })));
+  t.ok(namesInputFiles(jobAd({ TransferExecutable: 'false', TransferInput: '"a.txt"' })));
+});
+
+t.test('usesFileTransfer is false only for should_transfer_files = NO', async (t) => {
+  t.ok(usesFileTransfer(jobAd({})));
+  t.ok(usesFileTransfer(jobAd({ ShouldTransferFiles: '"IF_NEEDED"' })));
+  t.notOk(usesFileTransfer(jobAd({ ShouldTransferFiles: '"no"' })));
+});
+
+t.test('keepsAnyOutput: whether a returned file has somewhere to go', async (t) => {
+  t.notOk(keepsAnyOutput(jobAd({}), [STDOUT_NAME, STDERR_NAME]), 'stdout and stderr not asked for');
+  t.notOk(keepsAnyOutput(jobAd({ Out: '"/dev/null"', Err: '""' }), [STDOUT_NAME, STDERR_NAME]));
+  t.ok(keepsAnyOutput(jobAd({ Out: '"job.out"' }), [STDOUT_NAME, STDERR_NAME]), 'output = job.out gets even an empty stdout');
+  t.ok(keepsAnyOutput(jobAd({}), [STDOUT_NAME, 'result.dat']), 'a file the job wrote');
+  t.notOk(keepsAnyOutput(jobAd({}), []));
+  t.ok(keepsAnyOutput(jobAd({ SUBMIT_Iwd: '"/home/u"' }), [STDOUT_NAME]), 'a spooled job keeps its results in SPOOL');
+  t.throws(() => keepsAnyOutput(jobAd({ TransferOutputRemaps: '"broken"' }), ['a']), { message: /has no '='/ });
+});
 
 t.test('splitFileList trims blanks and drops empty items', async (t) => {
   t.same(splitFileList(' a.txt , dir/ ,, sub/c.dat ,'), ['a.txt', 'dir/', 'sub/c.dat']);

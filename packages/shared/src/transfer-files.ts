@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ClassAd } from './classad/index.js';
 
 /** HTCondor file lists (`transfer_input_files = a, b/, c`): comma separated, blanks trimmed. */
 export function splitFileList(value: string | undefined): string[] {
@@ -22,6 +23,30 @@ export function parseRemaps(value: string | undefined): Map<string, string> {
   return remaps;
 }
 
+/** false for should_transfer_files = NO: the job runs in its submit directory on a shared filesystem. */
+export function usesFileTransfer(ad: ClassAd): boolean {
+  return (ad.getString('ShouldTransferFiles') ?? '').toUpperCase() !== 'NO';
+}
+
+/** Whether the job names anything for its input sandbox: a transferred executable, `input`, `transfer_input_files`. */
+export function namesInputFiles(ad: ClassAd): boolean {
+  const stdin = ad.getString('In');
+  return (
+    (ad.getString('Cmd') !== undefined && ad.getBool('TransferExecutable') !== false) ||
+    (stdin !== undefined && stdin !== '' && stdin !== '/dev/null') ||
+    splitFileList(ad.getString('TransferInput')).length > 0
+  );
+}
+
+/**
+ * Jobs submitted with `condor_submit -spool` (the schedd does not see the submitter's filesystem): they
+ * carry `SUBMIT_Iwd`, the submit directory on the submitter's host, and everything the schedd reads or
+ * writes for them lives in SPOOL instead (HTCondor's remote submission, spooled_job_files.cpp).
+ */
+export function isSpooled(ad: ClassAd): boolean {
+  return ad.has('SUBMIT_Iwd');
+}
+
 export const STDOUT_NAME = '_condor_stdout';
 export const STDERR_NAME = '_condor_stderr';
 
@@ -33,6 +58,18 @@ export interface OutputNaming {
   out?: string;
   err?: string;
   remaps: Map<string, string>;
+}
+
+/** How the job names its outputs on the submit side (throws on a malformed transfer_output_remaps). */
+export function outputNaming(ad: ClassAd): OutputNaming {
+  return { iwd: ad.getString('Iwd') ?? '/', out: ad.getString('Out'), err: ad.getString('Err'), remaps: parseRemaps(ad.getString('TransferOutputRemaps')) };
+}
+
+/** Whether the submit side keeps any of these returned sandbox files: a spooled job keeps its results in SPOOL. */
+export function keepsAnyOutput(ad: ClassAd, sandboxNames: string[]): boolean {
+  if (isSpooled(ad)) return true;
+  const naming = outputNaming(ad);
+  return sandboxNames.some((name) => outputDestination(name, naming) !== undefined);
 }
 
 /**

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
-import { STDERR_NAME, STDOUT_NAME } from '@tinycondor/shared/transfer-files';
+import { STDERR_NAME, STDOUT_NAME, usesFileTransfer } from '@tinycondor/shared/transfer-files';
 
 /** Where a run's process lives and where its standard streams go. */
 export interface JobLayout {
@@ -24,7 +24,7 @@ export function jobLayout(ad: ClassAd, sandbox: string): JobLayout {
   const cmd = ad.getString('Cmd') ?? '';
   const stdinName = ad.getString('In');
   const hasStdin = stdinName !== undefined && stdinName !== '' && stdinName !== DEV_NULL;
-  if ((ad.getString('ShouldTransferFiles') ?? '').toUpperCase() === 'NO') {
+  if (!usesFileTransfer(ad)) {
     const iwd = ad.getString('Iwd') ?? sandbox;
     const inIwd = (name: string | undefined) => (name === undefined || name === '' || name === DEV_NULL ? DEV_NULL : path.resolve(iwd, name));
     return {

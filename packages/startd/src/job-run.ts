@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
+import { keepsAnyOutput } from '@tinycondor/shared/transfer-files';
 import type { ExitStatus, StartdMessage } from '@tinycondor/shared/protocol';
 import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
@@ -24,6 +25,8 @@ export interface JobRunContext {
   slotName: string;
   startdName: string;
   jobAd: ClassAd;
+  /** false when the schedd has nothing for the input sandbox (it logged the empty transfer itself). */
+  fetchInput: boolean;
   machineAd: ClassAd;
   executeDir: string;
   /** PERIODIC_CHECKPOINT: how often jobs that asked for it get their checkpoint signal (0: never). */
@@ -127,7 +130,7 @@ export class JobRun {
       fs.mkdirSync(this.sandbox, { recursive: true, mode: 0o700 });
       let received = 0;
       try {
-        if (this.layout.transfers) {
+        if (this.layout.transfers && ctx.fetchInput) {
           const fetchAndExtract = async () => (await extractTarSafely(await ctx.client.fetchInput(ctx.jobId, ctx.runId), this.sandbox)).bytes;
           received = await retryTransient('input', fetchAndExtract, this.mayGoOn, ctx.log);
         }
@@ -187,17 +190,23 @@ export class JobRun {
     const { ctx } = this;
     const base = { jobId: ctx.jobId, runId: ctx.runId };
     let sent = 0;
+    let outputSent = false;
     try {
       if (this.layout.transfers) {
-        const send = async () => (await ctx.client.sendOutput(ctx.jobId, ctx.runId, packEntries(selectOutputs(ctx.jobAd, this.sandbox, before)).stream)).bytes;
-        sent = await retryTransient('output', send, this.mayGoOn, ctx.log);
+        const outputs = selectOutputs(ctx.jobAd, this.sandbox, before);
+        // Output nobody keeps (stdout and stderr not asked for, nothing else written) costs no round trip.
+        if (keepsAnyOutput(ctx.jobAd, outputs.map((entry) => entry.name))) {
+          const send = async () => (await ctx.client.sendOutput(ctx.jobId, ctx.runId, packEntries(outputs).stream)).bytes;
+          sent = await retryTransient('output', send, this.mayGoOn, ctx.log);
+          outputSent = true;
+        }
       }
     } catch (err) {
       const reason = `Transfer output files failure at execution point ${ctx.slotName}@${ctx.startdName} while sending files to access point ${new URL(ctx.client.baseUrl).host}. Details: ${(err as Error).message}`;
       ctx.report({ type: 'run-failed', ...base, stage: 'output', reason });
       return;
     }
-    ctx.report({ type: 'exited', ...base, exit, usage: ZERO_USAGE, bytesSent: sent, bytesReceived: received });
+    ctx.report({ type: 'exited', ...base, exit, usage: ZERO_USAGE, bytesSent: sent, bytesReceived: received, outputSent });
   }
 
   /**

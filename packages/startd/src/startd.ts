@@ -188,6 +188,7 @@ export class Startd {
       slotName,
       startdName: this.settings.name,
       jobAd: ClassAd.fromJSON(message.jobAd),
+      fetchInput: message.fetchInput,
       machineAd: buildSlotAd(this.identity, slot, { claimed: true, now: new Date() }),
       executeDir: this.settings.executeDir,
       checkpointIntervalSeconds: this.settings.checkpointIntervalSeconds ?? 0,

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { JobStatus } from '@tinycondor/shared/job-status';
 import { packEntries } from '@tinycondor/shared/tar/index';
 import type { Schedd } from '../schedd.js';
-import { isSpooled } from '../spooled-job.js';
+import { isSpooled } from '@tinycondor/shared/transfer-files';
 import { ErrorReply, JobIdParams } from './schemas.js';
 
 const TransferReply = Type.Object({ files: Type.Integer(), bytes: Type.Integer() });

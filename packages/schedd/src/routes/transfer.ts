@@ -6,7 +6,7 @@ import { InputTransferError, inputEntries } from '../input-files.js';
 import { placeOutputs } from '../output-placement.js';
 import type { FaultInjector } from '../fault-injector.js';
 import type { Schedd } from '../schedd.js';
-import { isSpooled } from '../spooled-job.js';
+import { isSpooled } from '@tinycondor/shared/transfer-files';
 import type { StoredJob } from '../job-store.js';
 import { ErrorReply } from './schemas.js';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
