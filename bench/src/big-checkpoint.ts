@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { binDir, startPool, terminatedCount, timeCommand, until } from './pool.js';
+import { binDir, startPool, terminationCounter, timeCommand, until } from './pool.js';
 import type { Benchmark } from './types.js';
 
 const GIB = 1024;
@@ -54,7 +54,8 @@ async function commitSeconds(layout: 'one-file' | 'many-files'): Promise<{ secon
     );
     const submitted = spawnSync(process.execPath, [path.join(binDir, 'condor_submit.js'), 'big.sub'], { env: pool.env, cwd: pool.dir });
     if (submitted.status !== 0) throw new Error(`condor_submit failed: ${submitted.stderr.toString()}`);
-    const finished = until('the job to finish', () => (terminatedCount(path.join(pool.dir, 'big.log')) >= 1 ? true : undefined), 600_000, 100);
+    const terminated = terminationCounter(path.join(pool.dir, 'big.log'));
+    const finished = until('the job to finish', () => (terminated() >= 1 ? true : undefined), 600_000, 100);
     const rssMb = await peakRssMb(pool.process.pid as number, finished);
     const [exitLine, startLine] = fs.readFileSync(path.join(pool.dir, 'times'), 'utf8').trim().split('\n');
     const seconds = Number(BigInt(startLine.split(' ')[1]) - BigInt(exitLine.split(' ')[1])) / 1e9;

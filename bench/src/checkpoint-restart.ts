@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { binDir, startPool, terminatedCount, until } from './pool.js';
+import { binDir, startPool, terminationCounter, until } from './pool.js';
 import { median } from './stats.js';
 import type { Benchmark } from './types.js';
 
@@ -29,7 +29,8 @@ export const checkpointRestart: Benchmark = {
       );
       const submitted = spawnSync(process.execPath, [path.join(binDir, 'condor_submit.js'), 'ckpt.sub'], { env: pool.env, cwd: pool.dir });
       if (submitted.status !== 0) throw new Error(`condor_submit failed: ${submitted.stderr.toString()}`);
-      await until('the job to finish', () => (terminatedCount(path.join(pool.dir, 'ckpt.log')) >= 1 ? true : undefined), 120_000, 20);
+      const terminated = terminationCounter(path.join(pool.dir, 'ckpt.log'));
+      await until('the job to finish', () => (terminated() >= 1 ? true : undefined), 120_000, 20);
       const lines = fs.readFileSync(path.join(pool.dir, 'times'), 'utf8').trim().split('\n');
       const gaps: number[] = [];
       for (let i = 1; i < lines.length; i++) {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expandProcs, parseSubmitFile } from '@tinycondor/shared/submit/index';
-import { binDir, stampMs, startPool, terminatedCount, timeCommand, until, wallMs } from './pool.js';
+import { binDir, stampMs, startPool, terminationCounter, timeCommand, until, wallMs } from './pool.js';
 import { median } from './stats.js';
 import type { Benchmark } from './types.js';
 
@@ -33,8 +33,8 @@ async function bareSpawnMs(dir: string): Promise<number> {
   return median(samples);
 }
 
-async function waitIdle(logFile: string, expected: number): Promise<void> {
-  await until('the job to finish', () => (terminatedCount(logFile) >= expected ? true : undefined), 60_000, 2);
+async function waitIdle(terminated: () => number, expected: number): Promise<void> {
+  await until('the job to finish', () => (terminated() >= expected ? true : undefined), 60_000, 2);
 }
 
 export const submitLatencyRest: Benchmark = {
@@ -45,6 +45,7 @@ export const submitLatencyRest: Benchmark = {
     const pool = await startPool({ startds: 1, cpus: 1 });
     try {
       const logFile = path.join(pool.dir, 'rest.log');
+      const terminated = terminationCounter(logFile);
       const samples: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const stamp = path.join(pool.dir, `rest.${i}`);
@@ -55,7 +56,7 @@ export const submitLatencyRest: Benchmark = {
         await pool.post(`/v1/clusters/${clusterId}/procs`, { procs: expandProcs(parsed, clusterId, ctx).map((ad) => ad.toJSON()) });
         const started = await until('the job to start', () => stampMs(stamp), 30_000);
         samples.push(started - t0);
-        await waitIdle(logFile, i + 1);
+        await waitIdle(terminated, i + 1);
       }
       const baseline = await bareSpawnMs(pool.dir);
       const value = median(samples);
@@ -74,6 +75,7 @@ export const submitLatencyCli: Benchmark = {
     const pool = await startPool({ startds: 1, cpus: 1 });
     try {
       const logFile = path.join(pool.dir, 'cli.log');
+      const terminated = terminationCounter(logFile);
       const samples: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const stamp = path.join(pool.dir, `cli.${i}`);
@@ -84,7 +86,7 @@ export const submitLatencyCli: Benchmark = {
         const started = await until('the job to start', () => stampMs(stamp), 30_000);
         samples.push(started - t0);
         await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
-        await waitIdle(logFile, i + 1);
+        await waitIdle(terminated, i + 1);
       }
       const nodeStart = median(Array.from({ length: 10 }, () => timeCommand(process.execPath, ['-e', '0'])));
       const value = median(samples);

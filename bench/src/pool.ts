@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseEventLog } from '@tinycondor/shared/eventlog/index';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const binDir = path.join(root, 'packages', 'cli', 'bin');
@@ -85,9 +84,36 @@ export async function until<T>(what: string, probe: () => T | undefined, deadlin
   }
 }
 
-export function terminatedCount(logFile: string): number {
-  if (!fs.existsSync(logFile)) return 0;
-  return parseEventLog(fs.readFileSync(logFile, 'utf8')).events.filter((e) => e.code === 5).length;
+/**
+ * Counts the 005 (terminated) events of a text event log as it grows, reading only what was appended
+ * since the last call: re-parsing a log of thousands of events on every poll would take the pool's CPU.
+ */
+export function terminationCounter(logFile: string): () => number {
+  let offset = 0;
+  let partial = '';
+  let count = 0;
+  return () => {
+    let fd: number;
+    try {
+      fd = fs.openSync(logFile, 'r');
+    } catch {
+      return count;
+    }
+    try {
+      const buffer = Buffer.alloc(1 << 20);
+      for (;;) {
+        const read = fs.readSync(fd, buffer, 0, buffer.length, offset);
+        if (read === 0) break;
+        offset += read;
+        const lines = (partial + buffer.toString('utf8', 0, read)).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) if (line.startsWith('005 (')) count += 1;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    return count;
+  };
 }
 
 /** The wall-clock time a command takes, in ms. */
