@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { END_MARKER } from './pack.js';
+import { END_MARKER, FILE_CHUNK_BYTES } from './pack.js';
 
 export interface ExtractLimits {
   maxEntries: number;
@@ -158,7 +158,7 @@ export async function extractTarSafely(
           if (result.bytes + size > limits.maxTotalBytes) throw new UnsafeArchiveError(header.name, `archive exceeds ${limits.maxTotalBytes} bytes`);
           await fs.promises.mkdir(path.dirname(target), { recursive: true });
           await removeExisting(target);
-          await pipeline(entry, fs.createWriteStream(target, { mode: mode | 0o600 }));
+          await pipeline(entry, fs.createWriteStream(target, { mode: mode | 0o600, highWaterMark: FILE_CHUNK_BYTES }));
           result.files += 1;
           result.bytes += size;
           break;
