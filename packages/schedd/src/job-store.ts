@@ -279,6 +279,11 @@ export class JobStore {
     return this.statusCounts().reduce((sum, { count }) => sum + count, 0);
   }
 
+  /** Runs `work` in one transaction (the store's own transactions inside it become savepoints). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
   newRunId(): number {
     return this.nextCounter('last_run_id', 0);
   }

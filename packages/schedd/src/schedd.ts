@@ -356,13 +356,17 @@ export class Schedd {
   private startJobOnSlot(job: StoredJob, slot: Slot, now: Date): void {
     const startd = this.registry.get(slot.startdName);
     if (!startd) return;
-    const runId = this.store.newRunId();
     const { cpus, memoryMb, diskKb } = slot.description;
     const transition = startRun(job.ad, { now, remoteHost: `${slot.description.name}@${slot.startdName}`, provisioned: { cpus, memoryMb, diskKb } });
     // An empty input sandbox costs no round trip: its transfer is logged here, as the GET would have.
     const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
     const inputEvents = usesFileTransfer(job.ad) && !fetchInput ? emptyTransferEvents(job, now, [2, 3], startd.sinfulAddress) : [];
-    this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId, startd: slot.startdName, slot: slot.description.name });
+    // The new run id and the run's start are one transaction.
+    const runId = this.store.transaction(() => {
+      const newRunId = this.store.newRunId();
+      this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId: newRunId, startd: slot.startdName, slot: slot.description.name });
+      return newRunId;
+    });
     slot.run = { cluster: job.cluster, proc: job.proc, runId };
     this.dashboard.slotChanged(slot);
     startd.send({ type: 'start', jobId: formatJobId(job.cluster, job.proc), runId, slotName: slot.description.name, jobAd: transition.ad.toJSON(), fetchInput });
