@@ -256,3 +256,32 @@ t.test('when_to_transfer_output = ON_EXIT_OR_EVICT: files sent at the vacate are
   t.equal(fs.readFileSync(path.join(pool.dir, 'example.checkpoint'), 'utf8'), '10');
   t.same(await jobAttrs(pool, 'condor_history', '1.0', ['JobStatus', 'ExitCode', 'NumJobStarts']), { JobStatus: '4', ExitCode: '0', NumJobStarts: '2' });
 });
+
+t.test('an executable left on the execute side (transfer_executable = false) still restarts from SPOOL after a vacate', async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 1 });
+  const hookDir = path.join(path.dirname(pool.dir), 'hooks-untransferred');
+  fs.mkdirSync(hookDir);
+  // Each start records the progress it found: none on the first, 1 after the checkpoint, 1 again from SPOOL.
+  writeExecutable(
+    path.join(pool.dir, 'resume.sh'),
+    `#!/bin/bash
+echo "$(cat progress 2>/dev/null || echo none)" >> ${hookDir}/starts
+if [ ! -e progress ]; then echo 1 > progress; exit 85; fi
+if [ ! -e ${hookDir}/vacated ]; then echo "$PWD" > ${hookDir}/waiting; exec sleep 600; fi
+echo "resumed from $(cat progress)"
+`,
+  );
+  fs.writeFileSync(
+    path.join(pool.dir, 'resume.sub'),
+    `executable = ${path.join(pool.dir, 'resume.sh')}\ntransfer_executable = false\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = progress\noutput = resume.out\nlog = resume.log\nqueue\n`,
+  );
+  const submitted = await pool.run('condor_submit', ['resume.sub']);
+  t.equal(submitted.code, 0, submitted.stderr);
+  await eventually('the restarted job to wait', () => (fs.existsSync(path.join(hookDir, 'waiting')) ? true : undefined));
+  fs.writeFileSync(path.join(hookDir, 'vacated'), '');
+  await expectCommand(t, pool, 'condor_vacate_job', ['1.0'], { stdout: 'Job 1.0 vacated\n', code: 0 });
+  const events = await waitForEvents(path.join(pool.dir, 'resume.log'), (ev) => ev.some((e) => e.code === 5));
+  t.same(codes(events, 1, 0), [0, 40, 40, 1, 40, 40, 4, 40, 40, 1, 40, 40, 5], 'the checkpoint, the vacate, the second run');
+  t.equal(fs.readFileSync(path.join(hookDir, 'starts'), 'utf8'), 'none\n1\n1\n', 'the run after the vacate found the checkpoint');
+  t.equal(fs.readFileSync(path.join(pool.dir, 'resume.out'), 'utf8'), 'resumed from 1\n');
+});
