@@ -40,8 +40,11 @@ function runBundle(file: string, stats: fs.Stats): void {
   const cachedData = cache?.read();
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {'use strict';${source}\n})`, { filename: file, cachedData });
   if (cache && (cachedData === undefined || script.cachedDataRejected)) {
-    // Written once the command ran: the cache then holds the functions it compiled on the way, not just the top level.
-    process.once('exit', () => cache.write(script.createCachedData()));
+    // Written once the command ran: the cache then holds the functions it compiled on the way, not just the
+    // top level. Only after a success, so a usage error does not leave a cache without the command's main path.
+    process.once('exit', (code) => {
+      if (code === 0) cache.write(script.createCachedData());
+    });
   }
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
