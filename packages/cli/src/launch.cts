@@ -12,9 +12,8 @@ import vm from 'node:vm';
  * This module and bin/ are CommonJS: an ES module entry alone costs node a few milliseconds more to start.
  */
 export function launch(name: string): void {
-  const bundle = path.join(packageDir, 'bundle', `${name}.cjs`);
-  const built = statIfExists(bundle);
-  if (built !== undefined && !compiledSince(built)) runBundle(bundle, built);
+  const bundle = freshBundle(packageDir, name);
+  if (bundle) runBundle(bundle.file, bundle.stats);
   else void import(`./bin/${name}.js`);
 }
 
@@ -23,20 +22,28 @@ const packageDir = path.resolve(__dirname, '..');
 /** The packages a bundle is built from; their tsbuildinfo changes whenever `tsc -b` rebuilds them. */
 const BUNDLED_PACKAGES = ['cli', 'shared', 'schedd', 'startd'];
 
+/** The command's bundle under the cli package directory, unless missing or older than a package's last build. */
+export function freshBundle(cliDir: string, name: string): { file: string; stats: fs.Stats } | undefined {
+  const file = path.join(cliDir, 'bundle', `${name}.cjs`);
+  const stats = statIfExists(file);
+  if (stats === undefined) return undefined;
+  const stale = BUNDLED_PACKAGES.some((pkg) => {
+    const info = statIfExists(path.join(cliDir, '..', pkg, 'tsconfig.tsbuildinfo'));
+    return info !== undefined && info.mtimeMs > stats.mtimeMs;
+  });
+  return stale ? undefined : { file, stats };
+}
+
 function statIfExists(file: string): fs.Stats | undefined {
   return fs.statSync(file, { throwIfNoEntry: false });
 }
 
-function compiledSince(bundle: fs.Stats): boolean {
-  return BUNDLED_PACKAGES.some((pkg) => {
-    const info = statIfExists(path.join(packageDir, '..', pkg, 'tsconfig.tsbuildinfo'));
-    return info !== undefined && info.mtimeMs > bundle.mtimeMs;
-  });
-}
-
 function runBundle(file: string, stats: fs.Stats): void {
   const source = fs.readFileSync(file, 'utf8');
-  const cache = codeCache(path.basename(file, '.cjs'), `${stats.mtimeMs}:${stats.size}:${process.version}:${process.arch}`);
+  const uid = process.getuid?.();
+  const cacheDir = path.join(os.tmpdir(), `tinycondor-code-cache-${uid}`);
+  const key = `${stats.mtimeMs}:${stats.size}:${process.version}:${process.arch}`;
+  const cache = uid === undefined ? undefined : codeCache(cacheDir, path.basename(file, '.cjs'), key);
   const cachedData = cache?.read();
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {'use strict';${source}\n})`, { filename: file, cachedData });
   if (cache && (cachedData === undefined || script.cachedDataRejected)) {
@@ -50,29 +57,26 @@ function runBundle(file: string, stats: fs.Stats): void {
   (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
 }
 
-interface CodeCache {
+export interface CodeCache {
   read(): Buffer | undefined;
   write(data: Buffer): void;
 }
 
 /**
- * A bundle's code cache, kept in a directory of the user's own under the temporary directory (the
+ * A bundle's code cache, kept in `dir`, a directory of the user's own under the temporary directory (the
  * package directory may not be writable). Only a directory this user owns and no one else can write is
  * used, since V8 runs what the cache holds. The key (the bundle's mtime and size, node's version) is
  * stored in the file, so a rebuilt bundle never runs stale code. The cache only saves time: a failure to
  * read or write it just means compiling.
  */
-function codeCache(name: string, key: string): CodeCache | undefined {
-  const uid = process.getuid?.();
-  if (uid === undefined) return undefined;
-  const dir = path.join(os.tmpdir(), `tinycondor-code-cache-${uid}`);
+export function codeCache(dir: string, name: string, key: string): CodeCache | undefined {
   try {
     fs.mkdirSync(dir, { mode: 0o700 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
   }
   const dirStats = fs.lstatSync(dir, { throwIfNoEntry: false });
-  if (!dirStats?.isDirectory() || dirStats.uid !== uid || (dirStats.mode & 0o022) !== 0) return undefined;
+  if (!dirStats?.isDirectory() || dirStats.uid !== process.getuid?.() || (dirStats.mode & 0o022) !== 0) return undefined;
   const file = path.join(dir, `${name}.v8cache`);
   const header = Buffer.from(`${key}\n`);
   return {
