@@ -16,7 +16,7 @@ COPY packages/cli/package.json packages/cli/
 COPY packages/dashboard/package.json packages/dashboard/
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY . .
-RUN npx tsc -b && npm prune --omit=dev --no-audit --no-fund
+RUN npx tsc -b && node scripts/bundle-cli.mjs && npm prune --omit=dev --no-audit --no-fund
 
 # Runtime: node, the production node_modules and the compiled packages; tini as PID 1 reaps the process
 # groups of jobs whose parents are gone and forwards signals; an unprivileged user runs everything.
@@ -38,6 +38,7 @@ COPY --from=build /src/packages/startd/dist ./packages/startd/dist
 COPY --from=build /src/packages/cli/package.json ./packages/cli/
 COPY --from=build /src/packages/cli/bin ./packages/cli/bin
 COPY --from=build /src/packages/cli/dist ./packages/cli/dist
+COPY --from=build /src/packages/cli/bundle ./packages/cli/bundle
 COPY --from=build /src/packages/dashboard/package.json ./packages/dashboard/
 COPY --from=build /src/packages/dashboard/dist ./packages/dashboard/dist
 COPY --from=build /src/packages/dashboard/static ./packages/dashboard/static

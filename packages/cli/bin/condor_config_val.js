@@ -1,5 +1,2 @@
 #!/usr/bin/env node
-import { runMain } from '../dist/cli-error.js';
-import { condorConfigVal } from '../dist/commands/condor-config-val.js';
-
-runMain(condorConfigVal);
+require('../dist/launch.cjs').launch('condor_config_val');

@@ -1,5 +1,2 @@
 #!/usr/bin/env node
-import { runMain } from '../dist/cli-error.js';
-import { condorHistory } from '../dist/commands/condor-q.js';
-
-runMain(condorHistory);
+require('../dist/launch.cjs').launch('condor_history');

@@ -1,5 +1,2 @@
 #!/usr/bin/env node
-import { runMain } from '../dist/cli-error.js';
-import { condorHold } from '../dist/commands/job-action.js';
-
-runMain(condorHold);
+require('../dist/launch.cjs').launch('condor_hold');

@@ -1,5 +1,2 @@
 #!/usr/bin/env node
-import { runMain } from '../dist/cli-error.js';
-import { condorQ } from '../dist/commands/condor-q.js';
-
-runMain(condorQ);
+require('../dist/launch.cjs').launch('condor_q');

@@ -1,5 +1,2 @@
 #!/usr/bin/env node
-import { runMain } from '../dist/cli-error.js';
-import { condorRelease } from '../dist/commands/job-action.js';
-
-runMain(condorRelease);
+require('../dist/launch.cjs').launch('condor_release');

@@ -1,5 +1,2 @@
 #!/usr/bin/env node
-import { runMain } from '../dist/cli-error.js';
-import { condorReschedule } from '../dist/commands/condor-reschedule.js';
-
-runMain(condorReschedule);
+require('../dist/launch.cjs').launch('condor_reschedule');

@@ -1,5 +1,2 @@
 #!/usr/bin/env node
-import { runMain } from '../dist/cli-error.js';
-import { condorRm } from '../dist/commands/job-action.js';
-
-runMain(condorRm);
+require('../dist/launch.cjs').launch('condor_rm');

@@ -1,5 +1,2 @@
 #!/usr/bin/env node
-import { runMain } from '../dist/cli-error.js';
-import { condorSshToJob } from '../dist/commands/condor-ssh-to-job.js';
-
-runMain(condorSshToJob);
+require('../dist/launch.cjs').launch('condor_ssh_to_job');

@@ -1,5 +1,2 @@
 #!/usr/bin/env node
-import { runMain } from '../dist/cli-error.js';
-import { condorStatus } from '../dist/commands/condor-status.js';
-
-runMain(condorStatus);
+require('../dist/launch.cjs').launch('condor_status');

@@ -1,5 +1,2 @@
 #!/usr/bin/env node
-import { runMain } from '../dist/cli-error.js';
-import { condorTransferData } from '../dist/commands/condor-transfer-data.js';
-
-runMain(condorTransferData);
+require('../dist/launch.cjs').launch('condor_transfer_data');

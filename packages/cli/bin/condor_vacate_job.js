@@ -1,5 +1,2 @@
 #!/usr/bin/env node
-import { runMain } from '../dist/cli-error.js';
-import { condorVacateJob } from '../dist/commands/job-action.js';
-
-runMain(condorVacateJob);
+require('../dist/launch.cjs').launch('condor_vacate_job');

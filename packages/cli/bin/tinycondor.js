@@ -1,5 +1,2 @@
 #!/usr/bin/env node
-import { runMain } from '../dist/cli-error.js';
-import { tinycondor } from '../dist/commands/tinycondor.js';
-
-runMain(tinycondor);
+require('../dist/launch.cjs').launch('tinycondor');

@@ -34,7 +34,10 @@ export function runMain(command: Command): void {
     env: process.env,
     cwd: process.cwd(),
     readStdin: () => readAll(process.stdin),
-    stdin: process.stdin,
+    // A getter: process.stdin sets up a stream on first use, which costs a command that never reads it milliseconds.
+    get stdin() {
+      return process.stdin;
+    },
   };
   command(process.argv.slice(2), io).then(
     (code) => {

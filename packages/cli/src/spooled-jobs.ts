@@ -1,11 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-// The schedd's own modules for what goes into a sandbox and where output lands (not its index: no server code).
-import { inputEntries } from '@tinycondor/schedd/input-files';
-import { placeOutputs } from '@tinycondor/schedd/output-placement';
-import { ClassAd } from '@tinycondor/shared/classad/index';
+import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
-import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
 import { CliError } from './cli-error.js';
 import type { PoolConfig } from './pool-config.js';
 import { ScheddRefused, type ScheddApi } from './schedd-api.js';
@@ -14,6 +10,8 @@ import { ScheddRefused, type ScheddApi } from './schedd-api.js';
  * HTCondor's remote submission for a schedd that does not see this host's filesystem: `condor_submit
  * -spool` uploads each job's input sandbox into SPOOL, the schedd keeps the output and the event log
  * there, and `condor_transfer_data` / `condor_wait` bring them back to the submit directory.
+ * The tar code and the schedd's sandbox modules are imported only when a sandbox moves: a plain submit
+ * or condor_wait on a shared filesystem does not pay for loading them.
  */
 
 /** The knob saying that the schedd does not share this host's filesystem (so every submit spools). */
@@ -39,6 +37,7 @@ export function markForSpooling(ad: ClassAd): void {
 /** Uploads one job's input sandbox (executable, input, transfer_input_files) into its SPOOL directory. */
 export async function spoolInput(api: ScheddApi, ad: ClassAd): Promise<void> {
   const jobId = `${ad.getInt('ClusterId')}.${ad.getInt('ProcId')}`;
+  const [{ inputEntries }, { packEntries }] = await Promise.all([import('@tinycondor/schedd/input-files'), import('@tinycondor/shared/tar/index')]);
   let entries;
   try {
     entries = inputEntries(ad, '', []);
@@ -109,6 +108,11 @@ function fileSize(file: string): number {
  * the queue. Returns false when the job is not (or no longer) waiting for that.
  */
 export async function fetchSpooledOutput(api: ScheddApi, jobId: string): Promise<boolean> {
+  const [{ ClassAd }, { placeOutputs }, { extractTarSafely }] = await Promise.all([
+    import('@tinycondor/shared/classad/index'),
+    import('@tinycondor/schedd/output-placement'),
+    import('@tinycondor/shared/tar/index'),
+  ]);
   let stored: Record<string, string>;
   try {
     stored = (await api.request<{ ad: Record<string, string> }>('GET', `/v1/jobs/${jobId}`)).ad;

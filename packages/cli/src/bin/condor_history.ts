@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorHistory } from '../commands/condor-q.js';
+
+runMain(condorHistory);

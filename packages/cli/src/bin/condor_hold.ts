@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorHold } from '../commands/job-action.js';
+
+runMain(condorHold);

@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorReschedule } from '../commands/condor-reschedule.js';
+
+runMain(condorReschedule);

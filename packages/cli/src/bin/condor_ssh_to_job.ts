@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorSshToJob } from '../commands/condor-ssh-to-job.js';
+
+runMain(condorSshToJob);

@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorStatus } from '../commands/condor-status.js';
+
+runMain(condorStatus);

@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorTransferData } from '../commands/condor-transfer-data.js';
+
+runMain(condorTransferData);

@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorWait } from '../commands/condor-wait.js';
+
+runMain(condorWait);

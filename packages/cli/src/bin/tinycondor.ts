@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { tinycondor } from '../commands/tinycondor.js';
+
+runMain(tinycondor);

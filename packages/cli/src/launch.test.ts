@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { codeCache, freshBundle } from './launch.cjs';
+
+function packagesDir(t: { teardown(fn: () => void): void }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'launch-test-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const pkg of ['cli/bundle', 'shared']) fs.mkdirSync(path.join(dir, pkg), { recursive: true });
+  return dir;
+}
+
+function writeAt(file: string, secondsAgo: number): void {
+  fs.writeFileSync(file, 'x');
+  const when = Date.now() / 1000 - secondsAgo;
+  fs.utimesSync(file, when, when);
+}
+
+t.test('a bundle newer than every build is run; one older than a package build is not', async (t) => {
+  const dir = packagesDir(t);
+  const cli = path.join(dir, 'cli');
+  t.equal(freshBundle(cli, 'condor_q'), undefined, 'no bundle');
+  writeAt(path.join(cli, 'bundle', 'condor_q.cjs'), 10);
+  t.equal(freshBundle(cli, 'condor_q')?.file, path.join(cli, 'bundle', 'condor_q.cjs'), 'no tsbuildinfo at all (an installed copy)');
+  writeAt(path.join(dir, 'shared', 'tsconfig.tsbuildinfo'), 20);
+  t.ok(freshBundle(cli, 'condor_q'), 'bundled after the last build');
+  writeAt(path.join(dir, 'shared', 'tsconfig.tsbuildinfo'), 0);
+  t.equal(freshBundle(cli, 'condor_q'), undefined, 'shared was rebuilt after bundling');
+  t.equal(freshBundle(cli, 'condor_rm'), undefined, 'another command has no bundle');
+});
+
+t.test('a code cache is read back only under the key it was written with', async (t) => {
+  const dir = path.join(packagesDir(t), 'cache');
+  const cache = codeCache(dir, 'condor_q', 'k1');
+  if (!cache) throw new Error('no cache in a fresh directory');
+  t.equal(cache.read(), undefined, 'nothing written yet');
+  cache.write(Buffer.from('compiled'));
+  t.equal(cache.read()?.toString(), 'compiled');
+  t.equal(codeCache(dir, 'condor_q', 'k2')?.read(), undefined, 'a rebuilt bundle (another key) ignores it');
+  t.equal(codeCache(dir, 'condor_rm', 'k1')?.read(), undefined, 'another command has its own');
+  t.equal(fs.statSync(dir).mode & 0o777, 0o700, 'the directory is private');
+  t.same(fs.readdirSync(dir), ['condor_q.v8cache'], 'no temporary file left');
+});
+
+t.test('a cache directory others can write to is not used', async (t) => {
+  const dir = path.join(packagesDir(t), 'cache');
+  fs.mkdirSync(dir);
+  fs.chmodSync(dir, 0o777);
+  t.equal(codeCache(dir, 'condor_q', 'k1'), undefined);
+  fs.rmSync(dir, { recursive: true });
+  fs.symlinkSync(os.tmpdir(), dir);
+  t.equal(codeCache(dir, 'condor_q', 'k1'), undefined, 'nor a symlink to another directory');
+});

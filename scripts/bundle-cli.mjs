@@ -1,0 +1,53 @@
+// Bundles each condor_* command (packages/cli/dist/bin/NAME.js, after `tsc -b`) into one CommonJS file,
+// packages/cli/bundle/NAME.cjs, which packages/cli/bin/NAME.js runs with V8's code cache (see src/launch.ts).
+// npm packages stay outside the bundles (loaded by require where a command uses them). `tinycondor` is not
+// bundled: it finds the files next to its modules through import.meta.url.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cli = path.join(root, 'packages', 'cli');
+const NOT_BUNDLED = new Set(['tinycondor']);
+
+const external = new Set();
+for (const pkg of fs.readdirSync(path.join(root, 'packages'))) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'packages', pkg, 'package.json'), 'utf8'));
+  for (const dep of Object.keys(manifest.dependencies ?? {})) if (!dep.startsWith('@tinycondor/')) external.add(dep);
+}
+
+const names = fs
+  .readdirSync(path.join(cli, 'dist', 'bin'))
+  .filter((file) => file.endsWith('.js'))
+  .map((file) => file.slice(0, -'.js'.length))
+  .filter((name) => !NOT_BUNDLED.has(name));
+if (names.length === 0) throw new Error(`no commands in ${path.join(cli, 'dist', 'bin')}: run tsc -b first`);
+
+const result = await build({
+  entryPoints: Object.fromEntries(names.map((name) => [name, path.join(cli, 'dist', 'bin', `${name}.js`)])),
+  outdir: path.join(cli, 'bundle'),
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: [...external],
+  // import() of an npm package becomes require(): the bundle runs as a script, which has no module loader.
+  supported: { 'dynamic-import': false },
+  write: false,
+  logLevel: 'silent',
+});
+// A warning (import.meta in a bundled module, say) would mean a command that behaves differently bundled.
+if (result.warnings.length > 0) {
+  for (const warning of result.warnings) console.error(`bundle-cli: ${warning.text} (${warning.location?.file}:${warning.location?.line})`);
+  process.exit(1);
+}
+fs.mkdirSync(path.join(cli, 'bundle'), { recursive: true });
+for (const output of result.outputFiles) {
+  // Written under a temporary name then renamed: a command started meanwhile reads a whole bundle.
+  const temp = `${output.path}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, output.contents);
+  fs.renameSync(temp, output.path);
+}
+console.log(`bundle-cli: ${names.length} commands bundled into ${path.relative(root, path.join(cli, 'bundle'))}`);
