@@ -3,6 +3,7 @@ import { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
 import { hasPeriodicPolicy } from '@tinycondor/shared/job-policy';
+import type { AdReader } from '@tinycondor/shared/proc-ad-view';
 import type { Transition } from '@tinycondor/shared/job-state';
 import { filterClause, type PageRequest } from './dashboard/queue-rows.js';
 import type { Db } from './db.js';
@@ -39,9 +40,9 @@ const PAGE_SIZE = 500;
 /** Cluster ads kept parsed; past this many the cache starts over (one ad per cluster, read back on demand). */
 const CLUSTER_CACHE_LIMIT = 1_000;
 
-/** A proc of a submission, ready to store: its whole ad (for its events) and what it adds to the cluster ad. */
+/** A proc of a submission, ready to store: its ad (for its events) and what it adds to the cluster ad. */
 export interface ProcRow {
-  ad: ClassAd;
+  ad: AdReader;
   overlay: ProcOverlay;
 }
 
@@ -127,7 +128,7 @@ export class JobStore {
    * Stores the procs of a cluster with their submit events, all or nothing: `rows` is read inside the
    * transaction, so a proc it refuses (by throwing) leaves the queue as it was.
    */
-  submitCluster(clusterId: number, cluster: ClusterAd, rows: Iterable<ProcRow>, eventsFor: (ad: ClassAd) => JobEvent[]): void {
+  submitCluster(clusterId: number, cluster: ClusterAd, rows: Iterable<ProcRow>, eventsFor: (ad: AdReader) => JobEvent[]): void {
     this.db.transaction(() => {
       const reserved = this.statements.getCluster.get(clusterId);
       if (!reserved) throw new SubmitRejected(`cluster ${clusterId} was not reserved`);
@@ -315,7 +316,7 @@ export class JobStore {
     this.db.transaction(() => this.queueEvents(ad, events))();
   }
 
-  private queueEvents(ad: ClassAd, events: JobEvent[]): void {
+  private queueEvents(ad: AdReader, events: JobEvent[]): void {
     const logPath = ad.getString('UserLog');
     if (logPath === undefined || logPath === '') return;
     const xml = ad.getBool('ULogUseXML') ?? false;

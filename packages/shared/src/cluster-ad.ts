@@ -1,4 +1,4 @@
-import { ClassAd, type Expr } from './classad/index.js';
+import { ClassAd, type Expr, type Value } from './classad/index.js';
 
 /**
  * A proc's ad as stored over its cluster's ad: the attributes whose text differs from the cluster's, and
@@ -14,11 +14,29 @@ interface BaseAttribute {
   expr: Expr;
 }
 
+/** An attribute of the cluster ad evaluated there, with every attribute (lower-case) the evaluation looked up. */
+export interface ClusterEvaluation {
+  value: Value;
+  reads: ReadonlySet<string>;
+}
+
+/** An ad that notes the names evaluation looks up in it (the evaluator reads attributes only through get). */
+class RecordingAd extends ClassAd {
+  reads = new Set<string>();
+
+  override get(name: string): Expr | undefined {
+    this.reads.add(name.toLowerCase());
+    return super.get(name);
+  }
+}
+
 /** The attributes shared by the procs of a cluster, parsed once. */
 export class ClusterAd {
   private readonly attributes: BaseAttribute[];
   private readonly byKey: Map<string, BaseAttribute>;
   private readonly parsed: ClassAd;
+  private recording: RecordingAd | undefined;
+  private readonly evaluations = new Map<string, ClusterEvaluation>();
 
   /** Throws ClassAdParseError (naming the attribute) when an expression does not parse. */
   constructor(readonly stored: Readonly<Record<string, string>>) {
@@ -51,6 +69,24 @@ export class ClusterAd {
     const missing = seen === undefined ? this.attributes.slice(index) : this.attributes.filter((a) => !seen.has(a.key));
     for (const attribute of missing) overlay[attribute.name] = null;
     return overlay;
+  }
+
+  get(name: string): Expr | undefined {
+    return this.parsed.get(name);
+  }
+
+  /** Attribute `name` evaluated in the cluster ad alone; computed once per name. */
+  evaluation(name: string): ClusterEvaluation {
+    const key = name.toLowerCase();
+    let evaluation = this.evaluations.get(key);
+    if (evaluation === undefined) {
+      this.recording ??= new RecordingAd().update(this.parsed);
+      this.recording.reads = new Set();
+      const value = this.recording.evaluate(name);
+      evaluation = { value, reads: this.recording.reads };
+      this.evaluations.set(key, evaluation);
+    }
+    return evaluation;
   }
 
   /** The proc's whole ad, attributes in the cluster ad's order, then the proc's own. */

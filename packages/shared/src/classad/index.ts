@@ -7,6 +7,10 @@ export { formatAttributeName, quoteString, unparse, unparseValue } from './unpar
 export {
   ERROR,
   UNDEFINED,
+  boolOf,
+  intOf,
+  numberOf,
+  stringOf,
   formatValueForAf,
   isTrue,
   jsToValue,
