@@ -12,6 +12,8 @@ interface BaseAttribute {
   key: string;
   source: string;
   expr: Expr;
+  /** Position in the cluster ad. */
+  index: number;
 }
 
 /** An attribute of the cluster ad evaluated there, with every attribute (lower-case) the evaluation looked up. */
@@ -42,7 +44,7 @@ export class ClusterAd {
   constructor(readonly stored: Readonly<Record<string, string>>) {
     const parsed = ClassAd.fromJSON({ ...stored });
     this.parsed = parsed;
-    this.attributes = Object.entries(stored).map(([name, source]) => ({ name, key: name.toLowerCase(), source, expr: parsed.get(name) as Expr }));
+    this.attributes = Object.entries(stored).map(([name, source], index) => ({ name, key: name.toLowerCase(), source, expr: parsed.get(name) as Expr, index }));
     this.byKey = new Map(this.attributes.map((a) => [a.key, a]));
   }
 
@@ -73,6 +75,16 @@ export class ClusterAd {
 
   get(name: string): Expr | undefined {
     return this.parsed.get(name);
+  }
+
+  /** The attribute by lower-case name, with its source and position. */
+  attribute(key: string): Readonly<{ name: string; source: string; index: number }> | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** Every attribute in order. */
+  entries(): readonly Readonly<{ name: string; key: string; source: string; index: number }>[] {
+    return this.attributes;
   }
 
   /** Attribute `name` evaluated in the cluster ad alone; computed once per name. */
