@@ -102,8 +102,11 @@ export const condorSubmit: Command = async (args, io) => {
     } else {
       count = forEachProcOverlay(parsed, clusterId, context, (cluster, overlay) => {
         common = cluster.stored;
-        const log = new ProcAdView(cluster, overlay).getString('UserLog');
-        if (log) logs.add(log);
+        // The cluster's log, and a proc's own only when its overlay names one.
+        if (overlays.length === 0 || Object.keys(overlay).some((name) => name.toLowerCase() === 'userlog')) {
+          const log = new ProcAdView(cluster, overlay).getString('UserLog');
+          if (log) logs.add(log);
+        }
         overlays.push(overlay);
       });
     }

@@ -125,7 +125,12 @@ class JobAdBuilder {
     () => this.setExecutable(),
     () => this.setArguments(),
     () => this.setEnvironment(),
-    () => this.setStdio(),
+    // Apart, as output = out.$(Process) and the like make them differ per proc.
+    () => this.ad.set('In', this.get('input')?.value ?? NULL_FILE),
+    () => this.ad.set('Out', this.get('output')?.value ?? NULL_FILE),
+    () => this.ad.set('Err', this.get('error')?.value ?? NULL_FILE),
+    () => this.setUserLog(),
+    () => this.setStreaming(),
     () => this.setTransfer(),
     () => this.setResources(),
     () => this.setPolicy(),
@@ -281,12 +286,12 @@ class JobAdBuilder {
     }
   }
 
-  private setStdio(): void {
-    this.ad.set('In', this.get('input')?.value ?? NULL_FILE);
-    this.ad.set('Out', this.get('output')?.value ?? NULL_FILE);
-    this.ad.set('Err', this.get('error')?.value ?? NULL_FILE);
+  private setUserLog(): void {
     const log = this.get('log');
     if (log) this.ad.set('UserLog', posix.resolve(this.iwd(), log.value));
+  }
+
+  private setStreaming(): void {
     this.optionalBool('log_xml', 'ULogUseXML');
     this.optionalBool('stream_output', 'StreamOut', false);
     this.optionalBool('stream_error', 'StreamErr', false);
