@@ -1,4 +1,4 @@
-import { ClassAd, type Expr, type Value } from './classad/index.js';
+import { ClassAd, plainLiteral, type Expr, type Value } from './classad/index.js';
 
 /**
  * A proc's ad as stored over its cluster's ad: the attributes whose text differs from the cluster's, and
@@ -105,8 +105,14 @@ export class ClusterAd {
   procAd(overlay: Readonly<ProcOverlay>): ClassAd {
     const ad = this.parsed.clone();
     for (const [name, source] of Object.entries(overlay)) {
-      if (source === null) ad.delete(name);
-      else ad.setExpr(name, source);
+      if (source === null) {
+        ad.delete(name);
+        continue;
+      }
+      // Most of a proc's own values are plain literals (`5`, `"out.5"`): no need to parse them.
+      const literal = plainLiteral(source);
+      if (literal === undefined) ad.setExpr(name, source);
+      else ad.insert(name, { kind: 'literal', value: literal });
     }
     return ad;
   }

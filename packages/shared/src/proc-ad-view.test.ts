@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ClassAdParseError } from './classad/index.js';
 import { ClusterAd, type ProcOverlay } from './cluster-ad.js';
-import { plainLiteral, ProcAdView } from './proc-ad-view.js';
+import { ProcAdView } from './proc-ad-view.js';
 
 const common = {
   ClusterId: '7',
@@ -63,14 +63,4 @@ t.test('an overlay that does not parse is refused at once, naming the attribute'
   const cluster = new ClusterAd(common);
   t.throws(() => new ProcAdView(cluster, { ProcId: '1', Requirements: 'Memory >' }), ClassAdParseError);
   t.throws(() => new ProcAdView(cluster, { Requirements: 'Memory >' }), /Requirements/);
-});
-
-t.test('plain literals are exactly the texts the parser reads as themselves', async (t) => {
-  t.same(plainLiteral('0'), { type: 'int', value: 0 });
-  t.same(plainLiteral('123456'), { type: 'int', value: 123456 });
-  t.same(plainLiteral('"a b.c"'), { type: 'string', value: 'a b.c' });
-  t.same(plainLiteral('""'), { type: 'string', value: '' });
-  for (const text of ['007', '-1', '1.5', '1e3', '"a\\nb"', '"a" + "b"', 'true', '"unterminated', ' 1', '1234567890123456']) {
-    t.equal(plainLiteral(text), undefined, text);
-  }
 });

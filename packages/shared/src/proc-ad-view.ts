@@ -1,19 +1,8 @@
-import { boolOf, intOf, stringOf, UNDEFINED, type ClassAd, type Expr, type Value } from './classad/index.js';
+import { boolOf, intOf, plainLiteral, stringOf, UNDEFINED, type ClassAd, type Expr, type Value } from './classad/index.js';
 import type { ClusterAd, ProcOverlay } from './cluster-ad.js';
 
 /** What the schedd reads of a job ad it admits: a whole ClassAd or a ProcAdView. */
 export type AdReader = Pick<ClassAd, 'get' | 'has' | 'getInt' | 'getString' | 'getBool'>;
-
-/** Texts the lexer reads as exactly one literal: a small non-negative int, a string without escapes. */
-const PLAIN_INT = /^(?:0|[1-9]\d{0,14})$/;
-const PLAIN_STRING = /^"[^"\\]*"$/;
-
-/** The literal `source` denotes when it is one of the plain forms, without parsing it. */
-export function plainLiteral(source: string): Value | undefined {
-  if (PLAIN_INT.test(source)) return { type: 'int', value: Number(source) };
-  if (PLAIN_STRING.test(source)) return { type: 'string', value: source.slice(1, -1) };
-  return undefined;
-}
 
 /**
  * A proc's ad (its cluster ad under its overlay) read without building it. An attribute the overlay does not
@@ -30,7 +19,8 @@ export class ProcAdView implements AdReader {
     readonly overlay: Readonly<ProcOverlay>,
   ) {
     let plain = true;
-    for (const [name, source] of Object.entries(overlay)) {
+    for (const name in overlay) {
+      const source = overlay[name];
       this.#own.set(name.toLowerCase(), source);
       if (source !== null && plainLiteral(source) === undefined) plain = false;
     }
