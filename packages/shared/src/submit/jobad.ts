@@ -103,48 +103,49 @@ class JobAdBuilder {
   constructor(private readonly input: ProcInput) {}
 
   /** In HTCondor's order (SubmitHash::Set*); the custom attributes last, so that they override. */
-  private readonly sections: readonly (() => void)[] = [
-    () => this.ad.set('MyType', 'Job').set('TargetType', 'Machine').set('ClusterId', this.input.clusterId),
-    () => {
-      this.reads.push(PROC_ID_READ);
-      this.ad.set('ProcId', this.input.procId);
+  private static readonly SECTIONS: readonly ((b: JobAdBuilder) => void)[] = [
+    (b) => b.ad.set('MyType', 'Job').set('TargetType', 'Machine').set('ClusterId', b.input.clusterId),
+    (b) => {
+      b.reads.push(PROC_ID_READ);
+      b.ad.set('ProcId', b.input.procId);
     },
-    () => {
-      const { input } = this;
-      this.ad.set('QDate', input.qdate).set('EnteredCurrentStatus', input.qdate).set('CompletionDate', 0);
-      this.ad.set('Owner', input.ctx.owner).set('User', `${input.ctx.owner}@${input.ctx.uidDomain ?? 'localhost'}`);
+    (b) => {
+      const { input } = b;
+      b.ad.set('QDate', input.qdate).set('EnteredCurrentStatus', input.qdate).set('CompletionDate', 0);
+      b.ad.set('Owner', input.ctx.owner).set('User', `${input.ctx.owner}@${input.ctx.uidDomain ?? 'localhost'}`);
     },
-    () => this.setUniverse(),
-    () => {
+    (b) => b.setUniverse(),
+    (b) => {
       for (const name of ['NumJobStarts', 'NumShadowStarts', 'NumJobCompletions', 'NumRestarts', 'NumCkpts', 'CommittedTime']) {
-        this.ad.set(name, 0);
+        b.ad.set(name, 0);
       }
-      this.ad.set('ImageSize', 0).set('DiskUsage', DEFAULT_REQUEST_DISK_KB);
+      b.ad.set('ImageSize', 0).set('DiskUsage', DEFAULT_REQUEST_DISK_KB);
     },
-    () => this.ad.set('Iwd', this.iwd()),
-    () => this.setExecutable(),
-    () => this.setArguments(),
-    () => this.setEnvironment(),
+    (b) => b.ad.set('Iwd', b.iwd()),
+    (b) => b.setExecutable(),
+    (b) => b.setArguments(),
+    (b) => b.setEnvironment(),
     // Apart, as output = out.$(Process) and the like make them differ per proc.
-    () => this.ad.set('In', this.get('input')?.value ?? NULL_FILE),
-    () => this.ad.set('Out', this.get('output')?.value ?? NULL_FILE),
-    () => this.ad.set('Err', this.get('error')?.value ?? NULL_FILE),
-    () => this.setUserLog(),
-    () => this.setStreaming(),
-    () => this.setTransfer(),
-    () => this.setResources(),
-    () => this.setPolicy(),
-    () => this.setStatus(),
-    () => this.setMisc(),
-    () => this.setCustomAttributes(),
+    (b) => b.ad.set('In', b.get('input')?.value ?? NULL_FILE),
+    (b) => b.ad.set('Out', b.get('output')?.value ?? NULL_FILE),
+    (b) => b.ad.set('Err', b.get('error')?.value ?? NULL_FILE),
+    (b) => b.setUserLog(),
+    (b) => b.setStreaming(),
+    (b) => b.setTransfer(),
+    (b) => b.setResources(),
+    (b) => b.setPolicy(),
+    (b) => b.setStatus(),
+    (b) => b.setMisc(),
+    (b) => b.setCustomAttributes(),
   ];
 
   build(only: readonly number[] | undefined): (SectionOutput | undefined)[] {
-    const outputs: (SectionOutput | undefined)[] = new Array(this.sections.length).fill(undefined);
-    for (const index of only ?? this.sections.keys()) {
+    const sections = JobAdBuilder.SECTIONS;
+    const outputs: (SectionOutput | undefined)[] = new Array(sections.length).fill(undefined);
+    for (const index of only ?? sections.keys()) {
       this.ad = new ClassAd();
       this.reads = [];
-      this.sections[index]();
+      sections[index](this);
       outputs[index] = { reads: this.reads, ad: this.ad };
     }
     return outputs;
