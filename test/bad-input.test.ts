@@ -87,6 +87,9 @@ t.test('REST: token required, bodies validated, unknown ids are 404, nothing sto
     [{ common: base, procs: [{}, { ProcId: '1' }, { ProcId: '1' }] }, /proc 2: ProcId/],
     [{ common: base, procs: [{}, { ProcId: '1', Cmd: null }] }, /proc 1: attribute Cmd/],
     [{ common: base, procs: [{ Owner: 7 }] }, /Owner|procs/],
+    // A proc that changes what a validated attribute refers to is checked on its own ad, not the cluster's.
+    [{ common: { ...base, JobStatus: 'Wanted', Wanted: '1' }, procs: [{}, { ProcId: '1', Wanted: '4' }] }, /proc 1: JobStatus/],
+    [{ common: { ...base, Cmd: 'strcat("/bin/", Tool)', Tool: '"true"' }, procs: [{}, { ProcId: '1', Tool: 'undefined' }] }, /proc 1: attribute Cmd/],
   ];
   for (const [payload, expected] of refusals) {
     const reply = await rest(pool, 'POST', `/v1/clusters/${clusterId}/procs`, payload);

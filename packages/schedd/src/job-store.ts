@@ -3,8 +3,10 @@ import { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
 import { hasPeriodicPolicy } from '@tinycondor/shared/job-policy';
+import type { AdReader } from '@tinycondor/shared/proc-ad-view';
 import type { Transition } from '@tinycondor/shared/job-state';
 import { filterClause, type PageRequest } from './dashboard/queue-rows.js';
+import { BatchInsert } from './batch-insert.js';
 import type { Db } from './db.js';
 
 export interface StoredJob {
@@ -39,9 +41,9 @@ const PAGE_SIZE = 500;
 /** Cluster ads kept parsed; past this many the cache starts over (one ad per cluster, read back on demand). */
 const CLUSTER_CACHE_LIMIT = 1_000;
 
-/** A proc of a submission, ready to store: its whole ad (for its events) and what it adds to the cluster ad. */
+/** A proc of a submission, ready to store: its ad (for its events) and what it adds to the cluster ad. */
 export interface ProcRow {
-  ad: ClassAd;
+  ad: AdReader;
   overlay: ProcOverlay;
 }
 
@@ -65,8 +67,13 @@ export class JobStore {
     { keys: Database.Statement<(string | number)[], { cluster_id: number; proc_id: number }>; count: Database.Statement<(string | number)[], { n: number }> }
   >();
   private readonly clusterAds = new Map<number, ClusterAd>();
+  /** A submission's jobs and events, many rows to a statement. */
+  private readonly jobInserts: BatchInsert;
+  private readonly eventInserts: BatchInsert;
 
   constructor(private readonly db: Db) {
+    this.jobInserts = new BatchInsert(db, 'jobs', ['cluster_id', 'proc_id', 'status', 'prio', 'ad', 'owner', 'policy']);
+    this.eventInserts = new BatchInsert(db, 'event_outbox', ['log_path', 'text']);
     this.statements = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
@@ -74,9 +81,6 @@ export class JobStore {
       insertCluster: db.prepare<[number, number]>('INSERT INTO clusters (cluster_id, created) VALUES (?, ?)'),
       getCluster: db.prepare<[number], { submitted: number; ad: string | null }>('SELECT submitted, ad FROM clusters WHERE cluster_id = ?'),
       markSubmitted: db.prepare<[string, number]>('UPDATE clusters SET submitted = 1, ad = ? WHERE cluster_id = ?'),
-      insertJob: db.prepare<[number, number, number, number, string, string, number]>(
-        'INSERT INTO jobs (cluster_id, proc_id, status, prio, ad, owner, policy) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
       getJob: db.prepare<[number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
       clusterJobs: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? ORDER BY proc_id'),
       idlePage: db.prepare<[number, number, number, number, number, number], JobRow>(
@@ -127,16 +131,20 @@ export class JobStore {
    * Stores the procs of a cluster with their submit events, all or nothing: `rows` is read inside the
    * transaction, so a proc it refuses (by throwing) leaves the queue as it was.
    */
-  submitCluster(clusterId: number, cluster: ClusterAd, rows: Iterable<ProcRow>, eventsFor: (ad: ClassAd) => JobEvent[]): void {
+  submitCluster(clusterId: number, cluster: ClusterAd, rows: Iterable<ProcRow>, eventsFor: (ad: AdReader) => JobEvent[]): void {
     this.db.transaction(() => {
       const reserved = this.statements.getCluster.get(clusterId);
       if (!reserved) throw new SubmitRejected(`cluster ${clusterId} was not reserved`);
       if (reserved.submitted) throw new SubmitRejected(`cluster ${clusterId} was already submitted`);
-      for (const { ad, overlay } of rows) {
-        const proc = ad.getInt('ProcId') ?? 0;
-        this.statements.insertJob.run(clusterId, proc, ad.getInt('JobStatus') ?? 1, ad.getInt('JobPrio') ?? 0, JSON.stringify(overlay), ad.getString('Owner') ?? '', hasPeriodicPolicy(ad) ? 1 : 0);
-        this.queueEvents(ad, eventsFor(ad));
-      }
+      this.jobInserts.insertAll((addJob) =>
+        this.eventInserts.insertAll((addEvent) => {
+          for (const { ad, overlay } of rows) {
+            const proc = ad.getInt('ProcId') ?? 0;
+            addJob(clusterId, proc, ad.getInt('JobStatus') ?? 1, ad.getInt('JobPrio') ?? 0, JSON.stringify(overlay), ad.getString('Owner') ?? '', hasPeriodicPolicy(ad) ? 1 : 0);
+            this.queueEvents(ad, eventsFor(ad), addEvent);
+          }
+        }),
+      );
       this.statements.markSubmitted.run(JSON.stringify(cluster.stored), clusterId);
     })();
     this.cacheClusterAd(clusterId, cluster);
@@ -320,10 +328,10 @@ export class JobStore {
     this.db.transaction(() => this.queueEvents(ad, events))();
   }
 
-  private queueEvents(ad: ClassAd, events: JobEvent[]): void {
+  private queueEvents(ad: AdReader, events: JobEvent[], add = (logPath: string, text: string): unknown => this.statements.insertEvent.run(logPath, text)): void {
     const logPath = ad.getString('UserLog');
     if (logPath === undefined || logPath === '') return;
     const xml = ad.getBool('ULogUseXML') ?? false;
-    for (const event of events) this.statements.insertEvent.run(logPath, xml ? formatEventXml(event) : formatEventText(event));
+    for (const event of events) add(logPath, xml ? formatEventXml(event) : formatEventText(event));
   }
 }

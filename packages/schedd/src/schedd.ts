@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import { ClassAd, isTrue, type Expr } from '@tinycondor/shared/classad/index';
+import { ClassAd, isTrue, quoteString, type Expr } from '@tinycondor/shared/classad/index';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
+import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import { formatJobId, type JobSpec } from '@tinycondor/shared/job-id';
 import {
   beginExecution,
@@ -165,29 +166,39 @@ export class Schedd {
     const seen = new Set<number>();
     const idle: string[] = [];
     const { settings, spool } = this;
+    const qdateNow = Math.floor(now.getTime() / 1000);
     function* rows(): Generator<ProcRow> {
       for (const [index, overlay] of procs.entries()) {
-        let ad: ClassAd;
+        // Read without building the ad where the overlay cannot change what is read (ProcAdView).
+        let view: ProcAdView;
         try {
-          ad = cluster.procAd(overlay);
+          view = new ProcAdView(cluster, overlay);
         } catch (err) {
           throw new SubmitRejected(`proc ${index}: ${(err as Error).message}`);
         }
-        const procCluster = ad.getInt('ClusterId');
-        const proc = ad.getInt('ProcId');
+        const procCluster = view.getInt('ClusterId');
+        const proc = view.getInt('ProcId');
         if (procCluster !== clusterId) throw new SubmitRejected(`proc ${index}: ClusterId ${String(procCluster)} does not match cluster ${clusterId}`);
         if (proc === undefined || proc < 0 || seen.has(proc)) throw new SubmitRejected(`proc ${index}: ProcId missing, negative or repeated`);
         seen.add(proc);
-        const status = ad.getInt('JobStatus');
+        const status = view.getInt('JobStatus');
         if (status !== JobStatus.Idle && status !== JobStatus.Held) throw new SubmitRejected(`proc ${index}: JobStatus must be 1 (idle) or 5 (held)`);
         for (const required of ['Cmd', 'Iwd', 'Owner']) {
-          if (ad.getString(required) === undefined) throw new SubmitRejected(`proc ${index}: attribute ${required} is missing or not a string`);
+          if (view.getString(required) === undefined) throw new SubmitRejected(`proc ${index}: attribute ${required} is missing or not a string`);
         }
-        const spooledAttributes = isSpooled(ad) ? spoolSubmittedJob(ad, spool, index) : [];
-        ad.set('TotalSubmitProcs', procs.length);
-        ad.set('GlobalJobId', `${settings.name}#${clusterId}.${proc}#${ad.getInt('QDate') ?? Math.floor(now.getTime() / 1000)}`);
         if (status === JobStatus.Idle) idle.push(formatJobId(clusterId, proc));
-        yield { ad, overlay: submittedOverlay(overlay, ad, spooledAttributes) };
+        if (isSpooled(view)) {
+          const ad = view.ad();
+          const spooledAttributes = spoolSubmittedJob(ad, spool, index);
+          ad.set('TotalSubmitProcs', procs.length);
+          ad.set('GlobalJobId', `${settings.name}#${clusterId}.${proc}#${ad.getInt('QDate') ?? qdateNow}`);
+          const own = ['GlobalJobId', ...spooledAttributes].map((name): [string, string] => [name, ad.getSource(name) as string]);
+          yield { ad, overlay: submittedOverlay(overlay, own) };
+        } else {
+          const globalJobId = quoteString(`${settings.name}#${clusterId}.${proc}#${view.getInt('QDate') ?? qdateNow}`);
+          const stored = submittedOverlay(overlay, [['GlobalJobId', globalJobId]]);
+          yield { ad: new ProcAdView(cluster, stored), overlay: stored };
+        }
       }
     }
     // A cluster bigger than the timelines hold would only push every other job's timeline out.
@@ -557,11 +568,11 @@ const NEWLY_IDLE_PER_PASS = 2_000;
 /** Attributes of a submitted proc that the schedd sets itself; TotalSubmitProcs is in the cluster ad. */
 const SCHEDD_SET = new Set(['totalsubmitprocs', 'globaljobid']);
 
-/** The overlay to store for a submitted proc: the client's, with the schedd's own attributes in place of any it sent. */
-function submittedOverlay(overlay: ProcOverlay, ad: ClassAd, rewritten: string[]): ProcOverlay {
+/** The overlay to store for a submitted proc: the client's, with the schedd's own attributes (`own`: name, source) in place of any it sent. */
+function submittedOverlay(overlay: ProcOverlay, own: [string, string][]): ProcOverlay {
   const stored: ProcOverlay = {};
   for (const [name, source] of Object.entries(overlay)) if (!SCHEDD_SET.has(name.toLowerCase())) stored[name] = source;
-  for (const name of ['GlobalJobId', ...rewritten]) stored[name] = ad.getSource(name) as string;
+  for (const [name, source] of own) stored[name] = source;
   return stored;
 }
 

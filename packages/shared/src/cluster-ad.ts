@@ -1,4 +1,4 @@
-import { ClassAd, type Expr } from './classad/index.js';
+import { ClassAd, plainLiteral, type Expr, type Value } from './classad/index.js';
 
 /**
  * A proc's ad as stored over its cluster's ad: the attributes whose text differs from the cluster's, and
@@ -12,6 +12,24 @@ interface BaseAttribute {
   key: string;
   source: string;
   expr: Expr;
+  /** Position in the cluster ad. */
+  index: number;
+}
+
+/** An attribute of the cluster ad evaluated there, with every attribute (lower-case) the evaluation looked up. */
+export interface ClusterEvaluation {
+  value: Value;
+  reads: ReadonlySet<string>;
+}
+
+/** An ad that notes the names evaluation looks up in it (the evaluator reads attributes only through get). */
+class RecordingAd extends ClassAd {
+  reads = new Set<string>();
+
+  override get(name: string): Expr | undefined {
+    this.reads.add(name.toLowerCase());
+    return super.get(name);
+  }
 }
 
 /** The attributes shared by the procs of a cluster, parsed once. */
@@ -19,12 +37,14 @@ export class ClusterAd {
   private readonly attributes: BaseAttribute[];
   private readonly byKey: Map<string, BaseAttribute>;
   private readonly parsed: ClassAd;
+  private recording: RecordingAd | undefined;
+  private readonly evaluations = new Map<string, ClusterEvaluation>();
 
   /** Throws ClassAdParseError (naming the attribute) when an expression does not parse. */
   constructor(readonly stored: Readonly<Record<string, string>>) {
     const parsed = ClassAd.fromJSON({ ...stored });
     this.parsed = parsed;
-    this.attributes = Object.entries(stored).map(([name, source]) => ({ name, key: name.toLowerCase(), source, expr: parsed.get(name) as Expr }));
+    this.attributes = Object.entries(stored).map(([name, source], index) => ({ name, key: name.toLowerCase(), source, expr: parsed.get(name) as Expr, index }));
     this.byKey = new Map(this.attributes.map((a) => [a.key, a]));
   }
 
@@ -53,12 +73,46 @@ export class ClusterAd {
     return overlay;
   }
 
+  get(name: string): Expr | undefined {
+    return this.parsed.get(name);
+  }
+
+  /** The attribute by lower-case name, with its source and position. */
+  attribute(key: string): Readonly<{ name: string; source: string; index: number }> | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** Every attribute in order. */
+  entries(): readonly Readonly<{ name: string; key: string; source: string; index: number }>[] {
+    return this.attributes;
+  }
+
+  /** Attribute `name` evaluated in the cluster ad alone; computed once per name. */
+  evaluation(name: string): ClusterEvaluation {
+    const key = name.toLowerCase();
+    let evaluation = this.evaluations.get(key);
+    if (evaluation === undefined) {
+      this.recording ??= new RecordingAd().update(this.parsed);
+      this.recording.reads = new Set();
+      const value = this.recording.evaluate(name);
+      evaluation = { value, reads: this.recording.reads };
+      this.evaluations.set(key, evaluation);
+    }
+    return evaluation;
+  }
+
   /** The proc's whole ad, attributes in the cluster ad's order, then the proc's own. */
   procAd(overlay: Readonly<ProcOverlay>): ClassAd {
     const ad = this.parsed.clone();
     for (const [name, source] of Object.entries(overlay)) {
-      if (source === null) ad.delete(name);
-      else ad.setExpr(name, source);
+      if (source === null) {
+        ad.delete(name);
+        continue;
+      }
+      // Most of a proc's own values are plain literals (`5`, `"out.5"`): no need to parse them.
+      const literal = plainLiteral(source);
+      if (literal === undefined) ad.setExpr(name, source);
+      else ad.insert(name, { kind: 'literal', value: literal });
     }
     return ad;
   }

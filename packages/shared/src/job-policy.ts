@@ -38,7 +38,7 @@ const POLICY_ATTRIBUTES = ['AllowedJobDuration', 'AllowedExecuteDuration', 'Peri
  * Whether the periodic policy can ever act on this ad: condor_submit writes `PeriodicHold = false` and the
  * like into every ad, and a queue of such jobs need not be read every few seconds.
  */
-export function hasPeriodicPolicy(ad: ClassAd): boolean {
+export function hasPeriodicPolicy(ad: Pick<ClassAd, 'get'>): boolean {
   return POLICY_ATTRIBUTES.some((name) => {
     const expr = ad.get(name);
     return expr !== undefined && !(expr.kind === 'literal' && expr.value.type === 'bool' && !expr.value.value);

@@ -43,7 +43,7 @@ export function namesInputFiles(ad: ClassAd): boolean {
  * carry `SUBMIT_Iwd`, the submit directory on the submitter's host, and everything the schedd reads or
  * writes for them lives in SPOOL instead (HTCondor's remote submission, spooled_job_files.cpp).
  */
-export function isSpooled(ad: ClassAd): boolean {
+export function isSpooled(ad: Pick<ClassAd, 'has'>): boolean {
   return ad.has('SUBMIT_Iwd');
 }
 

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
-import { forEachProc, parseSubmitFile, SubmitError, type SubmitContext } from '@tinycondor/shared/submit/index';
+import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
+import { forEachProc, forEachProcOverlay, parseSubmitFile, SubmitError, type SubmitContext } from '@tinycondor/shared/submit/index';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { ScheddApi } from '../schedd-api.js';
@@ -79,25 +80,36 @@ export const condorSubmit: Command = async (args, io) => {
     const parsed = parseSubmitFile(text, context);
     const { clusterId } = await api.request<{ clusterId: number }>('POST', '/v1/clusters');
     // The first proc's ad is the cluster ad; every proc sends only what differs from it.
-    let cluster: ClusterAd | undefined;
     let common: Record<string, string> = {};
     const overlays: ProcOverlay[] = [];
     const logs = new Set<string>();
     const spooledAds: ClassAd[] = [];
-    const count = forEachProc(parsed, clusterId, context, (ad) => {
-      const log = ad.getString('UserLog');
-      if (log) logs.add(log);
-      if (spool) {
+    let count: number;
+    if (spool) {
+      let cluster: ClusterAd | undefined;
+      count = forEachProc(parsed, clusterId, context, (ad) => {
+        const log = ad.getString('UserLog');
+        if (log) logs.add(log);
         markForSpooling(ad);
         spooledAds.push(ad);
-      }
-      const stored = ad.toJSON();
-      if (cluster === undefined) {
-        common = stored;
-        cluster = new ClusterAd(stored);
-      }
-      overlays.push(cluster.overlayOf(stored));
-    });
+        const stored = ad.toJSON();
+        if (cluster === undefined) {
+          common = stored;
+          cluster = new ClusterAd(stored);
+        }
+        overlays.push(cluster.overlayOf(stored));
+      });
+    } else {
+      count = forEachProcOverlay(parsed, clusterId, context, (cluster, overlay) => {
+        common = cluster.stored;
+        // The cluster's log, and a proc's own only when its overlay names one.
+        if (overlays.length === 0 || Object.keys(overlay).some((name) => name.toLowerCase() === 'userlog')) {
+          const log = new ProcAdView(cluster, overlay).getString('UserLog');
+          if (log) logs.add(log);
+        }
+        overlays.push(overlay);
+      });
+    }
     if (!options.terse) io.stdout(`Submitting job(s)${'.'.repeat(count)}\n`);
     if (spool) for (const log of logs) await checkMirrorable(api, log);
     await api.request('POST', `/v1/clusters/${clusterId}/procs`, { common, procs: overlays });

@@ -4,7 +4,7 @@ import { ClassAdParseError } from './errors.js';
 import { evaluateAttribute, evaluateExpr } from './evaluate.js';
 import { parseExpr } from './parser.js';
 import { unparse } from './unparse.js';
-import { jsToValue, isTrue, type Value } from './value.js';
+import { boolOf, intOf, jsToValue, numberOf, stringOf, type Value } from './value.js';
 
 export { toHTCondorJson } from './json.js';
 export { matches } from './match.js';
@@ -122,27 +122,20 @@ export class ClassAd {
 
   /** Evaluated int (reals truncated); undefined for anything else. */
   getInt(name: string): number | undefined {
-    const v = this.evaluate(name);
-    if (v.type === 'int') return v.value;
-    if (v.type === 'real' && Number.isFinite(v.value)) return Math.trunc(v.value);
-    return undefined;
+    return intOf(this.evaluate(name));
   }
 
   getNumber(name: string): number | undefined {
-    const v = this.evaluate(name);
-    return v.type === 'int' || v.type === 'real' ? v.value : undefined;
+    return numberOf(this.evaluate(name));
   }
 
   getString(name: string): string | undefined {
-    const v = this.evaluate(name);
-    return v.type === 'string' ? v.value : undefined;
+    return stringOf(this.evaluate(name));
   }
 
   /** Evaluated bool; numbers count as true when non-zero (HTCondor EvalBool). */
   getBool(name: string): boolean | undefined {
-    const v = this.evaluate(name);
-    if (v.type === 'bool' || v.type === 'int' || v.type === 'real') return isTrue(v);
-    return undefined;
+    return boolOf(this.evaluate(name));
   }
 
   /** Storage form: attribute → expression source. */

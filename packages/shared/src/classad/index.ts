@@ -3,10 +3,15 @@ export { valueToExpr } from './ast.js';
 export { ClassAd, matches, toHTCondorJson } from './classad.js';
 export { ClassAdParseError, MAX_NESTING_DEPTH, MAX_TREE_DEPTH, parseExpr } from './parser.js';
 export { MAX_EVAL_DEPTH } from './evaluate.js';
+export { plainLiteral } from './plain-literal.js';
 export { formatAttributeName, quoteString, unparse, unparseValue } from './unparse.js';
 export {
   ERROR,
   UNDEFINED,
+  boolOf,
+  intOf,
+  numberOf,
+  stringOf,
   formatValueForAf,
   isTrue,
   jsToValue,

@@ -21,7 +21,11 @@ export function quoteString(s: string): string {
   return `"${escapeChars(s, '"')}"`;
 }
 
+/** Characters escapeChars may rewrite (either quote); most strings have none and are returned as they are. */
+const NEEDS_ESCAPE = /["'\\\x00-\x1f\x7f]/;
+
 function escapeChars(s: string, quote: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
   let out = '';
   for (const c of s) {
     if (c === quote) out += '\\' + c;

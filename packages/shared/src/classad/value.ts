@@ -108,3 +108,24 @@ function formatRealForAf(x: number): string {
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   return formatG(x, 6);
 }
+
+/** ClassAd.getInt's reading of a value: ints, reals truncated; undefined for anything else. */
+export function intOf(v: Value): number | undefined {
+  if (v.type === 'int') return v.value;
+  if (v.type === 'real' && Number.isFinite(v.value)) return Math.trunc(v.value);
+  return undefined;
+}
+
+export function numberOf(v: Value): number | undefined {
+  return v.type === 'int' || v.type === 'real' ? v.value : undefined;
+}
+
+export function stringOf(v: Value): string | undefined {
+  return v.type === 'string' ? v.value : undefined;
+}
+
+/** HTCondor EvalBool: numbers count as true when non-zero. */
+export function boolOf(v: Value): boolean | undefined {
+  if (v.type === 'bool' || v.type === 'int' || v.type === 'real') return isTrue(v);
+  return undefined;
+}

@@ -1,6 +1,6 @@
 export { SubmitError } from './errors.js';
 export type { SubmitContext } from './context.js';
-export { parseSubmitFile, expandProcs, forEachProc, type ParsedSubmit } from './submit.js';
+export { parseSubmitFile, expandProcs, forEachProc, forEachProcOverlay, type ParsedSubmit } from './submit.js';
 export { parseArguments } from './arguments.js';
 export { parseEnvironment } from './environment.js';
 export { parseSize } from './size.js';

@@ -45,6 +45,8 @@ export interface CommandValue {
 }
 
 export interface CustomAttribute {
+  /** The definition's name, `my.<name>` lower-case. */
+  key: string;
   name: string;
   value: string;
   pos: SourcePos;
@@ -62,48 +64,100 @@ export interface ProcInput {
   ctx: SubmitContext;
 }
 
+/**
+ * What one section of the build read and wrote. A section reads only commands (its `reads`, lower-case
+ * names, and PROC_ID_READ for the proc id) and its own attributes, so for a proc whose commands have the
+ * values another proc's have, the section writes the same attributes: procs are rebuilt only in the
+ * sections that read a per-proc value (see ProcTemplate).
+ */
+export interface SectionOutput {
+  reads: string[];
+  /** The attributes the section set, in the order it first set them. */
+  ad: ClassAd;
+}
+
+/** The read a section makes of the proc id. */
+export const PROC_ID_READ = '(procid)';
+
 /** Builds one proc's ad; every problem is a SubmitError at the offending line. */
 export function buildJobAd(input: ProcInput): ClassAd {
-  return new JobAdBuilder(input).build();
+  return composeSections(buildJobAdSections(input));
+}
+
+/** The sections of a proc's ad, in order; with `only`, just those (by index), the others undefined. */
+export function buildJobAdSections(input: ProcInput, only?: readonly number[]): (SectionOutput | undefined)[] {
+  return new JobAdBuilder(input).build(only);
+}
+
+/** The whole ad from its sections: attributes in the order first set, with the last value set. */
+export function composeSections(sections: readonly (SectionOutput | undefined)[]): ClassAd {
+  const ad = new ClassAd();
+  for (const section of sections) if (section) ad.update(section.ad);
+  return ad;
 }
 
 class JobAdBuilder {
-  private readonly ad = new ClassAd();
+  private ad = new ClassAd();
+  private reads: string[] = [];
 
   constructor(private readonly input: ProcInput) {}
 
-  build(): ClassAd {
-    const { ad, input } = this;
-    const { ctx } = input;
-    ad.set('MyType', 'Job').set('TargetType', 'Machine');
-    ad.set('ClusterId', input.clusterId).set('ProcId', input.procId);
-    ad.set('QDate', input.qdate).set('EnteredCurrentStatus', input.qdate).set('CompletionDate', 0);
-    ad.set('Owner', ctx.owner).set('User', `${ctx.owner}@${ctx.uidDomain ?? 'localhost'}`);
-    this.setUniverse();
-    for (const name of ['NumJobStarts', 'NumShadowStarts', 'NumJobCompletions', 'NumRestarts', 'NumCkpts', 'CommittedTime']) {
-      ad.set(name, 0);
+  /** In HTCondor's order (SubmitHash::Set*); the custom attributes last, so that they override. */
+  private static readonly SECTIONS: readonly ((b: JobAdBuilder) => void)[] = [
+    (b) => b.ad.set('MyType', 'Job').set('TargetType', 'Machine').set('ClusterId', b.input.clusterId),
+    (b) => {
+      b.reads.push(PROC_ID_READ);
+      b.ad.set('ProcId', b.input.procId);
+    },
+    (b) => {
+      const { input } = b;
+      b.ad.set('QDate', input.qdate).set('EnteredCurrentStatus', input.qdate).set('CompletionDate', 0);
+      b.ad.set('Owner', input.ctx.owner).set('User', `${input.ctx.owner}@${input.ctx.uidDomain ?? 'localhost'}`);
+    },
+    (b) => b.setUniverse(),
+    (b) => {
+      for (const name of ['NumJobStarts', 'NumShadowStarts', 'NumJobCompletions', 'NumRestarts', 'NumCkpts', 'CommittedTime']) {
+        b.ad.set(name, 0);
+      }
+      b.ad.set('ImageSize', 0).set('DiskUsage', DEFAULT_REQUEST_DISK_KB);
+    },
+    (b) => b.ad.set('Iwd', b.iwd()),
+    (b) => b.setExecutable(),
+    (b) => b.setArguments(),
+    (b) => b.setEnvironment(),
+    // Apart, as output = out.$(Process) and the like make them differ per proc.
+    (b) => b.ad.set('In', b.get('input')?.value ?? NULL_FILE),
+    (b) => b.ad.set('Out', b.get('output')?.value ?? NULL_FILE),
+    (b) => b.ad.set('Err', b.get('error')?.value ?? NULL_FILE),
+    (b) => b.setUserLog(),
+    (b) => b.setStreaming(),
+    (b) => b.setTransfer(),
+    (b) => b.setResources(),
+    (b) => b.setPolicy(),
+    (b) => b.setStatus(),
+    (b) => b.setMisc(),
+    (b) => b.setCustomAttributes(),
+  ];
+
+  build(only: readonly number[] | undefined): (SectionOutput | undefined)[] {
+    const sections = JobAdBuilder.SECTIONS;
+    const outputs: (SectionOutput | undefined)[] = new Array(sections.length).fill(undefined);
+    for (const index of only ?? sections.keys()) {
+      this.ad = new ClassAd();
+      this.reads = [];
+      sections[index](this);
+      outputs[index] = { reads: this.reads, ad: this.ad };
     }
-    ad.set('ImageSize', 0).set('DiskUsage', DEFAULT_REQUEST_DISK_KB);
-    const iwd = this.setIwd();
-    this.setExecutable();
-    this.setArguments();
-    this.setEnvironment();
-    this.setStdio(iwd);
-    this.setTransfer();
-    this.setResources();
-    this.setPolicy();
-    this.setStatus();
-    this.setMisc(iwd);
-    this.setCustomAttributes();
-    if (ad.has('SuccessCheckpointExitCode') && !ad.has('WantFTOnCheckpoint')) {
-      // SetAutoAttributes: the starter ignores the checkpoint exit code without it.
-      ad.set('WantFTOnCheckpoint', true);
-    }
-    return ad;
+    return outputs;
+  }
+
+  private command(names: readonly string[]): CommandValue | undefined {
+    this.reads.push(...names);
+    return this.input.command(names);
   }
 
   private get(names: string | readonly string[]): CommandValue | undefined {
-    const found = this.input.command(typeof names === 'string' ? [names] : names);
+    const found = this.command(typeof names === 'string' ? [names] : names);
     return found && found.value !== '' ? found : undefined;
   }
 
@@ -167,15 +221,14 @@ class JobAdBuilder {
     this.ad.set('JobUniverse', JOB_UNIVERSE_VANILLA);
   }
 
-  private setIwd(): string {
+  /** Read again by each section that needs it, so that it counts among that section's reads. */
+  private iwd(): string {
     const found = this.get(['initialdir', 'iwd', 'initial_dir', 'job_iwd']);
-    const iwd = posix.resolve(this.input.ctx.submitDir, found?.value ?? '.');
-    this.ad.set('Iwd', iwd);
-    return iwd;
+    return posix.resolve(this.input.ctx.submitDir, found?.value ?? '.');
   }
 
   private setExecutable(): void {
-    const found = this.input.command(['executable']);
+    const found = this.command(['executable']);
     if (!found) throw submitError(this.input.queuePos, "no 'executable' command was given");
     if (found.value === '') throw submitError(found.pos, 'executable is empty');
     // Unlike input and output files, the executable is relative to where condor_submit runs, not to initialdir.
@@ -234,12 +287,12 @@ class JobAdBuilder {
     }
   }
 
-  private setStdio(iwd: string): void {
-    this.ad.set('In', this.get('input')?.value ?? NULL_FILE);
-    this.ad.set('Out', this.get('output')?.value ?? NULL_FILE);
-    this.ad.set('Err', this.get('error')?.value ?? NULL_FILE);
+  private setUserLog(): void {
     const log = this.get('log');
-    if (log) this.ad.set('UserLog', posix.resolve(iwd, log.value));
+    if (log) this.ad.set('UserLog', posix.resolve(this.iwd(), log.value));
+  }
+
+  private setStreaming(): void {
     this.optionalBool('log_xml', 'ULogUseXML');
     this.optionalBool('stream_output', 'StreamOut', false);
     this.optionalBool('stream_error', 'StreamErr', false);
@@ -354,7 +407,7 @@ class JobAdBuilder {
     }
   }
 
-  private setMisc(iwd: string): void {
+  private setMisc(): void {
     const { ad, input } = this;
     const priority = this.get('priority');
     ad.set('JobPrio', priority ? this.check('priority', priority, parseInteger) : 0);
@@ -370,7 +423,7 @@ class JobAdBuilder {
     ad.set('JobNotification', notify);
     this.optionalString('notify_user', 'NotifyUser');
     const proxy = this.get('x509userproxy');
-    if (proxy) ad.set('x509userproxy', posix.resolve(iwd, proxy.value));
+    if (proxy) ad.set('x509userproxy', posix.resolve(this.iwd(), proxy.value));
     const batchName = input.ctx.batchName ?? this.get('batch_name')?.value;
     if (batchName) ad.set('JobBatchName', batchName);
     for (const [command, attribute] of [
@@ -391,8 +444,14 @@ class JobAdBuilder {
   /** `+Attr = expr` / `MY.Attr = expr`, applied last so they override, as SetForcedAttributes does. */
   private setCustomAttributes(): void {
     for (const attribute of this.input.customAttributes) {
+      this.reads.push(attribute.key);
       if (attribute.value === '') throw submitError(attribute.pos, `+${attribute.name} has no value`);
       this.setExpr(attribute.name, `+${attribute.name}`, attribute);
+    }
+    // SetAutoAttributes: the starter ignores the checkpoint exit code without WantFTOnCheckpoint, which
+    // checkpoint_exit_code sets with it; a custom SuccessCheckpointExitCode needs it set here.
+    if (this.ad.has('SuccessCheckpointExitCode') && !this.ad.has('WantFTOnCheckpoint') && !this.get('checkpoint_exit_code')) {
+      this.ad.set('WantFTOnCheckpoint', true);
     }
   }
 }

@@ -734,3 +734,13 @@ t.test('SubmitError exposes file and line; stdin name is used', async (t) => {
   t.equal(err.line, 2);
   t.equal(err.message, '<stdin>:2: syntax error: expected "name = value" or a queue statement, got "bad line"');
 });
+
+t.test('a custom SuccessCheckpointExitCode turns on WantFTOnCheckpoint unless the file sets it', async (t) => {
+  const [custom] = submit('executable = a\n+SuccessCheckpointExitCode = 85\nqueue\n');
+  t.same(pick(custom!, { SuccessCheckpointExitCode: '', WantFTOnCheckpoint: '' }), { SuccessCheckpointExitCode: '85', WantFTOnCheckpoint: 'true' });
+  const [refused] = submit('executable = a\n+SuccessCheckpointExitCode = 85\n+WantFTOnCheckpoint = false\nqueue\n');
+  t.equal(refused!.toJSON().WantFTOnCheckpoint, 'false');
+  const [both] = submit('executable = a\ncheckpoint_exit_code = 85\n+SuccessCheckpointExitCode = 86\nqueue\n');
+  t.same(pick(both!, { SuccessCheckpointExitCode: '', WantFTOnCheckpoint: '' }), { SuccessCheckpointExitCode: '86', WantFTOnCheckpoint: 'true' });
+  t.equal(submit('executable = a\nqueue\n')[0]!.has('WantFTOnCheckpoint'), false);
+});

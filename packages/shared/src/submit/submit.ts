@@ -3,8 +3,11 @@ import { posix } from 'node:path';
 import type { ClassAd } from '../classad/index.js';
 import type { SubmitContext } from './context.js';
 import { submitError, type SourcePos } from './errors.js';
-import { buildJobAd, type CommandValue, type CustomAttribute } from './jobad.js';
+import { ClusterAd, type ProcOverlay } from '../cluster-ad.js';
+import { buildJobAd } from './jobad.js';
 import { MacroExpander, substituteSelfReference } from './macros.js';
+import { PROC_MACROS, procInput, type Definition, type MacroValues, type QueueScope } from './proc-input.js';
+import { ProcTemplate } from './proc-template.js';
 import { parseSubmitText, type ParsedSubmit } from './parser.js';
 import { applySlice, matchFiles, splitRow, type ItemRow, type QueueStatement } from './queue.js';
 
@@ -13,14 +16,6 @@ export type { ParsedSubmit } from './parser.js';
 /** Syntax-level parse; -append lines go in before the first queue statement. */
 export function parseSubmitFile(text: string, ctx: SubmitContext): ParsedSubmit {
   return parseSubmitText(text, ctx.fileName, ctx.appendLines);
-}
-
-interface Definition {
-  /** As written, minus a leading `+` / `MY.` for custom attributes. */
-  name: string;
-  value: string;
-  pos: SourcePos;
-  custom: boolean;
 }
 
 /** `+Foo` and `MY.Foo` are the same custom attribute, stored under `my.foo`. */
@@ -47,13 +42,10 @@ function submissionMacros(clusterId: number, ctx: SubmitContext, now: Date): Map
   ]);
 }
 
-/**
- * Expands the parsed description into one job ad per proc (ProcId 0..n-1), walking the
- * statements in order so each queue statement sees the commands set before it.
- */
 /** The most procs one submit file may queue, like HTCondor's MAX_JOBS_PER_SUBMISSION. */
 export const MAX_PROCS_PER_SUBMISSION = 1_000_000;
 
+/** Expands the parsed description into one job ad per proc (ProcId 0..n-1). */
 export function expandProcs(parsed: ParsedSubmit, clusterId: number, ctx: SubmitContext): ClassAd[] {
   const ads: ClassAd[] = [];
   forEachProc(parsed, clusterId, ctx, (ad) => ads.push(ad));
@@ -62,6 +54,74 @@ export function expandProcs(parsed: ParsedSubmit, clusterId: number, ctx: Submit
 
 /** Builds the procs one at a time and hands each to `visit`, so a big submission is never all in memory; returns the count. */
 export function forEachProc(parsed: ParsedSubmit, clusterId: number, ctx: SubmitContext, visit: (ad: ClassAd) => void): number {
+  return walkProcs(parsed, clusterId, ctx, (scope, live, procId) => visit(buildJobAd(procInput(scope, live, procId))));
+}
+
+/**
+ * The procs as the schedd stores them: `visit` gets the cluster ad (the first proc's ad) and each proc's
+ * overlay over it, the same as ClusterAd.overlayOf gives for the ad forEachProc builds. Only what differs
+ * per proc is built for each (ProcTemplate); returns the count.
+ */
+export function forEachProcOverlay(
+  parsed: ParsedSubmit,
+  clusterId: number,
+  ctx: SubmitContext,
+  visit: (cluster: ClusterAd, overlay: ProcOverlay) => void,
+): number {
+  let cluster: ClusterAd | undefined;
+  let template: { scope: QueueScope; procs: ProcTemplate } | undefined;
+  return walkProcs(parsed, clusterId, ctx, (scope, live, procId) => {
+    if (template?.scope === scope) {
+      visit(cluster as ClusterAd, template.procs.overlay(live, procId));
+      return;
+    }
+    const procs = new ProcTemplate(scope, live, procId);
+    const stored = procs.ad.toJSON();
+    cluster ??= new ClusterAd(stored);
+    procs.setCluster(cluster);
+    template = { scope, procs };
+    visit(cluster, cluster.overlayOf(stored));
+  });
+}
+
+/** A proc's macros: its loop variables, then PROC_MACROS, then the submission's. */
+function procMacros(of: {
+  fixedMacros: ReadonlyMap<string, string>;
+  rowMacros: ReadonlyMap<string, string>;
+  clusterId: number;
+  procId: number;
+  step: number;
+  itemIndex: number;
+}): MacroValues {
+  return {
+    get(name: string): string | undefined {
+      const fromRow = of.rowMacros.get(name);
+      if (fromRow !== undefined) return fromRow;
+      switch (name) {
+        case 'process':
+        case 'procid':
+          return String(of.procId);
+        case 'jobid':
+          return `${of.clusterId}.${of.procId}`;
+        case 'step':
+          return String(of.step);
+        case 'itemindex':
+        case 'row':
+          return String(of.itemIndex);
+        default:
+          return of.fixedMacros.get(name);
+      }
+    },
+  };
+}
+
+/** Walks the statements in order, so each queue statement sees the commands set before it; `visit` gets each proc's macros. */
+function walkProcs(
+  parsed: ParsedSubmit,
+  clusterId: number,
+  ctx: SubmitContext,
+  visit: (scope: QueueScope, live: MacroValues, procId: number) => void,
+): number {
   const now = ctx.now ?? new Date();
   const qdate = Math.floor(now.getTime() / 1000);
   const fixedMacros = submissionMacros(clusterId, ctx, now);
@@ -86,54 +146,23 @@ export function forEachProc(parsed: ParsedSubmit, clusterId: number, ctx: Submit
     if (procs + rows.length * count > MAX_PROCS_PER_SUBMISSION) {
       throw submitError(statement.pos, `this submission would queue more than ${MAX_PROCS_PER_SUBMISSION} jobs (MAX_JOBS_PER_SUBMISSION)`);
     }
+    const scope: QueueScope = {
+      definitions,
+      perProcNames: new Set([...PROC_MACROS, ...statement.queue.vars.map((name) => name.toLowerCase())]),
+      queuePos: statement.pos,
+      clusterId,
+      qdate,
+      ctx,
+    };
     rows.forEach((row, itemIndex) => {
+      const rowMacros = new Map(Object.entries(row).map(([name, value]) => [name.toLowerCase(), value]));
       for (let step = 0; step < count; step++) {
         const procId = procs++;
-        const live = new Map(fixedMacros);
-        for (const [name, value] of [
-          ['process', String(procId)],
-          ['procid', String(procId)],
-          ['jobid', `${clusterId}.${procId}`],
-          ['step', String(step)],
-          ['itemindex', String(itemIndex)],
-          ['row', String(itemIndex)],
-        ]) {
-          live.set(name!, value!);
-        }
-        for (const [name, value] of Object.entries(row)) live.set(name.toLowerCase(), value);
-        visit(buildProc(definitions, live, { clusterId, procId, qdate, queuePos: statement.pos, ctx }));
+        visit(scope, procMacros({ fixedMacros, rowMacros, clusterId, procId, step, itemIndex }), procId);
       }
     });
   }
   return procs;
-}
-
-function buildProc(
-  definitions: ReadonlyMap<string, Definition>,
-  live: ReadonlyMap<string, string>,
-  ids: { clusterId: number; procId: number; qdate: number; queuePos: SourcePos; ctx: SubmitContext },
-): ClassAd {
-  const expander = new MacroExpander({
-    lookup: (name) => live.get(name) ?? definitions.get(name)?.value,
-    env: ids.ctx.env,
-  });
-  const command = (names: readonly string[]): CommandValue | undefined => {
-    for (const name of names) {
-      const definition = definitions.get(name);
-      if (definition && !definition.custom) {
-        return { value: expander.expand(definition.value, definition.pos).trim(), pos: definition.pos };
-      }
-    }
-    return undefined;
-  };
-  const customAttributes: CustomAttribute[] = [...definitions.values()]
-    .filter((definition) => definition.custom)
-    .map((definition) => ({
-      name: definition.name,
-      value: expander.expand(definition.value, definition.pos).trim(),
-      pos: definition.pos,
-    }));
-  return buildJobAd({ command, customAttributes, ...ids });
 }
 
 function queueCount(queue: QueueStatement, expander: MacroExpander, pos: SourcePos): number {

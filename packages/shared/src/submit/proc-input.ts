@@ -1,0 +1,76 @@
+// A proc's view of the submit description: its commands and custom attributes, macro-expanded.
+import type { SubmitContext } from './context.js';
+import type { SourcePos } from './errors.js';
+import type { CommandValue, CustomAttribute, ProcInput } from './jobad.js';
+import { MacroExpander } from './macros.js';
+
+export interface Definition {
+  /** As written, minus a leading `+` / `MY.` for custom attributes. */
+  name: string;
+  value: string;
+  pos: SourcePos;
+  custom: boolean;
+}
+
+/** What a queue statement's procs share: the definitions before it, and the macros that differ per proc. */
+export interface QueueScope {
+  /** By key: the lower-case name, `my.<name>` for custom attributes. */
+  definitions: ReadonlyMap<string, Definition>;
+  /** $(Process), $(Step), the loop variables…: lower-case. */
+  perProcNames: ReadonlySet<string>;
+  queuePos: SourcePos;
+  clusterId: number;
+  qdate: number;
+  ctx: SubmitContext;
+}
+
+/** A proc's macro values by lower-case name. */
+export interface MacroValues {
+  get(name: string): string | undefined;
+}
+
+/** The macros every proc sets, besides the queue statement's loop variables. */
+export const PROC_MACROS = ['process', 'procid', 'jobid', 'step', 'itemindex', 'row'] as const;
+
+/** Expanded values by definition key: those it has are not expanded again; it is told each value expanded. */
+export interface ExpandedValues {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+}
+
+/**
+ * The builder's input for one proc, expanding each value as the builder asks for it (custom attributes
+ * at once, unless `withCustom` is false: then the builder must not read them).
+ */
+export function procInput(
+  scope: QueueScope,
+  live: MacroValues,
+  procId: number,
+  expanded?: ExpandedValues,
+  withCustom = true,
+): ProcInput {
+  const { definitions, ctx } = scope;
+  const expander = new MacroExpander({ lookup: (name) => live.get(name) ?? definitions.get(name)?.value, env: ctx.env });
+  const valueOf = (key: string, definition: Definition): string => {
+    let value = expanded?.get(key);
+    if (value === undefined) {
+      value = expander.expand(definition.value, definition.pos).trim();
+      expanded?.set(key, value);
+    }
+    return value;
+  };
+  const command = (names: readonly string[]): CommandValue | undefined => {
+    for (const name of names) {
+      const definition = definitions.get(name);
+      if (definition && !definition.custom) return { value: valueOf(name, definition), pos: definition.pos };
+    }
+    return undefined;
+  };
+  const customAttributes: CustomAttribute[] = [];
+  if (withCustom) {
+    for (const [key, definition] of definitions) {
+      if (definition.custom) customAttributes.push({ key, name: definition.name, value: valueOf(key, definition), pos: definition.pos });
+    }
+  }
+  return { command, customAttributes, clusterId: scope.clusterId, procId, qdate: scope.qdate, queuePos: scope.queuePos, ctx };
+}
