@@ -115,7 +115,9 @@ export class SpoolStore {
   finishInterruptedCommit(cluster: number, proc: number): void {
     const tmp = jobSpoolTmpDir(this.spoolDir, cluster, proc);
     if (!fs.existsSync(tmp)) {
-      fs.rmSync(jobSpoolSwapDir(this.spoolDir, cluster, proc), { recursive: true, force: true });
+      // Checked first: rmSync of a missing directory costs more than the check, and this runs at every match.
+      const swap = jobSpoolSwapDir(this.spoolDir, cluster, proc);
+      if (fs.existsSync(swap)) fs.rmSync(swap, { recursive: true, force: true });
       return;
     }
     if (fs.existsSync(path.join(tmp, COMMIT_MARKER))) {
