@@ -92,6 +92,7 @@ export function terminationCounter(logFile: string): () => number {
   let offset = 0;
   let partial = '';
   let count = 0;
+  const buffer = Buffer.alloc(1 << 20);
   return () => {
     let fd: number;
     try {
@@ -100,7 +101,6 @@ export function terminationCounter(logFile: string): () => number {
       return count;
     }
     try {
-      const buffer = Buffer.alloc(1 << 20);
       for (;;) {
         const read = fs.readSync(fd, buffer, 0, buffer.length, offset);
         if (read === 0) break;

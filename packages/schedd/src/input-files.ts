@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { PackEntry } from '@tinycondor/shared/tar/index';
-import { inputSandboxName, splitFileList } from '@tinycondor/shared/transfer-files';
+import { inputSandboxName, splitFileList, stdinFile, transferredExecutable } from '@tinycondor/shared/transfer-files';
 
 export class InputTransferError extends Error {
   constructor(message: string) {
@@ -26,14 +26,14 @@ export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: str
       throw new InputTransferError(`reading from file ${source}: (errno ${errnoNumber(e.code)}) ${describeErrno(e.code)}`);
     }
   };
-  const cmd = ad.getString('Cmd');
-  if (cmd && ad.getBool('TransferExecutable') !== false) {
+  const cmd = transferredExecutable(ad);
+  if (cmd) {
     const source = path.resolve(iwd, cmd);
     requireReadable(source);
     entries.push({ name: path.basename(source), source });
   }
-  const stdin = ad.getString('In');
-  if (stdin && stdin !== '/dev/null') {
+  const stdin = stdinFile(ad);
+  if (stdin) {
     const source = path.resolve(iwd, stdin);
     requireReadable(source);
     entries.push({ name: path.basename(source), source });

@@ -370,8 +370,9 @@ export class Schedd {
     const { cpus, memoryMb, diskKb } = slot.description;
     const transition = startRun(job.ad, { now, remoteHost: `${slot.description.name}@${slot.startdName}`, provisioned: { cpus, memoryMb, diskKb } });
     // An empty input sandbox costs no round trip: its transfer is logged here, as the GET would have.
-    const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
-    const inputEvents = usesFileTransfer(job.ad) && !fetchInput ? emptyTransferEvents(job, now, [2, 3], startd.sinfulAddress) : [];
+    const transfersFiles = usesFileTransfer(job.ad);
+    const fetchInput = transfersFiles && this.inputToTransfer(job);
+    const inputEvents = transfersFiles && !fetchInput ? emptyTransferEvents(job, now, [2, 3], startd.sinfulAddress) : [];
     // The new run id and the run's start are one transaction.
     const runId = this.store.transaction(() => {
       const newRunId = this.store.newRunId();
@@ -576,12 +577,14 @@ function submittedOverlay(overlay: ProcOverlay, own: [string, string][]): ProcOv
   return stored;
 }
 
+/** A file-transfer event (040) of the job: input started 2 / finished 3, output started 5 / finished 6. */
+export function fileTransferEvent(job: StoredJob, transferType: 2 | 3 | 5 | 6, time: Date, host?: string): JobEvent {
+  return { code: 40, cluster: job.cluster, proc: job.proc, time, transferType, host };
+}
+
 /** The 040 events of a transfer that moved nothing: started and finished at once. */
 function emptyTransferEvents(job: StoredJob, time: Date, [started, finished]: [2, 3] | [5, 6], host?: string): JobEvent[] {
-  return [
-    { code: 40, cluster: job.cluster, proc: job.proc, time, transferType: started, host },
-    { code: 40, cluster: job.cluster, proc: job.proc, time, transferType: finished },
-  ];
+  return [fileTransferEvent(job, started, time, host), fileTransferEvent(job, finished, time)];
 }
 
 function slotKey(slot: Slot): string {

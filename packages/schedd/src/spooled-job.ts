@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
+import { stdinFile, transferredExecutable } from '@tinycondor/shared/transfer-files';
 import { SubmitRejected } from './job-store.js';
 import type { SpoolStore } from './spool-store.js';
 
@@ -30,13 +31,13 @@ export function spoolSubmittedJob(ad: ClassAd, spool: SpoolStore, index: number)
  */
 export function spooledInputRewrites(ad: ClassAd): Record<string, string | null> {
   const rewrites: Record<string, string | null> = {};
-  const cmd = ad.getString('Cmd');
-  if (cmd !== undefined && ad.getBool('TransferExecutable') !== false) {
+  const cmd = transferredExecutable(ad);
+  if (cmd !== undefined) {
     rewrites.SUBMIT_Cmd = cmd;
     rewrites.Cmd = path.basename(cmd);
   }
-  const stdin = ad.getString('In');
-  if (stdin !== undefined && stdin !== '' && stdin !== '/dev/null') {
+  const stdin = stdinFile(ad);
+  if (stdin !== undefined) {
     rewrites.SUBMIT_In = stdin;
     rewrites.In = path.basename(stdin);
   }

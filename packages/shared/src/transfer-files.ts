@@ -28,14 +28,21 @@ export function usesFileTransfer(ad: ClassAd): boolean {
   return (ad.getString('ShouldTransferFiles') ?? '').toUpperCase() !== 'NO';
 }
 
+/** The executable (`Cmd`) as the input sandbox receives it; undefined for transfer_executable = false. */
+export function transferredExecutable(ad: ClassAd): string | undefined {
+  const cmd = ad.getString('Cmd');
+  return cmd !== undefined && ad.getBool('TransferExecutable') !== false ? cmd : undefined;
+}
+
+/** The file `input` names; undefined when there is none (unset, empty or /dev/null). */
+export function stdinFile(ad: ClassAd): string | undefined {
+  const stdin = ad.getString('In');
+  return stdin !== undefined && stdin !== '' && stdin !== '/dev/null' ? stdin : undefined;
+}
+
 /** Whether the job names anything for its input sandbox: a transferred executable, `input`, `transfer_input_files`. */
 export function namesInputFiles(ad: ClassAd): boolean {
-  const stdin = ad.getString('In');
-  return (
-    (ad.getString('Cmd') !== undefined && ad.getBool('TransferExecutable') !== false) ||
-    (stdin !== undefined && stdin !== '' && stdin !== '/dev/null') ||
-    splitFileList(ad.getString('TransferInput')).length > 0
-  );
+  return transferredExecutable(ad) !== undefined || stdinFile(ad) !== undefined || splitFileList(ad.getString('TransferInput')).length > 0;
 }
 
 /**

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
-import { STDERR_NAME, STDOUT_NAME, usesFileTransfer } from '@tinycondor/shared/transfer-files';
+import { STDERR_NAME, STDOUT_NAME, stdinFile, usesFileTransfer } from '@tinycondor/shared/transfer-files';
 
 /** Where a run's process lives and where its standard streams go. */
 export interface JobLayout {
@@ -22,8 +22,7 @@ const DEV_NULL = '/dev/null';
  */
 export function jobLayout(ad: ClassAd, sandbox: string): JobLayout {
   const cmd = ad.getString('Cmd') ?? '';
-  const stdinName = ad.getString('In');
-  const hasStdin = stdinName !== undefined && stdinName !== '' && stdinName !== DEV_NULL;
+  const stdin = stdinFile(ad);
   if (!usesFileTransfer(ad)) {
     const iwd = ad.getString('Iwd') ?? sandbox;
     const inIwd = (name: string | undefined) => (name === undefined || name === '' || name === DEV_NULL ? DEV_NULL : path.resolve(iwd, name));
@@ -31,7 +30,7 @@ export function jobLayout(ad: ClassAd, sandbox: string): JobLayout {
       transfers: false,
       cwd: iwd,
       executable: path.resolve(iwd, cmd),
-      stdin: hasStdin ? path.resolve(iwd, stdinName) : DEV_NULL,
+      stdin: stdin === undefined ? DEV_NULL : path.resolve(iwd, stdin),
       stdout: inIwd(ad.getString('Out')),
       stderr: inIwd(ad.getString('Err')),
     };
@@ -40,7 +39,7 @@ export function jobLayout(ad: ClassAd, sandbox: string): JobLayout {
     transfers: true,
     cwd: sandbox,
     executable: ad.getBool('TransferExecutable') === false ? cmd : path.join(sandbox, path.basename(cmd)),
-    stdin: hasStdin ? path.join(sandbox, path.basename(stdinName)) : DEV_NULL,
+    stdin: stdin === undefined ? DEV_NULL : path.join(sandbox, path.basename(stdin)),
     stdout: path.join(sandbox, STDOUT_NAME),
     stderr: path.join(sandbox, STDERR_NAME),
   };

@@ -5,7 +5,7 @@ import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
 import { InputTransferError, inputEntries } from '../input-files.js';
 import { placeOutputs } from '../output-placement.js';
 import type { FaultInjector } from '../fault-injector.js';
-import type { Schedd } from '../schedd.js';
+import { fileTransferEvent, type Schedd } from '../schedd.js';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
 import type { StoredJob } from '../job-store.js';
 import { ErrorReply } from './schemas.js';
@@ -39,7 +39,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
     schedd.currentRun(request.params.jobId, request.params.runId, String(request.headers['x-tinycondor-startd']));
 
   const transferEvent = (job: StoredJob, transferType: 2 | 3 | 5 | 6, host?: string, extra?: Partial<TimelineEntry>) =>
-    schedd.logTransfer(job, [{ code: 40, cluster: job.cluster, proc: job.proc, time: new Date(), transferType, host }], extra);
+    schedd.logTransfer(job, [fileTransferEvent(job, transferType, new Date(), host)], extra);
 
   app.get<{ Params: RunParams }>(
     '/v1/jobs/:jobId/runs/:runId/input',
