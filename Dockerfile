@@ -16,7 +16,9 @@ COPY packages/cli/package.json packages/cli/
 COPY packages/dashboard/package.json packages/dashboard/
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY . .
-RUN npx tsc -b && node scripts/bundle-cli.mjs && npm prune --omit=dev --no-audit --no-fund
+# The startd's native job spawner; without a compiler it is left out and jobs start through fork.
+RUN npx tsc -b && node scripts/bundle-cli.mjs && npm run install -w @tinycondor/startd && mkdir -p packages/startd/build \
+ && npm prune --omit=dev --no-audit --no-fund
 
 # Runtime: node, the production node_modules and the compiled packages; tini as PID 1 reaps the process
 # groups of jobs whose parents are gone and forwards signals; an unprivileged user runs everything.
@@ -35,6 +37,7 @@ COPY --from=build /src/packages/schedd/package.json ./packages/schedd/
 COPY --from=build /src/packages/schedd/dist ./packages/schedd/dist
 COPY --from=build /src/packages/startd/package.json ./packages/startd/
 COPY --from=build /src/packages/startd/dist ./packages/startd/dist
+COPY --from=build /src/packages/startd/build ./packages/startd/build
 COPY --from=build /src/packages/cli/package.json ./packages/cli/
 COPY --from=build /src/packages/cli/bin ./packages/cli/bin
 COPY --from=build /src/packages/cli/dist ./packages/cli/dist

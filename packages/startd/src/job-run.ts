@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
@@ -13,6 +11,7 @@ import { jobLayout, type JobLayout } from './job-layout.js';
 import { selectCheckpointFiles, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
 import { retryTransient } from './retry.js';
 import { recordRunProcess } from './stale-runs.js';
+import type { JobSpawner } from './job-process.js';
 import { TransferRefused, type ScheddClient } from './schedd-client.js';
 
 type RunMessage = Extract<StartdMessage, { type: 'executing' | 'exited' | 'run-failed' | 'run-ended' | 'checkpoint-restarted' }>;
@@ -34,6 +33,7 @@ export interface JobRunContext {
   /** Whether this startd still holds its job lease (connected, or disconnected for less than the lease). */
   leaseHeld(): boolean;
   client: ScheddClient;
+  spawner: JobSpawner;
   log: Logger;
   report(message: RunReport): void;
 }
@@ -64,7 +64,8 @@ export function buildEnvironment(ctx: JobRunContext, sandbox: string): NodeJS.Pr
  * `_condor_stdout`/`_condor_stderr`, output transfer, and a report of how it ended.
  */
 export class JobRun {
-  private child: ChildProcess | undefined;
+  /** The running process (its pid is its process group's id); `exited` once its end was reported. */
+  private process: { pid: number; exited: boolean } | undefined;
   private killedBy: number | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
@@ -88,12 +89,11 @@ export class JobRun {
   }
 
   /** +WantCheckpointSignal: after the startd's checkpoint interval, ask the process to checkpoint. */
-  private armCheckpointSignal(child: ChildProcess): void {
+  private armCheckpointSignal(pid: number): void {
     this.checkpointSignalled = false;
     const signal = checkpointSignal(this.ctx.jobAd);
     const interval = this.ctx.checkpointIntervalSeconds;
-    if (signal === undefined || interval <= 0 || child.pid === undefined) return;
-    const pid = child.pid;
+    if (signal === undefined || interval <= 0) return;
     this.checkpointTimer = setTimeout(() => {
       this.checkpointSignalled = true;
       try {
@@ -108,9 +108,9 @@ export class JobRun {
   /** Soft kill: the signal to the whole process group, SIGKILL after the grace period. */
   kill(signal: number, graceSeconds: number): void {
     this.killedBy = signal;
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-    const pid = child.pid;
+    const running = this.process;
+    if (!running || running.exited) return;
+    const { pid } = running;
     const send = (sig: number | NodeJS.Signals) => {
       try {
         process.kill(-pid, sig);
@@ -259,41 +259,33 @@ export class JobRun {
     const stderr = fs.openSync(layout.stderr, 'a');
     const stdinFd = fs.openSync(layout.stdin, 'r');
     return new Promise((resolve) => {
-      const child = spawn(layout.executable, jobArguments(ctx.jobAd), {
-        cwd: layout.cwd,
-        env: buildEnvironment(ctx, this.sandbox),
-        stdio: [stdinFd, stdout, stderr],
-        detached: true,
-      });
-      this.child = child;
       let settled = false;
       const settle = (exit: ExitStatus | undefined) => {
         if (settled) return;
         settled = true;
+        if (this.process) this.process.exited = true;
         if (this.pidFile) fs.rmSync(this.pidFile, { force: true });
         if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
         [stdout, stderr, stdinFd].forEach((fd) => fs.closeSync(fd));
         resolve(exit);
       };
-      child.once('spawn', () => {
-        if (child.pid !== undefined) this.pidFile = recordRunProcess(ctx.executeDir, ctx.runId, child.pid, this.sandbox);
-        if (reportExecuting) ctx.report({ type: 'executing', jobId: ctx.jobId, runId: ctx.runId });
-        if (restartAfter) ctx.report({ type: 'checkpoint-restarted', jobId: ctx.jobId, runId: ctx.runId, ...restartAfter, restartedAt: Date.now() });
-        if (this.killedBy !== undefined) this.kill(this.killedBy, 0);
-        this.armCheckpointSignal(child);
-      });
-      child.once('error', (err: NodeJS.ErrnoException) => {
-        const reason = `Error from ${ctx.slotName}@${ctx.startdName}: Failed to execute '${layout.executable}': (errno=${err.errno ?? 0}: '${err.message}')`;
-        if (!settled) ctx.report({ type: 'run-failed', jobId: ctx.jobId, runId: ctx.runId, stage: 'execute', reason });
-        settle(undefined);
-      });
-      child.once('exit', (code, signal) => {
-        settle(signal !== null ? { bySignal: true, signal: signalToNumber(signal) } : { bySignal: false, exitCode: code ?? 0 });
+      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox), stdio: [stdinFd, stdout, stderr] as [number, number, number] };
+      ctx.spawner.start(spec, {
+        spawned: (pid) => {
+          this.process = { pid, exited: false };
+          this.pidFile = recordRunProcess(ctx.executeDir, ctx.runId, pid, this.sandbox);
+          if (reportExecuting) ctx.report({ type: 'executing', jobId: ctx.jobId, runId: ctx.runId });
+          if (restartAfter) ctx.report({ type: 'checkpoint-restarted', jobId: ctx.jobId, runId: ctx.runId, ...restartAfter, restartedAt: Date.now() });
+          if (this.killedBy !== undefined) this.kill(this.killedBy, 0);
+          this.armCheckpointSignal(pid);
+        },
+        failed: ({ errno, message }) => {
+          const reason = `Error from ${ctx.slotName}@${ctx.startdName}: Failed to execute '${layout.executable}': (errno=${errno}: '${message}')`;
+          if (!settled) ctx.report({ type: 'run-failed', jobId: ctx.jobId, runId: ctx.runId, stage: 'execute', reason });
+          settle(undefined);
+        },
+        exited: settle,
       });
     });
   }
-}
-
-function signalToNumber(signal: NodeJS.Signals): number {
-  return (os.constants.signals as Record<string, number>)[signal] ?? 9;
 }

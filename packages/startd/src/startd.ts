@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { buildSlotAd, condorArch, condorOpSys, type MachineIdentity } from '@tinycondor/shared/machine-ad';
 import { decodeScheddMessage, MAX_MESSAGE_BYTES, type ScheddMessage, type SlotDescription, type StartdMessage } from '@tinycondor/shared/protocol';
+import { jobSpawner, type JobSpawner } from './job-process.js';
 import { JobRun, type RunReport } from './job-run.js';
 import { ScheddClient } from './schedd-client.js';
 import { SshSession } from './ssh-session.js';
@@ -50,6 +51,7 @@ export class Startd {
   private readonly sessions = new Map<string, { session: SshSession; runKey: string }>();
   private readonly identity: MachineIdentity;
   private readonly client: ScheddClient;
+  private readonly spawner: JobSpawner;
   private reconnectDelay = 50;
   private stopping = false;
   private welcomed = false;
@@ -60,6 +62,9 @@ export class Startd {
   constructor(private readonly settings: StartdSettings) {
     this.identity = { startdName: settings.name, machine: os.hostname(), opSys: condorOpSys(process.platform), arch: condorArch(process.arch) };
     this.client = new ScheddClient(settings.scheddUrl, settings.token, settings.name);
+    const { spawner, fallbackReason } = jobSpawner();
+    this.spawner = spawner;
+    if (fallbackReason !== undefined) settings.log.warn({ reason: fallbackReason }, 'native job spawner not available; jobs start through fork, ~1 ms more per job');
     fs.mkdirSync(settings.executeDir, { recursive: true });
     cleanUpStaleRuns(settings.executeDir, settings.log);
   }
@@ -194,6 +199,7 @@ export class Startd {
       checkpointIntervalSeconds: this.settings.checkpointIntervalSeconds ?? 0,
       leaseHeld: () => this.welcomed || Date.now() - this.disconnectedAt < this.leaseSeconds * 1000,
       client: this.client,
+      spawner: this.spawner,
       log: this.settings.log.child({ jobId, runId }),
       report: (report) => this.report(report),
     });

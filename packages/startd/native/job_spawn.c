@@ -1,0 +1,203 @@
+/*
+ * Starts job processes with posix_spawn. libuv (child_process.spawn) forks on Linux: the fork copies the
+ * startd's page tables, blocks its event loop until the child has exec'd, and leaves every page of the
+ * startd copy-on-write, so each later write faults. glibc's posix_spawn uses clone(CLONE_VM|CLONE_VFORK),
+ * whose cost does not grow with the parent. Each child gets a thread blocked in waitpid on its pid only,
+ * which reports the exit to JavaScript; libuv reaps only the pids it spawned itself, so the two never race.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <node_api.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+typedef struct {
+  pid_t pid;
+  int status;
+  napi_threadsafe_function on_exit;
+} child_t;
+
+#define CHECK(env, call)                                   \
+  do {                                                     \
+    if ((call) != napi_ok) {                               \
+      napi_throw_error((env), NULL, "job_spawn: " #call);  \
+      return NULL;                                         \
+    }                                                      \
+  } while (0)
+
+/* A JavaScript string as a malloc'd C string; NULL (with an exception pending) when it is not a string. */
+static char *c_string(napi_env env, napi_value value) {
+  size_t length;
+  if (napi_get_value_string_utf8(env, value, NULL, 0, &length) != napi_ok) {
+    napi_throw_type_error(env, NULL, "job_spawn: expected a string");
+    return NULL;
+  }
+  char *text = malloc(length + 1);
+  if (text == NULL) {
+    napi_throw_error(env, NULL, "job_spawn: out of memory");
+    return NULL;
+  }
+  napi_get_value_string_utf8(env, value, text, length + 1, &length);
+  return text;
+}
+
+static void free_strings(char **strings) {
+  if (strings == NULL) return;
+  for (char **s = strings; *s != NULL; s++) free(*s);
+  free(strings);
+}
+
+/* A JavaScript array of strings as a NULL-terminated array (argv, envp). */
+static char **c_strings(napi_env env, napi_value array) {
+  uint32_t count;
+  if (napi_get_array_length(env, array, &count) != napi_ok) {
+    napi_throw_type_error(env, NULL, "job_spawn: expected an array of strings");
+    return NULL;
+  }
+  char **strings = calloc(count + 1, sizeof(char *));
+  if (strings == NULL) {
+    napi_throw_error(env, NULL, "job_spawn: out of memory");
+    return NULL;
+  }
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value element;
+    if (napi_get_element(env, array, i, &element) != napi_ok || (strings[i] = c_string(env, element)) == NULL) {
+      free_strings(strings);
+      return NULL;
+    }
+  }
+  return strings;
+}
+
+/* On the JavaScript thread: onExit(exitCode, null) or onExit(null, signal). */
+static void call_on_exit(napi_env env, napi_value on_exit, void *context, void *data) {
+  (void)context;
+  child_t *child = data;
+  if (env != NULL) {
+    napi_value args[2], undefined;
+    if (WIFSIGNALED(child->status)) {
+      napi_get_null(env, &args[0]);
+      napi_create_int32(env, WTERMSIG(child->status), &args[1]);
+    } else {
+      napi_create_int32(env, WEXITSTATUS(child->status), &args[0]);
+      napi_get_null(env, &args[1]);
+    }
+    napi_get_undefined(env, &undefined);
+    napi_call_function(env, undefined, on_exit, 2, args, NULL);
+  }
+  free(child);
+}
+
+static void *wait_for_exit(void *arg) {
+  child_t *child = arg;
+  while (waitpid(child->pid, &child->status, 0) < 0 && errno == EINTR) {
+  }
+  napi_threadsafe_function on_exit = child->on_exit;
+  napi_call_threadsafe_function(on_exit, child, napi_tsfn_blocking);
+  napi_release_threadsafe_function(on_exit, napi_tsfn_release);
+  return NULL;
+}
+
+static napi_value throw_errno(napi_env env, int error) {
+  napi_value message, exception, code;
+  napi_create_string_utf8(env, strerror(error), NAPI_AUTO_LENGTH, &message);
+  napi_create_error(env, NULL, message, &exception);
+  napi_create_int32(env, error, &code);
+  napi_set_named_property(env, exception, "errno", code);
+  napi_throw(env, exception);
+  return NULL;
+}
+
+/*
+ * spawn(file, argv, envp, cwd, stdinFd, stdoutFd, stderrFd, onExit) -> pid. The child is the leader of a
+ * new session (so of its own process group), has every signal at its default disposition and none
+ * blocked, as child_process gives it; the descriptors become its 0, 1 and 2. Throws an Error with the
+ * errno when the program cannot be started.
+ */
+static napi_value spawn_job(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value args[8];
+  CHECK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  if (argc != 8) {
+    napi_throw_type_error(env, NULL, "job_spawn: spawn takes 8 arguments");
+    return NULL;
+  }
+  int fds[3];
+  for (int i = 0; i < 3; i++) {
+    if (napi_get_value_int32(env, args[4 + i], &fds[i]) != napi_ok) {
+      napi_throw_type_error(env, NULL, "job_spawn: descriptors must be integers");
+      return NULL;
+    }
+  }
+  char *file = NULL, *cwd = NULL, **argv = NULL, **envp = NULL;
+  napi_value result = NULL;
+  if ((file = c_string(env, args[0])) == NULL || (argv = c_strings(env, args[1])) == NULL ||
+      (envp = c_strings(env, args[2])) == NULL || (cwd = c_string(env, args[3])) == NULL) {
+    goto done;
+  }
+
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attributes;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawnattr_init(&attributes);
+  for (int i = 0; i < 3; i++) posix_spawn_file_actions_adddup2(&actions, fds[i], i);
+  posix_spawn_file_actions_addchdir_np(&actions, cwd);
+  sigset_t all, none;
+  sigfillset(&all);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attributes, &all);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  pid_t pid;
+  int error = posix_spawn(&pid, file, &actions, &attributes, argv, envp);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (error != 0) {
+    throw_errno(env, error);
+    goto done;
+  }
+
+  child_t *child = calloc(1, sizeof *child);
+  napi_value name;
+  pthread_attr_t thread_attributes;
+  pthread_t thread;
+  int started = child != NULL && napi_create_string_utf8(env, "job exit", NAPI_AUTO_LENGTH, &name) == napi_ok &&
+                napi_create_threadsafe_function(env, args[7], NULL, name, 0, 1, NULL, NULL, NULL, call_on_exit, &child->on_exit) == napi_ok;
+  if (started) {
+    child->pid = pid;
+    pthread_attr_init(&thread_attributes);
+    pthread_attr_setdetachstate(&thread_attributes, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&thread_attributes, 64 * 1024);
+    started = pthread_create(&thread, &thread_attributes, wait_for_exit, child) == 0;
+    pthread_attr_destroy(&thread_attributes);
+    if (!started) napi_release_threadsafe_function(child->on_exit, napi_tsfn_abort);
+  }
+  if (!started) {
+    /* Nothing would report this process's end: stop it rather than leave it running unseen. */
+    free(child);
+    kill(-pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+    throw_errno(env, EAGAIN);
+    goto done;
+  }
+  napi_create_int32(env, pid, &result);
+
+done:
+  free(file);
+  free(cwd);
+  free_strings(argv);
+  free_strings(envp);
+  return result;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value spawn;
+  CHECK(env, napi_create_function(env, "spawn", NAPI_AUTO_LENGTH, spawn_job, NULL, &spawn));
+  CHECK(env, napi_set_named_property(env, exports, "spawn", spawn));
+  return exports;
+}

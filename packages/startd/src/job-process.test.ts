@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import type { ExitStatus } from '@tinycondor/shared/protocol';
+import { forkSpawner, jobSpawner, type JobProcessSpec, type JobSpawner, type SpawnFailure } from './job-process.js';
+
+type Outcome = { pid: number; exit: ExitStatus } | { failure: SpawnFailure };
+
+/** Runs `spec` (with stdin from `input`) and returns how it ended and what it wrote. */
+function run(spawner: JobSpawner, spec: Omit<JobProcessSpec, 'stdio' | 'cwd'> & { cwd?: string }, input = ''): Promise<Outcome & { output: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-job-process-'));
+  fs.writeFileSync(path.join(dir, 'in'), input);
+  const stdio: [number, number, number] = [fs.openSync(path.join(dir, 'in'), 'r'), fs.openSync(path.join(dir, 'out'), 'a'), fs.openSync(path.join(dir, 'out'), 'a')];
+  return new Promise((resolve) => {
+    let pid = 0;
+    const end = (outcome: Outcome) => {
+      stdio.forEach((fd) => fs.closeSync(fd));
+      const output = fs.readFileSync(path.join(dir, 'out'), 'utf8');
+      fs.rmSync(dir, { recursive: true, force: true });
+      resolve({ ...outcome, output });
+    };
+    spawner.start(
+      { cwd: dir, ...spec, stdio },
+      {
+        spawned: (started) => (pid = started),
+        failed: (failure) => end({ failure }),
+        exited: (exit) => end({ pid, exit }),
+      },
+    );
+  });
+}
+
+const sh = (script: string, env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin' }) => ({ executable: '/bin/sh', args: ['-c', script], env });
+
+const { spawner: built, fallbackReason } = jobSpawner();
+
+t.equal(built.method, 'posix_spawn', `the native spawner is built (npm ci / npm run build); ${fallbackReason ?? ''}`);
+
+for (const spawner of [built, forkSpawner()]) {
+  t.test(`${spawner.method}: exit codes and signals`, async (t) => {
+    t.match(await run(spawner, sh('exit 7')), { exit: { bySignal: false, exitCode: 7 } });
+    t.match(await run(spawner, sh('exit 0')), { exit: { bySignal: false, exitCode: 0 } });
+    t.match(await run(spawner, sh('kill -TERM $$')), { exit: { bySignal: true, signal: 15 } });
+  });
+
+  t.test(`${spawner.method}: the job's environment, directory and standard streams, nothing of the startd's`, async (t) => {
+    const cwd = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-job-cwd-')));
+    const outcome = await run(spawner, { ...sh('echo "$A|${HOME-unset}|$(pwd)"; cat; echo oops >&2', { PATH: '/usr/bin:/bin', A: 'a b' }), cwd }, 'from stdin\n');
+    t.equal(outcome.output, `a b|unset|${cwd}\nfrom stdin\noops\n`);
+    fs.rmSync(cwd, { recursive: true });
+  });
+
+  t.test(`${spawner.method}: the process leads its own session, with default signal dispositions and none blocked`, async (t) => {
+    // Node ignores SIGPIPE in the startd; a job must not inherit that (a pipeline's writer would never die).
+    const outcome = await run(spawner, sh('cut -d" " -f6 /proc/$$/stat; grep -E "^Sig(Blk|Ign)" /proc/$$/status'));
+    if (!('exit' in outcome)) return t.fail('did not start');
+    const [session, blocked, ignored] = outcome.output.trim().split('\n');
+    t.equal(Number(session), outcome.pid, 'session id is the pid (so is the process group, which kill signals)');
+    t.equal(BigInt(`0x${blocked.split(/\s+/)[1]}`), 0n, 'no signal blocked');
+    const ignoredMask = BigInt(`0x${ignored.split(/\s+/)[1]}`);
+    t.equal(ignoredMask & ((1n << 31n) - 1n), 0n, 'no standard signal ignored (SIGPIPE included)');
+  });
+
+  t.test(`${spawner.method}: a program that cannot start is a failure with errno and strerror's text`, async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-job-exe-'));
+    t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+    fs.writeFileSync(path.join(dir, 'not-executable'), '#!/bin/sh\n', { mode: 0o644 });
+    const missing = await run(spawner, { executable: path.join(dir, 'missing'), args: [], env: {} });
+    t.match(missing, { failure: { errno: 2, message: /no such file or directory/i } });
+    const notExecutable = await run(spawner, { executable: path.join(dir, 'not-executable'), args: [], env: {} });
+    t.match(notExecutable, { failure: { errno: 13, message: /permission denied/i } });
+    const nul = await run(spawner, { executable: '/bin/sh', args: ['-c', 'exit 0\0'], env: {} });
+    t.match(nul, { failure: { errno: os.constants.errno.EINVAL } });
+  });
+
+  t.test(`${spawner.method}: a bare program name is found in the job's PATH`, async (t) => {
+    t.match(await run(spawner, { executable: 'true', args: [], env: { PATH: '/usr/bin:/bin' } }), { exit: { bySignal: false, exitCode: 0 } });
+  });
+}
+
+t.test('posix_spawn: a script without #! fails with Exec format error, as on HTCondor (execvp would run it with sh)', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-job-exe-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'no-shebang'), 'echo hello\n', { mode: 0o755 });
+  t.match(await run(built, { executable: path.join(dir, 'no-shebang'), args: [], env: {} }), { failure: { errno: 8, message: /exec format error/i } });
+});

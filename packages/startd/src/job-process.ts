@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import util from 'node:util';
+import type { ExitStatus } from '@tinycondor/shared/protocol';
+
+/** What a job process is started with: its stdio are descriptors the startd opened. */
+export interface JobProcessSpec {
+  executable: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdio: [stdin: number, stdout: number, stderr: number];
+}
+
+/** Why a job process did not start, with the errno as HTCondor's starter reports it (positive, strerror's text). */
+export interface SpawnFailure {
+  errno: number;
+  message: string;
+}
+
+export interface JobProcessEvents {
+  /** The process runs, as the leader of its own session and process group. */
+  spawned(pid: number): void;
+  failed(failure: SpawnFailure): void;
+  exited(exit: ExitStatus): void;
+}
+
+/** Starts job processes; `fork` is child_process, `posix_spawn` the startd's native module. */
+export interface JobSpawner {
+  readonly method: 'posix_spawn' | 'fork';
+  start(spec: JobProcessSpec, events: JobProcessEvents): void;
+}
+
+interface NativeSpawn {
+  spawn(file: string, argv: string[], envp: string[], cwd: string, stdin: number, stdout: number, stderr: number, onExit: (code: number | null, signal: number | null) => void): number;
+}
+
+function environmentPairs(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
+}
+
+/** child_process.spawn's refusal of NUL bytes, as an errno: C strings end at the first one. */
+function hasNul(spec: JobProcessSpec, envp: string[]): boolean {
+  return [spec.executable, spec.cwd, ...spec.args, ...envp].some((text) => text.includes('\0'));
+}
+
+/** Through the native module: no fork of the startd, so the cost does not grow with its memory. */
+export function posixSpawner(native: NativeSpawn): JobSpawner {
+  const fallback = forkSpawner();
+  return {
+    method: 'posix_spawn',
+    start(spec, events) {
+      // Only a path is spawned as it is; a bare name is looked up in PATH as child_process does it.
+      if (!spec.executable.includes('/')) {
+        fallback.start(spec, events);
+        return;
+      }
+      const envp = environmentPairs(spec.env);
+      if (hasNul(spec, envp)) {
+        events.failed({ errno: os.constants.errno.EINVAL, message: 'an argument or environment value holds a NUL byte' });
+        return;
+      }
+      let pid: number;
+      try {
+        pid = native.spawn(spec.executable, [spec.executable, ...spec.args], envp, spec.cwd, ...spec.stdio, (code, signal) =>
+          events.exited(signal !== null ? { bySignal: true, signal } : { bySignal: false, exitCode: code ?? 0 }),
+        );
+      } catch (err) {
+        const { errno, message } = err as { errno?: number; message: string };
+        events.failed({ errno: errno ?? 0, message });
+        return;
+      }
+      events.spawned(pid);
+    },
+  };
+}
+
+const SYSTEM_ERRORS = util.getSystemErrorMap();
+
+/** Through child_process (libuv forks the startd, then execs). */
+export function forkSpawner(): JobSpawner {
+  return {
+    method: 'fork',
+    start(spec, events) {
+      let child;
+      try {
+        child = spawn(spec.executable, spec.args, { cwd: spec.cwd, env: spec.env, stdio: spec.stdio, detached: true });
+      } catch (err) {
+        events.failed({ errno: os.constants.errno.EINVAL, message: (err as Error).message });
+        return;
+      }
+      child.once('spawn', () => events.spawned(child.pid as number));
+      child.once('error', (err: NodeJS.ErrnoException) => {
+        const errno = err.errno ?? 0;
+        events.failed({ errno: Math.abs(errno), message: SYSTEM_ERRORS.get(errno)?.[1] ?? err.message });
+      });
+      child.once('exit', (code, signal) => {
+        events.exited(signal !== null ? { bySignal: true, signal: os.constants.signals[signal] ?? 9 } : { bySignal: false, exitCode: code ?? 0 });
+      });
+    },
+  };
+}
+
+/**
+ * The spawner this startd uses: posix_spawn when the native module (packages/startd/build, built by
+ * `npm ci` or `npm run build`) loads, else child_process, with the reason.
+ */
+export function jobSpawner(): { spawner: JobSpawner; fallbackReason?: string } {
+  try {
+    const native = createRequire(import.meta.url)('../build/Release/job_spawn.node') as NativeSpawn;
+    return { spawner: posixSpawner(native) };
+  } catch (err) {
+    return { spawner: forkSpawner(), fallbackReason: (err as Error).message.split('\n')[0] };
+  }
+}
