@@ -53,7 +53,9 @@ for (const spawner of [built, forkSpawner()]) {
 
   t.test(`${spawner.method}: the process leads its own session, with default signal dispositions and none blocked`, async (t) => {
     // Node ignores SIGPIPE in the startd; a job must not inherit that (a pipeline's writer would never die).
-    const outcome = await run(spawner, sh('cut -d" " -f6 /proc/$$/stat; grep -E "^Sig(Blk|Ign)" /proc/$$/status'));
+    // grep replaces the shell (exec keeps the mask and what is ignored): the shell's own status is read
+    // while it forks the reader, when it blocks every signal for a moment.
+    const outcome = await run(spawner, sh('cut -d" " -f6 /proc/$$/stat; exec grep -E "^Sig(Blk|Ign)" /proc/self/status'));
     if (!('exit' in outcome)) return t.fail('did not start');
     const [session, blocked, ignored] = outcome.output.trim().split('\n');
     t.equal(Number(session), outcome.pid, 'session id is the pid (so is the process group, which kill signals)');
