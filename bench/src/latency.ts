@@ -77,7 +77,7 @@ async function condorSubmitSamples(pool: BenchPool, env: NodeJS.ProcessEnv, tag:
     const submitFile = path.join(pool.dir, `${tag}.${i}.sub`);
     fs.writeFileSync(submitFile, stampingSubmit(stamp, logFile));
     const t0 = wallMs();
-    const child = spawn(process.execPath, [path.join(binDir, 'condor_submit.js'), submitFile], { stdio: 'ignore', env, cwd: pool.dir });
+    const child = spawn(path.join(binDir, 'condor_submit.js'), [submitFile], { stdio: 'ignore', env, cwd: pool.dir });
     const started = await until('the job to start', () => stampMs(stamp), 30_000);
     samples.push(started - t0);
     await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
