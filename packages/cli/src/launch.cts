@@ -28,6 +28,7 @@ export const DEFERRED_EXTRA_CA_CERTS = 'TINYCONDOR_NODE_EXTRA_CA_CERTS';
  * (an empty value included), before the command reads its environment (getenv = true) or starts a child.
  * Node 20 parses that file before any script runs (~80 ms for Debian's bundle, nodejs/node#40524) and
  * no flag defers it; a command that opens a TLS connection loads it for that connection (extra-ca.ts).
+ * bin/tinycondor.js starts as node itself: its daemons run for long, and `health` fetches with node's trust.
  */
 export function restoreExtraCaCerts(env: NodeJS.ProcessEnv): void {
   const deferred = env[DEFERRED_EXTRA_CA_CERTS];
