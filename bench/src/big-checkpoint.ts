@@ -52,7 +52,7 @@ async function commitSeconds(layout: 'one-file' | 'many-files'): Promise<{ secon
       path.join(pool.dir, 'big.sub'),
       'executable = big.sh\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = state, times\ntransfer_output_files = times\nlog = big.log\nqueue\n',
     );
-    const submitted = spawnSync(process.execPath, [path.join(binDir, 'condor_submit.js'), 'big.sub'], { env: pool.env, cwd: pool.dir });
+    const submitted = spawnSync(path.join(binDir, 'condor_submit.js'), ['big.sub'], { env: pool.env, cwd: pool.dir });
     if (submitted.status !== 0) throw new Error(`condor_submit failed: ${submitted.stderr.toString()}`);
     const terminated = terminationCounter(path.join(pool.dir, 'big.log'));
     const finished = until('the job to finish', () => (terminated() >= 1 ? true : undefined), 600_000, 100);

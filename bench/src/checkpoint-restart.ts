@@ -27,7 +27,7 @@ export const checkpointRestart: Benchmark = {
         path.join(pool.dir, 'ckpt.sub'),
         'executable = ckpt.sh\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = ckpt.bin, count, times\ntransfer_output_files = times\nlog = ckpt.log\nqueue\n',
       );
-      const submitted = spawnSync(process.execPath, [path.join(binDir, 'condor_submit.js'), 'ckpt.sub'], { env: pool.env, cwd: pool.dir });
+      const submitted = spawnSync(path.join(binDir, 'condor_submit.js'), ['ckpt.sub'], { env: pool.env, cwd: pool.dir });
       if (submitted.status !== 0) throw new Error(`condor_submit failed: ${submitted.stderr.toString()}`);
       const terminated = terminationCounter(path.join(pool.dir, 'ckpt.log'));
       await until('the job to finish', () => (terminated() >= 1 ? true : undefined), 120_000, 20);

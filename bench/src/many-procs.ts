@@ -39,9 +39,9 @@ export const manyProcs: Benchmark = {
       fs.writeFileSync(path.join(pool.dir, 'many.sub'), SUBMIT);
       const pid = pool.process.pid as number;
       const scheddCpuBefore = processCpuMs(pid);
-      const submit = timeCommandCpu(process.execPath, [path.join(binDir, 'condor_submit.js'), '-terse', path.join(pool.dir, 'many.sub')], pool.env);
+      const submit = timeCommandCpu(path.join(binDir, 'condor_submit.js'), ['-terse', path.join(pool.dir, 'many.sub')], pool.env);
       const scheddCpu = processCpuMs(pid) - scheddCpuBefore;
-      const totals = timeCommandCpu(process.execPath, [path.join(binDir, 'condor_q.js'), '-totals'], pool.env);
+      const totals = timeCommandCpu(path.join(binDir, 'condor_q.js'), ['-totals'], pool.env);
       const submitMs = submit.wallMs;
       const totalsMs = totals.wallMs;
       const rss = rssMb(pid);

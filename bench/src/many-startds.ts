@@ -96,7 +96,7 @@ export const manyStartds: Benchmark = {
       // Jobs run where they were submitted (no transfers): each costs the schedd a match, three commits and its events.
       fs.writeFileSync(path.join(dir, 'many.sub'), `executable = /bin/true\nshould_transfer_files = NO\nlog = many.log\nqueue ${JOBS}\n`);
       const t0 = wallMs();
-      const submitMs = timeCommand(process.execPath, [path.join(binDir, 'condor_submit.js'), '-terse', path.join(dir, 'many.sub')], schedd.env);
+      const submitMs = timeCommand(path.join(binDir, 'condor_submit.js'), ['-terse', path.join(dir, 'many.sub')], schedd.env);
       await until('every job to start', () => (started >= JOBS ? true : undefined), 600_000, 20);
       let empty = false;
       await until('the queue to empty', () => (empty ? true : (void queueEmpty(schedd.url, schedd.token).then((e) => (empty = e)), undefined)), 600_000, 100);

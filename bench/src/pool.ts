@@ -5,11 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The commands, run as a user runs them (executed, not `node FILE`: the condor_* scripts start with sh, see launch.cts). */
 export const binDir = path.join(root, 'packages', 'cli', 'bin');
 
 /** Starts `tinycondor ARGS` (daemon logs at warn) and waits for the stdout line matching `ready`. */
 export async function startTinycondor(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [path.join(binDir, 'tinycondor.js'), ...args], {
+  const child = spawn(path.join(binDir, 'tinycondor.js'), args, {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, TINYCONDOR_LOG_LEVEL: 'warn' },
   });

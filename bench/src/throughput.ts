@@ -21,7 +21,7 @@ export const throughput: Benchmark = {
       const startdPids = fs.readFileSync(`/proc/${scheddPid}/task/${scheddPid}/children`, 'utf8').trim().split(/\s+/).map(Number);
       const cpuBefore = [scheddPid, ...startdPids].map(processCpuMs);
       const t0 = wallMs();
-      const submit = spawn(process.execPath, [path.join(binDir, 'condor_submit.js'), 'many.sub'], { stdio: 'ignore', env: pool.env, cwd: pool.dir });
+      const submit = spawn(path.join(binDir, 'condor_submit.js'), ['many.sub'], { stdio: 'ignore', env: pool.env, cwd: pool.dir });
       await until('every job to terminate', () => (terminated() >= JOBS ? true : undefined), 600_000, 50);
       const seconds = (wallMs() - t0) / 1000;
       const [scheddCpu, ...startdCpu] = [scheddPid, ...startdPids].map((pid, i) => processCpuMs(pid) - cpuBefore[i]);

@@ -9,13 +9,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const binDir = path.join(root, 'packages', 'cli', 'bin');
 
 /**
- * The command and arguments that run one of the bin scripts as a real process. tap wraps
- * child_process so that every node process a test starts loads its process-info hook through
- * NODE_OPTIONS, which makes each daemon and command start several times slower; `env -u` drops it
- * (they run compiled JavaScript and need none of tap's loaders).
+ * The command and arguments that run one of the bin scripts as a real process, executed as a user's
+ * shell does (a condor_* script starts as sh, see launch.cts). tap wraps child_process so that every
+ * node process a test starts loads its process-info hook through NODE_OPTIONS, which makes each daemon
+ * and command start several times slower; `env -u` drops it (they run compiled JavaScript and need none
+ * of tap's loaders).
  */
 export function binCommand(script: string, args: string[]): [string, string[]] {
-  return ['env', ['-u', 'NODE_OPTIONS', process.execPath, path.join(binDir, script), ...args]];
+  return ['env', ['-u', 'NODE_OPTIONS', path.join(binDir, script), ...args]];
 }
 
 export interface CommandResult {

@@ -12,12 +12,30 @@ import vm from 'node:vm';
  * This module and bin/ are CommonJS: an ES module entry alone costs node a few milliseconds more to start.
  */
 export function launch(name: string): void {
+  restoreExtraCaCerts(process.env);
   const bundle = freshBundle(packageDir, name);
   if (bundle) runBundle(bundle.file, bundle.stats);
   else void import(`./bin/${name}.js`);
 }
 
 const packageDir = path.resolve(__dirname, '..');
+
+/** Where a condor_* bin script, run as a sh script, keeps NODE_EXTRA_CA_CERTS while node starts. */
+export const DEFERRED_EXTRA_CA_CERTS = 'TINYCONDOR_NODE_EXTRA_CA_CERTS';
+
+/**
+ * Puts back the NODE_EXTRA_CA_CERTS a bin script moved aside, exactly as the user's environment had it
+ * (an empty value included), before the command reads its environment (getenv = true) or starts a child.
+ * Node 20 parses that file before any script runs (~80 ms for Debian's bundle, nodejs/node#40524) and
+ * no flag defers it; a command that opens a TLS connection loads it for that connection (extra-ca.ts).
+ * bin/tinycondor.js starts as node itself: its daemons run for long, and `health` fetches with node's trust.
+ */
+export function restoreExtraCaCerts(env: NodeJS.ProcessEnv): void {
+  const deferred = env[DEFERRED_EXTRA_CA_CERTS];
+  if (deferred === undefined) return;
+  env.NODE_EXTRA_CA_CERTS = deferred;
+  delete env[DEFERRED_EXTRA_CA_CERTS];
+}
 
 /** The packages a bundle is built from; their tsbuildinfo changes whenever `tsc -b` rebuilds them. */
 const BUNDLED_PACKAGES = ['cli', 'shared', 'schedd', 'startd'];

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { codeCache, freshBundle } from './launch.cjs';
+import { codeCache, DEFERRED_EXTRA_CA_CERTS, freshBundle, restoreExtraCaCerts } from './launch.cjs';
 
 function packagesDir(t: { teardown(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'launch-test-'));
@@ -51,4 +51,18 @@ t.test('a cache directory others can write to is not used', async (t) => {
   fs.rmSync(dir, { recursive: true });
   fs.symlinkSync(os.tmpdir(), dir);
   t.equal(codeCache(dir, 'condor_q', 'k1'), undefined, 'nor a symlink to another directory');
+});
+
+t.test('the NODE_EXTRA_CA_CERTS a bin script moved aside comes back exactly, and only then', async (t) => {
+  for (const value of ['/etc/ssl/certs/ca-certificates.crt', '', 'relative dir/with spaces.pem']) {
+    const env: NodeJS.ProcessEnv = { PATH: '/bin', [DEFERRED_EXTRA_CA_CERTS]: value };
+    restoreExtraCaCerts(env);
+    t.same(env, { PATH: '/bin', NODE_EXTRA_CA_CERTS: value }, `moved back: '${value}'`);
+  }
+  const unset: NodeJS.ProcessEnv = { PATH: '/bin' };
+  restoreExtraCaCerts(unset);
+  t.same(unset, { PATH: '/bin' }, 'unset stays unset');
+  const direct: NodeJS.ProcessEnv = { NODE_EXTRA_CA_CERTS: '/a.pem' };
+  restoreExtraCaCerts(direct);
+  t.same(direct, { NODE_EXTRA_CA_CERTS: '/a.pem' }, 'run by node directly: node loaded it, nothing to restore');
 });

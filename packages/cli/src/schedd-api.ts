@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type WebSocket from 'ws';
 import { CliError } from './cli-error.js';
+import { trustedCas } from './extra-ca.js';
 import type { PoolConfig } from './pool-config.js';
 
 export interface ActionReply {
@@ -36,7 +37,9 @@ export class ScheddApi {
   /** A websocket to a schedd route, authenticated like every request (ws is loaded only when needed). */
   async websocket(path: string): Promise<WebSocket> {
     const { default: WebSocketClass } = await import('ws');
-    return new WebSocketClass(`${this.baseUrl.replace(/^http/, 'ws')}${path}`, { headers: { authorization: `Bearer ${this.token}` } });
+    const url = `${this.baseUrl.replace(/^http/, 'ws')}${path}`;
+    const ca = url.startsWith('wss:') ? trustedCas(process.env, (text) => process.stderr.write(text)) : undefined;
+    return new WebSocketClass(url, { headers: { authorization: `Bearer ${this.token}` }, ...(ca ? { ca } : {}) });
   }
 
   /** One JSON request. node:http rather than fetch: a command makes a couple of calls, and fetch costs more to start. */
