@@ -190,25 +190,30 @@ class Destination {
   }
 }
 
-/** Writes the entry's data to a new file, in writes of about FILE_CHUNK_BYTES; reading waits on each write. */
-async function writeNewFile(entry: AsyncIterable<unknown>, target: string, mode: number): Promise<void> {
+/**
+ * Writes the entry's data to a new file through `buffer`, one write each time it fills. Chunks are copied
+ * out as they arrive: held until the write they would otherwise wait for, they outlive young-generation
+ * collections, and a gigabyte of them then costs dozens of full garbage collections.
+ */
+async function writeNewFile(entry: AsyncIterable<unknown>, target: string, mode: number, buffer: Buffer): Promise<void> {
   const handle = await fs.promises.open(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
   try {
-    let pending: Uint8Array[] = [];
-    let pendingBytes = 0;
+    let filled = 0;
     const flush = async () => {
-      const { bytesWritten } = await handle.writev(pending);
-      if (bytesWritten !== pendingBytes) throw new Error(`short write to ${target}: ${bytesWritten} of ${pendingBytes} bytes`);
-      pending = [];
-      pendingBytes = 0;
+      for (let offset = 0; offset < filled; ) offset += (await handle.write(buffer, offset, filled - offset)).bytesWritten;
+      filled = 0;
     };
     for await (const data of entry) {
       const chunk = data as Uint8Array;
-      pending.push(chunk);
-      pendingBytes += chunk.byteLength;
-      if (pendingBytes >= FILE_CHUNK_BYTES) await flush();
+      for (let offset = 0; offset < chunk.byteLength; ) {
+        const copied = Math.min(buffer.length - filled, chunk.byteLength - offset);
+        buffer.set(chunk.subarray(offset, offset + copied), filled);
+        filled += copied;
+        offset += copied;
+        if (filled === buffer.length) await flush();
+      }
     }
-    if (pendingBytes > 0) await flush();
+    if (filled > 0) await flush();
   } finally {
     await handle.close();
   }
@@ -243,6 +248,7 @@ export async function extractTarSafely(source: Readable, destDir: string, option
     await fs.promises.mkdir(destDir, { recursive: true });
   }
   const dest = new Destination(destDir, options.createDest === true);
+  let writeBuffer: Buffer | undefined;
 
   const consume = (async () => {
     for await (const entry of extract) {
@@ -277,7 +283,7 @@ export async function extractTarSafely(source: Readable, destDir: string, option
           if (result.bytes + size > limits.maxTotalBytes) throw new UnsafeArchiveError(header.name, `archive exceeds ${limits.maxTotalBytes} bytes`);
           const { parent, target } = await dest.parentOf(relative, parts);
           await dest.clear(parent, name, target);
-          await dest.exclusively(relative, parent, () => writeNewFile(entry, target, mode | 0o600));
+          await dest.exclusively(relative, parent, () => writeNewFile(entry, target, mode | 0o600, (writeBuffer ??= Buffer.allocUnsafeSlow(FILE_CHUNK_BYTES))));
           parent.entries.set(name, 'other');
           result.files += 1;
           result.bytes += size;
