@@ -369,3 +369,30 @@ t.test('a new destination must not exist, and nothing beside the extraction may 
   t.equal(collision.message, "archive entry 'a': collides with a path this extraction did not create");
   t.equal(fs.readFileSync(path.join(other, 'a'), 'utf8'), 'another writer');
 });
+
+t.test('files larger than all the write buffers together, written behind, arrive whole', async (t) => {
+  const { root } = sandbox(t);
+  const pattern = (size: number, seed: number) => Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + seed) & 0xff));
+  const big = pattern(5 * 1024 * 1024 + 123, 7);
+  const entries: Array<[string, Buffer]> = [['big.bin', big], ['replaced.bin', pattern(3 * 1024 * 1024, 3)]];
+  for (let i = 0; i < 20; i++) entries.push([`small/${i}`, pattern(1000 + i, i)]);
+  entries.push(['replaced.bin', Buffer.from('new')]);
+  const pack = tar.pack();
+  for (const [name, body] of entries) pack.entry({ name, type: 'file', size: body.length }, body);
+  const bytes = entries.reduce((sum, [, body]) => sum + body.length, 0);
+  pack.entry({ name: END_MARKER, type: 'file' }, JSON.stringify({ files: entries.length, bytes }));
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack) chunks.push(chunk as Buffer);
+  const archived = Buffer.concat(chunks);
+  for (const [mode, options] of MODES) {
+    const dest = path.join(root, mode.replace(' ', '-'));
+    // Arriving in 64 KiB pieces, as from a socket.
+    const pieces = Array.from({ length: Math.ceil(archived.length / 65536) }, (_, i) => archived.subarray(i * 65536, (i + 1) * 65536));
+    const result = await extractTarSafely(Readable.from(pieces), dest, options);
+    t.same(result, { topLevelNames: ['big.bin', 'replaced.bin', 'small'], files: entries.length, bytes }, mode);
+    t.ok(fs.readFileSync(path.join(dest, 'big.bin')).equals(big), `${mode}: the big file is whole`);
+    t.equal(fs.readFileSync(path.join(dest, 'replaced.bin'), 'utf8'), 'new', `${mode}: a later entry replaces one whose writes may be in flight`);
+    for (let i = 0; i < 20; i++) t.ok(fs.readFileSync(path.join(dest, 'small', String(i))).equals(pattern(1000 + i, i)), `${mode}: small/${i}`);
+  }
+});

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { END_MARKER, FILE_CHUNK_BYTES } from './pack.js';
+import { END_MARKER } from './pack.js';
+import { WriteBehind } from './write-behind.js';
 
 export interface ExtractLimits {
   maxEntries: number;
@@ -190,32 +191,32 @@ class Destination {
   }
 }
 
-/**
- * Writes the entry's data to a new file through `buffer`, one write each time it fills. Chunks are copied
- * out as they arrive: held until the write they would otherwise wait for, they outlive young-generation
- * collections, and a gigabyte of them then costs dozens of full garbage collections.
- */
-async function writeNewFile(entry: AsyncIterable<unknown>, target: string, mode: number, buffer: Buffer): Promise<void> {
-  const handle = await fs.promises.open(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
+/** Copies the entry's data into the writer's buffers, each written behind as it fills. */
+async function writeNewFile(entry: AsyncIterable<unknown>, target: string, mode: number, writer: WriteBehind): Promise<void> {
+  const file = writer.create(target, mode);
   try {
+    let buffer: Buffer | undefined;
     let filled = 0;
-    const flush = async () => {
-      for (let offset = 0; offset < filled; ) offset += (await handle.write(buffer, offset, filled - offset)).bytesWritten;
-      filled = 0;
-    };
+    let position = 0;
     for await (const data of entry) {
       const chunk = data as Uint8Array;
       for (let offset = 0; offset < chunk.byteLength; ) {
+        buffer ??= await writer.buffer();
         const copied = Math.min(buffer.length - filled, chunk.byteLength - offset);
         buffer.set(chunk.subarray(offset, offset + copied), filled);
         filled += copied;
         offset += copied;
-        if (filled === buffer.length) await flush();
+        if (filled === buffer.length) {
+          writer.write(file, buffer, filled, position);
+          position += filled;
+          buffer = undefined;
+          filled = 0;
+        }
       }
     }
-    if (filled > 0) await flush();
+    if (buffer !== undefined) writer.write(file, buffer, filled, position);
   } finally {
-    await handle.close();
+    writer.end(file);
   }
 }
 
@@ -248,7 +249,7 @@ export async function extractTarSafely(source: Readable, destDir: string, option
     await fs.promises.mkdir(destDir, { recursive: true });
   }
   const dest = new Destination(destDir, options.createDest === true);
-  let writeBuffer: Buffer | undefined;
+  const writer = new WriteBehind();
 
   const consume = (async () => {
     for await (const entry of extract) {
@@ -283,7 +284,7 @@ export async function extractTarSafely(source: Readable, destDir: string, option
           if (result.bytes + size > limits.maxTotalBytes) throw new UnsafeArchiveError(header.name, `archive exceeds ${limits.maxTotalBytes} bytes`);
           const { parent, target } = await dest.parentOf(relative, parts);
           await dest.clear(parent, name, target);
-          await dest.exclusively(relative, parent, () => writeNewFile(entry, target, mode | 0o600, (writeBuffer ??= Buffer.allocUnsafeSlow(FILE_CHUNK_BYTES))));
+          await dest.exclusively(relative, parent, () => writeNewFile(entry, target, mode | 0o600, writer));
           parent.entries.set(name, 'other');
           result.files += 1;
           result.bytes += size;
@@ -307,11 +308,16 @@ export async function extractTarSafely(source: Readable, destDir: string, option
     }
   })();
 
-  await Promise.all([pipeline(source, extract), consume]).catch((err: unknown) => {
+  try {
+    await Promise.all([pipeline(source, extract), consume]);
+  } catch (err) {
     source.destroy();
     extract.destroy();
+    // Nothing is written after the extraction has given up.
+    await writer.finish().catch(() => undefined);
     throw err;
-  });
+  }
+  await writer.finish();
   if (!ended) throw new IncompleteArchiveError('the archive ended before its end marker: the transfer was cut');
   if (ended.files !== result.files || ended.bytes !== result.bytes) {
     throw new IncompleteArchiveError(`the archive announced ${ended.files} files / ${ended.bytes} bytes but held ${result.files} / ${result.bytes}`);
