@@ -196,7 +196,7 @@ export class JobRun {
         const outputs = selectOutputs(ctx.jobAd, this.sandbox, before);
         // Output nobody keeps (stdout and stderr not asked for, nothing else written) costs no round trip.
         if (keepsAnyOutput(ctx.jobAd, outputs.map((entry) => entry.name))) {
-          const send = async () => (await ctx.client.sendOutput(ctx.jobId, ctx.runId, packEntries(outputs).stream)).bytes;
+          const send = async () => (await ctx.client.sendOutput(ctx.jobId, ctx.runId, packEntries(outputs))).bytes;
           sent = await retryTransient('output', send, this.mayGoOn, ctx.log);
           outputSent = true;
         }
@@ -218,7 +218,7 @@ export class JobRun {
     const base = { jobId: ctx.jobId, runId: ctx.runId };
     try {
       const upload = () =>
-        ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'checkpoint', checkpointNumber, packEntries(selectCheckpointFiles(ctx.jobAd, this.sandbox, before)).stream);
+        ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'checkpoint', checkpointNumber, packEntries(selectCheckpointFiles(ctx.jobAd, this.sandbox, before)));
       await retryTransient('checkpoint', upload, this.mayGoOn, ctx.log);
       return true;
     } catch (err) {
@@ -237,8 +237,7 @@ export class JobRun {
     const { ctx } = this;
     if (!this.layout.transfers || (ctx.jobAd.getString('WhenToTransferOutput') ?? '').toUpperCase() !== 'ON_EXIT_OR_EVICT') return;
     try {
-      const { stream } = packEntries(selectOutputs(ctx.jobAd, this.sandbox, before));
-      await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'evict', 0, stream);
+      await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'evict', 0, packEntries(selectOutputs(ctx.jobAd, this.sandbox, before)));
     } catch (err) {
       // As in HTCondor, a failed transfer at eviction just means the next run starts from what SPOOL had.
       ctx.log.warn({ err }, 'transfer at eviction failed');

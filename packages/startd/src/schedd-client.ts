@@ -1,6 +1,7 @@
 import http from 'node:http';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import type { Readable } from 'node:stream';
+import type { PackedArchive } from '@tinycondor/shared/tar/index';
 
 /**
  * HTTP calls a startd makes to its schedd, authenticated with the pool token. node:http with a
@@ -24,7 +25,7 @@ export class ScheddClient {
   }
 
   /** Sends a request (streaming `body` into it when given) and resolves with the response once its headers arrive. */
-  private send(method: 'GET' | 'PUT', url: string, body?: AsyncIterable<unknown>): Promise<http.IncomingMessage> {
+  private send(method: 'GET' | 'PUT', url: string, body?: PackedArchive): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
       const request = http.request(url, {
         method,
@@ -38,7 +39,7 @@ export class ScheddClient {
         request.end();
         return;
       }
-      pipeline(body as Readable, request).catch((err: unknown) => {
+      upload(body, request).catch((err: unknown) => {
         request.destroy(err as Error);
         reject(err);
       });
@@ -53,14 +54,14 @@ export class ScheddClient {
   }
 
   /** Streams a tar of the output sandbox to the schedd. */
-  async sendOutput(jobId: string, runId: number, tar: AsyncIterable<unknown>): Promise<{ files: number; bytes: number }> {
+  async sendOutput(jobId: string, runId: number, tar: PackedArchive): Promise<{ files: number; bytes: number }> {
     const response = await this.send('PUT', this.runUrl(jobId, runId, 'output'), tar);
     if (response.statusCode !== 200) throw new TransferRefused(response.statusCode ?? 0, await errorText(response));
     return JSON.parse(await readAll(response)) as { files: number; bytes: number };
   }
 
   /** Sends a checkpoint (or the files sent at eviction) to be committed into the job's SPOOL directory. */
-  async sendCheckpoint(jobId: string, runId: number, kind: 'checkpoint' | 'evict', checkpointNumber: number, tar: AsyncIterable<unknown>): Promise<void> {
+  async sendCheckpoint(jobId: string, runId: number, kind: 'checkpoint' | 'evict', checkpointNumber: number, tar: PackedArchive): Promise<void> {
     const query = kind === 'checkpoint' ? `?kind=checkpoint&number=${checkpointNumber}` : '?kind=evict';
     const response = await this.send('PUT', `${this.runUrl(jobId, runId, 'checkpoint')}${query}`, tar);
     if (response.statusCode !== 200) throw new TransferRefused(response.statusCode ?? 0, await errorText(response));
@@ -76,6 +77,26 @@ export class TransferRefused extends Error {
     super(reason);
     this.name = 'TransferRefused';
   }
+}
+
+/**
+ * Writes the archive into the request, waiting for the socket when it is full. Each chunk goes back to
+ * the archive once the socket has written it, so its buffer serves the next read.
+ */
+async function upload(archive: PackedArchive, request: http.ClientRequest): Promise<void> {
+  const ended = new Promise<never>((_resolve, reject) => {
+    request.once('error', reject);
+    request.once('close', () => reject(new Error('the connection closed before the upload was complete')));
+  });
+  ended.catch(() => undefined);
+  for await (const data of archive.stream) {
+    const chunk = data as Uint8Array;
+    const room = request.write(chunk, (err) => {
+      if (!err) archive.release(chunk);
+    });
+    if (!room) await Promise.race([once(request, 'drain'), ended]);
+  }
+  request.end();
 }
 
 async function readAll(response: http.IncomingMessage): Promise<string> {

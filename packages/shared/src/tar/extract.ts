@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { END_MARKER, FILE_CHUNK_BYTES } from './pack.js';
+import { END_MARKER } from './pack.js';
+import { WriteBehind } from './write-behind.js';
 
 export interface ExtractLimits {
   maxEntries: number;
@@ -71,17 +72,6 @@ export function safeRelativePath(name: string): string {
   return parts.join('/');
 }
 
-async function assertNoSymlinkParents(root: string, relative: string): Promise<void> {
-  const parts = relative.split('/').slice(0, -1);
-  let current = root;
-  for (const part of parts) {
-    current = path.join(current, part);
-    const stat = await fs.promises.lstat(current).catch(() => undefined);
-    if (stat === undefined) return;
-    if (!stat.isDirectory()) throw new UnsafeArchiveError(relative, `parent '${part}' is not a directory`);
-  }
-}
-
 /**
  * Whether a link target, followed from `fromDir`, stays inside `root`. Each step is checked on disk,
  * so a target cannot leave through a link extracted earlier (`b -> .` then `a -> b/..`).
@@ -102,27 +92,164 @@ async function staysInside(root: string, fromDir: string, linkTarget: string): P
   return current === root || current.startsWith(root + path.sep);
 }
 
+/**
+ * A directory of the destination as this extraction knows it: the entries it created there or found on
+ * disk ('other' is anything that is not a directory). `complete` when the extraction created the directory,
+ * so that a name it does not list is not there: no look on disk is needed.
+ */
+interface KnownDirectory {
+  complete: boolean;
+  entries: Map<string, KnownDirectory | 'other'>;
+}
+
+const newDirectory = (): KnownDirectory => ({ complete: true, entries: new Map() });
+
+function errnoCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException).code;
+}
+
 async function removeExisting(target: string): Promise<void> {
   await fs.promises.rm(target, { recursive: true, force: true });
 }
 
 /**
- * Extracts an untrusted tar stream into destDir: no absolute paths, no `..`, no links that point
- * outside, no devices or FIFOs, and limits on entry count and sizes. Existing entries of the same name
- * are replaced (later entries win, which is how SPOOL contents override the original inputs).
+ * Where an extraction writes. Parents are checked to be real directories once per directory, not once per
+ * entry; every entry is created with an exclusive call (mkdir, O_CREAT|O_EXCL, symlink) that never follows a
+ * link, after removing whatever an earlier entry or the destination had under its name.
  */
-export async function extractTarSafely(
-  source: Readable,
-  destDir: string,
-  limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS,
-): Promise<ExtractResult> {
+class Destination {
+  private readonly root: KnownDirectory;
+
+  constructor(
+    readonly dir: string,
+    created: boolean,
+  ) {
+    this.root = created ? newDirectory() : { complete: false, entries: new Map() };
+  }
+
+  /** What is at `target` (named `name` in `parent`): from memory, else from disk when `parent` may hold more. */
+  private async lookup(parent: KnownDirectory, name: string, target: string): Promise<KnownDirectory | 'other' | undefined> {
+    const known = parent.entries.get(name);
+    if (known !== undefined || parent.complete) return known;
+    const stat = await fs.promises.lstat(target).catch((err: unknown) => {
+      if (errnoCode(err) === 'ENOENT') return undefined;
+      throw err;
+    });
+    if (stat === undefined) return undefined;
+    const found = stat.isDirectory() ? { complete: false, entries: new Map() } : 'other';
+    parent.entries.set(name, found);
+    return found;
+  }
+
+  /** The directory that will hold the entry `parts`, created (with its missing parents) when absent. */
+  async parentOf(relative: string, parts: readonly string[]): Promise<{ parent: KnownDirectory; target: string }> {
+    let node = this.root;
+    let current = this.dir;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const part = parts[i];
+      current = `${current}/${part}`;
+      let child = await this.lookup(node, part, current);
+      if (child === undefined) {
+        await this.exclusively(relative, node, () => fs.promises.mkdir(current));
+        child = newDirectory();
+        node.entries.set(part, child);
+      }
+      if (child === 'other') throw new UnsafeArchiveError(relative, `parent '${part}' is not a directory`);
+      node = child;
+    }
+    return { parent: node, target: `${current}/${parts[parts.length - 1]}` };
+  }
+
+  /** Makes room for a new entry `name` of `parent`: what an earlier entry or the destination had there goes. */
+  async clear(parent: KnownDirectory, name: string, target: string): Promise<void> {
+    if ((await this.lookup(parent, name, target)) === undefined) return;
+    await removeExisting(target);
+    parent.entries.delete(name);
+  }
+
+  /** An existing directory at `target` stays (as with `mkdir -p`); anything else there is replaced by one. */
+  async makeDirectory(relative: string, parent: KnownDirectory, name: string, target: string, mode: number): Promise<void> {
+    const existing = await this.lookup(parent, name, target);
+    if (existing !== undefined && existing !== 'other') return;
+    if (existing === 'other') await removeExisting(target);
+    await this.exclusively(relative, parent, () => fs.promises.mkdir(target, { mode }));
+    parent.entries.set(name, newDirectory());
+  }
+
+  /**
+   * Runs a creating call that fails with EEXIST rather than reuse what is there. In a directory this
+   * extraction created, nothing it does not know of can be there: another writer, or a name the filesystem
+   * folds onto an earlier one (case, Unicode form), and the entry is refused.
+   */
+  async exclusively<T>(relative: string, parent: KnownDirectory, create: () => Promise<T>): Promise<T> {
+    try {
+      return await create();
+    } catch (err) {
+      if (errnoCode(err) === 'EEXIST' && parent.complete) throw new UnsafeArchiveError(relative, 'collides with a path this extraction did not create');
+      throw err;
+    }
+  }
+}
+
+/** Copies the entry's data into the writer's buffers, each written behind as it fills. */
+async function writeNewFile(entry: AsyncIterable<unknown>, target: string, mode: number, writer: WriteBehind): Promise<void> {
+  const file = writer.create(target, mode);
+  try {
+    let buffer: Buffer | undefined;
+    let filled = 0;
+    let position = 0;
+    for await (const data of entry) {
+      const chunk = data as Uint8Array;
+      for (let offset = 0; offset < chunk.byteLength; ) {
+        buffer ??= await writer.buffer();
+        const copied = Math.min(buffer.length - filled, chunk.byteLength - offset);
+        buffer.set(chunk.subarray(offset, offset + copied), filled);
+        filled += copied;
+        offset += copied;
+        if (filled === buffer.length) {
+          writer.write(file, buffer, filled, position);
+          position += filled;
+          buffer = undefined;
+          filled = 0;
+        }
+      }
+    }
+    if (buffer !== undefined) writer.write(file, buffer, filled, position);
+  } finally {
+    writer.end(file);
+  }
+}
+
+export interface ExtractOptions {
+  limits?: ExtractLimits;
+  /**
+   * destDir must not exist yet: the extraction creates it (it fails when it exists) and, as nothing else
+   * writes there, knows everything in it, so that it needs no look on disk per entry.
+   */
+  createDest?: boolean;
+}
+
+/**
+ * Extracts an untrusted tar stream into destDir: no absolute paths, no `..`, no writing through a symlink,
+ * no links that point outside, no devices or FIFOs, and limits on entry count and sizes. Existing entries
+ * of the same name are replaced (later entries win, which is how SPOOL contents override the original inputs).
+ */
+export async function extractTarSafely(source: Readable, destDir: string, options: ExtractOptions = {}): Promise<ExtractResult> {
+  const limits = options.limits ?? DEFAULT_EXTRACT_LIMITS;
   destDir = path.resolve(destDir);
   const extract = tar.extract();
   const result: ExtractResult = { topLevelNames: [], files: 0, bytes: 0 };
   const seenTop = new Set<string>();
   let entries = 0;
   let ended: { files: number; bytes: number } | undefined;
-  await fs.promises.mkdir(destDir, { recursive: true });
+  if (options.createDest) {
+    await fs.promises.mkdir(path.dirname(destDir), { recursive: true });
+    await fs.promises.mkdir(destDir);
+  } else {
+    await fs.promises.mkdir(destDir, { recursive: true });
+  }
+  const dest = new Destination(destDir, options.createDest === true);
+  const writer = new WriteBehind();
 
   const consume = (async () => {
     for await (const entry of extract) {
@@ -135,19 +262,18 @@ export async function extractTarSafely(
       entries += 1;
       if (entries > limits.maxEntries) throw new UnsafeArchiveError(header.name, `more than ${limits.maxEntries} entries`);
       const relative = safeRelativePath(header.name);
-      const target = path.join(destDir, relative);
-      const top = relative.split('/')[0];
+      const parts = relative.split('/');
+      const top = parts[0];
       if (!seenTop.has(top)) {
         seenTop.add(top);
         result.topLevelNames.push(top);
       }
-      await assertNoSymlinkParents(destDir, relative);
+      const name = parts[parts.length - 1];
       const mode = (header.mode ?? 0o644) & 0o777;
       switch (header.type) {
         case 'directory': {
-          const existing = await fs.promises.lstat(target).catch(() => undefined);
-          if (existing && !existing.isDirectory()) await removeExisting(target);
-          await fs.promises.mkdir(target, { recursive: true, mode: mode | 0o700 });
+          const { parent, target } = await dest.parentOf(relative, parts);
+          await dest.makeDirectory(relative, parent, name, target, mode | 0o700);
           entry.resume();
           break;
         }
@@ -156,21 +282,23 @@ export async function extractTarSafely(
           const size = header.size ?? 0;
           if (size > limits.maxEntryBytes) throw new UnsafeArchiveError(header.name, `size ${size} exceeds ${limits.maxEntryBytes}`);
           if (result.bytes + size > limits.maxTotalBytes) throw new UnsafeArchiveError(header.name, `archive exceeds ${limits.maxTotalBytes} bytes`);
-          await fs.promises.mkdir(path.dirname(target), { recursive: true });
-          await removeExisting(target);
-          await pipeline(entry, fs.createWriteStream(target, { mode: mode | 0o600, highWaterMark: FILE_CHUNK_BYTES }));
+          const { parent, target } = await dest.parentOf(relative, parts);
+          await dest.clear(parent, name, target);
+          await dest.exclusively(relative, parent, () => writeNewFile(entry, target, mode | 0o600, writer));
+          parent.entries.set(name, 'other');
           result.files += 1;
           result.bytes += size;
           break;
         }
         case 'symlink': {
           const linkTarget = header.linkname ?? '';
-          if (path.isAbsolute(linkTarget) || !(await staysInside(destDir, path.dirname(target), linkTarget))) {
+          if (path.isAbsolute(linkTarget) || !(await staysInside(destDir, path.dirname(path.join(destDir, relative)), linkTarget))) {
             throw new UnsafeArchiveError(header.name, `symlink to '${linkTarget}' points outside`);
           }
-          await fs.promises.mkdir(path.dirname(target), { recursive: true });
-          await removeExisting(target);
-          await fs.promises.symlink(linkTarget, target);
+          const { parent, target } = await dest.parentOf(relative, parts);
+          await dest.clear(parent, name, target);
+          await dest.exclusively(relative, parent, () => fs.promises.symlink(linkTarget, target));
+          parent.entries.set(name, 'other');
           entry.resume();
           break;
         }
@@ -180,11 +308,16 @@ export async function extractTarSafely(
     }
   })();
 
-  await Promise.all([pipeline(source, extract), consume]).catch((err: unknown) => {
+  try {
+    await Promise.all([pipeline(source, extract), consume]);
+  } catch (err) {
     source.destroy();
     extract.destroy();
+    // Nothing is written after the extraction has given up.
+    await writer.finish().catch(() => undefined);
     throw err;
-  });
+  }
+  await writer.finish();
   if (!ended) throw new IncompleteArchiveError('the archive ended before its end marker: the transfer was cut');
   if (ended.files !== result.files || ended.bytes !== result.bytes) {
     throw new IncompleteArchiveError(`the archive announced ${ended.files} files / ${ended.bytes} bytes but held ${result.files} / ${result.bytes}`);

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import t, { type Test } from 'tap';
 import tar from 'tar-stream';
 import { extractTarSafely } from './extract.js';
-import { packEntries } from './pack.js';
+import { FILE_CHUNK_BYTES, packEntries } from './pack.js';
 
 function tempDir(t: Test): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-pack-'));
@@ -97,4 +97,28 @@ t.test('a missing source fails both the promise and the stream', async (t) => {
   stream.resume();
   await t.rejects(done, { code: 'ENOENT' });
   t.equal((await streamError as NodeJS.ErrnoException).code, 'ENOENT');
+});
+
+t.test('a chunk given back is reused for the next read, and one kept is not', async (t) => {
+  const root = tempDir(t);
+  const parts = ['a', 'b', 'c'].map((name, i) => {
+    const source = path.join(root, name);
+    fs.writeFileSync(source, Buffer.alloc(FILE_CHUNK_BYTES, i + 1));
+    return { name, source };
+  });
+  const archive = packEntries(parts);
+  const memories: ArrayBufferLike[] = [];
+  const contents: number[] = [];
+  for await (const data of archive.stream) {
+    const chunk = data as Buffer;
+    if (chunk.length !== FILE_CHUNK_BYTES) continue;
+    memories.push(chunk.buffer);
+    contents.push(chunk[0], chunk[FILE_CHUNK_BYTES - 1]);
+    // The first chunk is kept (as a consumer that never gives chunks back does); the second is given back.
+    if (memories.length === 2) archive.release(chunk);
+  }
+  t.same(await archive.done, { files: 3, bytes: 3 * FILE_CHUNK_BYTES });
+  t.same(contents, [1, 1, 2, 2, 3, 3], 'each file read whole into its chunk');
+  t.not(memories[1], memories[0], 'a chunk not given back is not reused');
+  t.equal(memories[2], memories[1], 'the chunk given back holds the next read');
 });

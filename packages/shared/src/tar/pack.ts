@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { promisify } from 'node:util';
 import tar from 'tar-stream';
 
 /** One thing to put into a transfer: `source` on disk appears in the archive as `name`. */
@@ -24,22 +25,85 @@ export const END_MARKER = '.tinycondor-end';
 export const FILE_CHUNK_BYTES = 1 << 20;
 
 /**
+ * Reads are asynchronous (a read can wait on the disk); lstat, open and close are synchronous: they cost
+ * microseconds, while each trip through the threadpool, on a loaded machine, costs a wait for a time
+ * slice, and for many small files those waits are most of the time.
+ */
+const readAsync = promisify(fs.read);
+
+/** Read buffers kept for reuse by one archive: with the ones in flight, a few MiB. */
+const MAX_FREE_READ_BUFFERS = 4;
+
+/**
+ * The buffers file data is read into. A consumer that gives chunks back once written out (`release`) lets
+ * them be reused: a gigabyte read into new buffers that outlive young-generation collections costs
+ * dozens of full garbage collections. Chunks never given back are simply collected.
+ */
+class ReadBuffers {
+  private readonly free: Buffer[] = [];
+  private readonly lent = new WeakMap<Uint8Array, Buffer>();
+
+  take(length: number): Buffer {
+    return length === FILE_CHUNK_BYTES ? (this.free.pop() ?? Buffer.allocUnsafeSlow(FILE_CHUNK_BYTES)) : Buffer.allocUnsafeSlow(length);
+  }
+
+  lend(chunk: Buffer, whole: Buffer): void {
+    if (whole.length === FILE_CHUNK_BYTES) this.lent.set(chunk, whole);
+  }
+
+  release(chunk: Uint8Array): void {
+    const whole = this.lent.get(chunk);
+    if (whole === undefined) return;
+    this.lent.delete(chunk);
+    if (this.free.length < MAX_FREE_READ_BUFFERS) this.free.push(whole);
+  }
+}
+
+export interface PackedArchive {
+  stream: tar.Pack;
+  done: Promise<PackResult>;
+  /** Gives back a chunk read from `stream` that is written out and no longer referenced: its memory is reused. */
+  release(chunk: Uint8Array): void;
+}
+
+/**
  * Streams the entries (files, and directories recursively) as a tar archive. The archive is written
  * while it is read, so memory stays bounded whatever the size of the files.
  */
-export function packEntries(entries: readonly PackEntry[]): { stream: tar.Pack; done: Promise<PackResult> } {
+export function packEntries(entries: readonly PackEntry[]): PackedArchive {
   const pack = tar.pack();
   const result: PackResult = { files: 0, bytes: 0 };
+  const buffers = new ReadBuffers();
 
   const addFile = async (name: string, source: string, stat: fs.Stats): Promise<void> => {
-    const entry = pack.entry({ name, size: stat.size, mode: stat.mode & 0o777, mtime: stat.mtime, type: 'file' });
-    await pipeline(fs.createReadStream(source, { highWaterMark: FILE_CHUNK_BYTES }), entry);
+    const fd = fs.openSync(source, 'r');
+    try {
+      let settle: (err?: Error | null) => void = () => undefined;
+      const written = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
+      // Rejected when the pack is destroyed, perhaps while no one waits on it.
+      written.catch(() => undefined);
+      const entry = pack.entry({ name, size: stat.size, mode: stat.mode & 0o777, mtime: stat.mtime, type: 'file' }, settle);
+      for (let offset = 0; offset < stat.size; ) {
+        const length = Math.min(FILE_CHUNK_BYTES, stat.size - offset);
+        const buffer = buffers.take(length);
+        const { bytesRead } = await readAsync(fd, buffer, 0, length, offset);
+        if (bytesRead === 0) throw new Error(`${source} shrank from ${stat.size} to ${offset} bytes while it was packed`);
+        offset += bytesRead;
+        const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+        buffers.lend(chunk, buffer);
+        if (!entry.write(chunk)) await Promise.race([once(entry, 'drain'), written]);
+      }
+      entry.end(undefined);
+      await written;
+    } finally {
+      fs.closeSync(fd);
+    }
     result.files += 1;
     result.bytes += stat.size;
   };
 
   const addPath = async (name: string, source: string): Promise<void> => {
-    const stat = await fs.promises.lstat(source);
+    const stat = fs.lstatSync(source);
     if (stat.isDirectory()) {
       pack.entry({ name: `${name}/`, type: 'directory', mode: stat.mode & 0o777, mtime: stat.mtime });
       const children = await fs.promises.readdir(source);
@@ -66,5 +130,5 @@ export function packEntries(entries: readonly PackEntry[]): { stream: tar.Pack; 
   })();
   // The consumer learns of failures through the stream; keep the promise from being reported unhandled.
   done.catch(() => undefined);
-  return { stream: pack, done };
+  return { stream: pack, done, release: (chunk) => buffers.release(chunk) };
 }

@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t, { type Test } from 'tap';
+import { FILE_CHUNK_BYTES } from './pack.js';
+import { WriteBehind } from './write-behind.js';
+
+function tempDir(t: Test): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-write-behind-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+t.test('writes land at their positions whatever order they finish in', async (t) => {
+  const dir = tempDir(t);
+  const writer = new WriteBehind();
+  const file = writer.create(path.join(dir, 'f'), 0o600);
+  for (let i = 0; i < 6; i++) {
+    const buffer = await writer.buffer();
+    buffer.fill(i + 1);
+    writer.write(file, buffer, FILE_CHUNK_BYTES, i * FILE_CHUNK_BYTES);
+  }
+  writer.end(file);
+  await writer.finish();
+  const written = fs.readFileSync(path.join(dir, 'f'));
+  t.equal(written.length, 6 * FILE_CHUNK_BYTES);
+  t.same([0, 1, 2, 3, 4, 5].map((i) => written[i * FILE_CHUNK_BYTES + 17]), [1, 2, 3, 4, 5, 6]);
+  t.throws(() => writer.create(path.join(dir, 'f'), 0o600), { code: 'EEXIST' }, 'an existing file is never opened');
+});
+
+t.test('a failed write fails the rest of the extraction', async (t) => {
+  const dir = tempDir(t);
+  const writer = new WriteBehind();
+  const file = writer.create(path.join(dir, 'f'), 0o600);
+  fs.closeSync(file.fd);
+  writer.write(file, await writer.buffer(), 10, 0);
+  await t.rejects(writer.finish(), { code: 'EBADF' });
+  await t.rejects(writer.buffer(), { code: 'EBADF' });
+  t.throws(() => writer.create(path.join(dir, 'g'), 0o600), { code: 'EBADF' });
+});

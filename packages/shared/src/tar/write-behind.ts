@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import { promisify } from 'node:util';
+import { FILE_CHUNK_BYTES } from './pack.js';
+
+const writeAsync = promisify(fs.write);
+
+/** Buffers of one extraction: at most this many chunks of FILE_CHUNK_BYTES are copied and not yet written. */
+const MAX_BUFFERS = 4;
+
+/** A file being written: closed once its last write is done. */
+interface OpenFile {
+  fd: number;
+  writing: number;
+  ended: boolean;
+}
+
+/**
+ * Writes the files of one extraction behind it: the data of a file is copied into a buffer and written
+ * while the archive is read on, so that reading the next entry does not wait for the disk (with many
+ * small files, the trips through the threadpool and back were most of the time). At most MAX_BUFFERS
+ * are in flight; `buffer()` waits for one when all are. Each file is closed when its writes are done.
+ *
+ * Arriving chunks are copied rather than kept: held until a write, they outlive young-generation
+ * collections, and a gigabyte of them then costs dozens of full garbage collections.
+ */
+export class WriteBehind {
+  private readonly free: Buffer[] = [];
+  private allocated = 0;
+  private readonly waitingForBuffer: Array<() => void> = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: Error | undefined;
+
+  /** Opens `target`, which must not exist (never through a link). */
+  create(target: string, mode: number): OpenFile {
+    this.throwFailure();
+    return { fd: fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode), writing: 0, ended: false };
+  }
+
+  /** A buffer to fill, waiting while all of them are being written. */
+  async buffer(): Promise<Buffer> {
+    for (;;) {
+      this.throwFailure();
+      const free = this.free.pop();
+      if (free !== undefined) return free;
+      if (this.allocated < MAX_BUFFERS) {
+        this.allocated += 1;
+        return Buffer.allocUnsafeSlow(FILE_CHUNK_BYTES);
+      }
+      await new Promise<void>((resolve) => this.waitingForBuffer.push(resolve));
+    }
+  }
+
+  /** Writes `length` bytes of `buffer` at `position` of the file; the buffer is taken until then. */
+  write(file: OpenFile, buffer: Buffer, length: number, position: number): void {
+    file.writing += 1;
+    const done = (async () => {
+      try {
+        for (let offset = 0; offset < length; ) offset += (await writeAsync(file.fd, buffer, offset, length - offset, position + offset)).bytesWritten;
+      } catch (err) {
+        this.failure ??= err as Error;
+      } finally {
+        file.writing -= 1;
+        this.free.push(buffer);
+        this.waitingForBuffer.shift()?.();
+        if (file.ended && file.writing === 0) this.close(file);
+      }
+    })();
+    this.inFlight.add(done);
+    void done.then(() => this.inFlight.delete(done));
+  }
+
+  /** No more data for the file: it is closed once its writes are done. */
+  end(file: OpenFile): void {
+    file.ended = true;
+    if (file.writing === 0) this.close(file);
+  }
+
+  /** Waits for every write and close; throws the first failure. */
+  async finish(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    this.throwFailure();
+  }
+
+  private close(file: OpenFile): void {
+    try {
+      fs.closeSync(file.fd);
+    } catch (err) {
+      this.failure ??= err as Error;
+    }
+  }
+
+  private throwFailure(): void {
+    if (this.failure) throw this.failure;
+  }
+}
