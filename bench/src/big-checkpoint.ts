@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { binDir, startPool, terminationCounter, timeCommand, until } from './pool.js';
+import { median } from './stats.js';
 import type { Benchmark } from './types.js';
 
 const GIB = 1024;
@@ -34,11 +35,15 @@ function writeData(layout: 'one-file' | 'many-files', dir: string): string {
     : `for i in $(seq 1 1000); do head -c 1048576 /dev/zero > ${dir}/part.$i; done`;
 }
 
-/** A job that writes the data once, checkpoints it (exit 85), and finishes on its restart. */
+/**
+ * A job that writes the data once, checkpoints it (exit 85), and finishes on its restart. It syncs before
+ * it exits, so the commit does not compete with the write-back of what the job just wrote (the baselines
+ * start from a synced disk too).
+ */
 function job(layout: 'one-file' | 'many-files'): string {
   return `#!/bin/bash
 if [ -e state/done ]; then echo "start $(date +%s%N)" >> times; exit 0; fi
-mkdir -p state; ${writeData(layout, 'state')}; touch state/done
+mkdir -p state; ${writeData(layout, 'state')}; touch state/done; sync
 echo "exit $(date +%s%N)" >> times
 exit 85
 `;
@@ -65,17 +70,34 @@ async function commitSeconds(layout: 'one-file' | 'many-files'): Promise<{ secon
   }
 }
 
-/** The same data copied by `tar c | tar x` and by `cp -a` on the same disk. */
-function baselines(layout: 'one-file' | 'many-files'): { tarSeconds: number; cpSeconds: number } {
+/**
+ * The same data copied by `tar c | tar x` and by `cp -a` on the same disk, each from a synced disk, median
+ * of three runs. The ratio is against tar followed by `sync`: like the commit, which fdatasyncs each file
+ * and fsyncs the directories before it writes its marker, it ends with the data on disk. tar without the
+ * `sync` (the data left in the page cache) is given beside it.
+ */
+function baselines(layout: 'one-file' | 'many-files'): { tarSeconds: number; tarSyncSeconds: number; cpSeconds: number } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-bench-copy-'));
   try {
     const source = path.join(root, 'src');
     fs.mkdirSync(source);
-    execFileSync('/bin/bash', ['-c', writeData(layout, source)]);
-    fs.mkdirSync(path.join(root, 'tar'));
-    const tarSeconds = timeCommand('/bin/sh', ['-c', `tar c -C ${source} . | tar x -C ${root}/tar && sync`]) / 1000;
-    const cpSeconds = timeCommand('/bin/sh', ['-c', `cp -a ${source} ${root}/cp && sync`]) / 1000;
-    return { tarSeconds, cpSeconds };
+    execFileSync('/bin/bash', ['-c', `${writeData(layout, source)}; sync`]);
+    const timed = (command: (dest: string) => string): number => {
+      const runs = [0, 1, 2].map(() => {
+        const dest = path.join(root, 'dest');
+        fs.mkdirSync(dest);
+        execFileSync('sync');
+        const ms = timeCommand('/bin/sh', ['-c', command(dest)]);
+        fs.rmSync(dest, { recursive: true, force: true });
+        return ms / 1000;
+      });
+      return median(runs);
+    };
+    return {
+      tarSyncSeconds: timed((dest) => `tar c -C ${source} . | tar x -C ${dest} && sync`),
+      tarSeconds: timed((dest) => `tar c -C ${source} . | tar x -C ${dest}`),
+      cpSeconds: timed((dest) => `cp -a ${source}/. ${dest} && sync`),
+    };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -89,15 +111,17 @@ function bigCheckpoint(layout: 'one-file' | 'many-files'): Benchmark {
     goal: '≥ 70 % of `tar c | tar x` on the same disk; schedd and startd RSS ≤ 150 MB',
     async run() {
       const { seconds, rssMb } = await commitSeconds(layout);
-      const { tarSeconds, cpSeconds } = baselines(layout);
+      const { tarSeconds, tarSyncSeconds, cpSeconds } = baselines(layout);
       const rate = GIB / seconds;
-      const tarRate = GIB / tarSeconds;
+      const tarRate = GIB / tarSyncSeconds;
       return {
         value: rate,
         unit: 'MiB/s',
-        baseline: { label: '`tar c | tar x` on the same disk', value: tarRate, unit: 'MiB/s' },
+        baseline: { label: '`tar c | tar x && sync` on the same disk (median of 3)', value: tarRate, unit: 'MiB/s' },
         goalMet: rate >= 0.7 * tarRate && rssMb <= 150,
-        notes: `exit→restart ${seconds.toFixed(2)} s (pack, upload, commit, restart); cp -a ${(GIB / cpSeconds).toFixed(0)} MiB/s; peak RSS of any pool process ${rssMb.toFixed(0)} MB`,
+        notes:
+          `exit→restart ${seconds.toFixed(2)} s (pack, upload, durable commit, restart); tar without sync ${(GIB / tarSeconds).toFixed(0)} MiB/s; ` +
+          `cp -a && sync ${(GIB / cpSeconds).toFixed(0)} MiB/s; peak RSS of any pool process ${rssMb.toFixed(0)} MB`,
       };
     },
   };

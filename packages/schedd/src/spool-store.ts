@@ -95,7 +95,7 @@ export class SpoolStore {
     fs.rmSync(tmp, { recursive: true, force: true });
     let received: ExtractResult;
     try {
-      received = await extractTarSafely(source, tmp, { createDest: true });
+      received = await extractTarSafely(source, tmp, { createDest: true, durable: true });
     } catch (err) {
       fs.rmSync(tmp, { recursive: true, force: true });
       throw err;

@@ -131,10 +131,11 @@ t.test('a file written through a symlink already in the destination is rejected'
 
 const small: ExtractLimits = { maxEntries: 2, maxTotalBytes: 15, maxEntryBytes: 10 };
 
-/** Every check holds whether the destination may hold files already or is created by the extraction. */
+/** Every check holds whether the destination may hold files already or is created by the extraction, durably or not. */
 const MODES: Array<[string, ExtractOptions]> = [
   ['existing destination', {}],
   ['new destination', { createDest: true }],
+  ['new destination, durable (as a SPOOL commit)', { createDest: true, durable: true }],
 ];
 
 for (const [mode, options] of MODES) {

@@ -227,6 +227,12 @@ export interface ExtractOptions {
    * writes there, knows everything in it, so that it needs no look on disk per entry.
    */
   createDest?: boolean;
+  /**
+   * The files' data and the directories' entries are on disk when the extraction resolves (fdatasync of
+   * each file, fsync of each directory it wrote into), so that a commit marker written after it vouches
+   * for data that survives a power loss.
+   */
+  durable?: boolean;
 }
 
 /**
@@ -249,7 +255,9 @@ export async function extractTarSafely(source: Readable, destDir: string, option
     await fs.promises.mkdir(destDir, { recursive: true });
   }
   const dest = new Destination(destDir, options.createDest === true);
-  const writer = new WriteBehind();
+  const writer = new WriteBehind(options.durable === true);
+  /** Directories this extraction created entries in (durable extractions fsync them at the end). */
+  const changedDirs = new Set<string>([destDir]);
 
   const consume = (async () => {
     for await (const entry of extract) {
@@ -270,6 +278,7 @@ export async function extractTarSafely(source: Readable, destDir: string, option
       }
       const name = parts[parts.length - 1];
       const mode = (header.mode ?? 0o644) & 0o777;
+      if (options.durable) for (let depth = 1; depth < parts.length; depth++) changedDirs.add(path.join(destDir, ...parts.slice(0, depth)));
       switch (header.type) {
         case 'directory': {
           const { parent, target } = await dest.parentOf(relative, parts);
@@ -322,5 +331,20 @@ export async function extractTarSafely(source: Readable, destDir: string, option
   if (ended.files !== result.files || ended.bytes !== result.bytes) {
     throw new IncompleteArchiveError(`the archive announced ${ended.files} files / ${ended.bytes} bytes but held ${result.files} / ${result.bytes}`);
   }
+  if (options.durable) await Promise.all([...changedDirs].map(fsyncDirectory));
   return result;
+}
+
+async function fsyncDirectory(dir: string): Promise<void> {
+  // A directory a later entry replaced is gone; its parent's fsync covers that.
+  const handle = await fs.promises.open(dir, 'r').catch((err: unknown) => {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (handle === undefined) return;
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }

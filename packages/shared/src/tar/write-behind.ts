@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { FILE_CHUNK_BYTES } from './pack.js';
 
 const writeAsync = promisify(fs.write);
+const fdatasyncAsync = promisify(fs.fdatasync);
 
 /** Buffers of one extraction: at most this many chunks of FILE_CHUNK_BYTES are copied and not yet written. */
 const MAX_BUFFERS = 4;
@@ -22,6 +23,9 @@ interface OpenFile {
  *
  * Arriving chunks are copied rather than kept: held until a write, they outlive young-generation
  * collections, and a gigabyte of them then costs dozens of full garbage collections.
+ *
+ * `durable`: each file's data reaches the disk (fdatasync, in the threadpool while the archive is read on)
+ * before it is closed, so that `finish()` resolving means the data survives a power loss.
  */
 export class WriteBehind {
   private readonly free: Buffer[] = [];
@@ -29,6 +33,8 @@ export class WriteBehind {
   private readonly waitingForBuffer: Array<() => void> = [];
   private readonly inFlight = new Set<Promise<void>>();
   private failure: Error | undefined;
+
+  constructor(private readonly durable = false) {}
 
   /** Opens `target`, which must not exist (never through a link). */
   create(target: string, mode: number): OpenFile {
@@ -65,6 +71,10 @@ export class WriteBehind {
         if (file.ended && file.writing === 0) this.close(file);
       }
     })();
+    this.track(done);
+  }
+
+  private track(done: Promise<void>): void {
     this.inFlight.add(done);
     void done.then(() => this.inFlight.delete(done));
   }
@@ -82,11 +92,23 @@ export class WriteBehind {
   }
 
   private close(file: OpenFile): void {
-    try {
-      fs.closeSync(file.fd);
-    } catch (err) {
-      this.failure ??= err as Error;
+    const close = () => {
+      try {
+        fs.closeSync(file.fd);
+      } catch (err) {
+        this.failure ??= err as Error;
+      }
+    };
+    if (!this.durable) {
+      close();
+      return;
     }
+    this.track(
+      fdatasyncAsync(file.fd).then(close, (err: unknown) => {
+        this.failure ??= err as Error;
+        close();
+      }),
+    );
   }
 
   private throwFailure(): void {
