@@ -13,7 +13,13 @@ interface OpenFile {
   fd: number;
   writing: number;
   ended: boolean;
+  /** Durable writers: bytes written since the last fdatasync began, and whether one is running. */
+  unsynced: number;
+  syncing: boolean;
 }
+
+/** A durable writer starts a file's write-back every this many bytes, so the disk works while the archive streams in. */
+const SYNC_EVERY_BYTES = 64 << 20;
 
 /**
  * Writes the files of one extraction behind it: the data of a file is copied into a buffer and written
@@ -39,7 +45,7 @@ export class WriteBehind {
   /** Opens `target`, which must not exist (never through a link). */
   create(target: string, mode: number): OpenFile {
     this.throwFailure();
-    return { fd: fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode), writing: 0, ended: false };
+    return { fd: fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode), writing: 0, ended: false, unsynced: 0, syncing: false };
   }
 
   /** A buffer to fill, waiting while all of them are being written. */
@@ -62,6 +68,8 @@ export class WriteBehind {
     const done = (async () => {
       try {
         for (let offset = 0; offset < length; ) offset += (await writeAsync(file.fd, buffer, offset, length - offset, position + offset)).bytesWritten;
+        file.unsynced += length;
+        if (this.durable && file.unsynced >= SYNC_EVERY_BYTES && !file.syncing) this.startWriteBack(file);
       } catch (err) {
         this.failure ??= err as Error;
       } finally {
@@ -72,6 +80,24 @@ export class WriteBehind {
       }
     })();
     this.track(done);
+  }
+
+  /** An fdatasync in the background: what it flushes, the final one at close need not wait for. */
+  private startWriteBack(file: OpenFile): void {
+    file.syncing = true;
+    file.unsynced = 0;
+    file.writing += 1;
+    this.track(
+      fdatasyncAsync(file.fd)
+        .catch((err: unknown) => {
+          this.failure ??= err as Error;
+        })
+        .finally(() => {
+          file.syncing = false;
+          file.writing -= 1;
+          if (file.ended && file.writing === 0) this.close(file);
+        }),
+    );
   }
 
   private track(done: Promise<void>): void {
