@@ -38,3 +38,20 @@ t.test('a failed write fails the rest of the extraction', async (t) => {
   await t.rejects(writer.buffer(), { code: 'EBADF' });
   t.throws(() => writer.create(path.join(dir, 'g'), 0o600), { code: 'EBADF' });
 });
+
+t.test('a durable writer, with write-backs started while a big file grows, writes it whole', async (t) => {
+  const dir = tempDir(t);
+  const writer = new WriteBehind(true);
+  const file = writer.create(path.join(dir, 'big'), 0o600);
+  const chunks = 70; // past the 64 MiB at which a write-back starts
+  for (let i = 0; i < chunks; i++) {
+    const buffer = await writer.buffer();
+    buffer.fill(i % 251);
+    writer.write(file, buffer, FILE_CHUNK_BYTES, i * FILE_CHUNK_BYTES);
+  }
+  writer.end(file);
+  await writer.finish();
+  const written = fs.readFileSync(path.join(dir, 'big'));
+  t.equal(written.length, chunks * FILE_CHUNK_BYTES);
+  t.same([0, 33, 69].map((i) => written[i * FILE_CHUNK_BYTES + 5]), [0, 33, 69]);
+});
