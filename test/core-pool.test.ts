@@ -95,6 +95,20 @@ t.test('a job with nothing to transfer logs its transfers as HTCondor does; outp
   t.same(fs.readdirSync(pool.dir).sort(), ['quiet.log', 'quiet.out', 'quiet.sub'], 'nothing else came back');
 });
 
+t.test("a job's CPU time, its children's included, reaches its ad and its 005 event", async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 1 });
+  fs.writeFileSync(path.join(pool.dir, 'busy.sh'), '#!/bin/sh\nsh -c \'i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done\'\n', { mode: 0o755 });
+  fs.writeFileSync(path.join(pool.dir, 'busy.sub'), 'executable = busy.sh\nlog = busy.log\nqueue\n');
+  const submitted = await pool.run('condor_submit', ['busy.sub']);
+  t.equal(submitted.code, 0, submitted.stderr);
+  const events = await waitForEvents(path.join(pool.dir, 'busy.log'), (ev) => ev.some((e) => e.code === 5));
+  const history = await pool.run('condor_history', ['-af', 'RemoteUserCpu', 'RemoteSysCpu']);
+  const [user, system] = history.stdout.trim().split(/\s+/).map(Number);
+  t.ok(user + system > 0.05, `RemoteUserCpu ${user}, RemoteSysCpu ${system}`);
+  const terminated = events.find((e) => e.code === 5);
+  t.match(terminated?.lines.join('\n'), /Usr \d+ \d\d:\d\d:\d\d, Sys \d+ \d\d:\d\d:\d\d {2}- {2}Run Remote Usage/);
+});
+
 t.test('condor_q views, condor_rm of a job and of a cluster', async (t) => {
   const pool = await startPool(t, { startds: 1, cpus: 1 });
   writeExecutable(path.join(pool.dir, 'sleep.sh'), '#!/bin/bash\necho started\nexec sleep 300\n');

@@ -3,7 +3,7 @@
  * startd's page tables, blocks its event loop until the child has exec'd, and leaves every page of the
  * startd copy-on-write, so each later write faults. glibc's posix_spawn uses clone(CLONE_VM|CLONE_VFORK),
  * whose cost does not grow with the parent. Each child gets a thread blocked in waitpid on its pid only,
- * which reports the exit to JavaScript; libuv reaps only the pids it spawned itself, so the two never race.
+ * which reports the exit and the process's CPU time (its own and its waited-for children's) to JavaScript; libuv reaps only the pids it spawned itself, so the two never race.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,11 +13,13 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 typedef struct {
   pid_t pid;
   int status;
+  struct rusage usage;
   napi_threadsafe_function on_exit;
 } child_t;
 
@@ -73,12 +75,14 @@ static char **c_strings(napi_env env, napi_value array) {
   return strings;
 }
 
-/* On the JavaScript thread: onExit(exitCode, null) or onExit(null, signal). */
+static double seconds(struct timeval time) { return (double)time.tv_sec + (double)time.tv_usec / 1e6; }
+
+/* On the JavaScript thread: onExit(exitCode, null, userSeconds, systemSeconds) or onExit(null, signal, …). */
 static void call_on_exit(napi_env env, napi_value on_exit, void *context, void *data) {
   (void)context;
   child_t *child = data;
   if (env != NULL) {
-    napi_value args[2], undefined;
+    napi_value args[4], undefined;
     if (WIFSIGNALED(child->status)) {
       napi_get_null(env, &args[0]);
       napi_create_int32(env, WTERMSIG(child->status), &args[1]);
@@ -86,15 +90,17 @@ static void call_on_exit(napi_env env, napi_value on_exit, void *context, void *
       napi_create_int32(env, WEXITSTATUS(child->status), &args[0]);
       napi_get_null(env, &args[1]);
     }
+    napi_create_double(env, seconds(child->usage.ru_utime), &args[2]);
+    napi_create_double(env, seconds(child->usage.ru_stime), &args[3]);
     napi_get_undefined(env, &undefined);
-    napi_call_function(env, undefined, on_exit, 2, args, NULL);
+    napi_call_function(env, undefined, on_exit, 4, args, NULL);
   }
   free(child);
 }
 
 static void *wait_for_exit(void *arg) {
   child_t *child = arg;
-  while (waitpid(child->pid, &child->status, 0) < 0 && errno == EINTR) {
+  while (wait4(child->pid, &child->status, 0, &child->usage) < 0 && errno == EINTR) {
   }
   napi_threadsafe_function on_exit = child->on_exit;
   napi_call_threadsafe_function(on_exit, child, napi_tsfn_blocking);

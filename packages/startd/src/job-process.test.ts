@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import type { ExitStatus } from '@tinycondor/shared/protocol';
+import type { ExitStatus, Usage } from '@tinycondor/shared/protocol';
 import { forkSpawner, jobSpawner, type JobProcessSpec, type JobSpawner, type SpawnFailure } from './job-process.js';
 
-type Outcome = { pid: number; exit: ExitStatus } | { failure: SpawnFailure };
+type Outcome = { pid: number; exit: ExitStatus; usage: Usage } | { failure: SpawnFailure };
 
 /** Runs `spec` (with stdin from `input`) and returns how it ended and what it wrote. */
 function run(spawner: JobSpawner, spec: Omit<JobProcessSpec, 'stdio' | 'cwd'> & { cwd?: string }, input = ''): Promise<Outcome & { output: string }> {
@@ -25,7 +25,7 @@ function run(spawner: JobSpawner, spec: Omit<JobProcessSpec, 'stdio' | 'cwd'> & 
       {
         spawned: (started) => (pid = started),
         failed: (failure) => end({ failure }),
-        exited: (exit) => end({ pid, exit }),
+        exited: (exit, usage) => end({ pid, exit, usage }),
       },
     );
   });
@@ -86,4 +86,13 @@ t.test('posix_spawn: a script without #! fails with Exec format error, as on HTC
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.writeFileSync(path.join(dir, 'no-shebang'), 'echo hello\n', { mode: 0o755 });
   t.match(await run(built, { executable: path.join(dir, 'no-shebang'), args: [], env: {} }), { failure: { errno: 8, message: /exec format error/i } });
+});
+
+t.test('posix_spawn: the exit comes with the CPU time of the process and the children it waited for', async (t) => {
+  // The busy loop runs in a child of the job's shell: wait4 counts the children the job waited for.
+  const outcome = await run(built, sh('sh -c \'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done\''));
+  if (!('usage' in outcome)) return t.fail('did not start');
+  t.ok(outcome.usage.userSeconds + outcome.usage.systemSeconds > 0.05, `CPU seconds reported: ${JSON.stringify(outcome.usage)}`);
+  const idle = await run(built, sh('exit 0'));
+  t.ok('usage' in idle && idle.usage.userSeconds < 0.05, 'a process that does nothing used (almost) no CPU');
 });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import util from 'node:util';
-import type { ExitStatus } from '@tinycondor/shared/protocol';
+import type { ExitStatus, Usage } from '@tinycondor/shared/protocol';
 
 /** What a job process is started with: its stdio are descriptors the startd opened. */
 export interface JobProcessSpec {
@@ -23,7 +23,8 @@ export interface JobProcessEvents {
   /** The process runs, as the leader of its own session and process group. */
   spawned(pid: number): void;
   failed(failure: SpawnFailure): void;
-  exited(exit: ExitStatus): void;
+  /** `usage`: the CPU time of the process and the children it waited for (zero where it is not known). */
+  exited(exit: ExitStatus, usage: Usage): void;
 }
 
 /** Starts job processes; `fork` is child_process, `posix_spawn` the startd's native module. */
@@ -33,7 +34,16 @@ export interface JobSpawner {
 }
 
 interface NativeSpawn {
-  spawn(file: string, argv: string[], envp: string[], cwd: string, stdin: number, stdout: number, stderr: number, onExit: (code: number | null, signal: number | null) => void): number;
+  spawn(
+    file: string,
+    argv: string[],
+    envp: string[],
+    cwd: string,
+    stdin: number,
+    stdout: number,
+    stderr: number,
+    onExit: (code: number | null, signal: number | null, userSeconds: number, systemSeconds: number) => void,
+  ): number;
 }
 
 function environmentPairs(env: NodeJS.ProcessEnv): string[] {
@@ -63,8 +73,8 @@ export function posixSpawner(native: NativeSpawn): JobSpawner {
       }
       let pid: number;
       try {
-        pid = native.spawn(spec.executable, [spec.executable, ...spec.args], envp, spec.cwd, ...spec.stdio, (code, signal) =>
-          events.exited(signal !== null ? { bySignal: true, signal } : { bySignal: false, exitCode: code ?? 0 }),
+        pid = native.spawn(spec.executable, [spec.executable, ...spec.args], envp, spec.cwd, ...spec.stdio, (code, signal, userSeconds, systemSeconds) =>
+          events.exited(signal !== null ? { bySignal: true, signal } : { bySignal: false, exitCode: code ?? 0 }, { userSeconds, systemSeconds }),
         );
       } catch (err) {
         const { errno, message } = err as { errno?: number; message: string };
@@ -78,7 +88,7 @@ export function posixSpawner(native: NativeSpawn): JobSpawner {
 
 const SYSTEM_ERRORS = util.getSystemErrorMap();
 
-/** Through child_process (libuv forks the startd, then execs). */
+/** Through child_process (libuv forks the startd, then execs); it does not say how much CPU the process used. */
 export function forkSpawner(): JobSpawner {
   return {
     method: 'fork',
@@ -96,7 +106,8 @@ export function forkSpawner(): JobSpawner {
         events.failed({ errno: Math.abs(errno), message: SYSTEM_ERRORS.get(errno)?.[1] ?? err.message });
       });
       child.once('exit', (code, signal) => {
-        events.exited(signal !== null ? { bySignal: true, signal: os.constants.signals[signal] ?? 9 } : { bySignal: false, exitCode: code ?? 0 });
+        const exit: ExitStatus = signal !== null ? { bySignal: true, signal: os.constants.signals[signal] ?? 9 } : { bySignal: false, exitCode: code ?? 0 };
+        events.exited(exit, { userSeconds: 0, systemSeconds: 0 });
       });
     },
   };

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
 import { keepsAnyOutput } from '@tinycondor/shared/transfer-files';
-import type { ExitStatus, StartdMessage } from '@tinycondor/shared/protocol';
+import type { ExitStatus, StartdMessage, Usage } from '@tinycondor/shared/protocol';
 import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
 import { jobLayout, type JobLayout } from './job-layout.js';
@@ -38,8 +38,6 @@ export interface JobRunContext {
   report(message: RunReport): void;
 }
 
-const ZERO_USAGE = { userSeconds: 0, systemSeconds: 0 };
-
 /** The environment HTCondor's starter gives a job, plus the job's own `environment`. */
 export function buildEnvironment(ctx: JobRunContext, sandbox: string): NodeJS.ProcessEnv {
   const cpus = String(ctx.machineAd.getInt('Cpus') ?? 1);
@@ -66,6 +64,8 @@ export function buildEnvironment(ctx: JobRunContext, sandbox: string): NodeJS.Pr
 export class JobRun {
   /** The running process (its pid is its process group's id); `exited` once its end was reported. */
   private process: { pid: number; exited: boolean } | undefined;
+  /** CPU time of the run's processes so far (each restart in place adds its own). */
+  private readonly usage: Usage = { userSeconds: 0, systemSeconds: 0 };
   private killedBy: number | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
@@ -139,7 +139,7 @@ export class JobRun {
         return;
       }
       if (this.killedBy !== undefined) {
-        ctx.report({ type: 'run-ended', ...base, usage: ZERO_USAGE });
+        ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage } });
         return;
       }
       fs.writeFileSync(path.join(this.sandbox, '.job.ad'), ctx.jobAd.toText());
@@ -153,7 +153,7 @@ export class JobRun {
         if (exit === undefined) return;
         if (this.killedBy !== undefined) {
           await this.transferAtEviction(before);
-          ctx.report({ type: 'run-ended', ...base, usage: ZERO_USAGE });
+          ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage } });
           return;
         }
         const signalled = this.checkpointSignalled;
@@ -163,7 +163,7 @@ export class JobRun {
           checkpointNumber += 1;
           if (this.layout.transfers && !(await this.uploadCheckpoint(before, checkpointNumber))) return;
           if (this.killedBy !== undefined) {
-            ctx.report({ type: 'run-ended', ...base, usage: ZERO_USAGE });
+            ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage } });
             return;
           }
           restartAfter = { checkpoint: checkpointNumber, exitedAt };
@@ -206,7 +206,7 @@ export class JobRun {
       ctx.report({ type: 'run-failed', ...base, stage: 'output', reason });
       return;
     }
-    ctx.report({ type: 'exited', ...base, exit, usage: ZERO_USAGE, bytesSent: sent, bytesReceived: received, outputSent });
+    ctx.report({ type: 'exited', ...base, exit, usage: { ...this.usage }, bytesSent: sent, bytesReceived: received, outputSent });
   }
 
   /**
@@ -223,7 +223,7 @@ export class JobRun {
       return true;
     } catch (err) {
       if (err instanceof TransferRefused && err.status === 409) {
-        ctx.report({ type: 'run-ended', ...base, usage: ZERO_USAGE });
+        ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage } });
         return false;
       }
       ctx.log.error({ err, checkpointNumber }, 'giving up on checkpoint upload');
@@ -283,7 +283,11 @@ export class JobRun {
           if (!settled) ctx.report({ type: 'run-failed', jobId: ctx.jobId, runId: ctx.runId, stage: 'execute', reason });
           settle(undefined);
         },
-        exited: settle,
+        exited: (exit, usage) => {
+          this.usage.userSeconds += usage.userSeconds;
+          this.usage.systemSeconds += usage.systemSeconds;
+          settle(exit);
+        },
       });
     });
   }
