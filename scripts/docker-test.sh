@@ -66,6 +66,17 @@ if ! docker info >/dev/null 2>&1; then
 fi
 phase "engine $(docker version --format '{{.Server.Version}}') running"
 
+# Pools of earlier runs that were killed before their cleanup live on in the cached engine, and their
+# `restart: unless-stopped` brings them back whenever it starts: on a 2-core machine ten of them made the
+# build crawl. Remove every tc5test project's containers, networks and volumes first.
+leftovers=$(docker ps -a --format '{{.Label "com.docker.compose.project"}}' | grep '^tc5test' | sort -u || true)
+for old in $leftovers; do
+  docker ps -aq --filter "label=com.docker.compose.project=$old" | xargs -r docker rm -f >/dev/null
+  docker network ls -q --filter "label=com.docker.compose.project=$old" | xargs -r docker network rm >/dev/null
+  docker volume ls -q --filter "label=com.docker.compose.project=$old" | xargs -r docker volume rm >/dev/null
+done
+[ -z "$leftovers" ] || phase "removed the pools earlier runs left: $(echo $leftovers | wc -w)"
+
 # From here on a failure is a test failure.
 TINYCONDOR_DOCKER_CACHE=$CACHE_DIR scripts/docker/base-images.sh || fail "building the stand-in base images"
 phase "base images ready"
