@@ -45,6 +45,9 @@ dockerd_pid=$!
 project="tc5test$$"
 work="$run_dir/work"
 cleanup() {
+  # The test cds into its submit directory; compose finds docker-compose.yml only from the project root
+  # (without this, `down` failed silently and every run left its pool running in the cached engine).
+  cd "$root" || return
   if [ -n "${compose_up:-}" ]; then
     if [ -n "${keep_logs:-}" ]; then "${compose[@]}" -p "$project" logs --no-color --tail 40 >&2 2>&1 || true; fi
     "${compose[@]}" -p "$project" down -v --remove-orphans >/dev/null 2>&1 || true
