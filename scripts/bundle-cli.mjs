@@ -1,5 +1,5 @@
 // Bundles each condor_* command (packages/cli/dist/bin/NAME.js, after `tsc -b`) into one CommonJS file,
-// packages/cli/bundle/NAME.cjs, which packages/cli/bin/NAME.js runs with V8's code cache (see src/launch.ts).
+// packages/cli/bundle/NAME.cjs, which packages/cli/bin/NAME.js runs with V8's code cache (see src/launch.cts).
 // npm packages stay outside the bundles (loaded by require where a command uses them). `tinycondor` is not
 // bundled: it finds the files next to its modules through import.meta.url.
 import fs from 'node:fs';

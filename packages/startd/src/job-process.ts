@@ -46,6 +46,10 @@ interface NativeSpawn {
   ): number;
 }
 
+function exitStatus(code: number | null, signal: number | null): ExitStatus {
+  return signal !== null ? { bySignal: true, signal } : { bySignal: false, exitCode: code ?? 0 };
+}
+
 function environmentPairs(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
 }
@@ -74,7 +78,7 @@ export function posixSpawner(native: NativeSpawn): JobSpawner {
       let pid: number;
       try {
         pid = native.spawn(spec.executable, [spec.executable, ...spec.args], envp, spec.cwd, ...spec.stdio, (code, signal, userSeconds, systemSeconds) =>
-          events.exited(signal !== null ? { bySignal: true, signal } : { bySignal: false, exitCode: code ?? 0 }, { userSeconds, systemSeconds }),
+          events.exited(exitStatus(code, signal), { userSeconds, systemSeconds }),
         );
       } catch (err) {
         const { errno, message } = err as { errno?: number; message: string };
@@ -106,8 +110,7 @@ export function forkSpawner(): JobSpawner {
         events.failed({ errno: Math.abs(errno), message: SYSTEM_ERRORS.get(errno)?.[1] ?? err.message });
       });
       child.once('exit', (code, signal) => {
-        const exit: ExitStatus = signal !== null ? { bySignal: true, signal: os.constants.signals[signal] ?? 9 } : { bySignal: false, exitCode: code ?? 0 };
-        events.exited(exit, { userSeconds: 0, systemSeconds: 0 });
+        events.exited(exitStatus(code, signal === null ? null : (os.constants.signals[signal] ?? 9)), { userSeconds: 0, systemSeconds: 0 });
       });
     },
   };

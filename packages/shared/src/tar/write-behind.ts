@@ -8,10 +8,11 @@ const fdatasyncAsync = promisify(fs.fdatasync);
 /** Buffers of one extraction: at most this many chunks of FILE_CHUNK_BYTES are copied and not yet written. */
 const MAX_BUFFERS = 4;
 
-/** A file being written: closed once its last write is done. */
+/** A file being written: closed once it has ended and its last write (or write-back) is done. */
 interface OpenFile {
   fd: number;
-  writing: number;
+  /** Writes and write-backs in flight. */
+  pending: number;
   ended: boolean;
   /** Durable writers: bytes written since the last fdatasync began, and whether one is running. */
   unsynced: number;
@@ -45,7 +46,7 @@ export class WriteBehind {
   /** Opens `target`, which must not exist (never through a link). */
   create(target: string, mode: number): OpenFile {
     this.throwFailure();
-    return { fd: fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode), writing: 0, ended: false, unsynced: 0, syncing: false };
+    return { fd: fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode), pending: 0, ended: false, unsynced: 0, syncing: false };
   }
 
   /** A buffer to fill, waiting while all of them are being written. */
@@ -64,19 +65,20 @@ export class WriteBehind {
 
   /** Writes `length` bytes of `buffer` at `position` of the file; the buffer is taken until then. */
   write(file: OpenFile, buffer: Buffer, length: number, position: number): void {
-    file.writing += 1;
+    file.pending += 1;
     const done = (async () => {
       try {
         for (let offset = 0; offset < length; ) offset += (await writeAsync(file.fd, buffer, offset, length - offset, position + offset)).bytesWritten;
-        file.unsynced += length;
-        if (this.durable && file.unsynced >= SYNC_EVERY_BYTES && !file.syncing) this.startWriteBack(file);
+        if (this.durable) {
+          file.unsynced += length;
+          if (file.unsynced >= SYNC_EVERY_BYTES && !file.syncing) this.startWriteBack(file);
+        }
       } catch (err) {
         this.failure ??= err as Error;
       } finally {
-        file.writing -= 1;
         this.free.push(buffer);
         this.waitingForBuffer.shift()?.();
-        if (file.ended && file.writing === 0) this.close(file);
+        this.settle(file);
       }
     })();
     this.track(done);
@@ -86,7 +88,7 @@ export class WriteBehind {
   private startWriteBack(file: OpenFile): void {
     file.syncing = true;
     file.unsynced = 0;
-    file.writing += 1;
+    file.pending += 1;
     this.track(
       fdatasyncAsync(file.fd)
         .catch((err: unknown) => {
@@ -94,10 +96,15 @@ export class WriteBehind {
         })
         .finally(() => {
           file.syncing = false;
-          file.writing -= 1;
-          if (file.ended && file.writing === 0) this.close(file);
+          this.settle(file);
         }),
     );
+  }
+
+  /** One of the file's writes or write-backs is done: close it if it has ended and nothing is left. */
+  private settle(file: OpenFile): void {
+    file.pending -= 1;
+    if (file.ended && file.pending === 0) this.close(file);
   }
 
   private track(done: Promise<void>): void {
@@ -108,7 +115,7 @@ export class WriteBehind {
   /** No more data for the file: it is closed once its writes are done. */
   end(file: OpenFile): void {
     file.ended = true;
-    if (file.writing === 0) this.close(file);
+    if (file.pending === 0) this.close(file);
   }
 
   /** Waits for every write and close; throws the first failure. */
