@@ -50,5 +50,5 @@ ENV PATH=/app/node_modules/.bin:$PATH \
 USER condor
 WORKDIR /var/lib/tinycondor
 EXPOSE 9618
-ENTRYPOINT ["/usr/bin/tini", "-g", "--", "node", "/app/packages/cli/bin/tinycondor.js"]
+ENTRYPOINT ["/usr/bin/tini", "-g", "--", "/app/packages/cli/bin/tinycondor.js"]
 CMD ["schedd", "--home", "/var/lib/tinycondor", "--host", "0.0.0.0", "--port", "9618"]

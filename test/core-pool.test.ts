@@ -184,3 +184,15 @@ queue color, word from colors.txt
   const events = await waitForEvents(path.join(pool.dir, 'shared.log'), (ev) => ev.some((e) => e.code === 5));
   t.same(codes(events, 2, 0), [0, 1, 5], 'no file transfer events without file transfer');
 });
+
+t.test('the schedd and its startds run with the flags the first line of tinycondor.js gives node', async (t) => {
+  const pool = await startPool(t, { startds: 2, cpus: 1 });
+  const daemonFlags = ['--no-concurrent-marking'];
+  const pid = pool.process.pid as number;
+  const startds = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  t.equal(startds.length, 2, 'the pool process has a child per startd');
+  for (const daemon of [pid, ...startds]) {
+    const argv = fs.readFileSync(`/proc/${daemon}/cmdline`, 'utf8').split('\0');
+    t.ok(daemonFlags.every((flag) => argv.includes(flag)), `${argv.join(' ')}`);
+  }
+});

@@ -14,7 +14,8 @@ export function superviseStartd(name: string, args: string[], env: NodeJS.Proces
     markReady = resolve;
   });
   const launch = () => {
-    const current = spawn(process.execPath, [fileURLToPath(new URL('../bin/tinycondor.js', import.meta.url)), 'startd', '--name', name, ...args], {
+    // The bin file itself, not `node FILE`: its first line gives node the daemons' flags.
+    const current = spawn(fileURLToPath(new URL('../bin/tinycondor.js', import.meta.url)), ['startd', '--name', name, ...args], {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
