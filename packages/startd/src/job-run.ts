@@ -10,7 +10,8 @@ import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointE
 import { jobLayout, type JobLayout } from './job-layout.js';
 import { selectCheckpointFiles, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
 import { retryTransient } from './retry.js';
-import { recordRunProcess } from './stale-runs.js';
+import { forgetRunProcess, recordRunProcess } from './stale-runs.js';
+import { removeSandbox } from './remove-sandbox.js';
 import type { JobSpawner } from './job-process.js';
 import { TransferRefused, type ScheddClient } from './schedd-client.js';
 
@@ -127,7 +128,7 @@ export class JobRun {
     const { ctx } = this;
     const base = { jobId: ctx.jobId, runId: ctx.runId };
     try {
-      fs.mkdirSync(this.sandbox, { recursive: true, mode: 0o700 });
+      fs.mkdirSync(this.sandbox, { mode: 0o700 });
       let received = 0;
       try {
         if (this.layout.transfers && ctx.fetchInput) {
@@ -180,8 +181,8 @@ export class JobRun {
     } finally {
       if (this.killTimer) clearTimeout(this.killTimer);
       if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
-      // In the background: removing a directory can take milliseconds, and the slot is already free.
-      fs.promises.rm(this.sandbox, { recursive: true, force: true }).catch((err: unknown) => ctx.log.warn({ err, sandbox: this.sandbox }, 'cannot remove the sandbox'));
+      // After the run's report has gone out: the slot is already free.
+      setImmediate(() => removeSandbox(this.sandbox, ctx.log));
     }
   }
 
@@ -263,7 +264,7 @@ export class JobRun {
         if (settled) return;
         settled = true;
         if (this.process) this.process.exited = true;
-        if (this.pidFile) fs.rmSync(this.pidFile, { force: true });
+        if (this.pidFile) forgetRunProcess(this.pidFile);
         if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
         [stdout, stderr, stdinFd].forEach((fd) => fs.closeSync(fd));
         resolve(exit);

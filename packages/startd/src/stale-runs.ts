@@ -4,13 +4,20 @@ import type { Logger } from 'pino';
 
 const PID_DIR = '.pids';
 
-/** Records a run's process group so that a later incarnation of the startd can clean it up. */
+/** Records a run's process group so that a later incarnation of the startd can clean it up (cleanUpStaleRuns made the directory). */
 export function recordRunProcess(executeDir: string, runId: number, pid: number, sandbox: string): string {
-  const dir = path.join(executeDir, PID_DIR);
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, String(runId));
+  const file = path.join(executeDir, PID_DIR, String(runId));
   fs.writeFileSync(file, `${pid} ${sandbox}\n`);
   return file;
+}
+
+/** The run's process group has ended: nothing is left to clean up. */
+export function forgetRunProcess(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 /** Whether the process still is the job we started (its environment names the sandbox), not a reused pid. */
@@ -23,7 +30,7 @@ function isOurJob(pid: number, sandbox: string): boolean {
 }
 
 /**
- * At start, a startd that died (SIGKILL, power loss) may have left jobs running and sandboxes behind:
+ * At start (before any run), a startd that died (SIGKILL, power loss) may have left jobs running and sandboxes behind:
  * kill those process groups and remove the sandboxes, as HTCondor's startd cleans its execute directory.
  */
 export function cleanUpStaleRuns(executeDir: string, log: Logger): number {
@@ -45,6 +52,7 @@ export function cleanUpStaleRuns(executeDir: string, log: Logger): number {
   for (const name of fs.readdirSync(executeDir)) {
     if (name.startsWith('dir_')) fs.rmSync(path.join(executeDir, name), { recursive: true, force: true });
   }
+  fs.mkdirSync(pidDir, { recursive: true });
   if (killed > 0) log.warn({ killed }, 'killed jobs left running by an earlier run of this startd');
   return killed;
 }
