@@ -70,10 +70,13 @@ export class JobStore {
   /** A submission's jobs and events, many rows to a statement. */
   private readonly jobInserts: BatchInsert;
   private readonly eventInserts: BatchInsert;
+  /** The one transaction wrapper: better-sqlite3 builds a new one at every db.transaction(), which costs more than a small transaction. */
+  private readonly inTransaction: (work: () => unknown) => unknown;
 
   constructor(private readonly db: Db) {
     this.jobInserts = new BatchInsert(db, 'jobs', ['cluster_id', 'proc_id', 'status', 'prio', 'ad', 'owner', 'policy']);
     this.eventInserts = new BatchInsert(db, 'event_outbox', ['log_path', 'text']);
+    this.inTransaction = db.transaction((work: () => unknown) => work());
     this.statements = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
@@ -120,11 +123,11 @@ export class JobStore {
 
   /** A new cluster id, reserved until its procs are submitted (condor_submit's NewCluster). */
   reserveCluster(now: Date): number {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const id = this.nextCounter('last_cluster_id', this.statements.maxCluster.get()?.m ?? 0);
       this.statements.insertCluster.run(id, Math.floor(now.getTime() / 1000));
       return id;
-    })();
+    });
   }
 
   /**
@@ -132,7 +135,7 @@ export class JobStore {
    * transaction, so a proc it refuses (by throwing) leaves the queue as it was.
    */
   submitCluster(clusterId: number, cluster: ClusterAd, rows: Iterable<ProcRow>, eventsFor: (ad: AdReader) => JobEvent[]): void {
-    this.db.transaction(() => {
+    this.transaction(() => {
       const reserved = this.statements.getCluster.get(clusterId);
       if (!reserved) throw new SubmitRejected(`cluster ${clusterId} was not reserved`);
       if (reserved.submitted) throw new SubmitRejected(`cluster ${clusterId} was already submitted`);
@@ -146,7 +149,7 @@ export class JobStore {
         }),
       );
       this.statements.markSubmitted.run(JSON.stringify(cluster.stored), clusterId);
-    })();
+    });
     this.cacheClusterAd(clusterId, cluster);
   }
 
@@ -266,11 +269,11 @@ export class JobStore {
       this.pageStatements.set(where, statements);
     }
     const { keys, count } = statements;
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const total = count.get(...params)?.n ?? 0;
       const rows = keys.all(...params, request.limit, request.offset).map((key) => this.statements.getJob.get(key.cluster_id, key.proc_id));
       return { total, jobs: rows.filter((row): row is JobRow => row !== undefined).map((row) => this.toStoredJob(row)) };
-    })();
+    });
   }
 
   /** Owners with jobs in the queue, for the dashboard's owner filter. */
@@ -289,7 +292,7 @@ export class JobStore {
 
   /** Runs `work` in one transaction (the store's own transactions inside it become savepoints). */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.inTransaction(work) as T;
   }
 
   newRunId(): number {
@@ -301,7 +304,7 @@ export class JobStore {
    * and the move to history when the job leaves the queue. One transaction.
    */
   apply(job: StoredJob, transition: Transition, run: RunAssignment | null): void {
-    this.db.transaction(() => {
+    this.transaction(() => {
       const { ad } = transition;
       if (transition.leaveQueue) {
         this.statements.deleteJob.run(job.cluster, job.proc);
@@ -320,12 +323,12 @@ export class JobStore {
         );
       }
       this.queueEvents(ad, transition.events);
-    })();
+    });
   }
 
   /** Logs events of a job that do not change its state (file transfers). */
   logEvents(ad: ClassAd, events: JobEvent[]): void {
-    this.db.transaction(() => this.queueEvents(ad, events))();
+    this.transaction(() => this.queueEvents(ad, events));
   }
 
   private queueEvents(ad: AdReader, events: JobEvent[], add = (logPath: string, text: string): unknown => this.statements.insertEvent.run(logPath, text)): void {
