@@ -388,6 +388,7 @@ export class Schedd {
   /** Whether a new sandbox of the job receives anything: files the job names, or what its SPOOL directory holds. */
   private inputToTransfer(job: StoredJob): boolean {
     if (namesInputFiles(job.ad)) return true;
+    if (!this.spool.mayHoldJobFiles(job.cluster, job.proc)) return false;
     this.spool.finishInterruptedCommit(job.cluster, job.proc);
     return this.spool.committedEntries(job.cluster, job.proc).length > 0;
   }

@@ -181,10 +181,18 @@ export class SpoolStore {
     else fs.rmSync(dir, { recursive: true, force: true });
   }
 
+  /**
+   * Whether the job may have anything in SPOOL (committed files, or a commit to finish): false when not even
+   * the `<cluster % 10000>/<proc % 10000>` directory exists, as for most jobs. One stat, no exception.
+   */
+  mayHoldJobFiles(cluster: number, proc: number): boolean {
+    return fs.existsSync(path.dirname(this.jobDir(cluster, proc)));
+  }
+
   /** Removes the job's directories and the per-cluster/per-proc parents once empty (removeJobSpoolDirectory). */
   removeJobDir(cluster: number, proc: number): void {
+    if (!this.mayHoldJobFiles(cluster, proc)) return;
     const dir = this.jobDir(cluster, proc);
-    if (!fs.existsSync(path.dirname(path.dirname(dir)))) return; // most jobs never had a SPOOL directory
     for (const d of [dir, jobSpoolTmpDir(this.spoolDir, cluster, proc), jobSpoolSwapDir(this.spoolDir, cluster, proc), `${dir}.results`]) {
       fs.rmSync(d, { recursive: true, force: true });
     }
