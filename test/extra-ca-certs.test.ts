@@ -61,7 +61,7 @@ t.test('getenv and $ENV() capture NODE_EXTRA_CA_CERTS exactly as the submitter h
   t.equal(shimmed.stderr, '', 'without the warning');
 });
 
-t.test('condor_ssh_to_job over TLS (a wss:// schedd) trusts NODE_EXTRA_CA_CERTS as node would', async (t) => {
+t.test('condor_ssh_to_job and the REST commands over TLS (an https:// schedd) trust NODE_EXTRA_CA_CERTS as node would', async (t) => {
   const pool = await startPool(t, { startds: 1 });
   writeExecutable(path.join(pool.dir, 'work.sh'), '#!/bin/sh\nexec sleep 300\n');
   fs.writeFileSync(path.join(pool.dir, 'w.sub'), 'executable = work.sh\nenvironment = "GREETING=hello"\nlog = w.log\nqueue\n');
@@ -91,4 +91,19 @@ t.test('condor_ssh_to_job over TLS (a wss:// schedd) trusts NODE_EXTRA_CA_CERTS 
   const unreadable = await runCommand('condor_ssh_to_job', ['1.0', 'echo $GREETING'], withCaCerts(env, MISSING_CA_FILE), pool.dir);
   t.equal(unreadable.code, 1);
   t.match(unreadable.stderr, /^Warning: Ignoring extra certs from `\/nonexistent\/tinycondor-extra-ca\.pem`, load failed/);
+
+  // The REST commands over the same https front: queries, an action, a submission.
+  const trustedEnv = withCaCerts(env, path.join(fixtures, 'ca.pem'));
+  const listed = await runCommand('condor_q', ['-af', 'ClusterId', 'JobStatus'], trustedEnv, pool.dir);
+  t.equal(listed.code, 0, listed.stderr);
+  t.equal(listed.stdout, '1 2\n');
+  fs.writeFileSync(path.join(pool.dir, 'h.sub'), 'executable = /bin/true\ntransfer_executable = false\nhold = true\nqueue\n');
+  const submitted = await runCommand('condor_submit', ['h.sub'], trustedEnv, pool.dir);
+  t.equal(submitted.code, 0, submitted.stderr);
+  const removed = await runCommand('condor_rm', ['2'], trustedEnv, pool.dir);
+  t.equal(removed.code, 0, removed.stderr);
+  t.match(removed.stdout, /All jobs in cluster 2 have been marked for removal/);
+  const refused = await runCommand('condor_q', [], withCaCerts(env, undefined), pool.dir);
+  t.equal(refused.code, 1);
+  t.match(refused.stderr, /Can't connect to the schedd at https:\/\/127\.0\.0\.1:\d+ \(\w+\)/);
 });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,10 +16,21 @@ export interface ActionReply {
 
 /** The schedd's REST API as the condor_* commands use it. */
 export class ScheddApi {
+  /** CAs for an https/wss schedd when NODE_EXTRA_CA_CERTS adds some (see trustedCas); undefined: node's default. */
+  private readonly ca: string[] | undefined;
+  private readonly send: typeof http.request;
+  /** Keeps the connection open between the calls of one command, then lets the process exit. */
+  private readonly agent: http.Agent;
+
   private constructor(
     readonly baseUrl: string,
     private readonly token: string,
-  ) {}
+  ) {
+    const secure = baseUrl.startsWith('https:');
+    this.ca = secure ? trustedCas(process.env, (text) => process.stderr.write(text)) : undefined;
+    this.send = secure ? https.request : http.request;
+    this.agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 1, ...(this.ca ? { ca: this.ca } : {}) }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
+  }
 
   static fromConfig(pool: PoolConfig): ScheddApi {
     const url = pool.value('SCHEDD_URL');
@@ -38,8 +50,7 @@ export class ScheddApi {
   async websocket(path: string): Promise<WebSocket> {
     const { default: WebSocketClass } = await import('ws');
     const url = `${this.baseUrl.replace(/^http/, 'ws')}${path}`;
-    const ca = url.startsWith('wss:') ? trustedCas(process.env, (text) => process.stderr.write(text)) : undefined;
-    return new WebSocketClass(url, { headers: { authorization: `Bearer ${this.token}` }, ...(ca ? { ca } : {}) });
+    return new WebSocketClass(url, { headers: { authorization: `Bearer ${this.token}` }, ...(this.ca ? { ca: this.ca } : {}) });
   }
 
   /** One JSON request. node:http rather than fetch: a command makes a couple of calls, and fetch costs more to start. */
@@ -62,9 +73,10 @@ export class ScheddApi {
   /** Uploads a tar stream (PUT); the JSON answer, or a ScheddRefused. */
   upload<T>(path: string, body: AsyncIterable<unknown>): Promise<T> {
     return new Promise((resolve, reject) => {
-      const request = http.request(
+      const request = this.send(
         `${this.baseUrl}${path}`,
-        { method: 'PUT', headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/x-tar' } },
+        // Not on the kept-alive connection: an upload may run beside the command's other calls.
+        { method: 'PUT', ...(this.ca ? { ca: this.ca } : {}), headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/x-tar' } },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -94,7 +106,7 @@ export class ScheddApi {
   /** A GET whose body is not JSON (a tar stream, a log): the response stream, or a ScheddRefused. */
   download(path: string): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const request = http.request(`${this.baseUrl}${path}`, { method: 'GET', agent: this.agent, headers: { authorization: `Bearer ${this.token}` } }, (response) => {
+      const request = this.send(`${this.baseUrl}${path}`, { method: 'GET', agent: this.agent, headers: { authorization: `Bearer ${this.token}` } }, (response) => {
         const status = response.statusCode ?? 0;
         if (status >= 200 && status < 300) {
           resolve(response);
@@ -123,7 +135,7 @@ export class ScheddApi {
 
   private exchange(method: string, path: string, payload: string | undefined, mayRetry: boolean): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
-      const request = http.request(
+      const request = this.send(
         `${this.baseUrl}${path}`,
         {
           method,
@@ -151,9 +163,6 @@ export class ScheddApi {
       request.end(payload);
     });
   }
-
-  /** Keeps the connection open between the calls of one command, then lets the process exit. */
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 }
 
