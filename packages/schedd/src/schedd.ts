@@ -25,7 +25,7 @@ import { HoldCode, JobStatus, VacateCode } from '@tinycondor/shared/job-status';
 import { evaluatePeriodicPolicy } from '@tinycondor/shared/job-policy';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
-import type { StartdMessage } from '@tinycondor/shared/protocol';
+import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
 import { isSpooled, namesInputFiles, usesFileTransfer } from '@tinycondor/shared/transfer-files';
 import { EventFeed } from './dashboard/event-feed.js';
@@ -56,7 +56,7 @@ export interface ScheddSettings {
 export type JobAction = 'remove' | 'hold' | 'release' | 'vacate';
 
 /** Messages from a startd about one of its runs. */
-export type RunMessage = Exclude<StartdMessage, { type: 'hello' | 'ssh-output' | 'ssh-exit' }>;
+export type RunMessage = RunReportMessage;
 
 /** What HTCondor's tools print for a job an action succeeded on (dc_schedd.cpp). */
 const DONE_WORDS: Record<JobAction, string> = { remove: 'marked for removal', hold: 'held', release: 'released', vacate: 'vacated' };
@@ -482,20 +482,11 @@ export class Schedd {
     const job = this.currentRun(message.jobId, message.runId, startdName);
     const now = this.now();
     switch (message.type) {
-      case 'executing': {
-        // A report resent after a reconnect must not start the run a second time.
+      case 'executing':
+        // A report resent after a reconnect, or one a transfer overtook, must not start the run a second time.
         if (!job || job.ad.has('JobCurrentStartExecutingDate')) break;
-        const slotName = job.slot ?? '';
-        const slot = connection.slots.get(slotName)?.description;
-        const resources: Record<string, number> = slot ? { Cpus: slot.cpus, Disk: slot.diskKb, Memory: slot.memoryMb } : {};
-        const execution = beginExecution(job.ad, { now, executeHost: connection.sinfulAddress, slotName: `${slotName}@${startdName}`, resources });
-        this.commit(job, execution, {
-          runId: job.runId,
-          startd: startdName,
-          slot: slotName,
-        });
+        this.beginExecution(connection, job, now);
         return;
-      }
       case 'exited':
         this.freeSlot(connection, message.jobId, message.runId);
         if (job) {
@@ -526,6 +517,27 @@ export class Schedd {
         return;
     }
     this.log.debug({ startd: startdName, message: message.type, jobId: message.jobId, runId: message.runId }, 'ignored message for a run that is not current');
+  }
+
+  /** The run began executing (001): on the slot `connection` gave it. */
+  private beginExecution(connection: StartdConnection, job: StoredJob, now: Date): void {
+    const startdName = connection.identity.startdName;
+    const slotName = job.slot ?? '';
+    const slot = connection.slots.get(slotName)?.description;
+    const resources: Record<string, number> = slot ? { Cpus: slot.cpus, Disk: slot.diskKb, Memory: slot.memoryMb } : {};
+    const execution = beginExecution(job.ad, { now, executeHost: connection.sinfulAddress, slotName: `${slotName}@${startdName}`, resources });
+    this.commit(job, execution, { runId: job.runId, startd: startdName, slot: slotName });
+  }
+
+  /**
+   * An output or checkpoint transfer of the current run shows that it began executing. Its `executing`
+   * report comes on the startd's channel (held briefly there, see Startd), the transfer over HTTP: when the
+   * transfer comes first, the run's start is logged now, so that 001 precedes the run's 040 events.
+   */
+  transferShowsExecution(job: StoredJob): void {
+    if (job.ad.has('JobCurrentStartExecutingDate')) return;
+    const connection = job.startd === null ? undefined : this.registry.get(job.startd);
+    if (connection) this.beginExecution(connection, job, this.now());
   }
 
   /** A checkpoint of the current run was committed to SPOOL; the job keeps running. */

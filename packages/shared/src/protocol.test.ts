@@ -1,5 +1,5 @@
 import t from 'tap';
-import { MAX_MESSAGE_BYTES, ProtocolError, decodeScheddMessage, decodeStartdMessage } from './protocol.js';
+import { MAX_MESSAGE_BYTES, MAX_REPORTS_PER_BATCH, ProtocolError, decodeScheddMessage, decodeStartdMessage } from './protocol.js';
 
 const hello = {
   type: 'hello',
@@ -145,4 +145,18 @@ t.test('a hello pid must be a process id', async (t) => {
   for (const pid of [0, -1, 1.5, '12', 5_000_000]) {
     t.match(decodeError(decodeStartdMessage, JSON.stringify({ ...hello, pid })).message, /^invalid startd message \(type 'hello'\): \/pid /, `pid ${JSON.stringify(pid)}`);
   }
+});
+
+t.test('a batch of run reports decodes in order; a bad member is named by its place', async (t) => {
+  const executing = { type: 'executing', jobId: '3.0', runId: 7, seq: 11 };
+  const exited = {
+    type: 'exited', jobId: '3.0', runId: 7, seq: 12, exit: { bySignal: false, exitCode: 0 },
+    usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0, outputSent: false,
+  };
+  t.same(decodeStartdMessage(JSON.stringify({ type: 'reports', reports: [executing, exited] })), { type: 'reports', reports: [executing, exited] });
+  t.match(decodeError(decodeStartdMessage, JSON.stringify({ type: 'reports', reports: [executing, { ...exited, runId: 0 }] })).message, /type 'reports'.*\/reports\/1/);
+  t.match(decodeError(decodeStartdMessage, JSON.stringify({ type: 'reports', reports: [] })).message, /type 'reports'/);
+  t.match(decodeError(decodeStartdMessage, JSON.stringify({ type: 'reports', reports: [{ type: 'hello' }] })).message, /type 'reports'/);
+  const tooMany = Array.from({ length: MAX_REPORTS_PER_BATCH + 1 }, (_, i) => ({ ...executing, seq: i + 1 }));
+  t.match(decodeError(decodeStartdMessage, JSON.stringify({ type: 'reports', reports: tooMany })).message, /type 'reports'/);
 });

@@ -46,21 +46,8 @@ const SshExit = {
   error: Type.Optional(Type.String({ maxLength: 4000 })),
 };
 
-export const StartdMessageSchema = Type.Union([
-  Type.Object(
-    {
-      type: Type.Literal('hello'),
-      startdName: Name,
-      machine: Name,
-      opSys: Name,
-      arch: Name,
-      /** The startd's process id, so that a fault injection on the same machine can really SIGKILL it. */
-      pid: Type.Optional(Type.Integer({ minimum: 1, maximum: 4_194_304 })),
-      slots: Type.Array(SlotSchema, { minItems: 1, maxItems: 1024 }),
-      runs: Type.Array(Type.Object({ ...JobRef, slotName: Name }, { additionalProperties: false }), { maxItems: 1024 }),
-    },
-    { additionalProperties: false },
-  ),
+/** The reports a startd makes about its runs, numbered (`seq`) and acknowledged one by one or in a batch. */
+const RunReportSchemas = [
   Type.Object({ type: Type.Literal('executing'), ...Report }, { additionalProperties: false }),
   Type.Object(
     {
@@ -101,10 +88,39 @@ export const StartdMessageSchema = Type.Union([
     },
     { additionalProperties: false },
   ),
+] as const;
+
+/** Most reports one batch carries: more are sent in further batches. */
+export const MAX_REPORTS_PER_BATCH = 64;
+
+export const StartdMessageSchema = Type.Union([
+  Type.Object(
+    {
+      type: Type.Literal('hello'),
+      startdName: Name,
+      machine: Name,
+      opSys: Name,
+      arch: Name,
+      /** The startd's process id, so that a fault injection on the same machine can really SIGKILL it. */
+      pid: Type.Optional(Type.Integer({ minimum: 1, maximum: 4_194_304 })),
+      slots: Type.Array(SlotSchema, { minItems: 1, maxItems: 1024 }),
+      runs: Type.Array(Type.Object({ ...JobRef, slotName: Name }, { additionalProperties: false }), { maxItems: 1024 }),
+    },
+    { additionalProperties: false },
+  ),
+  ...RunReportSchemas,
+  // Reports made together (a run that began and ended within the startd's hold of `executing`, a resend
+  // after a reconnect): handled in order, acknowledged by the last one's seq.
+  Type.Object(
+    { type: Type.Literal('reports'), reports: Type.Array(Type.Union([...RunReportSchemas]), { minItems: 1, maxItems: MAX_REPORTS_PER_BATCH }) },
+    { additionalProperties: false },
+  ),
   Type.Object({ type: Type.Literal('ssh-output'), sessionId: SessionId, ...SshOutput }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('ssh-exit'), sessionId: SessionId, ...SshExit }, { additionalProperties: false }),
 ]);
 export type StartdMessage = Static<typeof StartdMessageSchema>;
+/** A numbered report about a run (what a `reports` batch holds). */
+export type RunReportMessage = Static<(typeof RunReportSchemas)[number]>;
 
 export const ScheddMessageSchema = Type.Union([
   Type.Object(

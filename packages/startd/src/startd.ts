@@ -4,7 +4,15 @@ import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { buildSlotAd, condorArch, condorOpSys, type MachineIdentity } from '@tinycondor/shared/machine-ad';
-import { decodeScheddMessage, MAX_MESSAGE_BYTES, type ScheddMessage, type SlotDescription, type StartdMessage } from '@tinycondor/shared/protocol';
+import {
+  decodeScheddMessage,
+  MAX_MESSAGE_BYTES,
+  MAX_REPORTS_PER_BATCH,
+  type RunReportMessage,
+  type ScheddMessage,
+  type SlotDescription,
+  type StartdMessage,
+} from '@tinycondor/shared/protocol';
 import { jobSpawner, type JobSpawner } from './job-process.js';
 import { JobRun, type RunReport } from './job-run.js';
 import { ScheddClient } from './schedd-client.js';
@@ -32,6 +40,13 @@ interface ActiveRun {
 const MAX_RECONNECT_DELAY_MS = 2_000;
 
 /**
+ * How long a run's `executing` report waits before it is sent: a run that ends sooner reports its start
+ * and its end in one batch (one frame each way, one commit in the schedd). The 001 event is logged at most
+ * this much later; a transfer of the run's files logs it at once (Schedd.transferShowsExecution).
+ */
+const EXECUTING_HOLD_MS = 10;
+
+/**
  * The execute side: keeps a websocket to the schedd (reconnecting when it drops), runs what the schedd
  * starts on its slots, and reports how each run ends. Reports made while disconnected are kept and
  * sent after the next hello, so an exit is never lost to a dropped connection.
@@ -40,7 +55,9 @@ export class Startd {
   private socket: WebSocket | undefined;
   private readonly runs = new Map<string, ActiveRun>();
   /** Reports not yet acknowledged by the schedd, oldest first; all are resent after a reconnect. */
-  private readonly unacked: StartdMessage[] = [];
+  private readonly unacked: RunReportMessage[] = [];
+  /** `executing` reports being held (EXECUTING_HOLD_MS), by run id; not yet numbered. */
+  private readonly heldExecuting = new Map<number, { report: RunReport; timer: NodeJS.Timeout }>();
   private nextSeq = 1;
   /** How many of `unacked` went out on the current connection. */
   private sentOnConnection = 0;
@@ -225,14 +242,41 @@ export class Startd {
   }
 
   private report(message: RunReport): void {
-    this.unacked.push({ ...message, seq: this.nextSeq++ } as StartdMessage);
+    if (message.type === 'executing') {
+      const timer = setTimeout(() => this.releaseExecuting(message.runId, true), EXECUTING_HOLD_MS);
+      timer.unref();
+      this.heldExecuting.set(message.runId, { report: message, timer });
+      return;
+    }
+    // Whatever else the run reports comes after its start.
+    this.releaseExecuting(message.runId, false);
+    this.enqueue(message);
     this.flushReports();
   }
 
+  private releaseExecuting(runId: number, flush: boolean): void {
+    const held = this.heldExecuting.get(runId);
+    if (!held) return;
+    clearTimeout(held.timer);
+    this.heldExecuting.delete(runId);
+    this.enqueue(held.report);
+    if (flush) this.flushReports();
+  }
+
+  private enqueue(report: RunReport): void {
+    this.unacked.push({ ...report, seq: this.nextSeq++ } as RunReportMessage);
+  }
+
+  /** Sends what the schedd has not been sent on this connection: one report alone, several as batches. */
   private flushReports(): void {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN || !this.welcomed) return;
-    while (this.sentOnConnection < this.unacked.length) socket.send(JSON.stringify(this.unacked[this.sentOnConnection++]));
+    while (this.sentOnConnection < this.unacked.length) {
+      const batch = this.unacked.slice(this.sentOnConnection, this.sentOnConnection + MAX_REPORTS_PER_BATCH);
+      this.sentOnConnection += batch.length;
+      const message: StartdMessage = batch.length === 1 ? batch[0] : { type: 'reports', reports: batch };
+      socket.send(JSON.stringify(message));
+    }
   }
 
   /** Past the lease without the schedd, the schedd has given the jobs away: stop them (as a starter does). */

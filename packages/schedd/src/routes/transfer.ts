@@ -76,6 +76,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
         request.body.resume();
         return reply.code(409).send({ error: `run ${request.params.runId} of job ${request.params.jobId} is not current` });
       }
+      schedd.transferShowsExecution(job);
       transferEvent(job, 5);
       const staging = schedd.spool.acquireStagingDir();
       try {
@@ -119,6 +120,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
         request.body.resume();
         return reply.code(verdict === 'refuse-permanent' ? 400 : 503).send({ error: `checkpoint ${checkpoint} refused by fault injection (fail-next-checkpoint)` });
       }
+      schedd.transferShowsExecution(job);
       transferEvent(job, 5, undefined, checkpoint === undefined ? {} : { kind: 'checkpoint-started', checkpoint });
       if (verdict === 'discard') {
         request.body.resume();
