@@ -55,9 +55,6 @@ export interface ScheddSettings {
 
 export type JobAction = 'remove' | 'hold' | 'release' | 'vacate';
 
-/** Messages from a startd about one of its runs. */
-export type RunMessage = RunReportMessage;
-
 /** What HTCondor's tools print for a job an action succeeded on (dc_schedd.cpp). */
 const DONE_WORDS: Record<JobAction, string> = { remove: 'marked for removal', hold: 'held', release: 'released', vacate: 'vacated' };
 
@@ -477,7 +474,8 @@ export class Schedd {
     this.scheduleMatchmaking();
   }
 
-  startdMessage(connection: StartdConnection, message: RunMessage): void {
+  /** A startd's report about one of its runs. */
+  startdMessage(connection: StartdConnection, message: RunReportMessage): void {
     const startdName = connection.identity.startdName;
     const job = this.currentRun(message.jobId, message.runId, startdName);
     const now = this.now();

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
 import { keepsAnyOutput } from '@tinycondor/shared/transfer-files';
-import type { ExitStatus, StartdMessage, Usage } from '@tinycondor/shared/protocol';
+import type { ExitStatus, RunReportMessage, Usage } from '@tinycondor/shared/protocol';
 import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
 import { jobLayout, type JobLayout } from './job-layout.js';
@@ -15,9 +15,8 @@ import { removeSandbox } from './remove-sandbox.js';
 import type { JobSpawner } from './job-process.js';
 import { TransferRefused, type ScheddClient } from './schedd-client.js';
 
-type RunMessage = Extract<StartdMessage, { type: 'executing' | 'exited' | 'run-failed' | 'run-ended' | 'checkpoint-restarted' }>;
 /** A report about this run; the startd numbers it (`seq`) when it sends it. */
-export type RunReport = RunMessage extends infer M ? (M extends RunMessage ? Omit<M, 'seq'> : never) : never;
+export type RunReport = RunReportMessage extends infer M ? (M extends RunReportMessage ? Omit<M, 'seq'> : never) : never;
 
 export interface JobRunContext {
   jobId: string;
