@@ -7,9 +7,13 @@ import { decodeScheddMessage, type ScheddMessage, type SlotDescription, type Sta
 import { binDir, processCpuMs, startTinycondor, timeCommand, until, wallMs } from './pool.js';
 import type { Benchmark } from './types.js';
 
-const STARTDS = 50;
-const SLOTS_PER_STARTD = 4;
-const JOBS = 4000;
+/** The simulated pool: how many startds with how many slots, how many jobs, and whether they use file transfer. */
+interface SimulatedPool {
+  startds: number;
+  slotsPerStartd: number;
+  jobs: number;
+  transferFiles: boolean;
+}
 
 /** A real schedd (`tinycondor schedd`) in its own process, so its CPU time can be read from /proc. */
 async function startSchedd(home: string): Promise<{ process: ChildProcess; url: string; token: string; env: NodeJS.ProcessEnv }> {
@@ -21,7 +25,8 @@ async function startSchedd(home: string): Promise<{ process: ChildProcess; url: 
 
 /**
  * A startd that speaks the real websocket protocol (hello, numbered reports, acks) but runs nothing: each
- * start is answered at once with `executing` and a clean `exited`, so only the schedd's work is measured.
+ * start is answered at once with `executing` and a clean `exited` in one batch, as a real startd reports a
+ * run that ends within its hold of `executing`, so only the schedd's work is measured.
  */
 class SimulatedStartd {
   private readonly socket: WebSocket;
@@ -32,10 +37,11 @@ class SimulatedStartd {
     url: string,
     token: string,
     readonly name: string,
+    slotCount: number,
     private readonly onStart: () => void,
   ) {
     this.socket = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/startd`, { headers: { authorization: `Bearer ${token}` } });
-    const slots: SlotDescription[] = Array.from({ length: SLOTS_PER_STARTD }, (_, i) => ({ name: `slot${i + 1}`, cpus: 1, memoryMb: 1024, diskKb: 1_000_000 }));
+    const slots: SlotDescription[] = Array.from({ length: slotCount }, (_, i) => ({ name: `slot${i + 1}`, cpus: 1, memoryMb: 1024, diskKb: 1_000_000 }));
     this.ready = new Promise((resolve, reject) => {
       this.socket.once('error', reject);
       this.socket.on('message', (raw) => {
@@ -55,8 +61,14 @@ class SimulatedStartd {
     if (message.type !== 'start') return;
     this.onStart();
     const { jobId, runId } = message;
-    this.send({ type: 'executing', jobId, runId, seq: this.seq++ });
-    this.send({ type: 'exited', jobId, runId, seq: this.seq++, exit: { bySignal: false, exitCode: 0 }, usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0, outputSent: false });
+    const exit = { bySignal: false as const, exitCode: 0 };
+    this.send({
+      type: 'reports',
+      reports: [
+        { type: 'executing', jobId, runId, seq: this.seq++ },
+        { type: 'exited', jobId, runId, seq: this.seq++, exit, usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0, outputSent: false },
+      ],
+    });
   }
 
   close(): void {
@@ -70,54 +82,73 @@ async function queueEmpty(url: string, token: string): Promise<boolean> {
   return totals.every((row) => row.count === 0);
 }
 
-export const manyStartds: Benchmark = {
-  name: 'many-startds',
-  title: `${STARTDS} startds × ${SLOTS_PER_STARTD} slots on one schedd (simulated startds, real protocol), ${JOBS} jobs`,
-  goal: 'report matches/s and schedd CPU per job',
-  async run() {
-    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-bench-'));
-    const home = path.join(base, 'pool');
-    const dir = path.join(base, 'submit');
-    fs.mkdirSync(dir);
-    const schedd = await startSchedd(home);
-    const startds: SimulatedStartd[] = [];
-    try {
-      let started = 0;
-      let firstStart = 0;
-      let lastStart = 0;
-      const onStart = () => {
-        lastStart = wallMs();
-        if (started++ === 0) firstStart = lastStart;
-      };
-      for (let i = 0; i < STARTDS; i++) startds.push(new SimulatedStartd(schedd.url, schedd.token, `sim${i + 1}`, onStart));
-      await Promise.all(startds.map((s) => s.ready));
-      const pid = schedd.process.pid as number;
-      const cpuBefore = processCpuMs(pid);
-      // Jobs run where they were submitted (no transfers): each costs the schedd a match, three commits and its events.
-      fs.writeFileSync(path.join(dir, 'many.sub'), `executable = /bin/true\nshould_transfer_files = NO\nlog = many.log\nqueue ${JOBS}\n`);
-      const t0 = wallMs();
-      const submitMs = timeCommand(path.join(binDir, 'condor_submit.js'), ['-terse', path.join(dir, 'many.sub')], schedd.env);
-      await until('every job to start', () => (started >= JOBS ? true : undefined), 600_000, 20);
-      let empty = false;
-      await until('the queue to empty', () => (empty ? true : (void queueEmpty(schedd.url, schedd.token).then((e) => (empty = e)), undefined)), 600_000, 100);
-      const totalSeconds = (wallMs() - t0) / 1000;
-      const cpuPerJob = (processCpuMs(pid) - cpuBefore) / JOBS;
-      const matchSeconds = (lastStart - firstStart) / 1000;
-      const rate = (JOBS - 1) / matchSeconds;
-      return {
-        value: rate,
-        unit: 'matches/s',
-        goalMet: true,
-        notes:
-          `schedd CPU ${cpuPerJob.toFixed(2)} ms per job (submit, match, executing, exit, events); ${JOBS} jobs done in ${totalSeconds.toFixed(1)} s ` +
-          `including condor_submit (${(submitMs / 1000).toFixed(1)} s)`,
-      };
-    } finally {
-      for (const startd of startds) startd.close();
-      const exited = new Promise((resolve) => schedd.process.once('exit', resolve));
-      schedd.process.kill('SIGTERM');
-      await exited;
-      fs.rmSync(base, { recursive: true, force: true });
-    }
-  },
-};
+/** A real schedd and simulated startds: matches/s and the schedd's CPU per job. */
+function simulatedStartdsBenchmark(name: string, title: string, shape: SimulatedPool): Benchmark {
+  const { startds: startdCount, slotsPerStartd, jobs, transferFiles } = shape;
+  return {
+    name,
+    title,
+    goal: 'report matches/s and schedd CPU per job',
+    async run() {
+      const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-bench-'));
+      const home = path.join(base, 'pool');
+      const dir = path.join(base, 'submit');
+      fs.mkdirSync(dir);
+      const schedd = await startSchedd(home);
+      const startds: SimulatedStartd[] = [];
+      try {
+        let started = 0;
+        let firstStart = 0;
+        let lastStart = 0;
+        const onStart = () => {
+          lastStart = wallMs();
+          if (started++ === 0) firstStart = lastStart;
+        };
+        for (let i = 0; i < startdCount; i++) startds.push(new SimulatedStartd(schedd.url, schedd.token, `sim${i + 1}`, slotsPerStartd, onStart));
+        await Promise.all(startds.map((s) => s.ready));
+        const pid = schedd.process.pid as number;
+        const cpuBefore = processCpuMs(pid);
+        // Without file transfer a job runs where it was submitted; with it (nothing to transfer) the schedd also
+        // decides at the match that there is no input and logs the empty transfers' 040 events.
+        const transfer = transferFiles ? 'transfer_executable = false' : 'should_transfer_files = NO';
+        fs.writeFileSync(path.join(dir, 'many.sub'), `executable = /bin/true\n${transfer}\nlog = many.log\nqueue ${jobs}\n`);
+        const t0 = wallMs();
+        const submitMs = timeCommand(path.join(binDir, 'condor_submit.js'), ['-terse', 'many.sub'], schedd.env, dir);
+        await until('every job to start', () => (started >= jobs ? true : undefined), 600_000, 20);
+        let empty = false;
+        await until('the queue to empty', () => (empty ? true : (void queueEmpty(schedd.url, schedd.token).then((e) => (empty = e)), undefined)), 600_000, 100);
+        const totalSeconds = (wallMs() - t0) / 1000;
+        const cpuPerJob = (processCpuMs(pid) - cpuBefore) / jobs;
+        const matchSeconds = (lastStart - firstStart) / 1000;
+        const rate = (jobs - 1) / matchSeconds;
+        return {
+          value: rate,
+          unit: 'matches/s',
+          goalMet: true,
+          notes:
+            `schedd CPU ${cpuPerJob.toFixed(2)} ms per job (submit, match, executing, exit, events); ${jobs} jobs done in ${totalSeconds.toFixed(1)} s ` +
+            `including condor_submit (${(submitMs / 1000).toFixed(1)} s)`,
+        };
+      } finally {
+        for (const startd of startds) startd.close();
+        const exited = new Promise((resolve) => schedd.process.once('exit', resolve));
+        schedd.process.kill('SIGTERM');
+        await exited;
+        fs.rmSync(base, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+export const manyStartds = simulatedStartdsBenchmark(
+  'many-startds',
+  '50 startds × 4 slots on one schedd (simulated startds, real protocol), 4000 jobs',
+  { startds: 50, slotsPerStartd: 4, jobs: 4000, transferFiles: false },
+);
+
+/** The throughput benchmark's shape with its startds answering at once: the schedd's share of each job. */
+export const scheddPath = simulatedStartdsBenchmark(
+  'schedd-path',
+  '2000 trivial jobs, 2 simulated startds × 1 slot answering at once, file transfer on (nothing to transfer)',
+  { startds: 2, slotsPerStartd: 1, jobs: 2000, transferFiles: true },
+);

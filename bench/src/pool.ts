@@ -118,9 +118,9 @@ export function terminationCounter(logFile: string): () => number {
 }
 
 /** The wall-clock time a command takes, in ms. */
-export function timeCommand(command: string, args: string[], env?: NodeJS.ProcessEnv): number {
+export function timeCommand(command: string, args: string[], env?: NodeJS.ProcessEnv, cwd?: string): number {
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { stdio: 'ignore', env });
+  const result = spawnSync(command, args, { stdio: 'ignore', env, cwd });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}`);
   return Number(process.hrtime.bigint() - start) / 1e6;
 }

@@ -3,13 +3,13 @@ import { bigCheckpointManyFiles, bigCheckpointOneFile } from './big-checkpoint.j
 import { checkpointRestart } from './checkpoint-restart.js';
 import { submitLatencyCli, submitLatencyRest } from './latency.js';
 import { manyProcs } from './many-procs.js';
-import { manyStartds } from './many-startds.js';
+import { manyStartds, scheddPath } from './many-startds.js';
 import { slurmSideBySide } from './slurm.js';
 import { quantile } from './stats.js';
 import { throughput } from './throughput.js';
 import type { Benchmark, BenchmarkResult } from './types.js';
 
-const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, bigCheckpointOneFile, bigCheckpointManyFiles, manyProcs, manyStartds, slurmSideBySide];
+const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, bigCheckpointOneFile, bigCheckpointManyFiles, manyProcs, manyStartds, scheddPath, slurmSideBySide];
 
 function format(value: number, unit: string): string {
   return `${value.toFixed(value >= 100 ? 0 : 1)} ${unit}`;
