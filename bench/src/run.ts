@@ -4,12 +4,13 @@ import { checkpointRestart } from './checkpoint-restart.js';
 import { submitLatencyCli, submitLatencyRest } from './latency.js';
 import { manyProcs } from './many-procs.js';
 import { manyStartds, scheddPath } from './many-startds.js';
+import { startdPath } from './startd-path.js';
 import { slurmSideBySide } from './slurm.js';
 import { quantile } from './stats.js';
 import { throughput } from './throughput.js';
 import type { Benchmark, BenchmarkResult } from './types.js';
 
-const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, bigCheckpointOneFile, bigCheckpointManyFiles, manyProcs, manyStartds, scheddPath, slurmSideBySide];
+const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, bigCheckpointOneFile, bigCheckpointManyFiles, manyProcs, manyStartds, scheddPath, startdPath, slurmSideBySide];
 
 function format(value: number, unit: string): string {
   return `${value.toFixed(value >= 100 ? 0 : 1)} ${unit}`;
