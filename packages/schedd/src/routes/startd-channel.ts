@@ -61,14 +61,12 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         } else {
           if (!connection) throw new ProtocolError(`'${message.type}' before hello`);
           if (message.type === 'ssh-output' || message.type === 'ssh-exit') relay.fromStartd(connection.identity.startdName, message);
-          else if (message.type === 'reports') {
+          else {
             const from = connection;
-            // One transaction for the batch: a short run's start and end cost one commit.
-            schedd.store.transaction(() => message.reports.forEach((report) => schedd.startdMessage(from, report)));
-            connection.send({ type: 'ack', seq: message.reports[message.reports.length - 1].seq });
-          } else {
-            schedd.startdMessage(connection, message);
-            connection.send({ type: 'ack', seq: message.seq });
+            const reports = message.type === 'reports' ? message.reports : [message];
+            // A batch in one transaction: a short run's start and end cost one commit; the last seq acknowledges all.
+            schedd.store.transaction(() => reports.forEach((report) => schedd.startdMessage(from, report)));
+            connection.send({ type: 'ack', seq: reports[reports.length - 1].seq });
           }
         }
       } catch (err) {
