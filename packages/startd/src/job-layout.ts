@@ -15,17 +15,25 @@ export interface JobLayout {
 
 const DEV_NULL = '/dev/null';
 
+/** An `output`/`error` that keeps nothing: unset, empty or /dev/null (HTCondor's nullFile). */
+function isNullFile(name: string | undefined): boolean {
+  return name === undefined || name === '' || name === DEV_NULL;
+}
+
 /**
  * With file transfer the job runs in its sandbox on the transferred executable, with stdout/stderr in
- * `_condor_stdout`/`_condor_stderr`; with `should_transfer_files = NO` it runs in Iwd and writes its
- * `output`/`error` files directly, as HTCondor does on a shared filesystem.
+ * `_condor_stdout`/`_condor_stderr`, as HTCondor's starter renames them (jic_shadow.cpp,
+ * initWithFileTransfer): a stream sent to /dev/null stays there and leaves no file, and an `error` that
+ * names the `output` file shares `_condor_stdout`, so both streams end up in that one file. With
+ * `should_transfer_files = NO` the job runs in Iwd and writes its `output`/`error` files directly, as
+ * HTCondor does on a shared filesystem.
  */
 export function jobLayout(ad: ClassAd, sandbox: string): JobLayout {
   const cmd = ad.getString('Cmd') ?? '';
   const stdin = stdinFile(ad);
   if (!usesFileTransfer(ad)) {
     const iwd = ad.getString('Iwd') ?? sandbox;
-    const inIwd = (name: string | undefined) => (name === undefined || name === '' || name === DEV_NULL ? DEV_NULL : path.resolve(iwd, name));
+    const inIwd = (name: string | undefined) => (isNullFile(name) ? DEV_NULL : path.resolve(iwd, name as string));
     return {
       transfers: false,
       cwd: iwd,
@@ -35,12 +43,14 @@ export function jobLayout(ad: ClassAd, sandbox: string): JobLayout {
       stderr: inIwd(ad.getString('Err')),
     };
   }
+  const out = ad.getString('Out');
+  const err = ad.getString('Err');
   return {
     transfers: true,
     cwd: sandbox,
     executable: ad.getBool('TransferExecutable') === false ? cmd : path.join(sandbox, path.basename(cmd)),
     stdin: stdin === undefined ? DEV_NULL : path.join(sandbox, path.basename(stdin)),
-    stdout: path.join(sandbox, STDOUT_NAME),
-    stderr: path.join(sandbox, STDERR_NAME),
+    stdout: isNullFile(out) ? DEV_NULL : path.join(sandbox, STDOUT_NAME),
+    stderr: isNullFile(err) ? DEV_NULL : path.join(sandbox, err === out ? STDOUT_NAME : STDERR_NAME),
   };
 }

@@ -7,6 +7,7 @@ import { parseEventLog, type ParsedEvent } from '@tinycondor/shared/eventlog/ind
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { JobStatus } from '@tinycondor/shared/job-status';
 import { QueueRowSchema, SlotRowSchema, type EventStreamMessage } from '@tinycondor/shared/protocol';
+import { STDOUT_NAME } from '@tinycondor/shared/transfer-files';
 import type { StoredJob } from '../job-store.js';
 import { ErrorReply, JobIdParams } from '../routes/schemas.js';
 import type { Schedd } from '../schedd.js';
@@ -66,7 +67,6 @@ type TailReply = Static<typeof TailReply>;
 
 /** The event log is read from its end: at most this much of it. */
 const MAX_LOG_BYTES = 8 * 1024 * 1024;
-const STDOUT_NAME = '_condor_stdout';
 
 /** The last `max` bytes of a file, starting at a line boundary when cut. */
 function readTail(file: string, max: number): { text: string; truncated: boolean } {
