@@ -10,7 +10,6 @@ import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointE
 import { jobLayout, type JobLayout } from './job-layout.js';
 import { selectCheckpointFiles, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
 import { retryTransient } from './retry.js';
-import { forgetRunProcess, recordRunProcess } from './stale-runs.js';
 import { removeSandbox } from './remove-sandbox.js';
 import type { JobSpawner } from './job-process.js';
 import { TransferRefused, type ScheddClient } from './schedd-client.js';
@@ -69,7 +68,6 @@ export class JobRun {
   private killedBy: number | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
-  private pidFile: string | undefined;
   /** The periodic checkpoint signal was sent to the current process, which must now exit as promised. */
   private checkpointSignalled = false;
   readonly sandbox: string;
@@ -263,7 +261,6 @@ export class JobRun {
         if (settled) return;
         settled = true;
         if (this.process) this.process.exited = true;
-        if (this.pidFile) forgetRunProcess(this.pidFile);
         if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
         [stdout, stderr, stdinFd].forEach((fd) => fs.closeSync(fd));
         resolve(exit);
@@ -272,7 +269,6 @@ export class JobRun {
       ctx.spawner.start(spec, {
         spawned: (pid) => {
           this.process = { pid, exited: false };
-          this.pidFile = recordRunProcess(ctx.executeDir, ctx.runId, pid, this.sandbox);
           if (reportExecuting) ctx.report({ type: 'executing', jobId: ctx.jobId, runId: ctx.runId });
           if (restartAfter) ctx.report({ type: 'checkpoint-restarted', jobId: ctx.jobId, runId: ctx.runId, ...restartAfter, restartedAt: Date.now() });
           if (this.killedBy !== undefined) this.kill(this.killedBy, 0);

@@ -2,57 +2,62 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 
-const PID_DIR = '.pids';
+/** What earlier versions kept a file per run in; nothing reads it now. */
+const LEGACY_PID_DIR = '.pids';
 
-/** Records a run's process group so that a later incarnation of the startd can clean it up (cleanUpStaleRuns made the directory). */
-export function recordRunProcess(executeDir: string, runId: number, pid: number, sandbox: string): string {
-  const file = path.join(executeDir, PID_DIR, String(runId));
-  fs.writeFileSync(file, `${pid} ${sandbox}\n`);
-  return file;
-}
+/** The environment entry every process of a run carries: its sandbox (buildEnvironment). */
+const SCRATCH_DIR_PREFIX = '_CONDOR_SCRATCH_DIR=';
 
-/** The run's process group has ended: nothing is left to clean up. */
-export function forgetRunProcess(file: string): void {
-  try {
-    fs.unlinkSync(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+/** The process groups whose processes name one of `sandboxes` as their scratch directory. */
+function processGroupsIn(sandboxes: Set<string>): Set<number> {
+  const groups = new Set<number>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let environ: string;
+    let stat: string;
+    try {
+      environ = fs.readFileSync(`/proc/${name}/environ`, 'utf8');
+      stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile, or another user's
+    }
+    const scratch = environ.split('\0').find((entry) => entry.startsWith(SCRATCH_DIR_PREFIX));
+    if (scratch === undefined || !sandboxes.has(scratch.slice(SCRATCH_DIR_PREFIX.length))) continue;
+    // stat: "pid (comm) state ppid pgrp ...", and comm may hold spaces or parentheses.
+    const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    if (Number.isInteger(pgrp) && pgrp > 1) groups.add(pgrp);
   }
-}
-
-/** Whether the process still is the job we started (its environment names the sandbox), not a reused pid. */
-function isOurJob(pid: number, sandbox: string): boolean {
-  try {
-    return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`_CONDOR_SCRATCH_DIR=${sandbox}`);
-  } catch {
-    return false;
-  }
+  return groups;
 }
 
 /**
- * At start (before any run), a startd that died (SIGKILL, power loss) may have left jobs running and sandboxes behind:
- * kill those process groups and remove the sandboxes, as HTCondor's startd cleans its execute directory.
+ * At start (before any run), a startd that died (SIGKILL, power loss) may have left jobs running and
+ * sandboxes behind: kill those jobs' process groups and remove the sandboxes, as HTCondor's startd cleans
+ * its execute directory. The jobs are found by their environment, which names their sandbox, so a run
+ * keeps no record of its own (a pid file per run cost two inodes per job).
  */
 export function cleanUpStaleRuns(executeDir: string, log: Logger): number {
+  const sandboxes = new Set(
+    fs
+      .readdirSync(executeDir)
+      .filter((name) => name.startsWith('dir_'))
+      .map((name) => path.join(executeDir, name)),
+  );
   let killed = 0;
-  const pidDir = path.join(executeDir, PID_DIR);
-  for (const name of fs.existsSync(pidDir) ? fs.readdirSync(pidDir) : []) {
-    const [pidText, sandbox] = fs.readFileSync(path.join(pidDir, name), 'utf8').trim().split(' ');
-    const pid = Number(pidText);
-    if (Number.isInteger(pid) && pid > 1 && sandbox && isOurJob(pid, sandbox)) {
+  if (sandboxes.size > 0) {
+    const ownGroup = Number(fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[2]);
+    for (const group of processGroupsIn(sandboxes)) {
+      if (group === ownGroup) continue;
       try {
-        process.kill(-pid, 'SIGKILL');
+        process.kill(-group, 'SIGKILL');
         killed += 1;
       } catch (err) {
-        log.warn({ err, pid }, 'could not kill a job left by an earlier run of this startd');
+        log.warn({ err, processGroup: group }, 'could not kill a job left by an earlier run of this startd');
       }
     }
-    fs.rmSync(path.join(pidDir, name), { force: true });
   }
-  for (const name of fs.readdirSync(executeDir)) {
-    if (name.startsWith('dir_')) fs.rmSync(path.join(executeDir, name), { recursive: true, force: true });
-  }
-  fs.mkdirSync(pidDir, { recursive: true });
+  for (const sandbox of sandboxes) fs.rmSync(sandbox, { recursive: true, force: true });
+  fs.rmSync(path.join(executeDir, LEGACY_PID_DIR), { recursive: true, force: true });
   if (killed > 0) log.warn({ killed }, 'killed jobs left running by an earlier run of this startd');
   return killed;
 }
