@@ -290,9 +290,13 @@ export class JobStore {
     return this.statusCounts().reduce((sum, { count }) => sum + count, 0);
   }
 
-  /** Runs `work` in one transaction (the store's own transactions inside it become savepoints). */
+  /**
+   * Runs `work` in one transaction. Inside another one it joins it: no caller catches an error between an
+   * inner and an outer transaction, so a savepoint (two more statements per call) would never be rolled
+   * back to alone.
+   */
   transaction<T>(work: () => T): T {
-    return this.inTransaction(work) as T;
+    return this.db.inTransaction ? work() : (this.inTransaction(work) as T);
   }
 
   newRunId(): number {
