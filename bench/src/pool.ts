@@ -143,6 +143,19 @@ export function processCpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** The machine's CPU time so far (all CPUs, in clock ticks) and how much of it was idle, from /proc/stat. */
+export function machineCpuTicks(): { idle: number; total: number } {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait are the time no CPU had work.
+  return { idle: fields[3] + fields[4], total: fields.slice(0, 8).reduce((a, b) => a + b, 0) };
+}
+
+/** The share of the machine's CPU time that was idle since `before` (a machineCpuTicks() reading). */
+export function idleShareSince(before: { idle: number; total: number }): number {
+  const now = machineCpuTicks();
+  return (now.idle - before.idle) / Math.max(1, now.total - before.total);
+}
+
 /** Wall-clock time in ms with sub-ms precision, comparable to `date +%s%N` / 1e6 in a job. */
 export function wallMs(): number {
   return performance.timeOrigin + performance.now();
