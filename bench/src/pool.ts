@@ -143,17 +143,24 @@ export function processCpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** The machine's CPU time so far (all CPUs, in clock ticks) and how much of it was idle, from /proc/stat. */
-export function machineCpuTicks(): { idle: number; total: number } {
-  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  // user nice system idle iowait irq softirq steal: idle and iowait are the time no CPU had work.
-  return { idle: fields[3] + fields[4], total: fields.slice(0, 8).reduce((a, b) => a + b, 0) };
+export interface MachineCpuTicks {
+  idle: number;
+  steal: number;
+  total: number;
 }
 
-/** The share of the machine's CPU time that was idle since `before` (a machineCpuTicks() reading). */
-export function idleShareSince(before: { idle: number; total: number }): number {
+/** The machine's CPU time so far (all CPUs, in clock ticks): idle, taken by the hypervisor (steal), in all; from /proc/stat. */
+export function machineCpuTicks(): MachineCpuTicks {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait are the time no CPU had work.
+  return { idle: fields[3] + fields[4], steal: fields[7], total: fields.slice(0, 8).reduce((a, b) => a + b, 0) };
+}
+
+/** The shares of the machine's CPU time since `before` that were idle and that the hypervisor took (a VM's other tenants). */
+export function cpuSharesSince(before: MachineCpuTicks): { idle: number; steal: number } {
   const now = machineCpuTicks();
-  return (now.idle - before.idle) / Math.max(1, now.total - before.total);
+  const total = Math.max(1, now.total - before.total);
+  return { idle: (now.idle - before.idle) / total, steal: (now.steal - before.steal) / total };
 }
 
 /** Wall-clock time in ms with sub-ms precision, comparable to `date +%s%N` / 1e6 in a job. */

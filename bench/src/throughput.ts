@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { binDir, idleShareSince, machineCpuTicks, processCpuMs, startPool, terminationCounter, timeCommand, until, wallMs, type BenchPool } from './pool.js';
+import { binDir, cpuSharesSince, machineCpuTicks, processCpuMs, startPool, terminationCounter, timeCommand, until, wallMs, type BenchPool } from './pool.js';
 import type { Benchmark } from './types.js';
 
 const JOBS = 1000;
@@ -12,9 +12,10 @@ interface BatchFigures {
   scheddMsPerJob: number;
   startdsMsPerJob: number;
   idleShare: number;
+  stealShare: number;
 }
 
-/** Submits `JOBS` trivial jobs as one cluster and waits for their 005 events: rate, CPU per job, idle machine share. */
+/** Submits `JOBS` trivial jobs as one cluster and waits for their 005 events: rate, CPU per job, idle and stolen machine shares. */
 async function runBatch(pool: BenchPool, name: string): Promise<BatchFigures> {
   const logFile = path.join(pool.dir, `${name}.log`);
   fs.writeFileSync(path.join(pool.dir, `${name}.sub`), `executable = /bin/true\ntransfer_executable = false\nlog = ${name}.log\nqueue ${JOBS}\n`);
@@ -28,7 +29,7 @@ async function runBatch(pool: BenchPool, name: string): Promise<BatchFigures> {
   const submit = spawn(path.join(binDir, 'condor_submit.js'), [`${name}.sub`], { stdio: 'ignore', env: pool.env, cwd: pool.dir });
   await until(`every job of ${name} to terminate`, () => (terminated() >= JOBS ? true : undefined), 600_000, 50);
   const seconds = (wallMs() - t0) / 1000;
-  const idleShare = idleShareSince(machineBefore);
+  const shares = cpuSharesSince(machineBefore);
   const [scheddCpu, ...startdCpu] = [scheddPid, ...startdPids].map((pid, i) => processCpuMs(pid) - cpuBefore[i]);
   if (submit.exitCode === null) await new Promise((resolve) => submit.once('exit', resolve));
   return {
@@ -36,14 +37,16 @@ async function runBatch(pool: BenchPool, name: string): Promise<BatchFigures> {
     seconds,
     scheddMsPerJob: scheddCpu / JOBS,
     startdsMsPerJob: startdCpu.reduce((a, b) => a + b, 0) / JOBS,
-    idleShare,
+    idleShare: shares.idle,
+    stealShare: shares.steal,
   };
 }
 
 function describe(batch: BatchFigures): string {
   return (
     `${JOBS} jobs in ${batch.seconds.toFixed(2)} s (submit included); CPU per job: schedd ${batch.scheddMsPerJob.toFixed(2)} ms, ` +
-    `startds ${batch.startdsMsPerJob.toFixed(2)} ms; the machine's CPUs idle ${(batch.idleShare * 100).toFixed(0)} % of the time`
+    `startds ${batch.startdsMsPerJob.toFixed(2)} ms; the machine's CPUs idle ${(batch.idleShare * 100).toFixed(0)} % ` +
+    `of the time, ${(batch.stealShare * 100).toFixed(0)} % taken by the hypervisor`
   );
 }
 
