@@ -29,6 +29,11 @@ export class SpoolStore {
   private readonly stagingRoot: string;
   private readonly idleStaging: string[] = [];
   private stagingCount = 0;
+  /**
+   * The last commit started per job (by its staging path). A transfer of the same job waits for the one
+   * before it: a retry can arrive while the attempt it replaces is still failing, and both use one `.tmp`.
+   */
+  private readonly commitChains = new Map<string, Promise<unknown>>();
 
   constructor(readonly spoolDir: string) {
     fs.mkdirSync(spoolDir, { recursive: true, mode: 0o755 });
@@ -91,6 +96,17 @@ export class SpoolStore {
    */
   async receiveAndCommit(cluster: number, proc: number, source: Readable): Promise<ExtractResult> {
     const tmp = jobSpoolTmpDir(this.spoolDir, cluster, proc);
+    const previous = this.commitChains.get(tmp);
+    const commit = (previous === undefined ? Promise.resolve() : previous.catch(() => undefined)).then(() => this.commitNow(cluster, proc, tmp, source));
+    this.commitChains.set(tmp, commit);
+    try {
+      return await commit;
+    } finally {
+      if (this.commitChains.get(tmp) === commit) this.commitChains.delete(tmp);
+    }
+  }
+
+  private async commitNow(cluster: number, proc: number, tmp: string, source: Readable): Promise<ExtractResult> {
     this.finishInterruptedCommit(cluster, proc);
     fs.rmSync(tmp, { recursive: true, force: true });
     let received: ExtractResult;
