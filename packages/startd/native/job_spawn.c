@@ -1,19 +1,25 @@
 /*
- * Starts job processes with posix_spawn. libuv (child_process.spawn) forks on Linux: the fork copies the
- * startd's page tables, blocks its event loop until the child has exec'd, and leaves every page of the
- * startd copy-on-write, so each later write faults. glibc's posix_spawn uses clone(CLONE_VM|CLONE_VFORK),
- * whose cost does not grow with the parent. Each child gets a thread blocked in waitpid on its pid only,
- * which reports the exit and the process's CPU time (its own and its waited-for children's) to JavaScript; libuv reaps only the pids it spawned itself, so the two never race.
+ * Starts job processes with vfork and execve. libuv (child_process.spawn) forks on Linux: the fork copies
+ * the startd's page tables, blocks its event loop until the child has exec'd, and leaves every page of the
+ * startd copy-on-write, so each later write faults. A vfork child shares the startd's memory until it
+ * execs, so its cost does not grow with the parent. glibc's posix_spawn does the same, but leaves glibc's
+ * own signals (32 and 33) ignored in the job, since its sigaction refuses to touch them; here the child
+ * resets every signal through the raw system call. Each child gets a thread blocked in waitpid on its pid
+ * only, which reports the exit and the process's CPU time (its own and its waited-for children's) to
+ * JavaScript; libuv reaps only the pids it spawned itself, so the two never race.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <node_api.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 typedef struct {
@@ -118,6 +124,63 @@ static napi_value throw_errno(napi_env env, int error) {
   return NULL;
 }
 
+/* The kernel's sigaction and signal set, as rt_sigaction and rt_sigprocmask take them (not glibc's). */
+struct kernel_sigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)(void);
+  uint64_t mask;
+};
+#define KERNEL_SIGSET_BYTES sizeof(uint64_t)
+#define LAST_SIGNAL 64
+
+static long set_signal_mask(uint64_t mask, uint64_t *old) {
+  return syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, old, KERNEL_SIGSET_BYTES);
+}
+
+/*
+ * The vfork child, on the startd's stack while the startd's thread waits: only system calls, no memory the
+ * startd uses is written but *exec_errno. Never returns.
+ */
+static void exec_child(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], volatile int *exec_errno) {
+  /* The startd's handlers must not run here (they would run on its memory) nor be inherited as ignored. */
+  struct kernel_sigaction default_action = {.handler = SIG_DFL};
+  for (int sig = 1; sig <= LAST_SIGNAL; sig++) {
+    if (sig != SIGKILL && sig != SIGSTOP) syscall(SYS_rt_sigaction, sig, &default_action, NULL, KERNEL_SIGSET_BYTES);
+  }
+  if (setsid() < 0) goto failed;
+  for (int i = 0; i < 3; i++) {
+    /* A descriptor already in place only loses close-on-exec, as posix_spawn's dup2 action does. */
+    if (fds[i] == i ? fcntl(i, F_SETFD, 0) < 0 : dup2(fds[i], i) < 0) goto failed;
+  }
+  if (chdir(cwd) < 0) goto failed;
+  if (set_signal_mask(0, NULL) < 0) goto failed;
+  execve(file, argv, envp);
+failed:
+  *exec_errno = errno;
+  _exit(127);
+}
+
+/* Starts the process; 0 and its pid, or the errno of what failed (the child's, when it could not exec). */
+static int start_process(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], pid_t *pid_out) {
+  volatile int exec_errno = 0;
+  uint64_t old_mask;
+  /* Every signal blocked across the vfork, glibc's own included, so that none is handled in the child. */
+  if (set_signal_mask(~(uint64_t)0, &old_mask) < 0) return errno;
+  pid_t pid = vfork();
+  if (pid == 0) exec_child(file, argv, envp, cwd, fds, &exec_errno);
+  int error = pid < 0 ? errno : 0;
+  set_signal_mask(old_mask, NULL);
+  if (error != 0) return error;
+  if (exec_errno != 0) {
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+    return exec_errno;
+  }
+  *pid_out = pid;
+  return 0;
+}
+
 /*
  * spawn(file, argv, envp, cwd, stdinFd, stdoutFd, stderrFd, onExit) -> pid. The child is the leader of a
  * new session (so of its own process group), has every signal at its default disposition and none
@@ -146,22 +209,8 @@ static napi_value spawn_job(napi_env env, napi_callback_info info) {
     goto done;
   }
 
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attributes;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawnattr_init(&attributes);
-  for (int i = 0; i < 3; i++) posix_spawn_file_actions_adddup2(&actions, fds[i], i);
-  posix_spawn_file_actions_addchdir_np(&actions, cwd);
-  sigset_t all, none;
-  sigfillset(&all);
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attributes, &all);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   pid_t pid;
-  int error = posix_spawn(&pid, file, &actions, &attributes, argv, envp);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
+  int error = start_process(file, argv, envp, cwd, fds, &pid);
   if (error != 0) {
     throw_errno(env, error);
     goto done;

@@ -27,9 +27,9 @@ export interface JobProcessEvents {
   exited(exit: ExitStatus, usage: Usage): void;
 }
 
-/** Starts job processes; `fork` is child_process, `posix_spawn` the startd's native module. */
+/** Starts job processes; `fork` is child_process, `vfork` the startd's native module (vfork and execve). */
 export interface JobSpawner {
-  readonly method: 'posix_spawn' | 'fork';
+  readonly method: 'vfork' | 'fork';
   start(spec: JobProcessSpec, events: JobProcessEvents): void;
 }
 
@@ -60,10 +60,10 @@ function hasNul(spec: JobProcessSpec, envp: string[]): boolean {
 }
 
 /** Through the native module: no fork of the startd, so the cost does not grow with its memory. */
-export function posixSpawner(native: NativeSpawn): JobSpawner {
+export function vforkSpawner(native: NativeSpawn): JobSpawner {
   const fallback = forkSpawner();
   return {
-    method: 'posix_spawn',
+    method: 'vfork',
     start(spec, events) {
       // Only a path is spawned as it is; a bare name is looked up in PATH as child_process does it.
       if (!spec.executable.includes('/')) {
@@ -117,13 +117,13 @@ export function forkSpawner(): JobSpawner {
 }
 
 /**
- * The spawner this startd uses: posix_spawn when the native module (packages/startd/build, built by
+ * The spawner this startd uses: vfork when the native module (packages/startd/build, built by
  * `npm ci` or `npm run build`) loads, else child_process, with the reason.
  */
 export function jobSpawner(): { spawner: JobSpawner; fallbackReason?: string } {
   try {
     const native = createRequire(import.meta.url)('../build/Release/job_spawn.node') as NativeSpawn;
-    return { spawner: posixSpawner(native) };
+    return { spawner: vforkSpawner(native) };
   } catch (err) {
     return { spawner: forkSpawner(), fallbackReason: (err as Error).message.split('\n')[0] };
   }
