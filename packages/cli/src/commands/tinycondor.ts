@@ -57,7 +57,11 @@ async function slotsFor(flags: Flags, executeDir: string) {
   });
 }
 
-/** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+/**
+ * Resolves when the process is asked to stop (SIGINT/SIGTERM). Called before a daemon prints its ready
+ * line: whoever reads that line may ask it to stop before this process runs on, and node's default action
+ * would then end the process at once, leaving a pool's startds running without their schedd.
+ */
 function untilSignalled(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -88,12 +92,13 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
   await Promise.all(startds.map((s) => s.ready));
   const slots = schedd.schedd.registry.allSlotAds(new Date()).length;
   const binDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'node_modules', '.bin');
+  const stopRequested = untilSignalled();
   io.stdout(
     `tinycondor pool ready: schedd ${schedd.url}, ${count} startd(s), ${slots} slot(s), home ${home}\n` +
       `export CONDOR_CONFIG=${schedd.configFile} PATH=${binDir}:$PATH\n` +
       `dashboard: ${schedd.dashboardLoginUrl()}\n`,
   );
-  await untilSignalled();
+  await stopRequested;
   await Promise.all(startds.map((s) => s.stop()));
   await schedd.close();
   return 0;
@@ -110,8 +115,9 @@ async function runSchedd(args: string[], io: CommandIo): Promise<number> {
     leaseSeconds: intFlag(flags, 'lease', 1),
     periodicSeconds: intFlag(flags, 'periodic', 1),
   });
+  const stopRequested = untilSignalled();
   io.stdout(`tinycondor schedd ready: ${schedd.url}\nexport CONDOR_CONFIG=${schedd.configFile}\ndashboard: ${schedd.dashboardLoginUrl()}\n`);
-  await untilSignalled();
+  await stopRequested;
   await schedd.close();
   return 0;
 }
@@ -161,8 +167,9 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     log: fileLogger(path.join(logDir, `StartLog.${name}`)),
   });
   await startd.start();
+  const stopRequested = untilSignalled();
   io.stdout(`tinycondor startd ${name} ready: connected to ${scheddUrl}\n`);
-  await untilSignalled();
+  await stopRequested;
   await startd.stop();
   return 0;
 }
