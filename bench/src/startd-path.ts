@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { startRun } from '@tinycondor/shared/job-state';
-import { decodeStartdMessage, type RunReportMessage, type ScheddMessage } from '@tinycondor/shared/protocol';
+import { decodeStartdMessage, runReportsOf, type RunReportMessage, type ScheddMessage } from '@tinycondor/shared/protocol';
 import { expandProcs, parseSubmitFile } from '@tinycondor/shared/submit/index';
 import { binDir, processCpuMs, timeCommand, until, wallMs } from './pool.js';
 import type { Benchmark } from './types.js';
@@ -57,13 +57,10 @@ export const startdPath: Benchmark = {
           if (message.type === 'hello') {
             send({ type: 'welcome', scheddName: 'bench', leaseSeconds: 60 });
             welcomed = true;
-          }
-          else if (message.type === 'reports') {
-            message.reports.forEach(onReport);
-            send({ type: 'ack', seq: message.reports[message.reports.length - 1].seq });
           } else if (message.type !== 'ssh-output' && message.type !== 'ssh-exit') {
-            onReport(message);
-            send({ type: 'ack', seq: message.seq });
+            const reports = runReportsOf(message);
+            reports.forEach(onReport);
+            send({ type: 'ack', seq: reports[reports.length - 1].seq });
           }
         });
       });

@@ -2,22 +2,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import tar from 'tar-stream';
-import t from 'tap';
-import { END_MARKER } from '@tinycondor/shared/tar/index';
+import t, { type Test } from 'tap';
+import { packEntries } from '@tinycondor/shared/tar/index';
 import { SpoolStore } from './spool-store.js';
 
-async function tarOf(files: Record<string, string>): Promise<Buffer> {
-  const pack = tar.pack();
-  let bytes = 0;
-  for (const [name, content] of Object.entries(files)) {
-    pack.entry({ name }, content);
-    bytes += Buffer.byteLength(content);
-  }
-  pack.entry({ name: END_MARKER }, JSON.stringify({ files: Object.keys(files).length, bytes }));
-  pack.finalize();
+/** The archive a startd would send of these files, whole in memory so that a test can cut it anywhere. */
+async function tarOf(t: Test, files: Record<string, string>): Promise<Buffer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spool-store-source-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+  const { stream } = packEntries(Object.keys(files).map((name) => ({ name, source: path.join(dir, name) })));
   const chunks: Buffer[] = [];
-  for await (const chunk of pack as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
+  for await (const chunk of stream as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks);
 }
 
@@ -34,23 +30,24 @@ t.test('a second transfer of a job waits for the one still failing before it, an
   t.teardown(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
   const spool = new SpoolStore(spoolDir);
   const big = 'x'.repeat(64 * 1024);
-  const first = await tarOf({ a: big, b: big, c: big });
-  const second = await tarOf({ a: 'retry-a', b: big, c: 'retry-c' });
+  const first = await tarOf(t, { a: big, b: big, c: big });
+  const second = await tarOf(t, { a: 'retry-a', b: big, c: 'retry-c' });
 
   // The first attempt stalls halfway (its startd went quiet), then its connection drops.
   const firstSource = new PassThrough();
   const firstCommit = spool.receiveAndCommit(1, 0, firstSource);
-  firstSource.write(first.subarray(0, 100 * 1024));
+  firstSource.write(first.subarray(0, Math.floor(first.length / 2)));
   const tmp = `${spool.jobDir(1, 0)}.tmp`;
   await until('the first transfer to write into .tmp', () => fs.existsSync(path.join(tmp, 'a')));
 
   // Its retry arrives meanwhile; half of it is sent before the first attempt fails.
   const secondSource = new PassThrough();
   const secondCommit = spool.receiveAndCommit(1, 0, secondSource);
-  secondSource.write(second.subarray(0, 70 * 1024));
+  const secondHalf = Math.floor(second.length / 2);
+  secondSource.write(second.subarray(0, secondHalf));
   firstSource.destroy(new Error('connection reset'));
   await t.rejects(firstCommit, /connection reset|incomplete|closed/i, 'the cut attempt fails');
-  secondSource.end(second.subarray(70 * 1024));
+  secondSource.end(second.subarray(secondHalf));
   const received = await secondCommit;
   t.equal(received.files, 3);
   t.same(fs.readdirSync(spool.jobDir(1, 0)).sort(), ['a', 'b', 'c']);
@@ -67,8 +64,8 @@ t.test('transfers of different jobs do not wait for each other', async (t) => {
   const stalledCommit = spool.receiveAndCommit(1, 0, stalled);
   const other = new PassThrough();
   const otherCommit = spool.receiveAndCommit(2, 0, other);
-  other.end(await tarOf({ result: 'done' }));
+  other.end(await tarOf(t, { result: 'done' }));
   t.equal((await otherCommit).files, 1, 'job 2 commits while job 1 is still receiving');
-  stalled.end(await tarOf({ state: 'late' }));
+  stalled.end(await tarOf(t, { state: 'late' }));
   t.equal((await stalledCommit).files, 1);
 });

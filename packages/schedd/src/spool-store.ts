@@ -97,7 +97,8 @@ export class SpoolStore {
   async receiveAndCommit(cluster: number, proc: number, source: Readable): Promise<ExtractResult> {
     const tmp = jobSpoolTmpDir(this.spoolDir, cluster, proc);
     const previous = this.commitChains.get(tmp);
-    const commit = (previous === undefined ? Promise.resolve() : previous.catch(() => undefined)).then(() => this.commitNow(cluster, proc, tmp, source));
+    // Whether the transfer before succeeded or failed, this one starts after it.
+    const commit = (previous ?? Promise.resolve()).catch(() => undefined).then(() => this.commitNow(cluster, proc, tmp, source));
     this.commitChains.set(tmp, commit);
     try {
       return await commit;

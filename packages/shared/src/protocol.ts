@@ -122,6 +122,11 @@ export type StartdMessage = Static<typeof StartdMessageSchema>;
 /** A numbered report about a run (what a `reports` batch holds). */
 export type RunReportMessage = Static<(typeof RunReportSchemas)[number]>;
 
+/** The reports a message carries, in order: a report alone is a batch of one; acknowledge the last one's seq. */
+export function runReportsOf(message: RunReportMessage | Extract<StartdMessage, { type: 'reports' }>): RunReportMessage[] {
+  return message.type === 'reports' ? message.reports : [message];
+}
+
 export const ScheddMessageSchema = Type.Union([
   Type.Object(
     { type: Type.Literal('welcome'), scheddName: Type.String({ maxLength: 200 }), leaseSeconds: Type.Integer({ minimum: 1 }) },

@@ -8,24 +8,34 @@ const LEGACY_PID_DIR = '.pids';
 /** The environment entry every process of a run carries: its sandbox (buildEnvironment). */
 const SCRATCH_DIR_PREFIX = '_CONDOR_SCRATCH_DIR=';
 
+/** The process group of `/proc/<pid>` ('self' for this process); undefined when it is gone. */
+function processGroupOf(pid: string): number | undefined {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // stat: "pid (comm) state ppid pgrp ...", and comm may hold spaces or parentheses.
+  const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  return Number.isInteger(pgrp) && pgrp > 1 ? pgrp : undefined;
+}
+
 /** The process groups whose processes name one of `sandboxes` as their scratch directory. */
 function processGroupsIn(sandboxes: Set<string>): Set<number> {
   const groups = new Set<number>();
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     let environ: string;
-    let stat: string;
     try {
       environ = fs.readFileSync(`/proc/${name}/environ`, 'utf8');
-      stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
     } catch {
       continue; // gone meanwhile, or another user's
     }
     const scratch = environ.split('\0').find((entry) => entry.startsWith(SCRATCH_DIR_PREFIX));
     if (scratch === undefined || !sandboxes.has(scratch.slice(SCRATCH_DIR_PREFIX.length))) continue;
-    // stat: "pid (comm) state ppid pgrp ...", and comm may hold spaces or parentheses.
-    const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-    if (Number.isInteger(pgrp) && pgrp > 1) groups.add(pgrp);
+    const group = processGroupOf(name);
+    if (group !== undefined) groups.add(group);
   }
   return groups;
 }
@@ -45,7 +55,7 @@ export function cleanUpStaleRuns(executeDir: string, log: Logger): number {
   );
   let killed = 0;
   if (sandboxes.size > 0) {
-    const ownGroup = Number(fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[2]);
+    const ownGroup = processGroupOf('self');
     for (const group of processGroupsIn(sandboxes)) {
       if (group === ownGroup) continue;
       try {

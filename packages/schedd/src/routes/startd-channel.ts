@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { closeReason } from '@tinycondor/shared/close-reason';
-import { decodeStartdMessage, ProtocolError, type StartdMessage } from '@tinycondor/shared/protocol';
+import { decodeStartdMessage, ProtocolError, runReportsOf, type StartdMessage } from '@tinycondor/shared/protocol';
 import type { Schedd } from '../schedd.js';
 import type { SshRelay } from '../ssh-relay.js';
 import type { Slot, StartdConnection } from '../startd-registry.js';
@@ -63,7 +63,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
           if (message.type === 'ssh-output' || message.type === 'ssh-exit') relay.fromStartd(connection.identity.startdName, message);
           else {
             const from = connection;
-            const reports = message.type === 'reports' ? message.reports : [message];
+            const reports = runReportsOf(message);
             // A batch in one transaction: a short run's start and end cost one commit; the last seq acknowledges all.
             schedd.store.transaction(() => reports.forEach((report) => schedd.startdMessage(from, report)));
             connection.send({ type: 'ack', seq: reports[reports.length - 1].seq });
