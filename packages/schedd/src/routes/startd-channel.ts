@@ -17,6 +17,11 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
     const log = request.log;
     let connection: StartdConnection | undefined;
     let alive = true;
+    let corked = false;
+    const uncork = (): void => {
+      corked = false;
+      request.socket.uncork();
+    };
     const helloTimer = setTimeout(() => socket.close(1008, 'no hello'), HELLO_TIMEOUT_MS);
     // A startd that stops answering pings is treated as gone; its jobs then run on their lease.
     const pinger = setInterval(() => {
@@ -43,7 +48,16 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         sinfulAddress: `<${host}:${port}?addrs=${host}-${port}&alias=${hello.machine}>`,
         slots,
         pid: hello.pid,
-        send: (message) => socket.send(JSON.stringify(message)),
+        send: (message) => {
+          // What one turn of the event loop sends (a batch's ack, then the start matchmaking sends after it)
+          // leaves in one write: one syscall here, one wake-up for the startd.
+          if (!corked) {
+            corked = true;
+            request.socket.cork();
+            setImmediate(uncork);
+          }
+          socket.send(JSON.stringify(message));
+        },
         close: (reason) => socket.close(4000, closeReason(reason)),
       };
       connection.send({ type: 'welcome', scheddName: schedd.settings.name, leaseSeconds: schedd.settings.leaseSeconds });
