@@ -61,10 +61,28 @@ function addMissingColumns(db: Database.Database): void {
   }
 }
 
-/** Opens (creating if needed) the job queue database: WAL, so readers never block the writer. */
+/** Another process (a second schedd on the same pool home) has the job queue open. */
+export class QueueInUse extends Error {
+  constructor(readonly file: string) {
+    super(`the job queue ${file} is in use by another process (a schedd already runs on this pool home?)`);
+    this.name = 'QueueInUse';
+  }
+}
+
+/**
+ * Opens (creating if needed) the job queue database: WAL, kept locked by this one connection. The schedd is
+ * its only user, so holding the locks costs no lock syscalls per transaction and no shared-memory index, and
+ * a second schedd on the same home is refused instead of sharing the queue.
+ */
 export function openDatabase(file: string): Db {
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+  db.pragma('locking_mode = EXCLUSIVE');
+  try {
+    db.pragma('journal_mode = WAL');
+  } catch (err) {
+    db.close();
+    throw (err as { code?: unknown }).code === 'SQLITE_BUSY' ? new QueueInUse(file) : err;
+  }
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
