@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 
 /**
  * A startd as a child process, restarted if it dies (as HTCondor's master would): its job processes are
- * spawned from a small process, so starting them never blocks the schedd.
+ * spawned from a small process, so starting them never blocks the schedd. It stops when this process is
+ * gone, however this process ended (--parent-pid).
  */
 export function superviseStartd(name: string, args: string[], env: NodeJS.ProcessEnv, log: Logger): { ready: Promise<void>; stop(): Promise<void> } {
   let child: ChildProcess | undefined;
@@ -15,7 +16,7 @@ export function superviseStartd(name: string, args: string[], env: NodeJS.Proces
   });
   const launch = () => {
     // The bin file itself, not `node FILE`: its first line gives node the daemons' flags.
-    const current = spawn(fileURLToPath(new URL('../bin/tinycondor.js', import.meta.url)), ['startd', '--name', name, ...args], {
+    const current = spawn(fileURLToPath(new URL('../bin/tinycondor.js', import.meta.url)), ['startd', '--name', name, '--parent-pid', String(process.pid), ...args], {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RunningSchedd, ScheddOptions } from '@tinycondor/schedd';
 import { formatCondorConfig } from '@tinycondor/shared/condor-config';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import { fileLogger } from '../file-logger.js';
@@ -15,7 +16,7 @@ const USAGE = `Usage:
                   [--lease S] [--periodic S] [--checkpoint-interval S]
   tinycondor schedd [--home DIR] [--port P] [--host ADDR] [--lease S] [--periodic S]
   tinycondor startd [--name NAME] [--cpus C] [--memory MB] [--disk KB] [--execute DIR] [--checkpoint-interval S]
-                    [--schedd URL] [--token-file FILE]
+                    [--schedd URL] [--token-file FILE] [--parent-pid PID (stop when that process is gone)]
                     (without --schedd/--token-file: TINYCONDOR_SCHEDD_URL/TINYCONDOR_TOKEN_FILE, else CONDOR_CONFIG)
   tinycondor health [--schedd URL] [--token-file FILE] [--startd NAME]
   tinycondor client-config [--url URL] [--token-file FILE]
@@ -69,6 +70,39 @@ function untilSignalled(): Promise<NodeJS.Signals> {
   });
 }
 
+/** Starts the schedd; a second one on the same home is the user's error, reported without a stack. */
+async function startScheddFor(what: string, opts: ScheddOptions): Promise<RunningSchedd> {
+  const { startSchedd, QueueInUse } = await import('@tinycondor/schedd');
+  try {
+    return await startSchedd(opts);
+  } catch (err) {
+    if (err instanceof QueueInUse) throw new CliError(`tinycondor ${what}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** How often a startd started by a pool checks that the pool is still its parent. */
+const PARENT_CHECK_MS = 1000;
+
+/**
+ * Resolves once `parentPid` is no longer this process's parent: it died and the process was handed to
+ * another. HTCondor's daemons likewise shut down when their condor_master goes away, so a pool killed
+ * with SIGKILL does not leave its startds (and their jobs) running.
+ */
+function untilParentGone(parentPid: number): Promise<'parent gone'> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (process.ppid === parentPid) return false;
+      clearInterval(timer);
+      resolve('parent gone');
+      return true;
+    };
+    const timer = setInterval(check, PARENT_CHECK_MS);
+    timer.unref();
+    check();
+  });
+}
+
 function defaultHome(): string {
   return path.join(os.homedir(), '.tinycondor');
 }
@@ -76,10 +110,10 @@ function defaultHome(): string {
 async function runPool(args: string[], io: CommandIo): Promise<number> {
   const flags = parseFlags(args, ['home', 'startds', 'port', 'cpus', 'memory', 'disk', 'lease', 'periodic', 'checkpoint-interval']);
   const home = path.resolve(io.cwd, flags.get('home') ?? defaultHome());
-  const { poolPaths, startSchedd } = await import('@tinycondor/schedd');
+  const { poolPaths } = await import('@tinycondor/schedd');
   const paths = poolPaths(home);
   const count = intFlag(flags, 'startds', 1) ?? 2;
-  const schedd = await startSchedd({
+  const schedd = await startScheddFor('pool', {
     home,
     port: intFlag(flags, 'port', 0),
     leaseSeconds: intFlag(flags, 'lease', 1),
@@ -107,8 +141,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
 async function runSchedd(args: string[], io: CommandIo): Promise<number> {
   const flags = parseFlags(args, ['home', 'port', 'host', 'lease', 'periodic']);
   const home = path.resolve(io.cwd, flags.get('home') ?? defaultHome());
-  const { startSchedd } = await import('@tinycondor/schedd');
-  const schedd = await startSchedd({
+  const schedd = await startScheddFor('schedd', {
     home,
     port: intFlag(flags, 'port', 0),
     host: flags.get('host'),
@@ -151,12 +184,13 @@ function readToken(tokenFile: string, what: string): string {
 }
 
 async function runStartd(args: string[], io: CommandIo): Promise<number> {
-  const flags = parseFlags(args, ['name', 'cpus', 'memory', 'disk', 'execute', 'checkpoint-interval', 'schedd', 'token-file']);
+  const flags = parseFlags(args, ['name', 'cpus', 'memory', 'disk', 'execute', 'checkpoint-interval', 'schedd', 'token-file', 'parent-pid']);
   const { scheddUrl, tokenFile, pool } = scheddAccess(flags, io, 'startd');
   const name = flags.get('name') ?? os.hostname();
   const executeDir = path.resolve(io.cwd, flags.get('execute') ?? path.join(pool?.value('EXECUTE') ?? path.join(defaultHome(), 'execute'), name));
   const logDir = pool?.value('LOG') ?? path.dirname(executeDir);
   const { Startd } = await import('@tinycondor/startd');
+  const log = fileLogger(path.join(logDir, `StartLog.${name}`));
   const startd = new Startd({
     name,
     scheddUrl,
@@ -164,12 +198,14 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     executeDir,
     slots: await slotsFor(flags, executeDir),
     checkpointIntervalSeconds: intFlag(flags, 'checkpoint-interval', 1),
-    log: fileLogger(path.join(logDir, `StartLog.${name}`)),
+    log,
   });
-  await startd.start();
-  const stopRequested = untilSignalled();
-  io.stdout(`tinycondor startd ${name} ready: connected to ${scheddUrl}\n`);
-  await stopRequested;
+  const parentPid = intFlag(flags, 'parent-pid', 1);
+  const stopRequested = Promise.race([untilSignalled(), ...(parentPid === undefined ? [] : [untilParentGone(parentPid)])]);
+  const first = await Promise.race([startd.start().then(() => 'connected' as const), stopRequested]);
+  if (first === 'connected') io.stdout(`tinycondor startd ${name} ready: connected to ${scheddUrl}\n`);
+  const stopCause = await stopRequested;
+  if (stopCause === 'parent gone') log.warn({ parentPid }, 'the pool that started this startd went away; shutting down fast');
   await startd.stop();
   return 0;
 }
