@@ -2,6 +2,9 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
+// history and event_outbox number their rows with the rowid (max + 1), not AUTOINCREMENT: the outbox's
+// rows are only ever deleted oldest first and history's never, so the order is the same, and no commit
+// writes the sqlite_sequence page. Queues created with AUTOINCREMENT keep it and work alike.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
@@ -27,7 +30,7 @@ CREATE TABLE IF NOT EXISTS jobs (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, prio DESC, cluster_id, proc_id);
 CREATE TABLE IF NOT EXISTS history (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   cluster_id INTEGER NOT NULL,
   proc_id INTEGER NOT NULL,
   completion_date INTEGER NOT NULL,
@@ -35,7 +38,7 @@ CREATE TABLE IF NOT EXISTS history (
 );
 CREATE INDEX IF NOT EXISTS history_by_job ON history (cluster_id, proc_id);
 CREATE TABLE IF NOT EXISTS event_outbox (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   log_path TEXT NOT NULL,
   text TEXT NOT NULL
 );
