@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { startRun } from '@tinycondor/shared/job-state';
 import { decodeStartdMessage, runReportsOf, type RunReportMessage, type ScheddMessage } from '@tinycondor/shared/protocol';
 import { expandProcs, parseSubmitFile } from '@tinycondor/shared/submit/index';
@@ -12,12 +13,20 @@ import type { Benchmark } from './types.js';
 
 const JOBS = 2000;
 
-/** The ad a schedd sends with the throughput benchmark's job (`/bin/true`, nothing to transfer) at its match. */
-function startedJobAd(dir: string): Record<string, string> {
+/**
+ * What a schedd sends with the throughput benchmark's job (`/bin/true`, nothing to transfer) at its match:
+ * the cluster's ad (with a connection's first start) and each proc's own attributes over it.
+ */
+function startedJob(dir: string): { clusterAd: Record<string, string>; procOverlay(proc: number): ProcOverlay } {
   const ctx = { fileName: 'bench.sub', submitDir: dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [] };
   const [submitted] = expandProcs(parseSubmitFile('executable = /bin/true\ntransfer_executable = false\nqueue\n', ctx), 1, ctx);
+  const cluster = new ClusterAd(submitted.toJSON());
   const provisioned = { cpus: 1, memoryMb: 1024, diskKb: 1_000_000 };
-  return startRun(submitted, { now: new Date(), remoteHost: 'slot1@bench', provisioned }).ad.toJSON();
+  const started = startRun(submitted, { now: new Date(), remoteHost: 'slot1@bench', provisioned }).ad;
+  return {
+    clusterAd: { ...cluster.stored },
+    procOverlay: (proc) => cluster.overlayOf(started.set('ProcId', proc).toJSON()),
+  };
 }
 
 /**
@@ -33,7 +42,7 @@ export const startdPath: Benchmark = {
     const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-bench-'));
     const tokenFile = path.join(base, 'pool.token');
     fs.writeFileSync(tokenFile, 'bench-token\n', { mode: 0o600 });
-    const jobAd = startedJobAd(base);
+    const job = startedJob(base);
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/v1/startd' });
     await new Promise<void>((resolve) => server.once('listening', resolve));
     let startd: ChildProcess | undefined;
@@ -43,7 +52,12 @@ export const startdPath: Benchmark = {
       let channel: WebSocket | undefined;
       let welcomed = false;
       const send = (message: ScheddMessage) => channel?.send(JSON.stringify(message));
-      const startNext = () => send({ type: 'start', jobId: `1.${ended}`, runId: ended + 1, slotName: 'slot1', jobAd, fetchInput: false });
+      let clusterAdSent = false;
+      const startNext = () => {
+        const clusterAd = clusterAdSent ? undefined : job.clusterAd;
+        clusterAdSent = true;
+        send({ type: 'start', jobId: `1.${ended}`, runId: ended + 1, slotName: 'slot1', clusterAd, jobAd: job.procOverlay(ended), fetchInput: false });
+      };
       const onReport = (report: RunReportMessage) => {
         if (report.type === 'run-failed') failure = report.reason;
         if (report.type !== 'exited' && report.type !== 'run-failed') return;
@@ -52,6 +66,7 @@ export const startdPath: Benchmark = {
       };
       server.on('connection', (socket) => {
         channel = socket;
+        clusterAdSent = false;
         socket.on('message', (raw) => {
           const message = decodeStartdMessage(raw.toString());
           if (message.type === 'hello') {

@@ -159,7 +159,7 @@ export class JobStore {
   }
 
   /** The ad a cluster's procs share; clusters stored before there were cluster ads have an empty one. */
-  private clusterAd(clusterId: number): ClusterAd {
+  clusterAd(clusterId: number): ClusterAd {
     let cluster = this.clusterAds.get(clusterId);
     if (cluster === undefined) {
       const stored = this.statements.getCluster.get(clusterId)?.ad;
@@ -307,17 +307,20 @@ export class JobStore {
    * Applies a state-machine transition: the new ad, the run it belongs to (null: no run), its events,
    * and the move to history when the job leaves the queue. One transaction.
    */
-  apply(job: StoredJob, transition: Transition, run: RunAssignment | null): void {
-    this.transaction(() => {
+  /** Returns the proc's ad over its cluster's as now stored; undefined when the job left the queue. */
+  apply(job: StoredJob, transition: Transition, run: RunAssignment | null): ProcOverlay | undefined {
+    return this.transaction(() => {
       const { ad } = transition;
+      let overlay: ProcOverlay | undefined;
       if (transition.leaveQueue) {
         this.statements.deleteJob.run(job.cluster, job.proc);
         this.statements.insertHistory.run(job.cluster, job.proc, ad.getInt('CompletionDate') ?? 0, JSON.stringify(ad.toJSON()));
       } else {
+        overlay = this.clusterAd(job.cluster).overlayOf(ad.toJSON());
         this.statements.updateJob.run(
           ad.getInt('JobStatus') ?? job.status,
           ad.getInt('JobPrio') ?? 0,
-          JSON.stringify(this.clusterAd(job.cluster).overlayOf(ad.toJSON())),
+          JSON.stringify(overlay),
           run?.runId ?? 0,
           run?.startd ?? null,
           run?.slot ?? null,
@@ -327,6 +330,7 @@ export class JobStore {
         );
       }
       this.queueEvents(ad, transition.events);
+      return overlay;
     });
   }
 

@@ -130,15 +130,17 @@ export class Schedd {
     return new Date();
   }
 
-  private commit(job: StoredJob, transition: Transition, run: { runId: number; startd: string; slot: string } | null): void {
+  /** Returns the proc's ad over its cluster's as now stored; undefined when the job left the queue. */
+  private commit(job: StoredJob, transition: Transition, run: { runId: number; startd: string; slot: string } | null): ProcOverlay | undefined {
     const runId = run?.runId ?? job.runId;
-    this.store.apply(job, transition, run);
+    const overlay = this.store.apply(job, transition, run);
     this.dashboard.jobChanged(job, transition);
     this.timelines.recordEvents(formatJobId(job.cluster, job.proc), runId, transition.events);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) this.newlyIdle.add(formatJobId(job.cluster, job.proc));
     if (transition.leaveQueue) this.spool.removeJobDir(job.cluster, job.proc);
     this.events.schedule();
     this.scheduleMatchmaking();
+    return overlay;
   }
 
   // ---- submission -------------------------------------------------------------------------------
@@ -371,14 +373,18 @@ export class Schedd {
     const fetchInput = transfersFiles && this.inputToTransfer(job);
     const inputEvents = transfersFiles && !fetchInput ? emptyTransferEvents(job, now, [2, 3], startd.sinfulAddress) : [];
     // The new run id and the run's start are one transaction.
-    const runId = this.store.transaction(() => {
+    const { runId, overlay } = this.store.transaction(() => {
       const newRunId = this.store.newRunId();
-      this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId: newRunId, startd: slot.startdName, slot: slot.description.name });
-      return newRunId;
+      const stored = this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId: newRunId, startd: slot.startdName, slot: slot.description.name });
+      return { runId: newRunId, overlay: stored };
     });
+    if (overlay === undefined) throw new Error(`job ${formatJobId(job.cluster, job.proc)} left the queue as its run started`);
     slot.run = { cluster: job.cluster, proc: job.proc, runId };
     this.dashboard.slotChanged(slot);
-    startd.send({ type: 'start', jobId: formatJobId(job.cluster, job.proc), runId, slotName: slot.description.name, jobAd: transition.ad.toJSON(), fetchInput });
+    // The startd holds the ads of the clusters it last ran: most starts carry only the proc's own attributes.
+    const clusterAd = startd.recentClusters.use(job.cluster) === undefined ? this.store.clusterAd(job.cluster).stored : undefined;
+    if (clusterAd !== undefined) startd.recentClusters.add(job.cluster, true);
+    startd.send({ type: 'start', jobId: formatJobId(job.cluster, job.proc), runId, slotName: slot.description.name, clusterAd, jobAd: overlay, fetchInput });
     this.log.info({ jobId: formatJobId(job.cluster, job.proc), runId, slot: transition.ad.getString('RemoteHost') }, 'job matched');
   }
 

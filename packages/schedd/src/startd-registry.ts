@@ -1,6 +1,7 @@
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { buildSlotAd, type MachineIdentity } from '@tinycondor/shared/machine-ad';
 import type { ScheddMessage, SlotDescription } from '@tinycondor/shared/protocol';
+import type { RecentClusters } from '@tinycondor/shared/recent-clusters';
 
 export interface SlotRun {
   cluster: number;
@@ -22,6 +23,8 @@ export interface StartdConnection {
   slots: Map<string, Slot>;
   /** The startd's process id as its hello said (absent from startds that do not say it). */
   pid?: number;
+  /** The clusters whose ads this connection's startd holds (see RecentClusters). */
+  recentClusters: RecentClusters<true>;
   send(message: ScheddMessage): void;
   close(reason: string): void;
 }

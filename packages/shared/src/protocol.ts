@@ -138,7 +138,13 @@ export const ScheddMessageSchema = Type.Union([
       type: Type.Literal('start'),
       ...JobRef,
       slotName: Name,
-      jobAd: Type.Record(Type.String(), Type.String()),
+      /**
+       * The ad the procs of the job's cluster share (attribute → expression text), sent when the cluster is
+       * not among the channel's RecentClusters; otherwise the startd holds it from an earlier start.
+       */
+      clusterAd: Type.Optional(Type.Record(Type.String(), Type.String())),
+      /** The proc's ad over its cluster's (a ProcOverlay): its own attributes, null for a cluster attribute it lacks. */
+      jobAd: Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()])),
       /** false: the input sandbox is empty (the schedd logged its transfer), so the startd fetches nothing. */
       fetchInput: Type.Boolean(),
     },

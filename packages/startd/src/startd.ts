@@ -2,17 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import { ClassAd } from '@tinycondor/shared/classad/index';
+import type { ClassAd } from '@tinycondor/shared/classad/index';
+import { ClusterAd } from '@tinycondor/shared/cluster-ad';
 import { buildSlotAd, condorArch, condorOpSys, type MachineIdentity } from '@tinycondor/shared/machine-ad';
 import {
   decodeScheddMessage,
   MAX_MESSAGE_BYTES,
   MAX_REPORTS_PER_BATCH,
+  ProtocolError,
   type RunReportMessage,
   type ScheddMessage,
   type SlotDescription,
   type StartdMessage,
 } from '@tinycondor/shared/protocol';
+import { RecentClusters } from '@tinycondor/shared/recent-clusters';
 import { jobSpawner, type JobSpawner } from './job-process.js';
 import { JobRun, type RunReport } from './job-run.js';
 import { ScheddClient } from './schedd-client.js';
@@ -54,6 +57,8 @@ const EXECUTING_HOLD_MS = 10;
 export class Startd {
   private socket: WebSocket | undefined;
   private readonly runs = new Map<string, ActiveRun>();
+  /** The ads of the clusters the schedd last started jobs of on this connection. */
+  private clusterAds = new RecentClusters<ClusterAd>();
   /** Reports not yet acknowledged by the schedd, oldest first; all are resent after a reconnect. */
   private readonly unacked: RunReportMessage[] = [];
   /** `executing` reports being held (EXECUTING_HOLD_MS), by run id; not yet numbered. */
@@ -112,6 +117,8 @@ export class Startd {
     const url = `${this.settings.scheddUrl.replace(/^http/, 'ws')}/v1/startd`;
     const socket = new WebSocket(url, { headers: { authorization: `Bearer ${this.settings.token}` }, maxPayload: MAX_MESSAGE_BYTES });
     this.socket = socket;
+    // The schedd's list of what this startd holds begins empty on each connection, and so does this one.
+    this.clusterAds = new RecentClusters<ClusterAd>();
     socket.on('open', () => {
       this.reconnectDelay = 50;
       socket.send(
@@ -196,8 +203,24 @@ export class Startd {
     }
   }
 
+  /**
+   * The job's whole ad: its cluster's (sent with this start, or held from an earlier one) with the proc's
+   * own attributes over it. Every start passes through here in channel order, as RecentClusters requires.
+   */
+  private jobAdOf(message: Extract<ScheddMessage, { type: 'start' }>): ClassAd {
+    const clusterId = Number(message.jobId.split('.')[0]);
+    let cluster = this.clusterAds.use(clusterId);
+    if (message.clusterAd !== undefined) {
+      cluster = new ClusterAd(message.clusterAd);
+      this.clusterAds.add(clusterId, cluster);
+    }
+    if (cluster === undefined) throw new ProtocolError(`start of ${message.jobId} without the ad of cluster ${clusterId}, which this startd does not hold`);
+    return cluster.procAd(message.jobAd);
+  }
+
   private startRun(message: Extract<ScheddMessage, { type: 'start' }>): void {
     const { jobId, runId, slotName } = message;
+    const jobAd = this.jobAdOf(message);
     const slot = this.settings.slots.find((s) => s.name === slotName);
     const busy = [...this.runs.values()].some((r) => r.slotName === slotName);
     if (!slot || busy) {
@@ -209,7 +232,7 @@ export class Startd {
       runId,
       slotName,
       startdName: this.settings.name,
-      jobAd: ClassAd.fromJSON(message.jobAd),
+      jobAd,
       fetchInput: message.fetchInput,
       machineAd: buildSlotAd(this.identity, slot, { claimed: true, now: new Date() }),
       executeDir: this.settings.executeDir,

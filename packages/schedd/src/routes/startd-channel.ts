@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { closeReason } from '@tinycondor/shared/close-reason';
 import { decodeStartdMessage, ProtocolError, runReportsOf, type StartdMessage } from '@tinycondor/shared/protocol';
+import { RecentClusters } from '@tinycondor/shared/recent-clusters';
 import type { Schedd } from '../schedd.js';
 import type { SshRelay } from '../ssh-relay.js';
 import type { Slot, StartdConnection } from '../startd-registry.js';
@@ -48,6 +49,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         sinfulAddress: `<${host}:${port}?addrs=${host}-${port}&alias=${hello.machine}>`,
         slots,
         pid: hello.pid,
+        recentClusters: new RecentClusters<true>(),
         send: (message) => {
           // What one turn of the event loop sends (a batch's ack, then the start matchmaking sends after it)
           // leaves in one write: one syscall here, one wake-up for the startd.
