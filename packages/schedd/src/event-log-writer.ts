@@ -21,14 +21,19 @@ export class EventLogWriter {
     this.removeUpTo = db.prepare<[number]>('DELETE FROM event_outbox WHERE seq <= ?');
   }
 
-  /** Flush soon, after the current burst of transitions. */
+  /**
+   * Flush soon: in the next turn of the event loop, so that what this turn still does (matchmaking, and the
+   * corked writes that carry its starts to the startds) goes first; a slot waiting for its next job costs
+   * more than a log line written a moment later.
+   */
   schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const flush = () => {
       this.scheduled = false;
       this.flush();
-    });
+    };
+    setImmediate(() => setImmediate(flush));
   }
 
   /** Appends what the outbox holds, a batch at a time: one write per log file per batch. */
