@@ -72,6 +72,8 @@ export class JobStore {
   private readonly eventInserts: BatchInsert;
   /** The one transaction wrapper: better-sqlite3 builds a new one at every db.transaction(), which costs more than a small transaction. */
   private readonly inTransaction: (work: () => unknown) => unknown;
+  /** What waits for the current transaction to commit (see afterCommit). */
+  private afterCommitSteps: (() => void)[] = [];
 
   constructor(private readonly db: Db) {
     this.jobInserts = new BatchInsert(db, 'jobs', ['cluster_id', 'proc_id', 'status', 'prio', 'ad', 'owner', 'policy']);
@@ -292,11 +294,44 @@ export class JobStore {
 
   /**
    * Runs `work` in one transaction. Inside another one it joins it: no caller catches an error between an
-   * inner and an outer transaction, so a savepoint (two more statements per call) would never be rolled
-   * back to alone.
+   * inner and an outer transaction (except through `savepoint`), so a savepoint (two more statements per
+   * call) would never be rolled back to alone.
    */
   transaction<T>(work: () => T): T {
-    return this.db.inTransaction ? work() : (this.inTransaction(work) as T);
+    if (this.db.inTransaction) return work();
+    let result: T;
+    try {
+      result = this.inTransaction(work) as T;
+    } catch (err) {
+      this.afterCommitSteps = [];
+      throw err;
+    }
+    const due = this.afterCommitSteps;
+    this.afterCommitSteps = [];
+    for (const step of due) step();
+    return result;
+  }
+
+  /**
+   * Runs `work` inside the current transaction, undone alone if it throws (the error goes on to the
+   * caller, which may catch it and commit the rest). Outside a transaction it is one.
+   */
+  savepoint<T>(work: () => T): T {
+    if (!this.db.inTransaction) return this.transaction(work);
+    const stepsBefore = this.afterCommitSteps.length;
+    try {
+      // better-sqlite3 runs a transaction function called inside a transaction as a SAVEPOINT.
+      return this.inTransaction(work) as T;
+    } catch (err) {
+      this.afterCommitSteps.length = stepsBefore;
+      throw err;
+    }
+  }
+
+  /** Runs `step` once the current transaction has committed (at once outside one), never if it is undone. */
+  afterCommit(step: () => void): void {
+    if (this.db.inTransaction) this.afterCommitSteps.push(step);
+    else step();
   }
 
   newRunId(): number {
@@ -305,9 +340,9 @@ export class JobStore {
 
   /**
    * Applies a state-machine transition: the new ad, the run it belongs to (null: no run), its events,
-   * and the move to history when the job leaves the queue. One transaction.
+   * and the move to history when the job leaves the queue. One transaction. Returns the proc's ad over
+   * its cluster's as now stored; undefined when the job left the queue.
    */
-  /** Returns the proc's ad over its cluster's as now stored; undefined when the job left the queue. */
   apply(job: StoredJob, transition: Transition, run: RunAssignment | null): ProcOverlay | undefined {
     return this.transaction(() => {
       const { ad } = transition;

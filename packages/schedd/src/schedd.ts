@@ -319,12 +319,21 @@ export class Schedd {
     this.matchScheduled = true;
     setImmediate(() => {
       this.matchScheduled = false;
-      try {
-        this.matchmake();
-      } catch (err) {
-        this.log.error({ err }, 'matchmaking failed');
-      }
+      this.matchmakeNow();
     });
+  }
+
+  /**
+   * Matchmaking at once. Called inside a startd's report batch, the slots its exits freed get their next
+   * jobs in the same commit, and their starts leave with the batch's ack; a start that fails is undone
+   * alone (its savepoint), and the reports stay.
+   */
+  matchmakeNow(): void {
+    try {
+      this.matchmake();
+    } catch (err) {
+      this.log.error({ err }, 'matchmaking failed');
+    }
   }
 
   /**
@@ -372,8 +381,8 @@ export class Schedd {
     const transfersFiles = usesFileTransfer(job.ad);
     const fetchInput = transfersFiles && this.inputToTransfer(job);
     const inputEvents = transfersFiles && !fetchInput ? emptyTransferEvents(job, now, [2, 3], startd.sinfulAddress) : [];
-    // The new run id and the run's start are one transaction.
-    const { runId, overlay } = this.store.transaction(() => {
+    // The new run id and the run's start are one transaction, or a savepoint of the report batch whose exit freed the slot.
+    const { runId, overlay } = this.store.savepoint(() => {
       const newRunId = this.store.newRunId();
       const stored = this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId: newRunId, startd: slot.startdName, slot: slot.description.name });
       return { runId: newRunId, overlay: stored };
@@ -381,10 +390,13 @@ export class Schedd {
     if (overlay === undefined) throw new Error(`job ${formatJobId(job.cluster, job.proc)} left the queue as its run started`);
     slot.run = { cluster: job.cluster, proc: job.proc, runId };
     this.dashboard.slotChanged(slot);
-    // The startd holds the ads of the clusters it last ran: most starts carry only the proc's own attributes.
-    const clusterAd = startd.recentClusters.use(job.cluster) === undefined ? this.store.clusterAd(job.cluster).stored : undefined;
-    if (clusterAd !== undefined) startd.recentClusters.add(job.cluster, true);
-    startd.send({ type: 'start', jobId: formatJobId(job.cluster, job.proc), runId, slotName: slot.description.name, clusterAd, jobAd: overlay, fetchInput });
+    // A job runs only once its start is stored. The startd holds the ads of the clusters it last ran (in the
+    // order starts are sent): most starts carry only the proc's own attributes.
+    this.store.afterCommit(() => {
+      const clusterAd = startd.recentClusters.use(job.cluster) === undefined ? this.store.clusterAd(job.cluster).stored : undefined;
+      if (clusterAd !== undefined) startd.recentClusters.add(job.cluster, true);
+      startd.send({ type: 'start', jobId: formatJobId(job.cluster, job.proc), runId, slotName: slot.description.name, clusterAd, jobAd: overlay, fetchInput });
+    });
     this.log.info({ jobId: formatJobId(job.cluster, job.proc), runId, slot: transition.ad.getString('RemoteHost') }, 'job matched');
   }
 

@@ -80,8 +80,12 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
           else {
             const from = connection;
             const reports = runReportsOf(message);
-            // A batch in one transaction: a short run's start and end cost one commit; the last seq acknowledges all.
-            schedd.store.transaction(() => reports.forEach((report) => schedd.startdMessage(from, report)));
+            // A batch in one transaction with the starts on the slots it freed: a short run's start and end and
+            // the next job's start cost one commit; the last seq acknowledges all.
+            schedd.store.transaction(() => {
+              reports.forEach((report) => schedd.startdMessage(from, report));
+              schedd.matchmakeNow();
+            });
             connection.send({ type: 'ack', seq: reports[reports.length - 1].seq });
           }
         }

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t, { type Test } from 'tap';
+import { openDatabase } from './db.js';
+import { JobStore } from './job-store.js';
+
+function store(t: Test): { store: JobStore; runIds: () => string | undefined } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-store-'));
+  const db = openDatabase(path.join(dir, 'job_queue.sqlite'));
+  t.teardown(() => {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const runIds = () => (db.prepare("SELECT value FROM meta WHERE key = 'last_run_id'").get() as { value: string } | undefined)?.value;
+  return { store: new JobStore(db), runIds };
+}
+
+t.test('afterCommit waits for the outermost commit, and is dropped when the transaction is undone', async (t) => {
+  const { store: s } = store(t);
+  const done: string[] = [];
+  s.afterCommit(() => done.push('outside'));
+  t.same(done, ['outside'], 'outside a transaction it runs at once');
+  s.transaction(() => {
+    s.transaction(() => s.afterCommit(() => done.push('inner')));
+    t.same(done, ['outside'], 'an inner transaction only joins: nothing ran yet');
+  });
+  t.same(done, ['outside', 'inner']);
+  t.throws(() =>
+    s.transaction(() => {
+      s.afterCommit(() => done.push('undone'));
+      throw new Error('boom');
+    }),
+  );
+  t.same(done, ['outside', 'inner'], 'a rolled-back transaction runs none of its steps');
+  s.transaction(() => undefined);
+  t.same(done, ['outside', 'inner'], 'nor does the next one');
+});
+
+t.test('a savepoint that throws is undone alone: its writes and its after-commit steps', async (t) => {
+  const { store: s, runIds } = store(t);
+  const done: string[] = [];
+  s.transaction(() => {
+    s.newRunId();
+    s.afterCommit(() => done.push('kept'));
+    t.throws(() =>
+      s.savepoint(() => {
+        s.newRunId();
+        s.afterCommit(() => done.push('undone'));
+        throw new Error('this start fails');
+      }),
+    );
+    s.savepoint(() => {
+      s.newRunId();
+      s.afterCommit(() => done.push('second'));
+    });
+  });
+  t.equal(runIds(), '2', 'the failed savepoint took its run id back; the others stayed');
+  t.same(done, ['kept', 'second']);
+});
