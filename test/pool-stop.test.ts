@@ -72,3 +72,9 @@ t.test('a second schedd on the home of a running pool is refused, and the pool g
   const events = await waitForEvents(path.join(pool.dir, 'one.log'), (all) => codes(all, 1, 0).includes(5));
   t.ok(codes(events, 1, 0).includes(5), 'the first pool still runs jobs');
 });
+
+t.test('a startd told to watch a process that is not its parent says so and does not start', async (t) => {
+  const result = await runCommand('tinycondor', ['startd', '--parent-pid', '1', '--schedd', 'http://127.0.0.1:9', '--token-file', '/nonexistent'], process.env, os.tmpdir());
+  t.equal(result.code, 1);
+  t.match(result.stderr, /^tinycondor startd: --parent-pid 1 is not this process's parent \(\d+\)\n$/);
+});

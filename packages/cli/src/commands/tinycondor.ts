@@ -185,6 +185,8 @@ function readToken(tokenFile: string, what: string): string {
 
 async function runStartd(args: string[], io: CommandIo): Promise<number> {
   const flags = parseFlags(args, ['name', 'cpus', 'memory', 'disk', 'execute', 'checkpoint-interval', 'schedd', 'token-file', 'parent-pid']);
+  const parentPid = intFlag(flags, 'parent-pid', 1);
+  if (parentPid !== undefined && process.ppid !== parentPid) throw new CliError(`tinycondor startd: --parent-pid ${parentPid} is not this process's parent (${process.ppid})`);
   const { scheddUrl, tokenFile, pool } = scheddAccess(flags, io, 'startd');
   const name = flags.get('name') ?? os.hostname();
   const executeDir = path.resolve(io.cwd, flags.get('execute') ?? path.join(pool?.value('EXECUTE') ?? path.join(defaultHome(), 'execute'), name));
@@ -200,7 +202,6 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     checkpointIntervalSeconds: intFlag(flags, 'checkpoint-interval', 1),
     log,
   });
-  const parentPid = intFlag(flags, 'parent-pid', 1);
   const stopRequested = Promise.race([untilSignalled(), ...(parentPid === undefined ? [] : [untilParentGone(parentPid)])]);
   const first = await Promise.race([startd.start().then(() => 'connected' as const), stopRequested]);
   if (first === 'connected') io.stdout(`tinycondor startd ${name} ready: connected to ${scheddUrl}\n`);
