@@ -58,3 +58,21 @@ t.test('a savepoint that throws is undone alone: its writes and its after-commit
   t.equal(runIds(), '2', 'the failed savepoint took its run id back; the others stayed');
   t.same(done, ['kept', 'second']);
 });
+
+t.test('a step that throws after the commit does not keep the later ones from running', async (t) => {
+  const { store: s, runIds } = store(t);
+  const done: string[] = [];
+  t.throws(
+    () =>
+      s.transaction(() => {
+        s.newRunId();
+        s.afterCommit(() => {
+          throw new Error('first start failed to send');
+        });
+        s.afterCommit(() => done.push('second'));
+      }),
+    { message: 'first start failed to send' },
+  );
+  t.same(done, ['second']);
+  t.equal(runIds(), '1', 'the transaction itself committed');
+});

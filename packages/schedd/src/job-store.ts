@@ -308,7 +308,16 @@ export class JobStore {
     }
     const due = this.afterCommitSteps;
     this.afterCommitSteps = [];
-    for (const step of due) step();
+    // Each step is another job's start: one that throws must not keep the others from going out.
+    let failure: unknown;
+    for (const step of due) {
+      try {
+        step();
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+    if (failure !== undefined) throw failure;
     return result;
   }
 
