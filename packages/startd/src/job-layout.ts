@@ -13,7 +13,7 @@ export interface JobLayout {
   stderr: string;
 }
 
-const DEV_NULL = '/dev/null';
+export const DEV_NULL = '/dev/null';
 
 /** An `output`/`error` that keeps nothing: unset, empty or /dev/null (HTCondor's nullFile). */
 function isNullFile(name: string | undefined): boolean {

@@ -7,7 +7,7 @@ import { keepsAnyOutput } from '@tinycondor/shared/transfer-files';
 import type { ExitStatus, RunReportMessage, Usage } from '@tinycondor/shared/protocol';
 import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
-import { jobLayout, type JobLayout } from './job-layout.js';
+import { DEV_NULL, jobLayout, type JobLayout } from './job-layout.js';
 import { selectCheckpointFiles, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
 import { retryTransient } from './retry.js';
 import { removeSandbox } from './remove-sandbox.js';
@@ -35,6 +35,23 @@ export interface JobRunContext {
   spawner: JobSpawner;
   log: Logger;
   report(message: RunReport): void;
+}
+
+/** /dev/null for reading and for appending, opened once for the startd's life: most runs send all three streams there. */
+const sharedNull = new Map<'r' | 'a', number>();
+
+function openStream(file: string, mode: 'r' | 'a'): number {
+  if (file !== DEV_NULL) return fs.openSync(file, mode);
+  let fd = sharedNull.get(mode);
+  if (fd === undefined) {
+    fd = fs.openSync(DEV_NULL, mode);
+    sharedNull.set(mode, fd);
+  }
+  return fd;
+}
+
+function closeStream(fd: number): void {
+  if (sharedNull.get('r') !== fd && sharedNull.get('a') !== fd) fs.closeSync(fd);
 }
 
 /** The environment HTCondor's starter gives a job, plus the job's own `environment`. */
@@ -142,7 +159,8 @@ export class JobRun {
       }
       fs.writeFileSync(path.join(this.sandbox, '.job.ad'), ctx.jobAd.toText());
       fs.writeFileSync(path.join(this.sandbox, '.machine.ad'), ctx.machineAd.toText());
-      const before = snapshotSandbox(this.sandbox);
+      // A sandbox that received nothing holds only the startd's own files, which are never output.
+      const before: SandboxSnapshot = ctx.fetchInput ? snapshotSandbox(this.sandbox) : new Map();
       const promise = checkpointPromise(ctx.jobAd);
       let checkpointNumber = ctx.jobAd.getInt('CheckpointNumber') ?? -1;
       let restartAfter: { checkpoint: number; exitedAt: number } | undefined;
@@ -252,9 +270,9 @@ export class JobRun {
       fs.chmodSync(layout.executable, fs.statSync(layout.executable).mode | 0o700);
     }
     // Appending, as HTCondor does for self-checkpointing jobs, so restarts in place keep earlier output.
-    const stdout = fs.openSync(layout.stdout, 'a');
-    const stderr = fs.openSync(layout.stderr, 'a');
-    const stdinFd = fs.openSync(layout.stdin, 'r');
+    const stdout = openStream(layout.stdout, 'a');
+    const stderr = openStream(layout.stderr, 'a');
+    const stdinFd = openStream(layout.stdin, 'r');
     return new Promise((resolve) => {
       let settled = false;
       const settle = (exit: ExitStatus | undefined) => {
@@ -262,7 +280,7 @@ export class JobRun {
         settled = true;
         if (this.process) this.process.exited = true;
         if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
-        [stdout, stderr, stdinFd].forEach((fd) => fs.closeSync(fd));
+        [stdout, stderr, stdinFd].forEach(closeStream);
         resolve(exit);
       };
       const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox), stdio: [stdinFd, stdout, stderr] as [number, number, number] };
