@@ -24,7 +24,7 @@ function startedJob(dir: string): { clusterAd: Record<string, string>; procOverl
   const provisioned = { cpus: 1, memoryMb: 1024, diskKb: 1_000_000 };
   const started = startRun(submitted, { now: new Date(), remoteHost: 'slot1@bench', provisioned }).ad;
   return {
-    clusterAd: { ...cluster.stored },
+    clusterAd: cluster.stored,
     procOverlay: (proc) => cluster.overlayOf(started.set('ProcId', proc).toJSON()),
   };
 }

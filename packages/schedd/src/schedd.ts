@@ -376,7 +376,9 @@ export class Schedd {
     const startd = this.registry.get(slot.startdName);
     if (!startd) return;
     const { cpus, memoryMb, diskKb } = slot.description;
-    const transition = startRun(job.ad, { now, remoteHost: `${slot.description.name}@${slot.startdName}`, provisioned: { cpus, memoryMb, diskKb } });
+    const jobId = formatJobId(job.cluster, job.proc);
+    const remoteHost = `${slot.description.name}@${slot.startdName}`;
+    const transition = startRun(job.ad, { now, remoteHost, provisioned: { cpus, memoryMb, diskKb } });
     // An empty input sandbox costs no round trip: its transfer is logged here, as the GET would have.
     const transfersFiles = usesFileTransfer(job.ad);
     const fetchInput = transfersFiles && this.inputToTransfer(job);
@@ -387,7 +389,7 @@ export class Schedd {
       const stored = this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId: newRunId, startd: slot.startdName, slot: slot.description.name });
       return { runId: newRunId, overlay: stored };
     });
-    if (overlay === undefined) throw new Error(`job ${formatJobId(job.cluster, job.proc)} left the queue as its run started`);
+    if (overlay === undefined) throw new Error(`job ${jobId} left the queue as its run started`);
     slot.run = { cluster: job.cluster, proc: job.proc, runId };
     this.dashboard.slotChanged(slot);
     // A job runs only once its start is stored. The startd holds the ads of the clusters it last ran (in the
@@ -395,9 +397,9 @@ export class Schedd {
     this.store.afterCommit(() => {
       const clusterAd = startd.recentClusters.use(job.cluster) === undefined ? this.store.clusterAd(job.cluster).stored : undefined;
       if (clusterAd !== undefined) startd.recentClusters.add(job.cluster, true);
-      startd.send({ type: 'start', jobId: formatJobId(job.cluster, job.proc), runId, slotName: slot.description.name, clusterAd, jobAd: overlay, fetchInput });
+      startd.send({ type: 'start', jobId, runId, slotName: slot.description.name, clusterAd, jobAd: overlay, fetchInput });
     });
-    this.log.info({ jobId: formatJobId(job.cluster, job.proc), runId, slot: transition.ad.getString('RemoteHost') }, 'job matched');
+    this.log.info({ jobId, runId, slot: remoteHost }, 'job matched');
   }
 
   /** Whether a new sandbox of the job receives anything: files the job names, or what its SPOOL directory holds. */

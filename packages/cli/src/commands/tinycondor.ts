@@ -92,10 +92,9 @@ const PARENT_CHECK_MS = 1000;
 function untilParentGone(parentPid: number): Promise<'parent gone'> {
   return new Promise((resolve) => {
     const check = () => {
-      if (process.ppid === parentPid) return false;
+      if (process.ppid === parentPid) return;
       clearInterval(timer);
       resolve('parent gone');
-      return true;
     };
     const timer = setInterval(check, PARENT_CHECK_MS);
     timer.unref();
