@@ -26,7 +26,9 @@ async function startSchedd(home: string): Promise<{ process: ChildProcess; url: 
 /**
  * A startd that speaks the real websocket protocol (hello, numbered reports, acks) but runs nothing: each
  * start is answered at once with `executing` and a clean `exited` in one batch, as a real startd reports a
- * run that ends within its hold of `executing`, so only the schedd's work is measured.
+ * run that ends within its hold of `executing`, so only the schedd's work is measured. A start queued on a
+ * slot is answered after the run before it, as a real startd launches it when that run ends; an `unqueue`
+ * always comes too late (the job was launched), and is ignored, as a real startd does then.
  */
 class SimulatedStartd {
   private readonly socket: WebSocket;

@@ -70,6 +70,29 @@ export interface ActionResult {
 const SIGTERM = 15;
 
 /**
+ * A job queued on a busy slot. The startd starts it the moment the slot's run ends, and the schedd starts
+ * its run in the queue when it learns of that end: a slot goes from one job to the next without a round
+ * trip. Until then the job stays Idle in the queue, held out of matchmaking.
+ */
+interface QueuedStart {
+  cluster: number;
+  proc: number;
+  jobId: string;
+  runId: number;
+  startdName: string;
+  slotName: string;
+  fetchInput: boolean;
+  /** true while the slot's earlier run goes on; false once the startd launched it (only one taken back hard stays so, until it ends). */
+  waiting: boolean;
+  /**
+   * Taken back (an `unqueue` was sent): 'soft', another slot fits the job, and a run already launched is kept;
+   * 'hard', the job changed, and a run already launched is killed. The job stays held out until the startd
+   * has answered: the start dropped (reported as a run that ended) or launched.
+   */
+  cancel: 'soft' | 'hard' | undefined;
+}
+
+/**
  * The schedd's core: the job queue, the startds and their slots, matchmaking on every state change.
  * REST routes and the startd channel both call into this class; it changes jobs only through the
  * shared state machine and the job store.
@@ -88,6 +111,10 @@ export class Schedd {
   private readonly newlyIdle = new Set<string>();
   /** Free slots a full scan found no idle job for; only newly idle jobs are tried on them. */
   private readonly exhaustedSlots = new Set<string>();
+  /** Jobs queued on busy slots, by job id. */
+  private readonly queuedStarts = new Map<string, QueuedStart>();
+  /** Busy slots a full scan found no idle job to queue on; only newly idle jobs are tried on them. */
+  private readonly exhaustedQueueSlots = new Set<string>();
 
   constructor(
     db: Db,
@@ -132,6 +159,9 @@ export class Schedd {
 
   /** Returns the proc's ad over its cluster's as now stored; undefined when the job left the queue. */
   private commit(job: StoredJob, transition: Transition, run: { runId: number; startd: string; slot: string } | null): ProcOverlay | undefined {
+    // A job queued on a slot is sent there as it was: once it changes, that start is taken back.
+    const queued = this.queuedStarts.get(formatJobId(job.cluster, job.proc));
+    if (queued) this.cancelQueuedStart(queued, 'hard');
     const runId = run?.runId ?? job.runId;
     const overlay = this.store.apply(job, transition, run);
     this.dashboard.jobChanged(job, transition);
@@ -337,69 +367,178 @@ export class Schedd {
   }
 
   /**
-   * Gives free slots to idle jobs. Jobs that became idle since the last pass are tried against every free
-   * slot; the whole idle queue is scanned only for a free slot that has not yet been found to fit no idle
-   * job, so a queue of jobs that cannot run costs nothing on every later state change.
+   * Gives free slots to idle jobs, then queues idle jobs on busy slots (one each, see QueuedStart). Jobs
+   * that became idle since the last pass are tried against every slot; the whole idle queue is scanned
+   * only for a slot that has not yet been found to fit no idle job, so a queue of jobs that cannot run
+   * costs nothing on every later state change. A slot left free while jobs wait queued elsewhere takes
+   * one of them back.
    */
   private matchmake(): void {
-    if (!this.registry.hasFreeSlot()) return;
     const now = this.now();
-    const free = [...this.registry.freeSlots()].map((slot) => ({ slot, ad: this.registry.slotAd(slot, now), key: slotKey(slot) }));
-    const place = (job: StoredJob, candidates: typeof free): boolean => {
-      const index = candidates.findIndex((candidate) => jobFitsSlot(job.ad, candidate.ad));
-      if (index < 0) return false;
-      const [chosen] = candidates.splice(index, 1);
-      free.splice(free.indexOf(chosen), 1);
-      this.startJobOnSlot(job, chosen.slot, now);
-      return true;
+    const { registry } = this;
+    // A slot's ad is built only when a job is tried on it: most passes try none on most slots.
+    const candidate = (slot: Slot) => {
+      let ad: ClassAd | undefined;
+      return {
+        slot,
+        key: slotKey(slot),
+        get ad(): ClassAd {
+          ad ??= registry.slotAd(slot, now, true);
+          return ad;
+        },
+      };
+    };
+    const free = [...this.registry.freeSlots()].map(candidate);
+    const queueable = [...this.registry.queueableSlots()].map(candidate);
+    if (free.length === 0 && queueable.length === 0) return;
+    const place = (job: StoredJob, freeCandidates: typeof free, queueCandidates: typeof free): boolean => {
+      for (const [candidates, all, begin] of [
+        [freeCandidates, free, (slot: Slot) => this.startJobOnSlot(job, slot, now)],
+        [queueCandidates, queueable, (slot: Slot) => this.queueJobOnSlot(job, slot)],
+      ] as const) {
+        const index = candidates.findIndex((c) => jobFitsSlot(job.ad, c.ad));
+        if (index < 0) continue;
+        const [chosen] = candidates.splice(index, 1);
+        all.splice(all.indexOf(chosen), 1);
+        begin(chosen.slot);
+        return true;
+      }
+      return false;
     };
     // A big submission is tried in slices, so that other requests are served in between.
     let budget = NEWLY_IDLE_PER_PASS;
     for (const jobId of this.newlyIdle) {
-      if (free.length === 0 || budget-- === 0) break;
+      if ((free.length === 0 && queueable.length === 0) || budget-- === 0) break;
       this.newlyIdle.delete(jobId);
+      if (this.queuedStarts.has(jobId)) continue;
       const [cluster, proc] = jobId.split('.').map(Number);
       const job = this.store.getJob(cluster, proc);
-      if (job?.status === JobStatus.Idle) place(job, [...free]);
+      if (job?.status === JobStatus.Idle) place(job, [...free], [...queueable]);
     }
-    if (budget < 0 && free.length > 0) this.scheduleMatchmaking();
-    const unexplored = free.filter((candidate) => !this.exhaustedSlots.has(candidate.key));
-    if (unexplored.length === 0) return;
-    for (const job of this.store.idleJobs()) {
-      if (unexplored.length === 0) return;
-      place(job, unexplored);
+    if (budget < 0 && (free.length > 0 || queueable.length > 0)) this.scheduleMatchmaking();
+    const unexplored = free.filter((c) => !this.exhaustedSlots.has(c.key));
+    const unexploredQueue = queueable.filter((c) => !this.exhaustedQueueSlots.has(c.key));
+    if (unexplored.length > 0 || unexploredQueue.length > 0) {
+      for (const job of this.store.idleJobs()) {
+        if (unexplored.length === 0 && unexploredQueue.length === 0) break;
+        if (!this.queuedStarts.has(formatJobId(job.cluster, job.proc))) place(job, unexplored, unexploredQueue);
+      }
+      for (const c of unexplored) this.exhaustedSlots.add(c.key);
+      for (const c of unexploredQueue) this.exhaustedQueueSlots.add(c.key);
     }
-    for (const candidate of unexplored) this.exhaustedSlots.add(candidate.key);
+    this.takeBackQueuedStarts(free);
+  }
+
+  /** Free slots no idle job fits take back jobs queued on busy slots that fit them (they are matched again once the startd lets go). */
+  private takeBackQueuedStarts(free: { ad: ClassAd }[]): void {
+    for (const queued of this.queuedStarts.values()) {
+      if (free.length === 0) return;
+      if (!queued.waiting || queued.cancel !== undefined) continue;
+      const job = this.store.getJob(queued.cluster, queued.proc);
+      const index = job ? free.findIndex((c) => jobFitsSlot(job.ad, c.ad)) : -1;
+      if (index < 0) continue;
+      free.splice(index, 1);
+      this.cancelQueuedStart(queued, 'soft');
+    }
+  }
+
+  /** The ad of the job's cluster when the startd does not hold it; starts must be sent in the order this is called. */
+  private clusterAdToSend(startd: StartdConnection, clusterId: number): Record<string, string> | undefined {
+    if (startd.recentClusters.use(clusterId) !== undefined) return undefined;
+    startd.recentClusters.add(clusterId, true);
+    return this.store.clusterAd(clusterId).stored;
   }
 
   private startJobOnSlot(job: StoredJob, slot: Slot, now: Date): void {
     const startd = this.registry.get(slot.startdName);
     if (!startd) return;
-    const { cpus, memoryMb, diskKb } = slot.description;
     const jobId = formatJobId(job.cluster, job.proc);
-    const remoteHost = `${slot.description.name}@${slot.startdName}`;
-    const transition = startRun(job.ad, { now, remoteHost, provisioned: { cpus, memoryMb, diskKb } });
-    // An empty input sandbox costs no round trip: its transfer is logged here, as the GET would have.
-    const transfersFiles = usesFileTransfer(job.ad);
-    const fetchInput = transfersFiles && this.inputToTransfer(job);
-    const inputEvents = transfersFiles && !fetchInput ? emptyTransferEvents(job, now, [2, 3], startd.sinfulAddress) : [];
+    const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
     // The new run id and the run's start are one transaction, or a savepoint of the report batch whose exit freed the slot.
     const { runId, overlay } = this.store.savepoint(() => {
       const newRunId = this.store.newRunId();
-      const stored = this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId: newRunId, startd: slot.startdName, slot: slot.description.name });
-      return { runId: newRunId, overlay: stored };
+      return { runId: newRunId, overlay: this.beginRun(job, slot, newRunId, fetchInput, now) };
     });
-    if (overlay === undefined) throw new Error(`job ${jobId} left the queue as its run started`);
-    slot.run = { cluster: job.cluster, proc: job.proc, runId };
-    this.dashboard.slotChanged(slot);
     // A job runs only once its start is stored. The startd holds the ads of the clusters it last ran (in the
     // order starts are sent): most starts carry only the proc's own attributes.
     this.store.afterCommit(() => {
-      const clusterAd = startd.recentClusters.use(job.cluster) === undefined ? this.store.clusterAd(job.cluster).stored : undefined;
-      if (clusterAd !== undefined) startd.recentClusters.add(job.cluster, true);
-      startd.send({ type: 'start', jobId, runId, slotName: slot.description.name, clusterAd, jobAd: overlay, fetchInput });
+      startd.send({ type: 'start', jobId, runId, slotName: slot.description.name, clusterAd: this.clusterAdToSend(startd, job.cluster), jobAd: overlay, fetchInput });
     });
-    this.log.info({ jobId, runId, slot: remoteHost }, 'job matched');
+    this.log.info({ jobId, runId, slot: slotKey(slot) }, 'job matched');
+  }
+
+  /**
+   * The run's start in the queue (startRun; an empty input sandbox's transfer is logged here, as the GET
+   * would have), on `slot`. Returns the proc's stored overlay.
+   */
+  private beginRun(job: StoredJob, slot: Slot, runId: number, fetchInput: boolean, now: Date): ProcOverlay {
+    const jobId = formatJobId(job.cluster, job.proc);
+    const { cpus, memoryMb, diskKb } = slot.description;
+    const transition = startRun(job.ad, { now, remoteHost: slotKey(slot), provisioned: { cpus, memoryMb, diskKb } });
+    const sinfulAddress = this.registry.get(slot.startdName)?.sinfulAddress;
+    const inputEvents = usesFileTransfer(job.ad) && !fetchInput ? emptyTransferEvents(job, now, [2, 3], sinfulAddress) : [];
+    const overlay = this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId, startd: slot.startdName, slot: slot.description.name });
+    if (overlay === undefined) throw new Error(`job ${jobId} left the queue as its run started`);
+    slot.run = { cluster: job.cluster, proc: job.proc, runId };
+    this.dashboard.slotChanged(slot);
+    return overlay;
+  }
+
+  /** Queues the idle job on the busy slot: the startd starts it when the slot's run ends (see QueuedStart). */
+  private queueJobOnSlot(job: StoredJob, slot: Slot): void {
+    const startd = this.registry.get(slot.startdName);
+    const after = slot.run?.runId;
+    if (!startd || after === undefined) return;
+    const jobId = formatJobId(job.cluster, job.proc);
+    const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
+    const runId = this.store.savepoint(() => this.store.newRunId());
+    this.queuedStarts.set(jobId, { cluster: job.cluster, proc: job.proc, jobId, runId, startdName: slot.startdName, slotName: slot.description.name, fetchInput, waiting: true, cancel: undefined });
+    slot.queued = { cluster: job.cluster, proc: job.proc, runId };
+    const idleAd = this.store.clusterAd(job.cluster).overlayOf(job.ad.toJSON());
+    this.store.afterCommit(() => {
+      startd.send({ type: 'start', jobId, runId, slotName: slot.description.name, clusterAd: this.clusterAdToSend(startd, job.cluster), jobAd: idleAd, fetchInput, after });
+    });
+    this.log.info({ jobId, runId, slot: slotKey(slot), after }, 'job queued on a busy slot');
+  }
+
+  /** Takes a queued start back (see QueuedStart.cancel); the startd is told once. */
+  private cancelQueuedStart(queued: QueuedStart, how: 'soft' | 'hard'): void {
+    const first = queued.cancel === undefined;
+    if (how === 'hard') queued.cancel = 'hard';
+    else queued.cancel ??= 'soft';
+    // Once the earlier run has ended the startd has launched it or dropped it already.
+    if (first && queued.waiting) this.registry.get(queued.startdName)?.send({ type: 'unqueue', jobId: queued.jobId, runId: queued.runId });
+  }
+
+  /** The queued job is no longer held out: it is matched again. */
+  private releaseQueuedStart(queued: QueuedStart): void {
+    if (this.queuedStarts.get(queued.jobId) !== queued) return;
+    this.queuedStarts.delete(queued.jobId);
+    this.newlyIdle.add(queued.jobId);
+    this.scheduleMatchmaking();
+  }
+
+  /**
+   * The startd has launched the queued job on `slot`: the slot's earlier run ended with the start still
+   * queued (a start the startd drops is reported dropped before that end), or the startd reported on the run
+   * or named it in its hello. Its run starts in the queue, even if it was taken back for another slot; one
+   * taken back because the job changed is killed instead. Returns the job when its run is now current.
+   */
+  private queuedStartLaunched(connection: StartdConnection, slot: Slot, queued: QueuedStart): StoredJob | undefined {
+    queued.waiting = false;
+    if (slot.queued?.runId === queued.runId) slot.queued = undefined;
+    const job = this.store.getJob(queued.cluster, queued.proc);
+    if (queued.cancel === 'hard' || job?.status !== JobStatus.Idle) {
+      // Busy until the run's end is reported, which releases the job.
+      slot.run = { cluster: queued.cluster, proc: queued.proc, runId: queued.runId };
+      connection.send({ type: 'kill', jobId: queued.jobId, runId: queued.runId, signal: 9, graceSeconds: 0 });
+      return undefined;
+    }
+    this.queuedStarts.delete(queued.jobId);
+    this.store.savepoint(() => this.beginRun(job, slot, queued.runId, queued.fetchInput, this.now()));
+    this.exhaustedQueueSlots.delete(slotKey(slot));
+    this.log.info({ jobId: queued.jobId, runId: queued.runId, slot: slotKey(slot) }, 'queued job started');
+    return this.store.getJob(queued.cluster, queued.proc);
   }
 
   /** Whether a new sandbox of the job receives anything: files the job names, or what its SPOOL directory holds. */
@@ -429,6 +568,16 @@ export class Schedd {
         this.evict(job, 'The startd no longer had the job running', 1005);
       }
     }
+    // A job queued on this startd was launched if the startd names its run; one that was not is matched again.
+    for (const queued of [...this.queuedStarts.values()]) {
+      if (queued.startdName !== name) continue;
+      const run = reported.get(queued.runId);
+      const slot = run?.jobId === queued.jobId ? connection.slots.get(run.slotName) : undefined;
+      if (slot) {
+        reported.delete(queued.runId);
+        this.queuedStartLaunched(connection, slot, queued);
+      } else this.releaseQueuedStart(queued);
+    }
     // Runs the queue no longer knows (removed or given away meanwhile) are killed; their slots stay busy until they end.
     for (const stale of reported.values()) {
       const slot = connection.slots.get(stale.slotName);
@@ -436,7 +585,10 @@ export class Schedd {
       if (slot) slot.run = { cluster, proc, runId: stale.runId };
       connection.send({ type: 'kill', jobId: stale.jobId, runId: stale.runId, signal: 9, graceSeconds: 0 });
     }
-    for (const slot of connection.slots.values()) this.exhaustedSlots.delete(slotKey(slot));
+    for (const slot of connection.slots.values()) {
+      this.exhaustedSlots.delete(slotKey(slot));
+      this.exhaustedQueueSlots.delete(slotKey(slot));
+    }
     this.dashboard.startdChanged(connection, true);
     this.log.info({ startd: name, slots: connection.slots.size }, 'startd connected');
     this.scheduleMatchmaking();
@@ -455,6 +607,7 @@ export class Schedd {
       this.leaseTimers.delete(startdName);
       if (this.registry.get(startdName)) return;
       for (const job of this.store.jobsOnStartd(startdName)) this.evict(job, 'Job lease expired: the execute node stopped answering', 1005);
+      for (const queued of [...this.queuedStarts.values()]) if (queued.startdName === startdName) this.releaseQueuedStart(queued);
     }, this.settings.leaseSeconds * 1000);
     timer.unref();
     this.leaseTimers.set(startdName, timer);
@@ -482,22 +635,49 @@ export class Schedd {
     return job;
   }
 
+  /**
+   * The run a startd reports on or transfers files for: the job's current run, or the run of a job queued
+   * on that startd, which shows the startd launched it (its run starts now, see queuedStartLaunched).
+   */
+  reportedRun(jobId: string, runId: number, startdName: string): StoredJob | undefined {
+    const current = this.currentRun(jobId, runId, startdName);
+    if (current) return current;
+    const queued = this.queuedStarts.get(jobId);
+    const connection = this.registry.get(startdName);
+    const slot = queued?.runId === runId && queued.startdName === startdName ? connection?.slots.get(queued.slotName) : undefined;
+    if (!queued || !connection || !slot) return undefined;
+    return this.queuedStartLaunched(connection, slot, queued);
+  }
+
+  /** The run ended on its slot: the slot is free, or the job queued on it has started (the startd launched it at this end). */
   private freeSlot(connection: StartdConnection, jobId: string, runId: number): void {
+    const queued = this.queuedStarts.get(jobId);
     for (const slot of connection.slots.values()) {
-      if (slot.run?.runId === runId && `${slot.run.cluster}.${slot.run.proc}` === jobId) {
+      if (slot.queued?.runId === runId && formatJobId(slot.queued.cluster, slot.queued.proc) === jobId) {
+        // A queued start the startd dropped when it was taken back.
+        slot.queued = undefined;
+        this.exhaustedQueueSlots.delete(slotKey(slot));
+      }
+      if (slot.run?.runId === runId && formatJobId(slot.run.cluster, slot.run.proc) === jobId) {
         slot.run = undefined;
+        const next = slot.queued && this.queuedStarts.get(formatJobId(slot.queued.cluster, slot.queued.proc));
+        if (next) this.queuedStartLaunched(connection, slot, next);
         this.dashboard.slotChanged(slot);
         // Jobs may have become idle while the slot was busy without being tried against it.
         this.exhaustedSlots.delete(slotKey(slot));
+        this.exhaustedQueueSlots.delete(slotKey(slot));
       }
     }
+    if (queued?.runId === runId && queued.startdName === connection.identity.startdName) this.releaseQueuedStart(queued);
     this.scheduleMatchmaking();
   }
 
   /** A startd's report about one of its runs. */
   startdMessage(connection: StartdConnection, message: RunReportMessage): void {
     const startdName = connection.identity.startdName;
-    const job = this.currentRun(message.jobId, message.runId, startdName);
+    // A queued job's run shows it was launched by reporting that it runs; a report of its end may be the startd dropping it.
+    const shows = message.type === 'executing' || message.type === 'checkpoint-restarted';
+    const job = shows ? this.reportedRun(message.jobId, message.runId, startdName) : this.currentRun(message.jobId, message.runId, startdName);
     const now = this.now();
     switch (message.type) {
       case 'executing':

@@ -14,6 +14,8 @@ export interface Slot {
   startdName: string;
   /** The run occupying the slot; the slot stays busy until the startd says that run has ended. */
   run: SlotRun | undefined;
+  /** The run queued to start on the slot when `run` ends (see Schedd's queued starts). */
+  queued: SlotRun | undefined;
 }
 
 export interface StartdConnection {
@@ -62,12 +64,19 @@ export class StartdRegistry {
     return [...this.startds.values()].flatMap((startd) => [...startd.slots.values()]);
   }
 
-  slotAd(slot: Slot, now: Date): ClassAd {
+  /** The slot's ad; `asFree`: as it will be once its run has ended (what a job queued on it is matched against). */
+  slotAd(slot: Slot, now: Date, asFree = false): ClassAd {
     const startd = this.startds.get(slot.startdName);
     if (!startd) throw new Error(`startd ${slot.startdName} is not connected`);
-    const ad = buildSlotAd(startd.identity, slot.description, { claimed: slot.run !== undefined, now });
-    if (slot.run) ad.set('JobId', `${slot.run.cluster}.${slot.run.proc}`);
+    const run = asFree ? undefined : slot.run;
+    const ad = buildSlotAd(startd.identity, slot.description, { claimed: run !== undefined, now });
+    if (run) ad.set('JobId', `${run.cluster}.${run.proc}`);
     return ad;
+  }
+
+  /** Busy slots with no run queued on them. */
+  *queueableSlots(): Generator<Slot> {
+    for (const startd of this.startds.values()) for (const slot of startd.slots.values()) if (slot.run && !slot.queued) yield slot;
   }
 
   allSlotAds(now: Date): ClassAd[] {

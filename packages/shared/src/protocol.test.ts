@@ -53,7 +53,9 @@ t.test('decodeScheddMessage accepts every message type', async (t) => {
     { type: 'welcome', scheddName: 'schedd@submit', leaseSeconds: 60 },
     { type: 'start', jobId: '12.0', runId: 3, slotName: 'slot1', clusterAd: { Cmd: '"/bin/true"', ClusterId: '12' }, jobAd: { ProcId: '0' }, fetchInput: true },
     { type: 'start', jobId: '12.1', runId: 4, slotName: 'slot1', jobAd: { ProcId: '1', Cmd: null }, fetchInput: false },
+    { type: 'start', jobId: '12.2', runId: 5, slotName: 'slot1', jobAd: { ProcId: '2' }, fetchInput: false, after: 4 },
     { type: 'kill', jobId: '12.0', runId: 3, signal: 15, graceSeconds: 10 },
+    { type: 'unqueue', jobId: '12.2', runId: 5 },
   ];
   for (const message of valid) t.same(decodeScheddMessage(JSON.stringify(message)), message, (message as { type: string }).type);
 });
@@ -112,6 +114,8 @@ t.test('malformed schedd messages are rejected', async (t) => {
     { type: 'kill', jobId: '1.0', runId: 1, signal: 15, graceSeconds: -1 },
     { type: 'start', jobId: '1.0', runId: 1, slotName: 'slot1', jobAd: { Cmd: 5 } },
     { type: 'start', jobId: '1.0', runId: 1, slotName: 'slot1', clusterAd: { Cmd: null }, jobAd: {}, fetchInput: false },
+    { type: 'start', jobId: '1.0', runId: 2, slotName: 'slot1', jobAd: {}, fetchInput: false, after: 0 },
+    { type: 'unqueue', jobId: '1.0' },
     { type: 'welcome', scheddName: 'x', extra: true },
   ];
   for (const message of bad) {

@@ -147,9 +147,18 @@ export const ScheddMessageSchema = Type.Union([
       jobAd: Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()])),
       /** false: the input sandbox is empty (the schedd logged its transfer), so the startd fetches nothing. */
       fetchInput: Type.Boolean(),
+      /**
+       * A queued start: the job waits on the slot until this run of the slot ends, then starts at once (the
+       * schedd learns of it from the run's end report). `jobAd` is then the job's idle ad, which the startd
+       * starts the run of (startRun) when it launches the job. Absent: the job starts now, `jobAd` is its running ad.
+       */
+      after: Type.Optional(Type.Integer({ minimum: 1 })),
     },
     { additionalProperties: false },
   ),
+  // The schedd takes back a queued start: one not yet launched is dropped and reported as a `run-ended`
+  // run; one already launched goes on (the schedd then keeps it or kills it).
+  Type.Object({ type: Type.Literal('unqueue'), ...JobRef }, { additionalProperties: false }),
   Type.Object(
     {
       type: Type.Literal('kill'),

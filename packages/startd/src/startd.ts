@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd } from '@tinycondor/shared/cluster-ad';
+import { startRun } from '@tinycondor/shared/job-state';
 import { buildSlotAd, condorArch, condorOpSys, type MachineIdentity } from '@tinycondor/shared/machine-ad';
 import {
   decodeScheddMessage,
@@ -40,6 +41,14 @@ interface ActiveRun {
   run: JobRun;
 }
 
+type StartMessage = Extract<ScheddMessage, { type: 'start' }>;
+
+/** A start the schedd queued behind a slot's run: the job's idle ad, built when the start arrived. */
+interface QueuedStart {
+  message: StartMessage;
+  idleAd: ClassAd;
+}
+
 const MAX_RECONNECT_DELAY_MS = 2_000;
 
 /**
@@ -57,6 +66,8 @@ const EXECUTING_HOLD_MS = 10;
 export class Startd {
   private socket: WebSocket | undefined;
   private readonly runs = new Map<string, ActiveRun>();
+  /** Starts waiting for their slot's run to end, by slot name; they belong to the connection they came on. */
+  private readonly queued = new Map<string, QueuedStart>();
   /** The ads of the clusters the schedd last started jobs of on this connection. */
   private clusterAds = new RecentClusters<ClusterAd>();
   /** Reports not yet acknowledged by the schedd, oldest first; all are resent after a reconnect. */
@@ -102,6 +113,7 @@ export class Startd {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.queued.clear();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.leaseTimer) clearTimeout(this.leaseTimer);
     const runs = [...this.runs.values()];
@@ -141,6 +153,8 @@ export class Startd {
     });
     socket.on('close', () => {
       if (this.socket === socket) this.socket = undefined;
+      // The schedd forgets what it queued on this connection; a job not yet launched may now run elsewhere.
+      this.queued.clear();
       if (this.welcomed) this.disconnectedAt = Date.now();
       this.welcomed = false;
       if (this.stopping) return;
@@ -175,7 +189,10 @@ export class Startd {
         return;
       }
       case 'start':
-        this.startRun(message);
+        this.onStart(message);
+        return;
+      case 'unqueue':
+        this.unqueue(message.jobId, message.runId);
         return;
       case 'kill':
         this.runs.get(this.runKey(message.jobId, message.runId))?.run.kill(message.signal, message.graceSeconds);
@@ -207,7 +224,7 @@ export class Startd {
    * The job's whole ad: its cluster's (sent with this start, or held from an earlier one) with the proc's
    * own attributes over it. Every start passes through here in channel order, as RecentClusters requires.
    */
-  private jobAdOf(message: Extract<ScheddMessage, { type: 'start' }>): ClassAd {
+  private jobAdOf(message: StartMessage): ClassAd {
     const clusterId = Number(message.jobId.split('.')[0]);
     let cluster = this.clusterAds.use(clusterId);
     if (message.clusterAd !== undefined) {
@@ -218,9 +235,48 @@ export class Startd {
     return cluster.procAd(message.jobAd);
   }
 
-  private startRun(message: Extract<ScheddMessage, { type: 'start' }>): void {
-    const { jobId, runId, slotName } = message;
+  private onStart(message: StartMessage): void {
     const jobAd = this.jobAdOf(message);
+    if (message.after === undefined) {
+      this.startRun(message, jobAd);
+      return;
+    }
+    const { slotName } = message;
+    const current = [...this.runs.values()].find((r) => r.slotName === slotName);
+    if (current?.runId !== message.after || this.queued.has(slotName)) {
+      // The run it waits for has ended already (its report is on the way): the job starts now, or is
+      // refused if the slot is busy otherwise.
+      this.launch({ message, idleAd: jobAd });
+      return;
+    }
+    this.queued.set(slotName, { message, idleAd: jobAd });
+  }
+
+  /**
+   * A queued start begins its run here as the schedd begins it in the queue when it learns the slot's
+   * earlier run ended (startRun), with the job's ad as of now.
+   */
+  private launch(queued: QueuedStart): void {
+    const { message } = queued;
+    const slot = this.settings.slots.find((s) => s.name === message.slotName);
+    // An unknown slot is refused by startRun below.
+    const jobAd = slot
+      ? startRun(queued.idleAd, { now: new Date(), remoteHost: `${slot.name}@${this.settings.name}`, provisioned: { cpus: slot.cpus, memoryMb: slot.memoryMb, diskKb: slot.diskKb } }).ad
+      : queued.idleAd;
+    this.startRun(message, jobAd);
+  }
+
+  /** A queued start the schedd takes back: dropped if it has not been launched, and reported as a run that ended. */
+  private unqueue(jobId: string, runId: number): void {
+    for (const [slotName, queued] of this.queued) {
+      if (queued.message.jobId !== jobId || queued.message.runId !== runId) continue;
+      this.queued.delete(slotName);
+      this.report({ type: 'run-ended', jobId, runId, usage: { userSeconds: 0, systemSeconds: 0 } });
+    }
+  }
+
+  private startRun(message: StartMessage, jobAd: ClassAd): void {
+    const { jobId, runId, slotName } = message;
     const slot = this.settings.slots.find((s) => s.name === slotName);
     const busy = [...this.runs.values()].some((r) => r.slotName === slotName);
     if (!slot || busy) {
@@ -254,6 +310,11 @@ export class Startd {
       .finally(() => {
         this.runs.delete(key);
         if (this.unacked.some((m) => 'runId' in m && m.runId === runId)) this.ending.set(runId, { jobId, runId, slotName });
+        const next = this.queued.get(slotName);
+        if (next) {
+          this.queued.delete(slotName);
+          this.launch(next);
+        }
         // Like HTCondor, ending the job ends the ssh_to_job sessions into it.
         for (const { session, runKey } of this.sessions.values()) if (runKey === key) session.close();
       });

@@ -40,7 +40,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
     const onHello = (hello: Extract<StartdMessage, { type: 'hello' }>): void => {
       clearTimeout(helloTimer);
       const slots = new Map<string, Slot>(
-        hello.slots.map((description) => [description.name, { description, startdName: hello.startdName, run: undefined }]),
+        hello.slots.map((description) => [description.name, { description, startdName: hello.startdName, run: undefined, queued: undefined }]),
       );
       const host = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
       const port = request.socket.remotePort ?? 0;

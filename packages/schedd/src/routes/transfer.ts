@@ -36,7 +36,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
   app.addContentTypeParser('application/x-tar', (_request, payload, done) => done(null, payload));
 
   const currentRun = (request: FastifyRequest<{ Params: RunParams }>): StoredJob | undefined =>
-    schedd.currentRun(request.params.jobId, request.params.runId, String(request.headers['x-tinycondor-startd']));
+    schedd.reportedRun(request.params.jobId, request.params.runId, String(request.headers['x-tinycondor-startd']));
 
   const transferEvent = (job: StoredJob, transferType: 2 | 3 | 5 | 6, host?: string, extra?: Partial<TimelineEntry>) =>
     schedd.logTransfer(job, [fileTransferEvent(job, transferType, new Date(), host)], extra);
