@@ -111,7 +111,8 @@ if (!fs.existsSync(CHROMIUM)) {
     await confirmAction(page, 'hold', '2.0');
     await rowState(page, '2.0', 'Held');
     await page.locator('#job-message', { hasText: 'Job 2.0 held' }).waitFor();
-    await rowState(page, '2.1', 'Running');
+    // The freed slot goes to a waiting sleeper: 2.1, or 2.2 if that one was queued on it (see How a job runs).
+    await page.locator('.viewport .row[data-job-id="2.1"][data-status="Running"], .viewport .row[data-job-id="2.2"][data-status="Running"]').first().waitFor({ timeout: 30_000 });
     const held = await pool.run('condor_q', ['2.0', '-af', 'JobStatus', 'HoldReason']);
     t.match(held.stdout, /^5 via condor_hold/, 'the schedd holds the job');
     await page.locator('#job-events', { hasText: 'Job was held' }).waitFor();

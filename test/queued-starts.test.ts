@@ -82,6 +82,18 @@ t.test('a queued job that is removed never starts', async (t) => {
   t.equal(await jobAttr(pool, 'condor_history', '2.0', 'JobStatus'), '3');
 });
 
+t.test('a job of higher priority takes the slot from a queued job of lower priority', async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 1 });
+  await queueBehindWaiting(pool);
+  fs.writeFileSync(path.join(pool.dir, 'urgent.sub'), `executable = /bin/true\ntransfer_executable = false\npriority = 10\nlog = b.log\nqueue\n`);
+  await submit(pool, 'urgent.sub');
+  await queuedOn(pool, '3.0');
+  fs.writeFileSync(path.join(pool.dir, 'go.a'), '');
+  const events = await waitForEvents(log(pool, 'b'), (ev) => codes(ev, 2, 0).includes(5) && codes(ev, 3, 0).includes(5));
+  const started = events.filter((e) => e.code === 1).map((e) => `${e.cluster}.${e.proc}`);
+  t.same(started, ['3.0', '2.0'], 'the priority-10 job started first');
+});
+
 t.test('a job queued behind a long run starts on the slot that frees first', async (t) => {
   const pool = await startPool(t, { startds: 2, cpus: 1 });
   await submitWaiting(pool, 'long');

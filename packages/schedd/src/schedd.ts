@@ -81,6 +81,8 @@ interface QueuedStart {
   runId: number;
   startdName: string;
   slotName: string;
+  /** The job's JobPrio when it was queued: a job of higher priority that becomes idle takes the slot back. */
+  prio: number;
   fetchInput: boolean;
   /** true while the slot's earlier run goes on; false once the startd launched it (only one taken back hard stays so, until it ends). */
   waiting: boolean;
@@ -166,7 +168,10 @@ export class Schedd {
     const overlay = this.store.apply(job, transition, run);
     this.dashboard.jobChanged(job, transition);
     this.timelines.recordEvents(formatJobId(job.cluster, job.proc), runId, transition.events);
-    if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) this.newlyIdle.add(formatJobId(job.cluster, job.proc));
+    if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) {
+      this.newlyIdle.add(formatJobId(job.cluster, job.proc));
+      this.yieldQueuedStartsTo(transition.ad.getInt('JobPrio') ?? 0);
+    }
     if (transition.leaveQueue) this.spool.removeJobDir(job.cluster, job.proc);
     this.events.schedule();
     this.scheduleMatchmaking();
@@ -194,6 +199,7 @@ export class Schedd {
     }
     const seen = new Set<number>();
     const idle: string[] = [];
+    let highestIdlePrio = Number.NEGATIVE_INFINITY;
     const { settings, spool } = this;
     const qdateNow = Math.floor(now.getTime() / 1000);
     function* rows(): Generator<ProcRow> {
@@ -215,7 +221,10 @@ export class Schedd {
         for (const required of ['Cmd', 'Iwd', 'Owner']) {
           if (view.getString(required) === undefined) throw new SubmitRejected(`proc ${index}: attribute ${required} is missing or not a string`);
         }
-        if (status === JobStatus.Idle) idle.push(formatJobId(clusterId, proc));
+        if (status === JobStatus.Idle) {
+          idle.push(formatJobId(clusterId, proc));
+          highestIdlePrio = Math.max(highestIdlePrio, view.getInt('JobPrio') ?? 0);
+        }
         if (isSpooled(view)) {
           const ad = view.ad();
           const spooledAttributes = spoolSubmittedJob(ad, spool, index);
@@ -256,6 +265,7 @@ export class Schedd {
     if (timelineSubmissions) for (const [jobId, events] of submitted) this.timelines.recordEvents(jobId, undefined, events);
     this.dashboard.clusterSubmitted(clusterId, procs.length, this.dashboard.feed.active ? submitted.flatMap(([, events]) => events) : []);
     for (const jobId of idle) this.newlyIdle.add(jobId);
+    this.yieldQueuedStartsTo(highestIdlePrio);
     this.events.schedule();
     this.scheduleMatchmaking();
     return procs.length;
@@ -442,6 +452,14 @@ export class Schedd {
     }
   }
 
+  /**
+   * A job of priority `prio` became idle: jobs of lower priority queued on slots are taken back, so that it
+   * is queued before them (as HTCondor gives the next free slot to the best job); one already launched runs.
+   */
+  private yieldQueuedStartsTo(prio: number): void {
+    for (const queued of this.queuedStarts.values()) if (queued.prio < prio && queued.waiting && queued.cancel === undefined) this.cancelQueuedStart(queued, 'soft');
+  }
+
   /** The ad of the job's cluster when the startd does not hold it; starts must be sent in the order this is called. */
   private clusterAdToSend(startd: StartdConnection, clusterId: number): Record<string, string> | undefined {
     if (startd.recentClusters.use(clusterId) !== undefined) return undefined;
@@ -492,7 +510,18 @@ export class Schedd {
     const jobId = formatJobId(job.cluster, job.proc);
     const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
     const runId = this.store.savepoint(() => this.store.newRunId());
-    this.queuedStarts.set(jobId, { cluster: job.cluster, proc: job.proc, jobId, runId, startdName: slot.startdName, slotName: slot.description.name, fetchInput, waiting: true, cancel: undefined });
+    this.queuedStarts.set(jobId, {
+      cluster: job.cluster,
+      proc: job.proc,
+      jobId,
+      runId,
+      startdName: slot.startdName,
+      slotName: slot.description.name,
+      prio: job.ad.getInt('JobPrio') ?? 0,
+      fetchInput,
+      waiting: true,
+      cancel: undefined,
+    });
     slot.queued = { cluster: job.cluster, proc: job.proc, runId };
     const idleAd = this.store.clusterAd(job.cluster).overlayOf(job.ad.toJSON());
     this.store.afterCommit(() => {
