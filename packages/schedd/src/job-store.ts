@@ -14,6 +14,8 @@ export interface StoredJob {
   proc: number;
   status: number;
   ad: ClassAd;
+  /** What the job's row holds: its attributes over its cluster's ad. */
+  overlay: ProcOverlay;
   runId: number;
   startd: string | null;
   slot: string | null;
@@ -172,11 +174,13 @@ export class JobStore {
   }
 
   private toStoredJob(row: JobRow): StoredJob {
+    const overlay = JSON.parse(row.ad) as ProcOverlay;
     return {
       cluster: row.cluster_id,
       proc: row.proc_id,
       status: row.status,
-      ad: this.clusterAd(row.cluster_id).procAd(JSON.parse(row.ad) as ProcOverlay),
+      ad: this.clusterAd(row.cluster_id).procAd(overlay),
+      overlay,
       runId: row.run_id,
       startd: row.startd,
       slot: row.slot,

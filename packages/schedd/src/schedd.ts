@@ -161,15 +161,16 @@ export class Schedd {
 
   /** Returns the proc's ad over its cluster's as now stored; undefined when the job left the queue. */
   private commit(job: StoredJob, transition: Transition, run: { runId: number; startd: string; slot: string } | null): ProcOverlay | undefined {
+    const jobId = formatJobId(job.cluster, job.proc);
     // A job queued on a slot is sent there as it was: once it changes, that start is taken back.
-    const queued = this.queuedStarts.get(formatJobId(job.cluster, job.proc));
+    const queued = this.queuedStarts.get(jobId);
     if (queued) this.cancelQueuedStart(queued, 'hard');
     const runId = run?.runId ?? job.runId;
     const overlay = this.store.apply(job, transition, run);
     this.dashboard.jobChanged(job, transition);
-    this.timelines.recordEvents(formatJobId(job.cluster, job.proc), runId, transition.events);
+    this.timelines.recordEvents(jobId, runId, transition.events);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) {
-      this.newlyIdle.add(formatJobId(job.cluster, job.proc));
+      this.newlyIdle.add(jobId);
       this.yieldQueuedStartsTo(transition.ad.getInt('JobPrio') ?? 0);
     }
     if (transition.leaveQueue) this.spool.removeJobDir(job.cluster, job.proc);
@@ -443,7 +444,7 @@ export class Schedd {
   private takeBackQueuedStarts(free: { ad: ClassAd }[]): void {
     for (const queued of this.queuedStarts.values()) {
       if (free.length === 0) return;
-      if (!queued.waiting || queued.cancel !== undefined) continue;
+      if (!mayTakeBack(queued)) continue;
       const job = this.store.getJob(queued.cluster, queued.proc);
       const index = job ? free.findIndex((c) => jobFitsSlot(job.ad, c.ad)) : -1;
       if (index < 0) continue;
@@ -457,7 +458,7 @@ export class Schedd {
    * is queued before them (as HTCondor gives the next free slot to the best job); one already launched runs.
    */
   private yieldQueuedStartsTo(prio: number): void {
-    for (const queued of this.queuedStarts.values()) if (queued.prio < prio && queued.waiting && queued.cancel === undefined) this.cancelQueuedStart(queued, 'soft');
+    for (const queued of this.queuedStarts.values()) if (queued.prio < prio && mayTakeBack(queued)) this.cancelQueuedStart(queued, 'soft');
   }
 
   /** The ad of the job's cluster when the startd does not hold it; starts must be sent in the order this is called. */
@@ -523,9 +524,8 @@ export class Schedd {
       cancel: undefined,
     });
     slot.queued = { cluster: job.cluster, proc: job.proc, runId };
-    const idleAd = this.store.clusterAd(job.cluster).overlayOf(job.ad.toJSON());
     this.store.afterCommit(() => {
-      startd.send({ type: 'start', jobId, runId, slotName: slot.description.name, clusterAd: this.clusterAdToSend(startd, job.cluster), jobAd: idleAd, fetchInput, after });
+      startd.send({ type: 'start', jobId, runId, slotName: slot.description.name, clusterAd: this.clusterAdToSend(startd, job.cluster), jobAd: job.overlay, fetchInput, after });
     });
     this.log.info({ jobId, runId, slot: slotKey(slot), after }, 'job queued on a busy slot');
   }
@@ -551,9 +551,9 @@ export class Schedd {
    * The startd has launched the queued job on `slot`: the slot's earlier run ended with the start still
    * queued (a start the startd drops is reported dropped before that end), or the startd reported on the run
    * or named it in its hello. Its run starts in the queue, even if it was taken back for another slot; one
-   * taken back because the job changed is killed instead. Returns the job when its run is now current.
+   * taken back because the job changed is killed instead. Returns whether its run is now current.
    */
-  private queuedStartLaunched(connection: StartdConnection, slot: Slot, queued: QueuedStart): StoredJob | undefined {
+  private queuedStartLaunched(connection: StartdConnection, slot: Slot, queued: QueuedStart): boolean {
     queued.waiting = false;
     if (slot.queued?.runId === queued.runId) slot.queued = undefined;
     const job = this.store.getJob(queued.cluster, queued.proc);
@@ -561,13 +561,13 @@ export class Schedd {
       // Busy until the run's end is reported, which releases the job.
       slot.run = { cluster: queued.cluster, proc: queued.proc, runId: queued.runId };
       connection.send({ type: 'kill', jobId: queued.jobId, runId: queued.runId, signal: 9, graceSeconds: 0 });
-      return undefined;
+      return false;
     }
     this.queuedStarts.delete(queued.jobId);
     this.store.savepoint(() => this.beginRun(job, slot, queued.runId, queued.fetchInput, this.now()));
     this.exhaustedQueueSlots.delete(slotKey(slot));
     this.log.info({ jobId: queued.jobId, runId: queued.runId, slot: slotKey(slot) }, 'queued job started');
-    return this.store.getJob(queued.cluster, queued.proc);
+    return true;
   }
 
   /** Whether a new sandbox of the job receives anything: files the job names, or what its SPOOL directory holds. */
@@ -674,8 +674,8 @@ export class Schedd {
     const queued = this.queuedStarts.get(jobId);
     const connection = this.registry.get(startdName);
     const slot = queued?.runId === runId && queued.startdName === startdName ? connection?.slots.get(queued.slotName) : undefined;
-    if (!queued || !connection || !slot) return undefined;
-    return this.queuedStartLaunched(connection, slot, queued);
+    if (!queued || !connection || !slot || !this.queuedStartLaunched(connection, slot, queued)) return undefined;
+    return this.currentRun(jobId, runId, startdName);
   }
 
   /** The run ended on its slot: the slot is free, or the job queued on it has started (the startd launched it at this end). */
@@ -825,6 +825,11 @@ export function fileTransferEvent(job: StoredJob, transferType: 2 | 3 | 5 | 6, t
 /** The 040 events of a transfer that moved nothing: started and finished at once. */
 function emptyTransferEvents(job: StoredJob, time: Date, [started, finished]: [2, 3] | [5, 6], host?: string): JobEvent[] {
   return [fileTransferEvent(job, started, time, host), fileTransferEvent(job, finished, time)];
+}
+
+/** Whether a queued start may still be taken back: not yet launched, nor taken back already. */
+function mayTakeBack(queued: QueuedStart): boolean {
+  return queued.waiting && queued.cancel === undefined;
 }
 
 function slotKey(slot: Slot): string {

@@ -56,10 +56,6 @@ export class StartdRegistry {
     for (const startd of this.startds.values()) for (const slot of startd.slots.values()) if (!slot.run) yield slot;
   }
 
-  hasFreeSlot(): boolean {
-    return !this.freeSlots().next().done;
-  }
-
   allSlots(): Slot[] {
     return [...this.startds.values()].flatMap((startd) => [...startd.slots.values()]);
   }

@@ -242,8 +242,7 @@ export class Startd {
       return;
     }
     const { slotName } = message;
-    const current = [...this.runs.values()].find((r) => r.slotName === slotName);
-    if (current?.runId !== message.after || this.queued.has(slotName)) {
+    if (this.runOn(slotName)?.runId !== message.after || this.queued.has(slotName)) {
       // The run it waits for has ended already (its report is on the way): the job starts now, or is
       // refused if the slot is busy otherwise.
       this.launch({ message, idleAd: jobAd });
@@ -275,10 +274,15 @@ export class Startd {
     }
   }
 
+  private runOn(slotName: string): ActiveRun | undefined {
+    for (const active of this.runs.values()) if (active.slotName === slotName) return active;
+    return undefined;
+  }
+
   private startRun(message: StartMessage, jobAd: ClassAd): void {
     const { jobId, runId, slotName } = message;
     const slot = this.settings.slots.find((s) => s.name === slotName);
-    const busy = [...this.runs.values()].some((r) => r.slotName === slotName);
+    const busy = this.runOn(slotName) !== undefined;
     if (!slot || busy) {
       this.report({ type: 'run-failed', jobId, runId, stage: 'execute', reason: `slot ${slotName}@${this.settings.name} is ${slot ? 'busy' : 'unknown'}` });
       return;
