@@ -30,9 +30,14 @@ async function submit(t: Test, pool: TestPool, file: string, cluster = 1, cwd = 
 /** Watches the SPOOL directory of job C.0 until it holds `file`, and returns its entries and `file`'s content. */
 async function firstSpoolCheckpoint(pool: TestPool, cluster: number, file: string): Promise<{ entries: string[]; content: string }> {
   const dir = await jobSpoolDir(pool, cluster, 0);
+  // A commit moves the entries of `.tmp` in one by one (as HTCondor's does), so a listing taken while `.tmp`
+  // exists may see only some of them.
+  const committing = () => fs.existsSync(`${dir}.tmp`);
   return eventually(`a checkpoint in ${dir}`, () => {
     try {
+      if (committing()) return undefined;
       const entries = listTree(dir);
+      if (committing()) return undefined;
       return entries.includes(file) ? { entries, content: fs.readFileSync(path.join(dir, file), 'utf8') } : undefined;
     } catch {
       return undefined; // the job finished and its SPOOL went away between the two reads
