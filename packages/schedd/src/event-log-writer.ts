@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { XML_LOG_PROLOGUE } from '@tinycondor/shared/eventlog/index';
 import type { Db } from './db.js';
+import type { PoolFileGuard } from './pool-file-guard.js';
 
 /**
  * Drains the event outbox into the jobs' user logs. Each event is appended with one write, so a reader
@@ -16,6 +17,9 @@ export class EventLogWriter {
   constructor(
     db: Db,
     private readonly log: Logger,
+    private readonly guard: PoolFileGuard,
+    /** The schedd's own directories of user logs (spooled jobs' logs), the only ones inside the pool. */
+    private readonly userLogDirs: readonly string[],
   ) {
     this.pending = db.prepare<[], { seq: number; log_path: string; text: string }>('SELECT seq, log_path, text FROM event_outbox ORDER BY seq LIMIT 500');
     this.removeUpTo = db.prepare<[number]>('DELETE FROM event_outbox WHERE seq <= ?');
@@ -61,6 +65,8 @@ export class EventLogWriter {
 
   /** Whole events only: each event's text ends with its terminator, and they go out in one write. */
   private append(logPath: string, texts: string[]): void {
+    const refused = this.guard.refusal(logPath, this.userLogDirs);
+    if (refused !== undefined) throw new Error(`user log ${logPath} refused: ${refused}`);
     const isXml = texts[0].startsWith('<c>');
     const fd = fs.openSync(logPath, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
     try {

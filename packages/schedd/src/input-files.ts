@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { PackEntry } from '@tinycondor/shared/tar/index';
 import { inputSandboxName, splitFileList, stdinFile, transferredExecutable } from '@tinycondor/shared/transfer-files';
+import type { PoolFileGuard } from './pool-file-guard.js';
 
 export class InputTransferError extends Error {
   constructor(message: string) {
@@ -13,12 +14,15 @@ export class InputTransferError extends Error {
 
 /**
  * What a new sandbox receives: the executable, `input`, `transfer_input_files`, then every entry
- * committed in the job's SPOOL directory, last so that they replace inputs of the same name.
+ * committed in the job's SPOOL directory, last so that they replace inputs of the same name. The schedd
+ * passes its `guard`: what a job names is never read from the pool's own files, but for its SPOOL directory.
  */
-export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: string[]): PackEntry[] {
+export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: string[], guard?: PoolFileGuard): PackEntry[] {
   const iwd = ad.getString('Iwd') ?? '/';
   const entries: PackEntry[] = [];
   const requireReadable = (source: string): void => {
+    const refused = guard?.readRefusal(source, [spoolJobDir]);
+    if (refused !== undefined) throw new InputTransferError(`reading from file ${source}: (errno 13) Permission denied: ${refused}`);
     try {
       fs.accessSync(source, fs.constants.R_OK);
     } catch (err) {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { ClassAd, isTrue, quoteString, type Expr } from '@tinycondor/shared/classad/index';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
@@ -35,6 +36,7 @@ import type { Db } from './db.js';
 import { EventLogWriter } from './event-log-writer.js';
 import { JobStore, SubmitRejected, type ProcRow, type StoredJob } from './job-store.js';
 import { JobTimelines, MAX_TIMELINE_JOBS } from './job-timelines.js';
+import { PoolFileGuard } from './pool-file-guard.js';
 import type { SpoolStore } from './spool-store.js';
 import { spooledInputRewrites, spoolSubmittedJob } from './spooled-job.js';
 import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
@@ -51,6 +53,8 @@ export interface ScheddSettings {
   periodicSeconds: number;
   /** Users who may act on every job (QUEUE_SUPER_USERS). */
   superUsers: string[];
+  /** The pool's own directory (queue, SPOOL, logs, token, EXECUTE): no job's files are read or written there. */
+  poolRoot: string;
 }
 
 export type JobAction = 'remove' | 'hold' | 'release' | 'vacate';
@@ -106,6 +110,8 @@ export class Schedd {
   readonly dashboard: DashboardPublisher;
   readonly timelines = new JobTimelines();
   private readonly events: EventLogWriter;
+  /** Judges the paths of a job's inputs, outputs and user log (see PoolFileGuard). */
+  readonly fileGuard: PoolFileGuard;
   private matchScheduled = false;
   private readonly leaseTimers = new Map<string, NodeJS.Timeout>();
   private policyTimer: NodeJS.Timeout | undefined;
@@ -125,7 +131,8 @@ export class Schedd {
     private readonly log: Logger,
   ) {
     this.store = new JobStore(db);
-    this.events = new EventLogWriter(db, log);
+    this.fileGuard = new PoolFileGuard(settings.poolRoot);
+    this.events = new EventLogWriter(db, log, this.fileGuard, [spool.userLogsDir]);
     this.dashboard = new DashboardPublisher(new EventFeed(), new CheckpointSizes((cluster, proc) => spool.jobDir(cluster, proc)));
   }
 
@@ -201,7 +208,18 @@ export class Schedd {
     const seen = new Set<number>();
     const idle: string[] = [];
     let highestIdlePrio = Number.NEGATIVE_INFINITY;
-    const { settings, spool } = this;
+    const { settings, spool, fileGuard } = this;
+    // Procs mostly share their Iwd and log: each path is judged once per submit.
+    const judged = new Map<string, string | undefined>();
+    const refuseInsidePool = (view: ProcAdView, index: number): void => {
+      for (const [attribute, file] of [['Iwd', view.getString('Iwd')], ['UserLog', view.getString('UserLog')]] as const) {
+        if (file === undefined || file === '') continue;
+        const target = path.resolve(view.getString('Iwd') ?? '/', file);
+        if (!judged.has(target)) judged.set(target, fileGuard.refusal(target));
+        const refused = judged.get(target);
+        if (refused !== undefined) throw new SubmitRejected(`proc ${index}: ${attribute} ${refused}`);
+      }
+    };
     const qdateNow = Math.floor(now.getTime() / 1000);
     function* rows(): Generator<ProcRow> {
       for (const [index, overlay] of procs.entries()) {
@@ -234,6 +252,7 @@ export class Schedd {
           const own = ['GlobalJobId', ...spooledAttributes].map((name): [string, string] => [name, ad.getSource(name) as string]);
           yield { ad, overlay: submittedOverlay(overlay, own) };
         } else {
+          refuseInsidePool(view, index);
           const globalJobId = quoteString(`${settings.name}#${clusterId}.${proc}#${view.getInt('QDate') ?? qdateNow}`);
           const stored = submittedOverlay(overlay, [['GlobalJobId', globalJobId]]);
           yield { ad: new ProcAdView(cluster, stored), overlay: stored };

@@ -81,6 +81,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       periodicSeconds: opts.periodicSeconds ?? 2,
       // As in HTCondor: root and the user the schedd runs as may act on everyone's jobs.
       superUsers: [...new Set(['root', os.userInfo().username])],
+      poolRoot: paths.root,
     };
     const schedd = new Schedd(db, spool, settings, logger);
     const sessions = new SessionStore();

@@ -53,6 +53,11 @@ export class SpoolStore {
     return path.join(this.spoolDir, USER_LOG_DIR, `${digest}.log`);
   }
 
+  /** Where the event logs of spooled jobs are kept (see userLogPath). */
+  get userLogsDir(): string {
+    return path.join(this.spoolDir, USER_LOG_DIR);
+  }
+
   /** Output of a spooled job, kept until `condor_transfer_data` fetches it (beside the checkpoint directory). */
   resultsDir(cluster: number, proc: number): string {
     return `${this.jobDir(cluster, proc)}.results`;

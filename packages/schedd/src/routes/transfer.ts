@@ -51,7 +51,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       schedd.spool.finishInterruptedCommit(job.cluster, job.proc);
       let entries;
       try {
-        entries = inputEntries(job.ad, schedd.spool.jobDir(job.cluster, job.proc), schedd.spool.committedEntries(job.cluster, job.proc));
+        entries = inputEntries(job.ad, schedd.spool.jobDir(job.cluster, job.proc), schedd.spool.committedEntries(job.cluster, job.proc), schedd.fileGuard);
       } catch (err) {
         if (!(err instanceof InputTransferError)) throw err;
         const reason = `Transfer input files failure at access point ${schedd.settings.name} while sending files to the execution point ${executionPoint}. Details: ${err.message}`;
@@ -82,7 +82,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       try {
         const result = await extractTarSafely(request.body, staging);
         if (isSpooled(job.ad)) schedd.spool.keepResults(job.cluster, job.proc, staging, result.topLevelNames);
-        else placeOutputs(job.ad, staging, result.topLevelNames);
+        else placeOutputs(job.ad, staging, result.topLevelNames, schedd.fileGuard);
         transferEvent(job, 6);
         return { files: result.files, bytes: result.bytes };
       } catch (err) {
