@@ -324,6 +324,22 @@ t.test('runFailed in output transfer: hold code 12', async (t) => {
   t.equal(event.reasonCode, 12);
 });
 
+t.test('runFailed by the OOM killer: hold code 34 (JobOutOfResources), subcode 102 (Memory)', async (t) => {
+  const tr = runFailed(runningJob(), { now: at(30), stage: 'memory', reason: 'Error from slot1@h: Job has gone over cgroup memory limit of 128 megabytes.' });
+  t.equal(tr.ad.getInt('HoldReasonCode'), 34);
+  t.equal(tr.ad.getInt('HoldReasonSubCode'), 102);
+});
+
+t.test('a run that reports its memory sets ImageSize, ResidentSetSize and the MemoryUsage expression', async (t) => {
+  const measured = jobExited(runningJob(), { ...exitOpts(0), usage: { userSeconds: 1, systemSeconds: 0, residentSetSizeKb: 102400, imageSizeKb: 150000 } });
+  t.equal(measured.ad.getInt('ResidentSetSize'), 102400);
+  t.equal(measured.ad.getInt('ImageSize'), 150000);
+  t.equal(measured.ad.getSource('MemoryUsage'), '((ResidentSetSize + 1023) / 1024)');
+  t.equal(measured.ad.getNumber('MemoryUsage'), 100);
+  const unmeasured = jobExited(runningJob(), exitOpts(0));
+  t.equal(unmeasured.ad.has('MemoryUsage'), false, 'no measurement, no MemoryUsage');
+});
+
 t.test('runFailed starting the executable: hold code 6 (FailedToCreateProcess), subcode as given', async (t) => {
   const tr = runFailed(runningJob(), { now: at(30), stage: 'execute', reason: "Failed to execute '/bin/nope'", subCode: 2 });
   t.equal(tr.ad.getInt('HoldReasonCode'), 6);

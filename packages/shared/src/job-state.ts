@@ -1,6 +1,6 @@
 import { ClassAd, isTrue, type Value } from './classad/index.js';
 import type { JobEvent, JobExit, Rusage } from './eventlog/index.js';
-import { HoldCode, JobStatus } from './job-status.js';
+import { HoldCode, JobStatus, OutOfResourcesSubCode } from './job-status.js';
 import type { ExitStatus, Usage } from './protocol.js';
 
 /**
@@ -48,6 +48,17 @@ function toRusage(userSeconds: number, systemSeconds: number): Rusage {
   return { userSeconds, systemSeconds };
 }
 
+/**
+ * What the starter publishes of a run's memory (VanillaProc::PublishUpdateAd): ImageSize and
+ * ResidentSetSize in KiB, and MemoryUsage as MEMORY_USAGE_METRIC's default expression over them.
+ */
+function recordMemoryUsage(ad: ClassAd, usage: Usage): void {
+  if (usage.residentSetSizeKb === undefined || usage.imageSizeKb === undefined) return;
+  ad.set('ImageSize', usage.imageSizeKb);
+  ad.set('ResidentSetSize', usage.residentSetSizeKb);
+  ad.setExpr('MemoryUsage', '((ResidentSetSize+1023)/1024)');
+}
+
 /** Closes the accounting of the current run: wall clock, CPU usage, last remote host. */
 function endRun(ad: ClassAd, now: Date, usage: Usage | undefined): void {
   const start = ad.getInt('JobCurrentStartDate');
@@ -60,6 +71,7 @@ function endRun(ad: ClassAd, now: Date, usage: Usage | undefined): void {
   if (usage) {
     ad.setReal('RemoteUserCpu', (ad.getNumber('RemoteUserCpu') ?? 0) + usage.userSeconds);
     ad.setReal('RemoteSysCpu', (ad.getNumber('RemoteSysCpu') ?? 0) + usage.systemSeconds);
+    recordMemoryUsage(ad, usage);
   }
   const remoteHost = ad.getString('RemoteHost');
   if (remoteHost !== undefined) ad.set('LastRemoteHost', remoteHost);
@@ -217,9 +229,11 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number]> = {
   execute: [HoldCode.FailedToCreateProcess, 0],
   // A checkpoint that could not be uploaded, or a job that broke its checkpoint promise (vanilla_proc.cpp).
   checkpoint: [HoldCode.FailedToCheckpoint, -1],
+  // The kernel's OOM killer ended a process of the job's cgroup (VanillaProc::outOfMemoryEvent).
+  memory: [HoldCode.JobOutOfResources, OutOfResourcesSubCode.Memory],
 };
 
-export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint';
+export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory';
 
 /** A run could not transfer its files, start the executable, or checkpoint as promised: the job is held. */
 export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number }): Transition {

@@ -27,9 +27,15 @@ export const HoldCode = {
   TransferInputError: 13,
   SubmittedOnHold: 15,
   SpoolingInput: 16,
+  JobOutOfResources: 34,
   FailedToCheckpoint: 36,
   JobDurationExceeded: 46,
   JobExecuteExceeded: 47,
+} as const;
+
+/** HoldReasonSubCodes of JobOutOfResources (condor_holdcodes.h, OUT_OF_RESOURCES_SUB_CODE). */
+export const OutOfResourcesSubCode = {
+  Memory: 102,
 } as const;
 
 /** Vacate reason codes (>= 1000, condor_holdcodes.h). */

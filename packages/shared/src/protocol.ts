@@ -31,7 +31,13 @@ export const ExitStatusSchema = Type.Union([
 export type ExitStatus = Static<typeof ExitStatusSchema>;
 
 export const UsageSchema = Type.Object(
-  { userSeconds: Type.Number({ minimum: 0 }), systemSeconds: Type.Number({ minimum: 0 }) },
+  {
+    userSeconds: Type.Number({ minimum: 0 }),
+    systemSeconds: Type.Number({ minimum: 0 }),
+    /** The run's largest resident set seen, and its peak memory (KiB): where the startd confines jobs in cgroups. */
+    residentSetSizeKb: Type.Optional(Type.Integer({ minimum: 0 })),
+    imageSizeKb: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
   { additionalProperties: false },
 );
 export type Usage = Static<typeof UsageSchema>;
@@ -66,7 +72,7 @@ const RunReportSchemas = [
     {
       type: Type.Literal('run-failed'),
       ...Report,
-      stage: Type.Union([Type.Literal('input'), Type.Literal('execute'), Type.Literal('output'), Type.Literal('checkpoint')]),
+      stage: Type.Union([Type.Literal('input'), Type.Literal('execute'), Type.Literal('output'), Type.Literal('checkpoint'), Type.Literal('memory')]),
       reason: Type.String({ maxLength: 4000 }),
       subCode: Type.Optional(Type.Integer()),
     },

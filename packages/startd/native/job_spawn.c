@@ -142,11 +142,23 @@ static long set_signal_mask(uint64_t mask, uint64_t *old) {
  * The vfork child, on the startd's stack while the startd's thread waits: only system calls, no memory the
  * startd uses is written but *exec_errno. Never returns.
  */
-static void exec_child(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], volatile int *exec_errno) {
+static void exec_child(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_procs[], volatile int *exec_errno) {
   /* The startd's handlers must not run here (they would run on its memory) nor be inherited as ignored. */
   struct kernel_sigaction default_action = {.handler = SIG_DFL};
   for (int sig = 1; sig <= LAST_SIGNAL; sig++) {
     if (sig != SIGKILL && sig != SIGSTOP) syscall(SYS_rt_sigaction, sig, &default_action, NULL, KERNEL_SIGSET_BYTES);
+  }
+  /* Into the job's cgroups before exec, so that no process of the job ever runs outside them. */
+  for (char *const *procs = cgroup_procs; *procs != NULL; procs++) {
+    int fd = open(*procs, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) goto failed;
+    ssize_t written = write(fd, "0", 1);
+    int write_errno = errno;
+    close(fd);
+    if (written != 1) {
+      errno = written < 0 ? write_errno : EIO;
+      goto failed;
+    }
   }
   if (setsid() < 0) goto failed;
   for (int i = 0; i < 3; i++) {
@@ -162,13 +174,13 @@ failed:
 }
 
 /* Starts the process; 0 and its pid, or the errno of what failed (the child's, when it could not exec). */
-static int start_process(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], pid_t *pid_out) {
+static int start_process(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_procs[], pid_t *pid_out) {
   volatile int exec_errno = 0;
   uint64_t old_mask;
   /* Every signal blocked across the vfork, glibc's own included, so that none is handled in the child. */
   if (set_signal_mask(~(uint64_t)0, &old_mask) < 0) return errno;
   pid_t pid = vfork();
-  if (pid == 0) exec_child(file, argv, envp, cwd, fds, &exec_errno);
+  if (pid == 0) exec_child(file, argv, envp, cwd, fds, cgroup_procs, &exec_errno);
   int error = pid < 0 ? errno : 0;
   set_signal_mask(old_mask, NULL);
   if (error != 0) return error;
@@ -182,17 +194,18 @@ static int start_process(const char *file, char *const argv[], char *const envp[
 }
 
 /*
- * spawn(file, argv, envp, cwd, stdinFd, stdoutFd, stderrFd, onExit) -> pid. The child is the leader of a
- * new session (so of its own process group), has every signal at its default disposition and none
- * blocked, as child_process gives it; the descriptors become its 0, 1 and 2. Throws an Error with the
- * errno when the program cannot be started.
+ * spawn(file, argv, envp, cwd, stdinFd, stdoutFd, stderrFd, cgroupProcs, onExit) -> pid. The child is the
+ * leader of a new session (so of its own process group), has every signal at its default disposition and
+ * none blocked, as child_process gives it; the descriptors become its 0, 1 and 2; it writes itself into
+ * each `cgroup.procs` file of cgroupProcs before it execs. Throws an Error with the errno when the program
+ * cannot be started.
  */
 static napi_value spawn_job(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value args[8];
+  size_t argc = 9;
+  napi_value args[9];
   CHECK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
-  if (argc != 8) {
-    napi_throw_type_error(env, NULL, "job_spawn: spawn takes 8 arguments");
+  if (argc != 9) {
+    napi_throw_type_error(env, NULL, "job_spawn: spawn takes 9 arguments");
     return NULL;
   }
   int fds[3];
@@ -202,15 +215,16 @@ static napi_value spawn_job(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
-  char *file = NULL, *cwd = NULL, **argv = NULL, **envp = NULL;
+  char *file = NULL, *cwd = NULL, **argv = NULL, **envp = NULL, **cgroup_procs = NULL;
   napi_value result = NULL;
   if ((file = c_string(env, args[0])) == NULL || (argv = c_strings(env, args[1])) == NULL ||
-      (envp = c_strings(env, args[2])) == NULL || (cwd = c_string(env, args[3])) == NULL) {
+      (envp = c_strings(env, args[2])) == NULL || (cwd = c_string(env, args[3])) == NULL ||
+      (cgroup_procs = c_strings(env, args[7])) == NULL) {
     goto done;
   }
 
   pid_t pid;
-  int error = start_process(file, argv, envp, cwd, fds, &pid);
+  int error = start_process(file, argv, envp, cwd, fds, cgroup_procs, &pid);
   if (error != 0) {
     throw_errno(env, error);
     goto done;
@@ -221,7 +235,7 @@ static napi_value spawn_job(napi_env env, napi_callback_info info) {
   pthread_attr_t thread_attributes;
   pthread_t thread;
   int started = child != NULL && napi_create_string_utf8(env, "job exit", NAPI_AUTO_LENGTH, &name) == napi_ok &&
-                napi_create_threadsafe_function(env, args[7], NULL, name, 0, 1, NULL, NULL, NULL, call_on_exit, &child->on_exit) == napi_ok;
+                napi_create_threadsafe_function(env, args[8], NULL, name, 0, 1, NULL, NULL, NULL, call_on_exit, &child->on_exit) == napi_ok;
   if (started) {
     child->pid = pid;
     pthread_attr_init(&thread_attributes);
@@ -247,6 +261,7 @@ done:
   free(cwd);
   free_strings(argv);
   free_strings(envp);
+  free_strings(cgroup_procs);
   return result;
 }
 

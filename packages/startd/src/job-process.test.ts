@@ -3,12 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import type { ExitStatus, Usage } from '@tinycondor/shared/protocol';
+import { cgroupV1Paths } from './job-cgroup.js';
 import { forkSpawner, jobSpawner, type JobProcessSpec, type JobSpawner, type SpawnFailure } from './job-process.js';
 
 type Outcome = { pid: number; exit: ExitStatus; usage: Usage } | { failure: SpawnFailure };
 
 /** Runs `spec` (with stdin from `input`) and returns how it ended and what it wrote. */
-function run(spawner: JobSpawner, spec: Omit<JobProcessSpec, 'stdio' | 'cwd'> & { cwd?: string }, input = ''): Promise<Outcome & { output: string }> {
+function run(spawner: JobSpawner, spec: Omit<JobProcessSpec, 'stdio' | 'cwd' | 'cgroupProcs'> & { cwd?: string; cgroupProcs?: string[] }, input = ''): Promise<Outcome & { output: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-job-process-'));
   fs.writeFileSync(path.join(dir, 'in'), input);
   const stdio: [number, number, number] = [fs.openSync(path.join(dir, 'in'), 'r'), fs.openSync(path.join(dir, 'out'), 'a'), fs.openSync(path.join(dir, 'out'), 'a')];
@@ -21,7 +22,7 @@ function run(spawner: JobSpawner, spec: Omit<JobProcessSpec, 'stdio' | 'cwd'> & 
       resolve({ ...outcome, output });
     };
     spawner.start(
-      { cwd: dir, ...spec, stdio },
+      { cwd: dir, cgroupProcs: [], ...spec, stdio },
       {
         spawned: (started) => (pid = started),
         failed: (failure) => end({ failure }),
@@ -34,6 +35,18 @@ function run(spawner: JobSpawner, spec: Omit<JobProcessSpec, 'stdio' | 'cwd'> & 
 const sh = (script: string, env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin' }) => ({ executable: '/bin/sh', args: ['-c', script], env });
 
 const { spawner: built, fallbackReason } = jobSpawner();
+
+/** This process's memory cgroup, where the test may make its own (root with cgroup v1), or why not. */
+const memoryCgroup = ((): { parent: string; skip: false } | { parent: string; skip: string } => {
+  const parent = cgroupV1Paths(fs.readFileSync('/proc/self/cgroup', 'utf8')).memory;
+  if (parent === undefined) return { parent: '', skip: 'no cgroup v1 memory hierarchy' };
+  try {
+    fs.accessSync(parent, fs.constants.W_OK);
+    return { parent, skip: false };
+  } catch (err) {
+    return { parent, skip: `needs a writable cgroup v1 memory hierarchy: ${(err as Error).message}` };
+  }
+})();
 
 t.equal(built.method, 'vfork', `the native spawner is built (npm ci / npm run build); ${fallbackReason ?? ''}`);
 
@@ -94,4 +107,42 @@ t.test('vfork: the exit comes with the CPU time of the process and the children 
   t.ok(outcome.usage.userSeconds + outcome.usage.systemSeconds > 0.05, `CPU seconds reported: ${JSON.stringify(outcome.usage)}`);
   const idle = await run(built, sh('exit 0'));
   t.ok('usage' in idle && idle.usage.userSeconds < 0.05, 'a process that does nothing used (almost) no CPU');
+});
+
+t.test('vfork: the process is in its cgroups before it runs the executable', { skip: memoryCgroup.skip }, async (t) => {
+  const cgroup = path.join(memoryCgroup.parent, `tinycondor-test-${process.pid}-vfork`);
+  fs.mkdirSync(cgroup);
+  t.teardown(() => fs.rmdirSync(cgroup));
+  const relative = cgroup.slice('/sys/fs/cgroup/memory'.length);
+  const outcome = await run(built, { executable: '/bin/cat', args: ['/proc/self/cgroup'], env: {}, cgroupProcs: [path.join(cgroup, 'cgroup.procs')] });
+  t.match(outcome.output, new RegExp(`^\\d+:memory:${relative}$`, 'm'));
+  const refused = await run(built, { executable: '/bin/true', args: [], env: {}, cgroupProcs: [path.join(cgroup, 'no-such-file')] });
+  t.match(refused, { failure: { errno: 2 } }, 'a cgroup it cannot join: the job does not run');
+});
+
+t.test('fork: the process is in its cgroups once it is reported started', { skip: memoryCgroup.skip }, async (t) => {
+  const cgroup = path.join(memoryCgroup.parent, `tinycondor-test-${process.pid}-fork`);
+  fs.mkdirSync(cgroup);
+  t.teardown(() => fs.rmdirSync(cgroup));
+  const relative = cgroup.slice('/sys/fs/cgroup/memory'.length);
+  const devNull = fs.openSync('/dev/null', 'r+');
+  t.teardown(() => fs.closeSync(devNull));
+  const membership = await new Promise<string>((resolve, reject) => {
+    forkSpawner().start(
+      { executable: '/bin/sleep', args: ['30'], env: {}, cwd: '/', stdio: [devNull, devNull, devNull], cgroupProcs: [path.join(cgroup, 'cgroup.procs')] },
+      {
+        spawned: (pid) => {
+          resolve(fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8'));
+          process.kill(pid, 'SIGKILL');
+        },
+        failed: (failure) => reject(new Error(failure.message)),
+        exited: () => undefined,
+      },
+    );
+  });
+  t.match(membership, new RegExp(`^\\d+:memory:${relative}$`, 'm'));
+  await new Promise<void>((resolve) => {
+    const poll = () => (fs.readFileSync(path.join(cgroup, 'cgroup.procs'), 'utf8').trim() === '' ? resolve() : setTimeout(poll, 10));
+    poll();
+  });
 });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import util from 'node:util';
@@ -11,6 +12,8 @@ export interface JobProcessSpec {
   cwd: string;
   env: NodeJS.ProcessEnv;
   stdio: [stdin: number, stdout: number, stderr: number];
+  /** `cgroup.procs` files the process joins before it runs the executable (the run's cgroups). */
+  cgroupProcs: string[];
 }
 
 /** Why a job process did not start, with the errno as HTCondor's starter reports it (positive, strerror's text). */
@@ -42,6 +45,7 @@ interface NativeSpawn {
     stdin: number,
     stdout: number,
     stderr: number,
+    cgroupProcs: string[],
     onExit: (code: number | null, signal: number | null, userSeconds: number, systemSeconds: number) => void,
   ): number;
 }
@@ -77,7 +81,7 @@ export function vforkSpawner(native: NativeSpawn): JobSpawner {
       }
       let pid: number;
       try {
-        pid = native.spawn(spec.executable, [spec.executable, ...spec.args], envp, spec.cwd, ...spec.stdio, (code, signal, userSeconds, systemSeconds) =>
+        pid = native.spawn(spec.executable, [spec.executable, ...spec.args], envp, spec.cwd, ...spec.stdio, spec.cgroupProcs, (code, signal, userSeconds, systemSeconds) =>
           events.exited(exitStatus(code, signal), { userSeconds, systemSeconds }),
         );
       } catch (err) {
@@ -104,7 +108,19 @@ export function forkSpawner(): JobSpawner {
         events.failed({ errno: os.constants.errno.EINVAL, message: (err as Error).message });
         return;
       }
-      child.once('spawn', () => events.spawned(child.pid as number));
+      child.once('spawn', () => {
+        const pid = child.pid as number;
+        // child_process cannot act between fork and exec: the job joins its cgroups just after it started,
+        // so a process it forks at once may stay outside them (the native spawner has no such window).
+        try {
+          for (const procs of spec.cgroupProcs) fs.writeFileSync(procs, String(pid));
+        } catch (err) {
+          child.kill('SIGKILL');
+          events.failed({ errno: Math.abs((err as NodeJS.ErrnoException).errno ?? 0), message: `cannot join the job's cgroup: ${(err as Error).message}` });
+          return;
+        }
+        events.spawned(pid);
+      });
       child.once('error', (err: NodeJS.ErrnoException) => {
         const errno = err.errno ?? 0;
         events.failed({ errno: Math.abs(errno), message: SYSTEM_ERRORS.get(errno)?.[1] ?? err.message });

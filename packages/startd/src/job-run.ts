@@ -11,6 +11,8 @@ import { DEV_NULL, jobLayout, type JobLayout } from './job-layout.js';
 import { selectCheckpointFiles, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
 import { retryTransient } from './retry.js';
 import { removeSandbox } from './remove-sandbox.js';
+import type { JobCgroups, MemoryUsage, SlotCgroup } from './job-cgroup.js';
+import { jobLimits } from './job-limits.js';
 import type { JobSpawner } from './job-process.js';
 import { TransferRefused, type ScheddClient } from './schedd-client.js';
 
@@ -33,9 +35,16 @@ export interface JobRunContext {
   leaseHeld(): boolean;
   client: ScheddClient;
   spawner: JobSpawner;
+  /** The slots' cgroups: a run's processes are confined to its slot's (when the startd may make them). */
+  cgroups: JobCgroups;
+  /** The most processes a job may have at once (its cgroup's pids.max). */
+  maxJobPids: number;
   log: Logger;
   report(message: RunReport): void;
 }
+
+/** How often a running job's memory is sampled (the largest resident set is what HTCondor reports). */
+const MEMORY_SAMPLE_MS = 1000;
 
 /** /dev/null for reading and for appending, opened once for the startd's life: most runs send all three streams there. */
 const sharedNull = new Map<'r' | 'a', number>();
@@ -80,8 +89,10 @@ export function buildEnvironment(ctx: JobRunContext, sandbox: string): NodeJS.Pr
 export class JobRun {
   /** The running process (its pid is its process group's id); `exited` once its end was reported. */
   private process: { pid: number; exited: boolean } | undefined;
-  /** CPU time of the run's processes so far (each restart in place adds its own). */
+  /** CPU time of the run's processes so far (each restart in place adds its own), and their memory. */
   private readonly usage: Usage = { userSeconds: 0, systemSeconds: 0 };
+  private readonly cgroup: SlotCgroup;
+  private memoryTimer: NodeJS.Timeout | undefined;
   private killedBy: number | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
@@ -93,6 +104,22 @@ export class JobRun {
   constructor(private readonly ctx: JobRunContext) {
     this.sandbox = path.join(ctx.executeDir, `dir_${process.pid}_${ctx.runId}`);
     this.layout = jobLayout(ctx.jobAd, this.sandbox);
+    this.cgroup = ctx.cgroups.forSlot(ctx.slotName);
+  }
+
+  /** The largest resident set seen and the peak so far, kept in `usage` (the starter's max_rss and max_image_size). */
+  private sampleMemory(): void {
+    const sample: MemoryUsage | undefined = this.cgroup.memoryUsage();
+    if (sample === undefined) return;
+    this.usage.residentSetSizeKb = Math.max(this.usage.residentSetSizeKb ?? 0, sample.residentSetSizeKb);
+    this.usage.imageSizeKb = Math.max(this.usage.imageSizeKb ?? 0, sample.imageSizeKb);
+  }
+
+  /** The hold of a run the OOM killer struck, worded as VanillaProc::outOfMemoryEvent words it. */
+  private outOfMemoryReason(): string {
+    // STARTER_ALWAYS_HOLD_ON_OOM (default true): the usage reported is the limit.
+    const limitMb = Math.floor((this.cgroup.memoryLimitBytes() ?? 0) / (1024 * 1024));
+    return `Error from ${this.ctx.slotName}@${this.ctx.startdName}: Job has gone over cgroup memory limit of ${limitMb} megabytes. Last measured usage: ${limitMb} megabytes.  Consider resubmitting with a higher request_memory.`;
   }
 
   /** Transfers keep retrying while the schedd may still come back within the job lease. */
@@ -157,6 +184,7 @@ export class JobRun {
         ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage } });
         return;
       }
+      this.cgroup.prepare(jobLimits(ctx.jobAd, ctx.machineAd, ctx.maxJobPids));
       fs.writeFileSync(path.join(this.sandbox, '.job.ad'), ctx.jobAd.toText());
       fs.writeFileSync(path.join(this.sandbox, '.machine.ad'), ctx.machineAd.toText());
       // A sandbox that received nothing holds only the startd's own files, which are never output.
@@ -167,6 +195,10 @@ export class JobRun {
       for (let start = 0; ; start++) {
         const exit = await this.execute(start === 0, restartAfter);
         if (exit === undefined) return;
+        if (this.cgroup.oomKilled() && this.killedBy === undefined) {
+          ctx.report({ type: 'run-failed', ...base, stage: 'memory', reason: this.outOfMemoryReason() });
+          return;
+        }
         if (this.killedBy !== undefined) {
           await this.transferAtEviction(before);
           ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage } });
@@ -196,6 +228,7 @@ export class JobRun {
     } finally {
       if (this.killTimer) clearTimeout(this.killTimer);
       if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+      if (this.memoryTimer) clearInterval(this.memoryTimer);
       // After the run's report has gone out: the slot is already free.
       setImmediate(() => removeSandbox(this.sandbox, ctx.log));
     }
@@ -280,10 +313,14 @@ export class JobRun {
         settled = true;
         if (this.process) this.process.exited = true;
         if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+        if (this.memoryTimer) clearInterval(this.memoryTimer);
+        this.sampleMemory();
+        // What the process left behind in its cgroup ends with it, as the starter ends the job's family.
+        this.cgroup.killLeftovers();
         [stdout, stderr, stdinFd].forEach(closeStream);
         resolve(exit);
       };
-      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox), stdio: [stdinFd, stdout, stderr] as [number, number, number] };
+      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox), stdio: [stdinFd, stdout, stderr] as [number, number, number], cgroupProcs: this.cgroup.procsFiles };
       ctx.spawner.start(spec, {
         spawned: (pid) => {
           this.process = { pid, exited: false };
@@ -291,6 +328,8 @@ export class JobRun {
           if (restartAfter) ctx.report({ type: 'checkpoint-restarted', jobId: ctx.jobId, runId: ctx.runId, ...restartAfter, restartedAt: Date.now() });
           if (this.killedBy !== undefined) this.kill(this.killedBy, 0);
           this.armCheckpointSignal(pid);
+          this.memoryTimer = setInterval(() => this.sampleMemory(), MEMORY_SAMPLE_MS);
+          this.memoryTimer.unref();
         },
         failed: ({ errno, message }) => {
           const reason = `Error from ${ctx.slotName}@${ctx.startdName}: Failed to execute '${layout.executable}': (errno=${errno}: '${message}')`;

@@ -17,6 +17,8 @@ import {
   type StartdMessage,
 } from '@tinycondor/shared/protocol';
 import { RecentClusters } from '@tinycondor/shared/recent-clusters';
+import { cgroupV1Paths, JobCgroups } from './job-cgroup.js';
+import { DEFAULT_MAX_JOB_PIDS } from './job-limits.js';
 import { jobSpawner, type JobSpawner } from './job-process.js';
 import { JobRun, type RunReport } from './job-run.js';
 import { ScheddClient } from './schedd-client.js';
@@ -31,6 +33,8 @@ export interface StartdSettings {
   slots: SlotDescription[];
   /** PERIODIC_CHECKPOINT in seconds for jobs with +WantCheckpointSignal (0: never). */
   checkpointIntervalSeconds?: number;
+  /** The most processes a job may have at once, where jobs run in cgroups (default DEFAULT_MAX_JOB_PIDS). */
+  maxJobPids?: number;
   log: Logger;
 }
 
@@ -50,6 +54,14 @@ interface QueuedStart {
 }
 
 const MAX_RECONNECT_DELAY_MS = 2_000;
+
+function readProcSelfCgroup(): string {
+  try {
+    return fs.readFileSync('/proc/self/cgroup', 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 /**
  * How long a run's `executing` report waits before it is sent: a run that ends sooner reports its start
@@ -85,6 +97,7 @@ export class Startd {
   private readonly identity: MachineIdentity;
   private readonly client: ScheddClient;
   private readonly spawner: JobSpawner;
+  private readonly cgroups: JobCgroups;
   private reconnectDelay = 50;
   private stopping = false;
   private welcomed = false;
@@ -100,6 +113,10 @@ export class Startd {
     if (fallbackReason !== undefined) settings.log.warn({ reason: fallbackReason }, 'native job spawner not available; jobs start through fork, ~1 ms more per job');
     fs.mkdirSync(settings.executeDir, { recursive: true });
     cleanUpStaleRuns(settings.executeDir, settings.log);
+    this.cgroups = new JobCgroups(cgroupV1Paths(readProcSelfCgroup()));
+    const confined = this.cgroups.available;
+    if (confined.memory) settings.log.info(confined, 'jobs run in cgroups: request_memory is a hard limit');
+    else settings.log.warn(confined, 'no writable cgroup v1 memory hierarchy: job memory is neither limited nor measured');
   }
 
   /** Connects, resolving once the schedd has welcomed this startd the first time. */
@@ -119,6 +136,7 @@ export class Startd {
     const runs = [...this.runs.values()];
     for (const active of runs) active.run.kill(9, 0);
     this.socket?.close(1000, 'startd stopping');
+    await this.cgroups.close();
   }
 
   private runKey(jobId: string, runId: number): string {
@@ -300,6 +318,8 @@ export class Startd {
       leaseHeld: () => this.welcomed || Date.now() - this.disconnectedAt < this.leaseSeconds * 1000,
       client: this.client,
       spawner: this.spawner,
+      cgroups: this.cgroups,
+      maxJobPids: this.settings.maxJobPids ?? DEFAULT_MAX_JOB_PIDS,
       log: this.settings.log.child({ jobId, runId }),
       report: (report) => this.report(report),
     });
