@@ -55,7 +55,9 @@ async function commitSeconds(layout: 'one-file' | 'many-files'): Promise<{ secon
     fs.writeFileSync(path.join(pool.dir, 'big.sh'), job(layout), { mode: 0o755 });
     fs.writeFileSync(
       path.join(pool.dir, 'big.sub'),
-      'executable = big.sh\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = state, times\ntransfer_output_files = times\nlog = big.log\nqueue\n',
+      // Memory for the GiB it writes: a run's page cache counts against its cgroup's limit (the default 128 MB
+      // would evict the data before the startd reads it, and the commit would be timed against the disk).
+      'executable = big.sh\nrequest_memory = 2 GB\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = state, times\ntransfer_output_files = times\nlog = big.log\nqueue\n',
     );
     const submitted = spawnSync(path.join(binDir, 'condor_submit.js'), ['big.sub'], { env: pool.env, cwd: pool.dir });
     if (submitted.status !== 0) throw new Error(`condor_submit failed: ${submitted.stderr.toString()}`);
