@@ -22,6 +22,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Whom the job runs as: uid < 0 keeps the startd's identity. */
+typedef struct {
+  long uid;
+  long gid;
+  size_t group_count;
+  gid_t *groups;
+} identity_t;
+
 typedef struct {
   pid_t pid;
   int status;
@@ -142,7 +150,7 @@ static long set_signal_mask(uint64_t mask, uint64_t *old) {
  * The vfork child, on the startd's stack while the startd's thread waits: only system calls, no memory the
  * startd uses is written but *exec_errno. Never returns.
  */
-static void exec_child(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_procs[], volatile int *exec_errno) {
+static void exec_child(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_procs[], const identity_t *identity, volatile int *exec_errno) {
   /* The startd's handlers must not run here (they would run on its memory) nor be inherited as ignored. */
   struct kernel_sigaction default_action = {.handler = SIG_DFL};
   for (int sig = 1; sig <= LAST_SIGNAL; sig++) {
@@ -160,6 +168,15 @@ static void exec_child(const char *file, char *const argv[], char *const envp[],
       goto failed;
     }
   }
+  /*
+   * The job's identity, through the raw system calls: glibc's setuid would signal every thread of the
+   * process to change them too, and this child shares the startd's memory and so glibc's list of its threads.
+   */
+  if (identity->uid >= 0) {
+    if (syscall(SYS_setgroups, identity->group_count, identity->groups) < 0) goto failed;
+    if (syscall(SYS_setgid, (gid_t)identity->gid) < 0) goto failed;
+    if (syscall(SYS_setuid, (uid_t)identity->uid) < 0) goto failed;
+  }
   if (setsid() < 0) goto failed;
   for (int i = 0; i < 3; i++) {
     /* A descriptor already in place only loses close-on-exec, as posix_spawn's dup2 action does. */
@@ -174,13 +191,13 @@ failed:
 }
 
 /* Starts the process; 0 and its pid, or the errno of what failed (the child's, when it could not exec). */
-static int start_process(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_procs[], pid_t *pid_out) {
+static int start_process(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_procs[], const identity_t *identity, pid_t *pid_out) {
   volatile int exec_errno = 0;
   uint64_t old_mask;
   /* Every signal blocked across the vfork, glibc's own included, so that none is handled in the child. */
   if (set_signal_mask(~(uint64_t)0, &old_mask) < 0) return errno;
   pid_t pid = vfork();
-  if (pid == 0) exec_child(file, argv, envp, cwd, fds, cgroup_procs, &exec_errno);
+  if (pid == 0) exec_child(file, argv, envp, cwd, fds, cgroup_procs, identity, &exec_errno);
   int error = pid < 0 ? errno : 0;
   set_signal_mask(old_mask, NULL);
   if (error != 0) return error;
@@ -194,23 +211,52 @@ static int start_process(const char *file, char *const argv[], char *const envp[
 }
 
 /*
- * spawn(file, argv, envp, cwd, stdinFd, stdoutFd, stderrFd, cgroupProcs, onExit) -> pid. The child is the
- * leader of a new session (so of its own process group), has every signal at its default disposition and
- * none blocked, as child_process gives it; the descriptors become its 0, 1 and 2; it writes itself into
- * each `cgroup.procs` file of cgroupProcs before it execs. Throws an Error with the errno when the program
- * cannot be started.
+ * spawn(file, argv, envp, cwd, stdinFd, stdoutFd, stderrFd, cgroupProcs, uid, gid, groups, onExit) -> pid.
+ * The child is the leader of a new session (so of its own process group), has every signal at its default
+ * disposition and none blocked, as child_process gives it; the descriptors become its 0, 1 and 2; it writes
+ * itself into each `cgroup.procs` file of cgroupProcs, then takes the groups, gid and uid (uid -1: the
+ * startd's own), before it execs. Throws an Error with the errno when the program cannot be started.
  */
 static napi_value spawn_job(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value args[9];
+  size_t argc = 12;
+  napi_value args[12];
   CHECK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
-  if (argc != 9) {
-    napi_throw_type_error(env, NULL, "job_spawn: spawn takes 9 arguments");
+  if (argc != 12) {
+    napi_throw_type_error(env, NULL, "job_spawn: spawn takes 12 arguments");
     return NULL;
+  }
+  identity_t identity = {.uid = -1, .gid = -1, .group_count = 0, .groups = NULL};
+  int64_t uid, gid;
+  uint32_t group_count;
+  if (napi_get_value_int64(env, args[8], &uid) != napi_ok || napi_get_value_int64(env, args[9], &gid) != napi_ok ||
+      napi_get_array_length(env, args[10], &group_count) != napi_ok) {
+    napi_throw_type_error(env, NULL, "job_spawn: uid and gid must be integers, groups an array");
+    return NULL;
+  }
+  identity.uid = (long)uid;
+  identity.gid = (long)gid;
+  if (group_count > 0) {
+    identity.groups = calloc(group_count, sizeof(gid_t));
+    if (identity.groups == NULL) {
+      napi_throw_error(env, NULL, "job_spawn: out of memory");
+      return NULL;
+    }
+    for (uint32_t i = 0; i < group_count; i++) {
+      napi_value element;
+      uint32_t group;
+      if (napi_get_element(env, args[10], i, &element) != napi_ok || napi_get_value_uint32(env, element, &group) != napi_ok) {
+        free(identity.groups);
+        napi_throw_type_error(env, NULL, "job_spawn: groups must be integers");
+        return NULL;
+      }
+      identity.groups[i] = (gid_t)group;
+    }
+    identity.group_count = group_count;
   }
   int fds[3];
   for (int i = 0; i < 3; i++) {
     if (napi_get_value_int32(env, args[4 + i], &fds[i]) != napi_ok) {
+      free(identity.groups);
       napi_throw_type_error(env, NULL, "job_spawn: descriptors must be integers");
       return NULL;
     }
@@ -224,7 +270,7 @@ static napi_value spawn_job(napi_env env, napi_callback_info info) {
   }
 
   pid_t pid;
-  int error = start_process(file, argv, envp, cwd, fds, cgroup_procs, &pid);
+  int error = start_process(file, argv, envp, cwd, fds, cgroup_procs, &identity, &pid);
   if (error != 0) {
     throw_errno(env, error);
     goto done;
@@ -235,7 +281,7 @@ static napi_value spawn_job(napi_env env, napi_callback_info info) {
   pthread_attr_t thread_attributes;
   pthread_t thread;
   int started = child != NULL && napi_create_string_utf8(env, "job exit", NAPI_AUTO_LENGTH, &name) == napi_ok &&
-                napi_create_threadsafe_function(env, args[8], NULL, name, 0, 1, NULL, NULL, NULL, call_on_exit, &child->on_exit) == napi_ok;
+                napi_create_threadsafe_function(env, args[11], NULL, name, 0, 1, NULL, NULL, NULL, call_on_exit, &child->on_exit) == napi_ok;
   if (started) {
     child->pid = pid;
     pthread_attr_init(&thread_attributes);
@@ -262,6 +308,7 @@ done:
   free_strings(argv);
   free_strings(envp);
   free_strings(cgroup_procs);
+  free(identity.groups);
   return result;
 }
 

@@ -146,3 +146,14 @@ t.test('fork: the process is in its cgroups once it is reported started', { skip
     poll();
   });
 });
+
+const asRoot = process.getuid?.() === 0 ? false : 'needs root to change identity';
+
+for (const spawner of [built, forkSpawner()]) {
+  t.test(`${spawner.method}: the process runs as the job's user`, { skip: asRoot }, async (t) => {
+    const user = { name: 'nobody', uid: 65534, gid: 65534, groups: [65534, 100] };
+    const outcome = await run(spawner, { executable: '/bin/sh', args: ['-c', 'echo "$(id -u) $(id -g) $(id -G)"'], env: { PATH: '/usr/bin:/bin' }, cwd: '/', user });
+    // libuv drops supplementary groups when it changes identity; the native spawner sets the user's.
+    t.equal(outcome.output, spawner.method === 'vfork' ? '65534 65534 65534 100\n' : '65534 65534 65534\n');
+  });
+}

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import util from 'node:util';
 import type { ExitStatus, Usage } from '@tinycondor/shared/protocol';
+import type { JobUser } from './job-user.js';
 
 /** What a job process is started with: its stdio are descriptors the startd opened. */
 export interface JobProcessSpec {
@@ -14,6 +15,8 @@ export interface JobProcessSpec {
   stdio: [stdin: number, stdout: number, stderr: number];
   /** `cgroup.procs` files the process joins before it runs the executable (the run's cgroups). */
   cgroupProcs: string[];
+  /** Whom it runs as; undefined: as the startd. */
+  user?: JobUser;
 }
 
 /** Why a job process did not start, with the errno as HTCondor's starter reports it (positive, strerror's text). */
@@ -46,6 +49,9 @@ interface NativeSpawn {
     stdout: number,
     stderr: number,
     cgroupProcs: string[],
+    uid: number,
+    gid: number,
+    groups: number[],
     onExit: (code: number | null, signal: number | null, userSeconds: number, systemSeconds: number) => void,
   ): number;
 }
@@ -81,7 +87,7 @@ export function vforkSpawner(native: NativeSpawn): JobSpawner {
       }
       let pid: number;
       try {
-        pid = native.spawn(spec.executable, [spec.executable, ...spec.args], envp, spec.cwd, ...spec.stdio, spec.cgroupProcs, (code, signal, userSeconds, systemSeconds) =>
+        pid = native.spawn(spec.executable, [spec.executable, ...spec.args], envp, spec.cwd, ...spec.stdio, spec.cgroupProcs, spec.user?.uid ?? -1, spec.user?.gid ?? -1, spec.user?.groups ?? [], (code, signal, userSeconds, systemSeconds) =>
           events.exited(exitStatus(code, signal), { userSeconds, systemSeconds }),
         );
       } catch (err) {
@@ -103,7 +109,8 @@ export function forkSpawner(): JobSpawner {
     start(spec, events) {
       let child;
       try {
-        child = spawn(spec.executable, spec.args, { cwd: spec.cwd, env: spec.env, stdio: spec.stdio, detached: true });
+        // libuv drops the supplementary groups when it changes the identity: the job keeps only its primary group.
+        child = spawn(spec.executable, spec.args, { cwd: spec.cwd, env: spec.env, stdio: spec.stdio, detached: true, uid: spec.user?.uid, gid: spec.user?.gid });
       } catch (err) {
         events.failed({ errno: os.constants.errno.EINVAL, message: (err as Error).message });
         return;

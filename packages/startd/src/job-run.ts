@@ -14,6 +14,7 @@ import { removeSandbox } from './remove-sandbox.js';
 import type { JobCgroups, MemoryUsage, SlotCgroup } from './job-cgroup.js';
 import { jobLimits } from './job-limits.js';
 import type { JobSpawner } from './job-process.js';
+import type { JobUser } from './job-user.js';
 import { TransferRefused, type ScheddClient } from './schedd-client.js';
 
 /** A report about this run; the startd numbers it (`seq`) when it sends it. */
@@ -39,6 +40,8 @@ export interface JobRunContext {
   cgroups: JobCgroups;
   /** The most processes a job may have at once (its cgroup's pids.max). */
   maxJobPids: number;
+  /** Whom the job runs as (see resolveJobUser); undefined: as the startd. */
+  jobUser: JobUser | undefined;
   log: Logger;
   report(message: RunReport): void;
 }
@@ -59,8 +62,22 @@ function openStream(file: string, mode: 'r' | 'a'): number {
   return fd;
 }
 
+function isSharedNull(fd: number): boolean {
+  return sharedNull.get('r') === fd || sharedNull.get('a') === fd;
+}
+
 function closeStream(fd: number): void {
-  if (sharedNull.get('r') !== fd && sharedNull.get('a') !== fd) fs.closeSync(fd);
+  if (!isSharedNull(fd)) fs.closeSync(fd);
+}
+
+/** Gives the sandbox and everything in it to the job's user (links themselves, never what they point to). */
+function chownTree(dir: string, user: JobUser): void {
+  fs.lchownSync(dir, user.uid, user.gid);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const entryPath = path.join(dir, entry.name);
+    if (entry.isDirectory()) chownTree(entryPath, user);
+    else fs.lchownSync(entryPath, user.uid, user.gid);
+  }
 }
 
 /** The environment HTCondor's starter gives a job, plus the job's own `environment`. */
@@ -126,8 +143,8 @@ export class JobRun {
   private readonly mayGoOn = (): boolean => this.killedBy === undefined && this.ctx.leaseHeld();
 
   /** Where condor_ssh_to_job runs its command: the sandbox, with the job's environment. */
-  get shellPlace(): { cwd: string; env: NodeJS.ProcessEnv } {
-    return { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox) };
+  get shellPlace(): { cwd: string; env: NodeJS.ProcessEnv; user: JobUser | undefined } {
+    return { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox), user: this.ctx.jobUser };
   }
 
   /** +WantCheckpointSignal: after the startd's checkpoint interval, ask the process to checkpoint. */
@@ -187,6 +204,8 @@ export class JobRun {
       this.cgroup.prepare(jobLimits(ctx.jobAd, ctx.machineAd, ctx.maxJobPids));
       fs.writeFileSync(path.join(this.sandbox, '.job.ad'), ctx.jobAd.toText());
       fs.writeFileSync(path.join(this.sandbox, '.machine.ad'), ctx.machineAd.toText());
+      // The job owns its sandbox, as the starter gives it to the job's user.
+      if (ctx.jobUser) chownTree(this.sandbox, ctx.jobUser);
       // A sandbox that received nothing holds only the startd's own files, which are never output.
       const before: SandboxSnapshot = ctx.fetchInput ? snapshotSandbox(this.sandbox) : new Map();
       const promise = checkpointPromise(ctx.jobAd);
@@ -306,6 +325,7 @@ export class JobRun {
     const stdout = openStream(layout.stdout, 'a');
     const stderr = openStream(layout.stderr, 'a');
     const stdinFd = openStream(layout.stdin, 'r');
+    if (ctx.jobUser) for (const fd of [stdout, stderr]) if (!isSharedNull(fd)) fs.fchownSync(fd, ctx.jobUser.uid, ctx.jobUser.gid);
     return new Promise((resolve) => {
       let settled = false;
       const settle = (exit: ExitStatus | undefined) => {
@@ -320,7 +340,7 @@ export class JobRun {
         [stdout, stderr, stdinFd].forEach(closeStream);
         resolve(exit);
       };
-      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox), stdio: [stdinFd, stdout, stderr] as [number, number, number], cgroupProcs: this.cgroup.procsFiles };
+      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox), stdio: [stdinFd, stdout, stderr] as [number, number, number], cgroupProcs: this.cgroup.procsFiles, user: ctx.jobUser };
       ctx.spawner.start(spec, {
         spawned: (pid) => {
           this.process = { pid, exited: false };

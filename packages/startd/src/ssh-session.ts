@@ -17,11 +17,11 @@ export class SshSession {
   constructor(
     readonly sessionId: string,
     command: string[],
-    where: { cwd: string; env: NodeJS.ProcessEnv },
+    where: { cwd: string; env: NodeJS.ProcessEnv; user?: { uid: number; gid: number } },
     report: (message: SshReport) => void,
   ) {
     const argv = command.length === 0 ? ['/bin/bash', '--norc', '--noprofile', '-i'] : ['/bin/bash', '-c', command.join(' ')];
-    this.child = spawn(argv[0], argv.slice(1), { cwd: where.cwd, env: { ...where.env, PS1: '$ ' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    this.child = spawn(argv[0], argv.slice(1), { cwd: where.cwd, env: { ...where.env, PS1: '$ ' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true, uid: where.user?.uid, gid: where.user?.gid });
     const forward = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       for (let offset = 0; offset < chunk.length; offset += MAX_CHUNK) {
         report({ type: 'ssh-output', sessionId, stream, data: chunk.subarray(offset, offset + MAX_CHUNK).toString('base64') });

@@ -20,6 +20,7 @@ import { RecentClusters } from '@tinycondor/shared/recent-clusters';
 import { cgroupV1Paths, JobCgroups } from './job-cgroup.js';
 import { DEFAULT_MAX_JOB_PIDS } from './job-limits.js';
 import { jobSpawner, type JobSpawner } from './job-process.js';
+import { readAccounts, resolveJobUser, type JobUser } from './job-user.js';
 import { JobRun, type RunReport } from './job-run.js';
 import { ScheddClient } from './schedd-client.js';
 import { SshSession } from './ssh-session.js';
@@ -54,6 +55,9 @@ interface QueuedStart {
 }
 
 const MAX_RECONNECT_DELAY_MS = 2_000;
+
+/** How long the startd trusts what it read of /etc/passwd and /etc/group. */
+const ACCOUNTS_MAX_AGE_MS = 60_000;
 
 function readProcSelfCgroup(): string {
   try {
@@ -98,6 +102,8 @@ export class Startd {
   private readonly client: ScheddClient;
   private readonly spawner: JobSpawner;
   private readonly cgroups: JobCgroups;
+  private accounts: ReturnType<typeof readAccounts> = { users: new Map(), memberships: new Map() };
+  private accountsReadAt = 0;
   private reconnectDelay = 50;
   private stopping = false;
   private welcomed = false;
@@ -137,6 +143,18 @@ export class Startd {
     for (const active of runs) active.run.kill(9, 0);
     this.socket?.close(1000, 'startd stopping');
     await this.cgroups.close();
+  }
+
+  /** Whom a job of `owner` runs as; the accounts are read again at most once a minute, or when an owner is new. */
+  private jobUserOf(owner: string | undefined): JobUser | undefined {
+    const startdUid = process.getuid?.() ?? -1;
+    if (startdUid !== 0) return undefined;
+    const now = Date.now();
+    if (now - this.accountsReadAt > ACCOUNTS_MAX_AGE_MS || (owner !== undefined && !this.accounts.users.has(owner))) {
+      this.accounts = readAccounts();
+      this.accountsReadAt = now;
+    }
+    return resolveJobUser(owner, startdUid, this.accounts);
   }
 
   private runKey(jobId: string, runId: number): string {
@@ -305,6 +323,13 @@ export class Startd {
       this.report({ type: 'run-failed', jobId, runId, stage: 'execute', reason: `slot ${slotName}@${this.settings.name} is ${slot ? 'busy' : 'unknown'}` });
       return;
     }
+    let jobUser: JobUser | undefined;
+    try {
+      jobUser = this.jobUserOf(jobAd.getString('Owner'));
+    } catch (err) {
+      this.report({ type: 'run-failed', jobId, runId, stage: 'execute', reason: `Error from ${slotName}@${this.settings.name}: ${(err as Error).message}` });
+      return;
+    }
     const run = new JobRun({
       jobId,
       runId,
@@ -319,6 +344,7 @@ export class Startd {
       client: this.client,
       spawner: this.spawner,
       cgroups: this.cgroups,
+      jobUser,
       maxJobPids: this.settings.maxJobPids ?? DEFAULT_MAX_JOB_PIDS,
       log: this.settings.log.child({ jobId, runId }),
       report: (report) => this.report(report),

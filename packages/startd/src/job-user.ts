@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+
+/** The identity a job's processes run with. */
+export interface JobUser {
+  name: string;
+  uid: number;
+  gid: number;
+  /** Supplementary groups (the user's memberships in /etc/group). */
+  groups: number[];
+}
+
+/** The lines of /etc/passwd: name → uid, primary gid. */
+export function parsePasswd(text: string): Map<string, { uid: number; gid: number }> {
+  const users = new Map<string, { uid: number; gid: number }>();
+  for (const line of text.split('\n')) {
+    const [name, , uid, gid] = line.split(':');
+    if (name === undefined || name === '' || name.startsWith('#') || !/^\d+$/.test(uid ?? '') || !/^\d+$/.test(gid ?? '')) continue;
+    if (!users.has(name)) users.set(name, { uid: Number(uid), gid: Number(gid) });
+  }
+  return users;
+}
+
+/** The lines of /etc/group: user name → the gids of the groups that list it as a member. */
+export function parseGroupMemberships(text: string): Map<string, number[]> {
+  const memberships = new Map<string, number[]>();
+  for (const line of text.split('\n')) {
+    const [name, , gid, members] = line.split(':');
+    if (name === undefined || name === '' || name.startsWith('#') || !/^\d+$/.test(gid ?? '')) continue;
+    for (const member of (members ?? '').split(',').map((m) => m.trim()).filter(Boolean)) {
+      const gids = memberships.get(member) ?? [];
+      gids.push(Number(gid));
+      memberships.set(member, gids);
+    }
+  }
+  return memberships;
+}
+
+/** The user HTCondor runs jobs as when their owner has no account on the execute machine. */
+export const NOBODY = 'nobody';
+
+/**
+ * Whom a job runs as, as HTCondor's starter decides on Unix: a startd that is not root runs every job as
+ * itself (undefined); a root startd runs a job as its Owner when that account exists here, else as
+ * `nobody`. A job owned by root runs as root: HTCondor's schedd refuses such jobs at submit, tinycondor
+ * keeps them (pools started by root in containers and CI submit as root).
+ */
+export function resolveJobUser(
+  owner: string | undefined,
+  startdUid: number,
+  accounts: { users: Map<string, { uid: number; gid: number }>; memberships: Map<string, number[]> },
+): JobUser | undefined {
+  if (startdUid !== 0) return undefined;
+  const name = owner !== undefined && accounts.users.has(owner) ? owner : NOBODY;
+  const account = accounts.users.get(name);
+  if (account === undefined) throw new Error(`the job's owner ${owner ?? '(none)'} has no account here, and neither has ${NOBODY}`);
+  if (account.uid === 0) return undefined;
+  const groups = [...new Set([account.gid, ...(accounts.memberships.get(name) ?? [])])];
+  return { name, uid: account.uid, gid: account.gid, groups };
+}
+
+/** /etc/passwd and /etc/group as they are now (accounts may be added while the startd runs). */
+export function readAccounts(): { users: Map<string, { uid: number; gid: number }>; memberships: Map<string, number[]> } {
+  const read = (file: string) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return { users: parsePasswd(read('/etc/passwd')), memberships: parseGroupMemberships(read('/etc/group')) };
+}
