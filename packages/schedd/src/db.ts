@@ -37,6 +37,14 @@ CREATE TABLE IF NOT EXISTS history (
   ad TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS history_by_job ON history (cluster_id, proc_id);
+CREATE TABLE IF NOT EXISTS queued_starts (
+  job_id TEXT PRIMARY KEY,
+  run_id INTEGER NOT NULL,
+  startd TEXT NOT NULL,
+  slot TEXT NOT NULL,
+  prio INTEGER NOT NULL,
+  fetch_input INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS event_outbox (
   seq INTEGER PRIMARY KEY,
   log_path TEXT NOT NULL,

@@ -49,6 +49,16 @@ export interface ProcRow {
   overlay: ProcOverlay;
 }
 
+/** What the queue keeps of a start queued on a busy slot. */
+export interface StoredQueuedStart {
+  jobId: string;
+  runId: number;
+  startdName: string;
+  slotName: string;
+  prio: number;
+  fetchInput: boolean;
+}
+
 export class SubmitRejected extends Error {
   constructor(message: string) {
     super(message);
@@ -115,7 +125,37 @@ export class JobStore {
       jobPage: db.prepare<[number, number, number, number], JobRow>(
         'SELECT * FROM jobs WHERE cluster_id > ? OR (cluster_id = ? AND proc_id > ?) ORDER BY cluster_id, proc_id LIMIT ?',
       ),
+      insertQueuedStart: db.prepare<[string, number, string, string, number, number]>(
+        'INSERT OR REPLACE INTO queued_starts (job_id, run_id, startd, slot, prio, fetch_input) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      deleteQueuedStart: db.prepare<[string]>('DELETE FROM queued_starts WHERE job_id = ?'),
+      queuedStarts: db.prepare<[], { job_id: string; run_id: number; startd: string; slot: string; prio: number; fetch_input: number }>(
+        'SELECT * FROM queued_starts ORDER BY job_id',
+      ),
     };
+  }
+
+  /**
+   * A job queued on a busy slot (see Schedd's QueuedStart), stored before its start is sent: a schedd that
+   * restarts knows the startd may have launched it, and holds it out of matchmaking until that startd says.
+   */
+  recordQueuedStart(start: StoredQueuedStart): void {
+    this.statements.insertQueuedStart.run(start.jobId, start.runId, start.startdName, start.slotName, start.prio, start.fetchInput ? 1 : 0);
+  }
+
+  forgetQueuedStart(jobId: string): void {
+    this.statements.deleteQueuedStart.run(jobId);
+  }
+
+  storedQueuedStarts(): StoredQueuedStart[] {
+    return this.statements.queuedStarts.all().map((row) => ({
+      jobId: row.job_id,
+      runId: row.run_id,
+      startdName: row.startd,
+      slotName: row.slot,
+      prio: row.prio,
+      fetchInput: row.fetch_input === 1,
+    }));
   }
 
   private nextCounter(key: string, floor: number): number {

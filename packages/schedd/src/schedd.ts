@@ -148,9 +148,30 @@ export class Schedd {
       }
     }, this.settings.periodicSeconds * 1000);
     this.policyTimer.unref();
-    const startds = this.store.startdsWithRuns();
+    const startds = new Set(this.store.startdsWithRuns());
+    for (const startd of this.restoreQueuedStarts()) startds.add(startd);
     for (const startd of startds) this.startLease(startd);
     this.scheduleMatchmaking();
+  }
+
+  /**
+   * The starts a schedd that stopped had queued on busy slots: each startd may have launched its job since,
+   * so the job stays out of matchmaking until that startd's hello says (or its lease ends). Returns the
+   * startds concerned.
+   */
+  private restoreQueuedStarts(): string[] {
+    const startds: string[] = [];
+    for (const stored of this.store.storedQueuedStarts()) {
+      const [cluster, proc] = stored.jobId.split('.').map(Number);
+      const job = this.store.getJob(cluster, proc);
+      if (job?.status !== JobStatus.Idle) {
+        this.store.forgetQueuedStart(stored.jobId);
+        continue;
+      }
+      this.queuedStarts.set(stored.jobId, { ...stored, cluster, proc, waiting: true, cancel: undefined });
+      startds.push(stored.startdName);
+    }
+    return startds;
   }
 
   stop(): void {
@@ -529,19 +550,26 @@ export class Schedd {
     if (!startd || after === undefined) return;
     const jobId = formatJobId(job.cluster, job.proc);
     const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
-    const runId = this.store.savepoint(() => this.store.newRunId());
-    this.queuedStarts.set(jobId, {
+    const queued: QueuedStart = {
       cluster: job.cluster,
       proc: job.proc,
       jobId,
-      runId,
+      runId: 0,
       startdName: slot.startdName,
       slotName: slot.description.name,
       prio: job.ad.getInt('JobPrio') ?? 0,
       fetchInput,
       waiting: true,
       cancel: undefined,
+    };
+    // Stored before the start is sent (afterCommit), so a schedd killed after the startd launched it knows.
+    queued.runId = this.store.savepoint(() => {
+      const runId = this.store.newRunId();
+      this.store.recordQueuedStart({ ...queued, runId });
+      return runId;
     });
+    const { runId } = queued;
+    this.queuedStarts.set(jobId, queued);
     slot.queued = { cluster: job.cluster, proc: job.proc, runId };
     this.store.afterCommit(() => {
       startd.send({ type: 'start', jobId, runId, slotName: slot.description.name, clusterAd: this.clusterAdToSend(startd, job.cluster), jobAd: job.overlay, fetchInput, after });
@@ -562,6 +590,7 @@ export class Schedd {
   private releaseQueuedStart(queued: QueuedStart): void {
     if (this.queuedStarts.get(queued.jobId) !== queued) return;
     this.queuedStarts.delete(queued.jobId);
+    this.store.forgetQueuedStart(queued.jobId);
     this.newlyIdle.add(queued.jobId);
     this.scheduleMatchmaking();
   }
@@ -583,7 +612,10 @@ export class Schedd {
       return false;
     }
     this.queuedStarts.delete(queued.jobId);
-    this.store.savepoint(() => this.beginRun(job, slot, queued.runId, queued.fetchInput, this.now()));
+    this.store.savepoint(() => {
+      this.store.forgetQueuedStart(queued.jobId);
+      this.beginRun(job, slot, queued.runId, queued.fetchInput, this.now());
+    });
     this.exhaustedQueueSlots.delete(slotKey(slot));
     this.log.info({ jobId: queued.jobId, runId: queued.runId, slot: slotKey(slot) }, 'queued job started');
     return true;
