@@ -6,7 +6,9 @@ import { outputDestination, outputNaming } from '@tinycondor/shared/transfer-fil
 /**
  * Moves output received into `stagingDir` to where the submit file wants it: `_condor_stdout` and
  * `_condor_stderr` to `output`/`error`, other files through `transfer_output_remaps`, relative to Iwd.
- * Each file is renamed into place, so a reader never sees a half-written output.
+ * Each file is renamed into place, so a reader never sees a half-written output; a directory is merged
+ * into one already there, as HTCondor's file transfer does: its files replace those of the same name,
+ * and everything else in it stays.
  */
 export function placeOutputs(ad: ClassAd, stagingDir: string, names: string[]): string[] {
   const naming = outputNaming(ad);
@@ -14,6 +16,7 @@ export function placeOutputs(ad: ClassAd, stagingDir: string, names: string[]): 
   for (const name of names) {
     const destination = outputDestination(name, naming);
     if (destination === undefined) continue;
+    fs.mkdirSync(path.dirname(destination), { recursive: true });
     moveIntoPlace(path.join(stagingDir, name), destination);
     placed.push(destination);
   }
@@ -21,16 +24,58 @@ export function placeOutputs(ad: ClassAd, stagingDir: string, names: string[]): 
 }
 
 function moveIntoPlace(source: string, destination: string): void {
-  fs.mkdirSync(path.dirname(destination), { recursive: true });
-  const isDir = fs.lstatSync(source).isDirectory();
-  if (isDir) fs.rmSync(destination, { recursive: true, force: true });
+  const stat = fs.lstatSync(source);
+  if (!stat.isDirectory()) {
+    replaceFile(source, stat, destination);
+    return;
+  }
+  ensureDirectory(destination, stat.mode & 0o7777);
+  for (const name of fs.readdirSync(source)) moveIntoPlace(path.join(source, name), path.join(destination, name));
+}
+
+/**
+ * A directory at `dir`: one already there is used as it is (stat follows a link to a directory, as
+ * HTCondor's does); anything else of that name is removed first, as HTCondor's DoDownload removes it.
+ */
+function ensureDirectory(dir: string, mode: number): void {
+  try {
+    fs.mkdirSync(dir, { mode });
+    return;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  if (statOrUndefined(dir)?.isDirectory()) return;
+  fs.rmSync(dir, { force: true });
+  fs.mkdirSync(dir, { mode });
+}
+
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One rename replaces the file: at every moment the destination holds the old file or the new one. */
+function replaceFile(source: string, stat: fs.Stats, destination: string): void {
   try {
     fs.renameSync(source, destination);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
     // Another filesystem: copy beside the destination, then rename there.
-    const tmp = `${destination}.tinycondor-tmp-${process.pid}`;
-    fs.cpSync(source, tmp, { recursive: true, preserveTimestamps: true });
-    fs.renameSync(tmp, destination);
+    const tmp = path.join(path.dirname(destination), `.${path.basename(destination)}.tinycondor-tmp-${process.pid}`);
+    try {
+      if (stat.isSymbolicLink()) {
+        fs.symlinkSync(fs.readlinkSync(source), tmp);
+      } else {
+        fs.copyFileSync(source, tmp);
+        fs.utimesSync(tmp, stat.atime, stat.mtime);
+      }
+      fs.renameSync(tmp, destination);
+    } catch (copyErr) {
+      fs.rmSync(tmp, { force: true });
+      throw copyErr;
+    }
   }
 }
