@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import util from 'node:util';
+import { forkWhenNoFileIsBeingWritten } from '@tinycondor/shared/fork-gate';
 import type { ExitStatus, Usage } from '@tinycondor/shared/protocol';
 
 /** What a job process is started with: its stdio are descriptors the startd opened. */
@@ -59,7 +60,10 @@ function hasNul(spec: JobProcessSpec, envp: string[]): boolean {
   return [spec.executable, spec.cwd, ...spec.args, ...envp].some((text) => text.includes('\0'));
 }
 
-/** Through the native module: no fork of the startd, so the cost does not grow with its memory. */
+/**
+ * Through the native module: no fork of the startd, so the cost does not grow with its memory. The child
+ * closes every descriptor but its standard streams before its exec (native/job_spawn.c).
+ */
 export function vforkSpawner(native: NativeSpawn): JobSpawner {
   const fallback = forkSpawner();
   return {
@@ -92,25 +96,30 @@ export function vforkSpawner(native: NativeSpawn): JobSpawner {
 
 const SYSTEM_ERRORS = util.getSystemErrorMap();
 
-/** Through child_process (libuv forks the startd, then execs); it does not say how much CPU the process used. */
+/**
+ * Through child_process (libuv forks the startd, then execs); it does not say how much CPU the process used.
+ * The fork waits until no file is being written (fork-gate.ts): the child would hold it open until its exec.
+ */
 export function forkSpawner(): JobSpawner {
   return {
     method: 'fork',
     start(spec, events) {
-      let child;
-      try {
-        child = spawn(spec.executable, spec.args, { cwd: spec.cwd, env: spec.env, stdio: spec.stdio, detached: true });
-      } catch (err) {
-        events.failed({ errno: os.constants.errno.EINVAL, message: (err as Error).message });
-        return;
-      }
-      child.once('spawn', () => events.spawned(child.pid as number));
-      child.once('error', (err: NodeJS.ErrnoException) => {
-        const errno = err.errno ?? 0;
-        events.failed({ errno: Math.abs(errno), message: SYSTEM_ERRORS.get(errno)?.[1] ?? err.message });
-      });
-      child.once('exit', (code, signal) => {
-        events.exited(exitStatus(code, signal === null ? null : (os.constants.signals[signal] ?? 9)), { userSeconds: 0, systemSeconds: 0 });
+      forkWhenNoFileIsBeingWritten(() => {
+        let child;
+        try {
+          child = spawn(spec.executable, spec.args, { cwd: spec.cwd, env: spec.env, stdio: spec.stdio, detached: true });
+        } catch (err) {
+          events.failed({ errno: os.constants.errno.EINVAL, message: (err as Error).message });
+          return;
+        }
+        child.once('spawn', () => events.spawned(child.pid as number));
+        child.once('error', (err: NodeJS.ErrnoException) => {
+          const errno = err.errno ?? 0;
+          events.failed({ errno: Math.abs(errno), message: SYSTEM_ERRORS.get(errno)?.[1] ?? err.message });
+        });
+        child.once('exit', (code, signal) => {
+          events.exited(exitStatus(code, signal === null ? null : (os.constants.signals[signal] ?? 9)), { userSeconds: 0, systemSeconds: 0 });
+        });
       });
     },
   };
