@@ -26,6 +26,7 @@ export const HoldCode = {
   TransferOutputError: 12,
   TransferInputError: 13,
   SubmittedOnHold: 15,
+  UnableToInitUserLog: 22,
   SpoolingInput: 16,
   FailedToCheckpoint: 36,
   JobDurationExceeded: 46,
