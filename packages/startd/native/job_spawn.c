@@ -4,9 +4,10 @@
  * startd copy-on-write, so each later write faults. A vfork child shares the startd's memory until it
  * execs, so its cost does not grow with the parent. glibc's posix_spawn does the same, but leaves glibc's
  * own signals (32 and 33) ignored in the job, since its sigaction refuses to touch them; here the child
- * resets every signal through the raw system call, and keeps no descriptor but its standard streams. Each child gets a thread blocked in waitpid on its pid
- * only, which reports the exit and the process's CPU time (its own and its waited-for children's) to
- * JavaScript; libuv reaps only the pids it spawned itself, so the two never race.
+ * resets every signal through the raw system call, and keeps no descriptor but its standard streams. Each
+ * child gets a thread blocked in waitpid on its pid only, which reports the exit and the process's CPU
+ * time (its own and its waited-for children's) to JavaScript; libuv reaps only the pids it spawned itself,
+ * so the two never race.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -153,41 +154,45 @@ struct kernel_dirent64 {
 };
 
 /*
- * Closes every descriptor above 2 in the vfork child, with system calls only (no malloc: the child runs on
- * the startd's memory). close_range (Linux 5.9); before it, each number listed in /proc/self/fd, reread
- * from its start until a pass closes none (closing while listing may skip entries); without /proc, every
- * number up to the descriptor limit.
+ * Closes each descriptor above 2 listed in /proc/self/fd, rereading the list from its start until a pass
+ * closes none (closing while listing may skip entries). -1 when /proc cannot be read.
  */
-static int close_descriptors_above_stderr(void) {
-  if (syscall(SYS_close_range, 3U, UINT_MAX, 0U) == 0) return 0;
+static int close_listed_descriptors(void) {
   int dir = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    char entries[1024] __attribute__((aligned(8)));
-    for (int closed = 1; closed;) {
-      closed = 0;
-      if (syscall(SYS_lseek, dir, 0L, SEEK_SET) < 0) return -1;
-      long length;
-      while ((length = syscall(SYS_getdents64, dir, entries, sizeof entries)) > 0) {
-        for (long at = 0; at < length;) {
-          const struct kernel_dirent64 *entry = (const struct kernel_dirent64 *)(entries + at);
-          at += entry->length;
-          int fd = 0;
-          const char *digit = entry->name;
-          for (; *digit >= '0' && *digit <= '9'; digit++) fd = fd * 10 + (*digit - '0');
-          if (*digit != '\0' || digit == entry->name || fd <= 2 || fd == dir) continue;
-          syscall(SYS_close, fd);
-          closed = 1;
-        }
+  if (dir < 0) return -1;
+  char entries[1024] __attribute__((aligned(8)));
+  int result = 0;
+  for (int closed = 1; closed && result == 0;) {
+    closed = 0;
+    long length = syscall(SYS_lseek, dir, 0L, SEEK_SET);
+    while (length >= 0 && (length = syscall(SYS_getdents64, dir, entries, sizeof entries)) > 0) {
+      for (long at = 0; at < length;) {
+        const struct kernel_dirent64 *entry = (const struct kernel_dirent64 *)(entries + at);
+        at += entry->length;
+        int fd = 0;
+        const char *digit = entry->name;
+        for (; *digit >= '0' && *digit <= '9'; digit++) fd = fd * 10 + (*digit - '0');
+        if (*digit != '\0' || digit == entry->name || fd <= 2 || fd == dir) continue;
+        syscall(SYS_close, fd);
+        closed = 1;
       }
-      if (length < 0) return -1;
     }
-    syscall(SYS_close, dir);
-    return 0;
+    if (length < 0) result = -1;
   }
+  syscall(SYS_close, dir);
+  return result;
+}
+
+/*
+ * Closes every descriptor above 2 in the vfork child, with system calls only (no malloc: the child runs on
+ * the startd's memory): close_range (Linux 5.9); before it, those /proc/self/fd lists; without /proc,
+ * every number up to the descriptor limit.
+ */
+static void close_descriptors_above_stderr(void) {
+  if (syscall(SYS_close_range, 3U, UINT_MAX, 0U) == 0 || close_listed_descriptors() == 0) return;
   struct rlimit limit;
-  if (getrlimit(RLIMIT_NOFILE, &limit) < 0) return -1;
-  for (rlim_t fd = 3; fd < limit.rlim_cur && fd < (rlim_t)INT_MAX; fd++) syscall(SYS_close, (int)fd);
-  return 0;
+  rlim_t end = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < (rlim_t)INT_MAX ? limit.rlim_cur : (rlim_t)INT_MAX;
+  for (rlim_t fd = 3; fd < end; fd++) syscall(SYS_close, (int)fd);
 }
 
 /*
@@ -206,11 +211,12 @@ static void exec_child(const char *file, char *const argv[], char *const envp[],
     if (fds[i] == i ? fcntl(i, F_SETFD, 0) < 0 : dup2(fds[i], i) < 0) goto failed;
   }
   /*
-   * Close-on-exec is not enough: the kernel wakes the startd (exec_mmap) before it closes those (do_close_on_exec),
-   * and a file another slot is still writing, held here, cannot be executed (ETXTBSY) by the start the
-   * startd makes next. HTCondor's starter also gives a job no descriptor but its standard streams.
+   * Close-on-exec is not enough: the kernel wakes the startd (exec_mmap) before it closes those
+   * (do_close_on_exec), and a file another slot is still writing, held here, cannot be executed (ETXTBSY)
+   * by the start the startd makes next. HTCondor's DaemonCore also closes every descriptor above 2 that
+   * the job does not inherit (CreateProcessForkit).
    */
-  if (close_descriptors_above_stderr() < 0) goto failed;
+  close_descriptors_above_stderr();
   if (chdir(cwd) < 0) goto failed;
   if (set_signal_mask(0, NULL) < 0) goto failed;
   execve(file, argv, envp);
