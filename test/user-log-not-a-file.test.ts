@@ -45,6 +45,9 @@ t.test('a FIFO or a symlink as user log holds the job, and the schedd keeps answ
   t.equal(fs.readFileSync(path.join(d.dir, 'real.log'), 'utf8'), '', 'nothing was written through the link');
   const q = await d.run('condor_q', ['-af', 'ClusterId', 'JobStatus']);
   t.equal(q.stdout, '1 5\n2 5\n', 'the schedd answers condor_q');
+  // The dashboard reads a job's events from its user log: opening a FIFO to read must not wait for a writer either.
+  const events = await fetch(`${d.url()}/v1/jobs/1.0/events`, { headers: { authorization: `Bearer ${d.token()}` }, signal: AbortSignal.timeout(10_000) });
+  t.match(await events.json(), { events: [], error: `cannot read ${path.join(d.dir, 'fifo.log')}: ${path.join(d.dir, 'fifo.log')} is a FIFO, not a regular file` });
 
   // A job whose log was a regular file at submit; the schedd is killed before it wrote the job's next event
   // (as when it was blocked in open()), and the log is a FIFO when it comes back.

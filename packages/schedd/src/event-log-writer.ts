@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { XML_LOG_PROLOGUE } from '@tinycondor/shared/eventlog/index';
 import type { Db } from './db.js';
+import { NotARegularFile, openRegularFile } from './regular-file.js';
 
 export interface LoggedJob {
   cluster: number;
@@ -21,52 +22,28 @@ export class UserLogUnusable extends Error {
 /** HTCondor's WriteUserLog opens nothing for /dev/null and does not fail (write_user_log.cpp, openFile). */
 const NULL_FILE = '/dev/null';
 
-/** Never waits (a FIFO without a reader fails with ENXIO instead of blocking) and never follows a link. */
-const OPEN_FLAGS = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW;
+const APPEND = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT;
 
-function kindOf(stat: fs.Stats): string {
-  if (stat.isFIFO()) return 'a FIFO';
-  if (stat.isSymbolicLink()) return 'a symbolic link';
-  if (stat.isDirectory()) return 'a directory';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice()) return 'a character device';
-  if (stat.isBlockDevice()) return 'a block device';
-  return 'not a regular file';
-}
-
-/** Why the open failed: what is there when the flags refused it (ELOOP: a link; ENXIO: a FIFO or socket nobody reads). */
-function openFailure(logPath: string, err: NodeJS.ErrnoException): UserLogUnusable {
-  if (err.code === 'ELOOP' || err.code === 'ENXIO' || err.code === 'EISDIR') {
-    try {
-      return new UserLogUnusable(logPath, `it is ${kindOf(fs.lstatSync(logPath))}, not a regular file`);
-    } catch {
-      // gone meanwhile: the open's own error says enough
-    }
-  }
-  return new UserLogUnusable(logPath, `${err.code ?? 'error'} (${err.message})`);
+function unusable(logPath: string, err: unknown): UserLogUnusable {
+  if (err instanceof NotARegularFile) return new UserLogUnusable(logPath, `it is ${err.kind}, not a regular file`);
+  const { code, message } = err as NodeJS.ErrnoException;
+  return new UserLogUnusable(logPath, `${code ?? 'error'} (${message})`);
 }
 
 /** Opens a user log for appending, with its size; throws UserLogUnusable when it is not a regular file or cannot be opened. */
 function openUserLog(logPath: string): { fd: number; size: number } {
-  let fd: number;
   try {
-    fd = fs.openSync(logPath, OPEN_FLAGS, 0o644);
+    return openRegularFile(logPath, APPEND, 0o644);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw openFailure(logPath, err as NodeJS.ErrnoException);
-    // As HTCondor's WriteUserLog: a missing directory is created.
-    try {
-      fs.mkdirSync(path.dirname(logPath), { recursive: true, mode: 0o755 });
-      fd = fs.openSync(logPath, OPEN_FLAGS, 0o644);
-    } catch (again) {
-      throw openFailure(logPath, again as NodeJS.ErrnoException);
-    }
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw unusable(logPath, err);
   }
-  const stat = fs.fstatSync(fd);
-  if (!stat.isFile()) {
-    fs.closeSync(fd);
-    throw new UserLogUnusable(logPath, `it is ${kindOf(stat)}, not a regular file`);
+  // As HTCondor's WriteUserLog: a missing directory is created.
+  try {
+    fs.mkdirSync(path.dirname(logPath), { recursive: true, mode: 0o755 });
+    return openRegularFile(logPath, APPEND, 0o644);
+  } catch (err) {
+    throw unusable(logPath, err);
   }
-  return { fd, size: stat.size };
 }
 
 /**
