@@ -11,10 +11,12 @@ const MAX_CHUNK = 256 * 1024;
 /**
  * A command started by condor_ssh_to_job inside a job's sandbox, with the job's environment. Without a
  * command it is an interactive shell reading stdin (no terminal: line by line). The shell is forked once
- * no file is being written (fork-gate.ts); input that arrives before is kept for it.
+ * no file is being written (fork-gate.ts); input that arrives before is kept for it. The callbacks of the
+ * fork gate must not throw: a shell that cannot be started is reported as the session's end.
  */
 export class SshSession {
   private child: ChildProcess | undefined;
+  /** Input that arrived before the shell was forked. */
   private readonly earlyInput: Array<{ data: string; eof: boolean | undefined }> = [];
   private closed = false;
 
@@ -26,7 +28,13 @@ export class SshSession {
   ) {
     forkWhenNoFileIsBeingWritten(() => {
       if (this.closed) return;
-      this.child = this.start(command, where, report);
+      try {
+        this.child = this.start(command, where, report);
+      } catch (err) {
+        // child_process refuses some arguments at once (a NUL byte in the job's environment).
+        report({ type: 'ssh-exit', sessionId, exitCode: null, error: (err as Error).message });
+        return;
+      }
       for (const { data, eof } of this.earlyInput.splice(0)) this.input(data, eof);
     });
   }
