@@ -48,7 +48,9 @@ CREATE TABLE IF NOT EXISTS queued_starts (
 CREATE TABLE IF NOT EXISTS event_outbox (
   seq INTEGER PRIMARY KEY,
   log_path TEXT NOT NULL,
-  text TEXT NOT NULL
+  text TEXT NOT NULL,
+  cluster_id INTEGER,
+  proc_id INTEGER
 );
 `;
 
@@ -58,6 +60,9 @@ const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   { table: 'jobs', column: 'policy', definition: 'INTEGER NOT NULL DEFAULT 1' },
   // The attributes the procs of a cluster share (a ClusterAd); jobs.ad then holds each proc's ProcOverlay.
   { table: 'clusters', column: 'ad', definition: 'TEXT' },
+  // The job an event is about, held when its user log cannot be written; NULL in rows of older queues.
+  { table: 'event_outbox', column: 'cluster_id', definition: 'INTEGER' },
+  { table: 'event_outbox', column: 'proc_id', definition: 'INTEGER' },
 ];
 
 const INDEXES = `

@@ -1,13 +1,58 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { XML_LOG_PROLOGUE } from '@tinycondor/shared/eventlog/index';
 import type { Db } from './db.js';
 import type { PoolFileGuard } from './pool-file-guard.js';
+import { NotARegularFile, openRegularFile } from './regular-file.js';
+
+export interface LoggedJob {
+  cluster: number;
+  proc: number;
+}
+
+/** A user log that cannot be opened as a regular file; `message` is the HoldReason. */
+export class UserLogUnusable extends Error {
+  constructor(logPath: string, why: string) {
+    // HTCondor's shadow holds with "Failed to initialize user log" (baseshadow.cpp, initUserLog), without the file.
+    super(`Failed to initialize user log ${logPath}: ${why}`);
+    this.name = 'UserLogUnusable';
+  }
+}
+
+/** HTCondor's WriteUserLog opens nothing for /dev/null and does not fail (write_user_log.cpp, openFile). */
+const NULL_FILE = '/dev/null';
+
+const APPEND = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT;
+
+function unusable(logPath: string, err: unknown): UserLogUnusable {
+  if (err instanceof NotARegularFile) return new UserLogUnusable(logPath, `it is ${err.kind}, not a regular file`);
+  const { code, message } = err as NodeJS.ErrnoException;
+  return new UserLogUnusable(logPath, `${code ?? 'error'} (${message})`);
+}
+
+/** Opens a user log for appending, with its size; throws UserLogUnusable when it is not a regular file or cannot be opened. */
+function openUserLog(logPath: string): { fd: number; size: number } {
+  try {
+    return openRegularFile(logPath, APPEND, 0o644);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw unusable(logPath, err);
+  }
+  // As HTCondor's WriteUserLog: a missing directory is created.
+  try {
+    fs.mkdirSync(path.dirname(logPath), { recursive: true, mode: 0o755 });
+    return openRegularFile(logPath, APPEND, 0o644);
+  } catch (err) {
+    throw unusable(logPath, err);
+  }
+}
 
 /**
  * Drains the event outbox into the jobs' user logs. Each event is appended with one write, so a reader
  * polling the log sees whole events only. A row is deleted after its write, so a crash in between
- * repeats that one event rather than losing it.
+ * repeats that one event rather than losing it. A log that is not a regular file (a FIFO, a link, a
+ * device) is never waited on nor written through: the jobs whose events it was to receive are handed to
+ * `unusable`, which holds them, as HTCondor's shadow holds a job whose user log it cannot initialize.
  */
 export class EventLogWriter {
   private readonly pending;
@@ -17,11 +62,14 @@ export class EventLogWriter {
   constructor(
     db: Db,
     private readonly log: Logger,
+    private readonly unusable: (jobs: LoggedJob[], reason: string) => void,
     private readonly guard: PoolFileGuard,
     /** The schedd's own directories of user logs (spooled jobs' logs), the only ones inside the pool. */
     private readonly userLogDirs: readonly string[],
   ) {
-    this.pending = db.prepare<[], { seq: number; log_path: string; text: string }>('SELECT seq, log_path, text FROM event_outbox ORDER BY seq LIMIT 500');
+    this.pending = db.prepare<[], { seq: number; log_path: string; text: string; cluster_id: number | null; proc_id: number | null }>(
+      'SELECT seq, log_path, text, cluster_id, proc_id FROM event_outbox ORDER BY seq LIMIT 500',
+    );
     this.removeUpTo = db.prepare<[number]>('DELETE FROM event_outbox WHERE seq <= ?');
   }
 
@@ -45,18 +93,20 @@ export class EventLogWriter {
     for (;;) {
       const rows = this.pending.all();
       if (rows.length === 0) return;
-      const byLog = new Map<string, string[]>();
+      const byLog = new Map<string, { texts: string[]; jobs: Map<string, LoggedJob> }>();
       for (const row of rows) {
-        const texts = byLog.get(row.log_path);
-        if (texts) texts.push(row.text);
-        else byLog.set(row.log_path, [row.text]);
+        let batch = byLog.get(row.log_path);
+        if (!batch) byLog.set(row.log_path, (batch = { texts: [], jobs: new Map() }));
+        batch.texts.push(row.text);
+        if (row.cluster_id !== null && row.proc_id !== null) batch.jobs.set(`${row.cluster_id}.${row.proc_id}`, { cluster: row.cluster_id, proc: row.proc_id });
       }
-      for (const [logPath, texts] of byLog) {
+      for (const [logPath, { texts, jobs }] of byLog) {
         try {
           this.append(logPath, texts);
         } catch (err) {
           // An unwritable log must not stop the queue; HTCondor likewise logs the failure and goes on.
           this.log.warn({ err, logPath }, 'cannot write job event log; events dropped');
+          if (err instanceof UserLogUnusable) this.unusable([...jobs.values()], err.message);
         }
       }
       this.removeUpTo.run(rows[rows.length - 1].seq);
@@ -65,12 +115,13 @@ export class EventLogWriter {
 
   /** Whole events only: each event's text ends with its terminator, and they go out in one write. */
   private append(logPath: string, texts: string[]): void {
+    if (logPath === NULL_FILE) return;
     const refused = this.guard.refusal(logPath, this.userLogDirs);
-    if (refused !== undefined) throw new Error(`user log ${logPath} refused: ${refused}`);
+    if (refused !== undefined) throw new UserLogUnusable(logPath, refused);
     const isXml = texts[0].startsWith('<c>');
-    const fd = fs.openSync(logPath, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
+    const { fd, size } = openUserLog(logPath);
     try {
-      const prologue = isXml && fs.fstatSync(fd).size === 0 ? XML_LOG_PROLOGUE : '';
+      const prologue = isXml && size === 0 ? XML_LOG_PROLOGUE : '';
       fs.writeSync(fd, prologue + texts.join(''));
     } finally {
       fs.closeSync(fd);

@@ -89,7 +89,7 @@ export class JobStore {
 
   constructor(private readonly db: Db) {
     this.jobInserts = new BatchInsert(db, 'jobs', ['cluster_id', 'proc_id', 'status', 'prio', 'ad', 'owner', 'policy']);
-    this.eventInserts = new BatchInsert(db, 'event_outbox', ['log_path', 'text']);
+    this.eventInserts = new BatchInsert(db, 'event_outbox', ['log_path', 'text', 'cluster_id', 'proc_id']);
     this.inTransaction = db.transaction((work: () => unknown) => work());
     this.statements = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -117,7 +117,7 @@ export class JobStore {
         'INSERT INTO history (cluster_id, proc_id, completion_date, ad) VALUES (?, ?, ?, ?)',
       ),
       history: db.prepare<[number], { ad: string }>('SELECT ad FROM history ORDER BY seq DESC LIMIT ?'),
-      insertEvent: db.prepare<[string, string]>('INSERT INTO event_outbox (log_path, text) VALUES (?, ?)'),
+      insertEvent: db.prepare<[string, string, number | null, number | null]>('INSERT INTO event_outbox (log_path, text, cluster_id, proc_id) VALUES (?, ?, ?, ?)'),
       totals: db.prepare<[], { owner: string; status: number; count: number }>('SELECT owner, status, count(*) AS count FROM jobs GROUP BY owner, status'),
       statusCounts: db.prepare<[], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs GROUP BY status'),
       ownerStatusCounts: db.prepare<[string], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs WHERE owner = ? GROUP BY status'),
@@ -427,10 +427,16 @@ export class JobStore {
     this.transaction(() => this.queueEvents(ad, events));
   }
 
-  private queueEvents(ad: AdReader, events: JobEvent[], add = (logPath: string, text: string): unknown => this.statements.insertEvent.run(logPath, text)): void {
+  private queueEvents(
+    ad: AdReader,
+    events: JobEvent[],
+    add = (logPath: string, text: string, cluster: number | null, proc: number | null): unknown => this.statements.insertEvent.run(logPath, text, cluster, proc),
+  ): void {
     const logPath = ad.getString('UserLog');
     if (logPath === undefined || logPath === '') return;
     const xml = ad.getBool('ULogUseXML') ?? false;
-    for (const event of events) add(logPath, xml ? formatEventXml(event) : formatEventText(event));
+    const cluster = ad.getInt('ClusterId') ?? null;
+    const proc = ad.getInt('ProcId') ?? null;
+    for (const event of events) add(logPath, xml ? formatEventXml(event) : formatEventText(event), cluster, proc);
   }
 }

@@ -33,7 +33,7 @@ import { EventFeed } from './dashboard/event-feed.js';
 import { DashboardPublisher } from './dashboard/publisher.js';
 import { CheckpointSizes } from './dashboard/spool-files.js';
 import type { Db } from './db.js';
-import { EventLogWriter } from './event-log-writer.js';
+import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { JobStore, SubmitRejected, type ProcRow, type StoredJob } from './job-store.js';
 import { JobTimelines, MAX_TIMELINE_JOBS } from './job-timelines.js';
 import { PoolFileGuard } from './pool-file-guard.js';
@@ -132,7 +132,7 @@ export class Schedd {
   ) {
     this.store = new JobStore(db);
     this.fileGuard = new PoolFileGuard(settings.poolRoot);
-    this.events = new EventLogWriter(db, log, this.fileGuard, [spool.userLogsDir]);
+    this.events = new EventLogWriter(db, log, (jobs, reason) => this.holdForUserLog(jobs, reason), this.fileGuard, [spool.userLogsDir]);
     this.dashboard = new DashboardPublisher(new EventFeed(), new CheckpointSizes((cluster, proc) => spool.jobDir(cluster, proc)));
   }
 
@@ -390,6 +390,20 @@ export class Schedd {
     const signal = signalNumber(job.ad.getString(signalAttribute) ?? job.ad.getString('KillSig') ?? job.ad.getInt(signalAttribute), SIGTERM);
     const grace = job.ad.getNumber('JobMaxVacateTime') ?? this.settings.killGraceSeconds;
     startd.send({ type: 'kill', jobId: formatJobId(job.cluster, job.proc), runId: job.runId, signal, graceSeconds: grace });
+  }
+
+  /**
+   * Jobs whose user log cannot be opened as a regular file: HTCondor's shadow holds such a job
+   * (CONDOR_HOLD_CODE::UnableToInitUserLog, subcode 0). A job already held, or gone, is left as it is.
+   */
+  private holdForUserLog(jobs: LoggedJob[], reason: string): void {
+    const now = this.now();
+    for (const { cluster, proc } of jobs) {
+      const job = this.store.getJob(cluster, proc);
+      if (!job || job.ad.getInt('JobStatus') === JobStatus.Held) continue;
+      const result = this.applyAction(job, 'hold', reason, { code: HoldCode.UnableToInitUserLog, subCode: 0 }, now);
+      if (!result.ok) this.log.warn({ jobId: result.jobId, reason: result.message }, 'job with an unusable user log not held');
+    }
   }
 
   // ---- matchmaking ------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ export const HoldCode = {
   TransferOutputError: 12,
   TransferInputError: 13,
   SubmittedOnHold: 15,
+  UnableToInitUserLog: 22,
   SpoolingInput: 16,
   JobOutOfResources: 34,
   FailedToCheckpoint: 36,

@@ -4,14 +4,16 @@
  * startd copy-on-write, so each later write faults. A vfork child shares the startd's memory until it
  * execs, so its cost does not grow with the parent. glibc's posix_spawn does the same, but leaves glibc's
  * own signals (32 and 33) ignored in the job, since its sigaction refuses to touch them; here the child
- * resets every signal through the raw system call. Each child gets a thread blocked in waitpid on its pid
- * only, which reports the exit and the process's CPU time (its own and its waited-for children's) to
- * JavaScript; libuv reaps only the pids it spawned itself, so the two never race.
+ * resets every signal through the raw system call, and keeps no descriptor but its standard streams. Each
+ * child gets a thread blocked in waitpid on its pid only, which reports the exit and the process's CPU
+ * time (its own and its waited-for children's) to JavaScript; libuv reaps only the pids it spawned itself,
+ * so the two never race.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <node_api.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -146,6 +148,61 @@ static long set_signal_mask(uint64_t mask, uint64_t *old) {
   return syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, old, KERNEL_SIGSET_BYTES);
 }
 
+#ifndef SYS_close_range
+#define SYS_close_range 436 /* the same number on every architecture */
+#endif
+
+/* A directory entry as getdents64 returns it. */
+struct kernel_dirent64 {
+  uint64_t inode;
+  int64_t offset;
+  unsigned short length;
+  unsigned char type;
+  char name[];
+};
+
+/*
+ * Closes each descriptor above 2 listed in /proc/self/fd, rereading the list from its start until a pass
+ * closes none (closing while listing may skip entries). -1 when /proc cannot be read.
+ */
+static int close_listed_descriptors(void) {
+  int dir = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return -1;
+  char entries[1024] __attribute__((aligned(8)));
+  int result = 0;
+  for (int closed = 1; closed && result == 0;) {
+    closed = 0;
+    long length = syscall(SYS_lseek, dir, 0L, SEEK_SET);
+    while (length >= 0 && (length = syscall(SYS_getdents64, dir, entries, sizeof entries)) > 0) {
+      for (long at = 0; at < length;) {
+        const struct kernel_dirent64 *entry = (const struct kernel_dirent64 *)(entries + at);
+        at += entry->length;
+        int fd = 0;
+        const char *digit = entry->name;
+        for (; *digit >= '0' && *digit <= '9'; digit++) fd = fd * 10 + (*digit - '0');
+        if (*digit != '\0' || digit == entry->name || fd <= 2 || fd == dir) continue;
+        syscall(SYS_close, fd);
+        closed = 1;
+      }
+    }
+    if (length < 0) result = -1;
+  }
+  syscall(SYS_close, dir);
+  return result;
+}
+
+/*
+ * Closes every descriptor above 2 in the vfork child, with system calls only (no malloc: the child runs on
+ * the startd's memory): close_range (Linux 5.9); before it, those /proc/self/fd lists; without /proc,
+ * every number up to the descriptor limit.
+ */
+static void close_descriptors_above_stderr(void) {
+  if (syscall(SYS_close_range, 3U, UINT_MAX, 0U) == 0 || close_listed_descriptors() == 0) return;
+  struct rlimit limit;
+  rlim_t end = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < (rlim_t)INT_MAX ? limit.rlim_cur : (rlim_t)INT_MAX;
+  for (rlim_t fd = 3; fd < end; fd++) syscall(SYS_close, (int)fd);
+}
+
 /*
  * The vfork child, on the startd's stack while the startd's thread waits: only system calls, no memory the
  * startd uses is written but *exec_errno. Never returns.
@@ -182,6 +239,13 @@ static void exec_child(const char *file, char *const argv[], char *const envp[],
     /* A descriptor already in place only loses close-on-exec, as posix_spawn's dup2 action does. */
     if (fds[i] == i ? fcntl(i, F_SETFD, 0) < 0 : dup2(fds[i], i) < 0) goto failed;
   }
+  /*
+   * Close-on-exec is not enough: the kernel wakes the startd (exec_mmap) before it closes those
+   * (do_close_on_exec), and a file another slot is still writing, held here, cannot be executed (ETXTBSY)
+   * by the start the startd makes next. HTCondor's DaemonCore also closes every descriptor above 2 that
+   * the job does not inherit (CreateProcessForkit).
+   */
+  close_descriptors_above_stderr();
   if (chdir(cwd) < 0) goto failed;
   if (set_signal_mask(0, NULL) < 0) goto failed;
   execve(file, argv, envp);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import type { ExitStatus, Usage } from '@tinycondor/shared/protocol';
+import { WriteBehind } from '@tinycondor/shared/tar/write-behind';
 import { cgroupV1Paths } from './job-cgroup.js';
 import { forkSpawner, jobSpawner, type JobProcessSpec, type JobSpawner, type SpawnFailure } from './job-process.js';
 
@@ -157,3 +158,47 @@ for (const spawner of [built, forkSpawner()]) {
     t.equal(outcome.output, spawner.method === 'vfork' ? '65534 65534 65534 100\n' : '65534 65534 65534\n');
   });
 }
+// Issue 18, item 1: a transferred executable, written and closed by the startd while another slot's job
+// started, failed to execute with ETXTBSY: the other job's vfork child still held the file open for
+// writing, since the kernel wakes the vfork parent before the child's exec closes its close-on-exec
+// descriptors. Before the fix about one start in five failed here.
+t.test('vfork: a file written while another job starts can be executed the moment it is closed', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-job-written-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const program = fs.readFileSync('/bin/true');
+  const busy: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const executable = path.join(dir, `true-${i}`);
+    const fd = fs.openSync(executable, 'w', 0o755);
+    fs.writeSync(fd, program);
+    const other = run(built, { executable: '/bin/true', args: [], env: {} });
+    fs.closeSync(fd);
+    const outcome = await run(built, { executable, args: [], env: {} });
+    await other;
+    if ('failure' in outcome && outcome.failure.errno === os.constants.errno.ETXTBSY) busy.push(i);
+  }
+  t.same(busy, [], 'no start failed with Text file busy');
+});
+
+t.test('vfork: the job gets no descriptor but its standard streams', async (t) => {
+  // The job lists its descriptors from a child (its own shell's would include the one ls opens).
+  const outcome = await run(built, sh('exec /bin/ls /proc/$$/fd'));
+  if (!('exit' in outcome)) return t.fail('did not start');
+  t.same(outcome.output.trim().split('\n').map(Number).sort((a, b) => a - b).slice(0, 3), [0, 1, 2]);
+  t.same(outcome.output.trim().split('\n').filter((fd) => Number(fd) > 2).length, 1, 'only the one ls opened to list them');
+});
+
+t.test('fork: the child is forked only once no file is being written', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-job-fork-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const writer = new WriteBehind();
+  const file = await writer.create(path.join(dir, 'being-written'), 0o755);
+  const children = () => fs.readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim();
+  const before = children();
+  const outcome = run(forkSpawner(), { executable: '/bin/true', args: [], env: {} });
+  t.equal(children(), before, 'no child was forked while the file is open for writing');
+  writer.end(file);
+  t.not(children(), before, 'the child was forked as the file was closed');
+  await writer.finish();
+  t.match(await outcome, { exit: { bySignal: false, exitCode: 0 } });
+});

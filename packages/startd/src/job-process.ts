@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import util from 'node:util';
+import { forkWhenNoFileIsBeingWritten } from '@tinycondor/shared/fork-gate';
 import type { ExitStatus, Usage } from '@tinycondor/shared/protocol';
 import type { JobUser } from './job-user.js';
 
@@ -69,7 +70,10 @@ function hasNul(spec: JobProcessSpec, envp: string[]): boolean {
   return [spec.executable, spec.cwd, ...spec.args, ...envp].some((text) => text.includes('\0'));
 }
 
-/** Through the native module: no fork of the startd, so the cost does not grow with its memory. */
+/**
+ * Through the native module: no fork of the startd, so the cost does not grow with its memory. The child
+ * closes every descriptor but its standard streams before its exec (native/job_spawn.c).
+ */
 export function vforkSpawner(native: NativeSpawn): JobSpawner {
   const fallback = forkSpawner();
   return {
@@ -102,38 +106,43 @@ export function vforkSpawner(native: NativeSpawn): JobSpawner {
 
 const SYSTEM_ERRORS = util.getSystemErrorMap();
 
-/** Through child_process (libuv forks the startd, then execs); it does not say how much CPU the process used. */
+/**
+ * Through child_process (libuv forks the startd, then execs); it does not say how much CPU the process used.
+ * The fork waits until no file is being written (fork-gate.ts): the child would hold it open until its exec.
+ */
 export function forkSpawner(): JobSpawner {
   return {
     method: 'fork',
     start(spec, events) {
-      let child;
-      try {
-        // libuv drops the supplementary groups when it changes the identity: the job keeps only its primary group.
-        child = spawn(spec.executable, spec.args, { cwd: spec.cwd, env: spec.env, stdio: spec.stdio, detached: true, uid: spec.user?.uid, gid: spec.user?.gid });
-      } catch (err) {
-        events.failed({ errno: os.constants.errno.EINVAL, message: (err as Error).message });
-        return;
-      }
-      child.once('spawn', () => {
-        const pid = child.pid as number;
-        // child_process cannot act between fork and exec: the job joins its cgroups just after it started,
-        // so a process it forks at once may stay outside them (the native spawner has no such window).
+      forkWhenNoFileIsBeingWritten(() => {
+        let child;
         try {
-          for (const procs of spec.cgroupProcs) fs.writeFileSync(procs, String(pid));
+          // libuv drops the supplementary groups when it changes the identity: the job keeps only its primary group.
+          child = spawn(spec.executable, spec.args, { cwd: spec.cwd, env: spec.env, stdio: spec.stdio, detached: true, uid: spec.user?.uid, gid: spec.user?.gid });
         } catch (err) {
-          child.kill('SIGKILL');
-          events.failed({ errno: Math.abs((err as NodeJS.ErrnoException).errno ?? 0), message: `cannot join the job's cgroup: ${(err as Error).message}` });
+          events.failed({ errno: os.constants.errno.EINVAL, message: (err as Error).message });
           return;
         }
-        events.spawned(pid);
-      });
-      child.once('error', (err: NodeJS.ErrnoException) => {
-        const errno = err.errno ?? 0;
-        events.failed({ errno: Math.abs(errno), message: SYSTEM_ERRORS.get(errno)?.[1] ?? err.message });
-      });
-      child.once('exit', (code, signal) => {
-        events.exited(exitStatus(code, signal === null ? null : (os.constants.signals[signal] ?? 9)), { userSeconds: 0, systemSeconds: 0 });
+        child.once('spawn', () => {
+          const pid = child.pid as number;
+          // child_process cannot act between fork and exec: the job joins its cgroups just after it started,
+          // so a process it forks at once may stay outside them (the native spawner has no such window).
+          try {
+            for (const procs of spec.cgroupProcs) fs.writeFileSync(procs, String(pid));
+          } catch (err) {
+            child.kill('SIGKILL');
+            events.failed({ errno: Math.abs((err as NodeJS.ErrnoException).errno ?? 0), message: `cannot join the job's cgroup: ${(err as Error).message}` });
+            return;
+          }
+          events.spawned(pid);
+        });
+        child.once('error', (err: NodeJS.ErrnoException) => {
+          const errno = err.errno ?? 0;
+          events.failed({ errno: Math.abs(errno), message: SYSTEM_ERRORS.get(errno)?.[1] ?? err.message });
+        });
+        child.once('exit', (code, signal) => {
+          events.exited(exitStatus(code, signal === null ? null : (os.constants.signals[signal] ?? 9)), { userSeconds: 0, systemSeconds: 0 });
+        });
       });
     },
   };

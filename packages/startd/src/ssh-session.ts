@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { forkWhenNoFileIsBeingWritten } from '@tinycondor/shared/fork-gate';
 import type { StartdMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
 
@@ -9,10 +10,15 @@ const MAX_CHUNK = 256 * 1024;
 
 /**
  * A command started by condor_ssh_to_job inside a job's sandbox, with the job's environment. Without a
- * command it is an interactive shell reading stdin (no terminal: line by line).
+ * command it is an interactive shell reading stdin (no terminal: line by line). The shell is forked once
+ * no file is being written (fork-gate.ts); input that arrives before is kept for it. The callbacks of the
+ * fork gate must not throw: a shell that cannot be started is reported as the session's end.
  */
 export class SshSession {
-  private readonly child: ChildProcess;
+  private child: ChildProcess | undefined;
+  /** Input that arrived before the shell was forked. */
+  private readonly earlyInput: Array<{ data: string; eof: boolean | undefined }> = [];
+  private closed = false;
 
   constructor(
     readonly sessionId: string,
@@ -20,41 +26,62 @@ export class SshSession {
     where: { cwd: string; env: NodeJS.ProcessEnv; user?: { uid: number; gid: number } },
     report: (message: SshReport) => void,
   ) {
+    forkWhenNoFileIsBeingWritten(() => {
+      if (this.closed) return;
+      try {
+        this.child = this.start(command, where, report);
+      } catch (err) {
+        // child_process refuses some arguments at once (a NUL byte in the job's environment).
+        report({ type: 'ssh-exit', sessionId, exitCode: null, error: (err as Error).message });
+        return;
+      }
+      for (const { data, eof } of this.earlyInput.splice(0)) this.input(data, eof);
+    });
+  }
+
+  private start(command: string[], where: { cwd: string; env: NodeJS.ProcessEnv; user?: { uid: number; gid: number } }, report: (message: SshReport) => void): ChildProcess {
+    const { sessionId } = this;
     const argv = command.length === 0 ? ['/bin/bash', '--norc', '--noprofile', '-i'] : ['/bin/bash', '-c', command.join(' ')];
-    this.child = spawn(argv[0], argv.slice(1), { cwd: where.cwd, env: { ...where.env, PS1: '$ ' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true, uid: where.user?.uid, gid: where.user?.gid });
+    const child = spawn(argv[0], argv.slice(1), { cwd: where.cwd, env: { ...where.env, PS1: '$ ' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true, uid: where.user?.uid, gid: where.user?.gid });
     const forward = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       for (let offset = 0; offset < chunk.length; offset += MAX_CHUNK) {
         report({ type: 'ssh-output', sessionId, stream, data: chunk.subarray(offset, offset + MAX_CHUNK).toString('base64') });
       }
     };
-    this.child.stdout?.on('data', forward('stdout'));
-    this.child.stderr?.on('data', forward('stderr'));
-    this.child.stdin?.on('error', () => undefined);
+    child.stdout?.on('data', forward('stdout'));
+    child.stderr?.on('data', forward('stderr'));
+    child.stdin?.on('error', () => undefined);
     let ended = false;
-    this.child.once('error', (err) => {
+    child.once('error', (err) => {
       ended = true;
       report({ type: 'ssh-exit', sessionId, exitCode: null, error: err.message });
     });
-    this.child.once('close', (code, signal) => {
+    child.once('close', (code, signal) => {
       if (ended) return;
       ended = true;
       report({ type: 'ssh-exit', sessionId, exitCode: code, ...(signal ? { signal: signalNumber(signal, 9) } : {}) });
     });
+    return child;
   }
 
   input(data: string, eof: boolean | undefined): void {
+    if (this.child === undefined) {
+      this.earlyInput.push({ data, eof });
+      return;
+    }
     if (data.length > 0) this.child.stdin?.write(Buffer.from(data, 'base64'));
     if (eof) this.child.stdin?.end();
   }
 
   close(): void {
-    if (this.child.pid !== undefined && this.child.exitCode === null) {
+    this.closed = true;
+    const child = this.child;
+    if (child?.pid !== undefined && child.exitCode === null) {
       try {
-        process.kill(-this.child.pid, 'SIGKILL');
+        process.kill(-child.pid, 'SIGKILL');
       } catch {
         // already gone
       }
     }
   }
 }
-

@@ -9,6 +9,7 @@ import { JobStatus } from '@tinycondor/shared/job-status';
 import { QueueRowSchema, SlotRowSchema, type EventStreamMessage } from '@tinycondor/shared/protocol';
 import { STDOUT_NAME } from '@tinycondor/shared/transfer-files';
 import type { StoredJob } from '../job-store.js';
+import { openRegularFile } from '../regular-file.js';
 import { ErrorReply, JobIdParams } from '../routes/schemas.js';
 import type { Schedd } from '../schedd.js';
 import type { SshRelay } from '../ssh-relay.js';
@@ -70,9 +71,9 @@ const MAX_LOG_BYTES = 8 * 1024 * 1024;
 
 /** The last `max` bytes of a file, starting at a line boundary when cut. */
 function readTail(file: string, max: number): { text: string; truncated: boolean } {
-  const fd = fs.openSync(file, 'r');
+  // A user log named by the submit file may be a FIFO: open() must not wait for a writer.
+  const { fd, size } = openRegularFile(file, fs.constants.O_RDONLY);
   try {
-    const size = fs.fstatSync(fd).size;
     const length = Math.min(size, max);
     const buffer = Buffer.alloc(length);
     fs.readSync(fd, buffer, 0, length, size - length);

@@ -193,7 +193,7 @@ class Destination {
 
 /** Copies the entry's data into the writer's buffers, each written behind as it fills. */
 async function writeNewFile(entry: AsyncIterable<unknown>, target: string, mode: number, writer: WriteBehind): Promise<void> {
-  const file = writer.create(target, mode);
+  const file = await writer.create(target, mode);
   try {
     let buffer: Buffer | undefined;
     let filled = 0;

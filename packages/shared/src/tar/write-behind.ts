@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { promisify } from 'node:util';
+import { closedForWriting, mayOpenForWriting, openedForWriting } from '../fork-gate.js';
 import { FILE_CHUNK_BYTES } from './pack.js';
 
 const writeAsync = promisify(fs.write);
@@ -43,10 +44,20 @@ export class WriteBehind {
 
   constructor(private readonly durable = false) {}
 
-  /** Opens `target`, which must not exist (never through a link). */
-  create(target: string, mode: number): OpenFile {
+  /**
+   * Opens `target`, which must not exist (never through a link). The file counts as being written until
+   * it is closed: no child is forked meanwhile (fork-gate.ts).
+   */
+  async create(target: string, mode: number): Promise<OpenFile> {
     this.throwFailure();
-    return { fd: fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode), pending: 0, ended: false, unsynced: 0, syncing: false };
+    await mayOpenForWriting();
+    openedForWriting();
+    try {
+      return { fd: fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode), pending: 0, ended: false, unsynced: 0, syncing: false };
+    } catch (err) {
+      closedForWriting();
+      throw err;
+    }
   }
 
   /** A buffer to fill, waiting while all of them are being written. */
@@ -130,6 +141,8 @@ export class WriteBehind {
         fs.closeSync(file.fd);
       } catch (err) {
         this.failure ??= err as Error;
+      } finally {
+        closedForWriting();
       }
     };
     if (!this.durable) {

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t, { type Test } from 'tap';
+import { ClassAd } from '@tinycondor/shared/classad/index';
+import { placeOutputs } from './output-placement.js';
+
+function tempDir(t: Test, parent: string): string {
+  const dir = fs.mkdtempSync(path.join(parent, 'tc-placement-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Staging on another filesystem than the submit directory where the machine has one (tmpfs), so that renames fail with EXDEV. */
+const otherFilesystem = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+
+t.test('a directory merges into the existing one, also across filesystems', async (t) => {
+  const iwd = tempDir(t, os.tmpdir());
+  const staging = tempDir(t, otherFilesystem);
+  fs.mkdirSync(path.join(iwd, 'results', 'sub'), { recursive: true });
+  fs.writeFileSync(path.join(iwd, 'results', 'old.txt'), 'old\n');
+  fs.writeFileSync(path.join(iwd, 'results', 'same.txt'), 'before\n');
+  fs.writeFileSync(path.join(iwd, 'results', 'sub', 'keep.txt'), 'keep\n');
+  fs.mkdirSync(path.join(staging, 'results', 'sub'), { recursive: true });
+  fs.writeFileSync(path.join(staging, 'results', 'same.txt'), 'after\n');
+  fs.writeFileSync(path.join(staging, 'results', 'sub', 'new.txt'), 'new\n');
+  fs.symlinkSync('same.txt', path.join(staging, 'results', 'link'));
+  const ad = new ClassAd();
+  ad.set('Iwd', iwd);
+
+  t.same(placeOutputs(ad, staging, ['results']), [path.join(iwd, 'results')]);
+  const read = (...parts: string[]) => fs.readFileSync(path.join(iwd, 'results', ...parts), 'utf8');
+  t.same(fs.readdirSync(path.join(iwd, 'results')).sort(), ['link', 'old.txt', 'same.txt', 'sub'], 'no temporary file left');
+  t.equal(read('old.txt'), 'old\n');
+  t.equal(read('same.txt'), 'after\n');
+  t.equal(fs.readlinkSync(path.join(iwd, 'results', 'link')), 'same.txt', 'a link stays a link');
+  t.same(fs.readdirSync(path.join(iwd, 'results', 'sub')).sort(), ['keep.txt', 'new.txt']);
+});
+
+t.test('a file where a directory is sent is replaced by it; a directory where a file is sent fails', async (t) => {
+  const iwd = tempDir(t, os.tmpdir());
+  const staging = tempDir(t, os.tmpdir());
+  fs.writeFileSync(path.join(iwd, 'out'), 'a file\n');
+  fs.mkdirSync(path.join(iwd, 'taken'));
+  fs.mkdirSync(path.join(staging, 'out'));
+  fs.writeFileSync(path.join(staging, 'out', 'inside.txt'), 'inside\n');
+  fs.writeFileSync(path.join(staging, 'taken'), 'a file\n');
+  const ad = new ClassAd();
+  ad.set('Iwd', iwd);
+  placeOutputs(ad, staging, ['out']);
+  t.equal(fs.readFileSync(path.join(iwd, 'out', 'inside.txt'), 'utf8'), 'inside\n');
+  t.throws(() => placeOutputs(ad, staging, ['taken']), { code: /EISDIR|ENOTEMPTY|EEXIST/ });
+  t.ok(fs.statSync(path.join(iwd, 'taken')).isDirectory(), 'the directory stays');
+});
