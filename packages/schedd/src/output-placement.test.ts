@@ -4,6 +4,7 @@ import path from 'node:path';
 import t, { type Test } from 'tap';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { placeOutputs } from './output-placement.js';
+import { PoolFileGuard } from './pool-file-guard.js';
 
 function tempDir(t: Test, parent: string): string {
   const dir = fs.mkdtempSync(path.join(parent, 'tc-placement-'));
@@ -51,4 +52,20 @@ t.test('a file where a directory is sent is replaced by it; a directory where a 
   t.equal(fs.readFileSync(path.join(iwd, 'out', 'inside.txt'), 'utf8'), 'inside\n');
   t.throws(() => placeOutputs(ad, staging, ['taken']), { code: /EISDIR|ENOTEMPTY|EEXIST/ });
   t.ok(fs.statSync(path.join(iwd, 'taken')).isDirectory(), 'the directory stays');
+});
+
+t.test("a link inside a merged directory cannot carry an output into the pool's own directory", async (t) => {
+  const base = tempDir(t, os.tmpdir());
+  const pool = path.join(base, 'pool');
+  const iwd = path.join(base, 'submit');
+  const staging = path.join(base, 'staging');
+  fs.mkdirSync(path.join(pool, 'spool'), { recursive: true });
+  fs.mkdirSync(path.join(iwd, 'results'), { recursive: true });
+  fs.symlinkSync(path.join(pool, 'spool'), path.join(iwd, 'results', 'sub'));
+  fs.mkdirSync(path.join(staging, 'results', 'sub'), { recursive: true });
+  fs.writeFileSync(path.join(staging, 'results', 'sub', 'job_queue.sqlite'), 'not a database\n');
+  const ad = new ClassAd();
+  ad.set('Iwd', iwd);
+  t.throws(() => placeOutputs(ad, staging, ['results'], new PoolFileGuard(pool)), /results\/sub.*inside the pool's own directory/);
+  t.same(fs.readdirSync(path.join(pool, 'spool')), [], 'nothing was written there');
 });
