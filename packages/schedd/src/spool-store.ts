@@ -2,14 +2,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { jobSpoolDir, jobSpoolSwapDir, jobSpoolTmpDir } from '@tinycondor/shared/spool-paths';
+import { jobSpoolDir, jobSpoolSwapDir, jobSpoolTmpDir, SPOOL_COMMIT_MARKER, SPOOL_COMMIT_MARKER_CONTENT } from '@tinycondor/shared/spool-paths';
 import { extractTarSafely, type ExtractResult } from '@tinycondor/shared/tar/index';
 
 /** Event logs of spooled jobs (see userLogPath). */
 const USER_LOG_DIR = 'user-logs';
-
-/** HTCondor's marker that a transfer into `.tmp` is complete and may be committed (file_transfer.cpp). */
-const COMMIT_MARKER = '.ccommit.con';
 
 function fsyncPath(target: string): void {
   const fd = fs.openSync(target, 'r');
@@ -112,22 +109,19 @@ export class SpoolStore {
     fs.rmSync(tmp, { recursive: true, force: true });
     let received: ExtractResult;
     try {
-      received = await extractTarSafely(source, tmp, { createDest: true, durable: true });
+      received = await extractTarSafely(source, tmp, { createDest: true, durable: true, withheldTopLevelNames: [SPOOL_COMMIT_MARKER] });
+      writeCommitMarker(tmp);
     } catch (err) {
       fs.rmSync(tmp, { recursive: true, force: true });
       throw err;
     }
-    const marker = path.join(tmp, COMMIT_MARKER);
-    fs.writeFileSync(marker, '');
-    fsyncPath(marker);
-    fsyncPath(tmp);
     this.finishInterruptedCommit(cluster, proc);
     return received;
   }
 
   /**
-   * Rolls a commit forward when its marker is there, else discards the partial transfer (CommitFiles).
-   * Safe to repeat: an interrupted commit is finished by the next call.
+   * Rolls a commit forward when the schedd's marker is there, else discards the partial transfer
+   * (CommitFiles). Safe to repeat: an interrupted commit is finished by the next call.
    */
   finishInterruptedCommit(cluster: number, proc: number): void {
     const tmp = jobSpoolTmpDir(this.spoolDir, cluster, proc);
@@ -137,13 +131,13 @@ export class SpoolStore {
       if (fs.existsSync(swap)) fs.rmSync(swap, { recursive: true, force: true });
       return;
     }
-    if (fs.existsSync(path.join(tmp, COMMIT_MARKER))) {
+    if (hasCommitMarker(tmp)) {
       const dir = this.jobDir(cluster, proc);
       const swap = jobSpoolSwapDir(this.spoolDir, cluster, proc);
       fs.mkdirSync(dir, { recursive: true });
       fs.mkdirSync(swap, { recursive: true });
       for (const name of fs.readdirSync(tmp)) {
-        if (name === COMMIT_MARKER) continue;
+        if (name === SPOOL_COMMIT_MARKER) continue;
         const target = path.join(dir, name);
         if (fs.existsSync(target)) {
           const parked = path.join(swap, name);
@@ -220,6 +214,39 @@ export class SpoolStore {
         return; // not empty (other jobs) or already gone
       }
     }
+  }
+}
+
+/** Vouches for a whole, durable transfer in `tmp`: written and fsynced only after the extraction's own fsyncs. */
+function writeCommitMarker(tmp: string): void {
+  const marker = path.join(tmp, SPOOL_COMMIT_MARKER);
+  const fd = fs.openSync(marker, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+  try {
+    fs.writeSync(fd, SPOOL_COMMIT_MARKER_CONTENT);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fsyncPath(tmp);
+}
+
+/** Whether `tmp` holds the marker the schedd writes (a regular file with its exact content), not a forgery. */
+function hasCommitMarker(tmp: string): boolean {
+  const marker = path.join(tmp, SPOOL_COMMIT_MARKER);
+  let fd: number;
+  try {
+    fd = fs.openSync(marker, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    const expected = Buffer.from(SPOOL_COMMIT_MARKER_CONTENT);
+    if (!stat.isFile() || stat.size !== expected.length) return false;
+    const content = Buffer.alloc(expected.length);
+    return fs.readSync(fd, content, 0, content.length, 0) === content.length && content.equals(expected);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -9,6 +9,7 @@ import { fileTransferEvent, type Schedd } from '../schedd.js';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
 import type { StoredJob } from '../job-store.js';
 import { ErrorReply } from './schemas.js';
+import { warnWithheld } from './withheld.js';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 
 const RunParams = Type.Object({
@@ -129,6 +130,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       }
       try {
         const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, request.body);
+        warnWithheld(request.log, request.params.jobId, result.withheld);
         const names = result.topLevelNames.slice(0, 100);
         transferEvent(job, 6, undefined, checkpoint === undefined ? { names } : { kind: 'checkpoint-committed', checkpoint, bytes: result.bytes, files: result.files, names });
         const current = currentRun(request);
