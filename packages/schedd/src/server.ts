@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { writeFileAtomic } from '@tinycondor/shared/atomic-write';
+import { LogFile } from '@tinycondor/shared/log-file';
 import { configValue, formatCondorConfig, parseCondorConfig } from '@tinycondor/shared/condor-config';
 import { buildApp } from './app.js';
 import { SessionStore } from './dashboard/sessions.js';
@@ -62,7 +63,7 @@ function previousPort(configFile: string): number | undefined {
 export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
   const paths = poolPaths(opts.home);
   fs.mkdirSync(paths.logDir, { recursive: true });
-  const logger = opts.logger ?? pino({ level: process.env.TINYCONDOR_LOG_LEVEL ?? 'info' }, pino.destination({ dest: path.join(paths.logDir, 'SchedLog'), sync: false }));
+  const logger = opts.logger ?? pino({ level: process.env.TINYCONDOR_LOG_LEVEL ?? 'info' }, new LogFile(path.join(paths.logDir, 'SchedLog')));
   const host = opts.host ?? '127.0.0.1';
   const name = opts.name ?? os.hostname();
   const token = loadOrCreateToken(paths.tokenFile);
