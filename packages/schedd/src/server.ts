@@ -9,6 +9,7 @@ import { configValue, formatCondorConfig, parseCondorConfig } from '@tinycondor/
 import { buildApp } from './app.js';
 import { SessionStore } from './dashboard/sessions.js';
 import { openDatabase, type Db } from './db.js';
+import { makePoolDirsPrivate } from './pool-permissions.js';
 import { Schedd } from './schedd.js';
 import { SpoolStore } from './spool-store.js';
 import { loadOrCreateToken } from './token.js';
@@ -62,7 +63,7 @@ function previousPort(configFile: string): number | undefined {
 /** Starts a schedd on `home` and writes the pool's condor_config once it listens. */
 export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
   const paths = poolPaths(opts.home);
-  fs.mkdirSync(paths.logDir, { recursive: true });
+  makePoolDirsPrivate(paths);
   const logger = opts.logger ?? pino({ level: process.env.TINYCONDOR_LOG_LEVEL ?? 'info' }, new LogFile(path.join(paths.logDir, 'SchedLog')));
   const host = opts.host ?? '127.0.0.1';
   const name = opts.name ?? os.hostname();

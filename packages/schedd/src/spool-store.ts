@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { jobSpoolDir, jobSpoolSwapDir, jobSpoolTmpDir, SPOOL_COMMIT_MARKER, SPOOL_COMMIT_MARKER_CONTENT } from '@tinycondor/shared/spool-paths';
 import { extractTarSafely, type ExtractResult } from '@tinycondor/shared/tar/index';
+import { PRIVATE_DIR_MODE } from './pool-permissions.js';
 
 /** Event logs of spooled jobs (see userLogPath). */
 const USER_LOG_DIR = 'user-logs';
@@ -33,11 +34,12 @@ export class SpoolStore {
   private readonly commitChains = new Map<string, Promise<unknown>>();
 
   constructor(readonly spoolDir: string) {
-    fs.mkdirSync(spoolDir, { recursive: true, mode: 0o755 });
+    fs.mkdirSync(spoolDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     this.stagingRoot = path.join(spoolDir, 'incoming');
     // Transfers a crash cut off: their runs are reported again and their outputs sent again.
     fs.rmSync(this.stagingRoot, { recursive: true, force: true });
-    fs.mkdirSync(path.join(spoolDir, USER_LOG_DIR), { recursive: true, mode: 0o755 });
+    fs.mkdirSync(path.join(spoolDir, USER_LOG_DIR), { recursive: true, mode: PRIVATE_DIR_MODE });
+    fs.chmodSync(path.join(spoolDir, USER_LOG_DIR), PRIVATE_DIR_MODE);
   }
 
   /**
@@ -58,7 +60,7 @@ export class SpoolStore {
   /** Moves received output into the job's results directory, each entry replacing its namesake. */
   keepResults(cluster: number, proc: number, stagingDir: string, names: string[]): void {
     const results = this.resultsDir(cluster, proc);
-    fs.mkdirSync(results, { recursive: true });
+    fs.mkdirSync(results, { recursive: true, mode: PRIVATE_DIR_MODE });
     for (const name of names) {
       const target = path.join(results, name);
       fs.rmSync(target, { recursive: true, force: true });
@@ -107,6 +109,8 @@ export class SpoolStore {
   private async commitNow(cluster: number, proc: number, tmp: string, source: Readable): Promise<ExtractResult> {
     this.finishInterruptedCommit(cluster, proc);
     fs.rmSync(tmp, { recursive: true, force: true });
+    // The `<cluster % 10000>/<proc % 10000>` parents, which the extraction would otherwise create 0755.
+    fs.mkdirSync(path.dirname(tmp), { recursive: true, mode: PRIVATE_DIR_MODE });
     let received: ExtractResult;
     try {
       received = await extractTarSafely(source, tmp, { createDest: true, durable: true, withheldTopLevelNames: [SPOOL_COMMIT_MARKER] });
@@ -134,8 +138,8 @@ export class SpoolStore {
     if (hasCommitMarker(tmp)) {
       const dir = this.jobDir(cluster, proc);
       const swap = jobSpoolSwapDir(this.spoolDir, cluster, proc);
-      fs.mkdirSync(dir, { recursive: true });
-      fs.mkdirSync(swap, { recursive: true });
+      fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      fs.mkdirSync(swap, { recursive: true, mode: PRIVATE_DIR_MODE });
       for (const name of fs.readdirSync(tmp)) {
         if (name === SPOOL_COMMIT_MARKER) continue;
         const target = path.join(dir, name);
@@ -176,7 +180,7 @@ export class SpoolStore {
     const reused = this.idleStaging.pop();
     if (reused !== undefined) return reused;
     const dir = path.join(this.stagingRoot, String(++this.stagingCount));
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     return dir;
   }
 
