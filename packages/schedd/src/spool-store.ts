@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { jobSpoolDir, jobSpoolSwapDir, jobSpoolTmpDir, SPOOL_COMMIT_MARKER, SPOOL_COMMIT_MARKER_CONTENT } from '@tinycondor/shared/spool-paths';
 import { extractTarSafely, type ExtractResult } from '@tinycondor/shared/tar/index';
+import { spoolSpaceRefusal } from '@tinycondor/shared/disk-reserve';
 import { PRIVATE_DIR_MODE } from './pool-permissions.js';
 
 /** Event logs of spooled jobs (see userLogPath). */
@@ -33,7 +34,11 @@ export class SpoolStore {
    */
   private readonly commitChains = new Map<string, Promise<unknown>>();
 
-  constructor(readonly spoolDir: string) {
+  constructor(
+    readonly spoolDir: string,
+    /** RESERVED_DISK (MB) kept free on the SPOOL filesystem (spaceRefusal). */
+    private readonly reservedDiskMb = 0,
+  ) {
     fs.mkdirSync(spoolDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     this.stagingRoot = path.join(spoolDir, 'incoming');
     // Transfers a crash cut off: their runs are reported again and their outputs sent again.
@@ -72,6 +77,12 @@ export class SpoolStore {
   /** Entries of the results directory (empty when the job produced none or never ran). */
   resultEntries(cluster: number, proc: number): string[] {
     return safeReaddir(this.resultsDir(cluster, proc)).sort();
+  }
+
+  /** Why a transfer into SPOOL must be refused now (the filesystem is below RESERVED_DISK), else undefined. */
+  spaceRefusal(): string | undefined {
+    const stat = fs.statfsSync(this.spoolDir);
+    return spoolSpaceRefusal(stat.bavail * stat.bsize, this.reservedDiskMb);
   }
 
   jobDir(cluster: number, proc: number): string {

@@ -52,6 +52,11 @@ export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd
         request.body.resume();
         return reply.code(409).send({ error: waiting.message });
       }
+      const noSpace = schedd.spool.spaceRefusal();
+      if (noSpace) {
+        request.body.resume();
+        return reply.code(400).send({ error: `spooling the input of job ${request.params.jobId} refused: ${noSpace}` });
+      }
       try {
         const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, request.body);
         warnWithheld(request.log, request.params.jobId, result.withheld);

@@ -77,6 +77,12 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
         request.body.resume();
         return reply.code(409).send({ error: `run ${request.params.runId} of job ${request.params.jobId} is not current` });
       }
+      const noSpace = schedd.spool.spaceRefusal();
+      if (noSpace) {
+        request.body.resume();
+        request.log.warn({ jobId: request.params.jobId }, noSpace);
+        return reply.code(400).send({ error: `Transfer output files failure: ${noSpace}` });
+      }
       schedd.transferShowsExecution(job);
       transferEvent(job, 5);
       const staging = schedd.spool.acquireStagingDir();
@@ -120,6 +126,13 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       if (verdict === 'refuse-permanent' || verdict === 'refuse-transient') {
         request.body.resume();
         return reply.code(verdict === 'refuse-permanent' ? 400 : 503).send({ error: `checkpoint ${checkpoint} refused by fault injection (fail-next-checkpoint)` });
+      }
+      const noSpace = schedd.spool.spaceRefusal();
+      if (noSpace) {
+        request.body.resume();
+        request.log.warn({ jobId: request.params.jobId, kind }, noSpace);
+        schedd.timelines.record(request.params.jobId, { time: Date.now(), kind: 'checkpoint-failed', runId: job.runId, checkpoint, detail: noSpace });
+        return reply.code(400).send({ error: `checkpoint transfer refused: ${noSpace}` });
       }
       schedd.transferShowsExecution(job);
       transferEvent(job, 5, undefined, checkpoint === undefined ? {} : { kind: 'checkpoint-started', checkpoint });
