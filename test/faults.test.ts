@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
+import { SPOOL_COMMIT_MARKER_CONTENT } from '@tinycondor/shared/spool-paths';
 import { END_MARKER } from '@tinycondor/shared/tar/index';
 import t from 'tap';
 import { fakeStartd, killHard, startDaemons } from './helpers/daemons.js';
@@ -77,7 +78,7 @@ t.test('broken, late and duplicate transfers and messages never damage the commi
   await killHard(d.schedd);
   fs.mkdirSync(`${spool}.tmp`);
   fs.writeFileSync(`${spool}.tmp/state`, 'three');
-  fs.writeFileSync(`${spool}.tmp/.ccommit.con`, '');
+  fs.writeFileSync(`${spool}.tmp/.ccommit.con`, SPOOL_COMMIT_MARKER_CONTENT);
   // A crash in the middle of a transfer (no marker) for the same job is discarded instead.
   await d.startSchedd();
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'three', 'the interrupted commit was finished');

@@ -4,10 +4,13 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { writeFileAtomic } from '@tinycondor/shared/atomic-write';
+import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
+import { LogFile } from '@tinycondor/shared/log-file';
 import { configValue, formatCondorConfig, parseCondorConfig } from '@tinycondor/shared/condor-config';
 import { buildApp } from './app.js';
 import { SessionStore } from './dashboard/sessions.js';
 import { openDatabase, type Db } from './db.js';
+import { makePoolDirsPrivate } from './pool-permissions.js';
 import { Schedd } from './schedd.js';
 import { SpoolStore } from './spool-store.js';
 import { loadOrCreateToken } from './token.js';
@@ -22,6 +25,8 @@ export interface ScheddOptions {
   leaseSeconds?: number;
   killGraceSeconds?: number;
   periodicSeconds?: number;
+  /** RESERVED_DISK (MB): free space kept on the SPOOL filesystem; transfers into SPOOL are refused below it. */
+  reservedDiskMb?: number;
   logger?: Logger;
 }
 
@@ -61,12 +66,13 @@ function previousPort(configFile: string): number | undefined {
 /** Starts a schedd on `home` and writes the pool's condor_config once it listens. */
 export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
   const paths = poolPaths(opts.home);
-  fs.mkdirSync(paths.logDir, { recursive: true });
-  const logger = opts.logger ?? pino({ level: process.env.TINYCONDOR_LOG_LEVEL ?? 'info' }, pino.destination({ dest: path.join(paths.logDir, 'SchedLog'), sync: false }));
+  makePoolDirsPrivate(paths);
+  const logger = opts.logger ?? pino({ level: process.env.TINYCONDOR_LOG_LEVEL ?? 'info' }, new LogFile(path.join(paths.logDir, 'SchedLog')));
   const host = opts.host ?? '127.0.0.1';
   const name = opts.name ?? os.hostname();
   const token = loadOrCreateToken(paths.tokenFile);
-  const spool = new SpoolStore(paths.spoolDir);
+  const reservedDiskMb = opts.reservedDiskMb ?? DEFAULT_RESERVED_DISK_MB;
+  const spool = new SpoolStore(paths.spoolDir, reservedDiskMb);
   let db: Db | undefined;
   let app: FastifyInstance | undefined;
   try {
@@ -104,6 +110,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
           ['SCHEDD_URL', url],
           ['TINYCONDOR_TOKEN_FILE', '$(LOCAL_DIR)/pool.token'],
           ['UID_DOMAIN', 'localhost'],
+          ['RESERVED_DISK', String(reservedDiskMb)],
           ['QUEUE_SUPER_USERS', settings.superUsers.join(', ')],
         ],
         'tinycondor pool configuration, written by the schedd each time it starts.\nThe condor_* commands find the pool through CONDOR_CONFIG=<this file>.',

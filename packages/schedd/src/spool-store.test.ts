@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import tar from 'tar-stream';
 import t, { type Test } from 'tap';
-import { packEntries } from '@tinycondor/shared/tar/index';
+import { SPOOL_COMMIT_MARKER_CONTENT } from '@tinycondor/shared/spool-paths';
+import { END_MARKER, packEntries } from '@tinycondor/shared/tar/index';
 import { SpoolStore } from './spool-store.js';
 
 /** The archive a startd would send of these files, whole in memory so that a test can cut it anywhere. */
@@ -68,4 +70,95 @@ t.test('transfers of different jobs do not wait for each other', async (t) => {
   t.equal((await otherCommit).files, 1, 'job 2 commits while job 1 is still receiving');
   stalled.end(await tarOf(t, { state: 'late' }));
   t.equal((await stalledCommit).files, 1);
+});
+
+/** An archive as a job's startd could send it, in this entry order; a `null` content is a directory. */
+async function rawTarOf(entries: [string, string | null][]): Promise<Buffer> {
+  const pack = tar.pack();
+  let files = 0;
+  let bytes = 0;
+  for (const [name, content] of entries) {
+    if (content === null) {
+      pack.entry({ name, type: 'directory' });
+      continue;
+    }
+    pack.entry({ name }, content);
+    files += 1;
+    bytes += Buffer.byteLength(content);
+  }
+  pack.entry({ name: END_MARKER }, JSON.stringify({ files, bytes }));
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+t.test("a job file named like the commit marker cannot make a cut transfer look committed", async (t) => {
+  const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spool-store-'));
+  t.teardown(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
+  const spool = new SpoolStore(spoolDir);
+  await spool.receiveAndCommit(1, 0, Readable.from([await rawTarOf([['big.dat', 'old'.repeat(1000)]])]));
+
+  // The job's own `.ccommit.con` comes first; the transfer stops in the middle of big.dat.
+  const archive = await rawTarOf([
+    ['.ccommit.con', SPOOL_COMMIT_MARKER_CONTENT],
+    ['big.dat', 'new'.repeat(1_400_000)],
+  ]);
+  const source = new PassThrough();
+  const cut = spool.receiveAndCommit(1, 0, source);
+  source.write(archive.subarray(0, Math.floor(archive.length / 2)));
+  const tmp = `${spool.jobDir(1, 0)}.tmp`;
+  await until('big.dat to be partly written into .tmp', () => (fs.statSync(path.join(tmp, 'big.dat'), { throwIfNoEntry: false })?.size ?? 0) > 0);
+
+  // The schedd is killed here; the next one starts on the same SPOOL.
+  new SpoolStore(spoolDir).finishAllInterruptedCommits();
+  const committed = fs.readFileSync(path.join(spool.jobDir(1, 0), 'big.dat'), 'utf8');
+  t.ok(committed === 'old'.repeat(1000), `the committed checkpoint is unchanged (big.dat has ${committed.length} bytes)`);
+  t.notOk(fs.existsSync(tmp), 'the partial transfer is discarded');
+  source.destroy(new Error('connection reset'));
+  await t.rejects(cut);
+});
+
+t.test('a job file or directory named like the commit marker is received but not committed, as in HTCondor', async (t) => {
+  const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spool-store-'));
+  t.teardown(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
+  const spool = new SpoolStore(spoolDir);
+  const tmp = `${spool.jobDir(1, 0)}.tmp`;
+
+  const withDirectory = await spool.receiveAndCommit(1, 0, Readable.from([await rawTarOf([['.ccommit.con', null], ['.ccommit.con/x', 'forged'], ['state', 'one']])]));
+  t.same(withDirectory.withheld, ['.ccommit.con'], 'the reserved name is reported');
+  t.equal(withDirectory.files, 2, 'its file still counts towards the end marker');
+  t.same(fs.readdirSync(spool.jobDir(1, 0)), ['state']);
+  t.notOk(fs.existsSync(tmp), 'no staging left behind');
+
+  const withFile = await spool.receiveAndCommit(1, 0, Readable.from([await rawTarOf([['.ccommit.con', 'job data'], ['state', 'two']])]));
+  t.same(withFile.withheld, ['.ccommit.con']);
+  t.same(fs.readdirSync(spool.jobDir(1, 0)), ['state']);
+  t.equal(fs.readFileSync(path.join(spool.jobDir(1, 0), 'state'), 'utf8'), 'two');
+  t.notOk(fs.existsSync(tmp));
+});
+
+t.test('at start, only a marker with the content the schedd writes rolls a commit forward', async (t) => {
+  const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spool-store-'));
+  t.teardown(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
+  const spool = new SpoolStore(spoolDir);
+  await spool.receiveAndCommit(1, 0, Readable.from([await rawTarOf([['state', 'committed']])]));
+  const tmp = `${spool.jobDir(1, 0)}.tmp`;
+  const leave = (marker: string | null, state: string) => {
+    fs.mkdirSync(tmp);
+    fs.writeFileSync(path.join(tmp, 'state'), state);
+    if (marker === null) fs.mkdirSync(path.join(tmp, '.ccommit.con'));
+    else fs.writeFileSync(path.join(tmp, '.ccommit.con'), marker);
+  };
+
+  for (const [what, marker] of [['an empty marker (a job file an older schedd extracted)', ''], ['a directory', null], ['a cut marker', SPOOL_COMMIT_MARKER_CONTENT.slice(0, 10)]] as const) {
+    leave(marker, 'forged');
+    new SpoolStore(spoolDir).finishAllInterruptedCommits();
+    t.equal(fs.readFileSync(path.join(spool.jobDir(1, 0), 'state'), 'utf8'), 'committed', `${what} is not honoured`);
+    t.notOk(fs.existsSync(tmp));
+  }
+  leave(SPOOL_COMMIT_MARKER_CONTENT, 'rolled forward');
+  new SpoolStore(spoolDir).finishAllInterruptedCommits();
+  t.equal(fs.readFileSync(path.join(spool.jobDir(1, 0), 'state'), 'utf8'), 'rolled forward', "the schedd's marker is");
+  t.same(fs.readdirSync(spool.jobDir(1, 0)), ['state'], 'the marker itself is not committed');
 });

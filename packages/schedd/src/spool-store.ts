@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { jobSpoolDir, jobSpoolSwapDir, jobSpoolTmpDir } from '@tinycondor/shared/spool-paths';
+import { jobSpoolDir, jobSpoolSwapDir, jobSpoolTmpDir, SPOOL_COMMIT_MARKER, SPOOL_COMMIT_MARKER_CONTENT } from '@tinycondor/shared/spool-paths';
 import { extractTarSafely, type ExtractResult } from '@tinycondor/shared/tar/index';
+import { spoolSpaceRefusal } from '@tinycondor/shared/disk-reserve';
+import { PRIVATE_DIR_MODE } from './pool-permissions.js';
 
 /** Event logs of spooled jobs (see userLogPath). */
 const USER_LOG_DIR = 'user-logs';
-
-/** HTCondor's marker that a transfer into `.tmp` is complete and may be committed (file_transfer.cpp). */
-const COMMIT_MARKER = '.ccommit.con';
 
 function fsyncPath(target: string): void {
   const fd = fs.openSync(target, 'r');
@@ -35,12 +34,17 @@ export class SpoolStore {
    */
   private readonly commitChains = new Map<string, Promise<unknown>>();
 
-  constructor(readonly spoolDir: string) {
-    fs.mkdirSync(spoolDir, { recursive: true, mode: 0o755 });
+  constructor(
+    readonly spoolDir: string,
+    /** RESERVED_DISK (MB) kept free on the SPOOL filesystem (spaceRefusal). */
+    private readonly reservedDiskMb = 0,
+  ) {
+    fs.mkdirSync(spoolDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     this.stagingRoot = path.join(spoolDir, 'incoming');
     // Transfers a crash cut off: their runs are reported again and their outputs sent again.
     fs.rmSync(this.stagingRoot, { recursive: true, force: true });
-    fs.mkdirSync(path.join(spoolDir, USER_LOG_DIR), { recursive: true, mode: 0o755 });
+    fs.mkdirSync(path.join(spoolDir, USER_LOG_DIR), { recursive: true, mode: PRIVATE_DIR_MODE });
+    fs.chmodSync(path.join(spoolDir, USER_LOG_DIR), PRIVATE_DIR_MODE);
   }
 
   /**
@@ -66,7 +70,7 @@ export class SpoolStore {
   /** Moves received output into the job's results directory, each entry replacing its namesake. */
   keepResults(cluster: number, proc: number, stagingDir: string, names: string[]): void {
     const results = this.resultsDir(cluster, proc);
-    fs.mkdirSync(results, { recursive: true });
+    fs.mkdirSync(results, { recursive: true, mode: PRIVATE_DIR_MODE });
     for (const name of names) {
       const target = path.join(results, name);
       fs.rmSync(target, { recursive: true, force: true });
@@ -78,6 +82,12 @@ export class SpoolStore {
   /** Entries of the results directory (empty when the job produced none or never ran). */
   resultEntries(cluster: number, proc: number): string[] {
     return safeReaddir(this.resultsDir(cluster, proc)).sort();
+  }
+
+  /** Why a transfer into SPOOL must be refused now (the filesystem is below RESERVED_DISK), else undefined. */
+  spaceRefusal(): string | undefined {
+    const stat = fs.statfsSync(this.spoolDir);
+    return spoolSpaceRefusal(stat.bavail * stat.bsize, this.reservedDiskMb);
   }
 
   jobDir(cluster: number, proc: number): string {
@@ -115,24 +125,23 @@ export class SpoolStore {
   private async commitNow(cluster: number, proc: number, tmp: string, source: Readable): Promise<ExtractResult> {
     this.finishInterruptedCommit(cluster, proc);
     fs.rmSync(tmp, { recursive: true, force: true });
+    // The `<cluster % 10000>/<proc % 10000>` parents, which the extraction would otherwise create 0755.
+    fs.mkdirSync(path.dirname(tmp), { recursive: true, mode: PRIVATE_DIR_MODE });
     let received: ExtractResult;
     try {
-      received = await extractTarSafely(source, tmp, { createDest: true, durable: true });
+      received = await extractTarSafely(source, tmp, { createDest: true, durable: true, withheldTopLevelNames: [SPOOL_COMMIT_MARKER] });
+      writeCommitMarker(tmp);
     } catch (err) {
       fs.rmSync(tmp, { recursive: true, force: true });
       throw err;
     }
-    const marker = path.join(tmp, COMMIT_MARKER);
-    fs.writeFileSync(marker, '');
-    fsyncPath(marker);
-    fsyncPath(tmp);
     this.finishInterruptedCommit(cluster, proc);
     return received;
   }
 
   /**
-   * Rolls a commit forward when its marker is there, else discards the partial transfer (CommitFiles).
-   * Safe to repeat: an interrupted commit is finished by the next call.
+   * Rolls a commit forward when the schedd's marker is there, else discards the partial transfer
+   * (CommitFiles). Safe to repeat: an interrupted commit is finished by the next call.
    */
   finishInterruptedCommit(cluster: number, proc: number): void {
     const tmp = jobSpoolTmpDir(this.spoolDir, cluster, proc);
@@ -142,13 +151,13 @@ export class SpoolStore {
       if (fs.existsSync(swap)) fs.rmSync(swap, { recursive: true, force: true });
       return;
     }
-    if (fs.existsSync(path.join(tmp, COMMIT_MARKER))) {
+    if (hasCommitMarker(tmp)) {
       const dir = this.jobDir(cluster, proc);
       const swap = jobSpoolSwapDir(this.spoolDir, cluster, proc);
-      fs.mkdirSync(dir, { recursive: true });
-      fs.mkdirSync(swap, { recursive: true });
+      fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      fs.mkdirSync(swap, { recursive: true, mode: PRIVATE_DIR_MODE });
       for (const name of fs.readdirSync(tmp)) {
-        if (name === COMMIT_MARKER) continue;
+        if (name === SPOOL_COMMIT_MARKER) continue;
         const target = path.join(dir, name);
         if (fs.existsSync(target)) {
           const parked = path.join(swap, name);
@@ -187,7 +196,7 @@ export class SpoolStore {
     const reused = this.idleStaging.pop();
     if (reused !== undefined) return reused;
     const dir = path.join(this.stagingRoot, String(++this.stagingCount));
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     return dir;
   }
 
@@ -225,6 +234,39 @@ export class SpoolStore {
         return; // not empty (other jobs) or already gone
       }
     }
+  }
+}
+
+/** Vouches for a whole, durable transfer in `tmp`: written and fsynced only after the extraction's own fsyncs. */
+function writeCommitMarker(tmp: string): void {
+  const marker = path.join(tmp, SPOOL_COMMIT_MARKER);
+  const fd = fs.openSync(marker, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+  try {
+    fs.writeSync(fd, SPOOL_COMMIT_MARKER_CONTENT);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fsyncPath(tmp);
+}
+
+/** Whether `tmp` holds the marker the schedd writes (a regular file with its exact content), not a forgery. */
+function hasCommitMarker(tmp: string): boolean {
+  const marker = path.join(tmp, SPOOL_COMMIT_MARKER);
+  let fd: number;
+  try {
+    fd = fs.openSync(marker, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    const expected = Buffer.from(SPOOL_COMMIT_MARKER_CONTENT);
+    if (!stat.isFile() || stat.size !== expected.length) return false;
+    const content = Buffer.alloc(expected.length);
+    return fs.readSync(fd, content, 0, content.length, 0) === content.length && content.equals(expected);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

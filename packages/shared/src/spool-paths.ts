@@ -17,3 +17,15 @@ export function jobSpoolTmpDir(spoolDir: string, cluster: number, proc: number):
 export function jobSpoolSwapDir(spoolDir: string, cluster: number, proc: number): string {
   return `${jobSpoolDir(spoolDir, cluster, proc)}.swap`;
 }
+
+/**
+ * HTCondor's marker that a transfer into `.tmp` is complete and may be committed (file_transfer.cpp). A job
+ * file of this name is never written there (HTCondor's CommitFiles never commits it either).
+ */
+export const SPOOL_COMMIT_MARKER = '.ccommit.con';
+
+/**
+ * What the schedd writes into the marker once the transfer is whole and on disk. Only a marker holding
+ * exactly this is honoured: an empty one may be a job's file that an older schedd extracted into `.tmp`.
+ */
+export const SPOOL_COMMIT_MARKER_CONTENT = 'committed by the tinycondor schedd: the transfer is complete and on disk\n';

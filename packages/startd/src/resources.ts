@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import { usableBytes } from '@tinycondor/shared/disk-reserve';
 import type { SlotDescription } from '@tinycondor/shared/protocol';
 
 export interface ResourceTotals {
@@ -8,13 +9,13 @@ export interface ResourceTotals {
   diskKb: number;
 }
 
-/** What this machine offers: cores, memory, and free disk where sandboxes are made. */
-export function detectTotals(executeDir: string): ResourceTotals {
+/** What this machine offers: cores, memory, and free disk where sandboxes are made minus RESERVED_DISK (MB). */
+export function detectTotals(executeDir: string, reservedDiskMb: number): ResourceTotals {
   const stat = fs.statfsSync(executeDir);
   return {
     cpus: os.availableParallelism(),
     memoryMb: Math.floor(os.totalmem() / (1024 * 1024)),
-    diskKb: Math.floor((stat.bavail * stat.bsize) / 1024),
+    diskKb: Math.floor(usableBytes(stat.bavail * stat.bsize, reservedDiskMb) / 1024),
   };
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunningSchedd, ScheddOptions } from '@tinycondor/schedd';
 import { formatCondorConfig } from '@tinycondor/shared/condor-config';
+import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import { fileLogger } from '../file-logger.js';
 import { loadPoolConfig, type PoolConfig } from '../pool-config.js';
@@ -13,9 +14,10 @@ import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
 
 const USAGE = `Usage:
   tinycondor pool [--home DIR] [--startds N] [--port P] [--cpus C] [--memory MB] [--disk KB]
-                  [--lease S] [--periodic S] [--checkpoint-interval S]
-  tinycondor schedd [--home DIR] [--port P] [--host ADDR] [--lease S] [--periodic S]
+                  [--lease S] [--periodic S] [--checkpoint-interval S] [--reserved-disk MB]
+  tinycondor schedd [--home DIR] [--port P] [--host ADDR] [--lease S] [--periodic S] [--reserved-disk MB]
   tinycondor startd [--name NAME] [--cpus C] [--memory MB] [--disk KB] [--execute DIR] [--checkpoint-interval S]
+                    [--reserved-disk MB]
                     [--schedd URL] [--token-file FILE] [--parent-pid PID (stop when that process is gone)]
                     (without --schedd/--token-file: TINYCONDOR_SCHEDD_URL/TINYCONDOR_TOKEN_FILE, else CONDOR_CONFIG)
   tinycondor health [--schedd URL] [--token-file FILE] [--startd NAME]
@@ -47,10 +49,10 @@ function intFlag(flags: Flags, name: string, min: number): number | undefined {
 
 // The daemons' modules are loaded only by the subcommands that run them, so that `health` and
 // `client-config` (run often, by container engines) start fast.
-async function slotsFor(flags: Flags, executeDir: string) {
+async function slotsFor(flags: Flags, executeDir: string, reservedDiskMb: number) {
   const { detectTotals, splitIntoSlots } = await import('@tinycondor/startd');
   fs.mkdirSync(executeDir, { recursive: true });
-  const detected = detectTotals(executeDir);
+  const detected = detectTotals(executeDir, reservedDiskMb);
   return splitIntoSlots({
     cpus: intFlag(flags, 'cpus', 1) ?? detected.cpus,
     memoryMb: intFlag(flags, 'memory', 1) ?? detected.memoryMb,
@@ -107,7 +109,7 @@ function defaultHome(): string {
 }
 
 async function runPool(args: string[], io: CommandIo): Promise<number> {
-  const flags = parseFlags(args, ['home', 'startds', 'port', 'cpus', 'memory', 'disk', 'lease', 'periodic', 'checkpoint-interval']);
+  const flags = parseFlags(args, ['home', 'startds', 'port', 'cpus', 'memory', 'disk', 'lease', 'periodic', 'checkpoint-interval', 'reserved-disk']);
   const home = path.resolve(io.cwd, flags.get('home') ?? defaultHome());
   const { poolPaths } = await import('@tinycondor/schedd');
   const paths = poolPaths(home);
@@ -117,6 +119,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
     port: intFlag(flags, 'port', 0),
     leaseSeconds: intFlag(flags, 'lease', 1),
     periodicSeconds: intFlag(flags, 'periodic', 1),
+    reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
   });
   const log = fileLogger(path.join(paths.logDir, 'MasterLog'));
   const startdArgs = ['cpus', 'memory', 'disk', 'checkpoint-interval'].flatMap((name) => (flags.has(name) ? [`--${name}`, flags.get(name) as string] : []));
@@ -138,7 +141,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
 }
 
 async function runSchedd(args: string[], io: CommandIo): Promise<number> {
-  const flags = parseFlags(args, ['home', 'port', 'host', 'lease', 'periodic']);
+  const flags = parseFlags(args, ['home', 'port', 'host', 'lease', 'periodic', 'reserved-disk']);
   const home = path.resolve(io.cwd, flags.get('home') ?? defaultHome());
   const schedd = await startScheddFor('schedd', {
     home,
@@ -146,6 +149,7 @@ async function runSchedd(args: string[], io: CommandIo): Promise<number> {
     host: flags.get('host'),
     leaseSeconds: intFlag(flags, 'lease', 1),
     periodicSeconds: intFlag(flags, 'periodic', 1),
+    reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
   });
   const stopRequested = untilSignalled();
   io.stdout(`tinycondor schedd ready: ${schedd.url}\nexport CONDOR_CONFIG=${schedd.configFile}\ndashboard: ${schedd.dashboardLoginUrl()}\n`);
@@ -172,6 +176,17 @@ function scheddAccess(flags: Flags, io: CommandIo, what: string): { scheddUrl: s
   return { scheddUrl: scheddUrl.replace(/\/+$/, ''), tokenFile, pool };
 }
 
+/** RESERVED_DISK (MB): the flag, else the pool's condor_config (the schedd writes it there), else the default. */
+function reservedDiskFor(flags: Flags, pool: PoolConfig | undefined): number {
+  const flag = intFlag(flags, 'reserved-disk', 0);
+  if (flag !== undefined) return flag;
+  const configured = pool?.value('RESERVED_DISK');
+  if (configured === undefined) return DEFAULT_RESERVED_DISK_MB;
+  const mb = Number(configured);
+  if (!Number.isInteger(mb) || mb < 0) throw new CliError(`tinycondor startd: RESERVED_DISK in ${pool?.file} must be an integer >= 0 (MB), got '${configured}'`);
+  return mb;
+}
+
 function readToken(tokenFile: string, what: string): string {
   try {
     const token = fs.readFileSync(tokenFile, 'utf8').trim();
@@ -183,7 +198,7 @@ function readToken(tokenFile: string, what: string): string {
 }
 
 async function runStartd(args: string[], io: CommandIo): Promise<number> {
-  const flags = parseFlags(args, ['name', 'cpus', 'memory', 'disk', 'execute', 'checkpoint-interval', 'schedd', 'token-file', 'parent-pid']);
+  const flags = parseFlags(args, ['name', 'cpus', 'memory', 'disk', 'execute', 'checkpoint-interval', 'schedd', 'token-file', 'parent-pid', 'reserved-disk']);
   const parentPid = intFlag(flags, 'parent-pid', 1);
   if (parentPid !== undefined && process.ppid !== parentPid) throw new CliError(`tinycondor startd: --parent-pid ${parentPid} is not this process's parent (${process.ppid})`);
   const { scheddUrl, tokenFile, pool } = scheddAccess(flags, io, 'startd');
@@ -197,7 +212,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     scheddUrl,
     token: readToken(tokenFile, 'startd'),
     executeDir,
-    slots: await slotsFor(flags, executeDir),
+    slots: await slotsFor(flags, executeDir, reservedDiskFor(flags, pool)),
     checkpointIntervalSeconds: intFlag(flags, 'checkpoint-interval', 1),
     log,
   });

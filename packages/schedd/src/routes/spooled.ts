@@ -8,6 +8,7 @@ import { packEntries } from '@tinycondor/shared/tar/index';
 import type { Schedd } from '../schedd.js';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
 import { ErrorReply, JobIdParams } from './schemas.js';
+import { warnWithheld } from './withheld.js';
 
 const TransferReply = Type.Object({ files: Type.Integer(), bytes: Type.Integer() });
 
@@ -51,8 +52,14 @@ export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd
         request.body.resume();
         return reply.code(409).send({ error: waiting.message });
       }
+      const noSpace = schedd.spool.spaceRefusal();
+      if (noSpace) {
+        request.body.resume();
+        return reply.code(400).send({ error: `spooling the input of job ${request.params.jobId} refused: ${noSpace}` });
+      }
       try {
         const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, request.body);
+        warnWithheld(request.log, request.params.jobId, result.withheld);
         const current = spooledJob(request.params.jobId);
         const refusal = current ? schedd.inputSpooled(current) : { message: `Job ${request.params.jobId} left the queue while its input was spooled` };
         if (refusal) return reply.code(409).send({ error: refusal.message });

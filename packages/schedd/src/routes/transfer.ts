@@ -9,6 +9,7 @@ import { fileTransferEvent, type Schedd } from '../schedd.js';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
 import type { StoredJob } from '../job-store.js';
 import { ErrorReply } from './schemas.js';
+import { warnWithheld } from './withheld.js';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 
 const RunParams = Type.Object({
@@ -76,6 +77,12 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
         request.body.resume();
         return reply.code(409).send({ error: `run ${request.params.runId} of job ${request.params.jobId} is not current` });
       }
+      const noSpace = schedd.spool.spaceRefusal();
+      if (noSpace) {
+        request.body.resume();
+        request.log.warn({ jobId: request.params.jobId }, noSpace);
+        return reply.code(400).send({ error: `Transfer output files failure: ${noSpace}` });
+      }
       schedd.transferShowsExecution(job);
       transferEvent(job, 5);
       const staging = schedd.spool.acquireStagingDir();
@@ -120,6 +127,13 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
         request.body.resume();
         return reply.code(verdict === 'refuse-permanent' ? 400 : 503).send({ error: `checkpoint ${checkpoint} refused by fault injection (fail-next-checkpoint)` });
       }
+      const noSpace = schedd.spool.spaceRefusal();
+      if (noSpace) {
+        request.body.resume();
+        request.log.warn({ jobId: request.params.jobId, kind }, noSpace);
+        schedd.timelines.record(request.params.jobId, { time: Date.now(), kind: 'checkpoint-failed', runId: job.runId, checkpoint, detail: noSpace });
+        return reply.code(400).send({ error: `checkpoint transfer refused: ${noSpace}` });
+      }
       schedd.transferShowsExecution(job);
       transferEvent(job, 5, undefined, checkpoint === undefined ? {} : { kind: 'checkpoint-started', checkpoint });
       if (verdict === 'discard') {
@@ -129,6 +143,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       }
       try {
         const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, request.body);
+        warnWithheld(request.log, request.params.jobId, result.withheld);
         const names = result.topLevelNames.slice(0, 100);
         transferEvent(job, 6, undefined, checkpoint === undefined ? { names } : { kind: 'checkpoint-committed', checkpoint, bytes: result.bytes, files: result.files, names });
         const current = currentRun(request);

@@ -59,6 +59,8 @@ export interface ExtractResult {
   topLevelNames: string[];
   files: number;
   bytes: number;
+  /** Top-level names of entries received but not written (ExtractOptions.withheldTopLevelNames). */
+  withheld: string[];
 }
 
 /** Rejects names that could land outside the destination. Returns the normalised relative path. */
@@ -233,6 +235,11 @@ export interface ExtractOptions {
    * for data that survives a power loss.
    */
   durable?: boolean;
+  /**
+   * Top-level names the destination reserves for its own use: entries at or under them are read (they
+   * count towards the end marker) but not written, and their names are listed in ExtractResult.withheld.
+   */
+  withheldTopLevelNames?: readonly string[];
 }
 
 /**
@@ -244,7 +251,8 @@ export async function extractTarSafely(source: Readable, destDir: string, option
   const limits = options.limits ?? DEFAULT_EXTRACT_LIMITS;
   destDir = path.resolve(destDir);
   const extract = tar.extract();
-  const result: ExtractResult = { topLevelNames: [], files: 0, bytes: 0 };
+  const result: ExtractResult = { topLevelNames: [], files: 0, bytes: 0, withheld: [] };
+  const withheld = new Set(options.withheldTopLevelNames);
   const seenTop = new Set<string>();
   let entries = 0;
   let ended: { files: number; bytes: number } | undefined;
@@ -259,6 +267,11 @@ export async function extractTarSafely(source: Readable, destDir: string, option
   /** Directories this extraction created entries in (durable extractions fsync them at the end). */
   const changedDirs = new Set<string>([destDir]);
 
+  const checkFileSize = (name: string, size: number): void => {
+    if (size > limits.maxEntryBytes) throw new UnsafeArchiveError(name, `size ${size} exceeds ${limits.maxEntryBytes}`);
+    if (result.bytes + size > limits.maxTotalBytes) throw new UnsafeArchiveError(name, `archive exceeds ${limits.maxTotalBytes} bytes`);
+  };
+
   const consume = (async () => {
     for await (const entry of extract) {
       const header = entry.header;
@@ -272,6 +285,16 @@ export async function extractTarSafely(source: Readable, destDir: string, option
       const relative = safeRelativePath(header.name);
       const parts = relative.split('/');
       const top = parts[0];
+      if (withheld.has(top)) {
+        if (!result.withheld.includes(top)) result.withheld.push(top);
+        if (header.type === 'file' || header.type === 'contiguous-file') {
+          checkFileSize(header.name, header.size ?? 0);
+          result.files += 1;
+          result.bytes += header.size ?? 0;
+        }
+        entry.resume();
+        continue;
+      }
       if (!seenTop.has(top)) {
         seenTop.add(top);
         result.topLevelNames.push(top);
@@ -289,8 +312,7 @@ export async function extractTarSafely(source: Readable, destDir: string, option
         case 'file':
         case 'contiguous-file': {
           const size = header.size ?? 0;
-          if (size > limits.maxEntryBytes) throw new UnsafeArchiveError(header.name, `size ${size} exceeds ${limits.maxEntryBytes}`);
-          if (result.bytes + size > limits.maxTotalBytes) throw new UnsafeArchiveError(header.name, `archive exceeds ${limits.maxTotalBytes} bytes`);
+          checkFileSize(header.name, size);
           const { parent, target } = await dest.parentOf(relative, parts);
           await dest.clear(parent, name, target);
           await dest.exclusively(relative, parent, () => writeNewFile(entry, target, mode | 0o600, writer));
