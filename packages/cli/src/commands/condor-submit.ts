@@ -122,7 +122,8 @@ export const condorSubmit: Command = async (args, io) => {
     else io.stdout(`${count} job(s) submitted to cluster ${clusterId}.\n`);
     return 0;
   } catch (err) {
-    if (err instanceof SubmitError) throw new CliError(`\nERROR: ${err.message}`);
+    // condor_submit's own refusals are printed in its words alone, which scripts match.
+    if (err instanceof SubmitError) throw new CliError(`\nERROR: ${err.condorWords ? err.problem : err.message}`);
     throw err;
   }
 };

@@ -318,7 +318,7 @@ queue
 
 t.test('transfer settings', async (t) => {
   const [ad] = submit(`executable = a
-should_transfer_files = if_needed
+should_transfer_files = yes
 when_to_transfer_output = on_exit_or_evict
 transfer_input_files = a.txt,  b.txt c.txt
 transfer_output_remaps = "out.txt = results/out.txt; log.txt=logs/log.txt"
@@ -339,7 +339,7 @@ queue
       StreamErr: '',
     }),
     {
-      ShouldTransferFiles: '"IF_NEEDED"',
+      ShouldTransferFiles: '"YES"',
       WhenToTransferOutput: '"ON_EXIT_OR_EVICT"',
       TransferInput: '"a.txt,b.txt,c.txt"',
       TransferOutputRemaps: '"out.txt = results/out.txt; log.txt=logs/log.txt"',
@@ -351,6 +351,59 @@ queue
   );
   const [noTransfer] = submit('executable = a\nshould_transfer_files = NO\nqueue\n');
   t.equal(noTransfer!.has('WhenToTransferOutput'), false);
+});
+
+t.test('should_transfer_files and when_to_transfer_output take the spellings HTCondor translates', async (t) => {
+  const modes = (lines: string) => {
+    const [ad] = submit(`executable = a\n${lines}\nqueue\n`);
+    return pick(ad!, { ShouldTransferFiles: '', WhenToTransferOutput: '' });
+  };
+  for (const [spelling, stored] of [
+    ['true', 'YES'], ['ALWAYS', 'YES'], ['Yes', 'YES'], ['auto', 'IF_NEEDED'], ['IF_NEEDED', 'IF_NEEDED'],
+  ] as const) {
+    t.same(modes(`should_transfer_files = ${spelling}`), { ShouldTransferFiles: `"${stored}"`, WhenToTransferOutput: '"ON_EXIT"' }, spelling);
+  }
+  for (const spelling of ['false', 'NEVER', 'no']) {
+    t.same(modes(`should_transfer_files = ${spelling}`), { ShouldTransferFiles: '"NO"', WhenToTransferOutput: undefined }, spelling);
+  }
+  for (const [spelling, stored] of [['onexit', 'ON_EXIT'], ['always', 'ON_EXIT_OR_EVICT'], ['OnSuccess', 'ON_SUCCESS']] as const) {
+    t.same(modes(`should_transfer_files = yes\nwhen_to_transfer_output = ${spelling}`), { ShouldTransferFiles: '"YES"', WhenToTransferOutput: `"${stored}"` }, spelling);
+  }
+  t.same(modes('when_to_transfer_output = ON_EXIT_OR_EVICT'), { ShouldTransferFiles: '"YES"', WhenToTransferOutput: '"ON_EXIT_OR_EVICT"' }, 'ON_EXIT_OR_EVICT alone makes the default YES');
+  t.same(modes('should_transfer_files = NO\nwhen_to_transfer_output = NONE'), { ShouldTransferFiles: '"NO"', WhenToTransferOutput: undefined });
+});
+
+t.test('contradictory or unknown transfer modes are refused in condor_submit\'s words', async (t) => {
+  const refusal = (lines: string) => {
+    try {
+      submit(`executable = a\n${lines}\nqueue\n`);
+    } catch (err) {
+      if (err instanceof SubmitError && err.condorWords) return err.problem;
+      throw err;
+    }
+    return 'accepted';
+  };
+  t.equal(refusal('should_transfer_files = maybe'), 'invalid value (maybe) for ShouldTransferFiles.  Please either specify YES, NO, or IF_NEEDED and try again.');
+  t.equal(refusal('when_to_transfer_output = NEVER'), 'invalid value (NEVER) for WhenToTransferOutput.  Please either specify ON_EXIT, or ON_EXIT_OR_EVICT and try again.');
+  t.equal(
+    refusal('should_transfer_files = NO\nwhen_to_transfer_output = ON_EXIT'),
+    'WhenToTransferOutput specified as ON_EXIT yet ShouldTransferFiles defined as NO.  Please remove this contradiction from your submit file and try again.',
+  );
+  t.equal(
+    refusal('should_transfer_files = YES\nwhen_to_transfer_output = none'),
+    'WhenToTransferOutput specified as none yet ShouldTransferFiles defined as YES.  Please remove this contradiction from your submit file and try again.',
+  );
+  t.match(refusal('should_transfer_files = IF_NEEDED\nwhen_to_transfer_output = ON_EXIT_OR_EVICT'), /^"when_to_transfer_output = ON_EXIT_OR_EVICT" and "should_transfer_files = IF_NEEDED" are incompatible\./);
+  t.equal(
+    refusal('should_transfer_files = never\ntransfer_input_files = a.txt\ntransfer_output_files = b.txt'),
+    'you specified files you want Condor to transfer via "transfer_input_files" and "transfer_output_files", but you disabled should_transfer_files.',
+  );
+  t.equal(
+    refusal('should_transfer_files = false\ntransfer_output_files = b.txt'),
+    'you specified files you want Condor to transfer via "transfer_output_files", but you disabled should_transfer_files.',
+  );
+  t.match(refusal('should_transfer_files = NO\ntransfer_executable = true'), /^You explicitly requested that the executable be transfered, but/);
+  t.throws(() => submit('executable = a\nshould_transfer_files = maybe\nqueue\n'), { message: /^job\.sub:2: invalid value \(maybe\)/ }, 'the error still names the line');
 });
 
 t.test('resources, requirements, rank', async (t) => {
@@ -707,8 +760,6 @@ t.test('errors name file and line', async (t) => {
   expectError(t, 'executable = a\ncheckpoint_exit_code = x85\nqueue\n', 'job.sub:2: checkpoint_exit_code: expected an integer, got "x85"');
   expectError(t, 'executable = a\nhold = maybe\nqueue\n', 'job.sub:2: hold: expected True or False, got "maybe"');
   expectError(t, 'executable = a\nnotification = sometimes\nqueue\n', 'job.sub:2: notification: expected Never, Always, Complete or Error, got "sometimes"');
-  expectError(t, 'executable = a\nshould_transfer_files = maybe\nqueue\n', 'job.sub:2: should_transfer_files: expected one of YES, NO, IF_NEEDED, got "maybe"');
-  expectError(t, 'executable = a\nwhen_to_transfer_output = never\nqueue\n', 'job.sub:2: when_to_transfer_output: expected one of ON_EXIT, ON_EXIT_OR_EVICT, ON_SUCCESS, got "never"');
   expectError(t, 'executable = a\ntransfer_output_remaps = a b\nqueue\n', 'job.sub:2: transfer_output_remaps: expected "name = newname" pairs separated by ";", got "a b"');
   expectError(t, 'executable = a\nkill_sig = SIGFOO\nqueue\n', 'job.sub:2: kill_sig: invalid signal SIGFOO');
   expectError(t, 'executable = a\nkill_sig = 99\nqueue\n', 'job.sub:2: kill_sig: invalid signal 99');
