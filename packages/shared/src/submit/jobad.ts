@@ -20,6 +20,7 @@ import {
   normalizeRemaps,
   normalizeSignal,
   shouldTransferFilesValue,
+  stripEnclosingQuotes,
   whenToTransferOutputValue,
   parseBoolean,
   parseInteger,
@@ -302,12 +303,14 @@ class JobAdBuilder {
   private setTransfer(): void {
     const inputFiles = this.fileList('transfer_input_files');
     const outputFiles = this.fileList('transfer_output_files');
-    const checkpointFiles = this.fileList('transfer_checkpoint_files');
-    const { should, when } = this.transferModes(inputFiles !== undefined, outputFiles !== undefined);
+    const checkpoint = this.get('transfer_checkpoint_files');
+    const checkpointFiles = checkpoint && normalizeFileList(checkpoint.value);
+    const { should, when } = this.transferModes(inputFiles !== undefined && inputFiles !== '', outputFiles !== undefined);
     this.ad.set('ShouldTransferFiles', should);
     if (should !== 'NO') this.ad.set('WhenToTransferOutput', when);
     if (inputFiles) this.ad.set('TransferInput', inputFiles);
-    if (outputFiles) this.ad.set('TransferOutput', outputFiles);
+    // `transfer_output_files = ""` is an empty list (TransferOutput = ""): nothing is transferred back.
+    if (outputFiles !== undefined) this.ad.set('TransferOutput', outputFiles);
     if (checkpointFiles) this.ad.set('TransferCheckpoint', checkpointFiles);
     const remaps = this.get('transfer_output_remaps');
     if (remaps) this.ad.set('TransferOutputRemaps', this.check('transfer_output_remaps', remaps, normalizeRemaps));
@@ -320,10 +323,10 @@ class JobAdBuilder {
     }
   }
 
-  /** A file list command; undefined when not set. */
+  /** A file list command without its enclosing quotes, as SetTransferFiles reads it; undefined when not set. */
   private fileList(command: string): string | undefined {
     const found = this.get(command);
-    return found && normalizeFileList(found.value);
+    return found && normalizeFileList(stripEnclosingQuotes(found.value));
   }
 
   /**

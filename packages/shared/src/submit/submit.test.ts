@@ -373,6 +373,21 @@ t.test('should_transfer_files and when_to_transfer_output take the spellings HTC
   t.same(modes('should_transfer_files = NO\nwhen_to_transfer_output = NONE'), { ShouldTransferFiles: '"NO"', WhenToTransferOutput: undefined });
 });
 
+t.test('transfer_output_files = "" transfers nothing back; quoted file lists lose their quotes', async (t) => {
+  const [none] = submit('executable = a\nshould_transfer_files = YES\ntransfer_output_files = ""\ntransfer_input_files = ""\nqueue\n');
+  t.equal(none!.toJSON().TransferOutput, '""', 'an empty list, as SetTransferFiles stores it');
+  t.equal(none!.has('TransferInput'), false, 'an empty input list is no input list');
+  const [quoted] = submit('executable = a\ntransfer_output_files = "out.txt, ckpt"\ntransfer_input_files = " in.txt "\nqueue\n');
+  t.same(pick(quoted!, { TransferOutput: '', TransferInput: '' }), { TransferOutput: '"out.txt,ckpt"', TransferInput: '"in.txt"' });
+  const [unset] = submit('executable = a\ntransfer_output_files =\nqueue\n');
+  t.equal(unset!.has('TransferOutput'), false, 'an empty value is no value: every new file comes back');
+  t.throws(
+    () => submit('executable = a\nshould_transfer_files = NO\ntransfer_output_files = ""\nqueue\n'),
+    { message: /you specified files you want Condor to transfer via "transfer_output_files"/ },
+    'an empty list is still a list given, as HTCondor counts it',
+  );
+});
+
 t.test('contradictory or unknown transfer modes are refused in condor_submit\'s words', async (t) => {
   const refusal = (lines: string) => {
     try {

@@ -101,3 +101,9 @@ export function whenToTransferOutputValue(value: string): 'ON_EXIT' | 'ON_EXIT_O
   return Object.hasOwn(WHEN_TO_TRANSFER_OUTPUT, upper) ? WHEN_TO_TRANSFER_OUTPUT[upper] : undefined;
 }
 
+
+/** HTCondor's trim_and_strip_quotes_in_place: one pair of enclosing double quotes is dropped (`""` is an empty list). */
+export function stripEnclosingQuotes(value: string): string {
+  const text = value.trim();
+  return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
+}
