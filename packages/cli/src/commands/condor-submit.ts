@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
+import { probeFile } from '@tinycondor/shared/submit/file-probe';
 import { forEachProc, forEachProcOverlay, parseSubmitFile, SubmitError, type SubmitContext } from '@tinycondor/shared/submit/index';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
@@ -72,6 +73,7 @@ export const condorSubmit: Command = async (args, io) => {
     now: new Date(),
     readFile: (file) => fs.readFileSync(path.resolve(io.cwd, file), 'utf8'),
     listDir: (dir) => fs.readdirSync(path.resolve(io.cwd, dir), { withFileTypes: true }).map((d) => ({ name: d.name, isDir: d.isDirectory() })),
+    probeFile,
   };
   const pool = loadPoolConfig(io.env);
   const api = ScheddApi.fromConfig(pool);

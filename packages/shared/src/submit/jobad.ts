@@ -234,8 +234,24 @@ class JobAdBuilder {
     if (!found) throw submitError(this.input.queuePos, "no 'executable' command was given");
     if (found.value === '') throw submitError(found.pos, 'executable is empty');
     // Unlike input and output files, the executable is relative to where condor_submit runs, not to initialdir.
-    this.ad.set('Cmd', posix.resolve(this.input.ctx.submitDir, found.value));
+    const cmd = posix.resolve(this.input.ctx.submitDir, found.value);
+    this.ad.set('Cmd', cmd);
     this.optionalBool('transfer_executable', 'TransferExecutable');
+    if (this.ad.getBool('TransferExecutable') !== false && !found.value.includes('$$')) this.checkExecutable(found, cmd);
+  }
+
+  /** condor_submit's check_sub_file for a transferred executable; the message names it as written. */
+  private checkExecutable(found: CommandValue, path: string): void {
+    const probe = this.input.ctx.probeFile(path);
+    if ('error' in probe) throw condorSubmitError(found.pos, `Can't access executable file ${found.value}: ${probe.error}`);
+    if (probe.size === 0) throw condorSubmitError(found.pos, `Executable file ${found.value} has zero length`);
+    if (probe.firstLine.startsWith('#!') && probe.firstLine.endsWith('\r\n')) {
+      throw condorSubmitError(
+        found.pos,
+        `Executable file ${found.value} is a script with CRLF (DOS/Windows) line endings.\n` +
+          `This generally doesn't work, and you should probably run 'dos2unix ${found.value}' -- or a similar tool -- before you resubmit.`,
+      );
+    }
   }
 
   private setArguments(): void {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { ClassAd } from '../classad/index.js';
-import type { SubmitContext } from './context.js';
+import type { FileProbe, SubmitContext } from './context.js';
 import { SubmitError, expandProcs, parseSubmitFile } from './index.js';
 
 const NOW = new Date(1_700_000_000_000);
@@ -16,6 +16,7 @@ function context(overrides: Partial<SubmitContext> = {}): SubmitContext {
       throw new Error(`ENOENT: no such file, open '${path}'`);
     },
     listDir: () => [],
+    probeFile: () => ({ size: 100, firstLine: '#!/bin/sh\n' }),
     ...overrides,
   };
 }
@@ -386,6 +387,37 @@ t.test('transfer_output_files = "" transfers nothing back; quoted file lists los
     { message: /you specified files you want Condor to transfer via "transfer_output_files"/ },
     'an empty list is still a list given, as HTCondor counts it',
   );
+});
+
+t.test('a transferred executable must exist, be non-empty and not be a CRLF script, in condor_submit\'s words', async (t) => {
+  const probed: string[] = [];
+  const files: Record<string, FileProbe> = {
+    '/home/alice/jobs/empty.sh': { size: 0, firstLine: '' },
+    '/home/alice/jobs/dos.sh': { size: 20, firstLine: '#!/bin/sh\r\n' },
+    '/home/alice/jobs/ok.sh': { size: 20, firstLine: '#!/bin/sh\n' },
+  };
+  const probeFile = (path: string): FileProbe => {
+    probed.push(path);
+    return files[path] ?? { error: 'No such file or directory' };
+  };
+  const refusal = (text: string) => {
+    try {
+      submit(text, { probeFile });
+    } catch (err) {
+      if (err instanceof SubmitError && err.condorWords) return `${err.line}: ${err.problem}`;
+      throw err;
+    }
+    return 'accepted';
+  };
+  t.equal(refusal('executable = /no/such/file\nqueue\n'), "1: Can't access executable file /no/such/file: No such file or directory");
+  t.equal(refusal('executable = empty.sh\nqueue\n'), '1: Executable file empty.sh has zero length');
+  t.match(refusal('executable = dos.sh\nqueue\n'), /^1: Executable file dos\.sh is a script with CRLF \(DOS\/Windows\) line endings\.\nThis generally doesn't work, and you should probably run 'dos2unix dos\.sh'/);
+  t.equal(refusal('executable = ok.sh\nqueue 3\n'), 'accepted');
+  t.same(probed, ['/no/such/file', '/home/alice/jobs/empty.sh', '/home/alice/jobs/dos.sh', '/home/alice/jobs/ok.sh'], 'relative to the submit directory, once per cluster');
+  probed.length = 0;
+  t.equal(refusal('executable = /no/such/file\ntransfer_executable = false\nqueue\n'), 'accepted', 'not transferred: not checked');
+  t.equal(refusal('executable = /opt/$$(Arch)/prog\nqueue\n'), 'accepted', 'chosen at match time: not checked');
+  t.same(probed, []);
 });
 
 t.test('contradictory or unknown transfer modes are refused in condor_submit\'s words', async (t) => {

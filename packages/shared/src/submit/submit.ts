@@ -1,7 +1,7 @@
 // parseSubmitFile + expandProcs: the submit description → one job ad per proc.
 import { posix } from 'node:path';
 import type { ClassAd } from '../classad/index.js';
-import type { SubmitContext } from './context.js';
+import type { FileProbe, SubmitContext } from './context.js';
 import { submitError, type SourcePos } from './errors.js';
 import { ClusterAd, type ProcOverlay } from '../cluster-ad.js';
 import { buildJobAd } from './jobad.js';
@@ -122,6 +122,7 @@ function walkProcs(
   ctx: SubmitContext,
   visit: (scope: QueueScope, live: MacroValues, procId: number) => void,
 ): number {
+  ctx = { ...ctx, probeFile: probedOnce(ctx) };
   const now = ctx.now ?? new Date();
   const qdate = Math.floor(now.getTime() / 1000);
   const fixedMacros = submissionMacros(clusterId, ctx, now);
@@ -163,6 +164,19 @@ function walkProcs(
     });
   }
   return procs;
+}
+
+/** A file is probed once per submission, however many procs name it. */
+function probedOnce(ctx: SubmitContext): SubmitContext['probeFile'] {
+  const probes = new Map<string, FileProbe>();
+  return (path) => {
+    let probe = probes.get(path);
+    if (probe === undefined) {
+      probe = ctx.probeFile(path);
+      probes.set(path, probe);
+    }
+    return probe;
+  };
 }
 
 function queueCount(queue: QueueStatement, expander: MacroExpander, pos: SourcePos): number {
