@@ -72,6 +72,13 @@ t.test('condor_submit from stdin with -terse, -append and -batch-name', async (t
   const ads = await pool.run('condor_q', ['-af', 'JobBatchName', 'Args', 'Arguments']);
   t.match(ads.stdout, /^nightly .*one two/m);
   t.equal(ads.stdout.trim().split('\n').length, 2);
+
+  const typo = 'executable = sleep.sh\nhold = true\nouptut = out.txt\nqueue\n';
+  const warned = await pool.run('condor_submit', ['-terse'], { input: typo });
+  t.equal(warned.code, 0);
+  t.equal(warned.stderr, "\nWARNING: the line 'ouptut = out.txt' was unused by condor_submit. Is it a typo?\n");
+  const quiet = await pool.run('condor_submit', ['-terse', '-unused'], { input: typo });
+  t.equal(quiet.stderr, '', '-unused turns the warning off');
 });
 
 t.test('REST: token required, bodies validated, unknown ids are 404, nothing stored on error', async (t) => {

@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { ClassAd } from '../classad/index.js';
 import type { FileProbe, SubmitContext } from './context.js';
-import { SubmitError, expandProcs, parseSubmitFile } from './index.js';
+import { MacroUsage, SubmitError, expandProcs, forEachProcOverlay, parseSubmitFile } from './index.js';
 
 const NOW = new Date(1_700_000_000_000);
 
@@ -841,4 +841,28 @@ t.test('a custom SuccessCheckpointExitCode turns on WantFTOnCheckpoint unless th
   const [both] = submit('executable = a\ncheckpoint_exit_code = 85\n+SuccessCheckpointExitCode = 86\nqueue\n');
   t.same(pick(both!, { SuccessCheckpointExitCode: '', WantFTOnCheckpoint: '' }), { SuccessCheckpointExitCode: '86', WantFTOnCheckpoint: 'true' });
   t.equal(submit('executable = a\nqueue\n')[0]!.has('WantFTOnCheckpoint'), false);
+});
+
+t.test("condor_submit's unused-line warnings: lines and queue variables nothing looked up", async (t) => {
+  const unused = (text: string): string[] => {
+    const ctx = context();
+    const usage = new MacroUsage();
+    expandProcs(parseSubmitFile(text, ctx), 7, ctx, usage);
+    return usage.warnings();
+  };
+  t.same(unused('executable = a\nfoo = bar\nqueue\n'), ["the line 'foo = bar' was unused by condor_submit. Is it a typo?"]);
+  t.same(unused('executable = a\nTypo_Line = $(x) y\nqueue\n'), ["the line 'Typo_Line = $(x) y' was unused by condor_submit. Is it a typo?"], 'as written, unexpanded');
+  t.same(unused('executable = a\nfoo = bar\narguments = $(foo)\noutput = o\nn = 2\nqueue $(n)\n'), [], 'used in expansion, as a command, in the queue count');
+  t.same(unused('executable = a\n+Foo = 1\nMY.Bar = 2\nFACTORY.Iwd = /x\nDAG_STATUS = 0\nJOB = a\nqueue\n'), [], '+Attr, MY.Attr, dotted names and DAGMan\'s are never warned about');
+  t.same(unused('executable = a\nqueue x in (a b)\n'), ["the Queue variable 'x' was unused by condor_submit. Is it a typo?"]);
+  t.same(unused('executable = a\nqueue in (a b)\n'), ["the Queue variable 'Item' was unused by condor_submit. Is it a typo?"]);
+  t.same(unused('executable = a\narguments = $(Item)\nqueue in (a b)\n'), []);
+  t.same(unused('executable = a\nqueue\nlate = 1\n'), ["the line 'late = 1' was unused by condor_submit. Is it a typo?"], 'a line after the last queue');
+
+  const perProc = 'executable = a\narguments = $(a$(Process))\na0 = x\na1 = y\nqueue 2\n';
+  t.same(unused(perProc), []);
+  const ctx = context();
+  const usage = new MacroUsage();
+  forEachProcOverlay(parseSubmitFile(perProc, ctx), 7, ctx, () => undefined, usage);
+  t.same(usage.warnings(), [], 'a line only a later proc reads is used when procs are built as overlays too');
 });
