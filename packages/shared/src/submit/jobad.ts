@@ -1,6 +1,7 @@
 // Submit commands → one proc's job ClassAd (HTCondor's SubmitHash::Set* functions).
 import { posix } from 'node:path';
 import { ClassAd, ClassAdParseError, parseExpr } from '../classad/index.js';
+import { aliasesOf } from './aliases.js';
 import { QuotingError, isV2Quoted, joinV1Raw, joinV2Raw, parseArgumentList } from './arguments.js';
 import type { SubmitContext } from './context.js';
 import {
@@ -155,7 +156,12 @@ class JobAdBuilder {
 
   private command(names: readonly string[]): CommandValue | undefined {
     this.reads.push(...names);
-    return this.input.command(names);
+    const found = this.input.command(names);
+    if (found) return found;
+    const aliases = aliasesOf(names);
+    if (aliases.length === 0) return undefined;
+    this.reads.push(...aliases);
+    return this.input.command(aliases);
   }
 
   private get(names: string | readonly string[]): CommandValue | undefined {

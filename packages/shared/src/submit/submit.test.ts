@@ -1,5 +1,6 @@
 import t from 'tap';
 import type { ClassAd } from '../classad/index.js';
+import type { ProcOverlay } from '../cluster-ad.js';
 import type { FileProbe, SubmitContext } from './context.js';
 import { MacroUsage, SubmitError, expandProcs, forEachProcOverlay, parseSubmitFile } from './index.js';
 
@@ -865,4 +866,27 @@ t.test("condor_submit's unused-line warnings: lines and queue variables nothing 
   const usage = new MacroUsage();
   forEachProcOverlay(parseSubmitFile(perProc, ctx), 7, ctx, () => undefined, usage);
   t.same(usage.warnings(), [], 'a line only a later proc reads is used when procs are built as overlays too');
+});
+
+t.test('job attribute names as submit keys, as condor_submit looks commands up', async (t) => {
+  const [ad] = submit('Cmd = /bin/echo\nLeaveJobInQueue = true\nJobPrio = 5\nRequestMemory = 2G\nShouldTransferFiles = NO\nOnExitHold = ExitCode != 0\nqueue\n');
+  t.same(pick(ad!, { Cmd: '', LeaveJobInQueue: '', JobPrio: '', RequestMemory: '', ShouldTransferFiles: '', OnExitHold: '' }), {
+    Cmd: '"/bin/echo"',
+    LeaveJobInQueue: 'true',
+    JobPrio: '5',
+    RequestMemory: '2048',
+    ShouldTransferFiles: '"NO"',
+    OnExitHold: 'ExitCode != 0',
+  });
+  const prio = (lines: string) => submit(`executable = a\n${lines}\nqueue\n`)[0]!.toJSON().JobPrio;
+  t.equal(prio('prio = 3'), '3');
+  t.equal(prio('JobPrio = 9\nprio = 3'), '3', 'prio before JobPrio');
+  t.equal(prio('JobPrio = 9\npriority = 1'), '1', 'the command itself first');
+
+  const ctx = context();
+  const usage = new MacroUsage();
+  const overlays: ProcOverlay[] = [];
+  forEachProcOverlay(parseSubmitFile('executable = a\nJobPrio = $(Process)\nqueue 3\n', ctx), 7, ctx, (_cluster, overlay) => overlays.push(overlay), usage);
+  t.same(overlays, [{}, { ProcId: '1', JobPrio: '1' }, { ProcId: '2', JobPrio: '2' }], 'a per-proc value through the attribute name');
+  t.same(usage.warnings(), [], 'a line used through its attribute name is used');
 });
