@@ -40,6 +40,21 @@ t.test('bad submit files are refused with file:line and queue nothing', async (t
     t.match(result.stderr, /ERROR: /);
     t.match(result.stderr, expected, `message for ${JSON.stringify(text)}`);
   }
+  fs.writeFileSync(path.join(pool.dir, 'empty.sh'), '');
+  const condorWorded: [string, string][] = [
+    ['executable = /no/such/file\nqueue\n', "\nERROR: Can't access executable file /no/such/file: No such file or directory\n"],
+    ['executable = empty.sh\nqueue\n', '\nERROR: Executable file empty.sh has zero length\n'],
+    [
+      'executable = sleep.sh\nshould_transfer_files = NO\nwhen_to_transfer_output = ON_EXIT\nqueue\n',
+      '\nERROR: WhenToTransferOutput specified as ON_EXIT yet ShouldTransferFiles defined as NO.  Please remove this contradiction from your submit file and try again.\n',
+    ],
+  ];
+  for (const [text, expected] of condorWorded) {
+    fs.writeFileSync(path.join(pool.dir, 'bad.sub'), text);
+    const result = await pool.run('condor_submit', ['bad.sub']);
+    t.equal(result.code, 1, `exit code for ${JSON.stringify(text)}`);
+    t.equal(result.stderr, expected, `condor_submit's words for ${JSON.stringify(text)}`);
+  }
   const missing = await pool.run('condor_submit', ['no-such.sub']);
   t.equal(missing.code, 1);
   t.match(missing.stderr, /ERROR: Failed to open command file/);
@@ -57,6 +72,13 @@ t.test('condor_submit from stdin with -terse, -append and -batch-name', async (t
   const ads = await pool.run('condor_q', ['-af', 'JobBatchName', 'Args', 'Arguments']);
   t.match(ads.stdout, /^nightly .*one two/m);
   t.equal(ads.stdout.trim().split('\n').length, 2);
+
+  const typo = 'executable = sleep.sh\nhold = true\nouptut = out.txt\nqueue\n';
+  const warned = await pool.run('condor_submit', ['-terse'], { input: typo });
+  t.equal(warned.code, 0);
+  t.equal(warned.stderr, "\nWARNING: the line 'ouptut = out.txt' was unused by condor_submit. Is it a typo?\n");
+  const quiet = await pool.run('condor_submit', ['-terse', '-unused'], { input: typo });
+  t.equal(quiet.stderr, '', '-unused turns the warning off');
 });
 
 t.test('REST: token required, bodies validated, unknown ids are 404, nothing stored on error', async (t) => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expandProcs, parseSubmitFile } from '@tinycondor/shared/submit/index';
+import { probeFile } from '@tinycondor/shared/submit/file-probe';
 import { binDir, stampMs, startPool, type BenchPool, terminationCounter, timeCommand, until, wallMs } from './pool.js';
 import { median } from './stats.js';
 import type { Benchmark } from './types.js';
@@ -49,7 +50,7 @@ export const submitLatencyRest: Benchmark = {
       const samples: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const stamp = path.join(pool.dir, `rest.${i}`);
-        const ctx = { fileName: 'bench.sub', submitDir: pool.dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [] };
+        const ctx = { fileName: 'bench.sub', submitDir: pool.dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [], probeFile };
         const parsed = parseSubmitFile(stampingSubmit(stamp, logFile), ctx);
         const t0 = wallMs();
         const { clusterId } = await pool.post<{ clusterId: number }>('/v1/clusters');

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expandProcs, parseSubmitFile } from '@tinycondor/shared/submit/index';
+import { probeFile } from '@tinycondor/shared/submit/file-probe';
 import { binDir, processCpuMs, startPool, timeCommandCpu } from './pool.js';
 import type { Benchmark } from './types.js';
 
@@ -16,7 +17,7 @@ function rssMb(pid: number): number {
 
 /** The same rows written straight into SQLite in one transaction: the floor for storing the queue. */
 function bulkInsertMs(dir: string): number {
-  const ctx = { fileName: 'many.sub', submitDir: dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [] };
+  const ctx = { fileName: 'many.sub', submitDir: dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [], probeFile };
   const rows = expandProcs(parseSubmitFile(SUBMIT, ctx), 1, ctx).map((ad) => JSON.stringify(ad.toJSON()));
   const db = new Database(path.join(dir, 'baseline.sqlite'));
   db.pragma('journal_mode = WAL');

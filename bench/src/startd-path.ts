@@ -8,6 +8,7 @@ import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { startRun } from '@tinycondor/shared/job-state';
 import { decodeStartdMessage, runReportsOf, type RunReportMessage, type ScheddMessage } from '@tinycondor/shared/protocol';
 import { expandProcs, parseSubmitFile } from '@tinycondor/shared/submit/index';
+import { probeFile } from '@tinycondor/shared/submit/file-probe';
 import { binDir, processCpuMs, timeCommand, until, wallMs } from './pool.js';
 import type { Benchmark } from './types.js';
 
@@ -18,7 +19,7 @@ const JOBS = 2000;
  * the cluster's ad (with a connection's first start) and each proc's own attributes over it.
  */
 function startedJob(dir: string): { clusterAd: Record<string, string>; procOverlay(proc: number): ProcOverlay } {
-  const ctx = { fileName: 'bench.sub', submitDir: dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [] };
+  const ctx = { fileName: 'bench.sub', submitDir: dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [], probeFile };
   const [submitted] = expandProcs(parseSubmitFile('executable = /bin/true\ntransfer_executable = false\nqueue\n', ctx), 1, ctx);
   const cluster = new ClusterAd(submitted.toJSON());
   const provisioned = { cpus: 1, memoryMb: 1024, diskKb: 1_000_000 };

@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
-import { forEachProc, forEachProcOverlay, parseSubmitFile, SubmitError, type SubmitContext } from '@tinycondor/shared/submit/index';
+import { probeFile } from '@tinycondor/shared/submit/file-probe';
+import { isBooleanWord, parseBoolean } from '@tinycondor/shared/submit/values';
+import { forEachProc, forEachProcOverlay, MacroUsage, parseSubmitFile, SubmitError, type SubmitContext } from '@tinycondor/shared/submit/index';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { ScheddApi } from '../schedd-api.js';
@@ -13,7 +15,7 @@ import { checkMirrorable, markForSpooling, mirrorUserLog, scheddIsRemote, spoolI
 /** Larger submit files are refused before parsing (a resource limit, with a clear error). */
 const MAX_SUBMIT_FILE_BYTES = 64 * 1024 * 1024;
 
-const USAGE = 'Usage: condor_submit [-terse] [-spool] [-append <command>]... [-batch-name <name>] [<submit-file>]';
+const USAGE = 'Usage: condor_submit [-terse] [-spool] [-unused] [-append <command>]... [-batch-name <name>] [<submit-file>]';
 
 interface SubmitArgs {
   file: string | undefined;
@@ -21,10 +23,17 @@ interface SubmitArgs {
   spool: boolean;
   appendLines: string[];
   batchName: string | undefined;
+  /** -unused flips WARN_ON_UNUSED_SUBMIT_FILE_MACROS. */
+  toggleUnusedWarnings: boolean;
+}
+
+/** A boolean knob of the pool's configuration; a value that is not a boolean counts as unset, as param_boolean treats it. */
+function configBoolean(value: string | undefined, fallback: boolean): boolean {
+  return value !== undefined && isBooleanWord(value) ? parseBoolean(value) : fallback;
 }
 
 function parseArgs(args: string[]): SubmitArgs {
-  const parsed: SubmitArgs = { file: undefined, terse: false, spool: false, appendLines: [], batchName: undefined };
+  const parsed: SubmitArgs = { file: undefined, terse: false, spool: false, appendLines: [], batchName: undefined, toggleUnusedWarnings: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const needValue = (): string => {
@@ -34,6 +43,7 @@ function parseArgs(args: string[]): SubmitArgs {
     };
     if (arg === '-terse') parsed.terse = true;
     else if (arg === '-spool') parsed.spool = true;
+    else if (arg === '-unused') parsed.toggleUnusedWarnings = !parsed.toggleUnusedWarnings;
     else if (arg === '-append' || arg === '-a') parsed.appendLines.push(needValue());
     else if (arg === '-batch-name' || arg === '-batch_name') parsed.batchName = needValue();
     else if (arg === '-' && parsed.file === undefined) parsed.file = '-';
@@ -72,10 +82,13 @@ export const condorSubmit: Command = async (args, io) => {
     now: new Date(),
     readFile: (file) => fs.readFileSync(path.resolve(io.cwd, file), 'utf8'),
     listDir: (dir) => fs.readdirSync(path.resolve(io.cwd, dir), { withFileTypes: true }).map((d) => ({ name: d.name, isDir: d.isDirectory() })),
+    probeFile,
   };
   const pool = loadPoolConfig(io.env);
   const api = ScheddApi.fromConfig(pool);
   const spool = options.spool || scheddIsRemote(pool);
+  const warnUnused = configBoolean(pool.value('WARN_ON_UNUSED_SUBMIT_FILE_MACROS'), true) !== options.toggleUnusedWarnings;
+  const usage = warnUnused ? new MacroUsage() : undefined;
   try {
     const parsed = parseSubmitFile(text, context);
     const { clusterId } = await api.request<{ clusterId: number }>('POST', '/v1/clusters');
@@ -98,7 +111,7 @@ export const condorSubmit: Command = async (args, io) => {
           cluster = new ClusterAd(stored);
         }
         overlays.push(cluster.overlayOf(stored));
-      });
+      }, usage);
     } else {
       count = forEachProcOverlay(parsed, clusterId, context, (cluster, overlay) => {
         common = cluster.stored;
@@ -108,7 +121,7 @@ export const condorSubmit: Command = async (args, io) => {
           if (log) logs.add(log);
         }
         overlays.push(overlay);
-      });
+      }, usage);
     }
     if (!options.terse) io.stdout(`Submitting job(s)${'.'.repeat(count)}\n`);
     if (spool) for (const log of logs) await checkMirrorable(api, log);
@@ -120,9 +133,12 @@ export const condorSubmit: Command = async (args, io) => {
     }
     if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
     else io.stdout(`${count} job(s) submitted to cluster ${clusterId}.\n`);
+    // As condor_submit: only when something was queued (else every line would be unused).
+    if (usage && count > 0) for (const warning of usage.warnings()) io.stderr(`\nWARNING: ${warning}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof SubmitError) throw new CliError(`\nERROR: ${err.message}`);
+    // condor_submit's own refusals are printed in its words alone, which scripts match.
+    if (err instanceof SubmitError) throw new CliError(`\nERROR: ${err.condorWords ? err.problem : err.message}`);
     throw err;
   }
 };

@@ -20,4 +20,8 @@ export interface SubmitContext {
   readFile(path: string): string;
   /** For `queue … matching`; the directory is absolute. */
   listDir(dir: string): { name: string; isDir: boolean }[];
+  /** For the check of a transferred executable (absolute path): its size and first line, or strerror's text. */
+  probeFile(path: string): FileProbe;
 }
+
+export type FileProbe = { size: number; firstLine: string } | { error: string };

@@ -2,12 +2,18 @@
 export class SubmitError extends Error {
   readonly file: string;
   readonly line: number;
+  /** The problem without its location. */
+  readonly problem: string;
+  /** True when `problem` is condor_submit's own text, which condor_submit prints without a location. */
+  readonly condorWords: boolean;
 
-  constructor(file: string, line: number, problem: string) {
+  constructor(file: string, line: number, problem: string, condorWords = false) {
     super(`${file}:${line}: ${problem}`);
     this.name = 'SubmitError';
     this.file = file;
     this.line = line;
+    this.problem = problem;
+    this.condorWords = condorWords;
   }
 }
 
@@ -19,4 +25,9 @@ export interface SourcePos {
 
 export function submitError(pos: SourcePos, problem: string): SubmitError {
   return new SubmitError(pos.file, pos.line, problem);
+}
+
+/** A refusal in condor_submit's words (scripts match them), still located for callers that want the line. */
+export function condorSubmitError(pos: SourcePos, words: string): SubmitError {
+  return new SubmitError(pos.file, pos.line, words, true);
 }

@@ -18,6 +18,7 @@ const ctx: SubmitContext = {
   owner: 'fuzz',
   now: new Date(0),
   readFile: (path) => (path.endsWith('.txt') ? 'a, b\nc d e\n\n# x\n' : ''),
+  probeFile: () => ({ size: 100, firstLine: '#!/bin/sh\n' }),
   listDir: () => [
     { name: 'a.dat', isDir: false },
     { name: 'd', isDir: true },

@@ -4,3 +4,4 @@ export { parseSubmitFile, expandProcs, forEachProc, forEachProcOverlay, type Par
 export { parseArguments } from './arguments.js';
 export { parseEnvironment } from './environment.js';
 export { parseSize } from './size.js';
+export { MacroUsage } from './usage.js';

@@ -1,6 +1,7 @@
 // Submit commands → one proc's job ClassAd (HTCondor's SubmitHash::Set* functions).
 import { posix } from 'node:path';
 import { ClassAd, ClassAdParseError, parseExpr } from '../classad/index.js';
+import { aliasesOf } from './aliases.js';
 import { QuotingError, isV2Quoted, joinV1Raw, joinV2Raw, parseArgumentList } from './arguments.js';
 import type { SubmitContext } from './context.js';
 import {
@@ -11,7 +12,7 @@ import {
   parseEnvironmentList,
   selectImportedEnv,
 } from './environment.js';
-import { submitError, type SourcePos } from './errors.js';
+import { condorSubmitError, submitError, type SourcePos } from './errors.js';
 import { splitList } from './queue.js';
 import { parseSize } from './size.js';
 import {
@@ -19,7 +20,9 @@ import {
   normalizeFileList,
   normalizeRemaps,
   normalizeSignal,
-  oneOf,
+  shouldTransferFilesValue,
+  stripEnclosingQuotes,
+  whenToTransferOutputValue,
   parseBoolean,
   parseInteger,
 } from './values.js';
@@ -153,7 +156,12 @@ class JobAdBuilder {
 
   private command(names: readonly string[]): CommandValue | undefined {
     this.reads.push(...names);
-    return this.input.command(names);
+    const found = this.input.command(names);
+    if (found) return found;
+    const aliases = aliasesOf(names);
+    if (aliases.length === 0) return undefined;
+    this.reads.push(...aliases);
+    return this.input.command(aliases);
   }
 
   private get(names: string | readonly string[]): CommandValue | undefined {
@@ -232,8 +240,24 @@ class JobAdBuilder {
     if (!found) throw submitError(this.input.queuePos, "no 'executable' command was given");
     if (found.value === '') throw submitError(found.pos, 'executable is empty');
     // Unlike input and output files, the executable is relative to where condor_submit runs, not to initialdir.
-    this.ad.set('Cmd', posix.resolve(this.input.ctx.submitDir, found.value));
+    const cmd = posix.resolve(this.input.ctx.submitDir, found.value);
+    this.ad.set('Cmd', cmd);
     this.optionalBool('transfer_executable', 'TransferExecutable');
+    if (this.ad.getBool('TransferExecutable') !== false && !found.value.includes('$$')) this.checkExecutable(found, cmd);
+  }
+
+  /** condor_submit's check_sub_file for a transferred executable; the message names it as written. */
+  private checkExecutable(found: CommandValue, path: string): void {
+    const probe = this.input.ctx.probeFile(path);
+    if ('error' in probe) throw condorSubmitError(found.pos, `Can't access executable file ${found.value}: ${probe.error}`);
+    if (probe.size === 0) throw condorSubmitError(found.pos, `Executable file ${found.value} has zero length`);
+    if (probe.firstLine.startsWith('#!') && probe.firstLine.endsWith('\r\n')) {
+      throw condorSubmitError(
+        found.pos,
+        `Executable file ${found.value} is a script with CRLF (DOS/Windows) line endings.\n` +
+          `This generally doesn't work, and you should probably run 'dos2unix ${found.value}' -- or a similar tool -- before you resubmit.`,
+      );
+    }
   }
 
   private setArguments(): void {
@@ -299,22 +323,17 @@ class JobAdBuilder {
   }
 
   private setTransfer(): void {
-    const stf = this.get('should_transfer_files');
-    const shouldTransfer = stf ? this.check('should_transfer_files', stf, (v) => oneOf(v, ['YES', 'NO', 'IF_NEEDED'])) : 'IF_NEEDED';
-    this.ad.set('ShouldTransferFiles', shouldTransfer);
-    const wtto = this.get('when_to_transfer_output');
-    const when = wtto
-      ? this.check('when_to_transfer_output', wtto, (v) => oneOf(v, ['ON_EXIT', 'ON_EXIT_OR_EVICT', 'ON_SUCCESS']))
-      : 'ON_EXIT';
-    if (shouldTransfer !== 'NO') this.ad.set('WhenToTransferOutput', when);
-    for (const [command, attribute] of [
-      ['transfer_input_files', 'TransferInput'],
-      ['transfer_output_files', 'TransferOutput'],
-      ['transfer_checkpoint_files', 'TransferCheckpoint'],
-    ] as const) {
-      const found = this.get(command);
-      if (found) this.ad.set(attribute, normalizeFileList(found.value));
-    }
+    const inputFiles = this.fileList('transfer_input_files');
+    const outputFiles = this.fileList('transfer_output_files');
+    const checkpoint = this.get('transfer_checkpoint_files');
+    const checkpointFiles = checkpoint && normalizeFileList(checkpoint.value);
+    const { should, when } = this.transferModes(inputFiles !== undefined && inputFiles !== '', outputFiles !== undefined);
+    this.ad.set('ShouldTransferFiles', should);
+    if (should !== 'NO') this.ad.set('WhenToTransferOutput', when);
+    if (inputFiles) this.ad.set('TransferInput', inputFiles);
+    // `transfer_output_files = ""` is an empty list (TransferOutput = ""): nothing is transferred back.
+    if (outputFiles !== undefined) this.ad.set('TransferOutput', outputFiles);
+    if (checkpointFiles) this.ad.set('TransferCheckpoint', checkpointFiles);
     const remaps = this.get('transfer_output_remaps');
     if (remaps) this.ad.set('TransferOutputRemaps', this.check('transfer_output_remaps', remaps, normalizeRemaps));
     this.optionalBool('preserve_relative_paths', 'PreserveRelativePaths');
@@ -324,6 +343,76 @@ class JobAdBuilder {
       this.ad.set('SuccessCheckpointExitCode', this.check('checkpoint_exit_code', checkpointCode, parseInteger));
       this.ad.set('WantFTOnCheckpoint', true);
     }
+  }
+
+  /** A file list command without its enclosing quotes, as SetTransferFiles reads it; undefined when not set. */
+  private fileList(command: string): string | undefined {
+    const found = this.get(command);
+    return found && normalizeFileList(stripEnclosingQuotes(found.value));
+  }
+
+  /**
+   * should_transfer_files and when_to_transfer_output with HTCondor's defaults and its refusals of
+   * contradictions (SubmitHash::SetTransferFiles, "FILE TRANSFER VALIDATION").
+   */
+  private transferModes(inputsGiven: boolean, outputsGiven: boolean): { should: string; when: string } {
+    const stf = this.get('should_transfer_files');
+    let should: string = 'IF_NEEDED';
+    let shouldWritten = 'IF_NEEDED';
+    if (stf) {
+      const value = shouldTransferFilesValue(stf.value);
+      if (value === undefined) {
+        throw condorSubmitError(stf.pos, `invalid value (${stf.value}) for ShouldTransferFiles.  Please either specify YES, NO, or IF_NEEDED and try again.`);
+      }
+      should = value;
+      shouldWritten = stf.value;
+    }
+    if (should === 'NO' && (inputsGiven || outputsGiven)) {
+      const commands = inputsGiven ? (outputsGiven ? 'transfer_input_files" and "transfer_output_files' : 'transfer_input_files') : 'transfer_output_files';
+      throw condorSubmitError(stf!.pos, `you specified files you want Condor to transfer via "${commands}", but you disabled should_transfer_files.`);
+    }
+    const wtto = this.get('when_to_transfer_output');
+    let when: string = should === 'NO' && stf ? 'NONE' : 'ON_EXIT';
+    let whenWritten = when === 'NONE' ? 'NEVER' : 'ON_EXIT';
+    if (wtto) {
+      const value = whenToTransferOutputValue(wtto.value);
+      if (value === undefined) {
+        throw condorSubmitError(wtto.pos, `invalid value (${wtto.value}) for WhenToTransferOutput.  Please either specify ON_EXIT, or ON_EXIT_OR_EVICT and try again.`);
+      }
+      when = value;
+      whenWritten = wtto.value;
+    }
+    const at = (wtto ?? stf)!;
+    if ((should === 'NO') !== (when === 'NONE')) {
+      throw condorSubmitError(
+        at.pos,
+        `WhenToTransferOutput specified as ${whenWritten} yet ShouldTransferFiles defined as ${shouldWritten}.  Please remove this contradiction from your submit file and try again.`,
+      );
+    }
+    // Only ON_EXIT_OR_EVICT given: the default IF_NEEDED becomes YES rather than a refusal.
+    if (!stf && when === 'ON_EXIT_OR_EVICT') should = 'YES';
+    if (when === 'ON_EXIT_OR_EVICT' && should === 'IF_NEEDED') {
+      throw condorSubmitError(
+        at.pos,
+        '"when_to_transfer_output = ON_EXIT_OR_EVICT" and "should_transfer_files = IF_NEEDED" are incompatible.  ' +
+          'The behavior of these two settings together would produce incorrect file access in some cases.  ' +
+          'Please decide which one of those two settings you\'re more interested in. If you really want "IF_NEEDED", ' +
+          'set "when_to_transfer_output = ON_EXIT".  If you really want "ON_EXIT_OR_EVICT", please set ' +
+          '"should_transfer_files = YES".  After you have corrected this incompatibility, please try running condor_submit again.',
+      );
+    }
+    const transferExecutable = this.get('transfer_executable');
+    if (should === 'NO' && transferExecutable && this.check('transfer_executable', transferExecutable, parseBoolean)) {
+      throw condorSubmitError(
+        transferExecutable.pos,
+        'You explicitly requested that the executable be transfered, but for this to work, you must enable ' +
+          'Condor\'s file transfer functionality.  You need to define either: "when_to_transfer_output = ON_EXIT" ' +
+          'or "when_to_transfer_output = ON_EXIT_OR_EVICT".  Optionally, you can define "should_transfer_files = ' +
+          'IF_NEEDED" if you do not want any files to be transfered if the job executes on a machine in the same ' +
+          'FileSystemDomain.  See the Condor manual for more details.',
+      );
+    }
+    return { should, when };
   }
 
   /** request_cpus/memory/disk: a number (with a unit for memory/disk) or a ClassAd expression. */

@@ -3,6 +3,7 @@ import type { SubmitContext } from './context.js';
 import type { SourcePos } from './errors.js';
 import type { CommandValue, CustomAttribute, ProcInput } from './jobad.js';
 import { MacroExpander } from './macros.js';
+import type { MacroUsage } from './usage.js';
 
 export interface Definition {
   /** As written, minus a leading `+` / `MY.` for custom attributes. */
@@ -22,6 +23,8 @@ export interface QueueScope {
   clusterId: number;
   qdate: number;
   ctx: SubmitContext;
+  /** Told each name looked up, when the caller wants condor_submit's unused-line warnings. */
+  usage?: MacroUsage;
 }
 
 /** A proc's macro values by lower-case name. */
@@ -49,8 +52,17 @@ export function procInput(
   expanded?: ExpandedValues,
   withCustom = true,
 ): ProcInput {
-  const { definitions, ctx } = scope;
-  const expander = new MacroExpander({ lookup: (name) => live.get(name) ?? definitions.get(name)?.value, env: ctx.env });
+  const { definitions, ctx, usage } = scope;
+  const lookup = (name: string) => live.get(name) ?? definitions.get(name)?.value;
+  const expander = new MacroExpander({
+    lookup: usage
+      ? (name) => {
+          usage.mark(name);
+          return lookup(name);
+        }
+      : lookup,
+    env: ctx.env,
+  });
   const valueOf = (key: string, definition: Definition): string => {
     let value = expanded?.get(key);
     if (value === undefined) {
@@ -62,7 +74,10 @@ export function procInput(
   const command = (names: readonly string[]): CommandValue | undefined => {
     for (const name of names) {
       const definition = definitions.get(name);
-      if (definition && !definition.custom) return { value: valueOf(name, definition), pos: definition.pos };
+      if (definition && !definition.custom) {
+        usage?.mark(name);
+        return { value: valueOf(name, definition), pos: definition.pos };
+      }
     }
     return undefined;
   };

@@ -12,6 +12,7 @@ const ctx: SubmitContext = {
   owner: 'alice',
   now: new Date(1_700_000_000_000),
   readFile: () => 'a 1\nb\n\nc 85\n',
+  probeFile: () => ({ size: 100, firstLine: '#!/bin/sh\n' }),
   listDir: () => [
     { name: 'x.dat', isDir: false },
     { name: 'y.dat', isDir: false },

@@ -1,7 +1,8 @@
 import t from 'tap';
 import type { ClassAd } from '../classad/index.js';
-import type { SubmitContext } from './context.js';
-import { SubmitError, expandProcs, parseSubmitFile } from './index.js';
+import type { ProcOverlay } from '../cluster-ad.js';
+import type { FileProbe, SubmitContext } from './context.js';
+import { MacroUsage, SubmitError, expandProcs, forEachProcOverlay, parseSubmitFile } from './index.js';
 
 const NOW = new Date(1_700_000_000_000);
 
@@ -16,6 +17,7 @@ function context(overrides: Partial<SubmitContext> = {}): SubmitContext {
       throw new Error(`ENOENT: no such file, open '${path}'`);
     },
     listDir: () => [],
+    probeFile: () => ({ size: 100, firstLine: '#!/bin/sh\n' }),
     ...overrides,
   };
 }
@@ -318,7 +320,7 @@ queue
 
 t.test('transfer settings', async (t) => {
   const [ad] = submit(`executable = a
-should_transfer_files = if_needed
+should_transfer_files = yes
 when_to_transfer_output = on_exit_or_evict
 transfer_input_files = a.txt,  b.txt c.txt
 transfer_output_remaps = "out.txt = results/out.txt; log.txt=logs/log.txt"
@@ -339,7 +341,7 @@ queue
       StreamErr: '',
     }),
     {
-      ShouldTransferFiles: '"IF_NEEDED"',
+      ShouldTransferFiles: '"YES"',
       WhenToTransferOutput: '"ON_EXIT_OR_EVICT"',
       TransferInput: '"a.txt,b.txt,c.txt"',
       TransferOutputRemaps: '"out.txt = results/out.txt; log.txt=logs/log.txt"',
@@ -351,6 +353,105 @@ queue
   );
   const [noTransfer] = submit('executable = a\nshould_transfer_files = NO\nqueue\n');
   t.equal(noTransfer!.has('WhenToTransferOutput'), false);
+});
+
+t.test('should_transfer_files and when_to_transfer_output take the spellings HTCondor translates', async (t) => {
+  const modes = (lines: string) => {
+    const [ad] = submit(`executable = a\n${lines}\nqueue\n`);
+    return pick(ad!, { ShouldTransferFiles: '', WhenToTransferOutput: '' });
+  };
+  for (const [spelling, stored] of [
+    ['true', 'YES'], ['ALWAYS', 'YES'], ['Yes', 'YES'], ['auto', 'IF_NEEDED'], ['IF_NEEDED', 'IF_NEEDED'],
+  ] as const) {
+    t.same(modes(`should_transfer_files = ${spelling}`), { ShouldTransferFiles: `"${stored}"`, WhenToTransferOutput: '"ON_EXIT"' }, spelling);
+  }
+  for (const spelling of ['false', 'NEVER', 'no']) {
+    t.same(modes(`should_transfer_files = ${spelling}`), { ShouldTransferFiles: '"NO"', WhenToTransferOutput: undefined }, spelling);
+  }
+  for (const [spelling, stored] of [['onexit', 'ON_EXIT'], ['always', 'ON_EXIT_OR_EVICT'], ['OnSuccess', 'ON_SUCCESS']] as const) {
+    t.same(modes(`should_transfer_files = yes\nwhen_to_transfer_output = ${spelling}`), { ShouldTransferFiles: '"YES"', WhenToTransferOutput: `"${stored}"` }, spelling);
+  }
+  t.same(modes('when_to_transfer_output = ON_EXIT_OR_EVICT'), { ShouldTransferFiles: '"YES"', WhenToTransferOutput: '"ON_EXIT_OR_EVICT"' }, 'ON_EXIT_OR_EVICT alone makes the default YES');
+  t.same(modes('should_transfer_files = NO\nwhen_to_transfer_output = NONE'), { ShouldTransferFiles: '"NO"', WhenToTransferOutput: undefined });
+});
+
+t.test('transfer_output_files = "" transfers nothing back; quoted file lists lose their quotes', async (t) => {
+  const [none] = submit('executable = a\nshould_transfer_files = YES\ntransfer_output_files = ""\ntransfer_input_files = ""\nqueue\n');
+  t.equal(none!.toJSON().TransferOutput, '""', 'an empty list, as SetTransferFiles stores it');
+  t.equal(none!.has('TransferInput'), false, 'an empty input list is no input list');
+  const [quoted] = submit('executable = a\ntransfer_output_files = "out.txt, ckpt"\ntransfer_input_files = " in.txt "\nqueue\n');
+  t.same(pick(quoted!, { TransferOutput: '', TransferInput: '' }), { TransferOutput: '"out.txt,ckpt"', TransferInput: '"in.txt"' });
+  const [unset] = submit('executable = a\ntransfer_output_files =\nqueue\n');
+  t.equal(unset!.has('TransferOutput'), false, 'an empty value is no value: every new file comes back');
+  t.throws(
+    () => submit('executable = a\nshould_transfer_files = NO\ntransfer_output_files = ""\nqueue\n'),
+    { message: /you specified files you want Condor to transfer via "transfer_output_files"/ },
+    'an empty list is still a list given, as HTCondor counts it',
+  );
+});
+
+t.test('a transferred executable must exist, be non-empty and not be a CRLF script, in condor_submit\'s words', async (t) => {
+  const probed: string[] = [];
+  const files: Record<string, FileProbe> = {
+    '/home/alice/jobs/empty.sh': { size: 0, firstLine: '' },
+    '/home/alice/jobs/dos.sh': { size: 20, firstLine: '#!/bin/sh\r\n' },
+    '/home/alice/jobs/ok.sh': { size: 20, firstLine: '#!/bin/sh\n' },
+  };
+  const probeFile = (path: string): FileProbe => {
+    probed.push(path);
+    return files[path] ?? { error: 'No such file or directory' };
+  };
+  const refusal = (text: string) => {
+    try {
+      submit(text, { probeFile });
+    } catch (err) {
+      if (err instanceof SubmitError && err.condorWords) return `${err.line}: ${err.problem}`;
+      throw err;
+    }
+    return 'accepted';
+  };
+  t.equal(refusal('executable = /no/such/file\nqueue\n'), "1: Can't access executable file /no/such/file: No such file or directory");
+  t.equal(refusal('executable = empty.sh\nqueue\n'), '1: Executable file empty.sh has zero length');
+  t.match(refusal('executable = dos.sh\nqueue\n'), /^1: Executable file dos\.sh is a script with CRLF \(DOS\/Windows\) line endings\.\nThis generally doesn't work, and you should probably run 'dos2unix dos\.sh'/);
+  t.equal(refusal('executable = ok.sh\nqueue 3\n'), 'accepted');
+  t.same(probed, ['/no/such/file', '/home/alice/jobs/empty.sh', '/home/alice/jobs/dos.sh', '/home/alice/jobs/ok.sh'], 'relative to the submit directory, once per cluster');
+  probed.length = 0;
+  t.equal(refusal('executable = /no/such/file\ntransfer_executable = false\nqueue\n'), 'accepted', 'not transferred: not checked');
+  t.equal(refusal('executable = /opt/$$(Arch)/prog\nqueue\n'), 'accepted', 'chosen at match time: not checked');
+  t.same(probed, []);
+});
+
+t.test('contradictory or unknown transfer modes are refused in condor_submit\'s words', async (t) => {
+  const refusal = (lines: string) => {
+    try {
+      submit(`executable = a\n${lines}\nqueue\n`);
+    } catch (err) {
+      if (err instanceof SubmitError && err.condorWords) return err.problem;
+      throw err;
+    }
+    return 'accepted';
+  };
+  t.equal(refusal('should_transfer_files = maybe'), 'invalid value (maybe) for ShouldTransferFiles.  Please either specify YES, NO, or IF_NEEDED and try again.');
+  t.equal(refusal('when_to_transfer_output = NEVER'), 'invalid value (NEVER) for WhenToTransferOutput.  Please either specify ON_EXIT, or ON_EXIT_OR_EVICT and try again.');
+  t.equal(
+    refusal('should_transfer_files = NO\nwhen_to_transfer_output = ON_EXIT'),
+    'WhenToTransferOutput specified as ON_EXIT yet ShouldTransferFiles defined as NO.  Please remove this contradiction from your submit file and try again.',
+  );
+  t.equal(
+    refusal('should_transfer_files = YES\nwhen_to_transfer_output = none'),
+    'WhenToTransferOutput specified as none yet ShouldTransferFiles defined as YES.  Please remove this contradiction from your submit file and try again.',
+  );
+  t.match(refusal('should_transfer_files = IF_NEEDED\nwhen_to_transfer_output = ON_EXIT_OR_EVICT'), /^"when_to_transfer_output = ON_EXIT_OR_EVICT" and "should_transfer_files = IF_NEEDED" are incompatible\./);
+  t.equal(
+    refusal('should_transfer_files = never\ntransfer_input_files = a.txt\ntransfer_output_files = b.txt'),
+    'you specified files you want Condor to transfer via "transfer_input_files" and "transfer_output_files", but you disabled should_transfer_files.',
+  );
+  t.equal(
+    refusal('should_transfer_files = false\ntransfer_output_files = b.txt'),
+    'you specified files you want Condor to transfer via "transfer_output_files", but you disabled should_transfer_files.',
+  );
+  t.match(refusal('should_transfer_files = NO\ntransfer_executable = true'), /^You explicitly requested that the executable be transfered, but/);
+  t.throws(() => submit('executable = a\nshould_transfer_files = maybe\nqueue\n'), { message: /^job\.sub:2: invalid value \(maybe\)/ }, 'the error still names the line');
 });
 
 t.test('resources, requirements, rank', async (t) => {
@@ -707,8 +808,6 @@ t.test('errors name file and line', async (t) => {
   expectError(t, 'executable = a\ncheckpoint_exit_code = x85\nqueue\n', 'job.sub:2: checkpoint_exit_code: expected an integer, got "x85"');
   expectError(t, 'executable = a\nhold = maybe\nqueue\n', 'job.sub:2: hold: expected True or False, got "maybe"');
   expectError(t, 'executable = a\nnotification = sometimes\nqueue\n', 'job.sub:2: notification: expected Never, Always, Complete or Error, got "sometimes"');
-  expectError(t, 'executable = a\nshould_transfer_files = maybe\nqueue\n', 'job.sub:2: should_transfer_files: expected one of YES, NO, IF_NEEDED, got "maybe"');
-  expectError(t, 'executable = a\nwhen_to_transfer_output = never\nqueue\n', 'job.sub:2: when_to_transfer_output: expected one of ON_EXIT, ON_EXIT_OR_EVICT, ON_SUCCESS, got "never"');
   expectError(t, 'executable = a\ntransfer_output_remaps = a b\nqueue\n', 'job.sub:2: transfer_output_remaps: expected "name = newname" pairs separated by ";", got "a b"');
   expectError(t, 'executable = a\nkill_sig = SIGFOO\nqueue\n', 'job.sub:2: kill_sig: invalid signal SIGFOO');
   expectError(t, 'executable = a\nkill_sig = 99\nqueue\n', 'job.sub:2: kill_sig: invalid signal 99');
@@ -743,4 +842,51 @@ t.test('a custom SuccessCheckpointExitCode turns on WantFTOnCheckpoint unless th
   const [both] = submit('executable = a\ncheckpoint_exit_code = 85\n+SuccessCheckpointExitCode = 86\nqueue\n');
   t.same(pick(both!, { SuccessCheckpointExitCode: '', WantFTOnCheckpoint: '' }), { SuccessCheckpointExitCode: '86', WantFTOnCheckpoint: 'true' });
   t.equal(submit('executable = a\nqueue\n')[0]!.has('WantFTOnCheckpoint'), false);
+});
+
+t.test("condor_submit's unused-line warnings: lines and queue variables nothing looked up", async (t) => {
+  const unused = (text: string): string[] => {
+    const ctx = context();
+    const usage = new MacroUsage();
+    expandProcs(parseSubmitFile(text, ctx), 7, ctx, usage);
+    return usage.warnings();
+  };
+  t.same(unused('executable = a\nfoo = bar\nqueue\n'), ["the line 'foo = bar' was unused by condor_submit. Is it a typo?"]);
+  t.same(unused('executable = a\nTypo_Line = $(x) y\nqueue\n'), ["the line 'Typo_Line = $(x) y' was unused by condor_submit. Is it a typo?"], 'as written, unexpanded');
+  t.same(unused('executable = a\nfoo = bar\narguments = $(foo)\noutput = o\nn = 2\nqueue $(n)\n'), [], 'used in expansion, as a command, in the queue count');
+  t.same(unused('executable = a\n+Foo = 1\nMY.Bar = 2\nFACTORY.Iwd = /x\nDAG_STATUS = 0\nJOB = a\nqueue\n'), [], '+Attr, MY.Attr, dotted names and DAGMan\'s are never warned about');
+  t.same(unused('executable = a\nqueue x in (a b)\n'), ["the Queue variable 'x' was unused by condor_submit. Is it a typo?"]);
+  t.same(unused('executable = a\nqueue in (a b)\n'), ["the Queue variable 'Item' was unused by condor_submit. Is it a typo?"]);
+  t.same(unused('executable = a\narguments = $(Item)\nqueue in (a b)\n'), []);
+  t.same(unused('executable = a\nqueue\nlate = 1\n'), ["the line 'late = 1' was unused by condor_submit. Is it a typo?"], 'a line after the last queue');
+
+  const perProc = 'executable = a\narguments = $(a$(Process))\na0 = x\na1 = y\nqueue 2\n';
+  t.same(unused(perProc), []);
+  const ctx = context();
+  const usage = new MacroUsage();
+  forEachProcOverlay(parseSubmitFile(perProc, ctx), 7, ctx, () => undefined, usage);
+  t.same(usage.warnings(), [], 'a line only a later proc reads is used when procs are built as overlays too');
+});
+
+t.test('job attribute names as submit keys, as condor_submit looks commands up', async (t) => {
+  const [ad] = submit('Cmd = /bin/echo\nLeaveJobInQueue = true\nJobPrio = 5\nRequestMemory = 2G\nShouldTransferFiles = NO\nOnExitHold = ExitCode != 0\nqueue\n');
+  t.same(pick(ad!, { Cmd: '', LeaveJobInQueue: '', JobPrio: '', RequestMemory: '', ShouldTransferFiles: '', OnExitHold: '' }), {
+    Cmd: '"/bin/echo"',
+    LeaveJobInQueue: 'true',
+    JobPrio: '5',
+    RequestMemory: '2048',
+    ShouldTransferFiles: '"NO"',
+    OnExitHold: 'ExitCode != 0',
+  });
+  const prio = (lines: string) => submit(`executable = a\n${lines}\nqueue\n`)[0]!.toJSON().JobPrio;
+  t.equal(prio('prio = 3'), '3');
+  t.equal(prio('JobPrio = 9\nprio = 3'), '3', 'prio before JobPrio');
+  t.equal(prio('JobPrio = 9\npriority = 1'), '1', 'the command itself first');
+
+  const ctx = context();
+  const usage = new MacroUsage();
+  const overlays: ProcOverlay[] = [];
+  forEachProcOverlay(parseSubmitFile('executable = a\nJobPrio = $(Process)\nqueue 3\n', ctx), 7, ctx, (_cluster, overlay) => overlays.push(overlay), usage);
+  t.same(overlays, [{}, { ProcId: '1', JobPrio: '1' }, { ProcId: '2', JobPrio: '2' }], 'a per-proc value through the attribute name');
+  t.same(usage.warnings(), [], 'a line used through its attribute name is used');
 });

@@ -1,13 +1,14 @@
 // parseSubmitFile + expandProcs: the submit description → one job ad per proc.
 import { posix } from 'node:path';
 import type { ClassAd } from '../classad/index.js';
-import type { SubmitContext } from './context.js';
+import type { FileProbe, SubmitContext } from './context.js';
 import { submitError, type SourcePos } from './errors.js';
 import { ClusterAd, type ProcOverlay } from '../cluster-ad.js';
 import { buildJobAd } from './jobad.js';
 import { MacroExpander, substituteSelfReference } from './macros.js';
 import { PROC_MACROS, procInput, type Definition, type MacroValues, type QueueScope } from './proc-input.js';
 import { ProcTemplate } from './proc-template.js';
+import type { MacroUsage } from './usage.js';
 import { parseSubmitText, type ParsedSubmit } from './parser.js';
 import { applySlice, matchFiles, splitRow, type ItemRow, type QueueStatement } from './queue.js';
 
@@ -46,15 +47,18 @@ function submissionMacros(clusterId: number, ctx: SubmitContext, now: Date): Map
 export const MAX_PROCS_PER_SUBMISSION = 1_000_000;
 
 /** Expands the parsed description into one job ad per proc (ProcId 0..n-1). */
-export function expandProcs(parsed: ParsedSubmit, clusterId: number, ctx: SubmitContext): ClassAd[] {
+export function expandProcs(parsed: ParsedSubmit, clusterId: number, ctx: SubmitContext, usage?: MacroUsage): ClassAd[] {
   const ads: ClassAd[] = [];
-  forEachProc(parsed, clusterId, ctx, (ad) => ads.push(ad));
+  forEachProc(parsed, clusterId, ctx, (ad) => ads.push(ad), usage);
   return ads;
 }
 
-/** Builds the procs one at a time and hands each to `visit`, so a big submission is never all in memory; returns the count. */
-export function forEachProc(parsed: ParsedSubmit, clusterId: number, ctx: SubmitContext, visit: (ad: ClassAd) => void): number {
-  return walkProcs(parsed, clusterId, ctx, (scope, live, procId) => visit(buildJobAd(procInput(scope, live, procId))));
+/**
+ * Builds the procs one at a time and hands each to `visit`, so a big submission is never all in memory; returns
+ * the count. `usage`, when given, learns which lines and queue variables were used.
+ */
+export function forEachProc(parsed: ParsedSubmit, clusterId: number, ctx: SubmitContext, visit: (ad: ClassAd) => void, usage?: MacroUsage): number {
+  return walkProcs(parsed, clusterId, ctx, (scope, live, procId) => visit(buildJobAd(procInput(scope, live, procId))), usage);
 }
 
 /**
@@ -67,6 +71,7 @@ export function forEachProcOverlay(
   clusterId: number,
   ctx: SubmitContext,
   visit: (cluster: ClusterAd, overlay: ProcOverlay) => void,
+  usage?: MacroUsage,
 ): number {
   let cluster: ClusterAd | undefined;
   let template: { scope: QueueScope; procs: ProcTemplate } | undefined;
@@ -81,7 +86,7 @@ export function forEachProcOverlay(
     procs.setCluster(cluster);
     template = { scope, procs };
     visit(cluster, cluster.overlayOf(stored));
-  });
+  }, usage);
 }
 
 /** A proc's macros: its loop variables, then PROC_MACROS, then the submission's. */
@@ -121,7 +126,9 @@ function walkProcs(
   clusterId: number,
   ctx: SubmitContext,
   visit: (scope: QueueScope, live: MacroValues, procId: number) => void,
+  usage: MacroUsage | undefined,
 ): number {
+  ctx = { ...ctx, probeFile: probedOnce(ctx) };
   const now = ctx.now ?? new Date();
   const qdate = Math.floor(now.getTime() / 1000);
   const fixedMacros = submissionMacros(clusterId, ctx, now);
@@ -138,9 +145,13 @@ function walkProcs(
       continue;
     }
     const queueExpander = new MacroExpander({
-      lookup: (name) => fixedMacros.get(name) ?? definitions.get(name)?.value,
+      lookup: (name) => {
+        usage?.mark(name);
+        return fixedMacros.get(name) ?? definitions.get(name)?.value;
+      },
       env: ctx.env,
     });
+    usage?.addQueueVars(statement.queue.vars);
     const count = queueCount(statement.queue, queueExpander, statement.pos);
     const rows = itemRows(statement.queue, queueExpander, statement.pos, ctx);
     if (procs + rows.length * count > MAX_PROCS_PER_SUBMISSION) {
@@ -153,6 +164,7 @@ function walkProcs(
       clusterId,
       qdate,
       ctx,
+      usage,
     };
     rows.forEach((row, itemIndex) => {
       const rowMacros = new Map(Object.entries(row).map(([name, value]) => [name.toLowerCase(), value]));
@@ -162,7 +174,21 @@ function walkProcs(
       }
     });
   }
+  usage?.setDefinitions(definitions);
   return procs;
+}
+
+/** A file is probed once per submission, however many procs name it. */
+function probedOnce(ctx: SubmitContext): SubmitContext['probeFile'] {
+  const probes = new Map<string, FileProbe>();
+  return (path) => {
+    let probe = probes.get(path);
+    if (probe === undefined) {
+      probe = ctx.probeFile(path);
+      probes.set(path, probe);
+    }
+    return probe;
+  };
 }
 
 function queueCount(queue: QueueStatement, expander: MacroExpander, pos: SourcePos): number {

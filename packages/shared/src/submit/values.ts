@@ -76,11 +76,34 @@ export function normalizeRemaps(value: string): string {
   return text;
 }
 
-/** Upper-cases `value` when it is one of `allowed` (case-insensitive). */
-export function oneOf(value: string, allowed: readonly string[]): string {
+/** HTCondor's ShouldTransferFilesTranslation (enum_utils.cpp): spelling → the value stored in the ad. */
+const SHOULD_TRANSFER_FILES: Record<string, 'YES' | 'NO' | 'IF_NEEDED'> = {
+  YES: 'YES', TRUE: 'YES', ALWAYS: 'YES',
+  NO: 'NO', FALSE: 'NO', NEVER: 'NO',
+  IF_NEEDED: 'IF_NEEDED', AUTO: 'IF_NEEDED',
+};
+
+/** HTCondor's FileTransferOutputTranslation: spelling → the value stored in the ad (NONE: no output transfer). */
+const WHEN_TO_TRANSFER_OUTPUT: Record<string, 'ON_EXIT' | 'ON_EXIT_OR_EVICT' | 'ON_SUCCESS' | 'NONE'> = {
+  ON_EXIT_OR_EVICT: 'ON_EXIT_OR_EVICT', ALWAYS: 'ON_EXIT_OR_EVICT',
+  ON_EXIT: 'ON_EXIT', ONEXIT: 'ON_EXIT',
+  NONE: 'NONE', NULL: 'NONE',
+  ON_SUCCESS: 'ON_SUCCESS', ONSUCCESS: 'ON_SUCCESS',
+};
+
+export function shouldTransferFilesValue(value: string): 'YES' | 'NO' | 'IF_NEEDED' | undefined {
   const upper = value.trim().toUpperCase();
-  if (!allowed.includes(upper)) {
-    throw new RangeError(`expected one of ${allowed.join(', ')}, got "${value}"`);
-  }
-  return upper;
+  return Object.hasOwn(SHOULD_TRANSFER_FILES, upper) ? SHOULD_TRANSFER_FILES[upper] : undefined;
+}
+
+export function whenToTransferOutputValue(value: string): 'ON_EXIT' | 'ON_EXIT_OR_EVICT' | 'ON_SUCCESS' | 'NONE' | undefined {
+  const upper = value.trim().toUpperCase();
+  return Object.hasOwn(WHEN_TO_TRANSFER_OUTPUT, upper) ? WHEN_TO_TRANSFER_OUTPUT[upper] : undefined;
+}
+
+
+/** HTCondor's trim_and_strip_quotes_in_place: one pair of enclosing double quotes is dropped (`""` is an empty list). */
+export function stripEnclosingQuotes(value: string): string {
+  const text = value.trim();
+  return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
 }
