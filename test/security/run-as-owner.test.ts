@@ -34,6 +34,7 @@ t.test("a root startd runs a job as its owner, in a sandbox the owner owns", { s
   const theirs: Record<string, string> = { ...ad, ClusterId: String(clusterId), JobStatus: '1', Owner: JSON.stringify(user), User: JSON.stringify(`${user}@localhost`) };
   for (const held of ['HoldReason', 'HoldReasonCode', 'HoldReasonSubCode', 'GlobalJobId', 'LastJobStatus']) delete theirs[held];
   await rest(pool, 'POST', `/v1/clusters/${clusterId}/procs`, { procs: [theirs] });
-  await waitForEvents(path.join(pool.dir, 'who.log'), (ev) => ev.some((e) => e.cluster === clusterId && (e.code === 5 || e.code === 12)));
+  const events = await waitForEvents(path.join(pool.dir, 'who.log'), (ev) => ev.some((e) => e.cluster === clusterId && (e.code === 5 || e.code === 12)));
+  t.notOk(events.find((e) => e.cluster === clusterId && e.code === 12), `not held: ${events.find((e) => e.code === 12 && e.cluster === clusterId)?.lines.join(' ') ?? ''}`);
   t.equal(fs.readFileSync(path.join(pool.dir, 'who.out'), 'utf8'), `${user}\n${uid}\n${user}\n`, 'the job ran as its owner and owned its working directory');
 });

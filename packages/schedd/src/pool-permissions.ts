@@ -15,7 +15,10 @@ const DATABASE_SUFFIXES = ['', '-wal', '-shm'];
  * keep their modes, unreachable behind it. The queue database is created 0600 before SQLite opens it, so
  * that its WAL and shared memory are 0600 too. Links are never followed.
  */
-export function makePoolDirsPrivate(paths: { spoolDir: string; logDir: string; database: string; tokenFile: string }): void {
+export function makePoolDirsPrivate(paths: { root: string; spoolDir: string; logDir: string; database: string; tokenFile: string }): void {
+  // The home itself stays open to pass through (LOCAL_DIR is 0755 on HTCondor): EXECUTE below it holds sandboxes
+  // that jobs run as their owners enter. A recursive mkdir of SPOOL alone would create it 0700.
+  fs.mkdirSync(paths.root, { recursive: true, mode: 0o755 });
   for (const dir of [paths.spoolDir, paths.logDir]) {
     fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     fs.chmodSync(dir, PRIVATE_DIR_MODE);
