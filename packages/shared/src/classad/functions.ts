@@ -1,5 +1,6 @@
 import type { Expr } from './ast.js';
 import { applyBinary, isIdentical, truthValue } from './operators.js';
+import { classAdRegexOptions, compileRegex, regexFinds, regexSubstitute, stringListRegexOptions } from './regex.js';
 import { unparseValue } from './unparse.js';
 import {
   ERROR,
@@ -166,17 +167,55 @@ function aggregate(kind: Aggregate): Builtin {
   };
 }
 
-function regexpFlags(options: string): string | undefined {
-  let flags = '';
-  for (const option of options.toLowerCase()) {
-    if (option === 'i' || option === 'm' || option === 's') {
-      if (!flags.includes(option)) flags += option;
-    } else if (option !== 'f' && option !== 'g' && option !== 'x') {
-      return undefined;
-    }
-  }
-  return flags;
+/** regexp(pattern, target[, options]) (fnCall.cpp matchPattern). */
+const regexpFunction = strict(2, 3, ([pattern, target, options]) => {
+  if (pattern.type !== 'string' || target.type !== 'string' || (options !== undefined && options.type !== 'string')) return ERROR;
+  const regex = compileRegex(pattern.value, classAdRegexOptions(options?.value ?? ''));
+  return regex === undefined ? errorValue(`invalid regular expression ${JSON.stringify(pattern.value)}`) : boolValue(regexFinds(regex, target.value));
+});
+
+/** regexps / replace ('f') / replaceall ('fg'): (pattern, target, replacement[, options]) (fnCall.cpp substPattern). */
+function substitution(implied: string): Builtin {
+  return strict(3, 4, ([pattern, target, replacement, options]) => {
+    if (options !== undefined && options.type !== 'string') return ERROR;
+    if (pattern.type !== 'string' || target.type !== 'string' || replacement.type !== 'string') return ERROR;
+    const letters = (options?.value ?? '') + implied;
+    const regex = compileRegex(pattern.value, classAdRegexOptions(letters));
+    if (regex === undefined) return errorValue(`invalid regular expression ${JSON.stringify(pattern.value)}`);
+    const result = regexSubstitute(regex, target.value, replacement.value, letters.includes('f'), letters.includes('g'));
+    return result === undefined ? ERROR : stringValue(result);
+  });
 }
+
+/** regexpMember(pattern, list[, options]): true when an item matches; UNDEFINED items make a miss UNDEFINED (fnCall.cpp). */
+const regexpMemberFunction = strict(2, 3, ([pattern, list, options]) => {
+  if (pattern.type !== 'string' || list.type !== 'list' || (options !== undefined && options.type !== 'string')) return ERROR;
+  const regex = compileRegex(pattern.value, classAdRegexOptions(options?.value ?? ''));
+  if (regex === undefined) return ERROR;
+  let couldBeUndefined = false;
+  for (const item of list.items) {
+    if (item.type === 'undefined') couldBeUndefined = true;
+    else if (item.type !== 'string') return ERROR;
+    else if (regexFinds(regex, item.value)) return boolValue(true);
+  }
+  return couldBeUndefined ? UNDEFINED : boolValue(false);
+});
+
+/**
+ * stringListRegexpMember(pattern, list[, delimiters[, options]]) (compat_classad.cpp): every argument must be
+ * a string (UNDEFINED too is ERROR there); an empty list is UNDEFINED; option letters in either case.
+ */
+const stringListRegexpMemberFunction: Builtin = (args, evaluate) => {
+  if (args.length < 2 || args.length > 4) return ERROR;
+  const values = args.map(evaluate);
+  if (values.some((v) => v.type !== 'string')) return ERROR;
+  const [pattern, list, delimiters, options] = values.map((v) => (v.type === 'string' ? v.value : ''));
+  const regex = compileRegex(pattern, stringListRegexOptions(options ?? ''));
+  if (regex === undefined) return ERROR;
+  const items = splitStringList(list, delimiters ?? ', ');
+  if (items.length === 0) return UNDEFINED;
+  return boolValue(items.some((item) => regexFinds(regex, item)));
+};
 
 function compareStrings(ignoreCase: boolean): Builtin {
   return strict(2, 2, ([a, b]) => {
@@ -266,17 +305,12 @@ const BUILTINS = new Map<string, Builtin>([
     if (list.type !== 'string' || (delimiters !== undefined && delimiters.type !== 'string')) return ERROR;
     return intValue(splitStringList(list.value, delimiters?.value ?? DEFAULT_LIST_DELIMITERS).length);
   })],
-  ['regexp', strict(2, 3, ([pattern, target, options]) => {
-    if (pattern.type !== 'string' || target.type !== 'string') return ERROR;
-    if (options !== undefined && options.type !== 'string') return ERROR;
-    const flags = regexpFlags(options?.value ?? '');
-    if (flags === undefined) return ERROR;
-    try {
-      return boolValue(new RegExp(pattern.value, flags).test(target.value));
-    } catch {
-      return errorValue(`invalid regular expression ${JSON.stringify(pattern.value)}`);
-    }
-  })],
+  ['regexp', regexpFunction],
+  ['regexps', substitution('')],
+  ['replace', substitution('f')],
+  ['replaceall', substitution('fg')],
+  ['regexpmember', regexpMemberFunction],
+  ['stringlistregexpmember', stringListRegexpMemberFunction],
   ['sum', aggregate('sum')],
   ['avg', aggregate('avg')],
   ['min', aggregate('min')],
