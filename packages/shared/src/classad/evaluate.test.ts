@@ -91,6 +91,11 @@ t.test('an evaluation over its step budget is ERROR as a whole', async (t) => {
   t.equal(unparseValue(ad.evaluateExpr(calls(within))), 'false', 'within the budget');
   t.equal(unparseValue(ad.evaluateExpr(calls(within + 14))), 'error', 'past it, isError cannot turn the spent budget into false');
   t.equal(unparseValue(ad.evaluateExpr(`(${calls(within + 14)}) ? 1 : 2`)), 'error');
+  // A regular expression's scan costs a step per character of its target.
+  const scans = (n: number): string => Array.from({ length: n }, () => 'regexp("(?i)(x|y|a)+z", B9)').join(' || ');
+  const scansWithin = Math.floor(MAX_EVAL_STEPS / 512_000);
+  t.equal(unparseValue(ad.evaluateExpr(scans(scansWithin))), 'false');
+  t.equal(unparseValue(ad.evaluateExpr(scans(scansWithin + 1))), 'error');
 });
 
 t.test('lists, nested ads, selection and subscripts', async (t) => {

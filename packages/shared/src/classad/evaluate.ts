@@ -14,10 +14,13 @@ export const MAX_EVAL_DEPTH = 1000;
  * Bound on the work of one top-level evaluation, as HTCondor's MAX_CLASSAD_EVAL_STEPS (exprTree.h):
  * every expression node evaluated is a step, never given back, and past the budget the whole
  * evaluation is ERROR. Here a string or list also costs a step per SIZE_UNITS_PER_STEP units of
- * its size (see valueSize) each time it is built, passed to a function or compared with =?=, so
- * that walking large values again and again cannot do unbounded work in few steps.
+ * its size (see valueSize) each time it is built, passed to a function or compared with =?=, and a
+ * regular expression a step per character it scans, so that walking large values again and again
+ * cannot do unbounded work in few steps. HTCondor allows 10 M steps; a step costs about a
+ * microsecond here, ten times what it costs there, so the budget is 1 M: about a second at most, which
+ * no expression of a real job comes near (a thousand steps is a large one).
  */
-export const MAX_EVAL_STEPS = 10_000_000;
+export const MAX_EVAL_STEPS = 1_000_000;
 export const SIZE_UNITS_PER_STEP = 16;
 
 /**
@@ -200,7 +203,7 @@ function evaluateKind(expr: Expr, scope: Scope, state: EvalState): Value {
     case 'subscript':
       return subscript(evaluate(expr.base), evaluate(expr.index), state);
     case 'call':
-      return state.admit(callFunction(expr.name, expr.args, (arg) => state.charge(evaluate(arg))));
+      return state.admit(callFunction(expr.name, expr.args, (arg) => state.charge(evaluate(arg)), (steps) => state.spend(steps)));
     case 'unary':
       return applyUnary(expr.op, evaluate(expr.operand));
     case 'binary':
