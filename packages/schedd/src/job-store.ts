@@ -7,6 +7,7 @@ import type { AdReader } from '@tinycondor/shared/proc-ad-view';
 import type { Transition } from '@tinycondor/shared/job-state';
 import { filterClause, type PageRequest } from './dashboard/queue-rows.js';
 import { BatchInsert } from './batch-insert.js';
+import type { PagedSource } from './slices.js';
 import type { Db } from './db.js';
 
 export interface StoredJob {
@@ -39,6 +40,14 @@ export interface RunAssignment {
 }
 
 const PAGE_SIZE = 500;
+
+/** A job's place in job-id order. */
+export interface JobKey {
+  cluster: number;
+  proc: number;
+}
+
+const FIRST_JOB_KEY: JobKey = { cluster: 0, proc: -1 };
 
 /** Cluster ads kept parsed; past this many the cache starts over (one ad per cluster, read back on demand). */
 const CLUSTER_CACHE_LIMIT = 1_000;
@@ -89,7 +98,7 @@ export class JobStore {
       getCluster: db.prepare<[number], { submitted: number; ad: string | null }>('SELECT submitted, ad FROM clusters WHERE cluster_id = ?'),
       markSubmitted: db.prepare<[string, number]>('UPDATE clusters SET submitted = 1, ad = ? WHERE cluster_id = ?'),
       getJob: db.prepare<[number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
-      clusterJobs: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? ORDER BY proc_id'),
+      clusterPage: db.prepare<[number, number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id > ? ORDER BY proc_id LIMIT ?'),
       idlePage: db.prepare<[number, number, number, number, number, number], JobRow>(
         `SELECT * FROM jobs WHERE status = 1 AND (prio < ? OR (prio = ? AND (cluster_id > ? OR (cluster_id = ? AND proc_id > ?))))
          ORDER BY prio DESC, cluster_id, proc_id LIMIT ?`,
@@ -106,7 +115,7 @@ export class JobStore {
       insertHistory: db.prepare<[number, number, number, string]>(
         'INSERT INTO history (cluster_id, proc_id, completion_date, ad) VALUES (?, ?, ?, ?)',
       ),
-      history: db.prepare<[number], { ad: string }>('SELECT ad FROM history ORDER BY seq DESC LIMIT ?'),
+      historyPage: db.prepare<[number, number], { seq: number; ad: string }>('SELECT seq, ad FROM history WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
       insertEvent: db.prepare<[string, string]>('INSERT INTO event_outbox (log_path, text) VALUES (?, ?)'),
       totals: db.prepare<[], { owner: string; status: number; count: number }>('SELECT owner, status, count(*) AS count FROM jobs GROUP BY owner, status'),
       statusCounts: db.prepare<[], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs GROUP BY status'),
@@ -192,13 +201,26 @@ export class JobStore {
     return row && this.toStoredJob(row);
   }
 
-  clusterJobs(cluster: number): StoredJob[] {
-    return this.statements.clusterJobs.all(cluster).map((row) => this.toStoredJob(row));
+  /** Every job in job-id order, each page read when it is handed out (see slices). */
+  jobSource(): PagedSource<StoredJob, JobKey> {
+    return this.keyedSource((after, limit) => this.statements.jobPage.all(after.cluster, after.cluster, after.proc, limit));
   }
 
-  /** Every job in job-id order, read a page at a time: the queue is never all in memory at once. */
-  *jobs(): Generator<StoredJob> {
-    for (const row of this.rows()) yield this.toStoredJob(row);
+  /** The jobs of one cluster in proc order, each page read when it is handed out. */
+  clusterSource(cluster: number): PagedSource<StoredJob, JobKey> {
+    return this.keyedSource((after, limit) => this.statements.clusterPage.all(cluster, after.cluster === cluster ? after.proc : -1, limit));
+  }
+
+  /** The jobs a periodic policy may act on, in job-id order, each page read when it is handed out. */
+  policySource(): PagedSource<StoredJob, JobKey> {
+    return this.keyedSource((after, limit) => this.statements.policyPage.all(after.cluster, after.cluster, after.proc, limit));
+  }
+
+  private keyedSource(readRows: (after: JobKey, limit: number) => JobRow[]): PagedSource<StoredJob, JobKey> {
+    return {
+      read: (after, limit) => readRows(after ?? FIRST_JOB_KEY, limit).map((row) => this.toStoredJob(row)),
+      key: (job) => ({ cluster: job.cluster, proc: job.proc }),
+    };
   }
 
   private *rows(): Generator<JobRow> {
@@ -225,18 +247,6 @@ export class JobStore {
     }
   }
 
-  /** The jobs a periodic policy may act on, a page at a time so the caller may write between pages. */
-  *policyJobs(): Generator<StoredJob> {
-    let after = { cluster: 0, proc: -1 };
-    for (;;) {
-      const page = this.statements.policyPage.all(after.cluster, after.cluster, after.proc, PAGE_SIZE);
-      for (const row of page) yield this.toStoredJob(row);
-      if (page.length < PAGE_SIZE) return;
-      const last = page[page.length - 1];
-      after = { cluster: last.cluster_id, proc: last.proc_id };
-    }
-  }
-
   /** The startds that had runs when the schedd stopped: each gets a lease to reconnect. */
   startdsWithRuns(): string[] {
     return this.statements.startdsWithRuns.all().map((r) => r.startd);
@@ -246,8 +256,13 @@ export class JobStore {
     return this.statements.jobsOnStartd.all(startd).map((row) => this.toStoredJob(row));
   }
 
-  history(limit: number): ClassAd[] {
-    return this.statements.history.all(limit).map((r) => ClassAd.fromJSON(JSON.parse(r.ad) as Record<string, string>));
+  /** The history, most recent first, each page read when it is handed out. */
+  historySource(): PagedSource<{ seq: number; ad: ClassAd }, number> {
+    return {
+      read: (before, limit) =>
+        this.statements.historyPage.all(before ?? Number.MAX_SAFE_INTEGER, limit).map((r) => ({ seq: r.seq, ad: ClassAd.fromJSON(JSON.parse(r.ad) as Record<string, string>) })),
+      key: (entry) => entry.seq,
+    };
   }
 
   /** Job counts by owner and status, straight from the index: condor_q -totals without reading ads. */

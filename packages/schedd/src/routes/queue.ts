@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { parseExpr, type ClassAd } from '@tinycondor/shared/classad/index';
+import { parseExpr, type ClassAd, type Expr } from '@tinycondor/shared/classad/index';
 import { constraintHolds, type Schedd } from '../schedd.js';
+import { SCAN_LIMITS, slices, type PagedSource } from '../slices.js';
 import { ClusterParams, ErrorReply, JobIdParams, StoredAd, StoredOverlay } from './schemas.js';
 
 const QueueQuery = Type.Object(
@@ -28,11 +29,28 @@ const SubmitBody = Type.Object(
 );
 type SubmitBody = Static<typeof SubmitBody>;
 
-function filtered(ads: Iterable<ClassAd>, constraint: string | undefined): Record<string, string>[] {
-  const expr = constraint === undefined ? undefined : parseExpr(constraint);
-  const selected: Record<string, string>[] = [];
-  for (const ad of ads) if (expr === undefined || constraintHolds(expr, ad)) selected.push(ad.toJSON());
-  return selected;
+/**
+ * `{"ads":[…]}` of the ads of `source` that `expr` selects (all without one), among the first `limit`: read and
+ * evaluated a slice at a time (see slices), so that a big queue or a slow constraint never holds the schedd.
+ */
+async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (item: T) => ClassAd, expr: Expr | undefined, limit = Infinity): AsyncGenerator<string> {
+  yield '{"ads":[';
+  let first = true;
+  let scanned = 0;
+  for await (const slice of slices(source, SCAN_LIMITS)) {
+    let text = '';
+    for (const item of slice) {
+      if (scanned === limit) break;
+      scanned++;
+      const ad = adOf(item);
+      if (expr !== undefined && !constraintHolds(expr, ad)) continue;
+      text += `${first ? '' : ','}${JSON.stringify(ad.toJSON())}`;
+      first = false;
+    }
+    if (text !== '') yield text;
+    if (scanned === limit) break;
+  }
+  yield ']}';
 }
 
 /** `{"ads":[…]}` from ad texts, sent as they are produced. */
@@ -78,10 +96,7 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     async (request, reply) => {
       if (request.query.constraint !== undefined) {
         const expr = parseExpr(request.query.constraint);
-        const texts = function* () {
-          for (const job of schedd.store.jobs()) if (constraintHolds(expr, job.ad)) yield JSON.stringify(job.ad.toJSON());
-        };
-        return reply.type('application/json').send(Readable.from(adsDocument(texts())));
+        return reply.type('application/json').send(Readable.from(selectedAdsDocument(schedd.store.jobSource(), (job) => job.ad, expr)));
       }
       // Without a constraint the stored texts go out as they are: no parsing of a big queue.
       return reply.type('application/json').send(Readable.from(adsDocument(schedd.store.jobTexts())));
@@ -103,10 +118,14 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     },
   );
 
-  app.get<{ Querystring: QueueQuery; Reply: AdsReply }>(
+  app.get<{ Querystring: QueueQuery; Reply: AdsReply | Readable }>(
     '/v1/history',
     { schema: { querystring: QueueQuery, response: { 200: AdsReply, 400: ErrorReply } } },
-    async (request) => ({ ads: filtered(schedd.store.history(request.query.limit ?? 10_000_000), request.query.constraint) }),
+    async (request, reply) => {
+      const expr = request.query.constraint === undefined ? undefined : parseExpr(request.query.constraint);
+      const document = selectedAdsDocument(schedd.store.historySource(), (entry) => entry.ad, expr, request.query.limit);
+      return reply.type('application/json').send(Readable.from(document));
+    },
   );
 
   app.get<{ Reply: AdsReply }>('/v1/status', { schema: { response: { 200: AdsReply } } }, async () => ({
