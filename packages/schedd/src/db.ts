@@ -50,6 +50,8 @@ const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   { table: 'jobs', column: 'policy', definition: 'INTEGER NOT NULL DEFAULT 1' },
   // The attributes the procs of a cluster share (a ClusterAd); jobs.ad then holds each proc's ProcOverlay.
   { table: 'clusters', column: 'ad', definition: 'TEXT' },
+  // The id the submitter gave its submission: a submit retried after a lost reply is recognized (see JobStore.submission).
+  { table: 'clusters', column: 'submission', definition: 'TEXT' },
 ];
 
 const INDEXES = `

@@ -58,6 +58,17 @@ export interface ProcRow {
   overlay: ProcOverlay;
 }
 
+/** clusters.submitted of a reservation its submitter gave up (0: reserved, 1: submitted). */
+const ABANDONED = 2;
+
+/** What became of a cluster's submission (see JobStore.submission). */
+export interface Submission {
+  stored: boolean;
+  /** The id the submitter gave it, if any. */
+  submissionId: string | null;
+  procs: number;
+}
+
 export class SubmitRejected extends Error {
   constructor(message: string) {
     super(message);
@@ -95,8 +106,9 @@ export class JobStore {
       setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       maxCluster: db.prepare<[], { m: number | null }>('SELECT max(cluster_id) AS m FROM clusters'),
       insertCluster: db.prepare<[number, number]>('INSERT INTO clusters (cluster_id, created) VALUES (?, ?)'),
-      getCluster: db.prepare<[number], { submitted: number; ad: string | null }>('SELECT submitted, ad FROM clusters WHERE cluster_id = ?'),
-      markSubmitted: db.prepare<[string, number]>('UPDATE clusters SET submitted = 1, ad = ? WHERE cluster_id = ?'),
+      getCluster: db.prepare<[number], { submitted: number; ad: string | null; submission: string | null }>('SELECT submitted, ad, submission FROM clusters WHERE cluster_id = ?'),
+      markSubmitted: db.prepare<[string, string | null, number]>('UPDATE clusters SET submitted = 1, ad = ?, submission = ? WHERE cluster_id = ?'),
+      markAbandoned: db.prepare<[number]>(`UPDATE clusters SET submitted = ${ABANDONED} WHERE cluster_id = ? AND submitted = 0`),
       getJob: db.prepare<[number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
       clusterPage: db.prepare<[number, number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id > ? ORDER BY proc_id LIMIT ?'),
       idlePage: db.prepare<[number, number, number, number, number, number], JobRow>(
@@ -147,10 +159,11 @@ export class JobStore {
    * Stores the procs of a cluster with their submit events, all or nothing: `rows` is read inside the
    * transaction, so a proc it refuses (by throwing) leaves the queue as it was.
    */
-  submitCluster(clusterId: number, cluster: ClusterAd, rows: Iterable<ProcRow>, eventsFor: (ad: AdReader) => JobEvent[]): void {
+  submitCluster(clusterId: number, submissionId: string | undefined, cluster: ClusterAd, rows: Iterable<ProcRow>, eventsFor: (ad: AdReader) => JobEvent[]): void {
     this.transaction(() => {
       const reserved = this.statements.getCluster.get(clusterId);
       if (!reserved) throw new SubmitRejected(`cluster ${clusterId} was not reserved`);
+      if (reserved.submitted === ABANDONED) throw new SubmitRejected(`cluster ${clusterId} was given up by its submitter after a lost connection`);
       if (reserved.submitted) throw new SubmitRejected(`cluster ${clusterId} was already submitted`);
       this.jobInserts.insertAll((addJob) =>
         this.eventInserts.insertAll((addEvent) => {
@@ -161,9 +174,32 @@ export class JobStore {
           }
         }),
       );
-      this.statements.markSubmitted.run(JSON.stringify(cluster.stored), clusterId);
+      this.statements.markSubmitted.run(JSON.stringify(cluster.stored), submissionId ?? null, clusterId);
     });
     this.cacheClusterAd(clusterId, cluster);
+  }
+
+  /**
+   * What became of a reserved cluster's submission: stored, with the submitter's id and its number of procs,
+   * or not (yet); undefined for a cluster never reserved.
+   */
+  submission(clusterId: number): Submission | undefined {
+    const row = this.statements.getCluster.get(clusterId);
+    if (!row) return undefined;
+    if (row.submitted !== 1) return { stored: false, submissionId: null, procs: 0 };
+    const procs = Number((JSON.parse(row.ad ?? '{}') as Record<string, string>).TotalSubmitProcs ?? 0);
+    return { stored: true, submissionId: row.submission, procs };
+  }
+
+  /**
+   * Settles a submission whose reply the submitter lost: when it was not stored, the reservation is given
+   * up, so that a copy of it still on its way is refused and the submitter's "not submitted" stays true.
+   */
+  settleSubmission(clusterId: number): Submission | undefined {
+    return this.transaction(() => {
+      this.statements.markAbandoned.run(clusterId);
+      return this.submission(clusterId);
+    });
   }
 
   private cacheClusterAd(clusterId: number, cluster: ClusterAd): void {

@@ -216,9 +216,12 @@ export class Schedd {
 
   /**
    * Validates and stores the procs of a reserved cluster, then logs their submit events. `common` is the
-   * ad the procs share (absent: each proc is a whole ad); each proc holds what differs from it.
+   * ad the procs share (absent: each proc is a whole ad); each proc holds what differs from it. A submission
+   * sent again under the id it was stored with (its reply was lost) is answered as it was, and stored once.
    */
-  submitCluster(clusterId: number, common: Record<string, string> | undefined, procs: ProcOverlay[]): number {
+  submitCluster(clusterId: number, submissionId: string | undefined, common: Record<string, string> | undefined, procs: ProcOverlay[]): number {
+    const earlier = submissionId === undefined ? undefined : this.store.submission(clusterId);
+    if (earlier?.stored && earlier.submissionId === submissionId) return earlier.procs;
     if (procs.length === 0) throw new SubmitRejected('a cluster needs at least one proc');
     const now = this.now();
     let cluster: ClusterAd;
@@ -273,7 +276,7 @@ export class Schedd {
     const timelineSubmissions = procs.length <= MAX_TIMELINE_JOBS;
     const keepEvents = timelineSubmissions || this.dashboard.feed.active;
     const submitted: [string, JobEvent[]][] = [];
-    this.store.submitCluster(clusterId, cluster, rows(), (ad) => {
+    this.store.submitCluster(clusterId, submissionId, cluster, rows(), (ad) => {
       const events: JobEvent[] = [
         { code: 0, cluster: clusterId, proc: ad.getInt('ProcId') ?? 0, time: now, submitHost: this.settings.sinfulAddress },
       ];

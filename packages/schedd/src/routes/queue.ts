@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseExpr, type ClassAd, type Expr } from '@tinycondor/shared/classad/index';
+import { MAX_SUBMIT_BODY_BYTES } from '@tinycondor/shared/submit-limits';
 import { constraintHolds, type Schedd } from '../schedd.js';
 import { SCAN_LIMITS, slices, type PagedSource } from '../slices.js';
 import { ClusterParams, ErrorReply, JobIdParams, StoredAd, StoredOverlay } from './schemas.js';
@@ -24,9 +25,17 @@ const TotalsReply = Type.Object({
 type TotalsReply = Static<typeof TotalsReply>;
 
 const SubmitBody = Type.Object(
-  { common: Type.Optional(StoredAd), procs: Type.Array(StoredOverlay, { minItems: 1, maxItems: 1_000_000 }) },
+  {
+    /** The submitter's id for this submission: sent again after a lost reply, it is stored once (see Schedd.submitCluster). */
+    submissionId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' })),
+    common: Type.Optional(StoredAd),
+    procs: Type.Array(StoredOverlay, { minItems: 1, maxItems: 1_000_000 }),
+  },
   { additionalProperties: false },
 );
+
+const SubmissionReply = Type.Object({ clusterId: Type.Integer(), stored: Type.Boolean(), submissionId: Type.Union([Type.String(), Type.Null()]), procs: Type.Integer() });
+type SubmissionReply = Static<typeof SubmissionReply>;
 type SubmitBody = Static<typeof SubmitBody>;
 
 /**
@@ -64,6 +73,9 @@ function* adsDocument(texts: Iterable<string>): Generator<string> {
   yield ']}';
 }
 
+/** The route a cluster's procs are submitted on. */
+export const SUBMIT_ROUTE = '/v1/clusters/:clusterId/procs';
+
 /** Submitting clusters and reading the queue, the history and the pool. */
 export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
@@ -75,9 +87,9 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
   );
 
   app.post<{ Params: ClusterParams; Body: SubmitBody; Reply: { clusterId: number; procs: number } | { error: string } }>(
-    '/v1/clusters/:clusterId/procs',
+    SUBMIT_ROUTE,
     {
-      bodyLimit: 512 * 1024 * 1024,
+      bodyLimit: MAX_SUBMIT_BODY_BYTES,
       schema: {
         params: ClusterParams,
         body: SubmitBody,
@@ -85,8 +97,20 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
       },
     },
     async (request, reply) => {
-      const procs = schedd.submitCluster(request.params.clusterId, request.body.common, request.body.procs);
+      const procs = schedd.submitCluster(request.params.clusterId, request.body.submissionId, request.body.common, request.body.procs);
       return reply.code(201).send({ clusterId: request.params.clusterId, procs });
+    },
+  );
+
+  // A submitter that lost its connection while submitting asks what became of the submission: stored (under
+  // its id), or not, and then never (the reservation is given up, so a copy still on its way is refused).
+  app.post<{ Params: ClusterParams; Reply: SubmissionReply | { error: string } }>(
+    '/v1/clusters/:clusterId/settle',
+    { schema: { params: ClusterParams, response: { 200: SubmissionReply, 404: ErrorReply } } },
+    async (request, reply) => {
+      const submission = schedd.store.settleSubmission(request.params.clusterId);
+      if (!submission) return reply.code(404).send({ error: `cluster ${request.params.clusterId} was never reserved` });
+      return { clusterId: request.params.clusterId, ...submission };
     },
   );
 
