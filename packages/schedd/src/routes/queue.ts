@@ -33,10 +33,11 @@ const SubmitBody = Type.Object(
   },
   { additionalProperties: false },
 );
+type SubmitBody = Static<typeof SubmitBody>;
 
+/** What became of a submission (JobStore.submission), as the settle route tells it. */
 const SubmissionReply = Type.Object({ clusterId: Type.Integer(), stored: Type.Boolean(), submissionId: Type.Union([Type.String(), Type.Null()]), procs: Type.Integer() });
 type SubmissionReply = Static<typeof SubmissionReply>;
-type SubmitBody = Static<typeof SubmitBody>;
 
 /**
  * `{"ads":[…]}` of the ads of `source` that `expr` selects (all without one), among the first `limit`: read and
