@@ -100,3 +100,28 @@ t.test('a submission is stored once under its id; settling one not stored gives 
   t.equal(s.countJobs(), 2);
   t.equal(s.submission(999), undefined, 'a cluster never reserved');
 });
+
+t.test('the jobs named by clusters and ids are read in job-id order, each once, a page at a time', async (t) => {
+  const { store: s } = store(t);
+  const cluster = new ClusterAd({ Cmd: '"/bin/true"', Iwd: '"/tmp"', Owner: '"alice"', JobStatus: '1' });
+  for (let c = 0; c < 3; c++) {
+    const clusterId = s.reserveCluster(new Date());
+    const rows = Array.from({ length: 4 }, (_, proc) => {
+      const overlay = { ClusterId: String(clusterId), ProcId: String(proc) };
+      return { ad: new ProcAdView(cluster, overlay), overlay };
+    });
+    s.submitCluster(clusterId, undefined, cluster, rows, () => []);
+  }
+  const source = s.namedJobsSource([{ cluster: 3, proc: 1 }, { cluster: 2 }, { cluster: 2, proc: 3 }, { cluster: 3, proc: 1 }, { cluster: 9 }, { cluster: 1, proc: 7 }, { cluster: 1, proc: 0 }]);
+  for (const pageSize of [1, 2, 3, 100]) {
+    const ids: string[] = [];
+    let after: { cluster: number; proc: number } | undefined;
+    for (;;) {
+      const page = source.read(after, pageSize);
+      ids.push(...page.map((job) => `${job.cluster}.${job.proc}`));
+      if (page.length < pageSize) break;
+      after = source.key(page[page.length - 1]);
+    }
+    t.same(ids, ['1.0', '2.0', '2.1', '2.2', '2.3', '3.1'], `pages of ${pageSize}`);
+  }
+});

@@ -3,6 +3,7 @@ import { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
 import { hasPeriodicPolicy } from '@tinycondor/shared/job-policy';
+import type { JobSpec } from '@tinycondor/shared/job-id';
 import type { AdReader } from '@tinycondor/shared/proc-ad-view';
 import type { Transition } from '@tinycondor/shared/job-state';
 import { filterClause, type PageRequest } from './dashboard/queue-rows.js';
@@ -245,6 +246,38 @@ export class JobStore {
   /** The jobs of one cluster in proc order, each page read when it is handed out. */
   clusterSource(cluster: number): PagedSource<StoredJob, JobKey> {
     return this.keyedSource((after, limit) => this.statements.clusterPage.all(cluster, after.cluster === cluster ? after.proc : -1, limit));
+  }
+
+  /**
+   * The jobs `specs` name (clusters and single jobs), in job-id order, each page read when it is handed out.
+   * A job named twice, or named and within a cluster named, is read once.
+   */
+  namedJobsSource(specs: readonly JobSpec[]): PagedSource<StoredJob, JobKey> {
+    const clusters = new Set(specs.filter((spec) => spec.proc === undefined).map((spec) => spec.cluster));
+    const seen = new Set<string>();
+    const named = specs
+      .filter((spec) => {
+        const key = `${spec.cluster}.${spec.proc ?? ''}`;
+        const covered = seen.has(key) || (spec.proc !== undefined && clusters.has(spec.cluster));
+        seen.add(key);
+        return !covered;
+      })
+      // In job-id order, a whole cluster before any job of a later one.
+      .sort((a, b) => a.cluster - b.cluster || (a.proc ?? -1) - (b.proc ?? -1));
+    return this.keyedSource((after, limit) => {
+      const rows: JobRow[] = [];
+      for (const spec of named) {
+        if (rows.length === limit) break;
+        if (spec.cluster < after.cluster || (spec.proc !== undefined && spec.cluster === after.cluster && spec.proc <= after.proc)) continue;
+        if (spec.proc === undefined) {
+          rows.push(...this.statements.clusterPage.all(spec.cluster, spec.cluster === after.cluster ? after.proc : -1, limit - rows.length));
+        } else {
+          const row = this.statements.getJob.get(spec.cluster, spec.proc);
+          if (row) rows.push(row);
+        }
+      }
+      return rows;
+    });
   }
 
   /** The jobs a periodic policy may act on, in job-id order, each page read when it is handed out. */

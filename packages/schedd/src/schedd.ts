@@ -31,6 +31,7 @@ import { isSpooled, namesInputFiles, usesFileTransfer } from '@tinycondor/shared
 import { EventFeed } from './dashboard/event-feed.js';
 import { DashboardPublisher } from './dashboard/publisher.js';
 import { CheckpointSizes } from './dashboard/spool-files.js';
+import { namedJobs } from './constraint-jobs.js';
 import type { Db } from './db.js';
 import { EventLogWriter } from './event-log-writer.js';
 import { JobStore, SubmitRejected, type JobKey, type ProcRow, type StoredJob } from './job-store.js';
@@ -337,7 +338,7 @@ export class Schedd {
     };
     const { specs, constraint, all } = selection;
     if (all || constraint) {
-      await actOnSource(this.store.jobSource(), (job) => all || (constraint !== undefined && constraintHolds(constraint, job.ad)));
+      await actOnSource(all || constraint === undefined ? this.store.jobSource() : this.constraintSource(constraint), (job) => all || (constraint !== undefined && constraintHolds(constraint, job.ad)));
       return summary;
     }
     let sinceYield = 0;
@@ -356,6 +357,12 @@ export class Schedd {
       }
     }
     return summary;
+  }
+
+  /** The jobs a constraint is evaluated on: those it names itself (see namedJobs), or the whole queue. */
+  constraintSource(constraint: Expr): PagedSource<StoredJob, JobKey> {
+    const named = namedJobs(constraint);
+    return named === undefined ? this.store.jobSource() : this.store.namedJobsSource(named);
   }
 
   /**

@@ -121,7 +121,7 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     async (request, reply) => {
       if (request.query.constraint !== undefined) {
         const expr = parseExpr(request.query.constraint);
-        return reply.type('application/json').send(Readable.from(selectedAdsDocument(schedd.store.jobSource(), (job) => job.ad, expr)));
+        return reply.type('application/json').send(Readable.from(selectedAdsDocument(schedd.constraintSource(expr), (job) => job.ad, expr)));
       }
       // Without a constraint the stored texts go out as they are: no parsing of a big queue.
       return reply.type('application/json').send(Readable.from(adsDocument(schedd.store.jobTexts())));
