@@ -9,9 +9,12 @@ import { CliError } from './cli-error.js';
 import { trustedCas } from './extra-ca.js';
 import type { PoolConfig } from './pool-config.js';
 
+/** The results of the jobs named by id and the first refusals of others; counts of all jobs acted on and refused. */
 export interface ActionReply {
   results: { jobId: string; ok: boolean; message: string }[];
   notFound: string[];
+  done: number;
+  refused: number;
 }
 
 /** The schedd's REST API as the condor_* commands use it. */
@@ -54,8 +57,12 @@ export class ScheddApi {
   }
 
   /** One JSON request. node:http rather than fetch: a command makes a couple of calls, and fetch costs more to start. */
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+  request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    return this.requestText(method, path, body === undefined ? undefined : JSON.stringify(body));
+  }
+
+  /** One JSON request whose body the caller has already serialized (to know its size first). */
+  async requestText<T>(method: 'GET' | 'POST', path: string, payload: string | undefined): Promise<T> {
     const { status, text } = await this.exchange(method, path, payload, true);
     let parsed: unknown;
     try {
@@ -97,7 +104,7 @@ export class ScheddApi {
         },
       );
       request.on('error', (err: NodeJS.ErrnoException) =>
-        reject(new CliError(`ERROR: Can't connect to the schedd at ${this.baseUrl} (${err.code ?? err.message}). Is the pool running?`)),
+        reject(new ScheddUnreachable(this.baseUrl, err)),
       );
       pipeline(body as Readable, request).catch((err: unknown) => request.destroy(err as Error));
     });
@@ -127,7 +134,7 @@ export class ScheddApi {
         });
       });
       request.on('error', (err: NodeJS.ErrnoException) =>
-        reject(new CliError(`ERROR: Can't connect to the schedd at ${this.baseUrl} (${err.code ?? err.message}). Is the pool running?`)),
+        reject(new ScheddUnreachable(this.baseUrl, err)),
       );
       request.end();
     });
@@ -158,12 +165,19 @@ export class ScheddApi {
           this.exchange(method, path, payload, false).then(resolve, reject);
           return;
         }
-        reject(new CliError(`ERROR: Can't connect to the schedd at ${this.baseUrl} (${err.code ?? err.message}). Is the pool running?`));
+        reject(new ScheddUnreachable(this.baseUrl, err));
       });
       request.end(payload);
     });
   }
 
+}
+
+/** The request did not get an answer: no connection, or it broke before the reply (the request may have been carried out). */
+export class ScheddUnreachable extends CliError {
+  constructor(baseUrl: string, err: NodeJS.ErrnoException) {
+    super(`ERROR: Can't connect to the schedd at ${baseUrl} (${err.code ?? err.message}). Is the pool running?`);
+  }
 }
 
 export class ScheddRefused extends CliError {

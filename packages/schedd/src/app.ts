@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { ClassAdParseError } from '@tinycondor/shared/classad/index';
 import { MAX_MESSAGE_BYTES } from '@tinycondor/shared/protocol';
+import { submissionTooLarge } from '@tinycondor/shared/submit-limits';
 import { authorize } from './dashboard/auth.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { SessionStore } from './dashboard/sessions.js';
@@ -10,7 +11,7 @@ import { SubmitRejected } from './job-store.js';
 import { FaultInjector } from './fault-injector.js';
 import { actionRoutes } from './routes/actions.js';
 import { faultRoutes } from './routes/faults.js';
-import { queueRoutes } from './routes/queue.js';
+import { queueRoutes, SUBMIT_ROUTE } from './routes/queue.js';
 import { spooledRoutes } from './routes/spooled.js';
 import { sshRoutes } from './routes/ssh.js';
 import { startdChannelRoutes } from './routes/startd-channel.js';
@@ -46,6 +47,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
+    // fastify's words for a body over the limit ("Request body is too large") do not say what to do.
+    if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE' && request.routeOptions.url === SUBMIT_ROUTE) {
+      return reply.code(413).send({ error: submissionTooLarge() });
+    }
     if (err.validation || err instanceof SubmitRejected || err instanceof ClassAdParseError) {
       return reply.code(400).send({ error: err.message });
     }

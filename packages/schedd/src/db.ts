@@ -63,6 +63,8 @@ const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   // The job an event is about, held when its user log cannot be written; NULL in rows of older queues.
   { table: 'event_outbox', column: 'cluster_id', definition: 'INTEGER' },
   { table: 'event_outbox', column: 'proc_id', definition: 'INTEGER' },
+  // The id the submitter gave its submission: a submit retried after a lost reply is recognized (see JobStore.submission).
+  { table: 'clusters', column: 'submission', definition: 'TEXT' },
 ];
 
 const INDEXES = `

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
+import { ClusterAd } from '@tinycondor/shared/cluster-ad';
+import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import { openDatabase } from './db.js';
 import { JobStore } from './job-store.js';
 
@@ -75,4 +77,51 @@ t.test('a step that throws after the commit does not keep the later ones from ru
   );
   t.same(done, ['second']);
   t.equal(runIds(), '1', 'the transaction itself committed');
+});
+
+t.test('a submission is stored once under its id; settling one not stored gives its reservation up', async (t) => {
+  const { store: s } = store(t);
+  const now = new Date();
+  const cluster = new ClusterAd({ Cmd: '"/bin/true"', Iwd: '"/tmp"', Owner: '"alice"', JobStatus: '1', TotalSubmitProcs: '2' });
+  const rows = (clusterId: number) => [0, 1].map((proc) => {
+    const overlay = { ClusterId: String(clusterId), ProcId: String(proc) };
+    return { ad: new ProcAdView(cluster, overlay), overlay };
+  });
+  const stored = s.reserveCluster(now);
+  t.same(s.submission(stored), { stored: false, submissionId: null, procs: 0 }, 'reserved, not yet stored');
+  s.submitCluster(stored, 'first-try', cluster, rows(stored), () => []);
+  t.same(s.submission(stored), { stored: true, submissionId: 'first-try', procs: 2 });
+  t.same(s.settleSubmission(stored), { stored: true, submissionId: 'first-try', procs: 2 }, 'settling a stored submission changes nothing');
+  t.throws(() => s.submitCluster(stored, 'first-try', cluster, rows(stored), () => []), /already submitted/, 'the store itself never stores twice');
+
+  const lost = s.reserveCluster(now);
+  t.same(s.settleSubmission(lost), { stored: false, submissionId: null, procs: 0 });
+  t.throws(() => s.submitCluster(lost, 'late', cluster, rows(lost), () => []), /was given up by its submitter/, 'a copy arriving after the settle is refused');
+  t.equal(s.countJobs(), 2);
+  t.equal(s.submission(999), undefined, 'a cluster never reserved');
+});
+
+t.test('the jobs named by clusters and ids are read in job-id order, each once, a page at a time', async (t) => {
+  const { store: s } = store(t);
+  const cluster = new ClusterAd({ Cmd: '"/bin/true"', Iwd: '"/tmp"', Owner: '"alice"', JobStatus: '1' });
+  for (let c = 0; c < 3; c++) {
+    const clusterId = s.reserveCluster(new Date());
+    const rows = Array.from({ length: 4 }, (_, proc) => {
+      const overlay = { ClusterId: String(clusterId), ProcId: String(proc) };
+      return { ad: new ProcAdView(cluster, overlay), overlay };
+    });
+    s.submitCluster(clusterId, undefined, cluster, rows, () => []);
+  }
+  const source = s.namedJobsSource([{ cluster: 3, proc: 1 }, { cluster: 2 }, { cluster: 2, proc: 3 }, { cluster: 3, proc: 1 }, { cluster: 9 }, { cluster: 1, proc: 7 }, { cluster: 1, proc: 0 }]);
+  for (const pageSize of [1, 2, 3, 100]) {
+    const ids: string[] = [];
+    let after: { cluster: number; proc: number } | undefined;
+    for (;;) {
+      const page = source.read(after, pageSize);
+      ids.push(...page.map((job) => `${job.cluster}.${job.proc}`));
+      if (page.length < pageSize) break;
+      after = source.key(page[page.length - 1]);
+    }
+    t.same(ids, ['1.0', '2.0', '2.1', '2.2', '2.3', '3.1'], `pages of ${pageSize}`);
+  }
 });

@@ -3,10 +3,12 @@ import { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
 import { hasPeriodicPolicy } from '@tinycondor/shared/job-policy';
+import type { JobSpec } from '@tinycondor/shared/job-id';
 import type { AdReader } from '@tinycondor/shared/proc-ad-view';
 import type { Transition } from '@tinycondor/shared/job-state';
 import { filterClause, type PageRequest } from './dashboard/queue-rows.js';
 import { BatchInsert } from './batch-insert.js';
+import type { PagedSource } from './slices.js';
 import type { Db } from './db.js';
 
 export interface StoredJob {
@@ -40,6 +42,14 @@ export interface RunAssignment {
 
 const PAGE_SIZE = 500;
 
+/** A job's place in job-id order. */
+export interface JobKey {
+  cluster: number;
+  proc: number;
+}
+
+const FIRST_JOB_KEY: JobKey = { cluster: 0, proc: -1 };
+
 /** Cluster ads kept parsed; past this many the cache starts over (one ad per cluster, read back on demand). */
 const CLUSTER_CACHE_LIMIT = 1_000;
 
@@ -57,6 +67,17 @@ export interface StoredQueuedStart {
   slotName: string;
   prio: number;
   fetchInput: boolean;
+}
+
+/** clusters.submitted of a reservation its submitter gave up (0: reserved, 1: submitted). */
+const ABANDONED = 2;
+
+/** What became of a cluster's submission (see JobStore.submission). */
+export interface Submission {
+  stored: boolean;
+  /** The id the submitter gave it, if any. */
+  submissionId: string | null;
+  procs: number;
 }
 
 export class SubmitRejected extends Error {
@@ -96,10 +117,11 @@ export class JobStore {
       setMeta: db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       maxCluster: db.prepare<[], { m: number | null }>('SELECT max(cluster_id) AS m FROM clusters'),
       insertCluster: db.prepare<[number, number]>('INSERT INTO clusters (cluster_id, created) VALUES (?, ?)'),
-      getCluster: db.prepare<[number], { submitted: number; ad: string | null }>('SELECT submitted, ad FROM clusters WHERE cluster_id = ?'),
-      markSubmitted: db.prepare<[string, number]>('UPDATE clusters SET submitted = 1, ad = ? WHERE cluster_id = ?'),
+      getCluster: db.prepare<[number], { submitted: number; ad: string | null; submission: string | null }>('SELECT submitted, ad, submission FROM clusters WHERE cluster_id = ?'),
+      markSubmitted: db.prepare<[string, string | null, number]>('UPDATE clusters SET submitted = 1, ad = ?, submission = ? WHERE cluster_id = ?'),
+      markAbandoned: db.prepare<[number]>(`UPDATE clusters SET submitted = ${ABANDONED} WHERE cluster_id = ? AND submitted = 0`),
       getJob: db.prepare<[number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
-      clusterJobs: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? ORDER BY proc_id'),
+      clusterPage: db.prepare<[number, number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id > ? ORDER BY proc_id LIMIT ?'),
       idlePage: db.prepare<[number, number, number, number, number, number], JobRow>(
         `SELECT * FROM jobs WHERE status = 1 AND (prio < ? OR (prio = ? AND (cluster_id > ? OR (cluster_id = ? AND proc_id > ?))))
          ORDER BY prio DESC, cluster_id, proc_id LIMIT ?`,
@@ -116,7 +138,7 @@ export class JobStore {
       insertHistory: db.prepare<[number, number, number, string]>(
         'INSERT INTO history (cluster_id, proc_id, completion_date, ad) VALUES (?, ?, ?, ?)',
       ),
-      history: db.prepare<[number], { ad: string }>('SELECT ad FROM history ORDER BY seq DESC LIMIT ?'),
+      historyPage: db.prepare<[number, number], { seq: number; ad: string }>('SELECT seq, ad FROM history WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
       insertEvent: db.prepare<[string, string, number | null, number | null]>('INSERT INTO event_outbox (log_path, text, cluster_id, proc_id) VALUES (?, ?, ?, ?)'),
       totals: db.prepare<[], { owner: string; status: number; count: number }>('SELECT owner, status, count(*) AS count FROM jobs GROUP BY owner, status'),
       statusCounts: db.prepare<[], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs GROUP BY status'),
@@ -178,10 +200,11 @@ export class JobStore {
    * Stores the procs of a cluster with their submit events, all or nothing: `rows` is read inside the
    * transaction, so a proc it refuses (by throwing) leaves the queue as it was.
    */
-  submitCluster(clusterId: number, cluster: ClusterAd, rows: Iterable<ProcRow>, eventsFor: (ad: AdReader) => JobEvent[]): void {
+  submitCluster(clusterId: number, submissionId: string | undefined, cluster: ClusterAd, rows: Iterable<ProcRow>, eventsFor: (ad: AdReader) => JobEvent[]): void {
     this.transaction(() => {
       const reserved = this.statements.getCluster.get(clusterId);
       if (!reserved) throw new SubmitRejected(`cluster ${clusterId} was not reserved`);
+      if (reserved.submitted === ABANDONED) throw new SubmitRejected(`cluster ${clusterId} was given up by its submitter after a lost connection`);
       if (reserved.submitted) throw new SubmitRejected(`cluster ${clusterId} was already submitted`);
       this.jobInserts.insertAll((addJob) =>
         this.eventInserts.insertAll((addEvent) => {
@@ -192,9 +215,32 @@ export class JobStore {
           }
         }),
       );
-      this.statements.markSubmitted.run(JSON.stringify(cluster.stored), clusterId);
+      this.statements.markSubmitted.run(JSON.stringify(cluster.stored), submissionId ?? null, clusterId);
     });
     this.cacheClusterAd(clusterId, cluster);
+  }
+
+  /**
+   * What became of a reserved cluster's submission: stored, with the submitter's id and its number of procs,
+   * or not (yet); undefined for a cluster never reserved.
+   */
+  submission(clusterId: number): Submission | undefined {
+    const row = this.statements.getCluster.get(clusterId);
+    if (!row) return undefined;
+    if (row.submitted !== 1) return { stored: false, submissionId: null, procs: 0 };
+    const procs = Number((JSON.parse(row.ad ?? '{}') as Record<string, string>).TotalSubmitProcs ?? 0);
+    return { stored: true, submissionId: row.submission, procs };
+  }
+
+  /**
+   * Settles a submission whose reply the submitter lost: when it was not stored, the reservation is given
+   * up, so that a copy of it still on its way is refused and the submitter's "not submitted" stays true.
+   */
+  settleSubmission(clusterId: number): Submission | undefined {
+    return this.transaction(() => {
+      this.statements.markAbandoned.run(clusterId);
+      return this.submission(clusterId);
+    });
   }
 
   private cacheClusterAd(clusterId: number, cluster: ClusterAd): void {
@@ -232,13 +278,58 @@ export class JobStore {
     return row && this.toStoredJob(row);
   }
 
-  clusterJobs(cluster: number): StoredJob[] {
-    return this.statements.clusterJobs.all(cluster).map((row) => this.toStoredJob(row));
+  /** Every job in job-id order, each page read when it is handed out (see slices). */
+  jobSource(): PagedSource<StoredJob, JobKey> {
+    return this.keyedSource((after, limit) => this.statements.jobPage.all(after.cluster, after.cluster, after.proc, limit));
   }
 
-  /** Every job in job-id order, read a page at a time: the queue is never all in memory at once. */
-  *jobs(): Generator<StoredJob> {
-    for (const row of this.rows()) yield this.toStoredJob(row);
+  /** The jobs of one cluster in proc order, each page read when it is handed out. */
+  clusterSource(cluster: number): PagedSource<StoredJob, JobKey> {
+    return this.keyedSource((after, limit) => this.statements.clusterPage.all(cluster, after.cluster === cluster ? after.proc : -1, limit));
+  }
+
+  /**
+   * The jobs `specs` name (clusters and single jobs), in job-id order, each page read when it is handed out.
+   * A job named twice, or named and within a cluster named, is read once.
+   */
+  namedJobsSource(specs: readonly JobSpec[]): PagedSource<StoredJob, JobKey> {
+    const clusters = new Set(specs.filter((spec) => spec.proc === undefined).map((spec) => spec.cluster));
+    const seen = new Set<string>();
+    const named = specs
+      .filter((spec) => {
+        const key = `${spec.cluster}.${spec.proc ?? ''}`;
+        const covered = seen.has(key) || (spec.proc !== undefined && clusters.has(spec.cluster));
+        seen.add(key);
+        return !covered;
+      })
+      // In job-id order, a whole cluster before any job of a later one.
+      .sort((a, b) => a.cluster - b.cluster || (a.proc ?? -1) - (b.proc ?? -1));
+    return this.keyedSource((after, limit) => {
+      const rows: JobRow[] = [];
+      for (const spec of named) {
+        if (rows.length === limit) break;
+        if (spec.cluster < after.cluster || (spec.proc !== undefined && spec.cluster === after.cluster && spec.proc <= after.proc)) continue;
+        if (spec.proc === undefined) {
+          rows.push(...this.statements.clusterPage.all(spec.cluster, spec.cluster === after.cluster ? after.proc : -1, limit - rows.length));
+        } else {
+          const row = this.statements.getJob.get(spec.cluster, spec.proc);
+          if (row) rows.push(row);
+        }
+      }
+      return rows;
+    });
+  }
+
+  /** The jobs a periodic policy may act on, in job-id order, each page read when it is handed out. */
+  policySource(): PagedSource<StoredJob, JobKey> {
+    return this.keyedSource((after, limit) => this.statements.policyPage.all(after.cluster, after.cluster, after.proc, limit));
+  }
+
+  private keyedSource(readRows: (after: JobKey, limit: number) => JobRow[]): PagedSource<StoredJob, JobKey> {
+    return {
+      read: (after, limit) => readRows(after ?? FIRST_JOB_KEY, limit).map((row) => this.toStoredJob(row)),
+      key: (job) => ({ cluster: job.cluster, proc: job.proc }),
+    };
   }
 
   private *rows(): Generator<JobRow> {
@@ -265,18 +356,6 @@ export class JobStore {
     }
   }
 
-  /** The jobs a periodic policy may act on, a page at a time so the caller may write between pages. */
-  *policyJobs(): Generator<StoredJob> {
-    let after = { cluster: 0, proc: -1 };
-    for (;;) {
-      const page = this.statements.policyPage.all(after.cluster, after.cluster, after.proc, PAGE_SIZE);
-      for (const row of page) yield this.toStoredJob(row);
-      if (page.length < PAGE_SIZE) return;
-      const last = page[page.length - 1];
-      after = { cluster: last.cluster_id, proc: last.proc_id };
-    }
-  }
-
   /** The startds that had runs when the schedd stopped: each gets a lease to reconnect. */
   startdsWithRuns(): string[] {
     return this.statements.startdsWithRuns.all().map((r) => r.startd);
@@ -286,8 +365,13 @@ export class JobStore {
     return this.statements.jobsOnStartd.all(startd).map((row) => this.toStoredJob(row));
   }
 
-  history(limit: number): ClassAd[] {
-    return this.statements.history.all(limit).map((r) => ClassAd.fromJSON(JSON.parse(r.ad) as Record<string, string>));
+  /** The history, most recent first, each page read when it is handed out. */
+  historySource(): PagedSource<{ seq: number; ad: ClassAd }, number> {
+    return {
+      read: (before, limit) =>
+        this.statements.historyPage.all(before ?? Number.MAX_SAFE_INTEGER, limit).map((r) => ({ seq: r.seq, ad: ClassAd.fromJSON(JSON.parse(r.ad) as Record<string, string>) })),
+      key: (entry) => entry.seq,
+    };
   }
 
   /** Job counts by owner and status, straight from the index: condor_q -totals without reading ads. */

@@ -32,11 +32,13 @@ import { isSpooled, namesInputFiles, usesFileTransfer } from '@tinycondor/shared
 import { EventFeed } from './dashboard/event-feed.js';
 import { DashboardPublisher } from './dashboard/publisher.js';
 import { CheckpointSizes } from './dashboard/spool-files.js';
+import { namedJobs } from './constraint-jobs.js';
 import type { Db } from './db.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
-import { JobStore, SubmitRejected, type ProcRow, type StoredJob } from './job-store.js';
+import { JobStore, SubmitRejected, type JobKey, type ProcRow, type StoredJob } from './job-store.js';
 import { JobTimelines, MAX_TIMELINE_JOBS } from './job-timelines.js';
 import { PoolFileGuard } from './pool-file-guard.js';
+import { SCAN_LIMITS, slices, yieldToEventLoop, type PagedSource } from './slices.js';
 import type { SpoolStore } from './spool-store.js';
 import { spooledInputRewrites, spoolSubmittedJob } from './spooled-job.js';
 import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
@@ -70,6 +72,27 @@ export interface ActionResult {
   ok: boolean;
   message: string;
 }
+
+/** The jobs an action is on: named by id or cluster, or all jobs, or those matching a constraint. */
+export interface Selection {
+  specs: JobSpec[];
+  constraint: Expr | undefined;
+  all: boolean;
+}
+
+/** What an action on a selection did. */
+export interface ActionSummary {
+  /** The result of each job named by id, and the first MAX_LISTED_REFUSALS refusals of the others. */
+  results: ActionResult[];
+  /** Job and cluster ids named that are not in the queue. */
+  notFound: string[];
+  /** Jobs acted on and jobs refused, in all. */
+  done: number;
+  refused: number;
+}
+
+/** Refusals a reply lists besides those of jobs named by id (a release -all of a big queue of idle jobs refuses each). */
+export const MAX_LISTED_REFUSALS = 1_000;
 
 const SIGTERM = 15;
 
@@ -115,6 +138,10 @@ export class Schedd {
   private matchScheduled = false;
   private readonly leaseTimers = new Map<string, NodeJS.Timeout>();
   private policyTimer: NodeJS.Timeout | undefined;
+  /** The periodic policy's pass under way, if any. */
+  private policyPass: Promise<void> | undefined;
+  /** Set by stop(): scans under way end at their next slice. */
+  private stopped = false;
   /** Jobs that became idle since the last matchmaking pass. */
   private readonly newlyIdle = new Set<string>();
   /** Free slots a full scan found no idle job for; only newly idle jobs are tried on them. */
@@ -141,11 +168,13 @@ export class Schedd {
     this.spool.finishAllInterruptedCommits();
     this.events.flush();
     this.policyTimer = setInterval(() => {
-      try {
-        this.evaluatePeriodicPolicies();
-      } catch (err) {
-        this.log.error({ err }, 'periodic policy evaluation failed');
-      }
+      // A pass still going (a big queue, slow expressions) is not started over beside itself.
+      if (this.policyPass) return;
+      this.policyPass = this.evaluatePeriodicPolicies()
+        .catch((err: unknown) => this.log.error({ err }, 'periodic policy evaluation failed'))
+        .finally(() => {
+          this.policyPass = undefined;
+        });
     }, this.settings.periodicSeconds * 1000);
     this.policyTimer.unref();
     const startds = new Set(this.store.startdsWithRuns());
@@ -175,6 +204,7 @@ export class Schedd {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.policyTimer) clearInterval(this.policyTimer);
     for (const timer of this.leaseTimers.values()) clearTimeout(timer);
     this.leaseTimers.clear();
@@ -215,9 +245,12 @@ export class Schedd {
 
   /**
    * Validates and stores the procs of a reserved cluster, then logs their submit events. `common` is the
-   * ad the procs share (absent: each proc is a whole ad); each proc holds what differs from it.
+   * ad the procs share (absent: each proc is a whole ad); each proc holds what differs from it. A submission
+   * sent again under the id it was stored with (its reply was lost) is answered as it was, and stored once.
    */
-  submitCluster(clusterId: number, common: Record<string, string> | undefined, procs: ProcOverlay[]): number {
+  submitCluster(clusterId: number, submissionId: string | undefined, common: Record<string, string> | undefined, procs: ProcOverlay[]): number {
+    const earlier = submissionId === undefined ? undefined : this.store.submission(clusterId);
+    if (earlier?.stored && earlier.submissionId === submissionId) return earlier.procs;
     if (procs.length === 0) throw new SubmitRejected('a cluster needs at least one proc');
     const now = this.now();
     let cluster: ClusterAd;
@@ -284,7 +317,7 @@ export class Schedd {
     const timelineSubmissions = procs.length <= MAX_TIMELINE_JOBS;
     const keepEvents = timelineSubmissions || this.dashboard.feed.active;
     const submitted: [string, JobEvent[]][] = [];
-    this.store.submitCluster(clusterId, cluster, rows(), (ad) => {
+    this.store.submitCluster(clusterId, submissionId, cluster, rows(), (ad) => {
       const events: JobEvent[] = [
         { code: 0, cluster: clusterId, proc: ad.getInt('ProcId') ?? 0, time: now, submitHost: this.settings.sinfulAddress },
       ];
@@ -314,44 +347,80 @@ export class Schedd {
 
   // ---- user actions -----------------------------------------------------------------------------
 
-  /** Jobs named by ids/clusters, or all jobs matching a constraint, for an action. */
-  selectJobs(specs: JobSpec[], constraint: Expr | undefined, all: boolean): { jobs: StoredJob[]; missing: string[] } {
-    const missing: string[] = [];
+  /**
+   * condor_rm / condor_hold / condor_release / condor_vacate_job on the jobs named by id or cluster, or on
+   * all jobs or those matching a constraint. The queue is read and changed in slices (see slices), one
+   * transaction each, with the event loop yielded between them: acting on a cluster of a million jobs holds
+   * neither the schedd nor its memory. Like HTCondor's schedd asked for totals (AR_TOTALS), the reply counts
+   * the jobs acted on and refused, and lists only the jobs named by id and the first refusals.
+   */
+  async actOnSelection(action: JobAction, selection: Selection, reason: string, user?: string): Promise<ActionSummary> {
+    const summary: ActionSummary = { results: [], notFound: [], done: 0, refused: 0 };
+    let listedRefusals = 0;
+    const record = (result: ActionResult, named: boolean): void => {
+      if (result.ok) summary.done++;
+      else summary.refused++;
+      if (named || (!result.ok && listedRefusals++ < MAX_LISTED_REFUSALS)) summary.results.push(result);
+    };
+    /** Acts on the jobs of `source` that `selected` keeps; returns how many jobs it read. */
+    const actOnSource = async (source: PagedSource<StoredJob, JobKey>, selected: (job: StoredJob) => boolean): Promise<number> => {
+      let read = 0;
+      for await (const slice of slices(source, SCAN_LIMITS)) {
+        if (this.stopped) break;
+        this.store.transaction(() => {
+          for (const job of slice) {
+            read++;
+            if (selected(job)) record(this.actOnJob(action, job, reason, user, this.now()), false);
+          }
+        });
+      }
+      return read;
+    };
+    const { specs, constraint, all } = selection;
     if (all || constraint) {
-      const jobs: StoredJob[] = [];
-      for (const job of this.store.jobs()) if (all || (constraint && constraintHolds(constraint, job.ad))) jobs.push(job);
-      return { jobs, missing };
+      await actOnSource(all || constraint === undefined ? this.store.jobSource() : this.constraintSource(constraint), (job) => all || (constraint !== undefined && constraintHolds(constraint, job.ad)));
+      return summary;
     }
-    const jobs: StoredJob[] = [];
+    let sinceYield = 0;
     for (const spec of specs) {
+      if (this.stopped) break;
       if (spec.proc === undefined) {
-        const found = this.store.clusterJobs(spec.cluster);
-        if (found.length === 0) missing.push(String(spec.cluster));
-        jobs.push(...found);
-      } else {
-        const found = this.store.getJob(spec.cluster, spec.proc);
-        if (found) jobs.push(found);
-        else missing.push(formatJobId(spec.cluster, spec.proc));
+        if ((await actOnSource(this.store.clusterSource(spec.cluster), () => true)) === 0) summary.notFound.push(String(spec.cluster));
+        continue;
+      }
+      const job = this.store.getJob(spec.cluster, spec.proc);
+      if (job) record(this.actOnJob(action, job, reason, user, this.now()), true);
+      else summary.notFound.push(formatJobId(spec.cluster, spec.proc));
+      if (++sinceYield === SCAN_LIMITS.pageSize) {
+        sinceYield = 0;
+        await yieldToEventLoop();
       }
     }
-    return { jobs, missing };
+    return summary;
   }
 
-  /** condor_rm / condor_hold / condor_release / condor_vacate_job on the selected jobs. */
+  /** The jobs a constraint is evaluated on: those it names itself (see namedJobs), or the whole queue. */
+  constraintSource(constraint: Expr): PagedSource<StoredJob, JobKey> {
+    const named = namedJobs(constraint);
+    return named === undefined ? this.store.jobSource() : this.store.namedJobsSource(named);
+  }
+
   /**
    * A user's action on jobs. Like HTCondor's schedd, only the owner of a job (or a queue super user)
    * may act on it; `user` undefined means the caller is trusted (the pool itself).
    */
   act(action: JobAction, jobs: StoredJob[], reason: string, user?: string): ActionResult[] {
     const now = this.now();
-    return jobs.map((job) => {
-      const owner = job.ad.getString('Owner');
-      if (user !== undefined && owner !== user && !this.settings.superUsers.includes(user)) {
-        const jobId = formatJobId(job.cluster, job.proc);
-        return { jobId, ok: false, message: `Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${user})` };
-      }
-      return this.applyAction(job, action, reason, { code: HoldCode.UserRequest, subCode: 0 }, now);
-    });
+    return jobs.map((job) => this.actOnJob(action, job, reason, user, now));
+  }
+
+  private actOnJob(action: JobAction, job: StoredJob, reason: string, user: string | undefined, now: Date): ActionResult {
+    const owner = job.ad.getString('Owner');
+    if (user !== undefined && owner !== user && !this.settings.superUsers.includes(user)) {
+      const jobId = formatJobId(job.cluster, job.proc);
+      return { jobId, ok: false, message: `Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${user})` };
+    }
+    return this.applyAction(job, action, reason, { code: HoldCode.UserRequest, subCode: 0 }, now);
   }
 
   private applyAction(job: StoredJob, action: JobAction, reason: string, hold: { code: number; subCode: number }, now: Date): ActionResult {
@@ -372,14 +441,22 @@ export class Schedd {
     return { jobId, ok: true, message: `Job ${jobId} ${DONE_WORDS[action]}` };
   }
 
-  /** The periodic job policy (PeriodicHold/Release/Remove, allowed durations), every few seconds. */
-  evaluatePeriodicPolicies(): void {
-    const now = this.now();
-    for (const job of this.store.policyJobs()) {
-      const verdict = evaluatePeriodicPolicy(job.ad, now);
-      if (!verdict) continue;
-      const hold = verdict.action === 'hold' ? { code: verdict.code, subCode: verdict.subCode } : { code: 0, subCode: 0 };
-      this.applyAction(job, verdict.action, verdict.reason, hold, now);
+  /**
+   * The periodic job policy (PeriodicHold/Release/Remove, allowed durations), every few seconds, in slices
+   * (see slices): however slow the jobs' expressions, other requests are served between slices.
+   */
+  async evaluatePeriodicPolicies(): Promise<void> {
+    for await (const slice of slices(this.store.policySource(), SCAN_LIMITS)) {
+      if (this.stopped) return;
+      this.store.transaction(() => {
+        for (const job of slice) {
+          const now = this.now();
+          const verdict = evaluatePeriodicPolicy(job.ad, now);
+          if (!verdict) continue;
+          const hold = verdict.action === 'hold' ? { code: verdict.code, subCode: verdict.subCode } : { code: 0, subCode: 0 };
+          this.applyAction(job, verdict.action, verdict.reason, hold, now);
+        }
+      });
     }
   }
 

@@ -1,15 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
+import { MAX_SUBMIT_BODY_BYTES, submissionTooLarge } from '@tinycondor/shared/submit-limits';
 import { probeFile } from '@tinycondor/shared/submit/file-probe';
 import { isBooleanWord, parseBoolean } from '@tinycondor/shared/submit/values';
 import { forEachProc, forEachProcOverlay, MacroUsage, parseSubmitFile, SubmitError, type SubmitContext } from '@tinycondor/shared/submit/index';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
-import { ScheddApi } from '../schedd-api.js';
+import { ScheddApi, ScheddUnreachable } from '../schedd-api.js';
 import { checkMirrorable, markForSpooling, mirrorUserLog, scheddIsRemote, spoolInput } from '../spooled-jobs.js';
 
 /** Larger submit files are refused before parsing (a resource limit, with a clear error). */
@@ -52,6 +54,22 @@ function parseArgs(args: string[]): SubmitArgs {
     else throw new CliError(`ERROR: only one submit file may be given (got ${parsed.file} and ${arg})\n${USAGE}`);
   }
   return parsed;
+}
+
+/**
+ * The connection broke while the cluster was submitted: it may or may not have been stored. HTCondor's submit
+ * is a transaction whose outcome the tool knows; here the schedd is asked, and a submission it did not store
+ * is given up there (a copy still on its way is refused), so that neither answer can turn out false.
+ */
+async function settleLostSubmission(api: ScheddApi, clusterId: number, submissionId: string, lost: ScheddUnreachable): Promise<void> {
+  let settled: { stored: boolean; submissionId: string | null };
+  try {
+    settled = await api.request('POST', `/v1/clusters/${clusterId}/settle`);
+  } catch {
+    throw new CliError(`${lost.message}\nERROR: the connection was lost while submitting cluster ${clusterId}, and the schedd cannot be asked whether it stored it: condor_q ${clusterId} shows its jobs if it did`);
+  }
+  if (settled.stored && settled.submissionId === submissionId) return;
+  throw new CliError(`${lost.message}\nERROR: Failed to commit job submission into the queue.`);
 }
 
 /** condor_submit: parse the submit description, queue its procs as one cluster, print what was queued. */
@@ -125,7 +143,16 @@ export const condorSubmit: Command = async (args, io) => {
     }
     if (!options.terse) io.stdout(`Submitting job(s)${'.'.repeat(count)}\n`);
     if (spool) for (const log of logs) await checkMirrorable(api, log);
-    await api.request('POST', `/v1/clusters/${clusterId}/procs`, { common, procs: overlays });
+    const submissionId = randomUUID();
+    const payload = JSON.stringify({ submissionId, common, procs: overlays });
+    const bytes = Buffer.byteLength(payload);
+    if (bytes > MAX_SUBMIT_BODY_BYTES) throw new CliError(`ERROR: ${submissionTooLarge(bytes)}`);
+    try {
+      await api.requestText('POST', `/v1/clusters/${clusterId}/procs`, payload);
+    } catch (err) {
+      if (!(err instanceof ScheddUnreachable)) throw err;
+      await settleLostSubmission(api, clusterId, submissionId, err);
+    }
     if (spool) {
       for (const ad of spooledAds) await spoolInput(api, ad);
       // The schedd keeps the event log; a local mirror exists from the start, as the log would.

@@ -53,15 +53,17 @@ function jobActionCommand(tool: string, action: Action): Command {
   const words = WORDS[action];
   if (all) io.stdout(`${words.all}\n`);
   else if (constraint !== undefined) {
-    if (reply.results.length === 0 || reply.results.some((r) => !r.ok)) {
+    if (reply.done + reply.refused === 0 || reply.refused > 0) {
       io.stderr(`Couldn't find/${action} all jobs matching constraint (${constraint})\n`);
       failed = true;
     } else io.stdout(`Jobs matching constraint (${constraint}) have been ${words.done}\n`);
   }
+  // Refusals past those the reply lists cannot be placed in a cluster: every cluster named may have one.
+  const unlistedRefusals = reply.refused > reply.results.filter((r) => !r.ok).length;
   for (const { text, spec } of specs) {
     if (spec.proc === undefined) {
       const mine = reply.results.filter((r) => r.jobId.startsWith(`${spec.cluster}.`));
-      if (reply.notFound.includes(text) || mine.some((r) => !r.ok)) {
+      if (reply.notFound.includes(text) || mine.some((r) => !r.ok) || unlistedRefusals) {
         for (const refused of mine.filter((r) => !r.ok)) io.stderr(`${refused.message}\n`);
         io.stderr(`Couldn't find/${action} all jobs in cluster ${spec.cluster}\n`);
         failed = true;

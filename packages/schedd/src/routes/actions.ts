@@ -41,10 +41,9 @@ function actionReason(action: JobAction, body: { reason?: string; user?: string 
 /** Job actions (condor_rm …), on one job, a cluster, or a selection. */
 export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
-  const run = (action: JobAction, specs: JobSpec[], constraint: string | undefined, all: boolean, body: { reason?: string; user?: string }): ActionReply => {
+  const run = (action: JobAction, specs: JobSpec[], constraint: string | undefined, all: boolean, body: { reason?: string; user?: string }): Promise<ActionReply> => {
     const expr = constraint === undefined ? undefined : parseExpr(constraint);
-    const { jobs, missing } = schedd.selectJobs(specs, expr, all);
-    return { results: schedd.act(action, jobs, actionReason(action, body), body.user), notFound: missing };
+    return schedd.actOnSelection(action, { specs, constraint: expr, all }, actionReason(action, body), body.user);
   };
 
   app.post<{ Body: BulkActionBody; Reply: ActionReply }>(

@@ -1,8 +1,10 @@
 import { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { parseExpr, type ClassAd } from '@tinycondor/shared/classad/index';
+import { parseExpr, type ClassAd, type Expr } from '@tinycondor/shared/classad/index';
+import { MAX_SUBMIT_BODY_BYTES } from '@tinycondor/shared/submit-limits';
 import { constraintHolds, type Schedd } from '../schedd.js';
+import { SCAN_LIMITS, slices, type PagedSource } from '../slices.js';
 import { ClusterParams, ErrorReply, JobIdParams, StoredAd, StoredOverlay } from './schemas.js';
 
 const QueueQuery = Type.Object(
@@ -23,16 +25,42 @@ const TotalsReply = Type.Object({
 type TotalsReply = Static<typeof TotalsReply>;
 
 const SubmitBody = Type.Object(
-  { common: Type.Optional(StoredAd), procs: Type.Array(StoredOverlay, { minItems: 1, maxItems: 1_000_000 }) },
+  {
+    /** The submitter's id for this submission: sent again after a lost reply, it is stored once (see Schedd.submitCluster). */
+    submissionId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' })),
+    common: Type.Optional(StoredAd),
+    procs: Type.Array(StoredOverlay, { minItems: 1, maxItems: 1_000_000 }),
+  },
   { additionalProperties: false },
 );
 type SubmitBody = Static<typeof SubmitBody>;
 
-function filtered(ads: Iterable<ClassAd>, constraint: string | undefined): Record<string, string>[] {
-  const expr = constraint === undefined ? undefined : parseExpr(constraint);
-  const selected: Record<string, string>[] = [];
-  for (const ad of ads) if (expr === undefined || constraintHolds(expr, ad)) selected.push(ad.toJSON());
-  return selected;
+/** What became of a submission (JobStore.submission), as the settle route tells it. */
+const SubmissionReply = Type.Object({ clusterId: Type.Integer(), stored: Type.Boolean(), submissionId: Type.Union([Type.String(), Type.Null()]), procs: Type.Integer() });
+type SubmissionReply = Static<typeof SubmissionReply>;
+
+/**
+ * `{"ads":[…]}` of the ads of `source` that `expr` selects (all without one), among the first `limit`: read and
+ * evaluated a slice at a time (see slices), so that a big queue or a slow constraint never holds the schedd.
+ */
+async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (item: T) => ClassAd, expr: Expr | undefined, limit = Infinity): AsyncGenerator<string> {
+  yield '{"ads":[';
+  let first = true;
+  let scanned = 0;
+  for await (const slice of slices(source, SCAN_LIMITS)) {
+    let text = '';
+    for (const item of slice) {
+      if (scanned === limit) break;
+      scanned++;
+      const ad = adOf(item);
+      if (expr !== undefined && !constraintHolds(expr, ad)) continue;
+      text += `${first ? '' : ','}${JSON.stringify(ad.toJSON())}`;
+      first = false;
+    }
+    if (text !== '') yield text;
+    if (scanned === limit) break;
+  }
+  yield ']}';
 }
 
 /** `{"ads":[…]}` from ad texts, sent as they are produced. */
@@ -46,6 +74,9 @@ function* adsDocument(texts: Iterable<string>): Generator<string> {
   yield ']}';
 }
 
+/** The route a cluster's procs are submitted on. */
+export const SUBMIT_ROUTE = '/v1/clusters/:clusterId/procs';
+
 /** Submitting clusters and reading the queue, the history and the pool. */
 export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
@@ -57,9 +88,9 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
   );
 
   app.post<{ Params: ClusterParams; Body: SubmitBody; Reply: { clusterId: number; procs: number } | { error: string } }>(
-    '/v1/clusters/:clusterId/procs',
+    SUBMIT_ROUTE,
     {
-      bodyLimit: 512 * 1024 * 1024,
+      bodyLimit: MAX_SUBMIT_BODY_BYTES,
       schema: {
         params: ClusterParams,
         body: SubmitBody,
@@ -67,8 +98,20 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
       },
     },
     async (request, reply) => {
-      const procs = schedd.submitCluster(request.params.clusterId, request.body.common, request.body.procs);
+      const procs = schedd.submitCluster(request.params.clusterId, request.body.submissionId, request.body.common, request.body.procs);
       return reply.code(201).send({ clusterId: request.params.clusterId, procs });
+    },
+  );
+
+  // A submitter that lost its connection while submitting asks what became of the submission: stored (under
+  // its id), or not, and then never (the reservation is given up, so a copy still on its way is refused).
+  app.post<{ Params: ClusterParams; Reply: SubmissionReply | { error: string } }>(
+    '/v1/clusters/:clusterId/settle',
+    { schema: { params: ClusterParams, response: { 200: SubmissionReply, 404: ErrorReply } } },
+    async (request, reply) => {
+      const submission = schedd.store.settleSubmission(request.params.clusterId);
+      if (!submission) return reply.code(404).send({ error: `cluster ${request.params.clusterId} was never reserved` });
+      return { clusterId: request.params.clusterId, ...submission };
     },
   );
 
@@ -78,10 +121,7 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     async (request, reply) => {
       if (request.query.constraint !== undefined) {
         const expr = parseExpr(request.query.constraint);
-        const texts = function* () {
-          for (const job of schedd.store.jobs()) if (constraintHolds(expr, job.ad)) yield JSON.stringify(job.ad.toJSON());
-        };
-        return reply.type('application/json').send(Readable.from(adsDocument(texts())));
+        return reply.type('application/json').send(Readable.from(selectedAdsDocument(schedd.constraintSource(expr), (job) => job.ad, expr)));
       }
       // Without a constraint the stored texts go out as they are: no parsing of a big queue.
       return reply.type('application/json').send(Readable.from(adsDocument(schedd.store.jobTexts())));
@@ -103,10 +143,14 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     },
   );
 
-  app.get<{ Querystring: QueueQuery; Reply: AdsReply }>(
+  app.get<{ Querystring: QueueQuery; Reply: AdsReply | Readable }>(
     '/v1/history',
     { schema: { querystring: QueueQuery, response: { 200: AdsReply, 400: ErrorReply } } },
-    async (request) => ({ ads: filtered(schedd.store.history(request.query.limit ?? 10_000_000), request.query.constraint) }),
+    async (request, reply) => {
+      const expr = request.query.constraint === undefined ? undefined : parseExpr(request.query.constraint);
+      const document = selectedAdsDocument(schedd.store.historySource(), (entry) => entry.ad, expr, request.query.limit);
+      return reply.type('application/json').send(Readable.from(document));
+    },
   );
 
   app.get<{ Reply: AdsReply }>('/v1/status', { schema: { response: { 200: AdsReply } } }, async () => ({

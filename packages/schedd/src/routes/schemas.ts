@@ -27,8 +27,11 @@ export const ActionBody = Type.Object(
 );
 export type ActionBody = Static<typeof ActionBody>;
 
+/** See ActionSummary: results of the jobs named by id and the first refusals; counts of all. */
 export const ActionReply = Type.Object({
   results: Type.Array(Type.Object({ jobId: Type.String(), ok: Type.Boolean(), message: Type.String() })),
   notFound: Type.Array(Type.String()),
+  done: Type.Integer(),
+  refused: Type.Integer(),
 });
 export type ActionReply = Static<typeof ActionReply>;

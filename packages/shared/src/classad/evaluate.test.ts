@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ClassAd } from './classad.js';
-import { MAX_EVAL_DEPTH } from './evaluate.js';
+import { MAX_EVAL_DEPTH, MAX_EVAL_STEPS, MAX_VALUE_SIZE, SIZE_UNITS_PER_STEP } from './evaluate.js';
 import { unparseValue } from './unparse.js';
 
 const text = (ad: ClassAd, name: string, target?: ClassAd): string => unparseValue(ad.evaluate(name, target));
@@ -54,6 +54,48 @@ t.test('exponential and very long reference chains stay bounded', async (t) => {
   chain.set(`C${length}`, 7);
   t.equal(text(chain, `C${length - 10}`), '7');
   t.equal(text(chain, 'C0'), 'error');
+});
+
+t.test('a string bigger than the size budget is ERROR: a doubling strcat stops at MAX_VALUE_SIZE', async (t) => {
+  const lines = ['A0 = "xxxxxxxxxx"'];
+  for (let i = 1; i <= 40; i++) lines.push(`A${i} = strcat(A${i - 1}, A${i - 1})`);
+  const ad = ClassAd.parseText(lines.join('\n'));
+  const largest = Math.floor(Math.log2(MAX_VALUE_SIZE / 10));
+  const fits = ad.evaluate(`A${largest}`);
+  t.equal(fits.type === 'string' && fits.value.length, 10 * 2 ** largest, 'the largest doubling under the limit is built');
+  t.equal(text(ad, `A${largest + 1}`), 'error');
+  t.equal(text(ad, 'A40'), 'error', 'and everything built from it');
+  t.equal(unparseValue(ad.evaluateExpr(`isError(A${largest + 1})`)), 'true', 'a value too big is an ERROR value, not an aborted evaluation');
+});
+
+t.test('a list bigger than the size budget is ERROR, also when its items are shared lists', async (t) => {
+  const lines = ['L0 = {1, 2}'];
+  for (let i = 1; i <= 40; i++) lines.push(`L${i} = {L${i - 1}, L${i - 1}}`);
+  const ad = ClassAd.parseText(lines.join('\n'));
+  t.equal(text(ad, 'L3'), '{ { { { 1,2 },{ 1,2 } },{ { 1,2 },{ 1,2 } } },{ { { 1,2 },{ 1,2 } },{ { 1,2 },{ 1,2 } } } }');
+  // size(L[i]) = 2^(i+2) - 1 values: L18 is the first over the limit.
+  t.equal(unparseValue(ad.evaluateExpr('size(L17)')), '2');
+  t.equal(text(ad, 'L18'), 'error');
+  const text40 = ad.evaluateExpr('string(L40)');
+  t.ok(text40.type === 'string' && text40.value.length < 100 && text40.value.includes('error'), 'lists built of it hold ERROR, not its items');
+});
+
+t.test('an evaluation over its step budget is ERROR as a whole', async (t) => {
+  // Each size(B9) passes a string of 512 000 characters to a function: after enough of them the budget is spent.
+  const lines = [`B0 = "${'x'.repeat(1000)}"`];
+  for (let i = 1; i <= 9; i++) lines.push(`B${i} = strcat(B${i - 1}, B${i - 1})`);
+  const ad = ClassAd.parseText(lines.join('\n'));
+  const stepsPerCall = 512_000 / SIZE_UNITS_PER_STEP;
+  const calls = (n: number): string => Array.from({ length: n }, () => 'isError(size(B9))').join(' || ');
+  const within = Math.floor(MAX_EVAL_STEPS / stepsPerCall) - 10;
+  t.equal(unparseValue(ad.evaluateExpr(calls(within))), 'false', 'within the budget');
+  t.equal(unparseValue(ad.evaluateExpr(calls(within + 14))), 'error', 'past it, isError cannot turn the spent budget into false');
+  t.equal(unparseValue(ad.evaluateExpr(`(${calls(within + 14)}) ? 1 : 2`)), 'error');
+  // A regular expression's scan costs a step per character of its target.
+  const scans = (n: number): string => Array.from({ length: n }, () => 'regexp("(?i)(x|y|a)+z", B9)').join(' || ');
+  const scansWithin = Math.floor(MAX_EVAL_STEPS / 512_000);
+  t.equal(unparseValue(ad.evaluateExpr(scans(scansWithin))), 'false');
+  t.equal(unparseValue(ad.evaluateExpr(scans(scansWithin + 1))), 'error');
 });
 
 t.test('lists, nested ads, selection and subscripts', async (t) => {

@@ -10,6 +10,43 @@ import { ERROR, UNDEFINED, boolValue, errorValue, type Value } from './value.js'
  */
 export const MAX_EVAL_DEPTH = 1000;
 
+/**
+ * Bound on the work of one top-level evaluation, as HTCondor's MAX_CLASSAD_EVAL_STEPS (exprTree.h):
+ * every expression node evaluated is a step, never given back, and past the budget the whole
+ * evaluation is ERROR. Here a string or list also costs a step per SIZE_UNITS_PER_STEP units of
+ * its size (see valueSize) each time it is built, passed to a function or compared with =?=, and a
+ * regular expression a step per character it scans, so that walking large values again and again
+ * cannot do unbounded work in few steps. HTCondor allows 10 M steps; a step costs about a
+ * microsecond here, ten times what it costs there, so the budget is 1 M: about a second at most, which
+ * no expression of a real job comes near (a thousand steps is a large one).
+ */
+export const MAX_EVAL_STEPS = 1_000_000;
+export const SIZE_UNITS_PER_STEP = 16;
+
+/**
+ * The largest value an evaluation may build (strcat, replace, a list of lists, ...): a bigger one is
+ * ERROR. As long as the longest attribute text the schedd stores, so an expression cannot build what
+ * no ad could hold. HTCondor has no such limit; it has no need of one to stay up, since its evaluation
+ * runs in the process that asked for it and not in a shared daemon's event loop.
+ */
+export const MAX_VALUE_SIZE = 1_000_000;
+
+/** Sizes of list values built, so that a list of lists is not walked again (lists share their items). */
+const listSizes = new WeakMap<Value, number>();
+
+/** A string's length; a list's own items plus the sizes of what it holds; 1 for anything else. */
+function valueSize(v: Value): number {
+  if (v.type === 'string') return v.value.length;
+  if (v.type !== 'list') return 1;
+  let size = listSizes.get(v);
+  if (size === undefined) {
+    size = 1;
+    for (const item of v.items) size += valueSize(item);
+    listSizes.set(v, size);
+  }
+  return size;
+}
+
 /** Where names are looked up: the ad being evaluated, its enclosing ads, then the match target. */
 interface Scope {
   readonly ad: ClassAd;
@@ -23,6 +60,30 @@ type MemoEntry = Value | typeof IN_PROGRESS;
 /** Per top-level evaluation: attribute results keyed by (ad, target, lower-cased name). */
 class EvalState {
   depth = 0;
+  private stepsLeft = MAX_EVAL_STEPS;
+  /** Set once the budget is spent: from then on every node, and so the whole evaluation, is this ERROR. */
+  exhausted: Value | undefined;
+
+  /** Takes `steps` from the budget; false once it is spent. */
+  spend(steps: number): boolean {
+    this.stepsLeft -= steps;
+    if (this.stepsLeft < 0) this.exhausted ??= errorValue(`expression evaluation exceeded its budget of ${MAX_EVAL_STEPS} steps`);
+    return this.exhausted === undefined;
+  }
+
+  /** A value built by a function or a list constructor, charged for its size; ERROR when it is too big. */
+  admit(v: Value): Value {
+    if (v.type !== 'string' && v.type !== 'list') return v;
+    const size = valueSize(v);
+    if (size > MAX_VALUE_SIZE) return errorValue(`a ${v.type} of size ${size} exceeds the limit of ${MAX_VALUE_SIZE}`);
+    return this.charge(v);
+  }
+
+  /** A value about to be walked (a function's argument, an operand of =?=), charged for its size. */
+  charge(v: Value): Value {
+    if (v.type !== 'string' && v.type !== 'list') return v;
+    return this.spend(Math.floor(valueSize(v) / SIZE_UNITS_PER_STEP)) ? v : (this.exhausted as Value);
+  }
   private readonly memo = new Map<ClassAd, Map<ClassAd | undefined, Map<string, MemoEntry>>>();
 
   entriesFor(scope: Scope): Map<string, MemoEntry> {
@@ -45,14 +106,21 @@ const enclosingScopes = new WeakMap<ClassAd, Scope>();
 
 /** Evaluates `expr` with MY = `my` and TARGET = `target`. */
 export function evaluateExpr(expr: Expr, my: ClassAd, target?: ClassAd): Value {
-  return guardStack(() => evaluateNode(expr, scopeOf(my, target), new EvalState()));
+  const state = new EvalState();
+  return guardStack(() => withinBudget(evaluateNode(expr, scopeOf(my, target), state), state));
 }
 
 /** Evaluates attribute `name` of `my`; a missing attribute is UNDEFINED. */
 export function evaluateAttribute(my: ClassAd, name: string, target?: ClassAd): Value {
   const expr = my.get(name);
   if (expr === undefined) return UNDEFINED;
-  return guardStack(() => evaluateAttributeIn(scopeOf(my, target), name, expr, new EvalState()));
+  const state = new EvalState();
+  return guardStack(() => withinBudget(evaluateAttributeIn(scopeOf(my, target), name, expr, state), state));
+}
+
+/** An evaluation that spent its budget is ERROR, whatever its parts made of the ERROR they saw. */
+function withinBudget(result: Value, state: EvalState): Value {
+  return state.exhausted ?? result;
 }
 
 /** Last line of defence when the caller's own stack is already deep: overflow becomes ERROR. */
@@ -109,6 +177,7 @@ function lookupIn(scope: Scope | undefined, name: string, state: EvalState): Val
 }
 
 function evaluateNode(expr: Expr, scope: Scope, state: EvalState): Value {
+  if (!state.spend(1)) return state.exhausted as Value;
   if (state.depth >= MAX_EVAL_DEPTH) return errorValue('expression evaluation nested too deeply');
   state.depth++;
   try {
@@ -134,11 +203,11 @@ function evaluateKind(expr: Expr, scope: Scope, state: EvalState): Value {
     case 'subscript':
       return subscript(evaluate(expr.base), evaluate(expr.index), state);
     case 'call':
-      return callFunction(expr.name, expr.args, evaluate);
+      return state.admit(callFunction(expr.name, expr.args, (arg) => state.charge(evaluate(arg)), (steps) => state.spend(steps)));
     case 'unary':
       return applyUnary(expr.op, evaluate(expr.operand));
     case 'binary':
-      return evaluateBinary(expr, evaluate);
+      return evaluateBinary(expr, expr.op === '=?=' || expr.op === '=!=' ? (e) => state.charge(evaluate(e)) : evaluate);
     case 'cond': {
       const test = evaluate(expr.test);
       if (test.type === 'undefined' || test.type === 'error') return test;
@@ -147,7 +216,7 @@ function evaluateKind(expr: Expr, scope: Scope, state: EvalState): Value {
       return evaluate(truth ? expr.then : expr.otherwise);
     }
     case 'list':
-      return { type: 'list', items: expr.items.map(evaluate) };
+      return state.admit({ type: 'list', items: expr.items.map(evaluate) });
     case 'record': {
       const ad = new ClassAd();
       for (const entry of expr.entries) ad.insert(entry.name, entry.expr);

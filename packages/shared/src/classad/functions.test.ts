@@ -83,6 +83,60 @@ t.test('regexp', async (t) => {
   t.equal(ev('regexp("^AL", Owner, "i")'), 'true');
   t.equal(ev('regexp("(", Owner)'), 'error');
   t.equal(ev('regexp("a", Nope)'), 'undefined');
+  t.equal(ev('regexp("a", "b", Nope)'), 'undefined');
+  t.equal(ev('regexp("a", "b", 1)'), 'error');
+});
+
+t.test('regexp options as HTCondor maps them to PCRE2 (fnCall.cpp regexp_helper)', async (t) => {
+  t.equal(ev('regexp("^AL", Owner, "I")'), 'false', 'option letters are lower case');
+  t.equal(ev('regexp("^AL", Owner, "qiz")'), 'true', 'unknown letters are ignored');
+  t.equal(ev('regexp("^b$", "a\\nb")'), 'false');
+  t.equal(ev('regexp("^b$", "a\\nb", "m")'), 'true', 'm: ^ and $ at line ends');
+  t.equal(ev('regexp("a.b", "a\\nb")'), 'false');
+  t.equal(ev('regexp("a.b", "a\\nb", "s")'), 'true', 's: . matches a newline');
+  t.equal(ev('regexp("^a b # comment\\n c$", "abc", "x")'), 'true', 'x: spacing and comments are ignored');
+  t.equal(ev('regexp("^a[ ]b$", "a b", "x")'), 'true', 'x: but not inside a class');
+  t.equal(ev('regexp("^a\\\\ b$", "a b", "x")'), 'true', 'x: nor when escaped');
+});
+
+t.test('regexp cannot backtrack catastrophically; what RE2 cannot run is ERROR', async (t) => {
+  const target = `"${'a'.repeat(5000)}b"`;
+  t.equal(ev(`regexp("^(a+)+$", ${target})`), 'false', 'linear time: an exponential backtracker would not return');
+  t.equal(ev(`regexp("^(a|aa)+$", ${target.replace('b', '')})`), 'true');
+  t.equal(ev('regexp("(a)\\\\1", "aa")'), 'error', 'a backreference');
+  t.equal(ev('regexp("a(?=b)", "ab")'), 'error', 'lookahead');
+  t.equal(ev('regexp("a++", "aa")'), 'error', 'a possessive quantifier');
+});
+
+t.test('regexps, replace and replaceall (fnCall.cpp substPattern)', async (t) => {
+  t.equal(ev('regexps("([a-z]+)@([a-z]+)", "mail alice@example now", "\\\\2:\\\\1")'), '"example:alice"', 'only the replacement');
+  t.equal(ev('regexps("([a-z]+)@([a-z]+)", "mail alice@example now", "\\\\2:\\\\1", "f")'), '"mail example:alice now"', 'f: in the full target');
+  t.equal(ev('replace("o", "foo boo", "0")'), '"f0o boo"');
+  t.equal(ev('replaceall("o", "foo boo", "0")'), '"f00 b00"');
+  t.equal(ev('replaceall("O", "foo", "0", "i")'), '"f00"');
+  t.equal(ev('regexps("x", "abc", "y")'), '""', 'no match: the empty replacement');
+  t.equal(ev('replace("x", "abc", "y")'), '"abc"');
+  t.equal(ev('regexps("(a)|(b)", "b", "\\\\2")'), '"b"');
+  t.equal(ev('regexps("(a)|(b)", "a", "\\\\2")'), 'error', 'a group past the last one that took part');
+  t.equal(ev('regexps("(a)", "a", "\\\\3")'), 'error');
+  t.equal(ev('replaceall("x*", "abc", "-")'), '"-a-b-c-"', 'empty matches');
+  t.equal(ev('replace("(", "abc", "-")'), 'error');
+  t.equal(ev('regexps("a", Nope, "b")'), 'undefined');
+});
+
+t.test('regexpMember and stringListRegexpMember', async (t) => {
+  t.equal(ev('regexpMember("^b", {"a", "bc"})'), 'true');
+  t.equal(ev('regexpMember("^B", {"a", "bc"}, "i")'), 'true');
+  t.equal(ev('regexpMember("^z", {"a", "bc"})'), 'false');
+  t.equal(ev('regexpMember("^z", {"a", Nope})'), 'undefined');
+  t.equal(ev('regexpMember("^a", {"a", Nope})'), 'true');
+  t.equal(ev('regexpMember("^z", {"a", 1})'), 'error');
+  t.equal(ev('stringListRegexpMember("^b", S)'), 'true');
+  t.equal(ev('stringListRegexpMember("^B", S, ", ", "I")'), 'true', 'option letters in either case');
+  t.equal(ev('stringListRegexpMember("^z", S)'), 'false');
+  t.equal(ev('stringListRegexpMember("^z", "")'), 'undefined', 'an empty list');
+  t.equal(ev('stringListRegexpMember("^z", Nope)'), 'error', 'UNDEFINED is not a string');
+  t.equal(ev('stringListRegexpMember("(", S)'), 'error');
 });
 
 t.test('unknown functions and bad arity give ERROR', async (t) => {
