@@ -1,4 +1,5 @@
 import { ClassAd, isTrue, type Value } from './classad/index.js';
+import { OUT_OF_RESOURCES_DISK_SUBCODE } from './disk-limit.js';
 import type { JobEvent, JobExit, Rusage } from './eventlog/index.js';
 import { HoldCode, JobStatus } from './job-status.js';
 import type { ExitStatus, Usage } from './protocol.js';
@@ -217,9 +218,11 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number]> = {
   execute: [HoldCode.FailedToCreateProcess, 0],
   // A checkpoint that could not be uploaded, or a job that broke its checkpoint promise (vanilla_proc.cpp).
   checkpoint: [HoldCode.FailedToCheckpoint, -1],
+  // The sandbox outgrew the slot's disk (Starter::CheckLVUsage).
+  disk: [HoldCode.JobOutOfResources, OUT_OF_RESOURCES_DISK_SUBCODE],
 };
 
-export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint';
+export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'disk';
 
 /** A run could not transfer its files, start the executable, or checkpoint as promised: the job is held. */
 export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number }): Transition {

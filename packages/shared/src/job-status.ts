@@ -27,6 +27,7 @@ export const HoldCode = {
   TransferInputError: 13,
   SubmittedOnHold: 15,
   SpoolingInput: 16,
+  JobOutOfResources: 34,
   FailedToCheckpoint: 36,
   JobDurationExceeded: 46,
   JobExecuteExceeded: 47,
