@@ -231,9 +231,11 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number]> = {
   checkpoint: [HoldCode.FailedToCheckpoint, -1],
   // The kernel's OOM killer ended a process of the job's cgroup (VanillaProc::outOfMemoryEvent).
   memory: [HoldCode.JobOutOfResources, OutOfResourcesSubCode.Memory],
+  // The sandbox outgrew the slot's disk (Starter::CheckLVUsage).
+  disk: [HoldCode.JobOutOfResources, OutOfResourcesSubCode.Disk],
 };
 
-export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory';
+export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk';
 
 /** A run could not transfer its files, start the executable, or checkpoint as promised: the job is held. */
 export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number }): Transition {

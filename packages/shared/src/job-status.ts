@@ -37,6 +37,7 @@ export const HoldCode = {
 /** HoldReasonSubCodes of JobOutOfResources (condor_holdcodes.h, OUT_OF_RESOURCES_SUB_CODE). */
 export const OutOfResourcesSubCode = {
   Memory: 102,
+  Disk: 104,
 } as const;
 
 /** Vacate reason codes (>= 1000, condor_holdcodes.h). */

@@ -7,12 +7,14 @@ import { keepsAnyOutput } from '@tinycondor/shared/transfer-files';
 import type { ExitStatus, RunReportMessage, Usage } from '@tinycondor/shared/protocol';
 import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
+import { diskExceededReason } from '@tinycondor/shared/disk-limit';
 import { DEV_NULL, jobLayout, type JobLayout } from './job-layout.js';
 import { selectCheckpointFiles, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
 import { retryTransient } from './retry.js';
 import { removeSandbox } from './remove-sandbox.js';
 import type { JobCgroups, MemoryUsage, SlotCgroup } from './job-cgroup.js';
 import { jobLimits } from './job-limits.js';
+import { sandboxUsageBytes } from './sandbox-usage.js';
 import type { JobSpawner } from './job-process.js';
 import type { JobUser } from './job-user.js';
 import { TransferRefused, type ScheddClient } from './schedd-client.js';
@@ -32,6 +34,8 @@ export interface JobRunContext {
   executeDir: string;
   /** PERIODIC_CHECKPOINT: how often jobs that asked for it get their checkpoint signal (0: never). */
   checkpointIntervalSeconds: number;
+  /** How often the sandbox is measured against the slot's disk (its machine ad's Disk, in KiB). */
+  diskCheckSeconds: number;
   /** Whether this startd still holds its job lease (connected, or disconnected for less than the lease). */
   leaseHeld(): boolean;
   client: ScheddClient;
@@ -115,6 +119,9 @@ export class JobRun {
   private checkpointTimer: NodeJS.Timeout | undefined;
   /** The periodic checkpoint signal was sent to the current process, which must now exit as promised. */
   private checkpointSignalled = false;
+  private diskTimer: NodeJS.Timeout | undefined;
+  /** Set when the sandbox outgrew the slot's disk: the run is killed and the job held with this reason. */
+  private outOfDisk: string | undefined;
   readonly sandbox: string;
   private readonly layout: JobLayout;
 
@@ -162,6 +169,32 @@ export class JobRun {
       }
     }, interval * 1000);
     this.checkpointTimer.unref();
+  }
+
+  /**
+   * Measures the sandbox every diskCheckSeconds while the run lasts; once it reaches the slot's disk, the
+   * job is killed and held (JobOutOfResources, subcode Disk), as HTCondor's starter does with its volume.
+   */
+  private watchDisk(): void {
+    const allocatedKb = this.ctx.machineAd.getInt('Disk');
+    if (allocatedKb === undefined || this.ctx.diskCheckSeconds <= 0 || this.diskTimer !== undefined) return;
+    const watched = this.process;
+    const check = async () => {
+      const used = await sandboxUsageBytes(this.sandbox);
+      // This process ended (or was restarted in place, with a watch of its own) while the sandbox was measured.
+      if (watched === undefined || watched.exited || this.process !== watched) return;
+      const reason = diskExceededReason(used, allocatedKb);
+      if (reason !== undefined && this.outOfDisk === undefined && this.killedBy === undefined) {
+        this.ctx.log.warn({ usedBytes: used, allocatedKb }, 'the sandbox outgrew the slot disk; holding the job');
+        this.outOfDisk = reason;
+        this.kill(9, 0);
+        return;
+      }
+      this.diskTimer = setTimeout(() => void check(), this.ctx.diskCheckSeconds * 1000);
+      this.diskTimer.unref();
+    };
+    this.diskTimer = setTimeout(() => void check(), this.ctx.diskCheckSeconds * 1000);
+    this.diskTimer.unref();
   }
 
   /** Soft kill: the signal to the whole process group, SIGKILL after the grace period. */
@@ -214,6 +247,10 @@ export class JobRun {
       for (let start = 0; ; start++) {
         const exit = await this.execute(start === 0, restartAfter);
         if (exit === undefined) return;
+        if (this.outOfDisk !== undefined) {
+          ctx.report({ type: 'run-failed', ...base, stage: 'disk', reason: this.outOfDisk });
+          return;
+        }
         if (this.cgroup.oomKilled() && this.killedBy === undefined) {
           ctx.report({ type: 'run-failed', ...base, stage: 'memory', reason: this.outOfMemoryReason() });
           return;
@@ -248,6 +285,7 @@ export class JobRun {
       if (this.killTimer) clearTimeout(this.killTimer);
       if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
       if (this.memoryTimer) clearInterval(this.memoryTimer);
+      clearTimeout(this.diskTimer);
       // After the run's report has gone out: the slot is already free.
       setImmediate(() => removeSandbox(this.sandbox, ctx.log));
     }
@@ -337,6 +375,8 @@ export class JobRun {
         this.sampleMemory();
         // What the process left behind in its cgroup ends with it, as the starter ends the job's family.
         this.cgroup.killLeftovers();
+        clearTimeout(this.diskTimer);
+        this.diskTimer = undefined;
         [stdout, stderr, stdinFd].forEach(closeStream);
         resolve(exit);
       };
@@ -350,6 +390,7 @@ export class JobRun {
           this.armCheckpointSignal(pid);
           this.memoryTimer = setInterval(() => this.sampleMemory(), MEMORY_SAMPLE_MS);
           this.memoryTimer.unref();
+          this.watchDisk();
         },
         failed: ({ errno, message }) => {
           const reason = `Error from ${ctx.slotName}@${ctx.startdName}: Failed to execute '${layout.executable}': (errno=${errno}: '${message}')`;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { DEFAULT_DISK_CHECK_SECONDS } from '@tinycondor/shared/disk-limit';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
@@ -36,6 +37,8 @@ export interface StartdSettings {
   checkpointIntervalSeconds?: number;
   /** The most processes a job may have at once, where jobs run in cgroups (default DEFAULT_MAX_JOB_PIDS). */
   maxJobPids?: number;
+  /** How often each run's sandbox is measured against its slot's disk (DEFAULT_DISK_CHECK_SECONDS). */
+  diskCheckSeconds?: number;
   log: Logger;
 }
 
@@ -340,6 +343,7 @@ export class Startd {
       machineAd: buildSlotAd(this.identity, slot, { claimed: true, now: new Date() }),
       executeDir: this.settings.executeDir,
       checkpointIntervalSeconds: this.settings.checkpointIntervalSeconds ?? 0,
+      diskCheckSeconds: this.settings.diskCheckSeconds ?? DEFAULT_DISK_CHECK_SECONDS,
       leaseHeld: () => this.welcomed || Date.now() - this.disconnectedAt < this.leaseSeconds * 1000,
       client: this.client,
       spawner: this.spawner,

@@ -14,10 +14,10 @@ import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
 
 const USAGE = `Usage:
   tinycondor pool [--home DIR] [--startds N] [--port P] [--cpus C] [--memory MB] [--disk KB]
-                  [--lease S] [--periodic S] [--checkpoint-interval S] [--reserved-disk MB]
+                  [--lease S] [--periodic S] [--checkpoint-interval S] [--reserved-disk MB] [--disk-check-interval S]
   tinycondor schedd [--home DIR] [--port P] [--host ADDR] [--lease S] [--periodic S] [--reserved-disk MB]
   tinycondor startd [--name NAME] [--cpus C] [--memory MB] [--disk KB] [--execute DIR] [--checkpoint-interval S]
-                    [--reserved-disk MB]
+                    [--reserved-disk MB] [--disk-check-interval S]
                     [--schedd URL] [--token-file FILE] [--parent-pid PID (stop when that process is gone)]
                     (without --schedd/--token-file: TINYCONDOR_SCHEDD_URL/TINYCONDOR_TOKEN_FILE, else CONDOR_CONFIG)
   tinycondor health [--schedd URL] [--token-file FILE] [--startd NAME]
@@ -109,7 +109,7 @@ function defaultHome(): string {
 }
 
 async function runPool(args: string[], io: CommandIo): Promise<number> {
-  const flags = parseFlags(args, ['home', 'startds', 'port', 'cpus', 'memory', 'disk', 'lease', 'periodic', 'checkpoint-interval', 'reserved-disk']);
+  const flags = parseFlags(args, ['home', 'startds', 'port', 'cpus', 'memory', 'disk', 'lease', 'periodic', 'checkpoint-interval', 'reserved-disk', 'disk-check-interval']);
   const home = path.resolve(io.cwd, flags.get('home') ?? defaultHome());
   const { poolPaths } = await import('@tinycondor/schedd');
   const paths = poolPaths(home);
@@ -122,7 +122,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
     reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
   });
   const log = fileLogger(path.join(paths.logDir, 'MasterLog'));
-  const startdArgs = ['cpus', 'memory', 'disk', 'checkpoint-interval'].flatMap((name) => (flags.has(name) ? [`--${name}`, flags.get(name) as string] : []));
+  const startdArgs = ['cpus', 'memory', 'disk', 'checkpoint-interval', 'disk-check-interval'].flatMap((name) => (flags.has(name) ? [`--${name}`, flags.get(name) as string] : []));
   const env = { ...io.env, CONDOR_CONFIG: schedd.configFile };
   const startds = Array.from({ length: count }, (_, i) => superviseStartd(`startd${i + 1}`, startdArgs, env, log));
   await Promise.all(startds.map((s) => s.ready));
@@ -198,7 +198,7 @@ function readToken(tokenFile: string, what: string): string {
 }
 
 async function runStartd(args: string[], io: CommandIo): Promise<number> {
-  const flags = parseFlags(args, ['name', 'cpus', 'memory', 'disk', 'execute', 'checkpoint-interval', 'schedd', 'token-file', 'parent-pid', 'reserved-disk']);
+  const flags = parseFlags(args, ['name', 'cpus', 'memory', 'disk', 'execute', 'checkpoint-interval', 'schedd', 'token-file', 'parent-pid', 'reserved-disk', 'disk-check-interval']);
   const parentPid = intFlag(flags, 'parent-pid', 1);
   if (parentPid !== undefined && process.ppid !== parentPid) throw new CliError(`tinycondor startd: --parent-pid ${parentPid} is not this process's parent (${process.ppid})`);
   const { scheddUrl, tokenFile, pool } = scheddAccess(flags, io, 'startd');
@@ -214,6 +214,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     executeDir,
     slots: await slotsFor(flags, executeDir, reservedDiskFor(flags, pool)),
     checkpointIntervalSeconds: intFlag(flags, 'checkpoint-interval', 1),
+    diskCheckSeconds: intFlag(flags, 'disk-check-interval', 1),
     log,
   });
   const stopRequested = Promise.race([untilSignalled(), ...(parentPid === undefined ? [] : [untilParentGone(parentPid)])]);
