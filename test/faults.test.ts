@@ -22,10 +22,10 @@ async function tarOf(files: Record<string, string>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function putCheckpoint(url: string, token: string, jobId: string, runId: number, number: number, body: Buffer, startd = 'fake') {
+function putCheckpoint(url: string, token: string, key: string, jobId: string, runId: number, number: number, body: Buffer) {
   return fetch(`${url}/v1/jobs/${jobId}/runs/${runId}/checkpoint?kind=checkpoint&number=${number}`, {
     method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'x-tinycondor-startd': startd, 'content-type': 'application/x-tar' },
+    headers: { authorization: `Bearer ${token}`, 'x-tinycondor-startd-key': key, 'content-type': 'application/x-tar' },
     body: Readable.toWeb(Readable.from([body])) as unknown as BodyInit,
     duplex: 'half',
   } as RequestInit);
@@ -49,21 +49,22 @@ t.test('broken, late and duplicate transfers and messages never damage the commi
   await waitForEvents(log, (ev) => ev.some((e) => e.code === 1));
 
   const spool = path.join(d.home, 'spool', '1', '0', 'cluster1.proc0.subproc0');
-  const good = await putCheckpoint(d.url(), d.token(), jobId, runId, 0, await tarOf({ state: 'one' }));
+  const good = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, await tarOf({ state: 'one' }));
   t.equal(good.status, 200);
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'one');
 
   const next = await tarOf({ state: 'two', extra: 'x'.repeat(5000) });
-  const cut = await putCheckpoint(d.url(), d.token(), jobId, runId, 1, next.subarray(0, 1024));
+  const cut = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 1, next.subarray(0, 1024));
   t.equal(cut.status, 400, 'a truncated tar is refused');
-  const garbage = await putCheckpoint(d.url(), d.token(), jobId, runId, 1, Buffer.from('this is not a tar archive at all'.repeat(40)));
+  const garbage = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 1, Buffer.from('this is not a tar archive at all'.repeat(40)));
   t.equal(garbage.status, 400, 'garbage is refused');
-  const hostile = await putCheckpoint(d.url(), d.token(), jobId, runId, 1, await tarOf({ '../../escape': 'boom' }));
+  const hostile = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 1, await tarOf({ '../../escape': 'boom' }));
   t.equal(hostile.status, 400, "a tar with '..' is refused");
   t.notOk(fs.existsSync(path.join(d.home, 'spool', '1', 'escape')));
-  const stale = await putCheckpoint(d.url(), d.token(), jobId, runId, 0, await tarOf({ state: 'stale' }));
+  const stale = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, await tarOf({ state: 'stale' }));
   t.equal(stale.status, 409, 'an old checkpoint number is stale');
-  const wrongStartd = await putCheckpoint(d.url(), d.token(), jobId, runId, 1, await tarOf({ state: 'intruder' }), 'other');
+  const other = await fakeStartd(t, d.url(), d.token(), 'other');
+  const wrongStartd = await putCheckpoint(d.url(), d.token(), other.key, jobId, runId, 1, await tarOf({ state: 'intruder' }));
   t.equal(wrongStartd.status, 409, 'another startd cannot write this run');
   t.same(fs.readdirSync(spool), ['state']);
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'one', 'the committed checkpoint is intact');

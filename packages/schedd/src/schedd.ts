@@ -37,6 +37,7 @@ import { JobStore, SubmitRejected, type ProcRow, type StoredJob } from './job-st
 import { JobTimelines, MAX_TIMELINE_JOBS } from './job-timelines.js';
 import type { SpoolStore } from './spool-store.js';
 import { spooledInputRewrites, spoolSubmittedJob } from './spooled-job.js';
+import { StartdKeys } from './startd-keys.js';
 import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
 
 export interface ScheddSettings {
@@ -102,6 +103,8 @@ interface QueuedStart {
 export class Schedd {
   readonly store: JobStore;
   readonly registry = new StartdRegistry();
+  /** The startds' credentials for their transfers. */
+  readonly startdKeys = new StartdKeys();
   /** Publishes committed changes to the dashboard's event stream (/v1/events). */
   readonly dashboard: DashboardPublisher;
   readonly timelines = new JobTimelines();
@@ -580,6 +583,17 @@ export class Schedd {
 
   // ---- the startd channel -----------------------------------------------------------------------
 
+  /**
+   * The key of a startd saying hello, or why it is refused. A startd's name is only a name: a hello for a
+   * startd that is connected is refused unless it presents that startd's key (its own reconnect), so
+   * nobody can take over a connected startd's slots and runs by naming it.
+   */
+  admitStartd(startdName: string, presentedKey: string | undefined): { key: string } | { refused: string } {
+    if (this.startdKeys.holds(startdName, presentedKey)) return { key: presentedKey as string };
+    if (this.registry.get(startdName)) return { refused: `startd ${startdName} is already connected` };
+    return { key: this.startdKeys.issue(startdName) };
+  }
+
   /** A startd said hello: register its slots and reconcile the runs it reports with the queue. */
   startdConnected(connection: StartdConnection, reportedRuns: { jobId: string; runId: number; slotName: string }[]): void {
     const name = connection.identity.startdName;
@@ -635,6 +649,7 @@ export class Schedd {
     const timer = setTimeout(() => {
       this.leaseTimers.delete(startdName);
       if (this.registry.get(startdName)) return;
+      this.startdKeys.revoke(startdName);
       for (const job of this.store.jobsOnStartd(startdName)) this.evict(job, 'Job lease expired: the execute node stopped answering', 1005);
       for (const queued of [...this.queuedStarts.values()]) if (queued.startdName === startdName) this.releaseQueuedStart(queued);
     }, this.settings.leaseSeconds * 1000);

@@ -12,6 +12,8 @@ const JobRef = {
 /** Reports about runs are numbered; the startd resends those not yet acknowledged after a reconnect. */
 const Report = { ...JobRef, seq: Type.Integer({ minimum: 1 }) };
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.@:-]+$' });
+/** The secret a schedd gives a startd in its welcome (256 bits, base64url): the startd's credential on its transfers. */
+export const StartdKeySchema = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' });
 
 export const SlotSchema = Type.Object(
   {
@@ -101,8 +103,10 @@ export const StartdMessageSchema = Type.Union([
       machine: Name,
       opSys: Name,
       arch: Name,
-      /** The startd's process id, so that a fault injection on the same machine can really SIGKILL it. */
-      pid: Type.Optional(Type.Integer({ minimum: 1, maximum: 4_194_304 })),
+      /** The key the schedd gave this startd on an earlier connection: a reconnect keeps its name, its runs and the key. */
+      key: Type.Optional(StartdKeySchema),
+      /** The startd runs as a process of its own, which a fault injection may have it SIGKILL (it kills itself, no other pid). */
+      killable: Type.Optional(Type.Boolean()),
       slots: Type.Array(SlotSchema, { minItems: 1, maxItems: 1024 }),
       runs: Type.Array(Type.Object({ ...JobRef, slotName: Name }, { additionalProperties: false }), { maxItems: 1024 }),
     },
@@ -129,9 +133,17 @@ export function runReportsOf(message: RunReportMessage | Extract<StartdMessage, 
 
 export const ScheddMessageSchema = Type.Union([
   Type.Object(
-    { type: Type.Literal('welcome'), scheddName: Type.String({ maxLength: 200 }), leaseSeconds: Type.Integer({ minimum: 1 }) },
+    {
+      type: Type.Literal('welcome'),
+      scheddName: Type.String({ maxLength: 200 }),
+      leaseSeconds: Type.Integer({ minimum: 1 }),
+      /** The startd's credential for its transfers (header x-tinycondor-startd-key), valid while the schedd runs. */
+      key: StartdKeySchema,
+    },
     { additionalProperties: false },
   ),
+  // Fault injection (kill-startd): the startd SIGKILLs itself, as a crash would end it.
+  Type.Object({ type: Type.Literal('fault-kill') }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('ack'), seq: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
   Type.Object(
     {

@@ -4,20 +4,21 @@ import type { Readable } from 'node:stream';
 import type { PackedArchive } from '@tinycondor/shared/tar/index';
 
 /**
- * HTTP calls a startd makes to its schedd, authenticated with the pool token. node:http with a
+ * HTTP calls a startd makes to its schedd, authenticated with the pool token and the startd's key. node:http with a
  * keep-alive agent and no Nagle delay: every job makes two or three of these, so each round trip counts.
  */
 export class ScheddClient {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  /** The key the schedd's welcome gave this startd; a transfer presents it to show whose run it is. */
+  key: string | undefined;
 
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
-    private readonly startdName: string,
   ) {}
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { authorization: `Bearer ${this.token}`, 'x-tinycondor-startd': this.startdName, ...extra };
+    return { authorization: `Bearer ${this.token}`, ...(this.key === undefined ? {} : { 'x-tinycondor-startd-key': this.key }), ...extra };
   }
 
   private runUrl(jobId: string, runId: number, what: 'input' | 'output' | 'checkpoint'): string {

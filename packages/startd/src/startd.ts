@@ -31,6 +31,8 @@ export interface StartdSettings {
   slots: SlotDescription[];
   /** PERIODIC_CHECKPOINT in seconds for jobs with +WantCheckpointSignal (0: never). */
   checkpointIntervalSeconds?: number;
+  /** The startd runs as a process of its own: a fault injection may have it SIGKILL itself. */
+  killable?: boolean;
   log: Logger;
 }
 
@@ -94,7 +96,7 @@ export class Startd {
 
   constructor(private readonly settings: StartdSettings) {
     this.identity = { startdName: settings.name, machine: os.hostname(), opSys: condorOpSys(process.platform), arch: condorArch(process.arch) };
-    this.client = new ScheddClient(settings.scheddUrl, settings.token, settings.name);
+    this.client = new ScheddClient(settings.scheddUrl, settings.token);
     const { spawner, fallbackReason } = jobSpawner();
     this.spawner = spawner;
     if (fallbackReason !== undefined) settings.log.warn({ reason: fallbackReason }, 'native job spawner not available; jobs start through fork, ~1 ms more per job');
@@ -137,7 +139,9 @@ export class Startd {
         JSON.stringify({
           type: 'hello',
           ...this.identity,
-          pid: process.pid,
+          // The key of the last welcome: the schedd then knows this is the same startd coming back.
+          ...(this.client.key === undefined ? {} : { key: this.client.key }),
+          killable: this.settings.killable ?? false,
           slots: this.settings.slots,
           runs: [...this.runs.values(), ...this.ending.values()].map(({ jobId, runId, slotName }) => ({ jobId, runId, slotName })),
         }),
@@ -171,6 +175,7 @@ export class Startd {
         this.welcomed = true;
         this.settings.log.info({ schedd: message.scheddName }, 'connected to schedd');
         this.leaseSeconds = message.leaseSeconds;
+        this.client.key = message.key;
         if (this.leaseTimer) clearTimeout(this.leaseTimer);
         this.leaseTimer = undefined;
         this.sentOnConnection = 0;
@@ -210,6 +215,14 @@ export class Startd {
         this.sessions.set(message.sessionId, { session, runKey: this.runKey(message.jobId, message.runId) });
         return;
       }
+      case 'fault-kill':
+        if (!this.settings.killable) {
+          this.settings.log.warn('fault injection asked this startd to kill itself, but it does not run as a process of its own');
+          return;
+        }
+        this.settings.log.warn('fault injection: SIGKILL of this startd');
+        process.kill(process.pid, 'SIGKILL');
+        return;
       case 'ssh-input':
         this.sessions.get(message.sessionId)?.session.input(message.data, message.eof);
         return;

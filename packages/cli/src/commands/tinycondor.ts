@@ -199,6 +199,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     executeDir,
     slots: await slotsFor(flags, executeDir),
     checkpointIntervalSeconds: intFlag(flags, 'checkpoint-interval', 1),
+    killable: true,
     log,
   });
   const stopRequested = Promise.race([untilSignalled(), ...(parentPid === undefined ? [] : [untilParentGone(parentPid)])]);

@@ -8,6 +8,7 @@ import { packEntries } from '@tinycondor/shared/tar/index';
 import type { Schedd } from '../schedd.js';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
 import { ErrorReply, JobIdParams } from './schemas.js';
+import { acceptTarBodiesOnly } from './tar-bodies.js';
 
 const TransferReply = Type.Object({ files: Type.Integer(), bytes: Type.Integer() });
 
@@ -29,7 +30,7 @@ const USER_LOG_CHUNK = 4 * 1024 * 1024;
  */
 export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
-  app.addContentTypeParser('application/x-tar', (_request, payload, done) => done(null, payload));
+  acceptTarBodiesOnly(app);
 
   const spooledJob = (jobId: string) => {
     const [cluster, proc] = jobId.split('.').map(Number);

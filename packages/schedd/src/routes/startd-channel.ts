@@ -39,6 +39,8 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
 
     const onHello = (hello: Extract<StartdMessage, { type: 'hello' }>): void => {
       clearTimeout(helloTimer);
+      const admitted = schedd.admitStartd(hello.startdName, hello.key);
+      if ('refused' in admitted) throw new ProtocolError(admitted.refused);
       const slots = new Map<string, Slot>(
         hello.slots.map((description) => [description.name, { description, startdName: hello.startdName, run: undefined, queued: undefined }]),
       );
@@ -48,7 +50,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         identity: { startdName: hello.startdName, machine: hello.machine, opSys: hello.opSys, arch: hello.arch },
         sinfulAddress: `<${host}:${port}?addrs=${host}-${port}&alias=${hello.machine}>`,
         slots,
-        pid: hello.pid,
+        killable: hello.killable ?? false,
         recentClusters: new RecentClusters<true>(),
         send: (message) => {
           // What one turn of the event loop sends (a batch's ack, then the start matchmaking sends after it)
@@ -62,7 +64,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         },
         close: (reason) => socket.close(4000, closeReason(reason)),
       };
-      connection.send({ type: 'welcome', scheddName: schedd.settings.name, leaseSeconds: schedd.settings.leaseSeconds });
+      connection.send({ type: 'welcome', scheddName: schedd.settings.name, leaseSeconds: schedd.settings.leaseSeconds, key: admitted.key });
       schedd.startdConnected(connection, hello.runs);
     };
 
