@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { ClassAdParseError } from '@tinycondor/shared/classad/index';
 import { MAX_MESSAGE_BYTES } from '@tinycondor/shared/protocol';
+import { ConnectionGuard } from './connection-guard.js';
 import { authorize } from './dashboard/auth.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { SessionStore } from './dashboard/sessions.js';
@@ -17,6 +18,9 @@ import { startdChannelRoutes } from './routes/startd-channel.js';
 import { transferRoutes } from './routes/transfer.js';
 import type { Schedd } from './schedd.js';
 import { SshRelay } from './ssh-relay.js';
+
+/** How long a client has to send a request's headers. */
+const HEADERS_TIMEOUT_MS = 10_000;
 
 export interface AppOptions {
   schedd: Schedd;
@@ -34,14 +38,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 8 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    // A client that does not finish its headers soon is closed, checked every second (node's defaults, 60 s
+    // checked every 30 s, let slow sockets hold the schedd's descriptors for about 80 s a wave).
+    http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
   });
+  const guard = new ConnectionGuard(app.server);
 
   const sessions = opts.sessions ?? new SessionStore();
   app.addHook('onRequest', async (request, reply) => {
     const verdict = authorize(request, opts.token, sessions);
     if (verdict === 'unauthorized') {
-      return reply.code(401).send({ error: 'missing or invalid bearer token (see the pool token file named in condor_config) or dashboard session' });
+      // Its connection is not kept for another try: only authenticated clients hold connections open.
+      return reply
+        .code(401)
+        .header('connection', 'close')
+        .send({ error: 'missing or invalid bearer token (see the pool token file named in condor_config) or dashboard session' });
     }
+    if (verdict === 'bearer' || verdict === 'session') guard.authenticated(request.raw.socket);
     if (verdict === 'cross-origin') return reply.code(403).send({ error: 'a dashboard session may only be used from the dashboard page' });
   });
 
