@@ -127,7 +127,7 @@ export class FaultInjector {
     if (job.status !== JobStatus.Running || !job.startd) return { ok: false, message: `Job ${jobId} is not running` };
     if (method === 'kill-startd') return this.killStartd(job.startd, `evict ${moment}`);
     this.note(job, `evict ${moment}: vacate`);
-    const [result] = this.schedd.act('vacate', [job], 'Job vacated by fault injection');
+    const [result] = this.schedd.actAsSchedd('vacate', [job], 'Job vacated by fault injection');
     return { ok: result.ok, message: result.message };
   }
 

@@ -28,6 +28,7 @@ import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
 import { isSpooled, namesInputFiles, usesFileTransfer } from '@tinycondor/shared/transfer-files';
+import { mayActOn, type Caller } from './caller.js';
 import { EventFeed } from './dashboard/event-feed.js';
 import { DashboardPublisher } from './dashboard/publisher.js';
 import { CheckpointSizes } from './dashboard/spool-files.js';
@@ -192,7 +193,7 @@ export class Schedd {
    * Validates and stores the procs of a reserved cluster, then logs their submit events. `common` is the
    * ad the procs share (absent: each proc is a whole ad); each proc holds what differs from it.
    */
-  submitCluster(clusterId: number, common: Record<string, string> | undefined, procs: ProcOverlay[]): number {
+  submitCluster(clusterId: number, common: Record<string, string> | undefined, procs: ProcOverlay[], caller: Caller): number {
     if (procs.length === 0) throw new SubmitRejected('a cluster needs at least one proc');
     const now = this.now();
     let cluster: ClusterAd;
@@ -224,6 +225,10 @@ export class Schedd {
         if (status !== JobStatus.Idle && status !== JobStatus.Held) throw new SubmitRejected(`proc ${index}: JobStatus must be 1 (idle) or 5 (held)`);
         for (const required of ['Cmd', 'Iwd', 'Owner']) {
           if (view.getString(required) === undefined) throw new SubmitRejected(`proc ${index}: attribute ${required} is missing or not a string`);
+        }
+        // As HTCondor's schedd: a job is owned by the user who submits it (a queue superuser may submit for anyone).
+        if (!caller.superUser && view.getString('Owner') !== caller.user) {
+          throw new SubmitRejected(`proc ${index}: Owner "${view.getString('Owner')}" is not the submitting user ${caller.user}`);
         }
         if (status === JobStatus.Idle) {
           idle.push(formatJobId(clusterId, proc));
@@ -300,21 +305,26 @@ export class Schedd {
     return { jobs, missing };
   }
 
-  /** condor_rm / condor_hold / condor_release / condor_vacate_job on the selected jobs. */
   /**
-   * A user's action on jobs. Like HTCondor's schedd, only the owner of a job (or a queue super user)
-   * may act on it; `user` undefined means the caller is trusted (the pool itself).
+   * condor_rm / condor_hold / condor_release / condor_vacate_job on the selected jobs. Like HTCondor's
+   * schedd, only the owner of a job or a queue superuser may act on it; the caller is always established.
    */
-  act(action: JobAction, jobs: StoredJob[], reason: string, user?: string): ActionResult[] {
+  act(action: JobAction, jobs: StoredJob[], reason: string, caller: Caller): ActionResult[] {
     const now = this.now();
     return jobs.map((job) => {
       const owner = job.ad.getString('Owner');
-      if (user !== undefined && owner !== user && !this.settings.superUsers.includes(user)) {
+      if (!mayActOn(caller, owner)) {
         const jobId = formatJobId(job.cluster, job.proc);
-        return { jobId, ok: false, message: `Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${user})` };
+        return { jobId, ok: false, message: `Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${caller.user})` };
       }
       return this.applyAction(job, action, reason, { code: HoldCode.UserRequest, subCode: 0 }, now);
     });
+  }
+
+  /** An action the schedd itself takes (fault injection, after the route checked the caller may ask for it). */
+  actAsSchedd(action: JobAction, jobs: StoredJob[], reason: string): ActionResult[] {
+    const now = this.now();
+    return jobs.map((job) => this.applyAction(job, action, reason, { code: HoldCode.UserRequest, subCode: 0 }, now));
   }
 
   private applyAction(job: StoredJob, action: JobAction, reason: string, hold: { code: number; subCode: number }, now: Date): ActionResult {

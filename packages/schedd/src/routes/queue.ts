@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseExpr, type ClassAd } from '@tinycondor/shared/classad/index';
+import { callerOf } from '../caller.js';
 import { constraintHolds, type Schedd } from '../schedd.js';
 import { ClusterParams, ErrorReply, JobIdParams, StoredAd, StoredOverlay } from './schemas.js';
 
@@ -67,7 +68,7 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
       },
     },
     async (request, reply) => {
-      const procs = schedd.submitCluster(request.params.clusterId, request.body.common, request.body.procs);
+      const procs = schedd.submitCluster(request.params.clusterId, request.body.common, request.body.procs, callerOf(request));
       return reply.code(201).send({ clusterId: request.params.clusterId, procs });
     },
   );

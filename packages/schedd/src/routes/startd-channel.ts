@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import { closeReason } from '@tinycondor/shared/close-reason';
 import { decodeStartdMessage, ProtocolError, runReportsOf, type StartdMessage } from '@tinycondor/shared/protocol';
 import { RecentClusters } from '@tinycondor/shared/recent-clusters';
+import { callerOf, requirePoolToken } from '../caller.js';
 import type { Schedd } from '../schedd.js';
 import type { SshRelay } from '../ssh-relay.js';
 import type { Slot, StartdConnection } from '../startd-registry.js';
@@ -13,6 +14,9 @@ const PING_INTERVAL_MS = 5_000;
 /** The websocket each startd keeps open: hello first, then run reports; the schedd sends starts and kills. */
 export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: Schedd; relay: SshRelay }): Promise<void> {
   const { schedd, relay } = opts;
+
+  // Only the pool's daemons (the pool token) may say hello as a startd.
+  app.addHook('preHandler', async (request) => requirePoolToken(callerOf(request), 'a startd channel'));
 
   app.get('/v1/startd', { websocket: true }, (socket: WebSocket, request) => {
     const log = request.log;

@@ -10,6 +10,7 @@ import { isSpooled } from '@tinycondor/shared/transfer-files';
 import type { StoredJob } from '../job-store.js';
 import { ErrorReply } from './schemas.js';
 import { acceptTarBodiesOnly } from './tar-bodies.js';
+import { callerOf, requirePoolToken } from '../caller.js';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import { StartdKeySchema } from '@tinycondor/shared/protocol';
 
@@ -40,6 +41,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
   // A key this schedd did not give (or no longer knows: it restarted) is refused for now: the startd
   // retries, and its reconnect brings it a key for its runs.
   app.addHook('preHandler', async (request, reply) => {
+    requirePoolToken(callerOf(request), 'a startd transfer');
     if (schedd.startdKeys.startdOf(String(request.headers['x-tinycondor-startd-key'])) === undefined) {
       return reply.code(503).send({ error: 'unknown startd key: this schedd gives each startd its key when the startd says hello' });
     }
