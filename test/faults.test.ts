@@ -22,7 +22,7 @@ async function tarOf(files: Record<string, string>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function putCheckpoint(url: string, token: string, key: string, jobId: string, runId: number, number: number, body: Buffer) {
+function putCheckpoint(url: string, token: string, key: string, jobId: string, runId: string, number: number, body: Buffer) {
   return fetch(`${url}/v1/jobs/${jobId}/runs/${runId}/checkpoint?kind=checkpoint&number=${number}`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${token}`, 'x-tinycondor-startd-key': key, 'content-type': 'application/x-tar' },
@@ -38,7 +38,7 @@ t.test('broken, late and duplicate transfers and messages never damage the commi
   fs.writeFileSync(path.join(d.dir, 'job.sub'), 'executable = job.sh\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = state\nlog = job.log\nqueue\n');
   t.equal((await d.run('condor_submit', ['job.sub'])).code, 0);
   const start = await fake.next('start');
-  const { jobId, runId } = start as { jobId: string; runId: number };
+  const { jobId, runId } = start as { jobId: string; runId: string };
   t.equal(jobId, '1.0');
 
   fake.send({ type: 'executing', jobId, runId, seq: 1 });
@@ -70,7 +70,7 @@ t.test('broken, late and duplicate transfers and messages never damage the commi
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'one', 'the committed checkpoint is intact');
   t.notOk(fs.existsSync(`${spool}.tmp`), 'no staging left behind');
 
-  fake.send({ type: 'exited', jobId, runId: runId + 100, seq: 2, exit: { bySignal: false, exitCode: 0 }, usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0, outputSent: false });
+  fake.send({ type: 'exited', jobId, runId: 'X'.repeat(22), seq: 2, exit: { bySignal: false, exitCode: 0 }, usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0, outputSent: false });
   await fake.next('ack');
   t.equal((await d.run('condor_q', ['-af', 'JobStatus', 'CheckpointNumber'])).stdout, '2 0\n', 'a message for another run is ignored');
 

@@ -56,7 +56,7 @@ export const startdPath: Benchmark = {
       const startNext = () => {
         const clusterAd = clusterAdSent ? undefined : job.clusterAd;
         clusterAdSent = true;
-        send({ type: 'start', jobId: `1.${ended}`, runId: ended + 1, slotName: 'slot1', clusterAd, jobAd: job.procOverlay(ended), fetchInput: false });
+        send({ type: 'start', jobId: `1.${ended}`, runId: String(ended + 1).padStart(22, '0'), slotName: 'slot1', clusterAd, jobAd: job.procOverlay(ended), fetchInput: false });
       };
       const onReport = (report: RunReportMessage) => {
         if (report.type === 'run-failed') failure = report.reason;

@@ -80,7 +80,7 @@ interface QueuedStart {
   cluster: number;
   proc: number;
   jobId: string;
-  runId: number;
+  runId: string;
   startdName: string;
   slotName: string;
   /** The job's JobPrio when it was queued: a job of higher priority that becomes idle takes the slot back. */
@@ -164,7 +164,7 @@ export class Schedd {
   }
 
   /** Returns the proc's ad over its cluster's as now stored; undefined when the job left the queue. */
-  private commit(job: StoredJob, transition: Transition, run: { runId: number; startd: string; slot: string } | null): ProcOverlay | undefined {
+  private commit(job: StoredJob, transition: Transition, run: { runId: string; startd: string; slot: string } | null): ProcOverlay | undefined {
     const jobId = formatJobId(job.cluster, job.proc);
     // A job queued on a slot is sent there as it was: once it changes, that start is taken back.
     const queued = this.queuedStarts.get(jobId);
@@ -503,7 +503,7 @@ export class Schedd {
    * The run's start in the queue (startRun; an empty input sandbox's transfer is logged here, as the GET
    * would have), on `slot`. Returns the proc's stored overlay.
    */
-  private beginRun(job: StoredJob, slot: Slot, runId: number, fetchInput: boolean, now: Date): ProcOverlay {
+  private beginRun(job: StoredJob, slot: Slot, runId: string, fetchInput: boolean, now: Date): ProcOverlay {
     const jobId = formatJobId(job.cluster, job.proc);
     const { cpus, memoryMb, diskKb } = slot.description;
     const transition = startRun(job.ad, { now, remoteHost: slotKey(slot), provisioned: { cpus, memoryMb, diskKb } });
@@ -605,7 +605,7 @@ export class Schedd {
   }
 
   /** A startd said hello: register its slots and reconcile the runs it reports with the queue. */
-  startdConnected(connection: StartdConnection, reportedRuns: { jobId: string; runId: number; slotName: string }[]): void {
+  startdConnected(connection: StartdConnection, reportedRuns: { jobId: string; runId: string; slotName: string }[]): void {
     const name = connection.identity.startdName;
     const previous = this.registry.add(connection);
     if (previous) previous.close('replaced by a new connection');
@@ -682,7 +682,7 @@ export class Schedd {
   }
 
   /** The job's current run, if `runId` is it and it runs on `startdName`; late or duplicate messages get undefined. */
-  currentRun(jobId: string, runId: number, startdName: string): StoredJob | undefined {
+  currentRun(jobId: string, runId: string, startdName: string): StoredJob | undefined {
     const [cluster, proc] = jobId.split('.').map(Number);
     const job = this.store.getJob(cluster, proc);
     if (!job || job.runId !== runId || job.startd !== startdName) return undefined;
@@ -693,7 +693,7 @@ export class Schedd {
    * The run a startd reports on or transfers files for: the job's current run, or the run of a job queued
    * on that startd, which shows the startd launched it (its run starts now, see queuedStartLaunched).
    */
-  reportedRun(jobId: string, runId: number, startdName: string): StoredJob | undefined {
+  reportedRun(jobId: string, runId: string, startdName: string): StoredJob | undefined {
     const current = this.currentRun(jobId, runId, startdName);
     if (current) return current;
     const queued = this.queuedStarts.get(jobId);
@@ -704,7 +704,7 @@ export class Schedd {
   }
 
   /** The run ended on its slot: the slot is free, or the job queued on it has started (the startd launched it at this end). */
-  private freeSlot(connection: StartdConnection, jobId: string, runId: number): void {
+  private freeSlot(connection: StartdConnection, jobId: string, runId: string): void {
     const queued = this.queuedStarts.get(jobId);
     for (const slot of connection.slots.values()) {
       if (slot.queued?.runId === runId && formatJobId(slot.queued.cluster, slot.queued.proc) === jobId) {

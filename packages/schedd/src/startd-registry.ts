@@ -6,7 +6,7 @@ import type { RecentClusters } from '@tinycondor/shared/recent-clusters';
 export interface SlotRun {
   cluster: number;
   proc: number;
-  runId: number;
+  runId: string;
 }
 
 export interface Slot {

@@ -5,9 +5,11 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
  * The schedd ⇄ startd channel (one websocket per startd). Every message about a job carries its id and
  * the run id the schedd gave that run, so a message from an earlier run of the same job is recognised.
  */
+/** A run's id: 128 random bits, base64url, so that no one guesses the id of another job's run. */
+export const RunIdSchema = Type.String({ pattern: '^[A-Za-z0-9_-]{22}$' });
 const JobRef = {
   jobId: Type.String({ pattern: '^[0-9]{1,9}\\.[0-9]{1,9}$' }),
-  runId: Type.Integer({ minimum: 1 }),
+  runId: RunIdSchema,
 };
 /** Reports about runs are numbered; the startd resends those not yet acknowledged after a reconnect. */
 const Report = { ...JobRef, seq: Type.Integer({ minimum: 1 }) };
@@ -164,7 +166,7 @@ export const ScheddMessageSchema = Type.Union([
        * schedd learns of it from the run's end report). `jobAd` is then the job's idle ad, which the startd
        * starts the run of (startRun) when it launches the job. Absent: the job starts now, `jobAd` is its running ad.
        */
-      after: Type.Optional(Type.Integer({ minimum: 1 })),
+      after: Type.Optional(RunIdSchema),
     },
     { additionalProperties: false },
   ),

@@ -38,7 +38,7 @@ export interface StartdSettings {
 
 interface ActiveRun {
   jobId: string;
-  runId: number;
+  runId: string;
   slotName: string;
   run: JobRun;
 }
@@ -75,13 +75,13 @@ export class Startd {
   /** Reports not yet acknowledged by the schedd, oldest first; all are resent after a reconnect. */
   private readonly unacked: RunReportMessage[] = [];
   /** `executing` reports being held (EXECUTING_HOLD_MS), by run id; not yet numbered. */
-  private readonly heldExecuting = new Map<number, { report: RunReport; timer: NodeJS.Timeout }>();
+  private readonly heldExecuting = new Map<string, { report: RunReport; timer: NodeJS.Timeout }>();
   private nextSeq = 1;
   /** How many of `unacked` went out on the current connection. */
   private sentOnConnection = 0;
   private leaseSeconds = 60;
   /** Runs that have ended but whose last report the schedd has not acknowledged: still named in hello. */
-  private readonly ending = new Map<number, { jobId: string; runId: number; slotName: string }>();
+  private readonly ending = new Map<string, { jobId: string; runId: string; slotName: string }>();
   private leaseTimer: NodeJS.Timeout | undefined;
   private readonly sessions = new Map<string, { session: SshSession; runKey: string }>();
   private readonly identity: MachineIdentity;
@@ -123,7 +123,7 @@ export class Startd {
     this.socket?.close(1000, 'startd stopping');
   }
 
-  private runKey(jobId: string, runId: number): string {
+  private runKey(jobId: string, runId: string): string {
     return `${jobId}#${runId}`;
   }
 
@@ -279,7 +279,7 @@ export class Startd {
   }
 
   /** A queued start the schedd takes back: dropped if it has not been launched, and reported as a run that ended. */
-  private unqueue(jobId: string, runId: number): void {
+  private unqueue(jobId: string, runId: string): void {
     for (const [slotName, queued] of this.queued) {
       if (queued.message.jobId !== jobId || queued.message.runId !== runId) continue;
       this.queued.delete(slotName);
@@ -355,7 +355,7 @@ export class Startd {
     this.flushReports();
   }
 
-  private releaseExecuting(runId: number, flush: boolean): void {
+  private releaseExecuting(runId: string, flush: boolean): void {
     const held = this.heldExecuting.get(runId);
     if (!held) return;
     clearTimeout(held.timer);

@@ -33,7 +33,7 @@ const TimelineReply = Type.Object({
       time: Type.Number(),
       kind: Type.String(),
       code: Type.Optional(Type.Integer()),
-      runId: Type.Optional(Type.Integer()),
+      runId: Type.Optional(Type.String()),
       checkpoint: Type.Optional(Type.Integer()),
       bytes: Type.Optional(Type.Integer()),
       files: Type.Optional(Type.Integer()),

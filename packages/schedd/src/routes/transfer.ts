@@ -12,11 +12,11 @@ import { ErrorReply } from './schemas.js';
 import { acceptTarBodiesOnly } from './tar-bodies.js';
 import { callerOf, requirePoolToken } from '../caller.js';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
-import { StartdKeySchema } from '@tinycondor/shared/protocol';
+import { RunIdSchema, StartdKeySchema } from '@tinycondor/shared/protocol';
 
 const RunParams = Type.Object({
   jobId: Type.String({ pattern: '^[0-9]{1,9}\\.[0-9]{1,9}$' }),
-  runId: Type.Integer({ minimum: 1 }),
+  runId: RunIdSchema,
 });
 type RunParams = Static<typeof RunParams>;
 
