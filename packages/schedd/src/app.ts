@@ -50,6 +50,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const sessions = opts.sessions ?? new SessionStore();
   const superUsers = opts.schedd.settings.superUsers;
+  // Looked up once: the user the schedd runs as does not change, and the lookup reads the password database.
+  const poolOwner = poolCaller(superUsers);
   app.decorateRequest('caller', undefined);
   app.addHook('onRequest', async (request, reply) => {
     const verdict = authorize(request, opts.token, sessions);
@@ -67,7 +69,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         .send({ error: 'missing or invalid bearer token (see the pool token file named in condor_config) or dashboard session' });
     }
     if (verdict === 'bearer' || verdict === 'session') {
-      request.caller = poolCaller(superUsers);
+      request.caller = poolOwner;
       guard.authenticated(request.raw.socket);
     }
     if (verdict === 'cross-origin') return reply.code(403).send({ error: 'a dashboard session may only be used from the dashboard page' });
