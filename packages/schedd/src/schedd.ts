@@ -486,11 +486,9 @@ export class Schedd {
     if (!startd) return;
     const jobId = formatJobId(job.cluster, job.proc);
     const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
-    // The new run id and the run's start are one transaction, or a savepoint of the report batch whose exit freed the slot.
-    const { runId, overlay } = this.store.savepoint(() => {
-      const newRunId = this.store.newRunId();
-      return { runId: newRunId, overlay: this.beginRun(job, slot, newRunId, fetchInput, now) };
-    });
+    // The run's start is one transaction, or a savepoint of the report batch whose exit freed the slot.
+    const runId = this.store.newRunId();
+    const overlay = this.store.savepoint(() => this.beginRun(job, slot, runId, fetchInput, now));
     // A job runs only once its start is stored. The startd holds the ads of the clusters it last ran (in the
     // order starts are sent): most starts carry only the proc's own attributes.
     this.store.afterCommit(() => {
@@ -523,7 +521,7 @@ export class Schedd {
     if (!startd || after === undefined) return;
     const jobId = formatJobId(job.cluster, job.proc);
     const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
-    const runId = this.store.savepoint(() => this.store.newRunId());
+    const runId = this.store.newRunId();
     this.queuedStarts.set(jobId, {
       cluster: job.cluster,
       proc: job.proc,
