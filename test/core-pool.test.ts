@@ -173,7 +173,7 @@ queue color, word from colors.txt
   );
   t.equal((await pool.run('condor_submit', ['colors.sub'])).code, 0);
   t.equal((await pool.run('condor_wait', ['-wait', '60', 'colors.log'])).code, 0);
-  t.match(fs.readFileSync(path.join(pool.dir, 'red', 'greeting.txt'), 'utf8'), /^hello from dir_\d+_\d+\n$/, 'ran in a sandbox; output came back to initialdir');
+  t.match(fs.readFileSync(path.join(pool.dir, 'red', 'greeting.txt'), 'utf8'), /^hello from dir_\d+_[A-Za-z0-9_-]{22}\n$/, 'ran in a sandbox; output came back to initialdir');
   t.equal(fs.readFileSync(path.join(pool.dir, 'blue', 'out.txt'), 'utf8'), 'said hi\n');
 
   fs.writeFileSync(path.join(pool.dir, 'shared.sub'), 'executable = greet.sh\narguments = shared\nshould_transfer_files = NO\noutput = shared.out\nerror = shared.err\nlog = shared.log\nqueue\n');

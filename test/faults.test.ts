@@ -23,10 +23,10 @@ async function tarOf(files: Record<string, string>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function putCheckpoint(url: string, token: string, jobId: string, runId: number, number: number, body: Buffer, startd = 'fake') {
+function putCheckpoint(url: string, token: string, key: string, jobId: string, runId: string, number: number, body: Buffer) {
   return fetch(`${url}/v1/jobs/${jobId}/runs/${runId}/checkpoint?kind=checkpoint&number=${number}`, {
     method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'x-tinycondor-startd': startd, 'content-type': 'application/x-tar' },
+    headers: { authorization: `Bearer ${token}`, 'x-tinycondor-startd-key': key, 'content-type': 'application/x-tar' },
     body: Readable.toWeb(Readable.from([body])) as unknown as BodyInit,
     duplex: 'half',
   } as RequestInit);
@@ -39,7 +39,7 @@ t.test('broken, late and duplicate transfers and messages never damage the commi
   fs.writeFileSync(path.join(d.dir, 'job.sub'), 'executable = job.sh\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = state\nlog = job.log\nqueue\n');
   t.equal((await d.run('condor_submit', ['job.sub'])).code, 0);
   const start = await fake.next('start');
-  const { jobId, runId } = start as { jobId: string; runId: number };
+  const { jobId, runId } = start as { jobId: string; runId: string };
   t.equal(jobId, '1.0');
 
   fake.send({ type: 'executing', jobId, runId, seq: 1 });
@@ -50,27 +50,28 @@ t.test('broken, late and duplicate transfers and messages never damage the commi
   await waitForEvents(log, (ev) => ev.some((e) => e.code === 1));
 
   const spool = path.join(d.home, 'spool', '1', '0', 'cluster1.proc0.subproc0');
-  const good = await putCheckpoint(d.url(), d.token(), jobId, runId, 0, await tarOf({ state: 'one' }));
+  const good = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, await tarOf({ state: 'one' }));
   t.equal(good.status, 200);
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'one');
 
   const next = await tarOf({ state: 'two', extra: 'x'.repeat(5000) });
-  const cut = await putCheckpoint(d.url(), d.token(), jobId, runId, 1, next.subarray(0, 1024));
+  const cut = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 1, next.subarray(0, 1024));
   t.equal(cut.status, 400, 'a truncated tar is refused');
-  const garbage = await putCheckpoint(d.url(), d.token(), jobId, runId, 1, Buffer.from('this is not a tar archive at all'.repeat(40)));
+  const garbage = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 1, Buffer.from('this is not a tar archive at all'.repeat(40)));
   t.equal(garbage.status, 400, 'garbage is refused');
-  const hostile = await putCheckpoint(d.url(), d.token(), jobId, runId, 1, await tarOf({ '../../escape': 'boom' }));
+  const hostile = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 1, await tarOf({ '../../escape': 'boom' }));
   t.equal(hostile.status, 400, "a tar with '..' is refused");
   t.notOk(fs.existsSync(path.join(d.home, 'spool', '1', 'escape')));
-  const stale = await putCheckpoint(d.url(), d.token(), jobId, runId, 0, await tarOf({ state: 'stale' }));
+  const stale = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, await tarOf({ state: 'stale' }));
   t.equal(stale.status, 409, 'an old checkpoint number is stale');
-  const wrongStartd = await putCheckpoint(d.url(), d.token(), jobId, runId, 1, await tarOf({ state: 'intruder' }), 'other');
+  const other = await fakeStartd(t, d.url(), d.token(), 'other');
+  const wrongStartd = await putCheckpoint(d.url(), d.token(), other.key, jobId, runId, 1, await tarOf({ state: 'intruder' }));
   t.equal(wrongStartd.status, 409, 'another startd cannot write this run');
   t.same(fs.readdirSync(spool), ['state']);
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'one', 'the committed checkpoint is intact');
   t.notOk(fs.existsSync(`${spool}.tmp`), 'no staging left behind');
 
-  fake.send({ type: 'exited', jobId, runId: runId + 100, seq: 2, exit: { bySignal: false, exitCode: 0 }, usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0, outputSent: false });
+  fake.send({ type: 'exited', jobId, runId: 'X'.repeat(22), seq: 2, exit: { bySignal: false, exitCode: 0 }, usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0, outputSent: false });
   await fake.next('ack');
   t.equal((await d.run('condor_q', ['-af', 'JobStatus', 'CheckpointNumber'])).stdout, '2 0\n', 'a message for another run is ignored');
 

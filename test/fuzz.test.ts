@@ -968,18 +968,18 @@ function hello(n: number): Record<string, unknown> {
     opSys: 'LINUX',
     arch: 'X86_64',
     slots: [{ name: `slot1_${n}`, cpus: 1, memoryMb: 1, diskKb: 1 }],
-    runs: n % 3 === 0 ? [{ jobId: '1.0', runId: 1, slotName: `slot1_${n}` }] : [],
+    runs: n % 3 === 0 ? [{ jobId: '1.0', runId: '0000000000000000000001', slotName: `slot1_${n}` }] : [],
   };
 }
 
 /** Valid-shaped reports, several about job 1.0 which runs on the real startd and must not be affected. */
 const REPORTS: Record<string, unknown>[] = [
-  { type: 'executing', jobId: '1.0', runId: 1, seq: 1 },
-  { type: 'exited', jobId: '1.0', runId: 1, seq: 2, exit: { bySignal: false, exitCode: 0 }, usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0, outputSent: false },
-  { type: 'exited', jobId: '900001.0', runId: 2, seq: 3, exit: { bySignal: true, signal: 9 }, usage: { userSeconds: 1.5, systemSeconds: 0 }, bytesSent: 10, bytesReceived: 0, outputSent: true },
-  { type: 'run-failed', jobId: '1.0', runId: 1, seq: 4, stage: 'input', reason: 'fuzz', subCode: 2 },
-  { type: 'run-ended', jobId: '1.0', runId: 2, seq: 5, usage: { userSeconds: 0, systemSeconds: 0 } },
-  { type: 'checkpoint-restarted', jobId: '1.0', runId: 1, seq: 6, checkpoint: 0, exitedAt: 1, restartedAt: 2 },
+  { type: 'executing', jobId: '1.0', runId: '0000000000000000000001', seq: 1 },
+  { type: 'exited', jobId: '1.0', runId: '0000000000000000000001', seq: 2, exit: { bySignal: false, exitCode: 0 }, usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0, outputSent: false },
+  { type: 'exited', jobId: '900001.0', runId: '0000000000000000000002', seq: 3, exit: { bySignal: true, signal: 9 }, usage: { userSeconds: 1.5, systemSeconds: 0 }, bytesSent: 10, bytesReceived: 0, outputSent: true },
+  { type: 'run-failed', jobId: '1.0', runId: '0000000000000000000001', seq: 4, stage: 'input', reason: 'fuzz', subCode: 2 },
+  { type: 'run-ended', jobId: '1.0', runId: '0000000000000000000002', seq: 5, usage: { userSeconds: 0, systemSeconds: 0 } },
+  { type: 'checkpoint-restarted', jobId: '1.0', runId: '0000000000000000000001', seq: 6, checkpoint: 0, exitedAt: 1, restartedAt: 2 },
   { type: 'ssh-output', sessionId: 'abc-123', stream: 'stdout', data: 'aGVsbG8=' },
   { type: 'ssh-exit', sessionId: 'abc-123', exitCode: null, signal: 9, error: 'gone' },
 ];

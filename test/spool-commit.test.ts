@@ -31,10 +31,10 @@ async function tarOf(entries: [string, string | null][]): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function putCheckpoint(url: string, token: string, jobId: string, runId: number, number: number, body: Readable): Promise<Response> {
+function putCheckpoint(url: string, token: string, key: string, jobId: string, runId: string, number: number, body: Readable): Promise<Response> {
   return fetch(`${url}/v1/jobs/${jobId}/runs/${runId}/checkpoint?kind=checkpoint&number=${number}`, {
     method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'x-tinycondor-startd': 'fake', 'content-type': 'application/x-tar' },
+    headers: { authorization: `Bearer ${token}`, 'x-tinycondor-startd-key': key, 'content-type': 'application/x-tar' },
     body: Readable.toWeb(body) as unknown as BodyInit,
     duplex: 'half',
   } as RequestInit);
@@ -46,12 +46,12 @@ t.test('a checkpoint holding .ccommit.con, cut by a SIGKILL of the schedd, is di
   writeExecutable(path.join(d.dir, 'job.sh'), '#!/bin/sh\nexit 0\n');
   fs.writeFileSync(path.join(d.dir, 'job.sub'), 'executable = job.sh\ncheckpoint_exit_code = 85\nlog = job.log\nqueue\n');
   t.equal((await d.run('condor_submit', ['job.sub'])).code, 0);
-  const { jobId, runId } = (await fake.next('start')) as { jobId: string; runId: number };
+  const { jobId, runId } = (await fake.next('start')) as { jobId: string; runId: string };
   fake.send({ type: 'executing', jobId, runId, seq: 1 });
   await waitForEvents(path.join(d.dir, 'job.log'), (ev) => ev.some((e) => e.code === 1));
 
   const spool = path.join(d.home, 'spool', '1', '0', 'cluster1.proc0.subproc0');
-  const first = await putCheckpoint(d.url(), d.token(), jobId, runId, 0, Readable.from([await tarOf([['big.dat', 'checkpoint 0\n']])]));
+  const first = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, Readable.from([await tarOf([['big.dat', 'checkpoint 0\n']])]));
   t.equal(first.status, 200);
 
   // Checkpoint 1: the job's own `.ccommit.con` first, then 8 MiB of big.dat, of which half arrives.
@@ -60,7 +60,7 @@ t.test('a checkpoint holding .ccommit.con, cut by a SIGKILL of the schedd, is di
     ['big.dat', 'x'.repeat(8 << 20)],
   ]);
   const body = new PassThrough();
-  const upload = putCheckpoint(d.url(), d.token(), jobId, runId, 1, body).catch((err: unknown) => err);
+  const upload = putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 1, body).catch((err: unknown) => err);
   body.write(archive.subarray(0, archive.length / 2));
   await eventually('big.dat to be partly received into .tmp', () => ((fs.statSync(`${spool}.tmp/big.dat`, { throwIfNoEntry: false })?.size ?? 0) > 0 ? true : undefined));
   await killHard(d.schedd);
@@ -80,16 +80,16 @@ t.test('a checkpoint with a directory named .ccommit.con is committed without it
   writeExecutable(path.join(d.dir, 'job.sh'), '#!/bin/sh\nexit 0\n');
   fs.writeFileSync(path.join(d.dir, 'job.sub'), 'executable = job.sh\ncheckpoint_exit_code = 85\nlog = job.log\nqueue\n');
   t.equal((await d.run('condor_submit', ['job.sub'])).code, 0);
-  const { jobId, runId } = (await fake.next('start')) as { jobId: string; runId: number };
+  const { jobId, runId } = (await fake.next('start')) as { jobId: string; runId: string };
   fake.send({ type: 'executing', jobId, runId, seq: 1 });
   await waitForEvents(path.join(d.dir, 'job.log'), (ev) => ev.some((e) => e.code === 1));
 
   const spool = path.join(d.home, 'spool', '1', '0', 'cluster1.proc0.subproc0');
-  const forged = await putCheckpoint(d.url(), d.token(), jobId, runId, 0, Readable.from([await tarOf([['.ccommit.con', null], ['.ccommit.con/x', 'forged'], ['state', 'zero']])]));
+  const forged = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, Readable.from([await tarOf([['.ccommit.con', null], ['.ccommit.con/x', 'forged'], ['state', 'zero']])]));
   t.equal(forged.status, 200, 'the checkpoint is accepted');
   t.same(fs.readdirSync(spool), ['state'], 'without the reserved name');
   t.notOk(fs.existsSync(`${spool}.tmp`), 'no staging left behind');
-  const next = await putCheckpoint(d.url(), d.token(), jobId, runId, 1, Readable.from([await tarOf([['state', 'one']])]));
+  const next = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 1, Readable.from([await tarOf([['state', 'one']])]));
   t.equal(next.status, 200);
   t.same(fs.readdirSync(spool), ['state'], 'the next commit brings nothing else in');
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'one');

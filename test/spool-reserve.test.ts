@@ -26,10 +26,10 @@ async function tarOf(files: Record<string, string>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function put(url: string, token: string, route: string, body: Buffer): Promise<Response> {
+function put(url: string, token: string, key: string, route: string, body: Buffer): Promise<Response> {
   return fetch(`${url}${route}`, {
     method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'x-tinycondor-startd': 'fake', 'content-type': 'application/x-tar' },
+    headers: { authorization: `Bearer ${token}`, 'x-tinycondor-startd-key': key, 'content-type': 'application/x-tar' },
     body: Readable.toWeb(Readable.from([body])) as unknown as BodyInit,
     duplex: 'half',
   } as RequestInit);
@@ -79,28 +79,28 @@ t.test('uploads into SPOOL are refused below RESERVED_DISK and accepted once spa
   writeExecutable(path.join(submitDir, 'job.sh'), '#!/bin/sh\nexit 0\n');
   fs.writeFileSync(path.join(submitDir, 'job.sub'), 'executable = job.sh\ncheckpoint_exit_code = 85\nlog = job.log\nqueue\n');
   t.equal((await runCommand('condor_submit', ['job.sub'], env, submitDir)).code, 0);
-  const { jobId, runId } = (await fake.next('start')) as { jobId: string; runId: number };
+  const { jobId, runId } = (await fake.next('start')) as { jobId: string; runId: string };
   fake.send({ type: 'executing', jobId, runId, seq: 1 });
   await waitForEvents(path.join(submitDir, 'job.log'), (ev) => ev.some((e) => e.code === 1));
   const checkpointRoute = (n: number) => `/v1/jobs/${jobId}/runs/${runId}/checkpoint?kind=checkpoint&number=${n}`;
   const spool = path.join(home, 'spool', '1', '0', 'cluster1.proc0.subproc0');
 
-  t.equal((await put(url, token, checkpointRoute(0), await tarOf({ state: 'zero' }))).status, 200, 'accepted with space above the reserve');
+  t.equal((await put(url, token, fake.key, checkpointRoute(0), await tarOf({ state: 'zero' }))).status, 200, 'accepted with space above the reserve');
 
   // Something else fills the filesystem to below the reserve (40 of its 64 MB).
   const filler = path.join(mountPoint, 'filler');
   fs.writeFileSync(filler, Buffer.alloc(40 << 20));
-  const refused = await put(url, token, checkpointRoute(1), await tarOf({ state: 'one' }));
+  const refused = await put(url, token, fake.key, checkpointRoute(1), await tarOf({ state: 'one' }));
   t.equal(refused.status, 400, 'a checkpoint is refused');
   t.match(((await refused.json()) as { error: string }).error, /SPOOL filesystem has \d+\.\d MiB free, less than RESERVED_DISK = 32 MB/);
-  const output = await put(url, token, `/v1/jobs/${jobId}/runs/${runId}/output`, await tarOf({ _condor_stdout: 'out' }));
+  const output = await put(url, token, fake.key, `/v1/jobs/${jobId}/runs/${runId}/output`, await tarOf({ _condor_stdout: 'out' }));
   t.equal(output.status, 400, 'so is the output');
   t.match(((await output.json()) as { error: string }).error, /^Transfer output files failure: the access point's SPOOL filesystem has/);
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'zero', 'the committed checkpoint is whole');
   t.notOk(fs.existsSync(`${spool}.tmp`));
 
   fs.rmSync(filler);
-  t.equal((await put(url, token, checkpointRoute(1), await tarOf({ state: 'one' }))).status, 200, 'accepted again once space is freed');
+  t.equal((await put(url, token, fake.key, checkpointRoute(1), await tarOf({ state: 'one' }))).status, 200, 'accepted again once space is freed');
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'one');
   schedd.kill('SIGTERM');
 });

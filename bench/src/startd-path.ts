@@ -57,7 +57,7 @@ export const startdPath: Benchmark = {
       const startNext = () => {
         const clusterAd = clusterAdSent ? undefined : job.clusterAd;
         clusterAdSent = true;
-        send({ type: 'start', jobId: `1.${ended}`, runId: ended + 1, slotName: 'slot1', clusterAd, jobAd: job.procOverlay(ended), fetchInput: false });
+        send({ type: 'start', jobId: `1.${ended}`, runId: String(ended + 1).padStart(22, '0'), slotName: 'slot1', clusterAd, jobAd: job.procOverlay(ended), fetchInput: false });
       };
       const onReport = (report: RunReportMessage) => {
         if (report.type === 'run-failed') failure = report.reason;
@@ -71,7 +71,7 @@ export const startdPath: Benchmark = {
         socket.on('message', (raw) => {
           const message = decodeStartdMessage(raw.toString());
           if (message.type === 'hello') {
-            send({ type: 'welcome', scheddName: 'bench', leaseSeconds: 60 });
+            send({ type: 'welcome', scheddName: 'bench', leaseSeconds: 60, key: 'k'.repeat(43) });
             welcomed = true;
           } else if (message.type !== 'ssh-output' && message.type !== 'ssh-exit') {
             const reports = runReportsOf(message);

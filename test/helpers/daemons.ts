@@ -78,6 +78,8 @@ export async function startDaemons(t: Teardown, scheddArgs: string[] = []): Prom
 /** A startd played by the test: it speaks the protocol itself, to inject late, duplicate or broken messages. */
 export interface FakeStartd {
   socket: WebSocket;
+  /** The key the schedd's welcome gave it, for its transfers (header x-tinycondor-startd-key). */
+  key: string;
   send(message: unknown): void;
   next(type: string, deadlineMs?: number): Promise<Record<string, unknown>>;
 }
@@ -97,6 +99,7 @@ export async function fakeStartd(t: Teardown, url: string, token: string, name =
   });
   const fake: FakeStartd = {
     socket,
+    key: '',
     send: (message) => socket.send(JSON.stringify(message)),
     next: async (type, deadlineMs = 20_000) => {
       const deadline = Date.now() + deadlineMs;
@@ -123,6 +126,6 @@ export async function fakeStartd(t: Teardown, url: string, token: string, name =
     slots: [{ name: 'slot1', cpus: 1, memoryMb: 1024, diskKb: 1_000_000 }],
     runs: [],
   });
-  await fake.next('welcome');
+  fake.key = String((await fake.next('welcome')).key);
   return fake;
 }

@@ -1,5 +1,6 @@
 // Helpers for the fault-injection tests: the correct checkpointing job submitted held (so that faults can
 // be armed before it runs) and the job timeline as `tinycondor fault timeline` prints it.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Test } from 'tap';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
@@ -31,3 +32,20 @@ export async function timeline(pool: TestPool, id: string): Promise<TimelineEntr
   return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as TimelineEntry);
 }
 
+
+/** The pids of the startd `name` that this pool's process supervises (its --parent-pid), from /proc. */
+export function startdPids(pool: TestPool, name: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    let args: string[];
+    try {
+      args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    const after = (flag: string) => args[args.indexOf(flag) + 1];
+    if (args.includes('startd') && after('--name') === name && after('--parent-pid') === String(pool.process.pid)) pids.push(Number(entry));
+  }
+  return pids;
+}

@@ -80,7 +80,7 @@ export function runCommand(command: string, args: string[], env: NodeJS.ProcessE
 /** Starts `tinycondor pool` as a real process on loopback, in a temporary directory removed at teardown. */
 export async function startPool(
   t: Teardown,
-  opts: { startds?: number; cpus?: number; lease?: number; periodic?: number; checkpointInterval?: number } = {},
+  opts: { startds?: number; cpus?: number; lease?: number; periodic?: number; checkpointInterval?: number; openFileLimit?: number } = {},
 ): Promise<TestPool> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-test-'));
   const home = path.join(base, 'pool');
@@ -90,7 +90,12 @@ export async function startPool(
   if (opts.lease !== undefined) args.push('--lease', String(opts.lease));
   if (opts.periodic !== undefined) args.push('--periodic', String(opts.periodic));
   if (opts.checkpointInterval !== undefined) args.push('--checkpoint-interval', String(opts.checkpointInterval));
-  const child = spawn(...binCommand('tinycondor.js', args), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, commandArgs] = binCommand('tinycondor.js', args);
+  // A pool with a soft limit on open files as a small machine's (sh sets it, then execs: same pid).
+  const child =
+    opts.openFileLimit === undefined
+      ? spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('/bin/sh', ['-c', `ulimit -Sn ${opts.openFileLimit} && exec "$0" "$@"`, command, ...commandArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));

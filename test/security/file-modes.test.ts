@@ -28,12 +28,12 @@ t.test("the queue, SPOOL, the logs and the token are readable by the schedd's us
   writeExecutable(path.join(d.dir, 'job.sh'), '#!/bin/sh\nexit 0\n');
   fs.writeFileSync(path.join(d.dir, 'job.sub'), 'executable = job.sh\ncheckpoint_exit_code = 85\nenvironment = "AWS_SECRET_ACCESS_KEY=hunter2"\nlog = job.log\nqueue\n');
   t.equal((await d.run('condor_submit', ['job.sub'])).code, 0);
-  const { jobId, runId } = (await fake.next('start')) as { jobId: string; runId: number };
+  const { jobId, runId } = (await fake.next('start')) as { jobId: string; runId: string };
   fake.send({ type: 'executing', jobId, runId, seq: 1 });
   await waitForEvents(path.join(d.dir, 'job.log'), (ev) => ev.some((e) => e.code === 1));
   const put = await fetch(`${d.url()}/v1/jobs/${jobId}/runs/${runId}/checkpoint?kind=checkpoint&number=0`, {
     method: 'PUT',
-    headers: { authorization: `Bearer ${d.token()}`, 'x-tinycondor-startd': 'fake', 'content-type': 'application/x-tar' },
+    headers: { authorization: `Bearer ${d.token()}`, 'x-tinycondor-startd-key': fake.key, 'content-type': 'application/x-tar' },
     body: Readable.toWeb(Readable.from([await checkpointTar()])) as unknown as BodyInit,
     duplex: 'half',
   } as RequestInit);

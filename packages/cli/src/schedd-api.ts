@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -39,14 +40,7 @@ export class ScheddApi {
     const url = pool.value('SCHEDD_URL');
     const tokenFile = pool.value('TINYCONDOR_TOKEN_FILE');
     if (!url || !tokenFile) throw new CliError(`ERROR: ${pool.file} does not name SCHEDD_URL and TINYCONDOR_TOKEN_FILE`);
-    let token: string;
-    try {
-      // A relative token file is next to the condor_config naming it (a client configuration and its token copy).
-      token = fs.readFileSync(path.resolve(path.dirname(pool.file), tokenFile), 'utf8').trim();
-    } catch (err) {
-      throw new CliError(`ERROR: cannot read the pool token ${tokenFile}: ${(err as Error).message}`);
-    }
-    return new ScheddApi(url.replace(/\/+$/, ''), token);
+    return new ScheddApi(url.replace(/\/+$/, ''), readToken(pool, tokenFile));
   }
 
   /** A websocket to a schedd route, authenticated like every request (ws is loaded only when needed). */
@@ -178,6 +172,29 @@ export class ScheddUnreachable extends CliError {
   constructor(baseUrl: string, err: NodeJS.ErrnoException) {
     super(`ERROR: Can't connect to the schedd at ${baseUrl} (${err.code ?? err.message}). Is the pool running?`);
   }
+}
+
+/**
+ * The credential of this user: the pool token where she may read it (the pool's owner, a queue superuser),
+ * else her own token, `<TINYCONDOR_USER_TOKEN_DIR>/<user>.token` (see `tinycondor token create`).
+ */
+function readToken(pool: PoolConfig, tokenFile: string): string {
+  // A relative token file is next to the condor_config naming it (a client configuration and its token copy).
+  const resolve = (file: string) => path.resolve(path.dirname(pool.file), file);
+  let poolTokenError: Error;
+  try {
+    return fs.readFileSync(resolve(tokenFile), 'utf8').trim();
+  } catch (err) {
+    poolTokenError = err as Error;
+  }
+  const userTokenDir = pool.value('TINYCONDOR_USER_TOKEN_DIR');
+  const userTokenFile = userTokenDir === undefined ? undefined : path.join(resolve(userTokenDir), `${os.userInfo().username}.token`);
+  try {
+    if (userTokenFile !== undefined && (poolTokenError as NodeJS.ErrnoException).code === 'EACCES') return fs.readFileSync(userTokenFile, 'utf8').trim();
+  } catch (err) {
+    throw new CliError(`ERROR: cannot read the pool token ${tokenFile} (${poolTokenError.message}) nor your own token ${userTokenFile}: ${(err as Error).message}`);
+  }
+  throw new CliError(`ERROR: cannot read the pool token ${tokenFile}: ${poolTokenError.message}`);
 }
 
 export class ScheddRefused extends CliError {

@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import { ClassAdParseError } from '@tinycondor/shared/classad/index';
 import { MAX_MESSAGE_BYTES } from '@tinycondor/shared/protocol';
 import { submissionTooLarge } from '@tinycondor/shared/submit-limits';
-import { authorize } from './dashboard/auth.js';
+import { ConnectionGuard } from './connection-guard.js';
+import { poolCaller, userCaller } from './caller.js';
+import { authorize, bearerToken } from './dashboard/auth.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { SessionStore } from './dashboard/sessions.js';
 import { SubmitRejected } from './job-store.js';
@@ -18,6 +20,11 @@ import { startdChannelRoutes } from './routes/startd-channel.js';
 import { transferRoutes } from './routes/transfer.js';
 import type { Schedd } from './schedd.js';
 import { SshRelay } from './ssh-relay.js';
+import { tokenRoutes } from './routes/tokens.js';
+import type { UserTokens } from './user-tokens.js';
+
+/** How long a client has to send a request's headers. */
+const HEADERS_TIMEOUT_MS = 10_000;
 
 export interface AppOptions {
   schedd: Schedd;
@@ -25,6 +32,7 @@ export interface AppOptions {
   logger: Logger;
   /** Dashboard logins and sessions; a fresh store when not given. */
   sessions?: SessionStore;
+  userTokens: UserTokens;
 }
 
 /** The schedd's REST API and startd channel as one fastify app; tests drive it with inject(). */
@@ -35,13 +43,35 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 8 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    // A client that does not finish its headers soon is closed, checked every second (node's defaults, 60 s
+    // checked every 30 s, let slow sockets hold the schedd's descriptors for about 80 s a wave).
+    http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
   });
+  const guard = new ConnectionGuard(app.server);
 
   const sessions = opts.sessions ?? new SessionStore();
+  const superUsers = opts.schedd.settings.superUsers;
+  // Looked up once: the user the schedd runs as does not change, and the lookup reads the password database.
+  const poolOwner = poolCaller(superUsers);
+  app.decorateRequest('caller', undefined);
   app.addHook('onRequest', async (request, reply) => {
     const verdict = authorize(request, opts.token, sessions);
+    const tokenUser = verdict === 'unauthorized' ? opts.userTokens.userOf(bearerToken(request.headers.authorization)) : undefined;
+    if (tokenUser !== undefined) {
+      request.caller = userCaller(superUsers, tokenUser);
+      guard.authenticated(request.raw.socket);
+      return;
+    }
     if (verdict === 'unauthorized') {
-      return reply.code(401).send({ error: 'missing or invalid bearer token (see the pool token file named in condor_config) or dashboard session' });
+      // Its connection is not kept for another try: only authenticated clients hold connections open.
+      return reply
+        .code(401)
+        .header('connection', 'close')
+        .send({ error: 'missing or invalid bearer token (see the pool token file named in condor_config) or dashboard session' });
+    }
+    if (verdict === 'bearer' || verdict === 'session') {
+      request.caller = poolOwner;
+      guard.authenticated(request.raw.socket);
     }
     if (verdict === 'cross-origin') return reply.code(403).send({ error: 'a dashboard session may only be used from the dashboard page' });
   });
@@ -69,6 +99,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const relay = new SshRelay(opts.schedd, opts.logger);
   await app.register(startdChannelRoutes, { schedd: opts.schedd, relay });
   await app.register(sshRoutes, { relay });
+  await app.register(tokenRoutes, { tokens: opts.userTokens });
   await app.register(dashboardRoutes, { schedd: opts.schedd, relay, sessions, token: opts.token });
   return app;
 }

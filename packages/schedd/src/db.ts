@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS history (
 CREATE INDEX IF NOT EXISTS history_by_job ON history (cluster_id, proc_id);
 CREATE TABLE IF NOT EXISTS queued_starts (
   job_id TEXT PRIMARY KEY,
-  run_id INTEGER NOT NULL,
+  run_id TEXT NOT NULL,
   startd TEXT NOT NULL,
   slot TEXT NOT NULL,
   prio INTEGER NOT NULL,

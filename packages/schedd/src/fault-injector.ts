@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import type { Logger } from 'pino';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { JobStatus } from '@tinycondor/shared/job-status';
@@ -56,24 +54,18 @@ export class FaultInjector {
     return { ok: true, message: `The next checkpoint upload of job ${jobId} will fail${permanent ? ' for good' : ' once'}` };
   }
 
-  /** SIGKILL of a startd on this machine, by the pid its hello gave; the pool's supervisor starts it again. */
+  /**
+   * SIGKILL of a startd: it is told to kill itself, so no other process can be named as its pid. Only a
+   * startd that runs as a process of its own (its hello says so) is; the pool's supervisor starts it again.
+   */
   killStartd(name: string, why = 'kill-startd'): FaultOutcome {
     const connection = this.schedd.registry.get(name);
     if (!connection) return { ok: false, message: `startd ${name} is not connected` };
-    if (connection.pid === undefined || connection.identity.machine !== os.hostname()) {
-      return { ok: false, message: `startd ${name} runs on ${connection.identity.machine}, not on this machine, or did not say its pid` };
-    }
-    if (!isStartdProcess(connection.pid, name)) {
-      return { ok: false, message: `pid ${connection.pid} that startd ${name} gave is not a tinycondor startd process of this machine` };
-    }
-    this.noteOnJobsOf(name, `${why}: SIGKILL startd ${name} (pid ${connection.pid})`);
-    try {
-      process.kill(connection.pid, 'SIGKILL');
-    } catch (err) {
-      return { ok: false, message: `cannot kill startd ${name} (pid ${connection.pid}): ${(err as Error).message}` };
-    }
-    this.log.warn({ startd: name, pid: connection.pid }, 'fault injection: startd killed');
-    return { ok: true, message: `startd ${name} (pid ${connection.pid}) killed` };
+    if (!connection.killable) return { ok: false, message: `startd ${name} does not run as a process of its own; it cannot be killed` };
+    this.noteOnJobsOf(name, `${why}: SIGKILL startd ${name}`);
+    connection.send({ type: 'fault-kill' });
+    this.log.warn({ startd: name }, 'fault injection: startd told to SIGKILL itself');
+    return { ok: true, message: `startd ${name} killed` };
   }
 
   /** Closes the startd's channel; it reconnects by itself and its jobs keep running on their lease. */
@@ -135,7 +127,7 @@ export class FaultInjector {
     if (job.status !== JobStatus.Running || !job.startd) return { ok: false, message: `Job ${jobId} is not running` };
     if (method === 'kill-startd') return this.killStartd(job.startd, `evict ${moment}`);
     this.note(job, `evict ${moment}: vacate`);
-    const [result] = this.schedd.act('vacate', [job], 'Job vacated by fault injection');
+    const [result] = this.schedd.actAsSchedd('vacate', [job], 'Job vacated by fault injection');
     return { ok: result.ok, message: result.message };
   }
 
@@ -146,20 +138,4 @@ export class FaultInjector {
   private noteOnJobsOf(startdName: string, detail: string): void {
     for (const job of this.schedd.store.jobsOnStartd(startdName)) this.note(job, detail);
   }
-}
-
-/**
- * The pid comes from the startd's own hello: before a SIGKILL, make sure it names a startd process (its
- * command line, from /proc) and not, say, the schedd or an unrelated process of the same user.
- */
-function isStartdProcess(pid: number, name: string): boolean {
-  if (pid === process.pid) return false;
-  let args: string[];
-  try {
-    args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-  } catch {
-    return false;
-  }
-  const named = args.indexOf('--name');
-  return args.some((a) => /tinycondor(\.js)?$/.test(a)) && args.includes('startd') && (named < 0 || args[named + 1] === name);
 }

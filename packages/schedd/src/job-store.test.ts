@@ -7,15 +7,15 @@ import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import { openDatabase } from './db.js';
 import { JobStore } from './job-store.js';
 
-function store(t: Test): { store: JobStore; runIds: () => string | undefined } {
+function store(t: Test): { store: JobStore; clusterIds: () => string | undefined } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-store-'));
   const db = openDatabase(path.join(dir, 'job_queue.sqlite'));
   t.teardown(() => {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  const runIds = () => (db.prepare("SELECT value FROM meta WHERE key = 'last_run_id'").get() as { value: string } | undefined)?.value;
-  return { store: new JobStore(db), runIds };
+  const clusterIds = () => (db.prepare("SELECT value FROM meta WHERE key = 'last_cluster_id'").get() as { value: string } | undefined)?.value;
+  return { store: new JobStore(db), clusterIds };
 }
 
 t.test('afterCommit waits for the outermost commit, and is dropped when the transaction is undone', async (t) => {
@@ -40,34 +40,34 @@ t.test('afterCommit waits for the outermost commit, and is dropped when the tran
 });
 
 t.test('a savepoint that throws is undone alone: its writes and its after-commit steps', async (t) => {
-  const { store: s, runIds } = store(t);
+  const { store: s, clusterIds } = store(t);
   const done: string[] = [];
   s.transaction(() => {
-    s.newRunId();
+    s.reserveCluster(new Date());
     s.afterCommit(() => done.push('kept'));
     t.throws(() =>
       s.savepoint(() => {
-        s.newRunId();
+        s.reserveCluster(new Date());
         s.afterCommit(() => done.push('undone'));
         throw new Error('this start fails');
       }),
     );
     s.savepoint(() => {
-      s.newRunId();
+      s.reserveCluster(new Date());
       s.afterCommit(() => done.push('second'));
     });
   });
-  t.equal(runIds(), '2', 'the failed savepoint took its run id back; the others stayed');
+  t.equal(clusterIds(), '2', 'the failed savepoint took its cluster id back; the others stayed');
   t.same(done, ['kept', 'second']);
 });
 
 t.test('a step that throws after the commit does not keep the later ones from running', async (t) => {
-  const { store: s, runIds } = store(t);
+  const { store: s, clusterIds } = store(t);
   const done: string[] = [];
   t.throws(
     () =>
       s.transaction(() => {
-        s.newRunId();
+        s.reserveCluster(new Date());
         s.afterCommit(() => {
           throw new Error('first start failed to send');
         });
@@ -76,7 +76,7 @@ t.test('a step that throws after the commit does not keep the later ones from ru
     { message: 'first start failed to send' },
   );
   t.same(done, ['second']);
-  t.equal(runIds(), '1', 'the transaction itself committed');
+  t.equal(clusterIds(), '1', 'the transaction itself committed');
 });
 
 t.test('a submission is stored once under its id; settling one not stored gives its reservation up', async (t) => {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
@@ -18,7 +19,8 @@ export interface StoredJob {
   ad: ClassAd;
   /** What the job's row holds: its attributes over its cluster's ad. */
   overlay: ProcOverlay;
-  runId: number;
+  /** The current run's id; '' when the job has no run. */
+  runId: string;
   startd: string | null;
   slot: string | null;
 }
@@ -29,13 +31,14 @@ interface JobRow {
   status: number;
   prio: number;
   ad: string;
-  run_id: number;
+  /** '' (0 in queues written before run ids were random) when the job has no run. */
+  run_id: string | number;
   startd: string | null;
   slot: string | null;
 }
 
 export interface RunAssignment {
-  runId: number;
+  runId: string;
   startd: string;
   slot: string;
 }
@@ -62,7 +65,7 @@ export interface ProcRow {
 /** What the queue keeps of a start queued on a busy slot. */
 export interface StoredQueuedStart {
   jobId: string;
-  runId: number;
+  runId: string;
   startdName: string;
   slotName: string;
   prio: number;
@@ -130,8 +133,8 @@ export class JobStore {
         'SELECT * FROM jobs WHERE policy = 1 AND (cluster_id > ? OR (cluster_id = ? AND proc_id > ?)) ORDER BY cluster_id, proc_id LIMIT ?',
       ),
       startdsWithRuns: db.prepare<[], { startd: string }>('SELECT DISTINCT startd FROM jobs WHERE startd IS NOT NULL'),
-      jobsOnStartd: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE startd = ? AND run_id > 0'),
-      updateJob: db.prepare<[number, number, string, number, string | null, string | null, number, number, number]>(
+      jobsOnStartd: db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE startd = ? AND run_id NOT IN (0, '')"),
+      updateJob: db.prepare<[number, number, string, string, string | null, string | null, number, number, number]>(
         'UPDATE jobs SET status = ?, prio = ?, ad = ?, run_id = ?, startd = ?, slot = ?, policy = ? WHERE cluster_id = ? AND proc_id = ?',
       ),
       deleteJob: db.prepare<[number, number]>('DELETE FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
@@ -147,11 +150,11 @@ export class JobStore {
       jobPage: db.prepare<[number, number, number, number], JobRow>(
         'SELECT * FROM jobs WHERE cluster_id > ? OR (cluster_id = ? AND proc_id > ?) ORDER BY cluster_id, proc_id LIMIT ?',
       ),
-      insertQueuedStart: db.prepare<[string, number, string, string, number, number]>(
+      insertQueuedStart: db.prepare<[string, string, string, string, number, number]>(
         'INSERT OR REPLACE INTO queued_starts (job_id, run_id, startd, slot, prio, fetch_input) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       deleteQueuedStart: db.prepare<[string]>('DELETE FROM queued_starts WHERE job_id = ?'),
-      queuedStarts: db.prepare<[], { job_id: string; run_id: number; startd: string; slot: string; prio: number; fetch_input: number }>(
+      queuedStarts: db.prepare<[], { job_id: string; run_id: string; startd: string; slot: string; prio: number; fetch_input: number }>(
         'SELECT * FROM queued_starts ORDER BY job_id',
       ),
     };
@@ -267,7 +270,7 @@ export class JobStore {
       status: row.status,
       ad: this.clusterAd(row.cluster_id).procAd(overlay),
       overlay,
-      runId: row.run_id,
+      runId: row.run_id === 0 ? '' : String(row.run_id),
       startd: row.startd,
       slot: row.slot,
     };
@@ -471,8 +474,9 @@ export class JobStore {
     else step();
   }
 
-  newRunId(): number {
-    return this.nextCounter('last_run_id', 0);
+  /** A new run's id: random (see RunIdSchema), so unique without a counter and not guessable. */
+  newRunId(): string {
+    return crypto.randomBytes(16).toString('base64url');
   }
 
   /**
@@ -493,7 +497,7 @@ export class JobStore {
           ad.getInt('JobStatus') ?? job.status,
           ad.getInt('JobPrio') ?? 0,
           JSON.stringify(overlay),
-          run?.runId ?? 0,
+          run?.runId ?? '',
           run?.startd ?? null,
           run?.slot ?? null,
           hasPeriodicPolicy(ad) ? 1 : 0,

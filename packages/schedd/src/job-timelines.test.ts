@@ -12,13 +12,13 @@ t.test('events become timeline entries with their code and millisecond time; oth
     { code: 40, cluster: 1, proc: 0, time, transferType: 6 },
     { code: 28, cluster: 1, proc: 0, time, attributes: [] } as unknown as JobEvent,
   ];
-  timelines.recordEvents('1.0', 3, events);
-  timelines.recordEvents('1.0', 3, [{ code: 40, cluster: 1, proc: 0, time, transferType: 6 }], { kind: 'checkpoint-committed', checkpoint: 0, bytes: 9 });
+  timelines.recordEvents('1.0', '0000000000000000000003', events);
+  timelines.recordEvents('1.0', '0000000000000000000003', [{ code: 40, cluster: 1, proc: 0, time, transferType: 6 }], { kind: 'checkpoint-committed', checkpoint: 0, bytes: 9 });
   t.same(timelines.entries('1.0'), [
-    { time: 1_800_000_000_123, kind: 'executing', code: 1, runId: 3 },
-    { time: 1_800_000_000_123, kind: 'output-started', code: 40, runId: 3 },
-    { time: 1_800_000_000_123, kind: 'output-finished', code: 40, runId: 3 },
-    { time: 1_800_000_000_123, kind: 'checkpoint-committed', code: 40, runId: 3, checkpoint: 0, bytes: 9 },
+    { time: 1_800_000_000_123, kind: 'executing', code: 1, runId: '0000000000000000000003' },
+    { time: 1_800_000_000_123, kind: 'output-started', code: 40, runId: '0000000000000000000003' },
+    { time: 1_800_000_000_123, kind: 'output-finished', code: 40, runId: '0000000000000000000003' },
+    { time: 1_800_000_000_123, kind: 'checkpoint-committed', code: 40, runId: '0000000000000000000003', checkpoint: 0, bytes: 9 },
   ]);
   t.equal(timelines.entries('2.0'), undefined);
 });

@@ -23,7 +23,7 @@ export class JobTimelines {
   }
 
   /** Records the events the event log gets, with `extra` (checkpoint details) merged into each. */
-  recordEvents(jobId: string, runId: number | undefined, events: JobEvent[], extra: Partial<TimelineEntry> = {}): void {
+  recordEvents(jobId: string, runId: string | undefined, events: JobEvent[], extra: Partial<TimelineEntry> = {}): void {
     for (const event of events) {
       const kind = timelineKindOf(event);
       if (kind === undefined) continue;

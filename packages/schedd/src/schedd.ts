@@ -29,6 +29,7 @@ import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
 import { isSpooled, namesInputFiles, usesFileTransfer } from '@tinycondor/shared/transfer-files';
+import { mayActOn, type Caller } from './caller.js';
 import { EventFeed } from './dashboard/event-feed.js';
 import { DashboardPublisher } from './dashboard/publisher.js';
 import { CheckpointSizes } from './dashboard/spool-files.js';
@@ -41,6 +42,7 @@ import { PoolFileGuard } from './pool-file-guard.js';
 import { SCAN_LIMITS, slices, yieldToEventLoop, type PagedSource } from './slices.js';
 import type { SpoolStore } from './spool-store.js';
 import { spooledInputRewrites, spoolSubmittedJob } from './spooled-job.js';
+import { StartdKeys } from './startd-keys.js';
 import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
 
 export interface ScheddSettings {
@@ -105,7 +107,7 @@ interface QueuedStart {
   cluster: number;
   proc: number;
   jobId: string;
-  runId: number;
+  runId: string;
   startdName: string;
   slotName: string;
   /** The job's JobPrio when it was queued: a job of higher priority that becomes idle takes the slot back. */
@@ -129,6 +131,8 @@ interface QueuedStart {
 export class Schedd {
   readonly store: JobStore;
   readonly registry = new StartdRegistry();
+  /** The startds' credentials for their transfers. */
+  readonly startdKeys = new StartdKeys();
   /** Publishes committed changes to the dashboard's event stream (/v1/events). */
   readonly dashboard: DashboardPublisher;
   readonly timelines = new JobTimelines();
@@ -218,7 +222,7 @@ export class Schedd {
   }
 
   /** Returns the proc's ad over its cluster's as now stored; undefined when the job left the queue. */
-  private commit(job: StoredJob, transition: Transition, run: { runId: number; startd: string; slot: string } | null): ProcOverlay | undefined {
+  private commit(job: StoredJob, transition: Transition, run: { runId: string; startd: string; slot: string } | null): ProcOverlay | undefined {
     const jobId = formatJobId(job.cluster, job.proc);
     // A job queued on a slot is sent there as it was: once it changes, that start is taken back.
     const queued = this.queuedStarts.get(jobId);
@@ -248,7 +252,7 @@ export class Schedd {
    * ad the procs share (absent: each proc is a whole ad); each proc holds what differs from it. A submission
    * sent again under the id it was stored with (its reply was lost) is answered as it was, and stored once.
    */
-  submitCluster(clusterId: number, submissionId: string | undefined, common: Record<string, string> | undefined, procs: ProcOverlay[]): number {
+  submitCluster(clusterId: number, submissionId: string | undefined, common: Record<string, string> | undefined, procs: ProcOverlay[], caller: Caller): number {
     const earlier = submissionId === undefined ? undefined : this.store.submission(clusterId);
     if (earlier?.stored && earlier.submissionId === submissionId) return earlier.procs;
     if (procs.length === 0) throw new SubmitRejected('a cluster needs at least one proc');
@@ -293,6 +297,10 @@ export class Schedd {
         if (status !== JobStatus.Idle && status !== JobStatus.Held) throw new SubmitRejected(`proc ${index}: JobStatus must be 1 (idle) or 5 (held)`);
         for (const required of ['Cmd', 'Iwd', 'Owner']) {
           if (view.getString(required) === undefined) throw new SubmitRejected(`proc ${index}: attribute ${required} is missing or not a string`);
+        }
+        // As HTCondor's schedd: a job is owned by the user who submits it (a queue superuser may submit for anyone).
+        if (!caller.superUser && view.getString('Owner') !== caller.user) {
+          throw new SubmitRejected(`proc ${index}: Owner "${view.getString('Owner')}" is not the submitting user ${caller.user}`);
         }
         if (status === JobStatus.Idle) {
           idle.push(formatJobId(clusterId, proc));
@@ -354,7 +362,7 @@ export class Schedd {
    * neither the schedd nor its memory. Like HTCondor's schedd asked for totals (AR_TOTALS), the reply counts
    * the jobs acted on and refused, and lists only the jobs named by id and the first refusals.
    */
-  async actOnSelection(action: JobAction, selection: Selection, reason: string, user?: string): Promise<ActionSummary> {
+  async actOnSelection(action: JobAction, selection: Selection, reason: string, caller: Caller): Promise<ActionSummary> {
     const summary: ActionSummary = { results: [], notFound: [], done: 0, refused: 0 };
     let listedRefusals = 0;
     const record = (result: ActionResult, named: boolean): void => {
@@ -370,7 +378,7 @@ export class Schedd {
         this.store.transaction(() => {
           for (const job of slice) {
             read++;
-            if (selected(job)) record(this.actOnJob(action, job, reason, user, this.now()), false);
+            if (selected(job)) record(this.actOnJob(action, job, reason, caller, this.now()), false);
           }
         });
       }
@@ -389,7 +397,7 @@ export class Schedd {
         continue;
       }
       const job = this.store.getJob(spec.cluster, spec.proc);
-      if (job) record(this.actOnJob(action, job, reason, user, this.now()), true);
+      if (job) record(this.actOnJob(action, job, reason, caller, this.now()), true);
       else summary.notFound.push(formatJobId(spec.cluster, spec.proc));
       if (++sinceYield === SCAN_LIMITS.pageSize) {
         sinceYield = 0;
@@ -405,22 +413,20 @@ export class Schedd {
     return named === undefined ? this.store.jobSource() : this.store.namedJobsSource(named);
   }
 
-  /**
-   * A user's action on jobs. Like HTCondor's schedd, only the owner of a job (or a queue super user)
-   * may act on it; `user` undefined means the caller is trusted (the pool itself).
-   */
-  act(action: JobAction, jobs: StoredJob[], reason: string, user?: string): ActionResult[] {
-    const now = this.now();
-    return jobs.map((job) => this.actOnJob(action, job, reason, user, now));
-  }
-
-  private actOnJob(action: JobAction, job: StoredJob, reason: string, user: string | undefined, now: Date): ActionResult {
+  /** One job of an action: like HTCondor's schedd, only its owner or a queue superuser may act on it. */
+  private actOnJob(action: JobAction, job: StoredJob, reason: string, caller: Caller, now: Date): ActionResult {
     const owner = job.ad.getString('Owner');
-    if (user !== undefined && owner !== user && !this.settings.superUsers.includes(user)) {
+    if (!mayActOn(caller, owner)) {
       const jobId = formatJobId(job.cluster, job.proc);
-      return { jobId, ok: false, message: `Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${user})` };
+      return { jobId, ok: false, message: `Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${caller.user})` };
     }
     return this.applyAction(job, action, reason, { code: HoldCode.UserRequest, subCode: 0 }, now);
+  }
+
+  /** An action the schedd itself takes (fault injection, after the route checked the caller may ask for it). */
+  actAsSchedd(action: JobAction, jobs: StoredJob[], reason: string): ActionResult[] {
+    const now = this.now();
+    return jobs.map((job) => this.applyAction(job, action, reason, { code: HoldCode.UserRequest, subCode: 0 }, now));
   }
 
   private applyAction(job: StoredJob, action: JobAction, reason: string, hold: { code: number; subCode: number }, now: Date): ActionResult {
@@ -604,11 +610,9 @@ export class Schedd {
     if (!startd) return;
     const jobId = formatJobId(job.cluster, job.proc);
     const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
-    // The new run id and the run's start are one transaction, or a savepoint of the report batch whose exit freed the slot.
-    const { runId, overlay } = this.store.savepoint(() => {
-      const newRunId = this.store.newRunId();
-      return { runId: newRunId, overlay: this.beginRun(job, slot, newRunId, fetchInput, now) };
-    });
+    // The run's start is one transaction, or a savepoint of the report batch whose exit freed the slot.
+    const runId = this.store.newRunId();
+    const overlay = this.store.savepoint(() => this.beginRun(job, slot, runId, fetchInput, now));
     // A job runs only once its start is stored. The startd holds the ads of the clusters it last ran (in the
     // order starts are sent): most starts carry only the proc's own attributes.
     this.store.afterCommit(() => {
@@ -621,7 +625,7 @@ export class Schedd {
    * The run's start in the queue (startRun; an empty input sandbox's transfer is logged here, as the GET
    * would have), on `slot`. Returns the proc's stored overlay.
    */
-  private beginRun(job: StoredJob, slot: Slot, runId: number, fetchInput: boolean, now: Date): ProcOverlay {
+  private beginRun(job: StoredJob, slot: Slot, runId: string, fetchInput: boolean, now: Date): ProcOverlay {
     const jobId = formatJobId(job.cluster, job.proc);
     const { cpus, memoryMb, diskKb } = slot.description;
     const transition = startRun(job.ad, { now, remoteHost: slotKey(slot), provisioned: { cpus, memoryMb, diskKb } });
@@ -645,7 +649,7 @@ export class Schedd {
       cluster: job.cluster,
       proc: job.proc,
       jobId,
-      runId: 0,
+      runId: this.store.newRunId(),
       startdName: slot.startdName,
       slotName: slot.description.name,
       prio: job.ad.getInt('JobPrio') ?? 0,
@@ -654,11 +658,7 @@ export class Schedd {
       cancel: undefined,
     };
     // Stored before the start is sent (afterCommit), so a schedd killed after the startd launched it knows.
-    queued.runId = this.store.savepoint(() => {
-      const runId = this.store.newRunId();
-      this.store.recordQueuedStart({ ...queued, runId });
-      return runId;
-    });
+    this.store.recordQueuedStart(queued);
     const { runId } = queued;
     this.queuedStarts.set(jobId, queued);
     slot.queued = { cluster: job.cluster, proc: job.proc, runId };
@@ -722,8 +722,19 @@ export class Schedd {
 
   // ---- the startd channel -----------------------------------------------------------------------
 
+  /**
+   * The key of a startd saying hello, or why it is refused. A startd's name is only a name: a hello for a
+   * startd that is connected is refused unless it presents that startd's key (its own reconnect), so
+   * nobody can take over a connected startd's slots and runs by naming it.
+   */
+  admitStartd(startdName: string, presentedKey: string | undefined): { key: string } | { refused: string } {
+    if (this.startdKeys.holds(startdName, presentedKey)) return { key: presentedKey as string };
+    if (this.registry.get(startdName)) return { refused: `startd ${startdName} is already connected` };
+    return { key: this.startdKeys.issue(startdName) };
+  }
+
   /** A startd said hello: register its slots and reconcile the runs it reports with the queue. */
-  startdConnected(connection: StartdConnection, reportedRuns: { jobId: string; runId: number; slotName: string }[]): void {
+  startdConnected(connection: StartdConnection, reportedRuns: { jobId: string; runId: string; slotName: string }[]): void {
     const name = connection.identity.startdName;
     const previous = this.registry.add(connection);
     if (previous) previous.close('replaced by a new connection');
@@ -777,6 +788,7 @@ export class Schedd {
     const timer = setTimeout(() => {
       this.leaseTimers.delete(startdName);
       if (this.registry.get(startdName)) return;
+      this.startdKeys.revoke(startdName);
       for (const job of this.store.jobsOnStartd(startdName)) this.evict(job, 'Job lease expired: the execute node stopped answering', 1005);
       for (const queued of [...this.queuedStarts.values()]) if (queued.startdName === startdName) this.releaseQueuedStart(queued);
     }, this.settings.leaseSeconds * 1000);
@@ -799,7 +811,7 @@ export class Schedd {
   }
 
   /** The job's current run, if `runId` is it and it runs on `startdName`; late or duplicate messages get undefined. */
-  currentRun(jobId: string, runId: number, startdName: string): StoredJob | undefined {
+  currentRun(jobId: string, runId: string, startdName: string): StoredJob | undefined {
     const [cluster, proc] = jobId.split('.').map(Number);
     const job = this.store.getJob(cluster, proc);
     if (!job || job.runId !== runId || job.startd !== startdName) return undefined;
@@ -810,7 +822,7 @@ export class Schedd {
    * The run a startd reports on or transfers files for: the job's current run, or the run of a job queued
    * on that startd, which shows the startd launched it (its run starts now, see queuedStartLaunched).
    */
-  reportedRun(jobId: string, runId: number, startdName: string): StoredJob | undefined {
+  reportedRun(jobId: string, runId: string, startdName: string): StoredJob | undefined {
     const current = this.currentRun(jobId, runId, startdName);
     if (current) return current;
     const queued = this.queuedStarts.get(jobId);
@@ -821,7 +833,7 @@ export class Schedd {
   }
 
   /** The run ended on its slot: the slot is free, or the job queued on it has started (the startd launched it at this end). */
-  private freeSlot(connection: StartdConnection, jobId: string, runId: number): void {
+  private freeSlot(connection: StartdConnection, jobId: string, runId: string): void {
     const queued = this.queuedStarts.get(jobId);
     for (const slot of connection.slots.values()) {
       if (slot.queued?.runId === runId && formatJobId(slot.queued.cluster, slot.queued.proc) === jobId) {

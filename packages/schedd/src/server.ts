@@ -14,6 +14,7 @@ import { makePoolDirsPrivate } from './pool-permissions.js';
 import { Schedd } from './schedd.js';
 import { SpoolStore } from './spool-store.js';
 import { loadOrCreateToken } from './token.js';
+import { UserTokens } from './user-tokens.js';
 
 export interface ScheddOptions {
   /** Directory holding everything: queue database, SPOOL, token, condor_config, logs. */
@@ -47,6 +48,10 @@ export function poolPaths(home: string) {
     root,
     configFile: path.join(root, 'condor_config'),
     tokenFile: path.join(root, 'pool.token'),
+    /** Digests of the per-user tokens (see UserTokens). */
+    userTokensFile: path.join(root, 'user-tokens.json'),
+    /** Where a root schedd writes each user's token, owned by that user. */
+    userTokenDir: path.join(root, 'tokens'),
     spoolDir: path.join(root, 'spool'),
     logDir: path.join(root, 'log'),
     executeDir: path.join(root, 'execute'),
@@ -91,7 +96,8 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
     };
     const schedd = new Schedd(db, spool, settings, logger);
     const sessions = new SessionStore();
-    app = await buildApp({ schedd, token, logger, sessions });
+    const userTokens = new UserTokens(paths.userTokensFile, paths.userTokenDir);
+    app = await buildApp({ schedd, token, logger, sessions, userTokens });
     await app.listen({ host, port });
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
@@ -109,6 +115,8 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
           ['SCHEDD_HOST', host],
           ['SCHEDD_URL', url],
           ['TINYCONDOR_TOKEN_FILE', '$(LOCAL_DIR)/pool.token'],
+          // A user who may not read the pool token uses her own, from `tinycondor token create USER`.
+          ['TINYCONDOR_USER_TOKEN_DIR', '$(LOCAL_DIR)/tokens'],
           ['UID_DOMAIN', 'localhost'],
           ['RESERVED_DISK', String(reservedDiskMb)],
           ['QUEUE_SUPER_USERS', settings.superUsers.join(', ')],

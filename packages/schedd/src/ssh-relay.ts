@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { JobStatus } from '@tinycondor/shared/job-status';
 import type { SshServerMessage, StartdMessage } from '@tinycondor/shared/protocol';
+import { mayActOn, type Caller } from './caller.js';
 import type { Schedd } from './schedd.js';
 
 interface Session {
@@ -25,11 +26,13 @@ export class SshRelay {
     private readonly log: Logger,
   ) {}
 
-  /** Opens a session on the job's current run; throws SshRefused when the job is not running. */
-  open(cluster: number, proc: number, command: string[], client: Omit<Session, 'startdName'>): string {
+  /** Opens a session on the job's current run; throws SshRefused when the job is not running or not the caller's. */
+  open(cluster: number, proc: number, command: string[], client: Omit<Session, 'startdName'>, caller: Caller): string {
     const jobId = formatJobId(cluster, proc);
     const job = this.schedd.store.getJob(cluster, proc);
     if (!job) throw new SshRefused(`Job ${jobId} not found`);
+    const owner = job.ad.getString('Owner');
+    if (!mayActOn(caller, owner)) throw new SshRefused(`Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${caller.user})`);
     const startd = job.startd ? this.schedd.registry.get(job.startd) : undefined;
     if (job.status !== JobStatus.Running || !startd || !job.runId) throw new SshRefused(`Job ${jobId} is not running`);
     const sessionId = crypto.randomUUID();

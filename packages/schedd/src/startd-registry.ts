@@ -6,7 +6,7 @@ import type { RecentClusters } from '@tinycondor/shared/recent-clusters';
 export interface SlotRun {
   cluster: number;
   proc: number;
-  runId: number;
+  runId: string;
 }
 
 export interface Slot {
@@ -23,8 +23,8 @@ export interface StartdConnection {
   /** HTCondor-style address of the startd's end of the channel, as event 001 prints it. */
   sinfulAddress: string;
   slots: Map<string, Slot>;
-  /** The startd's process id as its hello said (absent from startds that do not say it). */
-  pid?: number;
+  /** The startd runs as a process of its own, which a fault injection may have it SIGKILL (its hello says). */
+  killable: boolean;
   /** The clusters whose ads this connection's startd holds (see RecentClusters). */
   recentClusters: RecentClusters<true>;
   send(message: ScheddMessage): void;

@@ -31,7 +31,7 @@ export interface TimelineEntry {
   kind: TimelineKind;
   /** The event-log code this entry stands for, if any. */
   code?: number;
-  runId?: number;
+  runId?: string;
   checkpoint?: number;
   bytes?: number;
   files?: number;

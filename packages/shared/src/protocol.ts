@@ -5,13 +5,17 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
  * The schedd ⇄ startd channel (one websocket per startd). Every message about a job carries its id and
  * the run id the schedd gave that run, so a message from an earlier run of the same job is recognised.
  */
+/** A run's id: 128 random bits, base64url, so that no one guesses the id of another job's run. */
+export const RunIdSchema = Type.String({ pattern: '^[A-Za-z0-9_-]{22}$' });
 const JobRef = {
   jobId: Type.String({ pattern: '^[0-9]{1,9}\\.[0-9]{1,9}$' }),
-  runId: Type.Integer({ minimum: 1 }),
+  runId: RunIdSchema,
 };
 /** Reports about runs are numbered; the startd resends those not yet acknowledged after a reconnect. */
 const Report = { ...JobRef, seq: Type.Integer({ minimum: 1 }) };
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.@:-]+$' });
+/** The secret a schedd gives a startd in its welcome (256 bits, base64url): the startd's credential on its transfers. */
+export const StartdKeySchema = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' });
 
 export const SlotSchema = Type.Object(
   {
@@ -107,8 +111,10 @@ export const StartdMessageSchema = Type.Union([
       machine: Name,
       opSys: Name,
       arch: Name,
-      /** The startd's process id, so that a fault injection on the same machine can really SIGKILL it. */
-      pid: Type.Optional(Type.Integer({ minimum: 1, maximum: 4_194_304 })),
+      /** The key the schedd gave this startd on an earlier connection: a reconnect keeps its name, its runs and the key. */
+      key: Type.Optional(StartdKeySchema),
+      /** The startd runs as a process of its own, which a fault injection may have it SIGKILL (it kills itself, no other pid). */
+      killable: Type.Optional(Type.Boolean()),
       slots: Type.Array(SlotSchema, { minItems: 1, maxItems: 1024 }),
       runs: Type.Array(Type.Object({ ...JobRef, slotName: Name }, { additionalProperties: false }), { maxItems: 1024 }),
     },
@@ -135,9 +141,17 @@ export function runReportsOf(message: RunReportMessage | Extract<StartdMessage, 
 
 export const ScheddMessageSchema = Type.Union([
   Type.Object(
-    { type: Type.Literal('welcome'), scheddName: Type.String({ maxLength: 200 }), leaseSeconds: Type.Integer({ minimum: 1 }) },
+    {
+      type: Type.Literal('welcome'),
+      scheddName: Type.String({ maxLength: 200 }),
+      leaseSeconds: Type.Integer({ minimum: 1 }),
+      /** The startd's credential for its transfers (header x-tinycondor-startd-key), valid while the schedd runs. */
+      key: StartdKeySchema,
+    },
     { additionalProperties: false },
   ),
+  // Fault injection (kill-startd): the startd SIGKILLs itself, as a crash would end it.
+  Type.Object({ type: Type.Literal('fault-kill') }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('ack'), seq: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
   Type.Object(
     {
@@ -158,7 +172,7 @@ export const ScheddMessageSchema = Type.Union([
        * schedd learns of it from the run's end report). `jobAd` is then the job's idle ad, which the startd
        * starts the run of (startRun) when it launches the job. Absent: the job starts now, `jobAd` is its running ad.
        */
-      after: Type.Optional(Type.Integer({ minimum: 1 })),
+      after: Type.Optional(RunIdSchema),
     },
     { additionalProperties: false },
   ),

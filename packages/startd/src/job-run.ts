@@ -24,7 +24,7 @@ export type RunReport = RunReportMessage extends infer M ? (M extends RunReportM
 
 export interface JobRunContext {
   jobId: string;
-  runId: number;
+  runId: string;
   slotName: string;
   startdName: string;
   jobAd: ClassAd;

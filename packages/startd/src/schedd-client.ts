@@ -4,23 +4,24 @@ import type { Readable } from 'node:stream';
 import type { PackedArchive } from '@tinycondor/shared/tar/index';
 
 /**
- * HTTP calls a startd makes to its schedd, authenticated with the pool token. node:http with a
+ * HTTP calls a startd makes to its schedd, authenticated with the pool token and the startd's key. node:http with a
  * keep-alive agent and no Nagle delay: every job makes two or three of these, so each round trip counts.
  */
 export class ScheddClient {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  /** The key the schedd's welcome gave this startd; a transfer presents it to show whose run it is. */
+  key: string | undefined;
 
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
-    private readonly startdName: string,
   ) {}
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { authorization: `Bearer ${this.token}`, 'x-tinycondor-startd': this.startdName, ...extra };
+    return { authorization: `Bearer ${this.token}`, ...(this.key === undefined ? {} : { 'x-tinycondor-startd-key': this.key }), ...extra };
   }
 
-  private runUrl(jobId: string, runId: number, what: 'input' | 'output' | 'checkpoint'): string {
+  private runUrl(jobId: string, runId: string, what: 'input' | 'output' | 'checkpoint'): string {
     return `${this.baseUrl}/v1/jobs/${jobId}/runs/${runId}/${what}`;
   }
 
@@ -47,21 +48,21 @@ export class ScheddClient {
   }
 
   /** The input sandbox as a tar stream; throws with the schedd's reason when it refuses. */
-  async fetchInput(jobId: string, runId: number): Promise<Readable> {
+  async fetchInput(jobId: string, runId: string): Promise<Readable> {
     const response = await this.send('GET', this.runUrl(jobId, runId, 'input'));
     if (response.statusCode !== 200) throw new TransferRefused(response.statusCode ?? 0, await errorText(response));
     return response;
   }
 
   /** Streams a tar of the output sandbox to the schedd. */
-  async sendOutput(jobId: string, runId: number, tar: PackedArchive): Promise<{ files: number; bytes: number }> {
+  async sendOutput(jobId: string, runId: string, tar: PackedArchive): Promise<{ files: number; bytes: number }> {
     const response = await this.send('PUT', this.runUrl(jobId, runId, 'output'), tar);
     if (response.statusCode !== 200) throw new TransferRefused(response.statusCode ?? 0, await errorText(response));
     return JSON.parse(await readAll(response)) as { files: number; bytes: number };
   }
 
   /** Sends a checkpoint (or the files sent at eviction) to be committed into the job's SPOOL directory. */
-  async sendCheckpoint(jobId: string, runId: number, kind: 'checkpoint' | 'evict', checkpointNumber: number, tar: PackedArchive): Promise<void> {
+  async sendCheckpoint(jobId: string, runId: string, kind: 'checkpoint' | 'evict', checkpointNumber: number, tar: PackedArchive): Promise<void> {
     const query = kind === 'checkpoint' ? `?kind=checkpoint&number=${checkpointNumber}` : '?kind=evict';
     const response = await this.send('PUT', `${this.runUrl(jobId, runId, 'checkpoint')}${query}`, tar);
     if (response.statusCode !== 200) throw new TransferRefused(response.statusCode ?? 0, await errorText(response));

@@ -39,12 +39,14 @@ export interface StartdSettings {
   maxJobPids?: number;
   /** How often each run's sandbox is measured against its slot's disk (DEFAULT_DISK_CHECK_SECONDS). */
   diskCheckSeconds?: number;
+  /** The startd runs as a process of its own: a fault injection may have it SIGKILL itself. */
+  killable?: boolean;
   log: Logger;
 }
 
 interface ActiveRun {
   jobId: string;
-  runId: number;
+  runId: string;
   slotName: string;
   run: JobRun;
 }
@@ -92,13 +94,13 @@ export class Startd {
   /** Reports not yet acknowledged by the schedd, oldest first; all are resent after a reconnect. */
   private readonly unacked: RunReportMessage[] = [];
   /** `executing` reports being held (EXECUTING_HOLD_MS), by run id; not yet numbered. */
-  private readonly heldExecuting = new Map<number, { report: RunReport; timer: NodeJS.Timeout }>();
+  private readonly heldExecuting = new Map<string, { report: RunReport; timer: NodeJS.Timeout }>();
   private nextSeq = 1;
   /** How many of `unacked` went out on the current connection. */
   private sentOnConnection = 0;
   private leaseSeconds = 60;
   /** Runs that have ended but whose last report the schedd has not acknowledged: still named in hello. */
-  private readonly ending = new Map<number, { jobId: string; runId: number; slotName: string }>();
+  private readonly ending = new Map<string, { jobId: string; runId: string; slotName: string }>();
   private leaseTimer: NodeJS.Timeout | undefined;
   private readonly sessions = new Map<string, { session: SshSession; runKey: string }>();
   private readonly identity: MachineIdentity;
@@ -116,7 +118,7 @@ export class Startd {
 
   constructor(private readonly settings: StartdSettings) {
     this.identity = { startdName: settings.name, machine: os.hostname(), opSys: condorOpSys(process.platform), arch: condorArch(process.arch) };
-    this.client = new ScheddClient(settings.scheddUrl, settings.token, settings.name);
+    this.client = new ScheddClient(settings.scheddUrl, settings.token);
     const { spawner, fallbackReason } = jobSpawner();
     this.spawner = spawner;
     if (fallbackReason !== undefined) settings.log.warn({ reason: fallbackReason }, 'native job spawner not available; jobs start through fork, ~1 ms more per job');
@@ -160,7 +162,7 @@ export class Startd {
     return resolveJobUser(owner, startdUid, this.accounts);
   }
 
-  private runKey(jobId: string, runId: number): string {
+  private runKey(jobId: string, runId: string): string {
     return `${jobId}#${runId}`;
   }
 
@@ -176,7 +178,9 @@ export class Startd {
         JSON.stringify({
           type: 'hello',
           ...this.identity,
-          pid: process.pid,
+          // The key of the last welcome: the schedd then knows this is the same startd coming back.
+          ...(this.client.key === undefined ? {} : { key: this.client.key }),
+          killable: this.settings.killable ?? false,
           slots: this.settings.slots,
           runs: [...this.runs.values(), ...this.ending.values()].map(({ jobId, runId, slotName }) => ({ jobId, runId, slotName })),
         }),
@@ -210,6 +214,7 @@ export class Startd {
         this.welcomed = true;
         this.settings.log.info({ schedd: message.scheddName }, 'connected to schedd');
         this.leaseSeconds = message.leaseSeconds;
+        this.client.key = message.key;
         if (this.leaseTimer) clearTimeout(this.leaseTimer);
         this.leaseTimer = undefined;
         this.sentOnConnection = 0;
@@ -249,6 +254,14 @@ export class Startd {
         this.sessions.set(message.sessionId, { session, runKey: this.runKey(message.jobId, message.runId) });
         return;
       }
+      case 'fault-kill':
+        if (!this.settings.killable) {
+          this.settings.log.warn('fault injection asked this startd to kill itself, but it does not run as a process of its own');
+          return;
+        }
+        this.settings.log.warn('fault injection: SIGKILL of this startd');
+        process.kill(process.pid, 'SIGKILL');
+        return;
       case 'ssh-input':
         this.sessions.get(message.sessionId)?.session.input(message.data, message.eof);
         return;
@@ -305,7 +318,7 @@ export class Startd {
   }
 
   /** A queued start the schedd takes back: dropped if it has not been launched, and reported as a run that ended. */
-  private unqueue(jobId: string, runId: number): void {
+  private unqueue(jobId: string, runId: string): void {
     for (const [slotName, queued] of this.queued) {
       if (queued.message.jobId !== jobId || queued.message.runId !== runId) continue;
       this.queued.delete(slotName);
@@ -392,7 +405,7 @@ export class Startd {
     this.flushReports();
   }
 
-  private releaseExecuting(runId: number, flush: boolean): void {
+  private releaseExecuting(runId: string, flush: boolean): void {
     const held = this.heldExecuting.get(runId);
     if (!held) return;
     clearTimeout(held.timer);

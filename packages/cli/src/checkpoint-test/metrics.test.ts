@@ -9,7 +9,7 @@ const at = (ms: number, kind: TimelineEntry['kind'], extra: Partial<TimelineEntr
 /** Two checkpoints, a vacate 300 ms after the second, a restart, then the end. */
 const EVICTED: TimelineEntry[] = [
   at(-20, 'released', { code: 13 }),
-  at(0, 'executing', { code: 1, runId: 1 }),
+  at(0, 'executing', { code: 1, runId: '0000000000000000000001' }),
   at(990, 'checkpoint-exit', { checkpoint: 0 }),
   at(1000, 'checkpoint-started', { code: 40, checkpoint: 0 }),
   at(1040, 'checkpoint-committed', { code: 40, checkpoint: 0, bytes: 100, files: 3 }),
@@ -18,7 +18,7 @@ const EVICTED: TimelineEntry[] = [
   at(2060, 'checkpoint-committed', { code: 40, checkpoint: 1, bytes: 300, files: 3 }),
   at(2360, 'fault', { detail: 'evict now: vacate' }),
   at(2400, 'evicted', { code: 4 }),
-  at(2500, 'executing', { code: 1, runId: 2 }),
+  at(2500, 'executing', { code: 1, runId: '0000000000000000000002' }),
   at(4000, 'terminated', { code: 5 }),
 ];
 

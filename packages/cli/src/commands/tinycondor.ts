@@ -11,6 +11,7 @@ import { loadPoolConfig, type PoolConfig } from '../pool-config.js';
 import { superviseStartd } from '../startd-supervisor.js';
 import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
 import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
+import { TOKEN_USAGE, tinycondorToken } from './tinycondor-token.js';
 
 const USAGE = `Usage:
   tinycondor pool [--home DIR] [--startds N] [--port P] [--cpus C] [--memory MB] [--disk KB]
@@ -23,7 +24,8 @@ const USAGE = `Usage:
   tinycondor health [--schedd URL] [--token-file FILE] [--startd NAME]
   tinycondor client-config [--url URL] [--token-file FILE]
 ${TEST_CHECKPOINTING_USAGE}
-${FAULT_USAGE.replace(/^Usage:\n/, '')}`;
+${FAULT_USAGE.replace(/^Usage:\n/, '')}
+${TOKEN_USAGE.replace(/^Usage:\n/, '')}`;
 
 type Flags = Map<string, string>;
 
@@ -215,6 +217,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     slots: await slotsFor(flags, executeDir, reservedDiskFor(flags, pool)),
     checkpointIntervalSeconds: intFlag(flags, 'checkpoint-interval', 1),
     diskCheckSeconds: intFlag(flags, 'disk-check-interval', 1),
+    killable: true,
     log,
   });
   const stopRequested = Promise.race([untilSignalled(), ...(parentPid === undefined ? [] : [untilParentGone(parentPid)])]);
@@ -285,6 +288,8 @@ export const tinycondor: Command = async (args, io) => {
       return runHealth(rest, io);
     case 'client-config':
       return runClientConfig(rest, io);
+    case 'token':
+      return tinycondorToken(rest, io);
     default:
       throw new CliError(USAGE);
   }

@@ -13,6 +13,11 @@ export interface AuthRequest {
   headers: { authorization?: string; cookie?: string; origin?: string; host?: string };
 }
 
+/** The token of an `Authorization: Bearer …` header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+}
+
 export type AuthVerdict = 'bearer' | 'session' | 'public' | 'unauthorized' | 'cross-origin';
 
 /**
@@ -21,9 +26,7 @@ export type AuthVerdict = 'bearer' | 'session' | 'public' | 'unauthorized' | 'cr
  * where it comes from, so another site cannot act through the user's session (SameSite=Strict aside).
  */
 export function authorize(request: AuthRequest, poolToken: string, sessions: SessionStore): AuthVerdict {
-  const header = request.headers.authorization;
-  const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
-  if (tokenMatches(presented, poolToken)) return 'bearer';
+  if (tokenMatches(bearerToken(request.headers.authorization), poolToken)) return 'bearer';
   if (isPublicPath(request.url)) return 'public';
   if (!sessions.validSession(cookieValue(request.headers.cookie, SESSION_COOKIE))) return 'unauthorized';
   const origin = request.headers.origin;

@@ -17,6 +17,7 @@ import { slotRow } from './publisher.js';
 import { MAX_PAGE_SIZE } from './queue-rows.js';
 import { listSpoolFiles, resolveSpoolFile } from './spool-files.js';
 import { runInSandbox } from './sandbox-command.js';
+import { callerOf, requirePoolToken } from '../caller.js';
 import { cookieValue, SESSION_COOKIE, type SessionStore } from './sessions.js';
 import { jobTimeline } from './timeline.js';
 
@@ -106,6 +107,8 @@ function jobOf(schedd: Schedd, jobId: string): StoredJob {
 
 /** What the dashboard reads: queue pages, a job's events, timeline, SPOOL files and stdout, and the live stream. */
 export async function dashboardDataRoutes(app: FastifyInstance, opts: { schedd: Schedd; relay: SshRelay; sessions: SessionStore }): Promise<void> {
+  // The dashboard shows every job's files and events: it is the pool owner's (dashboard session or pool token).
+  app.addHook('preHandler', async (request) => requirePoolToken(callerOf(request), 'the dashboard'));
   const { schedd, relay, sessions } = opts;
 
   app.get<{ Querystring: PageQuery }>('/v1/queue', { schema: { querystring: PageQuery, response: { 200: PageReply, 400: ErrorReply } } }, async (request) => {
@@ -174,7 +177,7 @@ export async function dashboardDataRoutes(app: FastifyInstance, opts: { schedd: 
       const job = jobOf(schedd, request.params.jobId);
       const bytes = request.query.bytes ?? 64 * 1024;
       if (job.status === JobStatus.Running && job.ad.has('JobCurrentStartExecutingDate')) {
-        const text = await runInSandbox(relay, job, ['tail', '-c', String(bytes), STDOUT_NAME]).catch((err: Error) => {
+        const text = await runInSandbox(relay, job, ['tail', '-c', String(bytes), STDOUT_NAME], callerOf(request)).catch((err: Error) => {
           request.log.debug({ err, jobId: request.params.jobId }, 'stdout from the sandbox failed; trying SPOOL');
           return undefined;
         });

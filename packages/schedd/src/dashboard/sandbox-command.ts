@@ -1,3 +1,4 @@
+import type { Caller } from '../caller.js';
 import type { StoredJob } from '../job-store.js';
 import type { SshRelay } from '../ssh-relay.js';
 
@@ -5,7 +6,7 @@ const OUTPUT_LIMIT = 2 * 1024 * 1024;
 const DEADLINE_MS = 5_000;
 
 /** Runs a fixed command in a running job's sandbox (the condor_ssh_to_job channel) and returns its stdout. */
-export function runInSandbox(relay: SshRelay, job: StoredJob, command: string[]): Promise<string> {
+export function runInSandbox(relay: SshRelay, job: StoredJob, command: string[], caller: Caller): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -29,7 +30,7 @@ export function runInSandbox(relay: SshRelay, job: StoredJob, command: string[])
           else reject(new Error(message.error ?? `${command.join(' ')} exited with ${String(message.exitCode)}`));
         },
         close: () => undefined,
-      });
+      }, caller);
     } catch (err) {
       clearTimeout(timer);
       reject(err as Error);

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { callerOf, poolCaller, type Caller } from '../caller.js';
 import { parseExpr } from '@tinycondor/shared/classad/index';
 import { parseJobSpec, type JobSpec } from '@tinycondor/shared/job-id';
 import type { JobAction, Schedd } from '../schedd.js';
@@ -31,6 +32,14 @@ function jobSpecOf(text: string): JobSpec {
   return spec;
 }
 
+/**
+ * Who an action acts as: a user token's user whatever the body says; with the pool token (the queue
+ * superuser's credential), the user the body names, as condor_rm sends it.
+ */
+function actingCaller(caller: Caller, named: string | undefined, superUsers: string[]): Caller {
+  return caller.poolToken && named !== undefined ? poolCaller(superUsers, named) : caller;
+}
+
 /** HTCondor's reason text for a tool action: `via condor_rm (by user alice)`; a vacate is always the schedd's. */
 function actionReason(action: JobAction, body: { reason?: string; user?: string }): string {
   if (action === 'vacate') return 'Job vacated by schedd';
@@ -41,9 +50,18 @@ function actionReason(action: JobAction, body: { reason?: string; user?: string 
 /** Job actions (condor_rm …), on one job, a cluster, or a selection. */
 export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
-  const run = (action: JobAction, specs: JobSpec[], constraint: string | undefined, all: boolean, body: { reason?: string; user?: string }): Promise<ActionReply> => {
+  const run = (
+    request: FastifyRequest,
+    action: JobAction,
+    specs: JobSpec[],
+    constraint: string | undefined,
+    all: boolean,
+    body: { reason?: string; user?: string },
+  ): Promise<ActionReply> => {
+    const caller = actingCaller(callerOf(request), body.user, schedd.settings.superUsers);
     const expr = constraint === undefined ? undefined : parseExpr(constraint);
-    return schedd.actOnSelection(action, { specs, constraint: expr, all }, actionReason(action, body), body.user);
+    const reason = actionReason(action, { reason: body.reason, user: body.user === undefined ? undefined : caller.user });
+    return schedd.actOnSelection(action, { specs, constraint: expr, all }, reason, caller);
   };
 
   app.post<{ Body: BulkActionBody; Reply: ActionReply }>(
@@ -52,19 +70,19 @@ export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd 
     async (request) => {
       const { ids = [], constraint, all = false } = request.body;
       const specs = ids.map(jobSpecOf);
-      return run(request.body.action, specs, constraint, all, request.body);
+      return run(request, request.body.action, specs, constraint, all, request.body);
     },
   );
 
   app.post<{ Params: JobIdParams & ActionParams; Body: ActionBody; Reply: ActionReply }>(
     '/v1/jobs/:jobId/:action',
     { schema: { params: Type.Intersect([JobIdParams, ActionParams]), body: ActionBody, response: { 200: ActionReply, 400: ErrorReply } } },
-    async (request) => run(request.params.action, [jobSpecOf(request.params.jobId)], undefined, false, request.body),
+    async (request) => run(request, request.params.action, [jobSpecOf(request.params.jobId)], undefined, false, request.body),
   );
 
   app.post<{ Params: ClusterParams & ActionParams; Body: ActionBody; Reply: ActionReply }>(
     '/v1/clusters/:clusterId/:action',
     { schema: { params: Type.Intersect([ClusterParams, ActionParams]), body: ActionBody, response: { 200: ActionReply, 400: ErrorReply } } },
-    async (request) => run(request.params.action, [{ cluster: request.params.clusterId }], undefined, false, request.body),
+    async (request) => run(request, request.params.action, [{ cluster: request.params.clusterId }], undefined, false, request.body),
   );
 }

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { callerOf, mayActOn, refusal, requirePoolToken } from '../caller.js';
 import type { FaultInjector, FaultOutcome } from '../fault-injector.js';
 import type { Schedd } from '../schedd.js';
 import { ErrorReply, JobIdParams } from './schemas.js';
@@ -32,7 +33,7 @@ const TimelineReply = Type.Object({
       time: Type.Number(),
       kind: Type.String(),
       code: Type.Optional(Type.Integer()),
-      runId: Type.Optional(Type.Integer()),
+      runId: Type.Optional(Type.String()),
       checkpoint: Type.Optional(Type.Integer()),
       bytes: Type.Optional(Type.Integer()),
       files: Type.Optional(Type.Integer()),
@@ -45,17 +46,20 @@ const TimelineReply = Type.Object({
 /** Fault injection (evict a job, fail its next checkpoint upload, kill or disconnect a startd) and job timelines. */
 export async function faultRoutes(app: FastifyInstance, opts: { schedd: Schedd; faults: FaultInjector }): Promise<void> {
   const { schedd, faults } = opts;
-  const queued = (jobId: string) => {
+  /** The job, if the caller may inject faults into it (its owner or a queue superuser). */
+  const queued = (request: FastifyRequest, jobId: string) => {
     const [cluster, proc] = jobId.split('.').map(Number);
     const job = schedd.store.getJob(cluster, proc);
-    if (!job) throw Object.assign(new Error(`job ${jobId} is not in the queue`), { statusCode: 404 });
+    if (!job) throw refusal(404, `job ${jobId} is not in the queue`);
+    const caller = callerOf(request);
+    if (!mayActOn(caller, job.ad.getString('Owner'))) throw refusal(403, `Job ${jobId}: permission denied (owned by ${job.ad.getString('Owner') ?? 'nobody'}, not ${caller.user})`);
     return job;
   };
   const answer = (outcome: FaultOutcome) => {
     if (!outcome.ok) throw Object.assign(new Error(outcome.message), { statusCode: 409 });
     return outcome;
   };
-  const replies = { 200: FaultReply, 400: ErrorReply, 404: ErrorReply, 409: ErrorReply };
+  const replies = { 200: FaultReply, 400: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply };
 
   app.post<{ Params: JobIdParams; Body: EvictBody }>(
     '/v1/jobs/:jobId/faults/evict',
@@ -63,27 +67,34 @@ export async function faultRoutes(app: FastifyInstance, opts: { schedd: Schedd; 
     async (request) => {
       const { moment = 'now', method = 'vacate', checkpoint } = request.body;
       if (moment === 'now' && checkpoint !== undefined) throw Object.assign(new Error(`'checkpoint' needs moment 'after-checkpoint' or 'during-upload'`), { statusCode: 400 });
-      return answer(faults.evict(queued(request.params.jobId), moment, method, checkpoint));
+      return answer(faults.evict(queued(request, request.params.jobId), moment, method, checkpoint));
     },
   );
 
   app.post<{ Params: JobIdParams; Body: FailCheckpointBody }>(
     '/v1/jobs/:jobId/faults/fail-next-checkpoint',
     { schema: { params: JobIdParams, body: FailCheckpointBody, response: replies } },
-    async (request) => answer(faults.failNextCheckpoint(queued(request.params.jobId), request.body.permanent ?? false)),
+    async (request) => answer(faults.failNextCheckpoint(queued(request, request.params.jobId), request.body.permanent ?? false)),
   );
 
   app.post<{ Params: StartdParams }>(
     '/v1/startds/:name/faults/:fault',
     { schema: { params: StartdParams, response: replies } },
-    async (request) =>
-      answer(request.params.fault === 'kill' ? faults.killStartd(request.params.name) : faults.disconnectStartd(request.params.name)),
+    async (request) => {
+      requirePoolToken(callerOf(request), 'a startd fault');
+      return answer(request.params.fault === 'kill' ? faults.killStartd(request.params.name) : faults.disconnectStartd(request.params.name));
+    },
   );
 
   app.get<{ Params: JobIdParams }>(
     '/v1/jobs/:jobId/timeline',
-    { schema: { params: JobIdParams, response: { 200: TimelineReply, 404: ErrorReply } } },
+    { schema: { params: JobIdParams, response: { 200: TimelineReply, 403: ErrorReply, 404: ErrorReply } } },
     async (request, reply) => {
+      // A job that left the queue has no owner to check here: only a queue superuser reads its timeline.
+      const [cluster, proc] = request.params.jobId.split('.').map(Number);
+      const caller = callerOf(request);
+      const owner = schedd.store.getJob(cluster, proc)?.ad.getString('Owner');
+      if (!mayActOn(caller, owner)) throw refusal(403, `Job ${request.params.jobId}: permission denied (${owner === undefined ? 'not in the queue' : `owned by ${owner}`}, not ${caller.user})`);
       const entries = schedd.timelines.entries(request.params.jobId);
       if (!entries) return reply.code(404).send({ error: `no timeline for job ${request.params.jobId} (unknown, or from before the schedd started)` });
       return { jobId: request.params.jobId, entries };

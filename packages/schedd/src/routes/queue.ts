@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseExpr, type ClassAd, type Expr } from '@tinycondor/shared/classad/index';
 import { MAX_SUBMIT_BODY_BYTES } from '@tinycondor/shared/submit-limits';
+import { callerOf } from '../caller.js';
 import { constraintHolds, type Schedd } from '../schedd.js';
 import { SCAN_LIMITS, slices, type PagedSource } from '../slices.js';
 import { ClusterParams, ErrorReply, JobIdParams, StoredAd, StoredOverlay } from './schemas.js';
@@ -98,7 +99,7 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
       },
     },
     async (request, reply) => {
-      const procs = schedd.submitCluster(request.params.clusterId, request.body.submissionId, request.body.common, request.body.procs);
+      const procs = schedd.submitCluster(request.params.clusterId, request.body.submissionId, request.body.common, request.body.procs, callerOf(request));
       return reply.code(201).send({ clusterId: request.params.clusterId, procs });
     },
   );

@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { callerOf, mayActOn, refusal, requirePoolToken } from '../caller.js';
 import { JobStatus } from '@tinycondor/shared/job-status';
 import { packEntries } from '@tinycondor/shared/tar/index';
 import type { Schedd } from '../schedd.js';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
 import { ErrorReply, JobIdParams } from './schemas.js';
 import { warnWithheld } from './withheld.js';
+import { acceptTarBodiesOnly } from './tar-bodies.js';
 
 const TransferReply = Type.Object({ files: Type.Integer(), bytes: Type.Integer() });
 
@@ -30,19 +32,24 @@ const USER_LOG_CHUNK = 4 * 1024 * 1024;
  */
 export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
-  app.addContentTypeParser('application/x-tar', (_request, payload, done) => done(null, payload));
+  acceptTarBodiesOnly(app);
 
-  const spooledJob = (jobId: string) => {
+  /** The spooled job, if the caller may move its files (its owner or a queue superuser). */
+  const spooledJob = (request: FastifyRequest, jobId: string) => {
     const [cluster, proc] = jobId.split('.').map(Number);
     const job = schedd.store.getJob(cluster, proc);
-    return job && isSpooled(job.ad) ? job : undefined;
+    if (!job || !isSpooled(job.ad)) return undefined;
+    const caller = callerOf(request);
+    const owner = job.ad.getString('Owner');
+    if (!mayActOn(caller, owner)) throw refusal(403, `Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${caller.user})`);
+    return job;
   };
 
   app.put<{ Params: JobIdParams; Body: Readable }>(
     '/v1/jobs/:jobId/spool',
-    { schema: { params: JobIdParams, response: { 200: TransferReply, 400: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
+    { schema: { params: JobIdParams, response: { 200: TransferReply, 400: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
     async (request, reply) => {
-      const job = spooledJob(request.params.jobId);
+      const job = spooledJob(request, request.params.jobId);
       if (!job) {
         request.body.resume();
         return reply.code(404).send({ error: `Job ${request.params.jobId} is not a spooled job in the queue` });
@@ -60,7 +67,7 @@ export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd
       try {
         const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, request.body);
         warnWithheld(request.log, request.params.jobId, result.withheld);
-        const current = spooledJob(request.params.jobId);
+        const current = spooledJob(request, request.params.jobId);
         const refusal = current ? schedd.inputSpooled(current) : { message: `Job ${request.params.jobId} left the queue while its input was spooled` };
         if (refusal) return reply.code(409).send({ error: refusal.message });
         return { files: result.files, bytes: result.bytes };
@@ -73,9 +80,9 @@ export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd
 
   app.get<{ Params: JobIdParams }>(
     '/v1/jobs/:jobId/spool/output',
-    { schema: { params: JobIdParams, response: { 404: ErrorReply, 409: ErrorReply } } },
+    { schema: { params: JobIdParams, response: { 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
     async (request, reply) => {
-      const job = spooledJob(request.params.jobId);
+      const job = spooledJob(request, request.params.jobId);
       if (!job) return reply.code(404).send({ error: `Job ${request.params.jobId} is not a spooled job in the queue` });
       if (job.status !== JobStatus.Completed) return reply.code(409).send({ error: `Job ${request.params.jobId} is not completed; its output is not ready` });
       const results = schedd.spool.resultsDir(job.cluster, job.proc);
@@ -88,9 +95,9 @@ export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd
 
   app.post<{ Params: JobIdParams }>(
     '/v1/jobs/:jobId/spool/output/fetched',
-    { schema: { params: JobIdParams, response: { 200: Type.Object({ ok: Type.Boolean() }), 404: ErrorReply, 409: ErrorReply } } },
+    { schema: { params: JobIdParams, response: { 200: Type.Object({ ok: Type.Boolean() }), 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
     async (request, reply) => {
-      const job = spooledJob(request.params.jobId);
+      const job = spooledJob(request, request.params.jobId);
       if (!job) return reply.code(404).send({ error: `Job ${request.params.jobId} is not a spooled job in the queue` });
       const refusal = schedd.outputFetched(job);
       if (refusal) return reply.code(409).send({ error: refusal.message });
@@ -102,6 +109,8 @@ export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd
     '/v1/user-log',
     { schema: { querystring: UserLogQuery, response: { 400: ErrorReply, 404: ErrorReply } } },
     async (request, reply) => {
+      // Any job's log by its path: not for user tokens until a log is tied to the jobs that write it.
+      requirePoolToken(callerOf(request), 'reading a spooled event log');
       const file = schedd.spool.userLogPath(request.query.path);
       let fd: number;
       try {

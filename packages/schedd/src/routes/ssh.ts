@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { decodeSshClientMessage, type SshServerMessage } from '@tinycondor/shared/protocol';
 import { SshRefused, type SshRelay } from '../ssh-relay.js';
+import { callerOf } from '../caller.js';
 import { JobIdParams } from './schemas.js';
 
 /** The client end of condor_ssh_to_job: `open` with the command, then `input` frames; output and exit come back. */
@@ -18,7 +19,7 @@ export async function sshRoutes(app: FastifyInstance, opts: { relay: SshRelay })
         const message = decodeSshClientMessage(raw.toString());
         if (message.type === 'open') {
           if (sessionId) throw new Error('session already open');
-          sessionId = relay.open(cluster, proc, message.command, { send, close: () => socket.close(1000, 'done') });
+          sessionId = relay.open(cluster, proc, message.command, { send, close: () => socket.close(1000, 'done') }, callerOf(request));
         } else if (sessionId) {
           relay.input(sessionId, message.data, message.eof);
         } else {

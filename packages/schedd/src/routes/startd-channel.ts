@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import { closeReason } from '@tinycondor/shared/close-reason';
 import { decodeStartdMessage, ProtocolError, runReportsOf, type StartdMessage } from '@tinycondor/shared/protocol';
 import { RecentClusters } from '@tinycondor/shared/recent-clusters';
+import { callerOf, requirePoolToken } from '../caller.js';
 import type { Schedd } from '../schedd.js';
 import type { SshRelay } from '../ssh-relay.js';
 import type { Slot, StartdConnection } from '../startd-registry.js';
@@ -13,6 +14,9 @@ const PING_INTERVAL_MS = 5_000;
 /** The websocket each startd keeps open: hello first, then run reports; the schedd sends starts and kills. */
 export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: Schedd; relay: SshRelay }): Promise<void> {
   const { schedd, relay } = opts;
+
+  // Only the pool's daemons (the pool token) may say hello as a startd.
+  app.addHook('preHandler', async (request) => requirePoolToken(callerOf(request), 'a startd channel'));
 
   app.get('/v1/startd', { websocket: true }, (socket: WebSocket, request) => {
     const log = request.log;
@@ -39,6 +43,8 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
 
     const onHello = (hello: Extract<StartdMessage, { type: 'hello' }>): void => {
       clearTimeout(helloTimer);
+      const admitted = schedd.admitStartd(hello.startdName, hello.key);
+      if ('refused' in admitted) throw new ProtocolError(admitted.refused);
       const slots = new Map<string, Slot>(
         hello.slots.map((description) => [description.name, { description, startdName: hello.startdName, run: undefined, queued: undefined }]),
       );
@@ -48,7 +54,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         identity: { startdName: hello.startdName, machine: hello.machine, opSys: hello.opSys, arch: hello.arch },
         sinfulAddress: `<${host}:${port}?addrs=${host}-${port}&alias=${hello.machine}>`,
         slots,
-        pid: hello.pid,
+        killable: hello.killable ?? false,
         recentClusters: new RecentClusters<true>(),
         send: (message) => {
           // What one turn of the event loop sends (a batch's ack, then the start matchmaking sends after it)
@@ -62,7 +68,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         },
         close: (reason) => socket.close(4000, closeReason(reason)),
       };
-      connection.send({ type: 'welcome', scheddName: schedd.settings.name, leaseSeconds: schedd.settings.leaseSeconds });
+      connection.send({ type: 'welcome', scheddName: schedd.settings.name, leaseSeconds: schedd.settings.leaseSeconds, key: admitted.key });
       schedd.startdConnected(connection, hello.runs);
     };
 

@@ -10,15 +10,19 @@ import { isSpooled } from '@tinycondor/shared/transfer-files';
 import type { StoredJob } from '../job-store.js';
 import { ErrorReply } from './schemas.js';
 import { warnWithheld } from './withheld.js';
+import { acceptTarBodiesOnly } from './tar-bodies.js';
+import { callerOf, requirePoolToken } from '../caller.js';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
+import { RunIdSchema, StartdKeySchema } from '@tinycondor/shared/protocol';
 
 const RunParams = Type.Object({
   jobId: Type.String({ pattern: '^[0-9]{1,9}\\.[0-9]{1,9}$' }),
-  runId: Type.Integer({ minimum: 1 }),
+  runId: RunIdSchema,
 });
 type RunParams = Static<typeof RunParams>;
 
-const StartdHeader = Type.Object({ 'x-tinycondor-startd': Type.String({ minLength: 1, maxLength: 200 }) });
+/** The key the schedd gave the startd in its welcome: the transfer is that startd's, for one of its runs. */
+const StartdHeader = Type.Object({ 'x-tinycondor-startd-key': StartdKeySchema });
 
 const TransferReply = Type.Object({ files: Type.Integer(), bytes: Type.Integer() });
 
@@ -34,10 +38,21 @@ type CheckpointQuery = Static<typeof CheckpointQuery>;
 /** Input and output sandbox transfers: tar streams between schedd and startd, for the current run only. */
 export async function transferRoutes(app: FastifyInstance, opts: { schedd: Schedd; faults: FaultInjector }): Promise<void> {
   const { schedd, faults } = opts;
-  app.addContentTypeParser('application/x-tar', (_request, payload, done) => done(null, payload));
+  acceptTarBodiesOnly(app);
+  // A key this schedd did not give (or no longer knows: it restarted) is refused for now: the startd
+  // retries, and its reconnect brings it a key for its runs.
+  app.addHook('preHandler', async (request, reply) => {
+    requirePoolToken(callerOf(request), 'a startd transfer');
+    if (schedd.startdKeys.startdOf(String(request.headers['x-tinycondor-startd-key'])) === undefined) {
+      return reply.code(503).send({ error: 'unknown startd key: this schedd gives each startd its key when the startd says hello' });
+    }
+  });
 
-  const currentRun = (request: FastifyRequest<{ Params: RunParams }>): StoredJob | undefined =>
-    schedd.reportedRun(request.params.jobId, request.params.runId, String(request.headers['x-tinycondor-startd']));
+  // A run is only ever the startd's whose key the request carries: no header naming a startd is believed.
+  const currentRun = (request: FastifyRequest<{ Params: RunParams }>): StoredJob | undefined => {
+    const startd = schedd.startdKeys.startdOf(String(request.headers['x-tinycondor-startd-key']));
+    return startd === undefined ? undefined : schedd.reportedRun(request.params.jobId, request.params.runId, startd);
+  };
 
   const transferEvent = (job: StoredJob, transferType: 2 | 3 | 5 | 6, host?: string, extra?: Partial<TimelineEntry>) =>
     schedd.logTransfer(job, [fileTransferEvent(job, transferType, new Date(), host)], extra);
