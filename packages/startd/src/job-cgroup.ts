@@ -49,7 +49,9 @@ export class JobCgroups {
       removeStaleStartdCgroups(base);
       const parent = path.join(base, `tinycondor_${startdPid}`);
       try {
-        fs.mkdirSync(parent, { recursive: true });
+        // Never recursive: the startd's own cgroup must exist (where /sys is not the host's, as under
+        // `ip netns exec`, a recursive mkdir on sysfs never returns).
+        makeDir(parent);
         this.parents[controller] = parent;
       } catch {
         // Not ours to write: jobs go unconfined by this controller.
@@ -70,7 +72,7 @@ export class JobCgroups {
         const parent = this.parents[controller];
         if (parent === undefined) continue;
         dirs[controller] = path.join(parent, slotName);
-        fs.mkdirSync(dirs[controller], { recursive: true });
+        makeDir(dirs[controller]);
       }
       cgroup = new SlotCgroup(dirs);
       this.slots.set(slotName, cgroup);
@@ -167,6 +169,15 @@ export class SlotCgroup {
         }
       }
     }
+  }
+}
+
+/** mkdir that accepts a directory already there. */
+function makeDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
 }
 
