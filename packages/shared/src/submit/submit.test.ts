@@ -890,3 +890,10 @@ t.test('job attribute names as submit keys, as condor_submit looks commands up',
   t.same(overlays, [{}, { ProcId: '1', JobPrio: '1' }, { ProcId: '2', JobPrio: '2' }], 'a per-proc value through the attribute name');
   t.same(usage.warnings(), [], 'a line used through its attribute name is used');
 });
+
+t.test('a $RANDOM_INTEGER() value is drawn for each proc, also when procs are built as overlays', async (t) => {
+  const ctx = context();
+  const overlays: ProcOverlay[] = [];
+  forEachProcOverlay(parseSubmitFile('executable = a\narguments = $RANDOM_INTEGER(1, 1000000000)\nqueue 3\n', ctx), 7, ctx, (_cluster, overlay) => overlays.push(overlay));
+  t.same(overlays.map((overlay) => Object.keys(overlay)), [[], ['ProcId', 'Args'], ['ProcId', 'Args']]);
+});

@@ -150,6 +150,7 @@ function walkProcs(
         return fixedMacros.get(name) ?? definitions.get(name)?.value;
       },
       env: ctx.env,
+      cwd: ctx.submitDir,
     });
     usage?.addQueueVars(statement.queue.vars);
     const count = queueCount(statement.queue, queueExpander, statement.pos);
