@@ -79,6 +79,15 @@ t.test('condor_submit from stdin with -terse, -append and -batch-name', async (t
   t.equal(warned.stderr, "\nWARNING: the line 'ouptut = out.txt' was unused by condor_submit. Is it a typo?\n");
   const quiet = await pool.run('condor_submit', ['-terse', '-unused'], { input: typo });
   t.equal(quiet.stderr, '', '-unused turns the warning off');
+
+  fs.writeFileSync(path.join(pool.dir, 'common.inc'), 'executable = sleep.sh\nif version >= 8.0\nbatch_name = included\nendif\n');
+  const included = await pool.run('condor_submit', ['-terse'], {
+    input: 'include : common.inc\ninclude command : /bin/echo arguments = from echo\nqueue\n',
+  });
+  t.equal(included.code, 0, included.stderr);
+  const [includedId] = included.stdout.split(' ');
+  const includedAd = await pool.run('condor_q', [includedId!, '-af', 'JobBatchName', 'Args']);
+  t.equal(includedAd.stdout, 'included from echo\n', 'a file and a command included, an if taken');
 });
 
 t.test('REST: token required, bodies validated, unknown ids are 404, nothing stored on error', async (t) => {

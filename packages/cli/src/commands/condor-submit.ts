@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
-import { probeFile } from '@tinycondor/shared/submit/file-probe';
+import { probeFile, strerror } from '@tinycondor/shared/submit/file-probe';
 import { isBooleanWord, parseBoolean } from '@tinycondor/shared/submit/values';
 import { forEachProc, forEachProcOverlay, MacroUsage, parseSubmitFile, SubmitError, type SubmitContext } from '@tinycondor/shared/submit/index';
 import { CliError, type Command } from '../cli-error.js';
@@ -83,6 +84,11 @@ export const condorSubmit: Command = async (args, io) => {
     readFile: (file) => fs.readFileSync(path.resolve(io.cwd, file), 'utf8'),
     listDir: (dir) => fs.readdirSync(path.resolve(io.cwd, dir), { withFileTypes: true }).map((d) => ({ name: d.name, isDir: d.isDirectory() })),
     probeFile,
+    runCommand: (argv) => {
+      const result = spawnSync(argv[0] as string, argv.slice(1), { cwd: io.cwd, env: io.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      if (result.error) throw new Error(strerror(result.error));
+      return { stdout: result.stdout, exitCode: result.status ?? 128 + (os.constants.signals[result.signal as NodeJS.Signals] ?? 0) };
+    },
   };
   const pool = loadPoolConfig(io.env);
   const api = ScheddApi.fromConfig(pool);

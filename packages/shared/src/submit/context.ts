@@ -16,10 +16,12 @@ export interface SubmitContext {
   batchName?: string;
   /** QDate etc.; default: now. */
   now?: Date;
-  /** For `queue … from <file>`; the path is already resolved against submitDir. */
+  /** For `queue … from <file>` and `include : <file>`; the path is already resolved against submitDir. */
   readFile(path: string): string;
   /** For `queue … matching`; the directory is absolute. */
   listDir(dir: string): { name: string; isDir: boolean }[];
+  /** For `include command : …`: runs argv (no shell) and gives its standard output and exit code; throws when it cannot start. */
+  runCommand(argv: string[]): { stdout: string; exitCode: number };
   /** For the check of a transferred executable (absolute path): its size and first line, or strerror's text. */
   probeFile(path: string): FileProbe;
 }
