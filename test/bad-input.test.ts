@@ -88,6 +88,19 @@ t.test('condor_submit from stdin with -terse, -append and -batch-name', async (t
   const [includedId] = included.stdout.split(' ');
   const includedAd = await pool.run('condor_q', [includedId!, '-af', 'JobBatchName', 'Args']);
   t.equal(includedAd.stdout, 'included from echo\n', 'a file and a command included, an if taken');
+
+  const queued = await pool.run('condor_q', ['-af', 'ClusterId', 'ProcId']);
+  const dry = await pool.run('condor_submit', ['-dry-run', '-', 'executable=sleep.sh', 'arguments=$(Process)', '-queue', '2']);
+  t.equal(dry.code, 0, dry.stderr);
+  t.match(dry.stdout, /^\nMyType="Job"\n[^]*\nArgs="0"\n[^]*\n\nProcId=1\nArgs="1"\nDry-Run job\(s\)\.\.\n2 job\(s\) dry-run to cluster 1\.\n$/);
+  fs.writeFileSync(path.join(pool.dir, 'one.sub'), 'executable = sleep.sh\nqueue\n');
+  const dryFile = await pool.run('condor_submit', ['-dry-run', 'ads.txt', 'one.sub']);
+  t.equal(dryFile.stdout, 'Dry-Run job(s).\n1 job(s) dry-run to cluster 1.\n');
+  t.match(fs.readFileSync(path.join(pool.dir, 'ads.txt'), 'utf8'), /^\nMyType="Job"\n[^]*\nCmd=".*sleep\.sh"\n/);
+  const conflict = await pool.run('condor_submit', ['-dry-run', '-', 'one.sub', '-queue', '3']);
+  t.equal(conflict.code, 1);
+  t.equal(conflict.stderr, '\nERROR: -queue argument conflicts with queue statement in submit file\n');
+  t.equal((await pool.run('condor_q', ['-af', 'ClusterId', 'ProcId'])).stdout, queued.stdout, 'a dry run queues nothing');
 });
 
 t.test('REST: token required, bodies validated, unknown ids are 404, nothing stored on error', async (t) => {

@@ -7,7 +7,15 @@ import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import { probeFile, strerror } from '@tinycondor/shared/submit/file-probe';
 import { isBooleanWord, parseBoolean } from '@tinycondor/shared/submit/values';
-import { forEachProc, forEachProcOverlay, MacroUsage, parseSubmitFile, SubmitError, type SubmitContext } from '@tinycondor/shared/submit/index';
+import {
+  forEachProc,
+  forEachProcOverlay,
+  MacroUsage,
+  parseSubmitFile,
+  SubmitError,
+  type ParsedSubmit,
+  type SubmitContext,
+} from '@tinycondor/shared/submit/index';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { ScheddApi } from '../schedd-api.js';
@@ -16,7 +24,8 @@ import { checkMirrorable, markForSpooling, mirrorUserLog, scheddIsRemote, spoolI
 /** Larger submit files are refused before parsing (a resource limit, with a clear error). */
 const MAX_SUBMIT_FILE_BYTES = 64 * 1024 * 1024;
 
-const USAGE = 'Usage: condor_submit [-terse] [-spool] [-unused] [-append <command>]... [-batch-name <name>] [<submit-file>]';
+const USAGE =
+  'Usage: condor_submit [-terse] [-spool] [-unused] [-dry-run <file>] [-append <command>]... [-batch-name <name>] [-queue <queue-args>] [<name>=<value>]... [<submit-file>]';
 
 interface SubmitArgs {
   file: string | undefined;
@@ -26,7 +35,15 @@ interface SubmitArgs {
   batchName: string | undefined;
   /** -unused flips WARN_ON_UNUSED_SUBMIT_FILE_MACROS. */
   toggleUnusedWarnings: boolean;
+  /** -dry-run: where the ads go ('-' for stdout); nothing is queued. */
+  dryRun: string | undefined;
+  /** -queue (or an -append that is a queue statement): the statement's text after `queue`. */
+  queueArgument: string | undefined;
+  /** name=value arguments. */
+  variables: [string, string][];
 }
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
 /** A boolean knob of the pool's configuration; a value that is not a boolean counts as unset, as param_boolean treats it. */
 function configBoolean(value: string | undefined, fallback: boolean): boolean {
@@ -34,7 +51,21 @@ function configBoolean(value: string | undefined, fallback: boolean): boolean {
 }
 
 function parseArgs(args: string[]): SubmitArgs {
-  const parsed: SubmitArgs = { file: undefined, terse: false, spool: false, appendLines: [], batchName: undefined, toggleUnusedWarnings: false };
+  const parsed: SubmitArgs = {
+    file: undefined,
+    terse: false,
+    spool: false,
+    appendLines: [],
+    batchName: undefined,
+    toggleUnusedWarnings: false,
+    dryRun: undefined,
+    queueArgument: undefined,
+    variables: [],
+  };
+  const setQueue = (text: string, option: string) => {
+    if (parsed.queueArgument !== undefined) throw new CliError(`condor_submit: only one ${option} command allowed`);
+    parsed.queueArgument = text;
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const needValue = (): string => {
@@ -45,10 +76,37 @@ function parseArgs(args: string[]): SubmitArgs {
     if (arg === '-terse') parsed.terse = true;
     else if (arg === '-spool') parsed.spool = true;
     else if (arg === '-unused') parsed.toggleUnusedWarnings = !parsed.toggleUnusedWarnings;
-    else if (arg === '-append' || arg === '-a') parsed.appendLines.push(needValue());
+    else if (arg === '-append' || arg === '-a') {
+      const line = needValue();
+      if (/^queue(\s|$)/i.test(line.trim())) setQueue(line.trim().slice(5).trim(), '-queue');
+      else parsed.appendLines.push(line);
+    } else if (/^-q(u(e(u(e)?)?)?)?$/.test(arg!)) {
+      // As condor_submit: the statement takes the arguments up to one starting with '-' (a lone '-' ends it).
+      const words: string[] = [];
+      while (i + 1 < args.length && (args[i + 1] === '-' || !args[i + 1]!.startsWith('-'))) {
+        const word = args[++i]!;
+        if (word === '-') break;
+        words.push(word);
+      }
+      if (words.length === 0) throw new CliError(`condor_submit: ${arg} requires at least one argument`);
+      setQueue(words.join(' '), arg!);
+    } else if (/^-dry(-(r(un?)?)?)?$/.test(arg!)) {
+      const file = args[i + 1];
+      if (file === undefined || (file.startsWith('-') && file !== '-')) throw new CliError('condor_submit: -dry-run requires another argument');
+      parsed.dryRun = file;
+      i++;
+    } else if (/^-dry(-(r(un?)?)?)?:/.test(arg!)) {
+      throw new CliError(`ERROR: ${arg}: -dry-run options (full, hash, digest, cluster=…) are not supported\n${USAGE}`);
+    }
     else if (arg === '-batch-name' || arg === '-batch_name') parsed.batchName = needValue();
     else if (arg === '-' && parsed.file === undefined) parsed.file = '-';
     else if (arg.startsWith('-')) throw new CliError(`ERROR: unknown option ${arg}\n${USAGE}`);
+    else if (arg.includes('=')) {
+      const eq = arg.indexOf('=');
+      const name = arg.slice(0, eq).trim();
+      if (!VARIABLE_NAME.test(name.replace(/^\+/, ''))) throw new CliError(`condor_submit: invalid attribute name '${name}' for attrib=value assigment`);
+      parsed.variables.push([name, arg.slice(eq + 1).trim()]);
+    }
     else if (parsed.file === undefined) parsed.file = arg;
     else throw new CliError(`ERROR: only one submit file may be given (got ${parsed.file} and ${arg})\n${USAGE}`);
   }
@@ -58,9 +116,13 @@ function parseArgs(args: string[]): SubmitArgs {
 /** condor_submit: parse the submit description, queue its procs as one cluster, print what was queued. */
 export const condorSubmit: Command = async (args, io) => {
   const options = parseArgs(args);
+  // As condor_submit: with -queue and name=value (or -append) lines, no submit file is read.
+  const noFileNeeded = options.file === undefined && options.queueArgument !== undefined && (options.variables.length > 0 || options.appendLines.length > 0);
   const fromStdin = options.file === undefined || options.file === '-';
   let text: string;
-  if (fromStdin) {
+  if (noFileNeeded) {
+    text = '';
+  } else if (fromStdin) {
     text = await io.readStdin();
   } else {
     const file = path.resolve(io.cwd, options.file as string);
@@ -79,6 +141,8 @@ export const condorSubmit: Command = async (args, io) => {
     env: io.env,
     owner: os.userInfo().username,
     appendLines: options.appendLines,
+    variables: options.variables,
+    ...(options.queueArgument === undefined ? {} : { queueArgument: options.queueArgument }),
     batchName: options.batchName,
     now: new Date(),
     readFile: (file) => fs.readFileSync(path.resolve(io.cwd, file), 'utf8'),
@@ -91,12 +155,13 @@ export const condorSubmit: Command = async (args, io) => {
     },
   };
   const pool = loadPoolConfig(io.env);
-  const api = ScheddApi.fromConfig(pool);
   const spool = options.spool || scheddIsRemote(pool);
   const warnUnused = configBoolean(pool.value('WARN_ON_UNUSED_SUBMIT_FILE_MACROS'), true) !== options.toggleUnusedWarnings;
   const usage = warnUnused ? new MacroUsage() : undefined;
   try {
     const parsed = parseSubmitFile(text, context);
+    if (options.dryRun !== undefined) return dryRun(parsed, context, options, io, usage);
+    const api = ScheddApi.fromConfig(pool);
     const { clusterId } = await api.request<{ clusterId: number }>('POST', '/v1/clusters');
     // The first proc's ad is the cluster ad; every proc sends only what differs from it.
     let common: Record<string, string> = {};
@@ -139,8 +204,7 @@ export const condorSubmit: Command = async (args, io) => {
     }
     if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
     else io.stdout(`${count} job(s) submitted to cluster ${clusterId}.\n`);
-    // As condor_submit: only when something was queued (else every line would be unused).
-    if (usage && count > 0) for (const warning of usage.warnings()) io.stderr(`\nWARNING: ${warning}\n`);
+    printUnused(usage, count, io);
     return 0;
   } catch (err) {
     // condor_submit's own refusals are printed in its words alone, which scripts match.
@@ -148,3 +212,39 @@ export const condorSubmit: Command = async (args, io) => {
     throw err;
   }
 };
+
+/** As condor_submit: only when something was queued (else every line would be unused). */
+function printUnused(usage: MacroUsage | undefined, count: number, io: Parameters<Command>[1]): void {
+  if (usage && count > 0) for (const warning of usage.warnings()) io.stderr(`\nWARNING: ${warning}\n`);
+}
+
+/** The cluster condor_submit's simulated schedd gives a dry run. */
+const DRY_RUN_CLUSTER = 1;
+
+/**
+ * -dry-run FILE: the procs are built and checked as for a submission, nothing is queued, and FILE ('-' for
+ * stdout) gets what condor_submit's simulated schedd echoes: for each proc an empty line and its
+ * attributes as `Name=value`, the first proc with the cluster's (SimScheddQ::set_Attribute).
+ */
+function dryRun(parsed: ParsedSubmit, context: SubmitContext, options: SubmitArgs, io: Parameters<Command>[1], usage: MacroUsage | undefined): number {
+  const lines: string[] = [];
+  const count = forEachProcOverlay(parsed, DRY_RUN_CLUSTER, context, (cluster, overlay) => {
+    lines.push('');
+    const attributes = lines.length === 1 ? Object.entries(cluster.stored) : Object.entries(overlay).filter((entry): entry is [string, string] => entry[1] !== null);
+    for (const [name, value] of attributes) lines.push(`${name}=${value}`);
+  }, usage);
+  const text = lines.map((line) => `${line}\n`).join('');
+  if (options.dryRun === '-') {
+    io.stdout(text);
+  } else {
+    try {
+      fs.writeFileSync(path.resolve(io.cwd, options.dryRun as string), text);
+    } catch (err) {
+      throw new CliError(`\nERROR: Failed to open file -dry-run output file (${strerror(err as NodeJS.ErrnoException)})`);
+    }
+  }
+  if (options.terse) io.stdout(`${DRY_RUN_CLUSTER}.0 - ${DRY_RUN_CLUSTER}.${count - 1}\n`);
+  else io.stdout(`Dry-Run job(s)${'.'.repeat(count)}\n${count} job(s) dry-run to cluster ${DRY_RUN_CLUSTER}.\n`);
+  printUnused(usage, count, io);
+  return 0;
+}

@@ -12,6 +12,10 @@ export interface SubmitContext {
   uidDomain?: string;
   /** condor_submit -append: inserted just before the first queue statement. */
   appendLines?: string[];
+  /** condor_submit name=value arguments, defined before the file. */
+  variables?: [string, string][];
+  /** condor_submit -queue: the queue statement (after `queue`) for a file without one. */
+  queueArgument?: string;
   /** -batch-name → JobBatchName (wins over batch_name in the file). */
   batchName?: string;
   /** QDate etc.; default: now. */

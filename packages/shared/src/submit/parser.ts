@@ -2,7 +2,7 @@
 // read in place and if/elif/else/endif choose the lines read, as HTCondor's Parse_macros does.
 import { posix } from 'node:path';
 import { conditionalLine, evaluateCondition, IfStack } from './conditionals.js';
-import { submitError, type SourcePos } from './errors.js';
+import { condorSubmitError, submitError, type SourcePos } from './errors.js';
 import { MacroExpander, substituteSelfReference } from './macros.js';
 import { isQueueLine, opensMultiLineList, parseQueueStatement, type QueueStatement } from './queue.js';
 import { parseArgumentList } from './arguments.js';
@@ -205,17 +205,34 @@ function checkName(name: string, pos: SourcePos): string {
   return name;
 }
 
-/**
- * Parses a whole submit description. `appendLines` (condor_submit -append) are
- * inserted just before the first queue statement.
- */
-export function parseSubmitText(text: string, file: string, appendLines: readonly string[] = [], sources?: ParseSources): ParsedSubmit {
+/** What condor_submit's command line adds to the file. */
+export interface CommandLineAdditions {
+  /** -append lines: inserted just before the first queue statement. */
+  appendLines?: readonly string[];
+  /** `name=value` arguments: defined before the file is read, so the file may use and redefine them. */
+  variables?: readonly (readonly [string, string])[];
+  /** -queue: the queue statement's text (after `queue`), for a file that has none. */
+  queueArgument?: string;
+}
+
+/** Parses a whole submit description with what the command line adds. */
+export function parseSubmitText(text: string, file: string, additions: CommandLineAdditions = {}, sources?: ParseSources): ParsedSubmit {
   const seen: SeenMacros = new Map();
-  const statements = parseStatements(text, file, sources, seen);
+  const statements: Statement[] = (additions.variables ?? []).map(([name, value], index) =>
+    assignment(checkName(name, { file: 'command line', line: index + 1 }), value, { file: 'command line', line: index + 1 }, seen),
+  );
+  statements.push(...parseStatements(text, file, sources, seen));
+  const appendLines = additions.appendLines ?? [];
   if (appendLines.length > 0) {
     const appended = parseStatements(appendLines.join('\n'), '-append', sources, seen);
     const firstQueue = statements.findIndex((statement) => statement.kind === 'queue');
     statements.splice(firstQueue < 0 ? statements.length : firstQueue, 0, ...appended);
+  }
+  if (additions.queueArgument !== undefined) {
+    const fileQueue = statements.find((statement) => statement.kind === 'queue');
+    if (fileQueue) throw condorSubmitError(fileQueue.pos, '-queue argument conflicts with queue statement in submit file');
+    const pos = { file: '-queue', line: 1 };
+    statements.push({ kind: 'queue', queue: parseQueueStatement(`queue ${additions.queueArgument}`, null, pos), pos });
   }
   if (!statements.some((statement) => statement.kind === 'queue')) {
     const lastLine = Math.max(1, text.replace(/\n$/, '').split('\n').length);

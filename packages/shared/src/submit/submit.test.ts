@@ -962,3 +962,12 @@ t.test('if / elif / else / endif with defined, version and booleans', async (t) 
   refused('if true\nelse\nelif true\nendif', 'job.sub:4: elif is not allowed after else');
   t.throws(() => submit('executable = a\nif true\nqueue\n'), { message: 'job.sub:3: endif(s) not found before end-of-file' });
 });
+
+t.test('condor_submit name=value arguments and -queue', async (t) => {
+  const ads = submit('arguments = $(word) $(Item)\nword = file-wins\n', { variables: [['word', 'cmdline'], ['executable', '/bin/echo']], queueArgument: 'Item in (x, y)' });
+  t.same(ads.map((ad) => ad.toJSON().Args), ['"file-wins x"', '"file-wins y"'], 'the file may redefine a command-line variable');
+  const [early] = submit('arguments = $(word)\nqueue\n', { variables: [['word', 'cmdline'], ['executable', '/bin/echo']] });
+  t.equal(early!.toJSON().Args, '"cmdline"', 'defined before the file is read');
+  t.throws(() => submit('executable = a\nqueue\n', { queueArgument: '2' }), { message: 'job.sub:2: -queue argument conflicts with queue statement in submit file', condorWords: true });
+  t.equal(submit('executable = a\n', { queueArgument: '3' }).length, 3);
+});
