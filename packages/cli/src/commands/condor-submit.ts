@@ -156,6 +156,8 @@ export const condorSubmit: Command = async (args, io) => {
   };
   const pool = loadPoolConfig(io.env);
   const spool = options.spool || scheddIsRemote(pool);
+  // As condor_submit: SUBMIT_SKIP_FILECHECKS (default true) and -spool turn the input check off.
+  context.fileChecks = !configBoolean(pool.value('SUBMIT_SKIP_FILECHECKS'), true) && !spool;
   const warnUnused = configBoolean(pool.value('WARN_ON_UNUSED_SUBMIT_FILE_MACROS'), true) !== options.toggleUnusedWarnings;
   const usage = warnUnused ? new MacroUsage() : undefined;
   try {

@@ -26,8 +26,11 @@ export interface SubmitContext {
   listDir(dir: string): { name: string; isDir: boolean }[];
   /** For `include command : …`: runs argv (no shell) and gives its standard output and exit code; throws when it cannot start. */
   runCommand(argv: string[]): { stdout: string; exitCode: number };
-  /** For the check of a transferred executable (absolute path): its size and first line, or strerror's text. */
+  /** For the check of a transferred executable and an input (absolute path): its size and first line, or strerror's text. */
   probeFile(path: string): FileProbe;
+  /** SUBMIT_SKIP_FILECHECKS = false: the input file must be readable at submit time. */
+  fileChecks?: boolean;
 }
 
-export type FileProbe = { size: number; firstLine: string } | { error: string };
+/** `readError`: the file is there but cannot be read. */
+export type FileProbe = { size: number; firstLine: string; readError?: string } | { error: string };

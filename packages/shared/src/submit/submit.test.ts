@@ -971,3 +971,19 @@ t.test('condor_submit name=value arguments and -queue', async (t) => {
   t.throws(() => submit('executable = a\nqueue\n', { queueArgument: '2' }), { message: 'job.sub:2: -queue argument conflicts with queue statement in submit file', condorWords: true });
   t.equal(submit('executable = a\n', { queueArgument: '3' }).length, 3);
 });
+
+t.test('with SUBMIT_SKIP_FILECHECKS = false an input that cannot be read is refused in condor_submit\'s words', async (t) => {
+  const files: Record<string, FileProbe> = {
+    '/home/alice/jobs/run/in.txt': { size: 3, firstLine: 'abc' },
+    '/home/alice/jobs/run/locked.txt': { size: 3, firstLine: '', readError: 'Permission denied' },
+    '/home/alice/jobs/run/dir': { size: 4096, firstLine: '', readError: 'Is a directory' },
+    '/home/alice/jobs/a': { size: 3, firstLine: '' },
+  };
+  const probeFile = (path: string): FileProbe => files[path] ?? { error: 'No such file or directory' };
+  const withInput = (input: string, fileChecks: boolean) => () => submit(`executable = a\ninitialdir = run\ninput = ${input}\nqueue\n`, { probeFile, fileChecks });
+  t.doesNotThrow(withInput('in.txt', true));
+  t.doesNotThrow(withInput('dir', true), 'a directory opens for reading');
+  t.doesNotThrow(withInput('missing.txt', false), 'not checked by default, as SUBMIT_SKIP_FILECHECKS defaults to true');
+  t.throws(withInput('missing.txt', true), { message: 'job.sub:3: Can\'t open "/home/alice/jobs/run/missing.txt"  with flags 00 (No such file or directory)', condorWords: true });
+  t.throws(withInput('locked.txt', true), { message: 'job.sub:3: Can\'t open "/home/alice/jobs/run/locked.txt"  with flags 00 (Permission denied)' });
+});
