@@ -101,6 +101,12 @@ t.test('condor_submit from stdin with -terse, -append and -batch-name', async (t
   t.equal(conflict.code, 1);
   t.equal(conflict.stderr, '\nERROR: -queue argument conflicts with queue statement in submit file\n');
   t.equal((await pool.run('condor_q', ['-af', 'ClusterId', 'ProcId'])).stdout, queued.stdout, 'a dry run queues nothing');
+
+  const verbose = await pool.run('condor_submit', [], { input: 'executable = sleep.sh\nhold = true\nqueue 2\n' });
+  t.match(verbose.stdout, /^\n\*\* Proc (\d+)\.0:\n(\w+ = .*\n)+\n\*\* Proc \1\.1:\n(\w+ = .*\n)+$/, 'from stdin: verbose, each proc\'s ad');
+  t.match(verbose.stdout, /\nProcId = 1\n/);
+  const fromFile = await pool.run('condor_submit', ['one.sub']);
+  t.match(fromFile.stdout, /^Submitting job\(s\)\.\n1 job\(s\) submitted to cluster \d+\.\n$/);
 });
 
 t.test('REST: token required, bodies validated, unknown ids are 404, nothing stored on error', async (t) => {

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ClassAd } from '@tinycondor/shared/classad/index';
+import { ClassAd } from '@tinycondor/shared/classad/index';
+import { formatLong } from '../format/long.js';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import { probeFile, strerror } from '@tinycondor/shared/submit/file-probe';
@@ -41,6 +42,8 @@ interface SubmitArgs {
   queueArgument: string | undefined;
   /** name=value arguments. */
   variables: [string, string][];
+  /** -verbose: each proc's ad instead of dots and the count. */
+  verbose: boolean;
 }
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
@@ -61,6 +64,7 @@ function parseArgs(args: string[]): SubmitArgs {
     dryRun: undefined,
     queueArgument: undefined,
     variables: [],
+    verbose: false,
   };
   const setQueue = (text: string, option: string) => {
     if (parsed.queueArgument !== undefined) throw new CliError(`condor_submit: only one ${option} command allowed`);
@@ -73,7 +77,13 @@ function parseArgs(args: string[]): SubmitArgs {
       if (value === undefined) throw new CliError(`ERROR: ${arg} requires an argument\n${USAGE}`);
       return value;
     };
-    if (arg === '-terse') parsed.terse = true;
+    if (arg === '-terse') {
+      parsed.terse = true;
+      parsed.verbose = false;
+    } else if (/^-v(e(r(b(o(s(e)?)?)?)?)?)?$/.test(arg!)) {
+      parsed.verbose = true;
+      parsed.terse = false;
+    }
     else if (arg === '-spool') parsed.spool = true;
     else if (arg === '-unused') parsed.toggleUnusedWarnings = !parsed.toggleUnusedWarnings;
     else if (arg === '-append' || arg === '-a') {
@@ -119,6 +129,8 @@ export const condorSubmit: Command = async (args, io) => {
   // As condor_submit: with -queue and name=value (or -append) lines, no submit file is read.
   const noFileNeeded = options.file === undefined && options.queueArgument !== undefined && (options.variables.length > 0 || options.appendLines.length > 0);
   const fromStdin = options.file === undefined || options.file === '-';
+  // As condor_submit: a submit file read from stdin implies -verbose unless -terse is given.
+  const verbose = options.verbose || (fromStdin && !noFileNeeded && !options.terse);
   let text: string;
   if (noFileNeeded) {
     text = '';
@@ -196,7 +208,7 @@ export const condorSubmit: Command = async (args, io) => {
         overlays.push(overlay);
       }, usage);
     }
-    if (!options.terse) io.stdout(`Submitting job(s)${'.'.repeat(count)}\n`);
+    if (!options.terse && !fromStdin) io.stdout(`Submitting job(s)${verbose ? '' : '.'.repeat(count)}`);
     if (spool) for (const log of logs) await checkMirrorable(api, log);
     await api.request('POST', `/v1/clusters/${clusterId}/procs`, { common, procs: overlays });
     if (spool) {
@@ -204,8 +216,9 @@ export const condorSubmit: Command = async (args, io) => {
       // The schedd keeps the event log; a local mirror exists from the start, as the log would.
       for (const log of logs) await mirrorUserLog(api, log);
     }
-    if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
-    else io.stdout(`${count} job(s) submitted to cluster ${clusterId}.\n`);
+    if (verbose) io.stdout(verboseAds(clusterId, common, overlays));
+    else if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
+    else io.stdout(`\n${count} job(s) submitted to cluster ${clusterId}.\n`);
     printUnused(usage, count, io);
     return 0;
   } catch (err) {
@@ -218,6 +231,20 @@ export const condorSubmit: Command = async (args, io) => {
 /** As condor_submit: only when something was queued (else every line would be unused). */
 function printUnused(usage: MacroUsage | undefined, count: number, io: Parameters<Command>[1]): void {
   if (usage && count > 0) for (const warning of usage.warnings()) io.stderr(`\nWARNING: ${warning}\n`);
+}
+
+/** -verbose: `** Proc C.P:` and the proc's whole ad, for each proc. */
+function verboseAds(clusterId: number, common: Record<string, string>, overlays: readonly ProcOverlay[]): string {
+  return overlays
+    .map((overlay, procId) => {
+      const ad: Record<string, string> = { ...common };
+      for (const [name, value] of Object.entries(overlay)) {
+        if (value === null) delete ad[name];
+        else ad[name] = value;
+      }
+      return `\n** Proc ${clusterId}.${procId}:\n${formatLong([ClassAd.fromJSON(ad)]).slice(0, -1)}`;
+    })
+    .join('');
 }
 
 /** The cluster condor_submit's simulated schedd gives a dry run. */
