@@ -1,6 +1,6 @@
 // HTCondor's macro functions ($INT, $REAL, $F…, $CHOICE, $RANDOM_*, $SUBSTR, $BASENAME, $DIRNAME), as
 // config.cpp's evaluate_macro_func computes them from a function's body (already macro-expanded).
-import { ClassAd, ClassAdParseError } from '../classad/index.js';
+import { ClassAd, ClassAdParseError, unparseValue, type Value } from '../classad/index.js';
 import { formatPrintf, PRINTF_INT, PRINTF_REAL } from './printf.js';
 
 /** What a function may look up: a macro's expanded value, or undefined when it is not defined. */
@@ -22,7 +22,7 @@ export function macroFunctionOf(name: string): string | undefined {
   return undefined;
 }
 
-const FUNCTIONS = new Set(['RANDOM_CHOICE', 'RANDOM_INTEGER', 'CHOICE', 'SUBSTR', 'INT', 'REAL', 'BASENAME', 'DIRNAME']);
+const FUNCTIONS = new Set(['RANDOM_CHOICE', 'RANDOM_INTEGER', 'CHOICE', 'SUBSTR', 'INT', 'REAL', 'STRING', 'EVAL', 'BASENAME', 'DIRNAME']);
 
 /** Whether a function gives a new value each time it is expanded. */
 export function isRandomFunction(name: string): boolean {
@@ -42,6 +42,10 @@ export function callMacroFunction(name: string, body: string, scope: FunctionSco
     case 'INT':
     case 'REAL':
       return number(name, body, scope);
+    case 'STRING':
+      return string(body, scope);
+    case 'EVAL':
+      return evalExpression(body, scope);
     case 'BASENAME': {
       const comma = body.lastIndexOf(',');
       const suffix = comma >= 0 ? body.slice(comma + 1).trimStart() : undefined;
@@ -150,16 +154,9 @@ function realValue(text: string): number | undefined {
 }
 
 function evaluate(text: string): number | undefined {
-  if (text === '') return undefined;
-  let value;
-  try {
-    value = new ClassAd().evaluateExpr(text);
-  } catch (err) {
-    if (err instanceof ClassAdParseError) return undefined;
-    throw err;
-  }
-  if (value.type === 'int' || value.type === 'real') return value.value;
-  if (value.type === 'bool') return value.value ? 1 : 0;
+  const value = text === '' ? undefined : evaluateText(text);
+  if (value?.type === 'int' || value?.type === 'real') return value.value;
+  if (value?.type === 'bool') return value.value ? 1 : 0;
   return undefined;
 }
 
@@ -181,6 +178,43 @@ function number(name: 'INT' | 'REAL', body: string, scope: FunctionScope): strin
   if (format === undefined) return formatPrintf('%.16G', value, PRINTF_REAL) as string;
   const formatted = formatPrintf(format, value, PRINTF_REAL) as string;
   return formatted.includes('.') ? formatted : `${formatted}.0`;
+}
+
+/** The value of a ClassAd expression evaluated in an empty ad, or undefined when it does not parse. */
+function evaluateText(text: string): Value | undefined {
+  try {
+    return new ClassAd().evaluateExpr(text);
+  } catch (err) {
+    if (err instanceof ClassAdParseError) return undefined;
+    throw err;
+  }
+}
+
+/** $STRING(name[,fmt]): the macro (or literal), its string value when it is a string expression, through %s. */
+function string(body: string, scope: FunctionScope): string {
+  const comma = body.indexOf(',');
+  const format = comma < 0 ? undefined : body.slice(comma + 1);
+  if (format !== undefined && !/^(?:[^%]|%%)*%-?\d*(?:\.\d+)?s(?:[^%]|%%)*$/.test(format)) {
+    throw new MacroFunctionError(`$STRING macro: '${format}' is not a valid format specifier!`);
+  }
+  const argument = comma < 0 ? body : body.slice(0, comma);
+  let text = scope.lookup(argument) ?? argument;
+  const value = evaluateText(text);
+  if (value?.type === 'string') text = value.value;
+  if (format === undefined) return text;
+  return format.replace(/%(-?)(\d*)(?:\.(\d+))?s|%%/, (match, left: string, width: string, precision: string | undefined) => {
+    if (match === '%%') return '%';
+    const cut = precision === undefined ? text : text.slice(0, Number(precision));
+    return left ? cut.padEnd(Number(width || 0)) : cut.padStart(Number(width || 0));
+  }).replace(/%%/g, '%');
+}
+
+/** $EVAL(name): the macro (or literal) evaluated as a ClassAd expression: a string as is, other values unparsed. */
+function evalExpression(body: string, scope: FunctionScope): string {
+  const text = scope.lookup(body) ?? body;
+  const value = evaluateText(text);
+  if (value === undefined) return text;
+  return value.type === 'string' ? value.value : unparseValue(value);
 }
 
 const X = 1;

@@ -84,6 +84,11 @@ t.test('macro functions, with the manual\'s examples', async (t) => {
   t.equal(expander({ FILE: 'samplerun/a.dat' }).expand('$Fnx(FILE)', pos), 'a.dat', 'the argument names a macro');
   t.equal(new MacroExpander({ lookup: () => undefined, env: {}, cwd: '/home/a' }).expand('$Ffp(sub/x.txt)', pos), '/home/a/sub/');
   t.equal(m.expand('$FOO(x) $Frob(x)', pos), '$FOO(x) $Frob(x)', 'not a function: left as it is');
+  t.equal(m.expand('$EVAL(Values)', pos), '40');
+  t.equal(m.expand('$EVAL(strcat("a", "b"))', pos), 'ab', 'a string value without its quotes');
+  t.equal(expander({ big: '1 > 2' }).expand('$EVAL(big)', pos), 'false');
+  t.equal(m.expand('$STRING(Name)', pos), 'abcdef');
+  t.equal(expander({ q: '"quoted"' }).expand('$STRING(q,[%10s])', pos), '[    quoted]');
 });
 
 t.test('random macro functions stay in range and mark the expansion as random', async (t) => {
