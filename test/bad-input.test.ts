@@ -79,6 +79,34 @@ t.test('condor_submit from stdin with -terse, -append and -batch-name', async (t
   t.equal(warned.stderr, "\nWARNING: the line 'ouptut = out.txt' was unused by condor_submit. Is it a typo?\n");
   const quiet = await pool.run('condor_submit', ['-terse', '-unused'], { input: typo });
   t.equal(quiet.stderr, '', '-unused turns the warning off');
+
+  fs.writeFileSync(path.join(pool.dir, 'common.inc'), 'executable = sleep.sh\nif version >= 8.0\nbatch_name = included\nendif\n');
+  const included = await pool.run('condor_submit', ['-terse'], {
+    input: 'include : common.inc\ninclude command : /bin/echo arguments = from echo\nqueue\n',
+  });
+  t.equal(included.code, 0, included.stderr);
+  const [includedId] = included.stdout.split(' ');
+  const includedAd = await pool.run('condor_q', [includedId!, '-af', 'JobBatchName', 'Args']);
+  t.equal(includedAd.stdout, 'included from echo\n', 'a file and a command included, an if taken');
+
+  const queued = await pool.run('condor_q', ['-af', 'ClusterId', 'ProcId']);
+  const dry = await pool.run('condor_submit', ['-dry-run', '-', 'executable=sleep.sh', 'arguments=$(Process)', '-queue', '2']);
+  t.equal(dry.code, 0, dry.stderr);
+  t.match(dry.stdout, /^\nMyType="Job"\n[^]*\nArgs="0"\n[^]*\n\nProcId=1\nArgs="1"\nDry-Run job\(s\)\.\.\n2 job\(s\) dry-run to cluster 1\.\n$/);
+  fs.writeFileSync(path.join(pool.dir, 'one.sub'), 'executable = sleep.sh\nqueue\n');
+  const dryFile = await pool.run('condor_submit', ['-dry-run', 'ads.txt', 'one.sub']);
+  t.equal(dryFile.stdout, 'Dry-Run job(s).\n1 job(s) dry-run to cluster 1.\n');
+  t.match(fs.readFileSync(path.join(pool.dir, 'ads.txt'), 'utf8'), /^\nMyType="Job"\n[^]*\nCmd=".*sleep\.sh"\n/);
+  const conflict = await pool.run('condor_submit', ['-dry-run', '-', 'one.sub', '-queue', '3']);
+  t.equal(conflict.code, 1);
+  t.equal(conflict.stderr, '\nERROR: -queue argument conflicts with queue statement in submit file\n');
+  t.equal((await pool.run('condor_q', ['-af', 'ClusterId', 'ProcId'])).stdout, queued.stdout, 'a dry run queues nothing');
+
+  const verbose = await pool.run('condor_submit', [], { input: 'executable = sleep.sh\nhold = true\nqueue 2\n' });
+  t.match(verbose.stdout, /^\n\*\* Proc (\d+)\.0:\n(\w+ = .*\n)+\n\*\* Proc \1\.1:\n(\w+ = .*\n)+$/, 'from stdin: verbose, each proc\'s ad');
+  t.match(verbose.stdout, /\nProcId = 1\n/);
+  const fromFile = await pool.run('condor_submit', ['one.sub']);
+  t.match(fromFile.stdout, /^Submitting job\(s\)\.\n1 job\(s\) submitted to cluster \d+\.\n$/);
 });
 
 t.test('REST: token required, bodies validated, unknown ids are 404, nothing stored on error', async (t) => {

@@ -151,7 +151,8 @@ Promise.all([import(workerData.submitUrl), import(workerData.classadUrl)]).then(
       if (p.endsWith('items.txt')) return 'a, 1\\nb, 2\\n\\n c , 3 4\\n';
       throw Object.assign(new Error('ENOENT: no such file or directory, open ' + p), { code: 'ENOENT' });
     },
-    probeFile: () => ({ size: 100, firstLine: '#!/bin/sh\n' }),
+    probeFile: () => ({ size: 100, firstLine: '#!/bin/sh\\n' }),
+    runCommand: () => ({ stdout: 'arguments = from-command\\n', exitCode: 0 }),
     listDir: () => [{ name: 'a.dat', isDir: false }, { name: 'b.dat', isDir: false }, { name: 'sub', isDir: true }],
   };
   const job = c.ClassAd.parseText(workerData.jobAd);

@@ -50,7 +50,7 @@ export const submitLatencyRest: Benchmark = {
       const samples: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const stamp = path.join(pool.dir, `rest.${i}`);
-        const ctx = { fileName: 'bench.sub', submitDir: pool.dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [], probeFile };
+        const ctx = { fileName: 'bench.sub', submitDir: pool.dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [], probeFile, runCommand: () => ({ stdout: '', exitCode: 0 }) };
         const parsed = parseSubmitFile(stampingSubmit(stamp, logFile), ctx);
         const t0 = wallMs();
         const { clusterId } = await pool.post<{ clusterId: number }>('/v1/clusters');

@@ -17,7 +17,7 @@ function rssMb(pid: number): number {
 
 /** The same rows written straight into SQLite in one transaction: the floor for storing the queue. */
 function bulkInsertMs(dir: string): number {
-  const ctx = { fileName: 'many.sub', submitDir: dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [], probeFile };
+  const ctx = { fileName: 'many.sub', submitDir: dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [], probeFile, runCommand: () => ({ stdout: '', exitCode: 0 }) };
   const rows = expandProcs(parseSubmitFile(SUBMIT, ctx), 1, ctx).map((ad) => JSON.stringify(ad.toJSON()));
   const db = new Database(path.join(dir, 'baseline.sqlite'));
   db.pragma('journal_mode = WAL');

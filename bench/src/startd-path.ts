@@ -19,7 +19,7 @@ const JOBS = 2000;
  * the cluster's ad (with a connection's first start) and each proc's own attributes over it.
  */
 function startedJob(dir: string): { clusterAd: Record<string, string>; procOverlay(proc: number): ProcOverlay } {
-  const ctx = { fileName: 'bench.sub', submitDir: dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [], probeFile };
+  const ctx = { fileName: 'bench.sub', submitDir: dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [], probeFile, runCommand: () => ({ stdout: '', exitCode: 0 }) };
   const [submitted] = expandProcs(parseSubmitFile('executable = /bin/true\ntransfer_executable = false\nqueue\n', ctx), 1, ctx);
   const cluster = new ClusterAd(submitted.toJSON());
   const provisioned = { cpus: 1, memoryMb: 1024, diskKb: 1_000_000 };

@@ -1,14 +1,24 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ClassAd } from '@tinycondor/shared/classad/index';
+import { ClassAd } from '@tinycondor/shared/classad/index';
+import { formatLong } from '../format/long.js';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import { MAX_SUBMIT_BODY_BYTES, submissionTooLarge } from '@tinycondor/shared/submit-limits';
-import { probeFile } from '@tinycondor/shared/submit/file-probe';
+import { probeFile, strerror } from '@tinycondor/shared/submit/file-probe';
 import { isBooleanWord, parseBoolean } from '@tinycondor/shared/submit/values';
-import { forEachProc, forEachProcOverlay, MacroUsage, parseSubmitFile, SubmitError, type SubmitContext } from '@tinycondor/shared/submit/index';
+import {
+  forEachProc,
+  forEachProcOverlay,
+  MacroUsage,
+  parseSubmitFile,
+  SubmitError,
+  type ParsedSubmit,
+  type SubmitContext,
+} from '@tinycondor/shared/submit/index';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { ScheddApi, ScheddUnreachable } from '../schedd-api.js';
@@ -17,7 +27,8 @@ import { checkMirrorable, markForSpooling, mirrorUserLog, scheddIsRemote, spoolI
 /** Larger submit files are refused before parsing (a resource limit, with a clear error). */
 const MAX_SUBMIT_FILE_BYTES = 64 * 1024 * 1024;
 
-const USAGE = 'Usage: condor_submit [-terse] [-spool] [-unused] [-append <command>]... [-batch-name <name>] [<submit-file>]';
+const USAGE =
+  'Usage: condor_submit [-terse] [-spool] [-unused] [-dry-run <file>] [-append <command>]... [-batch-name <name>] [-queue <queue-args>] [<name>=<value>]... [<submit-file>]';
 
 interface SubmitArgs {
   file: string | undefined;
@@ -27,7 +38,17 @@ interface SubmitArgs {
   batchName: string | undefined;
   /** -unused flips WARN_ON_UNUSED_SUBMIT_FILE_MACROS. */
   toggleUnusedWarnings: boolean;
+  /** -dry-run: where the ads go ('-' for stdout); nothing is queued. */
+  dryRun: string | undefined;
+  /** -queue (or an -append that is a queue statement): the statement's text after `queue`. */
+  queueArgument: string | undefined;
+  /** name=value arguments. */
+  variables: [string, string][];
+  /** -verbose: each proc's ad instead of dots and the count. */
+  verbose: boolean;
 }
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
 /** A boolean knob of the pool's configuration; a value that is not a boolean counts as unset, as param_boolean treats it. */
 function configBoolean(value: string | undefined, fallback: boolean): boolean {
@@ -35,7 +56,22 @@ function configBoolean(value: string | undefined, fallback: boolean): boolean {
 }
 
 function parseArgs(args: string[]): SubmitArgs {
-  const parsed: SubmitArgs = { file: undefined, terse: false, spool: false, appendLines: [], batchName: undefined, toggleUnusedWarnings: false };
+  const parsed: SubmitArgs = {
+    file: undefined,
+    terse: false,
+    spool: false,
+    appendLines: [],
+    batchName: undefined,
+    toggleUnusedWarnings: false,
+    dryRun: undefined,
+    queueArgument: undefined,
+    variables: [],
+    verbose: false,
+  };
+  const setQueue = (text: string, option: string) => {
+    if (parsed.queueArgument !== undefined) throw new CliError(`condor_submit: only one ${option} command allowed`);
+    parsed.queueArgument = text;
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const needValue = (): string => {
@@ -43,13 +79,46 @@ function parseArgs(args: string[]): SubmitArgs {
       if (value === undefined) throw new CliError(`ERROR: ${arg} requires an argument\n${USAGE}`);
       return value;
     };
-    if (arg === '-terse') parsed.terse = true;
+    if (arg === '-terse') {
+      parsed.terse = true;
+      parsed.verbose = false;
+    } else if (/^-v(e(r(b(o(s(e)?)?)?)?)?)?$/.test(arg!)) {
+      parsed.verbose = true;
+      parsed.terse = false;
+    }
     else if (arg === '-spool') parsed.spool = true;
     else if (arg === '-unused') parsed.toggleUnusedWarnings = !parsed.toggleUnusedWarnings;
-    else if (arg === '-append' || arg === '-a') parsed.appendLines.push(needValue());
+    else if (arg === '-append' || arg === '-a') {
+      const line = needValue();
+      if (/^queue(\s|$)/i.test(line.trim())) setQueue(line.trim().slice(5).trim(), '-queue');
+      else parsed.appendLines.push(line);
+    } else if (/^-q(u(e(u(e)?)?)?)?$/.test(arg!)) {
+      // As condor_submit: the statement takes the arguments up to one starting with '-' (a lone '-' ends it).
+      const words: string[] = [];
+      while (i + 1 < args.length && (args[i + 1] === '-' || !args[i + 1]!.startsWith('-'))) {
+        const word = args[++i]!;
+        if (word === '-') break;
+        words.push(word);
+      }
+      if (words.length === 0) throw new CliError(`condor_submit: ${arg} requires at least one argument`);
+      setQueue(words.join(' '), arg!);
+    } else if (/^-dry(-(r(un?)?)?)?$/.test(arg!)) {
+      const file = args[i + 1];
+      if (file === undefined || (file.startsWith('-') && file !== '-')) throw new CliError('condor_submit: -dry-run requires another argument');
+      parsed.dryRun = file;
+      i++;
+    } else if (/^-dry(-(r(un?)?)?)?:/.test(arg!)) {
+      throw new CliError(`ERROR: ${arg}: -dry-run options (full, hash, digest, cluster=…) are not supported\n${USAGE}`);
+    }
     else if (arg === '-batch-name' || arg === '-batch_name') parsed.batchName = needValue();
     else if (arg === '-' && parsed.file === undefined) parsed.file = '-';
     else if (arg.startsWith('-')) throw new CliError(`ERROR: unknown option ${arg}\n${USAGE}`);
+    else if (arg.includes('=')) {
+      const eq = arg.indexOf('=');
+      const name = arg.slice(0, eq).trim();
+      if (!VARIABLE_NAME.test(name.replace(/^\+/, ''))) throw new CliError(`condor_submit: invalid attribute name '${name}' for attrib=value assigment`);
+      parsed.variables.push([name, arg.slice(eq + 1).trim()]);
+    }
     else if (parsed.file === undefined) parsed.file = arg;
     else throw new CliError(`ERROR: only one submit file may be given (got ${parsed.file} and ${arg})\n${USAGE}`);
   }
@@ -75,9 +144,15 @@ async function settleLostSubmission(api: ScheddApi, clusterId: number, submissio
 /** condor_submit: parse the submit description, queue its procs as one cluster, print what was queued. */
 export const condorSubmit: Command = async (args, io) => {
   const options = parseArgs(args);
+  // As condor_submit: with -queue and name=value (or -append) lines, no submit file is read.
+  const noFileNeeded = options.file === undefined && options.queueArgument !== undefined && (options.variables.length > 0 || options.appendLines.length > 0);
   const fromStdin = options.file === undefined || options.file === '-';
+  // As condor_submit: a submit file read from stdin implies -verbose unless -terse is given.
+  const verbose = options.verbose || (fromStdin && !noFileNeeded && !options.terse);
   let text: string;
-  if (fromStdin) {
+  if (noFileNeeded) {
+    text = '';
+  } else if (fromStdin) {
     text = await io.readStdin();
   } else {
     const file = path.resolve(io.cwd, options.file as string);
@@ -96,19 +171,29 @@ export const condorSubmit: Command = async (args, io) => {
     env: io.env,
     owner: os.userInfo().username,
     appendLines: options.appendLines,
+    variables: options.variables,
+    ...(options.queueArgument === undefined ? {} : { queueArgument: options.queueArgument }),
     batchName: options.batchName,
     now: new Date(),
     readFile: (file) => fs.readFileSync(path.resolve(io.cwd, file), 'utf8'),
     listDir: (dir) => fs.readdirSync(path.resolve(io.cwd, dir), { withFileTypes: true }).map((d) => ({ name: d.name, isDir: d.isDirectory() })),
     probeFile,
+    runCommand: (argv) => {
+      const result = spawnSync(argv[0] as string, argv.slice(1), { cwd: io.cwd, env: io.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      if (result.error) throw new Error(strerror(result.error));
+      return { stdout: result.stdout, exitCode: result.status ?? 128 + (os.constants.signals[result.signal as NodeJS.Signals] ?? 0) };
+    },
   };
   const pool = loadPoolConfig(io.env);
-  const api = ScheddApi.fromConfig(pool);
   const spool = options.spool || scheddIsRemote(pool);
+  // As condor_submit: SUBMIT_SKIP_FILECHECKS (default true) and -spool turn the input check off.
+  context.fileChecks = !configBoolean(pool.value('SUBMIT_SKIP_FILECHECKS'), true) && !spool;
   const warnUnused = configBoolean(pool.value('WARN_ON_UNUSED_SUBMIT_FILE_MACROS'), true) !== options.toggleUnusedWarnings;
   const usage = warnUnused ? new MacroUsage() : undefined;
   try {
     const parsed = parseSubmitFile(text, context);
+    if (options.dryRun !== undefined) return dryRun(parsed, context, options, io, usage);
+    const api = ScheddApi.fromConfig(pool);
     const { clusterId } = await api.request<{ clusterId: number }>('POST', '/v1/clusters');
     // The first proc's ad is the cluster ad; every proc sends only what differs from it.
     let common: Record<string, string> = {};
@@ -141,7 +226,7 @@ export const condorSubmit: Command = async (args, io) => {
         overlays.push(overlay);
       }, usage);
     }
-    if (!options.terse) io.stdout(`Submitting job(s)${'.'.repeat(count)}\n`);
+    if (!options.terse && !fromStdin) io.stdout(`Submitting job(s)${verbose ? '' : '.'.repeat(count)}`);
     if (spool) for (const log of logs) await checkMirrorable(api, log);
     const submissionId = randomUUID();
     const payload = JSON.stringify({ submissionId, common, procs: overlays });
@@ -158,10 +243,10 @@ export const condorSubmit: Command = async (args, io) => {
       // The schedd keeps the event log; a local mirror exists from the start, as the log would.
       for (const log of logs) await mirrorUserLog(api, log);
     }
-    if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
-    else io.stdout(`${count} job(s) submitted to cluster ${clusterId}.\n`);
-    // As condor_submit: only when something was queued (else every line would be unused).
-    if (usage && count > 0) for (const warning of usage.warnings()) io.stderr(`\nWARNING: ${warning}\n`);
+    if (verbose) io.stdout(verboseAds(clusterId, common, overlays));
+    else if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
+    else io.stdout(`\n${count} job(s) submitted to cluster ${clusterId}.\n`);
+    printUnused(usage, count, io);
     return 0;
   } catch (err) {
     // condor_submit's own refusals are printed in its words alone, which scripts match.
@@ -169,3 +254,53 @@ export const condorSubmit: Command = async (args, io) => {
     throw err;
   }
 };
+
+/** As condor_submit: only when something was queued (else every line would be unused). */
+function printUnused(usage: MacroUsage | undefined, count: number, io: Parameters<Command>[1]): void {
+  if (usage && count > 0) for (const warning of usage.warnings()) io.stderr(`\nWARNING: ${warning}\n`);
+}
+
+/** -verbose: `** Proc C.P:` and the proc's whole ad, for each proc. */
+function verboseAds(clusterId: number, common: Record<string, string>, overlays: readonly ProcOverlay[]): string {
+  return overlays
+    .map((overlay, procId) => {
+      const ad: Record<string, string> = { ...common };
+      for (const [name, value] of Object.entries(overlay)) {
+        if (value === null) delete ad[name];
+        else ad[name] = value;
+      }
+      return `\n** Proc ${clusterId}.${procId}:\n${formatLong([ClassAd.fromJSON(ad)]).slice(0, -1)}`;
+    })
+    .join('');
+}
+
+/** The cluster condor_submit's simulated schedd gives a dry run. */
+const DRY_RUN_CLUSTER = 1;
+
+/**
+ * -dry-run FILE: the procs are built and checked as for a submission, nothing is queued, and FILE ('-' for
+ * stdout) gets what condor_submit's simulated schedd echoes: for each proc an empty line and its
+ * attributes as `Name=value`, the first proc with the cluster's (SimScheddQ::set_Attribute).
+ */
+function dryRun(parsed: ParsedSubmit, context: SubmitContext, options: SubmitArgs, io: Parameters<Command>[1], usage: MacroUsage | undefined): number {
+  const lines: string[] = [];
+  const count = forEachProcOverlay(parsed, DRY_RUN_CLUSTER, context, (cluster, overlay) => {
+    lines.push('');
+    const attributes = lines.length === 1 ? Object.entries(cluster.stored) : Object.entries(overlay).filter((entry): entry is [string, string] => entry[1] !== null);
+    for (const [name, value] of attributes) lines.push(`${name}=${value}`);
+  }, usage);
+  const text = lines.map((line) => `${line}\n`).join('');
+  if (options.dryRun === '-') {
+    io.stdout(text);
+  } else {
+    try {
+      fs.writeFileSync(path.resolve(io.cwd, options.dryRun as string), text);
+    } catch (err) {
+      throw new CliError(`\nERROR: Failed to open file -dry-run output file (${strerror(err as NodeJS.ErrnoException)})`);
+    }
+  }
+  if (options.terse) io.stdout(`${DRY_RUN_CLUSTER}.0 - ${DRY_RUN_CLUSTER}.${count - 1}\n`);
+  else io.stdout(`Dry-Run job(s)${'.'.repeat(count)}\n${count} job(s) dry-run to cluster ${DRY_RUN_CLUSTER}.\n`);
+  printUnused(usage, count, io);
+  return 0;
+}

@@ -12,16 +12,25 @@ export interface SubmitContext {
   uidDomain?: string;
   /** condor_submit -append: inserted just before the first queue statement. */
   appendLines?: string[];
+  /** condor_submit name=value arguments, defined before the file. */
+  variables?: [string, string][];
+  /** condor_submit -queue: the queue statement (after `queue`) for a file without one. */
+  queueArgument?: string;
   /** -batch-name → JobBatchName (wins over batch_name in the file). */
   batchName?: string;
   /** QDate etc.; default: now. */
   now?: Date;
-  /** For `queue … from <file>`; the path is already resolved against submitDir. */
+  /** For `queue … from <file>` and `include : <file>`; the path is already resolved against submitDir. */
   readFile(path: string): string;
   /** For `queue … matching`; the directory is absolute. */
   listDir(dir: string): { name: string; isDir: boolean }[];
-  /** For the check of a transferred executable (absolute path): its size and first line, or strerror's text. */
+  /** For `include command : …`: runs argv (no shell) and gives its standard output and exit code; throws when it cannot start. */
+  runCommand(argv: string[]): { stdout: string; exitCode: number };
+  /** For the check of a transferred executable and an input (absolute path): its size and first line, or strerror's text. */
   probeFile(path: string): FileProbe;
+  /** SUBMIT_SKIP_FILECHECKS = false: the input file must be readable at submit time. */
+  fileChecks?: boolean;
 }
 
-export type FileProbe = { size: number; firstLine: string } | { error: string };
+/** `readError`: the file is there but cannot be read. */
+export type FileProbe = { size: number; firstLine: string; readError?: string } | { error: string };

@@ -29,6 +29,7 @@ export function probeFile(path: string): FileProbe {
     return { error: strerror(err as NodeJS.ErrnoException) };
   }
   let firstLine = '';
+  let readError: string | undefined;
   try {
     const fd = fs.openSync(path, 'r');
     try {
@@ -40,8 +41,9 @@ export function probeFile(path: string): FileProbe {
     } finally {
       fs.closeSync(fd);
     }
-  } catch {
-    // Unreadable but present: condor_submit only skips its CRLF check then.
+  } catch (err) {
+    // Present but unreadable: the executable check skips its CRLF test then, the input check refuses it.
+    readError = strerror(err as NodeJS.ErrnoException);
   }
-  return { size, firstLine };
+  return readError === undefined ? { size, firstLine } : { size, firstLine, readError };
 }

@@ -19,6 +19,9 @@ const ctx: SubmitContext = {
   now: new Date(0),
   readFile: (path) => (path.endsWith('.txt') ? 'a, b\nc d e\n\n# x\n' : ''),
   probeFile: () => ({ size: 100, firstLine: '#!/bin/sh\n' }),
+  runCommand: () => {
+    throw new Error('No such file or directory');
+  },
   listDir: () => [
     { name: 'a.dat', isDir: false },
     { name: 'd', isDir: true },

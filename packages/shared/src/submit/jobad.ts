@@ -129,7 +129,7 @@ class JobAdBuilder {
     (b) => b.setArguments(),
     (b) => b.setEnvironment(),
     // Apart, as output = out.$(Process) and the like make them differ per proc.
-    (b) => b.ad.set('In', b.get('input')?.value ?? NULL_FILE),
+    (b) => b.setStdin(),
     (b) => b.ad.set('Out', b.get('output')?.value ?? NULL_FILE),
     (b) => b.ad.set('Err', b.get('error')?.value ?? NULL_FILE),
     (b) => b.setUserLog(),
@@ -309,6 +309,18 @@ class JobAdBuilder {
     } else {
       this.ad.set('Environment', formatEnvironmentV2Raw(env));
     }
+  }
+
+  /** With SUBMIT_SKIP_FILECHECKS = false, condor_submit's check_open of the input it will transfer. */
+  private setStdin(): void {
+    const found = this.get('input');
+    this.ad.set('In', found?.value ?? NULL_FILE);
+    if (!found || found.value === NULL_FILE || !this.input.ctx.fileChecks || found.value.includes('$$(')) return;
+    const path = posix.resolve(this.iwd(), found.value);
+    const probe = this.input.ctx.probeFile(path);
+    const error = 'error' in probe ? probe.error : probe.readError;
+    // open(O_RDONLY) of a directory succeeds, so condor_submit lets it pass.
+    if (error !== undefined && error !== 'Is a directory') throw condorSubmitError(found.pos, `Can't open "${path}"  with flags 00 (${error})`);
   }
 
   private setUserLog(): void {

@@ -1,5 +1,6 @@
 // $(name) macro expansion for submit descriptions.
 import { submitError, type SourcePos } from './errors.js';
+import { callMacroFunction, isRandomFunction, macroFunctionOf, MacroFunctionError, type FunctionScope } from './macro-functions.js';
 
 /** Longest text one expansion may produce; stops `A = $(B)$(B)`-style blow-ups. */
 export const MAX_EXPANDED_LENGTH = 1_000_000;
@@ -12,6 +13,10 @@ export interface MacroSource {
   /** The raw (unexpanded) value of a macro, by lower-cased name. */
   lookup(lowerName: string): string | undefined;
   env: Record<string, string | undefined>;
+  /** For $RANDOM_CHOICE() and $RANDOM_INTEGER(); Math.random when not given. */
+  random?: () => number;
+  /** For $Ff…(): where relative paths are; '/' when not given. */
+  cwd?: string;
 }
 
 /** Index of the `)` matching the `(` at `open`, or -1. */
@@ -34,8 +39,8 @@ function splitDefault(inner: string): { name: string; fallback: string | undefin
 }
 
 /**
- * Expands `$(name)`, `$(name:default)`, `$(DOLLAR)` and `$ENV(NAME)`; leaves `$$(...)`
- * for match time. Undefined macros expand to the empty string, as in HTCondor.
+ * Expands `$(name)`, `$(name:default)`, `$(DOLLAR)`, `$ENV(NAME)` and the macro functions ($INT(), $Fn(), …);
+ * leaves `$$(...)` for match time. Undefined macros expand to the empty string, as in HTCondor.
  * One expander serves one proc: macro values are cached, and a macro that refers to
  * itself (directly or through others) is a SubmitError.
  */
@@ -43,6 +48,8 @@ export class MacroExpander {
   private readonly cache = new Map<string, string>();
   private readonly inProgress = new Set<string>();
   private nesting = 0;
+  /** True once a $RANDOM_…() was expanded: the result then differs from one expansion to the next. */
+  usedRandom = false;
 
   constructor(private readonly source: MacroSource) {}
 
@@ -86,9 +93,11 @@ export class MacroExpander {
       emit(text.slice(dollar, end));
       return end;
     }
-    const isEnv = /^\$ENV\(/i.test(text.slice(dollar, dollar + 5));
-    const open = isEnv ? dollar + 4 : dollar + 1;
-    if (text[open] !== '(') {
+    const prefix = /^[A-Za-z_]*/.exec(text.slice(dollar + 1, dollar + 40))![0];
+    const open = dollar + 1 + prefix.length;
+    const isEnv = prefix === 'ENV';
+    const func = isEnv || prefix === '' ? undefined : macroFunctionOf(prefix);
+    if (text[open] !== '(' || (prefix !== '' && !isEnv && func === undefined)) {
       emit('$');
       return dollar + 1;
     }
@@ -97,22 +106,49 @@ export class MacroExpander {
       emit(text.slice(dollar));
       return text.length;
     }
-    const { name, fallback } = splitDefault(this.expand(text.slice(open + 1, close), pos));
-    emit(isEnv ? this.envValue(name, fallback) : this.macroValue(name, fallback, pos));
+    const body = this.expand(text.slice(open + 1, close), pos);
+    if (func !== undefined) {
+      emit(this.callFunction(func, body, pos));
+    } else {
+      const { name, fallback } = splitDefault(body);
+      emit(isEnv ? this.envValue(name, fallback) : this.macroValue(name, fallback, pos));
+    }
     return close + 1;
   }
 
+  /** HTCondor gives UNDEFINED for an unset variable without a default. */
   private envValue(name: string, fallback: string | undefined): string {
-    return this.source.env[name] ?? fallback ?? '';
+    return this.source.env[name] ?? fallback ?? 'UNDEFINED';
+  }
+
+  private callFunction(func: string, body: string, pos: SourcePos): string {
+    if (isRandomFunction(func)) this.usedRandom = true;
+    const scope: FunctionScope = {
+      lookup: (name) => {
+        const trimmed = name.trim();
+        const lowerName = trimmed.toLowerCase();
+        if (lowerName !== 'dollar' && this.source.lookup(lowerName) === undefined) return undefined;
+        return this.macroValue(trimmed, undefined, pos);
+      },
+      random: this.source.random ?? Math.random,
+      cwd: this.source.cwd ?? '/',
+    };
+    try {
+      return callMacroFunction(func, body, scope);
+    } catch (err) {
+      if (err instanceof MacroFunctionError) throw submitError(pos, err.message);
+      throw err;
+    }
   }
 
   private macroValue(name: string, fallback: string | undefined, pos: SourcePos): string {
     const lowerName = name.toLowerCase();
     if (lowerName === 'dollar') return '$';
     const cached = this.cache.get(lowerName);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && (cached !== '' || fallback === undefined)) return cached;
     const raw = this.source.lookup(lowerName);
-    if (raw === undefined) return fallback === undefined ? '' : this.expand(fallback, pos);
+    // As evaluate_macro_func: the default stands in for a macro that is undefined or empty.
+    if (raw === undefined || (fallback !== undefined && raw.trim() === '')) return fallback === undefined ? '' : this.expand(fallback, pos);
     if (this.inProgress.has(lowerName)) {
       throw submitError(pos, `macro $(${name}) refers to itself (recursive macro definition)`);
     }

@@ -1,6 +1,11 @@
-// Submit description text → statements (syntax only; values stay unexpanded).
-import { submitError, type SourcePos } from './errors.js';
+// Submit description text → statements (syntax only; values stay unexpanded). `include` lines are
+// read in place and if/elif/else/endif choose the lines read, as HTCondor's Parse_macros does.
+import { posix } from 'node:path';
+import { conditionalLine, evaluateCondition, IfStack } from './conditionals.js';
+import { condorSubmitError, submitError, type SourcePos } from './errors.js';
+import { MacroExpander, substituteSelfReference } from './macros.js';
 import { isQueueLine, opensMultiLineList, parseQueueStatement, type QueueStatement } from './queue.js';
+import { parseArgumentList } from './arguments.js';
 
 export type Statement =
   | { kind: 'assign'; name: string; value: string; pos: SourcePos }
@@ -10,23 +15,55 @@ export interface ParsedSubmit {
   statements: Statement[];
 }
 
+/** What `include` and `if` need besides the text. */
+export interface ParseSources {
+  /** Relative include paths are taken from here, as condor_submit opens them from its directory. */
+  submitDir: string;
+  env: Record<string, string | undefined>;
+  readFile(path: string): string;
+  /** `include command : …`: the command's argv; its standard output and exit code. */
+  runCommand(argv: string[]): { stdout: string; exitCode: number };
+}
+
+/** HTCondor's CONFIG_MAX_NESTING_DEPTH. */
+export const MAX_INCLUDE_DEPTH = 20;
+
 const COMMAND_NAME = /^\+?[A-Za-z_][A-Za-z0-9_.]*$/;
 
+/** The definitions so far (raw values by lower-case name), for the macros in `if` and `include` lines. */
+type SeenMacros = Map<string, string>;
+
 /** Reads statements from text; `file` names it in error messages. */
-export function parseStatements(text: string, file: string): Statement[] {
+export function parseStatements(text: string, file: string, sources?: ParseSources, seen: SeenMacros = new Map(), depth = 0): Statement[] {
   const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
   const statements: Statement[] = [];
+  const ifs = new IfStack();
   let index = 0;
+  let lastPos: SourcePos = { file, line: 1 };
   while (index < lines.length) {
     const pos: SourcePos = { file, line: index + 1 };
     let logical = lines[index]!.trim();
     index++;
     if (logical === '' || logical.startsWith('#')) continue;
+    lastPos = pos;
     while (logical.endsWith('\\') && index < lines.length) {
       logical = logical.slice(0, -1) + lines[index]!.trim();
       index++;
     }
     if (logical.endsWith('\\')) logical = logical.slice(0, -1).trimEnd();
+
+    const conditional = conditionalLine(logical);
+    if (conditional) {
+      applyConditional(ifs, conditional, pos, seen, sources);
+      continue;
+    }
+    if (!ifs.enabled()) continue;
+
+    const include = /^@?include(\s+[^:=]*)?:(.*)$/i.exec(logical);
+    if (include) {
+      statements.push(...readInclude((include[1] ?? '').trim(), include[2]!.trim(), pos, sources, seen, depth));
+      continue;
+    }
 
     if (isQueueLine(logical)) {
       let continuation: string[] | null = null;
@@ -53,7 +90,7 @@ export function parseStatements(text: string, file: string): Statement[] {
       }
       if (index >= lines.length) throw submitError(pos, `multi-line value has no closing "${terminator}" line`);
       index++;
-      statements.push({ kind: 'assign', name: checkName(multiLine[1]!, pos), value: body.join('\n'), pos });
+      statements.push(assignment(checkName(multiLine[1]!, pos), body.join('\n'), pos, seen));
       continue;
     }
 
@@ -62,9 +99,105 @@ export function parseStatements(text: string, file: string): Statement[] {
       throw submitError(pos, `syntax error: expected "name = value" or a queue statement, got "${logical}"`);
     }
     const name = checkName(logical.slice(0, eq).trim(), pos);
-    statements.push({ kind: 'assign', name, value: logical.slice(eq + 1).trim(), pos });
+    statements.push(assignment(name, logical.slice(eq + 1).trim(), pos, seen));
   }
+  if (ifs.depth > 0) throw submitError(lastPos, 'endif(s) not found before end-of-file');
   return statements;
+}
+
+function assignment(name: string, value: string, pos: SourcePos, seen: SeenMacros): Statement {
+  const key = name.startsWith('+') ? `my.${name.slice(1).toLowerCase()}` : name.toLowerCase();
+  seen.set(key, substituteSelfReference(key, value, seen.get(key)));
+  return { kind: 'assign', name, value, pos };
+}
+
+function expanderOf(seen: SeenMacros, sources: ParseSources | undefined): MacroExpander {
+  return new MacroExpander({ lookup: (name) => seen.get(name), env: sources?.env ?? {}, cwd: sources?.submitDir ?? '/' });
+}
+
+function applyConditional(
+  ifs: IfStack,
+  line: NonNullable<ReturnType<typeof conditionalLine>>,
+  pos: SourcePos,
+  seen: SeenMacros,
+  sources: ParseSources | undefined,
+): void {
+  const condition = () => {
+    const wasExpanded = line.rest.includes('$');
+    const text = wasExpanded ? expanderOf(seen, sources).expand(line.rest, pos) : line.rest;
+    try {
+      return evaluateCondition(text, wasExpanded, (name) => (seen.get(name.toLowerCase()) ?? '') !== '');
+    } catch (err) {
+      if (err instanceof RangeError) throw submitError(pos, `${text.trim()} is not a valid ${line.keyword} condition because ${err.message}`);
+      throw err;
+    }
+  };
+  try {
+    if (line.keyword === 'if') ifs.beginIf(condition);
+    else if (line.keyword === 'elif') ifs.beginElif(condition);
+    else if (line.keyword === 'else') ifs.beginElse();
+    else ifs.endIf();
+  } catch (err) {
+    if (err instanceof RangeError) throw submitError(pos, err.message);
+    throw err;
+  }
+}
+
+/** `include [ifexist] [command] : file-or-command [|]` (config.cpp's parse_include_options and fixup_pipe_source). */
+function readInclude(
+  options: string,
+  target: string,
+  pos: SourcePos,
+  sources: ParseSources | undefined,
+  seen: SeenMacros,
+  depth: number,
+): Statement[] {
+  const words = options === '' ? [] : options.split(/\s+/);
+  let ifExists = false;
+  if (words[0] === 'ifexist' || words[0] === 'ifexists') {
+    ifExists = true;
+    words.shift();
+  }
+  let isCommand = false;
+  if (words[0] === 'command' || words[0] === 'output') {
+    isCommand = true;
+    words.shift();
+  }
+  if (words.length > 0) throw submitError(pos, `unexpected keyword(s) '${options}' after include`);
+  if (!sources) throw submitError(pos, 'include statement is not allowed in this context');
+  const expanded = expanderOf(seen, sources).expand(target, pos).trim();
+  if (expanded.endsWith('|')) isCommand = true;
+  const name = isCommand ? expanded.replace(/[|\s]+$/, '') : expanded;
+  const nested = (problem: string) => submitError(pos, `Include Depth ${depth + 1}: ${name}: ${problem}`);
+  if (depth + 1 >= MAX_INCLUDE_DEPTH) throw nested('includes nested too deep');
+  let text: string;
+  if (isCommand) {
+    // AppendArgsV1RawOrV2Quoted: V2 when the whole line is double-quoted, else split on white space.
+    let argv: string[];
+    try {
+      argv = name.startsWith('"') ? parseArgumentList(name).args : name.split(/\s+/).filter((word) => word !== '');
+    } catch (err) {
+      throw nested(`Can't append args, ${(err as Error).message}`);
+    }
+    if (argv.length === 0) throw nested('not a valid command, | must be at the end');
+    let result: { stdout: string; exitCode: number };
+    try {
+      result = sources.runCommand(argv);
+    } catch (err) {
+      throw nested(`not a valid command, ${(err as Error).message}`);
+    }
+    if (result.exitCode !== 0) throw nested(`command terminated with exit code ${result.exitCode}`);
+    text = result.stdout;
+  } else {
+    const path = posix.resolve(sources.submitDir, name);
+    try {
+      text = sources.readFile(path);
+    } catch (err) {
+      if (ifExists) return [];
+      throw nested(`can't open file ${name}: ${(err as Error).message}`);
+    }
+  }
+  return parseStatements(text, isCommand ? `${name} |` : name, sources, seen, depth + 1);
 }
 
 function checkName(name: string, pos: SourcePos): string {
@@ -72,16 +205,34 @@ function checkName(name: string, pos: SourcePos): string {
   return name;
 }
 
-/**
- * Parses a whole submit description. `appendLines` (condor_submit -append) are
- * inserted just before the first queue statement.
- */
-export function parseSubmitText(text: string, file: string, appendLines: readonly string[] = []): ParsedSubmit {
-  const statements = parseStatements(text, file);
+/** What condor_submit's command line adds to the file. */
+export interface CommandLineAdditions {
+  /** -append lines: inserted just before the first queue statement. */
+  appendLines?: readonly string[];
+  /** `name=value` arguments: defined before the file is read, so the file may use and redefine them. */
+  variables?: readonly (readonly [string, string])[];
+  /** -queue: the queue statement's text (after `queue`), for a file that has none. */
+  queueArgument?: string;
+}
+
+/** Parses a whole submit description with what the command line adds. */
+export function parseSubmitText(text: string, file: string, additions: CommandLineAdditions = {}, sources?: ParseSources): ParsedSubmit {
+  const seen: SeenMacros = new Map();
+  const statements: Statement[] = (additions.variables ?? []).map(([name, value], index) =>
+    assignment(checkName(name, { file: 'command line', line: index + 1 }), value, { file: 'command line', line: index + 1 }, seen),
+  );
+  statements.push(...parseStatements(text, file, sources, seen));
+  const appendLines = additions.appendLines ?? [];
   if (appendLines.length > 0) {
-    const appended = parseStatements(appendLines.join('\n'), '-append');
+    const appended = parseStatements(appendLines.join('\n'), '-append', sources, seen);
     const firstQueue = statements.findIndex((statement) => statement.kind === 'queue');
     statements.splice(firstQueue < 0 ? statements.length : firstQueue, 0, ...appended);
+  }
+  if (additions.queueArgument !== undefined) {
+    const fileQueue = statements.find((statement) => statement.kind === 'queue');
+    if (fileQueue) throw condorSubmitError(fileQueue.pos, '-queue argument conflicts with queue statement in submit file');
+    const pos = { file: '-queue', line: 1 };
+    statements.push({ kind: 'queue', queue: parseQueueStatement(`queue ${additions.queueArgument}`, null, pos), pos });
   }
   if (!statements.some((statement) => statement.kind === 'queue')) {
     const lastLine = Math.max(1, text.replace(/\n$/, '').split('\n').length);

@@ -62,6 +62,7 @@ export function procInput(
         }
       : lookup,
     env: ctx.env,
+    cwd: ctx.submitDir,
   });
   const valueOf = (key: string, definition: Definition): string => {
     let value = expanded?.get(key);

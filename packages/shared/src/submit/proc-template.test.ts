@@ -13,6 +13,9 @@ const ctx: SubmitContext = {
   now: new Date(1_700_000_000_000),
   readFile: () => 'a 1\nb\n\nc 85\n',
   probeFile: () => ({ size: 100, firstLine: '#!/bin/sh\n' }),
+  runCommand: () => {
+    throw new Error('No such file or directory');
+  },
   listDir: () => [
     { name: 'x.dat', isDir: false },
     { name: 'y.dat', isDir: false },

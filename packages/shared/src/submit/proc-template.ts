@@ -31,12 +31,14 @@ export function dependsOnProc(scope: QueueScope, live: MacroValues, key: string)
       return live.get(name) ?? scope.definitions.get(name)?.value;
     },
     env: scope.ctx.env,
+    cwd: scope.ctx.submitDir,
   });
   try {
     expander.expand(definition.value, definition.pos);
   } catch {
     return true;
   }
+  if (expander.usedRandom) return true;
   for (const name of looked) if (scope.perProcNames.has(name)) return true;
   return false;
 }

@@ -18,6 +18,9 @@ function context(overrides: Partial<SubmitContext> = {}): SubmitContext {
     },
     listDir: () => [],
     probeFile: () => ({ size: 100, firstLine: '#!/bin/sh\n' }),
+    runCommand: () => {
+      throw new Error('No such file or directory');
+    },
     ...overrides,
   };
 }
@@ -889,4 +892,98 @@ t.test('job attribute names as submit keys, as condor_submit looks commands up',
   forEachProcOverlay(parseSubmitFile('executable = a\nJobPrio = $(Process)\nqueue 3\n', ctx), 7, ctx, (_cluster, overlay) => overlays.push(overlay), usage);
   t.same(overlays, [{}, { ProcId: '1', JobPrio: '1' }, { ProcId: '2', JobPrio: '2' }], 'a per-proc value through the attribute name');
   t.same(usage.warnings(), [], 'a line used through its attribute name is used');
+});
+
+t.test('a $RANDOM_INTEGER() value is drawn for each proc, also when procs are built as overlays', async (t) => {
+  const ctx = context();
+  const overlays: ProcOverlay[] = [];
+  forEachProcOverlay(parseSubmitFile('executable = a\narguments = $RANDOM_INTEGER(1, 1000000000)\nqueue 3\n', ctx), 7, ctx, (_cluster, overlay) => overlays.push(overlay));
+  t.same(overlays.map((overlay) => Object.keys(overlay)), [[], ['ProcId', 'Args'], ['ProcId', 'Args']]);
+});
+
+t.test('include : file and include command : cmd, nested, with HTCondor\'s depth limit', async (t) => {
+  const files: Record<string, string> = {
+    '/home/alice/jobs/common.sub': 'executable = /bin/echo\ninclude : more.sub\n',
+    '/home/alice/jobs/more.sub': 'arguments = $(word)\n',
+    '/home/alice/jobs/loop.sub': 'include : loop.sub\n',
+    '/home/alice/jobs/bad.sub': 'this is not a submit line\n',
+  };
+  const readFile = (path: string) => {
+    const text = files[path];
+    if (text === undefined) throw new Error('No such file or directory');
+    return text;
+  };
+  const commands: string[][] = [];
+  const runCommand = (argv: string[]) => {
+    commands.push(argv);
+    return argv[0] === '/bin/false' ? { stdout: '', exitCode: 1 } : { stdout: 'request_cpus = 3\n', exitCode: 0 };
+  };
+  const [ad] = submit('word = hi\ninclude : common.sub\ninclude command : /usr/bin/gen --cpus 3\nqueue\n', { readFile, runCommand });
+  t.same(pick(ad!, { Cmd: '', Args: '', RequestCpus: '' }), { Cmd: '"/bin/echo"', Args: '"hi"', RequestCpus: '3' });
+  t.same(commands, [['/usr/bin/gen', '--cpus', '3']], 'run without a shell, its arguments split as HTCondor splits them');
+  const [piped] = submit('executable = a\ninclude : /usr/bin/gen |\nqueue\n', { readFile, runCommand });
+  t.equal(piped!.toJSON().RequestCpus, '3', 'a trailing | makes it a command');
+  const [optional] = submit('executable = a\ninclude ifexist : nowhere.sub\nqueue\n', { readFile, runCommand });
+  t.ok(optional, 'ifexist: a missing file is no error');
+  const refusal = (text: string) => t.throws(() => submit(text, { readFile, runCommand }));
+  refusal('executable = a\ninclude : nowhere.sub\nqueue\n');
+  t.throws(() => submit('executable = a\ninclude : nowhere.sub\nqueue\n', { readFile }), {
+    message: "job.sub:2: Include Depth 1: nowhere.sub: can't open file nowhere.sub: No such file or directory",
+  });
+  t.throws(() => submit('include : loop.sub\n', { readFile }), { message: /^loop\.sub:1: Include Depth 20: loop\.sub: includes nested too deep$/ });
+  t.throws(() => submit('executable = a\ninclude command : /bin/false\nqueue\n', { readFile, runCommand }), {
+    message: 'job.sub:2: Include Depth 1: /bin/false: command terminated with exit code 1',
+  });
+  t.throws(() => submit('include : bad.sub\nqueue\n', { readFile }), { message: /^bad\.sub:1: syntax error/ }, 'errors name the included file');
+  t.throws(() => submit('include sometimes : x\nqueue\n', { readFile }), { message: "job.sub:1: unexpected keyword(s) 'sometimes' after include" });
+});
+
+t.test('if / elif / else / endif with defined, version and booleans', async (t) => {
+  const args = (text: string) => submit(`executable = a\n${text}\nqueue\n`)[0]!.toJSON().Args;
+  t.equal(args('if defined foo\narguments = yes\nelse\narguments = no\nendif'), '"no"');
+  t.equal(args('foo = 1\nif defined foo\narguments = yes\nelse\narguments = no\nendif'), '"yes"');
+  t.equal(args('foo =\nif defined foo\narguments = yes\nelse\narguments = no\nendif'), '"no"', 'an empty value is not defined');
+  t.equal(args('if ! defined foo\narguments = yes\nendif'), '"yes"');
+  t.equal(args('n = 2\nif $(n)\narguments = a\nelif true\narguments = b\nendif'), '"a"');
+  t.equal(args('if $(unset)\narguments = a\nelif yes\narguments = b\nelse\narguments = c\nendif'), '"b"', 'an empty expansion is false');
+  t.equal(args('if false\narguments = a\nelif 0\narguments = b\nelse\narguments = c\nendif'), '"c"');
+  t.equal(args('if version >= 8.1.6\narguments = new\nelse\narguments = old\nendif'), '"new"');
+  t.equal(args('if version < 9.0\narguments = old\nelse\narguments = new\nendif'), '"new"');
+  t.equal(args('if true\nif false\narguments = inner\nelse\narguments = other\nendif\nendif'), '"other"', 'nested');
+  t.equal(args('if false\nif true\narguments = never\nendif\nelse\narguments = outer\nendif'), '"outer"');
+  t.equal(args('if false\nthis line is never read\nqueue 5\nendif'), undefined, 'lines of a branch not taken are not parsed');
+  const refused = (text: string, message: string) => t.throws(() => submit(`executable = a\n${text}\nqueue\n`), { message }, message);
+  refused('if $(a) == $(b)\nendif', 'job.sub:2: == is not a valid if condition because complex conditionals are not supported');
+  refused('if foo\nendif', 'job.sub:2: foo is not a valid if condition because expression is not a conditional');
+  refused('if version > x\nendif', 'job.sub:2: version > x is not a valid if condition because the version literal is invalid');
+  refused('else', 'job.sub:2: else without matching if');
+  refused('endif', 'job.sub:2: endif without matching if');
+  refused('if true\nelse\nelse\nendif', 'job.sub:4: else is not allowed after else');
+  refused('if true\nelse\nelif true\nendif', 'job.sub:4: elif is not allowed after else');
+  t.throws(() => submit('executable = a\nif true\nqueue\n'), { message: 'job.sub:3: endif(s) not found before end-of-file' });
+});
+
+t.test('condor_submit name=value arguments and -queue', async (t) => {
+  const ads = submit('arguments = $(word) $(Item)\nword = file-wins\n', { variables: [['word', 'cmdline'], ['executable', '/bin/echo']], queueArgument: 'Item in (x, y)' });
+  t.same(ads.map((ad) => ad.toJSON().Args), ['"file-wins x"', '"file-wins y"'], 'the file may redefine a command-line variable');
+  const [early] = submit('arguments = $(word)\nqueue\n', { variables: [['word', 'cmdline'], ['executable', '/bin/echo']] });
+  t.equal(early!.toJSON().Args, '"cmdline"', 'defined before the file is read');
+  t.throws(() => submit('executable = a\nqueue\n', { queueArgument: '2' }), { message: 'job.sub:2: -queue argument conflicts with queue statement in submit file', condorWords: true });
+  t.equal(submit('executable = a\n', { queueArgument: '3' }).length, 3);
+});
+
+t.test('with SUBMIT_SKIP_FILECHECKS = false an input that cannot be read is refused in condor_submit\'s words', async (t) => {
+  const files: Record<string, FileProbe> = {
+    '/home/alice/jobs/run/in.txt': { size: 3, firstLine: 'abc' },
+    '/home/alice/jobs/run/locked.txt': { size: 3, firstLine: '', readError: 'Permission denied' },
+    '/home/alice/jobs/run/dir': { size: 4096, firstLine: '', readError: 'Is a directory' },
+    '/home/alice/jobs/a': { size: 3, firstLine: '' },
+  };
+  const probeFile = (path: string): FileProbe => files[path] ?? { error: 'No such file or directory' };
+  const withInput = (input: string, fileChecks: boolean) => () => submit(`executable = a\ninitialdir = run\ninput = ${input}\nqueue\n`, { probeFile, fileChecks });
+  t.doesNotThrow(withInput('in.txt', true));
+  t.doesNotThrow(withInput('dir', true), 'a directory opens for reading');
+  t.doesNotThrow(withInput('missing.txt', false), 'not checked by default, as SUBMIT_SKIP_FILECHECKS defaults to true');
+  t.throws(withInput('missing.txt', true), { message: 'job.sub:3: Can\'t open "/home/alice/jobs/run/missing.txt"  with flags 00 (No such file or directory)', condorWords: true });
+  t.throws(withInput('locked.txt', true), { message: 'job.sub:3: Can\'t open "/home/alice/jobs/run/locked.txt"  with flags 00 (Permission denied)' });
 });

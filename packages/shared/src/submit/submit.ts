@@ -16,7 +16,8 @@ export type { ParsedSubmit } from './parser.js';
 
 /** Syntax-level parse; -append lines go in before the first queue statement. */
 export function parseSubmitFile(text: string, ctx: SubmitContext): ParsedSubmit {
-  return parseSubmitText(text, ctx.fileName, ctx.appendLines);
+  const additions = { appendLines: ctx.appendLines ?? [], variables: ctx.variables ?? [], ...(ctx.queueArgument === undefined ? {} : { queueArgument: ctx.queueArgument }) };
+  return parseSubmitText(text, ctx.fileName, additions, ctx);
 }
 
 /** `+Foo` and `MY.Foo` are the same custom attribute, stored under `my.foo`. */
@@ -150,6 +151,7 @@ function walkProcs(
         return fixedMacros.get(name) ?? definitions.get(name)?.value;
       },
       env: ctx.env,
+      cwd: ctx.submitDir,
     });
     usage?.addQueueVars(statement.queue.vars);
     const count = queueCount(statement.queue, queueExpander, statement.pos);

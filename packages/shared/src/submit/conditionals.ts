@@ -1,0 +1,112 @@
+// `if` / `elif` / `else` / `endif` in submit files, as config.cpp's ConfigIfStack and
+// Test_config_if_expression treat them.
+import { HTCONDOR_VERSION } from '../htcondor-version.js';
+
+/** The if/elif/else state of one file: each level knows whether it is on, was ever on, and saw its else. */
+export class IfStack {
+  private readonly levels: { on: boolean; anyOn: boolean; inElse: boolean }[] = [];
+
+  /** Whether lines here are read: every enclosing branch is on. */
+  enabled(): boolean {
+    return this.levels.every((level) => level.on);
+  }
+
+  get depth(): number {
+    return this.levels.length;
+  }
+
+  /** `condition` is only asked for when the branch could be taken (HTCondor evaluates nothing else). */
+  beginIf(condition: () => boolean): void {
+    const on = this.enabled() && condition();
+    this.levels.push({ on, anyOn: on, inElse: false });
+  }
+
+  beginElif(condition: () => boolean): void {
+    const level = this.levels[this.levels.length - 1];
+    if (!level) throw new RangeError('elif without matching if');
+    if (level.inElse) throw new RangeError('elif is not allowed after else');
+    const outerOn = this.levels.slice(0, -1).every((outer) => outer.on);
+    level.on = !level.anyOn && outerOn && condition();
+    level.anyOn ||= level.on;
+  }
+
+  beginElse(): void {
+    const level = this.levels[this.levels.length - 1];
+    if (!level) throw new RangeError('else without matching if');
+    if (level.inElse) throw new RangeError('else is not allowed after else');
+    level.inElse = true;
+    level.on = !level.anyOn;
+  }
+
+  endIf(): void {
+    if (this.levels.length === 0) throw new RangeError('endif without matching if');
+    this.levels.pop();
+  }
+}
+
+/** The keyword a line starts with when it is one of if/elif/else/endif, and the rest of the line. */
+export function conditionalLine(line: string): { keyword: 'if' | 'elif' | 'else' | 'endif'; rest: string } | undefined {
+  const match = /^(if|elif|else|endif)(?:\s+(.*))?$/i.exec(line);
+  if (!match) return undefined;
+  return { keyword: match[1]!.toLowerCase() as 'if' | 'elif' | 'else' | 'endif', rest: (match[2] ?? '').trim() };
+}
+
+const TRUE_WORDS = ['true', 'yes', 't'];
+const FALSE_WORDS = ['false', 'no', 'f'];
+
+/**
+ * The value of an `if` condition (already macro-expanded; `wasExpanded` when it held a `$`): a number, a
+ * boolean word, `defined name`, `version <op> x.y.z`, each optionally after `!`. Anything else is refused
+ * with HTCondor's reason: complex conditionals are not supported in submit files.
+ */
+export function evaluateCondition(text: string, wasExpanded: boolean, isDefined: (name: string) => boolean): boolean {
+  let expr = text.trim();
+  let inverted = false;
+  if (expr.startsWith('!')) {
+    inverted = true;
+    expr = expr.slice(1).trim();
+  }
+  const value = wasExpanded && expr === '' ? false : conditionValue(expr, isDefined);
+  return inverted ? !value : value;
+}
+
+function conditionValue(expr: string, isDefined: (name: string) => boolean): boolean {
+  const lower = expr.toLowerCase();
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(expr)) return Number(expr) !== 0;
+  if (TRUE_WORDS.includes(lower)) return true;
+  if (FALSE_WORDS.includes(lower)) return false;
+  const defined = /^defined(?:\s+(.*))?$/i.exec(expr);
+  if (defined) {
+    const name = (defined[1] ?? '').trim();
+    if (name === '') return false;
+    if (/^[+-]?\d+(\.\d+)?$/.test(name) || TRUE_WORDS.includes(name.toLowerCase()) || FALSE_WORDS.includes(name.toLowerCase())) return true;
+    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) throw new RangeError('defined argument must be param name, boolean, or number');
+    return isDefined(name);
+  }
+  const version = /^version(?:\s*(!)?\s*([<>]?=?|==)\s*(.*))?$/i.exec(expr);
+  if (version && /^version\s*[!<>=]/i.test(expr)) return compareVersion(version[1] === '!', version[2] ?? '', (version[3] ?? '').trim());
+  if (/^version$/i.test(expr)) throw new RangeError('the version literal is invalid');
+  if (/^[A-Za-z_][A-Za-z0-9_./]*$/.test(expr)) throw new RangeError('expression is not a conditional');
+  throw new RangeError('complex conditionals are not supported');
+}
+
+function versionParts(text: string): number[] | undefined {
+  const match = /^[vV]?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  if (!match || Number(match[1]) < 6) return undefined;
+  const ours = versionParts.ours;
+  return [Number(match[1]), Number(match[2]), match[3] === undefined ? ours[2]! : Number(match[3])];
+}
+versionParts.ours = HTCONDOR_VERSION.split('.').map(Number);
+
+/** `version >= 8.1.6` and the like, against the HTCondor version this pool follows. */
+function compareVersion(negated: boolean, operator: string, literal: string): boolean {
+  const theirs = versionParts(literal);
+  if (!theirs) throw new RangeError('the version literal is invalid');
+  const ours = versionParts.ours;
+  let diff = 0;
+  for (let i = 0; i < 3 && diff === 0; i++) diff = Math.sign(ours[i]! - theirs[i]!);
+  const op = operator.startsWith('<') ? -1 : operator.startsWith('>') ? 1 : 0;
+  const orEqual = operator.endsWith('=');
+  const result = diff === op || (orEqual && diff === 0);
+  return negated ? !result : result;
+}
