@@ -85,3 +85,10 @@ t.test('bad arguments get a usage error', async (t) => {
   t.equal(missing.code, 1);
   t.match(missing.stderr, /no submit file \/nonexistent\/job\.sub/);
 });
+
+t.test('run as people do, in the job directory with the report redirected into it: a correct job passes', async (t) => {
+  const { result, report, submitDir } = await testCheckpointing(t, 'correct', ['--evictions', '2', '--seed', '5', '--moments', 'running,after-checkpoint'], {}, { reportInJobDir: true });
+  t.equal(result.code, 0, result.stdout);
+  t.same(report.runs.map((r) => [r.name, r.diagnoses]), [['reference', []], ['run 1', []], ['run 2', []]], 'report.txt, being written, is no output of the job');
+  t.match(fs.readFileSync(path.join(submitDir, 'report.txt'), 'utf8'), /^test-checkpointing: reference run\n[^]*all 3 runs match the reference\n/);
+});

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startSchedd } from '@tinycondor/schedd';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
-import { splitFileList } from '@tinycondor/shared/transfer-files';
+import { parseRemaps, splitFileList } from '@tinycondor/shared/transfer-files';
 import { CliError, type CommandIo } from '../cli-error.js';
 import { condorSubmit } from '../commands/condor-submit.js';
 import { fileLogger } from '../file-logger.js';
@@ -15,6 +15,7 @@ import { superviseStartd } from '../startd-supervisor.js';
 import { compareOutputs, progressValues } from './compare.js';
 import { diagnoseRun, type RunEvidence } from './diagnose.js';
 import { runFigures } from './metrics.js';
+import { producedFiles, snapshotTree, type OutputSpec } from './outputs.js';
 import { describeEviction, planEvictions, type EvictionKind, type EvictionMethod, type PlannedEviction } from './plan.js';
 import { buildReport, type CheckpointTestReport, type RunReport } from './report.js';
 
@@ -62,41 +63,12 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Every regular file under `dir`: relative path → size and modification time. */
-function snapshotTree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (rel: string): void => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const name = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory()) walk(name);
-      else if (entry.isFile()) {
-        const stat = fs.statSync(path.join(dir, name));
-        files.set(name, `${stat.size}:${stat.mtimeMs}`);
-      }
-    }
-  };
-  walk('');
-  return files;
-}
-
-/**
- * The files a run created or changed in its copy of the submit directory (copied with its timestamps, so
- * inputs the job left alone are recognised without reading them), with their contents.
- */
-function producedFiles(original: Map<string, string>, dir: string, skip: Set<string>): Map<string, Buffer> {
-  const produced = new Map<string, Buffer>();
-  for (const [name, stamp] of snapshotTree(dir)) {
-    if (!skip.has(name) && original.get(name) !== stamp) produced.set(name, fs.readFileSync(path.join(dir, name)));
-  }
-  return produced;
-}
-
 interface JobFacts {
   jobId: string;
   checkpointFiles: string[];
   stdout: string | undefined;
   stderr: string | undefined;
-  userLog: string | undefined;
+  outputs: OutputSpec;
   onExitOrEvict: boolean;
 }
 
@@ -120,7 +92,14 @@ async function submitHeld(pool: Pool, dir: string, submitName: string, io: Comma
     checkpointFiles: splitFileList(job.getString('TransferCheckpoint')),
     stdout: relative(job.getString('Out')),
     stderr: relative(job.getString('Err')),
-    userLog: relative(job.getString('UserLog')),
+    outputs: {
+      iwd: job.getString('Iwd') ?? dir,
+      out: job.getString('Out'),
+      err: job.getString('Err'),
+      listed: job.has('TransferOutput') ? splitFileList(job.getString('TransferOutput')) : undefined,
+      remaps: parseRemaps(job.getString('TransferOutputRemaps')),
+      userLog: job.getString('UserLog'),
+    },
     onExitOrEvict: (job.getString('WhenToTransferOutput') ?? '').toUpperCase() === 'ON_EXIT_OR_EVICT',
   };
 }
@@ -238,15 +217,18 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
       : await privatePool(path.join(workDir, 'pool'), io);
     const active = pool;
     const runs: RunReport[] = [];
-    const original = snapshotTree(submitDir);
+    // Each run starts from a copy taken now: whatever is written in the submit directory during the test
+    // (the report redirected there, say) is in no run, and no output of any.
+    const pristine = path.join(workDir, 'submit');
+    fs.cpSync(submitDir, pristine, { recursive: true, preserveTimestamps: true, filter: (source) => source !== workDir });
+    const original = snapshotTree(pristine);
     const outcomes: { dir: string; outcome: RunOutcome; produced: Map<string, Buffer> }[] = [];
     const runJob = async (index: number, eviction: PlannedEviction | undefined, deadlineMs: number) => {
       const dir = path.join(workDir, index === 0 ? 'reference' : `run-${index}`);
       io.stderr(`test-checkpointing: ${index === 0 ? 'reference run' : `run ${index}: ${describeEviction(eviction as PlannedEviction)}`}\n`);
-      fs.cpSync(submitDir, dir, { recursive: true, preserveTimestamps: true });
+      fs.cpSync(pristine, dir, { recursive: true, preserveTimestamps: true });
       const outcome = await runOnce(active, dir, submitName, eviction, deadlineMs, io);
-      const skip = new Set([outcome.facts.userLog ?? '']);
-      const produced = producedFiles(original, dir, skip);
+      const produced = producedFiles(outcome.facts.outputs, original);
       outcomes.push({ dir, outcome, produced });
       const reference = outcomes[0];
       const referenceEnd = reference.outcome.end;
