@@ -8,7 +8,7 @@ import { configValue, formatCondorConfig, parseCondorConfig } from '@tinycondor/
 import { buildApp } from './app.js';
 import { SessionStore } from './dashboard/sessions.js';
 import { openDatabase, type Db } from './db.js';
-import { Schedd } from './schedd.js';
+import { Schedd, type SpoolCommit } from './schedd.js';
 import { SpoolStore } from './spool-store.js';
 import { loadOrCreateToken } from './token.js';
 
@@ -23,6 +23,8 @@ export interface ScheddOptions {
   killGraceSeconds?: number;
   periodicSeconds?: number;
   logger?: Logger;
+  /** See Schedd.spoolCommitObserver. */
+  onSpoolCommit?: (commit: SpoolCommit) => void;
 }
 
 export interface RunningSchedd {
@@ -83,6 +85,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       superUsers: [...new Set(['root', os.userInfo().username])],
     };
     const schedd = new Schedd(db, spool, settings, logger);
+    schedd.spoolCommitObserver = opts.onSpoolCommit;
     const sessions = new SessionStore();
     app = await buildApp({ schedd, token, logger, sessions });
     await app.listen({ host, port });

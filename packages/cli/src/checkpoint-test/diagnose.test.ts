@@ -18,6 +18,7 @@ const CLEAN: RunEvidence = {
   checkpointsBeforeTrouble: 1,
   restored: true,
   restoredFiles: ['state.txt'],
+  unsavedFiles: [],
 };
 
 const codes = (evidence: Partial<RunEvidence>) => diagnoseRun({ ...CLEAN, ...evidence }).map((d) => d.code);
@@ -102,4 +103,17 @@ t.test('output differs, compare command, unfinished, missed eviction', async (t)
   t.same(codes({ comparison: { kind: 'command', command: 'diff -r', matched: false, output: 'Only in b: x' } }), ['output-differs']);
   t.same(codes({ end: { kind: 'unfinished' } }), ['did-not-finish']);
   t.same(codes({ evictionMissed: 'the job was not running' }), ['eviction-missed']);
+});
+
+t.test('a restart from scratch seen in the checkpoints fails the run even when the outputs agree, naming the unsaved file', async (t) => {
+  const [diagnosis, ...rest] = diagnoseRun({
+    ...CLEAN,
+    progressFinding: { kind: 'restarted-from-scratch', evidence: ['it committed 4 checkpoints where the reference committed 2'], wentBack: ['state'] },
+    unsavedFiles: ['state', 'scratch.tmp'],
+  });
+  t.same(rest, []);
+  t.equal(diagnosis.code, 'restarted-from-scratch');
+  t.equal(diagnosis.message, 'the job restarted from scratch after the restore: it committed 4 checkpoints where the reference committed 2; the sandbox held state at the last checkpoint, SPOOL did not');
+  t.match(diagnosis.advice, /^add state to transfer_checkpoint_files/);
+  t.same(codes({ progressFinding: { kind: 'checkpoint-differs', checkpoint: 2, files: ['out.txt'] }, comparison: { kind: 'files', files: [{ name: 'job.out', status: 'differs', line: 2, expected: 'a', actual: 'b' }] } }), ['checkpoint-differs'], 'the output difference follows from it');
 });

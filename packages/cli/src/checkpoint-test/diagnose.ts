@@ -1,10 +1,12 @@
 import type { FileComparison } from './compare.js';
+import type { ProgressFinding } from './progress.js';
 
 export type DiagnosisCode =
   | 'held'
   | 'first-start-needs-checkpoint'
   | 'missing-checkpoint-file'
   | 'restarted-from-scratch'
+  | 'checkpoint-differs'
   | 'non-atomic-checkpoint'
   | 'output-lost'
   | 'output-differs'
@@ -47,6 +49,10 @@ export interface RunEvidence {
    * transferred back at the end, so its absence from the outputs is no defect.
    */
   restoredFiles: string[];
+  /** Where the run resumed from, judged by its checkpoints against the reference's. */
+  progressFinding?: ProgressFinding;
+  /** Files the sandbox held at the last checkpoint before the eviction that SPOOL did not (inputs aside). */
+  unsavedFiles: string[];
   /** A planned eviction that did not happen (the job was not running at that moment, or never reached that checkpoint). */
   evictionMissed?: string;
 }
@@ -142,13 +148,30 @@ export function diagnoseRun(evidence: RunEvidence): Diagnosis[] {
     }
   }
   const reset = evidence.restored ? progressReset(evidence) : undefined;
-  if (reset) {
+  const finding = evidence.progressFinding;
+  const scratch = [...(finding?.kind === 'restarted-from-scratch' ? finding.evidence : []), ...(reset ? [`its progress went from ${reset.from} back to ${reset.to}`] : [])];
+  // The files whose contents went back to where the job began name the state the restart went without.
+  const wentBack = new Set(finding?.kind === 'restarted-from-scratch' ? finding.wentBack : []);
+  const named = evidence.unsavedFiles.filter((name) => wentBack.has(name));
+  const unsaved = named.length > 0 ? named : evidence.unsavedFiles;
+  const unsavedNote = unsaved.length > 0 ? `; the sandbox held ${unsaved.join(', ')} at the last checkpoint, SPOOL did not` : '';
+  if (scratch.length > 0) {
     found.push({
       code: 'restarted-from-scratch',
-      message: `the job restarted from scratch after the restore: its progress went from ${reset.from} back to ${reset.to}`,
-      advice: `make the job read back the state it checkpoints, and list every file that state lives in in transfer_checkpoint_files: ${LIST_ADVICE}`,
+      message: `the job restarted from scratch after the restore: ${scratch.join('; ')}${unsavedNote}`,
+      advice:
+        unsaved.length > 0
+          ? `add ${unsaved.join(', ')} to transfer_checkpoint_files if the job resumes from it: ${LIST_ADVICE}`
+          : `make the job read back the state it checkpoints, and list every file that state lives in in transfer_checkpoint_files: ${LIST_ADVICE}`,
+    });
+  } else if (finding?.kind === 'checkpoint-differs') {
+    found.push({
+      code: 'checkpoint-differs',
+      message: `after the restore, checkpoint ${finding.checkpoint} differs from the reference's in ${finding.files.join(', ')} (the checkpoints before the eviction were identical)${unsavedNote}`,
+      advice: `the job did not resume from the checkpoint it was given: make it read back all of its state from the checkpoint files, and list them all: ${LIST_ADVICE}`,
     });
   }
+  const resumedWrong = scratch.length > 0 || finding !== undefined;
   const { comparison } = evidence;
   if (comparison.kind === 'command' && !comparison.matched) {
     found.push({ code: 'output-differs', message: `'${comparison.command}' says the outputs differ: ${lastLine(comparison.output)}`, advice: 'compare the run directory with the reference' });
@@ -164,7 +187,7 @@ export function diagnoseRun(evidence: RunEvidence): Diagnosis[] {
           message: `${which} ${lost}`,
           advice: file.name === evidence.stdoutName || file.name === evidence.stderrName ? 'do not truncate or rotate stdout/stderr yourself; HTCondor appends to them across restarts' : `add ${file.name} to transfer_checkpoint_files: ${LIST_ADVICE}`,
         });
-      } else if (file.status !== 'same' && !reset) {
+      } else if (file.status !== 'same' && !resumedWrong) {
         const detail = file.status === 'extra' ? 'exists only in this run' : `differs from line ${file.line}: expected '${file.expected}', got '${file.actual}'`;
         found.push({ code: 'output-differs', message: `${which} ${detail}`, advice: 'if the difference is expected (times, hosts), pass --compare CMD to judge the outputs yourself' });
       }

@@ -16,6 +16,8 @@ import { compareOutputs, progressValues } from './compare.js';
 import { diagnoseRun, type RunEvidence } from './diagnose.js';
 import { runFigures } from './metrics.js';
 import { producedFiles, snapshotTree, type OutputSpec } from './outputs.js';
+import { CheckpointRecorder, type CommittedState } from './capture.js';
+import { judgeProgress, unsavedFiles } from './progress.js';
 import { describeEviction, planEvictions, type EvictionKind, type EvictionMethod, type PlannedEviction } from './plan.js';
 import { buildReport, type CheckpointTestReport, type RunReport } from './report.js';
 
@@ -38,6 +40,8 @@ export interface CheckpointTestOptions {
 interface Pool {
   env: NodeJS.ProcessEnv;
   api: ScheddApi;
+  /** Every commit into SPOOL with its contents; only for the private pool, whose schedd runs in this process. */
+  recorder: CheckpointRecorder | undefined;
   close(): Promise<void>;
 }
 
@@ -45,13 +49,15 @@ const POLL_MS = 50;
 
 /** A schedd and one single-slot startd in `home`, as `tinycondor pool` runs them; a killed startd is restarted. */
 async function privatePool(home: string, io: CommandIo): Promise<Pool> {
-  const schedd = await startSchedd({ home, port: 0, leaseSeconds: 10, periodicSeconds: 1 });
+  const recorder = new CheckpointRecorder(path.join(home, 'execute'));
+  const schedd = await startSchedd({ home, port: 0, leaseSeconds: 10, periodicSeconds: 1, onSpoolCommit: recorder.observe });
   const env = { ...io.env, CONDOR_CONFIG: schedd.configFile };
   const startd = superviseStartd('startd1', ['--cpus', '1'], env, fileLogger(path.join(home, 'log', 'MasterLog')));
   await startd.ready;
   return {
     env,
     api: ScheddApi.fromConfig(loadPoolConfig(env)),
+    recorder,
     close: async () => {
       await startd.stop();
       await schedd.close();
@@ -69,6 +75,8 @@ interface JobFacts {
   stdout: string | undefined;
   stderr: string | undefined;
   outputs: OutputSpec;
+  /** Top-level names the input sandbox receives (executable, input, transfer_input_files). */
+  inputs: Set<string>;
   onExitOrEvict: boolean;
 }
 
@@ -100,6 +108,7 @@ async function submitHeld(pool: Pool, dir: string, submitName: string, io: Comma
       remaps: parseRemaps(job.getString('TransferOutputRemaps')),
       userLog: job.getString('UserLog'),
     },
+    inputs: new Set([job.getString('Cmd'), job.getString('In'), ...splitFileList(job.getString('TransferInput'))].filter((n): n is string => n !== undefined && n !== '').map((n) => path.basename(n.replace(/\/+$/, '')))),
     onExitOrEvict: (job.getString('WhenToTransferOutput') ?? '').toUpperCase() === 'ON_EXIT_OR_EVICT',
   };
 }
@@ -189,6 +198,12 @@ function wasRestored(timeline: TimelineEntry[], onExitOrEvict: boolean): boolean
   return onExitOrEvict || timeline.slice(0, evicted).some((e) => e.kind === 'checkpoint-committed');
 }
 
+/** Checkpoints committed before the first eviction. */
+function checkpointsBeforeEviction(timeline: TimelineEntry[]): number {
+  const evicted = timeline.findIndex((e) => e.kind === 'evicted');
+  return (evicted < 0 ? timeline : timeline.slice(0, evicted)).filter((e) => e.kind === 'checkpoint-committed').length;
+}
+
 function checkpointsBeforeTrouble(timeline: TimelineEntry[]): number {
   const trouble = timeline.findIndex((e) => e.kind === 'evicted' || e.kind === 'held' || e.kind === 'checkpoint-failed');
   return (trouble < 0 ? timeline : timeline.slice(0, trouble)).filter((e) => e.kind === 'checkpoint-committed').length;
@@ -213,7 +228,7 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
   let completed = false;
   try {
     pool = opts.existingPool
-      ? { env: io.env, api: ScheddApi.fromConfig(loadPoolConfig(io.env)), close: async () => undefined }
+      ? { env: io.env, api: ScheddApi.fromConfig(loadPoolConfig(io.env)), recorder: undefined, close: async () => undefined }
       : await privatePool(path.join(workDir, 'pool'), io);
     const active = pool;
     const runs: RunReport[] = [];
@@ -222,15 +237,35 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
     const pristine = path.join(workDir, 'submit');
     fs.cpSync(submitDir, pristine, { recursive: true, preserveTimestamps: true, filter: (source) => source !== workDir });
     const original = snapshotTree(pristine);
-    const outcomes: { dir: string; outcome: RunOutcome; produced: Map<string, Buffer> }[] = [];
+    const outcomes: { dir: string; outcome: RunOutcome; produced: Map<string, Buffer>; checkpoints: CommittedState[] }[] = [];
     const runJob = async (index: number, eviction: PlannedEviction | undefined, deadlineMs: number) => {
       const dir = path.join(workDir, index === 0 ? 'reference' : `run-${index}`);
       io.stderr(`test-checkpointing: ${index === 0 ? 'reference run' : `run ${index}: ${describeEviction(eviction as PlannedEviction)}`}\n`);
       fs.cpSync(pristine, dir, { recursive: true, preserveTimestamps: true });
       const outcome = await runOnce(active, dir, submitName, eviction, deadlineMs, io);
       const produced = producedFiles(outcome.facts.outputs, original);
-      outcomes.push({ dir, outcome, produced });
+      const checkpoints = (active.recorder?.committed(outcome.facts.jobId) ?? []).filter((c) => c.checkpoint !== undefined);
+      outcomes.push({ dir, outcome, produced, checkpoints });
       const reference = outcomes[0];
+      const figures = runFigures(outcome.timeline);
+      const restored = wasRestored(outcome.timeline, outcome.facts.onExitOrEvict);
+      const beforeEviction = restored ? checkpointsBeforeEviction(outcome.timeline) : undefined;
+      const referenceFigures = index === 0 ? undefined : runs[0].figures;
+      const evicted = figures.evictions[0];
+      const lastSaved = beforeEviction === undefined || beforeEviction === 0 ? undefined : checkpoints[beforeEviction - 1];
+      const progressFinding = judgeProgress({
+        reference: reference.checkpoints.map((c) => c.spool),
+        run: checkpoints.map((c) => c.spool),
+        referenceSandboxes: reference.checkpoints.map((c) => c.sandbox),
+        runSandboxes: checkpoints.map((c) => c.sandbox),
+        referenceCount: reference.outcome.timeline.filter((e) => e.kind === 'checkpoint-committed').length,
+        runCount: outcome.timeline.filter((e) => e.kind === 'checkpoint-committed').length,
+        committedBeforeEviction: index === 0 ? undefined : beforeEviction,
+        extraWallMs: referenceFigures && evicted ? figures.wallMs - referenceFigures.wallMs - (evicted.restartMs ?? 0) : undefined,
+        lostSinceCheckpointMs: evicted?.badputMs,
+        committedWorkMs: beforeEviction ? figures.checkpoints[beforeEviction - 1]?.committedAtMs : undefined,
+        tolerant: opts.compare !== undefined,
+      });
       const referenceEnd = reference.outcome.end;
       const stdout = readText(dir, outcome.facts.stdout);
       const comparison: RunEvidence['comparison'] =
@@ -250,7 +285,9 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
         progress: progressValues(stdout, opts.progress),
         referenceProgress: progressValues(readText(reference.dir, reference.outcome.facts.stdout), opts.progress),
         checkpointsBeforeTrouble: checkpointsBeforeTrouble(outcome.timeline),
-        restored: wasRestored(outcome.timeline, outcome.facts.onExitOrEvict),
+        restored,
+        progressFinding,
+        unsavedFiles: lastSaved ? unsavedFiles(lastSaved.sandbox, lastSaved.spool, outcome.facts.inputs) : [],
         restoredFiles: [...new Set(outcome.timeline.flatMap((e) => e.names ?? []))].filter((name) => !name.startsWith('_condor_')),
         evictionMissed: outcome.evictionMissed,
       });
@@ -261,7 +298,8 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
         directory: dir,
         pass: diagnoses.every((d) => d.code === 'eviction-missed'),
         diagnoses,
-        figures: runFigures(outcome.timeline),
+        figures,
+        committed: checkpoints,
       });
     };
     await runJob(0, undefined, opts.timeoutSeconds * 1000);

@@ -1,3 +1,4 @@
+import type { CommittedState } from './capture.js';
 import type { Diagnosis } from './diagnose.js';
 import { dalyInterval, youngInterval } from './interval.js';
 import { median, type RunFigures } from './metrics.js';
@@ -11,6 +12,8 @@ export interface RunReport {
   pass: boolean;
   diagnoses: Diagnosis[];
   figures: RunFigures;
+  /** The run's checkpoints as committed in SPOOL, in order (empty when the pool is not private). */
+  committed: CommittedState[];
 }
 
 export interface CheckpointTestReport {

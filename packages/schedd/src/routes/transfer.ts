@@ -131,6 +131,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
         const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, request.body);
         const names = result.topLevelNames.slice(0, 100);
         transferEvent(job, 6, undefined, checkpoint === undefined ? { names } : { kind: 'checkpoint-committed', checkpoint, bytes: result.bytes, files: result.files, names });
+        schedd.spoolCommitted(job, request.params.runId, checkpoint);
         const current = currentRun(request);
         if (checkpoint !== undefined && current) {
           schedd.checkpointCommitted(current, checkpoint);
