@@ -3,6 +3,8 @@ import type { ProgressFinding } from './progress.js';
 
 export type DiagnosisCode =
   | 'held'
+  | 'never-checkpointed'
+  | 'checkpoint-file-not-created'
   | 'first-start-needs-checkpoint'
   | 'missing-checkpoint-file'
   | 'restarted-from-scratch'
@@ -32,6 +34,12 @@ export interface RunEvidence {
   comparison: { kind: 'files'; files: FileComparison[] } | { kind: 'command'; command: string; matched: boolean; output: string } | { kind: 'none' };
   /** The files named by transfer_checkpoint_files (empty: HTCondor then checkpoints the output set). */
   checkpointFiles: string[];
+  /** What a checkpoint must carry: transfer_checkpoint_files, else transfer_output_files; undefined: whatever changed. */
+  checkpointSet?: string[];
+  /** The submit file promises a checkpoint exit (checkpoint_exit_code or the 8.8/8.6 attributes). */
+  promisesCheckpoints?: boolean;
+  /** Checkpoints the run committed in all. */
+  checkpointsCommitted?: number;
   /** The submit file's output/error names, to say "stdout"/"stderr" when those are lost. */
   stdoutName?: string;
   stderrName?: string;
@@ -73,7 +81,8 @@ export function missingFiles(text: string): string[] {
   for (const line of text.split('\n')) {
     for (const pattern of MISSING_FILE_PATTERNS) {
       const match = pattern.exec(line);
-      if (match) names.add(match[1].replace(/^.*\//, '').replace(/[.,;)]+$/, ''));
+      // An absolute path is the sandbox's or the submit side's: its base name is what the job lists.
+      if (match) names.add((match[1].startsWith('/') ? match[1].replace(/^.*\//, '') : match[1].replace(/^\.\//, '')).replace(/[.,;)]+$/, ''));
     }
   }
   return [...names].filter((n) => n !== '');
@@ -100,6 +109,12 @@ function progressReset(evidence: RunEvidence): { from: number; to: number } | un
   return undefined;
 }
 
+/** The comparison found a difference (files that differ or are missing, or the user's command said so). */
+function outputsDiffer(comparison: RunEvidence['comparison']): boolean {
+  if (comparison.kind === 'command') return !comparison.matched;
+  return comparison.kind === 'files' && comparison.files.some((f) => f.status !== 'same');
+}
+
 const LIST_ADVICE = 'HTCondor restores only transfer_checkpoint_files (plus stdout and stderr) into the next sandbox';
 
 /** Diagnoses of one run, most telling first; an empty list means the run matched the reference. */
@@ -108,7 +123,8 @@ export function diagnoseRun(evidence: RunEvidence): Diagnosis[] {
   const { end } = evidence;
   const complaint = `${evidence.stderr}\n${end.kind === 'held' ? end.reason : ''}`;
   const missing = missingFiles(complaint);
-  const listed = new Set(evidence.checkpointFiles.map((f) => f.replace(/\/+$/, '').replace(/^.*\//, '')));
+  const listedPaths = evidence.checkpointFiles.map((f) => f.replace(/\/+$/, ''));
+  const listed = new Set([...listedPaths, ...listedPaths.map((f) => f.replace(/^.*\//, ''))]);
 
   if (evidence.evictionMissed) {
     found.push({ code: 'eviction-missed', message: evidence.evictionMissed, advice: 'run again with another --seed, or a longer job, to test this moment' });
@@ -120,6 +136,24 @@ export function diagnoseRun(evidence: RunEvidence): Diagnosis[] {
     found.push({ code: 'did-not-finish', message: 'the job did not finish (the deadline passed, or it was removed)', advice: 'a job that never gets further after a restore loops forever: check that it resumes from its checkpoint' });
   }
   const troubled = failed(evidence);
+  const judgingReference = evidence.referenceExitCode === undefined;
+  if (judgingReference && !troubled && evidence.promisesCheckpoints && evidence.checkpointsCommitted === 0) {
+    found.push({
+      code: 'never-checkpointed',
+      message: 'undisturbed, the job finished without a single checkpoint, though the submit file promises checkpoint exits: every eviction loses all its work',
+      advice:
+        'make the job exit with checkpoint_exit_code after writing its checkpoint; a job that saves its state only when signalled is never told to: HTCondor sends no signal before a checkpoint, and with when_to_transfer_output = ON_EXIT nothing is saved at an eviction',
+    });
+  }
+  if (end.kind === 'held' && evidence.checkpointsBeforeTrouble === 0 && /failed to upload checkpoint/i.test(end.reason)) {
+    const set = evidence.checkpointSet ?? [];
+    const from = evidence.checkpointFiles.length > 0 ? 'transfer_checkpoint_files' : 'transfer_output_files, as transfer_checkpoint_files is not given';
+    found.push({
+      code: 'checkpoint-file-not-created',
+      message: `the first checkpoint could not be sent: the checkpoint is ${set.join(', ') || 'the output list'} (${from}), and at the checkpoint exit one of them did not exist yet`,
+      advice: 'create every file the checkpoint names before the first checkpoint exit (an empty one will do), or give transfer_checkpoint_files naming only the state the job resumes from',
+    });
+  }
   if (troubled && evidence.checkpointsBeforeTrouble === 0 && !evidence.restored) {
     const needed = missing.filter((name) => listed.has(name) || /ckpt|checkpoint|state|restart|resume/i.test(name));
     if (needed.length > 0) {
@@ -131,12 +165,14 @@ export function diagnoseRun(evidence: RunEvidence): Diagnosis[] {
     }
   }
   if (troubled && evidence.restored) {
-    const unlisted = missing.filter((name) => !listed.has(name));
+    const unlisted = missing.filter((name) => !listed.has(name) && !listed.has(name.split('/')[0]));
     if (unlisted.length > 0 && evidence.checkpointFiles.length > 0) {
+      // A file inside a directory comes back when the directory is listed.
+      const toList = [...new Set(unlisted.map((name) => name.split('/')[0]))];
       found.push({
         code: 'missing-checkpoint-file',
         message: `after the restore the job could not find ${unlisted.join(', ')}, which transfer_checkpoint_files does not name (${lastLine(complaint)})`,
-        advice: `add ${unlisted.join(', ')} to transfer_checkpoint_files: ${LIST_ADVICE}`,
+        advice: `add ${toList.join(', ')} to transfer_checkpoint_files: ${LIST_ADVICE}`,
       });
     } else if (end.kind === 'exit' || end.kind === 'signal') {
       const how = end.kind === 'exit' ? `exit code ${end.exitCode}` : `signal ${end.signal}`;
@@ -164,14 +200,14 @@ export function diagnoseRun(evidence: RunEvidence): Diagnosis[] {
           ? `add ${unsaved.join(', ')} to transfer_checkpoint_files if the job resumes from it: ${LIST_ADVICE}`
           : `make the job read back the state it checkpoints, and list every file that state lives in in transfer_checkpoint_files: ${LIST_ADVICE}`,
     });
-  } else if (finding?.kind === 'checkpoint-differs') {
+  } else if (finding?.kind === 'checkpoint-differs' && outputsDiffer(evidence.comparison)) {
     found.push({
       code: 'checkpoint-differs',
-      message: `after the restore, checkpoint ${finding.checkpoint} differs from the reference's in ${finding.files.join(', ')} (the checkpoints before the eviction were identical)${unsavedNote}`,
+      message: `the outputs differ, and after the restore checkpoint ${finding.checkpoint} already differed from the reference's in ${finding.files.join(', ')} (the checkpoints before the eviction were identical)${unsavedNote}`,
       advice: `the job did not resume from the checkpoint it was given: make it read back all of its state from the checkpoint files, and list them all: ${LIST_ADVICE}`,
     });
   }
-  const resumedWrong = scratch.length > 0 || finding !== undefined;
+  const resumedWrong = found.some((d) => d.code === 'restarted-from-scratch' || d.code === 'checkpoint-differs');
   const { comparison } = evidence;
   if (comparison.kind === 'command' && !comparison.matched) {
     found.push({ code: 'output-differs', message: `'${comparison.command}' says the outputs differ: ${lastLine(comparison.output)}`, advice: 'compare the run directory with the reference' });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSchedd } from '@tinycondor/schedd';
+import { checkpointPromise } from '@tinycondor/shared/checkpoint';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import { parseRemaps, splitFileList } from '@tinycondor/shared/transfer-files';
@@ -75,6 +76,9 @@ interface JobFacts {
   stdout: string | undefined;
   stderr: string | undefined;
   outputs: OutputSpec;
+  /** What a checkpoint carries: transfer_checkpoint_files, else transfer_output_files (undefined: what changed). */
+  checkpointSet: string[] | undefined;
+  promisesCheckpoints: boolean;
   /** Top-level names the input sandbox receives (executable, input, transfer_input_files). */
   inputs: Set<string>;
   onExitOrEvict: boolean;
@@ -108,6 +112,8 @@ async function submitHeld(pool: Pool, dir: string, submitName: string, io: Comma
       remaps: parseRemaps(job.getString('TransferOutputRemaps')),
       userLog: job.getString('UserLog'),
     },
+    checkpointSet: job.has('TransferCheckpoint') ? splitFileList(job.getString('TransferCheckpoint')) : job.has('TransferOutput') ? splitFileList(job.getString('TransferOutput')) : undefined,
+    promisesCheckpoints: checkpointPromise(job) !== undefined,
     inputs: new Set([job.getString('Cmd'), job.getString('In'), ...splitFileList(job.getString('TransferInput'))].filter((n): n is string => n !== undefined && n !== '').map((n) => path.basename(n.replace(/\/+$/, '')))),
     onExitOrEvict: (job.getString('WhenToTransferOutput') ?? '').toUpperCase() === 'ON_EXIT_OR_EVICT',
   };
@@ -264,7 +270,6 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
         extraWallMs: referenceFigures && evicted ? figures.wallMs - referenceFigures.wallMs - (evicted.restartMs ?? 0) : undefined,
         lostSinceCheckpointMs: evicted?.badputMs,
         committedWorkMs: beforeEviction ? figures.checkpoints[beforeEviction - 1]?.committedAtMs : undefined,
-        tolerant: opts.compare !== undefined,
       });
       const referenceEnd = reference.outcome.end;
       const stdout = readText(dir, outcome.facts.stdout);
@@ -279,6 +284,9 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
         referenceExitCode: index === 0 || referenceEnd.kind !== 'exit' ? undefined : referenceEnd.exitCode,
         comparison,
         checkpointFiles: outcome.facts.checkpointFiles,
+        checkpointSet: outcome.facts.checkpointSet,
+        promisesCheckpoints: outcome.facts.promisesCheckpoints,
+        checkpointsCommitted: figures.checkpoints.length,
         stdoutName: outcome.facts.stdout,
         stderrName: outcome.facts.stderr,
         stderr: readText(dir, outcome.facts.stderr),

@@ -19,8 +19,6 @@ export interface CheckpointHistory {
   lostSinceCheckpointMs: number | undefined;
   /** When the run's first checkpoints were committed (ms after it began): the work they hold. */
   committedWorkMs: number | undefined;
-  /** The user judges outputs with a command of their own: contents that differ may be fine, so only equalities count. */
-  tolerant: boolean;
 }
 
 export type ProgressFinding =
@@ -103,7 +101,6 @@ export function judgeProgress(h: CheckpointHistory): ProgressFinding | undefined
     if (wentBack.length > 0) evidence.push(`at its checkpoint ${k}, ${wentBack.join(', ')} held what ${wentBack.length === 1 ? 'it' : 'they'} held at the reference's checkpoint 0`);
     return { kind: 'restarted-from-scratch', evidence, wentBack };
   }
-  if (h.tolerant) return undefined;
   for (let i = k; i < Math.min(h.run.length, h.reference.length); i++) {
     const changed = differing(h.run[i], h.reference[i], files);
     if (changed.length > 0) return { kind: 'checkpoint-differs', checkpoint: i, files: changed };
