@@ -37,6 +37,7 @@ for (const name of fs.readdirSync(FIXTURES).sort()) {
     const { result, report } = await testCheckpointingIn(t, base, expected.submit ?? 'job.sub', expected.args, { reportInJobDir: true });
     const runs = report.runs.map((r) => `${r.name}: ${r.pass ? 'PASS' : 'FAIL'} ${JSON.stringify(r.diagnoses.map((d) => `${d.code}: ${d.message}`))}`).join('\n');
     t.equal(result.code, expected.pass ? 0 : 1, `exit code\n${result.stdout}`);
+    t.match(result.stdout, /\ntinycondor test-checkpointing \S+ \(seed \d+\)\n\nstatic checks of /, 'the static checks come first');
     t.equal(report.pass, expected.pass, `verdict\n${runs}`);
     if (expected.pass) {
       t.same(report.runs.map((r) => r.diagnoses), report.runs.map(() => []), `no diagnoses\n${runs}`);

@@ -1,7 +1,9 @@
 // `tinycondor test-checkpointing` on a correct job: every run passes, with vacates and with SIGKILLed
 // startds, and the report's figures agree with each run's event log.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { parseEventLog, type ParsedEvent } from '@tinycondor/shared/eventlog/index';
 import { testCheckpointing, type ReportRun } from './helpers/test-checkpointing.js';
@@ -72,6 +74,22 @@ t.test('--kill-startd: the startd is SIGKILLed at each moment and the job still 
   t.same(report.runs.map((r) => [r.eviction?.method, r.pass]), [[undefined, true], ['kill-startd', true], ['kill-startd', true]]);
   for (const run of report.runs) checkAgainstEventLog(t, run);
   t.match(result.stdout, /SIGKILL of the startd during the upload of checkpoint \d/);
+});
+
+t.test('--lint alone: the static checks, each naming its submit line, and no run', async (t) => {
+  const { runCommand } = await import('./helpers/pool.js');
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'checkpoint-defects', 'signal-never-comes');
+  const lint = await runCommand('tinycondor', ['test-checkpointing', 'job.sub', '--lint'], process.env, dir);
+  t.equal(lint.code, 1, 'an error-level finding');
+  t.match(lint.stdout, /^static checks of job\.sub: 1 finding\(s\)\n {2}job\.sub:4: error signal-only-checkpoint: the executable exits 85 only from a signal handler, and when_to_transfer_output is ON_EXIT\n {4}-> HTCondor sends no signal before a checkpoint/);
+  const clean = await runCommand('tinycondor', ['test-checkpointing', 'job.sub', '--lint'], process.env, path.join(dir, '..', 'restart-identical-output'));
+  t.same([clean.code, clean.stdout], [0, 'static checks of job.sub: nothing found\n']);
+  const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-lint-')), 'bad.sub');
+  t.teardown(() => fs.rmSync(path.dirname(broken), { recursive: true, force: true }));
+  fs.writeFileSync(broken, 'executable = a.sh\nthis is not a command\nqueue\n');
+  const bad = await runCommand('tinycondor', ['test-checkpointing', broken, '--lint'], process.env, process.cwd());
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /bad\.sub:2: syntax error/);
 });
 
 t.test('bad arguments get a usage error', async (t) => {

@@ -16,6 +16,7 @@ import { superviseStartd } from '../startd-supervisor.js';
 import { compareOutputs, progressValues } from './compare.js';
 import { diagnoseRun, type RunEvidence } from './diagnose.js';
 import { runFigures } from './metrics.js';
+import type { LintFinding } from './lint.js';
 import { producedFiles, snapshotTree, type OutputSpec } from './outputs.js';
 import { CheckpointRecorder, type CommittedState } from './capture.js';
 import { judgeProgress, unsavedFiles } from './progress.js';
@@ -36,6 +37,8 @@ export interface CheckpointTestOptions {
   existingPool: boolean;
   /** Deadline of the reference run, in seconds. */
   timeoutSeconds: number;
+  /** The static checks' findings, the report's first section. */
+  lint: LintFinding[];
 }
 
 interface Pool {
@@ -326,7 +329,7 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
       for (const [i, eviction] of plan.entries()) await runJob(i + 1, eviction, deadlineMs);
     }
     completed = true;
-    return { report: buildReport({ submitFile: opts.submitFile, seed: opts.seed, mtbfSeconds: opts.mtbfSeconds, runs }), workDir };
+    return { report: buildReport({ submitFile: opts.submitFile, seed: opts.seed, mtbfSeconds: opts.mtbfSeconds, lint: opts.lint, runs }), workDir };
   } finally {
     await pool?.close();
     // A test that could not be carried out (a bad submit file, no pool) leaves nothing behind.

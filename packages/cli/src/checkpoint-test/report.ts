@@ -1,5 +1,6 @@
 import type { CommittedState } from './capture.js';
 import type { Diagnosis } from './diagnose.js';
+import { formatLint, type LintFinding } from './lint.js';
 import { dalyInterval, youngInterval } from './interval.js';
 import { median, type RunFigures } from './metrics.js';
 import { describeEviction, type PlannedEviction } from './plan.js';
@@ -21,6 +22,8 @@ export interface CheckpointTestReport {
   seed: number;
   mtbfSeconds: number;
   pass: boolean;
+  /** The static checks of the submit file, made before any run. */
+  lint: LintFinding[];
   runs: RunReport[];
   summary: {
     checkpoints: number;
@@ -42,7 +45,7 @@ export interface CheckpointTestReport {
 }
 
 /** The report's figures from the runs; checkpoint cost and interval come from every checkpoint seen. */
-export function buildReport(opts: { submitFile: string; seed: number; mtbfSeconds: number; runs: RunReport[] }): CheckpointTestReport {
+export function buildReport(opts: { submitFile: string; seed: number; mtbfSeconds: number; lint: LintFinding[]; runs: RunReport[] }): CheckpointTestReport {
   const { runs } = opts;
   const checkpoints = runs.flatMap((r) => r.figures.checkpoints);
   const evictions = runs.flatMap((r) => r.figures.evictions);
@@ -58,6 +61,7 @@ export function buildReport(opts: { submitFile: string; seed: number; mtbfSecond
     seed: opts.seed,
     mtbfSeconds: opts.mtbfSeconds,
     pass: runs.every((r) => r.pass),
+    lint: opts.lint,
     runs,
     summary: {
       checkpoints: checkpoints.length,
@@ -116,7 +120,7 @@ function bytes(value: number | undefined): string {
 
 /** The report as a person reads it. */
 export function formatReport(report: CheckpointTestReport): string {
-  const out: string[] = [`tinycondor test-checkpointing ${report.submitFile} (seed ${report.seed})`, ''];
+  const out: string[] = [`tinycondor test-checkpointing ${report.submitFile} (seed ${report.seed})`, '', formatLint(report.submitFile, report.lint)];
   for (const run of report.runs) {
     const f = run.figures;
     const what = run.eviction ? describeEviction(run.eviction) : 'undisturbed (reference)';
