@@ -25,6 +25,8 @@ interface Expected {
   diagnoses?: string[];
   /** A pattern the judged run's diagnosis messages match (joined by newlines). */
   message?: string;
+  /** A pattern the printed report matches. */
+  report?: string;
 }
 
 const only = process.env.TC_FIXTURE;
@@ -38,10 +40,12 @@ for (const name of fs.readdirSync(FIXTURES).sort()) {
     const runs = report.runs.map((r) => `${r.name}: ${r.pass ? 'PASS' : 'FAIL'} ${JSON.stringify(r.diagnoses.map((d) => `${d.code}: ${d.message}`))}`).join('\n');
     t.equal(result.code, expected.pass ? 0 : 1, `exit code\n${result.stdout}`);
     t.match(result.stdout, /\ntinycondor test-checkpointing \S+ \(seed \d+\)\n\nstatic checks of /, 'the static checks come first');
+    if (expected.report) t.match(result.stdout, new RegExp(expected.report), 'the report says so');
     t.equal(report.pass, expected.pass, `verdict\n${runs}`);
     if (expected.pass) {
-      t.same(report.runs.map((r) => r.diagnoses), report.runs.map(() => []), `no diagnoses\n${runs}`);
-      t.ok(report.runs.length > 1, 'the job was evicted at least once');
+      // A time-driven job may checkpoint less often in a run than in the reference: a planned moment it never reaches is no verdict.
+      t.same(report.runs.map((r) => r.diagnoses.filter((d) => d.code !== 'eviction-missed')), report.runs.map(() => []), `no diagnoses\n${runs}`);
+      t.ok(report.runs.some((r) => r.figures.evictions.length > 0), 'the job was evicted at least once');
       return;
     }
     const judged = report.runs[expected.run ?? 0];

@@ -143,3 +143,8 @@ t.test('a file missing inside a directory that is not listed: list the directory
   t.match(diagnosis.advice, /^add temp_dir to transfer_checkpoint_files/);
   t.same(codes({ end: { kind: 'exit', exitCode: 2 }, stderr: 'cat: temp_dir/2.txt: No such file or directory\n', checkpointFiles: ['temp_dir/'] }), ['non-atomic-checkpoint'], 'listed: not the cause');
 });
+
+t.test('a job that saves its state in the grace of a vacate, with nothing sent at eviction', async (t) => {
+  t.same(codes({ graceLost: true, restored: false }), ['state-lost-at-eviction']);
+  t.same(codes({ graceLost: false }), []);
+});

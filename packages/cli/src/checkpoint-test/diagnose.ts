@@ -9,6 +9,7 @@ export type DiagnosisCode =
   | 'missing-checkpoint-file'
   | 'restarted-from-scratch'
   | 'checkpoint-differs'
+  | 'state-lost-at-eviction'
   | 'non-atomic-checkpoint'
   | 'output-lost'
   | 'output-differs'
@@ -40,6 +41,8 @@ export interface RunEvidence {
   promisesCheckpoints?: boolean;
   /** Checkpoints the run committed in all. */
   checkpointsCommitted?: number;
+  /** Vacated, the job had its grace to save state (its script handles the signal), but nothing was sent at the eviction (ON_EXIT). */
+  graceLost?: boolean;
   /** The submit file's output/error names, to say "stdout"/"stderr" when those are lost. */
   stdoutName?: string;
   stderrName?: string;
@@ -208,6 +211,13 @@ export function diagnoseRun(evidence: RunEvidence): Diagnosis[] {
     });
   }
   const resumedWrong = found.some((d) => d.code === 'restarted-from-scratch' || d.code === 'checkpoint-differs');
+  if (evidence.graceLost) {
+    found.push({
+      code: 'state-lost-at-eviction',
+      message: 'the job handles the eviction signal to save its state, but with when_to_transfer_output = ON_EXIT nothing was sent at the eviction: the restart went without what it saved',
+      advice: 'set when_to_transfer_output = ON_EXIT_OR_EVICT (and write the state atomically), or better, checkpoint with checkpoint_exit_code on your own schedule',
+    });
+  }
   const { comparison } = evidence;
   if (comparison.kind === 'command' && !comparison.matched) {
     found.push({ code: 'output-differs', message: `'${comparison.command}' says the outputs differ: ${lastLine(comparison.output)}`, advice: 'compare the run directory with the reference' });

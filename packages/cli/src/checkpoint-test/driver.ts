@@ -19,6 +19,7 @@ import { runFigures } from './metrics.js';
 import type { LintFinding } from './lint.js';
 import { producedFiles, snapshotTree, type OutputSpec } from './outputs.js';
 import { CheckpointRecorder, type CommittedState } from './capture.js';
+import { judgeGrace } from './grace.js';
 import { judgeProgress, unsavedFiles } from './progress.js';
 import { describeEviction, planEvictions, type EvictionKind, type EvictionMethod, type PlannedEviction } from './plan.js';
 import { buildReport, type CheckpointTestReport, type RunReport } from './report.js';
@@ -253,7 +254,8 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
       fs.cpSync(pristine, dir, { recursive: true, preserveTimestamps: true });
       const outcome = await runOnce(active, dir, submitName, eviction, deadlineMs, io);
       const produced = producedFiles(outcome.facts.outputs, original);
-      const checkpoints = (active.recorder?.committed(outcome.facts.jobId) ?? []).filter((c) => c.checkpoint !== undefined);
+      const commits = active.recorder?.committed(outcome.facts.jobId) ?? [];
+      const checkpoints = commits.filter((c) => c.checkpoint !== undefined);
       outcomes.push({ dir, outcome, produced, checkpoints });
       const reference = outcomes[0];
       const figures = runFigures(outcome.timeline);
@@ -282,6 +284,7 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
           : opts.compare
             ? { kind: 'command', command: opts.compare, ...runCompareCommand(opts.compare, reference.dir, dir) }
             : { kind: 'files', files: compareOutputs(reference.produced, produced) };
+      const grace = eviction?.method === 'vacate' && active.recorder && figures.evictions.length > 0 ? judgeGrace(commits, outcome.facts.onExitOrEvict) : undefined;
       const diagnoses = diagnoseRun({
         end: outcome.end,
         referenceExitCode: index === 0 || referenceEnd.kind !== 'exit' ? undefined : referenceEnd.exitCode,
@@ -290,6 +293,7 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
         checkpointSet: outcome.facts.checkpointSet,
         promisesCheckpoints: outcome.facts.promisesCheckpoints,
         checkpointsCommitted: figures.checkpoints.length,
+        graceLost: grace !== undefined && !outcome.facts.onExitOrEvict && opts.lint.some((f) => f.code === 'state-on-signal-not-sent'),
         stdoutName: outcome.facts.stdout,
         stderrName: outcome.facts.stderr,
         stderr: readText(dir, outcome.facts.stderr),
@@ -311,6 +315,7 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
         diagnoses,
         figures,
         committed: checkpoints,
+        grace,
       });
     };
     await runJob(0, undefined, opts.timeoutSeconds * 1000);

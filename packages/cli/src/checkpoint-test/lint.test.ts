@@ -1,5 +1,5 @@
 import t from 'tap';
-import { checkpointsOnlyOnSignal, formatLint, lintSubmit, timeoutInterval } from './lint.js';
+import { checkpointsOnlyOnSignal, formatLint, handlesKillSignal, lintSubmit, timeoutInterval } from './lint.js';
 
 const codes = (text: string, script?: string) => lintSubmit(text, 'job.sub', script).map((f) => `${f.line}:${f.code}`);
 
@@ -48,4 +48,14 @@ t.test('an interval that will not fit allowed_execute_duration', async (t) => {
 t.test('formatLint names the file and line', async (t) => {
   t.equal(formatLint('job.sub', []), 'static checks of job.sub: nothing found\n');
   t.match(formatLint('job.sub', lintSubmit('checkpoint_exit_code = 85\nqueue\n', 'job.sub', undefined)), /^static checks of job\.sub: 1 finding\(s\)\n {2}job\.sub:1: warning no-checkpoint-list: .*\n {4}-> HTCondor then checkpoints /);
+});
+
+t.test('a job that saves its state on the eviction signal, but nothing is sent at eviction', async (t) => {
+  const bash = "#!/bin/bash\ntrap 'echo $n > state.txt; exit 143' TERM\nwhile :; do sleep 1; done\n";
+  t.equal(handlesKillSignal(bash, undefined), true);
+  t.equal(handlesKillSignal(bash, 'SIGUSR1'), false, 'KillSig names another signal');
+  t.equal(handlesKillSignal('import signal\nsignal.signal(signal.SIGTERM, save)\n', undefined), true);
+  t.same(codes('executable = job.sh\nwhen_to_transfer_output = ON_EXIT\nqueue\n', bash), ['2:state-on-signal-not-sent']);
+  t.same(codes('executable = job.sh\nqueue\n', bash), ['1:state-on-signal-not-sent'], 'ON_EXIT is the default');
+  t.same(codes('executable = job.sh\nwhen_to_transfer_output = ON_EXIT_OR_EVICT\njob_max_vacate_time = 5\nqueue\n', bash), []);
 });

@@ -10,6 +10,7 @@ export interface LintFinding {
     | 'output-list-is-checkpoint'
     | 'checkpoint-file-as-input'
     | 'signal-only-checkpoint'
+    | 'state-on-signal-not-sent'
     | 'interval-exceeds-execute-duration'
     | 'checkpoint-and-evict-transfer';
   /** 'error': HTCondor will hold the job or lose its work; 'warning': it may. */
@@ -79,6 +80,14 @@ export function checkpointsOnlyOnSignal(script: string, code: string): boolean {
   return exits.every(({ i }) => inHandler(i));
 }
 
+/** Whether the script handles the signal an eviction sends (KillSig, SIGTERM unless `killSig` names another). */
+export function handlesKillSignal(script: string, killSig: string | undefined): boolean {
+  const name = (killSig ?? 'SIGTERM').replace(/^"|"$/g, '').toUpperCase().replace(/^SIG/, '');
+  const bash = new RegExp(`^\\s*trap\\s+.*\\s(?:SIG)?${name}\\b`, 'm');
+  const python = new RegExp(`signal\\.signal\\(\\s*signal\\.SIG${name}\\b`);
+  return bash.test(script) || python.test(script);
+}
+
 /**
  * Static checks of a self-checkpointing submit file (and, when readable, its executable script): each
  * finding names the line and what HTCondor would do. Values with macros are taken as written.
@@ -140,6 +149,15 @@ export function lintSubmit(text: string, file: string, script: string | undefine
       line: when?.line ?? exit?.line ?? 1,
       message: `the executable exits ${code} only from a signal handler, and when_to_transfer_output is ${when ? when.value.trim() : 'ON_EXIT (the default)'}`,
       htcondor: 'HTCondor sends no signal before a checkpoint, and at an eviction (KillSig, SIGTERM by default) it transfers nothing with ON_EXIT: the job never checkpoints and every eviction loses all its work; exit with the checkpoint code on your own schedule',
+    });
+  }
+  if (script !== undefined && !exit && !onExitOrEvict && handlesKillSignal(script, commands.get('kill_sig')?.value)) {
+    findings.push({
+      code: 'state-on-signal-not-sent',
+      severity: 'warning',
+      line: when?.line ?? 1,
+      message: `the executable handles the eviction's signal (${commands.get('kill_sig')?.value.trim() ?? 'SIGTERM'}), to save its state it seems, but when_to_transfer_output is ${when ? when.value.trim() : 'ON_EXIT (the default)'}`,
+      htcondor: 'HTCondor transfers nothing at an eviction unless when_to_transfer_output = ON_EXIT_OR_EVICT: what the job saves in its grace (job_max_vacate_time) is lost with the sandbox',
     });
   }
   const allowed = commands.get('allowed_execute_duration');

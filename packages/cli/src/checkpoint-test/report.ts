@@ -1,5 +1,6 @@
 import type { CommittedState } from './capture.js';
 import type { Diagnosis } from './diagnose.js';
+import type { GraceReport } from './grace.js';
 import { formatLint, type LintFinding } from './lint.js';
 import { dalyInterval, youngInterval } from './interval.js';
 import { median, type RunFigures } from './metrics.js';
@@ -15,6 +16,8 @@ export interface RunReport {
   figures: RunFigures;
   /** The run's checkpoints as committed in SPOOL, in order (empty when the pool is not private). */
   committed: CommittedState[];
+  /** For a vacated run: what the job did with the grace between KillSig and SIGKILL. */
+  grace: GraceReport | undefined;
 }
 
 export interface CheckpointTestReport {
@@ -131,6 +134,7 @@ export function formatReport(report: CheckpointTestReport): string {
       out.push(`      checkpoint ${c.number} at ${ms(c.committedAtMs)}: ${bytes(c.bytes)} in ${c.files} file(s), upload+commit ${ms(c.uploadMs)}${overhead}`);
     }
     for (const e of f.evictions) out.push(`      eviction at ${ms(e.atMs)}: work lost ${ms(e.badputMs)}, restart took ${ms(e.restartMs)}`);
+    if (run.grace) out.push(`      grace: ${run.grace.message}`);
     for (const d of run.diagnoses) out.push(`      ${d.code}: ${d.message}`, `        -> ${d.advice}`);
     out.push('');
   }
