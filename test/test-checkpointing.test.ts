@@ -105,8 +105,11 @@ t.test('bad arguments get a usage error', async (t) => {
 });
 
 t.test('run as people do, in the job directory with the report redirected into it: a correct job passes', async (t) => {
-  const { result, report, submitDir } = await testCheckpointing(t, 'correct', ['--evictions', '2', '--seed', '5', '--moments', 'running,after-checkpoint'], {}, { reportInJobDir: true });
+  const { result, report, submitDir } = await testCheckpointing(t, 'correct', ['--evictions', '2', '--seed', '5', '--moments', 'running,after-checkpoint', '--html', 'report.html'], {}, { reportInJobDir: true });
   t.equal(result.code, 0, result.stdout);
   t.same(report.runs.map((r) => [r.name, r.diagnoses]), [['reference', []], ['run 1', []], ['run 2', []]], 'report.txt, being written, is no output of the job');
   t.match(fs.readFileSync(path.join(submitDir, 'report.txt'), 'utf8'), /^test-checkpointing: reference run\n[^]*all 3 runs match the reference\n/);
+  const html = fs.readFileSync(path.join(submitDir, 'report.html'), 'utf8');
+  t.match(html, /^<!DOCTYPE html>[^]*all 3 runs match the reference/, '--html writes the report as a page, also into the job directory');
+  t.equal(html.match(/<svg /g)?.length, 3, 'a timeline per run');
 });

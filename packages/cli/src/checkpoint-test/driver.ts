@@ -13,15 +13,15 @@ import { fileLogger } from '../file-logger.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { ScheddApi, ScheddRefused } from '../schedd-api.js';
 import { superviseStartd } from '../startd-supervisor.js';
+import { CheckpointRecorder, type CommittedState } from './capture.js';
 import { compareOutputs, progressValues } from './compare.js';
 import { diagnoseRun, type RunEvidence } from './diagnose.js';
-import { runFigures } from './metrics.js';
-import type { LintFinding } from './lint.js';
-import { producedFiles, snapshotTree, type OutputSpec } from './outputs.js';
-import { CheckpointRecorder, type CommittedState } from './capture.js';
 import { judgeGrace } from './grace.js';
-import { judgeProgress, unsavedFiles } from './progress.js';
+import type { LintFinding } from './lint.js';
+import { runFigures } from './metrics.js';
+import { producedFiles, snapshotTree, type OutputSpec } from './outputs.js';
 import { describeEviction, planEvictions, type EvictionKind, type EvictionMethod, type PlannedEviction } from './plan.js';
+import { judgeProgress, unsavedFiles } from './progress.js';
 import { buildReport, type CheckpointTestReport, type RunReport } from './report.js';
 
 export interface CheckpointTestOptions {

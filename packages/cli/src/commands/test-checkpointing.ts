@@ -6,11 +6,12 @@ import { DEFAULT_PROGRESS } from '../checkpoint-test/compare.js';
 import type { CheckpointTestOptions } from '../checkpoint-test/driver.js';
 import { parseDuration } from '../checkpoint-test/interval.js';
 import { EVICTION_KINDS, type EvictionKind } from '../checkpoint-test/plan.js';
+import { formatHtml } from '../checkpoint-test/html.js';
 import { formatLint, lintSubmit, type LintFinding } from '../checkpoint-test/lint.js';
 import { formatReport } from '../checkpoint-test/report.js';
 
 export const TEST_CHECKPOINTING_USAGE = `  tinycondor test-checkpointing job.sub [--evictions N] [--kill-startd] [--seed S] [--compare CMD]
-                    [--mtbf 4h] [--json report.json] [--moments running,after-checkpoint,during-upload]
+                    [--mtbf 4h] [--json report.json] [--html report.html] [--moments running,after-checkpoint,during-upload]
                     [--progress REGEX] [--pool] [--timeout SECONDS] [--keep]
   tinycondor test-checkpointing job.sub --lint`;
 
@@ -26,6 +27,7 @@ function integer(name: string, text: string, min: number): number {
 interface ParsedArgs {
   options: CheckpointTestOptions;
   json: string | undefined;
+  html: string | undefined;
   keep: boolean;
   /** Only the static checks, no runs. */
   lintOnly: boolean;
@@ -46,6 +48,7 @@ export function parseTestCheckpointingArgs(args: string[], defaultSeed: number):
     lint: [],
   };
   let json: string | undefined;
+  let html: string | undefined;
   let keep = false;
   let lintOnly = false;
   for (let i = 0; i < args.length; i++) {
@@ -85,6 +88,9 @@ export function parseTestCheckpointingArgs(args: string[], defaultSeed: number):
       case '--json':
         json = value();
         break;
+      case '--html':
+        html = value();
+        break;
       case '--progress': {
         const text = value();
         try {
@@ -112,7 +118,7 @@ export function parseTestCheckpointingArgs(args: string[], defaultSeed: number):
     }
   }
   if (options.submitFile === '') throw usage('a submit file is needed');
-  return { options, json, keep, lintOnly };
+  return { options, json, html, keep, lintOnly };
 }
 
 /** `tinycondor test-checkpointing`: exit 0 when every run matches the reference, 1 when one does not. */
@@ -151,7 +157,7 @@ function lintFile(cwd: string, submitFile: string): LintFinding[] {
 }
 
 export const testCheckpointingCommand: Command = async (args, io) => {
-  const { options, json, keep, lintOnly } = parseTestCheckpointingArgs(args, Date.now() % 1_000_000);
+  const { options, json, html, keep, lintOnly } = parseTestCheckpointingArgs(args, Date.now() % 1_000_000);
   options.lint = lintFile(io.cwd, options.submitFile);
   if (lintOnly) {
     io.stdout(formatLint(options.submitFile, options.lint));
@@ -162,6 +168,7 @@ export const testCheckpointingCommand: Command = async (args, io) => {
   const { report, workDir } = await testCheckpointing(options, io);
   io.stdout(formatReport(report));
   if (json) writeFileAtomic(path.resolve(io.cwd, json), `${JSON.stringify(report, null, 2)}\n`, 0o644);
+  if (html) writeFileAtomic(path.resolve(io.cwd, html), formatHtml(report), 0o644);
   if (keep || !report.pass) io.stdout(`runs kept in ${workDir}\n`);
   else fs.rmSync(workDir, { recursive: true, force: true });
   return report.pass ? 0 : 1;
