@@ -1,7 +1,9 @@
 // `tinycondor test-checkpointing` on a correct job: every run passes, with vacates and with SIGKILLed
 // startds, and the report's figures agree with each run's event log.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { parseEventLog, type ParsedEvent } from '@tinycondor/shared/eventlog/index';
 import { testCheckpointing, type ReportRun } from './helpers/test-checkpointing.js';
@@ -74,6 +76,22 @@ t.test('--kill-startd: the startd is SIGKILLed at each moment and the job still 
   t.match(result.stdout, /SIGKILL of the startd during the upload of checkpoint \d/);
 });
 
+t.test('--lint alone: the static checks, each naming its submit line, and no run', async (t) => {
+  const { runCommand } = await import('./helpers/pool.js');
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'checkpoint-defects', 'signal-never-comes');
+  const lint = await runCommand('tinycondor', ['test-checkpointing', 'job.sub', '--lint'], process.env, dir);
+  t.equal(lint.code, 1, 'an error-level finding');
+  t.match(lint.stdout, /^static checks of job\.sub: 1 finding\(s\)\n {2}job\.sub:4: error signal-only-checkpoint: the executable exits 85 only from a signal handler, and when_to_transfer_output is ON_EXIT\n {4}-> HTCondor sends no signal before a checkpoint/);
+  const clean = await runCommand('tinycondor', ['test-checkpointing', 'job.sub', '--lint'], process.env, path.join(dir, '..', 'restart-identical-output'));
+  t.same([clean.code, clean.stdout], [0, 'static checks of job.sub: nothing found\n']);
+  const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-lint-')), 'bad.sub');
+  t.teardown(() => fs.rmSync(path.dirname(broken), { recursive: true, force: true }));
+  fs.writeFileSync(broken, 'executable = a.sh\nthis is not a command\nqueue\n');
+  const bad = await runCommand('tinycondor', ['test-checkpointing', broken, '--lint'], process.env, process.cwd());
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /bad\.sub:2: syntax error/);
+});
+
 t.test('bad arguments get a usage error', async (t) => {
   const { runCommand } = await import('./helpers/pool.js');
   const bad = await runCommand('tinycondor', ['test-checkpointing', 'job.sub', '--evictions', 'many'], process.env, process.cwd());
@@ -84,4 +102,14 @@ t.test('bad arguments get a usage error', async (t) => {
   const missing = await runCommand('tinycondor', ['test-checkpointing', '/nonexistent/job.sub'], process.env, process.cwd());
   t.equal(missing.code, 1);
   t.match(missing.stderr, /no submit file \/nonexistent\/job\.sub/);
+});
+
+t.test('run as people do, in the job directory with the report redirected into it: a correct job passes', async (t) => {
+  const { result, report, submitDir } = await testCheckpointing(t, 'correct', ['--evictions', '2', '--seed', '5', '--moments', 'running,after-checkpoint', '--html', 'report.html'], {}, { reportInJobDir: true });
+  t.equal(result.code, 0, result.stdout);
+  t.same(report.runs.map((r) => [r.name, r.diagnoses]), [['reference', []], ['run 1', []], ['run 2', []]], 'report.txt, being written, is no output of the job');
+  t.match(fs.readFileSync(path.join(submitDir, 'report.txt'), 'utf8'), /^test-checkpointing: reference run\n[^]*all 3 runs match the reference\n/);
+  const html = fs.readFileSync(path.join(submitDir, 'report.html'), 'utf8');
+  t.match(html, /^<!DOCTYPE html>[^]*all 3 runs match the reference/, '--html writes the report as a page, also into the job directory');
+  t.equal(html.match(/<svg /g)?.length, 3, 'a timeline per run');
 });

@@ -1,10 +1,11 @@
 // Runs `tinycondor test-checkpointing` as a real process (it starts its own private pool) on a job
-// from checkpoint-defects.ts, and reads back its JSON report.
+// from checkpoint-defects.ts or a fixture directory, and reads back its JSON report.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeCheckpointJob, type JobVariant } from './checkpoint-defects.js';
-import { runCommand, type CommandResult, type Teardown } from './pool.js';
+import { binCommand, runCommand, type CommandResult, type Teardown } from './pool.js';
 
 export interface ReportRun {
   name: string;
@@ -35,17 +36,43 @@ export interface CheckpointTestRun {
   submitDir: string;
 }
 
-/** Writes the variant into a fresh directory and runs the command there with --keep and --json. */
-export async function testCheckpointing(t: Teardown, variant: JobVariant, args: string[], job: { steps?: number; nap?: number } = {}): Promise<CheckpointTestRun> {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), `tinycondor-tc-${variant}-`));
+export interface RunOptions {
+  /**
+   * Run it as people do, from a shell in the job's own directory with the report redirected into it
+   * (`tinycondor test-checkpointing job.sub > report.txt 2>&1`); result.stdout is then report.txt.
+   */
+  reportInJobDir?: boolean;
+}
+
+/** The command through /bin/sh, its stdout and stderr sent to report.txt in `cwd`. */
+function runRedirected(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CommandResult> {
+  const [command, commandArgs] = binCommand('tinycondor.js', args);
+  return new Promise((resolve) => {
+    execFile('/bin/sh', ['-c', 'exec "$@" > report.txt 2>&1', 'sh', command, ...commandArgs], { env, cwd, timeout: 600_000 }, (err) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout: fs.readFileSync(path.join(cwd, 'report.txt'), 'utf8'), stderr: '' });
+    });
+  });
+}
+
+/** Runs the command in `submitDir` (inside `base`, which receives the JSON report) with --keep and --json. */
+export async function testCheckpointingIn(t: Teardown, base: string, submitFile: string, args: string[], opts: RunOptions = {}): Promise<CheckpointTestRun> {
   const submitDir = path.join(base, 'job');
-  writeCheckpointJob(submitDir, variant, job);
   const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: base };
   delete env.CONDOR_CONFIG;
-  const result = await runCommand('tinycondor', ['test-checkpointing', 'job.sub', '--keep', '--json', path.join(base, 'report.json'), ...args], env, submitDir);
+  const reportJson = path.join(base, 'report.json');
+  const fullArgs = ['test-checkpointing', submitFile, '--keep', '--json', reportJson, ...args];
+  const result = opts.reportInJobDir ? await runRedirected(fullArgs, env, submitDir) : await runCommand('tinycondor', fullArgs, env, submitDir);
   if (!process.env.TINYCONDOR_KEEP_TEST_DIRS) t.teardown(() => fs.rmSync(base, { recursive: true, force: true }));
-  if (!fs.existsSync(path.join(base, 'report.json'))) throw new Error(`no report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
-  return { result, report: JSON.parse(fs.readFileSync(path.join(base, 'report.json'), 'utf8')) as Report, submitDir };
+  if (!fs.existsSync(reportJson)) throw new Error(`no report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+  return { result, report: JSON.parse(fs.readFileSync(reportJson, 'utf8')) as Report, submitDir };
+}
+
+/** Writes the variant into a fresh directory and runs the command there. */
+export async function testCheckpointing(t: Teardown, variant: JobVariant, args: string[], job: { steps?: number; nap?: number } = {}, opts: RunOptions = {}): Promise<CheckpointTestRun> {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), `tinycondor-tc-${variant}-`));
+  writeCheckpointJob(path.join(base, 'job'), variant, job);
+  return testCheckpointingIn(t, base, 'job.sub', args, opts);
 }
 
 export function diagnosisCodes(run: ReportRun): string[] {

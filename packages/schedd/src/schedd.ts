@@ -128,6 +128,15 @@ interface QueuedStart {
  * REST routes and the startd channel both call into this class; it changes jobs only through the
  * shared state machine and the job store.
  */
+/** A commit into a job's SPOOL directory: a checkpoint (its number), or files sent at eviction. */
+export interface SpoolCommit {
+  jobId: string;
+  runId: string;
+  checkpoint: number | undefined;
+  /** The job's SPOOL directory, now holding what the next sandbox receives. */
+  dir: string;
+}
+
 export class Schedd {
   readonly store: JobStore;
   readonly registry = new StartdRegistry();
@@ -136,6 +145,11 @@ export class Schedd {
   /** Publishes committed changes to the dashboard's event stream (/v1/events). */
   readonly dashboard: DashboardPublisher;
   readonly timelines = new JobTimelines();
+  /**
+   * Told of every commit into a job's SPOOL directory before the startd hears of it, so while a
+   * checkpointing job waits for its restart (`tinycondor test-checkpointing` records each checkpoint).
+   */
+  spoolCommitObserver: ((commit: SpoolCommit) => void) | undefined;
   private readonly events: EventLogWriter;
   /** Judges the paths of a job's inputs, outputs and user log (see PoolFileGuard). */
   readonly fileGuard: PoolFileGuard;
@@ -919,6 +933,17 @@ export class Schedd {
     if (job.ad.has('JobCurrentStartExecutingDate')) return;
     const connection = job.startd === null ? undefined : this.registry.get(job.startd);
     if (connection) this.beginExecution(connection, job, this.now());
+  }
+
+  /** Tells the observer, if any, of a commit into SPOOL; its failure is logged, never the transfer's. */
+  spoolCommitted(job: StoredJob, runId: string, checkpoint: number | undefined): void {
+    if (!this.spoolCommitObserver) return;
+    const jobId = formatJobId(job.cluster, job.proc);
+    try {
+      this.spoolCommitObserver({ jobId, runId, checkpoint, dir: this.spool.jobDir(job.cluster, job.proc) });
+    } catch (err) {
+      this.log.warn({ err, jobId, checkpoint }, 'the SPOOL commit observer failed');
+    }
   }
 
   /** A checkpoint of the current run was committed to SPOOL; the job keeps running. */

@@ -11,7 +11,7 @@ import { buildApp } from './app.js';
 import { SessionStore } from './dashboard/sessions.js';
 import { openDatabase, type Db } from './db.js';
 import { makePoolDirsPrivate } from './pool-permissions.js';
-import { Schedd } from './schedd.js';
+import { Schedd, type SpoolCommit } from './schedd.js';
 import { SpoolStore } from './spool-store.js';
 import { loadOrCreateToken } from './token.js';
 import { UserTokens } from './user-tokens.js';
@@ -29,6 +29,8 @@ export interface ScheddOptions {
   /** RESERVED_DISK (MB): free space kept on the SPOOL filesystem; transfers into SPOOL are refused below it. */
   reservedDiskMb?: number;
   logger?: Logger;
+  /** See Schedd.spoolCommitObserver. */
+  onSpoolCommit?: (commit: SpoolCommit) => void;
 }
 
 export interface RunningSchedd {
@@ -95,6 +97,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       poolRoot: paths.root,
     };
     const schedd = new Schedd(db, spool, settings, logger);
+    schedd.spoolCommitObserver = opts.onSpoolCommit;
     const sessions = new SessionStore();
     const userTokens = new UserTokens(paths.userTokensFile, paths.userTokenDir);
     app = await buildApp({ schedd, token, logger, sessions, userTokens });

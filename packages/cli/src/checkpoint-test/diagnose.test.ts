@@ -18,6 +18,7 @@ const CLEAN: RunEvidence = {
   checkpointsBeforeTrouble: 1,
   restored: true,
   restoredFiles: ['state.txt'],
+  unsavedFiles: [],
 };
 
 const codes = (evidence: Partial<RunEvidence>) => diagnoseRun({ ...CLEAN, ...evidence }).map((d) => d.code);
@@ -46,6 +47,7 @@ t.test('progressValues with the default pattern', async (t) => {
 
 t.test('missingFiles finds the names in typical messages', async (t) => {
   t.same(missingFiles('cat: data.txt: No such file or directory'), ['data.txt']);
+  t.same(missingFiles('cat: temp_dir/2.txt: No such file or directory'), ['temp_dir/2.txt'], 'a relative path is kept: its directory is what to list');
   t.same(missingFiles("FileNotFoundError: [Errno 2] No such file or directory: 'model.ckpt'"), ['model.ckpt']);
   t.same(missingFiles("Error: ENOENT: no such file or directory, open '/sandbox/out/weights.bin'"), ['weights.bin']);
   t.same(missingFiles('Transfer input files failure ... Details: cannot open /home/u/state.txt.'), ['state.txt']);
@@ -102,4 +104,47 @@ t.test('output differs, compare command, unfinished, missed eviction', async (t)
   t.same(codes({ comparison: { kind: 'command', command: 'diff -r', matched: false, output: 'Only in b: x' } }), ['output-differs']);
   t.same(codes({ end: { kind: 'unfinished' } }), ['did-not-finish']);
   t.same(codes({ evictionMissed: 'the job was not running' }), ['eviction-missed']);
+});
+
+t.test('a restart from scratch seen in the checkpoints fails the run even when the outputs agree, naming the unsaved file', async (t) => {
+  const [diagnosis, ...rest] = diagnoseRun({
+    ...CLEAN,
+    progressFinding: { kind: 'restarted-from-scratch', evidence: ['it committed 4 checkpoints where the reference committed 2'], wentBack: ['state'] },
+    unsavedFiles: ['state', 'scratch.tmp'],
+  });
+  t.same(rest, []);
+  t.equal(diagnosis.code, 'restarted-from-scratch');
+  t.equal(diagnosis.message, 'the job restarted from scratch after the restore: it committed 4 checkpoints where the reference committed 2; the sandbox held state at the last checkpoint, SPOOL did not');
+  t.match(diagnosis.advice, /^add state to transfer_checkpoint_files/);
+  t.same(codes({ progressFinding: { kind: 'checkpoint-differs', checkpoint: 2, files: ['out.txt'] }, comparison: { kind: 'files', files: [{ name: 'job.out', status: 'differs', line: 2, expected: 'a', actual: 'b' }] } }), ['checkpoint-differs'], 'the output difference follows from it');
+  t.same(codes({ progressFinding: { kind: 'checkpoint-differs', checkpoint: 2, files: ['out.txt'] } }), [], 'checkpoints that differ while the outputs agree (a time in a file) are no defect');
+});
+
+t.test('a checkpointing job that never checkpointed undisturbed; a checkpoint naming a file not created yet', async (t) => {
+  const reference = { referenceExitCode: undefined, comparison: { kind: 'none' as const }, restored: false, promisesCheckpoints: true };
+  t.same(codes({ ...reference, checkpointsCommitted: 0 }), ['never-checkpointed']);
+  t.same(codes({ ...reference, checkpointsCommitted: 2 }), []);
+  t.same(codes({ ...reference, checkpointsCommitted: 0, promisesCheckpoints: false }), [], 'a job that does not checkpoint is not asked to');
+  const held = diagnoseRun({
+    ...CLEAN,
+    ...reference,
+    end: { kind: 'held', reason: 'Starter failed to upload checkpoint', code: 36 },
+    checkpointsBeforeTrouble: 0,
+    checkpointFiles: [],
+    checkpointSet: ['state.txt', 'results.txt'],
+  });
+  t.same(held.map((d) => d.code), ['held', 'checkpoint-file-not-created']);
+  t.equal(held[1].message, 'the first checkpoint could not be sent: the checkpoint is state.txt, results.txt (transfer_output_files, as transfer_checkpoint_files is not given), and at the checkpoint exit one of them did not exist yet');
+});
+
+t.test('a file missing inside a directory that is not listed: list the directory', async (t) => {
+  const [diagnosis] = diagnoseRun({ ...CLEAN, end: { kind: 'exit', exitCode: 2 }, stderr: 'cat: temp_dir/2.txt: No such file or directory\n', checkpointFiles: ['my_output.txt', 'temp-file.txt'] });
+  t.equal(diagnosis.code, 'missing-checkpoint-file');
+  t.match(diagnosis.advice, /^add temp_dir to transfer_checkpoint_files/);
+  t.same(codes({ end: { kind: 'exit', exitCode: 2 }, stderr: 'cat: temp_dir/2.txt: No such file or directory\n', checkpointFiles: ['temp_dir/'] }), ['non-atomic-checkpoint'], 'listed: not the cause');
+});
+
+t.test('a job that saves its state in the grace of a vacate, with nothing sent at eviction', async (t) => {
+  t.same(codes({ graceLost: true, restored: false }), ['state-lost-at-eviction']);
+  t.same(codes({ graceLost: false }), []);
 });

@@ -1,10 +1,15 @@
 import type { FileComparison } from './compare.js';
+import type { ProgressFinding } from './progress.js';
 
 export type DiagnosisCode =
   | 'held'
+  | 'never-checkpointed'
+  | 'checkpoint-file-not-created'
   | 'first-start-needs-checkpoint'
   | 'missing-checkpoint-file'
   | 'restarted-from-scratch'
+  | 'checkpoint-differs'
+  | 'state-lost-at-eviction'
   | 'non-atomic-checkpoint'
   | 'output-lost'
   | 'output-differs'
@@ -30,6 +35,14 @@ export interface RunEvidence {
   comparison: { kind: 'files'; files: FileComparison[] } | { kind: 'command'; command: string; matched: boolean; output: string } | { kind: 'none' };
   /** The files named by transfer_checkpoint_files (empty: HTCondor then checkpoints the output set). */
   checkpointFiles: string[];
+  /** What a checkpoint must carry: transfer_checkpoint_files, else transfer_output_files; undefined: whatever changed. */
+  checkpointSet?: string[];
+  /** The submit file promises a checkpoint exit (checkpoint_exit_code or the 8.8/8.6 attributes). */
+  promisesCheckpoints?: boolean;
+  /** Checkpoints the run committed in all. */
+  checkpointsCommitted?: number;
+  /** Vacated, the job had its grace to save state (its script handles the signal), but nothing was sent at the eviction (ON_EXIT). */
+  graceLost?: boolean;
   /** The submit file's output/error names, to say "stdout"/"stderr" when those are lost. */
   stdoutName?: string;
   stderrName?: string;
@@ -47,6 +60,10 @@ export interface RunEvidence {
    * transferred back at the end, so its absence from the outputs is no defect.
    */
   restoredFiles: string[];
+  /** Where the run resumed from, judged by its checkpoints against the reference's. */
+  progressFinding?: ProgressFinding;
+  /** Files the sandbox held at the last checkpoint before the eviction that SPOOL did not (inputs aside). */
+  unsavedFiles: string[];
   /** A planned eviction that did not happen (the job was not running at that moment, or never reached that checkpoint). */
   evictionMissed?: string;
 }
@@ -67,7 +84,8 @@ export function missingFiles(text: string): string[] {
   for (const line of text.split('\n')) {
     for (const pattern of MISSING_FILE_PATTERNS) {
       const match = pattern.exec(line);
-      if (match) names.add(match[1].replace(/^.*\//, '').replace(/[.,;)]+$/, ''));
+      // An absolute path is the sandbox's or the submit side's: its base name is what the job lists.
+      if (match) names.add((match[1].startsWith('/') ? match[1].replace(/^.*\//, '') : match[1].replace(/^\.\//, '')).replace(/[.,;)]+$/, ''));
     }
   }
   return [...names].filter((n) => n !== '');
@@ -94,6 +112,12 @@ function progressReset(evidence: RunEvidence): { from: number; to: number } | un
   return undefined;
 }
 
+/** The comparison found a difference (files that differ or are missing, or the user's command said so). */
+function outputsDiffer(comparison: RunEvidence['comparison']): boolean {
+  if (comparison.kind === 'command') return !comparison.matched;
+  return comparison.kind === 'files' && comparison.files.some((f) => f.status !== 'same');
+}
+
 const LIST_ADVICE = 'HTCondor restores only transfer_checkpoint_files (plus stdout and stderr) into the next sandbox';
 
 /** Diagnoses of one run, most telling first; an empty list means the run matched the reference. */
@@ -102,7 +126,8 @@ export function diagnoseRun(evidence: RunEvidence): Diagnosis[] {
   const { end } = evidence;
   const complaint = `${evidence.stderr}\n${end.kind === 'held' ? end.reason : ''}`;
   const missing = missingFiles(complaint);
-  const listed = new Set(evidence.checkpointFiles.map((f) => f.replace(/\/+$/, '').replace(/^.*\//, '')));
+  const listedPaths = evidence.checkpointFiles.map((f) => f.replace(/\/+$/, ''));
+  const listed = new Set([...listedPaths, ...listedPaths.map((f) => f.replace(/^.*\//, ''))]);
 
   if (evidence.evictionMissed) {
     found.push({ code: 'eviction-missed', message: evidence.evictionMissed, advice: 'run again with another --seed, or a longer job, to test this moment' });
@@ -114,6 +139,24 @@ export function diagnoseRun(evidence: RunEvidence): Diagnosis[] {
     found.push({ code: 'did-not-finish', message: 'the job did not finish (the deadline passed, or it was removed)', advice: 'a job that never gets further after a restore loops forever: check that it resumes from its checkpoint' });
   }
   const troubled = failed(evidence);
+  const judgingReference = evidence.referenceExitCode === undefined;
+  if (judgingReference && !troubled && evidence.promisesCheckpoints && evidence.checkpointsCommitted === 0) {
+    found.push({
+      code: 'never-checkpointed',
+      message: 'undisturbed, the job finished without a single checkpoint, though the submit file promises checkpoint exits: every eviction loses all its work',
+      advice:
+        'make the job exit with checkpoint_exit_code after writing its checkpoint; a job that saves its state only when signalled is never told to: HTCondor sends no signal before a checkpoint, and with when_to_transfer_output = ON_EXIT nothing is saved at an eviction',
+    });
+  }
+  if (end.kind === 'held' && evidence.checkpointsBeforeTrouble === 0 && /failed to upload checkpoint/i.test(end.reason)) {
+    const set = evidence.checkpointSet ?? [];
+    const from = evidence.checkpointFiles.length > 0 ? 'transfer_checkpoint_files' : 'transfer_output_files, as transfer_checkpoint_files is not given';
+    found.push({
+      code: 'checkpoint-file-not-created',
+      message: `the first checkpoint could not be sent: the checkpoint is ${set.join(', ') || 'the output list'} (${from}), and at the checkpoint exit one of them did not exist yet`,
+      advice: 'create every file the checkpoint names before the first checkpoint exit (an empty one will do), or give transfer_checkpoint_files naming only the state the job resumes from',
+    });
+  }
   if (troubled && evidence.checkpointsBeforeTrouble === 0 && !evidence.restored) {
     const needed = missing.filter((name) => listed.has(name) || /ckpt|checkpoint|state|restart|resume/i.test(name));
     if (needed.length > 0) {
@@ -125,12 +168,14 @@ export function diagnoseRun(evidence: RunEvidence): Diagnosis[] {
     }
   }
   if (troubled && evidence.restored) {
-    const unlisted = missing.filter((name) => !listed.has(name));
+    const unlisted = missing.filter((name) => !listed.has(name) && !listed.has(name.split('/')[0]));
     if (unlisted.length > 0 && evidence.checkpointFiles.length > 0) {
+      // A file inside a directory comes back when the directory is listed.
+      const toList = [...new Set(unlisted.map((name) => name.split('/')[0]))];
       found.push({
         code: 'missing-checkpoint-file',
         message: `after the restore the job could not find ${unlisted.join(', ')}, which transfer_checkpoint_files does not name (${lastLine(complaint)})`,
-        advice: `add ${unlisted.join(', ')} to transfer_checkpoint_files: ${LIST_ADVICE}`,
+        advice: `add ${toList.join(', ')} to transfer_checkpoint_files: ${LIST_ADVICE}`,
       });
     } else if (end.kind === 'exit' || end.kind === 'signal') {
       const how = end.kind === 'exit' ? `exit code ${end.exitCode}` : `signal ${end.signal}`;
@@ -142,11 +187,35 @@ export function diagnoseRun(evidence: RunEvidence): Diagnosis[] {
     }
   }
   const reset = evidence.restored ? progressReset(evidence) : undefined;
-  if (reset) {
+  const finding = evidence.progressFinding;
+  const scratch = [...(finding?.kind === 'restarted-from-scratch' ? finding.evidence : []), ...(reset ? [`its progress went from ${reset.from} back to ${reset.to}`] : [])];
+  // The files whose contents went back to where the job began name the state the restart went without.
+  const wentBack = new Set(finding?.kind === 'restarted-from-scratch' ? finding.wentBack : []);
+  const named = evidence.unsavedFiles.filter((name) => wentBack.has(name));
+  const unsaved = named.length > 0 ? named : evidence.unsavedFiles;
+  const unsavedNote = unsaved.length > 0 ? `; the sandbox held ${unsaved.join(', ')} at the last checkpoint, SPOOL did not` : '';
+  if (scratch.length > 0) {
     found.push({
       code: 'restarted-from-scratch',
-      message: `the job restarted from scratch after the restore: its progress went from ${reset.from} back to ${reset.to}`,
-      advice: `make the job read back the state it checkpoints, and list every file that state lives in in transfer_checkpoint_files: ${LIST_ADVICE}`,
+      message: `the job restarted from scratch after the restore: ${scratch.join('; ')}${unsavedNote}`,
+      advice:
+        unsaved.length > 0
+          ? `add ${unsaved.join(', ')} to transfer_checkpoint_files if the job resumes from it: ${LIST_ADVICE}`
+          : `make the job read back the state it checkpoints, and list every file that state lives in in transfer_checkpoint_files: ${LIST_ADVICE}`,
+    });
+  } else if (finding?.kind === 'checkpoint-differs' && outputsDiffer(evidence.comparison)) {
+    found.push({
+      code: 'checkpoint-differs',
+      message: `the outputs differ, and after the restore checkpoint ${finding.checkpoint} already differed from the reference's in ${finding.files.join(', ')} (the checkpoints before the eviction were identical)${unsavedNote}`,
+      advice: `the job did not resume from the checkpoint it was given: make it read back all of its state from the checkpoint files, and list them all: ${LIST_ADVICE}`,
+    });
+  }
+  const resumedWrong = found.some((d) => d.code === 'restarted-from-scratch' || d.code === 'checkpoint-differs');
+  if (evidence.graceLost) {
+    found.push({
+      code: 'state-lost-at-eviction',
+      message: 'the job handles the eviction signal to save its state, but with when_to_transfer_output = ON_EXIT nothing was sent at the eviction: the restart went without what it saved',
+      advice: 'set when_to_transfer_output = ON_EXIT_OR_EVICT (and write the state atomically), or better, checkpoint with checkpoint_exit_code on your own schedule',
     });
   }
   const { comparison } = evidence;
@@ -164,7 +233,7 @@ export function diagnoseRun(evidence: RunEvidence): Diagnosis[] {
           message: `${which} ${lost}`,
           advice: file.name === evidence.stdoutName || file.name === evidence.stderrName ? 'do not truncate or rotate stdout/stderr yourself; HTCondor appends to them across restarts' : `add ${file.name} to transfer_checkpoint_files: ${LIST_ADVICE}`,
         });
-      } else if (file.status !== 'same' && !reset) {
+      } else if (file.status !== 'same' && !resumedWrong) {
         const detail = file.status === 'extra' ? 'exists only in this run' : `differs from line ${file.line}: expected '${file.expected}', got '${file.actual}'`;
         found.push({ code: 'output-differs', message: `${which} ${detail}`, advice: 'if the difference is expected (times, hosts), pass --compare CMD to judge the outputs yourself' });
       }

@@ -3,19 +3,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSchedd } from '@tinycondor/schedd';
+import { checkpointPromise } from '@tinycondor/shared/checkpoint';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
-import { splitFileList } from '@tinycondor/shared/transfer-files';
+import { parseRemaps, splitFileList } from '@tinycondor/shared/transfer-files';
 import { CliError, type CommandIo } from '../cli-error.js';
 import { condorSubmit } from '../commands/condor-submit.js';
 import { fileLogger } from '../file-logger.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { ScheddApi, ScheddRefused } from '../schedd-api.js';
 import { superviseStartd } from '../startd-supervisor.js';
+import { CheckpointRecorder, type CommittedState } from './capture.js';
 import { compareOutputs, progressValues } from './compare.js';
 import { diagnoseRun, type RunEvidence } from './diagnose.js';
+import { judgeGrace } from './grace.js';
+import type { LintFinding } from './lint.js';
 import { runFigures } from './metrics.js';
+import { producedFiles, snapshotTree, type OutputSpec } from './outputs.js';
 import { describeEviction, planEvictions, type EvictionKind, type EvictionMethod, type PlannedEviction } from './plan.js';
+import { judgeProgress, unsavedFiles } from './progress.js';
 import { buildReport, type CheckpointTestReport, type RunReport } from './report.js';
 
 export interface CheckpointTestOptions {
@@ -32,11 +38,15 @@ export interface CheckpointTestOptions {
   existingPool: boolean;
   /** Deadline of the reference run, in seconds. */
   timeoutSeconds: number;
+  /** The static checks' findings, the report's first section. */
+  lint: LintFinding[];
 }
 
 interface Pool {
   env: NodeJS.ProcessEnv;
   api: ScheddApi;
+  /** Every commit into SPOOL with its contents; only for the private pool, whose schedd runs in this process. */
+  recorder: CheckpointRecorder | undefined;
   close(): Promise<void>;
 }
 
@@ -44,13 +54,15 @@ const POLL_MS = 50;
 
 /** A schedd and one single-slot startd in `home`, as `tinycondor pool` runs them; a killed startd is restarted. */
 async function privatePool(home: string, io: CommandIo): Promise<Pool> {
-  const schedd = await startSchedd({ home, port: 0, leaseSeconds: 10, periodicSeconds: 1 });
+  const recorder = new CheckpointRecorder(path.join(home, 'execute'));
+  const schedd = await startSchedd({ home, port: 0, leaseSeconds: 10, periodicSeconds: 1, onSpoolCommit: recorder.observe });
   const env = { ...io.env, CONDOR_CONFIG: schedd.configFile };
   const startd = superviseStartd('startd1', ['--cpus', '1'], env, fileLogger(path.join(home, 'log', 'MasterLog')));
   await startd.ready;
   return {
     env,
     api: ScheddApi.fromConfig(loadPoolConfig(env)),
+    recorder,
     close: async () => {
       await startd.stop();
       await schedd.close();
@@ -62,41 +74,17 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Every regular file under `dir`: relative path → size and modification time. */
-function snapshotTree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (rel: string): void => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const name = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory()) walk(name);
-      else if (entry.isFile()) {
-        const stat = fs.statSync(path.join(dir, name));
-        files.set(name, `${stat.size}:${stat.mtimeMs}`);
-      }
-    }
-  };
-  walk('');
-  return files;
-}
-
-/**
- * The files a run created or changed in its copy of the submit directory (copied with its timestamps, so
- * inputs the job left alone are recognised without reading them), with their contents.
- */
-function producedFiles(original: Map<string, string>, dir: string, skip: Set<string>): Map<string, Buffer> {
-  const produced = new Map<string, Buffer>();
-  for (const [name, stamp] of snapshotTree(dir)) {
-    if (!skip.has(name) && original.get(name) !== stamp) produced.set(name, fs.readFileSync(path.join(dir, name)));
-  }
-  return produced;
-}
-
 interface JobFacts {
   jobId: string;
   checkpointFiles: string[];
   stdout: string | undefined;
   stderr: string | undefined;
-  userLog: string | undefined;
+  outputs: OutputSpec;
+  /** What a checkpoint carries: transfer_checkpoint_files, else transfer_output_files (undefined: what changed). */
+  checkpointSet: string[] | undefined;
+  promisesCheckpoints: boolean;
+  /** Top-level names the input sandbox receives (executable, input, transfer_input_files). */
+  inputs: Set<string>;
   onExitOrEvict: boolean;
 }
 
@@ -120,7 +108,17 @@ async function submitHeld(pool: Pool, dir: string, submitName: string, io: Comma
     checkpointFiles: splitFileList(job.getString('TransferCheckpoint')),
     stdout: relative(job.getString('Out')),
     stderr: relative(job.getString('Err')),
-    userLog: relative(job.getString('UserLog')),
+    outputs: {
+      iwd: job.getString('Iwd') ?? dir,
+      out: job.getString('Out'),
+      err: job.getString('Err'),
+      listed: job.has('TransferOutput') ? splitFileList(job.getString('TransferOutput')) : undefined,
+      remaps: parseRemaps(job.getString('TransferOutputRemaps')),
+      userLog: job.getString('UserLog'),
+    },
+    checkpointSet: job.has('TransferCheckpoint') ? splitFileList(job.getString('TransferCheckpoint')) : job.has('TransferOutput') ? splitFileList(job.getString('TransferOutput')) : undefined,
+    promisesCheckpoints: checkpointPromise(job) !== undefined,
+    inputs: new Set([job.getString('Cmd'), job.getString('In'), ...splitFileList(job.getString('TransferInput'))].filter((n): n is string => n !== undefined && n !== '').map((n) => path.basename(n.replace(/\/+$/, '')))),
     onExitOrEvict: (job.getString('WhenToTransferOutput') ?? '').toUpperCase() === 'ON_EXIT_OR_EVICT',
   };
 }
@@ -210,6 +208,12 @@ function wasRestored(timeline: TimelineEntry[], onExitOrEvict: boolean): boolean
   return onExitOrEvict || timeline.slice(0, evicted).some((e) => e.kind === 'checkpoint-committed');
 }
 
+/** Checkpoints committed before the first eviction. */
+function checkpointsBeforeEviction(timeline: TimelineEntry[]): number {
+  const evicted = timeline.findIndex((e) => e.kind === 'evicted');
+  return (evicted < 0 ? timeline : timeline.slice(0, evicted)).filter((e) => e.kind === 'checkpoint-committed').length;
+}
+
 function checkpointsBeforeTrouble(timeline: TimelineEntry[]): number {
   const trouble = timeline.findIndex((e) => e.kind === 'evicted' || e.kind === 'held' || e.kind === 'checkpoint-failed');
   return (trouble < 0 ? timeline : timeline.slice(0, trouble)).filter((e) => e.kind === 'checkpoint-committed').length;
@@ -234,21 +238,44 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
   let completed = false;
   try {
     pool = opts.existingPool
-      ? { env: io.env, api: ScheddApi.fromConfig(loadPoolConfig(io.env)), close: async () => undefined }
+      ? { env: io.env, api: ScheddApi.fromConfig(loadPoolConfig(io.env)), recorder: undefined, close: async () => undefined }
       : await privatePool(path.join(workDir, 'pool'), io);
     const active = pool;
     const runs: RunReport[] = [];
-    const original = snapshotTree(submitDir);
-    const outcomes: { dir: string; outcome: RunOutcome; produced: Map<string, Buffer> }[] = [];
+    // Each run starts from a copy taken now: whatever is written in the submit directory during the test
+    // (the report redirected there, say) is in no run, and no output of any.
+    const pristine = path.join(workDir, 'submit');
+    fs.cpSync(submitDir, pristine, { recursive: true, preserveTimestamps: true, filter: (source) => source !== workDir });
+    const original = snapshotTree(pristine);
+    const outcomes: { dir: string; outcome: RunOutcome; produced: Map<string, Buffer>; checkpoints: CommittedState[] }[] = [];
     const runJob = async (index: number, eviction: PlannedEviction | undefined, deadlineMs: number) => {
       const dir = path.join(workDir, index === 0 ? 'reference' : `run-${index}`);
       io.stderr(`test-checkpointing: ${index === 0 ? 'reference run' : `run ${index}: ${describeEviction(eviction as PlannedEviction)}`}\n`);
-      fs.cpSync(submitDir, dir, { recursive: true, preserveTimestamps: true });
+      fs.cpSync(pristine, dir, { recursive: true, preserveTimestamps: true });
       const outcome = await runOnce(active, dir, submitName, eviction, deadlineMs, io);
-      const skip = new Set([outcome.facts.userLog ?? '']);
-      const produced = producedFiles(original, dir, skip);
-      outcomes.push({ dir, outcome, produced });
+      const produced = producedFiles(outcome.facts.outputs, original);
+      const commits = active.recorder?.committed(outcome.facts.jobId) ?? [];
+      const checkpoints = commits.filter((c) => c.checkpoint !== undefined);
+      outcomes.push({ dir, outcome, produced, checkpoints });
       const reference = outcomes[0];
+      const figures = runFigures(outcome.timeline);
+      const restored = wasRestored(outcome.timeline, outcome.facts.onExitOrEvict);
+      const beforeEviction = restored ? checkpointsBeforeEviction(outcome.timeline) : undefined;
+      const referenceFigures = index === 0 ? undefined : runs[0].figures;
+      const evicted = figures.evictions[0];
+      const lastSaved = beforeEviction === undefined || beforeEviction === 0 ? undefined : checkpoints[beforeEviction - 1];
+      const progressFinding = judgeProgress({
+        reference: reference.checkpoints.map((c) => c.spool),
+        run: checkpoints.map((c) => c.spool),
+        referenceSandboxes: reference.checkpoints.map((c) => c.sandbox),
+        runSandboxes: checkpoints.map((c) => c.sandbox),
+        referenceCount: reference.outcome.timeline.filter((e) => e.kind === 'checkpoint-committed').length,
+        runCount: outcome.timeline.filter((e) => e.kind === 'checkpoint-committed').length,
+        committedBeforeEviction: index === 0 ? undefined : beforeEviction,
+        extraWallMs: referenceFigures && evicted ? figures.wallMs - referenceFigures.wallMs - (evicted.restartMs ?? 0) : undefined,
+        lostSinceCheckpointMs: evicted?.badputMs,
+        committedWorkMs: beforeEviction ? figures.checkpoints[beforeEviction - 1]?.committedAtMs : undefined,
+      });
       const referenceEnd = reference.outcome.end;
       const stdout = readText(dir, outcome.facts.stdout);
       const comparison: RunEvidence['comparison'] =
@@ -257,18 +284,25 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
           : opts.compare
             ? { kind: 'command', command: opts.compare, ...runCompareCommand(opts.compare, reference.dir, dir) }
             : { kind: 'files', files: compareOutputs(reference.produced, produced) };
+      const grace = eviction?.method === 'vacate' && active.recorder && figures.evictions.length > 0 ? judgeGrace(commits, outcome.facts.onExitOrEvict) : undefined;
       const diagnoses = diagnoseRun({
         end: outcome.end,
         referenceExitCode: index === 0 || referenceEnd.kind !== 'exit' ? undefined : referenceEnd.exitCode,
         comparison,
         checkpointFiles: outcome.facts.checkpointFiles,
+        checkpointSet: outcome.facts.checkpointSet,
+        promisesCheckpoints: outcome.facts.promisesCheckpoints,
+        checkpointsCommitted: figures.checkpoints.length,
+        graceLost: grace !== undefined && !outcome.facts.onExitOrEvict && opts.lint.some((f) => f.code === 'state-on-signal-not-sent'),
         stdoutName: outcome.facts.stdout,
         stderrName: outcome.facts.stderr,
         stderr: readText(dir, outcome.facts.stderr),
         progress: progressValues(stdout, opts.progress),
         referenceProgress: progressValues(readText(reference.dir, reference.outcome.facts.stdout), opts.progress),
         checkpointsBeforeTrouble: checkpointsBeforeTrouble(outcome.timeline),
-        restored: wasRestored(outcome.timeline, outcome.facts.onExitOrEvict),
+        restored,
+        progressFinding,
+        unsavedFiles: lastSaved ? unsavedFiles(lastSaved.sandbox, lastSaved.spool, outcome.facts.inputs) : [],
         restoredFiles: [...new Set(outcome.timeline.flatMap((e) => e.names ?? []))].filter((name) => !name.startsWith('_condor_')),
         evictionMissed: outcome.evictionMissed,
       });
@@ -279,7 +313,9 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
         directory: dir,
         pass: diagnoses.every((d) => d.code === 'eviction-missed'),
         diagnoses,
-        figures: runFigures(outcome.timeline),
+        figures,
+        committed: checkpoints,
+        grace,
       });
     };
     await runJob(0, undefined, opts.timeoutSeconds * 1000);
@@ -298,7 +334,7 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
       for (const [i, eviction] of plan.entries()) await runJob(i + 1, eviction, deadlineMs);
     }
     completed = true;
-    return { report: buildReport({ submitFile: opts.submitFile, seed: opts.seed, mtbfSeconds: opts.mtbfSeconds, runs }), workDir };
+    return { report: buildReport({ submitFile: opts.submitFile, seed: opts.seed, mtbfSeconds: opts.mtbfSeconds, lint: opts.lint, runs }), workDir };
   } finally {
     await pool?.close();
     // A test that could not be carried out (a bad submit file, no pool) leaves nothing behind.

@@ -55,8 +55,9 @@ t.test('the report: per-run lines, chart, summary and interval advice', async (t
     submitFile: 'job.sub',
     seed: 5,
     mtbfSeconds: 3600,
+    lint: [],
     runs: [
-      { name: 'reference', eviction: undefined, jobId: '1.0', directory: '/r', pass: true, diagnoses: [], figures: reference },
+      { name: 'reference', eviction: undefined, jobId: '1.0', directory: '/r', pass: true, diagnoses: [], figures: reference, committed: [], grace: undefined },
       {
         name: 'run 1',
         eviction: { kind: 'running', method: 'vacate', afterMs: 2360 },
@@ -65,6 +66,8 @@ t.test('the report: per-run lines, chart, summary and interval advice', async (t
         pass: false,
         diagnoses: [{ code: 'output-differs', message: 'job.out differs', advice: 'look' }],
         figures: evicted,
+        committed: [],
+        grace: undefined,
       },
     ],
   });
@@ -96,7 +99,7 @@ t.test('the report: per-run lines, chart, summary and interval advice', async (t
 });
 
 t.test('a job that never checkpointed is told so', async (t) => {
-  const report = buildReport({ submitFile: 'j.sub', seed: 1, mtbfSeconds: 60, runs: [{ name: 'reference', eviction: undefined, jobId: '1.0', directory: '/r', pass: true, diagnoses: [], figures: runFigures([at(0, 'executing'), at(10, 'terminated')]) }] });
+  const report = buildReport({ submitFile: 'j.sub', seed: 1, mtbfSeconds: 60, lint: [], runs: [{ name: 'reference', eviction: undefined, jobId: '1.0', directory: '/r', pass: true, diagnoses: [], figures: runFigures([at(0, 'executing'), at(10, 'terminated')]), committed: [], grace: undefined }] });
   t.equal(report.summary.youngIntervalSeconds, undefined);
   t.match(formatReport(report), /the job never checkpointed: every eviction loses all its work/);
   t.match(formatReport(report), /all 1 runs match the reference/);

@@ -1,4 +1,7 @@
+import type { CommittedState } from './capture.js';
 import type { Diagnosis } from './diagnose.js';
+import type { GraceReport } from './grace.js';
+import { formatLint, type LintFinding } from './lint.js';
 import { dalyInterval, youngInterval } from './interval.js';
 import { median, type RunFigures } from './metrics.js';
 import { describeEviction, type PlannedEviction } from './plan.js';
@@ -11,6 +14,10 @@ export interface RunReport {
   pass: boolean;
   diagnoses: Diagnosis[];
   figures: RunFigures;
+  /** The run's checkpoints as committed in SPOOL, in order (empty when the pool is not private). */
+  committed: CommittedState[];
+  /** For a vacated run: what the job did with the grace between KillSig and SIGKILL. */
+  grace: GraceReport | undefined;
 }
 
 export interface CheckpointTestReport {
@@ -18,6 +25,8 @@ export interface CheckpointTestReport {
   seed: number;
   mtbfSeconds: number;
   pass: boolean;
+  /** The static checks of the submit file, made before any run. */
+  lint: LintFinding[];
   runs: RunReport[];
   summary: {
     checkpoints: number;
@@ -39,7 +48,7 @@ export interface CheckpointTestReport {
 }
 
 /** The report's figures from the runs; checkpoint cost and interval come from every checkpoint seen. */
-export function buildReport(opts: { submitFile: string; seed: number; mtbfSeconds: number; runs: RunReport[] }): CheckpointTestReport {
+export function buildReport(opts: { submitFile: string; seed: number; mtbfSeconds: number; lint: LintFinding[]; runs: RunReport[] }): CheckpointTestReport {
   const { runs } = opts;
   const checkpoints = runs.flatMap((r) => r.figures.checkpoints);
   const evictions = runs.flatMap((r) => r.figures.evictions);
@@ -55,6 +64,7 @@ export function buildReport(opts: { submitFile: string; seed: number; mtbfSecond
     seed: opts.seed,
     mtbfSeconds: opts.mtbfSeconds,
     pass: runs.every((r) => r.pass),
+    lint: opts.lint,
     runs,
     summary: {
       checkpoints: checkpoints.length,
@@ -113,7 +123,7 @@ function bytes(value: number | undefined): string {
 
 /** The report as a person reads it. */
 export function formatReport(report: CheckpointTestReport): string {
-  const out: string[] = [`tinycondor test-checkpointing ${report.submitFile} (seed ${report.seed})`, ''];
+  const out: string[] = [`tinycondor test-checkpointing ${report.submitFile} (seed ${report.seed})`, '', formatLint(report.submitFile, report.lint)];
   for (const run of report.runs) {
     const f = run.figures;
     const what = run.eviction ? describeEviction(run.eviction) : 'undisturbed (reference)';
@@ -124,6 +134,7 @@ export function formatReport(report: CheckpointTestReport): string {
       out.push(`      checkpoint ${c.number} at ${ms(c.committedAtMs)}: ${bytes(c.bytes)} in ${c.files} file(s), upload+commit ${ms(c.uploadMs)}${overhead}`);
     }
     for (const e of f.evictions) out.push(`      eviction at ${ms(e.atMs)}: work lost ${ms(e.badputMs)}, restart took ${ms(e.restartMs)}`);
+    if (run.grace) out.push(`      grace: ${run.grace.message}`);
     for (const d of run.diagnoses) out.push(`      ${d.code}: ${d.message}`, `        -> ${d.advice}`);
     out.push('');
   }

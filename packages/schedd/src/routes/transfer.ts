@@ -161,6 +161,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
         warnWithheld(request.log, request.params.jobId, result.withheld);
         const names = result.topLevelNames.slice(0, 100);
         transferEvent(job, 6, undefined, checkpoint === undefined ? { names } : { kind: 'checkpoint-committed', checkpoint, bytes: result.bytes, files: result.files, names });
+        schedd.spoolCommitted(job, request.params.runId, checkpoint);
         const current = currentRun(request);
         if (checkpoint !== undefined && current) {
           schedd.checkpointCommitted(current, checkpoint);
