@@ -86,21 +86,21 @@ export async function until<T>(what: string, probe: () => T | undefined, deadlin
 }
 
 /**
- * Counts the 005 (terminated) events of a text event log as it grows, reading only what was appended
- * since the last call: re-parsing a log of thousands of events on every poll would take the pool's CPU.
+ * The whole lines appended to a text event log since the last call (none while it does not exist yet):
+ * re-reading a log of thousands of events on every poll would take the pool's CPU.
  */
-export function terminationCounter(logFile: string): () => number {
+export function appendedLogLines(logFile: string): () => string[] {
   let offset = 0;
   let partial = '';
-  let count = 0;
   const buffer = Buffer.alloc(1 << 20);
   return () => {
     let fd: number;
     try {
       fd = fs.openSync(logFile, 'r');
     } catch {
-      return count;
+      return [];
     }
+    const appended: string[] = [];
     try {
       for (;;) {
         const read = fs.readSync(fd, buffer, 0, buffer.length, offset);
@@ -108,11 +108,21 @@ export function terminationCounter(logFile: string): () => number {
         offset += read;
         const lines = (partial + buffer.toString('utf8', 0, read)).split('\n');
         partial = lines.pop() ?? '';
-        for (const line of lines) if (line.startsWith('005 (')) count += 1;
+        appended.push(...lines);
       }
     } finally {
       fs.closeSync(fd);
     }
+    return appended;
+  };
+}
+
+/** Counts the 005 (terminated) events of a text event log as it grows. */
+export function terminationCounter(logFile: string): () => number {
+  const appended = appendedLogLines(logFile);
+  let count = 0;
+  return () => {
+    for (const line of appended()) if (line.startsWith('005 (')) count += 1;
     return count;
   };
 }

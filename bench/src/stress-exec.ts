@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { binDir, startPool, until, wallMs } from './pool.js';
+import { appendedLogLines, binDir, startPool, until, wallMs } from './pool.js';
 
 /**
  * `npm run stress [-- N]` (or STRESS_JOBS=N): N trivial jobs (default 100 000) whose executable, a copy
@@ -28,33 +28,14 @@ interface LogTally {
 /** Counts terminated (005) and held (012, with the reason on its next line) events as the log grows. */
 function logTally(logFile: string): () => LogTally {
   const tally: LogTally = { terminated: 0, held: 0, holdReasons: [] };
-  let offset = 0;
-  let partial = '';
+  const appended = appendedLogLines(logFile);
   let afterHold = false;
-  const buffer = Buffer.alloc(1 << 20);
   return () => {
-    let fd: number;
-    try {
-      fd = fs.openSync(logFile, 'r');
-    } catch {
-      return tally;
-    }
-    try {
-      for (;;) {
-        const read = fs.readSync(fd, buffer, 0, buffer.length, offset);
-        if (read === 0) break;
-        offset += read;
-        const lines = (partial + buffer.toString('utf8', 0, read)).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) {
-          if (afterHold) tally.holdReasons.push(line.trim());
-          afterHold = line.startsWith('012 (');
-          if (line.startsWith('005 (')) tally.terminated += 1;
-          if (afterHold) tally.held += 1;
-        }
-      }
-    } finally {
-      fs.closeSync(fd);
+    for (const line of appended()) {
+      if (afterHold) tally.holdReasons.push(line.trim());
+      afterHold = line.startsWith('012 (');
+      if (line.startsWith('005 (')) tally.terminated += 1;
+      if (afterHold) tally.held += 1;
     }
     return tally;
   };

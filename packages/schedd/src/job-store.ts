@@ -68,6 +68,7 @@ export interface StoredQueuedStart {
   runId: string;
   startdName: string;
   slotName: string;
+  /** The job's JobPrio when it was queued: a job of higher priority that becomes idle takes the slot back. */
   prio: number;
   fetchInput: boolean;
 }

@@ -16,10 +16,7 @@ import type { PoolFileGuard } from './pool-file-guard.js';
 export function placeOutputs(ad: ClassAd, stagingDir: string, names: string[], guard?: PoolFileGuard): string[] {
   const naming = outputNaming(ad);
   const destinations = names.map((name) => [name, outputDestination(name, naming)] as const);
-  for (const [, destination] of destinations) {
-    const refused = destination === undefined ? undefined : guard?.refusal(destination);
-    if (refused !== undefined) throw new Error(`writing to file ${destination}: (errno 13) Permission denied: ${refused}`);
-  }
+  for (const [, destination] of destinations) if (destination !== undefined) refuseInsidePool(destination, guard);
   const placed: string[] = [];
   for (const [name, destination] of destinations) {
     if (destination === undefined) continue;
@@ -30,16 +27,24 @@ export function placeOutputs(ad: ClassAd, stagingDir: string, names: string[], g
   return placed;
 }
 
-function moveIntoPlace(source: string, destination: string, guard: PoolFileGuard | undefined): void {
+function refuseInsidePool(destination: string, guard: PoolFileGuard | undefined): void {
   const refused = guard?.refusal(destination);
   if (refused !== undefined) throw new Error(`writing to file ${destination}: (errno 13) Permission denied: ${refused}`);
+}
+
+/** `destination` was judged by the caller; each entry of a directory is judged as it is placed. */
+function moveIntoPlace(source: string, destination: string, guard: PoolFileGuard | undefined): void {
   const stat = fs.lstatSync(source);
   if (!stat.isDirectory()) {
     replaceFile(source, stat, destination);
     return;
   }
   ensureDirectory(destination, stat.mode & 0o7777);
-  for (const name of fs.readdirSync(source)) moveIntoPlace(path.join(source, name), path.join(destination, name), guard);
+  for (const name of fs.readdirSync(source)) {
+    const entry = path.join(destination, name);
+    refuseInsidePool(entry, guard);
+    moveIntoPlace(path.join(source, name), entry, guard);
+  }
 }
 
 /**

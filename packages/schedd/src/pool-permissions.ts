@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { openRegularFile } from './regular-file.js';
 
 /** Directories only the schedd's user may enter (HTCondor's JOB_SPOOL_PERMISSIONS = user: 0700). */
 export const PRIVATE_DIR_MODE = 0o700;
@@ -33,12 +34,12 @@ export function makePoolDirsPrivate(paths: { root: string; spoolDir: string; log
 function chmodRegularFile(file: string, mode: number): void {
   let fd: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    ({ fd } = openRegularFile(file, fs.constants.O_RDONLY));
   } catch {
     return;
   }
   try {
-    if (fs.fstatSync(fd).isFile()) fs.fchmodSync(fd, mode);
+    fs.fchmodSync(fd, mode);
   } finally {
     fs.closeSync(fd);
   }

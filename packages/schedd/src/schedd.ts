@@ -36,7 +36,7 @@ import { CheckpointSizes } from './dashboard/spool-files.js';
 import { namedJobs } from './constraint-jobs.js';
 import type { Db } from './db.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
-import { JobStore, SubmitRejected, type JobKey, type ProcRow, type StoredJob } from './job-store.js';
+import { JobStore, SubmitRejected, type JobKey, type ProcRow, type StoredJob, type StoredQueuedStart } from './job-store.js';
 import { JobTimelines, MAX_TIMELINE_JOBS } from './job-timelines.js';
 import { PoolFileGuard } from './pool-file-guard.js';
 import { SCAN_LIMITS, slices, yieldToEventLoop, type PagedSource } from './slices.js';
@@ -103,16 +103,9 @@ const SIGTERM = 15;
  * its run in the queue when it learns of that end: a slot goes from one job to the next without a round
  * trip. Until then the job stays Idle in the queue, held out of matchmaking.
  */
-interface QueuedStart {
+interface QueuedStart extends StoredQueuedStart {
   cluster: number;
   proc: number;
-  jobId: string;
-  runId: string;
-  startdName: string;
-  slotName: string;
-  /** The job's JobPrio when it was queued: a job of higher priority that becomes idle takes the slot back. */
-  prio: number;
-  fetchInput: boolean;
   /** true while the slot's earlier run goes on; false once the startd launched it (only one taken back hard stays so, until it ends). */
   waiting: boolean;
   /**

@@ -18,6 +18,11 @@ export function cgroupV1Paths(procSelfCgroup: string, mountRoot = '/sys/fs/cgrou
   return found;
 }
 
+/** This process's own cgroup v1 directories (none where /proc/self/cgroup cannot be read). */
+export function ownCgroupV1Paths(): { memory?: string; pids?: string } {
+  return cgroupV1Paths(readPath('/proc/self/cgroup') ?? '');
+}
+
 /** What a job's processes together may use (HTCondor: the slot's memory as a hard limit, no swap beyond it). */
 export interface JobLimits {
   memoryBytes: number;
@@ -152,7 +157,7 @@ export class SlotCgroup {
   }
 
   isEmpty(): boolean {
-    return this.procsFiles.every((file) => (readPath(file) ?? '').trim() === '');
+    return this.procsFiles.every((file) => pidsIn(file).length === 0);
   }
 
   /**
@@ -160,14 +165,22 @@ export class SlotCgroup {
    * process that left the job's process group) ends with the run, as HTCondor's starter ends the job's family.
    */
   killLeftovers(): void {
-    for (const file of this.procsFiles) {
-      for (const pid of (readPath(file) ?? '').split('\n').filter(Boolean).map(Number)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+    for (const file of this.procsFiles) killAllIn(file);
+  }
+}
+
+/** The processes a `cgroup.procs` file lists (none when it cannot be read). */
+function pidsIn(procsFile: string): number[] {
+  return (readPath(procsFile) ?? '').split('\n').filter(Boolean).map(Number);
+}
+
+/** SIGKILL to every process a `cgroup.procs` file lists. */
+function killAllIn(procsFile: string): void {
+  for (const pid of pidsIn(procsFile)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
     }
   }
 }
@@ -220,15 +233,7 @@ function removeStaleStartdCgroups(base: string): void {
     const pid = /^tinycondor_(\d+)$/.exec(name)?.[1];
     if (pid === undefined || processExists(Number(pid))) continue;
     const dir = path.join(base, name);
-    for (const slot of safeReaddir(dir)) {
-      for (const leftover of (readPath(path.join(dir, slot, 'cgroup.procs')) ?? '').split('\n').filter(Boolean).map(Number)) {
-        try {
-          process.kill(leftover, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
+    for (const slot of safeReaddir(dir)) killAllIn(path.join(dir, slot, 'cgroup.procs'));
     removeCgroup(dir);
   }
 }

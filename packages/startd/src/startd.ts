@@ -18,7 +18,7 @@ import {
   type StartdMessage,
 } from '@tinycondor/shared/protocol';
 import { RecentClusters } from '@tinycondor/shared/recent-clusters';
-import { cgroupV1Paths, JobCgroups } from './job-cgroup.js';
+import { JobCgroups, ownCgroupV1Paths } from './job-cgroup.js';
 import { DEFAULT_MAX_JOB_PIDS } from './job-limits.js';
 import { jobSpawner, type JobSpawner } from './job-process.js';
 import { readAccounts, resolveJobUser, type JobUser } from './job-user.js';
@@ -63,14 +63,6 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
 
 /** How long the startd trusts what it read of /etc/passwd and /etc/group. */
 const ACCOUNTS_MAX_AGE_MS = 60_000;
-
-function readProcSelfCgroup(): string {
-  try {
-    return fs.readFileSync('/proc/self/cgroup', 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 /**
  * How long a run's `executing` report waits before it is sent: a run that ends sooner reports its start
@@ -124,7 +116,7 @@ export class Startd {
     if (fallbackReason !== undefined) settings.log.warn({ reason: fallbackReason }, 'native job spawner not available; jobs start through fork, ~1 ms more per job');
     fs.mkdirSync(settings.executeDir, { recursive: true });
     cleanUpStaleRuns(settings.executeDir, settings.log);
-    this.cgroups = new JobCgroups(cgroupV1Paths(readProcSelfCgroup()));
+    this.cgroups = new JobCgroups(ownCgroupV1Paths());
     const confined = this.cgroups.available;
     if (confined.memory) settings.log.info(confined, 'jobs run in cgroups: request_memory is a hard limit');
     else settings.log.warn(confined, 'no writable cgroup v1 memory hierarchy: job memory is neither limited nor measured');

@@ -1,21 +1,10 @@
-import type { CheckpointTestReport, RunReport } from './report.js';
+import { ms, seconds, type CheckpointTestReport, type RunReport } from './report.js';
 import { describeEviction } from './plan.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
-
-function ms(value: number | undefined): string {
-  return value === undefined ? '-' : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
-}
-
-function seconds(value: number | undefined): string {
-  if (value === undefined) return '-';
-  if (value >= 3600) return `${(value / 3600).toFixed(1)} h`;
-  if (value >= 60) return `${(value / 60).toFixed(1)} min`;
-  return `${value.toFixed(1)} s`;
 }
 
 const WIDTH = 720;

@@ -103,11 +103,11 @@ export function progressChart(figures: RunFigures, width = 40): string {
   return columns.join('');
 }
 
-function ms(value: number | undefined): string {
+export function ms(value: number | undefined): string {
   return value === undefined ? '-' : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
 }
 
-function seconds(value: number | undefined): string {
+export function seconds(value: number | undefined): string {
   if (value === undefined) return '-';
   if (value >= 3600) return `${(value / 3600).toFixed(1)} h`;
   if (value >= 60) return `${(value / 60).toFixed(1)} min`;
