@@ -37,8 +37,9 @@ for (const name of fs.readdirSync(FIXTURES).sort()) {
     const base = fs.mkdtempSync(path.join(os.tmpdir(), `tinycondor-fixture-${name}-`));
     fs.cpSync(path.join(FIXTURES, name), path.join(base, 'job'), { recursive: true, filter: (source) => path.basename(source) !== 'expected.json' });
     const { result, report } = await testCheckpointingIn(t, base, expected.submit ?? 'job.sub', expected.args, { reportInJobDir: true });
-    const runs = report.runs.map((r) => `${r.name}: ${r.pass ? 'PASS' : 'FAIL'} ${JSON.stringify(r.diagnoses.map((d) => `${d.code}: ${d.message}`))}`).join('\n');
-    t.equal(result.code, expected.pass ? 0 : 1, `exit code\n${result.stdout}`);
+    const runs = report.runs.map((r) => `${r.name} ${JSON.stringify(r.eviction ?? {})} ${r.figures.checkpoints.length} checkpoint(s): ${r.pass ? 'PASS' : 'FAIL'} ${JSON.stringify(r.diagnoses.map((d) => `${d.code}: ${d.message}`))}`).join('\n');
+    // Messages carry the runs' verdicts, short enough to survive a CI log's truncation; the whole report last.
+    t.equal(result.code, expected.pass ? 0 : 1, `exit code\n${runs}`);
     t.match(result.stdout, /\ntinycondor test-checkpointing \S+ \(seed \d+\)\n\nstatic checks of /, 'the static checks come first');
     if (expected.report) t.match(result.stdout, new RegExp(expected.report), 'the report says so');
     t.equal(report.pass, expected.pass, `verdict\n${runs}`);
@@ -46,6 +47,7 @@ for (const name of fs.readdirSync(FIXTURES).sort()) {
       // A time-driven job may checkpoint less often in a run than in the reference: a planned moment it never reaches is no verdict.
       t.same(report.runs.map((r) => r.diagnoses.filter((d) => d.code !== 'eviction-missed')), report.runs.map(() => []), `no diagnoses\n${runs}`);
       t.ok(report.runs.some((r) => r.figures.evictions.length > 0), 'the job was evicted at least once');
+      if (!t.passing()) t.comment(result.stdout);
       return;
     }
     const judged = report.runs[expected.run ?? 0];
@@ -54,5 +56,6 @@ for (const name of fs.readdirSync(FIXTURES).sort()) {
     t.same(diagnosisCodes(judged).slice(0, expected.diagnoses?.length), expected.diagnoses, `diagnoses of ${judged.name}\n${runs}`);
     if (expected.message) t.match(judged.diagnoses.map((d) => d.message).join('\n'), new RegExp(expected.message), `message of ${judged.name}`);
     t.match(result.stdout, /runs? FAILED\n/);
+    if (!t.passing()) t.comment(result.stdout);
   });
 }

@@ -9,7 +9,18 @@ t.test('the same seed gives the same eviction moments; another seed others', asy
   t.notSame(planEvictions({ ...opts, seed: 43 }), plan, 'another seed');
   t.same(plan.map((e) => e.kind), ['running', 'after-checkpoint', 'during-upload', 'running', 'after-checkpoint', 'during-upload'], 'kinds in turn');
   for (const e of plan.filter((p) => p.kind === 'running')) t.ok((e.afterMs ?? -1) >= 1000 && (e.afterMs ?? 0) <= 9000, `running moment ${e.afterMs} in the middle 80 %`);
-  for (const e of plan.filter((p) => p.kind !== 'running')) t.ok(Number.isInteger(e.checkpoint) && (e.checkpoint ?? -1) >= 0 && (e.checkpoint ?? 9) < 4, `checkpoint ${e.checkpoint} exists`);
+  for (const e of plan.filter((p) => p.kind !== 'running')) t.ok(Number.isInteger(e.checkpoint) && (e.checkpoint ?? -1) >= 0 && (e.checkpoint ?? 9) < 3, `checkpoint ${e.checkpoint} exists and is not the last`);
+});
+
+t.test('a checkpoint moment is never the last of several, which a timer-driven job may not reach again', async (t) => {
+  for (let seed = 0; seed < 200; seed++) {
+    const [moment] = planEvictions({ evictions: 1, seed, method: 'vacate', moments: ['after-checkpoint'], referenceExecutingMs: 1000, referenceCheckpoints: 2 });
+    t.equal(moment.checkpoint, 0, `seed ${seed}`);
+  }
+  const [only] = planEvictions({ evictions: 1, seed: 3, method: 'vacate', moments: ['during-upload'], referenceExecutingMs: 1000, referenceCheckpoints: 1 });
+  t.equal(only.checkpoint, 0, 'a single checkpoint is the moment');
+  const seen = new Set(Array.from({ length: 200 }, (_, seed) => planEvictions({ evictions: 1, seed, method: 'vacate', moments: ['after-checkpoint'], referenceExecutingMs: 1000, referenceCheckpoints: 5 })[0].checkpoint));
+  t.same([...seen].sort(), [0, 1, 2, 3], 'every checkpoint but the last is chosen');
 });
 
 t.test('a job that never checkpointed is only evicted while running', async (t) => {

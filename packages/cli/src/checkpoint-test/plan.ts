@@ -28,7 +28,8 @@ export const EVICTION_KINDS: readonly EvictionKind[] = ['running', 'after-checkp
 /**
  * One eviction per run, the kinds (`moments`) taken in turn; a job that never checkpointed in the
  * reference run can only be evicted while running. Running moments fall in the middle 80 % of the
- * reference's execution.
+ * reference's execution; checkpoint moments on any of the reference's checkpoints but its last, when it
+ * had more than one: a job that checkpoints on a timer may finish before that one in another run.
  */
 export function planEvictions(opts: {
   evictions: number;
@@ -43,7 +44,8 @@ export function planEvictions(opts: {
   return Array.from({ length: opts.evictions }, (_, i): PlannedEviction => {
     const kind = kinds[i % kinds.length];
     if (kind === 'running') return { kind, method: opts.method, afterMs: Math.round(opts.referenceExecutingMs * (0.1 + 0.8 * random())) };
-    return { kind, method: opts.method, checkpoint: Math.floor(random() * opts.referenceCheckpoints) };
+    const reachable = opts.referenceCheckpoints > 1 ? opts.referenceCheckpoints - 1 : 1;
+    return { kind, method: opts.method, checkpoint: Math.floor(random() * reachable) };
   });
 }
 
