@@ -16,8 +16,10 @@ COPY packages/cli/package.json packages/cli/
 COPY packages/dashboard/package.json packages/dashboard/
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY . .
-# The startd's native job spawner; without a compiler it is left out and jobs start through fork.
+# The startd's native job spawner (without a compiler it is left out and jobs start through fork) and the
+# schedd's owner-rights module (used only by a root schedd; the image runs as an unprivileged user).
 RUN npx tsc -b && node scripts/bundle-cli.mjs && npm run install -w @tinycondor/startd && mkdir -p packages/startd/build \
+ && npm run install -w @tinycondor/schedd && mkdir -p packages/schedd/build \
  && npm prune --omit=dev --no-audit --no-fund
 
 # Runtime: node, the production node_modules and the compiled packages; tini as PID 1 reaps the process
@@ -35,6 +37,7 @@ COPY --from=build /src/packages/shared/package.json ./packages/shared/
 COPY --from=build /src/packages/shared/dist ./packages/shared/dist
 COPY --from=build /src/packages/schedd/package.json ./packages/schedd/
 COPY --from=build /src/packages/schedd/dist ./packages/schedd/dist
+COPY --from=build /src/packages/schedd/build ./packages/schedd/build
 COPY --from=build /src/packages/startd/package.json ./packages/startd/
 COPY --from=build /src/packages/startd/dist ./packages/startd/dist
 COPY --from=build /src/packages/startd/build ./packages/startd/build

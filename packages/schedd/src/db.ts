@@ -50,7 +50,8 @@ CREATE TABLE IF NOT EXISTS event_outbox (
   log_path TEXT NOT NULL,
   text TEXT NOT NULL,
   cluster_id INTEGER,
-  proc_id INTEGER
+  proc_id INTEGER,
+  owner TEXT
 );
 `;
 
@@ -63,6 +64,8 @@ const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   // The job an event is about, held when its user log cannot be written; NULL in rows of older queues.
   { table: 'event_outbox', column: 'cluster_id', definition: 'INTEGER' },
   { table: 'event_outbox', column: 'proc_id', definition: 'INTEGER' },
+  // Whose rights the event is written with (a root schedd writes a user log as the job's owner); NULL in rows of older queues.
+  { table: 'event_outbox', column: 'owner', definition: 'TEXT' },
   // The id the submitter gave its submission: a submit retried after a lost reply is recognized (see JobStore.submission).
   { table: 'clusters', column: 'submission', definition: 'TEXT' },
 ];

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { XML_LOG_PROLOGUE } from '@tinycondor/shared/eventlog/index';
+import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import type { Db } from './db.js';
 import type { PoolFileGuard } from './pool-file-guard.js';
 import { NotARegularFile, openRegularFile } from './regular-file.js';
@@ -53,6 +54,7 @@ function openUserLog(logPath: string): { fd: number; size: number } {
  * repeats that one event rather than losing it. A log that is not a regular file (a FIFO, a link, a
  * device) is never waited on nor written through: the jobs whose events it was to receive are handed to
  * `unusable`, which holds them, as HTCondor's shadow holds a job whose user log it cannot initialize.
+ * Each log is opened with the rights of the owner of the jobs writing to it (`rightsFor`).
  */
 export class EventLogWriter {
   private readonly pending;
@@ -66,9 +68,14 @@ export class EventLogWriter {
     private readonly guard: PoolFileGuard,
     /** The schedd's own directories of user logs (spooled jobs' logs), the only ones inside the pool. */
     private readonly userLogDirs: readonly string[],
+    /** Whose rights a job owner's user log is written with; throws when they cannot be taken. */
+    private readonly rightsFor: (owner: string | undefined) => FileRights,
   ) {
-    this.pending = db.prepare<[], { seq: number; log_path: string; text: string; cluster_id: number | null; proc_id: number | null }>(
-      'SELECT seq, log_path, text, cluster_id, proc_id FROM event_outbox ORDER BY seq LIMIT 500',
+    this.pending = db.prepare<[], { seq: number; log_path: string; text: string; cluster_id: number | null; proc_id: number | null; owner: string | null }>(
+      // Rows of queues older than the owner column name their job, whose owner is looked up.
+      `SELECT seq, log_path, text, cluster_id, proc_id,
+         coalesce(owner, (SELECT owner FROM jobs WHERE jobs.cluster_id = event_outbox.cluster_id AND jobs.proc_id = event_outbox.proc_id)) AS owner
+       FROM event_outbox ORDER BY seq LIMIT 500`,
     );
     this.removeUpTo = db.prepare<[number]>('DELETE FROM event_outbox WHERE seq <= ?');
   }
@@ -93,16 +100,17 @@ export class EventLogWriter {
     for (;;) {
       const rows = this.pending.all();
       if (rows.length === 0) return;
-      const byLog = new Map<string, { texts: string[]; jobs: Map<string, LoggedJob> }>();
+      const byLog = new Map<string, { logPath: string; owner: string | undefined; texts: string[]; jobs: Map<string, LoggedJob> }>();
       for (const row of rows) {
-        let batch = byLog.get(row.log_path);
-        if (!batch) byLog.set(row.log_path, (batch = { texts: [], jobs: new Map() }));
+        const key = `${row.owner ?? ''}\0${row.log_path}`;
+        let batch = byLog.get(key);
+        if (!batch) byLog.set(key, (batch = { logPath: row.log_path, owner: row.owner ?? undefined, texts: [], jobs: new Map() }));
         batch.texts.push(row.text);
         if (row.cluster_id !== null && row.proc_id !== null) batch.jobs.set(`${row.cluster_id}.${row.proc_id}`, { cluster: row.cluster_id, proc: row.proc_id });
       }
-      for (const [logPath, { texts, jobs }] of byLog) {
+      for (const { logPath, owner, texts, jobs } of byLog.values()) {
         try {
-          this.append(logPath, texts);
+          this.append(logPath, texts, owner);
         } catch (err) {
           // An unwritable log must not stop the queue; HTCondor likewise logs the failure and goes on.
           this.log.warn({ err, logPath }, 'cannot write job event log; events dropped');
@@ -114,12 +122,21 @@ export class EventLogWriter {
   }
 
   /** Whole events only: each event's text ends with its terminator, and they go out in one write. */
-  private append(logPath: string, texts: string[]): void {
+  private append(logPath: string, texts: string[], owner: string | undefined): void {
     if (logPath === NULL_FILE) return;
     const refused = this.guard.refusal(logPath, this.userLogDirs);
     if (refused !== undefined) throw new UserLogUnusable(logPath, refused);
     const isXml = texts[0].startsWith('<c>');
-    const { fd, size } = openUserLog(logPath);
+    let rights: FileRights = daemonRights;
+    // The schedd's own user-log directories (inside the pool, passed by the guard above) are its to write.
+    if (this.guard.refusal(logPath) === undefined) {
+      try {
+        rights = this.rightsFor(owner);
+      } catch (err) {
+        throw new UserLogUnusable(logPath, (err as Error).message);
+      }
+    }
+    const { fd, size } = rights(() => openUserLog(logPath));
     try {
       const prologue = isXml && size === 0 ? XML_LOG_PROLOGUE : '';
       fs.writeSync(fd, prologue + texts.join(''));

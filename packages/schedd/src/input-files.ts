@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
+import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import type { PackEntry } from '@tinycondor/shared/tar/index';
 import { inputSandboxName, splitFileList, stdinFile, transferredExecutable } from '@tinycondor/shared/transfer-files';
 import type { PoolFileGuard } from './pool-file-guard.js';
@@ -14,17 +15,19 @@ export class InputTransferError extends Error {
 
 /**
  * What a new sandbox receives: the executable, `input`, `transfer_input_files`, then every entry
- * committed in the job's SPOOL directory, last so that they replace inputs of the same name. The schedd
+ * committed in the job's SPOOL directory, last so that they replace inputs of the same name. What the job
+ * names is read with `rights` (its owner's, for a root schedd); SPOOL with the schedd's own. The schedd
  * passes its `guard`: what a job names is never read from the pool's own files, but for its SPOOL directory.
  */
-export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: string[], guard?: PoolFileGuard): PackEntry[] {
+export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: string[], guard?: PoolFileGuard, rights: FileRights = daemonRights): PackEntry[] {
   const iwd = ad.getString('Iwd') ?? '/';
   const entries: PackEntry[] = [];
   const requireReadable = (source: string): void => {
     const refused = guard?.readRefusal(source, [spoolJobDir]);
     if (refused !== undefined) throw new InputTransferError(`reading from file ${source}: (errno 13) Permission denied: ${refused}`);
     try {
-      fs.accessSync(source, fs.constants.R_OK);
+      // An open, not access(2): access checks the real uid, which for a root schedd is root's.
+      rights(() => fs.closeSync(fs.openSync(source, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK)));
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       throw new InputTransferError(`reading from file ${source}: (errno ${errnoNumber(e.code)}) ${describeErrno(e.code)}`);
@@ -34,23 +37,23 @@ export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: str
   if (cmd) {
     const source = path.resolve(iwd, cmd);
     requireReadable(source);
-    entries.push({ name: path.basename(source), source });
+    entries.push({ name: path.basename(source), source, rights });
   }
   const stdin = stdinFile(ad);
   if (stdin) {
     const source = path.resolve(iwd, stdin);
     requireReadable(source);
-    entries.push({ name: path.basename(source), source });
+    entries.push({ name: path.basename(source), source, rights });
   }
   for (const listed of splitFileList(ad.getString('TransferInput'))) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(listed)) throw new InputTransferError(`URL transfers are not supported: ${listed}`);
     const item = inputSandboxName(listed);
     const source = path.resolve(iwd, item.source);
     requireReadable(source);
-    if (item.contentsOnly && fs.statSync(source).isDirectory()) {
-      for (const child of fs.readdirSync(source).sort()) entries.push({ name: child, source: path.join(source, child) });
+    if (item.contentsOnly && rights(() => fs.statSync(source)).isDirectory()) {
+      for (const child of rights(() => fs.readdirSync(source)).sort()) entries.push({ name: child, source: path.join(source, child), rights });
     } else {
-      entries.push({ name: item.name, source });
+      entries.push({ name: item.name, source, rights });
     }
   }
   // Spool entries replace inputs of the same name (a spooled job's inputs are themselves in SPOOL).

@@ -114,7 +114,7 @@ export class JobStore {
 
   constructor(private readonly db: Db) {
     this.jobInserts = new BatchInsert(db, 'jobs', ['cluster_id', 'proc_id', 'status', 'prio', 'ad', 'owner', 'policy']);
-    this.eventInserts = new BatchInsert(db, 'event_outbox', ['log_path', 'text', 'cluster_id', 'proc_id']);
+    this.eventInserts = new BatchInsert(db, 'event_outbox', ['log_path', 'text', 'cluster_id', 'proc_id', 'owner']);
     this.inTransaction = db.transaction((work: () => unknown) => work());
     this.statements = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -143,7 +143,9 @@ export class JobStore {
         'INSERT INTO history (cluster_id, proc_id, completion_date, ad) VALUES (?, ?, ?, ?)',
       ),
       historyPage: db.prepare<[number, number], { seq: number; ad: string }>('SELECT seq, ad FROM history WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
-      insertEvent: db.prepare<[string, string, number | null, number | null]>('INSERT INTO event_outbox (log_path, text, cluster_id, proc_id) VALUES (?, ?, ?, ?)'),
+      insertEvent: db.prepare<[string, string, number | null, number | null, string | null]>(
+        'INSERT INTO event_outbox (log_path, text, cluster_id, proc_id, owner) VALUES (?, ?, ?, ?, ?)',
+      ),
       totals: db.prepare<[], { owner: string; status: number; count: number }>('SELECT owner, status, count(*) AS count FROM jobs GROUP BY owner, status'),
       statusCounts: db.prepare<[], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs GROUP BY status'),
       ownerStatusCounts: db.prepare<[string], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs WHERE owner = ? GROUP BY status'),
@@ -519,13 +521,15 @@ export class JobStore {
   private queueEvents(
     ad: AdReader,
     events: JobEvent[],
-    add = (logPath: string, text: string, cluster: number | null, proc: number | null): unknown => this.statements.insertEvent.run(logPath, text, cluster, proc),
+    add = (logPath: string, text: string, cluster: number | null, proc: number | null, owner: string | null): unknown =>
+      this.statements.insertEvent.run(logPath, text, cluster, proc, owner),
   ): void {
     const logPath = ad.getString('UserLog');
     if (logPath === undefined || logPath === '') return;
     const xml = ad.getBool('ULogUseXML') ?? false;
     const cluster = ad.getInt('ClusterId') ?? null;
     const proc = ad.getInt('ProcId') ?? null;
-    for (const event of events) add(logPath, xml ? formatEventXml(event) : formatEventText(event), cluster, proc);
+    const owner = ad.getString('Owner') ?? null;
+    for (const event of events) add(logPath, xml ? formatEventXml(event) : formatEventText(event), cluster, proc, owner);
   }
 }

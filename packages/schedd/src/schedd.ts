@@ -36,6 +36,7 @@ import { CheckpointSizes } from './dashboard/spool-files.js';
 import { namedJobs } from './constraint-jobs.js';
 import type { Db } from './db.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
+import { OwnerRights } from './owner-rights.js';
 import { JobStore, SubmitRejected, type JobKey, type ProcRow, type StoredJob, type StoredQueuedStart } from './job-store.js';
 import { JobTimelines, MAX_TIMELINE_JOBS } from './job-timelines.js';
 import { PoolFileGuard } from './pool-file-guard.js';
@@ -146,6 +147,8 @@ export class Schedd {
   private readonly events: EventLogWriter;
   /** Judges the paths of a job's inputs, outputs and user log (see PoolFileGuard). */
   readonly fileGuard: PoolFileGuard;
+  /** Whose rights a job's files (inputs, outputs, user log) are handled with. */
+  readonly ownerRights = new OwnerRights();
   private matchScheduled = false;
   private readonly leaseTimers = new Map<string, NodeJS.Timeout>();
   private policyTimer: NodeJS.Timeout | undefined;
@@ -170,12 +173,16 @@ export class Schedd {
   ) {
     this.store = new JobStore(db);
     this.fileGuard = new PoolFileGuard(settings.poolRoot);
-    this.events = new EventLogWriter(db, log, (jobs, reason) => this.holdForUserLog(jobs, reason), this.fileGuard, [spool.userLogsDir]);
+    this.events = new EventLogWriter(db, log, (jobs, reason) => this.holdForUserLog(jobs, reason), this.fileGuard, [spool.userLogsDir], (owner) =>
+      this.ownerRights.forOwner(owner),
+    );
     this.dashboard = new DashboardPublisher(new EventFeed(), new CheckpointSizes((cluster, proc) => spool.jobDir(cluster, proc)));
   }
 
   /** Recovery at start: flush events a crash left in the outbox, give running jobs a lease to reconnect. */
   start(): void {
+    const noOwnerRights = this.ownerRights.unavailable();
+    if (noOwnerRights !== undefined) this.log.warn(noOwnerRights);
     this.spool.finishAllInterruptedCommits();
     this.events.flush();
     this.policyTimer = setInterval(() => {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import util from 'node:util';
 import { forkWhenNoFileIsBeingWritten } from '@tinycondor/shared/fork-gate';
 import type { ExitStatus, Usage } from '@tinycondor/shared/protocol';
-import type { JobUser } from './job-user.js';
+import type { JobUser } from '@tinycondor/shared/job-user';
 
 /** What a job process is started with: its stdio are descriptors the startd opened. */
 export interface JobProcessSpec {

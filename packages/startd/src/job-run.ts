@@ -16,7 +16,7 @@ import type { JobCgroups, MemoryUsage, SlotCgroup } from './job-cgroup.js';
 import { jobLimits } from './job-limits.js';
 import { sandboxUsageBytes } from './sandbox-usage.js';
 import type { JobSpawner } from './job-process.js';
-import type { JobUser } from './job-user.js';
+import type { JobUser } from '@tinycondor/shared/job-user';
 import { TransferRefused, type ScheddClient } from './schedd-client.js';
 
 /** A report about this run; the startd numbers it (`seq`) when it sends it. */

@@ -21,7 +21,7 @@ import { RecentClusters } from '@tinycondor/shared/recent-clusters';
 import { JobCgroups, ownCgroupV1Paths } from './job-cgroup.js';
 import { DEFAULT_MAX_JOB_PIDS } from './job-limits.js';
 import { jobSpawner, type JobSpawner } from './job-process.js';
-import { readAccounts, resolveJobUser, type JobUser } from './job-user.js';
+import { readAccounts, resolveJobUser, type JobUser } from '@tinycondor/shared/job-user';
 import { JobRun, type RunReport } from './job-run.js';
 import { ScheddClient } from './schedd-client.js';
 import { SshSession } from './ssh-session.js';

@@ -7,6 +7,8 @@ import { placeOutputs } from '../output-placement.js';
 import type { FaultInjector } from '../fault-injector.js';
 import { fileTransferEvent, type Schedd } from '../schedd.js';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
+import type { ClassAd } from '@tinycondor/shared/classad/index';
+import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import type { StoredJob } from '../job-store.js';
 import { ErrorReply } from './schemas.js';
 import { warnWithheld } from './withheld.js';
@@ -54,6 +56,9 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
     return startd === undefined ? undefined : schedd.reportedRun(request.params.jobId, request.params.runId, startd);
   };
 
+  /** A spooled job's files are all in SPOOL, the schedd's; others' are read and written as their owner. */
+  const filesRights = (ad: ClassAd): FileRights => (isSpooled(ad) ? daemonRights : schedd.ownerRights.forOwner(ad.getString('Owner')));
+
   const transferEvent = (job: StoredJob, transferType: 2 | 3 | 5 | 6, host?: string, extra?: Partial<TimelineEntry>) =>
     schedd.logTransfer(job, [fileTransferEvent(job, transferType, new Date(), host)], extra);
 
@@ -67,7 +72,13 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       schedd.spool.finishInterruptedCommit(job.cluster, job.proc);
       let entries;
       try {
-        entries = inputEntries(job.ad, schedd.spool.jobDir(job.cluster, job.proc), schedd.spool.committedEntries(job.cluster, job.proc), schedd.fileGuard);
+        let rights: FileRights;
+        try {
+          rights = filesRights(job.ad);
+        } catch (err) {
+          throw new InputTransferError((err as Error).message);
+        }
+        entries = inputEntries(job.ad, schedd.spool.jobDir(job.cluster, job.proc), schedd.spool.committedEntries(job.cluster, job.proc), schedd.fileGuard, rights);
       } catch (err) {
         if (!(err instanceof InputTransferError)) throw err;
         const reason = `Transfer input files failure at access point ${schedd.settings.name} while sending files to the execution point ${executionPoint}. Details: ${err.message}`;
@@ -104,7 +115,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       try {
         const result = await extractTarSafely(request.body, staging);
         if (isSpooled(job.ad)) schedd.spool.keepResults(job.cluster, job.proc, staging, result.topLevelNames);
-        else placeOutputs(job.ad, staging, result.topLevelNames, schedd.fileGuard);
+        else placeOutputs(job.ad, staging, result.topLevelNames, schedd.fileGuard, filesRights(job.ad));
         transferEvent(job, 6);
         return { files: result.files, bytes: result.bytes };
       } catch (err) {

@@ -3,11 +3,14 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import tar from 'tar-stream';
+import { daemonRights, type FileRights } from '../file-rights.js';
 
 /** One thing to put into a transfer: `source` on disk appears in the archive as `name`. */
 export interface PackEntry {
   name: string;
   source: string;
+  /** Whose rights `source` is read with (a job's files: its owner's); the daemon's own by default. */
+  rights?: FileRights;
 }
 
 export interface PackResult {
@@ -25,9 +28,10 @@ export const END_MARKER = '.tinycondor-end';
 export const FILE_CHUNK_BYTES = 1 << 20;
 
 /**
- * Reads are asynchronous (a read can wait on the disk); lstat, open and close are synchronous: they cost
- * microseconds, while each trip through the threadpool, on a loaded machine, costs a wait for a time
- * slice, and for many small files those waits are most of the time.
+ * Reads are asynchronous (a read can wait on the disk); lstat, open, readdir, readlink and close are
+ * synchronous: they cost microseconds, while each trip through the threadpool, on a loaded machine, costs
+ * a wait for a time slice, and for many small files those waits are most of the time. Being synchronous,
+ * they also run with the entry's `rights`, which hold for the calling thread only.
  */
 const readAsync = promisify(fs.read);
 
@@ -75,8 +79,8 @@ export function packEntries(entries: readonly PackEntry[]): PackedArchive {
   const result: PackResult = { files: 0, bytes: 0 };
   const buffers = new ReadBuffers();
 
-  const addFile = async (name: string, source: string, stat: fs.Stats): Promise<void> => {
-    const fd = fs.openSync(source, 'r');
+  const addFile = async (name: string, source: string, stat: fs.Stats, rights: FileRights): Promise<void> => {
+    const fd = rights(() => fs.openSync(source, 'r'));
     try {
       let settle: (err?: Error | null) => void = () => undefined;
       const written = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
@@ -102,24 +106,24 @@ export function packEntries(entries: readonly PackEntry[]): PackedArchive {
     result.bytes += stat.size;
   };
 
-  const addPath = async (name: string, source: string): Promise<void> => {
-    const stat = fs.lstatSync(source);
+  const addPath = async (name: string, source: string, rights: FileRights): Promise<void> => {
+    const stat = rights(() => fs.lstatSync(source));
     if (stat.isDirectory()) {
       pack.entry({ name: `${name}/`, type: 'directory', mode: stat.mode & 0o777, mtime: stat.mtime });
-      const children = await fs.promises.readdir(source);
+      const children = rights(() => fs.readdirSync(source));
       children.sort();
-      for (const child of children) await addPath(`${name}/${child}`, path.join(source, child));
+      for (const child of children) await addPath(`${name}/${child}`, path.join(source, child), rights);
     } else if (stat.isSymbolicLink()) {
-      const target = await fs.promises.readlink(source);
+      const target = rights(() => fs.readlinkSync(source));
       pack.entry({ name, type: 'symlink', linkname: target, mode: 0o777, mtime: stat.mtime });
     } else if (stat.isFile()) {
-      await addFile(name, source, stat);
+      await addFile(name, source, stat, rights);
     }
   };
 
   const done = (async () => {
     try {
-      for (const entry of entries) await addPath(entry.name, entry.source);
+      for (const entry of entries) await addPath(entry.name, entry.source, entry.rights ?? daemonRights);
       pack.entry({ name: END_MARKER, type: 'file', mode: 0o600 }, JSON.stringify(result));
       pack.finalize();
       return result;

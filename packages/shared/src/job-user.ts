@@ -39,17 +39,18 @@ export function parseGroupMemberships(text: string): Map<string, number[]> {
 export const NOBODY = 'nobody';
 
 /**
- * Whom a job runs as, as HTCondor's starter decides on Unix: a startd that is not root runs every job as
- * itself (undefined); a root startd runs a job as its Owner when that account exists here, else as
- * `nobody`. A job owned by root runs as root: HTCondor's schedd refuses such jobs at submit, tinycondor
- * keeps them (pools started by root in containers and CI submit as root).
+ * Whom a daemon acts as for a job, as HTCondor's starter (running the job) and schedd/shadow (reading
+ * its inputs, writing its outputs and user log) decide on Unix: a daemon that is not root acts as itself
+ * (undefined); a root daemon acts as the job's Owner when that account exists here, else as `nobody`.
+ * A job owned by root is served as root: HTCondor's schedd refuses such jobs at submit, tinycondor keeps
+ * them (pools started by root in containers and CI submit as root).
  */
 export function resolveJobUser(
   owner: string | undefined,
-  startdUid: number,
+  daemonUid: number,
   accounts: { users: Map<string, { uid: number; gid: number }>; memberships: Map<string, number[]> },
 ): JobUser | undefined {
-  if (startdUid !== 0) return undefined;
+  if (daemonUid !== 0) return undefined;
   const name = owner !== undefined && accounts.users.has(owner) ? owner : NOBODY;
   const account = accounts.users.get(name);
   if (account === undefined) throw new Error(`the job's owner ${owner ?? '(none)'} has no account here, and neither has ${NOBODY}`);
@@ -58,7 +59,7 @@ export function resolveJobUser(
   return { name, uid: account.uid, gid: account.gid, groups };
 }
 
-/** /etc/passwd and /etc/group as they are now (accounts may be added while the startd runs). */
+/** /etc/passwd and /etc/group as they are now (accounts may be added while a daemon runs). */
 export function readAccounts(): { users: Map<string, { uid: number; gid: number }>; memberships: Map<string, number[]> } {
   const read = (file: string) => {
     try {

@@ -1,0 +1,43 @@
+// Jobs of another user on a root pool: a local account made for the test, and jobs submitted with its
+// Owner (as condor_submit run by that user would set it), through the REST API.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import type { Test } from 'tap';
+import type { TestPool } from './pool.js';
+
+/** Why a test of another user's jobs cannot run here, or false. */
+export const needsRootAndUseradd =
+  process.getuid?.() !== 0 ? "needs root (a daemon changes identity only as root)" : !fs.existsSync('/usr/sbin/useradd') ? 'needs useradd' : false;
+
+/** A new local account, removed at the end of the test. */
+export function addTestUser(t: Test, tag: string): { name: string; uid: number; gid: number } {
+  const name = `tc${tag}${process.pid % 100000}`;
+  execFileSync('/usr/sbin/useradd', ['-M', '-s', '/usr/sbin/nologin', name]);
+  t.teardown(() => execFileSync('/usr/sbin/userdel', [name]));
+  const id = (flag: string) => Number(execFileSync('/usr/bin/id', [flag, name], { encoding: 'utf8' }).trim());
+  return { name, uid: id('-u'), gid: id('-g') };
+}
+
+export async function rest(pool: TestPool, method: string, route: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${pool.url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${pool.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const reply = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(reply)}`);
+  return reply;
+}
+
+/**
+ * Submits job `template` (a held job of this pool) again as `owner`'s, with `changes` (attribute name to
+ * ClassAd expression text); returns the new cluster.
+ */
+export async function resubmitAs(pool: TestPool, template: string, owner: string, changes: Record<string, string> = {}): Promise<number> {
+  const { ad } = (await rest(pool, 'GET', `/v1/jobs/${template}`)) as { ad: Record<string, string> };
+  const { clusterId } = (await rest(pool, 'POST', '/v1/clusters')) as { clusterId: number };
+  const theirs: Record<string, string> = { ...ad, ClusterId: String(clusterId), JobStatus: '1', Owner: JSON.stringify(owner), User: JSON.stringify(`${owner}@localhost`), ...changes };
+  for (const held of ['HoldReason', 'HoldReasonCode', 'HoldReasonSubCode', 'GlobalJobId', 'LastJobStatus']) delete theirs[held];
+  await rest(pool, 'POST', `/v1/clusters/${clusterId}/procs`, { procs: [theirs] });
+  return clusterId;
+}
