@@ -10,13 +10,7 @@ import { CliError } from './cli-error.js';
 import { trustedCas } from './extra-ca.js';
 import type { PoolConfig } from './pool-config.js';
 
-/** The results of the jobs named by id and the first refusals of others; counts of all jobs acted on and refused. */
-export interface ActionReply {
-  results: { jobId: string; ok: boolean; message: string }[];
-  notFound: string[];
-  done: number;
-  refused: number;
-}
+export type { ActionReply } from '@tinycondor/shared/rest-schemas';
 
 /** The schedd's REST API as the condor_* commands use it. */
 export class ScheddApi {

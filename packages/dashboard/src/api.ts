@@ -1,4 +1,5 @@
 import type { QueueRow, SlotRow } from '@tinycondor/shared/protocol';
+import type { ActionReply } from '@tinycondor/shared/rest-schemas';
 
 export class Unauthorized extends Error {}
 
@@ -51,10 +52,6 @@ export const spoolFiles = (jobId: string): Promise<{ directory: string; entries:
   request('GET', `/v1/jobs/${jobId}/spool`);
 export const stdoutTail = (jobId: string): Promise<{ source: string; text: string }> => request('GET', `/v1/jobs/${jobId}/stdout?bytes=16384`);
 
-export interface ActionReply {
-  results: { jobId: string; ok: boolean; message: string }[];
-  notFound: string[];
-}
 export const act = (jobId: string, action: string): Promise<ActionReply> => request('POST', `/v1/jobs/${jobId}/${action}`, {});
 
 export const login = (token: string): Promise<{ ok: boolean }> => request('POST', '/login', { token });

@@ -1,9 +1,11 @@
 // Pure formatting for the dashboard's views (unit-tested under node).
+import type { JobStatusCode } from '@tinycondor/shared/job-status';
 
-export const STATUS_NAMES: Readonly<Record<number, string>> = { 1: 'Idle', 2: 'Running', 3: 'Removed', 4: 'Completed', 5: 'Held', 6: 'Transferring', 7: 'Suspended' };
+// The browser loads these modules as they are, so the codes cannot be imported as values; the type keeps the table complete.
+export const STATUS_NAMES: Readonly<Record<JobStatusCode, string>> = { 1: 'Idle', 2: 'Running', 3: 'Removed', 4: 'Completed', 5: 'Held', 6: 'Transferring', 7: 'Suspended', 8: 'Failed', 9: 'Blocked' };
 
 export function statusName(status: number): string {
-  return STATUS_NAMES[status] ?? `status ${status}`;
+  return STATUS_NAMES[status as JobStatusCode] ?? `status ${status}`;
 }
 
 /** condor_q's run-time form: `D+HH:MM:SS`. */

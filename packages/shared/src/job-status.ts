@@ -1,4 +1,4 @@
-/** HTCondor's JobStatus codes (docs/codes-other-values/job-status-codes.rst). */
+/** HTCondor's JobStatus codes (proc.h; docs/codes-other-values/job-status-codes.rst). */
 export const JobStatus = {
   Idle: 1,
   Running: 2,
@@ -7,14 +7,16 @@ export const JobStatus = {
   Held: 5,
   TransferringOutput: 6,
   Suspended: 7,
+  Failed: 8,
+  Blocked: 9,
 } as const;
 export type JobStatusCode = (typeof JobStatus)[keyof typeof JobStatus];
 
-const LETTERS: Record<number, string> = { 1: 'I', 2: 'R', 3: 'X', 4: 'C', 5: 'H', 6: '>', 7: 'S' };
+const LETTERS: Readonly<Record<JobStatusCode, string>> = { 1: 'I', 2: 'R', 3: 'X', 4: 'C', 5: 'H', 6: '>', 7: 'S', 8: 'F', 9: 'B' };
 
-/** The letter condor_q prints in its ST column. */
-export function jobStatusLetter(status: number): string {
-  return LETTERS[status] ?? '?';
+/** encode_status(): the one-letter state condor_q prints in its ST column (a blank for an unknown one). */
+export function statusLetter(status: number | undefined): string {
+  return LETTERS[status as JobStatusCode] ?? ' ';
 }
 
 /** Hold reason codes used by tinycondor (src/condor_utils/condor_holdcodes.h). */

@@ -7,8 +7,12 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
  */
 /** A run's id: 128 random bits, base64url, so that no one guesses the id of another job's run. */
 export const RunIdSchema = Type.String({ pattern: '^[A-Za-z0-9_-]{22}$' });
+/** A job's id, cluster.proc, as every message and route names it. */
+export const JobIdSchema = Type.String({ pattern: '^[0-9]{1,9}\\.[0-9]{1,9}$' });
+/** A job's id or a whole cluster's, as condor_rm and the other actions take them. */
+export const JobOrClusterIdSchema = Type.String({ pattern: '^[0-9]{1,9}(\\.[0-9]{1,9})?$' });
 const JobRef = {
-  jobId: Type.String({ pattern: '^[0-9]{1,9}\\.[0-9]{1,9}$' }),
+  jobId: JobIdSchema,
   runId: RunIdSchema,
 };
 /** Reports about runs are numbered; the startd resends those not yet acknowledged after a reconnect. */

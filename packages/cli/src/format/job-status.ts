@@ -1,36 +1,10 @@
+import { JobStatus } from '@tinycondor/shared/job-status';
 import type { ClassAd } from './classad.js';
 
-/** JobStatus codes (HTCondor proc.h). */
-export const JobStatus = {
-  Idle: 1,
-  Running: 2,
-  Removed: 3,
-  Completed: 4,
-  Held: 5,
-  TransferringOutput: 6,
-  Suspended: 7,
-  Failed: 8,
-  Blocked: 9,
-} as const;
+export { JobStatus, statusLetter } from '@tinycondor/shared/job-status';
 
 /** JobUniverse of DAGMan and other scheduler-universe jobs, counted apart in queue totals. */
 export const SCHEDULER_UNIVERSE = 7;
-
-/** encode_status(): the one-letter state condor_q prints in its ST column. */
-export function statusLetter(status: number | undefined): string {
-  switch (status) {
-    case JobStatus.Idle: return 'I';
-    case JobStatus.Running: return 'R';
-    case JobStatus.Removed: return 'X';
-    case JobStatus.Completed: return 'C';
-    case JobStatus.Held: return 'H';
-    case JobStatus.TransferringOutput: return '>';
-    case JobStatus.Suspended: return 'S';
-    case JobStatus.Failed: return 'F';
-    case JobStatus.Blocked: return 'B';
-    default: return ' ';
-  }
-}
 
 /** Per-state job counts, as in the schedd's query summary ad. */
 export interface JobTotals {

@@ -10,7 +10,7 @@ import { QueueRowSchema, SlotRowSchema, type EventStreamMessage } from '@tinycon
 import { STDOUT_NAME } from '@tinycondor/shared/transfer-files';
 import type { StoredJob } from '../job-store.js';
 import { openRegularFile } from '../regular-file.js';
-import { ErrorReply, JobIdParams } from '../routes/schemas.js';
+import { ErrorReply, JobIdParams } from '@tinycondor/shared/rest-schemas';
 import type { Schedd } from '../schedd.js';
 import type { SshRelay } from '../ssh-relay.js';
 import { slotRow } from './publisher.js';

@@ -3,8 +3,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { callerOf, poolCaller, type Caller } from '../caller.js';
 import { parseExpr } from '@tinycondor/shared/classad/index';
 import { parseJobSpec, type JobSpec } from '@tinycondor/shared/job-id';
+import { JobOrClusterIdSchema } from '@tinycondor/shared/protocol';
 import type { JobAction, Schedd } from '../schedd.js';
-import { ActionBody, ActionReply, ClusterParams, ErrorReply, JobIdParams } from './schemas.js';
+import { ActionBody, ActionReply, ClusterParams, ErrorReply, JobIdParams } from '@tinycondor/shared/rest-schemas';
 
 const ActionName = Type.Union([Type.Literal('remove'), Type.Literal('hold'), Type.Literal('release'), Type.Literal('vacate')]);
 const ActionParams = Type.Object({ action: ActionName });
@@ -15,7 +16,7 @@ const TOOLS: Record<JobAction, string> = { remove: 'condor_rm', hold: 'condor_ho
 const BulkActionBody = Type.Object(
   {
     action: ActionName,
-    ids: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9]{1,9}(\\.[0-9]{1,9})?$' }), { maxItems: 100_000 })),
+    ids: Type.Optional(Type.Array(JobOrClusterIdSchema, { maxItems: 100_000 })),
     constraint: Type.Optional(Type.String({ maxLength: 100_000 })),
     all: Type.Optional(Type.Boolean()),
     reason: Type.Optional(Type.String({ maxLength: 4000 })),

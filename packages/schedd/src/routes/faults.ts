@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { callerOf, mayActOn, refusal, requirePoolToken } from '../caller.js';
 import type { FaultInjector, FaultOutcome } from '../fault-injector.js';
 import type { Schedd } from '../schedd.js';
-import { ErrorReply, JobIdParams } from './schemas.js';
+import { ErrorReply, JobIdParams } from '@tinycondor/shared/rest-schemas';
 
 const EvictBody = Type.Object(
   {

@@ -6,7 +6,7 @@ import { MAX_SUBMIT_BODY_BYTES } from '@tinycondor/shared/submit-limits';
 import { callerOf } from '../caller.js';
 import { constraintHolds, type Schedd } from '../schedd.js';
 import { SCAN_LIMITS, slices, type PagedSource } from '../slices.js';
-import { ClusterParams, ErrorReply, JobIdParams, StoredAd, StoredOverlay } from './schemas.js';
+import { ClusterParams, ErrorReply, JobIdParams, StoredAd, StoredOverlay } from '@tinycondor/shared/rest-schemas';
 
 const QueueQuery = Type.Object(
   {

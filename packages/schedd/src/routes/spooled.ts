@@ -8,7 +8,7 @@ import { JobStatus } from '@tinycondor/shared/job-status';
 import { packEntries } from '@tinycondor/shared/tar/index';
 import type { Schedd } from '../schedd.js';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
-import { ErrorReply, JobIdParams } from './schemas.js';
+import { ErrorReply, JobIdParams } from '@tinycondor/shared/rest-schemas';
 import { warnWithheld } from './withheld.js';
 import { acceptTarBodiesOnly } from './tar-bodies.js';
 

@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws';
 import { decodeSshClientMessage, type SshServerMessage } from '@tinycondor/shared/protocol';
 import { SshRefused, type SshRelay } from '../ssh-relay.js';
 import { callerOf } from '../caller.js';
-import { JobIdParams } from './schemas.js';
+import { JobIdParams } from '@tinycondor/shared/rest-schemas';
 
 /** The client end of condor_ssh_to_job: `open` with the command, then `input` frames; output and exit come back. */
 export async function sshRoutes(app: FastifyInstance, opts: { relay: SshRelay }): Promise<void> {

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { callerOf, requirePoolToken } from '../caller.js';
 import { USER_NAME, type UserTokens } from '../user-tokens.js';
-import { ErrorReply } from './schemas.js';
+import { ErrorReply } from '@tinycondor/shared/rest-schemas';
 
 const TokenBody = Type.Object({ user: Type.String({ pattern: USER_NAME.source }) }, { additionalProperties: false });
 type TokenBody = Static<typeof TokenBody>;

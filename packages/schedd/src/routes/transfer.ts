@@ -10,15 +10,15 @@ import { isSpooled } from '@tinycondor/shared/transfer-files';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import type { StoredJob } from '../job-store.js';
-import { ErrorReply } from './schemas.js';
+import { ErrorReply } from '@tinycondor/shared/rest-schemas';
 import { warnWithheld } from './withheld.js';
 import { acceptTarBodiesOnly } from './tar-bodies.js';
 import { callerOf, requirePoolToken } from '../caller.js';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
-import { RunIdSchema, StartdKeySchema } from '@tinycondor/shared/protocol';
+import { JobIdSchema, RunIdSchema, StartdKeySchema } from '@tinycondor/shared/protocol';
 
 const RunParams = Type.Object({
-  jobId: Type.String({ pattern: '^[0-9]{1,9}\\.[0-9]{1,9}$' }),
+  jobId: JobIdSchema,
   runId: RunIdSchema,
 });
 type RunParams = Static<typeof RunParams>;

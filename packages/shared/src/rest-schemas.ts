@@ -1,4 +1,6 @@
+// The schedd's REST API: the schemas its routes validate with and its clients read replies by.
 import { Type, type Static } from '@sinclair/typebox';
+import { JobIdSchema } from './protocol.js';
 
 /** A job ad as stored and sent: attribute name → ClassAd expression text. */
 export const StoredAd = Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 1_000_000 }));
@@ -12,7 +14,7 @@ export const StoredOverlay = Type.Record(
 
 export const ErrorReply = Type.Object({ error: Type.String() });
 
-export const JobIdParams = Type.Object({ jobId: Type.String({ pattern: '^[0-9]{1,9}\\.[0-9]{1,9}$' }) });
+export const JobIdParams = Type.Object({ jobId: JobIdSchema });
 export type JobIdParams = Static<typeof JobIdParams>;
 
 export const ClusterParams = Type.Object({ clusterId: Type.Integer({ minimum: 1, maximum: 999_999_999 }) });
