@@ -19,6 +19,7 @@ import {
   waitForHook,
 } from './helpers/checkpoint-jobs.js';
 import { codes, eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
+import { seedSubmit, variantOf } from './helpers/seeds.js';
 
 const COMPLETION_ATTRS = ['JobStatus', 'ExitCode', 'CheckpointNumber', 'NumCkpts', 'NumJobStarts', 'CommittedTime'];
 
@@ -135,19 +136,7 @@ t.test('001: example.py with checkpoint_exit_code = 85, uninterrupted', async (t
     out: 'example.out',
     err: 'example.err',
     log: 'example.log',
-    submitText: `checkpoint_exit_code        = 85
-transfer_output_files       = example.checkpoint
-should_transfer_files       = yes
-
-executable                  = example.py
-arguments                   =
-
-output                      = example.out
-error                       = example.err
-log                         = example.log
-
-queue 1
-`,
+    submitText: seedSubmit('example.submit'),
   });
 });
 
@@ -160,19 +149,8 @@ const wikiExample = (name: string, promise: string, checkpointExit: string): Cou
   out: '77-ckpt.out',
   err: '77-ckpt.err',
   log: '77-ckpt.log',
-  submitText: `${promise}
-transfer_output_files       = 77.ckpt
-should_transfer_files       = yes
-
-executable                  = 77.py
-arguments                   =
-
-output                      = 77-ckpt.out
-error                       = 77-ckpt.err
-log                         = 77-ckpt.log
-
-queue 1
-`,
+  // The wiki's submit file with the checkpoint promise in the attribute names of one version.
+  submitText: variantOf(seedSubmit('77-ckpt.submit'), '+WantFTOnCheckpoint         = TRUE\n+SuccessCheckpointExitCode  = 77', promise),
 });
 
 t.test('002: the 8.8 wiki example with 8.8 and 8.6 attribute names and the signal variant', async (t) => {

@@ -13,6 +13,7 @@ import { parseJobSpec } from '@tinycondor/shared/job-id';
 import { closeReason } from '@tinycondor/shared/close-reason';
 import { decodeStartdMessage, MAX_MESSAGE_BYTES } from '@tinycondor/shared/protocol';
 import { eventually, startPool, writeExecutable, type TestPool } from './helpers/pool.js';
+import { seedSubmit } from './helpers/seeds.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_251_104);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -348,52 +349,10 @@ function reportTally(t: Test, kind: string, total: number, tally: Tally): void {
 
 /** Valid submit files: the seeds' examples plus queue forms, macros, quoting and line syntax. */
 const SUBMIT_CORPUS = [
-  `# exit-driven-example.submit
-
-executable                  = exit-driven.sh
-arguments                   = argument1 argument2
-
-checkpoint_exit_code        = 85
-should_transfer_files       = yes
-when_to_transfer_output     = ON_EXIT
-
-output                      = example.out
-error                       = example.err
-log                         = example.log
-
-cpu                         = 1
-request_disk                = 2 GB
-request_memory              = 2 GB
-
-queue 1
-`,
-  `    checkpoint_exit_code        = 85
-    transfer_output_files       = example.checkpoint
-    should_transfer_files       = yes
-
-    executable                  = example.py
-    arguments                   =
-
-    output                      = example.out
-    error                       = example.err
-    log                         = example.log
-
-    queue 1
-`,
-  `+WantFTOnCheckpoint         = TRUE
-+SuccessCheckpointExitCode  = 77
-transfer_output_files       = 77.ckpt
-should_transfer_files       = yes
-
-executable                  = 77.py
-arguments                   =
-
-output                      = 77-ckpt.out
-error                       = 77-ckpt.err
-log                         = 77-ckpt.log
-
-queue 1
-`,
+  seedSubmit('exit-driven-example.submit'),
+  // The manual's, indented as in its page: leading whitespace is not part of a command.
+  seedSubmit('example.submit').replace(/^(?=.)/gm, '    '),
+  seedSubmit('77-ckpt.submit'),
   `executable = my_software
 transfer_input_files = my_input.txt
 transfer_checkpoint_files = my_output.txt, temp_dir, temp_file.txt

@@ -25,23 +25,12 @@ import {
   type Hooks,
 } from './helpers/checkpoint-jobs.js';
 import { codes, eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
+import { seedSubmit, variantOf } from './helpers/seeds.js';
 
 const USER = os.userInfo().username;
 
 /** 001's example.submit, verbatim. */
-const EXAMPLE_SUBMIT = `checkpoint_exit_code        = 85
-transfer_output_files       = example.checkpoint
-should_transfer_files       = yes
-
-executable                  = example.py
-arguments                   =
-
-output                      = example.out
-error                       = example.err
-log                         = example.log
-
-queue 1
-`;
+const EXAMPLE_SUBMIT = seedSubmit('example.submit');
 
 /** What the example printed by the time it waits at "Computing timestamp 4" after its first checkpoint. */
 const OUTPUT_AT_4 = 'Starting from 0\nComputing timestamp 0\nComputing timestamp 1\nComputing timestamp 2\nStarting from 3\nComputing timestamp 3\nComputing timestamp 4\n';
@@ -224,7 +213,7 @@ t.test('output printed after the last checkpoint is rolled back by an eviction',
 
 t.test('when_to_transfer_output = ON_EXIT_OR_EVICT: files sent at the vacate are in SPOOL and come back', async (t) => {
   // 001 "Delayed Transfers": the example never exits to checkpoint; its files go back only at eviction.
-  const delayed = EXAMPLE_SUBMIT.replace('checkpoint_exit_code        = 85\n', 'when_to_transfer_output     = ON_EXIT_OR_EVICT\n');
+  const delayed = variantOf(EXAMPLE_SUBMIT, 'checkpoint_exit_code        = 85\n', 'when_to_transfer_output     = ON_EXIT_OR_EVICT\n');
   const ex = await submitExample(t, (hooks, file) => countingScript(hooks, file, 'pass'), delayed);
   const { pool, hooks } = ex;
   const paused = await waitForHook(hooks, 'paused', 1);

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import type { ClassAd } from '../classad/index.js';
 import type { ProcOverlay } from '../cluster-ad.js';
@@ -5,6 +8,12 @@ import type { FileProbe, SubmitContext } from './context.js';
 import { MacroUsage, SubmitError, expandProcs, forEachProcOverlay, parseSubmitFile } from './index.js';
 
 const NOW = new Date(1_700_000_000_000);
+
+/** A seed's submit file, verbatim (test/fixtures/seeds/, shared with the integration tests). */
+function seedSubmit(name: string): string {
+  const seeds = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'test', 'fixtures', 'seeds');
+  return fs.readFileSync(path.join(seeds, name), 'utf8');
+}
 
 function context(overrides: Partial<SubmitContext> = {}): SubmitContext {
   return {
@@ -93,25 +102,7 @@ t.test('a minimal job gets every default attribute', async (t) => {
 });
 
 t.test('seed 000: exit-driven-example.submit (cpu = 1 is only a macro)', async (t) => {
-  const text = `# exit-driven-example.submit
-
-executable                  = exit-driven.sh
-arguments                   = argument1 argument2
-
-checkpoint_exit_code        = 85
-should_transfer_files       = yes
-when_to_transfer_output     = ON_EXIT
-
-output                      = example.out
-error                       = example.err
-log                         = example.log
-
-cpu                         = 1
-request_disk                = 2 GB
-request_memory              = 2 GB 
-
-queue 1
-`;
+  const text = seedSubmit('exit-driven-example.submit');
   const ads = submit(text);
   t.equal(ads.length, 1);
   t.same(
@@ -151,19 +142,7 @@ queue 1
 });
 
 t.test('seed 001: example.submit from the self-checkpointing manual', async (t) => {
-  const text = `checkpoint_exit_code        = 85
-transfer_output_files       = example.checkpoint
-should_transfer_files       = yes
-
-executable                  = example.py
-arguments                   =
-
-output                      = example.out
-error                       = example.err
-log                         = example.log
-
-queue 1
-`;
+  const text = seedSubmit('example.submit');
   const [ad] = submit(text);
   t.same(
     pick(ad!, {
