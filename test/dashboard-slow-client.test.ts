@@ -27,7 +27,7 @@ t.test('a stalled event-stream client is told to resync', async (t) => {
   };
   const stalled = await open();
   const reading = await open();
-  const feed = running.schedd.dashboard.feed;
+  const feed = running.dashboard.feed;
   t.equal(feed.size, 2);
 
   // Stop reading: the kernel's buffers fill, then the server's queue for this socket.

@@ -7,6 +7,7 @@ import { submissionTooLarge } from '@tinycondor/shared/submit-limits';
 import { ConnectionGuard } from './connection-guard.js';
 import { poolCaller, userCaller } from './caller.js';
 import { authorize, bearerToken } from './dashboard/auth.js';
+import type { DashboardPublisher } from './dashboard/publisher.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { SessionStore } from './dashboard/sessions.js';
 import { SubmitRejected } from './job-store.js';
@@ -28,6 +29,8 @@ const HEADERS_TIMEOUT_MS = 10_000;
 
 export interface AppOptions {
   schedd: Schedd;
+  /** The dashboard's view of the schedd (its queue rows and event stream). */
+  dashboard: DashboardPublisher;
   token: string;
   logger: Logger;
   /** Dashboard logins and sessions; a fresh store when not given. */
@@ -100,6 +103,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(startdChannelRoutes, { schedd: opts.schedd, relay });
   await app.register(sshRoutes, { relay });
   await app.register(tokenRoutes, { tokens: opts.userTokens });
-  await app.register(dashboardRoutes, { schedd: opts.schedd, relay, sessions, token: opts.token });
+  await app.register(dashboardRoutes, { schedd: opts.schedd, dashboard: opts.dashboard, relay, sessions, token: opts.token });
   return app;
 }

@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import { ClusterAd } from '@tinycondor/shared/cluster-ad';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import { openDatabase } from './db.js';
-import { JobStore } from './job-store.js';
+import { filterClause, JobStore } from './job-store.js';
 
 function store(t: Test): { store: JobStore; clusterIds: () => string | undefined } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-store-'));
@@ -124,4 +124,11 @@ t.test('the jobs named by clusters and ids are read in job-id order, each once, 
     }
     t.same(ids, ['1.0', '2.0', '2.1', '2.2', '2.3', '3.1'], `pages of ${pageSize}`);
   }
+});
+
+t.test('queue filter SQL uses parameters only', async (t) => {
+  t.same(filterClause({}), { where: '', params: [] });
+  t.same(filterClause({ status: 5 }), { where: 'WHERE status = ?', params: [5] });
+  t.same(filterClause({ status: 2, owner: "o'brien" }), { where: 'WHERE status = ? AND owner = ?', params: [2, "o'brien"] });
+  t.same(filterClause({ owner: '' }), { where: '', params: [] }, 'empty owner means all');
 });

@@ -7,7 +7,6 @@ import { hasPeriodicPolicy } from '@tinycondor/shared/job-policy';
 import type { JobSpec } from '@tinycondor/shared/job-id';
 import type { AdReader } from '@tinycondor/shared/proc-ad-view';
 import type { Transition } from '@tinycondor/shared/job-state';
-import { filterClause, type PageRequest } from './dashboard/queue-rows.js';
 import { BatchInsert } from './batch-insert.js';
 import type { PagedSource } from './slices.js';
 import type { Db } from './db.js';
@@ -532,4 +531,30 @@ export class JobStore {
     const owner = ad.getString('Owner') ?? null;
     for (const event of events) add(logPath, xml ? formatEventXml(event) : formatEventText(event), cluster, proc, owner);
   }
+}
+
+/** Which jobs a page of the queue shows (the dashboard's queue view). */
+export interface QueueFilter {
+  status?: number;
+  owner?: string;
+}
+
+export interface PageRequest extends QueueFilter {
+  offset: number;
+  limit: number;
+}
+
+/** The SQL filter for a queue page: only columns that have an index or are cheap to compare. */
+export function filterClause(filter: QueueFilter): { where: string; params: (string | number)[] } {
+  const terms: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.status !== undefined) {
+    terms.push('status = ?');
+    params.push(filter.status);
+  }
+  if (filter.owner !== undefined && filter.owner !== '') {
+    terms.push('owner = ?');
+    params.push(filter.owner);
+  }
+  return { where: terms.length === 0 ? '' : `WHERE ${terms.join(' AND ')}`, params };
 }

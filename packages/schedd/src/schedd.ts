@@ -15,6 +15,7 @@ import {
   jobExited,
   releaseJob,
   removeJob,
+  runDropped,
   runEvicted,
   runFailed,
   startRun,
@@ -30,9 +31,6 @@ import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
 import { isSpooled, namesInputFiles, usesFileTransfer } from '@tinycondor/shared/transfer-files';
 import { mayActOn, type Caller } from './caller.js';
-import { EventFeed } from './dashboard/event-feed.js';
-import { DashboardPublisher } from './dashboard/publisher.js';
-import { CheckpointSizes } from './dashboard/spool-files.js';
 import { namedJobs } from './constraint-jobs.js';
 import type { Db } from './db.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
@@ -40,6 +38,7 @@ import { OwnerRights } from './owner-rights.js';
 import { JobStore, SubmitRejected, type JobKey, type ProcRow, type StoredJob, type StoredQueuedStart } from './job-store.js';
 import { JobTimelines, MAX_TIMELINE_JOBS } from './job-timelines.js';
 import { PoolFileGuard } from './pool-file-guard.js';
+import type { ScheddObserver } from './schedd-observer.js';
 import { SCAN_LIMITS, slices, yieldToEventLoop, type PagedSource } from './slices.js';
 import type { SpoolStore } from './spool-store.js';
 import { spooledInputRewrites, spoolSubmittedJob } from './spooled-job.js';
@@ -136,8 +135,6 @@ export class Schedd {
   readonly registry = new StartdRegistry();
   /** The startds' credentials for their transfers. */
   readonly startdKeys = new StartdKeys();
-  /** Publishes committed changes to the dashboard's event stream (/v1/events). */
-  readonly dashboard: DashboardPublisher;
   readonly timelines = new JobTimelines();
   /**
    * Told of every commit into a job's SPOOL directory before the startd hears of it, so while a
@@ -170,13 +167,14 @@ export class Schedd {
     readonly spool: SpoolStore,
     readonly settings: ScheddSettings,
     private readonly log: Logger,
+    /** Told of every committed change (the dashboard's event stream, /v1/events). */
+    private readonly observer: ScheddObserver,
   ) {
     this.store = new JobStore(db);
     this.fileGuard = new PoolFileGuard(settings.poolRoot);
     this.events = new EventLogWriter(db, log, (jobs, reason) => this.holdForUserLog(jobs, reason), this.fileGuard, [spool.userLogsDir], (owner) =>
       this.ownerRights.forOwner(owner),
     );
-    this.dashboard = new DashboardPublisher(new EventFeed(), new CheckpointSizes((cluster, proc) => spool.jobDir(cluster, proc)));
   }
 
   /** Recovery at start: flush events a crash left in the outbox, give running jobs a lease to reconnect. */
@@ -227,7 +225,7 @@ export class Schedd {
     for (const timer of this.leaseTimers.values()) clearTimeout(timer);
     this.leaseTimers.clear();
     this.registry.closeAll('schedd shutting down');
-    this.dashboard.feed.closeAll('schedd shutting down');
+    this.observer.close('schedd shutting down');
     this.events.flush();
   }
 
@@ -243,7 +241,7 @@ export class Schedd {
     if (queued) this.cancelQueuedStart(queued, 'hard');
     const runId = run?.runId ?? job.runId;
     const overlay = this.store.apply(job, transition, run);
-    this.dashboard.jobChanged(job, transition);
+    this.observer.jobChanged(job, transition);
     this.timelines.recordEvents(jobId, runId, transition.events);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) {
       this.newlyIdle.add(jobId);
@@ -337,7 +335,7 @@ export class Schedd {
     }
     // A cluster bigger than the timelines hold would only push every other job's timeline out.
     const timelineSubmissions = procs.length <= MAX_TIMELINE_JOBS;
-    const keepEvents = timelineSubmissions || this.dashboard.feed.active;
+    const keepEvents = timelineSubmissions || this.observer.listening;
     const submitted: [string, JobEvent[]][] = [];
     this.store.submitCluster(clusterId, submissionId, cluster, rows(), (ad) => {
       const events: JobEvent[] = [
@@ -359,7 +357,7 @@ export class Schedd {
       return events;
     });
     if (timelineSubmissions) for (const [jobId, events] of submitted) this.timelines.recordEvents(jobId, undefined, events);
-    this.dashboard.clusterSubmitted(clusterId, procs.length, this.dashboard.feed.active ? submitted.flatMap(([, events]) => events) : []);
+    this.observer.clusterSubmitted(clusterId, procs.length, this.observer.listening ? submitted.flatMap(([, events]) => events) : []);
     for (const jobId of idle) this.newlyIdle.add(jobId);
     this.yieldQueuedStartsTo(highestIdlePrio);
     this.events.schedule();
@@ -648,7 +646,7 @@ export class Schedd {
     const overlay = this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId, startd: slot.startdName, slot: slot.description.name });
     if (overlay === undefined) throw new Error(`job ${jobId} left the queue as its run started`);
     slot.run = { cluster: job.cluster, proc: job.proc, runId };
-    this.dashboard.slotChanged(slot);
+    this.observer.slotChanged(slot);
     return overlay;
   }
 
@@ -785,14 +783,14 @@ export class Schedd {
       this.exhaustedSlots.delete(slotKey(slot));
       this.exhaustedQueueSlots.delete(slotKey(slot));
     }
-    this.dashboard.startdChanged(connection, true);
+    this.observer.startdChanged(connection, true);
     this.log.info({ startd: name, slots: connection.slots.size }, 'startd connected');
     this.scheduleMatchmaking();
   }
 
   startdDisconnected(connection: StartdConnection): void {
     if (!this.registry.remove(connection)) return;
-    this.dashboard.startdChanged(connection, false);
+    this.observer.startdChanged(connection, false);
     this.log.warn({ startd: connection.identity.startdName }, 'startd disconnected; its jobs keep their lease');
     this.startLease(connection.identity.startdName);
   }
@@ -818,7 +816,7 @@ export class Schedd {
 
   private evict(job: StoredJob, reason: string, reasonCode: number): void {
     if (job.status !== JobStatus.Running) {
-      this.store.apply(job, { ad: job.ad, events: [], leaveQueue: false, killRun: false }, null);
+      this.store.apply(job, runDropped(job.ad), null);
       return;
     }
     this.commit(job, runEvicted(job.ad, { now: this.now(), reason, reasonCode }), null);
@@ -859,7 +857,7 @@ export class Schedd {
         slot.run = undefined;
         const next = slot.queued && this.queuedStarts.get(formatJobId(slot.queued.cluster, slot.queued.proc));
         if (next) this.queuedStartLaunched(connection, slot, next);
-        this.dashboard.slotChanged(slot);
+        this.observer.slotChanged(slot);
         // Jobs may have become idle while the slot was busy without being tried against it.
         this.exhaustedSlots.delete(slotKey(slot));
         this.exhaustedQueueSlots.delete(slotKey(slot));
@@ -977,7 +975,7 @@ export class Schedd {
   /** Logs file-transfer events of a run (040) without changing the job; `extra` says more on the timeline. */
   logTransfer(job: StoredJob, events: JobEvent[], extra?: Partial<TimelineEntry>): void {
     this.store.logEvents(job.ad, events);
-    this.dashboard.eventsLogged(events);
+    this.observer.eventsLogged(events);
     this.timelines.recordEvents(formatJobId(job.cluster, job.proc), job.runId, events, extra);
     this.events.schedule();
   }

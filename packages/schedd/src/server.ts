@@ -8,7 +8,10 @@ import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
 import { LogFile } from '@tinycondor/shared/log-file';
 import { configValue, formatCondorConfig, parseCondorConfig } from '@tinycondor/shared/condor-config';
 import { buildApp } from './app.js';
+import { EventFeed } from './dashboard/event-feed.js';
+import { DashboardPublisher } from './dashboard/publisher.js';
 import { SessionStore } from './dashboard/sessions.js';
+import { CheckpointSizes } from './dashboard/spool-files.js';
 import { openDatabase, type Db } from './db.js';
 import { makePoolDirsPrivate } from './pool-permissions.js';
 import { Schedd, type SpoolCommit } from './schedd.js';
@@ -39,6 +42,8 @@ export interface RunningSchedd {
   tokenFile: string;
   spoolDir: string;
   schedd: Schedd;
+  /** The dashboard's event stream publisher. */
+  dashboard: DashboardPublisher;
   /** The dashboard's address with a new one-time login token (as `tinycondor pool` prints it). */
   dashboardLoginUrl(): string;
   close(): Promise<void>;
@@ -96,11 +101,12 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       superUsers: [...new Set(['root', os.userInfo().username])],
       poolRoot: paths.root,
     };
-    const schedd = new Schedd(db, spool, settings, logger);
+    const dashboard = new DashboardPublisher(new EventFeed(), new CheckpointSizes((cluster, proc) => spool.jobDir(cluster, proc)));
+    const schedd = new Schedd(db, spool, settings, logger, dashboard);
     schedd.spoolCommitObserver = opts.onSpoolCommit;
     const sessions = new SessionStore();
     const userTokens = new UserTokens(paths.userTokensFile, paths.userTokenDir);
-    app = await buildApp({ schedd, token, logger, sessions, userTokens });
+    app = await buildApp({ schedd, dashboard, token, logger, sessions, userTokens });
     await app.listen({ host, port });
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
@@ -138,6 +144,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       tokenFile: paths.tokenFile,
       spoolDir: paths.spoolDir,
       schedd,
+      dashboard,
       dashboardLoginUrl: () => `${url}/login?token=${sessions.mintLoginToken()}`,
       close: async () => {
         schedd.stop();

@@ -8,6 +8,7 @@ import {
   jobExited,
   releaseJob,
   removeJob,
+  runDropped,
   runEvicted,
   runFailed,
   startRun,
@@ -536,4 +537,13 @@ t.test('removeJob refuses a job already marked for removal', async (t) => {
   const result = removeJob(idleJob({ JobStatus: '3' }), { now: T0, reason: 'r' });
   t.equal(isRefusal(result), true);
   t.same(result, { refused: 'already-done', message: 'Job 7.2 already marked for removal' });
+});
+
+t.test('a dropped run leaves the job as it is and logs nothing', async (t) => {
+  const held = ClassAd.fromJSON({ ClusterId: '1', ProcId: '0', JobStatus: '5', HoldReason: '"by user"' });
+  const dropped = runDropped(held);
+  t.same(dropped.ad.toJSON(), held.toJSON());
+  t.same(dropped.events, []);
+  t.equal(dropped.leaveQueue, false);
+  t.equal(dropped.killRun, false);
 });

@@ -319,6 +319,14 @@ export function vacateJob(adIn: ClassAd, opts: { now: Date; reason: string; reas
   return { ad, events: [], leaveQueue: false, killRun: true };
 }
 
+/**
+ * The recorded run of a job that is no longer running (held or vacated meanwhile) is gone with its slot
+ * or startd: the job itself does not change, nothing is logged, the run is forgotten.
+ */
+export function runDropped(adIn: ClassAd): Transition {
+  return { ad: adIn, events: [], leaveQueue: false, killRun: false };
+}
+
 /** The run ended without the job exiting (vacated, or its startd went away): back to Idle, event 004. */
 export function runEvicted(adIn: ClassAd, opts: { now: Date; reason: string; reasonCode: number; usage?: Usage }): Transition {
   const ad = adIn.clone();

@@ -12,6 +12,7 @@ import type { StoredJob } from '../job-store.js';
 import { openRegularFile } from '../regular-file.js';
 import { ErrorReply, JobIdParams } from '@tinycondor/shared/rest-schemas';
 import type { Schedd } from '../schedd.js';
+import type { DashboardPublisher } from './publisher.js';
 import type { SshRelay } from '../ssh-relay.js';
 import { slotRow } from './publisher.js';
 import { MAX_PAGE_SIZE } from './queue-rows.js';
@@ -106,15 +107,18 @@ function jobOf(schedd: Schedd, jobId: string): StoredJob {
 }
 
 /** What the dashboard reads: queue pages, a job's events, timeline, SPOOL files and stdout, and the live stream. */
-export async function dashboardDataRoutes(app: FastifyInstance, opts: { schedd: Schedd; relay: SshRelay; sessions: SessionStore }): Promise<void> {
+export async function dashboardDataRoutes(
+  app: FastifyInstance,
+  opts: { schedd: Schedd; dashboard: DashboardPublisher; relay: SshRelay; sessions: SessionStore },
+): Promise<void> {
   // The dashboard shows every job's files and events: it is the pool owner's (dashboard session or pool token).
   app.addHook('preHandler', async (request) => requirePoolToken(callerOf(request), 'the dashboard'));
-  const { schedd, relay, sessions } = opts;
+  const { schedd, dashboard, relay, sessions } = opts;
 
   app.get<{ Querystring: PageQuery }>('/v1/queue', { schema: { querystring: PageQuery, response: { 200: PageReply, 400: ErrorReply } } }, async (request) => {
     const { offset = 0, limit = 100, status, owner } = request.query;
     const page = schedd.store.page({ offset, limit, status, owner });
-    const rows = page.jobs.map((job) => schedd.dashboard.rowOf(formatJobId(job.cluster, job.proc), job.cluster, job.proc, job.ad));
+    const rows = page.jobs.map((job) => dashboard.rowOf(formatJobId(job.cluster, job.proc), job.cluster, job.proc, job.ad));
     if (offset > 0) return { total: page.total, offset, rows };
     const counts: Record<string, number> = {};
     for (const { status: s, count } of schedd.store.statusCounts(owner)) counts[s] = count;
@@ -195,7 +199,7 @@ export async function dashboardDataRoutes(app: FastifyInstance, opts: { schedd: 
   app.get('/v1/events', { websocket: true, schema: { querystring: Type.Object({}, { additionalProperties: false }) } }, (socket: WebSocket, request) => {
     const hello: EventStreamMessage = { type: 'hello', version: 1, jobs: schedd.store.countJobs() };
     socket.send(JSON.stringify(hello));
-    const unsubscribe = schedd.dashboard.feed.subscribe(socket);
+    const unsubscribe = dashboard.feed.subscribe(socket);
     // A stream opened with a session ends when that session is logged out.
     const session = request.headers.authorization ? undefined : cookieValue(request.headers.cookie, SESSION_COOKIE);
     const forget = session ? sessions.onClose(session, () => socket.close(4001, 'logged out')) : () => undefined;

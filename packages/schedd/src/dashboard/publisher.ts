@@ -4,6 +4,7 @@ import { formatJobId } from '@tinycondor/shared/job-id';
 import type { SlotRow } from '@tinycondor/shared/protocol';
 import type { Transition } from '@tinycondor/shared/job-state';
 import type { StoredJob } from '../job-store.js';
+import type { ScheddObserver } from '../schedd-observer.js';
 import type { Slot, StartdConnection } from '../startd-registry.js';
 import type { EventFeed } from './event-feed.js';
 import { changedAttributes, queueRow } from './queue-rows.js';
@@ -15,11 +16,19 @@ export function slotRow(slot: Slot): SlotRow {
 }
 
 /** Turns the schedd's committed changes into event-stream messages; does nothing while nobody listens. */
-export class DashboardPublisher {
+export class DashboardPublisher implements ScheddObserver {
   constructor(
     readonly feed: EventFeed,
     private readonly sizes: CheckpointSizes,
   ) {}
+
+  get listening(): boolean {
+    return this.feed.active;
+  }
+
+  close(reason: string): void {
+    this.feed.closeAll(reason);
+  }
 
   rowOf(jobId: string, cluster: number, proc: number, ad: ClassAd) {
     return queueRow(jobId, ad, this.sizes.bytes(cluster, proc, ad.getInt('JobLastCheckpointTime') ?? 0));

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ClassAd } from '@tinycondor/shared/classad/index';
-import { changedAttributes, filterClause, queueRow } from './queue-rows.js';
+import { changedAttributes, queueRow } from './queue-rows.js';
 
 t.test('a queue row from a job ad', async (t) => {
   const running = ClassAd.fromJSON({
@@ -21,11 +21,4 @@ t.test('a queue row from a job ad', async (t) => {
 t.test('changed attributes', async (t) => {
   t.same(changedAttributes({ A: '1', B: '"x"', C: '3' }, { A: '1', B: '"y"', D: 'true' }), { B: '"y"', D: 'true', C: null });
   t.same(changedAttributes({ A: '1' }, { A: '1' }), {});
-});
-
-t.test('queue filter SQL uses parameters only', async (t) => {
-  t.same(filterClause({}), { where: '', params: [] });
-  t.same(filterClause({ status: 5 }), { where: 'WHERE status = ?', params: [5] });
-  t.same(filterClause({ status: 2, owner: "o'brien" }), { where: 'WHERE status = ? AND owner = ?', params: [2, "o'brien"] });
-  t.same(filterClause({ owner: '' }), { where: '', params: [] }, 'empty owner means all');
 });

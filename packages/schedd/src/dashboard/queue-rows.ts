@@ -34,30 +34,5 @@ export function changedAttributes(before: Record<string, string>, after: Record<
   return changed;
 }
 
-export interface QueueFilter {
-  status?: number;
-  owner?: string;
-}
-
-export interface PageRequest extends QueueFilter {
-  offset: number;
-  limit: number;
-}
-
 /** Largest page the queue route serves: the page asks for what is on screen plus a margin. */
 export const MAX_PAGE_SIZE = 1000;
-
-/** The SQL filter for a queue page: only columns that have an index or are cheap to compare. */
-export function filterClause(filter: QueueFilter): { where: string; params: (string | number)[] } {
-  const terms: string[] = [];
-  const params: (string | number)[] = [];
-  if (filter.status !== undefined) {
-    terms.push('status = ?');
-    params.push(filter.status);
-  }
-  if (filter.owner !== undefined && filter.owner !== '') {
-    terms.push('owner = ?');
-    params.push(filter.owner);
-  }
-  return { where: terms.length === 0 ? '' : `WHERE ${terms.join(' AND ')}`, params };
-}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Schedd } from '../schedd.js';
+import type { DashboardPublisher } from './publisher.js';
 import type { SshRelay } from '../ssh-relay.js';
 import { tokenMatches } from '../token.js';
 import { dashboardDataRoutes } from './data-routes.js';
@@ -50,7 +51,10 @@ const LoginBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 20
 type LoginBody = Static<typeof LoginBody>;
 
 /** The dashboard page, its assets, login/logout, and (registered from here) its data routes. */
-export async function dashboardRoutes(app: FastifyInstance, opts: { schedd: Schedd; relay: SshRelay; sessions: SessionStore; token: string }): Promise<void> {
+export async function dashboardRoutes(
+  app: FastifyInstance,
+  opts: { schedd: Schedd; dashboard: DashboardPublisher; relay: SshRelay; sessions: SessionStore; token: string },
+): Promise<void> {
   const { sessions } = opts;
   const assets = loadAssets();
 
@@ -93,5 +97,5 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { schedd: Sche
     return reply.header('set-cookie', sessionCookie(null)).send({ ok: true });
   });
 
-  await app.register(dashboardDataRoutes, { schedd: opts.schedd, relay: opts.relay, sessions });
+  await app.register(dashboardDataRoutes, { schedd: opts.schedd, dashboard: opts.dashboard, relay: opts.relay, sessions });
 }
