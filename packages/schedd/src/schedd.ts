@@ -1,9 +1,7 @@
-import path from 'node:path';
 import type { Logger } from 'pino';
-import { ClassAd, isTrue, quoteString, type Expr } from '@tinycondor/shared/classad/index';
+import { ClassAd, isTrue, type Expr } from '@tinycondor/shared/classad/index';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
-import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
-import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
+import type { ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatJobId, type JobSpec } from '@tinycondor/shared/job-id';
 import {
   beginExecution,
@@ -29,19 +27,20 @@ import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
-import { isSpooled, namesInputFiles, usesFileTransfer } from '@tinycondor/shared/transfer-files';
+import { namesInputFiles, usesFileTransfer } from '@tinycondor/shared/transfer-files';
 import { mayActOn, type Caller } from './caller.js';
 import { namedJobs } from './constraint-jobs.js';
 import type { Db } from './db.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { OwnerRights } from './owner-rights.js';
-import { JobStore, SubmitRejected, type JobKey, type ProcRow, type StoredJob, type StoredQueuedStart } from './job-store.js';
+import { JobStore, type JobKey, type StoredJob, type StoredQueuedStart } from './job-store.js';
 import { JobTimelines, MAX_TIMELINE_JOBS } from './job-timelines.js';
 import { PoolFileGuard } from './pool-file-guard.js';
 import type { ScheddObserver } from './schedd-observer.js';
 import { SCAN_LIMITS, slices, yieldToEventLoop, type PagedSource } from './slices.js';
 import type { SpoolStore } from './spool-store.js';
-import { spooledInputRewrites, spoolSubmittedJob } from './spooled-job.js';
+import { spooledInputRewrites } from './spooled-job.js';
+import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
 import { StartdKeys } from './startd-keys.js';
 import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
 
@@ -267,99 +266,22 @@ export class Schedd {
   submitCluster(clusterId: number, submissionId: string | undefined, common: Record<string, string> | undefined, procs: ProcOverlay[], caller: Caller): number {
     const earlier = submissionId === undefined ? undefined : this.store.submission(clusterId);
     if (earlier?.stored && earlier.submissionId === submissionId) return earlier.procs;
-    if (procs.length === 0) throw new SubmitRejected('a cluster needs at least one proc');
     const now = this.now();
-    let cluster: ClusterAd;
-    try {
-      cluster = new ClusterAd({ ...common, TotalSubmitProcs: String(procs.length) });
-    } catch (err) {
-      throw new SubmitRejected(`cluster ad: ${(err as Error).message}`);
-    }
-    const seen = new Set<number>();
-    const idle: string[] = [];
-    let highestIdlePrio = Number.NEGATIVE_INFINITY;
-    const { settings, spool, fileGuard } = this;
-    // Procs mostly share their Iwd and log: each path is judged once per submit.
-    const judged = new Map<string, string | undefined>();
-    const refuseInsidePool = (view: ProcAdView, index: number): void => {
-      for (const [attribute, file] of [['Iwd', view.getString('Iwd')], ['UserLog', view.getString('UserLog')]] as const) {
-        if (file === undefined || file === '') continue;
-        const target = path.resolve(view.getString('Iwd') ?? '/', file);
-        if (!judged.has(target)) judged.set(target, fileGuard.refusal(target));
-        const refused = judged.get(target);
-        if (refused !== undefined) throw new SubmitRejected(`proc ${index}: ${attribute} ${refused}`);
-      }
-    };
-    const qdateNow = Math.floor(now.getTime() / 1000);
-    function* rows(): Generator<ProcRow> {
-      for (const [index, overlay] of procs.entries()) {
-        // Read without building the ad where the overlay cannot change what is read (ProcAdView).
-        let view: ProcAdView;
-        try {
-          view = new ProcAdView(cluster, overlay);
-        } catch (err) {
-          throw new SubmitRejected(`proc ${index}: ${(err as Error).message}`);
-        }
-        const procCluster = view.getInt('ClusterId');
-        const proc = view.getInt('ProcId');
-        if (procCluster !== clusterId) throw new SubmitRejected(`proc ${index}: ClusterId ${String(procCluster)} does not match cluster ${clusterId}`);
-        if (proc === undefined || proc < 0 || seen.has(proc)) throw new SubmitRejected(`proc ${index}: ProcId missing, negative or repeated`);
-        seen.add(proc);
-        const status = view.getInt('JobStatus');
-        if (status !== JobStatus.Idle && status !== JobStatus.Held) throw new SubmitRejected(`proc ${index}: JobStatus must be 1 (idle) or 5 (held)`);
-        for (const required of ['Cmd', 'Iwd', 'Owner']) {
-          if (view.getString(required) === undefined) throw new SubmitRejected(`proc ${index}: attribute ${required} is missing or not a string`);
-        }
-        // As HTCondor's schedd: a job is owned by the user who submits it (a queue superuser may submit for anyone).
-        if (!caller.superUser && view.getString('Owner') !== caller.user) {
-          throw new SubmitRejected(`proc ${index}: Owner "${view.getString('Owner')}" is not the submitting user ${caller.user}`);
-        }
-        if (status === JobStatus.Idle) {
-          idle.push(formatJobId(clusterId, proc));
-          highestIdlePrio = Math.max(highestIdlePrio, view.getInt('JobPrio') ?? 0);
-        }
-        if (isSpooled(view)) {
-          const ad = view.ad();
-          const spooledAttributes = spoolSubmittedJob(ad, spool, index);
-          ad.set('TotalSubmitProcs', procs.length);
-          ad.set('GlobalJobId', `${settings.name}#${clusterId}.${proc}#${ad.getInt('QDate') ?? qdateNow}`);
-          const own = ['GlobalJobId', ...spooledAttributes].map((name): [string, string] => [name, ad.getSource(name) as string]);
-          yield { ad, overlay: submittedOverlay(overlay, own) };
-        } else {
-          refuseInsidePool(view, index);
-          const globalJobId = quoteString(`${settings.name}#${clusterId}.${proc}#${view.getInt('QDate') ?? qdateNow}`);
-          const stored = submittedOverlay(overlay, [['GlobalJobId', globalJobId]]);
-          yield { ad: new ProcAdView(cluster, stored), overlay: stored };
-        }
-      }
-    }
+    const cluster = submittedClusterAd(common, procs.length);
+    const submission = new SubmittedProcs(clusterId, cluster, procs, caller, { scheddName: this.settings.name, spool: this.spool, fileGuard: this.fileGuard, now });
     // A cluster bigger than the timelines hold would only push every other job's timeline out.
     const timelineSubmissions = procs.length <= MAX_TIMELINE_JOBS;
     const keepEvents = timelineSubmissions || this.observer.listening;
     const submitted: [string, JobEvent[]][] = [];
-    this.store.submitCluster(clusterId, submissionId, cluster, rows(), (ad) => {
-      const events: JobEvent[] = [
-        { code: 0, cluster: clusterId, proc: ad.getInt('ProcId') ?? 0, time: now, submitHost: this.settings.sinfulAddress },
-      ];
-      // A job held only until its input is spooled logs no hold event (HTCondor's remote submit does not).
-      if (ad.getInt('JobStatus') === JobStatus.Held && ad.getInt('HoldReasonCode') !== HoldCode.SpoolingInput) {
-        events.push({
-          code: 12,
-          cluster: clusterId,
-          proc: ad.getInt('ProcId') ?? 0,
-          time: now,
-          reason: ad.getString('HoldReason'),
-          reasonCode: ad.getInt('HoldReasonCode') ?? 0,
-          reasonSubCode: ad.getInt('HoldReasonSubCode') ?? 0,
-        });
-      }
+    this.store.submitCluster(clusterId, submissionId, cluster, submission.rows(), (ad) => {
+      const events = submitEvents(ad, clusterId, now, this.settings.sinfulAddress);
       if (keepEvents) submitted.push([formatJobId(clusterId, ad.getInt('ProcId') ?? 0), events]);
       return events;
     });
     if (timelineSubmissions) for (const [jobId, events] of submitted) this.timelines.recordEvents(jobId, undefined, events);
     this.observer.clusterSubmitted(clusterId, procs.length, this.observer.listening ? submitted.flatMap(([, events]) => events) : []);
-    for (const jobId of idle) this.newlyIdle.add(jobId);
-    this.yieldQueuedStartsTo(highestIdlePrio);
+    for (const jobId of submission.idle) this.newlyIdle.add(jobId);
+    this.yieldQueuedStartsTo(submission.highestIdlePrio);
     this.events.schedule();
     this.scheduleMatchmaking();
     return procs.length;
@@ -983,18 +905,6 @@ export class Schedd {
 
 const NEWLY_IDLE_PER_PASS = 2_000;
 
-/** Attributes of a submitted proc that the schedd sets itself; TotalSubmitProcs is in the cluster ad. */
-const SCHEDD_SET = new Set(['totalsubmitprocs', 'globaljobid']);
-
-/** The overlay to store for a submitted proc: the client's, with the schedd's own attributes (`own`: name, source) in place of any it sent. */
-function submittedOverlay(overlay: ProcOverlay, own: [string, string][]): ProcOverlay {
-  const stored: ProcOverlay = {};
-  for (const [name, source] of Object.entries(overlay)) if (!SCHEDD_SET.has(name.toLowerCase())) stored[name] = source;
-  for (const [name, source] of own) stored[name] = source;
-  return stored;
-}
-
-/** A file-transfer event (040) of the job: input started 2 / finished 3, output started 5 / finished 6. */
 export function fileTransferEvent(job: StoredJob, transferType: 2 | 3 | 5 | 6, time: Date, host?: string): JobEvent {
   return { code: 40, cluster: job.cluster, proc: job.proc, time, transferType, host };
 }

@@ -1,0 +1,49 @@
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import type { ProcOverlay } from '@tinycondor/shared/cluster-ad';
+import { HoldCode } from '@tinycondor/shared/job-status';
+import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
+import { SubmitRejected } from './job-store.js';
+import { PoolFileGuard } from './pool-file-guard.js';
+import type { SpoolStore } from './spool-store.js';
+import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
+
+const poolRoot = path.join(os.tmpdir(), 'tinycondor-submission-test-pool');
+const context = { scheddName: 'schedd@host', spool: {} as SpoolStore, fileGuard: new PoolFileGuard(poolRoot), now: new Date(1_700_000_000_000) };
+const alice = { user: 'alice', superUser: false, poolToken: false };
+const common = { ClusterId: '7', Cmd: '"/bin/true"', Iwd: '"/home/alice"', Owner: '"alice"', JobStatus: '1', QDate: '1700000000' };
+
+function read(procs: ProcOverlay[], caller = alice) {
+  const cluster = submittedClusterAd(common, procs.length);
+  const submission = new SubmittedProcs(7, cluster, procs, caller, context);
+  return { rows: [...submission.rows()], submission };
+}
+
+t.test('procs are stored with the schedd\'s GlobalJobId; the idle ones are told', async (t) => {
+  const { rows, submission } = read([{ ProcId: '0', GlobalJobId: '"forged"' }, { ProcId: '1', JobStatus: '5', JobPrio: '3' }, { ProcId: '2', JobPrio: '4' }]);
+  t.same(rows.map((r) => r.overlay.GlobalJobId), ['"schedd@host#7.0#1700000000"', '"schedd@host#7.1#1700000000"', '"schedd@host#7.2#1700000000"']);
+  t.same(submission.idle, ['7.0', '7.2']);
+  t.equal(submission.highestIdlePrio, 4);
+});
+
+t.test('each refusal names the proc and what is wrong', async (t) => {
+  const refused = (procs: ProcOverlay[], pattern: RegExp, caller = alice) => t.throws(() => read(procs, caller), pattern);
+  t.throws(() => submittedClusterAd(common, 0), new SubmitRejected('a cluster needs at least one proc'));
+  refused([{ ProcId: '0', ClusterId: '8' }], /^proc 0: ClusterId 8 does not match cluster 7$/);
+  refused([{ ProcId: '0' }, { ProcId: '0' }], /^proc 1: ProcId missing, negative or repeated$/);
+  refused([{ ProcId: '0', JobStatus: '2' }], /^proc 0: JobStatus must be 1 \(idle\) or 5 \(held\)$/);
+  refused([{ ProcId: '0', Cmd: null }], /^proc 0: attribute Cmd is missing or not a string$/);
+  refused([{ ProcId: '0', Owner: '"bob"' }], /^proc 0: Owner "bob" is not the submitting user alice$/);
+  refused([{ ProcId: '0', UserLog: JSON.stringify(path.join(poolRoot, 'spool', 'job_queue.sqlite')) }], /^proc 0: UserLog .* is inside the pool's own directory/);
+  t.doesNotThrow(() => read([{ ProcId: '0', Owner: '"bob"' }], { user: 'root', superUser: true, poolToken: true }), 'a queue superuser submits for anyone');
+});
+
+t.test('submit events: 000, and 012 for a proc submitted on hold but not one held for its spooled input', async (t) => {
+  const view = (overlay: ProcOverlay) => new ProcAdView(submittedClusterAd(common, 1), { ProcId: '0', ...overlay });
+  t.same(submitEvents(view({}), 7, context.now, '<h:1>').map((e) => e.code), [0]);
+  const held = submitEvents(view({ JobStatus: '5', HoldReason: '"submitted on hold"', HoldReasonCode: String(HoldCode.SubmittedOnHold) }), 7, context.now, '<h:1>');
+  t.same(held.map((e) => e.code), [0, 12]);
+  t.match(held[1], { reason: 'submitted on hold', reasonCode: HoldCode.SubmittedOnHold });
+  t.same(submitEvents(view({ JobStatus: '5', HoldReasonCode: String(HoldCode.SpoolingInput) }), 7, context.now, '<h:1>').map((e) => e.code), [0]);
+});

@@ -1,0 +1,134 @@
+import path from 'node:path';
+import { quoteString } from '@tinycondor/shared/classad/index';
+import type { JobEvent } from '@tinycondor/shared/eventlog/index';
+import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
+import { formatJobId } from '@tinycondor/shared/job-id';
+import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
+import { ProcAdView, type AdReader } from '@tinycondor/shared/proc-ad-view';
+import { isSpooled } from '@tinycondor/shared/transfer-files';
+import type { Caller } from './caller.js';
+import { SubmitRejected, type ProcRow } from './job-store.js';
+import type { PoolFileGuard } from './pool-file-guard.js';
+import type { SpoolStore } from './spool-store.js';
+import { spoolSubmittedJob } from './spooled-job.js';
+
+/** The cluster ad a submission's procs share, with its number of procs; refused with the reason. */
+export function submittedClusterAd(common: Record<string, string> | undefined, procs: number): ClusterAd {
+  if (procs === 0) throw new SubmitRejected('a cluster needs at least one proc');
+  try {
+    return new ClusterAd({ ...common, TotalSubmitProcs: String(procs) });
+  } catch (err) {
+    throw new SubmitRejected(`cluster ad: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The procs of a submission as the queue stores them, judged one by one as they are read (inside the
+ * store's transaction, so a refusal, thrown as SubmitRejected naming the proc, stores none): ids, status,
+ * the required attributes, the owner (the submitting user's, unless a queue superuser submits), no Iwd or
+ * user log inside the pool's own directory; GlobalJobId set by the schedd; a spooled proc's files moved
+ * to SPOOL. `idle` and `highestIdlePrio` say, once read, which procs are ready to run.
+ */
+export class SubmittedProcs {
+  readonly idle: string[] = [];
+  highestIdlePrio = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly clusterId: number,
+    private readonly cluster: ClusterAd,
+    private readonly procs: ProcOverlay[],
+    private readonly caller: Caller,
+    private readonly context: { scheddName: string; spool: SpoolStore; fileGuard: PoolFileGuard; now: Date },
+  ) {}
+
+  *rows(): Generator<ProcRow> {
+    const { clusterId, cluster, procs, caller } = this;
+    const { scheddName, spool } = this.context;
+    const qdateNow = Math.floor(this.context.now.getTime() / 1000);
+    const seen = new Set<number>();
+    // Procs mostly share their Iwd and log: each path is judged once per submit.
+    const judged = new Map<string, string | undefined>();
+    for (const [index, overlay] of procs.entries()) {
+      // Read without building the ad where the overlay cannot change what is read (ProcAdView).
+      let view: ProcAdView;
+      try {
+        view = new ProcAdView(cluster, overlay);
+      } catch (err) {
+        throw new SubmitRejected(`proc ${index}: ${(err as Error).message}`);
+      }
+      const procCluster = view.getInt('ClusterId');
+      const proc = view.getInt('ProcId');
+      if (procCluster !== clusterId) throw new SubmitRejected(`proc ${index}: ClusterId ${String(procCluster)} does not match cluster ${clusterId}`);
+      if (proc === undefined || proc < 0 || seen.has(proc)) throw new SubmitRejected(`proc ${index}: ProcId missing, negative or repeated`);
+      seen.add(proc);
+      const status = view.getInt('JobStatus');
+      if (status !== JobStatus.Idle && status !== JobStatus.Held) throw new SubmitRejected(`proc ${index}: JobStatus must be 1 (idle) or 5 (held)`);
+      for (const required of ['Cmd', 'Iwd', 'Owner']) {
+        if (view.getString(required) === undefined) throw new SubmitRejected(`proc ${index}: attribute ${required} is missing or not a string`);
+      }
+      // As HTCondor's schedd: a job is owned by the user who submits it (a queue superuser may submit for anyone).
+      if (!caller.superUser && view.getString('Owner') !== caller.user) {
+        throw new SubmitRejected(`proc ${index}: Owner "${view.getString('Owner')}" is not the submitting user ${caller.user}`);
+      }
+      if (status === JobStatus.Idle) {
+        this.idle.push(formatJobId(clusterId, proc));
+        this.highestIdlePrio = Math.max(this.highestIdlePrio, view.getInt('JobPrio') ?? 0);
+      }
+      if (isSpooled(view)) {
+        const ad = view.ad();
+        const spooledAttributes = spoolSubmittedJob(ad, spool, index);
+        ad.set('TotalSubmitProcs', procs.length);
+        ad.set('GlobalJobId', `${scheddName}#${clusterId}.${proc}#${ad.getInt('QDate') ?? qdateNow}`);
+        const own = ['GlobalJobId', ...spooledAttributes].map((name): [string, string] => [name, ad.getSource(name) as string]);
+        yield { ad, overlay: submittedOverlay(overlay, own) };
+      } else {
+        this.refuseInsidePool(view, index, judged);
+        const globalJobId = quoteString(`${scheddName}#${clusterId}.${proc}#${view.getInt('QDate') ?? qdateNow}`);
+        const stored = submittedOverlay(overlay, [['GlobalJobId', globalJobId]]);
+        yield { ad: new ProcAdView(cluster, stored), overlay: stored };
+      }
+    }
+  }
+
+  private refuseInsidePool(view: ProcAdView, index: number, judged: Map<string, string | undefined>): void {
+    for (const [attribute, file] of [['Iwd', view.getString('Iwd')], ['UserLog', view.getString('UserLog')]] as const) {
+      if (file === undefined || file === '') continue;
+      const target = path.resolve(view.getString('Iwd') ?? '/', file);
+      if (!judged.has(target)) judged.set(target, this.context.fileGuard.refusal(target));
+      const refused = judged.get(target);
+      if (refused !== undefined) throw new SubmitRejected(`proc ${index}: ${attribute} ${refused}`);
+    }
+  }
+}
+
+/**
+ * A stored proc's submit events: 000, and 012 for a proc submitted on hold (but one held only until its
+ * input is spooled, which HTCondor's remote submit does not log).
+ */
+export function submitEvents(ad: AdReader, clusterId: number, now: Date, submitHost: string): JobEvent[] {
+  const proc = ad.getInt('ProcId') ?? 0;
+  const events: JobEvent[] = [{ code: 0, cluster: clusterId, proc, time: now, submitHost }];
+  if (ad.getInt('JobStatus') === JobStatus.Held && ad.getInt('HoldReasonCode') !== HoldCode.SpoolingInput) {
+    events.push({
+      code: 12,
+      cluster: clusterId,
+      proc,
+      time: now,
+      reason: ad.getString('HoldReason'),
+      reasonCode: ad.getInt('HoldReasonCode') ?? 0,
+      reasonSubCode: ad.getInt('HoldReasonSubCode') ?? 0,
+    });
+  }
+  return events;
+}
+
+/** Attributes of a submitted proc that the schedd sets itself; TotalSubmitProcs is in the cluster ad. */
+const SCHEDD_SET = new Set(['totalsubmitprocs', 'globaljobid']);
+
+/** The overlay to store for a submitted proc: the client's, with the schedd's own attributes (`own`: name, source) in place of any it sent. */
+function submittedOverlay(overlay: ProcOverlay, own: [string, string][]): ProcOverlay {
+  const stored: ProcOverlay = {};
+  for (const [name, source] of Object.entries(overlay)) if (!SCHEDD_SET.has(name.toLowerCase())) stored[name] = source;
+  for (const [name, source] of own) stored[name] = source;
+  return stored;
+}
