@@ -1,5 +1,18 @@
-import type { Expr } from '@tinycondor/shared/classad/index';
+import { isTrue, type ClassAd, type Expr } from '@tinycondor/shared/classad/index';
 import type { JobSpec } from '@tinycondor/shared/job-id';
+import type { JobKey, JobStore, StoredJob } from './job-store.js';
+import type { PagedSource } from './slices.js';
+
+/** Whether a job matches a constraint (condor_q -constraint, condor_rm -constraint): true, not merely defined. */
+export function constraintHolds(constraint: Expr, jobAd: ClassAd): boolean {
+  return isTrue(jobAd.evaluateExpr(constraint));
+}
+
+/** The jobs a constraint is evaluated on: those it names itself (see namedJobs), or the whole queue. */
+export function constraintSource(store: JobStore, constraint: Expr): PagedSource<StoredJob, JobKey> {
+  const named = namedJobs(constraint);
+  return named === undefined ? store.jobSource() : store.namedJobsSource(named);
+}
 
 /**
  * The jobs a constraint can select at most, when it names them itself: condor_q and condor_rm turn job ids

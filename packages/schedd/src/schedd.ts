@@ -1,23 +1,19 @@
 import type { Logger } from 'pino';
-import { ClassAd, isTrue, type Expr } from '@tinycondor/shared/classad/index';
+import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import type { ProcOverlay } from '@tinycondor/shared/cluster-ad';
-import { formatJobId, type JobSpec } from '@tinycondor/shared/job-id';
+import { formatJobId } from '@tinycondor/shared/job-id';
 import {
   beginExecution,
   checkpointCommitted,
-  holdJob,
   inputSpooled,
   isRefusal,
   outputFetched,
   jobExited,
-  releaseJob,
-  removeJob,
   runDropped,
   runEvicted,
   runFailed,
   startRun,
-  vacateJob,
   type Refusal,
   type Transition,
 } from '@tinycondor/shared/job-state';
@@ -29,15 +25,24 @@ import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
 import { namesInputFiles, usesFileTransfer } from '@tinycondor/shared/transfer-files';
 import { mayActOn, type Caller } from './caller.js';
-import { namedJobs } from './constraint-jobs.js';
+import {
+  actionTransition,
+  actOnSelection,
+  DONE_WORDS,
+  KILL_SIGNAL_ATTRIBUTE,
+  type ActionResult,
+  type ActionSummary,
+  type JobAction,
+  type Selection,
+} from './job-actions.js';
 import type { Db } from './db.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { OwnerRights } from './owner-rights.js';
-import { JobStore, type JobKey, type StoredJob, type StoredQueuedStart } from './job-store.js';
+import { JobStore, type StoredJob, type StoredQueuedStart } from './job-store.js';
 import { JobTimelines, MAX_TIMELINE_JOBS } from './job-timelines.js';
 import { PoolFileGuard } from './pool-file-guard.js';
 import type { ScheddObserver } from './schedd-observer.js';
-import { SCAN_LIMITS, slices, yieldToEventLoop, type PagedSource } from './slices.js';
+import { SCAN_LIMITS, slices } from './slices.js';
 import type { SpoolStore } from './spool-store.js';
 import { spooledInputRewrites } from './spooled-job.js';
 import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
@@ -59,41 +64,6 @@ export interface ScheddSettings {
   /** The pool's own directory (queue, SPOOL, logs, token, EXECUTE): no job's files are read or written there. */
   poolRoot: string;
 }
-
-export type JobAction = 'remove' | 'hold' | 'release' | 'vacate';
-
-/** What HTCondor's tools print for a job an action succeeded on (dc_schedd.cpp). */
-const DONE_WORDS: Record<JobAction, string> = { remove: 'marked for removal', hold: 'held', release: 'released', vacate: 'vacated' };
-
-/** The attribute naming the signal that ends a run for each action (KillSig is the fallback). */
-const KILL_SIGNAL_ATTRIBUTE: Record<JobAction, string> = { remove: 'RemoveKillSig', hold: 'HoldKillSig', release: 'KillSig', vacate: 'KillSig' };
-
-export interface ActionResult {
-  jobId: string;
-  ok: boolean;
-  message: string;
-}
-
-/** The jobs an action is on: named by id or cluster, or all jobs, or those matching a constraint. */
-export interface Selection {
-  specs: JobSpec[];
-  constraint: Expr | undefined;
-  all: boolean;
-}
-
-/** What an action on a selection did. */
-export interface ActionSummary {
-  /** The result of each job named by id, and the first MAX_LISTED_REFUSALS refusals of the others. */
-  results: ActionResult[];
-  /** Job and cluster ids named that are not in the queue. */
-  notFound: string[];
-  /** Jobs acted on and jobs refused, in all. */
-  done: number;
-  refused: number;
-}
-
-/** Refusals a reply lists besides those of jobs named by id (a release -all of a big queue of idle jobs refuses each). */
-export const MAX_LISTED_REFUSALS = 1_000;
 
 const SIGTERM = 15;
 
@@ -289,62 +259,9 @@ export class Schedd {
 
   // ---- user actions -----------------------------------------------------------------------------
 
-  /**
-   * condor_rm / condor_hold / condor_release / condor_vacate_job on the jobs named by id or cluster, or on
-   * all jobs or those matching a constraint. The queue is read and changed in slices (see slices), one
-   * transaction each, with the event loop yielded between them: acting on a cluster of a million jobs holds
-   * neither the schedd nor its memory. Like HTCondor's schedd asked for totals (AR_TOTALS), the reply counts
-   * the jobs acted on and refused, and lists only the jobs named by id and the first refusals.
-   */
-  async actOnSelection(action: JobAction, selection: Selection, reason: string, caller: Caller): Promise<ActionSummary> {
-    const summary: ActionSummary = { results: [], notFound: [], done: 0, refused: 0 };
-    let listedRefusals = 0;
-    const record = (result: ActionResult, named: boolean): void => {
-      if (result.ok) summary.done++;
-      else summary.refused++;
-      if (named || (!result.ok && listedRefusals++ < MAX_LISTED_REFUSALS)) summary.results.push(result);
-    };
-    /** Acts on the jobs of `source` that `selected` keeps; returns how many jobs it read. */
-    const actOnSource = async (source: PagedSource<StoredJob, JobKey>, selected: (job: StoredJob) => boolean): Promise<number> => {
-      let read = 0;
-      for await (const slice of slices(source, SCAN_LIMITS)) {
-        if (this.stopped) break;
-        this.store.transaction(() => {
-          for (const job of slice) {
-            read++;
-            if (selected(job)) record(this.actOnJob(action, job, reason, caller, this.now()), false);
-          }
-        });
-      }
-      return read;
-    };
-    const { specs, constraint, all } = selection;
-    if (all || constraint) {
-      await actOnSource(all || constraint === undefined ? this.store.jobSource() : this.constraintSource(constraint), (job) => all || (constraint !== undefined && constraintHolds(constraint, job.ad)));
-      return summary;
-    }
-    let sinceYield = 0;
-    for (const spec of specs) {
-      if (this.stopped) break;
-      if (spec.proc === undefined) {
-        if ((await actOnSource(this.store.clusterSource(spec.cluster), () => true)) === 0) summary.notFound.push(String(spec.cluster));
-        continue;
-      }
-      const job = this.store.getJob(spec.cluster, spec.proc);
-      if (job) record(this.actOnJob(action, job, reason, caller, this.now()), true);
-      else summary.notFound.push(formatJobId(spec.cluster, spec.proc));
-      if (++sinceYield === SCAN_LIMITS.pageSize) {
-        sinceYield = 0;
-        await yieldToEventLoop();
-      }
-    }
-    return summary;
-  }
-
-  /** The jobs a constraint is evaluated on: those it names itself (see namedJobs), or the whole queue. */
-  constraintSource(constraint: Expr): PagedSource<StoredJob, JobKey> {
-    const named = namedJobs(constraint);
-    return named === undefined ? this.store.jobSource() : this.store.namedJobsSource(named);
+  /** condor_rm, condor_hold, condor_release, condor_vacate_job: see actOnSelection. */
+  actOnSelection(action: JobAction, selection: Selection, reason: string, caller: Caller): Promise<ActionSummary> {
+    return actOnSelection(this.store, selection, (job) => this.actOnJob(action, job, reason, caller, this.now()), () => this.stopped);
   }
 
   /** One job of an action: like HTCondor's schedd, only its owner or a queue superuser may act on it. */
@@ -365,14 +282,7 @@ export class Schedd {
 
   private applyAction(job: StoredJob, action: JobAction, reason: string, hold: { code: number; subCode: number }, now: Date): ActionResult {
     const jobId = formatJobId(job.cluster, job.proc);
-    const outcome: Transition | Refusal =
-      action === 'remove'
-        ? removeJob(job.ad, { now, reason })
-        : action === 'hold'
-          ? holdJob(job.ad, { now, reason, ...hold })
-          : action === 'release'
-            ? releaseJob(job.ad, { now, reason })
-            : vacateJob(job.ad, { now, reason, reasonCode: VacateCode.ScheddVacate });
+    const outcome = actionTransition(action, job.ad, reason, hold, now);
     if (isRefusal(outcome)) return { jobId, ok: false, message: outcome.message };
     if (outcome.killRun) this.killRun(job, KILL_SIGNAL_ATTRIBUTE[action]);
     // A vacated job keeps its run until the startd reports it ended; other actions end it now.
@@ -924,6 +834,3 @@ function slotKey(slot: Slot): string {
 }
 
 /** condor_q -constraint semantics: the job is selected when the expression is true. */
-export function constraintHolds(constraint: Expr, jobAd: ClassAd): boolean {
-  return isTrue(jobAd.evaluateExpr(constraint));
-}

@@ -4,7 +4,8 @@ import { callerOf, poolCaller, type Caller } from '../caller.js';
 import { parseExpr } from '@tinycondor/shared/classad/index';
 import { parseJobSpec, type JobSpec } from '@tinycondor/shared/job-id';
 import { JobOrClusterIdSchema } from '@tinycondor/shared/protocol';
-import type { JobAction, Schedd } from '../schedd.js';
+import type { JobAction } from '../job-actions.js';
+import type { Schedd } from '../schedd.js';
 import { ActionBody, ActionReply, ClusterParams, ErrorReply, JobIdParams } from '@tinycondor/shared/rest-schemas';
 
 const ActionName = Type.Union([Type.Literal('remove'), Type.Literal('hold'), Type.Literal('release'), Type.Literal('vacate')]);

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { parseExpr, type ClassAd, type Expr } from '@tinycondor/shared/classad/index';
 import { MAX_SUBMIT_BODY_BYTES } from '@tinycondor/shared/submit-limits';
 import { callerOf } from '../caller.js';
-import { constraintHolds, type Schedd } from '../schedd.js';
+import { constraintHolds, constraintSource } from '../constraint-jobs.js';
+import type { Schedd } from '../schedd.js';
 import { SCAN_LIMITS, slices, type PagedSource } from '../slices.js';
 import { ClusterParams, ErrorReply, JobIdParams, StoredAd, StoredOverlay } from '@tinycondor/shared/rest-schemas';
 
@@ -122,7 +123,7 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     async (request, reply) => {
       if (request.query.constraint !== undefined) {
         const expr = parseExpr(request.query.constraint);
-        return reply.type('application/json').send(Readable.from(selectedAdsDocument(schedd.constraintSource(expr), (job) => job.ad, expr)));
+        return reply.type('application/json').send(Readable.from(selectedAdsDocument(constraintSource(schedd.store, expr), (job) => job.ad, expr)));
       }
       // Without a constraint the stored texts go out as they are: no parsing of a big queue.
       return reply.type('application/json').send(Readable.from(adsDocument(schedd.store.jobTexts())));
