@@ -833,4 +833,3 @@ function slotKey(slot: Slot): string {
   return `${slot.description.name}@${slot.startdName}`;
 }
 
-/** condor_q -constraint semantics: the job is selected when the expression is true. */
