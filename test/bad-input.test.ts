@@ -80,6 +80,11 @@ t.test('condor_submit from stdin with -terse, -append and -batch-name', async (t
   const quiet = await pool.run('condor_submit', ['-terse', '-unused'], { input: typo });
   t.equal(quiet.stderr, '', '-unused turns the warning off');
 
+  // What HTCondor acts on and tinycondor does not yet is never ignored in silence.
+  const streamed = await pool.run('condor_submit', ['-terse'], { input: 'executable = sleep.sh\nhold = true\nstream_output = true\nqueue 2\n' });
+  t.equal(streamed.code, 0);
+  t.match(streamed.stderr, /^\nWARNING: stream_output is not implemented by tinycondor yet: the job's output file is written when the job exits .*\n$/);
+
   fs.writeFileSync(path.join(pool.dir, 'common.inc'), 'executable = sleep.sh\nif version >= 8.0\nbatch_name = included\nendif\n');
   const included = await pool.run('condor_submit', ['-terse'], {
     input: 'include : common.inc\ninclude command : /bin/echo arguments = from echo\nqueue\n',
