@@ -38,9 +38,11 @@ import {
 import type { Db } from './db.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { OwnerRights } from './owner-rights.js';
-import { JobStore, type StoredJob, type StoredQueuedStart } from './job-store.js';
+import { JobStore, type StoredJob } from './job-store.js';
 import { JobTimelines, MAX_TIMELINE_JOBS } from './job-timelines.js';
+import { Matchmaker, type Candidate } from './matchmaker.js';
 import { PoolFileGuard } from './pool-file-guard.js';
+import { launched, mayTakeBack, queuedStart, takeBack, type QueuedStart } from './queued-start.js';
 import type { ScheddObserver } from './schedd-observer.js';
 import { SCAN_LIMITS, slices } from './slices.js';
 import type { SpoolStore } from './spool-store.js';
@@ -66,24 +68,6 @@ export interface ScheddSettings {
 }
 
 const SIGTERM = 15;
-
-/**
- * A job queued on a busy slot. The startd starts it the moment the slot's run ends, and the schedd starts
- * its run in the queue when it learns of that end: a slot goes from one job to the next without a round
- * trip. Until then the job stays Idle in the queue, held out of matchmaking.
- */
-interface QueuedStart extends StoredQueuedStart {
-  cluster: number;
-  proc: number;
-  /** true while the slot's earlier run goes on; false once the startd launched it (only one taken back hard stays so, until it ends). */
-  waiting: boolean;
-  /**
-   * Taken back (an `unqueue` was sent): 'soft', another slot fits the job, and a run already launched is kept;
-   * 'hard', the job changed, and a run already launched is killed. The job stays held out until the startd
-   * has answered: the start dropped (reported as a run that ended) or launched.
-   */
-  cancel: 'soft' | 'hard' | undefined;
-}
 
 /**
  * The schedd's core: the job queue, the startds and their slots, matchmaking on every state change.
@@ -122,14 +106,10 @@ export class Schedd {
   private policyPass: Promise<void> | undefined;
   /** Set by stop(): scans under way end at their next slice. */
   private stopped = false;
-  /** Jobs that became idle since the last matchmaking pass. */
-  private readonly newlyIdle = new Set<string>();
-  /** Free slots a full scan found no idle job for; only newly idle jobs are tried on them. */
-  private readonly exhaustedSlots = new Set<string>();
+  /** Where idle jobs go (what became idle, which slots fit no idle job). */
+  private readonly matchmaker = new Matchmaker();
   /** Jobs queued on busy slots, by job id. */
   private readonly queuedStarts = new Map<string, QueuedStart>();
-  /** Busy slots a full scan found no idle job to queue on; only newly idle jobs are tried on them. */
-  private readonly exhaustedQueueSlots = new Set<string>();
 
   constructor(
     db: Db,
@@ -182,7 +162,7 @@ export class Schedd {
         this.store.forgetQueuedStart(stored.jobId);
         continue;
       }
-      this.queuedStarts.set(stored.jobId, { ...stored, cluster, proc, waiting: true, cancel: undefined });
+      this.queuedStarts.set(stored.jobId, queuedStart(stored, cluster, proc));
       startds.push(stored.startdName);
     }
     return startds;
@@ -213,7 +193,7 @@ export class Schedd {
     this.observer.jobChanged(job, transition);
     this.timelines.recordEvents(jobId, runId, transition.events);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) {
-      this.newlyIdle.add(jobId);
+      this.matchmaker.jobBecameIdle(jobId);
       this.yieldQueuedStartsTo(transition.ad.getInt('JobPrio') ?? 0);
     }
     if (transition.leaveQueue) this.spool.removeJobDir(job.cluster, job.proc);
@@ -250,7 +230,7 @@ export class Schedd {
     });
     if (timelineSubmissions) for (const [jobId, events] of submitted) this.timelines.recordEvents(jobId, undefined, events);
     this.observer.clusterSubmitted(clusterId, procs.length, this.observer.listening ? submitted.flatMap(([, events]) => events) : []);
-    for (const jobId of submission.idle) this.newlyIdle.add(jobId);
+    for (const jobId of submission.idle) this.matchmaker.jobBecameIdle(jobId);
     this.yieldQueuedStartsTo(submission.highestIdlePrio);
     this.events.schedule();
     this.scheduleMatchmaking();
@@ -358,18 +338,12 @@ export class Schedd {
     }
   }
 
-  /**
-   * Gives free slots to idle jobs, then queues idle jobs on busy slots (one each, see QueuedStart). Jobs
-   * that became idle since the last pass are tried against every slot; the whole idle queue is scanned
-   * only for a slot that has not yet been found to fit no idle job, so a queue of jobs that cannot run
-   * costs nothing on every later state change. A slot left free while jobs wait queued elsewhere takes
-   * one of them back.
-   */
+  /** Gives free slots to idle jobs, then queues idle jobs on busy slots (see Matchmaker, QueuedStart). */
   private matchmake(): void {
     const now = this.now();
-    const { registry } = this;
+    const { registry, store } = this;
     // A slot's ad is built only when a job is tried on it: most passes try none on most slots.
-    const candidate = (slot: Slot) => {
+    const candidate = (slot: Slot): Candidate<Slot> => {
       let ad: ClassAd | undefined;
       return {
         slot,
@@ -380,45 +354,21 @@ export class Schedd {
         },
       };
     };
-    const free = [...this.registry.freeSlots()].map(candidate);
-    const queueable = [...this.registry.queueableSlots()].map(candidate);
-    if (free.length === 0 && queueable.length === 0) return;
-    const place = (job: StoredJob, freeCandidates: typeof free, queueCandidates: typeof free): boolean => {
-      for (const [candidates, all, begin] of [
-        [freeCandidates, free, (slot: Slot) => this.startJobOnSlot(job, slot, now)],
-        [queueCandidates, queueable, (slot: Slot) => this.queueJobOnSlot(job, slot)],
-      ] as const) {
-        const index = candidates.findIndex((c) => jobFitsSlot(job.ad, c.ad));
-        if (index < 0) continue;
-        const [chosen] = candidates.splice(index, 1);
-        all.splice(all.indexOf(chosen), 1);
-        begin(chosen.slot);
-        return true;
-      }
-      return false;
-    };
-    // A big submission is tried in slices, so that other requests are served in between.
-    let budget = NEWLY_IDLE_PER_PASS;
-    for (const jobId of this.newlyIdle) {
-      if ((free.length === 0 && queueable.length === 0) || budget-- === 0) break;
-      this.newlyIdle.delete(jobId);
-      if (this.queuedStarts.has(jobId)) continue;
-      const [cluster, proc] = jobId.split('.').map(Number);
-      const job = this.store.getJob(cluster, proc);
-      if (job?.status === JobStatus.Idle) place(job, [...free], [...queueable]);
-    }
-    if (budget < 0 && (free.length > 0 || queueable.length > 0)) this.scheduleMatchmaking();
-    const unexplored = free.filter((c) => !this.exhaustedSlots.has(c.key));
-    const unexploredQueue = queueable.filter((c) => !this.exhaustedQueueSlots.has(c.key));
-    if (unexplored.length > 0 || unexploredQueue.length > 0) {
-      for (const job of this.store.idleJobs()) {
-        if (unexplored.length === 0 && unexploredQueue.length === 0) break;
-        if (!this.queuedStarts.has(formatJobId(job.cluster, job.proc))) place(job, unexplored, unexploredQueue);
-      }
-      for (const c of unexplored) this.exhaustedSlots.add(c.key);
-      for (const c of unexploredQueue) this.exhaustedQueueSlots.add(c.key);
-    }
-    this.takeBackQueuedStarts(free);
+    const { unplacedFree, more } = this.matchmaker.pass([...registry.freeSlots()].map(candidate), [...registry.queueableSlots()].map(candidate), {
+      idleJob: (jobId) => {
+        const [cluster, proc] = jobId.split('.').map(Number);
+        const job = store.getJob(cluster, proc);
+        return job?.status === JobStatus.Idle ? job : undefined;
+      },
+      idleJobs: () => store.idleJobs(),
+      jobIdOf: (job) => formatJobId(job.cluster, job.proc),
+      isQueued: (jobId) => this.queuedStarts.has(jobId),
+      fits: (job, slotAd) => jobFitsSlot(job.ad, slotAd),
+      place: (job, slot, how) => (how === 'start' ? this.startJobOnSlot(job, slot, now) : this.queueJobOnSlot(job, slot)),
+    });
+    if (more) this.scheduleMatchmaking();
+    // A slot left free while jobs wait queued elsewhere takes one of them back.
+    this.takeBackQueuedStarts(unplacedFree);
   }
 
   /** Free slots no idle job fits take back jobs queued on busy slots that fit them (they are matched again once the startd lets go). */
@@ -489,18 +439,11 @@ export class Schedd {
     if (!startd || after === undefined) return;
     const jobId = formatJobId(job.cluster, job.proc);
     const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
-    const queued: QueuedStart = {
-      cluster: job.cluster,
-      proc: job.proc,
-      jobId,
-      runId: this.store.newRunId(),
-      startdName: slot.startdName,
-      slotName: slot.description.name,
-      prio: job.ad.getInt('JobPrio') ?? 0,
-      fetchInput,
-      waiting: true,
-      cancel: undefined,
-    };
+    const queued = queuedStart(
+      { jobId, runId: this.store.newRunId(), startdName: slot.startdName, slotName: slot.description.name, prio: job.ad.getInt('JobPrio') ?? 0, fetchInput },
+      job.cluster,
+      job.proc,
+    );
     // Stored before the start is sent (afterCommit), so a schedd killed after the startd launched it knows.
     this.store.recordQueuedStart(queued);
     const { runId } = queued;
@@ -514,11 +457,7 @@ export class Schedd {
 
   /** Takes a queued start back (see QueuedStart.cancel); the startd is told once. */
   private cancelQueuedStart(queued: QueuedStart, how: 'soft' | 'hard'): void {
-    const first = queued.cancel === undefined;
-    if (how === 'hard') queued.cancel = 'hard';
-    else queued.cancel ??= 'soft';
-    // Once the earlier run has ended the startd has launched it or dropped it already.
-    if (first && queued.waiting) this.registry.get(queued.startdName)?.send({ type: 'unqueue', jobId: queued.jobId, runId: queued.runId });
+    if (takeBack(queued, how).tellStartd) this.registry.get(queued.startdName)?.send({ type: 'unqueue', jobId: queued.jobId, runId: queued.runId });
   }
 
   /** The queued job is no longer held out: it is matched again. */
@@ -526,7 +465,7 @@ export class Schedd {
     if (this.queuedStarts.get(queued.jobId) !== queued) return;
     this.queuedStarts.delete(queued.jobId);
     this.store.forgetQueuedStart(queued.jobId);
-    this.newlyIdle.add(queued.jobId);
+    this.matchmaker.jobBecameIdle(queued.jobId);
     this.scheduleMatchmaking();
   }
 
@@ -537,10 +476,10 @@ export class Schedd {
    * taken back because the job changed is killed instead. Returns whether its run is now current.
    */
   private queuedStartLaunched(connection: StartdConnection, slot: Slot, queued: QueuedStart): boolean {
-    queued.waiting = false;
     if (slot.queued?.runId === queued.runId) slot.queued = undefined;
     const job = this.store.getJob(queued.cluster, queued.proc);
-    if (queued.cancel === 'hard' || job?.status !== JobStatus.Idle) {
+    // (A job gone is not idle: `job === undefined` only tells the compiler so.)
+    if (launched(queued, job?.status === JobStatus.Idle) === 'kill' || job === undefined) {
       // Busy until the run's end is reported, which releases the job.
       slot.run = { cluster: queued.cluster, proc: queued.proc, runId: queued.runId };
       connection.send({ type: 'kill', jobId: queued.jobId, runId: queued.runId, signal: 9, graceSeconds: 0 });
@@ -551,7 +490,7 @@ export class Schedd {
       this.store.forgetQueuedStart(queued.jobId);
       this.beginRun(job, slot, queued.runId, queued.fetchInput, this.now());
     });
-    this.exhaustedQueueSlots.delete(slotKey(slot));
+    this.matchmaker.queueSlotChanged(slotKey(slot));
     this.log.info({ jobId: queued.jobId, runId: queued.runId, slot: slotKey(slot) }, 'queued job started');
     return true;
   }
@@ -612,8 +551,7 @@ export class Schedd {
       connection.send({ type: 'kill', jobId: stale.jobId, runId: stale.runId, signal: 9, graceSeconds: 0 });
     }
     for (const slot of connection.slots.values()) {
-      this.exhaustedSlots.delete(slotKey(slot));
-      this.exhaustedQueueSlots.delete(slotKey(slot));
+      this.matchmaker.slotChanged(slotKey(slot));
     }
     this.observer.startdChanged(connection, true);
     this.log.info({ startd: name, slots: connection.slots.size }, 'startd connected');
@@ -683,7 +621,7 @@ export class Schedd {
       if (slot.queued?.runId === runId && formatJobId(slot.queued.cluster, slot.queued.proc) === jobId) {
         // A queued start the startd dropped when it was taken back.
         slot.queued = undefined;
-        this.exhaustedQueueSlots.delete(slotKey(slot));
+        this.matchmaker.queueSlotChanged(slotKey(slot));
       }
       if (slot.run?.runId === runId && formatJobId(slot.run.cluster, slot.run.proc) === jobId) {
         slot.run = undefined;
@@ -691,8 +629,7 @@ export class Schedd {
         if (next) this.queuedStartLaunched(connection, slot, next);
         this.observer.slotChanged(slot);
         // Jobs may have become idle while the slot was busy without being tried against it.
-        this.exhaustedSlots.delete(slotKey(slot));
-        this.exhaustedQueueSlots.delete(slotKey(slot));
+        this.matchmaker.slotChanged(slotKey(slot));
       }
     }
     if (queued?.runId === runId && queued.startdName === connection.identity.startdName) this.releaseQueuedStart(queued);
@@ -813,7 +750,6 @@ export class Schedd {
   }
 }
 
-const NEWLY_IDLE_PER_PASS = 2_000;
 
 export function fileTransferEvent(job: StoredJob, transferType: 2 | 3 | 5 | 6, time: Date, host?: string): JobEvent {
   return { code: 40, cluster: job.cluster, proc: job.proc, time, transferType, host };
@@ -822,11 +758,6 @@ export function fileTransferEvent(job: StoredJob, transferType: 2 | 3 | 5 | 6, t
 /** The 040 events of a transfer that moved nothing: started and finished at once. */
 function emptyTransferEvents(job: StoredJob, time: Date, [started, finished]: [2, 3] | [5, 6], host?: string): JobEvent[] {
   return [fileTransferEvent(job, started, time, host), fileTransferEvent(job, finished, time)];
-}
-
-/** Whether a queued start may still be taken back: not yet launched, nor taken back already. */
-function mayTakeBack(queued: QueuedStart): boolean {
-  return queued.waiting && queued.cancel === undefined;
 }
 
 function slotKey(slot: Slot): string {
