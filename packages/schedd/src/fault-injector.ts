@@ -132,7 +132,7 @@ export class FaultInjector {
   }
 
   private note(job: StoredJob, detail: string): void {
-    this.schedd.timelines.record(formatJobId(job.cluster, job.proc), { time: Date.now(), kind: 'fault', runId: job.runId, detail });
+    this.schedd.store.recordTimeline(job.cluster, job.proc, { time: Date.now(), kind: 'fault', runId: job.runId, detail });
   }
 
   private noteOnJobsOf(startdName: string, detail: string): void {

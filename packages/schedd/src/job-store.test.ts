@@ -2,20 +2,27 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
+import { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd } from '@tinycondor/shared/cluster-ad';
+import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import { openDatabase } from './db.js';
 import { filterClause, JobStore } from './job-store.js';
 
-function store(t: Test): { store: JobStore; clusterIds: () => string | undefined } {
+function store(t: Test, maxTimelineRows?: number): { store: JobStore; clusterIds: () => string | undefined; reopen: () => JobStore } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-store-'));
-  const db = openDatabase(path.join(dir, 'job_queue.sqlite'));
+  let db = openDatabase(path.join(dir, 'job_queue.sqlite'));
   t.teardown(() => {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const clusterIds = () => (db.prepare("SELECT value FROM meta WHERE key = 'last_cluster_id'").get() as { value: string } | undefined)?.value;
-  return { store: new JobStore(db), clusterIds };
+  const reopen = () => {
+    db.close();
+    db = openDatabase(path.join(dir, 'job_queue.sqlite'));
+    return new JobStore(db);
+  };
+  return { store: new JobStore(db, maxTimelineRows), clusterIds, reopen };
 }
 
 t.test('afterCommit waits for the outermost commit, and is dropped when the transaction is undone', async (t) => {
@@ -131,4 +138,50 @@ t.test('queue filter SQL uses parameters only', async (t) => {
   t.same(filterClause({ status: 5 }), { where: 'WHERE status = ?', params: [5] });
   t.same(filterClause({ status: 2, owner: "o'brien" }), { where: 'WHERE status = ? AND owner = ?', params: [2, "o'brien"] });
   t.same(filterClause({ owner: '' }), { where: '', params: [] }, 'empty owner means all');
+});
+
+t.test('a job\'s timeline is written with each change, in its transaction, kept after it leaves the queue and across a restart', async (t) => {
+  const { store: s, reopen } = store(t);
+  const cluster = new ClusterAd({ Cmd: '"/bin/true"', Iwd: '"/tmp"', Owner: '"alice"', JobStatus: '1' });
+  const clusterId = s.reserveCluster(new Date());
+  const overlay = { ClusterId: String(clusterId), ProcId: '0' };
+  const time = new Date(1_800_000_000_123);
+  s.submitCluster(clusterId, undefined, cluster, [{ ad: new ProcAdView(cluster, overlay), overlay }], () => [{ code: 0, cluster: clusterId, proc: 0, time, submitHost: '<h>' }]);
+  const job = s.getJob(clusterId, 0)!;
+  const runId = 'R'.repeat(22);
+  const running = ClassAd.fromJSON({ ...job.ad.toJSON(), JobStatus: '2' });
+  s.apply(job, { ad: running, events: [{ code: 1, cluster: clusterId, proc: 0, time, executeHost: '<e>' } as JobEvent], leaveQueue: false, killRun: false }, { runId, startd: 's', slot: 'slot1' });
+  const current = s.getJob(clusterId, 0)!;
+  s.logEvents(current, [{ code: 40, cluster: clusterId, proc: 0, time, transferType: 6 }], { kind: 'checkpoint-committed', checkpoint: 0, bytes: 9 });
+  s.recordTimeline(clusterId, 0, { time: 1_800_000_000_200, kind: 'checkpoint-exit', runId, checkpoint: 0 });
+  t.throws(() =>
+    s.transaction(() => {
+      s.recordTimeline(clusterId, 0, { time: 1, kind: 'fault', detail: 'undone' });
+      throw new Error('rolled back');
+    }),
+  );
+  const done = ClassAd.fromJSON({ ...running.toJSON(), JobStatus: '4', CompletionDate: '1800000001' });
+  s.apply(current, { ad: done, events: [{ code: 5, cluster: clusterId, proc: 0, time } as JobEvent], leaveQueue: true, killRun: false }, null);
+  const expected = [
+    { time: 1_800_000_000_123, kind: 'submitted', code: 0 },
+    { time: 1_800_000_000_123, kind: 'executing', code: 1, runId },
+    { time: 1_800_000_000_123, kind: 'checkpoint-committed', code: 40, runId, checkpoint: 0, bytes: 9 },
+    { time: 1_800_000_000_200, kind: 'checkpoint-exit', runId, checkpoint: 0 },
+    { time: 1_800_000_000_123, kind: 'terminated', code: 5, runId },
+  ];
+  t.same(s.timeline(clusterId, 0), expected, 'a rolled-back entry is not there; the job left the queue, its timeline stays');
+  t.equal(s.timeline(clusterId, 1), undefined);
+  t.same(reopen().timeline(clusterId, 0), expected, 'and survives a restart');
+});
+
+t.test('the timeline table keeps its newest entries', async (t) => {
+  const { store: s } = store(t, 1500);
+  s.transaction(() => {
+    for (let i = 0; i < 2500; i++) s.recordTimeline(1, i % 2, { time: i, kind: 'fault' });
+  });
+  const kept = [...(s.timeline(1, 0) ?? []), ...(s.timeline(1, 1) ?? [])].map((e) => e.time).sort((a, b) => a - b);
+  t.equal(kept[kept.length - 1], 2499, 'the newest is kept');
+  t.ok(kept.length <= 1500 + 1000 && kept.length >= 1500, `pruned to its bound, give or take a pruning interval (${kept.length})`);
+  t.equal(kept[0], 2500 - kept.length, 'the oldest went first');
+  t.ok(kept.length < 2500, 'some went');
 });

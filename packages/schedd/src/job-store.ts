@@ -7,6 +7,7 @@ import { hasPeriodicPolicy } from '@tinycondor/shared/job-policy';
 import type { JobSpec } from '@tinycondor/shared/job-id';
 import type { AdReader } from '@tinycondor/shared/proc-ad-view';
 import type { Transition } from '@tinycondor/shared/job-state';
+import { timelineEntriesOf, type TimelineEntry } from '@tinycondor/shared/job-timeline';
 import { BatchInsert } from './batch-insert.js';
 import type { PagedSource } from './slices.js';
 import type { Db } from './db.js';
@@ -72,6 +73,11 @@ export interface StoredQueuedStart {
   fetchInput: boolean;
 }
 
+/** Timeline entries kept, of all jobs (about 100 bytes each); the oldest go first. */
+export const MAX_TIMELINE_ROWS = 200_000;
+/** Timeline rows written between two prunings. */
+const TIMELINE_PRUNE_EVERY = 1_000;
+
 /** clusters.submitted of a reservation its submitter gave up (0: reserved, 1: submitted). */
 const ABANDONED = 2;
 
@@ -106,14 +112,22 @@ export class JobStore {
   /** A submission's jobs and events, many rows to a statement. */
   private readonly jobInserts: BatchInsert;
   private readonly eventInserts: BatchInsert;
+  private readonly timelineInserts: BatchInsert;
+  /** Timeline rows written since the table was last pruned. */
+  private timelineWrites = 0;
   /** The one transaction wrapper: better-sqlite3 builds a new one at every db.transaction(), which costs more than a small transaction. */
   private readonly inTransaction: (work: () => unknown) => unknown;
   /** What waits for the current transaction to commit (see afterCommit). */
   private afterCommitSteps: (() => void)[] = [];
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** Timeline entries kept, of all jobs; the oldest go first. */
+    private readonly maxTimelineRows = MAX_TIMELINE_ROWS,
+  ) {
     this.jobInserts = new BatchInsert(db, 'jobs', ['cluster_id', 'proc_id', 'status', 'prio', 'ad', 'owner', 'policy']);
     this.eventInserts = new BatchInsert(db, 'event_outbox', ['log_path', 'text', 'cluster_id', 'proc_id', 'owner']);
+    this.timelineInserts = new BatchInsert(db, 'timeline', ['cluster_id', 'proc_id', 'entry']);
     this.inTransaction = db.transaction((work: () => unknown) => work());
     this.statements = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -142,6 +156,9 @@ export class JobStore {
         'INSERT INTO history (cluster_id, proc_id, completion_date, ad) VALUES (?, ?, ?, ?)',
       ),
       historyPage: db.prepare<[number, number], { seq: number; ad: string }>('SELECT seq, ad FROM history WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
+      insertTimeline: db.prepare<[number, number, string]>('INSERT INTO timeline (cluster_id, proc_id, entry) VALUES (?, ?, ?)'),
+      timelineOf: db.prepare<[number, number], { entry: string }>('SELECT entry FROM timeline WHERE cluster_id = ? AND proc_id = ? ORDER BY seq'),
+      pruneTimeline: db.prepare<[number]>('DELETE FROM timeline WHERE seq <= (SELECT max(seq) FROM timeline) - ?'),
       insertEvent: db.prepare<[string, string, number | null, number | null, string | null]>(
         'INSERT INTO event_outbox (log_path, text, cluster_id, proc_id, owner) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -205,21 +222,38 @@ export class JobStore {
    * Stores the procs of a cluster with their submit events, all or nothing: `rows` is read inside the
    * transaction, so a proc it refuses (by throwing) leaves the queue as it was.
    */
-  submitCluster(clusterId: number, submissionId: string | undefined, cluster: ClusterAd, rows: Iterable<ProcRow>, eventsFor: (ad: AdReader) => JobEvent[]): void {
+  submitCluster(
+    clusterId: number,
+    submissionId: string | undefined,
+    cluster: ClusterAd,
+    rows: Iterable<ProcRow>,
+    eventsFor: (ad: AdReader) => JobEvent[],
+    /** Whether the submit events go on the jobs' timelines (a huge cluster's would only push the others out). */
+    onTimeline = true,
+  ): void {
     this.transaction(() => {
       const reserved = this.statements.getCluster.get(clusterId);
       if (!reserved) throw new SubmitRejected(`cluster ${clusterId} was not reserved`);
       if (reserved.submitted === ABANDONED) throw new SubmitRejected(`cluster ${clusterId} was given up by its submitter after a lost connection`);
       if (reserved.submitted) throw new SubmitRejected(`cluster ${clusterId} was already submitted`);
+      let timelineEntries = 0;
       this.jobInserts.insertAll((addJob) =>
-        this.eventInserts.insertAll((addEvent) => {
-          for (const { ad, overlay } of rows) {
-            const proc = ad.getInt('ProcId') ?? 0;
-            addJob(clusterId, proc, ad.getInt('JobStatus') ?? 1, ad.getInt('JobPrio') ?? 0, JSON.stringify(overlay), ad.getString('Owner') ?? '', hasPeriodicPolicy(ad) ? 1 : 0);
-            this.queueEvents(ad, eventsFor(ad), addEvent);
-          }
-        }),
+        this.eventInserts.insertAll((addEvent) =>
+          this.timelineInserts.insertAll((addEntry) => {
+            for (const { ad, overlay } of rows) {
+              const proc = ad.getInt('ProcId') ?? 0;
+              addJob(clusterId, proc, ad.getInt('JobStatus') ?? 1, ad.getInt('JobPrio') ?? 0, JSON.stringify(overlay), ad.getString('Owner') ?? '', hasPeriodicPolicy(ad) ? 1 : 0);
+              const events = eventsFor(ad);
+              this.queueEvents(ad, events, addEvent);
+              if (!onTimeline) continue;
+              const entries = timelineEntriesOf(events, undefined);
+              for (const entry of entries) addEntry(clusterId, proc, JSON.stringify(entry));
+              timelineEntries += entries.length;
+            }
+          }),
+        ),
       );
+      this.countTimelineWrites(timelineEntries);
       this.statements.markSubmitted.run(JSON.stringify(cluster.stored), submissionId ?? null, clusterId);
     });
     this.cacheClusterAd(clusterId, cluster);
@@ -508,13 +542,45 @@ export class JobStore {
         );
       }
       this.queueEvents(ad, transition.events);
+      this.recordTimelineEntries(job.cluster, job.proc, timelineEntriesOf(transition.events, run?.runId ?? job.runId));
       return overlay;
     });
   }
 
-  /** Logs events of a job that do not change its state (file transfers). */
-  logEvents(ad: ClassAd, events: JobEvent[]): void {
-    this.transaction(() => this.queueEvents(ad, events));
+  /** Logs events of a job that do not change its state (file transfers); `extra` says more on its timeline. */
+  logEvents(job: StoredJob, events: JobEvent[], extra?: Partial<TimelineEntry>): void {
+    this.transaction(() => {
+      this.queueEvents(job.ad, events);
+      this.recordTimelineEntries(job.cluster, job.proc, timelineEntriesOf(events, job.runId, extra));
+    });
+  }
+
+  /**
+   * A job's timeline: what happened to it, with millisecond times, written in the transaction of each
+   * change (so it survives a restart and agrees with the queue), and kept after the job leaves the queue.
+   * The table keeps its last `maxTimelineRows` entries. undefined: nothing recorded for the job.
+   */
+  timeline(cluster: number, proc: number): TimelineEntry[] | undefined {
+    const rows = this.statements.timelineOf.all(cluster, proc);
+    return rows.length === 0 ? undefined : rows.map((row) => JSON.parse(row.entry) as TimelineEntry);
+  }
+
+  /** An entry that is no event of the event log (a checkpoint exit and restart, a failed upload, a fault). */
+  recordTimeline(cluster: number, proc: number, entry: TimelineEntry): void {
+    this.transaction(() => this.recordTimelineEntries(cluster, proc, [entry]));
+  }
+
+  private recordTimelineEntries(cluster: number, proc: number, entries: TimelineEntry[]): void {
+    for (const entry of entries) this.statements.insertTimeline.run(cluster, proc, JSON.stringify(entry));
+    this.countTimelineWrites(entries.length);
+  }
+
+  /** Prunes the timeline table now and then, inside the transaction that wrote to it. */
+  private countTimelineWrites(written: number): void {
+    this.timelineWrites += written;
+    if (this.timelineWrites < TIMELINE_PRUNE_EVERY) return;
+    this.timelineWrites = 0;
+    this.statements.pruneTimeline.run(this.maxTimelineRows);
   }
 
   private queueEvents(

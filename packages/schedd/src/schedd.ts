@@ -39,7 +39,6 @@ import type { Db } from './db.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { OwnerRights } from './owner-rights.js';
 import { JobStore, type StoredJob } from './job-store.js';
-import { JobTimelines, MAX_TIMELINE_JOBS } from './job-timelines.js';
 import { Matchmaker, type Candidate } from './matchmaker.js';
 import { PoolFileGuard } from './pool-file-guard.js';
 import { launched, mayTakeBack, queuedStart, takeBack, type QueuedStart } from './queued-start.js';
@@ -69,6 +68,9 @@ export interface ScheddSettings {
 
 const SIGTERM = 15;
 
+/** A cluster of more procs than this puts no submit event on the timelines: it would only push every other job's out. */
+const MAX_TIMELINE_SUBMISSION = 10_000;
+
 /**
  * The schedd's core: the job queue, the startds and their slots, matchmaking on every state change.
  * REST routes and the startd channel both call into this class; it changes jobs only through the
@@ -88,7 +90,6 @@ export class Schedd {
   readonly registry = new StartdRegistry();
   /** The startds' credentials for their transfers. */
   readonly startdKeys = new StartdKeys();
-  readonly timelines = new JobTimelines();
   /**
    * Told of every commit into a job's SPOOL directory before the startd hears of it, so while a
    * checkpointing job waits for its restart (`tinycondor test-checkpointing` records each checkpoint).
@@ -188,10 +189,8 @@ export class Schedd {
     // A job queued on a slot is sent there as it was: once it changes, that start is taken back.
     const queued = this.queuedStarts.get(jobId);
     if (queued) this.cancelQueuedStart(queued, 'hard');
-    const runId = run?.runId ?? job.runId;
     const overlay = this.store.apply(job, transition, run);
     this.observer.jobChanged(job, transition);
-    this.timelines.recordEvents(jobId, runId, transition.events);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) {
       this.matchmaker.jobBecameIdle(jobId);
       this.yieldQueuedStartsTo(transition.ad.getInt('JobPrio') ?? 0);
@@ -219,17 +218,22 @@ export class Schedd {
     const now = this.now();
     const cluster = submittedClusterAd(common, procs.length);
     const submission = new SubmittedProcs(clusterId, cluster, procs, caller, { scheddName: this.settings.name, spool: this.spool, fileGuard: this.fileGuard, now });
-    // A cluster bigger than the timelines hold would only push every other job's timeline out.
-    const timelineSubmissions = procs.length <= MAX_TIMELINE_JOBS;
-    const keepEvents = timelineSubmissions || this.observer.listening;
-    const submitted: [string, JobEvent[]][] = [];
-    this.store.submitCluster(clusterId, submissionId, cluster, submission.rows(), (ad) => {
-      const events = submitEvents(ad, clusterId, now, this.settings.sinfulAddress);
-      if (keepEvents) submitted.push([formatJobId(clusterId, ad.getInt('ProcId') ?? 0), events]);
-      return events;
-    });
-    if (timelineSubmissions) for (const [jobId, events] of submitted) this.timelines.recordEvents(jobId, undefined, events);
-    this.observer.clusterSubmitted(clusterId, procs.length, this.observer.listening ? submitted.flatMap(([, events]) => events) : []);
+    const listening = this.observer.listening;
+    const submitted: JobEvent[] = [];
+    const onTimeline = procs.length <= MAX_TIMELINE_SUBMISSION;
+    this.store.submitCluster(
+      clusterId,
+      submissionId,
+      cluster,
+      submission.rows(),
+      (ad) => {
+        const events = submitEvents(ad, clusterId, now, this.settings.sinfulAddress);
+        if (listening) submitted.push(...events);
+        return events;
+      },
+      onTimeline,
+    );
+    this.observer.clusterSubmitted(clusterId, procs.length, this.observer.listening ? submitted : []);
     for (const jobId of submission.idle) this.matchmaker.jobBecameIdle(jobId);
     this.yieldQueuedStartsTo(submission.highestIdlePrio);
     this.events.schedule();
@@ -665,8 +669,8 @@ export class Schedd {
       case 'checkpoint-restarted':
         if (job) {
           const base = { runId: job.runId, checkpoint: message.checkpoint };
-          this.timelines.record(message.jobId, { time: message.exitedAt, kind: 'checkpoint-exit', ...base });
-          this.timelines.record(message.jobId, { time: message.restartedAt, kind: 'checkpoint-restart', ...base });
+          this.store.recordTimeline(job.cluster, job.proc, { time: message.exitedAt, kind: 'checkpoint-exit', ...base });
+          this.store.recordTimeline(job.cluster, job.proc, { time: message.restartedAt, kind: 'checkpoint-restart', ...base });
         }
         return;
       case 'run-ended':
@@ -743,9 +747,8 @@ export class Schedd {
 
   /** Logs file-transfer events of a run (040) without changing the job; `extra` says more on the timeline. */
   logTransfer(job: StoredJob, events: JobEvent[], extra?: Partial<TimelineEntry>): void {
-    this.store.logEvents(job.ad, events);
+    this.store.logEvents(job, events, extra);
     this.observer.eventsLogged(events);
-    this.timelines.recordEvents(formatJobId(job.cluster, job.proc), job.runId, events, extra);
     this.events.schedule();
   }
 }

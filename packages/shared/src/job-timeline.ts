@@ -48,3 +48,13 @@ export function timelineKindOf(event: JobEvent): TimelineKind | undefined {
   if (event.code === 40) return KIND_OF_TRANSFER[event.transferType];
   return KIND_OF_CODE[event.code];
 }
+
+/** The timeline entries of event-log events (those it keeps), with `extra` (checkpoint details) merged into each. */
+export function timelineEntriesOf(events: readonly JobEvent[], runId: string | undefined, extra: Partial<TimelineEntry> = {}): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  for (const event of events) {
+    const kind = timelineKindOf(event);
+    if (kind !== undefined) entries.push({ time: event.time.getTime(), kind, code: event.code, ...(runId ? { runId } : {}), ...extra });
+  }
+  return entries;
+}

@@ -133,22 +133,18 @@ export async function dashboardDataRoutes(
 
   app.get<{ Params: JobIdParams }>('/v1/jobs/:jobId/events', { schema: { params: JobIdParams, response: { 200: EventsReply, 404: ErrorReply } } }, async (request) => {
     const job = jobOf(schedd, request.params.jobId);
+    const timeline = jobTimeline(schedd.store.timeline(job.cluster, job.proc) ?? []);
     const logFile = job.ad.getString('UserLog');
-    if (!logFile || !fs.existsSync(logFile)) return { events: [], timeline: { runs: [], marks: [] }, logFile: logFile ?? null, truncated: false };
+    if (!logFile || !fs.existsSync(logFile)) return { events: [], timeline, logFile: logFile ?? null, truncated: false };
     let parsed: { events: ParsedEvent[]; truncated: boolean };
     try {
       parsed = eventsFromLogTail(logFile);
     } catch (err) {
-      return { events: [], timeline: { runs: [], marks: [] }, logFile, truncated: false, error: `cannot read ${logFile}: ${(err as Error).message}` };
+      return { events: [], timeline, logFile, truncated: false, error: `cannot read ${logFile}: ${(err as Error).message}` };
     }
     const { truncated } = parsed;
     const events = parsed.events.filter((e) => e.cluster === job.cluster && e.proc === job.proc);
-    return {
-      events: events.map((e) => ({ code: e.code, time: Math.floor(e.time.getTime() / 1000), text: e.text })),
-      timeline: jobTimeline(events, { outputAtEviction: job.ad.getString('WhenToTransferOutput')?.toUpperCase() === 'ON_EXIT_OR_EVICT' }),
-      logFile,
-      truncated,
-    };
+    return { events: events.map((e) => ({ code: e.code, time: Math.floor(e.time.getTime() / 1000), text: e.text })), timeline, logFile, truncated };
   });
 
   app.get<{ Params: JobIdParams }>('/v1/jobs/:jobId/spool', { schema: { params: JobIdParams, response: { 200: SpoolReply, 404: ErrorReply } } }, async (request) => {

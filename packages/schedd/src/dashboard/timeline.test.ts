@@ -1,58 +1,42 @@
 import t from 'tap';
-import { parseEventLog } from '@tinycondor/shared/eventlog/index';
+import type { TimelineEntry, TimelineKind } from '@tinycondor/shared/job-timeline';
 import { jobTimeline } from './timeline.js';
 
-function event(code: number, time: string, body: string, id = '001.000.000'): string {
-  return `${String(code).padStart(3, '0')} (${id}) ${time} ${body}\n...\n`;
-}
+const at = (hms: string) => Date.parse(`2026-12-01T${hms}Z`);
+const entry = (kind: TimelineKind, hms: string, more: Partial<TimelineEntry> = {}): TimelineEntry => ({ time: at(hms) + 250, kind, ...more });
+const seconds = (hms: string) => Math.floor(at(hms) / 1000);
 
-const at = (hms: string) => Math.floor(Date.parse(`2026-12-01T${hms}`) / 1000);
-
-t.test('runs, checkpoints, evictions, holds from one job\'s events', async (t) => {
-  const log = [
-    event(0, '2026-12-01 10:00:00', 'Job submitted from host: <127.0.0.1:1?addrs=127.0.0.1-1>'),
-    event(1, '2026-12-01 10:00:01', 'Job executing on host: <127.0.0.1:2>'),
-    event(40, '2026-12-01 10:00:05', 'Started transferring output files'),
-    event(40, '2026-12-01 10:00:05', 'Finished transferring output files'),
-    event(40, '2026-12-01 10:00:09', 'Started transferring output files'),
-    event(40, '2026-12-01 10:00:09', 'Finished transferring output files'),
-    event(4, '2026-12-01 10:00:10', 'Job was evicted.\n\t(0) Job was not checkpointed.'),
-    event(1, '2026-12-01 10:00:12', 'Job executing on host: <127.0.0.1:2>'),
-    event(12, '2026-12-01 10:00:20', 'Job was held.\n\tvia condor_hold\n\tCode 1 Subcode 0'),
-    event(13, '2026-12-01 10:00:30', 'Job was released.\n\tvia condor_release'),
-    event(1, '2026-12-01 10:00:31', 'Job executing on host: <127.0.0.1:2>'),
-    event(40, '2026-12-01 10:00:40', 'Started transferring output files'),
-    event(40, '2026-12-01 10:00:40', 'Finished transferring output files'),
-    event(5, '2026-12-01 10:00:40', 'Job terminated.\n\t(1) Normal termination (return value 0)'),
-  ].join('');
-  const { events } = parseEventLog(log);
-  t.equal(events.length, 14);
-  const timeline = jobTimeline(events, { outputAtEviction: true });
-  t.same(timeline.runs, [
-    { start: at('10:00:01'), end: at('10:00:10'), outcome: 'evicted' },
-    { start: at('10:00:12'), end: at('10:00:20'), outcome: 'held' },
-    { start: at('10:00:31'), end: at('10:00:40'), outcome: 'terminated' },
+t.test('runs, checkpoints, evictions, holds from one job\'s timeline', async (t) => {
+  const timeline = jobTimeline([
+    entry('submitted', '10:00:00'),
+    entry('executing', '10:00:01'),
+    entry('checkpoint-started', '10:00:05', { checkpoint: 0 }),
+    entry('checkpoint-committed', '10:00:05', { checkpoint: 0 }),
+    entry('checkpoint-exit', '10:00:05', { checkpoint: 0 }),
+    entry('checkpoint-restart', '10:00:06', { checkpoint: 0 }),
+    // Files sent at an eviction (ON_EXIT_OR_EVICT) are output, not a checkpoint.
+    entry('output-started', '10:00:09'),
+    entry('output-finished', '10:00:09'),
+    entry('evicted', '10:00:10'),
+    entry('executing', '10:00:12'),
+    entry('held', '10:00:20'),
+    entry('released', '10:00:30'),
+    entry('executing', '10:00:31'),
+    entry('output-started', '10:00:40'),
+    entry('output-finished', '10:00:40'),
+    entry('terminated', '10:00:40'),
   ]);
-  t.same(
-    timeline.marks.map((m) => m.kind),
-    ['submitted', 'checkpoint', 'evicted', 'held', 'released', 'terminated'],
-    'with ON_EXIT_OR_EVICT, the transfers at eviction and exit are no checkpoints',
-  );
-  t.same(
-    jobTimeline(events, { outputAtEviction: false }).marks.map((m) => m.kind),
-    ['submitted', 'checkpoint', 'checkpoint', 'evicted', 'held', 'released', 'terminated'],
-    'otherwise a transfer right before an eviction is a checkpoint (vacated just after it)',
-  );
+  t.same(timeline.runs, [
+    { start: seconds('10:00:01'), end: seconds('10:00:10'), outcome: 'evicted' },
+    { start: seconds('10:00:12'), end: seconds('10:00:20'), outcome: 'held' },
+    { start: seconds('10:00:31'), end: seconds('10:00:40'), outcome: 'terminated' },
+  ]);
+  t.same(timeline.marks.map((m) => m.kind), ['submitted', 'checkpoint', 'evicted', 'held', 'released', 'terminated']);
 });
 
-t.test('a run still going, and a checkpoint as the last event', async (t) => {
-  const { events } = parseEventLog(
-    event(1, '2026-12-01 10:00:01', 'Job executing on host: <127.0.0.1:2>') +
-      event(40, '2026-12-01 10:00:05', 'Started transferring output files') +
-      event(40, '2026-12-01 10:00:05', 'Finished transferring output files'),
-  );
-  const timeline = jobTimeline(events, { outputAtEviction: false });
-  t.same(timeline.runs, [{ start: at('10:00:01'), end: null, outcome: 'running' }]);
-  t.same(timeline.marks, [{ kind: 'checkpoint', time: at('10:00:05') }]);
-  t.same(jobTimeline([], { outputAtEviction: false }), { runs: [], marks: [] });
+t.test('a run still going, and a checkpoint as the last entry', async (t) => {
+  const timeline = jobTimeline([entry('executing', '10:00:01'), entry('checkpoint-committed', '10:00:05', { checkpoint: 0 })]);
+  t.same(timeline.runs, [{ start: seconds('10:00:01'), end: null, outcome: 'running' }]);
+  t.same(timeline.marks, [{ kind: 'checkpoint', time: seconds('10:00:05') }]);
+  t.same(jobTimeline([]), { runs: [], marks: [] });
 });

@@ -95,8 +95,8 @@ export async function faultRoutes(app: FastifyInstance, opts: { schedd: Schedd; 
       const caller = callerOf(request);
       const owner = schedd.store.getJob(cluster, proc)?.ad.getString('Owner');
       if (!mayActOn(caller, owner)) throw refusal(403, `Job ${request.params.jobId}: permission denied (${owner === undefined ? 'not in the queue' : `owned by ${owner}`}, not ${caller.user})`);
-      const entries = schedd.timelines.entries(request.params.jobId);
-      if (!entries) return reply.code(404).send({ error: `no timeline for job ${request.params.jobId} (unknown, or from before the schedd started)` });
+      const entries = schedd.store.timeline(cluster, proc);
+      if (!entries) return reply.code(404).send({ error: `no timeline for job ${request.params.jobId} (unknown, or older than the timelines kept)` });
       return { jobId: request.params.jobId, entries };
     },
   );

@@ -157,14 +157,14 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       if (noSpace) {
         request.body.resume();
         request.log.warn({ jobId: request.params.jobId, kind }, noSpace);
-        schedd.timelines.record(request.params.jobId, { time: Date.now(), kind: 'checkpoint-failed', runId: job.runId, checkpoint, detail: noSpace });
+        schedd.store.recordTimeline(job.cluster, job.proc, { time: Date.now(), kind: 'checkpoint-failed', runId: job.runId, checkpoint, detail: noSpace });
         return reply.code(400).send({ error: `checkpoint transfer refused: ${noSpace}` });
       }
       schedd.transferShowsExecution(job);
       transferEvent(job, 5, undefined, checkpoint === undefined ? {} : { kind: 'checkpoint-started', checkpoint });
       if (verdict === 'discard') {
         request.body.resume();
-        schedd.timelines.record(request.params.jobId, { time: Date.now(), kind: 'checkpoint-failed', runId: job.runId, checkpoint, detail: 'startd killed during the upload' });
+        schedd.store.recordTimeline(job.cluster, job.proc, { time: Date.now(), kind: 'checkpoint-failed', runId: job.runId, checkpoint, detail: 'startd killed during the upload' });
         return reply.code(503).send({ error: `checkpoint ${checkpoint} discarded: its startd was killed during the upload` });
       }
       try {
@@ -181,7 +181,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
         return { files: result.files, bytes: result.bytes };
       } catch (err) {
         request.log.warn({ err, jobId: request.params.jobId, kind }, 'checkpoint transfer failed; the committed checkpoint is unchanged');
-        schedd.timelines.record(request.params.jobId, { time: Date.now(), kind: 'checkpoint-failed', runId: job.runId, checkpoint, detail: (err as Error).message });
+        schedd.store.recordTimeline(job.cluster, job.proc, { time: Date.now(), kind: 'checkpoint-failed', runId: job.runId, checkpoint, detail: (err as Error).message });
         return reply.code(400).send({ error: `checkpoint transfer failed: ${(err as Error).message}` });
       }
     },
