@@ -10,7 +10,10 @@ export const binDir = path.join(root, 'packages', 'cli', 'bin');
 
 /** Starts `tinycondor ARGS` (daemon logs at warn) and waits for the stdout line matching `ready`. */
 export async function startTinycondor(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(path.join(binDir, 'tinycondor.js'), args, {
+  // BENCH_CPU_PROF=DIR: the daemons write V8 CPU profiles there as they exit (see docs/benchmarks.md).
+  const profile = process.env.BENCH_CPU_PROF;
+  const [command, argv] = profile ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profile}`, path.join(binDir, 'tinycondor.js'), ...args]] : [path.join(binDir, 'tinycondor.js'), args];
+  const child = spawn(command, argv, {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, TINYCONDOR_LOG_LEVEL: 'warn' },
   });

@@ -124,12 +124,13 @@ export class EventLogWriter {
   /** Whole events only: each event's text ends with its terminator, and they go out in one write. */
   private append(logPath: string, texts: string[], owner: string | undefined): void {
     if (logPath === NULL_FILE) return;
-    const refused = this.guard.refusal(logPath, this.userLogDirs);
-    if (refused !== undefined) throw new UserLogUnusable(logPath, refused);
+    // Judged once in the common case (a log outside the pool); one inside may only be in the schedd's own
+    // user-log directories, and those are the schedd's to write.
+    const insidePool = this.guard.refusal(logPath);
+    if (insidePool !== undefined && this.guard.refusal(logPath, this.userLogDirs) !== undefined) throw new UserLogUnusable(logPath, insidePool);
     const isXml = texts[0].startsWith('<c>');
     let rights: FileRights = daemonRights;
-    // The schedd's own user-log directories (inside the pool, passed by the guard above) are its to write.
-    if (this.guard.refusal(logPath) === undefined) {
+    if (insidePool === undefined) {
       try {
         rights = this.rightsFor(owner);
       } catch (err) {

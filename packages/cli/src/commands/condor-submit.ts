@@ -9,7 +9,7 @@ import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import { MAX_SUBMIT_BODY_BYTES, submissionTooLarge } from '@tinycondor/shared/submit-limits';
 import { probeFile, strerror } from '@tinycondor/shared/submit/file-probe';
-import { notImplementedWarnings } from '@tinycondor/shared/submit/not-implemented';
+import { mayUseNotImplemented, notImplementedWarnings } from '@tinycondor/shared/submit/not-implemented';
 import { isBooleanWord, parseBoolean } from '@tinycondor/shared/submit/values';
 import {
   forEachProc,
@@ -248,8 +248,10 @@ export const condorSubmit: Command = async (args, io) => {
     else if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
     else io.stdout(`\n${count} job(s) submitted to cluster ${clusterId}.\n`);
     printUnused(usage, count, io);
+    // The cluster's ad, and only the procs whose own attributes may say otherwise (a big cluster's rarely do).
     const commonAd = new ClusterAd(common);
-    for (const warning of notImplementedWarnings(spool ? spooledAds : overlays.map((overlay) => new ProcAdView(commonAd, overlay)))) io.stderr(`\nWARNING: ${warning}\n`);
+    const procAds = spool ? spooledAds : [new ProcAdView(commonAd, {}), ...overlays.filter((overlay) => mayUseNotImplemented(Object.keys(overlay))).map((overlay) => new ProcAdView(commonAd, overlay))];
+    for (const warning of notImplementedWarnings(procAds)) io.stderr(`\nWARNING: ${warning}\n`);
     return 0;
   } catch (err) {
     // condor_submit's own refusals are printed in its words alone, which scripts match.

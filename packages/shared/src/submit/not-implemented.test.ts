@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ClassAd } from '../classad/index.js';
-import { notImplementedWarnings } from './not-implemented.js';
+import { mayUseNotImplemented, notImplementedWarnings } from './not-implemented.js';
 
 t.test('each submit command HTCondor acts on and tinycondor does not yet is named once, with what differs', async (t) => {
   t.same(notImplementedWarnings([ClassAd.fromJSON({ StreamOut: 'false', StreamErr: 'false', PreserveRelativePaths: 'false' })]), [], 'their defaults say nothing');
@@ -13,4 +13,9 @@ t.test('each submit command HTCondor acts on and tinycondor does not yet is name
   t.match(warnings[1], /^preserve_relative_paths is not implemented/);
   t.match(warnings[2], /^stream_output is not implemented .* where HTCondor appends to it while the job runs$/);
   t.match(warnings[3], /^stream_error is not implemented/);
+});
+
+t.test('a proc\'s own attributes are read only when they name one of them', async (t) => {
+  t.equal(mayUseNotImplemented(['ProcId', 'Args']), false);
+  t.equal(mayUseNotImplemented(['ProcId', 'streamout']), true);
 });

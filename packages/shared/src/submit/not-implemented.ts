@@ -5,23 +5,27 @@ import type { AdReader } from '../proc-ad-view.js';
  * condor_submit names each one a job uses, with what will differ, rather than ignore it in silence: a job
  * tested here must not behave differently on the real pool without its user being told.
  */
-const NOT_YET: { uses: (ad: AdReader) => boolean; warning: string }[] = [
+const NOT_YET: { attribute: string; uses: (ad: AdReader) => boolean; warning: string }[] = [
   {
+    attribute: 'CheckpointDestination',
     uses: (ad) => (ad.getString('CheckpointDestination') ?? '') !== '',
     warning:
       'checkpoint_destination is not implemented by tinycondor yet: checkpoints are kept in SPOOL, where HTCondor would store them at the destination through its file-transfer plugin',
   },
   {
+    attribute: 'PreserveRelativePaths',
     uses: (ad) => ad.getBool('PreserveRelativePaths') === true,
     warning:
       'preserve_relative_paths is not implemented by tinycondor yet: files named with a directory arrive at the top of the sandbox and come back by their base name, where HTCondor keeps their relative paths',
   },
   {
+    attribute: 'StreamOut',
     uses: (ad) => ad.getBool('StreamOut') === true,
     warning:
       "stream_output is not implemented by tinycondor yet: the job's output file is written when the job exits (and its stdout is checkpointed with the job), where HTCondor appends to it while the job runs",
   },
   {
+    attribute: 'StreamErr',
     uses: (ad) => ad.getBool('StreamErr') === true,
     warning:
       "stream_error is not implemented by tinycondor yet: the job's error file is written when the job exits (and its stderr is checkpointed with the job), where HTCondor appends to it while the job runs",
@@ -33,4 +37,12 @@ export function notImplementedWarnings(ads: Iterable<AdReader>): string[] {
   const said = new Set<string>();
   for (const ad of ads) for (const { uses, warning } of NOT_YET) if (!said.has(warning) && uses(ad)) said.add(warning);
   return NOT_YET.map((n) => n.warning).filter((w) => said.has(w));
+}
+
+const ATTRIBUTES = new Set(NOT_YET.map((n) => n.attribute.toLowerCase()));
+
+/** Whether a proc's own attributes (over its cluster's) may change what notImplementedWarnings says: most procs' do not. */
+export function mayUseNotImplemented(names: Iterable<string>): boolean {
+  for (const name of names) if (ATTRIBUTES.has(name.toLowerCase())) return true;
+  return false;
 }
