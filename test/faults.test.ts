@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { SPOOL_COMMIT_MARKER_CONTENT } from '@tinycondor/shared/spool-paths';
-import { END_MARKER } from '@tinycondor/shared/tar/index';
+import { END_MARKER } from '@tinycondor/transfer/tar/index';
 import t from 'tap';
 import { fakeStartd, killHard, startDaemons } from './helpers/daemons.js';
 import { codes, eventually, waitForEvents, writeExecutable } from './helpers/pool.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import t, { type Test } from 'tap';
-import { END_MARKER } from '@tinycondor/shared/tar/index';
+import { END_MARKER } from '@tinycondor/transfer/tar/index';
 import { fakeStartd } from './helpers/daemons.js';
 import { binCommand, eventually, runCommand, waitForEvents, writeExecutable } from './helpers/pool.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import t from 'tap';
-import { END_MARKER } from '@tinycondor/shared/tar/index';
+import { END_MARKER } from '@tinycondor/transfer/tar/index';
 import { fakeStartd, killHard, startDaemons } from '../helpers/daemons.js';
 import { waitForEvents, writeExecutable } from '../helpers/pool.js';
 

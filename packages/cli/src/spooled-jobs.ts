@@ -37,7 +37,7 @@ export function markForSpooling(ad: ClassAd): void {
 /** Uploads one job's input sandbox (executable, input, transfer_input_files) into its SPOOL directory. */
 export async function spoolInput(api: ScheddApi, ad: ClassAd): Promise<void> {
   const jobId = `${ad.getInt('ClusterId')}.${ad.getInt('ProcId')}`;
-  const [{ inputEntries }, { packEntries }] = await Promise.all([import('@tinycondor/schedd/input-files'), import('@tinycondor/shared/tar/index')]);
+  const [{ inputEntries }, { packEntries }] = await Promise.all([import('@tinycondor/transfer/input-files'), import('@tinycondor/transfer/tar/index')]);
   let entries;
   try {
     entries = inputEntries(ad, '', []);
@@ -110,8 +110,8 @@ function fileSize(file: string): number {
 export async function fetchSpooledOutput(api: ScheddApi, jobId: string): Promise<boolean> {
   const [{ ClassAd }, { placeOutputs }, { extractTarSafely }] = await Promise.all([
     import('@tinycondor/shared/classad/index'),
-    import('@tinycondor/schedd/output-placement'),
-    import('@tinycondor/shared/tar/index'),
+    import('@tinycondor/transfer/output-placement'),
+    import('@tinycondor/transfer/tar/index'),
   ]);
   let stored: Record<string, string>;
   try {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
 import { ClassAd } from '@tinycondor/shared/classad/index';
-import { placeOutputs } from './output-placement.js';
+import { placeOutputs } from '@tinycondor/transfer/output-placement';
 import { PoolFileGuard } from './pool-file-guard.js';
 
 function tempDir(t: Test, parent: string): string {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { writeFileAtomic } from '@tinycondor/shared/atomic-write';
+import { writeFileAtomic } from '@tinycondor/transfer/atomic-write';
 import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
 import { LogFile } from '@tinycondor/shared/log-file';
 import { configValue, formatCondorConfig, parseCondorConfig } from '@tinycondor/shared/condor-config';

@@ -5,7 +5,7 @@ import { PassThrough, Readable } from 'node:stream';
 import tar from 'tar-stream';
 import t, { type Test } from 'tap';
 import { SPOOL_COMMIT_MARKER_CONTENT } from '@tinycondor/shared/spool-paths';
-import { END_MARKER, packEntries } from '@tinycondor/shared/tar/index';
+import { END_MARKER, packEntries } from '@tinycondor/transfer/tar/index';
 import { SpoolStore } from './spool-store.js';
 
 /** The archive a startd would send of these files, whole in memory so that a test can cut it anywhere. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { jobSpoolDir, jobSpoolSwapDir, jobSpoolTmpDir, SPOOL_COMMIT_MARKER, SPOOL_COMMIT_MARKER_CONTENT } from '@tinycondor/shared/spool-paths';
-import { extractTarSafely, type ExtractResult } from '@tinycondor/shared/tar/index';
+import { extractTarSafely, type ExtractResult } from '@tinycondor/transfer/tar/index';
 import { spoolSpaceRefusal } from '@tinycondor/shared/disk-reserve';
 import { PRIVATE_DIR_MODE } from './pool-permissions.js';
 

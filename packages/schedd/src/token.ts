@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { writeFileAtomic } from '@tinycondor/shared/atomic-write';
+import { writeFileAtomic } from '@tinycondor/transfer/atomic-write';
 
 /** Reads the pool token, creating it (mode 0600, written atomically) when it does not exist yet. */
 export function loadOrCreateToken(file: string): string {

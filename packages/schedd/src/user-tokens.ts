@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '@tinycondor/shared/atomic-write';
+import { writeFileAtomic } from '@tinycondor/transfer/atomic-write';
 
 /** A local account as /etc/passwd names it. */
 export interface Account {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import type { ExitStatus, Usage } from '@tinycondor/shared/protocol';
-import { WriteBehind } from '@tinycondor/shared/tar/write-behind';
+import { WriteBehind } from '@tinycondor/transfer/tar/write-behind';
 import { cgroupV1Paths } from './job-cgroup.js';
 import { forkSpawner, jobSpawner, type JobProcessSpec, type JobSpawner, type SpawnFailure } from './job-process.js';
 

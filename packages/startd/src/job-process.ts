@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import util from 'node:util';
-import { forkWhenNoFileIsBeingWritten } from '@tinycondor/shared/fork-gate';
+import { forkWhenNoFileIsBeingWritten } from '@tinycondor/transfer/fork-gate';
 import type { ExitStatus, Usage } from '@tinycondor/shared/protocol';
 import type { JobUser } from '@tinycondor/shared/job-user';
 

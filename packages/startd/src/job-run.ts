@@ -5,7 +5,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
 import { keepsAnyOutput } from '@tinycondor/shared/transfer-files';
 import type { ExitStatus, RunReportMessage, Usage } from '@tinycondor/shared/protocol';
-import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
+import { extractTarSafely, packEntries } from '@tinycondor/transfer/tar/index';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
 import { diskExceededReason } from '@tinycondor/shared/disk-limit';
 import { DEV_NULL, jobLayout, type JobLayout } from './job-layout.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
-import type { PackEntry } from '@tinycondor/shared/tar/index';
+import type { PackEntry } from '@tinycondor/transfer/tar/index';
 import { INTERNAL_SANDBOX_FILES, STDERR_NAME, STDOUT_NAME, splitFileList } from '@tinycondor/shared/transfer-files';
 
 /** Name → (size, mtime) of the sandbox's top-level files, to tell what the job created or changed. */

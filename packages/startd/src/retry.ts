@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { IncompleteArchiveError } from '@tinycondor/shared/tar/index';
+import { IncompleteArchiveError } from '@tinycondor/transfer/tar/index';
 import { TransferRefused } from './schedd-client.js';
 
 const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);

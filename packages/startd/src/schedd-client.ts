@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import type { PackedArchive } from '@tinycondor/shared/tar/index';
+import type { PackedArchive } from '@tinycondor/transfer/tar/index';
 
 /**
  * HTTP calls a startd makes to its schedd, authenticated with the pool token and the startd's key. node:http with a

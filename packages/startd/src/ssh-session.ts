@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { forkWhenNoFileIsBeingWritten } from '@tinycondor/shared/fork-gate';
+import { forkWhenNoFileIsBeingWritten } from '@tinycondor/transfer/fork-gate';
 import type { StartdMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
 

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
-import type { PackEntry } from '@tinycondor/shared/tar/index';
+import type { PackEntry } from './tar/index.js';
 import { inputSandboxName, splitFileList, stdinFile, transferredExecutable } from '@tinycondor/shared/transfer-files';
-import type { PoolFileGuard } from './pool-file-guard.js';
+import type { PathGuard } from './path-guard.js';
 
 export class InputTransferError extends Error {
   constructor(message: string) {
@@ -19,7 +19,7 @@ export class InputTransferError extends Error {
  * names is read with `rights` (its owner's, for a root schedd); SPOOL with the schedd's own. The schedd
  * passes its `guard`: what a job names is never read from the pool's own files, but for its SPOOL directory.
  */
-export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: string[], guard?: PoolFileGuard, rights: FileRights = daemonRights): PackEntry[] {
+export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: string[], guard?: PathGuard, rights: FileRights = daemonRights): PackEntry[] {
   const iwd = ad.getString('Iwd') ?? '/';
   const entries: PackEntry[] = [];
   const requireReadable = (source: string): void => {

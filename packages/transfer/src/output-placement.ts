@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import { outputDestination, outputNaming } from '@tinycondor/shared/transfer-files';
-import type { PoolFileGuard } from './pool-file-guard.js';
+import type { PathGuard } from './path-guard.js';
 
 const COPY_CHUNK_BYTES = 1 << 20;
 
@@ -18,7 +18,7 @@ const COPY_CHUNK_BYTES = 1 << 20;
  * since a link there may lead anywhere). Destinations are created and replaced with `rights` (the job
  * owner's, for a root schedd); the staged files are read with the schedd's own.
  */
-export function placeOutputs(ad: ClassAd, stagingDir: string, names: string[], guard?: PoolFileGuard, rights: FileRights = daemonRights): string[] {
+export function placeOutputs(ad: ClassAd, stagingDir: string, names: string[], guard?: PathGuard, rights: FileRights = daemonRights): string[] {
   const naming = outputNaming(ad);
   const destinations = names.map((name) => [name, outputDestination(name, naming)] as const);
   for (const [, destination] of destinations) if (destination !== undefined) refuseInsidePool(destination, guard);
@@ -32,13 +32,13 @@ export function placeOutputs(ad: ClassAd, stagingDir: string, names: string[], g
   return placed;
 }
 
-function refuseInsidePool(destination: string, guard: PoolFileGuard | undefined): void {
+function refuseInsidePool(destination: string, guard: PathGuard | undefined): void {
   const refused = guard?.refusal(destination);
   if (refused !== undefined) throw new Error(`writing to file ${destination}: (errno 13) Permission denied: ${refused}`);
 }
 
 /** `destination` was judged by the caller; each entry of a directory is judged as it is placed. */
-function moveIntoPlace(source: string, destination: string, guard: PoolFileGuard | undefined, rights: FileRights): void {
+function moveIntoPlace(source: string, destination: string, guard: PathGuard | undefined, rights: FileRights): void {
   const stat = fs.lstatSync(source);
   if (!stat.isDirectory()) {
     replaceFile(source, stat, destination, rights);

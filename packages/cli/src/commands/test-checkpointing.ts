@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '@tinycondor/shared/atomic-write';
+import { writeFileAtomic } from '@tinycondor/transfer/atomic-write';
 import { CliError, type Command } from '../cli-error.js';
 import { DEFAULT_PROGRESS } from '../checkpoint-test/compare.js';
 import type { CheckpointTestOptions } from '../checkpoint-test/driver.js';

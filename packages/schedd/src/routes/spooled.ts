@@ -5,7 +5,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { callerOf, mayActOn, refusal, requirePoolToken } from '../caller.js';
 import { JobStatus } from '@tinycondor/shared/job-status';
-import { packEntries } from '@tinycondor/shared/tar/index';
+import { packEntries } from '@tinycondor/transfer/tar/index';
 import type { Schedd } from '../schedd.js';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
 import { ErrorReply, JobIdParams } from '@tinycondor/shared/rest-schemas';

@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { extractTarSafely, packEntries } from '@tinycondor/shared/tar/index';
-import { InputTransferError, inputEntries } from '../input-files.js';
-import { placeOutputs } from '../output-placement.js';
+import { extractTarSafely, packEntries } from '@tinycondor/transfer/tar/index';
+import { InputTransferError, inputEntries } from '@tinycondor/transfer/input-files';
+import { placeOutputs } from '@tinycondor/transfer/output-placement';
 import type { FaultInjector } from '../fault-injector.js';
 import { fileTransferEvent, type Schedd } from '../schedd.js';
 import { isSpooled } from '@tinycondor/shared/transfer-files';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import tar from 'tar-stream';
-import { daemonRights, type FileRights } from '../file-rights.js';
+import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 
 /** One thing to put into a transfer: `source` on disk appears in the archive as `name`. */
 export interface PackEntry {
