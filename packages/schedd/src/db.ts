@@ -46,11 +46,12 @@ CREATE TABLE IF NOT EXISTS queued_starts (
   fetch_input INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS timeline (
-  seq INTEGER PRIMARY KEY,
   cluster_id INTEGER NOT NULL,
   proc_id INTEGER NOT NULL,
-  entry TEXT NOT NULL
-);
+  seq INTEGER NOT NULL,
+  entry TEXT NOT NULL,
+  PRIMARY KEY (cluster_id, proc_id, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS event_outbox (
   seq INTEGER PRIMARY KEY,
   log_path TEXT NOT NULL,
@@ -79,7 +80,6 @@ const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
 const INDEXES = `
 CREATE INDEX IF NOT EXISTS jobs_with_policy ON jobs (cluster_id, proc_id) WHERE policy = 1;
 CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner, status);
-CREATE INDEX IF NOT EXISTS timeline_by_job ON timeline (cluster_id, proc_id, seq);
 `;
 
 function addMissingColumns(db: Database.Database): void {

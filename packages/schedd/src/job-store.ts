@@ -115,6 +115,8 @@ export class JobStore {
   private readonly timelineInserts: BatchInsert;
   /** Timeline rows written since the table was last pruned. */
   private timelineWrites = 0;
+  /** The last timeline entry's number: entries of a job are read in this order. */
+  private timelineSeq: number;
   /** The one transaction wrapper: better-sqlite3 builds a new one at every db.transaction(), which costs more than a small transaction. */
   private readonly inTransaction: (work: () => unknown) => unknown;
   /** What waits for the current transaction to commit (see afterCommit). */
@@ -127,7 +129,7 @@ export class JobStore {
   ) {
     this.jobInserts = new BatchInsert(db, 'jobs', ['cluster_id', 'proc_id', 'status', 'prio', 'ad', 'owner', 'policy']);
     this.eventInserts = new BatchInsert(db, 'event_outbox', ['log_path', 'text', 'cluster_id', 'proc_id', 'owner']);
-    this.timelineInserts = new BatchInsert(db, 'timeline', ['cluster_id', 'proc_id', 'entry']);
+    this.timelineInserts = new BatchInsert(db, 'timeline', ['cluster_id', 'proc_id', 'seq', 'entry']);
     this.inTransaction = db.transaction((work: () => unknown) => work());
     this.statements = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -156,9 +158,13 @@ export class JobStore {
         'INSERT INTO history (cluster_id, proc_id, completion_date, ad) VALUES (?, ?, ?, ?)',
       ),
       historyPage: db.prepare<[number, number], { seq: number; ad: string }>('SELECT seq, ad FROM history WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
-      insertTimeline: db.prepare<[number, number, string]>('INSERT INTO timeline (cluster_id, proc_id, entry) VALUES (?, ?, ?)'),
+      insertTimeline: db.prepare<[number, number, number, string]>('INSERT INTO timeline (cluster_id, proc_id, seq, entry) VALUES (?, ?, ?, ?)'),
       timelineOf: db.prepare<[number, number], { entry: string }>('SELECT entry FROM timeline WHERE cluster_id = ? AND proc_id = ? ORDER BY seq'),
-      pruneTimeline: db.prepare<[number]>('DELETE FROM timeline WHERE seq <= (SELECT max(seq) FROM timeline) - ?'),
+      timelineRows: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM timeline'),
+      // The first job whose timeline is kept: the oldest jobs' go, each whole.
+      timelineCut: db.prepare<[number], { cluster_id: number; proc_id: number }>('SELECT cluster_id, proc_id FROM timeline ORDER BY cluster_id, proc_id, seq LIMIT 1 OFFSET ?'),
+      pruneTimeline: db.prepare<[number, number]>('DELETE FROM timeline WHERE (cluster_id, proc_id) < (?, ?)'),
+      lastTimelineSeq: db.prepare<[], { m: number | null }>('SELECT max(seq) AS m FROM timeline'),
       insertEvent: db.prepare<[string, string, number | null, number | null, string | null]>(
         'INSERT INTO event_outbox (log_path, text, cluster_id, proc_id, owner) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -177,6 +183,7 @@ export class JobStore {
         'SELECT * FROM queued_starts ORDER BY job_id',
       ),
     };
+    this.timelineSeq = this.statements.lastTimelineSeq.get()?.m ?? 0;
   }
 
   /**
@@ -247,7 +254,7 @@ export class JobStore {
               this.queueEvents(ad, events, addEvent);
               if (!onTimeline) continue;
               const entries = timelineEntriesOf(events, undefined);
-              for (const entry of entries) addEntry(clusterId, proc, JSON.stringify(entry));
+              for (const entry of entries) addEntry(clusterId, proc, ++this.timelineSeq, JSON.stringify(entry));
               timelineEntries += entries.length;
             }
           }),
@@ -558,7 +565,8 @@ export class JobStore {
   /**
    * A job's timeline: what happened to it, with millisecond times, written in the transaction of each
    * change (so it survives a restart and agrees with the queue), and kept after the job leaves the queue.
-   * The table keeps its last `maxTimelineRows` entries. undefined: nothing recorded for the job.
+   * The table (one b-tree, keyed by job then entry) keeps about `maxTimelineRows` entries: the timelines
+   * of the oldest jobs go first, each whole. undefined: nothing recorded for the job.
    */
   timeline(cluster: number, proc: number): TimelineEntry[] | undefined {
     const rows = this.statements.timelineOf.all(cluster, proc);
@@ -571,7 +579,7 @@ export class JobStore {
   }
 
   private recordTimelineEntries(cluster: number, proc: number, entries: TimelineEntry[]): void {
-    for (const entry of entries) this.statements.insertTimeline.run(cluster, proc, JSON.stringify(entry));
+    for (const entry of entries) this.statements.insertTimeline.run(cluster, proc, ++this.timelineSeq, JSON.stringify(entry));
     this.countTimelineWrites(entries.length);
   }
 
@@ -580,7 +588,10 @@ export class JobStore {
     this.timelineWrites += written;
     if (this.timelineWrites < TIMELINE_PRUNE_EVERY) return;
     this.timelineWrites = 0;
-    this.statements.pruneTimeline.run(this.maxTimelineRows);
+    const excess = this.statements.timelineRows.get()!.n - this.maxTimelineRows;
+    if (excess <= 0) return;
+    const cut = this.statements.timelineCut.get(excess);
+    if (cut) this.statements.pruneTimeline.run(cut.cluster_id, cut.proc_id);
   }
 
   private queueEvents(

@@ -21,15 +21,24 @@ export function loadOwnerRightsModule(): { native?: NativeOwnerRights; missing?:
 
 type Accounts = Parameters<typeof resolveJobUser>[2];
 
-/** /etc/passwd and /etc/group, read again when either changes (accounts may be added while the schedd runs). */
+/** How long the accounts read are trusted before /etc/passwd and /etc/group are looked at again. */
+const ACCOUNTS_RECHECK_MS = 1_000;
+
+/**
+ * /etc/passwd and /etc/group, read again when either changes (accounts may be added while the schedd
+ * runs); looked at no more than once a second, since every transfer asks.
+ */
 function watchedAccounts(): () => Accounts {
   let seen = '';
+  let checkedAt = Number.NEGATIVE_INFINITY;
   let accounts: Accounts = { users: new Map(), memberships: new Map() };
   const stampOf = (file: string): string => {
     const stat = fs.statSync(file, { throwIfNoEntry: false });
     return stat ? `${stat.ino}:${stat.mtimeMs}:${stat.size}` : 'none';
   };
   return () => {
+    if (performance.now() - checkedAt < ACCOUNTS_RECHECK_MS) return accounts;
+    checkedAt = performance.now();
     const now = `${stampOf('/etc/passwd')}|${stampOf('/etc/group')}`;
     if (now !== seen) {
       // Read after the stamp: a change meanwhile is read now and again next time, never missed.
@@ -65,6 +74,8 @@ export class OwnerRights {
 
   /** The user a job's files are handled as; undefined for the schedd's own rights. Throws when there is none. */
   userFor(owner: string | undefined): JobUser | undefined {
+    // A schedd that is not root acts as itself: no account is looked up.
+    if (this.daemonUid !== 0) return undefined;
     return resolveJobUser(owner, this.daemonUid, this.accounts());
   }
 
