@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorVersion } from '../commands/condor-version.js';
+
+runMain(condorVersion);
