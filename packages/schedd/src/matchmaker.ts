@@ -27,19 +27,65 @@ export const NEWLY_IDLE_PER_PASS = 2_000;
 /**
  * Where idle jobs go: free slots first, then queued behind the run of a busy slot (one job each). What it
  * remembers between passes makes a pass cost what changed: jobs that became idle since the last pass are
- * tried against every slot; the whole idle queue is scanned only for a slot not yet found to fit no idle
- * job, so a queue of jobs that cannot run costs nothing on every later state change. The schedd tells it
- * of jobs that become idle and of slots whose state changed.
+ * tried against every slot first, best first (JobPrio, then the order they came); the whole idle queue is
+ * scanned, in its order (JobPrio, then job id), only for a slot not yet found to fit no idle job, so a
+ * queue of jobs that cannot run costs nothing on every later state change. Not HTCondor's order in one
+ * case: a job that just became idle goes before an older idle job of higher JobPrio that did not fit, or
+ * found no slot, before. The schedd tells it of jobs that become idle and of slots whose state changed.
  */
+/** Jobs that became idle since they were last tried, best first: by JobPrio (highest first), then in the order they came. */
+class NewlyIdle {
+  private readonly byPrio = new Map<number, Set<string>>();
+  private readonly prioOf = new Map<string, number>();
+  /** The priorities present, highest first. */
+  private prios: number[] = [];
+
+  get size(): number {
+    return this.prioOf.size;
+  }
+
+  add(jobId: string, prio: number): void {
+    if (this.prioOf.get(jobId) === prio) return;
+    this.delete(jobId);
+    let jobs = this.byPrio.get(prio);
+    if (!jobs) {
+      this.byPrio.set(prio, (jobs = new Set()));
+      this.prios = [...this.byPrio.keys()].sort((a, b) => b - a);
+    }
+    jobs.add(jobId);
+    this.prioOf.set(jobId, prio);
+  }
+
+  /** Whether the job was there. */
+  delete(jobId: string): boolean {
+    const prio = this.prioOf.get(jobId);
+    if (prio === undefined) return false;
+    this.prioOf.delete(jobId);
+    const jobs = this.byPrio.get(prio) as Set<string>;
+    jobs.delete(jobId);
+    if (jobs.size === 0) {
+      this.byPrio.delete(prio);
+      this.prios = this.prios.filter((p) => p !== prio);
+    }
+    return true;
+  }
+
+  /** Best first; a job deleted meanwhile is not visited. */
+  *[Symbol.iterator](): Generator<string> {
+    for (const prio of [...this.prios]) for (const jobId of this.byPrio.get(prio) ?? []) yield jobId;
+  }
+}
+
 export class Matchmaker {
-  private readonly newlyIdle = new Set<string>();
+  private readonly newlyIdle = new NewlyIdle();
   /** Free slots a full scan found no idle job for; only newly idle jobs are tried on them. */
   private readonly exhaustedSlots = new Set<string>();
   /** Busy slots a full scan found no idle job to queue on. */
   private readonly exhaustedQueueSlots = new Set<string>();
 
-  jobBecameIdle(jobId: string): void {
-    this.newlyIdle.add(jobId);
+  /** The job became idle with this JobPrio. */
+  jobBecameIdle(jobId: string, prio: number): void {
+    this.newlyIdle.add(jobId, prio);
   }
 
   /** A slot freed, or came (back): every idle job may fit it again. */
@@ -61,35 +107,39 @@ export class Matchmaker {
     const freeLeft = [...free];
     const queueLeft = [...queueable];
     if (freeLeft.length === 0 && queueLeft.length === 0) return { unplacedFree: freeLeft, more: false };
+    /** Places the job on the first of `freeCandidates` that fits it, else of `queueCandidates`; a slot taken leaves every list. */
+    const lists: Candidate<S>[][] = [freeLeft, queueLeft];
     const place = (job: J, freeCandidates: Candidate<S>[], queueCandidates: Candidate<S>[]): void => {
-      for (const [candidates, all, how] of [
-        [freeCandidates, freeLeft, 'start'],
-        [queueCandidates, queueLeft, 'queue'],
+      for (const [candidates, how] of [
+        [freeCandidates, 'start'],
+        [queueCandidates, 'queue'],
       ] as const) {
-        const index = candidates.findIndex((c) => queue.fits(job, c.ad));
-        if (index < 0) continue;
-        const [chosen] = candidates.splice(index, 1);
-        all.splice(all.indexOf(chosen), 1);
+        const chosen = candidates.find((c) => queue.fits(job, c.ad));
+        if (!chosen) continue;
+        for (const list of lists) if (list.includes(chosen)) list.splice(list.indexOf(chosen), 1);
         queue.place(job, chosen.slot, how);
         return;
       }
     };
+    // Jobs that became idle since the last pass, best first, against every slot (each read only when a slot is left).
     let budget = NEWLY_IDLE_PER_PASS;
     for (const jobId of this.newlyIdle) {
       if ((freeLeft.length === 0 && queueLeft.length === 0) || budget-- === 0) break;
       this.newlyIdle.delete(jobId);
-      if (queue.isQueued(jobId)) continue;
-      const job = queue.idleJob(jobId);
-      if (job) place(job, [...freeLeft], [...queueLeft]);
+      const job = queue.isQueued(jobId) ? undefined : queue.idleJob(jobId);
+      if (job) place(job, freeLeft, queueLeft);
     }
     const more = budget < 0 && (freeLeft.length > 0 || queueLeft.length > 0);
+    // Slots not yet found to fit no idle job: the idle queue is read for them, in its order.
     const unexplored = freeLeft.filter((c) => !this.exhaustedSlots.has(c.key));
     const unexploredQueue = queueLeft.filter((c) => !this.exhaustedQueueSlots.has(c.key));
+    lists.push(unexplored, unexploredQueue);
     if (unexplored.length > 0 || unexploredQueue.length > 0) {
       for (const job of queue.idleJobs()) {
         if (unexplored.length === 0 && unexploredQueue.length === 0) break;
         if (!queue.isQueued(queue.jobIdOf(job))) place(job, unexplored, unexploredQueue);
       }
+      // Those left fit no idle job.
       for (const c of unexplored) this.exhaustedSlots.add(c.key);
       for (const c of unexploredQueue) this.exhaustedQueueSlots.add(c.key);
     }

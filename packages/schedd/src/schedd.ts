@@ -13,6 +13,7 @@ import {
   runDropped,
   runEvicted,
   runFailed,
+  setJobPriority,
   startRun,
   type Refusal,
   type Transition,
@@ -192,8 +193,9 @@ export class Schedd {
     const overlay = this.store.apply(job, transition, run);
     this.observer.jobChanged(job, transition);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) {
-      this.matchmaker.jobBecameIdle(jobId);
-      this.yieldQueuedStartsTo(transition.ad.getInt('JobPrio') ?? 0);
+      const prio = transition.ad.getInt('JobPrio') ?? 0;
+      this.matchmaker.jobBecameIdle(jobId, prio);
+      this.yieldQueuedStartsTo(prio);
     }
     if (transition.leaveQueue) this.spool.removeJobDir(job.cluster, job.proc);
     this.events.schedule();
@@ -234,7 +236,7 @@ export class Schedd {
       onTimeline,
     );
     this.observer.clusterSubmitted(clusterId, procs.length, this.observer.listening ? submitted : []);
-    for (const jobId of submission.idle) this.matchmaker.jobBecameIdle(jobId);
+    for (const [jobId, prio] of submission.idle) this.matchmaker.jobBecameIdle(jobId, prio);
     this.yieldQueuedStartsTo(submission.highestIdlePrio);
     this.events.schedule();
     this.scheduleMatchmaking();
@@ -246,6 +248,27 @@ export class Schedd {
   /** condor_rm, condor_hold, condor_release, condor_vacate_job: see actOnSelection. */
   actOnSelection(action: JobAction, selection: Selection, reason: string, caller: Caller): Promise<ActionSummary> {
     return actOnSelection(this.store, selection, (job) => this.actOnJob(action, job, reason, caller, this.now()), () => this.stopped);
+  }
+
+  /**
+   * condor_prio: each selected job's JobPrio set to `change.priority`, or moved by `change.adjustment`;
+   * like any attribute, only by its owner or a queue superuser. A running job keeps its run.
+   */
+  setPriority(selection: Selection, change: { priority: number } | { adjustment: number }, caller: Caller): Promise<ActionSummary> {
+    return actOnSelection(
+      this.store,
+      selection,
+      (job) => {
+        const jobId = formatJobId(job.cluster, job.proc);
+        const owner = job.ad.getString('Owner');
+        if (!mayActOn(caller, owner)) return { jobId, ok: false, message: `Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${caller.user})` };
+        const prio = 'priority' in change ? change.priority : (job.ad.getInt('JobPrio') ?? 0) + change.adjustment;
+        const run = job.startd !== null && job.slot !== null ? { runId: job.runId, startd: job.startd, slot: job.slot } : null;
+        this.commit(job, setJobPriority(job.ad, prio), run);
+        return { jobId, ok: true, message: `Job ${jobId} priority ${prio}` };
+      },
+      () => this.stopped,
+    );
   }
 
   /** One job of an action: like HTCondor's schedd, only its owner or a queue superuser may act on it. */
@@ -469,7 +492,7 @@ export class Schedd {
     if (this.queuedStarts.get(queued.jobId) !== queued) return;
     this.queuedStarts.delete(queued.jobId);
     this.store.forgetQueuedStart(queued.jobId);
-    this.matchmaker.jobBecameIdle(queued.jobId);
+    this.matchmaker.jobBecameIdle(queued.jobId, queued.prio);
     this.scheduleMatchmaking();
   }
 

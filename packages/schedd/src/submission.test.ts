@@ -23,7 +23,7 @@ function read(procs: ProcOverlay[], caller = alice) {
 t.test('procs are stored with the schedd\'s GlobalJobId; the idle ones are told', async (t) => {
   const { rows, submission } = read([{ ProcId: '0', GlobalJobId: '"forged"' }, { ProcId: '1', JobStatus: '5', JobPrio: '3' }, { ProcId: '2', JobPrio: '4' }]);
   t.same(rows.map((r) => r.overlay.GlobalJobId), ['"schedd@host#7.0#1700000000"', '"schedd@host#7.1#1700000000"', '"schedd@host#7.2#1700000000"']);
-  t.same(submission.idle, ['7.0', '7.2']);
+  t.same(submission.idle, [['7.0', 0], ['7.2', 4]]);
   t.equal(submission.highestIdlePrio, 4);
 });
 

@@ -30,7 +30,8 @@ export function submittedClusterAd(common: Record<string, string> | undefined, p
  * to SPOOL. `idle` and `highestIdlePrio` say, once read, which procs are ready to run.
  */
 export class SubmittedProcs {
-  readonly idle: string[] = [];
+  /** The idle procs, with their JobPrio. */
+  readonly idle: [jobId: string, prio: number][] = [];
   highestIdlePrio = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -71,8 +72,9 @@ export class SubmittedProcs {
         throw new SubmitRejected(`proc ${index}: Owner "${view.getString('Owner')}" is not the submitting user ${caller.user}`);
       }
       if (status === JobStatus.Idle) {
-        this.idle.push(formatJobId(clusterId, proc));
-        this.highestIdlePrio = Math.max(this.highestIdlePrio, view.getInt('JobPrio') ?? 0);
+        const prio = view.getInt('JobPrio') ?? 0;
+        this.idle.push([formatJobId(clusterId, proc), prio]);
+        this.highestIdlePrio = Math.max(this.highestIdlePrio, prio);
       }
       if (isSpooled(view)) {
         const ad = view.ad();

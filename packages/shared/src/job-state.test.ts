@@ -9,6 +9,7 @@ import {
   releaseJob,
   removeJob,
   runDropped,
+  setJobPriority,
   runEvicted,
   runFailed,
   startRun,
@@ -546,4 +547,13 @@ t.test('a dropped run leaves the job as it is and logs nothing', async (t) => {
   t.same(dropped.events, []);
   t.equal(dropped.leaveQueue, false);
   t.equal(dropped.killRun, false);
+});
+
+t.test('condor_prio sets JobPrio in any state and logs nothing', async (t) => {
+  const running = ClassAd.fromJSON({ ClusterId: '1', ProcId: '0', JobStatus: '2', JobPrio: '0' });
+  const changed = setJobPriority(running, -5);
+  t.equal(changed.ad.getInt('JobPrio'), -5);
+  t.equal(changed.ad.getInt('JobStatus'), 2);
+  t.same(changed.events, []);
+  t.equal(running.getInt('JobPrio'), 0, 'the ad given is not changed');
 });

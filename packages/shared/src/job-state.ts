@@ -287,6 +287,13 @@ export function holdJob(adIn: ClassAd, opts: { now: Date; reason: string; code: 
   return { ad, events: [event], leaveQueue: false, killRun: wasRunning };
 }
 
+/** condor_prio: the job's JobPrio, in any state in the queue; nothing is logged (HTCondor's condor_prio logs no event). */
+export function setJobPriority(adIn: ClassAd, prio: number): Transition {
+  const ad = adIn.clone();
+  ad.set('JobPrio', prio);
+  return { ad, events: [], leaveQueue: false, killRun: false };
+}
+
 /** condor_release: only held jobs, back to JobStatusOnRelease (Idle by default). */
 export function releaseJob(adIn: ClassAd, opts: { now: Date; reason: string }): Transition | Refusal {
   if (adIn.getInt('JobStatus') !== JobStatus.Held || adIn.getInt('HoldReasonCode') === HoldCode.SpoolingInput) {

@@ -27,6 +27,20 @@ const BulkActionBody = Type.Object(
 );
 type BulkActionBody = Static<typeof BulkActionBody>;
 
+const PriorityBody = Type.Object(
+  {
+    ids: Type.Optional(Type.Array(JobOrClusterIdSchema, { maxItems: 100_000 })),
+    /** The jobs of this owner (condor_prio USER). */
+    owner: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^"\\\\]+$' })),
+    all: Type.Optional(Type.Boolean()),
+    priority: Type.Optional(Type.Integer({ minimum: -2_147_483_648, maximum: 2_147_483_647 })),
+    adjustment: Type.Optional(Type.Integer({ minimum: -2_147_483_648, maximum: 2_147_483_647 })),
+    user: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+type PriorityBody = Static<typeof PriorityBody>;
+
 /** A job or cluster id from a request; id 0 and other non-ids are a 400, not a crash. */
 function jobSpecOf(text: string): JobSpec {
   const spec = parseJobSpec(text);
@@ -73,6 +87,20 @@ export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd 
       const { ids = [], constraint, all = false } = request.body;
       const specs = ids.map(jobSpecOf);
       return run(request, request.body.action, specs, constraint, all, request.body);
+    },
+  );
+
+  // condor_prio: set (priority) or move (adjustment) JobPrio of the jobs named, an owner's, or all.
+  app.post<{ Body: PriorityBody; Reply: ActionReply }>(
+    '/v1/priority',
+    { schema: { body: PriorityBody, response: { 200: ActionReply, 400: ErrorReply } } },
+    async (request) => {
+      const { ids = [], owner, all = false, priority, adjustment } = request.body;
+      if ((priority === undefined) === (adjustment === undefined)) throw Object.assign(new Error('give exactly one of priority and adjustment'), { statusCode: 400 });
+      const caller = actingCaller(callerOf(request), request.body.user, schedd.settings.superUsers);
+      const constraint = owner === undefined ? undefined : parseExpr(`Owner == ${JSON.stringify(owner)}`);
+      const change = priority !== undefined ? { priority } : { adjustment: adjustment as number };
+      return schedd.setPriority({ specs: ids.map(jobSpecOf), constraint, all }, change, caller);
     },
   );
 

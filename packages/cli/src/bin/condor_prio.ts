@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorPrio } from '../commands/condor-prio.js';
+
+runMain(condorPrio);
