@@ -72,11 +72,6 @@ const SIGTERM = 15;
 /** A cluster of more procs than this puts no submit event on the timelines: it would only push every other job's out. */
 const MAX_TIMELINE_SUBMISSION = 10_000;
 
-/**
- * The schedd's core: the job queue, the startds and their slots, matchmaking on every state change.
- * REST routes and the startd channel both call into this class; it changes jobs only through the
- * shared state machine and the job store.
- */
 /** A commit into a job's SPOOL directory: a checkpoint (its number), or files sent at eviction. */
 export interface SpoolCommit {
   jobId: string;
@@ -86,6 +81,11 @@ export interface SpoolCommit {
   dir: string;
 }
 
+/**
+ * The schedd's core: the job queue, the startds and their slots, matchmaking on every state change.
+ * REST routes and the startd channel both call into this class; it changes jobs only through the
+ * shared state machine and the job store.
+ */
 export class Schedd {
   readonly store: JobStore;
   readonly registry = new StartdRegistry();
