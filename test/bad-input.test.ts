@@ -1,19 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
+import { rest, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
 
 async function queueIds(pool: TestPool): Promise<string> {
   return (await pool.run('condor_q', ['-allusers', '-af', 'ClusterId', 'ProcId'])).stdout;
-}
-
-async function rest(pool: TestPool, method: string, route: string, body?: unknown, token = pool.token) {
-  const response = await fetch(`${pool.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 t.test('bad submit files are refused with file:line and queue nothing', async (t) => {

@@ -1,36 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import tar from 'tar-stream';
 import { SPOOL_COMMIT_MARKER_CONTENT } from '@tinycondor/shared/spool-paths';
-import { END_MARKER } from '@tinycondor/transfer/tar/index';
 import t from 'tap';
 import { fakeStartd, killHard, startDaemons } from './helpers/daemons.js';
 import { codes, eventually, waitForEvents, writeExecutable } from './helpers/pool.js';
-
-/** A transfer as a startd sends it: the files, then the end marker with their counts. */
-async function tarOf(files: Record<string, string>): Promise<Buffer> {
-  const pack = tar.pack();
-  let bytes = 0;
-  for (const [name, content] of Object.entries(files)) {
-    pack.entry({ name }, content);
-    bytes += Buffer.byteLength(content);
-  }
-  pack.entry({ name: END_MARKER }, JSON.stringify({ files: Object.keys(files).length, bytes }));
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
-
-function putCheckpoint(url: string, token: string, key: string, jobId: string, runId: string, number: number, body: Buffer) {
-  return fetch(`${url}/v1/jobs/${jobId}/runs/${runId}/checkpoint?kind=checkpoint&number=${number}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'x-tinycondor-startd-key': key, 'content-type': 'application/x-tar' },
-    body: Readable.toWeb(Readable.from([body])) as unknown as BodyInit,
-    duplex: 'half',
-  } as RequestInit);
-}
+import { transferArchive, putCheckpoint } from './helpers/archives.js';
 
 t.test('broken, late and duplicate transfers and messages never damage the committed checkpoint', async (t) => {
   const d = await startDaemons(t, ['--lease', '30']);
@@ -50,22 +24,22 @@ t.test('broken, late and duplicate transfers and messages never damage the commi
   await waitForEvents(log, (ev) => ev.some((e) => e.code === 1));
 
   const spool = path.join(d.home, 'spool', '1', '0', 'cluster1.proc0.subproc0');
-  const good = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, await tarOf({ state: 'one' }));
+  const good = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, await transferArchive({ state: 'one' }));
   t.equal(good.status, 200);
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'one');
 
-  const next = await tarOf({ state: 'two', extra: 'x'.repeat(5000) });
+  const next = await transferArchive({ state: 'two', extra: 'x'.repeat(5000) });
   const cut = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 1, next.subarray(0, 1024));
   t.equal(cut.status, 400, 'a truncated tar is refused');
   const garbage = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 1, Buffer.from('this is not a tar archive at all'.repeat(40)));
   t.equal(garbage.status, 400, 'garbage is refused');
-  const hostile = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 1, await tarOf({ '../../escape': 'boom' }));
+  const hostile = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 1, await transferArchive({ '../../escape': 'boom' }));
   t.equal(hostile.status, 400, "a tar with '..' is refused");
   t.notOk(fs.existsSync(path.join(d.home, 'spool', '1', 'escape')));
-  const stale = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, await tarOf({ state: 'stale' }));
+  const stale = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, await transferArchive({ state: 'stale' }));
   t.equal(stale.status, 409, 'an old checkpoint number is stale');
   const other = await fakeStartd(t, d.url(), d.token(), 'other');
-  const wrongStartd = await putCheckpoint(d.url(), d.token(), other.key, jobId, runId, 1, await tarOf({ state: 'intruder' }));
+  const wrongStartd = await putCheckpoint(d.url(), d.token(), other.key, jobId, runId, 1, await transferArchive({ state: 'intruder' }));
   t.equal(wrongStartd.status, 409, 'another startd cannot write this run');
   t.same(fs.readdirSync(spool), ['state']);
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'one', 'the committed checkpoint is intact');

@@ -3,18 +3,9 @@ import net from 'node:net';
 import path from 'node:path';
 import t from 'tap';
 import { MAX_SUBMIT_BODY_BYTES } from '@tinycondor/shared/submit-limits';
-import { eventually, runCommand, startPool, type TestPool } from './helpers/pool.js';
+import { eventually, rest, runCommand, startPool, type TestPool } from './helpers/pool.js';
 
 /** issue 18 item 7: bulk actions on big clusters, oversized submissions, and a submit whose connection breaks. */
-
-async function rest(pool: TestPool, method: string, route: string, body?: unknown) {
-  const response = await fetch(`${pool.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${pool.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 async function queueSize(pool: TestPool): Promise<number> {
   const { body } = await rest(pool, 'GET', '/v1/jobs/totals');

@@ -4,41 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import tar from 'tar-stream';
 import t from 'tap';
-import { END_MARKER } from '@tinycondor/transfer/tar/index';
 import { fakeStartd, killHard, startDaemons } from './helpers/daemons.js';
 import { eventually, waitForEvents, writeExecutable } from './helpers/pool.js';
-
-/** A checkpoint as a startd sends it, in this entry order; a `null` content is a directory. */
-async function tarOf(entries: [string, string | null][]): Promise<Buffer> {
-  const pack = tar.pack();
-  let files = 0;
-  let bytes = 0;
-  for (const [name, content] of entries) {
-    if (content === null) {
-      pack.entry({ name, type: 'directory' });
-      continue;
-    }
-    pack.entry({ name }, content);
-    files += 1;
-    bytes += Buffer.byteLength(content);
-  }
-  pack.entry({ name: END_MARKER }, JSON.stringify({ files, bytes }));
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
-
-function putCheckpoint(url: string, token: string, key: string, jobId: string, runId: string, number: number, body: Readable): Promise<Response> {
-  return fetch(`${url}/v1/jobs/${jobId}/runs/${runId}/checkpoint?kind=checkpoint&number=${number}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'x-tinycondor-startd-key': key, 'content-type': 'application/x-tar' },
-    body: Readable.toWeb(body) as unknown as BodyInit,
-    duplex: 'half',
-  } as RequestInit);
-}
+import { transferArchive, putCheckpoint } from './helpers/archives.js';
 
 t.test('a checkpoint holding .ccommit.con, cut by a SIGKILL of the schedd, is discarded at restart', async (t) => {
   const d = await startDaemons(t, ['--lease', '30']);
@@ -51,11 +20,11 @@ t.test('a checkpoint holding .ccommit.con, cut by a SIGKILL of the schedd, is di
   await waitForEvents(path.join(d.dir, 'job.log'), (ev) => ev.some((e) => e.code === 1));
 
   const spool = path.join(d.home, 'spool', '1', '0', 'cluster1.proc0.subproc0');
-  const first = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, Readable.from([await tarOf([['big.dat', 'checkpoint 0\n']])]));
+  const first = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, Readable.from([await transferArchive([['big.dat', 'checkpoint 0\n']])]));
   t.equal(first.status, 200);
 
   // Checkpoint 1: the job's own `.ccommit.con` first, then 8 MiB of big.dat, of which half arrives.
-  const archive = await tarOf([
+  const archive = await transferArchive([
     ['.ccommit.con', ''],
     ['big.dat', 'x'.repeat(8 << 20)],
   ]);
@@ -85,11 +54,11 @@ t.test('a checkpoint with a directory named .ccommit.con is committed without it
   await waitForEvents(path.join(d.dir, 'job.log'), (ev) => ev.some((e) => e.code === 1));
 
   const spool = path.join(d.home, 'spool', '1', '0', 'cluster1.proc0.subproc0');
-  const forged = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, Readable.from([await tarOf([['.ccommit.con', null], ['.ccommit.con/x', 'forged'], ['state', 'zero']])]));
+  const forged = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, Readable.from([await transferArchive([['.ccommit.con', null], ['.ccommit.con/x', 'forged'], ['state', 'zero']])]));
   t.equal(forged.status, 200, 'the checkpoint is accepted');
   t.same(fs.readdirSync(spool), ['state'], 'without the reserved name');
   t.notOk(fs.existsSync(`${spool}.tmp`), 'no staging left behind');
-  const next = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 1, Readable.from([await tarOf([['state', 'one']])]));
+  const next = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 1, Readable.from([await transferArchive([['state', 'one']])]));
   t.equal(next.status, 200);
   t.same(fs.readdirSync(spool), ['state'], 'the next commit brings nothing else in');
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'one');

@@ -5,35 +5,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import tar from 'tar-stream';
 import t, { type Test } from 'tap';
-import { END_MARKER } from '@tinycondor/transfer/tar/index';
 import { fakeStartd } from './helpers/daemons.js';
 import { binCommand, eventually, runCommand, waitForEvents, writeExecutable } from './helpers/pool.js';
-
-async function tarOf(files: Record<string, string>): Promise<Buffer> {
-  const pack = tar.pack();
-  let bytes = 0;
-  for (const [name, content] of Object.entries(files)) {
-    pack.entry({ name }, content);
-    bytes += Buffer.byteLength(content);
-  }
-  pack.entry({ name: END_MARKER }, JSON.stringify({ files: Object.keys(files).length, bytes }));
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
-
-function put(url: string, token: string, key: string, route: string, body: Buffer): Promise<Response> {
-  return fetch(`${url}${route}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'x-tinycondor-startd-key': key, 'content-type': 'application/x-tar' },
-    body: Readable.toWeb(Readable.from([body])) as unknown as BodyInit,
-    duplex: 'half',
-  } as RequestInit);
-}
+import { transferArchive, putAsStartd } from './helpers/archives.js';
 
 /** A tmpfs of `sizeMb` mounted on a new directory, unmounted at teardown; undefined when mounting is not allowed here. */
 function smallFilesystem(t: Test, sizeMb: number): string | undefined {
@@ -85,22 +60,22 @@ t.test('uploads into SPOOL are refused below RESERVED_DISK and accepted once spa
   const checkpointRoute = (n: number) => `/v1/jobs/${jobId}/runs/${runId}/checkpoint?kind=checkpoint&number=${n}`;
   const spool = path.join(home, 'spool', '1', '0', 'cluster1.proc0.subproc0');
 
-  t.equal((await put(url, token, fake.key, checkpointRoute(0), await tarOf({ state: 'zero' }))).status, 200, 'accepted with space above the reserve');
+  t.equal((await putAsStartd(url, token, fake.key, checkpointRoute(0), await transferArchive({ state: 'zero' }))).status, 200, 'accepted with space above the reserve');
 
   // Something else fills the filesystem to below the reserve (40 of its 64 MB).
   const filler = path.join(mountPoint, 'filler');
   fs.writeFileSync(filler, Buffer.alloc(40 << 20));
-  const refused = await put(url, token, fake.key, checkpointRoute(1), await tarOf({ state: 'one' }));
+  const refused = await putAsStartd(url, token, fake.key, checkpointRoute(1), await transferArchive({ state: 'one' }));
   t.equal(refused.status, 400, 'a checkpoint is refused');
   t.match(((await refused.json()) as { error: string }).error, /SPOOL filesystem has \d+\.\d MiB free, less than RESERVED_DISK = 32 MB/);
-  const output = await put(url, token, fake.key, `/v1/jobs/${jobId}/runs/${runId}/output`, await tarOf({ _condor_stdout: 'out' }));
+  const output = await putAsStartd(url, token, fake.key, `/v1/jobs/${jobId}/runs/${runId}/output`, await transferArchive({ _condor_stdout: 'out' }));
   t.equal(output.status, 400, 'so is the output');
   t.match(((await output.json()) as { error: string }).error, /^Transfer output files failure: the access point's SPOOL filesystem has/);
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'zero', 'the committed checkpoint is whole');
   t.notOk(fs.existsSync(`${spool}.tmp`));
 
   fs.rmSync(filler);
-  t.equal((await put(url, token, fake.key, checkpointRoute(1), await tarOf({ state: 'one' }))).status, 200, 'accepted again once space is freed');
+  t.equal((await putAsStartd(url, token, fake.key, checkpointRoute(1), await transferArchive({ state: 'one' }))).status, 200, 'accepted again once space is freed');
   t.equal(fs.readFileSync(path.join(spool, 'state'), 'utf8'), 'one');
   schedd.kill('SIGTERM');
 });

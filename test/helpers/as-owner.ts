@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Test } from 'tap';
-import type { TestPool } from './pool.js';
+import { rest, type TestPool } from './pool.js';
 
 /** Why a test of another user's jobs cannot run here, or false. */
 export const needsRootAndUseradd =
@@ -18,15 +18,11 @@ export function addTestUser(t: Test, tag: string): { name: string; uid: number; 
   return { name, uid: id('-u'), gid: id('-g') };
 }
 
-export async function rest(pool: TestPool, method: string, route: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${pool.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${pool.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const reply = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(reply)}`);
-  return reply;
+/** A REST call with the pool token that must succeed: its JSON reply. */
+async function restOk(pool: TestPool, method: string, route: string, body?: unknown): Promise<Record<string, unknown>> {
+  const reply = await rest(pool, method, route, body);
+  if (reply.status >= 400) throw new Error(`${method} ${route}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
 }
 
 /**
@@ -34,10 +30,10 @@ export async function rest(pool: TestPool, method: string, route: string, body?:
  * ClassAd expression text); returns the new cluster.
  */
 export async function resubmitAs(pool: TestPool, template: string, owner: string, changes: Record<string, string> = {}): Promise<number> {
-  const { ad } = (await rest(pool, 'GET', `/v1/jobs/${template}`)) as { ad: Record<string, string> };
-  const { clusterId } = (await rest(pool, 'POST', '/v1/clusters')) as { clusterId: number };
+  const { ad } = (await restOk(pool, 'GET', `/v1/jobs/${template}`)) as { ad: Record<string, string> };
+  const { clusterId } = (await restOk(pool, 'POST', '/v1/clusters')) as { clusterId: number };
   const theirs: Record<string, string> = { ...ad, ClusterId: String(clusterId), JobStatus: '1', Owner: JSON.stringify(owner), User: JSON.stringify(`${owner}@localhost`), ...changes };
   for (const held of ['HoldReason', 'HoldReasonCode', 'HoldReasonSubCode', 'GlobalJobId', 'LastJobStatus']) delete theirs[held];
-  await rest(pool, 'POST', `/v1/clusters/${clusterId}/procs`, { procs: [theirs] });
+  await restOk(pool, 'POST', `/v1/clusters/${clusterId}/procs`, { procs: [theirs] });
   return clusterId;
 }

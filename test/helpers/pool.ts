@@ -167,3 +167,17 @@ export function codes(events: ParsedEvent[], cluster: number, proc: number): num
 export function writeExecutable(file: string, content: string): void {
   fs.writeFileSync(file, content, { mode: 0o755 });
 }
+
+/**
+ * One call of the pool's REST API: its status and its JSON body ({} when empty). `body` is sent as JSON,
+ * or as it is when a string; `token` is the pool token unless another is given.
+ */
+export async function rest(pool: TestPool, method: string, route: string, body?: unknown, token = pool.token): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${pool.url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+}

@@ -3,11 +3,11 @@
 // version left readable (SPOOL 0755, queue and logs 0644) is tightened when the schedd starts.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import t from 'tap';
 import { END_MARKER } from '@tinycondor/transfer/tar/index';
 import { fakeStartd, killHard, startDaemons } from '../helpers/daemons.js';
+import { putCheckpoint } from '../helpers/archives.js';
 import { waitForEvents, writeExecutable } from '../helpers/pool.js';
 
 const modeOf = (file: string) => fs.lstatSync(file).mode & 0o777;
@@ -31,12 +31,7 @@ t.test("the queue, SPOOL, the logs and the token are readable by the schedd's us
   const { jobId, runId } = (await fake.next('start')) as { jobId: string; runId: string };
   fake.send({ type: 'executing', jobId, runId, seq: 1 });
   await waitForEvents(path.join(d.dir, 'job.log'), (ev) => ev.some((e) => e.code === 1));
-  const put = await fetch(`${d.url()}/v1/jobs/${jobId}/runs/${runId}/checkpoint?kind=checkpoint&number=0`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${d.token()}`, 'x-tinycondor-startd-key': fake.key, 'content-type': 'application/x-tar' },
-    body: Readable.toWeb(Readable.from([await checkpointTar()])) as unknown as BodyInit,
-    duplex: 'half',
-  } as RequestInit);
+  const put = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, await checkpointTar());
   t.equal(put.status, 200);
 
   const spool = path.join(d.home, 'spool');

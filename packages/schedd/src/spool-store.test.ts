@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import tar from 'tar-stream';
 import t, { type Test } from 'tap';
 import { SPOOL_COMMIT_MARKER_CONTENT } from '@tinycondor/shared/spool-paths';
-import { END_MARKER, packEntries } from '@tinycondor/transfer/tar/index';
+import { packEntries } from '@tinycondor/transfer/tar/index';
 import { SpoolStore } from './spool-store.js';
+import { transferArchive } from '../../../test/helpers/archives.js';
 
 /** The archive a startd would send of these files, whole in memory so that a test can cut it anywhere. */
 async function tarOf(t: Test, files: Record<string, string>): Promise<Buffer> {
@@ -72,35 +72,14 @@ t.test('transfers of different jobs do not wait for each other', async (t) => {
   t.equal((await stalledCommit).files, 1);
 });
 
-/** An archive as a job's startd could send it, in this entry order; a `null` content is a directory. */
-async function rawTarOf(entries: [string, string | null][]): Promise<Buffer> {
-  const pack = tar.pack();
-  let files = 0;
-  let bytes = 0;
-  for (const [name, content] of entries) {
-    if (content === null) {
-      pack.entry({ name, type: 'directory' });
-      continue;
-    }
-    pack.entry({ name }, content);
-    files += 1;
-    bytes += Buffer.byteLength(content);
-  }
-  pack.entry({ name: END_MARKER }, JSON.stringify({ files, bytes }));
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
-
 t.test("a job file named like the commit marker cannot make a cut transfer look committed", async (t) => {
   const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spool-store-'));
   t.teardown(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
   const spool = new SpoolStore(spoolDir);
-  await spool.receiveAndCommit(1, 0, Readable.from([await rawTarOf([['big.dat', 'old'.repeat(1000)]])]));
+  await spool.receiveAndCommit(1, 0, Readable.from([await transferArchive([['big.dat', 'old'.repeat(1000)]])]));
 
   // The job's own `.ccommit.con` comes first; the transfer stops in the middle of big.dat.
-  const archive = await rawTarOf([
+  const archive = await transferArchive([
     ['.ccommit.con', SPOOL_COMMIT_MARKER_CONTENT],
     ['big.dat', 'new'.repeat(1_400_000)],
   ]);
@@ -125,13 +104,13 @@ t.test('a job file or directory named like the commit marker is received but not
   const spool = new SpoolStore(spoolDir);
   const tmp = `${spool.jobDir(1, 0)}.tmp`;
 
-  const withDirectory = await spool.receiveAndCommit(1, 0, Readable.from([await rawTarOf([['.ccommit.con', null], ['.ccommit.con/x', 'forged'], ['state', 'one']])]));
+  const withDirectory = await spool.receiveAndCommit(1, 0, Readable.from([await transferArchive([['.ccommit.con', null], ['.ccommit.con/x', 'forged'], ['state', 'one']])]));
   t.same(withDirectory.withheld, ['.ccommit.con'], 'the reserved name is reported');
   t.equal(withDirectory.files, 2, 'its file still counts towards the end marker');
   t.same(fs.readdirSync(spool.jobDir(1, 0)), ['state']);
   t.notOk(fs.existsSync(tmp), 'no staging left behind');
 
-  const withFile = await spool.receiveAndCommit(1, 0, Readable.from([await rawTarOf([['.ccommit.con', 'job data'], ['state', 'two']])]));
+  const withFile = await spool.receiveAndCommit(1, 0, Readable.from([await transferArchive([['.ccommit.con', 'job data'], ['state', 'two']])]));
   t.same(withFile.withheld, ['.ccommit.con']);
   t.same(fs.readdirSync(spool.jobDir(1, 0)), ['state']);
   t.equal(fs.readFileSync(path.join(spool.jobDir(1, 0), 'state'), 'utf8'), 'two');
@@ -142,7 +121,7 @@ t.test('at start, only a marker with the content the schedd writes rolls a commi
   const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spool-store-'));
   t.teardown(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
   const spool = new SpoolStore(spoolDir);
-  await spool.receiveAndCommit(1, 0, Readable.from([await rawTarOf([['state', 'committed']])]));
+  await spool.receiveAndCommit(1, 0, Readable.from([await transferArchive([['state', 'committed']])]));
   const tmp = `${spool.jobDir(1, 0)}.tmp`;
   const leave = (marker: string | null, state: string) => {
     fs.mkdirSync(tmp);
