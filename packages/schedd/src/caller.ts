@@ -42,6 +42,11 @@ export function mayActOn(caller: Caller, owner: string | undefined): boolean {
   return caller.superUser || (owner !== undefined && owner === caller.user);
 }
 
+/** Why `caller` may not act on job `jobId` of `owner`, or undefined when she may (mayActOn). */
+export function permissionDenied(caller: Caller, jobId: string, owner: string | undefined): string | undefined {
+  return mayActOn(caller, owner) ? undefined : `Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${caller.user})`;
+}
+
 /** An error a route answers with `statusCode` (the app's error handler sends 4xx as they are). */
 export function refusal(statusCode: 403 | 404, message: string): Error {
   return Object.assign(new Error(message), { statusCode });

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
-import { readAccounts, resolveJobUser, type JobUser } from '@tinycondor/shared/job-user';
+import { JobUsers, type Accounts, type JobUser } from '@tinycondor/shared/job-user';
 
 /** packages/schedd/native/owner_rights.c: the calling thread's filesystem identity. */
 export interface NativeOwnerRights {
@@ -19,36 +18,6 @@ export function loadOwnerRightsModule(): { native?: NativeOwnerRights; missing?:
   }
 }
 
-type Accounts = Parameters<typeof resolveJobUser>[2];
-
-/** How long the accounts read are trusted before /etc/passwd and /etc/group are looked at again. */
-const ACCOUNTS_RECHECK_MS = 1_000;
-
-/**
- * /etc/passwd and /etc/group, read again when either changes (accounts may be added while the schedd
- * runs); looked at no more than once a second, since every transfer asks.
- */
-function watchedAccounts(): () => Accounts {
-  let seen = '';
-  let checkedAt = Number.NEGATIVE_INFINITY;
-  let accounts: Accounts = { users: new Map(), memberships: new Map() };
-  const stampOf = (file: string): string => {
-    const stat = fs.statSync(file, { throwIfNoEntry: false });
-    return stat ? `${stat.ino}:${stat.mtimeMs}:${stat.size}` : 'none';
-  };
-  return () => {
-    if (performance.now() - checkedAt < ACCOUNTS_RECHECK_MS) return accounts;
-    checkedAt = performance.now();
-    const now = `${stampOf('/etc/passwd')}|${stampOf('/etc/group')}`;
-    if (now !== seen) {
-      // Read after the stamp: a change meanwhile is read now and again next time, never missed.
-      accounts = readAccounts();
-      seen = now;
-    }
-    return accounts;
-  };
-}
-
 /**
  * Whose rights the schedd reads a job's inputs and writes its outputs and user log with, as HTCondor's
  * schedd and shadow decide: a schedd that is not root uses its own; a root schedd uses the job owner's
@@ -56,14 +25,14 @@ function watchedAccounts(): () => Accounts {
  * the native module refuses to act for another user rather than use root's rights.
  */
 export class OwnerRights {
-  private readonly accounts: () => Accounts;
+  private readonly users: JobUsers;
 
   constructor(
     private readonly daemonUid: number = process.getuid?.() ?? -1,
     private readonly module: { native?: NativeOwnerRights; missing?: string } = loadOwnerRightsModule(),
     accounts?: () => Accounts,
   ) {
-    this.accounts = accounts ?? watchedAccounts();
+    this.users = new JobUsers(daemonUid, accounts);
   }
 
   /** Why a root schedd cannot act for other users (said once at start), or undefined. */
@@ -74,9 +43,7 @@ export class OwnerRights {
 
   /** The user a job's files are handled as; undefined for the schedd's own rights. Throws when there is none. */
   userFor(owner: string | undefined): JobUser | undefined {
-    // A schedd that is not root acts as itself: no account is looked up.
-    if (this.daemonUid !== 0) return undefined;
-    return resolveJobUser(owner, this.daemonUid, this.accounts());
+    return this.users.of(owner);
   }
 
   /** The rights for a job of `owner`; throws (with the reason) when they cannot be taken. */

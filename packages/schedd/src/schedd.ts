@@ -25,7 +25,7 @@ import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
 import { namesInputFiles, usesFileTransfer } from '@tinycondor/shared/transfer-files';
-import { mayActOn, type Caller } from './caller.js';
+import { permissionDenied, type Caller } from './caller.js';
 import {
   actionTransition,
   actOnSelection,
@@ -260,8 +260,8 @@ export class Schedd {
       selection,
       (job) => {
         const jobId = formatJobId(job.cluster, job.proc);
-        const owner = job.ad.getString('Owner');
-        if (!mayActOn(caller, owner)) return { jobId, ok: false, message: `Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${caller.user})` };
+        const denied = permissionDenied(caller, jobId, job.ad.getString('Owner'));
+        if (denied !== undefined) return { jobId, ok: false, message: denied };
         const prio = 'priority' in change ? change.priority : (job.ad.getInt('JobPrio') ?? 0) + change.adjustment;
         const run = job.startd !== null && job.slot !== null ? { runId: job.runId, startd: job.startd, slot: job.slot } : null;
         this.commit(job, setJobPriority(job.ad, prio), run);
@@ -273,11 +273,9 @@ export class Schedd {
 
   /** One job of an action: like HTCondor's schedd, only its owner or a queue superuser may act on it. */
   private actOnJob(action: JobAction, job: StoredJob, reason: string, caller: Caller, now: Date): ActionResult {
-    const owner = job.ad.getString('Owner');
-    if (!mayActOn(caller, owner)) {
-      const jobId = formatJobId(job.cluster, job.proc);
-      return { jobId, ok: false, message: `Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${caller.user})` };
-    }
+    const jobId = formatJobId(job.cluster, job.proc);
+    const denied = permissionDenied(caller, jobId, job.ad.getString('Owner'));
+    if (denied !== undefined) return { jobId, ok: false, message: denied };
     return this.applyAction(job, action, reason, { code: HoldCode.UserRequest, subCode: 0 }, now);
   }
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { JobStatus } from '@tinycondor/shared/job-status';
 import type { SshServerMessage, StartdMessage } from '@tinycondor/shared/protocol';
-import { mayActOn, type Caller } from './caller.js';
+import { permissionDenied, type Caller } from './caller.js';
 import type { Schedd } from './schedd.js';
 
 interface Session {
@@ -32,7 +32,8 @@ export class SshRelay {
     const job = this.schedd.store.getJob(cluster, proc);
     if (!job) throw new SshRefused(`Job ${jobId} not found`);
     const owner = job.ad.getString('Owner');
-    if (!mayActOn(caller, owner)) throw new SshRefused(`Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${caller.user})`);
+    const denied = permissionDenied(caller, jobId, owner);
+    if (denied !== undefined) throw new SshRefused(denied);
     const startd = job.startd ? this.schedd.registry.get(job.startd) : undefined;
     if (job.status !== JobStatus.Running || !startd || !job.runId) throw new SshRefused(`Job ${jobId} is not running`);
     const sessionId = crypto.randomUUID();

@@ -32,7 +32,6 @@ export function submittedClusterAd(common: Record<string, string> | undefined, p
 export class SubmittedProcs {
   /** The idle procs, with their JobPrio. */
   readonly idle: [jobId: string, prio: number][] = [];
-  highestIdlePrio = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly clusterId: number,
@@ -41,6 +40,13 @@ export class SubmittedProcs {
     private readonly caller: Caller,
     private readonly context: { scheddName: string; spool: SpoolStore; fileGuard: PoolFileGuard; now: Date },
   ) {}
+
+  /** The highest JobPrio of the idle procs (-Infinity when none is idle). */
+  get highestIdlePrio(): number {
+    let highest = Number.NEGATIVE_INFINITY;
+    for (const [, prio] of this.idle) highest = Math.max(highest, prio);
+    return highest;
+  }
 
   *rows(): Generator<ProcRow> {
     const { clusterId, cluster, procs, caller } = this;
@@ -74,7 +80,6 @@ export class SubmittedProcs {
       if (status === JobStatus.Idle) {
         const prio = view.getInt('JobPrio') ?? 0;
         this.idle.push([formatJobId(clusterId, proc), prio]);
-        this.highestIdlePrio = Math.max(this.highestIdlePrio, prio);
       }
       if (isSpooled(view)) {
         const ad = view.ad();

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { NOBODY, parseGroupMemberships, parsePasswd, resolveJobUser } from './job-user.js';
+import { JobUsers, NOBODY, parseGroupMemberships, parsePasswd, resolveJobUser } from './job-user.js';
 
 const passwd = `root:x:0:0:root:/root:/bin/bash
 # a comment
@@ -29,4 +29,19 @@ t.test('an owner without an account here runs as nobody', async (t) => {
 t.test('a startd that is not root runs jobs as itself; root\'s jobs run as root', async (t) => {
   t.equal(resolveJobUser('alice', 1001, accounts), undefined);
   t.equal(resolveJobUser('root', 0, accounts), undefined);
+});
+
+t.test('JobUsers reads the accounts once for many jobs, and not at all for a daemon that is not root', async (t) => {
+  let reads = 0;
+  const read = () => {
+    reads += 1;
+    return accounts;
+  };
+  t.equal(new JobUsers(1001, read).of('alice'), undefined);
+  t.equal(reads, 0, 'not root: nothing read');
+  const users = new JobUsers(0, read);
+  t.same(users.of('alice'), { name: 'alice', uid: 1001, gid: 1001, groups: [1001, 100, 2000] });
+  t.same(users.of('bob')?.uid, 1002);
+  t.equal(users.of('root'), undefined);
+  t.equal(reads, 1, 'read once');
 });

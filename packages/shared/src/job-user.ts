@@ -70,3 +70,36 @@ export function readAccounts(): { users: Map<string, { uid: number; gid: number 
   };
   return { users: parsePasswd(read('/etc/passwd')), memberships: parseGroupMemberships(read('/etc/group')) };
 }
+
+export type Accounts = ReturnType<typeof readAccounts>;
+
+/** How long accounts read are trusted; an owner not in them has them read again after a second. */
+const ACCOUNTS_MAX_AGE_MS = 60_000;
+const UNKNOWN_OWNER_RECHECK_MS = 1_000;
+
+/**
+ * Whom a daemon acts as for each job (resolveJobUser), with /etc/passwd and /etc/group read again at most
+ * once a minute, or once a second while an owner is not in them: accounts may be added while a daemon
+ * runs, and every start and transfer asks.
+ */
+export class JobUsers {
+  private accounts: Accounts | undefined;
+  private readAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly daemonUid: number = process.getuid?.() ?? -1,
+    private readonly read: () => Accounts = readAccounts,
+  ) {}
+
+  of(owner: string | undefined): JobUser | undefined {
+    // A daemon that is not root acts as itself: no account is looked up.
+    if (this.daemonUid !== 0) return undefined;
+    const age = performance.now() - this.readAt;
+    const unknown = owner !== undefined && !this.accounts?.users.has(owner);
+    if (this.accounts === undefined || age > ACCOUNTS_MAX_AGE_MS || (unknown && age > UNKNOWN_OWNER_RECHECK_MS)) {
+      this.accounts = this.read();
+      this.readAt = performance.now();
+    }
+    return resolveJobUser(owner, this.daemonUid, this.accounts);
+  }
+}

@@ -21,7 +21,7 @@ import { RecentClusters } from '@tinycondor/shared/recent-clusters';
 import { JobCgroups, ownCgroupV1Paths } from './job-cgroup.js';
 import { DEFAULT_MAX_JOB_PIDS } from './job-limits.js';
 import { jobSpawner, type JobSpawner } from './job-process.js';
-import { readAccounts, resolveJobUser, type JobUser } from '@tinycondor/shared/job-user';
+import { JobUsers, type JobUser } from '@tinycondor/shared/job-user';
 import { JobRun, type RunReport } from './job-run.js';
 import { ScheddClient } from './schedd-client.js';
 import { SshSession } from './ssh-session.js';
@@ -61,9 +61,6 @@ interface QueuedStart {
 
 const MAX_RECONNECT_DELAY_MS = 2_000;
 
-/** How long the startd trusts what it read of /etc/passwd and /etc/group. */
-const ACCOUNTS_MAX_AGE_MS = 60_000;
-
 /**
  * How long a run's `executing` report waits before it is sent: a run that ends sooner reports its start
  * and its end in one batch (one frame each way, one commit in the schedd). The 001 event is logged at most
@@ -99,8 +96,8 @@ export class Startd {
   private readonly client: ScheddClient;
   private readonly spawner: JobSpawner;
   private readonly cgroups: JobCgroups;
-  private accounts: ReturnType<typeof readAccounts> = { users: new Map(), memberships: new Map() };
-  private accountsReadAt = 0;
+  /** Whom each job runs as. */
+  private readonly jobUsers = new JobUsers();
   private reconnectDelay = 50;
   private stopping = false;
   private welcomed = false;
@@ -140,18 +137,6 @@ export class Startd {
     for (const active of runs) active.run.kill(9, 0);
     this.socket?.close(1000, 'startd stopping');
     await this.cgroups.close();
-  }
-
-  /** Whom a job of `owner` runs as; the accounts are read again at most once a minute, or when an owner is new. */
-  private jobUserOf(owner: string | undefined): JobUser | undefined {
-    const startdUid = process.getuid?.() ?? -1;
-    if (startdUid !== 0) return undefined;
-    const now = Date.now();
-    if (now - this.accountsReadAt > ACCOUNTS_MAX_AGE_MS || (owner !== undefined && !this.accounts.users.has(owner))) {
-      this.accounts = readAccounts();
-      this.accountsReadAt = now;
-    }
-    return resolveJobUser(owner, startdUid, this.accounts);
   }
 
   private runKey(jobId: string, runId: string): string {
@@ -333,7 +318,7 @@ export class Startd {
     }
     let jobUser: JobUser | undefined;
     try {
-      jobUser = this.jobUserOf(jobAd.getString('Owner'));
+      jobUser = this.jobUsers.of(jobAd.getString('Owner'));
     } catch (err) {
       this.report({ type: 'run-failed', jobId, runId, stage: 'execute', reason: `Error from ${slotName}@${this.settings.name}: ${(err as Error).message}` });
       return;

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { callerOf, mayActOn, refusal, requirePoolToken } from '../caller.js';
+import { callerOf, mayActOn, permissionDenied, refusal, requirePoolToken } from '../caller.js';
 import type { FaultInjector, FaultOutcome } from '../fault-injector.js';
 import type { Schedd } from '../schedd.js';
 import { ErrorReply, JobIdParams } from '@tinycondor/shared/rest-schemas';
@@ -52,7 +52,8 @@ export async function faultRoutes(app: FastifyInstance, opts: { schedd: Schedd; 
     const job = schedd.store.getJob(cluster, proc);
     if (!job) throw refusal(404, `job ${jobId} is not in the queue`);
     const caller = callerOf(request);
-    if (!mayActOn(caller, job.ad.getString('Owner'))) throw refusal(403, `Job ${jobId}: permission denied (owned by ${job.ad.getString('Owner') ?? 'nobody'}, not ${caller.user})`);
+    const denied = permissionDenied(caller, jobId, job.ad.getString('Owner'));
+    if (denied !== undefined) throw refusal(403, denied);
     return job;
   };
   const answer = (outcome: FaultOutcome) => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { callerOf, mayActOn, refusal, requirePoolToken } from '../caller.js';
+import { callerOf, permissionDenied, refusal, requirePoolToken } from '../caller.js';
 import { JobStatus } from '@tinycondor/shared/job-status';
 import { packEntries } from '@tinycondor/transfer/tar/index';
 import type { Schedd } from '../schedd.js';
@@ -41,7 +41,8 @@ export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd
     if (!job || !isSpooled(job.ad)) return undefined;
     const caller = callerOf(request);
     const owner = job.ad.getString('Owner');
-    if (!mayActOn(caller, owner)) throw refusal(403, `Job ${jobId}: permission denied (owned by ${owner ?? 'nobody'}, not ${caller.user})`);
+    const denied = permissionDenied(caller, jobId, owner);
+    if (denied !== undefined) throw refusal(403, denied);
     return job;
   };
 
