@@ -27,11 +27,14 @@ export async function transferArchive(entries: Record<string, string> | [string,
   return Buffer.concat(chunks);
 }
 
-/** PUTs a transfer to one of a run's routes as its startd does (the pool token and the startd's key); a stream is sent as it comes. */
-export function putAsStartd(url: string, token: string, key: string, route: string, body: Buffer | Readable): Promise<Response> {
+/**
+ * PUTs a transfer to one of a run's routes as its startd does (the pool token and the startd's key, and the
+ * last report the schedd must handle first, if any); a stream is sent as it comes.
+ */
+export function putAsStartd(url: string, token: string, key: string, route: string, body: Buffer | Readable, afterReport = 0): Promise<Response> {
   return fetch(`${url}${route}`, {
     method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'x-tinycondor-startd-key': key, 'content-type': 'application/x-tar' },
+    headers: { authorization: `Bearer ${token}`, 'x-tinycondor-startd-key': key, 'content-type': 'application/x-tar', 'x-tinycondor-after-report': String(afterReport) },
     body: Readable.toWeb(Buffer.isBuffer(body) ? Readable.from([body]) : body) as unknown as BodyInit,
     duplex: 'half',
   } as RequestInit);

@@ -49,6 +49,7 @@ import type { SpoolStore } from './spool-store.js';
 import { spooledInputRewrites } from './spooled-job.js';
 import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
 import { StartdKeys } from './startd-keys.js';
+import { ReportOrder } from './report-order.js';
 import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
 
 export interface ScheddSettings {
@@ -91,6 +92,8 @@ export class Schedd {
   readonly registry = new StartdRegistry();
   /** The startds' credentials for their transfers. */
   readonly startdKeys = new StartdKeys();
+  /** How far each startd's reports are handled: its transfers wait for the reports made before them. */
+  readonly reportOrder = new ReportOrder();
   /**
    * Told of every commit into a job's SPOOL directory before the startd hears of it, so while a
    * checkpointing job waits for its restart (`tinycondor test-checkpointing` records each checkpoint).
@@ -538,6 +541,7 @@ export class Schedd {
   admitStartd(startdName: string, presentedKey: string | undefined): { key: string } | { refused: string } {
     if (this.startdKeys.holds(startdName, presentedKey)) return { key: presentedKey as string };
     if (this.registry.get(startdName)) return { refused: `startd ${startdName} is already connected` };
+    this.reportOrder.restart(startdName);
     return { key: this.startdKeys.issue(startdName) };
   }
 
@@ -625,20 +629,6 @@ export class Schedd {
     return job;
   }
 
-  /**
-   * The run a startd reports on or transfers files for: the job's current run, or the run of a job queued
-   * on that startd, which shows the startd launched it (its run starts now, see queuedStartLaunched).
-   */
-  reportedRun(jobId: string, runId: string, startdName: string): StoredJob | undefined {
-    const current = this.currentRun(jobId, runId, startdName);
-    if (current) return current;
-    const queued = this.queuedStarts.get(jobId);
-    const connection = this.registry.get(startdName);
-    const slot = queued?.runId === runId && queued.startdName === startdName ? connection?.slots.get(queued.slotName) : undefined;
-    if (!queued || !connection || !slot || !this.queuedStartLaunched(connection, slot, queued)) return undefined;
-    return this.currentRun(jobId, runId, startdName);
-  }
-
   /** The run ended on its slot: the slot is free, or the job queued on it has started (the startd launched it at this end). */
   private freeSlot(connection: StartdConnection, jobId: string, runId: string): void {
     const queued = this.queuedStarts.get(jobId);
@@ -664,13 +654,12 @@ export class Schedd {
   /** A startd's report about one of its runs. */
   startdMessage(connection: StartdConnection, message: RunReportMessage): void {
     const startdName = connection.identity.startdName;
-    // A queued job's run shows it was launched by reporting that it runs; a report of its end may be the startd dropping it.
-    const shows = message.type === 'executing' || message.type === 'checkpoint-restarted';
-    const job = shows ? this.reportedRun(message.jobId, message.runId, startdName) : this.currentRun(message.jobId, message.runId, startdName);
+    // A queued job's run is current by now: the end of the slot's earlier run was reported before it (freeSlot).
+    const job = this.currentRun(message.jobId, message.runId, startdName);
     const now = this.now();
     switch (message.type) {
       case 'executing':
-        // A report resent after a reconnect, or one a transfer overtook, must not start the run a second time.
+        // A report resent after a reconnect must not start the run a second time.
         if (!job || job.ad.has('JobCurrentStartExecutingDate')) break;
         this.beginExecution(connection, job, now);
         return;
@@ -714,17 +703,6 @@ export class Schedd {
     const resources: Record<string, number> = slot ? { Cpus: slot.cpus, Disk: slot.diskKb, Memory: slot.memoryMb } : {};
     const execution = beginExecution(job.ad, { now, executeHost: connection.sinfulAddress, slotName: `${slotName}@${startdName}`, resources });
     this.commit(job, execution, { runId: job.runId, startd: startdName, slot: slotName });
-  }
-
-  /**
-   * An output or checkpoint transfer of the current run shows that it began executing. Its `executing`
-   * report comes on the startd's channel (held briefly there, see Startd), the transfer over HTTP: when the
-   * transfer comes first, the run's start is logged now, so that 001 precedes the run's 040 events.
-   */
-  transferShowsExecution(job: StoredJob): void {
-    if (job.ad.has('JobCurrentStartExecutingDate')) return;
-    const connection = job.startd === null ? undefined : this.registry.get(job.startd);
-    if (connection) this.beginExecution(connection, job, this.now());
   }
 
   /** Tells the observer, if any, of a commit into SPOOL; its failure is logged, never the transfer's. */

@@ -6,6 +6,9 @@ import type { PackedArchive } from '@tinycondor/transfer/tar/index';
 /**
  * HTTP calls a startd makes to its schedd, authenticated with the pool token and the startd's key. node:http with a
  * keep-alive agent and no Nagle delay: every job makes two or three of these, so each round trip counts.
+ *
+ * Each transfer names the last run report the startd has not seen acknowledged (`reportsBefore`): the schedd
+ * handles the transfer after that report, so a run's state changes there in the order the startd saw (ReportOrder).
  */
 export class ScheddClient {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -15,10 +18,17 @@ export class ScheddClient {
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
+    /** The seq of the last report the schedd must handle before a transfer of `runId` (0: none pending). */
+    private readonly reportsBefore: (runId: string) => number,
   ) {}
 
-  private headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { authorization: `Bearer ${this.token}`, ...(this.key === undefined ? {} : { 'x-tinycondor-startd-key': this.key }), ...extra };
+  private headers(runId: string, extra: Record<string, string>): Record<string, string> {
+    return {
+      authorization: `Bearer ${this.token}`,
+      ...(this.key === undefined ? {} : { 'x-tinycondor-startd-key': this.key }),
+      'x-tinycondor-after-report': String(this.reportsBefore(runId)),
+      ...extra,
+    };
   }
 
   private runUrl(jobId: string, runId: string, what: 'input' | 'output' | 'checkpoint'): string {
@@ -26,12 +36,12 @@ export class ScheddClient {
   }
 
   /** Sends a request (streaming `body` into it when given) and resolves with the response once its headers arrive. */
-  private send(method: 'GET' | 'PUT', url: string, body?: PackedArchive): Promise<http.IncomingMessage> {
+  private send(method: 'GET' | 'PUT', runId: string, url: string, body?: PackedArchive): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
       const request = http.request(url, {
         method,
         agent: this.agent,
-        headers: this.headers(body ? { 'content-type': 'application/x-tar' } : {}),
+        headers: this.headers(runId, body ? { 'content-type': 'application/x-tar' } : {}),
       });
       request.setNoDelay(true);
       request.on('response', resolve);
@@ -49,14 +59,14 @@ export class ScheddClient {
 
   /** The input sandbox as a tar stream; throws with the schedd's reason when it refuses. */
   async fetchInput(jobId: string, runId: string): Promise<Readable> {
-    const response = await this.send('GET', this.runUrl(jobId, runId, 'input'));
+    const response = await this.send('GET', runId, this.runUrl(jobId, runId, 'input'));
     if (response.statusCode !== 200) throw new TransferRefused(response.statusCode ?? 0, await errorText(response));
     return response;
   }
 
   /** Streams a tar of the output sandbox to the schedd. */
   async sendOutput(jobId: string, runId: string, tar: PackedArchive): Promise<{ files: number; bytes: number }> {
-    const response = await this.send('PUT', this.runUrl(jobId, runId, 'output'), tar);
+    const response = await this.send('PUT', runId, this.runUrl(jobId, runId, 'output'), tar);
     if (response.statusCode !== 200) throw new TransferRefused(response.statusCode ?? 0, await errorText(response));
     return JSON.parse(await readAll(response)) as { files: number; bytes: number };
   }
@@ -64,7 +74,7 @@ export class ScheddClient {
   /** Sends a checkpoint (or the files sent at eviction) to be committed into the job's SPOOL directory. */
   async sendCheckpoint(jobId: string, runId: string, kind: 'checkpoint' | 'evict', checkpointNumber: number, tar: PackedArchive): Promise<void> {
     const query = kind === 'checkpoint' ? `?kind=checkpoint&number=${checkpointNumber}` : '?kind=evict';
-    const response = await this.send('PUT', `${this.runUrl(jobId, runId, 'checkpoint')}${query}`, tar);
+    const response = await this.send('PUT', runId, `${this.runUrl(jobId, runId, 'checkpoint')}${query}`, tar);
     if (response.statusCode !== 200) throw new TransferRefused(response.statusCode ?? 0, await errorText(response));
     await readAll(response);
   }

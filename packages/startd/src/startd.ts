@@ -64,7 +64,7 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
 /**
  * How long a run's `executing` report waits before it is sent: a run that ends sooner reports its start
  * and its end in one batch (one frame each way, one commit in the schedd). The 001 event is logged at most
- * this much later; a transfer of the run's files logs it at once (Schedd.transferShowsExecution).
+ * this much later; a transfer of the run's files sends it at once, ahead of the transfer (reportsBefore).
  */
 const EXECUTING_HOLD_MS = 10;
 
@@ -107,7 +107,7 @@ export class Startd {
 
   constructor(private readonly settings: StartdSettings) {
     this.identity = { startdName: settings.name, machine: os.hostname(), opSys: condorOpSys(process.platform), arch: condorArch(process.arch) };
-    this.client = new ScheddClient(settings.scheddUrl, settings.token);
+    this.client = new ScheddClient(settings.scheddUrl, settings.token, (runId) => this.reportsBefore(runId));
     const { spawner, fallbackReason } = jobSpawner();
     this.spawner = spawner;
     if (fallbackReason !== undefined) settings.log.warn({ reason: fallbackReason }, 'native job spawner not available; jobs start through fork, ~1 ms more per job');
@@ -389,6 +389,15 @@ export class Startd {
     this.heldExecuting.delete(runId);
     this.enqueue(held.report);
     if (flush) this.flushReports();
+  }
+
+  /**
+   * What the schedd must handle before a transfer of `runId`: the run's held `executing` report, sent now,
+   * and every report before it; the seq of the last not yet acknowledged (0 when all are).
+   */
+  private reportsBefore(runId: string): number {
+    this.releaseExecuting(runId, true);
+    return this.unacked.length === 0 ? 0 : this.unacked[this.unacked.length - 1].seq;
   }
 
   private enqueue(report: RunReport): void {

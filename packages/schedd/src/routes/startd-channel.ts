@@ -92,7 +92,9 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
               reports.forEach((report) => schedd.startdMessage(from, report));
               schedd.matchmakeNow();
             });
-            connection.send({ type: 'ack', seq: reports[reports.length - 1].seq });
+            const last = reports[reports.length - 1].seq;
+            schedd.reportOrder.handledThrough(from.identity.startdName, last);
+            connection.send({ type: 'ack', seq: last });
           }
         }
       } catch (err) {
