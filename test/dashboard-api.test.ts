@@ -1,6 +1,7 @@
 // The dashboard's server side against a real pool: the /v1/events stream (every message valid by its
 // schema), server-side paging and filters, login and session cookies, refused SPOOL paths.
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
@@ -25,6 +26,25 @@ function openStream(t: Test, pool: TestPool, headers: Record<string, string>): P
     socket.once('open', () => resolve({ messages, closed, socket }));
     socket.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
     socket.once('error', reject);
+  });
+}
+
+/** The dashboard page's policy: it may load and connect to its own origin only. */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** A CSP's directives, in order of name (the header's spacing aside). */
+const directives = (policy: string | null) => (policy ?? '').split(';').map((d) => d.trim().replace(/\s+/g, ' ')).filter(Boolean).sort();
+
+/** The status and headers of a GET with just these headers (fetch adds Cache-Control: no-cache to a conditional one). */
+function revalidate(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -76,6 +96,37 @@ t.test('dashboard API', async (t) => {
   t.equal((await get(pool, '/v1/queue?owner=nobody-here')).body.total, 0);
   t.equal((await get(pool, '/v1/queue?offset=100&limit=5')).body.total, 26, 'past the end: an empty page, the total');
   for (const bad of ['limit=0', 'limit=1001', 'status=9', 'offset=-1', 'color=red']) t.equal((await get(pool, `/v1/queue?${bad}`)).status, 400, bad);
+
+  // The page and its files: revalidated on every load (a 304 while unchanged), the page's headers on them only.
+  const html = await fetch(`${pool.url}/`);
+  t.equal(html.status, 200);
+  t.match(html.headers.get('content-type'), /^text\/html/);
+  t.equal(html.headers.get('cache-control'), 'no-cache');
+  t.same(directives(html.headers.get('content-security-policy')), directives(CONTENT_SECURITY_POLICY), 'the CSP');
+  t.equal(html.headers.get('x-frame-options'), 'DENY');
+  t.equal(html.headers.get('x-content-type-options'), 'nosniff');
+  t.equal(html.headers.get('strict-transport-security'), null, 'plain HTTP: no HSTS');
+  const etag = html.headers.get('etag') ?? '';
+  t.ok(etag, 'an ETag');
+  const unchanged = await revalidate(`${pool.url}/`, { 'if-none-match': etag });
+  t.equal(unchanged.status, 304, 'If-None-Match: 304');
+  t.equal(unchanged.headers['cache-control'], 'no-cache');
+  t.equal((await revalidate(`${pool.url}/`, { 'if-none-match': '"other"' })).status, 200, 'another ETag: the page');
+  for (const [file, type] of [['main.js', /^text\/javascript|^application\/javascript/], ['style.css', /^text\/css/]] as const) {
+    const asset = await fetch(`${pool.url}/dashboard/${file}`);
+    t.equal(asset.status, 200, file);
+    t.match(asset.headers.get('content-type'), type, file);
+    t.equal(asset.headers.get('cache-control'), 'no-cache', file);
+    t.equal((await revalidate(`${pool.url}/dashboard/${file}`, { 'if-none-match': asset.headers.get('etag') ?? '' })).status, 304, `${file}: 304`);
+  }
+  for (const file of ['main.d.ts', 'nope.js', '..%2Fpackage.json', '%2E%2E%2Fpackage.json', 'tsconfig.tsbuildinfo']) {
+    const { status } = await fetch(`${pool.url}/dashboard/${file}`);
+    t.ok(status >= 400 && status < 500, `not served: ${file} (${status})`);
+  }
+  const rest = await fetch(`${pool.url}/v1/queue?limit=1`, { headers: bearer(pool) });
+  for (const header of ['content-security-policy', 'x-frame-options', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'referrer-policy', 'origin-agent-cluster']) {
+    t.equal(rest.headers.get(header), null, `the REST API has no ${header}`);
+  }
 
   // Job details.
   const events = await get(pool, '/v1/jobs/1.0/events');
@@ -136,7 +187,8 @@ t.test('dashboard API', async (t) => {
   const login = await fetch(`${pool.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: pool.token }) });
   t.equal(login.status, 200);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-  t.match(login.headers.get('set-cookie'), /; HttpOnly; SameSite=Strict; Path=\//);
+  const attributes = (login.headers.get('set-cookie') ?? '').split(/;\s*/).slice(1);
+  t.same(attributes.filter((a) => !a.startsWith('Max-Age=')).sort(), ['HttpOnly', 'Path=/', 'SameSite=Strict'], 'HttpOnly; SameSite=Strict; Path=/');
   t.equal((await get(pool, '/v1/queue?limit=1', { cookie })).status, 200, 'the session reads data');
   const origin = pool.url;
   const release = (headers: Record<string, string>) =>

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -51,6 +52,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
   });
   const guard = new ConnectionGuard(app.server);
+  // Registered (and awaited) before the authorization hook below, so its onRequest hook has parsed
+  // request.cookies (a dashboard session may call any route) by the time that hook runs.
+  await app.register(cookie);
 
   const sessions = opts.sessions ?? new SessionStore();
   const superUsers = opts.schedd.settings.superUsers;

@@ -1,5 +1,5 @@
 import { tokenMatches } from '../token.js';
-import { cookieValue, SESSION_COOKIE, type SessionStore } from './sessions.js';
+import { SESSION_COOKIE, type SessionStore } from './sessions.js';
 
 /** Paths served without credentials: the page itself (it shows a login form), its assets and the login. */
 export function isPublicPath(url: string): boolean {
@@ -10,7 +10,9 @@ export function isPublicPath(url: string): boolean {
 export interface AuthRequest {
   method: string;
   url: string;
-  headers: { authorization?: string; cookie?: string; origin?: string; host?: string };
+  headers: { authorization?: string; origin?: string; host?: string };
+  /** The request's cookies, as @fastify/cookie parsed them. */
+  cookies: Record<string, string | undefined>;
 }
 
 /** The token of an `Authorization: Bearer …` header. */
@@ -28,7 +30,7 @@ export type AuthVerdict = 'bearer' | 'session' | 'public' | 'unauthorized' | 'cr
 export function authorize(request: AuthRequest, poolToken: string, sessions: SessionStore): AuthVerdict {
   if (tokenMatches(bearerToken(request.headers.authorization), poolToken)) return 'bearer';
   if (isPublicPath(request.url)) return 'public';
-  if (!sessions.validSession(cookieValue(request.headers.cookie, SESSION_COOKIE))) return 'unauthorized';
+  if (!sessions.validSession(request.cookies[SESSION_COOKIE])) return 'unauthorized';
   const origin = request.headers.origin;
   if (origin !== undefined && origin !== `http://${request.headers.host ?? ''}`) return 'cross-origin';
   if (origin === undefined && request.method !== 'GET' && request.method !== 'HEAD') return 'cross-origin';

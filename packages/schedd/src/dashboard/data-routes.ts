@@ -19,7 +19,7 @@ import { MAX_PAGE_SIZE } from './queue-rows.js';
 import { listSpoolFiles, resolveSpoolFile } from './spool-files.js';
 import { runInSandbox } from './sandbox-command.js';
 import { callerOf, requirePoolToken } from '../caller.js';
-import { cookieValue, SESSION_COOKIE, type SessionStore } from './sessions.js';
+import { SESSION_COOKIE, type SessionStore } from './sessions.js';
 import { jobTimeline } from './timeline.js';
 
 const PageQuery = Type.Object(
@@ -197,7 +197,7 @@ export async function dashboardDataRoutes(
     socket.send(JSON.stringify(hello));
     const unsubscribe = dashboard.feed.subscribe(socket);
     // A stream opened with a session ends when that session is logged out.
-    const session = request.headers.authorization ? undefined : cookieValue(request.headers.cookie, SESSION_COOKIE);
+    const session = request.headers.authorization ? undefined : request.cookies[SESSION_COOKIE];
     const forget = session ? sessions.onClose(session, () => socket.close(4001, 'logged out')) : () => undefined;
     socket.on('message', () => socket.close(1008, 'the event stream takes no messages'));
     const ended = () => {

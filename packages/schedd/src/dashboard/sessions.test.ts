@@ -1,5 +1,7 @@
-import t from 'tap';
-import { cookieValue, SESSION_COOKIE, SESSION_IDLE_SECONDS, sessionCookie, SessionStore } from './sessions.js';
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance } from 'fastify';
+import t, { type Test } from 'tap';
+import { clearSessionCookie, SESSION_COOKIE, SESSION_IDLE_SECONDS, SessionStore, setSessionCookie } from './sessions.js';
 
 t.test('a login token works once and opens a session', async (t) => {
   const store = new SessionStore();
@@ -51,15 +53,31 @@ t.test('outstanding login tokens are bounded', async (t) => {
   t.notOk(store.consumeLoginToken(first), 'the oldest was forgotten');
 });
 
+/** A fastify app with the cookie plugin, reading, setting and clearing the session cookie as the schedd does. */
+async function cookieApp(t: Test): Promise<FastifyInstance> {
+  const app = Fastify();
+  t.teardown(() => app.close());
+  await app.register(cookie);
+  app.get('/read', async (request) => ({ session: request.cookies[SESSION_COOKIE] ?? null }));
+  app.get('/open', async (_request, reply) => setSessionCookie(reply, 'id1').send());
+  app.get('/close', async (_request, reply) => clearSessionCookie(reply).send());
+  return app;
+}
+
 t.test('cookie header parsing', async (t) => {
-  t.equal(cookieValue(`a=1; ${SESSION_COOKIE}=abc; b=2`, SESSION_COOKIE), 'abc');
-  t.equal(cookieValue(`${SESSION_COOKIE}="quoted"`, SESSION_COOKIE), 'quoted');
-  t.equal(cookieValue(`x${SESSION_COOKIE}=no; ${SESSION_COOKIE}=yes; ${SESSION_COOKIE}=later`, SESSION_COOKIE), 'yes', 'exact name, first wins');
-  t.equal(cookieValue('garbage;;=;', SESSION_COOKIE), undefined);
-  t.equal(cookieValue(undefined, SESSION_COOKIE), undefined);
+  const app = await cookieApp(t);
+  const read = async (cookie?: string) => (await app.inject({ url: '/read', headers: cookie === undefined ? {} : { cookie } })).json<{ session: string | null }>().session;
+  t.equal(await read(`a=1; ${SESSION_COOKIE}=abc; b=2`), 'abc');
+  t.equal(await read(`x${SESSION_COOKIE}=no; ${SESSION_COOKIE}=yes; ${SESSION_COOKIE}=later`), 'yes', 'exact name, first wins');
+  t.equal(await read('garbage;;=;'), null);
+  t.equal(await read(undefined), null);
 });
 
 t.test('the session cookie is HttpOnly, SameSite=Strict, Path=/', async (t) => {
-  t.equal(sessionCookie('id1'), `${SESSION_COOKIE}=id1; Max-Age=${SESSION_IDLE_SECONDS}; HttpOnly; SameSite=Strict; Path=/`);
-  t.equal(sessionCookie(null), `${SESSION_COOKIE}=; Max-Age=0; HttpOnly; SameSite=Strict; Path=/`);
+  const app = await cookieApp(t);
+  t.equal((await app.inject('/open')).headers['set-cookie'], `${SESSION_COOKIE}=id1; Max-Age=${SESSION_IDLE_SECONDS}; Path=/; HttpOnly; SameSite=Strict`);
+  t.equal(
+    (await app.inject('/close')).headers['set-cookie'],
+    `${SESSION_COOKIE}=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict`,
+  );
 });

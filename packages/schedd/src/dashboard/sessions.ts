@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { FastifyReply } from 'fastify';
 
 export const SESSION_COOKIE = 'tinycondor_session';
 /** A dashboard session lasts this long after its last use. */
@@ -91,22 +92,15 @@ export class SessionStore {
   }
 }
 
-/** The value of one cookie in a Cookie header (RFC 6265 syntax; first occurrence wins). */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() !== name) continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
-    return value;
-  }
-  return undefined;
+/** The session cookie's attributes: out of the page's scripts' reach, never sent by another site, for every path. */
+const SESSION_COOKIE_OPTIONS = { httpOnly: true, sameSite: 'strict', path: '/' } as const;
+
+/** Sets the session cookie (lasting as long as an idle session). */
+export function setSessionCookie(reply: FastifyReply, id: string): FastifyReply {
+  return reply.setCookie(SESSION_COOKIE, id, { ...SESSION_COOKIE_OPTIONS, maxAge: SESSION_IDLE_SECONDS });
 }
 
-/** The Set-Cookie header value for a session (or, with id null, one that clears it). */
-export function sessionCookie(id: string | null): string {
-  const attributes = 'HttpOnly; SameSite=Strict; Path=/';
-  return id === null ? `${SESSION_COOKIE}=; Max-Age=0; ${attributes}` : `${SESSION_COOKIE}=${id}; Max-Age=${SESSION_IDLE_SECONDS}; ${attributes}`;
+/** Tells the browser to drop the session cookie. */
+export function clearSessionCookie(reply: FastifyReply): FastifyReply {
+  return reply.clearCookie(SESSION_COOKIE, SESSION_COOKIE_OPTIONS);
 }
