@@ -1,7 +1,8 @@
 // Bundles each condor_* command (packages/cli/dist/bin/NAME.js, after `tsc -b`) into one CommonJS file,
 // packages/cli/bundle/NAME.cjs, which packages/cli/bin/NAME.js runs with V8's code cache (see src/launch.cts).
 // npm packages stay outside the bundles (loaded by require where a command uses them). `tinycondor` is not
-// bundled: it finds the files next to its modules through import.meta.url.
+// bundled: it finds the files next to its modules through import.meta.url. packages/cli/dist/node links to the
+// node running this script (see packages/cli/bin).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,4 +51,9 @@ for (const output of result.outputFiles) {
   fs.writeFileSync(temp, output.contents);
   fs.renameSync(temp, output.path);
 }
+// The node the commands were built with, for a bin script that finds none on PATH (a job's environment has none).
+const nodeLink = path.join(cli, 'dist', 'node');
+const tempLink = `${nodeLink}.${process.pid}.tmp`;
+fs.symlinkSync(process.execPath, tempLink);
+fs.renameSync(tempLink, nodeLink);
 console.log(`bundle-cli: ${names.length} commands bundled into ${path.relative(root, path.join(cli, 'bundle'))}`);
