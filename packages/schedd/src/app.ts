@@ -14,6 +14,7 @@ import { SessionStore } from './dashboard/sessions.js';
 import { SubmitRejected } from './job-store.js';
 import { FaultInjector } from './fault-injector.js';
 import { actionRoutes } from './routes/actions.js';
+import { editRoutes } from './routes/edit.js';
 import { faultRoutes } from './routes/faults.js';
 import { queueRoutes, SUBMIT_ROUTE } from './routes/queue.js';
 import { spooledRoutes } from './routes/spooled.js';
@@ -99,6 +100,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
   await app.register(queueRoutes, { schedd: opts.schedd });
   await app.register(actionRoutes, { schedd: opts.schedd });
+  await app.register(editRoutes, { schedd: opts.schedd });
   const faults = new FaultInjector(opts.schedd, opts.logger);
   await app.register(transferRoutes, { schedd: opts.schedd, faults });
   await app.register(faultRoutes, { schedd: opts.schedd, faults });

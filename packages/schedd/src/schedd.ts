@@ -14,6 +14,7 @@ import {
   runEvicted,
   runFailed,
   setJobPriority,
+  editJob,
   startRun,
   type Refusal,
   type Transition,
@@ -26,6 +27,7 @@ import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
 import { namesInputFiles, usesFileTransfer } from '@tinycondor/shared/transfer-files';
 import { permissionDenied, type Caller } from './caller.js';
+import { planEdit, type EditOutcome, type EditRequest } from './job-edits.js';
 import {
   actionTransition,
   actOnSelection,
@@ -272,6 +274,29 @@ export class Schedd {
       },
       () => this.stopped,
     );
+  }
+
+  /**
+   * condor_qedit: sets the attributes in every job the request selects, or in none (one transaction), and
+   * says how many jobs each was set in; `dryRun` only says whether it could.
+   */
+  editJobs(request: EditRequest, caller: Caller, dryRun: boolean): EditOutcome {
+    return this.store.transaction(() => {
+      const plan = planEdit(this.store, request, caller);
+      if ('reason' in plan) {
+        this.log.info({ user: caller.user, attribute: plan.attribute, job: plan.job, reason: plan.reason }, 'condor_qedit refused');
+        const before = request.edits.findIndex(([name]) => name === plan.attribute);
+        const set = request.edits.slice(0, Math.max(0, before)).map(([attribute]) => ({ attribute, jobs: plan.selected }));
+        return { set, failed: { attribute: plan.attribute, ...(plan.job === undefined ? {} : { job: plan.job }), reason: plan.reason } };
+      }
+      if (!dryRun) {
+        for (const job of plan.jobs) {
+          const run = job.startd !== null && job.slot !== null ? { runId: job.runId, startd: job.startd, slot: job.slot } : null;
+          this.commit(job, editJob(job.ad, request.edits), run);
+        }
+      }
+      return { set: request.edits.map(([attribute]) => ({ attribute, jobs: plan.jobs.length })) };
+    });
   }
 
   /** One job of an action: like HTCondor's schedd, only its owner or a queue superuser may act on it. */

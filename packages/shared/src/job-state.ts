@@ -294,6 +294,16 @@ export function setJobPriority(adIn: ClassAd, prio: number): Transition {
   return { ad, events: [], leaveQueue: false, killRun: false };
 }
 
+/**
+ * condor_qedit: sets attributes of a job in the queue to ClassAd expressions (what may be set is decided
+ * by job-edit.ts); no event, as on HTCondor. A running job keeps its run: the new values apply to its next.
+ */
+export function editJob(adIn: ClassAd, edits: readonly (readonly [string, string])[]): Transition {
+  const ad = adIn.clone();
+  for (const [name, source] of edits) ad.setExpr(name, source);
+  return { ad, events: [], leaveQueue: false, killRun: false };
+}
+
 /** condor_release: only held jobs, back to JobStatusOnRelease (Idle by default). */
 export function releaseJob(adIn: ClassAd, opts: { now: Date; reason: string }): Transition | Refusal {
   if (adIn.getInt('JobStatus') !== JobStatus.Held || adIn.getInt('HoldReasonCode') === HoldCode.SpoolingInput) {

@@ -52,7 +52,7 @@ function jobSpecOf(text: string): JobSpec {
  * Who an action acts as: a user token's user whatever the body says; with the pool token (the queue
  * superuser's credential), the user the body names, as condor_rm sends it.
  */
-function actingCaller(caller: Caller, named: string | undefined, superUsers: string[]): Caller {
+export function actingCaller(caller: Caller, named: string | undefined, superUsers: string[]): Caller {
   return caller.poolToken && named !== undefined ? poolCaller(superUsers, named) : caller;
 }
 

@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorQedit } from '../commands/condor-qedit.js';
+
+runMain(condorQedit);

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CliError, type Command } from '../cli-error.js';
+import { loadPoolConfig } from '../pool-config.js';
+import { editsFromFile, parseQeditArgs, protectedEditErrors, QEDIT_USAGE, sortedEdits } from '../qedit-args.js';
+import { ScheddApi } from '../schedd-api.js';
+
+interface EditReply {
+  set: { attribute: string; jobs: number }[];
+  failed?: { attribute: string; job?: string; reason: string };
+}
+
+const ABORTED = 'Transaction failed.  No attributes were set.';
+
+/**
+ * condor_qedit: sets attributes of queued jobs, named by id, cluster or owner or by a constraint, in one
+ * transaction, as HTCondor's does: its messages, its refusal of immutable and secure attributes, its exit codes.
+ */
+export const condorQedit: Command = async (args, io) => {
+  const parsed = parseQeditArgs(args);
+  if ('usage' in parsed) {
+    if (parsed.usage === 0) {
+      io.stdout(QEDIT_USAGE);
+      return 0;
+    }
+    io.stderr(`${parsed.message ?? ''}${QEDIT_USAGE}`);
+    return 1;
+  }
+  if ('error' in parsed) throw new CliError(parsed.abort ? `${parsed.error}\n${ABORTED}` : parsed.error);
+  const request = parsed.edit;
+  let edits = request.edits;
+  if (request.editsFile) {
+    const { file, format } = request.editsFile;
+    let text: string;
+    try {
+      text = file === '-' ? await io.readStdin() : fs.readFileSync(path.resolve(io.cwd, file), 'utf8');
+    } catch {
+      throw new CliError(`Can't open file of edits: ${file}`);
+    }
+    let fromFile: Map<string, string>;
+    try {
+      fromFile = editsFromFile(text, format, file);
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    edits = sortedEdits(new Map([...edits, ...fromFile]));
+  }
+  const refused = protectedEditErrors(edits);
+  if (refused.length > 0) throw new CliError(`${refused.join('\n')}\n${ABORTED}`);
+
+  const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
+  const reply = await api.request<EditReply>('POST', '/v1/edit', {
+    ...(request.jobs ? { jobs: request.jobs } : { constraint: request.constraint }),
+    onlyMyJobs: request.onlyMyJobs,
+    edits: edits.map(([name, value]) => ({ name, value })),
+    dryRun: request.dryRun,
+    user: os.userInfo().username,
+  });
+  const tag = request.dryRun ? 'Can ' : '';
+  for (const { attribute, jobs } of reply.set) io.stdout(`${tag}Set attribute "${attribute}" for ${jobs > 0 ? jobs : 'all'} matching jobs.\n`);
+  if (reply.failed) {
+    const { attribute, job } = reply.failed;
+    io.stderr(job === undefined ? `Failed to set attribute "${attribute}" by constraint: ${request.constraint}\n` : `Failed to set attribute "${attribute}" for job ${job}.\n`);
+    io.stderr('Queue transaction failed.  No attributes were set.\n');
+    return 1;
+  }
+  return 0;
+};

@@ -1,0 +1,62 @@
+import t from 'tap';
+import { editsFromFile, parseQeditArgs, protectedEditErrors } from './qedit-args.js';
+
+t.test('job ids alone are edited one by one, sorted and without repeats', async (t) => {
+  t.same(parseQeditArgs(['12.1', '3.0', '12.1', 'Foo', '1']), {
+    edit: { jobs: ['3.0', '12.1'], onlyMyJobs: false, edits: [['Foo', '1']], dryRun: false },
+  });
+});
+
+t.test('a cluster id turns the ids into a constraint, as qedit.cpp builds it', async (t) => {
+  const parsed = parseQeditArgs(['7', '5.2', '5.1', 'A=2']);
+  t.same(parsed, {
+    edit: { constraint: '( (( ClusterId == 5 && (ProcId == 1  || ProcId == 2 ))|| ClusterId == 7 ) )', onlyMyJobs: false, edits: [['A', '2']], dryRun: false },
+  });
+});
+
+t.test('an owner, -owner, -jobids and -constraint are joined with &&', async (t) => {
+  t.same(parseQeditArgs(['alice', 'X', '"y"']), { edit: { constraint: '( (Owner=="alice") )', onlyMyJobs: false, edits: [['X', '"y"']], dryRun: false } });
+  t.same(parseQeditArgs(['-owner', 'bob', '-jobids', '4.0,4.1', '-constraint', 'JobPrio > 1', 'X=1']), {
+    edit: { constraint: '( (Owner=="bob") && (JobPrio > 1) && (( ClusterId == 4 && (ProcId == 0  || ProcId == 1 ))) )', onlyMyJobs: false, edits: [['X', '1']], dryRun: false },
+  });
+});
+
+t.test('a constraint alone edits only my jobs (CONDOR_Q_ONLY_MY_JOBS)', async (t) => {
+  t.same(parseQeditArgs(['-constraint', 'true', 'X', '1']), { edit: { constraint: '( (true) )', onlyMyJobs: true, edits: [['X', '1']], dryRun: false } });
+});
+
+t.test('edits are set by name, the last value of a name wins, -dry-run asks only', async (t) => {
+  t.same(parseQeditArgs(['-dry', '1.0', 'b', '2', 'a=1', 'b=3']), { edit: { jobs: ['1.0'], onlyMyJobs: false, edits: [['a', '1'], ['b', '3']], dryRun: true } });
+  t.same(parseQeditArgs(['1.0', 'Neg', '-5']), { edit: { jobs: ['1.0'], onlyMyJobs: false, edits: [['Neg', '-5']], dryRun: false } }, 'a value after a name may start with -');
+});
+
+t.test("HTCondor's messages for what it refuses", async (t) => {
+  t.same(parseQeditArgs([]), { usage: 1 });
+  t.same(parseQeditArgs(['-help']), { usage: 0 });
+  t.same(parseQeditArgs(['1.0']), { usage: 1, message: 'condor_qedit : Error - no attributes specifed.\n' });
+  t.same(parseQeditArgs(['-constraint', 'true']), { usage: 1, message: 'condor_qedit : Error - no attributes specifed.\n' });
+  t.same(parseQeditArgs(['1.0', 'Foo']), { usage: 1, message: 'condor_qedit : expression required after attribute Foo\n' });
+  t.same(parseQeditArgs(['-bogus']), { usage: 1, message: 'condor_qedit: -bogus is not a valid option\n' });
+  t.same(parseQeditArgs(['1.0', 'bad-name=2']), { error: 'Update aborted, illegal attribute-name specified for attribute "bad-name".', abort: true });
+  t.match(parseQeditArgs(['1.0', '2bad=2']), { usage: 1 }, 'an argument starting with a digit after a job id is another job id, as on HTCondor');
+  t.same(parseQeditArgs(['1.0', 'Foo=(']), { error: 'Update aborted, illegal value for : Foo', abort: true });
+  t.same(parseQeditArgs(['1.0', 'Foo=']), { error: 'Update aborted, illegal value for : Foo', abort: true });
+  t.same(parseQeditArgs(['-constraint', '((', 'X=1']), { error: 'condor_qedit: invalid constraint: ((' });
+  t.match(parseQeditArgs(['-name', 'other', '1.0', 'X=1']), { error: /-name is not supported by tinycondor/ });
+  t.match(parseQeditArgs(['-forward', '1.0', 'X=1']), { error: /-forward is not supported by tinycondor/ });
+});
+
+t.test('immutable and secure attributes are refused by the tool, without regard to case', async (t) => {
+  t.same(protectedEditErrors([['ClusterId', '3'], ['Foo', '1'], ['osuser', '"x"'], ['TotalSubmitProcs', '1']]), [
+    'Update of immutable attribute "ClusterId" is not allowed.',
+    'Update of immutable attribute "osuser" is not allowed.',
+    'Update of secure attribute "TotalSubmitProcs" is not allowed.',
+  ]);
+});
+
+t.test('a file of edits in the long or the new form', async (t) => {
+  t.same([...editsFromFile('# comment\nA = 1\nB = "two"\n\nC = 3\n', 'auto', 'f')], [['A', '1'], ['B', '"two"']], 'one ad: up to the first blank line');
+  t.same([...editsFromFile('[ A = 1; B = "two" ]', 'auto', 'f')], [['A', '1'], ['B', '"two"']]);
+  t.throws(() => editsFromFile('{"A": 1}', 'auto', 'f'), /not json/);
+  t.throws(() => editsFromFile('', 'long', 'f'), /Unable to read file of edits: f/);
+});

@@ -1,0 +1,265 @@
+// condor_qedit's command line as HTCondor's tool reads it (src/condor_tools/qedit.cpp): the jobs it
+// restricts the edit to, the edits, and its messages word for word.
+import { parseExpr, unparse } from '@tinycondor/shared/classad/index';
+import { attributeProtection, isValidAttrName, isValidAttrValue } from '@tinycondor/shared/job-edit';
+
+export const QEDIT_USAGE = `Usage: condor_qedit [help-opts] [general-opts] <restriction-list> <edit-list>
+
+    [help-opts] are:
+\t-help\t\t   Display this screen
+\t-debug\t\t   Display debugging info to console
+\t-dry-run\t   Display whether edit is allowed
+
+    [general-opts] are:
+\t-name <name>\t   Name of Scheduler
+\t-pool <pool>\t   Use host as the central manager to query
+\t-forward\t   Forward changes to shadow/gridmanager
+
+    <restriction-list> is one or more of:
+\t<cluster>\t   Edit jobs in a specific cluster
+\t<cluster>.<proc>   Edit a specific job
+\t<owner>\t\t   Edit jobs owned by <owner>
+\t-jobids <id-list>  Edit jobs in <id-list>
+\t-owner <owner>     Edit jobs owned by <owner>
+\t-constraint <expr> Edit jobs that match <expr>
+
+    <edit-list> is a set of <attr> and <value> pairs, in one of two forms
+\t<attr> <value>\t   Two argument form, alternate <attr> and <value>
+\t<attr>=<value>\t   Single argument form, = separates <attr> and <value>
+\t-edits[:<form>] <file> Read edits from <file> in ClassAd format.
+\t           where <form> is one of:
+\t       auto    default, guess the format from reading the input stream
+\t       long    The traditional -long form
+\t       xml     XML form, the same as -xml
+\t       json    JSON classad form, the same as -json
+\t       new     'new' classad form without newlines
+
+At least one restriction and one edit must be specified, restrictions must be
+first. The restriction-list should be: a list of job and/or cluster ids, a
+single owner name, or one or more of -owner, -jobids, -constraint arguments.
+If both owner and jobids are specified, only jobs that match both will be
+edited. If a -constraint argument is also provided, only jobs that also match
+the constraint will be edited.
+If only a -constraint argument is provided, jobs not owned by the current user
+will be ignored unless the current user is a queue superuser.
+
+Once a restriction has been specified, all remaining arguments that do not
+start with a - are part of the <edit-list>.  An argument that contains = will
+be treated as an <attr>=<value> pair, otherwise arguments should alternate
+between <attr> and <value>
+`;
+
+const ME = 'condor_qedit';
+
+/** What the command line asks for: an edit, the usage (on stdout with 0, on stderr with 1), or an error. */
+export type QeditCommand =
+  | { edit: QeditRequest }
+  | { usage: 0 | 1; message?: string }
+  | { error: string; abort?: boolean };
+
+export interface QeditRequest {
+  /** Full job ids alone, in order; or the constraint qedit builds (its text is in failure messages). */
+  jobs?: string[];
+  constraint?: string;
+  onlyMyJobs: boolean;
+  /** By attribute name, as qedit's std::map orders them; a name given twice keeps its last value. */
+  edits: [string, string][];
+  dryRun: boolean;
+  /** A file of edits to read (`-` is stdin) and its format, to be merged by the caller. */
+  editsFile?: { file: string; format: EditsFormat };
+}
+
+export type EditsFormat = 'auto' | 'long' | 'xml' | 'json' | 'new';
+
+/** HTCondor's is_dash_arg_prefix: `-` (or `--`) then a prefix of `name` at least `min` long. */
+function isDashArg(arg: string, name: string, min: number): boolean {
+  const bare = arg.replace(/^--?/, '');
+  if (bare === arg || bare.length < min) return false;
+  return name.startsWith(bare);
+}
+
+/** is_dash_arg_colon_prefix: as isDashArg, with an optional `:suffix`; the suffix, or null when none. */
+function dashColonArg(arg: string, name: string, min: number): string | null | undefined {
+  const colon = arg.indexOf(':');
+  const head = colon < 0 ? arg : arg.slice(0, colon);
+  if (!isDashArg(head, name, min)) return undefined;
+  return colon < 0 ? null : arg.slice(colon + 1);
+}
+
+interface JobIdKey {
+  cluster: number;
+  proc: number;
+}
+
+/** JOB_ID_KEY's parse of an id: `C` is a cluster (proc -1), `C.P` a job (sscanf: leading digits count). */
+function jobIdKey(text: string): JobIdKey {
+  const match = /^\s*(\d*)(?:\.(\d*))?/.exec(text) as RegExpExecArray;
+  const cluster = match[1] === '' ? 0 : Number(match[1]);
+  const proc = match[2] === undefined || match[2] === '' ? -1 : Number(match[2]);
+  return { cluster, proc };
+}
+
+/** qedit.cpp's makeJobidConstraint: ids grouped by cluster, in order. */
+function jobIdConstraint(keys: JobIdKey[]): string {
+  let out = '';
+  const byCluster = new Map<number, Set<number>>();
+  for (const key of keys) {
+    const procs = byCluster.get(key.cluster) ?? new Set<number>();
+    if (key.proc >= 0) procs.add(key.proc);
+    byCluster.set(key.cluster, procs);
+  }
+  for (const [cluster, procs] of [...byCluster].sort(([a], [b]) => a - b)) {
+    if (cluster <= 0) continue;
+    if (out !== '') out += '|| ';
+    const sorted = [...procs].sort((a, b) => a - b);
+    if (sorted.length === 0) out += `ClusterId == ${cluster} `;
+    else if (sorted.length === 1) out += `( ClusterId == ${cluster} && ProcId == ${sorted[0]} )`;
+    else out += `( ClusterId == ${cluster} && (${sorted.map((p) => `ProcId == ${p} `).join(' || ')}))`;
+  }
+  return out;
+}
+
+/** GenericQuery::makeQuery of custom AND constraints. */
+function andQuery(clauses: string[]): string {
+  return clauses.length === 0 ? '' : `(${clauses.map((c, i) => `${i === 0 ? ' ' : ' && '}(${c})`).join('')} )`;
+}
+
+/** Reads condor_qedit's arguments (qedit.cpp's main, up to the connection to the schedd). */
+export function parseQeditArgs(args: string[], onlyMyJobsDefault = true): QeditCommand {
+  if (args.length === 0) return { usage: 1 };
+  const ands: string[] = [];
+  const jobList: string[] = [];
+  const edits = new Map<string, string>();
+  let onlyMyJobs = onlyMyJobsDefault;
+  let bareArgMustIdentifyJobs = true;
+  let dryRun = false;
+  let editsFile: QeditRequest['editsFile'];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    let suffix: string | null | undefined;
+    if (isDashArg(arg, 'help', 1)) return { usage: 0 };
+    if (isDashArg(arg, 'name', 1) || isDashArg(arg, 'pool', 1)) {
+      // tinycondor has one schedd: refused rather than ignored, so a script naming another edits none.
+      return { error: `${ME}: ${arg} is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names` };
+    } else if (dashColonArg(arg, 'debug', 1) !== undefined) {
+      // TOOL_DEBUG output: tinycondor's tools have none to show; the edit is the same.
+    } else if (isDashArg(arg, 'dry-run', 3)) dryRun = true;
+    else if (isDashArg(arg, 'constraint', 1)) {
+      const expr = args[++i];
+      if (expr === undefined) return { error: `${ME}: ${arg} requires a ClassAd expression an argument` };
+      try {
+        parseExpr(expr);
+      } catch {
+        return { error: `${ME}: invalid constraint: ${expr}` };
+      }
+      ands.push(expr);
+      bareArgMustIdentifyJobs = false;
+    } else if (isDashArg(arg, 'owner', 1)) {
+      const owner = args[++i];
+      if (owner === undefined || owner.startsWith('-')) return { error: `${ME}: ${arg} requires a owner name argument` };
+      ands.push(`Owner=="${owner}"`);
+      bareArgMustIdentifyJobs = false;
+      onlyMyJobs = false;
+    } else if (isDashArg(arg, 'jobids', 1)) {
+      const list = args[++i];
+      if (list === undefined || list.startsWith('-')) return { error: `${ME}: ${arg} requires a list of job ids as an argument` };
+      jobList.push(...list.split(/[\s,]+/).filter((id) => id !== ''));
+      bareArgMustIdentifyJobs = false;
+      onlyMyJobs = false;
+    } else if ((suffix = dashColonArg(arg, 'edits', 2)) !== undefined) {
+      const file = args[++i];
+      if (file === undefined || (file.startsWith('-') && file !== '-')) return { error: `${ME}: ${arg} requires a filename as an argument` };
+      const format = (suffix ?? 'auto').toLowerCase();
+      editsFile = { file, format: (['auto', 'long', 'xml', 'json', 'new'].includes(format) ? format : 'auto') as EditsFormat };
+    } else if (isDashArg(arg, 'forward', 3)) {
+      return { error: `${ME}: ${arg} is not supported by tinycondor: a running job's ad is not updated, the edit applies to its next run` };
+    } else if (arg.startsWith('-')) {
+      return { usage: 1, message: `${ME}: ${arg} is not a valid option\n` };
+    } else if (bareArgMustIdentifyJobs) {
+      bareArgMustIdentifyJobs = false;
+      onlyMyJobs = false;
+      if (/^\d/.test(arg)) {
+        jobList.push(arg);
+        while (i + 1 < args.length && /^\d/.test(args[i + 1] as string)) jobList.push(args[++i] as string);
+      } else ands.push(`Owner=="${arg}"`);
+    } else {
+      let name = arg;
+      let value: string;
+      const equals = arg.indexOf('=');
+      if (equals >= 0) {
+        name = arg.slice(0, equals).trim();
+        value = arg.slice(equals + 1).trim();
+      } else {
+        const next = args[++i];
+        if (next === undefined) return { usage: 1, message: `${ME} : expression required after attribute ${arg}\n` };
+        value = next;
+      }
+      if (name.trim() === '' || !isValidAttrName(name)) return { error: `Update aborted, illegal attribute-name specified for attribute "${name}".`, abort: true };
+      if (!isValidAttrValue(value)) return { error: `Update aborted, illegal value for : ${name}`, abort: true };
+      edits.set(name, value);
+    }
+  }
+
+  const keys = jobList.map(jobIdKey);
+  let jobs: string[] | undefined;
+  if (keys.length > 0) {
+    const haveClusterId = keys.some((key) => key.proc < 0);
+    if (haveClusterId || ands.length > 0) ands.push(jobIdConstraint(keys));
+    else jobs = [...new Map(keys.sort((a, b) => a.cluster - b.cluster || a.proc - b.proc).map((k) => [`${k.cluster}.${k.proc}`, k])).keys()];
+  }
+  const constraint = andQuery(ands);
+  if (jobs === undefined && constraint === '') {
+    return { usage: 1, message: edits.size > 0 || editsFile ? `${ME} : Error - there were no jobs specified.\n\tuse -constraint, jobid or owner argument to indicate which jobs to edit\n` : undefined };
+  }
+  if (edits.size === 0 && !editsFile) return { usage: 1, message: `${ME} : Error - no attributes specifed.\n` };
+  return {
+    edit: {
+      ...(jobs ? { jobs } : { constraint }),
+      onlyMyJobs,
+      edits: sortedEdits(edits),
+      dryRun,
+      ...(editsFile ? { editsFile } : {}),
+    },
+  };
+}
+
+/** qedit's std::map order: by name, byte for byte. */
+export function sortedEdits(edits: Map<string, string>): [string, string][] {
+  return [...edits].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The protected attributes qedit itself refuses before it asks the schedd (immutable and secure). */
+export function protectedEditErrors(edits: [string, string][]): string[] {
+  return edits
+    .map(([name]) => [name, attributeProtection(name)] as const)
+    .filter(([, protection]) => protection !== 'normal')
+    .map(([name, protection]) => `Update of ${protection} attribute "${name}" is not allowed.`);
+}
+
+/**
+ * The edits of a `-edits` file: one ad in the long form (`Name = value` lines) or the new form (`[ a = 1; … ]`).
+ * XML and JSON ads are refused by name rather than misread.
+ */
+export function editsFromFile(text: string, format: EditsFormat, file: string): Map<string, string> {
+  const trimmed = text.trimStart();
+  const form = format === 'auto' ? (trimmed.startsWith('[') ? 'new' : trimmed.startsWith('{') ? 'json' : trimmed.startsWith('<') ? 'xml' : 'long') : format;
+  if (form === 'json' || form === 'xml') throw new Error(`Unable to read file of edits: ${file} (tinycondor reads the long and new ClassAd forms, not ${form})`);
+  const edits = new Map<string, string>();
+  if (form === 'new') {
+    const expr = parseExpr(trimmed);
+    if (expr.kind !== 'record') throw new Error(`Unable to read file of edits: ${file}`);
+    for (const entry of expr.entries) edits.set(entry.name, unparse(entry.expr));
+    return edits;
+  }
+  for (const line of text.split('\n')) {
+    const content = line.trim();
+    if (content === '' && edits.size > 0) break;
+    if (content === '' || content.startsWith('#')) continue;
+    const equals = content.indexOf('=');
+    const name = equals < 0 ? '' : content.slice(0, equals).trim();
+    if (!isValidAttrName(name) || !isValidAttrValue(content.slice(equals + 1))) throw new Error(`Unable to read file of edits: ${file}`);
+    edits.set(name, content.slice(equals + 1).trim());
+  }
+  if (edits.size === 0) throw new Error(`Unable to read file of edits: ${file}`);
+  return edits;
+}

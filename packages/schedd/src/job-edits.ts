@@ -1,0 +1,85 @@
+import type { Expr } from '@tinycondor/shared/classad/index';
+import { editRefusal } from '@tinycondor/shared/job-edit';
+import { formatJobId, type JobSpec } from '@tinycondor/shared/job-id';
+import { mayActOn, type Caller } from './caller.js';
+import { constraintHolds, constraintSource } from './constraint-jobs.js';
+import type { JobKey, JobStore, StoredJob } from './job-store.js';
+import type { PagedSource } from './slices.js';
+
+/**
+ * A condor_qedit: the jobs it names by full id (each must be there), or a constraint (at least one job must
+ * match); `onlyMyJobs` (a constraint alone) leaves others' jobs out unless the caller is a queue superuser.
+ */
+export interface EditRequest {
+  jobs: Required<JobSpec>[] | undefined;
+  constraint: Expr | undefined;
+  onlyMyJobs: boolean;
+  /** Attribute name → ClassAd expression, in the order qedit sets them (by name). */
+  edits: [string, string][];
+}
+
+/** The jobs an edit sets its attributes in, or the attribute (and job) it fails on and why. */
+export type EditPlan = { jobs: StoredJob[] } | EditFailure;
+export interface EditFailure {
+  attribute: string;
+  /** The jobs selected, for the attributes before `attribute`, which HTCondor's tool reports set before the failure. */
+  selected: number;
+  /** The job named by id it failed on; absent: by constraint. */
+  job?: string;
+  reason: string;
+}
+
+/**
+ * Decides an edit as HTCondor's schedd does (qmgmt.cpp: SetAttribute, SetAttributeByConstraint and their
+ * ModifyAttrCheck), before anything is set: the edit is one transaction, set in every job or in none.
+ * Attributes are tried in order and, for each, the jobs: the first refusal is the edit's.
+ */
+export function planEdit(store: JobStore, request: EditRequest, caller: Caller): EditPlan {
+  const first = request.edits[0]?.[0] ?? '';
+  let jobs: StoredJob[];
+  if (request.jobs) {
+    jobs = [];
+    for (const spec of request.jobs) {
+      const jobId = formatJobId(spec.cluster, spec.proc);
+      const job = store.getJob(spec.cluster, spec.proc);
+      if (!job) return { attribute: first, selected: 0, job: jobId, reason: `Modifying attribute ${first} in nonexistent job ${jobId}` };
+      jobs.push(job);
+    }
+  } else {
+    const constraint = request.constraint;
+    const mine = request.onlyMyJobs && !caller.superUser;
+    jobs = allOf(constraint ? constraintSource(store, constraint) : store.jobSource()).filter(
+      (job) => (constraint === undefined || constraintHolds(constraint, job.ad)) && (!mine || job.ad.getString('Owner') === caller.user),
+    );
+    if (jobs.length === 0) return { attribute: first, selected: 0, reason: 'no job matches the constraint' };
+  }
+  for (const [name, value] of request.edits) {
+    for (const job of jobs) {
+      const jobId = formatJobId(job.cluster, job.proc);
+      const where = { selected: jobs.length, ...(request.jobs ? { job: jobId } : {}) };
+      const owner = job.ad.getString('Owner');
+      if (!mayActOn(caller, owner)) return { attribute: name, ...where, reason: `User ${caller.user} may not change attributes for jobs they do not own (job ${jobId})` };
+      const refused = editRefusal(jobId, name, value);
+      if (refused !== undefined) return { attribute: name, ...where, reason: refused };
+    }
+  }
+  return { jobs };
+}
+
+/** What an edit did (or a dry run would do): the jobs each attribute is set in; what refused it, if anything. */
+export interface EditOutcome {
+  set: { attribute: string; jobs: number }[];
+  failed?: { attribute: string; job?: string; reason: string };
+}
+
+/** Every item of a paged source, read at once: an edit is one transaction, as on HTCondor. */
+function allOf(source: PagedSource<StoredJob, JobKey>): StoredJob[] {
+  const items: StoredJob[] = [];
+  let after: JobKey | undefined;
+  for (;;) {
+    const page = source.read(after, 1_000);
+    items.push(...page);
+    if (page.length < 1_000) return items;
+    after = source.key(page[page.length - 1]);
+  }
+}
