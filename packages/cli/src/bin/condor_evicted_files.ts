@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorEvictedFiles } from '../commands/condor-evicted-files.js';
+
+runMain(condorEvictedFiles);
