@@ -3,7 +3,7 @@ import {
   INTERNAL_SANDBOX_FILES,
   STDERR_NAME,
   STDOUT_NAME,
-  inputSandboxName,
+  transferListItem,
   keepsAnyOutput,
   namesInputFiles,
   outputDestination,
@@ -80,11 +80,19 @@ t.test('outputDestination: stdout/stderr go to output/error, others are remapped
   t.equal(outputDestination('x', { iwd: '/w', remaps: new Map([['x', '/dev/null']]) }), undefined);
 });
 
-t.test('inputSandboxName: a trailing / sends the contents of a directory', async (t) => {
-  t.same(inputSandboxName('data/set1/'), { source: 'data/set1', name: 'set1', contentsOnly: true });
-  t.same(inputSandboxName('data/set1//'), { source: 'data/set1', name: 'set1', contentsOnly: true });
-  t.same(inputSandboxName('data/set1'), { source: 'data/set1', name: 'set1', contentsOnly: false });
-  t.same(inputSandboxName('/abs/in.txt'), { source: '/abs/in.txt', name: 'in.txt', contentsOnly: false });
+t.test('transferListItem: a basename, a trailing / sends the contents of a directory', async (t) => {
+  t.same(transferListItem('data/set1/', false), { source: 'data/set1', name: 'set1', contentsOnly: true });
+  t.same(transferListItem('data/set1//', false), { source: 'data/set1', name: 'set1', contentsOnly: true });
+  t.same(transferListItem('data/set1', false), { source: 'data/set1', name: 'set1', contentsOnly: false });
+  t.same(transferListItem('/abs/in.txt', false), { source: '/abs/in.txt', name: 'in.txt', contentsOnly: false });
+});
+
+t.test('transferListItem with preserve_relative_paths: relative paths kept, trailing / ignored', async (t) => {
+  t.same(transferListItem('prp/data', true), { source: 'prp/data', name: 'prp/data', contentsOnly: false });
+  t.same(transferListItem('./prp//data/', true), { source: './prp//data', name: 'prp/data', contentsOnly: false });
+  t.same(transferListItem('/abs/dir/in.txt', true), { source: '/abs/dir/in.txt', name: 'in.txt', contentsOnly: false }, 'not an absolute path');
+  t.same(transferListItem('../up/in.txt', true), { source: '../up/in.txt', name: 'in.txt', contentsOnly: false }, 'not out of the sandbox');
+  t.same(transferListItem('top.txt', true), { source: 'top.txt', name: 'top.txt', contentsOnly: false });
 });
 
 t.test('sandbox file names', async (t) => {

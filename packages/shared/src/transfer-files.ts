@@ -92,9 +92,21 @@ export function outputDestination(sandboxName: string, naming: OutputNaming): st
   return path.resolve(naming.iwd, target);
 }
 
-/** The name an input lands under in the sandbox: a trailing `/` sends a directory's contents. */
-export function inputSandboxName(listed: string): { source: string; name: string; contentsOnly: boolean } {
-  const contentsOnly = listed.endsWith('/') && listed.length > 1;
-  const trimmed = contentsOnly ? listed.replace(/\/+$/, '') : listed;
-  return { source: trimmed, name: path.basename(trimmed), contentsOnly };
+/** Whether the job asks for the relative paths of its file lists to be kept (preserve_relative_paths). */
+export function preservesRelativePaths(ad: Pick<ClassAd, 'getBool'>): boolean {
+  return ad.getBool('PreserveRelativePaths') === true;
+}
+
+/**
+ * Where an entry of a transfer list (input, output or checkpoint) lands on the other side, as HTCondor's
+ * FileTransfer::ExpandFileTransferList names it: under its basename; with a trailing `/`, a directory's
+ * contents go where it would have; with preserve_relative_paths, a relative path keeps its path (and a
+ * trailing `/` is ignored). A path climbing out with `..` cannot be kept: it lands under its basename.
+ */
+export function transferListItem(listed: string, preserveRelativePaths: boolean): { source: string; name: string; contentsOnly: boolean } {
+  const slashed = listed.endsWith('/') && listed.length > 1;
+  const source = slashed ? listed.replace(/\/+$/, '') : listed;
+  const relative = path.normalize(source);
+  const keepsPath = preserveRelativePaths && !path.isAbsolute(source) && relative !== '.' && relative.split('/')[0] !== '..';
+  return { source, name: keepsPath ? relative : path.basename(source), contentsOnly: slashed && !preserveRelativePaths };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { PackEntry } from '@tinycondor/transfer/tar/index';
-import { INTERNAL_SANDBOX_FILES, STDERR_NAME, STDOUT_NAME, splitFileList } from '@tinycondor/shared/transfer-files';
+import { INTERNAL_SANDBOX_FILES, STDERR_NAME, STDOUT_NAME, preservesRelativePaths, splitFileList, transferListItem } from '@tinycondor/shared/transfer-files';
 
 /** Name → (size, mtime) of the sandbox's top-level files, to tell what the job created or changed. */
 export type SandboxSnapshot = Map<string, string>;
@@ -28,20 +28,33 @@ export class OutputMissingError extends Error {
 }
 
 /**
+ * The entries of a transfer list of the sandbox (each must exist), named as HTCondor names them
+ * (transferListItem: basenames, a directory's contents for a trailing `/`, or with preserve_relative_paths
+ * the relative paths).
+ */
+function listedEntries(ad: ClassAd, sandbox: string, list: string | undefined): PackEntry[] {
+  const entries: PackEntry[] = [];
+  const keepPaths = preservesRelativePaths(ad);
+  for (const listed of splitFileList(list)) {
+    const item = transferListItem(listed, keepPaths);
+    const source = path.resolve(sandbox, item.source);
+    if (!fs.existsSync(source)) throw new OutputMissingError(source);
+    if (item.contentsOnly && fs.statSync(source).isDirectory()) {
+      for (const child of fs.readdirSync(source).sort()) entries.push({ name: child, source: path.join(source, child) });
+    } else entries.push({ name: item.name, source });
+  }
+  return entries;
+}
+
+/**
  * The files to send back at exit: `transfer_output_files` when given (each must exist), else every
  * top-level file the job created or modified (HTCondor does not descend into directories then);
  * `_condor_stdout`/`_condor_stderr` always.
  */
 export function selectOutputs(ad: ClassAd, sandbox: string, before: SandboxSnapshot): PackEntry[] {
   const entries: PackEntry[] = [];
-  const listed = ad.has('TransferOutput') ? splitFileList(ad.getString('TransferOutput')) : undefined;
-  if (listed !== undefined) {
-    for (const item of listed) {
-      const source = path.resolve(sandbox, item);
-      if (!fs.existsSync(source)) throw new OutputMissingError(source);
-      entries.push({ name: path.basename(item), source });
-    }
-  } else {
+  if (ad.has('TransferOutput')) entries.push(...listedEntries(ad, sandbox, ad.getString('TransferOutput')));
+  else {
     for (const name of fs.readdirSync(sandbox).sort()) {
       if (INTERNAL_SANDBOX_FILES.has(name) || name === STDOUT_NAME || name === STDERR_NAME) continue;
       const stat = fs.lstatSync(path.join(sandbox, name));
@@ -55,18 +68,13 @@ export function selectOutputs(ad: ClassAd, sandbox: string, before: SandboxSnaps
 }
 
 /**
- * What a checkpoint carries: `transfer_checkpoint_files` (files and whole directories, each must exist)
- * when given, else the output set; `_condor_stdout`/`_condor_stderr` always, so a restart elsewhere
+ * What a checkpoint carries: `transfer_checkpoint_files` (files and whole directories, each must exist,
+ * named as outputs are) when given, else the output set; `_condor_stdout`/`_condor_stderr` always, so a restart elsewhere
  * continues the same stdout and stderr.
  */
 export function selectCheckpointFiles(ad: ClassAd, sandbox: string, before: SandboxSnapshot): PackEntry[] {
   if (!ad.has('TransferCheckpoint')) return selectOutputs(ad, sandbox, before);
-  const entries: PackEntry[] = [];
-  for (const item of splitFileList(ad.getString('TransferCheckpoint'))) {
-    const source = path.resolve(sandbox, item);
-    if (!fs.existsSync(source)) throw new OutputMissingError(source);
-    entries.push({ name: path.relative(sandbox, source), source });
-  }
+  const entries = listedEntries(ad, sandbox, ad.getString('TransferCheckpoint'));
   for (const name of [STDOUT_NAME, STDERR_NAME]) {
     if (fs.existsSync(path.join(sandbox, name))) entries.push({ name, source: path.join(sandbox, name) });
   }

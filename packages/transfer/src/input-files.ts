@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import type { PackEntry } from './tar/index.js';
-import { inputSandboxName, splitFileList, stdinFile, transferredExecutable } from '@tinycondor/shared/transfer-files';
+import { preservesRelativePaths, splitFileList, stdinFile, transferListItem, transferredExecutable } from '@tinycondor/shared/transfer-files';
 import type { PathGuard } from './path-guard.js';
 
 export class InputTransferError extends Error {
@@ -45,9 +45,10 @@ export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: str
     requireReadable(source);
     entries.push({ name: path.basename(source), source, rights });
   }
+  const keepPaths = preservesRelativePaths(ad);
   for (const listed of splitFileList(ad.getString('TransferInput'))) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(listed)) throw new InputTransferError(`URL transfers are not supported: ${listed}`);
-    const item = inputSandboxName(listed);
+    const item = transferListItem(listed, keepPaths);
     const source = path.resolve(iwd, item.source);
     requireReadable(source);
     if (item.contentsOnly && rights(() => fs.statSync(source)).isDirectory()) {
@@ -56,7 +57,8 @@ export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: str
       entries.push({ name: item.name, source, rights });
     }
   }
-  // Spool entries replace inputs of the same name (a spooled job's inputs are themselves in SPOOL).
+  // Spool entries replace inputs of the same name (a spooled job's inputs are themselves in SPOOL); one that
+  // holds an input's path (a checkpoint with preserve_relative_paths) comes after it, and what it holds wins.
   const spooled = new Set(spoolEntries);
   const kept = entries.filter((entry) => !spooled.has(entry.name));
   for (const name of spoolEntries) kept.push({ name, source: path.join(spoolJobDir, name) });

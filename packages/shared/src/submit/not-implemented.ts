@@ -13,12 +13,6 @@ const NOT_YET: { attribute: string; uses: (ad: AdReader) => boolean; warning: st
       'checkpoint_destination is not implemented by tinycondor yet: checkpoints are kept in SPOOL, where HTCondor would store them at the destination through its file-transfer plugin',
   },
   {
-    attribute: 'PreserveRelativePaths',
-    uses: (ad) => ad.getBool('PreserveRelativePaths') === true,
-    warning:
-      'preserve_relative_paths is not implemented by tinycondor yet: files named with a directory arrive at the top of the sandbox and come back by their base name, where HTCondor keeps their relative paths',
-  },
-  {
     attribute: 'StreamOut',
     uses: (ad) => ad.getBool('StreamOut') === true,
     warning:
