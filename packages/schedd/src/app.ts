@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -25,6 +26,9 @@ import type { Schedd } from './schedd.js';
 import { SshRelay } from './ssh-relay.js';
 import { tokenRoutes } from './routes/tokens.js';
 import type { UserTokens } from './user-tokens.js';
+
+/** Where the schedd serves its OpenAPI document (docs/rest-api.md's reference is generated from it). */
+export const OPENAPI_ROUTE = '/v1/openapi.json';
 
 /** How long a client has to send a request's headers. */
 const HEADERS_TIMEOUT_MS = 10_000;
@@ -97,6 +101,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ error: `internal error: ${err.message}` });
   });
 
+  // Before the routes: it collects their schemas as they are added.
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'tinycondor schedd REST API', version: 'v1', description: 'Generated from the routes\' schemas (packages/shared/src/rest-schemas.ts); see docs/rest-api.md.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    // The REST API only (not the dashboard's page, assets and login), its websockets included: @fastify/websocket
+    // hides them, as OpenAPI cannot describe one; each says what it is in its description.
+    transform: ({ schema, url, route }) => ({ schema: { ...schema, hide: !url.startsWith('/v1/') || (schema?.hide === true && !route.websocket) }, url }),
+  });
+  app.get(OPENAPI_ROUTE, { schema: { hide: true } }, async () => app.swagger());
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
   await app.register(queueRoutes, { schedd: opts.schedd });
   await app.register(actionRoutes, { schedd: opts.schedd });

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { USER_NAME } from '@tinycondor/shared/rest-schemas';
 import { writeFileAtomic } from '@tinycondor/transfer/atomic-write';
 
 /** A local account as /etc/passwd names it. */
@@ -17,9 +18,6 @@ export function accountIn(passwd: string, user: string): Account | undefined {
   }
   return undefined;
 }
-
-/** A user name as HTCondor's Owner holds it (what a token may be issued for). */
-export const USER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 
 function digestOf(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');

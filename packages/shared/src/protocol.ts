@@ -342,3 +342,30 @@ export const EventStreamMessageSchema = Type.Union([
 ]);
 export type EventStreamMessage = Static<typeof EventStreamMessageSchema>;
 export const decodeEventStreamMessage = decoder(EventStreamMessageSchema, 'event stream message');
+
+/**
+ * The startd's run-scoped transfers over HTTP (`/v1/jobs/{C.P}/runs/{run}/input|output|checkpoint`): tar bodies,
+ * for the current run only.
+ */
+export const RunParams = Type.Object({ jobId: JobIdSchema, runId: RunIdSchema });
+export type RunParams = Static<typeof RunParams>;
+
+/**
+ * The key the schedd gave the startd in its welcome: the transfer is that startd's, for one of its runs.
+ * The startd's last report the schedd must handle first (ReportOrder); absent or 0: none.
+ */
+export const StartdTransferHeaders = Type.Object({
+  'x-tinycondor-startd-key': StartdKeySchema,
+  'x-tinycondor-after-report': Type.Optional(Type.Integer({ minimum: 0 })),
+});
+export type StartdTransferHeaders = Static<typeof StartdTransferHeaders>;
+
+/** A checkpoint upload: a numbered checkpoint, or the files a job left when it was evicted. */
+export const CheckpointQuery = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('checkpoint'), Type.Literal('evict')]),
+    number: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type CheckpointQuery = Static<typeof CheckpointQuery>;

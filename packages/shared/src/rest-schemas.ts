@@ -1,6 +1,7 @@
-// The schedd's REST API: the schemas its routes validate with and its clients read replies by.
+// The schedd's REST API: the schemas its routes validate with and its clients read replies by. The startd's
+// transfer routes take theirs from protocol.ts (RunParams, StartdTransferHeaders, CheckpointQuery).
 import { Type, type Static } from '@sinclair/typebox';
-import { JobIdSchema } from './protocol.js';
+import { JobIdSchema, JobOrClusterIdSchema, QueueRowSchema, SlotRowSchema } from './protocol.js';
 
 /** A job ad as stored and sent: attribute name → ClassAd expression text. */
 export const StoredAd = Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 1_000_000 }));
@@ -13,12 +14,70 @@ export const StoredOverlay = Type.Record(
 );
 
 export const ErrorReply = Type.Object({ error: Type.String() });
+export type ErrorReply = Static<typeof ErrorReply>;
+
+export const OkReply = Type.Object({ ok: Type.Boolean() });
+export type OkReply = Static<typeof OkReply>;
 
 export const JobIdParams = Type.Object({ jobId: JobIdSchema });
 export type JobIdParams = Static<typeof JobIdParams>;
 
 export const ClusterParams = Type.Object({ clusterId: Type.Integer({ minimum: 1, maximum: 999_999_999 }) });
 export type ClusterParams = Static<typeof ClusterParams>;
+
+// Submitting clusters and reading the queue, the history and the pool (routes/queue.ts).
+
+export const ReserveReply = Type.Object({ clusterId: Type.Integer() });
+export type ReserveReply = Static<typeof ReserveReply>;
+
+export const SubmitBody = Type.Object(
+  {
+    /** The submitter's id for this submission: sent again after a lost reply, it is stored once (see Schedd.submitCluster). */
+    submissionId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' })),
+    common: Type.Optional(StoredAd),
+    procs: Type.Array(StoredOverlay, { minItems: 1, maxItems: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+export type SubmitBody = Static<typeof SubmitBody>;
+
+export const SubmitReply = Type.Object({ clusterId: Type.Integer(), procs: Type.Integer() });
+export type SubmitReply = Static<typeof SubmitReply>;
+
+/** What became of a submission (JobStore.submission), as the settle route tells it. */
+export const SubmissionReply = Type.Object({ clusterId: Type.Integer(), stored: Type.Boolean(), submissionId: Type.Union([Type.String(), Type.Null()]), procs: Type.Integer() });
+export type SubmissionReply = Static<typeof SubmissionReply>;
+
+export const QueueQuery = Type.Object(
+  {
+    constraint: Type.Optional(Type.String({ maxLength: 100_000 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
+  },
+  { additionalProperties: false },
+);
+export type QueueQuery = Static<typeof QueueQuery>;
+
+export const AdsReply = Type.Object({ ads: Type.Array(StoredAd) });
+export type AdsReply = Static<typeof AdsReply>;
+
+export const JobAdReply = Type.Object({ ad: StoredAd });
+export type JobAdReply = Static<typeof JobAdReply>;
+
+export const TotalsReply = Type.Object({
+  totals: Type.Array(Type.Object({ owner: Type.String(), status: Type.Integer(), count: Type.Integer() })),
+});
+export type TotalsReply = Static<typeof TotalsReply>;
+
+// Job actions: condor_rm, condor_hold, condor_release, condor_vacate_job and condor_prio (routes/actions.ts).
+
+export const ActionName = Type.Union([Type.Literal('remove'), Type.Literal('hold'), Type.Literal('release'), Type.Literal('vacate')]);
+export type ActionName = Static<typeof ActionName>;
+
+export const JobActionParams = Type.Object({ jobId: JobIdSchema, action: ActionName });
+export type JobActionParams = Static<typeof JobActionParams>;
+
+export const ClusterActionParams = Type.Object({ clusterId: ClusterParams.properties.clusterId, action: ActionName });
+export type ClusterActionParams = Static<typeof ClusterActionParams>;
 
 export const ActionBody = Type.Object(
   {
@@ -29,6 +88,33 @@ export const ActionBody = Type.Object(
 );
 export type ActionBody = Static<typeof ActionBody>;
 
+export const BulkActionBody = Type.Object(
+  {
+    action: ActionName,
+    ids: Type.Optional(Type.Array(JobOrClusterIdSchema, { maxItems: 100_000 })),
+    constraint: Type.Optional(Type.String({ maxLength: 100_000 })),
+    all: Type.Optional(Type.Boolean()),
+    reason: Type.Optional(Type.String({ maxLength: 4000 })),
+    user: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type BulkActionBody = Static<typeof BulkActionBody>;
+
+export const PriorityBody = Type.Object(
+  {
+    ids: Type.Optional(Type.Array(JobOrClusterIdSchema, { maxItems: 100_000 })),
+    /** The jobs of this owner (condor_prio USER). */
+    owner: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^"\\\\]+$' })),
+    all: Type.Optional(Type.Boolean()),
+    priority: Type.Optional(Type.Integer({ minimum: -2_147_483_648, maximum: 2_147_483_647 })),
+    adjustment: Type.Optional(Type.Integer({ minimum: -2_147_483_648, maximum: 2_147_483_647 })),
+    user: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type PriorityBody = Static<typeof PriorityBody>;
+
 /** See ActionSummary: results of the jobs named by id and the first refusals; counts of all. */
 export const ActionReply = Type.Object({
   results: Type.Array(Type.Object({ jobId: Type.String(), ok: Type.Boolean(), message: Type.String() })),
@@ -37,3 +123,138 @@ export const ActionReply = Type.Object({
   refused: Type.Integer(),
 });
 export type ActionReply = Static<typeof ActionReply>;
+
+// Fault injection and job timelines (routes/faults.ts).
+
+export const EvictBody = Type.Object(
+  {
+    moment: Type.Optional(Type.Union([Type.Literal('now'), Type.Literal('after-checkpoint'), Type.Literal('during-upload')])),
+    checkpoint: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
+    method: Type.Optional(Type.Union([Type.Literal('vacate'), Type.Literal('kill-startd')])),
+  },
+  { additionalProperties: false },
+);
+export type EvictBody = Static<typeof EvictBody>;
+
+export const FailCheckpointBody = Type.Object({ permanent: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+export type FailCheckpointBody = Static<typeof FailCheckpointBody>;
+
+export const StartdFaultParams = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.@:-]+$' }),
+  fault: Type.Union([Type.Literal('kill'), Type.Literal('disconnect')]),
+});
+export type StartdFaultParams = Static<typeof StartdFaultParams>;
+
+export const FaultReply = Type.Object({ ok: Type.Boolean(), message: Type.String() });
+export type FaultReply = Static<typeof FaultReply>;
+
+export const TimelineReply = Type.Object({
+  jobId: Type.String(),
+  entries: Type.Array(
+    Type.Object({
+      time: Type.Number(),
+      kind: Type.String(),
+      code: Type.Optional(Type.Integer()),
+      runId: Type.Optional(Type.String()),
+      checkpoint: Type.Optional(Type.Integer()),
+      bytes: Type.Optional(Type.Integer()),
+      files: Type.Optional(Type.Integer()),
+      names: Type.Optional(Type.Array(Type.String())),
+      detail: Type.Optional(Type.String()),
+    }),
+  ),
+});
+export type TimelineReply = Static<typeof TimelineReply>;
+
+// Files: remote submission's spooled sandboxes and event logs (routes/spooled.ts), the startd's transfers.
+
+/** What an upload of a tar stream stored. */
+export const TransferReply = Type.Object({ files: Type.Integer(), bytes: Type.Integer() });
+export type TransferReply = Static<typeof TransferReply>;
+
+export const UserLogQuery = Type.Object(
+  {
+    path: Type.String({ minLength: 2, maxLength: 4096, pattern: '^/' }),
+    offset: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+export type UserLogQuery = Static<typeof UserLogQuery>;
+
+// User tokens (routes/tokens.ts).
+
+/** A user name as HTCondor's Owner holds it (what a token may be issued for). */
+export const USER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+
+export const TokenBody = Type.Object({ user: Type.String({ pattern: USER_NAME.source }) }, { additionalProperties: false });
+export type TokenBody = Static<typeof TokenBody>;
+
+export const TokenReply = Type.Object({ user: Type.String(), token: Type.String(), file: Type.Optional(Type.String()) });
+export type TokenReply = Static<typeof TokenReply>;
+
+// The dashboard: its login (dashboard/routes.ts) and what it reads (dashboard/data-routes.ts).
+
+export const LoginQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false });
+export type LoginQuery = Static<typeof LoginQuery>;
+
+export const LoginBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+export type LoginBody = Static<typeof LoginBody>;
+
+/** Largest page the queue route serves: the page asks for what is on screen plus a margin. */
+export const MAX_PAGE_SIZE = 1000;
+
+export const QueuePageQuery = Type.Object(
+  {
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE })),
+    status: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 })),
+    owner: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type QueuePageQuery = Static<typeof QueuePageQuery>;
+
+export const QueuePageReply = Type.Object({
+  total: Type.Integer(),
+  offset: Type.Integer(),
+  rows: Type.Array(QueueRowSchema),
+  /** Only on the first page (offset 0): they cost a scan of the queue. */
+  owners: Type.Optional(Type.Array(Type.String())),
+  counts: Type.Optional(Type.Record(Type.String(), Type.Integer())),
+});
+export type QueuePageReply = Static<typeof QueuePageReply>;
+
+export const SlotsReply = Type.Object({ slots: Type.Array(SlotRowSchema) });
+export type SlotsReply = Static<typeof SlotsReply>;
+
+export const JobEventsReply = Type.Object({
+  events: Type.Array(Type.Object({ code: Type.Integer(), time: Type.Integer(), text: Type.String() })),
+  timeline: Type.Object({
+    runs: Type.Array(Type.Object({ start: Type.Integer(), end: Type.Union([Type.Integer(), Type.Null()]), outcome: Type.String() })),
+    marks: Type.Array(Type.Object({ kind: Type.String(), time: Type.Integer() })),
+  }),
+  logFile: Type.Union([Type.String(), Type.Null()]),
+  truncated: Type.Boolean(),
+  /** Why the log could not be read, if it could not. */
+  error: Type.Optional(Type.String()),
+});
+export type JobEventsReply = Static<typeof JobEventsReply>;
+
+export const SpoolListReply = Type.Object({
+  directory: Type.String(),
+  entries: Type.Array(Type.Object({ path: Type.String(), bytes: Type.Integer(), mtime: Type.Integer() })),
+  truncated: Type.Boolean(),
+});
+export type SpoolListReply = Static<typeof SpoolListReply>;
+
+export const SpoolFileQuery = Type.Object({ path: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false });
+export type SpoolFileQuery = Static<typeof SpoolFileQuery>;
+
+export const StdoutQuery = Type.Object({ bytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 * 1024 })) }, { additionalProperties: false });
+export type StdoutQuery = Static<typeof StdoutQuery>;
+
+export const StdoutReply = Type.Object({ source: Type.Union([Type.Literal('sandbox'), Type.Literal('spool'), Type.Literal('none')]), text: Type.String() });
+export type StdoutReply = Static<typeof StdoutReply>;
+
+/** The event stream takes no query. */
+export const EventStreamQuery = Type.Object({}, { additionalProperties: false });

@@ -1,72 +1,38 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { parseEventLog, type ParsedEvent } from '@tinycondor/shared/eventlog/index';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { JobStatus } from '@tinycondor/shared/job-status';
-import { QueueRowSchema, SlotRowSchema, type EventStreamMessage } from '@tinycondor/shared/protocol';
+import type { EventStreamMessage } from '@tinycondor/shared/protocol';
 import { STDOUT_NAME } from '@tinycondor/shared/transfer-files';
 import type { StoredJob } from '../job-store.js';
 import { openRegularFile } from '../regular-file.js';
-import { ErrorReply, JobIdParams } from '@tinycondor/shared/rest-schemas';
+import {
+  ErrorReply,
+  EventStreamQuery,
+  JobEventsReply,
+  JobIdParams,
+  QueuePageQuery,
+  QueuePageReply,
+  SlotsReply,
+  SpoolFileQuery,
+  SpoolListReply,
+  StdoutQuery,
+  StdoutReply,
+} from '@tinycondor/shared/rest-schemas';
 import type { Schedd } from '../schedd.js';
 import type { DashboardPublisher } from './publisher.js';
 import type { SshRelay } from '../ssh-relay.js';
 import { slotRow } from './publisher.js';
-import { MAX_PAGE_SIZE } from './queue-rows.js';
 import { listSpoolFiles, resolveSpoolFile } from './spool-files.js';
 import { runInSandbox } from './sandbox-command.js';
 import { callerOf, requirePoolToken } from '../caller.js';
 import { SESSION_COOKIE, type SessionStore } from './sessions.js';
 import { jobTimeline } from './timeline.js';
-
-const PageQuery = Type.Object(
-  {
-    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE })),
-    status: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 })),
-    owner: Type.Optional(Type.String({ maxLength: 200 })),
-  },
-  { additionalProperties: false },
-);
-type PageQuery = Static<typeof PageQuery>;
-
-const PageReply = Type.Object({
-  total: Type.Integer(),
-  offset: Type.Integer(),
-  rows: Type.Array(QueueRowSchema),
-  /** Only on the first page (offset 0): they cost a scan of the queue. */
-  owners: Type.Optional(Type.Array(Type.String())),
-  counts: Type.Optional(Type.Record(Type.String(), Type.Integer())),
-});
-
-const EventsReply = Type.Object({
-  events: Type.Array(Type.Object({ code: Type.Integer(), time: Type.Integer(), text: Type.String() })),
-  timeline: Type.Object({
-    runs: Type.Array(Type.Object({ start: Type.Integer(), end: Type.Union([Type.Integer(), Type.Null()]), outcome: Type.String() })),
-    marks: Type.Array(Type.Object({ kind: Type.String(), time: Type.Integer() })),
-  }),
-  logFile: Type.Union([Type.String(), Type.Null()]),
-  truncated: Type.Boolean(),
-  /** Why the log could not be read, if it could not. */
-  error: Type.Optional(Type.String()),
-});
-
-const SpoolReply = Type.Object({
-  directory: Type.String(),
-  entries: Type.Array(Type.Object({ path: Type.String(), bytes: Type.Integer(), mtime: Type.Integer() })),
-  truncated: Type.Boolean(),
-});
-
-const FileQuery = Type.Object({ path: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false });
-type FileQuery = Static<typeof FileQuery>;
-
-const TailQuery = Type.Object({ bytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 * 1024 })) }, { additionalProperties: false });
-type TailQuery = Static<typeof TailQuery>;
-const TailReply = Type.Object({ source: Type.Union([Type.Literal('sandbox'), Type.Literal('spool'), Type.Literal('none')]), text: Type.String() });
-type TailReply = Static<typeof TailReply>;
+import { bytesReply } from '../routes/byte-replies.js';
 
 /** The event log is read from its end: at most this much of it. */
 const MAX_LOG_BYTES = 8 * 1024 * 1024;
@@ -114,8 +80,9 @@ export async function dashboardDataRoutes(
   // The dashboard shows every job's files and events: it is the pool owner's (dashboard session or pool token).
   app.addHook('preHandler', async (request) => requirePoolToken(callerOf(request), 'the dashboard'));
   const { schedd, dashboard, relay, sessions } = opts;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get<{ Querystring: PageQuery }>('/v1/queue', { schema: { querystring: PageQuery, response: { 200: PageReply, 400: ErrorReply } } }, async (request) => {
+  api.get('/v1/queue', { schema: { querystring: QueuePageQuery, response: { 200: QueuePageReply, 400: ErrorReply } } }, async (request) => {
     const { offset = 0, limit = 100, status, owner } = request.query;
     const page = schedd.store.page({ offset, limit, status, owner });
     const rows = page.jobs.map((job) => dashboard.rowOf(formatJobId(job.cluster, job.proc), job.cluster, job.proc, job.ad));
@@ -125,13 +92,13 @@ export async function dashboardDataRoutes(
     return { total: page.total, offset, rows, owners: schedd.store.owners(), counts };
   });
 
-  app.get<{ Reply: { slots: Static<typeof SlotRowSchema>[] } }>(
+  api.get(
     '/v1/slots',
-    { schema: { response: { 200: Type.Object({ slots: Type.Array(SlotRowSchema) }) } } },
+    { schema: { response: { 200: SlotsReply } } },
     async () => ({ slots: schedd.registry.allSlots().map(slotRow) }),
   );
 
-  app.get<{ Params: JobIdParams }>('/v1/jobs/:jobId/events', { schema: { params: JobIdParams, response: { 200: EventsReply, 404: ErrorReply } } }, async (request) => {
+  api.get('/v1/jobs/:jobId/events', { schema: { params: JobIdParams, response: { 200: JobEventsReply, 404: ErrorReply } } }, async (request) => {
     const job = jobOf(schedd, request.params.jobId);
     const timeline = jobTimeline(schedd.store.timeline(job.cluster, job.proc) ?? []);
     const logFile = job.ad.getString('UserLog');
@@ -147,15 +114,15 @@ export async function dashboardDataRoutes(
     return { events: events.map((e) => ({ code: e.code, time: Math.floor(e.time.getTime() / 1000), text: e.text })), timeline, logFile, truncated };
   });
 
-  app.get<{ Params: JobIdParams }>('/v1/jobs/:jobId/spool', { schema: { params: JobIdParams, response: { 200: SpoolReply, 404: ErrorReply } } }, async (request) => {
+  api.get('/v1/jobs/:jobId/spool', { schema: { params: JobIdParams, response: { 200: SpoolListReply, 404: ErrorReply } } }, async (request) => {
     const job = jobOf(schedd, request.params.jobId);
     const directory = schedd.spool.jobDir(job.cluster, job.proc);
     return { directory, ...listSpoolFiles(directory) };
   });
 
-  app.get<{ Params: JobIdParams; Querystring: FileQuery }>(
+  api.get(
     '/v1/jobs/:jobId/spool/file',
-    { schema: { params: JobIdParams, querystring: FileQuery, response: { 400: ErrorReply, 404: ErrorReply } } },
+    { schema: { params: JobIdParams, querystring: SpoolFileQuery, response: { 200: bytesReply('application/octet-stream'), 400: ErrorReply, 404: ErrorReply } } },
     async (request, reply) => {
       const job = jobOf(schedd, request.params.jobId);
       const file = resolveSpoolFile(schedd.spool.jobDir(job.cluster, job.proc), request.query.path);
@@ -170,9 +137,9 @@ export async function dashboardDataRoutes(
 
   // stdout of a running job comes from its sandbox on the startd (through the condor_ssh_to_job channel);
   // otherwise from the copy its last checkpoint committed to SPOOL.
-  app.get<{ Params: JobIdParams; Querystring: TailQuery; Reply: TailReply | { error: string } }>(
+  api.get(
     '/v1/jobs/:jobId/stdout',
-    { schema: { params: JobIdParams, querystring: TailQuery, response: { 200: TailReply, 404: ErrorReply } } },
+    { schema: { params: JobIdParams, querystring: StdoutQuery, response: { 200: StdoutReply, 404: ErrorReply } } },
     async (request) => {
       const job = jobOf(schedd, request.params.jobId);
       const bytes = request.query.bytes ?? 64 * 1024;
@@ -192,7 +159,7 @@ export async function dashboardDataRoutes(
     },
   );
 
-  app.get('/v1/events', { websocket: true, schema: { querystring: Type.Object({}, { additionalProperties: false }) } }, (socket: WebSocket, request) => {
+  api.get('/v1/events', { websocket: true, schema: { description: 'A websocket: the event stream (EventStreamMessage in protocol.ts), server to client only.', querystring: EventStreamQuery } }, (socket: WebSocket, request) => {
     const hello: EventStreamMessage = { type: 'hello', version: 1, jobs: schedd.store.countJobs() };
     socket.send(JSON.stringify(hello));
     const unsubscribe = dashboard.feed.subscribe(socket);

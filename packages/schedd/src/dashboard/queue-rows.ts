@@ -33,6 +33,3 @@ export function changedAttributes(before: Record<string, string>, after: Record<
   for (const name of Object.keys(before)) if (!(name in after)) changed[name] = null;
   return changed;
 }
-
-/** Largest page the queue route serves: the page asks for what is on screen plus a margin. */
-export const MAX_PAGE_SIZE = 1000;

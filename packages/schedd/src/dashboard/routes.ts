@@ -1,5 +1,6 @@
-import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { ErrorReply, LoginBody, LoginQuery, OkReply } from '@tinycondor/shared/rest-schemas';
 import type { Schedd } from '../schedd.js';
 import type { DashboardPublisher } from './publisher.js';
 import type { SshRelay } from '../ssh-relay.js';
@@ -8,30 +9,26 @@ import { dashboardDataRoutes } from './data-routes.js';
 import { dashboardPage } from './page.js';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie, type SessionStore } from './sessions.js';
 
-const LoginQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false });
-type LoginQuery = Static<typeof LoginQuery>;
-const LoginBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
-type LoginBody = Static<typeof LoginBody>;
-
 /** The dashboard page, its assets, login/logout, and (registered from here) its data routes. */
 export async function dashboardRoutes(
   app: FastifyInstance,
   opts: { schedd: Schedd; dashboard: DashboardPublisher; relay: SshRelay; sessions: SessionStore; token: string },
 ): Promise<void> {
   const { sessions } = opts;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   await app.register(dashboardPage);
 
   // The URL `tinycondor pool` prints: the one-time token is exchanged for a session cookie.
-  app.get<{ Querystring: LoginQuery }>('/login', { schema: { querystring: LoginQuery } }, async (request, reply) => {
+  api.get('/login', { schema: { querystring: LoginQuery } }, async (request, reply) => {
     const token = request.query.token;
     if (token === undefined || !sessions.consumeLoginToken(token)) return reply.redirect('/?login=invalid', 303);
     return setSessionCookie(reply, sessions.openSession()).redirect('/', 303);
   });
 
   // The page's login form: a one-time login token, or the pool token itself.
-  app.post<{ Body: LoginBody }>(
+  api.post(
     '/login',
-    { schema: { body: LoginBody, response: { 200: Type.Object({ ok: Type.Boolean() }), 401: Type.Object({ error: Type.String() }) } } },
+    { schema: { body: LoginBody, response: { 200: OkReply, 401: ErrorReply } } },
     async (request, reply) => {
       const { token } = request.body;
       if (!sessions.consumeLoginToken(token) && !tokenMatches(token, opts.token)) {
@@ -41,7 +38,7 @@ export async function dashboardRoutes(
     },
   );
 
-  app.post('/logout', { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async (request, reply) => {
+  api.post('/logout', { schema: { response: { 200: OkReply } } }, async (request, reply) => {
     sessions.closeSession(request.cookies[SESSION_COOKIE]);
     return clearSessionCookie(reply).send({ ok: true });
   });

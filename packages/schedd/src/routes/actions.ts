@@ -1,45 +1,13 @@
-import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { callerOf, poolCaller, type Caller } from '../caller.js';
 import { parseExpr } from '@tinycondor/shared/classad/index';
 import { parseJobSpec, type JobSpec } from '@tinycondor/shared/job-id';
-import { JobOrClusterIdSchema } from '@tinycondor/shared/protocol';
 import type { JobAction } from '../job-actions.js';
 import type { Schedd } from '../schedd.js';
-import { ActionBody, ActionReply, ClusterParams, ErrorReply, JobIdParams } from '@tinycondor/shared/rest-schemas';
-
-const ActionName = Type.Union([Type.Literal('remove'), Type.Literal('hold'), Type.Literal('release'), Type.Literal('vacate')]);
-const ActionParams = Type.Object({ action: ActionName });
-type ActionParams = Static<typeof ActionParams>;
+import { ActionBody, ActionReply, BulkActionBody, ClusterActionParams, ErrorReply, JobActionParams, PriorityBody } from '@tinycondor/shared/rest-schemas';
 
 const TOOLS: Record<JobAction, string> = { remove: 'condor_rm', hold: 'condor_hold', release: 'condor_release', vacate: 'condor_vacate_job' };
-
-const BulkActionBody = Type.Object(
-  {
-    action: ActionName,
-    ids: Type.Optional(Type.Array(JobOrClusterIdSchema, { maxItems: 100_000 })),
-    constraint: Type.Optional(Type.String({ maxLength: 100_000 })),
-    all: Type.Optional(Type.Boolean()),
-    reason: Type.Optional(Type.String({ maxLength: 4000 })),
-    user: Type.Optional(Type.String({ maxLength: 200 })),
-  },
-  { additionalProperties: false },
-);
-type BulkActionBody = Static<typeof BulkActionBody>;
-
-const PriorityBody = Type.Object(
-  {
-    ids: Type.Optional(Type.Array(JobOrClusterIdSchema, { maxItems: 100_000 })),
-    /** The jobs of this owner (condor_prio USER). */
-    owner: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^"\\\\]+$' })),
-    all: Type.Optional(Type.Boolean()),
-    priority: Type.Optional(Type.Integer({ minimum: -2_147_483_648, maximum: 2_147_483_647 })),
-    adjustment: Type.Optional(Type.Integer({ minimum: -2_147_483_648, maximum: 2_147_483_647 })),
-    user: Type.Optional(Type.String({ maxLength: 200 })),
-  },
-  { additionalProperties: false },
-);
-type PriorityBody = Static<typeof PriorityBody>;
 
 /** A job or cluster id from a request; id 0 and other non-ids are a 400, not a crash. */
 function jobSpecOf(text: string): JobSpec {
@@ -66,6 +34,7 @@ function actionReason(action: JobAction, body: { reason?: string; user?: string 
 /** Job actions (condor_rm …), on one job, a cluster, or a selection. */
 export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const run = (
     request: FastifyRequest,
     action: JobAction,
@@ -80,7 +49,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd 
     return schedd.actOnSelection(action, { specs, constraint: expr, all }, reason, caller);
   };
 
-  app.post<{ Body: BulkActionBody; Reply: ActionReply }>(
+  api.post(
     '/v1/actions',
     { schema: { body: BulkActionBody, response: { 200: ActionReply, 400: ErrorReply } } },
     async (request) => {
@@ -91,7 +60,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd 
   );
 
   // condor_prio: set (priority) or move (adjustment) JobPrio of the jobs named, an owner's, or all.
-  app.post<{ Body: PriorityBody; Reply: ActionReply }>(
+  api.post(
     '/v1/priority',
     { schema: { body: PriorityBody, response: { 200: ActionReply, 400: ErrorReply } } },
     async (request) => {
@@ -104,15 +73,15 @@ export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd 
     },
   );
 
-  app.post<{ Params: JobIdParams & ActionParams; Body: ActionBody; Reply: ActionReply }>(
+  api.post(
     '/v1/jobs/:jobId/:action',
-    { schema: { params: Type.Intersect([JobIdParams, ActionParams]), body: ActionBody, response: { 200: ActionReply, 400: ErrorReply } } },
+    { schema: { params: JobActionParams, body: ActionBody, response: { 200: ActionReply, 400: ErrorReply } } },
     async (request) => run(request, request.params.action, [jobSpecOf(request.params.jobId)], undefined, false, request.body),
   );
 
-  app.post<{ Params: ClusterParams & ActionParams; Body: ActionBody; Reply: ActionReply }>(
+  api.post(
     '/v1/clusters/:clusterId/:action',
-    { schema: { params: Type.Intersect([ClusterParams, ActionParams]), body: ActionBody, response: { 200: ActionReply, 400: ErrorReply } } },
+    { schema: { params: ClusterActionParams, body: ActionBody, response: { 200: ActionReply, 400: ErrorReply } } },
     async (request) => run(request, request.params.action, [{ cluster: request.params.clusterId }], undefined, false, request.body),
   );
 }

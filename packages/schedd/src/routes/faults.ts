@@ -1,51 +1,14 @@
-import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { callerOf, mayActOn, permissionDenied, refusal, requirePoolToken } from '../caller.js';
 import type { FaultInjector, FaultOutcome } from '../fault-injector.js';
 import type { Schedd } from '../schedd.js';
-import { ErrorReply, JobIdParams } from '@tinycondor/shared/rest-schemas';
-
-const EvictBody = Type.Object(
-  {
-    moment: Type.Optional(Type.Union([Type.Literal('now'), Type.Literal('after-checkpoint'), Type.Literal('during-upload')])),
-    checkpoint: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
-    method: Type.Optional(Type.Union([Type.Literal('vacate'), Type.Literal('kill-startd')])),
-  },
-  { additionalProperties: false },
-);
-type EvictBody = Static<typeof EvictBody>;
-
-const FailCheckpointBody = Type.Object({ permanent: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
-type FailCheckpointBody = Static<typeof FailCheckpointBody>;
-
-const StartdParams = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.@:-]+$' }),
-  fault: Type.Union([Type.Literal('kill'), Type.Literal('disconnect')]),
-});
-type StartdParams = Static<typeof StartdParams>;
-
-const FaultReply = Type.Object({ ok: Type.Boolean(), message: Type.String() });
-
-const TimelineReply = Type.Object({
-  jobId: Type.String(),
-  entries: Type.Array(
-    Type.Object({
-      time: Type.Number(),
-      kind: Type.String(),
-      code: Type.Optional(Type.Integer()),
-      runId: Type.Optional(Type.String()),
-      checkpoint: Type.Optional(Type.Integer()),
-      bytes: Type.Optional(Type.Integer()),
-      files: Type.Optional(Type.Integer()),
-      names: Type.Optional(Type.Array(Type.String())),
-      detail: Type.Optional(Type.String()),
-    }),
-  ),
-});
+import { ErrorReply, EvictBody, FailCheckpointBody, FaultReply, JobIdParams, StartdFaultParams, TimelineReply } from '@tinycondor/shared/rest-schemas';
 
 /** Fault injection (evict a job, fail its next checkpoint upload, kill or disconnect a startd) and job timelines. */
 export async function faultRoutes(app: FastifyInstance, opts: { schedd: Schedd; faults: FaultInjector }): Promise<void> {
   const { schedd, faults } = opts;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   /** The job, if the caller may inject faults into it (its owner or a queue superuser). */
   const queued = (request: FastifyRequest, jobId: string) => {
     const [cluster, proc] = jobId.split('.').map(Number);
@@ -62,7 +25,7 @@ export async function faultRoutes(app: FastifyInstance, opts: { schedd: Schedd; 
   };
   const replies = { 200: FaultReply, 400: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply };
 
-  app.post<{ Params: JobIdParams; Body: EvictBody }>(
+  api.post(
     '/v1/jobs/:jobId/faults/evict',
     { schema: { params: JobIdParams, body: EvictBody, response: replies } },
     async (request) => {
@@ -72,22 +35,22 @@ export async function faultRoutes(app: FastifyInstance, opts: { schedd: Schedd; 
     },
   );
 
-  app.post<{ Params: JobIdParams; Body: FailCheckpointBody }>(
+  api.post(
     '/v1/jobs/:jobId/faults/fail-next-checkpoint',
     { schema: { params: JobIdParams, body: FailCheckpointBody, response: replies } },
     async (request) => answer(faults.failNextCheckpoint(queued(request, request.params.jobId), request.body.permanent ?? false)),
   );
 
-  app.post<{ Params: StartdParams }>(
+  api.post(
     '/v1/startds/:name/faults/:fault',
-    { schema: { params: StartdParams, response: replies } },
+    { schema: { params: StartdFaultParams, response: replies } },
     async (request) => {
       requirePoolToken(callerOf(request), 'a startd fault');
       return answer(request.params.fault === 'kill' ? faults.killStartd(request.params.name) : faults.disconnectStartd(request.params.name));
     },
   );
 
-  app.get<{ Params: JobIdParams }>(
+  api.get(
     '/v1/jobs/:jobId/timeline',
     { schema: { params: JobIdParams, response: { 200: TimelineReply, 403: ErrorReply, 404: ErrorReply } } },
     async (request, reply) => {

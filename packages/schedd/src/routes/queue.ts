@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseExpr, type ClassAd, type Expr } from '@tinycondor/shared/classad/index';
 import { MAX_SUBMIT_BODY_BYTES } from '@tinycondor/shared/submit-limits';
@@ -7,39 +7,21 @@ import { callerOf } from '../caller.js';
 import { constraintHolds, constraintSource } from '../constraint-jobs.js';
 import type { Schedd } from '../schedd.js';
 import { SCAN_LIMITS, slices, type PagedSource } from '../slices.js';
-import { ClusterParams, ErrorReply, JobIdParams, StoredAd, StoredOverlay } from '@tinycondor/shared/rest-schemas';
-
-const QueueQuery = Type.Object(
-  {
-    constraint: Type.Optional(Type.String({ maxLength: 100_000 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
-  },
-  { additionalProperties: false },
-);
-type QueueQuery = Static<typeof QueueQuery>;
-
-const AdsReply = Type.Object({ ads: Type.Array(StoredAd) });
-type AdsReply = Static<typeof AdsReply>;
-
-const TotalsReply = Type.Object({
-  totals: Type.Array(Type.Object({ owner: Type.String(), status: Type.Integer(), count: Type.Integer() })),
-});
-type TotalsReply = Static<typeof TotalsReply>;
-
-const SubmitBody = Type.Object(
-  {
-    /** The submitter's id for this submission: sent again after a lost reply, it is stored once (see Schedd.submitCluster). */
-    submissionId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' })),
-    common: Type.Optional(StoredAd),
-    procs: Type.Array(StoredOverlay, { minItems: 1, maxItems: 1_000_000 }),
-  },
-  { additionalProperties: false },
-);
-type SubmitBody = Static<typeof SubmitBody>;
-
-/** What became of a submission (JobStore.submission), as the settle route tells it. */
-const SubmissionReply = Type.Object({ clusterId: Type.Integer(), stored: Type.Boolean(), submissionId: Type.Union([Type.String(), Type.Null()]), procs: Type.Integer() });
-type SubmissionReply = Static<typeof SubmissionReply>;
+import { streamedJson } from './byte-replies.js';
+import {
+  AdsReply,
+  ClusterParams,
+  ErrorReply,
+  JobAdReply,
+  JobIdParams,
+  OkReply,
+  QueueQuery,
+  ReserveReply,
+  SubmissionReply,
+  SubmitBody,
+  SubmitReply,
+  TotalsReply,
+} from '@tinycondor/shared/rest-schemas';
 
 /**
  * `{"ads":[…]}` of the ads of `source` that `expr` selects (all without one), among the first `limit`: read and
@@ -82,21 +64,22 @@ export const SUBMIT_ROUTE = '/v1/clusters/:clusterId/procs';
 /** Submitting clusters and reading the queue, the history and the pool. */
 export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post<{ Reply: { clusterId: number } }>(
+  api.post(
     '/v1/clusters',
-    { schema: { response: { 201: Type.Object({ clusterId: Type.Integer() }) } } },
+    { schema: { response: { 201: ReserveReply } } },
     async (_request, reply) => reply.code(201).send({ clusterId: schedd.reserveCluster() }),
   );
 
-  app.post<{ Params: ClusterParams; Body: SubmitBody; Reply: { clusterId: number; procs: number } | { error: string } }>(
+  api.post(
     SUBMIT_ROUTE,
     {
       bodyLimit: MAX_SUBMIT_BODY_BYTES,
       schema: {
         params: ClusterParams,
         body: SubmitBody,
-        response: { 201: Type.Object({ clusterId: Type.Integer(), procs: Type.Integer() }), 400: ErrorReply },
+        response: { 201: SubmitReply, 400: ErrorReply },
       },
     },
     async (request, reply) => {
@@ -107,7 +90,7 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
 
   // A submitter that lost its connection while submitting asks what became of the submission: stored (under
   // its id), or not, and then never (the reservation is given up, so a copy still on its way is refused).
-  app.post<{ Params: ClusterParams; Reply: SubmissionReply | { error: string } }>(
+  api.post(
     '/v1/clusters/:clusterId/settle',
     { schema: { params: ClusterParams, response: { 200: SubmissionReply, 404: ErrorReply } } },
     async (request, reply) => {
@@ -117,9 +100,9 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     },
   );
 
-  app.get<{ Querystring: QueueQuery; Reply: AdsReply | Readable }>(
+  api.get(
     '/v1/jobs',
-    { schema: { querystring: QueueQuery, response: { 200: AdsReply, 400: ErrorReply } } },
+    { schema: { querystring: QueueQuery, response: { 200: streamedJson(AdsReply), 400: ErrorReply } } },
     async (request, reply) => {
       if (request.query.constraint !== undefined) {
         const expr = parseExpr(request.query.constraint);
@@ -130,13 +113,13 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     },
   );
 
-  app.get<{ Reply: TotalsReply }>('/v1/jobs/totals', { schema: { response: { 200: TotalsReply } } }, async () => ({
+  api.get('/v1/jobs/totals', { schema: { response: { 200: TotalsReply } } }, async () => ({
     totals: schedd.store.totals(),
   }));
 
-  app.get<{ Params: JobIdParams; Reply: { ad: Record<string, string> } | { error: string } }>(
+  api.get(
     '/v1/jobs/:jobId',
-    { schema: { params: JobIdParams, response: { 200: Type.Object({ ad: StoredAd }), 404: ErrorReply } } },
+    { schema: { params: JobIdParams, response: { 200: JobAdReply, 404: ErrorReply } } },
     async (request, reply) => {
       const [cluster, proc] = request.params.jobId.split('.').map(Number);
       const job = schedd.store.getJob(cluster, proc);
@@ -145,9 +128,9 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     },
   );
 
-  app.get<{ Querystring: QueueQuery; Reply: AdsReply | Readable }>(
+  api.get(
     '/v1/history',
-    { schema: { querystring: QueueQuery, response: { 200: AdsReply, 400: ErrorReply } } },
+    { schema: { querystring: QueueQuery, response: { 200: streamedJson(AdsReply), 400: ErrorReply } } },
     async (request, reply) => {
       const expr = request.query.constraint === undefined ? undefined : parseExpr(request.query.constraint);
       const document = selectedAdsDocument(schedd.store.historySource(), (entry) => entry.ad, expr, request.query.limit);
@@ -155,11 +138,11 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     },
   );
 
-  app.get<{ Reply: AdsReply }>('/v1/status', { schema: { response: { 200: AdsReply } } }, async () => ({
+  api.get('/v1/status', { schema: { response: { 200: AdsReply } } }, async () => ({
     ads: schedd.registry.allSlotAds(new Date()).map((ad) => ad.toJSON()),
   }));
 
-  app.post<{ Reply: { ok: boolean } }>('/v1/reschedule', { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => {
+  api.post('/v1/reschedule', { schema: { response: { 200: OkReply } } }, async () => {
     schedd.scheduleMatchmaking();
     return { ok: true };
   });

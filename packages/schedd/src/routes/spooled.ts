@@ -1,27 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { callerOf, permissionDenied, refusal, requirePoolToken } from '../caller.js';
 import { JobStatus } from '@tinycondor/shared/job-status';
 import { packEntries } from '@tinycondor/transfer/tar/index';
 import type { Schedd } from '../schedd.js';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
-import { ErrorReply, JobIdParams } from '@tinycondor/shared/rest-schemas';
+import { ErrorReply, JobIdParams, OkReply, TransferReply, UserLogQuery } from '@tinycondor/shared/rest-schemas';
 import { warnWithheld } from './withheld.js';
-import { acceptTarBodiesOnly } from './tar-bodies.js';
-
-const TransferReply = Type.Object({ files: Type.Integer(), bytes: Type.Integer() });
-
-const UserLogQuery = Type.Object(
-  {
-    path: Type.String({ minLength: 2, maxLength: 4096, pattern: '^/' }),
-    offset: Type.Integer({ minimum: 0 }),
-  },
-  { additionalProperties: false },
-);
-type UserLogQuery = Static<typeof UserLogQuery>;
+import { acceptTarBodiesOnly, tarBody } from './tar-bodies.js';
+import { bytesReply } from './byte-replies.js';
 
 /** At most this much of a user log per request; the reader asks again from where it got to. */
 const USER_LOG_CHUNK = 4 * 1024 * 1024;
@@ -32,6 +21,7 @@ const USER_LOG_CHUNK = 4 * 1024 * 1024;
  */
 export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   acceptTarBodiesOnly(app);
 
   /** The spooled job, if the caller may move its files (its owner or a queue superuser). */
@@ -46,27 +36,28 @@ export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd
     return job;
   };
 
-  app.put<{ Params: JobIdParams; Body: Readable }>(
+  api.put(
     '/v1/jobs/:jobId/spool',
-    { schema: { params: JobIdParams, response: { 200: TransferReply, 400: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
+    { schema: { description: 'Body: a tar stream (content-type application/x-tar).', params: JobIdParams, response: { 200: TransferReply, 400: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
     async (request, reply) => {
+      const body = tarBody(request);
       const job = spooledJob(request, request.params.jobId);
       if (!job) {
-        request.body.resume();
+        body.resume();
         return reply.code(404).send({ error: `Job ${request.params.jobId} is not a spooled job in the queue` });
       }
       const waiting = schedd.inputSpooledCheck(job);
       if (waiting) {
-        request.body.resume();
+        body.resume();
         return reply.code(409).send({ error: waiting.message });
       }
       const noSpace = schedd.spool.spaceRefusal();
       if (noSpace) {
-        request.body.resume();
+        body.resume();
         return reply.code(400).send({ error: `spooling the input of job ${request.params.jobId} refused: ${noSpace}` });
       }
       try {
-        const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, request.body);
+        const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, body);
         warnWithheld(request.log, request.params.jobId, result.withheld);
         const current = spooledJob(request, request.params.jobId);
         const refusal = current ? schedd.inputSpooled(current) : { message: `Job ${request.params.jobId} left the queue while its input was spooled` };
@@ -79,9 +70,9 @@ export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd
     },
   );
 
-  app.get<{ Params: JobIdParams }>(
+  api.get(
     '/v1/jobs/:jobId/spool/output',
-    { schema: { params: JobIdParams, response: { 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
+    { schema: { params: JobIdParams, response: { 200: bytesReply('application/x-tar'), 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
     async (request, reply) => {
       const job = spooledJob(request, request.params.jobId);
       if (!job) return reply.code(404).send({ error: `Job ${request.params.jobId} is not a spooled job in the queue` });
@@ -94,9 +85,9 @@ export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd
     },
   );
 
-  app.post<{ Params: JobIdParams }>(
+  api.post(
     '/v1/jobs/:jobId/spool/output/fetched',
-    { schema: { params: JobIdParams, response: { 200: Type.Object({ ok: Type.Boolean() }), 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
+    { schema: { params: JobIdParams, response: { 200: OkReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply } } },
     async (request, reply) => {
       const job = spooledJob(request, request.params.jobId);
       if (!job) return reply.code(404).send({ error: `Job ${request.params.jobId} is not a spooled job in the queue` });
@@ -106,9 +97,9 @@ export async function spooledRoutes(app: FastifyInstance, opts: { schedd: Schedd
     },
   );
 
-  app.get<{ Querystring: UserLogQuery }>(
+  api.get(
     '/v1/user-log',
-    { schema: { querystring: UserLogQuery, response: { 400: ErrorReply, 404: ErrorReply } } },
+    { schema: { querystring: UserLogQuery, response: { 200: bytesReply('application/octet-stream'), 400: ErrorReply, 404: ErrorReply } } },
     async (request, reply) => {
       // Any job's log by its path: not for user tokens until a log is tied to the jobs that write it.
       requirePoolToken(callerOf(request), 'reading a spooled event log');

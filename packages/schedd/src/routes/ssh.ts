@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { decodeSshClientMessage, type SshServerMessage } from '@tinycondor/shared/protocol';
@@ -8,7 +9,10 @@ import { JobIdParams } from '@tinycondor/shared/rest-schemas';
 /** The client end of condor_ssh_to_job: `open` with the command, then `input` frames; output and exit come back. */
 export async function sshRoutes(app: FastifyInstance, opts: { relay: SshRelay }): Promise<void> {
   const { relay } = opts;
-  app.get<{ Params: JobIdParams }>('/v1/jobs/:jobId/ssh', { websocket: true, schema: { params: JobIdParams } }, (socket: WebSocket, request) => {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/v1/jobs/:jobId/ssh', {
+      websocket: true,
+      schema: { description: 'A websocket: condor_ssh_to_job (`open` with the command, then `input` frames; SshClientMessage, SshServerMessage).', params: JobIdParams },
+    }, (socket: WebSocket, request) => {
     const [cluster, proc] = request.params.jobId.split('.').map(Number);
     let sessionId: string | undefined;
     const send = (message: SshServerMessage) => {

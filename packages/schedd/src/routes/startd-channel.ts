@@ -18,7 +18,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
   // Only the pool's daemons (the pool token) may say hello as a startd.
   app.addHook('preHandler', async (request) => requirePoolToken(callerOf(request), 'a startd channel'));
 
-  app.get('/v1/startd', { websocket: true }, (socket: WebSocket, request) => {
+  app.get('/v1/startd', { websocket: true, schema: { description: 'A websocket: the startd channel (StartdMessage, ScheddMessage in protocol.ts); the pool token only.' } }, (socket: WebSocket, request) => {
     const log = request.log;
     let connection: StartdConnection | undefined;
     let alive = true;

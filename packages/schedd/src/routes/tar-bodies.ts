@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
  * For the routes of a plugin that take a tar stream: only an application/x-tar body is accepted (a JSON
@@ -13,4 +13,9 @@ export function acceptTarBodiesOnly(app: FastifyInstance): void {
       return reply.code(400).send({ error: 'an upload is a tar stream with content-type application/x-tar' });
     }
   });
+}
+
+/** The upload of a route whose plugin called acceptTarBodiesOnly: its preHandler let nothing else through. */
+export function tarBody(request: FastifyRequest): Readable {
+  return request.body as Readable;
 }

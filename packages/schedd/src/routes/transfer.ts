@@ -1,50 +1,30 @@
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { FaultInjector } from '../fault-injector.js';
 import type { Schedd } from '../schedd.js';
 import type { StoredJob } from '../job-store.js';
 import { RunTransfers, type TransferOutcome } from '../run-transfers.js';
-import { ErrorReply } from '@tinycondor/shared/rest-schemas';
-import { acceptTarBodiesOnly } from './tar-bodies.js';
+import { ErrorReply, TransferReply } from '@tinycondor/shared/rest-schemas';
+import { acceptTarBodiesOnly, tarBody } from './tar-bodies.js';
+import { bytesReply } from './byte-replies.js';
 import { callerOf, requirePoolToken } from '../caller.js';
-import { JobIdSchema, RunIdSchema, StartdKeySchema } from '@tinycondor/shared/protocol';
-
-const RunParams = Type.Object({
-  jobId: JobIdSchema,
-  runId: RunIdSchema,
-});
-type RunParams = Static<typeof RunParams>;
-
-/**
- * The key the schedd gave the startd in its welcome: the transfer is that startd's, for one of its runs.
- * The startd's last report the schedd must handle first (ReportOrder); absent or 0: none.
- */
-const StartdHeaders = Type.Object({
-  'x-tinycondor-startd-key': StartdKeySchema,
-  'x-tinycondor-after-report': Type.Optional(Type.Integer({ minimum: 0 })),
-});
-type StartdHeaders = Static<typeof StartdHeaders>;
-
-const TransferReply = Type.Object({ files: Type.Integer(), bytes: Type.Integer() });
-
-const CheckpointQuery = Type.Object(
-  {
-    kind: Type.Union([Type.Literal('checkpoint'), Type.Literal('evict')]),
-    number: Type.Optional(Type.Integer({ minimum: 0 })),
-  },
-  { additionalProperties: false },
-);
-type CheckpointQuery = Static<typeof CheckpointQuery>;
+import { CheckpointQuery, RunParams, StartdTransferHeaders } from '@tinycondor/shared/protocol';
 
 /** How long a transfer waits for the startd's earlier reports (its channel may be reconnecting) before a 503. */
 const REPORT_WAIT_MS = 10_000;
 
-type RunRequest = FastifyRequest<{ Params: RunParams; Headers: StartdHeaders }>;
+interface RunRequest {
+  params: RunParams;
+  headers: StartdTransferHeaders;
+  body: unknown;
+  log: FastifyBaseLogger;
+}
 
 /** Input and output sandbox and checkpoint transfers: tar streams between schedd and startd, for the current run only. */
 export async function transferRoutes(app: FastifyInstance, opts: { schedd: Schedd; faults: FaultInjector }): Promise<void> {
   const { schedd } = opts;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const transfers = new RunTransfers(schedd, opts.faults);
   acceptTarBodiesOnly(app);
   // A key this schedd did not give (or no longer knows: it restarted) is refused for now: the startd
@@ -79,12 +59,14 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
     return schedd.currentRun(jobId, runId, startd) ?? refuse(409, `run ${runId} of job ${jobId} is not current`);
   };
 
+  // Whatever a transfer route refuses with (TransferOutcome's statuses).
+  const refusals = { 400: ErrorReply, 409: ErrorReply, 422: ErrorReply, 503: ErrorReply };
   const sendOutcome = (reply: FastifyReply, outcome: TransferOutcome) =>
     'status' in outcome ? reply.code(outcome.status).send({ error: outcome.error }) : outcome;
 
-  app.get<{ Params: RunParams; Headers: StartdHeaders }>(
+  api.get(
     '/v1/jobs/:jobId/runs/:runId/input',
-    { schema: { params: RunParams, headers: StartdHeaders, response: { 409: ErrorReply, 422: ErrorReply, 503: ErrorReply } } },
+    { schema: { params: RunParams, headers: StartdTransferHeaders, response: { 200: bytesReply('application/x-tar'), ...refusals } } },
     async (request, reply) => {
       const job = await currentRun(request, reply);
       if (!job) return reply;
@@ -94,35 +76,36 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
     },
   );
 
-  app.put<{ Params: RunParams; Headers: StartdHeaders; Body: Readable }>(
+  api.put(
     '/v1/jobs/:jobId/runs/:runId/output',
-    { schema: { params: RunParams, headers: StartdHeaders, response: { 200: TransferReply, 400: ErrorReply, 409: ErrorReply, 503: ErrorReply } } },
+    { schema: { description: 'Body: a tar stream (content-type application/x-tar).', params: RunParams, headers: StartdTransferHeaders, response: { 200: TransferReply, ...refusals } } },
     async (request, reply) => {
       const job = await currentRun(request, reply);
       if (!job) return reply;
-      return sendOutcome(reply, await transfers.receiveOutput(job, request.body, request.log));
+      return sendOutcome(reply, await transfers.receiveOutput(job, tarBody(request), request.log));
     },
   );
 
-  app.put<{ Params: RunParams; Headers: StartdHeaders; Querystring: CheckpointQuery; Body: Readable }>(
+  api.put(
     '/v1/jobs/:jobId/runs/:runId/checkpoint',
     {
       schema: {
+        description: 'Body: a tar stream (content-type application/x-tar).',
         params: RunParams,
         querystring: CheckpointQuery,
-        headers: StartdHeaders,
-        response: { 200: TransferReply, 400: ErrorReply, 409: ErrorReply, 503: ErrorReply },
+        headers: StartdTransferHeaders,
+        response: { 200: TransferReply, ...refusals },
       },
     },
     async (request, reply) => {
       const { kind, number } = request.query;
       if (kind === 'checkpoint' && number === undefined) {
-        request.body.resume();
+        tarBody(request).resume();
         return reply.code(400).send({ error: 'a checkpoint upload names its number (number=N)' });
       }
       const job = await currentRun(request, reply);
       if (!job) return reply;
-      return sendOutcome(reply, await transfers.receiveCheckpoint(job, kind === 'checkpoint' ? number : undefined, request.body, request.log));
+      return sendOutcome(reply, await transfers.receiveCheckpoint(job, kind === 'checkpoint' ? number : undefined, tarBody(request), request.log));
     },
   );
 }

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import t, { type Test } from 'tap';
+import { buildApp, OPENAPI_ROUTE } from './app.js';
+import { EventFeed } from './dashboard/event-feed.js';
+import { DashboardPublisher } from './dashboard/publisher.js';
+import { CheckpointSizes } from './dashboard/spool-files.js';
+import { openDatabase } from './db.js';
+import { Schedd } from './schedd.js';
+import { SpoolStore } from './spool-store.js';
+import { UserTokens } from './user-tokens.js';
+
+const TOKEN = 'a'.repeat(64);
+const RUN = 'A'.repeat(22);
+
+/** The schedd's app on a scratch pool directory, driven without a port. */
+async function testApp(t: Test): Promise<{ app: FastifyInstance; schedd: Schedd; home: string }> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-app-'));
+  fs.mkdirSync(path.join(home, 'pool'));
+  const db = openDatabase(path.join(home, 'pool', 'job_queue.sqlite'));
+  const spool = new SpoolStore(path.join(home, 'pool', 'spool'));
+  const logger = pino({ level: 'silent' });
+  const settings = {
+    name: 'test-schedd',
+    sinfulAddress: '<127.0.0.1:1>',
+    leaseSeconds: 60,
+    killGraceSeconds: 10,
+    periodicSeconds: 2,
+    superUsers: [...new Set(['root', os.userInfo().username])],
+    poolRoot: path.join(home, 'pool'),
+  };
+  const dashboard = new DashboardPublisher(new EventFeed(), new CheckpointSizes((cluster, proc) => spool.jobDir(cluster, proc)));
+  const schedd = new Schedd(db, spool, settings, logger, dashboard);
+  const userTokens = new UserTokens(path.join(home, 'pool', 'user-tokens.json'), path.join(home, 'pool', 'tokens'));
+  const app = await buildApp({ schedd, dashboard, token: TOKEN, logger, userTokens });
+  t.teardown(async () => {
+    await app.close();
+    db.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+  return { app, schedd, home };
+}
+
+interface Call {
+  method: 'GET' | 'POST' | 'PUT';
+  url: string;
+  body?: unknown;
+  tar?: boolean;
+  headers?: Record<string, string>;
+}
+
+/** A request as the CLI or a startd makes it: the pool token, a JSON or tar body. */
+async function call(app: FastifyInstance, { method, url, body, tar, headers }: Call) {
+  const type = tar ? { 'content-type': 'application/x-tar' } : body === undefined ? {} : { 'content-type': 'application/json' };
+  const payload = tar ? Buffer.alloc(1024) : body === undefined ? undefined : JSON.stringify(body);
+  const reply = await app.inject({ method, url, payload, headers: { authorization: `Bearer ${TOKEN}`, ...type, ...headers } });
+  return { status: reply.statusCode, type: String(reply.headers['content-type'] ?? ''), json: () => reply.json<Record<string, unknown>>() };
+}
+
+t.test('each route answers a valid request, and refuses an invalid one with a 400 naming the field', async (t) => {
+  const { app, schedd, home } = await testApp(t);
+  const key = (schedd.admitStartd('startd-1', undefined) as { key: string }).key;
+  const startd = { 'x-tinycondor-startd-key': key };
+  const base = { ClusterId: '1', ProcId: '0', JobStatus: '1', Cmd: '"/bin/true"', Iwd: `"${home}"`, Owner: `"${os.userInfo().username}"` };
+
+  // [route as OpenAPI names it, a valid request and its status, an invalid one and the field its error names]
+  const cases: [string, Call, number, Call | undefined, RegExp | undefined][] = [
+    ['POST /v1/clusters', { method: 'POST', url: '/v1/clusters' }, 201, undefined, undefined],
+    ['POST /v1/clusters/{clusterId}/procs', { method: 'POST', url: '/v1/clusters/1/procs', body: { procs: [base] } }, 201, { method: 'POST', url: '/v1/clusters/1/procs', body: { procs: 'no' } }, /procs/],
+    ['POST /v1/clusters/{clusterId}/settle', { method: 'POST', url: '/v1/clusters/1/settle' }, 200, { method: 'POST', url: '/v1/clusters/0/settle' }, /clusterId/],
+    ['GET /v1/jobs', { method: 'GET', url: '/v1/jobs?constraint=ProcId%3D%3D0' }, 200, { method: 'GET', url: '/v1/jobs?limit=0' }, /limit/],
+    ['GET /v1/jobs/totals', { method: 'GET', url: '/v1/jobs/totals' }, 200, undefined, undefined],
+    ['GET /v1/jobs/{jobId}', { method: 'GET', url: '/v1/jobs/1.0' }, 200, { method: 'GET', url: '/v1/jobs/one' }, /jobId/],
+    ['GET /v1/history', { method: 'GET', url: '/v1/history' }, 200, { method: 'GET', url: '/v1/history?limit=many' }, /limit/],
+    ['GET /v1/status', { method: 'GET', url: '/v1/status' }, 200, undefined, undefined],
+    ['POST /v1/reschedule', { method: 'POST', url: '/v1/reschedule' }, 200, undefined, undefined],
+    ['POST /v1/actions', { method: 'POST', url: '/v1/actions', body: { action: 'hold', ids: ['1.0'] } }, 200, { method: 'POST', url: '/v1/actions', body: { action: 'explode' } }, /action/],
+    ['POST /v1/priority', { method: 'POST', url: '/v1/priority', body: { ids: ['1'], priority: 5 } }, 200, { method: 'POST', url: '/v1/priority', body: { priority: 'high' } }, /priority/],
+    ['POST /v1/jobs/{jobId}/{action}', { method: 'POST', url: '/v1/jobs/1.0/release', body: {} }, 200, { method: 'POST', url: '/v1/jobs/1.0/explode', body: {} }, /action/],
+    ['POST /v1/clusters/{clusterId}/{action}', { method: 'POST', url: '/v1/clusters/1/hold', body: { reason: 'test' } }, 200, { method: 'POST', url: '/v1/clusters/x/hold', body: {} }, /clusterId/],
+    ['POST /v1/jobs/{jobId}/faults/evict', { method: 'POST', url: '/v1/jobs/1.0/faults/evict', body: {} }, 409, { method: 'POST', url: '/v1/jobs/1.0/faults/evict', body: { moment: 'later' } }, /moment/],
+    ['POST /v1/jobs/{jobId}/faults/fail-next-checkpoint', { method: 'POST', url: '/v1/jobs/2.0/faults/fail-next-checkpoint', body: {} }, 404, { method: 'POST', url: '/v1/jobs/1.0/faults/fail-next-checkpoint', body: { permanent: 'maybe' } }, /permanent/],
+    ['POST /v1/startds/{name}/faults/{fault}', { method: 'POST', url: '/v1/startds/startd-1/faults/kill' }, 409, { method: 'POST', url: '/v1/startds/startd-1/faults/explode' }, /fault/],
+    ['GET /v1/jobs/{jobId}/timeline', { method: 'GET', url: '/v1/jobs/1.0/timeline' }, 200, { method: 'GET', url: '/v1/jobs/1/timeline' }, /jobId/],
+    ['GET /v1/jobs/{jobId}/runs/{runId}/input', { method: 'GET', url: `/v1/jobs/1.0/runs/${RUN}/input`, headers: startd }, 409, { method: 'GET', url: '/v1/jobs/1.0/runs/short/input', headers: startd }, /runId/],
+    ['PUT /v1/jobs/{jobId}/runs/{runId}/output', { method: 'PUT', url: `/v1/jobs/1.0/runs/${RUN}/output`, tar: true, headers: startd }, 409, { method: 'PUT', url: `/v1/jobs/1.0/runs/${RUN}/output`, tar: true, headers: { 'x-tinycondor-startd-key': 'short' } }, /x-tinycondor-startd-key/],
+    ['PUT /v1/jobs/{jobId}/runs/{runId}/checkpoint', { method: 'PUT', url: `/v1/jobs/1.0/runs/${RUN}/checkpoint?kind=evict`, tar: true, headers: startd }, 409, { method: 'PUT', url: `/v1/jobs/1.0/runs/${RUN}/checkpoint?kind=other`, tar: true, headers: startd }, /kind/],
+    ['PUT /v1/jobs/{jobId}/spool', { method: 'PUT', url: '/v1/jobs/1.0/spool', tar: true }, 404, { method: 'PUT', url: '/v1/jobs/1.x/spool', tar: true }, /jobId/],
+    ['GET /v1/jobs/{jobId}/spool/output', { method: 'GET', url: '/v1/jobs/1.0/spool/output' }, 404, { method: 'GET', url: '/v1/jobs/x/spool/output' }, /jobId/],
+    ['POST /v1/jobs/{jobId}/spool/output/fetched', { method: 'POST', url: '/v1/jobs/1.0/spool/output/fetched' }, 404, { method: 'POST', url: '/v1/jobs/x/spool/output/fetched' }, /jobId/],
+    ['GET /v1/user-log', { method: 'GET', url: `/v1/user-log?path=${encodeURIComponent(path.join(home, 'none.log'))}&offset=0` }, 404, { method: 'GET', url: '/v1/user-log?path=relative&offset=0' }, /path/],
+    ['POST /v1/tokens', { method: 'POST', url: '/v1/tokens', body: { user: 'alice' } }, 200, { method: 'POST', url: '/v1/tokens', body: { user: 'not a name' } }, /user/],
+    ['GET /v1/queue', { method: 'GET', url: '/v1/queue' }, 200, { method: 'GET', url: '/v1/queue?limit=5000' }, /limit/],
+    ['GET /v1/slots', { method: 'GET', url: '/v1/slots' }, 200, undefined, undefined],
+    ['GET /v1/jobs/{jobId}/events', { method: 'GET', url: '/v1/jobs/1.0/events' }, 200, { method: 'GET', url: '/v1/jobs/1.0.0/events' }, /jobId/],
+    ['GET /v1/jobs/{jobId}/spool', { method: 'GET', url: '/v1/jobs/1.0/spool' }, 200, { method: 'GET', url: '/v1/jobs/-1/spool' }, /jobId/],
+    ['GET /v1/jobs/{jobId}/spool/file', { method: 'GET', url: '/v1/jobs/1.0/spool/file?path=missing' }, 404, { method: 'GET', url: '/v1/jobs/1.0/spool/file' }, /path/],
+    ['GET /v1/jobs/{jobId}/stdout', { method: 'GET', url: '/v1/jobs/1.0/stdout' }, 200, { method: 'GET', url: '/v1/jobs/1.0/stdout?bytes=0' }, /bytes/],
+  ];
+  for (const [route, valid, status, invalid, field] of cases) {
+    const reply = await call(app, valid);
+    t.equal(reply.status, status, `${route}: ${reply.status === status ? 'answered' : JSON.stringify(reply.json())}`);
+    if (reply.type.startsWith('application/json')) t.ok(reply.json(), `${route}: a JSON reply`);
+    if (!invalid) continue;
+    const refused = await call(app, invalid);
+    t.equal(refused.status, 400, `${route}: an invalid request is a 400`);
+    t.match(refused.json().error, field, `${route}: the error names the field`);
+  }
+
+  // The websockets (driven end to end by the integration tests): a bad request is refused before any upgrade.
+  t.equal((await call(app, { method: 'GET', url: '/v1/events?since=0' })).status, 400);
+  const badSsh = await call(app, { method: 'GET', url: '/v1/jobs/x/ssh' });
+  t.equal(badSsh.status, 400);
+  t.match(badSsh.json().error, /jobId/);
+
+  const document = (await call(app, { method: 'GET', url: OPENAPI_ROUTE })).json() as { paths: Record<string, Record<string, unknown>> };
+  const documented = Object.entries(document.paths).flatMap(([route, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`));
+  const websockets = ['GET /v1/events', 'GET /v1/jobs/{jobId}/ssh', 'GET /v1/startd'];
+  t.same(documented.sort(), [...cases.map(([route]) => route), ...websockets].sort(), 'the OpenAPI document lists every route');
+});
+
+t.test('the OpenAPI document is a /v1 route like the others: it needs credentials', async (t) => {
+  const { app } = await testApp(t);
+  t.equal((await app.inject({ method: 'GET', url: OPENAPI_ROUTE })).statusCode, 401);
+});
