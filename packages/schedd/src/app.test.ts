@@ -79,6 +79,7 @@ t.test('each route answers a valid request, and refuses an invalid one with a 40
     ['POST /v1/reschedule', { method: 'POST', url: '/v1/reschedule' }, 200, undefined, undefined],
     ['POST /v1/actions', { method: 'POST', url: '/v1/actions', body: { action: 'hold', ids: ['1.0'] } }, 200, { method: 'POST', url: '/v1/actions', body: { action: 'explode' } }, /action/],
     ['POST /v1/priority', { method: 'POST', url: '/v1/priority', body: { ids: ['1'], priority: 5 } }, 200, { method: 'POST', url: '/v1/priority', body: { priority: 'high' } }, /priority/],
+    ['POST /v1/edit', { method: 'POST', url: '/v1/edit', body: { jobs: ['1.0'], edits: [{ name: 'Foo', value: '1' }] } }, 200, { method: 'POST', url: '/v1/edit', body: { jobs: ['1.0'], edits: [] } }, /edits/],
     ['POST /v1/jobs/{jobId}/{action}', { method: 'POST', url: '/v1/jobs/1.0/release', body: {} }, 200, { method: 'POST', url: '/v1/jobs/1.0/explode', body: {} }, /action/],
     ['POST /v1/clusters/{clusterId}/{action}', { method: 'POST', url: '/v1/clusters/1/hold', body: { reason: 'test' } }, 200, { method: 'POST', url: '/v1/clusters/x/hold', body: {} }, /clusterId/],
     ['POST /v1/jobs/{jobId}/faults/evict', { method: 'POST', url: '/v1/jobs/1.0/faults/evict', body: {} }, 409, { method: 'POST', url: '/v1/jobs/1.0/faults/evict', body: { moment: 'later' } }, /moment/],

@@ -115,6 +115,37 @@ export const PriorityBody = Type.Object(
 );
 export type PriorityBody = Static<typeof PriorityBody>;
 
+/** condor_qedit (POST /v1/edit): the jobs, by full id or by constraint, and the attributes to set in them. */
+export const EditBody = Type.Object(
+  {
+    /** Jobs named by full id (condor_qedit 12.0 12.1): each must be in the queue. */
+    jobs: Type.Optional(Type.Array(JobIdSchema, { minItems: 1, maxItems: 100_000 })),
+    /** Or the jobs matching a ClassAd constraint (what qedit makes of clusters, owners and -constraint). */
+    constraint: Type.Optional(Type.String({ minLength: 1, maxLength: 100_000 })),
+    /** A constraint alone: only the caller's jobs, unless she is a queue superuser (CONDOR_Q_ONLY_MY_JOBS). */
+    onlyMyJobs: Type.Optional(Type.Boolean()),
+    /** Attribute names and ClassAd expressions, set in this order. */
+    edits: Type.Array(Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), value: Type.String({ maxLength: 1_000_000 }) }, { additionalProperties: false }), {
+      minItems: 1,
+      maxItems: 1_000,
+    }),
+    dryRun: Type.Optional(Type.Boolean()),
+    user: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type EditBody = Static<typeof EditBody>;
+
+/**
+ * The jobs each attribute was set in; or, when the edit was refused (and nothing set), the attribute (and
+ * job named by id) it failed on, with the schedd's reason, after the attributes HTCondor's tool reports first.
+ */
+export const EditReply = Type.Object({
+  set: Type.Array(Type.Object({ attribute: Type.String(), jobs: Type.Integer() })),
+  failed: Type.Optional(Type.Object({ attribute: Type.String(), job: Type.Optional(Type.String()), reason: Type.String() })),
+});
+export type EditReply = Static<typeof EditReply>;
+
 /** See ActionSummary: results of the jobs named by id and the first refusals; counts of all. */
 export const ActionReply = Type.Object({
   results: Type.Array(Type.Object({ jobId: Type.String(), ok: Type.Boolean(), message: Type.String() })),

@@ -4,12 +4,8 @@ import path from 'node:path';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { editsFromFile, parseQeditArgs, protectedEditErrors, QEDIT_USAGE, sortedEdits } from '../qedit-args.js';
+import type { EditReply } from '@tinycondor/shared/rest-schemas';
 import { ScheddApi } from '../schedd-api.js';
-
-interface EditReply {
-  set: { attribute: string; jobs: number }[];
-  failed?: { attribute: string; job?: string; reason: string };
-}
 
 const ABORTED = 'Transaction failed.  No attributes were set.';
 
