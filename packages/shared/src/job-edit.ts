@@ -58,9 +58,8 @@ export function isValidAttrValue(value: string): boolean {
 export function editRefusal(jobId: string, name: string, value: string): string | undefined {
   if (!isValidAttrName(name)) return `Got invalid attribute named ${name} for job ${jobId}`;
   if (!isValidAttrValue(value)) return `Received invalid attribute value '${value}' for job ${jobId}; ignoring`;
-  const protection = attributeProtection(name);
-  if (protection === 'secure') return `Attempt to edit secure attribute ${name} in job ${jobId}. Failing!`;
-  if (protection === 'immutable') return `Attempt to edit immutable attribute ${name} in job ${jobId}`;
+  if (SECURE.has(name.toLowerCase())) return `Attempt to edit secure attribute ${name} in job ${jobId}. Failing!`;
+  if (IMMUTABLE.has(name.toLowerCase())) return `Attempt to edit immutable attribute ${name} in job ${jobId}`;
   if (name.toLowerCase() === 'jobstatus') return `Attempt to edit JobStatus in job ${jobId}: use condor_hold, condor_release, condor_rm or condor_vacate_job`;
   return undefined;
 }
