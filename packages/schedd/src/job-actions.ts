@@ -6,13 +6,23 @@ import { constraintHolds, constraintSource } from './constraint-jobs.js';
 import type { JobKey, JobStore, StoredJob } from './job-store.js';
 import { SCAN_LIMITS, slices, yieldToEventLoop, type PagedSource } from './slices.js';
 
-export type JobAction = 'remove' | 'hold' | 'release' | 'vacate';
+export type JobAction = 'remove' | 'hold' | 'release' | 'vacate' | 'suspend' | 'continue';
+
+/** The actions that change the job in the queue (suspend and continue only signal its run; see Schedd.applyAction). */
+export type QueueAction = Exclude<JobAction, 'suspend' | 'continue'>;
 
 /** What HTCondor's tools print for a job an action succeeded on (dc_schedd.cpp). */
-export const DONE_WORDS: Record<JobAction, string> = { remove: 'marked for removal', hold: 'held', release: 'released', vacate: 'vacated' };
+export const DONE_WORDS: Record<JobAction, string> = {
+  remove: 'marked for removal',
+  hold: 'held',
+  release: 'released',
+  vacate: 'vacated',
+  suspend: 'suspended',
+  continue: 'continued',
+};
 
 /** The attribute naming the signal that ends a run for each action (KillSig is the fallback). */
-export const KILL_SIGNAL_ATTRIBUTE: Record<JobAction, string> = { remove: 'RemoveKillSig', hold: 'HoldKillSig', release: 'KillSig', vacate: 'KillSig' };
+export const KILL_SIGNAL_ATTRIBUTE: Record<QueueAction, string> = { remove: 'RemoveKillSig', hold: 'HoldKillSig', release: 'KillSig', vacate: 'KillSig' };
 
 export interface ActionResult {
   jobId: string;
@@ -42,7 +52,7 @@ export interface ActionSummary {
 export const MAX_LISTED_REFUSALS = 1_000;
 
 /** The state machine's answer to an action on a job: its transition, or why it is refused. */
-export function actionTransition(action: JobAction, ad: ClassAd, reason: string, hold: { code: number; subCode: number }, now: Date): Transition | Refusal {
+export function actionTransition(action: QueueAction, ad: ClassAd, reason: string, hold: { code: number; subCode: number }, now: Date): Transition | Refusal {
   switch (action) {
     case 'remove':
       return removeJob(ad, { now, reason });

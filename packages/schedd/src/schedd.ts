@@ -14,6 +14,11 @@ import {
   runEvicted,
   runFailed,
   setJobPriority,
+  holdsRun,
+  suspendRefusal,
+  continueRefusal,
+  jobSuspended,
+  jobUnsuspended,
   editJob,
   startRun,
   type Refusal,
@@ -315,6 +320,7 @@ export class Schedd {
 
   private applyAction(job: StoredJob, action: JobAction, reason: string, hold: { code: number; subCode: number }, now: Date): ActionResult {
     const jobId = formatJobId(job.cluster, job.proc);
+    if (action === 'suspend' || action === 'continue') return this.signalRun(job, action);
     const outcome = actionTransition(action, job.ad, reason, hold, now);
     if (isRefusal(outcome)) return { jobId, ok: false, message: outcome.message };
     if (outcome.killRun) this.killRun(job, KILL_SIGNAL_ATTRIBUTE[action]);
@@ -341,6 +347,20 @@ export class Schedd {
         }
       });
     }
+  }
+
+  /**
+   * condor_suspend / condor_continue: as HTCondor's schedd, nothing changes in the queue here; the startd
+   * stops or continues the run's processes and reports it (jobSuspended, jobUnsuspended).
+   */
+  private signalRun(job: StoredJob, action: 'suspend' | 'continue'): ActionResult {
+    const jobId = formatJobId(job.cluster, job.proc);
+    const refused = action === 'suspend' ? suspendRefusal(job.ad) : continueRefusal(job.ad);
+    const startd = job.startd === null ? undefined : this.registry.get(job.startd);
+    // A run whose startd is away (on its lease) cannot be reached: refused as HTCondor refuses a job with no shadow.
+    if (refused !== undefined || startd === undefined) return { jobId, ok: false, message: refused?.message ?? `Job ${jobId} not running to be ${DONE_WORDS[action]}` };
+    startd.send({ type: action, jobId, runId: job.runId });
+    return { jobId, ok: true, message: `Job ${jobId} ${DONE_WORDS[action]}` };
   }
 
   private killRun(job: StoredJob, signalAttribute: string): void {
@@ -639,7 +659,7 @@ export class Schedd {
   }
 
   private evict(job: StoredJob, reason: string, reasonCode: number): void {
-    if (job.status !== JobStatus.Running) {
+    if (!holdsRun(job.status)) {
       this.store.apply(job, runDropped(job.ad), null);
       return;
     }
@@ -700,6 +720,12 @@ export class Schedd {
       case 'run-failed':
         this.freeSlot(connection, message.jobId, message.runId);
         if (job) this.commit(job, runFailed(job.ad, { now, stage: message.stage, reason: message.reason, subCode: message.subCode }), null);
+        return;
+      case 'suspended':
+        if (job?.status === JobStatus.Running) this.commit(job, jobSuspended(job.ad, { now, numPids: message.numPids }), { runId: job.runId, startd: startdName, slot: job.slot ?? '' });
+        return;
+      case 'continued':
+        if (job?.status === JobStatus.Suspended) this.commit(job, jobUnsuspended(job.ad, { now }), { runId: job.runId, startd: startdName, slot: job.slot ?? '' });
         return;
       case 'checkpoint-restarted':
         if (job) {

@@ -3,9 +3,12 @@ import { ClassAd } from './classad/index.js';
 import {
   beginExecution,
   checkpointCommitted,
+  continueRefusal,
   holdJob,
   isRefusal,
   jobExited,
+  jobSuspended,
+  jobUnsuspended,
   releaseJob,
   removeJob,
   runDropped,
@@ -13,6 +16,7 @@ import {
   runEvicted,
   runFailed,
   startRun,
+  suspendRefusal,
   vacateJob,
   type Refusal,
   type Transition,
@@ -556,4 +560,40 @@ t.test('condor_prio sets JobPrio in any state and logs nothing', async (t) => {
   t.equal(changed.ad.getInt('JobStatus'), 2);
   t.same(changed.events, []);
   t.equal(running.getInt('JobPrio'), 0, 'the ad given is not changed');
+});
+
+t.test('condor_suspend and condor_continue: only a running job is suspended, only a suspended one continued', async (t) => {
+  const running = runningJob();
+  t.equal(suspendRefusal(running), undefined);
+  t.same(suspendRefusal(idleJob()), { refused: 'bad-status', message: 'Job 7.2 not running to be suspended' });
+  t.same(continueRefusal(running), { refused: 'bad-status', message: 'Job 7.2 not running to be continued' });
+
+  const suspended = jobSuspended(running, { now: at(10), numPids: 3 });
+  t.equal(suspended.ad.getInt('JobStatus'), 7);
+  t.equal(suspended.ad.getInt('LastJobStatus'), 2);
+  t.equal(suspended.ad.getInt('TotalSuspensions'), 1);
+  t.equal(suspended.ad.getInt('LastSuspensionTime'), T0_EPOCH + 10);
+  t.match(suspended.events, [{ code: 10, cluster: 7, proc: 2, numPids: 3 }]);
+  t.equal(suspended.killRun, false, 'the run goes on, stopped');
+  t.equal(continueRefusal(suspended.ad), undefined);
+  t.same(vacateJob(suspended.ad, { now: at(11), reason: 'r', reasonCode: 6 }), { refused: 'bad-status', message: 'Job 7.2 not running to be vacated' });
+
+  const resumed = jobUnsuspended(suspended.ad, { now: at(40) });
+  t.equal(resumed.ad.getInt('JobStatus'), 2);
+  t.equal(resumed.ad.getInt('CumulativeSuspensionTime'), 30);
+  t.equal(resumed.ad.getInt('UncommittedSuspensionTime'), 30);
+  t.equal(resumed.ad.getInt('LastSuspensionTime'), 0);
+  t.match(resumed.events, [{ code: 11 }]);
+  const twice = jobUnsuspended(jobSuspended(resumed.ad, { now: at(50), numPids: 1 }).ad, { now: at(55) });
+  t.equal(twice.ad.getInt('TotalSuspensions'), 2);
+  t.equal(twice.ad.getInt('CumulativeSuspensionTime'), 35);
+});
+
+t.test('a suspended job held or removed ends its run, as a running one does', async (t) => {
+  const suspended = jobSuspended(runningJob(), { now: at(10), numPids: 1 }).ad;
+  const held = holdJob(suspended, { now: at(20), reason: 'via condor_hold', code: 1, subCode: 0 }) as Transition;
+  t.equal(held.killRun, true);
+  t.equal(held.ad.has('RemoteHost'), false);
+  const removed = removeJob(suspended, { now: at(20), reason: 'via condor_rm' }) as Transition;
+  t.equal(removed.killRun, true);
 });

@@ -280,7 +280,7 @@ export function holdJob(adIn: ClassAd, opts: { now: Date; reason: string; code: 
     if (code === HoldCode.UserRequest || code === HoldCode.SpoolingInput) return { refused: 'already-done', message: `Job ${name} already held` };
   }
   const ad = adIn.clone();
-  const wasRunning = status === JobStatus.Running;
+  const wasRunning = holdsRun(status);
   if (wasRunning) endRun(ad, opts.now, undefined);
   const event = holdInPlace(ad, opts.now, opts.reason, opts.code, opts.subCode);
   ad.set('VacateReason', opts.reason);
@@ -302,6 +302,52 @@ export function editJob(adIn: ClassAd, edits: readonly (readonly [string, string
   const ad = adIn.clone();
   for (const [name, source] of edits) ad.setExpr(name, source);
   return { ad, events: [], leaveQueue: false, killRun: false };
+}
+
+/** Whether the job has a run on a slot: running, or suspended there (its processes stopped). */
+export function holdsRun(status: number | undefined): boolean {
+  return status === JobStatus.Running || status === JobStatus.Suspended;
+}
+
+/**
+ * condor_suspend: only running jobs (schedd.cpp actOnJobs, JA_SUSPEND_JOBS). Nothing changes in the queue
+ * until the startd has stopped the job's processes (jobSuspended).
+ */
+export function suspendRefusal(adIn: ClassAd): Refusal | undefined {
+  const status = adIn.getInt('JobStatus');
+  if (status === JobStatus.Running || status === JobStatus.TransferringOutput) return undefined;
+  return { refused: 'bad-status', message: `Job ${jobName(adIn)} not running to be suspended` };
+}
+
+/** condor_continue: only suspended jobs (JA_CONTINUE_JOBS), in HTCondor's words for any other. */
+export function continueRefusal(adIn: ClassAd): Refusal | undefined {
+  if (adIn.getInt('JobStatus') === JobStatus.Suspended) return undefined;
+  return { refused: 'bad-status', message: `Job ${jobName(adIn)} not running to be continued` };
+}
+
+/** The startd stopped the job's processes: Suspended, event 010 (the shadow's RemoteResource::recordSuspendEvent). */
+export function jobSuspended(adIn: ClassAd, opts: { now: Date; numPids: number }): Transition {
+  const ad = adIn.clone();
+  ad.set('TotalSuspensions', (ad.getInt('TotalSuspensions') ?? 0) + 1);
+  ad.set('LastSuspensionTime', epoch(opts.now));
+  setStatus(ad, JobStatus.Suspended, opts.now);
+  return { ad, events: [{ code: 10, ...ids(ad), time: opts.now, numPids: opts.numPids }], leaveQueue: false, killRun: false };
+}
+
+/** The startd continued them: Running again, event 011, the time suspended added up (recordResumeEvent). */
+export function jobUnsuspended(adIn: ClassAd, opts: { now: Date }): Transition {
+  const ad = adIn.clone();
+  const since = ad.getInt('LastSuspensionTime') ?? 0;
+  let cumulative = ad.getInt('CumulativeSuspensionTime') ?? 0;
+  if (since > 0) {
+    const suspended = Math.max(0, epoch(opts.now) - since);
+    cumulative += suspended;
+    ad.set('UncommittedSuspensionTime', (ad.getInt('UncommittedSuspensionTime') ?? 0) + suspended);
+  }
+  ad.set('CumulativeSuspensionTime', cumulative);
+  ad.set('LastSuspensionTime', 0);
+  setStatus(ad, JobStatus.Running, opts.now);
+  return { ad, events: [{ code: 11, ...ids(ad), time: opts.now }], leaveQueue: false, killRun: false };
 }
 
 /** condor_release: only held jobs, back to JobStatusOnRelease (Idle by default). */
@@ -379,7 +425,7 @@ export function removeJob(adIn: ClassAd, opts: { now: Date; reason: string }): T
   const status = adIn.getInt('JobStatus');
   if (status === JobStatus.Removed) return { refused: 'already-done', message: `Job ${jobName(adIn)} already marked for removal` };
   const ad = adIn.clone();
-  const wasRunning = status === JobStatus.Running;
+  const wasRunning = holdsRun(status);
   if (wasRunning) endRun(ad, opts.now, undefined);
   setStatus(ad, JobStatus.Removed, opts.now);
   ad.set('RemoveReason', opts.reason);

@@ -90,6 +90,9 @@ const RunReportSchemas = [
     { type: Type.Literal('run-ended'), ...Report, usage: UsageSchema },
     { additionalProperties: false },
   ),
+  // condor_suspend / condor_continue done: the job's processes stopped (how many) or continued.
+  Type.Object({ type: Type.Literal('suspended'), ...Report, numPids: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('continued'), ...Report }, { additionalProperties: false }),
   // After a checkpoint exit was uploaded the job was started again in place: when it exited, when it
   // restarted (the startd's clock, ms since the epoch), so the checkpoint's whole cost to the job is known.
   Type.Object(
@@ -183,6 +186,9 @@ export const ScheddMessageSchema = Type.Union([
   // The schedd takes back a queued start: one not yet launched is dropped and reported as a `run-ended`
   // run; one already launched goes on (the schedd then keeps it or kills it).
   Type.Object({ type: Type.Literal('unqueue'), ...JobRef }, { additionalProperties: false }),
+  // condor_suspend / condor_continue: stop the run's processes, or continue them.
+  Type.Object({ type: Type.Literal('suspend'), ...JobRef }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('continue'), ...JobRef }, { additionalProperties: false }),
   Type.Object(
     {
       type: Type.Literal('kill'),

@@ -70,7 +70,14 @@ export type TotalsReply = Static<typeof TotalsReply>;
 
 // Job actions: condor_rm, condor_hold, condor_release, condor_vacate_job and condor_prio (routes/actions.ts).
 
-export const ActionName = Type.Union([Type.Literal('remove'), Type.Literal('hold'), Type.Literal('release'), Type.Literal('vacate')]);
+export const ActionName = Type.Union([
+  Type.Literal('remove'),
+  Type.Literal('hold'),
+  Type.Literal('release'),
+  Type.Literal('vacate'),
+  Type.Literal('suspend'),
+  Type.Literal('continue'),
+]);
 export type ActionName = Static<typeof ActionName>;
 
 export const JobActionParams = Type.Object({ jobId: JobIdSchema, action: ActionName });

@@ -156,6 +156,11 @@ export class SlotCgroup {
     return { residentSetSizeKb: Math.ceil(rss / 1024), imageSizeKb: Math.ceil(peak / 1024) };
   }
 
+  /** The processes in the slot's cgroups now. */
+  pids(): number[] {
+    return [...new Set(this.procsFiles.flatMap(pidsIn))];
+  }
+
   isEmpty(): boolean {
     return this.procsFiles.every((file) => pidsIn(file).length === 0);
   }

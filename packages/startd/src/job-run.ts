@@ -13,6 +13,7 @@ import { selectCheckpointFiles, selectOutputs, snapshotSandbox, type SandboxSnap
 import { retryTransient } from './retry.js';
 import { removeSandbox } from './remove-sandbox.js';
 import type { JobCgroups, MemoryUsage, SlotCgroup } from './job-cgroup.js';
+import { signalFamily } from './process-family.js';
 import { jobLimits } from './job-limits.js';
 import { sandboxUsageBytes } from './sandbox-usage.js';
 import type { JobSpawner } from './job-process.js';
@@ -120,6 +121,8 @@ export class JobRun {
   /** The periodic checkpoint signal was sent to the current process, which must now exit as promised. */
   private checkpointSignalled = false;
   private diskTimer: NodeJS.Timeout | undefined;
+  /** condor_suspend: the job's processes are stopped (or will be as the process starts), until condor_continue. */
+  private suspended = false;
   /** Set when the sandbox outgrew the slot's disk: the run is killed and the job held with this reason. */
   private outOfDisk: string | undefined;
   readonly sandbox: string;
@@ -197,6 +200,29 @@ export class JobRun {
     this.diskTimer.unref();
   }
 
+  /**
+   * condor_suspend: the job's family stopped (SIGSTOP), as the starter suspends it, and reported with how
+   * many processes it counted; a process not started yet is stopped as it starts.
+   */
+  suspend(): void {
+    if (this.suspended) return;
+    this.suspended = true;
+    if (this.process && !this.process.exited) this.stopFamily(this.process.pid);
+  }
+
+  /** condor_continue: the stopped family continues (SIGCONT). */
+  resume(): void {
+    if (!this.suspended) return;
+    this.suspended = false;
+    if (this.process && !this.process.exited) signalFamily(this.process.pid, this.cgroup.pids(), 'SIGCONT');
+    this.ctx.report({ type: 'continued', jobId: this.ctx.jobId, runId: this.ctx.runId });
+  }
+
+  private stopFamily(pid: number): void {
+    const numPids = signalFamily(pid, this.cgroup.pids(), 'SIGSTOP');
+    this.ctx.report({ type: 'suspended', jobId: this.ctx.jobId, runId: this.ctx.runId, numPids });
+  }
+
   /** Soft kill: the signal to the whole process group, SIGKILL after the grace period. */
   kill(signal: number, graceSeconds: number): void {
     this.killedBy = signal;
@@ -211,6 +237,8 @@ export class JobRun {
       }
     };
     send(signal);
+    // A stopped job handles the signal once continued, as the starter continues a suspended job it vacates.
+    if (this.suspended) send('SIGCONT');
     this.killTimer = setTimeout(() => send('SIGKILL'), graceSeconds * 1000);
     this.killTimer.unref();
   }
@@ -387,6 +415,7 @@ export class JobRun {
           if (reportExecuting) ctx.report({ type: 'executing', jobId: ctx.jobId, runId: ctx.runId });
           if (restartAfter) ctx.report({ type: 'checkpoint-restarted', jobId: ctx.jobId, runId: ctx.runId, ...restartAfter, restartedAt: Date.now() });
           if (this.killedBy !== undefined) this.kill(this.killedBy, 0);
+          else if (this.suspended) this.stopFamily(pid);
           this.armCheckpointSignal(pid);
           this.memoryTimer = setInterval(() => this.sampleMemory(), MEMORY_SAMPLE_MS);
           this.memoryTimer.unref();

@@ -218,6 +218,12 @@ export class Startd {
       case 'kill':
         this.runs.get(this.runKey(message.jobId, message.runId))?.run.kill(message.signal, message.graceSeconds);
         return;
+      case 'suspend':
+        this.runs.get(this.runKey(message.jobId, message.runId))?.run.suspend();
+        return;
+      case 'continue':
+        this.runs.get(this.runKey(message.jobId, message.runId))?.run.resume();
+        return;
       case 'ssh-open': {
         const active = this.runs.get(this.runKey(message.jobId, message.runId));
         if (!active) {

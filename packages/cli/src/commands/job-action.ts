@@ -4,7 +4,7 @@ import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { ScheddApi, type ActionReply } from '../schedd-api.js';
 
-type Action = 'remove' | 'hold' | 'release' | 'vacate';
+type Action = 'remove' | 'hold' | 'release' | 'vacate' | 'suspend' | 'continue';
 
 /** The words HTCondor's tools use for each action (src/condor_tools/rm.cpp, dc_schedd.cpp). */
 const WORDS: Record<Action, { done: string; all: string }> = {
@@ -12,11 +12,13 @@ const WORDS: Record<Action, { done: string; all: string }> = {
   hold: { done: 'held', all: 'All jobs held.' },
   release: { done: 'released', all: 'All jobs released.' },
   vacate: { done: 'vacated', all: 'All jobs vacated.' },
+  suspend: { done: 'suspended', all: 'All jobs suspended.' },
+  continue: { done: 'continued', all: 'All jobs continued.' },
 };
 
-/** condor_rm, condor_hold, condor_release, condor_vacate_job: act on jobs, clusters, all jobs or a constraint. */
+/** condor_rm, condor_hold, condor_release, condor_vacate_job, condor_suspend, condor_continue: act on jobs, clusters, all jobs or a constraint. */
 function jobActionCommand(tool: string, action: Action): Command {
-  const USAGE = `Usage: ${tool} ${action === 'vacate' ? '' : '[-reason <text>] '}{ <cluster> | <cluster>.<proc> | -all | -constraint <expr> }...`;
+  const USAGE = `Usage: ${tool} ${action === 'remove' || action === 'hold' || action === 'release' ? '[-reason <text>] ' : ''}{ <cluster> | <cluster>.<proc> | -all | -constraint <expr> }...`;
   return async (args, io) => {
   const specs: { text: string; spec: JobSpec }[] = [];
   let constraint: string | undefined;
@@ -87,3 +89,5 @@ export const condorRm = jobActionCommand('condor_rm', 'remove');
 export const condorHold = jobActionCommand('condor_hold', 'hold');
 export const condorRelease = jobActionCommand('condor_release', 'release');
 export const condorVacateJob = jobActionCommand('condor_vacate_job', 'vacate');
+export const condorSuspend = jobActionCommand('condor_suspend', 'suspend');
+export const condorContinue = jobActionCommand('condor_continue', 'continue');

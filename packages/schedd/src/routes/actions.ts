@@ -7,7 +7,14 @@ import type { JobAction } from '../job-actions.js';
 import type { Schedd } from '../schedd.js';
 import { ActionBody, ActionReply, BulkActionBody, ClusterActionParams, ErrorReply, JobActionParams, PriorityBody } from '@tinycondor/shared/rest-schemas';
 
-const TOOLS: Record<JobAction, string> = { remove: 'condor_rm', hold: 'condor_hold', release: 'condor_release', vacate: 'condor_vacate_job' };
+const TOOLS: Record<JobAction, string> = {
+  remove: 'condor_rm',
+  hold: 'condor_hold',
+  release: 'condor_release',
+  vacate: 'condor_vacate_job',
+  suspend: 'condor_suspend',
+  continue: 'condor_continue',
+};
 
 /** A job or cluster id from a request; id 0 and other non-ids are a 400, not a crash. */
 function jobSpecOf(text: string): JobSpec {

@@ -38,6 +38,8 @@ export type JobEventBody =
     }
   | { code: 6; imageSizeKb: number; memoryUsageMb?: number; residentSetSizeKb?: number; proportionalSetSizeKb?: number }
   | { code: 9; reason?: string }
+  | { code: 10; numPids: number }
+  | { code: 11 }
   | { code: 12; reason?: string; reasonCode: number; reasonSubCode: number }
   | { code: 13; reason?: string }
   | {

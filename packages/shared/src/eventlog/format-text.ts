@@ -117,6 +117,10 @@ function formatBody(e: JobEvent, utc: boolean): string {
     }
     case 9:
       return 'Job was aborted.\n' + (e.reason ? `\t${oneLine(e.reason)}\n` : '');
+    case 10:
+      return `Job was suspended.\n\tNumber of processes actually suspended: ${e.numPids}\n`;
+    case 11:
+      return 'Job was unsuspended.\n';
     case 12:
       return `Job was held.\n\t${e.reason ? oneLine(e.reason) : 'Reason unspecified'}\n`
         + `\tCode ${e.reasonCode} Subcode ${e.reasonSubCode}\n`;

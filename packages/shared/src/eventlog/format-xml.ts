@@ -165,6 +165,11 @@ export function eventAd(e: JobEvent, utc = false): XmlAd {
       if (e.residentSetSizeKb !== undefined) ad.push(['ResidentSetSize', int(e.residentSetSizeKb)]);
       if (e.proportionalSetSizeKb !== undefined) ad.push(['ProportionalSetSize', int(e.proportionalSetSizeKb)]);
       break;
+    case 10:
+      ad.push(['NumberOfPIDs', int(e.numPids)]);
+      break;
+    case 11:
+      break;
     case 9:
     case 13:
       if (e.reason) ad.push(['Reason', str(e.reason)]);

@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorSuspend } from '../commands/job-action.js';
+
+runMain(condorSuspend);

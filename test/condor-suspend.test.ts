@@ -1,0 +1,58 @@
+// condor_suspend and condor_continue as HTCondor's (src/condor_rm.V6/rm.cpp, the schedd's actOnJobs, the
+// shadow's recordSuspendEvent/recordResumeEvent): the job's processes stopped and continued, JobStatus 7
+// and back, events 010 and 011, the suspension counters; a suspended job removed does not linger.
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
+
+/** The state letter /proc gives a process (T: stopped), or undefined once it is gone. */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+t.test('a running job is suspended, continued, suspended again and removed', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  const pidsFile = path.join(pool.dir, 'job.pids');
+  writeExecutable(path.join(pool.dir, 'job.sh'), `#!/bin/sh\n/bin/sleep 300 &\necho $$ $! > ${pidsFile}\nwait\n`);
+  fs.writeFileSync(path.join(pool.dir, 'job.sub'), 'executable = job.sh\nlog = job.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['job.sub'])).code, 0);
+  const log = path.join(pool.dir, 'job.log');
+  await waitForEvents(log, (ev) => ev.some((e) => e.code === 1));
+  const pids = (await eventually('the job to name its processes', () => (fs.existsSync(pidsFile) ? fs.readFileSync(pidsFile, 'utf8').trim() : undefined)))
+    .split(' ')
+    .map(Number);
+  const q = async () => (await pool.run('condor_q', ['-af', 'JobStatus', 'TotalSuspensions', 'LastSuspensionTime', 'CumulativeSuspensionTime'])).stdout.trim();
+
+  const suspend = await pool.run('condor_suspend', ['1.0']);
+  t.same([suspend.code, suspend.stdout], [0, 'Job 1.0 suspended\n']);
+  await waitForEvents(log, (ev) => ev.some((e) => e.code === 10));
+  t.match(fs.readFileSync(log, 'utf8'), /^010 \(001\.000\.000\) .* Job was suspended\.\n\tNumber of processes actually suspended: 2\n\.\.\.$/m);
+  t.same(pids.map(processState), ['T', 'T'], 'the shell and its child are stopped');
+  t.match(await q(), /^7 1 \d+ undefined$/);
+  const again = await pool.run('condor_suspend', ['1.0']);
+  t.same([again.code, again.stderr], [1, 'Job 1.0 not running to be suspended\n']);
+  const vacate = await pool.run('condor_vacate_job', ['1.0']);
+  t.same([vacate.code, vacate.stderr], [1, 'Job 1.0 not running to be vacated\n'], 'as on HTCondor, a suspended job is not vacated');
+
+  const resume = await pool.run('condor_continue', ['1.0']);
+  t.same([resume.code, resume.stdout], [0, 'Job 1.0 continued\n']);
+  await waitForEvents(log, (ev) => ev.some((e) => e.code === 11));
+  t.match(fs.readFileSync(log, 'utf8'), /^011 \(001\.000\.000\) .* Job was unsuspended\.\n\.\.\.$/m);
+  t.notOk(pids.map(processState).includes('T'), 'running again');
+  t.match(await q(), /^2 1 0 \d+$/);
+  const twice = await pool.run('condor_continue', ['1']);
+  t.equal(twice.code, 1);
+  t.match(twice.stderr, /Job 1\.0 not running to be continued/);
+
+  t.equal((await pool.run('condor_suspend', ['-constraint', 'JobStatus == 2'])).stdout, 'Jobs matching constraint (JobStatus == 2) have been suspended\n');
+  await waitForEvents(log, (ev) => ev.filter((e) => e.code === 10).length === 2);
+  t.equal((await pool.run('condor_rm', ['1.0'])).code, 0);
+  await waitForEvents(log, (ev) => ev.some((e) => e.code === 9));
+  await eventually('the stopped processes to end with the removal', () => (pids.every((pid) => processState(pid) === undefined || processState(pid) === 'Z') ? true : undefined));
+});
