@@ -5,6 +5,7 @@ import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import type { PackEntry } from './tar/index.js';
 import { preservesRelativePaths, splitFileList, stdinFile, transferListItem, transferredExecutable } from '@tinycondor/shared/transfer-files';
 import type { PathGuard } from './path-guard.js';
+import { untransferableSymlink } from './symlinks.js';
 
 export class InputTransferError extends Error {
   constructor(message: string) {
@@ -33,17 +34,19 @@ export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: str
       throw new InputTransferError(`reading from file ${source}: (errno ${errnoNumber(e.code)}) ${describeErrno(e.code)}`);
     }
   };
+  // The job's symlinks are followed (its owner's rights), never into the pool's own files.
+  const follow = { refusal: (realPath: string) => guard?.readRefusal(realPath, [spoolJobDir]) };
   const cmd = transferredExecutable(ad);
   if (cmd) {
     const source = path.resolve(iwd, cmd);
     requireReadable(source);
-    entries.push({ name: path.basename(source), source, rights });
+    entries.push({ name: path.basename(source), source, rights, followSymlinks: follow });
   }
   const stdin = stdinFile(ad);
   if (stdin) {
     const source = path.resolve(iwd, stdin);
     requireReadable(source);
-    entries.push({ name: path.basename(source), source, rights });
+    entries.push({ name: path.basename(source), source, rights, followSymlinks: follow });
   }
   const keepPaths = preservesRelativePaths(ad);
   for (const listed of splitFileList(ad.getString('TransferInput'))) {
@@ -51,10 +54,14 @@ export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: str
     const item = transferListItem(listed, keepPaths);
     const source = path.resolve(iwd, item.source);
     requireReadable(source);
-    if (item.contentsOnly && rights(() => fs.statSync(source)).isDirectory()) {
-      for (const child of rights(() => fs.readdirSync(source)).sort()) entries.push({ name: child, source: path.join(source, child), rights });
-    } else {
-      entries.push({ name: item.name, source, rights });
+    // As HTCondor expands its list before it sends anything: a symlink to a directory fails the transfer now.
+    const sent = item.contentsOnly && rights(() => fs.statSync(source)).isDirectory()
+      ? rights(() => fs.readdirSync(source)).sort().map((child) => ({ name: child, source: path.join(source, child) }))
+      : [{ name: item.name, source }];
+    for (const entry of sent) {
+      const untransferable = untransferableSymlink(entry.source, rights, follow.refusal);
+      if (untransferable !== undefined) throw new InputTransferError(untransferable);
+      entries.push({ ...entry, rights, followSymlinks: follow });
     }
   }
   // Spool entries replace inputs of the same name (a spooled job's inputs are themselves in SPOOL); one that

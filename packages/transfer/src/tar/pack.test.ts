@@ -122,3 +122,27 @@ t.test('a chunk given back is reused for the next read, and one kept is not', as
   t.not(memories[1], memories[0], 'a chunk not given back is not reused');
   t.equal(memories[2], memories[1], 'the chunk given back holds the next read');
 });
+
+t.test('followSymlinks: a symlink to a file is sent as that file, judged where it really leads', async (t) => {
+  const root = tempDir(t);
+  const outside = path.join(root, 'outside.txt');
+  fs.writeFileSync(outside, 'pointed at\n');
+  const box = path.join(root, 'box');
+  fs.mkdirSync(path.join(box, 'sub'), { recursive: true });
+  fs.symlinkSync(outside, path.join(box, 'sub', 'abs-link'));
+  const dest = path.join(root, 'dest');
+  fs.mkdirSync(dest);
+  const allowed = packEntries([{ name: 'box', source: box, followSymlinks: { refusal: () => undefined } }]);
+  await extractTarSafely(Readable.from(allowed.stream), dest);
+  t.equal(fs.lstatSync(path.join(dest, 'box', 'sub', 'abs-link')).isFile(), true, 'a file, not a link');
+  t.equal(fs.readFileSync(path.join(dest, 'box', 'sub', 'abs-link'), 'utf8'), 'pointed at\n');
+
+  const refused = packEntries([{ name: 'box', source: box, followSymlinks: { refusal: (real) => (real === outside ? 'protected' : undefined) } }]);
+  refused.stream.on('error', () => undefined).resume();
+  await t.rejects(refused.done, { message: `reading from file ${path.join(box, 'sub', 'abs-link')}: (errno 13) Permission denied: protected` });
+
+  fs.symlinkSync(root, path.join(box, 'dir-link'));
+  const toDirectory = packEntries([{ name: 'box', source: box, followSymlinks: { refusal: () => undefined } }]);
+  toDirectory.stream.on('error', () => undefined).resume();
+  await t.rejects(toDirectory.done, /Transfer of symlinks to directories is not supported/);
+});

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { promisify } from 'node:util';
 import tar from 'tar-stream';
 import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
+import { refusedSymlinkError, symlinkToDirectoryError } from '../symlinks.js';
 
 /** One thing to put into a transfer: `source` on disk appears in the archive as `name`. */
 export interface PackEntry {
@@ -11,6 +12,14 @@ export interface PackEntry {
   source: string;
   /** Whose rights `source` is read with (a job's files: its owner's); the daemon's own by default. */
   rights?: FileRights;
+  /**
+   * Symlinks to files are sent as the files they point to, as HTCondor's file transfer sends them (with
+   * the rights of the files' owner only), each judged by where the opened file really is (`refusal`: why it
+   * may not be read, such as the pool's own files), and a symlink to a directory is refused; without it a
+   * symlink is sent as a symlink (the lists a startd sends are checked for symlinks to directories first,
+   * see symlinks.ts).
+   */
+  followSymlinks?: { refusal: (realPath: string) => string | undefined };
 }
 
 export interface PackResult {
@@ -79,8 +88,9 @@ export function packEntries(entries: readonly PackEntry[]): PackedArchive {
   const result: PackResult = { files: 0, bytes: 0 };
   const buffers = new ReadBuffers();
 
-  const addFile = async (name: string, source: string, stat: fs.Stats, rights: FileRights): Promise<void> => {
-    const fd = rights(() => fs.openSync(source, 'r'));
+  /** Adds a regular file, read from `opened` when the caller opened it already. */
+  const addFile = async (name: string, source: string, stat: fs.Stats, rights: FileRights, opened?: number): Promise<void> => {
+    const fd = opened ?? rights(() => fs.openSync(source, 'r'));
     try {
       let settle: (err?: Error | null) => void = () => undefined;
       const written = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
@@ -106,16 +116,35 @@ export function packEntries(entries: readonly PackEntry[]): PackedArchive {
     result.bytes += stat.size;
   };
 
-  const addPath = async (name: string, source: string, rights: FileRights): Promise<void> => {
+  /** Opens the file a symlink leads to, judged by where the opened file really is (no race with the link changing). */
+  const openFollowed = (source: string, rights: FileRights, refusal: (realPath: string) => string | undefined): number => {
+    const fd = rights(() => fs.openSync(source, 'r'));
+    const refused = refusal(fs.readlinkSync(`/proc/self/fd/${fd}`));
+    if (refused === undefined) return fd;
+    fs.closeSync(fd);
+    throw new Error(refusedSymlinkError(source, refused));
+  };
+
+  const addPath = async (name: string, source: string, rights: FileRights, follow: PackEntry['followSymlinks']): Promise<void> => {
     const stat = rights(() => fs.lstatSync(source));
     if (stat.isDirectory()) {
       pack.entry({ name: `${name}/`, type: 'directory', mode: stat.mode & 0o777, mtime: stat.mtime });
       const children = rights(() => fs.readdirSync(source));
       children.sort();
-      for (const child of children) await addPath(`${name}/${child}`, path.join(source, child), rights);
+      for (const child of children) await addPath(`${name}/${child}`, path.join(source, child), rights, follow);
     } else if (stat.isSymbolicLink()) {
-      const target = rights(() => fs.readlinkSync(source));
-      pack.entry({ name, type: 'symlink', linkname: target, mode: 0o777, mtime: stat.mtime });
+      if (!follow) {
+        pack.entry({ name, type: 'symlink', linkname: rights(() => fs.readlinkSync(source)), mode: 0o777, mtime: stat.mtime });
+        return;
+      }
+      const target = rights(() => fs.statSync(source, { throwIfNoEntry: false }));
+      if (target?.isDirectory()) throw new Error(symlinkToDirectoryError(source));
+      if (target?.isFile()) {
+        const fd = openFollowed(source, rights, follow.refusal);
+        await addFile(name, source, fs.fstatSync(fd), rights, fd);
+      } else {
+        throw new Error(`reading from file ${source}: (errno 2) No such file or directory`);
+      }
     } else if (stat.isFile()) {
       await addFile(name, source, stat, rights);
     }
@@ -123,7 +152,7 @@ export function packEntries(entries: readonly PackEntry[]): PackedArchive {
 
   const done = (async () => {
     try {
-      for (const entry of entries) await addPath(entry.name, entry.source, entry.rights ?? daemonRights);
+      for (const entry of entries) await addPath(entry.name, entry.source, entry.rights ?? daemonRights, entry.followSymlinks);
       pack.entry({ name: END_MARKER, type: 'file', mode: 0o600 }, JSON.stringify(result));
       pack.finalize();
       return result;
