@@ -14,6 +14,7 @@ import {
   runEvicted,
   runFailed,
   setJobPriority,
+  executionRestarted,
   holdsRun,
   suspendRefusal,
   continueRefusal,
@@ -711,7 +712,7 @@ export class Schedd {
       case 'exited':
         this.freeSlot(connection, message.jobId, message.runId);
         if (job) {
-          const exited = jobExited(job.ad, { now, exit: message.exit, usage: message.usage, bytesSent: message.bytesSent, bytesReceived: message.bytesReceived });
+          const exited = jobExited(job.ad, { now, exit: message.exit, usage: message.usage, bytesSent: message.bytesSent, bytesReceived: message.bytesReceived, execution: message.execution });
           // Output the startd did not send (nothing would have been placed) is logged as an empty transfer.
           const outputEvents = !message.outputSent && usesFileTransfer(job.ad) ? emptyTransferEvents(job, now, [5, 6]) : [];
           this.commit(job, { ...exited, events: [...outputEvents, ...exited.events] }, null);
@@ -732,6 +733,10 @@ export class Schedd {
           const base = { runId: job.runId, checkpoint: message.checkpoint };
           this.store.recordTimeline(job.cluster, job.proc, { time: message.exitedAt, kind: 'checkpoint-exit', ...base });
           this.store.recordTimeline(job.cluster, job.proc, { time: message.restartedAt, kind: 'checkpoint-restart', ...base });
+          if (message.executionStartedAt !== undefined) {
+            const restarted = executionRestarted(job.ad, { startedAt: message.executionStartedAt, exitedAt: message.exitedAt });
+            this.commit(job, restarted, { runId: job.runId, startd: startdName, slot: job.slot ?? '' });
+          }
         }
         return;
       case 'run-ended':
@@ -739,7 +744,7 @@ export class Schedd {
         if (job) {
           const reason = job.ad.getString('VacateReason') ?? 'Unspecified job interruption';
           const reasonCode = job.ad.getInt('VacateReasonCode') ?? VacateCode.JobShouldRequeue;
-          this.commit(job, runEvicted(job.ad, { now, reason, reasonCode, usage: message.usage }), null);
+          this.commit(job, runEvicted(job.ad, { now, reason, reasonCode, usage: message.usage, execution: message.execution }), null);
         }
         return;
     }

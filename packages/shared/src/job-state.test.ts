@@ -4,6 +4,7 @@ import {
   beginExecution,
   checkpointCommitted,
   continueRefusal,
+  executionRestarted,
   holdJob,
   isRefusal,
   jobExited,
@@ -596,4 +597,24 @@ t.test('a suspended job held or removed ends its run, as a running one does', as
   t.equal(held.ad.has('RemoteHost'), false);
   const removed = removeJob(suspended, { now: at(20), reason: 'via condor_rm' }) as Transition;
   t.equal(removed.killRun, true);
+});
+
+t.test('activation metrics: setup at the first execution, execution and teardown from the last process, one activation through restarts', async (t) => {
+  const idle = idleJob();
+  const started = startRun(idle, { now: T0, remoteHost: 'slot1@exec.example', provisioned: PROVISIONED }).ad;
+  const executing = beginExecution(started, { now: at(3), executeHost: '<10.0.0.5:9618>', slotName: 'slot1@exec.example', resources: SLOT_RESOURCES }).ad;
+  t.equal(executing.getInt('ActivationSetupDuration'), 3);
+  const restarted = executionRestarted(executing, { startedAt: at(3).getTime(), exitedAt: at(13).getTime() + 400 }).ad;
+  t.equal(restarted.getInt('ActivationExecutionDuration'), 10, 'whole seconds, as time_t');
+  const done = jobExited(restarted, { ...exitOpts(0, 40), execution: { startedAt: at(14).getTime(), exitedAt: at(37).getTime() } }).ad;
+  t.equal(done.getInt('ActivationDuration'), 40);
+  t.equal(done.getInt('ActivationExecutionDuration'), 23, 'the last process only');
+  t.equal(done.getInt('ActivationTeardownDuration'), 3);
+  t.equal(done.getInt('ActivationSetupDuration'), 3, 'not changed by the restart');
+
+  const evicted = runEvicted(executing, { now: at(20), reason: 'vacated', reasonCode: 6 }).ad;
+  t.equal(evicted.getInt('ActivationDuration'), 20);
+  t.equal(evicted.has('ActivationTeardownDuration'), false, 'no process end known: no teardown');
+  const neverExecuted = runEvicted(started, { now: at(20), reason: 'vacated', reasonCode: 6 }).ad;
+  t.equal(neverExecuted.has('ActivationDuration'), false, 'a run that never began executing records none (began_execution)');
 });

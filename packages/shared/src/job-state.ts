@@ -59,8 +59,34 @@ function recordMemoryUsage(ad: ClassAd, usage: Usage): void {
   ad.setExpr('MemoryUsage', '((ResidentSetSize+1023)/1024)');
 }
 
-/** Closes the accounting of the current run: wall clock, CPU usage, last remote host. */
-function endRun(ad: ClassAd, now: Date, usage: Usage | undefined): void {
+/** When the run's last process ran, by the startd's clock (ms since the epoch). */
+export interface ExecutionSpan {
+  startedAt: number;
+  exitedAt: number;
+}
+
+/** A process's running time in whole seconds, as the shadow's time_t arithmetic gives it. */
+function executionSeconds(execution: ExecutionSpan): number {
+  return Math.max(0, Math.floor(execution.exitedAt / 1000) - Math.floor(execution.startedAt / 1000));
+}
+
+/**
+ * HTCONDOR-861's activation metrics, as the shadow records them when its run ends (resourceExit), only
+ * for a run that began executing: the whole activation and, when its last process is known, that
+ * process's execution and the teardown after it. In-place restarts are one activation.
+ */
+function recordActivationEnd(ad: ClassAd, now: Date, execution: ExecutionSpan | undefined): void {
+  const started = ad.getInt('JobCurrentStartDate');
+  if (started === undefined || !ad.has('JobCurrentStartExecutingDate')) return;
+  ad.set('ActivationDuration', Math.max(0, epoch(now) - started));
+  if (execution === undefined) return;
+  ad.set('ActivationExecutionDuration', executionSeconds(execution));
+  ad.set('ActivationTeardownDuration', Math.max(0, epoch(now) - Math.floor(execution.exitedAt / 1000)));
+}
+
+/** Closes the accounting of the current run: wall clock, CPU usage, last remote host, activation metrics. */
+function endRun(ad: ClassAd, now: Date, usage: Usage | undefined, execution?: ExecutionSpan): void {
+  recordActivationEnd(ad, now, execution);
   const start = ad.getInt('JobCurrentStartDate');
   if (start !== undefined) {
     const wall = Math.max(0, epoch(now) - start);
@@ -104,6 +130,9 @@ export function beginExecution(
   ad.set('NumJobStarts', (ad.getInt('NumJobStarts') ?? 0) + 1);
   ad.set('JobCurrentStartExecutingDate', epoch(opts.now));
   ad.set('JobRunCount', (ad.getInt('JobRunCount') ?? 0) + 1);
+  // Once per activation, not at restarts in place (RemoteResource::beginExecution).
+  const activated = ad.getInt('JobCurrentStartDate');
+  if (activated !== undefined) ad.set('ActivationSetupDuration', Math.max(0, epoch(opts.now) - activated));
   return {
     ad,
     events: [{ code: 1, ...ids(ad), time: opts.now, executeHost: opts.executeHost, slotName: opts.slotName, props: opts.resources }],
@@ -150,12 +179,12 @@ function evaluatePolicy(ad: ClassAd, name: string): Value {
  */
 export function jobExited(
   adIn: ClassAd,
-  opts: { now: Date; exit: ExitStatus; usage: Usage; bytesSent: number; bytesReceived: number },
+  opts: { now: Date; exit: ExitStatus; usage: Usage; bytesSent: number; bytesReceived: number; execution?: ExecutionSpan },
 ): Transition {
   const ad = adIn.clone();
   const runUsage = toRusage(opts.usage.userSeconds, opts.usage.systemSeconds);
   ad.set('CommittedTime', (ad.getInt('CommittedTime') ?? 0) + Math.max(0, epoch(opts.now) - segmentStart(ad)));
-  endRun(ad, opts.now, opts.usage);
+  endRun(ad, opts.now, opts.usage, opts.execution);
   exitAttributes(ad, opts.now, opts.exit);
   ad.set('NumJobCompletions', (ad.getInt('NumJobCompletions') ?? 0) + 1);
   ad.set('BytesSent', (ad.getNumber('BytesSent') ?? 0) + opts.bytesSent);
@@ -260,6 +289,16 @@ export function checkpointCommitted(adIn: ClassAd, opts: { now: Date; checkpoint
   ad.set('LastCkptTime', now);
   ad.set('TransferOutFinished', now);
   ad.set('NumCkpts', (ad.getInt('NumCkpts') ?? 0) + 1);
+  return { ad, events: [], leaveQueue: false, killRun: false };
+}
+
+/**
+ * A process of the run exited at a checkpoint and was started again in place: its execution is the
+ * activation's latest (the starter's ActivationExecutionExit notification); nothing is logged.
+ */
+export function executionRestarted(adIn: ClassAd, execution: ExecutionSpan): Transition {
+  const ad = adIn.clone();
+  ad.set('ActivationExecutionDuration', executionSeconds(execution));
   return { ad, events: [], leaveQueue: false, killRun: false };
 }
 
@@ -391,9 +430,9 @@ export function runDropped(adIn: ClassAd): Transition {
 }
 
 /** The run ended without the job exiting (vacated, or its startd went away): back to Idle, event 004. */
-export function runEvicted(adIn: ClassAd, opts: { now: Date; reason: string; reasonCode: number; usage?: Usage }): Transition {
+export function runEvicted(adIn: ClassAd, opts: { now: Date; reason: string; reasonCode: number; usage?: Usage; execution?: ExecutionSpan }): Transition {
   const ad = adIn.clone();
-  endRun(ad, opts.now, opts.usage);
+  endRun(ad, opts.now, opts.usage, opts.execution);
   setStatus(ad, JobStatus.Idle, opts.now);
   ad.set('VacateReason', opts.reason);
   ad.set('VacateReasonCode', opts.reasonCode);

@@ -60,6 +60,12 @@ const SshExit = {
   error: Type.Optional(Type.String({ maxLength: 4000 })),
 };
 
+/** When the run's last process started and exited (the startd's clock, ms since the epoch): the activation metrics. */
+const ExecutionSpanSchema = Type.Object(
+  { startedAt: Type.Integer({ minimum: 0 }), exitedAt: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);
+
 /** The reports a startd makes about its runs, numbered (`seq`) and acknowledged one by one or in a batch. */
 const RunReportSchemas = [
   Type.Object({ type: Type.Literal('executing'), ...Report }, { additionalProperties: false }),
@@ -73,6 +79,7 @@ const RunReportSchemas = [
       bytesReceived: Type.Integer({ minimum: 0 }),
       /** false: nothing would have been placed on the submit side, so the startd sent nothing (the schedd logs the transfer). */
       outputSent: Type.Boolean(),
+      execution: Type.Optional(ExecutionSpanSchema),
     },
     { additionalProperties: false },
   ),
@@ -87,7 +94,7 @@ const RunReportSchemas = [
     { additionalProperties: false },
   ),
   Type.Object(
-    { type: Type.Literal('run-ended'), ...Report, usage: UsageSchema },
+    { type: Type.Literal('run-ended'), ...Report, usage: UsageSchema, execution: Type.Optional(ExecutionSpanSchema) },
     { additionalProperties: false },
   ),
   // condor_suspend / condor_continue done: the job's processes stopped (how many) or continued.
@@ -102,6 +109,8 @@ const RunReportSchemas = [
       checkpoint: Type.Integer({ minimum: 0 }),
       exitedAt: Type.Integer({ minimum: 0 }),
       restartedAt: Type.Integer({ minimum: 0 }),
+      /** When the process that exited at the checkpoint had started. */
+      executionStartedAt: Type.Optional(Type.Integer({ minimum: 0 })),
     },
     { additionalProperties: false },
   ),

@@ -104,6 +104,13 @@ export function buildEnvironment(ctx: JobRunContext, sandbox: string): NodeJS.Pr
   };
 }
 
+/** The checkpoint a start in place follows: its number, when the process exited and when it had started. */
+interface RestartAfter {
+  checkpoint: number;
+  exitedAt: number;
+  executionStartedAt: number | undefined;
+}
+
 /**
  * One run of a job on a slot: a fresh sandbox, input transfer, the executable with stdout/stderr in
  * `_condor_stdout`/`_condor_stderr`, output transfer, and a report of how it ended.
@@ -121,6 +128,8 @@ export class JobRun {
   /** The periodic checkpoint signal was sent to the current process, which must now exit as promised. */
   private checkpointSignalled = false;
   private diskTimer: NodeJS.Timeout | undefined;
+  /** When the current (or last) process started and exited, by this clock (the activation metrics). */
+  private execution: { startedAt: number; exitedAt?: number } | undefined;
   /** condor_suspend: the job's processes are stopped (or will be as the process starts), until condor_continue. */
   private suspended = false;
   /** Set when the sandbox outgrew the slot's disk: the run is killed and the job held with this reason. */
@@ -259,7 +268,7 @@ export class JobRun {
         return;
       }
       if (this.killedBy !== undefined) {
-        ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage } });
+        ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage }, ...this.executionSpan() });
         return;
       }
       this.cgroup.prepare(jobLimits(ctx.jobAd, ctx.machineAd, ctx.maxJobPids));
@@ -271,7 +280,7 @@ export class JobRun {
       const before: SandboxSnapshot = ctx.fetchInput ? snapshotSandbox(this.sandbox) : new Map();
       const promise = checkpointPromise(ctx.jobAd);
       let checkpointNumber = ctx.jobAd.getInt('CheckpointNumber') ?? -1;
-      let restartAfter: { checkpoint: number; exitedAt: number } | undefined;
+      let restartAfter: RestartAfter | undefined;
       for (let start = 0; ; start++) {
         const exit = await this.execute(start === 0, restartAfter);
         if (exit === undefined) return;
@@ -285,7 +294,7 @@ export class JobRun {
         }
         if (this.killedBy !== undefined) {
           await this.transferAtEviction(before);
-          ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage } });
+          ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage }, ...this.executionSpan() });
           return;
         }
         const signalled = this.checkpointSignalled;
@@ -295,10 +304,10 @@ export class JobRun {
           checkpointNumber += 1;
           if (this.layout.transfers && !(await this.uploadCheckpoint(before, checkpointNumber))) return;
           if (this.killedBy !== undefined) {
-            ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage } });
+            ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage }, ...this.executionSpan() });
             return;
           }
-          restartAfter = { checkpoint: checkpointNumber, exitedAt };
+          restartAfter = { checkpoint: checkpointNumber, exitedAt, executionStartedAt: this.execution?.startedAt };
           continue;
         }
         if (signalled && promise) {
@@ -317,6 +326,12 @@ export class JobRun {
       // After the run's report has gone out: the slot is already free.
       setImmediate(() => removeSandbox(this.sandbox, ctx.log));
     }
+  }
+
+  /** The last process's execution, for a report of the run's end (none if no process ran to its end). */
+  private executionSpan(): { execution?: { startedAt: number; exitedAt: number } } {
+    const { execution } = this;
+    return execution?.exitedAt === undefined ? {} : { execution: { startedAt: execution.startedAt, exitedAt: execution.exitedAt } };
   }
 
   /** Final output transfer and the exit report. */
@@ -340,7 +355,7 @@ export class JobRun {
       ctx.report({ type: 'run-failed', ...base, stage: 'output', reason });
       return;
     }
-    ctx.report({ type: 'exited', ...base, exit, usage: { ...this.usage }, bytesSent: sent, bytesReceived: received, outputSent });
+    ctx.report({ type: 'exited', ...base, exit, usage: { ...this.usage }, bytesSent: sent, bytesReceived: received, outputSent, ...this.executionSpan() });
   }
 
   /**
@@ -357,7 +372,7 @@ export class JobRun {
       return true;
     } catch (err) {
       if (err instanceof TransferRefused && err.status === 409) {
-        ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage } });
+        ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage }, ...this.executionSpan() });
         return false;
       }
       ctx.log.error({ err, checkpointNumber }, 'giving up on checkpoint upload');
@@ -382,7 +397,7 @@ export class JobRun {
    * Starts the executable and resolves with how it ended (undefined when it could not start);
    * `restartAfter` names the checkpoint this start follows.
    */
-  private execute(reportExecuting: boolean, restartAfter?: { checkpoint: number; exitedAt: number }): Promise<ExitStatus | undefined> {
+  private execute(reportExecuting: boolean, restartAfter?: RestartAfter): Promise<ExitStatus | undefined> {
     const { ctx, layout } = this;
     if (layout.transfers && ctx.jobAd.getBool('TransferExecutable') !== false) {
       fs.chmodSync(layout.executable, fs.statSync(layout.executable).mode | 0o700);
@@ -398,6 +413,7 @@ export class JobRun {
         if (settled) return;
         settled = true;
         if (this.process) this.process.exited = true;
+        if (this.execution) this.execution.exitedAt = Date.now();
         if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
         if (this.memoryTimer) clearInterval(this.memoryTimer);
         this.sampleMemory();
@@ -412,6 +428,7 @@ export class JobRun {
       ctx.spawner.start(spec, {
         spawned: (pid) => {
           this.process = { pid, exited: false };
+          this.execution = { startedAt: Date.now() };
           if (reportExecuting) ctx.report({ type: 'executing', jobId: ctx.jobId, runId: ctx.runId });
           if (restartAfter) ctx.report({ type: 'checkpoint-restarted', jobId: ctx.jobId, runId: ctx.runId, ...restartAfter, restartedAt: Date.now() });
           if (this.killedBy !== undefined) this.kill(this.killedBy, 0);
