@@ -99,6 +99,7 @@ t.test('each route answers a valid request, and refuses an invalid one with a 40
     ['GET /v1/jobs/{jobId}/events', { method: 'GET', url: '/v1/jobs/1.0/events' }, 200, { method: 'GET', url: '/v1/jobs/1.0.0/events' }, /jobId/],
     ['GET /v1/jobs/{jobId}/spool', { method: 'GET', url: '/v1/jobs/1.0/spool' }, 200, { method: 'GET', url: '/v1/jobs/-1/spool' }, /jobId/],
     ['GET /v1/jobs/{jobId}/spool/file', { method: 'GET', url: '/v1/jobs/1.0/spool/file?path=missing' }, 404, { method: 'GET', url: '/v1/jobs/1.0/spool/file' }, /path/],
+    ['GET /v1/jobs/{jobId}/tail', { method: 'GET', url: '/v1/jobs/1.0/tail?file=stdout&maxBytes=10' }, 409, { method: 'GET', url: '/v1/jobs/1.0/tail?file=stdout&maxBytes=0' }, /maxBytes/],
     ['GET /v1/jobs/{jobId}/stdout', { method: 'GET', url: '/v1/jobs/1.0/stdout' }, 200, { method: 'GET', url: '/v1/jobs/1.0/stdout?bytes=0' }, /bytes/],
   ];
   for (const [route, valid, status, invalid, field] of cases) {

@@ -16,6 +16,7 @@ import { SubmitRejected } from './job-store.js';
 import { FaultInjector } from './fault-injector.js';
 import { actionRoutes } from './routes/actions.js';
 import { editRoutes } from './routes/edit.js';
+import { tailRoutes } from './routes/tail.js';
 import { faultRoutes } from './routes/faults.js';
 import { queueRoutes, SUBMIT_ROUTE } from './routes/queue.js';
 import { spooledRoutes } from './routes/spooled.js';
@@ -124,6 +125,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const relay = new SshRelay(opts.schedd, opts.logger);
   await app.register(startdChannelRoutes, { schedd: opts.schedd, relay });
   await app.register(sshRoutes, { relay });
+  await app.register(tailRoutes, { schedd: opts.schedd, relay });
   await app.register(tokenRoutes, { tokens: opts.userTokens });
   await app.register(dashboardRoutes, { schedd: opts.schedd, dashboard: opts.dashboard, relay, sessions, token: opts.token });
   return app;

@@ -296,3 +296,20 @@ export type StdoutReply = Static<typeof StdoutReply>;
 
 /** The event stream takes no query. */
 export const EventStreamQuery = Type.Object({}, { additionalProperties: false });
+
+/** condor_tail (GET /v1/jobs/{jobId}/tail): one file of a running job's sandbox, from an offset or its end. */
+export const TailQuery = Type.Object(
+  {
+    /** `stdout`, `stderr`, or a name the job's transfer_output_files lists. */
+    file: Type.String({ minLength: 1, maxLength: 4096 }),
+    /** Where to read from; absent: the last `maxBytes` of the file. */
+    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    maxBytes: Type.Integer({ minimum: 1, maximum: 16 * 1024 * 1024 }),
+  },
+  { additionalProperties: false },
+);
+export type TailQuery = Static<typeof TailQuery>;
+
+/** The file's size now, where the bytes sent start, and the bytes (base64). */
+export const TailReply = Type.Object({ size: Type.Integer(), offset: Type.Integer(), data: Type.String() });
+export type TailReply = Static<typeof TailReply>;

@@ -48,6 +48,11 @@ function readOsRelease(): string | undefined {
   }
 }
 
+/** What `condor_version` and every tool's -version print: the version line and the platform line. */
+export function condorVersionText(): string {
+  return `${CONDOR_VERSION_LINE}\n${condorPlatform(os.machine(), readOsRelease())}\n`;
+}
+
 /** condor_version [-arch] [-opsys] [-help]: as HTCondor's, options are told apart by their first letter. */
 export const condorVersion: Command = async (args, io) => {
   let printArch = false;
@@ -79,6 +84,6 @@ export const condorVersion: Command = async (args, io) => {
   if (opsysFirst) io.stdout(`${opsys}\n`);
   if (printArch) io.stdout(`${arch}\n`);
   if (!opsysFirst && printOpsys) io.stdout(`${opsys}\n`);
-  if (!printArch && !printOpsys) io.stdout(`${CONDOR_VERSION_LINE}\n${platform}\n`);
+  if (!printArch && !printOpsys) io.stdout(condorVersionText());
   return 0;
 };

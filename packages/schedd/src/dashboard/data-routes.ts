@@ -28,7 +28,7 @@ import type { DashboardPublisher } from './publisher.js';
 import type { SshRelay } from '../ssh-relay.js';
 import { slotRow } from './publisher.js';
 import { listSpoolFiles, resolveSpoolFile } from './spool-files.js';
-import { runInSandbox } from './sandbox-command.js';
+import { runInSandbox } from '../sandbox-command.js';
 import { callerOf, requirePoolToken } from '../caller.js';
 import { SESSION_COOKIE, type SessionStore } from './sessions.js';
 import { jobTimeline } from './timeline.js';

@@ -1,6 +1,6 @@
-import type { Caller } from '../caller.js';
-import type { StoredJob } from '../job-store.js';
-import type { SshRelay } from '../ssh-relay.js';
+import type { Caller } from './caller.js';
+import type { StoredJob } from './job-store.js';
+import type { SshRelay } from './ssh-relay.js';
 
 const OUTPUT_LIMIT = 2 * 1024 * 1024;
 const DEADLINE_MS = 5_000;
