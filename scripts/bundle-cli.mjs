@@ -11,11 +11,14 @@ import { build } from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'packages', 'cli');
 const NOT_BUNDLED = new Set(['tinycondor']);
+// Bundled although npm packages: a command checks the schedd's replies with TypeBox, and loading it from
+// node_modules costs ~200 ms; bundled, only what the checks use is there, in the code cache.
+const BUNDLED_PACKAGES = new Set(['@sinclair/typebox']);
 
 const external = new Set();
 for (const pkg of fs.readdirSync(path.join(root, 'packages'))) {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'packages', pkg, 'package.json'), 'utf8'));
-  for (const dep of Object.keys(manifest.dependencies ?? {})) if (!dep.startsWith('@tinycondor/')) external.add(dep);
+  for (const dep of Object.keys(manifest.dependencies ?? {})) if (!dep.startsWith('@tinycondor/') && !BUNDLED_PACKAGES.has(dep)) external.add(dep);
 }
 
 const names = fs

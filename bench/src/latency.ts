@@ -53,8 +53,8 @@ export const submitLatencyRest: Benchmark = {
         const ctx = { fileName: 'bench.sub', submitDir: pool.dir, env: {}, owner: os.userInfo().username, readFile: () => '', listDir: () => [], probeFile, runCommand: () => ({ stdout: '', exitCode: 0 }) };
         const parsed = parseSubmitFile(stampingSubmit(stamp, logFile), ctx);
         const t0 = wallMs();
-        const { clusterId } = await pool.post<{ clusterId: number }>('/v1/clusters');
-        await pool.post(`/v1/clusters/${clusterId}/procs`, { procs: expandProcs(parsed, clusterId, ctx).map((ad) => ad.toJSON()) });
+        const { clusterId } = await pool.client.reserveCluster();
+        await pool.client.submitProcs(clusterId, JSON.stringify({ procs: expandProcs(parsed, clusterId, ctx).map((ad) => ad.toJSON()) }));
         const started = await until('the job to start', () => stampMs(stamp), 30_000);
         samples.push(started - t0);
         await waitIdle(terminated, i + 1);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { ScheddClient } from '@tinycondor/client/schedd-client';
 import { decodeScheddMessage, type ScheddMessage, type SlotDescription, type StartdMessage } from '@tinycondor/shared/protocol';
 import { binDir, processCpuMs, startTinycondor, timeCommand, until, wallMs } from './pool.js';
 import type { Benchmark } from './types.js';
@@ -16,11 +17,11 @@ interface SimulatedPool {
 }
 
 /** A real schedd (`tinycondor schedd`) in its own process, so its CPU time can be read from /proc. */
-async function startSchedd(home: string): Promise<{ process: ChildProcess; url: string; token: string; env: NodeJS.ProcessEnv }> {
+async function startSchedd(home: string): Promise<{ process: ChildProcess; url: string; token: string; client: ScheddClient; env: NodeJS.ProcessEnv }> {
   const { child, match } = await startTinycondor(['schedd', '--home', home, '--port', '0'], /schedd ready: (http:\/\/\S+)/);
   const url = match[1];
   const token = fs.readFileSync(path.join(home, 'pool.token'), 'utf8').trim();
-  return { process: child, url, token, env: { ...process.env, CONDOR_CONFIG: path.join(home, 'condor_config') } };
+  return { process: child, url, token, client: new ScheddClient({ baseUrl: url, token, maxSockets: 1 }), env: { ...process.env, CONDOR_CONFIG: path.join(home, 'condor_config') } };
 }
 
 /**
@@ -78,9 +79,8 @@ class SimulatedStartd {
   }
 }
 
-async function queueEmpty(url: string, token: string): Promise<boolean> {
-  const response = await fetch(`${url}/v1/jobs/totals`, { headers: { authorization: `Bearer ${token}` } });
-  const { totals } = (await response.json()) as { totals: { count: number }[] };
+async function queueEmpty(client: ScheddClient): Promise<boolean> {
+  const { totals } = await client.totals();
   return totals.every((row) => row.count === 0);
 }
 
@@ -118,7 +118,7 @@ function simulatedStartdsBenchmark(name: string, title: string, shape: Simulated
         const submitMs = timeCommand(path.join(binDir, 'condor_submit.js'), ['-terse', 'many.sub'], schedd.env, dir);
         await until('every job to start', () => (started >= jobs ? true : undefined), 600_000, 20);
         let empty = false;
-        await until('the queue to empty', () => (empty ? true : (void queueEmpty(schedd.url, schedd.token).then((e) => (empty = e)), undefined)), 600_000, 100);
+        await until('the queue to empty', () => (empty ? true : (void queueEmpty(schedd.client).then((e) => (empty = e)), undefined)), 600_000, 100);
         const totalSeconds = (wallMs() - t0) / 1000;
         const cpuPerJob = (processCpuMs(pid) - cpuBefore) / jobs;
         const matchSeconds = (lastStart - firstStart) / 1000;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ScheddClient } from '@tinycondor/client/schedd-client';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The commands, run as a user runs them (executed, not `node FILE`: the condor_* scripts start with sh, see launch.cts). */
@@ -37,7 +38,7 @@ export interface BenchPool {
   token: string;
   env: NodeJS.ProcessEnv;
   process: ChildProcess;
-  post<T>(route: string, body?: unknown): Promise<T>;
+  client: ScheddClient;
   stop(): Promise<void>;
 }
 
@@ -59,15 +60,7 @@ export async function startPool(opts: { startds: number; cpus: number }): Promis
     token,
     env: { ...process.env, CONDOR_CONFIG: path.join(home, 'condor_config') },
     process: child,
-    post: async <T>(route: string, body?: unknown) => {
-      const response = await fetch(`${url}${route}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`POST ${route}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as T;
-    },
+    client: new ScheddClient({ baseUrl: url, token, maxSockets: 1 }),
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

@@ -1,3 +1,5 @@
+import { NOT_JSON, ScheddRefused, ScheddReplyInvalid, ScheddUnreachable } from '@tinycondor/client/errors';
+
 /** An error a command reports to its user: printed as it is (no stack), with the command's exit code. */
 export class CliError extends Error {
   constructor(
@@ -44,13 +46,35 @@ export function runMain(command: Command): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      if (err instanceof CliError) {
-        process.stderr.write(err.message.endsWith('\n') ? err.message : `${err.message}\n`);
-        process.exitCode = err.exitCode;
+      const message = err instanceof CliError ? err.message : scheddErrorMessage(err);
+      if (message !== undefined) {
+        process.stderr.write(message.endsWith('\n') ? message : `${message}\n`);
+        process.exitCode = err instanceof CliError ? err.exitCode : 1;
       } else {
         process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
         process.exitCode = 1;
       }
     },
   );
+}
+
+export function unreachableMessage(err: ScheddUnreachable): string {
+  return `ERROR: Can't connect to the schedd at ${err.baseUrl} (${err.code ?? err.message}). Is the pool running?`;
+}
+
+/** A failed call to the schedd, in the commands' words; undefined for any other error. */
+export function scheddErrorMessage(err: unknown): string | undefined {
+  if (err instanceof ScheddUnreachable) return unreachableMessage(err);
+  const notJson = (status: number) => `ERROR: the schedd answered ${status} with a body that is not JSON`;
+  if (err instanceof ScheddRefused) {
+    if (err.reason !== undefined) return `ERROR: ${err.reason}`;
+    try {
+      if (err.body !== '') JSON.parse(err.body);
+    } catch {
+      return notJson(err.status);
+    }
+    return `ERROR: ${err.body}`;
+  }
+  if (err instanceof ScheddReplyInvalid) return err.problem === NOT_JSON ? notJson(err.status) : `ERROR: ${err.message}`;
+  return undefined;
 }

@@ -27,7 +27,7 @@ export const DEFERRED_EXTRA_CA_CERTS = 'TINYCONDOR_NODE_EXTRA_CA_CERTS';
  * Puts back the NODE_EXTRA_CA_CERTS a bin script moved aside, exactly as the user's environment had it
  * (an empty value included), before the command reads its environment (getenv = true) or starts a child.
  * Node 20 parses that file before any script runs (~80 ms for Debian's bundle, nodejs/node#40524) and
- * no flag defers it; a command that opens a TLS connection loads it for that connection (extra-ca.ts).
+ * no flag defers it; a command that opens a TLS connection loads it for that connection (@tinycondor/client's extra-ca.ts).
  * bin/tinycondor.js starts as node itself: its daemons run for long, and `health` fetches with node's trust.
  */
 export function restoreExtraCaCerts(env: NodeJS.ProcessEnv): void {

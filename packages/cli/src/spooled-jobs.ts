@@ -4,7 +4,8 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
 import { CliError } from './cli-error.js';
 import type { PoolConfig } from './pool-config.js';
-import { ScheddRefused, type ScheddApi } from './schedd-api.js';
+import { ScheddRefused } from '@tinycondor/client/errors';
+import type { ScheddClient } from '@tinycondor/client/schedd-client';
 
 /**
  * HTCondor's remote submission for a schedd that does not see this host's filesystem: `condor_submit
@@ -35,7 +36,7 @@ export function markForSpooling(ad: ClassAd): void {
 }
 
 /** Uploads one job's input sandbox (executable, input, transfer_input_files) into its SPOOL directory. */
-export async function spoolInput(api: ScheddApi, ad: ClassAd): Promise<void> {
+export async function spoolInput(api: ScheddClient, ad: ClassAd): Promise<void> {
   const jobId = `${ad.getInt('ClusterId')}.${ad.getInt('ProcId')}`;
   const [{ inputEntries }, { packEntries }] = await Promise.all([import('@tinycondor/transfer/input-files'), import('@tinycondor/transfer/tar/index')]);
   let entries;
@@ -44,20 +45,19 @@ export async function spoolInput(api: ScheddApi, ad: ClassAd): Promise<void> {
   } catch (err) {
     throw new CliError(`ERROR: job ${jobId}: ${(err as Error).message}`);
   }
-  const { stream } = packEntries(entries);
-  await api.upload(`/v1/jobs/${jobId}/spool`, stream);
+  await api.spoolInput(jobId, packEntries(entries));
 }
 
 /**
  * Appends what the schedd's copy of a spooled event log holds beyond the local file, so the local file
  * stays a byte-for-byte mirror. Returns false when the schedd keeps no log for that path.
  */
-export async function mirrorUserLog(api: ScheddApi, localFile: string): Promise<boolean> {
+export async function mirrorUserLog(api: ScheddClient, localFile: string): Promise<boolean> {
   for (;;) {
     const offset = fileSize(localFile);
     let response;
     try {
-      response = await api.download(`/v1/user-log?path=${encodeURIComponent(localFile)}&offset=${offset}`);
+      response = await api.userLog(localFile, offset);
     } catch (err) {
       if (err instanceof ScheddRefused && err.status === 404) return false;
       throw err;
@@ -80,12 +80,12 @@ export async function mirrorUserLog(api: ScheddApi, localFile: string): Promise<
  * Before spooling jobs whose log is `localFile`: an existing local file must be a mirror of the schedd's
  * copy (a log written by a shared-filesystem pool is not), or condor_wait could never follow it.
  */
-export async function checkMirrorable(api: ScheddApi, localFile: string): Promise<void> {
+export async function checkMirrorable(api: ScheddClient, localFile: string): Promise<void> {
   const offset = fileSize(localFile);
   if (offset === 0) return;
   let remoteSize = -1;
   try {
-    const response = await api.download(`/v1/user-log?path=${encodeURIComponent(localFile)}&offset=${offset}`);
+    const response = await api.userLog(localFile, offset);
     remoteSize = Number(response.headers['x-tinycondor-log-size']);
     response.resume();
   } catch (err) {
@@ -107,7 +107,7 @@ function fileSize(file: string): number {
  * transfer_output_remaps as on a shared filesystem), then tells the schedd, which lets the job leave
  * the queue. Returns false when the job is not (or no longer) waiting for that.
  */
-export async function fetchSpooledOutput(api: ScheddApi, jobId: string): Promise<boolean> {
+export async function fetchSpooledOutput(api: ScheddClient, jobId: string): Promise<boolean> {
   const [{ ClassAd }, { placeOutputs }, { extractTarSafely }] = await Promise.all([
     import('@tinycondor/shared/classad/index'),
     import('@tinycondor/transfer/output-placement'),
@@ -115,7 +115,7 @@ export async function fetchSpooledOutput(api: ScheddApi, jobId: string): Promise
   ]);
   let stored: Record<string, string>;
   try {
-    stored = (await api.request<{ ad: Record<string, string> }>('GET', `/v1/jobs/${jobId}`)).ad;
+    stored = (await api.job(jobId)).ad;
   } catch (err) {
     if (err instanceof ScheddRefused && err.status === 404) return false;
     throw err;
@@ -126,7 +126,7 @@ export async function fetchSpooledOutput(api: ScheddApi, jobId: string): Promise
   if (!fs.existsSync(submitIwd)) throw new CliError(`ERROR: job ${jobId} was submitted from ${submitIwd}, which does not exist on this host`);
   const staging = fs.mkdtempSync(path.join(submitIwd, '.tinycondor-output-'));
   try {
-    const response = await api.download(`/v1/jobs/${jobId}/spool/output`);
+    const response = await api.spooledOutput(jobId);
     const received = await extractTarSafely(response, staging);
     ad.set('Iwd', submitIwd);
     placeOutputs(ad, staging, received.topLevelNames);
@@ -135,6 +135,6 @@ export async function fetchSpooledOutput(api: ScheddApi, jobId: string): Promise
   }
   const userLog = ad.getString('SUBMIT_UserLog');
   if (userLog !== undefined) await mirrorUserLog(api, userLog);
-  await api.request('POST', `/v1/jobs/${jobId}/spool/output/fetched`);
+  await api.outputFetched(jobId);
   return true;
 }

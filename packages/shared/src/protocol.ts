@@ -1,5 +1,5 @@
 import { Type, type Static, type TObject, type TUnion } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 
 /**
  * The schedd ⇄ startd channel (one websocket per startd). Every message about a job carries its id and
@@ -252,11 +252,12 @@ export class ProtocolError extends Error {
  * the error of the member its `type` names, so the message says which field is wrong.
  */
 function decoder<T extends TUnion<TObject[]>>(schema: T, what: string): (raw: string) => Static<T> {
-  const check = TypeCompiler.Compile(schema);
-  const members = new Map(
-    schema.anyOf.map((member) => [String((member.properties.type as { const?: unknown }).const), TypeCompiler.Compile(member)]),
-  );
+  // Compiled on first use: a command that imports the REST schemas (which import this module) never pays for them.
+  let check: TypeCheck<T> | undefined;
+  let members: Map<string, TypeCheck<TObject>> | undefined;
   return (raw) => {
+    check ??= TypeCompiler.Compile(schema);
+    members ??= new Map(schema.anyOf.map((member) => [String((member.properties.type as { const?: unknown }).const), TypeCompiler.Compile(member)]));
     const bytes = Buffer.byteLength(raw);
     if (bytes > MAX_MESSAGE_BYTES) throw new ProtocolError(`${what} of ${bytes} bytes exceeds ${MAX_MESSAGE_BYTES}`);
     let parsed: unknown;

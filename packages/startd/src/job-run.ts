@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { ScheddRefused, type ScheddClient } from '@tinycondor/client';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
 import { keepsAnyOutput } from '@tinycondor/shared/transfer-files';
@@ -18,7 +19,6 @@ import { jobLimits } from './job-limits.js';
 import { sandboxUsageBytes } from './sandbox-usage.js';
 import type { JobSpawner } from './job-process.js';
 import type { JobUser } from '@tinycondor/shared/job-user';
-import { TransferRefused, type ScheddClient } from './schedd-client.js';
 
 /** A report about this run; the startd numbers it (`seq`) when it sends it. */
 export type RunReport = RunReportMessage extends infer M ? (M extends RunReportMessage ? Omit<M, 'seq'> : never) : never;
@@ -371,7 +371,7 @@ export class JobRun {
       await retryTransient('checkpoint', upload, this.mayGoOn, ctx.log);
       return true;
     } catch (err) {
-      if (err instanceof TransferRefused && err.status === 409) {
+      if (err instanceof ScheddRefused && err.status === 409) {
         ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage }, ...this.executionSpan() });
         return false;
       }

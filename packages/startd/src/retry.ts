@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import { IncompleteArchiveError } from '@tinycondor/transfer/tar/index';
-import { TransferRefused } from './schedd-client.js';
+import { ScheddRefused } from '@tinycondor/client';
 
 const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
 /** A failure worth retrying: the schedd unreachable (restarting), failing inside, or a transfer cut short. */
 export function isTransient(err: unknown): boolean {
-  if (err instanceof TransferRefused) return err.status >= 500;
+  if (err instanceof ScheddRefused) return err.status >= 500;
   if (err instanceof IncompleteArchiveError) return true;
   return NETWORK_ERRORS.has((err as NodeJS.ErrnoException).code ?? '');
 }

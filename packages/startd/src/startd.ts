@@ -3,6 +3,7 @@ import { DEFAULT_DISK_CHECK_SECONDS } from '@tinycondor/shared/disk-limit';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import { ScheddClient } from '@tinycondor/client';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd } from '@tinycondor/shared/cluster-ad';
 import { startRun } from '@tinycondor/shared/job-state';
@@ -23,7 +24,6 @@ import { DEFAULT_MAX_JOB_PIDS } from './job-limits.js';
 import { jobSpawner, type JobSpawner } from './job-process.js';
 import { JobUsers, type JobUser } from '@tinycondor/shared/job-user';
 import { JobRun, type RunReport } from './job-run.js';
-import { ScheddClient } from './schedd-client.js';
 import { SshSession } from './ssh-session.js';
 import { cleanUpStaleRuns } from './stale-runs.js';
 
@@ -107,7 +107,7 @@ export class Startd {
 
   constructor(private readonly settings: StartdSettings) {
     this.identity = { startdName: settings.name, machine: os.hostname(), opSys: condorOpSys(process.platform), arch: condorArch(process.arch) };
-    this.client = new ScheddClient(settings.scheddUrl, settings.token, (runId) => this.reportsBefore(runId));
+    this.client = new ScheddClient({ baseUrl: settings.scheddUrl, token: settings.token, maxSockets: 16, reportsBefore: (runId) => this.reportsBefore(runId) });
     const { spawner, fallbackReason } = jobSpawner();
     this.spawner = spawner;
     if (fallbackReason !== undefined) settings.log.warn({ reason: fallbackReason }, 'native job spawner not available; jobs start through fork, ~1 ms more per job');
@@ -156,7 +156,7 @@ export class Startd {
           type: 'hello',
           ...this.identity,
           // The key of the last welcome: the schedd then knows this is the same startd coming back.
-          ...(this.client.key === undefined ? {} : { key: this.client.key }),
+          ...(this.client.startdKey === undefined ? {} : { key: this.client.startdKey }),
           killable: this.settings.killable ?? false,
           slots: this.settings.slots,
           runs: [...this.runs.values(), ...this.ending.values()].map(({ jobId, runId, slotName }) => ({ jobId, runId, slotName })),
@@ -191,7 +191,7 @@ export class Startd {
         this.welcomed = true;
         this.settings.log.info({ schedd: message.scheddName }, 'connected to schedd');
         this.leaseSeconds = message.leaseSeconds;
-        this.client.key = message.key;
+        this.client.startdKey = message.key;
         if (this.leaseTimer) clearTimeout(this.leaseTimer);
         this.leaseTimer = undefined;
         this.sentOnConnection = 0;

@@ -11,7 +11,9 @@ import { CliError, type CommandIo } from '../cli-error.js';
 import { condorSubmit } from '../commands/condor-submit.js';
 import { fileLogger } from '../file-logger.js';
 import { loadPoolConfig } from '../pool-config.js';
-import { ScheddApi, ScheddRefused } from '../schedd-api.js';
+import { ScheddRefused } from '@tinycondor/client/errors';
+import type { ScheddClient } from '@tinycondor/client/schedd-client';
+import { connectSchedd } from '../schedd-connection.js';
 import { superviseStartd } from '../startd-supervisor.js';
 import { CheckpointRecorder, type CommittedState } from './capture.js';
 import { compareOutputs, progressValues } from './compare.js';
@@ -44,7 +46,7 @@ export interface CheckpointTestOptions {
 
 interface Pool {
   env: NodeJS.ProcessEnv;
-  api: ScheddApi;
+  api: ScheddClient;
   /** Every commit into SPOOL with its contents; only for the private pool, whose schedd runs in this process. */
   recorder: CheckpointRecorder | undefined;
   close(): Promise<void>;
@@ -61,7 +63,7 @@ async function privatePool(home: string, io: CommandIo): Promise<Pool> {
   await startd.ready;
   return {
     env,
-    api: ScheddApi.fromConfig(loadPoolConfig(env)),
+    api: connectSchedd(loadPoolConfig(env)),
     recorder,
     close: async () => {
       await startd.stop();
@@ -97,10 +99,10 @@ async function submitHeld(pool: Pool, dir: string, submitName: string, io: Comma
   if (!match) throw new CliError(`tinycondor test-checkpointing: unexpected condor_submit output '${printed.trim()}'`);
   const jobId = `${match[1]}.0`;
   if (match[2] !== '0') {
-    await pool.api.request('POST', `/v1/clusters/${match[1]}/remove`, {});
+    await pool.api.actOnCluster(Number(match[1]), 'remove');
     throw new CliError(`tinycondor test-checkpointing: ${submitName} queues ${Number(match[2]) + 1} jobs; it tests one job at a time`);
   }
-  const { ad } = await pool.api.request<{ ad: Record<string, string> }>('GET', `/v1/jobs/${jobId}`);
+  const { ad } = await pool.api.job(jobId);
   const job = ClassAd.fromJSON(ad);
   const relative = (name: string | undefined) => (name === undefined || name === '/dev/null' ? undefined : path.relative(dir, path.resolve(dir, name)));
   return {
@@ -124,18 +126,19 @@ async function submitHeld(pool: Pool, dir: string, submitName: string, io: Comma
 }
 
 async function timelineOf(pool: Pool, jobId: string): Promise<TimelineEntry[]> {
-  return (await pool.api.request<{ entries: TimelineEntry[] }>('GET', `/v1/jobs/${jobId}/timeline`)).entries;
+  // The schema leaves `kind` a string; its values are job-timeline.ts's kinds, which the schedd writes.
+  return (await pool.api.timeline(jobId)).entries as TimelineEntry[];
 }
 
 /** The job's ad, from the queue or, once it left, from the history. */
 async function finalAd(pool: Pool, jobId: string): Promise<ClassAd | undefined> {
   try {
-    return ClassAd.fromJSON((await pool.api.request<{ ad: Record<string, string> }>('GET', `/v1/jobs/${jobId}`)).ad);
+    return ClassAd.fromJSON((await pool.api.job(jobId)).ad);
   } catch (err) {
     if (!(err instanceof ScheddRefused && err.status === 404)) throw err;
   }
   const [cluster, proc] = jobId.split('.');
-  const { ads } = await pool.api.request<{ ads: Record<string, string>[] }>('GET', `/v1/history?constraint=${encodeURIComponent(`ClusterId == ${cluster} && ProcId == ${proc}`)}`);
+  const { ads } = await pool.api.history({ constraint: `ClusterId == ${cluster} && ProcId == ${proc}` });
   return ads[0] ? ClassAd.fromJSON(ads[0]) : undefined;
 }
 
@@ -151,9 +154,9 @@ async function runOnce(pool: Pool, dir: string, submitName: string, eviction: Pl
   const facts = await submitHeld(pool, dir, submitName, io);
   const { jobId } = facts;
   if (eviction && eviction.kind !== 'running') {
-    await pool.api.request('POST', `/v1/jobs/${jobId}/faults/evict`, { moment: eviction.kind, checkpoint: eviction.checkpoint, method: eviction.method });
+    await pool.api.evict(jobId, { moment: eviction.kind, checkpoint: eviction.checkpoint, method: eviction.method });
   }
-  await pool.api.request('POST', `/v1/jobs/${jobId}/release`, {});
+  await pool.api.actOnJob(jobId, 'release');
   const deadline = Date.now() + deadlineMs;
   let evictionMissed: string | undefined;
   let evictAt: number | undefined;
@@ -168,10 +171,10 @@ async function runOnce(pool: Pool, dir: string, submitName: string, eviction: Pl
     if (evictAt !== undefined && Date.now() >= evictAt) {
       evictAt = Number.POSITIVE_INFINITY;
       try {
-        await pool.api.request('POST', `/v1/jobs/${jobId}/faults/evict`, { moment: 'now', method: eviction?.method });
+        await pool.api.evict(jobId, { moment: 'now', method: eviction?.method });
       } catch (err) {
         if (!(err instanceof ScheddRefused)) throw err;
-        evictionMissed = `the eviction ${describeEviction(eviction as PlannedEviction)} found the job not running (${err.message.replace(/^ERROR: /, '')})`;
+        evictionMissed = `the eviction ${describeEviction(eviction as PlannedEviction)} found the job not running (${err.message})`;
       }
     }
     finished = timeline.find((e) => e.kind === 'terminated' || e.kind === 'aborted' || e.kind === 'held');
@@ -185,7 +188,7 @@ async function runOnce(pool: Pool, dir: string, submitName: string, eviction: Pl
   } else if (finished?.kind === 'terminated') {
     end = ad?.getBool('ExitBySignal') ? { kind: 'signal', signal: ad.getInt('ExitSignal') ?? 0 } : { kind: 'exit', exitCode: ad?.getInt('ExitCode') ?? 0 };
   } else end = { kind: 'unfinished' };
-  if (end.kind === 'held' || end.kind === 'unfinished') await pool.api.request('POST', `/v1/jobs/${jobId}/remove`, {}).catch(() => undefined);
+  if (end.kind === 'held' || end.kind === 'unfinished') await pool.api.actOnJob(jobId, 'remove').catch(() => undefined);
   if (eviction && eviction.kind !== 'running' && !timeline.some((e) => e.kind === 'fault' && e.detail?.startsWith('evict'))) {
     evictionMissed ??= `the job never reached the moment of the eviction (${describeEviction(eviction)})`;
   }
@@ -238,7 +241,7 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
   let completed = false;
   try {
     pool = opts.existingPool
-      ? { env: io.env, api: ScheddApi.fromConfig(loadPoolConfig(io.env)), recorder: undefined, close: async () => undefined }
+      ? { env: io.env, api: connectSchedd(loadPoolConfig(io.env)), recorder: undefined, close: async () => undefined }
       : await privatePool(path.join(workDir, 'pool'), io);
     const active = pool;
     const runs: RunReport[] = [];

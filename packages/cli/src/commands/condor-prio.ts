@@ -1,8 +1,7 @@
 import os from 'node:os';
-import type { ActionReply } from '@tinycondor/shared/rest-schemas';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
-import { ScheddApi } from '../schedd-api.js';
+import { connectSchedd } from '../schedd-connection.js';
 
 /** HTCondor's usage line (src/condor_prio/prio.cpp), with the options tinycondor has. */
 const USAGE = 'Usage: condor_prio [{+|-}priority ] [-p priority] [ -a ] [user | cluster | cluster.proc | -a] ...';
@@ -63,11 +62,11 @@ export const condorPrio: Command = async (args, io) => {
   if (priority === undefined && adjustment === undefined) throw new CliError(`You must specify a new priority or priority adjustment.\n${USAGE}`);
   // As prio.cpp's calc_prio: a priority given with -p wins over an adjustment.
   const change = priority !== undefined ? { priority } : { adjustment };
-  const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
+  const api = connectSchedd(loadPoolConfig(io.env));
   for (const arg of targets) {
     const target = targetOf(arg, io);
     if (!target) continue;
-    const reply = await api.request<ActionReply>('POST', '/v1/priority', { ...target, ...change, user: os.userInfo().username });
+    const reply = await api.priority({ ...target, ...change, user: os.userInfo().username });
     // A job named alone that is not there: prio.cpp could not read its priority.
     for (const missing of reply.notFound) if (missing.includes('.')) io.stderr(`Couldn't retrieve current priority for ${missing}.\n`);
     for (const refused of reply.results.filter((r) => !r.ok)) io.stderr(`Couldn't set new priority for ${refused.jobId}.\n`);

@@ -18,21 +18,16 @@ import {
 } from '../format/index.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { buildConstraint, parseQueryArgs, type QueryArgs } from '../query-args.js';
-import { ScheddApi } from '../schedd-api.js';
+import { connectSchedd } from '../schedd-connection.js';
 
 const Q_USAGE =
   'Usage: condor_q [-nobatch | -batch | -hold | -af <attr>... | -json | -long | -totals] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE = 'Usage: condor_history [-af <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
-async function fetchAds(io: CommandIo, route: string, query: QueryArgs): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
+async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
   const pool = loadPoolConfig(io.env);
-  const api = ScheddApi.fromConfig(pool);
-  const params = new URLSearchParams();
-  const constraint = buildConstraint(query);
-  if (constraint !== undefined) params.set('constraint', constraint);
-  if (query.limit !== undefined) params.set('limit', String(query.limit));
-  const qs = params.size > 0 ? `?${params.toString()}` : '';
-  const reply = await api.request<{ ads: Record<string, string>[] }>('GET', `${route}${qs}`);
+  const api = connectSchedd(pool);
+  const reply = await api[from]({ constraint: buildConstraint(query), limit: query.limit });
   const url = new URL(api.baseUrl);
   return {
     ads: reply.ads.map((stored) => ClassAd.fromJSON(stored)),
@@ -62,8 +57,8 @@ function commonView(query: QueryArgs, ads: ClassAd[]): string | undefined {
 /** condor_q -totals over the whole queue, from the schedd's counts: no job ads cross the wire. */
 async function quickTotals(io: CommandIo, allUsers: boolean): Promise<string> {
   const pool = loadPoolConfig(io.env);
-  const api = ScheddApi.fromConfig(pool);
-  const { totals } = await api.request<{ totals: { owner: string; status: number; count: number }[] }>('GET', '/v1/jobs/totals');
+  const api = connectSchedd(pool);
+  const { totals } = await api.totals();
   const url = new URL(api.baseUrl);
   const context: QueueViewContext = {
     scheddName: pool.value('SCHEDD_NAME') ?? url.hostname,
@@ -87,7 +82,7 @@ export const condorQ: Command = async (args, io) => {
     io.stdout(await quickTotals(io, query.allUsers));
     return 0;
   }
-  const { ads, context } = await fetchAds(io, '/v1/jobs', query);
+  const { ads, context } = await fetchAds(io, 'jobs', query);
   // Like HTCondor since 8.6: only your own jobs unless -allusers, or ids/owners were named.
   const allUsers = query.allUsers || query.owners.length > 0 || query.jobs.length > 0;
   const shown = allUsers ? ads : ads.filter((ad) => ad.getString('Owner') === context.currentUser);
@@ -108,7 +103,7 @@ export const condorQ: Command = async (args, io) => {
 /** condor_history: jobs that have left the queue, newest first. */
 export const condorHistory: Command = async (args, io) => {
   const query = parseQueryArgs(args, HISTORY_USAGE);
-  const { ads, context } = await fetchAds(io, '/v1/history', query);
+  const { ads, context } = await fetchAds(io, 'history', query);
   io.stdout(commonView(query, ads) ?? formatHistory(ads, context));
   return 0;
 };

@@ -4,8 +4,7 @@ import path from 'node:path';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { editsFromFile, parseQeditArgs, protectedEditErrors, QEDIT_USAGE, sortedEdits } from '../qedit-args.js';
-import type { EditReply } from '@tinycondor/shared/rest-schemas';
-import { ScheddApi } from '../schedd-api.js';
+import { connectSchedd } from '../schedd-connection.js';
 
 const ABORTED = 'Transaction failed.  No attributes were set.';
 
@@ -45,8 +44,8 @@ export const condorQedit: Command = async (args, io) => {
   const refused = protectedEditErrors(edits);
   if (refused.length > 0) throw new CliError(`${refused.join('\n')}\n${ABORTED}`);
 
-  const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
-  const reply = await api.request<EditReply>('POST', '/v1/edit', {
+  const api = connectSchedd(loadPoolConfig(io.env));
+  const reply = await api.edit({
     ...(request.jobs ? { jobs: request.jobs } : { constraint: request.constraint }),
     onlyMyJobs: request.onlyMyJobs,
     edits: edits.map(([name, value]) => ({ name, value })),

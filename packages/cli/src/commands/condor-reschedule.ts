@@ -1,11 +1,11 @@
 import type { Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
-import { ScheddApi } from '../schedd-api.js';
+import { connectSchedd } from '../schedd-connection.js';
 
 /** condor_reschedule: ask the schedd to match idle jobs now (it also does so on every state change). */
 export const condorReschedule: Command = async (_args, io) => {
-  const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
-  await api.request('POST', '/v1/reschedule');
+  const api = connectSchedd(loadPoolConfig(io.env));
+  await api.reschedule();
   io.stdout('Sent "Reschedule" command to local schedd\n');
   return 0;
 };

@@ -2,7 +2,7 @@ import { parseJobSpec } from '@tinycondor/shared/job-id';
 import { decodeSshServerMessage } from '@tinycondor/shared/protocol';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
-import { ScheddApi } from '../schedd-api.js';
+import { connectSchedd } from '../schedd-connection.js';
 
 const USAGE = 'Usage: condor_ssh_to_job <cluster>.<proc> [<command> ...]';
 
@@ -14,8 +14,8 @@ export const condorSshToJob: Command = async (args, io) => {
   const [target, ...command] = args;
   const spec = target === undefined ? undefined : parseJobSpec(target);
   if (!spec || spec.proc === undefined) throw new CliError(USAGE);
-  const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
-  const socket = await api.websocket(`/v1/jobs/${spec.cluster}.${spec.proc}/ssh`);
+  const api = connectSchedd(loadPoolConfig(io.env));
+  const socket = await api.sshSocket(`${spec.cluster}.${spec.proc}`);
   return new Promise<number>((resolve, reject) => {
     let exitCode: number | undefined;
     const onInput = (chunk: Buffer | string) => {

@@ -3,7 +3,7 @@ import { CliError, type Command } from '../cli-error.js';
 import { formatAutoFormat, formatJson, formatLong, formatStatus, formatStatusTotals } from '../format/index.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { parseQueryArgs } from '../query-args.js';
-import { ScheddApi } from '../schedd-api.js';
+import { connectSchedd } from '../schedd-connection.js';
 
 const USAGE = 'Usage: condor_status [-af <attr>... | -json | -long | -total] [-constraint <expr>]';
 
@@ -11,8 +11,8 @@ const USAGE = 'Usage: condor_status [-af <attr>... | -json | -long | -total] [-c
 export const condorStatus: Command = async (args, io) => {
   const query = parseQueryArgs(args, USAGE);
   if (query.jobs.length > 0) throw new CliError(`ERROR: condor_status takes no job ids\n${USAGE}`);
-  const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
-  const reply = await api.request<{ ads: Record<string, string>[] }>('GET', '/v1/status');
+  const api = connectSchedd(loadPoolConfig(io.env));
+  const reply = await api.status();
   let ads = reply.ads.map((stored) => ClassAd.fromJSON(stored));
   for (const constraint of query.constraints) ads = ads.filter((ad) => isTrue(ad.evaluateExpr(constraint)));
   if (query.owners.length > 0) ads = ads.filter((ad) => query.owners.some((o) => [ad.getString('Name'), ad.getString('Machine'), ad.getString('StartdName')].includes(o)));

@@ -20,9 +20,11 @@ import {
   type ParsedSubmit,
   type SubmitContext,
 } from '@tinycondor/shared/submit/index';
-import { CliError, type Command } from '../cli-error.js';
+import { CliError, unreachableMessage, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
-import { ScheddApi, ScheddUnreachable } from '../schedd-api.js';
+import { ScheddUnreachable } from '@tinycondor/client/errors';
+import type { ScheddClient } from '@tinycondor/client/schedd-client';
+import { connectSchedd } from '../schedd-connection.js';
 import { checkMirrorable, markForSpooling, mirrorUserLog, scheddIsRemote, spoolInput } from '../spooled-jobs.js';
 
 /** Larger submit files are refused before parsing (a resource limit, with a clear error). */
@@ -131,15 +133,15 @@ function parseArgs(args: string[]): SubmitArgs {
  * is a transaction whose outcome the tool knows; here the schedd is asked, and a submission it did not store
  * is given up there (a copy still on its way is refused), so that neither answer can turn out false.
  */
-async function settleLostSubmission(api: ScheddApi, clusterId: number, submissionId: string, lost: ScheddUnreachable): Promise<void> {
+async function settleLostSubmission(api: ScheddClient, clusterId: number, submissionId: string, lost: ScheddUnreachable): Promise<void> {
   let settled: { stored: boolean; submissionId: string | null };
   try {
-    settled = await api.request('POST', `/v1/clusters/${clusterId}/settle`);
+    settled = await api.settleSubmission(clusterId);
   } catch {
-    throw new CliError(`${lost.message}\nERROR: the connection was lost while submitting cluster ${clusterId}, and the schedd cannot be asked whether it stored it: condor_q ${clusterId} shows its jobs if it did`);
+    throw new CliError(`${unreachableMessage(lost)}\nERROR: the connection was lost while submitting cluster ${clusterId}, and the schedd cannot be asked whether it stored it: condor_q ${clusterId} shows its jobs if it did`);
   }
   if (settled.stored && settled.submissionId === submissionId) return;
-  throw new CliError(`${lost.message}\nERROR: Failed to commit job submission into the queue.`);
+  throw new CliError(`${unreachableMessage(lost)}\nERROR: Failed to commit job submission into the queue.`);
 }
 
 /** condor_submit: parse the submit description, queue its procs as one cluster, print what was queued. */
@@ -194,8 +196,8 @@ export const condorSubmit: Command = async (args, io) => {
   try {
     const parsed = parseSubmitFile(text, context);
     if (options.dryRun !== undefined) return dryRun(parsed, context, options, io, usage);
-    const api = ScheddApi.fromConfig(pool);
-    const { clusterId } = await api.request<{ clusterId: number }>('POST', '/v1/clusters');
+    const api = connectSchedd(pool);
+    const { clusterId } = await api.reserveCluster();
     // The first proc's ad is the cluster ad; every proc sends only what differs from it.
     let common: Record<string, string> = {};
     const overlays: ProcOverlay[] = [];
@@ -234,7 +236,7 @@ export const condorSubmit: Command = async (args, io) => {
     const bytes = Buffer.byteLength(payload);
     if (bytes > MAX_SUBMIT_BODY_BYTES) throw new CliError(`ERROR: ${submissionTooLarge(bytes)}`);
     try {
-      await api.requestText('POST', `/v1/clusters/${clusterId}/procs`, payload);
+      await api.submitProcs(clusterId, payload);
     } catch (err) {
       if (!(err instanceof ScheddUnreachable)) throw err;
       await settleLostSubmission(api, clusterId, submissionId, err);

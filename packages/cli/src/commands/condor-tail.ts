@@ -1,8 +1,8 @@
-import type { TailReply } from '@tinycondor/shared/rest-schemas';
+import { ScheddRefused } from '@tinycondor/client/errors';
 import { parseJobSpec } from '@tinycondor/shared/job-id';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
-import { ScheddApi, ScheddRefused } from '../schedd-api.js';
+import { connectSchedd } from '../schedd-connection.js';
 import { condorVersionText } from './condor-version.js';
 
 const USAGE = `Usage: condor_tail [options] <job-id> [filename1[, filename2[, ...]]]
@@ -85,15 +85,14 @@ export const condorTail: Command = async (args, io) => {
   if (!spec) usage(`Invalid Job ID: ${jobId}\n`);
   const job = `${spec?.cluster}.${spec?.proc ?? 0}`;
 
-  const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
+  const schedd = connectSchedd(loadPoolConfig(io.env));
   const offsets = new Map<string, number>();
   let succeeded = false;
   for (;;) {
     try {
       for (const name of names) {
         const offset = offsets.get(name);
-        const query = `file=${encodeURIComponent(name)}&maxBytes=${maxBytes}${offset === undefined ? '' : `&offset=${offset}`}`;
-        const reply = await api.request<TailReply>('GET', `/v1/jobs/${job}/tail?${query}`);
+        const reply = await schedd.tail(job, { file: name, maxBytes, ...(offset === undefined ? {} : { offset }) });
         const data = Buffer.from(reply.data, 'base64');
         io.stdout(data.toString('utf8'));
         offsets.set(name, reply.offset + data.length);
@@ -105,7 +104,7 @@ export const condorTail: Command = async (args, io) => {
       // A job that ends while followed: HTCondor's tool exits quietly once it has succeeded.
       if (succeeded) return 0;
       // A job not running (yet): asked again, as the schedd tells HTCondor's tool a retry is sensible.
-      if (err.status !== 409) throw new CliError(err.message.replace(/^ERROR: /, ''));
+      if (err.status !== 409) throw new CliError(err.message);
     }
     await new Promise((resolve) => setTimeout(resolve, RETRY_SECONDS * 1000));
   }

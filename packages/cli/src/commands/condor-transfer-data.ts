@@ -1,7 +1,7 @@
 import { parseJobSpec } from '@tinycondor/shared/job-id';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
-import { ScheddApi } from '../schedd-api.js';
+import { connectSchedd } from '../schedd-connection.js';
 import { fetchSpooledOutput } from '../spooled-jobs.js';
 
 const USAGE = 'Usage: condor_transfer_data { <cluster> | <cluster>.<proc> | -all | -constraint <expr> }...';
@@ -27,9 +27,9 @@ export const condorTransferData: Command = async (args, io) => {
     }
   }
   if (clauses.length === 0) throw new CliError(USAGE);
-  const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
+  const api = connectSchedd(loadPoolConfig(io.env));
   const constraint = `SUBMIT_Iwd =!= undefined && JobStatus == 4 && (${clauses.join(' || ')})`;
-  const { ads } = await api.request<{ ads: Record<string, string>[] }>('GET', `/v1/jobs?constraint=${encodeURIComponent(constraint)}`);
+  const { ads } = await api.jobs({ constraint });
   io.stdout('Fetching data files...\n');
   for (const ad of ads) await fetchSpooledOutput(api, `${ad.ClusterId}.${ad.ProcId}`);
   return 0;

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { parseEventLog } from '@tinycondor/shared/eventlog/index';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
-import { ScheddApi } from '../schedd-api.js';
+import { connectSchedd } from '../schedd-connection.js';
+import type { ScheddClient } from '@tinycondor/client/schedd-client';
 import { fetchSpooledOutput, mirrorUserLog, scheddIsRemote } from '../spooled-jobs.js';
 import { parseJobFilter, WaitTracker, type JobFilter } from '../wait-tracker.js';
 
@@ -93,13 +94,13 @@ export const condorWait: Command = async (args, io) => {
  * is then a mirror, and each job's output is fetched as the job terminates. Without the remote knob, a
  * pool that cannot be asked just means a plain local log.
  */
-async function spooledLogSource(io: CommandIo, file: string): Promise<ScheddApi | undefined> {
-  let api: ScheddApi;
+async function spooledLogSource(io: CommandIo, file: string): Promise<ScheddClient | undefined> {
+  let api: ScheddClient;
   let remote: boolean;
   try {
     const pool = loadPoolConfig(io.env);
     remote = scheddIsRemote(pool);
-    api = ScheddApi.fromConfig(pool);
+    api = connectSchedd(pool);
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { parseJobSpec, type JobSpec } from '@tinycondor/shared/job-id';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
-import { ScheddApi, type ActionReply } from '../schedd-api.js';
+import { connectSchedd } from '../schedd-connection.js';
 
 type Action = 'remove' | 'hold' | 'release' | 'vacate' | 'suspend' | 'continue';
 
@@ -42,8 +42,8 @@ function jobActionCommand(tool: string, action: Action): Command {
     }
   }
   if (specs.length === 0 && !all && constraint === undefined) throw new CliError(USAGE);
-  const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
-  const reply = await api.request<ActionReply>('POST', '/v1/actions', {
+  const api = connectSchedd(loadPoolConfig(io.env));
+  const reply = await api.act({
     action,
     ids: specs.map((s) => s.text),
     constraint,

@@ -1,7 +1,8 @@
 import { parseJobSpec } from '@tinycondor/shared/job-id';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
-import { ScheddApi } from '../schedd-api.js';
+import type { ScheddClient } from '@tinycondor/client/schedd-client';
+import { connectSchedd } from '../schedd-connection.js';
 
 export const FAULT_USAGE = `Usage:
   tinycondor fault evict C.P [--after-checkpoint [N] | --during-upload [N]] [--kill-startd]
@@ -45,7 +46,7 @@ export function parseEvictOptions(args: string[]): EvictRequest {
 /** `tinycondor fault ...`: the schedd's fault-injection routes from the command line. */
 export const tinycondorFault: Command = async (args, io) => {
   const [what, target, ...rest] = args;
-  const api = (): ScheddApi => ScheddApi.fromConfig(loadPoolConfig(io.env));
+  const api = (): ScheddClient => connectSchedd(loadPoolConfig(io.env));
   const flagsDone = (allowed: string[]) => {
     const unknown = rest.find((arg) => !allowed.includes(arg));
     if (unknown !== undefined) throw new CliError(`tinycondor fault ${what}: unknown argument '${unknown}'\n${FAULT_USAGE}`);
@@ -53,20 +54,20 @@ export const tinycondorFault: Command = async (args, io) => {
   let reply: { message: string };
   switch (what) {
     case 'evict':
-      reply = await api().request('POST', `/v1/jobs/${jobIdOf(target)}/faults/evict`, parseEvictOptions(rest));
+      reply = await api().evict(jobIdOf(target), parseEvictOptions(rest));
       break;
     case 'fail-next-checkpoint':
       flagsDone(['--permanent']);
-      reply = await api().request('POST', `/v1/jobs/${jobIdOf(target)}/faults/fail-next-checkpoint`, { permanent: rest.includes('--permanent') });
+      reply = await api().failNextCheckpoint(jobIdOf(target), { permanent: rest.includes('--permanent') });
       break;
     case 'kill-startd':
     case 'disconnect-startd':
       flagsDone([]);
-      reply = await api().request('POST', `/v1/startds/${nameOf(target)}/faults/${what === 'kill-startd' ? 'kill' : 'disconnect'}`);
+      reply = await api().startdFault(nameOf(target), what === 'kill-startd' ? 'kill' : 'disconnect');
       break;
     case 'timeline': {
       flagsDone([]);
-      const timeline = await api().request<{ entries: unknown[] }>('GET', `/v1/jobs/${jobIdOf(target)}/timeline`);
+      const timeline = await api().timeline(jobIdOf(target));
       io.stdout(timeline.entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
       return 0;
     }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
-import { ScheddApi } from '../schedd-api.js';
+import { connectSchedd } from '../schedd-connection.js';
 
 export const TOKEN_USAGE = `Usage:
   tinycondor token create USER [--out FILE]   (a user's own token: she acts on her own jobs only;
@@ -19,8 +19,8 @@ export const tinycondorToken: Command = async (args, io) => {
   let out: string | undefined;
   if (rest.length === 2 && rest[0] === '--out') out = path.resolve(io.cwd, rest[1]);
   else if (rest.length > 0) throw new CliError(`tinycondor token create: unknown argument '${rest[0]}'\n${TOKEN_USAGE}`);
-  const api = ScheddApi.fromConfig(loadPoolConfig(io.env));
-  const reply = await api.request<{ user: string; token: string; file?: string }>('POST', '/v1/tokens', { user });
+  const api = connectSchedd(loadPoolConfig(io.env));
+  const reply = await api.createToken(user);
   if (out !== undefined) {
     try {
       fs.writeFileSync(out, `${reply.token}\n`, { mode: 0o600, flag: 'wx' });

@@ -1,0 +1,208 @@
+import type http from 'node:http';
+import type WebSocket from 'ws';
+import {
+  ActionReply,
+  AdsReply,
+  EditReply,
+  FaultReply,
+  JobAdReply,
+  OkReply,
+  ReserveReply,
+  SubmissionReply,
+  SubmitReply,
+  TailReply,
+  TimelineReply,
+  TokenReply,
+  TotalsReply,
+  TransferReply,
+  type ActionBody,
+  type ActionName,
+  type BulkActionBody,
+  type EditBody,
+  type EvictBody,
+  type FailCheckpointBody,
+  type PriorityBody,
+  type TailQuery,
+} from '@tinycondor/shared/rest-schemas';
+import { Transport, type Headers, type TarBody, type TransportOptions } from './transport.js';
+
+export interface ScheddClientOptions extends TransportOptions {
+  /**
+   * A startd's transfers: the seq of the last run report the schedd must handle before a transfer of
+   * `runId` (0: none pending), so a run's state changes there in the order the startd saw (ReportOrder).
+   */
+  reportsBefore?: (runId: string) => number;
+}
+
+/** Query parameters of the ad listings (`GET /v1/jobs`, `GET /v1/history`). */
+export interface AdsQuery {
+  constraint?: string | undefined;
+  limit?: number | undefined;
+}
+
+/**
+ * The schedd's REST API (docs/rest-api.md), one method per route a client calls. Each JSON reply is
+ * checked against its route's schema in rest-schemas.ts, so a caller gets the type the schedd promised
+ * or a ScheddReplyInvalid naming the field.
+ */
+export class ScheddClient {
+  private readonly transport: Transport;
+  private readonly reportsBefore: (runId: string) => number;
+  /** The key the schedd's welcome gave this startd; a transfer presents it to show whose run it is. */
+  startdKey: string | undefined;
+
+  constructor(options: ScheddClientOptions) {
+    this.transport = new Transport(options);
+    this.reportsBefore = options.reportsBefore ?? (() => 0);
+  }
+
+  get baseUrl(): string {
+    return this.transport.baseUrl;
+  }
+
+  reserveCluster() {
+    return this.transport.json('POST', '/v1/clusters', ReserveReply);
+  }
+
+  /** Stores a cluster's procs; `body` is a SubmitBody already serialized (the caller checks its size first). */
+  submitProcs(clusterId: number, body: string) {
+    return this.transport.json('POST', `/v1/clusters/${clusterId}/procs`, SubmitReply, body);
+  }
+
+  /** After a lost reply to submitProcs: whether the schedd stored that submission (one not stored is given up). */
+  settleSubmission(clusterId: number) {
+    return this.transport.json('POST', `/v1/clusters/${clusterId}/settle`, SubmissionReply);
+  }
+
+  jobs(query: AdsQuery = {}) {
+    return this.transport.json('GET', `/v1/jobs${queryString(query)}`, AdsReply);
+  }
+
+  history(query: AdsQuery = {}) {
+    return this.transport.json('GET', `/v1/history${queryString(query)}`, AdsReply);
+  }
+
+  job(jobId: string) {
+    return this.transport.json('GET', `/v1/jobs/${jobId}`, JobAdReply);
+  }
+
+  totals() {
+    return this.transport.json('GET', '/v1/jobs/totals', TotalsReply);
+  }
+
+  /** The slots' ads (condor_status). */
+  status() {
+    return this.transport.json('GET', '/v1/status', AdsReply);
+  }
+
+  act(body: BulkActionBody) {
+    return this.transport.json('POST', '/v1/actions', ActionReply, JSON.stringify(body));
+  }
+
+  actOnJob(jobId: string, action: ActionName, body: ActionBody = {}) {
+    return this.transport.json('POST', `/v1/jobs/${jobId}/${action}`, ActionReply, JSON.stringify(body));
+  }
+
+  actOnCluster(clusterId: number, action: ActionName, body: ActionBody = {}) {
+    return this.transport.json('POST', `/v1/clusters/${clusterId}/${action}`, ActionReply, JSON.stringify(body));
+  }
+
+  priority(body: PriorityBody) {
+    return this.transport.json('POST', '/v1/priority', ActionReply, JSON.stringify(body));
+  }
+
+  edit(body: EditBody) {
+    return this.transport.json('POST', '/v1/edit', EditReply, JSON.stringify(body));
+  }
+
+  reschedule() {
+    return this.transport.json('POST', '/v1/reschedule', OkReply);
+  }
+
+  createToken(user: string) {
+    return this.transport.json('POST', '/v1/tokens', TokenReply, JSON.stringify({ user }));
+  }
+
+  evict(jobId: string, body: EvictBody) {
+    return this.transport.json('POST', `/v1/jobs/${jobId}/faults/evict`, FaultReply, JSON.stringify(body));
+  }
+
+  failNextCheckpoint(jobId: string, body: FailCheckpointBody) {
+    return this.transport.json('POST', `/v1/jobs/${jobId}/faults/fail-next-checkpoint`, FaultReply, JSON.stringify(body));
+  }
+
+  startdFault(name: string, fault: 'kill' | 'disconnect') {
+    return this.transport.json('POST', `/v1/startds/${name}/faults/${fault}`, FaultReply);
+  }
+
+  /** condor_tail: bytes of a file of a running job's sandbox. */
+  tail(jobId: string, query: TailQuery) {
+    const params = new URLSearchParams({ file: query.file, maxBytes: String(query.maxBytes) });
+    if (query.offset !== undefined) params.set('offset', String(query.offset));
+    return this.transport.json('GET', `/v1/jobs/${jobId}/tail?${params}`, TailReply);
+  }
+
+  timeline(jobId: string) {
+    return this.transport.json('GET', `/v1/jobs/${jobId}/timeline`, TimelineReply);
+  }
+
+  /** Uploads a job's input sandbox (a tar) into its SPOOL directory (condor_submit -spool). */
+  spoolInput(jobId: string, tar: TarBody) {
+    return this.transport.upload(`/v1/jobs/${jobId}/spool`, tar, TransferReply);
+  }
+
+  /** A completed spooled job's output, as a tar stream. */
+  spooledOutput(jobId: string): Promise<http.IncomingMessage> {
+    return this.transport.stream(`/v1/jobs/${jobId}/spool/output`);
+  }
+
+  /** The output is in place: the job may leave the queue. */
+  outputFetched(jobId: string) {
+    return this.transport.json('POST', `/v1/jobs/${jobId}/spool/output/fetched`, OkReply);
+  }
+
+  /** The schedd's copy of a spooled event log from `offset` on; its size in the x-tinycondor-log-size header. */
+  userLog(path: string, offset: number): Promise<http.IncomingMessage> {
+    return this.transport.stream(`/v1/user-log?path=${encodeURIComponent(path)}&offset=${offset}`);
+  }
+
+  /** The websocket behind condor_ssh_to_job (ws is loaded only when needed). */
+  async sshSocket(jobId: string): Promise<WebSocket> {
+    const { default: WebSocketClass } = await import('ws');
+    const ca = this.transport.trustedCas;
+    return new WebSocketClass(`${this.baseUrl.replace(/^http/, 'ws')}/v1/jobs/${jobId}/ssh`, {
+      headers: { authorization: this.transport.authorization },
+      ...(ca ? { ca } : {}),
+    });
+  }
+
+  /** A run's input sandbox as a tar stream. */
+  fetchInput(jobId: string, runId: string): Promise<http.IncomingMessage> {
+    return this.transport.stream(`/v1/jobs/${jobId}/runs/${runId}/input`, this.runHeaders(runId));
+  }
+
+  /** Streams a tar of a run's output sandbox to the schedd. */
+  sendOutput(jobId: string, runId: string, tar: TarBody) {
+    return this.transport.upload(`/v1/jobs/${jobId}/runs/${runId}/output`, tar, TransferReply, this.runHeaders(runId));
+  }
+
+  /** Sends a checkpoint (or the files sent at eviction) to be committed into the job's SPOOL directory. */
+  sendCheckpoint(jobId: string, runId: string, kind: 'checkpoint' | 'evict', checkpointNumber: number, tar: TarBody) {
+    const query = kind === 'checkpoint' ? `?kind=checkpoint&number=${checkpointNumber}` : '?kind=evict';
+    return this.transport.upload(`/v1/jobs/${jobId}/runs/${runId}/checkpoint${query}`, tar, TransferReply, this.runHeaders(runId));
+  }
+
+  private runHeaders(runId: string): Headers {
+    return {
+      ...(this.startdKey === undefined ? {} : { 'x-tinycondor-startd-key': this.startdKey }),
+      'x-tinycondor-after-report': String(this.reportsBefore(runId)),
+    };
+  }
+}
+
+function queryString(query: AdsQuery): string {
+  const params = new URLSearchParams();
+  if (query.constraint !== undefined) params.set('constraint', query.constraint);
+  if (query.limit !== undefined) params.set('limit', String(query.limit));
+  return params.size > 0 ? `?${params.toString()}` : '';
+}
