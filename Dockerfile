@@ -11,6 +11,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 COPY packages/shared/package.json packages/shared/
 COPY packages/transfer/package.json packages/transfer/
+COPY packages/client/package.json packages/client/
 COPY packages/schedd/package.json packages/schedd/
 COPY packages/startd/package.json packages/startd/
 COPY packages/cli/package.json packages/cli/
@@ -38,6 +39,8 @@ COPY --from=build /src/packages/shared/package.json ./packages/shared/
 COPY --from=build /src/packages/shared/dist ./packages/shared/dist
 COPY --from=build /src/packages/transfer/package.json ./packages/transfer/
 COPY --from=build /src/packages/transfer/dist ./packages/transfer/dist
+COPY --from=build /src/packages/client/package.json ./packages/client/
+COPY --from=build /src/packages/client/dist ./packages/client/dist
 COPY --from=build /src/packages/schedd/package.json ./packages/schedd/
 COPY --from=build /src/packages/schedd/dist ./packages/schedd/dist
 COPY --from=build /src/packages/schedd/build ./packages/schedd/build
