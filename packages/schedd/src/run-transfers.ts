@@ -55,7 +55,7 @@ export class RunTransfers {
     const archive = packEntries(entries);
     archive.done.then(
       () => this.logTransfer(job, 3),
-      (err: unknown) => log.warn({ err, jobId: jobIdOf(job) }, 'input transfer failed'),
+      (err: unknown) => log.warn({ err, jobId: formatJobId(job.cluster, job.proc) }, 'input transfer failed'),
     );
     return archive;
   }
@@ -66,7 +66,7 @@ export class RunTransfers {
     const noSpace = schedd.spool.spaceRefusal();
     if (noSpace) {
       body.resume();
-      log.warn({ jobId: jobIdOf(job) }, noSpace);
+      log.warn({ jobId: formatJobId(job.cluster, job.proc) }, noSpace);
       return { status: 400, error: `Transfer output files failure: ${noSpace}` };
     }
     this.logTransfer(job, 5);
@@ -78,7 +78,7 @@ export class RunTransfers {
       this.logTransfer(job, 6);
       return { files: result.files, bytes: result.bytes };
     } catch (err) {
-      log.warn({ err, jobId: jobIdOf(job) }, 'output transfer failed');
+      log.warn({ err, jobId: formatJobId(job.cluster, job.proc) }, 'output transfer failed');
       return { status: 400, error: `Transfer output files failure: ${(err as Error).message}` };
     } finally {
       schedd.spool.releaseStagingDir(staging);
@@ -92,7 +92,7 @@ export class RunTransfers {
    */
   async receiveCheckpoint(job: StoredJob, checkpoint: number | undefined, body: Readable, log: Logger): Promise<TransferOutcome> {
     const { schedd, faults } = this;
-    const jobId = jobIdOf(job);
+    const jobId = formatJobId(job.cluster, job.proc);
     const refuse = (refusal: TransferRefusal, timelineDetail?: string): TransferRefusal => {
       body.resume();
       if (timelineDetail !== undefined) this.checkpointFailed(job, checkpoint, timelineDetail);
@@ -147,8 +147,4 @@ export class RunTransfers {
   private checkpointFailed(job: StoredJob, checkpoint: number | undefined, detail: string): void {
     this.schedd.store.recordTimeline(job.cluster, job.proc, { time: Date.now(), kind: 'checkpoint-failed', runId: job.runId, checkpoint, detail });
   }
-}
-
-function jobIdOf(job: StoredJob): string {
-  return formatJobId(job.cluster, job.proc);
 }

@@ -47,7 +47,7 @@ import {
 import type { Db } from './db.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { OwnerRights } from './owner-rights.js';
-import { JobStore, type StoredJob } from './job-store.js';
+import { JobStore, type RunAssignment, type StoredJob } from './job-store.js';
 import { Matchmaker, type Candidate } from './matchmaker.js';
 import { PoolFileGuard } from './pool-file-guard.js';
 import { launched, mayTakeBack, queuedStart, takeBack, type QueuedStart } from './queued-start.js';
@@ -274,8 +274,7 @@ export class Schedd {
         const denied = permissionDenied(caller, jobId, job.ad.getString('Owner'));
         if (denied !== undefined) return { jobId, ok: false, message: denied };
         const prio = 'priority' in change ? change.priority : (job.ad.getInt('JobPrio') ?? 0) + change.adjustment;
-        const run = job.startd !== null && job.slot !== null ? { runId: job.runId, startd: job.startd, slot: job.slot } : null;
-        this.commit(job, setJobPriority(job.ad, prio), run);
+        this.commit(job, setJobPriority(job.ad, prio), runKept(job));
         return { jobId, ok: true, message: `Job ${jobId} priority ${prio}` };
       },
       () => this.stopped,
@@ -297,8 +296,7 @@ export class Schedd {
       }
       if (!dryRun) {
         for (const job of plan.jobs) {
-          const run = job.startd !== null && job.slot !== null ? { runId: job.runId, startd: job.startd, slot: job.slot } : null;
-          this.commit(job, editJob(job.ad, request.edits), run);
+          this.commit(job, editJob(job.ad, request.edits), runKept(job));
         }
       }
       return { set: request.edits.map(([attribute]) => ({ attribute, jobs: plan.jobs.length })) };
@@ -326,8 +324,7 @@ export class Schedd {
     if (isRefusal(outcome)) return { jobId, ok: false, message: outcome.message };
     if (outcome.killRun) this.killRun(job, KILL_SIGNAL_ATTRIBUTE[action]);
     // A vacated job keeps its run until the startd reports it ended; other actions end it now.
-    const keepsRun = action === 'vacate' && job.startd !== null && job.slot !== null;
-    this.commit(job, outcome, keepsRun ? { runId: job.runId, startd: job.startd as string, slot: job.slot as string } : null);
+    this.commit(job, outcome, action === 'vacate' ? runKept(job) : null);
     return { jobId, ok: true, message: `Job ${jobId} ${DONE_WORDS[action]}` };
   }
 
@@ -723,10 +720,10 @@ export class Schedd {
         if (job) this.commit(job, runFailed(job.ad, { now, stage: message.stage, reason: message.reason, subCode: message.subCode }), null);
         return;
       case 'suspended':
-        if (job?.status === JobStatus.Running) this.commit(job, jobSuspended(job.ad, { now, numPids: message.numPids }), { runId: job.runId, startd: startdName, slot: job.slot ?? '' });
+        if (job?.status === JobStatus.Running) this.commit(job, jobSuspended(job.ad, { now, numPids: message.numPids }), runKept(job));
         return;
       case 'continued':
-        if (job?.status === JobStatus.Suspended) this.commit(job, jobUnsuspended(job.ad, { now }), { runId: job.runId, startd: startdName, slot: job.slot ?? '' });
+        if (job?.status === JobStatus.Suspended) this.commit(job, jobUnsuspended(job.ad, { now }), runKept(job));
         return;
       case 'checkpoint-restarted':
         if (job) {
@@ -734,8 +731,7 @@ export class Schedd {
           this.store.recordTimeline(job.cluster, job.proc, { time: message.exitedAt, kind: 'checkpoint-exit', ...base });
           this.store.recordTimeline(job.cluster, job.proc, { time: message.restartedAt, kind: 'checkpoint-restart', ...base });
           if (message.executionStartedAt !== undefined) {
-            const restarted = executionRestarted(job.ad, { startedAt: message.executionStartedAt, exitedAt: message.exitedAt });
-            this.commit(job, restarted, { runId: job.runId, startd: startdName, slot: job.slot ?? '' });
+            this.commit(job, executionRestarted(job.ad, { startedAt: message.executionStartedAt, exitedAt: message.exitedAt }), runKept(job));
           }
         }
         return;
@@ -775,7 +771,7 @@ export class Schedd {
   /** A checkpoint of the current run was committed to SPOOL; the job keeps running. */
   checkpointCommitted(job: StoredJob, checkpointNumber: number): void {
     const transition = checkpointCommitted(job.ad, { now: this.now(), checkpointNumber });
-    this.commit(job, transition, { runId: job.runId, startd: job.startd as string, slot: job.slot as string });
+    this.commit(job, transition, runKept(job));
   }
 
   /** Whether a spooled job still waits for its input (a refusal when not). */
@@ -816,6 +812,11 @@ export function fileTransferEvent(job: StoredJob, transferType: 2 | 3 | 5 | 6, t
 /** The 040 events of a transfer that moved nothing: started and finished at once. */
 function emptyTransferEvents(job: StoredJob, time: Date, [started, finished]: [2, 3] | [5, 6], host?: string): JobEvent[] {
   return [fileTransferEvent(job, started, time, host), fileTransferEvent(job, finished, time)];
+}
+
+/** The run a job has on a slot, which a change that does not end it keeps; null when it has none. */
+function runKept(job: StoredJob): RunAssignment | null {
+  return job.startd !== null && job.slot !== null ? { runId: job.runId, startd: job.startd, slot: job.slot } : null;
 }
 
 function slotKey(slot: Slot): string {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { PackEntry } from '@tinycondor/transfer/tar/index';
-import { untransferableSymlink } from '@tinycondor/transfer/symlinks';
+import { listItemEntries } from '@tinycondor/transfer/symlinks';
 import { INTERNAL_SANDBOX_FILES, STDERR_NAME, STDOUT_NAME, preservesRelativePaths, splitFileList, transferListItem } from '@tinycondor/shared/transfer-files';
 
 /** Name → (size, mtime) of the sandbox's top-level files, to tell what the job created or changed. */
@@ -40,15 +40,9 @@ function listedEntries(ad: ClassAd, sandbox: string, list: string | undefined): 
     const item = transferListItem(listed, keepPaths);
     const source = path.resolve(sandbox, item.source);
     if (!fs.existsSync(source)) throw new OutputMissingError(source);
-    const found = item.contentsOnly && fs.statSync(source).isDirectory()
-      ? fs.readdirSync(source).sort().map((child) => ({ name: child, source: path.join(source, child) }))
-      : [{ name: item.name, source }];
-    for (const entry of found) {
-      // As HTCondor expands its list before it sends anything: a symlink to a directory fails the transfer now.
-      const untransferable = untransferableSymlink(entry.source);
-      if (untransferable !== undefined) throw new Error(untransferable);
-      entries.push(entry);
-    }
+    const found = listItemEntries(item, source);
+    if ('untransferable' in found) throw new Error(found.untransferable);
+    entries.push(...found);
   }
   return entries;
 }

@@ -5,7 +5,7 @@ import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import type { PackEntry } from './tar/index.js';
 import { preservesRelativePaths, splitFileList, stdinFile, transferListItem, transferredExecutable } from '@tinycondor/shared/transfer-files';
 import type { PathGuard } from './path-guard.js';
-import { untransferableSymlink } from './symlinks.js';
+import { listItemEntries } from './symlinks.js';
 
 export class InputTransferError extends Error {
   constructor(message: string) {
@@ -54,15 +54,9 @@ export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: str
     const item = transferListItem(listed, keepPaths);
     const source = path.resolve(iwd, item.source);
     requireReadable(source);
-    // As HTCondor expands its list before it sends anything: a symlink to a directory fails the transfer now.
-    const sent = item.contentsOnly && rights(() => fs.statSync(source)).isDirectory()
-      ? rights(() => fs.readdirSync(source)).sort().map((child) => ({ name: child, source: path.join(source, child) }))
-      : [{ name: item.name, source }];
-    for (const entry of sent) {
-      const untransferable = untransferableSymlink(entry.source, rights, follow.refusal);
-      if (untransferable !== undefined) throw new InputTransferError(untransferable);
-      entries.push({ ...entry, rights, followSymlinks: follow });
-    }
+    const sent = listItemEntries(item, source, rights, follow.refusal);
+    if ('untransferable' in sent) throw new InputTransferError(sent.untransferable);
+    for (const entry of sent) entries.push({ ...entry, rights, followSymlinks: follow });
   }
   // Spool entries replace inputs of the same name (a spooled job's inputs are themselves in SPOOL); one that
   // holds an input's path (a checkpoint with preserve_relative_paths) comes after it, and what it holds wins.

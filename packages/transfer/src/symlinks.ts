@@ -34,3 +34,25 @@ export function untransferableSymlink(source: string, rights: FileRights = daemo
   }
   return undefined;
 }
+
+/**
+ * What one entry of a transfer list sends, `source` being its path and `item` how HTCondor names it
+ * (transferListItem): the entry itself, or for a trailing `/` the directory's contents. As HTCondor
+ * expands its whole list before it sends anything, a symlink it cannot send fails the transfer now: the
+ * reason is returned instead (see untransferableSymlink).
+ */
+export function listItemEntries(
+  item: { name: string; contentsOnly: boolean },
+  source: string,
+  rights: FileRights = daemonRights,
+  refusal?: (realPath: string) => string | undefined,
+): { name: string; source: string }[] | { untransferable: string } {
+  const entries = item.contentsOnly && rights(() => fs.statSync(source)).isDirectory()
+    ? rights(() => fs.readdirSync(source)).sort().map((child) => ({ name: child, source: path.join(source, child) }))
+    : [{ name: item.name, source }];
+  for (const entry of entries) {
+    const untransferable = untransferableSymlink(entry.source, rights, refusal);
+    if (untransferable !== undefined) return { untransferable };
+  }
+  return entries;
+}

@@ -11,6 +11,12 @@ import { bytesReply } from './byte-replies.js';
 import { callerOf, requirePoolToken } from '../caller.js';
 import { CheckpointQuery, RunParams, StartdTransferHeaders } from '@tinycondor/shared/protocol';
 
+/**
+ * A key this schedd did not give (or no longer knows: it restarted) is refused for now: the startd retries,
+ * and its reconnect brings it a key for its runs.
+ */
+const UNKNOWN_KEY = 'unknown startd key: this schedd gives each startd its key when the startd says hello';
+
 /** How long a transfer waits for the startd's earlier reports (its channel may be reconnecting) before a 503. */
 const REPORT_WAIT_MS = 10_000;
 
@@ -27,12 +33,10 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const transfers = new RunTransfers(schedd, opts.faults);
   acceptTarBodiesOnly(app);
-  // A key this schedd did not give (or no longer knows: it restarted) is refused for now: the startd
-  // retries, and its reconnect brings it a key for its runs.
   app.addHook('preHandler', async (request, reply) => {
     requirePoolToken(callerOf(request), 'a startd transfer');
     if (schedd.startdKeys.startdOf(String(request.headers['x-tinycondor-startd-key'])) === undefined) {
-      return reply.code(503).send({ error: 'unknown startd key: this schedd gives each startd its key when the startd says hello' });
+      return reply.code(503).send({ error: UNKNOWN_KEY });
     }
   });
 
@@ -49,7 +53,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       void reply.code(status).send({ error });
       return undefined;
     };
-    if (startd === undefined) return refuse(503, 'unknown startd key: this schedd gives each startd its key when the startd says hello');
+    if (startd === undefined) return refuse(503, UNKNOWN_KEY);
     if (!schedd.reportOrder.isHandled(startd, after)) {
       request.log.debug({ startd, after, jobId, runId }, 'transfer waits for the report its startd made before it');
       if (!(await schedd.reportOrder.whenHandled(startd, after, REPORT_WAIT_MS))) {
