@@ -5,22 +5,11 @@
 # tagged node:20-bookworm. The root filesystem is cached in $CACHE_DIR (debootstrap takes minutes).
 set -euo pipefail
 CACHE_DIR=${TINYCONDOR_DOCKER_CACHE:-/var/cache/tinycondor-docker}
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 RUNTIME_TAG=${BASE_IMAGE:-node:20-bookworm-slim}
 BUILD_TAG=${BUILD_IMAGE:-node:20-bookworm}
 here=$(cd "$(dirname "$0")" && pwd)
 
-mkdir -p "$CACHE_DIR"
-rootfs_tar="$CACHE_DIR/bookworm-minbase.tar"
-if [ ! -s "$rootfs_tar" ]; then
-  echo "docker-base: debootstrap bookworm (minbase) into $CACHE_DIR ..."
-  rm -rf "$CACHE_DIR/rootfs.partial"
-  debootstrap --variant=minbase --include=ca-certificates bookworm "$CACHE_DIR/rootfs.partial" "$MIRROR" >"$CACHE_DIR/debootstrap.log" 2>&1 \
-    || { tail -20 "$CACHE_DIR/debootstrap.log"; exit 1; }
-  rm -rf "$CACHE_DIR/rootfs.partial/var/cache/apt/archives/"*.deb "$CACHE_DIR/rootfs.partial/var/lib/apt/lists/"*
-  tar -C "$CACHE_DIR/rootfs.partial" -cf "$rootfs_tar.tmp" . && mv "$rootfs_tar.tmp" "$rootfs_tar"
-  rm -rf "$CACHE_DIR/rootfs.partial"
-fi
+rootfs_tar=$("$here/minbase.sh")
 
 if ! docker image inspect "$RUNTIME_TAG" >/dev/null 2>&1; then
   node_bin=$(readlink -f "$(command -v node)")

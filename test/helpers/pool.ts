@@ -80,7 +80,7 @@ export function runCommand(command: string, args: string[], env: NodeJS.ProcessE
 /** Starts `tinycondor pool` as a real process on loopback, in a temporary directory removed at teardown. */
 export async function startPool(
   t: Teardown,
-  opts: { startds?: number; cpus?: number; lease?: number; periodic?: number; checkpointInterval?: number; openFileLimit?: number } = {},
+  opts: { startds?: number; cpus?: number; lease?: number; periodic?: number; checkpointInterval?: number; openFileLimit?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<TestPool> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-test-'));
   const home = path.join(base, 'pool');
@@ -92,10 +92,11 @@ export async function startPool(
   if (opts.checkpointInterval !== undefined) args.push('--checkpoint-interval', String(opts.checkpointInterval));
   const [command, commandArgs] = binCommand('tinycondor.js', args);
   // A pool with a soft limit on open files as a small machine's (sh sets it, then execs: same pid).
+  const spawnOpts = { stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } };
   const child =
     opts.openFileLimit === undefined
-      ? spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn('/bin/sh', ['-c', `ulimit -Sn ${opts.openFileLimit} && exec "$0" "$@"`, command, ...commandArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+      ? spawn(command, commandArgs, spawnOpts)
+      : spawn('/bin/sh', ['-c', `ulimit -Sn ${opts.openFileLimit} && exec "$0" "$@"`, command, ...commandArgs], spawnOpts);
   let stderr = '';
   let stdout = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
@@ -105,7 +106,7 @@ export async function startPool(
     throw new Error(`${err.message}\nstderr:\n${stderr}`);
   });
   const url = /schedd (http:\/\/\S+),/.exec(ready)?.[1] ?? '';
-  const env = { ...process.env, CONDOR_CONFIG: path.join(home, 'condor_config') };
+  const env = { ...process.env, ...opts.env, CONDOR_CONFIG: path.join(home, 'condor_config') };
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));

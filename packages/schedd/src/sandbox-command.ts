@@ -30,7 +30,7 @@ export function runInSandbox(relay: SshRelay, job: StoredJob, command: string[],
           else reject(new Error(message.error ?? `${command.join(' ')} exited with ${String(message.exitCode)}`));
         },
         close: () => undefined,
-      }, caller);
+      }, caller, 'sandbox');
     } catch (err) {
       clearTimeout(timer);
       reject(err as Error);

@@ -27,7 +27,7 @@ export class SshRelay {
   ) {}
 
   /** Opens a session on the job's current run; throws SshRefused when the job is not running or not the caller's. */
-  open(cluster: number, proc: number, command: string[], client: Omit<Session, 'startdName'>, caller: Caller): string {
+  open(cluster: number, proc: number, command: string[], client: Omit<Session, 'startdName'>, caller: Caller, place: 'job' | 'sandbox' = 'job'): string {
     const jobId = formatJobId(cluster, proc);
     const job = this.schedd.store.getJob(cluster, proc);
     if (!job) throw new SshRefused(`Job ${jobId} not found`);
@@ -38,7 +38,7 @@ export class SshRelay {
     if (job.status !== JobStatus.Running || !startd || !job.runId) throw new SshRefused(`Job ${jobId} is not running`);
     const sessionId = crypto.randomUUID();
     this.sessions.set(sessionId, { ...client, startdName: startd.identity.startdName });
-    startd.send({ type: 'ssh-open', sessionId, jobId, runId: job.runId, command });
+    startd.send({ type: 'ssh-open', sessionId, jobId, runId: job.runId, command, ...(place === 'sandbox' ? { place } : {}) });
     this.log.info({ jobId, sessionId, command }, 'ssh_to_job session opened');
     return sessionId;
   }

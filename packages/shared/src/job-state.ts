@@ -262,9 +262,11 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number]> = {
   memory: [HoldCode.JobOutOfResources, OutOfResourcesSubCode.Memory],
   // The sandbox outgrew the slot's disk (Starter::CheckLVUsage).
   disk: [HoldCode.JobOutOfResources, OutOfResourcesSubCode.Disk],
+  // A container job's image could not be pulled or its container created (DockerProc).
+  'container-image': [HoldCode.InvalidDockerImage, 0],
 };
 
-export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk';
+export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image';
 
 /** A run could not transfer its files, start the executable, or checkpoint as promised: the job is held. */
 export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number }): Transition {

@@ -31,6 +31,7 @@ export const HoldCode = {
   UnableToInitUserLog: 22,
   SpoolingInput: 16,
   JobOutOfResources: 34,
+  InvalidDockerImage: 35,
   FailedToCheckpoint: 36,
   JobDurationExceeded: 46,
   JobExecuteExceeded: 47,

@@ -6,6 +6,14 @@ export interface MachineIdentity {
   machine: string;
   opSys: string;
   arch: string;
+  /** The Docker engine the startd runs container jobs with, when one answered at its start. */
+  docker?: DockerOffer;
+}
+
+/** What a startd's Docker engine offers: its `docker -v` line and the networks DOCKER_NETWORKS allows. */
+export interface DockerOffer {
+  version: string;
+  networks: string[];
 }
 
 /** HTCondor's Arch names for Node's process.arch values. */
@@ -41,6 +49,11 @@ export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, st
   ad.set('EnteredCurrentActivity', Math.floor(state.now.getTime() / 1000));
   ad.set('Start', true);
   ad.set('Requirements', true);
+  // As the starter's -classad output advertises a working Docker (starter_v61_main.cpp).
+  if (identity.docker) {
+    ad.set('HasDocker', true).set('HasDockerURL', true).set('HasContainer', true).set('DockerVersion', identity.docker.version);
+    if (identity.docker.networks.length > 0) ad.set('DockerNetworks', identity.docker.networks.join(','));
+  }
   return ad;
 }
 

@@ -87,7 +87,7 @@ const RunReportSchemas = [
     {
       type: Type.Literal('run-failed'),
       ...Report,
-      stage: Type.Union([Type.Literal('input'), Type.Literal('execute'), Type.Literal('output'), Type.Literal('checkpoint'), Type.Literal('memory'), Type.Literal('disk')]),
+      stage: Type.Union([Type.Literal('input'), Type.Literal('execute'), Type.Literal('output'), Type.Literal('checkpoint'), Type.Literal('memory'), Type.Literal('disk'), Type.Literal('container-image')]),
       reason: Type.String({ maxLength: 4000 }),
       subCode: Type.Optional(Type.Integer()),
     },
@@ -131,6 +131,10 @@ export const StartdMessageSchema = Type.Union([
       key: Type.Optional(StartdKeySchema),
       /** The startd runs as a process of its own, which a fault injection may have it SIGKILL (it kills itself, no other pid). */
       killable: Type.Optional(Type.Boolean()),
+      /** The Docker engine it runs container jobs with (HasDocker, DockerVersion, DockerNetworks in its slots' ads). */
+      docker: Type.Optional(
+        Type.Object({ version: Type.String({ minLength: 1, maxLength: 256 }), networks: Type.Array(Name, { maxItems: 64 }) }, { additionalProperties: false }),
+      ),
       slots: Type.Array(SlotSchema, { minItems: 1, maxItems: 1024 }),
       runs: Type.Array(Type.Object({ ...JobRef, slotName: Name }, { additionalProperties: false }), { maxItems: 1024 }),
     },
@@ -213,6 +217,12 @@ export const ScheddMessageSchema = Type.Union([
       sessionId: SessionId,
       ...JobRef,
       command: Type.Array(Type.String({ maxLength: 100_000 }), { maxItems: 1000 }),
+      /**
+       * 'job' (condor_ssh_to_job, the default): where the job's processes are, inside its container for a
+       * container job (docker exec); 'sandbox': in the sandbox on the execute machine, as the starter reads
+       * files for condor_tail.
+       */
+      place: Type.Optional(Type.Union([Type.Literal('job'), Type.Literal('sandbox')])),
     },
     { additionalProperties: false },
   ),

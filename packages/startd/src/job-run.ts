@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { ScheddRefused, type ScheddClient } from '@tinycondor/client';
@@ -19,6 +20,9 @@ import { jobLimits } from './job-limits.js';
 import { sandboxUsageBytes } from './sandbox-usage.js';
 import type { JobSpawner } from './job-process.js';
 import type { JobUser } from '@tinycondor/shared/job-user';
+import { containerCommand, containerImage, containerName, ContainerRefused, dockerCreateArgs, wantsContainer, type DockerSettings } from './container-args.js';
+import { ContainerProcess, type ContainerFailure } from './container-process.js';
+import type { ShellPlace } from './ssh-session.js';
 
 /** A report about this run; the startd numbers it (`seq`) when it sends it. */
 export type RunReport = RunReportMessage extends infer M ? (M extends RunReportMessage ? Omit<M, 'seq'> : never) : never;
@@ -47,6 +51,8 @@ export interface JobRunContext {
   maxJobPids: number;
   /** Whom the job runs as (see resolveJobUser); undefined: as the startd. */
   jobUser: JobUser | undefined;
+  /** The Docker engine this startd runs container jobs with; undefined where none answered at start. */
+  docker: DockerSettings | undefined;
   log: Logger;
   report(message: RunReport): void;
 }
@@ -104,6 +110,19 @@ export function buildEnvironment(ctx: JobRunContext, sandbox: string): NodeJS.Pr
   };
 }
 
+/** The job's running process, however it was started: signalled, stopped and continued as a whole. */
+interface RunningProcess {
+  exited: boolean;
+  signal(signal: number): void;
+  /** Stops the job's processes; returns how many it stopped. */
+  stop(): number;
+  cont(): void;
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return os.constants.signals[signal];
+}
+
 /** The checkpoint a start in place follows: its number, when the process exited and when it had started. */
 interface RestartAfter {
   checkpoint: number;
@@ -116,8 +135,10 @@ interface RestartAfter {
  * `_condor_stdout`/`_condor_stderr`, output transfer, and a report of how it ended.
  */
 export class JobRun {
-  /** The running process (its pid is its process group's id); `exited` once its end was reported. */
-  private process: { pid: number; exited: boolean } | undefined;
+  /** The running process; `exited` once its end was reported. */
+  private process: RunningProcess | undefined;
+  /** A container job's current container, for condor_ssh_to_job. */
+  private container: { cli: string; name: string } | undefined;
   /** CPU time of the run's processes so far (each restart in place adds its own), and their memory. */
   private readonly usage: Usage = { userSeconds: 0, systemSeconds: 0 };
   private readonly cgroup: SlotCgroup;
@@ -161,24 +182,25 @@ export class JobRun {
   /** Transfers keep retrying while the schedd may still come back within the job lease. */
   private readonly mayGoOn = (): boolean => this.killedBy === undefined && this.ctx.leaseHeld();
 
-  /** Where condor_ssh_to_job runs its command: the sandbox, with the job's environment. */
-  get shellPlace(): { cwd: string; env: NodeJS.ProcessEnv; user: JobUser | undefined } {
-    return { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox), user: this.ctx.jobUser };
+  /**
+   * Where a command of condor_ssh_to_job runs: the sandbox, with the job's environment, as the job's user;
+   * inside the job's container for a container job (DockerProc's docker exec), unless only the sandbox's
+   * files are wanted (condor_tail).
+   */
+  shellPlace(place: 'job' | 'sandbox'): ShellPlace {
+    const where = { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox), user: this.ctx.jobUser };
+    return place === 'job' && this.container !== undefined ? { ...where, container: this.container } : where;
   }
 
   /** +WantCheckpointSignal: after the startd's checkpoint interval, ask the process to checkpoint. */
-  private armCheckpointSignal(pid: number): void {
+  private armCheckpointSignal(running: RunningProcess): void {
     this.checkpointSignalled = false;
     const signal = checkpointSignal(this.ctx.jobAd);
     const interval = this.ctx.checkpointIntervalSeconds;
     if (signal === undefined || interval <= 0) return;
     this.checkpointTimer = setTimeout(() => {
       this.checkpointSignalled = true;
-      try {
-        process.kill(-pid, signal);
-      } catch {
-        // already gone
-      }
+      running.signal(signal);
     }, interval * 1000);
     this.checkpointTimer.unref();
   }
@@ -216,19 +238,19 @@ export class JobRun {
   suspend(): void {
     if (this.suspended) return;
     this.suspended = true;
-    if (this.process && !this.process.exited) this.stopFamily(this.process.pid);
+    if (this.process && !this.process.exited) this.stopFamily(this.process);
   }
 
   /** condor_continue: the stopped family continues (SIGCONT). */
   resume(): void {
     if (!this.suspended) return;
     this.suspended = false;
-    if (this.process && !this.process.exited) signalFamily(this.process.pid, this.cgroup.pids(), 'SIGCONT');
+    if (this.process && !this.process.exited) this.process.cont();
     this.ctx.report({ type: 'continued', jobId: this.ctx.jobId, runId: this.ctx.runId });
   }
 
-  private stopFamily(pid: number): void {
-    const numPids = signalFamily(pid, this.cgroup.pids(), 'SIGSTOP');
+  private stopFamily(running: RunningProcess): void {
+    const numPids = running.stop();
     this.ctx.report({ type: 'suspended', jobId: this.ctx.jobId, runId: this.ctx.runId, numPids });
   }
 
@@ -237,18 +259,10 @@ export class JobRun {
     this.killedBy = signal;
     const running = this.process;
     if (!running || running.exited) return;
-    const { pid } = running;
-    const send = (sig: number | NodeJS.Signals) => {
-      try {
-        process.kill(-pid, sig);
-      } catch {
-        // the group is already gone
-      }
-    };
-    send(signal);
+    running.signal(signal);
     // A stopped job handles the signal once continued, as the starter continues a suspended job it vacates.
-    if (this.suspended) send('SIGCONT');
-    this.killTimer = setTimeout(() => send('SIGKILL'), graceSeconds * 1000);
+    if (this.suspended) running.cont();
+    this.killTimer = setTimeout(() => running.signal(signalNumber('SIGKILL')), graceSeconds * 1000);
     this.killTimer.unref();
   }
 
@@ -424,31 +438,113 @@ export class JobRun {
         [stdout, stderr, stdinFd].forEach(closeStream);
         resolve(exit);
       };
-      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox), stdio: [stdinFd, stdout, stderr] as [number, number, number], cgroupProcs: this.cgroup.procsFiles, user: ctx.jobUser };
+      const stdio: [number, number, number] = [stdinFd, stdout, stderr];
+      const started = (running: RunningProcess) => {
+        this.process = running;
+        this.execution = { startedAt: Date.now() };
+        if (reportExecuting) ctx.report({ type: 'executing', jobId: ctx.jobId, runId: ctx.runId });
+        if (restartAfter) ctx.report({ type: 'checkpoint-restarted', jobId: ctx.jobId, runId: ctx.runId, ...restartAfter, restartedAt: Date.now() });
+        if (this.killedBy !== undefined) this.kill(this.killedBy, 0);
+        else if (this.suspended) this.stopFamily(running);
+        this.armCheckpointSignal(running);
+        this.memoryTimer = setInterval(() => this.sampleMemory(), MEMORY_SAMPLE_MS);
+        this.memoryTimer.unref();
+        this.watchDisk();
+      };
+      const failed = ({ stage, reason }: ContainerFailure) => {
+        if (!settled) ctx.report({ type: 'run-failed', jobId: ctx.jobId, runId: ctx.runId, stage, reason });
+        settle(undefined);
+      };
+      if (wantsContainer(ctx.jobAd)) {
+        this.startContainer(stdio, { spawned: started, failed, exited: settle });
+        return;
+      }
+      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox), stdio, cgroupProcs: this.cgroup.procsFiles, user: ctx.jobUser };
       ctx.spawner.start(spec, {
-        spawned: (pid) => {
-          this.process = { pid, exited: false };
-          this.execution = { startedAt: Date.now() };
-          if (reportExecuting) ctx.report({ type: 'executing', jobId: ctx.jobId, runId: ctx.runId });
-          if (restartAfter) ctx.report({ type: 'checkpoint-restarted', jobId: ctx.jobId, runId: ctx.runId, ...restartAfter, restartedAt: Date.now() });
-          if (this.killedBy !== undefined) this.kill(this.killedBy, 0);
-          else if (this.suspended) this.stopFamily(pid);
-          this.armCheckpointSignal(pid);
-          this.memoryTimer = setInterval(() => this.sampleMemory(), MEMORY_SAMPLE_MS);
-          this.memoryTimer.unref();
-          this.watchDisk();
-        },
-        failed: ({ errno, message }) => {
-          const reason = `Error from ${ctx.slotName}@${ctx.startdName}: Failed to execute '${layout.executable}': (errno=${errno}: '${message}')`;
-          if (!settled) ctx.report({ type: 'run-failed', jobId: ctx.jobId, runId: ctx.runId, stage: 'execute', reason });
-          settle(undefined);
-        },
+        spawned: (pid) =>
+          started({
+            exited: false,
+            signal: (signal) => {
+              try {
+                process.kill(-pid, signal);
+              } catch {
+                // the group is already gone
+              }
+            },
+            stop: () => signalFamily(pid, this.cgroup.pids(), 'SIGSTOP'),
+            cont: () => void signalFamily(pid, this.cgroup.pids(), 'SIGCONT'),
+          }),
+        failed: ({ errno, message }) =>
+          failed({ stage: 'execute', reason: `Error from ${ctx.slotName}@${ctx.startdName}: Failed to execute '${layout.executable}': (errno=${errno}: '${message}')` }),
         exited: (exit, usage) => {
           this.usage.userSeconds += usage.userSeconds;
           this.usage.systemSeconds += usage.systemSeconds;
           settle(exit);
         },
       });
+    });
+  }
+
+  /**
+   * A container job's process (DockerProc): the image the job names, run through this machine's Docker
+   * engine in a fresh container with the sandbox mounted at its own path, as the job's user, within the
+   * slot's cpus and memory.
+   */
+  private startContainer(stdio: [number, number, number], events: { spawned(running: RunningProcess): void; failed(failure: ContainerFailure): void; exited(exit: ExitStatus): void }): void {
+    const { ctx, layout } = this;
+    const { docker } = ctx;
+    const image = containerImage(ctx.jobAd);
+    // As the shadow words a starter's error (pseudo_ops.cpp): "Error from <slot>: <what the starter said>".
+    const failed = ({ stage, reason }: ContainerFailure) => events.failed({ stage, reason: `Error from ${ctx.slotName}@${ctx.startdName}: ${reason}` });
+    if (docker === undefined) {
+      failed({ stage: 'execute', reason: 'this machine has no Docker engine to run a container job' });
+      return;
+    }
+    if (image === undefined) {
+      failed({ stage: 'execute', reason: 'Neither DockerImage nor ContainerImage defined in job ad, unable to start job.' });
+      return;
+    }
+    const memoryMb = Math.floor(jobLimits(ctx.jobAd, ctx.machineAd, ctx.maxJobPids).memoryBytes / (1024 * 1024));
+    const name = containerName(ctx.jobAd, ctx.slotName, process.pid);
+    const plan = {
+      name,
+      image,
+      volumes: [this.sandbox, layout.cwd],
+      workdir: layout.cwd,
+      // A root startd runs the job as its owner; a personal one, as itself (DockerAPI::createContainer).
+      user: ctx.jobUser ?? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: [] },
+      env: buildEnvironment(ctx, this.sandbox),
+      command: containerCommand(ctx.jobAd, layout.transfers),
+      memoryMb,
+      cpus: ctx.machineAd.getInt('Cpus') ?? 1,
+      startdName: ctx.startdName,
+    };
+    let args: string[];
+    try {
+      const built = dockerCreateArgs(plan, ctx.jobAd, ctx.machineAd, docker);
+      args = built.args;
+      for (const message of built.ignored) ctx.log.warn(message);
+    } catch (err) {
+      if (!(err instanceof ContainerRefused)) throw err;
+      failed({ stage: 'execute', reason: err.message });
+      return;
+    }
+    ctx.log.info({ container: name, image }, 'starting the job in a container');
+    const container = new ContainerProcess(docker, name, image, args, memoryMb, ctx.log);
+    this.container = { cli: docker.cli, name };
+    const running: RunningProcess = {
+      exited: false,
+      signal: (signal) => container.signal(signal),
+      stop: () => {
+        container.pause(true);
+        return 1;
+      },
+      cont: () => container.pause(false),
+    };
+    void container.start(ctx.spawner, stdio, {
+      spawned: () => events.spawned(running),
+      failed,
+      exited: events.exited,
     });
   }
 }

@@ -5,6 +5,29 @@ import { signalNumber } from '@tinycondor/shared/signals';
 
 type SshReport = Extract<StartdMessage, { type: 'ssh-output' | 'ssh-exit' }>;
 
+/** Where a session's shell runs: a directory, an environment and a user, and for a container job its container. */
+export interface ShellPlace {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  user?: { uid: number; gid: number };
+  container?: { cli: string; name: string };
+}
+
+/**
+ * The shell's argv and how it is spawned. In a container, `docker exec -i` with the job's environment runs
+ * it as the container's user in its working directory (DockerAPI::execInContainer), through the docker
+ * CLI the startd runs as itself; an image need not have bash there, so it is sh.
+ */
+export function shellCommand(command: string[], where: ShellPlace): { argv: string[]; cwd: string; env: NodeJS.ProcessEnv; user?: { uid: number; gid: number } } {
+  if (where.container === undefined) {
+    const argv = command.length === 0 ? ['/bin/bash', '--norc', '--noprofile', '-i'] : ['/bin/bash', '-c', command.join(' ')];
+    return { argv, cwd: where.cwd, env: { ...where.env, PS1: '$ ' }, ...(where.user ? { user: where.user } : {}) };
+  }
+  const env = Object.entries({ ...where.env, PS1: '$ ' }).flatMap(([name, value]) => (value === undefined ? [] : ['-e', `${name}=${value}`]));
+  const shell = command.length === 0 ? ['/bin/sh', '-i'] : ['/bin/sh', '-c', command.join(' ')];
+  return { argv: [where.container.cli, 'exec', '-i', ...env, where.container.name, ...shell], cwd: '/', env: process.env };
+}
+
 /** Largest piece of output sent in one message (the protocol allows 1 MiB). */
 const MAX_CHUNK = 256 * 1024;
 
@@ -23,7 +46,7 @@ export class SshSession {
   constructor(
     readonly sessionId: string,
     command: string[],
-    where: { cwd: string; env: NodeJS.ProcessEnv; user?: { uid: number; gid: number } },
+    where: ShellPlace,
     report: (message: SshReport) => void,
   ) {
     forkWhenNoFileIsBeingWritten(() => {
@@ -39,10 +62,10 @@ export class SshSession {
     });
   }
 
-  private start(command: string[], where: { cwd: string; env: NodeJS.ProcessEnv; user?: { uid: number; gid: number } }, report: (message: SshReport) => void): ChildProcess {
+  private start(command: string[], where: ShellPlace, report: (message: SshReport) => void): ChildProcess {
     const { sessionId } = this;
-    const argv = command.length === 0 ? ['/bin/bash', '--norc', '--noprofile', '-i'] : ['/bin/bash', '-c', command.join(' ')];
-    const child = spawn(argv[0], argv.slice(1), { cwd: where.cwd, env: { ...where.env, PS1: '$ ' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true, uid: where.user?.uid, gid: where.user?.gid });
+    const { argv, cwd, env, user } = shellCommand(command, where);
+    const child = spawn(argv[0] as string, argv.slice(1), { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true, uid: user?.uid, gid: user?.gid });
     const forward = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       for (let offset = 0; offset < chunk.length; offset += MAX_CHUNK) {
         report({ type: 'ssh-output', sessionId, stream, data: chunk.subarray(offset, offset + MAX_CHUNK).toString('base64') });

@@ -24,6 +24,7 @@ import { DEFAULT_MAX_JOB_PIDS } from './job-limits.js';
 import { jobSpawner, type JobSpawner } from './job-process.js';
 import { JobUsers, type JobUser } from '@tinycondor/shared/job-user';
 import { JobRun, type RunReport } from './job-run.js';
+import type { DockerSettings } from './container-args.js';
 import { SshSession } from './ssh-session.js';
 import { cleanUpStaleRuns } from './stale-runs.js';
 
@@ -41,6 +42,8 @@ export interface StartdSettings {
   diskCheckSeconds?: number;
   /** The startd runs as a process of its own: a fault injection may have it SIGKILL itself. */
   killable?: boolean;
+  /** The Docker engine container jobs run with (detectDocker); undefined: this startd runs none. */
+  docker?: DockerSettings;
   log: Logger;
 }
 
@@ -106,7 +109,8 @@ export class Startd {
   private connectedOnce: (() => void) | undefined;
 
   constructor(private readonly settings: StartdSettings) {
-    this.identity = { startdName: settings.name, machine: os.hostname(), opSys: condorOpSys(process.platform), arch: condorArch(process.arch) };
+    const docker = settings.docker && { version: settings.docker.version, networks: settings.docker.networks };
+    this.identity = { startdName: settings.name, machine: os.hostname(), opSys: condorOpSys(process.platform), arch: condorArch(process.arch), ...(docker ? { docker } : {}) };
     this.client = new ScheddClient({ baseUrl: settings.scheddUrl, token: settings.token, maxSockets: 16, reportsBefore: (runId) => this.reportsBefore(runId) });
     const { spawner, fallbackReason } = jobSpawner();
     this.spawner = spawner;
@@ -230,7 +234,7 @@ export class Startd {
           this.send({ type: 'ssh-exit', sessionId: message.sessionId, exitCode: null, error: `Job ${message.jobId} is not running here` });
           return;
         }
-        const session = new SshSession(message.sessionId, message.command, active.run.shellPlace, (m) => {
+        const session = new SshSession(message.sessionId, message.command, active.run.shellPlace(message.place ?? 'job'), (m) => {
           if (m.type === 'ssh-exit') this.sessions.delete(m.sessionId);
           this.send(m);
         });
@@ -345,6 +349,7 @@ export class Startd {
       spawner: this.spawner,
       cgroups: this.cgroups,
       jobUser,
+      docker: this.settings.docker,
       maxJobPids: this.settings.maxJobPids ?? DEFAULT_MAX_JOB_PIDS,
       log: this.settings.log.child({ jobId, runId }),
       report: (report) => this.report(report),

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
 import type { RunningSchedd, ScheddOptions } from '@tinycondor/schedd';
+import type { DockerSettings, detectDocker } from '@tinycondor/startd';
 import { formatCondorConfig } from '@tinycondor/shared/condor-config';
 import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
@@ -207,8 +209,10 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   const name = flags.get('name') ?? os.hostname();
   const executeDir = path.resolve(io.cwd, flags.get('execute') ?? path.join(pool?.value('EXECUTE') ?? path.join(defaultHome(), 'execute'), name));
   const logDir = pool?.value('LOG') ?? path.dirname(executeDir);
-  const { Startd } = await import('@tinycondor/startd');
+  const { Startd, detectDocker, removeStaleContainers } = await import('@tinycondor/startd');
   const log = fileLogger(path.join(logDir, `StartLog.${name}`));
+  const docker = await dockerFor(pool, log, detectDocker);
+  if (docker !== undefined) await removeStaleContainers(docker, name, log);
   const startd = new Startd({
     name,
     scheddUrl,
@@ -218,6 +222,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     checkpointIntervalSeconds: intFlag(flags, 'checkpoint-interval', 1),
     diskCheckSeconds: intFlag(flags, 'disk-check-interval', 1),
     killable: true,
+    docker,
     log,
   });
   const stopRequested = Promise.race([untilSignalled(), ...(parentPid === undefined ? [] : [untilParentGone(parentPid)])]);
@@ -227,6 +232,23 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   if (stopCause === 'parent gone') log.warn({ parentPid }, 'the pool that started this startd went away; shutting down fast');
   await startd.stop();
   return 0;
+}
+
+/** The Docker engine this startd offers container jobs, from the pool's DOCKER* knobs; undefined (and why, in StartLog) when none answers. */
+async function dockerFor(pool: PoolConfig | undefined, log: Logger, detect: typeof detectDocker): Promise<DockerSettings | undefined> {
+  const knob = (name: string) => pool?.value(name);
+  let found;
+  try {
+    found = await detect({ DOCKER: knob('DOCKER'), DOCKER_NETWORKS: knob('DOCKER_NETWORKS'), DOCKER_DROP_ALL_CAPABILITIES: knob('DOCKER_DROP_ALL_CAPABILITIES'), DOCKER_RUN_UNDER_INIT: knob('DOCKER_RUN_UNDER_INIT') });
+  } catch (err) {
+    throw new CliError(`tinycondor startd: ${pool?.file ?? 'condor_config'}: ${(err as Error).message}`);
+  }
+  if ('offline' in found) {
+    log.info({ reason: found.offline }, 'no Docker engine: this startd runs no container jobs (HasDocker is not advertised)');
+    return undefined;
+  }
+  log.info({ docker: found.cli, version: found.version }, 'container jobs run with Docker (HasDocker, HasContainer, HasDockerURL advertised)');
+  return found;
 }
 
 /** A health check (for container engines): the schedd answers, and with --startd, that startd's slots are there. */

@@ -12,6 +12,7 @@ import {
   parseEnvironmentList,
   selectImportedEnv,
 } from './environment.js';
+import { apptainerImageRefusal, containerImageType, containerRequirements, isValidContainerImage, type ContainerKind } from './container-job.js';
 import { condorSubmitError, submitError, type SourcePos } from './errors.js';
 import { splitList } from './queue.js';
 import { parseSize } from './size.js';
@@ -126,6 +127,7 @@ class JobAdBuilder {
     },
     (b) => b.ad.set('Iwd', b.iwd()),
     (b) => b.setExecutable(),
+    (b) => b.setContainer(),
     (b) => b.setArguments(),
     (b) => b.setEnvironment(),
     // Apart, as output = out.$(Process) and the like make them differ per proc.
@@ -219,14 +221,81 @@ class JobAdBuilder {
 
   private setUniverse(): void {
     const found = this.get('universe');
-    if (found && found.value.toLowerCase() !== 'vanilla') {
-      const known = KNOWN_UNIVERSES.includes(found.value.toLowerCase());
-      throw submitError(
-        found.pos,
-        known ? `universe ${found.value} is not supported (only vanilla)` : `unknown universe "${found.value}"`,
-      );
+    const universe = found?.value.toLowerCase();
+    if (found && universe !== 'vanilla' && universe !== 'docker' && universe !== 'container') {
+      const known = KNOWN_UNIVERSES.includes(universe as string);
+      throw submitError(found.pos, known ? `universe ${found.value} is not supported (only vanilla, docker and container)` : `unknown universe "${found.value}"`);
     }
     this.ad.set('JobUniverse', JOB_UNIVERSE_VANILLA);
+    // The docker and container universes are toppings on vanilla, marked as SetUniverse marks them.
+    const kind = this.containerKind();
+    if (kind === 'docker') this.ad.set('WantDocker', true);
+    if (kind === 'container') {
+      this.ad.set('WantContainer', true);
+      if (this.get('docker_image')) this.ad.set('WantDockerImage', true);
+    }
+  }
+
+  /**
+   * Whether the job runs in a container, as SetUniverse decides it, with its refusals: a docker-universe
+   * job names a docker_image and no container_image; any other names at most one of the two, and either
+   * makes it a container job (a vanilla job naming an image runs in it).
+   */
+  private containerKind(): ContainerKind {
+    const universe = this.get('universe')?.value.toLowerCase();
+    const dockerImage = this.get('docker_image');
+    const containerImage = this.get('container_image');
+    if (universe === 'docker') {
+      if (containerImage) throw condorSubmitError(containerImage.pos, 'docker universe does not allow use of container_image.');
+      if (!dockerImage) throw condorSubmitError(this.input.queuePos, 'docker jobs require a docker_image');
+      return 'docker';
+    }
+    if (dockerImage && containerImage) throw condorSubmitError(containerImage.pos, 'cannot declare both docker_image and container_image');
+    if (universe === 'container' && !dockerImage && !containerImage) {
+      throw condorSubmitError(this.input.queuePos, 'container jobs require a container_image or docker_image');
+    }
+    return universe === 'container' || dockerImage || containerImage ? 'container' : undefined;
+  }
+
+  /** SetExecutable's image checks, SetContainerSpecial's services, and the docker keywords kept verbatim. */
+  private setContainer(): void {
+    const kind = this.containerKind();
+    const dockerImage = this.get('docker_image');
+    const containerImage = this.get('container_image');
+    if (dockerImage) {
+      const image = stripEnclosingQuotes(dockerImage.value.trim()).trim();
+      if (image === '') throw condorSubmitError(dockerImage.pos, `'${dockerImage.value}' is not a valid docker_image${kind === 'container' ? ' for container universe' : ''}`);
+      this.ad.set('DockerImage', image);
+    }
+    if (containerImage) {
+      const image = stripEnclosingQuotes(containerImage.value.trim()).trim();
+      if (!isValidContainerImage(image)) throw condorSubmitError(containerImage.pos, `'${containerImage.value}' is not a valid container image`);
+      const type = containerImageType(image);
+      const refusal = apptainerImageRefusal(image, type);
+      if (refusal !== undefined) throw submitError(containerImage.pos, refusal);
+      this.ad.set('ContainerImage', image).set('WantDockerImage', true);
+      if (image.startsWith('docker://')) this.ad.set('ContainerImageSource', 'docker');
+    }
+    if (kind === undefined) return;
+    this.optionalString('docker_network_type', 'DockerNetworkType');
+    this.optionalString('docker_pull_policy', 'DockerPullPolicy');
+    this.optionalBool('docker_override_entrypoint', 'DockerOverrideEntrypoint');
+    this.setContainerServices();
+  }
+
+  /** container_service_names: each service needs `<service>_container_port`, a port number (SetContainerSpecial). */
+  private setContainerServices(): void {
+    const services = this.get('container_service_names');
+    if (!services) return;
+    this.ad.set('ContainerServiceNames', services.value);
+    for (const service of splitList(services.value)) {
+      const port = this.get(`${service}_container_port`.toLowerCase());
+      const portNo = port && /^\d+$/.test(port.value) ? Number(port.value) : -1;
+      if (portNo < 0 || portNo > 65535) {
+        throw condorSubmitError(port?.pos ?? services.pos, `Requested container service '${service}' was not assigned a port, or the assigned port was not valid.`);
+      }
+      this.ad.set(`${service}_ContainerPort`, portNo);
+    }
   }
 
   /** Read again by each section that needs it, so that it counts among that section's reads. */
@@ -237,13 +306,24 @@ class JobAdBuilder {
 
   private setExecutable(): void {
     const found = this.command(['executable']);
+    if (!found && this.containerKind() !== undefined) {
+      // A container job may run its image's own command: no executable, nothing transferred.
+      this.ad.set('TransferExecutable', false).set('Cmd', '');
+      return;
+    }
     if (!found) throw submitError(this.input.queuePos, "no 'executable' command was given");
     if (found.value === '') throw submitError(found.pos, 'executable is empty');
+    this.optionalBool('transfer_executable', 'TransferExecutable');
+    const transferred = this.ad.getBool('TransferExecutable') !== false;
+    // A container job's executable that is not transferred lives in its image: kept as written.
+    if (!transferred && this.containerKind() !== undefined) {
+      this.ad.set('Cmd', found.value);
+      return;
+    }
     // Unlike input and output files, the executable is relative to where condor_submit runs, not to initialdir.
     const cmd = posix.resolve(this.input.ctx.submitDir, found.value);
     this.ad.set('Cmd', cmd);
-    this.optionalBool('transfer_executable', 'TransferExecutable');
-    if (this.ad.getBool('TransferExecutable') !== false && !found.value.includes('$$')) this.checkExecutable(found, cmd);
+    if (transferred && !found.value.includes('$$')) this.checkExecutable(found, cmd);
   }
 
   /** condor_submit's check_sub_file for a transferred executable; the message names it as written. */
@@ -443,10 +523,23 @@ class JobAdBuilder {
     this.setRequest('request_cpus', 'RequestCpus', 1);
     this.setRequest('request_memory', 'RequestMemory', DEFAULT_REQUEST_MEMORY_MB, 'M');
     this.setRequest('request_disk', 'RequestDisk', DEFAULT_REQUEST_DISK_KB, 'K');
-    this.exprOrDefault('requirements', 'Requirements', 'true');
+    this.setRequirements();
     const rank = this.get('rank');
     if (rank) this.setExpr('Rank', 'rank', rank);
     else this.ad.setReal('Rank', 0);
+  }
+
+  /** The user's requirements, and for a container job what SetRequirements appends to them. */
+  private setRequirements(): void {
+    const found = this.get('requirements');
+    if (found) this.validateExpr('requirements', found);
+    const kind = this.containerKind();
+    if (kind === undefined) {
+      this.ad.setExpr('Requirements', found?.value ?? 'true');
+      return;
+    }
+    const clauses = containerRequirements(kind, this.get('docker_network_type')?.value);
+    this.ad.setExpr('Requirements', found ? `(${found.value}) && ${clauses}` : clauses);
   }
 
   private setPolicy(): void {

@@ -781,7 +781,7 @@ t.test('errors name file and line', async (t) => {
   expectError(t, `executable = a\narguments = "a 'b"\nqueue\n`, "job.sub:2: failed to parse arguments: Unbalanced quote starting here: 'b");
   expectError(t, `executable = a\nenvironment = "A='1"\nqueue\n`, "job.sub:2: failed to parse environment: Unbalanced quote starting here: '1");
   expectError(t, 'executable = a\nenvironment = A=1;B\nqueue\n', "job.sub:2: failed to parse environment: Missing '=' after environment variable 'B'.");
-  expectError(t, 'executable = a\nuniverse = docker\nqueue\n', 'job.sub:2: universe docker is not supported (only vanilla)');
+  expectError(t, 'executable = a\nuniverse = grid\nqueue\n', 'job.sub:2: universe grid is not supported (only vanilla, docker and container)');
   expectError(t, 'executable = a\nuniverse = banana\nqueue\n', 'job.sub:2: unknown universe "banana"');
   expectError(t, 'executable = a\nrequest_memory = 2 XB\nqueue\n', 'job.sub:2: request_memory: invalid size unit "XB" in "2 XB" (use K, KB, M, MB, G, GB, T or TB)');
   expectError(t, 'executable = a\nrequest_disk = 1.2.3\nqueue\n', 'job.sub:2: request_disk: invalid size "1.2.3"');
@@ -965,4 +965,67 @@ t.test('with SUBMIT_SKIP_FILECHECKS = false an input that cannot be read is refu
   t.doesNotThrow(withInput('missing.txt', false), 'not checked by default, as SUBMIT_SKIP_FILECHECKS defaults to true');
   t.throws(withInput('missing.txt', true), { message: 'job.sub:3: Can\'t open "/home/alice/jobs/run/missing.txt"  with flags 00 (No such file or directory)', condorWords: true });
   t.throws(withInput('locked.txt', true), { message: 'job.sub:3: Can\'t open "/home/alice/jobs/run/locked.txt"  with flags 00 (Permission denied)' });
+});
+
+t.test('docker and container universes: the attributes and requirements SetUniverse, SetExecutable and SetRequirements give', async (t) => {
+  const [docker] = submit('universe = docker\ndocker_image = "debian:bookworm"\nexecutable = run.sh\nrequirements = Memory > 100\nqueue\n');
+  t.same(pick(docker!, { JobUniverse: '', WantDocker: '', WantContainer: '', DockerImage: '', Cmd: '', Requirements: '' }), {
+    JobUniverse: '5',
+    WantDocker: 'true',
+    WantContainer: undefined,
+    DockerImage: '"debian:bookworm"',
+    Cmd: '"/home/alice/jobs/run.sh"',
+    Requirements: '(Memory > 100) && TARGET.HasDocker',
+  });
+  const [container] = submit('universe = container\ncontainer_image = docker://python:3.12\nexecutable = run.sh\nqueue\n');
+  t.same(pick(container!, { WantDocker: '', WantContainer: '', WantDockerImage: '', ContainerImage: '', ContainerImageSource: '', Requirements: '' }), {
+    WantDocker: undefined,
+    WantContainer: 'true',
+    WantDockerImage: 'true',
+    ContainerImage: '"docker://python:3.12"',
+    ContainerImageSource: '"docker"',
+    Requirements: 'TARGET.HasContainer && TARGET.HasDockerURL',
+  });
+  const [implicit] = submit('container_image = docker://alpine\nexecutable = run.sh\nqueue\n');
+  t.equal(implicit!.getBool('WantContainer'), true, 'an image without a universe line makes a container job, not a vanilla one');
+  t.equal(implicit!.getSource('Requirements'), 'TARGET.HasContainer && TARGET.HasDockerURL');
+  const [viaDockerImage] = submit('universe = container\ndocker_image = alpine\nqueue\n');
+  t.same(pick(viaDockerImage!, { WantContainer: '', WantDockerImage: '', DockerImage: '', Cmd: '', TransferExecutable: '' }), {
+    WantContainer: 'true',
+    WantDockerImage: 'true',
+    DockerImage: '"alpine"',
+    Cmd: '""',
+    TransferExecutable: 'false',
+  }, 'no executable: the image runs its own command');
+  const [inImage] = submit('universe = docker\ndocker_image = alpine\nexecutable = /usr/bin/env\ntransfer_executable = false\nqueue\n', {
+    probeFile: () => ({ error: 'No such file or directory' }),
+  });
+  t.equal(inImage!.getString('Cmd'), '/usr/bin/env', 'an executable that is not transferred lives in the image and is not looked for here');
+  const [network] = submit('universe = docker\ndocker_image = alpine\nexecutable = run.sh\ndocker_network_type = mynet\ndocker_pull_policy = always\nqueue\n');
+  t.same(pick(network!, { DockerNetworkType: '', DockerPullPolicy: '', Requirements: '' }), {
+    DockerNetworkType: '"mynet"',
+    DockerPullPolicy: '"always"',
+    Requirements: 'TARGET.HasDocker && StringListMember(MY.DockerNetworkType,TARGET.DockerNetworks)',
+  });
+  const [services] = submit('universe = docker\ndocker_image = nginx\ncontainer_service_names = web\nweb_container_port = 8080\nqueue\n');
+  t.same(pick(services!, { ContainerServiceNames: '', web_ContainerPort: '' }), { ContainerServiceNames: '"web"', web_ContainerPort: '8080' });
+  const [vanilla] = submit('executable = run.sh\nqueue\n');
+  t.same(pick(vanilla!, { WantDocker: '', WantContainer: '', Requirements: '' }), { WantDocker: undefined, WantContainer: undefined, Requirements: 'true' });
+});
+
+t.test('container jobs are refused in condor_submit\'s words, and Apptainer images with what to write instead', async (t) => {
+  expectError(t, 'universe = docker\nexecutable = a\nqueue\n', 'job.sub:3: docker jobs require a docker_image');
+  expectError(t, 'universe = container\nexecutable = a\nqueue\n', 'job.sub:3: container jobs require a container_image or docker_image');
+  expectError(t, 'universe = docker\ndocker_image = a\ncontainer_image = docker://b\nexecutable = a\nqueue\n', 'job.sub:3: docker universe does not allow use of container_image.');
+  expectError(t, 'docker_image = a\ncontainer_image = docker://b\nexecutable = a\nqueue\n', 'job.sub:2: cannot declare both docker_image and container_image');
+  expectError(t, 'universe = docker\ndocker_image = ""\nexecutable = a\nqueue\n', `job.sub:2: '""' is not a valid docker_image`);
+  expectError(t, 'container_image = library://x/y\nexecutable = a\nqueue\n', "job.sub:1: 'library://x/y' is not a valid container image");
+  expectError(t, 'universe = docker\ndocker_image = a\ncontainer_service_names = web\nqueue\n', "job.sub:3: Requested container service 'web' was not assigned a port, or the assigned port was not valid.");
+  expectError(t, 'universe = docker\ndocker_image = a\ncontainer_service_names = web\nweb_container_port = 70000\nqueue\n', "job.sub:4: Requested container service 'web' was not assigned a port, or the assigned port was not valid.");
+  t.throws(() => submit('universe = container\ncontainer_image = /images/python.sif\nexecutable = a\nqueue\n'), {
+    message: /^job\.sub:2: container_image \/images\/python\.sif names a Singularity\/Apptainer image file \(\.sif\).*Docker only.*docker:\/\/images\/python\.sif$/,
+  });
+  t.throws(() => submit('universe = container\ncontainer_image = ubuntu:22.04\nexecutable = a\nqueue\n'), {
+    message: /^job\.sub:2: container_image ubuntu:22\.04 names an Apptainer sandbox directory .*write container_image = docker:\/\/ubuntu:22\.04$/,
+  });
 });

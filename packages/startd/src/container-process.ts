@@ -1,0 +1,126 @@
+import type { Logger } from 'pino';
+import type { ExitStatus } from '@tinycondor/shared/protocol';
+import { containerEnd, type ContainerState, type DockerSettings } from './container-args.js';
+import { runDocker } from './docker-engine.js';
+import type { JobSpawner } from './job-process.js';
+
+/** How a container job could not run: its image (hold 35), its memory (hold 34/102), or docker itself (hold 6). */
+export interface ContainerFailure {
+  stage: 'container-image' | 'memory' | 'execute';
+  reason: string;
+}
+
+export interface ContainerEvents {
+  /** The container runs (`docker start -a` is attached to it). */
+  spawned(): void;
+  failed(failure: ContainerFailure): void;
+  exited(exit: ExitStatus): void;
+}
+
+/** How often a signal docker could not deliver yet (the container is still starting) is tried again. */
+const SIGNAL_RETRY_MS = 100;
+
+/** DockerProc::JobReaper's patience with an engine that has not yet seen its container stop. */
+const INSPECT_ATTEMPTS = 20;
+
+/**
+ * One process of a container job, as HTCondor's DockerProc runs it: the image pulled when the engine
+ * lacks it, `docker create`, then `docker start -a` attached to the job's standard streams. When that
+ * ends, `docker inspect` says how the job ended and the container is removed. Signals go through
+ * `docker kill --signal`, suspension through `docker pause`/`unpause`.
+ */
+export class ContainerProcess {
+  private attached: { exited: boolean } | undefined;
+  private created = false;
+
+  constructor(
+    private readonly docker: DockerSettings,
+    private readonly name: string,
+    private readonly image: string,
+    private readonly createArgs: string[],
+    private readonly memoryMb: number,
+    private readonly log: Logger,
+  ) {}
+
+  async start(spawner: JobSpawner, stdio: [number, number, number], events: ContainerEvents): Promise<void> {
+    // A container of this name left by an earlier process of the run (a restart in place) goes first.
+    await runDocker(this.docker.cli, ['rm', '-f', '-v', this.name]);
+    const present = await runDocker(this.docker.cli, ['image', 'inspect', '--format', '{{.Id}}', this.image]);
+    if (present.code !== 0) {
+      this.log.info({ image: this.image }, 'pulling the image');
+      const pulled = await runDocker(this.docker.cli, ['pull', '-q', this.image]);
+      if (pulled.code !== 0) {
+        events.failed({ stage: 'container-image', reason: `Cannot pull image ${this.image} ${pulled.stderr.replace(/\n/g, '')}` });
+        return;
+      }
+    }
+    const created = await runDocker(this.docker.cli, this.createArgs);
+    if (created.code !== 0) {
+      // DockerProc::JobReaper: what docker create wrote, on one line, is the hold reason.
+      events.failed({ stage: 'container-image', reason: created.stderr.replace(/\n/g, ' ').trim() });
+      return;
+    }
+    this.created = true;
+    const attached = { exited: false };
+    this.attached = attached;
+    spawner.start(
+      { executable: this.docker.cli, args: ['start', '-a', this.name], cwd: '/', env: process.env, stdio, cgroupProcs: [] },
+      {
+        spawned: () => events.spawned(),
+        failed: ({ errno, message }) => {
+          attached.exited = true;
+          void this.remove();
+          events.failed({ stage: 'execute', reason: `Failed to execute '${this.docker.cli} start -a ${this.name}': (errno=${errno}: '${message}')` });
+        },
+        exited: () => {
+          attached.exited = true;
+          void this.ended().then((end) => {
+            if (end.kind === 'exit') events.exited(end.exit);
+            else events.failed({ stage: end.kind === 'out-of-memory' ? 'memory' : 'execute', reason: end.reason });
+          });
+        },
+      },
+    );
+  }
+
+  /** The container's final state (waiting, as the starter does, for the engine to see it stop), then its removal. */
+  private async ended(): Promise<ReturnType<typeof containerEnd>> {
+    let state: ContainerState | undefined;
+    for (let attempt = 0; attempt < INSPECT_ATTEMPTS; attempt++) {
+      const inspected = await runDocker(this.docker.cli, ['inspect', '--format', '{{json .State}}', this.name]);
+      if (inspected.code === 0) {
+        state = JSON.parse(inspected.stdout) as ContainerState;
+        if (!state.Running) break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    await this.remove();
+    if (state === undefined) return { kind: 'docker-error', reason: 'Error running docker job: Cannot inspect exited container' };
+    return containerEnd(state, this.memoryMb);
+  }
+
+  private async remove(): Promise<void> {
+    if (!this.created) return;
+    this.created = false;
+    const removed = await runDocker(this.docker.cli, ['rm', '-f', '-v', this.name]);
+    if (removed.code !== 0) this.log.warn({ container: this.name, stderr: removed.stderr }, 'could not remove the container');
+  }
+
+  /** `docker kill --signal`: tried again while the container is still starting, until `docker start -a` ends. */
+  signal(signal: number): void {
+    const attached = this.attached;
+    if (attached === undefined || attached.exited) return;
+    void runDocker(this.docker.cli, ['kill', '--signal', String(signal), this.name]).then((result) => {
+      if (result.code === 0 || attached.exited) return;
+      setTimeout(() => this.signal(signal), SIGNAL_RETRY_MS).unref();
+    });
+  }
+
+  /** condor_suspend / condor_continue: DockerProc::Suspend and Continue pause and unpause the container. */
+  pause(paused: boolean): void {
+    if (this.attached === undefined || this.attached.exited) return;
+    void runDocker(this.docker.cli, [paused ? 'pause' : 'unpause', this.name]).then((result) => {
+      if (result.code !== 0) this.log.warn({ container: this.name, stderr: result.stderr }, `docker ${paused ? 'pause' : 'unpause'} failed`);
+    });
+  }
+}

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import type { Logger } from 'pino';
+import { STARTD_LABEL, type DockerSettings } from './container-args.js';
+
+/** DockerAPI::default_timeout: how long one docker command may take. */
+const DOCKER_COMMAND_TIMEOUT_MS = 120_000;
+
+export interface DockerCommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the docker CLI as the startd, with the startd's environment (DOCKER_HOST included), as the
+ * starter runs it (build_env_for_docker_cli); resolves with its exit code, never rejects.
+ */
+export function runDocker(cli: string, args: string[], timeoutMs = DOCKER_COMMAND_TIMEOUT_MS): Promise<DockerCommandResult> {
+  return new Promise((resolve) => {
+    execFile(cli, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err === null) {
+        resolve({ code: 0, stdout, stderr });
+        return;
+      }
+      const { code } = err as NodeJS.ErrnoException & { code?: number | string };
+      resolve({ code: typeof code === 'number' ? code : -1, stdout: stdout ?? '', stderr: stderr !== '' ? stderr : err.message });
+    });
+  });
+}
+
+/** The knobs a startd reads for Docker, with HTCondor's defaults (param_info.in). */
+export interface DockerKnobs {
+  DOCKER?: string;
+  DOCKER_NETWORKS?: string;
+  DOCKER_DROP_ALL_CAPABILITIES?: string;
+  DOCKER_RUN_UNDER_INIT?: string;
+}
+
+/** HTCondor's default DOCKER. */
+export const DEFAULT_DOCKER_CLI = '/usr/bin/docker';
+
+function knobBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value.trim() === '') return fallback;
+  if (/^(true|yes|1)$/i.test(value.trim())) return true;
+  if (/^(false|no|0)$/i.test(value.trim())) return false;
+  throw new Error(`${name} must be True or False, got '${value}'`);
+}
+
+/**
+ * DockerAPI::detect, as the startd's starter runs it at start: `docker -v` must print a version and
+ * `docker info` must succeed (the engine answers). Returns the settings, or why Docker is not offered.
+ * HTCondor then also runs its own test image (DOCKER_PERFORM_TEST); tinycondor has no such image, so an
+ * engine that answers is taken to run containers.
+ */
+export async function detectDocker(knobs: DockerKnobs): Promise<DockerSettings | { offline: string }> {
+  const cli = knobs.DOCKER?.trim() || DEFAULT_DOCKER_CLI;
+  const networks = (knobs.DOCKER_NETWORKS ?? '').split(/[\s,]+/).filter((name) => name !== '');
+  const dropAllCapabilities = knobBoolean('DOCKER_DROP_ALL_CAPABILITIES', knobs.DOCKER_DROP_ALL_CAPABILITIES, true);
+  const runUnderInit = knobBoolean('DOCKER_RUN_UNDER_INIT', knobs.DOCKER_RUN_UNDER_INIT, true);
+  const version = await runDocker(cli, ['-v'], 20_000);
+  const line = version.stdout.split('\n')[0]?.trim() ?? '';
+  if (version.code !== 0 || !line.startsWith('Docker version ')) {
+    return { offline: `'${cli} -v' did not print a Docker version (exit ${version.code}${version.stderr ? `: ${version.stderr.trim().split('\n')[0]}` : ''})` };
+  }
+  const info = await runDocker(cli, ['info', '--format', '{{.ServerVersion}}'], 20_000);
+  if (info.code !== 0) return { offline: `'${cli} info' did not exit successfully (code ${info.code}); the first line of output was '${info.stderr.trim().split('\n')[0] ?? ''}'` };
+  // Docker 20.10.4 cannot run HTCondor's jobs (starter_v61_main.cpp): HasDocker = False.
+  if (line.includes('20.10.4,')) return { offline: 'Unsupported Docker Version (20.10.4) detected' };
+  return { cli, version: line, networks, dropAllCapabilities, runUnderInit };
+}
+
+/**
+ * Containers an earlier process of this startd left running (it was killed before it could remove them):
+ * removed at start, as the startd removes the sandboxes of such runs (stale-runs.ts).
+ */
+export async function removeStaleContainers(docker: DockerSettings, startdName: string, log: Logger): Promise<void> {
+  const listed = await runDocker(docker.cli, ['ps', '-aq', '--filter', `label=${STARTD_LABEL}=${startdName}`]);
+  const ids = listed.stdout.split('\n').filter((id) => id !== '');
+  if (listed.code !== 0 || ids.length === 0) return;
+  const removed = await runDocker(docker.cli, ['rm', '-f', '-v', ...ids]);
+  if (removed.code === 0) log.warn({ containers: ids.length }, 'removed the containers of runs an earlier process of this startd left');
+  else log.error({ stderr: removed.stderr }, 'could not remove containers an earlier process of this startd left');
+}

@@ -1,0 +1,180 @@
+// Container jobs (universe = docker / container) on a real Docker engine: output, the seed's
+// self-checkpointing example resumed after its startd is killed, a missing image, the memory limit,
+// and a pool without Docker that never starts them.
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { startdPids } from './helpers/faults.js';
+import { BASE_IMAGE, PYTHON_IMAGE, startDockerEngine, type TestDockerEngine } from './helpers/docker-engine.js';
+import { codes, eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
+import { seedSubmit } from './helpers/seeds.js';
+
+const engine = await startDockerEngine(t);
+if ('skip' in engine) {
+  t.comment(`container jobs not tested: ${engine.skip}`);
+  t.pass(`skipped: ${engine.skip}`);
+} else {
+  await containerTests(engine);
+}
+
+/** Submits `text` as `file`; resolves with its cluster's one job id. */
+async function submit(pool: TestPool, file: string, text: string): Promise<string> {
+  fs.writeFileSync(path.join(pool.dir, file), text);
+  const result = await pool.run('condor_submit', [file]);
+  if (result.code !== 0) throw new Error(`condor_submit ${file}: ${result.stderr}`);
+  return `${/submitted to cluster (\d+)/.exec(result.stdout)?.[1]}.0`;
+}
+
+async function attrs(pool: TestPool, id: string, names: string[]): Promise<string[]> {
+  const result = await pool.run('condor_q', [id, '-af', ...names]);
+  return result.stdout.trim().split(' ');
+}
+
+/** The job's hold code, subcode and reason once it is held. */
+async function heldWith(pool: TestPool, id: string): Promise<{ code: string; subCode: string; reason: string }> {
+  return eventually(`job ${id} held`, async () => {
+    const result = await pool.run('condor_q', [id, '-af', 'JobStatus', 'HoldReasonCode', 'HoldReasonSubCode', 'HoldReason']);
+    const [status, code, subCode, ...reason] = result.stdout.trim().split(' ');
+    return status === '5' ? { code: code ?? '', subCode: subCode ?? '', reason: reason.join(' ') } : undefined;
+  }, 120_000);
+}
+
+async function containerTests(engine: TestDockerEngine): Promise<void> {
+  const pool = await startPool(t, { startds: 2, cpus: 1, env: engine.env });
+  const leftContainers = async () => (await engine.docker(['ps', '-aq', '--filter', 'label=org.htcondorproject=True'])).stdout.trim();
+
+  await t.test('the slots advertise Docker as HTCondor startds do', async (t) => {
+    const status = await pool.run('condor_status', ['-af', 'HasDocker', 'HasContainer', 'HasDockerURL', 'DockerVersion']);
+    const lines = status.stdout.trim().split('\n');
+    t.equal(lines.length, 2, status.stderr);
+    for (const line of lines) t.match(line, /^true true true Docker version \S+/);
+  });
+
+  await t.test('a docker-universe job runs in its image, in the sandbox, with its exit code', async (t) => {
+    writeExecutable(
+      path.join(pool.dir, 'hello.sh'),
+      '#!/bin/sh\nhead -1 /etc/os-release\necho "cwd=$(pwd) scratch=$_CONDOR_SCRATCH_DIR user=$(id -u):$(id -g)"\necho "to stderr" >&2\nexit 3\n',
+    );
+    await submit(pool, 'hello.sub', `universe = docker\ndocker_image = ${BASE_IMAGE}\nexecutable = hello.sh\noutput = hello.out\nerror = hello.err\nlog = hello.log\nqueue\n`);
+    const events = await waitForEvents(path.join(pool.dir, 'hello.log'), (ev) => ev.some((e) => e.code === 5), 120_000);
+    t.equal(events.find((e) => e.code === 5)?.lines[1], '\t(1) Normal termination (return value 3)');
+    const [osLine, where] = fs.readFileSync(path.join(pool.dir, 'hello.out'), 'utf8').split('\n');
+    t.equal(osLine, 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"', 'the image, not the host');
+    const match = /^cwd=(\S+) scratch=(\S+) user=(\d+):(\d+)$/.exec(where ?? '');
+    t.ok(match, where);
+    t.equal(match?.[1], match?.[2], 'the working directory is the sandbox, at the path _CONDOR_SCRATCH_DIR names');
+    t.equal(`${match?.[3]}:${match?.[4]}`, `${process.getuid?.()}:${process.getgid?.()}`, "the container runs as the job's user");
+    t.equal(fs.readFileSync(path.join(pool.dir, 'hello.err'), 'utf8'), 'to stderr\n');
+    t.equal(await leftContainers(), '', 'the container is removed after the run');
+  });
+
+  await t.test('condor_ssh_to_job runs inside the container; condor_tail, condor_suspend and condor_hold act on it', async (t) => {
+    writeExecutable(path.join(pool.dir, 'waits.sh'), '#!/bin/sh\necho started\nwhile [ ! -e go ]; do sleep 0.1; done\necho released\n');
+    const id = await submit(pool, 'waits.sub', `universe = docker\ndocker_image = ${BASE_IMAGE}\nexecutable = waits.sh\noutput = waits.out\nlog = waits.log\nqueue\n`);
+    const tail = await eventually('the job to print its first line', async () => {
+      const result = await pool.run('condor_tail', [id]);
+      return result.code === 0 && result.stdout === 'started\n' ? result : undefined;
+    }, 120_000);
+    t.equal(tail.stdout, 'started\n', 'condor_tail reads the sandbox');
+    const inside = await pool.run('condor_ssh_to_job', [id, 'test -f /.dockerenv && echo "inside $(hostname) in $PWD" && test "$PWD" = "$_CONDOR_SCRATCH_DIR"']);
+    t.equal(inside.code, 0, inside.stderr);
+    t.match(inside.stdout, new RegExp(`^inside \\S+-${id}-\\S+ in /\\S+\n$`), 'docker exec: the container, its host name, the sandbox as working directory');
+    const suspended = await pool.run('condor_suspend', [id]);
+    t.equal(suspended.code, 0, suspended.stderr);
+    const paused = await eventually('the container paused', async () => {
+      const state = await engine.docker(['ps', '--filter', 'label=org.htcondorproject=True', '--format', '{{.State}}']);
+      return state.stdout.trim() === 'paused' ? state.stdout.trim() : undefined;
+    });
+    t.equal(paused, 'paused', 'condor_suspend pauses the container (DockerProc::Suspend)');
+    t.equal((await pool.run('condor_continue', [id])).code, 0);
+    await eventually('the container running again', async () => ((await engine.docker(['ps', '--filter', 'label=org.htcondorproject=True', '--format', '{{.State}}'])).stdout.trim() === 'running' ? true : undefined));
+    t.equal((await pool.run('condor_hold', [id])).code, 0);
+    await waitForEvents(path.join(pool.dir, 'waits.log'), (ev) => ev.some((e) => e.code === 12), 60_000);
+    await eventually('the held job\'s container removed', async () => ((await leftContainers()) === '' ? true : undefined), 60_000);
+    t.pass('condor_hold kills and removes the container');
+    t.equal((await pool.run('condor_rm', [id])).code, 0);
+  });
+
+  await t.test("the seed's example (001) as a container job checkpoints in place and resumes elsewhere after its startd is killed", async (t) => {
+    const dir = path.join(pool.dir, 'example');
+    fs.mkdirSync(dir);
+    writeExecutable(
+      path.join(dir, 'example.py'),
+      `#!/usr/bin/env python3
+
+import sys
+import time
+
+value = 0
+try:
+    with open('example.checkpoint', 'r') as f:
+        value = int(f.read())
+except IOError:
+    pass
+
+print("Starting from {0}".format(value))
+for i in range(value,10):
+    print("Computing timestamp {0}".format(value))
+    time.sleep(1)
+    value += 1
+    with open('example.checkpoint', 'w') as f:
+        f.write("{0}".format(value))
+    if value%3 == 0:
+        sys.exit(85)
+
+print("Computation complete")
+sys.exit(0)
+`,
+    );
+    fs.writeFileSync(path.join(dir, 'example.submit'), `universe = container\ncontainer_image = docker://${PYTHON_IMAGE}\n${seedSubmit('example.submit')}`);
+    const submitted = await pool.run('condor_submit', ['example.submit'], { cwd: dir });
+    t.equal(submitted.code, 0, submitted.stderr);
+    const id = /submitted to cluster (\d+)/.exec(submitted.stdout)?.[1] ?? '';
+    const victim = await eventually('the first checkpoint', async () => {
+      const [ckpts, host] = await attrs(pool, `${id}.0`, ['NumCkpts', 'RemoteHost']);
+      return Number(ckpts) >= 1 && host !== undefined && host.includes('@') ? host.split('@')[1] : undefined;
+    }, 120_000);
+    const [pid] = startdPids(pool, victim as string);
+    t.ok(pid, `the startd ${victim} running the job`);
+    process.kill(pid as number, 'SIGKILL');
+    const events = await waitForEvents(path.join(dir, 'example.log'), (ev) => ev.some((e) => e.code === 5), 180_000);
+    const jobCodes = codes(events, Number(id), 0);
+    t.ok(jobCodes.filter((code) => code === 1).length >= 2, `started again after the kill: ${jobCodes.join(' ')}`);
+    t.ok(jobCodes.includes(4), 'evicted when its startd went away');
+    t.equal(events.find((e) => e.code === 5)?.lines[1], '\t(1) Normal termination (return value 0)');
+    const out = fs.readFileSync(path.join(dir, 'example.out'), 'utf8');
+    t.match(out, /^Starting from 0\n(Computing timestamp \d\n)+Starting from 3\n/, 'the first restart in place is from the first checkpoint');
+    t.match(out, /Starting from 9\nComputing timestamp 9\nComputation complete\n$/);
+    t.notMatch(out, /Starting from 0\n[^]*Starting from 0\n/, 'never started over from scratch');
+    t.equal(fs.readFileSync(path.join(dir, 'example.checkpoint'), 'utf8'), '10');
+    await eventually('no container left', async () => ((await leftContainers()) === '' ? true : undefined), 60_000);
+  });
+
+  await t.test('an image that cannot be pulled holds the job (code 35), as DockerProc does', async (t) => {
+    const id = await submit(pool, 'missing.sub', 'universe = container\ncontainer_image = docker://tinycondor-test/no-such-image:1\nexecutable = hello.sh\nlog = missing.log\nqueue\n');
+    const held = await heldWith(pool, id);
+    t.same([held.code, held.subCode], ['35', '0']);
+    t.match(held.reason, /^Error from slot1@startd\d: Cannot pull image tinycondor-test\/no-such-image:1 \S/);
+  });
+
+  await t.test('request_memory limits the container: a job that outgrows it is held (34/102)', async (t) => {
+    writeExecutable(path.join(pool.dir, 'hog.py'), '#!/usr/bin/python3\nhog = bytearray(400 * 1024 * 1024)\nprint("allocated")\n');
+    const id = await submit(pool, 'hog.sub', `universe = docker\ndocker_image = ${PYTHON_IMAGE}\nexecutable = hog.py\nrequest_memory = 128\nlog = hog.log\nqueue\n`);
+    const held = await heldWith(pool, id);
+    t.same([held.code, held.subCode], ['34', '102']);
+    t.match(held.reason, /^Error from slot1@startd\d: Docker job has gone over memory limit of 128 Mb$/);
+  });
+
+  await t.test('a pool whose startds have no Docker never starts a container job', async (t) => {
+    const plain = await startPool(t, { startds: 1, cpus: 1, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    writeExecutable(path.join(plain.dir, 'true.sh'), '#!/bin/sh\nexit 0\n');
+    const id = await submit(plain, 'c.sub', `universe = docker\ndocker_image = ${BASE_IMAGE}\nexecutable = true.sh\nlog = c.log\nqueue\n`);
+    await submit(plain, 'v.sub', 'executable = true.sh\nlog = v.log\nqueue\n');
+    await waitForEvents(path.join(plain.dir, 'v.log'), (ev) => ev.some((e) => e.code === 5), 60_000);
+    const long = (await plain.run('condor_q', [id, '-l'])).stdout;
+    t.match(long, /^JobStatus = 1$/m, 'the container job stays idle while a vanilla job submitted after it ran');
+    t.match(long, /^Requirements = TARGET\.HasDocker$/m);
+    const slots = await plain.run('condor_status', ['-af', 'HasDocker']);
+    t.equal(slots.stdout.trim(), 'undefined');
+  });
+}
