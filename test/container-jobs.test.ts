@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { startdPids } from './helpers/faults.js';
-import { BASE_IMAGE, PYTHON_IMAGE, startDockerEngine, type TestDockerEngine } from './helpers/docker-engine.js';
+import { BASE_IMAGE, PYTHON_IMAGE, startDockerEngine, type TestDockerEngine } from '../bench/src/docker-engine.js';
 import { codes, eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
 import { seedSubmit } from './helpers/seeds.js';
 

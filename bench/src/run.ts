@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { bigCheckpointManyFiles, bigCheckpointOneFile } from './big-checkpoint.js';
 import { checkpointRestart } from './checkpoint-restart.js';
+import { containerJobs } from './containers.js';
 import { submitLatencyCli, submitLatencyRest } from './latency.js';
 import { manyProcs } from './many-procs.js';
 import { manyStartds, scheddPath } from './many-startds.js';
@@ -10,7 +11,7 @@ import { quantile } from './stats.js';
 import { throughput } from './throughput.js';
 import type { Benchmark, BenchmarkResult } from './types.js';
 
-const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, bigCheckpointOneFile, bigCheckpointManyFiles, manyProcs, manyStartds, scheddPath, startdPath, slurmSideBySide];
+const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, bigCheckpointOneFile, bigCheckpointManyFiles, manyProcs, manyStartds, scheddPath, startdPath, slurmSideBySide, containerJobs];
 
 function format(value: number, unit: string): string {
   return `${value.toFixed(value >= 100 ? 0 : 1)} ${unit}`;

@@ -1,4 +1,4 @@
-// A real Docker engine for the container-job tests: our own dockerd (own socket, exec root and data root,
+// A real Docker engine for the container-job tests and benchmarks: our own dockerd (own socket, exec root and data root,
 // no iptables, no default bridge), as scripts/docker-test.sh starts one, with images built locally from the
 // debootstrap tarball scripts/docker/minbase.sh makes (nothing can be pulled here).
 import { execFile, spawn } from 'node:child_process';
@@ -6,7 +6,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Teardown } from './pool.js';
+
+/** Where the engine's stop is registered (a tap test, or the benchmark's own list). */
+export interface Teardown {
+  teardown(fn: () => unknown): void;
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CACHE_DIR = process.env.TINYCONDOR_DOCKER_CACHE ?? '/var/cache/tinycondor-docker';
