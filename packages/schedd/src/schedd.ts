@@ -47,10 +47,10 @@ import {
 import type { Db } from './db.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { OwnerRights } from './owner-rights.js';
-import { JobStore, type RunAssignment, type StoredJob } from './job-store.js';
+import { JobStore, runKept, type StoredJob } from './job-store.js';
 import { Matchmaker, type Candidate } from './matchmaker.js';
 import { PoolFileGuard } from './pool-file-guard.js';
-import { launched, mayTakeBack, queuedStart, takeBack, type QueuedStart } from './queued-start.js';
+import { QueuedStarts } from './queued-starts.js';
 import type { ScheddObserver } from './schedd-observer.js';
 import { SCAN_LIMITS, slices } from './slices.js';
 import type { SpoolStore } from './spool-store.js';
@@ -58,7 +58,8 @@ import { spooledInputRewrites } from './spooled-job.js';
 import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
 import { StartdKeys } from './startd-keys.js';
 import { ReportOrder } from './report-order.js';
-import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
+import { slotKey, StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
+import { emptyTransferEvents } from './transfer-events.js';
 
 export interface ScheddSettings {
   name: string;
@@ -121,8 +122,8 @@ export class Schedd {
   private stopped = false;
   /** Where idle jobs go (what became idle, which slots fit no idle job). */
   private readonly matchmaker = new Matchmaker();
-  /** Jobs queued on busy slots, by job id. */
-  private readonly queuedStarts = new Map<string, QueuedStart>();
+  /** Jobs queued on busy slots. */
+  private readonly queuedStarts: QueuedStarts;
 
   constructor(
     db: Db,
@@ -134,6 +135,14 @@ export class Schedd {
   ) {
     this.store = new JobStore(db);
     this.fileGuard = new PoolFileGuard(settings.poolRoot);
+    this.queuedStarts = new QueuedStarts({
+      store: this.store,
+      registry: this.registry,
+      matchmaker: this.matchmaker,
+      beginRun: (job, slot, runId, fetchInput) => this.beginRun(job, slot, runId, fetchInput, this.now()),
+      scheduleMatchmaking: () => this.scheduleMatchmaking(),
+      log,
+    });
     this.events = new EventLogWriter(db, log, (jobs, reason) => this.holdForUserLog(jobs, reason), this.fileGuard, [spool.userLogsDir], (owner) =>
       this.ownerRights.forOwner(owner),
     );
@@ -156,29 +165,9 @@ export class Schedd {
     }, this.settings.periodicSeconds * 1000);
     this.policyTimer.unref();
     const startds = new Set(this.store.startdsWithRuns());
-    for (const startd of this.restoreQueuedStarts()) startds.add(startd);
+    for (const startd of this.queuedStarts.restore()) startds.add(startd);
     for (const startd of startds) this.startLease(startd);
     this.scheduleMatchmaking();
-  }
-
-  /**
-   * The starts a schedd that stopped had queued on busy slots: each startd may have launched its job since,
-   * so the job stays out of matchmaking until that startd's hello says (or its lease ends). Returns the
-   * startds concerned.
-   */
-  private restoreQueuedStarts(): string[] {
-    const startds: string[] = [];
-    for (const stored of this.store.storedQueuedStarts()) {
-      const [cluster, proc] = stored.jobId.split('.').map(Number);
-      const job = this.store.getJob(cluster, proc);
-      if (job?.status !== JobStatus.Idle) {
-        this.store.forgetQueuedStart(stored.jobId);
-        continue;
-      }
-      this.queuedStarts.set(stored.jobId, queuedStart(stored, cluster, proc));
-      startds.push(stored.startdName);
-    }
-    return startds;
   }
 
   stop(): void {
@@ -198,15 +187,13 @@ export class Schedd {
   /** Returns the proc's ad over its cluster's as now stored; undefined when the job left the queue. */
   private commit(job: StoredJob, transition: Transition, run: { runId: string; startd: string; slot: string } | null): ProcOverlay | undefined {
     const jobId = formatJobId(job.cluster, job.proc);
-    // A job queued on a slot is sent there as it was: once it changes, that start is taken back.
-    const queued = this.queuedStarts.get(jobId);
-    if (queued) this.cancelQueuedStart(queued, 'hard');
+    this.queuedStarts.jobChanged(jobId);
     const overlay = this.store.apply(job, transition, run);
     this.observer.jobChanged(job, transition);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) {
       const prio = transition.ad.getInt('JobPrio') ?? 0;
       this.matchmaker.jobBecameIdle(jobId, prio);
-      this.yieldQueuedStartsTo(prio);
+      this.queuedStarts.yieldTo(prio);
     }
     if (transition.leaveQueue) this.spool.removeJobDir(job.cluster, job.proc);
     this.events.schedule();
@@ -248,7 +235,7 @@ export class Schedd {
     );
     this.observer.clusterSubmitted(clusterId, procs.length, this.observer.listening ? submitted : []);
     for (const [jobId, prio] of submission.idle) this.matchmaker.jobBecameIdle(jobId, prio);
-    this.yieldQueuedStartsTo(submission.highestIdlePrio);
+    this.queuedStarts.yieldTo(submission.highestIdlePrio);
     this.events.schedule();
     this.scheduleMatchmaking();
     return procs.length;
@@ -439,28 +426,7 @@ export class Schedd {
     });
     if (more) this.scheduleMatchmaking();
     // A slot left free while jobs wait queued elsewhere takes one of them back.
-    this.takeBackQueuedStarts(unplacedFree);
-  }
-
-  /** Free slots no idle job fits take back jobs queued on busy slots that fit them (they are matched again once the startd lets go). */
-  private takeBackQueuedStarts(free: { ad: ClassAd }[]): void {
-    for (const queued of this.queuedStarts.values()) {
-      if (free.length === 0) return;
-      if (!mayTakeBack(queued)) continue;
-      const job = this.store.getJob(queued.cluster, queued.proc);
-      const index = job ? free.findIndex((c) => jobFitsSlot(job.ad, c.ad)) : -1;
-      if (index < 0) continue;
-      free.splice(index, 1);
-      this.cancelQueuedStart(queued, 'soft');
-    }
-  }
-
-  /**
-   * A job of priority `prio` became idle: jobs of lower priority queued on slots are taken back, so that it
-   * is queued before them (as HTCondor gives the next free slot to the best job); one already launched runs.
-   */
-  private yieldQueuedStartsTo(prio: number): void {
-    for (const queued of this.queuedStarts.values()) if (queued.prio < prio && mayTakeBack(queued)) this.cancelQueuedStart(queued, 'soft');
+    this.queuedStarts.takeBackFor(unplacedFree);
   }
 
   /** The ad of the job's cluster when the startd does not hold it; starts must be sent in the order this is called. */
@@ -508,62 +474,12 @@ export class Schedd {
     const startd = this.registry.get(slot.startdName);
     const after = slot.run?.runId;
     if (!startd || after === undefined) return;
-    const jobId = formatJobId(job.cluster, job.proc);
     const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
-    const queued = queuedStart(
-      { jobId, runId: this.store.newRunId(), startdName: slot.startdName, slotName: slot.description.name, prio: job.ad.getInt('JobPrio') ?? 0, fetchInput },
-      job.cluster,
-      job.proc,
-    );
-    // Stored before the start is sent (afterCommit), so a schedd killed after the startd launched it knows.
-    this.store.recordQueuedStart(queued);
-    const { runId } = queued;
-    this.queuedStarts.set(jobId, queued);
-    slot.queued = { cluster: job.cluster, proc: job.proc, runId };
+    const { jobId, runId } = this.queuedStarts.add(job, slot, fetchInput);
     this.store.afterCommit(() => {
       startd.send({ type: 'start', jobId, runId, slotName: slot.description.name, clusterAd: this.clusterAdToSend(startd, job.cluster), jobAd: job.overlay, fetchInput, after });
     });
     this.log.info({ jobId, runId, slot: slotKey(slot), after }, 'job queued on a busy slot');
-  }
-
-  /** Takes a queued start back (see QueuedStart.cancel); the startd is told once. */
-  private cancelQueuedStart(queued: QueuedStart, how: 'soft' | 'hard'): void {
-    if (takeBack(queued, how).tellStartd) this.registry.get(queued.startdName)?.send({ type: 'unqueue', jobId: queued.jobId, runId: queued.runId });
-  }
-
-  /** The queued job is no longer held out: it is matched again. */
-  private releaseQueuedStart(queued: QueuedStart): void {
-    if (this.queuedStarts.get(queued.jobId) !== queued) return;
-    this.queuedStarts.delete(queued.jobId);
-    this.store.forgetQueuedStart(queued.jobId);
-    this.matchmaker.jobBecameIdle(queued.jobId, queued.prio);
-    this.scheduleMatchmaking();
-  }
-
-  /**
-   * The startd has launched the queued job on `slot`: the slot's earlier run ended with the start still
-   * queued (a start the startd drops is reported dropped before that end), or the startd reported on the run
-   * or named it in its hello. Its run starts in the queue, even if it was taken back for another slot; one
-   * taken back because the job changed is killed instead. Returns whether its run is now current.
-   */
-  private queuedStartLaunched(connection: StartdConnection, slot: Slot, queued: QueuedStart): boolean {
-    if (slot.queued?.runId === queued.runId) slot.queued = undefined;
-    const job = this.store.getJob(queued.cluster, queued.proc);
-    // (A job gone is not idle: `job === undefined` only tells the compiler so.)
-    if (launched(queued, job?.status === JobStatus.Idle) === 'kill' || job === undefined) {
-      // Busy until the run's end is reported, which releases the job.
-      slot.run = { cluster: queued.cluster, proc: queued.proc, runId: queued.runId };
-      connection.send({ type: 'kill', jobId: queued.jobId, runId: queued.runId, signal: 9, graceSeconds: 0 });
-      return false;
-    }
-    this.queuedStarts.delete(queued.jobId);
-    this.store.savepoint(() => {
-      this.store.forgetQueuedStart(queued.jobId);
-      this.beginRun(job, slot, queued.runId, queued.fetchInput, this.now());
-    });
-    this.matchmaker.queueSlotChanged(slotKey(slot));
-    this.log.info({ jobId: queued.jobId, runId: queued.runId, slot: slotKey(slot) }, 'queued job started');
-    return true;
   }
 
   /** Whether a new sandbox of the job receives anything: files the job names, or what its SPOOL directory holds. */
@@ -606,14 +522,13 @@ export class Schedd {
       }
     }
     // A job queued on this startd was launched if the startd names its run; one that was not is matched again.
-    for (const queued of [...this.queuedStarts.values()]) {
-      if (queued.startdName !== name) continue;
+    for (const queued of this.queuedStarts.onStartd(name)) {
       const run = reported.get(queued.runId);
       const slot = run?.jobId === queued.jobId ? connection.slots.get(run.slotName) : undefined;
       if (slot) {
         reported.delete(queued.runId);
-        this.queuedStartLaunched(connection, slot, queued);
-      } else this.releaseQueuedStart(queued);
+        this.queuedStarts.launched(connection, slot, queued);
+      } else this.queuedStarts.release(queued);
     }
     // Runs the queue no longer knows (removed or given away meanwhile) are killed; their slots stay busy until they end.
     for (const stale of reported.values()) {
@@ -644,7 +559,7 @@ export class Schedd {
       if (this.registry.get(startdName)) return;
       this.startdKeys.revoke(startdName);
       for (const job of this.store.jobsOnStartd(startdName)) this.evict(job, 'Job lease expired: the execute node stopped answering', 1005);
-      for (const queued of [...this.queuedStarts.values()]) if (queued.startdName === startdName) this.releaseQueuedStart(queued);
+      for (const queued of this.queuedStarts.onStartd(startdName)) this.queuedStarts.release(queued);
     }, this.settings.leaseSeconds * 1000);
     timer.unref();
     this.leaseTimers.set(startdName, timer);
@@ -684,13 +599,13 @@ export class Schedd {
       if (slot.run?.runId === runId && formatJobId(slot.run.cluster, slot.run.proc) === jobId) {
         slot.run = undefined;
         const next = slot.queued && this.queuedStarts.get(formatJobId(slot.queued.cluster, slot.queued.proc));
-        if (next) this.queuedStartLaunched(connection, slot, next);
+        if (next) this.queuedStarts.launched(connection, slot, next);
         this.observer.slotChanged(slot);
         // Jobs may have become idle while the slot was busy without being tried against it.
         this.matchmaker.slotChanged(slotKey(slot));
       }
     }
-    if (queued?.runId === runId && queued.startdName === connection.identity.startdName) this.releaseQueuedStart(queued);
+    if (queued?.runId === runId && queued.startdName === connection.identity.startdName) this.queuedStarts.release(queued);
     this.scheduleMatchmaking();
   }
 
@@ -802,24 +717,5 @@ export class Schedd {
     this.observer.eventsLogged(events);
     this.events.schedule();
   }
-}
-
-
-export function fileTransferEvent(job: StoredJob, transferType: 2 | 3 | 5 | 6, time: Date, host?: string): JobEvent {
-  return { code: 40, cluster: job.cluster, proc: job.proc, time, transferType, host };
-}
-
-/** The 040 events of a transfer that moved nothing: started and finished at once. */
-function emptyTransferEvents(job: StoredJob, time: Date, [started, finished]: [2, 3] | [5, 6], host?: string): JobEvent[] {
-  return [fileTransferEvent(job, started, time, host), fileTransferEvent(job, finished, time)];
-}
-
-/** The run a job has on a slot, which a change that does not end it keeps; null when it has none. */
-function runKept(job: StoredJob): RunAssignment | null {
-  return job.startd !== null && job.slot !== null ? { runId: job.runId, startd: job.startd, slot: job.slot } : null;
-}
-
-function slotKey(slot: Slot): string {
-  return `${slot.description.name}@${slot.startdName}`;
 }
 
