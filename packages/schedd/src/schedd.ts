@@ -4,28 +4,22 @@ import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import type { ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import {
-  beginExecution,
   checkpointCommitted,
   inputSpooled,
   isRefusal,
   outputFetched,
-  jobExited,
   runDropped,
   runEvicted,
-  runFailed,
   setJobPriority,
-  executionRestarted,
   holdsRun,
   suspendRefusal,
   continueRefusal,
-  jobSuspended,
-  jobUnsuspended,
   editJob,
   startRun,
   type Refusal,
   type Transition,
 } from '@tinycondor/shared/job-state';
-import { HoldCode, JobStatus, VacateCode } from '@tinycondor/shared/job-status';
+import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
 import { evaluatePeriodicPolicy } from '@tinycondor/shared/job-policy';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
@@ -58,6 +52,7 @@ import { spooledInputRewrites } from './spooled-job.js';
 import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
 import { StartdKeys } from './startd-keys.js';
 import { ReportOrder } from './report-order.js';
+import { RunReports } from './run-reports.js';
 import { slotKey, StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
 import { emptyTransferEvents } from './transfer-events.js';
 
@@ -124,6 +119,8 @@ export class Schedd {
   private readonly matchmaker = new Matchmaker();
   /** Jobs queued on busy slots. */
   private readonly queuedStarts: QueuedStarts;
+  /** What a startd reports about its runs, brought into the queue. */
+  private readonly runReports: RunReports;
 
   constructor(
     db: Db,
@@ -141,6 +138,16 @@ export class Schedd {
       matchmaker: this.matchmaker,
       beginRun: (job, slot, runId, fetchInput) => this.beginRun(job, slot, runId, fetchInput, this.now()),
       scheduleMatchmaking: () => this.scheduleMatchmaking(),
+      log,
+    });
+    this.runReports = new RunReports({
+      store: this.store,
+      queuedStarts: this.queuedStarts,
+      matchmaker: this.matchmaker,
+      observer,
+      commit: (job, transition, run) => this.commit(job, transition, run),
+      scheduleMatchmaking: () => this.scheduleMatchmaking(),
+      now: () => this.now(),
       log,
     });
     this.events = new EventLogWriter(db, log, (jobs, reason) => this.holdForUserLog(jobs, reason), this.fileGuard, [spool.userLogsDir], (owner) =>
@@ -581,95 +588,11 @@ export class Schedd {
 
   /** The job's current run, if `runId` is it and it runs on `startdName`; late or duplicate messages get undefined. */
   currentRun(jobId: string, runId: string, startdName: string): StoredJob | undefined {
-    const [cluster, proc] = jobId.split('.').map(Number);
-    const job = this.store.getJob(cluster, proc);
-    if (!job || job.runId !== runId || job.startd !== startdName) return undefined;
-    return job;
+    return this.runReports.currentRun(jobId, runId, startdName);
   }
 
-  /** The run ended on its slot: the slot is free, or the job queued on it has started (the startd launched it at this end). */
-  private freeSlot(connection: StartdConnection, jobId: string, runId: string): void {
-    const queued = this.queuedStarts.get(jobId);
-    for (const slot of connection.slots.values()) {
-      if (slot.queued?.runId === runId && formatJobId(slot.queued.cluster, slot.queued.proc) === jobId) {
-        // A queued start the startd dropped when it was taken back.
-        slot.queued = undefined;
-        this.matchmaker.queueSlotChanged(slotKey(slot));
-      }
-      if (slot.run?.runId === runId && formatJobId(slot.run.cluster, slot.run.proc) === jobId) {
-        slot.run = undefined;
-        const next = slot.queued && this.queuedStarts.get(formatJobId(slot.queued.cluster, slot.queued.proc));
-        if (next) this.queuedStarts.launched(connection, slot, next);
-        this.observer.slotChanged(slot);
-        // Jobs may have become idle while the slot was busy without being tried against it.
-        this.matchmaker.slotChanged(slotKey(slot));
-      }
-    }
-    if (queued?.runId === runId && queued.startdName === connection.identity.startdName) this.queuedStarts.release(queued);
-    this.scheduleMatchmaking();
-  }
-
-  /** A startd's report about one of its runs. */
   startdMessage(connection: StartdConnection, message: RunReportMessage): void {
-    const startdName = connection.identity.startdName;
-    // A queued job's run is current by now: the end of the slot's earlier run was reported before it (freeSlot).
-    const job = this.currentRun(message.jobId, message.runId, startdName);
-    const now = this.now();
-    switch (message.type) {
-      case 'executing':
-        // A report resent after a reconnect must not start the run a second time.
-        if (!job || job.ad.has('JobCurrentStartExecutingDate')) break;
-        this.beginExecution(connection, job, now);
-        return;
-      case 'exited':
-        this.freeSlot(connection, message.jobId, message.runId);
-        if (job) {
-          const exited = jobExited(job.ad, { now, exit: message.exit, usage: message.usage, bytesSent: message.bytesSent, bytesReceived: message.bytesReceived, execution: message.execution });
-          // Output the startd did not send (nothing would have been placed) is logged as an empty transfer.
-          const outputEvents = !message.outputSent && usesFileTransfer(job.ad) ? emptyTransferEvents(job, now, [5, 6]) : [];
-          this.commit(job, { ...exited, events: [...outputEvents, ...exited.events] }, null);
-        }
-        return;
-      case 'run-failed':
-        this.freeSlot(connection, message.jobId, message.runId);
-        if (job) this.commit(job, runFailed(job.ad, { now, stage: message.stage, reason: message.reason, subCode: message.subCode }), null);
-        return;
-      case 'suspended':
-        if (job?.status === JobStatus.Running) this.commit(job, jobSuspended(job.ad, { now, numPids: message.numPids }), runKept(job));
-        return;
-      case 'continued':
-        if (job?.status === JobStatus.Suspended) this.commit(job, jobUnsuspended(job.ad, { now }), runKept(job));
-        return;
-      case 'checkpoint-restarted':
-        if (job) {
-          const base = { runId: job.runId, checkpoint: message.checkpoint };
-          this.store.recordTimeline(job.cluster, job.proc, { time: message.exitedAt, kind: 'checkpoint-exit', ...base });
-          this.store.recordTimeline(job.cluster, job.proc, { time: message.restartedAt, kind: 'checkpoint-restart', ...base });
-          if (message.executionStartedAt !== undefined) {
-            this.commit(job, executionRestarted(job.ad, { startedAt: message.executionStartedAt, exitedAt: message.exitedAt }), runKept(job));
-          }
-        }
-        return;
-      case 'run-ended':
-        this.freeSlot(connection, message.jobId, message.runId);
-        if (job) {
-          const reason = job.ad.getString('VacateReason') ?? 'Unspecified job interruption';
-          const reasonCode = job.ad.getInt('VacateReasonCode') ?? VacateCode.JobShouldRequeue;
-          this.commit(job, runEvicted(job.ad, { now, reason, reasonCode, usage: message.usage, execution: message.execution }), null);
-        }
-        return;
-    }
-    this.log.debug({ startd: startdName, message: message.type, jobId: message.jobId, runId: message.runId }, 'ignored message for a run that is not current');
-  }
-
-  /** The run began executing (001): on the slot `connection` gave it. */
-  private beginExecution(connection: StartdConnection, job: StoredJob, now: Date): void {
-    const startdName = connection.identity.startdName;
-    const slotName = job.slot ?? '';
-    const slot = connection.slots.get(slotName)?.description;
-    const resources: Record<string, number> = slot ? { Cpus: slot.cpus, Disk: slot.diskKb, Memory: slot.memoryMb } : {};
-    const execution = beginExecution(job.ad, { now, executeHost: connection.sinfulAddress, slotName: `${slotName}@${startdName}`, resources });
-    this.commit(job, execution, { runId: job.runId, startd: startdName, slot: slotName });
+    this.runReports.handle(connection, message);
   }
 
   /** Tells the observer, if any, of a commit into SPOOL; its failure is logged, never the transfer's. */

@@ -4,12 +4,13 @@ import path from 'node:path';
 import pino from 'pino';
 import type { Test } from 'tap';
 import { ClusterAd } from '@tinycondor/shared/cluster-ad';
-import { startRun } from '@tinycondor/shared/job-state';
+import { formatJobId } from '@tinycondor/shared/job-id';
+import { startRun, type Transition } from '@tinycondor/shared/job-state';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import type { ScheddMessage } from '@tinycondor/shared/protocol';
 import { RecentClusters } from '@tinycondor/shared/recent-clusters';
 import { openDatabase } from './db.js';
-import { JobStore, type StoredJob } from './job-store.js';
+import { JobStore, type RunAssignment, type StoredJob } from './job-store.js';
 import type { Slot, StartdConnection } from './startd-registry.js';
 
 // What the unit tests of the schedd's end of the startd channel share: a real queue in a scratch SQLite
@@ -85,4 +86,19 @@ export function fakeStartd(name: string, slotNames: string[]): FakeStartd {
 /** The slot, which the test knows is there. */
 export function slotOf(startd: StartdConnection, name: string): Slot {
   return startd.slots.get(name) as Slot;
+}
+
+/**
+ * Schedd.commit reduced to storing the transition; `committed` lists each job's id and new JobStatus (or
+ * 'gone' when it left the queue), in order.
+ */
+export function storingCommit(store: JobStore): { committed: string[]; commit: (job: StoredJob, transition: Transition, run: RunAssignment | null) => void } {
+  const committed: string[] = [];
+  return {
+    committed,
+    commit: (job, transition, run) => {
+      store.apply(job, transition, run);
+      committed.push(`${formatJobId(job.cluster, job.proc)}:${transition.leaveQueue ? 'gone' : String(transition.ad.getInt('JobStatus'))}`);
+    },
+  };
 }
