@@ -8,10 +8,7 @@ import {
   inputSpooled,
   isRefusal,
   outputFetched,
-  runDropped,
-  runEvicted,
   setJobPriority,
-  holdsRun,
   suspendRefusal,
   continueRefusal,
   editJob,
@@ -41,7 +38,7 @@ import {
 import type { Db } from './db.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { OwnerRights } from './owner-rights.js';
-import { JobStore, runKept, type StoredJob } from './job-store.js';
+import { JobStore, runKept, type RunAssignment, type StoredJob } from './job-store.js';
 import { Matchmaker, type Candidate } from './matchmaker.js';
 import { PoolFileGuard } from './pool-file-guard.js';
 import { QueuedStarts } from './queued-starts.js';
@@ -53,6 +50,7 @@ import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.j
 import { StartdKeys } from './startd-keys.js';
 import { ReportOrder } from './report-order.js';
 import { RunReports } from './run-reports.js';
+import { StartdSessions, timerLeaseClock, type ReportedRun } from './startd-sessions.js';
 import { slotKey, StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
 import { emptyTransferEvents } from './transfer-events.js';
 
@@ -109,7 +107,6 @@ export class Schedd {
   /** Whose rights a job's files (inputs, outputs, user log) are handled with. */
   readonly ownerRights = new OwnerRights();
   private matchScheduled = false;
-  private readonly leaseTimers = new Map<string, NodeJS.Timeout>();
   private policyTimer: NodeJS.Timeout | undefined;
   /** The periodic policy's pass under way, if any. */
   private policyPass: Promise<void> | undefined;
@@ -119,6 +116,8 @@ export class Schedd {
   private readonly matchmaker = new Matchmaker();
   /** Jobs queued on busy slots. */
   private readonly queuedStarts: QueuedStarts;
+  /** Each startd's admission, hello and lease. */
+  private readonly startdSessions: StartdSessions;
   /** What a startd reports about its runs, brought into the queue. */
   private readonly runReports: RunReports;
 
@@ -140,16 +139,26 @@ export class Schedd {
       scheduleMatchmaking: () => this.scheduleMatchmaking(),
       log,
     });
-    this.runReports = new RunReports({
+    // A startd's session and its run reports change jobs through commit, as every other change does.
+    const core = {
       store: this.store,
       queuedStarts: this.queuedStarts,
       matchmaker: this.matchmaker,
       observer,
-      commit: (job, transition, run) => this.commit(job, transition, run),
+      commit: (job: StoredJob, transition: Transition, run: RunAssignment | null) => this.commit(job, transition, run),
       scheduleMatchmaking: () => this.scheduleMatchmaking(),
       now: () => this.now(),
       log,
+    };
+    this.startdSessions = new StartdSessions({
+      ...core,
+      registry: this.registry,
+      startdKeys: this.startdKeys,
+      reportOrder: this.reportOrder,
+      leaseSeconds: settings.leaseSeconds,
+      clock: timerLeaseClock,
     });
+    this.runReports = new RunReports(core);
     this.events = new EventLogWriter(db, log, (jobs, reason) => this.holdForUserLog(jobs, reason), this.fileGuard, [spool.userLogsDir], (owner) =>
       this.ownerRights.forOwner(owner),
     );
@@ -173,15 +182,14 @@ export class Schedd {
     this.policyTimer.unref();
     const startds = new Set(this.store.startdsWithRuns());
     for (const startd of this.queuedStarts.restore()) startds.add(startd);
-    for (const startd of startds) this.startLease(startd);
+    for (const startd of startds) this.startdSessions.startLease(startd);
     this.scheduleMatchmaking();
   }
 
   stop(): void {
     this.stopped = true;
     if (this.policyTimer) clearInterval(this.policyTimer);
-    for (const timer of this.leaseTimers.values()) clearTimeout(timer);
-    this.leaseTimers.clear();
+    this.startdSessions.stop();
     this.registry.closeAll('schedd shutting down');
     this.observer.close('schedd shutting down');
     this.events.flush();
@@ -192,7 +200,7 @@ export class Schedd {
   }
 
   /** Returns the proc's ad over its cluster's as now stored; undefined when the job left the queue. */
-  private commit(job: StoredJob, transition: Transition, run: { runId: string; startd: string; slot: string } | null): ProcOverlay | undefined {
+  private commit(job: StoredJob, transition: Transition, run: RunAssignment | null): ProcOverlay | undefined {
     const jobId = formatJobId(job.cluster, job.proc);
     this.queuedStarts.jobChanged(jobId);
     const overlay = this.store.apply(job, transition, run);
@@ -497,102 +505,27 @@ export class Schedd {
     return this.spool.committedEntries(job.cluster, job.proc).length > 0;
   }
 
-  // ---- the startd channel -----------------------------------------------------------------------
+  // ---- the startd channel: each startd's session (StartdSessions), its run reports (RunReports) ----
 
-  /**
-   * The key of a startd saying hello, or why it is refused. A startd's name is only a name: a hello for a
-   * startd that is connected is refused unless it presents that startd's key (its own reconnect), so
-   * nobody can take over a connected startd's slots and runs by naming it.
-   */
   admitStartd(startdName: string, presentedKey: string | undefined): { key: string } | { refused: string } {
-    if (this.startdKeys.holds(startdName, presentedKey)) return { key: presentedKey as string };
-    if (this.registry.get(startdName)) return { refused: `startd ${startdName} is already connected` };
-    this.reportOrder.restart(startdName);
-    return { key: this.startdKeys.issue(startdName) };
+    return this.startdSessions.admit(startdName, presentedKey);
   }
 
-  /** A startd said hello: register its slots and reconcile the runs it reports with the queue. */
-  startdConnected(connection: StartdConnection, reportedRuns: { jobId: string; runId: string; slotName: string }[]): void {
-    const name = connection.identity.startdName;
-    const previous = this.registry.add(connection);
-    if (previous) previous.close('replaced by a new connection');
-    this.cancelLease(name);
-    const reported = new Map(reportedRuns.map((r) => [r.runId, r]));
-    for (const job of this.store.jobsOnStartd(name)) {
-      const run = reported.get(job.runId);
-      const slot = run && connection.slots.get(run.slotName);
-      if (run && slot && run.jobId === formatJobId(job.cluster, job.proc)) {
-        slot.run = { cluster: job.cluster, proc: job.proc, runId: job.runId };
-        reported.delete(job.runId);
-      } else {
-        this.evict(job, 'The startd no longer had the job running', 1005);
-      }
-    }
-    // A job queued on this startd was launched if the startd names its run; one that was not is matched again.
-    for (const queued of this.queuedStarts.onStartd(name)) {
-      const run = reported.get(queued.runId);
-      const slot = run?.jobId === queued.jobId ? connection.slots.get(run.slotName) : undefined;
-      if (slot) {
-        reported.delete(queued.runId);
-        this.queuedStarts.launched(connection, slot, queued);
-      } else this.queuedStarts.release(queued);
-    }
-    // Runs the queue no longer knows (removed or given away meanwhile) are killed; their slots stay busy until they end.
-    for (const stale of reported.values()) {
-      const slot = connection.slots.get(stale.slotName);
-      const [cluster, proc] = stale.jobId.split('.').map(Number);
-      if (slot) slot.run = { cluster, proc, runId: stale.runId };
-      connection.send({ type: 'kill', jobId: stale.jobId, runId: stale.runId, signal: 9, graceSeconds: 0 });
-    }
-    for (const slot of connection.slots.values()) {
-      this.matchmaker.slotChanged(slotKey(slot));
-    }
-    this.observer.startdChanged(connection, true);
-    this.log.info({ startd: name, slots: connection.slots.size }, 'startd connected');
-    this.scheduleMatchmaking();
+  startdConnected(connection: StartdConnection, reportedRuns: ReportedRun[]): void {
+    this.startdSessions.connected(connection, reportedRuns);
   }
 
   startdDisconnected(connection: StartdConnection): void {
-    if (!this.registry.remove(connection)) return;
-    this.observer.startdChanged(connection, false);
-    this.log.warn({ startd: connection.identity.startdName }, 'startd disconnected; its jobs keep their lease');
-    this.startLease(connection.identity.startdName);
+    this.startdSessions.disconnected(connection);
   }
 
-  private startLease(startdName: string): void {
-    this.cancelLease(startdName);
-    const timer = setTimeout(() => {
-      this.leaseTimers.delete(startdName);
-      if (this.registry.get(startdName)) return;
-      this.startdKeys.revoke(startdName);
-      for (const job of this.store.jobsOnStartd(startdName)) this.evict(job, 'Job lease expired: the execute node stopped answering', 1005);
-      for (const queued of this.queuedStarts.onStartd(startdName)) this.queuedStarts.release(queued);
-    }, this.settings.leaseSeconds * 1000);
-    timer.unref();
-    this.leaseTimers.set(startdName, timer);
-  }
-
-  private cancelLease(startdName: string): void {
-    const timer = this.leaseTimers.get(startdName);
-    if (timer) clearTimeout(timer);
-    this.leaseTimers.delete(startdName);
-  }
-
-  private evict(job: StoredJob, reason: string, reasonCode: number): void {
-    if (!holdsRun(job.status)) {
-      this.store.apply(job, runDropped(job.ad), null);
-      return;
-    }
-    this.commit(job, runEvicted(job.ad, { now: this.now(), reason, reasonCode }), null);
+  startdMessage(connection: StartdConnection, message: RunReportMessage): void {
+    this.runReports.handle(connection, message);
   }
 
   /** The job's current run, if `runId` is it and it runs on `startdName`; late or duplicate messages get undefined. */
   currentRun(jobId: string, runId: string, startdName: string): StoredJob | undefined {
     return this.runReports.currentRun(jobId, runId, startdName);
-  }
-
-  startdMessage(connection: StartdConnection, message: RunReportMessage): void {
-    this.runReports.handle(connection, message);
   }
 
   /** Tells the observer, if any, of a commit into SPOOL; its failure is logged, never the transfer's. */
