@@ -14,9 +14,16 @@ export function connectSchedd(pool: PoolConfig): ScheddClient {
   const url = pool.value('SCHEDD_URL');
   const tokenFile = pool.value('TINYCONDOR_TOKEN_FILE');
   if (!url || !tokenFile) throw new CliError(`ERROR: ${pool.file} does not name SCHEDD_URL and TINYCONDOR_TOKEN_FILE`);
-  const baseUrl = url.replace(/\/+$/, '');
+  return scheddClient(url.replace(/\/+$/, ''), readToken(pool, tokenFile));
+}
+
+/**
+ * The schedd at `baseUrl` (no trailing slash), called with `token` over one connection; an https schedd is
+ * checked against the CAs the user trusts. `timeoutMs`: how long a call may go unanswered (undefined: no limit).
+ */
+export function scheddClient(baseUrl: string, token: string, timeoutMs?: number): ScheddClient {
   const ca = baseUrl.startsWith('https:') ? trustedCas(process.env, (text) => process.stderr.write(text)) : undefined;
-  return new ScheddClient({ baseUrl, token: readToken(pool, tokenFile), ca, maxSockets: 1 });
+  return new ScheddClient({ baseUrl, token, ca, maxSockets: 1, timeoutMs });
 }
 
 /**

@@ -113,3 +113,13 @@ t.test('an upload streams the tar with the run headers, giving each chunk back o
   t.equal(released.length, chunks, 'every chunk released');
   t.match(headers, { 'content-type': 'application/x-tar', 'x-tinycondor-startd-key': KEY, 'x-tinycondor-after-report': '5', 'transfer-encoding': 'chunked' });
 });
+
+t.test('a call the schedd leaves unanswered past timeoutMs is unreachable (ETIMEDOUT)', async (t) => {
+  const served = await serve(t, (app) => {
+    app.get('/v1/status', () => new Promise(() => undefined));
+  });
+  const client = new ScheddClient({ baseUrl: served.baseUrl, token: TOKEN, maxSockets: 1, timeoutMs: 50 });
+  const err = await client.status().catch((e: unknown) => e);
+  t.ok(err instanceof ScheddUnreachable);
+  t.match(err, { code: 'ETIMEDOUT', message: 'no answer within 50 ms' });
+});

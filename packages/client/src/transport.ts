@@ -13,6 +13,8 @@ export interface TransportOptions {
   ca?: string[] | undefined;
   /** Connections kept open to the schedd at once. */
   maxSockets: number;
+  /** A call whose connection stays silent this long is given up (ScheddUnreachable, ETIMEDOUT); undefined: never. */
+  timeoutMs?: number | undefined;
 }
 
 /** A tar body to upload: its chunks go back through `release` once written, so their memory serves the next read. */
@@ -51,11 +53,13 @@ export class Transport {
   private readonly ca: string[] | undefined;
   private readonly send: typeof http.request;
   private readonly agent: http.Agent;
+  private readonly timeoutMs: number | undefined;
 
   constructor(options: TransportOptions) {
     this.baseUrl = options.baseUrl;
     this.token = options.token;
     this.ca = options.ca;
+    this.timeoutMs = options.timeoutMs;
     const secure = options.baseUrl.startsWith('https:');
     this.send = secure ? https.request : http.request;
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets };
@@ -102,6 +106,10 @@ export class Transport {
   private open(method: string, path: string, headers: Headers): http.ClientRequest {
     const request = this.send(`${this.baseUrl}${path}`, { method, agent: this.agent, headers: { authorization: `Bearer ${this.token}`, ...headers } });
     request.setNoDelay(true);
+    const { timeoutMs } = this;
+    if (timeoutMs !== undefined) {
+      request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    }
     return request;
   }
 

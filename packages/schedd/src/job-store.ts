@@ -43,6 +43,11 @@ export interface RunAssignment {
   slot: string;
 }
 
+/** The run a job has on a slot, which a change that does not end it keeps; null when it has none. */
+export function runKept(job: StoredJob): RunAssignment | null {
+  return job.startd !== null && job.slot !== null ? { runId: job.runId, startd: job.startd, slot: job.slot } : null;
+}
+
 const PAGE_SIZE = 500;
 
 /** A job's place in job-id order. */

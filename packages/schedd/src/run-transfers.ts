@@ -9,7 +9,8 @@ import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { FaultInjector } from './fault-injector.js';
 import type { StoredJob } from './job-store.js';
-import { fileTransferEvent, type Schedd } from './schedd.js';
+import type { Schedd } from './schedd.js';
+import { fileTransferEvent } from './transfer-events.js';
 import { warnWithheld } from './routes/withheld.js';
 import { formatJobId } from '@tinycondor/shared/job-id';
 

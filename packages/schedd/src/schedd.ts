@@ -4,28 +4,19 @@ import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import type { ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import {
-  beginExecution,
   checkpointCommitted,
   inputSpooled,
   isRefusal,
   outputFetched,
-  jobExited,
-  runDropped,
-  runEvicted,
-  runFailed,
   setJobPriority,
-  executionRestarted,
-  holdsRun,
   suspendRefusal,
   continueRefusal,
-  jobSuspended,
-  jobUnsuspended,
   editJob,
   startRun,
   type Refusal,
   type Transition,
 } from '@tinycondor/shared/job-state';
-import { HoldCode, JobStatus, VacateCode } from '@tinycondor/shared/job-status';
+import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
 import { evaluatePeriodicPolicy } from '@tinycondor/shared/job-policy';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
@@ -47,10 +38,10 @@ import {
 import type { Db } from './db.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { OwnerRights } from './owner-rights.js';
-import { JobStore, type RunAssignment, type StoredJob } from './job-store.js';
+import { JobStore, runKept, type RunAssignment, type StoredJob } from './job-store.js';
 import { Matchmaker, type Candidate } from './matchmaker.js';
 import { PoolFileGuard } from './pool-file-guard.js';
-import { launched, mayTakeBack, queuedStart, takeBack, type QueuedStart } from './queued-start.js';
+import { QueuedStarts } from './queued-starts.js';
 import type { ScheddObserver } from './schedd-observer.js';
 import { SCAN_LIMITS, slices } from './slices.js';
 import type { SpoolStore } from './spool-store.js';
@@ -58,7 +49,10 @@ import { spooledInputRewrites } from './spooled-job.js';
 import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
 import { StartdKeys } from './startd-keys.js';
 import { ReportOrder } from './report-order.js';
-import { StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
+import { RunReports } from './run-reports.js';
+import { StartdSessions, timerLeaseClock, type ReportedRun } from './startd-sessions.js';
+import { slotKey, StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
+import { emptyTransferEvents } from './transfer-events.js';
 
 export interface ScheddSettings {
   name: string;
@@ -113,7 +107,6 @@ export class Schedd {
   /** Whose rights a job's files (inputs, outputs, user log) are handled with. */
   readonly ownerRights = new OwnerRights();
   private matchScheduled = false;
-  private readonly leaseTimers = new Map<string, NodeJS.Timeout>();
   private policyTimer: NodeJS.Timeout | undefined;
   /** The periodic policy's pass under way, if any. */
   private policyPass: Promise<void> | undefined;
@@ -121,8 +114,12 @@ export class Schedd {
   private stopped = false;
   /** Where idle jobs go (what became idle, which slots fit no idle job). */
   private readonly matchmaker = new Matchmaker();
-  /** Jobs queued on busy slots, by job id. */
-  private readonly queuedStarts = new Map<string, QueuedStart>();
+  /** Jobs queued on busy slots. */
+  private readonly queuedStarts: QueuedStarts;
+  /** Each startd's admission, hello and lease. */
+  private readonly startdSessions: StartdSessions;
+  /** What a startd reports about its runs, brought into the queue. */
+  private readonly runReports: RunReports;
 
   constructor(
     db: Db,
@@ -134,6 +131,34 @@ export class Schedd {
   ) {
     this.store = new JobStore(db);
     this.fileGuard = new PoolFileGuard(settings.poolRoot);
+    this.queuedStarts = new QueuedStarts({
+      store: this.store,
+      registry: this.registry,
+      matchmaker: this.matchmaker,
+      beginRun: (job, slot, runId, fetchInput) => this.beginRun(job, slot, runId, fetchInput, this.now()),
+      scheduleMatchmaking: () => this.scheduleMatchmaking(),
+      log,
+    });
+    // A startd's session and its run reports change jobs through commit, as every other change does.
+    const core = {
+      store: this.store,
+      queuedStarts: this.queuedStarts,
+      matchmaker: this.matchmaker,
+      observer,
+      commit: (job: StoredJob, transition: Transition, run: RunAssignment | null) => this.commit(job, transition, run),
+      scheduleMatchmaking: () => this.scheduleMatchmaking(),
+      now: () => this.now(),
+      log,
+    };
+    this.startdSessions = new StartdSessions({
+      ...core,
+      registry: this.registry,
+      startdKeys: this.startdKeys,
+      reportOrder: this.reportOrder,
+      leaseSeconds: settings.leaseSeconds,
+      clock: timerLeaseClock,
+    });
+    this.runReports = new RunReports(core);
     this.events = new EventLogWriter(db, log, (jobs, reason) => this.holdForUserLog(jobs, reason), this.fileGuard, [spool.userLogsDir], (owner) =>
       this.ownerRights.forOwner(owner),
     );
@@ -156,36 +181,15 @@ export class Schedd {
     }, this.settings.periodicSeconds * 1000);
     this.policyTimer.unref();
     const startds = new Set(this.store.startdsWithRuns());
-    for (const startd of this.restoreQueuedStarts()) startds.add(startd);
-    for (const startd of startds) this.startLease(startd);
+    for (const startd of this.queuedStarts.restore()) startds.add(startd);
+    for (const startd of startds) this.startdSessions.startLease(startd);
     this.scheduleMatchmaking();
-  }
-
-  /**
-   * The starts a schedd that stopped had queued on busy slots: each startd may have launched its job since,
-   * so the job stays out of matchmaking until that startd's hello says (or its lease ends). Returns the
-   * startds concerned.
-   */
-  private restoreQueuedStarts(): string[] {
-    const startds: string[] = [];
-    for (const stored of this.store.storedQueuedStarts()) {
-      const [cluster, proc] = stored.jobId.split('.').map(Number);
-      const job = this.store.getJob(cluster, proc);
-      if (job?.status !== JobStatus.Idle) {
-        this.store.forgetQueuedStart(stored.jobId);
-        continue;
-      }
-      this.queuedStarts.set(stored.jobId, queuedStart(stored, cluster, proc));
-      startds.push(stored.startdName);
-    }
-    return startds;
   }
 
   stop(): void {
     this.stopped = true;
     if (this.policyTimer) clearInterval(this.policyTimer);
-    for (const timer of this.leaseTimers.values()) clearTimeout(timer);
-    this.leaseTimers.clear();
+    this.startdSessions.stop();
     this.registry.closeAll('schedd shutting down');
     this.observer.close('schedd shutting down');
     this.events.flush();
@@ -196,17 +200,15 @@ export class Schedd {
   }
 
   /** Returns the proc's ad over its cluster's as now stored; undefined when the job left the queue. */
-  private commit(job: StoredJob, transition: Transition, run: { runId: string; startd: string; slot: string } | null): ProcOverlay | undefined {
+  private commit(job: StoredJob, transition: Transition, run: RunAssignment | null): ProcOverlay | undefined {
     const jobId = formatJobId(job.cluster, job.proc);
-    // A job queued on a slot is sent there as it was: once it changes, that start is taken back.
-    const queued = this.queuedStarts.get(jobId);
-    if (queued) this.cancelQueuedStart(queued, 'hard');
+    this.queuedStarts.jobChanged(jobId);
     const overlay = this.store.apply(job, transition, run);
     this.observer.jobChanged(job, transition);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) {
       const prio = transition.ad.getInt('JobPrio') ?? 0;
       this.matchmaker.jobBecameIdle(jobId, prio);
-      this.yieldQueuedStartsTo(prio);
+      this.queuedStarts.yieldTo(prio);
     }
     if (transition.leaveQueue) this.spool.removeJobDir(job.cluster, job.proc);
     this.events.schedule();
@@ -248,7 +250,7 @@ export class Schedd {
     );
     this.observer.clusterSubmitted(clusterId, procs.length, this.observer.listening ? submitted : []);
     for (const [jobId, prio] of submission.idle) this.matchmaker.jobBecameIdle(jobId, prio);
-    this.yieldQueuedStartsTo(submission.highestIdlePrio);
+    this.queuedStarts.yieldTo(submission.highestIdlePrio);
     this.events.schedule();
     this.scheduleMatchmaking();
     return procs.length;
@@ -439,28 +441,7 @@ export class Schedd {
     });
     if (more) this.scheduleMatchmaking();
     // A slot left free while jobs wait queued elsewhere takes one of them back.
-    this.takeBackQueuedStarts(unplacedFree);
-  }
-
-  /** Free slots no idle job fits take back jobs queued on busy slots that fit them (they are matched again once the startd lets go). */
-  private takeBackQueuedStarts(free: { ad: ClassAd }[]): void {
-    for (const queued of this.queuedStarts.values()) {
-      if (free.length === 0) return;
-      if (!mayTakeBack(queued)) continue;
-      const job = this.store.getJob(queued.cluster, queued.proc);
-      const index = job ? free.findIndex((c) => jobFitsSlot(job.ad, c.ad)) : -1;
-      if (index < 0) continue;
-      free.splice(index, 1);
-      this.cancelQueuedStart(queued, 'soft');
-    }
-  }
-
-  /**
-   * A job of priority `prio` became idle: jobs of lower priority queued on slots are taken back, so that it
-   * is queued before them (as HTCondor gives the next free slot to the best job); one already launched runs.
-   */
-  private yieldQueuedStartsTo(prio: number): void {
-    for (const queued of this.queuedStarts.values()) if (queued.prio < prio && mayTakeBack(queued)) this.cancelQueuedStart(queued, 'soft');
+    this.queuedStarts.takeBackFor(unplacedFree);
   }
 
   /** The ad of the job's cluster when the startd does not hold it; starts must be sent in the order this is called. */
@@ -508,62 +489,12 @@ export class Schedd {
     const startd = this.registry.get(slot.startdName);
     const after = slot.run?.runId;
     if (!startd || after === undefined) return;
-    const jobId = formatJobId(job.cluster, job.proc);
     const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
-    const queued = queuedStart(
-      { jobId, runId: this.store.newRunId(), startdName: slot.startdName, slotName: slot.description.name, prio: job.ad.getInt('JobPrio') ?? 0, fetchInput },
-      job.cluster,
-      job.proc,
-    );
-    // Stored before the start is sent (afterCommit), so a schedd killed after the startd launched it knows.
-    this.store.recordQueuedStart(queued);
-    const { runId } = queued;
-    this.queuedStarts.set(jobId, queued);
-    slot.queued = { cluster: job.cluster, proc: job.proc, runId };
+    const { jobId, runId } = this.queuedStarts.add(job, slot, fetchInput);
     this.store.afterCommit(() => {
       startd.send({ type: 'start', jobId, runId, slotName: slot.description.name, clusterAd: this.clusterAdToSend(startd, job.cluster), jobAd: job.overlay, fetchInput, after });
     });
     this.log.info({ jobId, runId, slot: slotKey(slot), after }, 'job queued on a busy slot');
-  }
-
-  /** Takes a queued start back (see QueuedStart.cancel); the startd is told once. */
-  private cancelQueuedStart(queued: QueuedStart, how: 'soft' | 'hard'): void {
-    if (takeBack(queued, how).tellStartd) this.registry.get(queued.startdName)?.send({ type: 'unqueue', jobId: queued.jobId, runId: queued.runId });
-  }
-
-  /** The queued job is no longer held out: it is matched again. */
-  private releaseQueuedStart(queued: QueuedStart): void {
-    if (this.queuedStarts.get(queued.jobId) !== queued) return;
-    this.queuedStarts.delete(queued.jobId);
-    this.store.forgetQueuedStart(queued.jobId);
-    this.matchmaker.jobBecameIdle(queued.jobId, queued.prio);
-    this.scheduleMatchmaking();
-  }
-
-  /**
-   * The startd has launched the queued job on `slot`: the slot's earlier run ended with the start still
-   * queued (a start the startd drops is reported dropped before that end), or the startd reported on the run
-   * or named it in its hello. Its run starts in the queue, even if it was taken back for another slot; one
-   * taken back because the job changed is killed instead. Returns whether its run is now current.
-   */
-  private queuedStartLaunched(connection: StartdConnection, slot: Slot, queued: QueuedStart): boolean {
-    if (slot.queued?.runId === queued.runId) slot.queued = undefined;
-    const job = this.store.getJob(queued.cluster, queued.proc);
-    // (A job gone is not idle: `job === undefined` only tells the compiler so.)
-    if (launched(queued, job?.status === JobStatus.Idle) === 'kill' || job === undefined) {
-      // Busy until the run's end is reported, which releases the job.
-      slot.run = { cluster: queued.cluster, proc: queued.proc, runId: queued.runId };
-      connection.send({ type: 'kill', jobId: queued.jobId, runId: queued.runId, signal: 9, graceSeconds: 0 });
-      return false;
-    }
-    this.queuedStarts.delete(queued.jobId);
-    this.store.savepoint(() => {
-      this.store.forgetQueuedStart(queued.jobId);
-      this.beginRun(job, slot, queued.runId, queued.fetchInput, this.now());
-    });
-    this.matchmaker.queueSlotChanged(slotKey(slot));
-    this.log.info({ jobId: queued.jobId, runId: queued.runId, slot: slotKey(slot) }, 'queued job started');
-    return true;
   }
 
   /** Whether a new sandbox of the job receives anything: files the job names, or what its SPOOL directory holds. */
@@ -574,187 +505,27 @@ export class Schedd {
     return this.spool.committedEntries(job.cluster, job.proc).length > 0;
   }
 
-  // ---- the startd channel -----------------------------------------------------------------------
+  // ---- the startd channel: each startd's session (StartdSessions), its run reports (RunReports) ----
 
-  /**
-   * The key of a startd saying hello, or why it is refused. A startd's name is only a name: a hello for a
-   * startd that is connected is refused unless it presents that startd's key (its own reconnect), so
-   * nobody can take over a connected startd's slots and runs by naming it.
-   */
   admitStartd(startdName: string, presentedKey: string | undefined): { key: string } | { refused: string } {
-    if (this.startdKeys.holds(startdName, presentedKey)) return { key: presentedKey as string };
-    if (this.registry.get(startdName)) return { refused: `startd ${startdName} is already connected` };
-    this.reportOrder.restart(startdName);
-    return { key: this.startdKeys.issue(startdName) };
+    return this.startdSessions.admit(startdName, presentedKey);
   }
 
-  /** A startd said hello: register its slots and reconcile the runs it reports with the queue. */
-  startdConnected(connection: StartdConnection, reportedRuns: { jobId: string; runId: string; slotName: string }[]): void {
-    const name = connection.identity.startdName;
-    const previous = this.registry.add(connection);
-    if (previous) previous.close('replaced by a new connection');
-    this.cancelLease(name);
-    const reported = new Map(reportedRuns.map((r) => [r.runId, r]));
-    for (const job of this.store.jobsOnStartd(name)) {
-      const run = reported.get(job.runId);
-      const slot = run && connection.slots.get(run.slotName);
-      if (run && slot && run.jobId === formatJobId(job.cluster, job.proc)) {
-        slot.run = { cluster: job.cluster, proc: job.proc, runId: job.runId };
-        reported.delete(job.runId);
-      } else {
-        this.evict(job, 'The startd no longer had the job running', 1005);
-      }
-    }
-    // A job queued on this startd was launched if the startd names its run; one that was not is matched again.
-    for (const queued of [...this.queuedStarts.values()]) {
-      if (queued.startdName !== name) continue;
-      const run = reported.get(queued.runId);
-      const slot = run?.jobId === queued.jobId ? connection.slots.get(run.slotName) : undefined;
-      if (slot) {
-        reported.delete(queued.runId);
-        this.queuedStartLaunched(connection, slot, queued);
-      } else this.releaseQueuedStart(queued);
-    }
-    // Runs the queue no longer knows (removed or given away meanwhile) are killed; their slots stay busy until they end.
-    for (const stale of reported.values()) {
-      const slot = connection.slots.get(stale.slotName);
-      const [cluster, proc] = stale.jobId.split('.').map(Number);
-      if (slot) slot.run = { cluster, proc, runId: stale.runId };
-      connection.send({ type: 'kill', jobId: stale.jobId, runId: stale.runId, signal: 9, graceSeconds: 0 });
-    }
-    for (const slot of connection.slots.values()) {
-      this.matchmaker.slotChanged(slotKey(slot));
-    }
-    this.observer.startdChanged(connection, true);
-    this.log.info({ startd: name, slots: connection.slots.size }, 'startd connected');
-    this.scheduleMatchmaking();
+  startdConnected(connection: StartdConnection, reportedRuns: ReportedRun[]): void {
+    this.startdSessions.connected(connection, reportedRuns);
   }
 
   startdDisconnected(connection: StartdConnection): void {
-    if (!this.registry.remove(connection)) return;
-    this.observer.startdChanged(connection, false);
-    this.log.warn({ startd: connection.identity.startdName }, 'startd disconnected; its jobs keep their lease');
-    this.startLease(connection.identity.startdName);
+    this.startdSessions.disconnected(connection);
   }
 
-  private startLease(startdName: string): void {
-    this.cancelLease(startdName);
-    const timer = setTimeout(() => {
-      this.leaseTimers.delete(startdName);
-      if (this.registry.get(startdName)) return;
-      this.startdKeys.revoke(startdName);
-      for (const job of this.store.jobsOnStartd(startdName)) this.evict(job, 'Job lease expired: the execute node stopped answering', 1005);
-      for (const queued of [...this.queuedStarts.values()]) if (queued.startdName === startdName) this.releaseQueuedStart(queued);
-    }, this.settings.leaseSeconds * 1000);
-    timer.unref();
-    this.leaseTimers.set(startdName, timer);
-  }
-
-  private cancelLease(startdName: string): void {
-    const timer = this.leaseTimers.get(startdName);
-    if (timer) clearTimeout(timer);
-    this.leaseTimers.delete(startdName);
-  }
-
-  private evict(job: StoredJob, reason: string, reasonCode: number): void {
-    if (!holdsRun(job.status)) {
-      this.store.apply(job, runDropped(job.ad), null);
-      return;
-    }
-    this.commit(job, runEvicted(job.ad, { now: this.now(), reason, reasonCode }), null);
+  startdMessage(connection: StartdConnection, message: RunReportMessage): void {
+    this.runReports.handle(connection, message);
   }
 
   /** The job's current run, if `runId` is it and it runs on `startdName`; late or duplicate messages get undefined. */
   currentRun(jobId: string, runId: string, startdName: string): StoredJob | undefined {
-    const [cluster, proc] = jobId.split('.').map(Number);
-    const job = this.store.getJob(cluster, proc);
-    if (!job || job.runId !== runId || job.startd !== startdName) return undefined;
-    return job;
-  }
-
-  /** The run ended on its slot: the slot is free, or the job queued on it has started (the startd launched it at this end). */
-  private freeSlot(connection: StartdConnection, jobId: string, runId: string): void {
-    const queued = this.queuedStarts.get(jobId);
-    for (const slot of connection.slots.values()) {
-      if (slot.queued?.runId === runId && formatJobId(slot.queued.cluster, slot.queued.proc) === jobId) {
-        // A queued start the startd dropped when it was taken back.
-        slot.queued = undefined;
-        this.matchmaker.queueSlotChanged(slotKey(slot));
-      }
-      if (slot.run?.runId === runId && formatJobId(slot.run.cluster, slot.run.proc) === jobId) {
-        slot.run = undefined;
-        const next = slot.queued && this.queuedStarts.get(formatJobId(slot.queued.cluster, slot.queued.proc));
-        if (next) this.queuedStartLaunched(connection, slot, next);
-        this.observer.slotChanged(slot);
-        // Jobs may have become idle while the slot was busy without being tried against it.
-        this.matchmaker.slotChanged(slotKey(slot));
-      }
-    }
-    if (queued?.runId === runId && queued.startdName === connection.identity.startdName) this.releaseQueuedStart(queued);
-    this.scheduleMatchmaking();
-  }
-
-  /** A startd's report about one of its runs. */
-  startdMessage(connection: StartdConnection, message: RunReportMessage): void {
-    const startdName = connection.identity.startdName;
-    // A queued job's run is current by now: the end of the slot's earlier run was reported before it (freeSlot).
-    const job = this.currentRun(message.jobId, message.runId, startdName);
-    const now = this.now();
-    switch (message.type) {
-      case 'executing':
-        // A report resent after a reconnect must not start the run a second time.
-        if (!job || job.ad.has('JobCurrentStartExecutingDate')) break;
-        this.beginExecution(connection, job, now);
-        return;
-      case 'exited':
-        this.freeSlot(connection, message.jobId, message.runId);
-        if (job) {
-          const exited = jobExited(job.ad, { now, exit: message.exit, usage: message.usage, bytesSent: message.bytesSent, bytesReceived: message.bytesReceived, execution: message.execution });
-          // Output the startd did not send (nothing would have been placed) is logged as an empty transfer.
-          const outputEvents = !message.outputSent && usesFileTransfer(job.ad) ? emptyTransferEvents(job, now, [5, 6]) : [];
-          this.commit(job, { ...exited, events: [...outputEvents, ...exited.events] }, null);
-        }
-        return;
-      case 'run-failed':
-        this.freeSlot(connection, message.jobId, message.runId);
-        if (job) this.commit(job, runFailed(job.ad, { now, stage: message.stage, reason: message.reason, subCode: message.subCode }), null);
-        return;
-      case 'suspended':
-        if (job?.status === JobStatus.Running) this.commit(job, jobSuspended(job.ad, { now, numPids: message.numPids }), runKept(job));
-        return;
-      case 'continued':
-        if (job?.status === JobStatus.Suspended) this.commit(job, jobUnsuspended(job.ad, { now }), runKept(job));
-        return;
-      case 'checkpoint-restarted':
-        if (job) {
-          const base = { runId: job.runId, checkpoint: message.checkpoint };
-          this.store.recordTimeline(job.cluster, job.proc, { time: message.exitedAt, kind: 'checkpoint-exit', ...base });
-          this.store.recordTimeline(job.cluster, job.proc, { time: message.restartedAt, kind: 'checkpoint-restart', ...base });
-          if (message.executionStartedAt !== undefined) {
-            this.commit(job, executionRestarted(job.ad, { startedAt: message.executionStartedAt, exitedAt: message.exitedAt }), runKept(job));
-          }
-        }
-        return;
-      case 'run-ended':
-        this.freeSlot(connection, message.jobId, message.runId);
-        if (job) {
-          const reason = job.ad.getString('VacateReason') ?? 'Unspecified job interruption';
-          const reasonCode = job.ad.getInt('VacateReasonCode') ?? VacateCode.JobShouldRequeue;
-          this.commit(job, runEvicted(job.ad, { now, reason, reasonCode, usage: message.usage, execution: message.execution }), null);
-        }
-        return;
-    }
-    this.log.debug({ startd: startdName, message: message.type, jobId: message.jobId, runId: message.runId }, 'ignored message for a run that is not current');
-  }
-
-  /** The run began executing (001): on the slot `connection` gave it. */
-  private beginExecution(connection: StartdConnection, job: StoredJob, now: Date): void {
-    const startdName = connection.identity.startdName;
-    const slotName = job.slot ?? '';
-    const slot = connection.slots.get(slotName)?.description;
-    const resources: Record<string, number> = slot ? { Cpus: slot.cpus, Disk: slot.diskKb, Memory: slot.memoryMb } : {};
-    const execution = beginExecution(job.ad, { now, executeHost: connection.sinfulAddress, slotName: `${slotName}@${startdName}`, resources });
-    this.commit(job, execution, { runId: job.runId, startd: startdName, slot: slotName });
+    return this.runReports.currentRun(jobId, runId, startdName);
   }
 
   /** Tells the observer, if any, of a commit into SPOOL; its failure is logged, never the transfer's. */
@@ -802,24 +573,5 @@ export class Schedd {
     this.observer.eventsLogged(events);
     this.events.schedule();
   }
-}
-
-
-export function fileTransferEvent(job: StoredJob, transferType: 2 | 3 | 5 | 6, time: Date, host?: string): JobEvent {
-  return { code: 40, cluster: job.cluster, proc: job.proc, time, transferType, host };
-}
-
-/** The 040 events of a transfer that moved nothing: started and finished at once. */
-function emptyTransferEvents(job: StoredJob, time: Date, [started, finished]: [2, 3] | [5, 6], host?: string): JobEvent[] {
-  return [fileTransferEvent(job, started, time, host), fileTransferEvent(job, finished, time)];
-}
-
-/** The run a job has on a slot, which a change that does not end it keeps; null when it has none. */
-function runKept(job: StoredJob): RunAssignment | null {
-  return job.startd !== null && job.slot !== null ? { runId: job.runId, startd: job.startd, slot: job.slot } : null;
-}
-
-function slotKey(slot: Slot): string {
-  return `${slot.description.name}@${slot.startdName}`;
 }
 

@@ -31,6 +31,11 @@ export interface StartdConnection {
   close(reason: string): void;
 }
 
+/** `slot@startd`: a slot's name across the pool (its RemoteHost, the matchmaker's key). */
+export function slotKey(slot: Slot): string {
+  return `${slot.description.name}@${slot.startdName}`;
+}
+
 /** The startds connected to this schedd and the state of their slots. */
 export class StartdRegistry {
   private readonly startds = new Map<string, StartdConnection>();

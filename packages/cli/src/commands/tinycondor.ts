@@ -251,18 +251,22 @@ async function dockerFor(pool: PoolConfig | undefined, log: Logger, detect: type
   return found;
 }
 
+/** How long a health check waits for the schedd's answer. */
+const HEALTH_TIMEOUT_MS = 5000;
+
 /** A health check (for container engines): the schedd answers, and with --startd, that startd's slots are there. */
 async function runHealth(args: string[], io: CommandIo): Promise<number> {
   const flags = parseFlags(args, ['schedd', 'token-file', 'startd']);
   const { scheddUrl, tokenFile } = scheddAccess(flags, io, 'health');
   const startd = flags.get('startd');
-  const response = await fetch(`${scheddUrl}/v1/status`, { headers: { authorization: `Bearer ${readToken(tokenFile, 'health')}` }, signal: AbortSignal.timeout(5000) }).catch(
-    (err: Error) => {
-      throw new CliError(`tinycondor health: the schedd at ${scheddUrl} does not answer: ${err.message}`);
-    },
-  );
-  if (!response.ok) throw new CliError(`tinycondor health: the schedd at ${scheddUrl} answered ${response.status}`);
-  const { ads } = (await response.json()) as { ads: Record<string, string>[] };
+  const { scheddClient } = await import('../schedd-connection.js');
+  const { ScheddRefused, ScheddUnreachable } = await import('@tinycondor/client/errors');
+  const schedd = scheddClient(scheddUrl, readToken(tokenFile, 'health'), HEALTH_TIMEOUT_MS);
+  const { ads } = await schedd.status().catch((err: unknown) => {
+    if (err instanceof ScheddUnreachable) throw new CliError(`tinycondor health: the schedd at ${scheddUrl} does not answer: ${err.message}`);
+    if (err instanceof ScheddRefused) throw new CliError(`tinycondor health: the schedd at ${scheddUrl} answered ${err.status}`);
+    throw err;
+  });
   if (startd !== undefined && !ads.some((ad) => ad.StartdName === JSON.stringify(startd))) {
     throw new CliError(`tinycondor health: startd ${startd} has no slots at ${scheddUrl}`);
   }

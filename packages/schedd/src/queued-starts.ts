@@ -1,0 +1,152 @@
+import type { Logger } from 'pino';
+import type { ClassAd } from '@tinycondor/shared/classad/index';
+import { formatJobId } from '@tinycondor/shared/job-id';
+import { JobStatus } from '@tinycondor/shared/job-status';
+import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
+import type { JobStore, StoredJob } from './job-store.js';
+import type { Matchmaker } from './matchmaker.js';
+import { launched, mayTakeBack, queuedStart, takeBack, type QueuedStart } from './queued-start.js';
+import { slotKey, type Slot, type StartdConnection, type StartdRegistry } from './startd-registry.js';
+
+/** What the queued starts need of the schedd. */
+export interface QueuedStartsContext {
+  store: Pick<JobStore, 'getJob' | 'newRunId' | 'recordQueuedStart' | 'forgetQueuedStart' | 'storedQueuedStarts' | 'savepoint'>;
+  /** Where an `unqueue` goes. */
+  registry: Pick<StartdRegistry, 'get'>;
+  matchmaker: Pick<Matchmaker, 'jobBecameIdle' | 'queueSlotChanged'>;
+  /** Starts the job's run in the queue on `slot`, with the run id the startd launched it under. */
+  beginRun(job: StoredJob, slot: Slot, runId: string, fetchInput: boolean): void;
+  scheduleMatchmaking(): void;
+  log: Logger;
+}
+
+/**
+ * The jobs queued on busy slots, in memory and in the queue's `queued_starts`: the one place that keeps
+ * them. When each moves through its lifecycle is said here; what each move does to it, in queued-start.ts.
+ */
+export class QueuedStarts {
+  /** By job id: a job is queued on one slot at most. */
+  private readonly byJob = new Map<string, QueuedStart>();
+
+  constructor(private readonly context: QueuedStartsContext) {}
+
+  /** Whether the job waits queued on a busy slot (it is held out of matchmaking until taken back). */
+  has(jobId: string): boolean {
+    return this.byJob.has(jobId);
+  }
+
+  get(jobId: string): QueuedStart | undefined {
+    return this.byJob.get(jobId);
+  }
+
+  /** The starts queued on the startd's slots; a copy, so each may be released while it is walked. */
+  onStartd(startdName: string): QueuedStart[] {
+    return [...this.byJob.values()].filter((queued) => queued.startdName === startdName);
+  }
+
+  /**
+   * The starts a schedd that stopped had queued on busy slots: each startd may have launched its job since,
+   * so the job stays out of matchmaking until that startd's hello says (or its lease ends). Returns the
+   * startds concerned.
+   */
+  restore(): string[] {
+    const { store } = this.context;
+    const startds: string[] = [];
+    for (const stored of store.storedQueuedStarts()) {
+      const [cluster, proc] = stored.jobId.split('.').map(Number);
+      const job = store.getJob(cluster, proc);
+      if (job?.status !== JobStatus.Idle) {
+        store.forgetQueuedStart(stored.jobId);
+        continue;
+      }
+      this.byJob.set(stored.jobId, queuedStart(stored, cluster, proc));
+      startds.push(stored.startdName);
+    }
+    return startds;
+  }
+
+  /**
+   * Queues the idle job on the busy slot under a new run id. It is stored before the caller sends the start
+   * (after the commit), so a schedd killed after the startd launched it knows.
+   */
+  add(job: StoredJob, slot: Slot, fetchInput: boolean): QueuedStart {
+    const { store } = this.context;
+    const jobId = formatJobId(job.cluster, job.proc);
+    const queued = queuedStart(
+      { jobId, runId: store.newRunId(), startdName: slot.startdName, slotName: slot.description.name, prio: job.ad.getInt('JobPrio') ?? 0, fetchInput },
+      job.cluster,
+      job.proc,
+    );
+    store.recordQueuedStart(queued);
+    this.byJob.set(jobId, queued);
+    slot.queued = { cluster: job.cluster, proc: job.proc, runId: queued.runId };
+    return queued;
+  }
+
+  /** The job changed: a start queued for it is taken back, since it would be sent as it was. */
+  jobChanged(jobId: string): void {
+    const queued = this.byJob.get(jobId);
+    if (queued) this.takeBack(queued, 'hard');
+  }
+
+  /**
+   * A job of priority `prio` became idle: jobs of lower priority queued on slots are taken back, so that it
+   * is queued before them (as HTCondor gives the next free slot to the best job); one already launched runs.
+   */
+  yieldTo(prio: number): void {
+    for (const queued of this.byJob.values()) if (queued.prio < prio && mayTakeBack(queued)) this.takeBack(queued, 'soft');
+  }
+
+  /** Free slots no idle job fits take back jobs queued on busy slots that fit them (they are matched again once the startd lets go). */
+  takeBackFor(free: { ad: ClassAd }[]): void {
+    for (const queued of this.byJob.values()) {
+      if (free.length === 0) return;
+      if (!mayTakeBack(queued)) continue;
+      const job = this.context.store.getJob(queued.cluster, queued.proc);
+      const index = job ? free.findIndex((c) => jobFitsSlot(job.ad, c.ad)) : -1;
+      if (index < 0) continue;
+      free.splice(index, 1);
+      this.takeBack(queued, 'soft');
+    }
+  }
+
+  /** The queued job is no longer held out: it is matched again. */
+  release(queued: QueuedStart): void {
+    if (this.byJob.get(queued.jobId) !== queued) return;
+    this.byJob.delete(queued.jobId);
+    this.context.store.forgetQueuedStart(queued.jobId);
+    this.context.matchmaker.jobBecameIdle(queued.jobId, queued.prio);
+    this.context.scheduleMatchmaking();
+  }
+
+  /**
+   * The startd has launched the queued job on `slot`: the slot's earlier run ended with the start still
+   * queued (a start the startd drops is reported dropped before that end), or the startd reported on the run
+   * or named it in its hello. Its run starts in the queue, even if it was taken back for another slot; one
+   * taken back because the job changed is killed instead.
+   */
+  launched(connection: StartdConnection, slot: Slot, queued: QueuedStart): void {
+    const { store, matchmaker, log } = this.context;
+    if (slot.queued?.runId === queued.runId) slot.queued = undefined;
+    const job = store.getJob(queued.cluster, queued.proc);
+    // (A job gone is not idle: `job === undefined` only tells the compiler so.)
+    if (launched(queued, job?.status === JobStatus.Idle) === 'kill' || job === undefined) {
+      // Busy until the run's end is reported, which releases the job.
+      slot.run = { cluster: queued.cluster, proc: queued.proc, runId: queued.runId };
+      connection.send({ type: 'kill', jobId: queued.jobId, runId: queued.runId, signal: 9, graceSeconds: 0 });
+      return;
+    }
+    this.byJob.delete(queued.jobId);
+    store.savepoint(() => {
+      store.forgetQueuedStart(queued.jobId);
+      this.context.beginRun(job, slot, queued.runId, queued.fetchInput);
+    });
+    matchmaker.queueSlotChanged(slotKey(slot));
+    log.info({ jobId: queued.jobId, runId: queued.runId, slot: slotKey(slot) }, 'queued job started');
+  }
+
+  /** Takes a queued start back (see QueuedStart.cancel); the startd is told once. */
+  private takeBack(queued: QueuedStart, how: 'soft' | 'hard'): void {
+    if (takeBack(queued, how).tellStartd) this.context.registry.get(queued.startdName)?.send({ type: 'unqueue', jobId: queued.jobId, runId: queued.runId });
+  }
+}

@@ -1,0 +1,162 @@
+import t, { type Test } from 'tap';
+import { JobStatus } from '@tinycondor/shared/job-status';
+import type { RunReportMessage } from '@tinycondor/shared/protocol';
+import type { JobStore, StoredJob } from './job-store.js';
+import { QueuedStarts } from './queued-starts.js';
+import { RunReports } from './run-reports.js';
+import { StartdRegistry } from './startd-registry.js';
+import { fakeStartd, NOW, quietLog, reread, scratchQueue, slotOf, startRunOn, storingCommit, submitIdle, type FakeStartd } from './startd-side.test-support.js';
+
+const USAGE = { userSeconds: 1, systemSeconds: 0 };
+
+/**
+ * Run reports over a real queue: job 1.0 runs on slot1 of startd `s1`, slot2 is free. `calls` lists what the
+ * matchmaker, the observer and the schedd were told; `committed` each job's transition (see storingCommit).
+ */
+function setup(t: Test): {
+  store: JobStore;
+  startd: FakeStartd;
+  job: StoredJob;
+  reports: RunReports;
+  queuedStarts: QueuedStarts;
+  calls: string[];
+  committed: string[];
+  report: (message: Record<string, unknown> & { type: RunReportMessage['type'] }, job?: StoredJob) => void;
+} {
+  const store = scratchQueue(t);
+  const startd = fakeStartd('s1', ['slot1', 'slot2']);
+  const registry = new StartdRegistry();
+  registry.add(startd);
+  const [idle] = submitIdle(store);
+  const job = startRunOn(store, idle, slotOf(startd, 'slot1'));
+  const calls: string[] = [];
+  const matchmaker = {
+    jobBecameIdle: (jobId: string) => calls.push(`idle ${jobId}`),
+    slotChanged: (key: string) => calls.push(`slot ${key}`),
+    queueSlotChanged: (key: string) => calls.push(`queue slot ${key}`),
+  };
+  const scheduleMatchmaking = (): number => calls.push('matchmake');
+  const { committed, commit } = storingCommit(store);
+  const queuedStarts = new QueuedStarts({ store, registry, matchmaker, beginRun: (queued, slot, runId) => startRunOn(store, queued, slot, runId), scheduleMatchmaking, log: quietLog });
+  const reports = new RunReports({
+    store,
+    queuedStarts,
+    matchmaker,
+    observer: { slotChanged: (slot) => calls.push(`observer slot ${slot.description.name}`) },
+    commit,
+    scheduleMatchmaking,
+    now: () => NOW,
+    log: quietLog,
+  });
+  let seq = 0;
+  const report = (message: Record<string, unknown>, about = job): void => {
+    reports.handle(startd, { jobId: `${about.cluster}.${about.proc}`, runId: about.runId, seq: ++seq, ...message } as RunReportMessage);
+  };
+  return { store, startd, job, reports, queuedStarts, calls, committed, report };
+}
+
+t.test('executing: event 001 once, on the slot the run holds; a resent report changes nothing', async (t) => {
+  const { store, job, report, committed } = setup(t);
+  report({ type: 'executing' });
+  const executing = reread(store, job) as StoredJob;
+  t.equal(executing.ad.getInt('JobCurrentStartExecutingDate'), NOW.getTime() / 1000);
+  t.equal(executing.ad.getInt('NumJobStarts'), 1);
+  t.same([executing.runId, executing.startd, executing.slot], [job.runId, 's1', 'slot1'], 'the run is kept');
+  t.same(store.timeline(1, 0)?.filter((e) => e.code === 1).map((e) => e.runId), [job.runId]);
+  report({ type: 'executing' }, executing);
+  t.equal(reread(store, job)?.ad.getInt('NumJobStarts'), 1);
+  t.same(committed, ['1.0:2']);
+});
+
+t.test('exited: the slot is free, the job completes and leaves the queue', async (t) => {
+  const { store, startd, job, report, calls, committed } = setup(t);
+  report({ type: 'exited', exit: { bySignal: false, exitCode: 0 }, usage: USAGE, bytesSent: 0, bytesReceived: 0, outputSent: true });
+  t.equal(slotOf(startd, 'slot1').run, undefined);
+  t.equal(reread(store, job), undefined);
+  t.same(committed, ['1.0:gone']);
+  t.same(calls, ['observer slot slot1', 'slot slot1@s1', 'matchmake']);
+});
+
+t.test('exited with a job queued on the slot: that job’s run is current at once', async (t) => {
+  const { store, startd, job, report, queuedStarts } = setup(t);
+  const [next] = submitIdle(store);
+  const slot = slotOf(startd, 'slot1');
+  const queued = queuedStarts.add(next, slot, false);
+  report({ type: 'exited', exit: { bySignal: false, exitCode: 0 }, usage: USAGE, bytesSent: 0, bytesReceived: 0, outputSent: true });
+  t.same(slot.run, { cluster: 2, proc: 0, runId: queued.runId });
+  t.equal(slot.queued, undefined);
+  t.equal(reread(store, next)?.status, JobStatus.Running);
+  t.equal(reread(store, next)?.runId, queued.runId);
+  t.notOk(queuedStarts.has('2.0'));
+  t.equal(reread(store, job), undefined);
+});
+
+t.test('a queued start the startd dropped (reported as a run that ended) frees the queue slot and the job', async (t) => {
+  const { store, startd, report, queuedStarts, calls } = setup(t);
+  const [next] = submitIdle(store);
+  const slot = slotOf(startd, 'slot1');
+  const queued = queuedStarts.add(next, slot, false);
+  queuedStarts.yieldTo(10);
+  report({ type: 'run-ended', usage: USAGE }, { ...next, runId: queued.runId });
+  t.equal(slot.queued, undefined);
+  t.ok(slot.run, 'the earlier run goes on');
+  t.notOk(queuedStarts.has('2.0'));
+  t.equal(reread(store, next)?.status, JobStatus.Idle);
+  t.same(calls, ['queue slot slot1@s1', 'idle 2.0', 'matchmake', 'matchmake']);
+});
+
+t.test('run-failed holds the job; run-ended requeues it with the reason its vacate gave, or none', async (t) => {
+  const { store, startd, job, report } = setup(t);
+  report({ type: 'run-failed', stage: 'input', reason: 'no such file' });
+  const failed = reread(store, job) as StoredJob;
+  t.equal(failed.status, JobStatus.Held);
+  t.equal(failed.ad.getString('HoldReason'), 'no such file');
+  t.equal(failed.runId, '', 'the run is over');
+  t.equal(slotOf(startd, 'slot1').run, undefined);
+
+  const [other] = submitIdle(store);
+  const running = startRunOn(store, other, slotOf(startd, 'slot2'));
+  report({ type: 'run-ended', usage: USAGE }, running);
+  const ended = reread(store, other) as StoredJob;
+  t.equal(ended.status, JobStatus.Idle);
+  t.same([ended.ad.getString('VacateReason'), ended.ad.getInt('VacateReasonCode')], ['Unspecified job interruption', 1005]);
+  t.equal(slotOf(startd, 'slot2').run, undefined);
+});
+
+t.test('suspended and continued change the job and keep its run; out of turn they are ignored', async (t) => {
+  const { store, job, report, committed } = setup(t);
+  report({ type: 'continued' });
+  report({ type: 'suspended', numPids: 2 });
+  t.equal(reread(store, job)?.status, JobStatus.Suspended);
+  report({ type: 'suspended', numPids: 2 });
+  report({ type: 'continued' });
+  const continued = reread(store, job) as StoredJob;
+  t.equal(continued.status, JobStatus.Running);
+  t.equal(continued.runId, job.runId);
+  t.equal(continued.ad.getInt('TotalSuspensions'), 1);
+  t.same(committed, ['1.0:7', '1.0:2']);
+});
+
+t.test('checkpoint-restarted: both moments on the timeline, the execution restarted', async (t) => {
+  const { store, job, report } = setup(t);
+  report({ type: 'checkpoint-restarted', checkpoint: 3, exitedAt: 1_000, restartedAt: 2_000, executionStartedAt: 500 });
+  const entries = store.timeline(1, 0)?.filter((e) => e.kind === 'checkpoint-exit' || e.kind === 'checkpoint-restart');
+  t.same(entries, [
+    { time: 1_000, kind: 'checkpoint-exit', runId: job.runId, checkpoint: 3 },
+    { time: 2_000, kind: 'checkpoint-restart', runId: job.runId, checkpoint: 3 },
+  ]);
+  t.equal(reread(store, job)?.status, JobStatus.Running);
+});
+
+t.test('a report of a run that is not current changes no job, and frees no slot it does not hold', async (t) => {
+  const { store, startd, job, reports, report, committed } = setup(t);
+  const stale = { ...job, runId: 'B'.repeat(22) };
+  report({ type: 'run-failed', stage: 'execute', reason: 'late' }, stale);
+  report({ type: 'executing' }, stale);
+  t.equal(reread(store, job)?.status, JobStatus.Running);
+  t.ok(slotOf(startd, 'slot1').run);
+  t.same(committed, []);
+  t.equal(reports.currentRun('1.0', job.runId, 's1')?.runId, job.runId);
+  t.equal(reports.currentRun('1.0', job.runId, 's2'), undefined, 'another startd’s word on it is not taken');
+  t.equal(reports.currentRun('1.0', stale.runId, 's1'), undefined);
+});

@@ -1,0 +1,129 @@
+import type { Logger } from 'pino';
+import { formatJobId } from '@tinycondor/shared/job-id';
+import { beginExecution, executionRestarted, jobExited, jobSuspended, jobUnsuspended, runEvicted, runFailed, type Transition } from '@tinycondor/shared/job-state';
+import { JobStatus, VacateCode } from '@tinycondor/shared/job-status';
+import type { RunReportMessage } from '@tinycondor/shared/protocol';
+import { usesFileTransfer } from '@tinycondor/shared/transfer-files';
+import { runKept, type JobStore, type RunAssignment, type StoredJob } from './job-store.js';
+import type { Matchmaker } from './matchmaker.js';
+import type { QueuedStarts } from './queued-starts.js';
+import type { ScheddObserver } from './schedd-observer.js';
+import { slotKey, type StartdConnection } from './startd-registry.js';
+import { emptyTransferEvents } from './transfer-events.js';
+
+/** What handling a startd's run reports needs of the schedd. */
+export interface RunReportsContext {
+  store: Pick<JobStore, 'getJob' | 'recordTimeline'>;
+  queuedStarts: Pick<QueuedStarts, 'get' | 'launched' | 'release'>;
+  matchmaker: Pick<Matchmaker, 'slotChanged' | 'queueSlotChanged'>;
+  observer: Pick<ScheddObserver, 'slotChanged'>;
+  /** Stores a job's transition and tells whom it concerns (Schedd.commit). */
+  commit(job: StoredJob, transition: Transition, run: RunAssignment | null): void;
+  scheduleMatchmaking(): void;
+  now(): Date;
+  log: Logger;
+}
+
+/**
+ * The reports a startd makes on its channel about its runs, each turned into the job's transition (asked of
+ * job-state.ts) and its slot's new state. A report about a run that is no longer the job's current one (late,
+ * or resent after a reconnect) changes no job; a run's end still frees its slot.
+ */
+export class RunReports {
+  constructor(private readonly context: RunReportsContext) {}
+
+  /** The job's current run, if `runId` is it and it runs on `startdName`; late or duplicate messages get undefined. */
+  currentRun(jobId: string, runId: string, startdName: string): StoredJob | undefined {
+    const [cluster, proc] = jobId.split('.').map(Number);
+    const job = this.context.store.getJob(cluster, proc);
+    if (!job || job.runId !== runId || job.startd !== startdName) return undefined;
+    return job;
+  }
+
+  /** A startd's report about one of its runs. */
+  handle(connection: StartdConnection, message: RunReportMessage): void {
+    const { store } = this.context;
+    const startdName = connection.identity.startdName;
+    // A queued job's run is current by now: the end of the slot's earlier run was reported before it (freeSlot).
+    const job = this.currentRun(message.jobId, message.runId, startdName);
+    const now = this.context.now();
+    switch (message.type) {
+      case 'executing':
+        // A report resent after a reconnect must not start the run a second time.
+        if (!job || job.ad.has('JobCurrentStartExecutingDate')) break;
+        this.beginExecution(connection, job, now);
+        return;
+      case 'exited':
+        this.freeSlot(connection, message.jobId, message.runId);
+        if (job) {
+          const exited = jobExited(job.ad, { now, exit: message.exit, usage: message.usage, bytesSent: message.bytesSent, bytesReceived: message.bytesReceived, execution: message.execution });
+          // Output the startd did not send (nothing would have been placed) is logged as an empty transfer.
+          const outputEvents = !message.outputSent && usesFileTransfer(job.ad) ? emptyTransferEvents(job, now, [5, 6]) : [];
+          this.context.commit(job, { ...exited, events: [...outputEvents, ...exited.events] }, null);
+        }
+        return;
+      case 'run-failed':
+        this.freeSlot(connection, message.jobId, message.runId);
+        if (job) this.context.commit(job, runFailed(job.ad, { now, stage: message.stage, reason: message.reason, subCode: message.subCode }), null);
+        return;
+      case 'suspended':
+        if (job?.status === JobStatus.Running) this.context.commit(job, jobSuspended(job.ad, { now, numPids: message.numPids }), runKept(job));
+        return;
+      case 'continued':
+        if (job?.status === JobStatus.Suspended) this.context.commit(job, jobUnsuspended(job.ad, { now }), runKept(job));
+        return;
+      case 'checkpoint-restarted':
+        if (job) {
+          const base = { runId: job.runId, checkpoint: message.checkpoint };
+          store.recordTimeline(job.cluster, job.proc, { time: message.exitedAt, kind: 'checkpoint-exit', ...base });
+          store.recordTimeline(job.cluster, job.proc, { time: message.restartedAt, kind: 'checkpoint-restart', ...base });
+          if (message.executionStartedAt !== undefined) {
+            this.context.commit(job, executionRestarted(job.ad, { startedAt: message.executionStartedAt, exitedAt: message.exitedAt }), runKept(job));
+          }
+        }
+        return;
+      case 'run-ended':
+        this.freeSlot(connection, message.jobId, message.runId);
+        if (job) {
+          const reason = job.ad.getString('VacateReason') ?? 'Unspecified job interruption';
+          const reasonCode = job.ad.getInt('VacateReasonCode') ?? VacateCode.JobShouldRequeue;
+          this.context.commit(job, runEvicted(job.ad, { now, reason, reasonCode, usage: message.usage, execution: message.execution }), null);
+        }
+        return;
+    }
+    this.context.log.debug({ startd: startdName, message: message.type, jobId: message.jobId, runId: message.runId }, 'ignored message for a run that is not current');
+  }
+
+  /** The run began executing (001): on the slot `connection` gave it. */
+  private beginExecution(connection: StartdConnection, job: StoredJob, now: Date): void {
+    const startdName = connection.identity.startdName;
+    const slotName = job.slot ?? '';
+    const slot = connection.slots.get(slotName)?.description;
+    const resources: Record<string, number> = slot ? { Cpus: slot.cpus, Disk: slot.diskKb, Memory: slot.memoryMb } : {};
+    const execution = beginExecution(job.ad, { now, executeHost: connection.sinfulAddress, slotName: `${slotName}@${startdName}`, resources });
+    this.context.commit(job, execution, { runId: job.runId, startd: startdName, slot: slotName });
+  }
+
+  /** The run ended on its slot: the slot is free, or the job queued on it has started (the startd launched it at this end). */
+  private freeSlot(connection: StartdConnection, jobId: string, runId: string): void {
+    const { queuedStarts, matchmaker, observer } = this.context;
+    const queued = queuedStarts.get(jobId);
+    for (const slot of connection.slots.values()) {
+      if (slot.queued?.runId === runId && formatJobId(slot.queued.cluster, slot.queued.proc) === jobId) {
+        // A queued start the startd dropped when it was taken back.
+        slot.queued = undefined;
+        matchmaker.queueSlotChanged(slotKey(slot));
+      }
+      if (slot.run?.runId === runId && formatJobId(slot.run.cluster, slot.run.proc) === jobId) {
+        slot.run = undefined;
+        const next = slot.queued && queuedStarts.get(formatJobId(slot.queued.cluster, slot.queued.proc));
+        if (next) queuedStarts.launched(connection, slot, next);
+        observer.slotChanged(slot);
+        // Jobs may have become idle while the slot was busy without being tried against it.
+        matchmaker.slotChanged(slotKey(slot));
+      }
+    }
+    if (queued?.runId === runId && queued.startdName === connection.identity.startdName) queuedStarts.release(queued);
+    this.context.scheduleMatchmaking();
+  }
+}
