@@ -23,6 +23,12 @@ const SIGNAL_RETRY_MS = 100;
 /** DockerProc::JobReaper's patience with an engine that has not yet seen its container stop. */
 const INSPECT_ATTEMPTS = 20;
 
+/** Images the engine was seen to hold, by CLI: looked for once, not before every container (each look costs a docker command). */
+const knownImages = new Map<string, Set<string>>();
+
+/** Removals of ended containers still under way, by name: a new container of that name (a restart in place) waits for its. */
+const removals = new Map<string, Promise<void>>();
+
 /**
  * One process of a container job, as HTCondor's DockerProc runs it: the image pulled when the engine
  * lacks it, `docker create`, then `docker start -a` attached to the job's standard streams. When that
@@ -43,19 +49,29 @@ export class ContainerProcess {
   ) {}
 
   async start(spawner: JobSpawner, stdio: [number, number, number], events: ContainerEvents): Promise<void> {
-    // A container of this name left by an earlier process of the run (a restart in place) goes first.
-    await runDocker(this.docker.cli, ['rm', '-f', '-v', this.name]);
-    const present = await runDocker(this.docker.cli, ['image', 'inspect', '--format', '{{.Id}}', this.image]);
-    if (present.code !== 0) {
-      this.log.info({ image: this.image }, 'pulling the image');
-      const pulled = await runDocker(this.docker.cli, ['pull', '-q', this.image]);
-      if (pulled.code !== 0) {
-        events.failed({ stage: 'container-image', reason: `Cannot pull image ${this.image} ${pulled.stderr.replace(/\n/g, '')}` });
-        return;
+    // The container of this name an earlier process of the run ended in (a restart in place) must be gone.
+    await removals.get(this.name);
+    const known = knownImages.get(this.docker.cli) ?? new Set<string>();
+    knownImages.set(this.docker.cli, known);
+    if (!known.has(this.image)) {
+      const present = await runDocker(this.docker.cli, ['image', 'inspect', '--format', '{{.Id}}', this.image]);
+      if (present.code !== 0) {
+        this.log.info({ image: this.image }, 'pulling the image');
+        const pulled = await runDocker(this.docker.cli, ['pull', '-q', this.image]);
+        if (pulled.code !== 0) {
+          events.failed({ stage: 'container-image', reason: `Cannot pull image ${this.image} ${pulled.stderr.replace(/\n/g, '')}` });
+          return;
+        }
       }
+      known.add(this.image);
     }
     const created = await runDocker(this.docker.cli, this.createArgs);
     if (created.code !== 0) {
+      // An image removed from the engine since it was seen there is looked for (and pulled) again.
+      if (/No such image|Unable to find image/i.test(created.stderr) && known.delete(this.image)) {
+        await this.start(spawner, stdio, events);
+        return;
+      }
       // DockerProc::JobReaper: what docker create wrote, on one line, is the hold reason.
       events.failed({ stage: 'container-image', reason: created.stderr.replace(/\n/g, ' ').trim() });
       return;
@@ -83,7 +99,7 @@ export class ContainerProcess {
     );
   }
 
-  /** The container's final state (waiting, as the starter does, for the engine to see it stop), then its removal. */
+  /** The container's final state (waiting, as the starter does, for the engine to see it stop); its removal goes on meanwhile. */
   private async ended(): Promise<ReturnType<typeof containerEnd>> {
     let state: ContainerState | undefined;
     for (let attempt = 0; attempt < INSPECT_ATTEMPTS; attempt++) {
@@ -94,16 +110,20 @@ export class ContainerProcess {
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
-    await this.remove();
+    void this.remove();
     if (state === undefined) return { kind: 'docker-error', reason: 'Error running docker job: Cannot inspect exited container' };
     return containerEnd(state, this.memoryMb);
   }
 
-  private async remove(): Promise<void> {
-    if (!this.created) return;
+  private remove(): Promise<void> {
+    if (!this.created) return Promise.resolve();
     this.created = false;
-    const removed = await runDocker(this.docker.cli, ['rm', '-f', '-v', this.name]);
-    if (removed.code !== 0) this.log.warn({ container: this.name, stderr: removed.stderr }, 'could not remove the container');
+    const removal = runDocker(this.docker.cli, ['rm', '-f', '-v', this.name]).then((removed) => {
+      if (removed.code !== 0) this.log.warn({ container: this.name, stderr: removed.stderr }, 'could not remove the container');
+      if (removals.get(this.name) === removal) removals.delete(this.name);
+    });
+    removals.set(this.name, removal);
+    return removal;
   }
 
   /** `docker kill --signal`: tried again while the container is still starting, until `docker start -a` ends. */
