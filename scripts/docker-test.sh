@@ -3,7 +3,9 @@
 # for its node base images, since no registry may be reachable), brings up a schedd and 2 startds, runs the
 # seed's self-checkpointing example (001) from a host directory with the host's condor_* commands, kills the
 # startd container running it after its first checkpoint, and checks that the job finishes from that
-# checkpoint on the other startd. Then everything is torn down.
+# checkpoint on the other startd. Then the startds are replaced by ones that run container jobs on the same
+# engine (docker-compose.container-jobs.yml) and a self-checkpointing docker-universe job runs through them.
+# Then everything is torn down.
 #
 # Exit status: 0 when the test passed or when no Docker engine can be started here (said plainly);
 # 1 when an engine runs and the test fails. Set TINYCONDOR_DOCKER_TEST=skip to skip it.
@@ -79,6 +81,8 @@ for old in $leftovers; do
   docker volume ls -q --filter "label=com.docker.compose.project=$old" | xargs -r docker volume rm >/dev/null
 done
 [ -z "$leftovers" ] || phase "removed the pools earlier runs left: $(echo $leftovers | wc -w)"
+# And the job containers their container-job startds left.
+docker ps -aq --filter label=org.htcondorproject=True | xargs -r docker rm -f >/dev/null
 
 # From here on a failure is a test failure.
 TINYCONDOR_DOCKER_CACHE=$CACHE_DIR scripts/docker/base-images.sh || fail "building the stand-in base images"
@@ -194,5 +198,59 @@ grep -q "^004 " example.log || fail "no eviction (004) in the log"
 last_host=$(grep '^001 ' example.log | tail -1)
 say "event codes: $(cut -c1-3 example.log | grep -E '^[0-9]{3}$' | tr '\n' ' ')"
 say "last execution: $last_host"
+phase "resumed from its checkpoint after the startd was killed; output and log came back to $work/submit"
+
+# Startds that run container jobs on this engine (docker-compose.container-jobs.yml): a docker-universe job
+# that checkpoints twice (exit 85) and so runs in three containers, one after the other, in one sandbox.
+cd "$root"
+docker build --network host --build-arg JOB_PACKAGES="python3 docker.io" -t tinycondor:local-container-jobs . >"$run_dir/build-jobs.log" 2>&1 \
+  || { tail -30 "$run_dir/build-jobs.log"; fail "docker build (container jobs)"; }
+export DOCKER_SOCKET="$run_dir/docker.sock" EXECUTE_DIR="$run_dir/execute"
+mkdir -p "$EXECUTE_DIR"
+"${compose[@]}" -p "$project" -f docker-compose.yml -f docker-compose.container-jobs.yml up -d --no-build --scale startd=2 >"$run_dir/up-jobs.log" 2>&1 \
+  || { cat "$run_dir/up-jobs.log"; fail "compose up (container jobs)"; }
+offered=""
+for _ in $(seq 1 360); do
+  offered=$(condor_status -af HasDocker 2>/dev/null | grep -c '^true$' || true)
+  [ "$offered" = 2 ] && break
+  sleep 0.5
+done
+[ "$offered" = 2 ] || { condor_status -af Name HasDocker; fail "the container-job startds do not advertise HasDocker"; }
+phase "2 startds advertise HasDocker on the host's engine"
+cd "$work/submit"
+cat >count.sh <<'SH'
+#!/bin/sh
+n=$(cat count 2>/dev/null || echo 0)
+echo "start $n in $(hostname)"
+n=$((n + 1))
+echo "$n" >count
+[ "$n" -lt 3 ] && exit 85
+echo done
+SH
+chmod +x count.sh
+cat >count.submit <<'SUB'
+universe              = docker
+docker_image          = tinycondor-base/bookworm-minbase
+executable            = count.sh
+checkpoint_exit_code  = 85
+transfer_output_files = count
+should_transfer_files = yes
+output                = count.out
+log                   = count.log
+queue
+SUB
+condor_submit count.submit || fail "condor_submit (container job)"
+condor_wait -wait 240 count.log || fail "condor_wait: the container job did not finish"
+grep -q "Normal termination (return value 0)" count.log || { cat count.log; fail "the container job did not end normally"; }
+starts=$(grep -c '^start [0-2] in root-' count.out || true)
+[ "$starts" = 3 ] && [ "$(tail -1 count.out)" = done ] || { cat count.out; fail "count.out is not three starts in the job's containers and done"; }
+[ "$(cat count)" = 3 ] || fail "count is not 3"
+left=""
+for _ in $(seq 1 100); do
+  left=$(docker ps -aq --filter label=org.htcondorproject=True)
+  [ -z "$left" ] && break
+  sleep 0.2
+done
+[ -z "$left" ] || fail "job containers left behind: $left"
 keep_logs=""
-phase "PASSED: resumed from its checkpoint after the startd was killed; output and log came back to $work/submit"
+phase "PASSED: a docker-universe job ran, checkpointed in place twice in new containers, and finished; no container left"
