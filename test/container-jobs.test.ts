@@ -151,6 +151,74 @@ sys.exit(0)
     await eventually('no container left', async () => ((await leftContainers()) === '' ? true : undefined), 60_000);
   });
 
+  await t.test("the school's example (004) as a container job: files and a directory as checkpoint, vacated, resumed", async (t) => {
+    const dir = path.join(pool.dir, 'school');
+    fs.mkdirSync(dir);
+    writeExecutable(
+      path.join(dir, 'my_software'),
+      `#!/usr/bin/python3 -u
+import os, sys, time
+
+def save_checkpoint(iteration):
+    cp_file = open('temp_file.txt', 'w')
+    cp_file.write('%d\\n' % (iteration))
+    cp_file.close()
+    sys.exit(85)
+
+start, end = 0, int(open('my_input.txt').read())
+if os.path.exists('temp_file.txt'):
+    start = int(open('temp_file.txt').read().strip())
+print('Starting from %d' % start)
+if not os.path.isdir('temp_dir'):
+    os.mkdir('temp_dir')
+for iteration in range(start, end):
+    time.sleep(1)
+    with open('my_output.txt', 'a') as f:
+        f.write('result %d\\n' % iteration)
+    with open('temp_dir/%d.txt' % iteration, 'w') as f:
+        f.write('state %d\\n' % iteration)
+    if (iteration + 1) % 3 == 0 and iteration + 1 < end:
+        save_checkpoint(iteration + 1)
+print('done')
+sys.exit(0)
+`,
+    );
+    fs.writeFileSync(path.join(dir, 'my_input.txt'), '9\n');
+    fs.writeFileSync(
+      path.join(dir, 'my_submit.sub'),
+      `universe = container
+container_image = docker://${PYTHON_IMAGE}
+executable = my_software
+transfer_input_files = my_input.txt
+transfer_checkpoint_files = my_output.txt, temp_dir, temp_file.txt
+transfer_output_files = my_output.txt
+
+request_cpus = 1
+request_memory = 1GB
+request_disk = 1GB
+
+log = zzz.log
+output = zzz.out
+error = zzz.err
+
+checkpoint_exit_code = 85
+
+queue
+`,
+    );
+    const submitted = await pool.run('condor_submit', ['my_submit.sub'], { cwd: dir });
+    t.equal(submitted.code, 0, submitted.stderr);
+    const id = `${/submitted to cluster (\d+)/.exec(submitted.stdout)?.[1]}.0`;
+    await eventually('the first checkpoint', async () => (Number((await attrs(pool, id, ['NumCkpts']))[0]) >= 1 ? true : undefined), 120_000);
+    const vacated = await pool.run('condor_vacate_job', [id]);
+    t.equal(vacated.code, 0, vacated.stderr);
+    const events = await waitForEvents(path.join(dir, 'zzz.log'), (ev) => ev.some((e) => e.code === 5), 180_000);
+    const jobCodes = codes(events, Number(id.split('.')[0]), 0);
+    t.ok(jobCodes.includes(4) && jobCodes.filter((code) => code === 1).length >= 2, `vacated, then started again: ${jobCodes.join(' ')}`);
+    t.equal(fs.readFileSync(path.join(dir, 'my_output.txt'), 'utf8'), [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => `result ${i}\n`).join(''), 'every result once: resumed from the checkpoint, its files and directory');
+    t.match(fs.readFileSync(path.join(dir, 'zzz.out'), 'utf8'), /^Starting from 0\nStarting from [36]\n(Starting from [36]\n)*done\n$/);
+  });
+
   await t.test('an image that cannot be pulled holds the job (code 35), as DockerProc does', async (t) => {
     const id = await submit(pool, 'missing.sub', 'universe = container\ncontainer_image = docker://tinycondor-test/no-such-image:1\nexecutable = hello.sh\nlog = missing.log\nqueue\n');
     const held = await heldWith(pool, id);
