@@ -280,6 +280,9 @@ class JobAdBuilder {
     this.optionalString('docker_network_type', 'DockerNetworkType');
     this.optionalString('docker_pull_policy', 'DockerPullPolicy');
     this.optionalBool('docker_override_entrypoint', 'DockerOverrideEntrypoint');
+    this.optionalBool('docker_send_credentials', 'DockerSendCredentials');
+    const targetDir = this.get('container_target_dir');
+    if (targetDir) this.ad.set('ContainerTargetDir', stripEnclosingQuotes(targetDir.value));
     this.setContainerServices();
   }
 
@@ -618,6 +621,8 @@ class JobAdBuilder {
     this.optionalString('notify_user', 'NotifyUser');
     const proxy = this.get('x509userproxy');
     if (proxy) ad.set('x509userproxy', posix.resolve(this.iwd(), proxy.value));
+    const mountUnderScratch = this.get('mount_under_scratch');
+    if (mountUnderScratch) ad.set('JobMountUnderScratch', stripEnclosingQuotes(mountUnderScratch.value));
     const batchName = input.ctx.batchName ?? this.get('batch_name')?.value;
     if (batchName) ad.set('JobBatchName', batchName);
     for (const [command, attribute] of [

@@ -14,6 +14,18 @@ t.test('each submit command HTCondor acts on and tinycondor does not yet is name
   t.match(warnings[2], /^stream_error is not implemented/);
 });
 
+t.test('container commands tinycondor does not carry out yet are named', async (t) => {
+  const warnings = notImplementedWarnings([
+    ClassAd.fromJSON({ ContainerServiceNames: '"web"', DockerSendCredentials: 'true', ContainerTargetDir: '"/work"', JobMountUnderScratch: '"/tmp"' }),
+  ]);
+  t.equal(warnings.length, 4);
+  t.match(warnings[0], /^container_service_names is only partly implemented by tinycondor: .*<service>_HostPort/);
+  t.match(warnings[1], /^docker_send_credentials is not implemented/);
+  t.match(warnings[2], /^container_target_dir is not implemented/);
+  t.match(warnings[3], /^mount_under_scratch is not implemented/);
+  t.same(notImplementedWarnings([ClassAd.fromJSON({ DockerSendCredentials: 'false' })]), [], 'docker_send_credentials = false asks for nothing');
+});
+
 t.test('a proc\'s own attributes are read only when they name one of them', async (t) => {
   t.equal(mayUseNotImplemented(['ProcId', 'Args']), false);
   t.equal(mayUseNotImplemented(['ProcId', 'streamout']), true);

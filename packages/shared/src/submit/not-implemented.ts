@@ -24,6 +24,27 @@ const NOT_YET: { attribute: string; uses: (ad: AdReader) => boolean; warning: st
     warning:
       "stream_error is not implemented by tinycondor yet: the job's error file is written when the job exits (and its stderr is checkpointed with the job), where HTCondor appends to it while the job runs",
   },
+  {
+    attribute: 'ContainerServiceNames',
+    uses: (ad) => (ad.getString('ContainerServiceNames') ?? '') !== '',
+    warning:
+      "container_service_names is only partly implemented by tinycondor: each service's port is published (docker create -p), but the host port it gets is not reported in the job ad (<service>_HostPort) as HTCondor reports it",
+  },
+  {
+    attribute: 'DockerSendCredentials',
+    uses: (ad) => ad.getBool('DockerSendCredentials') === true,
+    warning: "docker_send_credentials is not implemented by tinycondor yet: images are pulled with the startd's own docker credentials, where HTCondor sends the submitter's",
+  },
+  {
+    attribute: 'ContainerTargetDir',
+    uses: (ad) => (ad.getString('ContainerTargetDir') ?? '') !== '',
+    warning: 'container_target_dir is not implemented by tinycondor yet: the sandbox is mounted in the container at its own path, where HTCondor mounts it at the directory named',
+  },
+  {
+    attribute: 'JobMountUnderScratch',
+    uses: (ad) => (ad.getString('JobMountUnderScratch') ?? '') !== '',
+    warning: 'mount_under_scratch is not implemented by tinycondor yet: the directories named are shared with the execute machine, where HTCondor gives the job private ones in its scratch directory',
+  },
 ];
 
 /** The warnings for the procs' ads (each said once), without condor_submit's "WARNING: " prefix. */
