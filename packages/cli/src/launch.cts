@@ -38,7 +38,7 @@ export function restoreExtraCaCerts(env: NodeJS.ProcessEnv): void {
 }
 
 /** The packages a bundle is built from; their tsbuildinfo changes whenever `tsc -b` rebuilds them. */
-const BUNDLED_PACKAGES = ['cli', 'shared', 'schedd', 'startd'];
+const BUNDLED_PACKAGES = ['cli', 'shared', 'client', 'transfer', 'schedd', 'startd'];
 
 /** The command's bundle under the cli package directory, unless missing or older than a package's last build. */
 export function freshBundle(cliDir: string, name: string): { file: string; stats: fs.Stats } | undefined {

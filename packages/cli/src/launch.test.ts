@@ -7,7 +7,7 @@ import { codeCache, DEFERRED_EXTRA_CA_CERTS, freshBundle, restoreExtraCaCerts } 
 function packagesDir(t: { teardown(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'launch-test-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  for (const pkg of ['cli/bundle', 'shared']) fs.mkdirSync(path.join(dir, pkg), { recursive: true });
+  for (const pkg of ['cli/bundle', 'shared', 'client', 'transfer']) fs.mkdirSync(path.join(dir, pkg), { recursive: true });
   return dir;
 }
 
@@ -27,6 +27,12 @@ t.test('a bundle newer than every build is run; one older than a package build i
   t.ok(freshBundle(cli, 'condor_q'), 'bundled after the last build');
   writeAt(path.join(dir, 'shared', 'tsconfig.tsbuildinfo'), 0);
   t.equal(freshBundle(cli, 'condor_q'), undefined, 'shared was rebuilt after bundling');
+  writeAt(path.join(dir, 'shared', 'tsconfig.tsbuildinfo'), 20);
+  for (const pkg of ['client', 'transfer']) {
+    writeAt(path.join(dir, pkg, 'tsconfig.tsbuildinfo'), 0);
+    t.equal(freshBundle(cli, 'condor_q'), undefined, `${pkg} (in the bundles too) was rebuilt after bundling`);
+    writeAt(path.join(dir, pkg, 'tsconfig.tsbuildinfo'), 20);
+  }
   t.equal(freshBundle(cli, 'condor_rm'), undefined, 'another command has no bundle');
 });
 
