@@ -1,5 +1,6 @@
 import t from 'tap';
 import { CliError } from './cli-error.js';
+import { DEFAULT_AUTOFORMAT } from './format/autoformat.js';
 import { buildConstraint, parseQueryArgs, type QueryArgs } from './query-args.js';
 
 const USAGE = 'Usage: condor_q [options]';
@@ -7,7 +8,7 @@ const USAGE = 'Usage: condor_q [options]';
 const defaults: QueryArgs = {
   view: 'default',
   attrs: [],
-  afHeadings: false,
+  af: DEFAULT_AUTOFORMAT,
   constraints: [],
   jobs: [],
   owners: [],
@@ -57,9 +58,10 @@ t.test('-af takes the attributes up to the next option', async (t) => {
   t.same(q, { ...defaults, view: 'af', attrs: ['ClusterId', 'Owner'], constraints: ['JobStatus == 1'] });
   const h = parseQueryArgs(['-autoformat:lh', 'Cmd'], USAGE);
   t.equal(h.view, 'af');
-  t.equal(h.afHeadings, true);
+  t.same(h.af, { ...DEFAULT_AUTOFORMAT, label: true, headings: true });
   t.same(h.attrs, ['Cmd']);
-  t.equal(parseQueryArgs(['-af:j', 'Cmd'], USAGE).afHeadings, false);
+  t.same(parseQueryArgs(['-af:j', 'Cmd'], USAGE).af, { ...DEFAULT_AUTOFORMAT, jobId: true });
+  t.equal(cliError(['-af:T', 'QDate']).message, `Error: -af:T (values as times) is not implemented by tinycondor yet\n${USAGE}`);
 });
 
 t.test('-af without attributes is an error', async (t) => {

@@ -1,12 +1,14 @@
 import { quoteString } from '@tinycondor/shared/classad/index';
 import { parseJobSpec, type JobSpec } from '@tinycondor/shared/job-id';
 import { CliError } from './cli-error.js';
+import { DEFAULT_AUTOFORMAT, parseAutoFormatLetters, type AutoFormatOptions } from './format/autoformat.js';
 
 /** Options shared by condor_q, condor_history and condor_status, spelled as HTCondor's tools spell them. */
 export interface QueryArgs {
   view: 'default' | 'nobatch' | 'batch' | 'af' | 'json' | 'long' | 'totals' | 'hold';
   attrs: string[];
-  afHeadings: boolean;
+  /** What the letters after -af: ask for. */
+  af: AutoFormatOptions;
   constraints: string[];
   jobs: JobSpec[];
   owners: string[];
@@ -21,7 +23,7 @@ function isOption(arg: string, name: string, min: number): boolean {
 }
 
 export function parseQueryArgs(args: string[], usage: string): QueryArgs {
-  const parsed: QueryArgs = { view: 'default', attrs: [], afHeadings: false, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined };
+  const parsed: QueryArgs = { view: 'default', attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = (): string => {
@@ -37,7 +39,12 @@ export function parseQueryArgs(args: string[], usage: string): QueryArgs {
     else if (isOption(arg, 'batch', 3)) parsed.view = 'batch';
     else if (isOption(arg, 'autoformat', 2) || isOption(arg, 'af', 2)) {
       parsed.view = 'af';
-      parsed.afHeadings = (arg.split(':')[1] ?? '').includes('h');
+      try {
+        parsed.af = parseAutoFormatLetters(arg.split(':').slice(1).join(':'));
+      } catch (err) {
+        if (err instanceof RangeError) throw new CliError(`Error: ${err.message}\n${usage}`);
+        throw err;
+      }
       while (i + 1 < args.length && !args[i + 1].startsWith('-')) parsed.attrs.push(args[++i]);
       if (parsed.attrs.length === 0) throw new CliError(`Error: ${arg} requires at least one attribute\n${usage}`);
     } else if (isOption(arg, 'json', 2)) parsed.view = 'json';

@@ -44,7 +44,7 @@ async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArg
 function commonView(query: QueryArgs, ads: ClassAd[]): string | undefined {
   switch (query.view) {
     case 'af':
-      return formatAutoFormat(ads, query.attrs, { headings: query.afHeadings });
+      return formatAutoFormat(ads, query.attrs, query.af);
     case 'json':
       return formatJson(ads);
     case 'long':

@@ -18,7 +18,7 @@ export const condorStatus: Command = async (args, io) => {
   if (query.owners.length > 0) ads = ads.filter((ad) => query.owners.some((o) => [ad.getString('Name'), ad.getString('Machine'), ad.getString('StartdName')].includes(o)));
   switch (query.view) {
     case 'af':
-      io.stdout(formatAutoFormat(ads, query.attrs, { headings: query.afHeadings }));
+      io.stdout(formatAutoFormat(ads, query.attrs, query.af));
       break;
     case 'json':
       io.stdout(formatJson(ads));
