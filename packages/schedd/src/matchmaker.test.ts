@@ -143,3 +143,23 @@ t.test('a job that becomes idle again takes a free slot before a busy one, thoug
   matchmaker.pass(slots({ b: 128 }, reads), slots({ a: 128 }, reads), q);
   t.same(placed, ['3.0->b:start'], 'free before queued');
 });
+
+t.test('a slot that frees goes to an older idle job of higher JobPrio before a job that just became idle', async (t) => {
+  const reads = { count: 0 };
+  const jobs: Job[] = [{ id: '1.0', memory: 64, prio: 5 }];
+  const { q, placed } = queue(jobs);
+  const matchmaker = new Matchmaker();
+  // 1.0 is tried and fits no slot there is.
+  matchmaker.jobBecameIdle('1.0', 5);
+  matchmaker.pass(slots({ small: 32 }, reads), [], q);
+  t.same(placed, []);
+  // A slot that fits it frees as 2.0, of lower JobPrio, becomes idle: both are candidates in one pass.
+  jobs.push({ id: '2.0', memory: 64, prio: 0 });
+  matchmaker.jobBecameIdle('2.0', 0);
+  matchmaker.slotChanged('big');
+  matchmaker.pass(slots({ small: 32, big: 128 }, reads), [], q);
+  t.same(placed, ['1.0->big:start'], 'the older job of higher priority');
+  matchmaker.slotChanged('big2');
+  matchmaker.pass(slots({ small: 32, big2: 128 }, reads), [], q);
+  t.same(placed, ['1.0->big:start', '2.0->big2:start'], 'the newly idle job next');
+});

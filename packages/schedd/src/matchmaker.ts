@@ -24,15 +24,6 @@ export interface MatchmakingQueue<J, S> {
 /** Newly idle jobs tried in one pass at most: a big submission is tried in slices, other requests served between. */
 export const NEWLY_IDLE_PER_PASS = 2_000;
 
-/**
- * Where idle jobs go: free slots first, then queued behind the run of a busy slot (one job each). What it
- * remembers between passes makes a pass cost what changed: jobs that became idle since the last pass are
- * tried against every slot first, best first (JobPrio, then the order they came); the whole idle queue is
- * scanned, in its order (JobPrio, then job id), only for a slot not yet found to fit no idle job, so a
- * queue of jobs that cannot run costs nothing on every later state change. Not HTCondor's order in one
- * case: a job that just became idle goes before an older idle job of higher JobPrio that did not fit, or
- * found no slot, before. The schedd tells it of jobs that become idle and of slots whose state changed.
- */
 /** Jobs that became idle since they were last tried, best first: by JobPrio (highest first), then in the order they came. */
 class NewlyIdle {
   private readonly byPrio = new Map<number, Set<string>>();
@@ -76,6 +67,15 @@ class NewlyIdle {
   }
 }
 
+/**
+ * Where idle jobs go: free slots first, then queued behind the run of a busy slot (one job each). What it
+ * remembers between passes makes a pass cost what changed: the whole idle queue is scanned, in its order
+ * (JobPrio, then job id), only for slots not yet found to fit no idle job (they freed or came since), so a
+ * queue of jobs that cannot run costs nothing on every later state change; jobs that became idle since the
+ * last pass are tried against every slot (best first: JobPrio, then the order they came). The scan comes
+ * first, so a slot that frees goes to the best idle job, old or new, as HTCondor's negotiator orders them.
+ * The schedd tells it of jobs that become idle and of slots whose state changed.
+ */
 export class Matchmaker {
   private readonly newlyIdle = new NewlyIdle();
   /** Free slots a full scan found no idle job for; only newly idle jobs are tried on them. */
@@ -121,7 +121,25 @@ export class Matchmaker {
         return;
       }
     };
-    // Jobs that became idle since the last pass, best first, against every slot (each read only when a slot is left).
+    // Slots not yet found to fit no idle job (they freed or came since): the whole idle queue is read for them,
+    // in its order, so an older idle job of higher JobPrio goes before a job that just became idle. A newly
+    // idle job met on the way may take any slot; an older one fits no slot already explored.
+    const unexplored = freeLeft.filter((c) => !this.exhaustedSlots.has(c.key));
+    const unexploredQueue = queueLeft.filter((c) => !this.exhaustedQueueSlots.has(c.key));
+    lists.push(unexplored, unexploredQueue);
+    if (unexplored.length > 0 || unexploredQueue.length > 0) {
+      for (const job of queue.idleJobs()) {
+        if (unexplored.length === 0 && unexploredQueue.length === 0) break;
+        const jobId = queue.jobIdOf(job);
+        if (queue.isQueued(jobId)) continue;
+        if (this.newlyIdle.delete(jobId)) place(job, freeLeft, queueLeft);
+        else place(job, unexplored, unexploredQueue);
+      }
+      // Those left fit no idle job.
+      for (const c of unexplored) this.exhaustedSlots.add(c.key);
+      for (const c of unexploredQueue) this.exhaustedQueueSlots.add(c.key);
+    }
+    // Jobs that became idle since the last pass and were not met above, best first, on the slots left (each read only when a slot is left).
     let budget = NEWLY_IDLE_PER_PASS;
     for (const jobId of this.newlyIdle) {
       if ((freeLeft.length === 0 && queueLeft.length === 0) || budget-- === 0) break;
@@ -130,19 +148,6 @@ export class Matchmaker {
       if (job) place(job, freeLeft, queueLeft);
     }
     const more = budget < 0 && (freeLeft.length > 0 || queueLeft.length > 0);
-    // Slots not yet found to fit no idle job: the idle queue is read for them, in its order.
-    const unexplored = freeLeft.filter((c) => !this.exhaustedSlots.has(c.key));
-    const unexploredQueue = queueLeft.filter((c) => !this.exhaustedQueueSlots.has(c.key));
-    lists.push(unexplored, unexploredQueue);
-    if (unexplored.length > 0 || unexploredQueue.length > 0) {
-      for (const job of queue.idleJobs()) {
-        if (unexplored.length === 0 && unexploredQueue.length === 0) break;
-        if (!queue.isQueued(queue.jobIdOf(job))) place(job, unexplored, unexploredQueue);
-      }
-      // Those left fit no idle job.
-      for (const c of unexplored) this.exhaustedSlots.add(c.key);
-      for (const c of unexploredQueue) this.exhaustedQueueSlots.add(c.key);
-    }
     return { unplacedFree: freeLeft, more };
   }
 }
