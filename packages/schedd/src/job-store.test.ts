@@ -133,6 +133,25 @@ t.test('the jobs named by clusters and ids are read in job-id order, each once, 
   }
 });
 
+t.test('idle jobs come in matchmaking order, without those queued on a busy slot, across pages', async (t) => {
+  const { store: s } = store(t);
+  const cluster = new ClusterAd({ Cmd: '"/bin/true"', Iwd: '"/tmp"', Owner: '"alice"', JobStatus: '1' });
+  const clusterId = s.reserveCluster(new Date());
+  const rows = Array.from({ length: 40 }, (_, proc) => {
+    const overlay = { ClusterId: String(clusterId), ProcId: String(proc), JobPrio: String(proc === 39 ? 5 : 0) };
+    return { ad: new ProcAdView(cluster, overlay), overlay };
+  });
+  s.submitCluster(clusterId, undefined, cluster, rows, () => []);
+  const ids = () => [...s.idleJobs()].map((job) => `${job.cluster}.${job.proc}`);
+  t.same(ids(), [`${clusterId}.39`, ...Array.from({ length: 39 }, (_, proc) => `${clusterId}.${proc}`)], 'JobPrio first, then job id');
+  for (const proc of [39, 0, 1, 2, 3, 4]) {
+    s.recordQueuedStart({ jobId: `${clusterId}.${proc}`, runId: `r${proc}`, startdName: 'startd1', slotName: 'slot1', prio: 0, fetchInput: true });
+  }
+  t.same(ids(), Array.from({ length: 34 }, (_, i) => `${clusterId}.${i + 5}`), 'queued jobs are left out');
+  s.forgetQueuedStart(`${clusterId}.0`);
+  t.equal(ids()[0], `${clusterId}.0`, 'and come back when their start is no longer queued');
+});
+
 t.test('queue filter SQL uses parameters only', async (t) => {
   t.same(filterClause({}), { where: '', params: [] });
   t.same(filterClause({ status: 5 }), { where: 'WHERE status = ?', params: [5] });

@@ -148,6 +148,7 @@ export class JobStore {
       clusterPage: db.prepare<[number, number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id > ? ORDER BY proc_id LIMIT ?'),
       idlePage: db.prepare<[number, number, number, number, number, number], JobRow>(
         `SELECT * FROM jobs WHERE status = 1 AND (prio < ? OR (prio = ? AND (cluster_id > ? OR (cluster_id = ? AND proc_id > ?))))
+           AND NOT EXISTS (SELECT 1 FROM queued_starts q WHERE q.job_id = jobs.cluster_id || '.' || jobs.proc_id)
          ORDER BY prio DESC, cluster_id, proc_id LIMIT ?`,
       ),
       policyPage: db.prepare<[number, number, number, number], JobRow>(
@@ -394,7 +395,10 @@ export class JobStore {
     }
   }
 
-  /** Idle jobs in matchmaking order, read a page at a time so the caller may write between pages. */
+  /**
+   * Idle jobs in matchmaking order but those queued on a busy slot (idle too, and held out of matchmaking),
+   * read a page at a time so the caller may write between pages.
+   */
   *idleJobs(): Generator<StoredJob> {
     let after = { prio: Number.MAX_SAFE_INTEGER, cluster: 0, proc: -1 };
     // Usually a free slot takes the first idle job: start with a small page and grow.

@@ -30,7 +30,7 @@ function queue(jobs: Job[], queued: Set<string> = new Set()) {
     idleJobs: function* () {
       stats.scanned++;
       // Best first; a job placed meanwhile is no longer idle.
-      for (const job of [...jobs].sort((a, b) => (b.prio ?? 0) - (a.prio ?? 0))) if (jobs.includes(job)) yield job;
+      for (const job of [...jobs].sort((a, b) => (b.prio ?? 0) - (a.prio ?? 0))) if (jobs.includes(job) && !queued.has(job.id)) yield job;
     },
     jobIdOf: (job) => job.id,
     isQueued: (jobId) => queued.has(jobId),

@@ -12,7 +12,7 @@ export interface Candidate<S> {
 export interface MatchmakingQueue<J, S> {
   /** The job, when it is still idle. */
   idleJob(jobId: string): J | undefined;
-  /** Every idle job, in the order they are to be tried (best first). */
+  /** Every idle job not queued on a busy slot, in the order they are to be tried (best first). */
   idleJobs(): Iterable<J>;
   jobIdOf(job: J): string;
   /** Whether the job waits queued on a busy slot (it is matched again only once taken back). */
@@ -130,9 +130,7 @@ export class Matchmaker {
     if (unexplored.length > 0 || unexploredQueue.length > 0) {
       for (const job of queue.idleJobs()) {
         if (unexplored.length === 0 && unexploredQueue.length === 0) break;
-        const jobId = queue.jobIdOf(job);
-        if (queue.isQueued(jobId)) continue;
-        if (this.newlyIdle.delete(jobId)) place(job, freeLeft, queueLeft);
+        if (this.newlyIdle.delete(queue.jobIdOf(job))) place(job, freeLeft, queueLeft);
         else place(job, unexplored, unexploredQueue);
       }
       // Those left fit no idle job.
