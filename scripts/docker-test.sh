@@ -200,8 +200,10 @@ say "event codes: $(cut -c1-3 example.log | grep -E '^[0-9]{3}$' | tr '\n' ' ')"
 say "last execution: $last_host"
 phase "resumed from its checkpoint after the startd was killed; output and log came back to $work/submit"
 
-# Startds that run container jobs on this engine (docker-compose.container-jobs.yml): a docker-universe job
-# that checkpoints twice (exit 85) and so runs in three containers, one after the other, in one sandbox.
+# Startds that run container jobs on this engine (docker-compose.container-jobs.yml): a self-checkpointing
+# docker-universe job, each of its starts in a new container, whose startd container is killed after its first
+# checkpoint; it finishes elsewhere from that checkpoint, and the killed startd, started again, removes the
+# job container it left.
 cd "$root"
 docker build --network host --build-arg JOB_PACKAGES="python3 docker.io" -t tinycondor:local-container-jobs . >"$run_dir/build-jobs.log" 2>&1 \
   || { tail -30 "$run_dir/build-jobs.log"; fail "docker build (container jobs)"; }
@@ -222,9 +224,10 @@ cat >count.sh <<'SH'
 #!/bin/sh
 n=$(cat count 2>/dev/null || echo 0)
 echo "start $n in $(hostname)"
+sleep 1
 n=$((n + 1))
 echo "$n" >count
-[ "$n" -lt 3 ] && exit 85
+[ "$n" -lt 6 ] && exit 85
 echo done
 SH
 chmod +x count.sh
@@ -240,17 +243,29 @@ log                   = count.log
 queue
 SUB
 condor_submit count.submit || fail "condor_submit (container job)"
+victim=""
+for _ in $(seq 1 300); do
+  read -r ckpts host < <(condor_q 2.0 -af NumCkpts RemoteHost 2>/dev/null)
+  if [ "${ckpts:-undefined}" != undefined ] && [ "$ckpts" -ge 1 ] && [ "${host:-undefined}" != undefined ]; then victim=${host#*@}; break; fi
+  sleep 0.2
+done
+[ -n "$victim" ] || fail "the container job did not checkpoint on a startd"
+docker kill "$victim" >/dev/null || fail "docker kill $victim"
+phase "container job 2.0 checkpointed; killed startd container $victim running it"
 condor_wait -wait 240 count.log || fail "condor_wait: the container job did not finish"
 grep -q "Normal termination (return value 0)" count.log || { cat count.log; fail "the container job did not end normally"; }
-starts=$(grep -c '^start [0-2] in root-' count.out || true)
-[ "$starts" = 3 ] && [ "$(tail -1 count.out)" = done ] || { cat count.out; fail "count.out is not three starts in the job's containers and done"; }
-[ "$(cat count)" = 3 ] || fail "count is not 3"
+[ "$(grep -c '^001 ' count.log)" -ge 2 ] && grep -q '^004 ' count.log || { cat count.log; fail "the container job was not evicted and started again"; }
+[ "$(sed 's/ in .*//' count.out | tr '\n' ' ')" = "start 0 start 1 start 2 start 3 start 4 start 5 done " ] \
+  || { cat count.out; fail "count.out is not each start once, resumed from the checkpoint, then done"; }
+grep -q '^start 0 in root-2.0-' count.out || { cat count.out; fail "the job did not run in its own container"; }
+[ "$(cat count)" = 6 ] || fail "count is not 6"
+docker start "$victim" >/dev/null || fail "docker start $victim"
 left=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   left=$(docker ps -aq --filter label=org.htcondorproject=True)
   [ -z "$left" ] && break
   sleep 0.2
 done
 [ -z "$left" ] || fail "job containers left behind: $left"
 keep_logs=""
-phase "PASSED: a docker-universe job ran, checkpointed in place twice in new containers, and finished; no container left"
+phase "PASSED: the container job resumed from its checkpoint after its startd container was killed; the restarted startd removed the container it left"
