@@ -1,5 +1,6 @@
 import t from 'tap';
 import { ClassAd } from '@tinycondor/shared/classad/index';
+import { parseState } from './container-process.js';
 import { containerCommand, containerEnd, containerHostname, containerImage, containerName, ContainerRefused, dockerCreateArgs, wantsContainer, type ContainerPlan, type DockerSettings } from './container-args.js';
 
 const DOCKER: DockerSettings = { cli: '/usr/bin/docker', version: 'Docker version 20.10.24', networks: ['hpcnet'], dropAllCapabilities: true, runUnderInit: true };
@@ -82,4 +83,11 @@ t.test('how a container ended, as DockerProc::JobReaper reads docker inspect', a
   t.same(containerEnd({ ...state, ExitCode: 137 }, 128), { kind: 'exit', exit: { bySignal: true, signal: 9 } }, 'above 128: the signal');
   t.same(containerEnd({ ...state, ExitCode: 137, OOMKilled: true }, 128), { kind: 'out-of-memory', reason: 'Docker job has gone over memory limit of 128 Mb' });
   t.same(containerEnd({ ...state, ExitCode: 127, Error: 'exec: "./x": permission denied' }, 128), { kind: 'docker-error', reason: 'Error running docker job: exec: "./x": permission denied' });
+});
+
+t.test('docker inspect\'s state is read only when it is one', async (t) => {
+  t.same(parseState('{"Status":"exited","Running":false,"OOMKilled":false,"ExitCode":3,"Error":""}'), { Running: false, ExitCode: 3, OOMKilled: false, Error: '' });
+  t.equal(parseState('not json'), undefined, 'garbage: no state, never a throw');
+  t.equal(parseState('null'), undefined);
+  t.equal(parseState('{"Running":"no"}'), undefined);
 });

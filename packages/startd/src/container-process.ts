@@ -29,6 +29,20 @@ const knownImages = new Map<string, Set<string>>();
 /** Removals of ended containers still under way, by name: a new container of that name (a restart in place) waits for its. */
 const removals = new Map<string, Promise<void>>();
 
+/** `docker inspect --format '{{json .State}}'`'s answer, or undefined when it is not one. */
+export function parseState(text: string): ContainerState | undefined {
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof state !== 'object' || state === null) return undefined;
+  const { Running, ExitCode, OOMKilled, Error: error } = state as Record<string, unknown>;
+  if (typeof Running !== 'boolean' || typeof ExitCode !== 'number' || typeof OOMKilled !== 'boolean') return undefined;
+  return { Running, ExitCode, OOMKilled, Error: typeof error === 'string' ? error : '' };
+}
+
 /**
  * One process of a container job, as HTCondor's DockerProc runs it: the image pulled when the engine
  * lacks it, `docker create`, then `docker start -a` attached to the job's standard streams. When that
@@ -105,8 +119,8 @@ export class ContainerProcess {
     for (let attempt = 0; attempt < INSPECT_ATTEMPTS; attempt++) {
       const inspected = await runDocker(this.docker.cli, ['inspect', '--format', '{{json .State}}', this.name]);
       if (inspected.code === 0) {
-        state = JSON.parse(inspected.stdout) as ContainerState;
-        if (!state.Running) break;
+        state = parseState(inspected.stdout);
+        if (state !== undefined && !state.Running) break;
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }

@@ -36,9 +36,19 @@ t.test('a real group is stopped and continued, every member counted', async (t) 
   while (processGroupMembers(pgid).length < 3 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
   t.equal(signalFamily(pgid, [], 'SIGSTOP'), 3, 'the shell and its two sleeps');
   const state = (pid: number) => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0];
-  for (const pid of processGroupMembers(pgid)) t.equal(state(pid), 'T', `${pid} stopped`);
+  // A signal takes effect when its process next runs: its state is watched for, with a deadline.
+  const stateBecomes = async (pid: number, stopped: boolean): Promise<string> => {
+    const until = Date.now() + 5_000;
+    let now = state(pid);
+    while ((now === 'T') !== stopped && Date.now() < until) {
+      await new Promise((resolve) => setImmediate(resolve));
+      now = state(pid);
+    }
+    return now;
+  };
+  for (const pid of processGroupMembers(pgid)) t.equal(await stateBecomes(pid, true), 'T', `${pid} stopped`);
   t.equal(signalFamily(pgid, [], 'SIGCONT'), 3);
-  for (const pid of processGroupMembers(pgid)) t.not(state(pid), 'T', `${pid} running again`);
+  for (const pid of processGroupMembers(pgid)) t.not(await stateBecomes(pid, false), 'T', `${pid} running again`);
   process.kill(-pgid, 'SIGKILL');
   await once(child, 'exit');
 });
