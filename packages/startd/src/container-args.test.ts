@@ -64,7 +64,8 @@ t.test('knobs and job attributes that change the arguments', async (t) => {
 });
 
 t.test('names, images and commands', async (t) => {
-  t.equal(containerName(jobAd({}), 'slot1', 4242), 'HTCJob12_3_slot1_PID4242');
+  t.equal(containerName(jobAd({}), 'slot1', 4242, 'startd1'), 'HTCJob12_3_slot1_PID4242_startd1');
+  t.equal(containerName(jobAd({}), 'slot1', 7, 'exec@host:1'), 'HTCJob12_3_slot1_PID7_exec_host_1', 'the startd name in the characters docker allows');
   t.equal(containerHostname(jobAd({ Owner: 'a'.repeat(80) }), machine).length, 63);
   t.equal(containerImage(jobAd({ ContainerImage: 'docker://python' })), 'python:latest');
   t.equal(containerImage(jobAd({ DockerImage: 'debian:12', ContainerImage: 'docker://x' })), 'debian:12');

@@ -37,9 +37,14 @@ export function containerImage(jobAd: ClassAd): string | undefined {
   return image === undefined ? undefined : normalizeDockerImageTag(image);
 }
 
-/** DockerProc's container name: HTCJob<cluster>_<proc>_<slot>_PID<starter pid>. */
-export function containerName(jobAd: ClassAd, slotName: string, pid: number): string {
-  return `HTCJob${jobAd.getInt('ClusterId') ?? 0}_${jobAd.getInt('ProcId') ?? 0}_${slotName}_PID${pid}`;
+/**
+ * DockerProc's container name, HTCJob<cluster>_<proc>_<slot>_PID<starter pid>, with the startd's name after
+ * it: startds in containers on one engine (the compose pool) have the same pid and the same slot names, and a
+ * container a killed startd left would otherwise take the name of the job's next run elsewhere.
+ */
+export function containerName(jobAd: ClassAd, slotName: string, pid: number, startdName: string): string {
+  const startd = startdName.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return `HTCJob${jobAd.getInt('ClusterId') ?? 0}_${jobAd.getInt('ProcId') ?? 0}_${slotName}_PID${pid}_${startd}`;
 }
 
 /** makeHostname: owner-cluster.proc-machine, at most 63 characters (docker refuses longer ones). */

@@ -505,7 +505,7 @@ export class JobRun {
       return;
     }
     const memoryMb = Math.floor(jobLimits(ctx.jobAd, ctx.machineAd, ctx.maxJobPids).memoryBytes / (1024 * 1024));
-    const name = containerName(ctx.jobAd, ctx.slotName, process.pid);
+    const name = containerName(ctx.jobAd, ctx.slotName, process.pid, ctx.startdName);
     const plan = {
       name,
       image,
