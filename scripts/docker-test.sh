@@ -161,16 +161,19 @@ log                         = example.log
 queue 1
 SUB
 condor_submit example.submit || fail "condor_submit"
-# Kill the startd container running the job once its first checkpoint is in SPOOL.
-victim=""
-for _ in $(seq 1 300); do
-  read -r ckpts host < <(condor_q 1.0 -af NumCkpts RemoteHost 2>/dev/null)
-  if [ "${ckpts:-undefined}" != undefined ] && [ "$ckpts" -ge 1 ] && [ "${host:-undefined}" != undefined ]; then victim=${host#*@}; break; fi
-  sleep 0.2
-done
-[ -n "$victim" ] || fail "the job did not checkpoint on a startd"
-docker kill "$victim" >/dev/null || fail "docker kill $victim"
-phase "job 1.0 checkpointed; killed startd container $victim running it"
+# Kills the startd container running job $1 once its first checkpoint is in SPOOL; sets $victim.
+kill_startd_after_first_checkpoint() {
+  victim=""
+  for _ in $(seq 1 300); do
+    read -r ckpts host < <(condor_q "$1" -af NumCkpts RemoteHost 2>/dev/null)
+    if [ "${ckpts:-undefined}" != undefined ] && [ "$ckpts" -ge 1 ] && [ "${host:-undefined}" != undefined ]; then victim=${host#*@}; break; fi
+    sleep 0.2
+  done
+  [ -n "$victim" ] || fail "job $1 did not checkpoint on a startd"
+  docker kill "$victim" >/dev/null || fail "docker kill $victim"
+  phase "job $1 checkpointed; killed startd container $victim running it"
+}
+kill_startd_after_first_checkpoint 1.0
 condor_wait -wait 240 example.log || fail "condor_wait: the job did not finish"
 phase "job finished"
 
@@ -243,15 +246,7 @@ log                   = count.log
 queue
 SUB
 condor_submit count.submit || fail "condor_submit (container job)"
-victim=""
-for _ in $(seq 1 300); do
-  read -r ckpts host < <(condor_q 2.0 -af NumCkpts RemoteHost 2>/dev/null)
-  if [ "${ckpts:-undefined}" != undefined ] && [ "$ckpts" -ge 1 ] && [ "${host:-undefined}" != undefined ]; then victim=${host#*@}; break; fi
-  sleep 0.2
-done
-[ -n "$victim" ] || fail "the container job did not checkpoint on a startd"
-docker kill "$victim" >/dev/null || fail "docker kill $victim"
-phase "container job 2.0 checkpointed; killed startd container $victim running it"
+kill_startd_after_first_checkpoint 2.0
 condor_wait -wait 240 count.log || fail "condor_wait: the container job did not finish"
 grep -q "Normal termination (return value 0)" count.log || { cat count.log; fail "the container job did not end normally"; }
 [ "$(grep -c '^001 ' count.log)" -ge 2 ] && grep -q '^004 ' count.log || { cat count.log; fail "the container job was not evicted and started again"; }

@@ -3,11 +3,14 @@
 // and a pool without Docker that never starts them.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { startdPids } from './helpers/faults.js';
 import { BASE_IMAGE, PYTHON_IMAGE, startDockerEngine, type TestDockerEngine } from '../bench/src/docker-engine.js';
 import { codes, eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
-import { seedSubmit } from './helpers/seeds.js';
+import { seedSubmit, variantOf } from './helpers/seeds.js';
+
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 const engine = await startDockerEngine(t);
 if ('skip' in engine) {
@@ -99,34 +102,9 @@ async function containerTests(engine: TestDockerEngine): Promise<void> {
   await t.test("the seed's example (001) as a container job checkpoints in place and resumes elsewhere after its startd is killed", async (t) => {
     const dir = path.join(pool.dir, 'example');
     fs.mkdirSync(dir);
-    writeExecutable(
-      path.join(dir, 'example.py'),
-      `#!/usr/bin/env python3
-
-import sys
-import time
-
-value = 0
-try:
-    with open('example.checkpoint', 'r') as f:
-        value = int(f.read())
-except IOError:
-    pass
-
-print("Starting from {0}".format(value))
-for i in range(value,10):
-    print("Computing timestamp {0}".format(value))
-    time.sleep(1)
-    value += 1
-    with open('example.checkpoint', 'w') as f:
-        f.write("{0}".format(value))
-    if value%3 == 0:
-        sys.exit(85)
-
-print("Computation complete")
-sys.exit(0)
-`,
-    );
+    // The manual's example.py (the fixture), with a 1 s nap: the startd is killed between two checkpoints.
+    const example = fs.readFileSync(path.join(FIXTURES, 'checkpoint-defects', 'manual-example-py', 'example.py'), 'utf8');
+    writeExecutable(path.join(dir, 'example.py'), variantOf(example, 'time.sleep(0.1)', 'time.sleep(1)'));
     fs.writeFileSync(path.join(dir, 'example.submit'), `universe = container\ncontainer_image = docker://${PYTHON_IMAGE}\n${seedSubmit('example.submit')}`);
     const submitted = await pool.run('condor_submit', ['example.submit'], { cwd: dir });
     t.equal(submitted.code, 0, submitted.stderr);

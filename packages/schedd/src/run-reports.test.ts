@@ -5,7 +5,7 @@ import type { JobStore, StoredJob } from './job-store.js';
 import { QueuedStarts } from './queued-starts.js';
 import { RunReports } from './run-reports.js';
 import { StartdRegistry } from './startd-registry.js';
-import { fakeStartd, NOW, quietLog, reread, scratchQueue, slotOf, startRunOn, storingCommit, submitIdle, type FakeStartd } from './startd-side.test-support.js';
+import { fakeStartd, NOW, quietLog, reread, scratchQueue, slotOf, startRunOn, storingCommit, submitIdle, type FakeStartd, recordingMatchmaking } from './startd-side.test-support.js';
 
 const USAGE = { userSeconds: 1, systemSeconds: 0 };
 
@@ -30,12 +30,7 @@ function setup(t: Test): {
   const [idle] = submitIdle(store);
   const job = startRunOn(store, idle, slotOf(startd, 'slot1'));
   const calls: string[] = [];
-  const matchmaker = {
-    jobBecameIdle: (jobId: string) => calls.push(`idle ${jobId}`),
-    slotChanged: (key: string) => calls.push(`slot ${key}`),
-    queueSlotChanged: (key: string) => calls.push(`queue slot ${key}`),
-  };
-  const scheduleMatchmaking = (): number => calls.push('matchmake');
+  const { matchmaker, scheduleMatchmaking } = recordingMatchmaking(calls);
   const { committed, commit } = storingCommit(store);
   const queuedStarts = new QueuedStarts({ store, registry, matchmaker, beginRun: (queued, slot, runId) => startRunOn(store, queued, slot, runId), scheduleMatchmaking, log: quietLog });
   const reports = new RunReports({

@@ -6,7 +6,7 @@ import { QueuedStarts } from './queued-starts.js';
 import { StartdKeys } from './startd-keys.js';
 import { StartdRegistry } from './startd-registry.js';
 import { StartdSessions, type LeaseClock } from './startd-sessions.js';
-import { fakeStartd, NOW, quietLog, reread, scratchQueue, slotOf, startRunOn, storingCommit, submitIdle, type FakeStartd } from './startd-side.test-support.js';
+import { fakeStartd, NOW, quietLog, reread, scratchQueue, slotOf, startRunOn, storingCommit, submitIdle, type FakeStartd, recordingMatchmaking } from './startd-side.test-support.js';
 
 /** Leases that end when the test says: `running` holds each lease's length and its end, by when it was started. */
 class ManualClock implements LeaseClock {
@@ -52,12 +52,7 @@ function setup(t: Test): {
   const keys = new StartdKeys();
   const clock = new ManualClock();
   const calls: string[] = [];
-  const matchmaker = {
-    jobBecameIdle: (jobId: string) => calls.push(`idle ${jobId}`),
-    slotChanged: (key: string) => calls.push(`slot ${key}`),
-    queueSlotChanged: (key: string) => calls.push(`queue slot ${key}`),
-  };
-  const scheduleMatchmaking = (): number => calls.push('matchmake');
+  const { matchmaker, scheduleMatchmaking } = recordingMatchmaking(calls);
   const { committed, commit } = storingCommit(store);
   const queuedStarts = new QueuedStarts({ store, registry, matchmaker, beginRun: (job, slot, runId) => startRunOn(store, job, slot, runId), scheduleMatchmaking, log: quietLog });
   const sessions = new StartdSessions({

@@ -102,3 +102,15 @@ export function storingCommit(store: JobStore): { committed: string[]; commit: (
     },
   };
 }
+
+/** A matchmaker and a scheduler that only record what they were told, in `calls`. */
+export function recordingMatchmaking(calls: string[]) {
+  return {
+    matchmaker: {
+      jobBecameIdle: (jobId: string) => calls.push(`idle ${jobId}`),
+      slotChanged: (key: string) => calls.push(`slot ${key}`),
+      queueSlotChanged: (key: string) => calls.push(`queue slot ${key}`),
+    },
+    scheduleMatchmaking: (): number => calls.push('matchmake'),
+  };
+}

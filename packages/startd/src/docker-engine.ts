@@ -57,12 +57,11 @@ export async function detectDocker(knobs: DockerKnobs): Promise<DockerSettings |
   const networks = (knobs.DOCKER_NETWORKS ?? '').split(/[\s,]+/).filter((name) => name !== '');
   const dropAllCapabilities = knobBoolean('DOCKER_DROP_ALL_CAPABILITIES', knobs.DOCKER_DROP_ALL_CAPABILITIES, true);
   const runUnderInit = knobBoolean('DOCKER_RUN_UNDER_INIT', knobs.DOCKER_RUN_UNDER_INIT, true);
-  const version = await runDocker(cli, ['-v'], 20_000);
+  const [version, info] = await Promise.all([runDocker(cli, ['-v'], 20_000), runDocker(cli, ['info', '--format', '{{.ServerVersion}}'], 20_000)]);
   const line = version.stdout.split('\n')[0]?.trim() ?? '';
   if (version.code !== 0 || !line.startsWith('Docker version ')) {
     return { offline: `'${cli} -v' did not print a Docker version (exit ${version.code}${version.stderr ? `: ${version.stderr.trim().split('\n')[0]}` : ''})` };
   }
-  const info = await runDocker(cli, ['info', '--format', '{{.ServerVersion}}'], 20_000);
   if (info.code !== 0) return { offline: `'${cli} info' did not exit successfully (code ${info.code}); the first line of output was '${info.stderr.trim().split('\n')[0] ?? ''}'` };
   // Docker 20.10.4 cannot run HTCondor's jobs (starter_v61_main.cpp): HasDocker = False.
   if (line.includes('20.10.4,')) return { offline: 'Unsupported Docker Version (20.10.4) detected' };

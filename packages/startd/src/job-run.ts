@@ -119,10 +119,6 @@ interface RunningProcess {
   cont(): void;
 }
 
-function signalNumber(signal: NodeJS.Signals): number {
-  return os.constants.signals[signal];
-}
-
 /** The checkpoint a start in place follows: its number, when the process exited and when it had started. */
 interface RestartAfter {
   checkpoint: number;
@@ -262,7 +258,7 @@ export class JobRun {
     running.signal(signal);
     // A stopped job handles the signal once continued, as the starter continues a suspended job it vacates.
     if (this.suspended) running.cont();
-    this.killTimer = setTimeout(() => running.signal(signalNumber('SIGKILL')), graceSeconds * 1000);
+    this.killTimer = setTimeout(() => running.signal(os.constants.signals.SIGKILL), graceSeconds * 1000);
     this.killTimer.unref();
   }
 
