@@ -187,8 +187,9 @@ export class ScheddClient {
   }
 
   /** Sends a checkpoint (or the files sent at eviction) to be committed into the job's SPOOL directory. */
-  sendCheckpoint(jobId: string, runId: string, kind: 'checkpoint' | 'evict', checkpointNumber: number, tar: TarBody) {
-    const query = kind === 'checkpoint' ? `?kind=checkpoint&number=${checkpointNumber}` : '?kind=evict';
+  /** `base`: the committed checkpoint an incremental checkpoint builds on (a 412 says it is not the committed one). */
+  sendCheckpoint(jobId: string, runId: string, kind: 'checkpoint' | 'evict', checkpointNumber: number, tar: TarBody, base?: number) {
+    const query = kind === 'checkpoint' ? `?kind=checkpoint&number=${checkpointNumber}${base === undefined ? '' : `&base=${base}`}` : '?kind=evict';
     return this.transport.upload(`/v1/jobs/${jobId}/runs/${runId}/checkpoint${query}`, tar, TransferReply, this.runHeaders(runId));
   }
 

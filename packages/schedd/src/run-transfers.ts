@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { extractTarSafely, packEntries, type PackedArchive } from '@tinycondor/transfer/tar/index';
+import { BaseMismatchError, extractTarSafely, packEntries, type PackedArchive } from '@tinycondor/transfer/tar/index';
 import { InputTransferError, inputEntries } from '@tinycondor/transfer/input-files';
 import { placeOutputs } from '@tinycondor/transfer/output-placement';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
@@ -17,7 +17,7 @@ import { formatJobId } from '@tinycondor/shared/job-id';
 /** What a transfer came to: its size, or the HTTP status and reason of its refusal. */
 export type TransferOutcome = { files: number; bytes: number } | TransferRefusal;
 export interface TransferRefusal {
-  status: 400 | 409 | 422 | 503;
+  status: 400 | 409 | 412 | 422 | 503;
   error: string;
 }
 
@@ -89,9 +89,10 @@ export class RunTransfers {
   /**
    * Commits a checkpoint (`number`), or the files sent at an ON_EXIT_OR_EVICT job's eviction (no number),
    * into the job's SPOOL directory through the two-phase commit; the shadow logs such a transfer as output
-   * transfer (040). A checkpoint no newer than the committed one is stale.
+   * transfer (040). A checkpoint no newer than the committed one is stale. An incremental checkpoint
+   * (`base`) is taken only onto the committed checkpoint it names: else 412, and the startd sends it whole.
    */
-  async receiveCheckpoint(job: StoredJob, checkpoint: number | undefined, body: Readable, log: Logger): Promise<TransferOutcome> {
+  async receiveCheckpoint(job: StoredJob, checkpoint: number | undefined, body: Readable, log: Logger, base?: number): Promise<TransferOutcome> {
     const { schedd, faults } = this;
     const jobId = formatJobId(job.cluster, job.proc);
     const refuse = (refusal: TransferRefusal, timelineDetail?: string): TransferRefusal => {
@@ -101,6 +102,10 @@ export class RunTransfers {
     };
     if (checkpoint !== undefined && checkpoint <= (job.ad.getInt('CheckpointNumber') ?? -1)) {
       return refuse({ status: 409, error: `checkpoint ${checkpoint} of run ${job.runId} of job ${jobId} is stale` });
+    }
+    const committed = job.ad.getInt('CheckpointNumber') ?? -1;
+    if (base !== undefined && (checkpoint === undefined || base !== committed)) {
+      return refuse({ status: 412, error: `checkpoint ${checkpoint ?? '(eviction)'} builds on checkpoint ${base}, but the committed checkpoint is ${committed < 0 ? 'none' : committed}: send it whole` });
     }
     const verdict = checkpoint === undefined ? 'accept' : faults.checkpointUploadStarting(job, checkpoint);
     if (verdict === 'refuse-permanent' || verdict === 'refuse-transient') {
@@ -117,10 +122,10 @@ export class RunTransfers {
     }
     const runId = job.runId;
     try {
-      const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, body);
+      const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, body, base !== undefined);
       warnWithheld(log, jobId, result.withheld);
       const names = result.topLevelNames.slice(0, 100);
-      this.logTransfer(job, 6, undefined, checkpoint === undefined ? { names } : { kind: 'checkpoint-committed', checkpoint, bytes: result.bytes, files: result.files, names });
+      this.logTransfer(job, 6, undefined, checkpoint === undefined ? { names } : { kind: 'checkpoint-committed', checkpoint, bytes: result.bytes, files: result.files, ...(base === undefined ? {} : { linked: result.linked }), names });
       schedd.spoolCommitted(job, runId, checkpoint);
       // A user's action during the upload (hold, remove) may have ended the run: its checkpoint is kept, not counted.
       const current = schedd.currentRun(jobId, runId, job.startd ?? '');
@@ -130,6 +135,10 @@ export class RunTransfers {
       }
       return { files: result.files, bytes: result.bytes };
     } catch (err) {
+      if (err instanceof BaseMismatchError) {
+        log.warn({ err, jobId, checkpoint, base }, 'an incremental checkpoint does not fit the committed one; the startd sends it whole');
+        return { status: 412, error: `checkpoint ${checkpoint} does not build on the committed checkpoint: ${err.message}: send it whole` };
+      }
       log.warn({ err, jobId, checkpoint }, 'checkpoint transfer failed; the committed checkpoint is unchanged');
       this.checkpointFailed(job, checkpoint, (err as Error).message);
       return { status: 400, error: `checkpoint transfer failed: ${(err as Error).message}` };

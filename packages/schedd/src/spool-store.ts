@@ -109,11 +109,11 @@ export class SpoolStore {
    * then each entry replaces its namesake (the old one parked in `….swap` until the end). A cut or
    * corrupt transfer therefore never touches the committed checkpoint.
    */
-  async receiveAndCommit(cluster: number, proc: number, source: Readable): Promise<ExtractResult> {
+  async receiveAndCommit(cluster: number, proc: number, source: Readable, incremental = false): Promise<ExtractResult> {
     const tmp = jobSpoolTmpDir(this.spoolDir, cluster, proc);
     const previous = this.commitChains.get(tmp);
     // Whether the transfer before succeeded or failed, this one starts after it.
-    const commit = (previous ?? Promise.resolve()).catch(() => undefined).then(() => this.commitNow(cluster, proc, tmp, source));
+    const commit = (previous ?? Promise.resolve()).catch(() => undefined).then(() => this.commitNow(cluster, proc, tmp, source, incremental));
     this.commitChains.set(tmp, commit);
     try {
       return await commit;
@@ -122,14 +122,23 @@ export class SpoolStore {
     }
   }
 
-  private async commitNow(cluster: number, proc: number, tmp: string, source: Readable): Promise<ExtractResult> {
+  /**
+   * `incremental`: the archive's link entries are hard links to the committed checkpoint's files, so the
+   * new checkpoint in `….tmp` is whole and its commit is the same as a full one's.
+   */
+  private async commitNow(cluster: number, proc: number, tmp: string, source: Readable, incremental: boolean): Promise<ExtractResult> {
     this.finishInterruptedCommit(cluster, proc);
     fs.rmSync(tmp, { recursive: true, force: true });
     // The `<cluster % 10000>/<proc % 10000>` parents, which the extraction would otherwise create 0755.
     fs.mkdirSync(path.dirname(tmp), { recursive: true, mode: PRIVATE_DIR_MODE });
     let received: ExtractResult;
     try {
-      received = await extractTarSafely(source, tmp, { createDest: true, durable: true, withheldTopLevelNames: [SPOOL_COMMIT_MARKER] });
+      received = await extractTarSafely(source, tmp, {
+        createDest: true,
+        durable: true,
+        withheldTopLevelNames: [SPOOL_COMMIT_MARKER],
+        linkBase: incremental ? this.jobDir(cluster, proc) : undefined,
+      });
       writeCommitMarker(tmp);
     } catch (err) {
       fs.rmSync(tmp, { recursive: true, force: true });

@@ -35,6 +35,8 @@ export interface TimelineEntry {
   checkpoint?: number;
   bytes?: number;
   files?: number;
+  /** Of `files`, those an incremental checkpoint linked from the committed one (not sent: not in `bytes`). */
+  linked?: number;
   /** The top-level names a checkpoint (or a transfer at eviction) put into SPOOL, at most 100. */
   names?: string[];
   detail?: string;

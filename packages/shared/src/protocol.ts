@@ -391,6 +391,8 @@ export const CheckpointQuery = Type.Object(
   {
     kind: Type.Union([Type.Literal('checkpoint'), Type.Literal('evict')]),
     number: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** An incremental checkpoint: the committed checkpoint it builds on (its link entries name that one's files). */
+    base: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
 );

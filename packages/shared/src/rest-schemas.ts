@@ -197,6 +197,7 @@ export const TimelineReply = Type.Object({
       checkpoint: Type.Optional(Type.Integer()),
       bytes: Type.Optional(Type.Integer()),
       files: Type.Optional(Type.Integer()),
+      linked: Type.Optional(Type.Integer()),
       names: Type.Optional(Type.Array(Type.String())),
       detail: Type.Optional(Type.String()),
     }),

@@ -7,7 +7,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
 import { keepsAnyOutput } from '@tinycondor/shared/transfer-files';
 import type { ExitStatus, RunReportMessage, Usage } from '@tinycondor/shared/protocol';
-import { extractTarSafely, packEntries } from '@tinycondor/transfer/tar/index';
+import { extractTarSafely, packEntries, type BaseFile, type CheckpointBase } from '@tinycondor/transfer/tar/index';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
 import { diskExceededReason } from '@tinycondor/shared/disk-limit';
 import { DEV_NULL, jobLayout, type JobLayout } from './job-layout.js';
@@ -133,6 +133,11 @@ interface RestartAfter {
 export class JobRun {
   /** The running process; `exited` once its end was reported. */
   private process: RunningProcess | undefined;
+  /**
+   * The checkpoint this run last committed and its files as sent: the next checkpoint sends only what
+   * changed since (issue 23). A new run has none, so its first checkpoint goes whole.
+   */
+  private committedCheckpoint: { number: number; files: CheckpointBase } | undefined;
   /** A container job's current container, for condor_ssh_to_job. */
   private container: { cli: string; name: string } | undefined;
   /** CPU time of the run's processes so far (each restart in place adds its own), and their memory. */
@@ -376,9 +381,20 @@ export class JobRun {
     const { ctx } = this;
     const base = { jobId: ctx.jobId, runId: ctx.runId };
     try {
-      const upload = () =>
-        ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'checkpoint', checkpointNumber, packEntries(selectCheckpointFiles(ctx.jobAd, this.sandbox, before)));
-      await retryTransient('checkpoint', upload, this.mayGoOn, ctx.log);
+      const upload = async (): Promise<Map<string, BaseFile>> => {
+        const base = this.committedCheckpoint;
+        const archive = packEntries(selectCheckpointFiles(ctx.jobAd, this.sandbox, before), { base: base?.files });
+        try {
+          await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'checkpoint', checkpointNumber, archive, base?.number);
+        } catch (err) {
+          if (!(err instanceof ScheddRefused && err.status === 412 && base !== undefined)) throw err;
+          ctx.log.warn({ checkpointNumber, base: base.number, reason: err.reason }, 'the schedd does not hold the checkpoint this one builds on: sending it whole');
+          this.committedCheckpoint = undefined;
+          return upload();
+        }
+        return archive.sent;
+      };
+      this.committedCheckpoint = { number: checkpointNumber, files: await retryTransient('checkpoint', upload, this.mayGoOn, ctx.log) };
       return true;
     } catch (err) {
       if (err instanceof ScheddRefused && err.status === 409) {

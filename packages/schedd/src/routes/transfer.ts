@@ -64,7 +64,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
   };
 
   // Whatever a transfer route refuses with (TransferOutcome's statuses).
-  const refusals = { 400: ErrorReply, 409: ErrorReply, 422: ErrorReply, 503: ErrorReply };
+  const refusals = { 400: ErrorReply, 409: ErrorReply, 412: ErrorReply, 422: ErrorReply, 503: ErrorReply };
   const sendOutcome = (reply: FastifyReply, outcome: TransferOutcome) =>
     'status' in outcome ? reply.code(outcome.status).send({ error: outcome.error }) : outcome;
 
@@ -102,14 +102,14 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       },
     },
     async (request, reply) => {
-      const { kind, number } = request.query;
+      const { kind, number, base } = request.query;
       if (kind === 'checkpoint' && number === undefined) {
         tarBody(request).resume();
         return reply.code(400).send({ error: 'a checkpoint upload names its number (number=N)' });
       }
       const job = await currentRun(request, reply);
       if (!job) return reply;
-      return sendOutcome(reply, await transfers.receiveCheckpoint(job, kind === 'checkpoint' ? number : undefined, tarBody(request), request.log));
+      return sendOutcome(reply, await transfers.receiveCheckpoint(job, kind === 'checkpoint' ? number : undefined, tarBody(request), request.log, base));
     },
   );
 }

@@ -111,7 +111,7 @@ t.test('extracts files, directories and inside symlinks; later entries win', asy
     ]),
     dest,
   );
-  t.same(result, { topLevelNames: ['top.txt', 'dir', 'up'], files: 3, bytes: 20, withheld: [] });
+  t.same(result, { topLevelNames: ['top.txt', 'dir', 'up'], files: 3, bytes: 20, linked: 0, withheld: [] });
   t.equal(fs.readFileSync(path.join(dest, 'top.txt'), 'utf8'), 'new');
   t.equal(fs.readFileSync(path.join(dest, 'dir/a.sh'), 'utf8'), 'second\n');
   t.equal(fs.statSync(path.join(dest, 'dir/a.sh')).mode & 0o777, 0o700);
@@ -331,7 +331,7 @@ for (const [mode, options] of MODES) {
   t.test(`${mode}: entries at the limits are accepted`, async (t) => {
     const { dest } = sandbox(t);
     const result = await extractTarSafely(await archive([file('a', 'x'.repeat(10)), file('b', 'y'.repeat(5))]), dest, { ...options, limits: small });
-    t.same(result, { topLevelNames: ['a', 'b'], files: 2, bytes: 15, withheld: [] });
+    t.same(result, { topLevelNames: ['a', 'b'], files: 2, bytes: 15, linked: 0, withheld: [] });
   });
 
   t.test(`${mode}: a transfer cut at an entry boundary, or with wrong counts, is incomplete`, async (t) => {
@@ -359,7 +359,7 @@ t.test('withheld top-level names: their files, directories and links are read an
     dest,
     { withheldTopLevelNames: ['.ccommit.con'] },
   );
-  t.same(result, { topLevelNames: ['kept', 'dir'], files: 4, bytes: 39, withheld: ['.ccommit.con'] });
+  t.same(result, { topLevelNames: ['kept', 'dir'], files: 4, bytes: 39, linked: 0, withheld: ['.ccommit.con'] });
   t.same(fs.readdirSync(dest).sort(), ['dir', 'kept']);
   t.equal(fs.readFileSync(path.join(dest, 'dir/.ccommit.con'), 'utf8'), 'nested names are ordinary');
   assertOutsideUntouched(t, root, outside);
@@ -418,7 +418,7 @@ t.test('files larger than all the write buffers together, written behind, arrive
     // Arriving in 64 KiB pieces, as from a socket.
     const pieces = Array.from({ length: Math.ceil(archived.length / 65536) }, (_, i) => archived.subarray(i * 65536, (i + 1) * 65536));
     const result = await extractTarSafely(Readable.from(pieces), dest, options);
-    t.same(result, { topLevelNames: ['big.bin', 'replaced.bin', 'small'], files: entries.length, bytes, withheld: [] }, mode);
+    t.same(result, { topLevelNames: ['big.bin', 'replaced.bin', 'small'], files: entries.length, bytes, linked: 0, withheld: [] }, mode);
     t.ok(fs.readFileSync(path.join(dest, 'big.bin')).equals(big), `${mode}: the big file is whole`);
     t.equal(fs.readFileSync(path.join(dest, 'replaced.bin'), 'utf8'), 'new', `${mode}: a later entry replaces one whose writes may be in flight`);
     for (let i = 0; i < 20; i++) t.ok(fs.readFileSync(path.join(dest, 'small', String(i))).equals(pattern(1000 + i, i)), `${mode}: small/${i}`);

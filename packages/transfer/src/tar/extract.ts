@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { END_MARKER } from './pack.js';
+import { BASE_SIZE_PAX, END_MARKER } from './pack.js';
 import { WriteBehind } from './write-behind.js';
 
 export interface ExtractLimits {
@@ -36,6 +36,41 @@ export class IncompleteArchiveError extends Error {
   }
 }
 
+/**
+ * An incremental checkpoint names a file of the committed checkpoint that is not there as it says (the
+ * checkpoint it builds on is not the committed one): the sender must send the checkpoint whole.
+ */
+export class BaseMismatchError extends Error {
+  constructor(
+    readonly entryName: string,
+    message: string,
+  ) {
+    super(`archive entry '${entryName}': ${message}`);
+    this.name = 'BaseMismatchError';
+  }
+}
+
+/**
+ * The committed file a link entry names, checked to be a regular file of the size the sender recorded,
+ * reached through real directories only (never through a symlink out of the base).
+ */
+async function committedFile(baseDir: string, entryName: string, linkname: string, sizeRecord: string | undefined): Promise<string> {
+  const parts = safeRelativePath(linkname).split('/');
+  let current = baseDir;
+  for (let i = 0; i < parts.length; i++) {
+    current = path.join(current, parts[i]);
+    const stat = await fs.promises.lstat(current).catch(() => undefined);
+    const last = i === parts.length - 1;
+    if (stat === undefined || (last ? !stat.isFile() : !stat.isDirectory())) {
+      throw new BaseMismatchError(entryName, `'${linkname}' is not a file of the committed checkpoint`);
+    }
+    if (last && String(stat.size) !== sizeRecord) {
+      throw new BaseMismatchError(entryName, `'${linkname}' in the committed checkpoint has ${stat.size} bytes, not ${sizeRecord ?? 'an unstated number of'}`);
+    }
+  }
+  return current;
+}
+
 async function readEndMarker(entry: AsyncIterable<unknown>): Promise<{ files: number; bytes: number }> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -59,6 +94,8 @@ export interface ExtractResult {
   topLevelNames: string[];
   files: number;
   bytes: number;
+  /** Files linked from the committed checkpoint (ExtractOptions.linkBase), counted in `files`. */
+  linked: number;
   /** Top-level names of entries received but not written (ExtractOptions.withheldTopLevelNames). */
   withheld: string[];
 }
@@ -240,6 +277,11 @@ export interface ExtractOptions {
    * count towards the end marker) but not written, and their names are listed in ExtractResult.withheld.
    */
   withheldTopLevelNames?: readonly string[];
+  /**
+   * The committed checkpoint an incremental checkpoint builds on: its link entries (PackOptions.base) are
+   * hard links to the files they name there. Without it, link entries are refused.
+   */
+  linkBase?: string;
 }
 
 /**
@@ -251,7 +293,7 @@ export async function extractTarSafely(source: Readable, destDir: string, option
   const limits = options.limits ?? DEFAULT_EXTRACT_LIMITS;
   destDir = path.resolve(destDir);
   const extract = tar.extract();
-  const result: ExtractResult = { topLevelNames: [], files: 0, bytes: 0, withheld: [] };
+  const result: ExtractResult = { topLevelNames: [], files: 0, bytes: 0, linked: 0, withheld: [] };
   const withheld = new Set(options.withheldTopLevelNames);
   const seenTop = new Set<string>();
   let entries = 0;
@@ -292,6 +334,7 @@ export async function extractTarSafely(source: Readable, destDir: string, option
           result.files += 1;
           result.bytes += header.size ?? 0;
         }
+        if (header.type === 'link') result.files += 1;
         entry.resume();
         continue;
       }
@@ -330,6 +373,18 @@ export async function extractTarSafely(source: Readable, destDir: string, option
           await dest.clear(parent, name, target);
           await dest.exclusively(relative, parent, () => fs.promises.symlink(linkTarget, target));
           parent.entries.set(name, 'other');
+          entry.resume();
+          break;
+        }
+        case 'link': {
+          if (options.linkBase === undefined) throw new UnsafeArchiveError(header.name, `entry type 'link' is not allowed`);
+          const committed = await committedFile(options.linkBase, header.name, header.linkname ?? '', (header.pax as Record<string, string> | undefined)?.[BASE_SIZE_PAX]);
+          const { parent, target } = await dest.parentOf(relative, parts);
+          await dest.clear(parent, name, target);
+          await dest.exclusively(relative, parent, () => fs.promises.link(committed, target));
+          parent.entries.set(name, 'other');
+          result.files += 1;
+          result.linked += 1;
           entry.resume();
           break;
         }

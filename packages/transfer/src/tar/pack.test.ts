@@ -47,7 +47,7 @@ t.test('packEntries lists entries in order with directories recursed and sorted'
   })();
   stream.pipe(extract);
   await reading;
-  t.same(await done, { files: 3, bytes: 32 });
+  t.same(await done, { files: 3, bytes: 32, linked: 0 });
   t.same(seen, [
     ['renamed.txt', 'file', 0o640, '10'],
     ['tree/', 'directory', fs.statSync(tree).mode & 0o777, '0'],
@@ -58,7 +58,7 @@ t.test('packEntries lists entries in order with directories recursed and sorted'
     ['tree/nested/deep/', 'directory', fs.statSync(path.join(tree, 'nested', 'deep')).mode & 0o777, '0'],
     ['tree/nested/deep/data.bin', 'file', 0o644 & ~process.umask(), '4'],
     ['tree/nested/link', 'symlink', 0o777, 'deep/data.bin'],
-    ['.tinycondor-end', 'file', 0o600, String('{"files":3,"bytes":32}'.length)],
+    ['.tinycondor-end', 'file', 0o600, String('{"files":3,"bytes":32,"linked":0}'.length)],
   ]);
 });
 
@@ -74,8 +74,8 @@ t.test('round trip through extractTarSafely keeps contents, modes and symlinks',
   ]);
   // packEntries gives a streamx stream; extractTarSafely takes a Node Readable.
   const result = await extractTarSafely(Readable.from(stream), dest);
-  t.same(await done, { files: 3, bytes: 32 });
-  t.same(result, { topLevelNames: ['top.txt', 'tree'], files: 3, bytes: 32, withheld: [] });
+  t.same(await done, { files: 3, bytes: 32, linked: 0 });
+  t.same(result, { topLevelNames: ['top.txt', 'tree'], files: 3, bytes: 32, linked: 0, withheld: [] });
   t.same(fs.readdirSync(dest).sort(), ['top.txt', 'tree']);
   t.same(fs.readdirSync(path.join(dest, 'tree')).sort(), ['bin', 'empty', 'nested']);
   t.equal(fs.readFileSync(path.join(dest, 'top.txt'), 'utf8'), 'top level\n');
@@ -117,7 +117,7 @@ t.test('a chunk given back is reused for the next read, and one kept is not', as
     // The first chunk is kept (as a consumer that never gives chunks back does); the second is given back.
     if (memories.length === 2) archive.release(chunk);
   }
-  t.same(await archive.done, { files: 3, bytes: 3 * FILE_CHUNK_BYTES });
+  t.same(await archive.done, { files: 3, bytes: 3 * FILE_CHUNK_BYTES, linked: 0 });
   t.same(contents, [1, 1, 2, 2, 3, 3], 'each file read whole into its chunk');
   t.not(memories[1], memories[0], 'a chunk not given back is not reused');
   t.equal(memories[2], memories[1], 'the chunk given back holds the next read');

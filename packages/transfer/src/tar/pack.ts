@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import tar from 'tar-stream';
 import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import { refusedSymlinkError, symlinkToDirectoryError } from '../symlinks.js';
+import { baseFileOf, digestOf, isRacy, newDigest, nowNs, sameFile, type BaseFile, type CheckpointBase } from './checkpoint-base.js';
 
 /** One thing to put into a transfer: `source` on disk appears in the archive as `name`. */
 export interface PackEntry {
@@ -25,7 +26,21 @@ export interface PackEntry {
 export interface PackResult {
   files: number;
   bytes: number;
+  /** Files sent as links to the committed checkpoint (counted in `files`, not in `bytes`). */
+  linked: number;
 }
+
+export interface PackOptions {
+  /**
+   * The committed checkpoint's files, as the archive that made it recorded them (PackedArchive.sent): each
+   * file unchanged since is sent as a tar link entry naming it in that checkpoint, not as its data. Only a
+   * receiver that commits onto that checkpoint accepts such entries (ExtractOptions.linkBase).
+   */
+  base?: CheckpointBase;
+}
+
+/** The pax record a link entry of an incremental checkpoint carries: the size of the file it names. */
+export const BASE_SIZE_PAX = 'TINYCONDOR.base.size';
 
 /**
  * The last entry of every archive tinycondor sends: it carries the counts of what came before, so the
@@ -75,6 +90,8 @@ class ReadBuffers {
 export interface PackedArchive {
   stream: tar.Pack;
   done: Promise<PackResult>;
+  /** The regular files of the archive, filled in as they are packed: the base of a next, incremental checkpoint. */
+  sent: Map<string, BaseFile>;
   /** Gives back a chunk read from `stream` that is written out and no longer referenced: its memory is reused. */
   release(chunk: Uint8Array): void;
 }
@@ -83,37 +100,62 @@ export interface PackedArchive {
  * Streams the entries (files, and directories recursively) as a tar archive. The archive is written
  * while it is read, so memory stays bounded whatever the size of the files.
  */
-export function packEntries(entries: readonly PackEntry[]): PackedArchive {
+export function packEntries(entries: readonly PackEntry[], options: PackOptions = {}): PackedArchive {
   const pack = tar.pack();
-  const result: PackResult = { files: 0, bytes: 0 };
+  const result: PackResult = { files: 0, bytes: 0, linked: 0 };
+  const sent = new Map<string, BaseFile>();
   const buffers = new ReadBuffers();
 
-  /** Adds a regular file, read from `opened` when the caller opened it already. */
-  const addFile = async (name: string, source: string, stat: fs.Stats, rights: FileRights, opened?: number): Promise<void> => {
+  /** Sends `name` as a link to its namesake in the committed checkpoint. */
+  const addLink = (name: string, stat: fs.BigIntStats, recorded: BaseFile): void => {
+    pack.entry({ name, type: 'link', linkname: name, mode: Number(stat.mode) & 0o777, mtime: stat.mtime, pax: { [BASE_SIZE_PAX]: String(stat.size) } });
+    sent.set(name, recorded);
+    result.files += 1;
+    result.linked += 1;
+  };
+
+  /** Adds a regular file, read from `opened` when the caller opened it already; a file the base has unchanged is linked. */
+  const addFile = async (name: string, source: string, stat: fs.BigIntStats, rights: FileRights, opened?: number): Promise<void> => {
+    const previous = options.base?.get(name);
+    const unchanged = previous !== undefined && sameFile(previous, stat);
+    if (unchanged && previous.sha1 === undefined) {
+      if (opened !== undefined) fs.closeSync(opened);
+      addLink(name, stat, previous);
+      return;
+    }
+    const size = Number(stat.size);
+    const racy = isRacy(stat.ctimeNs, nowNs());
     const fd = opened ?? rights(() => fs.openSync(source, 'r'));
     try {
+      if (unchanged && (await digestOf(fd, size, FILE_CHUNK_BYTES)) === previous.sha1) {
+        addLink(name, stat, racy ? previous : baseFileOf(stat));
+        return;
+      }
+      const digest = racy ? newDigest() : undefined;
       let settle: (err?: Error | null) => void = () => undefined;
       const written = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
       // Rejected when the pack is destroyed, perhaps while no one waits on it.
       written.catch(() => undefined);
-      const entry = pack.entry({ name, size: stat.size, mode: stat.mode & 0o777, mtime: stat.mtime, type: 'file' }, settle);
-      for (let offset = 0; offset < stat.size; ) {
-        const length = Math.min(FILE_CHUNK_BYTES, stat.size - offset);
+      const entry = pack.entry({ name, size, mode: Number(stat.mode) & 0o777, mtime: stat.mtime, type: 'file' }, settle);
+      for (let offset = 0; offset < size; ) {
+        const length = Math.min(FILE_CHUNK_BYTES, size - offset);
         const buffer = buffers.take(length);
         const { bytesRead } = await readAsync(fd, buffer, 0, length, offset);
-        if (bytesRead === 0) throw new Error(`${source} shrank from ${stat.size} to ${offset} bytes while it was packed`);
+        if (bytesRead === 0) throw new Error(`${source} shrank from ${size} to ${offset} bytes while it was packed`);
         offset += bytesRead;
         const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+        digest?.update(chunk);
         buffers.lend(chunk, buffer);
         if (!entry.write(chunk)) await Promise.race([once(entry, 'drain'), written]);
       }
       entry.end(undefined);
       await written;
+      sent.set(name, digest === undefined ? baseFileOf(stat) : { ...baseFileOf(stat), sha1: digest.digest('hex') });
     } finally {
       fs.closeSync(fd);
     }
     result.files += 1;
-    result.bytes += stat.size;
+    result.bytes += size;
   };
 
   /** Opens the file a symlink leads to, judged by where the opened file really is (no race with the link changing). */
@@ -126,9 +168,9 @@ export function packEntries(entries: readonly PackEntry[]): PackedArchive {
   };
 
   const addPath = async (name: string, source: string, rights: FileRights, follow: PackEntry['followSymlinks']): Promise<void> => {
-    const stat = rights(() => fs.lstatSync(source));
+    const stat = rights(() => fs.lstatSync(source, { bigint: true }));
     if (stat.isDirectory()) {
-      pack.entry({ name: `${name}/`, type: 'directory', mode: stat.mode & 0o777, mtime: stat.mtime });
+      pack.entry({ name: `${name}/`, type: 'directory', mode: Number(stat.mode) & 0o777, mtime: stat.mtime });
       const children = rights(() => fs.readdirSync(source));
       children.sort();
       for (const child of children) await addPath(`${name}/${child}`, path.join(source, child), rights, follow);
@@ -141,7 +183,7 @@ export function packEntries(entries: readonly PackEntry[]): PackedArchive {
       if (target?.isDirectory()) throw new Error(symlinkToDirectoryError(source));
       if (target?.isFile()) {
         const fd = openFollowed(source, rights, follow.refusal);
-        await addFile(name, source, fs.fstatSync(fd), rights, fd);
+        await addFile(name, source, fs.fstatSync(fd, { bigint: true }), rights, fd);
       } else {
         throw new Error(`reading from file ${source}: (errno 2) No such file or directory`);
       }
@@ -163,5 +205,5 @@ export function packEntries(entries: readonly PackEntry[]): PackedArchive {
   })();
   // The consumer learns of failures through the stream; keep the promise from being reported unhandled.
   done.catch(() => undefined);
-  return { stream: pack, done, release: (chunk) => buffers.release(chunk) };
+  return { stream: pack, done, sent, release: (chunk) => buffers.release(chunk) };
 }
