@@ -212,6 +212,21 @@ queue
     t.match(held.reason, /^Error from slot1@startd\d: Docker job has gone over memory limit of 128 Mb$/);
   });
 
+  await t.test("the container's CPU and memory, from the engine's stats, are the job's usage", async (t) => {
+    // Holds 64 MiB and spins for 7 s: past the stats timer's first sample (2 s after the start).
+    writeExecutable(
+      path.join(pool.dir, 'busy.py'),
+      '#!/usr/bin/python3\nimport time\nheld = bytearray(64 * 1024 * 1024)\nfor i in range(0, len(held), 4096): held[i] = 1\nend = time.monotonic() + 7\nwhile time.monotonic() < end: pass\n',
+    );
+    const id = await submit(pool, 'busy.sub', `universe = docker\ndocker_image = ${PYTHON_IMAGE}\nexecutable = busy.py\nlog = busy.log\nqueue\n`);
+    await waitForEvents(path.join(pool.dir, 'busy.log'), (ev) => ev.some((e) => e.code === 5), 120_000);
+    const history = await pool.run('condor_history', [id, '-af', 'RemoteUserCpu', 'ResidentSetSize', 'ImageSize']);
+    const [userCpu, rssKb, imageKb] = history.stdout.trim().split(' ').map(Number);
+    t.ok(userCpu >= 1, `RemoteUserCpu ${userCpu} s: the container's CPU, not the docker client's`);
+    t.ok(rssKb >= 64 * 1024 && rssKb < 1024 * 1024, `ResidentSetSize ${rssKb} KiB holds the 64 MiB the job touched`);
+    t.equal(imageKb, rssKb, 'ImageSize is the same figure, as DockerProc publishes it');
+  });
+
   await t.test('a pool whose startds have no Docker never starts a container job', async (t) => {
     const plain = await startPool(t, { startds: 1, cpus: 1, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
     writeExecutable(path.join(plain.dir, 'true.sh'), '#!/bin/sh\nexit 0\n');

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ExitStatus } from '@tinycondor/shared/protocol';
 import { containerEnd, type ContainerState, type DockerSettings } from './container-args.js';
+import { dockerApiSocket, requestContainerStats, type ContainerStats } from './container-stats.js';
 import { runDocker } from './docker-engine.js';
 import type { JobSpawner } from './job-process.js';
 
@@ -14,8 +15,20 @@ export interface ContainerEvents {
   /** The container runs (`docker start -a` is attached to it). */
   spawned(): void;
   failed(failure: ContainerFailure): void;
-  exited(exit: ExitStatus): void;
+  /** How the job ended, and what the engine last said of the container's use (none when it was never asked). */
+  exited(exit: ExitStatus, usage: ContainerUsage | undefined): void;
 }
+
+/** A container's use as DockerProc reports it: the most memory seen, and the CPU of the last sample. */
+export interface ContainerUsage {
+  maxMemoryBytes: number;
+  userCpuNs: number;
+  systemCpuNs: number;
+}
+
+/** DockerProc's stats timer: first after 2 s, then every POLLING_INTERVAL (default 5 s). */
+const FIRST_STATS_MS = 2000;
+const STATS_INTERVAL_MS = 5000;
 
 /** How often a signal docker could not deliver yet (the container is still starting) is tried again. */
 const SIGNAL_RETRY_MS = 100;
@@ -52,6 +65,8 @@ export function parseState(text: string): ContainerState | undefined {
 export class ContainerProcess {
   private attached: { exited: boolean } | undefined;
   private created = false;
+  private usage: ContainerUsage | undefined;
+  private statsTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly docker: DockerSettings,
@@ -96,21 +111,48 @@ export class ContainerProcess {
     spawner.start(
       { executable: this.docker.cli, args: ['start', '-a', this.name], cwd: '/', env: process.env, stdio, cgroupProcs: [] },
       {
-        spawned: () => events.spawned(),
+        spawned: () => {
+          this.sampleStats(attached, FIRST_STATS_MS);
+          events.spawned();
+        },
         failed: ({ errno, message }) => {
           attached.exited = true;
+          clearTimeout(this.statsTimer);
           void this.remove();
           events.failed({ stage: 'execute', reason: `Failed to execute '${this.docker.cli} start -a ${this.name}': (errno=${errno}: '${message}')` });
         },
         exited: () => {
           attached.exited = true;
+          clearTimeout(this.statsTimer);
           void this.ended().then((end) => {
-            if (end.kind === 'exit') events.exited(end.exit);
+            if (end.kind === 'exit') events.exited(end.exit, this.usage);
             else events.failed({ stage: end.kind === 'out-of-memory' ? 'memory' : 'execute', reason: end.reason });
           });
         },
       },
     );
+  }
+
+  /**
+   * DockerProc::getStats: the engine's stats of the running container, asked through its API socket every
+   * few seconds; the largest memory is kept, the CPU is the last answer's (the container's totals).
+   */
+  private sampleStats(attached: { exited: boolean }, delayMs: number): void {
+    const socket = dockerApiSocket(process.env);
+    if ('unavailable' in socket) {
+      this.log.info(socket.unavailable);
+      return;
+    }
+    this.statsTimer = setTimeout(() => {
+      void requestContainerStats(socket.socketPath, this.name).then((stats: ContainerStats | undefined) => {
+        if (attached.exited) return;
+        if (stats !== undefined && (stats.memoryBytes > 0 || stats.userCpuNs > 0 || stats.systemCpuNs > 0)) {
+          this.usage = { maxMemoryBytes: Math.max(this.usage?.maxMemoryBytes ?? 0, stats.memoryBytes), userCpuNs: stats.userCpuNs, systemCpuNs: stats.systemCpuNs };
+        }
+        this.sampleStats(attached, STATS_INTERVAL_MS);
+      });
+    }, delayMs);
+    this.statsTimer.unref();
   }
 
   /** The container's final state (waiting, as the starter does, for the engine to see it stop); its removal goes on meanwhile. */

@@ -21,7 +21,7 @@ import { sandboxUsageBytes } from './sandbox-usage.js';
 import type { JobSpawner } from './job-process.js';
 import type { JobUser } from '@tinycondor/shared/job-user';
 import { containerCommand, containerImage, containerName, ContainerRefused, dockerCreateArgs, wantsContainer, type DockerSettings } from './container-args.js';
-import { ContainerProcess, type ContainerFailure } from './container-process.js';
+import { ContainerProcess, type ContainerFailure, type ContainerUsage } from './container-process.js';
 import type { ShellPlace } from './ssh-session.js';
 
 /** A report about this run; the startd numbers it (`seq`) when it sends it. */
@@ -171,6 +171,19 @@ export class JobRun {
     if (sample === undefined) return;
     this.usage.residentSetSizeKb = Math.max(this.usage.residentSetSizeKb ?? 0, sample.residentSetSizeKb);
     this.usage.imageSizeKb = Math.max(this.usage.imageSizeKb ?? 0, sample.imageSizeKb);
+  }
+
+  /**
+   * A container's use, added to the run's as DockerProc::PublishUpdateAd publishes it: its CPU, and its
+   * largest memory as both resident set and image size (in KiB, the attributes' unit: DockerProc puts the
+   * MiB figure in ImageSize).
+   */
+  private addContainerUsage({ maxMemoryBytes, userCpuNs, systemCpuNs }: ContainerUsage): void {
+    this.usage.userSeconds += userCpuNs / 1e9;
+    this.usage.systemSeconds += systemCpuNs / 1e9;
+    const memoryKb = Math.ceil(maxMemoryBytes / 1024);
+    this.usage.residentSetSizeKb = Math.max(this.usage.residentSetSizeKb ?? 0, memoryKb);
+    this.usage.imageSizeKb = Math.max(this.usage.imageSizeKb ?? 0, memoryKb);
   }
 
   /** The hold of a run the OOM killer struck, worded as VanillaProc::outOfMemoryEvent words it. */
@@ -433,6 +446,7 @@ export class JobRun {
     const stderr = openStream(layout.stderr, 'a');
     const stdinFd = openStream(layout.stdin, 'r');
     if (ctx.jobUser) for (const fd of [stdout, stderr]) if (!isSharedNull(fd)) fs.fchownSync(fd, ctx.jobUser.uid, ctx.jobUser.gid);
+    const inContainer = wantsContainer(ctx.jobAd);
     return new Promise((resolve) => {
       let settled = false;
       const settle = (exit: ExitStatus | undefined) => {
@@ -442,7 +456,7 @@ export class JobRun {
         if (this.execution) this.execution.exitedAt = Date.now();
         if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
         if (this.memoryTimer) clearInterval(this.memoryTimer);
-        this.sampleMemory();
+        if (!inContainer) this.sampleMemory();
         // What the process left behind in its cgroup ends with it, as the starter ends the job's family.
         this.cgroup.killLeftovers();
         clearTimeout(this.diskTimer);
@@ -459,16 +473,26 @@ export class JobRun {
         if (this.killedBy !== undefined) this.kill(this.killedBy, 0);
         else if (this.suspended) this.stopFamily(running);
         this.armCheckpointSignal(running);
-        this.memoryTimer = setInterval(() => this.sampleMemory(), MEMORY_SAMPLE_MS);
-        this.memoryTimer.unref();
+        // A container's memory is not in the slot's cgroups: the engine's stats say it (containerUsage).
+        if (!inContainer) {
+          this.memoryTimer = setInterval(() => this.sampleMemory(), MEMORY_SAMPLE_MS);
+          this.memoryTimer.unref();
+        }
         this.watchDisk();
       };
       const failed = ({ stage, reason }: ContainerFailure) => {
         if (!settled) ctx.report({ type: 'run-failed', jobId: ctx.jobId, runId: ctx.runId, stage, reason });
         settle(undefined);
       };
-      if (wantsContainer(ctx.jobAd)) {
-        this.startContainer(stdio, { spawned: started, failed, exited: settle });
+      if (inContainer) {
+        this.startContainer(stdio, {
+          spawned: started,
+          failed,
+          exited: (exit, usage) => {
+            if (usage !== undefined) this.addContainerUsage(usage);
+            settle(exit);
+          },
+        });
         return;
       }
       const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox), stdio, cgroupProcs: this.cgroup.procsFiles, user: ctx.jobUser };
@@ -502,7 +526,7 @@ export class JobRun {
    * engine in a fresh container with the sandbox mounted at its own path, as the job's user, within the
    * slot's cpus and memory.
    */
-  private startContainer(stdio: [number, number, number], events: { spawned(running: RunningProcess): void; failed(failure: ContainerFailure): void; exited(exit: ExitStatus): void }): void {
+  private startContainer(stdio: [number, number, number], events: { spawned(running: RunningProcess): void; failed(failure: ContainerFailure): void; exited(exit: ExitStatus, usage: ContainerUsage | undefined): void }): void {
     const { ctx, layout } = this;
     const { docker } = ctx;
     const image = containerImage(ctx.jobAd);
