@@ -2,6 +2,7 @@
 // self-checkpointing example resumed after its startd is killed, a missing image, the memory limit,
 // and a pool without Docker that never starts them.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
@@ -43,7 +44,20 @@ async function heldWith(pool: TestPool, id: string): Promise<{ code: string; sub
 }
 
 async function containerTests(engine: TestDockerEngine): Promise<void> {
-  const pool = await startPool(t, { startds: 2, cpus: 1, env: engine.env });
+  // An administrator's volume (mounted only for jobs that ask), an shm size and extra arguments, set as
+  // _CONDOR_ knobs in the pool's environment.
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-docker-data-'));
+  t.teardown(() => fs.rmSync(data, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(data, 'hello.txt'), 'from the DATA volume\n');
+  const knobs = {
+    _CONDOR_DOCKER_VOLUMES: 'DATA',
+    _CONDOR_DOCKER_MOUNT_VOLUMES: 'DATA',
+    _CONDOR_DOCKER_VOLUME_DIR_DATA: `${data}:/data:ro`,
+    _CONDOR_DOCKER_VOLUME_DIR_DATA_MOUNT_IF: 'TARGET.WantData =?= true',
+    _CONDOR_DOCKER_SHM_SIZE: '64 * 1024 * 1024',
+    _CONDOR_DOCKER_EXTRA_ARGUMENTS: '--label org.tinycondor.test=extra',
+  };
+  const pool = await startPool(t, { startds: 2, cpus: 1, env: { ...engine.env, ...knobs } });
   const leftContainers = async () => (await engine.docker(['ps', '-aq', '--filter', 'label=org.htcondorproject=True'])).stdout.trim();
 
   await t.test('the slots advertise Docker as HTCondor startds do', async (t) => {
@@ -210,6 +224,22 @@ queue
     const held = await heldWith(pool, id);
     t.same([held.code, held.subCode], ['34', '102']);
     t.match(held.reason, /^Error from slot1@startd\d: Docker job has gone over memory limit of 128 Mb$/);
+  });
+
+  await t.test("the administrator's DOCKER_* knobs: a volume for the jobs that ask, the shm size, extra arguments", async (t) => {
+    const status = await pool.run('condor_status', ['-af', 'HasDockerVolumeDATA']);
+    t.equal(status.stdout, 'true\ntrue\n', 'DOCKER_VOLUMES advertised');
+    writeExecutable(path.join(pool.dir, 'volume.sh'), '#!/bin/sh\ncat /data/hello.txt 2>&1\ndf -B1 --output=size /dev/shm | tail -1\n');
+    const run = async (name: string, extra: string) => {
+      await submit(pool, `${name}.sub`, `universe = docker\ndocker_image = ${BASE_IMAGE}\nexecutable = volume.sh\n${extra}output = ${name}.out\nlog = ${name}.log\nqueue\n`);
+      await waitForEvents(path.join(pool.dir, `${name}.log`), (ev) => ev.some((e) => e.code === 5), 120_000);
+      return fs.readFileSync(path.join(pool.dir, `${name}.out`), 'utf8').split('\n');
+    };
+    const [asked, shm] = await run('asked', '+WantData = true\n');
+    t.equal(asked, 'from the DATA volume', 'DOCKER_VOLUME_DIR_DATA_MOUNT_IF is true for this job');
+    t.equal(shm.trim(), String(64 * 1024 * 1024), 'DOCKER_SHM_SIZE');
+    const [notAsked] = await run('not-asked', '');
+    t.match(notAsked, /No such file or directory/, 'the other job has no /data');
   });
 
   await t.test("the container's CPU and memory, from the engine's stats, are the job's usage", async (t) => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { configValue, parseCondorConfig, type CondorConfig } from '@tinycondor/shared/condor-config';
 import { CliError } from './cli-error.js';
 
@@ -8,7 +9,66 @@ export interface PoolConfig {
   value(name: string): string | undefined;
 }
 
-/** The pool's configuration, found like HTCondor's tools find theirs: through CONDOR_CONFIG. */
+/** LOCAL_CONFIG_DIR_EXCLUDE_REGEXP's default (param_info.in): hidden files, scripts, backups and package leftovers. */
+const DEFAULT_EXCLUDE = '^((\\..*)|(.*\\.pl)|(.*\\.py)|(.*\\.sh)|(.*~)|(#.*)|(.*\\.rpmsave)|(.*\\.rpmnew)|(.*\\.dpkg-old)|(.*\\.dpkg-dist)|(.*\\.cfsaved))$';
+
+/** The `_CONDOR_<NAME>` variables of an environment, as HTCondor reads them (prefix in any case, value trimmed). */
+export function environmentKnobs(env: NodeJS.ProcessEnv): [string, string][] {
+  return Object.entries(env)
+    .filter((entry): entry is [string, string] => /^_condor_./i.test(entry[0]) && entry[1] !== undefined)
+    .map(([name, value]) => [name.slice('_condor_'.length).trim(), value.trim()]);
+}
+
+/** A knob set in the environment (`_CONDOR_<NAME>`), which overrides every configuration file. */
+export function environmentKnob(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  return environmentKnobs(env).find(([knob]) => knob.toUpperCase() === name.toUpperCase())?.[1];
+}
+
+function readConfigFile(file: string, config: CondorConfig, what: string): void {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`ERROR: cannot read ${what} ${file}: ${(err as Error).message}`);
+  }
+  try {
+    parseCondorConfig(text, file, config);
+  } catch (err) {
+    throw new CliError(`ERROR: ${(err as Error).message}`);
+  }
+}
+
+/** The files of the LOCAL_CONFIG_DIR directories, each directory's in lexicographic order, less the excluded names. */
+function localConfigFiles(config: CondorConfig): string[] {
+  const dirs = (configValue(config, 'LOCAL_CONFIG_DIR') ?? '').split(/[\s,]+/).filter((dir) => dir !== '');
+  if (dirs.length === 0) return [];
+  const pattern = configValue(config, 'LOCAL_CONFIG_DIR_EXCLUDE_REGEXP') ?? DEFAULT_EXCLUDE;
+  let exclude: RegExp;
+  try {
+    exclude = new RegExp(pattern);
+  } catch (err) {
+    throw new CliError(`ERROR: LOCAL_CONFIG_DIR_EXCLUDE_REGEXP: ${(err as Error).message}`);
+  }
+  return dirs.flatMap((dir) => {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch (err) {
+      throw new CliError(`ERROR: cannot read LOCAL_CONFIG_DIR ${dir}: ${(err as Error).message}`);
+    }
+    return names
+      .filter((name) => !exclude.test(name))
+      .sort()
+      .map((name) => path.join(dir, name))
+      .filter((file) => fs.statSync(file).isFile());
+  });
+}
+
+/**
+ * The pool's configuration, found like HTCondor's tools find theirs: CONDOR_CONFIG, then the files of
+ * LOCAL_CONFIG_DIR (where an administrator's knobs live: the schedd rewrites condor_config at each start),
+ * then `_CONDOR_<NAME>` variables of the environment, each source overriding the ones before.
+ */
 export function loadPoolConfig(env: NodeJS.ProcessEnv): PoolConfig {
   const file = env.CONDOR_CONFIG;
   if (!file) {
@@ -17,17 +77,16 @@ export function loadPoolConfig(env: NodeJS.ProcessEnv): PoolConfig {
         'export CONDOR_CONFIG=DIR/condor_config (the pool prints the exact line when it is ready).',
     );
   }
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new CliError(`ERROR: cannot read CONDOR_CONFIG file ${file}: ${(err as Error).message}`);
-  }
-  let config: CondorConfig;
-  try {
-    config = parseCondorConfig(text, file);
-  } catch (err) {
-    throw new CliError(`ERROR: ${(err as Error).message}`);
+  const config: CondorConfig = new Map();
+  readConfigFile(file, config, 'CONDOR_CONFIG file');
+  for (const local of localConfigFiles(config)) readConfigFile(local, config, 'LOCAL_CONFIG_DIR file');
+  for (const [name, value] of environmentKnobs(env)) {
+    // As a line of its own, so that `$(NAME)` in it extends what the files said, as HTCondor's insert_macro does.
+    try {
+      parseCondorConfig(`${name} = ${value.replace(/[\r\n]+/g, ' ')}`, `environment variable _CONDOR_${name}`, config);
+    } catch (err) {
+      throw new CliError(`ERROR: ${(err as Error).message}`);
+    }
   }
   return { file, config, value: (name) => configValue(config, name) };
 }

@@ -129,11 +129,14 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
           ['UID_DOMAIN', 'localhost'],
           ['RESERVED_DISK', String(reservedDiskMb)],
           ['QUEUE_SUPER_USERS', settings.superUsers.join(', ')],
+          // An administrator's knobs (DOCKER_*, …) go here: this file is written anew at each start.
+          ['LOCAL_CONFIG_DIR', '$(LOCAL_DIR)/config.d'],
         ],
         'tinycondor pool configuration, written by the schedd each time it starts.\nThe condor_* commands find the pool through CONDOR_CONFIG=<this file>.',
       ),
       0o644,
     );
+    fs.mkdirSync(path.join(paths.root, 'config.d'), { recursive: true, mode: 0o755 });
     schedd.start();
     logger.info({ url, home: paths.root }, 'schedd ready');
     const openDb = db;

@@ -19,8 +19,8 @@ const MAX_EXPANSION_DEPTH = 32;
 
 export type CondorConfig = Map<string, { name: string; value: string }>;
 
-export function parseCondorConfig(text: string, file: string): CondorConfig {
-  const config: CondorConfig = new Map();
+/** Parses a configuration file into `config` (a new one by default): a later file's lines override an earlier one's. */
+export function parseCondorConfig(text: string, file: string, config: CondorConfig = new Map()): CondorConfig {
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const lineNumber = i + 1;

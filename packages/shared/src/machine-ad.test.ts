@@ -85,3 +85,13 @@ t.test('jobFitsSlot: the slot Requirements are evaluated against the job', async
   picky.setExpr('Requirements', 'TARGET.Owner == "alice"');
   t.equal(jobFitsSlot(job(LINUX_X86), picky), true);
 });
+
+t.test("a startd with Docker advertises it, its networks and its administrator's volumes (DOCKER_VOLUMES)", async (t) => {
+  const docker = { version: 'Docker version 26.1.5+dfsg1, build a72d7cd', networks: ['hpc', 'ib'], volumes: ['CVMFS', 'DATA'] };
+  const ad = buildSlotAd({ ...identity, docker }, { name: 'slot1', cpus: 1, memoryMb: 1024, diskKb: 1000 }, { claimed: false, now: NOW });
+  t.same(
+    ['HasDocker', 'HasContainer', 'HasDockerURL', 'DockerVersion', 'DockerNetworks', 'HasDockerVolumeCVMFS', 'HasDockerVolumeDATA'].map((name) => ad.toJSON()[name]),
+    ['true', 'true', 'true', '"Docker version 26.1.5+dfsg1, build a72d7cd"', '"hpc,ib"', 'true', 'true'],
+  );
+  t.equal(buildSlotAd(identity, { name: 'slot1', cpus: 1, memoryMb: 1024, diskKb: 1000 }, { claimed: false, now: NOW }).has('HasDocker'), false);
+});

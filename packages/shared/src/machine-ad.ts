@@ -14,6 +14,8 @@ export interface MachineIdentity {
 export interface DockerOffer {
   version: string;
   networks: string[];
+  /** DOCKER_VOLUMES: the volumes the administrator offers, advertised as HasDockerVolume<name> (ResAttributes.cpp). */
+  volumes?: string[];
 }
 
 /** HTCondor's Arch names for Node's process.arch values. */
@@ -53,6 +55,7 @@ export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, st
   if (identity.docker) {
     ad.set('HasDocker', true).set('HasDockerURL', true).set('HasContainer', true).set('DockerVersion', identity.docker.version);
     if (identity.docker.networks.length > 0) ad.set('DockerNetworks', identity.docker.networks.join(','));
+    for (const volume of identity.docker.volumes ?? []) ad.set(`HasDockerVolume${volume}`, true);
   }
   return ad;
 }

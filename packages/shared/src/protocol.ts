@@ -133,7 +133,15 @@ export const StartdMessageSchema = Type.Union([
       killable: Type.Optional(Type.Boolean()),
       /** The Docker engine it runs container jobs with (HasDocker, DockerVersion, DockerNetworks in its slots' ads). */
       docker: Type.Optional(
-        Type.Object({ version: Type.String({ minLength: 1, maxLength: 256 }), networks: Type.Array(Name, { maxItems: 64 }) }, { additionalProperties: false }),
+        Type.Object(
+          {
+            version: Type.String({ minLength: 1, maxLength: 256 }),
+            networks: Type.Array(Name, { maxItems: 64 }),
+            /** DOCKER_VOLUMES: HasDockerVolume<name> = true. */
+            volumes: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), { maxItems: 64 })),
+          },
+          { additionalProperties: false },
+        ),
       ),
       slots: Type.Array(SlotSchema, { minItems: 1, maxItems: 1024 }),
       runs: Type.Array(Type.Object({ ...JobRef, slotName: Name }, { additionalProperties: false }), { maxItems: 1024 }),

@@ -3,7 +3,16 @@ import { ClassAd } from '@tinycondor/shared/classad/index';
 import { parseState } from './container-process.js';
 import { containerCommand, containerEnd, containerHostname, containerImage, containerName, ContainerRefused, dockerCreateArgs, wantsContainer, type ContainerPlan, type DockerSettings } from './container-args.js';
 
-const DOCKER: DockerSettings = { cli: '/usr/bin/docker', version: 'Docker version 20.10.24', networks: ['hpcnet'], dropAllCapabilities: true, runUnderInit: true };
+const DOCKER: DockerSettings = {
+  cli: '/usr/bin/docker',
+  version: 'Docker version 20.10.24',
+  networks: ['hpcnet'],
+  dropAllCapabilities: true,
+  runUnderInit: true,
+  advertisedVolumes: [],
+  mountVolumes: [],
+  extraArguments: [],
+};
 
 function jobAd(attributes: Record<string, string | number | boolean>): ClassAd {
   const ad = new ClassAd();
@@ -61,6 +70,26 @@ t.test('knobs and job attributes that change the arguments', async (t) => {
   t.same(own.slice(-2), ['python:3.12', 'x'], "no executable: the image's own command gets the arguments");
   const services = dockerCreateArgs(PLAN, jobAd({ ContainerServiceNames: 'web, db', web_ContainerPort: 80, db_ContainerPort: 5432 }), machine, DOCKER).args;
   t.same(services.filter((_, i) => services[i - 1] === '-p'), ['80', '5432']);
+});
+
+t.test("the administrator's volumes, extra arguments and shm size, as DockerAPI::createContainer adds them", async (t) => {
+  const docker: DockerSettings = {
+    ...DOCKER,
+    mountVolumes: [
+      { name: 'DATA', volume: '/data:/data:ro' },
+      { name: 'SCRATCH', volume: '/scratch:/scratch', mountIf: 'TARGET.WantScratch =?= true' },
+      { name: 'SANDBOX', volume: '/x/dir_1:/x/dir_1' },
+    ],
+    extraArguments: ['--ulimit', 'nofile=4096'],
+    shmSize: 'TARGET.RequestMemory * 1024 * 1024 / 4',
+  };
+  const args = dockerCreateArgs(PLAN, jobAd({ RequestMemory: 400 }), machine, docker).args;
+  t.same(args.filter((_, i) => args[i - 1] === '--volume'), ['/x/dir_1:/x/dir_1', '/data:/data:ro'], 'SCRATCH is not mounted (MOUNT_IF false); the sandbox once');
+  const scratch = dockerCreateArgs(PLAN, jobAd({ RequestMemory: 400, WantScratch: true }), machine, docker).args;
+  t.ok(scratch.includes('/scratch:/scratch'), 'MOUNT_IF true for this job');
+  const image = args.indexOf('python:3.12');
+  t.same(args.slice(image - 4, image), ['--ulimit', 'nofile=4096', '--shm-size', String(100 * 1024 * 1024)], 'before the image: extra arguments, then --shm-size');
+  t.notOk(dockerCreateArgs(PLAN, jobAd({}), machine, { ...docker, shmSize: 'TARGET.NoSuch' }).args.includes('--shm-size'), 'no size when the expression is not a number');
 });
 
 t.test('names, images and commands', async (t) => {

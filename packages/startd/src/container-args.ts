@@ -3,19 +3,12 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments } from '@tinycondor/shared/job-command';
 import { dockerImageReference, normalizeDockerImageTag } from '@tinycondor/shared/submit/container-job';
 import { splitList } from '@tinycondor/shared/submit/queue';
+import { mountedVolumes, shmSizeBytes, type DockerConfig } from './docker-knobs.js';
 
-/** What a startd's Docker engine offers its jobs (detected at start, see docker-engine.ts). */
-export interface DockerSettings {
-  /** DOCKER: the docker CLI the startd runs. */
-  cli: string;
+/** A startd's Docker engine, as detected at its start, and its DOCKER_* configuration. */
+export interface DockerSettings extends DockerConfig {
   /** DockerVersion: what `docker -v` printed. */
   version: string;
-  /** DOCKER_NETWORKS: networks beyond host/none/nat that jobs may name in docker_network_type. */
-  networks: string[];
-  /** DOCKER_DROP_ALL_CAPABILITIES (default true). */
-  dropAllCapabilities: boolean;
-  /** DOCKER_RUN_UNDER_INIT (default true). */
-  runUnderInit: boolean;
 }
 
 /** The label HTCondor marks its containers with, and the one that names the startd that made them. */
@@ -86,7 +79,9 @@ export function dockerCreateArgs(plan: ContainerPlan, jobAd: ClassAd, machineAd:
   if (docker.runUnderInit) args.push('--init');
   args.push('--name', plan.name, `--label=${HTCONDOR_LABEL}`, `--label=${STARTD_LABEL}=${plan.startdName}`, '--log-driver', 'none');
   for (const [key, value] of Object.entries(plan.env)) if (value !== undefined) args.push('-e', `${key}=${value}`);
-  for (const volume of new Set(plan.volumes)) args.push('--volume', `${volume}:${volume}`);
+  // As DockerAPI::createContainer: the sandbox, then the administrator's volumes, each target once.
+  const volumes = [...plan.volumes.map((volume) => `${volume}:${volume}`), ...mountedVolumes(docker, machineAd, jobAd)];
+  for (const volume of new Set(volumes)) args.push('--volume', volume);
   args.push('--workdir', plan.workdir, '--user', `${plan.user.uid}:${plan.user.gid}`);
   for (const group of plan.user.groups) if (group !== plan.user.gid) args.push('--group-add', String(group));
   const network = jobAd.getString('DockerNetworkType') ?? '';
@@ -111,6 +106,9 @@ export function dockerCreateArgs(plan: ContainerPlan, jobAd: ClassAd, machineAd:
   const pullPolicy = (jobAd.getString('DockerPullPolicy') ?? '').toLowerCase();
   if (pullPolicy === 'always') args.push('--pull', 'always');
   else if (pullPolicy !== '') ignored.push(`Ignoring unknown docker pull policy: ${pullPolicy}`);
+  args.push(...docker.extraArguments);
+  const shmSize = shmSizeBytes(docker, machineAd, jobAd);
+  if (shmSize !== undefined) args.push('--shm-size', String(shmSize));
   if (plan.command !== '' && jobAd.getBool('DockerOverrideEntrypoint') === true) args.push('--entrypoint', plan.command, plan.image);
   else if (plan.command !== '') args.push(plan.image, plan.command);
   else args.push(plan.image);

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import type { Logger } from 'pino';
 import { STARTD_LABEL, type DockerSettings } from './container-args.js';
+import { dockerConfig, type KnobLookup } from './docker-knobs.js';
 
 /** DockerAPI::default_timeout: how long one docker command may take. */
 const DOCKER_COMMAND_TIMEOUT_MS = 120_000;
@@ -28,44 +29,24 @@ export function runDocker(cli: string, args: string[], timeoutMs = DOCKER_COMMAN
   });
 }
 
-/** The knobs a startd reads for Docker, with HTCondor's defaults (param_info.in). */
-export interface DockerKnobs {
-  DOCKER?: string;
-  DOCKER_NETWORKS?: string;
-  DOCKER_DROP_ALL_CAPABILITIES?: string;
-  DOCKER_RUN_UNDER_INIT?: string;
-}
-
-/** HTCondor's default DOCKER. */
-export const DEFAULT_DOCKER_CLI = '/usr/bin/docker';
-
-function knobBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined || value.trim() === '') return fallback;
-  if (/^(true|yes|1)$/i.test(value.trim())) return true;
-  if (/^(false|no|0)$/i.test(value.trim())) return false;
-  throw new Error(`${name} must be True or False, got '${value}'`);
-}
-
 /**
  * DockerAPI::detect, as the startd's starter runs it at start: `docker -v` must print a version and
  * `docker info` must succeed (the engine answers). Returns the settings, or why Docker is not offered.
  * HTCondor then also runs its own test image (DOCKER_PERFORM_TEST); tinycondor has no such image, so an
  * engine that answers is taken to run containers.
  */
-export async function detectDocker(knobs: DockerKnobs): Promise<DockerSettings | { offline: string }> {
-  const cli = knobs.DOCKER?.trim() || DEFAULT_DOCKER_CLI;
-  const networks = (knobs.DOCKER_NETWORKS ?? '').split(/[\s,]+/).filter((name) => name !== '');
-  const dropAllCapabilities = knobBoolean('DOCKER_DROP_ALL_CAPABILITIES', knobs.DOCKER_DROP_ALL_CAPABILITIES, true);
-  const runUnderInit = knobBoolean('DOCKER_RUN_UNDER_INIT', knobs.DOCKER_RUN_UNDER_INIT, true);
+export async function detectDocker(knob: KnobLookup): Promise<{ settings: DockerSettings; warnings: string[] } | { offline: string; warnings: string[] }> {
+  const { config, warnings } = dockerConfig(knob);
+  const { cli } = config;
   const [version, info] = await Promise.all([runDocker(cli, ['-v'], 20_000), runDocker(cli, ['info', '--format', '{{.ServerVersion}}'], 20_000)]);
   const line = version.stdout.split('\n')[0]?.trim() ?? '';
   if (version.code !== 0 || !line.startsWith('Docker version ')) {
-    return { offline: `'${cli} -v' did not print a Docker version (exit ${version.code}${version.stderr ? `: ${version.stderr.trim().split('\n')[0]}` : ''})` };
+    return { offline: `'${cli} -v' did not print a Docker version (exit ${version.code}${version.stderr ? `: ${version.stderr.trim().split('\n')[0]}` : ''})`, warnings };
   }
-  if (info.code !== 0) return { offline: `'${cli} info' did not exit successfully (code ${info.code}); the first line of output was '${info.stderr.trim().split('\n')[0] ?? ''}'` };
+  if (info.code !== 0) return { offline: `'${cli} info' did not exit successfully (code ${info.code}); the first line of output was '${info.stderr.trim().split('\n')[0] ?? ''}'`, warnings };
   // Docker 20.10.4 cannot run HTCondor's jobs (starter_v61_main.cpp): HasDocker = False.
-  if (line.includes('20.10.4,')) return { offline: 'Unsupported Docker Version (20.10.4) detected' };
-  return { cli, version: line, networks, dropAllCapabilities, runUnderInit };
+  if (line.includes('20.10.4,')) return { offline: 'Unsupported Docker Version (20.10.4) detected', warnings };
+  return { settings: { ...config, version: line }, warnings };
 }
 
 /**

@@ -1,4 +1,4 @@
 export { Startd, type StartdSettings } from './startd.js';
 export { detectTotals, splitIntoSlots, type ResourceTotals } from './resources.js';
-export { detectDocker, removeStaleContainers, type DockerKnobs } from './docker-engine.js';
+export { detectDocker, removeStaleContainers } from './docker-engine.js';
 export type { DockerSettings } from './container-args.js';

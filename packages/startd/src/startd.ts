@@ -109,7 +109,7 @@ export class Startd {
   private connectedOnce: (() => void) | undefined;
 
   constructor(private readonly settings: StartdSettings) {
-    const docker = settings.docker && { version: settings.docker.version, networks: settings.docker.networks };
+    const docker = settings.docker && { version: settings.docker.version, networks: settings.docker.networks, volumes: settings.docker.advertisedVolumes };
     this.identity = { startdName: settings.name, machine: os.hostname(), opSys: condorOpSys(process.platform), arch: condorArch(process.arch), ...(docker ? { docker } : {}) };
     this.client = new ScheddClient({ baseUrl: settings.scheddUrl, token: settings.token, maxSockets: 16, reportsBefore: (runId) => this.reportsBefore(runId) });
     const { spawner, fallbackReason } = jobSpawner();

@@ -9,7 +9,7 @@ import { formatCondorConfig } from '@tinycondor/shared/condor-config';
 import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import { fileLogger } from '../file-logger.js';
-import { loadPoolConfig, type PoolConfig } from '../pool-config.js';
+import { environmentKnob, loadPoolConfig, type PoolConfig } from '../pool-config.js';
 import { superviseStartd } from '../startd-supervisor.js';
 import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
 import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
@@ -211,7 +211,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   const logDir = pool?.value('LOG') ?? path.dirname(executeDir);
   const { Startd, detectDocker, removeStaleContainers } = await import('@tinycondor/startd');
   const log = fileLogger(path.join(logDir, `StartLog.${name}`));
-  const docker = await dockerFor(pool, log, detectDocker);
+  const docker = await dockerFor((name) => (pool === undefined ? environmentKnob(io.env, name) : pool.value(name)), pool?.file, log, detectDocker);
   if (docker !== undefined) await removeStaleContainers(docker, name, log);
   const startd = new Startd({
     name,
@@ -235,20 +235,20 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
 }
 
 /** The Docker engine this startd offers container jobs, from the pool's DOCKER* knobs; undefined (and why, in StartLog) when none answers. */
-async function dockerFor(pool: PoolConfig | undefined, log: Logger, detect: typeof detectDocker): Promise<DockerSettings | undefined> {
-  const knob = (name: string) => pool?.value(name);
+async function dockerFor(knob: (name: string) => string | undefined, configFile: string | undefined, log: Logger, detect: typeof detectDocker): Promise<DockerSettings | undefined> {
   let found;
   try {
-    found = await detect({ DOCKER: knob('DOCKER'), DOCKER_NETWORKS: knob('DOCKER_NETWORKS'), DOCKER_DROP_ALL_CAPABILITIES: knob('DOCKER_DROP_ALL_CAPABILITIES'), DOCKER_RUN_UNDER_INIT: knob('DOCKER_RUN_UNDER_INIT') });
+    found = await detect(knob);
   } catch (err) {
-    throw new CliError(`tinycondor startd: ${pool?.file ?? 'condor_config'}: ${(err as Error).message}`);
+    throw new CliError(`tinycondor startd: ${configFile ?? 'the environment'}: ${(err as Error).message}`);
   }
+  for (const warning of found.warnings) log.warn(warning);
   if ('offline' in found) {
     log.info({ reason: found.offline }, 'no Docker engine: this startd runs no container jobs (HasDocker is not advertised)');
     return undefined;
   }
-  log.info({ docker: found.cli, version: found.version }, 'container jobs run with Docker (HasDocker, HasContainer, HasDockerURL advertised)');
-  return found;
+  log.info({ docker: found.settings.cli, version: found.settings.version }, 'container jobs run with Docker (HasDocker, HasContainer, HasDockerURL advertised)');
+  return found.settings;
 }
 
 /** How long a health check waits for the schedd's answer. */
