@@ -87,7 +87,7 @@ async function condorSubmitSamples(pool: BenchPool, env: NodeJS.ProcessEnv, tag:
   return samples;
 }
 
-function nodeStartMs(env: NodeJS.ProcessEnv): number {
+export function nodeStartMs(env: NodeJS.ProcessEnv): number {
   return median(Array.from({ length: 10 }, () => timeCommand(process.execPath, ['-e', '0'], env)));
 }
 

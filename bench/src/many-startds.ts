@@ -17,7 +17,7 @@ interface SimulatedPool {
 }
 
 /** A real schedd (`tinycondor schedd`) in its own process, so its CPU time can be read from /proc. */
-async function startSchedd(home: string): Promise<{ process: ChildProcess; url: string; token: string; client: ScheddClient; env: NodeJS.ProcessEnv }> {
+export async function startSchedd(home: string): Promise<{ process: ChildProcess; url: string; token: string; client: ScheddClient; env: NodeJS.ProcessEnv }> {
   const { child, match } = await startTinycondor(['schedd', '--home', home, '--port', '0'], /schedd ready: (http:\/\/\S+)/);
   const url = match[1];
   const token = fs.readFileSync(path.join(home, 'pool.token'), 'utf8').trim();
@@ -31,7 +31,7 @@ async function startSchedd(home: string): Promise<{ process: ChildProcess; url: 
  * slot is answered after the run before it, as a real startd launches it when that run ends; an `unqueue`
  * always comes too late (the job was launched), and is ignored, as a real startd does then.
  */
-class SimulatedStartd {
+export class SimulatedStartd {
   private readonly socket: WebSocket;
   private seq = 1;
   readonly ready: Promise<void>;

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import { bigCheckpointManyFiles, bigCheckpointOneFile } from './big-checkpoint.js';
 import { checkpointRestart } from './checkpoint-restart.js';
 import { containerJobs } from './containers.js';
+import { checkpointIncremental } from './incremental-checkpoint.js';
+import { poolReady, scheddIdle } from './idle.js';
 import { submitLatencyCli, submitLatencyRest } from './latency.js';
 import { manyProcs } from './many-procs.js';
 import { manyStartds, scheddPath } from './many-startds.js';
@@ -11,7 +13,7 @@ import { quantile } from './stats.js';
 import { throughput } from './throughput.js';
 import type { Benchmark, BenchmarkResult } from './types.js';
 
-const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, bigCheckpointOneFile, bigCheckpointManyFiles, manyProcs, manyStartds, scheddPath, startdPath, slurmSideBySide, containerJobs];
+const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, bigCheckpointOneFile, bigCheckpointManyFiles, checkpointIncremental, manyProcs, manyStartds, scheddPath, startdPath, poolReady, scheddIdle, slurmSideBySide, containerJobs];
 
 function format(value: number, unit: string): string {
   return `${value.toFixed(value >= 100 ? 0 : 1)} ${unit}`;
