@@ -7,7 +7,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
 import { keepsAnyOutput } from '@tinycondor/shared/transfer-files';
 import type { ExitStatus, RunReportMessage, Usage } from '@tinycondor/shared/protocol';
-import { extractTarSafely, packEntries, type BaseFile, type CheckpointBase } from '@tinycondor/transfer/tar/index';
+import { extractTarSafely, packEntries, racyWindowFor, type BaseFile, type CheckpointBase } from '@tinycondor/transfer/tar/index';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
 import { diskExceededReason } from '@tinycondor/shared/disk-limit';
 import { DEV_NULL, jobLayout, type JobLayout } from './job-layout.js';
@@ -396,7 +396,7 @@ export class JobRun {
     try {
       const upload = async (): Promise<Map<string, BaseFile>> => {
         const base = this.committedCheckpoint;
-        const archive = packEntries(selectCheckpointFiles(ctx.jobAd, this.sandbox, before), { base: base?.files });
+        const archive = packEntries(selectCheckpointFiles(ctx.jobAd, this.sandbox, before), { base: base?.files, racyWindowNs: racyWindowFor(this.sandbox) });
         try {
           await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'checkpoint', checkpointNumber, archive, base?.number);
         } catch (err) {

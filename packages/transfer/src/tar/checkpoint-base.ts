@@ -27,9 +27,27 @@ export type CheckpointBase = ReadonlyMap<string, BaseFile>;
 
 /**
  * How close to the moment it was sent a file's last change must be for its times not to vouch for its
- * content (git's "racily clean" entries): wider than any filesystem's timestamp granularity.
+ * content (git's "racily clean" entries): wider than any filesystem's timestamp granularity (FAT's is 2 s).
  */
 export const RACY_WINDOW_NS = 2_000_000_000n;
+
+/**
+ * Local Linux filesystems stamp files from the kernel's coarse clock, which ticks every 1–10 ms: a change
+ * 100 ms before a file is sent cannot share its times with a later one.
+ */
+const LOCAL_RACY_WINDOW_NS = 100_000_000n;
+
+/** statfs magic numbers of ext2/3/4, XFS, Btrfs, tmpfs, overlayfs and ZFS. */
+const LOCAL_FILESYSTEMS = new Set([0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x794c7630, 0x2fc12fc1]);
+
+/** The racy window for files under `dir`, by the filesystem it is on (RACY_WINDOW_NS when unknown). */
+export function racyWindowFor(dir: string): bigint {
+  try {
+    return LOCAL_FILESYSTEMS.has(fs.statfsSync(dir).type) ? LOCAL_RACY_WINDOW_NS : RACY_WINDOW_NS;
+  } catch {
+    return RACY_WINDOW_NS;
+  }
+}
 
 export function baseFileOf(stat: fs.BigIntStats): BaseFile {
   return { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs };
@@ -41,8 +59,8 @@ export function sameFile(base: BaseFile, stat: fs.BigIntStats): boolean {
 }
 
 /** Whether a file last changed at `ctimeNs` is racy when sent at `nowNs` (see RACY_WINDOW_NS). */
-export function isRacy(ctimeNs: bigint, nowNs: bigint): boolean {
-  return nowNs - ctimeNs < RACY_WINDOW_NS;
+export function isRacy(ctimeNs: bigint, nowNs: bigint, windowNs = RACY_WINDOW_NS): boolean {
+  return nowNs - ctimeNs < windowNs;
 }
 
 export function nowNs(): bigint {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import t, { type Test } from 'tap';
-import { baseFileOf, isRacy, RACY_WINDOW_NS, sameFile, type CheckpointBase } from './checkpoint-base.js';
+import { baseFileOf, isRacy, RACY_WINDOW_NS, racyWindowFor, sameFile, type CheckpointBase } from './checkpoint-base.js';
 import { BaseMismatchError, extractTarSafely, UnsafeArchiveError } from './extract.js';
 import { packEntries, type PackEntry } from './pack.js';
 
@@ -91,6 +91,9 @@ t.test("a file written moments before it was sent is linked only if its content 
   t.ok(isRacy(stat.ctimeNs, stat.ctimeNs + RACY_WINDOW_NS - 1n));
   t.ok(sameFile(baseFileOf(stat), stat));
   t.notOk(sameFile({ ...baseFileOf(stat), ctimeNs: stat.ctimeNs - 1n }, stat), 'a change of ctime alone is a change');
+  t.ok(isRacy(stat.ctimeNs, stat.ctimeNs + 99_000_000n, racyWindowFor(root)), "on a local filesystem (this test's temp directory) the window is 100 ms");
+  t.notOk(isRacy(stat.ctimeNs, stat.ctimeNs + 100_000_000n, racyWindowFor(root)));
+  t.equal(racyWindowFor(path.join(root, 'no-such-dir')), RACY_WINDOW_NS, 'an unknown filesystem gets the widest window');
 });
 
 t.test('link entries are taken only onto a committed checkpoint that has the files they name', async (t) => {

@@ -37,6 +37,8 @@ export interface PackOptions {
    * receiver that commits onto that checkpoint accepts such entries (ExtractOptions.linkBase).
    */
   base?: CheckpointBase;
+  /** See RACY_WINDOW_NS and racyWindowFor: the sender knows the filesystem its files are on. */
+  racyWindowNs?: bigint;
 }
 
 /** The pax record a link entry of an incremental checkpoint carries: the size of the file it names. */
@@ -124,7 +126,7 @@ export function packEntries(entries: readonly PackEntry[], options: PackOptions 
       return;
     }
     const size = Number(stat.size);
-    const racy = isRacy(stat.ctimeNs, nowNs());
+    const racy = isRacy(stat.ctimeNs, nowNs(), options.racyWindowNs);
     const fd = opened ?? rights(() => fs.openSync(source, 'r'));
     try {
       if (unchanged && (await digestOf(fd, size, FILE_CHUNK_BYTES)) === previous.sha1) {
