@@ -22,7 +22,7 @@ queue
 }
 
 /** Spawning the same command directly: what starting a process costs without any scheduler. */
-async function bareSpawnMs(dir: string): Promise<number> {
+export async function bareSpawnMs(dir: string): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const stamp = path.join(dir, `bare.${i}`);
