@@ -19,6 +19,8 @@ export interface QueueScope {
   definitions: ReadonlyMap<string, Definition>;
   /** $(Process), $(Step), the loop variables…: lower-case. */
   perProcNames: ReadonlySet<string>;
+  /** The queue statement's loop variables (lower-case): one named like a command is that command for its proc. */
+  loopVars: ReadonlySet<string>;
   queuePos: SourcePos;
   clusterId: number;
   qdate: number;
@@ -34,6 +36,20 @@ export interface MacroValues {
 
 /** The macros every proc sets, besides the queue statement's loop variables. */
 export const PROC_MACROS = ['process', 'procid', 'jobid', 'step', 'itemindex', 'row'] as const;
+
+/**
+ * HTCondor's SubmitMacroDefaults that are neither per proc nor per submission (lower-case): a definition in
+ * the file overrides them, and they are never warned about as unused.
+ */
+const SUBMIT_DEFAULT_MACROS: ReadonlyMap<string, string> = new Map([
+  ['islinux', process.platform === 'linux' ? '1' : '0'],
+  ['iswindows', process.platform === 'win32' ? '1' : '0'],
+]);
+
+/** A macro's raw value from the file's definitions, else from HTCondor's submit defaults. */
+export function definedValue(definitions: ReadonlyMap<string, Definition>, name: string): string | undefined {
+  return definitions.get(name)?.value ?? SUBMIT_DEFAULT_MACROS.get(name);
+}
 
 /** Expanded values by definition key: those it has are not expanded again; it is told each value expanded. */
 export interface ExpandedValues {
@@ -53,7 +69,7 @@ export function procInput(
   withCustom = true,
 ): ProcInput {
   const { definitions, ctx, usage } = scope;
-  const lookup = (name: string) => live.get(name) ?? definitions.get(name)?.value;
+  const lookup = (name: string) => live.get(name) ?? definedValue(definitions, name);
   const expander = new MacroExpander({
     lookup: usage
       ? (name) => {
@@ -74,6 +90,12 @@ export function procInput(
   };
   const command = (names: readonly string[]): CommandValue | undefined => {
     for (const name of names) {
+      // As HTCondor's live submit variables: the loop variable wins over a definition of the same name.
+      const item = scope.loopVars.has(name) ? live.get(name) : undefined;
+      if (item !== undefined) {
+        usage?.mark(name);
+        return { value: expander.expand(item, scope.queuePos).trim(), pos: scope.queuePos };
+      }
       const definition = definitions.get(name);
       if (definition && !definition.custom) {
         usage?.mark(name);

@@ -125,7 +125,7 @@ t.test('a definition depends on the proc when its expansion looks up a per-proc 
       ([key, value]) => [key, { name: key, value, pos, custom: false }],
     ),
   );
-  const scope: QueueScope = { definitions, perProcNames: new Set(['process', 'step', 'item']), queuePos: pos, clusterId: 1, qdate: 0, ctx };
+  const scope: QueueScope = { definitions, perProcNames: new Set(['process', 'step', 'item']), loopVars: new Set(['item']), queuePos: pos, clusterId: 1, qdate: 0, ctx };
   const live = new Map([['process', '0'], ['step', '0'], ['item', 'a'], ['cluster', '1']]);
   const expected: Record<string, boolean> = { fixed: false, chain: true, proxy: true, plain: false, nested: true, fallback: true, loop: true, env: false, undefinedname: false };
   for (const [key, answer] of Object.entries(expected)) t.equal(dependsOnProc(scope, live, key), answer, key);

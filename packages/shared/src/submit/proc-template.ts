@@ -3,7 +3,7 @@ import type { ClassAd } from '../classad/index.js';
 import type { ClusterAd, ProcOverlay } from '../cluster-ad.js';
 import { buildJobAdSections, composeSections, PROC_ID_READ, type SectionOutput } from './jobad.js';
 import { MacroExpander } from './macros.js';
-import { procInput, type ExpandedValues, type MacroValues, type QueueScope } from './proc-input.js';
+import { definedValue, procInput, type ExpandedValues, type MacroValues, type QueueScope } from './proc-input.js';
 
 /** Position of an attribute in a proc's ad: the section that first set it, then its place there. */
 const SECTION_STRIDE = 1_000_000;
@@ -22,13 +22,14 @@ interface Writer {
  * counts as per-proc: each proc then expands it, and fails, as it would have.
  */
 export function dependsOnProc(scope: QueueScope, live: MacroValues, key: string): boolean {
+  if (scope.loopVars.has(key)) return true;
   const definition = scope.definitions.get(key);
   if (definition === undefined) return false;
   const looked = new Set<string>();
   const expander = new MacroExpander({
     lookup: (name) => {
       looked.add(name);
-      return live.get(name) ?? scope.definitions.get(name)?.value;
+      return live.get(name) ?? definedValue(scope.definitions, name);
     },
     env: scope.ctx.env,
     cwd: scope.ctx.submitDir,

@@ -650,6 +650,14 @@ queue
   t.equal(ads[2]!.getInt('ProcId'), 2);
 });
 
+t.test('macros: IsLinux and IsWindows, HTCondor\'s submit defaults, which a definition overrides', async (t) => {
+  const [ad] = submit('executable = $CHOICE(IsWindows, /bin/echo, appendmsg)\narguments = $(IsLinux)\nqueue\n');
+  t.equal(ad!.getString('Cmd'), '/bin/echo');
+  t.equal(ad!.getString('Args'), process.platform === 'linux' ? '1' : '0');
+  const [own] = submit('IsWindows = 1\nexecutable = $CHOICE(IsWindows, /bin/echo, /bin/true)\nqueue\n');
+  t.equal(own!.getString('Cmd'), '/bin/true');
+});
+
 t.test('macros: self reference extends the previous value; cycles are errors', async (t) => {
   const [ad] = submit('executable = a\nlist = a\nlist = $(list) b\nlist = $(list) c\narguments = $(list)\nqueue\n');
   t.equal(ad!.getString('Args'), 'a b c');
@@ -714,6 +722,25 @@ queue 2 x y from [::2] (
       ['/dev/null', '3-three'],
     ],
   );
+});
+
+t.test('a queue variable named like a command is that command for its proc, over a definition (live submit variables)', async (t) => {
+  const text = 'executable = a\ninput = fixed.in\noutput = $(input).out\nqueue input, arguments from (\n  a.in -x\n  b.in -y\n)\n';
+  const ads = submit(text);
+  t.same(
+    ads.map((ad) => [ad.getString('In'), ad.getString('Args'), ad.getString('Out')]),
+    [
+      ['a.in', '-x', 'a.in.out'],
+      ['b.in', '-y', 'b.in.out'],
+    ],
+  );
+  const ctx = context();
+  const overlays: ProcOverlay[] = [];
+  forEachProcOverlay(parseSubmitFile(text, ctx), 7, ctx, (_cluster, overlay) => overlays.push(overlay));
+  t.match(overlays[1], { In: '"b.in"', Args: '"-y"' }, 'the second proc\'s overlay has its own input and arguments');
+  const usage = new MacroUsage();
+  expandProcs(parseSubmitFile('executable = a\nqueue 1 input in (x.dat, y.dat)\n', ctx), 7, ctx, usage);
+  t.same(usage.warnings(), [], 'such a variable is used');
 });
 
 t.test('queue matching against the submit directory', async (t) => {

@@ -6,7 +6,7 @@ import { submitError, type SourcePos } from './errors.js';
 import { ClusterAd, type ProcOverlay } from '../cluster-ad.js';
 import { buildJobAd } from './jobad.js';
 import { MacroExpander, substituteSelfReference } from './macros.js';
-import { PROC_MACROS, procInput, type Definition, type MacroValues, type QueueScope } from './proc-input.js';
+import { definedValue, PROC_MACROS, procInput, type Definition, type MacroValues, type QueueScope } from './proc-input.js';
 import { ProcTemplate } from './proc-template.js';
 import type { MacroUsage } from './usage.js';
 import { parseSubmitText, type ParsedSubmit } from './parser.js';
@@ -148,7 +148,7 @@ function walkProcs(
     const queueExpander = new MacroExpander({
       lookup: (name) => {
         usage?.mark(name);
-        return fixedMacros.get(name) ?? definitions.get(name)?.value;
+        return fixedMacros.get(name) ?? definedValue(definitions, name);
       },
       env: ctx.env,
       cwd: ctx.submitDir,
@@ -159,9 +159,11 @@ function walkProcs(
     if (procs + rows.length * count > MAX_PROCS_PER_SUBMISSION) {
       throw submitError(statement.pos, `this submission would queue more than ${MAX_PROCS_PER_SUBMISSION} jobs (MAX_JOBS_PER_SUBMISSION)`);
     }
+    const loopVars = new Set(statement.queue.vars.map((name) => name.toLowerCase()));
     const scope: QueueScope = {
       definitions,
-      perProcNames: new Set([...PROC_MACROS, ...statement.queue.vars.map((name) => name.toLowerCase())]),
+      perProcNames: new Set([...PROC_MACROS, ...loopVars]),
+      loopVars,
       queuePos: statement.pos,
       clusterId,
       qdate,
