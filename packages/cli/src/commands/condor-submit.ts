@@ -192,10 +192,11 @@ export const condorSubmit: Command = async (args, io) => {
   // As condor_submit: SUBMIT_SKIP_FILECHECKS (default true) and -spool turn the input check off.
   context.fileChecks = !configBoolean(pool.value('SUBMIT_SKIP_FILECHECKS'), true) && !spool;
   const warnUnused = configBoolean(pool.value('WARN_ON_UNUSED_SUBMIT_FILE_MACROS'), true) !== options.toggleUnusedWarnings;
-  const usage = warnUnused ? new MacroUsage() : undefined;
+  // Always kept: an HTCondor command tinycondor does not act on is named even when unused lines are not.
+  const usage = new MacroUsage();
   try {
     const parsed = parseSubmitFile(text, context);
-    if (options.dryRun !== undefined) return dryRun(parsed, context, options, io, usage);
+    if (options.dryRun !== undefined) return dryRun(parsed, context, options, io, usage, warnUnused);
     const api = connectSchedd(pool);
     const { clusterId } = await api.reserveCluster();
     // The first proc's ad is the cluster ad; every proc sends only what differs from it.
@@ -249,7 +250,7 @@ export const condorSubmit: Command = async (args, io) => {
     if (verbose) io.stdout(verboseAds(clusterId, common, overlays));
     else if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
     else io.stdout(`\n${count} job(s) submitted to cluster ${clusterId}.\n`);
-    printUnused(usage, count, io);
+    printUnused(usage, warnUnused, count, io);
     // The cluster's ad, and only the procs whose own attributes may say otherwise (a big cluster's rarely do).
     const commonAd = new ClusterAd(common);
     const procAds = spool ? spooledAds : [new ProcAdView(commonAd, {}), ...overlays.filter((overlay) => mayUseNotImplemented(Object.keys(overlay))).map((overlay) => new ProcAdView(commonAd, overlay))];
@@ -262,9 +263,10 @@ export const condorSubmit: Command = async (args, io) => {
   }
 };
 
-/** As condor_submit: only when something was queued (else every line would be unused). */
-function printUnused(usage: MacroUsage | undefined, count: number, io: Parameters<Command>[1]): void {
-  if (usage && count > 0) for (const warning of usage.warnings()) io.stderr(`\nWARNING: ${warning}\n`);
+/** As condor_submit: only when something was queued (else every line would be unused); unimplemented commands whatever -unused says. */
+function printUnused(usage: MacroUsage, warnUnused: boolean, count: number, io: Parameters<Command>[1]): void {
+  if (count === 0) return;
+  for (const warning of [...usage.unimplemented(), ...(warnUnused ? usage.warnings() : [])]) io.stderr(`\nWARNING: ${warning}\n`);
 }
 
 /** -verbose: `** Proc C.P:` and the proc's whole ad, for each proc. */
@@ -289,7 +291,7 @@ const DRY_RUN_CLUSTER = 1;
  * stdout) gets what condor_submit's simulated schedd echoes: for each proc an empty line and its
  * attributes as `Name=value`, the first proc with the cluster's (SimScheddQ::set_Attribute).
  */
-function dryRun(parsed: ParsedSubmit, context: SubmitContext, options: SubmitArgs, io: Parameters<Command>[1], usage: MacroUsage | undefined): number {
+function dryRun(parsed: ParsedSubmit, context: SubmitContext, options: SubmitArgs, io: Parameters<Command>[1], usage: MacroUsage, warnUnused: boolean): number {
   const lines: string[] = [];
   const count = forEachProcOverlay(parsed, DRY_RUN_CLUSTER, context, (cluster, overlay) => {
     lines.push('');
@@ -308,6 +310,6 @@ function dryRun(parsed: ParsedSubmit, context: SubmitContext, options: SubmitArg
   }
   if (options.terse) io.stdout(`${DRY_RUN_CLUSTER}.0 - ${DRY_RUN_CLUSTER}.${count - 1}\n`);
   else io.stdout(`Dry-Run job(s)${'.'.repeat(count)}\n${count} job(s) dry-run to cluster ${DRY_RUN_CLUSTER}.\n`);
-  printUnused(usage, count, io);
+  printUnused(usage, warnUnused, count, io);
   return 0;
 }

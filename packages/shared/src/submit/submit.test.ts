@@ -877,6 +877,23 @@ t.test("condor_submit's unused-line warnings: lines and queue variables nothing 
   t.same(usage.warnings(), [], 'a line only a later proc reads is used when procs are built as overlays too');
 });
 
+t.test('a command HTCondor acts on and nothing looked up is named as not implemented, not as a typo', async (t) => {
+  const ctx = context();
+  const usage = new MacroUsage();
+  const text = 'executable = a\nrequest_gpus = 1\nrequest_foobar = 2\nmatch_list_length = 5\nbox_oauth_permissions_work = \nARGUEMENTS = 5\nqueue\n';
+  expandProcs(parseSubmitFile(text, ctx), 7, ctx, usage);
+  t.same(usage.unimplemented(), [
+    "box_oauth_permissions_work is not implemented by tinycondor: the line 'box_oauth_permissions_work = ' has no effect, where HTCondor acts on it",
+    "match_list_length is not implemented by tinycondor: the line 'match_list_length = 5' has no effect, where HTCondor acts on it",
+    "request_foobar is not implemented by tinycondor: the line 'request_foobar = 2' has no effect, where HTCondor acts on it",
+    "request_gpus is not implemented by tinycondor: the line 'request_gpus = 1' has no effect, where HTCondor acts on it",
+  ]);
+  t.same(usage.warnings(), ["the line 'ARGUEMENTS = 5' was unused by condor_submit. Is it a typo?"]);
+  const used = new MacroUsage();
+  expandProcs(parseSubmitFile('executable = a\nrequest_cpus = 2\nqueue\n', ctx), 7, ctx, used);
+  t.same(used.unimplemented(), [], 'a command tinycondor implements');
+});
+
 t.test('job attribute names as submit keys, as condor_submit looks commands up', async (t) => {
   const [ad] = submit('Cmd = /bin/echo\nLeaveJobInQueue = true\nJobPrio = 5\nRequestMemory = 2G\nShouldTransferFiles = NO\nOnExitHold = ExitCode != 0\nqueue\n');
   t.same(pick(ad!, { Cmd: '', LeaveJobInQueue: '', JobPrio: '', RequestMemory: '', ShouldTransferFiles: '', OnExitHold: '' }), {

@@ -1,4 +1,5 @@
 // Which submit lines and queue variables were used, for condor_submit's warning about those that were not.
+import { isHTCondorCommand } from './htcondor-commands.js';
 import type { Definition } from './proc-input.js';
 
 /** Set by DAGMan or templates and only sometimes used: never warned about (SubmitHash::warn_unused). */
@@ -27,18 +28,30 @@ export class MacroUsage {
     this.queueVars.push(...names);
   }
 
+  /** The lines nothing looked up, in key order, less those no one warns about (`+Attr`, `MY.Attr`, dotted names, DAGMan's). */
+  private unusedLines(): Definition[] {
+    return [...this.definitions.keys()]
+      .sort()
+      .filter((key) => !key.includes('.') && !NEVER_WARNED.has(key) && !this.used.has(key))
+      .map((key) => this.definitions.get(key) as Definition)
+      .filter((definition) => !definition.custom);
+  }
+
   /**
-   * condor_submit's warnings, without their "WARNING: " prefix. `+Attr`, `MY.Attr` and other dotted
-   * names are not warned about: they go into the ad or belong to someone else.
+   * The lines that set a command HTCondor acts on and tinycondor does not (nothing looked it up), without
+   * "WARNING: ". Said whatever -unused says: such a command must not be accepted and ignored in silence.
    */
+  unimplemented(): string[] {
+    return this.unusedLines()
+      .filter((definition) => isHTCondorCommand(definition.name.toLowerCase()))
+      .map((definition) => `${definition.name} is not implemented by tinycondor: the line '${definition.name} = ${definition.value}' has no effect, where HTCondor acts on it`);
+  }
+
+  /** condor_submit's unused-line warnings (other than unimplemented()'s), without their "WARNING: " prefix. */
   warnings(): string[] {
-    const lines: string[] = [];
-    const keys = [...this.definitions.keys()].sort();
-    for (const key of keys) {
-      const definition = this.definitions.get(key) as Definition;
-      if (definition.custom || key.includes('.') || NEVER_WARNED.has(key) || this.used.has(key)) continue;
-      lines.push(`the line '${definition.name} = ${definition.value}' was unused by condor_submit. Is it a typo?`);
-    }
+    const lines = this.unusedLines()
+      .filter((definition) => !isHTCondorCommand(definition.name.toLowerCase()))
+      .map((definition) => `the line '${definition.name} = ${definition.value}' was unused by condor_submit. Is it a typo?`);
     const seen = new Set<string>();
     for (const name of this.queueVars) {
       const key = name.toLowerCase();
