@@ -23,6 +23,8 @@ interface CorpusEntry {
   inputs?: string[];
   /** name=value arguments, as the HTCondor test driver passes them. */
   args?: string[];
+  /** Where `args` come from. */
+  argsFrom?: string;
 }
 
 interface Outcome {
