@@ -242,6 +242,17 @@ queue
     t.match(notAsked, /No such file or directory/, 'the other job has no /data');
   });
 
+  await t.test('/tmp and /var/tmp are private to the job, in its sandbox (MOUNT_UNDER_SCRATCH), and kept across a restart in place', async (t) => {
+    writeExecutable(
+      path.join(pool.dir, 'scratch.sh'),
+      '#!/bin/sh\nif [ -e /tmp/kept ]; then cat /tmp/kept /var/tmp/also; exit 0; fi\necho "written before the checkpoint" > /tmp/kept\necho "and in /var/tmp" > /var/tmp/also\nexit 85\n',
+    );
+    await submit(pool, 'scratch.sub', `universe = docker\ndocker_image = ${BASE_IMAGE}\nexecutable = scratch.sh\ncheckpoint_exit_code = 85\noutput = scratch.out\nlog = scratch.log\nqueue\n`);
+    const events = await waitForEvents(path.join(pool.dir, 'scratch.log'), (ev) => ev.some((e) => e.code === 5), 120_000);
+    t.equal(events.find((e) => e.code === 5)?.lines[1], '\t(1) Normal termination (return value 0)');
+    t.equal(fs.readFileSync(path.join(pool.dir, 'scratch.out'), 'utf8'), 'written before the checkpoint\nand in /var/tmp\n', "the next container found what the first left in the job's /tmp");
+  });
+
   await t.test("the container's CPU and memory, from the engine's stats, are the job's usage", async (t) => {
     // Holds 64 MiB and spins for 7 s: past the stats timer's first sample (2 s after the start).
     writeExecutable(

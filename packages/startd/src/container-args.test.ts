@@ -12,6 +12,7 @@ const DOCKER: DockerSettings = {
   advertisedVolumes: [],
   mountVolumes: [],
   extraArguments: [],
+  mountUnderScratch: '""',
 };
 
 function jobAd(attributes: Record<string, string | number | boolean>): ClassAd {
@@ -27,6 +28,7 @@ const PLAN: ContainerPlan = {
   name: 'HTCJob12_3_slot1_PID99',
   image: 'python:3.12',
   volumes: ['/x/dir_1', '/x/dir_1'],
+  scratchMounts: [],
   workdir: '/x/dir_1',
   user: { uid: 1000, gid: 1000, groups: [1000, 27] },
   env: { _CONDOR_SCRATCH_DIR: '/x/dir_1', A: 'b c' },
@@ -83,8 +85,12 @@ t.test("the administrator's volumes, extra arguments and shm size, as DockerAPI:
     extraArguments: ['--ulimit', 'nofile=4096'],
     shmSize: 'TARGET.RequestMemory * 1024 * 1024 / 4',
   };
-  const args = dockerCreateArgs(PLAN, jobAd({ RequestMemory: 400 }), machine, docker).args;
-  t.same(args.filter((_, i) => args[i - 1] === '--volume'), ['/x/dir_1:/x/dir_1', '/data:/data:ro'], 'SCRATCH is not mounted (MOUNT_IF false); the sandbox once');
+  const args = dockerCreateArgs({ ...PLAN, scratchMounts: ['/x/dir_1/tmp:/tmp'] }, jobAd({ RequestMemory: 400 }), machine, docker).args;
+  t.same(
+    args.filter((_, i) => args[i - 1] === '--volume'),
+    ['/x/dir_1:/x/dir_1', '/x/dir_1/tmp:/tmp', '/data:/data:ro'],
+    'the sandbox once, MOUNT_UNDER_SCRATCH, then DATA (SCRATCH is not mounted: its MOUNT_IF is false)',
+  );
   const scratch = dockerCreateArgs(PLAN, jobAd({ RequestMemory: 400, WantScratch: true }), machine, docker).args;
   t.ok(scratch.includes('/scratch:/scratch'), 'MOUNT_IF true for this job');
   const image = args.indexOf('python:3.12');

@@ -51,6 +51,8 @@ export interface ContainerPlan {
   image: string;
   /** The directories bind-mounted at the same path inside: the sandbox, and the working directory when it differs. */
   volumes: string[];
+  /** MOUNT_UNDER_SCRATCH's directories, as `<sandbox>/<dir>:<dir>` (see scratchDirectories). */
+  scratchMounts: string[];
   workdir: string;
   /** `--user`: the job's uid and gid (HTCondor never runs a docker job as root; tinycondor runs a job its root owner submitted as root, as it does outside containers). */
   user: { uid: number; gid: number; groups: number[] };
@@ -80,7 +82,7 @@ export function dockerCreateArgs(plan: ContainerPlan, jobAd: ClassAd, machineAd:
   args.push('--name', plan.name, `--label=${HTCONDOR_LABEL}`, `--label=${STARTD_LABEL}=${plan.startdName}`, '--log-driver', 'none');
   for (const [key, value] of Object.entries(plan.env)) if (value !== undefined) args.push('-e', `${key}=${value}`);
   // As DockerAPI::createContainer: the sandbox, then the administrator's volumes, each target once.
-  const volumes = [...plan.volumes.map((volume) => `${volume}:${volume}`), ...mountedVolumes(docker, machineAd, jobAd)];
+  const volumes = [...plan.volumes.map((volume) => `${volume}:${volume}`), ...plan.scratchMounts, ...mountedVolumes(docker, machineAd, jobAd)];
   for (const volume of new Set(volumes)) args.push('--volume', volume);
   args.push('--workdir', plan.workdir, '--user', `${plan.user.uid}:${plan.user.gid}`);
   for (const group of plan.user.groups) if (group !== plan.user.gid) args.push('--group-add', String(group));

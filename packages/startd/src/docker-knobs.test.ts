@@ -1,5 +1,6 @@
 import t from 'tap';
-import { dockerConfig, type KnobLookup } from './docker-knobs.js';
+import { ClassAd } from '@tinycondor/shared/classad/index';
+import { dockerConfig, scratchDirectories, type KnobLookup } from './docker-knobs.js';
 
 function knobs(values: Record<string, string>): KnobLookup {
   return (name) => values[name];
@@ -7,7 +8,16 @@ function knobs(values: Record<string, string>): KnobLookup {
 
 t.test("HTCondor's defaults when nothing is set", async (t) => {
   t.same(dockerConfig(knobs({})), {
-    config: { cli: '/usr/bin/docker', networks: [], dropAllCapabilities: true, runUnderInit: true, advertisedVolumes: [], mountVolumes: [], extraArguments: [] },
+    config: {
+      cli: '/usr/bin/docker',
+      networks: [],
+      dropAllCapabilities: true,
+      runUnderInit: true,
+      advertisedVolumes: [],
+      mountVolumes: [],
+      extraArguments: [],
+      mountUnderScratch: '"/tmp,/var/tmp"',
+    },
     warnings: [],
   });
 });
@@ -53,4 +63,12 @@ t.test('values HTCondor would refuse are refused, naming the knob', async (t) =>
   t.throws(() => dockerConfig(knobs({ DOCKER_SHM_SIZE: '1024 *' })), /^DOCKER_SHM_SIZE: cannot parse '1024 \*' as an expression: /);
   t.throws(() => dockerConfig(knobs({ DOCKER_MOUNT_VOLUMES: 'A', DOCKER_VOLUME_DIR_A: '/a', DOCKER_VOLUME_DIR_A_MOUNT_IF: '((' })), /^DOCKER_VOLUME_DIR_A_MOUNT_IF: cannot parse/);
   t.throws(() => dockerConfig(knobs({ DOCKER_EXTRA_ARGUMENTS: '"unterminated' })), /^DOCKER_EXTRA_ARGUMENTS: docker: failed to parse extra arguments: /);
+});
+
+t.test("MOUNT_UNDER_SCRATCH (an expression over the job ad, else a literal list) and the job's own directories", async (t) => {
+  const job = new ClassAd().set('JobMountUnderScratch', '/scratch/a, /work').set('Owner', 'alice');
+  t.same(scratchDirectories(dockerConfig(knobs({})).config, job), ['/tmp', '/var/tmp', '/scratch/a', '/work'], "HTCondor's default, then the job's");
+  t.same(scratchDirectories(dockerConfig(knobs({ MOUNT_UNDER_SCRATCH: '/tmp' })).config, new ClassAd()), ['/tmp'], 'a literal list');
+  t.same(scratchDirectories(dockerConfig(knobs({ MOUNT_UNDER_SCRATCH: 'ifThenElse(Owner == "alice", "/alice", "/other")' })).config, job).slice(0, 1), ['/alice'], 'an expression over the job ad');
+  t.same(scratchDirectories(dockerConfig(knobs({ MOUNT_UNDER_SCRATCH: '' })).config, new ClassAd()), [], 'none');
 });

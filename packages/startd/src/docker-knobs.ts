@@ -30,10 +30,15 @@ export interface DockerConfig {
   extraArguments: string[];
   /** DOCKER_SHM_SIZE: an expression over the machine (MY) and job (TARGET) ads giving `--shm-size` in bytes. */
   shmSize?: string;
+  /** MOUNT_UNDER_SCRATCH: directories each container gets private, in the job's scratch directory. */
+  mountUnderScratch: string;
 }
 
 /** HTCondor's default DOCKER. */
 export const DEFAULT_DOCKER_CLI = '/usr/bin/docker';
+
+/** MOUNT_UNDER_SCRATCH's default (param_info.in): a string expression. */
+const DEFAULT_MOUNT_UNDER_SCRATCH = '"/tmp,/var/tmp"';
 
 /** DOCKER_* knobs tinycondor does not implement: a pool that sets them is told so, never silently run otherwise. */
 const UNIMPLEMENTED: Record<string, string> = {
@@ -110,6 +115,7 @@ export function dockerConfig(knob: KnobLookup): { config: DockerConfig; warnings
       mountVolumes,
       extraArguments,
       ...(shmSize === undefined ? {} : { shmSize }),
+      mountUnderScratch: knob('MOUNT_UNDER_SCRATCH') ?? DEFAULT_MOUNT_UNDER_SCRATCH,
     },
     warnings,
   };
@@ -149,4 +155,21 @@ export function shmSizeBytes(config: DockerConfig, machineAd: ClassAd, jobAd: Cl
   if (value.type === 'int') return value.value;
   if (value.type === 'real') return Math.trunc(value.value);
   return undefined;
+}
+
+/**
+ * The directories a job's container gets private (DockerProc's buildExtraVolumes): MOUNT_UNDER_SCRATCH,
+ * evaluated over the job ad when it is an expression, else as written, then the job's own
+ * mount_under_scratch. Each is a directory of the same name in the scratch directory, mounted over it.
+ */
+export function scratchDirectories(config: DockerConfig, jobAd: ClassAd): string[] {
+  let names = config.mountUnderScratch;
+  try {
+    const value = jobAd.evaluateExpr(parseExpr(names));
+    if (value.type === 'string') names = value.value;
+  } catch {
+    // not an expression: a literal list
+  }
+  const own = jobAd.getString('JobMountUnderScratch') ?? '';
+  return [...nameList(names), ...nameList(own)];
 }

@@ -22,6 +22,7 @@ import type { JobSpawner } from './job-process.js';
 import type { JobUser } from '@tinycondor/shared/job-user';
 import { containerCommand, containerImage, containerName, ContainerRefused, dockerCreateArgs, wantsContainer, type DockerSettings } from './container-args.js';
 import { ContainerProcess, type ContainerFailure, type ContainerUsage } from './container-process.js';
+import { scratchDirectories } from './docker-knobs.js';
 import type { ShellPlace } from './ssh-session.js';
 
 /** A report about this run; the startd numbers it (`seq`) when it sends it. */
@@ -184,6 +185,30 @@ export class JobRun {
     const memoryKb = Math.ceil(maxMemoryBytes / 1024);
     this.usage.residentSetSizeKb = Math.max(this.usage.residentSetSizeKb ?? 0, memoryKb);
     this.usage.imageSizeKb = Math.max(this.usage.imageSizeKb ?? 0, memoryKb);
+  }
+
+  /**
+   * MOUNT_UNDER_SCRATCH for a container: each directory made in the sandbox (mode 1777, the job's), to be
+   * mounted over its namesake, so that what the job writes there stays in its sandbox across restarts in place.
+   */
+  private scratchMounts(docker: DockerSettings): string[] {
+    return scratchDirectories(docker, this.ctx.jobAd).map((dir) => {
+      const parts = dir.split('/').filter((part) => part !== '' && part !== '.');
+      if (!dir.startsWith('/') || parts.length === 0 || parts.includes('..')) {
+        throw new ContainerRefused(`MOUNT_UNDER_SCRATCH directory '${dir}' is not an absolute path below /`);
+      }
+      // Made one level at a time, never through what the job left there (a symlink out of the sandbox).
+      let hostDir = this.sandbox;
+      for (const part of parts) {
+        hostDir = path.join(hostDir, part);
+        const stat = fs.lstatSync(hostDir, { throwIfNoEntry: false });
+        if (stat === undefined) fs.mkdirSync(hostDir);
+        else if (!stat.isDirectory()) throw new ContainerRefused(`MOUNT_UNDER_SCRATCH directory '${dir}': ${hostDir} in the sandbox is not a directory`);
+      }
+      fs.chmodSync(hostDir, 0o1777);
+      if (this.ctx.jobUser) fs.chownSync(hostDir, this.ctx.jobUser.uid, this.ctx.jobUser.gid);
+      return `${hostDir}:/${parts.join('/')}`;
+    });
   }
 
   /** The hold of a run the OOM killer struck, worded as VanillaProc::outOfMemoryEvent words it. */
@@ -557,7 +582,7 @@ export class JobRun {
     };
     let args: string[];
     try {
-      const built = dockerCreateArgs(plan, ctx.jobAd, ctx.machineAd, docker);
+      const built = dockerCreateArgs({ ...plan, scratchMounts: this.scratchMounts(docker) }, ctx.jobAd, ctx.machineAd, docker);
       args = built.args;
       for (const message of built.ignored) ctx.log.warn(message);
     } catch (err) {

@@ -38,12 +38,15 @@ const NOT_YET: { attribute: string; uses: (ad: AdReader) => boolean; warning: st
   {
     attribute: 'ContainerTargetDir',
     uses: (ad) => (ad.getString('ContainerTargetDir') ?? '') !== '',
-    warning: 'container_target_dir is not implemented by tinycondor yet: the sandbox is mounted in the container at its own path, where HTCondor mounts it at the directory named',
+    warning:
+      'container_target_dir is not implemented by tinycondor yet: the sandbox is mounted in the container at its own path, as HTCondor does for an image it runs with Docker, where an execution point that runs the image with Apptainer mounts it at the directory named',
   },
   {
     attribute: 'JobMountUnderScratch',
-    uses: (ad) => (ad.getString('JobMountUnderScratch') ?? '') !== '',
-    warning: 'mount_under_scratch is not implemented by tinycondor yet: the directories named are shared with the execute machine, where HTCondor gives the job private ones in its scratch directory',
+    // Container jobs get them (container-args.ts), as DockerProc gives them.
+    uses: (ad) => (ad.getString('JobMountUnderScratch') ?? '') !== '' && ad.getBool('WantDocker') !== true && ad.getBool('WantContainer') !== true,
+    warning:
+      'mount_under_scratch is not implemented by tinycondor yet for jobs outside containers: the directories named are shared with the execute machine, where HTCondor gives the job private ones in its scratch directory',
   },
 ];
 
