@@ -14,6 +14,7 @@ const defaults: QueryArgs = {
   owners: [],
   allUsers: false,
   limit: undefined,
+  warnings: [],
 };
 
 function cliError(args: string[]): CliError {
@@ -102,4 +103,14 @@ t.test('buildConstraint: ids and owners are ORed, constraints ANDed', async (t) 
   );
   t.equal(buildConstraint({ ...defaults, owners: ['o"brien'] }), '(Owner == "o\\"brien")');
   t.equal(buildConstraint({ ...defaults, constraints: ['true'] }), '(true)');
+});
+
+t.test("condor_q -hold / -held[:codes]: the held jobs only, by hold code (and subcode) when given", async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-hold').view, q('-hold').constraints], ['hold', ['JobStatus==5']]);
+  t.same(q('-he').constraints, ['JobStatus==5'], '-held, by its prefix');
+  t.same(q('-hold:34/102,13,x').constraints, ['JobStatus==5', '(HoldReasonCode==34 && HoldReasonSubCode==102) || HoldReasonCode==13']);
+  t.same(q('-hold:34/102,13,x').warnings, ['Warning "x" is not a hold code and/or subcode. ignoring'], "condor_q's words for what it leaves out");
+  t.same(buildConstraint(q('-hold', '7')), '(JobStatus==5) && (ClusterId == 7)');
+  t.throws(() => parseQueryArgs(['-hold'], USAGE), new CliError(`Error: unknown option -hold\n${USAGE}`), 'condor_history and condor_status have no -hold');
 });

@@ -14,6 +14,27 @@ export interface QueryArgs {
   owners: string[];
   allUsers: boolean;
   limit: number | undefined;
+  /** What the tool warns about and goes on (a -hold code that is not one). */
+  warnings: string[];
+}
+
+/**
+ * condor_q -hold:CODES (add_hold_code_constraint): `code` or `code/subcode`, comma-separated, any of them;
+ * an item that is no code is warned about and left out.
+ */
+function holdCodeConstraint(codes: string, warnings: string[]): string | undefined {
+  const clauses: string[] = [];
+  for (const item of codes.split(',')) {
+    const m = /^\s*([+-]?\d+)(?:\/([+-]?\d+))?/.exec(item);
+    if (m === null) {
+      if (item !== '') warnings.push(`Warning "${item}" is not a hold code and/or subcode. ignoring`);
+      continue;
+    }
+    const code = Number(m[1]);
+    const subcode = m[2] === undefined ? -1 : Number(m[2]);
+    clauses.push(subcode >= 0 ? `(HoldReasonCode==${code} && HoldReasonSubCode==${subcode})` : `HoldReasonCode==${code}`);
+  }
+  return clauses.length === 0 ? undefined : clauses.join(' || ');
 }
 
 /** HTCondor accepts any unambiguous prefix of an option of at least `min` characters. */
@@ -22,8 +43,9 @@ function isOption(arg: string, name: string, min: number): boolean {
   return bare.length >= min && name.startsWith(bare);
 }
 
-export function parseQueryArgs(args: string[], usage: string): QueryArgs {
-  const parsed: QueryArgs = { view: 'default', attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined };
+/** `queueViews`: condor_q's own options (-hold/-held). */
+export function parseQueryArgs(args: string[], usage: string, { queueViews = false } = {}): QueryArgs {
+  const parsed: QueryArgs = { view: 'default', attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = (): string => {
@@ -47,6 +69,12 @@ export function parseQueryArgs(args: string[], usage: string): QueryArgs {
       }
       while (i + 1 < args.length && !args[i + 1].startsWith('-')) parsed.attrs.push(args[++i]);
       if (parsed.attrs.length === 0) throw new CliError(`Error: ${arg} requires at least one attribute\n${usage}`);
+    } else if (queueViews && (isOption(arg, 'hold', 2) || isOption(arg, 'held', 2))) {
+      // As condor_q: only held jobs (added to the query), shown with when and why they were held.
+      parsed.view = 'hold';
+      parsed.constraints.push('JobStatus==5');
+      const codes = holdCodeConstraint(arg.split(':').slice(1).join(':'), parsed.warnings);
+      if (codes !== undefined) parsed.constraints.push(codes);
     } else if (isOption(arg, 'json', 2)) parsed.view = 'json';
     else if (isOption(arg, 'long', 1)) parsed.view = 'long';
     else if (isOption(arg, 'totals', 3) || isOption(arg, 'total', 3)) parsed.view = 'totals';

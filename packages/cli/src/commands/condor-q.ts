@@ -77,7 +77,8 @@ async function quickTotals(io: CommandIo, allUsers: boolean): Promise<string> {
 
 /** condor_q: the jobs in the queue, by default only the current user's, as HTCondor shows them. */
 export const condorQ: Command = async (args, io) => {
-  const query = parseQueryArgs(args, Q_USAGE);
+  const query = parseQueryArgs(args, Q_USAGE, { queueViews: true });
+  for (const warning of query.warnings) io.stderr(`${warning}\n`);
   if (query.view === 'totals' && query.constraints.length === 0 && query.jobs.length === 0 && query.owners.length === 0) {
     io.stdout(await quickTotals(io, query.allUsers));
     return 0;
