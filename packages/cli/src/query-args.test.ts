@@ -113,4 +113,6 @@ t.test("condor_q -hold / -held[:codes]: the held jobs only, by hold code (and su
   t.same(q('-hold:34/102,13,x').warnings, ['Warning "x" is not a hold code and/or subcode. ignoring'], "condor_q's words for what it leaves out");
   t.same(buildConstraint(q('-hold', '7')), '(JobStatus==5) && (ClusterId == 7)');
   t.throws(() => parseQueryArgs(['-hold'], USAGE), new CliError(`Error: unknown option -hold\n${USAGE}`), 'condor_history and condor_status have no -hold');
+  t.same([q('-run').view, q('-r').constraints], ['run', ['JobStatus == 2 || JobStatus == 6 || JobStatus == 7']], '-run: running, transferring output, suspended');
+  t.throws(() => q('-run', '-hold'), new CliError(`-run and -hold/held or -idle are incompatible\n${USAGE}`));
 });

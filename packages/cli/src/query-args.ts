@@ -5,7 +5,7 @@ import { DEFAULT_AUTOFORMAT, parseAutoFormatLetters, type AutoFormatOptions } fr
 
 /** Options shared by condor_q, condor_history and condor_status, spelled as HTCondor's tools spell them. */
 export interface QueryArgs {
-  view: 'default' | 'nobatch' | 'batch' | 'af' | 'json' | 'long' | 'totals' | 'hold';
+  view: 'default' | 'nobatch' | 'batch' | 'af' | 'json' | 'long' | 'totals' | 'hold' | 'run';
   attrs: string[];
   /** What the letters after -af: ask for. */
   af: AutoFormatOptions;
@@ -43,7 +43,7 @@ function isOption(arg: string, name: string, min: number): boolean {
   return bare.length >= min && name.startsWith(bare);
 }
 
-/** `queueViews`: condor_q's own options (-hold/-held). */
+/** `queueViews`: condor_q's own options (-hold/-held, -run). */
 export function parseQueryArgs(args: string[], usage: string, { queueViews = false } = {}): QueryArgs {
   const parsed: QueryArgs = { view: 'default', attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [] };
   for (let i = 0; i < args.length; i++) {
@@ -69,8 +69,14 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       }
       while (i + 1 < args.length && !args[i + 1].startsWith('-')) parsed.attrs.push(args[++i]);
       if (parsed.attrs.length === 0) throw new CliError(`Error: ${arg} requires at least one attribute\n${usage}`);
+    } else if (queueViews && isOption(arg, 'run', 1)) {
+      // As condor_q: running, transferring output or suspended jobs, shown with where they run.
+      if (parsed.view === 'hold') throw new CliError(`-run and -hold/held or -idle are incompatible\n${usage}`);
+      parsed.view = 'run';
+      parsed.constraints.push('JobStatus == 2 || JobStatus == 6 || JobStatus == 7');
     } else if (queueViews && (isOption(arg, 'hold', 2) || isOption(arg, 'held', 2))) {
       // As condor_q: only held jobs (added to the query), shown with when and why they were held.
+      if (parsed.view === 'run') throw new CliError(`-run and -hold/held or -idle are incompatible\n${usage}`);
       parsed.view = 'hold';
       parsed.constraints.push('JobStatus==5');
       const codes = holdCodeConstraint(arg.split(':').slice(1).join(':'), parsed.warnings);

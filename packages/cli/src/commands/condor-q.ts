@@ -12,6 +12,7 @@ import {
   formatLong,
   formatQueueBatch,
   formatQueueHeld,
+  formatQueueRun,
   formatQueueNoBatch,
   formatTotals,
   type QueueViewContext,
@@ -21,7 +22,7 @@ import { buildConstraint, parseQueryArgs, type QueryArgs } from '../query-args.j
 import { connectSchedd } from '../schedd-connection.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-nobatch | -batch | -hold | -af <attr>... | -json | -long | -totals] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -json | -long | -totals] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE = 'Usage: condor_history [-af <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
@@ -94,6 +95,8 @@ export const condorQ: Command = async (args, io) => {
       ? formatTotals(shown, context, opts)
       : query.view === 'hold'
         ? formatQueueHeld(shown, context, opts)
+        : query.view === 'run'
+        ? formatQueueRun(shown, context)
         : query.view === 'nobatch'
         ? formatQueueNoBatch(shown, context, opts)
         : formatQueueBatch(shown, context, opts));

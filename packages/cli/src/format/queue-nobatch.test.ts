@@ -1,6 +1,6 @@
 process.env.TZ = 'UTC';
 import t from 'tap';
-import { formatQueueHeld, formatQueueNoBatch } from './queue-nobatch.js';
+import { formatQueueHeld, formatQueueNoBatch, formatQueueRun } from './queue-nobatch.js';
 import { at, CTX, jobAd, TITLE } from './test-ads.js';
 
 const QDATE = at('2026-11-23T09:59:00Z');
@@ -77,4 +77,17 @@ t.test('condor_q -hold lists held jobs with when and why', async (t) => {
       'Total for query: 2 jobs; 0 completed, 0 removed, 1 idle, 0 running, 1 held, 0 suspended \n' +
       'Total for all users: 2 jobs; 0 completed, 0 removed, 1 idle, 0 running, 1 held, 0 suspended\n\n',
   );
+});
+
+t.test('-run: where each running job runs (REMOTE_HOST, ?? when unknown), no summary', async (t) => {
+  const jobs = [
+    job(1, 1, { JobStatus: 7, JobCurrentStartDate: NOW - 5, Cmd: '/x' }),
+    job(1, 0, { JobStatus: 2, JobCurrentStartDate: NOW - 73, RemoteHost: 'slot1@startd1', Cmd: '/x' }),
+  ];
+  t.equal(formatQueueRun(jobs, CTX), TITLE + [
+    ' ID      OWNER            SUBMITTED     RUN_TIME HOST(S)',
+    '   1.0   alice          11/23 09:59   0+00:01:13 slot1@startd1',
+    '   1.1   alice          11/23 09:59   0+00:00:05 ??',
+    '',
+  ].join('\n'));
 });

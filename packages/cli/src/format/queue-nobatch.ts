@@ -103,3 +103,25 @@ export function formatQueueHeld(jobs: ClassAd[], ctx: QueueViewContext, opts: Qu
   });
   return queueTitle(ctx) + header + '\n' + lines.join('') + '\n' + summaryLines(jobs, ctx, opts) + '\n';
 }
+
+/**
+ * condor_q -run: the running jobs with where they run (jobRuntime_PrintFormat: REMOTE_HOST, `??` when
+ * unknown), and no summary.
+ */
+export function formatQueueRun(jobs: ClassAd[], ctx: QueueViewContext): string {
+  const sorted = sortByJobId(jobs);
+  const rows = sorted.map((job) => renderJob(job, ctx.now, false));
+  const w = columnWidths(rows);
+  const header = [alignLeft(' ID', w.cluster + 1) + alignLeft(' ', w.proc), alignLeft('OWNER', OWNER_WIDTH), '  SUBMITTED', '    RUN_TIME', 'HOST(S)'].join(' ');
+  const lines = sorted.map((job, i) => {
+    const r = rows[i];
+    return [
+      `${alignRight(String(r.cluster), w.cluster)}.${alignLeft(String(r.proc), w.proc)}`,
+      fitLeft(r.owner || '??', OWNER_WIDTH),
+      fitRight(r.submitted || '??', 11),
+      fitRight(r.runTime, 12),
+      job.getString('RemoteHost') ?? '??',
+    ].join(' ').trimEnd() + '\n';
+  });
+  return queueTitle(ctx) + header + '\n' + lines.join('');
+}
