@@ -152,6 +152,13 @@ t.test('condor_q views, condor_rm of a job and of a cluster', async (t) => {
   t.equal((await pool.run('condor_q', ['-af', 'ProcId'])).stdout, '');
   const history = await pool.run('condor_history', ['-af', 'ProcId', 'JobStatus']);
   t.same(history.stdout.trim().split('\n').sort(), ['0 3', '1 3', '2 3']);
+  // 1.0 left the queue first: the last newest first, the first with -forwards; -since 1.0 stops before it.
+  t.equal(history.stdout.trim().split('\n')[2], '0 3', 'newest first');
+  t.equal((await pool.run('condor_history', ['-forwards', '-af', 'ProcId'])).stdout.split('\n')[0], '0', '-forwards: oldest first');
+  t.same((await pool.run('condor_history', ['-since', '1.0', '-af', 'ProcId'])).stdout.trim().split('\n').sort(), ['1', '2'], '-since a job id');
+  t.equal((await pool.run('condor_history', ['-completedsince', '0', '-af', 'ProcId'])).stdout.trim().split('\n').length, 3, 'removed jobs have no CompletionDate to stop at');
+  const refused = await pool.run('condor_history', ['-forwards', '-since', '1.0']);
+  t.same([refused.code, refused.stderr], [1, 'Error: Argument -forwards cannot be combined with -since.\n']);
   const status = await pool.run('condor_status', ['-af', 'Name', 'State']);
   t.equal(status.stdout, 'slot1@startd1 Unclaimed\n', 'the killed job released its slot');
 });

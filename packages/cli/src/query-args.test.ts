@@ -15,6 +15,7 @@ const defaults: QueryArgs = {
   allUsers: false,
   limit: undefined,
   warnings: [],
+  forwards: false,
 };
 
 function cliError(args: string[]): CliError {
@@ -115,4 +116,26 @@ t.test("condor_q -hold / -held[:codes]: the held jobs only, by hold code (and su
   t.throws(() => parseQueryArgs(['-hold'], USAGE), new CliError(`Error: unknown option -hold\n${USAGE}`), 'condor_history and condor_status have no -hold');
   t.same([q('-run').view, q('-r').constraints], ['run', ['JobStatus == 2 || JobStatus == 6 || JobStatus == 7']], '-run: running, transferring output, suspended');
   t.throws(() => q('-run', '-hold'), new CliError(`-run and -hold/held or -idle are incompatible\n${USAGE}`));
+});
+
+t.test('condor_history -since, -completedsince, -forwards and -backwards, with history.cpp\'s checks', async (t) => {
+  const h = (...args: string[]) => parseQueryArgs(args, USAGE, { historyScan: true });
+  t.same(h('-since', '12').since, 'ClusterId == 12', 'a cluster id');
+  t.same(h('-since', '12.3').since, 'ClusterId == 12 && ProcId == 3', 'a job id');
+  t.same(h('-since', 'CompletionDate < 1700000000').since, 'CompletionDate < 1700000000', 'an expression');
+  t.same(h('-completedsince', '1700000000').since, 'CompletionDate <= 1700000000');
+  t.same([h('-forw').forwards, h('-nob').forwards, h('-forwards', '-b').forwards], [true, true, false]);
+  const refused = (args: string[]) => {
+    try {
+      h(...args);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'accepted';
+  };
+  t.equal(refused(['-since', '"text"']), 'Error: invalid -since constraint: "text"\n\tconstraint must be a job-id, or expression.', 'a literal is no stop');
+  t.equal(refused(['-forwards', '-since', '3']), 'Error: Argument -forwards cannot be combined with -since.');
+  t.equal(refused(['-since', '3', '-forwards']), 'Error: Argument -forwards cannot be combined with -since.');
+  t.equal(refused(['-completedsince', '((']), "Error: '((' not valid parameter for -completedsince ");
+  t.equal(refused(['-for']), 'Error: unknown option -for\n' + USAGE, '-forwards needs four letters (-f is -file in history.cpp)');
 });

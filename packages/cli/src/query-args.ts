@@ -1,4 +1,4 @@
-import { quoteString } from '@tinycondor/shared/classad/index';
+import { parseExpr, plainLiteral, quoteString } from '@tinycondor/shared/classad/index';
 import { parseJobSpec, type JobSpec } from '@tinycondor/shared/job-id';
 import { CliError } from './cli-error.js';
 import { DEFAULT_AUTOFORMAT, parseAutoFormatLetters, type AutoFormatOptions } from './format/autoformat.js';
@@ -16,6 +16,23 @@ export interface QueryArgs {
   limit: number | undefined;
   /** What the tool warns about and goes on (a -hold code that is not one). */
   warnings: string[];
+  /** condor_history -since / -completedsince: the newest-first scan stops before the first job this holds for. */
+  since?: string;
+  /** condor_history -forwards: oldest first. */
+  forwards: boolean;
+}
+
+/** condor_history -since ARG: a job id (C or C.P), or an expression that is not a literal. */
+function sinceExpression(arg: string): string | undefined {
+  const id = parseJobSpec(arg);
+  if (id !== undefined) return id.proc === undefined ? `ClusterId == ${id.cluster}` : `ClusterId == ${id.cluster} && ProcId == ${id.proc}`;
+  if (plainLiteral(arg) !== undefined) return undefined;
+  try {
+    parseExpr(arg);
+    return arg;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -43,9 +60,9 @@ function isOption(arg: string, name: string, min: number): boolean {
   return bare.length >= min && name.startsWith(bare);
 }
 
-/** `queueViews`: condor_q's own options (-hold/-held, -run). */
-export function parseQueryArgs(args: string[], usage: string, { queueViews = false } = {}): QueryArgs {
-  const parsed: QueryArgs = { view: 'default', attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [] };
+/** `queueViews`: condor_q's own options (-hold/-held, -run); `historyScan`: condor_history's (-since, -forwards…). */
+export function parseQueryArgs(args: string[], usage: string, { queueViews = false, historyScan = false } = {}): QueryArgs {
+  const parsed: QueryArgs = { view: 'default', attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = (): string => {
@@ -57,6 +74,26 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       const spec = parseJobSpec(arg);
       if (spec) parsed.jobs.push(spec);
       else parsed.owners.push(arg);
+    } else if (historyScan && isOption(arg, 'backwards', 1)) parsed.forwards = false;
+    else if (historyScan && (isOption(arg, 'nobackwards', 3) || isOption(arg, 'forwards', 4))) {
+      // history.cpp's words.
+      if (parsed.since !== undefined) throw new CliError('Error: Argument -forwards cannot be combined with -since.');
+      parsed.forwards = true;
+    } else if (historyScan && isOption(arg, 'since', 4)) {
+      if (parsed.forwards) throw new CliError('Error: Argument -forwards cannot be combined with -since.');
+      const given = value();
+      const since = sinceExpression(given);
+      if (since === undefined) throw new CliError(`Error: invalid -since constraint: ${given}\n\tconstraint must be a job-id, or expression.`);
+      parsed.since = since;
+    } else if (historyScan && isOption(arg, 'completedsince', 3)) {
+      const time = value();
+      const since = `CompletionDate <= ${time}`;
+      try {
+        parseExpr(since);
+      } catch {
+        throw new CliError(`Error: '${time}' not valid parameter for -completedsince `);
+      }
+      parsed.since = since;
     } else if (isOption(arg, 'nobatch', 3)) parsed.view = 'nobatch';
     else if (isOption(arg, 'batch', 3)) parsed.view = 'batch';
     else if (isOption(arg, 'autoformat', 2) || isOption(arg, 'af', 2)) {

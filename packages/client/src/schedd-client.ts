@@ -40,6 +40,12 @@ export interface AdsQuery {
   limit?: number | undefined;
 }
 
+/** The history's: where its newest-first scan stops (-since), or oldest first (-forwards). */
+export interface HistoryAdsQuery extends AdsQuery {
+  since?: string | undefined;
+  forwards?: boolean | undefined;
+}
+
 /**
  * The schedd's REST API (docs/rest-api.md), one method per route a client calls. Each JSON reply is
  * checked against its route's schema in rest-schemas.ts, so a caller gets the type the schedd promised
@@ -78,7 +84,7 @@ export class ScheddClient {
     return this.transport.json('GET', `/v1/jobs${queryString(query)}`, AdsReply);
   }
 
-  history(query: AdsQuery = {}) {
+  history(query: HistoryAdsQuery = {}) {
     return this.transport.json('GET', `/v1/history${queryString(query)}`, AdsReply);
   }
 
@@ -201,9 +207,11 @@ export class ScheddClient {
   }
 }
 
-function queryString(query: AdsQuery): string {
+function queryString(query: HistoryAdsQuery): string {
   const params = new URLSearchParams();
   if (query.constraint !== undefined) params.set('constraint', query.constraint);
   if (query.limit !== undefined) params.set('limit', String(query.limit));
+  if (query.since !== undefined) params.set('since', query.since);
+  if (query.forwards === true) params.set('forwards', 'true');
   return params.size > 0 ? `?${params.toString()}` : '';
 }

@@ -74,7 +74,7 @@ t.test('each route answers a valid request, and refuses an invalid one with a 40
     ['GET /v1/jobs', { method: 'GET', url: '/v1/jobs?constraint=ProcId%3D%3D0' }, 200, { method: 'GET', url: '/v1/jobs?limit=0' }, /limit/],
     ['GET /v1/jobs/totals', { method: 'GET', url: '/v1/jobs/totals' }, 200, undefined, undefined],
     ['GET /v1/jobs/{jobId}', { method: 'GET', url: '/v1/jobs/1.0' }, 200, { method: 'GET', url: '/v1/jobs/one' }, /jobId/],
-    ['GET /v1/history', { method: 'GET', url: '/v1/history' }, 200, { method: 'GET', url: '/v1/history?limit=many' }, /limit/],
+    ['GET /v1/history', { method: 'GET', url: '/v1/history?since=ClusterId%3D%3D1' }, 200, { method: 'GET', url: '/v1/history?forwards=maybe' }, /forwards/],
     ['GET /v1/status', { method: 'GET', url: '/v1/status' }, 200, undefined, undefined],
     ['POST /v1/reschedule', { method: 'POST', url: '/v1/reschedule' }, 200, undefined, undefined],
     ['POST /v1/actions', { method: 'POST', url: '/v1/actions', body: { action: 'hold', ids: ['1.0'] } }, 200, { method: 'POST', url: '/v1/actions', body: { action: 'explode' } }, /action/],
@@ -127,4 +127,12 @@ t.test('each route answers a valid request, and refuses an invalid one with a 40
 t.test('the OpenAPI document is a /v1 route like the others: it needs credentials', async (t) => {
   const { app } = await testApp(t);
   t.equal((await app.inject({ method: 'GET', url: OPENAPI_ROUTE })).statusCode, 401);
+});
+
+t.test('the history scan stops before the first job -since names, and is never both -since and -forwards', async (t) => {
+  const { app } = await testApp(t);
+  const refused = await call(app, { method: 'GET', url: '/v1/history?since=true&forwards=true' });
+  t.same([refused.status, refused.json().error], [400, 'since cannot be combined with forwards: the scan stops going backwards from the newest job']);
+  const broken = await call(app, { method: 'GET', url: '/v1/history?since=%28%28' });
+  t.equal(broken.status, 400, 'a since that does not parse is refused as a constraint is');
 });

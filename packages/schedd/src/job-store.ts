@@ -164,6 +164,7 @@ export class JobStore {
         'INSERT INTO history (cluster_id, proc_id, completion_date, ad) VALUES (?, ?, ?, ?)',
       ),
       historyPage: db.prepare<[number, number], { seq: number; ad: string }>('SELECT seq, ad FROM history WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
+      historyPageForwards: db.prepare<[number, number], { seq: number; ad: string }>('SELECT seq, ad FROM history WHERE seq > ? ORDER BY seq ASC LIMIT ?'),
       insertTimeline: db.prepare<[number, number, number, string]>('INSERT INTO timeline (cluster_id, proc_id, seq, entry) VALUES (?, ?, ?, ?)'),
       timelineOf: db.prepare<[number, number], { entry: string }>('SELECT entry FROM timeline WHERE cluster_id = ? AND proc_id = ? ORDER BY seq'),
       timelineRows: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM timeline'),
@@ -421,10 +422,11 @@ export class JobStore {
   }
 
   /** The history, most recent first, each page read when it is handed out. */
-  historySource(): PagedSource<{ seq: number; ad: ClassAd }, number> {
+  historySource(forwards = false): PagedSource<{ seq: number; ad: ClassAd }, number> {
+    const page = (from: number | undefined, limit: number) =>
+      forwards ? this.statements.historyPageForwards.all(from ?? 0, limit) : this.statements.historyPage.all(from ?? Number.MAX_SAFE_INTEGER, limit);
     return {
-      read: (before, limit) =>
-        this.statements.historyPage.all(before ?? Number.MAX_SAFE_INTEGER, limit).map((r) => ({ seq: r.seq, ad: ClassAd.fromJSON(JSON.parse(r.ad) as Record<string, string>) })),
+      read: (from, limit) => page(from, limit).map((r) => ({ seq: r.seq, ad: ClassAd.fromJSON(JSON.parse(r.ad) as Record<string, string>) })),
       key: (entry) => entry.seq,
     };
   }

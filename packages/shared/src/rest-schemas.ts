@@ -57,6 +57,19 @@ export const QueueQuery = Type.Object(
 );
 export type QueueQuery = Static<typeof QueueQuery>;
 
+/** The history's query: a constraint and limit, where to stop (condor_history -since), and which end first. */
+export const HistoryQuery = Type.Object(
+  {
+    ...QueueQuery.properties,
+    /** The scan stops before the first job (newest first) this expression holds for. */
+    since: Type.Optional(Type.String({ maxLength: 100_000 })),
+    /** Oldest first (condor_history -forwards); newest first by default. */
+    forwards: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type HistoryQuery = Static<typeof HistoryQuery>;
+
 export const AdsReply = Type.Object({ ads: Type.Array(StoredAd) });
 export type AdsReply = Static<typeof AdsReply>;
 

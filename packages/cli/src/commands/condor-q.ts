@@ -23,12 +23,13 @@ import { connectSchedd } from '../schedd-connection.js';
 
 const Q_USAGE =
   'Usage: condor_q [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -json | -long | -totals] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
-const HISTORY_USAGE = 'Usage: condor_history [-af <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [<cluster> | <cluster>.<proc> | <owner>]...';
+const HISTORY_USAGE =
+  'Usage: condor_history [-af <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
   const pool = loadPoolConfig(io.env);
   const api = connectSchedd(pool);
-  const reply = await api[from]({ constraint: buildConstraint(query), limit: query.limit });
+  const reply = from === 'history' ? await api.history({ constraint: buildConstraint(query), limit: query.limit, since: query.since, forwards: query.forwards }) : await api.jobs({ constraint: buildConstraint(query), limit: query.limit });
   const url = new URL(api.baseUrl);
   return {
     ads: reply.ads.map((stored) => ClassAd.fromJSON(stored)),
@@ -106,7 +107,7 @@ export const condorQ: Command = async (args, io) => {
 
 /** condor_history: jobs that have left the queue, newest first. */
 export const condorHistory: Command = async (args, io) => {
-  const query = parseQueryArgs(args, HISTORY_USAGE);
+  const query = parseQueryArgs(args, HISTORY_USAGE, { historyScan: true });
   const { ads, context } = await fetchAds(io, 'history', query);
   io.stdout(commonView(query, ads) ?? formatHistory(ads, context));
   return 0;

@@ -21,13 +21,15 @@ import {
   SubmitBody,
   SubmitReply,
   TotalsReply,
+  HistoryQuery,
 } from '@tinycondor/shared/rest-schemas';
 
 /**
- * `{"ads":[…]}` of the ads of `source` that `expr` selects (all without one), among the first `limit`: read and
- * evaluated a slice at a time (see slices), so that a big queue or a slow constraint never holds the schedd.
+ * `{"ads":[…]}` of the ads of `source` that `expr` selects (all without one), among the first `limit`, up to the
+ * first one `stop` holds for (left out): read and evaluated a slice at a time (see slices), so that a big queue
+ * or a slow constraint never holds the schedd.
  */
-async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (item: T) => ClassAd, expr: Expr | undefined, limit = Infinity): AsyncGenerator<string> {
+async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (item: T) => ClassAd, expr: Expr | undefined, limit = Infinity, stop?: Expr): AsyncGenerator<string> {
   yield '{"ads":[';
   let first = true;
   let scanned = 0;
@@ -37,6 +39,10 @@ async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (i
       if (scanned === limit) break;
       scanned++;
       const ad = adOf(item);
+      if (stop !== undefined && constraintHolds(stop, ad)) {
+        scanned = limit;
+        break;
+      }
       if (expr !== undefined && !constraintHolds(expr, ad)) continue;
       text += `${first ? '' : ','}${JSON.stringify(ad.toJSON())}`;
       first = false;
@@ -130,10 +136,13 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
 
   api.get(
     '/v1/history',
-    { schema: { querystring: QueueQuery, response: { 200: streamedJson(AdsReply), 400: ErrorReply } } },
+    { schema: { querystring: HistoryQuery, response: { 200: streamedJson(AdsReply), 400: ErrorReply } } },
     async (request, reply) => {
-      const expr = request.query.constraint === undefined ? undefined : parseExpr(request.query.constraint);
-      const document = selectedAdsDocument(schedd.store.historySource(), (entry) => entry.ad, expr, request.query.limit);
+      const { constraint, limit, since, forwards } = request.query;
+      if (since !== undefined && forwards === true) return reply.code(400).send({ error: 'since cannot be combined with forwards: the scan stops going backwards from the newest job' });
+      const expr = constraint === undefined ? undefined : parseExpr(constraint);
+      const stop = since === undefined ? undefined : parseExpr(since);
+      const document = selectedAdsDocument(schedd.store.historySource(forwards === true), (entry) => entry.ad, expr, limit, stop);
       return reply.type('application/json').send(Readable.from(document));
     },
   );
