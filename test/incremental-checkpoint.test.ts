@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { packEntries } from '@tinycondor/transfer/tar/index';
+import { packEntries, RACY_WINDOW_NS } from '@tinycondor/transfer/tar/index';
 import { putAsStartd } from './helpers/archives.js';
-import { fakeStartd, startDaemons } from './helpers/daemons.js';
+import { fakeStartdRunningJob } from './helpers/daemons.js';
 import { eventually, rest, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
 
 const FILE_BYTES = 100_000;
@@ -96,14 +96,7 @@ t.test('a checkpoint that does not fit what SPOOL holds is refused, and the star
 });
 
 t.test('the schedd takes an incremental checkpoint only onto the committed checkpoint it names', async (t) => {
-  const d = await startDaemons(t, ['--lease', '30']);
-  const fake = await fakeStartd(t, d.url(), d.token());
-  writeExecutable(path.join(d.dir, 'job.sh'), '#!/bin/sh\nexit 0\n');
-  fs.writeFileSync(path.join(d.dir, 'job.sub'), 'executable = job.sh\ncheckpoint_exit_code = 85\nlog = job.log\nqueue\n');
-  t.equal((await d.run('condor_submit', ['job.sub'])).code, 0);
-  const { jobId, runId } = (await fake.next('start')) as { jobId: string; runId: string };
-  fake.send({ type: 'executing', jobId, runId, seq: 1 });
-  await waitForEvents(path.join(d.dir, 'job.log'), (ev) => ev.some((e) => e.code === 1));
+  const { d, fake, jobId, runId } = await fakeStartdRunningJob(t);
 
   const sandbox = path.join(d.dir, 'sandbox');
   fs.mkdirSync(path.join(sandbox, 'state'), { recursive: true });
@@ -111,7 +104,7 @@ t.test('the schedd takes an incremental checkpoint only onto the committed check
   const entries = [{ name: 'state', source: path.join(sandbox, 'state') }];
   const spool = path.join(d.home, 'spool', '1', '0', 'cluster1.proc0.subproc0');
   const upload = async (number: number, base?: { number: number; files: ReturnType<typeof packEntries>['sent'] }) => {
-    const archive = packEntries(entries, { base: base?.files });
+    const archive = packEntries(entries, { incremental: { base: base?.files, racyWindowNs: RACY_WINDOW_NS } });
     const chunks: Buffer[] = [];
     for await (const chunk of archive.stream as unknown as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
     const query = `?kind=checkpoint&number=${number}${base === undefined ? '' : `&base=${base.number}`}`;

@@ -5,19 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import t from 'tap';
-import { fakeStartd, killHard, startDaemons } from './helpers/daemons.js';
-import { eventually, waitForEvents, writeExecutable } from './helpers/pool.js';
+import { fakeStartdRunningJob, killHard } from './helpers/daemons.js';
+import { eventually } from './helpers/pool.js';
 import { transferArchive, putCheckpoint } from './helpers/archives.js';
 
 t.test('a checkpoint holding .ccommit.con, cut by a SIGKILL of the schedd, is discarded at restart', async (t) => {
-  const d = await startDaemons(t, ['--lease', '30']);
-  const fake = await fakeStartd(t, d.url(), d.token());
-  writeExecutable(path.join(d.dir, 'job.sh'), '#!/bin/sh\nexit 0\n');
-  fs.writeFileSync(path.join(d.dir, 'job.sub'), 'executable = job.sh\ncheckpoint_exit_code = 85\nlog = job.log\nqueue\n');
-  t.equal((await d.run('condor_submit', ['job.sub'])).code, 0);
-  const { jobId, runId } = (await fake.next('start')) as { jobId: string; runId: string };
-  fake.send({ type: 'executing', jobId, runId, seq: 1 });
-  await waitForEvents(path.join(d.dir, 'job.log'), (ev) => ev.some((e) => e.code === 1));
+  const { d, fake, jobId, runId } = await fakeStartdRunningJob(t);
 
   const spool = path.join(d.home, 'spool', '1', '0', 'cluster1.proc0.subproc0');
   const first = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, Readable.from([await transferArchive([['big.dat', 'checkpoint 0\n']])]));
@@ -44,14 +37,7 @@ t.test('a checkpoint holding .ccommit.con, cut by a SIGKILL of the schedd, is di
 });
 
 t.test('a checkpoint with a directory named .ccommit.con is committed without it, and leaves nothing in .tmp', async (t) => {
-  const d = await startDaemons(t, ['--lease', '30']);
-  const fake = await fakeStartd(t, d.url(), d.token());
-  writeExecutable(path.join(d.dir, 'job.sh'), '#!/bin/sh\nexit 0\n');
-  fs.writeFileSync(path.join(d.dir, 'job.sub'), 'executable = job.sh\ncheckpoint_exit_code = 85\nlog = job.log\nqueue\n');
-  t.equal((await d.run('condor_submit', ['job.sub'])).code, 0);
-  const { jobId, runId } = (await fake.next('start')) as { jobId: string; runId: string };
-  fake.send({ type: 'executing', jobId, runId, seq: 1 });
-  await waitForEvents(path.join(d.dir, 'job.log'), (ev) => ev.some((e) => e.code === 1));
+  const { d, fake, jobId, runId } = await fakeStartdRunningJob(t);
 
   const spool = path.join(d.home, 'spool', '1', '0', 'cluster1.proc0.subproc0');
   const forged = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, Readable.from([await transferArchive([['.ccommit.con', null], ['.ccommit.con/x', 'forged'], ['state', 'zero']])]));

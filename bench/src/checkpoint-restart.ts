@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { bareSpawnMs } from './latency.js';
-import { binDir, startPool, terminationCounter, until } from './pool.js';
+import { runScriptJob, startPool } from './pool.js';
 import { median } from './stats.js';
 import type { Benchmark } from './types.js';
 
@@ -23,15 +22,8 @@ export const checkpointRestart: Benchmark = {
   async run() {
     const pool = await startPool({ startds: 1, cpus: 1 });
     try {
-      fs.writeFileSync(path.join(pool.dir, 'ckpt.sh'), JOB, { mode: 0o755 });
-      fs.writeFileSync(
-        path.join(pool.dir, 'ckpt.sub'),
-        'executable = ckpt.sh\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = ckpt.bin, count, times\ntransfer_output_files = times\nlog = ckpt.log\nqueue\n',
-      );
-      const submitted = spawnSync(path.join(binDir, 'condor_submit.js'), ['ckpt.sub'], { env: pool.env, cwd: pool.dir });
-      if (submitted.status !== 0) throw new Error(`condor_submit failed: ${submitted.stderr.toString()}`);
-      const terminated = terminationCounter(path.join(pool.dir, 'ckpt.log'));
-      await until('the job to finish', () => (terminated() >= 1 ? true : undefined), 120_000, 20);
+      const submit = 'executable = ckpt.sh\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = ckpt.bin, count, times\ntransfer_output_files = times\nlog = ckpt.log\nqueue\n';
+      await runScriptJob(pool, 'ckpt', JOB, submit, 120_000);
       const lines = fs.readFileSync(path.join(pool.dir, 'times'), 'utf8').trim().split('\n');
       const gaps: number[] = [];
       for (let i = 1; i < lines.length; i++) {

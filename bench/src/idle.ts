@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { nodeStartMs } from './latency.js';
-import { SimulatedStartd, startSchedd } from './many-startds.js';
+import { SimulatedStartd, withSchedd } from './many-startds.js';
 import { binDir, processCpuMs, startTinycondor, timeCommand, wallMs } from './pool.js';
 import { median } from './stats.js';
 import type { Benchmark } from './types.js';
@@ -91,13 +91,7 @@ export const scheddIdle: Benchmark = {
   title: `schedd with ${IDLE_JOBS} idle jobs and ${IDLE_STARTDS} connected startds, for ${WINDOW_MS / 1000} s`,
   goal: '≤ 100 MB RSS, ≤ 1 % of a core',
   async run() {
-    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-bench-idle-'));
-    const home = path.join(base, 'pool');
-    const dir = path.join(base, 'submit');
-    fs.mkdirSync(dir);
-    const schedd = await startSchedd(home);
-    const startds: SimulatedStartd[] = [];
-    try {
+    return withSchedd(async (schedd, dir, startds) => {
       const pid = schedd.process.pid as number;
       await settled(pid);
       const empty = await idleWindow(pid);
@@ -117,12 +111,6 @@ export const scheddIdle: Benchmark = {
           `peak RSS ${loaded.rssMb.toFixed(0)} MB, of which anonymous ${loaded.anonMb.toFixed(0)} MB (empty: ${empty.rssMb.toFixed(0)} MB, ${empty.anonMb.toFixed(0)} MB); ` +
           `condor_submit of the ${IDLE_JOBS} jobs took ${(submitMs / 1000).toFixed(1)} s`,
       };
-    } finally {
-      for (const startd of startds) startd.close();
-      const exited = new Promise((resolve) => schedd.process.once('exit', resolve));
-      schedd.process.kill('SIGTERM');
-      await exited;
-      fs.rmSync(base, { recursive: true, force: true });
-    }
+    });
   },
 };

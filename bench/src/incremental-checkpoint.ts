@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { binDir, startPool, terminationCounter, timeCommand, until } from './pool.js';
+import { runScriptJob, startPool, timeCommand } from './pool.js';
 import { median } from './stats.js';
 import type { Benchmark } from './types.js';
 
@@ -36,16 +36,9 @@ exit 85
 async function commitSeconds(): Promise<number[]> {
   const pool = await startPool({ startds: 1, cpus: 1 });
   try {
-    fs.writeFileSync(path.join(pool.dir, 'job.sh'), job(), { mode: 0o755 });
-    fs.writeFileSync(
-      path.join(pool.dir, 'job.sub'),
-      // Memory for the GiB it writes: the run's page cache counts against its cgroup's limit.
-      'executable = job.sh\nrequest_memory = 2 GB\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = state, progress, times\ntransfer_output_files = times\nlog = job.log\nqueue\n',
-    );
-    const submitted = spawnSync(path.join(binDir, 'condor_submit.js'), ['job.sub'], { env: pool.env, cwd: pool.dir });
-    if (submitted.status !== 0) throw new Error(`condor_submit failed: ${submitted.stderr.toString()}`);
-    const terminated = terminationCounter(path.join(pool.dir, 'job.log'));
-    await until('the job to finish', () => (terminated() >= 1 ? true : undefined), 900_000, 100);
+    // Memory for the GiB it writes: the run's page cache counts against its cgroup's limit.
+    const submit = 'executable = job.sh\nrequest_memory = 2 GB\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = state, progress, times\ntransfer_output_files = times\nlog = job.log\nqueue\n';
+    await runScriptJob(pool, 'job', job(), submit, 900_000);
     const stamps = new Map<string, bigint>();
     for (const line of fs.readFileSync(path.join(pool.dir, 'times'), 'utf8').trim().split('\n')) {
       const [what, run, ns] = line.split(' ');

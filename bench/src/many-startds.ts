@@ -17,7 +17,7 @@ interface SimulatedPool {
 }
 
 /** A real schedd (`tinycondor schedd`) in its own process, so its CPU time can be read from /proc. */
-export async function startSchedd(home: string): Promise<{ process: ChildProcess; url: string; token: string; client: ScheddClient; env: NodeJS.ProcessEnv }> {
+async function startSchedd(home: string): Promise<{ process: ChildProcess; url: string; token: string; client: ScheddClient; env: NodeJS.ProcessEnv }> {
   const { child, match } = await startTinycondor(['schedd', '--home', home, '--port', '0'], /schedd ready: (http:\/\/\S+)/);
   const url = match[1];
   const token = fs.readFileSync(path.join(home, 'pool.token'), 'utf8').trim();
@@ -79,6 +79,29 @@ export class SimulatedStartd {
   }
 }
 
+type ScheddProcess = Awaited<ReturnType<typeof startSchedd>>;
+
+/**
+ * A real schedd in a temporary home, a submit directory beside it, and the simulated startds `work`
+ * connects (it adds them to `startds`): all stopped and removed once `work` is done.
+ */
+export async function withSchedd<T>(work: (schedd: ScheddProcess, dir: string, startds: SimulatedStartd[]) => Promise<T>): Promise<T> {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-bench-'));
+  const dir = path.join(base, 'submit');
+  fs.mkdirSync(dir);
+  const schedd = await startSchedd(path.join(base, 'pool'));
+  const startds: SimulatedStartd[] = [];
+  try {
+    return await work(schedd, dir, startds);
+  } finally {
+    for (const startd of startds) startd.close();
+    const exited = new Promise((resolve) => schedd.process.once('exit', resolve));
+    schedd.process.kill('SIGTERM');
+    await exited;
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+}
+
 async function queueEmpty(client: ScheddClient): Promise<boolean> {
   const { totals } = await client.totals();
   return totals.every((row) => row.count === 0);
@@ -92,13 +115,7 @@ function simulatedStartdsBenchmark(name: string, title: string, shape: Simulated
     title,
     goal: 'report matches/s and schedd CPU per job',
     async run() {
-      const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-bench-'));
-      const home = path.join(base, 'pool');
-      const dir = path.join(base, 'submit');
-      fs.mkdirSync(dir);
-      const schedd = await startSchedd(home);
-      const startds: SimulatedStartd[] = [];
-      try {
+      return withSchedd(async (schedd, dir, startds) => {
         let started = 0;
         let firstStart = 0;
         let lastStart = 0;
@@ -131,13 +148,7 @@ function simulatedStartdsBenchmark(name: string, title: string, shape: Simulated
             `schedd CPU ${cpuPerJob.toFixed(2)} ms per job (submit, match, executing, exit, events); ${jobs} jobs done in ${totalSeconds.toFixed(1)} s ` +
             `including condor_submit (${(submitMs / 1000).toFixed(1)} s)`,
         };
-      } finally {
-        for (const startd of startds) startd.close();
-        const exited = new Promise((resolve) => schedd.process.once('exit', resolve));
-        schedd.process.kill('SIGTERM');
-        await exited;
-        fs.rmSync(base, { recursive: true, force: true });
-      }
+      });
     },
   };
 }

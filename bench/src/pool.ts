@@ -123,6 +123,19 @@ export function terminationCounter(logFile: string): () => number {
   };
 }
 
+/**
+ * Writes the job's script as `NAME.sh` and `submit` (which names `NAME.sh` and logs to `NAME.log`) as
+ * `NAME.sub` in the pool's submit directory, submits it, and resolves once the job has terminated.
+ */
+export async function runScriptJob(pool: BenchPool, name: string, script: string, submit: string, deadlineMs: number): Promise<void> {
+  fs.writeFileSync(path.join(pool.dir, `${name}.sh`), script, { mode: 0o755 });
+  fs.writeFileSync(path.join(pool.dir, `${name}.sub`), submit);
+  const submitted = spawnSync(path.join(binDir, 'condor_submit.js'), [`${name}.sub`], { env: pool.env, cwd: pool.dir });
+  if (submitted.status !== 0) throw new Error(`condor_submit failed: ${submitted.stderr.toString()}`);
+  const terminated = terminationCounter(path.join(pool.dir, `${name}.log`));
+  await until('the job to finish', () => (terminated() >= 1 ? true : undefined), deadlineMs, 20);
+}
+
 /** The wall-clock time a command takes, in ms. */
 export function timeCommand(command: string, args: string[], env?: NodeJS.ProcessEnv, cwd?: string): number {
   const start = process.hrtime.bigint();

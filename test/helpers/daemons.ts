@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { binCommand, runCommand, type CommandResult, type Teardown } from './pool.js';
+import { binCommand, runCommand, waitForEvents, writeExecutable, type CommandResult, type Teardown } from './pool.js';
 
 /** A schedd and startds as separate real processes, for tests that kill and restart them. */
 export interface Daemons {
@@ -128,4 +128,22 @@ export async function fakeStartd(t: Teardown, url: string, token: string, name =
   });
   fake.key = String((await fake.next('welcome')).key);
   return fake;
+}
+
+/**
+ * Daemons (lease 30 s), a fake startd, and one self-checkpointing job (`checkpoint_exit_code = 85` and
+ * `submitLines`, logging to job.log) that the fake startd was given and reported executing: where a test that
+ * plays the startd's transfers begins.
+ */
+export async function fakeStartdRunningJob(t: Teardown, submitLines = ''): Promise<{ d: Daemons; fake: FakeStartd; jobId: string; runId: string }> {
+  const d = await startDaemons(t, ['--lease', '30']);
+  const fake = await fakeStartd(t, d.url(), d.token());
+  writeExecutable(path.join(d.dir, 'job.sh'), '#!/bin/sh\nexit 0\n');
+  fs.writeFileSync(path.join(d.dir, 'job.sub'), `executable = job.sh\ncheckpoint_exit_code = 85\n${submitLines}log = job.log\nqueue\n`);
+  const submitted = await d.run('condor_submit', ['job.sub']);
+  if (submitted.code !== 0) throw new Error(`condor_submit job.sub: ${submitted.stderr}`);
+  const { jobId, runId } = (await fake.next('start')) as { jobId: string; runId: string };
+  fake.send({ type: 'executing', jobId, runId, seq: 1 });
+  await waitForEvents(path.join(d.dir, 'job.log'), (ev) => ev.some((e) => e.code === 1));
+  return { d, fake, jobId, runId };
 }

@@ -6,9 +6,8 @@ import path from 'node:path';
 import tar from 'tar-stream';
 import t from 'tap';
 import { END_MARKER } from '@tinycondor/transfer/tar/index';
-import { fakeStartd, killHard, startDaemons } from '../helpers/daemons.js';
+import { fakeStartdRunningJob, killHard } from '../helpers/daemons.js';
 import { putCheckpoint } from '../helpers/archives.js';
-import { waitForEvents, writeExecutable } from '../helpers/pool.js';
 
 const modeOf = (file: string) => fs.lstatSync(file).mode & 0o777;
 
@@ -23,14 +22,7 @@ async function checkpointTar(): Promise<Buffer> {
 }
 
 t.test("the queue, SPOOL, the logs and the token are readable by the schedd's user only", async (t) => {
-  const d = await startDaemons(t, ['--lease', '30']);
-  const fake = await fakeStartd(t, d.url(), d.token());
-  writeExecutable(path.join(d.dir, 'job.sh'), '#!/bin/sh\nexit 0\n');
-  fs.writeFileSync(path.join(d.dir, 'job.sub'), 'executable = job.sh\ncheckpoint_exit_code = 85\nenvironment = "AWS_SECRET_ACCESS_KEY=hunter2"\nlog = job.log\nqueue\n');
-  t.equal((await d.run('condor_submit', ['job.sub'])).code, 0);
-  const { jobId, runId } = (await fake.next('start')) as { jobId: string; runId: string };
-  fake.send({ type: 'executing', jobId, runId, seq: 1 });
-  await waitForEvents(path.join(d.dir, 'job.log'), (ev) => ev.some((e) => e.code === 1));
+  const { d, fake, jobId, runId } = await fakeStartdRunningJob(t, 'environment = "AWS_SECRET_ACCESS_KEY=hunter2"\n');
   const put = await putCheckpoint(d.url(), d.token(), fake.key, jobId, runId, 0, await checkpointTar());
   t.equal(put.status, 200);
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { configValue, parseCondorConfig, type CondorConfig } from '@tinycondor/shared/condor-config';
+import { splitList } from '@tinycondor/shared/submit/queue';
 import { CliError } from './cli-error.js';
 
 export interface PoolConfig {
@@ -40,7 +41,7 @@ function readConfigFile(file: string, config: CondorConfig, what: string): void 
 
 /** The files of the LOCAL_CONFIG_DIR directories, each directory's in lexicographic order, less the excluded names. */
 function localConfigFiles(config: CondorConfig): string[] {
-  const dirs = (configValue(config, 'LOCAL_CONFIG_DIR') ?? '').split(/[\s,]+/).filter((dir) => dir !== '');
+  const dirs = splitList(configValue(config, 'LOCAL_CONFIG_DIR') ?? '');
   if (dirs.length === 0) return [];
   const pattern = configValue(config, 'LOCAL_CONFIG_DIR_EXCLUDE_REGEXP') ?? DEFAULT_EXCLUDE;
   let exclude: RegExp;

@@ -192,8 +192,10 @@ export class ScheddClient {
     return this.transport.upload(`/v1/jobs/${jobId}/runs/${runId}/output`, tar, TransferReply, this.runHeaders(runId));
   }
 
-  /** Sends a checkpoint (or the files sent at eviction) to be committed into the job's SPOOL directory. */
-  /** `base`: the committed checkpoint an incremental checkpoint builds on (a 412 says it is not the committed one). */
+  /**
+   * Sends a checkpoint (or the files sent at eviction) to be committed into the job's SPOOL directory; `base`:
+   * the committed checkpoint an incremental checkpoint builds on (a 412 says it is not the committed one).
+   */
   sendCheckpoint(jobId: string, runId: string, kind: 'checkpoint' | 'evict', checkpointNumber: number, tar: TarBody, base?: number) {
     const query = kind === 'checkpoint' ? `?kind=checkpoint&number=${checkpointNumber}${base === undefined ? '' : `&base=${base}`}` : '?kind=evict';
     return this.transport.upload(`/v1/jobs/${jobId}/runs/${runId}/checkpoint${query}`, tar, TransferReply, this.runHeaders(runId));

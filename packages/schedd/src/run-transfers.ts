@@ -100,10 +100,10 @@ export class RunTransfers {
       if (timelineDetail !== undefined) this.checkpointFailed(job, checkpoint, timelineDetail);
       return refusal;
     };
-    if (checkpoint !== undefined && checkpoint <= (job.ad.getInt('CheckpointNumber') ?? -1)) {
+    const committed = job.ad.getInt('CheckpointNumber') ?? -1;
+    if (checkpoint !== undefined && checkpoint <= committed) {
       return refuse({ status: 409, error: `checkpoint ${checkpoint} of run ${job.runId} of job ${jobId} is stale` });
     }
-    const committed = job.ad.getInt('CheckpointNumber') ?? -1;
     if (base !== undefined && (checkpoint === undefined || base !== committed)) {
       return refuse({ status: 412, error: `checkpoint ${checkpoint ?? '(eviction)'} builds on checkpoint ${base}, but the committed checkpoint is ${committed < 0 ? 'none' : committed}: send it whole` });
     }

@@ -119,6 +119,9 @@ const RunReportSchemas = [
 /** Most reports one batch carries: more are sent in further batches. */
 export const MAX_REPORTS_PER_BATCH = 64;
 
+/** A DOCKER_VOLUMES name: it becomes part of an attribute name (HasDockerVolume<name>). */
+export const DOCKER_VOLUME_NAME = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';
+
 export const StartdMessageSchema = Type.Union([
   Type.Object(
     {
@@ -138,7 +141,7 @@ export const StartdMessageSchema = Type.Union([
             version: Type.String({ minLength: 1, maxLength: 256 }),
             networks: Type.Array(Name, { maxItems: 64 }),
             /** DOCKER_VOLUMES: HasDockerVolume<name> = true. */
-            volumes: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), { maxItems: 64 })),
+            volumes: Type.Optional(Type.Array(Type.String({ pattern: DOCKER_VOLUME_NAME }), { maxItems: 64 })),
           },
           { additionalProperties: false },
         ),

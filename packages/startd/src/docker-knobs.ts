@@ -1,5 +1,7 @@
 import { parseExpr, type ClassAd } from '@tinycondor/shared/classad/index';
+import { DOCKER_VOLUME_NAME } from '@tinycondor/shared/protocol';
 import { parseArgumentList } from '@tinycondor/shared/submit/arguments';
+import { splitList } from '@tinycondor/shared/submit/queue';
 
 /** A configuration lookup: the value of a knob, undefined when the configuration does not set it. */
 export type KnobLookup = (name: string) => string | undefined;
@@ -60,15 +62,11 @@ function knobBoolean(name: string, value: string | undefined, fallback: boolean)
   throw new Error(`${name} must be True or False, got '${value}'`);
 }
 
-/** StringTokenIterator's list: names separated by commas and whitespace. */
-function nameList(value: string | undefined): string[] {
-  return (value ?? '').split(/[\s,]+/).filter((name) => name !== '');
-}
-
 /** A list of names that become parts of attribute or knob names (HasDockerVolume<name>, DOCKER_VOLUME_DIR_<name>). */
 function attributeNameList(knobName: string, value: string | undefined): string[] {
-  const names = nameList(value);
-  const bad = names.find((name) => !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name));
+  const names = splitList(value ?? '');
+  const pattern = new RegExp(DOCKER_VOLUME_NAME);
+  const bad = names.find((name) => !pattern.test(name));
   if (bad !== undefined) throw new Error(`${knobName}: '${bad}' cannot be part of an attribute name (letters, digits and _, at most 64)`);
   return names;
 }
@@ -108,7 +106,7 @@ export function dockerConfig(knob: KnobLookup): { config: DockerConfig; warnings
   return {
     config: {
       cli: knob('DOCKER')?.trim() || DEFAULT_DOCKER_CLI,
-      networks: nameList(knob('DOCKER_NETWORKS')),
+      networks: splitList(knob('DOCKER_NETWORKS') ?? ''),
       dropAllCapabilities: knobBoolean('DOCKER_DROP_ALL_CAPABILITIES', knob('DOCKER_DROP_ALL_CAPABILITIES'), true),
       runUnderInit: knobBoolean('DOCKER_RUN_UNDER_INIT', knob('DOCKER_RUN_UNDER_INIT'), true),
       advertisedVolumes: attributeNameList('DOCKER_VOLUMES', knob('DOCKER_VOLUMES')),
@@ -171,5 +169,5 @@ export function scratchDirectories(config: DockerConfig, jobAd: ClassAd): string
     // not an expression: a literal list
   }
   const own = jobAd.getString('JobMountUnderScratch') ?? '';
-  return [...nameList(names), ...nameList(own)];
+  return [...splitList(names), ...splitList(own)];
 }

@@ -420,13 +420,14 @@ export class JobRun {
     const base = { jobId: ctx.jobId, runId: ctx.runId };
     try {
       const upload = async (): Promise<Map<string, BaseFile>> => {
-        const base = this.committedCheckpoint;
-        const archive = packEntries(selectCheckpointFiles(ctx.jobAd, this.sandbox, before), { base: base?.files, racyWindowNs: racyWindowFor(this.sandbox) });
+        const committed = this.committedCheckpoint;
+        const files = selectCheckpointFiles(ctx.jobAd, this.sandbox, before);
+        const archive = packEntries(files, { incremental: { base: committed?.files, racyWindowNs: racyWindowFor(this.sandbox) } });
         try {
-          await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'checkpoint', checkpointNumber, archive, base?.number);
+          await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'checkpoint', checkpointNumber, archive, committed?.number);
         } catch (err) {
-          if (!(err instanceof ScheddRefused && err.status === 412 && base !== undefined)) throw err;
-          ctx.log.warn({ checkpointNumber, base: base.number, reason: err.reason }, 'the schedd does not hold the checkpoint this one builds on: sending it whole');
+          if (!(err instanceof ScheddRefused && err.status === 412 && committed !== undefined)) throw err;
+          ctx.log.warn({ checkpointNumber, base: committed.number, reason: err.reason }, 'the schedd does not hold the checkpoint this one builds on: sending it whole');
           this.committedCheckpoint = undefined;
           return upload();
         }

@@ -29,7 +29,8 @@ const HISTORY_USAGE =
 async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
   const pool = loadPoolConfig(io.env);
   const api = connectSchedd(pool);
-  const reply = from === 'history' ? await api.history({ constraint: buildConstraint(query), limit: query.limit, since: query.since, forwards: query.forwards }) : await api.jobs({ constraint: buildConstraint(query), limit: query.limit });
+  const selection = { constraint: buildConstraint(query), limit: query.limit };
+  const reply = from === 'history' ? await api.history({ ...selection, since: query.since, forwards: query.forwards }) : await api.jobs(selection);
   const url = new URL(api.baseUrl);
   return {
     ads: reply.ads.map((stored) => ClassAd.fromJSON(stored)),

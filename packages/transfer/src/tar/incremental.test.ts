@@ -29,7 +29,7 @@ function sandbox(root: string): PackEntry[] {
 
 /** Packs `entries` (on `base`) and extracts them into the fresh directory `into`, linking onto `committed`. */
 async function transfer(entries: PackEntry[], into: string, base?: CheckpointBase, committed?: string) {
-  const archive = packEntries(entries, { base });
+  const archive = packEntries(entries, { incremental: { base, racyWindowNs: RACY_WINDOW_NS } });
   const received = await extractTarSafely(Readable.from(archive.stream), into, { createDest: true, durable: true, linkBase: committed });
   return { packed: await archive.done, received, sent: archive.sent };
 }

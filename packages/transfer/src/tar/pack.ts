@@ -32,13 +32,19 @@ export interface PackResult {
 
 export interface PackOptions {
   /**
-   * The committed checkpoint's files, as the archive that made it recorded them (PackedArchive.sent): each
-   * file unchanged since is sent as a tar link entry naming it in that checkpoint, not as its data. Only a
-   * receiver that commits onto that checkpoint accepts such entries (ExtractOptions.linkBase).
+   * A checkpoint that a next one may build on: its files are recorded as they are sent (PackedArchive.sent),
+   * the racy ones with their digest. Other transfers record nothing, and hash nothing.
    */
-  base?: CheckpointBase;
-  /** See RACY_WINDOW_NS and racyWindowFor: the sender knows the filesystem its files are on. */
-  racyWindowNs?: bigint;
+  incremental?: {
+    /**
+     * The committed checkpoint's files, as the archive that made it recorded them: each file unchanged
+     * since is sent as a tar link entry naming it in that checkpoint, not as its data. Only a receiver that
+     * commits onto that checkpoint accepts such entries (ExtractOptions.linkBase).
+     */
+    base?: CheckpointBase;
+    /** See RACY_WINDOW_NS and racyWindowFor: the sender knows the filesystem its files are on. */
+    racyWindowNs: bigint;
+  };
 }
 
 /** The pax record a link entry of an incremental checkpoint carries: the size of the file it names. */
@@ -92,7 +98,7 @@ class ReadBuffers {
 export interface PackedArchive {
   stream: tar.Pack;
   done: Promise<PackResult>;
-  /** The regular files of the archive, filled in as they are packed: the base of a next, incremental checkpoint. */
+  /** The regular files of an incremental packing, filled in as they are packed: the base of the next checkpoint. */
   sent: Map<string, BaseFile>;
   /** Gives back a chunk read from `stream` that is written out and no longer referenced: its memory is reused. */
   release(chunk: Uint8Array): void;
@@ -118,7 +124,8 @@ export function packEntries(entries: readonly PackEntry[], options: PackOptions 
 
   /** Adds a regular file, read from `opened` when the caller opened it already; a file the base has unchanged is linked. */
   const addFile = async (name: string, source: string, stat: fs.BigIntStats, rights: FileRights, opened?: number): Promise<void> => {
-    const previous = options.base?.get(name);
+    const { incremental } = options;
+    const previous = incremental?.base?.get(name);
     const unchanged = previous !== undefined && sameFile(previous, stat);
     if (unchanged && previous.sha1 === undefined) {
       if (opened !== undefined) fs.closeSync(opened);
@@ -126,7 +133,7 @@ export function packEntries(entries: readonly PackEntry[], options: PackOptions 
       return;
     }
     const size = Number(stat.size);
-    const racy = isRacy(stat.ctimeNs, nowNs(), options.racyWindowNs);
+    const racy = incremental !== undefined && isRacy(stat.ctimeNs, nowNs(), incremental.racyWindowNs);
     const fd = opened ?? rights(() => fs.openSync(source, 'r'));
     try {
       if (unchanged && (await digestOf(fd, size, FILE_CHUNK_BYTES)) === previous.sha1) {
@@ -152,7 +159,7 @@ export function packEntries(entries: readonly PackEntry[], options: PackOptions 
       }
       entry.end(undefined);
       await written;
-      sent.set(name, digest === undefined ? baseFileOf(stat) : { ...baseFileOf(stat), sha1: digest.digest('hex') });
+      if (incremental) sent.set(name, digest === undefined ? baseFileOf(stat) : { ...baseFileOf(stat), sha1: digest.digest('hex') });
     } finally {
       fs.closeSync(fd);
     }
