@@ -31,6 +31,8 @@ export interface ScheddOptions {
   periodicSeconds?: number;
   /** RESERVED_DISK (MB): free space kept on the SPOOL filesystem; transfers into SPOOL are refused below it. */
   reservedDiskMb?: number;
+  /** LIBEXEC: where the helpers HTCondor keeps there are (curl_plugin), for condor_config. */
+  libexecDir?: string;
   logger?: Logger;
   /** See Schedd.spoolCommitObserver. */
   onSpoolCommit?: (commit: SpoolCommit) => void;
@@ -129,6 +131,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
           ['UID_DOMAIN', 'localhost'],
           ['RESERVED_DISK', String(reservedDiskMb)],
           ['QUEUE_SUPER_USERS', settings.superUsers.join(', ')],
+          ...(opts.libexecDir === undefined ? [] : [['LIBEXEC', opts.libexecDir] as [string, string]]),
           // An administrator's knobs (DOCKER_*, …) go here: this file is written anew at each start.
           ['LOCAL_CONFIG_DIR', '$(LOCAL_DIR)/config.d'],
         ],

@@ -41,7 +41,11 @@ t.test('buildSlotAd advertises the slot', async (t) => {
     EnteredCurrentActivity: '1714557600',
     Start: 'true',
     Requirements: 'true',
+    HasFileTransfer: 'true',
+    HasJobTransferPlugins: 'true',
   });
+  const withPlugins = buildSlotAd({ ...identity, fileTransferPluginMethods: ['http', 'file'] }, { name: 'slot1', cpus: 2, memoryMb: 2048, diskKb: 500000 }, { claimed: false, now: NOW });
+  t.equal(withPlugins.getString('HasFileTransferPluginMethods'), 'http,file', "the startd's plugins' methods");
   const claimed = buildSlotAd(identity, { name: 'slot1', cpus: 2, memoryMb: 2048, diskKb: 500000 }, { claimed: true, now: NOW });
   t.equal(claimed.getString('State'), 'Claimed');
   t.equal(claimed.getString('Activity'), 'Busy');

@@ -8,6 +8,8 @@ export interface MachineIdentity {
   arch: string;
   /** The Docker engine the startd runs container jobs with, when one answered at its start. */
   docker?: DockerOffer;
+  /** The URL methods its file-transfer plugins handle (FILETRANSFER_PLUGINS, each asked -classad). */
+  fileTransferPluginMethods?: string[];
 }
 
 /** What a startd's Docker engine offers: its `docker -v` line and the networks DOCKER_NETWORKS allows. */
@@ -51,6 +53,12 @@ export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, st
   ad.set('EnteredCurrentActivity', Math.floor(state.now.getTime() / 1000));
   ad.set('Start', true);
   ad.set('Requirements', true);
+  // As the starter's -classad output advertises file transfer (starter_v61_main.cpp): the methods its
+  // plugins handle, and that a job may bring its own plugins (transfer_plugins).
+  ad.set('HasFileTransfer', true).set('HasJobTransferPlugins', true);
+  if (identity.fileTransferPluginMethods && identity.fileTransferPluginMethods.length > 0) {
+    ad.set('HasFileTransferPluginMethods', identity.fileTransferPluginMethods.join(','));
+  }
   // As the starter's -classad output advertises a working Docker (starter_v61_main.cpp).
   if (identity.docker) {
     ad.set('HasDocker', true).set('HasDockerURL', true).set('HasContainer', true).set('DockerVersion', identity.docker.version);

@@ -119,6 +119,9 @@ const RunReportSchemas = [
 /** Most reports one batch carries: more are sent in further batches. */
 export const MAX_REPORTS_PER_BATCH = 64;
 
+/** A URL method a transfer plugin handles: a URL scheme's last part (getURLType). */
+export const URL_METHOD = '^[A-Za-z0-9]{1,64}$';
+
 /** A DOCKER_VOLUMES name: it becomes part of an attribute name (HasDockerVolume<name>). */
 export const DOCKER_VOLUME_NAME = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';
 
@@ -146,6 +149,8 @@ export const StartdMessageSchema = Type.Union([
           { additionalProperties: false },
         ),
       ),
+      /** The URL methods its transfer plugins handle (HasFileTransferPluginMethods in its slots' ads). */
+      fileTransferPluginMethods: Type.Optional(Type.Array(Type.String({ pattern: URL_METHOD }), { maxItems: 256 })),
       slots: Type.Array(SlotSchema, { minItems: 1, maxItems: 1024 }),
       runs: Type.Array(Type.Object({ ...JobRef, slotName: Name }, { additionalProperties: false }), { maxItems: 1024 }),
     },

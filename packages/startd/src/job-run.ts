@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { ScheddRefused, type ScheddClient } from '@tinycondor/client';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
-import { keepsAnyOutput } from '@tinycondor/shared/transfer-files';
+import { keepsAnyOutput, splitFileList } from '@tinycondor/shared/transfer-files';
+import { isUrl, urlTransferHoldReason } from '@tinycondor/shared/url-transfer';
 import type { ExitStatus, RunReportMessage, Usage } from '@tinycondor/shared/protocol';
 import { extractTarSafely, packEntries, racyWindowFor, type BaseFile, type CheckpointBase } from '@tinycondor/transfer/tar/index';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
@@ -24,6 +25,7 @@ import { containerCommand, containerImage, containerName, ContainerRefused, dock
 import { ContainerProcess, type ContainerFailure, type ContainerUsage } from './container-process.js';
 import { scratchDirectories } from './docker-knobs.js';
 import type { ShellPlace } from './ssh-session.js';
+import { transferUrls, urlDownloads, withJobPlugins, type PluginSettings } from './transfer-plugins.js';
 
 /** A report about this run; the startd numbers it (`seq`) when it sends it. */
 export type RunReport = RunReportMessage extends infer M ? (M extends RunReportMessage ? Omit<M, 'seq'> : never) : never;
@@ -54,6 +56,8 @@ export interface JobRunContext {
   jobUser: JobUser | undefined;
   /** The Docker engine this startd runs container jobs with; undefined where none answered at start. */
   docker: DockerSettings | undefined;
+  /** The plugins URL inputs and outputs are transferred with. */
+  transferPlugins: PluginSettings;
   log: Logger;
   report(message: RunReport): void;
 }
@@ -329,6 +333,7 @@ export class JobRun {
       fs.writeFileSync(path.join(this.sandbox, '.machine.ad'), ctx.machineAd.toText());
       // The job owns its sandbox, as the starter gives it to the job's user.
       if (ctx.jobUser) chownTree(this.sandbox, ctx.jobUser);
+      if (this.layout.transfers && !(await this.downloadUrlInputs())) return;
       // A sandbox that received nothing holds only the startd's own files, which are never output.
       const before: SandboxSnapshot = ctx.fetchInput ? snapshotSandbox(this.sandbox) : new Map();
       const promise = checkpointPromise(ctx.jobAd);
@@ -379,6 +384,28 @@ export class JobRun {
       // After the run's report has gone out: the slot is already free.
       setImmediate(() => removeSandbox(this.sandbox, ctx.log));
     }
+  }
+
+  /**
+   * The URLs of transfer_input_files, fetched by their methods' plugins after the schedd's files (as the
+   * starter defers them to the end of its download) and as the job's user. False: the job was held.
+   */
+  private async downloadUrlInputs(): Promise<boolean> {
+    const { ctx } = this;
+    const urls = splitFileList(ctx.jobAd.getString('TransferInput')).filter(isUrl);
+    if (urls.length === 0) return true;
+    const settings = { ...ctx.transferPlugins, table: withJobPlugins(ctx.transferPlugins.table, ctx.jobAd, this.sandbox) };
+    const failure = await transferUrls(urlDownloads(urls, this.sandbox), false, settings, {
+      sandbox: this.sandbox,
+      user: ctx.jobUser,
+      jobAdFile: path.join(this.sandbox, '.job.ad'),
+      machineAdFile: path.join(this.sandbox, '.machine.ad'),
+      log: ctx.log,
+    });
+    if (failure === undefined) return true;
+    const reason = urlTransferHoldReason('input', `${ctx.slotName}@${ctx.startdName}`, new URL(ctx.client.baseUrl).host, failure);
+    ctx.report({ type: 'run-failed', jobId: ctx.jobId, runId: ctx.runId, stage: 'input', reason, subCode: failure.subCode });
+    return false;
   }
 
   /** The last process's execution, for a report of the run's end (none if no process ran to its end). */

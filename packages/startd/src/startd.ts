@@ -27,6 +27,10 @@ import { JobRun, type RunReport } from './job-run.js';
 import type { DockerSettings } from './container-args.js';
 import { SshSession } from './ssh-session.js';
 import { cleanUpStaleRuns } from './stale-runs.js';
+import type { PluginSettings } from './transfer-plugins.js';
+
+/** A startd configured without plugins: every URL transfer fails as HTCondor's does without one. */
+const NO_PLUGINS: PluginSettings = { table: new Map(), lifetimeSeconds: 72000 };
 
 export interface StartdSettings {
   name: string;
@@ -44,6 +48,8 @@ export interface StartdSettings {
   killable?: boolean;
   /** The Docker engine container jobs run with (detectDocker); undefined: this startd runs none. */
   docker?: DockerSettings;
+  /** The file-transfer plugins runs use for URLs (queryPlugins); undefined: none, URL transfers fail. */
+  transferPlugins?: PluginSettings;
   log: Logger;
 }
 
@@ -110,7 +116,15 @@ export class Startd {
 
   constructor(private readonly settings: StartdSettings) {
     const docker = settings.docker && { version: settings.docker.version, networks: settings.docker.networks, volumes: settings.docker.advertisedVolumes };
-    this.identity = { startdName: settings.name, machine: os.hostname(), opSys: condorOpSys(process.platform), arch: condorArch(process.arch), ...(docker ? { docker } : {}) };
+    const fileTransferPluginMethods = [...(settings.transferPlugins?.table.keys() ?? [])];
+    this.identity = {
+      startdName: settings.name,
+      machine: os.hostname(),
+      opSys: condorOpSys(process.platform),
+      arch: condorArch(process.arch),
+      ...(docker ? { docker } : {}),
+      ...(fileTransferPluginMethods.length > 0 ? { fileTransferPluginMethods } : {}),
+    };
     this.client = new ScheddClient({ baseUrl: settings.scheddUrl, token: settings.token, maxSockets: 16, reportsBefore: (runId) => this.reportsBefore(runId) });
     const { spawner, fallbackReason } = jobSpawner();
     this.spawner = spawner;
@@ -350,6 +364,7 @@ export class Startd {
       cgroups: this.cgroups,
       jobUser,
       docker: this.settings.docker,
+      transferPlugins: this.settings.transferPlugins ?? NO_PLUGINS,
       maxJobPids: this.settings.maxJobPids ?? DEFAULT_MAX_JOB_PIDS,
       log: this.settings.log.child({ jobId, runId }),
       report: (report) => this.report(report),

@@ -6,6 +6,7 @@ import type { PackEntry } from './tar/index.js';
 import { preservesRelativePaths, splitFileList, stdinFile, transferListItem, transferredExecutable } from '@tinycondor/shared/transfer-files';
 import type { PathGuard } from './path-guard.js';
 import { listItemEntries } from './symlinks.js';
+import { isUrl, jobPlugins } from '@tinycondor/shared/url-transfer';
 
 export class InputTransferError extends Error {
   constructor(message: string) {
@@ -49,8 +50,10 @@ export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: str
     entries.push({ name: path.basename(source), source, rights, followSymlinks: follow });
   }
   const keepPaths = preservesRelativePaths(ad);
-  for (const listed of splitFileList(ad.getString('TransferInput'))) {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(listed)) throw new InputTransferError(`URL transfers are not supported: ${listed}`);
+  // The job's own plugins go first (AddJobPluginsToInputFiles); URLs are the execute side's to fetch.
+  const pluginPaths = jobPlugins(ad.getString('TransferPlugins')).plugins.map((plugin) => plugin.path);
+  const listedInputs = splitFileList(ad.getString('TransferInput')).filter((listed) => !isUrl(listed));
+  for (const listed of [...pluginPaths.filter((p) => !listedInputs.includes(p)), ...listedInputs]) {
     const item = transferListItem(listed, keepPaths);
     const source = path.resolve(iwd, item.source);
     requireReadable(source);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { RunningSchedd, ScheddOptions } from '@tinycondor/schedd';
-import type { DockerSettings, detectDocker } from '@tinycondor/startd';
+import type { DockerSettings, PluginSettings, detectDocker, queryPlugins } from '@tinycondor/startd';
 import { formatCondorConfig } from '@tinycondor/shared/condor-config';
 import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
@@ -124,6 +124,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
     leaseSeconds: intFlag(flags, 'lease', 1),
     periodicSeconds: intFlag(flags, 'periodic', 1),
     reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
+    libexecDir: LIBEXEC_DIR,
   });
   const log = fileLogger(path.join(paths.logDir, 'MasterLog'));
   const startdArgs = ['cpus', 'memory', 'disk', 'checkpoint-interval', 'disk-check-interval'].flatMap((name) => (flags.has(name) ? [`--${name}`, flags.get(name) as string] : []));
@@ -154,6 +155,7 @@ async function runSchedd(args: string[], io: CommandIo): Promise<number> {
     leaseSeconds: intFlag(flags, 'lease', 1),
     periodicSeconds: intFlag(flags, 'periodic', 1),
     reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
+    libexecDir: LIBEXEC_DIR,
   });
   const stopRequested = untilSignalled();
   io.stdout(`tinycondor schedd ready: ${schedd.url}\nexport CONDOR_CONFIG=${schedd.configFile}\ndashboard: ${schedd.dashboardLoginUrl()}\n`);
@@ -209,9 +211,11 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   const name = flags.get('name') ?? os.hostname();
   const executeDir = path.resolve(io.cwd, flags.get('execute') ?? path.join(pool?.value('EXECUTE') ?? path.join(defaultHome(), 'execute'), name));
   const logDir = pool?.value('LOG') ?? path.dirname(executeDir);
-  const { Startd, detectDocker, removeStaleContainers } = await import('@tinycondor/startd');
+  const { Startd, detectDocker, queryPlugins, removeStaleContainers } = await import('@tinycondor/startd');
   const log = fileLogger(path.join(logDir, `StartLog.${name}`));
-  const docker = await dockerFor((name) => (pool === undefined ? environmentKnob(io.env, name) : pool.value(name)), pool?.file, log, detectDocker);
+  const knob = (name: string) => (pool === undefined ? environmentKnob(io.env, name) : pool.value(name));
+  const docker = await dockerFor(knob, pool?.file, log, detectDocker);
+  const transferPlugins = await transferPluginsFor(knob, pool?.file, log, queryPlugins);
   if (docker !== undefined) await removeStaleContainers(docker, name, log);
   const startd = new Startd({
     name,
@@ -223,6 +227,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     diskCheckSeconds: intFlag(flags, 'disk-check-interval', 1),
     killable: true,
     docker,
+    transferPlugins,
     log,
   });
   const stopRequested = Promise.race([untilSignalled(), ...(parentPid === undefined ? [] : [untilParentGone(parentPid)])]);
@@ -232,6 +237,41 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   if (stopCause === 'parent gone') log.warn({ parentPid }, 'the pool that started this startd went away; shutting down fast');
   await startd.stop();
   return 0;
+}
+
+/** Where tinycondor's LIBEXEC helpers are: packages/cli/libexec, beside dist/commands (this module's directory). */
+const LIBEXEC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'libexec');
+
+/**
+ * The file-transfer plugins this startd runs (FILETRANSFER_PLUGINS, each asked -classad at start), unless
+ * ENABLE_URL_TRANSFERS is false. The default list is HTCondor's as far as tinycondor has its plugins:
+ * `$(LIBEXEC)/curl_plugin`.
+ */
+async function transferPluginsFor(knob: (name: string) => string | undefined, configFile: string | undefined, log: Logger, query: typeof queryPlugins): Promise<PluginSettings | undefined> {
+  const where = configFile ?? 'the environment';
+  const enabled = knob('ENABLE_URL_TRANSFERS');
+  if (enabled !== undefined && !isTrueKnob(enabled, 'ENABLE_URL_TRANSFERS', where)) {
+    log.info('ENABLE_URL_TRANSFERS is false: no file-transfer plugins (HasFileTransferPluginMethods is not advertised)');
+    return undefined;
+  }
+  const listed = knob('FILETRANSFER_PLUGINS') ?? path.join(knob('LIBEXEC') ?? LIBEXEC_DIR, 'curl_plugin');
+  const paths = listed.split(/[\s,]+/).filter((p) => p !== '');
+  const classadTimeout = secondsKnob(knob('FILETRANSFER_PLUGIN_CLASSAD_TIMEOUT'), 'FILETRANSFER_PLUGIN_CLASSAD_TIMEOUT', 20, where);
+  const lifetimeSeconds = secondsKnob(knob('MAX_FILE_TRANSFER_PLUGIN_LIFETIME'), 'MAX_FILE_TRANSFER_PLUGIN_LIFETIME', 72000, where);
+  return { table: await query(paths, classadTimeout, log), lifetimeSeconds };
+}
+
+function isTrueKnob(value: string, name: string, where: string): boolean {
+  if (/^(true|yes|1)$/i.test(value.trim())) return true;
+  if (/^(false|no|0)$/i.test(value.trim())) return false;
+  throw new CliError(`tinycondor startd: ${where}: ${name} must be true or false, got '${value}'`);
+}
+
+function secondsKnob(value: string | undefined, name: string, fallback: number, where: string): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const seconds = Number(value.trim());
+  if (!Number.isInteger(seconds) || seconds <= 0) throw new CliError(`tinycondor startd: ${where}: ${name} must be a whole number of seconds > 0, got '${value}'`);
+  return seconds;
 }
 
 /** The Docker engine this startd offers container jobs, from the pool's DOCKER* knobs; undefined (and why, in StartLog) when none answers. */

@@ -1,6 +1,8 @@
 // Submit commands → one proc's job ClassAd (HTCondor's SubmitHash::Set* functions).
 import { posix } from 'node:path';
-import { ClassAd, ClassAdParseError, parseExpr } from '../classad/index.js';
+import { ClassAd, ClassAdParseError, parseExpr, quoteString } from '../classad/index.js';
+import { usesFileTransfer } from '../transfer-files.js';
+import { neededPluginMethods } from '../url-transfer.js';
 import { aliasesOf } from './aliases.js';
 import { QuotingError, isV2Quoted, joinV1Raw, joinV2Raw, parseArgumentList } from './arguments.js';
 import type { SubmitContext } from './context.js';
@@ -433,6 +435,8 @@ class JobAdBuilder {
     if (remaps) this.ad.set('TransferOutputRemaps', this.check('transfer_output_remaps', remaps, normalizeRemaps));
     this.optionalBool('preserve_relative_paths', 'PreserveRelativePaths');
     this.optionalString('checkpoint_destination', 'CheckpointDestination');
+    this.optionalString('transfer_plugins', 'TransferPlugins');
+    this.optionalString('output_destination', 'OutputDestination');
     const checkpointCode = this.get('checkpoint_exit_code');
     if (checkpointCode) {
       this.ad.set('SuccessCheckpointExitCode', this.check('checkpoint_exit_code', checkpointCode, parseInteger));
@@ -532,17 +536,40 @@ class JobAdBuilder {
     else this.ad.setReal('Rank', 0);
   }
 
-  /** The user's requirements, and for a container job what SetRequirements appends to them. */
+  /**
+   * The user's requirements, and what SetRequirements appends to them: for a container job its container
+   * clauses; for URL transfers a method the execute machine's plugins must handle, unless the user's
+   * requirements already name HasFileTransferPluginMethods.
+   */
   private setRequirements(): void {
     const found = this.get('requirements');
     if (found) this.validateExpr('requirements', found);
     const kind = this.containerKind();
-    if (kind === undefined) {
-      this.ad.setExpr('Requirements', found?.value ?? 'true');
-      return;
+    const clauses = kind === undefined ? [] : [containerRequirements(kind, this.get('docker_network_type')?.value)];
+    if (!/\bHasFileTransferPluginMethods\b/i.test(found?.value ?? '')) {
+      for (const method of this.neededPluginMethods()) clauses.push(`stringListIMember(${quoteString(method)},TARGET.HasFileTransferPluginMethods)`);
     }
-    const clauses = containerRequirements(kind, this.get('docker_network_type')?.value);
-    this.ad.setExpr('Requirements', found ? `(${found.value}) && ${clauses}` : clauses);
+    if (clauses.length === 0) this.ad.setExpr('Requirements', found?.value ?? 'true');
+    else this.ad.setExpr('Requirements', [...(found ? [`(${found.value})`] : []), ...clauses].join(' && '));
+  }
+
+  /** The URL methods the job's transfers need of the machine (this section reads the commands, not the transfer section's ad). */
+  private neededPluginMethods(): string[] {
+    const transfers = new ClassAd();
+    const should = this.get('should_transfer_files');
+    if (should) transfers.set('ShouldTransferFiles', stripEnclosingQuotes(should.value));
+    if (!usesFileTransfer(transfers)) return [];
+    const inputs = this.fileList('transfer_input_files');
+    if (inputs) transfers.set('TransferInput', inputs);
+    for (const [command, attribute] of [
+      ['output_destination', 'OutputDestination'],
+      ['transfer_output_remaps', 'TransferOutputRemaps'],
+      ['transfer_plugins', 'TransferPlugins'],
+    ]) {
+      const found = this.get(command);
+      if (found) transfers.set(attribute, stripEnclosingQuotes(found.value));
+    }
+    return neededPluginMethods(transfers);
   }
 
   private setPolicy(): void {

@@ -1073,3 +1073,17 @@ t.test('container jobs are refused in condor_submit\'s words, and Apptainer imag
     message: /^job\.sub:2: container_image ubuntu:22\.04 names an Apptainer sandbox directory .*write container_image = docker:\/\/ubuntu:22\.04$/,
   });
 });
+
+t.test('URL transfers: SetRequirements asks for each method the job does not bring a plugin for; transfer_plugins becomes TransferPlugins', async (t) => {
+  const [job] = submit(
+    'executable = a\nrequirements = Memory > 1\ntransfer_input_files = in.txt, http://h/x, osdf:///o/y\ntransfer_output_remaps = "r = file:///tmp/r"\ntransfer_plugins = osdf=osdf_plugin.py\nqueue\n',
+  );
+  t.same(pick(job!, { Requirements: '', TransferPlugins: '' }), {
+    Requirements: '(Memory > 1) && stringListIMember("file",TARGET.HasFileTransferPluginMethods) && stringListIMember("http",TARGET.HasFileTransferPluginMethods)',
+    TransferPlugins: '"osdf=osdf_plugin.py"',
+  });
+  const [own] = submit('executable = a\nrequirements = stringListIMember("http", HasFileTransferPluginMethods)\ntransfer_input_files = http://h/x\nqueue\n');
+  t.equal(own!.getSource('Requirements'), 'stringListIMember("http",HasFileTransferPluginMethods)', 'requirements that name the attribute are left alone');
+  const [shared] = submit('executable = a\nshould_transfer_files = NO\ntransfer_output_remaps = "r = http://h/x"\nqueue\n');
+  t.equal(shared!.getSource('Requirements'), 'true', 'no file transfer, no plugin');
+});

@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { curlPlugin } from '../commands/curl-plugin.js';
+
+runMain(curlPlugin);
