@@ -3,10 +3,8 @@
 // 404 or 500 holds the job, three good URLs take one plugin invocation, three with two bad ones hold it.
 // The test's pytest_httpserver is a node HTTP server on loopback; its count of "FILETRANSFER: invoking:"
 // lines in slot2's StarterLog becomes a count of those lines for the job in the startd's StartLog (this
-// pool's starter log). Its job_with_bad_remaps (a missing output remapped to a URL) is held here too, for
-// the missing file, but not by the plugin's "could not open local file": URL outputs are not implemented
-// yet (issue 20) and an output remapped to a URL holds the job. Beyond the test: a job's own plugin (transfer_plugins), and
-// the requirement condor_submit adds for a URL's method.
+// pool's starter log). Beyond the test: a job's own plugin (transfer_plugins), and
+// the requirement condor_submit adds for a URL's method, outputs uploaded to URLs (a remap, output_destination).
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -112,18 +110,51 @@ t.test('test_curl_plugin', async (t) => {
     t.match((await holdReason(pool, job.cluster)).reason, 'The requested URL returned error: 500');
   });
 
-  t.test('test_job_with_bad_remaps: held', async (t) => {
+  t.test('test_job_with_bad_remaps', async (t) => {
     const job = await runJob(pool, 'job_with_bad_remap', { transfer_output_files: 'missing_file', transfer_output_remaps: '"missing_file = file:///tmp/missing_file"' });
     t.ok(job.held, 'held');
-    t.match((await holdReason(pool, job.cluster)).reason, 'missing_file');
-    const present = await runJob(pool, 'job_with_url_remap', {
-      executable: '/bin/touch',
-      arguments: 'present_file',
-      transfer_output_files: 'present_file',
-      transfer_output_remaps: '"present_file = file:///tmp/present_file"',
+    const hold = await holdReason(pool, job.cluster);
+    t.notMatch(hold.reason, 'did not produce valid response');
+    t.match(hold.reason, 'could not open local file');
+    t.equal(hold.code, 12, 'TransferOutputError');
+  });
+
+  t.test('beyond the test: outputs uploaded to URLs, a remap and output_destination (file and http PUT)', async (t) => {
+    const target = path.join(pool.dir, 'uploads');
+    fs.mkdirSync(target);
+    writeExecutable(path.join(pool.dir, 'make_outputs.sh'), '#!/bin/sh\necho one > one.txt\necho two > two.txt\necho on stdout\n');
+    const remapped = await runJob(pool, 'url_remap', {
+      executable: 'make_outputs.sh',
+      output: 'remap.out',
+      transfer_output_files: 'one.txt, two.txt',
+      transfer_output_remaps: `"one.txt = file://${target}/first.txt"`,
     });
-    t.ok(present.held, 'an output remapped to a URL holds the job: not uploaded yet');
-    t.match((await holdReason(pool, present.cluster)).reason, 'URL outputs are not implemented by tinycondor yet');
+    t.notOk(remapped.held, 'completed');
+    t.equal(fs.readFileSync(path.join(target, 'first.txt'), 'utf8'), 'one\n', 'the remapped output went to its URL');
+    t.notOk(fs.existsSync(path.join(pool.dir, 'one.txt')), 'and not to the submit directory');
+    t.equal(fs.readFileSync(path.join(pool.dir, 'two.txt'), 'utf8'), 'two\n', 'the others came back');
+    t.equal(fs.readFileSync(path.join(pool.dir, 'remap.out'), 'utf8'), 'on stdout\n');
+
+    const received = new Map<string, string>();
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        received.set(`${req.method} ${req.url}`, body);
+        res.writeHead(201).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const destination = await runJob(pool, 'output_destination', {
+      executable: 'make_outputs.sh',
+      output: 'dest.out',
+      transfer_output_files: 'one.txt, two.txt',
+      output_destination: `http://127.0.0.1:${(server.address() as AddressInfo).port}/results`,
+    });
+    t.notOk(destination.held, 'completed');
+    t.same(Object.fromEntries(received), { 'PUT /results/one.txt': 'one\n', 'PUT /results/two.txt': 'two\n' }, 'each output PUT under the destination');
+    t.equal(fs.readFileSync(path.join(pool.dir, 'dest.out'), 'utf8'), 'on stdout\n', 'stdout comes back under its output name (HTCONDOR-1221)');
   });
 
   t.test("beyond the test: a job's own plugin (transfer_plugins) handles its method", async (t) => {

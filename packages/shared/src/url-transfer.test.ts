@@ -5,6 +5,7 @@ import {
   jobPlugins,
   judgeInvocation,
   neededPluginMethods,
+  outputUrl,
   parseCapabilities,
   parsePluginResults,
   pluginFiles,
@@ -118,4 +119,18 @@ t.test('the hold reason BaseShadow makes of a failed URL transfer', async (t) =>
     urlTransferHoldReason('input', 'slot1@ep', 'ap:1', { messages: ['FILETRANSFER: Failed to execute /p: ENOENT'], subCode: -1 }),
     'Transfer input files failure at execution point slot1@ep while receiving files from access point ap:1. Details: FILETRANSFER:1:FILETRANSFER: Failed to execute /p: ENOENT',
   );
+});
+
+t.test('where an output goes from the execution point (computeFileList)', async (t) => {
+  const remaps = ClassAd.fromJSON({ TransferOutputRemaps: '"a = file:///x/a; b = dir/b"', Out: '"out.txt"', Err: '"https://h/err"' });
+  t.equal(outputUrl('a', remaps), 'file:///x/a');
+  t.equal(outputUrl('b', remaps), undefined, 'a remap to a path comes back');
+  t.equal(outputUrl('c', remaps), undefined);
+  t.equal(outputUrl('_condor_stdout', remaps), undefined, 'stdout to its output name');
+  t.equal(outputUrl('_condor_stderr', remaps), 'https://h/err', 'an error file named by a URL');
+  const destination = ClassAd.fromJSON({ OutputDestination: '"osdf:///out"', TransferOutputRemaps: '"a = file:///x/a"', Out: '"out.txt"' });
+  t.equal(outputUrl('a', destination), 'osdf:///out/a', 'output_destination wins over the remaps');
+  t.equal(outputUrl('dir/f', destination), 'osdf:///out/dir/f');
+  t.equal(outputUrl('_condor_stdout', destination), undefined, 'stdout keeps its output name (HTCONDOR-1221)');
+  t.equal(outputUrl('a', ClassAd.fromJSON({ OutputDestination: '"not/a/url"' })), undefined);
 });

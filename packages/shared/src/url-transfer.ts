@@ -3,7 +3,7 @@
 // plugin reads (-infile) and writes (-outfile), and the errors a failed invocation becomes.
 import path from 'node:path';
 import { ClassAd, ClassAdParseError, parseExpr, quoteString } from './classad/index.js';
-import { parseRemaps, splitFileList } from './transfer-files.js';
+import { parseRemaps, splitFileList, STDERR_NAME, STDOUT_NAME } from './transfer-files.js';
 
 /** condor_url.cpp IsUrl: `scheme://` followed by something; the scheme starts with a letter. */
 export function isUrl(entry: string): boolean {
@@ -76,6 +76,22 @@ export function neededPluginMethods(ad: Pick<ClassAd, 'getString'>): string[] {
     if (!supplied.has(method.toLowerCase()) && !methods.includes(method)) methods.push(method);
   }
   return methods.sort();
+}
+
+/**
+ * The URL an output goes to from the execution point (computeFileList), or undefined when it goes back to
+ * the access point. With output_destination (a URL) every file goes under it but stdout and stderr, which
+ * keep their `output`/`error` names (a URL only if those are URLs); else a transfer_output_remaps entry
+ * that is a URL.
+ * Throws on a malformed transfer_output_remaps.
+ */
+export function outputUrl(sandboxName: string, ad: Pick<ClassAd, 'getString'>): string | undefined {
+  const std = sandboxName === STDOUT_NAME ? ad.getString('Out') : sandboxName === STDERR_NAME ? ad.getString('Err') : undefined;
+  const destination = ad.getString('OutputDestination');
+  if (std !== undefined || sandboxName === STDOUT_NAME || sandboxName === STDERR_NAME) return std !== undefined && isUrl(std) ? std : undefined;
+  if (destination !== undefined && isUrl(destination)) return `${destination.endsWith('/') ? destination : `${destination}/`}${sandboxName}`;
+  const remap = parseRemaps(ad.getString('TransferOutputRemaps')).get(sandboxName);
+  return remap !== undefined && isUrl(remap) ? remap : undefined;
 }
 
 /** A plugin's answer to `-classad`, as InsertPluginAndMappings reads it. */

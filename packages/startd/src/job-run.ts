@@ -12,7 +12,7 @@ import { extractTarSafely, packEntries, racyWindowFor, type BaseFile, type Check
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
 import { diskExceededReason } from '@tinycondor/shared/disk-limit';
 import { DEV_NULL, jobLayout, type JobLayout } from './job-layout.js';
-import { selectCheckpointFiles, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
+import { selectCheckpointFiles, selectFinalOutputs, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
 import { retryTransient } from './retry.js';
 import { removeSandbox } from './remove-sandbox.js';
 import type { JobCgroups, MemoryUsage, SlotCgroup } from './job-cgroup.js';
@@ -25,7 +25,7 @@ import { containerCommand, containerImage, containerName, ContainerRefused, dock
 import { ContainerProcess, type ContainerFailure, type ContainerUsage } from './container-process.js';
 import { scratchDirectories } from './docker-knobs.js';
 import type { ShellPlace } from './ssh-session.js';
-import { transferUrls, urlDownloads, withJobPlugins, type PluginSettings } from './transfer-plugins.js';
+import { transferUrls, urlDownloads, withJobPlugins, type PluginSettings, type UrlTransferRun } from './transfer-plugins.js';
 
 /** A report about this run; the startd numbers it (`seq`) when it sends it. */
 export type RunReport = RunReportMessage extends infer M ? (M extends RunReportMessage ? Omit<M, 'seq'> : never) : never;
@@ -394,18 +394,21 @@ export class JobRun {
     const { ctx } = this;
     const urls = splitFileList(ctx.jobAd.getString('TransferInput')).filter(isUrl);
     if (urls.length === 0) return true;
-    const settings = { ...ctx.transferPlugins, table: withJobPlugins(ctx.transferPlugins.table, ctx.jobAd, this.sandbox) };
-    const failure = await transferUrls(urlDownloads(urls, this.sandbox), false, settings, {
-      sandbox: this.sandbox,
-      user: ctx.jobUser,
-      jobAdFile: path.join(this.sandbox, '.job.ad'),
-      machineAdFile: path.join(this.sandbox, '.machine.ad'),
-      log: ctx.log,
-    });
+    const failure = await transferUrls(urlDownloads(urls, this.sandbox), false, this.pluginSettings(), this.urlTransferRun());
     if (failure === undefined) return true;
     const reason = urlTransferHoldReason('input', `${ctx.slotName}@${ctx.startdName}`, new URL(ctx.client.baseUrl).host, failure);
     ctx.report({ type: 'run-failed', jobId: ctx.jobId, runId: ctx.runId, stage: 'input', reason, subCode: failure.subCode });
     return false;
+  }
+
+  /** The startd's plugins with the job's own (transfer_plugins) over them. */
+  private pluginSettings(): PluginSettings {
+    const { transferPlugins, jobAd } = this.ctx;
+    return { ...transferPlugins, table: withJobPlugins(transferPlugins.table, jobAd, this.sandbox) };
+  }
+
+  private urlTransferRun(): UrlTransferRun {
+    return { sandbox: this.sandbox, user: this.ctx.jobUser, jobAdFile: path.join(this.sandbox, '.job.ad'), machineAdFile: path.join(this.sandbox, '.machine.ad'), log: this.ctx.log };
   }
 
   /** The last process's execution, for a report of the run's end (none if no process ran to its end). */
@@ -422,7 +425,15 @@ export class JobRun {
     let outputSent = false;
     try {
       if (this.layout.transfers) {
-        const outputs = selectOutputs(ctx.jobAd, this.sandbox, before);
+        const { back: outputs, uploads } = selectFinalOutputs(ctx.jobAd, this.sandbox, before);
+        if (uploads.length > 0) {
+          const failure = await transferUrls(uploads, true, this.pluginSettings(), this.urlTransferRun());
+          if (failure !== undefined) {
+            const reason = urlTransferHoldReason('output', `${ctx.slotName}@${ctx.startdName}`, new URL(ctx.client.baseUrl).host, failure);
+            ctx.report({ type: 'run-failed', ...base, stage: 'output', reason, subCode: failure.subCode });
+            return;
+          }
+        }
         // Output nobody keeps (stdout and stderr not asked for, nothing else written) costs no round trip.
         if (keepsAnyOutput(ctx.jobAd, outputs.map((entry) => entry.name))) {
           const send = async () => (await ctx.client.sendOutput(ctx.jobId, ctx.runId, packEntries(outputs))).bytes;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { PackEntry } from '@tinycondor/transfer/tar/index';
 import { listItemEntries } from '@tinycondor/transfer/symlinks';
+import { outputUrl, type UrlTransfer } from '@tinycondor/shared/url-transfer';
 import { INTERNAL_SANDBOX_FILES, STDERR_NAME, STDOUT_NAME, preservesRelativePaths, splitFileList, transferListItem } from '@tinycondor/shared/transfer-files';
 
 /** Name → (size, mtime) of the sandbox's top-level files, to tell what the job created or changed. */
@@ -33,11 +34,16 @@ export class OutputMissingError extends Error {
  * (transferListItem: basenames, a directory's contents for a trailing `/`, or with preserve_relative_paths
  * the relative paths).
  */
-function listedEntries(ad: ClassAd, sandbox: string, list: string | undefined): PackEntry[] {
+function listedEntries(ad: ClassAd, sandbox: string, list: string | undefined, uploadedFrom?: (name: string) => boolean): PackEntry[] {
   const entries: PackEntry[] = [];
   const keepPaths = preservesRelativePaths(ad);
   for (const listed of splitFileList(list)) {
     const item = transferListItem(listed, keepPaths);
+    // A file the execution point uploads to a URL is its plugin's to open (and to miss).
+    if (uploadedFrom?.(item.name)) {
+      entries.push({ name: item.name, source: path.resolve(sandbox, item.source) });
+      continue;
+    }
     const source = path.resolve(sandbox, item.source);
     if (!fs.existsSync(source)) throw new OutputMissingError(source);
     const found = listItemEntries(item, source);
@@ -52,9 +58,9 @@ function listedEntries(ad: ClassAd, sandbox: string, list: string | undefined): 
  * top-level file the job created or modified (HTCondor does not descend into directories then);
  * `_condor_stdout`/`_condor_stderr` always.
  */
-export function selectOutputs(ad: ClassAd, sandbox: string, before: SandboxSnapshot): PackEntry[] {
+export function selectOutputs(ad: ClassAd, sandbox: string, before: SandboxSnapshot, uploadedFrom?: (name: string) => boolean): PackEntry[] {
   const entries: PackEntry[] = [];
-  if (ad.has('TransferOutput')) entries.push(...listedEntries(ad, sandbox, ad.getString('TransferOutput')));
+  if (ad.has('TransferOutput')) entries.push(...listedEntries(ad, sandbox, ad.getString('TransferOutput'), uploadedFrom));
   else {
     for (const name of fs.readdirSync(sandbox).sort()) {
       if (INTERNAL_SANDBOX_FILES.has(name) || name === STDOUT_NAME || name === STDERR_NAME) continue;
@@ -66,6 +72,23 @@ export function selectOutputs(ad: ClassAd, sandbox: string, before: SandboxSnaps
     if (fs.existsSync(path.join(sandbox, name))) entries.push({ name, source: path.join(sandbox, name) });
   }
   return entries;
+}
+
+/**
+ * The final output split by destination: what the execution point uploads to URLs (output_destination,
+ * remaps to URLs; a listed file there need not exist: its plugin reports it) and what goes back to the
+ * access point.
+ */
+export function selectFinalOutputs(ad: ClassAd, sandbox: string, before: SandboxSnapshot): { back: PackEntry[]; uploads: UrlTransfer[] } {
+  const urlOf = (name: string) => outputUrl(name, ad);
+  const back: PackEntry[] = [];
+  const uploads: UrlTransfer[] = [];
+  for (const entry of selectOutputs(ad, sandbox, before, (name) => urlOf(name) !== undefined)) {
+    const url = urlOf(entry.name);
+    if (url === undefined) back.push(entry);
+    else uploads.push({ url, localFileName: entry.source });
+  }
+  return { back, uploads };
 }
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import { outputDestination, outputNaming } from '@tinycondor/shared/transfer-files';
-import { isUrl, urlMethod, urlSafePrint } from '@tinycondor/shared/url-transfer';
+import { outputUrl, urlSafePrint } from '@tinycondor/shared/url-transfer';
 import type { PathGuard } from './path-guard.js';
 
 const COPY_CHUNK_BYTES = 1 << 20;
@@ -21,15 +21,10 @@ const COPY_CHUNK_BYTES = 1 << 20;
  */
 export function placeOutputs(ad: ClassAd, stagingDir: string, names: string[], guard?: PathGuard, rights: FileRights = daemonRights): string[] {
   const naming = outputNaming(ad);
-  const destination = ad.getString('OutputDestination');
-  if (destination !== undefined && destination !== '') {
-    throw new Error(`output_destination ${urlSafePrint(destination)}: URL outputs are not implemented by tinycondor yet (HTCondor uploads them from the execution point through its file-transfer plugin)`);
-  }
+  // The execution point uploads what goes to a URL: such a file arriving here is refused, never placed as a path.
   for (const name of names) {
-    const remap = naming.remaps.get(name);
-    if (remap !== undefined && isUrl(remap)) {
-      throw new Error(`${name} is remapped to the URL ${urlSafePrint(remap)}: URL outputs are not implemented by tinycondor yet (HTCondor uploads them from the execution point through its ${urlMethod(remap) ?? ''} plugin)`);
-    }
+    const url = outputUrl(name, ad);
+    if (url !== undefined) throw new Error(`${name} arrived at the access point, but its destination is the URL ${urlSafePrint(url)}, which the execution point uploads to`);
   }
   const destinations = names.map((name) => [name, outputDestination(name, naming)] as const);
   for (const [, destination] of destinations) if (destination !== undefined) refuseInsidePool(destination, guard);

@@ -32,9 +32,3 @@ t.test('a proc\'s own attributes are read only when they name one of them', asyn
   t.equal(mayUseNotImplemented(['ProcId', 'streamout']), true);
 });
 
-t.test('URL outputs are named: output_destination and a remap to a URL', async (t) => {
-  const warnings = notImplementedWarnings([ClassAd.fromJSON({ OutputDestination: '"osdf:///out"', TransferOutputRemaps: '"a = b; c = file:///tmp/c"' })]);
-  t.match(warnings[0], /^output_destination is not implemented by tinycondor yet/);
-  t.match(warnings[1], /^transfer_output_remaps to a URL is not implemented by tinycondor yet/);
-  t.same(notImplementedWarnings([ClassAd.fromJSON({ TransferOutputRemaps: '"a = b; c = dir/c"' })]), [], 'remaps to paths say nothing');
-});

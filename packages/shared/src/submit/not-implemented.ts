@@ -13,18 +13,6 @@ const NOT_YET: { attribute: string; uses: (ad: AdReader) => boolean; warning: st
       'checkpoint_destination is not implemented by tinycondor yet: checkpoints are kept in SPOOL, where HTCondor would store them at the destination through its file-transfer plugin',
   },
   {
-    attribute: 'OutputDestination',
-    uses: (ad) => (ad.getString('OutputDestination') ?? '') !== '',
-    warning:
-      'output_destination is not implemented by tinycondor yet: the job is held when its output is transferred, where HTCondor uploads its outputs to the destination through its file-transfer plugin',
-  },
-  {
-    attribute: 'TransferOutputRemaps',
-    uses: (ad) => /=\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/./.test(ad.getString('TransferOutputRemaps') ?? ''),
-    warning:
-      'transfer_output_remaps to a URL is not implemented by tinycondor yet: the job is held when its output is transferred, where HTCondor uploads the file through its file-transfer plugin',
-  },
-  {
     attribute: 'StreamOut',
     uses: (ad) => ad.getBool('StreamOut') === true,
     warning:
