@@ -2,3 +2,4 @@ export { Startd, type StartdSettings } from './startd.js';
 export { detectTotals, splitIntoSlots, type ResourceTotals } from './resources.js';
 export { detectDocker, removeStaleContainers } from './docker-engine.js';
 export type { DockerSettings } from './container-args.js';
+export { chirpSettings, type ChirpSettings } from './chirp-knobs.js';

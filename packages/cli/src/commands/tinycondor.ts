@@ -108,6 +108,9 @@ function untilParentGone(parentPid: number): Promise<'parent gone'> {
   });
 }
 
+/** The commands a job runs by path (condor_chirp), the pool's LIBEXEC: packages/cli/libexec, next to dist. */
+const LIBEXEC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'libexec');
+
 function defaultHome(): string {
   return path.join(os.homedir(), '.tinycondor');
 }
@@ -124,6 +127,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
     leaseSeconds: intFlag(flags, 'lease', 1),
     periodicSeconds: intFlag(flags, 'periodic', 1),
     reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
+    libexecDir: LIBEXEC_DIR,
   });
   const log = fileLogger(path.join(paths.logDir, 'MasterLog'));
   const startdArgs = ['cpus', 'memory', 'disk', 'checkpoint-interval', 'disk-check-interval'].flatMap((name) => (flags.has(name) ? [`--${name}`, flags.get(name) as string] : []));
@@ -154,6 +158,7 @@ async function runSchedd(args: string[], io: CommandIo): Promise<number> {
     leaseSeconds: intFlag(flags, 'lease', 1),
     periodicSeconds: intFlag(flags, 'periodic', 1),
     reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
+    libexecDir: LIBEXEC_DIR,
   });
   const stopRequested = untilSignalled();
   io.stdout(`tinycondor schedd ready: ${schedd.url}\nexport CONDOR_CONFIG=${schedd.configFile}\ndashboard: ${schedd.dashboardLoginUrl()}\n`);
@@ -209,10 +214,17 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   const name = flags.get('name') ?? os.hostname();
   const executeDir = path.resolve(io.cwd, flags.get('execute') ?? path.join(pool?.value('EXECUTE') ?? path.join(defaultHome(), 'execute'), name));
   const logDir = pool?.value('LOG') ?? path.dirname(executeDir);
-  const { Startd, detectDocker, removeStaleContainers } = await import('@tinycondor/startd');
+  const { Startd, chirpSettings, detectDocker, removeStaleContainers } = await import('@tinycondor/startd');
   const log = fileLogger(path.join(logDir, `StartLog.${name}`));
-  const docker = await dockerFor((name) => (pool === undefined ? environmentKnob(io.env, name) : pool.value(name)), pool?.file, log, detectDocker);
+  const knob = (knobName: string) => (pool === undefined ? environmentKnob(io.env, knobName) : pool.value(knobName));
+  const docker = await dockerFor(knob, pool?.file, log, detectDocker);
   if (docker !== undefined) await removeStaleContainers(docker, name, log);
+  let chirp;
+  try {
+    chirp = chirpSettings(knob);
+  } catch (err) {
+    throw new CliError(`tinycondor startd: ${(err as Error).message}`);
+  }
   const startd = new Startd({
     name,
     scheddUrl,
@@ -223,6 +235,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     diskCheckSeconds: intFlag(flags, 'disk-check-interval', 1),
     killable: true,
     docker,
+    chirp,
     log,
   });
   const stopRequested = Promise.race([untilSignalled(), ...(parentPid === undefined ? [] : [untilParentGone(parentPid)])]);
