@@ -34,6 +34,8 @@ export interface ScheddOptions {
   logger?: Logger;
   /** See Schedd.spoolCommitObserver. */
   onSpoolCommit?: (commit: SpoolCommit) => void;
+  /** LIBEXEC: where the commands jobs run by path live (condor_chirp), as the pool's condor_config names it. */
+  libexecDir?: string;
 }
 
 export interface RunningSchedd {
@@ -129,6 +131,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
           ['UID_DOMAIN', 'localhost'],
           ['RESERVED_DISK', String(reservedDiskMb)],
           ['QUEUE_SUPER_USERS', settings.superUsers.join(', ')],
+          ...(opts.libexecDir === undefined ? [] : [['LIBEXEC', opts.libexecDir] as [string, string]]),
           // An administrator's knobs (DOCKER_*, …) go here: this file is written anew at each start.
           ['LOCAL_CONFIG_DIR', '$(LOCAL_DIR)/config.d'],
         ],
