@@ -8,6 +8,7 @@ import {
   JobAdReply,
   OkReply,
   ReserveReply,
+  RunAttributeReply,
   SubmissionReply,
   SubmitReply,
   TailReply,
@@ -199,6 +200,26 @@ export class ScheddClient {
   sendCheckpoint(jobId: string, runId: string, kind: 'checkpoint' | 'evict', checkpointNumber: number, tar: TarBody, base?: number) {
     const query = kind === 'checkpoint' ? `?kind=checkpoint&number=${checkpointNumber}${base === undefined ? '' : `&base=${base}`}` : '?kind=evict';
     return this.transport.upload(`/v1/jobs/${jobId}/runs/${runId}/checkpoint${query}`, tar, TransferReply, this.runHeaders(runId));
+  }
+
+  /** condor_chirp set_job_attr of a run's job (a ScheddRefused 403: not allowed; 400: not a valid attribute or value). */
+  setRunJobAttr(jobId: string, runId: string, name: string, value: string) {
+    return this.transport.json('POST', `/v1/jobs/${jobId}/runs/${runId}/attributes`, OkReply, JSON.stringify({ name, value }), this.runHeaders(runId));
+  }
+
+  /** condor_chirp get_job_attr: the attribute's expression text, UNDEFINED when the job has none. */
+  async getRunJobAttr(jobId: string, runId: string, name: string): Promise<string> {
+    return (await this.transport.json('GET', `/v1/jobs/${jobId}/runs/${runId}/attributes/${encodeURIComponent(name)}`, RunAttributeReply, undefined, this.runHeaders(runId))).value;
+  }
+
+  /** condor_chirp ulog: a generic event in the job's event log. */
+  runUlog(jobId: string, runId: string, text: string) {
+    return this.transport.json('POST', `/v1/jobs/${jobId}/runs/${runId}/ulog`, OkReply, JSON.stringify({ text }), this.runHeaders(runId));
+  }
+
+  /** Chirp's constrain: AgentRequirements set and ANDed into the job's Requirements. */
+  runConstrain(jobId: string, runId: string, expr: string) {
+    return this.transport.json('POST', `/v1/jobs/${jobId}/runs/${runId}/constrain`, OkReply, JSON.stringify({ expr }), this.runHeaders(runId));
   }
 
   private runHeaders(runId: string): Headers {

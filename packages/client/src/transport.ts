@@ -76,8 +76,9 @@ export class Transport {
   }
 
   /** A JSON request (`payload` already serialized), its reply checked against `schema`. */
-  async json<T extends TSchema>(method: 'GET' | 'POST', path: string, schema: T, payload?: string): Promise<Static<T>> {
-    const headers: Headers = payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) };
+  async json<T extends TSchema>(method: 'GET' | 'POST', path: string, schema: T, payload?: string, extraHeaders: Headers = {}): Promise<Static<T>> {
+    const body: Headers = payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) };
+    const headers = { ...extraHeaders, ...body };
     const response = await this.request(method, path, headers, payload, true);
     return replyOf(routeOf(method, path), response, schema);
   }

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import { formatJobId } from '@tinycondor/shared/job-id';
-import { beginExecution, executionRestarted, jobExited, jobSuspended, jobUnsuspended, runEvicted, runFailed, type Transition } from '@tinycondor/shared/job-state';
+import { DEFAULT_DELAYED_UPDATE_PREFIX } from '@tinycondor/shared/chirp/access';
+import { acceptedDelayedUpdates } from '@tinycondor/shared/chirp/remote-edits';
+import { splitList } from '@tinycondor/shared/submit/queue';
+import { beginExecution, editJob, executionRestarted, jobExited, jobSuspended, jobUnsuspended, runEvicted, runFailed, type Transition } from '@tinycondor/shared/job-state';
 import { JobStatus, VacateCode } from '@tinycondor/shared/job-status';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import { usesFileTransfer } from '@tinycondor/shared/transfer-files';
@@ -10,6 +13,9 @@ import type { QueuedStarts } from './queued-starts.js';
 import type { ScheddObserver } from './schedd-observer.js';
 import { slotKey, type StartdConnection } from './startd-registry.js';
 import { emptyTransferEvents } from './transfer-events.js';
+
+/** The attributes a delayed update may set: CHIRP_DELAYED_UPDATE_PREFIX's default (the schedd reads no knobs). */
+export const DELAYED_UPDATE_PATTERNS = splitList(DEFAULT_DELAYED_UPDATE_PREFIX);
 
 /** What handling a startd's run reports needs of the schedd. */
 export interface RunReportsContext {
@@ -82,6 +88,9 @@ export class RunReports {
           }
         }
         return;
+      case 'job-update':
+        if (job) this.applyDelayedUpdates(job, message.attributes);
+        return;
       case 'run-ended':
         this.freeSlot(connection, message.jobId, message.runId);
         if (job) {
@@ -92,6 +101,14 @@ export class RunReports {
         return;
     }
     this.context.log.debug({ startd: startdName, message: message.type, jobId: message.jobId, runId: message.runId }, 'ignored message for a run that is not current');
+  }
+
+  /** A run's delayed Chirp updates: those the shadow's rules allow are set in the job (one transaction); the others are dropped, as the shadow drops them. */
+  private applyDelayedUpdates(job: StoredJob, attributes: Record<string, string>): void {
+    const jobId = formatJobId(job.cluster, job.proc);
+    const { accepted, refused } = acceptedDelayedUpdates(job.ad, jobId, attributes, DELAYED_UPDATE_PATTERNS);
+    for (const { name, reason } of refused) this.context.log.info({ jobId, attribute: name, reason }, 'delayed update not set');
+    if (accepted.length > 0) this.context.commit(job, editJob(job.ad, accepted), runKept(job));
   }
 
   /** The run began executing (001): on the slot `connection` gave it. */

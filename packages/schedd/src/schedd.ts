@@ -3,6 +3,8 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import type { ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatJobId } from '@tinycondor/shared/job-id';
+import { ulogInfoText } from '@tinycondor/shared/chirp/protocol';
+import { remoteEditRefusal, type RemoteEditRefusal } from '@tinycondor/shared/chirp/remote-edits';
 import {
   checkpointCommitted,
   inputSpooled,
@@ -49,7 +51,7 @@ import { spooledInputRewrites } from './spooled-job.js';
 import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
 import { StartdKeys } from './startd-keys.js';
 import { ReportOrder } from './report-order.js';
-import { RunReports } from './run-reports.js';
+import { DELAYED_UPDATE_PATTERNS, RunReports } from './run-reports.js';
 import { StartdSessions, timerLeaseClock, type ReportedRun } from './startd-sessions.js';
 import { slotKey, StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
 import { emptyTransferEvents } from './transfer-events.js';
@@ -565,6 +567,33 @@ export class Schedd {
     if (isRefusal(outcome)) return outcome;
     this.commit(job, outcome, null);
     return undefined;
+  }
+
+  // ---- a running job's own requests (condor_chirp, through its startd's I/O proxy) ----------
+
+  /**
+   * set_job_attr and constrain: the attributes set in the job in one transaction, or the first refusal of
+   * the shadow's or the schedd's checks (then none is set).
+   */
+  setAttributesFromRun(job: StoredJob, edits: [string, string][]): RemoteEditRefusal | undefined {
+    const jobId = formatJobId(job.cluster, job.proc);
+    for (const [name, value] of edits) {
+      const refused = remoteEditRefusal(job.ad, jobId, name, value, DELAYED_UPDATE_PATTERNS);
+      if (refused !== undefined) {
+        this.log.info({ jobId, attribute: name, reason: refused.reason }, 'set_job_attr from the job refused');
+        return refused;
+      }
+    }
+    this.commit(job, editJob(job.ad, edits), runKept(job));
+    return undefined;
+  }
+
+  /** ulog: the job's text in its event log as a generic event (008), as pseudo_ulog writes it. */
+  logFromRun(job: StoredJob, text: string): void {
+    const events: JobEvent[] = [{ code: 8, cluster: job.cluster, proc: job.proc, time: this.now(), info: ulogInfoText(text) }];
+    this.store.logEvents(job, events);
+    this.observer.eventsLogged(events);
+    this.events.schedule();
   }
 
   /** Logs file-transfer events of a run (040) without changing the job; `extra` says more on the timeline. */

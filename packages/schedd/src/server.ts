@@ -31,11 +31,11 @@ export interface ScheddOptions {
   periodicSeconds?: number;
   /** RESERVED_DISK (MB): free space kept on the SPOOL filesystem; transfers into SPOOL are refused below it. */
   reservedDiskMb?: number;
-  /** LIBEXEC: where the helpers HTCondor keeps there are (curl_plugin), for condor_config. */
-  libexecDir?: string;
   logger?: Logger;
   /** See Schedd.spoolCommitObserver. */
   onSpoolCommit?: (commit: SpoolCommit) => void;
+  /** LIBEXEC: where the commands jobs run by path (condor_chirp) and the startd's plugins (curl_plugin) live, as the pool's condor_config names it. */
+  libexecDir?: string;
 }
 
 export interface RunningSchedd {

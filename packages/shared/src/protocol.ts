@@ -114,6 +114,16 @@ const RunReportSchemas = [
     },
     { additionalProperties: false },
   ),
+  // set_job_attr_delayed's updates riding the starter's periodic and final updates (ChirpDelayedAttrs):
+  // attribute → expression text, for the schedd to set where the shadow's rules allow it.
+  Type.Object(
+    {
+      type: Type.Literal('job-update'),
+      ...Report,
+      attributes: Type.Record(Type.String({ maxLength: 256 }), Type.String({ maxLength: 1024 }), { minProperties: 1, maxProperties: 10_000 }),
+    },
+    { additionalProperties: false },
+  ),
 ] as const;
 
 /** Most reports one batch carries: more are sent in further batches. */

@@ -1,7 +1,7 @@
 // The schedd's REST API: the schemas its routes validate with and its clients read replies by. The startd's
 // transfer routes take theirs from protocol.ts (RunParams, StartdTransferHeaders, CheckpointQuery).
 import { Type, type Static } from '@sinclair/typebox';
-import { JobIdSchema, JobOrClusterIdSchema, QueueRowSchema, SlotRowSchema } from './protocol.js';
+import { JobIdSchema, JobOrClusterIdSchema, QueueRowSchema, RunIdSchema, SlotRowSchema } from './protocol.js';
 
 /** A job ad as stored and sent: attribute name → ClassAd expression text. */
 export const StoredAd = Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 1_000_000 }));
@@ -327,3 +327,20 @@ export type TailQuery = Static<typeof TailQuery>;
 /** The file's size now, where the bytes sent start, and the bytes (base64). */
 export const TailReply = Type.Object({ size: Type.Integer(), offset: Type.Integer(), data: Type.String() });
 export type TailReply = Static<typeof TailReply>;
+
+/**
+ * A running job's Chirp requests, which its startd makes for it (routes under /v1/jobs/{jobId}/runs/{runId},
+ * with the startd's key as its transfers have): what it may set, read and log is the shadow's to decide.
+ */
+const ChirpWord = Type.String({ maxLength: 5120 });
+export const RunAttributeParams = Type.Object({ jobId: JobIdSchema, runId: RunIdSchema, name: Type.String({ minLength: 1, maxLength: 5120 }) });
+export type RunAttributeParams = Static<typeof RunAttributeParams>;
+export const RunAttributeBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 5120 }), value: ChirpWord }, { additionalProperties: false });
+export type RunAttributeBody = Static<typeof RunAttributeBody>;
+/** An attribute's expression text in the job ad, UNDEFINED when the job has none (pseudo_get_job_attr). */
+export const RunAttributeReply = Type.Object({ value: Type.String() });
+export type RunAttributeReply = Static<typeof RunAttributeReply>;
+export const RunUlogBody = Type.Object({ text: ChirpWord }, { additionalProperties: false });
+export type RunUlogBody = Static<typeof RunUlogBody>;
+export const RunConstrainBody = Type.Object({ expr: ChirpWord }, { additionalProperties: false });
+export type RunConstrainBody = Static<typeof RunConstrainBody>;

@@ -55,7 +55,7 @@ const UNIMPLEMENTED: Record<string, string> = {
   DOCKER_PAT_PRODUCER: 'images are pulled with the startd\'s own docker credentials',
 };
 
-function knobBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
+export function knobBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value.trim() === '') return fallback;
   if (/^(true|yes|1)$/i.test(value.trim())) return true;
   if (/^(false|no|0)$/i.test(value.trim())) return false;

@@ -3,3 +3,4 @@ export { detectTotals, splitIntoSlots, type ResourceTotals } from './resources.j
 export { detectDocker, removeStaleContainers } from './docker-engine.js';
 export type { DockerSettings } from './container-args.js';
 export { queryPlugins, type PluginSettings, type PluginTable } from './transfer-plugins.js';
+export { chirpSettings, type ChirpSettings } from './chirp-knobs.js';

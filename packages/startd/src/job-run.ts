@@ -26,6 +26,11 @@ import { ContainerProcess, type ContainerFailure, type ContainerUsage } from './
 import { scratchDirectories } from './docker-knobs.js';
 import type { ShellPlace } from './ssh-session.js';
 import { transferUrls, urlDownloads, withJobPlugins, type PluginSettings, type UrlTransferRun } from './transfer-plugins.js';
+import { chirpEnablement } from '@tinycondor/shared/chirp/access';
+import { ChirpServer } from './chirp-server.js';
+import type { ChirpSettings } from './chirp-knobs.js';
+import { DelayedUpdates } from './delayed-updates.js';
+import { runChirpBackend } from './run-chirp.js';
 
 /** A report about this run; the startd numbers it (`seq`) when it sends it. */
 export type RunReport = RunReportMessage extends infer M ? (M extends RunReportMessage ? Omit<M, 'seq'> : never) : never;
@@ -58,6 +63,8 @@ export interface JobRunContext {
   docker: DockerSettings | undefined;
   /** The plugins URL inputs and outputs are transferred with. */
   transferPlugins: PluginSettings;
+  /** What the run's Chirp proxy allows and how its delayed updates go out. */
+  chirp: ChirpSettings;
   log: Logger;
   report(message: RunReport): void;
 }
@@ -96,8 +103,8 @@ function chownTree(dir: string, user: JobUser): void {
   }
 }
 
-/** The environment HTCondor's starter gives a job, plus the job's own `environment`. */
-export function buildEnvironment(ctx: JobRunContext, sandbox: string): NodeJS.ProcessEnv {
+/** The environment HTCondor's starter gives a job (with the Chirp contact file when one was written), plus the job's own `environment`. */
+export function buildEnvironment(ctx: JobRunContext, sandbox: string, chirpConfig?: string): NodeJS.ProcessEnv {
   const cpus = String(ctx.machineAd.getInt('Cpus') ?? 1);
   return {
     _CONDOR_SCRATCH_DIR: sandbox,
@@ -111,6 +118,7 @@ export function buildEnvironment(ctx: JobRunContext, sandbox: string): NodeJS.Pr
     TMP: sandbox,
     BATCH_SYSTEM: 'HTCondor',
     OMP_NUM_THREADS: cpus,
+    ...(chirpConfig === undefined ? {} : { _CONDOR_CHIRP_CONFIG: chirpConfig }),
     ...jobEnvironment(ctx.jobAd),
   };
 }
@@ -163,11 +171,40 @@ export class JobRun {
   private outOfDisk: string | undefined;
   readonly sandbox: string;
   private readonly layout: JobLayout;
+  /** The run's Chirp proxy and its contact file, when the job may use Chirp (initIOProxy). */
+  private chirp: { server: ChirpServer; configFile: string } | undefined;
+  /** set_job_attr_delayed's updates, sent every STARTER_UPDATE_INTERVAL and when a process exits. */
+  private readonly delayedUpdates: DelayedUpdates;
+  private updateTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: JobRunContext) {
     this.sandbox = path.join(ctx.executeDir, `dir_${process.pid}_${ctx.runId}`);
     this.layout = jobLayout(ctx.jobAd, this.sandbox);
     this.cgroup = ctx.cgroups.forSlot(ctx.slotName);
+    this.delayedUpdates = new DelayedUpdates(ctx.chirp.delayedPatterns, ctx.chirp.delayedMaxAttrs);
+  }
+
+  /** Opens the run's Chirp proxy and writes .chirp.config, if the knobs and the job want one; a failure leaves the job without. */
+  private async openChirp(): Promise<void> {
+    const { ctx } = this;
+    const enablement = chirpEnablement(ctx.chirp.knobs, ctx.jobAd);
+    if (enablement === undefined) return;
+    const configFile = path.join(this.sandbox, '.chirp.config');
+    const backend = runChirpBackend({ client: ctx.client, jobId: ctx.jobId, runId: ctx.runId, jobAd: ctx.jobAd, delayed: this.delayedUpdates, log: ctx.log });
+    try {
+      this.chirp = { server: await ChirpServer.open({ configFile, enablement, backend, log: ctx.log }), configFile };
+    } catch (err) {
+      ctx.log.error({ err }, "Couldn't initialize IO Proxy.");
+      return;
+    }
+    this.updateTimer = setInterval(() => this.sendDelayedUpdates(), ctx.chirp.updateIntervalSeconds * 1000);
+    this.updateTimer.unref();
+  }
+
+  /** The delayed updates recorded since the last update, if any, to the schedd. */
+  private sendDelayedUpdates(): void {
+    const attributes = this.delayedUpdates.take();
+    if (attributes !== undefined) this.ctx.report({ type: 'job-update', jobId: this.ctx.jobId, runId: this.ctx.runId, attributes });
   }
 
   /** The largest resident set seen and the peak so far, kept in `usage` (the starter's max_rss and max_image_size). */
@@ -231,7 +268,7 @@ export class JobRun {
    * files are wanted (condor_tail).
    */
   shellPlace(place: 'job' | 'sandbox'): ShellPlace {
-    const where = { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox), user: this.ctx.jobUser };
+    const where = { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox, this.chirp?.configFile), user: this.ctx.jobUser };
     return place === 'job' && this.container !== undefined ? { ...where, container: this.container } : where;
   }
 
@@ -331,6 +368,7 @@ export class JobRun {
       this.cgroup.prepare(jobLimits(ctx.jobAd, ctx.machineAd, ctx.maxJobPids));
       fs.writeFileSync(path.join(this.sandbox, '.job.ad'), ctx.jobAd.toText());
       fs.writeFileSync(path.join(this.sandbox, '.machine.ad'), ctx.machineAd.toText());
+      await this.openChirp();
       // The job owns its sandbox, as the starter gives it to the job's user.
       if (ctx.jobUser) chownTree(this.sandbox, ctx.jobUser);
       if (this.layout.transfers && !(await this.downloadUrlInputs())) return;
@@ -341,6 +379,8 @@ export class JobRun {
       let restartAfter: RestartAfter | undefined;
       for (let start = 0; ; start++) {
         const exit = await this.execute(start === 0, restartAfter);
+        // As the starter's update at a job's exit: ahead of the report of how the run ended.
+        this.sendDelayedUpdates();
         if (exit === undefined) return;
         if (this.outOfDisk !== undefined) {
           ctx.report({ type: 'run-failed', ...base, stage: 'disk', reason: this.outOfDisk });
@@ -381,6 +421,8 @@ export class JobRun {
       if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
       if (this.memoryTimer) clearInterval(this.memoryTimer);
       clearTimeout(this.diskTimer);
+      clearInterval(this.updateTimer);
+      this.chirp?.server.close();
       // After the run's report has gone out: the slot is already free.
       setImmediate(() => removeSandbox(this.sandbox, ctx.log));
     }
@@ -559,7 +601,7 @@ export class JobRun {
         });
         return;
       }
-      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox), stdio, cgroupProcs: this.cgroup.procsFiles, user: ctx.jobUser };
+      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox, this.chirp?.configFile), stdio, cgroupProcs: this.cgroup.procsFiles, user: ctx.jobUser };
       ctx.spawner.start(spec, {
         spawned: (pid) =>
           started({
@@ -613,7 +655,7 @@ export class JobRun {
       workdir: layout.cwd,
       // A root startd runs the job as its owner; a personal one, as itself (DockerAPI::createContainer).
       user: ctx.jobUser ?? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: [] },
-      env: buildEnvironment(ctx, this.sandbox),
+      env: buildEnvironment(ctx, this.sandbox, this.chirp?.configFile),
       command: containerCommand(ctx.jobAd, layout.transfers),
       memoryMb,
       cpus: ctx.machineAd.getInt('Cpus') ?? 1,

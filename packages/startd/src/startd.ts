@@ -25,6 +25,7 @@ import { jobSpawner, type JobSpawner } from './job-process.js';
 import { JobUsers, type JobUser } from '@tinycondor/shared/job-user';
 import { JobRun, type RunReport } from './job-run.js';
 import type { DockerSettings } from './container-args.js';
+import { DEFAULT_CHIRP_SETTINGS, type ChirpSettings } from './chirp-knobs.js';
 import { SshSession } from './ssh-session.js';
 import { cleanUpStaleRuns } from './stale-runs.js';
 import type { PluginSettings } from './transfer-plugins.js';
@@ -50,6 +51,8 @@ export interface StartdSettings {
   docker?: DockerSettings;
   /** The file-transfer plugins runs use for URLs (queryPlugins); undefined: none, URL transfers fail. */
   transferPlugins?: PluginSettings;
+  /** The Chirp knobs (chirpSettings); HTCondor's defaults when absent. */
+  chirp?: ChirpSettings;
   log: Logger;
 }
 
@@ -357,6 +360,7 @@ export class Startd {
       machineAd: buildSlotAd(this.identity, slot, { claimed: true, now: new Date() }),
       executeDir: this.settings.executeDir,
       checkpointIntervalSeconds: this.settings.checkpointIntervalSeconds ?? 0,
+      chirp: this.settings.chirp ?? DEFAULT_CHIRP_SETTINGS,
       diskCheckSeconds: this.settings.diskCheckSeconds ?? DEFAULT_DISK_CHECK_SECONDS,
       leaseHeld: () => this.welcomed || Date.now() - this.disconnectedAt < this.leaseSeconds * 1000,
       client: this.client,

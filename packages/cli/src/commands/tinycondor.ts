@@ -108,6 +108,9 @@ function untilParentGone(parentPid: number): Promise<'parent gone'> {
   });
 }
 
+/** The commands a job runs by path (condor_chirp) and the default plugins (curl_plugin): the pool's LIBEXEC, packages/cli/libexec, next to dist. */
+const LIBEXEC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'libexec');
+
 function defaultHome(): string {
   return path.join(os.homedir(), '.tinycondor');
 }
@@ -211,12 +214,18 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   const name = flags.get('name') ?? os.hostname();
   const executeDir = path.resolve(io.cwd, flags.get('execute') ?? path.join(pool?.value('EXECUTE') ?? path.join(defaultHome(), 'execute'), name));
   const logDir = pool?.value('LOG') ?? path.dirname(executeDir);
-  const { Startd, detectDocker, queryPlugins, removeStaleContainers } = await import('@tinycondor/startd');
+  const { Startd, chirpSettings, detectDocker, queryPlugins, removeStaleContainers } = await import('@tinycondor/startd');
   const log = fileLogger(path.join(logDir, `StartLog.${name}`));
-  const knob = (name: string) => (pool === undefined ? environmentKnob(io.env, name) : pool.value(name));
+  const knob = (knobName: string) => (pool === undefined ? environmentKnob(io.env, knobName) : pool.value(knobName));
   const docker = await dockerFor(knob, pool?.file, log, detectDocker);
   const transferPlugins = await transferPluginsFor(knob, pool?.file, log, queryPlugins);
   if (docker !== undefined) await removeStaleContainers(docker, name, log);
+  let chirp;
+  try {
+    chirp = chirpSettings(knob);
+  } catch (err) {
+    throw new CliError(`tinycondor startd: ${(err as Error).message}`);
+  }
   const startd = new Startd({
     name,
     scheddUrl,
@@ -228,6 +237,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     killable: true,
     docker,
     transferPlugins,
+    chirp,
     log,
   });
   const stopRequested = Promise.race([untilSignalled(), ...(parentPid === undefined ? [] : [untilParentGone(parentPid)])]);
@@ -238,9 +248,6 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   await startd.stop();
   return 0;
 }
-
-/** Where tinycondor's LIBEXEC helpers are: packages/cli/libexec, beside dist/commands (this module's directory). */
-const LIBEXEC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'libexec');
 
 /**
  * The file-transfer plugins this startd runs (FILETRANSFER_PLUGINS, each asked -classad at start), unless

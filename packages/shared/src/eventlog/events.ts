@@ -37,6 +37,8 @@ export type JobEventBody =
       resources?: ResourceUsage;
     }
   | { code: 6; imageSizeKb: number; memoryUsageMb?: number; residentSetSizeKb?: number; proportionalSetSizeKb?: number }
+  /** GenericEvent: a line of text (condor_chirp ulog), at most 1023 bytes. */
+  | { code: 8; info: string }
   | { code: 9; reason?: string }
   | { code: 10; numPids: number }
   | { code: 11 }

@@ -32,6 +32,7 @@ t.test('rusage line: days then hh:mm:ss', async (t) => {
 });
 
 const cases: Array<[string, JobEvent, string]> = [
+  ['008 generic (condor_chirp ulog)', { code: 8, ...id, info: 'step 3 of 5 done' }, '008 (001.000.000) 2024-01-02 03:04:05 step 3 of 5 done\n...\n'],
   [
     '000 submit',
     { code: 0, ...id, submitHost: '<127.0.0.1:9618?addrs=127.0.0.1-9618>' },

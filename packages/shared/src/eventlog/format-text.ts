@@ -115,6 +115,8 @@ function formatBody(e: JobEvent, utc: boolean): string {
       }
       return out;
     }
+    case 8:
+      return `${oneLine(e.info)}\n`;
     case 9:
       return 'Job was aborted.\n' + (e.reason ? `\t${oneLine(e.reason)}\n` : '');
     case 10:

@@ -165,6 +165,9 @@ export function eventAd(e: JobEvent, utc = false): XmlAd {
       if (e.residentSetSizeKb !== undefined) ad.push(['ResidentSetSize', int(e.residentSetSizeKb)]);
       if (e.proportionalSetSizeKb !== undefined) ad.push(['ProportionalSetSize', int(e.proportionalSetSizeKb)]);
       break;
+    case 8:
+      if (e.info) ad.push(['Info', str(e.info)]);
+      break;
     case 10:
       ad.push(['NumberOfPIDs', int(e.numPids)]);
       break;

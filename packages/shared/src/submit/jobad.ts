@@ -645,6 +645,8 @@ class JobAdBuilder {
       });
     }
     ad.set('JobNotification', notify);
+    // The job's condor_chirp may use the I/O proxy (its attributes; the file commands are refused: not-implemented.ts).
+    this.optionalBool('want_io_proxy', 'WantIOProxy');
     this.optionalString('notify_user', 'NotifyUser');
     const proxy = this.get('x509userproxy');
     if (proxy) ad.set('x509userproxy', posix.resolve(this.iwd(), proxy.value));

@@ -25,6 +25,12 @@ const NOT_YET: { attribute: string; uses: (ad: AdReader) => boolean; warning: st
       "stream_error is not implemented by tinycondor yet: the job's error file is written when the job exits (and its stderr is checkpointed with the job), where HTCondor appends to it while the job runs",
   },
   {
+    attribute: 'WantIOProxy',
+    uses: (ad) => ad.getBool('WantIOProxy') === true,
+    warning:
+      "want_io_proxy is only partly implemented by tinycondor: the job's condor_chirp may set and read its attributes and write to its log, but Chirp's file commands (fetch, put, remove, read, write, getdir…) are refused as where ENABLE_CHIRP_IO is false, where HTCondor acts on the submit machine's files",
+  },
+  {
     attribute: 'ContainerServiceNames',
     uses: (ad) => (ad.getString('ContainerServiceNames') ?? '') !== '',
     warning:

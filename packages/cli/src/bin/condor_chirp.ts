@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorChirp } from '../commands/condor-chirp.js';
+
+runMain(condorChirp);

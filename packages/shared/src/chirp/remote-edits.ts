@@ -1,0 +1,52 @@
+// What the submit side does with a running job's Chirp writes: the shadow's checks (NTreceivers.cpp,
+// pseudo_ops.cpp) then the schedd's own (qmgmt.cpp's SetAttribute and ModifyAttrCheck, as job-edit.ts has them).
+import type { ClassAd } from '../classad/index.js';
+import { editRefusal, isValidAttrName, isValidAttrValue } from '../job-edit.js';
+import { remoteWriteAllowed } from './access.js';
+import { ChirpError } from './protocol.js';
+
+/** Why a write is refused, and the Chirp code the job gets for it (the errno the shadow passes on). */
+export interface RemoteEditRefusal {
+  code: typeof ChirpError.NotAuthorized | typeof ChirpError.InvalidRequest;
+  reason: string;
+}
+
+/**
+ * Whether a job may set `name` to `value` from its run: refused EACCES by the shadow unless
+ * allowRemoteWriteAttributeAccess allows it, then by the schedd as SetAttribute refuses (EINVAL for a
+ * name or value that is not one, EACCES for a protected attribute).
+ */
+export function remoteEditRefusal(jobAd: ClassAd, jobId: string, name: string, value: string, delayedPatterns: readonly string[]): RemoteEditRefusal | undefined {
+  if (!remoteWriteAllowed(jobAd, name, delayedPatterns)) return { code: ChirpError.NotAuthorized, reason: `the job may not set ${name} from its run` };
+  if (!isValidAttrName(name) || !isValidAttrValue(value)) return { code: ChirpError.InvalidRequest, reason: editRefusal(jobId, name, value) ?? `invalid attribute ${name}` };
+  const refused = editRefusal(jobId, name, value);
+  return refused === undefined ? undefined : { code: ChirpError.NotAuthorized, reason: refused };
+}
+
+/**
+ * pseudo_constrain: AgentRequirements becomes `expr`, and Requirements is ANDed with it unless its text
+ * already names AgentRequirements. Each is a write the shadow checks; it checks only Requirements first.
+ */
+export function constrainEdits(jobAd: ClassAd, expr: string): [string, string][] {
+  const requirements = jobAd.getSource('Requirements') ?? 'UNDEFINED';
+  const edits: [string, string][] = [['AgentRequirements', expr]];
+  if (!requirements.includes('AgentRequirements')) edits.push(['Requirements', `(${requirements}) && AgentRequirements`]);
+  return edits;
+}
+
+/** A run's delayed updates as the shadow takes them from the starter's update: those it may write, and the others with why not. */
+export function acceptedDelayedUpdates(
+  jobAd: ClassAd,
+  jobId: string,
+  attributes: Readonly<Record<string, string>>,
+  delayedPatterns: readonly string[],
+): { accepted: [string, string][]; refused: { name: string; reason: string }[] } {
+  const accepted: [string, string][] = [];
+  const refused: { name: string; reason: string }[] = [];
+  for (const [name, value] of Object.entries(attributes)) {
+    const refusal = remoteEditRefusal(jobAd, jobId, name, value, delayedPatterns);
+    if (refusal === undefined) accepted.push([name, value]);
+    else refused.push({ name, reason: refusal.reason });
+  }
+  return { accepted, refused };
+}

@@ -1,0 +1,163 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import type { Logger } from 'pino';
+import { CHIRP_LINE_MAX, CHIRP_VERSION, ChirpError, parseChirpRequest, presentedCookie, type ChirpEnablement, type ChirpRequest } from '@tinycondor/shared/chirp/protocol';
+
+/** A request the run acts on (what is not answered by the proxy alone). */
+export type ActionableRequest = Exclude<ChirpRequest, { kind: 'invalid' | 'version' }>;
+
+/** A request's outcome: a code (0 or a CHIRP_ERROR_*) for the reply line, or a value sent as its length then its bytes. */
+export type ChirpAnswer = { code: number } | { value: string };
+
+export interface ChirpBackend {
+  answer(request: ActionableRequest): Promise<ChirpAnswer>;
+}
+
+/** IO_PROXY_COOKIE_SIZE: cookie_create fills 32 bytes, the last one the terminator. */
+const COOKIE_LETTERS = 31;
+/** A wrong cookie is answered after a second, as the proxy sleeps before it answers one. */
+const WRONG_COOKIE_DELAY_MS = 1000;
+/** Connections one run's proxy keeps at once: a job opening more has the extra ones closed. */
+const MAX_CONNECTIONS = 64;
+
+/** cookie_create: lowercase letters from a cryptographic generator. */
+function newCookie(): string {
+  return Array.from({ length: COOKIE_LETTERS }, () => String.fromCharCode(97 + crypto.randomInt(26))).join('');
+}
+
+/**
+ * A run's Chirp I/O proxy (IOProxy, IOProxyHandler): a TCP server on the loopback address whose address,
+ * port and cookie are in the sandbox's .chirp.config, answering each authenticated line as the starter's
+ * handler does. Lines come from the job: each is bounded (CHIRP_LINE_MAX), read one at a time, and no
+ * line, however malformed, ends more than its own connection.
+ */
+export class ChirpServer {
+  private readonly sockets = new Set<net.Socket>();
+  private closed = false;
+
+  private constructor(
+    private readonly server: net.Server,
+    private readonly cookie: string,
+    private readonly enablement: ChirpEnablement,
+    private readonly backend: ChirpBackend,
+    private readonly log: Logger,
+  ) {
+    server.on('connection', (socket) => this.serve(socket));
+    server.on('error', (err) => log.warn({ err }, 'chirp proxy error'));
+  }
+
+  /** Listens (127.0.0.1, a port of the system's choosing) and writes the contact file `configFile` (mode 0700). */
+  static async open(opts: { configFile: string; enablement: ChirpEnablement; backend: ChirpBackend; log: Logger }): Promise<ChirpServer> {
+    const server = net.createServer({ noDelay: true });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: '127.0.0.1', port: 0 }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const chirp = new ChirpServer(server, newCookie(), opts.enablement, opts.backend, opts.log);
+    try {
+      const { address, port } = server.address() as net.AddressInfo;
+      // A file of that name already in the sandbox (from the job's input) is replaced, never written through.
+      fs.rmSync(opts.configFile, { force: true });
+      fs.writeFileSync(opts.configFile, `${address} ${port} ${chirp.cookie}\n`, { mode: 0o700, flag: 'wx' });
+    } catch (err) {
+      chirp.close();
+      throw err;
+    }
+    opts.log.info({ ...opts.enablement }, 'chirp proxy listening');
+    return chirp;
+  }
+
+  /** The run is over: no more connections, and those open are closed. */
+  close(): void {
+    this.closed = true;
+    this.server.close();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
+  private serve(socket: net.Socket): void {
+    if (this.closed || this.sockets.size >= MAX_CONNECTIONS) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', (err) => this.log.debug({ err }, 'chirp connection error'));
+    let buffered = Buffer.alloc(0);
+    let authenticated = false;
+    let busy = false;
+    let ended = false;
+    const end = () => {
+      ended = true;
+      socket.end();
+    };
+    const reply = (text: string) => {
+      if (!socket.destroyed) socket.write(text);
+    };
+    // Lines one at a time, in order: the socket is paused while a request is answered.
+    const pump = async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        while (!socket.destroyed && !ended) {
+          const newline = buffered.indexOf(0x0a);
+          if ((newline < 0 && buffered.length > CHIRP_LINE_MAX) || newline > CHIRP_LINE_MAX) {
+            this.log.warn('rejecting chirp request because it is too large');
+            reply(`${ChirpError.TooBig}\n`);
+            end();
+            return;
+          }
+          if (newline < 0) return;
+          const raw = buffered.subarray(0, newline);
+          buffered = buffered.subarray(newline + 1);
+          // An empty line reads as nothing at all (get_line_raw's 0): the proxy closes the connection.
+          if (raw.length === 0) {
+            end();
+            return;
+          }
+          // The handler reads a C string: a NUL ends the line.
+          const nul = raw.indexOf(0);
+          const line = (nul < 0 ? raw : raw.subarray(0, nul)).toString('utf8');
+          if (authenticated) {
+            reply(await this.answer(line));
+          } else {
+            authenticated = presentedCookie(line) === this.cookie;
+            if (!authenticated && presentedCookie(line) !== undefined) {
+              this.log.warn('chirp client presented the wrong cookie');
+              await new Promise((resolve) => setTimeout(resolve, WRONG_COOKIE_DELAY_MS).unref());
+            }
+            reply(authenticated ? '0\n' : `${ChirpError.NotAuthenticated}\n`);
+          }
+        }
+      } finally {
+        busy = false;
+        if (!socket.destroyed && !ended) socket.resume();
+      }
+    };
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      if (busy) socket.pause();
+      void pump();
+    });
+  }
+
+  /** The reply to an authenticated line: INVALID_REQUEST for what no allowed command matches. */
+  private async answer(line: string): Promise<string> {
+    const request = parseChirpRequest(line, this.enablement);
+    if (request.kind === 'invalid') return `${ChirpError.InvalidRequest}\n`;
+    if (request.kind === 'version') return `${CHIRP_VERSION}\n`;
+    let answer: ChirpAnswer;
+    try {
+      answer = await this.backend.answer(request);
+    } catch (err) {
+      this.log.error({ err, request: request.kind }, 'chirp request failed');
+      answer = { code: ChirpError.Unknown };
+    }
+    if ('code' in answer) return `${answer.code}\n`;
+    return `${Buffer.byteLength(answer.value)}\n${answer.value}`;
+  }
+}
