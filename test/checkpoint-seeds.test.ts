@@ -319,7 +319,7 @@ queue
 
   const paused = await waitForHook(hooks, 'paused', 1);
   const firstStart = hookRecords(hooks)[0];
-  t.same(firstStart.files, ['.job.ad', '.machine.ad', '_condor_stderr', '_condor_stdout', 'my_input.txt', 'my_software'], 'step 2: executable and inputs');
+  t.same(firstStart.files, ['.chirp.config', '.job.ad', '.machine.ad', '_condor_stderr', '_condor_stdout', 'my_input.txt', 'my_software'], 'step 2: executable and inputs');
   t.equal(paused.cwd, firstStart.cwd, 'restarted in place after the checkpoint');
   t.ok(paused.files.includes('trash.txt') && paused.files.includes('temp_dir/3.txt'), 'work since the checkpoint is in the sandbox');
   const spoolDir = await jobSpoolDir(pool, 1, 0);

@@ -234,7 +234,7 @@ t.test('when_to_transfer_output = ON_EXIT_OR_EVICT: files sent at the vacate are
   t.equal(fs.readFileSync(path.join(spoolDir, '_condor_stdout'), 'utf8'), 'Starting from 0\nComputing timestamp 0\nComputing timestamp 1\nComputing timestamp 2\nComputing timestamp 3\nComputing timestamp 4\n');
   const restart = hookRecords(hooks).filter((r) => r.kind === 'start')[1];
   t.equal(restart.value, 4, 'the next run resumed from the file sent at the vacate');
-  t.same(restart.files, ['.job.ad', '.machine.ad', '_condor_stderr', '_condor_stdout', 'example.checkpoint', 'example.py'], 'restored into the new sandbox');
+  t.same(restart.files, ['.chirp.config', '.job.ad', '.machine.ad', '_condor_stderr', '_condor_stdout', 'example.checkpoint', 'example.py'], 'restored into the new sandbox');
   const evicted = (await waitForEvents(ex.logFile, () => true)).find((e) => e.code === 4);
   t.equal(evicted?.lines[0], 'Job was evicted. Code 1022 Subcode 0');
 

@@ -23,7 +23,7 @@ async function startedJob(t: Test) {
   const sendOutput = async (afterReport: number) => {
     const reply = putAsStartd(d.url(), d.token(), fake.key, `/v1/jobs/${jobId}/runs/${runId}/output`, archive, afterReport);
     await eventually('the transfer to wait for its report', () =>
-      /transfer waits for the report its startd made before it/.test(fs.readFileSync(path.join(d.home, 'log', 'SchedLog'), 'utf8')) || undefined,
+      /request waits for the report its startd made before it/.test(fs.readFileSync(path.join(d.home, 'log', 'SchedLog'), 'utf8')) || undefined,
     );
     return { reply };
   };

@@ -33,13 +33,13 @@ t.test('stdout and stderr land where the submit file sends them', async (t) => {
   await waitForEvents(path.join(pool.dir, 'apart', 's.log'), (events) => events.some((e) => e.code === 5));
 
   const sandboxOf = (dir: string) => fs.readFileSync(path.join(pool.dir, dir, 'listing.txt'), 'utf8').trim().split('\n').sort();
-  t.same(sandboxOf('quiet'), ['.job.ad', '.machine.ad', 'listing.txt', 'speak.sh'], 'no output or error: both streams go to /dev/null, no file in the sandbox');
+  t.same(sandboxOf('quiet'), ['.chirp.config', '.job.ad', '.machine.ad', 'listing.txt', 'speak.sh'], 'no output or error: both streams go to /dev/null, no file in the sandbox');
   t.same(fs.readdirSync(path.join(pool.dir, 'quiet')).sort(), ['listing.txt', 's.log'], 'and nothing comes back for them');
 
-  t.same(sandboxOf('shared'), ['.job.ad', '.machine.ad', '_condor_stdout', 'listing.txt', 'speak.sh'], 'output = error: one file for both streams');
+  t.same(sandboxOf('shared'), ['.chirp.config', '.job.ad', '.machine.ad', '_condor_stdout', 'listing.txt', 'speak.sh'], 'output = error: one file for both streams');
   t.equal(fs.readFileSync(path.join(pool.dir, 'shared', 'both.txt'), 'utf8'), 'to-stdout\nto-stderr\n', 'both streams, in the order written');
 
-  t.same(sandboxOf('apart'), ['.job.ad', '.machine.ad', '_condor_stderr', '_condor_stdout', 'listing.txt', 'speak.sh']);
+  t.same(sandboxOf('apart'), ['.chirp.config', '.job.ad', '.machine.ad', '_condor_stderr', '_condor_stdout', 'listing.txt', 'speak.sh']);
   t.equal(fs.readFileSync(path.join(pool.dir, 'apart', 'out.txt'), 'utf8'), 'to-stdout\n');
   t.equal(fs.readFileSync(path.join(pool.dir, 'apart', 'err.txt'), 'utf8'), 'to-stderr\n');
 });
