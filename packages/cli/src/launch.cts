@@ -59,9 +59,9 @@ function statIfExists(file: string): fs.Stats | undefined {
 function runBundle(file: string, stats: fs.Stats): void {
   const source = fs.readFileSync(file, 'utf8');
   const uid = process.getuid?.();
-  const cacheDir = path.join(os.tmpdir(), `tinycondor-code-cache-${uid}`);
+  const cacheDir = codeCacheDir(os.tmpdir(), process.env, uid);
   const key = `${stats.mtimeMs}:${stats.size}:${process.version}:${process.arch}`;
-  const cache = uid === undefined ? undefined : codeCache(cacheDir, path.basename(file, '.cjs'), key);
+  const cache = cacheDir === undefined ? undefined : codeCache(cacheDir, path.basename(file, '.cjs'), key);
   const cachedData = cache?.read();
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {'use strict';${source}\n})`, { filename: file, cachedData });
   if (cache && (cachedData === undefined || script.cachedDataRejected)) {
@@ -73,6 +73,18 @@ function runBundle(file: string, stats: fs.Stats): void {
   }
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+}
+
+/**
+ * Where the code cache lives: the user's directory under the temporary directory, but none for a command a
+ * job runs with TMPDIR in its sandbox (the starter points TMPDIR at _CONDOR_SCRATCH_DIR): a condor_* command
+ * must leave nothing in a job's sandbox, where it would be checkpointed and sent back.
+ */
+export function codeCacheDir(tmpdir: string, env: NodeJS.ProcessEnv, uid: number | undefined): string | undefined {
+  if (uid === undefined) return undefined;
+  const scratch = env._CONDOR_SCRATCH_DIR;
+  if (scratch !== undefined && scratch !== '' && !path.relative(path.resolve(scratch), path.resolve(tmpdir)).startsWith('..')) return undefined;
+  return path.join(tmpdir, `tinycondor-code-cache-${uid}`);
 }
 
 export interface CodeCache {

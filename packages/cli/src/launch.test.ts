@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { codeCache, DEFERRED_EXTRA_CA_CERTS, freshBundle, restoreExtraCaCerts } from './launch.cjs';
+import { codeCache, codeCacheDir, DEFERRED_EXTRA_CA_CERTS, freshBundle, restoreExtraCaCerts } from './launch.cjs';
 
 function packagesDir(t: { teardown(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'launch-test-'));
@@ -47,6 +47,14 @@ t.test('a code cache is read back only under the key it was written with', async
   t.equal(codeCache(dir, 'condor_rm', 'k1')?.read(), undefined, 'another command has its own');
   t.equal(fs.statSync(dir).mode & 0o777, 0o700, 'the directory is private');
   t.same(fs.readdirSync(dir), ['condor_q.v8cache'], 'no temporary file left');
+});
+
+t.test("no code cache in a job's sandbox: TMPDIR there is the scratch directory", async (t) => {
+  t.equal(codeCacheDir('/tmp', {}, 1000), '/tmp/tinycondor-code-cache-1000');
+  t.equal(codeCacheDir('/tmp', { _CONDOR_SCRATCH_DIR: '/var/execute/dir_1' }, 1000), '/tmp/tinycondor-code-cache-1000', 'a job whose TMPDIR is elsewhere');
+  t.equal(codeCacheDir('/var/execute/dir_1', { _CONDOR_SCRATCH_DIR: '/var/execute/dir_1' }, 1000), undefined);
+  t.equal(codeCacheDir('/var/execute/dir_1/tmp', { _CONDOR_SCRATCH_DIR: '/var/execute/dir_1/' }, 1000), undefined, 'below it too');
+  t.equal(codeCacheDir('/tmp', {}, undefined), undefined, 'no uid, no cache');
 });
 
 t.test('a cache directory others can write to is not used', async (t) => {

@@ -40,6 +40,7 @@ function setup(t: Test): {
     observer: { slotChanged: (slot) => calls.push(`observer slot ${slot.description.name}`) },
     commit,
     scheduleMatchmaking,
+    spool: { failCheckpoint: (cluster, proc, checkpoint) => calls.push(`fail checkpoint ${checkpoint} of ${cluster}.${proc}`) },
     now: () => NOW,
     log: quietLog,
   });
@@ -116,6 +117,16 @@ t.test('run-failed holds the job; run-ended requeues it with the reason its vaca
   t.equal(ended.status, JobStatus.Idle);
   t.same([ended.ad.getString('VacateReason'), ended.ad.getInt('VacateReasonCode')], ['Unspecified job interruption', 1005]);
   t.equal(slotOf(startd, 'slot2').run, undefined);
+});
+
+t.test('checkpoint-invalid: that checkpoint is given up in SPOOL, the job requeued with the 021 and 004 events', async (t) => {
+  const { store, startd, job, report, calls } = setup(t);
+  report({ type: 'checkpoint-invalid', checkpoint: 2, message: 'Invalid MANIFEST file, aborting.' });
+  const requeued = reread(store, job) as StoredJob;
+  t.equal(requeued.status, JobStatus.Idle);
+  t.same([requeued.ad.getString('VacateReason'), requeued.ad.getInt('VacateReasonCode')], ['Error from slot1@s1: Invalid MANIFEST file, aborting.', 1005]);
+  t.ok(calls.includes(`fail checkpoint 2 of ${job.cluster}.${job.proc}`));
+  t.equal(slotOf(startd, 'slot1').run, undefined);
 });
 
 t.test('suspended and continued change the job and keep its run; out of turn they are ignored', async (t) => {

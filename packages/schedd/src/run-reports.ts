@@ -3,7 +3,7 @@ import { formatJobId } from '@tinycondor/shared/job-id';
 import { DEFAULT_DELAYED_UPDATE_PREFIX } from '@tinycondor/shared/chirp/access';
 import { acceptedDelayedUpdates } from '@tinycondor/shared/chirp/remote-edits';
 import { splitList } from '@tinycondor/shared/submit/queue';
-import { beginExecution, editJob, executionRestarted, jobExited, jobSuspended, jobUnsuspended, runEvicted, runFailed, type Transition } from '@tinycondor/shared/job-state';
+import { beginExecution, editJob, executionRestarted, jobExited, jobSuspended, jobUnsuspended, runErrored, runEvicted, runFailed, type Transition } from '@tinycondor/shared/job-state';
 import { JobStatus, VacateCode } from '@tinycondor/shared/job-status';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import { usesFileTransfer } from '@tinycondor/shared/transfer-files';
@@ -11,6 +11,7 @@ import { runKept, type JobStore, type RunAssignment, type StoredJob } from './jo
 import type { Matchmaker } from './matchmaker.js';
 import type { QueuedStarts } from './queued-starts.js';
 import type { ScheddObserver } from './schedd-observer.js';
+import type { SpoolStore } from './spool-store.js';
 import { slotKey, type StartdConnection } from './startd-registry.js';
 import { emptyTransferEvents } from './transfer-events.js';
 
@@ -26,6 +27,8 @@ export interface RunReportsContext {
   /** Stores a job's transition and tells whom it concerns (Schedd.commit). */
   commit(job: StoredJob, transition: Transition, run: RunAssignment | null): void;
   scheduleMatchmaking(): void;
+  /** SPOOL: a checkpoint that failed to restore is given up there. */
+  spool: Pick<SpoolStore, 'failCheckpoint'>;
   now(): Date;
   log: Logger;
 }
@@ -86,6 +89,13 @@ export class RunReports {
           if (message.executionStartedAt !== undefined) {
             this.context.commit(job, executionRestarted(job.ad, { startedAt: message.executionStartedAt, exitedAt: message.exitedAt }), runKept(job));
           }
+        }
+        return;
+      case 'checkpoint-invalid':
+        this.freeSlot(connection, message.jobId, message.runId);
+        if (job) {
+          this.context.spool.failCheckpoint(job.cluster, job.proc, message.checkpoint);
+          this.context.commit(job, runErrored(job.ad, { now, executeHost: `${job.slot ?? ''}@${startdName}`, message: message.message }), null);
         }
         return;
       case 'job-update':

@@ -46,7 +46,7 @@ export class RunTransfers {
       } catch (err) {
         throw new InputTransferError((err as Error).message);
       }
-      entries = inputEntries(job.ad, schedd.spool.jobDir(job.cluster, job.proc), schedd.spool.committedEntries(job.cluster, job.proc), schedd.fileGuard, rights);
+      entries = inputEntries(job.ad, schedd.spool.jobDir(job.cluster, job.proc), schedd.spool.entriesToRestore(job.cluster, job.proc, (job.ad.getString('CheckpointDestination') ?? '') !== ''), schedd.fileGuard, rights);
     } catch (err) {
       if (!(err instanceof InputTransferError)) throw err;
       const reason = `Transfer input files failure at access point ${schedd.settings.name} while sending files to the execution point ${executionPoint}. Details: ${err.message}`;

@@ -149,6 +149,7 @@ export class Schedd {
       observer,
       commit: (job: StoredJob, transition: Transition, run: RunAssignment | null) => this.commit(job, transition, run),
       scheduleMatchmaking: () => this.scheduleMatchmaking(),
+      spool,
       now: () => this.now(),
       log,
     };

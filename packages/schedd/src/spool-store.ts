@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { jobSpoolDir, jobSpoolSwapDir, jobSpoolTmpDir, SPOOL_COMMIT_MARKER, SPOOL_COMMIT_MARKER_CONTENT } from '@tinycondor/shared/spool-paths';
 import { extractTarSafely, type ExtractResult } from '@tinycondor/transfer/tar/index';
 import { spoolSpaceRefusal } from '@tinycondor/shared/disk-reserve';
+import { failureFileName, manifestFileName, manifestToRestore, validateManifest } from '@tinycondor/shared/checkpoint-manifest';
 import { PRIVATE_DIR_MODE } from './pool-permissions.js';
 
 /** Event logs of spooled jobs (see userLogPath). */
@@ -101,6 +102,42 @@ export class SpoolStore {
     } catch {
       return [];
     }
+  }
+
+  /**
+   * What a new sandbox of the job gets from SPOOL: every committed entry; for a job whose checkpoints are
+   * kept at a checkpoint_destination, only the newest MANIFEST that validates (the files are fetched from
+   * the destination by the execute side).
+   */
+  entriesToRestore(cluster: number, proc: number, atDestination: boolean): string[] {
+    const committed = this.committedEntries(cluster, proc);
+    if (!atDestination) return committed;
+    const dir = this.jobDir(cluster, proc);
+    const readable = (name: string): string => {
+      try {
+        return fs.readFileSync(path.join(dir, name), 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const manifest = manifestToRestore(committed, (name) => validateManifest(readable(name), path.join(dir, name)));
+    return manifest === undefined ? [] : [manifest];
+  }
+
+  /**
+   * Gives up a checkpoint kept at its checkpoint_destination (the shadow's deleteCheckpoint): its MANIFEST
+   * becomes a FAILURE file, so no restore picks it again (a later clean-up still finds what to delete).
+   */
+  failCheckpoint(cluster: number, proc: number, checkpointNumber: number): void {
+    const dir = this.jobDir(cluster, proc);
+    try {
+      fs.renameSync(path.join(dir, manifestFileName(checkpointNumber)), path.join(dir, failureFileName(checkpointNumber)));
+    } catch (err) {
+      // No MANIFEST (already given up): nothing to rename, as the shadow shrugs it off.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      return;
+    }
+    fsyncPath(dir);
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   removeJob,
   runDropped,
   setJobPriority,
+  runErrored,
   runEvicted,
   runFailed,
   startRun,
@@ -457,6 +458,19 @@ t.test('vacateJob: only running jobs; status unchanged, run killed, reason recor
   t.equal(tr.killRun, true);
   t.equal(tr.leaveQueue, false);
   t.same(vacateJob(idleJob(), { now: T0, reason: 'r', reasonCode: 1022 }), { refused: 'bad-status', message: 'Job 7.2 not running to be vacated' });
+});
+
+t.test("runErrored: the starter's critical error is logged (021), then the job is requeued (004) as evictJob does", async (t) => {
+  const tr = runErrored(runningJob(), { now: at(30), executeHost: 'slot1@ep', message: 'Invalid MANIFEST file, aborting.' });
+  t.equal(tr.ad.getInt('JobStatus'), 1);
+  t.equal(tr.ad.getString('VacateReason'), 'Error from slot1@ep: Invalid MANIFEST file, aborting.');
+  t.equal(tr.ad.getInt('VacateReasonCode'), 1005);
+  t.same(
+    tr.events.map((e) => e.code),
+    [21, 4],
+  );
+  t.match(tr.events[0], { code: 21, daemon: 'starter', executeHost: 'slot1@ep', message: 'Invalid MANIFEST file, aborting.', critical: true });
+  t.notOk(tr.leaveQueue);
 });
 
 t.test('runEvicted: back to Idle with event 004 and the vacate reason', async (t) => {

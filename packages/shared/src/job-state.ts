@@ -1,6 +1,6 @@
 import { ClassAd, isTrue, type Value } from './classad/index.js';
 import type { JobEvent, JobExit, Rusage } from './eventlog/index.js';
-import { HoldCode, JobStatus, OutOfResourcesSubCode } from './job-status.js';
+import { HoldCode, JobStatus, OutOfResourcesSubCode, VacateCode } from './job-status.js';
 import type { ExitStatus, Usage } from './protocol.js';
 
 /**
@@ -459,6 +459,17 @@ export function runEvicted(adIn: ClassAd, opts: { now: Date; reason: string; rea
     leaveQueue: false,
     killRun: false,
   };
+}
+
+/**
+ * The starter failed the run with a critical error and no hold code (pseudo_ulog): its 021 event, then the
+ * shadow's evictJob(JOB_SHOULD_REQUEUE) puts the job back to Idle with `Error from <host>: <message>`.
+ */
+export function runErrored(adIn: ClassAd, opts: { now: Date; executeHost: string; message: string }): Transition {
+  const reason = `Error from ${opts.executeHost}: ${opts.message}`;
+  const evicted = runEvicted(adIn, { now: opts.now, reason, reasonCode: VacateCode.JobShouldRequeue });
+  const remoteError: JobEvent = { code: 21, ...ids(evicted.ad), time: opts.now, daemon: 'starter', executeHost: opts.executeHost, message: opts.message, critical: true };
+  return { ...evicted, events: [remoteError, ...evicted.events] };
 }
 
 /** condor_rm: any job not already being removed (schedd.cpp actOnJobs, JA_REMOVE_JOBS). */

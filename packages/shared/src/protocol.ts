@@ -97,6 +97,12 @@ const RunReportSchemas = [
     { type: Type.Literal('run-ended'), ...Report, usage: UsageSchema, execution: Type.Optional(ExecutionSpanSchema) },
     { additionalProperties: false },
   ),
+  // The checkpoint restored from its checkpoint_destination did not match its MANIFEST (the starter's
+  // InvalidCheckpointDownload): that checkpoint is given up and the job goes back to Idle.
+  Type.Object(
+    { type: Type.Literal('checkpoint-invalid'), ...Report, checkpoint: Type.Integer({ minimum: 0 }), message: Type.String({ maxLength: 4000 }) },
+    { additionalProperties: false },
+  ),
   // condor_suspend / condor_continue done: the job's processes stopped (how many) or continued.
   Type.Object({ type: Type.Literal('suspended'), ...Report, numPids: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('continued'), ...Report }, { additionalProperties: false }),

@@ -26,6 +26,7 @@ import { ContainerProcess, type ContainerFailure, type ContainerUsage } from './
 import { scratchDirectories } from './docker-knobs.js';
 import type { ShellPlace } from './ssh-session.js';
 import { transferUrls, urlDownloads, withJobPlugins, type PluginSettings, type UrlTransferRun } from './transfer-plugins.js';
+import { checkpointDestination, restoreCheckpointFiles, uploadCheckpointFiles } from './checkpoint-destination.js';
 import { chirpEnablement } from '@tinycondor/shared/chirp/access';
 import { ChirpServer } from './chirp-server.js';
 import type { ChirpSettings } from './chirp-knobs.js';
@@ -429,18 +430,28 @@ export class JobRun {
   }
 
   /**
-   * The URLs of transfer_input_files, fetched by their methods' plugins after the schedd's files (as the
-   * starter defers them to the end of its download) and as the job's user. False: the job was held.
+   * The URLs of transfer_input_files and the files of a checkpoint kept at its checkpoint_destination,
+   * fetched by their methods' plugins after the schedd's files (as the starter defers them to the end of
+   * its download) and as the job's user; the checkpoint checked against its MANIFEST. False: the run ended
+   * (the job held, or back to Idle without that checkpoint).
    */
   private async downloadUrlInputs(): Promise<boolean> {
     const { ctx } = this;
     const urls = splitFileList(ctx.jobAd.getString('TransferInput')).filter(isUrl);
-    if (urls.length === 0) return true;
-    const failure = await transferUrls(urlDownloads(urls, this.sandbox), false, this.pluginSettings(), this.urlTransferRun());
-    if (failure === undefined) return true;
-    const reason = urlTransferHoldReason('input', `${ctx.slotName}@${ctx.startdName}`, new URL(ctx.client.baseUrl).host, failure);
-    ctx.report({ type: 'run-failed', jobId: ctx.jobId, runId: ctx.runId, stage: 'input', reason, subCode: failure.subCode });
-    return false;
+    if (urls.length === 0 && checkpointDestination(ctx.jobAd) === undefined) return true;
+    const outcome = await restoreCheckpointFiles(ctx.jobAd, urlDownloads(urls, this.sandbox), this.pluginSettings(), this.urlTransferRun());
+    const base = { jobId: ctx.jobId, runId: ctx.runId };
+    if (outcome.kind === 'failed') {
+      const reason = urlTransferHoldReason('input', `${ctx.slotName}@${ctx.startdName}`, new URL(ctx.client.baseUrl).host, outcome.failure);
+      ctx.report({ type: 'run-failed', ...base, stage: 'input', reason, subCode: outcome.failure.subCode });
+      return false;
+    }
+    if (outcome.kind === 'invalid') {
+      ctx.log.warn({ checkpoint: outcome.checkpoint, message: outcome.message }, 'the checkpoint fetched from its destination does not match its MANIFEST');
+      ctx.report({ type: 'checkpoint-invalid', ...base, checkpoint: outcome.checkpoint, message: outcome.message });
+      return false;
+    }
+    return true;
   }
 
   /** The startd's plugins with the job's own (transfer_plugins) over them. */
@@ -498,7 +509,9 @@ export class JobRun {
   private async uploadCheckpoint(before: SandboxSnapshot, checkpointNumber: number): Promise<boolean> {
     const { ctx } = this;
     const base = { jobId: ctx.jobId, runId: ctx.runId };
+    const destination = checkpointDestination(ctx.jobAd);
     try {
+      if (destination !== undefined) return await this.uploadToDestination(before, checkpointNumber, destination);
       const upload = async (): Promise<Map<string, BaseFile>> => {
         const committed = this.committedCheckpoint;
         const files = selectCheckpointFiles(ctx.jobAd, this.sandbox, before);
@@ -524,6 +537,24 @@ export class JobRun {
     }
     ctx.report({ type: 'run-failed', ...base, stage: 'checkpoint', reason: 'Starter failed to upload checkpoint', subCode: -1 });
     return false;
+  }
+
+  /**
+   * A checkpoint kept at its checkpoint_destination: its files uploaded there through the plugins, then its
+   * MANIFEST committed to SPOOL (DoCheckpointUploadFromStarter). A failed upload throws: the job is held.
+   */
+  private async uploadToDestination(before: SandboxSnapshot, checkpointNumber: number, destination: string): Promise<boolean> {
+    const { ctx } = this;
+    const files = selectCheckpointFiles(ctx.jobAd, this.sandbox, before);
+    const uploaded = await uploadCheckpointFiles(files, destination, ctx.jobAd.getString('GlobalJobId') ?? '', checkpointNumber, this.pluginSettings(), this.urlTransferRun());
+    if ('failure' in uploaded) throw new Error(`checkpoint ${checkpointNumber} not uploaded to ${destination}: ${uploaded.failure.messages.join('|')}`);
+    try {
+      await retryTransient('checkpoint', () => ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'checkpoint', checkpointNumber, packEntries([uploaded.manifest])), this.mayGoOn, ctx.log);
+    } finally {
+      // The starter's copy goes once SPOOL has it (or the upload gave up).
+      fs.rmSync(uploaded.manifest.source, { force: true });
+    }
+    return true;
   }
 
   /** when_to_transfer_output = ON_EXIT_OR_EVICT: the output set goes to SPOOL when the job is evicted. */

@@ -7,12 +7,6 @@ import type { AdReader } from '../proc-ad-view.js';
  */
 const NOT_YET: { attribute: string; uses: (ad: AdReader) => boolean; warning: string }[] = [
   {
-    attribute: 'CheckpointDestination',
-    uses: (ad) => (ad.getString('CheckpointDestination') ?? '') !== '',
-    warning:
-      'checkpoint_destination is not implemented by tinycondor yet: checkpoints are kept in SPOOL, where HTCondor would store them at the destination through its file-transfer plugin',
-  },
-  {
     attribute: 'StreamOut',
     uses: (ad) => ad.getBool('StreamOut') === true,
     warning:

@@ -1,0 +1,122 @@
+// checkpoint_destination on the execute side, as HTCondor's starter does it: a checkpoint's files go to
+// the destination through the plugins and only their MANIFEST goes to SPOOL; a restore fetches the files
+// the MANIFEST it was given lists, and checks them against it before the job starts.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ClassAd } from '@tinycondor/shared/classad/index';
+import {
+  buildManifest,
+  checkpointDownloadUrl,
+  checkpointUploadUrl,
+  fileMismatch,
+  manifestEntries,
+  manifestFileName,
+  manifestNumber,
+  validateManifest,
+  type ManifestEntry,
+} from '@tinycondor/shared/checkpoint-manifest';
+import type { PluginFailure, UrlTransfer } from '@tinycondor/shared/url-transfer';
+import type { PackEntry } from '@tinycondor/transfer/tar/index';
+import { transferUrls, type PluginSettings, type UrlTransferRun } from './transfer-plugins.js';
+
+/** The destination a job's checkpoints go to, when it names one. */
+export function checkpointDestination(ad: Pick<ClassAd, 'getString'>): string | undefined {
+  const destination = ad.getString('CheckpointDestination');
+  return destination === undefined || destination === '' ? undefined : destination;
+}
+
+async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** The regular files of the checkpoint's entries, directories walked (their names below the entry's), links followed. */
+function checkpointFiles(entries: readonly PackEntry[]): { name: string; source: string }[] {
+  const files: { name: string; source: string }[] = [];
+  const visit = (name: string, source: string) => {
+    const stat = fs.statSync(source);
+    if (stat.isDirectory()) {
+      for (const child of fs.readdirSync(source).sort()) visit(`${name}/${child}`, path.join(source, child));
+    } else if (stat.isFile()) {
+      files.push({ name, source });
+    }
+  };
+  for (const entry of entries) visit(entry.name, entry.source);
+  return files;
+}
+
+/**
+ * Uploads checkpoint `checkpointNumber`'s files to `<destination>/<GlobalJobId>/<NNNN>/` and writes its
+ * MANIFEST in the sandbox (what SPOOL is sent). A failed upload is the plugins' failure.
+ */
+export async function uploadCheckpointFiles(
+  entries: readonly PackEntry[],
+  destination: string,
+  globalJobId: string,
+  checkpointNumber: number,
+  settings: PluginSettings,
+  run: UrlTransferRun,
+): Promise<{ manifest: PackEntry } | { failure: PluginFailure }> {
+  const files = checkpointFiles(entries);
+  const listed: ManifestEntry[] = [];
+  for (const file of files) listed.push({ name: file.name, sha256: await sha256OfFile(file.source) });
+  const uploads: UrlTransfer[] = files.map((file) => ({ url: checkpointUploadUrl(destination, globalJobId, checkpointNumber, file.name), localFileName: file.source }));
+  const failure = uploads.length === 0 ? undefined : await transferUrls(uploads, true, settings, run);
+  if (failure !== undefined) return { failure };
+  const name = manifestFileName(checkpointNumber);
+  const source = path.join(run.sandbox, name);
+  fs.writeFileSync(source, buildManifest(listed, checkpointNumber));
+  return { manifest: { name, source } };
+}
+
+/** How the restore of a checkpoint from its destination went. */
+export type RestoreOutcome =
+  | { kind: 'none' }
+  | { kind: 'restored'; checkpoint: number }
+  /** The plugins failed to fetch a file: an input transfer failure. */
+  | { kind: 'failed'; failure: PluginFailure }
+  /** What arrived does not match the manifest: the starter's "Invalid MANIFEST file" or a file's checksum. */
+  | { kind: 'invalid'; checkpoint: number; message: string };
+
+/**
+ * The files the MANIFEST in the sandbox (sent from SPOOL) lists, fetched from the destination along with
+ * the job's URL inputs (one invocation per plugin, as DoDownload defers them all), then checked against it;
+ * the MANIFEST is removed once they match.
+ */
+export async function restoreCheckpointFiles(
+  ad: Pick<ClassAd, 'getString'>,
+  urlInputs: readonly UrlTransfer[],
+  settings: PluginSettings,
+  run: UrlTransferRun,
+): Promise<RestoreOutcome> {
+  const destination = checkpointDestination(ad);
+  const manifestName = destination === undefined ? undefined : fs.readdirSync(run.sandbox).filter((name) => manifestNumber(name) >= 0).sort().pop();
+  if (destination === undefined || manifestName === undefined) {
+    const failure = urlInputs.length === 0 ? undefined : await transferUrls(urlInputs, false, settings, run);
+    return failure === undefined ? { kind: 'none' } : { kind: 'failed', failure };
+  }
+  const checkpoint = manifestNumber(manifestName);
+  const manifestPath = path.join(run.sandbox, manifestName);
+  const text = fs.readFileSync(manifestPath, 'utf8');
+  const listed = manifestEntries(text);
+  const globalJobId = ad.getString('GlobalJobId') ?? '';
+  const downloads = listed.map((entry) => {
+    const localFileName = path.join(run.sandbox, entry.name);
+    fs.mkdirSync(path.dirname(localFileName), { recursive: true });
+    return { url: checkpointDownloadUrl(destination, globalJobId, checkpoint, entry.name), localFileName };
+  });
+  const failure = await transferUrls([...urlInputs, ...downloads], false, settings, run);
+  if (failure !== undefined) return { kind: 'failed', failure };
+  // A plugin may have changed what arrived, the manifest included (HTCondor's test plugins do).
+  if (!validateManifest(fs.readFileSync(manifestPath, 'utf8'), manifestPath)) return { kind: 'invalid', checkpoint, message: 'Invalid MANIFEST file, aborting.' };
+  for (const entry of listed) {
+    const file = path.join(run.sandbox, entry.name);
+    const actual = fs.existsSync(file) ? await sha256OfFile(file) : undefined;
+    const mismatch = fileMismatch(entry, actual);
+    if (mismatch !== undefined) return { kind: 'invalid', checkpoint, message: `${mismatch}, aborting.` };
+  }
+  fs.rmSync(manifestPath);
+  return { kind: 'restored', checkpoint };
+}

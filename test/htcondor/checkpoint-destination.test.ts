@@ -1,0 +1,361 @@
+// A port of HTCondor's src/condor_tests/test_checkpoint_destination.py: a self-checkpointing job that
+// records its epoch and checkpoint number through condor_chirp, vacates itself after its first checkpoint
+// and must resume from it, with its checkpoints in SPOOL or at a checkpoint_destination reached through a
+// job-supplied local:// plugin (test/fixtures/plugins/local_plugin.py: the test's plugin, parsing its ads
+// with the standard library instead of the classad2 bindings). Its jobs, expected stdout and assertions
+// are the test's, with these differences, each said where it happens:
+// - condor_reschedule is not needed (an evicted job is matched again at once);
+// - `condor_manifest validateFilesListedIn` is the same check made with tinycondor's manifest functions;
+// - test_checkpoint_removed (the destination and SPOOL cleaned up when the job leaves the queue, through
+//   CHECKPOINT_DESTINATION_MAPFILE) is not ported: that clean-up is not implemented yet (issue 20);
+// - the HTCONDOR_1218 cases (preserve_relative_paths) are not ported yet.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t, { type Test } from 'tap';
+import { manifestEntries, validateManifest } from '@tinycondor/shared/checkpoint-manifest';
+import { jobSpoolDir } from '@tinycondor/shared/spool-paths';
+import type { ParsedEvent } from '@tinycondor/shared/eventlog/index';
+import { startPool, waitForEvents, writeExecutable, type TestPool } from '../helpers/pool.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const binDir = path.resolve(here, '..', '..', 'node_modules', '.bin');
+const libexecDir = path.resolve(here, '..', '..', 'packages', 'cli', 'libexec');
+const localPlugin = path.resolve(here, '..', 'fixtures', 'plugins', 'local_plugin.py');
+
+/** The test's counting.py, with its CONDOR_CONFIG and the pool's LIBEXEC and BIN. */
+function countingScript(pool: TestPool, testDir: string): string {
+  return `#!/usr/bin/python3
+import os, sys, time, subprocess
+from pathlib import Path
+os.environ['CONDOR_CONFIG'] = '${pool.env.CONDOR_CONFIG}'
+os.environ['PATH'] = '${libexecDir}' + os.pathsep + os.environ.get('PATH', '') + os.pathsep + '${binDir}'
+posix_test_dir = '${testDir}'
+
+epoch_number = 0
+rv = subprocess.run(["condor_chirp", "get_job_attr", "epoch_name"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=20)
+if rv.returncode == 0 and b"UNDEFINED" not in rv.stdout:
+    print("Found epoch number in the job ad at startup.")
+    epoch_number = int(rv.stdout.strip())
+print(f"Starting epoch number {epoch_number}.")
+
+my_checkpoint_number = -1
+rv = subprocess.run(["condor_chirp", "get_job_attr", "my_checkpoint_number"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=20)
+if rv.returncode == 0 and b"UNDEFINED" not in rv.stdout:
+    print("Found my checkpoint number in the job ad at startup.")
+    my_checkpoint_number = int(rv.stdout.strip())
+print(f"Starting from my checkpoint number {my_checkpoint_number}")
+
+deadline = time.monotonic() + 60
+while True:
+    the_checkpoint_number = -1
+    rv = subprocess.run(["condor_q", sys.argv[1], "-af", "CheckpointNumber"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=20)
+    if rv.returncode == 0 and b"undefined" not in rv.stdout:
+        the_checkpoint_number = int(rv.stdout.strip())
+    if the_checkpoint_number == my_checkpoint_number:
+        break
+    if time.monotonic() >= deadline:
+        break
+    time.sleep(1)
+print(f"Found the checkpoint number {the_checkpoint_number}")
+
+if the_checkpoint_number == 0:
+    target = Path(posix_test_dir) / sys.argv[1]
+    os.system(f'/bin/cp -a . {target.as_posix()} 2>/dev/null')
+
+total_steps = 14
+num_completed_steps = 0
+try:
+    with open("saved-state", "r") as saved_state:
+        num_completed_steps = int(saved_state.readline().strip())
+except IOError:
+    pass
+
+while num_completed_steps < total_steps:
+    print(f"Starting step {num_completed_steps}.", flush=True)
+    time.sleep(1)
+    num_completed_steps += 1
+    if num_completed_steps == 7 and epoch_number == 0:
+        epoch_number += 1
+        subprocess.run(["condor_chirp", "set_job_attr", "epoch_name", str(epoch_number)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=20)
+        subprocess.run(["condor_vacate_job", sys.argv[1]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=20)
+        time.sleep(60)
+        print("Failed to evict, aborting.")
+        sys.exit(1)
+    if num_completed_steps % 5 == 0:
+        print(f"Checkpointing after {num_completed_steps}.")
+        with open("saved-state", "w") as saved_state:
+            saved_state.write(f'{num_completed_steps}')
+        my_checkpoint_number += 1
+        subprocess.run(["condor_chirp", "set_job_attr", "my_checkpoint_number", str(my_checkpoint_number)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=20)
+        sys.exit(17)
+
+print(f"Completed all {total_steps} steps.")
+sys.exit(0)
+`;
+}
+
+const EXPECTED_STDOUT = [
+  'Starting epoch number 0.',
+  'Starting from my checkpoint number -1',
+  'Found the checkpoint number -1',
+  'Starting step 0.',
+  'Starting step 1.',
+  'Starting step 2.',
+  'Starting step 3.',
+  'Starting step 4.',
+  'Checkpointing after 5.',
+  'Found epoch number in the job ad at startup.',
+  'Starting epoch number 1.',
+  'Found my checkpoint number in the job ad at startup.',
+  'Starting from my checkpoint number 0',
+  'Found the checkpoint number 0',
+  'Starting step 5.',
+  'Starting step 6.',
+  'Starting step 7.',
+  'Starting step 8.',
+  'Starting step 9.',
+  'Checkpointing after 10.',
+  'Found epoch number in the job ad at startup.',
+  'Starting epoch number 1.',
+  'Found my checkpoint number in the job ad at startup.',
+  'Starting from my checkpoint number 1',
+  'Found the checkpoint number 1',
+  'Starting step 10.',
+  'Starting step 11.',
+  'Starting step 12.',
+  'Starting step 13.',
+  'Completed all 14 steps.',
+].map((line) => `${line}\n`);
+
+interface Fixture {
+  pool: TestPool;
+  testDir: string;
+  script: string;
+  pluginShell: string;
+}
+
+async function setUp(t: Test): Promise<Fixture> {
+  const pool = await startPool(t, { startds: 1, cpus: 4 });
+  const testDir = pool.dir;
+  const script = path.join(testDir, 'counting.py');
+  writeExecutable(script, countingScript(pool, testDir));
+  // The test's local.sh: the plugin, its output appended to plugin.log.
+  const pluginShell = path.join(testDir, 'local.sh');
+  writeExecutable(pluginShell, `#!/bin/bash\nexport LOCAL_PLUGIN_ROOT=${testDir}\nexec ${localPlugin} "$@" 2>&1 >> ${testDir}/plugin.log\n`);
+  return { pool, testDir, script, pluginShell };
+}
+
+/** the_job_description, with a test case's keys over it. */
+function submitJob(f: Fixture, name: string, testCase: Record<string, string>): Promise<number> {
+  const description: Record<string, string> = {
+    LeaveJobInQueue: 'true',
+    executable: f.script,
+    arguments: '$(CLUSTER).$(PROCESS)',
+    transfer_executable: 'true',
+    should_transfer_files: 'true',
+    when_to_transfer_output: 'ON_EXIT',
+    log: `${f.testDir}/test_job_$(CLUSTER).log`,
+    output: `${f.testDir}/test_job_$(CLUSTER).out`,
+    error: `${f.testDir}/test_job_$(CLUSTER).err`,
+    want_io_proxy: 'True',
+    checkpoint_exit_code: '17',
+    transfer_checkpoint_files: 'saved-state',
+    transfer_output_files: '""',
+    ...testCase,
+  };
+  const file = path.join(f.testDir, `${name}.sub`);
+  fs.writeFileSync(file, `${Object.entries(description).map(([k, v]) => `${k} = ${v}`).join('\n')}\nqueue 1\n`);
+  return f.pool.run('condor_submit', [file]).then((r) => {
+    if (r.code !== 0) throw new Error(`${name}: ${r.stderr}`);
+    return Number(/submitted to cluster (\d+)/.exec(r.stdout)?.[1]);
+  });
+}
+
+/** Waits for the job's completion (or its hold, which fails the case as the test's fail_condition does). */
+async function completed(f: Fixture, cluster: number): Promise<ParsedEvent[]> {
+  return waitForEvents(path.join(f.testDir, `test_job_${cluster}.log`), (ev) => ev.some((e) => e.code === 5 || e.code === 12), 240_000);
+}
+
+/** event_types_in_order: the codes appear in this order, others between them. */
+function inOrder(codes: number[], events: ParsedEvent[]): boolean {
+  let next = 0;
+  for (const event of events) if (event.code === codes[next] && ++next === codes.length) return true;
+  return false;
+}
+
+function sha256(file: string): string | undefined {
+  try {
+    return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The files only in the second tree (diff -r's "Only in" lines), as relative paths. */
+function onlyIn(a: string, b: string, rel = ''): string[] {
+  const extra: string[] = [];
+  const names = fs.existsSync(path.join(a, rel)) ? new Set(fs.readdirSync(path.join(a, rel))) : new Set<string>();
+  for (const name of fs.readdirSync(path.join(b, rel))) {
+    const child = path.join(rel, name);
+    if (!names.has(name)) extra.push(child);
+    else if (fs.statSync(path.join(b, child)).isDirectory()) extra.push(...onlyIn(a, b, child));
+    else if (sha256(path.join(a, child)) !== sha256(path.join(b, child))) extra.push(`differs: ${child}`);
+  }
+  return extra;
+}
+
+const EXTRA_FILES = new Set([
+  '.chirp.config',
+  '.job.ad',
+  '.local.sh.in',
+  '.local.sh.out',
+  '.machine.ad',
+  '.update.ad',
+  '.update.ad.tmp',
+  'saved-state',
+  'counting.py',
+  'local.sh',
+  '_condor_stdout',
+  '_condor_stderr',
+]);
+
+const TEST_CASES: Record<string, (f: Fixture) => Record<string, string>> = {
+  spool: () => ({}),
+  local: (f) => ({ checkpoint_destination: 'local://example.vo/example.fs', transfer_plugins: `local=${f.pluginShell}` }),
+  with_output_destination: (f) => ({
+    checkpoint_destination: 'local://example.vo/example.fs',
+    transfer_plugins: `local=${f.pluginShell}`,
+    output_destination: 'local://example.vo/example.fs/od/',
+    output: 'test_job_$(CLUSTER).out',
+    error: 'test_job_$(CLUSTER).err',
+  }),
+  check_files_local: (f) => ({
+    checkpoint_destination: 'local://example.vo/example.fs',
+    transfer_plugins: `local=${f.pluginShell}`,
+    transfer_input_files: `${f.testDir}/check_files_local/`,
+    transfer_checkpoint_files: 'saved-state, a, b, c, d, e',
+  }),
+};
+
+function makeInputs(inputPath: string, name: string): void {
+  fs.mkdirSync(inputPath, { recursive: true });
+  if (name !== 'check_files_local') return;
+  const write = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(inputPath, rel)), { recursive: true });
+    fs.writeFileSync(path.join(inputPath, rel), text);
+  };
+  write('a', 'a');
+  write('b', 'b');
+  write('c', 'c');
+  write('d/a', 'aa');
+  write('d/b/a/a', 'aaa');
+  write('d/b/b', 'bb');
+  write('d/b/c', 'cc');
+  write('d/c', 'ccc');
+  write('d/d/a', 'aaaa');
+  write('d/d/b', 'bbb');
+  write('e/a', 'aaaaa');
+  write('e/b', 'bbbb');
+  fs.mkdirSync(path.join(inputPath, 'e', 'c'), { recursive: true });
+  fs.symlinkSync(path.join(inputPath, 'c'), path.join(inputPath, 'e', 'd'));
+}
+
+t.test('TestCheckpointDestination', async (t) => {
+  const f = await setUp(t);
+  const clusters = new Map<string, number>();
+  for (const [name, testCase] of Object.entries(TEST_CASES)) {
+    makeInputs(path.join(f.testDir, name), name);
+    clusters.set(name, await submitJob(f, name, testCase(f)));
+  }
+  for (const [name, cluster] of clusters) {
+    t.test(name, async (t) => {
+      const events = await completed(f, cluster);
+      t.test('test_resume', async (t) => {
+        t.notOk(events.some((e) => e.code === 12), `never held: ${events.filter((e) => e.code === 12).map((e) => e.lines.join(' ')).join('')}`);
+        t.ok(inOrder([0, 1, 40, 1, 40, 5], events), `SUBMIT, EXECUTE, FILE_TRANSFER, EXECUTE, FILE_TRANSFER, JOB_TERMINATED in order: ${events.map((e) => e.code).join(' ')}`);
+        const stdout = fs.readFileSync(path.join(f.testDir, `test_job_${cluster}.out`), 'utf8');
+        t.same(stdout.split(/(?<=\n)/), EXPECTED_STDOUT);
+      });
+      const ad = (await f.pool.run('condor_q', [String(cluster), '-af:,', 'CheckpointDestination', 'GlobalJobId'])).stdout.trim().split(',').map((value) => value.trim());
+      const [destination, globalJobId] = ad;
+      t.test('test_checkpoint_location', async (t) => {
+        if (destination !== 'undefined') t.ok(fs.statSync(path.join(f.testDir, globalJobId.replaceAll('#', '_'))).isDirectory(), 'a directory named for the GlobalJobId');
+        else t.pass('no checkpoint destination');
+      });
+      t.test('test_checkpoint_structure', async (t) => {
+        const checkPath = path.join(f.testDir, `${cluster}.0`);
+        const manifestFile = path.join(jobSpoolDir(path.join(f.pool.home, 'spool'), cluster, 0), '_condor_checkpoint_MANIFEST.0000');
+        if (name.includes('spool')) {
+          t.notOk(fs.existsSync(manifestFile), 'no MANIFEST when checkpointing to SPOOL');
+        } else {
+          // condor_manifest validateFilesListedIn, run in the copy the job made of its sandbox.
+          const text = fs.readFileSync(manifestFile, 'utf8');
+          t.ok(validateManifest(text, manifestFile), 'the MANIFEST validates');
+          for (const entry of manifestEntries(text)) t.equal(sha256(path.join(checkPath, entry.name)), entry.sha256, `${entry.name} as listed`);
+        }
+        const extra = onlyIn(path.join(f.testDir, name), checkPath);
+        t.same(
+          extra.filter((file) => !EXTRA_FILES.has(file)),
+          [],
+          'the sandbox after the first restore holds the inputs, and only the files HTCondor adds',
+        );
+      });
+    });
+  }
+});
+
+t.test('test_checkpoint_upload_failure_causes_job_hold', async (t) => {
+  const f = await setUp(t);
+  // Not a directory: the local:// plugin cannot create the checkpoint's directories under it.
+  fs.writeFileSync(path.join(f.testDir, 'missing'), '');
+  const symlinkScript = path.join(f.testDir, 'symlink.py');
+  writeExecutable(symlinkScript, '#!/usr/bin/python3\nimport sys\nfrom pathlib import Path\nd = Path("d")\nd.mkdir(parents=True, exist_ok=True)\n(d / "a").write_text("a")\nPath("s").symlink_to(d)\nsys.exit(17)\n');
+  const cases: Record<string, Record<string, string>> = {
+    missing_destination: { checkpoint_destination: `local://${f.testDir}/missing`, transfer_plugins: `local=${f.pluginShell}` },
+    symlink_to_dir: { executable: symlinkScript, transfer_checkpoint_files: 's' },
+  };
+  for (const [name, testCase] of Object.entries(cases)) {
+    const cluster = await submitJob(f, name, testCase);
+    t.test(name, async (t) => {
+      await waitForEvents(path.join(f.testDir, `test_job_${cluster}.log`), (ev) => ev.some((e) => e.code === 12), 60_000);
+      const [code, subCode, ...reason] = (await f.pool.run('condor_q', [String(cluster), '-af:,', 'HoldReasonCode', 'HoldReasonSubCode', 'HoldReason'])).stdout.trim().split(',');
+      t.equal(Number(code), 36);
+      t.equal(Number(subCode), -1);
+      t.match(reason.join(','), 'Starter failed to upload checkpoint');
+    });
+  }
+});
+
+t.test('test_checkpoint_download_integrity', async (t) => {
+  const f = await setUp(t);
+  const mutators: Record<string, string> = {
+    missing_file: 'import os\nos.unlink("saved-state")\n',
+    corrupt_file: 'from pathlib import Path\nPath("saved-state").write_text("-1\\n")\n',
+    corrupt_manifest:
+      'from pathlib import Path\npath = Path("_condor_checkpoint_MANIFEST.0000")\ncontents = path.read_text().splitlines()\ncontents[-1] = contents[-1][1] + contents[-1][0] + contents[-1][2:]\npath.write_text("\\n".join(contents) + "\\n")\n',
+  };
+  const expected: Record<string, string[]> = {
+    missing_file: ['Failed to open checkpoint file', 'to compute checksum'],
+    corrupt_manifest: ['Invalid MANIFEST file, aborting'],
+    corrupt_file: ['did not have expected checksum'],
+  };
+  const clusters = new Map<string, number>();
+  for (const [name, body] of Object.entries(mutators)) {
+    const mutator = path.join(f.testDir, name, 'mutate_checkpoint.py');
+    fs.mkdirSync(path.dirname(mutator), { recursive: true });
+    writeExecutable(mutator, `#!/usr/bin/python3\n${body}`);
+    clusters.set(name, await submitJob(f, name, { checkpoint_destination: `local://${f.testDir}/`, transfer_plugins: `local=${f.pluginShell}`, transfer_input_files: mutator }));
+  }
+  for (const [name, cluster] of clusters) {
+    t.test(name, async (t) => {
+      const events = await completed(f, cluster);
+      t.notOk(events.some((e) => e.code === 12), 'never held');
+      t.ok(events.some((e) => e.code === 5), 'completed in the end');
+      const remoteError = events.find((e) => e.code === 21);
+      t.ok(remoteError, 'a remote error (021) from the starter');
+      for (const words of expected[name]) t.match(remoteError?.lines.join('\n') ?? '', words);
+    });
+  }
+});
