@@ -6,8 +6,9 @@
 // are the test's, with these differences, each said where it happens:
 // - condor_reschedule is not needed (an evicted job is matched again at once);
 // - `condor_manifest validateFilesListedIn` is the same check made with tinycondor's manifest functions;
-// - test_checkpoint_removed (the destination and SPOOL cleaned up when the job leaves the queue, through
-//   CHECKPOINT_DESTINATION_MAPFILE) is not ported: that clean-up is not implemented yet (issue 20);
+// - test_checkpoint_removed waits for the clean-up with a deadline, as the original does; its plug-in is
+//   tinycondor's $(LIBEXEC)/cleanup_locally_mounted_checkpoint, named in the pool's
+//   checkpoint-destination-mapfile as the test names HTCondor's;
 // - the HTCONDOR_1218 cases (preserve_relative_paths) are not ported yet.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -17,7 +18,7 @@ import t, { type Test } from 'tap';
 import { manifestEntries, validateManifest } from '@tinycondor/shared/checkpoint-manifest';
 import { jobSpoolDir } from '@tinycondor/shared/spool-paths';
 import type { ParsedEvent } from '@tinycondor/shared/eventlog/index';
-import { startPool, waitForEvents, writeExecutable, type TestPool } from '../helpers/pool.js';
+import { eventually, startPool, waitForEvents, writeExecutable, type TestPool } from '../helpers/pool.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binDir = path.resolve(here, '..', '..', 'node_modules', '.bin');
@@ -139,6 +140,7 @@ interface Fixture {
 async function setUp(t: Test): Promise<Fixture> {
   const pool = await startPool(t, { startds: 1, cpus: 4 });
   const testDir = pool.dir;
+  fs.writeFileSync(path.join(pool.home, 'checkpoint-destination-mapfile'), `*   local://example.vo/example.fs   cleanup_locally_mounted_checkpoint,-prefix,\\0,-path,${testDir}\n`);
   const script = path.join(testDir, 'counting.py');
   writeExecutable(script, countingScript(pool, testDir));
   // The test's local.sh: the plugin, its output appended to plugin.log.
@@ -302,6 +304,28 @@ t.test('TestCheckpointDestination', async (t) => {
           'the sandbox after the first restore holds the inputs, and only the files HTCondor adds',
         );
       });
+      // After test_checkpoint_structure, which reads a MANIFEST the removal deletes.
+      t.test('test_checkpoint_removed', async (t) => {
+        t.equal((await f.pool.run('condor_qedit', [String(cluster), 'LeaveJobInQueue', 'False'])).code, 0);
+        t.equal((await f.pool.run('condor_rm', [String(cluster)])).code, 0);
+        await eventually('the job to leave the queue', async () => ((await f.pool.run('condor_q', [String(cluster), '-af', 'ProcId'])).stdout.trim() === '' ? true : undefined), 60_000);
+        const [historyDestination, historyId, checkpointNumber, owner] = (
+          await f.pool.run('condor_history', [String(cluster), '-af:,', 'CheckpointDestination', 'GlobalJobId', 'CheckpointNumber', 'Owner'])
+        ).stdout
+          .trim()
+          .split(',')
+          .map((value) => value.trim());
+        t.notOk(fs.existsSync(path.join(f.pool.home, 'spool', String(cluster))), 'the SPOOL directory is gone');
+        if (historyDestination === 'undefined') return;
+        const prefix = path.join(f.testDir, historyId.replaceAll('#', '_'));
+        const cleanupDir = path.join(f.pool.home, 'spool', 'checkpoint-cleanup', owner, path.basename(jobSpoolDir(path.join(f.pool.home, 'spool'), cluster, 0)));
+        for (let i = 0; i < Number(checkpointNumber); i++) {
+          await eventually(`checkpoint ${i} to be removed from the destination`, () => (fs.existsSync(path.join(prefix, String(i).padStart(4, '0'))) ? undefined : true), 60_000);
+          await eventually(`its MANIFEST to be removed`, () => (fs.existsSync(path.join(cleanupDir, `_condor_checkpoint_MANIFEST.${String(i).padStart(4, "0")}`)) ? undefined : true), 60_000);
+        }
+        await eventually('the clean-up directory to be removed', () => (fs.existsSync(cleanupDir) ? undefined : true), 60_000);
+        t.pass('the destination, the MANIFESTs and the clean-up directory are gone');
+      });
     });
   }
 });
@@ -358,4 +382,26 @@ t.test('test_checkpoint_download_integrity', async (t) => {
       for (const words of expected[name]) t.match(remoteError?.lines.join('\n') ?? '', words);
     });
   }
+});
+
+t.test('beyond the test: after each checkpoint only the newest 1 + DEFAULT_NUM_EXTRA_CHECKPOINTS are kept at the destination', async (t) => {
+  const f = await setUp(t);
+  const job = path.join(f.testDir, 'four.sh');
+  writeExecutable(job, '#!/bin/bash\nn=$(/bin/cat saved-state 2>/dev/null || echo 0)\necho $((n + 1)) > saved-state\n[ $n -lt 4 ] && exit 17\nexit 0\n');
+  const cluster = await submitJob(f, 'four', {
+    executable: job,
+    arguments: '',
+    want_io_proxy: 'False',
+    checkpoint_destination: 'local://example.vo/example.fs',
+    transfer_plugins: `local=${f.pluginShell}`,
+  });
+  const events = await completed(f, cluster);
+  t.notOk(events.some((e) => e.code === 12), 'never held');
+  const [globalJobId] = (await f.pool.run('condor_q', [String(cluster), '-af', 'GlobalJobId'])).stdout.trim().split('\n');
+  const kept = path.join(f.testDir, globalJobId.replaceAll('#', '_'));
+  // Four checkpoints (0 to 3), then the exit.
+  await eventually('checkpoints 0 and 1 to be deleted', () => (['0000', '0001'].some((n) => fs.existsSync(path.join(kept, n))) ? undefined : true), 60_000);
+  t.same(fs.readdirSync(kept).sort(), ['0002', '0003'], 'the last two checkpoints stay at the destination');
+  const spool = jobSpoolDir(path.join(f.pool.home, 'spool'), cluster, 0);
+  t.same(fs.readdirSync(spool).sort(), ['_condor_checkpoint_MANIFEST.0002', '_condor_checkpoint_MANIFEST.0003'], 'and their MANIFESTs in SPOOL');
 });

@@ -40,7 +40,7 @@ function setup(t: Test): {
     observer: { slotChanged: (slot) => calls.push(`observer slot ${slot.description.name}`) },
     commit,
     scheduleMatchmaking,
-    spool: { failCheckpoint: (cluster, proc, checkpoint) => calls.push(`fail checkpoint ${checkpoint} of ${cluster}.${proc}`) },
+    checkpointInvalid: (failed, checkpoint) => calls.push(`fail checkpoint ${checkpoint} of ${failed.cluster}.${failed.proc}`),
     now: () => NOW,
     log: quietLog,
   });

@@ -11,7 +11,6 @@ import { runKept, type JobStore, type RunAssignment, type StoredJob } from './jo
 import type { Matchmaker } from './matchmaker.js';
 import type { QueuedStarts } from './queued-starts.js';
 import type { ScheddObserver } from './schedd-observer.js';
-import type { SpoolStore } from './spool-store.js';
 import { slotKey, type StartdConnection } from './startd-registry.js';
 import { emptyTransferEvents } from './transfer-events.js';
 
@@ -27,8 +26,8 @@ export interface RunReportsContext {
   /** Stores a job's transition and tells whom it concerns (Schedd.commit). */
   commit(job: StoredJob, transition: Transition, run: RunAssignment | null): void;
   scheduleMatchmaking(): void;
-  /** SPOOL: a checkpoint that failed to restore is given up there. */
-  spool: Pick<SpoolStore, 'failCheckpoint'>;
+  /** A checkpoint that failed to restore is given up (Schedd.checkpointInvalid). */
+  checkpointInvalid(job: StoredJob, checkpointNumber: number): void;
   now(): Date;
   log: Logger;
 }
@@ -94,7 +93,7 @@ export class RunReports {
       case 'checkpoint-invalid':
         this.freeSlot(connection, message.jobId, message.runId);
         if (job) {
-          this.context.spool.failCheckpoint(job.cluster, job.proc, message.checkpoint);
+          this.context.checkpointInvalid(job, message.checkpoint);
           this.context.commit(job, runErrored(job.ad, { now, executeHost: `${job.slot ?? ''}@${startdName}`, message: message.message }), null);
         }
         return;

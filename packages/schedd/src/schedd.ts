@@ -55,6 +55,7 @@ import { DELAYED_UPDATE_PATTERNS, RunReports } from './run-reports.js';
 import { StartdSessions, timerLeaseClock, type ReportedRun } from './startd-sessions.js';
 import { slotKey, StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
 import { emptyTransferEvents } from './transfer-events.js';
+import type { CheckpointCleanup } from './checkpoint-cleanup.js';
 
 export interface ScheddSettings {
   name: string;
@@ -103,6 +104,8 @@ export class Schedd {
    * checkpointing job waits for its restart (`tinycondor test-checkpointing` records each checkpoint).
    */
   spoolCommitObserver: ((commit: SpoolCommit) => void) | undefined;
+  /** Deletes checkpoints kept at a checkpoint_destination (server.ts sets it from the pool's knobs). */
+  checkpointCleanup: CheckpointCleanup | undefined;
   private readonly events: EventLogWriter;
   /** Judges the paths of a job's inputs, outputs and user log (see PoolFileGuard). */
   readonly fileGuard: PoolFileGuard;
@@ -149,7 +152,7 @@ export class Schedd {
       observer,
       commit: (job: StoredJob, transition: Transition, run: RunAssignment | null) => this.commit(job, transition, run),
       scheduleMatchmaking: () => this.scheduleMatchmaking(),
-      spool,
+      checkpointInvalid: (job: StoredJob, checkpointNumber: number) => this.checkpointInvalid(job, checkpointNumber),
       now: () => this.now(),
       log,
     };
@@ -213,7 +216,11 @@ export class Schedd {
       this.matchmaker.jobBecameIdle(jobId, prio);
       this.queuedStarts.yieldTo(prio);
     }
-    if (transition.leaveQueue) this.spool.removeJobDir(job.cluster, job.proc);
+    if (transition.leaveQueue) {
+      // The MANIFESTs move out of SPOOL for their clean-up before the job's directory goes.
+      this.checkpointCleanup?.jobLeftQueue(transition.ad, this.spool.jobDir(job.cluster, job.proc));
+      this.spool.removeJobDir(job.cluster, job.proc);
+    }
     this.events.schedule();
     this.scheduleMatchmaking();
     return overlay;
@@ -546,6 +553,16 @@ export class Schedd {
   checkpointCommitted(job: StoredJob, checkpointNumber: number): void {
     const transition = checkpointCommitted(job.ad, { now: this.now(), checkpointNumber });
     this.commit(job, transition, runKept(job));
+    this.checkpointCleanup?.afterCheckpoint(transition.ad, this.spool.jobDir(job.cluster, job.proc));
+  }
+
+  /**
+   * A checkpoint fetched from its checkpoint_destination did not match its MANIFEST: it is given up (its
+   * MANIFEST renamed FAILURE in SPOOL, so no restore picks it again) and its files deleted.
+   */
+  checkpointInvalid(job: StoredJob, checkpointNumber: number): void {
+    this.spool.failCheckpoint(job.cluster, job.proc, checkpointNumber);
+    this.checkpointCleanup?.failedCheckpoint(job.ad, this.spool.jobDir(job.cluster, job.proc), checkpointNumber);
   }
 
   /** Whether a spooled job still waits for its input (a refusal when not). */

@@ -7,7 +7,9 @@ import { writeFileAtomic } from '@tinycondor/transfer/atomic-write';
 import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
 import { LogFile } from '@tinycondor/shared/log-file';
 import { configValue, formatCondorConfig, parseCondorConfig } from '@tinycondor/shared/condor-config';
+import { JobUsers } from '@tinycondor/shared/job-user';
 import { buildApp } from './app.js';
+import { CheckpointCleanup } from './checkpoint-cleanup.js';
 import { EventFeed } from './dashboard/event-feed.js';
 import { DashboardPublisher } from './dashboard/publisher.js';
 import { SessionStore } from './dashboard/sessions.js';
@@ -34,6 +36,11 @@ export interface ScheddOptions {
   logger?: Logger;
   /** See Schedd.spoolCommitObserver. */
   onSpoolCommit?: (commit: SpoolCommit) => void;
+  /**
+   * The pool's knobs (condor_config, LOCAL_CONFIG_DIR, _CONDOR_*), read when needed; HTCondor's defaults
+   * where it gives none.
+   */
+  knob?: (name: string) => string | undefined;
   /** LIBEXEC: where the commands jobs run by path (condor_chirp) and the startd's plugins (curl_plugin) live, as the pool's condor_config names it. */
   libexecDir?: string;
 }
@@ -77,6 +84,29 @@ function previousPort(configFile: string): number | undefined {
   }
 }
 
+function knobInteger(value: string | undefined, name: string, fallback: number, log: Logger): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value.trim());
+  if (Number.isInteger(n) && n >= 0) return n;
+  log.warn({ knob: name, value, using: fallback }, `${name} is not a whole number >= 0; using ${fallback}`);
+  return fallback;
+}
+
+/** The clean-up of checkpoints kept at a checkpoint_destination, from its knobs (param_info.in's defaults). */
+function checkpointCleanupFor(opts: ScheddOptions, localDir: string, spoolDir: string, log: Logger): CheckpointCleanup {
+  const knob = opts.knob ?? (() => undefined);
+  const jobUsers = new JobUsers();
+  return new CheckpointCleanup({
+    spoolDir,
+    mapFile: () => knob('CHECKPOINT_DESTINATION_MAPFILE') ?? path.join(localDir, 'checkpoint-destination-mapfile'),
+    libexecDir: opts.libexecDir,
+    pluginTimeoutSeconds: () => knobInteger(knob('CHECKPOINT_CLEANUP_TIMEOUT'), 'CHECKPOINT_CLEANUP_TIMEOUT', 20, log),
+    extraCheckpoints: () => knobInteger(knob('DEFAULT_NUM_EXTRA_CHECKPOINTS'), 'DEFAULT_NUM_EXTRA_CHECKPOINTS', 1, log),
+    userOf: (owner) => (/^(false|no|0)$/i.test(knob('RUN_CLEANUP_PLUGINS_AS_OWNER')?.trim() ?? '') ? undefined : jobUsers.of(owner)),
+    log: log.child({ component: 'checkpoint-cleanup' }),
+  });
+}
+
 /** Starts a schedd on `home` and writes the pool's condor_config once it listens. */
 export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
   const paths = poolPaths(opts.home);
@@ -106,6 +136,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
     const dashboard = new DashboardPublisher(new EventFeed(), new CheckpointSizes((cluster, proc) => spool.jobDir(cluster, proc)));
     const schedd = new Schedd(db, spool, settings, logger, dashboard);
     schedd.spoolCommitObserver = opts.onSpoolCommit;
+    schedd.checkpointCleanup = checkpointCleanupFor(opts, paths.root, spool.spoolDir, logger);
     const sessions = new SessionStore();
     const userTokens = new UserTokens(paths.userTokensFile, paths.userTokenDir);
     app = await buildApp({ schedd, dashboard, token, logger, sessions, userTokens });

@@ -111,6 +111,22 @@ function untilParentGone(parentPid: number): Promise<'parent gone'> {
 /** The commands a job runs by path (condor_chirp) and the default plugins (curl_plugin): the pool's LIBEXEC, packages/cli/libexec, next to dist. */
 const LIBEXEC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'libexec');
 
+/**
+ * The schedd's knobs, read from the pool's configuration when it needs one (condor_config, which it writes
+ * at start, then LOCAL_CONFIG_DIR and _CONDOR_*): a configuration that does not parse is said on stderr and
+ * HTCondor's defaults are used.
+ */
+function poolKnobs(home: string, io: CommandIo): (name: string) => string | undefined {
+  return (name) => {
+    try {
+      return loadPoolConfig({ ...io.env, CONDOR_CONFIG: path.join(home, 'condor_config') }).value(name);
+    } catch (err) {
+      io.stderr(`tinycondor: ${name} not read (using its default): ${(err as Error).message}\n`);
+      return undefined;
+    }
+  };
+}
+
 function defaultHome(): string {
   return path.join(os.homedir(), '.tinycondor');
 }
@@ -128,6 +144,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
     periodicSeconds: intFlag(flags, 'periodic', 1),
     reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
     libexecDir: LIBEXEC_DIR,
+    knob: poolKnobs(home, io),
   });
   const log = fileLogger(path.join(paths.logDir, 'MasterLog'));
   const startdArgs = ['cpus', 'memory', 'disk', 'checkpoint-interval', 'disk-check-interval'].flatMap((name) => (flags.has(name) ? [`--${name}`, flags.get(name) as string] : []));
@@ -159,6 +176,7 @@ async function runSchedd(args: string[], io: CommandIo): Promise<number> {
     periodicSeconds: intFlag(flags, 'periodic', 1),
     reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
     libexecDir: LIBEXEC_DIR,
+    knob: poolKnobs(home, io),
   });
   const stopRequested = untilSignalled();
   io.stdout(`tinycondor schedd ready: ${schedd.url}\nexport CONDOR_CONFIG=${schedd.configFile}\ndashboard: ${schedd.dashboardLoginUrl()}\n`);

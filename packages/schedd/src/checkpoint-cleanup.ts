@@ -1,0 +1,193 @@
+// Deleting checkpoints kept at a checkpoint_destination, as HTCondor's schedd and shadow do
+// (checkpoint_cleanup_utils.cpp, condor_manifest deleteFilesStoredAt, pseudo_ops.cpp): the MANIFESTs of
+// the checkpoints to delete leave the job's SPOOL directory for SPOOL/checkpoint-cleanup/<Owner>/<job>/
+// with a copy of the job ad, then the clean-up plug-in CHECKPOINT_DESTINATION_MAPFILE names for the
+// destination is run for each file each MANIFEST lists, and each MANIFEST whose files are gone is removed.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { ClassAd } from '@tinycondor/shared/classad/index';
+import { failureFileName, manifestEntries, manifestFileName } from '@tinycondor/shared/checkpoint-manifest';
+import { checkpointsToKeep, cleanupCommand, parseCheckpointMap } from '@tinycondor/shared/checkpoint-mapfile';
+import type { JobUser } from '@tinycondor/shared/job-user';
+
+/** What the clean-up needs of the pool's configuration and its machine. */
+export interface CheckpointCleanupSettings {
+  spoolDir: string;
+  /** CHECKPOINT_DESTINATION_MAPFILE (default $(LOCAL_DIR)/checkpoint-destination-mapfile). */
+  mapFile(): string;
+  /** LIBEXEC: where a plug-in named by a relative path is. */
+  libexecDir: string | undefined;
+  /** CHECKPOINT_CLEANUP_TIMEOUT (seconds, default 20) for each plug-in run. */
+  pluginTimeoutSeconds(): number;
+  /** DEFAULT_NUM_EXTRA_CHECKPOINTS (default 1): successful checkpoints kept beyond the newest. */
+  extraCheckpoints(): number;
+  /** Whom a plug-in runs as (RUN_CLEANUP_PLUGINS_AS_OWNER): the job's owner when the schedd is root. */
+  userOf(owner: string | undefined): JobUser | undefined;
+  log: Logger;
+}
+
+const FILE_NAME = /^_condor_checkpoint_(MANIFEST|FAILURE)\.([0-9]+)$/;
+
+function number4(n: number): string {
+  return String(n).padStart(4, '0');
+}
+
+export class CheckpointCleanup {
+  /** Clean-ups running, so that a schedd stopping (or a test) can wait for them. */
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly settings: CheckpointCleanupSettings) {}
+
+  /**
+   * A checkpoint was committed: every MANIFEST but the newest 1 + DEFAULT_NUM_EXTRA_CHECKPOINTS, and every
+   * FAILURE file, goes to clean-up (the shadow's handling of a successful checkpoint).
+   */
+  afterCheckpoint(ad: ClassAd, jobDir: string): void {
+    const numbers = this.checkpointFiles(jobDir)
+      .filter((f) => f.kind === 'MANIFEST')
+      .map((f) => f.number);
+    this.cleanUp(ad, jobDir, checkpointsToKeep(numbers, this.settings.extraCheckpoints()));
+  }
+
+  /** The job leaves the queue: all its checkpoints go (Scheduler::doCheckpointCleanUp), before SPOOL is removed. */
+  jobLeftQueue(ad: ClassAd, jobDir: string): void {
+    this.cleanUp(ad, jobDir, new Set());
+  }
+
+  /**
+   * A checkpoint was given up (its MANIFEST renamed to FAILURE in SPOOL): its files are deleted where it is,
+   * tolerating missing ones (the shadow's deleteCheckpoint).
+   */
+  failedCheckpoint(ad: ClassAd, jobDir: string, checkpointNumber: number): void {
+    const destination = ad.getString('CheckpointDestination');
+    if (destination === undefined || destination === '') return;
+    this.track(this.deleteStored(ad, `${this.jobLocation(ad, destination)}/${number4(checkpointNumber)}`, path.join(jobDir, failureFileName(checkpointNumber)), jobDir, true).then(() => undefined));
+  }
+
+  /** Resolves when the clean-ups started so far are over. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.running]);
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((err: unknown) => this.settings.log.error({ err }, 'checkpoint clean-up failed')).finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
+  }
+
+  private checkpointFiles(dir: string): { name: string; kind: string; number: number }[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+    return names.flatMap((name) => {
+      const match = FILE_NAME.exec(name);
+      return match ? [{ name, kind: match[1], number: Number(match[2]) }] : [];
+    });
+  }
+
+  /** `<destination>/<GlobalJobId, # → _>`, with no second `/` after a destination that ends with one. */
+  private jobLocation(ad: ClassAd, destination: string): string {
+    const globalJobId = (ad.getString('GlobalJobId') ?? '').replaceAll('#', '_');
+    return `${destination}${destination.endsWith('/') ? '' : '/'}${globalJobId}`;
+  }
+
+  /** moveCheckpointsToCleanupDirectory, then the deletion of checkpoints 0 … CheckpointNumber (condor_manifest's range). */
+  private cleanUp(ad: ClassAd, jobDir: string, keep: ReadonlySet<number>): void {
+    const destination = ad.getString('CheckpointDestination');
+    if (destination === undefined || destination === '') return;
+    const moving = this.checkpointFiles(jobDir).filter((f) => !(f.kind === 'MANIFEST' && keep.has(f.number)));
+    if (moving.length === 0) return;
+    const owner = ad.getString('Owner') ?? 'nobody';
+    const target = path.join(this.settings.spoolDir, 'checkpoint-cleanup', owner, path.basename(jobDir));
+    fs.mkdirSync(target, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(target, '.job.ad'), ad.toText());
+    for (const file of moving) fs.renameSync(path.join(jobDir, file.name), path.join(target, file.name));
+    const highest = Math.max(ad.getInt('CheckpointNumber') ?? 0, ...moving.map((f) => f.number));
+    this.track(this.deleteRange(ad, this.jobLocation(ad, destination), target, highest));
+  }
+
+  private async deleteRange(ad: ClassAd, location: string, target: string, highest: number): Promise<void> {
+    const jobAdPath = path.join(target, '.job.ad');
+    for (let i = 0; i <= highest; i++) {
+      const manifest = path.join(target, manifestFileName(i));
+      const failure = path.join(target, failureFileName(i));
+      const file = fs.existsSync(manifest) ? manifest : failure;
+      if (!fs.existsSync(file)) continue;
+      const error = await this.deleteStored(ad, `${location}/${number4(i)}`, file, jobAdPath, file === failure);
+      if (error !== undefined) this.settings.log.warn({ checkpoint: i, location, error }, 'checkpoint clean-up failed; its MANIFEST stays for a later attempt');
+    }
+    // Only the job ad left: the directory goes (condor_manifest's onlyTheLonely).
+    if (fs.readdirSync(target).every((name) => name === '.job.ad')) {
+      fs.rmSync(jobAdPath, { force: true });
+      fs.rmdirSync(target);
+    }
+  }
+
+  /**
+   * manifest::deleteFilesStoredAt: the clean-up plug-in for each file the MANIFEST lists (`-from <location>
+   * -delete <file> -jobad <ad>`), then the MANIFEST itself. Returns why it stopped, or undefined.
+   */
+  private async deleteStored(ad: ClassAd, location: string, manifestPath: string, jobAdPath: string, failed: boolean): Promise<string | undefined> {
+    const destination = ad.getString('CheckpointDestination') as string;
+    let text: string;
+    try {
+      text = fs.readFileSync(manifestPath, 'utf8');
+    } catch {
+      return 'Failed to open MANIFEST, aborting.';
+    }
+    const command = this.cleanupFor(destination);
+    if (typeof command === 'string') return command;
+    const [plugin, ...pluginArgs] = command;
+    for (const entry of manifestEntries(text)) {
+      const args = [...pluginArgs, '-from', location, '-delete', entry.name, '-jobad', jobAdPath, ...(failed ? ['-ignore-missing-files'] : [])];
+      const error = await this.runPlugin(plugin, args, this.settings.userOf(ad.getString('Owner')));
+      if (error !== undefined) return error;
+    }
+    fs.rmSync(manifestPath, { force: true });
+    return undefined;
+  }
+
+  /** fetchCheckpointDestinationCleanup: the plug-in (LIBEXEC-relative unless absolute) and its arguments, or why none. */
+  private cleanupFor(destination: string): string[] | string {
+    const mapFile = this.settings.mapFile();
+    let text: string;
+    try {
+      text = fs.readFileSync(mapFile, 'utf8');
+    } catch {
+      return `Failed to parse checkpoint destination map file (${mapFile}), aborting`;
+    }
+    const { map, skipped } = parseCheckpointMap(text, mapFile);
+    for (const line of skipped) this.settings.log.warn(line);
+    const command = cleanupCommand(map, destination);
+    if (command === undefined || command.length === 0) return `Failed to find checkpoint destination ${destination} in map file, aborting`;
+    const plugin = path.isAbsolute(command[0]) ? command[0] : path.join(this.settings.libexecDir ?? '', command[0]);
+    if (!fs.existsSync(plugin)) return `Clean-up plug-in for '${destination}' (${plugin}) does not exist, aborting`;
+    return [plugin, ...command.slice(1)];
+  }
+
+  private runPlugin(plugin: string, args: string[], user: JobUser | undefined): Promise<string | undefined> {
+    const timeoutSeconds = this.settings.pluginTimeoutSeconds();
+    const shown = [plugin, ...args].join(' ');
+    return new Promise((resolve) => {
+      let output = '';
+      const child = spawn(plugin, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(user ? { uid: user.uid, gid: user.gid } : {}) });
+      child.stdout.on('data', (c: Buffer) => (output = (output + c.toString('utf8')).slice(-4096)));
+      child.stderr.on('data', (c: Buffer) => (output = (output + c.toString('utf8')).slice(-4096)));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutSeconds * 1000);
+      child.on('error', (err) => {
+        clearTimeout(timer);
+        resolve(`Failed to run '${shown}': ${err.message}, aborting.`);
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        if (signal === 'SIGKILL') resolve(`Timed out after ${timeoutSeconds} seconds waiting for '${shown}', aborting.\n(Partial output: '${output}')\n`);
+        else if (code !== 0) resolve(`Failure running '${shown}': exit code was ${code ?? signal}, aborting.\n(Output: '${output}')\n`);
+        else resolve(undefined);
+      });
+    });
+  }
+}
