@@ -9,6 +9,7 @@ import {
   OkReply,
   ReserveReply,
   RunAttributeReply,
+  RunStreamReply,
   SubmissionReply,
   SubmitReply,
   TailReply,
@@ -210,6 +211,17 @@ export class ScheddClient {
   /** condor_chirp get_job_attr: the attribute's expression text, UNDEFINED when the job has none. */
   async getRunJobAttr(jobId: string, runId: string, name: string): Promise<string> {
     return (await this.transport.json('GET', `/v1/jobs/${jobId}/runs/${runId}/attributes/${encodeURIComponent(name)}`, RunAttributeReply, undefined, this.runHeaders(runId))).value;
+  }
+
+  /** stream_output/stream_error: opens the job's submit-side file (truncated, or appended to); where the stream goes on. */
+  async openRunStream(jobId: string, runId: string, stream: 'stdout' | 'stderr', truncate: boolean): Promise<number> {
+    return (await this.transport.json('POST', `/v1/jobs/${jobId}/runs/${runId}/streams/${stream}/open`, RunStreamReply, JSON.stringify({ truncate }), this.runHeaders(runId))).offset;
+  }
+
+  /** Bytes of a streamed stdout/stderr written at `offset` of the submit-side file; where the next go. */
+  async writeRunStream(jobId: string, runId: string, stream: 'stdout' | 'stderr', offset: number, data: Buffer): Promise<number> {
+    const body = JSON.stringify({ offset, data: data.toString('base64') });
+    return (await this.transport.json('POST', `/v1/jobs/${jobId}/runs/${runId}/streams/${stream}/write`, RunStreamReply, body, this.runHeaders(runId))).offset;
   }
 
   /** condor_chirp ulog: a generic event in the job's event log. */

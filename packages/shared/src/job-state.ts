@@ -264,9 +264,11 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number]> = {
   disk: [HoldCode.JobOutOfResources, OutOfResourcesSubCode.Disk],
   // A container job's image could not be pulled or its container created (DockerProc).
   'container-image': [HoldCode.InvalidDockerImage, 0],
+  // stream_output/stream_error could not be set up or broke (UserProc::getStdFile's notifyStarterError).
+  'output-stream': [HoldCode.UnableToOpenOutputStream, 0],
 };
 
-export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image';
+export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream';
 
 /** A run could not transfer its files, start the executable, or checkpoint as promised: the job is held. */
 export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number }): Transition {

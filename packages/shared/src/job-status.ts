@@ -25,6 +25,7 @@ export const HoldCode = {
   JobPolicy: 3,
   JobPolicyUndefined: 5,
   FailedToCreateProcess: 6,
+  UnableToOpenOutputStream: 9,
   TransferOutputError: 12,
   TransferInputError: 13,
   SubmittedOnHold: 15,

@@ -344,3 +344,21 @@ export const RunUlogBody = Type.Object({ text: ChirpWord }, { additionalProperti
 export type RunUlogBody = Static<typeof RunUlogBody>;
 export const RunConstrainBody = Type.Object({ expr: ChirpWord }, { additionalProperties: false });
 export type RunConstrainBody = Static<typeof RunConstrainBody>;
+
+/** Most bytes of a streamed stdout/stderr one request carries (base64 in the body). */
+export const MAX_STREAM_CHUNK_BYTES = 256 * 1024;
+/** stream_output / stream_error: which of the job's streams. */
+export const RunStreamParams = Type.Object({ jobId: JobIdSchema, runId: RunIdSchema, stream: Type.Union([Type.Literal('stdout'), Type.Literal('stderr')]) }, { additionalProperties: false });
+export type RunStreamParams = Static<typeof RunStreamParams>;
+/** A stream opened as the starter opens it: truncated (O_TRUNC) or appended to (a self-checkpointing job's). */
+export const RunStreamOpenBody = Type.Object({ truncate: Type.Boolean() }, { additionalProperties: false });
+export type RunStreamOpenBody = Static<typeof RunStreamOpenBody>;
+/** Bytes written at an offset of the submit-side file (a resend after a lost reply writes them again, harmlessly). */
+export const RunStreamWriteBody = Type.Object(
+  { offset: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), data: Type.String({ maxLength: Math.ceil(MAX_STREAM_CHUNK_BYTES / 3) * 4, pattern: '^[A-Za-z0-9+/]*={0,2}$' }) },
+  { additionalProperties: false },
+);
+export type RunStreamWriteBody = Static<typeof RunStreamWriteBody>;
+/** Where the next bytes of the stream go: the file's size after the open, or after the write. */
+export const RunStreamReply = Type.Object({ offset: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+export type RunStreamReply = Static<typeof RunStreamReply>;

@@ -57,6 +57,22 @@ export function isSpooled(ad: Pick<ClassAd, 'has'>): boolean {
 export const STDOUT_NAME = '_condor_stdout';
 export const STDERR_NAME = '_condor_stderr';
 
+/**
+ * The sandbox's std files a job streams to the submit side (stream_output, stream_error): never output nor
+ * checkpoint, as HTCondor's starter does not rename a streamed file. Not for a job submitted with -spool
+ * (its output stays in SPOOL). stderr sharing stdout's file goes with stdout.
+ */
+export function streamedStdNames(ad: Pick<ClassAd, 'getBool' | 'getString' | 'has'>): Set<string> {
+  const names = new Set<string>();
+  if (isSpooled(ad)) return names;
+  const out = ad.getString('Out');
+  const err = ad.getString('Err');
+  const isNull = (file: string | undefined) => file === undefined || file === '' || file === '/dev/null';
+  if (ad.getBool('StreamOut') === true && !isNull(out)) names.add(STDOUT_NAME);
+  if (ad.getBool('StreamErr') === true && !isNull(err) && err !== out) names.add(STDERR_NAME);
+  return names;
+}
+
 /** Files of the sandbox that belong to the pool, never to the job's outputs. */
 export const INTERNAL_SANDBOX_FILES: ReadonlySet<string> = new Set(['.job.ad', '.machine.ad', '.update.ad', '.update.ad.tmp', '.chirp.config']);
 

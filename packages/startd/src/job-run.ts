@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { ScheddRefused, type ScheddClient } from '@tinycondor/client';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
-import { keepsAnyOutput, splitFileList } from '@tinycondor/shared/transfer-files';
+import { keepsAnyOutput, splitFileList, STDOUT_NAME, streamedStdNames } from '@tinycondor/shared/transfer-files';
+import { MAX_STREAM_CHUNK_BYTES } from '@tinycondor/shared/rest-schemas';
 import { isUrl, urlTransferHoldReason } from '@tinycondor/shared/url-transfer';
 import type { ExitStatus, RunReportMessage, Usage } from '@tinycondor/shared/protocol';
 import { extractTarSafely, packEntries, racyWindowFor, type BaseFile, type CheckpointBase } from '@tinycondor/transfer/tar/index';
@@ -25,6 +26,7 @@ import { containerCommand, containerImage, containerName, ContainerRefused, dock
 import { ContainerProcess, type ContainerFailure, type ContainerUsage } from './container-process.js';
 import { scratchDirectories } from './docker-knobs.js';
 import type { ShellPlace } from './ssh-session.js';
+import { StreamedFile, type StreamSink } from './std-streams.js';
 import { transferUrls, urlDownloads, withJobPlugins, type PluginSettings, type UrlTransferRun } from './transfer-plugins.js';
 import { checkpointDestination, restoreCheckpointFiles, uploadCheckpointFiles } from './checkpoint-destination.js';
 import { chirpEnablement } from '@tinycondor/shared/chirp/access';
@@ -170,6 +172,8 @@ export class JobRun {
   private suspended = false;
   /** Set when the sandbox outgrew the slot's disk: the run is killed and the job held with this reason. */
   private outOfDisk: string | undefined;
+  /** The job's stdout/stderr streamed to the submit side as it writes them (stream_output, stream_error). */
+  private readonly streams: StreamedFile[] = [];
   readonly sandbox: string;
   private readonly layout: JobLayout;
   /** The run's Chirp proxy and its contact file, when the job may use Chirp (initIOProxy). */
@@ -375,6 +379,7 @@ export class JobRun {
       if (this.layout.transfers && !(await this.downloadUrlInputs())) return;
       // A sandbox that received nothing holds only the startd's own files, which are never output.
       const before: SandboxSnapshot = ctx.fetchInput ? snapshotSandbox(this.sandbox) : new Map();
+      if (this.layout.transfers && !(await this.openStreams())) return;
       const promise = checkpointPromise(ctx.jobAd);
       let checkpointNumber = ctx.jobAd.getInt('CheckpointNumber') ?? -1;
       let restartAfter: RestartAfter | undefined;
@@ -414,6 +419,7 @@ export class JobRun {
           ctx.report({ type: 'run-failed', ...base, stage: 'checkpoint', reason: brokenPromiseReason(promise, exit), subCode });
           return;
         }
+        if (!(await this.finishStreams())) return;
         await this.finish(exit, before, received);
         return;
       }
@@ -423,6 +429,7 @@ export class JobRun {
       if (this.memoryTimer) clearInterval(this.memoryTimer);
       clearTimeout(this.diskTimer);
       clearInterval(this.updateTimer);
+      for (const stream of this.streams) stream.stop();
       this.chirp?.server.close();
       // After the run's report has gone out: the slot is already free.
       setImmediate(() => removeSandbox(this.sandbox, ctx.log));
@@ -452,6 +459,46 @@ export class JobRun {
       return false;
     }
     return true;
+  }
+
+  /**
+   * stream_output / stream_error: the submit-side files opened as the starter opens them (truncated, but
+   * appended to by a self-checkpointing job: VanillaProc::streamingOpenFlags), then followed. False: the
+   * job was held ("unable to establish … stream").
+   */
+  private async openStreams(): Promise<boolean> {
+    const { ctx } = this;
+    const appends = ctx.jobAd.getBool('WantCheckpointSignal') === true || ctx.jobAd.getBool('WantFTOnCheckpoint') === true || ctx.jobAd.getBool('DontAppend') === false;
+    for (const name of streamedStdNames(ctx.jobAd)) {
+      const stream = name === STDOUT_NAME ? 'stdout' : 'stderr';
+      const sink: StreamSink = {
+        open: () => retryTransient(`${stream} stream`, () => ctx.client.openRunStream(ctx.jobId, ctx.runId, stream, !appends), this.mayGoOn, ctx.log),
+        write: (offset, data) => retryTransient(`${stream} stream`, () => ctx.client.writeRunStream(ctx.jobId, ctx.runId, stream, offset, data), this.mayGoOn, ctx.log),
+      };
+      const streamed = new StreamedFile(path.join(this.sandbox, name), sink, MAX_STREAM_CHUNK_BYTES, ctx.log);
+      try {
+        await streamed.start();
+      } catch (err) {
+        ctx.log.warn({ err, stream }, 'could not open the stream on the submit side');
+        const phrase = stream === 'stdout' ? 'standard output' : 'standard error';
+        ctx.report({ type: 'run-failed', jobId: ctx.jobId, runId: ctx.runId, stage: 'output-stream', reason: `Error from ${ctx.slotName}@${ctx.startdName}: unable to establish ${phrase} stream` });
+        return false;
+      }
+      this.streams.push(streamed);
+    }
+    return true;
+  }
+
+  /** The rest of the streamed output sent once the job exited. False: a stream broke, and the job was held. */
+  private async finishStreams(): Promise<boolean> {
+    const { ctx } = this;
+    try {
+      await Promise.all(this.streams.map((stream) => stream.finish()));
+      return true;
+    } catch (err) {
+      ctx.report({ type: 'run-failed', jobId: ctx.jobId, runId: ctx.runId, stage: 'output-stream', reason: `Error from ${ctx.slotName}@${ctx.startdName}: streaming the job's output failed: ${(err as Error).message}` });
+      return false;
+    }
   }
 
   /** The startd's plugins with the job's own (transfer_plugins) over them. */

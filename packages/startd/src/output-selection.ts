@@ -4,7 +4,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { PackEntry } from '@tinycondor/transfer/tar/index';
 import { listItemEntries } from '@tinycondor/transfer/symlinks';
 import { outputUrl, type UrlTransfer } from '@tinycondor/shared/url-transfer';
-import { INTERNAL_SANDBOX_FILES, STDERR_NAME, STDOUT_NAME, preservesRelativePaths, splitFileList, transferListItem } from '@tinycondor/shared/transfer-files';
+import { INTERNAL_SANDBOX_FILES, STDERR_NAME, STDOUT_NAME, preservesRelativePaths, splitFileList, streamedStdNames, transferListItem } from '@tinycondor/shared/transfer-files';
 
 /** Name → (size, mtime) of the sandbox's top-level files, to tell what the job created or changed. */
 export type SandboxSnapshot = Map<string, string>;
@@ -68,10 +68,14 @@ export function selectOutputs(ad: ClassAd, sandbox: string, before: SandboxSnaps
       if (stat.isFile() && before.get(name) !== fingerprint(stat)) entries.push({ name, source: path.join(sandbox, name) });
     }
   }
-  for (const name of [STDOUT_NAME, STDERR_NAME]) {
-    if (fs.existsSync(path.join(sandbox, name))) entries.push({ name, source: path.join(sandbox, name) });
-  }
+  entries.push(...stdEntries(ad, sandbox));
   return entries;
+}
+
+/** `_condor_stdout`/`_condor_stderr` where the job wrote them, unless streamed to the submit side as they were written. */
+function stdEntries(ad: ClassAd, sandbox: string): PackEntry[] {
+  const streamed = streamedStdNames(ad);
+  return [STDOUT_NAME, STDERR_NAME].filter((name) => !streamed.has(name) && fs.existsSync(path.join(sandbox, name))).map((name) => ({ name, source: path.join(sandbox, name) }));
 }
 
 /**
@@ -99,8 +103,7 @@ export function selectFinalOutputs(ad: ClassAd, sandbox: string, before: Sandbox
 export function selectCheckpointFiles(ad: ClassAd, sandbox: string, before: SandboxSnapshot): PackEntry[] {
   if (!ad.has('TransferCheckpoint')) return selectOutputs(ad, sandbox, before);
   const entries = listedEntries(ad, sandbox, ad.getString('TransferCheckpoint'));
-  for (const name of [STDOUT_NAME, STDERR_NAME]) {
-    if (fs.existsSync(path.join(sandbox, name))) entries.push({ name, source: path.join(sandbox, name) });
-  }
+  entries.push(...stdEntries(ad, sandbox));
   return entries;
 }
+

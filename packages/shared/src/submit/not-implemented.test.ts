@@ -4,12 +4,14 @@ import { mayUseNotImplemented, notImplementedWarnings } from './not-implemented.
 
 t.test('each submit command HTCondor acts on and tinycondor does not yet is named once, with what differs', async (t) => {
   t.same(notImplementedWarnings([ClassAd.fromJSON({ StreamOut: 'false', StreamErr: 'false', PreserveRelativePaths: 'false' })]), [], 'their defaults say nothing');
-  const warnings = notImplementedWarnings([
-    ClassAd.fromJSON({ StreamOut: 'true', CheckpointDestination: '"file:///ckpt"' }),
-    ClassAd.fromJSON({ StreamOut: 'true', StreamErr: 'true', PreserveRelativePaths: 'true' }),
-  ]);
-  t.equal(warnings.length, 2, 'preserve_relative_paths and checkpoint_destination are implemented');
-  t.match(warnings[0], /^stream_output is not implemented .* where HTCondor appends to it while the job runs$/);
+  t.same(
+    notImplementedWarnings([ClassAd.fromJSON({ StreamOut: 'true', StreamErr: 'true', CheckpointDestination: '"file:///ckpt"', PreserveRelativePaths: 'true' })]),
+    [],
+    'stream_output, stream_error, preserve_relative_paths and checkpoint_destination are implemented',
+  );
+  const warnings = notImplementedWarnings([ClassAd.fromJSON({ StreamOut: 'true', StreamErr: 'true', SUBMIT_Iwd: '"/home/u"' })]);
+  t.equal(warnings.length, 2);
+  t.match(warnings[0], /^stream_output is not implemented by tinycondor yet for a job submitted with -spool: .* where HTCondor appends to it while the job runs$/);
   t.match(warnings[1], /^stream_error is not implemented/);
 });
 

@@ -1,4 +1,5 @@
 import type { AdReader } from '../proc-ad-view.js';
+import { isSpooled } from '../transfer-files.js';
 
 /**
  * Submit commands an HTCondor pool acts on that tinycondor accepts without doing what HTCondor does yet.
@@ -8,15 +9,15 @@ import type { AdReader } from '../proc-ad-view.js';
 const NOT_YET: { attribute: string; uses: (ad: AdReader) => boolean; warning: string }[] = [
   {
     attribute: 'StreamOut',
-    uses: (ad) => ad.getBool('StreamOut') === true,
+    uses: (ad) => ad.getBool('StreamOut') === true && isSpooled(ad),
     warning:
-      "stream_output is not implemented by tinycondor yet: the job's output file is written when the job exits (and its stdout is checkpointed with the job), where HTCondor appends to it while the job runs",
+      "stream_output is not implemented by tinycondor yet for a job submitted with -spool: its output file is written when the job exits (and its stdout is checkpointed with the job), where HTCondor appends to it while the job runs",
   },
   {
     attribute: 'StreamErr',
-    uses: (ad) => ad.getBool('StreamErr') === true,
+    uses: (ad) => ad.getBool('StreamErr') === true && isSpooled(ad),
     warning:
-      "stream_error is not implemented by tinycondor yet: the job's error file is written when the job exits (and its stderr is checkpointed with the job), where HTCondor appends to it while the job runs",
+      "stream_error is not implemented by tinycondor yet for a job submitted with -spool: its error file is written when the job exits (and its stderr is checkpointed with the job), where HTCondor appends to it while the job runs",
   },
   {
     attribute: 'WantIOProxy',
