@@ -3,7 +3,6 @@
 // the checkpoints to delete leave the job's SPOOL directory for SPOOL/checkpoint-cleanup/<Owner>/<job>/
 // with a copy of the job ad, then the clean-up plug-in CHECKPOINT_DESTINATION_MAPFILE names for the
 // destination is run for each file each MANIFEST lists, and each MANIFEST whose files are gone is removed.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -11,6 +10,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { failureFileName, manifestEntries, manifestFileName } from '@tinycondor/shared/checkpoint-manifest';
 import { checkpointsToKeep, cleanupCommand, parseCheckpointMap } from '@tinycondor/shared/checkpoint-mapfile';
 import type { JobUser } from '@tinycondor/shared/job-user';
+import { runPluginProcess } from '@tinycondor/transfer/plugin-process';
 
 /** What the clean-up needs of the pool's configuration and its machine. */
 export interface CheckpointCleanupSettings {
@@ -169,25 +169,19 @@ export class CheckpointCleanup {
     return [plugin, ...command.slice(1)];
   }
 
-  private runPlugin(plugin: string, args: string[], user: JobUser | undefined): Promise<string | undefined> {
-    const timeoutSeconds = this.settings.pluginTimeoutSeconds();
+  /** One run of the clean-up plug-in; why it failed, in deleteFilesStoredAt's words, or undefined. */
+  private async runPlugin(plugin: string, args: string[], user: JobUser | undefined): Promise<string | undefined> {
     const shown = [plugin, ...args].join(' ');
-    return new Promise((resolve) => {
-      let output = '';
-      const child = spawn(plugin, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(user ? { uid: user.uid, gid: user.gid } : {}) });
-      child.stdout.on('data', (c: Buffer) => (output = (output + c.toString('utf8')).slice(-4096)));
-      child.stderr.on('data', (c: Buffer) => (output = (output + c.toString('utf8')).slice(-4096)));
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutSeconds * 1000);
-      child.on('error', (err) => {
-        clearTimeout(timer);
-        resolve(`Failed to run '${shown}': ${err.message}, aborting.`);
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        if (signal === 'SIGKILL') resolve(`Timed out after ${timeoutSeconds} seconds waiting for '${shown}', aborting.\n(Partial output: '${output}')\n`);
-        else if (code !== 0) resolve(`Failure running '${shown}': exit code was ${code ?? signal}, aborting.\n(Output: '${output}')\n`);
-        else resolve(undefined);
-      });
-    });
+    const { end, output } = await runPluginProcess(plugin, args, { timeoutSeconds: this.settings.pluginTimeoutSeconds(), user });
+    switch (end.kind) {
+      case 'exit':
+        return end.code === 0 ? undefined : `Failure running '${shown}': exit code was ${end.code}, aborting.\n(Output: '${output}')\n`;
+      case 'signal':
+        return `Failure running '${shown}': killed by signal ${end.signal}, aborting.\n(Output: '${output}')\n`;
+      case 'timeout':
+        return `Timed out after ${end.seconds} seconds waiting for '${shown}', aborting.\n(Partial output: '${output}')\n`;
+      case 'exec-failed':
+        return `Failed to run '${shown}': ${end.message}, aborting.`;
+    }
   }
 }

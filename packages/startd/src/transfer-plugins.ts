@@ -1,13 +1,12 @@
 // Running file-transfer plugins as HTCondor's starter does: each configured plugin asked `-classad` once
 // at the startd's start (FILETRANSFER_PLUGINS), then invoked per run for the URLs of each method, as the
 // job's user, with -infile/-outfile lists (multi-file plugins) or `plugin <source> <destination>`.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import type { JobUser } from '@tinycondor/shared/job-user';
+import { runPluginProcess } from '@tinycondor/transfer/plugin-process';
 import {
   jobPlugins,
   judgeInvocation,
@@ -19,7 +18,6 @@ import {
   urlMethod,
   urlSafePrint,
   type PluginCapabilities,
-  type PluginEnd,
   type PluginFailure,
   type UrlTransfer,
 } from '@tinycondor/shared/url-transfer';
@@ -39,51 +37,6 @@ export interface PluginSettings {
   lifetimeSeconds: number;
 }
 
-/** What a plugin prints beyond this is not kept (HTCondor logs the last 16 KiB). */
-const MAX_OUTPUT_BYTES = 16 * 1024;
-
-interface Invocation {
-  end: PluginEnd;
-  output: string;
-}
-
-/** Runs one plugin to its end (or its timeout), keeping the tail of its stdout and stderr. */
-function invoke(plugin: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; user?: JobUser; timeoutSeconds: number }): Promise<Invocation> {
-  return new Promise((resolve) => {
-    let output = '';
-    let timedOut = false;
-    const child = spawn(plugin, args, {
-      cwd: opts.cwd,
-      env: opts.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
-    });
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-MAX_OUTPUT_BYTES);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, opts.timeoutSeconds * 1000);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      resolve({ end: { kind: 'exec-failed', message: err.message }, output });
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (timedOut) resolve({ end: { kind: 'timeout', seconds: opts.timeoutSeconds }, output });
-      else if (signal !== null) resolve({ end: { kind: 'signal', signal: signalNumber(signal) }, output });
-      else resolve({ end: { kind: 'exit', code: code ?? 0 }, output });
-    });
-  });
-}
-
-function signalNumber(name: NodeJS.Signals): number {
-  return os.constants.signals[name];
-}
-
 /** The startd's environment less what HTCondor filters from a plugin's (CONDOR_INHERIT and friends). */
 function pluginEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
@@ -98,7 +51,7 @@ function pluginEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
 export async function queryPlugins(paths: readonly string[], timeoutSeconds: number, log: Logger): Promise<PluginTable> {
   const table = new Map<string, TransferPlugin>();
   for (const pluginPath of paths) {
-    const { end, output } = await invoke(pluginPath, ['-classad'], { cwd: '/', env: pluginEnvironment({}), timeoutSeconds });
+    const { end, output } = await runPluginProcess(pluginPath, ['-classad'], { cwd: '/', env: pluginEnvironment({}), timeoutSeconds });
     if (end.kind === 'exec-failed') {
       log.warn(`FILETRANSFER: Failed to execute ${pluginPath} -classad: ${end.message} skipping`);
       continue;
@@ -161,7 +114,7 @@ async function invokeMultiFile(plugin: TransferPlugin, files: UrlTransfer[], upl
   const args = ['-infile', input, '-outfile', output, ...(upload ? ['-upload'] : [])];
   // test_curl_plugin counts these lines in the starter's log.
   run.log.info(`FILETRANSFER: invoking: ${[plugin.path, ...args].join(' ')}`);
-  const { end, output: printed } = await invoke(plugin.path, args, {
+  const { end, output: printed } = await runPluginProcess(plugin.path, args, {
     cwd: run.sandbox,
     env: pluginEnvironment({ _CONDOR_JOB_AD: run.jobAdFile, _CONDOR_MACHINE_AD: run.machineAdFile }),
     user: run.user,
@@ -190,7 +143,7 @@ async function invokeEach(plugin: TransferPlugin, files: UrlTransfer[], upload: 
   for (const file of files) {
     const args = upload ? [file.localFileName, file.url] : [file.url, file.localFileName];
     run.log.info(`FILETRANSFER: invoking: ${[plugin.path, ...args].join(' ')}`);
-    const { end, output } = await invoke(plugin.path, args, {
+    const { end, output } = await runPluginProcess(plugin.path, args, {
       cwd: run.sandbox,
       env: pluginEnvironment({ _CONDOR_JOB_AD: run.jobAdFile, _CONDOR_MACHINE_AD: run.machineAdFile }),
       user: run.user,
