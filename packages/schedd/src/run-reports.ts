@@ -103,8 +103,8 @@ export class RunReports {
       case 'run-ended':
         this.freeSlot(connection, message.jobId, message.runId);
         if (job) {
-          const reason = job.ad.getString('VacateReason') ?? 'Unspecified job interruption';
-          const reasonCode = job.ad.getInt('VacateReasonCode') ?? VacateCode.JobShouldRequeue;
+          const reason = message.vacate?.reason ?? job.ad.getString('VacateReason') ?? 'Unspecified job interruption';
+          const reasonCode = message.vacate?.code ?? job.ad.getInt('VacateReasonCode') ?? VacateCode.JobShouldRequeue;
           this.context.commit(job, runEvicted(job.ad, { now, reason, reasonCode, usage: message.usage, execution: message.execution }), null);
         }
         return;

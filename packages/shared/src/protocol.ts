@@ -94,7 +94,14 @@ const RunReportSchemas = [
     { additionalProperties: false },
   ),
   Type.Object(
-    { type: Type.Literal('run-ended'), ...Report, usage: UsageSchema, execution: Type.Optional(ExecutionSpanSchema) },
+    {
+      type: Type.Literal('run-ended'),
+      ...Report,
+      usage: UsageSchema,
+      execution: Type.Optional(ExecutionSpanSchema),
+      /** The execute side's own reason to end the run (the starter's SetVacateReason), over any the schedd gave. */
+      vacate: Type.Optional(Type.Object({ reason: Type.String({ maxLength: 4000 }), code: Type.Integer() }, { additionalProperties: false })),
+    },
     { additionalProperties: false },
   ),
   // The checkpoint restored from its checkpoint_destination did not match its MANIFEST (the starter's

@@ -12,6 +12,7 @@ import type { ExitStatus, RunReportMessage, Usage } from '@tinycondor/shared/pro
 import { extractTarSafely, packEntries, racyWindowFor, type BaseFile, type CheckpointBase } from '@tinycondor/transfer/tar/index';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
 import { diskExceededReason } from '@tinycondor/shared/disk-limit';
+import { VacateCode } from '@tinycondor/shared/job-status';
 import { DEV_NULL, jobLayout, type JobLayout } from './job-layout.js';
 import { selectCheckpointFiles, selectFinalOutputs, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
 import { retryTransient } from './retry.js';
@@ -50,6 +51,8 @@ export interface JobRunContext {
   executeDir: string;
   /** PERIODIC_CHECKPOINT: how often jobs that asked for it get their checkpoint signal (0: never). */
   checkpointIntervalSeconds: number;
+  /** Whether a checkpointed job restarts in place: only while its claim is within CLAIM_WORKLIFE (see StartdSettings). */
+  reactivation: { claimWorklifeSeconds: number; checkAfterCheckpoint: boolean };
   /** How often the sandbox is measured against the slot's disk (its machine ad's Disk, in KiB). */
   diskCheckSeconds: number;
   /** Whether this startd still holds its job lease (connected, or disconnected for less than the lease). */
@@ -176,6 +179,8 @@ export class JobRun {
   private readonly streams: StreamedFile[] = [];
   readonly sandbox: string;
   private readonly layout: JobLayout;
+  /** When the slot was claimed for this run: the claim's age counts from here (CLAIM_WORKLIFE). */
+  private readonly claimedAt = Date.now();
   /** The run's Chirp proxy and its contact file, when the job may use Chirp (initIOProxy). */
   private chirp: { server: ChirpServer; configFile: string } | undefined;
   /** set_job_attr_delayed's updates, sent every STARTER_UPDATE_INTERVAL and when a process exits. */
@@ -411,6 +416,14 @@ export class JobRun {
             ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage }, ...this.executionSpan() });
             return;
           }
+          if (this.claimIsClosing()) {
+            // VanillaProc::JobReaper: no restart in place; the job is requeued and resumes from this checkpoint.
+            ctx.log.info('This checkpointed job should NOT restart.');
+            await this.finishStreams();
+            const vacate = { reason: 'Rescheduling self-checkpoint job after checkpoint upload because reactivating the claim would have failed.', code: VacateCode.SuccessfulCheckpoint };
+            ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage }, ...this.executionSpan(), vacate });
+            return;
+          }
           restartAfter = { checkpoint: checkpointNumber, exitedAt, executionStartedAt: this.execution?.startedAt };
           continue;
         }
@@ -509,6 +522,15 @@ export class JobRun {
 
   private urlTransferRun(): UrlTransferRun {
     return { sandbox: this.sandbox, user: this.ctx.jobUser, jobAdFile: path.join(this.sandbox, '.job.ad'), machineAdFile: path.join(this.sandbox, '.machine.ad'), log: this.ctx.log };
+  }
+
+  /**
+   * Resource::claimWorklifeExpired, as the starter asks it after a checkpoint (CHECK_REACTIVATE_AFTER_CHECKPOINT):
+   * this run's claim (made when the run began) is older than CLAIM_WORKLIFE.
+   */
+  private claimIsClosing(): boolean {
+    const { claimWorklifeSeconds, checkAfterCheckpoint } = this.ctx.reactivation;
+    return checkAfterCheckpoint && claimWorklifeSeconds >= 0 && (Date.now() - this.claimedAt) / 1000 > claimWorklifeSeconds;
   }
 
   /** The last process's execution, for a report of the run's end (none if no process ran to its end). */

@@ -30,6 +30,9 @@ import { SshSession } from './ssh-session.js';
 import { cleanUpStaleRuns } from './stale-runs.js';
 import type { PluginSettings } from './transfer-plugins.js';
 
+/** param_info.in's CLAIM_WORKLIFE and CHECK_REACTIVATE_AFTER_CHECKPOINT. */
+const DEFAULT_REACTIVATION = { claimWorklifeSeconds: 1200, checkAfterCheckpoint: true };
+
 /** A startd configured without plugins: every URL transfer fails as HTCondor's does without one. */
 const NO_PLUGINS: PluginSettings = { table: new Map(), lifetimeSeconds: 72000 };
 
@@ -41,6 +44,12 @@ export interface StartdSettings {
   slots: SlotDescription[];
   /** PERIODIC_CHECKPOINT in seconds for jobs with +WantCheckpointSignal (0: never). */
   checkpointIntervalSeconds?: number;
+  /**
+   * CLAIM_WORKLIFE (seconds; default 1200, negative: forever) and CHECK_REACTIVATE_AFTER_CHECKPOINT (default
+   * true): a self-checkpointing job whose claim is older than its worklife is not restarted in place after
+   * a checkpoint but rescheduled, as HTCondor's starter asks the startd whether a reactivation would succeed.
+   */
+  reactivation?: { claimWorklifeSeconds: number; checkAfterCheckpoint: boolean };
   /** The most processes a job may have at once, where jobs run in cgroups (default DEFAULT_MAX_JOB_PIDS). */
   maxJobPids?: number;
   /** How often each run's sandbox is measured against its slot's disk (DEFAULT_DISK_CHECK_SECONDS). */
@@ -360,6 +369,7 @@ export class Startd {
       machineAd: buildSlotAd(this.identity, slot, { claimed: true, now: new Date() }),
       executeDir: this.settings.executeDir,
       checkpointIntervalSeconds: this.settings.checkpointIntervalSeconds ?? 0,
+      reactivation: this.settings.reactivation ?? DEFAULT_REACTIVATION,
       chirp: this.settings.chirp ?? DEFAULT_CHIRP_SETTINGS,
       diskCheckSeconds: this.settings.diskCheckSeconds ?? DEFAULT_DISK_CHECK_SECONDS,
       leaseHeld: () => this.welcomed || Date.now() - this.disconnectedAt < this.leaseSeconds * 1000,

@@ -256,6 +256,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     docker,
     transferPlugins,
     chirp,
+    reactivation: reactivationFor(knob, pool?.file ?? 'the environment'),
     log,
   });
   const stopRequested = Promise.race([untilSignalled(), ...(parentPid === undefined ? [] : [untilParentGone(parentPid)])]);
@@ -284,6 +285,15 @@ async function transferPluginsFor(knob: (name: string) => string | undefined, co
   const classadTimeout = secondsKnob(knob('FILETRANSFER_PLUGIN_CLASSAD_TIMEOUT'), 'FILETRANSFER_PLUGIN_CLASSAD_TIMEOUT', 20, where);
   const lifetimeSeconds = secondsKnob(knob('MAX_FILE_TRANSFER_PLUGIN_LIFETIME'), 'MAX_FILE_TRANSFER_PLUGIN_LIFETIME', 72000, where);
   return { table: await query(paths, classadTimeout, log), lifetimeSeconds };
+}
+
+/** CLAIM_WORKLIFE (an integer, negative: forever; default 1200) and CHECK_REACTIVATE_AFTER_CHECKPOINT (default true). */
+function reactivationFor(knob: (name: string) => string | undefined, where: string): { claimWorklifeSeconds: number; checkAfterCheckpoint: boolean } {
+  const worklife = knob('CLAIM_WORKLIFE')?.trim();
+  const claimWorklifeSeconds = worklife === undefined || worklife === '' ? 1200 : Number(worklife);
+  if (!Number.isInteger(claimWorklifeSeconds)) throw new CliError(`tinycondor startd: ${where}: CLAIM_WORKLIFE must be a whole number of seconds (negative: no limit), got '${worklife}'`);
+  const check = knob('CHECK_REACTIVATE_AFTER_CHECKPOINT')?.trim();
+  return { claimWorklifeSeconds, checkAfterCheckpoint: check === undefined || check === '' ? true : isTrueKnob(check, 'CHECK_REACTIVATE_AFTER_CHECKPOINT', where) };
 }
 
 function isTrueKnob(value: string, name: string, where: string): boolean {
