@@ -9,7 +9,7 @@
 // - test_checkpoint_removed waits for the clean-up with a deadline, as the original does; its plug-in is
 //   tinycondor's $(LIBEXEC)/cleanup_locally_mounted_checkpoint, named in the pool's
 //   checkpoint-destination-mapfile as the test names HTCondor's;
-// - the HTCONDOR_1218 cases (preserve_relative_paths) are not ported yet.
+// - each HTCONDOR_1218 case's iwd is its input directory, so its output and log go there too.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -239,10 +239,51 @@ const TEST_CASES: Record<string, (f: Fixture) => Record<string, string>> = {
     transfer_input_files: `${f.testDir}/check_files_local/`,
     transfer_checkpoint_files: 'saved-state, a, b, c, d, e',
   }),
+  HTCONDOR_1218_1_spool: (f) => ({
+    iwd: `${f.testDir}/HTCONDOR_1218_1_spool`,
+    transfer_output_files: 'd1',
+    transfer_input_files: 'd1/d2',
+    transfer_checkpoint_files: 'saved-state, d1/d2/a',
+    preserve_relative_paths: 'true',
+  }),
+  HTCONDOR_1218_2_spool: (f) => ({
+    iwd: `${f.testDir}/HTCONDOR_1218_2_spool`,
+    transfer_output_files: 'd1',
+    transfer_input_files: 'd1',
+    transfer_checkpoint_files: 'saved-state, d1/a',
+    preserve_relative_paths: 'true',
+  }),
+  HTCONDOR_1218_1: (f) => ({
+    iwd: `${f.testDir}/HTCONDOR_1218_1`,
+    transfer_output_files: 'd1',
+    checkpoint_destination: 'local://example.vo/example.fs',
+    transfer_plugins: `local=${f.pluginShell}`,
+    transfer_input_files: 'd1/d2',
+    transfer_checkpoint_files: 'saved-state, d1/d2/a',
+    preserve_relative_paths: 'true',
+  }),
+  HTCONDOR_1218_2: (f) => ({
+    iwd: `${f.testDir}/HTCONDOR_1218_2`,
+    transfer_output_files: 'd1',
+    checkpoint_destination: 'local://example.vo/example.fs',
+    transfer_plugins: `local=${f.pluginShell}`,
+    transfer_input_files: 'd1',
+    transfer_checkpoint_files: 'saved-state, d1/a',
+    preserve_relative_paths: 'true',
+  }),
 };
 
 function makeInputs(inputPath: string, name: string): void {
   fs.mkdirSync(inputPath, { recursive: true });
+  if (name.startsWith('HTCONDOR_1218_1')) {
+    fs.mkdirSync(path.join(inputPath, 'd1', 'd2'), { recursive: true });
+    fs.writeFileSync(path.join(inputPath, 'd1', 'd2', 'a'), 'a');
+    fs.writeFileSync(path.join(inputPath, 'd1', 'd2', 'b'), 'b');
+  } else if (name.startsWith('HTCONDOR_1218_2')) {
+    fs.mkdirSync(path.join(inputPath, 'd1'), { recursive: true });
+    fs.writeFileSync(path.join(inputPath, 'd1', 'a'), 'a');
+    fs.writeFileSync(path.join(inputPath, 'd1', 'b'), 'b');
+  }
   if (name !== 'check_files_local') return;
   const write = (rel: string, text: string) => {
     fs.mkdirSync(path.dirname(path.join(inputPath, rel)), { recursive: true });
