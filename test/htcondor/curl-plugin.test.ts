@@ -7,6 +7,7 @@
 // the requirement condor_submit adds for a URL's method, outputs uploaded to URLs (a remap, output_destination).
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import t, { type Test } from 'tap';
@@ -187,4 +188,27 @@ with open(outfile, 'w') as out:
     const methods = (await pool.run('condor_status', ['-af', 'HasFileTransferPluginMethods'])).stdout.trim().split('\n');
     t.same(methods, ['http,https,file,dav,davs', 'http,https,file,dav,davs'], "each slot advertises its startd's plugin methods (no ftp)");
   });
+});
+
+t.test("beyond the test: a system plugin without MultipleFileSupport is run once per URL as `plugin <url> <file>`", async (t) => {
+  // Only FILETRANSFER_PLUGINS may be single-file plugins: a job's own (transfer_plugins) are multi-file, as HTCondor takes them.
+  const pluginDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-echo-plugin-'));
+  t.teardown(() => fs.rmSync(pluginDir, { recursive: true, force: true }));
+  const plugin = path.join(pluginDir, 'echo_plugin.sh');
+  writeExecutable(
+    plugin,
+    '#!/bin/sh\nif [ "$1" = -classad ]; then printf \'PluginType = "FileTransfer"\\nSupportedMethods = "echo"\\n\'; exit 0; fi\ncase "$1" in *fail*) echo \'TransferError = "no such echo"\'; echo "TransferUrl = \\"$1\\""; exit 3;; esac\nprintf \'%s\\n\' "$1" > "$2"\n',
+  );
+  const pool = await startPool(t, { startds: 1, env: { _CONDOR_FILETRANSFER_PLUGINS: plugin } });
+  t.equal((await pool.run('condor_status', ['-af', 'HasFileTransferPluginMethods'])).stdout.trim(), 'echo', 'FILETRANSFER_PLUGINS replaces the default list');
+  const job = await runJob(pool, 'single_file', { transfer_input_files: 'echo://one/a, echo://two/b', transfer_output_files: 'a, b' });
+  t.notOk(job.held, 'completed');
+  t.equal(fs.readFileSync(path.join(pool.dir, 'a'), 'utf8'), 'echo://one/a\n');
+  t.equal(fs.readFileSync(path.join(pool.dir, 'b'), 'utf8'), 'echo://two/b\n');
+  t.equal(invocations(pool, job.cluster), 2, 'one invocation per URL');
+  const failed = await runJob(pool, 'single_file_fails', { transfer_input_files: 'echo://x/fail' });
+  t.ok(failed.held, 'a failed single-file transfer holds the job');
+  const hold = await holdReason(pool, failed.cluster);
+  t.equal(hold.subCode, 3 << 8);
+  t.match(hold.reason, 'using protocol echo. Details: no such echo ( URL file = echo://x/fail )');
 });
