@@ -46,14 +46,15 @@ export function buildManifest(entries: readonly ManifestEntry[], checkpointNumbe
 }
 
 /** manifest::FileFromLine: what follows the first space (and a `*` binary-mode mark). */
-function fileFromLine(line: string): string {
+export function fileFromLine(line: string): string {
   const space = line.indexOf(' ');
   if (space < 0) return '';
   const from = line[space + 1] === '*' ? space + 2 : space + 1;
   return line.slice(from);
 }
 
-function checksumFromLine(line: string): string {
+/** manifest::ChecksumFromLine: what comes before the first space. */
+export function checksumFromLine(line: string): string {
   const space = line.indexOf(' ');
   return space < 0 ? line : line.slice(0, space);
 }

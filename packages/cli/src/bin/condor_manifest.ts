@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorManifest } from '../commands/condor-manifest.js';
+
+runMain(condorManifest);
