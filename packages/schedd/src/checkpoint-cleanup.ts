@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
-import { failureFileName, manifestEntries, manifestFileName } from '@tinycondor/shared/checkpoint-manifest';
+import { checkpointFile, checkpointLocation, failureFileName, manifestEntries, manifestFileName } from '@tinycondor/shared/checkpoint-manifest';
 import { checkpointsToKeep, cleanupCommand, parseCheckpointMap } from '@tinycondor/shared/checkpoint-mapfile';
 import type { JobUser } from '@tinycondor/shared/job-user';
 import { runPluginProcess } from '@tinycondor/transfer/plugin-process';
@@ -28,10 +28,11 @@ export interface CheckpointCleanupSettings {
   log: Logger;
 }
 
-const FILE_NAME = /^_condor_checkpoint_(MANIFEST|FAILURE)\.([0-9]+)$/;
-
-function number4(n: number): string {
-  return String(n).padStart(4, '0');
+/** A checkpoint to delete: its MANIFEST (or FAILURE file, for one that failed: missing files are fine then). */
+interface StoredCheckpoint {
+  number: number;
+  manifestPath: string;
+  failed: boolean;
 }
 
 export class CheckpointCleanup {
@@ -63,7 +64,7 @@ export class CheckpointCleanup {
   failedCheckpoint(ad: ClassAd, jobDir: string, checkpointNumber: number): void {
     const destination = ad.getString('CheckpointDestination');
     if (destination === undefined || destination === '') return;
-    this.track(this.deleteStored(ad, `${this.jobLocation(ad, destination)}/${number4(checkpointNumber)}`, path.join(jobDir, failureFileName(checkpointNumber)), jobDir, true).then(() => undefined));
+    this.track(this.deleteCheckpoints(ad, destination, [{ number: checkpointNumber, manifestPath: path.join(jobDir, failureFileName(checkpointNumber)), failed: true }], jobDir));
   }
 
   /** Resolves when the clean-ups started so far are over. */
@@ -84,15 +85,9 @@ export class CheckpointCleanup {
       return [];
     }
     return names.flatMap((name) => {
-      const match = FILE_NAME.exec(name);
-      return match ? [{ name, kind: match[1], number: Number(match[2]) }] : [];
+      const file = checkpointFile(name);
+      return file ? [{ name, ...file }] : [];
     });
-  }
-
-  /** `<destination>/<GlobalJobId, # → _>`, with no second `/` after a destination that ends with one. */
-  private jobLocation(ad: ClassAd, destination: string): string {
-    const globalJobId = (ad.getString('GlobalJobId') ?? '').replaceAll('#', '_');
-    return `${destination}${destination.endsWith('/') ? '' : '/'}${globalJobId}`;
   }
 
   /** moveCheckpointsToCleanupDirectory, then the deletion of checkpoints 0 … CheckpointNumber (condor_manifest's range). */
@@ -107,19 +102,19 @@ export class CheckpointCleanup {
     fs.writeFileSync(path.join(target, '.job.ad'), ad.toText());
     for (const file of moving) fs.renameSync(path.join(jobDir, file.name), path.join(target, file.name));
     const highest = Math.max(ad.getInt('CheckpointNumber') ?? 0, ...moving.map((f) => f.number));
-    this.track(this.deleteRange(ad, this.jobLocation(ad, destination), target, highest));
+    this.track(this.deleteRange(ad, destination, target, highest));
   }
 
-  private async deleteRange(ad: ClassAd, location: string, target: string, highest: number): Promise<void> {
+  private async deleteRange(ad: ClassAd, destination: string, target: string, highest: number): Promise<void> {
     const jobAdPath = path.join(target, '.job.ad');
+    const checkpoints: StoredCheckpoint[] = [];
     for (let i = 0; i <= highest; i++) {
       const manifest = path.join(target, manifestFileName(i));
       const failure = path.join(target, failureFileName(i));
-      const file = fs.existsSync(manifest) ? manifest : failure;
-      if (!fs.existsSync(file)) continue;
-      const error = await this.deleteStored(ad, `${location}/${number4(i)}`, file, jobAdPath, file === failure);
-      if (error !== undefined) this.settings.log.warn({ checkpoint: i, location, error }, 'checkpoint clean-up failed; its MANIFEST stays for a later attempt');
+      if (fs.existsSync(manifest)) checkpoints.push({ number: i, manifestPath: manifest, failed: false });
+      else if (fs.existsSync(failure)) checkpoints.push({ number: i, manifestPath: failure, failed: true });
     }
+    await this.deleteCheckpoints(ad, destination, checkpoints, jobAdPath);
     // Only the job ad left: the directory goes (condor_manifest's onlyTheLonely).
     if (fs.readdirSync(target).every((name) => name === '.job.ad')) {
       fs.rmSync(jobAdPath, { force: true });
@@ -127,27 +122,37 @@ export class CheckpointCleanup {
     }
   }
 
+  /** Each checkpoint's files deleted (the map file read once for them all); a failure is logged, its MANIFEST kept. */
+  private async deleteCheckpoints(ad: ClassAd, destination: string, checkpoints: readonly StoredCheckpoint[], jobAdPath: string): Promise<void> {
+    if (checkpoints.length === 0) return;
+    const command = this.cleanupFor(destination);
+    const user = this.settings.userOf(ad.getString('Owner'));
+    for (const checkpoint of checkpoints) {
+      const location = checkpointLocation(destination, ad.getString('GlobalJobId') ?? '', checkpoint.number);
+      const error = await this.deleteStored(location, checkpoint, jobAdPath, command, user);
+      if (error !== undefined) this.settings.log.warn({ checkpoint: checkpoint.number, location, error }, 'checkpoint clean-up failed; its MANIFEST stays for a later attempt');
+    }
+  }
+
   /**
    * manifest::deleteFilesStoredAt: the clean-up plug-in for each file the MANIFEST lists (`-from <location>
    * -delete <file> -jobad <ad>`), then the MANIFEST itself. Returns why it stopped, or undefined.
    */
-  private async deleteStored(ad: ClassAd, location: string, manifestPath: string, jobAdPath: string, failed: boolean): Promise<string | undefined> {
-    const destination = ad.getString('CheckpointDestination') as string;
+  private async deleteStored(location: string, checkpoint: StoredCheckpoint, jobAdPath: string, command: string[] | string, user: JobUser | undefined): Promise<string | undefined> {
     let text: string;
     try {
-      text = fs.readFileSync(manifestPath, 'utf8');
+      text = fs.readFileSync(checkpoint.manifestPath, 'utf8');
     } catch {
       return 'Failed to open MANIFEST, aborting.';
     }
-    const command = this.cleanupFor(destination);
     if (typeof command === 'string') return command;
     const [plugin, ...pluginArgs] = command;
     for (const entry of manifestEntries(text)) {
-      const args = [...pluginArgs, '-from', location, '-delete', entry.name, '-jobad', jobAdPath, ...(failed ? ['-ignore-missing-files'] : [])];
-      const error = await this.runPlugin(plugin, args, this.settings.userOf(ad.getString('Owner')));
+      const args = [...pluginArgs, '-from', location, '-delete', entry.name, '-jobad', jobAdPath, ...(checkpoint.failed ? ['-ignore-missing-files'] : [])];
+      const error = await this.runPlugin(plugin, args, user);
       if (error !== undefined) return error;
     }
-    fs.rmSync(manifestPath, { force: true });
+    fs.rmSync(checkpoint.manifestPath, { force: true });
     return undefined;
   }
 

@@ -22,11 +22,18 @@ export function failureFileName(checkpointNumber: number): string {
   return `${FAILURE_PREFIX}${number4(checkpointNumber)}`;
 }
 
+/** A MANIFEST or FAILURE file of SPOOL by its name, with its checkpoint's number; undefined for any other name. */
+export function checkpointFile(fileName: string): { kind: 'MANIFEST' | 'FAILURE'; number: number } | undefined {
+  const kind = fileName.startsWith(MANIFEST_PREFIX) ? 'MANIFEST' : fileName.startsWith(FAILURE_PREFIX) ? 'FAILURE' : undefined;
+  if (kind === undefined) return undefined;
+  const suffix = fileName.slice(kind === 'MANIFEST' ? MANIFEST_PREFIX.length : FAILURE_PREFIX.length);
+  return /^[0-9]+$/.test(suffix) ? { kind, number: Number(suffix) } : undefined;
+}
+
 /** manifest::getNumberFromFileName: the number of a MANIFEST file's name, -1 for any other name. */
 export function manifestNumber(fileName: string): number {
-  if (!fileName.startsWith(MANIFEST_PREFIX)) return -1;
-  const suffix = fileName.slice(MANIFEST_PREFIX.length);
-  return /^[0-9]+$/.test(suffix) ? Number(suffix) : -1;
+  const file = checkpointFile(fileName);
+  return file?.kind === 'MANIFEST' ? file.number : -1;
 }
 
 function sha256(data: string | Buffer): string {
@@ -39,10 +46,15 @@ export interface ManifestEntry {
   sha256: string;
 }
 
-/** The manifest of a checkpoint: its files' lines, then the line that checks them. */
-export function buildManifest(entries: readonly ManifestEntry[], checkpointNumber: number): string {
+/** A manifest named `ownName`: its files' lines, then the line that checks them (and names it). */
+export function manifestText(entries: readonly ManifestEntry[], ownName: string): string {
   const lines = entries.map((e) => `${e.sha256} *${e.name}\n`).join('');
-  return `${lines}${sha256(lines)} *${manifestFileName(checkpointNumber)}\n`;
+  return `${lines}${sha256(lines)} *${ownName}\n`;
+}
+
+/** The manifest of a checkpoint. */
+export function buildManifest(entries: readonly ManifestEntry[], checkpointNumber: number): string {
+  return manifestText(entries, manifestFileName(checkpointNumber));
 }
 
 /** manifest::FileFromLine: what follows the first space (and a `*` binary-mode mark). */
@@ -97,10 +109,18 @@ function jobDirectory(globalJobId: string): string {
   return globalJobId.replaceAll('#', '_');
 }
 
-/** Where the starter uploads a checkpoint file (computeFileList): the destination with one `/` after it. */
-export function checkpointUploadUrl(destination: string, globalJobId: string, checkpointNumber: number, name: string): string {
+/**
+ * Where a checkpoint's files are, `<destination>/<GlobalJobId, # → _>/<NNNN>`, with one `/` after the
+ * destination (computeFileList's upload URLs, the clean-up's -from).
+ */
+export function checkpointLocation(destination: string, globalJobId: string, checkpointNumber: number): string {
   const base = destination.endsWith('/') ? destination : `${destination}/`;
-  return `${base}${jobDirectory(globalJobId)}/${number4(checkpointNumber)}/${name}`;
+  return `${base}${jobDirectory(globalJobId)}/${number4(checkpointNumber)}`;
+}
+
+/** Where the starter uploads a checkpoint file. */
+export function checkpointUploadUrl(destination: string, globalJobId: string, checkpointNumber: number, name: string): string {
+  return `${checkpointLocation(destination, globalJobId, checkpointNumber)}/${name}`;
 }
 
 /** Where the shadow has the starter fetch it from (modifyFileTransferObject's "%s/%s/%.4d/%s"). */

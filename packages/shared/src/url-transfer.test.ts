@@ -4,6 +4,7 @@ import {
   isUrl,
   jobPlugins,
   judgeInvocation,
+  judgeSingleFileInvocation,
   neededPluginMethods,
   outputUrl,
   parseCapabilities,
@@ -133,4 +134,17 @@ t.test('where an output goes from the execution point (computeFileList)', async 
   t.equal(outputUrl('dir/f', destination), 'osdf:///out/dir/f');
   t.equal(outputUrl('_condor_stdout', destination), undefined, 'stdout keeps its output name (HTCONDOR-1221)');
   t.equal(outputUrl('a', ClassAd.fromJSON({ OutputDestination: '"not/a/url"' })), undefined);
+});
+
+t.test("a single-file plugin's run, as InvokeFileTransferPlugin words it", async (t) => {
+  t.equal(judgeSingleFileInvocation('/p', { kind: 'exit', code: 0 }, '', 'echo://a'), undefined);
+  t.same(judgeSingleFileInvocation('/p', { kind: 'exit', code: 3 }, 'TransferError = "no such echo"\nnot an ad line\nTransferUrl = "echo://a?k=s"\n', 'echo://a?k=s'), {
+    messages: ['non-zero exit (3) from /p. |Error: no such echo ( URL file = echo://a?... )|'],
+    subCode: 3 << 8,
+    url: 'echo://a?k=s',
+  });
+  t.same(judgeSingleFileInvocation('/p', { kind: 'signal', signal: 9 }, '', 'echo://a')?.messages, [
+    'exit by signal 9 from /p. |Error: File transfer plugin /p exited unexpectedly without producing an error message  ( URL file =  )|',
+  ]);
+  t.same(judgeSingleFileInvocation('/p', { kind: 'timeout', seconds: 7 }, '', 'echo://a'), { messages: ['File transfer plugin /p timed out after 7 seconds.'], subCode: 62, url: 'echo://a' });
 });

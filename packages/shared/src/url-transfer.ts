@@ -2,7 +2,7 @@
 // which method (plugin) each needs, what a plugin says it supports (`-classad`), the files a multi-file
 // plugin reads (-infile) and writes (-outfile), and the errors a failed invocation becomes.
 import path from 'node:path';
-import { ClassAd, ClassAdParseError, parseExpr, quoteString } from './classad/index.js';
+import { ClassAd, ClassAdParseError, parseExpr, quoteString, type Expr } from './classad/index.js';
 import { parseRemaps, splitFileList, STDERR_NAME, STDOUT_NAME } from './transfer-files.js';
 
 /** condor_url.cpp IsUrl: `scheme://` followed by something; the scheme starts with a letter. */
@@ -242,6 +242,29 @@ export function judgeInvocation(pluginPath: string, end: PluginEnd, results: rea
     );
   }
   return { messages, subCode: succeeded ? 0 : subCode, ...(url !== undefined && url !== '' ? { url } : {}) };
+}
+
+/**
+ * What InvokeFileTransferPlugin makes of one run of a plugin without MultipleFileSupport for `url`: undefined
+ * when it exited 0; else its error (its stdout's `TransferError`/`TransferUrl` stats, which lines that do not
+ * parse are left out of) and the hold subcode.
+ */
+export function judgeSingleFileInvocation(pluginPath: string, end: PluginEnd, stdout: string, url: string): PluginFailure | undefined {
+  if (end.kind === 'exit' && end.code === 0) return undefined;
+  if (end.kind === 'exec-failed') return judgeInvocation(pluginPath, end, undefined, '');
+  if (end.kind === 'timeout') return { messages: [`File transfer plugin ${pluginPath} timed out after ${end.seconds} seconds.`], subCode: ETIME, url };
+  const stats = new ClassAd();
+  for (const line of stdout.split(/\r?\n/)) {
+    try {
+      const parsed = ClassAd.parseText(line);
+      for (const name of parsed.names()) stats.insert(name, parsed.get(name) as Expr);
+    } catch {
+      continue;
+    }
+  }
+  const error = stats.getString('TransferError') ?? `File transfer plugin ${pluginPath} exited unexpectedly without producing an error message `;
+  const how = end.kind === 'signal' ? `exit by signal ${end.signal}` : `non-zero exit (${end.code})`;
+  return { messages: [`${how} from ${pluginPath}. |Error: ${error} ( URL file = ${urlSafePrint(stats.getString('TransferUrl') ?? '')} )|`], subCode: end.kind === 'signal' ? end.signal : end.code << 8, url };
 }
 
 /**

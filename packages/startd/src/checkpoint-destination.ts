@@ -1,7 +1,6 @@
 // checkpoint_destination on the execute side, as HTCondor's starter does it: a checkpoint's files go to
 // the destination through the plugins and only their MANIFEST goes to SPOOL; a restore fetches the files
 // the MANIFEST it was given lists, and checks them against it before the job starts.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
@@ -17,6 +16,7 @@ import {
   type ManifestEntry,
 } from '@tinycondor/shared/checkpoint-manifest';
 import type { PluginFailure, UrlTransfer } from '@tinycondor/shared/url-transfer';
+import { fileSha256 } from '@tinycondor/transfer/file-sha256';
 import type { PackEntry } from '@tinycondor/transfer/tar/index';
 import { transferUrls, type PluginSettings, type UrlTransferRun } from './transfer-plugins.js';
 
@@ -24,12 +24,6 @@ import { transferUrls, type PluginSettings, type UrlTransferRun } from './transf
 export function checkpointDestination(ad: Pick<ClassAd, 'getString'>): string | undefined {
   const destination = ad.getString('CheckpointDestination');
   return destination === undefined || destination === '' ? undefined : destination;
-}
-
-async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** The regular files of the checkpoint's entries, directories walked (their names below the entry's), links followed. */
@@ -61,7 +55,7 @@ export async function uploadCheckpointFiles(
 ): Promise<{ manifest: PackEntry } | { failure: PluginFailure }> {
   const files = checkpointFiles(entries);
   const listed: ManifestEntry[] = [];
-  for (const file of files) listed.push({ name: file.name, sha256: await sha256OfFile(file.source) });
+  for (const file of files) listed.push({ name: file.name, sha256: await fileSha256(file.source) });
   const uploads: UrlTransfer[] = files.map((file) => ({ url: checkpointUploadUrl(destination, globalJobId, checkpointNumber, file.name), localFileName: file.source }));
   const failure = uploads.length === 0 ? undefined : await transferUrls(uploads, true, settings, run);
   if (failure !== undefined) return { failure };
@@ -113,7 +107,7 @@ export async function restoreCheckpointFiles(
   if (!validateManifest(fs.readFileSync(manifestPath, 'utf8'), manifestPath)) return { kind: 'invalid', checkpoint, message: 'Invalid MANIFEST file, aborting.' };
   for (const entry of listed) {
     const file = path.join(run.sandbox, entry.name);
-    const actual = fs.existsSync(file) ? await sha256OfFile(file) : undefined;
+    const actual = fs.existsSync(file) ? await fileSha256(file) : undefined;
     const mismatch = fileMismatch(entry, actual);
     if (mismatch !== undefined) return { kind: 'invalid', checkpoint, message: `${mismatch}, aborting.` };
   }

@@ -23,6 +23,8 @@ export class StreamedFile {
   /** The pump running, if any: one at a time, so chunks go in order. */
   private pumping: Promise<void> | undefined;
   private failed: Error | undefined;
+  /** One buffer for the stream's life: the pump runs every POLL_MS. */
+  private chunk: Buffer | undefined;
 
   constructor(
     private readonly file: string,
@@ -57,14 +59,17 @@ export class StreamedFile {
 
   private async sendAvailable(): Promise<void> {
     if (this.failed) return;
+    // Most polls find nothing new: a stat, no open.
+    const size = fs.statSync(this.file, { throwIfNoEntry: false })?.size;
+    if (size === undefined || size <= this.sent) return;
     let fd: number;
     try {
       fd = fs.openSync(this.file, 'r');
     } catch {
-      return; // not written yet
+      return;
     }
     try {
-      const chunk = Buffer.alloc(this.maxChunkBytes);
+      const chunk = (this.chunk ??= Buffer.allocUnsafe(this.maxChunkBytes));
       for (;;) {
         const read = fs.readSync(fd, chunk, 0, chunk.length, this.sent);
         if (read === 0) return;

@@ -4,19 +4,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { ClassAd } from '@tinycondor/shared/classad/index';
+import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { JobUser } from '@tinycondor/shared/job-user';
 import { runPluginProcess } from '@tinycondor/transfer/plugin-process';
 import {
   jobPlugins,
   judgeInvocation,
+  judgeSingleFileInvocation,
   parseCapabilities,
   parsePluginResults,
   pluginFiles,
   pluginInputFile,
   urlFileName,
   urlMethod,
-  urlSafePrint,
   type PluginCapabilities,
   type PluginFailure,
   type UrlTransfer,
@@ -45,13 +45,15 @@ function pluginEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /**
- * Asks each plugin `-classad` (FILETRANSFER_PLUGIN_CLASSAD_TIMEOUT each) and maps its methods to it; a plugin
- * that cannot be run or says nothing useful is left out, with HTCondor's words in StartLog.
+ * Asks each plugin `-classad` (FILETRANSFER_PLUGIN_CLASSAD_TIMEOUT each; all at once, at the startd's start)
+ * and maps its methods to it, the list's later plugins over the earlier; a plugin that cannot be run or says
+ * nothing useful is left out, with HTCondor's words in StartLog.
  */
 export async function queryPlugins(paths: readonly string[], timeoutSeconds: number, log: Logger): Promise<PluginTable> {
   const table = new Map<string, TransferPlugin>();
-  for (const pluginPath of paths) {
-    const { end, output } = await runPluginProcess(pluginPath, ['-classad'], { cwd: '/', env: pluginEnvironment({}), timeoutSeconds });
+  const answers = await Promise.all(paths.map((pluginPath) => runPluginProcess(pluginPath, ['-classad'], { cwd: '/', env: pluginEnvironment({}), timeoutSeconds })));
+  for (const [i, pluginPath] of paths.entries()) {
+    const { end, output } = answers[i];
     if (end.kind === 'exec-failed') {
       log.warn(`FILETRANSFER: Failed to execute ${pluginPath} -classad: ${end.message} skipping`);
       continue;
@@ -90,7 +92,9 @@ export async function transferUrls(transfers: readonly UrlTransfer[], upload: bo
   const byPlugin = new Map<TransferPlugin | undefined, UrlTransfer[]>();
   for (const transfer of transfers) {
     const plugin = settings.table.get((urlMethod(transfer.url) ?? '').toLowerCase());
-    byPlugin.set(plugin, [...(byPlugin.get(plugin) ?? []), transfer]);
+    const files = byPlugin.get(plugin);
+    if (files) files.push(transfer);
+    else byPlugin.set(plugin, [transfer]);
   }
   for (const [plugin, files] of byPlugin) {
     if (plugin === undefined) {
@@ -114,12 +118,7 @@ async function invokeMultiFile(plugin: TransferPlugin, files: UrlTransfer[], upl
   const args = ['-infile', input, '-outfile', output, ...(upload ? ['-upload'] : [])];
   // test_curl_plugin counts these lines in the starter's log.
   run.log.info(`FILETRANSFER: invoking: ${[plugin.path, ...args].join(' ')}`);
-  const { end, output: printed } = await runPluginProcess(plugin.path, args, {
-    cwd: run.sandbox,
-    env: pluginEnvironment({ _CONDOR_JOB_AD: run.jobAdFile, _CONDOR_MACHINE_AD: run.machineAdFile }),
-    user: run.user,
-    timeoutSeconds: settings.lifetimeSeconds,
-  });
+  const { end, output: printed } = await runPluginProcess(plugin.path, args, runOptions(settings, run));
   let results: ClassAd[] | undefined;
   try {
     results = parsePluginResults(fs.readFileSync(output, 'utf8'));
@@ -143,37 +142,24 @@ async function invokeEach(plugin: TransferPlugin, files: UrlTransfer[], upload: 
   for (const file of files) {
     const args = upload ? [file.localFileName, file.url] : [file.url, file.localFileName];
     run.log.info(`FILETRANSFER: invoking: ${[plugin.path, ...args].join(' ')}`);
-    const { end, output } = await runPluginProcess(plugin.path, args, {
-      cwd: run.sandbox,
-      env: pluginEnvironment({ _CONDOR_JOB_AD: run.jobAdFile, _CONDOR_MACHINE_AD: run.machineAdFile }),
-      user: run.user,
-      timeoutSeconds: settings.lifetimeSeconds,
-    });
-    if (end.kind === 'exit' && end.code === 0) continue;
-    if (end.kind === 'exec-failed') return judgeInvocation(plugin.path, end, undefined, '');
-    if (end.kind === 'timeout') return { messages: [`File transfer plugin ${plugin.path} timed out after ${end.seconds} seconds.`], subCode: 62, url: file.url };
-    const stats = statsAd(output);
-    const error = stats.getString('TransferError') ?? `File transfer plugin ${plugin.path} exited unexpectedly without producing an error message `;
-    const url = stats.getString('TransferUrl') ?? '';
-    const how = end.kind === 'signal' ? `exit by signal ${end.signal}` : `non-zero exit (${end.code})`;
-    run.log.warn({ plugin: plugin.path, end, output }, 'FILETRANSFER: plugin failed');
-    return { messages: [`${how} from ${plugin.path}. |Error: ${error} ( URL file = ${urlSafePrint(url)} )|`], subCode: end.kind === 'signal' ? end.signal : end.code << 8, url: file.url };
+    const { end, output } = await runPluginProcess(plugin.path, args, runOptions(settings, run));
+    const failure = judgeSingleFileInvocation(plugin.path, end, output, file.url);
+    if (failure !== undefined) {
+      run.log.warn({ plugin: plugin.path, end, output }, 'FILETRANSFER: plugin failed');
+      return failure;
+    }
   }
   return undefined;
 }
 
-/** A single-file plugin's stdout: `Name = value` lines; lines that do not parse are skipped, as HTCondor does. */
-function statsAd(output: string): ClassAd {
-  const ad = new ClassAd();
-  for (const line of output.split(/\r?\n/)) {
-    try {
-      const parsed = ClassAd.parseText(line);
-      for (const name of parsed.names()) ad.insert(name, parsed.get(name)!);
-    } catch {
-      continue;
-    }
-  }
-  return ad;
+/** How a plugin runs for a run: in its sandbox, as its user, with its ads named, for at most the plugin lifetime. */
+function runOptions(settings: PluginSettings, run: UrlTransferRun) {
+  return {
+    cwd: run.sandbox,
+    env: pluginEnvironment({ _CONDOR_JOB_AD: run.jobAdFile, _CONDOR_MACHINE_AD: run.machineAdFile }),
+    user: run.user,
+    timeoutSeconds: settings.lifetimeSeconds,
+  };
 }
 
 /**

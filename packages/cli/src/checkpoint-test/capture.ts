@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileSha256Sync } from '@tinycondor/transfer/file-sha256';
 import type { SpoolCommit } from '@tinycondor/schedd';
 import { INTERNAL_SANDBOX_FILES, STDERR_NAME, STDOUT_NAME } from '@tinycondor/shared/transfer-files';
 
@@ -22,19 +22,6 @@ export interface CommittedState {
 }
 
 const STREAMS = new Set([STDOUT_NAME, STDERR_NAME]);
-const HASH_CHUNK = 1 << 20;
-
-function hashFile(file: string): string {
-  const hash = createHash('sha256');
-  const buffer = Buffer.alloc(HASH_CHUNK);
-  const fd = fs.openSync(file, 'r');
-  try {
-    for (let n = fs.readSync(fd, buffer); n > 0; n = fs.readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
-  } finally {
-    fs.closeSync(fd);
-  }
-  return hash.digest('hex');
-}
 
 /** Hashes of every regular file under `dir` but the top-level names `skip`; {} when `dir` does not exist. */
 export function hashTree(dir: string, skip: (topLevelName: string) => boolean): FileHashes {
@@ -50,7 +37,7 @@ export function hashTree(dir: string, skip: (topLevelName: string) => boolean): 
       if (rel === '' && skip(entry.name)) continue;
       const name = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) walk(name);
-      else if (entry.isFile()) hashes[name] = hashFile(path.join(dir, name));
+      else if (entry.isFile()) hashes[name] = fileSha256Sync(path.join(dir, name));
     }
   };
   walk('');

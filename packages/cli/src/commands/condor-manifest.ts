@@ -1,10 +1,10 @@
 // condor_manifest, HTCondor's tool for checkpoint_destination's MANIFEST files (src/condor_tools/manifest.cpp):
 // its functions, arguments, output and exit codes. deleteFilesStoredAt is the schedd's own work here (it
 // runs the clean-up plug-ins itself) and is refused.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checksumFromLine, fileFromLine, fileMismatch, manifestEntries, manifestNumber, validateManifest } from '@tinycondor/shared/checkpoint-manifest';
+import { checksumFromLine, fileFromLine, fileMismatch, manifestEntries, manifestNumber, manifestText, validateManifest, type ManifestEntry } from '@tinycondor/shared/checkpoint-manifest';
+import { fileSha256Sync } from '@tinycondor/transfer/file-sha256';
 import type { CommandIo } from '../cli-error.js';
 
 function usage(io: CommandIo, argv0: string): number {
@@ -16,7 +16,7 @@ function usage(io: CommandIo, argv0: string): number {
 
 function sha256(file: string): string | undefined {
   try {
-    return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    return fileSha256Sync(file);
   } catch {
     return undefined;
   }
@@ -45,7 +45,7 @@ function validateFilesListedIn(manifestPath: string, cwd: string): { valid: bool
 
 /** manifest::createManifestFor: a MANIFEST file (named `MANIFEST`) of every file below a directory, named as found from it. */
 function createManifestFor(dir: string, cwd: string): string | undefined {
-  const lines: string[] = [];
+  const entries: ManifestEntry[] = [];
   const walk = (current: string) => {
     for (const entry of fs.readdirSync(path.resolve(cwd, current), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const name = path.join(current, entry.name);
@@ -53,7 +53,7 @@ function createManifestFor(dir: string, cwd: string): string | undefined {
       else if (!entry.isSocket()) {
         const hash = sha256(path.resolve(cwd, name));
         if (hash === undefined) throw new Error(`Failed to compute file (${name}) checksum, aborting.`);
-        lines.push(`${hash} *${name}\n`);
+        entries.push({ name, sha256: hash });
       }
     }
   };
@@ -62,9 +62,7 @@ function createManifestFor(dir: string, cwd: string): string | undefined {
   } catch (err) {
     return (err as Error).message;
   }
-  const text = lines.join('');
-  const manifest = path.resolve(cwd, 'MANIFEST');
-  fs.writeFileSync(manifest, `${text}${createHash('sha256').update(text).digest('hex')} *MANIFEST\n`);
+  fs.writeFileSync(path.resolve(cwd, 'MANIFEST'), manifestText(entries, 'MANIFEST'));
   return undefined;
 }
 

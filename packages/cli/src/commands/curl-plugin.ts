@@ -9,6 +9,7 @@ import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { quoteString } from '@tinycondor/shared/classad/index';
+import { strerror } from '@tinycondor/shared/submit/file-probe';
 import { parsePluginResults } from '@tinycondor/shared/url-transfer';
 import type { CommandIo } from '../cli-error.js';
 
@@ -118,12 +119,8 @@ function openLocal(local: string, flags: 'r' | 'w'): number {
     return fs.openSync(local, flags);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new TransferFailed(`could not open local file ${local}, error ${-(e.errno ?? 0)} (${describe(e)})`);
+    throw new TransferFailed(`could not open local file ${local}, error ${-(e.errno ?? 0)} (${strerror(e)})`);
   }
-}
-
-function describe(err: NodeJS.ErrnoException): string {
-  return ({ ENOENT: 'No such file or directory', EACCES: 'Permission denied', EISDIR: 'Is a directory', ENOTDIR: 'Not a directory' } as Record<string, string>)[err.code ?? ''] ?? err.message;
 }
 
 /** A file:// URL: a copy, as libcurl's FILE protocol does (only the local host). */

@@ -235,8 +235,8 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   const { Startd, chirpSettings, detectDocker, queryPlugins, removeStaleContainers } = await import('@tinycondor/startd');
   const log = fileLogger(path.join(logDir, `StartLog.${name}`));
   const knob = (knobName: string) => (pool === undefined ? environmentKnob(io.env, knobName) : pool.value(knobName));
-  const docker = await dockerFor(knob, pool?.file, log, detectDocker);
-  const transferPlugins = await transferPluginsFor(knob, pool?.file, log, queryPlugins);
+  // Both ask other programs (the engine, each plugin's -classad): at once, so the startd is ready sooner.
+  const [docker, transferPlugins] = await Promise.all([dockerFor(knob, pool?.file, log, detectDocker), transferPluginsFor(knob, pool?.file, log, queryPlugins)]);
   if (docker !== undefined) await removeStaleContainers(docker, name, log);
   let chirp;
   try {
