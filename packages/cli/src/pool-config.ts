@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { configValue, parseCondorConfig, type CondorConfig } from '@tinycondor/shared/condor-config';
+import { configValue, parseCondorConfig, type CondorConfig, type ConfigReadOptions } from '@tinycondor/shared/condor-config';
 import { splitList } from '@tinycondor/shared/submit/queue';
 import { CliError } from './cli-error.js';
 
@@ -25,7 +26,24 @@ export function environmentKnob(env: NodeJS.ProcessEnv, name: string): string | 
   return environmentKnobs(env).find(([knob]) => knob.toUpperCase() === name.toUpperCase())?.[1];
 }
 
-function readConfigFile(file: string, config: CondorConfig, what: string): void {
+/** How `include` lines read files and commands: as the calling user, from the working directory, as HTCondor's tools do. */
+function configSources(env: NodeJS.ProcessEnv, warn: ((text: string) => void) | undefined): ConfigReadOptions {
+  return {
+    sources: {
+      readFile: (file) => fs.readFileSync(file, 'utf8'),
+      runCommand: (argv) => {
+        const result = spawnSync(argv[0]!, argv.slice(1), { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 60_000 });
+        if (result.error) throw result.error;
+        return { stdout: result.stdout, exitCode: result.status ?? 128 + 9 };
+      },
+      env,
+      cwd: process.cwd(),
+    },
+    warn: warn === undefined ? undefined : (message) => warn(`${message}\n`),
+  };
+}
+
+function readConfigFile(file: string, config: CondorConfig, what: string, options: ConfigReadOptions): void {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -33,17 +51,17 @@ function readConfigFile(file: string, config: CondorConfig, what: string): void 
     throw new CliError(`ERROR: cannot read ${what} ${file}: ${(err as Error).message}`);
   }
   try {
-    parseCondorConfig(text, file, config);
+    parseCondorConfig(text, file, config, options);
   } catch (err) {
     throw new CliError(`ERROR: ${(err as Error).message}`);
   }
 }
 
 /** The files of the LOCAL_CONFIG_DIR directories, each directory's in lexicographic order, less the excluded names. */
-function localConfigFiles(config: CondorConfig): string[] {
-  const dirs = splitList(configValue(config, 'LOCAL_CONFIG_DIR') ?? '');
+function localConfigFiles(config: CondorConfig, env: NodeJS.ProcessEnv): string[] {
+  const dirs = splitList(configValue(config, 'LOCAL_CONFIG_DIR', env) ?? '');
   if (dirs.length === 0) return [];
-  const pattern = configValue(config, 'LOCAL_CONFIG_DIR_EXCLUDE_REGEXP') ?? DEFAULT_EXCLUDE;
+  const pattern = configValue(config, 'LOCAL_CONFIG_DIR_EXCLUDE_REGEXP', env) ?? DEFAULT_EXCLUDE;
   let exclude: RegExp;
   try {
     exclude = new RegExp(pattern);
@@ -70,7 +88,7 @@ function localConfigFiles(config: CondorConfig): string[] {
  * LOCAL_CONFIG_DIR (where an administrator's knobs live: the schedd rewrites condor_config at each start),
  * then `_CONDOR_<NAME>` variables of the environment, each source overriding the ones before.
  */
-export function loadPoolConfig(env: NodeJS.ProcessEnv): PoolConfig {
+export function loadPoolConfig(env: NodeJS.ProcessEnv, warn?: (text: string) => void): PoolConfig {
   const file = env.CONDOR_CONFIG;
   if (!file) {
     throw new CliError(
@@ -79,8 +97,9 @@ export function loadPoolConfig(env: NodeJS.ProcessEnv): PoolConfig {
     );
   }
   const config: CondorConfig = new Map();
-  readConfigFile(file, config, 'CONDOR_CONFIG file');
-  for (const local of localConfigFiles(config)) readConfigFile(local, config, 'LOCAL_CONFIG_DIR file');
+  const options = configSources(env, warn);
+  readConfigFile(file, config, 'CONDOR_CONFIG file', options);
+  for (const local of localConfigFiles(config, env)) readConfigFile(local, config, 'LOCAL_CONFIG_DIR file', options);
   for (const [name, value] of environmentKnobs(env)) {
     // As a line of its own, so that `$(NAME)` in it extends what the files said, as HTCondor's insert_macro does.
     try {
@@ -89,5 +108,5 @@ export function loadPoolConfig(env: NodeJS.ProcessEnv): PoolConfig {
       throw new CliError(`ERROR: ${(err as Error).message}`);
     }
   }
-  return { file, config, value: (name) => configValue(config, name) };
+  return { file, config, value: (name) => configValue(config, name, env) };
 }

@@ -1,7 +1,17 @@
 /**
- * HTCondor configuration files: `NAME = value` lines, `#` comments, `\` continuation and `$(NAME)`
- * references. Names are case-insensitive, as in HTCondor.
+ * HTCondor's configuration language, as config.cpp's Parse_macros and Parse_config_string read it:
+ * `NAME = value` (also `NAME : value`, `NAME += value`, `NAME @=tag` … `@tag`), `#` comments, `\`
+ * continuation, `use CATEGORY : name(args), …` templates, `include [ifexist] [command] : file-or-command`,
+ * `if`/`elif`/`else`/`endif`, `warning :` and `error :`. Values keep their `$(NAME)` references until they
+ * are looked up (a reference to the name being defined is expanded at once). Names are case-insensitive.
  */
+import { posix } from 'node:path';
+import { METAKNOBS } from './config-metaknobs.js';
+import { parseArgumentList } from './submit/arguments.js';
+import { conditionalLine, evaluateCondition, IfStack } from './submit/conditionals.js';
+import { SubmitError } from './submit/errors.js';
+import { MacroExpander, substituteSelfReference } from './submit/macros.js';
+
 export class ConfigParseError extends Error {
   constructor(
     readonly file: string,
@@ -13,42 +23,355 @@ export class ConfigParseError extends Error {
   }
 }
 
-const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_.]*)\s*=\s?(.*)$/;
-const REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_.]*)(?::([^)]*))?\)/g;
-const MAX_EXPANSION_DEPTH = 32;
+export interface ConfigEntry {
+  /** The name in the case it was first written. */
+  name: string;
+  /** The raw value: `$(OTHER)` references stay until the value is looked up. */
+  value: string;
+  /** Where it was last set: `FILE, line N`, with `use CATEGORY:name` when a template set it. */
+  source: string;
+}
 
-export type CondorConfig = Map<string, { name: string; value: string }>;
+export type CondorConfig = Map<string, ConfigEntry>;
 
-/** Parses a configuration file into `config` (a new one by default): a later file's lines override an earlier one's. */
-export function parseCondorConfig(text: string, file: string, config: CondorConfig = new Map()): CondorConfig {
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const lineNumber = i + 1;
-    let line = lines[i];
-    while (line.endsWith('\\') && i + 1 < lines.length) line = line.slice(0, -1) + lines[++i];
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const m = ASSIGNMENT.exec(trimmed);
-    if (!m) throw new ConfigParseError(file, lineNumber, `expected NAME = value, got '${trimmed.slice(0, 80)}'`);
-    const key = m[1].toUpperCase();
-    // `NAME = $(NAME) more` extends the earlier value, so a self-reference is expanded right here.
-    const previous = config.get(key)?.value ?? '';
-    const value = m[2].trim().replace(REFERENCE, (whole: string, ref: string) => (ref.toUpperCase() === key ? previous : whole));
-    config.set(key, { name: m[1], value });
-  }
+/** What `include` and `$ENV()` need; without it, `include` is refused. */
+export interface ConfigSources {
+  readFile(path: string): string;
+  /** `include command : …`: the command's argv; its standard output and exit code. */
+  runCommand(argv: string[]): { stdout: string; exitCode: number };
+  env: Record<string, string | undefined>;
+  /** Relative include paths are opened from here, as HTCondor's daemons open them from their working directory. */
+  cwd: string;
+}
+
+export interface ConfigReadOptions {
+  sources?: ConfigSources;
+  /** `warning :` lines, in HTCondor's words (config_val prints them on stderr). */
+  warn?: (message: string) => void;
+}
+
+/** HTCondor's CONFIG_MAX_NESTING_DEPTH: includes and templates within templates. */
+export const MAX_CONFIG_NESTING = 20;
+const VALID_NAME = /^[A-Za-z0-9_.]+$/;
+
+/** Parses configuration text into `config` (a new one by default): a later line overrides an earlier one. */
+export function parseCondorConfig(text: string, file: string, config: CondorConfig = new Map(), options: ConfigReadOptions = {}): CondorConfig {
+  new ConfigReader(config, options).read(text, { file, depth: 0, template: undefined });
   return config;
 }
 
-/** The value of NAME with `$(OTHER)` references expanded; undefined when NAME is not set. */
-export function configValue(config: CondorConfig, name: string): string | undefined {
-  const expand = (value: string, depth: number): string => {
-    if (depth > MAX_EXPANSION_DEPTH) throw new Error(`config macro expansion too deep while expanding ${name}`);
-    return value.replace(REFERENCE, (_, ref: string, fallback: string | undefined) =>
-      expand(config.get(ref.toUpperCase())?.value ?? fallback ?? '', depth + 1),
-    );
-  };
+/** The value of NAME with its `$(OTHER)` references and macro functions expanded; undefined when NAME is not set. */
+export function configValue(config: CondorConfig, name: string, env: Record<string, string | undefined> = process.env): string | undefined {
   const entry = config.get(name.toUpperCase());
-  return entry === undefined ? undefined : expand(entry.value, 0);
+  if (entry === undefined) return undefined;
+  return expandConfigText(config, entry.value, env, `while expanding ${name}`);
+}
+
+/** Text with the configuration's macros expanded (an undefined one is empty, as in HTCondor). */
+export function expandConfigText(config: CondorConfig, text: string, env: Record<string, string | undefined>, what: string): string {
+  const expander = new MacroExpander({ lookup: (lower) => config.get(lower.toUpperCase())?.value, env });
+  try {
+    return expander.expand(text, { file: 'configuration', line: 0 });
+  } catch (err) {
+    if (err instanceof SubmitError) throw new Error(`config macro expansion failed ${what}: ${err.message.replace(/^configuration:0: /, '')}`);
+    throw err;
+  }
+}
+
+/** The text of `use CATEGORY : name`, or undefined when there is no such template. */
+export function configTemplate(category: string, name: string): { category: string; name: string; text: string } | undefined {
+  const table = METAKNOBS[category.toUpperCase()];
+  if (!table) return undefined;
+  const key = Object.keys(table).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : { category: category.toUpperCase(), name: key, text: table[key]! };
+}
+
+/** The names a template category offers, or undefined for an unknown category. */
+export function configTemplateNames(category: string): string[] | undefined {
+  const table = METAKNOBS[category.toUpperCase()];
+  return table ? Object.keys(table) : undefined;
+}
+
+/** `$(0)`, `$(1)`, `$(2?)`, `$(3+)`, `$(0#)`, `$(1:default)` in a template, against its comma-separated arguments (expand_meta_args). */
+export function expandTemplateArguments(text: string, args: string): string {
+  const items = args === '' ? [] : args.split(',');
+  return text.replace(/\$\((\d+)([?#+]?)(?::([^)]*))?\)/g, (_whole, digits: string, suffix: string, fallback: string | undefined) => {
+    const index = Number(digits);
+    let value: string;
+    if (index <= 0) value = suffix === '#' || suffix === '+' ? String(items.filter((item) => item.trim() !== '').length) : args;
+    else if (suffix === '+' || suffix === '#') value = items.slice(index - 1).join(',');
+    else value = items[index - 1] ?? '';
+    if (value.trim() === '' && fallback !== undefined) value = fallback;
+    value = value.trim();
+    return suffix === '?' ? (value === '' ? '0' : '1') : value;
+  });
+}
+
+/** `name(args), name2` after `use CATEGORY :` (MetaKnobAndArgs::init_from_string). */
+export function templateUses(rhs: string): { name: string; args: string }[] {
+  const uses: { name: string; args: string }[] = [];
+  let i = 0;
+  for (;;) {
+    while (i < rhs.length && (/\s/.test(rhs[i]!) || rhs[i] === ',')) i++;
+    const start = i;
+    while (i < rhs.length && !/[\s,(]/.test(rhs[i]!)) i++;
+    if (i === start) return uses;
+    const name = rhs.slice(start, i);
+    while (i < rhs.length && /\s/.test(rhs[i]!)) i++;
+    let args = '';
+    if (rhs[i] === '(') {
+      let depth = 0;
+      let close = -1;
+      for (let j = i; j < rhs.length; j++) {
+        if (rhs[j] === '(' || rhs[j] === '[') depth++;
+        else if (rhs[j] === ')' || rhs[j] === ']') depth--;
+        if (depth === 0) {
+          close = j;
+          break;
+        }
+      }
+      if (close < 0) close = rhs.length;
+      args = rhs.slice(i + 1, close);
+      i = close + 1;
+    }
+    uses.push({ name, args });
+  }
+}
+
+interface Place {
+  file: string;
+  depth: number;
+  /** `CATEGORY:name` when reading a template's text. */
+  template: string | undefined;
+  /** The line of the file's `use` statement, for a template. */
+  useLine?: number;
+}
+
+/** One reading of configuration text and what it includes, into one map. */
+class ConfigReader {
+  constructor(
+    private readonly config: CondorConfig,
+    private readonly options: ConfigReadOptions,
+  ) {}
+
+  read(text: string, place: Place): void {
+    const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
+    const ifs = new IfStack();
+    let here: { name: string; tag: string; body: string[]; line: number } | undefined;
+    let lastLine = 1;
+    for (let index = 0; index < lines.length; ) {
+      const lineNumber = index + 1;
+      let line = lines[index++]!.trim();
+      if (here) {
+        if (line === `@${here.tag}`) {
+          this.assign(here.name, here.body.join('\n'), place, here.line);
+          here = undefined;
+        } else if (line !== '' && !line.startsWith('#')) here.body.push(line);
+        continue;
+      }
+      if (line === '' || line.startsWith('#')) continue;
+      if (place.template === undefined) {
+        while (line.endsWith('\\') && index < lines.length) line = line.slice(0, -1) + lines[index++]!.trim();
+        if (line.endsWith('\\')) line = line.slice(0, -1).trimEnd();
+      }
+      lastLine = lineNumber;
+      // A ':' before an if body's line hid it from parsers older than 8.1.5; it is read here.
+      if (line.startsWith(':') && (ifs.depth > 0 || /^:if(\s|$)/i.test(line))) line = line.slice(1);
+
+      const conditional = conditionalLine(line);
+      if (conditional) {
+        this.conditional(ifs, conditional, place, lineNumber);
+        continue;
+      }
+      if (!ifs.enabled()) continue;
+
+      const statement = /^([^\s=:]+)\s*(.*)$/.exec(line)!;
+      const word = statement[1]!;
+      const rest = statement[2]!;
+      const op = /^(@=|\+([,;|&*])?(\2)?=|=|:)\s*(.*)$/.exec(rest);
+      if (op) {
+        const keyword = op[1] === ':' ? word.replace(/^@/, '').toLowerCase() : '';
+        if (keyword === 'use') throw this.error(place, lineNumber, `Error: use needs a keyword before : ${op[4]}`);
+        if (keyword === 'include') {
+          this.include('', op[4]!, place, lineNumber);
+          continue;
+        }
+        if (keyword === 'error' || keyword === 'warning') {
+          this.message(keyword, op[4]!, place, lineNumber);
+          continue;
+        }
+        const name = place.template === undefined ? this.expand(word, place, lineNumber) : word;
+        if (!VALID_NAME.test(name)) throw this.error(place, lineNumber, `Illegal Identifier: <${name}>`);
+        if (op[1] === '@=') {
+          here = { name, tag: op[4]!.trim(), body: [], line: lineNumber };
+          continue;
+        }
+        let value = op[4]!;
+        if (op[1]!.startsWith('+')) value = this.appended(name, value, op[2], op[3] !== undefined);
+        this.assign(name, value, place, lineNumber);
+        continue;
+      }
+      // Words between the keyword and its ':' (`use ROLE : Personal`, `include ifexist : f`, `error 5 : text`).
+      const keywordForm = /^([^:=]*?)\s*:\s*(.*)$/.exec(rest);
+      const keyword = word.replace(/^@/, '').toLowerCase();
+      if (keywordForm && keyword === 'use') {
+        this.use(keywordForm[1]!, keywordForm[2]!, place, lineNumber);
+        continue;
+      }
+      if (keywordForm && keyword === 'include' && place.template === undefined) {
+        this.include(keywordForm[1]!, keywordForm[2]!, place, lineNumber);
+        continue;
+      }
+      if (keywordForm && (keyword === 'error' || keyword === 'warning')) {
+        this.message(keyword, keywordForm[2]!, place, lineNumber);
+        continue;
+      }
+      // A Win32 .ini section header, as HTCondor allows.
+      if (line.startsWith('[') && place.template === undefined) continue;
+      throw this.error(place, lineNumber, `expected NAME = value, got '${line.slice(0, 80)}'`);
+    }
+    if (here) throw this.error(place, here.line, `Found end-of-file while scanning for '@${here.tag}' in ${place.file}`);
+    if (ifs.depth > 0) throw this.error(place, lastLine, 'endif(s) not found before end-of-file');
+  }
+
+  private assign(name: string, value: string, place: Place, line: number): void {
+    const key = name.toUpperCase();
+    const previous = this.config.get(key);
+    this.config.set(key, {
+      name,
+      value: substituteSelfReference(key, value, previous?.value),
+      source: place.template === undefined ? `${place.file}, line ${line}` : `${place.file}, line ${place.useLine} (use ${place.template})`,
+    });
+  }
+
+  /** `NAME +<sep>= rhs` is `NAME = $(NAME)<sep>rhs` when NAME has a value. */
+  private appended(name: string, rhs: string, separator: string | undefined, doubled: boolean): string {
+    const current = this.config.get(name.toUpperCase())?.value ?? '';
+    if (current === '') return rhs;
+    if (separator === undefined) return `${current} ${rhs}`;
+    return doubled ? `${current} ${separator}${separator} ${rhs}` : `${current}${separator}${rhs}`;
+  }
+
+  private conditional(ifs: IfStack, line: NonNullable<ReturnType<typeof conditionalLine>>, place: Place, lineNumber: number): void {
+    const condition = () => {
+      const wasExpanded = line.rest.includes('$');
+      const text = wasExpanded ? this.expand(line.rest, place, lineNumber).trim() : line.rest;
+      try {
+        return evaluateCondition(text, wasExpanded, (name) => (this.config.get(name.toUpperCase())?.value ?? '') !== '', {
+          templateDefined: (spec) => {
+            const [category, name] = spec.split(':', 2) as [string, string | undefined];
+            return name === undefined || name === '' ? configTemplateNames(category) !== undefined : configTemplate(category, name) !== undefined;
+          },
+        });
+      } catch (err) {
+        if (err instanceof RangeError) throw this.error(place, lineNumber, `${text} is not a valid ${line.keyword} condition because ${err.message}`);
+        throw err;
+      }
+    };
+    try {
+      if (line.keyword === 'if') ifs.beginIf(condition);
+      else if (line.keyword === 'elif') ifs.beginElif(condition);
+      else if (line.keyword === 'else') ifs.beginElse();
+      else ifs.endIf();
+    } catch (err) {
+      if (err instanceof RangeError) throw this.error(place, lineNumber, err.message);
+      throw err;
+    }
+  }
+
+  private use(categoryWord: string, rhs: string, place: Place, lineNumber: number): void {
+    const category = categoryWord.trim();
+    if (category === '') throw this.error(place, lineNumber, `Error: use needs a keyword before : ${rhs}`);
+    if (configTemplateNames(category) === undefined) throw this.error(place, lineNumber, `Error: at use ${category}:${rhs}`);
+    for (const use of templateUses(rhs)) {
+      const template = configTemplate(category, use.name);
+      if (!template) throw this.error(place, lineNumber, `Error: use ${category}: does not recognise ${use.name}`);
+      if (place.depth + 1 >= MAX_CONFIG_NESTING) throw this.error(place, lineNumber, `Error: use ${category}: ${use.name} nesting too deep`);
+      const text = expandTemplateArguments(template.text, use.args)
+        .split('\n')
+        .map((line) => line.trim())
+        .join('\n');
+      this.read(text, {
+        file: place.file,
+        depth: place.depth + 1,
+        template: `${template.category}:${template.name}`,
+        useLine: place.useLine ?? lineNumber,
+      });
+    }
+  }
+
+  /** `include [ifexist] [command] : target` (parse_include_options, fixup_pipe_source). */
+  private include(optionWords: string, target: string, place: Place, lineNumber: number): void {
+    const words = optionWords.trim() === '' ? [] : optionWords.trim().toLowerCase().split(/\s+/);
+    let ifExists = false;
+    if (words[0] === 'ifexist' || words[0] === 'ifexists') {
+      ifExists = true;
+      words.shift();
+    }
+    let isCommand = false;
+    if (words[0] === 'command' || words[0] === 'output') {
+      isCommand = true;
+      words.shift();
+    }
+    if (words[0] === 'into') {
+      throw this.error(place, lineNumber, "include ... into : is not supported by tinycondor (it caches a command's output in a file); use include command : instead");
+    }
+    if (words.length > 0) throw this.error(place, lineNumber, `unexpected keyword(s) '${optionWords.trim()}' after include`);
+    const sources = this.options.sources;
+    if (!sources) throw this.error(place, lineNumber, 'include statement is not allowed in this context');
+    const expanded = this.expand(target, place, lineNumber).trim();
+    if (expanded.endsWith('|')) isCommand = true;
+    const name = isCommand ? expanded.replace(/[|\s]+$/, '') : expanded;
+    const nested = (problem: string) => this.error(place, lineNumber, `Include Depth ${place.depth + 1}: ${name}: ${problem}`);
+    if (place.depth + 1 >= MAX_CONFIG_NESTING) throw nested('includes nested too deep');
+    let text: string;
+    if (isCommand) {
+      let argv: string[];
+      try {
+        argv = name.startsWith('"') ? parseArgumentList(name).args : name.split(/\s+/).filter((word) => word !== '');
+      } catch (err) {
+        throw nested(`Can't append args, ${(err as Error).message}`);
+      }
+      if (argv.length === 0) throw nested('not a valid command, | must be at the end');
+      let result: { stdout: string; exitCode: number };
+      try {
+        result = sources.runCommand(argv);
+      } catch (err) {
+        throw nested(`not a valid command, ${(err as Error).message}`);
+      }
+      if (result.exitCode !== 0) throw nested(`command terminated with exit code ${result.exitCode}`);
+      text = result.stdout;
+    } else {
+      try {
+        text = sources.readFile(posix.resolve(sources.cwd, name));
+      } catch (err) {
+        if (ifExists) return;
+        throw nested(`can't open file ${name}: ${(err as Error).message}`);
+      }
+    }
+    this.read(text, { file: isCommand ? `${name} |` : name, depth: place.depth + 1, template: undefined });
+  }
+
+  private message(keyword: 'error' | 'warning', text: string, place: Place, lineNumber: number): void {
+    const message = this.expand(text, place, lineNumber);
+    const kind = keyword === 'error' ? 'Error' : 'Warning';
+    if (keyword === 'error') throw this.error(place, lineNumber, `${kind} : ${message}`);
+    // Parse_config_string's push_error with an empty preface gives the leading space.
+    this.options.warn?.(place.template === undefined ? `Config source ${kind} "${place.file}", Line ${lineNumber}: ${message}` : ` ${kind} : ${message}`);
+  }
+
+  private expand(text: string, place: Place, lineNumber: number): string {
+    try {
+      return expandConfigText(this.config, text, this.options.sources?.env ?? process.env, `at ${place.file}, line ${lineNumber}`);
+    } catch (err) {
+      throw this.error(place, lineNumber, (err as Error).message);
+    }
+  }
+
+  private error(place: Place, lineNumber: number, message: string): ConfigParseError {
+    if (place.template === undefined) return new ConfigParseError(place.file, lineNumber, message);
+    return new ConfigParseError(place.file, place.useLine ?? lineNumber, `at use ${place.template}: ${message}`);
+  }
 }
 
 export function formatCondorConfig(entries: ReadonlyArray<readonly [string, string]>, header: string): string {

@@ -241,7 +241,7 @@ export async function testCheckpointing(opts: CheckpointTestOptions, io: Command
   let completed = false;
   try {
     pool = opts.existingPool
-      ? { env: io.env, api: connectSchedd(loadPoolConfig(io.env)), recorder: undefined, close: async () => undefined }
+      ? { env: io.env, api: connectSchedd(loadPoolConfig(io.env, io.stderr)), recorder: undefined, close: async () => undefined }
       : await privatePool(path.join(workDir, 'pool'), io);
     const active = pool;
     const runs: RunReport[] = [];

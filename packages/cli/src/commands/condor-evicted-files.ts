@@ -50,7 +50,7 @@ export const condorEvictedFiles: Command = async (args, io) => {
     }
     jobs.push(id);
   }
-  const spool = loadPoolConfig(io.env).value('SPOOL');
+  const spool = loadPoolConfig(io.env, io.stderr).value('SPOOL');
   if (spool === undefined) throw new CliError(`ERROR: the pool's configuration does not name SPOOL`);
   const single = jobs.length === 1;
   for (const [cluster, proc] of jobs) {

@@ -62,7 +62,7 @@ export const condorPrio: Command = async (args, io) => {
   if (priority === undefined && adjustment === undefined) throw new CliError(`You must specify a new priority or priority adjustment.\n${USAGE}`);
   // As prio.cpp's calc_prio: a priority given with -p wins over an adjustment.
   const change = priority !== undefined ? { priority } : { adjustment };
-  const api = connectSchedd(loadPoolConfig(io.env));
+  const api = connectSchedd(loadPoolConfig(io.env, io.stderr));
   for (const arg of targets) {
     const target = targetOf(arg, io);
     if (!target) continue;

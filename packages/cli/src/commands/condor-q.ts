@@ -27,7 +27,7 @@ const HISTORY_USAGE =
   'Usage: condor_history [-af <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
-  const pool = loadPoolConfig(io.env);
+  const pool = loadPoolConfig(io.env, io.stderr);
   const api = connectSchedd(pool);
   const selection = { constraint: buildConstraint(query), limit: query.limit };
   const reply = from === 'history' ? await api.history({ ...selection, since: query.since, forwards: query.forwards }) : await api.jobs(selection);
@@ -59,7 +59,7 @@ function commonView(query: QueryArgs, ads: ClassAd[]): string | undefined {
 
 /** condor_q -totals over the whole queue, from the schedd's counts: no job ads cross the wire. */
 async function quickTotals(io: CommandIo, allUsers: boolean): Promise<string> {
-  const pool = loadPoolConfig(io.env);
+  const pool = loadPoolConfig(io.env, io.stderr);
   const api = connectSchedd(pool);
   const { totals } = await api.totals();
   const url = new URL(api.baseUrl);

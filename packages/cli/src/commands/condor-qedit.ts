@@ -44,7 +44,7 @@ export const condorQedit: Command = async (args, io) => {
   const refused = protectedEditErrors(edits);
   if (refused.length > 0) throw new CliError(`${refused.join('\n')}\n${ABORTED}`);
 
-  const api = connectSchedd(loadPoolConfig(io.env));
+  const api = connectSchedd(loadPoolConfig(io.env, io.stderr));
   const reply = await api.edit({
     ...(request.jobs ? { jobs: request.jobs } : { constraint: request.constraint }),
     onlyMyJobs: request.onlyMyJobs,

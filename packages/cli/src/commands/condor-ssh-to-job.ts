@@ -14,7 +14,7 @@ export const condorSshToJob: Command = async (args, io) => {
   const [target, ...command] = args;
   const spec = target === undefined ? undefined : parseJobSpec(target);
   if (!spec || spec.proc === undefined) throw new CliError(USAGE);
-  const api = connectSchedd(loadPoolConfig(io.env));
+  const api = connectSchedd(loadPoolConfig(io.env, io.stderr));
   const socket = await api.sshSocket(`${spec.cluster}.${spec.proc}`);
   return new Promise<number>((resolve, reject) => {
     let exitCode: number | undefined;

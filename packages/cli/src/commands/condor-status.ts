@@ -11,7 +11,7 @@ const USAGE = 'Usage: condor_status [-af <attr>... | -json | -long | -total] [-c
 export const condorStatus: Command = async (args, io) => {
   const query = parseQueryArgs(args, USAGE);
   if (query.jobs.length > 0) throw new CliError(`ERROR: condor_status takes no job ids\n${USAGE}`);
-  const api = connectSchedd(loadPoolConfig(io.env));
+  const api = connectSchedd(loadPoolConfig(io.env, io.stderr));
   const reply = await api.status();
   let ads = reply.ads.map((stored) => ClassAd.fromJSON(stored));
   for (const constraint of query.constraints) ads = ads.filter((ad) => isTrue(ad.evaluateExpr(constraint)));

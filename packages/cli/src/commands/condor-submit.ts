@@ -187,7 +187,7 @@ export const condorSubmit: Command = async (args, io) => {
       return { stdout: result.stdout, exitCode: result.status ?? 128 + (os.constants.signals[result.signal as NodeJS.Signals] ?? 0) };
     },
   };
-  const pool = loadPoolConfig(io.env);
+  const pool = loadPoolConfig(io.env, io.stderr);
   const spool = options.spool || scheddIsRemote(pool);
   // As condor_submit: SUBMIT_SKIP_FILECHECKS (default true) and -spool turn the input check off.
   context.fileChecks = !configBoolean(pool.value('SUBMIT_SKIP_FILECHECKS'), true) && !spool;

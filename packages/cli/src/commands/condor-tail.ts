@@ -85,7 +85,7 @@ export const condorTail: Command = async (args, io) => {
   if (!spec) usage(`Invalid Job ID: ${jobId}\n`);
   const job = `${spec?.cluster}.${spec?.proc ?? 0}`;
 
-  const schedd = connectSchedd(loadPoolConfig(io.env));
+  const schedd = connectSchedd(loadPoolConfig(io.env, io.stderr));
   const offsets = new Map<string, number>();
   let succeeded = false;
   for (;;) {

@@ -27,7 +27,7 @@ export const condorTransferData: Command = async (args, io) => {
     }
   }
   if (clauses.length === 0) throw new CliError(USAGE);
-  const api = connectSchedd(loadPoolConfig(io.env));
+  const api = connectSchedd(loadPoolConfig(io.env, io.stderr));
   const constraint = `SUBMIT_Iwd =!= undefined && JobStatus == 4 && (${clauses.join(' || ')})`;
   const { ads } = await api.jobs({ constraint });
   io.stdout('Fetching data files...\n');

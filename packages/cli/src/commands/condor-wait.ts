@@ -98,7 +98,7 @@ async function spooledLogSource(io: CommandIo, file: string): Promise<ScheddClie
   let api: ScheddClient;
   let remote: boolean;
   try {
-    const pool = loadPoolConfig(io.env);
+    const pool = loadPoolConfig(io.env, io.stderr);
     remote = scheddIsRemote(pool);
     api = connectSchedd(pool);
   } catch {

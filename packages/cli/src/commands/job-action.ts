@@ -42,7 +42,7 @@ function jobActionCommand(tool: string, action: Action): Command {
     }
   }
   if (specs.length === 0 && !all && constraint === undefined) throw new CliError(USAGE);
-  const api = connectSchedd(loadPoolConfig(io.env));
+  const api = connectSchedd(loadPoolConfig(io.env, io.stderr));
   const reply = await api.act({
     action,
     ids: specs.map((s) => s.text),

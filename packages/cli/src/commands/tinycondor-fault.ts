@@ -46,7 +46,7 @@ export function parseEvictOptions(args: string[]): EvictRequest {
 /** `tinycondor fault ...`: the schedd's fault-injection routes from the command line. */
 export const tinycondorFault: Command = async (args, io) => {
   const [what, target, ...rest] = args;
-  const api = (): ScheddClient => connectSchedd(loadPoolConfig(io.env));
+  const api = (): ScheddClient => connectSchedd(loadPoolConfig(io.env, io.stderr));
   const flagsDone = (allowed: string[]) => {
     const unknown = rest.find((arg) => !allowed.includes(arg));
     if (unknown !== undefined) throw new CliError(`tinycondor fault ${what}: unknown argument '${unknown}'\n${FAULT_USAGE}`);

@@ -19,7 +19,7 @@ export const tinycondorToken: Command = async (args, io) => {
   let out: string | undefined;
   if (rest.length === 2 && rest[0] === '--out') out = path.resolve(io.cwd, rest[1]);
   else if (rest.length > 0) throw new CliError(`tinycondor token create: unknown argument '${rest[0]}'\n${TOKEN_USAGE}`);
-  const api = connectSchedd(loadPoolConfig(io.env));
+  const api = connectSchedd(loadPoolConfig(io.env, io.stderr));
   const reply = await api.createToken(user);
   if (out !== undefined) {
     try {

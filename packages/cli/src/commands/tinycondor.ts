@@ -193,7 +193,7 @@ function scheddAccess(flags: Flags, io: CommandIo, what: string): { scheddUrl: s
   let scheddUrl = flags.get('schedd') ?? io.env.TINYCONDOR_SCHEDD_URL;
   let tokenFile = flags.get('token-file') ?? io.env.TINYCONDOR_TOKEN_FILE;
   if (tokenFile !== undefined) tokenFile = path.resolve(io.cwd, tokenFile);
-  const pool = scheddUrl !== undefined && tokenFile !== undefined ? undefined : loadPoolConfig(io.env);
+  const pool = scheddUrl !== undefined && tokenFile !== undefined ? undefined : loadPoolConfig(io.env, io.stderr);
   scheddUrl ??= pool?.value('SCHEDD_URL');
   const configured = pool?.value('TINYCONDOR_TOKEN_FILE');
   // As for the condor_* commands, a relative token file in a condor_config is next to that file.

@@ -59,18 +59,26 @@ const FALSE_WORDS = ['false', 'no', 'f'];
  * boolean word, `defined name`, `version <op> x.y.z`, each optionally after `!`. Anything else is refused
  * with HTCondor's reason: complex conditionals are not supported in submit files.
  */
-export function evaluateCondition(text: string, wasExpanded: boolean, isDefined: (name: string) => boolean): boolean {
+export function evaluateCondition(text: string, wasExpanded: boolean, isDefined: (name: string) => boolean, hooks: ConditionHooks = {}): boolean {
   let expr = text.trim();
   let inverted = false;
   if (expr.startsWith('!')) {
     inverted = true;
     expr = expr.slice(1).trim();
   }
-  const value = wasExpanded && expr === '' ? false : conditionValue(expr, isDefined);
+  const value = wasExpanded && expr === '' ? false : conditionValue(expr, isDefined, hooks);
   return inverted ? !value : value;
 }
 
-function conditionValue(expr: string, isDefined: (name: string) => boolean): boolean {
+/** What configuration files and transforms add to submit files' conditions (Evaluate_config_if). */
+export interface ConditionHooks {
+  /** `defined use CATEGORY[:name]`: whether that configuration template exists. */
+  templateDefined?: (spec: string) => boolean;
+  /** A condition that is none of the simple forms, evaluated against a ClassAd: undefined when it is not a boolean. */
+  complex?: (expr: string) => boolean | undefined;
+}
+
+function conditionValue(expr: string, isDefined: (name: string) => boolean, hooks: ConditionHooks): boolean {
   const lower = expr.toLowerCase();
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(expr)) return Number(expr) !== 0;
   if (TRUE_WORDS.includes(lower)) return true;
@@ -79,6 +87,11 @@ function conditionValue(expr: string, isDefined: (name: string) => boolean): boo
   if (defined) {
     const name = (defined[1] ?? '').trim();
     if (name === '') return false;
+    const template = /^use\s+(.*)$/i.exec(name);
+    if (template && hooks.templateDefined) {
+      if (/\s/.test(template[1]!.trim())) throw new RangeError('defined use meta argument with internal spaces will never match');
+      return hooks.templateDefined(template[1]!.trim());
+    }
     if (/^[+-]?\d+(\.\d+)?$/.test(name) || TRUE_WORDS.includes(name.toLowerCase()) || FALSE_WORDS.includes(name.toLowerCase())) return true;
     if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) throw new RangeError('defined argument must be param name, boolean, or number');
     return isDefined(name);
@@ -87,6 +100,8 @@ function conditionValue(expr: string, isDefined: (name: string) => boolean): boo
   if (version && /^version\s*[!<>=]/i.test(expr)) return compareVersion(version[1] === '!', version[2] ?? '', (version[3] ?? '').trim());
   if (/^version$/i.test(expr)) throw new RangeError('the version literal is invalid');
   if (/^[A-Za-z_][A-Za-z0-9_./]*$/.test(expr)) throw new RangeError('expression is not a conditional');
+  const complex = hooks.complex?.(expr);
+  if (complex !== undefined) return complex;
   throw new RangeError('complex conditionals are not supported');
 }
 
