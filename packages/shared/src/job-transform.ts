@@ -110,6 +110,8 @@ export interface TransformSettings {
   /** The configuration's raw macros, looked up last (ctx.also_in_config). */
   configRaw(name: string): string | undefined;
   env: Record<string, string | undefined>;
+  /** Macros set before the transform's own (condor_transform_ads' `name=value` arguments). */
+  arguments?: ReadonlyMap<string, string>;
   /** Each step and each error as HTCondor's transform logs it (condor_transform_ads -verbose, the SchedLog). */
   log?: (line: string, isError: boolean) => void;
 }
@@ -181,6 +183,7 @@ class TransformRun {
   ) {}
 
   run(): Set<string> {
+    for (const [name, value] of this.settings.arguments ?? []) this.macros.set(name.toLowerCase(), value);
     const lines = this.transform.lines;
     const ifs = new IfStack();
     let here: { name: string; tag: string; body: string[] } | undefined;
