@@ -224,7 +224,7 @@ t.test('security defaults: token file 0600, loopback only, owners act on their o
   const pool = await startPool(t, { startds: 1 });
   t.equal(fs.statSync(path.join(pool.home, 'pool.token')).mode & 0o777, 0o600, 'the token file is private');
   t.match(pool.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'the schedd listens on loopback');
-  const config = fs.readFileSync(path.join(pool.home, 'condor_config'), 'utf8');
+  const config = fs.readFileSync(path.join(pool.home, 'condor_config.pool'), 'utf8');
   t.match(config, /^QUEUE_SUPER_USERS = root/m);
   writeExecutable(path.join(pool.dir, 'sleep.sh'), '#!/bin/bash\nexec sleep 300\n');
   fs.writeFileSync(path.join(pool.dir, 's.sub'), 'executable = sleep.sh\nqueue\n');

@@ -44,7 +44,7 @@ t.test('uploads into SPOOL are refused below RESERVED_DISK and accepted once spa
   let stdout = '';
   schedd.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   await eventually('the schedd to be ready', () => (/schedd ready/.test(stdout) ? true : undefined));
-  const config = fs.readFileSync(path.join(home, 'condor_config'), 'utf8');
+  const config = fs.readFileSync(path.join(home, 'condor_config.pool'), 'utf8');
   t.match(config, /^RESERVED_DISK = 32$/m, 'the reserve is written into the pool configuration, where startds read it');
   const url = /^SCHEDD_URL = (.*)$/m.exec(config)?.[1] ?? '';
   const token = fs.readFileSync(path.join(home, 'pool.token'), 'utf8').trim();

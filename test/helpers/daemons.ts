@@ -56,7 +56,7 @@ export async function startDaemons(t: Teardown, scheddArgs: string[] = []): Prom
   const dir = path.join(base, 'submit');
   fs.mkdirSync(dir);
   const env = { ...process.env, CONDOR_CONFIG: path.join(home, 'condor_config') };
-  const config = () => fs.readFileSync(path.join(home, 'condor_config'), 'utf8');
+  const config = () => fs.readFileSync(path.join(home, 'condor_config.pool'), 'utf8');
   const daemons: Daemons = {
     home,
     dir,

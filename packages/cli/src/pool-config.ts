@@ -9,6 +9,8 @@ export interface PoolConfig {
   file: string;
   config: CondorConfig;
   value(name: string): string | undefined;
+  /** Every file and LOCAL_CONFIG_DIR directory read: the configuration is the same while none of them changes. */
+  read: string[];
 }
 
 /** LOCAL_CONFIG_DIR_EXCLUDE_REGEXP's default (param_info.in): hidden files, scripts, backups and package leftovers. */
@@ -27,10 +29,13 @@ export function environmentKnob(env: NodeJS.ProcessEnv, name: string): string | 
 }
 
 /** How `include` lines read files and commands: as the calling user, from the working directory, as HTCondor's tools do. */
-function configSources(env: NodeJS.ProcessEnv, warn: ((text: string) => void) | undefined): ConfigReadOptions {
+function configSources(env: NodeJS.ProcessEnv, warn: ((text: string) => void) | undefined, read: string[]): ConfigReadOptions {
   return {
     sources: {
-      readFile: (file) => fs.readFileSync(file, 'utf8'),
+      readFile: (file) => {
+        read.push(file);
+        return fs.readFileSync(file, 'utf8');
+      },
       runCommand: (argv) => {
         const result = spawnSync(argv[0]!, argv.slice(1), { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 60_000 });
         if (result.error) throw result.error;
@@ -58,7 +63,7 @@ function readConfigFile(file: string, config: CondorConfig, what: string, option
 }
 
 /** The files of the LOCAL_CONFIG_DIR directories, each directory's in lexicographic order, less the excluded names. */
-function localConfigFiles(config: CondorConfig, env: NodeJS.ProcessEnv): string[] {
+function localConfigFiles(config: CondorConfig, env: NodeJS.ProcessEnv, read: string[]): string[] {
   const dirs = splitList(configValue(config, 'LOCAL_CONFIG_DIR', env) ?? '');
   if (dirs.length === 0) return [];
   const pattern = configValue(config, 'LOCAL_CONFIG_DIR_EXCLUDE_REGEXP', env) ?? DEFAULT_EXCLUDE;
@@ -69,6 +74,7 @@ function localConfigFiles(config: CondorConfig, env: NodeJS.ProcessEnv): string[
     throw new CliError(`ERROR: LOCAL_CONFIG_DIR_EXCLUDE_REGEXP: ${(err as Error).message}`);
   }
   return dirs.flatMap((dir) => {
+    read.push(dir);
     let names: string[];
     try {
       names = fs.readdirSync(dir);
@@ -85,7 +91,7 @@ function localConfigFiles(config: CondorConfig, env: NodeJS.ProcessEnv): string[
 
 /**
  * The pool's configuration, found like HTCondor's tools find theirs: CONDOR_CONFIG, then the files of
- * LOCAL_CONFIG_DIR (where an administrator's knobs live: the schedd rewrites condor_config at each start),
+ * LOCAL_CONFIG_DIR,
  * then `_CONDOR_<NAME>` variables of the environment, each source overriding the ones before.
  */
 export function loadPoolConfig(env: NodeJS.ProcessEnv, warn?: (text: string) => void): PoolConfig {
@@ -97,9 +103,13 @@ export function loadPoolConfig(env: NodeJS.ProcessEnv, warn?: (text: string) => 
     );
   }
   const config: CondorConfig = new Map();
-  const options = configSources(env, warn);
+  const read: string[] = [file];
+  const options = configSources(env, warn, read);
   readConfigFile(file, config, 'CONDOR_CONFIG file', options);
-  for (const local of localConfigFiles(config, env)) readConfigFile(local, config, 'LOCAL_CONFIG_DIR file', options);
+  for (const local of localConfigFiles(config, env, read)) {
+    read.push(local);
+    readConfigFile(local, config, 'LOCAL_CONFIG_DIR file', options);
+  }
   for (const [name, value] of environmentKnobs(env)) {
     // As a line of its own, so that `$(NAME)` in it extends what the files said, as HTCondor's insert_macro does.
     try {
@@ -108,5 +118,31 @@ export function loadPoolConfig(env: NodeJS.ProcessEnv, warn?: (text: string) => 
       throw new CliError(`ERROR: ${(err as Error).message}`);
     }
   }
-  return { file, config, value: (name) => configValue(config, name, env) };
+  return { file, config, value: (name) => configValue(config, name, env), read };
+}
+
+function fileState(file: string): string {
+  try {
+    const stat = fs.statSync(file);
+    return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+/**
+ * A daemon's view of the configuration: read once, and again when a file or LOCAL_CONFIG_DIR directory it read
+ * changes (HTCondor's daemons read theirs at start and at condor_reconfig; here an edit needs no reconfig).
+ * The output of an `include command` is read again only when a file changes, and an edit made while the
+ * files are being read is seen at the next edit.
+ */
+export function watchedPoolConfig(load: () => PoolConfig): () => PoolConfig {
+  let current: { pool: PoolConfig; states: string[] } | undefined;
+  return () => {
+    if (current === undefined || current.pool.read.some((file, index) => fileState(file) !== current!.states[index])) {
+      const pool = load();
+      current = { pool, states: pool.read.map(fileState) };
+    }
+    return current.pool;
+  };
 }

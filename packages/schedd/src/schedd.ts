@@ -48,6 +48,7 @@ import type { ScheddObserver } from './schedd-observer.js';
 import { SCAN_LIMITS, slices } from './slices.js';
 import type { SpoolStore } from './spool-store.js';
 import { spooledInputRewrites } from './spooled-job.js';
+import type { JobTransforms } from './job-transforms.js';
 import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
 import { StartdKeys } from './startd-keys.js';
 import { ReportOrder } from './report-order.js';
@@ -106,6 +107,8 @@ export class Schedd {
   spoolCommitObserver: ((commit: SpoolCommit) => void) | undefined;
   /** Deletes checkpoints kept at a checkpoint_destination (server.ts sets it from the pool's knobs). */
   checkpointCleanup: CheckpointCleanup | undefined;
+  /** JOB_TRANSFORM_NAMES, applied to each submitted proc (server.ts sets it from the pool's configuration). */
+  jobTransforms: JobTransforms | undefined;
   private readonly events: EventLogWriter;
   /** Judges the paths of a job's inputs, outputs and user log (see PoolFileGuard). */
   readonly fileGuard: PoolFileGuard;
@@ -242,7 +245,13 @@ export class Schedd {
     if (earlier?.stored && earlier.submissionId === submissionId) return earlier.procs;
     const now = this.now();
     const cluster = submittedClusterAd(common, procs.length);
-    const submission = new SubmittedProcs(clusterId, cluster, procs, caller, { scheddName: this.settings.name, spool: this.spool, fileGuard: this.fileGuard, now });
+    const submission = new SubmittedProcs(clusterId, cluster, procs, caller, {
+      scheddName: this.settings.name,
+      spool: this.spool,
+      fileGuard: this.fileGuard,
+      now,
+      transforms: this.jobTransforms?.active() ? this.jobTransforms : undefined,
+    });
     const listening = this.observer.listening;
     const submitted: JobEvent[] = [];
     const onTimeline = procs.length <= MAX_TIMELINE_SUBMISSION;

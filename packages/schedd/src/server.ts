@@ -3,18 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { writeFileAtomic } from '@tinycondor/transfer/atomic-write';
 import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
 import { LogFile } from '@tinycondor/shared/log-file';
-import { configValue, formatCondorConfig, parseCondorConfig } from '@tinycondor/shared/condor-config';
+import { configValue, parseCondorConfig, type CondorConfig } from '@tinycondor/shared/condor-config';
 import { JobUsers } from '@tinycondor/shared/job-user';
 import { buildApp } from './app.js';
 import { CheckpointCleanup } from './checkpoint-cleanup.js';
+import { JobTransforms } from './job-transforms.js';
 import { EventFeed } from './dashboard/event-feed.js';
 import { DashboardPublisher } from './dashboard/publisher.js';
 import { SessionStore } from './dashboard/sessions.js';
 import { CheckpointSizes } from './dashboard/spool-files.js';
 import { openDatabase, type Db } from './db.js';
+import { writePoolConfigFiles } from './pool-config-files.js';
 import { makePoolDirsPrivate } from './pool-permissions.js';
 import { Schedd, type SpoolCommit } from './schedd.js';
 import { SpoolStore } from './spool-store.js';
@@ -41,6 +42,8 @@ export interface ScheddOptions {
    * where it gives none.
    */
   knob?: (name: string) => string | undefined;
+  /** The whole configuration, raw values included (the job transforms read JOB_TRANSFORM_* unexpanded). */
+  poolConfig?: () => CondorConfig | undefined;
   /** LIBEXEC: where the commands jobs run by path (condor_chirp) and the startd's plugins (curl_plugin) live, as the pool's condor_config names it. */
   libexecDir?: string;
 }
@@ -63,6 +66,8 @@ export function poolPaths(home: string) {
   return {
     root,
     configFile: path.join(root, 'condor_config'),
+    /** What only the schedd knows (its address, directories): written at each start, included by condor_config. */
+    poolConfigFile: path.join(root, 'condor_config.pool'),
     tokenFile: path.join(root, 'pool.token'),
     /** Digests of the per-user tokens (see UserTokens). */
     userTokensFile: path.join(root, 'user-tokens.json'),
@@ -121,7 +126,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
   let app: FastifyInstance | undefined;
   try {
     db = openDatabase(paths.database);
-    const port = opts.port ?? previousPort(paths.configFile) ?? 0;
+    const port = opts.port ?? previousPort(paths.poolConfigFile) ?? previousPort(paths.configFile) ?? 0;
     // The address is known only after listen; the schedd reads it lazily for the submit events.
     const settings = {
       name,
@@ -137,6 +142,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
     const schedd = new Schedd(db, spool, settings, logger, dashboard);
     schedd.spoolCommitObserver = opts.onSpoolCommit;
     schedd.checkpointCleanup = checkpointCleanupFor(opts, paths.root, spool.spoolDir, logger);
+    if (opts.poolConfig) schedd.jobTransforms = new JobTransforms(opts.poolConfig, logger.child({ component: 'job-transforms' }));
     const sessions = new SessionStore();
     const userTokens = new UserTokens(paths.userTokensFile, paths.userTokenDir);
     app = await buildApp({ schedd, dashboard, token, logger, sessions, userTokens });
@@ -145,30 +151,26 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
     if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
     const url = `http://${host}:${address.port}`;
     settings.sinfulAddress = `<${host}:${address.port}?addrs=${host}-${address.port}>`;
-    writeFileAtomic(
+    writePoolConfigFiles(
       paths.configFile,
-      formatCondorConfig(
-        [
-          ['LOCAL_DIR', paths.root],
-          ['SPOOL', '$(LOCAL_DIR)/spool'],
-          ['LOG', '$(LOCAL_DIR)/log'],
-          ['EXECUTE', '$(LOCAL_DIR)/execute'],
-          ['SCHEDD_NAME', name],
-          ['SCHEDD_HOST', host],
-          ['SCHEDD_URL', url],
-          ['TINYCONDOR_TOKEN_FILE', '$(LOCAL_DIR)/pool.token'],
-          // A user who may not read the pool token uses her own, from `tinycondor token create USER`.
-          ['TINYCONDOR_USER_TOKEN_DIR', '$(LOCAL_DIR)/tokens'],
-          ['UID_DOMAIN', 'localhost'],
-          ['RESERVED_DISK', String(reservedDiskMb)],
-          ['QUEUE_SUPER_USERS', settings.superUsers.join(', ')],
-          ...(opts.libexecDir === undefined ? [] : [['LIBEXEC', opts.libexecDir] as [string, string]]),
-          // An administrator's knobs (DOCKER_*, …) go here: this file is written anew at each start.
-          ['LOCAL_CONFIG_DIR', '$(LOCAL_DIR)/config.d'],
-        ],
-        'tinycondor pool configuration, written by the schedd each time it starts.\nThe condor_* commands find the pool through CONDOR_CONFIG=<this file>.',
-      ),
-      0o644,
+      paths.poolConfigFile,
+      [
+        ['LOCAL_DIR', paths.root],
+        ['SPOOL', '$(LOCAL_DIR)/spool'],
+        ['LOG', '$(LOCAL_DIR)/log'],
+        ['EXECUTE', '$(LOCAL_DIR)/execute'],
+        ['SCHEDD_NAME', name],
+        ['SCHEDD_HOST', host],
+        ['SCHEDD_URL', url],
+        ['TINYCONDOR_TOKEN_FILE', '$(LOCAL_DIR)/pool.token'],
+        // A user who may not read the pool token uses her own, from `tinycondor token create USER`.
+        ['TINYCONDOR_USER_TOKEN_DIR', '$(LOCAL_DIR)/tokens'],
+        ['UID_DOMAIN', 'localhost'],
+        ['RESERVED_DISK', String(reservedDiskMb)],
+        ['QUEUE_SUPER_USERS', settings.superUsers.join(', ')],
+        ...(opts.libexecDir === undefined ? [] : [['LIBEXEC', opts.libexecDir] as [string, string]]),
+      ],
+      logger,
     );
     fs.mkdirSync(path.join(paths.root, 'config.d'), { recursive: true, mode: 0o755 });
     schedd.start();

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { quoteString } from '@tinycondor/shared/classad/index';
+import { quoteString, type ClassAd } from '@tinycondor/shared/classad/index';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatJobId } from '@tinycondor/shared/job-id';
@@ -7,6 +7,7 @@ import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
 import { ProcAdView, type AdReader } from '@tinycondor/shared/proc-ad-view';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
 import type { Caller } from './caller.js';
+import { JobTransformFailed, type JobTransforms } from './job-transforms.js';
 import { SubmitRejected, type ProcRow } from './job-store.js';
 import type { PoolFileGuard } from './pool-file-guard.js';
 import type { SpoolStore } from './spool-store.js';
@@ -38,7 +39,7 @@ export class SubmittedProcs {
     private readonly cluster: ClusterAd,
     private readonly procs: ProcOverlay[],
     private readonly caller: Caller,
-    private readonly context: { scheddName: string; spool: SpoolStore; fileGuard: PoolFileGuard; now: Date },
+    private readonly context: { scheddName: string; spool: SpoolStore; fileGuard: PoolFileGuard; now: Date; transforms?: JobTransforms },
   ) {}
 
   /** The highest JobPrio of the idle procs (-Infinity when none is idle). */
@@ -55,7 +56,8 @@ export class SubmittedProcs {
     const seen = new Set<number>();
     // Procs mostly share their Iwd and log: each path is judged once per submit.
     const judged = new Map<string, string | undefined>();
-    for (const [index, overlay] of procs.entries()) {
+    for (const [index, submitted] of procs.entries()) {
+      const overlay = this.context.transforms ? transformedOverlay(cluster, submitted, this.context.transforms, index) : submitted;
       // Read without building the ad where the overlay cannot change what is read (ProcAdView).
       let view: ProcAdView;
       try {
@@ -106,6 +108,32 @@ export class SubmittedProcs {
       if (refused !== undefined) throw new SubmitRejected(`proc ${index}: ${attribute} ${refused}`);
     }
   }
+}
+
+/** A proc's overlay once the schedd's job transforms changed its ad: what they set or deleted is the proc's own. */
+function transformedOverlay(cluster: ClusterAd, overlay: ProcOverlay, transforms: JobTransforms, index: number): ProcOverlay {
+  let ad: ClassAd;
+  try {
+    ad = cluster.procAd(overlay);
+  } catch (err) {
+    throw new SubmitRejected(`proc ${index}: ${(err as Error).message}`);
+  }
+  let changed: Set<string>;
+  try {
+    changed = transforms.transform(ad, `${ad.getInt('ClusterId')}.${ad.getInt('ProcId')}`);
+  } catch (err) {
+    if (err instanceof JobTransformFailed) throw new SubmitRejected(`proc ${index}: ${err.message}`);
+    throw err;
+  }
+  if (changed.size === 0) return overlay;
+  const result: ProcOverlay = {};
+  const changedKeys = new Set([...changed].map((name) => name.toLowerCase()));
+  for (const [name, source] of Object.entries(overlay)) if (!changedKeys.has(name.toLowerCase())) result[name] = source;
+  for (const name of changed) {
+    if (ad.has(name)) result[name] = ad.getSource(name)!;
+    else if (cluster.get(name) !== undefined) result[name] = null;
+  }
+  return result;
 }
 
 /**

@@ -11,6 +11,7 @@ import { MAX_SUBMIT_BODY_BYTES, submissionTooLarge } from '@tinycondor/shared/su
 import { probeFile, strerror } from '@tinycondor/shared/submit/file-probe';
 import { mayUseNotImplemented, notImplementedWarnings } from '@tinycondor/shared/submit/not-implemented';
 import { isBooleanWord, parseBoolean } from '@tinycondor/shared/submit/values';
+import { parseExtendedSubmitCommands, type ExtendedSubmitCommand } from '@tinycondor/shared/submit/extended-commands';
 import {
   forEachProc,
   forEachProcOverlay,
@@ -21,7 +22,7 @@ import {
   type SubmitContext,
 } from '@tinycondor/shared/submit/index';
 import { CliError, unreachableMessage, type Command } from '../cli-error.js';
-import { loadPoolConfig } from '../pool-config.js';
+import { loadPoolConfig, type PoolConfig } from '../pool-config.js';
 import { ScheddUnreachable } from '@tinycondor/client/errors';
 import type { ScheddClient } from '@tinycondor/client/schedd-client';
 import { connectSchedd } from '../schedd-connection.js';
@@ -52,6 +53,17 @@ interface SubmitArgs {
 }
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+/** EXTENDED_SUBMIT_COMMANDS of the pool's configuration (HTCondor's condor_submit has them from the schedd's). */
+function extendedCommands(pool: PoolConfig): Map<string, ExtendedSubmitCommand> | undefined {
+  const text = pool.value('EXTENDED_SUBMIT_COMMANDS');
+  if (text === undefined) return undefined;
+  try {
+    return parseExtendedSubmitCommands(text);
+  } catch (err) {
+    throw new CliError(`ERROR: EXTENDED_SUBMIT_COMMANDS is not a valid ClassAd: ${(err as Error).message}`);
+  }
+}
 
 /** A boolean knob of the pool's configuration; a value that is not a boolean counts as unset, as param_boolean treats it. */
 function configBoolean(value: string | undefined, fallback: boolean): boolean {
@@ -191,6 +203,7 @@ export const condorSubmit: Command = async (args, io) => {
   const spool = options.spool || scheddIsRemote(pool);
   // As condor_submit: SUBMIT_SKIP_FILECHECKS (default true) and -spool turn the input check off.
   context.fileChecks = !configBoolean(pool.value('SUBMIT_SKIP_FILECHECKS'), true) && !spool;
+  context.extendedCommands = extendedCommands(pool);
   const warnUnused = configBoolean(pool.value('WARN_ON_UNUSED_SUBMIT_FILE_MACROS'), true) !== options.toggleUnusedWarnings;
   // Always kept: an HTCondor command tinycondor does not act on is named even when unused lines are not.
   const usage = new MacroUsage();

@@ -9,7 +9,7 @@ import { formatCondorConfig } from '@tinycondor/shared/condor-config';
 import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import { fileLogger } from '../file-logger.js';
-import { environmentKnob, loadPoolConfig, type PoolConfig } from '../pool-config.js';
+import { environmentKnob, loadPoolConfig, watchedPoolConfig, type PoolConfig } from '../pool-config.js';
 import { superviseStartd } from '../startd-supervisor.js';
 import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
 import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
@@ -112,19 +112,21 @@ function untilParentGone(parentPid: number): Promise<'parent gone'> {
 const LIBEXEC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'libexec');
 
 /**
- * The schedd's knobs, read from the pool's configuration when it needs one (condor_config, which it writes
- * at start, then LOCAL_CONFIG_DIR and _CONDOR_*): a configuration that does not parse is said on stderr and
- * HTCondor's defaults are used.
+ * The schedd's configuration (condor_config, the condor_config.pool it includes, LOCAL_CONFIG_DIR, _CONDOR_*),
+ * read again when one of its files changes: a configuration that does not parse is said on stderr, and
+ * HTCondor's defaults are used until it is mended.
  */
-function poolKnobs(home: string, io: CommandIo): (name: string) => string | undefined {
-  return (name) => {
+function scheddConfig(home: string, io: CommandIo): Pick<ScheddOptions, 'knob' | 'poolConfig'> {
+  const current = watchedPoolConfig(() => loadPoolConfig({ ...io.env, CONDOR_CONFIG: path.join(home, 'condor_config') }, io.stderr));
+  const config = (what: string) => {
     try {
-      return loadPoolConfig({ ...io.env, CONDOR_CONFIG: path.join(home, 'condor_config') }).value(name);
+      return current();
     } catch (err) {
-      io.stderr(`tinycondor: ${name} not read (using its default): ${(err as Error).message}\n`);
+      io.stderr(`tinycondor: ${what} not read (using its default): ${(err as Error).message}\n`);
       return undefined;
     }
   };
+  return { knob: (name) => config(name)?.value(name), poolConfig: () => config('the configuration')?.config };
 }
 
 function defaultHome(): string {
@@ -144,7 +146,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
     periodicSeconds: intFlag(flags, 'periodic', 1),
     reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
     libexecDir: LIBEXEC_DIR,
-    knob: poolKnobs(home, io),
+    ...scheddConfig(home, io),
   });
   const log = fileLogger(path.join(paths.logDir, 'MasterLog'));
   const startdArgs = ['cpus', 'memory', 'disk', 'checkpoint-interval', 'disk-check-interval'].flatMap((name) => (flags.has(name) ? [`--${name}`, flags.get(name) as string] : []));
@@ -176,7 +178,7 @@ async function runSchedd(args: string[], io: CommandIo): Promise<number> {
     periodicSeconds: intFlag(flags, 'periodic', 1),
     reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
     libexecDir: LIBEXEC_DIR,
-    knob: poolKnobs(home, io),
+    ...scheddConfig(home, io),
   });
   const stopRequested = untilSignalled();
   io.stdout(`tinycondor schedd ready: ${schedd.url}\nexport CONDOR_CONFIG=${schedd.configFile}\ndashboard: ${schedd.dashboardLoginUrl()}\n`);

@@ -1,3 +1,4 @@
+import type { ExtendedSubmitCommand } from './extended-commands.js';
 /** What condor_submit knows about the submission besides the file itself. */
 export interface SubmitContext {
   /** For messages; '<stdin>' when read from stdin. */
@@ -30,6 +31,8 @@ export interface SubmitContext {
   probeFile(path: string): FileProbe;
   /** SUBMIT_SKIP_FILECHECKS = false: the input file must be readable at submit time. */
   fileChecks?: boolean;
+  /** EXTENDED_SUBMIT_COMMANDS, by lower-case name. */
+  extendedCommands?: ReadonlyMap<string, ExtendedSubmitCommand>;
 }
 
 /** `readError`: the file is there but cannot be read. */

@@ -143,6 +143,7 @@ class JobAdBuilder {
     (b) => b.setPolicy(),
     (b) => b.setStatus(),
     (b) => b.setMisc(),
+    (b) => b.setExtendedCommands(),
     (b) => b.setCustomAttributes(),
   ];
 
@@ -666,6 +667,41 @@ class JobAdBuilder {
     if (group) {
       const user = this.get('accounting_group_user')?.value ?? input.ctx.owner;
       ad.set('AcctGroup', group.value).set('AcctGroupUser', user).set('AccountingGroup', `${group.value}.${user}`);
+    }
+  }
+
+  /** EXTENDED_SUBMIT_COMMANDS given in the file (SetExtendedJobExprs): each sets the attribute of its name, typed as the example says. */
+  private setExtendedCommands(): void {
+    for (const { name, kind } of this.input.ctx.extendedCommands?.values() ?? []) {
+      if (kind === 'ignore') continue;
+      const found = this.get(name.toLowerCase());
+      if (!found) continue;
+      const invalid = (must: string) => submitError(found.pos, `${name}=${found.value} is invalid, must eval to ${must}.`);
+      switch (kind) {
+        case 'error':
+          throw submitError(found.pos, `${name}=${found.value} has been disabled by the administrator.`);
+        case 'bool':
+          if (!isBooleanWord(found.value)) throw invalid('a boolean');
+          this.ad.set(name, parseBoolean(found.value));
+          break;
+        case 'int':
+        case 'uint': {
+          if (!/^[+-]?\d+$/.test(found.value)) throw invalid('an integer');
+          const value = Number(found.value);
+          if (kind === 'uint' && value < 0) throw invalid('a non-negative integer');
+          this.ad.set(name, value);
+          break;
+        }
+        case 'string':
+        case 'list':
+        case 'file': {
+          const text = found.value.replace(/^"(.*)"$/s, '$1');
+          this.ad.set(name, kind === 'list' ? text.split(/[\s,]+/).filter((item) => item !== '').join(',') : kind === 'file' ? posix.resolve(this.iwd(), text) : text);
+          break;
+        }
+        default:
+          this.setExpr(name, name, found);
+      }
     }
   }
 
