@@ -7,6 +7,9 @@
 // - all eight jobs are submitted at once (the original submits two, five and eight when their tests run),
 //   and jobs two and five are watched side by side, so the whole takes the longest job's time;
 // - no second's sleep between condor_vacate_job and condor_reschedule: the pool needs no such pause;
+// - beyond the test: two more jobs whose only output goes to a sleep:// URL through the job's plugin: an
+//   upload longer than the duration holds the job (UserPolicy::AnalyzePolicy runs while the job is running,
+//   and only a finished output transfer restarts the clock), a short one lets it complete;
 // - beyond the test: each hold's HoldReasonCode (47, JobExecuteExceeded), HoldReasonSubCode (0) and
 //   HoldReason, as src/condor_utils/user_job_policy.cpp (UserPolicy::AnalyzePolicy, FiringReason) gives them.
 import fs from 'node:fs';
@@ -169,6 +172,17 @@ t.test('TestAllowedExecuteDuration', async (t) => {
     when_to_transfer_output: 'ON_EXIT',
     allowed_execute_duration: '20',
   };
+  const uploadJob = (url: string): Description => ({
+    executable: '/bin/sh',
+    transfer_executable: 'false',
+    arguments: `"-c 'echo x > out'"`,
+    should_transfer_files: 'YES',
+    transfer_output_files: 'out',
+    transfer_output_remaps: `"out = ${url}"`,
+    transfer_plugins: `sleep=${sleepPlugin}`,
+    allowed_execute_duration: '10',
+    LeaveJobInQueue: 'true',
+  });
   const files = (name: string): Description => ({ log: `${testDir}/${name}.log`, output: `${testDir}/${name}.out`, error: `${testDir}/${name}.err` });
   const logOf = (name: string) => path.join(testDir, `${name}.log`);
 
@@ -187,6 +201,9 @@ t.test('TestAllowedExecuteDuration', async (t) => {
     },
     job_seven: { ...sleepJobDescription, arguments: '25', ...files('job_seven') },
     job_eight: { executable: pathToSleep, arguments: '10000000', log: `${testDir}/job_eight.log`, allowed_execute_duration: '5' },
+    // Beyond the test: the output transfer at exit counts (the job is still running until it is done).
+    slow_output: { ...uploadJob('sleep://25'), log: `${testDir}/slow_output.log` },
+    quick_output: { ...uploadJob('sleep://2'), log: `${testDir}/quick_output.log` },
   };
   const clusters = new Map<string, number>();
   for (const [name, description] of Object.entries(jobs)) clusters.set(name, await submit(pool, name, description));
@@ -203,6 +220,8 @@ t.test('TestAllowedExecuteDuration', async (t) => {
     ['job_six', finalEvents(logOf('job_six'), 'complete')],
     ['job_seven', finalEvents(logOf('job_seven'), 'held')],
     ['job_eight', finalEvents(logOf('job_eight'), 'held')],
+    ['slow_output', finalEvents(logOf('slow_output'), 'held')],
+    ['quick_output', finalEvents(logOf('quick_output'), 'complete')],
   ]);
   // Every wait has begun; none is left unobserved if an earlier one fails.
   for (const outcome of outcomes.values()) outcome.catch(() => undefined);
@@ -267,5 +286,20 @@ t.test('TestAllowedExecuteDuration', async (t) => {
     t.notOk(typesInEvents([JOB_TERMINATED], events), 'never terminated');
     t.ok(eventTypesInOrder([SUBMIT, EXECUTE, JOB_HELD], events), codes(events));
     await heldAsHTCondorHolds(t, 'job_eight', '00:00:05');
+  });
+
+  t.test('beyond the test: an output transfer at exit that takes longer than allowed_execute_duration holds the job', async (t) => {
+    const events = await eventsOf('slow_output');
+    t.notOk(typesInEvents([JOB_TERMINATED], events), 'never terminated');
+    // HTCondor logs the output transfer's start (040) before the upload; this pool logs it only when the
+    // files reach the access point, after any URL upload, so no FILE_TRANSFER precedes this hold.
+    t.ok(eventTypesInOrder([SUBMIT, EXECUTE, JOB_HELD], events), `held during the upload: ${codes(events)}`);
+    await heldAsHTCondorHolds(t, 'slow_output', '00:00:10');
+  });
+
+  t.test('beyond the test: the same job with a quick upload, through its own plugin, completes', async (t) => {
+    const events = await eventsOf('quick_output');
+    t.notOk(typesInEvents([JOB_HELD], events), 'never held');
+    t.ok(eventTypesInOrder([SUBMIT, EXECUTE, FILE_TRANSFER, FILE_TRANSFER, JOB_TERMINATED], events), codes(events));
   });
 });
