@@ -46,7 +46,7 @@ t.test('PeriodicRemove and the allowed durations', async (t) => {
     action: 'remove',
     reason: "The job attribute PeriodicRemove expression '1' evaluated to TRUE",
   });
-  const executing = { JobCurrentStartDate: String(EPOCH - 100), JobCurrentStartExecutingDate: String(EPOCH - 90) };
+  const executing = { JobCurrentStartDate: String(EPOCH - 100), ShadowBday: String(EPOCH - 100), JobCurrentStartExecutingDate: String(EPOCH - 90) };
   t.same(evaluatePeriodicPolicy(job({ ...executing, AllowedExecuteDuration: '60' }), NOW), {
     action: 'hold',
     reason: 'The job exceeded allowed execute duration of 00:01:00',
@@ -64,6 +64,26 @@ t.test('PeriodicRemove and the allowed durations', async (t) => {
     code: 46,
     subCode: 0,
   });
+});
+
+t.test('allowed_job_duration and allowed_execute_duration count as UserPolicy::AnalyzePolicy does', async (t) => {
+  const run = (attrs: Record<string, string>) => evaluatePeriodicPolicy(job(attrs), NOW)?.action;
+  t.equal(run({ ShadowBday: String(EPOCH - 50), AllowedJobDuration: '50' }), 'hold', 'the job clock fires once the run is that old (>=), from ShadowBday');
+  t.equal(run({ ShadowBday: String(EPOCH - 49), AllowedJobDuration: '50' }), undefined);
+  t.equal(run({ JobCurrentStartDate: String(EPOCH - 100), AllowedJobDuration: '50' }), undefined, 'no ShadowBday, no job clock');
+  t.equal(run({ JobStatus: '7', ShadowBday: String(EPOCH - 100), AllowedJobDuration: '50' }), 'hold', 'a suspended job is held too');
+  t.equal(run({ JobStatus: '1', ShadowBday: String(EPOCH - 100), AllowedJobDuration: '50' }), undefined, 'an idle job is not');
+
+  const began = (seconds: number) => ({ ShadowBday: String(EPOCH - 100), JobCurrentStartExecutingDate: String(EPOCH - seconds), AllowedExecuteDuration: '20' });
+  t.equal(run(began(20)), undefined, 'the execute clock fires only past the duration (>)');
+  t.equal(run(began(21)), 'hold');
+  t.equal(run({ ...began(21), JobStatus: '7' }), 'hold', 'a suspended job is held too');
+  t.equal(run({ ...began(90), ShadowBday: String(EPOCH - 30) }), undefined, "an execution date older than ShadowBday is a previous run's: this run has not begun executing");
+  t.equal(run({ JobCurrentStartExecutingDate: String(EPOCH - 90), AllowedExecuteDuration: '20' }), undefined, 'no ShadowBday, no execute clock');
+  t.equal(run({ ...began(90), TransferOutFinished: String(EPOCH - 21) }), 'hold', 'from the latest checkpoint on');
+  t.equal(run({ ...began(90), TransferOutFinished: String(EPOCH - 20) }), undefined);
+  t.equal(run({ ...began(30), TransferOutFinished: String(EPOCH - 200) }), 'hold', "a previous run's checkpoint does not restart this run's clock");
+  t.equal(run({ ...began(21), AllowedExecuteDuration: '10 + 10' }), 'hold', 'the durations are expressions');
 });
 
 t.test('hasPeriodicPolicy: only ads the periodic policy can act on', async (t) => {

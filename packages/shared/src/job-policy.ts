@@ -46,27 +46,40 @@ export function hasPeriodicPolicy(ad: Pick<ClassAd, 'get'>): boolean {
 }
 
 /**
- * The periodic policy in HTCondor's order: allowed job/execute duration (running jobs), PeriodicHold
+ * allowed_job_duration and allowed_execute_duration, as UserPolicy::AnalyzePolicy checks them for a running
+ * or suspended job. The job's clock starts at ShadowBday (this run's start, its input transfer included) and
+ * fires once it has run that long. The execute clock starts when this run began executing, after its input
+ * transfer; an execution date older than ShadowBday is a previous run's and counts for nothing. A checkpoint
+ * restarts the clock: the work before it is safe (TransferOutFinished, set when an output transfer finished).
+ * A vacated job's next run starts both clocks again.
+ */
+function durationHold(ad: ClassAd, nowSeconds: number): PeriodicVerdict {
+  const birthday = ad.getInt('ShadowBday');
+  const allowedJob = ad.getInt('AllowedJobDuration');
+  if (allowedJob !== undefined && birthday !== undefined && nowSeconds - birthday >= allowedJob) {
+    return { action: 'hold', reason: `The job exceeded allowed job duration of ${formatTimeShort(allowedJob)}`, code: HoldCode.JobDurationExceeded, subCode: 0 };
+  }
+  const allowedExecute = ad.getInt('AllowedExecuteDuration');
+  let beganExecuting = ad.getInt('JobCurrentStartExecutingDate');
+  if (allowedExecute === undefined || beganExecuting === undefined || birthday === undefined || beganExecuting < birthday) return undefined;
+  const transferOutFinished = ad.getInt('TransferOutFinished');
+  if (transferOutFinished !== undefined && transferOutFinished > beganExecuting) beganExecuting = transferOutFinished;
+  if (nowSeconds - beganExecuting > allowedExecute) {
+    return { action: 'hold', reason: `The job exceeded allowed execute duration of ${formatTimeShort(allowedExecute)}`, code: HoldCode.JobExecuteExceeded, subCode: 0 };
+  }
+  return undefined;
+}
+
+/**
+ * The periodic policy in HTCondor's order: allowed job/execute duration (running or suspended jobs), PeriodicHold
  * (unless held or completed), PeriodicRelease (held, and not held by the user), PeriodicRemove.
  */
 export function evaluatePeriodicPolicy(ad: ClassAd, now: Date): PeriodicVerdict {
   const status = ad.getInt('JobStatus');
   const nowSeconds = epoch(now);
-  if (status === JobStatus.Running) {
-    const allowedJob = ad.getInt('AllowedJobDuration');
-    const started = ad.getInt('JobCurrentStartDate');
-    if (allowedJob !== undefined && started !== undefined && nowSeconds - started > allowedJob) {
-      return { action: 'hold', reason: `The job exceeded allowed job duration of ${formatTimeShort(allowedJob)}`, code: HoldCode.JobDurationExceeded, subCode: 0 };
-    }
-    const allowedExecute = ad.getInt('AllowedExecuteDuration');
-    const executing = ad.getInt('JobCurrentStartExecutingDate');
-    if (allowedExecute !== undefined && executing !== undefined) {
-      // A checkpoint restarts the clock: the work before it is safe (TransferOutFinished).
-      const since = Math.max(executing, ad.getInt('TransferOutFinished') ?? 0);
-      if (nowSeconds - since > allowedExecute) {
-        return { action: 'hold', reason: `The job exceeded allowed execute duration of ${formatTimeShort(allowedExecute)}`, code: HoldCode.JobExecuteExceeded, subCode: 0 };
-      }
-    }
+  if (status === JobStatus.Running || status === JobStatus.Suspended) {
+    const hold = durationHold(ad, nowSeconds);
+    if (hold) return hold;
   }
   if (status !== JobStatus.Held && status !== JobStatus.Completed && isTrueValue(evaluated(ad, 'PeriodicHold'))) {
     return { action: 'hold', reason: firedReason(ad, 'PeriodicHold'), code: HoldCode.JobPolicy, subCode: ad.getInt('PeriodicHoldSubCode') ?? 0 };

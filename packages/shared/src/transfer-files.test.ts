@@ -16,12 +16,14 @@ import { ClassAd } from './classad/index.js';
 
 const jobAd = (attributes: Record<string, string>) => ClassAd.fromJSON({ Cmd: '"/bin/true"', Iwd: '"/submit"', ...attributes });
 
-t.test('namesInputFiles: a transferred executable, input, or transfer_input_files', async (t) => {
+t.test('namesInputFiles: a transferred executable, input, transfer_input_files or the job\'s plugins', async (t) => {
   t.ok(namesInputFiles(jobAd({})), 'the executable is transferred by default');
   t.notOk(namesInputFiles(jobAd({ TransferExecutable: 'false' })));
   t.notOk(namesInputFiles(jobAd({ TransferExecutable: 'false', In: '"/dev/null"', TransferInput: '" , "' })));
   t.ok(namesInputFiles(jobAd({ TransferExecutable: 'false', In: '"stdin.txt"' })));
   t.ok(namesInputFiles(jobAd({ TransferExecutable: 'false', TransferInput: '"a.txt"' })));
+  t.ok(namesInputFiles(jobAd({ TransferExecutable: 'false', TransferPlugins: '"sleep=/p/sleep_plugin.py"' })), "the job's own plugins are inputs (AddJobPluginsToInputFiles)");
+  t.notOk(namesInputFiles(jobAd({ TransferExecutable: 'false', TransferPlugins: '"no-equals"' })), 'a definition without = names no plugin');
 });
 
 t.test('usesFileTransfer is false only for should_transfer_files = NO', async (t) => {

@@ -40,9 +40,18 @@ export function stdinFile(ad: ClassAd): string | undefined {
   return stdin !== undefined && stdin !== '' && stdin !== '/dev/null' ? stdin : undefined;
 }
 
-/** Whether the job names anything for its input sandbox: a transferred executable, `input`, `transfer_input_files`. */
+/**
+ * Whether the job names anything for its input sandbox: a transferred executable, `input`,
+ * `transfer_input_files`, or its own plugins (`transfer_plugins`: AddJobPluginsToInputFiles sends each
+ * `method=path` plugin as an input, so that it is there for the output transfer too).
+ */
 export function namesInputFiles(ad: ClassAd): boolean {
-  return transferredExecutable(ad) !== undefined || stdinFile(ad) !== undefined || splitFileList(ad.getString('TransferInput')).length > 0;
+  return (
+    transferredExecutable(ad) !== undefined ||
+    stdinFile(ad) !== undefined ||
+    splitFileList(ad.getString('TransferInput')).length > 0 ||
+    (ad.getString('TransferPlugins') ?? '').split(';').some((definition) => definition.includes('='))
+  );
 }
 
 /**
