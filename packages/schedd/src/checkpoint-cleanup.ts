@@ -63,8 +63,10 @@ export class CheckpointCleanup {
    */
   failedCheckpoint(ad: ClassAd, jobDir: string, checkpointNumber: number): void {
     const destination = ad.getString('CheckpointDestination');
-    if (destination === undefined || destination === '') return;
-    this.track(this.deleteCheckpoints(ad, destination, [{ number: checkpointNumber, manifestPath: path.join(jobDir, failureFileName(checkpointNumber)), failed: true }], jobDir));
+    const failure = path.join(jobDir, failureFileName(checkpointNumber));
+    // No FAILURE file (no MANIFEST was written): nothing says what to delete, as deleteCheckpoint gives up.
+    if (destination === undefined || destination === '' || !fs.existsSync(failure)) return;
+    this.track(this.deleteCheckpoints(ad, destination, [{ number: checkpointNumber, manifestPath: failure, failed: true }], jobDir));
   }
 
   /** Resolves when the clean-ups started so far are over. */
