@@ -195,11 +195,11 @@ export class ScheddClient {
   }
 
   /**
-   * Sends a checkpoint (or the files sent at eviction) to be committed into the job's SPOOL directory; `base`:
+   * Sends a checkpoint (or the files sent at eviction, or a failed checkpoint's FAILURE file) to be committed into the job's SPOOL directory; `base`:
    * the committed checkpoint an incremental checkpoint builds on (a 412 says it is not the committed one).
    */
-  sendCheckpoint(jobId: string, runId: string, kind: 'checkpoint' | 'evict', checkpointNumber: number, tar: TarBody, base?: number) {
-    const query = kind === 'checkpoint' ? `?kind=checkpoint&number=${checkpointNumber}${base === undefined ? '' : `&base=${base}`}` : '?kind=evict';
+  sendCheckpoint(jobId: string, runId: string, kind: 'checkpoint' | 'evict' | 'failed-checkpoint', checkpointNumber: number, tar: TarBody, base?: number) {
+    const query = kind === 'evict' ? '?kind=evict' : `?kind=${kind}&number=${checkpointNumber}${base === undefined ? '' : `&base=${base}`}`;
     return this.transport.upload(`/v1/jobs/${jobId}/runs/${runId}/checkpoint${query}`, tar, TransferReply, this.runHeaders(runId));
   }
 

@@ -6,11 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { ClassAd } from '@tinycondor/shared/classad/index';
+import { ClassAd } from '@tinycondor/shared/classad/index';
 import { checkpointFile, checkpointLocation, failureFileName, manifestEntries, manifestFileName } from '@tinycondor/shared/checkpoint-manifest';
 import { checkpointsToKeep, cleanupCommand, parseCheckpointMap } from '@tinycondor/shared/checkpoint-mapfile';
 import type { JobUser } from '@tinycondor/shared/job-user';
 import { runPluginProcess } from '@tinycondor/transfer/plugin-process';
+
+/** The copy of the job ad beside a job's MANIFESTs in its clean-up directory (the plug-ins' -jobad). */
+const JOB_AD = '.job.ad';
 
 /** What the clean-up needs of the pool's configuration and its machine. */
 export interface CheckpointCleanupSettings {
@@ -63,8 +66,10 @@ export class CheckpointCleanup {
    */
   failedCheckpoint(ad: ClassAd, jobDir: string, checkpointNumber: number): void {
     const destination = ad.getString('CheckpointDestination');
-    if (destination === undefined || destination === '') return;
-    this.track(this.deleteCheckpoints(ad, destination, [{ number: checkpointNumber, manifestPath: path.join(jobDir, failureFileName(checkpointNumber)), failed: true }], jobDir));
+    const failure = path.join(jobDir, failureFileName(checkpointNumber));
+    // No FAILURE file (no MANIFEST was written): nothing says what to delete, as deleteCheckpoint gives up.
+    if (destination === undefined || destination === '' || !fs.existsSync(failure)) return;
+    this.track(this.deleteCheckpoints(ad, destination, [{ number: checkpointNumber, manifestPath: failure, failed: true }], jobDir).then(() => undefined));
   }
 
   /** Resolves when the clean-ups started so far are over. */
@@ -99,14 +104,18 @@ export class CheckpointCleanup {
     const owner = ad.getString('Owner') ?? 'nobody';
     const target = path.join(this.settings.spoolDir, 'checkpoint-cleanup', owner, path.basename(jobDir));
     fs.mkdirSync(target, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(path.join(target, '.job.ad'), ad.toText());
+    fs.writeFileSync(path.join(target, JOB_AD), ad.toText());
     for (const file of moving) fs.renameSync(path.join(jobDir, file.name), path.join(target, file.name));
     const highest = Math.max(ad.getInt('CheckpointNumber') ?? 0, ...moving.map((f) => f.number));
-    this.track(this.deleteRange(ad, destination, target, highest));
+    this.track(this.deleteRange(ad, destination, target, highest).then(() => undefined));
   }
 
-  private async deleteRange(ad: ClassAd, destination: string, target: string, highest: number): Promise<void> {
-    const jobAdPath = path.join(target, '.job.ad');
+  /**
+   * The deletion of checkpoints 0 … `highest` whose MANIFEST or FAILURE file is in `target` (a clean-up
+   * directory), then of the directory once only the job ad is left. Returns why a deletion stopped, if one did.
+   */
+  private async deleteRange(ad: ClassAd, destination: string, target: string, highest: number, deadline?: number): Promise<string[]> {
+    const jobAdPath = path.join(target, JOB_AD);
     const checkpoints: StoredCheckpoint[] = [];
     for (let i = 0; i <= highest; i++) {
       const manifest = path.join(target, manifestFileName(i));
@@ -114,24 +123,79 @@ export class CheckpointCleanup {
       if (fs.existsSync(manifest)) checkpoints.push({ number: i, manifestPath: manifest, failed: false });
       else if (fs.existsSync(failure)) checkpoints.push({ number: i, manifestPath: failure, failed: true });
     }
-    await this.deleteCheckpoints(ad, destination, checkpoints, jobAdPath);
-    // Only the job ad left: the directory goes (condor_manifest's onlyTheLonely).
-    if (fs.readdirSync(target).every((name) => name === '.job.ad')) {
-      fs.rmSync(jobAdPath, { force: true });
-      fs.rmdirSync(target);
+    const errors = await this.deleteCheckpoints(ad, destination, checkpoints, jobAdPath, deadline);
+    // Only the job ad left: the directory goes (condor_manifest's onlyTheLonely); another clean-up of the
+    // same directory (the schedd's and condor_preen's) may have removed it first.
+    try {
+      if (fs.readdirSync(target).every((name) => name === JOB_AD)) {
+        fs.rmSync(jobAdPath, { force: true });
+        fs.rmdirSync(target);
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
+    return errors;
   }
 
-  /** Each checkpoint's files deleted (the map file read once for them all); a failure is logged, its MANIFEST kept. */
-  private async deleteCheckpoints(ad: ClassAd, destination: string, checkpoints: readonly StoredCheckpoint[], jobAdPath: string): Promise<void> {
-    if (checkpoints.length === 0) return;
+  /**
+   * condor_preen's check_cleanup_dir for one job's clean-up directory (`SPOOL/checkpoint-cleanup/<Owner>/<job>`):
+   * its checkpoints' deletion started again from its `.job.ad` (spawnCheckpointCleanupProcess), as when a crash
+   * or a failed plug-in cut the schedd's off. Returns what went wrong, in preen's and condor_manifest's words,
+   * or undefined when everything is gone. A directory without a job ad is removed only when empty.
+   */
+  async retry(target: string, deadline?: number): Promise<string | undefined> {
+    const jobAdPath = path.join(target, JOB_AD);
+    let text: string;
+    try {
+      text = fs.readFileSync(jobAdPath, 'utf8');
+    } catch {
+      try {
+        fs.rmdirSync(target);
+        this.settings.log.info(`Removed empty orphan cleanup directory ${target}.`);
+        return undefined;
+      } catch {
+        return `No .job.ad file found in ${target}, ignoring.`;
+      }
+    }
+    let ad: ClassAd;
+    try {
+      ad = ClassAd.parseText(text);
+    } catch {
+      return `No ClassAd attributes found in file ${jobAdPath}, ignoring.`;
+    }
+    if (ad.size === 0) return `No ClassAd attributes found in file ${jobAdPath}, ignoring.`;
+    const cluster = ad.getInt('ClusterId');
+    if (cluster === undefined) return `Failed to find cluster ID in job ad (${jobAdPath}), ignoring.`;
+    const proc = ad.getInt('ProcId');
+    if (proc === undefined) return `Failed to find proc ID in job ad (${jobAdPath}), ignoring.`;
+    const destination = ad.getString('CheckpointDestination');
+    if (destination === undefined || destination === '' || ad.getString('Owner') === undefined) return `Failed to spawn cleanup process for ${cluster}.${proc}, ignoring.`;
+    const command = this.cleanupFor(destination);
+    if (typeof command === 'string') return `Failed to spawn cleanup process for ${cluster}.${proc}, ignoring. (${command})`;
+    const numbers = this.checkpointFiles(target).map((f) => f.number);
+    const highest = Math.max(ad.getInt('CheckpointNumber') ?? -1, ...numbers);
+    const errors = await this.deleteRange(ad, destination, target, highest, deadline);
+    return errors.length === 0 ? undefined : errors.join(' ');
+  }
+
+  /** Each checkpoint's files deleted (the map file read once for them all); a failure is logged, its MANIFEST kept. Returns the failures. */
+  private async deleteCheckpoints(ad: ClassAd, destination: string, checkpoints: readonly StoredCheckpoint[], jobAdPath: string, deadline?: number): Promise<string[]> {
+    if (checkpoints.length === 0) return [];
     const command = this.cleanupFor(destination);
     const user = this.settings.userOf(ad.getString('Owner'));
+    const errors: string[] = [];
     for (const checkpoint of checkpoints) {
+      if (deadline !== undefined && Date.now() > deadline) {
+        errors.push('Timed out.');
+        break;
+      }
       const location = checkpointLocation(destination, ad.getString('GlobalJobId') ?? '', checkpoint.number);
       const error = await this.deleteStored(location, checkpoint, jobAdPath, command, user);
-      if (error !== undefined) this.settings.log.warn({ checkpoint: checkpoint.number, location, error }, 'checkpoint clean-up failed; its MANIFEST stays for a later attempt');
+      if (error === undefined) continue;
+      this.settings.log.warn({ checkpoint: checkpoint.number, location, error }, 'checkpoint clean-up failed; its MANIFEST stays for a later attempt');
+      errors.push(error.trim());
     }
+    return errors;
   }
 
   /**

@@ -145,6 +145,33 @@ export class RunTransfers {
     }
   }
 
+  /**
+   * What is left of checkpoint `checkpoint`, whose upload to its checkpoint_destination failed: its FAILURE
+   * file (or an empty archive when the plugin left no MANIFEST to write), committed into SPOOL as any
+   * checkpoint is, then the failure handled (Schedd.checkpointUploadFailed). Nothing is logged to the job's
+   * event log; the timeline says `checkpoint-failed`.
+   */
+  async receiveFailedCheckpoint(job: StoredJob, checkpoint: number, body: Readable, log: Logger): Promise<TransferOutcome> {
+    const { schedd } = this;
+    const jobId = formatJobId(job.cluster, job.proc);
+    if (checkpoint <= (job.ad.getInt('CheckpointNumber') ?? -1)) {
+      body.resume();
+      return { status: 409, error: `checkpoint ${checkpoint} of run ${job.runId} of job ${jobId} is stale` };
+    }
+    const runId = job.runId;
+    try {
+      const result = await schedd.spool.receiveAndCommit(job.cluster, job.proc, body);
+      warnWithheld(log, jobId, result.withheld);
+      this.checkpointFailed(job, checkpoint, `the upload to the checkpoint destination failed${result.files > 0 ? '; its FAILURE file is in SPOOL' : ''}`);
+      const current = schedd.currentRun(jobId, runId, job.startd ?? '');
+      if (current) schedd.checkpointUploadFailed(current, checkpoint);
+      return { files: result.files, bytes: result.bytes };
+    } catch (err) {
+      log.warn({ err, jobId, checkpoint }, 'the FAILURE file of a failed checkpoint was not received');
+      return { status: 400, error: `checkpoint transfer failed: ${(err as Error).message}` };
+    }
+  }
+
   /** A spooled job's files are all in SPOOL, the schedd's; others' are read and written as their owner. */
   private filesRights(ad: ClassAd): FileRights {
     return isSpooled(ad) ? daemonRights : this.schedd.ownerRights.forOwner(ad.getString('Owner'));

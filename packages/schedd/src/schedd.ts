@@ -7,6 +7,7 @@ import { ulogInfoText } from '@tinycondor/shared/chirp/protocol';
 import { remoteEditRefusal, type RemoteEditRefusal } from '@tinycondor/shared/chirp/remote-edits';
 import {
   checkpointCommitted,
+  checkpointUploadFailed,
   inputSpooled,
   isRefusal,
   outputFetched,
@@ -563,6 +564,17 @@ export class Schedd {
     const transition = checkpointCommitted(job.ad, { now: this.now(), checkpointNumber });
     this.commit(job, transition, runKept(job));
     this.checkpointCleanup?.afterCheckpoint(transition.ad, this.spool.jobDir(job.cluster, job.proc));
+  }
+
+  /**
+   * A checkpoint's upload to its checkpoint_destination failed (the starter's FailedCheckpoint): its FAILURE
+   * file, when the startd had one, is committed in SPOOL; the job's CheckpointNumber becomes the failed number
+   * and what the upload left is deleted (the shadow's deleteCheckpoint; the job ad is the current one).
+   */
+  checkpointUploadFailed(job: StoredJob, checkpointNumber: number): void {
+    const transition = checkpointUploadFailed(job.ad, { checkpointNumber });
+    this.commit(job, transition, runKept(job));
+    this.checkpointCleanup?.failedCheckpoint(transition.ad, this.spool.jobDir(job.cluster, job.proc), checkpointNumber);
   }
 
   /**

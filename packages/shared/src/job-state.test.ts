@@ -3,6 +3,7 @@ import { ClassAd } from './classad/index.js';
 import {
   beginExecution,
   checkpointCommitted,
+  checkpointUploadFailed,
   continueRefusal,
   executionRestarted,
   holdJob,
@@ -380,6 +381,18 @@ t.test('checkpointCommitted: stays Running, CommittedTime counts from the run st
   t.equal(second.ad.getInt('NumCkpts'), 2);
   const exited = jobExited(second.ad, exitOpts(0, 100));
   t.equal(exited.ad.getInt('CommittedTime'), 100, 'the exit commits the work since the last checkpoint');
+});
+
+t.test('checkpointUploadFailed: only CheckpointNumber moves on; nothing is committed or logged', async (t) => {
+  const first = checkpointCommitted(runningJob(), { now: at(60), checkpointNumber: 0 });
+  const failed = checkpointUploadFailed(first.ad, { checkpointNumber: 1 });
+  t.equal(failed.ad.getInt('CheckpointNumber'), 1);
+  t.equal(failed.ad.getInt('CommittedTime'), 60);
+  t.equal(failed.ad.getInt('NumCkpts'), 1);
+  t.equal(failed.ad.getInt('JobLastCheckpointTime'), T0_EPOCH + 60);
+  t.equal(failed.ad.getInt('JobStatus'), 2, 'the run goes on');
+  t.same(failed.events, []);
+  t.equal(failed.killRun, false);
 });
 
 t.test('an eviction loses the work since the last checkpoint', async (t) => {

@@ -297,6 +297,17 @@ export function checkpointCommitted(adIn: ClassAd, opts: { now: Date; checkpoint
 }
 
 /**
+ * A checkpoint's upload to its checkpoint_destination failed (the shadow's FailedCheckpoint handling): the
+ * job's CheckpointNumber becomes that number, so that no later upload reuses it; nothing is committed
+ * (CommittedTime, NumCkpts and JobLastCheckpointTime stay) and nothing is logged.
+ */
+export function checkpointUploadFailed(adIn: ClassAd, opts: { checkpointNumber: number }): Transition {
+  const ad = adIn.clone();
+  ad.set('CheckpointNumber', opts.checkpointNumber);
+  return { ad, events: [], leaveQueue: false, killRun: false };
+}
+
+/**
  * A process of the run exited at a checkpoint and was started again in place: its execution is the
  * activation's latest (the starter's ActivationExecutionExit notification); nothing is logged.
  */

@@ -425,10 +425,14 @@ export const StartdTransferHeaders = Type.Object({
 });
 export type StartdTransferHeaders = Static<typeof StartdTransferHeaders>;
 
-/** A checkpoint upload: a numbered checkpoint, or the files a job left when it was evicted. */
+/**
+ * A checkpoint upload: a numbered checkpoint, the files a job left when it was evicted, or what is left of a
+ * numbered checkpoint whose upload to its checkpoint_destination failed (its FAILURE file, or nothing: the
+ * starter's FailedCheckpoint notification).
+ */
 export const CheckpointQuery = Type.Object(
   {
-    kind: Type.Union([Type.Literal('checkpoint'), Type.Literal('evict')]),
+    kind: Type.Union([Type.Literal('checkpoint'), Type.Literal('evict'), Type.Literal('failed-checkpoint')]),
     number: Type.Optional(Type.Integer({ minimum: 0 })),
     /** An incremental checkpoint: the committed checkpoint it builds on (its link entries name that one's files). */
     base: Type.Optional(Type.Integer({ minimum: 0 })),

@@ -108,6 +108,15 @@ t.test("an invocation's verdict, as InvokeMultipleFileTransferPlugin words it", 
   t.same(judgeInvocation('/p', { kind: 'exit', code: 0 }, [ClassAd.fromJSON({ TransferUrl: '"u"' })], '/o')?.messages, [
     'non-zero exit (0) from /p. |Error: File transfer plugin /p exited without producing a TransferSuccess result  (u)|',
   ]);
+  // Exited 0, a file failed with its TransferError: only files failed (a checkpoint's upload is deferred, not held).
+  t.same(judgeInvocation('/p', { kind: 'exit', code: 0 }, [ok, bad], '/o'), {
+    messages: ['non-zero exit (0) from /p. |Error: The requested URL returned error: 404 ( URL file = http://h/b?... )|'],
+    subCode: 0,
+    url: 'http://h/b?k=s',
+    filesOnly: true,
+  });
+  const unexplained = ClassAd.fromJSON({ TransferSuccess: 'false', TransferUrl: '"http://h/c"' });
+  t.notOk(judgeInvocation('/p', { kind: 'exit', code: 0 }, [unexplained], '/o')?.filesOnly, 'a failed file without its TransferError is a bad response');
 });
 
 t.test('the hold reason BaseShadow makes of a failed URL transfer', async (t) => {

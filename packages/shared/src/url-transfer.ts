@@ -196,6 +196,12 @@ export interface PluginFailure {
   subCode: number;
   /** The URL a failed file result named: the hold reason says `using protocol <its method>`. */
   url?: string;
+  /**
+   * The plugin exited 0 and each file it failed came with its TransferError: only files failed, which
+   * DoDownload defers for a checkpoint's URLs (its MANIFEST still goes to SPOOL, and the upload is retried
+   * at the next checkpoint instead of holding the job).
+   */
+  filesOnly?: true;
 }
 
 const ETIME = 62;
@@ -212,6 +218,8 @@ export function judgeInvocation(pluginPath: string, end: PluginEnd, results: rea
   const subCode = end.kind === 'timeout' ? ETIME : end.kind === 'signal' ? end.signal : exitStatus > 0 ? exitStatus << 8 : 0;
   const messages: string[] = [];
   let url: string | undefined;
+  // InvokeMultiUploadPlugin's classad_contents_good: every failed result says why.
+  let contentsGood = true;
   if (results === undefined) {
     messages.push(`|Error: file transfer plugin ${pluginPath} exited with code ${exitStatus}, unable to open output file ${outputFile}`);
     return { messages, subCode };
@@ -227,7 +235,9 @@ export function judgeInvocation(pluginPath: string, end: PluginEnd, results: rea
     if (success === undefined) {
       messages.push(`non-zero exit (${exitStatus}) from ${pluginPath}. |Error: File transfer plugin ${pluginPath} exited without producing a TransferSuccess result  (${transferUrl})|`);
       url ??= transferUrl;
+      contentsGood = false;
     } else if (!success) {
+      if (result.getString('TransferError') === undefined) contentsGood = false;
       const error = result.getString('TransferError') ?? `File transfer plugin ${pluginPath} exited unexpectedly without producing an error message `;
       messages.push(`non-zero exit (${exitStatus}) from ${pluginPath}. |Error: ${error} ( URL file = ${urlSafePrint(transferUrl)} )|`);
       url ??= transferUrl;
@@ -241,7 +251,7 @@ export function judgeInvocation(pluginPath: string, end: PluginEnd, results: rea
         : `File transfer plugin ${pluginPath} failed unexpectedly with exit code ${exitStatus}, did not report a TransferError message.`,
     );
   }
-  return { messages, subCode: succeeded ? 0 : subCode, ...(url !== undefined && url !== '' ? { url } : {}) };
+  return { messages, subCode: succeeded ? 0 : subCode, ...(url !== undefined && url !== '' ? { url } : {}), ...(succeeded && contentsGood ? { filesOnly: true as const } : {}) };
 }
 
 /**

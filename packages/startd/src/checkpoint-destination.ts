@@ -8,6 +8,7 @@ import {
   buildManifest,
   checkpointDownloadUrl,
   checkpointUploadUrl,
+  failureFileName,
   fileMismatch,
   manifestEntries,
   manifestFileName,
@@ -41,9 +42,22 @@ function checkpointFiles(entries: readonly PackEntry[]): { name: string; source:
   return files;
 }
 
+/** How a checkpoint's upload to its destination went. */
+export type UploadOutcome =
+  /** Its files are there; its MANIFEST, in the sandbox, goes to SPOOL. */
+  | { kind: 'uploaded'; manifest: PackEntry }
+  /**
+   * The plugin ran but failed some files (DoDownload's deferred checkpoint error): what it uploaded may be
+   * there, so the MANIFEST still goes to SPOOL, already named `_condor_checkpoint_FAILURE.NNNN` (what the
+   * shadow's deleteCheckpoint renames it to), for the clean-up to delete those files. The job goes on.
+   */
+  | { kind: 'failed'; failureFile: PackEntry; failure: PluginFailure }
+  /** The plugin itself failed (could not run, exited non-zero, timed out): no MANIFEST; the job is held. */
+  | { kind: 'broken'; failure: PluginFailure };
+
 /**
  * Uploads checkpoint `checkpointNumber`'s files to `<destination>/<GlobalJobId>/<NNNN>/` and writes its
- * MANIFEST in the sandbox (what SPOOL is sent). A failed upload is the plugins' failure.
+ * MANIFEST (or, when files failed, its FAILURE file) in the sandbox: what SPOOL is sent.
  */
 export async function uploadCheckpointFiles(
   entries: readonly PackEntry[],
@@ -52,17 +66,17 @@ export async function uploadCheckpointFiles(
   checkpointNumber: number,
   settings: PluginSettings,
   run: UrlTransferRun,
-): Promise<{ manifest: PackEntry } | { failure: PluginFailure }> {
+): Promise<UploadOutcome> {
   const files = checkpointFiles(entries);
   const listed: ManifestEntry[] = [];
   for (const file of files) listed.push({ name: file.name, sha256: await fileSha256(file.source) });
   const uploads: UrlTransfer[] = files.map((file) => ({ url: checkpointUploadUrl(destination, globalJobId, checkpointNumber, file.name), localFileName: file.source }));
   const failure = uploads.length === 0 ? undefined : await transferUrls(uploads, true, settings, run);
-  if (failure !== undefined) return { failure };
-  const name = manifestFileName(checkpointNumber);
+  if (failure !== undefined && failure.filesOnly !== true) return { kind: 'broken', failure };
+  const name = failure === undefined ? manifestFileName(checkpointNumber) : failureFileName(checkpointNumber);
   const source = path.join(run.sandbox, name);
   fs.writeFileSync(source, buildManifest(listed, checkpointNumber));
-  return { manifest: { name, source } };
+  return failure === undefined ? { kind: 'uploaded', manifest: { name, source } } : { kind: 'failed', failureFile: { name, source }, failure };
 }
 
 /** How the restore of a checkpoint from its destination went. */

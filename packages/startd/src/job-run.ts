@@ -9,7 +9,7 @@ import { keepsAnyOutput, splitFileList, STDOUT_NAME, streamedStdNames } from '@t
 import { MAX_STREAM_CHUNK_BYTES } from '@tinycondor/shared/rest-schemas';
 import { isUrl, urlTransferHoldReason } from '@tinycondor/shared/url-transfer';
 import type { ExitStatus, RunReportMessage, Usage } from '@tinycondor/shared/protocol';
-import { extractTarSafely, packEntries, racyWindowFor, type BaseFile, type CheckpointBase } from '@tinycondor/transfer/tar/index';
+import { extractTarSafely, packEntries, racyWindowFor, type BaseFile, type CheckpointBase, type PackEntry } from '@tinycondor/transfer/tar/index';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
 import { diskExceededReason } from '@tinycondor/shared/disk-limit';
 import { VacateCode } from '@tinycondor/shared/job-status';
@@ -610,18 +610,33 @@ export class JobRun {
 
   /**
    * A checkpoint kept at its checkpoint_destination: its files uploaded there through the plugins, then its
-   * MANIFEST committed to SPOOL (DoCheckpointUploadFromStarter). A failed upload throws: the job is held.
+   * MANIFEST committed to SPOOL (DoCheckpointUploadFromStarter). When the plugin failed only some files, as
+   * JICShadow::uploadCheckpointFiles takes a try-again failure, the job goes on (the next checkpoint is the
+   * retry) and SPOOL gets the checkpoint's FAILURE file so that what was uploaded is deleted
+   * (notifyFailedPeriodicCheckpoint). A plugin that failed itself throws: the job is held, after the schedd
+   * heard of the failed number (with nothing to clean: no MANIFEST was committed).
    */
   private async uploadToDestination(before: SandboxSnapshot, checkpointNumber: number, destination: string): Promise<boolean> {
     const { ctx } = this;
     const files = selectCheckpointFiles(ctx.jobAd, this.sandbox, before);
     const uploaded = await uploadCheckpointFiles(files, destination, ctx.jobAd.getString('GlobalJobId') ?? '', checkpointNumber, this.pluginSettings(), this.urlTransferRun());
-    if ('failure' in uploaded) throw new Error(`checkpoint ${checkpointNumber} not uploaded to ${destination}: ${uploaded.failure.messages.join('|')}`);
+    const send = (kind: 'checkpoint' | 'failed-checkpoint', entries: PackEntry[]) =>
+      retryTransient('checkpoint', () => ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, kind, checkpointNumber, packEntries(entries)), this.mayGoOn, ctx.log);
+    if (uploaded.kind === 'broken') {
+      await send('failed-checkpoint', []);
+      throw new Error(`checkpoint ${checkpointNumber} not uploaded to ${destination}: ${uploaded.failure.messages.join('|')}`);
+    }
+    const file = uploaded.kind === 'uploaded' ? uploaded.manifest : uploaded.failureFile;
     try {
-      await retryTransient('checkpoint', () => ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'checkpoint', checkpointNumber, packEntries([uploaded.manifest])), this.mayGoOn, ctx.log);
+      if (uploaded.kind === 'failed') {
+        ctx.log.warn({ checkpointNumber, errors: uploaded.failure.messages }, 'JICShadow::uploadCheckpointFiles() failed; will retry checkpoint upload later');
+        await send('failed-checkpoint', [file]);
+      } else {
+        await send('checkpoint', [file]);
+      }
     } finally {
       // The starter's copy goes once SPOOL has it (or the upload gave up).
-      fs.rmSync(uploaded.manifest.source, { force: true });
+      fs.rmSync(file.source, { force: true });
     }
     return true;
   }

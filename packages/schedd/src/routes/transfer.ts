@@ -58,12 +58,13 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
     },
     async (request, reply) => {
       const { kind, number, base } = request.query;
-      if (kind === 'checkpoint' && number === undefined) {
+      if (kind !== 'evict' && number === undefined) {
         tarBody(request).resume();
         return reply.code(400).send({ error: 'a checkpoint upload names its number (number=N)' });
       }
       const job = await currentRun(request, reply);
       if (!job) return reply;
+      if (kind === 'failed-checkpoint') return sendOutcome(reply, await transfers.receiveFailedCheckpoint(job, number as number, tarBody(request), request.log));
       return sendOutcome(reply, await transfers.receiveCheckpoint(job, kind === 'checkpoint' ? number : undefined, tarBody(request), request.log, base));
     },
   );

@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorPreen } from '../commands/condor-preen.js';
+
+runMain(condorPreen);
