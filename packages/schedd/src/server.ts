@@ -8,6 +8,7 @@ import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
 import { LogFile } from '@tinycondor/shared/log-file';
 import { configValue, formatCondorConfig, parseCondorConfig } from '@tinycondor/shared/condor-config';
 import { JobUsers } from '@tinycondor/shared/job-user';
+import { epochSettings } from '@tinycondor/shared/epoch-history';
 import { buildApp } from './app.js';
 import { CheckpointCleanup } from './checkpoint-cleanup.js';
 import { EventFeed } from './dashboard/event-feed.js';
@@ -137,6 +138,11 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
     const schedd = new Schedd(db, spool, settings, logger, dashboard);
     schedd.spoolCommitObserver = opts.onSpoolCommit;
     schedd.checkpointCleanup = checkpointCleanupFor(opts, paths.root, spool.spoolDir, logger);
+    schedd.epochSettings = () => {
+      const { settings, warnings } = epochSettings(opts.knob ?? (() => undefined), spool.spoolDir);
+      for (const warning of warnings) logger.warn(warning);
+      return settings;
+    };
     const sessions = new SessionStore();
     const userTokens = new UserTokens(paths.userTokensFile, paths.userTokenDir);
     app = await buildApp({ schedd, dashboard, token, logger, sessions, userTokens });
