@@ -97,7 +97,12 @@ export class EpochHistory {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.flush();
+      try {
+        this.flush();
+      } catch (err) {
+        // The queue closed meanwhile (the schedd stopping): the rows wait for the next start's flush.
+        this.log.warn({ err }, 'epoch history not flushed');
+      }
     });
   }
 
