@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { parseEventLog } from '@tinycondor/shared/eventlog/index';
-import { startPool, waitForEvents, writeExecutable, type TestPool } from '../helpers/pool.js';
+import { eventually, startPool, waitForEvents, writeExecutable, type TestPool } from '../helpers/pool.js';
 
 async function completedAd(pool: TestPool, name: string, description: Record<string, string>): Promise<Record<string, number>> {
   const lines = Object.entries(description).map(([key, value]) => `${key} = ${value}`);
@@ -97,4 +97,14 @@ t.test('test_self_checkpointing_job (job two: naps of 5, 10 and 15 s, a checkpoi
   t.ok(durations.length >= 2, `execution durations seen while it ran: ${durations.join(', ')}`);
   t.ok(durations[0] + durations[1] <= duration, `${durations[0]} + ${durations[1]} <= ActivationDuration ${duration}`);
   t.ok(setup + durations[durations.length - 1] + teardown <= duration + 1, `setup ${setup} + last execution + teardown ${teardown} within the activation: not inflated by the restarts`);
+
+  // Beyond the test: the epoch history ($(SPOOL)/epoch_history by default) holds one run, as the shadow sees
+  // one: the in-place restarts after each checkpoint are no new epoch.
+  const epochs = await eventually('the EPOCH record', async () => {
+    const out = (await pool.run('condor_history', ['-epochs', '-af', 'RunInstanceID', 'NumShadowStarts', 'ChirpIterationNum'])).stdout;
+    return out === '' ? undefined : out;
+  });
+  t.equal(epochs, '0 1 3\n', 'one EPOCH record, at the job\'s end');
+  const banners = fs.readFileSync(path.join(pool.home, 'spool', 'epoch_history'), 'utf8').split('\n').filter((line) => line.startsWith('***'));
+  t.same(banners.map((line) => line.split(' ').slice(1, 5).join(' ')), ['SPAWN ClusterId=1 ProcId=0 RunInstanceId=0', 'EPOCH ClusterId=1 ProcId=0 RunInstanceId=0'], 'one SPAWN, one EPOCH');
 });

@@ -60,6 +60,12 @@ CREATE TABLE IF NOT EXISTS event_outbox (
   proc_id INTEGER,
   owner TEXT
 );
+CREATE TABLE IF NOT EXISTS epoch_outbox (
+  seq INTEGER PRIMARY KEY,
+  cluster_id INTEGER NOT NULL,
+  proc_id INTEGER NOT NULL,
+  text TEXT NOT NULL
+);
 `;
 
 /** Columns added after the first release, for queues created before them. */

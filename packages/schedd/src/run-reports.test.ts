@@ -41,6 +41,7 @@ function setup(t: Test): {
     commit,
     scheduleMatchmaking,
     checkpointInvalid: (failed, checkpoint) => calls.push(`fail checkpoint ${checkpoint} of ${failed.cluster}.${failed.proc}`),
+    recordTransfer: (about, transferClass, resultList) => calls.push(`epoch ${transferClass} of ${about.cluster}.${about.proc}: ${resultList}`),
     now: () => NOW,
     log: quietLog,
   });
@@ -165,4 +166,12 @@ t.test('a report of a run that is not current changes no job, and frees no slot 
   t.equal(reports.currentRun('1.0', job.runId, 's1')?.runId, job.runId);
   t.equal(reports.currentRun('1.0', job.runId, 's2'), undefined, 'another startd’s word on it is not taken');
   t.equal(reports.currentRun('1.0', stale.runId, 's1'), undefined);
+});
+
+t.test('plugin-results: the current run\'s transfer is recorded (its epoch record), a stale run\'s is not; the job is unchanged', async (t) => {
+  const { job, report, calls, committed } = setup(t);
+  report({ type: 'plugin-results', transferClass: 'Input', resultList: '{ [ TransferClass = 1 ] }' });
+  report({ type: 'plugin-results', transferClass: 'Output', resultList: '{ }' }, { ...job, runId: 'x'.repeat(22) });
+  t.same(calls, ['epoch Input of 1.0: { [ TransferClass = 1 ] }']);
+  t.same(committed, []);
 });

@@ -6,6 +6,7 @@ import { splitList } from '@tinycondor/shared/submit/queue';
 import { beginExecution, editJob, executionRestarted, jobExited, jobSuspended, jobUnsuspended, runErrored, runEvicted, runFailed, type Transition } from '@tinycondor/shared/job-state';
 import { JobStatus, VacateCode } from '@tinycondor/shared/job-status';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
+import type { TransferClassName } from '@tinycondor/shared/epoch-history';
 import { usesFileTransfer } from '@tinycondor/shared/transfer-files';
 import { runKept, type JobStore, type RunAssignment, type StoredJob } from './job-store.js';
 import type { Matchmaker } from './matchmaker.js';
@@ -28,6 +29,8 @@ export interface RunReportsContext {
   scheduleMatchmaking(): void;
   /** A checkpoint that failed to restore is given up (Schedd.checkpointInvalid). */
   checkpointInvalid(job: StoredJob, checkpointNumber: number): void;
+  /** A transfer's plugin result list: the run's INPUT, OUTPUT or CHECKPOINT epoch record. */
+  recordTransfer(job: StoredJob, transferClass: TransferClassName, resultList: string): void;
   now(): Date;
   log: Logger;
 }
@@ -96,6 +99,9 @@ export class RunReports {
           this.context.checkpointInvalid(job, message.checkpoint);
           this.context.commit(job, runErrored(job.ad, { now, executeHost: `${job.slot ?? ''}@${startdName}`, message: message.message }), null);
         }
+        return;
+      case 'plugin-results':
+        if (job) this.context.recordTransfer(job, message.transferClass, message.resultList);
         return;
       case 'job-update':
         if (job) this.applyDelayedUpdates(job, message.attributes);

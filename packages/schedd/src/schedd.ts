@@ -58,6 +58,8 @@ import { StartdSessions, timerLeaseClock, type ReportedRun } from './startd-sess
 import { slotKey, StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
 import { emptyTransferEvents } from './transfer-events.js';
 import type { CheckpointCleanup } from './checkpoint-cleanup.js';
+import { EpochHistory } from './epoch-history.js';
+import { epochSettings, type EpochSettings, type TransferClassName } from '@tinycondor/shared/epoch-history';
 
 export interface ScheddSettings {
   name: string;
@@ -110,7 +112,11 @@ export class Schedd {
   checkpointCleanup: CheckpointCleanup | undefined;
   /** JOB_TRANSFORM_NAMES, applied to each submitted proc (server.ts sets it from the pool's configuration). */
   jobTransforms: JobTransforms | undefined;
+  /** The epoch history's knobs, read when the first record is made (server.ts sets it from the pool's knobs). */
+  epochSettings: () => EpochSettings;
   private readonly events: EventLogWriter;
+  /** The job epoch history (JOB_EPOCH_HISTORY): a record per run start, plugin transfer and run end. */
+  private readonly epochs: EpochHistory;
   /** Judges the paths of a job's inputs, outputs and user log (see PoolFileGuard). */
   readonly fileGuard: PoolFileGuard;
   /** Whose rights a job's files (inputs, outputs, user log) are handled with. */
@@ -139,6 +145,8 @@ export class Schedd {
     private readonly observer: ScheddObserver,
   ) {
     this.store = new JobStore(db);
+    this.epochSettings = () => epochSettings(() => undefined, spool.spoolDir).settings;
+    this.epochs = new EpochHistory(db, () => this.epochSettings(), log.child({ component: 'epoch-history' }));
     this.fileGuard = new PoolFileGuard(settings.poolRoot);
     this.queuedStarts = new QueuedStarts({
       store: this.store,
@@ -157,6 +165,7 @@ export class Schedd {
       commit: (job: StoredJob, transition: Transition, run: RunAssignment | null) => this.commit(job, transition, run),
       scheduleMatchmaking: () => this.scheduleMatchmaking(),
       checkpointInvalid: (job: StoredJob, checkpointNumber: number) => this.checkpointInvalid(job, checkpointNumber),
+      recordTransfer: (job: StoredJob, transferClass: TransferClassName, resultList: string) => this.epochs.transfer(job.ad, transferClass, resultList, this.now()),
       now: () => this.now(),
       log,
     };
@@ -180,6 +189,7 @@ export class Schedd {
     if (noOwnerRights !== undefined) this.log.warn(noOwnerRights);
     this.spool.finishAllInterruptedCommits();
     this.events.flush();
+    this.epochs.flush();
     this.policyTimer = setInterval(() => {
       // A pass still going (a big queue, slow expressions) is not started over beside itself.
       if (this.policyPass) return;
@@ -203,6 +213,7 @@ export class Schedd {
     this.registry.closeAll('schedd shutting down');
     this.observer.close('schedd shutting down');
     this.events.flush();
+    this.epochs.flush();
   }
 
   private now(): Date {
@@ -213,7 +224,11 @@ export class Schedd {
   private commit(job: StoredJob, transition: Transition, run: RunAssignment | null): ProcOverlay | undefined {
     const jobId = formatJobId(job.cluster, job.proc);
     this.queuedStarts.jobChanged(jobId);
-    const overlay = this.store.apply(job, transition, run);
+    const overlay = this.store.transaction(() => {
+      const stored = this.store.apply(job, transition, run);
+      this.recordEpochs(job, transition, run);
+      return stored;
+    });
     this.observer.jobChanged(job, transition);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) {
       const prio = transition.ad.getInt('JobPrio') ?? 0;
@@ -228,6 +243,25 @@ export class Schedd {
     this.events.schedule();
     this.scheduleMatchmaking();
     return overlay;
+  }
+
+  /**
+   * The epoch records of a change that starts or ends a run, as the shadow writes them: SPAWN when it starts
+   * (its job ad), EPOCH when it ends (the job ad then, with the RemoteHost and ShadowBday the shadow's ad
+   * still held). A self-checkpointing job restarted in place stays in its run: one shadow, one epoch.
+   */
+  private recordEpochs(job: StoredJob, transition: Transition, run: RunAssignment | null): void {
+    const before = runKept(job);
+    const now = this.now();
+    if (before !== null && run?.runId !== before.runId) {
+      const ad = transition.ad.clone();
+      for (const name of ['RemoteHost', 'ShadowBday']) {
+        const expr = job.ad.get(name);
+        if (expr !== undefined && !ad.has(name)) ad.insert(name, expr);
+      }
+      this.epochs.record(ad, 'EPOCH', now);
+    }
+    if (run !== null && before?.runId !== run.runId) this.epochs.record(transition.ad, 'SPAWN', now);
   }
 
   // ---- submission -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
 import { LogFile } from '@tinycondor/shared/log-file';
 import { configValue, parseCondorConfig, type CondorConfig } from '@tinycondor/shared/condor-config';
 import { JobUsers } from '@tinycondor/shared/job-user';
+import { epochSettings } from '@tinycondor/shared/epoch-history';
 import { buildApp } from './app.js';
 import { CheckpointCleanup } from './checkpoint-cleanup.js';
 import { JobTransforms } from './job-transforms.js';
@@ -143,6 +144,11 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
     schedd.spoolCommitObserver = opts.onSpoolCommit;
     schedd.checkpointCleanup = checkpointCleanupFor(opts, paths.root, spool.spoolDir, logger);
     if (opts.poolConfig) schedd.jobTransforms = new JobTransforms(opts.poolConfig, logger.child({ component: 'job-transforms' }));
+    schedd.epochSettings = () => {
+      const { settings, warnings } = epochSettings(opts.knob ?? (() => undefined), spool.spoolDir);
+      for (const warning of warnings) logger.warn(warning);
+      return settings;
+    };
     const sessions = new SessionStore();
     const userTokens = new UserTokens(paths.userTokensFile, paths.userTokenDir);
     app = await buildApp({ schedd, dashboard, token, logger, sessions, userTokens });

@@ -66,6 +66,9 @@ const ExecutionSpanSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The longest plugin result list a report carries (its text): the startd leaves out the results past it. */
+export const MAX_PLUGIN_RESULT_LIST = 1_000_000;
+
 /** The reports a startd makes about its runs, numbered (`seq`) and acknowledged one by one or in a batch. */
 const RunReportSchemas = [
   Type.Object({ type: Type.Literal('executing'), ...Report }, { additionalProperties: false }),
@@ -124,6 +127,17 @@ const RunReportSchemas = [
       restartedAt: Type.Integer({ minimum: 0 }),
       /** When the process that exited at the checkpoint had started. */
       executionStartedAt: Type.Optional(Type.Integer({ minimum: 0 })),
+    },
+    { additionalProperties: false },
+  ),
+  // The plugin invocations and per-file results of the run's input, output or a checkpoint's transfer (the
+  // starter's `<Class>PluginResultList` update): a ClassAd list, for the shadow's epoch history record.
+  Type.Object(
+    {
+      type: Type.Literal('plugin-results'),
+      ...Report,
+      transferClass: Type.Union([Type.Literal('Input'), Type.Literal('Output'), Type.Literal('Checkpoint')]),
+      resultList: Type.String({ maxLength: MAX_PLUGIN_RESULT_LIST }),
     },
     { additionalProperties: false },
   ),

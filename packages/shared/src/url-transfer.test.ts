@@ -1,7 +1,10 @@
 import t from 'tap';
 import { ClassAd } from './classad/index.js';
 import {
+  filterPluginResult,
   isUrl,
+  pluginInvocationAd,
+  pluginResultListText,
   jobPlugins,
   judgeInvocation,
   judgeSingleFileInvocation,
@@ -156,4 +159,21 @@ t.test("a single-file plugin's run, as InvokeFileTransferPlugin words it", async
     'exit by signal 9 from /p. |Error: File transfer plugin /p exited unexpectedly without producing an error message  ( URL file =  )|',
   ]);
   t.same(judgeSingleFileInvocation('/p', { kind: 'timeout', seconds: 7 }, '', 'echo://a'), { messages: ['File transfer plugin /p timed out after 7 seconds.'], subCode: 62, url: 'echo://a' });
+});
+
+t.test('plugin invocation ads and filtered results, as the starter sends them in its plugin result list', async (t) => {
+  const ok = pluginInvocationAd(1, '/usr/libexec/null_plugin.py', ['null://a', 'NULL://b', 'http://c'], { kind: 'exit', code: 0 }, 2);
+  t.equal(ok.toText(), 'TransferClass = 1\nPluginBasename = "null_plugin.py"\nSchemes = "NULL,http,null"\nResult = 0\nDurationInSeconds = 2\nExitBySignal = false\nExitCode = 0\n');
+  t.match(pluginInvocationAd(2, 'p', ['x://y'], { kind: 'signal', signal: 9 }, 0).toText(), /Result = 1\nDurationInSeconds = 0\nExitBySignal = true\nExitSignal = 9\n$/);
+  t.match(pluginInvocationAd(3, 'p', ['x://y'], { kind: 'timeout', seconds: 5 }, 5).toText(), /Result = 3\n[^]*ExitCode = 62\n$/);
+  const result = ClassAd.parseText(
+    'TransferSuccess = true\nTransferUrl = "null://a"\nTransferFileBytes = 3\nConnectionTimeSeconds = 1\nPluginExitCode = 0\nTransferErrorData = { [ ErrorType = "x"; Secret = 1 ], 7 }\nDeveloperData = [ a = 1 ]\n',
+  );
+  t.equal(
+    filterPluginResult(result).toText(),
+    'TransferSuccess = true\nTransferUrl = "null://a"\nTransferFileBytes = 3\nTransferErrorData = { [ ErrorType = "x" ] }\nDeveloperData = [ a = 1 ]\n',
+    'wrong types (an integer ConnectionTimeSeconds) and unknown attributes left out',
+  );
+  t.equal(pluginResultListText([ok.clone(), new ClassAd().set('TransferSuccess', false)]).slice(0, 20), '{ [ TransferClass = ');
+  t.equal(pluginResultListText([]), '{  }');
 });

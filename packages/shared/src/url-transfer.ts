@@ -2,7 +2,8 @@
 // which method (plugin) each needs, what a plugin says it supports (`-classad`), the files a multi-file
 // plugin reads (-infile) and writes (-outfile), and the errors a failed invocation becomes.
 import path from 'node:path';
-import { ClassAd, ClassAdParseError, parseExpr, quoteString, type Expr } from './classad/index.js';
+import { ClassAd, ClassAdParseError, parseExpr, quoteString, unparse, type Expr } from './classad/index.js';
+import { adToRecordExpr } from './classad/ast.js';
 import { parseRemaps, splitFileList, STDERR_NAME, STDOUT_NAME } from './transfer-files.js';
 
 /** condor_url.cpp IsUrl: `scheme://` followed by something; the scheme starts with a letter. */
@@ -299,4 +300,110 @@ export function urlTransferHoldReason(direction: 'input' | 'output', executionPo
 export function pluginFiles(iwd: string, pluginPath: string): { input: string; output: string } {
   const base = path.join(iwd, `.${path.basename(pluginPath)}`);
   return { input: `${base}.in`, output: `${base}.out` };
+}
+
+/** file_transfer.h's TransferPluginResult: an invocation ad's `Result`. */
+export const TransferPluginResult = { Success: 0, Error: 1, TimedOut: 3 } as const;
+
+/**
+ * The invocation ad FileTransfer records for each run of a multi-file plugin whose -outfile it could read
+ * (InvokeMultipleFileTransferPlugin): the transfer class, the plugin's basename, the schemes it was run
+ * for, how it ended and how long it took.
+ */
+export function pluginInvocationAd(transferClass: number, pluginPath: string, urls: readonly string[], end: PluginEnd, durationSeconds: number): ClassAd {
+  const schemes = [...new Set(urls.map((url) => urlMethod(url) ?? ''))].sort();
+  const exited = end.kind === 'exit';
+  const result = end.kind === 'timeout' ? TransferPluginResult.TimedOut : exited && end.code === 0 ? TransferPluginResult.Success : TransferPluginResult.Error;
+  const ad = new ClassAd()
+    .set('TransferClass', transferClass)
+    .set('PluginBasename', path.basename(pluginPath))
+    .set('Schemes', schemes.join(','))
+    .set('Result', result)
+    .set('DurationInSeconds', durationSeconds)
+    .set('ExitBySignal', end.kind === 'signal');
+  if (end.kind === 'signal') ad.set('ExitSignal', end.signal);
+  else ad.set('ExitCode', exited ? end.code : end.kind === 'timeout' ? ETIME : -1);
+  return ad;
+}
+
+type LegalType = 'string' | 'bool' | 'int' | 'real' | 'list' | 'record';
+
+/** filter.cpp's filterPluginResults: the attributes of a file's result the starter passes on, with their types. */
+const PLUGIN_RESULT_ATTRIBUTES: ReadonlyMap<string, LegalType> = new Map<string, LegalType>(
+  (
+    [
+      ['TransferSuccess', 'bool'],
+      ['TransferError', 'string'],
+      ['TransferProtocol', 'string'],
+      ['TransferType', 'string'],
+      ['TransferFileName', 'string'],
+      ['TransferFileBytes', 'int'],
+      ['TransferTotalBytes', 'int'],
+      ['TransferStartTime', 'int'],
+      ['TransferEndTime', 'int'],
+      ['ConnectionTimeSeconds', 'real'],
+      ['TransferURL', 'string'],
+      ['TransferErrorData', 'list'],
+      ['DeveloperData', 'record'],
+      ['TransferData', 'list'],
+    ] as const
+  ).map(([name, type]) => [name.toLowerCase(), type]),
+);
+
+/** filterTransferErrorData's attributes. */
+const TRANSFER_ERROR_DATA_ATTRIBUTES: ReadonlyMap<string, LegalType> = new Map<string, LegalType>(
+  (
+    [
+      ['IntermediateServerErrorType', 'string'],
+      ['IntermediateServer', 'string'],
+      ['ErrorType', 'string'],
+      ['PluginVersion', 'string'],
+      ['PluginLaunched', 'bool'],
+      ['FailedName', 'string'],
+      ['FailureType', 'string'],
+      ['FailedServer', 'string'],
+      ['ShouldRefresh', 'bool'],
+      ['ErrorCode', 'int'],
+      ['ErrorString', 'string'],
+      ['Retryable', 'int'],
+      ['DeveloperData', 'record'],
+    ] as const
+  ).map(([name, type]) => [name.toLowerCase(), type]),
+);
+
+function hasType(expr: Expr, type: LegalType): boolean {
+  if (type === 'list' || type === 'record') return expr.kind === type;
+  return expr.kind === 'literal' && expr.value.type === type;
+}
+
+function filterAd(ad: ClassAd, legal: ReadonlyMap<string, LegalType>): ClassAd {
+  const filtered = new ClassAd();
+  for (const name of ad.names()) {
+    const type = legal.get(name.toLowerCase());
+    const expr = ad.get(name) as Expr;
+    if (type !== undefined && hasType(expr, type)) filtered.insert(name, expr);
+  }
+  return filtered;
+}
+
+/** A file's result ad as the starter sends it to the shadow (filterPluginResults, TransferErrorData's ads filtered too). */
+export function filterPluginResult(ad: ClassAd): ClassAd {
+  const filtered = filterAd(ad, PLUGIN_RESULT_ATTRIBUTES);
+  const errorData = filtered.get('TransferErrorData');
+  if (errorData?.kind === 'list') {
+    const items: Expr[] = [];
+    for (const item of errorData.items) {
+      if (item.kind !== 'record') continue;
+      const inner = new ClassAd();
+      for (const entry of item.entries) inner.insert(entry.name, entry.expr);
+      items.push(adToRecordExpr(filterAd(inner, TRANSFER_ERROR_DATA_ATTRIBUTES)));
+    }
+    filtered.insert('TransferErrorData', { kind: 'list', items });
+  }
+  return filtered;
+}
+
+/** The `<Class>PluginResultList` value the starter sends: the ads as one ClassAd list. */
+export function pluginResultListText(ads: readonly ClassAd[]): string {
+  return unparse({ kind: 'list', items: ads.map(adToRecordExpr) });
 }

@@ -7,8 +7,9 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
 import { keepsAnyOutput, splitFileList, STDOUT_NAME, streamedStdNames } from '@tinycondor/shared/transfer-files';
 import { MAX_STREAM_CHUNK_BYTES } from '@tinycondor/shared/rest-schemas';
-import { isUrl, urlTransferHoldReason } from '@tinycondor/shared/url-transfer';
-import type { ExitStatus, RunReportMessage, Usage } from '@tinycondor/shared/protocol';
+import { isUrl, pluginResultListText, urlTransferHoldReason } from '@tinycondor/shared/url-transfer';
+import { TransferClassNumber, type TransferClassName } from '@tinycondor/shared/epoch-history';
+import { MAX_PLUGIN_RESULT_LIST, type ExitStatus, type RunReportMessage, type Usage } from '@tinycondor/shared/protocol';
 import { extractTarSafely, packEntries, racyWindowFor, type BaseFile, type CheckpointBase, type PackEntry } from '@tinycondor/transfer/tar/index';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
 import { diskExceededReason } from '@tinycondor/shared/disk-limit';
@@ -73,6 +74,13 @@ export interface JobRunContext {
   chirp: ChirpSettings;
   log: Logger;
   report(message: RunReport): void;
+}
+
+/** A transfer's plugin result list being gathered (UrlTransferRun.results). */
+type PluginResults = NonNullable<UrlTransferRun['results']>;
+
+function pluginResults(transferClass: TransferClassName): PluginResults {
+  return { transferClass: TransferClassNumber[transferClass], ads: [] };
 }
 
 /** How often a running job's memory is sampled (the largest resident set is what HTCondor reports). */
@@ -459,7 +467,9 @@ export class JobRun {
     const { ctx } = this;
     const urls = splitFileList(ctx.jobAd.getString('TransferInput')).filter(isUrl);
     if (urls.length === 0 && checkpointDestination(ctx.jobAd) === undefined) return true;
-    const outcome = await restoreCheckpointFiles(ctx.jobAd, urlDownloads(urls, this.sandbox), this.pluginSettings(), this.urlTransferRun());
+    const results = pluginResults('Input');
+    const outcome = await restoreCheckpointFiles(ctx.jobAd, urlDownloads(urls, this.sandbox), this.pluginSettings(), this.urlTransferRun(results));
+    this.reportPluginResults('Input', results);
     const base = { jobId: ctx.jobId, runId: ctx.runId };
     if (outcome.kind === 'failed') {
       const reason = urlTransferHoldReason('input', `${ctx.slotName}@${ctx.startdName}`, new URL(ctx.client.baseUrl).host, outcome.failure);
@@ -520,8 +530,24 @@ export class JobRun {
     return { ...transferPlugins, table: withJobPlugins(transferPlugins.table, jobAd, this.sandbox) };
   }
 
-  private urlTransferRun(): UrlTransferRun {
-    return { sandbox: this.sandbox, user: this.ctx.jobUser, jobAdFile: path.join(this.sandbox, '.job.ad'), machineAdFile: path.join(this.sandbox, '.machine.ad'), log: this.ctx.log };
+  private urlTransferRun(results?: PluginResults): UrlTransferRun {
+    return { sandbox: this.sandbox, user: this.ctx.jobUser, jobAdFile: path.join(this.sandbox, '.job.ad'), machineAdFile: path.join(this.sandbox, '.machine.ad'), log: this.ctx.log, results };
+  }
+
+  /**
+   * A transfer's plugin invocations and results for the shadow (JICShadow::updateShadowWithPluginResults),
+   * when any plugin ran; a list too long for a report loses its last results, with a warning.
+   */
+  private reportPluginResults(transferClass: TransferClassName, results: PluginResults): void {
+    if (results.ads.length === 0) return;
+    const ads = [...results.ads];
+    let resultList = pluginResultListText(ads);
+    while (resultList.length > MAX_PLUGIN_RESULT_LIST && ads.length > 0) {
+      ads.pop();
+      resultList = pluginResultListText(ads);
+    }
+    if (ads.length < results.ads.length) this.ctx.log.warn({ transferClass, kept: ads.length, of: results.ads.length }, 'plugin result list too long for its report: the last results left out');
+    this.ctx.report({ type: 'plugin-results', jobId: this.ctx.jobId, runId: this.ctx.runId, transferClass, resultList });
   }
 
   /**
@@ -549,7 +575,9 @@ export class JobRun {
       if (this.layout.transfers) {
         const { back: outputs, uploads } = selectFinalOutputs(ctx.jobAd, this.sandbox, before);
         if (uploads.length > 0) {
-          const failure = await transferUrls(uploads, true, this.pluginSettings(), this.urlTransferRun());
+          const results = pluginResults('Output');
+          const failure = await transferUrls(uploads, true, this.pluginSettings(), this.urlTransferRun(results));
+          this.reportPluginResults('Output', results);
           if (failure !== undefined) {
             const reason = urlTransferHoldReason('output', `${ctx.slotName}@${ctx.startdName}`, new URL(ctx.client.baseUrl).host, failure);
             ctx.report({ type: 'run-failed', ...base, stage: 'output', reason, subCode: failure.subCode });
@@ -619,7 +647,9 @@ export class JobRun {
   private async uploadToDestination(before: SandboxSnapshot, checkpointNumber: number, destination: string): Promise<boolean> {
     const { ctx } = this;
     const files = selectCheckpointFiles(ctx.jobAd, this.sandbox, before);
-    const uploaded = await uploadCheckpointFiles(files, destination, ctx.jobAd.getString('GlobalJobId') ?? '', checkpointNumber, this.pluginSettings(), this.urlTransferRun());
+    const results = pluginResults('Checkpoint');
+    const uploaded = await uploadCheckpointFiles(files, destination, ctx.jobAd.getString('GlobalJobId') ?? '', checkpointNumber, this.pluginSettings(), this.urlTransferRun(results));
+    this.reportPluginResults('Checkpoint', results);
     const send = (kind: 'checkpoint' | 'failed-checkpoint', entries: PackEntry[]) =>
       retryTransient('checkpoint', () => ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, kind, checkpointNumber, packEntries(entries)), this.mayGoOn, ctx.log);
     if (uploaded.kind === 'broken') {

@@ -8,12 +8,14 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { JobUser } from '@tinycondor/shared/job-user';
 import { runPluginProcess } from '@tinycondor/transfer/plugin-process';
 import {
+  filterPluginResult,
   jobPlugins,
   judgeInvocation,
   judgeSingleFileInvocation,
   parseCapabilities,
   parsePluginResults,
   pluginFiles,
+  pluginInvocationAd,
   pluginInputFile,
   urlFileName,
   urlMethod,
@@ -81,6 +83,11 @@ export interface UrlTransferRun {
   jobAdFile: string;
   machineAdFile: string;
   log: Logger;
+  /**
+   * Where the run's multi-file invocations are recorded for the shadow (the starter's plugin result list):
+   * an invocation ad per run of a plugin whose -outfile could be read, then its files' results, filtered.
+   */
+  results?: { transferClass: number; ads: ClassAd[] };
 }
 
 /**
@@ -118,12 +125,17 @@ async function invokeMultiFile(plugin: TransferPlugin, files: UrlTransfer[], upl
   const args = ['-infile', input, '-outfile', output, ...(upload ? ['-upload'] : [])];
   // test_curl_plugin counts these lines in the starter's log.
   run.log.info(`FILETRANSFER: invoking: ${[plugin.path, ...args].join(' ')}`);
+  const started = Date.now();
   const { end, output: printed } = await runPluginProcess(plugin.path, args, runOptions(settings, run));
   let results: ClassAd[] | undefined;
   try {
     results = parsePluginResults(fs.readFileSync(output, 'utf8'));
   } catch {
     results = undefined;
+  }
+  if (results !== undefined && run.results !== undefined && end.kind !== 'exec-failed') {
+    const seconds = Math.floor(Date.now() / 1000) - Math.floor(started / 1000);
+    run.results.ads.push(pluginInvocationAd(run.results.transferClass, plugin.path, files.map((f) => f.url), end, seconds), ...results.map(filterPluginResult));
   }
   const failure = judgeInvocation(plugin.path, end, results, output);
   if (failure === undefined) {

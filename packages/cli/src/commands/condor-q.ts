@@ -20,11 +20,12 @@ import {
 import { loadPoolConfig } from '../pool-config.js';
 import { buildConstraint, parseQueryArgs, type QueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
+import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
   'Usage: condor_q [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -json | -long | -totals] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
-  'Usage: condor_history [-af <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_history [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
   const pool = loadPoolConfig(io.env, io.stderr);
@@ -108,6 +109,8 @@ export const condorQ: Command = async (args, io) => {
 
 /** condor_history: jobs that have left the queue, newest first. */
 export const condorHistory: Command = async (args, io) => {
+  const { source, rest } = takeEpochOptions(args);
+  if (source !== undefined) return epochHistory(io, loadPoolConfig(io.env), source, parseQueryArgs(rest, HISTORY_USAGE, { historyScan: true }));
   const query = parseQueryArgs(args, HISTORY_USAGE, { historyScan: true });
   const { ads, context } = await fetchAds(io, 'history', query);
   io.stdout(commonView(query, ads) ?? formatHistory(ads, context));
