@@ -10,6 +10,7 @@ import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import { fileLogger } from '../file-logger.js';
 import { environmentKnob, loadPoolConfig, watchedPoolConfig, type PoolConfig } from '../pool-config.js';
+import { unreadKnobs } from '@tinycondor/shared/knob-registry';
 import { superviseStartd } from '../startd-supervisor.js';
 import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
 import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
@@ -129,6 +130,22 @@ function scheddConfig(home: string, io: CommandIo): Pick<ScheddOptions, 'knob' |
   return { knob: (name) => config(name)?.value(name), poolConfig: () => config('the configuration')?.config };
 }
 
+/**
+ * Says on stderr, once at start, which values of the pool's configuration set no knob the pool reads: HTCondor
+ * would act on some of them (START, MAX_JOBS_RUNNING, …), this pool does not.
+ */
+function warnUnreadKnobs(configFile: string, io: CommandIo): void {
+  let pool: PoolConfig;
+  try {
+    pool = loadPoolConfig({ ...io.env, CONDOR_CONFIG: configFile });
+  } catch {
+    return; // Said by the schedd's own reads of the configuration.
+  }
+  for (const { name, source } of unreadKnobs(pool.config)) {
+    io.stderr(`tinycondor: warning: ${name} (${source}) is not a knob tinycondor reads: it has no effect in this pool\n`);
+  }
+}
+
 function defaultHome(): string {
   return path.join(os.homedir(), '.tinycondor');
 }
@@ -148,6 +165,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
     libexecDir: LIBEXEC_DIR,
     ...scheddConfig(home, io),
   });
+  warnUnreadKnobs(schedd.configFile, io);
   const log = fileLogger(path.join(paths.logDir, 'MasterLog'));
   const startdArgs = ['cpus', 'memory', 'disk', 'checkpoint-interval', 'disk-check-interval'].flatMap((name) => (flags.has(name) ? [`--${name}`, flags.get(name) as string] : []));
   const env = { ...io.env, CONDOR_CONFIG: schedd.configFile };
@@ -180,6 +198,7 @@ async function runSchedd(args: string[], io: CommandIo): Promise<number> {
     libexecDir: LIBEXEC_DIR,
     ...scheddConfig(home, io),
   });
+  warnUnreadKnobs(schedd.configFile, io);
   const stopRequested = untilSignalled();
   io.stdout(`tinycondor schedd ready: ${schedd.url}\nexport CONDOR_CONFIG=${schedd.configFile}\ndashboard: ${schedd.dashboardLoginUrl()}\n`);
   await stopRequested;

@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { parseCondorConfig } from './condor-config.js';
+import { isImplementedKnob, unreadKnobs } from './knob-registry.js';
+
+const packages = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === 'dist' ? [] : sources(file);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [file] : [];
+  });
+}
+
+t.test('every knob the sources read by name is in the registry', async (t) => {
+  // A call of a knob-reading function with the knob's name as its first argument, or its second after the configuration.
+  const read = /\b(?:knob|value|flag|knobInteger|knobBoolean|secondsKnob|nonNegativeInteger|configValue)\w*\(\s*(?:[A-Za-z_.]+,\s*)?'([A-Z][A-Z0-9_]+)'/g;
+  const found = new Map<string, string>();
+  for (const pkg of fs.readdirSync(packages)) {
+    const src = path.join(packages, pkg, 'src');
+    if (!fs.existsSync(src)) continue;
+    for (const file of sources(src)) for (const match of fs.readFileSync(file, 'utf8').matchAll(read)) found.set(match[1]!, path.relative(packages, file));
+  }
+  t.ok(found.size > 30, `the scan finds the knob reads (${found.size})`);
+  for (const [name, file] of found) t.ok(isImplementedKnob(name), `${name} (read in ${file}) is in the registry`);
+});
+
+t.test('unreadKnobs: what the pool does not read, less macros other values use', async (t) => {
+  const config = parseCondorConfig('MY_DIR = /x\nSPOOL = $(MY_DIR)/spool\nSTART = True\nJOB_TRANSFORM_A = SET B 1\nINPUT_JOB_ATTRS = x\nuse role:personal\n', 'c');
+  const unread = unreadKnobs(config).map((entry) => `${entry.name} @ ${entry.source}`);
+  t.ok(unread.includes('START @ c, line 3'));
+  t.notOk(unread.some((line) => line.startsWith('MY_DIR ')), 'a macro used by another value');
+  t.notOk(unread.some((line) => /^(SPOOL|JOB_TRANSFORM_A|INPUT_JOB_ATTRS) /.test(line)));
+  t.ok(unread.some((line) => /^DAEMON_LIST @ c, line 6 \(use ROLE:Personal\)$/.test(line)), 'a template\'s knobs, named with the use line');
+});

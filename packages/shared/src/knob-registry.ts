@@ -1,0 +1,54 @@
+// The configuration knobs this pool reads. A knob set in the configuration that is none of them has no effect
+// here (HTCondor accepts any name too), so the pool says so when it starts: a configuration that "works" here
+// because a knob was silently skipped would behave differently on HTCondor. knob-registry.test.ts fails when
+// the sources read a knob that is not listed.
+import { type CondorConfig } from './condor-config.js';
+
+/** Knobs read by name. */
+const KNOBS = new Set([
+  // Where things are, and how the commands reach the schedd (condor_config.pool).
+  'LOCAL_DIR', 'SPOOL', 'LOG', 'EXECUTE', 'LIBEXEC', 'SCHEDD_NAME', 'SCHEDD_HOST', 'SCHEDD_URL', 'UID_DOMAIN', 'QUEUE_SUPER_USERS',
+  'TINYCONDOR_TOKEN_FILE', 'TINYCONDOR_USER_TOKEN_DIR', 'TINYCONDOR_REMOTE_SCHEDD', 'RESERVED_DISK',
+  'LOCAL_CONFIG_DIR', 'LOCAL_CONFIG_DIR_EXCLUDE_REGEXP',
+  // condor_submit
+  'SUBMIT_SKIP_FILECHECKS', 'WARN_ON_UNUSED_SUBMIT_FILE_MACROS', 'EXTENDED_SUBMIT_COMMANDS',
+  // The schedd
+  'JOB_TRANSFORM_NAMES', 'CHECKPOINT_DESTINATION_MAPFILE', 'CHECKPOINT_CLEANUP_TIMEOUT', 'DEFAULT_NUM_EXTRA_CHECKPOINTS', 'RUN_CLEANUP_PLUGINS_AS_OWNER',
+  'JOB_EPOCH_HISTORY', 'JOB_EPOCH_HISTORY_DIR', 'MAX_EPOCH_HISTORY_LOG', 'MAX_EPOCH_HISTORY_ROTATIONS',
+  // condor_preen
+  'VALID_SPOOL_FILES', 'MAX_CHECKPOINT_CLEANUP_PROCS', 'PREEN_CHECKPOINT_CLEANUP_TIMEOUT',
+  // The startd and its jobs
+  'CLAIM_WORKLIFE', 'CHECK_REACTIVATE_AFTER_CHECKPOINT', 'MOUNT_UNDER_SCRATCH', 'STARTER_UPDATE_INTERVAL',
+  'ENABLE_URL_TRANSFERS', 'FILETRANSFER_PLUGINS', 'FILETRANSFER_PLUGIN_CLASSAD_TIMEOUT', 'MAX_FILE_TRANSFER_PLUGIN_LIFETIME',
+  'ENABLE_CHIRP', 'ENABLE_CHIRP_UPDATES', 'ENABLE_CHIRP_IO', 'ENABLE_CHIRP_DELAYED', 'CHIRP_DELAYED_UPDATE_PREFIX', 'CHIRP_DELAYED_UPDATE_MAX_ATTRS',
+  'DOCKER', 'DOCKER_NETWORKS', 'DOCKER_DROP_ALL_CAPABILITIES', 'DOCKER_EXTRA_ARGUMENTS', 'DOCKER_RUN_UNDER_INIT', 'DOCKER_SHM_SIZE', 'DOCKER_VOLUMES', 'DOCKER_MOUNT_VOLUMES',
+  // Read, and refused with a warning of their own (startd/src/docker-knobs.ts).
+  'DOCKER_PERFORM_TEST', 'DOCKER_TEST_IMAGE_PATH', 'DOCKER_TEST_IMAGE_NAME', 'DOCKER_IMAGE_CACHE_SIZE', 'DOCKER_CACHE_ADVERTISE_INTERVAL',
+  'DOCKER_TRUST_LOCAL_IMAGES', 'DOCKER_LOG_DRIVER_NAME', 'DOCKER_SKIP_IMAGE_ARCH_CHECK', 'DOCKER_PAT_PRODUCER',
+]);
+
+/** Knobs read by a name made from another value. */
+const KNOB_PATTERNS = [
+  /^JOB_TRANSFORM_/i, // JOB_TRANSFORM_<name>, for the names JOB_TRANSFORM_NAMES lists
+  /^(INPUT|OUTPUT|CHECKPOINT|TRANSFER|SPAWN)_JOB_ATTRS$/i,
+  /^DOCKER_VOLUME_DIR_/i, // DOCKER_VOLUME_DIR_<name>[_MOUNT_IF], for the names DOCKER_VOLUMES lists
+];
+
+export function isImplementedKnob(name: string): boolean {
+  const upper = name.toUpperCase();
+  return KNOBS.has(upper) || KNOB_PATTERNS.some((pattern) => pattern.test(upper));
+}
+
+/**
+ * The configuration's values that set no knob of this pool: not read by it, and not a macro that another
+ * value refers to (`MY_DIR = /x` used as `$(MY_DIR)` elsewhere is the user's own). Each with where it was set.
+ */
+export function unreadKnobs(config: CondorConfig): { name: string; source: string }[] {
+  const referenced = new Set<string>();
+  for (const entry of config.values()) {
+    for (const match of entry.value.matchAll(/\$\(([A-Za-z_][A-Za-z0-9_.]*)/g)) referenced.add(match[1]!.toUpperCase());
+  }
+  return [...config.entries()]
+    .filter(([key]) => !isImplementedKnob(key) && !referenced.has(key))
+    .map(([, entry]) => ({ name: entry.name, source: entry.source }));
+}
