@@ -6,7 +6,8 @@ import t, { type Test } from 'tap';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { epochSettings, parseEpochEntries } from '@tinycondor/shared/epoch-history';
 import { openDatabase } from './db.js';
-import { EpochHistory, rotatedFiles, rotationSuffix } from './epoch-history.js';
+import { rotatedFiles, rotationSuffix } from '@tinycondor/shared/rotated-files';
+import { EpochHistory } from './epoch-history.js';
 
 const JOB = ClassAd.parseText('ClusterId = 4\nProcId = 2\nOwner = "bob"\nNumShadowStarts = 1\nShadowBday = 10\n');
 const NOW = new Date(20_000);

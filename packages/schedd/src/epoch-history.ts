@@ -9,30 +9,11 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { epochJobFileName, epochRecordText, recordsEpochs, transferRecordContext, type EpochAdType, type EpochSettings, type TransferClassName } from '@tinycondor/shared/epoch-history';
+import { rotatedFiles, rotationSuffix } from '@tinycondor/shared/rotated-files';
 import type { Db } from './db.js';
 
 const APPEND = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT;
 
-/** RotateHistory's suffix: the local time in ISO 8601's basic format (YYYYMMDDTHHMMSS). */
-export function rotationSuffix(now: Date): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}T${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
-}
-
-/** The rotated files of `file` (IsHistoryFilename: its name, a dot, a basic ISO 8601 time), oldest first. */
-export function rotatedFiles(file: string): string[] {
-  const base = path.basename(file);
-  let names: string[];
-  try {
-    names = fs.readdirSync(path.dirname(file));
-  } catch {
-    return [];
-  }
-  return names
-    .filter((name) => name.startsWith(`${base}.`) && /^\d{8}T\d{6}$/.test(name.slice(base.length + 1)))
-    .sort()
-    .map((name) => path.join(path.dirname(file), name));
-}
 
 export class EpochHistory {
   private readonly insert;

@@ -5,10 +5,9 @@
  * `if`/`elif`/`else`/`endif`, `warning :` and `error :`. Values keep their `$(NAME)` references until they
  * are looked up (a reference to the name being defined is expanded at once). Names are case-insensitive.
  */
-import { posix } from 'node:path';
 import { METAKNOBS } from './config-metaknobs.js';
-import { parseArgumentList } from './submit/arguments.js';
-import { conditionalLine, evaluateCondition, IfStack } from './submit/conditionals.js';
+import { includedText, MAX_INCLUDE_DEPTH } from './submit/include.js';
+import { applyConditionalLine, conditionalLine, evaluateCondition, IfStack, type ConditionalLine } from './submit/conditionals.js';
 import { SubmitError } from './submit/errors.js';
 import { MacroExpander, substituteSelfReference } from './submit/macros.js';
 
@@ -50,8 +49,6 @@ export interface ConfigReadOptions {
   warn?: (message: string) => void;
 }
 
-/** HTCondor's CONFIG_MAX_NESTING_DEPTH: includes and templates within templates. */
-export const MAX_CONFIG_NESTING = 20;
 const VALID_NAME = /^[A-Za-z0-9_.]+$/;
 
 /** Parses configuration text into `config` (a new one by default): a later line overrides an earlier one. */
@@ -252,31 +249,20 @@ class ConfigReader {
     return doubled ? `${current} ${separator}${separator} ${rhs}` : `${current}${separator}${rhs}`;
   }
 
-  private conditional(ifs: IfStack, line: NonNullable<ReturnType<typeof conditionalLine>>, place: Place, lineNumber: number): void {
-    const condition = () => {
-      const wasExpanded = line.rest.includes('$');
-      const text = wasExpanded ? this.expand(line.rest, place, lineNumber).trim() : line.rest;
-      try {
-        return evaluateCondition(text, wasExpanded, (name) => (this.config.get(name.toUpperCase())?.value ?? '') !== '', {
+  private conditional(ifs: IfStack, line: ConditionalLine, place: Place, lineNumber: number): void {
+    applyConditionalLine(
+      ifs,
+      line,
+      (text) => this.expand(text, place, lineNumber),
+      (text, wasExpanded) =>
+        evaluateCondition(text, wasExpanded, (name) => (this.config.get(name.toUpperCase())?.value ?? '') !== '', {
           templateDefined: (spec) => {
             const [category, name] = spec.split(':', 2) as [string, string | undefined];
             return name === undefined || name === '' ? configTemplateNames(category) !== undefined : configTemplate(category, name) !== undefined;
           },
-        });
-      } catch (err) {
-        if (err instanceof RangeError) throw this.error(place, lineNumber, `${text} is not a valid ${line.keyword} condition because ${err.message}`);
-        throw err;
-      }
-    };
-    try {
-      if (line.keyword === 'if') ifs.beginIf(condition);
-      else if (line.keyword === 'elif') ifs.beginElif(condition);
-      else if (line.keyword === 'else') ifs.beginElse();
-      else ifs.endIf();
-    } catch (err) {
-      if (err instanceof RangeError) throw this.error(place, lineNumber, err.message);
-      throw err;
-    }
+        }),
+      (message) => this.error(place, lineNumber, message),
+    );
   }
 
   private use(categoryWord: string, rhs: string, place: Place, lineNumber: number): void {
@@ -286,7 +272,7 @@ class ConfigReader {
     for (const use of templateUses(rhs)) {
       const template = configTemplate(category, use.name);
       if (!template) throw this.error(place, lineNumber, `Error: use ${category}: does not recognise ${use.name}`);
-      if (place.depth + 1 >= MAX_CONFIG_NESTING) throw this.error(place, lineNumber, `Error: use ${category}: ${use.name} nesting too deep`);
+      if (place.depth + 1 >= MAX_INCLUDE_DEPTH) throw this.error(place, lineNumber, `Error: use ${category}: ${use.name} nesting too deep`);
       const text = expandTemplateArguments(template.text, use.args)
         .split('\n')
         .map((line) => line.trim())
@@ -300,56 +286,13 @@ class ConfigReader {
     }
   }
 
-  /** `include [ifexist] [command] : target` (parse_include_options, fixup_pipe_source). */
+  /** An include line: what it reads, in place. */
   private include(optionWords: string, target: string, place: Place, lineNumber: number): void {
-    const words = optionWords.trim() === '' ? [] : optionWords.trim().toLowerCase().split(/\s+/);
-    let ifExists = false;
-    if (words[0] === 'ifexist' || words[0] === 'ifexists') {
-      ifExists = true;
-      words.shift();
-    }
-    let isCommand = false;
-    if (words[0] === 'command' || words[0] === 'output') {
-      isCommand = true;
-      words.shift();
-    }
-    if (words[0] === 'into') {
-      throw this.error(place, lineNumber, "include ... into : is not supported by tinycondor (it caches a command's output in a file); use include command : instead");
-    }
-    if (words.length > 0) throw this.error(place, lineNumber, `unexpected keyword(s) '${optionWords.trim()}' after include`);
     const sources = this.options.sources;
     if (!sources) throw this.error(place, lineNumber, 'include statement is not allowed in this context');
-    const expanded = this.expand(target, place, lineNumber).trim();
-    if (expanded.endsWith('|')) isCommand = true;
-    const name = isCommand ? expanded.replace(/[|\s]+$/, '') : expanded;
-    const nested = (problem: string) => this.error(place, lineNumber, `Include Depth ${place.depth + 1}: ${name}: ${problem}`);
-    if (place.depth + 1 >= MAX_CONFIG_NESTING) throw nested('includes nested too deep');
-    let text: string;
-    if (isCommand) {
-      let argv: string[];
-      try {
-        argv = name.startsWith('"') ? parseArgumentList(name).args : name.split(/\s+/).filter((word) => word !== '');
-      } catch (err) {
-        throw nested(`Can't append args, ${(err as Error).message}`);
-      }
-      if (argv.length === 0) throw nested('not a valid command, | must be at the end');
-      let result: { stdout: string; exitCode: number };
-      try {
-        result = sources.runCommand(argv);
-      } catch (err) {
-        throw nested(`not a valid command, ${(err as Error).message}`);
-      }
-      if (result.exitCode !== 0) throw nested(`command terminated with exit code ${result.exitCode}`);
-      text = result.stdout;
-    } else {
-      try {
-        text = sources.readFile(posix.resolve(sources.cwd, name));
-      } catch (err) {
-        if (ifExists) return;
-        throw nested(`can't open file ${name}: ${(err as Error).message}`);
-      }
-    }
-    this.read(text, { file: isCommand ? `${name} |` : name, depth: place.depth + 1, template: undefined });
+    const fail = (message: string) => this.error(place, lineNumber, message);
+    const included = includedText(optionWords, this.expand(target, place, lineNumber), sources.cwd, sources, place.depth, fail);
+    if (included !== undefined) this.read(included.text, { file: included.name, depth: place.depth + 1, template: undefined });
   }
 
   private message(keyword: 'error' | 'warning', text: string, place: Place, lineNumber: number): void {

@@ -8,7 +8,7 @@
 import { ClassAd, parseExpr, unparseValue, valueToExpr, boolOf, type Expr, type Value } from './classad/index.js';
 import { classAdRegexOptions, compileRegex, regexFinds, regexSubstitute } from './classad/regex.js';
 import { unparse } from './classad/unparse.js';
-import { conditionalLine, evaluateCondition, IfStack } from './submit/conditionals.js';
+import { applyConditionalLine, conditionalLine, evaluateCondition, IfStack, type ConditionalLine } from './submit/conditionals.js';
 import { SubmitError } from './submit/errors.js';
 import { MacroExpander, substituteSelfReference } from './submit/macros.js';
 
@@ -260,12 +260,14 @@ class TransformRun {
     }
   }
 
-  private conditional(ifs: IfStack, line: NonNullable<ReturnType<typeof conditionalLine>>): void {
-    const condition = () => {
-      const wasExpanded = line.rest.includes('$');
-      const text = wasExpanded ? this.expand(line.rest).trim() : line.rest;
-      try {
-        return evaluateCondition(text, wasExpanded, (name) => (this.lookup(name.toLowerCase()) ?? '') !== '', {
+  private conditional(ifs: IfStack, line: ConditionalLine): void {
+    applyConditionalLine(
+      ifs,
+      line,
+      (text) => this.expand(text),
+      (text, wasExpanded) =>
+        evaluateCondition(text, wasExpanded, (name) => (this.lookup(name.toLowerCase()) ?? '') !== '', {
+          // In a transform, a condition that is a ClassAd expression is evaluated against the job.
           complex: (expr) => {
             try {
               return boolOf(this.ad.evaluateExpr(expr));
@@ -273,21 +275,9 @@ class TransformRun {
               return undefined;
             }
           },
-        });
-      } catch (err) {
-        if (err instanceof RangeError) throw this.fail(`${text} is not a valid ${line.keyword} condition because ${err.message}`);
-        throw err;
-      }
-    };
-    try {
-      if (line.keyword === 'if') ifs.beginIf(condition);
-      else if (line.keyword === 'elif') ifs.beginElif(condition);
-      else if (line.keyword === 'else') ifs.beginElse();
-      else ifs.endIf();
-    } catch (err) {
-      if (err instanceof RangeError) throw this.fail(err.message);
-      throw err;
-    }
+        }),
+      (message) => this.fail(message),
+    );
   }
 
   /** ParseRulesCallback: one command line. */

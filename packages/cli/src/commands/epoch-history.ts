@@ -2,6 +2,7 @@
 // history file (JOB_EPOCH_HISTORY, and its rotated files) or of JOB_EPOCH_HISTORY_DIR's per-job files
 // (-directory), read where the command runs, as HTCondor's tool reads its local files; newest first.
 import fs from 'node:fs';
+import { rotatedFiles } from '@tinycondor/shared/rotated-files';
 import os from 'node:os';
 import path from 'node:path';
 import { ClassAd, isTrue, parseExpr } from '@tinycondor/shared/classad/index';
@@ -69,17 +70,9 @@ export function takeEpochOptions(args: readonly string[]): { source: EpochSource
   return { source, rest };
 }
 
-/** The files to read, oldest first: the rotated ones (`<file>.<YYYYMMDDTHHMMSS>`) and then the file, those that exist. */
+/** The files to read, oldest first: the rotated ones and then the file, those that exist. */
 function historyFiles(file: string): string[] {
-  const base = path.basename(file);
-  let names: string[];
-  try {
-    names = fs.readdirSync(path.dirname(file));
-  } catch {
-    return [];
-  }
-  const rotated = names.filter((name) => name.startsWith(`${base}.`) && /^\d{8}T\d{6}$/.test(name.slice(base.length + 1))).sort();
-  return [...rotated, ...(names.includes(base) ? [base] : [])].map((name) => path.join(path.dirname(file), name));
+  return [...rotatedFiles(file), ...(fs.existsSync(file) ? [file] : [])];
 }
 
 /** findEpochDirFiles: the directory's `job.runs.<C>.<P>.ads` files, in job order. */

@@ -44,11 +44,49 @@ export class IfStack {
   }
 }
 
+export interface ConditionalLine {
+  keyword: 'if' | 'elif' | 'else' | 'endif';
+  rest: string;
+}
+
 /** The keyword a line starts with when it is one of if/elif/else/endif, and the rest of the line. */
-export function conditionalLine(line: string): { keyword: 'if' | 'elif' | 'else' | 'endif'; rest: string } | undefined {
+export function conditionalLine(line: string): ConditionalLine | undefined {
   const match = /^(if|elif|else|endif)(?:\s+(.*))?$/i.exec(line);
   if (!match) return undefined;
   return { keyword: match[1]!.toLowerCase() as 'if' | 'elif' | 'else' | 'endif', rest: (match[2] ?? '').trim() };
+}
+
+/**
+ * Applies an if/elif/else/endif line to `ifs` (ConfigIfStack::line_is_if). The condition, macro-expanded by
+ * `expand` when it holds a `$`, is evaluated only when its branch could be taken; `fail` makes the caller's
+ * error of a reason in HTCondor's words.
+ */
+export function applyConditionalLine(
+  ifs: IfStack,
+  line: ConditionalLine,
+  expand: (text: string) => string,
+  evaluate: (text: string, wasExpanded: boolean) => boolean,
+  fail: (message: string) => Error,
+): void {
+  const condition = () => {
+    const wasExpanded = line.rest.includes('$');
+    const text = wasExpanded ? expand(line.rest).trim() : line.rest;
+    try {
+      return evaluate(text, wasExpanded);
+    } catch (err) {
+      if (err instanceof RangeError) throw fail(`${text} is not a valid ${line.keyword} condition because ${err.message}`);
+      throw err;
+    }
+  };
+  try {
+    if (line.keyword === 'if') ifs.beginIf(condition);
+    else if (line.keyword === 'elif') ifs.beginElif(condition);
+    else if (line.keyword === 'else') ifs.beginElse();
+    else ifs.endIf();
+  } catch (err) {
+    if (err instanceof RangeError) throw fail(err.message);
+    throw err;
+  }
 }
 
 const TRUE_WORDS = ['true', 'yes', 't'];

@@ -1,11 +1,10 @@
 // Submit description text → statements (syntax only; values stay unexpanded). `include` lines are
 // read in place and if/elif/else/endif choose the lines read, as HTCondor's Parse_macros does.
-import { posix } from 'node:path';
-import { conditionalLine, evaluateCondition, IfStack } from './conditionals.js';
+import { applyConditionalLine, conditionalLine, evaluateCondition, IfStack, type ConditionalLine } from './conditionals.js';
 import { condorSubmitError, submitError, type SourcePos } from './errors.js';
 import { MacroExpander, substituteSelfReference } from './macros.js';
+import { includedText } from './include.js';
 import { isQueueLine, opensMultiLineList, parseQueueStatement, type QueueStatement } from './queue.js';
-import { parseArgumentList } from './arguments.js';
 
 export type Statement =
   | { kind: 'assign'; name: string; value: string; pos: SourcePos }
@@ -24,9 +23,6 @@ export interface ParseSources {
   /** `include command : …`: the command's argv; its standard output and exit code. */
   runCommand(argv: string[]): { stdout: string; exitCode: number };
 }
-
-/** HTCondor's CONFIG_MAX_NESTING_DEPTH. */
-export const MAX_INCLUDE_DEPTH = 20;
 
 const COMMAND_NAME = /^\+?[A-Za-z_][A-Za-z0-9_.]*$/;
 
@@ -115,89 +111,21 @@ function expanderOf(seen: SeenMacros, sources: ParseSources | undefined): MacroE
   return new MacroExpander({ lookup: (name) => seen.get(name), env: sources?.env ?? {}, cwd: sources?.submitDir ?? '/' });
 }
 
-function applyConditional(
-  ifs: IfStack,
-  line: NonNullable<ReturnType<typeof conditionalLine>>,
-  pos: SourcePos,
-  seen: SeenMacros,
-  sources: ParseSources | undefined,
-): void {
-  const condition = () => {
-    const wasExpanded = line.rest.includes('$');
-    const text = wasExpanded ? expanderOf(seen, sources).expand(line.rest, pos) : line.rest;
-    try {
-      return evaluateCondition(text, wasExpanded, (name) => (seen.get(name.toLowerCase()) ?? '') !== '');
-    } catch (err) {
-      if (err instanceof RangeError) throw submitError(pos, `${text.trim()} is not a valid ${line.keyword} condition because ${err.message}`);
-      throw err;
-    }
-  };
-  try {
-    if (line.keyword === 'if') ifs.beginIf(condition);
-    else if (line.keyword === 'elif') ifs.beginElif(condition);
-    else if (line.keyword === 'else') ifs.beginElse();
-    else ifs.endIf();
-  } catch (err) {
-    if (err instanceof RangeError) throw submitError(pos, err.message);
-    throw err;
-  }
+function applyConditional(ifs: IfStack, line: ConditionalLine, pos: SourcePos, seen: SeenMacros, sources: ParseSources | undefined): void {
+  applyConditionalLine(
+    ifs,
+    line,
+    (text) => expanderOf(seen, sources).expand(text, pos),
+    (text, wasExpanded) => evaluateCondition(text, wasExpanded, (name) => (seen.get(name.toLowerCase()) ?? '') !== ''),
+    (message) => submitError(pos, message),
+  );
 }
 
-/** `include [ifexist] [command] : file-or-command [|]` (config.cpp's parse_include_options and fixup_pipe_source). */
-function readInclude(
-  options: string,
-  target: string,
-  pos: SourcePos,
-  sources: ParseSources | undefined,
-  seen: SeenMacros,
-  depth: number,
-): Statement[] {
-  const words = options === '' ? [] : options.split(/\s+/);
-  let ifExists = false;
-  if (words[0] === 'ifexist' || words[0] === 'ifexists') {
-    ifExists = true;
-    words.shift();
-  }
-  let isCommand = false;
-  if (words[0] === 'command' || words[0] === 'output') {
-    isCommand = true;
-    words.shift();
-  }
-  if (words.length > 0) throw submitError(pos, `unexpected keyword(s) '${options}' after include`);
+/** An include line: the statements of what it reads, in place. */
+function readInclude(options: string, target: string, pos: SourcePos, sources: ParseSources | undefined, seen: SeenMacros, depth: number): Statement[] {
   if (!sources) throw submitError(pos, 'include statement is not allowed in this context');
-  const expanded = expanderOf(seen, sources).expand(target, pos).trim();
-  if (expanded.endsWith('|')) isCommand = true;
-  const name = isCommand ? expanded.replace(/[|\s]+$/, '') : expanded;
-  const nested = (problem: string) => submitError(pos, `Include Depth ${depth + 1}: ${name}: ${problem}`);
-  if (depth + 1 >= MAX_INCLUDE_DEPTH) throw nested('includes nested too deep');
-  let text: string;
-  if (isCommand) {
-    // AppendArgsV1RawOrV2Quoted: V2 when the whole line is double-quoted, else split on white space.
-    let argv: string[];
-    try {
-      argv = name.startsWith('"') ? parseArgumentList(name).args : name.split(/\s+/).filter((word) => word !== '');
-    } catch (err) {
-      throw nested(`Can't append args, ${(err as Error).message}`);
-    }
-    if (argv.length === 0) throw nested('not a valid command, | must be at the end');
-    let result: { stdout: string; exitCode: number };
-    try {
-      result = sources.runCommand(argv);
-    } catch (err) {
-      throw nested(`not a valid command, ${(err as Error).message}`);
-    }
-    if (result.exitCode !== 0) throw nested(`command terminated with exit code ${result.exitCode}`);
-    text = result.stdout;
-  } else {
-    const path = posix.resolve(sources.submitDir, name);
-    try {
-      text = sources.readFile(path);
-    } catch (err) {
-      if (ifExists) return [];
-      throw nested(`can't open file ${name}: ${(err as Error).message}`);
-    }
-  }
-  return parseStatements(text, isCommand ? `${name} |` : name, sources, seen, depth + 1);
+  const included = includedText(options, expanderOf(seen, sources).expand(target, pos), sources.submitDir, sources, depth, (message) => submitError(pos, message));
+  return included === undefined ? [] : parseStatements(included.text, included.name, sources, seen, depth + 1);
 }
 
 function checkName(name: string, pos: SourcePos): string {
