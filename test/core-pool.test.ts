@@ -142,7 +142,7 @@ t.test('condor_q views, condor_rm of a job and of a cluster', async (t) => {
   t.equal(events.find((e) => e.code === 9)?.lines[1], `\tvia condor_rm (by user ${os.userInfo().username})`);
 
   const missing = await pool.run('condor_rm', ['1.7']);
-  t.equal(missing.stderr, 'Job 1.7 not found\n');
+  t.equal(missing.stderr, '\nJob 1.7 not found\n', "rm.cpp prints the schedd's (empty) error stack first");
   t.equal(missing.code, 1);
 
   const cluster = await pool.run('condor_rm', ['1']);

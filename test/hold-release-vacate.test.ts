@@ -95,7 +95,7 @@ t.test("the manual's debugging recipe: vacate, wait for the eviction, hold, copy
   t.ok(evicted?.lines.includes('\tReason: Job vacated by schedd'), evicted?.text ?? 'no 004');
   await waitForEvents(busyLog, (ev) => codes(ev, 2, 1).includes(1));
   t.equal(await jobAttr(pool, 'condor_q', '1.0', 'JobStatus'), '1', 'evicted: Idle');
-  await expectCommand(t, pool, 'condor_vacate_job', ['1.0'], { stderr: 'Job 1.0 not running to be vacated\n', code: 1 });
+  await expectCommand(t, pool, 'condor_vacate_job', ['1.0'], { stderr: '\nJob 1.0 not running to be vacated\n', code: 1 });
 
   await expectCommand(t, pool, 'condor_hold', ['1.0'], { stdout: 'Job 1.0 held\n', code: 0 });
   const heldEvents = await waitForEvents(ex.logFile, (ev) => ev.some((e) => e.code === 12));
@@ -154,7 +154,7 @@ t.test('holding a running job kills it at once; release runs it again from the l
   const ex = await submitExample(t);
   const { pool, hooks } = ex;
   const paused = await waitForHook(hooks, 'paused', 1);
-  await expectCommand(t, pool, 'condor_release', ['1.0'], { stderr: 'Job 1.0 not held to be released\n', code: 1 });
+  await expectCommand(t, pool, 'condor_release', ['1.0'], { stderr: '\nJob 1.0 not held to be released\n', code: 1 });
   t.match((await pool.run('condor_q', ['-run'])).stdout, /HOST\(S\)\n +1\.0 +\S+ +\d+\/\d+ +\d+:\d+ +\d\+\d\d:\d\d:\d\d slot1@startd\d\n$/, 'condor_q -run: where it runs');
 
   await expectCommand(t, pool, 'condor_hold', ['1.0'], { stdout: 'Job 1.0 held\n', code: 0 });
@@ -170,8 +170,8 @@ t.test('holding a running job kills it at once; release runs it again from the l
     NumHolds: '1',
     CheckpointNumber: '0',
   });
-  await expectCommand(t, pool, 'condor_vacate_job', ['1.0'], { stderr: 'Job 1.0 not running to be vacated\n', code: 1 });
-  await expectCommand(t, pool, 'condor_hold', ['1.0'], { stderr: 'Job 1.0 already held\n', code: 1 });
+  await expectCommand(t, pool, 'condor_vacate_job', ['1.0'], { stderr: '\nJob 1.0 not running to be vacated\n', code: 1 });
+  await expectCommand(t, pool, 'condor_hold', ['1.0'], { stderr: '\nJob 1.0 already held\n', code: 1 });
   t.same(listTree(await jobSpoolDir(pool, 1, 0)), ['_condor_stderr', '_condor_stdout', 'example.checkpoint'], 'the checkpoint stays in SPOOL while held');
 
   pauseAt(hooks, undefined);

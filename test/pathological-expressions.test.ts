@@ -49,7 +49,7 @@ queue
   t.same([backtracking.code, backtracking.stdout], [0, ''], 'the regexp is false for every job: none is listed');
   t.same([huge.code, huge.stdout], [0, ''], 'the huge string is ERROR: no job is selected');
   t.equal(remove.code, 1);
-  t.equal(remove.stderr, `Couldn't find/remove all jobs matching constraint (${HUGE})\n`);
+  t.equal(remove.stderr, `\nCouldn't find/remove all jobs matching constraint (${HUGE})\n`);
   const history = await pool.run('condor_history', ['-constraint', HUGE, '-af', 'ProcId']);
   t.same([history.code, history.stdout], [0, ''], 'condor_history evaluates it as ERROR too');
 

@@ -34,7 +34,7 @@ function queue(t: Test, clusters: number, procs: number): JobStore {
 /** Acts as alice would be let: her jobs done, bob's refused. */
 const asAlice = (job: StoredJob): ActionResult => {
   const jobId = `${job.cluster}.${job.proc}`;
-  return job.ad.getString('Owner') === 'alice' ? { jobId, ok: true, message: `Job ${jobId} held` } : { jobId, ok: false, message: `Job ${jobId}: permission denied` };
+  return job.ad.getString('Owner') === 'alice' ? { jobId, ok: true, code: 'success', message: `Job ${jobId} held` } : { jobId, ok: false, code: 'permission-denied', message: `Job ${jobId}: permission denied` };
 };
 
 t.test('jobs named by id and cluster: each result listed, unknown ids named', async (t) => {
@@ -58,7 +58,7 @@ t.test('a constraint acts on the jobs it holds for; -all on every job; stopping 
 
 t.test('refusals of jobs not named by id are listed up to MAX_LISTED_REFUSALS, and all counted', async (t) => {
   const store = queue(t, 1, MAX_LISTED_REFUSALS + 5);
-  const refuseAll = (job: StoredJob): ActionResult => ({ jobId: `${job.cluster}.${job.proc}`, ok: false, message: 'no' });
+  const refuseAll = (job: StoredJob): ActionResult => ({ jobId: `${job.cluster}.${job.proc}`, ok: false, code: 'bad-status', message: 'no' });
   const summary = await actOnSelection(store, { specs: [{ cluster: 1 }], constraint: undefined, all: false }, refuseAll, () => false);
   t.equal(summary.refused, MAX_LISTED_REFUSALS + 5);
   t.equal(summary.results.length, MAX_LISTED_REFUSALS);

@@ -1,33 +1,38 @@
 import type { ClassAd, Expr } from '@tinycondor/shared/classad/index';
 import { formatJobId, type JobSpec } from '@tinycondor/shared/job-id';
-import { holdJob, releaseJob, removeJob, vacateJob, type Refusal, type Transition } from '@tinycondor/shared/job-state';
+import { emptyTotals, resultString, type ActionResultCode, type ActionTotals, type ToolAction } from '@tinycondor/shared/job-action-results';
+import { forceRemoveJob, holdJob, releaseJob, removeJob, vacateJob, type Refusal, type Transition } from '@tinycondor/shared/job-state';
 import { VacateCode } from '@tinycondor/shared/job-status';
 import { constraintHolds, constraintSource } from './constraint-jobs.js';
 import type { JobKey, JobStore, StoredJob } from './job-store.js';
 import { SCAN_LIMITS, slices, yieldToEventLoop, type PagedSource } from './slices.js';
 
-export type JobAction = 'remove' | 'hold' | 'release' | 'vacate' | 'suspend' | 'continue';
+export type JobAction = ToolAction;
 
 /** The actions that change the job in the queue (suspend and continue only signal its run; see Schedd.applyAction). */
 export type QueueAction = Exclude<JobAction, 'suspend' | 'continue'>;
 
-/** What HTCondor's tools print for a job an action succeeded on (dc_schedd.cpp). */
-export const DONE_WORDS: Record<JobAction, string> = {
-  remove: 'marked for removal',
-  hold: 'held',
-  release: 'released',
-  vacate: 'vacated',
-  suspend: 'suspended',
-  continue: 'continued',
+/** The attribute naming the signal that ends a run for each action (KillSig is the fallback); a fast vacate and a forced removal kill at once. */
+export const KILL_SIGNAL_ATTRIBUTE: Record<QueueAction, string | 'SIGKILL'> = {
+  remove: 'RemoveKillSig',
+  'remove-x': 'SIGKILL',
+  hold: 'HoldKillSig',
+  release: 'KillSig',
+  vacate: 'KillSig',
+  'vacate-fast': 'SIGKILL',
 };
-
-/** The attribute naming the signal that ends a run for each action (KillSig is the fallback). */
-export const KILL_SIGNAL_ATTRIBUTE: Record<QueueAction, string> = { remove: 'RemoveKillSig', hold: 'HoldKillSig', release: 'KillSig', vacate: 'KillSig' };
 
 export interface ActionResult {
   jobId: string;
   ok: boolean;
+  /** The job's result, as HTCondor's schedd records it (JobActionResults). */
+  code: ActionResultCode;
   message: string;
+}
+
+/** A job's result of an action, in HTCondor's words. */
+export function actionResult(action: JobAction, jobId: string, code: ActionResultCode, message = resultString(action, jobId, code)): ActionResult {
+  return { jobId, ok: code === 'success', code, message };
 }
 
 /** The jobs an action is on: named by id or cluster, or all jobs, or those matching a constraint. */
@@ -35,6 +40,13 @@ export interface Selection {
   specs: JobSpec[];
   constraint: Expr | undefined;
   all: boolean;
+  /**
+   * Of the jobs a cluster, a constraint or -all selects, those the action is for (actOnJobs' clause on
+   * JobStatus: `condor_release 5` selects the held jobs of cluster 5, and refuses none of the others).
+   */
+  inState?: (job: StoredJob) => boolean;
+  /** Every job's result in the reply (condor_rm -long), not only those named by id and the first refusals. */
+  perJob?: boolean;
 }
 
 /** What an action on a selection did. */
@@ -46,6 +58,8 @@ export interface ActionSummary {
   /** Jobs acted on and jobs refused, in all. */
   done: number;
   refused: number;
+  /** Each result's count (condor_rm -totals). */
+  totals: ActionTotals;
 }
 
 /** Refusals a reply lists besides those of jobs named by id (a release -all of a big queue of idle jobs refuses each). */
@@ -56,11 +70,14 @@ export function actionTransition(action: QueueAction, ad: ClassAd, reason: strin
   switch (action) {
     case 'remove':
       return removeJob(ad, { now, reason });
+    case 'remove-x':
+      return forceRemoveJob(ad, { now, reason });
     case 'hold':
       return holdJob(ad, { now, reason, ...hold });
     case 'release':
       return releaseJob(ad, { now, reason });
     case 'vacate':
+    case 'vacate-fast':
       return vacateJob(ad, { now, reason, reasonCode: VacateCode.ScheddVacate });
   }
 }
@@ -79,12 +96,13 @@ export async function actOnSelection(
   act: (job: StoredJob) => ActionResult,
   stopped: () => boolean,
 ): Promise<ActionSummary> {
-  const summary: ActionSummary = { results: [], notFound: [], done: 0, refused: 0 };
+  const summary: ActionSummary = { results: [], notFound: [], done: 0, refused: 0, totals: emptyTotals() };
   let listedRefusals = 0;
   const record = (result: ActionResult, named: boolean): void => {
     if (result.ok) summary.done++;
     else summary.refused++;
-    if (named || (!result.ok && listedRefusals++ < MAX_LISTED_REFUSALS)) summary.results.push(result);
+    summary.totals[result.code]++;
+    if (named || selection.perJob || (!result.ok && listedRefusals++ < MAX_LISTED_REFUSALS)) summary.results.push(result);
   };
   /** Acts on the jobs of `source` that `selected` keeps; returns how many jobs it read. */
   const actOnSource = async (source: PagedSource<StoredJob, JobKey>, selected: (job: StoredJob) => boolean): Promise<number> => {
@@ -101,21 +119,25 @@ export async function actOnSelection(
     return read;
   };
   const { specs, constraint, all } = selection;
+  const inState = selection.inState ?? (() => true);
   if (all || constraint) {
     const source = all || constraint === undefined ? store.jobSource() : constraintSource(store, constraint);
-    await actOnSource(source, (job) => all || (constraint !== undefined && constraintHolds(constraint, job.ad)));
+    await actOnSource(source, (job) => inState(job) && (all || (constraint !== undefined && constraintHolds(constraint, job.ad))));
     return summary;
   }
   let sinceYield = 0;
   for (const spec of specs) {
     if (stopped()) break;
     if (spec.proc === undefined) {
-      if ((await actOnSource(store.clusterSource(spec.cluster), () => true)) === 0) summary.notFound.push(String(spec.cluster));
+      if ((await actOnSource(store.clusterSource(spec.cluster), inState)) === 0) summary.notFound.push(String(spec.cluster));
       continue;
     }
     const job = store.getJob(spec.cluster, spec.proc);
     if (job) record(act(job), true);
-    else summary.notFound.push(formatJobId(spec.cluster, spec.proc));
+    else {
+      summary.notFound.push(formatJobId(spec.cluster, spec.proc));
+      summary.totals['not-found']++;
+    }
     if (++sinceYield === SCAN_LIMITS.pageSize) {
       sinceYield = 0;
       await yieldToEventLoop();

@@ -31,7 +31,7 @@ import { planEdit, type EditOutcome, type EditRequest } from './job-edits.js';
 import {
   actionTransition,
   actOnSelection,
-  DONE_WORDS,
+  actionResult,
   KILL_SIGNAL_ATTRIBUTE,
   type ActionResult,
   type ActionSummary,
@@ -50,6 +50,7 @@ import { SCAN_LIMITS, slices } from './slices.js';
 import type { SpoolStore } from './spool-store.js';
 import { spooledInputRewrites } from './spooled-job.js';
 import type { JobTransforms } from './job-transforms.js';
+import { actionSelects } from '@tinycondor/shared/job-action-results';
 import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
 import { StartdKeys } from './startd-keys.js';
 import { ReportOrder } from './report-order.js';
@@ -78,6 +79,7 @@ export interface ScheddSettings {
 }
 
 const SIGTERM = 15;
+const SIGKILL = 9;
 
 /** A cluster of more procs than this puts no submit event on the timelines: it would only push every other job's out. */
 const MAX_TIMELINE_SUBMISSION = 10_000;
@@ -313,28 +315,32 @@ export class Schedd {
   // ---- user actions -----------------------------------------------------------------------------
 
   /** condor_rm, condor_hold, condor_release, condor_vacate_job: see actOnSelection. */
-  actOnSelection(action: JobAction, selection: Selection, reason: string, caller: Caller): Promise<ActionSummary> {
-    return actOnSelection(this.store, selection, (job) => this.actOnJob(action, job, reason, caller, this.now()), () => this.stopped);
+  async actOnSelection(action: JobAction, selection: Selection, reason: string, caller: Caller, holdSubCode = 0): Promise<ActionSummary & { queueJobs: number }> {
+    const inState = (job: StoredJob) => actionSelects(action, job.ad.getInt('JobStatus'), job.ad.getInt('JobStatusOnRelease'), job.ad.getInt('HoldReasonCode'));
+    const hold = { code: HoldCode.UserRequest, subCode: holdSubCode };
+    const summary = await actOnSelection(this.store, { ...selection, inState }, (job) => this.actOnJob(action, job, reason, hold, caller, this.now()), () => this.stopped);
+    return { ...summary, queueJobs: this.store.countJobs() };
   }
 
   /**
    * condor_prio: each selected job's JobPrio set to `change.priority`, or moved by `change.adjustment`;
    * like any attribute, only by its owner or a queue superuser. A running job keeps its run.
    */
-  setPriority(selection: Selection, change: { priority: number } | { adjustment: number }, caller: Caller): Promise<ActionSummary> {
-    return actOnSelection(
+  async setPriority(selection: Selection, change: { priority: number } | { adjustment: number }, caller: Caller): Promise<ActionSummary & { queueJobs: number }> {
+    const summary = await actOnSelection(
       this.store,
       selection,
       (job) => {
         const jobId = formatJobId(job.cluster, job.proc);
         const denied = permissionDenied(caller, jobId, job.ad.getString('Owner'));
-        if (denied !== undefined) return { jobId, ok: false, message: denied };
+        if (denied !== undefined) return { jobId, ok: false, code: 'permission-denied', message: denied };
         const prio = 'priority' in change ? change.priority : (job.ad.getInt('JobPrio') ?? 0) + change.adjustment;
         this.commit(job, setJobPriority(job.ad, prio), runKept(job));
-        return { jobId, ok: true, message: `Job ${jobId} priority ${prio}` };
+        return { jobId, ok: true, code: 'success', message: `Job ${jobId} priority ${prio}` };
       },
       () => this.stopped,
     );
+    return { ...summary, queueJobs: this.store.countJobs() };
   }
 
   /**
@@ -360,11 +366,11 @@ export class Schedd {
   }
 
   /** One job of an action: like HTCondor's schedd, only its owner or a queue superuser may act on it. */
-  private actOnJob(action: JobAction, job: StoredJob, reason: string, caller: Caller, now: Date): ActionResult {
+  private actOnJob(action: JobAction, job: StoredJob, reason: string, hold: { code: number; subCode: number }, caller: Caller, now: Date): ActionResult {
     const jobId = formatJobId(job.cluster, job.proc);
     const denied = permissionDenied(caller, jobId, job.ad.getString('Owner'));
-    if (denied !== undefined) return { jobId, ok: false, message: denied };
-    return this.applyAction(job, action, reason, { code: HoldCode.UserRequest, subCode: 0 }, now);
+    if (denied !== undefined) return actionResult(action, jobId, 'permission-denied', denied);
+    return this.applyAction(job, action, reason, hold, now);
   }
 
   /** An action the schedd itself takes (fault injection, after the route checked the caller may ask for it). */
@@ -377,11 +383,11 @@ export class Schedd {
     const jobId = formatJobId(job.cluster, job.proc);
     if (action === 'suspend' || action === 'continue') return this.signalRun(job, action);
     const outcome = actionTransition(action, job.ad, reason, hold, now);
-    if (isRefusal(outcome)) return { jobId, ok: false, message: outcome.message };
+    if (isRefusal(outcome)) return actionResult(action, jobId, outcome.refused, outcome.message);
     if (outcome.killRun) this.killRun(job, KILL_SIGNAL_ATTRIBUTE[action]);
     // A vacated job keeps its run until the startd reports it ended; other actions end it now.
-    this.commit(job, outcome, action === 'vacate' ? runKept(job) : null);
-    return { jobId, ok: true, message: `Job ${jobId} ${DONE_WORDS[action]}` };
+    this.commit(job, outcome, action === 'vacate' || action === 'vacate-fast' ? runKept(job) : null);
+    return actionResult(action, jobId, 'success');
   }
 
   /**
@@ -412,17 +418,20 @@ export class Schedd {
     const refused = action === 'suspend' ? suspendRefusal(job.ad) : continueRefusal(job.ad);
     const startd = job.startd === null ? undefined : this.registry.get(job.startd);
     // A run whose startd is away (on its lease) cannot be reached: refused as HTCondor refuses a job with no shadow.
-    if (refused !== undefined || startd === undefined) return { jobId, ok: false, message: refused?.message ?? `Job ${jobId} not running to be ${DONE_WORDS[action]}` };
+    if (refused !== undefined) return actionResult(action, jobId, refused.refused, refused.message);
+    if (startd === undefined) return actionResult(action, jobId, 'bad-status');
     startd.send({ type: action, jobId, runId: job.runId });
-    return { jobId, ok: true, message: `Job ${jobId} ${DONE_WORDS[action]}` };
+    return actionResult(action, jobId, 'success');
   }
 
+  /** Ends a run with the signal the attribute names (KillSig when the job sets none), or at once with SIGKILL. */
   private killRun(job: StoredJob, signalAttribute: string): void {
     if (!job.startd || !job.runId) return;
     const startd = this.registry.get(job.startd);
     if (!startd) return;
-    const signal = signalNumber(job.ad.getString(signalAttribute) ?? job.ad.getString('KillSig') ?? job.ad.getInt(signalAttribute), SIGTERM);
-    const grace = job.ad.getNumber('JobMaxVacateTime') ?? this.settings.killGraceSeconds;
+    const hard = signalAttribute === 'SIGKILL';
+    const signal = hard ? SIGKILL : signalNumber(job.ad.getString(signalAttribute) ?? job.ad.getString('KillSig') ?? job.ad.getInt(signalAttribute), SIGTERM);
+    const grace = hard ? 0 : (job.ad.getNumber('JobMaxVacateTime') ?? this.settings.killGraceSeconds);
     startd.send({ type: 'kill', jobId: formatJobId(job.cluster, job.proc), runId: job.runId, signal, graceSeconds: grace });
   }
 

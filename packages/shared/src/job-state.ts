@@ -504,6 +504,25 @@ export function removeJob(adIn: ClassAd, opts: { now: Date; reason: string }): T
 }
 
 /**
+ * condor_rm -forcex: a job already removed (X), or held to be removed on release, leaves the queue at once
+ * whatever LeaveJobInQueue says; the abort event is logged again and a run still going is killed
+ * (schedd.cpp actOnJobs, JA_REMOVE_X_JOBS).
+ */
+export function forceRemoveJob(adIn: ClassAd, opts: { now: Date; reason: string }): Transition | Refusal {
+  const status = adIn.getInt('JobStatus');
+  if (status !== JobStatus.Removed && !(status === JobStatus.Held && adIn.getInt('JobStatusOnRelease') === JobStatus.Removed)) {
+    return { refused: 'bad-status', message: `Job ${jobName(adIn)} not in \`X' state to be forcibly removed` };
+  }
+  const ad = adIn.clone();
+  const wasRunning = holdsRun(status);
+  if (wasRunning) endRun(ad, opts.now, undefined);
+  if (status !== JobStatus.Removed) setStatus(ad, JobStatus.Removed, opts.now);
+  ad.set('RemoveReason', opts.reason);
+  ad.set('LeaveJobInQueue', false);
+  return { ad, events: [{ code: 9, ...ids(ad), time: opts.now, reason: opts.reason }], leaveQueue: true, killRun: wasRunning };
+}
+
+/**
  * The input sandbox of a job submitted with `condor_submit -spool` arrived in its SPOOL directory: the job
  * leaves the SpoolingInput hold for Idle. `rewrites` point Cmd/In at the spooled copies (schedd.cpp
  * spoolJobFilesReaper rewrites the same attributes).

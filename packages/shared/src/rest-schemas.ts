@@ -83,11 +83,14 @@ export type TotalsReply = Static<typeof TotalsReply>;
 
 // Job actions: condor_rm, condor_hold, condor_release, condor_vacate_job and condor_prio (routes/actions.ts).
 
+/** remove-x: condor_rm -forcex; vacate-fast: condor_vacate_job -fast. */
 export const ActionName = Type.Union([
   Type.Literal('remove'),
+  Type.Literal('remove-x'),
   Type.Literal('hold'),
   Type.Literal('release'),
   Type.Literal('vacate'),
+  Type.Literal('vacate-fast'),
   Type.Literal('suspend'),
   Type.Literal('continue'),
 ]);
@@ -99,9 +102,13 @@ export type JobActionParams = Static<typeof JobActionParams>;
 export const ClusterActionParams = Type.Object({ clusterId: ClusterParams.properties.clusterId, action: ActionName });
 export type ClusterActionParams = Static<typeof ClusterActionParams>;
 
+/** condor_hold -subcode: the HoldReasonSubCode of a hold. */
+const HoldSubcode = Type.Optional(Type.Integer({ minimum: -2147483648, maximum: 2147483647 }));
+
 export const ActionBody = Type.Object(
   {
     reason: Type.Optional(Type.String({ maxLength: 4000 })),
+    subcode: HoldSubcode,
     user: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },
@@ -115,6 +122,9 @@ export const BulkActionBody = Type.Object(
     constraint: Type.Optional(Type.String({ maxLength: 100_000 })),
     all: Type.Optional(Type.Boolean()),
     reason: Type.Optional(Type.String({ maxLength: 4000 })),
+    subcode: HoldSubcode,
+    /** condor_rm -long (AR_LONG): every job's result, not only those named by id and the first refusals. */
+    long: Type.Optional(Type.Boolean()),
     user: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },
@@ -166,12 +176,35 @@ export const EditReply = Type.Object({
 });
 export type EditReply = Static<typeof EditReply>;
 
-/** See ActionSummary: results of the jobs named by id and the first refusals; counts of all. */
+const ActionResultCode = Type.Union([
+  Type.Literal('success'),
+  Type.Literal('error'),
+  Type.Literal('not-found'),
+  Type.Literal('bad-status'),
+  Type.Literal('already-done'),
+  Type.Literal('permission-denied'),
+  Type.Literal('limit-exceeded'),
+]);
+
+/**
+ * See ActionSummary: results of the jobs named by id and the first refusals; counts of all, and of each
+ * result (condor_rm -totals); the jobs in the queue (HTCondor's TotalJobAds: "There are no jobs in the queue").
+ */
 export const ActionReply = Type.Object({
-  results: Type.Array(Type.Object({ jobId: Type.String(), ok: Type.Boolean(), message: Type.String() })),
+  results: Type.Array(Type.Object({ jobId: Type.String(), ok: Type.Boolean(), code: ActionResultCode, message: Type.String() })),
   notFound: Type.Array(Type.String()),
   done: Type.Integer(),
   refused: Type.Integer(),
+  totals: Type.Object({
+    success: Type.Integer(),
+    error: Type.Integer(),
+    'not-found': Type.Integer(),
+    'bad-status': Type.Integer(),
+    'already-done': Type.Integer(),
+    'permission-denied': Type.Integer(),
+    'limit-exceeded': Type.Integer(),
+  }),
+  queueJobs: Type.Integer(),
 });
 export type ActionReply = Static<typeof ActionReply>;
 

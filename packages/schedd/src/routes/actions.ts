@@ -7,11 +7,14 @@ import type { JobAction } from '../job-actions.js';
 import type { Schedd } from '../schedd.js';
 import { ActionBody, ActionReply, BulkActionBody, ClusterActionParams, ErrorReply, JobActionParams, PriorityBody } from '@tinycondor/shared/rest-schemas';
 
+/** What the default reason names (rm.cpp: "via condor_rm -forcex" …). */
 const TOOLS: Record<JobAction, string> = {
   remove: 'condor_rm',
+  'remove-x': 'condor_rm -forcex',
   hold: 'condor_hold',
   release: 'condor_release',
   vacate: 'condor_vacate_job',
+  'vacate-fast': 'condor_vacate_job -fast',
   suspend: 'condor_suspend',
   continue: 'condor_continue',
 };
@@ -33,7 +36,7 @@ export function actingCaller(caller: Caller, named: string | undefined, superUse
 
 /** HTCondor's reason text for a tool action: `via condor_rm (by user alice)`; a vacate is always the schedd's. */
 function actionReason(action: JobAction, body: { reason?: string; user?: string }): string {
-  if (action === 'vacate') return 'Job vacated by schedd';
+  if (action === 'vacate' || action === 'vacate-fast') return 'Job vacated by schedd';
   const reason = body.reason ?? `via ${TOOLS[action]}`;
   return body.user ? `${reason} (by user ${body.user})` : reason;
 }
@@ -48,21 +51,22 @@ export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd 
     specs: JobSpec[],
     constraint: string | undefined,
     all: boolean,
-    body: { reason?: string; user?: string },
+    body: { reason?: string; subcode?: number; user?: string },
+    perJob = false,
   ): Promise<ActionReply> => {
     const caller = actingCaller(callerOf(request), body.user, schedd.settings.superUsers);
     const expr = constraint === undefined ? undefined : parseExpr(constraint);
     const reason = actionReason(action, { reason: body.reason, user: body.user === undefined ? undefined : caller.user });
-    return schedd.actOnSelection(action, { specs, constraint: expr, all }, reason, caller);
+    return schedd.actOnSelection(action, { specs, constraint: expr, all, perJob }, reason, caller, body.subcode ?? 0);
   };
 
   api.post(
     '/v1/actions',
     { schema: { body: BulkActionBody, response: { 200: ActionReply, 400: ErrorReply } } },
     async (request) => {
-      const { ids = [], constraint, all = false } = request.body;
+      const { ids = [], constraint, all = false, long = false } = request.body;
       const specs = ids.map(jobSpecOf);
-      return run(request, request.body.action, specs, constraint, all, request.body);
+      return run(request, request.body.action, specs, constraint, all, request.body, long);
     },
   );
 
