@@ -26,6 +26,10 @@ t.test('condor_q -better-analyze says which clause no slot matches', async (t) =
   t.match(better.stdout, /\n001\.000:  Run analysis summary ignoring user priority\.  Of 1 slots on 1 machines,\n      1 slots are rejected by your job's requirements\n      0 slots reject your job because of their own requirements\n      0 slots match and are willing to run your job\n\nWARNING:  Be advised:\n   No machines matched the job's constraints\n/);
   t.match(better.stdout, new RegExp(`\n${slotName.replace(/[.@]/g, '\\$&')} has the following attributes:\n\n    TARGET\\.Disk = \\d+ \\(kb\\)\n    TARGET\\.Memory = \\d+ \\(mb\\)\n`), 'one slot: its values are shown');
 
+  t.notMatch(better.stdout, /WARNING: Job universe unknown/, 'a vanilla job');
+  const byName = await pool.run('condor_q', ['-better-analyze', '1.0', '-mconstraint', slotName]);
+  t.match(byName.stdout, / has the following attributes:\n/, 'a -mconstraint that is a slot name stands for -machine');
+
   const plain = await pool.run('condor_q', ['-analyze', '1']);
   t.match(plain.stdout, /The Requirements expression for job 1\.000 is/, '-analyze shows the Requirements when a slot rejects the job by them');
 

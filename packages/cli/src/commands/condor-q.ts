@@ -95,8 +95,10 @@ async function analysisSlots(io: CommandIo, analyze: AnalyzeArgs): Promise<{ slo
   let slots = (await api.status()).ads.map((stored) => ClassAd.fromJSON(stored));
   let machine = analyze.machine;
   let constraint = analyze.slotConstraint;
-  // A -mconstraint that is a slot name stands for -machine (is_slot_name).
-  if (constraint !== undefined && machine === undefined && /^[\w.-]+@[\w.-]+$/.test(constraint)) {
+  // A -mconstraint that is a slot or machine name stands for -machine (is_slot_name: only name characters,
+  // and an @ or more than one dot).
+  const isSlotName = (text: string): boolean => /^[A-Za-z0-9@_.-]+$/.test(text) && (text.includes('@') || text.split('.').length > 2);
+  if (constraint !== undefined && machine === undefined && isSlotName(constraint)) {
     machine = constraint;
     constraint = undefined;
   }
