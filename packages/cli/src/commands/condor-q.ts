@@ -1,6 +1,9 @@
 import os from 'node:os';
-import { ClassAd } from '@tinycondor/shared/classad/index';
-import type { Command, CommandIo } from '../cli-error.js';
+import { ClassAd, isTrue, parseExpr, ClassAdParseError } from '@tinycondor/shared/classad/index';
+import { takeAnalyzeArgs, type AnalyzeArgs } from '../analyze/analyze-args.js';
+import { analyzeJob } from '../analyze/job-analysis.js';
+import { sortByJobId } from '../format/queue-frame.js';
+import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import {
   addToTotals,
   countJobs,
@@ -15,6 +18,7 @@ import {
   formatQueueRun,
   formatQueueNoBatch,
   formatTotals,
+  summarizeSinful,
   type QueueViewContext,
 } from '../format/index.js';
 import { loadPoolConfig } from '../pool-config.js';
@@ -23,7 +27,7 @@ import { connectSchedd } from '../schedd-connection.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -json | -long | -totals] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -json | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
   'Usage: condor_history [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
@@ -79,9 +83,70 @@ async function quickTotals(io: CommandIo, allUsers: boolean): Promise<string> {
   return formatTotalsFromCounts(allUsers ? all : mine, context, { allUsers, myTotals: mine, allUsersTotals: all });
 }
 
+/** The console width the analysis wraps expressions to (getDisplayWidth off a terminal). */
+const ANALYSIS_WIDTH = 80;
+
+/**
+ * The slots the analysis matches against (setupAnalysis): those -mconstraint holds for and -machine names,
+ * each claimed one with the RemoteUser of the job it runs (as a HTCondor slot ad carries it).
+ */
+async function analysisSlots(io: CommandIo, analyze: AnalyzeArgs): Promise<{ slots: ClassAd[]; singleMachine: boolean }> {
+  const api = connectSchedd(loadPoolConfig(io.env, io.stderr));
+  let slots = (await api.status()).ads.map((stored) => ClassAd.fromJSON(stored));
+  let machine = analyze.machine;
+  let constraint = analyze.slotConstraint;
+  // A -mconstraint that is a slot or machine name stands for -machine (is_slot_name: only name characters,
+  // and an @ or more than one dot).
+  const isSlotName = (text: string): boolean => /^[A-Za-z0-9@_.-]+$/.test(text) && (text.includes('@') || text.split('.').length > 2);
+  if (constraint !== undefined && machine === undefined && isSlotName(constraint)) {
+    machine = constraint;
+    constraint = undefined;
+  }
+  if (constraint !== undefined) {
+    let expr;
+    try {
+      expr = parseExpr(constraint);
+    } catch (err) {
+      if (err instanceof ClassAdParseError) throw new CliError(`Error: ${constraint} is not a valid constraint`);
+      throw err;
+    }
+    slots = slots.filter((slot) => isTrue(slot.evaluateExpr(expr)));
+  }
+  if (machine !== undefined) slots = slots.filter((slot) => slot.getString('Name') === machine || slot.getString('Machine') === machine);
+  const running = slots.map((slot) => slot.getString('JobId')).filter((id): id is string => id !== undefined);
+  if (running.length > 0) {
+    const clauses = running.map((id) => {
+      const [cluster, proc] = id.split('.');
+      return `(ClusterId == ${Number(cluster)} && ProcId == ${Number(proc)})`;
+    });
+    const users = new Map<string, ClassAd>();
+    for (const stored of (await api.jobs({ constraint: clauses.join(' || ') })).ads) {
+      const job = ClassAd.fromJSON(stored);
+      users.set(`${job.getInt('ClusterId')}.${job.getInt('ProcId')}`, job);
+    }
+    for (const slot of slots) {
+      const job = users.get(slot.getString('JobId') ?? '');
+      const user = job?.getString('User');
+      if (user !== undefined) slot.set('RemoteUser', user).set('RemoteOwner', user);
+    }
+  }
+  return { slots, singleMachine: machine !== undefined && constraint === undefined };
+}
+
+/** condor_q -analyze / -better-analyze: why each selected job does (not) match the pool's slots. */
+async function analyzeQueue(io: CommandIo, analyze: AnalyzeArgs, jobs: ClassAd[], context: QueueViewContext): Promise<string> {
+  if (analyze.reverse) throw new CliError('condor_q: -reverse analysis (of the slots\' requirements) is not supported');
+  const { slots, singleMachine } = await analysisSlots(io, analyze);
+  let out = `\n\n-- Schedd: ${context.scheddName} : ${summarizeSinful(context.scheddAddress)}\n`;
+  const opts = { better: analyze.better, verbose: analyze.verbose, singleMachine, width: ANALYSIS_WIDTH };
+  for (const job of sortByJobId(jobs)) out += analyzeJob(job, slots, opts, context.now);
+  return out;
+}
+
 /** condor_q: the jobs in the queue, by default only the current user's, as HTCondor shows them. */
 export const condorQ: Command = async (args, io) => {
-  const query = parseQueryArgs(args, Q_USAGE, { queueViews: true });
+  const analyze = takeAnalyzeArgs(args);
+  const query = parseQueryArgs(analyze.rest, Q_USAGE, { queueViews: true });
   for (const warning of query.warnings) io.stderr(`${warning}\n`);
   if (query.view === 'totals' && query.constraints.length === 0 && query.jobs.length === 0 && query.owners.length === 0) {
     io.stdout(await quickTotals(io, query.allUsers));
@@ -91,6 +156,10 @@ export const condorQ: Command = async (args, io) => {
   // Like HTCondor since 8.6: only your own jobs unless -allusers, or ids/owners were named.
   const allUsers = query.allUsers || query.owners.length > 0 || query.jobs.length > 0;
   const shown = allUsers ? ads : ads.filter((ad) => ad.getString('Owner') === context.currentUser);
+  if (analyze.analyze) {
+    io.stdout(await analyzeQueue(io, analyze, shown, context));
+    return 0;
+  }
   const opts = { allUsers, allUsersTotals: countJobs(ads) };
   const text =
     commonView(query, shown) ??
