@@ -133,7 +133,13 @@ export class Matchmaker {
     if (freeLeft.length === 0 && queueLeft.length === 0) return { unplacedFree: freeLeft, more: false };
     let inUse: LimitsInUse | undefined;
     const limitsInUse = (): LimitsInUse => (inUse ??= limits.inUse());
-    const maximum = (name: string): number => limitMaximum(name, limits.knob);
+    // Each maximum read once a pass: a knob read may look at the configuration's files.
+    const maximums = new Map<string, number>();
+    const maximum = (name: string): number => {
+      let max = maximums.get(name);
+      if (max === undefined) maximums.set(name, (max = limitMaximum(name, limits.knob)));
+      return max;
+    };
     this.exploreAgainIfLimitsChanged(limitsInUse, maximum);
     /** Places the job on the first of `freeCandidates` that fits it, else of `queueCandidates`; a slot taken leaves every list. */
     const lists: Candidate<S>[][] = [freeLeft, queueLeft];
