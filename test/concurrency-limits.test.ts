@@ -66,9 +66,9 @@ t.test('condor_submit refuses an invalid limit, and both commands together, in i
   fs.writeFileSync(path.join(pool.dir, 'bad.sub'), 'executable = /bin/true\nconcurrency_limits = ok, 2bad\nqueue\n');
   const bad = await pool.run('condor_submit', ['bad.sub']);
   t.not(bad.code, 0);
-  t.match(bad.stderr, /Invalid concurrency limit '2bad'/);
+  t.match(bad.stderr, /^ERROR: Invalid concurrency limit '2bad'$/m);
   fs.writeFileSync(path.join(pool.dir, 'both.sub'), 'executable = /bin/true\nconcurrency_limits = a\nconcurrency_limits_expr = "b"\nqueue\n');
   const both = await pool.run('condor_submit', ['both.sub']);
   t.not(both.code, 0);
-  t.match(both.stderr, /concurrency_limits and concurrency_limits_expr can't be used together/);
+  t.match(both.stderr, /^ERROR: concurrency_limits and concurrency_limits_expr can't be used together$/m);
 });
