@@ -1,4 +1,5 @@
 import type { ClassAd } from '@tinycondor/shared/classad/index';
+import { limitMaximum, limitReached, limitsRejectionReason, type LimitsInUse, type NumberKnob } from '@tinycondor/shared/concurrency-limits';
 
 /** A slot a job may be placed on, its machine ad built only when a job is tried on it. */
 export interface Candidate<S> {
@@ -6,6 +7,12 @@ export interface Candidate<S> {
   /** `slot@startd`: the slot's name across passes. */
   key: string;
   readonly ad: ClassAd;
+  /**
+   * A busy slot's: the concurrency limits its run holds. A job queued on it with the same limits takes them
+   * over when the run ends, as HTCondor's schedd reuses a claim for a job whose limits are the claim's
+   * (CLAIM_RECYCLING_CONSIDER_LIMITS), so it is not checked against them again.
+   */
+  readonly heldLimits?: string;
 }
 
 /** How a pass reads the queue and places a job: `place` acts at once (the start is stored before the next is tried). */
@@ -19,6 +26,18 @@ export interface MatchmakingQueue<J, S> {
   isQueued(jobId: string): boolean;
   fits(job: J, slotAd: ClassAd): boolean;
   place(job: J, slot: S, how: 'start' | 'queue'): void;
+  /** The job's concurrency limits for a match with the slot (see jobConcurrencyLimits: the ad is read only for an expression), undefined when it declares none. */
+  concurrencyLimits(job: J, slotAd: () => ClassAd): string | undefined;
+  /** The job was left idle because it would take these limits over their maximum (its LastRejMatchReason). */
+  limitedBy(job: J, reason: string): void;
+}
+
+/** What the concurrency limits stand at: read only when a job declaring limits is tried. */
+export interface LimitsState {
+  /** The limits the runs and queued starts hold now (each queued start but one that takes over its slot's run's limits). */
+  inUse(): LimitsInUse;
+  /** The pool's knobs, as numbers: `<NAME>_LIMIT`, CONCURRENCY_LIMIT_DEFAULT[_<SET>]. */
+  knob: NumberKnob;
 }
 
 /** Newly idle jobs tried in one pass at most: a big submission is tried in slices, other requests served between. */
@@ -82,6 +101,11 @@ export class Matchmaker {
   private readonly exhaustedSlots = new Set<string>();
   /** Busy slots a full scan found no idle job to queue on. */
   private readonly exhaustedQueueSlots = new Set<string>();
+  /**
+   * The limits that left jobs idle, with their use and maximum then: when either changes (a run holding one
+   * ended, the configuration changed), the slots found to fit no idle job are explored again.
+   */
+  private limitsWatched = new Map<string, string>();
 
   /** The job became idle with this JobPrio. */
   jobBecameIdle(jobId: string, prio: number): void {
@@ -103,23 +127,53 @@ export class Matchmaker {
    * One pass over `free` and `queueable` slots; returns the free slots left without a job (they may take
    * back a job queued elsewhere) and whether newly idle jobs remain for another pass.
    */
-  pass<J, S>(free: Candidate<S>[], queueable: Candidate<S>[], queue: MatchmakingQueue<J, S>): { unplacedFree: Candidate<S>[]; more: boolean } {
+  pass<J, S>(free: Candidate<S>[], queueable: Candidate<S>[], queue: MatchmakingQueue<J, S>, limits: LimitsState): { unplacedFree: Candidate<S>[]; more: boolean } {
     const freeLeft = [...free];
     const queueLeft = [...queueable];
     if (freeLeft.length === 0 && queueLeft.length === 0) return { unplacedFree: freeLeft, more: false };
+    let inUse: LimitsInUse | undefined;
+    const limitsInUse = (): LimitsInUse => (inUse ??= limits.inUse());
+    // Each maximum read once a pass: a knob read may look at the configuration's files.
+    const maximums = new Map<string, number>();
+    const maximum = (name: string): number => {
+      let max = maximums.get(name);
+      if (max === undefined) maximums.set(name, (max = limitMaximum(name, limits.knob)));
+      return max;
+    };
+    this.exploreAgainIfLimitsChanged(limitsInUse, maximum);
     /** Places the job on the first of `freeCandidates` that fits it, else of `queueCandidates`; a slot taken leaves every list. */
     const lists: Candidate<S>[][] = [freeLeft, queueLeft];
     const place = (job: J, freeCandidates: Candidate<S>[], queueCandidates: Candidate<S>[]): void => {
+      const reached = new Set<string>();
+      /** Whether the job's limits, if any, have room for it on the candidate (the negotiator's rejectForConcurrencyLimits). */
+      const limitsAllow = (c: Candidate<S>, how: 'start' | 'queue'): { allowed: boolean; take?: string } => {
+        const jobLimits = queue.concurrencyLimits(job, () => c.ad);
+        if (jobLimits === undefined) return { allowed: true };
+        if (how === 'queue' && jobLimits === c.heldLimits) return { allowed: true };
+        const name = limitReached(jobLimits, limitsInUse(), maximum);
+        if (name === undefined) return { allowed: true, take: jobLimits };
+        reached.add(name);
+        this.limitsWatched.set(name, `${limitsInUse().count(name)}/${maximum(name)}`);
+        return { allowed: false };
+      };
       for (const [candidates, how] of [
         [freeCandidates, 'start'],
         [queueCandidates, 'queue'],
       ] as const) {
-        const chosen = candidates.find((c) => queue.fits(job, c.ad));
+        let take: string | undefined;
+        const chosen = candidates.find((c) => {
+          if (!queue.fits(job, c.ad)) return false;
+          const verdict = limitsAllow(c, how);
+          take = verdict.take;
+          return verdict.allowed;
+        });
         if (!chosen) continue;
         for (const list of lists) if (list.includes(chosen)) list.splice(list.indexOf(chosen), 1);
+        if (take !== undefined) limitsInUse().add(take);
         queue.place(job, chosen.slot, how);
         return;
       }
+      if (reached.size > 0) queue.limitedBy(job, limitsRejectionReason(reached));
     };
     // Slots not yet found to fit no idle job (they freed or came since): the whole idle queue is read for them,
     // in its order, so an older idle job of higher JobPrio goes before a job that just became idle. A newly
@@ -147,5 +201,17 @@ export class Matchmaker {
     }
     const more = budget < 0 && (freeLeft.length > 0 || queueLeft.length > 0);
     return { unplacedFree: freeLeft, more };
+  }
+
+  /** A limit that left jobs idle is used less, or its maximum changed: every slot is explored again. */
+  private exploreAgainIfLimitsChanged(limitsInUse: () => LimitsInUse, maximum: (name: string) => number): void {
+    if (this.limitsWatched.size === 0) return;
+    for (const [name, then] of this.limitsWatched) {
+      if (`${limitsInUse().count(name)}/${maximum(name)}` === then) continue;
+      this.exhaustedSlots.clear();
+      this.exhaustedQueueSlots.clear();
+      this.limitsWatched = new Map();
+      return;
+    }
   }
 }

@@ -44,7 +44,7 @@ t.test('a job queued on a busy slot is stored before its start is sent, and a re
   const { store, startd, queuedStarts, restarted } = setup(t);
   const [job] = submitIdle(store, [{ JobPrio: '3' }]);
   const slot = slotOf(startd, 'slot1');
-  const queued = queuedStarts.add(job, slot, true);
+  const queued = queuedStarts.add(job, slot, true, undefined);
   t.equal(queued.jobId, '2.0');
   t.ok(queuedStarts.has('2.0'), 'held out of matchmaking');
   t.same(slot.queued, { cluster: 2, proc: 0, runId: queued.runId }, 'the slot knows what waits on it');
@@ -59,7 +59,7 @@ t.test('a job queued on a busy slot is stored before its start is sent, and a re
 t.test('a start stored for a job no longer idle is forgotten at restore', async (t) => {
   const { store, startd, queuedStarts, restarted } = setup(t);
   const [job] = submitIdle(store);
-  queuedStarts.add(job, slotOf(startd, 'slot1'), false);
+  queuedStarts.add(job, slotOf(startd, 'slot1'), false, undefined);
   store.apply(job, held(job), null);
   const again = restarted();
   t.same(again.restore(), []);
@@ -70,7 +70,7 @@ t.test('a start stored for a job no longer idle is forgotten at restore', async 
 t.test('a job that changes is taken back hard, and the startd is told once', async (t) => {
   const { store, startd, queuedStarts } = setup(t);
   const [job] = submitIdle(store);
-  const queued = queuedStarts.add(job, slotOf(startd, 'slot1'), false);
+  const queued = queuedStarts.add(job, slotOf(startd, 'slot1'), false, undefined);
   queuedStarts.jobChanged('2.0');
   queuedStarts.yieldTo(100);
   queuedStarts.jobChanged('2.0');
@@ -88,8 +88,8 @@ t.test('a better job becoming idle takes back only the starts of lower priority'
   const [running2] = submitIdle(store);
   startRunOn(store, running2, slotOf(other, 'slot1'));
   const [low, high] = submitIdle(store, [{ JobPrio: '1' }, { JobPrio: '5' }]);
-  const lowStart = queuedStarts.add(low, slotOf(startd, 'slot1'), false);
-  queuedStarts.add(high, slotOf(other, 'slot1'), false);
+  const lowStart = queuedStarts.add(low, slotOf(startd, 'slot1'), false, undefined);
+  queuedStarts.add(high, slotOf(other, 'slot1'), false, undefined);
   queuedStarts.yieldTo(5);
   t.same(startd.sent, [{ type: 'unqueue', jobId: '3.0', runId: lowStart.runId }]);
   t.same(other.sent, [], 'an equal priority keeps its place');
@@ -99,22 +99,33 @@ t.test('a better job becoming idle takes back only the starts of lower priority'
 t.test('a free slot no idle job fits takes back a queued job that fits it', async (t) => {
   const { store, startd, queuedStarts } = setup(t);
   const [small, big] = submitIdle(store, [{}, { RequestMemory: '4096' }]);
-  const bigStart = queuedStarts.add(big, slotOf(startd, 'slot2'), false);
-  const smallStart = queuedStarts.add(small, slotOf(startd, 'slot1'), false);
+  const bigStart = queuedStarts.add(big, slotOf(startd, 'slot2'), false, undefined);
+  const smallStart = queuedStarts.add(small, slotOf(startd, 'slot1'), false, undefined);
   const freeSlotAd = buildSlotAd(startd.identity, { name: 'free', cpus: 1, memoryMb: 1024, diskKb: 1_000_000 }, { claimed: false, now: NOW });
   const free = [{ ad: freeSlotAd }];
-  queuedStarts.takeBackFor(free);
+  queuedStarts.takeBackFor(free, () => true);
   t.equal(bigStart.cancel, undefined, 'the job that does not fit stays');
   t.equal(smallStart.cancel, 'soft');
   t.same(free, [], 'the slot is spoken for');
   t.same(startd.sent, [{ type: 'unqueue', jobId: '2.0', runId: smallStart.runId }]);
 });
 
+t.test('a free slot does not take back a queued job its concurrency limits would not let start there', async (t) => {
+  const { store, startd, queuedStarts } = setup(t);
+  const [job] = submitIdle(store, [{}]);
+  const queued = queuedStarts.add(job, slotOf(startd, 'slot1'), false, 'foo');
+  t.same(slotOf(startd, 'slot1').queued?.limits, 'foo', 'the queued start holds its limits');
+  const free = [{ ad: buildSlotAd(startd.identity, { name: 'free', cpus: 1, memoryMb: 1024, diskKb: 1_000_000 }, { claimed: false, now: NOW }) }];
+  queuedStarts.takeBackFor(free, () => false);
+  t.equal(queued.cancel, undefined, 'it stays queued');
+  t.equal(free.length, 1);
+});
+
 t.test('launched: the queued job’s run starts in the queue under the run id it was sent with', async (t) => {
   const { store, startd, running, calls, queuedStarts } = setup(t);
   const [job] = submitIdle(store, [{ JobPrio: '2' }]);
   const slot = slotOf(startd, 'slot1');
-  const queued = queuedStarts.add(job, slot, true);
+  const queued = queuedStarts.add(job, slot, true, undefined);
   slot.run = undefined; // the slot's run (1.0's) ended
   queuedStarts.yieldTo(9); // taken back for a better job: a run already launched is kept anyway
   queuedStarts.launched(startd, slot, queued);
@@ -132,7 +143,7 @@ t.test('launched after the job changed: the run is killed, the slot busy with it
   const { store, startd, calls, queuedStarts } = setup(t);
   const [job] = submitIdle(store);
   const slot = slotOf(startd, 'slot1');
-  const queued = queuedStarts.add(job, slot, false);
+  const queued = queuedStarts.add(job, slot, false, undefined);
   store.apply(job, held(job), null);
   queuedStarts.jobChanged('2.0');
   queuedStarts.launched(startd, slot, queued);
@@ -146,7 +157,7 @@ t.test('launched after the job changed: the run is killed, the slot busy with it
 t.test('released: the job is matched again, once', async (t) => {
   const { store, startd, calls, queuedStarts } = setup(t);
   const [job] = submitIdle(store, [{ JobPrio: '4' }]);
-  const queued = queuedStarts.add(job, slotOf(startd, 'slot1'), false);
+  const queued = queuedStarts.add(job, slotOf(startd, 'slot1'), false, undefined);
   queuedStarts.release(queued);
   queuedStarts.release(queued);
   t.notOk(queuedStarts.has('2.0'));

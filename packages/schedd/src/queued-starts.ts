@@ -69,7 +69,7 @@ export class QueuedStarts {
    * Queues the idle job on the busy slot under a new run id. It is stored before the caller sends the start
    * (after the commit), so a schedd killed after the startd launched it knows.
    */
-  add(job: StoredJob, slot: Slot, fetchInput: boolean): QueuedStart {
+  add(job: StoredJob, slot: Slot, fetchInput: boolean, limits: string | undefined): QueuedStart {
     const { store } = this.context;
     const jobId = formatJobId(job.cluster, job.proc);
     const queued = queuedStart(
@@ -79,7 +79,7 @@ export class QueuedStarts {
     );
     store.recordQueuedStart(queued);
     this.byJob.set(jobId, queued);
-    slot.queued = { cluster: job.cluster, proc: job.proc, runId: queued.runId };
+    slot.queued = { cluster: job.cluster, proc: job.proc, runId: queued.runId, limits };
     return queued;
   }
 
@@ -97,13 +97,16 @@ export class QueuedStarts {
     for (const queued of this.byJob.values()) if (queued.prio < prio && mayTakeBack(queued)) this.takeBack(queued, 'soft');
   }
 
-  /** Free slots no idle job fits take back jobs queued on busy slots that fit them (they are matched again once the startd lets go). */
-  takeBackFor(free: { ad: ClassAd }[]): void {
+  /**
+   * Free slots no idle job fits take back jobs queued on busy slots that fit them (they are matched again
+   * once the startd lets go); `limitsAllow`: whether the job's concurrency limits would let it start there.
+   */
+  takeBackFor(free: { ad: ClassAd }[], limitsAllow: (job: StoredJob, slotAd: ClassAd) => boolean): void {
     for (const queued of this.byJob.values()) {
       if (free.length === 0) return;
       if (!mayTakeBack(queued)) continue;
       const job = this.context.store.getJob(queued.cluster, queued.proc);
-      const index = job ? free.findIndex((c) => jobFitsSlot(job.ad, c.ad)) : -1;
+      const index = job ? free.findIndex((c) => jobFitsSlot(job.ad, c.ad) && limitsAllow(job, c.ad)) : -1;
       if (index < 0) continue;
       free.splice(index, 1);
       this.takeBack(queued, 'soft');
@@ -127,12 +130,13 @@ export class QueuedStarts {
    */
   launched(connection: StartdConnection, slot: Slot, queued: QueuedStart): void {
     const { store, matchmaker, log } = this.context;
+    const limits = slot.queued?.runId === queued.runId ? slot.queued.limits : undefined;
     if (slot.queued?.runId === queued.runId) slot.queued = undefined;
     const job = store.getJob(queued.cluster, queued.proc);
     // (A job gone is not idle: `job === undefined` only tells the compiler so.)
     if (launched(queued, job?.status === JobStatus.Idle) === 'kill' || job === undefined) {
-      // Busy until the run's end is reported, which releases the job.
-      slot.run = { cluster: queued.cluster, proc: queued.proc, runId: queued.runId };
+      // Busy until the run's end is reported, which releases the job; its limits are held till then.
+      slot.run = { cluster: queued.cluster, proc: queued.proc, runId: queued.runId, limits };
       connection.send({ type: 'kill', jobId: queued.jobId, runId: queued.runId, signal: 9, graceSeconds: 0 });
       return;
     }

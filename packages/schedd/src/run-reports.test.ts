@@ -78,7 +78,7 @@ t.test('exited with a job queued on the slot: that job’s run is current at onc
   const { store, startd, job, report, queuedStarts } = setup(t);
   const [next] = submitIdle(store);
   const slot = slotOf(startd, 'slot1');
-  const queued = queuedStarts.add(next, slot, false);
+  const queued = queuedStarts.add(next, slot, false, undefined);
   report({ type: 'exited', exit: { bySignal: false, exitCode: 0 }, usage: USAGE, bytesSent: 0, bytesReceived: 0, outputSent: true });
   t.same(slot.run, { cluster: 2, proc: 0, runId: queued.runId });
   t.equal(slot.queued, undefined);
@@ -92,7 +92,7 @@ t.test('a queued start the startd dropped (reported as a run that ended) frees t
   const { store, startd, report, queuedStarts, calls } = setup(t);
   const [next] = submitIdle(store);
   const slot = slotOf(startd, 'slot1');
-  const queued = queuedStarts.add(next, slot, false);
+  const queued = queuedStarts.add(next, slot, false, undefined);
   queuedStarts.yieldTo(10);
   report({ type: 'run-ended', usage: USAGE }, { ...next, runId: queued.runId });
   t.equal(slot.queued, undefined);

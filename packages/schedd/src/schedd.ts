@@ -15,6 +15,7 @@ import {
   suspendRefusal,
   continueRefusal,
   editJob,
+  matchRejected,
   startRun,
   type Refusal,
   type Transition,
@@ -22,6 +23,7 @@ import {
 import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
 import { evaluatePeriodicPolicy } from '@tinycondor/shared/job-policy';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
+import { jobConcurrencyLimits, LimitsInUse, limitMaximum, limitReached, type NumberKnob } from '@tinycondor/shared/concurrency-limits';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
@@ -56,7 +58,7 @@ import { StartdKeys } from './startd-keys.js';
 import { ReportOrder } from './report-order.js';
 import { DELAYED_UPDATE_PATTERNS, RunReports } from './run-reports.js';
 import { StartdSessions, timerLeaseClock, type ReportedRun } from './startd-sessions.js';
-import { slotKey, StartdRegistry, type Slot, type StartdConnection } from './startd-registry.js';
+import { slotKey, StartdRegistry, type Slot, type SlotRun, type StartdConnection } from './startd-registry.js';
 import { emptyTransferEvents } from './transfer-events.js';
 import type { CheckpointCleanup } from './checkpoint-cleanup.js';
 import { EpochHistory } from './epoch-history.js';
@@ -116,6 +118,8 @@ export class Schedd {
   jobTransforms: JobTransforms | undefined;
   /** The epoch history's knobs, read when the first record is made (server.ts sets it from the pool's knobs). */
   epochSettings: () => EpochSettings;
+  /** The concurrency limits' knobs as numbers, read at each pass that tries a job declaring limits (server.ts sets it from the pool's knobs). */
+  limitsKnob: NumberKnob = () => undefined;
   private readonly events: EventLogWriter;
   /** The job epoch history (JOB_EPOCH_HISTORY): a record per run start, plugin transfer and run end. */
   private readonly epochs: EpochHistory;
@@ -176,6 +180,7 @@ export class Schedd {
       registry: this.registry,
       startdKeys: this.startdKeys,
       reportOrder: this.reportOrder,
+      limitsOn: (job, slot) => this.limitsOn(job, slot, this.now()),
       leaseSeconds: settings.leaseSeconds,
       clock: timerLeaseClock,
     });
@@ -488,6 +493,7 @@ export class Schedd {
           ad ??= registry.slotAd(slot, now, true);
           return ad;
         },
+        heldLimits: slot.run?.limits,
       };
     };
     const { unplacedFree, more } = this.matchmaker.pass([...registry.freeSlots()].map(candidate), [...registry.queueableSlots()].map(candidate), {
@@ -501,10 +507,48 @@ export class Schedd {
       isQueued: (jobId) => this.queuedStarts.has(jobId),
       fits: (job, slotAd) => jobFitsSlot(job.ad, slotAd),
       place: (job, slot, how) => (how === 'start' ? this.startJobOnSlot(job, slot, now) : this.queueJobOnSlot(job, slot)),
-    });
+      concurrencyLimits: (job, slotAd) => jobConcurrencyLimits(job.ad, slotAd),
+      limitedBy: (job, reason) => this.matchRejected(job, reason, now),
+    }, { inUse: () => this.limitsInUse(), knob: this.limitsKnob });
     if (more) this.scheduleMatchmaking();
-    // A slot left free while jobs wait queued elsewhere takes one of them back.
-    this.queuedStarts.takeBackFor(unplacedFree);
+    // A slot left free while jobs wait queued elsewhere takes one of them back, if its limits let it start there.
+    this.queuedStarts.takeBackFor(unplacedFree, (job, slotAd) => {
+      const limits = jobConcurrencyLimits(job.ad, () => slotAd);
+      if (limits === undefined) return true;
+      const jobId = formatJobId(job.cluster, job.proc);
+      return limitReached(limits, this.limitsInUse(jobId), (name) => limitMaximum(name, this.limitsKnob)) === undefined;
+    });
+  }
+
+  /**
+   * The concurrency limits the runs and queued starts hold (the negotiator counts the claimed slots' limits):
+   * a queued start with its slot's run's limits takes them over rather than adding its own. `except`: a job
+   * whose own holding is left out (it is to move).
+   */
+  private limitsInUse(except?: string): LimitsInUse {
+    const inUse = new LimitsInUse();
+    const held = (run: SlotRun | undefined): string | undefined => (run && formatJobId(run.cluster, run.proc) !== except ? run.limits : undefined);
+    for (const slot of this.registry.allSlots()) {
+      const running = held(slot.run);
+      const queued = held(slot.queued);
+      if (running !== undefined) inUse.add(running);
+      if (queued !== undefined && queued !== slot.run?.limits) inUse.add(queued);
+    }
+    return inUse;
+  }
+
+  /** The job's limits on the slot, as its run or queued start holds them. */
+  private limitsOn(job: StoredJob, slot: Slot, now: Date): string | undefined {
+    return jobConcurrencyLimits(job.ad, () => this.registry.slotAd(slot, now, true));
+  }
+
+  /** Limits left the idle job unmatched: why, in its ad, as HTCondor's schedd records a rejection (written when the reason changes). */
+  private matchRejected(job: StoredJob, reason: string, now: Date): void {
+    if (job.ad.getString('LastRejMatchReason') === reason) return;
+    const transition = matchRejected(job.ad, { now, reason });
+    // Not through commit: the job stays idle and is not tried again for it.
+    this.store.savepoint(() => this.store.apply(job, transition, runKept(job)));
+    this.observer.jobChanged(job, transition);
   }
 
   /** The ad of the job's cluster when the startd does not hold it; starts must be sent in the order this is called. */
@@ -542,7 +586,7 @@ export class Schedd {
     const inputEvents = usesFileTransfer(job.ad) && !fetchInput ? emptyTransferEvents(job, now, [2, 3], sinfulAddress) : [];
     const overlay = this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId, startd: slot.startdName, slot: slot.description.name });
     if (overlay === undefined) throw new Error(`job ${jobId} left the queue as its run started`);
-    slot.run = { cluster: job.cluster, proc: job.proc, runId };
+    slot.run = { cluster: job.cluster, proc: job.proc, runId, limits: this.limitsOn(job, slot, now) };
     this.observer.slotChanged(slot);
     return overlay;
   }
@@ -553,7 +597,7 @@ export class Schedd {
     const after = slot.run?.runId;
     if (!startd || after === undefined) return;
     const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
-    const { jobId, runId } = this.queuedStarts.add(job, slot, fetchInput);
+    const { jobId, runId } = this.queuedStarts.add(job, slot, fetchInput, this.limitsOn(job, slot, this.now()));
     this.store.afterCommit(() => {
       startd.send({ type: 'start', jobId, runId, slotName: slot.description.name, clusterAd: this.clusterAdToSend(startd, job.cluster), jobAd: job.overlay, fetchInput, after });
     });

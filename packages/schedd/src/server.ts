@@ -8,6 +8,8 @@ import { LogFile } from '@tinycondor/shared/log-file';
 import { configValue, parseCondorConfig, type CondorConfig } from '@tinycondor/shared/condor-config';
 import { JobUsers } from '@tinycondor/shared/job-user';
 import { epochSettings } from '@tinycondor/shared/epoch-history';
+import { ClassAd } from '@tinycondor/shared/classad/index';
+import type { NumberKnob } from '@tinycondor/shared/concurrency-limits';
 import { buildApp } from './app.js';
 import { CheckpointCleanup } from './checkpoint-cleanup.js';
 import { JobTransforms } from './job-transforms.js';
@@ -98,6 +100,32 @@ function knobInteger(value: string | undefined, name: string, fallback: number, 
   return fallback;
 }
 
+/**
+ * The knobs read as numbers (param_double): a number or a ClassAd expression that evaluates to one; a value
+ * that is neither is said once in the log and its default used.
+ */
+function numberKnob(knob: (name: string) => string | undefined, log: Logger): NumberKnob {
+  const warned = new Set<string>();
+  return (name) => {
+    const value = knob(name)?.trim();
+    if (value === undefined || value === '') return undefined;
+    let n: number | undefined = Number(value);
+    if (!Number.isFinite(n)) {
+      try {
+        n = new ClassAd().setExpr('Value', value).getNumber('Value');
+      } catch {
+        n = undefined;
+      }
+    }
+    if (n !== undefined && Number.isFinite(n)) return n;
+    if (!warned.has(`${name}=${value}`)) {
+      warned.add(`${name}=${value}`);
+      log.warn({ knob: name, value }, `Invalid expression for ${name} (${value}) in condor configuration; it must be a numeric expression: its default is used`);
+    }
+    return undefined;
+  };
+}
+
 /** The clean-up of checkpoints kept at a checkpoint_destination, from its knobs (param_info.in's defaults). */
 function checkpointCleanupFor(opts: ScheddOptions, localDir: string, spoolDir: string, log: Logger): CheckpointCleanup {
   const knob = opts.knob ?? (() => undefined);
@@ -144,6 +172,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
     schedd.spoolCommitObserver = opts.onSpoolCommit;
     schedd.checkpointCleanup = checkpointCleanupFor(opts, paths.root, spool.spoolDir, logger);
     if (opts.poolConfig) schedd.jobTransforms = new JobTransforms(opts.poolConfig, logger.child({ component: 'job-transforms' }));
+    if (opts.knob) schedd.limitsKnob = numberKnob(opts.knob, logger.child({ component: 'concurrency-limits' }));
     schedd.epochSettings = () => {
       const { settings, warnings } = epochSettings(opts.knob ?? (() => undefined), spool.spoolDir);
       for (const warning of warnings) logger.warn(warning);

@@ -7,6 +7,8 @@ export interface SlotRun {
   cluster: number;
   proc: number;
   runId: string;
+  /** The job's concurrency limits for this slot (lower-case), held while the run or queued start lasts. */
+  limits?: string;
 }
 
 export interface Slot {

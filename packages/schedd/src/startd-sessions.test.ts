@@ -64,6 +64,7 @@ function setup(t: Test): {
     matchmaker,
     observer: { startdChanged: (connection, connected) => calls.push(`observer ${connection.identity.startdName} ${connected ? 'connected' : 'gone'}`) },
     commit,
+    limitsOn: () => undefined,
     scheduleMatchmaking,
     now: () => NOW,
     log: quietLog,
@@ -123,8 +124,8 @@ t.test('hello: a job held meanwhile only forgets its run', async (t) => {
 t.test('hello: a queued start the startd names was launched; one it does not name is matched again', async (t) => {
   const { store, startd, queuedStarts, sessions, calls } = setup(t);
   const [launched, dropped] = submitIdle(store, [{}, {}]);
-  const launchedStart = queuedStarts.add(launched, slotOf(startd, 'slot1'), false);
-  queuedStarts.add(dropped, slotOf(startd, 'slot2'), false);
+  const launchedStart = queuedStarts.add(launched, slotOf(startd, 'slot1'), false, undefined);
+  queuedStarts.add(dropped, slotOf(startd, 'slot2'), false, undefined);
   for (const slot of startd.slots.values()) slot.queued = undefined;
   sessions.connected(startd, [{ jobId: '1.0', runId: launchedStart.runId, slotName: 'slot1' }]);
   t.equal(reread(store, launched)?.status, JobStatus.Running);
@@ -156,7 +157,7 @@ t.test('lease: a startd gone keeps its runs for leaseSeconds, then its runs are 
   const [job, queuedJob] = submitIdle(store, [{}, {}]);
   const running = startRunOn(store, job, slotOf(startd, 'slot1'));
   sessions.connected(startd, [reportedRun(running, 'slot1')]);
-  queuedStarts.add(queuedJob, slotOf(startd, 'slot1'), false);
+  queuedStarts.add(queuedJob, slotOf(startd, 'slot1'), false, undefined);
   sessions.disconnected(startd);
   t.equal(registry.get('s1'), undefined);
   t.ok(calls.includes('observer s1 gone'));

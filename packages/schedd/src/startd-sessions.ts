@@ -8,7 +8,7 @@ import type { QueuedStarts } from './queued-starts.js';
 import type { ReportOrder } from './report-order.js';
 import type { ScheddObserver } from './schedd-observer.js';
 import type { StartdKeys } from './startd-keys.js';
-import { slotKey, type StartdConnection, type StartdRegistry } from './startd-registry.js';
+import { slotKey, type Slot, type StartdConnection, type StartdRegistry } from './startd-registry.js';
 
 /** A run a startd names in its hello: what it still has on its slots. */
 export interface ReportedRun {
@@ -43,6 +43,8 @@ export interface StartdSessionsContext {
   observer: Pick<ScheddObserver, 'startdChanged'>;
   /** Stores a job's transition and tells whom it concerns (Schedd.commit). */
   commit(job: StoredJob, transition: Transition, run: RunAssignment | null): void;
+  /** The job's concurrency limits on the slot, which its run holds (Schedd.limitsOn). */
+  limitsOn(job: StoredJob, slot: Slot): string | undefined;
   scheduleMatchmaking(): void;
   now(): Date;
   log: Logger;
@@ -87,7 +89,7 @@ export class StartdSessions {
       const run = reported.get(job.runId);
       const slot = run && connection.slots.get(run.slotName);
       if (run && slot && run.jobId === formatJobId(job.cluster, job.proc)) {
-        slot.run = { cluster: job.cluster, proc: job.proc, runId: job.runId };
+        slot.run = { cluster: job.cluster, proc: job.proc, runId: job.runId, limits: this.context.limitsOn(job, slot) };
         reported.delete(job.runId);
       } else {
         this.evict(job, 'The startd no longer had the job running');

@@ -9,6 +9,7 @@ import {
   holdJob,
   isRefusal,
   jobExited,
+  matchRejected,
   jobSuspended,
   jobUnsuspended,
   releaseJob,
@@ -644,4 +645,14 @@ t.test('activation metrics: setup at the first execution, execution and teardown
   t.equal(evicted.has('ActivationTeardownDuration'), false, 'no process end known: no teardown');
   const neverExecuted = runEvicted(started, { now: at(20), reason: 'vacated', reasonCode: 6 }).ad;
   t.equal(neverExecuted.has('ActivationDuration'), false, 'a run that never began executing records none (began_execution)');
+});
+
+t.test('matchRejected: LastRejMatchReason and LastRejMatchTime, nothing else', async (t) => {
+  const idle = idleJob();
+  const rejected = matchRejected(idle, { now: at(5), reason: 'concurrency limit foo reached' });
+  t.equal(rejected.ad.getString('LastRejMatchReason'), 'concurrency limit foo reached');
+  t.equal(rejected.ad.getInt('LastRejMatchTime'), Math.floor(at(5).getTime() / 1000));
+  t.equal(rejected.ad.getInt('JobStatus'), idle.getInt('JobStatus'));
+  t.same(rejected.events, []);
+  t.equal(idle.has('LastRejMatchReason'), false, 'the ad given is not changed');
 });

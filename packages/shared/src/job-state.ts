@@ -358,6 +358,16 @@ export function editJob(adIn: ClassAd, edits: readonly (readonly [string, string
   return { ad, events: [], leaveQueue: false, killRun: false };
 }
 
+/**
+ * The job was left idle by matchmaking: why (LastRejMatchReason) and when (LastRejMatchTime), as the
+ * schedd's scheduler_handleJobRejected records a negotiator's rejection. No event.
+ */
+export function matchRejected(adIn: ClassAd, opts: { now: Date; reason: string }): Transition {
+  const ad = adIn.clone();
+  ad.set('LastRejMatchReason', opts.reason).set('LastRejMatchTime', Math.floor(opts.now.getTime() / 1000));
+  return { ad, events: [], leaveQueue: false, killRun: false };
+}
+
 /** Whether the job has a run on a slot: running, or suspended there (its processes stopped). */
 export function holdsRun(status: number | undefined): boolean {
   return status === JobStatus.Running || status === JobStatus.Suspended;

@@ -36,3 +36,8 @@ t.test('unreadKnobs: what the pool does not read, less macros other values use',
   t.notOk(unread.some((line) => /^(SPOOL|JOB_TRANSFORM_A|INPUT_JOB_ATTRS) /.test(line)));
   t.ok(unread.some((line) => /^DAEMON_LIST @ c, line 6 \(use ROLE:Personal\)$/.test(line)), 'a template\'s knobs, named with the use line');
 });
+
+t.test('the concurrency limits: CONCURRENCY_LIMIT_DEFAULT[_<set>] and <name>_LIMIT, not HTCondor knobs that only end in _LIMIT', async (t) => {
+  for (const name of ['CONCURRENCY_LIMIT_DEFAULT', 'CONCURRENCY_LIMIT_DEFAULT_LARGE', 'FOO_LIMIT', 'foo_limit', 'large.swlicense_LIMIT']) t.ok(isImplementedKnob(name), name);
+  for (const name of ['DETECTED_CPUS_LIMIT', 'ARC_GAHP_COMMAND_LIMIT', 'a.b.c_LIMIT']) t.notOk(isImplementedKnob(name), name);
+});

@@ -17,6 +17,7 @@ const KNOBS = new Set([
   // The schedd
   'JOB_TRANSFORM_NAMES', 'CHECKPOINT_DESTINATION_MAPFILE', 'CHECKPOINT_CLEANUP_TIMEOUT', 'DEFAULT_NUM_EXTRA_CHECKPOINTS', 'RUN_CLEANUP_PLUGINS_AS_OWNER',
   'JOB_EPOCH_HISTORY', 'JOB_EPOCH_HISTORY_DIR', 'MAX_EPOCH_HISTORY_LOG', 'MAX_EPOCH_HISTORY_ROTATIONS',
+  'CONCURRENCY_LIMIT_DEFAULT',
   // condor_preen
   'VALID_SPOOL_FILES', 'MAX_CHECKPOINT_CLEANUP_PROCS', 'PREEN_CHECKPOINT_CLEANUP_TIMEOUT',
   // The startd and its jobs
@@ -34,6 +35,9 @@ const KNOB_PATTERNS = [
   /^JOB_TRANSFORM_/i, // JOB_TRANSFORM_<name>, for the names JOB_TRANSFORM_NAMES lists
   /^(INPUT|OUTPUT|CHECKPOINT|TRANSFER|SPAWN)_JOB_ATTRS$/i,
   /^DOCKER_VOLUME_DIR_/i, // DOCKER_VOLUME_DIR_<name>[_MOUNT_IF], for the names DOCKER_VOLUMES lists
+  // <name>_LIMIT and CONCURRENCY_LIMIT_DEFAULT_<set>, for the concurrency limits jobs name (HTCondor's own knobs ending in _LIMIT are other things)
+  /^(?!(DETECTED_CPUS|ARC_GAHP_COMMAND)_LIMIT$)[A-Z_][A-Z0-9_]*(\.[A-Z_][A-Z0-9_]*)?_LIMIT$/i,
+  /^CONCURRENCY_LIMIT_DEFAULT_[A-Z_][A-Z0-9_]*$/i,
 ];
 
 export function isImplementedKnob(name: string): boolean {

@@ -1,6 +1,7 @@
 // Submit commands → one proc's job ClassAd (HTCondor's SubmitHash::Set* functions).
 import { posix } from 'node:path';
 import { ClassAd, ClassAdParseError, parseExpr, quoteString } from '../classad/index.js';
+import { concurrencyLimitsAttribute } from '../concurrency-limits.js';
 import { usesFileTransfer } from '../transfer-files.js';
 import { neededPluginMethods } from '../url-transfer.js';
 import { aliasesOf } from './aliases.js';
@@ -663,11 +664,24 @@ class JobAdBuilder {
       const found = this.get(command);
       if (found) ad.set(attribute, this.check(command, found, normalizeSignal));
     }
+    this.setConcurrencyLimits();
     const group = this.get('accounting_group');
     if (group) {
       const user = this.get('accounting_group_user')?.value ?? input.ctx.owner;
       ad.set('AcctGroup', group.value).set('AcctGroupUser', user).set('AccountingGroup', `${group.value}.${user}`);
     }
+  }
+
+  /** SetConcurrencyLimits: concurrency_limits, checked and normalised, or concurrency_limits_expr as it is (see concurrency-limits.ts). */
+  private setConcurrencyLimits(): void {
+    const list = this.get('concurrency_limits');
+    const expr = this.get('concurrency_limits_expr');
+    if (list && expr) throw condorSubmitError(expr.pos, "concurrency_limits and concurrency_limits_expr can't be used together");
+    if (list) {
+      const limits = concurrencyLimitsAttribute(list.value);
+      if ('invalid' in limits) throw condorSubmitError(list.pos, `Invalid concurrency limit '${limits.invalid}'`);
+      if (limits.value !== undefined) this.ad.set('ConcurrencyLimits', limits.value);
+    } else if (expr) this.setExpr('ConcurrencyLimits', 'concurrency_limits_expr', expr);
   }
 
   /** EXTENDED_SUBMIT_COMMANDS given in the file (SetExtendedJobExprs): each sets the attribute of its name, typed as the example says. */

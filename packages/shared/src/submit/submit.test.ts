@@ -1087,3 +1087,18 @@ t.test('URL transfers: SetRequirements asks for each method the job does not bri
   const [shared] = submit('executable = a\nshould_transfer_files = NO\ntransfer_output_remaps = "r = http://h/x"\nqueue\n');
   t.equal(shared!.getSource('Requirements'), 'true', 'no file transfer, no plugin');
 });
+
+t.test('concurrency_limits: SetConcurrencyLimits lower-cases, checks and sorts; concurrency_limits_expr is kept as an expression', async (t) => {
+  const [ad] = submit('executable = a\nconcurrency_limits = XSW, Database FILESERVER:3\nqueue\n');
+  t.equal(ad!.getSource('ConcurrencyLimits'), '"database,fileserver:3,xsw"');
+  const [expr] = submit('executable = a\nconcurrency_limits_expr = strcat("SWX:2 ", TARGET.NETWORK)\nqueue\n');
+  t.equal(expr!.getSource('ConcurrencyLimits'), 'strcat("SWX:2 ",TARGET.NETWORK)');
+  const [none] = submit('executable = a\nconcurrency_limits =\nqueue\n');
+  t.equal(none!.getSource('ConcurrencyLimits'), undefined, 'an empty list sets nothing');
+  expectError(t, 'executable = a\nconcurrency_limits = ok, 2Bad\nqueue\n', "job.sub:2: Invalid concurrency limit '2bad'");
+  expectError(t, 'executable = a\nconcurrency_limits = a\nconcurrency_limits_expr = "b"\nqueue\n', "job.sub:3: concurrency_limits and concurrency_limits_expr can't be used together");
+  const ctx = context();
+  const usage = new MacroUsage();
+  expandProcs(parseSubmitFile('executable = a\nconcurrency_limits = foo\nqueue\n', ctx), 7, ctx, usage);
+  t.same(usage.unimplemented(), [], 'no longer named as not implemented');
+});
