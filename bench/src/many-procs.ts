@@ -61,3 +61,37 @@ export const manyProcs: Benchmark = {
     }
   },
 };
+
+const LATE_PROCS = 1_000_000;
+const LATE_LIMIT = 1_000;
+const LATE_SUBMIT = `executable = /bin/true\ntransfer_executable = false\nrequirements = false\noutput = out.$(Process)\nmax_materialize = ${LATE_LIMIT}\nqueue ${LATE_PROCS}\n`;
+
+/** Late materialization: a million procs cost what the thousand materialized cost (and a submit digest). */
+export const lateMaterialization: Benchmark = {
+  name: 'late-materialization',
+  title: `${LATE_PROCS} procs in one cluster with max_materialize = ${LATE_LIMIT}`,
+  goal: 'report condor_submit wall time and schedd RSS after submit, beside many-procs',
+  async run() {
+    const pool = await startPool({ startds: 1, cpus: 1 });
+    try {
+      fs.writeFileSync(path.join(pool.dir, 'late.sub'), LATE_SUBMIT);
+      const pid = pool.process.pid as number;
+      const rssBefore = rssMb(pid);
+      const scheddCpuBefore = processCpuMs(pid);
+      const submit = timeCommandCpu(path.join(binDir, 'condor_submit.js'), ['-terse', path.join(pool.dir, 'late.sub')], pool.env);
+      const scheddCpu = processCpuMs(pid) - scheddCpuBefore;
+      const totals = timeCommandCpu(path.join(binDir, 'condor_q.js'), ['-totals'], pool.env);
+      const rss = rssMb(pid);
+      return {
+        value: submit.wallMs / 1000,
+        unit: 's to submit',
+        goalMet: true,
+        notes:
+          `schedd RSS ${rss.toFixed(0)} MB after submit (${rssBefore.toFixed(0)} MB before); condor_q -totals ${(totals.wallMs / 1000).toFixed(2)} s; ` +
+          `CPU: condor_submit ${(submit.cpuMs / 1000).toFixed(2)} s, schedd ${(scheddCpu / 1000).toFixed(2)} s (until condor_submit returned)`,
+      };
+    } finally {
+      await pool.stop();
+    }
+  },
+};

@@ -5,7 +5,7 @@ import { containerJobs } from './containers.js';
 import { checkpointIncremental } from './incremental-checkpoint.js';
 import { poolReady, scheddIdle } from './idle.js';
 import { submitLatencyCli, submitLatencyRest } from './latency.js';
-import { manyProcs } from './many-procs.js';
+import { lateMaterialization, manyProcs } from './many-procs.js';
 import { manyStartds, scheddPath } from './many-startds.js';
 import { startdPath } from './startd-path.js';
 import { slurmSideBySide } from './slurm.js';
@@ -13,7 +13,7 @@ import { quantile } from './stats.js';
 import { throughput } from './throughput.js';
 import type { Benchmark, BenchmarkResult } from './types.js';
 
-const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, bigCheckpointOneFile, bigCheckpointManyFiles, checkpointIncremental, manyProcs, manyStartds, scheddPath, startdPath, poolReady, scheddIdle, slurmSideBySide, containerJobs];
+const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, bigCheckpointOneFile, bigCheckpointManyFiles, checkpointIncremental, manyProcs, lateMaterialization, manyStartds, scheddPath, startdPath, poolReady, scheddIdle, slurmSideBySide, containerJobs];
 
 function format(value: number, unit: string): string {
   return `${value.toFixed(value >= 100 ? 0 : 1)} ${unit}`;

@@ -77,6 +77,11 @@ export class ScheddClient {
     return this.transport.json('POST', `/v1/clusters/${clusterId}/procs`, SubmitReply, body);
   }
 
+  /** Stores a cluster's job factory (late materialization); `body` is a FactoryBody already serialized. */
+  submitFactory(clusterId: number, body: string) {
+    return this.transport.json('POST', `/v1/clusters/${clusterId}/factory`, SubmitReply, body);
+  }
+
   /** After a lost reply to submitProcs: whether the schedd stored that submission (one not stored is given up). */
   settleSubmission(clusterId: number) {
     return this.transport.json('POST', `/v1/clusters/${clusterId}/settle`, SubmissionReply);

@@ -66,10 +66,24 @@ t.test('each route answers a valid request, and refuses an invalid one with a 40
   const startd = { 'x-tinycondor-startd-key': key };
   const base = { ClusterId: '1', ProcId: '0', JobStatus: '1', Cmd: '"/bin/true"', Iwd: `"${home}"`, Owner: `"${os.userInfo().username}"` };
 
+  // Clusters 1 and 2 (job 2.0 stays absent); the route's own reservation below is cluster 3, which the factory is submitted to.
+  schedd.reserveCluster();
+  schedd.reserveCluster();
+  const factory = {
+    limit: 1,
+    totalProcs: 2,
+    digest: {
+      definitions: [{ name: 'executable', value: '/bin/true', pos: { file: 'job.sub', line: 1 } }],
+      queue: { pos: { file: 'job.sub', line: 2 }, vars: [], count: 2, rows: [{}] },
+      context: { fileName: 'job.sub', submitDir: home, env: {}, owner: os.userInfo().username, now: 1_700_000_000_000, extendedCommands: [] },
+    },
+  };
+
   // [route as OpenAPI names it, a valid request and its status, an invalid one and the field its error names]
   const cases: [string, Call, number, Call | undefined, RegExp | undefined][] = [
     ['POST /v1/clusters', { method: 'POST', url: '/v1/clusters' }, 201, undefined, undefined],
     ['POST /v1/clusters/{clusterId}/procs', { method: 'POST', url: '/v1/clusters/1/procs', body: { procs: [base] } }, 201, { method: 'POST', url: '/v1/clusters/1/procs', body: { procs: 'no' } }, /procs/],
+    ['POST /v1/clusters/{clusterId}/factory', { method: 'POST', url: '/v1/clusters/3/factory', body: factory }, 201, { method: 'POST', url: '/v1/clusters/3/factory', body: { ...factory, limit: 0 } }, /limit/],
     ['POST /v1/clusters/{clusterId}/settle', { method: 'POST', url: '/v1/clusters/1/settle' }, 200, { method: 'POST', url: '/v1/clusters/0/settle' }, /clusterId/],
     ['GET /v1/jobs', { method: 'GET', url: '/v1/jobs?constraint=ProcId%3D%3D0' }, 200, { method: 'GET', url: '/v1/jobs?limit=0' }, /limit/],
     ['GET /v1/jobs/totals', { method: 'GET', url: '/v1/jobs/totals' }, 200, undefined, undefined],

@@ -18,7 +18,7 @@ import { actionRoutes } from './routes/actions.js';
 import { editRoutes } from './routes/edit.js';
 import { tailRoutes } from './routes/tail.js';
 import { faultRoutes } from './routes/faults.js';
-import { queueRoutes, SUBMIT_ROUTE } from './routes/queue.js';
+import { FACTORY_ROUTE, queueRoutes, SUBMIT_ROUTE } from './routes/queue.js';
 import { spooledRoutes } from './routes/spooled.js';
 import { sshRoutes } from './routes/ssh.js';
 import { startdChannelRoutes } from './routes/startd-channel.js';
@@ -93,7 +93,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
     // fastify's words for a body over the limit ("Request body is too large") do not say what to do.
-    if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE' && request.routeOptions.url === SUBMIT_ROUTE) {
+    if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE' && (request.routeOptions.url === SUBMIT_ROUTE || request.routeOptions.url === FACTORY_ROUTE)) {
       return reply.code(413).send({ error: submissionTooLarge() });
     }
     if (err.validation || err instanceof SubmitRejected || err instanceof ClassAdParseError) {

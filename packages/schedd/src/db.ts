@@ -60,6 +60,12 @@ CREATE TABLE IF NOT EXISTS event_outbox (
   proc_id INTEGER,
   owner TEXT
 );
+-- A cluster's job factory (late materialization) while it has procs left to materialize: its submit digest.
+-- Where it stands (JobMaterializeNextProcId…) is in the cluster's ad, changed in the same transactions.
+CREATE TABLE IF NOT EXISTS job_factories (
+  cluster_id INTEGER PRIMARY KEY,
+  digest TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS epoch_outbox (
   seq INTEGER PRIMARY KEY,
   cluster_id INTEGER NOT NULL,

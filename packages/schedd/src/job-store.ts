@@ -83,6 +83,9 @@ export const MAX_TIMELINE_ROWS = 200_000;
 /** Timeline rows written between two prunings. */
 const TIMELINE_PRUNE_EVERY = 1_000;
 
+/** Cluster attributes the schedd changes as a job factory materializes procs (lower-case). */
+const FACTORY_STATE = new Set(['jobmaterializenextprocid', 'jobmaterializepaused', 'jobmaterializepausereason']);
+
 /** clusters.submitted of a reservation its submitter gave up (0: reserved, 1: submitted). */
 const ABANDONED = 2;
 
@@ -144,6 +147,13 @@ export class JobStore {
       getCluster: db.prepare<[number], { submitted: number; ad: string | null; submission: string | null }>('SELECT submitted, ad, submission FROM clusters WHERE cluster_id = ?'),
       markSubmitted: db.prepare<[string, string | null, number]>('UPDATE clusters SET submitted = 1, ad = ?, submission = ? WHERE cluster_id = ?'),
       markAbandoned: db.prepare<[number]>(`UPDATE clusters SET submitted = ${ABANDONED} WHERE cluster_id = ? AND submitted = 0`),
+      setClusterAd: db.prepare<[string, number]>('UPDATE clusters SET ad = ? WHERE cluster_id = ?'),
+      insertFactory: db.prepare<[number, string]>('INSERT INTO job_factories (cluster_id, digest) VALUES (?, ?)'),
+      getFactory: db.prepare<[number], { digest: string }>('SELECT digest FROM job_factories WHERE cluster_id = ?'),
+      deleteFactory: db.prepare<[number]>('DELETE FROM job_factories WHERE cluster_id = ?'),
+      factoryClusters: db.prepare<[], { cluster_id: number }>('SELECT cluster_id FROM job_factories ORDER BY cluster_id'),
+      clusterSize: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM jobs WHERE cluster_id = ?'),
+      clusterNotRunning: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM jobs WHERE cluster_id = ? AND status IN (1, 5)'),
       getJob: db.prepare<[number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
       clusterPage: db.prepare<[number, number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id > ? ORDER BY proc_id LIMIT ?'),
       idlePage: db.prepare<[number, number, number, number, number, number], JobRow>(
@@ -244,33 +254,76 @@ export class JobStore {
     eventsFor: (ad: AdReader) => JobEvent[],
     /** Whether the submit events go on the jobs' timelines (a huge cluster's would only push the others out). */
     onTimeline = true,
+    /** A job factory's submit digest (late materialization): stored with the cluster, its procs materialized later. */
+    factoryDigest?: string,
   ): void {
     this.transaction(() => {
       const reserved = this.statements.getCluster.get(clusterId);
       if (!reserved) throw new SubmitRejected(`cluster ${clusterId} was not reserved`);
       if (reserved.submitted === ABANDONED) throw new SubmitRejected(`cluster ${clusterId} was given up by its submitter after a lost connection`);
       if (reserved.submitted) throw new SubmitRejected(`cluster ${clusterId} was already submitted`);
-      let timelineEntries = 0;
-      this.jobInserts.insertAll((addJob) =>
-        this.eventInserts.insertAll((addEvent) =>
-          this.timelineInserts.insertAll((addEntry) => {
-            for (const { ad, overlay } of rows) {
-              const proc = ad.getInt('ProcId') ?? 0;
-              addJob(clusterId, proc, ad.getInt('JobStatus') ?? 1, ad.getInt('JobPrio') ?? 0, JSON.stringify(overlay), ad.getString('Owner') ?? '', hasPeriodicPolicy(ad) ? 1 : 0);
-              const events = eventsFor(ad);
-              this.queueEvents(ad, events, addEvent);
-              if (!onTimeline) continue;
-              const entries = timelineEntriesOf(events, undefined);
-              for (const entry of entries) addEntry(clusterId, proc, ++this.timelineSeq, JSON.stringify(entry));
-              timelineEntries += entries.length;
-            }
-          }),
-        ),
-      );
-      this.countTimelineWrites(timelineEntries);
+      this.insertProcs(clusterId, rows, eventsFor, onTimeline);
       this.statements.markSubmitted.run(JSON.stringify(cluster.stored), submissionId ?? null, clusterId);
+      if (factoryDigest !== undefined) this.statements.insertFactory.run(clusterId, factoryDigest);
     });
     this.cacheClusterAd(clusterId, cluster);
+  }
+
+  /**
+   * Procs a cluster's job factory materialized, with their submit events, and the cluster's ad that says so
+   * (JobMaterializeNextProcId): one transaction, or the current one.
+   */
+  materializeProcs(clusterId: number, cluster: ClusterAd, rows: Iterable<ProcRow>, eventsFor: (ad: AdReader) => JobEvent[]): void {
+    this.transaction(() => {
+      this.insertProcs(clusterId, rows, eventsFor, true);
+      this.setClusterAd(clusterId, cluster);
+    });
+  }
+
+  /** A cluster's ad changed (its factory's state). */
+  setClusterAd(clusterId: number, cluster: ClusterAd): void {
+    this.statements.setClusterAd.run(JSON.stringify(cluster.stored), clusterId);
+    this.cacheClusterAd(clusterId, cluster);
+  }
+
+  /** The submit digest of a cluster's job factory; undefined when it has none (left). */
+  factoryDigest(clusterId: number): string | undefined {
+    return this.statements.getFactory.get(clusterId)?.digest;
+  }
+
+  /** The factory is done or removed: the cluster materializes no more procs. */
+  deleteFactory(clusterId: number): void {
+    this.statements.deleteFactory.run(clusterId);
+  }
+
+  factoryClusters(): number[] {
+    return this.statements.factoryClusters.all().map((row) => row.cluster_id);
+  }
+
+  /** A cluster's procs in the queue (HTCondor's ClusterSize) and those of them idle or held (getNumNotRunning). */
+  clusterCounts(clusterId: number): { inQueue: number; notRunning: number } {
+    return { inQueue: this.statements.clusterSize.get(clusterId)?.n ?? 0, notRunning: this.statements.clusterNotRunning.get(clusterId)?.n ?? 0 };
+  }
+
+  private insertProcs(clusterId: number, rows: Iterable<ProcRow>, eventsFor: (ad: AdReader) => JobEvent[], onTimeline: boolean): void {
+    let timelineEntries = 0;
+    this.jobInserts.insertAll((addJob) =>
+      this.eventInserts.insertAll((addEvent) =>
+        this.timelineInserts.insertAll((addEntry) => {
+          for (const { ad, overlay } of rows) {
+            const proc = ad.getInt('ProcId') ?? 0;
+            addJob(clusterId, proc, ad.getInt('JobStatus') ?? 1, ad.getInt('JobPrio') ?? 0, JSON.stringify(overlay), ad.getString('Owner') ?? '', hasPeriodicPolicy(ad) ? 1 : 0);
+            const events = eventsFor(ad);
+            this.queueEvents(ad, events, addEvent);
+            if (!onTimeline) continue;
+            const entries = timelineEntriesOf(events, undefined);
+            for (const entry of entries) addEntry(clusterId, proc, ++this.timelineSeq, JSON.stringify(entry));
+            timelineEntries += entries.length;
+          }
+        }),
+      ),
+    );
+    this.countTimelineWrites(timelineEntries);
   }
 
   /**
@@ -547,6 +600,8 @@ export class JobStore {
         this.statements.insertHistory.run(job.cluster, job.proc, ad.getInt('CompletionDate') ?? 0, JSON.stringify(ad.toJSON()));
       } else {
         overlay = this.clusterAd(job.cluster).overlayOf(ad.toJSON());
+        // The factory's state is the cluster's alone: a proc read before it moved on does not keep the old value.
+        for (const name of Object.keys(overlay)) if (FACTORY_STATE.has(name.toLowerCase())) delete overlay[name];
         this.statements.updateJob.run(
           ad.getInt('JobStatus') ?? job.status,
           ad.getInt('JobPrio') ?? 0,

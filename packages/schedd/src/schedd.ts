@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { ClassAd } from '@tinycondor/shared/classad/index';
+import { quoteString, type ClassAd } from '@tinycondor/shared/classad/index';
+import type { AdReader } from '@tinycondor/shared/proc-ad-view';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
-import type { ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { ulogInfoText } from '@tinycondor/shared/chirp/protocol';
 import { remoteEditRefusal, type RemoteEditRefusal } from '@tinycondor/shared/chirp/remote-edits';
@@ -54,6 +54,12 @@ import { spooledInputRewrites } from './spooled-job.js';
 import type { JobTransforms } from './job-transforms.js';
 import { actionSelects } from '@tinycondor/shared/job-action-results';
 import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
+import { factoryState, JobFactories, procsToMaterialize } from './job-factories.js';
+import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
+import { SubmitError } from '@tinycondor/shared/submit/errors';
+import { ProcFactory, type FactorySubmission } from '@tinycondor/shared/submit/factory';
+import { constraintHolds } from './constraint-jobs.js';
+import { SubmitRejected } from './job-store.js';
 import { StartdKeys } from './startd-keys.js';
 import { ReportOrder } from './report-order.js';
 import { DELAYED_UPDATE_PATTERNS, RunReports } from './run-reports.js';
@@ -121,6 +127,8 @@ export class Schedd {
   /** The concurrency limits' knobs as numbers, read at each pass that tries a job declaring limits (server.ts sets it from the pool's knobs). */
   limitsKnob: NumberKnob = () => undefined;
   private readonly events: EventLogWriter;
+  /** The clusters' job factories (late materialization). */
+  private readonly factories: JobFactories;
   /** The job epoch history (JOB_EPOCH_HISTORY): a record per run start, plugin transfer and run end. */
   private readonly epochs: EpochHistory;
   /** Judges the paths of a job's inputs, outputs and user log (see PoolFileGuard). */
@@ -151,6 +159,7 @@ export class Schedd {
     private readonly observer: ScheddObserver,
   ) {
     this.store = new JobStore(db);
+    this.factories = new JobFactories(this.store);
     this.epochSettings = () => epochSettings(() => undefined, spool.spoolDir).settings;
     this.epochs = new EpochHistory(db, () => this.epochSettings(), log.child({ component: 'epoch-history' }));
     this.fileGuard = new PoolFileGuard(settings.poolRoot);
@@ -210,6 +219,8 @@ export class Schedd {
     const startds = new Set(this.store.startdsWithRuns());
     for (const startd of this.queuedStarts.restore()) startds.add(startd);
     for (const startd of startds) this.startdSessions.startLease(startd);
+    // A factory goes on from its cluster's JobMaterializeNextProcId, as committed before the schedd stopped.
+    for (const clusterId of this.factories.all()) this.store.transaction(() => this.materialize(clusterId));
     this.scheduleMatchmaking();
   }
 
@@ -234,6 +245,8 @@ export class Schedd {
     const overlay = this.store.transaction(() => {
       const stored = this.store.apply(job, transition, run);
       this.recordEpochs(job, transition, run);
+      // A proc that leaves the queue, or stops being idle, may make room for the factory's next ones.
+      if (this.factories.has(job.cluster)) this.materialize(job.cluster);
       return stored;
     });
     this.observer.jobChanged(job, transition);
@@ -287,6 +300,14 @@ export class Schedd {
     if (earlier?.stored && earlier.submissionId === submissionId) return earlier.procs;
     const now = this.now();
     const cluster = submittedClusterAd(common, procs.length);
+    const { submission, eventsFor, submitted } = this.submission(clusterId, cluster, procs, caller, now);
+    this.store.submitCluster(clusterId, submissionId, cluster, submission.rows(), eventsFor, procs.length <= MAX_TIMELINE_SUBMISSION);
+    this.procsSubmitted(clusterId, submission, submitted);
+    return procs.length;
+  }
+
+  /** Procs of a cluster as the queue stores them (see SubmittedProcs), and their submit events as they are stored. */
+  private submission(clusterId: number, cluster: ClusterAd, procs: ProcOverlay[], caller: Caller, now: Date) {
     const submission = new SubmittedProcs(clusterId, cluster, procs, caller, {
       scheddName: this.settings.name,
       spool: this.spool,
@@ -296,31 +317,129 @@ export class Schedd {
     });
     const listening = this.observer.listening;
     const submitted: JobEvent[] = [];
-    const onTimeline = procs.length <= MAX_TIMELINE_SUBMISSION;
-    this.store.submitCluster(
-      clusterId,
-      submissionId,
-      cluster,
-      submission.rows(),
-      (ad) => {
-        const events = submitEvents(ad, clusterId, now, this.settings.sinfulAddress);
-        if (listening) submitted.push(...events);
-        return events;
-      },
-      onTimeline,
-    );
-    this.observer.clusterSubmitted(clusterId, procs.length, this.observer.listening ? submitted : []);
+    const eventsFor = (ad: AdReader): JobEvent[] => {
+      const events = submitEvents(ad, clusterId, now, this.settings.sinfulAddress);
+      if (listening) submitted.push(...events);
+      return events;
+    };
+    return { submission, eventsFor, submitted };
+  }
+
+  /** Once stored (committed): the idle procs go to matchmaking, their events to the logs. */
+  private procsSubmitted(clusterId: number, submission: SubmittedProcs, submitted: JobEvent[]): void {
+    this.observer.clusterSubmitted(clusterId, submission.idle.length, this.observer.listening ? submitted : []);
     for (const [jobId, prio] of submission.idle) this.matchmaker.jobBecameIdle(jobId, prio);
     this.queuedStarts.yieldTo(submission.highestIdlePrio);
     this.events.schedule();
     this.scheduleMatchmaking();
-    return procs.length;
+  }
+
+  /**
+   * A late-materialization submission (condor_submit's SetJobFactory): the cluster is stored with its factory
+   * and the cluster ad HTCondor's schedd gives it (proc 0's ad, TotalSubmitProcs, JobMaterializeLimit,
+   * JobMaterializeNextProcId = 0), and its first procs are materialized in the same transaction. Returns the
+   * number of procs the factory will make.
+   */
+  submitFactory(clusterId: number, submissionId: string | undefined, submission: FactorySubmission, caller: Caller): number {
+    const earlier = submissionId === undefined ? undefined : this.store.submission(clusterId);
+    if (earlier?.stored && earlier.submissionId === submissionId) return earlier.procs;
+    let factory: ProcFactory;
+    try {
+      factory = new ProcFactory(submission.digest, clusterId);
+    } catch (err) {
+      if (err instanceof SubmitError) throw new SubmitRejected(`submit digest: ${err.message}`);
+      throw err;
+    }
+    if (!caller.superUser && submission.digest.context.owner !== caller.user) {
+      throw new SubmitRejected(`submit digest: Owner "${submission.digest.context.owner}" is not the submitting user ${caller.user}`);
+    }
+    const limit = Math.max(Math.min(submission.limit, factory.totalProcs), 1);
+    const cluster = new ClusterAd({
+      ...factory.cluster.stored,
+      TotalSubmitProcs: String(factory.totalProcs),
+      JobMaterializeLimit: String(limit),
+      JobMaterializeNextProcId: '0',
+    });
+    this.store.transaction(() => {
+      this.store.submitCluster(clusterId, submissionId, cluster, [], () => [], true, JSON.stringify(submission.digest));
+      this.factories.added(clusterId, factory);
+      this.materialize(clusterId, true);
+    });
+    return factory.totalProcs;
+  }
+
+  /**
+   * Materializes what the cluster's factory has room for (procsToMaterialize), inside the caller's
+   * transaction: the procs, their submit events and the cluster's JobMaterializeNextProcId commit together
+   * with the change that made room, so a restart neither repeats nor skips a proc. The last proc made, the
+   * factory is deleted. A proc that cannot be built pauses the factory (JobMaterializePaused = 1, with
+   * JobMaterializePauseReason), as HTCondor's setJobFactoryPauseAndLog; with `refuse` (at submission) it
+   * refuses the submission instead.
+   */
+  private materialize(clusterId: number, refuse = false): void {
+    const cluster = this.store.clusterAd(clusterId);
+    const state = factoryState(cluster);
+    const count = procsToMaterialize(state, this.store.clusterCounts(clusterId));
+    if (count === 0) return;
+    const now = this.now();
+    const first = state.nextProcId;
+    let proc = first;
+    try {
+      this.store.savepoint(() => {
+        const factory = this.factories.factory(clusterId);
+        if (factory === undefined) return;
+        const overlays: ProcOverlay[] = [];
+        for (; proc < first + count; proc++) overlays.push({ ...factory.overlay(proc), JobMaterializeDate: String(Math.floor(now.getTime() / 1000)) });
+        const next = new ClusterAd({ ...cluster.stored, JobMaterializeNextProcId: String(proc) });
+        const owner = cluster.evaluation('Owner').value;
+        const caller: Caller = { user: owner.type === 'string' ? owner.value : '', superUser: false, poolToken: false };
+        const { submission, eventsFor, submitted } = this.submission(clusterId, next, overlays, caller, now);
+        this.store.materializeProcs(clusterId, next, submission.rows(), eventsFor);
+        if (proc >= state.totalProcs) {
+          this.store.deleteFactory(clusterId);
+          this.store.afterCommit(() => this.factories.forget(clusterId));
+        }
+        this.store.afterCommit(() => this.procsSubmitted(clusterId, submission, submitted));
+      });
+    } catch (err) {
+      if (!(err instanceof SubmitError || err instanceof SubmitRejected)) throw err;
+      if (refuse) throw err instanceof SubmitRejected ? err : new SubmitRejected(err.message);
+      const reason = `failed to create ClassAd for Job ${formatJobId(clusterId, proc)} : ${err.message}`;
+      this.log.warn({ cluster: clusterId, proc, reason }, 'job factory paused');
+      this.store.setClusterAd(clusterId, new ClusterAd({ ...cluster.stored, JobMaterializePaused: '1', JobMaterializePauseReason: quoteString(reason) }));
+    }
+  }
+
+  /**
+   * condor_rm of a cluster, of all jobs or by a constraint its cluster ad matches (GetNextJobOrClusterByConstraint):
+   * its factory goes first, so that removing its procs does not materialize others (mmClusterRemoved).
+   */
+  private removeFactories(selection: Selection, caller: Caller): void {
+    const named = new Set(selection.specs.filter((spec) => spec.proc === undefined).map((spec) => spec.cluster));
+    for (const clusterId of this.factories.all()) {
+      const cluster = this.store.clusterAd(clusterId);
+      let selected = selection.all || named.has(clusterId);
+      if (!selected && selection.constraint !== undefined) {
+        // A cluster ad has no ProcId of its own.
+        const ad = cluster.procAd({ ProcId: null });
+        selected = constraintHolds(selection.constraint, ad);
+      }
+      if (!selected) continue;
+      const owner = cluster.evaluation('Owner').value;
+      if (permissionDenied(caller, String(clusterId), owner.type === 'string' ? owner.value : undefined) !== undefined) continue;
+      this.store.transaction(() => {
+        this.store.deleteFactory(clusterId);
+        this.store.afterCommit(() => this.factories.forget(clusterId));
+      });
+      this.log.info({ cluster: clusterId, user: caller.user }, 'job factory removed');
+    }
   }
 
   // ---- user actions -----------------------------------------------------------------------------
 
   /** condor_rm, condor_hold, condor_release, condor_vacate_job: see actOnSelection. */
   async actOnSelection(action: JobAction, selection: Selection, reason: string, caller: Caller, holdSubCode = 0): Promise<ActionSummary & { queueJobs: number }> {
+    if (action === 'remove' || action === 'remove-x') this.removeFactories(selection, caller);
     const inState = (job: StoredJob) => actionSelects(action, job.ad.getInt('JobStatus'), job.ad.getInt('JobStatusOnRelease'), job.ad.getInt('HoldReasonCode'));
     const hold = { code: HoldCode.UserRequest, subCode: holdSubCode };
     const summary = await actOnSelection(this.store, { ...selection, inState }, (job) => this.actOnJob(action, job, reason, hold, caller, this.now()), () => this.stopped);

@@ -41,6 +41,55 @@ export const SubmitBody = Type.Object(
 );
 export type SubmitBody = Static<typeof SubmitBody>;
 
+const SourcePos = Type.Object({ file: Type.String({ maxLength: 4096 }), line: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+
+/** A late-materialization submission (submit/factory.ts's FactorySubmission): the submit digest and JobMaterializeLimit. */
+export const FactoryBody = Type.Object(
+  {
+    submissionId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' })),
+    limit: Type.Integer({ minimum: 1 }),
+    totalProcs: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    digest: Type.Object(
+      {
+        definitions: Type.Array(Type.Object({ name: Type.String({ maxLength: 200 }), value: Type.String({ maxLength: 1_000_000 }), pos: SourcePos }, { additionalProperties: false })),
+        queue: Type.Object(
+          {
+            pos: SourcePos,
+            vars: Type.Array(Type.String({ maxLength: 200 })),
+            count: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+            rows: Type.Array(Type.Record(Type.String({ maxLength: 200 }), Type.String()), { maxItems: 1_000_000 }),
+          },
+          { additionalProperties: false },
+        ),
+        context: Type.Object(
+          {
+            fileName: Type.String(),
+            submitDir: Type.String(),
+            env: Type.Record(Type.String(), Type.String()),
+            owner: Type.String({ minLength: 1 }),
+            uidDomain: Type.Optional(Type.String()),
+            batchName: Type.Optional(Type.String()),
+            now: Type.Integer({ minimum: 0 }),
+            extendedCommands: Type.Array(
+              Type.Object(
+                {
+                  name: Type.String({ maxLength: 200 }),
+                  kind: Type.Union(['ignore', 'error', 'bool', 'int', 'uint', 'string', 'list', 'file', 'expr'].map((kind) => Type.Literal(kind as 'ignore'))),
+                },
+                { additionalProperties: false },
+              ),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type FactoryBody = Static<typeof FactoryBody>;
+
 export const SubmitReply = Type.Object({ clusterId: Type.Integer(), procs: Type.Integer() });
 export type SubmitReply = Static<typeof SubmitReply>;
 

@@ -10,6 +10,7 @@ import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import { MAX_SUBMIT_BODY_BYTES, submissionTooLarge } from '@tinycondor/shared/submit-limits';
 import { probeFile, strerror } from '@tinycondor/shared/submit/file-probe';
 import { mayUseNotImplemented, notImplementedWarnings } from '@tinycondor/shared/submit/not-implemented';
+import { factorySubmission, ProcFactory, type FactorySubmission } from '@tinycondor/shared/submit/factory';
 import { isBooleanWord, parseBoolean } from '@tinycondor/shared/submit/values';
 import { parseExtendedSubmitCommands, type ExtendedSubmitCommand } from '@tinycondor/shared/submit/extended-commands';
 import {
@@ -212,6 +213,8 @@ export const condorSubmit: Command = async (args, io) => {
     if (options.dryRun !== undefined) return dryRun(parsed, context, options, io, usage, warnUnused);
     const api = connectSchedd(pool);
     const { clusterId } = await api.reserveCluster();
+    const factory = factorySubmission(parsed, clusterId, context, usage);
+    if (factory !== undefined) return await submitFactory(api, clusterId, factory, { context, options, spool, verbose, fromStdin, usage, warnUnused, io });
     // The first proc's ad is the cluster ad; every proc sends only what differs from it.
     let common: Record<string, string> = {};
     const overlays: ProcOverlay[] = [];
@@ -276,6 +279,40 @@ export const condorSubmit: Command = async (args, io) => {
   }
 };
 
+/**
+ * Late materialization (max_materialize, max_idle): the schedd gets the submit digest and makes the procs as
+ * there is room (HTCondor's SetJobFactory). condor_submit builds proc 0 itself, for its checks and warnings.
+ */
+async function submitFactory(
+  api: ReturnType<typeof connectSchedd>,
+  clusterId: number,
+  factory: FactorySubmission,
+  how: { context: SubmitContext; options: SubmitArgs; spool: boolean; verbose: boolean; fromStdin: boolean; usage: MacroUsage; warnUnused: boolean; io: Parameters<Command>[1] },
+): Promise<number> {
+  const { context, options, io } = how;
+  if (how.spool) throw new CliError('\nERROR: late materialization (max_materialize, max_idle) is not implemented by tinycondor for a submission with -spool');
+  const procs = new ProcFactory(factory.digest, clusterId, { probeFile: context.probeFile, fileChecks: context.fileChecks ?? false, usage: how.usage });
+  const count = factory.totalProcs;
+  if (!options.terse && !how.fromStdin) io.stdout(`Submitting job(s)${how.verbose ? '' : '.'}`);
+  const submissionId = randomUUID();
+  const payload = JSON.stringify({ submissionId, ...factory });
+  const bytes = Buffer.byteLength(payload);
+  if (bytes > MAX_SUBMIT_BODY_BYTES) throw new CliError(`ERROR: ${submissionTooLarge(bytes)}`);
+  try {
+    await api.submitFactory(clusterId, payload);
+  } catch (err) {
+    if (!(err instanceof ScheddUnreachable)) throw err;
+    await settleLostSubmission(api, clusterId, submissionId, err);
+  }
+  // -verbose: the procs are made by the schedd later; the ad shown is proc 0's, the cluster's.
+  if (how.verbose) io.stdout(verboseAds(clusterId, procs.cluster.stored, [{}]));
+  else if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
+  else io.stdout(`\n${count} job(s) submitted to cluster ${clusterId}.\n`);
+  printUnused(how.usage, how.warnUnused, count, io);
+  for (const warning of notImplementedWarnings([new ProcAdView(procs.cluster, {})])) io.stderr(`\nWARNING: ${warning}\n`);
+  return 0;
+}
+
 /** As condor_submit: only when something was queued (else every line would be unused); unimplemented commands whatever -unused says. */
 function printUnused(usage: MacroUsage, warnUnused: boolean, count: number, io: Parameters<Command>[1]): void {
   if (count === 0) return;
@@ -306,6 +343,8 @@ const DRY_RUN_CLUSTER = 1;
  */
 function dryRun(parsed: ParsedSubmit, context: SubmitContext, options: SubmitArgs, io: Parameters<Command>[1], usage: MacroUsage, warnUnused: boolean): number {
   const lines: string[] = [];
+  // A late-materialization submission is checked as one (its limits, its one queue statement); the dry run shows every proc.
+  factorySubmission(parsed, DRY_RUN_CLUSTER, context, usage);
   const count = forEachProcOverlay(parsed, DRY_RUN_CLUSTER, context, (cluster, overlay) => {
     lines.push('');
     const attributes = lines.length === 1 ? Object.entries(cluster.stored) : Object.entries(overlay).filter((entry): entry is [string, string] => entry[1] !== null);

@@ -19,6 +19,7 @@ import {
   ReserveReply,
   SubmissionReply,
   SubmitBody,
+  FactoryBody,
   SubmitReply,
   TotalsReply,
   HistoryQuery,
@@ -66,6 +67,8 @@ function* adsDocument(texts: Iterable<string>): Generator<string> {
 
 /** The route a cluster's procs are submitted on. */
 export const SUBMIT_ROUTE = '/v1/clusters/:clusterId/procs';
+/** The route a cluster's job factory is submitted on. */
+export const FACTORY_ROUTE = '/v1/clusters/:clusterId/factory';
 
 /** Submitting clusters and reading the queue, the history and the pool. */
 export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
@@ -90,6 +93,20 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     },
     async (request, reply) => {
       const procs = schedd.submitCluster(request.params.clusterId, request.body.submissionId, request.body.common, request.body.procs, callerOf(request));
+      return reply.code(201).send({ clusterId: request.params.clusterId, procs });
+    },
+  );
+
+  // Late materialization: the cluster's job factory (its submit digest); the schedd makes the procs (Schedd.submitFactory).
+  api.post(
+    FACTORY_ROUTE,
+    {
+      bodyLimit: MAX_SUBMIT_BODY_BYTES,
+      schema: { params: ClusterParams, body: FactoryBody, response: { 201: SubmitReply, 400: ErrorReply } },
+    },
+    async (request, reply) => {
+      const { submissionId, ...submission } = request.body;
+      const procs = schedd.submitFactory(request.params.clusterId, submissionId, submission, callerOf(request));
       return reply.code(201).send({ clusterId: request.params.clusterId, procs });
     },
   );

@@ -654,6 +654,9 @@ class JobAdBuilder {
     if (proxy) ad.set('x509userproxy', posix.resolve(this.iwd(), proxy.value));
     const mountUnderScratch = this.get('mount_under_scratch');
     if (mountUnderScratch) ad.set('JobMountUnderScratch', stripEnclosingQuotes(mountUnderScratch.value));
+    // As SubmitHash's SimpleSubmitKeyword (f_as_expr): the factory's limit on procs not running (see submit/factory.ts).
+    const maxIdle = this.get(['max_idle', 'materialize_max_idle']);
+    if (maxIdle) this.setExpr('JobMaterializeMaxIdle', 'max_idle', maxIdle);
     const batchName = input.ctx.batchName ?? this.get('batch_name')?.value;
     if (batchName) ad.set('JobBatchName', batchName);
     for (const [command, attribute] of [

@@ -2,7 +2,7 @@
 import { posix } from 'node:path';
 import type { ClassAd } from '../classad/index.js';
 import type { FileProbe, SubmitContext } from './context.js';
-import { submitError, type SourcePos } from './errors.js';
+import { submitError, type SourcePos, type SubmitError } from './errors.js';
 import { ClusterAd, type ProcOverlay } from '../cluster-ad.js';
 import { buildJobAd } from './jobad.js';
 import { MacroExpander, substituteSelfReference } from './macros.js';
@@ -32,7 +32,7 @@ function pad2(n: number): string {
 }
 
 /** Macros every statement can see (lower-case names). */
-function submissionMacros(clusterId: number, ctx: SubmitContext, now: Date): Map<string, string> {
+export function submissionMacros(clusterId: number, ctx: SubmitContext, now: Date): Map<string, string> {
   return new Map([
     ['cluster', String(clusterId)],
     ['clusterid', String(clusterId)],
@@ -91,7 +91,7 @@ export function forEachProcOverlay(
 }
 
 /** A proc's macros: its loop variables, then PROC_MACROS, then the submission's. */
-function procMacros(of: {
+export function procMacros(of: {
   fixedMacros: ReadonlyMap<string, string>;
   rowMacros: ReadonlyMap<string, string>;
   clusterId: number;
@@ -138,40 +138,14 @@ function walkProcs(
 
   for (const statement of parsed.statements) {
     if (statement.kind === 'assign') {
-      const { key, attribute, custom } = definitionKey(statement.name);
-      const previous = definitions.get(key);
-      const value = substituteSelfReference(key, statement.value, previous?.value);
-      // Like HTCondor's submit hash, a redefinition keeps the name's first spelling.
-      definitions.set(key, { name: previous?.name ?? attribute, value, pos: statement.pos, custom });
+      define(definitions, statement);
       continue;
     }
-    const queueExpander = new MacroExpander({
-      lookup: (name) => {
-        usage?.mark(name);
-        return fixedMacros.get(name) ?? definedValue(definitions, name);
-      },
-      env: ctx.env,
-      cwd: ctx.submitDir,
-    });
-    usage?.addQueueVars(statement.queue.vars);
-    const count = queueCount(statement.queue, queueExpander, statement.pos);
-    const rows = itemRows(statement.queue, queueExpander, statement.pos, ctx);
-    if (procs + rows.length * count > MAX_PROCS_PER_SUBMISSION) {
-      throw submitError(statement.pos, `this submission would queue more than ${MAX_PROCS_PER_SUBMISSION} jobs (MAX_JOBS_PER_SUBMISSION)`);
-    }
-    const loopVars = new Set(statement.queue.vars.map((name) => name.toLowerCase()));
-    const scope: QueueScope = {
-      definitions,
-      perProcNames: new Set([...PROC_MACROS, ...loopVars]),
-      loopVars,
-      queuePos: statement.pos,
-      clusterId,
-      qdate,
-      ctx,
-      usage,
-    };
+    const { count, rows } = resolveQueue(statement, { definitions, fixedMacros, ctx, usage });
+    if (procs + rows.length * count > MAX_PROCS_PER_SUBMISSION) throw tooManyProcs(statement.pos);
+    const scope = queueScope(statement.queue.vars, statement.pos, { definitions, clusterId, qdate, ctx, usage });
     rows.forEach((row, itemIndex) => {
-      const rowMacros = new Map(Object.entries(row).map(([name, value]) => [name.toLowerCase(), value]));
+      const rowMacros = rowMacrosOf(row);
       for (let step = 0; step < count; step++) {
         const procId = procs++;
         visit(scope, procMacros({ fixedMacros, rowMacros, clusterId, procId, step, itemIndex }), procId);
@@ -180,6 +154,61 @@ function walkProcs(
   }
   usage?.setDefinitions(definitions);
   return procs;
+}
+
+export function tooManyProcs(pos: SourcePos): SubmitError {
+  return submitError(pos, `this submission would queue more than ${MAX_PROCS_PER_SUBMISSION} jobs (MAX_JOBS_PER_SUBMISSION)`);
+}
+
+/** An assignment statement into the definitions so far. */
+export function define(definitions: Map<string, Definition>, statement: { name: string; value: string; pos: SourcePos }): void {
+  const { key, attribute, custom } = definitionKey(statement.name);
+  const previous = definitions.get(key);
+  const value = substituteSelfReference(key, statement.value, previous?.value);
+  // Like HTCondor's submit hash, a redefinition keeps the name's first spelling.
+  definitions.set(key, { name: previous?.name ?? attribute, value, pos: statement.pos, custom });
+}
+
+/** What the statements before a queue statement set up for it. */
+export interface QueueSetting {
+  definitions: ReadonlyMap<string, Definition>;
+  fixedMacros: ReadonlyMap<string, string>;
+  ctx: SubmitContext;
+  usage?: MacroUsage | undefined;
+}
+
+/** Expands a value as a queue statement's count and items are expanded: with the definitions and the submission's macros. */
+export function queueExpander({ definitions, fixedMacros, ctx, usage }: QueueSetting): MacroExpander {
+  return new MacroExpander({
+    lookup: (name) => {
+      usage?.mark(name);
+      return fixedMacros.get(name) ?? definedValue(definitions, name);
+    },
+    env: ctx.env,
+    cwd: ctx.submitDir,
+  });
+}
+
+/** A queue statement's count and item rows. */
+export function resolveQueue(statement: { queue: QueueStatement; pos: SourcePos }, setting: QueueSetting): { count: number; rows: ItemRow[] } {
+  const expander = queueExpander(setting);
+  setting.usage?.addQueueVars(statement.queue.vars);
+  const count = queueCount(statement.queue, expander, statement.pos);
+  return { count, rows: itemRows(statement.queue, expander, statement.pos, setting.ctx) };
+}
+
+/** What a queue statement's procs share. */
+export function queueScope(
+  vars: readonly string[],
+  queuePos: SourcePos,
+  of: { definitions: ReadonlyMap<string, Definition>; clusterId: number; qdate: number; ctx: SubmitContext; usage?: MacroUsage | undefined },
+): QueueScope {
+  const loopVars = new Set(vars.map((name) => name.toLowerCase()));
+  return { ...of, perProcNames: new Set([...PROC_MACROS, ...loopVars]), loopVars, queuePos };
+}
+
+export function rowMacrosOf(row: ItemRow): Map<string, string> {
+  return new Map(Object.entries(row).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 /** A file is probed once per submission, however many procs name it. */
