@@ -2,17 +2,11 @@
 // printJobRunAnalysis, doJobRunAnalysis, doJobMatchAnalysisToBuffer, appendJobMatchTotalsToBuffer,
 // appendBasicJobRunAnalysisToBuffer). Pure: the job ad and the slot ads in, the text out.
 import { ClassAd, isTrue, parseExpr, unparse, unparseValue, type Expr } from '@tinycondor/shared/classad/index';
+import { JobStatus } from '@tinycondor/shared/job-status';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
 import { analyzeForEachTarget, numberedClauses, prettyPrint, references, sortedNames } from './expr-analysis.js';
 
-/** JobStatus values (condor_q's IDLE, RUNNING, …). */
-const IDLE = 1;
-const RUNNING = 2;
-const REMOVED = 3;
-const COMPLETED = 4;
-const HELD = 5;
-const TRANSFERRING_OUTPUT = 6;
-const SUSPENDED = 7;
+const { Idle: IDLE, Running: RUNNING, Removed: REMOVED, Completed: COMPLETED, Held: HELD, TransferringOutput: TRANSFERRING_OUTPUT, Suspended: SUSPENDED } = JobStatus;
 
 export interface JobAnalysisOptions {
   /** -better-analyze (else -analyze): analyse the Requirements even when no slot rejects the job. */

@@ -142,6 +142,23 @@ function parseArgs(args: string[]): SubmitArgs {
 }
 
 /**
+ * Sends a submission under a new id, refused when too large for the schedd; a reply lost on the way is
+ * settled by asking whether the schedd stored it (settleLostSubmission).
+ */
+async function sendSubmission(api: ScheddClient, clusterId: number, body: (submissionId: string) => object, send: (payload: string) => Promise<unknown>): Promise<void> {
+  const submissionId = randomUUID();
+  const payload = JSON.stringify(body(submissionId));
+  const bytes = Buffer.byteLength(payload);
+  if (bytes > MAX_SUBMIT_BODY_BYTES) throw new CliError(`ERROR: ${submissionTooLarge(bytes)}`);
+  try {
+    await send(payload);
+  } catch (err) {
+    if (!(err instanceof ScheddUnreachable)) throw err;
+    await settleLostSubmission(api, clusterId, submissionId, err);
+  }
+}
+
+/**
  * The connection broke while the cluster was submitted: it may or may not have been stored. HTCondor's submit
  * is a transaction whose outcome the tool knows; here the schedd is asked, and a submission it did not store
  * is given up there (a copy still on its way is refused), so that neither answer can turn out false.
@@ -248,16 +265,7 @@ export const condorSubmit: Command = async (args, io) => {
     }
     if (!options.terse && !fromStdin) io.stdout(`Submitting job(s)${verbose ? '' : '.'.repeat(count)}`);
     if (spool) for (const log of logs) await checkMirrorable(api, log);
-    const submissionId = randomUUID();
-    const payload = JSON.stringify({ submissionId, common, procs: overlays });
-    const bytes = Buffer.byteLength(payload);
-    if (bytes > MAX_SUBMIT_BODY_BYTES) throw new CliError(`ERROR: ${submissionTooLarge(bytes)}`);
-    try {
-      await api.submitProcs(clusterId, payload);
-    } catch (err) {
-      if (!(err instanceof ScheddUnreachable)) throw err;
-      await settleLostSubmission(api, clusterId, submissionId, err);
-    }
+    await sendSubmission(api, clusterId, (submissionId) => ({ submissionId, common, procs: overlays }), (payload) => api.submitProcs(clusterId, payload));
     if (spool) {
       for (const ad of spooledAds) await spoolInput(api, ad);
       // The schedd keeps the event log; a local mirror exists from the start, as the log would.
@@ -294,16 +302,7 @@ async function submitFactory(
   const procs = new ProcFactory(factory.digest, clusterId, { probeFile: context.probeFile, fileChecks: context.fileChecks ?? false, usage: how.usage });
   const count = factory.totalProcs;
   if (!options.terse && !how.fromStdin) io.stdout(`Submitting job(s)${how.verbose ? '' : '.'}`);
-  const submissionId = randomUUID();
-  const payload = JSON.stringify({ submissionId, ...factory });
-  const bytes = Buffer.byteLength(payload);
-  if (bytes > MAX_SUBMIT_BODY_BYTES) throw new CliError(`ERROR: ${submissionTooLarge(bytes)}`);
-  try {
-    await api.submitFactory(clusterId, payload);
-  } catch (err) {
-    if (!(err instanceof ScheddUnreachable)) throw err;
-    await settleLostSubmission(api, clusterId, submissionId, err);
-  }
+  await sendSubmission(api, clusterId, (submissionId) => ({ submissionId, ...factory }), (payload) => api.submitFactory(clusterId, payload));
   // -verbose: the procs are made by the schedd later; the ad shown is proc 0's, the cluster's.
   if (how.verbose) io.stdout(verboseAds(clusterId, procs.cluster.stored, [{}]));
   else if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
