@@ -20,6 +20,10 @@ export interface QueryArgs {
   since?: string;
   /** condor_history -forwards: oldest first. */
   forwards: boolean;
+  /** condor_q -jobads FILE: the queue read from a file of job ads (long form), not from the schedd. */
+  jobadsFile?: string;
+  /** condor_history -file FILE: a history file (ads each followed by a `***` line), not the schedd's history. */
+  historyFile?: string;
 }
 
 /** condor_history -since ARG: a job id (C or C.P), or an expression that is not a literal. */
@@ -94,6 +98,19 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
         throw new CliError(`Error: '${time}' not valid parameter for -completedsince `);
       }
       parsed.since = since;
+    } else if (historyScan && isOption(arg, 'file', 2)) {
+      const file = args[++i];
+      if (file === undefined || parsed.historyFile !== undefined) throw new CliError(usage);
+      parsed.historyFile = file;
+    } else if (queueViews && isOption(arg, 'jobads', 1)) {
+      const file = args[++i];
+      if (file === undefined) throw new CliError('Error: -jobads requires a filename');
+      const format = arg.split(':')[1];
+      if (format !== undefined && !/^(long|auto)$/i.test(format)) throw new CliError(`condor_q: ${arg}: tinycondor reads job ads in long form only`);
+      parsed.jobadsFile = file;
+    } else if (isOption(arg, 'userlog', 1)) {
+      // Refused rather than ignored: a user log's job states are not turned into ads yet.
+      throw new CliError(`${queueViews ? 'condor_q' : 'condor_history'}: -userlog is not supported by tinycondor`);
     } else if (isOption(arg, 'nobatch', 3)) parsed.view = 'nobatch';
     else if (isOption(arg, 'batch', 3)) parsed.view = 'batch';
     else if (isOption(arg, 'autoformat', 2) || isOption(arg, 'af', 2)) {

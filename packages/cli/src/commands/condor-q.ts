@@ -22,16 +22,19 @@ import {
   type QueueViewContext,
 } from '../format/index.js';
 import { loadPoolConfig } from '../pool-config.js';
+import { readHistoryAds, readLongAds, selectAds } from '../ads-file.js';
 import { buildConstraint, parseQueryArgs, type QueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -json | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-jobads <file>] [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -json | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
-  'Usage: condor_history [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_history [-file <file>] [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
+  const fromFile = from === 'jobs' ? query.jobadsFile : query.historyFile;
+  if (fromFile !== undefined) return adsFromFile(from, fromFile, query);
   const pool = loadPoolConfig(io.env, io.stderr);
   const api = connectSchedd(pool);
   const selection = { constraint: buildConstraint(query), limit: query.limit };
@@ -45,6 +48,21 @@ async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArg
       now: new Date(),
       currentUser: os.userInfo().username,
     },
+  };
+}
+
+/** condor_q -jobads / condor_history -file: the ads of a file, selected as the schedd would select them. */
+function adsFromFile(from: 'jobs' | 'history', file: string, query: QueryArgs): { ads: ClassAd[]; context: QueueViewContext } {
+  let ads = from === 'jobs' ? readLongAds(file) : readHistoryAds(file);
+  // A history file holds the oldest job first; condor_history shows the newest first unless -forwards.
+  if (from === 'history' && !query.forwards) ads = ads.reverse();
+  if (query.since !== undefined) {
+    const stop = selectAds(ads, query.since, 1)[0];
+    if (stop !== undefined) ads = ads.slice(0, ads.indexOf(stop));
+  }
+  return {
+    ads: selectAds(ads, buildConstraint(query), query.limit),
+    context: { scheddName: '', scheddAddress: '', now: new Date(), currentUser: os.userInfo().username, sourceLabel: `Jobads: ${file}` },
   };
 }
 
@@ -137,7 +155,7 @@ async function analysisSlots(io: CommandIo, analyze: AnalyzeArgs): Promise<{ slo
 async function analyzeQueue(io: CommandIo, analyze: AnalyzeArgs, jobs: ClassAd[], context: QueueViewContext): Promise<string> {
   if (analyze.reverse) throw new CliError('condor_q: -reverse analysis (of the slots\' requirements) is not supported');
   const { slots, singleMachine } = await analysisSlots(io, analyze);
-  let out = `\n\n-- Schedd: ${context.scheddName} : ${summarizeSinful(context.scheddAddress)}\n`;
+  let out = `\n\n-- ${context.sourceLabel ?? `Schedd: ${context.scheddName} : ${summarizeSinful(context.scheddAddress)}`}\n`;
   const opts = { better: analyze.better, verbose: analyze.verbose, singleMachine, width: ANALYSIS_WIDTH };
   for (const job of sortByJobId(jobs)) out += analyzeJob(job, slots, opts, context.now);
   return out;
@@ -148,7 +166,7 @@ export const condorQ: Command = async (args, io) => {
   const analyze = takeAnalyzeArgs(args);
   const query = parseQueryArgs(analyze.rest, Q_USAGE, { queueViews: true });
   for (const warning of query.warnings) io.stderr(`${warning}\n`);
-  if (query.view === 'totals' && query.constraints.length === 0 && query.jobs.length === 0 && query.owners.length === 0) {
+  if (query.view === 'totals' && query.jobadsFile === undefined && query.constraints.length === 0 && query.jobs.length === 0 && query.owners.length === 0) {
     io.stdout(await quickTotals(io, query.allUsers));
     return 0;
   }

@@ -8,6 +8,8 @@ export interface QueueViewContext {
   scheddAddress: string;
   now: Date;
   currentUser: string;
+  /** Where the ads came from when not from the schedd (condor_q -jobads: `Jobads: FILE`). */
+  sourceLabel?: string;
 }
 
 export interface QueueViewOptions {
@@ -27,7 +29,8 @@ export function summarizeSinful(address: string): string {
 
 /** The two blank lines and `-- Schedd: name : <addr?...> @ mm/dd/yy HH:MM:SS` line. */
 export function queueTitle(ctx: QueueViewContext): string {
-  return `\n\n-- Schedd: ${ctx.scheddName} : ${summarizeSinful(ctx.scheddAddress)} @ ${formatTitleTime(ctx.now)}\n`;
+  const source = ctx.sourceLabel ?? `Schedd: ${ctx.scheddName} : ${summarizeSinful(ctx.scheddAddress)}`;
+  return `\n\n-- ${source} @ ${formatTitleTime(ctx.now)}\n`;
 }
 
 function totalsText(label: string, t: JobTotals): string {

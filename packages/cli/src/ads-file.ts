@@ -1,0 +1,63 @@
+// Files of ClassAds the query tools read instead of asking the schedd: condor_q -jobads (long form, an ad
+// per block of lines; `-- Schedd: …` title lines as condor_q prints them are skipped) and condor_history
+// -file (HTCondor's history file: each ad followed by a `*** …` line).
+import fs from 'node:fs';
+import { ClassAd, isTrue, parseExpr, type Expr } from '@tinycondor/shared/classad/index';
+import { CliError } from './cli-error.js';
+
+function readText(file: string, what: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`Error opening ${what} ${file}: ${(err as NodeJS.ErrnoException).message}`);
+  }
+}
+
+function parseAd(text: string, file: string, index: number): ClassAd {
+  try {
+    return ClassAd.parseText(text);
+  } catch (err) {
+    throw new CliError(`Error: ad ${index + 1} of ${file} is not a ClassAd: ${(err as Error).message}`);
+  }
+}
+
+/** The ads of a file in long form (CondorQClassAdFileParseHelper): blocks separated by blank or `--` lines. */
+export function readLongAds(file: string): ClassAd[] {
+  const blocks = readText(file, 'job ads file')
+    .split(/\r?\n(?:\s*\r?\n|--[^\n]*\n)+/)
+    .map((block) => block.split(/\r?\n/).filter((line) => !line.startsWith('--')).join('\n'))
+    .filter((block) => block.trim() !== '');
+  return blocks.map((block, index) => parseAd(block, file, index));
+}
+
+/** The ads of a history file, oldest first (CondorClassAdFileParseHelper("***")). */
+export function readHistoryAds(file: string): ClassAd[] {
+  const ads: ClassAd[] = [];
+  let lines: string[] = [];
+  for (const line of readText(file, 'history file').split(/\r?\n/)) {
+    if (line.startsWith('***')) {
+      if (lines.some((l) => l.trim() !== '')) ads.push(parseAd(lines.join('\n'), file, ads.length));
+      lines = [];
+    } else lines.push(line);
+  }
+  return ads;
+}
+
+/** The ads a constraint holds for (true, not merely defined), in order, up to `limit`. */
+export function selectAds(ads: readonly ClassAd[], constraint: string | undefined, limit: number | undefined): ClassAd[] {
+  let expr: Expr | undefined;
+  if (constraint !== undefined) {
+    try {
+      expr = parseExpr(constraint);
+    } catch {
+      throw new CliError(`Error: Invalid constraint (${constraint})`);
+    }
+  }
+  const selected: ClassAd[] = [];
+  for (const ad of ads) {
+    if (expr !== undefined && !isTrue(ad.evaluateExpr(expr))) continue;
+    selected.push(ad);
+    if (limit !== undefined && selected.length >= limit) break;
+  }
+  return selected;
+}

@@ -1,0 +1,40 @@
+// condor_q -jobads FILE and condor_history -file FILE: the queue or the history read from a file of ads, as
+// HTCondor's tools read one (a file condor_q -long wrote, a history file copied from another pool).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { runCommand } from './helpers/pool.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-q-files-'));
+t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+const me = os.userInfo().username;
+
+const job = (cluster: number, proc: number, status: number, owner = me) =>
+  [`ClusterId = ${cluster}`, `ProcId = ${proc}`, `Owner = "${owner}"`, `JobStatus = ${status}`, 'QDate = 1796630000', 'Cmd = "/bin/true"', 'RemoteUserCpu = 0.0', 'JobPrio = 0', 'ImageSize = 0', 'Args = ""'].join('\n');
+
+t.test('condor_q -jobads', async (t) => {
+  const file = path.join(dir, 'jobs.ads');
+  fs.writeFileSync(file, `-- Schedd: elsewhere : <10.0.0.1:9618?...\n${job(1, 0, 1)}\n\n${job(1, 1, 5)}\n\n${job(2, 0, 2, 'someone-else')}\n`);
+  const af = await runCommand('condor_q', ['-jobads', file, '-af', 'ClusterId', 'ProcId', 'JobStatus'], env, dir);
+  t.same([af.code, af.stdout], [0, '1 0 1\n1 1 5\n'], "only the current user's jobs, as from a schedd");
+  t.equal((await runCommand('condor_q', ['-jobads', file, '-allusers', '-constraint', 'JobStatus == 2', '-af', 'Owner'], env, dir)).stdout, 'someone-else\n');
+  const table = await runCommand('condor_q', ['-jobads', file, '-nobatch'], env, dir);
+  t.match(table.stdout, new RegExp(`^\\n\\n-- Jobads: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} @ \\d\\d/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d\\n`));
+  t.match(table.stdout, /^ +1\.0 /m);
+  const missing = await runCommand('condor_q', ['-jobads', path.join(dir, 'nope')], env, dir);
+  t.same([missing.code, missing.stderr.startsWith('Error opening job ads file')], [1, true]);
+  t.match((await runCommand('condor_q', ['-jobads:json', file], env, dir)).stderr, /long form only/);
+  t.match((await runCommand('condor_q', ['-userlog', 'job.log'], env, dir)).stderr, /-userlog is not supported by tinycondor/);
+});
+
+t.test('condor_history -file', async (t) => {
+  const file = path.join(dir, 'history');
+  const banner = (cluster: number) => `*** ProcId = 0 ClusterId = ${cluster} Owner = "${me}" CompletionDate = 1796630100`;
+  fs.writeFileSync(file, `${job(1, 0, 4)}\n${banner(1)}\n${job(2, 0, 4)}\n${banner(2)}\n${job(3, 0, 3)}\n${banner(3)}\n`);
+  t.equal((await runCommand('condor_history', ['-file', file, '-af', 'ClusterId'], env, dir)).stdout, '3\n2\n1\n', 'newest first');
+  t.equal((await runCommand('condor_history', ['-file', file, '-forwards', '-limit', '2', '-af', 'ClusterId'], env, dir)).stdout, '1\n2\n');
+  t.equal((await runCommand('condor_history', ['-file', file, '-since', '1.0', '-af', 'ClusterId'], env, dir)).stdout, '3\n2\n');
+  t.equal((await runCommand('condor_history', ['-file', file, '-constraint', 'JobStatus == 3', '-af', 'ClusterId'], env, dir)).stdout, '3\n');
+});
