@@ -38,3 +38,11 @@ t.test('condor_history -file', async (t) => {
   t.equal((await runCommand('condor_history', ['-file', file, '-since', '1.0', '-af', 'ClusterId'], env, dir)).stdout, '3\n2\n');
   t.equal((await runCommand('condor_history', ['-file', file, '-constraint', 'JobStatus == 3', '-af', 'ClusterId'], env, dir)).stdout, '3\n');
 });
+
+t.test('-format, as scripts use it', async (t) => {
+  const file = path.join(dir, 'format.ads');
+  fs.writeFileSync(file, `${job(4, 0, 1)}\n\n${job(4, 1, 2)}\n`);
+  const out = await runCommand('condor_q', ['-jobads', file, '-format', '%d.', 'ClusterId', '-format', '%d ', 'ProcId', '-format', '%s\\n', 'Owner'], env, dir);
+  t.same([out.code, out.stdout], [0, `4.0 ${me}\n4.1 ${me}\n`]);
+  t.match((await runCommand('condor_q', ['-jobads', file, '-format', '%d'], env, dir)).stderr, /-format requires format and attribute parameters/);
+});

@@ -7,6 +7,7 @@ const USAGE = 'Usage: condor_q [options]';
 
 const defaults: QueryArgs = {
   view: 'default',
+  formats: [],
   attrs: [],
   af: DEFAULT_AUTOFORMAT,
   constraints: [],

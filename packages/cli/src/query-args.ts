@@ -2,10 +2,13 @@ import { parseExpr, plainLiteral, quoteString } from '@tinycondor/shared/classad
 import { parseJobSpec, type JobSpec } from '@tinycondor/shared/job-id';
 import { CliError } from './cli-error.js';
 import { DEFAULT_AUTOFORMAT, parseAutoFormatLetters, type AutoFormatOptions } from './format/autoformat.js';
+import type { PrintfColumn } from './format/printf-format.js';
 
 /** Options shared by condor_q, condor_history and condor_status, spelled as HTCondor's tools spell them. */
 export interface QueryArgs {
-  view: 'default' | 'nobatch' | 'batch' | 'af' | 'json' | 'long' | 'totals' | 'hold' | 'run';
+  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run';
+  /** -format FMT ATTR, in order (view 'format'). */
+  formats: PrintfColumn[];
   attrs: string[];
   /** What the letters after -af: ask for. */
   af: AutoFormatOptions;
@@ -66,7 +69,7 @@ function isOption(arg: string, name: string, min: number): boolean {
 
 /** `queueViews`: condor_q's own options (-hold/-held, -run); `historyScan`: condor_history's (-since, -forwards…). */
 export function parseQueryArgs(args: string[], usage: string, { queueViews = false, historyScan = false } = {}): QueryArgs {
-  const parsed: QueryArgs = { view: 'default', attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false };
+  const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = (): string => {
@@ -111,9 +114,17 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
     } else if (isOption(arg, 'userlog', 1)) {
       // Refused rather than ignored: a user log's job states are not turned into ads yet.
       throw new CliError(`${queueViews ? 'condor_q' : 'condor_history'}: -userlog is not supported by tinycondor`);
+    } else if (isOption(arg, 'format', 1)) {
+      const format = args[++i];
+      const attr = args[++i];
+      if (format === undefined || attr === undefined) throw new CliError('Error: -format requires format and attribute parameters');
+      if (parsed.view === 'af') throw new CliError(`Error: -format and -autoformat together are not supported by tinycondor\n${usage}`);
+      parsed.view = 'format';
+      parsed.formats.push({ format, attr });
     } else if (isOption(arg, 'nobatch', 3)) parsed.view = 'nobatch';
     else if (isOption(arg, 'batch', 3)) parsed.view = 'batch';
     else if (isOption(arg, 'autoformat', 2) || isOption(arg, 'af', 2)) {
+      if (parsed.view === 'format') throw new CliError(`Error: -format and -autoformat together are not supported by tinycondor\n${usage}`);
       parsed.view = 'af';
       try {
         parsed.af = parseAutoFormatLetters(arg.split(':').slice(1).join(':'));

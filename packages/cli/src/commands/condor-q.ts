@@ -9,10 +9,7 @@ import {
   countJobs,
   emptyTotals,
   formatTotalsFromCounts,
-  formatAutoFormat,
   formatHistory,
-  formatJson,
-  formatLong,
   formatQueueBatch,
   formatQueueHeld,
   formatQueueRun,
@@ -23,14 +20,15 @@ import {
 } from '../format/index.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { readHistoryAds, readLongAds, selectAds } from '../ads-file.js';
+import { commonView } from '../format/query-view.js';
 import { buildConstraint, parseQueryArgs, type QueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-jobads <file>] [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -json | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-jobads <file>] [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -format <fmt> <attr>... | -json | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
-  'Usage: condor_history [-file <file>] [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_history [-file <file>] [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
   const fromFile = from === 'jobs' ? query.jobadsFile : query.historyFile;
@@ -64,20 +62,6 @@ function adsFromFile(from: 'jobs' | 'history', file: string, query: QueryArgs): 
     ads: selectAds(ads, buildConstraint(query), query.limit),
     context: { scheddName: '', scheddAddress: '', now: new Date(), currentUser: os.userInfo().username, sourceLabel: `Jobads: ${file}` },
   };
-}
-
-/** Views every query tool shares; undefined for the tool's own table views. */
-function commonView(query: QueryArgs, ads: ClassAd[]): string | undefined {
-  switch (query.view) {
-    case 'af':
-      return formatAutoFormat(ads, query.attrs, query.af);
-    case 'json':
-      return formatJson(ads);
-    case 'long':
-      return formatLong(ads);
-    default:
-      return undefined;
-  }
 }
 
 /** condor_q -totals over the whole queue, from the schedd's counts: no job ads cross the wire. */

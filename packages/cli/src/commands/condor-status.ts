@@ -1,11 +1,12 @@
 import { ClassAd, isTrue } from '@tinycondor/shared/classad/index';
 import { CliError, type Command } from '../cli-error.js';
-import { formatAutoFormat, formatJson, formatLong, formatStatus, formatStatusTotals } from '../format/index.js';
+import { formatStatus, formatStatusTotals } from '../format/index.js';
+import { commonView } from '../format/query-view.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { parseQueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
 
-const USAGE = 'Usage: condor_status [-af <attr>... | -json | -long | -total] [-constraint <expr>]';
+const USAGE = 'Usage: condor_status [-af <attr>... | -format <fmt> <attr> | -json | -long | -total] [-constraint <expr>]';
 
 /** condor_status: the slots of the startds connected to the pool's schedd. */
 export const condorStatus: Command = async (args, io) => {
@@ -16,21 +17,6 @@ export const condorStatus: Command = async (args, io) => {
   let ads = reply.ads.map((stored) => ClassAd.fromJSON(stored));
   for (const constraint of query.constraints) ads = ads.filter((ad) => isTrue(ad.evaluateExpr(constraint)));
   if (query.owners.length > 0) ads = ads.filter((ad) => query.owners.some((o) => [ad.getString('Name'), ad.getString('Machine'), ad.getString('StartdName')].includes(o)));
-  switch (query.view) {
-    case 'af':
-      io.stdout(formatAutoFormat(ads, query.attrs, query.af));
-      break;
-    case 'json':
-      io.stdout(formatJson(ads));
-      break;
-    case 'long':
-      io.stdout(formatLong(ads));
-      break;
-    case 'totals':
-      io.stdout(formatStatusTotals(ads));
-      break;
-    default:
-      io.stdout(formatStatus(ads, { now: new Date() }));
-  }
+  io.stdout(commonView(query, ads) ?? (query.view === 'totals' ? formatStatusTotals(ads) : formatStatus(ads, { now: new Date() })));
   return 0;
 };

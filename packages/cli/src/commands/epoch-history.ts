@@ -8,7 +8,8 @@ import path from 'node:path';
 import { ClassAd, isTrue, parseExpr } from '@tinycondor/shared/classad/index';
 import { parseEpochEntries, type EpochEntry } from '@tinycondor/shared/epoch-history';
 import { CliError, type CommandIo } from '../cli-error.js';
-import { formatAutoFormat, formatHistory, formatJson, formatLong } from '../format/index.js';
+import { formatHistory } from '../format/index.js';
+import { commonView } from '../format/query-view.js';
 import type { PoolConfig } from '../pool-config.js';
 import { buildConstraint, type QueryArgs } from '../query-args.js';
 
@@ -155,20 +156,6 @@ function parseConstraint(text: string) {
 /** condor_history -epochs / -transfer-history: the records in the view asked for (the job view by default). */
 export function epochHistory(io: CommandIo, pool: PoolConfig, source: EpochSource, query: QueryArgs): number {
   const ads = readEpochRecords(pool, source, query);
-  let text: string;
-  switch (query.view) {
-    case 'af':
-      text = formatAutoFormat(ads, query.attrs, query.af);
-      break;
-    case 'json':
-      text = formatJson(ads);
-      break;
-    case 'long':
-      text = formatLong(ads);
-      break;
-    default:
-      text = formatHistory(ads, { scheddName: pool.value('SCHEDD_NAME') ?? os.hostname(), scheddAddress: '', now: new Date(), currentUser: os.userInfo().username });
-  }
-  io.stdout(text);
+  io.stdout(commonView(query, ads) ?? formatHistory(ads, { scheddName: pool.value('SCHEDD_NAME') ?? os.hostname(), scheddAddress: '', now: new Date(), currentUser: os.userInfo().username }));
   return 0;
 }
