@@ -138,5 +138,9 @@ t.test('condor_history -since, -completedsince, -forwards and -backwards, with h
   t.equal(refused(['-forwards', '-since', '3']), 'Error: Argument -forwards cannot be combined with -since.');
   t.equal(refused(['-since', '3', '-forwards']), 'Error: Argument -forwards cannot be combined with -since.');
   t.equal(refused(['-completedsince', '((']), "Error: '((' not valid parameter for -completedsince ");
-  t.equal(refused(['-for']), 'Error: unknown option -for\n' + USAGE, '-forwards needs four letters (-f is -file in history.cpp)');
+  t.equal(
+    refused(['-for']),
+    "Error: Argument -format requires a spec and classad attribute name as parameters.\n\t\te.g. condor_history -format '%d' ClusterId",
+    '-forwards needs four letters: -for is -format, as in history.cpp',
+  );
 });

@@ -117,7 +117,14 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
     } else if (isOption(arg, 'format', 1)) {
       const format = args[++i];
       const attr = args[++i];
-      if (format === undefined || attr === undefined) throw new CliError('Error: -format requires format and attribute parameters');
+      if (format === undefined || attr === undefined) {
+        // Each tool's words (condor_q's queue.cpp, condor_history's history.cpp).
+        throw new CliError(
+          historyScan
+            ? "Error: Argument -format requires a spec and classad attribute name as parameters.\n\t\te.g. condor_history -format '%d' ClusterId"
+            : 'Error: -format requires format and attribute parameters',
+        );
+      }
       if (parsed.view === 'af') throw new CliError(`Error: -format and -autoformat together are not supported by tinycondor\n${usage}`);
       parsed.view = 'format';
       parsed.formats.push({ format, attr });
