@@ -254,10 +254,11 @@ queue
   });
 
   await t.test("the container's CPU and memory, from the engine's stats, are the job's usage", async (t) => {
-    // Holds 64 MiB and spins for 7 s: past the stats timer's first sample (2 s after the start).
+    // Holds 64 MiB and spins until it has used 3 s of CPU (however loaded the machine, at least that long:
+    // past the stats timer's first sample, 2 s after the start).
     writeExecutable(
       path.join(pool.dir, 'busy.py'),
-      '#!/usr/bin/python3\nimport time\nheld = bytearray(64 * 1024 * 1024)\nfor i in range(0, len(held), 4096): held[i] = 1\nend = time.monotonic() + 7\nwhile time.monotonic() < end: pass\n',
+      '#!/usr/bin/python3\nimport time\nheld = bytearray(64 * 1024 * 1024)\nfor i in range(0, len(held), 4096): held[i] = 1\nend = time.process_time() + 3\nwhile time.process_time() < end: pass\n',
     );
     const id = await submit(pool, 'busy.sub', `universe = docker\ndocker_image = ${PYTHON_IMAGE}\nexecutable = busy.py\nlog = busy.log\nqueue\n`);
     await waitForEvents(path.join(pool.dir, 'busy.log'), (ev) => ev.some((e) => e.code === 5), 120_000);
