@@ -94,6 +94,16 @@ export class ChirpClient {
   async simpleCommand(command: string, ...words: (string | number)[]): Promise<ChirpResult> {
     const line = [command, ...words.map((word) => (typeof word === 'number' ? String(word) : escapeChirpWord(word)))].join(' ');
     this.socket.write(`${line}\n`);
+    return this.reply();
+  }
+
+  /** Bytes sent as they are (putfile's data, after its reply). */
+  send(bytes: Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  /** get_result then convert_result: the next reply line as a result. */
+  async reply(): Promise<ChirpResult> {
     const code = await this.result();
     if (code >= 0) return { value: code };
     if (code === ChirpError.Unknown) throw fatalResponse();

@@ -13,6 +13,8 @@ export class CliError extends Error {
 
 export interface CommandIo {
   stdout: (text: string) => void;
+  /** Bytes to stdout as they are (a file condor_chirp fetches to `-`); commands fall back to `stdout` without it. */
+  stdoutBytes?: (data: Uint8Array) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -32,6 +34,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 export function runMain(command: Command): void {
   const io: CommandIo = {
     stdout: (text) => process.stdout.write(text),
+    stdoutBytes: (data) => process.stdout.write(data),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),

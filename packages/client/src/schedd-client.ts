@@ -9,6 +9,8 @@ import {
   OkReply,
   ReserveReply,
   RunAttributeReply,
+  RunDirectoryReply,
+  RunFileWrittenReply,
   RunStreamReply,
   SubmissionReply,
   SubmitReply,
@@ -216,6 +218,31 @@ export class ScheddClient {
   /** condor_chirp get_job_attr: the attribute's expression text, UNDEFINED when the job has none. */
   async getRunJobAttr(jobId: string, runId: string, name: string): Promise<string> {
     return (await this.transport.json('GET', `/v1/jobs/${jobId}/runs/${runId}/attributes/${encodeURIComponent(name)}`, RunAttributeReply, undefined, this.runHeaders(runId))).value;
+  }
+
+  /**
+   * Chirp's getfile: the bytes of a file on the submit side, read with the job owner's rights (a
+   * ScheddRefused 422 carries the errno: see runFileErrno).
+   */
+  getRunFile(jobId: string, runId: string, path: string): Promise<Buffer> {
+    return this.transport.bytes(`/v1/jobs/${jobId}/runs/${runId}/files?path=${encodeURIComponent(path)}`, this.runHeaders(runId));
+  }
+
+  /** Chirp's putfile: the file created (`mode`) or truncated on the submit side, then `data` written into it; how much was. */
+  async putRunFile(jobId: string, runId: string, path: string, mode: number, data: Buffer): Promise<number> {
+    const url = `/v1/jobs/${jobId}/runs/${runId}/files?path=${encodeURIComponent(path)}&mode=${mode}`;
+    return (await this.transport.octets('PUT', url, RunFileWrittenReply, data, this.runHeaders(runId))).written;
+  }
+
+  /** Chirp's unlink of a file on the submit side. */
+  removeRunFile(jobId: string, runId: string, path: string) {
+    return this.transport.json('DELETE', `/v1/jobs/${jobId}/runs/${runId}/files?path=${encodeURIComponent(path)}`, OkReply, undefined, this.runHeaders(runId));
+  }
+
+  /** Chirp's getdir (getlongdir when `long`): the listing the shadow sends. */
+  async getRunDirectory(jobId: string, runId: string, path: string, long: boolean): Promise<string> {
+    const url = `/v1/jobs/${jobId}/runs/${runId}/directory?path=${encodeURIComponent(path)}${long ? '&long=true' : ''}`;
+    return (await this.transport.json('GET', url, RunDirectoryReply, undefined, this.runHeaders(runId))).listing;
   }
 
   /** stream_output/stream_error: opens the job's submit-side file (truncated, or appended to); where the stream goes on. */

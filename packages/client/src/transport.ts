@@ -76,11 +76,26 @@ export class Transport {
   }
 
   /** A JSON request (`payload` already serialized), its reply checked against `schema`. */
-  async json<T extends TSchema>(method: 'GET' | 'POST', path: string, schema: T, payload?: string, extraHeaders: Headers = {}): Promise<Static<T>> {
+  async json<T extends TSchema>(method: 'GET' | 'POST' | 'DELETE', path: string, schema: T, payload?: string, extraHeaders: Headers = {}): Promise<Static<T>> {
     const body: Headers = payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) };
     const headers = { ...extraHeaders, ...body };
     const response = await this.request(method, path, headers, payload, true);
     return replyOf(routeOf(method, path), response, schema);
+  }
+
+  /** A request with a body of raw bytes (application/octet-stream), its JSON reply checked against `schema`. */
+  async octets<T extends TSchema>(method: 'PUT' | 'POST', path: string, schema: T, payload: Buffer, extraHeaders: Headers = {}): Promise<Static<T>> {
+    const headers = { ...extraHeaders, 'content-type': 'application/octet-stream', 'content-length': String(payload.length) };
+    const response = await this.request(method, path, headers, payload, true);
+    return replyOf(routeOf(method, path), response, schema);
+  }
+
+  /** A GET whose 2xx body is bytes, read whole; any other status is a ScheddRefused. */
+  async bytes(path: string, headers: Headers = {}): Promise<Buffer> {
+    const response = await this.stream(path, headers);
+    const chunks: Buffer[] = [];
+    for await (const chunk of response) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
   }
 
   /** A GET whose 2xx body is a stream (a tar, a log); any other status is a ScheddRefused. */
@@ -115,7 +130,7 @@ export class Transport {
   }
 
   /** Resolves with the response once its headers arrive. */
-  private request(method: string, path: string, headers: Headers, payload: string | undefined, mayRetry: boolean): Promise<http.IncomingMessage> {
+  private request(method: string, path: string, headers: Headers, payload: string | Buffer | undefined, mayRetry: boolean): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
       const request = this.open(method, path, headers);
       request.on('response', resolve);

@@ -45,7 +45,7 @@ async function testApp(t: Test): Promise<{ app: FastifyInstance; schedd: Schedd;
 }
 
 interface Call {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   body?: unknown;
   tar?: boolean;
@@ -109,6 +109,10 @@ t.test('each route answers a valid request, and refuses an invalid one with a 40
     ['POST /v1/jobs/{jobId}/runs/{runId}/ulog', { method: 'POST', url: `/v1/jobs/1.0/runs/${RUN}/ulog`, body: { text: 'hello' }, headers: startd }, 409, { method: 'POST', url: `/v1/jobs/1.0/runs/${RUN}/ulog`, body: { text: 'x'.repeat(6000) }, headers: startd }, /text/],
     ['POST /v1/jobs/{jobId}/runs/{runId}/streams/{stream}/open', { method: 'POST', url: `/v1/jobs/1.0/runs/${RUN}/streams/stdout/open`, body: { truncate: true }, headers: startd }, 409, { method: 'POST', url: `/v1/jobs/1.0/runs/${RUN}/streams/stdin/open`, body: { truncate: true }, headers: startd }, /stream/],
     ['POST /v1/jobs/{jobId}/runs/{runId}/streams/{stream}/write', { method: 'POST', url: `/v1/jobs/1.0/runs/${RUN}/streams/stderr/write`, body: { offset: 0, data: 'aGk=' }, headers: startd }, 409, { method: 'POST', url: `/v1/jobs/1.0/runs/${RUN}/streams/stderr/write`, body: { offset: -1, data: 'aGk=' }, headers: startd }, /offset/],
+    ['GET /v1/jobs/{jobId}/runs/{runId}/files', { method: 'GET', url: `/v1/jobs/1.0/runs/${RUN}/files?path=in.txt`, headers: startd }, 409, { method: 'GET', url: `/v1/jobs/1.0/runs/${RUN}/files`, headers: startd }, /path/],
+    ['PUT /v1/jobs/{jobId}/runs/{runId}/files', { method: 'PUT', url: `/v1/jobs/1.0/runs/${RUN}/files?path=out.txt&mode=420`, headers: { ...startd, 'content-type': 'application/octet-stream' } }, 409, { method: 'PUT', url: `/v1/jobs/1.0/runs/${RUN}/files?path=out.txt`, headers: { ...startd, 'content-type': 'application/octet-stream' } }, /mode/],
+    ['DELETE /v1/jobs/{jobId}/runs/{runId}/files', { method: 'DELETE', url: `/v1/jobs/1.0/runs/${RUN}/files?path=old.txt`, headers: startd }, 409, { method: 'DELETE', url: `/v1/jobs/1.0/runs/${RUN}/files`, headers: startd }, /path/],
+    ['GET /v1/jobs/{jobId}/runs/{runId}/directory', { method: 'GET', url: `/v1/jobs/1.0/runs/${RUN}/directory?path=.&long=true`, headers: startd }, 409, { method: 'GET', url: `/v1/jobs/1.0/runs/${RUN}/directory?path=.&long=maybe`, headers: startd }, /long/],
     ['POST /v1/jobs/{jobId}/runs/{runId}/constrain', { method: 'POST', url: `/v1/jobs/1.0/runs/${RUN}/constrain`, body: { expr: 'true' }, headers: startd }, 409, { method: 'POST', url: `/v1/jobs/1.0/runs/${RUN}/constrain`, body: {}, headers: startd }, /expr/],
     ['GET /v1/jobs/{jobId}/spool/output', { method: 'GET', url: '/v1/jobs/1.0/spool/output' }, 404, { method: 'GET', url: '/v1/jobs/x/spool/output' }, /jobId/],
     ['POST /v1/jobs/{jobId}/spool/output/fetched', { method: 'POST', url: '/v1/jobs/1.0/spool/output/fetched' }, 404, { method: 'POST', url: '/v1/jobs/x/spool/output/fetched' }, /jobId/],

@@ -427,6 +427,28 @@ export type RunUlogBody = Static<typeof RunUlogBody>;
 export const RunConstrainBody = Type.Object({ expr: ChirpWord }, { additionalProperties: false });
 export type RunConstrainBody = Static<typeof RunConstrainBody>;
 
+/**
+ * A file on the submit side a running job names through Chirp (getfile, putfile, unlink, getdir): the path
+ * as the job wrote it, relative to the job's Iwd unless absolute.
+ */
+export const RunFileQuery = Type.Object({ path: ChirpWord }, { additionalProperties: false });
+export type RunFileQuery = Static<typeof RunFileQuery>;
+/** putfile: the mode a file it creates gets (before the umask). */
+export const RunPutFileQuery = Type.Object({ path: ChirpWord, mode: Type.Integer({ minimum: -2147483648, maximum: 2147483647 }) }, { additionalProperties: false });
+export type RunPutFileQuery = Static<typeof RunPutFileQuery>;
+/** getdir, and getlongdir with `long`. */
+export const RunDirectoryQuery = Type.Object({ path: ChirpWord, long: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+export type RunDirectoryQuery = Static<typeof RunDirectoryQuery>;
+/** How many bytes putfile wrote. */
+export const RunFileWrittenReply = Type.Object({ written: Type.Integer({ minimum: 0 }) });
+export type RunFileWrittenReply = Static<typeof RunFileWrittenReply>;
+/** getdir's names (getlongdir's with their stat lines), each on its line, then an empty line. */
+export const RunDirectoryReply = Type.Object({ listing: Type.String() });
+export type RunDirectoryReply = Static<typeof RunDirectoryReply>;
+/** A file request that failed on the submit side: the errno the shadow's call got (ENOENT, EACCES, EFBIG, …) and why. */
+export const RunFileErrorReply = Type.Object({ error: Type.String(), errno: Type.String({ pattern: '^E[A-Z0-9]+$' }) });
+export type RunFileErrorReply = Static<typeof RunFileErrorReply>;
+
 /** Most bytes of a streamed stdout/stderr one request carries (base64 in the body). */
 export const MAX_STREAM_CHUNK_BYTES = 256 * 1024;
 /** stream_output / stream_error: which of the job's streams. */

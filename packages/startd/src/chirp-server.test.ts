@@ -5,7 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import t, { type Test } from 'tap';
 import { ClassAd } from '@tinycondor/shared/classad/index';
-import { ChirpServer, type ActionableRequest } from './chirp-server.js';
+import { ChirpServer, type ActionableRequest, type ChirpAnswer } from './chirp-server.js';
 import { DelayedUpdates } from './delayed-updates.js';
 
 /** A proxy over a backend that records requests and answers set_job_attr 0, get_job_attr "7". */
@@ -81,6 +81,49 @@ t.test('what the job is not allowed is INVALID_REQUEST; the run closing ends its
   const { text } = await exchange(port, `cookie ${cookie}\nset_job_attr A 1\nulog hi\nversion\nset_job_attr_delayed ChirpA 1\n`, 5);
   t.equal(text, '0\n-8\n-8\n-8\n0\n');
   t.same(seen, [{ kind: 'set_job_attr_delayed', name: 'ChirpA', expr: '1' }]);
+});
+
+t.test("file calls: getfile's bytes after their length; putfile's reply, then its bytes read, then the write's reply", async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chirp-server-'));
+  const received: Buffer[] = [];
+  const backend = {
+    answer: async (request: ActionableRequest): Promise<ChirpAnswer> => {
+      if (request.kind === 'getfile') return request.path === 'bin' ? { value: Buffer.from([0, 1, 2, 10, 255]) } : { code: -3 };
+      if (request.kind === 'putfile') {
+        return { code: 0, receive: { length: request.length, then: async (bytes) => (received.push(bytes), { code: bytes.length }) } };
+      }
+      return { code: 0 };
+    },
+  };
+  const configFile = path.join(dir, '.chirp.config');
+  const server = await ChirpServer.open({ configFile, enablement: { files: true, updates: false, delayed: false }, backend, log: pino({ level: 'silent' }) });
+  t.teardown(() => {
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const [, port, cookie] = fs.readFileSync(configFile, 'utf8').trim().split(' ');
+  const got = await exchange(Number(port), `cookie ${cookie}\ngetfile bin\ngetfile missing\n`, 4);
+  t.equal(got.text, `0\n5\n\u0000\u0001\u0002\n\ufffd-3\n`, 'the length, the bytes as they are (255 is not UTF-8), then the next reply');
+  // The bytes come in pieces, with a newline among them and the next request right behind.
+  const payload = Buffer.concat([Buffer.from('line one\nline'), Buffer.alloc(70_000, 120)]);
+  const put = await new Promise<string>((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port: Number(port) });
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString('utf8');
+      if (text === '0\n0\n') {
+        socket.write(payload.subarray(0, 10));
+        setImmediate(() => socket.write(Buffer.concat([payload.subarray(10), Buffer.from('getfile missing\n')])));
+      }
+      if (text.split('\n').length - 1 >= 4) {
+        socket.destroy();
+        resolve(text);
+      }
+    });
+    socket.write(`cookie ${cookie}\nputfile out ${0o644} ${payload.length}\n`);
+  });
+  t.equal(put, `0\n0\n${payload.length}\n-3\n`);
+  t.same(received, [payload]);
 });
 
 t.test('delayed updates: the prefix, the most names, the lookup and the take', async (t) => {

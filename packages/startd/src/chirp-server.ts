@@ -7,8 +7,14 @@ import { CHIRP_LINE_MAX, CHIRP_VERSION, ChirpError, parseChirpRequest, presented
 /** A request the run acts on (what is not answered by the proxy alone). */
 export type ActionableRequest = Exclude<ChirpRequest, { kind: 'invalid' | 'version' }>;
 
-/** A request's outcome: a code (0 or a CHIRP_ERROR_*) for the reply line, or a value sent as its length then its bytes. */
-export type ChirpAnswer = { code: number } | { value: string };
+/**
+ * A request's outcome: a code (0 or a CHIRP_ERROR_*) for the reply line, or a value sent as its length then
+ * its bytes. A code may go on to `receive` bytes the job sends after it (putfile's data): once they are all
+ * read they are handed to `then`, whose code is a second reply line.
+ */
+export type ChirpAnswer =
+  | { code: number; receive?: { length: number; then: (bytes: Buffer) => Promise<{ code: number }> } }
+  | { value: string | Buffer };
 
 export interface ChirpBackend {
   answer(request: ActionableRequest): Promise<ChirpAnswer>;
@@ -87,7 +93,7 @@ export class ChirpServer {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', (err) => this.log.debug({ err }, 'chirp connection error'));
-    let buffered = Buffer.alloc(0);
+    const input = new ChirpInput();
     let authenticated = false;
     let busy = false;
     let ended = false;
@@ -95,25 +101,25 @@ export class ChirpServer {
       ended = true;
       socket.end();
     };
-    const reply = (text: string) => {
+    const reply = (text: string | Buffer) => {
       if (!socket.destroyed) socket.write(text);
     };
-    // Lines one at a time, in order: the socket is paused while a request is answered.
+    // Lines one at a time, in order: the socket is paused while a request is answered, except while the
+    // request reads the bytes that follow its line.
     const pump = async () => {
       if (busy) return;
       busy = true;
       try {
         while (!socket.destroyed && !ended) {
-          const newline = buffered.indexOf(0x0a);
-          if ((newline < 0 && buffered.length > CHIRP_LINE_MAX) || newline > CHIRP_LINE_MAX) {
+          const newline = input.indexOfNewline(CHIRP_LINE_MAX + 1);
+          if ((newline < 0 && input.size > CHIRP_LINE_MAX) || newline > CHIRP_LINE_MAX) {
             this.log.warn('rejecting chirp request because it is too large');
             reply(`${ChirpError.TooBig}\n`);
             end();
             return;
           }
           if (newline < 0) return;
-          const raw = buffered.subarray(0, newline);
-          buffered = buffered.subarray(newline + 1);
+          const raw = input.take(newline + 1).subarray(0, newline);
           // An empty line reads as nothing at all (get_line_raw's 0): the proxy closes the connection.
           if (raw.length === 0) {
             end();
@@ -123,7 +129,14 @@ export class ChirpServer {
           const nul = raw.indexOf(0);
           const line = (nul < 0 ? raw : raw.subarray(0, nul)).toString('utf8');
           if (authenticated) {
-            reply(await this.answer(line));
+            const answer = await this.answer(line);
+            reply(answer.reply);
+            if (answer.receive !== undefined) {
+              socket.resume();
+              const bytes = await input.read(answer.receive.length);
+              if (bytes === undefined) return;
+              reply(`${(await this.settle(() => answer.receive!.then(bytes))).code}\n`);
+            }
           } else {
             authenticated = presentedCookie(line) === this.cookie;
             if (!authenticated && presentedCookie(line) !== undefined) {
@@ -139,25 +152,88 @@ export class ChirpServer {
       }
     };
     socket.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      if (busy) socket.pause();
+      input.push(chunk);
+      if (busy && !input.reading) socket.pause();
       void pump();
     });
+    socket.on('end', () => input.end());
+    socket.on('close', () => input.end());
   }
 
-  /** The reply to an authenticated line: INVALID_REQUEST for what no allowed command matches. */
-  private async answer(line: string): Promise<string> {
-    const request = parseChirpRequest(line, this.enablement);
-    if (request.kind === 'invalid') return `${ChirpError.InvalidRequest}\n`;
-    if (request.kind === 'version') return `${CHIRP_VERSION}\n`;
-    let answer: ChirpAnswer;
+  /** A backend call, a failure of which (not a refusal: the backend answers those) is UNKNOWN. */
+  private async settle<T extends ChirpAnswer>(call: () => Promise<T>): Promise<T | { code: number }> {
     try {
-      answer = await this.backend.answer(request);
+      return await call();
     } catch (err) {
-      this.log.error({ err, request: request.kind }, 'chirp request failed');
-      answer = { code: ChirpError.Unknown };
+      this.log.error({ err }, 'chirp request failed');
+      return { code: ChirpError.Unknown };
     }
-    if ('code' in answer) return `${answer.code}\n`;
-    return `${Buffer.byteLength(answer.value)}\n${answer.value}`;
+  }
+
+  /** The reply to an authenticated line (INVALID_REQUEST for what no allowed command matches), and the bytes it then reads. */
+  private async answer(line: string): Promise<{ reply: string | Buffer; receive?: { length: number; then: (bytes: Buffer) => Promise<{ code: number }> } }> {
+    const request = parseChirpRequest(line, this.enablement);
+    if (request.kind === 'invalid') return { reply: `${ChirpError.InvalidRequest}\n` };
+    if (request.kind === 'version') return { reply: `${CHIRP_VERSION}\n` };
+    const answer: ChirpAnswer = await this.settle(() => this.backend.answer(request));
+    if ('value' in answer) {
+      const bytes = typeof answer.value === 'string' ? Buffer.from(answer.value) : answer.value;
+      return { reply: Buffer.concat([Buffer.from(`${bytes.length}\n`), bytes]) };
+    }
+    return { reply: `${answer.code}\n`, receive: answer.receive };
+  }
+}
+
+/**
+ * What a connection has sent and not yet been read: lines are looked for in it, and a request's bytes are
+ * awaited without joining every chunk as it comes.
+ */
+class ChirpInput {
+  private chunks: Buffer[] = [];
+  size = 0;
+  private ended = false;
+  private waiting: (() => void) | undefined;
+  /** Whether a request is waiting for its bytes (the socket then stays flowing). */
+  reading = false;
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    this.waiting?.();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.waiting?.();
+  }
+
+  /** Where the first newline is among the first `within` bytes, or -1. */
+  indexOfNewline(within: number): number {
+    return this.joined().subarray(0, within).indexOf(0x0a);
+  }
+
+  /** The first `length` bytes, taken out (there must be that many). */
+  take(length: number): Buffer {
+    const all = this.joined();
+    this.chunks = all.length > length ? [all.subarray(length)] : [];
+    this.size -= length;
+    return all.subarray(0, length);
+  }
+
+  /** The next `length` bytes once they have all come; undefined when the connection ends first. */
+  async read(length: number): Promise<Buffer | undefined> {
+    this.reading = true;
+    try {
+      while (this.size < length && !this.ended) await new Promise<void>((resolve) => (this.waiting = resolve));
+      return this.size < length ? undefined : this.take(length);
+    } finally {
+      this.waiting = undefined;
+      this.reading = false;
+    }
+  }
+
+  private joined(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
+    return this.chunks[0] ?? Buffer.alloc(0);
   }
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { ScheddRefused, type ScheddClient } from '@tinycondor/client';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ChirpError, MAX_DELAYED_VALUE_LENGTH } from '@tinycondor/shared/chirp/protocol';
+import { chirpCodeOfErrno, MAX_REMOTE_BUF_SIZE, whoAnswer } from '@tinycondor/shared/chirp/remote-files';
 import type { ActionableRequest, ChirpAnswer, ChirpBackend } from './chirp-server.js';
 import { delayedExpression, type DelayedUpdates } from './delayed-updates.js';
 
@@ -11,9 +12,20 @@ import { delayedExpression, type DelayedUpdates } from './delayed-updates.js';
  * run no longer current) as a starter cut off from its shadow answers, ETIMEDOUT.
  */
 function failureCode(err: unknown): number {
+  if (err instanceof ScheddRefused && err.status === 422) return chirpCodeOfErrno(errnoOf(err.body));
   if (err instanceof ScheddRefused && err.status === 403) return ChirpError.NotAuthorized;
   if (err instanceof ScheddRefused && err.status === 400) return ChirpError.InvalidRequest;
   return ChirpError.Offline;
+}
+
+/** The errno a failed file request's reply names (EIO when it names none). */
+function errnoOf(body: string): string {
+  try {
+    const errno = (JSON.parse(body) as { errno?: unknown }).errno;
+    return typeof errno === 'string' ? errno : 'EIO';
+  } catch {
+    return 'EIO';
+  }
 }
 
 /**
@@ -28,6 +40,22 @@ export function runChirpBackend(opts: { client: ScheddClient; jobId: string; run
       return { code: 0 };
     } catch (err) {
       log.info({ err, request: what }, 'chirp request not carried out');
+      return { code: failureCode(err) };
+    }
+  };
+  const fetched = async (what: string, call: () => Promise<string | Buffer>): Promise<ChirpAnswer> => {
+    try {
+      return { value: await call() };
+    } catch (err) {
+      log.info({ err, request: what }, 'chirp request not carried out');
+      return { code: failureCode(err) };
+    }
+  };
+  const written = async (path: string, mode: number, data: Buffer): Promise<{ code: number }> => {
+    try {
+      return { code: await client.putRunFile(jobId, runId, path, mode, data) };
+    } catch (err) {
+      log.info({ err, request: 'putfile' }, 'chirp request not carried out');
       return { code: failureCode(err) };
     }
   };
@@ -62,6 +90,27 @@ export function runChirpBackend(opts: { client: ScheddClient; jobId: string; run
           return remote('ulog', () => client.runUlog(jobId, runId, request.text));
         case 'constrain':
           return remote('constrain', () => client.runConstrain(jobId, runId, request.expr));
+        case 'unlink':
+          return remote('unlink', () => client.removeRunFile(jobId, runId, request.path));
+        case 'getfile':
+          return fetched('getfile', () => client.getRunFile(jobId, runId, request.path));
+        case 'getdir':
+        case 'getlongdir':
+          return fetched(request.kind, () => client.getRunDirectory(jobId, runId, request.path, request.kind === 'getlongdir'));
+        case 'putfile': {
+          // The shadow refuses a length over MAX_REMOTE_BUF_SIZE (a negative one, as size_t, too) before it
+          // opens anything; otherwise it creates or truncates the file and answers, then takes the bytes.
+          const { path, mode, length } = request;
+          if (length < 0 || length > MAX_REMOTE_BUF_SIZE) return { code: ChirpError.TooBig };
+          const opened = await written(path, mode, Buffer.alloc(0));
+          if (opened.code < 0 || length === 0) return opened;
+          return { code: 0, receive: { length, then: (bytes) => written(path, mode, bytes) } };
+        }
+        case 'whoami':
+        case 'whoareyou': {
+          const answer = whoAnswer(request.kind === 'whoami' ? 'CONDOR' : 'UNKNOWN', request.length);
+          return 'value' in answer ? answer : { code: chirpCodeOfErrno(answer.errno) };
+        }
       }
     },
   };

@@ -1,10 +1,18 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CHIRP_LINE_MAX } from '@tinycondor/shared/chirp/protocol';
+import { strerror } from '@tinycondor/shared/submit/file-probe';
 import { ChirpClient, ChirpFailure, ChirpFatal, type ChirpResult } from '../chirp-client.js';
+import { longListingOutput } from '../chirp-listing.js';
 import type { Command, CommandIo } from '../cli-error.js';
 
 // condor_chirp as src/condor_chirp/condor_chirp.cpp behaves: its usage lines, outputs and exit statuses (a
-// failure returns -1, 255 to the shell, after "\tError: errno (words)" on stdout). The file commands reach
-// the proxy, which tinycondor never lets do file I/O: they get its INVALID_REQUEST, EINVAL, as on a pool
-// where ENABLE_CHIRP_IO or WantIOProxy does not allow them.
+// failure returns -1, 255 to the shell, after "\tError: errno (words)" on stdout; what chirp_client.c
+// aborts on exits 1 after "chirp: couldn't WHAT: words" on stderr). fetch, put, remove, getdir, whoami and
+// whoareyou go through the proxy to the submit side; the commands built on the proxy's open (read, write,
+// put -mode or from stdin) and the other file calls get its INVALID_REQUEST, EINVAL, as from a proxy
+// that does not know them.
 
 const USAGE = [
   'Usage:',
@@ -54,7 +62,102 @@ async function printAttribute(client: ChirpClient, io: CommandIo, command: strin
   return { status: 0 };
 }
 
-/** A subcommand that sends one request and returns its result (the file commands, refused by the proxy). */
+/** The errno a local file operation failed with, as condor_chirp prints it. */
+function localErrno(err: unknown): { errno: number; message: string } {
+  const e = err as NodeJS.ErrnoException;
+  return { errno: (os.constants.errno as Record<string, number>)[e.code ?? ''] ?? 5, message: strerror(e) };
+}
+
+/** chirp_fatal_request: a failed call the client library does not return from (condor_chirp exits 1). */
+function fatalRequest(what: string, result: ChirpResult): ChirpFatal {
+  return new ChirpFatal(`chirp: couldn't ${what}: ${result.errno?.message ?? 'Success'}\n`);
+}
+
+/** chirp_get_one_file: getfile, then the bytes into `local` (stdout for "-"). */
+async function fetchFile(client: ChirpClient, io: CommandIo, remote: string, local: string): Promise<Outcome> {
+  const result = await client.simpleCommand('getfile', remote);
+  if (result.value < 0) throw fatalRequest('getfile', result);
+  const bytes = await client.bytes(result.value, 'getfile');
+  if (local === '-') {
+    if (io.stdoutBytes) io.stdoutBytes(bytes);
+    else io.stdout(bytes.toString('utf8'));
+    return { status: 0 };
+  }
+  let fd: number;
+  try {
+    fd = fs.openSync(path.resolve(io.cwd, local), 'w+');
+  } catch (err) {
+    io.stderr(`Can't open local file ${local}\n`);
+    return { status: -1, errno: localErrno(err) };
+  }
+  try {
+    fs.writeSync(fd, bytes);
+  } catch (err) {
+    io.stderr(`local write error on ${local}\n`);
+    return { status: -1, errno: localErrno(err) };
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { status: 0 };
+}
+
+/**
+ * chirp_put_one_file with putfile (the default mode "cwb" from a file): the file read whole, putfile's
+ * reply, then its bytes. condor_chirp does not wait for the proxy's second reply (how much the submit side
+ * wrote); this one reads it before it disconnects, so the file is there when it exits, and ignores it as
+ * condor_chirp does.
+ */
+async function putFile(client: ChirpClient, io: CommandIo, local: string, remote: string, perm: number): Promise<Outcome> {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(path.resolve(io.cwd, local));
+  } catch (err) {
+    io.stderr(`Can't open local file ${local}\n`);
+    return { status: -1, errno: localErrno(err) };
+  }
+  const result = await client.simpleCommand('putfile', remote, perm, bytes.length);
+  if (result.value < 0) throw fatalRequest('putfile', result);
+  if (bytes.length > 0) {
+    client.send(bytes);
+    await client.reply().catch(() => undefined);
+  }
+  return { status: 0 };
+}
+
+/** chirp_put_one_file with open and write (a -mode other than cwb, or stdin): tinycondor's proxy refuses open (EINVAL). */
+async function putWithOpen(client: ChirpClient, io: CommandIo, local: string, remote: string, mode: string, perm: number): Promise<Outcome> {
+  if (local !== '-') {
+    try {
+      fs.closeSync(fs.openSync(path.resolve(io.cwd, local), 'r'));
+    } catch (err) {
+      io.stderr(`Can't open local file ${local}\n`);
+      return { status: -1, errno: localErrno(err) };
+    }
+  }
+  const opened = await client.simpleCommand('open', remote, mode, perm);
+  io.stderr(`Can't chirp_client_open ${remote}:${opened.value}\n`);
+  return fromResult(opened);
+}
+
+/** chirp_getdir: getdir's buffer as it is, or getlongdir's names each followed by its stat fields. */
+async function listDirectory(client: ChirpClient, io: CommandIo, remote: string, long: boolean): Promise<Outcome> {
+  const command = long ? 'getlongdir' : 'getdir';
+  const result = await client.simpleCommand(command, remote);
+  if (result.value < 0) throw fatalRequest(command, result);
+  const buffer = (await client.bytes(result.value, command)).toString('utf8');
+  io.stdout(long ? longListingOutput(buffer) : buffer);
+  return { status: result.value };
+}
+
+/** chirp_whoami / chirp_whoareyou: the answer in a CHIRP_LINE_MAX buffer, printed whatever the result; the result is the status. */
+async function whoCommand(client: ChirpClient, io: CommandIo, words: (string | number)[], what: string): Promise<Outcome> {
+  const result = await client.simpleCommand(what, ...words);
+  const answer = result.value > 0 ? (await client.bytes(result.value, what)).toString('utf8') : '';
+  io.stdout(`${answer}\n`);
+  return fromResult(result);
+}
+
+/** A subcommand that sends one request and returns its result. */
 const oneRequest =
   (command: string, ...words: (string | number)[]): Work =>
   async (client) =>
@@ -100,16 +203,22 @@ function plan(argv: string[]): Work | { usage: string } {
     case 'ulog':
       return argc === 3 ? oneRequest('ulog', argv[2]) : { usage: 'condor_chirp ulog message' };
     case 'fetch':
-      return argc === 4 ? oneRequest('getfile', argv[2]) : { usage: 'condor_chirp fetch remote_file local_file' };
+      return argc === 4 ? (client, io) => fetchFile(client, io, argv[2], argv[3]) : { usage: 'condor_chirp fetch remote_file local_file' };
     case 'put': {
       const at = optionsEnd(argv, { '-mode': 1, '-perm': 1 });
       if (at + 1 >= argc || argc > at + 2) return { usage: 'condor_chirp put  [-mode mode] [-perm perm] local_file remote_file' };
-      return async (client, io) => {
-        const result = await client.simpleCommand('putfile', argv[at + 1], 0o777, 0);
-        if (result.value >= 0) return fromResult(result);
-        io.stderr("Couldn't chirp_write as much as we read\n");
-        return fromResult(result);
-      };
+      let mode = 'cwb';
+      let perm = 0o777;
+      for (let i = 2; i < at; i += 2) {
+        if (argv[i] === '-mode') mode = argv[i + 1];
+        // strtol(perm, NULL, 8), cut to the unsigned int it is kept in.
+        else {
+          const octal = /^\s*([+-]?[0-7]+)/.exec(argv[i + 1]);
+          perm = octal ? Number.parseInt(octal[1], 8) | 0 : 0;
+        }
+      }
+      const [local, remote] = [argv[at], argv[at + 1]];
+      return mode === 'cwb' && local !== '-' ? (client, io) => putFile(client, io, local, remote, perm) : (client, io) => putWithOpen(client, io, local, remote, mode, perm);
     }
     case 'remove':
       return argc === 3 ? oneRequest('unlink', argv[2]) : { usage: 'condor_chirp remove remote_file' };
@@ -127,20 +236,12 @@ function plan(argv: string[]): Work | { usage: string } {
       return argc === 4 ? oneRequest('rmall', argv[3]) : oneRequest('rmdir', argv[2]);
     case 'getdir':
       if (argc < 3 || argc > 4 || (argc === 4 && argv[2] !== '-l')) return { usage: 'condor_chirp getdir [-l] remotepath' };
-      return argc === 4 ? oneRequest('getlongdir', argv[3]) : oneRequest('getdir', argv[2]);
+      return argc === 4 ? (client, io) => listDirectory(client, io, argv[3], true) : (client, io) => listDirectory(client, io, argv[2], false);
     case 'whoami':
-      return async (client, io) => {
-        const outcome = fromResult(await client.simpleCommand('whoami', 5120));
-        io.stdout('\n');
-        return outcome;
-      };
+      return (client, io) => whoCommand(client, io, [CHIRP_LINE_MAX], 'whoami');
     case 'whoareyou':
       if (argc !== 3) return { usage: 'condor_chirp whoareyou remotepath' };
-      return async (client, io) => {
-        const outcome = fromResult(await client.simpleCommand('whoareyou', argv[2], 5120));
-        io.stdout('\n');
-        return outcome;
-      };
+      return (client, io) => whoCommand(client, io, [argv[2], CHIRP_LINE_MAX], 'whoareyou');
     case 'link':
       if (argc < 4 || argc > 5 || (argc === 5 && argv[2] !== '-s')) return { usage: 'condor_chirp link [-s] oldpath newpath' };
       return argc === 5 ? oneRequest('symlink', argv[3], argv[4]) : oneRequest('link', argv[2], argv[3]);

@@ -4,9 +4,26 @@ import { remoteReadAllowed } from '@tinycondor/shared/chirp/access';
 import { constrainEdits, type RemoteEditRefusal } from '@tinycondor/shared/chirp/remote-edits';
 import { ChirpError } from '@tinycondor/shared/chirp/protocol';
 import { RunParams, StartdTransferHeaders } from '@tinycondor/shared/protocol';
-import { ErrorReply, OkReply, RunAttributeBody, RunAttributeParams, RunAttributeReply, RunConstrainBody, RunUlogBody } from '@tinycondor/shared/rest-schemas';
+import {
+  ErrorReply,
+  OkReply,
+  RunAttributeBody,
+  RunAttributeParams,
+  RunAttributeReply,
+  RunConstrainBody,
+  RunDirectoryQuery,
+  RunDirectoryReply,
+  RunFileErrorReply,
+  RunFileQuery,
+  RunFileWrittenReply,
+  RunPutFileQuery,
+  RunUlogBody,
+} from '@tinycondor/shared/rest-schemas';
 import { formatJobId } from '@tinycondor/shared/job-id';
+import type { Readable } from 'node:stream';
+import { RunFiles, type FileFailure } from '../run-files.js';
 import type { Schedd } from '../schedd.js';
+import { bytesReply } from './byte-replies.js';
 import { currentRunOf, requireStartdKey } from './run-requests.js';
 
 /** A refusal as the startd passes it on: 403 for EACCES (NOT_AUTHORIZED), 400 for EINVAL (INVALID_REQUEST). */
@@ -14,9 +31,16 @@ function sendRefusal(reply: FastifyReply, refusal: RemoteEditRefusal) {
   return reply.code(refusal.code === ChirpError.NotAuthorized ? 403 : 400).send({ error: refusal.reason });
 }
 
+/** A file request that failed: 422 with the errno the startd's proxy converts for the job. */
+function sendFileFailure(reply: FastifyReply, request: { log: FastifyReply['log'] }, jobId: string, failed: FileFailure) {
+  request.log.info({ jobId, errno: failed.errno, reason: failed.error }, 'chirp file request failed');
+  return reply.code(422).send(failed);
+}
+
 /**
  * What HTCondor's shadow answers a running job's Chirp requests with (pseudo_set_job_attr, pseudo_get_job_attr,
- * pseudo_ulog, pseudo_constrain), asked by the job's startd for its current run.
+ * pseudo_ulog, pseudo_constrain, and the file calls getfile, putfile, unlink, getdir, getlongdir), asked by the
+ * job's startd for its current run.
  */
 export async function runChirpRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
@@ -68,6 +92,88 @@ export async function runChirpRoutes(app: FastifyInstance, opts: { schedd: Sched
       if (!job) return reply;
       const refused = schedd.setAttributesFromRun(job, constrainEdits(job.ad, request.body.expr));
       return refused ? sendRefusal(reply, refused) : { ok: true };
+    },
+  );
+
+  const files = new RunFiles(schedd);
+  const fileRefusals = { ...refusals, 422: RunFileErrorReply };
+  // putfile's bytes come as they are; the route writes them into the file as they arrive.
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+
+  api.get(
+    '/v1/jobs/:jobId/runs/:runId/files',
+    {
+      schema: {
+        description: "getfile (condor_chirp fetch): a file of the submit side, read with the job owner's rights; 422 names the errno.",
+        params: RunParams,
+        headers: StartdTransferHeaders,
+        querystring: RunFileQuery,
+        response: { 200: bytesReply('application/octet-stream'), ...fileRefusals },
+      },
+    },
+    async (request, reply) => {
+      const job = await currentRunOf(schedd, request, reply);
+      if (!job) return reply;
+      const read = files.read(job, request.query.path);
+      if ('errno' in read) return sendFileFailure(reply, request, request.params.jobId, read);
+      return reply.type('application/octet-stream').send(read);
+    },
+  );
+
+  api.put(
+    '/v1/jobs/:jobId/runs/:runId/files',
+    {
+      schema: {
+        description: "putfile (condor_chirp put): the body (application/octet-stream) written to a file of the submit side with the job owner's rights, created with `mode` or truncated.",
+        params: RunParams,
+        headers: StartdTransferHeaders,
+        querystring: RunPutFileQuery,
+        response: { 200: RunFileWrittenReply, ...fileRefusals },
+      },
+    },
+    async (request, reply) => {
+      const job = await currentRunOf(schedd, request, reply);
+      if (!job) return reply;
+      const body = request.body as Readable | undefined;
+      const declared = Number(request.headers['content-length'] ?? 0);
+      const written = await files.write(job, request.query.path, request.query.mode, declared, body);
+      if ('errno' in written) {
+        body?.resume();
+        return sendFileFailure(reply, request, request.params.jobId, written);
+      }
+      return written;
+    },
+  );
+
+  api.delete(
+    '/v1/jobs/:jobId/runs/:runId/files',
+    {
+      schema: { description: 'unlink (condor_chirp remove): a file of the submit side removed with the job owner\'s rights.', params: RunParams, headers: StartdTransferHeaders, querystring: RunFileQuery, response: { 200: OkReply, ...fileRefusals } },
+    },
+    async (request, reply) => {
+      const job = await currentRunOf(schedd, request, reply);
+      if (!job) return reply;
+      const failed = files.remove(job, request.query.path);
+      return failed ? sendFileFailure(reply, request, request.params.jobId, failed) : { ok: true };
+    },
+  );
+
+  api.get(
+    '/v1/jobs/:jobId/runs/:runId/directory',
+    {
+      schema: {
+        description: "getdir / getlongdir (condor_chirp getdir [-l]): a directory of the submit side listed with the job owner's rights.",
+        params: RunParams,
+        headers: StartdTransferHeaders,
+        querystring: RunDirectoryQuery,
+        response: { 200: RunDirectoryReply, ...fileRefusals },
+      },
+    },
+    async (request, reply) => {
+      const job = await currentRunOf(schedd, request, reply);
+      if (!job) return reply;
+      const listed = files.list(job, request.query.path, request.query.long === true);
+      return 'errno' in listed ? sendFileFailure(reply, request, request.params.jobId, listed) : listed;
     },
   );
 }

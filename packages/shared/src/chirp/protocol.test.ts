@@ -38,9 +38,25 @@ t.test('what no allowed command matches is invalid', async (t) => {
   for (const line of ['set_job_attr X 1', 'get_job_attr X', 'ulog hi', 'version', 'constrain true']) {
     t.same(parseChirpRequest(line, delayedOnly), { kind: 'invalid' }, line);
   }
-  for (const line of ['open f rw 0', 'getdir .', 'unlink f', 'set_job_attr X', 'get_job_attr', '', 'bogus']) {
+  for (const line of ['getdir .', 'unlink f', 'getfile f', 'putfile f 420 3', 'whoami 10']) {
+    t.same(parseChirpRequest(line, { files: false, updates: true, delayed: true }), { kind: 'invalid' }, `files not allowed: '${line}'`);
+  }
+  for (const line of ['open f rw 0', 'read 3 10', 'rmdir d', 'stat f', 'putfile f 420', 'whoami', 'set_job_attr X', 'get_job_attr', '', 'bogus']) {
     t.same(parseChirpRequest(line, { files: true, updates: true, delayed: true }), { kind: 'invalid' }, `'${line}'`);
   }
+});
+
+t.test('the file calls tinycondor carries out, when files are allowed', async (t) => {
+  const files = { files: true, updates: false, delayed: false };
+  t.same(parseChirpRequest('unlink a\\ b', files), { kind: 'unlink', path: 'a b' }, 'an escaped space stays in the word');
+  t.same(parseChirpRequest('getfile in.txt', files), { kind: 'getfile', path: 'in.txt' });
+  t.same(parseChirpRequest('putfile out.txt 511 12', files), { kind: 'putfile', path: 'out.txt', mode: 511, length: 12 });
+  t.same(parseChirpRequest('putfile out.txt 420 -1', files), { kind: 'putfile', path: 'out.txt', mode: 420, length: -1 });
+  t.same(parseChirpRequest('putfile out.txt 420 4294967297', files), { kind: 'putfile', path: 'out.txt', mode: 420, length: 1 }, 'a %d is kept in a C int');
+  t.same(parseChirpRequest('getlongdir .', files), { kind: 'getlongdir', path: '.' });
+  t.same(parseChirpRequest('getdir results', files), { kind: 'getdir', path: 'results' });
+  t.same(parseChirpRequest('whoami 5120', files), { kind: 'whoami', length: 5120 });
+  t.same(parseChirpRequest('whoareyou host 64', files), { kind: 'whoareyou', host: 'host', length: 64 });
 });
 
 t.test('cookie lines and client errnos', async (t) => {

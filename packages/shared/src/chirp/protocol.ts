@@ -126,30 +126,49 @@ export type ChirpRequest =
   | { kind: 'get_job_attr_delayed'; name: string }
   | { kind: 'constrain'; expr: string }
   | { kind: 'ulog'; text: string }
+  | { kind: 'unlink'; path: string }
+  | { kind: 'getfile'; path: string }
+  | { kind: 'putfile'; path: string; mode: number; length: number }
+  | { kind: 'getlongdir'; path: string }
+  | { kind: 'getdir'; path: string }
+  | { kind: 'whoami'; length: number }
+  | { kind: 'whoareyou'; host: string; length: number }
   | { kind: 'version' }
   | { kind: 'invalid' };
 
 /**
  * Decodes an authenticated request line as handle_standard_request tries its commands: in its order,
  * each only if its flag allows it, the first that scans in full wins (so, as there, with updates
- * allowed `get_job_attr_delayed X` reads as get_job_attr of `_delayed`). The file commands are never
- * allowed: tinycondor does not implement them (ENABLE_CHIRP_IO's refusal).
+ * allowed `get_job_attr_delayed X` reads as get_job_attr of `_delayed`). Of the file commands (allowed by
+ * `files`) tinycondor carries out unlink, getfile, putfile, getlongdir, getdir, whoami and whoareyou; the
+ * others (open and what works on its descriptors, rename, mkdir, rmdir, rmall, stat, link, …) are invalid,
+ * as on a proxy that does not know them.
  */
 export function parseChirpRequest(line: string, allowed: ChirpEnablement): ChirpRequest {
   const scan = (fmt: string, count: number): string[] | undefined => {
     const values = scanChirp(line, fmt);
-    return values.length === count ? (values as string[]) : undefined;
+    return values.length === count ? values.map(String) : undefined;
   };
   let words: string[] | undefined;
+  if (allowed.files && (words = scan('unlink %s', 1))) return { kind: 'unlink', path: words[0] };
   if (allowed.delayed && (words = scan('set_job_attr_delayed %s %s', 2))) return { kind: 'set_job_attr_delayed', name: words[0], expr: words[1] };
   if (allowed.updates && (words = scan('set_job_attr %s %s', 2))) return { kind: 'set_job_attr', name: words[0], expr: words[1] };
   if (allowed.updates && (words = scan('get_job_attr %s', 1))) return { kind: 'get_job_attr', name: words[0] };
   if (allowed.delayed && (words = scan('get_job_attr_delayed %s', 1))) return { kind: 'get_job_attr_delayed', name: words[0] };
   if (allowed.updates && (words = scan('constrain %s', 1))) return { kind: 'constrain', expr: words[0] };
   if (allowed.updates && (words = scan('ulog %s', 1))) return { kind: 'ulog', text: words[0] };
+  if (allowed.files && (words = scan('getfile %s', 1))) return { kind: 'getfile', path: words[0] };
+  if (allowed.files && (words = scan('putfile %s %d %d', 3))) return { kind: 'putfile', path: words[0], mode: toInt(words[1]), length: toInt(words[2]) };
+  if (allowed.files && (words = scan('getlongdir %s', 1))) return { kind: 'getlongdir', path: words[0] };
+  if (allowed.files && (words = scan('getdir %s', 1))) return { kind: 'getdir', path: words[0] };
+  if (allowed.files && (words = scan('whoami %d', 1))) return { kind: 'whoami', length: toInt(words[0]) };
+  if (allowed.files && (words = scan('whoareyou %s %d', 2))) return { kind: 'whoareyou', host: words[0], length: toInt(words[1]) };
   if (allowed.updates && line.startsWith('version')) return { kind: 'version' };
   return { kind: 'invalid' };
 }
+
+/** A `%d` stored in a C int: strtol's long cut to 32 bits. */
+const toInt = (decimal: string): number => Number(decimal) | 0;
 
 /** The cookie line (handle_cookie_request's plain sscanf "cookie %s": no escapes), or undefined. */
 export function presentedCookie(line: string): string | undefined {

@@ -1,0 +1,165 @@
+// Issue 20, item 5: condor_chirp's file commands from inside a running job, as on HTCondor (condor_chirp.cpp
+// through the starter's io_proxy_handler.cpp to the shadow's NTreceivers.cpp): with want_io_proxy a job fetches
+// a file of its submit directory, puts one back, lists a directory and removes a file, paths relative to its
+// Iwd; what is missing or not the job's to write is refused in condor_chirp's words and exit statuses; a
+// spooled job's Iwd is its SPOOL directory, as HTCondor's schedd rewrites it.
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { addTestUser, needsRootAndUseradd, resubmitAs } from './helpers/as-owner.js';
+import { eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
+
+async function chirpPath(pool: TestPool): Promise<string> {
+  return path.join((await pool.run('condor_config_val', ['LIBEXEC'])).stdout.trim(), 'condor_chirp');
+}
+
+t.test('fetch, put, getdir, remove, whoami: a job reaches its submit directory', async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 2 });
+  const chirp = await chirpPath(pool);
+  fs.writeFileSync(path.join(pool.dir, 'input.txt'), 'from the submit side\n');
+  fs.writeFileSync(path.join(pool.dir, 'empty.txt'), '');
+  fs.writeFileSync(path.join(pool.dir, 'doomed.txt'), 'to be removed\n');
+  fs.mkdirSync(path.join(pool.dir, 'results'));
+  fs.writeFileSync(path.join(pool.dir, 'results', 'a.txt'), 'a\n');
+  writeExecutable(
+    path.join(pool.dir, 'job.sh'),
+    [
+      '#!/bin/sh',
+      `C="${chirp}"`,
+      '"$C" fetch input.txt got.txt; echo "fetch rc=$?"',
+      '/bin/cat got.txt',
+      'echo "made by the job" > result.txt',
+      '"$C" put result.txt results/b.txt; echo "put rc=$?"',
+      '"$C" put -perm 600 result.txt results/private.txt; echo "put perm rc=$?"',
+      '"$C" getdir results; echo "getdir rc=$?"',
+      '"$C" getdir -l results > long.txt; echo "getdir -l rc=$?"',
+      '/usr/bin/head -n 4 long.txt',
+      '"$C" remove doomed.txt; echo "remove rc=$?"',
+      '"$C" remove doomed.txt; echo "remove again rc=$?"',
+      '"$C" fetch missing.txt x.txt; echo "missing rc=$?"',
+      '"$C" fetch empty.txt x.txt; echo "empty rc=$?"',
+      '"$C" fetch results y.txt; echo "directory rc=$?"',
+      '"$C" getdir nowhere; echo "no dir rc=$?"',
+      '"$C" put nothing-here.txt z.txt; echo "no local rc=$?"',
+      `"$C" put result.txt ${path.join(pool.home, 'planted.txt')}; echo "into the pool rc=$?"`,
+      '"$C" put -mode cwa result.txt appended.txt; echo "put -mode rc=$?"',
+      '"$C" whoami; echo "whoami rc=$?"',
+      '"$C" whoareyou somehost; echo "whoareyou rc=$?"',
+    ].join('\n') + '\n',
+  );
+  fs.writeFileSync(
+    path.join(pool.dir, 'job.sub'),
+    ['executable = job.sh', 'should_transfer_files = YES', 'want_io_proxy = true', 'output = job.out', 'error = job.err', 'log = job.log', 'queue'].join('\n') + '\n',
+  );
+  // The same commands without want_io_proxy: the proxy allows no file call (ENABLE_CHIRP_IO's refusal).
+  writeExecutable(path.join(pool.dir, 'plain.sh'), `#!/bin/sh\n"${chirp}" fetch input.txt got.txt 2>&1; echo "fetch rc=$?"\n"${chirp}" getdir . 2>&1; echo "getdir rc=$?"\n"${chirp}" remove input.txt; echo "remove rc=$?"\n`);
+  fs.writeFileSync(path.join(pool.dir, 'plain.sub'), 'executable = plain.sh\nshould_transfer_files = YES\noutput = plain.out\nlog = job.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['job.sub'])).code, 0);
+  t.equal((await pool.run('condor_submit', ['plain.sub'])).code, 0);
+  await waitForEvents(path.join(pool.dir, 'job.log'), (ev) => ev.filter((e) => e.code === 5).length === 2, 120_000);
+
+  const out = fs.readFileSync(path.join(pool.dir, 'job.out'), 'utf8');
+  const err = fs.readFileSync(path.join(pool.dir, 'job.err'), 'utf8');
+  t.match(out, /^fetch rc=0\nfrom the submit side\n/m, 'fetch brought the submit directory’s file into the sandbox');
+  t.match(out, /^put rc=0$/m);
+  t.equal(fs.readFileSync(path.join(pool.dir, 'results', 'b.txt'), 'utf8'), 'made by the job\n', 'put wrote the file relative to the Iwd');
+  t.match(out, /^put perm rc=0$/m);
+  t.equal(fs.statSync(path.join(pool.dir, 'results', 'private.txt')).mode & 0o777, 0o600, '-perm is the new file’s mode');
+  // getdir prints the shadow's buffer (names, then an empty line) and exits with its length, as condor_chirp returns it.
+  t.match(out, /^a\.txt\nb\.txt\nprivate\.txt\n\ngetdir rc=25$/m);
+  t.match(out, /^a\.txt\n\tdevice: \d+\n\tinode: \d+\n\tmode: 33188\n/m, 'getdir -l prints each name and its stat fields');
+  t.match(fs.readFileSync(path.join(pool.dir, 'long.txt'), 'utf8'), /^\tsize: 2\n\tblksize: \d+\n\tblocks: \d+\n\tatime: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\n/m);
+  t.match(out, /^remove rc=0$/m);
+  t.notOk(fs.existsSync(path.join(pool.dir, 'doomed.txt')), 'remove unlinked the submit-side file');
+  t.match(out, /^\tError: 2 \(No such file or directory\)\nremove again rc=255$/m);
+  // What chirp_client.c does not return from: condor_chirp exits 1 with its words on stderr.
+  t.match(out, /^missing rc=1$/m);
+  t.match(err, /^chirp: couldn't getfile: No such file or directory$/m);
+  t.match(out, /^empty rc=1$/m);
+  t.match(err, /^chirp: couldn't getfile: File too large$/m, 'the shadow refuses an empty file (size <= 0) as EFBIG');
+  t.match(out, /^directory rc=1$/m);
+  t.match(err, /^chirp: couldn't getfile: Is a directory$/m);
+  t.match(out, /^no dir rc=1$/m);
+  t.match(err, /^chirp: couldn't getdir: No such file or directory$/m);
+  t.match(out, /^\tError: 2 \(No such file or directory\)\nno local rc=255$/m);
+  t.match(err, /^Can't open local file nothing-here\.txt$/m);
+  t.match(out, /^into the pool rc=1$/m);
+  t.match(err, /^chirp: couldn't putfile: Permission denied$/m, 'the pool’s own directory is never written for a job');
+  t.notOk(fs.existsSync(path.join(pool.home, 'planted.txt')));
+  t.match(out, /^\tError: 22 \(Invalid argument\)\nput -mode rc=255$/m, 'open/write (put -mode) is not carried out: the proxy refuses open');
+  t.match(err, /^Can't chirp_client_open appended\.txt:-1$/m);
+  // condor_chirp asks for 5120 bytes; the shadow (since HTCONDOR-3662) refuses more than 1024: EINVAL.
+  t.match(out, /^\n\tError: 22 \(Invalid argument\)\nwhoami rc=255$/m);
+  t.match(out, /^\n\tError: 22 \(Invalid argument\)\nwhoareyou rc=255$/m);
+
+  const plain = fs.readFileSync(path.join(pool.dir, 'plain.out'), 'utf8');
+  // INVALID_REQUEST: getfile and getdir are calls chirp_client.c aborts on, unlink one it returns.
+  t.match(plain, /^chirp: couldn't getfile: Invalid argument\nfetch rc=1$/m, 'without want_io_proxy the proxy allows no file call');
+  t.match(plain, /^chirp: couldn't getdir: Invalid argument\ngetdir rc=1$/m);
+  t.match(plain, /^\tError: 22 \(Invalid argument\)\nremove rc=255$/m);
+  t.ok(fs.existsSync(path.join(pool.dir, 'input.txt')));
+
+  // A spooled job: its Iwd is its SPOOL directory, so its relative paths are there, not in the submit directory.
+  writeExecutable(
+    path.join(pool.dir, 'spooled.sh'),
+    `#!/bin/sh\n"${chirp}" fetch spooled-in.txt got.txt; echo "fetch spooled rc=$?"; /bin/cat got.txt\n"${chirp}" fetch input.txt x.txt 2>&1; echo "fetch submit-dir rc=$?"\necho back > back.txt\n"${chirp}" put back.txt put-back.txt; echo "put rc=$?"\n`,
+  );
+  fs.writeFileSync(path.join(pool.dir, 'spooled-in.txt'), 'spooled input\n');
+  fs.writeFileSync(
+    path.join(pool.dir, 'spooled.sub'),
+    'executable = spooled.sh\nshould_transfer_files = YES\ntransfer_input_files = spooled-in.txt\nwant_io_proxy = true\noutput = spooled.out\nlog = spooled.log\nqueue\n',
+  );
+  const submitted = await pool.run('condor_submit', ['-spool', 'spooled.sub']);
+  t.equal(submitted.code, 0, submitted.stderr);
+  const iwd = await eventually('the spooled job to complete', async () => {
+    const [status, dir] = (await pool.run('condor_q', ['3.0', '-af', 'JobStatus', 'Iwd'])).stdout.trim().split(' ');
+    return status === '4' ? dir : undefined;
+  }, 120_000);
+  t.ok(fs.existsSync(path.join(iwd, 'put-back.txt')), `put landed in the job's SPOOL directory ${iwd}`);
+  t.notOk(fs.existsSync(path.join(pool.dir, 'put-back.txt')), 'not in the submit directory');
+  t.equal((await pool.run('condor_transfer_data', ['3.0'])).code, 0);
+  const spooledOut = fs.readFileSync(path.join(pool.dir, 'spooled.out'), 'utf8');
+  t.match(spooledOut, /^fetch spooled rc=0\nspooled input\n/m, 'a relative path is read from SPOOL, where the input was spooled');
+  t.match(spooledOut, /^chirp: couldn't getfile: No such file or directory\nfetch submit-dir rc=1$/m, 'the submit directory is not the Iwd of a spooled job');
+  t.match(spooledOut, /^put rc=0$/m);
+});
+
+t.test("a root schedd reads and writes a chirping job's files with its owner's rights", { skip: needsRootAndUseradd }, async (t) => {
+  const user = addTestUser(t, 'chirp');
+  const pool = await startPool(t, { startds: 1 });
+  const chirp = await chirpPath(pool);
+  const base = path.dirname(pool.home);
+  fs.chmodSync(base, 0o711);
+  fs.chownSync(pool.dir, user.uid, user.gid);
+  const secret = path.join(base, 'secret');
+  fs.writeFileSync(secret, 'root only\n', { mode: 0o600 });
+  const rootOnly = path.join(base, 'root-only');
+  fs.mkdirSync(rootOnly, { mode: 0o755 });
+  writeExecutable(
+    path.join(pool.dir, 'owner.sh'),
+    [
+      '#!/bin/sh',
+      `C="${chirp}"`,
+      'echo mine > mine.txt',
+      '"$C" put mine.txt mine.txt; echo "put own rc=$?"',
+      `"$C" put mine.txt ${path.join(rootOnly, 'theirs.txt')}; echo "put root-only rc=$?"`,
+      `"$C" fetch ${secret} secret.txt; echo "fetch secret rc=$?"`,
+      `"$C" getdir ${rootOnly}; echo "getdir rc=$?"`,
+    ].join('\n') + '\n',
+  );
+  fs.writeFileSync(path.join(pool.dir, 'owner.sub'), 'executable = owner.sh\nshould_transfer_files = YES\nwant_io_proxy = true\noutput = owner.out\nerror = owner.err\nlog = root.log\nhold = true\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['owner.sub'])).code, 0);
+  const cluster = await resubmitAs(pool, '1.0', user.name, { UserLog: JSON.stringify(path.join(pool.dir, 'owner.log')) });
+  await waitForEvents(path.join(pool.dir, 'owner.log'), (ev) => ev.some((e) => e.cluster === cluster && e.code === 5), 120_000);
+
+  const out = fs.readFileSync(path.join(pool.dir, 'owner.out'), 'utf8');
+  const err = fs.readFileSync(path.join(pool.dir, 'owner.err'), 'utf8');
+  t.match(out, /^put own rc=0$/m);
+  t.equal(fs.statSync(path.join(pool.dir, 'mine.txt')).uid, user.uid, 'the file put belongs to the owner');
+  t.match(out, /^put root-only rc=1$/m);
+  t.match(err, /^chirp: couldn't putfile: Permission denied$/m, 'where the owner may not write, nothing is written');
+  t.same(fs.readdirSync(rootOnly), []);
+  t.match(out, /^fetch secret rc=1$/m);
+  t.match(err, /^chirp: couldn't getfile: Permission denied$/m, 'what the owner may not read is not sent');
+  t.match(out, /^\ngetdir rc=1$/m, 'the owner may list a directory it can read (empty: its end line)');
+});
