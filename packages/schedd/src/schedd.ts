@@ -302,7 +302,7 @@ export class Schedd {
     const cluster = submittedClusterAd(common, procs.length);
     const { submission, eventsFor, submitted } = this.submission(clusterId, cluster, procs, caller, now);
     this.store.submitCluster(clusterId, submissionId, cluster, submission.rows(), eventsFor, procs.length <= MAX_TIMELINE_SUBMISSION);
-    this.procsSubmitted(clusterId, submission, submitted);
+    this.procsSubmitted(clusterId, procs.length, submission, submitted);
     return procs.length;
   }
 
@@ -326,8 +326,8 @@ export class Schedd {
   }
 
   /** Once stored (committed): the idle procs go to matchmaking, their events to the logs. */
-  private procsSubmitted(clusterId: number, submission: SubmittedProcs, submitted: JobEvent[]): void {
-    this.observer.clusterSubmitted(clusterId, submission.idle.length, this.observer.listening ? submitted : []);
+  private procsSubmitted(clusterId: number, procs: number, submission: SubmittedProcs, submitted: JobEvent[]): void {
+    this.observer.clusterSubmitted(clusterId, procs, this.observer.listening ? submitted : []);
     for (const [jobId, prio] of submission.idle) this.matchmaker.jobBecameIdle(jobId, prio);
     this.queuedStarts.yieldTo(submission.highestIdlePrio);
     this.events.schedule();
@@ -399,7 +399,7 @@ export class Schedd {
           this.store.deleteFactory(clusterId);
           this.store.afterCommit(() => this.factories.forget(clusterId));
         }
-        this.store.afterCommit(() => this.procsSubmitted(clusterId, submission, submitted));
+        this.store.afterCommit(() => this.procsSubmitted(clusterId, overlays.length, submission, submitted));
       });
     } catch (err) {
       if (!(err instanceof SubmitError || err instanceof SubmitRejected)) throw err;
