@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorWatchQ } from '../commands/condor-watch-q.js';
+
+runMain(condorWatchQ);
