@@ -68,6 +68,17 @@ import { slotKey, StartdRegistry, type Slot, type SlotRun, type StartdConnection
 import { emptyTransferEvents } from './transfer-events.js';
 import type { CheckpointCleanup } from './checkpoint-cleanup.js';
 import { EpochHistory } from './epoch-history.js';
+import { LocalRuns, LOCAL_STARTD } from './local-runs.js';
+import {
+  mayStartInScheddUniverse,
+  scheddJobUser,
+  scheddUniverse,
+  START_LOCAL_UNIVERSE_DEFAULT,
+  START_SCHEDULER_UNIVERSE_DEFAULT,
+  type ScheddUniverse,
+} from '@tinycondor/shared/local-universe';
+import { readAccounts } from '@tinycondor/shared/job-user';
+import os from 'node:os';
 import { epochSettings, type EpochSettings, type TransferClassName } from '@tinycondor/shared/epoch-history';
 
 export interface ScheddSettings {
@@ -126,6 +137,12 @@ export class Schedd {
   epochSettings: () => EpochSettings;
   /** The concurrency limits' knobs as numbers, read at each pass that tries a job declaring limits (server.ts sets it from the pool's knobs). */
   limitsKnob: NumberKnob = () => undefined;
+  /** The pool's knobs as text (START_LOCAL_UNIVERSE, START_SCHEDULER_UNIVERSE; server.ts sets it). */
+  knob: (name: string) => string | undefined = () => undefined;
+  /** The local and scheduler universe runs, on this host. */
+  readonly localRuns: LocalRuns;
+  /** Idle local and scheduler universe jobs, by job id, in the order they became idle: started by the schedd, never matched. */
+  private readonly scheddUniverseIdle = new Set<string>();
   private readonly events: EventLogWriter;
   /** The clusters' job factories (late materialization). */
   private readonly factories: JobFactories;
@@ -194,6 +211,13 @@ export class Schedd {
       clock: timerLeaseClock,
     });
     this.runReports = new RunReports(core);
+    this.localRuns = new LocalRuns({
+      sinfulAddress: () => this.settings.sinfulAddress,
+      report: (connection, message) => {
+        this.store.transaction(() => this.runReports.handle(connection, message));
+      },
+      log: log.child({ component: 'local-runs' }),
+    });
     this.events = new EventLogWriter(db, log, (jobs, reason) => this.holdForUserLog(jobs, reason), this.fileGuard, [spool.userLogsDir], (owner) =>
       this.ownerRights.forOwner(owner),
     );
@@ -218,7 +242,9 @@ export class Schedd {
     this.policyTimer.unref();
     const startds = new Set(this.store.startdsWithRuns());
     for (const startd of this.queuedStarts.restore()) startds.add(startd);
+    // The schedd's own runs did not survive it: their jobs go back to Idle when the lease ends, as a startd's do.
     for (const startd of startds) this.startdSessions.startLease(startd);
+    for (const job of this.store.idleJobs()) this.noteIdle(formatJobId(job.cluster, job.proc), job.ad.getInt('JobUniverse'));
     // A factory goes on from its cluster's JobMaterializeNextProcId, as committed before the schedd stopped.
     for (const clusterId of this.factories.all()) this.store.transaction(() => this.materialize(clusterId));
     this.scheduleMatchmaking();
@@ -228,6 +254,7 @@ export class Schedd {
     this.stopped = true;
     if (this.policyTimer) clearInterval(this.policyTimer);
     this.startdSessions.stop();
+    this.localRuns.close();
     this.registry.closeAll('schedd shutting down');
     this.observer.close('schedd shutting down');
     this.events.flush();
@@ -254,6 +281,7 @@ export class Schedd {
       const prio = transition.ad.getInt('JobPrio') ?? 0;
       this.matchmaker.jobBecameIdle(jobId, prio);
       this.queuedStarts.yieldTo(prio);
+      this.noteIdle(jobId, transition.ad.getInt('JobUniverse'));
     }
     if (transition.leaveQueue) {
       // The MANIFESTs move out of SPOOL for their clean-up before the job's directory goes.
@@ -329,6 +357,10 @@ export class Schedd {
   private procsSubmitted(clusterId: number, procs: number, submission: SubmittedProcs, submitted: JobEvent[]): void {
     this.observer.clusterSubmitted(clusterId, procs, this.observer.listening ? submitted : []);
     for (const [jobId, prio] of submission.idle) this.matchmaker.jobBecameIdle(jobId, prio);
+    // JobUniverse is a cluster attribute: one proc tells the cluster's.
+    const first = submission.idle[0]?.[0];
+    const universe = first === undefined ? undefined : this.store.getJob(clusterId, Number(first.split('.')[1]))?.ad.getInt('JobUniverse');
+    for (const [jobId] of submission.idle) this.noteIdle(jobId, universe);
     this.queuedStarts.yieldTo(submission.highestIdlePrio);
     this.events.schedule();
     this.scheduleMatchmaking();
@@ -540,7 +572,7 @@ export class Schedd {
   private signalRun(job: StoredJob, action: 'suspend' | 'continue'): ActionResult {
     const jobId = formatJobId(job.cluster, job.proc);
     const refused = action === 'suspend' ? suspendRefusal(job.ad) : continueRefusal(job.ad);
-    const startd = job.startd === null ? undefined : this.registry.get(job.startd);
+    const startd = job.startd === null ? undefined : this.startdOf(job.startd);
     // A run whose startd is away (on its lease) cannot be reached: refused as HTCondor refuses a job with no shadow.
     if (refused !== undefined) return actionResult(action, jobId, refused.refused, refused.message);
     if (startd === undefined) return actionResult(action, jobId, 'bad-status');
@@ -548,10 +580,15 @@ export class Schedd {
     return actionResult(action, jobId, 'success');
   }
 
+  /** The startd a run is on: a connected one, or the schedd's own runs. */
+  private startdOf(name: string): StartdConnection | undefined {
+    return name === LOCAL_STARTD ? this.localRuns : this.registry.get(name);
+  }
+
   /** Ends a run with the signal the attribute names (KillSig when the job sets none), or at once with SIGKILL. */
   private killRun(job: StoredJob, signalAttribute: string): void {
     if (!job.startd || !job.runId) return;
-    const startd = this.registry.get(job.startd);
+    const startd = this.startdOf(job.startd);
     if (!startd) return;
     const hard = signalAttribute === 'SIGKILL';
     const signal = hard ? SIGKILL : signalNumber(job.ad.getString(signalAttribute) ?? job.ad.getString('KillSig') ?? job.ad.getInt(signalAttribute), SIGTERM);
@@ -624,12 +661,14 @@ export class Schedd {
       idleJobs: () => store.idleJobs(),
       jobIdOf: (job) => formatJobId(job.cluster, job.proc),
       isQueued: (jobId) => this.queuedStarts.has(jobId),
-      fits: (job, slotAd) => jobFitsSlot(job.ad, slotAd),
+      // The schedd runs local and scheduler universe jobs itself (startScheddUniverseJobs): no slot gets one.
+      fits: (job, slotAd) => scheddUniverse(job.ad.getInt('JobUniverse')) === undefined && jobFitsSlot(job.ad, slotAd),
       place: (job, slot, how) => (how === 'start' ? this.startJobOnSlot(job, slot, now) : this.queueJobOnSlot(job, slot)),
       concurrencyLimits: (job, slotAd) => jobConcurrencyLimits(job.ad, slotAd),
       limitedBy: (job, reason) => this.matchRejected(job, reason, now),
     }, { inUse: () => this.limitsInUse(), knob: this.limitsKnob });
     if (more) this.scheduleMatchmaking();
+    this.startScheddUniverseJobs(now);
     // A slot left free while jobs wait queued elsewhere takes one of them back, if its limits let it start there.
     this.queuedStarts.takeBackFor(unplacedFree, (job, slotAd) => {
       const limits = jobConcurrencyLimits(job.ad, () => slotAd);
@@ -637,6 +676,61 @@ export class Schedd {
       const jobId = formatJobId(job.cluster, job.proc);
       return limitReached(limits, this.limitsInUse(jobId), (name) => limitMaximum(name, this.limitsKnob)) === undefined;
     });
+  }
+
+  /** An idle job of the local or scheduler universe waits for the schedd to start it. */
+  private noteIdle(jobId: string, jobUniverse: number | undefined): void {
+    if (scheddUniverse(jobUniverse) !== undefined) this.scheddUniverseIdle.add(jobId);
+  }
+
+  /**
+   * The idle local and scheduler universe jobs the universe's start expression lets start (START_LOCAL_UNIVERSE,
+   * START_SCHEDULER_UNIVERSE, as Scheduler::IsLocalJobEligibleToRun), each in its transaction, on this host.
+   */
+  private startScheddUniverseJobs(now: Date): void {
+    for (const jobId of [...this.scheddUniverseIdle]) {
+      const [cluster, proc] = jobId.split('.').map(Number);
+      const job = this.store.getJob(cluster, proc);
+      const universe = job && scheddUniverse(job.ad.getInt('JobUniverse'));
+      if (!job || job.status !== JobStatus.Idle || universe === undefined) {
+        this.scheddUniverseIdle.delete(jobId);
+        continue;
+      }
+      const running = { local: this.localRuns.running('local'), scheduler: this.localRuns.running('scheduler') };
+      const startExpression = universe === 'local' ? (this.knob('START_LOCAL_UNIVERSE') ?? START_LOCAL_UNIVERSE_DEFAULT) : (this.knob('START_SCHEDULER_UNIVERSE') ?? START_SCHEDULER_UNIVERSE_DEFAULT);
+      if (!mayStartInScheddUniverse(universe, startExpression, running, job.ad)) continue;
+      this.scheddUniverseIdle.delete(jobId);
+      this.store.transaction(() => this.startScheddUniverseJob(job, universe, now));
+    }
+  }
+
+  /** The run's start in the queue, then its process: as the job's owner, or a hold when the schedd cannot be that user. */
+  private startScheddUniverseJob(job: StoredJob, universe: ScheddUniverse, now: Date): void {
+    const jobId = formatJobId(job.cluster, job.proc);
+    const owner = job.ad.getString('Owner');
+    const whom = scheddJobUser(owner, { uid: process.getuid?.() ?? -1, name: os.userInfo().username }, readAccounts());
+    if ('refused' in whom) {
+      this.applyAction(job, 'hold', whom.refused, { code: HoldCode.FailedToAccessUserAccount, subCode: 0 }, now);
+      return;
+    }
+    let rights;
+    try {
+      rights = this.ownerRights.forOwner(owner);
+    } catch (err) {
+      this.applyAction(job, 'hold', (err as Error).message, { code: HoldCode.FailedToAccessUserAccount, subCode: 0 }, now);
+      return;
+    }
+    const runId = this.store.newRunId();
+    const slotName = `${universe}.${jobId}`;
+    const transition = startRun(job.ad, { now, remoteHost: this.settings.name, provisioned: { cpus: 0, memoryMb: 0, diskKb: 0 } });
+    // No slot is provisioned on the schedd's host.
+    for (const name of ['CpusProvisioned', 'MemoryProvisioned', 'DiskProvisioned']) transition.ad.delete(name);
+    const overlay = this.commit(job, transition, { runId, startd: LOCAL_STARTD, slot: slotName });
+    if (overlay === undefined) return;
+    const started = this.store.getJob(job.cluster, job.proc);
+    if (!started) return;
+    this.store.afterCommit(() => this.localRuns.start({ jobId, runId, universe, jobAd: started.ad, user: whom.user, rights }));
+    this.log.info({ jobId, runId, universe }, 'job starting on the schedd host');
   }
 
   /**

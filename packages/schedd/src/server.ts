@@ -172,6 +172,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
     schedd.spoolCommitObserver = opts.onSpoolCommit;
     schedd.checkpointCleanup = checkpointCleanupFor(opts, paths.root, spool.spoolDir, logger);
     if (opts.poolConfig) schedd.jobTransforms = new JobTransforms(opts.poolConfig, logger.child({ component: 'job-transforms' }));
+    if (opts.knob) schedd.knob = opts.knob;
     if (opts.knob) schedd.limitsKnob = numberKnob(opts.knob, logger.child({ component: 'concurrency-limits' }));
     schedd.epochSettings = () => {
       const { settings, warnings } = epochSettings(opts.knob ?? (() => undefined), spool.spoolDir);

@@ -30,6 +30,7 @@ export const HoldCode = {
   TransferInputError: 13,
   SubmittedOnHold: 15,
   UnableToInitUserLog: 22,
+  FailedToAccessUserAccount: 23,
   SpoolingInput: 16,
   JobOutOfResources: 34,
   InvalidDockerImage: 35,

@@ -2,6 +2,7 @@
 import { posix } from 'node:path';
 import { ClassAd, ClassAdParseError, parseExpr, quoteString } from '../classad/index.js';
 import { concurrencyLimitsAttribute } from '../concurrency-limits.js';
+import { JOB_UNIVERSE_LOCAL, JOB_UNIVERSE_SCHEDULER } from '../local-universe.js';
 import { usesFileTransfer } from '../transfer-files.js';
 import { neededPluginMethods } from '../url-transfer.js';
 import { aliasesOf } from './aliases.js';
@@ -42,6 +43,8 @@ export const DEFAULT_REQUEST_MEMORY_MB = 128;
 export const DEFAULT_REQUEST_DISK_KB = 1024;
 const NULL_FILE = '/dev/null';
 
+/** The universes this pool runs: vanilla with its container toppings, and the two the schedd runs on its own host. */
+const SUPPORTED_UNIVERSES = ['vanilla', 'docker', 'container', 'local', 'scheduler'];
 const KNOWN_UNIVERSES = ['standard', 'vanilla', 'scheduler', 'local', 'grid', 'java', 'vm', 'parallel', 'docker', 'container'];
 const NOTIFICATIONS: Record<string, number> = { never: 0, always: 1, complete: 2, error: 3 };
 
@@ -226,9 +229,22 @@ class JobAdBuilder {
   private setUniverse(): void {
     const found = this.get('universe');
     const universe = found?.value.toLowerCase();
-    if (found && universe !== 'vanilla' && universe !== 'docker' && universe !== 'container') {
+    if (found && !SUPPORTED_UNIVERSES.includes(universe as string)) {
       const known = KNOWN_UNIVERSES.includes(universe as string);
-      throw submitError(found.pos, known ? `universe ${found.value} is not supported (only vanilla, docker and container)` : `unknown universe "${found.value}"`);
+      throw submitError(found.pos, known ? `universe ${found.value} is not supported (only vanilla, docker, container, local and scheduler)` : `unknown universe "${found.value}"`);
+    }
+    if (universe === 'scheduler') {
+      // SetUniverse checks no image for the scheduler universe: the schedd runs the job itself, in no container.
+      this.ad.set('JobUniverse', JOB_UNIVERSE_SCHEDULER);
+      return;
+    }
+    if (universe === 'local') {
+      // A local universe job in a container (SetUniverse's topping on local) is not run here.
+      if (this.containerKind() !== undefined) {
+        throw submitError(this.input.queuePos, 'a local universe job in a container (docker_image, container_image) is not supported');
+      }
+      this.ad.set('JobUniverse', JOB_UNIVERSE_LOCAL);
+      return;
     }
     this.ad.set('JobUniverse', JOB_UNIVERSE_VANILLA);
     // The docker and container universes are toppings on vanilla, marked as SetUniverse marks them.
@@ -249,6 +265,8 @@ class JobAdBuilder {
     const universe = this.get('universe')?.value.toLowerCase();
     const dockerImage = this.get('docker_image');
     const containerImage = this.get('container_image');
+    // Only vanilla and local take an image as a topping (SetUniverse); the scheduler universe runs in none.
+    if (universe === 'scheduler') return undefined;
     if (universe === 'docker') {
       if (containerImage) throw condorSubmitError(containerImage.pos, 'docker universe does not allow use of container_image.');
       if (!dockerImage) throw condorSubmitError(this.input.queuePos, 'docker jobs require a docker_image');

@@ -808,7 +808,7 @@ t.test('errors name file and line', async (t) => {
   expectError(t, `executable = a\narguments = "a 'b"\nqueue\n`, "job.sub:2: failed to parse arguments: Unbalanced quote starting here: 'b");
   expectError(t, `executable = a\nenvironment = "A='1"\nqueue\n`, "job.sub:2: failed to parse environment: Unbalanced quote starting here: '1");
   expectError(t, 'executable = a\nenvironment = A=1;B\nqueue\n', "job.sub:2: failed to parse environment: Missing '=' after environment variable 'B'.");
-  expectError(t, 'executable = a\nuniverse = grid\nqueue\n', 'job.sub:2: universe grid is not supported (only vanilla, docker and container)');
+  expectError(t, 'executable = a\nuniverse = grid\nqueue\n', 'job.sub:2: universe grid is not supported (only vanilla, docker, container, local and scheduler)');
   expectError(t, 'executable = a\nuniverse = banana\nqueue\n', 'job.sub:2: unknown universe "banana"');
   expectError(t, 'executable = a\nrequest_memory = 2 XB\nqueue\n', 'job.sub:2: request_memory: invalid size unit "XB" in "2 XB" (use K, KB, M, MB, G, GB, T or TB)');
   expectError(t, 'executable = a\nrequest_disk = 1.2.3\nqueue\n', 'job.sub:2: request_disk: invalid size "1.2.3"');
@@ -1009,6 +1009,16 @@ t.test('with SUBMIT_SKIP_FILECHECKS = false an input that cannot be read is refu
   t.doesNotThrow(withInput('missing.txt', false), 'not checked by default, as SUBMIT_SKIP_FILECHECKS defaults to true');
   t.throws(withInput('missing.txt', true), { message: 'job.sub:3: Can\'t open "/home/alice/jobs/run/missing.txt"  with flags 00 (No such file or directory)', condorWords: true });
   t.throws(withInput('locked.txt', true), { message: 'job.sub:3: Can\'t open "/home/alice/jobs/run/locked.txt"  with flags 00 (Permission denied)' });
+});
+
+t.test('local and scheduler universes: JobUniverse 12 and 7, as SetUniverse sets them', async (t) => {
+  const [local] = submit('universe = local\nexecutable = /bin/true\nqueue\n');
+  t.equal(local!.getInt('JobUniverse'), 12);
+  t.notOk(local!.has('WantContainer'));
+  const [scheduler] = submit('universe = Scheduler\nexecutable = /bin/true\ndocker_image = alpine\nqueue\n');
+  t.equal(scheduler!.getInt('JobUniverse'), 7, 'the universe name is case-insensitive');
+  t.notOk(scheduler!.has('WantContainer'), 'the scheduler universe takes no image topping');
+  expectError(t, 'universe = local\nexecutable = a\ncontainer_image = docker://b\nqueue\n', 'job.sub:4: a local universe job in a container (docker_image, container_image) is not supported');
 });
 
 t.test('docker and container universes: the attributes and requirements SetUniverse, SetExecutable and SetRequirements give', async (t) => {

@@ -1,0 +1,64 @@
+import { ClassAd, isTrue } from './classad/index.js';
+import type { JobUser } from './job-user.js';
+
+/** condor_universe.h's numbers of the two universes the schedd runs on its own host. */
+export const JOB_UNIVERSE_SCHEDULER = 7;
+export const JOB_UNIVERSE_LOCAL = 12;
+
+export type ScheddUniverse = 'local' | 'scheduler';
+
+/** param_info.in's defaults of START_LOCAL_UNIVERSE and START_SCHEDULER_UNIVERSE. */
+export const START_LOCAL_UNIVERSE_DEFAULT = 'TotalLocalJobsRunning < 200';
+export const START_SCHEDULER_UNIVERSE_DEFAULT = 'TotalSchedulerJobsRunning < 500';
+
+/** The universe a job runs in on the schedd's host, if it is one of those (its JobUniverse). */
+export function scheddUniverse(jobUniverse: number | undefined): ScheddUniverse | undefined {
+  if (jobUniverse === JOB_UNIVERSE_LOCAL) return 'local';
+  if (jobUniverse === JOB_UNIVERSE_SCHEDULER) return 'scheduler';
+  return undefined;
+}
+
+/** How many jobs of each universe the schedd runs now (its ad's TotalLocalJobsRunning, TotalSchedulerJobsRunning). */
+export interface ScheddRunning {
+  local: number;
+  scheduler: number;
+}
+
+/**
+ * Whether the schedd may start an idle job of `universe` now, as Scheduler::IsLocalJobEligibleToRun decides it:
+ * the universe's start expression (START_LOCAL_UNIVERSE / START_SCHEDULER_UNIVERSE), evaluated in the schedd's
+ * ad against the job, must be true; an expression that does not parse or evaluate to true starts nothing.
+ */
+export function mayStartInScheddUniverse(universe: ScheddUniverse, startExpression: string, running: ScheddRunning, jobAd: ClassAd): boolean {
+  const scheddAd = new ClassAd().set('TotalLocalJobsRunning', running.local).set('TotalSchedulerJobsRunning', running.scheduler);
+  const attribute = universe === 'local' ? 'StartLocalUniverse' : 'StartSchedulerUniverse';
+  try {
+    scheddAd.setExpr(attribute, startExpression);
+  } catch {
+    return false;
+  }
+  return isTrue(scheddAd.evaluate(attribute, jobAd));
+}
+
+/** Whom a job on the schedd's host runs as, or why it cannot run: the schedd's hold reason (HoldCode.FailedToAccessUserAccount). */
+export type ScheddJobUser = { user: JobUser | undefined } | { refused: string };
+
+/**
+ * As the schedd's init_user_ids_from_ad decides it for a local or scheduler universe job: a schedd that is not
+ * root runs only its own user's jobs (as itself); a root schedd runs each job as its Owner, which must have an
+ * account here (no fall-back to nobody). Either way a refusal is HTCondor's "Unable to switch to user: OWNER".
+ */
+export function scheddJobUser(
+  owner: string | undefined,
+  daemon: { uid: number; name: string },
+  accounts: { users: Map<string, { uid: number; gid: number }>; memberships: Map<string, number[]> },
+): ScheddJobUser {
+  const refused = { refused: `Unable to switch to user: ${owner ?? ''}` };
+  if (owner === undefined || owner === '') return refused;
+  if (daemon.uid !== 0) return owner === daemon.name ? { user: undefined } : refused;
+  const account = accounts.users.get(owner);
+  if (account === undefined) return refused;
+  if (account.uid === 0) return { user: undefined };
+  const groups = [...new Set([account.gid, ...(accounts.memberships.get(owner) ?? [])])];
+  return { user: { name: owner, uid: account.uid, gid: account.gid, groups } };
+}

@@ -1,0 +1,55 @@
+// universe = local and universe = scheduler as HTCondor runs them (schedd.cpp's start_local_universe_job and
+// start_sched_universe_job, the starter's JICLocal): on the schedd's host, never matched to a slot, in the
+// job's Iwd with its own files (nothing transferred), JobUniverse 12 / 7, the same user log events and
+// removal as any job.
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { codes, eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
+
+t.test('local and scheduler universe jobs run in their Iwd on the schedd host, and condor_rm kills them', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  const iwd = path.join(pool.dir, 'work');
+  fs.mkdirSync(iwd);
+  writeExecutable(path.join(iwd, 'job.sh'), '#!/bin/sh\necho "out $1 in $(/bin/pwd)"\necho "err" >&2\nexit 3\n');
+  for (const universe of ['local', 'scheduler']) {
+    const sub = `universe = ${universe}\ninitialdir = work\nexecutable = work/job.sh\narguments = ${universe}\noutput = ${universe}.out\nerror = ${universe}.err\nlog = ${universe}.log\nqueue\n`;
+    fs.writeFileSync(path.join(pool.dir, `${universe}.sub`), sub);
+    const submitted = await pool.run('condor_submit', [`${universe}.sub`]);
+    t.equal(submitted.code, 0, `${universe} submitted: ${submitted.stderr}`);
+  }
+  for (const [cluster, universe] of [[1, 'local'], [2, 'scheduler']] as const) {
+    const events = await waitForEvents(path.join(iwd, `${universe}.log`), (ev) => ev.some((e) => e.code === 5));
+    t.same(codes(events, cluster, 0), [0, 1, 5], `${universe}: submitted, executing, terminated`);
+    t.match(fs.readFileSync(path.join(iwd, `${universe}.log`), 'utf8'), /\(1\) Normal termination \(return value 3\)/);
+    t.equal(fs.readFileSync(path.join(iwd, `${universe}.out`), 'utf8'), `out ${universe} in ${iwd}\n`, `${universe}: output in place, its cwd the Iwd`);
+    t.equal(fs.readFileSync(path.join(iwd, `${universe}.err`), 'utf8'), 'err\n');
+    const history = await pool.run('condor_history', [String(cluster), '-af', 'JobUniverse', 'ExitCode']);
+    t.equal(history.stdout, `${universe === 'local' ? 12 : 7} 3\n`);
+  }
+
+  // Running: condor_q shows the universe; condor_rm kills the process (009).
+  const pidFile = path.join(iwd, 'sleeper.pid');
+  writeExecutable(path.join(iwd, 'sleeper.sh'), `#!/bin/sh\necho $$ > ${pidFile}.$1\nexec /bin/sleep 300\n`);
+  for (const universe of ['local', 'scheduler']) {
+    fs.writeFileSync(path.join(pool.dir, `s-${universe}.sub`), `universe = ${universe}\ninitialdir = work\nexecutable = work/sleeper.sh\narguments = ${universe}\nlog = s.log\nqueue\n`);
+    t.equal((await pool.run('condor_submit', [`s-${universe}.sub`])).code, 0);
+  }
+  await waitForEvents(path.join(iwd, 's.log'), (ev) => ev.filter((e) => e.code === 1).length === 2);
+  t.equal((await pool.run('condor_q', ['-af', 'ClusterId', 'JobUniverse', 'JobStatus'])).stdout, '3 12 2\n4 7 2\n');
+  const pids = await Promise.all(
+    ['local', 'scheduler'].map((u) => eventually(`the ${u} job's pid`, () => (fs.existsSync(`${pidFile}.${u}`) ? Number(fs.readFileSync(`${pidFile}.${u}`, 'utf8')) : undefined))),
+  );
+  t.equal((await pool.run('condor_rm', ['3', '4'])).code, 0);
+  const removed = await waitForEvents(path.join(iwd, 's.log'), (ev) => ev.filter((e) => e.code === 9).length === 2);
+  t.same([codes(removed, 3, 0), codes(removed, 4, 0)], [[0, 1, 9], [0, 1, 9]]);
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  await eventually('the removed jobs\' processes to end', () => (pids.some(alive) ? undefined : true));
+});
