@@ -102,6 +102,7 @@ export async function restoreCheckpointFiles(
   urlInputs: readonly UrlTransfer[],
   settings: PluginSettings,
   run: UrlTransferRun,
+  rights: FileRights = daemonRights,
 ): Promise<RestoreOutcome> {
   const destination = checkpointDestination(ad);
   const manifestName = destination === undefined ? undefined : fs.readdirSync(run.sandbox).filter((name) => manifestNumber(name) >= 0).sort().pop();
@@ -125,7 +126,8 @@ export async function restoreCheckpointFiles(
   if (!validateManifest(fs.readFileSync(manifestPath, 'utf8'), manifestPath)) return { kind: 'invalid', checkpoint, message: 'Invalid MANIFEST file, aborting.' };
   for (const entry of listed) {
     const file = path.join(run.sandbox, entry.name);
-    const actual = fs.existsSync(file) ? await fileSha256(file) : undefined;
+    // Read as the job's user: what a plugin left there (a symlink, say) is not read with root's rights.
+    const actual = rights(() => fs.existsSync(file)) ? await fileSha256(file, rights).catch(() => undefined) : undefined;
     const mismatch = fileMismatch(entry, actual);
     if (mismatch !== undefined) return { kind: 'invalid', checkpoint, message: `${mismatch}, aborting.` };
   }

@@ -473,7 +473,7 @@ export class JobRun {
     const urls = splitFileList(ctx.jobAd.getString('TransferInput')).filter(isUrl);
     if (urls.length === 0 && checkpointDestination(ctx.jobAd) === undefined) return true;
     const results = pluginResults('Input');
-    const outcome = await restoreCheckpointFiles(ctx.jobAd, urlDownloads(urls, this.sandbox), this.pluginSettings(), this.urlTransferRun(results));
+    const outcome = await restoreCheckpointFiles(ctx.jobAd, urlDownloads(urls, this.sandbox), this.pluginSettings(), this.urlTransferRun(results), this.reader.rights);
     this.reportPluginResults('Input', results);
     const base = { jobId: ctx.jobId, runId: ctx.runId };
     if (outcome.kind === 'failed') {
