@@ -18,6 +18,7 @@ import {
 } from '@tinycondor/shared/checkpoint-manifest';
 import type { PluginFailure, UrlTransfer } from '@tinycondor/shared/url-transfer';
 import { fileSha256 } from '@tinycondor/transfer/file-sha256';
+import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import type { PackEntry } from '@tinycondor/transfer/tar/index';
 import { transferUrls, type PluginSettings, type UrlTransferRun } from './transfer-plugins.js';
 
@@ -27,18 +28,21 @@ export function checkpointDestination(ad: Pick<ClassAd, 'getString'>): string | 
   return destination === undefined || destination === '' ? undefined : destination;
 }
 
-/** The regular files of the checkpoint's entries, directories walked (their names below the entry's), links followed. */
-function checkpointFiles(entries: readonly PackEntry[]): { name: string; source: string }[] {
-  const files: { name: string; source: string }[] = [];
-  const visit = (name: string, source: string) => {
-    const stat = fs.statSync(source);
+/**
+ * The regular files of the checkpoint's entries, directories walked (their names below the entry's), links
+ * followed, with each entry's rights (its user's: the selection checked its symlinks with them already).
+ */
+function checkpointFiles(entries: readonly PackEntry[]): { name: string; source: string; rights: FileRights }[] {
+  const files: { name: string; source: string; rights: FileRights }[] = [];
+  const visit = (name: string, source: string, rights: FileRights) => {
+    const stat = rights(() => fs.statSync(source));
     if (stat.isDirectory()) {
-      for (const child of fs.readdirSync(source).sort()) visit(`${name}/${child}`, path.join(source, child));
+      for (const child of rights(() => fs.readdirSync(source)).sort()) visit(`${name}/${child}`, path.join(source, child), rights);
     } else if (stat.isFile()) {
-      files.push({ name, source });
+      files.push({ name, source, rights });
     }
   };
-  for (const entry of entries) visit(entry.name, entry.source);
+  for (const entry of entries) visit(entry.name, entry.source, entry.rights ?? daemonRights);
   return files;
 }
 
@@ -69,7 +73,7 @@ export async function uploadCheckpointFiles(
 ): Promise<UploadOutcome> {
   const files = checkpointFiles(entries);
   const listed: ManifestEntry[] = [];
-  for (const file of files) listed.push({ name: file.name, sha256: await fileSha256(file.source) });
+  for (const file of files) listed.push({ name: file.name, sha256: await fileSha256(file.source, file.rights) });
   const uploads: UrlTransfer[] = files.map((file) => ({ url: checkpointUploadUrl(destination, globalJobId, checkpointNumber, file.name), localFileName: file.source }));
   const failure = uploads.length === 0 ? undefined : await transferUrls(uploads, true, settings, run);
   if (failure !== undefined && failure.filesOnly !== true) return { kind: 'broken', failure };
@@ -98,6 +102,7 @@ export async function restoreCheckpointFiles(
   urlInputs: readonly UrlTransfer[],
   settings: PluginSettings,
   run: UrlTransferRun,
+  rights: FileRights = daemonRights,
 ): Promise<RestoreOutcome> {
   const destination = checkpointDestination(ad);
   const manifestName = destination === undefined ? undefined : fs.readdirSync(run.sandbox).filter((name) => manifestNumber(name) >= 0).sort().pop();
@@ -121,7 +126,8 @@ export async function restoreCheckpointFiles(
   if (!validateManifest(fs.readFileSync(manifestPath, 'utf8'), manifestPath)) return { kind: 'invalid', checkpoint, message: 'Invalid MANIFEST file, aborting.' };
   for (const entry of listed) {
     const file = path.join(run.sandbox, entry.name);
-    const actual = fs.existsSync(file) ? await fileSha256(file) : undefined;
+    // Read as the job's user: what a plugin left there (a symlink, say) is not read with root's rights.
+    const actual = rights(() => fs.existsSync(file)) ? await fileSha256(file, rights).catch(() => undefined) : undefined;
     const mismatch = fileMismatch(entry, actual);
     if (mismatch !== undefined) return { kind: 'invalid', checkpoint, message: `${mismatch}, aborting.` };
   }

@@ -10,12 +10,14 @@ import { MAX_STREAM_CHUNK_BYTES } from '@tinycondor/shared/rest-schemas';
 import { isUrl, pluginResultListText, urlTransferHoldReason } from '@tinycondor/shared/url-transfer';
 import { TransferClassNumber, type TransferClassName } from '@tinycondor/shared/epoch-history';
 import { MAX_PLUGIN_RESULT_LIST, type ExitStatus, type RunReportMessage, type Usage } from '@tinycondor/shared/protocol';
+import { TransferReadError } from '@tinycondor/transfer/symlinks';
 import { extractTarSafely, packEntries, racyWindowFor, type BaseFile, type CheckpointBase, type PackEntry } from '@tinycondor/transfer/tar/index';
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
 import { diskExceededReason } from '@tinycondor/shared/disk-limit';
 import { VacateCode } from '@tinycondor/shared/job-status';
 import { DEV_NULL, jobLayout, type JobLayout } from './job-layout.js';
 import { selectCheckpointFiles, selectFinalOutputs, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
+import { sandboxReader, type SandboxReader } from './job-file-rights.js';
 import { retryTransient } from './retry.js';
 import { removeSandbox } from './remove-sandbox.js';
 import type { JobCgroups, MemoryUsage, SlotCgroup } from './job-cgroup.js';
@@ -187,6 +189,8 @@ export class JobRun {
   private readonly streams: StreamedFile[] = [];
   readonly sandbox: string;
   private readonly layout: JobLayout;
+  /** How outputs and checkpoint files are read: as the job's user, symlinks followed (job-file-rights.ts). */
+  private readonly reader: SandboxReader;
   /** When the slot was claimed for this run: the claim's age counts from here (CLAIM_WORKLIFE). */
   private readonly claimedAt = Date.now();
   /** The run's Chirp proxy and its contact file, when the job may use Chirp (initIOProxy). */
@@ -200,6 +204,7 @@ export class JobRun {
     this.layout = jobLayout(ctx.jobAd, this.sandbox);
     this.cgroup = ctx.cgroups.forSlot(ctx.slotName);
     this.delayedUpdates = new DelayedUpdates(ctx.chirp.delayedPatterns, ctx.chirp.delayedMaxAttrs);
+    this.reader = sandboxReader(ctx.jobUser);
   }
 
   /** Opens the run's Chirp proxy and writes .chirp.config, if the knobs and the job want one; a failure leaves the job without. */
@@ -391,7 +396,7 @@ export class JobRun {
       if (ctx.jobUser) chownTree(this.sandbox, ctx.jobUser);
       if (this.layout.transfers && !(await this.downloadUrlInputs())) return;
       // A sandbox that received nothing holds only the startd's own files, which are never output.
-      const before: SandboxSnapshot = ctx.fetchInput ? snapshotSandbox(this.sandbox) : new Map();
+      const before: SandboxSnapshot = ctx.fetchInput ? snapshotSandbox(this.sandbox, this.reader) : new Map();
       if (this.layout.transfers && !(await this.openStreams())) return;
       const promise = checkpointPromise(ctx.jobAd);
       let checkpointNumber = ctx.jobAd.getInt('CheckpointNumber') ?? -1;
@@ -468,7 +473,7 @@ export class JobRun {
     const urls = splitFileList(ctx.jobAd.getString('TransferInput')).filter(isUrl);
     if (urls.length === 0 && checkpointDestination(ctx.jobAd) === undefined) return true;
     const results = pluginResults('Input');
-    const outcome = await restoreCheckpointFiles(ctx.jobAd, urlDownloads(urls, this.sandbox), this.pluginSettings(), this.urlTransferRun(results));
+    const outcome = await restoreCheckpointFiles(ctx.jobAd, urlDownloads(urls, this.sandbox), this.pluginSettings(), this.urlTransferRun(results), this.reader.rights);
     this.reportPluginResults('Input', results);
     const base = { jobId: ctx.jobId, runId: ctx.runId };
     if (outcome.kind === 'failed') {
@@ -573,7 +578,7 @@ export class JobRun {
     let outputSent = false;
     try {
       if (this.layout.transfers) {
-        const { back: outputs, uploads } = selectFinalOutputs(ctx.jobAd, this.sandbox, before);
+        const { back: outputs, uploads } = selectFinalOutputs(ctx.jobAd, this.sandbox, before, this.reader);
         if (uploads.length > 0) {
           const results = pluginResults('Output');
           const failure = await transferUrls(uploads, true, this.pluginSettings(), this.urlTransferRun(results));
@@ -593,7 +598,8 @@ export class JobRun {
       }
     } catch (err) {
       const reason = `Transfer output files failure at execution point ${ctx.slotName}@${ctx.startdName} while sending files to access point ${new URL(ctx.client.baseUrl).host}. Details: ${(err as Error).message}`;
-      ctx.report({ type: 'run-failed', ...base, stage: 'output', reason });
+      // A file that could not be read: its errno is the hold subcode, as DoUpload gives it.
+      ctx.report({ type: 'run-failed', ...base, stage: 'output', reason, ...(err instanceof TransferReadError ? { subCode: err.errno } : {}) });
       return;
     }
     ctx.report({ type: 'exited', ...base, exit, usage: { ...this.usage }, bytesSent: sent, bytesReceived: received, outputSent, ...this.executionSpan() });
@@ -611,7 +617,7 @@ export class JobRun {
       if (destination !== undefined) return await this.uploadToDestination(before, checkpointNumber, destination);
       const upload = async (): Promise<Map<string, BaseFile>> => {
         const committed = this.committedCheckpoint;
-        const files = selectCheckpointFiles(ctx.jobAd, this.sandbox, before);
+        const files = selectCheckpointFiles(ctx.jobAd, this.sandbox, before, this.reader);
         const archive = packEntries(files, { incremental: { base: committed?.files, racyWindowNs: racyWindowFor(this.sandbox) } });
         try {
           await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'checkpoint', checkpointNumber, archive, committed?.number);
@@ -646,7 +652,7 @@ export class JobRun {
    */
   private async uploadToDestination(before: SandboxSnapshot, checkpointNumber: number, destination: string): Promise<boolean> {
     const { ctx } = this;
-    const files = selectCheckpointFiles(ctx.jobAd, this.sandbox, before);
+    const files = selectCheckpointFiles(ctx.jobAd, this.sandbox, before, this.reader);
     const results = pluginResults('Checkpoint');
     const uploaded = await uploadCheckpointFiles(files, destination, ctx.jobAd.getString('GlobalJobId') ?? '', checkpointNumber, this.pluginSettings(), this.urlTransferRun(results));
     this.reportPluginResults('Checkpoint', results);
@@ -676,7 +682,7 @@ export class JobRun {
     const { ctx } = this;
     if (!this.layout.transfers || (ctx.jobAd.getString('WhenToTransferOutput') ?? '').toUpperCase() !== 'ON_EXIT_OR_EVICT') return;
     try {
-      await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'evict', 0, packEntries(selectOutputs(ctx.jobAd, this.sandbox, before)));
+      await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'evict', 0, packEntries(selectOutputs(ctx.jobAd, this.sandbox, before, this.reader)));
     } catch (err) {
       // As in HTCondor, a failed transfer at eviction just means the next run starts from what SPOOL had.
       ctx.log.warn({ err }, 'transfer at eviction failed');

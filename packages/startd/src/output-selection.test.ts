@@ -35,3 +35,35 @@ t.test('a listed file that is missing is an error naming it', async (t) => {
   const dir = sandbox(t);
   t.throws(() => selectCheckpointFiles(ClassAd.fromJSON({ TransferCheckpoint: '"prp/none"' }), dir, new Map()), OutputMissingError);
 });
+
+t.test("symlinks among outputs are followed as HTCondor's starter follows them", async (t) => {
+  const dir = sandbox(t);
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'output-target-'));
+  t.teardown(() => fs.rmSync(outside, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(outside, 'result'), 'result');
+  const before = snapshotSandbox(dir);
+  fs.symlinkSync(path.join(outside, 'result'), path.join(dir, 'to-file'));
+  fs.symlinkSync(outside, path.join(dir, 'to-dir'));
+  fs.symlinkSync(path.join(outside, 'nowhere'), path.join(dir, 'dangling'));
+  const implicit = selectOutputs(new ClassAd(), dir, before);
+  t.same(names(implicit), ['to-file', '_condor_stdout'], 'without transfer_output_files: a new symlink to a file, not one to a directory or to nothing (Directory skips them)');
+  t.ok(implicit.every((entry) => entry.followSymlinks !== undefined && entry.rights !== undefined), "each read with the reader's rights, symlinks followed");
+  t.same(names(selectOutputs(new ClassAd(), dir, snapshotSandbox(dir))), ['_condor_stdout'], "a symlink is judged by its target's size and time, as a file");
+
+  const listed = (list: string) => selectOutputs(ClassAd.fromJSON({ TransferOutput: JSON.stringify(list) }), dir, before);
+  t.same(names(listed('to-file')), ['to-file', '_condor_stdout']);
+  t.throws(() => listed('dangling'), { errno: 2, message: `reading from file ${path.join(dir, 'dangling')}: (errno 2) No such file or directory` }, 'a listed symlink to nothing is a missing file');
+  t.throws(() => listed('to-dir'), { errno: 21, message: /to-dir: \(errno 21\) Is a directory- Transfer of symlinks to directories is not supported\.$/ });
+  fs.symlinkSync(path.join(outside, 'nowhere'), path.join(dir, 'prp', 'data', 'dangling'));
+  t.throws(() => selectCheckpointFiles(ClassAd.fromJSON({ TransferCheckpoint: '"prp"' }), dir, before), { name: 'TransferReadError', errno: 2 }, 'one inside a listed directory fails the transfer before it starts');
+});
+
+t.test('a reader that refuses to follow fails a symlink among the outputs, and only a symlink', async (t) => {
+  const dir = sandbox(t);
+  const before = snapshotSandbox(dir);
+  fs.writeFileSync(path.join(dir, 'plain'), 'plain');
+  fs.symlinkSync(path.join(dir, 'plain'), path.join(dir, 'link'));
+  const reader = { rights: <T>(operations: () => T): T => operations(), refusal: () => 'not as root' };
+  t.throws(() => selectOutputs(new ClassAd(), dir, before, reader), { errno: 13, message: `reading from file ${path.join(dir, 'link')}: (errno 13) Permission denied: not as root` });
+  t.same(names(selectOutputs(ClassAd.fromJSON({ TransferOutput: '"plain"' }), dir, before, reader)), ['plain', '_condor_stdout']);
+});

@@ -2,31 +2,64 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { PackEntry } from '@tinycondor/transfer/tar/index';
-import { listItemEntries } from '@tinycondor/transfer/symlinks';
+import { listItemEntries, readErrorOf, TransferReadError, untransferableSymlink } from '@tinycondor/transfer/symlinks';
+import { daemonRights } from '@tinycondor/shared/file-rights';
+import type { SandboxReader } from './job-file-rights.js';
 import { outputUrl, type UrlTransfer } from '@tinycondor/shared/url-transfer';
 import { INTERNAL_SANDBOX_FILES, STDERR_NAME, STDOUT_NAME, preservesRelativePaths, splitFileList, streamedStdNames, transferListItem } from '@tinycondor/shared/transfer-files';
 
 /** Name → (size, mtime) of the sandbox's top-level files, to tell what the job created or changed. */
 export type SandboxSnapshot = Map<string, string>;
 
+/** The startd's own rights, symlinks followed: the reader of a startd that runs jobs as itself. */
+export const OWN_READER: SandboxReader = { rights: daemonRights, refusal: () => undefined };
+
 function fingerprint(stat: fs.Stats): string {
   return `${stat.size}:${stat.mtimeMs}`;
 }
 
-export function snapshotSandbox(sandbox: string): SandboxSnapshot {
+/**
+ * What a top-level name of the sandbox is as HTCondor's starter sees it (Directory, StatInfo: a symlink's
+ * target): its stat, 'denied' when the job's user may not stat it (StatInfo then asks as condor, and the
+ * file, found, fails to open as the user: here the up-front check fails it), or undefined when it is gone
+ * or a symlink leading nowhere (StatInfo's SINoFile: left out, not an error).
+ */
+function statAsJob(reader: SandboxReader, file: string): fs.Stats | 'denied' | undefined {
+  try {
+    return reader.rights(() => fs.statSync(file, { throwIfNoEntry: false }));
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EACCES' ? 'denied' : undefined;
+  }
+}
+
+export function snapshotSandbox(sandbox: string, reader: SandboxReader = OWN_READER): SandboxSnapshot {
   const snapshot: SandboxSnapshot = new Map();
-  for (const name of fs.readdirSync(sandbox)) {
-    const stat = fs.lstatSync(path.join(sandbox, name));
-    if (stat.isFile()) snapshot.set(name, fingerprint(stat));
+  for (const name of reader.rights(() => fs.readdirSync(sandbox))) {
+    const stat = statAsJob(reader, path.join(sandbox, name));
+    if (stat !== undefined && stat !== 'denied' && stat.isFile()) snapshot.set(name, fingerprint(stat));
   }
   return snapshot;
 }
 
-export class OutputMissingError extends Error {
+export class OutputMissingError extends TransferReadError {
   constructor(readonly file: string) {
-    super(`reading from file ${file}: (errno 2) No such file or directory`);
+    super(file, 2, 'No such file or directory');
     this.name = 'OutputMissingError';
   }
+}
+
+/** The entries read with the reader's rights, symlinks followed (HTCondor sends a symlink to a file as the file). */
+function asJob(reader: SandboxReader, entries: { name: string; source: string }[]): PackEntry[] {
+  return entries.map((entry) => ({ ...entry, rights: reader.rights, followSymlinks: { refusal: reader.refusal } }));
+}
+
+/** Entries not from a list, checked as listItemEntries checks those: a symlink that cannot be sent fails now. */
+function checked(reader: SandboxReader, entries: { name: string; source: string }[]): PackEntry[] {
+  for (const entry of entries) {
+    const untransferable = untransferableSymlink(entry.source, reader.rights, reader.refusal);
+    if (untransferable !== undefined) throw untransferable;
+  }
+  return asJob(reader, entries);
 }
 
 /**
@@ -34,7 +67,7 @@ export class OutputMissingError extends Error {
  * (transferListItem: basenames, a directory's contents for a trailing `/`, or with preserve_relative_paths
  * the relative paths).
  */
-function listedEntries(ad: ClassAd, sandbox: string, list: string | undefined, uploadedFrom?: (name: string) => boolean): PackEntry[] {
+function listedEntries(ad: ClassAd, sandbox: string, list: string | undefined, reader: SandboxReader, uploadedFrom?: (name: string) => boolean): PackEntry[] {
   const entries: PackEntry[] = [];
   const keepPaths = preservesRelativePaths(ad);
   for (const listed of splitFileList(list)) {
@@ -45,10 +78,14 @@ function listedEntries(ad: ClassAd, sandbox: string, list: string | undefined, u
       continue;
     }
     const source = path.resolve(sandbox, item.source);
-    if (!fs.existsSync(source)) throw new OutputMissingError(source);
-    const found = listItemEntries(item, source);
-    if ('untransferable' in found) throw new Error(found.untransferable);
-    entries.push(...found);
+    try {
+      reader.rights(() => fs.statSync(source));
+    } catch (err) {
+      throw (err as NodeJS.ErrnoException).code === 'ENOENT' ? new OutputMissingError(source) : readErrorOf(source, err);
+    }
+    const found = listItemEntries(item, source, reader.rights, reader.refusal);
+    if ('untransferable' in found) throw found.untransferable;
+    entries.push(...asJob(reader, found));
   }
   return entries;
 }
@@ -58,24 +95,28 @@ function listedEntries(ad: ClassAd, sandbox: string, list: string | undefined, u
  * top-level file the job created or modified (HTCondor does not descend into directories then);
  * `_condor_stdout`/`_condor_stderr` always.
  */
-export function selectOutputs(ad: ClassAd, sandbox: string, before: SandboxSnapshot, uploadedFrom?: (name: string) => boolean): PackEntry[] {
+export function selectOutputs(ad: ClassAd, sandbox: string, before: SandboxSnapshot, reader: SandboxReader = OWN_READER, uploadedFrom?: (name: string) => boolean): PackEntry[] {
   const entries: PackEntry[] = [];
-  if (ad.has('TransferOutput')) entries.push(...listedEntries(ad, sandbox, ad.getString('TransferOutput'), uploadedFrom));
+  if (ad.has('TransferOutput')) entries.push(...listedEntries(ad, sandbox, ad.getString('TransferOutput'), reader, uploadedFrom));
   else {
-    for (const name of fs.readdirSync(sandbox).sort()) {
+    const changed: { name: string; source: string }[] = [];
+    for (const name of reader.rights(() => fs.readdirSync(sandbox)).sort()) {
       if (INTERNAL_SANDBOX_FILES.has(name) || name === STDOUT_NAME || name === STDERR_NAME) continue;
-      const stat = fs.lstatSync(path.join(sandbox, name));
-      if (stat.isFile() && before.get(name) !== fingerprint(stat)) entries.push({ name, source: path.join(sandbox, name) });
+      const source = path.join(sandbox, name);
+      const stat = statAsJob(reader, source);
+      if (stat === 'denied' || (stat?.isFile() && before.get(name) !== fingerprint(stat))) changed.push({ name, source });
     }
+    entries.push(...checked(reader, changed));
   }
-  entries.push(...stdEntries(ad, sandbox));
+  entries.push(...stdEntries(ad, sandbox, reader));
   return entries;
 }
 
 /** `_condor_stdout`/`_condor_stderr` where the job wrote them, unless streamed to the submit side as they were written. */
-function stdEntries(ad: ClassAd, sandbox: string): PackEntry[] {
+function stdEntries(ad: ClassAd, sandbox: string, reader: SandboxReader): PackEntry[] {
   const streamed = streamedStdNames(ad);
-  return [STDOUT_NAME, STDERR_NAME].filter((name) => !streamed.has(name) && fs.existsSync(path.join(sandbox, name))).map((name) => ({ name, source: path.join(sandbox, name) }));
+  const present = (name: string) => reader.rights(() => fs.lstatSync(path.join(sandbox, name), { throwIfNoEntry: false })) !== undefined;
+  return checked(reader, [STDOUT_NAME, STDERR_NAME].filter((name) => !streamed.has(name) && present(name)).map((name) => ({ name, source: path.join(sandbox, name) })));
 }
 
 /**
@@ -83,11 +124,11 @@ function stdEntries(ad: ClassAd, sandbox: string): PackEntry[] {
  * remaps to URLs; a listed file there need not exist: its plugin reports it) and what goes back to the
  * access point.
  */
-export function selectFinalOutputs(ad: ClassAd, sandbox: string, before: SandboxSnapshot): { back: PackEntry[]; uploads: UrlTransfer[] } {
+export function selectFinalOutputs(ad: ClassAd, sandbox: string, before: SandboxSnapshot, reader: SandboxReader = OWN_READER): { back: PackEntry[]; uploads: UrlTransfer[] } {
   const urlOf = (name: string) => outputUrl(name, ad);
   const back: PackEntry[] = [];
   const uploads: UrlTransfer[] = [];
-  for (const entry of selectOutputs(ad, sandbox, before, (name) => urlOf(name) !== undefined)) {
+  for (const entry of selectOutputs(ad, sandbox, before, reader, (name) => urlOf(name) !== undefined)) {
     const url = urlOf(entry.name);
     if (url === undefined) back.push(entry);
     else uploads.push({ url, localFileName: entry.source });
@@ -100,10 +141,9 @@ export function selectFinalOutputs(ad: ClassAd, sandbox: string, before: Sandbox
  * named as outputs are) when given, else the output set; `_condor_stdout`/`_condor_stderr` always, so a restart elsewhere
  * continues the same stdout and stderr.
  */
-export function selectCheckpointFiles(ad: ClassAd, sandbox: string, before: SandboxSnapshot): PackEntry[] {
-  if (!ad.has('TransferCheckpoint')) return selectOutputs(ad, sandbox, before);
-  const entries = listedEntries(ad, sandbox, ad.getString('TransferCheckpoint'));
-  entries.push(...stdEntries(ad, sandbox));
+export function selectCheckpointFiles(ad: ClassAd, sandbox: string, before: SandboxSnapshot, reader: SandboxReader = OWN_READER): PackEntry[] {
+  if (!ad.has('TransferCheckpoint')) return selectOutputs(ad, sandbox, before, reader);
+  const entries = listedEntries(ad, sandbox, ad.getString('TransferCheckpoint'), reader);
+  entries.push(...stdEntries(ad, sandbox, reader));
   return entries;
 }
-

@@ -2,6 +2,7 @@
 // read a chunk at a time so that a large file costs no more memory than a small one.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -18,9 +19,10 @@ export function fileSha256Sync(file: string): string {
   return hash.digest('hex');
 }
 
-/** Off the event loop's thread: for daemons, which serve others meanwhile. */
-export async function fileSha256(file: string): Promise<string> {
+/** Off the event loop's thread: for daemons, which serve others meanwhile; opened with `rights` (a job's files: its user's). */
+export async function fileSha256(file: string, rights: FileRights = daemonRights): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK_BYTES })) hash.update(chunk as Buffer);
+  const fd = rights(() => fs.openSync(file, 'r'));
+  for await (const chunk of fs.createReadStream(file, { fd, highWaterMark: CHUNK_BYTES })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }

@@ -5,7 +5,7 @@ import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import type { PackEntry } from './tar/index.js';
 import { preservesRelativePaths, splitFileList, stdinFile, transferListItem, transferredExecutable } from '@tinycondor/shared/transfer-files';
 import type { PathGuard } from './path-guard.js';
-import { listItemEntries } from './symlinks.js';
+import { listItemEntries, readErrorOf } from './symlinks.js';
 import { isUrl, jobPlugins } from '@tinycondor/shared/url-transfer';
 
 export class InputTransferError extends Error {
@@ -31,8 +31,7 @@ export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: str
       // An open, not access(2): access checks the real uid, which for a root schedd is root's.
       rights(() => fs.closeSync(fs.openSync(source, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK)));
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      throw new InputTransferError(`reading from file ${source}: (errno ${errnoNumber(e.code)}) ${describeErrno(e.code)}`);
+      throw new InputTransferError(readErrorOf(source, err).message);
     }
   };
   // The job's symlinks are followed (its owner's rights), never into the pool's own files.
@@ -58,7 +57,7 @@ export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: str
     const source = path.resolve(iwd, item.source);
     requireReadable(source);
     const sent = listItemEntries(item, source, rights, follow.refusal);
-    if ('untransferable' in sent) throw new InputTransferError(sent.untransferable);
+    if ('untransferable' in sent) throw new InputTransferError(sent.untransferable.message);
     for (const entry of sent) entries.push({ ...entry, rights, followSymlinks: follow });
   }
   // Spool entries replace inputs of the same name (a spooled job's inputs are themselves in SPOOL); one that
@@ -67,19 +66,4 @@ export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: str
   const kept = entries.filter((entry) => !spooled.has(entry.name));
   for (const name of spoolEntries) kept.push({ name, source: path.join(spoolJobDir, name) });
   return kept;
-}
-
-const ERRNO: Record<string, [number, string]> = {
-  ENOENT: [2, 'No such file or directory'],
-  EACCES: [13, 'Permission denied'],
-  EISDIR: [21, 'Is a directory'],
-  ENOTDIR: [20, 'Not a directory'],
-};
-
-function errnoNumber(code: string | undefined): number {
-  return ERRNO[code ?? '']?.[0] ?? 5;
-}
-
-function describeErrno(code: string | undefined): string {
-  return ERRNO[code ?? '']?.[1] ?? `I/O error (${code ?? 'unknown'})`;
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,4 +146,23 @@ t.test('followSymlinks: a symlink to a file is sent as that file, judged where i
   const toDirectory = packEntries([{ name: 'box', source: box, followSymlinks: { refusal: () => undefined } }]);
   toDirectory.stream.on('error', () => undefined).resume();
   await t.rejects(toDirectory.done, /Transfer of symlinks to directories is not supported/);
+});
+
+t.test('followSymlinks: a symlink to nothing fails with errno 2; one to a FIFO is left out', async (t) => {
+  const root = tempDir(t);
+  const box = path.join(root, 'box');
+  fs.mkdirSync(box);
+  fs.writeFileSync(path.join(box, 'kept'), 'kept\n');
+  execFileSync('/usr/bin/mkfifo', [path.join(root, 'fifo')]);
+  fs.symlinkSync(path.join(root, 'fifo'), path.join(box, 'to-fifo'));
+  const dest = path.join(root, 'dest');
+  fs.mkdirSync(dest);
+  const packed = packEntries([{ name: 'box', source: box, followSymlinks: { refusal: () => undefined } }]);
+  await extractTarSafely(Readable.from(packed.stream), dest);
+  t.same(fs.readdirSync(path.join(dest, 'box')), ['kept'], 'the FIFO is not opened, nor sent');
+
+  fs.symlinkSync(path.join(root, 'nowhere'), path.join(box, 'dangling'));
+  const dangling = packEntries([{ name: 'box', source: box, followSymlinks: { refusal: () => undefined } }]);
+  dangling.stream.on('error', () => undefined).resume();
+  await t.rejects(dangling.done, { name: 'TransferReadError', errno: 2, message: `reading from file ${path.join(box, 'dangling')}: (errno 2) No such file or directory` });
 });

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { promisify } from 'node:util';
 import tar from 'tar-stream';
 import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
-import { refusedSymlinkError, symlinkToDirectoryError } from '../symlinks.js';
+import { readErrorOf, refusedSymlinkError, symlinkToDirectoryError } from '../symlinks.js';
 import { baseFileOf, digestOf, isRacy, newDigest, nowNs, sameFile, type BaseFile, type CheckpointBase } from './checkpoint-base.js';
 
 /** One thing to put into a transfer: `source` on disk appears in the archive as `name`. */
@@ -16,9 +16,10 @@ export interface PackEntry {
   /**
    * Symlinks to files are sent as the files they point to, as HTCondor's file transfer sends them (with
    * the rights of the files' owner only), each judged by where the opened file really is (`refusal`: why it
-   * may not be read, such as the pool's own files), and a symlink to a directory is refused; without it a
-   * symlink is sent as a symlink (the lists a startd sends are checked for symlinks to directories first,
-   * see symlinks.ts).
+   * may not be read, such as the pool's own files); a symlink to a directory, or to nothing, fails the
+   * transfer (a TransferReadError), and one to a FIFO, socket or device is not sent. Without it a symlink
+   * is sent as a symlink. The lists are checked first (symlinks.ts), so these failures come before the
+   * first byte is sent unless the job changes its files meanwhile.
    */
   followSymlinks?: { refusal: (realPath: string) => string | undefined };
 }
@@ -169,11 +170,16 @@ export function packEntries(entries: readonly PackEntry[], options: PackOptions 
 
   /** Opens the file a symlink leads to, judged by where the opened file really is (no race with the link changing). */
   const openFollowed = (source: string, rights: FileRights, refusal: (realPath: string) => string | undefined): number => {
-    const fd = rights(() => fs.openSync(source, 'r'));
+    let fd: number;
+    try {
+      fd = rights(() => fs.openSync(source, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK));
+    } catch (err) {
+      throw readErrorOf(source, err);
+    }
     const refused = refusal(fs.readlinkSync(`/proc/self/fd/${fd}`));
     if (refused === undefined) return fd;
     fs.closeSync(fd);
-    throw new Error(refusedSymlinkError(source, refused));
+    throw refusedSymlinkError(source, refused);
   };
 
   const addPath = async (name: string, source: string, rights: FileRights, follow: PackEntry['followSymlinks']): Promise<void> => {
@@ -188,14 +194,22 @@ export function packEntries(entries: readonly PackEntry[], options: PackOptions 
         pack.entry({ name, type: 'symlink', linkname: rights(() => fs.readlinkSync(source)), mode: 0o777, mtime: stat.mtime });
         return;
       }
-      const target = rights(() => fs.statSync(source, { throwIfNoEntry: false }));
-      if (target?.isDirectory()) throw new Error(symlinkToDirectoryError(source));
-      if (target?.isFile()) {
-        const fd = openFollowed(source, rights, follow.refusal);
-        await addFile(name, source, fs.fstatSync(fd, { bigint: true }), rights, fd);
-      } else {
-        throw new Error(`reading from file ${source}: (errno 2) No such file or directory`);
+      let target: fs.Stats;
+      try {
+        target = rights(() => fs.statSync(source));
+      } catch (err) {
+        throw readErrorOf(source, err);
       }
+      if (target.isDirectory()) throw symlinkToDirectoryError(source);
+      // Leading to a FIFO or socket, it is left out as HTCondor leaves them out of its list; to a device too.
+      if (!target.isFile()) return;
+      const fd = openFollowed(source, rights, follow.refusal);
+      const opened = fs.fstatSync(fd, { bigint: true });
+      if (!opened.isFile()) {
+        fs.closeSync(fd);
+        return;
+      }
+      await addFile(name, source, opened, rights, fd);
     } else if (stat.isFile()) {
       await addFile(name, source, stat, rights);
     }
