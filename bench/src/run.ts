@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { bigCheckpointManyFiles, bigCheckpointOneFile } from './big-checkpoint.js';
+import { bigCheckpointManyFiles, bigCheckpointOneFile, destinationCheckpointManyFiles, destinationCheckpointOneFile } from './big-checkpoint.js';
 import { checkpointRestart } from './checkpoint-restart.js';
 import { containerJobs } from './containers.js';
 import { checkpointIncremental } from './incremental-checkpoint.js';
@@ -13,7 +13,7 @@ import { quantile } from './stats.js';
 import { throughput } from './throughput.js';
 import type { Benchmark, BenchmarkResult } from './types.js';
 
-const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, bigCheckpointOneFile, bigCheckpointManyFiles, checkpointIncremental, manyProcs, lateMaterialization, manyStartds, scheddPath, startdPath, poolReady, scheddIdle, slurmSideBySide, containerJobs];
+const BENCHMARKS: Benchmark[] = [submitLatencyRest, submitLatencyCli, throughput, checkpointRestart, bigCheckpointOneFile, bigCheckpointManyFiles, destinationCheckpointOneFile, destinationCheckpointManyFiles, checkpointIncremental, manyProcs, lateMaterialization, manyStartds, scheddPath, startdPath, poolReady, scheddIdle, slurmSideBySide, containerJobs];
 
 function format(value: number, unit: string): string {
   return `${value.toFixed(value >= 100 ? 0 : 1)} ${unit}`;
