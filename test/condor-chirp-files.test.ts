@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { addTestUser, needsRootAndUseradd, resubmitAs } from './helpers/as-owner.js';
+import { addTestUser, needsRootAndUseradd, userSubmitDirectory, resubmitAs } from './helpers/as-owner.js';
 import { eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
 
 async function chirpPath(pool: TestPool): Promise<string> {
@@ -128,13 +128,7 @@ t.test("a root schedd reads and writes a chirping job's files with its owner's r
   const user = addTestUser(t, 'chirp');
   const pool = await startPool(t, { startds: 1 });
   const chirp = await chirpPath(pool);
-  const base = path.dirname(pool.home);
-  fs.chmodSync(base, 0o711);
-  fs.chownSync(pool.dir, user.uid, user.gid);
-  const secret = path.join(base, 'secret');
-  fs.writeFileSync(secret, 'root only\n', { mode: 0o600 });
-  const rootOnly = path.join(base, 'root-only');
-  fs.mkdirSync(rootOnly, { mode: 0o755 });
+  const { secret, rootOnly } = userSubmitDirectory(pool, user);
   writeExecutable(
     path.join(pool.dir, 'owner.sh'),
     [

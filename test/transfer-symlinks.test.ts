@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
-import { addTestUser, needsRootAndUseradd, resubmitAs } from './helpers/as-owner.js';
+import { addTestUser, needsRootAndUseradd, resubmitAs, userSubmitDirectory } from './helpers/as-owner.js';
 import { jobSpoolDir } from './helpers/checkpoint-jobs.js';
 import { eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
 
@@ -95,11 +95,7 @@ t.test("a root startd follows a job's symlinks with its user's rights: a root-on
   const user = addTestUser(t, 'lnk');
   const pool = await startPool(t, { startds: 1 });
   // The job's user must be able to reach its sandbox under EXECUTE (as on any execute node); the submit directory is its own.
-  const base = path.dirname(pool.home);
-  fs.chmodSync(base, 0o711);
-  fs.chownSync(pool.dir, user.uid, user.gid);
-  const secret = path.join(base, 'secret');
-  fs.writeFileSync(secret, 'root only\n', { mode: 0o600 });
+  const { base, secret } = userSubmitDirectory(pool, user);
   const readable = path.join(base, 'readable');
   fs.writeFileSync(readable, 'for anyone\n', { mode: 0o644 });
 

@@ -2,6 +2,7 @@
 // Owner (as condor_submit run by that user would set it), through the REST API.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Test } from 'tap';
 import { rest, type TestPool } from './pool.js';
 
@@ -36,4 +37,20 @@ export async function resubmitAs(pool: TestPool, template: string, owner: string
   for (const held of ['HoldReason', 'HoldReasonCode', 'HoldReasonSubCode', 'GlobalJobId', 'LastJobStatus']) delete theirs[held];
   await restOk(pool, 'POST', `/v1/clusters/${clusterId}/procs`, { procs: [theirs] });
   return clusterId;
+}
+
+/**
+ * A pool whose submit directory belongs to `user`, beside files only root may read or write: `secret` (a
+ * root-only file) and `rootOnly` (a directory only root may write). The pool's parent directory is opened so
+ * that the user reaches her files, as on any submit host.
+ */
+export function userSubmitDirectory(pool: TestPool, user: { uid: number; gid: number }): { base: string; secret: string; rootOnly: string } {
+  const base = path.dirname(pool.home);
+  fs.chmodSync(base, 0o711);
+  fs.chownSync(pool.dir, user.uid, user.gid);
+  const secret = path.join(base, 'secret');
+  fs.writeFileSync(secret, 'root only\n', { mode: 0o600 });
+  const rootOnly = path.join(base, 'root-only');
+  fs.mkdirSync(rootOnly, { mode: 0o755 });
+  return { base, secret, rootOnly };
 }

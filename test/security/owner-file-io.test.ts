@@ -4,19 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { addTestUser, needsRootAndUseradd, resubmitAs } from '../helpers/as-owner.js';
+import { addTestUser, needsRootAndUseradd, userSubmitDirectory, resubmitAs } from '../helpers/as-owner.js';
 import { startPool, waitForEvents, writeExecutable } from '../helpers/pool.js';
 
 t.test("a root schedd handles a job's files with its owner's rights", { skip: needsRootAndUseradd }, async (t) => {
   const user = addTestUser(t, 'io');
   const pool = await startPool(t, { startds: 1 });
-  const base = path.dirname(pool.home);
-  fs.chmodSync(base, 0o711);
-  fs.chownSync(pool.dir, user.uid, user.gid);
-  const secret = path.join(base, 'secret');
-  fs.writeFileSync(secret, 'root only\n', { mode: 0o600 });
-  const rootOnly = path.join(base, 'root-only');
-  fs.mkdirSync(rootOnly, { mode: 0o755 });
+  const { secret, rootOnly } = userSubmitDirectory(pool, user);
   writeExecutable(path.join(pool.dir, 'make.sh'), '#!/bin/sh\necho made > made.txt\n/usr/bin/id -un\n');
   fs.writeFileSync(path.join(pool.dir, 'make.sub'), 'executable = make.sh\noutput = make.out\nlog = root.log\nhold = true\nqueue\n');
   t.equal((await pool.run('condor_submit', ['make.sub'])).code, 0);

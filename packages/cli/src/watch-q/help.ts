@@ -16,20 +16,7 @@ export const USAGE = `usage: condor_watch_q [-help] [-debug] [-users USER [USER 
                       [-abbreviate] [-color] [-refresh]
 `;
 
-export const HELP = `usage: condor_watch_q [-help] [-debug] [-users USER [USER ...]]
-                      [-clusters CLUSTER_ID [CLUSTER_ID ...]]
-                      [-larger-than CLUSTER_ID] [-files FILE [FILE ...]]
-                      [-batches BATCH_NAME [BATCH_NAME ...]]
-                      [-collector COLLECTOR] [-schedd SCHEDD]
-                      [-interval INTERVAL]
-                      [-exit GROUPER,JOB_STATUS[,EXIT_STATUS]]
-                      [-exit-on-key-press] [-groupby {batch,log,cluster}]
-                      [-display-exited] [-exited-row-decay TIME[unit]]
-                      [-decay-start-at-read] [-table] [-progress]
-                      [-row-progress] [-summary]
-                      [-summary-type {totals,percentages}] [-updated-at]
-                      [-abbreviate] [-color] [-refresh]
-
+export const HELP = `${USAGE}
 Track the status of jobs over time without repeatedly querying the condor_schedd.
 
 If no users, cluster ids, event logs, or batch names are given,
