@@ -5,8 +5,9 @@
 // spooled job's Iwd is its SPOOL directory, as HTCondor's schedd rewrites it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { addTestUser, needsRootAndUseradd, userSubmitDirectory, resubmitAs } from './helpers/as-owner.js';
+import { addTestUser, closedToOthers, needsRootAndUseradd, userSubmitDirectory, resubmitAs } from './helpers/as-owner.js';
 import { eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
 
 async function chirpPath(pool: TestPool): Promise<string> {
@@ -124,7 +125,10 @@ t.test('fetch, put, getdir, remove, whoami: a job reaches its submit directory',
   t.match(spooledOut, /^put rc=0$/m);
 });
 
-t.test("a root schedd reads and writes a chirping job's files with its owner's rights", { skip: needsRootAndUseradd }, async (t) => {
+// The job runs condor_chirp from this checkout (the pool's LIBEXEC) as the test user.
+const libexec = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'cli', 'libexec', 'condor_chirp');
+
+t.test("a root schedd reads and writes a chirping job's files with its owner's rights", { skip: needsRootAndUseradd || closedToOthers(libexec) }, async (t) => {
   const user = addTestUser(t, 'chirp');
   const pool = await startPool(t, { startds: 1 });
   const chirp = await chirpPath(pool);

@@ -54,3 +54,14 @@ export function userSubmitDirectory(pool: TestPool, user: { uid: number; gid: nu
   fs.mkdirSync(rootOnly, { mode: 0o755 });
   return { base, secret, rootOnly };
 }
+
+/**
+ * Why a test user cannot run this checkout's commands (a job calling `condor_chirp` by its path), or false:
+ * a directory on the way that others may not enter (a clone under `mktemp -d`, mode 0700).
+ */
+export function closedToOthers(file: string): string | false {
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) return `${dir} is closed to other users, who cannot run this checkout's commands`;
+    if (dir === path.dirname(dir)) return false;
+  }
+}
