@@ -18,13 +18,20 @@ child.stdout.on('data', (chunk) => {
   const lines = pending.split('\n');
   pending = lines.pop() ?? '';
   for (const line of lines) {
-    const m = /^# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/.exec(line.trim());
-    if (m) summary = { total: Number(m[1]), pass: Number(m[2]), fail: Number(m[3] ?? 0) };
+    const m = /^# \{ total: (\d+), pass: (\d+)(.*)\}$/.exec(line.trim());
+    if (m) {
+      const count = (what) => Number(new RegExp(`${what}: (\\d+)`).exec(m[3])?.[1] ?? 0);
+      summary = { total: Number(m[1]), pass: Number(m[2]), skip: count('skip'), todo: count('todo') };
+    }
   }
 });
 
 child.on('close', (code) => {
-  if (summary) process.stdout.write(`\n${summary.pass} passed, ${summary.total - summary.pass} failed\n`);
-  else process.stdout.write('\n0 passed, 1 failed\n');
+  // A skipped test (one that says why it cannot run here) is no failure; it is named on a line of its own.
+  if (summary) {
+    const unrun = summary.skip + summary.todo;
+    if (unrun > 0) process.stdout.write(`\n${summary.skip} skipped, ${summary.todo} todo\n`);
+    process.stdout.write(`\n${summary.pass} passed, ${summary.total - summary.pass - unrun} failed\n`);
+  } else process.stdout.write('\n0 passed, 1 failed\n');
   process.exit(code ?? 1);
 });
