@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { applyJobTransform, parseJobTransform, transformMatches, TransformError, type JobTransform } from '@tinycondor/shared/job-transform';
 import type { Command, CommandIo } from '../cli-error.js';
+import { compareAttrNames } from '../format/text.js';
 import { loadPoolConfig, type PoolConfig } from '../pool-config.js';
 
 const USAGE = `Usage: condor_transform_ads [transforms] [options] [<key>=<value>] <infile> [<infile>]
@@ -48,7 +49,7 @@ function readAds(text: string, file: string): ClassAd[] {
 /** CondorClassAdFileWriter in long form: attributes sorted case-insensitively unless nosort, a blank line after each ad. */
 function writeAd(ad: ClassAd, sorted: boolean): string {
   const names = ad.names();
-  if (sorted) names.sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  if (sorted) names.sort(compareAttrNames);
   return names.map((name) => `${name} = ${ad.getSource(name)}\n`).join('') + '\n';
 }
 

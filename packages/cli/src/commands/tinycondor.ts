@@ -10,6 +10,7 @@ import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import { fileLogger } from '../file-logger.js';
 import { environmentKnob, loadPoolConfig, watchedPoolConfig, type PoolConfig } from '../pool-config.js';
+import type { CondorConfig } from '@tinycondor/shared/condor-config';
 import { unreadKnobs } from '@tinycondor/shared/knob-registry';
 import { superviseStartd } from '../startd-supervisor.js';
 import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
@@ -117,7 +118,7 @@ const LIBEXEC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * read again when one of its files changes: a configuration that does not parse is said on stderr, and
  * HTCondor's defaults are used until it is mended.
  */
-function scheddConfig(home: string, io: CommandIo): Pick<ScheddOptions, 'knob' | 'poolConfig'> {
+function scheddConfig(home: string, io: CommandIo): Required<Pick<ScheddOptions, 'knob' | 'poolConfig'>> {
   const current = watchedPoolConfig(() => loadPoolConfig({ ...io.env, CONDOR_CONFIG: path.join(home, 'condor_config') }, io.stderr));
   const config = (what: string) => {
     try {
@@ -134,14 +135,10 @@ function scheddConfig(home: string, io: CommandIo): Pick<ScheddOptions, 'knob' |
  * Says on stderr, once at start, which values of the pool's configuration set no knob the pool reads: HTCondor
  * would act on some of them (START, MAX_JOBS_RUNNING, …), this pool does not.
  */
-function warnUnreadKnobs(configFile: string, io: CommandIo): void {
-  let pool: PoolConfig;
-  try {
-    pool = loadPoolConfig({ ...io.env, CONDOR_CONFIG: configFile });
-  } catch {
-    return; // Said by the schedd's own reads of the configuration.
-  }
-  for (const { name, source } of unreadKnobs(pool.config)) {
+function warnUnreadKnobs(config: CondorConfig | undefined, io: CommandIo): void {
+  // A configuration that does not parse is said by scheddConfig already.
+  if (config === undefined) return;
+  for (const { name, source } of unreadKnobs(config)) {
     io.stderr(`tinycondor: warning: ${name} (${source}) is not a knob tinycondor reads: it has no effect in this pool\n`);
   }
 }
@@ -156,6 +153,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
   const { poolPaths } = await import('@tinycondor/schedd');
   const paths = poolPaths(home);
   const count = intFlag(flags, 'startds', 1) ?? 2;
+  const configuration = scheddConfig(home, io);
   const schedd = await startScheddFor('pool', {
     home,
     port: intFlag(flags, 'port', 0),
@@ -163,9 +161,9 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
     periodicSeconds: intFlag(flags, 'periodic', 1),
     reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
     libexecDir: LIBEXEC_DIR,
-    ...scheddConfig(home, io),
+    ...configuration,
   });
-  warnUnreadKnobs(schedd.configFile, io);
+  warnUnreadKnobs(configuration.poolConfig(), io);
   const log = fileLogger(path.join(paths.logDir, 'MasterLog'));
   const startdArgs = ['cpus', 'memory', 'disk', 'checkpoint-interval', 'disk-check-interval'].flatMap((name) => (flags.has(name) ? [`--${name}`, flags.get(name) as string] : []));
   const env = { ...io.env, CONDOR_CONFIG: schedd.configFile };
@@ -188,6 +186,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
 async function runSchedd(args: string[], io: CommandIo): Promise<number> {
   const flags = parseFlags(args, ['home', 'port', 'host', 'lease', 'periodic', 'reserved-disk']);
   const home = path.resolve(io.cwd, flags.get('home') ?? defaultHome());
+  const configuration = scheddConfig(home, io);
   const schedd = await startScheddFor('schedd', {
     home,
     port: intFlag(flags, 'port', 0),
@@ -196,9 +195,9 @@ async function runSchedd(args: string[], io: CommandIo): Promise<number> {
     periodicSeconds: intFlag(flags, 'periodic', 1),
     reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
     libexecDir: LIBEXEC_DIR,
-    ...scheddConfig(home, io),
+    ...configuration,
   });
-  warnUnreadKnobs(schedd.configFile, io);
+  warnUnreadKnobs(configuration.poolConfig(), io);
   const stopRequested = untilSignalled();
   io.stdout(`tinycondor schedd ready: ${schedd.url}\nexport CONDOR_CONFIG=${schedd.configFile}\ndashboard: ${schedd.dashboardLoginUrl()}\n`);
   await stopRequested;
