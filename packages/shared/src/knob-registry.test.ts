@@ -37,6 +37,12 @@ t.test('unreadKnobs: what the pool does not read, less macros other values use',
   t.ok(unread.some((line) => /^DAEMON_LIST @ c, line 6 \(use ROLE:Personal\)$/.test(line)), 'a template\'s knobs, named with the use line');
 });
 
+t.test('the submit requirements: SUBMIT_REQUIREMENT_NAMES and each name\'s SUBMIT_REQUIREMENT_<name>[_REASON|_IS_WARNING]', async (t) => {
+  for (const name of ['SUBMIT_REQUIREMENT_NAMES', 'SUBMIT_REQUIREMENT_MinMemory', 'SUBMIT_REQUIREMENT_MinMemory_REASON', 'submit_requirement_x_is_warning']) t.ok(isImplementedKnob(name), name);
+  const config = parseCondorConfig('SUBMIT_REQUIREMENT_NAMES = A\nSUBMIT_REQUIREMENT_A = RequestMemory > 1\nSUBMIT_REQUIREMENT_A_REASON = "small"\nSUBMIT_REQUIREMENT_A_IS_WARNING = true\n', 'c');
+  t.same(unreadKnobs(config), [], 'none is named as unread at start');
+});
+
 t.test('the concurrency limits: CONCURRENCY_LIMIT_DEFAULT[_<set>] and <name>_LIMIT, not HTCondor knobs that only end in _LIMIT', async (t) => {
   for (const name of ['CONCURRENCY_LIMIT_DEFAULT', 'CONCURRENCY_LIMIT_DEFAULT_LARGE', 'FOO_LIMIT', 'foo_limit', 'large.swlicense_LIMIT']) t.ok(isImplementedKnob(name), name);
   for (const name of ['DETECTED_CPUS_LIMIT', 'ARC_GAHP_COMMAND_LIMIT', 'a.b.c_LIMIT']) t.notOk(isImplementedKnob(name), name);

@@ -21,7 +21,7 @@ export type AdScalar = string | number | boolean;
 interface EventBase { cluster: number; proc: number; subproc?: number; time: Date }
 
 export type JobEventBody =
-  | { code: 0; submitHost: string; logNotes?: string; userNotes?: string }
+  | { code: 0; submitHost: string; logNotes?: string; userNotes?: string; warnings?: string }
   | { code: 1; executeHost: string; slotName?: string; props?: Record<string, string | number> }
   | {
       code: 4; checkpointed: boolean; reasonCode?: number; reasonSubCode?: number; reason?: string;

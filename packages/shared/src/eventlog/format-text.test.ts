@@ -44,6 +44,12 @@ const cases: Array<[string, JobEvent, string]> = [
     '000 (001.000.000) 2024-01-02 03:04:05 Job submitted from host: <127.0.0.1:9618>\n    DAG Node: A\n...\n',
   ],
   [
+    '000 submit with the submit requirements\' warnings (SubmitEvent::formatBody)',
+    { code: 0, ...id, submitHost: '<127.0.0.1:9618>', warnings: 'QMGMT:0:Submit requirement W not met.\n' },
+    '000 (001.000.000) 2024-01-02 03:04:05 Job submitted from host: <127.0.0.1:9618>\n'
+      + '    WARNING: Committed job submission into the queue with the following warning(s): QMGMT:0:Submit requirement W not met.|\n...\n',
+  ],
+  [
     '001 execute with slot and sorted props',
     {
       code: 1, ...id, executeHost: '<10.0.0.5:43051?addrs=10.0.0.5-43051>', slotName: 'slot1_1@node1',

@@ -64,6 +64,8 @@ function formatBody(e: JobEvent, utc: boolean): string {
       let out = `Job submitted from host: ${oneLine(e.submitHost)}\n`;
       if (e.logNotes) out += notes(e.logNotes);
       if (e.userNotes) out += notes(e.userNotes);
+      // printf("%.8110s"): the submit requirements' warnings (SUBMIT_REQUIREMENT_<name>_IS_WARNING).
+      if (e.warnings) out += `    WARNING: Committed job submission into the queue with the following warning(s): ${oneLine(e.warnings).slice(0, 8110)}\n`;
       return out;
     }
     case 1: {

@@ -23,6 +23,13 @@ t.test('submit: strings escaped, record newline-terminated', async (t) => {
   );
 });
 
+t.test('submit: the submit requirements\' warnings are Warnings (SubmitEvent::toClassAd)', async (t) => {
+  t.equal(
+    formatEventXml({ code: 0, ...id, submitHost: '<h>', warnings: 'QMGMT:0:low' }),
+    head('SubmitEvent', 0) + '    <a n="SubmitHost"><s>&lt;h&gt;</s></a>\n    <a n="Warnings"><s>QMGMT:0:low</s></a>\n</c>\n',
+  );
+});
+
 t.test('EventTime has no fraction when milliseconds are 0, and Z in UTC mode', async (t) => {
   const whole = new Date(2024, 0, 2, 3, 4, 5);
   t.equal(formatEventXml({ code: 9, cluster: 1, proc: 0, time: whole }), `${head('JobAbortedEvent', 9, '2024-01-02T03:04:05')}</c>\n`);

@@ -120,6 +120,7 @@ export function eventAd(e: JobEvent, utc = false): XmlAd {
       if (e.submitHost) ad.push(['SubmitHost', str(e.submitHost)]);
       if (e.logNotes) ad.push(['LogNotes', str(e.logNotes)]);
       if (e.userNotes) ad.push(['UserNotes', str(e.userNotes)]);
+      if (e.warnings) ad.push(['Warnings', str(e.warnings)]);
       break;
     case 1: {
       if (e.executeHost) ad.push(['ExecuteHost', str(e.executeHost)]);
