@@ -13,6 +13,7 @@ import type { DashboardPublisher } from './dashboard/publisher.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { SessionStore } from './dashboard/sessions.js';
 import { SubmitRejected } from './job-store.js';
+import { SubmitRequirementNotMet } from './submit-requirements.js';
 import { FaultInjector } from './fault-injector.js';
 import { actionRoutes } from './routes/actions.js';
 import { editRoutes } from './routes/edit.js';
@@ -96,6 +97,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE' && (request.routeOptions.url === SUBMIT_ROUTE || request.routeOptions.url === FACTORY_ROUTE)) {
       return reply.code(413).send({ error: submissionTooLarge() });
     }
+    if (err instanceof SubmitRequirementNotMet) return reply.code(400).send({ error: err.words, commitFailed: true });
     if (err.validation || err instanceof SubmitRejected || err instanceof ClassAdParseError) {
       return reply.code(400).send({ error: err.message });
     }

@@ -51,7 +51,9 @@ import type { ScheddObserver } from './schedd-observer.js';
 import { SCAN_LIMITS, slices } from './slices.js';
 import type { SpoolStore } from './spool-store.js';
 import { spooledInputRewrites } from './spooled-job.js';
-import type { JobTransforms } from './job-transforms.js';
+import { JobTransformFailed, type JobTransforms } from './job-transforms.js';
+import { scheddAd, SubmitRequirementNotMet, type SubmitRequirements } from './submit-requirements.js';
+import { SubmitWarnings } from '@tinycondor/shared/submit-requirements';
 import { actionSelects } from '@tinycondor/shared/job-action-results';
 import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
 import { factoryState, JobFactories, procsToMaterialize } from './job-factories.js';
@@ -100,6 +102,12 @@ export interface ScheddSettings {
 const SIGTERM = 15;
 const SIGKILL = 9;
 
+/** What a submission stored: its number of procs, and the submit requirements' warnings (HTCondor's WarningReason). */
+export interface Submitted {
+  procs: number;
+  warning: string | undefined;
+}
+
 /** A cluster of more procs than this puts no submit event on the timelines: it would only push every other job's out. */
 const MAX_TIMELINE_SUBMISSION = 10_000;
 
@@ -133,6 +141,8 @@ export class Schedd {
   checkpointCleanup: CheckpointCleanup | undefined;
   /** JOB_TRANSFORM_NAMES, applied to each submitted proc (server.ts sets it from the pool's configuration). */
   jobTransforms: JobTransforms | undefined;
+  /** SUBMIT_REQUIREMENT_NAMES, checked on each submitted proc once transformed (server.ts sets it from the pool's configuration). */
+  submitRequirements: SubmitRequirements | undefined;
   /** The epoch history's knobs, read when the first record is made (server.ts sets it from the pool's knobs). */
   epochSettings: () => EpochSettings;
   /** The concurrency limits' knobs as numbers, read at each pass that tries a job declaring limits (server.ts sets it from the pool's knobs). */
@@ -245,9 +255,15 @@ export class Schedd {
     // The schedd's own runs did not survive it: their jobs go back to Idle when the lease ends, as a startd's do.
     for (const startd of startds) this.startdSessions.startLease(startd);
     for (const job of this.store.idleJobs()) this.noteIdle(formatJobId(job.cluster, job.proc), job.ad.getInt('JobUniverse'));
-    // A factory goes on from its cluster's JobMaterializeNextProcId, as committed before the schedd stopped.
-    for (const clusterId of this.factories.all()) this.store.transaction(() => this.materialize(clusterId));
     this.scheduleMatchmaking();
+  }
+
+  /**
+   * At start, each factory goes on from its cluster's JobMaterializeNextProcId, as committed before the schedd
+   * stopped. Called once the job transforms and the submit requirements, which its procs go through, are set.
+   */
+  resumeFactories(): void {
+    for (const clusterId of this.factories.all()) this.store.transaction(() => this.materialize(clusterId));
   }
 
   stop(): void {
@@ -322,16 +338,22 @@ export class Schedd {
    * Validates and stores the procs of a reserved cluster, then logs their submit events. `common` is the
    * ad the procs share (absent: each proc is a whole ad); each proc holds what differs from it. A submission
    * sent again under the id it was stored with (its reply was lost) is answered as it was, and stored once.
+   * Returns the number of procs, and the submit requirements' warnings as HTCondor's schedd sends them.
    */
-  submitCluster(clusterId: number, submissionId: string | undefined, common: Record<string, string> | undefined, procs: ProcOverlay[], caller: Caller): number {
+  submitCluster(clusterId: number, submissionId: string | undefined, common: Record<string, string> | undefined, procs: ProcOverlay[], caller: Caller): Submitted {
     const earlier = submissionId === undefined ? undefined : this.store.submission(clusterId);
-    if (earlier?.stored && earlier.submissionId === submissionId) return earlier.procs;
+    if (earlier?.stored && earlier.submissionId === submissionId) return { procs: earlier.procs, warning: undefined };
     const now = this.now();
     const cluster = submittedClusterAd(common, procs.length);
     const { submission, eventsFor, submitted } = this.submission(clusterId, cluster, procs, caller, now);
-    this.store.submitCluster(clusterId, submissionId, cluster, submission.rows(), eventsFor, procs.length <= MAX_TIMELINE_SUBMISSION);
+    try {
+      this.store.submitCluster(clusterId, submissionId, cluster, submission.rows(), eventsFor, procs.length <= MAX_TIMELINE_SUBMISSION);
+    } catch (err) {
+      if (err instanceof SubmitRequirementNotMet) this.log.info({ cluster: clusterId, user: caller.user, rval: err.rval }, `submission refused: ${err.words.trimEnd()}`);
+      throw err;
+    }
     this.procsSubmitted(clusterId, procs.length, submission, submitted);
-    return procs.length;
+    return { procs: procs.length, warning: submission.warnings.empty ? undefined : submission.warnings.text() };
   }
 
   /** Procs of a cluster as the queue stores them (see SubmittedProcs), and their submit events as they are stored. */
@@ -342,11 +364,12 @@ export class Schedd {
       fileGuard: this.fileGuard,
       now,
       transforms: this.jobTransforms?.active() ? this.jobTransforms : undefined,
+      requirements: this.submitRequirements?.active() ? { check: this.submitRequirements, scheddAd: scheddAd(this.settings) } : undefined,
     });
     const listening = this.observer.listening;
     const submitted: JobEvent[] = [];
     const eventsFor = (ad: AdReader): JobEvent[] => {
-      const events = submitEvents(ad, clusterId, now, this.settings.sinfulAddress);
+      const events = submitEvents(ad, clusterId, now, this.settings.sinfulAddress, submission.warningsOf(ad.getInt('ProcId') ?? 0));
       if (listening) submitted.push(...events);
       return events;
     };
@@ -370,11 +393,11 @@ export class Schedd {
    * A late-materialization submission (condor_submit's SetJobFactory): the cluster is stored with its factory
    * and the cluster ad HTCondor's schedd gives it (proc 0's ad, TotalSubmitProcs, JobMaterializeLimit,
    * JobMaterializeNextProcId = 0), and its first procs are materialized in the same transaction. Returns the
-   * number of procs the factory will make.
+   * number of procs the factory will make, and the submit requirements' warnings on the cluster.
    */
-  submitFactory(clusterId: number, submissionId: string | undefined, submission: FactorySubmission, caller: Caller): number {
+  submitFactory(clusterId: number, submissionId: string | undefined, submission: FactorySubmission, caller: Caller): Submitted {
     const earlier = submissionId === undefined ? undefined : this.store.submission(clusterId);
-    if (earlier?.stored && earlier.submissionId === submissionId) return earlier.procs;
+    if (earlier?.stored && earlier.submissionId === submissionId) return { procs: earlier.procs, warning: undefined };
     let factory: ProcFactory;
     try {
       factory = new ProcFactory(submission.digest, clusterId);
@@ -392,12 +415,40 @@ export class Schedd {
       JobMaterializeLimit: String(limit),
       JobMaterializeNextProcId: '0',
     });
+    const warning = this.checkFactoryCluster(clusterId, cluster, caller);
     this.store.transaction(() => {
       this.store.submitCluster(clusterId, submissionId, cluster, [], () => [], true, JSON.stringify(submission.digest));
       this.factories.added(clusterId, factory);
       this.materialize(clusterId, true);
     });
-    return factory.totalProcs;
+    return { procs: factory.totalProcs, warning };
+  }
+
+  /**
+   * CheckTransaction on a new factory's cluster ad: the job transforms and the submit requirements see it as
+   * a proc 0 with JobFactoryId (the transforms change only that view here: each proc is transformed as it is
+   * materialized). A requirement not met refuses the submission; returns the warnings' text.
+   */
+  private checkFactoryCluster(clusterId: number, cluster: ClusterAd, caller: Caller): string | undefined {
+    if (!this.submitRequirements?.active()) return undefined;
+    const ad = cluster.procAd({ ProcId: '0', JobFactoryId: String(clusterId), ...(cluster.get('JobStatus') === undefined ? { JobStatus: String(JobStatus.Idle) } : {}) });
+    const jobId = formatJobId(clusterId, -1);
+    if (this.jobTransforms?.active()) {
+      try {
+        this.jobTransforms.transform(ad, jobId);
+      } catch (err) {
+        if (err instanceof JobTransformFailed) throw new SubmitRejected(`cluster ${clusterId}: ${err.message}`);
+        throw err;
+      }
+    }
+    const verdict = this.submitRequirements.check(ad, jobId, scheddAd(this.settings));
+    if (verdict.refusal !== undefined) {
+      this.log.info({ cluster: clusterId, user: caller.user, rval: verdict.refusal.rval }, `submission refused: ${verdict.refusal.words.trimEnd()}`);
+      throw new SubmitRequirementNotMet(verdict.refusal.words, verdict.refusal.rval);
+    }
+    const warnings = new SubmitWarnings();
+    for (const words of verdict.warnings) warnings.add(words);
+    return warnings.empty ? undefined : warnings.text();
   }
 
   /**
@@ -406,7 +457,9 @@ export class Schedd {
    * with the change that made room, so a restart neither repeats nor skips a proc. The last proc made, the
    * factory is deleted. A proc that cannot be built pauses the factory (JobMaterializePaused = 1, with
    * JobMaterializePauseReason), as HTCondor's setJobFactoryPauseAndLog; with `refuse` (at submission) it
-   * refuses the submission instead.
+   * refuses the submission instead. A proc that does not meet a submit requirement makes the schedd's commit
+   * fail, as in JobMaterializeTimerCallback: nothing is materialized, the factory is not paused, and it tries
+   * again when a proc of the cluster changes.
    */
   private materialize(clusterId: number, refuse = false): void {
     const cluster = this.store.clusterAd(clusterId);
@@ -434,6 +487,10 @@ export class Schedd {
         this.store.afterCommit(() => this.procsSubmitted(clusterId, overlays.length, submission, submitted));
       });
     } catch (err) {
+      if (err instanceof SubmitRequirementNotMet) {
+        this.log.warn({ cluster: clusterId }, `CommitTransaction() failed for cluster ${clusterId} rval=${err.rval} (${err.words})`);
+        return;
+      }
       if (!(err instanceof SubmitError || err instanceof SubmitRejected)) throw err;
       if (refuse) throw err instanceof SubmitRejected ? err : new SubmitRejected(err.message);
       const reason = `failed to create ClassAd for Job ${formatJobId(clusterId, proc)} : ${err.message}`;

@@ -13,6 +13,7 @@ import type { NumberKnob } from '@tinycondor/shared/concurrency-limits';
 import { buildApp } from './app.js';
 import { CheckpointCleanup } from './checkpoint-cleanup.js';
 import { JobTransforms } from './job-transforms.js';
+import { SubmitRequirements } from './submit-requirements.js';
 import { EventFeed } from './dashboard/event-feed.js';
 import { DashboardPublisher } from './dashboard/publisher.js';
 import { SessionStore } from './dashboard/sessions.js';
@@ -45,7 +46,7 @@ export interface ScheddOptions {
    * where it gives none.
    */
   knob?: (name: string) => string | undefined;
-  /** The whole configuration, raw values included (the job transforms read JOB_TRANSFORM_* unexpanded). */
+  /** The whole configuration, raw values included (the job transforms read JOB_TRANSFORM_* unexpanded; the submit requirements, SUBMIT_REQUIREMENT_*). */
   poolConfig?: () => CondorConfig | undefined;
   /** LIBEXEC: where the commands jobs run by path (condor_chirp) and the startd's plugins (curl_plugin) live, as the pool's condor_config names it. */
   libexecDir?: string;
@@ -172,6 +173,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
     schedd.spoolCommitObserver = opts.onSpoolCommit;
     schedd.checkpointCleanup = checkpointCleanupFor(opts, paths.root, spool.spoolDir, logger);
     if (opts.poolConfig) schedd.jobTransforms = new JobTransforms(opts.poolConfig, logger.child({ component: 'job-transforms' }));
+    if (opts.poolConfig) schedd.submitRequirements = new SubmitRequirements(opts.poolConfig, logger.child({ component: 'submit-requirements' }));
     if (opts.knob) schedd.knob = opts.knob;
     if (opts.knob) schedd.limitsKnob = numberKnob(opts.knob, logger.child({ component: 'concurrency-limits' }));
     schedd.epochSettings = () => {
@@ -179,6 +181,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       for (const warning of warnings) logger.warn(warning);
       return settings;
     };
+    schedd.resumeFactories();
     const sessions = new SessionStore();
     const userTokens = new UserTokens(paths.userTokensFile, paths.userTokenDir);
     app = await buildApp({ schedd, dashboard, token, logger, sessions, userTokens });

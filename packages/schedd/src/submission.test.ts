@@ -4,10 +4,13 @@ import t from 'tap';
 import type { ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { HoldCode } from '@tinycondor/shared/job-status';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
+import pino from 'pino';
+import { parseCondorConfig } from '@tinycondor/shared/condor-config';
 import { SubmitRejected } from './job-store.js';
 import { PoolFileGuard } from './pool-file-guard.js';
 import type { SpoolStore } from './spool-store.js';
 import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
+import { scheddAd, SubmitRequirementNotMet, SubmitRequirements } from './submit-requirements.js';
 
 const poolRoot = path.join(os.tmpdir(), 'tinycondor-submission-test-pool');
 const context = { scheddName: 'schedd@host', spool: {} as SpoolStore, fileGuard: new PoolFileGuard(poolRoot), now: new Date(1_700_000_000_000) };
@@ -46,4 +49,29 @@ t.test('submit events: 000, and 012 for a proc submitted on hold but not one hel
   t.same(held.map((e) => e.code), [0, 12]);
   t.match(held[1], { reason: 'submitted on hold', reasonCode: HoldCode.SubmittedOnHold });
   t.same(submitEvents(view({ JobStatus: '5', HoldReasonCode: String(HoldCode.SpoolingInput) }), 7, context.now, '<h:1>').map((e) => e.code), [0]);
+});
+
+t.test('submit requirements: one not met refuses the whole submission with its words; warnings are kept, each proc\'s for its event', async (t) => {
+  const config = parseCondorConfig(
+    [
+      'SUBMIT_REQUIREMENT_NAMES = Prio Memory',
+      'SUBMIT_REQUIREMENT_Prio = JobPrio =?= undefined',
+      'SUBMIT_REQUIREMENT_Prio_REASON = strcat("JobPrio ", JobPrio, " will be refused")',
+      'SUBMIT_REQUIREMENT_Prio_IS_WARNING = true',
+      'SUBMIT_REQUIREMENT_Memory = RequestMemory =?= undefined || RequestMemory < 100',
+      '',
+    ].join('\n'),
+    'c',
+  );
+  const requirements = { check: new SubmitRequirements(() => config, pino({ level: 'silent' })), scheddAd: scheddAd({ name: 'schedd@host', sinfulAddress: '' }) };
+  const cluster = submittedClusterAd(common, 3);
+  const submission = new SubmittedProcs(7, cluster, [{ ProcId: '0' }, { ProcId: '1', JobPrio: '3' }, { ProcId: '2', JobPrio: '4' }], alice, { ...context, requirements });
+  const rows = [...submission.rows()];
+  t.equal(rows.length, 3);
+  t.equal(submission.warningsOf(0), undefined);
+  t.equal(submission.warningsOf(1), 'QMGMT:0:JobPrio 3 will be refused');
+  t.equal(submission.warningsOf(1), undefined, 'taken once');
+  t.equal(submission.warnings.text(), 'QMGMT:0:JobPrio 4 will be refused|QMGMT:0:JobPrio 3 will be refused');
+  const refused = new SubmittedProcs(7, cluster, [{ ProcId: '0' }, { ProcId: '1', RequestMemory: '500' }, { ProcId: '2' }], alice, { ...context, requirements });
+  t.throws(() => [...refused.rows()], new SubmitRequirementNotMet('Submit requirement Memory not met.\n', -1));
 });

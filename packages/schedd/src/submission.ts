@@ -6,12 +6,14 @@ import { formatJobId } from '@tinycondor/shared/job-id';
 import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
 import { ProcAdView, type AdReader } from '@tinycondor/shared/proc-ad-view';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
+import { SubmitWarnings } from '@tinycondor/shared/submit-requirements';
 import type { Caller } from './caller.js';
 import { JobTransformFailed, type JobTransforms } from './job-transforms.js';
 import { SubmitRejected, type ProcRow } from './job-store.js';
 import type { PoolFileGuard } from './pool-file-guard.js';
 import type { SpoolStore } from './spool-store.js';
 import { spoolSubmittedJob } from './spooled-job.js';
+import { SubmitRequirementNotMet, type SubmitRequirements } from './submit-requirements.js';
 
 /** The cluster ad a submission's procs share, with its number of procs; refused with the reason. */
 export function submittedClusterAd(common: Record<string, string> | undefined, procs: number): ClusterAd {
@@ -27,20 +29,42 @@ export function submittedClusterAd(common: Record<string, string> | undefined, p
  * The procs of a submission as the queue stores them, judged one by one as they are read (inside the
  * store's transaction, so a refusal, thrown as SubmitRejected naming the proc, stores none): ids, status,
  * the required attributes, the owner (the submitting user's, unless a queue superuser submits), no Iwd or
- * user log inside the pool's own directory; GlobalJobId set by the schedd; a spooled proc's files moved
- * to SPOOL. `idle` and `highestIdlePrio` say, once read, which procs are ready to run.
+ * user log inside the pool's own directory; the submit requirements, once the job transforms changed the
+ * proc; GlobalJobId set by the schedd; a spooled proc's files moved to SPOOL. `idle` and `highestIdlePrio`
+ * say, once read, which procs are ready to run; `warnings` what the requirements warned of.
  */
 export class SubmittedProcs {
   /** The idle procs, with their JobPrio. */
   readonly idle: [jobId: string, prio: number][] = [];
+  /** The warnings of the submit requirements (SUBMIT_REQUIREMENT_<name>_IS_WARNING) the procs did not meet. */
+  readonly warnings = new SubmitWarnings();
+  /** The text of a proc's own warnings, by ProcId, until its submit event takes it (warningsOf). */
+  private readonly procWarnings = new Map<number, string>();
 
   constructor(
     private readonly clusterId: number,
     private readonly cluster: ClusterAd,
     private readonly procs: ProcOverlay[],
     private readonly caller: Caller,
-    private readonly context: { scheddName: string; spool: SpoolStore; fileGuard: PoolFileGuard; now: Date; transforms?: JobTransforms },
+    private readonly context: {
+      scheddName: string;
+      spool: SpoolStore;
+      fileGuard: PoolFileGuard;
+      now: Date;
+      transforms?: JobTransforms;
+      requirements?: { check: SubmitRequirements; scheddAd: ClassAd };
+    },
   ) {}
+
+  /**
+   * The warnings a proc's submit event gives, taken as the event is made. HTCondor's give the whole
+   * submission's; a proc's event here is written as it is read, so it gives the proc's own.
+   */
+  warningsOf(proc: number): string | undefined {
+    const text = this.procWarnings.get(proc);
+    this.procWarnings.delete(proc);
+    return text;
+  }
 
   /** The highest JobPrio of the idle procs (-Infinity when none is idle). */
   get highestIdlePrio(): number {
@@ -56,8 +80,11 @@ export class SubmittedProcs {
     const seen = new Set<number>();
     // Procs mostly share their Iwd and log: each path is judged once per submit.
     const judged = new Map<string, string | undefined>();
+    const { transforms, requirements } = this.context;
     for (const [index, submitted] of procs.entries()) {
-      const overlay = this.context.transforms ? transformedOverlay(cluster, submitted, this.context.transforms, index) : submitted;
+      // The proc's whole ad, only where a transform or a requirement reads it.
+      const whole = transforms || requirements ? procAdOf(cluster, submitted, index) : undefined;
+      const overlay = transforms && whole ? transformedOverlay(cluster, submitted, whole, transforms, index) : submitted;
       // Read without building the ad where the overlay cannot change what is read (ProcAdView).
       let view: ProcAdView;
       try {
@@ -79,6 +106,7 @@ export class SubmittedProcs {
       if (!caller.superUser && view.getString('Owner') !== caller.user) {
         throw new SubmitRejected(`proc ${index}: Owner "${view.getString('Owner')}" is not the submitting user ${caller.user}`);
       }
+      if (requirements && whole) this.checkRequirements(whole, proc, requirements);
       if (status === JobStatus.Idle) {
         const prio = view.getInt('JobPrio') ?? 0;
         this.idle.push([formatJobId(clusterId, proc), prio]);
@@ -99,6 +127,20 @@ export class SubmittedProcs {
     }
   }
 
+  /** Scheduler::checkSubmitRequirements on the (transformed) proc: a requirement not met refuses the whole submission. */
+  private checkRequirements(ad: ClassAd, proc: number, requirements: { check: SubmitRequirements; scheddAd: ClassAd }): void {
+    const verdict = requirements.check.check(ad, formatJobId(this.clusterId, proc), requirements.scheddAd);
+    if (verdict.warnings.length > 0) {
+      const own = new SubmitWarnings();
+      for (const words of verdict.warnings) {
+        own.add(words);
+        this.warnings.add(words);
+      }
+      this.procWarnings.set(proc, own.text());
+    }
+    if (verdict.refusal !== undefined) throw new SubmitRequirementNotMet(verdict.refusal.words, verdict.refusal.rval);
+  }
+
   private refuseInsidePool(view: ProcAdView, index: number, judged: Map<string, string | undefined>): void {
     for (const [attribute, file] of [['Iwd', view.getString('Iwd')], ['UserLog', view.getString('UserLog')]] as const) {
       if (file === undefined || file === '') continue;
@@ -110,14 +152,16 @@ export class SubmittedProcs {
   }
 }
 
-/** A proc's overlay once the schedd's job transforms changed its ad: what they set or deleted is the proc's own. */
-function transformedOverlay(cluster: ClusterAd, overlay: ProcOverlay, transforms: JobTransforms, index: number): ProcOverlay {
-  let ad: ClassAd;
+function procAdOf(cluster: ClusterAd, overlay: ProcOverlay, index: number): ClassAd {
   try {
-    ad = cluster.procAd(overlay);
+    return cluster.procAd(overlay);
   } catch (err) {
     throw new SubmitRejected(`proc ${index}: ${(err as Error).message}`);
   }
+}
+
+/** A proc's overlay once the schedd's job transforms changed its ad (`ad`, in place): what they set or deleted is the proc's own. */
+function transformedOverlay(cluster: ClusterAd, overlay: ProcOverlay, ad: ClassAd, transforms: JobTransforms, index: number): ProcOverlay {
   let changed: Set<string>;
   try {
     changed = transforms.transform(ad, `${ad.getInt('ClusterId')}.${ad.getInt('ProcId')}`);
@@ -137,12 +181,12 @@ function transformedOverlay(cluster: ClusterAd, overlay: ProcOverlay, transforms
 }
 
 /**
- * A stored proc's submit events: 000, and 012 for a proc submitted on hold (but one held only until its
- * input is spooled, which HTCondor's remote submit does not log).
+ * A stored proc's submit events: 000 (with the submit requirements' warnings), and 012 for a proc submitted
+ * on hold (but one held only until its input is spooled, which HTCondor's remote submit does not log).
  */
-export function submitEvents(ad: AdReader, clusterId: number, now: Date, submitHost: string): JobEvent[] {
+export function submitEvents(ad: AdReader, clusterId: number, now: Date, submitHost: string, warnings?: string): JobEvent[] {
   const proc = ad.getInt('ProcId') ?? 0;
-  const events: JobEvent[] = [{ code: 0, cluster: clusterId, proc, time: now, submitHost }];
+  const events: JobEvent[] = [{ code: 0, cluster: clusterId, proc, time: now, submitHost, ...(warnings === undefined ? {} : { warnings }) }];
   if (ad.getInt('JobStatus') === JobStatus.Held && ad.getInt('HoldReasonCode') !== HoldCode.SpoolingInput) {
     events.push({
       code: 12,

@@ -90,8 +90,13 @@ export const FactoryBody = Type.Object(
 );
 export type FactoryBody = Static<typeof FactoryBody>;
 
-export const SubmitReply = Type.Object({ clusterId: Type.Integer(), procs: Type.Integer() });
+/** `warning`: the submit requirements' warnings (SUBMIT_REQUIREMENT_<name>_IS_WARNING), as HTCondor's schedd sends them. */
+export const SubmitReply = Type.Object({ clusterId: Type.Integer(), procs: Type.Integer(), warning: Type.Optional(Type.String()) });
 export type SubmitReply = Static<typeof SubmitReply>;
+
+/** A submission refused; `commitFailed` when a submit requirement refused it, which condor_submit reports as a failed commit. */
+export const SubmitRefusedReply = Type.Object({ error: Type.String(), commitFailed: Type.Optional(Type.Boolean()) });
+export type SubmitRefusedReply = Static<typeof SubmitRefusedReply>;
 
 /** What became of a submission (JobStore.submission), as the settle route tells it. */
 export const SubmissionReply = Type.Object({ clusterId: Type.Integer(), stored: Type.Boolean(), submissionId: Type.Union([Type.String(), Type.Null()]), procs: Type.Integer() });

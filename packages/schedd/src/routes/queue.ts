@@ -20,6 +20,7 @@ import {
   SubmissionReply,
   SubmitBody,
   FactoryBody,
+  SubmitRefusedReply,
   SubmitReply,
   TotalsReply,
   HistoryQuery,
@@ -88,12 +89,12 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
       schema: {
         params: ClusterParams,
         body: SubmitBody,
-        response: { 201: SubmitReply, 400: ErrorReply },
+        response: { 201: SubmitReply, 400: SubmitRefusedReply },
       },
     },
     async (request, reply) => {
-      const procs = schedd.submitCluster(request.params.clusterId, request.body.submissionId, request.body.common, request.body.procs, callerOf(request));
-      return reply.code(201).send({ clusterId: request.params.clusterId, procs });
+      const { procs, warning } = schedd.submitCluster(request.params.clusterId, request.body.submissionId, request.body.common, request.body.procs, callerOf(request));
+      return reply.code(201).send({ clusterId: request.params.clusterId, procs, ...(warning === undefined ? {} : { warning }) });
     },
   );
 
@@ -102,12 +103,12 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     FACTORY_ROUTE,
     {
       bodyLimit: MAX_SUBMIT_BODY_BYTES,
-      schema: { params: ClusterParams, body: FactoryBody, response: { 201: SubmitReply, 400: ErrorReply } },
+      schema: { params: ClusterParams, body: FactoryBody, response: { 201: SubmitReply, 400: SubmitRefusedReply } },
     },
     async (request, reply) => {
       const { submissionId, ...submission } = request.body;
-      const procs = schedd.submitFactory(request.params.clusterId, submissionId, submission, callerOf(request));
-      return reply.code(201).send({ clusterId: request.params.clusterId, procs });
+      const { procs, warning } = schedd.submitFactory(request.params.clusterId, submissionId, submission, callerOf(request));
+      return reply.code(201).send({ clusterId: request.params.clusterId, procs, ...(warning === undefined ? {} : { warning }) });
     },
   );
 
