@@ -24,7 +24,7 @@ import {
 } from '@tinycondor/shared/submit/index';
 import { CliError, unreachableMessage, type Command } from '../cli-error.js';
 import { loadPoolConfig, type PoolConfig } from '../pool-config.js';
-import { ScheddUnreachable } from '@tinycondor/client/errors';
+import { ScheddRefused, ScheddUnreachable } from '@tinycondor/client/errors';
 import type { ScheddClient } from '@tinycondor/client/schedd-client';
 import { connectSchedd } from '../schedd-connection.js';
 import { checkMirrorable, markForSpooling, mirrorUserLog, scheddIsRemote, spoolInput } from '../spooled-jobs.js';
@@ -143,19 +143,43 @@ function parseArgs(args: string[]): SubmitArgs {
 
 /**
  * Sends a submission under a new id, refused when too large for the schedd; a reply lost on the way is
- * settled by asking whether the schedd stored it (settleLostSubmission).
+ * settled by asking whether the schedd stored it (settleLostSubmission). Once stored, the schedd's warnings
+ * are printed as condor_submit prints those of its commit; a submit requirement's refusal, as a failed commit.
  */
-async function sendSubmission(api: ScheddClient, clusterId: number, body: (submissionId: string) => object, send: (payload: string) => Promise<unknown>): Promise<void> {
+async function sendSubmission(
+  api: ScheddClient,
+  clusterId: number,
+  body: (submissionId: string) => object,
+  send: (payload: string) => Promise<{ warning?: string | undefined }>,
+  io: Parameters<Command>[1],
+): Promise<void> {
   const submissionId = randomUUID();
   const payload = JSON.stringify(body(submissionId));
   const bytes = Buffer.byteLength(payload);
   if (bytes > MAX_SUBMIT_BODY_BYTES) throw new CliError(`ERROR: ${submissionTooLarge(bytes)}`);
+  let warning: string | undefined;
   try {
-    await send(payload);
+    ({ warning } = await send(payload));
   } catch (err) {
+    const refusal = commitRefusal(err);
+    if (refusal !== undefined) throw new CliError(`\nERROR: Failed to commit job submission into the queue.\nERROR: ${refusal}\n`);
     if (!(err instanceof ScheddUnreachable)) throw err;
     await settleLostSubmission(api, clusterId, submissionId, err);
   }
+  if (warning !== undefined) io.stderr(`\nWARNING: Committed job submission into the queue with the following warning(s):\nWARNING: ${warning}\n`);
+}
+
+/** The words of a submit requirement that refused the submission (the schedd's SubmitRefusedReply with commitFailed). */
+function commitRefusal(err: unknown): string | undefined {
+  if (!(err instanceof ScheddRefused) || err.status !== 400) return undefined;
+  let reply: unknown;
+  try {
+    reply = JSON.parse(err.body);
+  } catch {
+    return undefined;
+  }
+  const { error, commitFailed } = (reply ?? {}) as { error?: unknown; commitFailed?: unknown };
+  return commitFailed === true && typeof error === 'string' ? error : undefined;
 }
 
 /**
@@ -265,7 +289,7 @@ export const condorSubmit: Command = async (args, io) => {
     }
     if (!options.terse && !fromStdin) io.stdout(`Submitting job(s)${verbose ? '' : '.'.repeat(count)}`);
     if (spool) for (const log of logs) await checkMirrorable(api, log);
-    await sendSubmission(api, clusterId, (submissionId) => ({ submissionId, common, procs: overlays }), (payload) => api.submitProcs(clusterId, payload));
+    await sendSubmission(api, clusterId, (submissionId) => ({ submissionId, common, procs: overlays }), (payload) => api.submitProcs(clusterId, payload), io);
     if (spool) {
       for (const ad of spooledAds) await spoolInput(api, ad);
       // The schedd keeps the event log; a local mirror exists from the start, as the log would.
@@ -302,7 +326,7 @@ async function submitFactory(
   const procs = new ProcFactory(factory.digest, clusterId, { probeFile: context.probeFile, fileChecks: context.fileChecks ?? false, usage: how.usage });
   const count = factory.totalProcs;
   if (!options.terse && !how.fromStdin) io.stdout(`Submitting job(s)${how.verbose ? '' : '.'}`);
-  await sendSubmission(api, clusterId, (submissionId) => ({ submissionId, ...factory }), (payload) => api.submitFactory(clusterId, payload));
+  await sendSubmission(api, clusterId, (submissionId) => ({ submissionId, ...factory }), (payload) => api.submitFactory(clusterId, payload), io);
   // -verbose: the procs are made by the schedd later; the ad shown is proc 0's, the cluster's.
   if (how.verbose) io.stdout(verboseAds(clusterId, procs.cluster.stored, [{}]));
   else if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
