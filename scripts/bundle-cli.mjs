@@ -1,8 +1,8 @@
 // Bundles each condor_* command (packages/cli/dist/bin/NAME.js, after `tsc -b`) into one CommonJS file,
 // packages/cli/bundle/NAME.cjs, which packages/cli/bin/NAME.js runs with V8's code cache (see src/launch.cts).
-// npm packages stay outside the bundles (loaded by require where a command uses them). `tinycondor` is not
-// bundled: it finds the files next to its modules through import.meta.url. packages/cli/dist/node links to the
-// node running this script (see packages/cli/bin).
+// npm packages stay outside the bundles (loaded by require where a command uses them). A module that finds
+// files next to it through import.meta.url (the daemons' native modules, LIBEXEC) gets its own dist file's URL,
+// written relative to the bundle. packages/cli/dist/node links to the node running this script (see packages/cli/bin).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,6 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'packages', 'cli');
-const NOT_BUNDLED = new Set(['tinycondor']);
 // Bundled although npm packages: a command checks the schedd's replies with TypeBox, and loading it from
 // node_modules costs ~200 ms; bundled, only what the checks use is there, in the code cache.
 const BUNDLED_PACKAGES = new Set(['@sinclair/typebox']);
@@ -25,12 +24,30 @@ const names = fs
   .readdirSync(path.join(cli, 'dist', 'bin'))
   .filter((file) => file.endsWith('.js'))
   .map((file) => file.slice(0, -'.js'.length))
-  .filter((name) => !NOT_BUNDLED.has(name));
+;
 if (names.length === 0) throw new Error(`no commands in ${path.join(cli, 'dist', 'bin')}: run tsc -b first`);
+
+const bundleDir = path.join(cli, 'bundle');
+// Defined at the bundle's top, where require and __dirname are the bundle's own (a module may name a local `require`).
+const MODULE_URL = '__tinycondorModuleUrl';
+/** import.meta.url of each bundled module: its dist file's URL, found from the bundle's own path at run time. */
+const importMetaUrl = {
+  name: 'import-meta-url',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /\/packages\/[^/]+\/dist\/.*\.js$/ }, (args) => {
+      const source = fs.readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      const url = `${MODULE_URL}(${JSON.stringify(path.relative(bundleDir, args.path))})`;
+      return { contents: source.replaceAll('import.meta.url', url), loader: 'js' };
+    });
+  },
+};
 
 const result = await build({
   entryPoints: Object.fromEntries(names.map((name) => [name, path.join(cli, 'dist', 'bin', `${name}.js`)])),
-  outdir: path.join(cli, 'bundle'),
+  outdir: bundleDir,
+  plugins: [importMetaUrl],
+  banner: { js: `const ${MODULE_URL} = (relative) => require('node:url').pathToFileURL(require('node:path').join(__dirname, relative)).href;` },
   outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',

@@ -87,6 +87,20 @@ export function codeCacheDir(tmpdir: string, env: NodeJS.ProcessEnv, uid: number
   return path.join(tmpdir, `tinycondor-code-cache-${uid}`);
 }
 
+/**
+ * Makes `dir` if missing; whether it is a directory of this user's that no one else can write, the only kind
+ * whose contents may be run (V8's code cache here, the schedd's compiled schemas).
+ */
+export function ownCacheDir(dir: string): boolean {
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+  }
+  const dirStats = fs.lstatSync(dir, { throwIfNoEntry: false });
+  return dirStats !== undefined && dirStats.isDirectory() && dirStats.uid === process.getuid?.() && (dirStats.mode & 0o022) === 0;
+}
+
 export interface CodeCache {
   read(): Buffer | undefined;
   write(data: Buffer): void;
@@ -100,13 +114,7 @@ export interface CodeCache {
  * read or write it just means compiling.
  */
 export function codeCache(dir: string, name: string, key: string): CodeCache | undefined {
-  try {
-    fs.mkdirSync(dir, { mode: 0o700 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
-  }
-  const dirStats = fs.lstatSync(dir, { throwIfNoEntry: false });
-  if (!dirStats?.isDirectory() || dirStats.uid !== process.getuid?.() || (dirStats.mode & 0o022) !== 0) return undefined;
+  if (!ownCacheDir(dir)) return undefined;
   const file = path.join(dir, `${name}.v8cache`);
   const header = Buffer.from(`${key}\n`);
   return {

@@ -17,7 +17,7 @@ const TOKEN = 'a'.repeat(64);
 const RUN = 'A'.repeat(22);
 
 /** The schedd's app on a scratch pool directory, driven without a port. */
-async function testApp(t: Test): Promise<{ app: FastifyInstance; schedd: Schedd; home: string }> {
+async function testApp(t: Test, compiledSchemaDir?: string): Promise<{ app: FastifyInstance; schedd: Schedd; home: string }> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-app-'));
   fs.mkdirSync(path.join(home, 'pool'));
   const db = openDatabase(path.join(home, 'pool', 'job_queue.sqlite'));
@@ -35,7 +35,7 @@ async function testApp(t: Test): Promise<{ app: FastifyInstance; schedd: Schedd;
   const dashboard = new DashboardPublisher(new EventFeed(), new CheckpointSizes((cluster, proc) => spool.jobDir(cluster, proc)));
   const schedd = new Schedd(db, spool, settings, logger, dashboard);
   const userTokens = new UserTokens(path.join(home, 'pool', 'user-tokens.json'), path.join(home, 'pool', 'tokens'));
-  const app = await buildApp({ schedd, dashboard, token: TOKEN, logger, userTokens });
+  const app = await buildApp({ schedd, dashboard, token: TOKEN, logger, userTokens, compiledSchemaDir });
   t.teardown(async () => {
     await app.close();
     db.close();
@@ -60,8 +60,25 @@ async function call(app: FastifyInstance, { method, url, body, tar, headers }: C
   return { status: reply.statusCode, type: String(reply.headers['content-type'] ?? ''), json: () => reply.json<Record<string, unknown>>() };
 }
 
-t.test('each route answers a valid request, and refuses an invalid one with a 400 naming the field', async (t) => {
-  const { app, schedd, home } = await testApp(t);
+/** The cache's files and their modification times: unchanged when a start loaded every schema from it. */
+function cacheListing(dir: string): Record<string, number> {
+  return Object.fromEntries(fs.readdirSync(dir).map((name) => [name, fs.statSync(path.join(dir, name)).mtimeMs]));
+}
+
+t.test('with its compiled schemas kept between starts, the app answers and refuses as when it compiles them', async (t) => {
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-schemas-'));
+  t.teardown(() => fs.rmSync(cache, { recursive: true, force: true }));
+  await t.test('the first start compiles and stores them', (t) => routeTable(t, cache));
+  const stored = cacheListing(cache);
+  t.ok(Object.keys(stored).length > 20, `${Object.keys(stored).length} compiled schemas stored`);
+  await t.test('the next start loads them', (t) => routeTable(t, cache));
+  t.same(cacheListing(cache), stored, 'nothing compiled again');
+});
+
+t.test('each route answers a valid request, and refuses an invalid one with a 400 naming the field', (t) => routeTable(t));
+
+async function routeTable(t: Test, compiledSchemaDir?: string): Promise<void> {
+  const { app, schedd, home } = await testApp(t, compiledSchemaDir);
   const key = (schedd.admitStartd('startd-1', undefined) as { key: string }).key;
   const startd = { 'x-tinycondor-startd-key': key };
   const base = { ClusterId: '1', ProcId: '0', JobStatus: '1', Cmd: '"/bin/true"', Iwd: `"${home}"`, Owner: `"${os.userInfo().username}"` };
@@ -146,7 +163,7 @@ t.test('each route answers a valid request, and refuses an invalid one with a 40
   const documented = Object.entries(document.paths).flatMap(([route, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`));
   const websockets = ['GET /v1/events', 'GET /v1/jobs/{jobId}/ssh', 'GET /v1/startd'];
   t.same(documented.sort(), [...cases.map(([route]) => route), ...websockets].sort(), 'the OpenAPI document lists every route');
-});
+}
 
 t.test('the OpenAPI document is a /v1 route like the others: it needs credentials', async (t) => {
   const { app } = await testApp(t);

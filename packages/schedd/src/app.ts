@@ -30,6 +30,7 @@ import type { Schedd } from './schedd.js';
 import { SshRelay } from './ssh-relay.js';
 import { tokenRoutes } from './routes/tokens.js';
 import type { UserTokens } from './user-tokens.js';
+import { cachedSchemaCompilers } from './compiled-schemas.js';
 
 /** Where the schedd serves its OpenAPI document (docs/rest-api.md's reference is generated from it). */
 export const OPENAPI_ROUTE = '/v1/openapi.json';
@@ -46,6 +47,8 @@ export interface AppOptions {
   /** Dashboard logins and sessions; a fresh store when not given. */
   sessions?: SessionStore;
   userTokens: UserTokens;
+  /** Where the routes' compiled schemas are kept between starts (compiled-schemas.ts); compiled at each start when not given. */
+  compiledSchemaDir?: string;
 }
 
 /** The schedd's REST API and startd channel as one fastify app; tests drive it with inject(). */
@@ -59,6 +62,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // A client that does not finish its headers soon is closed, checked every second (node's defaults, 60 s
     // checked every 30 s, let slow sockets hold the schedd's descriptors for about 80 s a wave).
     http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
+    ...(opts.compiledSchemaDir === undefined ? {} : { schemaController: { compilersFactory: cachedSchemaCompilers(opts.compiledSchemaDir, opts.logger) } }),
   });
   const guard = new ConnectionGuard(app.server);
   // Registered (and awaited) before the authorization hook below, so its onRequest hook has parsed

@@ -50,6 +50,8 @@ export interface ScheddOptions {
   poolConfig?: () => CondorConfig | undefined;
   /** LIBEXEC: where the commands jobs run by path (condor_chirp) and the startd's plugins (curl_plugin) live, as the pool's condor_config names it. */
   libexecDir?: string;
+  /** See AppOptions.compiledSchemaDir. */
+  compiledSchemaDir?: string;
 }
 
 export interface RunningSchedd {
@@ -184,7 +186,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
     schedd.resumeFactories();
     const sessions = new SessionStore();
     const userTokens = new UserTokens(paths.userTokensFile, paths.userTokenDir);
-    app = await buildApp({ schedd, dashboard, token, logger, sessions, userTokens });
+    app = await buildApp({ schedd, dashboard, token, logger, sessions, userTokens, compiledSchemaDir: opts.compiledSchemaDir });
     await app.listen({ host, port });
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);

@@ -12,6 +12,7 @@ import { fileLogger } from '../file-logger.js';
 import { environmentKnob, loadPoolConfig, watchedPoolConfig, type PoolConfig } from '../pool-config.js';
 import type { CondorConfig } from '@tinycondor/shared/condor-config';
 import { unreadKnobs } from '@tinycondor/shared/knob-registry';
+import { codeCacheDir, ownCacheDir } from '../launch.cjs';
 import { superviseStartd } from '../startd-supervisor.js';
 import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
 import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
@@ -143,6 +144,12 @@ function warnUnreadKnobs(config: CondorConfig | undefined, io: CommandIo): void 
   }
 }
 
+/** The user's code cache directory (launch.cts), where the schedd keeps its compiled schemas; none where it is not safe to run code from. */
+function compiledSchemaDir(env: NodeJS.ProcessEnv): string | undefined {
+  const dir = codeCacheDir(os.tmpdir(), env, process.getuid?.());
+  return dir !== undefined && ownCacheDir(dir) ? dir : undefined;
+}
+
 function defaultHome(): string {
   return path.join(os.homedir(), '.tinycondor');
 }
@@ -161,6 +168,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
     periodicSeconds: intFlag(flags, 'periodic', 1),
     reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
     libexecDir: LIBEXEC_DIR,
+    compiledSchemaDir: compiledSchemaDir(io.env),
     ...configuration,
   });
   warnUnreadKnobs(configuration.poolConfig(), io);
@@ -195,6 +203,7 @@ async function runSchedd(args: string[], io: CommandIo): Promise<number> {
     periodicSeconds: intFlag(flags, 'periodic', 1),
     reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
     libexecDir: LIBEXEC_DIR,
+    compiledSchemaDir: compiledSchemaDir(io.env),
     ...configuration,
   });
   warnUnreadKnobs(configuration.poolConfig(), io);
