@@ -131,7 +131,9 @@ export class RunReports {
     const startdName = connection.identity.startdName;
     const slotName = job.slot ?? '';
     const slot = connection.slots.get(slotName)?.description;
+    // The slot's MachineResources, as the shadow copies them from the starter's ad (CopyMachineResources).
     const resources: Record<string, number> = slot ? { Cpus: slot.cpus, Disk: slot.diskKb, Memory: slot.memoryMb } : {};
+    for (const share of slot?.resources ?? []) resources[share.tag] = share.quantity;
     const execution = beginExecution(job.ad, { now, executeHost: connection.sinfulAddress, slotName: `${slotName}@${startdName}`, resources });
     this.context.commit(job, execution, { runId: job.runId, startd: startdName, slot: slotName });
   }

@@ -90,6 +90,15 @@ t.test('startRun: Idle → Running with start bookkeeping, no events', async (t)
   t.equal(before.has('RemoteHost'), false);
 });
 
+t.test('startRun: a slot\'s custom resources become <Tag>Provisioned and, with ids, Assigned<Tag>', async (t) => {
+  const resources = [{ tag: 'GPUs', quantity: 2, ids: ['GPU-0', 'GPU-1'] }, { tag: 'Bandwidth', quantity: 10 }];
+  const ad = startRun(idleJob(), { now: T0, remoteHost: 'slot1@exec.example', provisioned: { ...PROVISIONED, resources } }).ad;
+  t.equal(ad.getInt('GPUsProvisioned'), 2);
+  t.equal(ad.getString('AssignedGPUs'), 'GPU-0,GPU-1');
+  t.equal(ad.getInt('BandwidthProvisioned'), 10);
+  t.equal(ad.has('AssignedBandwidth'), false);
+});
+
 t.test('startRun a second time keeps JobStartDate and counts shadow starts', async (t) => {
   const first = startRun(idleJob(), { now: T0, remoteHost: 'slot1@a', provisioned: PROVISIONED }).ad;
   const evicted = runEvicted(first, { now: at(50), reason: 'Job vacated by schedd', reasonCode: 1022 }).ad;

@@ -1,6 +1,7 @@
 import { ClassAd, isTrue, type Value } from './classad/index.js';
 import type { JobEvent, JobExit, Rusage } from './eventlog/index.js';
 import { HoldCode, JobStatus, OutOfResourcesSubCode, VacateCode } from './job-status.js';
+import type { SlotResource } from './machine-resources.js';
 import type { ExitStatus, Usage } from './protocol.js';
 
 /**
@@ -106,13 +107,24 @@ function endRun(ad: ClassAd, now: Date, usage: Usage | undefined, execution?: Ex
   ad.delete('JobCurrentStartExecutingDate');
 }
 
-/** Idle → Running: the matchmaker gave the job a slot and the run begins with input transfer. */
-export function startRun(adIn: ClassAd, opts: { now: Date; remoteHost: string; provisioned: { cpus: number; memoryMb: number; diskKb: number } }): Transition {
+/**
+ * Idle → Running: the matchmaker gave the job a slot and the run begins with input transfer. The slot's
+ * resources become <Res>Provisioned (as the schedd copies them at the match, qmgmt.cpp) and, for a custom
+ * resource with ids, Assigned<Tag> (as the starter corrects the job's Provisioned and Assigned attributes, starter.cpp).
+ */
+export function startRun(
+  adIn: ClassAd,
+  opts: { now: Date; remoteHost: string; provisioned: { cpus: number; memoryMb: number; diskKb: number; resources?: readonly SlotResource[] } },
+): Transition {
   const ad = adIn.clone();
   setStatus(ad, JobStatus.Running, opts.now);
   ad.set('CpusProvisioned', opts.provisioned.cpus);
   ad.set('MemoryProvisioned', opts.provisioned.memoryMb);
   ad.set('DiskProvisioned', opts.provisioned.diskKb);
+  for (const share of opts.provisioned.resources ?? []) {
+    ad.set(`${share.tag}Provisioned`, share.quantity);
+    if (share.ids) ad.set(`Assigned${share.tag}`, share.ids.join(','));
+  }
   ad.set('RemoteHost', opts.remoteHost);
   ad.set('JobCurrentStartDate', epoch(opts.now));
   ad.set('ShadowBday', epoch(opts.now));

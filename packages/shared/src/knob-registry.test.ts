@@ -47,3 +47,10 @@ t.test('the concurrency limits: CONCURRENCY_LIMIT_DEFAULT[_<set>] and <name>_LIM
   for (const name of ['CONCURRENCY_LIMIT_DEFAULT', 'CONCURRENCY_LIMIT_DEFAULT_LARGE', 'FOO_LIMIT', 'foo_limit', 'large.swlicense_LIMIT']) t.ok(isImplementedKnob(name), name);
   for (const name of ['DETECTED_CPUS_LIMIT', 'ARC_GAHP_COMMAND_LIMIT', 'a.b.c_LIMIT']) t.notOk(isImplementedKnob(name), name);
 });
+
+t.test('the custom machine resource knobs, named by their tag; GPU discovery is not read', async (t) => {
+  for (const name of ['MACHINE_RESOURCE_GPUs', 'MACHINE_RESOURCE_NAMES', 'MACHINE_RESOURCE_INVENTORY_GPUs', 'OFFLINE_MACHINE_RESOURCE_GPUs', 'ENVIRONMENT_FOR_AssignedGPUs', 'ENVIRONMENT_VALUE_FOR_UnAssignedGPUs', 'AUTO_SET_NVIDIA_VISIBLE_DEVICES']) {
+    t.ok(isImplementedKnob(name), name);
+  }
+  for (const name of ['STARTD_DETECT_GPUS', 'GPU_DISCOVERY_EXTRA', 'SHARED_MACHINE_RESOURCE_GPUs']) t.notOk(isImplementedKnob(name), name);
+});

@@ -35,6 +35,7 @@ t.test('buildSlotAd advertises the slot', async (t) => {
     TotalSlotCpus: '2',
     TotalSlotMemory: '2048',
     TotalSlotDisk: '500000',
+    MachineResources: '"Cpus Memory Disk Swap"',
     State: '"Unclaimed"',
     Activity: '"Idle"',
     LoadAvg: '0.0',

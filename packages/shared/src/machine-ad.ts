@@ -1,4 +1,5 @@
 import { ClassAd, matches } from './classad/index.js';
+import { setMachineResourceAttributes, setSlotResourceAttributes, withinCustomResourceLimits, type MachineResource } from './machine-resources.js';
 import type { SlotDescription } from './protocol.js';
 
 export interface MachineIdentity {
@@ -10,6 +11,8 @@ export interface MachineIdentity {
   docker?: DockerOffer;
   /** The URL methods its file-transfer plugins handle (FILETRANSFER_PLUGINS, each asked -classad). */
   fileTransferPluginMethods?: string[];
+  /** Its custom resources (MACHINE_RESOURCE_<Tag>), which its slots divide. */
+  resources?: MachineResource[];
 }
 
 /** What a startd's Docker engine offers: its `docker -v` line and the networks DOCKER_NETWORKS allows. */
@@ -47,6 +50,8 @@ export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, st
   ad.set('TotalSlotCpus', slot.cpus);
   ad.set('TotalSlotMemory', slot.memoryMb);
   ad.set('TotalSlotDisk', slot.diskKb);
+  setMachineResourceAttributes(ad, identity.resources ?? []);
+  setSlotResourceAttributes(ad, slot.resources ?? []);
   ad.set('State', state.claimed ? 'Claimed' : 'Unclaimed');
   ad.set('Activity', state.claimed ? 'Busy' : 'Idle');
   ad.setReal('LoadAvg', 0);
@@ -69,12 +74,14 @@ export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, st
 }
 
 /**
- * Whether a job fits a slot: its resource requests against the slot's size, then both sides'
- * Requirements (condor_submit adds the resource clauses to Requirements; we check them explicitly so a
- * user-written Requirements cannot drop them).
+ * Whether a job fits a slot: its resource requests against the slot's size (the startd's
+ * WithinResourceLimits, custom resources included), then both sides' Requirements (condor_submit adds
+ * the resource clauses to Requirements; we check them explicitly so a user-written Requirements cannot
+ * drop them).
  */
 export function jobFitsSlot(job: ClassAd, slot: ClassAd): boolean {
   const fits = (request: string, have: string): boolean => (job.getNumber(request) ?? 0) <= (slot.getNumber(have) ?? 0);
   if (!fits('RequestCpus', 'Cpus') || !fits('RequestMemory', 'Memory') || !fits('RequestDisk', 'Disk')) return false;
+  if (!withinCustomResourceLimits(job, slot)) return false;
   return matches(job, slot);
 }

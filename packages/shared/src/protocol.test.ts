@@ -36,6 +36,11 @@ t.test('decodeStartdMessage accepts every message type', async (t) => {
   const valid: unknown[] = [
     hello,
     { ...hello, key: 'A'.repeat(43), killable: true },
+    {
+      ...hello,
+      resources: [{ tag: 'GPUs', quantity: 2, ids: ['GPU-0', 'GPU-1'], offline: ['GPU-2'] }],
+      slots: [{ name: 'slot1', cpus: 1, memoryMb: 1, diskKb: 1, resources: [{ tag: 'GPUs', quantity: 2, ids: ['GPU-0', 'GPU-1'] }] }],
+    },
     { type: 'executing', jobId: '12.0', seq: 1, runId: '0000000000000000000003' },
     { type: 'checkpoint-restarted', jobId: '12.0', seq: 2, runId: '0000000000000000000003', checkpoint: 0, exitedAt: 1_800_000_000_000, restartedAt: 1_800_000_000_020 },
     exited,
@@ -92,6 +97,8 @@ const badStartd: Array<[string, unknown, string]> = [
   ['an unknown stage', { type: 'run-failed', jobId: '1.0', seq: 1, runId: '0000000000000000000001', stage: 'transfer', reason: '' }, '/stage'],
   ['a slot name with a space', { ...hello, slots: [{ name: 'slot 1', cpus: 1, memoryMb: 1, diskKb: 1 }] }, '/slots/0/name'],
   ['no slots', { ...hello, slots: [] }, '/slots'],
+  ['a resource tag that is no attribute name', { ...hello, resources: [{ tag: '2GPUs', quantity: 1 }] }, '/resources/0/tag'],
+  ['a resource id with a comma', { ...hello, slots: [{ name: 'slot1', cpus: 1, memoryMb: 1, diskKb: 1, resources: [{ tag: 'GPUs', quantity: 1, ids: ['a,b'] }] }] }, '/slots/0/resources/0/ids/0'],
 ];
 
 t.test('malformed startd messages are rejected with a ProtocolError', async (t) => {

@@ -21,12 +21,21 @@ const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.
 /** The secret a schedd gives a startd in its welcome (256 bits, base64url): the startd's credential on its transfers. */
 export const StartdKeySchema = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' });
 
+/** A custom machine resource's tag (MACHINE_RESOURCE_<Tag>): attribute names are made from it. */
+const ResourceTag = Type.String({ maxLength: 64, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
+/** A custom resource's id (`GPU-0`): anything but StringTokenIterator's delimiters. */
+const ResourceIds = Type.Array(Type.String({ minLength: 1, maxLength: 256, pattern: '^[^, \\t\\r\\n]+$' }), { maxItems: 1024 });
+
 export const SlotSchema = Type.Object(
   {
     name: Name,
     cpus: Type.Integer({ minimum: 1, maximum: 4096 }),
     memoryMb: Type.Integer({ minimum: 1 }),
     diskKb: Type.Integer({ minimum: 1 }),
+    /** The slot's share of each custom resource (<Tag>, TotalSlot<Tag>), with the ids bound to it (Assigned<Tag>). */
+    resources: Type.Optional(
+      Type.Array(Type.Object({ tag: ResourceTag, quantity: Type.Integer({ minimum: 0 }), ids: Type.Optional(ResourceIds) }, { additionalProperties: false }), { maxItems: 64 }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -188,6 +197,12 @@ export const StartdMessageSchema = Type.Union([
       ),
       /** The URL methods its transfer plugins handle (HasFileTransferPluginMethods in its slots' ads). */
       fileTransferPluginMethods: Type.Optional(Type.Array(Type.String({ pattern: URL_METHOD }), { maxItems: 256 })),
+      /** Its custom resources (MachineResources, Detected<Tag>, Total<Tag>, Offline<Tag> in its slots' ads). */
+      resources: Type.Optional(
+        Type.Array(Type.Object({ tag: ResourceTag, quantity: Type.Integer(), ids: Type.Optional(ResourceIds), offline: Type.Optional(ResourceIds) }, { additionalProperties: false }), {
+          maxItems: 64,
+        }),
+      ),
       slots: Type.Array(SlotSchema, { minItems: 1, maxItems: 1024 }),
       runs: Type.Array(Type.Object({ ...JobRef, slotName: Name }, { additionalProperties: false }), { maxItems: 1024 }),
     },

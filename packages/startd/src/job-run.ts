@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { ScheddRefused, type ScheddClient } from '@tinycondor/client';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
+import { resourceEnvironment, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
 import { keepsAnyOutput, splitFileList, STDOUT_NAME, streamedStdNames } from '@tinycondor/shared/transfer-files';
 import { MAX_STREAM_CHUNK_BYTES } from '@tinycondor/shared/rest-schemas';
 import { isUrl, pluginResultListText, urlTransferHoldReason } from '@tinycondor/shared/url-transfer';
@@ -74,6 +75,8 @@ export interface JobRunContext {
   transferPlugins: PluginSettings;
   /** What the run's Chirp proxy allows and how its delayed updates go out. */
   chirp: ChirpSettings;
+  /** What the job is told of its slot's custom resources (_CONDOR_Assigned<Tag>, CUDA_VISIBLE_DEVICES…). */
+  resourceEnvironment: ResourceEnvironmentSettings;
   log: Logger;
   report(message: RunReport): void;
 }
@@ -119,7 +122,10 @@ function chownTree(dir: string, user: JobUser): void {
   }
 }
 
-/** The environment HTCondor's starter gives a job (with the Chirp contact file when one was written), plus the job's own `environment`. */
+/**
+ * The environment HTCondor's starter gives a job (with the Chirp contact file when one was written), plus the
+ * job's own `environment`; its slot's custom resources last, as the starter sets them over the job's (PublishToEnv).
+ */
 export function buildEnvironment(ctx: JobRunContext, sandbox: string, chirpConfig?: string): NodeJS.ProcessEnv {
   const cpus = String(ctx.machineAd.getInt('Cpus') ?? 1);
   return {
@@ -136,6 +142,7 @@ export function buildEnvironment(ctx: JobRunContext, sandbox: string, chirpConfi
     OMP_NUM_THREADS: cpus,
     ...(chirpConfig === undefined ? {} : { _CONDOR_CHIRP_CONFIG: chirpConfig }),
     ...jobEnvironment(ctx.jobAd),
+    ...resourceEnvironment(ctx.machineAd, ctx.resourceEnvironment, (message) => ctx.log.error(message)),
   };
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { usableBytes } from '@tinycondor/shared/disk-reserve';
+import { divideAmongSlots, type MachineResource } from '@tinycondor/shared/machine-resources';
 import type { SlotDescription } from '@tinycondor/shared/protocol';
 
 export interface ResourceTotals {
@@ -19,13 +20,18 @@ export function detectTotals(executeDir: string, reservedDiskMb: number): Resour
   };
 }
 
-/** HTCondor's default static slots: one per core, memory and disk split evenly (slot1 … slotN). */
-export function splitIntoSlots(totals: ResourceTotals): SlotDescription[] {
+/**
+ * HTCondor's default static slots: one per core, memory and disk split evenly (slot1 … slotN), and each
+ * custom resource divided as an `auto` share divides it (the first slots get what does not divide evenly).
+ */
+export function splitIntoSlots(totals: ResourceTotals, resources: readonly MachineResource[] = []): SlotDescription[] {
   const count = Math.max(1, Math.floor(totals.cpus));
+  const shares = divideAmongSlots(resources, count);
   return Array.from({ length: count }, (_, i) => ({
     name: `slot${i + 1}`,
     cpus: 1,
     memoryMb: Math.max(1, Math.floor(totals.memoryMb / count)),
     diskKb: Math.max(1, Math.floor(totals.diskKb / count)),
+    ...(resources.length > 0 ? { resources: shares[i] } : {}),
   }));
 }

@@ -8,6 +8,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd } from '@tinycondor/shared/cluster-ad';
 import { startRun } from '@tinycondor/shared/job-state';
 import { buildSlotAd, condorArch, condorOpSys, type MachineIdentity } from '@tinycondor/shared/machine-ad';
+import { resourceEnvironmentSettings, type MachineResource, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
 import {
   decodeScheddMessage,
   MAX_MESSAGE_BYTES,
@@ -62,6 +63,10 @@ export interface StartdSettings {
   transferPlugins?: PluginSettings;
   /** The Chirp knobs (chirpSettings); HTCondor's defaults when absent. */
   chirp?: ChirpSettings;
+  /** The custom resources (MACHINE_RESOURCE_<Tag>) the slots divide: each slot's share is in `slots`. */
+  resources?: MachineResource[];
+  /** What a job is told of its slot's custom resources (ENVIRONMENT_FOR_Assigned<Tag>…); HTCondor's defaults when absent. */
+  resourceEnvironment?: ResourceEnvironmentSettings;
   log: Logger;
 }
 
@@ -114,6 +119,7 @@ export class Startd {
   private leaseTimer: NodeJS.Timeout | undefined;
   private readonly sessions = new Map<string, { session: SshSession; runKey: string }>();
   private readonly identity: MachineIdentity;
+  private readonly resourceEnvironment: ResourceEnvironmentSettings;
   private readonly client: ScheddClient;
   private readonly spawner: JobSpawner;
   private readonly cgroups: JobCgroups;
@@ -136,7 +142,9 @@ export class Startd {
       arch: condorArch(process.arch),
       ...(docker ? { docker } : {}),
       ...(fileTransferPluginMethods.length > 0 ? { fileTransferPluginMethods } : {}),
+      ...(settings.resources && settings.resources.length > 0 ? { resources: settings.resources } : {}),
     };
+    this.resourceEnvironment = settings.resourceEnvironment ?? resourceEnvironmentSettings((settings.resources ?? []).map((r) => r.tag), () => undefined);
     this.client = new ScheddClient({ baseUrl: settings.scheddUrl, token: settings.token, maxSockets: 16, reportsBefore: (runId) => this.reportsBefore(runId) });
     const { spawner, fallbackReason } = jobSpawner();
     this.spawner = spawner;
@@ -325,7 +333,7 @@ export class Startd {
     const slot = this.settings.slots.find((s) => s.name === message.slotName);
     // An unknown slot is refused by startRun below.
     const jobAd = slot
-      ? startRun(queued.idleAd, { now: new Date(), remoteHost: `${slot.name}@${this.settings.name}`, provisioned: { cpus: slot.cpus, memoryMb: slot.memoryMb, diskKb: slot.diskKb } }).ad
+      ? startRun(queued.idleAd, { now: new Date(), remoteHost: `${slot.name}@${this.settings.name}`, provisioned: slot }).ad
       : queued.idleAd;
     this.startRun(message, jobAd);
   }
@@ -371,6 +379,7 @@ export class Startd {
       checkpointIntervalSeconds: this.settings.checkpointIntervalSeconds ?? 0,
       reactivation: this.settings.reactivation ?? DEFAULT_REACTIVATION,
       chirp: this.settings.chirp ?? DEFAULT_CHIRP_SETTINGS,
+      resourceEnvironment: this.resourceEnvironment,
       diskCheckSeconds: this.settings.diskCheckSeconds ?? DEFAULT_DISK_CHECK_SECONDS,
       leaseHeld: () => this.welcomed || Date.now() - this.disconnectedAt < this.leaseSeconds * 1000,
       client: this.client,

@@ -9,10 +9,11 @@ import { formatCondorConfig } from '@tinycondor/shared/condor-config';
 import { DEFAULT_RESERVED_DISK_MB } from '@tinycondor/shared/disk-reserve';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import { fileLogger } from '../file-logger.js';
-import { environmentKnob, loadPoolConfig, watchedPoolConfig, type PoolConfig } from '../pool-config.js';
+import { environmentKnob, environmentKnobs, loadPoolConfig, watchedPoolConfig, type PoolConfig } from '../pool-config.js';
 import type { CondorConfig } from '@tinycondor/shared/condor-config';
 import { unreadKnobs } from '@tinycondor/shared/knob-registry';
 import { codeCacheDir, ownCacheDir } from '../launch.cjs';
+import { machineResourcesFromConfig, resourceEnvironmentSettings, type MachineResource, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
 import { superviseStartd } from '../startd-supervisor.js';
 import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
 import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
@@ -56,15 +57,44 @@ function intFlag(flags: Flags, name: string, min: number): number | undefined {
 
 // The daemons' modules are loaded only by the subcommands that run them, so that `health` and
 // `client-config` (run often, by container engines) start fast.
-async function slotsFor(flags: Flags, executeDir: string, reservedDiskMb: number) {
+async function slotsFor(flags: Flags, executeDir: string, reservedDiskMb: number, resources: readonly MachineResource[]) {
   const { detectTotals, splitIntoSlots } = await import('@tinycondor/startd');
   fs.mkdirSync(executeDir, { recursive: true });
   const detected = detectTotals(executeDir, reservedDiskMb);
-  return splitIntoSlots({
-    cpus: intFlag(flags, 'cpus', 1) ?? detected.cpus,
-    memoryMb: intFlag(flags, 'memory', 1) ?? detected.memoryMb,
-    diskKb: intFlag(flags, 'disk', 1) ?? detected.diskKb,
-  });
+  return splitIntoSlots(
+    {
+      cpus: intFlag(flags, 'cpus', 1) ?? detected.cpus,
+      memoryMb: intFlag(flags, 'memory', 1) ?? detected.memoryMb,
+      diskKb: intFlag(flags, 'disk', 1) ?? detected.diskKb,
+    },
+    resources,
+  );
+}
+
+/**
+ * The custom resources the configuration declares (MACHINE_RESOURCE_<Tag>) and what jobs are told of them;
+ * HTCondor's log lines go to the StartLog, what tinycondor does not do to stderr as well.
+ */
+function resourcesFor(
+  knob: (name: string) => string | undefined,
+  pool: PoolConfig | undefined,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  io: CommandIo,
+): { resources: MachineResource[]; resourceEnvironment: ResourceEnvironmentSettings } {
+  const names = pool === undefined ? environmentKnobs(env).map(([name]) => name) : [...pool.config.values()].map((entry) => entry.name);
+  const where = (name: string) => pool?.config.get(name.toUpperCase())?.source ?? `environment variable _CONDOR_${name}`;
+  try {
+    const { resources, notes, warnings } = machineResourcesFromConfig(names, knob, where);
+    for (const note of notes) log.info(note);
+    for (const warning of warnings) {
+      log.warn(warning);
+      io.stderr(`tinycondor startd: warning: ${warning}\n`);
+    }
+    return { resources, resourceEnvironment: resourceEnvironmentSettings(resources.map((r) => r.tag), knob) };
+  } catch (err) {
+    throw new CliError(`tinycondor startd: ${pool?.file ?? 'the environment'}: ${(err as Error).message}`);
+  }
 }
 
 /**
@@ -273,18 +303,21 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   } catch (err) {
     throw new CliError(`tinycondor startd: ${(err as Error).message}`);
   }
+  const { resources, resourceEnvironment } = resourcesFor(knob, pool, io.env, log, io);
   const startd = new Startd({
     name,
     scheddUrl,
     token: readToken(tokenFile, 'startd'),
     executeDir,
-    slots: await slotsFor(flags, executeDir, reservedDiskFor(flags, pool)),
+    slots: await slotsFor(flags, executeDir, reservedDiskFor(flags, pool), resources),
     checkpointIntervalSeconds: intFlag(flags, 'checkpoint-interval', 1),
     diskCheckSeconds: intFlag(flags, 'disk-check-interval', 1),
     killable: true,
     docker,
     transferPlugins,
     chirp,
+    resources,
+    resourceEnvironment,
     reactivation: reactivationFor(knob, pool?.file ?? 'the environment'),
     log,
   });

@@ -51,7 +51,15 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
       const host = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
       const port = request.socket.remotePort ?? 0;
       connection = {
-        identity: { startdName: hello.startdName, machine: hello.machine, opSys: hello.opSys, arch: hello.arch, ...(hello.docker ? { docker: hello.docker } : {}), ...(hello.fileTransferPluginMethods ? { fileTransferPluginMethods: hello.fileTransferPluginMethods } : {}) },
+        identity: {
+          startdName: hello.startdName,
+          machine: hello.machine,
+          opSys: hello.opSys,
+          arch: hello.arch,
+          ...(hello.docker ? { docker: hello.docker } : {}),
+          ...(hello.fileTransferPluginMethods ? { fileTransferPluginMethods: hello.fileTransferPluginMethods } : {}),
+          ...(hello.resources ? { resources: hello.resources } : {}),
+        },
         sinfulAddress: `<${host}:${port}?addrs=${host}-${port}&alias=${hello.machine}>`,
         slots,
         killable: hello.killable ?? false,

@@ -27,6 +27,7 @@ const ALIASES: Record<string, string> = {
   request_cpus: 'RequestCpus',
   request_memory: 'RequestMemory',
   request_disk: 'RequestDisk',
+  request_gpus: 'RequestGPUs',
   rank: 'preferences',
   on_exit_remove: 'OnExitRemove',
   on_exit_hold: 'OnExitHold',

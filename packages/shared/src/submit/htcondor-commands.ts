@@ -55,7 +55,8 @@ const NAMES: ReadonlySet<string> = new Set(
 
 /** Commands whose name carries the user's word: request_<resource>, remote_<command>, <service>_oauth_permissions… */
 const PATTERNS: readonly RegExp[] = [
-  /^request_\w+$/,
+  // SetRequestResources: a tag of two characters at least, not starting with '_'.
+  /^request_[^\W_]\w+$/,
   /^require_\w+$/,
   /^remote_\w+$/,
   /^ec2_(parameter|tag)_\w+$/,

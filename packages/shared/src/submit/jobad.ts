@@ -1,11 +1,12 @@
 // Submit commands → one proc's job ClassAd (HTCondor's SubmitHash::Set* functions).
 import { posix } from 'node:path';
-import { ClassAd, ClassAdParseError, parseExpr, quoteString } from '../classad/index.js';
+import { ClassAd, ClassAdParseError, parseExpr, quoteString, type Expr } from '../classad/index.js';
 import { concurrencyLimitsAttribute } from '../concurrency-limits.js';
 import { JOB_UNIVERSE_LOCAL, JOB_UNIVERSE_SCHEDULER } from '../local-universe.js';
 import { usesFileTransfer } from '../transfer-files.js';
 import { neededPluginMethods } from '../url-transfer.js';
 import { aliasesOf } from './aliases.js';
+import { isMistakenRequest } from './usage.js';
 import { QuotingError, isV2Quoted, joinV1Raw, joinV2Raw, parseArgumentList } from './arguments.js';
 import type { SubmitContext } from './context.js';
 import {
@@ -65,6 +66,8 @@ export interface CustomAttribute {
 export interface ProcInput {
   /** The value of the first of `names` (lower-case command names) that is set. */
   command(names: readonly string[]): CommandValue | undefined;
+  /** The names, as written, of the commands set whose lower-case name starts with `prefix` (request_<tag>…). */
+  commandNames(prefix: string): string[];
   customAttributes: readonly CustomAttribute[];
   clusterId: number;
   procId: number;
@@ -550,6 +553,7 @@ class JobAdBuilder {
     this.setRequest('request_cpus', 'RequestCpus', 1);
     this.setRequest('request_memory', 'RequestMemory', DEFAULT_REQUEST_MEMORY_MB, 'M');
     this.setRequest('request_disk', 'RequestDisk', DEFAULT_REQUEST_DISK_KB, 'K');
+    this.setCustomRequests();
     this.setRequirements();
     const rank = this.get('rank');
     if (rank) this.setExpr('Rank', 'rank', rank);
@@ -557,15 +561,58 @@ class JobAdBuilder {
   }
 
   /**
+   * SetRequestGpus and SetRequestResources: request_gpus (or RequestGPUs) → RequestGPUs, unless `undefined`;
+   * every other request_<tag> command → Request<tag>, the tag as written (two characters at least, not
+   * starting with `_`). The mistakes condor_submit warns of (request_gpu, request_gpus_memory…) set nothing.
+   */
+  private setCustomRequests(): void {
+    const gpus = this.get('request_gpus');
+    if (gpus && gpus.value.toLowerCase() !== 'undefined') this.setExpr('RequestGPUs', 'request_gpus', gpus);
+    const handled = new Set(['request_cpus', 'request_memory', 'request_disk', 'request_gpus']);
+    for (const name of this.input.commandNames('request_').sort((a, b) => compareLower(a, b))) {
+      const lower = name.toLowerCase();
+      const tag = name.slice('request_'.length);
+      if (handled.has(lower) || isMistakenRequest(lower) || tag.length < 2 || tag.startsWith('_')) continue;
+      const found = this.get(lower);
+      if (found) this.setExpr(`Request${tag}`, name, found);
+    }
+  }
+
+  /**
+   * SetRequirements' clauses for the custom resources the job requests (each Request<tag> but RequestCpus,
+   * RequestDisk and RequestMemory), unless the user's requirements refer to the machine's <tag> already:
+   * `(TARGET.<tag> >= Request<tag>)` for a number above 0 or an expression, `regexp(Request<tag>, TARGET.<tag>)`
+   * for a non-empty string.
+   */
+  private customResourceClauses(requirements: CommandValue | undefined): string[] {
+    const machineRefs = requirements ? machineReferences(parseExpr(requirements.value)) : new Set<string>();
+    const standard = new Set(['requestcpus', 'requestdisk', 'requestmemory']);
+    const clauses: string[] = [];
+    for (const attribute of this.ad.names().sort((a, b) => compareLower(a, b))) {
+      if (!/^request[^_]./i.test(attribute) || standard.has(attribute.toLowerCase())) continue;
+      const tag = attribute.slice('Request'.length);
+      if (machineRefs.has(tag.toLowerCase())) continue;
+      const value = this.ad.evaluate(attribute);
+      if (value.type === 'int' || value.type === 'real' || value.type === 'undefined') {
+        if (value.type === 'undefined' || value.value > 0) clauses.push(`(TARGET.${tag} >= ${attribute})`);
+      } else if (value.type === 'string' && value.value !== '') {
+        clauses.push(`regexp(${attribute}, TARGET.${tag})`);
+      }
+    }
+    return clauses;
+  }
+
+  /**
    * The user's requirements, and what SetRequirements appends to them: for a container job its container
-   * clauses; for URL transfers a method the execute machine's plugins must handle, unless the user's
-   * requirements already name HasFileTransferPluginMethods.
+   * clauses; a clause for each custom resource the job requests; for URL transfers a method the execute
+   * machine's plugins must handle, unless the user's requirements already name HasFileTransferPluginMethods.
    */
   private setRequirements(): void {
     const found = this.get('requirements');
     if (found) this.validateExpr('requirements', found);
     const kind = this.containerKind();
     const clauses = kind === undefined ? [] : [containerRequirements(kind, this.get('docker_network_type')?.value)];
+    clauses.push(...this.customResourceClauses(found));
     if (!/\bHasFileTransferPluginMethods\b/i.test(found?.value ?? '')) {
       for (const method of this.neededPluginMethods()) clauses.push(`stringListIMember(${quoteString(method)},TARGET.HasFileTransferPluginMethods)`);
     }
@@ -753,4 +800,53 @@ class JobAdBuilder {
       this.ad.set('WantFTOnCheckpoint', true);
     }
   }
+}
+
+/** The order of HTCondor's case-insensitive name sets. */
+function compareLower(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * The machine attributes (lower-case) an expression refers to, as SetRequirements' GetExprReferences sorts
+ * them: TARGET.x, and an unscoped name that is not one of the job's three it knows of.
+ */
+function machineReferences(expr: Expr): Set<string> {
+  const jobNames = new Set(['requestmemory', 'vm_ckptmac', 'requirements']);
+  const found = new Set<string>();
+  const walk = (e: Expr): void => {
+    switch (e.kind) {
+      case 'attr':
+        if (e.scope === 'TARGET' || (e.scope === undefined && !jobNames.has(e.name.toLowerCase()))) found.add(e.name.toLowerCase());
+        return;
+      case 'select':
+        return walk(e.base);
+      case 'subscript':
+        walk(e.base);
+        return walk(e.index);
+      case 'call':
+        return e.args.forEach(walk);
+      case 'unary':
+        return walk(e.operand);
+      case 'binary':
+        walk(e.left);
+        return walk(e.right);
+      case 'cond':
+        walk(e.test);
+        walk(e.then);
+        return walk(e.otherwise);
+      case 'list':
+        return e.items.forEach(walk);
+      case 'record':
+        return e.entries.forEach((entry) => walk(entry.expr));
+      case 'paren':
+        return walk(e.inner);
+      case 'literal':
+        return;
+    }
+  };
+  walk(expr);
+  return found;
 }

@@ -104,11 +104,18 @@ export function procInput(
     }
     return undefined;
   };
+  const commandNames = (prefix: string): string[] => {
+    const names = new Map<string, string>();
+    for (const [key, definition] of definitions) if (!definition.custom && key.startsWith(prefix)) names.set(key, definition.name);
+    // A loop variable is known by its lower-case name only.
+    for (const name of scope.loopVars) if (name.startsWith(prefix) && !names.has(name)) names.set(name, name);
+    return [...names.values()];
+  };
   const customAttributes: CustomAttribute[] = [];
   if (withCustom) {
     for (const [key, definition] of definitions) {
       if (definition.custom) customAttributes.push({ key, name: definition.name, value: valueOf(key, definition), pos: definition.pos });
     }
   }
-  return { command, customAttributes, clusterId: scope.clusterId, procId, qdate: scope.qdate, queuePos: scope.queuePos, ctx };
+  return { command, commandNames, customAttributes, clusterId: scope.clusterId, procId, qdate: scope.qdate, queuePos: scope.queuePos, ctx };
 }

@@ -467,6 +467,35 @@ queue
   t.same(pick(ads[2]!, { RequestMemory: '', RequestDisk: '' }), { RequestMemory: '2', RequestDisk: '10' });
 });
 
+t.test('request_gpus and request_<tag>: Request<tag> and the Requirements clause condor_submit adds for each', async (t) => {
+  const ads = submit(`executable = a
+request_gpus = 1
+request_Widgets = 2
+request_zero = 0
+request_Licence = "matlab"
+queue
+request_gpus = undefined
+request_Widgets = 2 * $(Process)
+requirements = TARGET.Widgets > 0
+queue
+`);
+  t.same(pick(ads[0]!, { RequestGPUs: '', RequestWidgets: '', Requestzero: '', RequestLicence: '', Requirements: '' }), {
+    RequestGPUs: '1',
+    RequestWidgets: '2',
+    Requestzero: '0',
+    RequestLicence: '"matlab"',
+    Requirements: '(TARGET.GPUs >= RequestGPUs) && regexp(RequestLicence,TARGET.Licence) && (TARGET.Widgets >= RequestWidgets)',
+  });
+  t.equal(ads[1]!.has('RequestGPUs'), false, 'request_gpus = undefined sets nothing');
+  t.equal(ads[1]!.getSource('RequestWidgets'), '2 * 1');
+  t.equal(ads[1]!.getSource('Requirements'), '(TARGET.Widgets > 0) && regexp(RequestLicence,TARGET.Licence)', 'no clause for a resource the requirements name');
+  const [alias] = submit('executable = a\nRequestGPUs = 2\nqueue\n');
+  t.equal(alias!.getSource('RequestGPUs'), '2', 'the attribute name as the command, as submit_param looks it up');
+  const [mistaken] = submit('executable = a\nrequest_gpus = 1\nrequest_gpus_memory = 4G\nqueue\n');
+  t.equal(mistaken!.has('Requestgpus_memory'), false, 'request_gpus_memory is no resource (condor_submit warns of it)');
+  t.throws(() => submit('executable = a\nrequest_gpus = 1 +\nqueue\n'), /request_gpus: invalid ClassAd expression/);
+});
+
 t.test('status, priority, notification, signals, batch name, accounting group', async (t) => {
   const [ad] = submit(`executable = a
 hold = true
@@ -880,15 +909,20 @@ t.test("condor_submit's unused-line warnings: lines and queue variables nothing 
 t.test('a command HTCondor acts on and nothing looked up is named as not implemented, not as a typo', async (t) => {
   const ctx = context();
   const usage = new MacroUsage();
-  const text = 'executable = a\nrequest_gpus = 1\nrequest_foobar = 2\nmatch_list_length = 5\nbox_oauth_permissions_work = \nARGUEMENTS = 5\nqueue\n';
+  const text = 'executable = a\nrequire_gpus = Capability > 7\nrequest_gpu = 2\nrequest_gpus_memory = 4G\nmatch_list_length = 5\nbox_oauth_permissions_work = \nARGUEMENTS = 5\nrequest_x = 1\nqueue\n';
   expandProcs(parseSubmitFile(text, ctx), 7, ctx, usage);
   t.same(usage.unimplemented(), [
     "box_oauth_permissions_work is not implemented by tinycondor: the line 'box_oauth_permissions_work = ' has no effect, where HTCondor acts on it",
     "match_list_length is not implemented by tinycondor: the line 'match_list_length = 5' has no effect, where HTCondor acts on it",
-    "request_foobar is not implemented by tinycondor: the line 'request_foobar = 2' has no effect, where HTCondor acts on it",
-    "request_gpus is not implemented by tinycondor: the line 'request_gpus = 1' has no effect, where HTCondor acts on it",
+    'request_gpu is not a valid submit keyword, did you mean request_gpus?',
+    'request_gpu_memory is not a submit command, did you mean gpus_minimum_memory?',
+    "require_gpus is not implemented by tinycondor: the line 'require_gpus = Capability > 7' has no effect, where HTCondor acts on it",
   ]);
-  t.same(usage.warnings(), ["the line 'ARGUEMENTS = 5' was unused by condor_submit. Is it a typo?"]);
+  t.same(
+    usage.warnings(),
+    ["the line 'ARGUEMENTS = 5' was unused by condor_submit. Is it a typo?", "the line 'request_x = 1' was unused by condor_submit. Is it a typo?"],
+    'request_x names no resource: a tag has two characters at least',
+  );
   const used = new MacroUsage();
   expandProcs(parseSubmitFile('executable = a\nrequest_cpus = 2\nqueue\n', ctx), 7, ctx, used);
   t.same(used.unimplemented(), [], 'a command tinycondor implements');

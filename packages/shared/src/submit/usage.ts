@@ -9,6 +9,22 @@ const NEVER_WARNED = new Set(
   ),
 );
 
+/**
+ * The request_* commands condor_submit takes for mistakes and sets nothing for (SetRequestCpus, SetRequestGpus,
+ * and the tags its prunable_keywords table disallows), with its warning; `%s` is the name as written.
+ */
+const MISTAKEN_REQUESTS: Readonly<Record<string, string>> = {
+  request_cpu: '%s is not a valid submit keyword, did you mean request_cpus?',
+  request_gpu: '%s is not a valid submit keyword, did you mean request_gpus?',
+  request_gpu_memory: 'request_gpu_memory is not a submit command, did you mean gpus_minimum_memory?',
+  request_gpus_memory: 'request_gpu_memory is not a submit command, did you mean gpus_minimum_memory?',
+};
+
+/** Whether condor_submit makes no resource request of this request_* command (see MISTAKEN_REQUESTS). */
+export function isMistakenRequest(lowerName: string): boolean {
+  return lowerName in MISTAKEN_REQUESTS;
+}
+
 /** The names (lower-case) that were looked up, as commands or in macro expansion, while the procs were built. */
 export class MacroUsage {
   private readonly used = new Set<string>();
@@ -44,7 +60,11 @@ export class MacroUsage {
   unimplemented(): string[] {
     return this.unusedLines()
       .filter((definition) => isHTCondorCommand(definition.name.toLowerCase()))
-      .map((definition) => `${definition.name} is not implemented by tinycondor: the line '${definition.name} = ${definition.value}' has no effect, where HTCondor acts on it`);
+      .map((definition) => {
+        const mistake = MISTAKEN_REQUESTS[definition.name.toLowerCase()];
+        if (mistake !== undefined) return mistake.replace('%s', definition.name);
+        return `${definition.name} is not implemented by tinycondor: the line '${definition.name} = ${definition.value}' has no effect, where HTCondor acts on it`;
+      });
   }
 
   /** condor_submit's unused-line warnings (other than unimplemented()'s), without their "WARNING: " prefix. */
