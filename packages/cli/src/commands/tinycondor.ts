@@ -14,7 +14,7 @@ import type { CondorConfig } from '@tinycondor/shared/condor-config';
 import { unreadKnobs } from '@tinycondor/shared/knob-registry';
 import { codeCacheDir, ownCacheDir } from '../launch.cjs';
 import { machineResourcesFromConfig, resourceEnvironmentSettings, type MachineResource, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
-import { superviseStartd } from '../startd-supervisor.js';
+import { SCHEDD_READY_LINE, superviseStartd } from '../startd-supervisor.js';
 import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
 import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
 import { TOKEN_USAGE, tinycondorToken } from './tinycondor-token.js';
@@ -26,6 +26,7 @@ const USAGE = `Usage:
   tinycondor startd [--name NAME] [--cpus C] [--memory MB] [--disk KB] [--execute DIR] [--checkpoint-interval S]
                     [--reserved-disk MB] [--disk-check-interval S]
                     [--schedd URL] [--token-file FILE] [--parent-pid PID (stop when that process is gone)]
+                    [--wait-for-schedd (read the configuration once stdin gives 'schedd ready')]
                     (without --schedd/--token-file: TINYCONDOR_SCHEDD_URL/TINYCONDOR_TOKEN_FILE, else CONDOR_CONFIG)
   tinycondor health [--schedd URL] [--token-file FILE] [--startd NAME]
   tinycondor client-config [--url URL] [--token-file FILE]
@@ -35,10 +36,15 @@ ${TOKEN_USAGE.replace(/^Usage:\n/, '')}`;
 
 type Flags = Map<string, string>;
 
-function parseFlags(args: string[], allowed: string[]): Flags {
+/** `--name VALUE` or `--name=VALUE` for each name in `allowed`; `--name` alone for each in `switches` (its value ''). */
+function parseFlags(args: string[], allowed: string[], switches: string[] = []): Flags {
   const flags: Flags = new Map();
   for (let i = 0; i < args.length; i++) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(args[i]);
+    if (match && match[2] === undefined && switches.includes(match[1])) {
+      flags.set(match[1], '');
+      continue;
+    }
     if (!match || !allowed.includes(match[1])) throw new CliError(`tinycondor: unknown argument '${args[i]}'\n${USAGE}`);
     const value = match[2] ?? args[++i];
     if (value === undefined) throw new CliError(`tinycondor: --${match[1]} needs a value\n${USAGE}`);
@@ -191,21 +197,27 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
   const paths = poolPaths(home);
   const count = intFlag(flags, 'startds', 1) ?? 2;
   const configuration = scheddConfig(home, io);
-  const schedd = await startScheddFor('pool', {
-    home,
-    port: intFlag(flags, 'port', 0),
-    leaseSeconds: intFlag(flags, 'lease', 1),
-    periodicSeconds: intFlag(flags, 'periodic', 1),
-    reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
-    libexecDir: LIBEXEC_DIR,
-    compiledSchemaDir: compiledSchemaDir(io.env),
-    ...configuration,
-  });
-  warnUnreadKnobs(configuration.poolConfig(), io);
   const log = fileLogger(path.join(paths.logDir, 'MasterLog'));
   const startdArgs = ['cpus', 'memory', 'disk', 'checkpoint-interval', 'disk-check-interval'].flatMap((name) => (flags.has(name) ? [`--${name}`, flags.get(name) as string] : []));
-  const env = { ...io.env, CONDOR_CONFIG: schedd.configFile };
-  const startds = Array.from({ length: count }, (_, i) => superviseStartd(`startd${i + 1}`, startdArgs, env, log));
+  const startds = Array.from({ length: count }, (_, i) => superviseStartd(`startd${i + 1}`, startdArgs, { ...io.env, CONDOR_CONFIG: paths.configFile }, log));
+  let schedd: RunningSchedd;
+  try {
+    schedd = await startScheddFor('pool', {
+      home,
+      port: intFlag(flags, 'port', 0),
+      leaseSeconds: intFlag(flags, 'lease', 1),
+      periodicSeconds: intFlag(flags, 'periodic', 1),
+      reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
+      libexecDir: LIBEXEC_DIR,
+      compiledSchemaDir: compiledSchemaDir(io.env),
+      ...configuration,
+    });
+  } catch (err) {
+    await Promise.all(startds.map((s) => s.stop()));
+    throw err;
+  }
+  warnUnreadKnobs(configuration.poolConfig(), io);
+  for (const startd of startds) startd.scheddReady();
   await Promise.all(startds.map((s) => s.ready));
   const slots = schedd.schedd.registry.allSlotAds(new Date()).length;
   const binDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'node_modules', '.bin');
@@ -284,14 +296,17 @@ function readToken(tokenFile: string, what: string): string {
 }
 
 async function runStartd(args: string[], io: CommandIo): Promise<number> {
-  const flags = parseFlags(args, ['name', 'cpus', 'memory', 'disk', 'execute', 'checkpoint-interval', 'schedd', 'token-file', 'parent-pid', 'reserved-disk', 'disk-check-interval']);
+  const flags = parseFlags(args, ['name', 'cpus', 'memory', 'disk', 'execute', 'checkpoint-interval', 'schedd', 'token-file', 'parent-pid', 'reserved-disk', 'disk-check-interval'], ['wait-for-schedd']);
   const parentPid = intFlag(flags, 'parent-pid', 1);
   if (parentPid !== undefined && process.ppid !== parentPid) throw new CliError(`tinycondor startd: --parent-pid ${parentPid} is not this process's parent (${process.ppid})`);
+  // Loaded while a pool's schedd starts (startd-supervisor.ts).
+  const startdModule = import('@tinycondor/startd');
+  if (flags.has('wait-for-schedd') && !(await scheddReadyLine(process.stdin))) return 0;
   const { scheddUrl, tokenFile, pool } = scheddAccess(flags, io, 'startd');
   const name = flags.get('name') ?? os.hostname();
   const executeDir = path.resolve(io.cwd, flags.get('execute') ?? path.join(pool?.value('EXECUTE') ?? path.join(defaultHome(), 'execute'), name));
   const logDir = pool?.value('LOG') ?? path.dirname(executeDir);
-  const { Startd, chirpSettings, detectDocker, queryPlugins, removeStaleContainers } = await import('@tinycondor/startd');
+  const { Startd, chirpSettings, detectDocker, queryPlugins, removeStaleContainers } = await startdModule;
   const log = fileLogger(path.join(logDir, `StartLog.${name}`));
   const knob = (knobName: string) => (pool === undefined ? environmentKnob(io.env, knobName) : pool.value(knobName));
   // Both ask other programs (the engine, each plugin's -classad): at once, so the startd is ready sooner.
@@ -328,6 +343,31 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   if (stopCause === 'parent gone') log.warn({ parentPid }, 'the pool that started this startd went away; shutting down fast');
   await startd.stop();
   return 0;
+}
+
+/**
+ * Whether `input` gives SCHEDD_READY_LINE before it ends (it ends when the pool that started this startd stops).
+ * It is then destroyed: an open stdin would keep this process from exiting once the startd stops.
+ */
+function scheddReadyLine(input: NodeJS.ReadStream): Promise<boolean> {
+  return new Promise((resolve) => {
+    let text = '';
+    const done = (ready: boolean) => {
+      input.removeListener('data', onData);
+      input.removeListener('end', onEnd);
+      input.removeListener('error', onEnd);
+      input.destroy();
+      resolve(ready);
+    };
+    const onData = (chunk: Buffer | string) => {
+      text += chunk.toString();
+      if (text.includes(SCHEDD_READY_LINE)) done(true);
+    };
+    const onEnd = () => done(false);
+    input.on('data', onData);
+    input.once('end', onEnd);
+    input.once('error', onEnd);
+  });
 }
 
 /**
