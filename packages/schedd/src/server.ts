@@ -134,6 +134,7 @@ function checkpointCleanupFor(opts: ScheddOptions, localDir: string, spoolDir: s
   return new CheckpointCleanup({
     spoolDir,
     mapFile: () => knob('CHECKPOINT_DESTINATION_MAPFILE') ?? path.join(localDir, 'checkpoint-destination-mapfile'),
+    config: () => opts.poolConfig?.(),
     libexecDir: opts.libexecDir,
     pluginTimeoutSeconds: () => knobInteger(knob('CHECKPOINT_CLEANUP_TIMEOUT'), 'CHECKPOINT_CLEANUP_TIMEOUT', 20, log),
     extraCheckpoints: () => knobInteger(knob('DEFAULT_NUM_EXTRA_CHECKPOINTS'), 'DEFAULT_NUM_EXTRA_CHECKPOINTS', 1, log),
