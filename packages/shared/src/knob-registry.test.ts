@@ -47,3 +47,16 @@ t.test('the concurrency limits: CONCURRENCY_LIMIT_DEFAULT[_<set>] and <name>_LIM
   for (const name of ['CONCURRENCY_LIMIT_DEFAULT', 'CONCURRENCY_LIMIT_DEFAULT_LARGE', 'FOO_LIMIT', 'foo_limit', 'large.swlicense_LIMIT']) t.ok(isImplementedKnob(name), name);
   for (const name of ['DETECTED_CPUS_LIMIT', 'ARC_GAHP_COMMAND_LIMIT', 'a.b.c_LIMIT']) t.notOk(isImplementedKnob(name), name);
 });
+
+t.test("userMap()'s maps: the NAMES of the subsystems this pool has, each name's MAPFILE, MAPDATA and PREFIX", async (t) => {
+  for (const name of ['SCHEDD_CLASSAD_USER_MAP_NAMES', 'TOOL_CLASSAD_USER_MAP_NAMES', 'XFORM_CLASSAD_USER_MAP_NAMES', 'CLASSAD_USER_MAPFILE_Groups', 'classad_user_mapdata_x', 'CLASSAD_USER_MAP_PREFIX_checkpoint_destination_map']) {
+    t.ok(isImplementedKnob(name), name);
+  }
+  for (const name of ['STARTD_CLASSAD_USER_MAP_NAMES', 'NEGOTIATOR_CLASSAD_USER_MAP_NAMES', 'CLASSAD_USER_MAP_NAMES']) t.notOk(isImplementedKnob(name), `${name}: no process here reads it`);
+  const config = parseCondorConfig('CHECKPOINT_DESTINATION_MAPFILE = /m\nuse policy:OnlyRegisteredCheckpointDestinations\nuse feature:AssignAccountingGroup(/g)\n', 'c');
+  t.same(
+    unreadKnobs(config).map((entry) => entry.name),
+    ['IMMUTABLE_JOB_ATTRS'],
+    "the templates' knobs are read, but for IMMUTABLE_JOB_ATTRS",
+  );
+});
