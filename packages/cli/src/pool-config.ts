@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
+import { configDirExclude, configDirFiles } from '@tinycondor/shared/config-dir';
 import { configValue, parseCondorConfig, type CondorConfig, type ConfigReadOptions } from '@tinycondor/shared/condor-config';
 import { splitList } from '@tinycondor/shared/submit/queue';
 import { CliError } from './cli-error.js';
@@ -12,9 +12,6 @@ export interface PoolConfig {
   /** Every file and LOCAL_CONFIG_DIR directory read: the configuration is the same while none of them changes. */
   read: string[];
 }
-
-/** LOCAL_CONFIG_DIR_EXCLUDE_REGEXP's default (param_info.in): hidden files, scripts, backups and package leftovers. */
-const DEFAULT_EXCLUDE = '^((\\..*)|(.*\\.pl)|(.*\\.py)|(.*\\.sh)|(.*~)|(#.*)|(.*\\.rpmsave)|(.*\\.rpmnew)|(.*\\.dpkg-old)|(.*\\.dpkg-dist)|(.*\\.cfsaved))$';
 
 /** The `_CONDOR_<NAME>` variables of an environment, as HTCondor reads them (prefix in any case, value trimmed). */
 export function environmentKnobs(env: NodeJS.ProcessEnv): [string, string][] {
@@ -66,26 +63,19 @@ function readConfigFile(file: string, config: CondorConfig, what: string, option
 function localConfigFiles(config: CondorConfig, env: NodeJS.ProcessEnv, read: string[]): string[] {
   const dirs = splitList(configValue(config, 'LOCAL_CONFIG_DIR', env) ?? '');
   if (dirs.length === 0) return [];
-  const pattern = configValue(config, 'LOCAL_CONFIG_DIR_EXCLUDE_REGEXP', env) ?? DEFAULT_EXCLUDE;
   let exclude: RegExp;
   try {
-    exclude = new RegExp(pattern);
+    exclude = configDirExclude(config, env);
   } catch (err) {
-    throw new CliError(`ERROR: LOCAL_CONFIG_DIR_EXCLUDE_REGEXP: ${(err as Error).message}`);
+    throw new CliError(`ERROR: ${(err as Error).message}`);
   }
   return dirs.flatMap((dir) => {
     read.push(dir);
-    let names: string[];
     try {
-      names = fs.readdirSync(dir);
+      return configDirFiles(dir, exclude);
     } catch (err) {
       throw new CliError(`ERROR: cannot read LOCAL_CONFIG_DIR ${dir}: ${(err as Error).message}`);
     }
-    return names
-      .filter((name) => !exclude.test(name))
-      .sort()
-      .map((name) => path.join(dir, name))
-      .filter((file) => fs.statSync(file).isFile());
   });
 }
 

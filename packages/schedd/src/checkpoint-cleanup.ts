@@ -8,9 +8,12 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { checkpointFile, checkpointLocation, failureFileName, manifestEntries, manifestFileName } from '@tinycondor/shared/checkpoint-manifest';
-import { checkpointsToKeep, cleanupCommand, parseCheckpointMap } from '@tinycondor/shared/checkpoint-mapfile';
+import { checkpointsToKeep, cleanupCommand } from '@tinycondor/shared/checkpoint-mapfile';
+import type { CondorConfig } from '@tinycondor/shared/condor-config';
+import { readMapFile } from '@tinycondor/shared/map-file';
 import type { JobUser } from '@tinycondor/shared/job-user';
 import { runPluginProcess } from '@tinycondor/transfer/plugin-process';
+import { mapFileSources } from './user-maps.js';
 
 /** The copy of the job ad beside a job's MANIFESTs in its clean-up directory (the plug-ins' -jobad). */
 const JOB_AD = '.job.ad';
@@ -20,6 +23,8 @@ export interface CheckpointCleanupSettings {
   spoolDir: string;
   /** CHECKPOINT_DESTINATION_MAPFILE (default $(LOCAL_DIR)/checkpoint-destination-mapfile). */
   mapFile(): string;
+  /** The pool's configuration: a directory the map file includes is read less LOCAL_CONFIG_DIR_EXCLUDE_REGEXP's names. */
+  config(): CondorConfig | undefined;
   /** LIBEXEC: where a plug-in named by a relative path is. */
   libexecDir: string | undefined;
   /** CHECKPOINT_CLEANUP_TIMEOUT (seconds, default 20) for each plug-in run. */
@@ -223,14 +228,9 @@ export class CheckpointCleanup {
   /** fetchCheckpointDestinationCleanup: the plug-in (LIBEXEC-relative unless absolute) and its arguments, or why none. */
   private cleanupFor(destination: string): string[] | string {
     const mapFile = this.settings.mapFile();
-    let text: string;
-    try {
-      text = fs.readFileSync(mapFile, 'utf8');
-    } catch {
-      return `Failed to parse checkpoint destination map file (${mapFile}), aborting`;
-    }
-    const { map, skipped } = parseCheckpointMap(text, mapFile);
-    for (const line of skipped) this.settings.log.warn(line);
+    const { map, problems } = readMapFile(mapFile, { prefix: true, sources: mapFileSources(this.settings.config()) });
+    for (const line of problems) this.settings.log.warn(line);
+    if (map === undefined) return `Failed to parse checkpoint destination map file (${mapFile}), aborting`;
     const command = cleanupCommand(map, destination);
     if (command === undefined || command.length === 0) return `Failed to find checkpoint destination ${destination} in map file, aborting`;
     const plugin = path.isAbsolute(command[0]) ? command[0] : path.join(this.settings.libexecDir ?? '', command[0]);

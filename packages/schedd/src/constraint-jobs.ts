@@ -1,11 +1,14 @@
-import { isTrue, type ClassAd, type Expr } from '@tinycondor/shared/classad/index';
+import { isTrue, type ClassAd, type EvalContext, type Expr } from '@tinycondor/shared/classad/index';
 import type { JobSpec } from '@tinycondor/shared/job-id';
 import type { JobKey, JobStore, StoredJob } from './job-store.js';
 import type { PagedSource } from './slices.js';
 
-/** Whether a job matches a constraint (condor_q -constraint, condor_rm -constraint): true, not merely defined. */
-export function constraintHolds(constraint: Expr, jobAd: ClassAd): boolean {
-  return isTrue(jobAd.evaluateExpr(constraint));
+/**
+ * Whether a job matches a constraint (condor_q -constraint, condor_rm -constraint): true, not merely defined.
+ * `context`: the schedd's userMap() maps, which HTCondor's schedd evaluates the constraints it is sent with.
+ */
+export function constraintHolds(constraint: Expr, jobAd: ClassAd, context?: EvalContext): boolean {
+  return isTrue(jobAd.evaluateExpr(constraint, undefined, context));
 }
 
 /** The jobs a constraint is evaluated on: those it names itself (see namedJobs), or the whole queue. */

@@ -1,4 +1,4 @@
-import type { ClassAd, Expr } from '@tinycondor/shared/classad/index';
+import type { ClassAd, EvalContext, Expr } from '@tinycondor/shared/classad/index';
 import { formatJobId, type JobSpec } from '@tinycondor/shared/job-id';
 import { emptyTotals, resultString, type ActionResultCode, type ActionTotals, type ToolAction } from '@tinycondor/shared/job-action-results';
 import { forceRemoveJob, holdJob, releaseJob, removeJob, vacateJob, type Refusal, type Transition } from '@tinycondor/shared/job-state';
@@ -47,6 +47,8 @@ export interface Selection {
   inState?: (job: StoredJob) => boolean;
   /** Every job's result in the reply (condor_rm -long), not only those named by id and the first refusals. */
   perJob?: boolean;
+  /** What the constraint's evaluation is given: the schedd's userMap() maps. */
+  context?: EvalContext;
 }
 
 /** What an action on a selection did. */
@@ -122,7 +124,7 @@ export async function actOnSelection(
   const inState = selection.inState ?? (() => true);
   if (all || constraint) {
     const source = all || constraint === undefined ? store.jobSource() : constraintSource(store, constraint);
-    await actOnSource(source, (job) => inState(job) && (all || (constraint !== undefined && constraintHolds(constraint, job.ad))));
+    await actOnSource(source, (job) => inState(job) && (all || (constraint !== undefined && constraintHolds(constraint, job.ad, selection.context))));
     return summary;
   }
   let sinceYield = 0;

@@ -1,4 +1,4 @@
-import type { Expr } from '@tinycondor/shared/classad/index';
+import type { EvalContext, Expr } from '@tinycondor/shared/classad/index';
 import { editRefusal } from '@tinycondor/shared/job-edit';
 import { formatJobId, type JobSpec } from '@tinycondor/shared/job-id';
 import { mayActOn, type Caller } from './caller.js';
@@ -31,10 +31,11 @@ export interface EditFailure {
 
 /**
  * Decides an edit as HTCondor's schedd does (qmgmt.cpp: SetAttribute, SetAttributeByConstraint and their
- * ModifyAttrCheck), before anything is set: the edit is one transaction, set in every job or in none.
+ * ModifyAttrCheck), before anything is set: the edit is one transaction, set in every job or in none. The
+ * constraint is evaluated with `context` (the schedd's userMap() maps).
  * Attributes are tried in order and, for each, the jobs: the first refusal is the edit's.
  */
-export function planEdit(store: JobStore, request: EditRequest, caller: Caller): EditPlan {
+export function planEdit(store: JobStore, request: EditRequest, caller: Caller, context?: EvalContext): EditPlan {
   const first = request.edits[0]?.[0] ?? '';
   let jobs: StoredJob[];
   if (request.jobs) {
@@ -49,7 +50,7 @@ export function planEdit(store: JobStore, request: EditRequest, caller: Caller):
     const constraint = request.constraint;
     const mine = request.onlyMyJobs && !caller.superUser;
     jobs = allOf(constraint ? constraintSource(store, constraint) : store.jobSource()).filter(
-      (job) => (constraint === undefined || constraintHolds(constraint, job.ad)) && (!mine || job.ad.getString('Owner') === caller.user),
+      (job) => (constraint === undefined || constraintHolds(constraint, job.ad, context)) && (!mine || job.ad.getString('Owner') === caller.user),
     );
     if (jobs.length === 0) return { attribute: first, selected: 0, reason: 'no job matches the constraint' };
   }

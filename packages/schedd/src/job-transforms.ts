@@ -1,7 +1,7 @@
 // The schedd's job transforms (HTCondor's job_transforms.cpp): JOB_TRANSFORM_NAMES applied to each proc as it
 // is submitted, in order, each where its REQUIREMENTS hold; the attributes they set or delete are the proc's.
 import type { Logger } from 'pino';
-import type { ClassAd } from '@tinycondor/shared/classad/index';
+import type { ClassAd, EvalContext } from '@tinycondor/shared/classad/index';
 import { configValue, type CondorConfig } from '@tinycondor/shared/condor-config';
 import { applyJobTransform, configuredJobTransforms, transformMatches, TransformError, type JobTransform } from '@tinycondor/shared/job-transform';
 
@@ -13,6 +13,8 @@ export class JobTransforms {
   constructor(
     private readonly config: () => CondorConfig | undefined,
     private readonly log: Logger,
+    /** The schedd's userMap() maps as they are now. */
+    private readonly context: () => EvalContext,
   ) {}
 
   /** The configured transforms, parsed again (and logged, as initAndReconfig logs them) when the configuration changed. */
@@ -41,13 +43,15 @@ export class JobTransforms {
     const changed = new Set<string>();
     if (current === undefined) return changed;
     const applied: string[] = [];
+    const context = this.context();
     for (const transform of current.transforms) {
-      if (!transformMatches(transform, ad)) continue;
+      if (!transformMatches(transform, ad, context)) continue;
       try {
         for (const name of applyJobTransform(ad, transform, {
           configRaw: (name) => current.config.get(name.toUpperCase())?.value,
           env: process.env,
           log: (line, isError) => (isError ? this.log.warn({ jobId, transform: transform.name }, line) : undefined),
+          context,
         }))
           changed.add(name);
       } catch (err) {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { quoteString, type ClassAd } from '@tinycondor/shared/classad/index';
+import { quoteString, type ClassAd, type EvalContext } from '@tinycondor/shared/classad/index';
 import type { AdReader } from '@tinycondor/shared/proc-ad-view';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import { formatJobId } from '@tinycondor/shared/job-id';
@@ -143,6 +143,8 @@ export class Schedd {
   jobTransforms: JobTransforms | undefined;
   /** SUBMIT_REQUIREMENT_NAMES, checked on each submitted proc once transformed (server.ts sets it from the pool's configuration). */
   submitRequirements: SubmitRequirements | undefined;
+  /** What the schedd's evaluations of transforms, requirements and constraints are given: its userMap() maps (server.ts sets it). */
+  evalContext: () => EvalContext = () => ({});
   /** The epoch history's knobs, read when the first record is made (server.ts sets it from the pool's knobs). */
   epochSettings: () => EpochSettings;
   /** The concurrency limits' knobs as numbers, read at each pass that tries a job declaring limits (server.ts sets it from the pool's knobs). */
@@ -511,7 +513,7 @@ export class Schedd {
       if (!selected && selection.constraint !== undefined) {
         // A cluster ad has no ProcId of its own.
         const ad = cluster.procAd({ ProcId: null });
-        selected = constraintHolds(selection.constraint, ad);
+        selected = constraintHolds(selection.constraint, ad, this.evalContext());
       }
       if (!selected) continue;
       const owner = cluster.evaluation('Owner').value;
@@ -531,7 +533,7 @@ export class Schedd {
     if (action === 'remove' || action === 'remove-x') this.removeFactories(selection, caller);
     const inState = (job: StoredJob) => actionSelects(action, job.ad.getInt('JobStatus'), job.ad.getInt('JobStatusOnRelease'), job.ad.getInt('HoldReasonCode'));
     const hold = { code: HoldCode.UserRequest, subCode: holdSubCode };
-    const summary = await actOnSelection(this.store, { ...selection, inState }, (job) => this.actOnJob(action, job, reason, hold, caller, this.now()), () => this.stopped);
+    const summary = await actOnSelection(this.store, { ...selection, inState, context: this.evalContext() }, (job) => this.actOnJob(action, job, reason, hold, caller, this.now()), () => this.stopped);
     return { ...summary, queueJobs: this.store.countJobs() };
   }
 
@@ -542,7 +544,7 @@ export class Schedd {
   async setPriority(selection: Selection, change: { priority: number } | { adjustment: number }, caller: Caller): Promise<ActionSummary & { queueJobs: number }> {
     const summary = await actOnSelection(
       this.store,
-      selection,
+      { ...selection, context: this.evalContext() },
       (job) => {
         const jobId = formatJobId(job.cluster, job.proc);
         const denied = permissionDenied(caller, jobId, job.ad.getString('Owner'));
@@ -562,7 +564,7 @@ export class Schedd {
    */
   editJobs(request: EditRequest, caller: Caller, dryRun: boolean): EditOutcome {
     return this.store.transaction(() => {
-      const plan = planEdit(this.store, request, caller);
+      const plan = planEdit(this.store, request, caller, this.evalContext());
       if ('reason' in plan) {
         this.log.info({ user: caller.user, attribute: plan.attribute, job: plan.job, reason: plan.reason }, 'condor_qedit refused');
         const before = request.edits.findIndex(([name]) => name === plan.attribute);

@@ -14,6 +14,7 @@ import { buildApp } from './app.js';
 import { CheckpointCleanup } from './checkpoint-cleanup.js';
 import { JobTransforms } from './job-transforms.js';
 import { SubmitRequirements } from './submit-requirements.js';
+import { ConfiguredUserMaps } from './user-maps.js';
 import { EventFeed } from './dashboard/event-feed.js';
 import { DashboardPublisher } from './dashboard/publisher.js';
 import { SessionStore } from './dashboard/sessions.js';
@@ -136,6 +137,7 @@ function checkpointCleanupFor(opts: ScheddOptions, localDir: string, spoolDir: s
   return new CheckpointCleanup({
     spoolDir,
     mapFile: () => knob('CHECKPOINT_DESTINATION_MAPFILE') ?? path.join(localDir, 'checkpoint-destination-mapfile'),
+    config: () => opts.poolConfig?.(),
     libexecDir: opts.libexecDir,
     pluginTimeoutSeconds: () => knobInteger(knob('CHECKPOINT_CLEANUP_TIMEOUT'), 'CHECKPOINT_CLEANUP_TIMEOUT', 20, log),
     extraCheckpoints: () => knobInteger(knob('DEFAULT_NUM_EXTRA_CHECKPOINTS'), 'DEFAULT_NUM_EXTRA_CHECKPOINTS', 1, log),
@@ -174,8 +176,13 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
     const schedd = new Schedd(db, spool, settings, logger, dashboard);
     schedd.spoolCommitObserver = opts.onSpoolCommit;
     schedd.checkpointCleanup = checkpointCleanupFor(opts, paths.root, spool.spoolDir, logger);
-    if (opts.poolConfig) schedd.jobTransforms = new JobTransforms(opts.poolConfig, logger.child({ component: 'job-transforms' }));
-    if (opts.poolConfig) schedd.submitRequirements = new SubmitRequirements(opts.poolConfig, logger.child({ component: 'submit-requirements' }));
+    if (opts.poolConfig) {
+      const mapLog = logger.child({ component: 'user-maps' });
+      const userMaps = new ConfiguredUserMaps('SCHEDD', opts.poolConfig, (line, isProblem) => (isProblem ? mapLog.warn(line) : mapLog.info(line)));
+      schedd.evalContext = () => userMaps.context();
+      schedd.jobTransforms = new JobTransforms(opts.poolConfig, logger.child({ component: 'job-transforms' }), schedd.evalContext);
+      schedd.submitRequirements = new SubmitRequirements(opts.poolConfig, logger.child({ component: 'submit-requirements' }), schedd.evalContext);
+    }
     if (opts.knob) schedd.knob = opts.knob;
     if (opts.knob) schedd.limitsKnob = numberKnob(opts.knob, logger.child({ component: 'concurrency-limits' }));
     schedd.epochSettings = () => {
@@ -209,6 +216,8 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
         ['UID_DOMAIN', 'localhost'],
         ['RESERVED_DISK', String(reservedDiskMb)],
         ['QUEUE_SUPER_USERS', settings.superUsers.join(', ')],
+        // param_info.in's default, which `use POLICY : OnlyRegisteredCheckpointDestinations` refers to.
+        ['CHECKPOINT_DESTINATION_MAPFILE', '$(LOCAL_DIR)/checkpoint-destination-mapfile'],
         ...(opts.libexecDir === undefined ? [] : [['LIBEXEC', opts.libexecDir] as [string, string]]),
       ],
       logger,

@@ -63,7 +63,7 @@ t.test('submit requirements: one not met refuses the whole submission with its w
     ].join('\n'),
     'c',
   );
-  const requirements = { check: new SubmitRequirements(() => config, pino({ level: 'silent' })), scheddAd: scheddAd({ name: 'schedd@host', sinfulAddress: '' }) };
+  const requirements = { check: new SubmitRequirements(() => config, pino({ level: 'silent' }), () => ({})), scheddAd: scheddAd({ name: 'schedd@host', sinfulAddress: '' }) };
   const cluster = submittedClusterAd(common, 3);
   const submission = new SubmittedProcs(7, cluster, [{ ProcId: '0' }, { ProcId: '1', JobPrio: '3' }, { ProcId: '2', JobPrio: '4' }], alice, { ...context, requirements });
   const rows = [...submission.rows()];

@@ -13,7 +13,7 @@ function logged() {
 t.test('read again when the configuration changes, its problems logged each time it is read', async (t) => {
   const { lines, log } = logged();
   let config: CondorConfig = parseCondorConfig('SUBMIT_REQUIREMENT_NAMES = Broken\nSUBMIT_REQUIREMENT_Broken = RequestMemory >\n', 'c');
-  const requirements = new SubmitRequirements(() => config, log);
+  const requirements = new SubmitRequirements(() => config, log, () => ({}));
   t.equal(requirements.active(), false, 'a requirement that does not parse is left out');
   t.equal(requirements.active(), false);
   t.same(lines.map((line) => line.msg), ['Unable to parse submit requirement Broken, ignoring.'], 'logged once per configuration');
@@ -27,7 +27,7 @@ t.test('read again when the configuration changes, its problems logged each time
 t.test('a reason that gives no words is logged with the job it was evaluated for', async (t) => {
   const { lines, log } = logged();
   const config = parseCondorConfig('SUBMIT_REQUIREMENT_NAMES = R\nSUBMIT_REQUIREMENT_R = false\nSUBMIT_REQUIREMENT_R_REASON = NoSuchAttribute\n', 'c');
-  new SubmitRequirements(() => config, log).check(new ClassAd(), '3.1', scheddAd({ name: 'schedd@h', sinfulAddress: '' }));
+  new SubmitRequirements(() => config, log, () => ({})).check(new ClassAd(), '3.1', scheddAd({ name: 'schedd@h', sinfulAddress: '' }));
   t.match(lines, [{ msg: 'Submit requirement reason R did not evaluate to a string.', jobId: '3.1' }]);
 });
 

@@ -2,7 +2,7 @@
 // and their problems logged, when the configuration changed, as the job transforms are.
 import os from 'node:os';
 import type { Logger } from 'pino';
-import { ClassAd } from '@tinycondor/shared/classad/index';
+import { ClassAd, type EvalContext } from '@tinycondor/shared/classad/index';
 import { configValue, type CondorConfig } from '@tinycondor/shared/condor-config';
 import { checkSubmitRequirements, configuredSubmitRequirements, type RequirementsVerdict, type SubmitRequirement } from '@tinycondor/shared/submit-requirements';
 import { SubmitRejected } from './job-store.js';
@@ -24,6 +24,8 @@ export class SubmitRequirements {
   constructor(
     private readonly config: () => CondorConfig | undefined,
     private readonly log: Logger,
+    /** The schedd's userMap() maps as they are now. */
+    private readonly context: () => EvalContext,
   ) {}
 
   private current(): SubmitRequirement[] {
@@ -44,7 +46,7 @@ export class SubmitRequirements {
 
   /** The verdict on a proc's ad (transformed) in the schedd's (scheddAd); the problems of its reasons are logged. */
   check(jobAd: ClassAd, jobId: string, schedd: ClassAd): RequirementsVerdict {
-    const verdict = checkSubmitRequirements(this.current(), jobAd, schedd);
+    const verdict = checkSubmitRequirements(this.current(), jobAd, schedd, this.context());
     for (const problem of verdict.problems) this.log.warn({ jobId }, problem);
     return verdict;
   }

@@ -5,6 +5,7 @@
  * `if`/`elif`/`else`/`endif`, `warning :` and `error :`. Values keep their `$(NAME)` references until they
  * are looked up (a reference to the name being defined is expanded at once). Names are case-insensitive.
  */
+import { boolOf, ClassAd, parseExpr, type Expr } from './classad/index.js';
 import { METAKNOBS } from './config-metaknobs.js';
 import { includedText, MAX_INCLUDE_DEPTH } from './submit/include.js';
 import { applyConditionalLine, conditionalLine, evaluateCondition, IfStack, type ConditionalLine } from './submit/conditionals.js';
@@ -73,6 +74,23 @@ export function expandConfigText(config: CondorConfig, text: string, env: Record
     if (err instanceof SubmitError) throw new Error(`config macro expansion failed ${what}: ${err.message.replace(/^configuration:0: /, '')}`);
     throw err;
   }
+}
+
+/**
+ * A knob's value as param_boolean reads it (string_is_boolean_param): true, false, 1 or 0 (case aside), else an
+ * expression that evaluates to a boolean or a number; undefined when it is none of these (HTCondor's "is not
+ * a valid boolean").
+ */
+export function configBoolean(text: string): boolean | undefined {
+  const word = /^(true|1|false|0)\s*$/i.exec(text);
+  if (word) return /^(true|1)$/i.test(word[1]!);
+  let expr: Expr;
+  try {
+    expr = parseExpr(text);
+  } catch {
+    return undefined;
+  }
+  return boolOf(new ClassAd().evaluateExpr(expr));
 }
 
 /** The text of `use CATEGORY : name`, or undefined when there is no such template. */

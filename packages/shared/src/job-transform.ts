@@ -5,7 +5,7 @@
  * EVALMACRO, COPY, RENAME, DELETE (the last three also with a /regex/), under an optional REQUIREMENTS.
  * A transform's `$(NAME)` is its own macro, else `$(MY.attr)` of the ad, else the configuration's NAME.
  */
-import { ClassAd, parseExpr, unparseValue, valueToExpr, boolOf, type Expr, type Value } from './classad/index.js';
+import { ClassAd, parseExpr, unparseValue, valueToExpr, boolOf, type EvalContext, type Expr, type Value } from './classad/index.js';
 import { classAdRegexOptions, compileRegex, regexFinds, regexSubstitute } from './classad/regex.js';
 import { unparse } from './classad/unparse.js';
 import { applyConditionalLine, conditionalLine, evaluateCondition, IfStack, type ConditionalLine } from './submit/conditionals.js';
@@ -101,9 +101,9 @@ export function configuredJobTransforms(config: TransformConfig, names = config.
 }
 
 /** MacroStreamXFormSource::matches: no REQUIREMENTS, or REQUIREMENTS true (a non-boolean result is false). */
-export function transformMatches(transform: JobTransform, ad: ClassAd): boolean {
+export function transformMatches(transform: JobTransform, ad: ClassAd, context?: EvalContext): boolean {
   if (!transform.requirements) return true;
-  return boolOf(ad.evaluateExpr(transform.requirements.expr)) ?? false;
+  return boolOf(ad.evaluateExpr(transform.requirements.expr, undefined, context)) ?? false;
 }
 
 export interface TransformSettings {
@@ -114,6 +114,8 @@ export interface TransformSettings {
   arguments?: ReadonlyMap<string, string>;
   /** Each step and each error as HTCondor's transform logs it (condor_transform_ads -verbose, the SchedLog). */
   log?: (line: string, isError: boolean) => void;
+  /** What the transform's evaluations are given: the process's userMap() maps. */
+  context?: EvalContext;
 }
 
 type Keyword = 'COPY' | 'DEFAULT' | 'DELETE' | 'EVALMACRO' | 'EVALSET' | 'NAME' | 'RENAME' | 'REQUIREMENTS' | 'SET' | 'TRANSFORM' | 'UNIVERSE';
@@ -251,7 +253,7 @@ class TransformRun {
   }
 
   private expand(text: string): string {
-    const expander = new MacroExpander({ lookup: (name) => this.lookup(name), env: this.settings.env });
+    const expander = new MacroExpander({ lookup: (name) => this.lookup(name), env: this.settings.env, evalContext: this.settings.context });
     try {
       return expander.expand(text, { file: `JOB_TRANSFORM_${this.transform.name}`, line: 0 });
     } catch (err) {
@@ -270,7 +272,7 @@ class TransformRun {
           // In a transform, a condition that is a ClassAd expression is evaluated against the job.
           complex: (expr) => {
             try {
-              return boolOf(this.ad.evaluateExpr(expr));
+              return boolOf(this.ad.evaluateExpr(expr, undefined, this.settings.context));
             } catch {
               return undefined;
             }
@@ -369,7 +371,7 @@ class TransformRun {
     } catch {
       return undefined;
     }
-    return this.ad.evaluateExpr(expr);
+    return this.ad.evaluateExpr(expr, undefined, this.settings.context);
   }
 
   private attributeAction(keyword: 'DELETE' | 'RENAME' | 'COPY', attr: string, target: string): void {

@@ -54,3 +54,16 @@ t.test('the custom machine resource knobs, named by their tag; GPU discovery is 
   }
   for (const name of ['STARTD_DETECT_GPUS', 'GPU_DISCOVERY_EXTRA', 'SHARED_MACHINE_RESOURCE_GPUs']) t.notOk(isImplementedKnob(name), name);
 });
+
+t.test("userMap()'s maps: the NAMES of the subsystems this pool has, each name's MAPFILE, MAPDATA and PREFIX", async (t) => {
+  for (const name of ['SCHEDD_CLASSAD_USER_MAP_NAMES', 'TOOL_CLASSAD_USER_MAP_NAMES', 'XFORM_CLASSAD_USER_MAP_NAMES', 'CLASSAD_USER_MAPFILE_Groups', 'classad_user_mapdata_x', 'CLASSAD_USER_MAP_PREFIX_checkpoint_destination_map']) {
+    t.ok(isImplementedKnob(name), name);
+  }
+  for (const name of ['STARTD_CLASSAD_USER_MAP_NAMES', 'NEGOTIATOR_CLASSAD_USER_MAP_NAMES', 'CLASSAD_USER_MAP_NAMES']) t.notOk(isImplementedKnob(name), `${name}: no process here reads it`);
+  const config = parseCondorConfig('CHECKPOINT_DESTINATION_MAPFILE = /m\nuse policy:OnlyRegisteredCheckpointDestinations\nuse feature:AssignAccountingGroup(/g)\n', 'c');
+  t.same(
+    unreadKnobs(config).map((entry) => entry.name),
+    ['IMMUTABLE_JOB_ATTRS'],
+    "the templates' knobs are read, but for IMMUTABLE_JOB_ATTRS",
+  );
+});

@@ -5,7 +5,8 @@
  * SUBMIT_REQUIREMENT_<name>_REASON an expression giving the refusal's words; with
  * SUBMIT_REQUIREMENT_<name>_IS_WARNING true, a requirement not met only warns.
  */
-import { ClassAd, parseExpr, type Expr, type Value } from './classad/index.js';
+import { parseExpr, type ClassAd, type EvalContext, type Expr, type Value } from './classad/index.js';
+import { configBoolean } from './condor-config.js';
 
 export interface SubmitRequirement {
   name: string;
@@ -48,7 +49,7 @@ export function configuredSubmitRequirements(config: RequirementsConfig): { requ
     const reason = reasonText === undefined ? undefined : parsedWithAliases(reasonText);
     if (reasonText !== undefined && reason === undefined) problems.push(`Unable to parse submit requirement reason ${name}, ignoring.`);
     const warningText = param(`SUBMIT_REQUIREMENT_${name}_IS_WARNING`);
-    const isWarning = warningText === undefined ? false : paramBoolean(warningText);
+    const isWarning = warningText === undefined ? false : configBoolean(warningText);
     if (isWarning === undefined) {
       problems.push(`SUBMIT_REQUIREMENT_${name}_IS_WARNING in the condor configuration  is not a valid boolean ("${warningText}").  Please set it to True or False (default is False)`);
     }
@@ -105,14 +106,6 @@ function withAliases(expr: Expr): Expr {
   }
 }
 
-/** string_is_boolean_param: true, false, 1 or 0 (case aside), else an expression that evaluates to a boolean or a number. */
-function paramBoolean(text: string): boolean | undefined {
-  const word = /^(true|1|false|0)\s*$/i.exec(text);
-  if (word) return /^(true|1)$/i.test(word[1]!);
-  const expr = parsed(text);
-  return expr === undefined ? undefined : booleanEquivalent(new ClassAd().evaluateExpr(expr));
-}
-
 /** Value::IsBooleanValueEquiv: a boolean, or a number (true when not 0). */
 function booleanEquivalent(value: Value): boolean | undefined {
   if (value.type === 'bool') return value.value;
@@ -135,14 +128,14 @@ export interface RequirementsVerdict {
 
 /**
  * Scheduler::checkSubmitRequirements: each requirement, in order, evaluated in the schedd's ad (MY) against
- * the job's (TARGET). The first that is not met, or is not a boolean,
+ * the job's (TARGET), with the schedd's userMap() maps. The first that is not met, or is not a boolean,
  * ends the check with a refusal; a warning's words are kept and the check goes on.
  */
-export function checkSubmitRequirements(requirements: readonly SubmitRequirement[], jobAd: ClassAd, scheddAd: ClassAd): RequirementsVerdict {
+export function checkSubmitRequirements(requirements: readonly SubmitRequirement[], jobAd: ClassAd, scheddAd: ClassAd, context?: EvalContext): RequirementsVerdict {
   const verdict: RequirementsVerdict = { refusal: undefined, warnings: [], problems: [] };
   if (requirements.length === 0) return verdict;
   for (const { name, requirement, reason, isWarning } of requirements) {
-    const result = scheddAd.evaluateExpr(requirement, jobAd);
+    const result = scheddAd.evaluateExpr(requirement, jobAd, context);
     // EvalExprToBool fails on a list or an ad; undefined, error and strings are "non-boolean".
     if (result.type === 'list' || result.type === 'ad') {
       verdict.refusal = { words: `Submit requirement ${name} failed to evaluate.\n`, rval: -2 };
@@ -156,7 +149,7 @@ export function checkSubmitRequirements(requirements: readonly SubmitRequirement
     if (met) continue;
     let words = `Submit requirement ${name} not met.\n`;
     if (reason !== undefined) {
-      const given = scheddAd.evaluateExpr(reason, jobAd);
+      const given = scheddAd.evaluateExpr(reason, jobAd, context);
       if (given.type === 'list' || given.type === 'ad') verdict.problems.push(`Submit requirement reason ${name} failed to evaluate.`);
       else if (given.type !== 'string') verdict.problems.push(`Submit requirement reason ${name} did not evaluate to a string.`);
       else words = given.value;

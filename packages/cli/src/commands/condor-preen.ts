@@ -253,6 +253,7 @@ export async function condorPreen(args: string[], io: CommandIo): Promise<number
   const cleanup = new CheckpointCleanup({
     spoolDir: spool,
     mapFile: () => pool.value('CHECKPOINT_DESTINATION_MAPFILE') ?? path.join(pool.value('LOCAL_DIR') ?? path.dirname(spool), 'checkpoint-destination-mapfile'),
+    config: () => pool.config,
     // The pool's condor_config names LIBEXEC (where cleanup_locally_mounted_checkpoint is).
     libexecDir: pool.value('LIBEXEC'),
     pluginTimeoutSeconds: () => nonNegativeInteger(pool, 'CHECKPOINT_CLEANUP_TIMEOUT', 20, log),

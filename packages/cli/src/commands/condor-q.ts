@@ -19,6 +19,7 @@ import {
   type QueueViewContext,
 } from '../format/index.js';
 import { loadPoolConfig } from '../pool-config.js';
+import { toolEvalContext } from '../tool-user-maps.js';
 import { readHistoryAds, readLongAds, selectAds } from '../ads-file.js';
 import { commonView } from '../format/query-view.js';
 import { buildConstraint, parseQueryArgs, type QueryArgs } from '../query-args.js';
@@ -164,7 +165,7 @@ export const condorQ: Command = async (args, io) => {
   }
   const opts = { allUsers, allUsersTotals: countJobs(ads) };
   const text =
-    commonView(query, shown) ??
+    commonView(query, shown, toolEvalContext('TOOL', io)) ??
     (query.view === 'totals'
       ? formatTotals(shown, context, opts)
       : query.view === 'hold'
@@ -184,6 +185,6 @@ export const condorHistory: Command = async (args, io) => {
   if (source !== undefined) return epochHistory(io, loadPoolConfig(io.env), source, parseQueryArgs(rest, HISTORY_USAGE, { historyScan: true }));
   const query = parseQueryArgs(args, HISTORY_USAGE, { historyScan: true });
   const { ads, context } = await fetchAds(io, 'history', query);
-  io.stdout(commonView(query, ads) ?? formatHistory(ads, context));
+  io.stdout(commonView(query, ads, toolEvalContext('TOOL', io)) ?? formatHistory(ads, context));
   return 0;
 };

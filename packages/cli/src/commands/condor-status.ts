@@ -3,6 +3,7 @@ import { CliError, type Command } from '../cli-error.js';
 import { formatStatus, formatStatusTotals } from '../format/index.js';
 import { commonView } from '../format/query-view.js';
 import { loadPoolConfig } from '../pool-config.js';
+import { toolEvalContext } from '../tool-user-maps.js';
 import { parseQueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
 
@@ -12,11 +13,12 @@ const USAGE = 'Usage: condor_status [-af <attr>... | -format <fmt> <attr> | -jso
 export const condorStatus: Command = async (args, io) => {
   const query = parseQueryArgs(args, USAGE);
   if (query.jobs.length > 0) throw new CliError(`ERROR: condor_status takes no job ids\n${USAGE}`);
-  const api = connectSchedd(loadPoolConfig(io.env, io.stderr));
+  const pool = loadPoolConfig(io.env, io.stderr);
+  const api = connectSchedd(pool);
   const reply = await api.status();
   let ads = reply.ads.map((stored) => ClassAd.fromJSON(stored));
   for (const constraint of query.constraints) ads = ads.filter((ad) => isTrue(ad.evaluateExpr(constraint)));
   if (query.owners.length > 0) ads = ads.filter((ad) => query.owners.some((o) => [ad.getString('Name'), ad.getString('Machine'), ad.getString('StartdName')].includes(o)));
-  io.stdout(commonView(query, ads) ?? (query.view === 'totals' ? formatStatusTotals(ads) : formatStatus(ads, { now: new Date() })));
+  io.stdout(commonView(query, ads, toolEvalContext('TOOL', io, () => pool.config)) ?? (query.view === 'totals' ? formatStatusTotals(ads) : formatStatus(ads, { now: new Date() })));
   return 0;
 };

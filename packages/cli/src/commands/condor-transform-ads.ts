@@ -7,6 +7,7 @@ import { applyJobTransform, parseJobTransform, transformMatches, TransformError,
 import type { Command, CommandIo } from '../cli-error.js';
 import { compareAttrNames } from '../format/text.js';
 import { loadPoolConfig, type PoolConfig } from '../pool-config.js';
+import { toolEvalContext } from '../tool-user-maps.js';
 
 const USAGE = `Usage: condor_transform_ads [transforms] [options] [<key>=<value>] <infile> [<infile>]
 
@@ -153,6 +154,7 @@ export const condorTransformAds: Command = async (args, io) => {
     }
   }
   if (inputs.length === 0) inputs.push('-');
+  const context = toolEvalContext('XFORM', io, () => config().config);
   let written = '';
   for (const input of inputs) {
     let ads: ClassAd[];
@@ -165,13 +167,14 @@ export const condorTransformAds: Command = async (args, io) => {
     }
     for (const ad of ads) {
       for (const transform of transforms) {
-        if (!transformMatches(transform, ad)) continue;
+        if (!transformMatches(transform, ad, context)) continue;
         try {
           applyJobTransform(ad, transform, {
             configRaw: (name) => config().config.get(name.toUpperCase())?.value,
             env: io.env,
             arguments: macros,
             log: (line, isError) => (isError || verbose ? io.stderr(`${line}\n`) : undefined),
+            context,
           });
         } catch (err) {
           if (!(err instanceof TransformError)) throw err;

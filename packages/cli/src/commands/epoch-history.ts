@@ -5,13 +5,14 @@ import fs from 'node:fs';
 import { rotatedFiles } from '@tinycondor/shared/rotated-files';
 import os from 'node:os';
 import path from 'node:path';
-import { ClassAd, isTrue, parseExpr } from '@tinycondor/shared/classad/index';
+import { ClassAd, isTrue, parseExpr, type EvalContext } from '@tinycondor/shared/classad/index';
 import { parseEpochEntries, type EpochEntry } from '@tinycondor/shared/epoch-history';
 import { CliError, type CommandIo } from '../cli-error.js';
 import { formatHistory } from '../format/index.js';
 import { commonView } from '../format/query-view.js';
 import type { PoolConfig } from '../pool-config.js';
 import { buildConstraint, type QueryArgs } from '../query-args.js';
+import { toolEvalContext } from '../tool-user-maps.js';
 
 /** What the epoch options asked for. */
 export interface EpochSource {
@@ -105,7 +106,7 @@ function readEntries(file: string): EpochEntry[] {
 }
 
 /** The records shown, from the pool's configuration and the query (ids, owners, -constraint, -limit, -since, -forwards). */
-export function readEpochRecords(pool: Pick<PoolConfig, 'value'>, source: EpochSource, query: QueryArgs): ClassAd[] {
+export function readEpochRecords(pool: Pick<PoolConfig, 'value'>, source: EpochSource, query: QueryArgs, context?: EvalContext): ClassAd[] {
   const spool = pool.value('SPOOL');
   const fileKnob = pool.value('JOB_EPOCH_HISTORY');
   const file = fileKnob === undefined ? (spool === undefined ? undefined : path.join(spool, 'epoch_history')) : fileKnob.trim() || undefined;
@@ -137,8 +138,8 @@ export function readEpochRecords(pool: Pick<PoolConfig, 'value'>, source: EpochS
     } catch {
       continue;
     }
-    if (since !== undefined && isTrue(ad.evaluateExpr(since))) break;
-    if (constraint !== undefined && !isTrue(ad.evaluateExpr(constraint))) continue;
+    if (since !== undefined && isTrue(ad.evaluateExpr(since, undefined, context))) break;
+    if (constraint !== undefined && !isTrue(ad.evaluateExpr(constraint, undefined, context))) continue;
     shown.push(ad);
     if (query.limit !== undefined && shown.length >= query.limit) break;
   }
@@ -155,7 +156,8 @@ function parseConstraint(text: string) {
 
 /** condor_history -epochs / -transfer-history: the records in the view asked for (the job view by default). */
 export function epochHistory(io: CommandIo, pool: PoolConfig, source: EpochSource, query: QueryArgs): number {
-  const ads = readEpochRecords(pool, source, query);
-  io.stdout(commonView(query, ads) ?? formatHistory(ads, { scheddName: pool.value('SCHEDD_NAME') ?? os.hostname(), scheddAddress: '', now: new Date(), currentUser: os.userInfo().username }));
+  const context = toolEvalContext('TOOL', io, () => pool.config);
+  const ads = readEpochRecords(pool, source, query, context);
+  io.stdout(commonView(query, ads, context) ?? formatHistory(ads, { scheddName: pool.value('SCHEDD_NAME') ?? os.hostname(), scheddAddress: '', now: new Date(), currentUser: os.userInfo().username }));
   return 0;
 }

@@ -1,6 +1,6 @@
 // -af / -autoformat: attribute values (or expressions), one ad per line, shaped by the letters after
 // `-af:` as HTCondor's parse_autoformat_args reads them (src/condor_utils/ad_printmask.cpp).
-import { formatValueForAf, unparseValue, type ClassAd } from './classad.js';
+import { formatValueForAf, unparseValue, type ClassAd, type EvalContext } from './classad.js';
 import { alignLeft } from './text.js';
 
 /** What the letters after `-af:` ask for. */
@@ -71,9 +71,9 @@ export function parseAutoFormatLetters(letters: string): AutoFormatOptions {
 }
 
 /** The value of one -af argument: an attribute of the ad, or else an expression evaluated against it. */
-function valueText(ad: ClassAd, attrOrExpr: string, options: AutoFormatOptions): string {
+function valueText(ad: ClassAd, attrOrExpr: string, options: AutoFormatOptions, context: EvalContext | undefined): string {
   if (options.raw) return ad.getSource(attrOrExpr) ?? (ad.has(attrOrExpr) ? 'undefined' : attrOrExpr);
-  const value = ad.has(attrOrExpr) ? ad.evaluate(attrOrExpr) : ad.evaluateExpr(attrOrExpr);
+  const value = ad.has(attrOrExpr) ? ad.evaluate(attrOrExpr, undefined, context) : ad.evaluateExpr(attrOrExpr, undefined, context);
   return options.capV ? unparseValue(value) : formatValueForAf(value);
 }
 
@@ -86,11 +86,11 @@ function jobIdText(ad: ClassAd): string {
  * condor_q/condor_history/condor_status -af. With headings (-af:h) each column is left-aligned to its widest
  * value or heading, the last one included, under a heading line of the arguments (` ID` for the job id).
  */
-export function formatAutoFormat(ads: ClassAd[], attrs: string[], options: AutoFormatOptions = DEFAULT_AUTOFORMAT): string {
+export function formatAutoFormat(ads: ClassAd[], attrs: string[], options: AutoFormatOptions = DEFAULT_AUTOFORMAT, context?: EvalContext): string {
   const headings = [...(options.jobId ? [' ID'] : []), ...attrs];
   const labels = [...(options.jobId ? ['ID'] : []), ...attrs];
   const rows = ads.map((ad) =>
-    [...(options.jobId ? [jobIdText(ad)] : []), ...attrs.map((attr) => valueText(ad, attr, options))].map((cell, i) => (options.label ? `${labels[i]} = ${cell}` : cell)),
+    [...(options.jobId ? [jobIdText(ad)] : []), ...attrs.map((attr) => valueText(ad, attr, options, context))].map((cell, i) => (options.label ? `${labels[i]} = ${cell}` : cell)),
   );
   const widths = headings.map((heading, i) => Math.max(heading.length, ...rows.map((cells) => cells[i].length)));
   const line = (cells: readonly string[]): string => {

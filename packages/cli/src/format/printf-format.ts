@@ -2,7 +2,7 @@
 // printf column (ad_printmask.cpp render and display; registerFormatF collapses the format's escapes):
 // the value of ATTR (an attribute, else an expression) written with FMT's one conversion; nothing at all
 // when the value does not suit the conversion (an undefined attribute, a string for %d).
-import { parseExpr, unparse, unparseValue, type ClassAd, type Expr, type Value } from '@tinycondor/shared/classad/index';
+import { parseExpr, unparse, unparseValue, type ClassAd, type EvalContext, type Expr, type Value } from '@tinycondor/shared/classad/index';
 import { formatPrintf, PRINTF_INT, PRINTF_REAL } from '@tinycondor/shared/submit/printf';
 
 export interface PrintfColumn {
@@ -34,7 +34,7 @@ function stringConversion(format: string, match: RegExpExecArray, text: string):
 }
 
 /** One column's text for an ad. */
-export function renderPrintfColumn(ad: ClassAd, column: PrintfColumn): string {
+export function renderPrintfColumn(ad: ClassAd, column: PrintfColumn, context?: EvalContext): string {
   const format = collapseEscapes(column.format);
   const match = CONVERSION.exec(format);
   // A format without a conversion is printed as it is, whatever the attribute.
@@ -50,7 +50,7 @@ export function renderPrintfColumn(ad: ClassAd, column: PrintfColumn): string {
     }
   }
   if (expr === undefined) return '';
-  const value: Value = ad.evaluateExpr(expr);
+  const value: Value = ad.evaluateExpr(expr, undefined, context);
   const number = value.type === 'int' || value.type === 'real' ? value.value : undefined;
   if (PRINTF_INT.includes(letter)) return number === undefined ? '' : (formatPrintf(format, Math.trunc(number), PRINTF_INT) ?? format);
   if (PRINTF_REAL.includes(letter)) return number === undefined ? '' : (formatPrintf(format, number, PRINTF_REAL) ?? format);

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { parseExpr, type ClassAd, type Expr } from '@tinycondor/shared/classad/index';
+import { parseExpr, type ClassAd, type EvalContext, type Expr } from '@tinycondor/shared/classad/index';
 import { MAX_SUBMIT_BODY_BYTES } from '@tinycondor/shared/submit-limits';
 import { callerOf } from '../caller.js';
 import { constraintHolds, constraintSource } from '../constraint-jobs.js';
@@ -28,10 +28,10 @@ import {
 
 /**
  * `{"ads":[…]}` of the ads of `source` that `expr` selects (all without one), among the first `limit`, up to the
- * first one `stop` holds for (left out): read and evaluated a slice at a time (see slices), so that a big queue
+ * first one `stop` holds for (left out), evaluated with `context`: read and evaluated a slice at a time (see slices), so that a big queue
  * or a slow constraint never holds the schedd.
  */
-async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (item: T) => ClassAd, expr: Expr | undefined, limit = Infinity, stop?: Expr): AsyncGenerator<string> {
+async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (item: T) => ClassAd, context: EvalContext, expr: Expr | undefined, limit = Infinity, stop?: Expr): AsyncGenerator<string> {
   yield '{"ads":[';
   let first = true;
   let scanned = 0;
@@ -41,11 +41,11 @@ async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (i
       if (scanned === limit) break;
       scanned++;
       const ad = adOf(item);
-      if (stop !== undefined && constraintHolds(stop, ad)) {
+      if (stop !== undefined && constraintHolds(stop, ad, context)) {
         scanned = limit;
         break;
       }
-      if (expr !== undefined && !constraintHolds(expr, ad)) continue;
+      if (expr !== undefined && !constraintHolds(expr, ad, context)) continue;
       text += `${first ? '' : ','}${JSON.stringify(ad.toJSON())}`;
       first = false;
     }
@@ -130,7 +130,7 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     async (request, reply) => {
       if (request.query.constraint !== undefined) {
         const expr = parseExpr(request.query.constraint);
-        return reply.type('application/json').send(Readable.from(selectedAdsDocument(constraintSource(schedd.store, expr), (job) => job.ad, expr)));
+        return reply.type('application/json').send(Readable.from(selectedAdsDocument(constraintSource(schedd.store, expr), (job) => job.ad, schedd.evalContext(), expr)));
       }
       // Without a constraint the stored texts go out as they are: no parsing of a big queue.
       return reply.type('application/json').send(Readable.from(adsDocument(schedd.store.jobTexts())));
@@ -160,7 +160,7 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
       if (since !== undefined && forwards === true) return reply.code(400).send({ error: 'since cannot be combined with forwards: the scan stops going backwards from the newest job' });
       const expr = constraint === undefined ? undefined : parseExpr(constraint);
       const stop = since === undefined ? undefined : parseExpr(since);
-      const document = selectedAdsDocument(schedd.store.historySource(forwards === true), (entry) => entry.ad, expr, limit, stop);
+      const document = selectedAdsDocument(schedd.store.historySource(forwards === true), (entry) => entry.ad, schedd.evalContext(), expr, limit, stop);
       return reply.type('application/json').send(Readable.from(document));
     },
   );

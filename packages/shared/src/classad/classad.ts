@@ -1,7 +1,7 @@
 import type { Expr } from './ast.js';
 import { valueToExpr } from './ast.js';
 import { ClassAdParseError } from './errors.js';
-import { evaluateAttribute, evaluateExpr } from './evaluate.js';
+import { evaluateAttribute, evaluateExpr, type EvalContext } from './evaluate.js';
 import { parseExpr } from './parser.js';
 import { unparse } from './unparse.js';
 import { boolOf, intOf, jsToValue, numberOf, stringOf, type Value } from './value.js';
@@ -111,13 +111,13 @@ export class ClassAd {
   }
 
   /** Evaluates an attribute with MY = this ad and TARGET = `target`. */
-  evaluate(name: string, target?: ClassAd): Value {
-    return evaluateAttribute(this, name, target);
+  evaluate(name: string, target?: ClassAd, context?: EvalContext): Value {
+    return evaluateAttribute(this, name, target, context);
   }
 
-  evaluateExpr(expr: Expr | string, target?: ClassAd): Value {
+  evaluateExpr(expr: Expr | string, target?: ClassAd, context?: EvalContext): Value {
     const tree = typeof expr === 'string' ? parseExpr(expr) : expr;
-    return evaluateExpr(tree, this, target);
+    return evaluateExpr(tree, this, target, context);
   }
 
   /** Evaluated int (reals truncated); undefined for anything else. */

@@ -47,6 +47,18 @@ function valueSize(v: Value): number {
   return size;
 }
 
+/**
+ * What an evaluation may use besides the ads, given by the process that evaluates (the evaluator keeps no
+ * state of its own): HTCondor's are per process, set by its configuration.
+ */
+export interface EvalContext {
+  /**
+   * userMap()'s maps (the process's `<SUBSYS>_CLASSAD_USER_MAP_NAMES`): the canonicalization `input` maps to in
+   * map `mapName` (`name` or `name.method`), or undefined when there is no such map or no entry matches.
+   */
+  userMap?(mapName: string, input: string): string | undefined;
+}
+
 /** Where names are looked up: the ad being evaluated, its enclosing ads, then the match target. */
 interface Scope {
   readonly ad: ClassAd;
@@ -63,6 +75,8 @@ class EvalState {
   private stepsLeft = MAX_EVAL_STEPS;
   /** Set once the budget is spent: from then on every node, and so the whole evaluation, is this ERROR. */
   exhausted: Value | undefined;
+
+  constructor(readonly context: EvalContext) {}
 
   /** Takes `steps` from the budget; false once it is spent. */
   spend(steps: number): boolean {
@@ -105,16 +119,16 @@ class EvalState {
 const enclosingScopes = new WeakMap<ClassAd, Scope>();
 
 /** Evaluates `expr` with MY = `my` and TARGET = `target`. */
-export function evaluateExpr(expr: Expr, my: ClassAd, target?: ClassAd): Value {
-  const state = new EvalState();
+export function evaluateExpr(expr: Expr, my: ClassAd, target?: ClassAd, context: EvalContext = {}): Value {
+  const state = new EvalState(context);
   return guardStack(() => withinBudget(evaluateNode(expr, scopeOf(my, target), state), state));
 }
 
 /** Evaluates attribute `name` of `my`; a missing attribute is UNDEFINED. */
-export function evaluateAttribute(my: ClassAd, name: string, target?: ClassAd): Value {
+export function evaluateAttribute(my: ClassAd, name: string, target?: ClassAd, context: EvalContext = {}): Value {
   const expr = my.get(name);
   if (expr === undefined) return UNDEFINED;
-  const state = new EvalState();
+  const state = new EvalState(context);
   return guardStack(() => withinBudget(evaluateAttributeIn(scopeOf(my, target), name, expr, state), state));
 }
 
@@ -203,7 +217,7 @@ function evaluateKind(expr: Expr, scope: Scope, state: EvalState): Value {
     case 'subscript':
       return subscript(evaluate(expr.base), evaluate(expr.index), state);
     case 'call':
-      return state.admit(callFunction(expr.name, expr.args, (arg) => state.charge(evaluate(arg)), (steps) => state.spend(steps)));
+      return state.admit(callFunction(expr.name, expr.args, (arg) => state.charge(evaluate(arg)), (steps) => state.spend(steps), state.context));
     case 'unary':
       return applyUnary(expr.op, evaluate(expr.operand));
     case 'binary':

@@ -147,3 +147,37 @@ t.test('unknown functions and bad arity give ERROR', async (t) => {
   const v = ad.evaluateExpr('time()');
   t.ok(v.type === 'int' && Math.abs(v.value - now) <= 2, 'time() is epoch seconds');
 });
+
+t.test('join (fnCall.cpp strCat): UNDEFINED items left out, a list joined', async (t) => {
+  t.equal(ev('join(".", "cs", Owner)'), '"cs.alice"');
+  t.equal(ev('join(".", Nope, Owner)'), '"alice"', 'as AssignAccountingGroup joins an unmapped group');
+  t.equal(ev('join(".", Nope, Nope)'), 'undefined');
+  t.equal(ev('join(", ", L)'), '"3, 1.5, 2"');
+  t.equal(ev('join({"a", "b"})'), '"ab"');
+  t.equal(ev('join(Nope, "a", "b")'), '"ab"', 'an undefined separator is empty');
+  t.equal(ev('join("-", "", "a", "", "b")'), '"a--b"', 'no separator while the text is empty');
+  t.equal(ev('join("-", 1/0, "a")'), 'error');
+  t.equal(ev('join("-")'), '""');
+  t.equal(ev('join()'), '""');
+});
+
+t.test('userMap (compat_classad.cpp userMap_func) over the maps the evaluation is given', async (t) => {
+  const maps: Record<string, string> = { 'groups:alice': 'physics, chemistry ,', 'groups:bob': ' , ', 'groups.alt:alice': 'math' };
+  const context = { userMap: (name: string, input: string) => maps[`${name}:${input}`] };
+  const um = (source: string) => unparseValue(ad.evaluateExpr(source, undefined, context));
+  t.equal(um('userMap("groups", Owner)'), '"physics, chemistry ,"', 'the canonicalization as it is');
+  t.equal(um('userMap("groups", Owner, "CHEMISTRY")'), '"chemistry"', 'items trimmed, compared case aside');
+  t.equal(um('userMap("groups", Owner, 42)'), '"physics"', 'a preferred item that is not a string: the first');
+  t.equal(um('userMap("groups.alt", Owner, "x")'), '"math"');
+  t.equal(um('userMap("groups", "bob", "x")'), 'undefined', 'a canonicalization with no items');
+  t.equal(um('userMap("groups", "bob", "x", "none")'), '"none"');
+  t.equal(um('userMap("groups", "carol", "x", {1, 2})'), '{ 1,2 }', 'the default as it evaluates');
+  t.equal(um('userMap("groups", Nope)'), 'undefined');
+  t.equal(um('userMap("groups", Nope, "x", "def")'), '"def"');
+  t.equal(um('userMap("groups", 1/0, "x", "def")'), 'error');
+  t.equal(um('userMap(1/0, Owner)'), 'error');
+  t.equal(um('userMap("groups")'), 'error');
+  t.equal(um('userMap("groups", Owner, "a", "b", "c")'), 'error');
+  t.equal(ev('userMap("groups", Owner)'), 'undefined', 'an evaluation given no maps has none');
+  t.equal(ev('userMap("groups", Owner, undefined, "def")'), '"def"');
+});

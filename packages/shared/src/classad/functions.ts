@@ -1,4 +1,5 @@
 import type { Expr } from './ast.js';
+import type { EvalContext } from './evaluate.js';
 import { applyBinary, isIdentical, truthValue } from './operators.js';
 import { classAdRegexOptions, compileRegex, regexFinds, regexSubstitute, stringListRegexOptions } from './regex.js';
 import { unparseValue } from './unparse.js';
@@ -20,15 +21,15 @@ export type ArgEvaluator = (expr: Expr) => Value;
 /** Takes steps from the evaluation's budget (see MAX_EVAL_STEPS); false once it is spent. */
 export type Spend = (steps: number) => boolean;
 
-type Builtin = (args: readonly Expr[], evaluate: ArgEvaluator, spend: Spend) => Value;
+type Builtin = (args: readonly Expr[], evaluate: ArgEvaluator, spend: Spend, context: EvalContext) => Value;
 
 const DEFAULT_LIST_DELIMITERS = ' ,';
 
 /** Calls a built-in function by case-insensitive name; unknown names and bad arity give ERROR. */
-export function callFunction(name: string, args: readonly Expr[], evaluate: ArgEvaluator, spend: Spend): Value {
+export function callFunction(name: string, args: readonly Expr[], evaluate: ArgEvaluator, spend: Spend, context: EvalContext = {}): Value {
   const builtin = BUILTINS.get(name.toLowerCase());
   if (builtin === undefined) return errorValue(`unknown function ${name}`);
-  return builtin(args, evaluate, spend);
+  return builtin(args, evaluate, spend, context);
 }
 
 /** A function that sees evaluated arguments; ERROR or UNDEFINED arguments decide the result first. */
@@ -224,6 +225,71 @@ const stringListRegexpMemberFunction: Builtin = (args, evaluate, spend) => {
   return boolValue(items.some((item) => regexFinds(regex, item)));
 };
 
+/**
+ * join(sep, a, b, …), join(sep, list), join(list) (fnCall.cpp strCat): the items' text with `sep` between them;
+ * UNDEFINED items are left out (all of them UNDEFINED: UNDEFINED), an ERROR one makes the result ERROR.
+ */
+const joinFunction: Builtin = (args, evaluate) => {
+  if (args.length === 0) return stringValue('');
+  let values = args.map(evaluate);
+  const last = values.at(-1) as Value;
+  if (values.length <= 2 && last.type === 'list') values = [values.length === 2 ? (values[0] as Value) : stringValue(''), ...last.items];
+  let separator = '';
+  let text = '';
+  let anyUndefined = false;
+  let anyDefined = false;
+  for (const [index, value] of values.entries()) {
+    if (value.type === 'undefined') {
+      anyUndefined = true;
+      continue;
+    }
+    if (value.type === 'error') return ERROR;
+    if (index === 0) {
+      separator = toText(value);
+      continue;
+    }
+    if (text !== '') text += separator;
+    anyDefined = true;
+    text += toText(value);
+  }
+  return anyUndefined && !anyDefined ? UNDEFINED : stringValue(text);
+};
+
+/** strcasecmp's idea of case: ASCII letters only. */
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/** StringTokenIterator(output, ","): the items between commas, isspace() trimmed, empty ones skipped. */
+function commaItems(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, ''))
+    .filter((item) => item !== '');
+}
+
+/**
+ * userMap(mapName, input[, preferred[, default]]) (compat_classad.cpp userMap_func) over the maps the process
+ * was configured with: the 2-argument form gives the whole canonicalization (the comma-separated list, as
+ * one string); the 3- and 4-argument forms give the item equal to `preferred` (ASCII case aside), else the
+ * first item. No map, no entry or no item: UNDEFINED, or `default` in the 4-argument form.
+ */
+const userMapFunction: Builtin = (args, evaluate, _spend, context) => {
+  if (args.length < 2 || args.length > 4) return ERROR;
+  const [mapName, input, preferred, fallback] = args.map(evaluate) as [Value, Value, Value | undefined, Value | undefined];
+  const noResult = fallback ?? UNDEFINED;
+  if (mapName.type !== 'string' || input.type !== 'string') {
+    return mapName.type === 'error' || input.type === 'error' ? ERROR : noResult;
+  }
+  const output = context.userMap?.(mapName.value, input.value);
+  if (output === undefined) return noResult;
+  if (args.length === 2) return stringValue(output);
+  const items = commaItems(output);
+  const wanted = preferred?.type === 'string' ? asciiLower(preferred.value) : undefined;
+  const selected = items.find((item) => asciiLower(item) === wanted) ?? items[0];
+  return selected === undefined ? noResult : stringValue(selected);
+};
+
 function compareStrings(ignoreCase: boolean): Builtin {
   return strict(2, 2, ([a, b]) => {
     if (a.type === 'list' || a.type === 'ad' || b.type === 'list' || b.type === 'ad') return ERROR;
@@ -256,6 +322,7 @@ const BUILTINS = new Map<string, Builtin>([
   ['islist', typeTest((v) => v.type === 'list')],
   ['isclassad', typeTest((v) => v.type === 'ad')],
   ['strcat', strict(0, Infinity, (values) => stringValue(values.map(toText).join('')))],
+  ['join', joinFunction],
   ['substr', strict(2, 3, ([s, offsetValue, lengthValue]) => {
     if (s.type !== 'string') return ERROR;
     const offsetArg = toInteger(offsetValue);
@@ -324,6 +391,7 @@ const BUILTINS = new Map<string, Builtin>([
   ['min', aggregate('min')],
   ['max', aggregate('max')],
   ['debug', (args, evaluate) => (args.length === 1 ? evaluate(args[0]) : ERROR)],
+  ['usermap', userMapFunction],
   ['splitusername', strict(1, 1, ([v]) => {
     if (v.type !== 'string') return ERROR;
     const at = v.value.indexOf('@');

@@ -14,6 +14,8 @@ export interface RegexOptions {
   multiline: boolean;
   dotall: boolean;
   extended: boolean;
+  /** PCRE2_UNGREEDY (a map file's `/regex/U`): RE2's (?U). */
+  ungreedy?: boolean;
 }
 
 /** HTCondor's regexp_helper: i, m, s and x (lower case only); any other letter is ignored (forwards compatibility). */
@@ -32,7 +34,7 @@ const compiled = new Map<string, RE2JS | undefined>();
 
 /** The compiled pattern, or undefined when it does not compile (bad syntax, or nothing RE2 runs). */
 export function compileRegex(pattern: string, options: RegexOptions): RE2JS | undefined {
-  const key = `${Number(options.caseless)}${Number(options.multiline)}${Number(options.dotall)}${Number(options.extended)}${pattern}`;
+  const key = `${Number(options.caseless)}${Number(options.multiline)}${Number(options.dotall)}${Number(options.extended)}${Number(options.ungreedy ?? false)}${pattern}`;
   if (compiled.has(key)) return compiled.get(key);
   let flags = 0;
   if (options.caseless) flags |= RE2JS.CASE_INSENSITIVE;
@@ -40,7 +42,7 @@ export function compileRegex(pattern: string, options: RegexOptions): RE2JS | un
   if (options.dotall) flags |= RE2JS.DOTALL;
   let regex: RE2JS | undefined;
   try {
-    regex = RE2JS.compile(options.extended ? withoutExtendedSpacing(pattern) : pattern, flags);
+    regex = RE2JS.compile(`${options.ungreedy ? '(?U)' : ''}${options.extended ? withoutExtendedSpacing(pattern) : pattern}`, flags);
   } catch {
     regex = undefined;
   }

@@ -1,6 +1,6 @@
 // HTCondor's macro functions ($INT, $REAL, $F…, $CHOICE, $RANDOM_*, $SUBSTR, $BASENAME, $DIRNAME), as
 // config.cpp's evaluate_macro_func computes them from a function's body (already macro-expanded).
-import { ClassAd, ClassAdParseError, unparseValue, type Value } from '../classad/index.js';
+import { ClassAd, ClassAdParseError, unparseValue, type EvalContext, type Value } from '../classad/index.js';
 import { formatPrintf, PRINTF_INT, PRINTF_REAL } from './printf.js';
 
 /** What a function may look up: a macro's expanded value, or undefined when it is not defined. */
@@ -10,6 +10,8 @@ export interface FunctionScope {
   random(): number;
   /** For $Ff…(): the directory relative paths are taken from. */
   cwd: string;
+  /** What the ClassAd evaluations of $EVAL() and $STRING() are given. */
+  evalContext?: EvalContext;
 }
 
 /** A problem in HTCondor's words (might_EXCEPT); the caller locates it. */
@@ -154,7 +156,7 @@ function realValue(text: string): number | undefined {
 }
 
 function evaluate(text: string): number | undefined {
-  const value = text === '' ? undefined : evaluateText(text);
+  const value = text === '' ? undefined : evaluateText(text, undefined);
   if (value?.type === 'int' || value?.type === 'real') return value.value;
   if (value?.type === 'bool') return value.value ? 1 : 0;
   return undefined;
@@ -181,9 +183,9 @@ function number(name: 'INT' | 'REAL', body: string, scope: FunctionScope): strin
 }
 
 /** The value of a ClassAd expression evaluated in an empty ad, or undefined when it does not parse. */
-function evaluateText(text: string): Value | undefined {
+function evaluateText(text: string, context: EvalContext | undefined): Value | undefined {
   try {
-    return new ClassAd().evaluateExpr(text);
+    return new ClassAd().evaluateExpr(text, undefined, context);
   } catch (err) {
     if (err instanceof ClassAdParseError) return undefined;
     throw err;
@@ -199,7 +201,7 @@ function string(body: string, scope: FunctionScope): string {
   }
   const argument = comma < 0 ? body : body.slice(0, comma);
   let text = scope.lookup(argument) ?? argument;
-  const value = evaluateText(text);
+  const value = evaluateText(text, scope.evalContext);
   if (value?.type === 'string') text = value.value;
   if (format === undefined) return text;
   return format.replace(/%(-?)(\d*)(?:\.(\d+))?s|%%/, (match, left: string, width: string, precision: string | undefined) => {
@@ -212,7 +214,7 @@ function string(body: string, scope: FunctionScope): string {
 /** $EVAL(name): the macro (or literal) evaluated as a ClassAd expression: a string as is, other values unparsed. */
 function evalExpression(body: string, scope: FunctionScope): string {
   const text = scope.lookup(body) ?? body;
-  const value = evaluateText(text);
+  const value = evaluateText(text, scope.evalContext);
   if (value === undefined) return text;
   return value.type === 'string' ? value.value : unparseValue(value);
 }

@@ -1,4 +1,5 @@
 // $(name) macro expansion for submit descriptions.
+import type { EvalContext } from '../classad/index.js';
 import { submitError, type SourcePos } from './errors.js';
 import { callMacroFunction, isRandomFunction, macroFunctionOf, MacroFunctionError, type FunctionScope } from './macro-functions.js';
 
@@ -17,6 +18,8 @@ export interface MacroSource {
   random?: () => number;
   /** For $Ff…(): where relative paths are; '/' when not given. */
   cwd?: string;
+  /** For $EVAL() and $STRING(): what their evaluations are given (a transform's userMap() maps). */
+  evalContext?: EvalContext;
 }
 
 /** Index of the `)` matching the `(` at `open`, or -1. */
@@ -132,6 +135,7 @@ export class MacroExpander {
       },
       random: this.source.random ?? Math.random,
       cwd: this.source.cwd ?? '/',
+      evalContext: this.source.evalContext,
     };
     try {
       return callMacroFunction(func, body, scope);
