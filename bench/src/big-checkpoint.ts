@@ -205,7 +205,7 @@ function bigCheckpoint(layout: Layout): Benchmark {
   return {
     name: `checkpoint-1gib-${layout}`,
     title: `1 GiB checkpoint (${what}) committed to SPOOL`,
-    goal: '≥ 70 % of `tar c | tar x` on the same disk; schedd and startd RSS ≤ 150 MB',
+    goal: '≥ 0.90× `tar c | tar x && sync` on the same disk; peak RSS of every pool process ≤ 150 MB (issue 23)',
     async run() {
       // The commit and `tar | tar && sync` take turns, so the disk's drift within the run touches both alike.
       const { root, source } = baselineSource(layout);
@@ -236,7 +236,7 @@ function bigCheckpoint(layout: Layout): Benchmark {
         value: rate,
         unit: 'MiB/s',
         baseline: { label: `\`tar c | tar x && sync\` on the same disk (median of ${RUNS}, taking turns with the commits)`, value: tarRate, unit: 'MiB/s' },
-        goalMet: rate >= 0.7 * tarRate && rssMb <= 150,
+        goalMet: rate >= 0.9 * tarRate && rssMb <= 150,
         notes:
           `median of ${RUNS} commits (${rates(commits.map((commit) => commit.seconds))} MiB/s; tar && sync ${rates(tarSyncRuns)}); ` +
           `exit→restart ${seconds.toFixed(2)} s (pack, upload, durable commit, restart); tar without sync ${(GIB / tarSeconds).toFixed(0)} MiB/s; ` +

@@ -41,7 +41,7 @@ async function waitIdle(terminated: () => number, expected: number): Promise<voi
 export const submitLatencyRest: Benchmark = {
   name: 'submit-latency-rest',
   title: 'submit→running, idle pool, REST',
-  goal: 'median ≤ 20 ms',
+  goal: 'median ≤ 1.5× a bare process spawn measured beside it (issue 23)',
   async run() {
     const pool = await startPool({ startds: 1, cpus: 1 });
     try {
@@ -61,7 +61,7 @@ export const submitLatencyRest: Benchmark = {
       }
       const baseline = await bareSpawnMs(pool.dir);
       const value = median(samples);
-      return { value, unit: 'ms', baseline: { label: 'bare process spawn', value: baseline, unit: 'ms' }, goalMet: value <= 20, samples };
+      return { value, unit: 'ms', baseline: { label: 'bare process spawn', value: baseline, unit: 'ms' }, goalMet: value <= 1.5 * baseline, samples };
     } finally {
       await pool.stop();
     }
@@ -94,7 +94,7 @@ export function nodeStartMs(env: NodeJS.ProcessEnv): number {
 export const submitLatencyCli: Benchmark = {
   name: 'submit-latency-cli',
   title: 'submit→running through condor_submit',
-  goal: 'median ≤ 150 ms',
+  goal: 'median ≤ 1.1× `node -e 0` measured beside it (issue 23)',
   async run() {
     const pool = await startPool({ startds: 1, cpus: 1 });
     try {
@@ -111,7 +111,7 @@ export const submitLatencyCli: Benchmark = {
           'NODE_EXTRA_CA_CERTS is set here: `node -e 0` parses its CA bundle at start, condor_submit does not (its sh start moves ' +
           `the variable aside before node starts); without it: median ${plainMedian.toFixed(1)} ms, \`node -e 0\` ${nodeStartMs(plain).toFixed(1)} ms`;
       }
-      return { value, unit: 'ms', baseline: { label: '`node -e 0` start time', value: nodeStart, unit: 'ms' }, goalMet: value <= 150, samples, notes };
+      return { value, unit: 'ms', baseline: { label: '`node -e 0` start time', value: nodeStart, unit: 'ms' }, goalMet: value <= 1.1 * nodeStart, samples, notes };
     } finally {
       await pool.stop();
     }

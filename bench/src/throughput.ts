@@ -53,7 +53,7 @@ function describe(batch: BatchFigures): string {
 export const throughput: Benchmark = {
   name: 'throughput',
   title: `${JOBS} trivial jobs, 2 startds × 1 slot`,
-  goal: '≥ 200 jobs/s and ≥ 25 % of raw spawn rate',
+  goal: '≥ 0.50× `xargs -P2` in the same run (issue 23)',
   async run() {
     // The same command with no scheduler: xargs running two at a time, like the two slots. It runs just before
     // and just after the fresh pool's batch, and the baseline is their mean, since this VM's speed drifts within seconds.
@@ -74,7 +74,7 @@ export const throughput: Benchmark = {
           value: rawRate,
           unit: 'jobs/s',
         },
-        goalMet: first.rate >= 200 && first.rate >= 0.25 * rawRate,
+        goalMet: first.rate >= 0.5 * rawRate,
         notes:
           `file transfer on (nothing to transfer). Fresh pool: ${describe(first)}. ` +
           `The next ${JOBS} on the same pool: ${second.rate.toFixed(0)} jobs/s (${(second.rate / rawRate).toFixed(2)}× the baseline), ${describe(second)}`,
