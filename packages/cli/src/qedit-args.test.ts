@@ -1,4 +1,5 @@
 import t from 'tap';
+import { DEFAULT_JOB_ATTR_RULES, jobAttrRules } from '@tinycondor/shared/job-edit';
 import { editsFromFile, parseQeditArgs, protectedEditErrors } from './qedit-args.js';
 
 t.test('job ids alone are edited one by one, sorted and without repeats', async (t) => {
@@ -47,11 +48,18 @@ t.test("HTCondor's messages for what it refuses", async (t) => {
 });
 
 t.test('immutable and secure attributes are refused by the tool, without regard to case', async (t) => {
-  t.same(protectedEditErrors([['ClusterId', '3'], ['Foo', '1'], ['osuser', '"x"'], ['TotalSubmitProcs', '1']]), [
+  t.same(protectedEditErrors([['ClusterId', '3'], ['Foo', '1'], ['osuser', '"x"'], ['TotalSubmitProcs', '1']], DEFAULT_JOB_ATTR_RULES), [
     'Update of immutable attribute "ClusterId" is not allowed.',
     'Update of immutable attribute "osuser" is not allowed.',
     'Update of secure attribute "TotalSubmitProcs" is not allowed.',
   ]);
+  const knobs: Record<string, string> = { IMMUTABLE_JOB_ATTRS: 'AcctGroup', PROTECTED_JOB_ATTRS: 'Bar', SECURE_JOB_ATTRS: 'Baz' };
+  const rules = jobAttrRules((name) => knobs[name]);
+  t.same(protectedEditErrors([['acctgroup', '"x"'], ['Bar', '1'], ['Baz', '1'], ['Owner', '"x"']], rules), [
+    'Update of immutable attribute "acctgroup" is not allowed.',
+    'Update of secure attribute "Baz" is not allowed.',
+    'Update of immutable attribute "Owner" is not allowed.',
+  ], "the configured lists; a protected attribute is the schedd's to refuse (a queue superuser may change it)");
 });
 
 t.test('a file of edits in the long or the new form', async (t) => {

@@ -1,7 +1,7 @@
 // condor_qedit's command line as HTCondor's tool reads it (src/condor_tools/qedit.cpp): the jobs it
 // restricts the edit to, the edits, and its messages word for word.
 import { parseExpr, unparse } from '@tinycondor/shared/classad/index';
-import { attributeProtection, isValidAttrName, isValidAttrValue } from '@tinycondor/shared/job-edit';
+import { attributeProtection, isValidAttrName, isValidAttrValue, type JobAttrRules } from '@tinycondor/shared/job-edit';
 
 export const QEDIT_USAGE = `Usage: condor_qedit [help-opts] [general-opts] <restriction-list> <edit-list>
 
@@ -228,11 +228,14 @@ export function sortedEdits(edits: Map<string, string>): [string, string][] {
   return [...edits].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** The protected attributes qedit itself refuses before it asks the schedd (immutable and secure). */
-export function protectedEditErrors(edits: [string, string][]): string[] {
+/**
+ * The attributes qedit itself refuses before it asks the schedd, with the rules of its own configuration:
+ * immutable and secure ones. A protected one is left to the schedd, which lets a queue superuser change it.
+ */
+export function protectedEditErrors(edits: [string, string][], rules: JobAttrRules): string[] {
   return edits
-    .map(([name]) => [name, attributeProtection(name)] as const)
-    .filter(([, protection]) => protection !== 'normal')
+    .map(([name]) => [name, attributeProtection(name, rules)] as const)
+    .filter(([, protection]) => protection === 'immutable' || protection === 'secure')
     .map(([name, protection]) => `Update of ${protection} attribute "${name}" is not allowed.`);
 }
 

@@ -1,5 +1,6 @@
 import type { EvalContext, Expr } from '@tinycondor/shared/classad/index';
-import { editRefusal } from '@tinycondor/shared/job-edit';
+import { configValue, type CondorConfig } from '@tinycondor/shared/condor-config';
+import { DEFAULT_JOB_ATTR_RULES, editRefusal, jobAttrRules, type JobAttrRules } from '@tinycondor/shared/job-edit';
 import { formatJobId, type JobSpec } from '@tinycondor/shared/job-id';
 import { mayActOn, type Caller } from './caller.js';
 import { constraintHolds, constraintSource } from './constraint-jobs.js';
@@ -32,10 +33,11 @@ export interface EditFailure {
 /**
  * Decides an edit as HTCondor's schedd does (qmgmt.cpp: SetAttribute, SetAttributeByConstraint and their
  * ModifyAttrCheck), before anything is set: the edit is one transaction, set in every job or in none. The
- * constraint is evaluated with `context` (the schedd's userMap() maps).
+ * constraint is evaluated with `context` (the schedd's userMap() maps); `rules` are the immutable, protected
+ * and secure attributes (a queue superuser may change protected ones).
  * Attributes are tried in order and, for each, the jobs: the first refusal is the edit's.
  */
-export function planEdit(store: JobStore, request: EditRequest, caller: Caller, context?: EvalContext): EditPlan {
+export function planEdit(store: JobStore, request: EditRequest, caller: Caller, rules: JobAttrRules, context?: EvalContext): EditPlan {
   const first = request.edits[0]?.[0] ?? '';
   let jobs: StoredJob[];
   if (request.jobs) {
@@ -58,13 +60,26 @@ export function planEdit(store: JobStore, request: EditRequest, caller: Caller, 
     for (const job of jobs) {
       const jobId = formatJobId(job.cluster, job.proc);
       const where = { selected: jobs.length, ...(request.jobs ? { job: jobId } : {}) };
-      const owner = job.ad.getString('Owner');
-      if (!mayActOn(caller, owner)) return { attribute: name, ...where, reason: `User ${caller.user} may not change attributes for jobs they do not own (job ${jobId})` };
-      const refused = editRefusal(jobId, name, value);
+      const setter = { user: caller.user, mayEditJob: mayActOn(caller, job.ad.getString('Owner')), superUser: caller.superUser, allowProtectedChanges: true };
+      const refused = editRefusal(jobId, name, value, rules, setter);
       if (refused !== undefined) return { attribute: name, ...where, reason: refused };
     }
   }
   return { jobs };
+}
+
+/**
+ * The immutable, protected and secure job attributes of the schedd's configuration, read again when it
+ * changed (HTCondor: InitQmgmt at each reconfig); param_info.in's defaults without a configuration.
+ */
+export function configuredJobAttrRules(config: () => CondorConfig | undefined): () => JobAttrRules {
+  let read: { config: CondorConfig; rules: JobAttrRules } | undefined;
+  return () => {
+    const current = config();
+    if (current === undefined) return DEFAULT_JOB_ATTR_RULES;
+    if (read?.config !== current) read = { config: current, rules: jobAttrRules((name) => configValue(current, name)) };
+    return read.rules;
+  };
 }
 
 /** What an edit did (or a dry run would do): the jobs each attribute is set in; what refused it, if anything. */

@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap';
 import { JobStatus } from '@tinycondor/shared/job-status';
+import { DEFAULT_JOB_ATTR_RULES } from '@tinycondor/shared/job-edit';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import type { JobStore, StoredJob } from './job-store.js';
 import { QueuedStarts } from './queued-starts.js';
@@ -42,6 +43,7 @@ function setup(t: Test): {
     scheduleMatchmaking,
     checkpointInvalid: (failed, checkpoint) => calls.push(`fail checkpoint ${checkpoint} of ${failed.cluster}.${failed.proc}`),
     recordTransfer: (about, transferClass, resultList) => calls.push(`epoch ${transferClass} of ${about.cluster}.${about.proc}: ${resultList}`),
+    jobAttrRules: () => DEFAULT_JOB_ATTR_RULES,
     now: () => NOW,
     log: quietLog,
   });

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { DEFAULT_DELAYED_UPDATE_PREFIX } from '@tinycondor/shared/chirp/access';
 import { acceptedDelayedUpdates } from '@tinycondor/shared/chirp/remote-edits';
+import type { JobAttrRules } from '@tinycondor/shared/job-edit';
 import { splitList } from '@tinycondor/shared/submit/queue';
 import { beginExecution, editJob, executionRestarted, jobExited, jobSuspended, jobUnsuspended, runErrored, runEvicted, runFailed, type Transition } from '@tinycondor/shared/job-state';
 import { JobStatus, VacateCode } from '@tinycondor/shared/job-status';
@@ -31,6 +32,8 @@ export interface RunReportsContext {
   checkpointInvalid(job: StoredJob, checkpointNumber: number): void;
   /** A transfer's plugin result list: the run's INPUT, OUTPUT or CHECKPOINT epoch record. */
   recordTransfer(job: StoredJob, transferClass: TransferClassName, resultList: string): void;
+  /** The immutable, protected and secure job attributes as configured now (Schedd.jobAttrRules). */
+  jobAttrRules(): JobAttrRules;
   now(): Date;
   log: Logger;
 }
@@ -121,7 +124,7 @@ export class RunReports {
   /** A run's delayed Chirp updates: those the shadow's rules allow are set in the job (one transaction); the others are dropped, as the shadow drops them. */
   private applyDelayedUpdates(job: StoredJob, attributes: Record<string, string>): void {
     const jobId = formatJobId(job.cluster, job.proc);
-    const { accepted, refused } = acceptedDelayedUpdates(job.ad, jobId, attributes, DELAYED_UPDATE_PATTERNS);
+    const { accepted, refused } = acceptedDelayedUpdates(job.ad, jobId, attributes, DELAYED_UPDATE_PATTERNS, this.context.jobAttrRules());
     for (const { name, reason } of refused) this.context.log.info({ jobId, attribute: name, reason }, 'delayed update not set');
     if (accepted.length > 0) this.context.commit(job, editJob(job.ad, accepted), runKept(job));
   }

@@ -5,6 +5,7 @@ import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { ulogInfoText } from '@tinycondor/shared/chirp/protocol';
 import { remoteEditRefusal, type RemoteEditRefusal } from '@tinycondor/shared/chirp/remote-edits';
+import { DEFAULT_JOB_ATTR_RULES, type JobAttrRules } from '@tinycondor/shared/job-edit';
 import {
   checkpointCommitted,
   checkpointUploadFailed,
@@ -143,6 +144,8 @@ export class Schedd {
   jobTransforms: JobTransforms | undefined;
   /** SUBMIT_REQUIREMENT_NAMES, checked on each submitted proc once transformed (server.ts sets it from the pool's configuration). */
   submitRequirements: SubmitRequirements | undefined;
+  /** IMMUTABLE_, PROTECTED_ and SECURE_JOB_ATTRS with their SYSTEM_ lists, as configured now (server.ts sets it from the pool's configuration). */
+  jobAttrRules: () => JobAttrRules = () => DEFAULT_JOB_ATTR_RULES;
   /** What the schedd's evaluations of transforms, requirements and constraints are given: its userMap() maps (server.ts sets it). */
   evalContext: () => EvalContext = () => ({});
   /** The epoch history's knobs, read when the first record is made (server.ts sets it from the pool's knobs). */
@@ -210,6 +213,7 @@ export class Schedd {
       scheduleMatchmaking: () => this.scheduleMatchmaking(),
       checkpointInvalid: (job: StoredJob, checkpointNumber: number) => this.checkpointInvalid(job, checkpointNumber),
       recordTransfer: (job: StoredJob, transferClass: TransferClassName, resultList: string) => this.epochs.transfer(job.ad, transferClass, resultList, this.now()),
+      jobAttrRules: () => this.jobAttrRules(),
       now: () => this.now(),
       log,
     };
@@ -564,7 +568,7 @@ export class Schedd {
    */
   editJobs(request: EditRequest, caller: Caller, dryRun: boolean): EditOutcome {
     return this.store.transaction(() => {
-      const plan = planEdit(this.store, request, caller, this.evalContext());
+      const plan = planEdit(this.store, request, caller, this.jobAttrRules(), this.evalContext());
       if ('reason' in plan) {
         this.log.info({ user: caller.user, attribute: plan.attribute, job: plan.job, reason: plan.reason }, 'condor_qedit refused');
         const before = request.edits.findIndex(([name]) => name === plan.attribute);
@@ -974,8 +978,9 @@ export class Schedd {
    */
   setAttributesFromRun(job: StoredJob, edits: [string, string][]): RemoteEditRefusal | undefined {
     const jobId = formatJobId(job.cluster, job.proc);
+    const rules = this.jobAttrRules();
     for (const [name, value] of edits) {
-      const refused = remoteEditRefusal(job.ad, jobId, name, value, DELAYED_UPDATE_PATTERNS);
+      const refused = remoteEditRefusal(job.ad, jobId, name, value, DELAYED_UPDATE_PATTERNS, rules);
       if (refused !== undefined) {
         this.log.info({ jobId, attribute: name, reason: refused.reason }, 'set_job_attr from the job refused');
         return refused;

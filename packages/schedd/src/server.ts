@@ -12,6 +12,7 @@ import { ClassAd } from '@tinycondor/shared/classad/index';
 import type { NumberKnob } from '@tinycondor/shared/concurrency-limits';
 import { buildApp } from './app.js';
 import { CheckpointCleanup } from './checkpoint-cleanup.js';
+import { configuredJobAttrRules } from './job-edits.js';
 import { JobTransforms } from './job-transforms.js';
 import { SubmitRequirements } from './submit-requirements.js';
 import { ConfiguredUserMaps } from './user-maps.js';
@@ -182,6 +183,7 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       schedd.evalContext = () => userMaps.context();
       schedd.jobTransforms = new JobTransforms(opts.poolConfig, logger.child({ component: 'job-transforms' }), schedd.evalContext);
       schedd.submitRequirements = new SubmitRequirements(opts.poolConfig, logger.child({ component: 'submit-requirements' }), schedd.evalContext);
+      schedd.jobAttrRules = configuredJobAttrRules(opts.poolConfig);
     }
     if (opts.knob) schedd.knob = opts.knob;
     if (opts.knob) schedd.limitsKnob = numberKnob(opts.knob, logger.child({ component: 'concurrency-limits' }));

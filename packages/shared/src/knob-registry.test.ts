@@ -61,9 +61,12 @@ t.test("userMap()'s maps: the NAMES of the subsystems this pool has, each name's
   }
   for (const name of ['STARTD_CLASSAD_USER_MAP_NAMES', 'NEGOTIATOR_CLASSAD_USER_MAP_NAMES', 'CLASSAD_USER_MAP_NAMES']) t.notOk(isImplementedKnob(name), `${name}: no process here reads it`);
   const config = parseCondorConfig('CHECKPOINT_DESTINATION_MAPFILE = /m\nuse policy:OnlyRegisteredCheckpointDestinations\nuse feature:AssignAccountingGroup(/g)\n', 'c');
-  t.same(
-    unreadKnobs(config).map((entry) => entry.name),
-    ['IMMUTABLE_JOB_ATTRS'],
-    "the templates' knobs are read, but for IMMUTABLE_JOB_ATTRS",
-  );
+  t.same(unreadKnobs(config), [], "the templates' knobs are read, IMMUTABLE_JOB_ATTRS too");
+});
+
+t.test('the immutable, protected and secure job attributes, with their SYSTEM_ lists; not the choice to ignore secure ones', async (t) => {
+  for (const name of ['IMMUTABLE_JOB_ATTRS', 'SYSTEM_IMMUTABLE_JOB_ATTRS', 'PROTECTED_JOB_ATTRS', 'SYSTEM_PROTECTED_JOB_ATTRS', 'SECURE_JOB_ATTRS', 'system_secure_job_attrs']) {
+    t.ok(isImplementedKnob(name), name);
+  }
+  t.notOk(isImplementedKnob('IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS'), 'a secure attribute is always refused here');
 });

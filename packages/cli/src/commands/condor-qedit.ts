@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { jobAttrRules } from '@tinycondor/shared/job-edit';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { editsFromFile, parseQeditArgs, protectedEditErrors, QEDIT_USAGE, sortedEdits } from '../qedit-args.js';
@@ -10,7 +11,8 @@ const ABORTED = 'Transaction failed.  No attributes were set.';
 
 /**
  * condor_qedit: sets attributes of queued jobs, named by id, cluster or owner or by a constraint, in one
- * transaction, as HTCondor's does: its messages, its refusal of immutable and secure attributes, its exit codes.
+ * transaction, as HTCondor's does: its messages, its refusal of immutable and secure attributes (as its
+ * configuration lists them: IMMUTABLE_JOB_ATTRS, SECURE_JOB_ATTRS and their SYSTEM_ lists), its exit codes.
  */
 export const condorQedit: Command = async (args, io) => {
   const parsed = parseQeditArgs(args);
@@ -41,10 +43,11 @@ export const condorQedit: Command = async (args, io) => {
     }
     edits = sortedEdits(new Map([...edits, ...fromFile]));
   }
-  const refused = protectedEditErrors(edits);
+  const pool = loadPoolConfig(io.env, io.stderr);
+  const refused = protectedEditErrors(edits, jobAttrRules(pool.value));
   if (refused.length > 0) throw new CliError(`${refused.join('\n')}\n${ABORTED}`);
 
-  const api = connectSchedd(loadPoolConfig(io.env, io.stderr));
+  const api = connectSchedd(pool);
   const reply = await api.edit({
     ...(request.jobs ? { jobs: request.jobs } : { constraint: request.constraint }),
     onlyMyJobs: request.onlyMyJobs,

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { ClassAd } from '../classad/index.js';
+import { DEFAULT_JOB_ATTR_RULES, jobAttrRules } from '../job-edit.js';
 import { chirpEnablement, DEFAULT_CHIRP_KNOBS, matchesAnyPattern, remoteReadAllowed, remoteWriteAllowed } from './access.js';
 
 const ad = (attrs: Record<string, string>): ClassAd => {
@@ -39,10 +40,15 @@ t.test("the shadow's read and write checks", async (t) => {
   const patterns = ['Chirp*'];
   t.notOk(remoteReadAllowed(ad({})));
   t.ok(remoteReadAllowed(ad({ WantRemoteUpdates: 'true' })));
-  t.ok(remoteWriteAllowed(ad({}), 'ChirpFoo', patterns), 'delayed updates, by prefix');
-  t.notOk(remoteWriteAllowed(ad({}), 'Foo', patterns));
-  t.notOk(remoteWriteAllowed(ad({ WantDelayedUpdates: 'false' }), 'ChirpFoo', patterns));
-  t.ok(remoteWriteAllowed(ad({ WantIOProxy: 'true' }), 'Foo', patterns));
-  t.notOk(remoteWriteAllowed(ad({ WantRemoteUpdates: 'true' }), 'owner', patterns), 'immutable');
-  t.notOk(remoteWriteAllowed(ad({ WantRemoteUpdates: 'true' }), 'ClusterId', patterns));
+  t.ok(remoteWriteAllowed(ad({}), 'ChirpFoo', patterns, DEFAULT_JOB_ATTR_RULES), 'delayed updates, by prefix');
+  t.notOk(remoteWriteAllowed(ad({}), 'Foo', patterns, DEFAULT_JOB_ATTR_RULES));
+  t.notOk(remoteWriteAllowed(ad({ WantDelayedUpdates: 'false' }), 'ChirpFoo', patterns, DEFAULT_JOB_ATTR_RULES));
+  t.ok(remoteWriteAllowed(ad({ WantIOProxy: 'true' }), 'Foo', patterns, DEFAULT_JOB_ATTR_RULES));
+  t.notOk(remoteWriteAllowed(ad({ WantRemoteUpdates: 'true' }), 'owner', patterns, DEFAULT_JOB_ATTR_RULES), 'immutable');
+  t.notOk(remoteWriteAllowed(ad({ WantRemoteUpdates: 'true' }), 'ClusterId', patterns, DEFAULT_JOB_ATTR_RULES));
+  const knobs: Record<string, string> = { IMMUTABLE_JOB_ATTRS: 'AcctGroup', PROTECTED_JOB_ATTRS: 'ChirpBar', SECURE_JOB_ATTRS: 'Baz' };
+  const rules = jobAttrRules((name) => knobs[name]);
+  t.notOk(remoteWriteAllowed(ad({ WantRemoteUpdates: 'true' }), 'acctgroup', patterns, rules), 'IMMUTABLE_JOB_ATTRS');
+  t.notOk(remoteWriteAllowed(ad({}), 'ChirpBar', patterns, rules), 'PROTECTED_JOB_ATTRS, even by the delayed prefix');
+  t.ok(remoteWriteAllowed(ad({ WantRemoteUpdates: 'true' }), 'Baz', patterns, rules), "a secure attribute is the schedd's to refuse");
 });

@@ -2,7 +2,7 @@
 // JICShadow::recordDelayedUpdate) and the shadow's check of each attribute a job reads or writes
 // (RemoteResource::allowRemoteReadAttributeAccess / allowRemoteWriteAttributeAccess).
 import type { ClassAd } from '../classad/index.js';
-import { SYSTEM_IMMUTABLE_JOB_ATTRS } from '../job-edit.js';
+import type { JobAttrRules } from '../job-edit.js';
 import type { ChirpEnablement } from './protocol.js';
 
 /** The execute side's ENABLE_CHIRP* knobs (all default true in param_info.in). */
@@ -65,19 +65,14 @@ export function remoteReadAllowed(jobAd: ClassAd): boolean {
 }
 
 /**
- * The attributes a job may never set through Chirp (m_unsettable_attrs: PROTECTED_JOB_ATTRS,
- * SYSTEM_PROTECTED_JOB_ATTRS, IMMUTABLE_JOB_ATTRS, SYSTEM_IMMUTABLE_JOB_ATTRS), at their defaults: only
- * the system's immutable ones are set.
- */
-const UNSETTABLE = new Set(SYSTEM_IMMUTABLE_JOB_ATTRS.map((name) => name.toLowerCase()));
-
-/**
  * allowRemoteWriteAttributeAccess: a job that wants Chirp or remote updates may set any attribute, one
- * that wants delayed updates those matching the delayed-update patterns; never an unsettable one.
+ * that wants delayed updates those matching the delayed-update patterns; never one of m_unsettable_attrs,
+ * the immutable and protected attributes (PROTECTED_JOB_ATTRS, IMMUTABLE_JOB_ATTRS and their SYSTEM_ lists).
  */
-export function remoteWriteAllowed(jobAd: ClassAd, name: string, delayedPatterns: readonly string[]): boolean {
+export function remoteWriteAllowed(jobAd: ClassAd, name: string, delayedPatterns: readonly string[], rules: JobAttrRules): boolean {
   const want = wants(jobAd);
   let allowed = want.chirp || want.remoteUpdates;
   if (!allowed && want.delayed) allowed = matchesAnyPattern(delayedPatterns, name);
-  return allowed && !UNSETTABLE.has(name.toLowerCase());
+  const key = name.toLowerCase();
+  return allowed && !rules.immutable.has(key) && !rules.protected.has(key);
 }

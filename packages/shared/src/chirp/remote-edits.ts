@@ -1,7 +1,7 @@
 // What the submit side does with a running job's Chirp writes: the shadow's checks (NTreceivers.cpp,
 // pseudo_ops.cpp) then the schedd's own (qmgmt.cpp's SetAttribute and ModifyAttrCheck, as job-edit.ts has them).
 import type { ClassAd } from '../classad/index.js';
-import { editRefusal, isValidAttrName, isValidAttrValue } from '../job-edit.js';
+import { editRefusal, isValidAttrName, isValidAttrValue, type AttributeSetter, type JobAttrRules } from '../job-edit.js';
 import { remoteWriteAllowed } from './access.js';
 import { ChirpError } from './protocol.js';
 
@@ -14,13 +14,16 @@ export interface RemoteEditRefusal {
 /**
  * Whether a job may set `name` to `value` from its run: refused EACCES by the shadow unless
  * allowRemoteWriteAttributeAccess allows it, then by the schedd as SetAttribute refuses (EINVAL for a
- * name or value that is not one, EACCES for a protected attribute).
+ * name or value that is not one, EACCES for a protected attribute). The shadow writes as a queue superuser
+ * for the job's owner, with protected changes disallowed (QmgmtSetAllowProtectedAttrChanges(0)).
  */
-export function remoteEditRefusal(jobAd: ClassAd, jobId: string, name: string, value: string, delayedPatterns: readonly string[]): RemoteEditRefusal | undefined {
-  if (!remoteWriteAllowed(jobAd, name, delayedPatterns)) return { code: ChirpError.NotAuthorized, reason: `the job may not set ${name} from its run` };
-  if (!isValidAttrName(name) || !isValidAttrValue(value)) return { code: ChirpError.InvalidRequest, reason: editRefusal(jobId, name, value) ?? `invalid attribute ${name}` };
-  const refused = editRefusal(jobId, name, value);
-  return refused === undefined ? undefined : { code: ChirpError.NotAuthorized, reason: refused };
+export function remoteEditRefusal(jobAd: ClassAd, jobId: string, name: string, value: string, delayedPatterns: readonly string[], rules: JobAttrRules): RemoteEditRefusal | undefined {
+  if (!remoteWriteAllowed(jobAd, name, delayedPatterns, rules)) return { code: ChirpError.NotAuthorized, reason: `the job may not set ${name} from its run` };
+  const shadow: AttributeSetter = { user: jobAd.getString('Owner') ?? '', mayEditJob: true, superUser: true, allowProtectedChanges: false };
+  const refused = editRefusal(jobId, name, value, rules, shadow);
+  if (refused === undefined) return undefined;
+  const invalid = !isValidAttrName(name) || !isValidAttrValue(value);
+  return { code: invalid ? ChirpError.InvalidRequest : ChirpError.NotAuthorized, reason: refused };
 }
 
 /**
@@ -40,11 +43,12 @@ export function acceptedDelayedUpdates(
   jobId: string,
   attributes: Readonly<Record<string, string>>,
   delayedPatterns: readonly string[],
+  rules: JobAttrRules,
 ): { accepted: [string, string][]; refused: { name: string; reason: string }[] } {
   const accepted: [string, string][] = [];
   const refused: { name: string; reason: string }[] = [];
   for (const [name, value] of Object.entries(attributes)) {
-    const refusal = remoteEditRefusal(jobAd, jobId, name, value, delayedPatterns);
+    const refusal = remoteEditRefusal(jobAd, jobId, name, value, delayedPatterns, rules);
     if (refusal === undefined) accepted.push([name, value]);
     else refused.push({ name, reason: refusal.reason });
   }
