@@ -2,7 +2,7 @@
 // expression (a job's Requirements, a slot's) into its numbered clauses, fold the clauses that do not
 // depend on the other ad, count how many target ads each remaining clause matches, and drop the clauses
 // whose count another clause already explains.
-import { ClassAd, isTrue, unparse, type Expr } from '@tinycondor/shared/classad/index';
+import { ClassAd, childExprs, isTrue, unparse, type Expr } from '@tinycondor/shared/classad/index';
 
 /** expr_analyze.cpp's AnalSubExpr::logic_op: 0 none, 1 !, 2 ||, 3 &&, 4 ?: */
 type LogicOp = 0 | 1 | 2 | 3 | 4;
@@ -167,42 +167,17 @@ export function references(ad: ClassAd, expr: Expr): { mine: Set<string>; target
   const mine = new Map<string, string>();
   const target = new Map<string, string>();
   const walk = (e: Expr): void => {
-    switch (e.kind) {
-      case 'attr': {
-        const key = e.name.toLowerCase();
-        if (e.scope === 'TARGET' || (e.scope === undefined && !ad.has(e.name))) {
-          if (!target.has(key)) target.set(key, e.name);
-        } else if (!mine.has(key)) {
-          mine.set(key, ad.names().find((n) => n.toLowerCase() === key) ?? e.name);
-          const own = ad.get(e.name);
-          if (own) walk(own);
-        }
-        return;
-      }
-      case 'select':
-        return walk(e.base);
-      case 'subscript':
-        walk(e.base);
-        return walk(e.index);
-      case 'call':
-        return e.args.forEach(walk);
-      case 'unary':
-        return walk(e.operand);
-      case 'binary':
-        walk(e.left);
-        return walk(e.right);
-      case 'cond':
-        walk(e.test);
-        walk(e.then);
-        return walk(e.otherwise);
-      case 'list':
-        return e.items.forEach(walk);
-      case 'record':
-        return e.entries.forEach((entry) => walk(entry.expr));
-      case 'paren':
-        return walk(e.inner);
-      default:
-        return;
+    if (e.kind !== 'attr') {
+      childExprs(e).forEach(walk);
+      return;
+    }
+    const key = e.name.toLowerCase();
+    if (e.scope === 'TARGET' || (e.scope === undefined && !ad.has(e.name))) {
+      if (!target.has(key)) target.set(key, e.name);
+    } else if (!mine.has(key)) {
+      mine.set(key, ad.names().find((n) => n.toLowerCase() === key) ?? e.name);
+      const own = ad.get(e.name);
+      if (own) walk(own);
     }
   };
   walk(expr);

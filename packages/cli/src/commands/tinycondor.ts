@@ -180,6 +180,21 @@ function warnUnreadKnobs(config: CondorConfig | undefined, io: CommandIo): void 
   }
 }
 
+/** The schedd's options from `tinycondor pool`'s or `tinycondor schedd`'s flags (a pool's has no --host). */
+function scheddOptions(home: string, flags: Flags, io: CommandIo, configuration: ReturnType<typeof scheddConfig>): ScheddOptions {
+  return {
+    home,
+    port: intFlag(flags, 'port', 0),
+    host: flags.get('host'),
+    leaseSeconds: intFlag(flags, 'lease', 1),
+    periodicSeconds: intFlag(flags, 'periodic', 1),
+    reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
+    libexecDir: LIBEXEC_DIR,
+    compiledSchemaDir: compiledSchemaDir(io.env),
+    ...configuration,
+  };
+}
+
 /** The user's code cache directory (launch.cts), where the schedd keeps its compiled schemas; none where it is not safe to run code from. */
 function compiledSchemaDir(env: NodeJS.ProcessEnv): string | undefined {
   const dir = codeCacheDir(os.tmpdir(), env, process.getuid?.());
@@ -202,16 +217,7 @@ async function runPool(args: string[], io: CommandIo): Promise<number> {
   const startds = Array.from({ length: count }, (_, i) => superviseStartd(`startd${i + 1}`, startdArgs, { ...io.env, CONDOR_CONFIG: paths.configFile }, log));
   let schedd: RunningSchedd;
   try {
-    schedd = await startScheddFor('pool', {
-      home,
-      port: intFlag(flags, 'port', 0),
-      leaseSeconds: intFlag(flags, 'lease', 1),
-      periodicSeconds: intFlag(flags, 'periodic', 1),
-      reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
-      libexecDir: LIBEXEC_DIR,
-      compiledSchemaDir: compiledSchemaDir(io.env),
-      ...configuration,
-    });
+    schedd = await startScheddFor('pool', scheddOptions(home, flags, io, configuration));
   } catch (err) {
     await Promise.all(startds.map((s) => s.stop()));
     throw err;
@@ -237,17 +243,7 @@ async function runSchedd(args: string[], io: CommandIo): Promise<number> {
   const flags = parseFlags(args, ['home', 'port', 'host', 'lease', 'periodic', 'reserved-disk']);
   const home = path.resolve(io.cwd, flags.get('home') ?? defaultHome());
   const configuration = scheddConfig(home, io);
-  const schedd = await startScheddFor('schedd', {
-    home,
-    port: intFlag(flags, 'port', 0),
-    host: flags.get('host'),
-    leaseSeconds: intFlag(flags, 'lease', 1),
-    periodicSeconds: intFlag(flags, 'periodic', 1),
-    reservedDiskMb: intFlag(flags, 'reserved-disk', 0),
-    libexecDir: LIBEXEC_DIR,
-    compiledSchemaDir: compiledSchemaDir(io.env),
-    ...configuration,
-  });
+  const schedd = await startScheddFor('schedd', scheddOptions(home, flags, io, configuration));
   warnUnreadKnobs(configuration.poolConfig(), io);
   const stopRequested = untilSignalled();
   io.stdout(`tinycondor schedd ready: ${schedd.url}\nexport CONDOR_CONFIG=${schedd.configFile}\ndashboard: ${schedd.dashboardLoginUrl()}\n`);

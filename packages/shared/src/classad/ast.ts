@@ -32,6 +32,33 @@ export type Expr =
   | { readonly kind: 'record'; readonly entries: readonly RecordEntry[] }
   | { readonly kind: 'paren'; readonly inner: Expr };
 
+/** An expression's direct subexpressions, in source order: what a walk over the tree descends into. */
+export function childExprs(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case 'literal':
+    case 'attr':
+      return [];
+    case 'select':
+      return [e.base];
+    case 'subscript':
+      return [e.base, e.index];
+    case 'call':
+      return e.args;
+    case 'unary':
+      return [e.operand];
+    case 'binary':
+      return [e.left, e.right];
+    case 'cond':
+      return [e.test, e.then, e.otherwise];
+    case 'list':
+      return e.items;
+    case 'record':
+      return e.entries.map((entry) => entry.expr);
+    case 'paren':
+      return [e.inner];
+  }
+}
+
 /** Binding strength of binary operators (C rules); higher binds tighter. */
 export const BINARY_PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
   '||': 2,

@@ -1,6 +1,6 @@
 // Submit commands → one proc's job ClassAd (HTCondor's SubmitHash::Set* functions).
 import { posix } from 'node:path';
-import { ClassAd, ClassAdParseError, parseExpr, quoteString, type Expr } from '../classad/index.js';
+import { ClassAd, ClassAdParseError, childExprs, parseExpr, quoteString, type Expr } from '../classad/index.js';
 import { concurrencyLimitsAttribute } from '../concurrency-limits.js';
 import { JOB_UNIVERSE_LOCAL, JOB_UNIVERSE_SCHEDULER } from '../local-universe.js';
 import { usesFileTransfer } from '../transfer-files.js';
@@ -817,35 +817,11 @@ function machineReferences(expr: Expr): Set<string> {
   const jobNames = new Set(['requestmemory', 'vm_ckptmac', 'requirements']);
   const found = new Set<string>();
   const walk = (e: Expr): void => {
-    switch (e.kind) {
-      case 'attr':
-        if (e.scope === 'TARGET' || (e.scope === undefined && !jobNames.has(e.name.toLowerCase()))) found.add(e.name.toLowerCase());
-        return;
-      case 'select':
-        return walk(e.base);
-      case 'subscript':
-        walk(e.base);
-        return walk(e.index);
-      case 'call':
-        return e.args.forEach(walk);
-      case 'unary':
-        return walk(e.operand);
-      case 'binary':
-        walk(e.left);
-        return walk(e.right);
-      case 'cond':
-        walk(e.test);
-        walk(e.then);
-        return walk(e.otherwise);
-      case 'list':
-        return e.items.forEach(walk);
-      case 'record':
-        return e.entries.forEach((entry) => walk(entry.expr));
-      case 'paren':
-        return walk(e.inner);
-      case 'literal':
-        return;
+    if (e.kind === 'attr') {
+      if (e.scope === 'TARGET' || (e.scope === undefined && !jobNames.has(e.name.toLowerCase()))) found.add(e.name.toLowerCase());
+      return;
     }
+    childExprs(e).forEach(walk);
   };
   walk(expr);
   return found;
