@@ -25,7 +25,7 @@ t.test('queue 20 with max_materialize = 3 on two slots; the schedd restarted mid
   const d = await startDaemons(t, ['--lease', '30']);
   await d.startStartd('exec1');
   await d.startStartd('exec2');
-  // Procs from 8 on wait for the go file: the schedd is killed while two of 8, 9 and 10 run and one waits.
+  // Procs from 8 on wait for the go file: the schedd is killed while 8 and 9 run and 10 waits.
   writeExecutable(path.join(d.dir, 'job.sh'), `#!/bin/sh\necho "proc $1"\nif [ "$1" -ge 8 ]; then while [ ! -e ${path.join(d.dir, 'go')} ]; do /bin/sleep 0.02; done; fi\n`);
   fs.writeFileSync(
     path.join(d.dir, 'job.sub'),
@@ -47,16 +47,18 @@ t.test('queue 20 with max_materialize = 3 on two slots; the schedd restarted mid
   // Procs leave as others come: whichever are in the queue carry the cluster's attributes.
   const cluster = procs((await d.run('condor_q', ['1', '-af', 'TotalSubmitProcs', 'JobMaterializeLimit'])).stdout);
   t.ok(cluster.length > 0 && cluster.every((line) => line === '20 3'), `the cluster ad says how many procs and the limit: ${cluster.join(', ')}`);
-  // Procs 0–7 done, 8–10 materialized and two of them running (which two is the matchmaker's choice).
-  await waitForEvents(
+  // Procs 0–7 done, 8–10 materialized, 8 and 9 running and 10 waiting: as HTCondor's schedd, each slot that
+  // frees goes to the idle proc that comes first (the same JobPrio: the lowest proc id).
+  const waiting = [8, 9, 10];
+  const stopped = await waitForEvents(
     log,
-    (ev) => {
-      const done = [0, 1, 2, 3, 4, 5, 6, 7].every((proc) => codes(ev, 1, proc).includes(5));
-      const waiting = [8, 9, 10];
-      return done && waiting.every((proc) => codes(ev, 1, proc).includes(0)) && waiting.filter((proc) => codes(ev, 1, proc).includes(1)).length === 2;
-    },
+    (ev) =>
+      [0, 1, 2, 3, 4, 5, 6, 7].every((proc) => codes(ev, 1, proc).includes(5)) &&
+      waiting.every((proc) => codes(ev, 1, proc).includes(0)) &&
+      waiting.filter((proc) => codes(ev, 1, proc).includes(1)).length === 2,
     60_000,
   );
+  t.same(waiting.filter((proc) => codes(stopped, 1, proc).includes(1)), [8, 9], '8 and 9 run, 10 waits');
   await look();
   t.equal((await d.run('condor_q', ['1', '-af', 'JobMaterializeNextProcId'])).stdout, '11\n11\n11\n', 'the factory stands at proc 11');
 

@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   cluster_id INTEGER NOT NULL,
   proc_id INTEGER NOT NULL,
   status INTEGER NOT NULL,
-  prio INTEGER NOT NULL DEFAULT 0,
+  -- The job's place among idle jobs (shared/job-order.ts jobOrderKey), then its id: ORDER BY order_key, cluster_id, proc_id.
+  order_key TEXT NOT NULL DEFAULT '',
   ad TEXT NOT NULL,
   run_id INTEGER NOT NULL DEFAULT 0,
   startd TEXT,
@@ -28,7 +29,6 @@ CREATE TABLE IF NOT EXISTS jobs (
   policy INTEGER NOT NULL DEFAULT 1,
   PRIMARY KEY (cluster_id, proc_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, prio DESC, cluster_id, proc_id);
 CREATE TABLE IF NOT EXISTS history (
   seq INTEGER PRIMARY KEY,
   cluster_id INTEGER NOT NULL,
@@ -42,7 +42,6 @@ CREATE TABLE IF NOT EXISTS queued_starts (
   run_id TEXT NOT NULL,
   startd TEXT NOT NULL,
   slot TEXT NOT NULL,
-  prio INTEGER NOT NULL,
   fetch_input INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS timeline (
@@ -87,17 +86,32 @@ const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   { table: 'event_outbox', column: 'owner', definition: 'TEXT' },
   // The id the submitter gave its submission: a submit retried after a lost reply is recognized (see JobStore.submission).
   { table: 'clusters', column: 'submission', definition: 'TEXT' },
+  // The job's place among idle jobs; '' in rows of older queues until JobStore computes it from their ads.
+  { table: 'jobs', column: 'order_key', definition: "TEXT NOT NULL DEFAULT ''" },
+];
+
+/** Columns of older queues no longer used: JobPrio alone ordered idle jobs (order_key now), and queued starts (taken from the job now). */
+const DROPPED_COLUMNS: { table: string; column: string; index?: string }[] = [
+  { table: 'jobs', column: 'prio', index: 'jobs_by_status' },
+  { table: 'queued_starts', column: 'prio' },
 ];
 
 const INDEXES = `
+CREATE INDEX IF NOT EXISTS jobs_idle_order ON jobs (status, order_key, cluster_id, proc_id);
 CREATE INDEX IF NOT EXISTS jobs_with_policy ON jobs (cluster_id, proc_id) WHERE policy = 1;
 CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner, status);
 `;
 
+function hasColumn(db: Database.Database, table: string, column: string): boolean {
+  return db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().some((c) => c.name === column);
+}
+
 function addMissingColumns(db: Database.Database): void {
-  for (const { table, column, definition } of ADDED_COLUMNS) {
-    const columns = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all();
-    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  for (const { table, column, definition } of ADDED_COLUMNS) if (!hasColumn(db, table, column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  for (const { table, column, index } of DROPPED_COLUMNS) {
+    if (!hasColumn(db, table, column)) continue;
+    if (index !== undefined) db.exec(`DROP INDEX IF EXISTS ${index}`);
+    db.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
   }
 }
 

@@ -8,7 +8,7 @@ import { isRefusal } from '@tinycondor/shared/job-state';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import { openDatabase } from './db.js';
 import { actionTransition, actOnSelection, MAX_LISTED_REFUSALS, type ActionResult } from './job-actions.js';
-import { JobStore, type StoredJob } from './job-store.js';
+import { JobStore, procRow, type StoredJob } from './job-store.js';
 
 /** A queue of `clusters` clusters of `procs` idle jobs each, owned by alice but proc 1 of each, bob's. */
 function queue(t: Test, clusters: number, procs: number): JobStore {
@@ -24,7 +24,7 @@ function queue(t: Test, clusters: number, procs: number): JobStore {
     const clusterId = store.reserveCluster(new Date());
     const rows = Array.from({ length: procs }, (_, proc) => {
       const overlay: Record<string, string> = { ClusterId: String(clusterId), ProcId: String(proc), ...(proc === 1 ? { Owner: '"bob"' } : {}) };
-      return { ad: new ProcAdView(cluster, overlay), overlay };
+      return procRow(new ProcAdView(cluster, overlay), overlay);
     });
     store.submitCluster(clusterId, undefined, cluster, rows, () => []);
   }

@@ -5,11 +5,12 @@ import t, { type Test } from 'tap';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd } from '@tinycondor/shared/cluster-ad';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
+import { compareJobPlaces, jobOrderKey } from '@tinycondor/shared/job-order';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import { openDatabase } from './db.js';
-import { filterClause, JobStore } from './job-store.js';
+import { filterClause, JobStore, procRow } from './job-store.js';
 
-function store(t: Test, maxTimelineRows?: number): { store: JobStore; clusterIds: () => string | undefined; reopen: () => JobStore } {
+function store(t: Test, maxTimelineRows?: number): { store: JobStore; clusterIds: () => string | undefined; reopen: () => JobStore; exec: (sql: string) => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-store-'));
   let db = openDatabase(path.join(dir, 'job_queue.sqlite'));
   t.teardown(() => {
@@ -22,7 +23,7 @@ function store(t: Test, maxTimelineRows?: number): { store: JobStore; clusterIds
     db = openDatabase(path.join(dir, 'job_queue.sqlite'));
     return new JobStore(db);
   };
-  return { store: new JobStore(db, maxTimelineRows), clusterIds, reopen };
+  return { store: new JobStore(db, maxTimelineRows), clusterIds, reopen, exec: (sql) => db.exec(sql) };
 }
 
 t.test('afterCommit waits for the outermost commit, and is dropped when the transaction is undone', async (t) => {
@@ -92,7 +93,7 @@ t.test('a submission is stored once under its id; settling one not stored gives 
   const cluster = new ClusterAd({ Cmd: '"/bin/true"', Iwd: '"/tmp"', Owner: '"alice"', JobStatus: '1', TotalSubmitProcs: '2' });
   const rows = (clusterId: number) => [0, 1].map((proc) => {
     const overlay = { ClusterId: String(clusterId), ProcId: String(proc) };
-    return { ad: new ProcAdView(cluster, overlay), overlay };
+    return procRow(new ProcAdView(cluster, overlay), overlay);
   });
   const stored = s.reserveCluster(now);
   t.same(s.submission(stored), { stored: false, submissionId: null, procs: 0 }, 'reserved, not yet stored');
@@ -115,7 +116,7 @@ t.test('the jobs named by clusters and ids are read in job-id order, each once, 
     const clusterId = s.reserveCluster(new Date());
     const rows = Array.from({ length: 4 }, (_, proc) => {
       const overlay = { ClusterId: String(clusterId), ProcId: String(proc) };
-      return { ad: new ProcAdView(cluster, overlay), overlay };
+      return procRow(new ProcAdView(cluster, overlay), overlay);
     });
     s.submitCluster(clusterId, undefined, cluster, rows, () => []);
   }
@@ -139,17 +140,68 @@ t.test('idle jobs come in matchmaking order, without those queued on a busy slot
   const clusterId = s.reserveCluster(new Date());
   const rows = Array.from({ length: 40 }, (_, proc) => {
     const overlay = { ClusterId: String(clusterId), ProcId: String(proc), JobPrio: String(proc === 39 ? 5 : 0) };
-    return { ad: new ProcAdView(cluster, overlay), overlay };
+    return procRow(new ProcAdView(cluster, overlay), overlay);
   });
   s.submitCluster(clusterId, undefined, cluster, rows, () => []);
   const ids = () => [...s.idleJobs()].map((job) => `${job.cluster}.${job.proc}`);
   t.same(ids(), [`${clusterId}.39`, ...Array.from({ length: 39 }, (_, proc) => `${clusterId}.${proc}`)], 'JobPrio first, then job id');
   for (const proc of [39, 0, 1, 2, 3, 4]) {
-    s.recordQueuedStart({ jobId: `${clusterId}.${proc}`, runId: `r${proc}`, startdName: 'startd1', slotName: 'slot1', prio: 0, fetchInput: true });
+    s.recordQueuedStart({ jobId: `${clusterId}.${proc}`, runId: `r${proc}`, startdName: 'startd1', slotName: 'slot1', fetchInput: true });
   }
   t.same(ids(), Array.from({ length: 34 }, (_, i) => `${clusterId}.${i + 5}`), 'queued jobs are left out');
   s.forgetQueuedStart(`${clusterId}.0`);
   t.equal(ids()[0], `${clusterId}.0`, 'and come back when their start is no longer queued');
+});
+
+t.test("the queue's SQL orders idle jobs as compareJobPlaces does: every priority attribute, negative ones, then cluster and proc", async (t) => {
+  const { store: s, reopen } = store(t);
+  const cluster = new ClusterAd({ Cmd: '"/bin/true"', Iwd: '"/tmp"', Owner: '"alice"', JobStatus: '1' });
+  const prios: Record<string, string>[] = [
+    {},
+    { JobPrio: '-1' },
+    { JobPrio: '1' },
+    { JobPrio: '2147483647' },
+    { JobPrio: '-2147483648' },
+    { PreJobPrio1: '1', JobPrio: '-5' },
+    { PreJobPrio2: '-1', JobPrio: '9' },
+    { PostJobPrio1: '3' },
+    { PostJobPrio2: '-3' },
+    { JobPrio: '1', PostJobPrio1: '-1' },
+    { JobPrio: '2.9' },
+    { JobPrio: 'true' },
+    { JobPrio: '"7"' },
+  ];
+  for (const clusterPrios of [prios, [...prios].reverse()]) {
+    const clusterId = s.reserveCluster(new Date());
+    const rows = clusterPrios.map((attrs, proc) => {
+      const overlay = { ClusterId: String(clusterId), ProcId: String(proc), ...attrs };
+      return procRow(new ProcAdView(cluster, overlay), overlay);
+    });
+    s.submitCluster(clusterId, undefined, cluster, rows, () => []);
+  }
+  const idle = [...s.idleJobs()];
+  t.equal(idle.length, prios.length * 2);
+  t.same(
+    idle.map((job) => job.place),
+    [...idle].map((job) => job.place).sort(compareJobPlaces),
+    'in compareJobPlaces order',
+  );
+  const first = idle.slice(0, 6).map((job) => `${job.cluster}.${job.proc}`);
+  t.same(first, ['1.5', '2.7', '1.3', '2.9', '1.10', '2.2'], 'PreJobPrio1 first, then the highest JobPrio; equal places by cluster');
+  t.same(idle.at(-1)?.place.key, jobOrderKey(ClassAd.fromJSON({ PreJobPrio2: '-1', JobPrio: '9' })), 'a negative PreJobPrio2 goes last, whatever its JobPrio');
+  t.same([...reopen().idleJobs()].map((job) => job.place), idle.map((job) => job.place), 'the same after a restart');
+});
+
+t.test('the jobs of a queue written before order_key get theirs from their ads when it is opened', async (t) => {
+  const { store: s, reopen, exec } = store(t);
+  const cluster = new ClusterAd({ Cmd: '"/bin/true"', Iwd: '"/tmp"', Owner: '"alice"', JobStatus: '1', JobPrio: '2' });
+  const clusterId = s.reserveCluster(new Date());
+  const overlays: Record<string, string>[] = [{ ClusterId: String(clusterId), ProcId: '0' }, { ClusterId: String(clusterId), ProcId: '1', PreJobPrio1: '1' }];
+  s.submitCluster(clusterId, undefined, cluster, overlays.map((overlay) => procRow(new ProcAdView(cluster, overlay), overlay)), () => []);
+  const places = [...s.idleJobs()].map((job) => job.place);
+  exec("UPDATE jobs SET order_key = ''");
+  t.same([...reopen().idleJobs()].map((job) => job.place), places);
+  t.same(places.map((place) => place.proc), [1, 0]);
 });
 
 t.test('queue filter SQL uses parameters only', async (t) => {
@@ -165,7 +217,7 @@ t.test('a job\'s timeline is written with each change, in its transaction, kept 
   const clusterId = s.reserveCluster(new Date());
   const overlay = { ClusterId: String(clusterId), ProcId: '0' };
   const time = new Date(1_800_000_000_123);
-  s.submitCluster(clusterId, undefined, cluster, [{ ad: new ProcAdView(cluster, overlay), overlay }], () => [{ code: 0, cluster: clusterId, proc: 0, time, submitHost: '<h>' }]);
+  s.submitCluster(clusterId, undefined, cluster, [procRow(new ProcAdView(cluster, overlay), overlay)], () => [{ code: 0, cluster: clusterId, proc: 0, time, submitHost: '<h>' }]);
   const job = s.getJob(clusterId, 0)!;
   const runId = 'R'.repeat(22);
   const running = ClassAd.fromJSON({ ...job.ad.toJSON(), JobStatus: '2' });

@@ -4,6 +4,7 @@ import { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
 import { hasPeriodicPolicy } from '@tinycondor/shared/job-policy';
+import { jobOrderKey, type JobPlace } from '@tinycondor/shared/job-order';
 import type { JobSpec } from '@tinycondor/shared/job-id';
 import type { AdReader } from '@tinycondor/shared/proc-ad-view';
 import type { Transition } from '@tinycondor/shared/job-state';
@@ -23,13 +24,15 @@ export interface StoredJob {
   runId: string;
   startd: string | null;
   slot: string | null;
+  /** Its place among idle jobs (shared/job-order.ts), as stored with its ad. */
+  place: JobPlace;
 }
 
 interface JobRow {
   cluster_id: number;
   proc_id: number;
   status: number;
-  prio: number;
+  order_key: string;
   ad: string;
   /** '' (0 in queues written before run ids were random) when the job has no run. */
   run_id: string | number;
@@ -61,10 +64,15 @@ const FIRST_JOB_KEY: JobKey = { cluster: 0, proc: -1 };
 /** Cluster ads kept parsed; past this many the cache starts over (one ad per cluster, read back on demand). */
 const CLUSTER_CACHE_LIMIT = 1_000;
 
-/** A proc of a submission, ready to store: its ad (for its events) and what it adds to the cluster ad. */
+/** A proc of a submission, ready to store: its ad (for its events), what it adds to the cluster ad, and its jobOrderKey. */
 export interface ProcRow {
   ad: AdReader;
   overlay: ProcOverlay;
+  orderKey: string;
+}
+
+export function procRow(ad: AdReader, overlay: ProcOverlay): ProcRow {
+  return { ad, overlay, orderKey: jobOrderKey(ad) };
 }
 
 /** What the queue keeps of a start queued on a busy slot. */
@@ -73,8 +81,6 @@ export interface StoredQueuedStart {
   runId: string;
   startdName: string;
   slotName: string;
-  /** The job's JobPrio when it was queued: a job of higher priority that becomes idle takes the slot back. */
-  prio: number;
   fetchInput: boolean;
 }
 
@@ -135,7 +141,7 @@ export class JobStore {
     /** Timeline entries kept, of all jobs; the oldest go first. */
     private readonly maxTimelineRows = MAX_TIMELINE_ROWS,
   ) {
-    this.jobInserts = new BatchInsert(db, 'jobs', ['cluster_id', 'proc_id', 'status', 'prio', 'ad', 'owner', 'policy']);
+    this.jobInserts = new BatchInsert(db, 'jobs', ['cluster_id', 'proc_id', 'status', 'order_key', 'ad', 'owner', 'policy']);
     this.eventInserts = new BatchInsert(db, 'event_outbox', ['log_path', 'text', 'cluster_id', 'proc_id', 'owner']);
     this.timelineInserts = new BatchInsert(db, 'timeline', ['cluster_id', 'proc_id', 'seq', 'entry']);
     this.inTransaction = db.transaction((work: () => unknown) => work());
@@ -156,18 +162,21 @@ export class JobStore {
       clusterNotRunning: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM jobs WHERE cluster_id = ? AND status IN (1, 5)'),
       getJob: db.prepare<[number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
       clusterPage: db.prepare<[number, number, number], JobRow>('SELECT * FROM jobs WHERE cluster_id = ? AND proc_id > ? ORDER BY proc_id LIMIT ?'),
-      idlePage: db.prepare<[number, number, number, number, number, number], JobRow>(
-        `SELECT * FROM jobs WHERE status = 1 AND (prio < ? OR (prio = ? AND (cluster_id > ? OR (cluster_id = ? AND proc_id > ?))))
+      // compareJobPlaces' order.
+      idlePage: db.prepare<[string, number, number, number], JobRow>(
+        `SELECT * FROM jobs WHERE status = 1 AND (order_key, cluster_id, proc_id) > (?, ?, ?)
            AND NOT EXISTS (SELECT 1 FROM queued_starts q WHERE q.job_id = jobs.cluster_id || '.' || jobs.proc_id)
-         ORDER BY prio DESC, cluster_id, proc_id LIMIT ?`,
+         ORDER BY order_key, cluster_id, proc_id LIMIT ?`,
       ),
+      unordered: db.prepare<[], { cluster_id: number; proc_id: number }>("SELECT cluster_id, proc_id FROM jobs WHERE order_key = ''"),
+      setOrderKey: db.prepare<[string, number, number]>('UPDATE jobs SET order_key = ? WHERE cluster_id = ? AND proc_id = ?'),
       policyPage: db.prepare<[number, number, number, number], JobRow>(
         'SELECT * FROM jobs WHERE policy = 1 AND (cluster_id > ? OR (cluster_id = ? AND proc_id > ?)) ORDER BY cluster_id, proc_id LIMIT ?',
       ),
       startdsWithRuns: db.prepare<[], { startd: string }>('SELECT DISTINCT startd FROM jobs WHERE startd IS NOT NULL'),
       jobsOnStartd: db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE startd = ? AND run_id NOT IN (0, '')"),
-      updateJob: db.prepare<[number, number, string, string, string | null, string | null, number, number, number]>(
-        'UPDATE jobs SET status = ?, prio = ?, ad = ?, run_id = ?, startd = ?, slot = ?, policy = ? WHERE cluster_id = ? AND proc_id = ?',
+      updateJob: db.prepare<[number, string, string, string, string | null, string | null, number, number, number]>(
+        'UPDATE jobs SET status = ?, order_key = ?, ad = ?, run_id = ?, startd = ?, slot = ?, policy = ? WHERE cluster_id = ? AND proc_id = ?',
       ),
       deleteJob: db.prepare<[number, number]>('DELETE FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
       insertHistory: db.prepare<[number, number, number, string]>(
@@ -192,15 +201,28 @@ export class JobStore {
       jobPage: db.prepare<[number, number, number, number], JobRow>(
         'SELECT * FROM jobs WHERE cluster_id > ? OR (cluster_id = ? AND proc_id > ?) ORDER BY cluster_id, proc_id LIMIT ?',
       ),
-      insertQueuedStart: db.prepare<[string, string, string, string, number, number]>(
-        'INSERT OR REPLACE INTO queued_starts (job_id, run_id, startd, slot, prio, fetch_input) VALUES (?, ?, ?, ?, ?, ?)',
+      insertQueuedStart: db.prepare<[string, string, string, string, number]>(
+        'INSERT OR REPLACE INTO queued_starts (job_id, run_id, startd, slot, fetch_input) VALUES (?, ?, ?, ?, ?)',
       ),
       deleteQueuedStart: db.prepare<[string]>('DELETE FROM queued_starts WHERE job_id = ?'),
-      queuedStarts: db.prepare<[], { job_id: string; run_id: string; startd: string; slot: string; prio: number; fetch_input: number }>(
+      queuedStarts: db.prepare<[], { job_id: string; run_id: string; startd: string; slot: string; fetch_input: number }>(
         'SELECT * FROM queued_starts ORDER BY job_id',
       ),
     };
     this.timelineSeq = this.statements.lastTimelineSeq.get()?.m ?? 0;
+    this.placeUnorderedJobs();
+  }
+
+  /** The jobs of a queue written before order_key get theirs, from their ads. */
+  private placeUnorderedJobs(): void {
+    const unordered = this.statements.unordered.all();
+    if (unordered.length === 0) return;
+    this.transaction(() => {
+      for (const { cluster_id: cluster, proc_id: proc } of unordered) {
+        const job = this.getJob(cluster, proc);
+        if (job) this.statements.setOrderKey.run(jobOrderKey(job.ad), cluster, proc);
+      }
+    });
   }
 
   /**
@@ -208,7 +230,7 @@ export class JobStore {
    * restarts knows the startd may have launched it, and holds it out of matchmaking until that startd says.
    */
   recordQueuedStart(start: StoredQueuedStart): void {
-    this.statements.insertQueuedStart.run(start.jobId, start.runId, start.startdName, start.slotName, start.prio, start.fetchInput ? 1 : 0);
+    this.statements.insertQueuedStart.run(start.jobId, start.runId, start.startdName, start.slotName, start.fetchInput ? 1 : 0);
   }
 
   forgetQueuedStart(jobId: string): void {
@@ -221,7 +243,6 @@ export class JobStore {
       runId: row.run_id,
       startdName: row.startd,
       slotName: row.slot,
-      prio: row.prio,
       fetchInput: row.fetch_input === 1,
     }));
   }
@@ -310,9 +331,9 @@ export class JobStore {
     this.jobInserts.insertAll((addJob) =>
       this.eventInserts.insertAll((addEvent) =>
         this.timelineInserts.insertAll((addEntry) => {
-          for (const { ad, overlay } of rows) {
+          for (const { ad, overlay, orderKey } of rows) {
             const proc = ad.getInt('ProcId') ?? 0;
-            addJob(clusterId, proc, ad.getInt('JobStatus') ?? 1, ad.getInt('JobPrio') ?? 0, JSON.stringify(overlay), ad.getString('Owner') ?? '', hasPeriodicPolicy(ad) ? 1 : 0);
+            addJob(clusterId, proc, ad.getInt('JobStatus') ?? 1, orderKey, JSON.stringify(overlay), ad.getString('Owner') ?? '', hasPeriodicPolicy(ad) ? 1 : 0);
             const events = eventsFor(ad);
             this.queueEvents(ad, events, addEvent);
             if (!onTimeline) continue;
@@ -376,6 +397,7 @@ export class JobStore {
       runId: row.run_id === 0 ? '' : String(row.run_id),
       startd: row.startd,
       slot: row.slot,
+      place: { key: row.order_key, cluster: row.cluster_id, proc: row.proc_id },
     };
   }
 
@@ -454,14 +476,15 @@ export class JobStore {
    * read a page at a time so the caller may write between pages.
    */
   *idleJobs(): Generator<StoredJob> {
-    let after = { prio: Number.MAX_SAFE_INTEGER, cluster: 0, proc: -1 };
+    // Before every key ('' is a job not yet placed, which there is none of once the store is open).
+    let after = { key: '', cluster: 0, proc: -1 };
     // Usually a free slot takes the first idle job: start with a small page and grow.
     for (let pageSize = 4; ; pageSize = Math.min(pageSize * 8, PAGE_SIZE)) {
-      const page = this.statements.idlePage.all(after.prio, after.prio, after.cluster, after.cluster, after.proc, pageSize);
+      const page = this.statements.idlePage.all(after.key, after.cluster, after.proc, pageSize);
       for (const row of page) yield this.toStoredJob(row);
       if (page.length < pageSize) return;
       const last = page[page.length - 1];
-      after = { prio: last.prio, cluster: last.cluster_id, proc: last.proc_id };
+      after = { key: last.order_key, cluster: last.cluster_id, proc: last.proc_id };
     }
   }
 
@@ -604,7 +627,7 @@ export class JobStore {
         for (const name of Object.keys(overlay)) if (FACTORY_STATE.has(name.toLowerCase())) delete overlay[name];
         this.statements.updateJob.run(
           ad.getInt('JobStatus') ?? job.status,
-          ad.getInt('JobPrio') ?? 0,
+          jobOrderKey(ad),
           JSON.stringify(overlay),
           run?.runId ?? '',
           run?.startd ?? null,

@@ -1,19 +1,36 @@
 import t from 'tap';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { LimitsInUse } from '@tinycondor/shared/concurrency-limits';
+import { compareJobPlaces, orderKey, type JobPlace } from '@tinycondor/shared/job-order';
 import { Matchmaker, NEWLY_IDLE_PER_PASS, type Candidate, type LimitsState, type MatchmakingQueue } from './matchmaker.js';
 
 /** No job here declares limits. */
 const NO_LIMITS: LimitsState = { inUse: () => new LimitsInUse(), knob: () => undefined };
 
 interface Job {
+  /** `cluster.proc`. */
   id: string;
   /** Memory it needs; a slot fits it when it has as much. */
   memory: number;
+  /** JobPrio. */
   prio?: number;
+  /** PreJobPrio1, PreJobPrio2, PostJobPrio1, PostJobPrio2. */
+  pre1?: number;
+  pre2?: number;
+  post1?: number;
+  post2?: number;
   /** Its ConcurrencyLimits (lower-case); `net:` + the slot's Net for a limits expression. */
   limits?: string;
+  /** Queued on a busy slot: whether its limits would not let it start on a free slot. */
+  stuck?: boolean;
 }
+
+function placeOf(job: Job): JobPlace {
+  const [cluster, proc] = job.id.split('.').map(Number);
+  return { key: orderKey([job.pre1 ?? 0, job.pre2 ?? 0, job.prio ?? 0, job.post1 ?? 0, job.post2 ?? 0]), cluster, proc };
+}
+
+const inOrder = (jobs: Job[]): Job[] => [...jobs].sort((a, b) => compareJobPlaces(placeOf(a), placeOf(b)));
 
 /** Slots by name, with their memory; `reads` counts the slot ads built. */
 function slots(spec: Record<string, number>, reads: { count: number }): Candidate<string>[] {
@@ -27,19 +44,28 @@ function slots(spec: Record<string, number>, reads: { count: number }): Candidat
   }));
 }
 
-/** A queue of idle jobs; `placed` lists what a pass did, `scanned` how often the whole idle queue was read. */
-function queue(jobs: Job[], queued: Set<string> = new Set()) {
+/**
+ * A queue of idle jobs, `queued` of them held out (queued on busy slots), and those of them a free slot may
+ * still take in `movable`; `placed` lists what a pass did, `takenBack` the queued starts it took back,
+ * `scanned` how often the whole idle queue was read.
+ */
+function queue(jobs: Job[], queued: Set<string> = new Set(), movable: Job[] = []) {
   const placed: string[] = [];
   const limited: string[] = [];
+  const takenBack: string[] = [];
   const stats = { scanned: 0 };
   const q: MatchmakingQueue<Job, string> = {
     idleJob: (jobId) => jobs.find((j) => j.id === jobId),
     idleJobs: function* () {
       stats.scanned++;
       // Best first; a job placed meanwhile is no longer idle.
-      for (const job of [...jobs].sort((a, b) => (b.prio ?? 0) - (a.prio ?? 0))) if (jobs.includes(job) && !queued.has(job.id)) yield job;
+      for (const job of inOrder(jobs)) if (jobs.includes(job) && !queued.has(job.id)) yield job;
     },
     jobIdOf: (job) => job.id,
+    placeOf,
+    queuedJobs: () => inOrder(movable),
+    mayMoveTo: (job) => !job.stuck,
+    takeBack: (job) => takenBack.push(job.id),
     isQueued: (jobId) => queued.has(jobId),
     fits: (job, ad) => (ad.getInt('Memory') ?? 0) >= job.memory,
     place: (job, slot, how) => {
@@ -49,7 +75,7 @@ function queue(jobs: Job[], queued: Set<string> = new Set()) {
     concurrencyLimits: (job, ad) => (job.limits === 'net:' ? `net_${ad().getString('Net') ?? ''}` : job.limits),
     limitedBy: (job, reason) => limited.push(`${job.id}: ${reason}`),
   };
-  return { q, placed, stats, limited };
+  return { q, placed, stats, limited, takenBack };
 }
 
 t.test('free slots first, then one job queued on each busy slot, best jobs first', async (t) => {
@@ -57,15 +83,14 @@ t.test('free slots first, then one job queued on each busy slot, best jobs first
   const { q, placed } = queue([{ id: '1.0', memory: 100 }, { id: '1.1', memory: 100 }, { id: '1.2', memory: 100 }, { id: '1.3', memory: 100 }]);
   const result = new Matchmaker().pass(slots({ free1: 128 }, reads), slots({ busy1: 128, busy2: 128 }, reads), q, NO_LIMITS);
   t.same(placed, ['1.0->free1:start', '1.1->busy1:queue', '1.2->busy2:queue']);
-  t.same(result, { unplacedFree: [], more: false });
+  t.same(result, { more: false });
 });
 
-t.test('a job that fits no slot leaves the slot free to take back a queued job; a fitting job in the queue is not blocked by it', async (t) => {
+t.test('a job that fits no slot does not block a fitting job behind it', async (t) => {
   const reads = { count: 0 };
   const { q, placed } = queue([{ id: '1.0', memory: 4096 }, { id: '1.1', memory: 64 }]);
-  const result = new Matchmaker().pass(slots({ small: 128, smaller: 96 }, reads), [], q, NO_LIMITS);
+  new Matchmaker().pass(slots({ small: 128, smaller: 96 }, reads), [], q, NO_LIMITS);
   t.same(placed, ['1.1->small:start']);
-  t.same(result.unplacedFree.map((c) => c.key), ['smaller']);
 });
 
 t.test('a slot found to fit no idle job is not scanned for again until it or a job changes', async (t) => {
@@ -78,7 +103,7 @@ t.test('a slot found to fit no idle job is not scanned for again until it or a j
   matchmaker.pass(slots({ small: 128 }, reads), [], q, NO_LIMITS);
   t.equal(stats.scanned, 1, 'the next pass does not: nothing changed');
   big.push({ id: '2.0', memory: 64 });
-  matchmaker.jobBecameIdle('2.0', 0);
+  matchmaker.jobBecameIdle('2.0', placeOf({ id: '2.0', memory: 64 }));
   matchmaker.pass(slots({ small: 128 }, reads), [], q, NO_LIMITS);
   t.same(placed, ['2.0->small:start'], 'a newly idle job is tried on it');
   t.equal(stats.scanned, 1, 'without a scan');
@@ -95,11 +120,11 @@ t.test('jobs queued on a busy slot already are not placed again; a slot\'s ad is
   const reads = { count: 0 };
   const { q, placed } = queue([{ id: '1.0', memory: 64 }, { id: '1.1', memory: 64 }], new Set(['1.0']));
   const matchmaker = new Matchmaker();
-  matchmaker.jobBecameIdle('1.0', 0);
+  matchmaker.jobBecameIdle('1.0', placeOf({ id: '1.0', memory: 64 }));
   matchmaker.pass(slots({ a: 128, b: 128, c: 128 }, reads), [], q, NO_LIMITS);
   t.same(placed, ['1.1->a:start']);
   t.equal(reads.count, 1, 'one ad built: the first slot fit');
-  t.same(new Matchmaker().pass([], [], q, NO_LIMITS), { unplacedFree: [], more: false }, 'no slots: nothing read');
+  t.same(new Matchmaker().pass([], [], q, NO_LIMITS), { more: false }, 'no slots: nothing read');
 });
 
 t.test('on slots already explored, newly idle jobs are tried NEWLY_IDLE_PER_PASS at a time; the rest wait for another pass', async (t) => {
@@ -109,7 +134,7 @@ t.test('on slots already explored, newly idle jobs are tried NEWLY_IDLE_PER_PASS
   const matchmaker = new Matchmaker();
   matchmaker.pass(slots({ small: 128 }, reads), [], q, NO_LIMITS);
   jobs.push(...Array.from({ length: NEWLY_IDLE_PER_PASS + 10 }, (_, i) => ({ id: `1.${i}`, memory: 4096 })));
-  for (const job of jobs) matchmaker.jobBecameIdle(job.id, job.prio ?? 0);
+  for (const job of jobs) matchmaker.jobBecameIdle(job.id, placeOf(job));
   const first = matchmaker.pass(slots({ small: 128 }, reads), [], q, NO_LIMITS);
   t.equal(first.more, true, 'another pass is wanted');
   const second = matchmaker.pass(slots({ small: 128 }, reads), [], q, NO_LIMITS);
@@ -122,7 +147,7 @@ t.test('the best job gets a slot first, whether the slot was explored or not and
   const jobs = [{ id: '1.0', memory: 64, prio: 0 }, { id: '1.1', memory: 64, prio: 0 }, { id: '1.2', memory: 64, prio: 9 }];
   const { q, placed } = queue(jobs);
   const matchmaker = new Matchmaker();
-  for (const job of jobs) matchmaker.jobBecameIdle(job.id, job.prio ?? 0);
+  for (const job of jobs) matchmaker.jobBecameIdle(job.id, placeOf(job));
   matchmaker.pass(slots({ a: 128 }, reads), [], q, NO_LIMITS);
   t.same(placed, ['1.2->a:start'], 'a slot not explored yet: the idle queue in its order');
   // Slot b fits nothing idle now, so it is exhausted; then two jobs become idle, the better one second.
@@ -130,8 +155,7 @@ t.test('the best job gets a slot first, whether the slot was explored or not and
   const { q: q2, placed: placed2 } = queue(later);
   matchmaker.pass(slots({ b: 128 }, reads), [], q2, NO_LIMITS);
   later.push({ id: '2.1', memory: 64, prio: 0 }, { id: '2.2', memory: 64, prio: 5 });
-  matchmaker.jobBecameIdle('2.1', 0);
-  matchmaker.jobBecameIdle('2.2', 5);
+  for (const job of later.slice(1)) matchmaker.jobBecameIdle(job.id, placeOf(job));
   matchmaker.pass(slots({ b: 128 }, reads), [], q2, NO_LIMITS);
   t.same(placed2, ['2.2->b:start'], 'an explored slot: the newly idle jobs, best first');
 });
@@ -147,7 +171,7 @@ t.test('a job that becomes idle again takes a free slot before a busy one, thoug
   t.same(placed, []);
   // 3.0 is taken back and becomes idle; a's queue place is free again (so unexplored).
   queued.delete('3.0');
-  matchmaker.jobBecameIdle('3.0', 0);
+  matchmaker.jobBecameIdle('3.0', placeOf(jobs[0]));
   matchmaker.queueSlotChanged('a');
   matchmaker.pass(slots({ b: 128 }, reads), slots({ a: 128 }, reads), q, NO_LIMITS);
   t.same(placed, ['3.0->b:start'], 'free before queued');
@@ -159,18 +183,146 @@ t.test('a slot that frees goes to an older idle job of higher JobPrio before a j
   const { q, placed } = queue(jobs);
   const matchmaker = new Matchmaker();
   // 1.0 is tried and fits no slot there is.
-  matchmaker.jobBecameIdle('1.0', 5);
+  matchmaker.jobBecameIdle('1.0', placeOf(jobs[0]));
   matchmaker.pass(slots({ small: 32 }, reads), [], q, NO_LIMITS);
   t.same(placed, []);
   // A slot that fits it frees as 2.0, of lower JobPrio, becomes idle: both are candidates in one pass.
   jobs.push({ id: '2.0', memory: 64, prio: 0 });
-  matchmaker.jobBecameIdle('2.0', 0);
+  matchmaker.jobBecameIdle('2.0', placeOf({ id: '2.0', memory: 64, prio: 0 }));
   matchmaker.slotChanged('big');
   matchmaker.pass(slots({ small: 32, big: 128 }, reads), [], q, NO_LIMITS);
   t.same(placed, ['1.0->big:start'], 'the older job of higher priority');
   matchmaker.slotChanged('big2');
   matchmaker.pass(slots({ small: 32, big2: 128 }, reads), [], q, NO_LIMITS);
   t.same(placed, ['1.0->big:start', '2.0->big2:start'], 'the newly idle job next');
+});
+
+/**
+ * One slot, freed once for each entry of `turns`: the jobs of the entry become idle first (submitted,
+ * materialized, released from hold, requeued after an eviction; one already idle is changed, as condor_prio
+ * changes it), then a pass gives the slot to one of them. `how`: 'scan', the slot freed (slotChanged) and
+ * the idle queue is read for it; 'newly idle', the slot was found to fit no idle job before any came, so
+ * only newly idle jobs are tried on it. Returns the jobs in the order they started.
+ */
+function oneSlotAtATime(turns: Job[][], how: 'scan' | 'newly idle'): string[] {
+  const jobs: Job[] = [];
+  const { q, placed } = queue(jobs);
+  const matchmaker = new Matchmaker();
+  const slot = slots({ slot: 128 }, { count: 0 });
+  if (how === 'newly idle') matchmaker.pass(slot, [], q, NO_LIMITS);
+  for (const turn of turns) {
+    for (const job of turn) {
+      const known = jobs.findIndex((j) => j.id === job.id);
+      if (known >= 0) jobs.splice(known, 1);
+      jobs.push(job);
+      matchmaker.jobBecameIdle(job.id, placeOf(job));
+    }
+    if (how === 'scan') matchmaker.slotChanged('slot');
+    matchmaker.pass(slot, [], q, NO_LIMITS);
+  }
+  return placed.map((p) => p.split('->')[0]);
+}
+
+const job = (id: string, more: Partial<Job> = {}): Job => ({ id, memory: 64, ...more });
+
+t.test("one free slot at a time: HTCondor's order (PreJobPrio1, PreJobPrio2, JobPrio, PostJobPrio1, PostJobPrio2, higher first; then cluster, proc)", async (t) => {
+  const table: { name: string; turns: Job[][]; order: string[] }[] = [
+    {
+      name: 'equal JobPrio: by cluster, then proc, whatever order they came in',
+      turns: [[job('2.0'), job('1.1'), job('1.10'), job('1.2'), job('1.0')], [], [], [], []],
+      order: ['1.0', '1.1', '1.2', '1.10', '2.0'],
+    },
+    {
+      name: 'a higher JobPrio first, a negative one last',
+      turns: [[job('1.0'), job('1.1'), job('2.0', { prio: 5 }), job('2.1', { prio: -1 }), job('3.0', { prio: 5 })], [], [], [], []],
+      order: ['2.0', '3.0', '1.0', '1.1', '2.1'],
+    },
+    {
+      name: 'PreJobPrio1 and PreJobPrio2 before JobPrio, PostJobPrio1 and PostJobPrio2 after it',
+      turns: [
+        [job('1.0', { prio: 10 }), job('1.1', { pre1: 1 }), job('1.2', { pre2: 1, prio: -10 }), job('1.3', { post1: 1 }), job('1.4', { post2: 1 }), job('1.5', { pre2: -1, prio: 99 })],
+        [],
+        [],
+        [],
+        [],
+        [],
+      ],
+      order: ['1.1', '1.2', '1.0', '1.3', '1.4', '1.5'],
+    },
+    {
+      name: 'late materialization: each proc as it is materialized, 9 before 10',
+      turns: [[job('1.8'), job('1.9')], [job('1.10')], [job('1.11')], []],
+      order: ['1.8', '1.9', '1.10', '1.11'],
+    },
+    {
+      name: 'released from hold: back at its cluster.proc place, not behind the jobs idle meanwhile',
+      turns: [[job('1.2'), job('1.3'), job('1.4')], [job('1.0')], [], []],
+      order: ['1.2', '1.0', '1.3', '1.4'],
+    },
+    {
+      name: 'requeued after an eviction: its place too (QDate and the time it became idle do not count)',
+      turns: [[job('1.1'), job('1.2'), job('2.0')], [job('1.0')], [], []],
+      order: ['1.1', '1.0', '1.2', '2.0'],
+    },
+    {
+      name: 'condor_prio on an idle job moves it',
+      turns: [[job('1.0'), job('1.1'), job('1.2')], [job('1.2', { prio: 3 })], []],
+      order: ['1.0', '1.2', '1.1'],
+    },
+  ];
+  for (const { name, turns, order } of table) {
+    t.same(oneSlotAtATime(turns, 'scan'), order, `${name} (the slot freed)`);
+    t.same(oneSlotAtATime(turns, 'newly idle'), order, `${name} (the slot explored before)`);
+  }
+});
+
+t.test('a job that moves many times between two passes is tried at its last place', async (t) => {
+  const jobs: Job[] = [];
+  const { q, placed } = queue(jobs);
+  const matchmaker = new Matchmaker();
+  // The slot is explored with nothing idle: the jobs below are tried on it as newly idle ones.
+  matchmaker.pass(slots({ a: 128 }, { count: 0 }), [], q, NO_LIMITS);
+  jobs.push(job('1.0'), job('1.1', { prio: -1 }));
+  matchmaker.jobBecameIdle('1.0', placeOf(jobs[0]));
+  for (let i = 0; i < 3000; i++) matchmaker.jobBecameIdle('1.1', placeOf({ ...jobs[1], prio: i % 2 === 0 ? 1 : -1 }));
+  matchmaker.pass(slots({ a: 128 }, { count: 0 }), [], q, NO_LIMITS);
+  t.same(placed, ['1.0->a:start']);
+});
+
+t.test('a free slot goes to a job queued on a busy slot before a worse idle job: kept for it while its start is taken back', async (t) => {
+  const reads = { count: 0 };
+  // 1.9 waits queued behind a run that goes on; 1.10 was materialized since.
+  const nine = job('1.9');
+  const jobs = [nine, job('1.10')];
+  const queued = new Set(['1.9']);
+  const movable = [nine];
+  const { q, placed, takenBack } = queue(jobs, queued, movable);
+  const matchmaker = new Matchmaker();
+  matchmaker.jobBecameIdle('1.10', placeOf(jobs[1]));
+  matchmaker.pass(slots({ a: 128 }, reads), [], q, NO_LIMITS);
+  t.same(placed, [], '1.10 does not take it');
+  t.same(takenBack, ['1.9']);
+  matchmaker.pass(slots({ a: 128 }, reads), [], q, NO_LIMITS);
+  t.same(placed, [], 'nor in the passes before the startd lets go of 1.9');
+  // The startd dropped the start: 1.9 is idle again.
+  queued.delete('1.9');
+  movable.length = 0;
+  matchmaker.jobBecameIdle('1.9', placeOf(nine));
+  matchmaker.pass(slots({ a: 128 }, reads), [], q, NO_LIMITS);
+  t.same(placed, ['1.9->a:start']);
+  matchmaker.slotChanged('b');
+  matchmaker.pass(slots({ b: 128 }, reads), [], q, NO_LIMITS);
+  t.same(placed, ['1.9->a:start', '1.10->b:start']);
+});
+
+t.test('queued jobs take free slots in their order among idle ones, only slots they fit and their limits let them start on', async (t) => {
+  const reads = { count: 0 };
+  const queuedJobs = [job('1.9'), job('1.5', { memory: 4096 }), job('1.7', { stuck: true }), job('3.0', { prio: 2 })];
+  const jobs = [job('1.3'), job('1.12'), ...queuedJobs];
+  const { q, placed, takenBack } = queue(jobs, new Set(queuedJobs.map((j) => j.id)), queuedJobs);
+  new Matchmaker().pass(slots({ a: 128, b: 128, c: 128, d: 128 }, reads), slots({ busy: 128 }, reads), q, NO_LIMITS);
+  t.same(takenBack, ['3.0', '1.9'], 'the better JobPrio first; not 1.5, which fits no slot, nor 1.7, whose limits would be over');
+  t.same(placed, ['1.3->b:start', '1.12->d:start'], 'a kept for 3.0, then 1.3, then c kept for 1.9, then 1.12');
 });
 
 /** Slots with attributes of their own (Net), and the limits their runs hold when busy. */
@@ -233,7 +385,7 @@ t.test('concurrency limits: slots explored while a limit was reached are explore
   matchmaker.pass(limitSlots({ b: {} }), [], q, limitsState(running, knobs));
   t.same(placed, ['1.1->b:start'], 'a higher maximum');
   jobs.push({ id: '1.2', memory: 64, limits: 'foo' });
-  matchmaker.jobBecameIdle('1.2', 0);
+  matchmaker.jobBecameIdle('1.2', placeOf({ id: '1.2', memory: 64 }));
   running.push('foo');
   matchmaker.pass(limitSlots({ c: {} }), [], q, limitsState(running, knobs));
   t.same(placed, ['1.1->b:start'], 'two in use');

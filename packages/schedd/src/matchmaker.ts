@@ -1,5 +1,6 @@
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { limitMaximum, limitReached, limitsRejectionReason, type LimitsInUse, type NumberKnob } from '@tinycondor/shared/concurrency-limits';
+import { compareJobPlaces, type JobPlace } from '@tinycondor/shared/job-order';
 
 /** A slot a job may be placed on, its machine ad built only when a job is tried on it. */
 export interface Candidate<S> {
@@ -19,9 +20,21 @@ export interface Candidate<S> {
 export interface MatchmakingQueue<J, S> {
   /** The job, when it is still idle. */
   idleJob(jobId: string): J | undefined;
-  /** Every idle job not queued on a busy slot, in the order they are to be tried (best first). */
+  /** Every idle job not queued on a busy slot, in the order they are to be tried (best first: compareJobPlaces). */
   idleJobs(): Iterable<J>;
   jobIdOf(job: J): string;
+  /** The job's place in that order. */
+  placeOf(job: J): JobPlace;
+  /**
+   * The jobs queued on busy slots whose start may still be taken back (not yet launched), best first. A free
+   * slot goes to the best job that fits it, queued or not, as HTCondor's schedd gives a claim to the best
+   * runnable job (FindRunnableJob): a queued job takes a free slot before worse idle jobs do.
+   */
+  queuedJobs(): Iterable<J>;
+  /** Whether the queued job's concurrency limits let it start on the free slot (what its queued start holds left out). */
+  mayMoveTo(job: J, slotAd: ClassAd): boolean;
+  /** The queued job is to start on a free slot instead: its start is taken back, and it is matched again once the startd lets go of it. */
+  takeBack(job: J): void;
   /** Whether the job waits queued on a busy slot (it is matched again only once taken back). */
   isQueued(jobId: string): boolean;
   fits(job: J, slotAd: ClassAd): boolean;
@@ -43,57 +56,69 @@ export interface LimitsState {
 /** Newly idle jobs tried in one pass at most: a big submission is tried in slices, other requests served between. */
 export const NEWLY_IDLE_PER_PASS = 2_000;
 
-/** Jobs that became idle since they were last tried, best first: by JobPrio (highest first), then in the order they came. */
+/** Leading entries of NewlyIdle gone past this many, and past half of them, are dropped at once. */
+const DROP_GONE_AT = 1_024;
+
+/** Jobs that became idle since they were last tried, best first (compareJobPlaces), whatever order they came in. */
 class NewlyIdle {
-  private readonly byPrio = new Map<number, Set<string>>();
-  private readonly prioOf = new Map<string, number>();
-  /** The priorities present, highest first. */
-  private prios: number[] = [];
+  private readonly placeOf = new Map<string, JobPlace>();
+  /** In order once sorted; an entry whose job was deleted or added again since is gone, and skipped. */
+  private entries: { jobId: string; place: JobPlace }[] = [];
+  /** Entries before this one are all gone. */
+  private head = 0;
+  /** Whether `entries` is in order: jobs mostly come in it (a submission's procs), so most walks need no sort. */
+  private sorted = true;
 
-  get size(): number {
-    return this.prioOf.size;
-  }
-
-  add(jobId: string, prio: number): void {
-    if (this.prioOf.get(jobId) === prio) return;
-    this.delete(jobId);
-    let jobs = this.byPrio.get(prio);
-    if (!jobs) {
-      this.byPrio.set(prio, (jobs = new Set()));
-      this.prios = [...this.byPrio.keys()].sort((a, b) => b - a);
+  add(jobId: string, place: JobPlace): void {
+    const current = this.placeOf.get(jobId);
+    if (current !== undefined && compareJobPlaces(current, place) === 0) return;
+    this.placeOf.set(jobId, place);
+    const last = this.entries[this.entries.length - 1];
+    if (last !== undefined && compareJobPlaces(last.place, place) > 0) this.sorted = false;
+    this.entries.push({ jobId, place });
+    // Without walks (no slot), jobs that move (condor_prio) would leave their old entries piling up.
+    if (this.entries.length - this.head > 2 * this.placeOf.size + DROP_GONE_AT) {
+      this.entries = this.entries.slice(this.head).filter((entry) => !this.gone(entry));
+      this.head = 0;
     }
-    jobs.add(jobId);
-    this.prioOf.set(jobId, prio);
   }
 
   /** Whether the job was there. */
   delete(jobId: string): boolean {
-    const prio = this.prioOf.get(jobId);
-    if (prio === undefined) return false;
-    this.prioOf.delete(jobId);
-    const jobs = this.byPrio.get(prio) as Set<string>;
-    jobs.delete(jobId);
-    if (jobs.size === 0) {
-      this.byPrio.delete(prio);
-      this.prios = this.prios.filter((p) => p !== prio);
-    }
-    return true;
+    return this.placeOf.delete(jobId);
   }
 
-  /** Best first; a job deleted meanwhile is not visited. */
-  *[Symbol.iterator](): Generator<string> {
-    for (const prio of [...this.prios]) for (const jobId of this.byPrio.get(prio) ?? []) yield jobId;
+  private gone(entry: { jobId: string; place: JobPlace }): boolean {
+    return this.placeOf.get(entry.jobId) !== entry.place;
+  }
+
+  /** Best first; a job deleted meanwhile is not visited, one added meanwhile may be (out of order until the next walk). */
+  *[Symbol.iterator](): Generator<{ jobId: string; place: JobPlace }> {
+    if (!this.sorted) {
+      this.entries = this.entries.filter((entry) => !this.gone(entry)).sort((a, b) => compareJobPlaces(a.place, b.place));
+      this.head = 0;
+      this.sorted = true;
+    }
+    while (this.head < this.entries.length && this.gone(this.entries[this.head])) this.head++;
+    if (this.head > DROP_GONE_AT && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+    // This array, though add() may put another in its place meanwhile.
+    const { entries } = this;
+    for (let i = this.head; i < entries.length; i++) if (!this.gone(entries[i])) yield entries[i];
   }
 }
 
 /**
- * Where idle jobs go: free slots first, then queued behind the run of a busy slot (one job each). What it
- * remembers between passes makes a pass cost what changed: the whole idle queue is scanned, in its order
- * (JobPrio, then job id), only for slots not yet found to fit no idle job (they freed or came since), so a
- * queue of jobs that cannot run costs nothing on every later state change; jobs that became idle since the
- * last pass are tried against every slot (best first: JobPrio, then the order they came). The scan comes
- * first, so a slot that frees goes to the best idle job, old or new, as HTCondor's negotiator orders them.
- * The schedd tells it of jobs that become idle and of slots whose state changed.
+ * Where idle jobs go: free slots first, then queued behind the run of a busy slot (one job each). Jobs are
+ * tried best first (compareJobPlaces: HTCondor's order of a submitter's jobs), so a slot goes to the best
+ * job that fits it. What it remembers between passes makes a pass cost what changed: the whole idle queue
+ * is scanned only for slots not yet found to fit no idle job (they freed or came since), so a queue of jobs
+ * that cannot run costs nothing on every later state change; jobs that became idle since the last pass are
+ * tried against every slot, in the same order, merged with the scan. Jobs queued on busy slots go in that
+ * order too: a free slot that one of them fits before any better idle job does is kept for it, its queued
+ * start taken back. The schedd tells it of jobs that become idle and of slots whose state changed.
  */
 export class Matchmaker {
   private readonly newlyIdle = new NewlyIdle();
@@ -107,9 +132,9 @@ export class Matchmaker {
    */
   private limitsWatched = new Map<string, string>();
 
-  /** The job became idle with this JobPrio. */
-  jobBecameIdle(jobId: string, prio: number): void {
-    this.newlyIdle.add(jobId, prio);
+  /** The job became idle at this place (or its place changed). */
+  jobBecameIdle(jobId: string, place: JobPlace): void {
+    this.newlyIdle.add(jobId, place);
   }
 
   /** A slot freed, or came (back): every idle job may fit it again. */
@@ -123,14 +148,11 @@ export class Matchmaker {
     this.exhaustedQueueSlots.delete(key);
   }
 
-  /**
-   * One pass over `free` and `queueable` slots; returns the free slots left without a job (they may take
-   * back a job queued elsewhere) and whether newly idle jobs remain for another pass.
-   */
-  pass<J, S>(free: Candidate<S>[], queueable: Candidate<S>[], queue: MatchmakingQueue<J, S>, limits: LimitsState): { unplacedFree: Candidate<S>[]; more: boolean } {
+  /** One pass over `free` and `queueable` slots; returns whether newly idle jobs remain for another pass. */
+  pass<J, S>(free: Candidate<S>[], queueable: Candidate<S>[], queue: MatchmakingQueue<J, S>, limits: LimitsState): { more: boolean } {
     const freeLeft = [...free];
     const queueLeft = [...queueable];
-    if (freeLeft.length === 0 && queueLeft.length === 0) return { unplacedFree: freeLeft, more: false };
+    if (freeLeft.length === 0 && queueLeft.length === 0) return { more: false };
     let inUse: LimitsInUse | undefined;
     const limitsInUse = (): LimitsInUse => (inUse ??= limits.inUse());
     // Each maximum read once a pass: a knob read may look at the configuration's files.
@@ -141,8 +163,15 @@ export class Matchmaker {
       return max;
     };
     this.exploreAgainIfLimitsChanged(limitsInUse, maximum);
-    /** Places the job on the first of `freeCandidates` that fits it, else of `queueCandidates`; a slot taken leaves every list. */
-    const lists: Candidate<S>[][] = [freeLeft, queueLeft];
+    // Slots not yet found to fit no idle job (they freed or came since): the whole idle queue is read for them.
+    const unexplored = freeLeft.filter((c) => !this.exhaustedSlots.has(c.key));
+    const unexploredQueue = queueLeft.filter((c) => !this.exhaustedQueueSlots.has(c.key));
+    /** Every list a slot taken leaves. */
+    const lists: Candidate<S>[][] = [freeLeft, queueLeft, unexplored, unexploredQueue];
+    const take = (chosen: Candidate<S>): void => {
+      for (const list of lists) if (list.includes(chosen)) list.splice(list.indexOf(chosen), 1);
+    };
+    /** Places the job on the first of `freeCandidates` that fits it, else of `queueCandidates`. */
     const place = (job: J, freeCandidates: Candidate<S>[], queueCandidates: Candidate<S>[]): void => {
       const reached = new Set<string>();
       /** Whether the job's limits, if any, have room for it on the candidate (the negotiator's rejectForConcurrencyLimits). */
@@ -160,30 +189,42 @@ export class Matchmaker {
         [freeCandidates, 'start'],
         [queueCandidates, 'queue'],
       ] as const) {
-        let take: string | undefined;
+        let limitsTaken: string | undefined;
         const chosen = candidates.find((c) => {
           if (!queue.fits(job, c.ad)) return false;
           const verdict = limitsAllow(c, how);
-          take = verdict.take;
+          limitsTaken = verdict.take;
           return verdict.allowed;
         });
         if (!chosen) continue;
-        for (const list of lists) if (list.includes(chosen)) list.splice(list.indexOf(chosen), 1);
-        if (take !== undefined) limitsInUse().add(take);
+        take(chosen);
+        if (limitsTaken !== undefined) limitsInUse().add(limitsTaken);
         queue.place(job, chosen.slot, how);
         return;
       }
       if (reached.size > 0) queue.limitedBy(job, limitsRejectionReason(reached));
     };
-    // Slots not yet found to fit no idle job (they freed or came since): the whole idle queue is read for them,
-    // in its order, so an older idle job of higher JobPrio goes before a job that just became idle. A newly
-    // idle job met on the way may take any slot; an older one fits no slot already explored.
-    const unexplored = freeLeft.filter((c) => !this.exhaustedSlots.has(c.key));
-    const unexploredQueue = queueLeft.filter((c) => !this.exhaustedQueueSlots.has(c.key));
-    lists.push(unexplored, unexploredQueue);
+    // Jobs queued on busy slots, best first, each served (below) before the idle jobs it goes before.
+    const queued = freeLeft.length > 0 ? [...queue.queuedJobs()] : [];
+    let nextQueued = 0;
+    /** The queued jobs that go before `before` (all of them when undefined) each keep the first free slot they fit. */
+    const serveQueued = (before?: JobPlace): void => {
+      for (; nextQueued < queued.length && freeLeft.length > 0; nextQueued++) {
+        const job = queued[nextQueued];
+        if (before !== undefined && compareJobPlaces(queue.placeOf(job), before) > 0) return;
+        const chosen = freeLeft.find((c) => queue.fits(job, c.ad) && queue.mayMoveTo(job, c.ad));
+        if (!chosen) continue;
+        // Left unexplored (if it was): until the job comes back idle, each pass keeps the slot for it again.
+        take(chosen);
+        queue.takeBack(job);
+      }
+    };
+    // The idle queue in its order, for the slots not yet explored. A newly idle job met on the way may take any
+    // slot; an older one fits no slot already explored.
     if (unexplored.length > 0 || unexploredQueue.length > 0) {
       for (const job of queue.idleJobs()) {
         if (unexplored.length === 0 && unexploredQueue.length === 0) break;
+        serveQueued(queue.placeOf(job));
         if (this.newlyIdle.delete(queue.jobIdOf(job))) place(job, freeLeft, queueLeft);
         else place(job, unexplored, unexploredQueue);
       }
@@ -193,14 +234,18 @@ export class Matchmaker {
     }
     // Jobs that became idle since the last pass and were not met above, best first, on the slots left (each read only when a slot is left).
     let budget = NEWLY_IDLE_PER_PASS;
-    for (const jobId of this.newlyIdle) {
+    for (const { jobId, place: at } of this.newlyIdle) {
       if ((freeLeft.length === 0 && queueLeft.length === 0) || budget-- === 0) break;
       this.newlyIdle.delete(jobId);
       const job = queue.isQueued(jobId) ? undefined : queue.idleJob(jobId);
-      if (job) place(job, freeLeft, queueLeft);
+      if (!job) continue;
+      serveQueued(at);
+      place(job, freeLeft, queueLeft);
     }
     const more = budget < 0 && (freeLeft.length > 0 || queueLeft.length > 0);
-    return { unplacedFree: freeLeft, more };
+    // Newly idle jobs left for another pass may go before the queued jobs not served yet.
+    if (!more) serveQueued();
+    return { more };
   }
 
   /** A limit that left jobs idle is used less, or its maximum changed: every slot is explored again. */

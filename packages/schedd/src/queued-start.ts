@@ -1,3 +1,4 @@
+import type { JobPlace } from '@tinycondor/shared/job-order';
 import type { StoredQueuedStart } from './job-store.js';
 
 /**
@@ -15,6 +16,8 @@ import type { StoredQueuedStart } from './job-store.js';
 export interface QueuedStart extends StoredQueuedStart {
   cluster: number;
   proc: number;
+  /** The job's place among idle jobs when it was queued (it changes only with the job, which takes the start back). */
+  place: JobPlace;
   /** true while the slot's earlier run goes on; false once the startd launched it (only one taken back hard stays so, until it ends). */
   waiting: boolean;
   /**
@@ -26,8 +29,8 @@ export interface QueuedStart extends StoredQueuedStart {
 }
 
 /** A start just queued, or restored from its stored record after a restart: waiting, not taken back. */
-export function queuedStart(stored: StoredQueuedStart, cluster: number, proc: number): QueuedStart {
-  return { ...stored, cluster, proc, waiting: true, cancel: undefined };
+export function queuedStart(stored: StoredQueuedStart, place: JobPlace): QueuedStart {
+  return { ...stored, cluster: place.cluster, proc: place.proc, place, waiting: true, cancel: undefined };
 }
 
 /** Whether a queued start may still be taken back for another slot or a better job: not yet launched, nor taken back already. */

@@ -1,8 +1,8 @@
 import t, { type Test } from 'tap';
 import { formatJobId } from '@tinycondor/shared/job-id';
+import { orderKey, type JobPlace } from '@tinycondor/shared/job-order';
 import { holdJob, type Transition } from '@tinycondor/shared/job-state';
 import { JobStatus } from '@tinycondor/shared/job-status';
-import { buildSlotAd } from '@tinycondor/shared/machine-ad';
 import type { JobStore, StoredJob } from './job-store.js';
 import { QueuedStarts } from './queued-starts.js';
 import { StartdRegistry } from './startd-registry.js';
@@ -25,7 +25,7 @@ function setup(t: Test): { store: JobStore; startd: FakeStartd; running: StoredJ
       store,
       registry,
       matchmaker: {
-        jobBecameIdle: (jobId, prio) => calls.push(`idle ${jobId} prio ${prio}`),
+        jobBecameIdle: (jobId, place) => calls.push(`idle ${jobId} at ${place.key}`),
         queueSlotChanged: (key) => calls.push(`queue slot ${key}`),
       },
       beginRun: (queuedJob, slot, runId, fetchInput) => {
@@ -38,6 +38,9 @@ function setup(t: Test): { store: JobStore; startd: FakeStartd; running: StoredJ
   return { store, startd, running, registry, calls, queuedStarts: make(), restarted: make };
 }
 
+/** The place of a job of that JobPrio and id. */
+const at = (prio: number, cluster: number, proc: number): JobPlace => ({ key: orderKey([0, 0, prio, 0, 0]), cluster, proc });
+
 const held = (job: StoredJob): Transition => holdJob(job.ad, { now: NOW, reason: 'test', code: 1, subCode: 0 }) as Transition;
 
 t.test('a job queued on a busy slot is stored before its start is sent, and a restarted schedd holds it out again', async (t) => {
@@ -48,12 +51,12 @@ t.test('a job queued on a busy slot is stored before its start is sent, and a re
   t.equal(queued.jobId, '2.0');
   t.ok(queuedStarts.has('2.0'), 'held out of matchmaking');
   t.same(slot.queued, { cluster: 2, proc: 0, runId: queued.runId }, 'the slot knows what waits on it');
-  t.same(store.storedQueuedStarts(), [{ jobId: '2.0', runId: queued.runId, startdName: 's1', slotName: 'slot1', prio: 3, fetchInput: true }]);
+  t.same(store.storedQueuedStarts(), [{ jobId: '2.0', runId: queued.runId, startdName: 's1', slotName: 'slot1', fetchInput: true }]);
 
   const again = restarted();
   t.same(again.restore(), ['s1'], 'the startd whose hello will say whether it launched the job');
   t.ok(again.has('2.0'));
-  t.same(again.onStartd('s1').map((q) => [q.runId, q.waiting, q.cancel]), [[queued.runId, true, undefined]]);
+  t.same(again.onStartd('s1').map((q) => [q.runId, q.waiting, q.cancel, q.place]), [[queued.runId, true, undefined, at(3, 2, 0)]], 'at the job\'s place');
 });
 
 t.test('a start stored for a job no longer idle is forgotten at restore', async (t) => {
@@ -72,7 +75,7 @@ t.test('a job that changes is taken back hard, and the startd is told once', asy
   const [job] = submitIdle(store);
   const queued = queuedStarts.add(job, slotOf(startd, 'slot1'), false, undefined);
   queuedStarts.jobChanged('2.0');
-  queuedStarts.yieldTo(100);
+  queuedStarts.yieldTo(at(100, 1, 0));
   queuedStarts.jobChanged('2.0');
   t.same(startd.sent, [{ type: 'unqueue', jobId: '2.0', runId: queued.runId }]);
   t.equal(queued.cancel, 'hard');
@@ -81,7 +84,7 @@ t.test('a job that changes is taken back hard, and the startd is told once', asy
   t.equal(startd.sent.length, 1, 'a job not queued is nothing to take back');
 });
 
-t.test('a better job becoming idle takes back only the starts of lower priority', async (t) => {
+t.test('a job becoming idle takes back the starts of the jobs that go after it: lower JobPrio, or equal and a higher id', async (t) => {
   const { store, startd, registry, queuedStarts } = setup(t);
   const other = fakeStartd('s2', ['slot1']);
   registry.add(other);
@@ -89,36 +92,37 @@ t.test('a better job becoming idle takes back only the starts of lower priority'
   startRunOn(store, running2, slotOf(other, 'slot1'));
   const [low, high] = submitIdle(store, [{ JobPrio: '1' }, { JobPrio: '5' }]);
   const lowStart = queuedStarts.add(low, slotOf(startd, 'slot1'), false, undefined);
-  queuedStarts.add(high, slotOf(other, 'slot1'), false, undefined);
-  queuedStarts.yieldTo(5);
+  const highStart = queuedStarts.add(high, slotOf(other, 'slot1'), false, undefined);
+  queuedStarts.yieldTo(at(5, 3, 2));
   t.same(startd.sent, [{ type: 'unqueue', jobId: '3.0', runId: lowStart.runId }]);
-  t.same(other.sent, [], 'an equal priority keeps its place');
+  t.same(other.sent, [], 'an equal priority and a lower id keeps its place');
   t.equal(lowStart.cancel, 'soft');
+  // 2.x, requeued after an eviction or released from hold: its cluster.proc place is before 3.1's.
+  queuedStarts.yieldTo(at(5, 2, 7));
+  t.same(other.sent, [{ type: 'unqueue', jobId: '3.1', runId: highStart.runId }]);
+  t.equal(startd.sent.length, 1, 'a start taken back already is not told again');
 });
 
-t.test('a free slot no idle job fits takes back a queued job that fits it', async (t) => {
-  const { store, startd, queuedStarts } = setup(t);
-  const [small, big] = submitIdle(store, [{}, { RequestMemory: '4096' }]);
-  const bigStart = queuedStarts.add(big, slotOf(startd, 'slot2'), false, undefined);
-  const smallStart = queuedStarts.add(small, slotOf(startd, 'slot1'), false, undefined);
-  const freeSlotAd = buildSlotAd(startd.identity, { name: 'free', cpus: 1, memoryMb: 1024, diskKb: 1_000_000 }, { claimed: false, now: NOW });
-  const free = [{ ad: freeSlotAd }];
-  queuedStarts.takeBackFor(free, () => true);
-  t.equal(bigStart.cancel, undefined, 'the job that does not fit stays');
-  t.equal(smallStart.cancel, 'soft');
-  t.same(free, [], 'the slot is spoken for');
-  t.same(startd.sent, [{ type: 'unqueue', jobId: '2.0', runId: smallStart.runId }]);
-});
-
-t.test('a free slot does not take back a queued job its concurrency limits would not let start there', async (t) => {
-  const { store, startd, queuedStarts } = setup(t);
-  const [job] = submitIdle(store, [{}]);
-  const queued = queuedStarts.add(job, slotOf(startd, 'slot1'), false, 'foo');
-  t.same(slotOf(startd, 'slot1').queued?.limits, 'foo', 'the queued start holds its limits');
-  const free = [{ ad: buildSlotAd(startd.identity, { name: 'free', cpus: 1, memoryMb: 1024, diskKb: 1_000_000 }, { claimed: false, now: NOW }) }];
-  queuedStarts.takeBackFor(free, () => false);
-  t.equal(queued.cancel, undefined, 'it stays queued');
-  t.equal(free.length, 1);
+t.test('movable: the starts a free slot may take over, best first; taken back for one, the startd is told once', async (t) => {
+  const { store, startd, registry, queuedStarts } = setup(t);
+  const other = fakeStartd('s2', ['slot1', 'slot2']);
+  registry.add(other);
+  const [a, b, c] = submitIdle(store, [{}, { JobPrio: '2' }, {}]);
+  const aStart = queuedStarts.add(a, slotOf(startd, 'slot1'), false, undefined);
+  const bStart = queuedStarts.add(b, slotOf(other, 'slot1'), false, undefined);
+  const cStart = queuedStarts.add(c, slotOf(other, 'slot2'), false, undefined);
+  t.same(queuedStarts.movable().map((q) => q.jobId), ['2.1', '2.0', '2.2']);
+  queuedStarts.takeBackForFreeSlot('2.0');
+  queuedStarts.takeBackForFreeSlot('2.0');
+  t.same(startd.sent, [{ type: 'unqueue', jobId: '2.0', runId: aStart.runId }]);
+  t.equal(aStart.cancel, 'soft');
+  t.same(queuedStarts.movable().map((q) => q.jobId), ['2.1', '2.0', '2.2'], 'one taken back waits for the startd, and still for the slot');
+  queuedStarts.jobChanged('2.1');
+  t.equal(bStart.cancel, 'hard');
+  queuedStarts.launched(other, slotOf(other, 'slot2'), cStart);
+  t.same(queuedStarts.movable().map((q) => q.jobId), ['2.0'], 'not one taken back because its job changed, nor one launched');
+  registry.remove(startd);
+  t.same(queuedStarts.movable(), [], 'nor one on a startd not connected');
 });
 
 t.test('launched: the queued job’s run starts in the queue under the run id it was sent with', async (t) => {
@@ -127,7 +131,7 @@ t.test('launched: the queued job’s run starts in the queue under the run id it
   const slot = slotOf(startd, 'slot1');
   const queued = queuedStarts.add(job, slot, true, undefined);
   slot.run = undefined; // the slot's run (1.0's) ended
-  queuedStarts.yieldTo(9); // taken back for a better job: a run already launched is kept anyway
+  queuedStarts.yieldTo(at(9, 1, 0)); // taken back for a better job: a run already launched is kept anyway
   queuedStarts.launched(startd, slot, queued);
   t.same(calls, [`run 2.0 ${queued.runId} on slot1 fetchInput=true`, 'queue slot slot1@s1']);
   t.equal(reread(store, job)?.status, JobStatus.Running);
@@ -162,5 +166,5 @@ t.test('released: the job is matched again, once', async (t) => {
   queuedStarts.release(queued);
   t.notOk(queuedStarts.has('2.0'));
   t.same(store.storedQueuedStarts(), []);
-  t.same(calls, ['idle 2.0 prio 4', 'matchmake']);
+  t.same(calls, [`idle 2.0 at ${at(4, 2, 0).key}`, 'matchmake']);
 });

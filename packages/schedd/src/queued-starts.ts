@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
-import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { formatJobId } from '@tinycondor/shared/job-id';
+import { compareJobPlaces, type JobPlace } from '@tinycondor/shared/job-order';
 import { JobStatus } from '@tinycondor/shared/job-status';
-import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
 import type { JobStore, StoredJob } from './job-store.js';
 import type { Matchmaker } from './matchmaker.js';
 import { launched, mayTakeBack, queuedStart, takeBack, type QueuedStart } from './queued-start.js';
@@ -59,7 +58,7 @@ export class QueuedStarts {
         store.forgetQueuedStart(stored.jobId);
         continue;
       }
-      this.byJob.set(stored.jobId, queuedStart(stored, cluster, proc));
+      this.byJob.set(stored.jobId, queuedStart(stored, job.place));
       startds.push(stored.startdName);
     }
     return startds;
@@ -72,11 +71,7 @@ export class QueuedStarts {
   add(job: StoredJob, slot: Slot, fetchInput: boolean, limits: string | undefined): QueuedStart {
     const { store } = this.context;
     const jobId = formatJobId(job.cluster, job.proc);
-    const queued = queuedStart(
-      { jobId, runId: store.newRunId(), startdName: slot.startdName, slotName: slot.description.name, prio: job.ad.getInt('JobPrio') ?? 0, fetchInput },
-      job.cluster,
-      job.proc,
-    );
+    const queued = queuedStart({ jobId, runId: store.newRunId(), startdName: slot.startdName, slotName: slot.description.name, fetchInput }, job.place);
     store.recordQueuedStart(queued);
     this.byJob.set(jobId, queued);
     slot.queued = { cluster: job.cluster, proc: job.proc, runId: queued.runId, limits };
@@ -90,27 +85,30 @@ export class QueuedStarts {
   }
 
   /**
-   * A job of priority `prio` became idle: jobs of lower priority queued on slots are taken back, so that it
-   * is queued before them (as HTCondor gives the next free slot to the best job); one already launched runs.
+   * A job at `place` became idle: jobs queued on slots that go after it (compareJobPlaces) are taken back, so
+   * that it is queued before them (as HTCondor gives the next free slot to the best job); one already launched runs.
    */
-  yieldTo(prio: number): void {
-    for (const queued of this.byJob.values()) if (queued.prio < prio && mayTakeBack(queued)) this.takeBack(queued, 'soft');
+  yieldTo(place: JobPlace): void {
+    for (const queued of this.byJob.values()) if (compareJobPlaces(queued.place, place) > 0 && mayTakeBack(queued)) this.takeBack(queued, 'soft');
   }
 
   /**
-   * Free slots no idle job fits take back jobs queued on busy slots that fit them (they are matched again
-   * once the startd lets go); `limitsAllow`: whether the job's concurrency limits would let it start there.
+   * The queued starts a free slot may still take over, best first: those the startd has not launched, and
+   * not taken back because their job changed (one taken back for a free slot still waits for it). Only on
+   * startds connected, which answer a take-back at once: one restored after a restart whose startd has not
+   * come back may have been launched, and a slot is not kept for it until its lease ends.
    */
-  takeBackFor(free: { ad: ClassAd }[], limitsAllow: (job: StoredJob, slotAd: ClassAd) => boolean): void {
-    for (const queued of this.byJob.values()) {
-      if (free.length === 0) return;
-      if (!mayTakeBack(queued)) continue;
-      const job = this.context.store.getJob(queued.cluster, queued.proc);
-      const index = job ? free.findIndex((c) => jobFitsSlot(job.ad, c.ad) && limitsAllow(job, c.ad)) : -1;
-      if (index < 0) continue;
-      free.splice(index, 1);
-      this.takeBack(queued, 'soft');
-    }
+  movable(): QueuedStart[] {
+    const { registry } = this.context;
+    return [...this.byJob.values()]
+      .filter((queued) => queued.waiting && queued.cancel !== 'hard' && registry.get(queued.startdName) !== undefined)
+      .sort((a, b) => compareJobPlaces(a.place, b.place));
+  }
+
+  /** The queued job is to start on a free slot: its start is taken back (soft: one the startd launched meanwhile runs). */
+  takeBackForFreeSlot(jobId: string): void {
+    const queued = this.byJob.get(jobId);
+    if (queued) this.takeBack(queued, 'soft');
   }
 
   /** The queued job is no longer held out: it is matched again. */
@@ -118,7 +116,9 @@ export class QueuedStarts {
     if (this.byJob.get(queued.jobId) !== queued) return;
     this.byJob.delete(queued.jobId);
     this.context.store.forgetQueuedStart(queued.jobId);
-    this.context.matchmaker.jobBecameIdle(queued.jobId, queued.prio);
+    // At its place now: a job changed meanwhile (which took its start back) may have moved.
+    const job = this.context.store.getJob(queued.cluster, queued.proc);
+    if (job) this.context.matchmaker.jobBecameIdle(queued.jobId, job.place);
     this.context.scheduleMatchmaking();
   }
 

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap';
 import { JobStatus } from '@tinycondor/shared/job-status';
 import { DEFAULT_JOB_ATTR_RULES } from '@tinycondor/shared/job-edit';
+import { orderKey } from '@tinycondor/shared/job-order';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import type { JobStore, StoredJob } from './job-store.js';
 import { QueuedStarts } from './queued-starts.js';
@@ -95,7 +96,7 @@ t.test('a queued start the startd dropped (reported as a run that ended) frees t
   const [next] = submitIdle(store);
   const slot = slotOf(startd, 'slot1');
   const queued = queuedStarts.add(next, slot, false, undefined);
-  queuedStarts.yieldTo(10);
+  queuedStarts.yieldTo({ key: orderKey([0, 0, 10, 0, 0]), cluster: 1, proc: 0 });
   report({ type: 'run-ended', usage: USAGE }, { ...next, runId: queued.runId });
   t.equal(slot.queued, undefined);
   t.ok(slot.run, 'the earlier run goes on');

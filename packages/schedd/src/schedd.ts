@@ -3,6 +3,7 @@ import { quoteString, type ClassAd, type EvalContext } from '@tinycondor/shared/
 import type { AdReader } from '@tinycondor/shared/proc-ad-view';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import { formatJobId } from '@tinycondor/shared/job-id';
+import { jobOrderKey } from '@tinycondor/shared/job-order';
 import { ulogInfoText } from '@tinycondor/shared/chirp/protocol';
 import { remoteEditRefusal, type RemoteEditRefusal } from '@tinycondor/shared/chirp/remote-edits';
 import { DEFAULT_JOB_ATTR_RULES, type JobAttrRules } from '@tinycondor/shared/job-edit';
@@ -300,9 +301,9 @@ export class Schedd {
     });
     this.observer.jobChanged(job, transition);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) {
-      const prio = transition.ad.getInt('JobPrio') ?? 0;
-      this.matchmaker.jobBecameIdle(jobId, prio);
-      this.queuedStarts.yieldTo(prio);
+      const place = { key: jobOrderKey(transition.ad), cluster: job.cluster, proc: job.proc };
+      this.matchmaker.jobBecameIdle(jobId, place);
+      this.queuedStarts.yieldTo(place);
       this.noteIdle(jobId, transition.ad.getInt('JobUniverse'));
     }
     if (transition.leaveQueue) {
@@ -385,12 +386,13 @@ export class Schedd {
   /** Once stored (committed): the idle procs go to matchmaking, their events to the logs. */
   private procsSubmitted(clusterId: number, procs: number, submission: SubmittedProcs, submitted: JobEvent[]): void {
     this.observer.clusterSubmitted(clusterId, procs, this.observer.listening ? submitted : []);
-    for (const [jobId, prio] of submission.idle) this.matchmaker.jobBecameIdle(jobId, prio);
+    for (const [jobId, place] of submission.idle) this.matchmaker.jobBecameIdle(jobId, place);
     // JobUniverse is a cluster attribute: one proc tells the cluster's.
     const first = submission.idle[0]?.[0];
     const universe = first === undefined ? undefined : this.store.getJob(clusterId, Number(first.split('.')[1]))?.ad.getInt('JobUniverse');
     for (const [jobId] of submission.idle) this.noteIdle(jobId, universe);
-    this.queuedStarts.yieldTo(submission.highestIdlePrio);
+    const best = submission.bestIdlePlace;
+    if (best !== undefined) this.queuedStarts.yieldTo(best);
     this.events.schedule();
     this.scheduleMatchmaking();
   }
@@ -701,7 +703,7 @@ export class Schedd {
   /** Gives free slots to idle jobs, then queues idle jobs on busy slots (see Matchmaker, QueuedStart). */
   private matchmake(): void {
     const now = this.now();
-    const { registry, store } = this;
+    const { registry, store, queuedStarts } = this;
     // A slot's ad is built only when a job is tried on it: most passes try none on most slots.
     const candidate = (slot: Slot): Candidate<Slot> => {
       let ad: ClassAd | undefined;
@@ -715,7 +717,7 @@ export class Schedd {
         heldLimits: slot.run?.limits,
       };
     };
-    const { unplacedFree, more } = this.matchmaker.pass([...registry.freeSlots()].map(candidate), [...registry.queueableSlots()].map(candidate), {
+    const { more } = this.matchmaker.pass([...registry.freeSlots()].map(candidate), [...registry.queueableSlots()].map(candidate), {
       idleJob: (jobId) => {
         const [cluster, proc] = jobId.split('.').map(Number);
         const job = store.getJob(cluster, proc);
@@ -723,6 +725,20 @@ export class Schedd {
       },
       idleJobs: () => store.idleJobs(),
       jobIdOf: (job) => formatJobId(job.cluster, job.proc),
+      placeOf: (job) => job.place,
+      queuedJobs: function* () {
+        for (const queued of queuedStarts.movable()) {
+          const job = store.getJob(queued.cluster, queued.proc);
+          if (job?.status === JobStatus.Idle) yield job;
+        }
+      },
+      // Its limits as if its queued start held none: it would hold them on the free slot instead.
+      mayMoveTo: (job, slotAd) => {
+        const limits = jobConcurrencyLimits(job.ad, () => slotAd);
+        if (limits === undefined) return true;
+        return limitReached(limits, this.limitsInUse(formatJobId(job.cluster, job.proc)), (name) => limitMaximum(name, this.limitsKnob)) === undefined;
+      },
+      takeBack: (job) => queuedStarts.takeBackForFreeSlot(formatJobId(job.cluster, job.proc)),
       isQueued: (jobId) => this.queuedStarts.has(jobId),
       // The schedd runs local and scheduler universe jobs itself (startScheddUniverseJobs): no slot gets one.
       fits: (job, slotAd) => scheddUniverse(job.ad.getInt('JobUniverse')) === undefined && jobFitsSlot(job.ad, slotAd),
@@ -732,13 +748,6 @@ export class Schedd {
     }, { inUse: () => this.limitsInUse(), knob: this.limitsKnob });
     if (more) this.scheduleMatchmaking();
     this.startScheddUniverseJobs(now);
-    // A slot left free while jobs wait queued elsewhere takes one of them back, if its limits let it start there.
-    this.queuedStarts.takeBackFor(unplacedFree, (job, slotAd) => {
-      const limits = jobConcurrencyLimits(job.ad, () => slotAd);
-      if (limits === undefined) return true;
-      const jobId = formatJobId(job.cluster, job.proc);
-      return limitReached(limits, this.limitsInUse(jobId), (name) => limitMaximum(name, this.limitsKnob)) === undefined;
-    });
   }
 
   /** An idle job of the local or scheduler universe waits for the schedd to start it. */

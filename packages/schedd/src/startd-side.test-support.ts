@@ -10,7 +10,7 @@ import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import type { ScheddMessage } from '@tinycondor/shared/protocol';
 import { RecentClusters } from '@tinycondor/shared/recent-clusters';
 import { openDatabase } from './db.js';
-import { JobStore, type RunAssignment, type StoredJob } from './job-store.js';
+import { JobStore, procRow, type RunAssignment, type StoredJob } from './job-store.js';
 import type { Slot, StartdConnection } from './startd-registry.js';
 
 // What the unit tests of the schedd's end of the startd channel share: a real queue in a scratch SQLite
@@ -38,7 +38,7 @@ export function submitIdle(store: JobStore, procs: Record<string, string>[] = [{
   const cluster = new ClusterAd({ Cmd: '"/bin/true"', Iwd: '"/tmp"', Owner: '"alice"', JobStatus: '1', Requirements: 'true', RequestMemory: '512', ShouldTransferFiles: '"NO"' });
   const rows = procs.map((own, proc) => {
     const overlay: Record<string, string> = { ClusterId: String(clusterId), ProcId: String(proc), ...own };
-    return { ad: new ProcAdView(cluster, overlay), overlay };
+    return procRow(new ProcAdView(cluster, overlay), overlay);
   });
   store.submitCluster(clusterId, undefined, cluster, rows, () => []);
   return procs.map((_, proc) => store.getJob(clusterId, proc) as StoredJob);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import t from 'tap';
 import type { ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { HoldCode } from '@tinycondor/shared/job-status';
+import { orderKey } from '@tinycondor/shared/job-order';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import pino from 'pino';
 import { parseCondorConfig } from '@tinycondor/shared/condor-config';
@@ -26,8 +27,9 @@ function read(procs: ProcOverlay[], caller = alice) {
 t.test('procs are stored with the schedd\'s GlobalJobId; the idle ones are told', async (t) => {
   const { rows, submission } = read([{ ProcId: '0', GlobalJobId: '"forged"' }, { ProcId: '1', JobStatus: '5', JobPrio: '3' }, { ProcId: '2', JobPrio: '4' }]);
   t.same(rows.map((r) => r.overlay.GlobalJobId), ['"schedd@host#7.0#1700000000"', '"schedd@host#7.1#1700000000"', '"schedd@host#7.2#1700000000"']);
-  t.same(submission.idle, [['7.0', 0], ['7.2', 4]]);
-  t.equal(submission.highestIdlePrio, 4);
+  const at = (prio: number, proc: number) => ({ key: orderKey([0, 0, prio, 0, 0]), cluster: 7, proc });
+  t.same(submission.idle, [['7.0', at(0, 0)], ['7.2', at(4, 2)]]);
+  t.same(submission.bestIdlePlace, at(4, 2));
 });
 
 t.test('each refusal names the proc and what is wrong', async (t) => {

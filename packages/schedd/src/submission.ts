@@ -3,13 +3,14 @@ import { quoteString, type ClassAd } from '@tinycondor/shared/classad/index';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatJobId } from '@tinycondor/shared/job-id';
+import { compareJobPlaces, type JobPlace } from '@tinycondor/shared/job-order';
 import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
 import { ProcAdView, type AdReader } from '@tinycondor/shared/proc-ad-view';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
 import { SubmitWarnings } from '@tinycondor/shared/submit-requirements';
 import type { Caller } from './caller.js';
 import { JobTransformFailed, type JobTransforms } from './job-transforms.js';
-import { SubmitRejected, type ProcRow } from './job-store.js';
+import { procRow, SubmitRejected, type ProcRow } from './job-store.js';
 import type { PoolFileGuard } from './pool-file-guard.js';
 import type { SpoolStore } from './spool-store.js';
 import { spoolSubmittedJob } from './spooled-job.js';
@@ -30,12 +31,12 @@ export function submittedClusterAd(common: Record<string, string> | undefined, p
  * store's transaction, so a refusal, thrown as SubmitRejected naming the proc, stores none): ids, status,
  * the required attributes, the owner (the submitting user's, unless a queue superuser submits), no Iwd or
  * user log inside the pool's own directory; the submit requirements, once the job transforms changed the
- * proc; GlobalJobId set by the schedd; a spooled proc's files moved to SPOOL. `idle` and `highestIdlePrio`
+ * proc; GlobalJobId set by the schedd; a spooled proc's files moved to SPOOL. `idle` and `bestIdlePlace`
  * say, once read, which procs are ready to run; `warnings` what the requirements warned of.
  */
 export class SubmittedProcs {
-  /** The idle procs, with their JobPrio. */
-  readonly idle: [jobId: string, prio: number][] = [];
+  /** The idle procs, with their place among idle jobs. */
+  readonly idle: [jobId: string, place: JobPlace][] = [];
   /** The warnings of the submit requirements (SUBMIT_REQUIREMENT_<name>_IS_WARNING) the procs did not meet. */
   readonly warnings = new SubmitWarnings();
   /** The text of a proc's own warnings, by ProcId, until its submit event takes it (warningsOf). */
@@ -66,11 +67,11 @@ export class SubmittedProcs {
     return text;
   }
 
-  /** The highest JobPrio of the idle procs (-Infinity when none is idle). */
-  get highestIdlePrio(): number {
-    let highest = Number.NEGATIVE_INFINITY;
-    for (const [, prio] of this.idle) highest = Math.max(highest, prio);
-    return highest;
+  /** The place of the idle proc that goes first (undefined when none is idle). */
+  get bestIdlePlace(): JobPlace | undefined {
+    let best: JobPlace | undefined;
+    for (const [, place] of this.idle) if (best === undefined || compareJobPlaces(place, best) < 0) best = place;
+    return best;
   }
 
   *rows(): Generator<ProcRow> {
@@ -107,23 +108,22 @@ export class SubmittedProcs {
         throw new SubmitRejected(`proc ${index}: Owner "${view.getString('Owner')}" is not the submitting user ${caller.user}`);
       }
       if (requirements && whole) this.checkRequirements(whole, proc, requirements);
-      if (status === JobStatus.Idle) {
-        const prio = view.getInt('JobPrio') ?? 0;
-        this.idle.push([formatJobId(clusterId, proc), prio]);
-      }
+      let row: ProcRow;
       if (isSpooled(view)) {
         const ad = view.ad();
         const spooledAttributes = spoolSubmittedJob(ad, spool, index);
         ad.set('TotalSubmitProcs', procs.length);
         ad.set('GlobalJobId', `${scheddName}#${clusterId}.${proc}#${ad.getInt('QDate') ?? qdateNow}`);
         const own = ['GlobalJobId', ...spooledAttributes].map((name): [string, string] => [name, ad.getSource(name) as string]);
-        yield { ad, overlay: submittedOverlay(overlay, own) };
+        row = procRow(ad, submittedOverlay(overlay, own));
       } else {
         this.refuseInsidePool(view, index, judged);
         const globalJobId = quoteString(`${scheddName}#${clusterId}.${proc}#${view.getInt('QDate') ?? qdateNow}`);
         const stored = submittedOverlay(overlay, [['GlobalJobId', globalJobId]]);
-        yield { ad: new ProcAdView(cluster, stored), overlay: stored };
+        row = procRow(new ProcAdView(cluster, stored), stored);
       }
+      if (status === JobStatus.Idle) this.idle.push([formatJobId(clusterId, proc), { key: row.orderKey, cluster: clusterId, proc }]);
+      yield row;
     }
   }
 
