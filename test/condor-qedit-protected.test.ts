@@ -75,7 +75,7 @@ t.test('immutable attributes are refused to everyone, protected ones to all but 
   t.same([noLongerSecure.code, noLongerSecure.stdout], [0, 'Set attribute "AuthTokenId" for 1 matching jobs.\n'], 'SYSTEM_SECURE_JOB_ATTRS set empty');
 });
 
-t.test("a running job's Chirp writes: immutable and protected attributes refused (EACCES), others set", async (t) => {
+t.test("a running job's Chirp writes: immutable and protected attributes refused (EACCES), secure ones dropped, others set", async (t) => {
   const pool = await startPool(t, { startds: 1 });
   const mapFile = path.join(pool.dir, 'groups.map');
   fs.writeFileSync(mapFile, `* ${owner} cs\n`);
@@ -90,6 +90,7 @@ t.test("a running job's Chirp writes: immutable and protected attributes refused
       '"$C" set_job_attr ChirpBar 1; echo "protected rc=$?"',
       '"$C" set_job_attr ChirpFoo 1; echo "other rc=$?"',
       '"$C" set_job_attr_delayed ChirpBar 2; echo "delayed rc=$?"',
+      '"$C" set_job_attr AuthTokenId \'"x"\'; echo "secure rc=$?"',
     ].join('\n') + '\n',
   );
   fs.writeFileSync(path.join(pool.dir, 'job.sub'), 'executable = job.sh\noutput = job.out\nlog = job.log\nleave_in_queue = True\n+WantRemoteUpdates = true\nqueue\n');
@@ -100,5 +101,51 @@ t.test("a running job's Chirp writes: immutable and protected attributes refused
   t.match(out, /^\tError: 13 \(Permission denied\)\nprotected rc=255$/m, 'PROTECTED_JOB_ATTRS too, though the shadow is a queue superuser');
   t.match(out, /^other rc=0$/m);
   t.match(out, /^delayed rc=0$/m, 'a delayed update is taken, and dropped at the exit');
-  t.equal((await pool.run('condor_q', ['1.0', '-af', 'AcctGroup', 'ChirpBar', 'ChirpFoo'])).stdout, 'cs undefined 1\n');
+  t.match(out, /^secure rc=0$/m, 'a secure attribute: the job is told it is set');
+  t.equal((await pool.run('condor_q', ['1.0', '-af', 'AcctGroup', 'ChirpBar', 'ChirpFoo', 'AuthTokenId'])).stdout, 'cs undefined 1 undefined\n', 'but it is not');
+});
+
+t.test('QUEUE_SUPER_USERS is read again when the configuration changes; secure attributes in a submission are dropped, or refused', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  writeExecutable(path.join(pool.dir, 'true.sh'), '#!/bin/sh\nexit 0\n');
+  const local = path.join(pool.home, 'config.d', 'queue');
+  fs.writeFileSync(local, 'PROTECTED_JOB_ATTRS = Bar\n');
+  fs.writeFileSync(path.join(pool.dir, 'secure.sub'), 'executable = true.sh\nhold = true\n+AuthTokenId = "forged"\n+Foo = 1\nqueue 2\n');
+  const submitted = await pool.run('condor_submit', ['secure.sub']);
+  t.equal(submitted.code, 0, submitted.stderr);
+  const long = (await pool.run('condor_q', ['1.1', '-l'])).stdout;
+  t.match(long, /^Foo = 1$/m);
+  t.notMatch(long, /AuthTokenId/i, 'IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS (true by default): the secure attribute is dropped quietly');
+  const bySchedd = await rest(pool, 'POST', '/v1/edit', { jobs: ['1.0'], edits: [{ name: 'AuthTokenId', value: '"x"' }, { name: 'Foo', value: '2' }] });
+  t.match(bySchedd.body, { set: [{ attribute: 'AuthTokenId', jobs: 1 }, { attribute: 'Foo', jobs: 1 }] }, 'and from an edit over REST, answered as set');
+  t.equal((await pool.run('condor_q', ['1.0', '-af', 'AuthTokenId', 'Foo'])).stdout, 'undefined 2\n');
+
+  const issued = await pool.run('tinycondor', ['token', 'create', 'mallory']);
+  t.equal(issued.code, 0, issued.stderr);
+  const tokenFile = path.join(pool.dir, 'mallory.token');
+  fs.writeFileSync(tokenFile, `${issued.stdout.trim()}\n`, { mode: 0o600 });
+  const asMallory = { ...pool.env, _CONDOR_TINYCONDOR_TOKEN_FILE: tokenFile };
+  const notHers = await runCommand('condor_qedit', ['1.0', 'Bar', '2'], asMallory, pool.dir);
+  t.same([notHers.code, notHers.stderr], [1, `Failed to set attribute "Bar" for job 1.0.\n${ABORTED}`], "another user's job is not hers to edit");
+  const notHersToRemove = await runCommand('condor_rm', ['1.1'], asMallory, pool.dir);
+  t.equal(notHersToRemove.code, 1, 'nor to remove');
+
+  // An admin makes her the queue superuser, named with the pool's UID_DOMAIN; no restart.
+  fs.appendFileSync(local, 'QUEUE_SUPER_USERS = mallory@localhost\n');
+  const asSuperUser = await runCommand('condor_qedit', ['1.0', 'Bar', '2'], asMallory, pool.dir);
+  t.same([asSuperUser.code, asSuperUser.stdout, asSuperUser.stderr], [0, 'Set attribute "Bar" for 1 matching jobs.\n', ''], 'she changes a protected attribute of another user\'s job');
+  const removed = await runCommand('condor_rm', ['1.1'], asMallory, pool.dir);
+  t.same([removed.code, removed.stdout], [0, 'Job 1.1 marked for removal\n'], "and removes another user's job");
+  t.equal((await pool.run('condor_q', ['1.0', '-af', 'Bar'])).stdout, '2\n');
+  const mine = await pool.run('condor_qedit', ['1.0', 'Bar', '3']);
+  t.equal(mine.code, 0, "the schedd's own user stays one, unlisted (PERSONAL_CONDOR_IS_SUPER_USER)");
+
+  fs.appendFileSync(local, 'IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS = false\n');
+  const refused = await pool.run('condor_submit', ['secure.sub']);
+  t.equal(refused.code, 1);
+  const words = /^\nERROR: Failed to commit job submission into the queue\.\nERROR: Attempt to edit secure attribute AuthTokenId in job (\d+)\.-1\. Failing!\n$/;
+  t.match(refused.stderr, words, "HTCondor's words");
+  t.equal((await pool.run('condor_q', [words.exec(refused.stderr)?.[1] ?? '0', '-af', 'ProcId'])).stdout, '', 'nothing queued');
+  const edit = await rest(pool, 'POST', '/v1/edit', { jobs: ['1.0'], edits: [{ name: 'AuthTokenId', value: '"x"' }] });
+  t.match(edit.body, { set: [], failed: { attribute: 'AuthTokenId', reason: 'Attempt to edit secure attribute AuthTokenId in job 1.0. Failing!' } }, 'an edit too');
 });

@@ -29,7 +29,6 @@ async function testApp(t: Test, compiledSchemaDir?: string): Promise<{ app: Fast
     leaseSeconds: 60,
     killGraceSeconds: 10,
     periodicSeconds: 2,
-    superUsers: [...new Set(['root', os.userInfo().username])],
     poolRoot: path.join(home, 'pool'),
   };
   const dashboard = new DashboardPublisher(new EventFeed(), new CheckpointSizes((cluster, proc) => spool.jobDir(cluster, proc)));

@@ -12,8 +12,7 @@ import { authorize, bearerToken } from './dashboard/auth.js';
 import type { DashboardPublisher } from './dashboard/publisher.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { SessionStore } from './dashboard/sessions.js';
-import { SubmitRejected } from './job-store.js';
-import { SubmitRequirementNotMet } from './submit-requirements.js';
+import { CommitRefused, SubmitRejected } from './job-store.js';
 import { FaultInjector } from './fault-injector.js';
 import { actionRoutes } from './routes/actions.js';
 import { editRoutes } from './routes/edit.js';
@@ -70,15 +69,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie);
 
   const sessions = opts.sessions ?? new SessionStore();
-  const superUsers = opts.schedd.settings.superUsers;
-  // Looked up once: the user the schedd runs as does not change, and the lookup reads the password database.
-  const poolOwner = poolCaller(superUsers);
   app.decorateRequest('caller', undefined);
   app.addHook('onRequest', async (request, reply) => {
     const verdict = authorize(request, opts.token, sessions);
     const tokenUser = verdict === 'unauthorized' ? opts.userTokens.userOf(bearerToken(request.headers.authorization)) : undefined;
     if (tokenUser !== undefined) {
-      request.caller = userCaller(superUsers, tokenUser);
+      // The queue superusers as configured now: QUEUE_SUPER_USERS is read again when the configuration changes.
+      request.caller = userCaller(opts.schedd.queueAccess(), tokenUser);
       guard.authenticated(request.raw.socket);
       return;
     }
@@ -90,7 +87,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         .send({ error: 'missing or invalid bearer token (see the pool token file named in condor_config) or dashboard session' });
     }
     if (verdict === 'bearer' || verdict === 'session') {
-      request.caller = poolOwner;
+      request.caller = poolCaller(opts.schedd.queueAccess());
       guard.authenticated(request.raw.socket);
     }
     if (verdict === 'cross-origin') return reply.code(403).send({ error: 'a dashboard session may only be used from the dashboard page' });
@@ -101,7 +98,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE' && (request.routeOptions.url === SUBMIT_ROUTE || request.routeOptions.url === FACTORY_ROUTE)) {
       return reply.code(413).send({ error: submissionTooLarge() });
     }
-    if (err instanceof SubmitRequirementNotMet) return reply.code(400).send({ error: err.words, commitFailed: true });
+    if (err instanceof CommitRefused) return reply.code(400).send({ error: err.words, commitFailed: true });
     if (err.validation || err instanceof SubmitRejected || err instanceof ClassAdParseError) {
       return reply.code(400).send({ error: err.message });
     }

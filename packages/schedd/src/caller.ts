@@ -1,5 +1,11 @@
 import os from 'node:os';
 import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { configValue, type CondorConfig } from '@tinycondor/shared/condor-config';
+import { isQueueSuperUser, maySubmitFor, queueAccess, type QueueAccess } from '@tinycondor/shared/queue-access';
+
+/** The UID_DOMAIN the schedd writes into condor_config.pool; the domain of a user named without one. */
+export const POOL_UID_DOMAIN = 'localhost';
 
 /** Who a request acts as, established by its credential (never by what the request says of itself). */
 export interface Caller {
@@ -8,20 +14,61 @@ export interface Caller {
   superUser: boolean;
   /** Holds the pool token, the daemons' credential (startd channel and transfers, startd faults, user tokens). */
   poolToken: boolean;
+  /** The queue's access rules as configured when the request came (QUEUE_ALL_USERS_TRUSTED and the others). */
+  access: QueueAccess;
+}
+
+let scheddUserName: string | undefined;
+
+/** The user the schedd runs as (looked up once: the lookup reads the password database). */
+export function scheddUser(): string {
+  scheddUserName ??= os.userInfo().username;
+  return scheddUserName;
+}
+
+/** The queue's access rules of a schedd without a configuration: HTCondor's defaults. */
+export function defaultQueueAccess(): QueueAccess {
+  return queueAccess(() => undefined, scheddUser(), POOL_UID_DOMAIN);
+}
+
+/**
+ * The queue's access rules of the schedd's configuration, read again when it changed (HTCondor: InitQmgmt
+ * at each reconfig), with what it logs then; HTCondor's defaults without a configuration.
+ */
+export function configuredQueueAccess(config: () => CondorConfig | undefined, log: Logger): () => QueueAccess {
+  const fallback = defaultQueueAccess();
+  let read: { config: CondorConfig; access: QueueAccess } | undefined;
+  return () => {
+    const current = config();
+    if (current === undefined) return fallback;
+    if (read?.config !== current) {
+      const problems: string[] = [];
+      const access = queueAccess((name) => configValue(current, name), scheddUser(), POOL_UID_DOMAIN, problems);
+      for (const problem of problems) log.warn(problem);
+      log.info(`Queue Management Super Users: ${access.superUsers.join(', ')}`);
+      if (access.allUsersTrusted) log.warn('NOTE: QUEUE_ALL_USERS_TRUSTED=TRUE - all queue access checks disabled!');
+      read = { config: current, access };
+    }
+    return read.access;
+  };
+}
+
+/** `user` as a caller under the queue's access rules now. */
+export function queueCaller(access: QueueAccess, user: string, poolToken: boolean): Caller {
+  return { user, superUser: isQueueSuperUser(access, user), poolToken, access };
 }
 
 /**
  * The caller of a request with the pool token or a dashboard session: the user the schedd runs as, a queue
  * superuser, or the user it names (`claimed`, as condor_rm sends it): a superuser may act as anyone.
  */
-export function poolCaller(superUsers: string[], claimed?: string): Caller {
-  const user = claimed ?? os.userInfo().username;
-  return { user, superUser: superUsers.includes(user), poolToken: true };
+export function poolCaller(access: QueueAccess, claimed?: string): Caller {
+  return queueCaller(access, claimed ?? scheddUser(), true);
 }
 
 /** The caller of a request with a user's own token: that user, whatever the request names. */
-export function userCaller(superUsers: string[], user: string): Caller {
-  return { user, superUser: superUsers.includes(user), poolToken: false };
+export function userCaller(access: QueueAccess, user: string): Caller {
+  return queueCaller(access, user, false);
 }
 
 declare module 'fastify' {
@@ -37,9 +84,14 @@ export function callerOf(request: FastifyRequest): Caller {
   return request.caller;
 }
 
-/** HTCondor's rule: the owner acts on her own jobs, a queue superuser on all. */
+/** HTCondor's rule (UserCheck): the owner acts on her own jobs, a queue superuser on all, everyone on all when QUEUE_ALL_USERS_TRUSTED. */
 export function mayActOn(caller: Caller, owner: string | undefined): boolean {
-  return caller.superUser || (owner !== undefined && owner === caller.user);
+  return caller.superUser || caller.access.allUsersTrusted || (owner !== undefined && owner === caller.user);
+}
+
+/** Whether `caller` may submit a job owned by `owner` (maySubmitFor). */
+export function maySubmitAs(caller: Caller, owner: string | undefined): boolean {
+  return owner !== undefined && maySubmitFor(caller.access, caller.user, caller.superUser, owner);
 }
 
 /** Why `caller` may not act on job `jobId` of `owner`, or undefined when she may (mayActOn). */

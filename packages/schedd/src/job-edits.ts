@@ -1,6 +1,7 @@
 import type { EvalContext, Expr } from '@tinycondor/shared/classad/index';
 import { configValue, type CondorConfig } from '@tinycondor/shared/condor-config';
-import { DEFAULT_JOB_ATTR_RULES, editRefusal, jobAttrRules, type JobAttrRules } from '@tinycondor/shared/job-edit';
+import type { Logger } from 'pino';
+import { DEFAULT_JOB_ATTR_RULES, editVerdict, jobAttrRules, type JobAttrRules } from '@tinycondor/shared/job-edit';
 import { formatJobId, type JobSpec } from '@tinycondor/shared/job-id';
 import { mayActOn, type Caller } from './caller.js';
 import { constraintHolds, constraintSource } from './constraint-jobs.js';
@@ -19,8 +20,11 @@ export interface EditRequest {
   edits: [string, string][];
 }
 
-/** The jobs an edit sets its attributes in, or the attribute (and job) it fails on and why. */
-export type EditPlan = { jobs: StoredJob[] } | EditFailure;
+/**
+ * The jobs an edit sets its attributes in, and those of its attributes dropped quietly (secure ones, with what
+ * the log says of each); or the attribute (and job) it fails on and why.
+ */
+export type EditPlan = { jobs: StoredJob[]; ignored: Map<string, string> } | EditFailure;
 export interface EditFailure {
   attribute: string;
   /** The jobs selected, for the attributes before `attribute`, which HTCondor's tool reports set before the failure. */
@@ -56,28 +60,38 @@ export function planEdit(store: JobStore, request: EditRequest, caller: Caller, 
     );
     if (jobs.length === 0) return { attribute: first, selected: 0, reason: 'no job matches the constraint' };
   }
+  const ignored = new Map<string, string>();
   for (const [name, value] of request.edits) {
     for (const job of jobs) {
       const jobId = formatJobId(job.cluster, job.proc);
       const where = { selected: jobs.length, ...(request.jobs ? { job: jobId } : {}) };
-      const setter = { user: caller.user, mayEditJob: mayActOn(caller, job.ad.getString('Owner')), superUser: caller.superUser, allowProtectedChanges: true };
-      const refused = editRefusal(jobId, name, value, rules, setter);
-      if (refused !== undefined) return { attribute: name, ...where, reason: refused };
+      // QUEUE_ALL_USERS_TRUSTED lets everyone change protected attributes, as a superuser.
+      const superUser = caller.superUser || caller.access.allUsersTrusted;
+      const setter = { user: caller.user, mayEditJob: mayActOn(caller, job.ad.getString('Owner')), superUser, allowProtectedChanges: true };
+      const verdict = editVerdict(jobId, name, value, rules, setter);
+      if (verdict === undefined) continue;
+      if ('refused' in verdict) return { attribute: name, ...where, reason: verdict.refused };
+      if (!ignored.has(name)) ignored.set(name, verdict.ignored);
     }
   }
-  return { jobs };
+  return { jobs, ignored };
 }
 
 /**
  * The immutable, protected and secure job attributes of the schedd's configuration, read again when it
- * changed (HTCondor: InitQmgmt at each reconfig); param_info.in's defaults without a configuration.
+ * changed (HTCondor: InitQmgmt at each reconfig), their problems logged then; param_info.in's defaults
+ * without a configuration.
  */
-export function configuredJobAttrRules(config: () => CondorConfig | undefined): () => JobAttrRules {
+export function configuredJobAttrRules(config: () => CondorConfig | undefined, log: Logger): () => JobAttrRules {
   let read: { config: CondorConfig; rules: JobAttrRules } | undefined;
   return () => {
     const current = config();
     if (current === undefined) return DEFAULT_JOB_ATTR_RULES;
-    if (read?.config !== current) read = { config: current, rules: jobAttrRules((name) => configValue(current, name)) };
+    if (read?.config !== current) {
+      const problems: string[] = [];
+      read = { config: current, rules: jobAttrRules((name) => configValue(current, name), problems) };
+      for (const problem of problems) log.warn(problem);
+    }
     return read.rules;
   };
 }

@@ -110,6 +110,13 @@ export class SubmitRejected extends Error {
   }
 }
 
+/** A submission the schedd's commit refuses (a submit requirement not met, a secure attribute set): its words, which condor_submit reports as a failed commit. */
+export class CommitRefused extends SubmitRejected {
+  constructor(readonly words: string) {
+    super(words);
+  }
+}
+
 /**
  * The job queue in SQLite. Every change of a job is one transaction that also queues the events it
  * logs (the event outbox), so a crash never leaves a job changed without its event or the reverse.

@@ -5,8 +5,9 @@ import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { jobOrderKey } from '@tinycondor/shared/job-order';
 import { ulogInfoText } from '@tinycondor/shared/chirp/protocol';
-import { remoteEditRefusal, type RemoteEditRefusal } from '@tinycondor/shared/chirp/remote-edits';
+import { remoteEditVerdict, type RemoteEditRefusal } from '@tinycondor/shared/chirp/remote-edits';
 import { DEFAULT_JOB_ATTR_RULES, type JobAttrRules } from '@tinycondor/shared/job-edit';
+import type { QueueAccess } from '@tinycondor/shared/queue-access';
 import {
   checkpointCommitted,
   checkpointUploadFailed,
@@ -30,7 +31,7 @@ import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
 import { namesInputFiles, usesFileTransfer } from '@tinycondor/shared/transfer-files';
-import { permissionDenied, type Caller } from './caller.js';
+import { defaultQueueAccess, maySubmitAs, permissionDenied, queueCaller, type Caller } from './caller.js';
 import { planEdit, type EditOutcome, type EditRequest } from './job-edits.js';
 import {
   actionTransition,
@@ -57,13 +58,13 @@ import { JobTransformFailed, type JobTransforms } from './job-transforms.js';
 import { scheddAd, SubmitRequirementNotMet, type SubmitRequirements } from './submit-requirements.js';
 import { SubmitWarnings } from '@tinycondor/shared/submit-requirements';
 import { actionSelects } from '@tinycondor/shared/job-action-results';
-import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
+import { submitEvents, submittedClusterAd, SubmittedProcs, withoutSecureAttributes, type SecureAttributes } from './submission.js';
 import { factoryState, JobFactories, procsToMaterialize } from './job-factories.js';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { SubmitError } from '@tinycondor/shared/submit/errors';
 import { ProcFactory, type FactorySubmission } from '@tinycondor/shared/submit/factory';
 import { constraintHolds } from './constraint-jobs.js';
-import { SubmitRejected } from './job-store.js';
+import { CommitRefused, SubmitRejected } from './job-store.js';
 import { StartdKeys } from './startd-keys.js';
 import { ReportOrder } from './report-order.js';
 import { DELAYED_UPDATE_PATTERNS, RunReports } from './run-reports.js';
@@ -95,8 +96,6 @@ export interface ScheddSettings {
   killGraceSeconds: number;
   /** How often periodic_hold/_release/_remove are evaluated (PERIODIC_EXPR_INTERVAL). */
   periodicSeconds: number;
-  /** Users who may act on every job (QUEUE_SUPER_USERS). */
-  superUsers: string[];
   /** The pool's own directory (queue, SPOOL, logs, token, EXECUTE): no job's files are read or written there. */
   poolRoot: string;
 }
@@ -147,6 +146,9 @@ export class Schedd {
   submitRequirements: SubmitRequirements | undefined;
   /** IMMUTABLE_, PROTECTED_ and SECURE_JOB_ATTRS with their SYSTEM_ lists, as configured now (server.ts sets it from the pool's configuration). */
   jobAttrRules: () => JobAttrRules = () => DEFAULT_JOB_ATTR_RULES;
+  /** Who may act on whose jobs (QUEUE_SUPER_USERS, QUEUE_ALL_USERS_TRUSTED …), as configured now (server.ts sets it from the pool's configuration). */
+  queueAccess: () => QueueAccess = () => this.defaultAccess;
+  private readonly defaultAccess = defaultQueueAccess();
   /** What the schedd's evaluations of transforms, requirements and constraints are given: its userMap() maps (server.ts sets it). */
   evalContext: () => EvalContext = () => ({});
   /** The epoch history's knobs, read when the first record is made (server.ts sets it from the pool's knobs). */
@@ -351,25 +353,36 @@ export class Schedd {
     const earlier = submissionId === undefined ? undefined : this.store.submission(clusterId);
     if (earlier?.stored && earlier.submissionId === submissionId) return { procs: earlier.procs, warning: undefined };
     const now = this.now();
-    const cluster = submittedClusterAd(common, procs.length);
-    const { submission, eventsFor, submitted } = this.submission(clusterId, cluster, procs, caller, now);
+    const secure = this.secureAttributes(clusterId, caller);
+    let stored: ReturnType<typeof this.submission>;
     try {
-      this.store.submitCluster(clusterId, submissionId, cluster, submission.rows(), eventsFor, procs.length <= MAX_TIMELINE_SUBMISSION);
+      // The cluster ad first, as condor_submit sends it (job C.-1), then each proc's.
+      const cluster = submittedClusterAd(common && withoutSecureAttributes(common, formatJobId(clusterId, -1), secure), procs.length);
+      stored = this.submission(clusterId, cluster, procs, caller, now, secure);
+      this.store.submitCluster(clusterId, submissionId, cluster, stored.submission.rows(), stored.eventsFor, procs.length <= MAX_TIMELINE_SUBMISSION);
     } catch (err) {
       if (err instanceof SubmitRequirementNotMet) this.log.info({ cluster: clusterId, user: caller.user, rval: err.rval }, `submission refused: ${err.words.trimEnd()}`);
+      else if (err instanceof CommitRefused) this.log.info({ cluster: clusterId, user: caller.user }, `submission refused: ${err.words}`);
       throw err;
     }
+    const { submission, submitted } = stored;
     this.procsSubmitted(clusterId, procs.length, submission, submitted);
     return { procs: procs.length, warning: submission.warnings.empty ? undefined : submission.warnings.text() };
   }
 
+  /** The secure job attributes as configured now, an ignored attempt to set one logged as HTCondor's schedd logs it. */
+  private secureAttributes(clusterId: number, caller: Caller): SecureAttributes {
+    return { rules: this.jobAttrRules(), ignored: (note) => this.log.info({ cluster: clusterId, user: caller.user }, note) };
+  }
+
   /** Procs of a cluster as the queue stores them (see SubmittedProcs), and their submit events as they are stored. */
-  private submission(clusterId: number, cluster: ClusterAd, procs: ProcOverlay[], caller: Caller, now: Date) {
+  private submission(clusterId: number, cluster: ClusterAd, procs: ProcOverlay[], caller: Caller, now: Date, secure: SecureAttributes) {
     const submission = new SubmittedProcs(clusterId, cluster, procs, caller, {
       scheddName: this.settings.name,
       spool: this.spool,
       fileGuard: this.fileGuard,
       now,
+      secure,
       transforms: this.jobTransforms?.active() ? this.jobTransforms : undefined,
       requirements: this.submitRequirements?.active() ? { check: this.submitRequirements, scheddAd: scheddAd(this.settings) } : undefined,
     });
@@ -413,12 +426,12 @@ export class Schedd {
       if (err instanceof SubmitError) throw new SubmitRejected(`submit digest: ${err.message}`);
       throw err;
     }
-    if (!caller.superUser && submission.digest.context.owner !== caller.user) {
+    if (!maySubmitAs(caller, submission.digest.context.owner)) {
       throw new SubmitRejected(`submit digest: Owner "${submission.digest.context.owner}" is not the submitting user ${caller.user}`);
     }
     const limit = Math.max(Math.min(submission.limit, factory.totalProcs), 1);
     const cluster = new ClusterAd({
-      ...factory.cluster.stored,
+      ...withoutSecureAttributes(factory.cluster.stored, formatJobId(clusterId, -1), this.secureAttributes(clusterId, caller)),
       TotalSubmitProcs: String(factory.totalProcs),
       JobMaterializeLimit: String(limit),
       JobMaterializeNextProcId: '0',
@@ -485,8 +498,8 @@ export class Schedd {
         for (; proc < first + count; proc++) overlays.push({ ...factory.overlay(proc), JobMaterializeDate: String(Math.floor(now.getTime() / 1000)) });
         const next = new ClusterAd({ ...cluster.stored, JobMaterializeNextProcId: String(proc) });
         const owner = cluster.evaluation('Owner').value;
-        const caller: Caller = { user: owner.type === 'string' ? owner.value : '', superUser: false, poolToken: false };
-        const { submission, eventsFor, submitted } = this.submission(clusterId, next, overlays, caller, now);
+        const caller = queueCaller(this.queueAccess(), owner.type === 'string' ? owner.value : '', false);
+        const { submission, eventsFor, submitted } = this.submission(clusterId, next, overlays, caller, now, this.secureAttributes(clusterId, caller));
         this.store.materializeProcs(clusterId, next, submission.rows(), eventsFor);
         if (proc >= state.totalProcs) {
           this.store.deleteFactory(clusterId);
@@ -577,9 +590,12 @@ export class Schedd {
         const set = request.edits.slice(0, Math.max(0, before)).map(([attribute]) => ({ attribute, jobs: plan.selected }));
         return { set, failed: { attribute: plan.attribute, ...(plan.job === undefined ? {} : { job: plan.job }), reason: plan.reason } };
       }
-      if (!dryRun) {
+      // A secure attribute dropped quietly is answered as set, as HTCondor's SetAttribute answers it.
+      for (const [attribute, note] of plan.ignored) this.log.info({ user: caller.user, attribute, jobs: plan.jobs.length }, note);
+      const edits = request.edits.filter(([name]) => !plan.ignored.has(name));
+      if (!dryRun && edits.length > 0) {
         for (const job of plan.jobs) {
-          this.commit(job, editJob(job.ad, request.edits), runKept(job));
+          this.commit(job, editJob(job.ad, edits), runKept(job));
         }
       }
       return { set: request.edits.map(([attribute]) => ({ attribute, jobs: plan.jobs.length })) };
@@ -983,19 +999,25 @@ export class Schedd {
 
   /**
    * set_job_attr and constrain: the attributes set in the job in one transaction, or the first refusal of
-   * the shadow's or the schedd's checks (then none is set).
+   * the shadow's or the schedd's checks (then none is set). A secure attribute the schedd drops quietly is
+   * not set, and the job is told it was.
    */
   setAttributesFromRun(job: StoredJob, edits: [string, string][]): RemoteEditRefusal | undefined {
     const jobId = formatJobId(job.cluster, job.proc);
     const rules = this.jobAttrRules();
+    const kept: [string, string][] = [];
     for (const [name, value] of edits) {
-      const refused = remoteEditRefusal(job.ad, jobId, name, value, DELAYED_UPDATE_PATTERNS, rules);
-      if (refused !== undefined) {
-        this.log.info({ jobId, attribute: name, reason: refused.reason }, 'set_job_attr from the job refused');
-        return refused;
+      const verdict = remoteEditVerdict(job.ad, jobId, name, value, DELAYED_UPDATE_PATTERNS, rules);
+      if (verdict === undefined) {
+        kept.push([name, value]);
+      } else if ('ignored' in verdict) {
+        this.log.info({ jobId, attribute: name }, verdict.ignored);
+      } else {
+        this.log.info({ jobId, attribute: name, reason: verdict.reason }, 'set_job_attr from the job refused');
+        return verdict;
       }
     }
-    this.commit(job, editJob(job.ad, edits), runKept(job));
+    if (kept.length > 0) this.commit(job, editJob(job.ad, kept), runKept(job));
     return undefined;
   }
 

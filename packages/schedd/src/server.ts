@@ -12,6 +12,7 @@ import { ClassAd } from '@tinycondor/shared/classad/index';
 import type { NumberKnob } from '@tinycondor/shared/concurrency-limits';
 import { buildApp } from './app.js';
 import { CheckpointCleanup } from './checkpoint-cleanup.js';
+import { configuredQueueAccess, POOL_UID_DOMAIN, scheddUser } from './caller.js';
 import { configuredJobAttrRules } from './job-edits.js';
 import { JobTransforms } from './job-transforms.js';
 import { SubmitRequirements } from './submit-requirements.js';
@@ -169,8 +170,6 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       leaseSeconds: opts.leaseSeconds ?? 60,
       killGraceSeconds: opts.killGraceSeconds ?? 10,
       periodicSeconds: opts.periodicSeconds ?? 2,
-      // As in HTCondor: root and the user the schedd runs as may act on everyone's jobs.
-      superUsers: [...new Set(['root', os.userInfo().username])],
       poolRoot: paths.root,
     };
     const dashboard = new DashboardPublisher(new EventFeed(), new CheckpointSizes((cluster, proc) => spool.jobDir(cluster, proc)));
@@ -183,7 +182,8 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       schedd.evalContext = () => userMaps.context();
       schedd.jobTransforms = new JobTransforms(opts.poolConfig, logger.child({ component: 'job-transforms' }), schedd.evalContext);
       schedd.submitRequirements = new SubmitRequirements(opts.poolConfig, logger.child({ component: 'submit-requirements' }), schedd.evalContext);
-      schedd.jobAttrRules = configuredJobAttrRules(opts.poolConfig);
+      schedd.jobAttrRules = configuredJobAttrRules(opts.poolConfig, logger.child({ component: 'job-attrs' }));
+      schedd.queueAccess = configuredQueueAccess(opts.poolConfig, logger.child({ component: 'queue-access' }));
     }
     if (opts.knob) schedd.knob = opts.knob;
     if (opts.knob) schedd.limitsKnob = numberKnob(opts.knob, logger.child({ component: 'concurrency-limits' }));
@@ -215,9 +215,10 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
         ['TINYCONDOR_TOKEN_FILE', '$(LOCAL_DIR)/pool.token'],
         // A user who may not read the pool token uses her own, from `tinycondor token create USER`.
         ['TINYCONDOR_USER_TOKEN_DIR', '$(LOCAL_DIR)/tokens'],
-        ['UID_DOMAIN', 'localhost'],
+        ['UID_DOMAIN', POOL_UID_DOMAIN],
         ['RESERVED_DISK', String(reservedDiskMb)],
-        ['QUEUE_SUPER_USERS', settings.superUsers.join(', ')],
+        // As in HTCondor: root and the user the schedd runs as (who is one whatever this says) may act on everyone's jobs.
+        ['QUEUE_SUPER_USERS', [...new Set(['root', scheddUser()])].join(', ')],
         // param_info.in's default, which `use POLICY : OnlyRegisteredCheckpointDestinations` refers to.
         ['CHECKPOINT_DESTINATION_MAPFILE', '$(LOCAL_DIR)/checkpoint-destination-mapfile'],
         ...(opts.libexecDir === undefined ? [] : [['LIBEXEC', opts.libexecDir] as [string, string]]),

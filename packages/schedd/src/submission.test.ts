@@ -7,15 +7,21 @@ import { orderKey } from '@tinycondor/shared/job-order';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
 import pino from 'pino';
 import { parseCondorConfig } from '@tinycondor/shared/condor-config';
-import { SubmitRejected } from './job-store.js';
+import { DEFAULT_JOB_ATTR_RULES, jobAttrRules } from '@tinycondor/shared/job-edit';
+import { queueAccess } from '@tinycondor/shared/queue-access';
+import { queueCaller } from './caller.js';
+import { CommitRefused, SubmitRejected } from './job-store.js';
+import { JobTransforms } from './job-transforms.js';
 import { PoolFileGuard } from './pool-file-guard.js';
 import type { SpoolStore } from './spool-store.js';
-import { submitEvents, submittedClusterAd, SubmittedProcs } from './submission.js';
+import { submitEvents, submittedClusterAd, SubmittedProcs, withoutSecureAttributes, type SecureAttributes } from './submission.js';
 import { scheddAd, SubmitRequirementNotMet, SubmitRequirements } from './submit-requirements.js';
 
 const poolRoot = path.join(os.tmpdir(), 'tinycondor-submission-test-pool');
-const context = { scheddName: 'schedd@host', spool: {} as SpoolStore, fileGuard: new PoolFileGuard(poolRoot), now: new Date(1_700_000_000_000) };
-const alice = { user: 'alice', superUser: false, poolToken: false };
+const secure: SecureAttributes = { rules: DEFAULT_JOB_ATTR_RULES, ignored: () => {} };
+const context = { scheddName: 'schedd@host', spool: {} as SpoolStore, fileGuard: new PoolFileGuard(poolRoot), now: new Date(1_700_000_000_000), secure };
+const accessOf = (knobs: Record<string, string>) => queueAccess((name) => knobs[name], 'condor', 'localhost');
+const alice = queueCaller(accessOf({}), 'alice', false);
 const common = { ClusterId: '7', Cmd: '"/bin/true"', Iwd: '"/home/alice"', Owner: '"alice"', JobStatus: '1', QDate: '1700000000' };
 
 function read(procs: ProcOverlay[], caller = alice) {
@@ -41,7 +47,39 @@ t.test('each refusal names the proc and what is wrong', async (t) => {
   refused([{ ProcId: '0', Cmd: null }], /^proc 0: attribute Cmd is missing or not a string$/);
   refused([{ ProcId: '0', Owner: '"bob"' }], /^proc 0: Owner "bob" is not the submitting user alice$/);
   refused([{ ProcId: '0', UserLog: JSON.stringify(path.join(poolRoot, 'spool', 'job_queue.sqlite')) }], /^proc 0: UserLog .* is inside the pool's own directory/);
-  t.doesNotThrow(() => read([{ ProcId: '0', Owner: '"bob"' }], { user: 'root', superUser: true, poolToken: true }), 'a queue superuser submits for anyone');
+  t.doesNotThrow(() => read([{ ProcId: '0', Owner: '"bob"' }], queueCaller(accessOf({}), 'root', true)), 'a queue superuser submits for anyone');
+  const impersonating = accessOf({ QUEUE_SUPER_USER_MAY_IMPERSONATE: '^b' });
+  t.doesNotThrow(() => read([{ ProcId: '0', Owner: '"bob"' }], queueCaller(impersonating, 'root', true)), 'for the owners QUEUE_SUPER_USER_MAY_IMPERSONATE matches');
+  refused([{ ProcId: '0', Owner: '"carol"' }], /^proc 0: Owner "carol" is not the submitting user root$/, queueCaller(impersonating, 'root', true));
+  t.doesNotThrow(() => read([{ ProcId: '0', Owner: '"bob"' }], queueCaller(accessOf({ QUEUE_ALL_USERS_TRUSTED: 'true' }), 'alice', false)), 'anyone, for anyone, when all users are trusted');
+});
+
+t.test('secure attributes: dropped quietly from the cluster ad and each proc, or refused as a failed commit', async (t) => {
+  const notes: string[] = [];
+  const ignoring: SecureAttributes = { rules: DEFAULT_JOB_ATTR_RULES, ignored: (note) => notes.push(note) };
+  const sent = { Cmd: '"/bin/true"', AuthTokenId: '"x"', x509UserProxyEmail: '"e"' };
+  t.same(withoutSecureAttributes(sent, '7.-1', ignoring), { Cmd: '"/bin/true"' });
+  t.same(sent, { Cmd: '"/bin/true"', AuthTokenId: '"x"', x509UserProxyEmail: '"e"' }, 'the ad sent is left as it was');
+  t.same(notes, ['SetAttribute attempt to edit secure attribute AuthTokenId in job 7.-1. Ignoring!', 'SetAttribute attempt to edit secure attribute x509UserProxyEmail in job 7.-1. Ignoring!']);
+  const plain = { Cmd: '"/bin/true"' };
+  t.equal(withoutSecureAttributes(plain, '7.-1', ignoring), plain, 'an ad without one is not copied');
+  const cluster = submittedClusterAd(common, 2);
+  const procs = new SubmittedProcs(7, cluster, [{ ProcId: '0' }, { ProcId: '1', authtokenid: '"y"', JobPrio: '2' }], alice, { ...context, secure: ignoring });
+  t.same([...procs.rows()].map((row) => [row.overlay.authtokenid, row.overlay.JobPrio]), [[undefined, undefined], [undefined, '2']]);
+  t.equal(notes[2], 'SetAttribute attempt to edit secure attribute authtokenid in job 7.1. Ignoring!', 'without regard to case');
+
+  const config = parseCondorConfig('JOB_TRANSFORM_NAMES = Token\nJOB_TRANSFORM_Token @=end\nSET AuthTokenIssuer "transform"\nSET Foo 1\n@end\n', 'c');
+  const transforms = new JobTransforms(() => config, pino({ level: 'silent' }), () => ({}));
+  const transformed = new SubmittedProcs(7, cluster, [{ ProcId: '0' }], alice, { ...context, secure: ignoring, transforms });
+  t.same([...transformed.rows()].map((row) => [row.overlay.AuthTokenIssuer, row.overlay.Foo]), [[undefined, '1']], "a job transform's too");
+  t.equal(notes[3], 'SetAttribute attempt to edit secure attribute AuthTokenIssuer in job 7.0. Ignoring!');
+
+  const refusing: SecureAttributes = { rules: jobAttrRules((name) => (name === 'IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS' ? 'false' : undefined)), ignored: () => t.fail('not ignored') };
+  t.throws(() => withoutSecureAttributes(sent, '7.-1', refusing), new CommitRefused('Attempt to edit secure attribute AuthTokenId in job 7.-1. Failing!'));
+  const refused = new SubmittedProcs(7, cluster, [{ ProcId: '0' }, { ProcId: '1', AuthTokenId: '"y"' }], alice, { ...context, secure: refusing });
+  t.throws(() => [...refused.rows()], new CommitRefused('Attempt to edit secure attribute AuthTokenId in job 7.1. Failing!'));
+  const failing = new SubmittedProcs(7, cluster, [{ ProcId: '0' }], alice, { ...context, secure: refusing, transforms });
+  t.throws(() => [...failing.rows()], new SubmitRejected('proc 0: Failed to apply a required job transform (Attempt to edit secure attribute AuthTokenIssuer in job 7.0. Failing!).'));
 });
 
 t.test('submit events: 000, and 012 for a proc submitted on hold but not one held for its spooled input', async (t) => {

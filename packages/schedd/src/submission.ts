@@ -2,19 +2,44 @@ import path from 'node:path';
 import { quoteString, type ClassAd } from '@tinycondor/shared/classad/index';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
+import { secureAttributeVerdict, type JobAttrRules } from '@tinycondor/shared/job-edit';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { compareJobPlaces, type JobPlace } from '@tinycondor/shared/job-order';
 import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
 import { ProcAdView, type AdReader } from '@tinycondor/shared/proc-ad-view';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
 import { SubmitWarnings } from '@tinycondor/shared/submit-requirements';
-import type { Caller } from './caller.js';
+import { maySubmitAs, type Caller } from './caller.js';
 import { JobTransformFailed, type JobTransforms } from './job-transforms.js';
-import { procRow, SubmitRejected, type ProcRow } from './job-store.js';
+import { CommitRefused, procRow, SubmitRejected, type ProcRow } from './job-store.js';
 import type { PoolFileGuard } from './pool-file-guard.js';
 import type { SpoolStore } from './spool-store.js';
 import { spoolSubmittedJob } from './spooled-job.js';
 import { SubmitRequirementNotMet, type SubmitRequirements } from './submit-requirements.js';
+
+/** The secure job attributes (JobAttrRules), and where the submission's ignored attempts to set one are told. */
+export interface SecureAttributes {
+  rules: JobAttrRules;
+  ignored: (note: string) => void;
+}
+
+/**
+ * A submitted ad (`jobId` C.P, or C.-1 for a cluster ad) without the secure attributes, as ModifyAttrCheck
+ * judges each SetAttribute of condor_submit's transaction: each dropped and told (IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS,
+ * the default), or the first one refuses the submission as a failed commit. The ad itself when it sets none.
+ */
+export function withoutSecureAttributes<T>(ad: Record<string, T>, jobId: string, secure: SecureAttributes): Record<string, T> {
+  let kept: Record<string, T> | undefined;
+  for (const name of Object.keys(ad)) {
+    const verdict = secureAttributeVerdict(jobId, name, secure.rules);
+    if (verdict === undefined) continue;
+    if ('refused' in verdict) throw new CommitRefused(verdict.refused);
+    secure.ignored(verdict.ignored);
+    kept ??= { ...ad };
+    delete kept[name];
+  }
+  return kept ?? ad;
+}
 
 /** The cluster ad a submission's procs share, with its number of procs; refused with the reason. */
 export function submittedClusterAd(common: Record<string, string> | undefined, procs: number): ClusterAd {
@@ -28,8 +53,9 @@ export function submittedClusterAd(common: Record<string, string> | undefined, p
 
 /**
  * The procs of a submission as the queue stores them, judged one by one as they are read (inside the
- * store's transaction, so a refusal, thrown as SubmitRejected naming the proc, stores none): ids, status,
- * the required attributes, the owner (the submitting user's, unless a queue superuser submits), no Iwd or
+ * store's transaction, so a refusal, thrown as SubmitRejected naming the proc, stores none): no secure
+ * attribute (withoutSecureAttributes), ids, status, the required attributes, the owner (the submitting
+ * user's, unless a queue superuser submits or all users are trusted: maySubmitAs), no Iwd or
  * user log inside the pool's own directory; the submit requirements, once the job transforms changed the
  * proc; GlobalJobId set by the schedd; a spooled proc's files moved to SPOOL. `idle` and `bestIdlePlace`
  * say, once read, which procs are ready to run; `warnings` what the requirements warned of.
@@ -52,6 +78,7 @@ export class SubmittedProcs {
       spool: SpoolStore;
       fileGuard: PoolFileGuard;
       now: Date;
+      secure: SecureAttributes;
       transforms?: JobTransforms;
       requirements?: { check: SubmitRequirements; scheddAd: ClassAd };
     },
@@ -82,10 +109,11 @@ export class SubmittedProcs {
     // Procs mostly share their Iwd and log: each path is judged once per submit.
     const judged = new Map<string, string | undefined>();
     const { transforms, requirements } = this.context;
-    for (const [index, submitted] of procs.entries()) {
+    for (const [index, sent] of procs.entries()) {
+      const submitted = withoutSecureAttributes(sent, `${clusterId}.${sent.ProcId ?? index}`, this.context.secure);
       // The proc's whole ad, only where a transform or a requirement reads it.
       const whole = transforms || requirements ? procAdOf(cluster, submitted, index) : undefined;
-      const overlay = transforms && whole ? transformedOverlay(cluster, submitted, whole, transforms, index) : submitted;
+      const overlay = transforms && whole ? transformedOverlay(cluster, submitted, whole, transforms, index, this.context.secure) : submitted;
       // Read without building the ad where the overlay cannot change what is read (ProcAdView).
       let view: ProcAdView;
       try {
@@ -103,8 +131,8 @@ export class SubmittedProcs {
       for (const required of ['Cmd', 'Iwd', 'Owner']) {
         if (view.getString(required) === undefined) throw new SubmitRejected(`proc ${index}: attribute ${required} is missing or not a string`);
       }
-      // As HTCondor's schedd: a job is owned by the user who submits it (a queue superuser may submit for anyone).
-      if (!caller.superUser && view.getString('Owner') !== caller.user) {
+      // As HTCondor's schedd: a job is owned by the user who submits it (a queue superuser may submit for others).
+      if (!maySubmitAs(caller, view.getString('Owner'))) {
         throw new SubmitRejected(`proc ${index}: Owner "${view.getString('Owner')}" is not the submitting user ${caller.user}`);
       }
       if (requirements && whole) this.checkRequirements(whole, proc, requirements);
@@ -160,11 +188,17 @@ function procAdOf(cluster: ClusterAd, overlay: ProcOverlay, index: number): Clas
   }
 }
 
-/** A proc's overlay once the schedd's job transforms changed its ad (`ad`, in place): what they set or deleted is the proc's own. */
-function transformedOverlay(cluster: ClusterAd, overlay: ProcOverlay, ad: ClassAd, transforms: JobTransforms, index: number): ProcOverlay {
+/**
+ * A proc's overlay once the schedd's job transforms changed its ad (`ad`, in place): what they set or deleted
+ * is the proc's own, but a secure attribute. Their SetAttribute of one is judged as the submitter's would be
+ * (ModifyAttrCheck): dropped from what is stored (the requirements still see it in `ad`, as in HTCondor's
+ * procAd), or it fails the transform.
+ */
+function transformedOverlay(cluster: ClusterAd, overlay: ProcOverlay, ad: ClassAd, transforms: JobTransforms, index: number, secure: SecureAttributes): ProcOverlay {
+  const jobId = `${ad.getInt('ClusterId')}.${ad.getInt('ProcId')}`;
   let changed: Set<string>;
   try {
-    changed = transforms.transform(ad, `${ad.getInt('ClusterId')}.${ad.getInt('ProcId')}`);
+    changed = transforms.transform(ad, jobId);
   } catch (err) {
     if (err instanceof JobTransformFailed) throw new SubmitRejected(`proc ${index}: ${err.message}`);
     throw err;
@@ -174,7 +208,10 @@ function transformedOverlay(cluster: ClusterAd, overlay: ProcOverlay, ad: ClassA
   const changedKeys = new Set([...changed].map((name) => name.toLowerCase()));
   for (const [name, source] of Object.entries(overlay)) if (!changedKeys.has(name.toLowerCase())) result[name] = source;
   for (const name of changed) {
-    if (ad.has(name)) result[name] = ad.getSource(name)!;
+    const verdict = secureAttributeVerdict(jobId, name, secure.rules);
+    if (verdict !== undefined && 'refused' in verdict) throw new SubmitRejected(`proc ${index}: Failed to apply a required job transform (${verdict.refused}).`);
+    if (verdict !== undefined) secure.ignored(verdict.ignored);
+    else if (ad.has(name)) result[name] = ad.getSource(name)!;
     else if (cluster.get(name) !== undefined) result[name] = null;
   }
   return result;

@@ -5,12 +5,12 @@ import type { Logger } from 'pino';
 import { ClassAd, type EvalContext } from '@tinycondor/shared/classad/index';
 import { configValue, type CondorConfig } from '@tinycondor/shared/condor-config';
 import { checkSubmitRequirements, configuredSubmitRequirements, type RequirementsVerdict, type SubmitRequirement } from '@tinycondor/shared/submit-requirements';
-import { SubmitRejected } from './job-store.js';
+import { CommitRefused } from './job-store.js';
 
 /** A submission refused by a submit requirement: its words, which condor_submit reports as a failed commit. */
-export class SubmitRequirementNotMet extends SubmitRejected {
+export class SubmitRequirementNotMet extends CommitRefused {
   constructor(
-    readonly words: string,
+    words: string,
     /** checkSubmitRequirements' return value. */
     readonly rval: number,
   ) {

@@ -93,6 +93,19 @@ export function configBoolean(text: string): boolean | undefined {
   return boolOf(new ClassAd().evaluateExpr(expr));
 }
 
+/**
+ * param_boolean: a knob's value (`text`, undefined when unset) as a boolean, `fallback` when unset or empty;
+ * one that is no boolean gives `fallback`, and HTCondor's words for it in `problems`.
+ */
+export function paramBoolean(text: string | undefined, name: string, fallback: boolean, problems: string[]): boolean {
+  if (text === undefined || text.trim() === '') return fallback;
+  const value = configBoolean(text.trim());
+  if (value === undefined) {
+    problems.push(`${name} in the condor configuration  is not a valid boolean ("${text}").  Please set it to True or False (default is ${fallback ? 'True' : 'False'})`);
+  }
+  return value ?? fallback;
+}
+
 /** The text of `use CATEGORY : name`, or undefined when there is no such template. */
 export function configTemplate(category: string, name: string): { category: string; name: string; text: string } | undefined {
   const table = METAKNOBS[category.toUpperCase()];

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { attributeProtection, DEFAULT_JOB_ATTR_RULES, editRefusal, isValidAttrName, isValidAttrValue, jobAttrRules, type AttributeSetter } from './job-edit.js';
+import { attributeProtection, DEFAULT_JOB_ATTR_RULES, editVerdict, isValidAttrName, isValidAttrValue, jobAttrRules, secureAttributeVerdict, type AttributeSetter } from './job-edit.js';
 
 const owner: AttributeSetter = { user: 'alice', mayEditJob: true, superUser: false, allowProtectedChanges: true };
 const superUser: AttributeSetter = { user: 'root', mayEditJob: true, superUser: true, allowProtectedChanges: true };
@@ -8,6 +8,11 @@ const other: AttributeSetter = { user: 'mallory', mayEditJob: false, superUser: 
 const shadow: AttributeSetter = { user: 'alice', mayEditJob: true, superUser: true, allowProtectedChanges: false };
 
 const rulesOf = (knobs: Record<string, string>) => jobAttrRules((name) => knobs[name]);
+/** Why `editVerdict` refuses, or undefined when it sets or drops the attribute. */
+const editRefusal = (...args: Parameters<typeof editVerdict>) => {
+  const verdict = editVerdict(...args);
+  return verdict !== undefined && 'refused' in verdict ? verdict.refused : undefined;
+};
 
 t.test('names and values as HTCondor checks them', async (t) => {
   t.ok(isValidAttrName('_My_Attr2'));
@@ -33,6 +38,22 @@ t.test("the knobs: each admin list with its SYSTEM_ list, param_info.in's defaul
   t.same([...rules.protected], ['bar', 'baz']);
   t.same([...rules.secure], ['secret'], 'a SYSTEM_ list set empty has no attributes');
   t.same([...rulesOf({ SYSTEM_IMMUTABLE_JOB_ATTRS: 'Owner' }).immutable], ['owner']);
+  t.equal(DEFAULT_JOB_ATTR_RULES.ignoreSecureAttempts, true, 'IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS defaults to true');
+  t.equal(rulesOf({ IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS: 'False' }).ignoreSecureAttempts, false);
+  t.equal(rulesOf({ IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS: '' }).ignoreSecureAttempts, true, 'set empty is unset');
+  const problems: string[] = [];
+  t.equal(jobAttrRules((name) => (name === 'IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS' ? 'maybe' : undefined), problems).ignoreSecureAttempts, true);
+  t.same(problems, ['IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS in the condor configuration  is not a valid boolean ("maybe").  Please set it to True or False (default is True)']);
+});
+
+t.test('a secure attribute: dropped quietly by default, refused when IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS is false', async (t) => {
+  t.same(secureAttributeVerdict('3.-1', 'AuthTokenId', DEFAULT_JOB_ATTR_RULES), { ignored: 'SetAttribute attempt to edit secure attribute AuthTokenId in job 3.-1. Ignoring!' });
+  const refusing = rulesOf({ IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS: 'false', SECURE_JOB_ATTRS: 'Secret' });
+  t.same(secureAttributeVerdict('3.0', 'secret', refusing), { refused: 'Attempt to edit secure attribute secret in job 3.0. Failing!' });
+  t.equal(secureAttributeVerdict('3.0', 'JobPrio', refusing), undefined);
+  t.same(editVerdict('1.0', 'AuthTokenId', '"x"', DEFAULT_JOB_ATTR_RULES, other), { ignored: 'SetAttribute attempt to edit secure attribute AuthTokenId in job 1.0. Ignoring!' }, "dropped before whose job it is is asked, as HTCondor's schedd does");
+  t.same(editVerdict('1.0', '2x', '1', DEFAULT_JOB_ATTR_RULES, owner), { refused: 'Got invalid attribute named 2x for job 1.0' });
+  t.equal(editVerdict('1.0', 'JobPrio', '5', DEFAULT_JOB_ATTR_RULES, owner), undefined);
 });
 
 t.test("protection: qedit's order is immutable, protected, secure", async (t) => {
@@ -44,7 +65,7 @@ t.test("protection: qedit's order is immutable, protected, secure", async (t) =>
 });
 
 t.test("who may set what: ModifyAttrCheck's checks in its order", async (t) => {
-  const rules = rulesOf({ IMMUTABLE_JOB_ATTRS: 'AcctGroup', PROTECTED_JOB_ATTRS: 'Bar' });
+  const rules = rulesOf({ IMMUTABLE_JOB_ATTRS: 'AcctGroup', PROTECTED_JOB_ATTRS: 'Bar', IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS: 'false' });
   t.equal(editRefusal('1.0', 'OsUser', '"x"', rules, superUser), 'Attempt to edit secure attribute OsUser in job 1.0. Failing!', 'secure first, even for a superuser');
   t.equal(editRefusal('1.0', 'AuthTokenId', '"x"', rules, other), 'Attempt to edit secure attribute AuthTokenId in job 1.0. Failing!', 'secure before whose job it is');
   t.equal(editRefusal('1.0', 'JobPrio', '5', rules, other), 'User mallory may not change attributes for jobs they do not own (job 1.0)');

@@ -1,6 +1,7 @@
 // What condor_qedit may change in a queued job, as HTCondor's tool (src/condor_tools/qedit.cpp) and its
 // schedd (qmgmt.cpp, ModifyAttrCheck) decide it.
 import { parseExpr } from './classad/index.js';
+import { paramBoolean } from './condor-config.js';
 import { splitList } from './submit/queue.js';
 
 /** SYSTEM_IMMUTABLE_JOB_ATTRS' default (param_info.in): never changed once a job is queued. */
@@ -25,26 +26,31 @@ export const SYSTEM_SECURE_JOB_ATTRS = [
 
 /**
  * The attributes guarded once a job is in the queue, lower-cased (classad::References ignores case):
- * immutable ones change never, protected ones only by a queue superuser, secure ones only by the schedd.
+ * immutable ones change never, protected ones only by a queue superuser, secure ones only by the schedd,
+ * in a queued job or a submitted one.
  */
 export interface JobAttrRules {
   immutable: ReadonlySet<string>;
   protected: ReadonlySet<string>;
   secure: ReadonlySet<string>;
+  /** IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS: a user's attempt to set a secure attribute is dropped quietly (true) or refused. */
+  ignoreSecureAttempts: boolean;
 }
 
 /**
  * The rules as InitQmgmt (and qedit's IsProtectedAttribute) read them: each of IMMUTABLE_, PROTECTED_ and
  * SECURE_JOB_ATTRS with its SYSTEM_ list (param_and_insert_attrs: names split on commas and blanks), the
- * SYSTEM_ lists at param_info.in's defaults unless set.
+ * SYSTEM_ lists at param_info.in's defaults unless set; IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS (default
+ * true), a value that is no boolean said in `problems`.
  */
-export function jobAttrRules(value: (knob: string) => string | undefined): JobAttrRules {
+export function jobAttrRules(value: (knob: string) => string | undefined, problems: string[] = []): JobAttrRules {
   const attrs = (admin: string | undefined, system: string | undefined, systemDefault: string[]) =>
     new Set([...splitList(admin ?? ''), ...(system === undefined ? systemDefault : splitList(system))].map((name) => name.toLowerCase()));
   return {
     immutable: attrs(value('IMMUTABLE_JOB_ATTRS'), value('SYSTEM_IMMUTABLE_JOB_ATTRS'), SYSTEM_IMMUTABLE_JOB_ATTRS),
     protected: attrs(value('PROTECTED_JOB_ATTRS'), value('SYSTEM_PROTECTED_JOB_ATTRS'), []),
     secure: attrs(value('SECURE_JOB_ATTRS'), value('SYSTEM_SECURE_JOB_ATTRS'), SYSTEM_SECURE_JOB_ATTRS),
+    ignoreSecureAttempts: paramBoolean(value('IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS'), 'IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS', true, problems),
   };
 }
 
@@ -81,9 +87,9 @@ export function isValidAttrValue(value: string): boolean {
 /** Who sets an attribute in a queued job (ModifyAttrCheck's peer on Q_SOCK). */
 export interface AttributeSetter {
   user: string;
-  /** The job's owner or a queue superuser (UserCheck). */
+  /** The job's owner or a queue superuser, anyone when QUEUE_ALL_USERS_TRUSTED (UserCheck). */
   mayEditJob: boolean;
-  /** A queue superuser. */
+  /** A queue superuser, or anyone when QUEUE_ALL_USERS_TRUSTED (ModifyAttrCheck lets either change protected attributes). */
   superUser: boolean;
   /**
    * False when a superuser's process writes for a user: the shadow passing on a job's own Chirp writes
@@ -92,25 +98,41 @@ export interface AttributeSetter {
   allowProtectedChanges: boolean;
 }
 
+/** What the schedd does with an attribute set in a job: sets it (undefined), drops it quietly (`ignored`, what its log says) or refuses it. */
+export type EditVerdict = { ignored: string } | { refused: string } | undefined;
+
 /**
- * Why the schedd refuses to set `name` in queued job `jobId` (ModifyAttrCheck's checks in its order, its
- * words), or undefined. A new job's attributes are set without these checks (the submission's transaction),
- * as are the job transforms'. JobStatus changes only through condor_hold, condor_release and the others here
- * (the manual's rule): one state machine.
+ * ModifyAttrCheck's check of a secure attribute set by anyone but the schedd itself, in a queued job or in
+ * one being submitted (`jobId` C.-1 for a cluster ad): dropped quietly (IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS,
+ * the default) or refused, in its words; undefined for an attribute that is not secure.
  */
-export function editRefusal(jobId: string, name: string, value: string, rules: JobAttrRules, setter: AttributeSetter): string | undefined {
-  if (!isValidAttrName(name)) return `Got invalid attribute named ${name} for job ${jobId}`;
-  if (!isValidAttrValue(value)) return `Received invalid attribute value '${value}' for job ${jobId}; ignoring`;
+export function secureAttributeVerdict(jobId: string, name: string, rules: JobAttrRules): EditVerdict {
+  if (!rules.secure.has(name.toLowerCase())) return undefined;
+  if (rules.ignoreSecureAttempts) return { ignored: `SetAttribute attempt to edit secure attribute ${name} in job ${jobId}. Ignoring!` };
+  return { refused: `Attempt to edit secure attribute ${name} in job ${jobId}. Failing!` };
+}
+
+/**
+ * What the schedd does with `name` set in queued job `jobId` (ModifyAttrCheck's checks in its order, its
+ * words). A new job's attributes, and what the job transforms set in it, are checked for secure ones alone
+ * (secureAttributeVerdict: the submission's transaction). JobStatus changes only through condor_hold,
+ * condor_release and the others here (the manual's rule): one state machine.
+ */
+export function editVerdict(jobId: string, name: string, value: string, rules: JobAttrRules, setter: AttributeSetter): EditVerdict {
+  if (!isValidAttrName(name)) return { refused: `Got invalid attribute named ${name} for job ${jobId}` };
+  if (!isValidAttrValue(value)) return { refused: `Received invalid attribute value '${value}' for job ${jobId}; ignoring` };
+  const secure = secureAttributeVerdict(jobId, name, rules);
+  if (secure !== undefined) return secure;
+  if (!setter.mayEditJob) return { refused: `User ${setter.user} may not change attributes for jobs they do not own (job ${jobId})` };
   const key = name.toLowerCase();
-  if (rules.secure.has(key)) return `Attempt to edit secure attribute ${name} in job ${jobId}. Failing!`;
-  if (!setter.mayEditJob) return `User ${setter.user} may not change attributes for jobs they do not own (job ${jobId})`;
-  if (rules.immutable.has(key)) return `Attempt to edit immutable attribute ${name} in job ${jobId}`;
+  if (rules.immutable.has(key)) return { refused: `Attempt to edit immutable attribute ${name} in job ${jobId}` };
   if (rules.protected.has(key) && !(setter.superUser && setter.allowProtectedChanges)) {
-    return (
-      `Unauthorized setting of protected attribute ${name} denied for real owner ${setter.user} (effective owner ${setter.user}; ` +
-      `allowed protected attribute change = ${setter.allowProtectedChanges}) in job ${jobId}`
-    );
+    return {
+      refused:
+        `Unauthorized setting of protected attribute ${name} denied for real owner ${setter.user} (effective owner ${setter.user}; ` +
+        `allowed protected attribute change = ${setter.allowProtectedChanges}) in job ${jobId}`,
+    };
   }
-  if (key === 'jobstatus') return `Attempt to edit JobStatus in job ${jobId}: use condor_hold, condor_release, condor_rm or condor_vacate_job`;
+  if (key === 'jobstatus') return { refused: `Attempt to edit JobStatus in job ${jobId}: use condor_hold, condor_release, condor_rm or condor_vacate_job` };
   return undefined;
 }

@@ -64,9 +64,12 @@ t.test("userMap()'s maps: the NAMES of the subsystems this pool has, each name's
   t.same(unreadKnobs(config), [], "the templates' knobs are read, IMMUTABLE_JOB_ATTRS too");
 });
 
-t.test('the immutable, protected and secure job attributes, with their SYSTEM_ lists; not the choice to ignore secure ones', async (t) => {
-  for (const name of ['IMMUTABLE_JOB_ATTRS', 'SYSTEM_IMMUTABLE_JOB_ATTRS', 'PROTECTED_JOB_ATTRS', 'SYSTEM_PROTECTED_JOB_ATTRS', 'SECURE_JOB_ATTRS', 'system_secure_job_attrs']) {
+t.test('the immutable, protected and secure job attributes, with their SYSTEM_ lists and the choice to ignore secure ones', async (t) => {
+  for (const name of ['IMMUTABLE_JOB_ATTRS', 'SYSTEM_IMMUTABLE_JOB_ATTRS', 'PROTECTED_JOB_ATTRS', 'SYSTEM_PROTECTED_JOB_ATTRS', 'SECURE_JOB_ATTRS', 'system_secure_job_attrs', 'IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS']) {
     t.ok(isImplementedKnob(name), name);
   }
-  t.notOk(isImplementedKnob('IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS'), 'a secure attribute is always refused here');
+});
+
+t.test('who may act on whose jobs', async (t) => {
+  for (const name of ['QUEUE_SUPER_USERS', 'QUEUE_ALL_USERS_TRUSTED', 'QUEUE_SUPER_USER_MAY_IMPERSONATE', 'PERSONAL_CONDOR_IS_SUPER_USER', 'UID_DOMAIN']) t.ok(isImplementedKnob(name), name);
 });

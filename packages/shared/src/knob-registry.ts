@@ -18,8 +18,11 @@ const KNOBS = new Set([
   'JOB_TRANSFORM_NAMES', 'SUBMIT_REQUIREMENT_NAMES', 'CHECKPOINT_DESTINATION_MAPFILE', 'CHECKPOINT_CLEANUP_TIMEOUT', 'DEFAULT_NUM_EXTRA_CHECKPOINTS', 'RUN_CLEANUP_PLUGINS_AS_OWNER',
   'JOB_EPOCH_HISTORY', 'JOB_EPOCH_HISTORY_DIR', 'MAX_EPOCH_HISTORY_LOG', 'MAX_EPOCH_HISTORY_ROTATIONS',
   'CONCURRENCY_LIMIT_DEFAULT',
-  // What condor_qedit and a job's Chirp writes may change (shared/src/job-edit.ts): the schedd, condor_qedit
+  // What condor_qedit, a submission and a job's Chirp writes may set (shared/src/job-edit.ts): the schedd, condor_qedit
   'IMMUTABLE_JOB_ATTRS', 'SYSTEM_IMMUTABLE_JOB_ATTRS', 'PROTECTED_JOB_ATTRS', 'SYSTEM_PROTECTED_JOB_ATTRS', 'SECURE_JOB_ATTRS', 'SYSTEM_SECURE_JOB_ATTRS',
+  'IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS',
+  // Who may act on whose jobs (shared/src/queue-access.ts): the schedd
+  'QUEUE_ALL_USERS_TRUSTED', 'QUEUE_SUPER_USER_MAY_IMPERSONATE', 'PERSONAL_CONDOR_IS_SUPER_USER',
   // userMap()'s maps (user-maps.ts): the schedd's, condor_q's and the other tools', condor_transform_ads'
   'SCHEDD_CLASSAD_USER_MAP_NAMES', 'TOOL_CLASSAD_USER_MAP_NAMES', 'XFORM_CLASSAD_USER_MAP_NAMES',
   // condor_preen

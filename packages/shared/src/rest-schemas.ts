@@ -94,7 +94,7 @@ export type FactoryBody = Static<typeof FactoryBody>;
 export const SubmitReply = Type.Object({ clusterId: Type.Integer(), procs: Type.Integer(), warning: Type.Optional(Type.String()) });
 export type SubmitReply = Static<typeof SubmitReply>;
 
-/** A submission refused; `commitFailed` when a submit requirement refused it, which condor_submit reports as a failed commit. */
+/** A submission refused; `commitFailed` when the commit refused it (a submit requirement not met, a secure attribute set), which condor_submit reports as a failed commit. */
 export const SubmitRefusedReply = Type.Object({ error: Type.String(), commitFailed: Type.Optional(Type.Boolean()) });
 export type SubmitRefusedReply = Static<typeof SubmitRefusedReply>;
 

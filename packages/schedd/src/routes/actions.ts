@@ -30,8 +30,8 @@ function jobSpecOf(text: string): JobSpec {
  * Who an action acts as: a user token's user whatever the body says; with the pool token (the queue
  * superuser's credential), the user the body names, as condor_rm sends it.
  */
-export function actingCaller(caller: Caller, named: string | undefined, superUsers: string[]): Caller {
-  return caller.poolToken && named !== undefined ? poolCaller(superUsers, named) : caller;
+export function actingCaller(caller: Caller, named: string | undefined): Caller {
+  return caller.poolToken && named !== undefined ? poolCaller(caller.access, named) : caller;
 }
 
 /** HTCondor's reason text for a tool action: `via condor_rm (by user alice)`; a vacate is always the schedd's. */
@@ -54,7 +54,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd 
     body: { reason?: string; subcode?: number; user?: string },
     perJob = false,
   ): Promise<ActionReply> => {
-    const caller = actingCaller(callerOf(request), body.user, schedd.settings.superUsers);
+    const caller = actingCaller(callerOf(request), body.user);
     const expr = constraint === undefined ? undefined : parseExpr(constraint);
     const reason = actionReason(action, { reason: body.reason, user: body.user === undefined ? undefined : caller.user });
     return schedd.actOnSelection(action, { specs, constraint: expr, all, perJob }, reason, caller, body.subcode ?? 0);
@@ -77,7 +77,7 @@ export async function actionRoutes(app: FastifyInstance, opts: { schedd: Schedd 
     async (request) => {
       const { ids = [], owner, all = false, priority, adjustment } = request.body;
       if ((priority === undefined) === (adjustment === undefined)) throw Object.assign(new Error('give exactly one of priority and adjustment'), { statusCode: 400 });
-      const caller = actingCaller(callerOf(request), request.body.user, schedd.settings.superUsers);
+      const caller = actingCaller(callerOf(request), request.body.user);
       const constraint = owner === undefined ? undefined : parseExpr(`Owner == ${JSON.stringify(owner)}`);
       const change = priority !== undefined ? { priority } : { adjustment: adjustment as number };
       return schedd.setPriority({ specs: ids.map(jobSpecOf), constraint, all }, change, caller);

@@ -26,7 +26,7 @@ export async function editRoutes(app: FastifyInstance, opts: { schedd: Schedd })
       if (spec?.proc === undefined) throw badRequest(`'${id}' is not a job id (C.P)`);
       return { cluster: spec.cluster, proc: spec.proc };
     });
-    const caller = actingCaller(callerOf(request), request.body.user, schedd.settings.superUsers);
+    const caller = actingCaller(callerOf(request), request.body.user);
     return schedd.editJobs({ jobs: specs, constraint: parsed, onlyMyJobs, edits: edits.map(({ name, value }) => [name, value]) }, caller, dryRun);
   });
 }

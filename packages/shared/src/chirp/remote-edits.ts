@@ -1,7 +1,7 @@
 // What the submit side does with a running job's Chirp writes: the shadow's checks (NTreceivers.cpp,
 // pseudo_ops.cpp) then the schedd's own (qmgmt.cpp's SetAttribute and ModifyAttrCheck, as job-edit.ts has them).
 import type { ClassAd } from '../classad/index.js';
-import { editRefusal, isValidAttrName, isValidAttrValue, type AttributeSetter, type JobAttrRules } from '../job-edit.js';
+import { editVerdict, isValidAttrName, isValidAttrValue, type AttributeSetter, type JobAttrRules } from '../job-edit.js';
 import { remoteWriteAllowed } from './access.js';
 import { ChirpError } from './protocol.js';
 
@@ -11,19 +11,23 @@ export interface RemoteEditRefusal {
   reason: string;
 }
 
+/** What becomes of a job's write from its run: set (undefined), dropped quietly though the job is told it was set, or refused. */
+export type RemoteEditVerdict = RemoteEditRefusal | { ignored: string } | undefined;
+
 /**
  * Whether a job may set `name` to `value` from its run: refused EACCES by the shadow unless
  * allowRemoteWriteAttributeAccess allows it, then by the schedd as SetAttribute refuses (EINVAL for a
- * name or value that is not one, EACCES for a protected attribute). The shadow writes as a queue superuser
- * for the job's owner, with protected changes disallowed (QmgmtSetAllowProtectedAttrChanges(0)).
+ * name or value that is not one, EACCES for a protected attribute) or drops it (a secure one, unless
+ * IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS is false: the shadow then answers success). The shadow writes as a
+ * queue superuser for the job's owner, with protected changes disallowed (QmgmtSetAllowProtectedAttrChanges(0)).
  */
-export function remoteEditRefusal(jobAd: ClassAd, jobId: string, name: string, value: string, delayedPatterns: readonly string[], rules: JobAttrRules): RemoteEditRefusal | undefined {
+export function remoteEditVerdict(jobAd: ClassAd, jobId: string, name: string, value: string, delayedPatterns: readonly string[], rules: JobAttrRules): RemoteEditVerdict {
   if (!remoteWriteAllowed(jobAd, name, delayedPatterns, rules)) return { code: ChirpError.NotAuthorized, reason: `the job may not set ${name} from its run` };
   const shadow: AttributeSetter = { user: jobAd.getString('Owner') ?? '', mayEditJob: true, superUser: true, allowProtectedChanges: false };
-  const refused = editRefusal(jobId, name, value, rules, shadow);
-  if (refused === undefined) return undefined;
+  const verdict = editVerdict(jobId, name, value, rules, shadow);
+  if (verdict === undefined || 'ignored' in verdict) return verdict;
   const invalid = !isValidAttrName(name) || !isValidAttrValue(value);
-  return { code: invalid ? ChirpError.InvalidRequest : ChirpError.NotAuthorized, reason: refused };
+  return { code: invalid ? ChirpError.InvalidRequest : ChirpError.NotAuthorized, reason: verdict.refused };
 }
 
 /**
@@ -37,7 +41,7 @@ export function constrainEdits(jobAd: ClassAd, expr: string): [string, string][]
   return edits;
 }
 
-/** A run's delayed updates as the shadow takes them from the starter's update: those it may write, and the others with why not. */
+/** A run's delayed updates as the shadow takes them from the starter's update: those it may write, and the others with why not (refused or dropped). */
 export function acceptedDelayedUpdates(
   jobAd: ClassAd,
   jobId: string,
@@ -48,9 +52,9 @@ export function acceptedDelayedUpdates(
   const accepted: [string, string][] = [];
   const refused: { name: string; reason: string }[] = [];
   for (const [name, value] of Object.entries(attributes)) {
-    const refusal = remoteEditRefusal(jobAd, jobId, name, value, delayedPatterns, rules);
-    if (refusal === undefined) accepted.push([name, value]);
-    else refused.push({ name, reason: refusal.reason });
+    const verdict = remoteEditVerdict(jobAd, jobId, name, value, delayedPatterns, rules);
+    if (verdict === undefined) accepted.push([name, value]);
+    else refused.push({ name, reason: 'ignored' in verdict ? verdict.ignored : verdict.reason });
   }
   return { accepted, refused };
 }
