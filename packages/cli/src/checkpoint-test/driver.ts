@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSchedd } from '@tinycondor/schedd';
+import { poolPaths, startSchedd, type RunningSchedd } from '@tinycondor/schedd';
 import { checkpointPromise } from '@tinycondor/shared/checkpoint';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
@@ -57,9 +57,17 @@ const POLL_MS = 50;
 /** A schedd and one single-slot startd in `home`, as `tinycondor pool` runs them; a killed startd is restarted. */
 async function privatePool(home: string, io: CommandIo): Promise<Pool> {
   const recorder = new CheckpointRecorder(path.join(home, 'execute'));
-  const schedd = await startSchedd({ home, port: 0, leaseSeconds: 10, periodicSeconds: 1, onSpoolCommit: recorder.observe });
-  const env = { ...io.env, CONDOR_CONFIG: schedd.configFile };
+  const env = { ...io.env, CONDOR_CONFIG: poolPaths(home).configFile };
+  // Started first, as `tinycondor pool` starts its startds: it reads the configuration once told the schedd is up.
   const startd = superviseStartd('startd1', ['--cpus', '1'], env, fileLogger(path.join(home, 'log', 'MasterLog')));
+  let schedd: RunningSchedd;
+  try {
+    schedd = await startSchedd({ home, port: 0, leaseSeconds: 10, periodicSeconds: 1, onSpoolCommit: recorder.observe });
+  } catch (err) {
+    await startd.stop();
+    throw err;
+  }
+  startd.scheddReady();
   await startd.ready;
   return {
     env,
