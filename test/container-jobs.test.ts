@@ -254,13 +254,13 @@ queue
   });
 
   await t.test("the container's CPU and memory, from the engine's stats, are the job's usage", async (t) => {
-    // Holds 64 MiB, spins until it has used 1.2 s of CPU, and lives 15 s in all: past the stats timer's second
-    // answer (asked 2 s after the start, then 5 s after each answer, as DockerProc's timer; the engine takes 1-2 s
-    // to answer stats?stream=0), which sees that CPU however loaded the machine is (the first may come before
-    // the job had 1 s of CPU on a busy one: the clean-clone CI saw 0.4 s).
+    // Holds 64 MiB, spins in user mode until it has used 1.5 s of CPU (time.process_time is a system call: a loop
+    // of it alone spent two thirds in the kernel, and RemoteUserCpu counts user time), and lives 15 s in all:
+    // past the stats timer's second answer (asked 2 s after the start, then 5 s after each answer, as DockerProc's
+    // timer; the engine takes 1-2 s to answer stats?stream=0), which sees that CPU however loaded the machine is.
     writeExecutable(
       path.join(pool.dir, 'busy.py'),
-      '#!/usr/bin/python3\nimport time\nstart = time.monotonic()\nheld = bytearray(64 * 1024 * 1024)\nfor i in range(0, len(held), 4096): held[i] = 1\nend = time.process_time() + 1.2\nwhile time.process_time() < end: pass\nwhile time.monotonic() - start < 15: time.sleep(0.1)\n',
+      '#!/usr/bin/python3\nimport time\nstart = time.monotonic()\nheld = bytearray(64 * 1024 * 1024)\nfor i in range(0, len(held), 4096): held[i] = 1\nend = time.process_time() + 1.5\nwhile time.process_time() < end:\n    for _ in range(100000): pass\nwhile time.monotonic() - start < 15: time.sleep(0.1)\n',
     );
     const id = await submit(pool, 'busy.sub', `universe = docker\ndocker_image = ${PYTHON_IMAGE}\nexecutable = busy.py\nlog = busy.log\nqueue\n`);
     await waitForEvents(path.join(pool.dir, 'busy.log'), (ev) => ev.some((e) => e.code === 5), 120_000);
