@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { derivedFromConfig } from './configured.js';
 import { configValue, type CondorConfig } from '@tinycondor/shared/condor-config';
 import { isQueueSuperUser, maySubmitFor, queueAccess, type QueueAccess } from '@tinycondor/shared/queue-access';
 
@@ -36,21 +37,18 @@ export function defaultQueueAccess(): QueueAccess {
  * at each reconfig), with what it logs then; HTCondor's defaults without a configuration.
  */
 export function configuredQueueAccess(config: () => CondorConfig | undefined, log: Logger): () => QueueAccess {
-  const fallback = defaultQueueAccess();
-  let read: { config: CondorConfig; access: QueueAccess } | undefined;
-  return () => {
-    const current = config();
-    if (current === undefined) return fallback;
-    if (read?.config !== current) {
+  return derivedFromConfig(
+    config,
+    (current) => {
       const problems: string[] = [];
       const access = queueAccess((name) => configValue(current, name), scheddUser(), POOL_UID_DOMAIN, problems);
       for (const problem of problems) log.warn(problem);
       log.info(`Queue Management Super Users: ${access.superUsers.join(', ')}`);
       if (access.allUsersTrusted) log.warn('NOTE: QUEUE_ALL_USERS_TRUSTED=TRUE - all queue access checks disabled!');
-      read = { config: current, access };
-    }
-    return read.access;
-  };
+      return access;
+    },
+    defaultQueueAccess(),
+  );
 }
 
 /** `user` as a caller under the queue's access rules now. */

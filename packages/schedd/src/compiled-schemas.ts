@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { AjvCompiler, AjvReference } from '@fastify/ajv-compiler';
-import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 
@@ -15,8 +13,26 @@ const moduleRequire = createRequire(import.meta.url);
 // resolved from the packages that generate it, as a module next to them would resolve them.
 const ajvCompilerRequire = createRequire(moduleRequire.resolve('@fastify/ajv-compiler'));
 const serializerRequire = createRequire(moduleRequire.resolve('@fastify/fast-json-stringify-compiler'));
-// ajv's own standalone code generator, as @fastify/ajv-compiler's StandaloneValidator uses it (CommonJS, default export).
-const standaloneCode = (ajvCompilerRequire('ajv/dist/standalone') as { default: (ajv: unknown, validate: unknown) => string }).default;
+
+type Compile<T> = (route: RouteSchema) => T;
+type CompilerFactory<T> = (externalSchemas: unknown, options: unknown) => Compile<T>;
+
+/**
+ * The compilers themselves (ajv, fast-json-stringify and their fastify wrappers), loaded at the first schema
+ * the cache does not hold: a start that finds every schema compiled never loads them.
+ */
+const compilers = lazy(() => ({
+  ajv: (moduleRequire('@fastify/ajv-compiler') as { AjvCompiler: () => CompilerFactory<unknown> }).AjvCompiler(),
+  ajvReference: (moduleRequire('@fastify/ajv-compiler') as { AjvReference: symbol }).AjvReference,
+  // ajv's own standalone code generator, as @fastify/ajv-compiler's StandaloneValidator uses it (CommonJS, default export).
+  standaloneCode: (ajvCompilerRequire('ajv/dist/standalone') as { default: (ajv: unknown, validate: unknown) => string }).default,
+  serializer: (moduleRequire('@fastify/fast-json-stringify-compiler') as { SerializerSelector: () => CompilerFactory<string> }).SerializerSelector(),
+}));
+
+function lazy<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
 
 /** What the generated code depends on besides the schema: a new version of a compiler writes new code. */
 function compilerVersions(): string {
@@ -63,23 +79,21 @@ export function cachedSchemaCompilers(dir: string, logger: Logger): CompilersFac
       return fn;
     };
   };
-  const ajvCompilers = AjvCompiler();
-  const serializers = SerializerSelector();
   return {
     buildValidator(externalSchemas: unknown, ajvOptions: { customOptions?: object }) {
       const options = { ...ajvOptions, customOptions: { ...ajvOptions?.customOptions, code: { source: true } } };
-      const compile = (ajvCompilers as unknown as (schemas: unknown, options: unknown) => ((route: RouteSchema) => unknown) & Record<symbol, { ajv: unknown }>)(externalSchemas, options);
-      const ajv = compile[AjvReference as unknown as symbol].ajv;
+      const compile = lazy(() => compilers().ajv(externalSchemas, options) as Compile<unknown> & Record<symbol, { ajv: unknown }>);
       return cache('validator', [externalSchemas, options], (code) => runModule(code, ajvCompilerRequire), (route) => {
-        const fn = compile(route);
-        return { fn, code: standaloneCode(ajv, fn) };
+        const { standaloneCode, ajvReference } = compilers();
+        const fn = compile()(route);
+        return { fn, code: standaloneCode(compile()[ajvReference].ajv, fn) };
       });
     },
     buildSerializer(externalSchemas: unknown, serializerOptions: object) {
       const options = { ...serializerOptions, mode: 'standalone' as const };
-      const compile = (serializers as unknown as (schemas: unknown, options: unknown) => (route: RouteSchema) => string)(externalSchemas, options);
+      const compile = lazy(() => compilers().serializer(externalSchemas, options));
       return cache('serializer', [externalSchemas, options], (code) => runModule(code, serializerRequire), (route) => {
-        const code = compile(route);
+        const code = compile()(route);
         return { fn: runModule(code, serializerRequire), code };
       });
     },

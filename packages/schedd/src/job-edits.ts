@@ -1,6 +1,7 @@
 import type { EvalContext, Expr } from '@tinycondor/shared/classad/index';
 import { configValue, type CondorConfig } from '@tinycondor/shared/condor-config';
 import type { Logger } from 'pino';
+import { derivedFromConfig } from './configured.js';
 import { DEFAULT_JOB_ATTR_RULES, editVerdict, jobAttrRules, type JobAttrRules } from '@tinycondor/shared/job-edit';
 import { formatJobId, type JobSpec } from '@tinycondor/shared/job-id';
 import { mayActOn, type Caller } from './caller.js';
@@ -83,17 +84,16 @@ export function planEdit(store: JobStore, request: EditRequest, caller: Caller, 
  * without a configuration.
  */
 export function configuredJobAttrRules(config: () => CondorConfig | undefined, log: Logger): () => JobAttrRules {
-  let read: { config: CondorConfig; rules: JobAttrRules } | undefined;
-  return () => {
-    const current = config();
-    if (current === undefined) return DEFAULT_JOB_ATTR_RULES;
-    if (read?.config !== current) {
+  return derivedFromConfig(
+    config,
+    (current) => {
       const problems: string[] = [];
-      read = { config: current, rules: jobAttrRules((name) => configValue(current, name), problems) };
+      const rules = jobAttrRules((name) => configValue(current, name), problems);
       for (const problem of problems) log.warn(problem);
-    }
-    return read.rules;
-  };
+      return rules;
+    },
+    DEFAULT_JOB_ATTR_RULES,
+  );
 }
 
 /** What an edit did (or a dry run would do): the jobs each attribute is set in; what refused it, if anything. */

@@ -4,32 +4,32 @@ import type { Logger } from 'pino';
 import type { ClassAd, EvalContext } from '@tinycondor/shared/classad/index';
 import { configValue, type CondorConfig } from '@tinycondor/shared/condor-config';
 import { applyJobTransform, configuredJobTransforms, transformMatches, TransformError, type JobTransform } from '@tinycondor/shared/job-transform';
+import { derivedFromConfig } from './configured.js';
 
 export class JobTransformFailed extends Error {}
 
 export class JobTransforms {
-  private parsed: { config: CondorConfig; transforms: JobTransform[] } | undefined;
+  /** The configured transforms, parsed again (and logged, as initAndReconfig logs them) when the configuration changed. */
+  private readonly current: () => { config: CondorConfig; transforms: JobTransform[] } | undefined;
 
   constructor(
-    private readonly config: () => CondorConfig | undefined,
+    config: () => CondorConfig | undefined,
     private readonly log: Logger,
     /** The schedd's userMap() maps as they are now. */
     private readonly context: () => EvalContext,
-  ) {}
-
-  /** The configured transforms, parsed again (and logged, as initAndReconfig logs them) when the configuration changed. */
-  private current(): { config: CondorConfig; transforms: JobTransform[] } | undefined {
-    const config = this.config();
-    if (config === undefined) return undefined;
-    if (this.parsed?.config !== config) {
-      const { transforms, problems } = configuredJobTransforms({ value: (name) => configValue(config, name), raw: (name) => config.get(name.toUpperCase())?.value });
-      for (const problem of problems) this.log.warn(problem);
-      transforms.forEach((transform, index) =>
-        this.log.info({ transform: transform.name, rule: index + 1, requirements: transform.requirements?.source }, `JOB_TRANSFORM_${transform.name} setup as transform rule #${index + 1}`),
-      );
-      this.parsed = { config, transforms };
-    }
-    return this.parsed;
+  ) {
+    this.current = derivedFromConfig(
+      config,
+      (current) => {
+        const { transforms, problems } = configuredJobTransforms({ value: (name) => configValue(current, name), raw: (name) => current.get(name.toUpperCase())?.value });
+        for (const problem of problems) this.log.warn(problem);
+        transforms.forEach((transform, index) =>
+          this.log.info({ transform: transform.name, rule: index + 1, requirements: transform.requirements?.source }, `JOB_TRANSFORM_${transform.name} setup as transform rule #${index + 1}`),
+        );
+        return { config: current, transforms };
+      },
+      undefined,
+    );
   }
 
   /** Whether any transform is configured: a submission builds its procs' ads only then. */

@@ -361,13 +361,18 @@ export class Schedd {
       stored = this.submission(clusterId, cluster, procs, caller, now, secure);
       this.store.submitCluster(clusterId, submissionId, cluster, stored.submission.rows(), stored.eventsFor, procs.length <= MAX_TIMELINE_SUBMISSION);
     } catch (err) {
-      if (err instanceof SubmitRequirementNotMet) this.log.info({ cluster: clusterId, user: caller.user, rval: err.rval }, `submission refused: ${err.words.trimEnd()}`);
-      else if (err instanceof CommitRefused) this.log.info({ cluster: clusterId, user: caller.user }, `submission refused: ${err.words}`);
+      if (err instanceof CommitRefused) this.logRefusal(clusterId, caller, err);
       throw err;
     }
     const { submission, submitted } = stored;
     this.procsSubmitted(clusterId, procs.length, submission, submitted);
     return { procs: procs.length, warning: submission.warnings.empty ? undefined : submission.warnings.text() };
+  }
+
+  /** A submission the commit refused (a submit requirement, a secure attribute), as the SchedLog says it. */
+  private logRefusal(clusterId: number, caller: Caller, err: CommitRefused): void {
+    const rval = err instanceof SubmitRequirementNotMet ? { rval: err.rval } : {};
+    this.log.info({ cluster: clusterId, user: caller.user, ...rval }, `submission refused: ${err.words.trimEnd()}`);
   }
 
   /** The secure job attributes as configured now, an ignored attempt to set one logged as HTCondor's schedd logs it. */
@@ -464,8 +469,9 @@ export class Schedd {
     }
     const verdict = this.submitRequirements.check(ad, jobId, scheddAd(this.settings));
     if (verdict.refusal !== undefined) {
-      this.log.info({ cluster: clusterId, user: caller.user, rval: verdict.refusal.rval }, `submission refused: ${verdict.refusal.words.trimEnd()}`);
-      throw new SubmitRequirementNotMet(verdict.refusal.words, verdict.refusal.rval);
+      const refused = new SubmitRequirementNotMet(verdict.refusal.words, verdict.refusal.rval);
+      this.logRefusal(clusterId, caller, refused);
+      throw refused;
     }
     const warnings = new SubmitWarnings();
     for (const words of verdict.warnings) warnings.add(words);

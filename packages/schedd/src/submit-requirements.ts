@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { ClassAd, type EvalContext } from '@tinycondor/shared/classad/index';
 import { configValue, type CondorConfig } from '@tinycondor/shared/condor-config';
 import { checkSubmitRequirements, configuredSubmitRequirements, type RequirementsVerdict, type SubmitRequirement } from '@tinycondor/shared/submit-requirements';
+import { derivedFromConfig } from './configured.js';
 import { CommitRefused } from './job-store.js';
 
 /** A submission refused by a submit requirement: its words, which condor_submit reports as a failed commit. */
@@ -19,24 +20,24 @@ export class SubmitRequirementNotMet extends CommitRefused {
 }
 
 export class SubmitRequirements {
-  private parsed: { config: CondorConfig; requirements: SubmitRequirement[] } | undefined;
+  /** The configured requirements, parsed again (and their problems logged) when the configuration changed. */
+  private readonly current: () => SubmitRequirement[];
 
   constructor(
-    private readonly config: () => CondorConfig | undefined,
+    config: () => CondorConfig | undefined,
     private readonly log: Logger,
     /** The schedd's userMap() maps as they are now. */
     private readonly context: () => EvalContext,
-  ) {}
-
-  private current(): SubmitRequirement[] {
-    const config = this.config();
-    if (config === undefined) return [];
-    if (this.parsed?.config !== config) {
-      const { requirements, problems } = configuredSubmitRequirements({ value: (name) => configValue(config, name) });
-      for (const problem of problems) this.log.warn(problem);
-      this.parsed = { config, requirements };
-    }
-    return this.parsed.requirements;
+  ) {
+    this.current = derivedFromConfig(
+      config,
+      (current) => {
+        const { requirements, problems } = configuredSubmitRequirements({ value: (name) => configValue(current, name) });
+        for (const problem of problems) this.log.warn(problem);
+        return requirements;
+      },
+      [],
+    );
   }
 
   /** Whether any requirement is configured (Scheduler::shouldCheckSubmitRequirements). */

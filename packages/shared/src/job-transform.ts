@@ -11,6 +11,7 @@ import { unparse } from './classad/unparse.js';
 import { applyConditionalLine, conditionalLine, evaluateCondition, IfStack, type ConditionalLine } from './submit/conditionals.js';
 import { SubmitError } from './submit/errors.js';
 import { MacroExpander, substituteSelfReference } from './submit/macros.js';
+import { splitList } from './submit/queue.js';
 
 export class TransformError extends Error {
   constructor(
@@ -74,7 +75,7 @@ export interface TransformConfig {
 export function configuredJobTransforms(config: TransformConfig, names = config.value('JOB_TRANSFORM_NAMES') ?? ''): { transforms: JobTransform[]; problems: string[] } {
   const transforms: JobTransform[] = [];
   const problems: string[] = [];
-  for (const name of names.split(/[\s,]+/).filter((item) => item !== '')) {
+  for (const name of splitList(names)) {
     if (name.toUpperCase() === 'NAMES') continue;
     const raw = config.raw(`JOB_TRANSFORM_${name}`);
     if (raw === undefined) {

@@ -7,6 +7,7 @@
  */
 import { parseExpr, type ClassAd, type EvalContext, type Expr, type Value } from './classad/index.js';
 import { configBoolean } from './condor-config.js';
+import { splitList } from './submit/queue.js';
 
 export interface SubmitRequirement {
   name: string;
@@ -32,7 +33,7 @@ export function configuredSubmitRequirements(config: RequirementsConfig): { requ
     const value = config.value(name)?.trim();
     return value === '' ? undefined : value;
   };
-  for (const name of (param('SUBMIT_REQUIREMENT_NAMES') ?? '').split(/[\s,]+/).filter((item) => item !== '')) {
+  for (const name of splitList(param('SUBMIT_REQUIREMENT_NAMES') ?? '')) {
     // SUBMIT_REQUIREMENT_NAMES is the list itself (HTCondor's strcmp skips only the upper-case word).
     if (name === 'NAMES') continue;
     const text = param(`SUBMIT_REQUIREMENT_${name}`);

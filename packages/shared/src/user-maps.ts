@@ -5,6 +5,7 @@
 // principals are prefixes. The process gives the file reads; the maps are what its evaluations are given.
 import { configBoolean } from './condor-config.js';
 import { parseMapData, readMapFile, type MapFile, type MapFileSources } from './map-file.js';
+import { splitList } from './submit/queue.js';
 
 /** Where a reconfiguration's lines go; `isProblem` for a map or knob that could not be read. */
 export type UserMapLog = (line: string, isProblem: boolean) => void;
@@ -32,7 +33,7 @@ export function userMapSettings(subsystem: string, param: (name: string) => stri
     return text === undefined || text.trim() === '' ? undefined : text;
   };
   const problems: string[] = [];
-  const names = (value(`${subsystem}_CLASSAD_USER_MAP_NAMES`) ?? '').split(/[\s,]+/).filter((name) => name !== '');
+  const names = splitList(value(`${subsystem}_CLASSAD_USER_MAP_NAMES`) ?? '');
   const settings = names.map((name) => {
     const prefixKnob = `CLASSAD_USER_MAP_PREFIX_${name}`;
     const prefixText = value(prefixKnob);
