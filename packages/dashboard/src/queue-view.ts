@@ -1,6 +1,7 @@
 import type { QueueRow } from '@tinycondor/shared/protocol';
 import { queuePage, type Filter, type QueuePage } from './api.js';
 import { element, nowSeconds } from './dom.js';
+import { queueChangeAction } from './queue-change.js';
 import { formatAge, formatBytes, formatDuration, pagesFor, runSeconds, statusName, visibleRange } from './format.js';
 
 const ROW_HEIGHT = 28;
@@ -74,18 +75,17 @@ export class QueueView {
 
   /** A job changed: update its row in place when it is shown and still passes the filter, else refresh soon. */
   jobChanged(row: QueueRow, left: boolean): void {
+    const passesFilter = this.filter.status === '' || String(row.status) === this.filter.status;
     for (const page of this.pages.values()) {
       const index = page.findIndex((r) => r.jobId === row.jobId);
       if (index < 0) continue;
-      if (left || (this.filter.status !== '' && String(row.status) !== this.filter.status)) {
-        this.refreshSoon();
-        return;
-      }
-      page[index] = row;
-      this.queueRender();
+      if (queueChangeAction({ onLoadedPage: true, left, passesFilter }) === 'update') {
+        page[index] = row;
+        this.queueRender();
+      } else this.refreshSoon();
       return;
     }
-    if (!left && (this.filter.status === '' || String(row.status) === this.filter.status)) this.refreshSoon();
+    if (queueChangeAction({ onLoadedPage: false, left, passesFilter }) === 'refresh') this.refreshSoon();
   }
 
   refreshSoon(): void {
