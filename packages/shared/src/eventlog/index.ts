@@ -9,3 +9,4 @@ export {
   parseEventLog, EventLogParseError,
   type AdValue, type ParsedEvent, type ParsedLog, type ParseOptions,
 } from './parse.js';
+export { userlogToJobAds, eventAttributes, type UserlogAdsOptions } from './job-ads.js';

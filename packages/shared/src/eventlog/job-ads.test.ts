@@ -1,0 +1,64 @@
+import t from 'tap';
+import type { ClassAd } from '../classad/index.js';
+import type { JobEvent } from './events.js';
+import { formatEventText } from './format-text.js';
+import { formatEventXml } from './format-xml.js';
+import { userlogToJobAds } from './job-ads.js';
+import { parseEventLog } from './parse.js';
+
+const at = (seconds: number): Date => new Date((1_795_000_000 + seconds) * 1000);
+const secs = (seconds: number): number => 1_795_000_000 + seconds;
+const usage = { userSeconds: 3, systemSeconds: 61 };
+
+const events: JobEvent[] = [
+  { code: 1, cluster: 5, proc: 0, time: at(0), executeHost: '<10.0.0.9:1>' }, // before any submit: dropped
+  { code: 0, cluster: 7, proc: 0, time: at(0), submitHost: '<10.0.0.1:9618>' },
+  { code: 0, cluster: 7, proc: 1, time: at(1), submitHost: '<10.0.0.1:9618>' },
+  { code: 0, cluster: 8, proc: 0, time: at(2), submitHost: '<10.0.0.1:9618>' },
+  { code: 1, cluster: 7, proc: 0, time: at(10), executeHost: '<10.0.0.2:9618>' },
+  { code: 6, cluster: 7, proc: 0, time: at(12), imageSizeKb: 2048, residentSetSizeKb: 1000 },
+  {
+    code: 5, cluster: 7, proc: 0, time: at(40), exit: { bySignal: false, returnValue: 3 },
+    runRemoteUsage: usage, totalRemoteUsage: usage,
+  },
+  { code: 1, cluster: 7, proc: 1, time: at(20), executeHost: '<10.0.0.3:9618>' },
+  { code: 12, cluster: 7, proc: 1, time: at(30), reason: 'disk full', reasonCode: 13, reasonSubCode: 2 },
+  { code: 28, cluster: 7, proc: 1, time: at(30), triggerCode: 12, attrs: { Cmd: '/bin/sleep', HoldReasonCode: 99 } },
+  { code: 0, cluster: 8, proc: 0, time: at(50), submitHost: '<10.0.0.1:9618>' },
+  { code: 9, cluster: 8, proc: 0, time: at(60), reason: 'via condor_rm (by user alice)' },
+];
+
+const opts = { filename: 'job.log', owner: 'alice', now: at(100) };
+const pick = (ad: ClassAd, names: string[]) => Object.fromEntries(names.map((n) => [n, ad.getSource(n)]));
+
+for (const [form, text] of [
+  ['text', events.map((e) => formatEventText(e)).join('')],
+  ['XML', events.map((e) => formatEventXml(e)).join('')],
+] as const) {
+  t.test(`${form} log: each submitted job with the state its events leave it in`, async (t) => {
+    const ads = userlogToJobAds(parseEventLog(text), opts);
+    t.same(ads.map((ad) => [ad.getInt('ClusterId'), ad.getInt('ProcId'), ad.getInt('JobStatus')]), [[7, 0, 4], [7, 1, 5], [8, 0, 3]]);
+    const [done, held, removed] = ads;
+    t.same(pick(done, ['Owner', 'Cmd', 'UserLog', 'QDate', 'GlobalJobId', 'SubmitHost', 'LastJobStatus', 'NumJobStarts', 'LastRemoteHost', 'RemoteHost']), {
+      Owner: '"alice"', Cmd: '"???"', UserLog: '"job.log"', QDate: String(secs(0)), GlobalJobId: `"localhost#7.0#${secs(0)}"`,
+      SubmitHost: '"<10.0.0.1:9618>"', LastJobStatus: '2', NumJobStarts: '1', LastRemoteHost: '"<10.0.0.2:9618>"', RemoteHost: undefined,
+    });
+    t.same(pick(done, ['ExitBySignal', 'ExitCode', 'CompletionDate', 'RemoteUserCpu', 'RemoteSysCpu', 'LastRemoteWallClockTime', 'RemoteWallClockTime', 'ImageSize', 'ResidentSetSize']), {
+      ExitBySignal: 'false', ExitCode: '3', CompletionDate: String(secs(40)), RemoteUserCpu: '3.0', RemoteSysCpu: '61.0',
+      LastRemoteWallClockTime: '30.0', RemoteWallClockTime: '30.0', ImageSize: '2048', ResidentSetSize: '1000',
+    });
+    t.same(pick(held, ['HoldReason', 'HoldReasonCode', 'HoldReasonSubCode', 'NumSystemHolds', 'LastVacateTime', 'LastVacateReason', 'Cmd']), {
+      HoldReason: '"disk full"', HoldReasonCode: '13', HoldReasonSubCode: '2', NumSystemHolds: '1',
+      LastVacateTime: String(secs(30)), LastVacateReason: '"disk full"', Cmd: '"/bin/sleep"',
+    }, "a 028 event adds the job's attributes, not those its trigger repeats");
+    t.same(pick(removed, ['QDate', 'RemoveReason', 'EnteredCurrentStatus']), {
+      QDate: String(secs(50)), RemoveReason: '"via condor_rm (by user alice)"', EnteredCurrentStatus: String(secs(60)),
+    }, 'a second submit event of a job starts its ad anew');
+  });
+}
+
+t.test('only the jobs `keep` picks are followed', async (t) => {
+  const text = events.map((e) => formatEventText(e)).join('');
+  const ads = userlogToJobAds(parseEventLog(text), opts, (cluster, proc) => cluster === 7 && proc === 1);
+  t.same(ads.map((ad) => ad.getInt('JobStatus')), [5]);
+});
