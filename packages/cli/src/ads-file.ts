@@ -3,6 +3,8 @@
 // -file (HTCondor's history file: each ad followed by a `*** …` line).
 import fs from 'node:fs';
 import { ClassAd, isTrue, parseExpr, type Expr } from '@tinycondor/shared/classad/index';
+import { EventLogParseError, parseEventLog, userlogToJobAds, type UserlogAdsOptions } from '@tinycondor/shared/eventlog/index';
+import type { JobSpec } from '@tinycondor/shared/job-id';
 import { CliError } from './cli-error.js';
 
 function readText(file: string, what: string): string {
@@ -28,6 +30,30 @@ export function readLongAds(file: string): ClassAd[] {
     .map((block) => block.split(/\r?\n/).filter((line) => !line.startsWith('--')).join('\n'))
     .filter((block) => block.trim() !== '');
   return blocks.map((block, index) => parseAd(block, file, index));
+}
+
+/**
+ * condor_q -userlog: the jobs of a job event log, their state rebuilt from its events, those of `jobs`
+ * only when some are named (userlog_to_classads' JobIds).
+ */
+export function readUserlogAds(file: string, jobs: readonly JobSpec[], opts: Omit<UserlogAdsOptions, 'filename'>): ClassAd[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    // queue.cpp's words, when ReadUserLog cannot open the log.
+    throw new CliError(`\nCan't open user log: ${file}`);
+  }
+  let log;
+  try {
+    log = parseEventLog(text);
+  } catch (err) {
+    if (err instanceof EventLogParseError) throw new CliError(`Error reading user log ${file}: ${err.message}`);
+    throw err;
+  }
+  const keep = (cluster: number, proc: number): boolean =>
+    jobs.length === 0 || jobs.some((j) => j.cluster === cluster && (j.proc === undefined || j.proc === proc));
+  return userlogToJobAds(log, { ...opts, filename: file }, keep);
 }
 
 /** The ads of a history file, oldest first (CondorClassAdFileParseHelper("***")). */

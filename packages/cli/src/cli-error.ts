@@ -16,6 +16,8 @@ export interface CommandIo {
   /** Bytes to stdout as they are (a file condor_chirp fetches to `-`); commands fall back to `stdout` without it. */
   stdoutBytes?: (data: Uint8Array) => void;
   stderr: (text: string) => void;
+  /** The columns of the terminal stdout is; undefined when stdout is no terminal (condor_q's getConsoleWindowSize). */
+  stdoutColumns?: () => number | undefined;
   env: NodeJS.ProcessEnv;
   cwd: string;
   readStdin: () => Promise<string>;
@@ -36,6 +38,7 @@ export function runMain(command: Command): void {
     stdout: (text) => process.stdout.write(text),
     stdoutBytes: (data) => process.stdout.write(data),
     stderr: (text) => process.stderr.write(text),
+    stdoutColumns: () => (process.stdout.isTTY ? process.stdout.columns ?? 0 : undefined),
     env: process.env,
     cwd: process.cwd(),
     readStdin: () => readAll(process.stdin),

@@ -17,6 +17,8 @@ const defaults: QueryArgs = {
   limit: undefined,
   warnings: [],
   forwards: false,
+  wide: false,
+  dag: false,
 };
 
 function cliError(args: string[]): CliError {
@@ -143,4 +145,25 @@ t.test('condor_history -since, -completedsince, -forwards and -backwards, with h
     "Error: Argument -format requires a spec and classad attribute name as parameters.\n\t\te.g. condor_history -format '%d' ClusterId",
     '-forwards needs four letters: -for is -format, as in history.cpp',
   );
+});
+
+t.test('condor_q -wide, -wide:N, -dag and -userlog', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-wide').wide, q('-wide').wideWidth], [true, undefined]);
+  t.same([q('-w:100').wide, q('-w:100').wideWidth], [false, 100], '-wide:N cuts to N columns');
+  t.same([q('-wide:120', '-wide').wide, q('-wide', '-wide:x').wideWidth], [true, 0], 'the last -wide wins; atoi of no number is 0');
+  t.equal(q('-dag').dag, true);
+  t.equal(q('-userlog', 'job.log').userlogFile, 'job.log');
+  t.throws(() => q('-userlog'), { message: 'Error: -userlog requires a filename' });
+  t.throws(() => parseQueryArgs(['-wide'], USAGE), /unknown option -wide/, 'condor_history has no -wide');
+  t.throws(() => parseQueryArgs(['-userlog', 'x'], USAGE), { message: 'condor_history: -userlog is not supported by tinycondor' });
+});
+
+t.test('buildConstraint: with -dag or batch output a cluster id also selects its DAG node jobs', async (t) => {
+  const q = parseQueryArgs(['7', '8.0', '9.1'], USAGE, { queueViews: true });
+  t.equal(
+    buildConstraint(q, { dagNodes: true }),
+    '(ClusterId == 7 || DAGManJobId == 7 || (ClusterId == 8 && ProcId == 0) || DAGManJobId == 8 || (ClusterId == 9 && ProcId == 1))',
+  );
+  t.equal(buildConstraint(q), '(ClusterId == 7 || (ClusterId == 8 && ProcId == 0) || (ClusterId == 9 && ProcId == 1))');
 });

@@ -27,6 +27,14 @@ export interface QueryArgs {
   jobadsFile?: string;
   /** condor_history -file FILE: a history file (ads each followed by a `***` line), not the schedd's history. */
   historyFile?: string;
+  /** condor_q -userlog FILE: the jobs a job event log describes, their state rebuilt from its events. */
+  userlogFile?: string;
+  /** condor_q -wide: rows are not cut to the console (widescreen). */
+  wide: boolean;
+  /** condor_q -wide:N: the console width rows are cut to (0: the console's own); rows are then cut even when piped. */
+  wideWidth?: number;
+  /** condor_q -dag: DAG node jobs under their DAGMan job, shown by node name. */
+  dag: boolean;
 }
 
 /** condor_history -since ARG: a job id (C or C.P), or an expression that is not a literal. */
@@ -69,7 +77,7 @@ function isOption(arg: string, name: string, min: number): boolean {
 
 /** `queueViews`: condor_q's own options (-hold/-held, -run); `historyScan`: condor_history's (-since, -forwards…). */
 export function parseQueryArgs(args: string[], usage: string, { queueViews = false, historyScan = false } = {}): QueryArgs {
-  const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false };
+  const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false, wide: false, dag: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = (): string => {
@@ -111,10 +119,23 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       const format = arg.split(':')[1];
       if (format !== undefined && !/^(long|auto)$/i.test(format)) throw new CliError(`condor_q: ${arg}: tinycondor reads job ads in long form only`);
       parsed.jobadsFile = file;
+    } else if (queueViews && isOption(arg, 'userlog', 1)) {
+      const file = args[++i];
+      if (file === undefined) throw new CliError('Error: -userlog requires a filename');
+      parsed.userlogFile = file;
     } else if (isOption(arg, 'userlog', 1)) {
-      // Refused rather than ignored: a user log's job states are not turned into ads yet.
-      throw new CliError(`${queueViews ? 'condor_q' : 'condor_history'}: -userlog is not supported by tinycondor`);
-    } else if (isOption(arg, 'format', 1)) {
+      // Refused rather than ignored: condor_history does not read a user log's jobs yet.
+      throw new CliError('condor_history: -userlog is not supported by tinycondor');
+    } else if (queueViews && isOption(arg, 'wide', 1)) {
+      // queue.cpp: -wide stops the cutting; -wide:N cuts to N columns instead of the console's (atoi).
+      parsed.wide = true;
+      const colon = arg.indexOf(':');
+      if (colon >= 0) {
+        parsed.wideWidth = Number(/^\s*[+-]?\d+/.exec(arg.slice(colon + 1))?.[0] ?? 0);
+        parsed.wide = false;
+      }
+    } else if (queueViews && isOption(arg, 'dag', 2)) parsed.dag = true;
+    else if (isOption(arg, 'format', 1)) {
       const format = args[++i];
       const attr = args[++i];
       if (format === undefined || attr === undefined) {
@@ -167,10 +188,16 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
   return parsed;
 }
 
-/** One ClassAd constraint for the schedd from ids, owners and -constraint expressions. */
-export function buildConstraint(query: QueryArgs): string | undefined {
+/**
+ * One ClassAd constraint for the schedd from ids, owners and -constraint expressions. `dagNodes` (-dag
+ * or batch output): a cluster id also selects the node jobs of the DAGMan job it names.
+ */
+export function buildConstraint(query: QueryArgs, { dagNodes = false } = {}): string | undefined {
   const clauses: string[] = query.constraints.map((c) => `(${c})`);
-  const ids = query.jobs.map((j) => (j.proc === undefined ? `ClusterId == ${j.cluster}` : `(ClusterId == ${j.cluster} && ProcId == ${j.proc})`));
+  const ids = query.jobs.flatMap((j) => [
+    j.proc === undefined ? `ClusterId == ${j.cluster}` : `(ClusterId == ${j.cluster} && ProcId == ${j.proc})`,
+    ...(dagNodes && (j.proc ?? 0) < 1 ? [`DAGManJobId == ${j.cluster}`] : []),
+  ]);
   const owners = query.owners.map((o) => `Owner == ${quoteString(o)}`);
   const selection = [...ids, ...owners];
   if (selection.length > 0) clauses.push(`(${selection.join(' || ')})`);

@@ -11,32 +11,35 @@ import {
   formatTotalsFromCounts,
   formatHistory,
   formatQueueBatch,
+  formatQueueDag,
   formatQueueHeld,
   formatQueueRun,
   formatQueueNoBatch,
   formatTotals,
+  rowFit,
   summarizeSinful,
   type QueueViewContext,
 } from '../format/index.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { toolEvalContext } from '../tool-user-maps.js';
-import { readHistoryAds, readLongAds, selectAds } from '../ads-file.js';
+import { readHistoryAds, readLongAds, readUserlogAds, selectAds } from '../ads-file.js';
 import { commonView } from '../format/query-view.js';
 import { buildConstraint, parseQueryArgs, type QueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-jobads <file>] [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -format <fmt> <attr>... | -json | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -format <fmt> <attr>... | -json | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
   'Usage: condor_history [-file <file>] [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
-async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
+async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs, dagNodes = false): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
   const fromFile = from === 'jobs' ? query.jobadsFile : query.historyFile;
-  if (fromFile !== undefined) return adsFromFile(from, fromFile, query);
+  if (fromFile !== undefined) return adsFromFile(from, fromFile, query, dagNodes);
+  if (from === 'jobs' && query.userlogFile !== undefined) return adsFromUserlog(query.userlogFile, query, dagNodes);
   const pool = loadPoolConfig(io.env, io.stderr);
   const api = connectSchedd(pool);
-  const selection = { constraint: buildConstraint(query), limit: query.limit };
+  const selection = { constraint: buildConstraint(query, { dagNodes }), limit: query.limit };
   const reply = from === 'history' ? await api.history({ ...selection, since: query.since, forwards: query.forwards }) : await api.jobs(selection);
   const url = new URL(api.baseUrl);
   return {
@@ -51,7 +54,7 @@ async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArg
 }
 
 /** condor_q -jobads / condor_history -file: the ads of a file, selected as the schedd would select them. */
-function adsFromFile(from: 'jobs' | 'history', file: string, query: QueryArgs): { ads: ClassAd[]; context: QueueViewContext } {
+function adsFromFile(from: 'jobs' | 'history', file: string, query: QueryArgs, dagNodes: boolean): { ads: ClassAd[]; context: QueueViewContext } {
   let ads = from === 'jobs' ? readLongAds(file) : readHistoryAds(file);
   // A history file holds the oldest job first; condor_history shows the newest first unless -forwards.
   if (from === 'history' && !query.forwards) ads = ads.reverse();
@@ -60,8 +63,22 @@ function adsFromFile(from: 'jobs' | 'history', file: string, query: QueryArgs): 
     if (stop !== undefined) ads = ads.slice(0, ads.indexOf(stop));
   }
   return {
-    ads: selectAds(ads, buildConstraint(query), query.limit),
+    ads: selectAds(ads, buildConstraint(query, { dagNodes }), query.limit),
     context: { scheddName: '', scheddAddress: '', now: new Date(), currentUser: os.userInfo().username, sourceLabel: `Jobads: ${file}` },
+  };
+}
+
+/**
+ * condor_q -userlog: the jobs of a job event log as userlog_to_classads rebuilds them (owned by the user
+ * reading the log), selected by the query's constraint.
+ */
+function adsFromUserlog(file: string, query: QueryArgs, dagNodes: boolean): { ads: ClassAd[]; context: QueueViewContext } {
+  const now = new Date();
+  const currentUser = os.userInfo().username;
+  const ads = readUserlogAds(file, query.jobs, { owner: currentUser, now });
+  return {
+    ads: selectAds(ads, buildConstraint(query, { dagNodes }), query.limit),
+    context: { scheddName: '', scheddAddress: '', now, currentUser, sourceLabel: `Userlog: ${file}` },
   };
 }
 
@@ -151,30 +168,37 @@ export const condorQ: Command = async (args, io) => {
   const analyze = takeAnalyzeArgs(args);
   const query = parseQueryArgs(analyze.rest, Q_USAGE, { queueViews: true });
   for (const warning of query.warnings) io.stderr(`${warning}\n`);
-  if (query.view === 'totals' && query.jobadsFile === undefined && query.constraints.length === 0 && query.jobs.length === 0 && query.owners.length === 0) {
+  const fromFile = query.jobadsFile !== undefined || query.userlogFile !== undefined;
+  if (query.view === 'totals' && !fromFile && query.constraints.length === 0 && query.jobs.length === 0 && query.owners.length === 0) {
     io.stdout(await quickTotals(io, query.allUsers));
     return 0;
   }
-  const { ads, context } = await fetchAds(io, 'jobs', query);
-  // Like HTCondor since 8.6: only your own jobs unless -allusers, or ids/owners were named.
+  // Batch output is the default of the table views; -run and -hold turn it off (queue.cpp).
+  const batch = !analyze.analyze && (query.view === 'default' || query.view === 'batch');
+  const { ads, context } = await fetchAds(io, 'jobs', query, query.dag || batch);
+  // Like HTCondor since 8.6: only your own jobs unless -allusers, or ids/owners were named. A file's
+  // jobs are all shown (show_file_queue asks no schedd for "my jobs").
   const allUsers = query.allUsers || query.owners.length > 0 || query.jobs.length > 0;
-  const shown = allUsers ? ads : ads.filter((ad) => ad.getString('Owner') === context.currentUser);
+  const shown = allUsers || fromFile ? ads : ads.filter((ad) => ad.getString('Owner') === context.currentUser);
   if (analyze.analyze) {
     io.stdout(await analyzeQueue(io, analyze, shown, context));
     return 0;
   }
-  const opts = { allUsers, allUsersTotals: countJobs(ads) };
+  const fit = rowFit(query.wide, query.wideWidth, io.stdoutColumns?.());
+  const opts = { allUsers, allUsersTotals: countJobs(ads), fit, fromFile };
   const text =
     commonView(query, shown, toolEvalContext('TOOL', io)) ??
     (query.view === 'totals'
       ? formatTotals(shown, context, opts)
       : query.view === 'hold'
         ? formatQueueHeld(shown, context, opts)
+        : query.dag && (query.view === 'run' || query.view === 'nobatch')
+        ? formatQueueDag(shown, context, opts, io.stderr)
         : query.view === 'run'
-        ? formatQueueRun(shown, context)
+        ? formatQueueRun(shown, context, fit)
         : query.view === 'nobatch'
         ? formatQueueNoBatch(shown, context, opts)
-        : formatQueueBatch(shown, context, opts));
+        : formatQueueBatch(shown, context, { ...opts, dag: query.dag, partialClusters: query.jobs.some((j) => j.proc !== undefined) }));
   io.stdout(text);
   return 0;
 };

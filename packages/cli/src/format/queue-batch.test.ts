@@ -89,3 +89,37 @@ t.test('totals for the user and all users can come from the whole queue', async 
   t.match(out, 'Total for alice: 10 jobs; 1 completed, 2 removed, 3 idle, 4 running, 0 held, 0 suspended \n');
   t.match(out, 'Total for all users: 20 jobs; 1 completed, 2 removed, 3 idle, 4 running, 0 held, 0 suspended\n\n');
 });
+
+t.test('a console too narrow for OWNER, BATCH_NAME and JOB_IDS shares out what the fixed columns leave', async (t) => {
+  const owner = 'a-very-long-owner-name';
+  const jobs = [
+    job(7, 0, 2, { JobBatchName: 'nightly-simulation-run', Owner: owner, TotalSubmitProcs: 2 }),
+    job(9, 0, 1, { JobBatchName: 'nightly-simulation-run', Owner: owner, TotalSubmitProcs: 1 }),
+  ];
+  const out = formatQueueBatch(jobs, { ...CTX, currentUser: owner }, { allUsers: false, fit: { wide: false, width: 80 } });
+  t.same(out.split('\n').slice(3, 5), [
+    'OWNER       BATCH_NAME        SUBMITTED   DONE   RUN    IDLE  TOTAL JOB_IDS',
+    'a-very-long nightly-simula  11/23 09:59      1      1      1      3 7.0 ... 9.0',
+  ]);
+  const narrow = formatQueueBatch(jobs, { ...CTX, currentUser: owner }, { allUsers: false, fit: { wide: false, width: 60 } });
+  t.same(narrow.split('\n').slice(3, 5), [
+    'OWNER    BATCH_NAME    SUBMITTED   DONE   RUN    IDLE  TOTA',
+    'a-very-l nightly-si  11/23 09:59      1      1      1      ',
+  ], 'cut at 59 columns');
+});
+
+t.test('DAG node jobs fold into their DAGMan job\'s line; with -dag a line of nodes alone shows the node name', async (t) => {
+  const dagman = job(10, 0, 2, { JobUniverse: 7, JobBatchName: 'diamond.dag+10', DAG_NodesTotal: 4, DAG_NodesDone: 1 });
+  const node = (cluster: number, status: number, name: string, dag: number) =>
+    job(cluster, 0, status, { DAGManJobId: dag, DAGNodeName: name, JobBatchName: 'diamond.dag+10' });
+  const orphan = job(20, 0, 1, { DAGManJobId: 19, DAGNodeName: 'orphan' });
+  const jobs = [dagman, node(11, 2, 'B', 10), node(12, 5, 'C', 10), orphan, job(21, 0, 2, { JobUniverse: 7 })];
+  const lines = (dag: boolean) => formatQueueBatch(jobs, CTX, { allUsers: true, dag }).split('\n').slice(3, 7);
+  t.same(lines(false), [
+    'OWNER BATCH_NAME        SUBMITTED   DONE   RUN    IDLE   HOLD  TOTAL JOB_IDS',
+    'alice diamond.dag+10  11/23 09:59      1      1      _      1      4 11.0 ... 12.0',
+    'alice NODE: orphan    11/23 09:59      _      _      1      _      _ 20.0',
+    'alice DAG: 21         11/23 09:59      _      _      _      _      _ 0.0',
+  ], 'a DAGMan job with no node jobs queued shows JOB_IDS 0.0, as condor_q does');
+  t.same(lines(true).slice(2, 3), ['orphan NODE: orphan    11/23 09:59      _      _      1      _      _ 20.0']);
+});

@@ -12,13 +12,53 @@ export interface QueueViewContext {
   sourceLabel?: string;
 }
 
+/**
+ * How condor_q fits table rows to the console (queue.cpp): `wide` (-wide, or output that is not a
+ * terminal) prints rows whole without their trailing blanks (trim_whitespace_before_newline); otherwise
+ * header and rows are cut at `width` - 1 characters (SetOverallWidth) and keep their trailing blanks.
+ */
+export type RowFit = { wide: true } | { wide: false; width: number };
+
+export const WIDE: RowFit = { wide: true };
+
+/**
+ * The fit queue.cpp picks: wide after -wide, and when no -wide option was given and stdout is no terminal
+ * (`consoleColumns` undefined: getConsoleWindowSize fails); else the width of -wide:N, the console's, or 80.
+ */
+export function rowFit(wide: boolean, wideWidth: number | undefined, consoleColumns: number | undefined): RowFit {
+  if (wide || (wideWidth === undefined && consoleColumns === undefined)) return WIDE;
+  const width = wideWidth !== undefined && wideWidth > 0 ? wideWidth : consoleColumns !== undefined && consoleColumns > 0 ? consoleColumns : 80;
+  return { wide: false, width };
+}
+
+/** A header or row fitted as `fit` says. */
+export function fitRow(text: string, fit: RowFit, { heading = false } = {}): string {
+  if (fit.wide) return heading ? text : text.trimEnd();
+  return text.slice(0, Math.max(0, fit.width - 1));
+}
+
+/**
+ * The widest the OWNER column of the job tables grows to (max_name_column_width): 14 plus what the
+ * console has beyond 80 columns; in wide mode it never grows.
+ */
+export function maxOwnerWidth(fit: RowFit, base = 14): number {
+  return fit.wide ? base : base + (fit.width - 80);
+}
+
 export interface QueueViewOptions {
+  /** How rows fit the console; wide when not given. */
+  fit?: RowFit;
   /** condor_q -allusers: the query was not limited to the current user's jobs. */
   allUsers: boolean;
   /** The current user's totals over the whole queue; defaults to counting `jobs` owned by ctx.currentUser. */
   myTotals?: JobTotals;
   /** Totals over every job in the queue; defaults to counting `jobs`. */
   allUsersTotals?: JobTotals;
+  /**
+   * The jobs came from a file (-jobads, -userlog: show_file_queue), whose summary ad has no per-user
+   * counts: only the `Total for query` line, its seven empty columns left as blanks.
+   */
+  fromFile?: boolean;
 }
 
 /** `<1.2.3.4:9618?addrs=...>` becomes `<1.2.3.4:9618?...`, as summarize_sinful_for_display does. */
@@ -47,6 +87,7 @@ export function summaryLines(jobs: readonly ClassAd[], ctx: QueueViewContext, op
 }
 
 function summaryLinesFor(query: JobTotals, jobs: readonly ClassAd[], ctx: QueueViewContext, opts: QueueViewOptions): string {
+  if (opts.fromFile) return `${totalsText('query', query)}${' '.repeat(7)}\n`;
   const parts = [totalsText('query', query)];
   if (!opts.allUsers) {
     const mine = opts.myTotals ?? countJobs(jobs.filter((job) => job.getString('Owner') === ctx.currentUser));

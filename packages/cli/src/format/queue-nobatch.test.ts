@@ -1,6 +1,7 @@
 process.env.TZ = 'UTC';
 import t from 'tap';
-import { formatQueueHeld, formatQueueNoBatch, formatQueueRun } from './queue-nobatch.js';
+import { WIDE, type RowFit } from './queue-frame.js';
+import { formatQueueDag, formatQueueHeld, formatQueueNoBatch, formatQueueRun } from './queue-nobatch.js';
 import { at, CTX, jobAd, TITLE } from './test-ads.js';
 
 const QDATE = at('2026-11-23T09:59:00Z');
@@ -90,4 +91,56 @@ t.test('-run: where each running job runs (REMOTE_HOST, ?? when unknown), no sum
     '   1.1   alice          11/23 09:59   0+00:00:05 ??',
     '',
   ].join('\n'));
+});
+
+t.test('on a console rows are cut to its width less one and keep their blanks; OWNER grows into a wide one', async (t) => {
+  const jobs = [
+    job(1, 0, { JobStatus: 1, Cmd: '/bin/sleep', Arguments: '600 and a long argument list' }),
+    job(1, 1, { JobStatus: 1, Cmd: '/x', Owner: 'a-rather-long-owner-name' }),
+  ];
+  const lines = (fit: RowFit) => formatQueueNoBatch(jobs, CTX, { allUsers: true, fit }).split('\n').slice(3, 6);
+  t.same(lines({ wide: false, width: 70 }), [
+    ' ID      OWNER            SUBMITTED     RUN_TIME ST PRI SIZE CMD',
+    '   1.0   alice          11/23 09:59   0+00:00:00 I  0        sleep 60',
+    '   1.1   a-rather-long- 11/23 09:59   0+00:00:00 I  0        x',
+  ], 'an 80-column console or less leaves OWNER at 14');
+  t.same(lines({ wide: false, width: 85 })[2], '   1.1   a-rather-long-owner 11/23 09:59   0+00:00:00 I  0        x', '14 + (85 - 80) columns');
+  t.same(lines({ wide: false, width: 200 })[2], '   1.1   a-rather-long-owner-name 11/23 09:59   0+00:00:00 I  0        x');
+  t.same(lines(WIDE)[1], '   1.0   alice          11/23 09:59   0+00:00:00 I  0        sleep 600 and a long argument list');
+  const blank = formatQueueNoBatch([job(2, 0, { JobStatus: 1 })], CTX, { allUsers: true, fit: { wide: false, width: 80 } }).split('\n')[4];
+  t.equal(blank, '   2.0   alice          11/23 09:59   0+00:00:00 I  0        ', 'no CMD: the blanks stay');
+  t.equal(formatQueueRun(jobs, CTX, { wide: false, width: 50 }).split('\n')[3], ' ID      OWNER            SUBMITTED     RUN_TIME ');
+});
+
+t.test('-hold is never cut to the console', async (t) => {
+  const held = [jobAd({ ClusterId: 3, ProcId: 0, Owner: 'alice', JobStatus: 5, EnteredCurrentStatus: at('2026-11-23T09:30:00Z'), HoldReason: 'x'.repeat(100) })];
+  t.equal(formatQueueHeld(held, CTX, { allUsers: true, fit: { wide: false, width: 40 } }).split('\n')[4].length, 36 + 100);
+});
+
+t.test('-dag -nobatch: node jobs under their DAGMan job, by node name', async (t) => {
+  const dagman = job(10, 0, { JobStatus: 2, JobUniverse: 7, Cmd: '/usr/bin/condor_dagman' });
+  const node = (cluster: number, name: string, dag: number | string, extra = {}) =>
+    job(cluster, 0, { JobStatus: 1, Cmd: '/bin/true', DAGManJobId: dag, DAGNodeName: name, ...extra });
+  const jobs = [
+    node(13, 'C', 10), dagman, node(11, 'A', 10), job(12, 0, { JobStatus: 1, Cmd: '/bin/other' }),
+    job(14, 0, { JobStatus: 2, JobUniverse: 7, Cmd: '/usr/bin/condor_dagman', DAGManJobId: '10.0', DAGNodeName: 'SUB' }),
+    node(15, 'SUB_A', 14), node(20, 'orphan', 19),
+  ];
+  const warnings: string[] = [];
+  const out = formatQueueDag(jobs, CTX, { allUsers: true }, (m) => warnings.push(m));
+  t.equal(out.split('\n').slice(3, 11).join('\n'), [
+    ' ID      OWNER/NODENAME      SUBMITTED     RUN_TIME ST PRI SIZE CMD',
+    '  10.0   alice             11/23 09:59   0+00:00:00 R  0        condor_dagman',
+    '  11.0    |-A              11/23 09:59   0+00:00:00 I  0        true',
+    '  13.0    |-C              11/23 09:59   0+00:00:00 I  0        true',
+    '  14.0    |-SUB            11/23 09:59   0+00:00:00 R  0        condor_dagman',
+    '  15.0     |-SUB_A         11/23 09:59   0+00:00:00 I  0        true',
+    '  12.0   alice             11/23 09:59   0+00:00:00 I  0        other',
+    '  20.0   |-orphan          11/23 09:59   0+00:00:00 I  0        true',
+  ].join('\n'));
+  t.same(warnings, []);
+  const long = formatQueueDag([dagman, node(11, 'a-very-long-node-name', 10)], CTX, { allUsers: true }, () => {});
+  t.equal(long.split('\n')[5], '  11.0    |-a-very-long-no 11/23 09:59   0+00:00:00 I  0        true', 'cut to the 17-wide column');
+  formatQueueDag([job(30, 0, { JobStatus: 1, DAGManJobId: 10 })], CTX, { allUsers: true }, (m) => warnings.push(m));
+  t.same(warnings, ['DAG node job with no DAGNodeName attribute!\n']);
 });

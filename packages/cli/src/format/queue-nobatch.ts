@@ -1,7 +1,8 @@
 // condor_q -nobatch: one line per job (jobDefault_PrintFormat).
 import type { ClassAd } from './classad.js';
 import { jobDescription, jobRunSeconds, jobStatusCell, memoryUsageMb } from './job-columns.js';
-import { queueTitle, sortByJobId, summaryLines, type QueueViewContext, type QueueViewOptions } from './queue-frame.js';
+import { fitRow, maxOwnerWidth, queueTitle, sortByJobId, summaryLines, WIDE, type QueueViewContext, type QueueViewOptions, type RowFit } from './queue-frame.js';
+import { dagOrder, linkRows, type JobRow } from './queue-rows.js';
 import { alignLeft, alignRight, fitLeft, fitRight, formatDuration, formatShortDate } from './text.js';
 
 export interface NoBatchOptions extends QueueViewOptions {
@@ -39,32 +40,35 @@ function renderJob(job: ClassAd, now: Date, cumulative: boolean): JobCells {
   };
 }
 
+/** The OWNER column's declared width: 14, or 17 for -dag's OWNER/NODENAME. */
+const DAG_OWNER_WIDTH = 17;
+
 /**
  * Column widths after fixup_std_column_widths: the id columns and SIZE grow only when some cluster id
- * reaches 9999, some proc id 999, or some owner is longer than 14. Output that is not a terminal gets no
- * wider OWNER column, so long owners are cut at 14 characters, as condor_q does when piped.
+ * reaches 9999, some proc id 999, or some owner is longer than 14. OWNER grows only on a console (not in
+ * wide mode), up to 14 more than the console has beyond 80 columns; a longer owner is cut.
+ * `longestOwner` is max_owner_name (with -dag, a node name counts 3 more, and its depth).
  */
-function columnWidths(rows: readonly JobCells[]) {
+function columnWidths(rows: readonly JobCells[], fit: RowFit, longestOwner: number, ownerBase = OWNER_WIDTH) {
   const maxCluster = Math.max(0, ...rows.map((r) => r.cluster));
   const maxProc = Math.max(0, ...rows.map((r) => r.proc));
-  const longestOwner = Math.max(0, ...rows.map((r) => r.owner.length));
   const widen = maxCluster >= 9999 || maxProc >= 999 || longestOwner > OWNER_WIDTH;
   const maxMemory = Math.max(0, ...rows.map((r) => r.memoryMb ?? 0));
+  const ownerLimit = maxOwnerWidth(fit, ownerBase);
   return {
+    widen,
     cluster: widen ? Math.min(9, Math.max(4, String(maxCluster).length)) : 4,
     proc: widen ? Math.min(9, Math.max(3, String(maxProc).length)) : 3,
+    owner: widen && !fit.wide && longestOwner > OWNER_WIDTH ? Math.max(ownerBase, Math.min(longestOwner, ownerLimit)) : ownerBase,
     priority: Math.max(3, ...rows.map((r) => r.priority.length)),
     size: widen ? Math.max(4, maxMemory.toFixed(1).length) : 4,
   };
 }
 
-/** condor_q -nobatch. */
-export function formatQueueNoBatch(jobs: ClassAd[], ctx: QueueViewContext, opts: NoBatchOptions): string {
-  const rows = sortByJobId(jobs).map((job) => renderJob(job, ctx.now, opts.cumulativeTime === true));
-  const w = columnWidths(rows);
+function defaultTable(rows: readonly JobCells[], ownerHeading: string, w: ReturnType<typeof columnWidths>, fit: RowFit): string {
   const header = [
     alignLeft(' ID', w.cluster + 1) + alignLeft(' ', w.proc),
-    alignLeft('OWNER', OWNER_WIDTH),
+    alignLeft(ownerHeading, w.owner),
     '  SUBMITTED',
     '    RUN_TIME',
     'ST',
@@ -72,34 +76,91 @@ export function formatQueueNoBatch(jobs: ClassAd[], ctx: QueueViewContext, opts:
     alignLeft('SIZE', w.size),
     'CMD',
   ].join(' ');
-  const lines = rows.map((r) => [
+  const lines = rows.map((r) => fitRow([
     `${alignRight(String(r.cluster), w.cluster)}.${alignLeft(String(r.proc), w.proc)}`,
-    fitLeft(r.owner, OWNER_WIDTH),
+    fitLeft(r.owner, w.owner),
     fitRight(r.submitted, 11),
     fitRight(r.runTime, 12),
     alignLeft(r.status, 2),
     alignLeft(r.priority, w.priority),
     fitRight(r.memoryMb === undefined ? '' : r.memoryMb.toFixed(1), w.size),
     r.command,
-  ].join(' ').trimEnd() + '\n');
-  return queueTitle(ctx) + header + '\n' + lines.join('') + '\n' + summaryLines(jobs, ctx, opts) + '\n';
+  ].join(' '), fit) + '\n');
+  return fitRow(header, fit, { heading: true }) + '\n' + lines.join('');
 }
 
-/** condor_q -hold: the held jobs with when and why they were held (jobHold_PrintFormat). */
+/** condor_q -nobatch. */
+export function formatQueueNoBatch(jobs: ClassAd[], ctx: QueueViewContext, opts: NoBatchOptions): string {
+  const fit = opts.fit ?? WIDE;
+  const rows = sortByJobId(jobs).map((job) => renderJob(job, ctx.now, opts.cumulativeTime === true));
+  const w = columnWidths(rows, fit, Math.max(0, ...rows.map((r) => r.owner.length)));
+  return queueTitle(ctx) + defaultTable(rows, 'OWNER', w, fit) + '\n' + summaryLines(jobs, ctx, opts) + '\n';
+}
+
+/**
+ * condor_q -dag -nobatch (jobDAG_PrintFormat): each DAG node job indented under its DAGMan job, its
+ * OWNER/NODENAME cell `|-` and its DAGNodeName after one space per level (format_name_column_for_dag_nodes),
+ * cut to fit the column; `warn` hears of a node job without a DAGNodeName.
+ */
+export function formatQueueDag(jobs: ClassAd[], ctx: QueueViewContext, opts: NoBatchOptions, warn: (message: string) => void): string {
+  const fit = opts.fit ?? WIDE;
+  const rows = linkRows(jobs, false);
+  const cells = new Map<JobRow, JobCells>();
+  let longest = 0;
+  for (const row of rows) {
+    const cell = renderJob(row.job, ctx.now, opts.cumulativeTime === true);
+    // local_render_dag_owner: a node job (one with a DAGManJobId) shows its node name.
+    if (row.job.has('DAGManJobId')) {
+      const node = row.job.getString('DAGNodeName');
+      if (node !== undefined) {
+        cell.owner = node;
+        longest = Math.max(longest, node.length + 3);
+      } else {
+        warn('DAG node job with no DAGNodeName attribute!\n');
+        longest = Math.max(longest, cell.owner.length);
+      }
+    } else {
+      longest = Math.max(longest, cell.owner.length);
+    }
+    cells.set(row, cell);
+  }
+  for (const row of rows.slice(1)) {
+    if (row.generation > 1) longest = Math.max(longest, cells.get(row)!.owner.length + 2 + row.generation);
+  }
+  const w = columnWidths([...cells.values()], fit, longest, DAG_OWNER_WIDTH);
+  // name_column_width: 17 on a console, 14 in wide mode, unless the id or owner columns were refitted.
+  const nameWidth = w.widen ? w.owner : fit.wide ? OWNER_WIDTH : DAG_OWNER_WIDTH;
+  for (const row of rows) {
+    if (row.dagCluster === 0) continue;
+    const cell = cells.get(row)!;
+    const prefix = `${' '.repeat(row.generation)}|-`;
+    cell.owner = prefix + cell.owner.slice(0, Math.max(0, nameWidth - prefix.length));
+  }
+  const ordered = dagOrder(rows).map((row) => cells.get(row)!);
+  return queueTitle(ctx) + defaultTable(ordered, 'OWNER/NODENAME', w, fit) + '\n' + summaryLines(jobs, ctx, opts) + '\n';
+}
+
+/**
+ * condor_q -hold: the held jobs with when and why they were held (jobHold_PrintFormat). condor_q never
+ * cuts this table to the console (initOutputMask sets wide_mode for it) nor grows its OWNER column; rows
+ * lose their trailing blanks only in wide mode.
+ */
 export function formatQueueHeld(jobs: ClassAd[], ctx: QueueViewContext, opts: QueueViewOptions): string {
   const held = sortByJobId(jobs).filter((job) => job.getInt('JobStatus') === 5);
   const rows = held.map((job) => renderJob(job, ctx.now, false));
-  const w = columnWidths(rows);
+  const w = columnWidths(rows, WIDE, Math.max(0, ...rows.map((r) => r.owner.length)));
+  const trim = (opts.fit ?? WIDE).wide;
   const header = [alignLeft(' ID', w.cluster + 1) + alignLeft(' ', w.proc), alignLeft('OWNER', OWNER_WIDTH), 'HELD_SINCE ', 'HOLD_REASON'].join(' ');
   const lines = held.map((job, i) => {
     const r = rows[i];
     const since = job.getInt('EnteredCurrentStatus');
-    return [
+    const line = [
       `${alignRight(String(r.cluster), w.cluster)}.${alignLeft(String(r.proc), w.proc)}`,
       fitLeft(r.owner, OWNER_WIDTH),
       fitRight(since === undefined ? '' : formatShortDate(since), 11),
       job.getString('HoldReason') ?? '',
-    ].join(' ').trimEnd() + '\n';
+    ].join(' ');
+    return (trim ? line.trimEnd() : line) + '\n';
   });
   return queueTitle(ctx) + header + '\n' + lines.join('') + '\n' + summaryLines(jobs, ctx, opts) + '\n';
 }
@@ -108,20 +169,20 @@ export function formatQueueHeld(jobs: ClassAd[], ctx: QueueViewContext, opts: Qu
  * condor_q -run: the running jobs with where they run (jobRuntime_PrintFormat: REMOTE_HOST, `??` when
  * unknown), and no summary.
  */
-export function formatQueueRun(jobs: ClassAd[], ctx: QueueViewContext): string {
+export function formatQueueRun(jobs: ClassAd[], ctx: QueueViewContext, fit: RowFit = WIDE): string {
   const sorted = sortByJobId(jobs);
   const rows = sorted.map((job) => renderJob(job, ctx.now, false));
-  const w = columnWidths(rows);
-  const header = [alignLeft(' ID', w.cluster + 1) + alignLeft(' ', w.proc), alignLeft('OWNER', OWNER_WIDTH), '  SUBMITTED', '    RUN_TIME', 'HOST(S)'].join(' ');
+  const w = columnWidths(rows, fit, Math.max(0, ...rows.map((r) => r.owner.length)));
+  const header = [alignLeft(' ID', w.cluster + 1) + alignLeft(' ', w.proc), alignLeft('OWNER', w.owner), '  SUBMITTED', '    RUN_TIME', 'HOST(S)'].join(' ');
   const lines = sorted.map((job, i) => {
     const r = rows[i];
-    return [
+    return fitRow([
       `${alignRight(String(r.cluster), w.cluster)}.${alignLeft(String(r.proc), w.proc)}`,
-      fitLeft(r.owner || '??', OWNER_WIDTH),
+      fitLeft(r.owner || '??', w.owner),
       fitRight(r.submitted || '??', 11),
       fitRight(r.runTime, 12),
       job.getString('RemoteHost') ?? '??',
-    ].join(' ').trimEnd() + '\n';
+    ].join(' '), fit) + '\n';
   });
-  return queueTitle(ctx) + header + '\n' + lines.join('');
+  return queueTitle(ctx) + fitRow(header, fit, { heading: true }) + '\n' + lines.join('');
 }

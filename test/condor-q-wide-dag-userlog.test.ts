@@ -1,0 +1,66 @@
+// condor_q -wide[:N], -dag and -userlog FILE against a real pool: rows cut to a console width, DAG node
+// jobs (submitted with +DAGManJobId / +DAGNodeName) under their DAGMan job, and the jobs of a job event
+// log with their state rebuilt from its events.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
+
+const me = os.userInfo().username;
+
+t.test('condor_q -wide, -dag and -userlog', async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 1 });
+  writeExecutable(path.join(pool.dir, 'quick.sh'), '#!/bin/sh\nexit 3\n');
+  fs.writeFileSync(
+    path.join(pool.dir, 'jobs.sub'),
+    'executable = quick.sh\narguments = a long list of arguments that does not fit a narrow console\nlog = job.log\nqueue\n',
+  );
+  fs.writeFileSync(path.join(pool.dir, 'held.sub'), 'executable = /bin/true\nlog = job.log\nhold = true\n+DAGManJobId = 1\n+DAGNodeName = "B"\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['jobs.sub'])).code, 0);
+  t.equal((await pool.run('condor_submit', ['held.sub'])).code, 0);
+  await waitForEvents(path.join(pool.dir, 'job.log'), (events) => events.some((e) => e.code === 5) && events.some((e) => e.code === 12));
+
+  await t.test('-userlog: the jobs of the log, their state from its events', async (t) => {
+    const af = await pool.run('condor_q', ['-userlog', 'job.log', '-af', 'ClusterId', 'ProcId', 'JobStatus', 'ExitCode', 'Owner', 'Cmd', 'HoldReasonCode']);
+    t.same([af.code, af.stderr, af.stdout], [0, '', `1 0 4 3 ${me} ??? undefined\n2 0 5 undefined ${me} ??? 15\n`]);
+    const table = await pool.run('condor_q', ['-userlog', 'job.log', '-nobatch']);
+    t.match(table.stdout, /^\n\n-- Userlog: job\.log @ \d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\n ID      OWNER            SUBMITTED     RUN_TIME ST PRI SIZE CMD\n/);
+    t.match(table.stdout, /^ +1\.0 +\S+ +.* C +0 +\S+ \?\?\?$/m);
+    t.match(table.stdout, /\nTotal for query: 2 jobs; 1 completed, 0 removed, 0 idle, 0 running, 1 held, 0 suspended {7}\n\n$/);
+    const held = await pool.run('condor_q', ['-userlog', 'job.log', '-constraint', 'JobStatus == 5', '-af', 'ClusterId', 'HoldReason']);
+    t.equal(held.stdout, '2 submitted on hold at user\'s request\n');
+    t.equal((await pool.run('condor_q', ['-userlog', 'job.log', '2', '-af', 'ClusterId'])).stdout, '2\n', 'named jobs only');
+    t.match((await pool.run('condor_q', ['-userlog', 'job.log', '-totals'])).stdout, /\n-- Userlog: job\.log @ [^\n]+\nTotal for query: 2 jobs;/);
+    t.match((await pool.run('condor_q', ['-userlog', 'job.log', '-long'])).stdout, /^UserLog = "job\.log"$/m);
+    const missing = await pool.run('condor_q', ['-userlog', 'nope.log']);
+    t.same([missing.code, missing.stderr], [1, "\nCan't open user log: nope.log\n"]);
+  });
+
+  await t.test('-wide:N cuts the rows to N - 1 columns even when piped; -wide and a pipe do not', async (t) => {
+    const cut = await pool.run('condor_q', ['-nobatch', '-wide:60']);
+    const rows = cut.stdout.split('\n').filter((line) => /^ +\d+\.\d+ /.test(line) || line.startsWith(' ID'));
+    t.ok(rows.length === 2 && rows.every((line) => line.length <= 59), cut.stdout);
+    t.match((await pool.run('condor_q', ['-nobatch'])).stdout, /\s+2\.0 .* true\n/);
+    t.match((await pool.run('condor_q', ['-run', '-wide'])).stdout, / ID      OWNER            SUBMITTED     RUN_TIME HOST\(S\)\n/);
+    t.match((await pool.run('condor_q', ['-wide:x'])).stdout, /OWNER/, '-wide:<not a number> is the console width, 80 off a terminal');
+  });
+
+  await t.test('-dag: a node job under its DAGMan job, by node name', async (t) => {
+    // Cluster 1 stands in for the DAGMan job: condor_q links by DAGManJobId whatever the job runs.
+    fs.writeFileSync(path.join(pool.dir, 'dagman.sub'), 'executable = /bin/sleep\narguments = 300\nhold = true\nqueue\n');
+    t.equal((await pool.run('condor_submit', ['dagman.sub'])).code, 0);
+    const tree = await pool.run('condor_q', ['-dag', '-nobatch']);
+    t.match(tree.stdout, / ID      OWNER\/NODENAME      SUBMITTED     RUN_TIME ST PRI SIZE CMD\n/);
+    t.match(tree.stdout, /\n +2\.0 {3}\|-B +\d/, 'cluster 1 left the queue: the node is at the top');
+    fs.writeFileSync(path.join(pool.dir, 'node.sub'), 'executable = /bin/true\nhold = true\n+DAGManJobId = 3\n+DAGNodeName = "C"\nqueue\n');
+    t.equal((await pool.run('condor_submit', ['node.sub'])).code, 0);
+    const nested = (await pool.run('condor_q', ['-dag', '-nobatch'])).stdout.split('\n').filter((line) => /^ +\d+\.\d+ /.test(line));
+    t.same(nested.map((line) => line.slice(0, 26).trimEnd()), ['   2.0   |-B', '   3.0   ' + me.slice(0, 14), '   4.0    |-C']);
+    const batch = (await pool.run('condor_q', ['-dag'])).stdout;
+    t.match(batch, new RegExp(`\n${me} +ID: 3 +[\\d/]+ +[\\d:]+ +_ +_ +_ +2 +1 3\\.0 \\.\\.\\. 4\\.0\n`), 'the node folds into its DAGMan job\'s line');
+    t.match(batch, /\nB +NODE: B /, 'a node alone shows its node name');
+    t.match((await pool.run('condor_q', ['3'])).stdout, / 3\.0 \.\.\. 4\.0\n/, 'a DAGMan cluster id selects its nodes in batch mode');
+    t.equal((await pool.run('condor_q', ['3', '-af', 'ClusterId'])).stdout, '3\n', 'but not for -af');
+  });
+});
