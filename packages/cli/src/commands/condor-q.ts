@@ -103,8 +103,15 @@ async function quickTotals(io: CommandIo, allUsers: boolean): Promise<string> {
   return formatTotalsFromCounts(allUsers ? all : mine, context, { allUsers, myTotals: mine, allUsersTotals: all });
 }
 
-/** The console width the analysis wraps expressions to (getDisplayWidth off a terminal). */
-const ANALYSIS_WIDTH = 80;
+/**
+ * The width the analysis wraps expressions to (print_jobs_analysis): 80, or after -wide the display width
+ * (getDisplayWidth: -wide:N's, the console's, else 80).
+ */
+function analysisWidth(query: QueryArgs, consoleColumns: number | undefined): number {
+  if (!query.wide) return 80;
+  if (query.wideWidth !== undefined && query.wideWidth > 0) return query.wideWidth;
+  return consoleColumns !== undefined && consoleColumns > 0 ? consoleColumns : 80;
+}
 
 /**
  * The slots the analysis matches against (setupAnalysis): those -mconstraint holds for and -machine names,
@@ -154,11 +161,11 @@ async function analysisSlots(io: CommandIo, analyze: AnalyzeArgs): Promise<{ slo
 }
 
 /** condor_q -analyze / -better-analyze: why each selected job does (not) match the pool's slots. */
-async function analyzeQueue(io: CommandIo, analyze: AnalyzeArgs, jobs: ClassAd[], context: QueueViewContext): Promise<string> {
+async function analyzeQueue(io: CommandIo, analyze: AnalyzeArgs, jobs: ClassAd[], context: QueueViewContext, width: number): Promise<string> {
   if (analyze.reverse) throw new CliError('condor_q: -reverse analysis (of the slots\' requirements) is not supported');
   const { slots, singleMachine } = await analysisSlots(io, analyze);
   let out = `\n\n-- ${context.sourceLabel ?? `Schedd: ${context.scheddName} : ${summarizeSinful(context.scheddAddress)}`}\n`;
-  const opts = { better: analyze.better, verbose: analyze.verbose, singleMachine, width: ANALYSIS_WIDTH };
+  const opts = { better: analyze.better, verbose: analyze.verbose, singleMachine, width };
   for (const job of sortByJobId(jobs)) out += analyzeJob(job, slots, opts, context.now);
   return out;
 }
@@ -181,7 +188,7 @@ export const condorQ: Command = async (args, io) => {
   const allUsers = query.allUsers || query.owners.length > 0 || query.jobs.length > 0;
   const shown = allUsers || fromFile ? ads : ads.filter((ad) => ad.getString('Owner') === context.currentUser);
   if (analyze.analyze) {
-    io.stdout(await analyzeQueue(io, analyze, shown, context));
+    io.stdout(await analyzeQueue(io, analyze, shown, context, analysisWidth(query, io.stdoutColumns?.())));
     return 0;
   }
   const fit = rowFit(query.wide, query.wideWidth, io.stdoutColumns?.());
@@ -191,7 +198,7 @@ export const condorQ: Command = async (args, io) => {
     (query.view === 'totals'
       ? formatTotals(shown, context, opts)
       : query.view === 'hold'
-        ? formatQueueHeld(shown, context, opts)
+        ? formatQueueHeld(shown, context, { ...opts, dag: query.dag })
         : query.dag && (query.view === 'run' || query.view === 'nobatch')
         ? formatQueueDag(shown, context, opts, io.stderr)
         : query.view === 'run'

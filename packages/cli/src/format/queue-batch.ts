@@ -3,7 +3,7 @@ import type { ClassAd } from './classad.js';
 import { JobStatus } from './job-status.js';
 import { fitRow, queueTitle, summaryLines, WIDE, type QueueViewContext, type QueueViewOptions } from './queue-frame.js';
 import { linkRows, type JobRow } from './queue-rows.js';
-import { alignLeft, alignRight, fitLeft, formatShortDate } from './text.js';
+import { alignLeft, alignRight, fitLeft, formatShortDate, maxOf } from './text.js';
 
 interface BatchRow {
   owner: string;
@@ -129,7 +129,7 @@ function reduceBatches(jobs: readonly ClassAd[], opts: BatchOptions): { rows: Ba
   const folded = new Set<JobRow>();
   const out: BatchRow[] = [];
   const linked = linkRows(jobs, true);
-  const ownerColumn = Math.max(5, ...linked.map((row) => ownerCell(row.job, opts.dag === true).length));
+  const ownerColumn = maxOf(linked, (row) => ownerCell(row.job, opts.dag === true).length, 5);
   for (const row of linked) {
     if (folded.has(row)) continue;
     const prog = new Progress();
@@ -190,10 +190,10 @@ export function formatQueueBatch(jobs: ClassAd[], ctx: QueueViewContext, opts: B
   const fit = opts.fit ?? WIDE;
   const { rows, ownerColumn } = reduceBatches(jobs, opts);
   // With no rows condor_q never adjusts the columns, so the header keeps its declared widths.
-  let longestOwner = Math.max(0, ...rows.map((r) => r.owner.length));
-  let longestName = Math.max(0, ...rows.map((r) => r.name.length));
+  let longestOwner = maxOf(rows, (r) => r.owner.length, 0);
+  let longestName = maxOf(rows, (r) => r.name.length, 0);
   if (!fit.wide && rows.length > 0) {
-    const ids = Math.max(0, ...rows.map((r) => r.jobIds.length));
+    const ids = maxOf(rows, (r) => r.jobIds.length, 0);
     ({ owner: longestOwner, name: longestName } = squeeze(longestOwner, longestName, ids, fit.width));
   }
   // fnFixupWidthsForProgressFormat: owners narrower than the column (at least its heading) make it 8 wide.

@@ -144,3 +144,15 @@ t.test('-dag -nobatch: node jobs under their DAGMan job, by node name', async (t
   formatQueueDag([job(30, 0, { JobStatus: 1, DAGManJobId: 10 })], CTX, { allUsers: true }, (m) => warnings.push(m));
   t.same(warnings, ['DAG node job with no DAGNodeName attribute!\n']);
 });
+
+t.test('-hold -dag: held node jobs under their DAGMan job, `|-` before their owner', async (t) => {
+  const held = (cluster: number, extra = {}) => jobAd({ ClusterId: cluster, ProcId: 0, Owner: 'alice', JobStatus: 5, EnteredCurrentStatus: at('2026-11-23T09:30:00Z'), HoldReason: 'r', ...extra });
+  const jobs = [held(12, { DAGManJobId: 10, DAGNodeName: 'B' }), held(11), held(10)];
+  const lines = (dag: boolean) => formatQueueHeld(jobs, CTX, { allUsers: true, dag }).split('\n').slice(4, 7);
+  t.same(lines(true), [
+    '  10.0   alice          11/23 09:30 r',
+    '  12.0    |-alice       11/23 09:30 r',
+    '  11.0   alice          11/23 09:30 r',
+  ]);
+  t.same(lines(false).map((l) => l.slice(0, 6)), ['  10.0', '  11.0', '  12.0']);
+});

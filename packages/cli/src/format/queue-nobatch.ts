@@ -3,7 +3,7 @@ import type { ClassAd } from './classad.js';
 import { jobDescription, jobRunSeconds, jobStatusCell, memoryUsageMb } from './job-columns.js';
 import { fitRow, maxOwnerWidth, queueTitle, sortByJobId, summaryLines, WIDE, type QueueViewContext, type QueueViewOptions, type RowFit } from './queue-frame.js';
 import { dagOrder, linkRows, type JobRow } from './queue-rows.js';
-import { alignLeft, alignRight, fitLeft, fitRight, formatDuration, formatShortDate } from './text.js';
+import { alignLeft, alignRight, fitLeft, fitRight, formatDuration, formatShortDate, maxOf } from './text.js';
 
 export interface NoBatchOptions extends QueueViewOptions {
   /** condor_q -cumulative-time: RUN_TIME includes earlier runs. */
@@ -50,17 +50,17 @@ const DAG_OWNER_WIDTH = 17;
  * `longestOwner` is max_owner_name (with -dag, a node name counts 3 more, and its depth).
  */
 function columnWidths(rows: readonly JobCells[], fit: RowFit, longestOwner: number, ownerBase = OWNER_WIDTH) {
-  const maxCluster = Math.max(0, ...rows.map((r) => r.cluster));
-  const maxProc = Math.max(0, ...rows.map((r) => r.proc));
+  const maxCluster = maxOf(rows, (r) => r.cluster, 0);
+  const maxProc = maxOf(rows, (r) => r.proc, 0);
   const widen = maxCluster >= 9999 || maxProc >= 999 || longestOwner > OWNER_WIDTH;
-  const maxMemory = Math.max(0, ...rows.map((r) => r.memoryMb ?? 0));
+  const maxMemory = maxOf(rows, (r) => r.memoryMb ?? 0, 0);
   const ownerLimit = maxOwnerWidth(fit, ownerBase);
   return {
     widen,
     cluster: widen ? Math.min(9, Math.max(4, String(maxCluster).length)) : 4,
     proc: widen ? Math.min(9, Math.max(3, String(maxProc).length)) : 3,
     owner: widen && !fit.wide && longestOwner > OWNER_WIDTH ? Math.max(ownerBase, Math.min(longestOwner, ownerLimit)) : ownerBase,
-    priority: Math.max(3, ...rows.map((r) => r.priority.length)),
+    priority: maxOf(rows, (r) => r.priority.length, 3),
     size: widen ? Math.max(4, maxMemory.toFixed(1).length) : 4,
   };
 }
@@ -93,7 +93,7 @@ function defaultTable(rows: readonly JobCells[], ownerHeading: string, w: Return
 export function formatQueueNoBatch(jobs: ClassAd[], ctx: QueueViewContext, opts: NoBatchOptions): string {
   const fit = opts.fit ?? WIDE;
   const rows = sortByJobId(jobs).map((job) => renderJob(job, ctx.now, opts.cumulativeTime === true));
-  const w = columnWidths(rows, fit, Math.max(0, ...rows.map((r) => r.owner.length)));
+  const w = columnWidths(rows, fit, maxOf(rows, (r) => r.owner.length, 0));
   return queueTitle(ctx) + defaultTable(rows, 'OWNER', w, fit) + '\n' + summaryLines(jobs, ctx, opts) + '\n';
 }
 
@@ -145,20 +145,28 @@ export function formatQueueDag(jobs: ClassAd[], ctx: QueueViewContext, opts: NoB
  * cuts this table to the console (initOutputMask sets wide_mode for it) nor grows its OWNER column; rows
  * lose their trailing blanks only in wide mode.
  */
-export function formatQueueHeld(jobs: ClassAd[], ctx: QueueViewContext, opts: QueueViewOptions): string {
-  const held = sortByJobId(jobs).filter((job) => job.getInt('JobStatus') === 5);
-  const rows = held.map((job) => renderJob(job, ctx.now, false));
-  const w = columnWidths(rows, WIDE, Math.max(0, ...rows.map((r) => r.owner.length)));
+export function formatQueueHeld(jobs: ClassAd[], ctx: QueueViewContext, opts: QueueViewOptions & { dag?: boolean }): string {
+  const linked = linkRows(jobs.filter((job) => job.getInt('JobStatus') === 5), false);
+  const rows = linked.map((row) => renderJob(row.job, ctx.now, false));
+  const cells = new Map(linked.map((row, i) => [row, rows[i]]));
+  const w = columnWidths(rows, WIDE, maxOf(rows, (r) => r.owner.length, 0));
   const trim = (opts.fit ?? WIDE).wide;
+  // -hold -dag: node jobs under their DAGMan job, their Owner after `|-` (format_name_column_for_dag_nodes).
+  const order = opts.dag ? dagOrder(linked) : linked;
+  const owner = (row: JobRow, cell: string): string => {
+    if (!opts.dag || row.dagCluster === 0) return cell;
+    const prefix = `${' '.repeat(row.generation)}|-`;
+    return prefix + cell.slice(0, Math.max(0, OWNER_WIDTH - prefix.length));
+  };
   const header = [alignLeft(' ID', w.cluster + 1) + alignLeft(' ', w.proc), alignLeft('OWNER', OWNER_WIDTH), 'HELD_SINCE ', 'HOLD_REASON'].join(' ');
-  const lines = held.map((job, i) => {
-    const r = rows[i];
-    const since = job.getInt('EnteredCurrentStatus');
+  const lines = order.map((row) => {
+    const r = cells.get(row)!;
+    const since = row.job.getInt('EnteredCurrentStatus');
     const line = [
       `${alignRight(String(r.cluster), w.cluster)}.${alignLeft(String(r.proc), w.proc)}`,
-      fitLeft(r.owner, OWNER_WIDTH),
+      fitLeft(owner(row, r.owner), OWNER_WIDTH),
       fitRight(since === undefined ? '' : formatShortDate(since), 11),
-      job.getString('HoldReason') ?? '',
+      row.job.getString('HoldReason') ?? '',
     ].join(' ');
     return (trim ? line.trimEnd() : line) + '\n';
   });
@@ -172,7 +180,7 @@ export function formatQueueHeld(jobs: ClassAd[], ctx: QueueViewContext, opts: Qu
 export function formatQueueRun(jobs: ClassAd[], ctx: QueueViewContext, fit: RowFit = WIDE): string {
   const sorted = sortByJobId(jobs);
   const rows = sorted.map((job) => renderJob(job, ctx.now, false));
-  const w = columnWidths(rows, fit, Math.max(0, ...rows.map((r) => r.owner.length)));
+  const w = columnWidths(rows, fit, maxOf(rows, (r) => r.owner.length, 0));
   const header = [alignLeft(' ID', w.cluster + 1) + alignLeft(' ', w.proc), alignLeft('OWNER', w.owner), '  SUBMITTED', '    RUN_TIME', 'HOST(S)'].join(' ');
   const lines = sorted.map((job, i) => {
     const r = rows[i];
