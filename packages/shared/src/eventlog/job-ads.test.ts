@@ -19,8 +19,9 @@ const events: JobEvent[] = [
   { code: 6, cluster: 7, proc: 0, time: at(12), imageSizeKb: 2048, residentSetSizeKb: 1000 },
   {
     code: 5, cluster: 7, proc: 0, time: at(40), exit: { bySignal: false, returnValue: 3 },
-    runRemoteUsage: usage, totalRemoteUsage: usage,
+    runRemoteUsage: usage, totalRemoteUsage: usage, sentBytes: 10,
   },
+  { code: 28, cluster: 7, proc: 0, time: at(40), triggerCode: 5, attrs: { SentBytes: 10, JobDescription: 'sim' } },
   { code: 1, cluster: 7, proc: 1, time: at(20), executeHost: '<10.0.0.3:9618>' },
   { code: 12, cluster: 7, proc: 1, time: at(30), reason: 'disk full', reasonCode: 13, reasonSubCode: 2 },
   { code: 28, cluster: 7, proc: 1, time: at(30), triggerCode: 12, attrs: { Cmd: '/bin/sleep', HoldReasonCode: 99 } },
@@ -47,6 +48,7 @@ for (const [form, text] of [
       ExitBySignal: 'false', ExitCode: '3', CompletionDate: String(secs(40)), RemoteUserCpu: '3.0', RemoteSysCpu: '61.0',
       LastRemoteWallClockTime: '30.0', RemoteWallClockTime: '30.0', ImageSize: '2048', ResidentSetSize: '1000',
     });
+    t.same(pick(done, ['JobDescription', 'SentBytes']), { JobDescription: '"sim"', SentBytes: undefined });
     t.same(pick(held, ['HoldReason', 'HoldReasonCode', 'HoldReasonSubCode', 'NumSystemHolds', 'LastVacateTime', 'LastVacateReason', 'Cmd']), {
       HoldReason: '"disk full"', HoldReasonCode: '13', HoldReasonSubCode: '2', NumSystemHolds: '1',
       LastVacateTime: String(secs(30)), LastVacateReason: '"disk full"', Cmd: '"/bin/sleep"',

@@ -40,6 +40,11 @@ export function eventAttributes(e: ParsedEvent): Record<string, AdValue> {
   const lines = e.lines;
   const after = (prefix: string): string | undefined => lines.find((l) => l.startsWith(prefix))?.slice(prefix.length);
   const usage = (label: string): string | undefined => lines.find((l) => l.endsWith(`  -  ${label}`))?.trim().split('  -  ')[0];
+  // The number before `  -  label` (bytes, sizes).
+  const amount = (label: string): number | undefined => {
+    const text = usage(label);
+    return text === undefined ? undefined : Number(text);
+  };
   const fields: Record<string, AdValue> = {};
   const set = (name: string, value: AdValue | undefined): void => {
     if (value !== undefined) fields[name] = value;
@@ -50,9 +55,12 @@ export function eventAttributes(e: ParsedEvent): Record<string, AdValue> {
       break;
     case 1:
       set('ExecuteHost', after('Job executing on host: '));
+      set('SlotName', after('\tSlotName: '));
       break;
     case 4:
       set('Reason', after('\tReason: '));
+      set('SentBytes', amount('Run Bytes Sent By Job'));
+      set('ReceivedBytes', amount('Run Bytes Received By Job'));
       break;
     case 5: {
       const normal = /^\t\(1\) Normal termination \(return value (-?\d+)\)/.exec(lines[1] ?? '');
@@ -66,18 +74,18 @@ export function eventAttributes(e: ParsedEvent): Record<string, AdValue> {
       set('RunRemoteUsage', usage('Run Remote Usage'));
       set('TotalLocalUsage', usage('Total Local Usage'));
       set('TotalRemoteUsage', usage('Total Remote Usage'));
+      set('SentBytes', amount('Run Bytes Sent By Job'));
+      set('ReceivedBytes', amount('Run Bytes Received By Job'));
+      set('TotalSentBytes', amount('Total Bytes Sent By Job'));
+      set('TotalReceivedBytes', amount('Total Bytes Received By Job'));
       break;
     }
     case 6: {
       const size = /^Image size of job updated: (-?\d+)/.exec(lines[0] ?? '');
       if (size !== null) set('Size', Number(size[1]));
-      const kb = (label: string): number | undefined => {
-        const text = usage(label);
-        return text === undefined ? undefined : Number(text);
-      };
-      set('MemoryUsage', kb('MemoryUsage of job (MB)'));
-      set('ResidentSetSize', kb('ResidentSetSize of job (KB)'));
-      set('ProportionalSetSize', kb('ProportionalSetSize of job (KB)'));
+      set('MemoryUsage', amount('MemoryUsage of job (MB)'));
+      set('ResidentSetSize', amount('ResidentSetSize of job (KB)'));
+      set('ProportionalSetSize', amount('ProportionalSetSize of job (KB)'));
       break;
     }
     case 7:
