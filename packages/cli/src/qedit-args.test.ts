@@ -1,6 +1,6 @@
 import t from 'tap';
 import { DEFAULT_JOB_ATTR_RULES, jobAttrRules } from '@tinycondor/shared/job-edit';
-import { editsFromFile, parseQeditArgs, protectedEditErrors } from './qedit-args.js';
+import { diagnosticReport, editsFromFile, parseQeditArgs, protectedEditErrors } from './qedit-args.js';
 
 t.test('job ids alone are edited one by one, sorted and without repeats', async (t) => {
   t.same(parseQeditArgs(['12.1', '3.0', '12.1', 'Foo', '1']), {
@@ -67,4 +67,37 @@ t.test('a file of edits in the long or the new form', async (t) => {
   t.same([...editsFromFile('[ A = 1; B = "two" ]', 'auto', 'f')], [['A', '1'], ['B', '"two"']]);
   t.throws(() => editsFromFile('{"A": 1}', 'auto', 'f'), /not json/);
   t.throws(() => editsFromFile('', 'long', 'f'), /Unable to read file of edits: f/);
+});
+
+t.test('-diagnostic reports the query and the edits instead of editing (qedit.cpp, dash_diagnostic)', async (t) => {
+  const stopped = parseQeditArgs(['-diag', '3.1', '3.0', 'Owner', '"x"', 'Foo=(', 'JobPrio=5']);
+  t.same(
+    stopped,
+    { diagnostic: { errors: ['Update aborted, illegal value for : Foo'], jobs: ['3.0', '3.1'], onlyMyJobs: false, canDoClusterEdits: false, edits: [['Owner', '"x"']] } },
+    'a bad edit ends the reading at level 1 (as without -diagnostic), and the report still comes, of what was read',
+  );
+  const good = parseQeditArgs(['-diagnostic', '3.1', '3.0', 'Owner', '"x"', 'JobPrio=5']);
+  t.ok('diagnostic' in good);
+  if (!('diagnostic' in good)) return;
+  t.same(good.diagnostic, { errors: [], jobs: ['3.0', '3.1'], onlyMyJobs: false, canDoClusterEdits: false, edits: [['JobPrio', '5'], ['Owner', '"x"']] });
+  const rules = jobAttrRules((name) => (name === 'PROTECTED_JOB_ATTRS' ? 'JobPrio' : undefined));
+  t.equal(
+    diagnosticReport(good.diagnostic, good.diagnostic.edits, rules),
+    '--- effective query ----\nFROM local (local)\nQEDIT BY JOBID : 3.0 3.1 \nONLY_MY_JOBS = false\nCAN_DO_CLUSTER_EDITS = false\n' +
+      'JobPrio = 5\n  WARNING: protected attribute\nOwner = "x"\n  ERROR: immutable attribute\n------------------------\n',
+  );
+
+  const clusters = parseQeditArgs(['-diagnostic:2', '7', 'bad-name=1', 'Foo=(', 'Bar=2']);
+  if (!('diagnostic' in clusters)) return t.fail('a report at level 2');
+  t.same(clusters.diagnostic.errors, ['Update aborted, illegal attribute-name specified for attribute "bad-name".', 'Update aborted, illegal value for : Foo'], 'level 2 reads every argument');
+  t.equal(
+    diagnosticReport(clusters.diagnostic, clusters.diagnostic.edits, DEFAULT_JOB_ATTR_RULES),
+    '--- effective query ----\nFROM local (local)\nQEDIT BY CONSTRAINT : ( (ClusterId == 7 ) )\nONLY_MY_JOBS = false\nCAN_DO_CLUSTER_EDITS = true\n' +
+      'Bar = 2\nFoo = (\n  ERROR: invalid expression\nbad-name = 1\n  ERROR: invalid attribute\n------------------------\n',
+  );
+
+  const levelOne = parseQeditArgs(['-diagnostic', '-constraint', 'true', 'A=1', 'bad-name=1', 'B=2']);
+  if (!('diagnostic' in levelOne)) return t.fail('a report at level 1 after a bad edit');
+  t.same(levelOne.diagnostic, { errors: ['Update aborted, illegal attribute-name specified for attribute "bad-name".'], constraint: '( (true) )', onlyMyJobs: true, canDoClusterEdits: false, edits: [['A', '1']] }, 'level 1 stops at the first bad edit and reports what it read');
+  t.same(parseQeditArgs(['-diagnostic:x', '1.0', 'A=1']), { edit: { jobs: ['1.0'], onlyMyJobs: false, edits: [['A', '1']], dryRun: false } }, 'atoi of a non-number is 0: no diagnostic');
 });

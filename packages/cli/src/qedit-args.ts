@@ -51,11 +51,27 @@ between <attr> and <value>
 
 const ME = 'condor_qedit';
 
-/** What the command line asks for: an edit, the usage (on stdout with 0, on stderr with 1), or an error. */
+/** What the command line asks for: an edit, the usage (on stdout with 0, on stderr with 1), an error, or `-diagnostic`'s report. */
 export type QeditCommand =
   | { edit: QeditRequest }
   | { usage: 0 | 1; message?: string }
-  | { error: string; abort?: boolean };
+  | { error: string; abort?: boolean }
+  | { diagnostic: QeditDiagnostic };
+
+/**
+ * `-diagnostic[:N]`: qedit prints the query and edits it would send, and exits 0 without editing. At level 1
+ * it stops reading its arguments at the first bad edit (as without it); from 2 on it reads them all.
+ */
+export interface QeditDiagnostic {
+  /** What qedit printed on stderr while reading its arguments (bad attribute names and values). */
+  errors: string[];
+  jobs?: string[];
+  constraint?: string;
+  onlyMyJobs: boolean;
+  canDoClusterEdits: boolean;
+  edits: [string, string][];
+  editsFile?: QeditRequest['editsFile'];
+}
 
 export interface QeditRequest {
   /** Full job ids alone, in order; or the constraint qedit builds (its text is in failure messages). */
@@ -133,6 +149,9 @@ export function parseQeditArgs(args: string[], onlyMyJobsDefault = true): QeditC
   let onlyMyJobs = onlyMyJobsDefault;
   let bareArgMustIdentifyJobs = true;
   let dryRun = false;
+  let diagnostic = 0;
+  let hasArbitraryConstraint = false;
+  const errors: string[] = [];
   let editsFile: QeditRequest['editsFile'];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -143,6 +162,8 @@ export function parseQeditArgs(args: string[], onlyMyJobsDefault = true): QeditC
       return { error: `${ME}: ${arg} is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names` };
     } else if (dashColonArg(arg, 'debug', 1) !== undefined) {
       // TOOL_DEBUG output: tinycondor's tools have none to show; the edit is the same.
+    } else if ((suffix = dashColonArg(arg, 'diagnostic', 4)) !== undefined) {
+      diagnostic = suffix === null ? 1 : atoi(suffix);
     } else if (isDashArg(arg, 'dry-run', 3)) dryRun = true;
     else if (isDashArg(arg, 'constraint', 1)) {
       const expr = args[++i];
@@ -154,6 +175,7 @@ export function parseQeditArgs(args: string[], onlyMyJobsDefault = true): QeditC
       }
       ands.push(expr);
       bareArgMustIdentifyJobs = false;
+      hasArbitraryConstraint = true;
     } else if (isDashArg(arg, 'owner', 1)) {
       const owner = args[++i];
       if (owner === undefined || owner.startsWith('-')) return { error: `${ME}: ${arg} requires a owner name argument` };
@@ -194,11 +216,18 @@ export function parseQeditArgs(args: string[], onlyMyJobsDefault = true): QeditC
         if (next === undefined) return { usage: 1, message: `${ME} : expression required after attribute ${arg}\n` };
         value = next;
       }
-      if (name.trim() === '' || !isValidAttrName(name)) return { error: `Update aborted, illegal attribute-name specified for attribute "${name}".`, abort: true };
-      if (!isValidAttrValue(value)) return { error: `Update aborted, illegal value for : ${name}`, abort: true };
+      if (name.trim() === '' || !isValidAttrName(name)) {
+        errors.push(`Update aborted, illegal attribute-name specified for attribute "${name}".`);
+        if (diagnostic <= 1) break;
+      }
+      if (!isValidAttrValue(value)) {
+        errors.push(`Update aborted, illegal value for : ${name}`);
+        if (diagnostic <= 1) break;
+      }
       edits.set(name, value);
     }
   }
+  if (errors.length > 0 && diagnostic === 0) return { error: errors[0] as string, abort: true };
 
   const keys = jobList.map(jobIdKey);
   let jobs: string[] | undefined;
@@ -208,10 +237,21 @@ export function parseQeditArgs(args: string[], onlyMyJobsDefault = true): QeditC
     else jobs = [...new Map(keys.sort((a, b) => a.cluster - b.cluster || a.proc - b.proc).map((k) => [`${k.cluster}.${k.proc}`, k])).keys()];
   }
   const constraint = andQuery(ands);
+  // A cluster id alone keeps cluster edits possible; a job id or a -constraint does not (qedit's can_do_cluster_edits).
+  const diagnosticOf = (): QeditDiagnostic => ({
+    errors,
+    ...(jobs ? { jobs } : constraint === '' ? {} : { constraint }),
+    onlyMyJobs,
+    canDoClusterEdits: !hasArbitraryConstraint && keys.every((key) => key.proc < 0),
+    edits: sortedEdits(edits),
+    ...(editsFile ? { editsFile } : {}),
+  });
+  if (errors.length > 0) return { diagnostic: diagnosticOf() };
   if (jobs === undefined && constraint === '') {
     return { usage: 1, message: edits.size > 0 || editsFile ? `${ME} : Error - there were no jobs specified.\n\tuse -constraint, jobid or owner argument to indicate which jobs to edit\n` : undefined };
   }
   if (edits.size === 0 && !editsFile) return { usage: 1, message: `${ME} : Error - no attributes specifed.\n` };
+  if (diagnostic !== 0) return { diagnostic: diagnosticOf() };
   return {
     edit: {
       ...(jobs ? { jobs } : { constraint }),
@@ -221,6 +261,29 @@ export function parseQeditArgs(args: string[], onlyMyJobsDefault = true): QeditC
       ...(editsFile ? { editsFile } : {}),
     },
   };
+}
+
+/** C's atoi: the leading (signed) digits, 0 when there are none. */
+function atoi(text: string): number {
+  const match = /^\s*([+-]?\d+)/.exec(text);
+  return match ? Number(match[1]) : 0;
+}
+
+/** `-diagnostic`'s report on stdout (qedit.cpp after its argument checks), with the tool's attribute rules. */
+export function diagnosticReport(report: QeditDiagnostic, edits: [string, string][], rules: JobAttrRules): string {
+  const lines = ['--- effective query ----', 'FROM local (local)'];
+  if (report.jobs) lines.push(`QEDIT BY JOBID : ${report.jobs.map((id) => `${id} `).join('')}`);
+  if (report.constraint !== undefined) lines.push(`QEDIT BY CONSTRAINT : ${report.constraint}`);
+  lines.push(`ONLY_MY_JOBS = ${report.onlyMyJobs}`, `CAN_DO_CLUSTER_EDITS = ${report.canDoClusterEdits}`);
+  for (const [name, value] of edits) {
+    lines.push(`${name} = ${value}`);
+    const protection = attributeProtection(name, rules);
+    if (protection !== 'normal') lines.push(`  ${protection === 'protected' ? 'WARNING' : 'ERROR'}: ${protection} attribute`);
+    else if (name.trim() === '' || !isValidAttrName(name)) lines.push('  ERROR: invalid attribute');
+    if (!isValidAttrValue(value)) lines.push('  ERROR: invalid expression');
+  }
+  lines.push('------------------------');
+  return `${lines.join('\n')}\n`;
 }
 
 /** qedit's std::map order: by name, byte for byte. */

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jobAttrRules } from '@tinycondor/shared/job-edit';
-import { CliError, type Command } from '../cli-error.js';
+import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
-import { editsFromFile, parseQeditArgs, protectedEditErrors, QEDIT_USAGE, sortedEdits } from '../qedit-args.js';
+import { diagnosticReport, editsFromFile, parseQeditArgs, protectedEditErrors, QEDIT_USAGE, sortedEdits, type QeditRequest } from '../qedit-args.js';
 import { connectSchedd } from '../schedd-connection.js';
 
 const ABORTED = 'Transaction failed.  No attributes were set.';
@@ -25,24 +25,15 @@ export const condorQedit: Command = async (args, io) => {
     return 1;
   }
   if ('error' in parsed) throw new CliError(parsed.abort ? `${parsed.error}\n${ABORTED}` : parsed.error);
-  const request = parsed.edit;
-  let edits = request.edits;
-  if (request.editsFile) {
-    const { file, format } = request.editsFile;
-    let text: string;
-    try {
-      text = file === '-' ? await io.readStdin() : fs.readFileSync(path.resolve(io.cwd, file), 'utf8');
-    } catch {
-      throw new CliError(`Can't open file of edits: ${file}`);
-    }
-    let fromFile: Map<string, string>;
-    try {
-      fromFile = editsFromFile(text, format, file);
-    } catch (err) {
-      throw new CliError((err as Error).message);
-    }
-    edits = sortedEdits(new Map([...edits, ...fromFile]));
+  if ('diagnostic' in parsed) {
+    const report = parsed.diagnostic;
+    for (const error of report.errors) io.stderr(`${error}\n`);
+    const edits = await withFileEdits(report.edits, report.editsFile, io);
+    io.stdout(diagnosticReport(report, edits, jobAttrRules(loadPoolConfig(io.env, io.stderr).value)));
+    return 0;
   }
+  const request = parsed.edit;
+  const edits = await withFileEdits(request.edits, request.editsFile, io);
   const pool = loadPoolConfig(io.env, io.stderr);
   const refused = protectedEditErrors(edits, jobAttrRules(pool.value));
   if (refused.length > 0) throw new CliError(`${refused.join('\n')}\n${ABORTED}`);
@@ -65,3 +56,22 @@ export const condorQedit: Command = async (args, io) => {
   }
   return 0;
 };
+
+/** The command line's edits with those of a `-edits` file (read from `-`: stdin) merged in. */
+async function withFileEdits(edits: [string, string][], editsFile: QeditRequest['editsFile'], io: CommandIo): Promise<[string, string][]> {
+  if (!editsFile) return edits;
+  const { file, format } = editsFile;
+  let text: string;
+  try {
+    text = file === '-' ? await io.readStdin() : fs.readFileSync(path.resolve(io.cwd, file), 'utf8');
+  } catch {
+    throw new CliError(`Can't open file of edits: ${file}`);
+  }
+  let fromFile: Map<string, string>;
+  try {
+    fromFile = editsFromFile(text, format, file);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  return sortedEdits(new Map([...edits, ...fromFile]));
+}
