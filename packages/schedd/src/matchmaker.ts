@@ -14,6 +14,8 @@ export interface Candidate<S> {
    * (CLAIM_RECYCLING_CONSIDER_LIMITS), so it is not checked against them again.
    */
   readonly heldLimits?: string;
+  /** A partitionable slot: a job placed on it gets a dynamic slot carved from it, and it stays a candidate for others while it has resources left. */
+  readonly partitionable?: boolean;
 }
 
 /** How a pass reads the queue and places a job: `place` acts at once (the start is stored before the next is tried). */
@@ -169,6 +171,7 @@ export class Matchmaker {
     /** Every list a slot taken leaves. */
     const lists: Candidate<S>[][] = [freeLeft, queueLeft, unexplored, unexploredQueue];
     const take = (chosen: Candidate<S>): void => {
+      if (chosen.partitionable) return;
       for (const list of lists) if (list.includes(chosen)) list.splice(list.indexOf(chosen), 1);
     };
     /** Places the job on the first of `freeCandidates` that fits it, else of `queueCandidates`. */

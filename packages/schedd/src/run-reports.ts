@@ -24,7 +24,7 @@ export interface RunReportsContext {
   store: Pick<JobStore, 'getJob' | 'recordTimeline'>;
   queuedStarts: Pick<QueuedStarts, 'get' | 'launched' | 'release'>;
   matchmaker: Pick<Matchmaker, 'slotChanged' | 'queueSlotChanged'>;
-  observer: Pick<ScheddObserver, 'slotChanged'>;
+  observer: Pick<ScheddObserver, 'slotChanged' | 'startdChanged'>;
   /** Stores a job's transition and tells whom it concerns (Schedd.commit). */
   commit(job: StoredJob, transition: Transition, run: RunAssignment | null): void;
   scheduleMatchmaking(): void;
@@ -153,6 +153,14 @@ export class RunReports {
       }
       if (slot.run?.runId === runId && formatJobId(slot.run.cluster, slot.run.proc) === jobId) {
         slot.run = undefined;
+        const parent = slot.description.parent === undefined ? undefined : connection.slots.get(slot.description.parent);
+        if (parent) {
+          // A dynamic slot lives as long as its run: its resources go back to its partitionable slot.
+          connection.slots.delete(slot.description.name);
+          observer.startdChanged(connection, true);
+          matchmaker.slotChanged(slotKey(parent));
+          continue;
+        }
         const next = slot.queued && queuedStarts.get(formatJobId(slot.queued.cluster, slot.queued.proc));
         if (next) queuedStarts.launched(connection, slot, next);
         observer.slotChanged(slot);

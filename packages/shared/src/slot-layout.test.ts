@@ -1,5 +1,6 @@
 import t from 'tap';
 import { ClassAd } from './classad/index.js';
+import { configValue, parseCondorConfig } from './condor-config.js';
 import { carveDynamicSlot, nextDynamicName, parseShare, parseSlotType, remainingOf, slotLayoutFromConfig, type MachineTotals } from './slot-layout.js';
 
 const MACHINE: MachineTotals = { cpus: 4, memoryMb: 8000, diskKb: 1_000_000, resources: [] };
@@ -52,6 +53,19 @@ t.test('use FEATURE : PartitionableSlot (NUM_SLOTS_TYPE_1 = 1, SLOT_TYPE_1 = 100
   t.same(slots, [{ name: 'slot1', cpus: 4, memoryMb: 8000, diskKb: 1_000_000, partitionable: true }]);
 });
 
+t.test('the config language: use FEATURE : PartitionableSlot, with a type number and a share', async (t) => {
+  const layout = (text: string) => {
+    const config = parseCondorConfig(text, 'condor_config');
+    return slotLayoutFromConfig((name) => configValue(config, name, {}), MACHINE).slots;
+  };
+  t.same(layout('use FEATURE : PartitionableSlot\n'), [{ name: 'slot1', cpus: 4, memoryMb: 8000, diskKb: 1_000_000, partitionable: true }]);
+  t.same(layout('use FEATURE : PartitionableSlot(2, cpus=2)\nuse FEATURE : StaticSlots(1, 2, cpus=1)\n').map((s) => [s.name, s.cpus, s.memoryMb, s.partitionable ?? false]), [
+    ['slot1', 1, 2666, false],
+    ['slot2', 1, 2666, false],
+    ['slot3', 2, 2666, true],
+  ], 'types in their order, auto memory shared among the three');
+});
+
 t.test('types: absolute shares first, then the auto shares split what is left', async (t) => {
   const { slots } = slotLayoutFromConfig(
     knobs({ NUM_SLOTS_TYPE_1: '1', SLOT_TYPE_1: 'cpus=2, memory=4000', SLOT_TYPE_1_PARTITIONABLE: 'true', NUM_SLOTS_TYPE_2: '2', NUM_SLOTS: '9' }),
@@ -74,6 +88,14 @@ t.test('types: absolute shares first, then the auto shares split what is left', 
 });
 
 t.test('custom resources: auto shares with the excess first, ids bound in slot order', async (t) => {
+  const four: MachineTotals = { ...MACHINE, resources: [{ tag: 'GPUs', quantity: 3, ids: ['G0', 'G1', 'G2'] }, { tag: 'Bandwidth', quantity: 2 }] };
+  t.same(slotLayoutFromConfig(knobs({}), four).slots.map((s) => s.resources), [
+    [{ tag: 'GPUs', quantity: 1, ids: ['G0'] }, { tag: 'Bandwidth', quantity: 1 }],
+    [{ tag: 'GPUs', quantity: 1, ids: ['G1'] }, { tag: 'Bandwidth', quantity: 1 }],
+    [{ tag: 'GPUs', quantity: 1, ids: ['G2'] }, { tag: 'Bandwidth', quantity: 0 }],
+    [{ tag: 'GPUs', quantity: 0 }, { tag: 'Bandwidth', quantity: 0 }],
+  ], 'the default static slots');
+  t.same(slotLayoutFromConfig(knobs({ NUM_SLOTS: '1' }), { ...MACHINE, resources: [{ tag: 'GPUs', quantity: 0, ids: [] }] }).slots[0].resources, [{ tag: 'GPUs', quantity: 0 }]);
   const machine: MachineTotals = { ...MACHINE, resources: [{ tag: 'GPUs', quantity: 3, ids: ['G0', 'G1', 'G2'] }] };
   const { slots } = slotLayoutFromConfig(knobs({ NUM_SLOTS_TYPE_1: '2' }), machine);
   t.same(slots.map((s) => s.resources), [[{ tag: 'GPUs', quantity: 2, ids: ['G0', 'G1'] }], [{ tag: 'GPUs', quantity: 1, ids: ['G2'] }]]);

@@ -1,0 +1,85 @@
+// Partitionable slots, as most HTCondor pools run them: the startd's one slot holds the whole machine
+// (SLOT_TYPE_1 = 100%, SLOT_TYPE_1_PARTITIONABLE, as `use FEATURE : PartitionableSlot` sets), each job gets a
+// dynamic slot slot1_1, slot1_2, … carved with its requests rounded as the startd's MODIFY_REQUEST_EXPR_*
+// defaults round them (Resource.cpp create_dslot), and the resources go back to slot1 when the job leaves.
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { codes, eventually, rest, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
+
+const PARTITIONABLE = { _CONDOR_NUM_SLOTS_TYPE_1: '1', _CONDOR_SLOT_TYPE_1: '100%', _CONDOR_SLOT_TYPE_1_PARTITIONABLE: 'true' };
+
+async function status(pool: TestPool, ...attrs: string[]): Promise<string[]> {
+  const result = await pool.run('condor_status', ['-af', 'Name', ...attrs]);
+  if (result.code !== 0) throw new Error(result.stderr);
+  return result.stdout.trim().split('\n').sort();
+}
+
+t.test('a 2-cpu job and two 1-cpu jobs run at once on a 4-cpu partitionable slot; the resources come back', async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 4, env: PARTITIONABLE });
+  t.same(await status(pool, 'SlotType', 'PartitionableSlot', 'Cpus', 'TotalSlotCpus'), ['slot1@startd1 Partitionable true 4 4'], 'one partitionable slot with the 4 cpus');
+
+  // Each job waits until all three have started (they run at once), then until the test lets them end.
+  writeExecutable(
+    path.join(pool.dir, 'wait.sh'),
+    '#!/bin/sh\n' +
+      `touch ${pool.dir}/started.$1\n` +
+      `i=0; while [ ! -e ${pool.dir}/started.0 ] || [ ! -e ${pool.dir}/started.1 ] || [ ! -e ${pool.dir}/started.2 ] || [ ! -e ${pool.dir}/go ]; do i=$((i+1)); [ $i -gt 3000 ] && exit 3; sleep 0.02; done\n` +
+      'grep -h "^SlotType = \\|^Cpus = " "$_CONDOR_MACHINE_AD"\n',
+  );
+  fs.writeFileSync(
+    path.join(pool.dir, 'three.sub'),
+    'executable = wait.sh\narguments = $(Process)\nrequest_cpus = $(Cores)\nrequest_memory = 100\noutput = out.$(Process)\nlog = three.log\nqueue Cores from (\n2\n1\n1\n)\n',
+  );
+  t.equal((await pool.run('condor_submit', ['three.sub'])).code, 0);
+  await waitForEvents(path.join(pool.dir, 'three.log'), (ev) => [0, 1, 2].every((proc) => codes(ev, 1, proc).includes(1)));
+
+  const running = await pool.run('condor_q', ['1', '-af', 'ProcId', 'RemoteHost', 'CpusProvisioned', 'MemoryProvisioned']);
+  const rows = running.stdout.trim().split('\n');
+  t.equal(rows.length, 3);
+  const hosts = rows.map((row) => row.split(' ')[1]).sort();
+  t.same(hosts, ['slot1_1@startd1', 'slot1_2@startd1', 'slot1_3@startd1'], 'each job on a dynamic slot of its own');
+  t.same(rows.map((row) => row.split(' ').filter((_, i) => i !== 1).join(' ')).sort(), ['0 2 128', '1 1 128', '2 1 128'], 'request_memory = 100 rounded to 128 MB');
+  t.same(
+    await status(pool, 'SlotType', 'Cpus', 'State'),
+    ['slot1@startd1 Partitionable 0 Unclaimed', ...hosts.map((host) => `${host} Dynamic ${rows.find((row) => row.includes(host))?.startsWith('0 ') ? 2 : 1} Claimed`)],
+    'condor_status shows the partitionable slot with nothing left and the dynamic slots',
+  );
+  const slots = await rest(pool, 'GET', '/v1/slots');
+  t.same(((slots.body.slots as { slot: string }[]) ?? []).map((s) => s.slot).sort(), ['slot1', 'slot1_1', 'slot1_2', 'slot1_3'], "the dashboard's slots");
+
+  // A job that needs the whole machine waits for the three to give their cpus back.
+  fs.writeFileSync(path.join(pool.dir, 'four.sub'), 'executable = /bin/true\ntransfer_executable = false\nrequest_cpus = 4\nrequest_memory = 1\nlog = four.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['four.sub'])).code, 0);
+
+  // The startd's connection drops: the runs keep their dynamic slots, which its hello names again.
+  t.equal((await pool.run('tinycondor', ['fault', 'disconnect-startd', 'startd1'])).code, 0);
+  await eventually('the startd back with its dynamic slots', async () => ((await status(pool)).length === 4 ? true : undefined));
+  t.equal((await pool.run('condor_q', ['2.0', '-af', 'JobStatus'])).stdout, '1\n', 'the 4-cpu job is still idle');
+
+  fs.writeFileSync(path.join(pool.dir, 'go'), '');
+  await waitForEvents(path.join(pool.dir, 'three.log'), (ev) => [0, 1, 2].every((proc) => codes(ev, 1, proc).includes(5)));
+  t.same(
+    [0, 1, 2].map((proc) => fs.readFileSync(path.join(pool.dir, `out.${proc}`), 'utf8')),
+    ['Cpus = 2\nSlotType = "Dynamic"\n', 'Cpus = 1\nSlotType = "Dynamic"\n', 'Cpus = 1\nSlotType = "Dynamic"\n'],
+    "the job's machine ad is its dynamic slot's",
+  );
+  await waitForEvents(path.join(pool.dir, 'four.log'), (ev) => codes(ev, 2, 0).includes(5));
+  t.equal((await pool.run('condor_history', ['2.0', '-af', 'LastRemoteHost', 'CpusProvisioned'])).stdout, 'slot1_1@startd1 4\n', 'the lowest free dynamic slot id, all 4 cpus');
+  const back = await eventually('the resources back', async () => {
+    const lines = await status(pool, 'Cpus', 'Memory', 'TotalSlotMemory');
+    return lines.length === 1 ? lines[0] : undefined;
+  });
+  const [name, cpus, memory, total] = back.split(' ');
+  t.same([name, cpus, memory], ['slot1@startd1', '4', total], 'only the partitionable slot, with everything');
+});
+
+t.test('a job asking for more than the partitionable slot has stays idle; one that fits runs', async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 2, env: PARTITIONABLE });
+  fs.writeFileSync(path.join(pool.dir, 'big.sub'), 'executable = /bin/true\ntransfer_executable = false\nrequest_cpus = 3\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['big.sub'])).code, 0);
+  fs.writeFileSync(path.join(pool.dir, 'small.sub'), 'executable = /bin/true\ntransfer_executable = false\nrequest_cpus = 2\nlog = small.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['small.sub'])).code, 0);
+  await waitForEvents(path.join(pool.dir, 'small.log'), (ev) => codes(ev, 2, 0).includes(5));
+  t.equal((await pool.run('condor_q', ['1.0', '-af', 'JobStatus'])).stdout, '1\n');
+});
