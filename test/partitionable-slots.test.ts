@@ -83,3 +83,26 @@ t.test('a job asking for more than the partitionable slot has stays idle; one th
   await waitForEvents(path.join(pool.dir, 'small.log'), (ev) => codes(ev, 2, 0).includes(5));
   t.equal((await pool.run('condor_q', ['1.0', '-af', 'JobStatus'])).stdout, '1\n');
 });
+
+t.test('custom resources: each dynamic slot gets the GPUs its job asks for, the first still free', async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 2, env: { ...PARTITIONABLE, _CONDOR_MACHINE_RESOURCE_GPUs: 'GPU-0, GPU-1' } });
+  t.same(await status(pool, 'GPUs', 'TotalSlotGPUs', 'AssignedGPUs'), ['slot1@startd1 2 2 GPU-0,GPU-1']);
+  writeExecutable(
+    path.join(pool.dir, 'gpu.sh'),
+    '#!/bin/sh\n' +
+      `touch ${pool.dir}/started.$1\n` +
+      `i=0; while [ ! -e ${pool.dir}/started.0 ] || [ ! -e ${pool.dir}/started.1 ] || [ ! -e ${pool.dir}/go ]; do i=$((i+1)); [ $i -gt 3000 ] && exit 3; sleep 0.02; done\n` +
+      'echo "$_CONDOR_AssignedGPUs $CUDA_VISIBLE_DEVICES"\n',
+  );
+  fs.writeFileSync(path.join(pool.dir, 'gpu.sub'), 'executable = gpu.sh\narguments = $(Process)\nrequest_gpus = 1\nrequest_cpus = 1\noutput = out.$(Process)\nlog = gpu.log\nqueue 2\n');
+  t.equal((await pool.run('condor_submit', ['gpu.sub'])).code, 0);
+  await waitForEvents(path.join(pool.dir, 'gpu.log'), (ev) => codes(ev, 1, 0).includes(1) && codes(ev, 1, 1).includes(1));
+  t.same(await status(pool, 'GPUs', 'AssignedGPUs'), ['slot1@startd1 0 ', 'slot1_1@startd1 1 GPU-0', 'slot1_2@startd1 1 GPU-1'], 'the p-slot has none left (AssignedGPUs = "": its list of ids is empty, as publish_dynamic joins it)');
+  fs.writeFileSync(path.join(pool.dir, 'go'), '');
+  await waitForEvents(path.join(pool.dir, 'gpu.log'), (ev) => codes(ev, 1, 0).includes(5) && codes(ev, 1, 1).includes(5));
+  t.same([0, 1].map((proc) => fs.readFileSync(path.join(pool.dir, `out.${proc}`), 'utf8')).sort(), ['GPU-0 GPU-0\n', 'GPU-1 GPU-1\n'], 'a GPU each');
+  await eventually('the GPUs back', async () => {
+    const lines = await status(pool, 'GPUs', 'AssignedGPUs');
+    return lines.join() === 'slot1@startd1 2 GPU-0,GPU-1' ? true : undefined;
+  });
+});

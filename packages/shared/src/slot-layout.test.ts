@@ -78,7 +78,7 @@ t.test('types: absolute shares first, then the auto shares split what is left', 
   ], 'NUM_SLOTS is read only when no type is counted');
   t.throws(
     () => slotLayoutFromConfig(knobs({ NUM_SLOTS_TYPE_1: '3', SLOT_TYPE_1: 'cpus=2' }), MACHINE),
-    /Can't allocate slot 3 of type 1: Requesting: Cpus: 2, Memory: auto, Disk: auto; Available: Cpus: 0/,
+    /Can't allocate 3rd slot of type 1: Requesting: Cpus: 2, Memory: auto, Disk: auto; Available: Cpus: 0/,
   );
   t.throws(() => slotLayoutFromConfig(knobs({ NUM_SLOTS_TYPE_1: '5' }), MACHINE), /during auto allocation of resources: no Cpus left/);
   t.throws(() => slotLayoutFromConfig(knobs({ SLOT_TYPE_0: 'cpus=1' }), MACHINE), /Can't define SLOT_TYPE_0 in the config file/);

@@ -236,7 +236,7 @@ function allocate(planned: PlannedSlot[], totals: MachineTotals): SlotDescriptio
     };
     if (after.cpus < 0 || after.memoryMb < 0 || after.diskKb < 0 || Object.values(after.resources).some((left) => left < 0)) {
       throw new SlotLayoutError(
-        `ERROR: Can't allocate slot ${nth} of type ${slot.typeId}: Requesting: ${totalsText(request)}; Available: ` +
+        `ERROR: Can't allocate ${ordinal(nth)} slot of type ${slot.typeId}: Requesting: ${totalsText(request)}; Available: ` +
           totalsText({ cpus: avail.cpus, memoryMb: avail.memoryMb, diskKb: avail.diskKb, resources: avail.resources }),
       );
     }
@@ -283,6 +283,13 @@ function allocate(planned: PlannedSlot[], totals: MachineTotals): SlotDescriptio
     }
     return description;
   });
+}
+
+/** num_string: 1st, 2nd, 3rd, 4th, 11th … */
+function ordinal(n: number): string {
+  const lastTwo = n % 100;
+  if (lastTwo > 10 && lastTwo < 20) return `${n}th`;
+  return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
 }
 
 function totalsText(r: { cpus: number | 'auto'; memoryMb: number | 'auto'; diskKb: number | 'auto'; resources: Record<string, number | 'auto'> }): string {
