@@ -106,3 +106,30 @@ t.test('custom resources: each dynamic slot gets the GPUs its job asks for, the 
     return lines.join() === 'slot1@startd1 2 GPU-0,GPU-1' ? true : undefined;
   });
 });
+
+t.test("a job that fits a busy dynamic slot is queued on it, and runs there when the slot's job ends (claim reuse)", async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 1, env: PARTITIONABLE });
+  writeExecutable(path.join(pool.dir, 'hold.sh'), `#!/bin/sh\ni=0; while [ ! -e ${pool.dir}/go ]; do i=$((i+1)); [ $i -gt 3000 ] && exit 3; sleep 0.02; done\n`);
+  fs.writeFileSync(path.join(pool.dir, 'a.sub'), 'executable = hold.sh\nrequest_memory = 200\nlog = a.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['a.sub'])).code, 0);
+  await waitForEvents(path.join(pool.dir, 'a.log'), (ev) => codes(ev, 1, 0).includes(1));
+  // Too big for slot1_1 (256 MB): it waits for the partitionable slot instead.
+  fs.writeFileSync(path.join(pool.dir, 'big.sub'), 'executable = /bin/true\ntransfer_executable = false\nrequest_memory = 300\nlog = big.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['big.sub'])).code, 0);
+  fs.writeFileSync(path.join(pool.dir, 'b.sub'), 'executable = /bin/true\ntransfer_executable = false\nrequest_memory = 100\nlog = b.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['b.sub'])).code, 0);
+  const logDir = (await pool.run('condor_config_val', ['LOG'])).stdout.trim();
+  const queuedOn = (jobId: string) =>
+    fs
+      .readFileSync(path.join(logDir, 'SchedLog'), 'utf8')
+      .split('\n')
+      .find((l) => l.includes('"job queued on a busy slot"') && l.includes(`"jobId":"${jobId}"`));
+  t.match(await eventually('3.0 queued', () => queuedOn('3.0')), /"slot":"slot1_1@startd1"/);
+  t.equal(queuedOn('2.0'), undefined, 'the bigger job does not fit the dynamic slot');
+  fs.writeFileSync(path.join(pool.dir, 'go'), '');
+  await waitForEvents(path.join(pool.dir, 'b.log'), (ev) => codes(ev, 3, 0).includes(5));
+  await waitForEvents(path.join(pool.dir, 'big.log'), (ev) => codes(ev, 2, 0).includes(5));
+  t.equal((await pool.run('condor_history', ['3.0', '-af', 'LastRemoteHost', 'MemoryProvisioned'])).stdout, 'slot1_1@startd1 256\n', "on the dynamic slot carved for 1.0, its size");
+  t.equal((await pool.run('condor_history', ['2.0', '-af', 'LastRemoteHost', 'MemoryProvisioned'])).stdout, 'slot1_1@startd1 384\n', 'a slot carved anew once 3.0 gave it back');
+  await eventually('one slot left', async () => ((await status(pool)).length === 1 ? true : undefined));
+});

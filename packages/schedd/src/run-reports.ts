@@ -153,16 +153,16 @@ export class RunReports {
       }
       if (slot.run?.runId === runId && formatJobId(slot.run.cluster, slot.run.proc) === jobId) {
         slot.run = undefined;
+        const next = slot.queued && queuedStarts.get(formatJobId(slot.queued.cluster, slot.queued.proc));
+        if (next) queuedStarts.launched(connection, slot, next);
         const parent = slot.description.parent === undefined ? undefined : connection.slots.get(slot.description.parent);
-        if (parent) {
-          // A dynamic slot lives as long as its run: its resources go back to its partitionable slot.
+        if (parent && slot.run === undefined) {
+          // A dynamic slot lives as long as its claim has a job to run: its resources go back to its partitionable slot.
           connection.slots.delete(slot.description.name);
           observer.startdChanged(connection, true);
           matchmaker.slotChanged(slotKey(parent));
           continue;
         }
-        const next = slot.queued && queuedStarts.get(formatJobId(slot.queued.cluster, slot.queued.proc));
-        if (next) queuedStarts.launched(connection, slot, next);
         observer.slotChanged(slot);
         // Jobs may have become idle while the slot was busy without being tried against it.
         matchmaker.slotChanged(slotKey(slot));

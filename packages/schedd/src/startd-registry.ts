@@ -86,9 +86,12 @@ export class StartdRegistry {
     return ad;
   }
 
-  /** Busy static slots with no run queued on them (a dynamic slot lives only as long as its run). */
+  /**
+   * Busy slots with no run queued on them. A dynamic slot is one too: its next job runs on it as HTCondor's
+   * schedd reuses the claim of a dynamic slot for a job that matches it.
+   */
   *queueableSlots(): Generator<Slot> {
-    for (const startd of this.startds.values()) for (const slot of startd.slots.values()) if (slot.run && !slot.queued && slot.description.parent === undefined) yield slot;
+    for (const startd of this.startds.values()) for (const slot of startd.slots.values()) if (slot.run && !slot.queued) yield slot;
   }
 
   allSlotAds(now: Date): ClassAd[] {
