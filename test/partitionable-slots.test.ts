@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
+import { killHard, startDaemons } from './helpers/daemons.js';
 import { codes, eventually, rest, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
 
 const PARTITIONABLE = { _CONDOR_NUM_SLOTS_TYPE_1: '1', _CONDOR_SLOT_TYPE_1: '100%', _CONDOR_SLOT_TYPE_1_PARTITIONABLE: 'true' };
@@ -132,4 +133,27 @@ t.test("a job that fits a busy dynamic slot is queued on it, and runs there when
   t.equal((await pool.run('condor_history', ['3.0', '-af', 'LastRemoteHost', 'MemoryProvisioned'])).stdout, 'slot1_1@startd1 256\n', "on the dynamic slot carved for 1.0, its size");
   t.equal((await pool.run('condor_history', ['2.0', '-af', 'LastRemoteHost', 'MemoryProvisioned'])).stdout, 'slot1_1@startd1 384\n', 'a slot carved anew once 3.0 gave it back');
   await eventually('one slot left', async () => ((await status(pool)).length === 1 ? true : undefined));
+});
+
+t.test('a schedd killed while jobs run on dynamic slots: the startd\'s hello gives them back, each job runs once', async (t) => {
+  const d = await startDaemons(t, ['--lease', '30']);
+  // The metaknob, in the pool's config.d/, as an administrator writes it.
+  fs.mkdirSync(path.join(d.home, 'config.d'), { recursive: true });
+  fs.writeFileSync(path.join(d.home, 'config.d', 'slots.conf'), 'use FEATURE : PartitionableSlot\n');
+  await d.startStartd('exec1', ['--cpus', '2']);
+  writeExecutable(path.join(d.dir, 'wait.sh'), '#!/bin/sh\necho started >> "$1.starts"\nwhile [ ! -e "$1.go" ]; do /bin/sleep 0.02; done\n');
+  fs.writeFileSync(path.join(d.dir, 'jobs.sub'), `executable = ${path.join(d.dir, 'wait.sh')}\ntransfer_executable = false\narguments = ${path.join(d.dir, 'job')}$(Process)\nlog = jobs.log\nqueue 2\n`);
+  t.equal((await d.run('condor_submit', ['jobs.sub'])).code, 0);
+  const log = path.join(d.dir, 'jobs.log');
+  await waitForEvents(log, (ev) => codes(ev, 1, 0).includes(1) && codes(ev, 1, 1).includes(1));
+  await killHard(d.schedd);
+  await d.startSchedd();
+  const names = async () => (await d.run('condor_status', ['-af', 'Name', 'Cpus'])).stdout.trim().split('\n').sort();
+  t.same(await eventually('the startd back', async () => ((await names()).length === 3 ? names() : undefined)), ['slot1@exec1 0', 'slot1_1@exec1 1', 'slot1_2@exec1 1']);
+  const hosts = (await d.run('condor_q', ['1', '-af', 'JobStatus', 'RemoteHost'])).stdout.trim().split('\n').sort();
+  t.same(hosts, ['2 slot1_1@exec1', '2 slot1_2@exec1'], 'both still running where they were');
+  for (const proc of [0, 1]) fs.writeFileSync(path.join(d.dir, `job${proc}.go`), '');
+  await waitForEvents(log, (ev) => codes(ev, 1, 0).includes(5) && codes(ev, 1, 1).includes(5), 60_000);
+  t.same([0, 1].map((proc) => fs.readFileSync(path.join(d.dir, `job${proc}.starts`), 'utf8')), ['started\n', 'started\n'], 'each ran once');
+  t.same(await eventually('the cpus back', async () => ((await names()).length === 1 ? names() : undefined)), ['slot1@exec1 2']);
 });
