@@ -347,9 +347,12 @@ export function carveDynamicSlot(job: ClassAd, left: SlotDescription, slotAd: Cl
   const diskQuantum = numberOf(slotAd.evaluate('DiskQuantum')) ?? 1024;
   const modified = { cpus: quantize(cpus, 1), memoryMb: quantize(memoryMb, 128), diskKb: quantize(diskKb, diskQuantum) };
   const fits = (r: { cpus: number; memoryMb: number; diskKb: number }) => r.cpus <= left.cpus && r.memoryMb <= left.memoryMb && r.diskKb <= left.diskKb;
-  const request = fits(modified) ? modified : { cpus, memoryMb, diskKb };
+  const chosen = fits(modified) ? modified : { cpus, memoryMb, diskKb };
+  if (chosen.cpus <= 0) return { refused: 'Failed to parse attributes for request, aborting' };
+  // At least 1 MB of memory (create_dslot) and 1 KB of disk (a slot's least).
+  const request = { cpus: chosen.cpus, memoryMb: Math.max(1, chosen.memoryMb), diskKb: Math.max(1, chosen.diskKb) };
   if (!fits(request)) return { refused: "Partitionable slot can't be split to allocate a dynamic slot large enough for the claim" };
-  const dslot: SlotDescription = { name, cpus: Math.max(1, request.cpus), memoryMb: Math.max(1, request.memoryMb), diskKb: Math.max(1, request.diskKb), parent: left.name };
+  const dslot: SlotDescription = { name, ...request, parent: left.name };
   if (left.resources) {
     const shares: SlotResource[] = [];
     for (const share of left.resources) {
