@@ -26,7 +26,7 @@ import {
 import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
 import { evaluatePeriodicPolicy } from '@tinycondor/shared/job-policy';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
-import { carveDynamicSlot, nextDynamicName, remainingOf } from '@tinycondor/shared/slot-layout';
+import { carveDynamicSlot, hasRoomForDynamicSlot, nextDynamicName, remainingOf } from '@tinycondor/shared/slot-layout';
 import { jobConcurrencyLimits, LimitsInUse, limitMaximum, limitReached, type NumberKnob } from '@tinycondor/shared/concurrency-limits';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
@@ -730,16 +730,19 @@ export class Schedd {
     // A slot's ad is built only when a job is tried on it: most passes try none on most slots. A partitionable
     // slot's is built again once a dynamic slot was carved from it (it advertises what is left).
     const ads = new Map<Slot, ClassAd>();
+    const adOf = (slot: Slot): ClassAd => {
+      let ad = ads.get(slot);
+      if (ad === undefined) ads.set(slot, (ad = registry.slotAd(slot, now, true)));
+      return ad;
+    };
     const candidate = (slot: Slot): Candidate<Slot> => ({
       slot,
       key: slotKey(slot),
       get ad(): ClassAd {
-        let ad = ads.get(slot);
-        if (ad === undefined) ads.set(slot, (ad = registry.slotAd(slot, now, true)));
-        return ad;
+        return adOf(slot);
       },
       heldLimits: slot.run?.limits,
-      partitionable: slot.description.partitionable,
+      ...(slot.description.partitionable ? { roomLeft: () => hasRoomForDynamicSlot(adOf(slot)) } : {}),
     });
     const { more } = this.matchmaker.pass([...registry.freeSlots()].map(candidate), [...registry.queueableSlots()].map(candidate), {
       idleJob: (jobId) => {

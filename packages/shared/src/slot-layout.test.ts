@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ClassAd } from './classad/index.js';
 import { configValue, parseCondorConfig } from './condor-config.js';
-import { carveDynamicSlot, nextDynamicName, parseShare, parseSlotType, remainingOf, slotLayoutFromConfig, type MachineTotals } from './slot-layout.js';
+import { carveDynamicSlot, hasRoomForDynamicSlot, nextDynamicName, parseShare, parseSlotType, remainingOf, slotLayoutFromConfig, type MachineTotals } from './slot-layout.js';
 
 const MACHINE: MachineTotals = { cpus: 4, memoryMb: 8000, diskKb: 1_000_000, resources: [] };
 
@@ -138,6 +138,12 @@ t.test('remainingOf and custom resources carved with the first free ids', async 
   t.same('refused' in second ? undefined : second.resources, [{ tag: 'GPUs', quantity: 1, ids: ['G1'] }]);
   t.match(carveDynamicSlot(job({ RequestMemory: '128', RequestDisk: '1024', RequestGPUs: '2' }), left, new ClassAd(), 'slot1_2'), { refused: /Not enough GPUs/ });
   t.same(remainingOf(pslot, []), pslot);
+});
+
+t.test('room for a dynamic slot: a core, a MB and a KB left', async (t) => {
+  t.ok(hasRoomForDynamicSlot(ClassAd.fromJSON({ Cpus: '1', Memory: '1', Disk: '1' })));
+  t.notOk(hasRoomForDynamicSlot(ClassAd.fromJSON({ Cpus: '0', Memory: '1024', Disk: '1000' })));
+  t.notOk(hasRoomForDynamicSlot(ClassAd.fromJSON({ Cpus: '2', Memory: '0', Disk: '1000' })));
 });
 
 t.test('dynamic slot ids: the lowest free (IdDispenser)', async (t) => {

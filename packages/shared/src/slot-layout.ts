@@ -318,6 +318,11 @@ export function remainingOf(pslot: SlotDescription, children: readonly SlotDescr
   return left;
 }
 
+/** Whether the least dynamic slot (1 core, 1 MB, 1 KB) fits what a partitionable slot's ad says it has left. */
+export function hasRoomForDynamicSlot(pslotAd: ClassAd): boolean {
+  return ['Cpus', 'Memory', 'Disk'].every((name) => (pslotAd.getNumber(name) ?? 0) >= 1);
+}
+
 /** quantize(x, {q}): the least multiple of q that is at least x. */
 function quantize(value: number, quantum: number): number {
   return Math.ceil(value / quantum) * quantum;
