@@ -47,7 +47,12 @@ t.test('a 2-cpu job and two 1-cpu jobs run at once on a 4-cpu partitionable slot
     'condor_status shows the partitionable slot with nothing left and the dynamic slots',
   );
   const slots = await rest(pool, 'GET', '/v1/slots');
-  t.same(((slots.body.slots as { slot: string }[]) ?? []).map((s) => s.slot).sort(), ['slot1', 'slot1_1', 'slot1_2', 'slot1_3'], "the dashboard's slots");
+  const slotRows = (slots.body.slots as { slot: string; slotType?: string; cpus: number; left?: { cpus: number } }[]).sort((a, b) => a.slot.localeCompare(b.slot));
+  t.same(
+    slotRows.map((row) => [row.slot, row.slotType, row.left?.cpus]),
+    [['slot1', 'Partitionable', 0], ['slot1_1', 'Dynamic', undefined], ['slot1_2', 'Dynamic', undefined], ['slot1_3', 'Dynamic', undefined]],
+    "the dashboard's slots: the partitionable one with what is left",
+  );
 
   // A job that needs the whole machine waits for the three to give their cpus back.
   fs.writeFileSync(path.join(pool.dir, 'four.sub'), 'executable = /bin/true\ntransfer_executable = false\nrequest_cpus = 4\nrequest_memory = 1\nlog = four.log\nqueue\n');

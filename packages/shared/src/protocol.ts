@@ -404,6 +404,9 @@ export const SlotRowSchema = Type.Object(
     diskKb: Type.Integer(),
     /** "C.P" of the run occupying the slot, null when the slot is free. */
     jobId: Type.Union([JobRef.jobId, Type.Null()]),
+    /** A partitionable slot (its size above, what its dynamic slots left it in `left`) or a dynamic one; absent: static. */
+    slotType: Type.Optional(Type.Union([Type.Literal('Partitionable'), Type.Literal('Dynamic')])),
+    left: Type.Optional(Type.Object({ cpus: Type.Integer(), memoryMb: Type.Integer(), diskKb: Type.Integer() }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
