@@ -36,7 +36,7 @@ export function renderSlots(container: HTMLElement, slots: SlotRow[], onJob: (jo
           element('td', undefined, String(row.cpus)),
           element('td', undefined, `${row.memoryMb} MB`),
           element('td', undefined, formatBytes(row.diskKb * 1024)),
-          element('td', undefined, row.jobId ? 'Claimed' : 'Unclaimed'),
+          element('td', undefined, slotState(row)),
           job,
         );
         table.append(tr);
@@ -45,4 +45,10 @@ export function renderSlots(container: HTMLElement, slots: SlotRow[], onJob: (jo
       return box;
     }),
   );
+}
+
+/** Claimed or not; a partitionable slot, what its dynamic slots have left it. */
+function slotState(row: SlotRow): string {
+  if (row.left) return `Partitionable: ${row.left.cpus} cpus, ${row.left.memoryMb} MB, ${formatBytes(row.left.diskKb * 1024)} left`;
+  return row.jobId ? 'Claimed' : 'Unclaimed';
 }

@@ -86,6 +86,37 @@ t.test('free slots first, then one job queued on each busy slot, best jobs first
   t.same(result, { more: false });
 });
 
+t.test('a partitionable slot takes jobs while what it has left fits them, in one pass; it is then explored', async (t) => {
+  let left = 300;
+  let tried = 0;
+  const pslot: Candidate<string> = {
+    slot: 'p1',
+    key: 'p1',
+    get ad() {
+      tried++;
+      return ClassAd.fromJSON({ Memory: String(left) });
+    },
+    roomLeft: () => left > 0,
+  };
+  const { q, placed, stats } = queue([{ id: '1.0', memory: 200 }, { id: '1.1', memory: 200 }, { id: '1.2', memory: 100 }, { id: '1.3', memory: 50 }]);
+  const carve = q.place;
+  q.place = (job, slot, how) => {
+    left -= job.memory;
+    carve(job, slot, how);
+  };
+  const matchmaker = new Matchmaker();
+  matchmaker.pass([pslot], [], q, NO_LIMITS);
+  t.same(placed, ['1.0->p1:start', '1.2->p1:start'], 'the second 200 did not fit what was left');
+  t.equal(tried, 3, 'with nothing left, the slot leaves the pass: 1.3 is not tried');
+  matchmaker.pass([pslot], [], q, NO_LIMITS);
+  t.same([placed.length, stats.scanned], [2, 1], 'explored: no job is tried on it again until it changes');
+  left += 200;
+  tried = 0;
+  matchmaker.slotChanged('p1');
+  matchmaker.pass([pslot], [], q, NO_LIMITS);
+  t.same(placed.slice(2), ['1.1->p1:start'], 'a dynamic slot gave its resources back');
+});
+
 t.test('a job that fits no slot does not block a fitting job behind it', async (t) => {
   const reads = { count: 0 };
   const { q, placed } = queue([{ id: '1.0', memory: 4096 }, { id: '1.1', memory: 64 }]);

@@ -14,6 +14,11 @@ export interface Candidate<S> {
    * (CLAIM_RECYCLING_CONSIDER_LIMITS), so it is not checked against them again.
    */
   readonly heldLimits?: string;
+  /**
+   * A partitionable slot's: whether it has room for another dynamic slot. A job placed on it gets a dynamic slot
+   * carved from it, and it stays a candidate for the next jobs while it has room.
+   */
+  readonly roomLeft?: () => boolean;
 }
 
 /** How a pass reads the queue and places a job: `place` acts at once (the start is stored before the next is tried). */
@@ -169,6 +174,11 @@ export class Matchmaker {
     /** Every list a slot taken leaves. */
     const lists: Candidate<S>[][] = [freeLeft, queueLeft, unexplored, unexploredQueue];
     const take = (chosen: Candidate<S>): void => {
+      if (chosen.roomLeft !== undefined) {
+        if (chosen.roomLeft()) return;
+        // Full, it fits no job until a dynamic slot of it is given back (slotChanged).
+        this.exhaustedSlots.add(chosen.key);
+      }
       for (const list of lists) if (list.includes(chosen)) list.splice(list.indexOf(chosen), 1);
     };
     /** Places the job on the first of `freeCandidates` that fits it, else of `queueCandidates`. */
@@ -197,9 +207,10 @@ export class Matchmaker {
           return verdict.allowed;
         });
         if (!chosen) continue;
-        take(chosen);
         if (limitsTaken !== undefined) limitsInUse().add(limitsTaken);
         queue.place(job, chosen.slot, how);
+        // After the placement: a partitionable slot's room is what the dynamic slot carved for the job left.
+        take(chosen);
         return;
       }
       if (reached.size > 0) queue.limitedBy(job, limitsRejectionReason(reached));

@@ -39,7 +39,7 @@ function setup(t: Test): {
     store,
     queuedStarts,
     matchmaker,
-    observer: { slotChanged: (slot) => calls.push(`observer slot ${slot.description.name}`) },
+    observer: { slotChanged: (slot) => calls.push(`observer slot ${slot.description.name}`), startdChanged: (c) => calls.push(`observer startd ${c.identity.startdName}`) },
     commit,
     scheduleMatchmaking,
     checkpointInvalid: (failed, checkpoint) => calls.push(`fail checkpoint ${checkpoint} of ${failed.cluster}.${failed.proc}`),
@@ -77,6 +77,23 @@ t.test('exited: the slot is free, the job completes and leaves the queue', async
   t.same(calls, ['observer slot slot1', 'slot slot1@s1', 'matchmake']);
 });
 
+/** slot2 becomes partitionable; the run moves to a dynamic slot carved from it. */
+function onDynamicSlot(startd: FakeStartd): void {
+  const pslot = slotOf(startd, 'slot2');
+  pslot.description = { ...pslot.description, cpus: 4, partitionable: true };
+  startd.slots.set('slot2_1', { description: { name: 'slot2_1', cpus: 1, memoryMb: 128, diskKb: 1024, parent: 'slot2' }, startdName: 's1', run: slotOf(startd, 'slot1').run, queued: undefined });
+  slotOf(startd, 'slot1').run = undefined;
+}
+
+t.test('exited on a dynamic slot: the slot is gone, its partitionable slot may fit jobs again', async (t) => {
+  const { store, startd, job, report, calls } = setup(t);
+  onDynamicSlot(startd);
+  report({ type: 'exited', exit: { bySignal: false, exitCode: 0 }, usage: USAGE, bytesSent: 0, bytesReceived: 0, outputSent: true });
+  t.same([...startd.slots.keys()], ['slot1', 'slot2']);
+  t.equal(reread(store, job), undefined);
+  t.same(calls, ['observer startd s1', 'slot slot2@s1', 'matchmake']);
+});
+
 t.test('exited with a job queued on the slot: that job’s run is current at once', async (t) => {
   const { store, startd, job, report, queuedStarts } = setup(t);
   const [next] = submitIdle(store);
@@ -89,6 +106,18 @@ t.test('exited with a job queued on the slot: that job’s run is current at onc
   t.equal(reread(store, next)?.runId, queued.runId);
   t.notOk(queuedStarts.has('2.0'));
   t.equal(reread(store, job), undefined);
+});
+
+t.test('exited on a dynamic slot with a job queued on it: the slot stays, its claim reused for that job', async (t) => {
+  const { store, startd, report, queuedStarts } = setup(t);
+  onDynamicSlot(startd);
+  const [next] = submitIdle(store);
+  const queued = queuedStarts.add(next, slotOf(startd, 'slot2_1'), false, undefined);
+  report({ type: 'exited', exit: { bySignal: false, exitCode: 0 }, usage: USAGE, bytesSent: 0, bytesReceived: 0, outputSent: true });
+  t.same(slotOf(startd, 'slot2_1').run, { cluster: 2, proc: 0, runId: queued.runId });
+  t.equal(reread(store, next)?.slot, 'slot2_1');
+  report({ type: 'exited', exit: { bySignal: false, exitCode: 0 }, usage: USAGE, bytesSent: 0, bytesReceived: 0, outputSent: true }, reread(store, next));
+  t.same([...startd.slots.keys()], ['slot1', 'slot2'], 'gone with its last job');
 });
 
 t.test('a queued start the startd dropped (reported as a run that ended) frees the queue slot and the job', async (t) => {

@@ -24,7 +24,7 @@ export interface RunReportsContext {
   store: Pick<JobStore, 'getJob' | 'recordTimeline'>;
   queuedStarts: Pick<QueuedStarts, 'get' | 'launched' | 'release'>;
   matchmaker: Pick<Matchmaker, 'slotChanged' | 'queueSlotChanged'>;
-  observer: Pick<ScheddObserver, 'slotChanged'>;
+  observer: Pick<ScheddObserver, 'slotChanged' | 'startdChanged'>;
   /** Stores a job's transition and tells whom it concerns (Schedd.commit). */
   commit(job: StoredJob, transition: Transition, run: RunAssignment | null): void;
   scheduleMatchmaking(): void;
@@ -155,6 +155,14 @@ export class RunReports {
         slot.run = undefined;
         const next = slot.queued && queuedStarts.get(formatJobId(slot.queued.cluster, slot.queued.proc));
         if (next) queuedStarts.launched(connection, slot, next);
+        const parent = slot.description.parent === undefined ? undefined : connection.slots.get(slot.description.parent);
+        if (parent && slot.run === undefined) {
+          // A dynamic slot lives as long as its claim has a job to run: its resources go back to its partitionable slot.
+          connection.slots.delete(slot.description.name);
+          observer.startdChanged(connection, true);
+          matchmaker.slotChanged(slotKey(parent));
+          continue;
+        }
         observer.slotChanged(slot);
         // Jobs may have become idle while the slot was busy without being tried against it.
         matchmaker.slotChanged(slotKey(slot));

@@ -26,6 +26,7 @@ import {
 import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
 import { evaluatePeriodicPolicy } from '@tinycondor/shared/job-policy';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
+import { carveDynamicSlot, hasRoomForDynamicSlot, nextDynamicName, remainingOf } from '@tinycondor/shared/slot-layout';
 import { jobConcurrencyLimits, LimitsInUse, limitMaximum, limitReached, type NumberKnob } from '@tinycondor/shared/concurrency-limits';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
@@ -726,19 +727,23 @@ export class Schedd {
   private matchmake(): void {
     const now = this.now();
     const { registry, store, queuedStarts } = this;
-    // A slot's ad is built only when a job is tried on it: most passes try none on most slots.
-    const candidate = (slot: Slot): Candidate<Slot> => {
-      let ad: ClassAd | undefined;
-      return {
-        slot,
-        key: slotKey(slot),
-        get ad(): ClassAd {
-          ad ??= registry.slotAd(slot, now, true);
-          return ad;
-        },
-        heldLimits: slot.run?.limits,
-      };
+    // A slot's ad is built only when a job is tried on it: most passes try none on most slots. A partitionable
+    // slot's is built again once a dynamic slot was carved from it (it advertises what is left).
+    const ads = new Map<Slot, ClassAd>();
+    const adOf = (slot: Slot): ClassAd => {
+      let ad = ads.get(slot);
+      if (ad === undefined) ads.set(slot, (ad = registry.slotAd(slot, now, true)));
+      return ad;
     };
+    const candidate = (slot: Slot): Candidate<Slot> => ({
+      slot,
+      key: slotKey(slot),
+      get ad(): ClassAd {
+        return adOf(slot);
+      },
+      heldLimits: slot.run?.limits,
+      ...(slot.description.partitionable ? { roomLeft: () => hasRoomForDynamicSlot(adOf(slot)) } : {}),
+    });
     const { more } = this.matchmaker.pass([...registry.freeSlots()].map(candidate), [...registry.queueableSlots()].map(candidate), {
       idleJob: (jobId) => {
         const [cluster, proc] = jobId.split('.').map(Number);
@@ -764,7 +769,11 @@ export class Schedd {
       isQueued: (jobId) => this.queuedStarts.has(jobId),
       // The schedd runs local and scheduler universe jobs itself (startScheddUniverseJobs): no slot gets one.
       fits: (job, slotAd) => scheddUniverse(job.ad.getInt('JobUniverse')) === undefined && jobFitsSlot(job.ad, slotAd),
-      place: (job, slot, how) => (how === 'start' ? this.startJobOnSlot(job, slot, now) : this.queueJobOnSlot(job, slot)),
+      place: (job, slot, how) => {
+        if (how === 'queue') return this.queueJobOnSlot(job, slot);
+        this.startJobOnSlot(job, slot, now);
+        ads.delete(slot);
+      },
       concurrencyLimits: (job, slotAd) => jobConcurrencyLimits(job.ad, slotAd),
       limitedBy: (job, reason) => this.matchRejected(job, reason, now),
     }, { inUse: () => this.limitsInUse(), knob: this.limitsKnob });
@@ -865,20 +874,67 @@ export class Schedd {
     return this.store.clusterAd(clusterId).stored;
   }
 
-  private startJobOnSlot(job: StoredJob, slot: Slot, now: Date): void {
-    const startd = this.registry.get(slot.startdName);
+  /** Starts the job on the static slot, or on a dynamic slot carved for it from the partitionable slot. */
+  private startJobOnSlot(job: StoredJob, matched: Slot, now: Date): void {
+    const startd = this.registry.get(matched.startdName);
     if (!startd) return;
     const jobId = formatJobId(job.cluster, job.proc);
+    const slot = matched.description.partitionable ? this.carveDynamicSlot(startd, job, matched, now) : matched;
+    if (!slot) return;
+    const dynamicSlot = slot === matched ? undefined : slot.description;
     const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
     // The run's start is one transaction, or a savepoint of the report batch whose exit freed the slot.
     const runId = this.store.newRunId();
-    const overlay = this.store.savepoint(() => this.beginRun(job, slot, runId, fetchInput, now));
+    let overlay: ProcOverlay;
+    try {
+      overlay = this.store.savepoint(() => this.beginRun(job, slot, runId, fetchInput, now));
+    } catch (err) {
+      if (dynamicSlot) this.dropDynamicSlot(startd, slot);
+      throw err;
+    }
     // A job runs only once its start is stored. The startd holds the ads of the clusters it last ran (in the
     // order starts are sent): most starts carry only the proc's own attributes.
     this.store.afterCommit(() => {
-      startd.send({ type: 'start', jobId, runId, slotName: slot.description.name, clusterAd: this.clusterAdToSend(startd, job.cluster), jobAd: overlay, fetchInput });
+      startd.send({
+        type: 'start',
+        jobId,
+        runId,
+        slotName: slot.description.name,
+        clusterAd: this.clusterAdToSend(startd, job.cluster),
+        jobAd: overlay,
+        fetchInput,
+        ...(dynamicSlot ? { dynamicSlot } : {}),
+      });
     });
     this.log.info({ jobId, runId, slot: slotKey(slot) }, 'job matched');
+  }
+
+  /**
+   * The dynamic slot carved for the job from the partitionable slot (carveDynamicSlot: its requests rounded as
+   * the startd's MODIFY_REQUEST_EXPR_* defaults round them), registered with the startd's slots; undefined, and
+   * why in the SchedLog, when it cannot be carved.
+   */
+  private carveDynamicSlot(startd: StartdConnection, job: StoredJob, pslot: Slot, now: Date): Slot | undefined {
+    const children = this.registry.childrenOf(pslot);
+    const left = remainingOf(pslot.description, children.map((child) => child.description));
+    const name = nextDynamicName(pslot.description.name, children.map((child) => child.description.name));
+    const carved = carveDynamicSlot(job.ad, left, this.registry.slotAd(pslot, now, true), name);
+    if ('refused' in carved) {
+      this.log.warn({ jobId: formatJobId(job.cluster, job.proc), slot: slotKey(pslot), reason: carved.refused }, 'no dynamic slot carved for the job');
+      return undefined;
+    }
+    const slot: Slot = { description: carved, startdName: pslot.startdName, run: undefined, queued: undefined };
+    startd.slots.set(carved.name, slot);
+    this.observer.startdChanged(startd, true);
+    return slot;
+  }
+
+  /** A dynamic slot without a run gives its resources back to its partitionable slot, which jobs may fit again. */
+  private dropDynamicSlot(startd: StartdConnection, slot: Slot): void {
+    startd.slots.delete(slot.description.name);
+    this.observer.startdChanged(startd, true);
+    const parent = slot.description.parent === undefined ? undefined : startd.slots.get(slot.description.parent);
+    if (parent) this.matchmaker.slotChanged(slotKey(parent));
   }
 
   /**

@@ -2,6 +2,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { buildSlotAd, type MachineIdentity } from '@tinycondor/shared/machine-ad';
 import type { ScheddMessage, SlotDescription } from '@tinycondor/shared/protocol';
 import type { RecentClusters } from '@tinycondor/shared/recent-clusters';
+import { remainingOf } from '@tinycondor/shared/slot-layout';
 
 export interface SlotRun {
   cluster: number;
@@ -59,8 +60,15 @@ export class StartdRegistry {
     return this.startds.get(name);
   }
 
+  /** Slots a job may be started on: static slots without a run, and partitionable slots (jobs get dynamic slots carved from them). */
   *freeSlots(): Generator<Slot> {
-    for (const startd of this.startds.values()) for (const slot of startd.slots.values()) if (!slot.run) yield slot;
+    for (const startd of this.startds.values()) for (const slot of startd.slots.values()) if (!slot.run && slot.description.parent === undefined) yield slot;
+  }
+
+  /** The dynamic slots carved from a partitionable slot. */
+  childrenOf(pslot: Slot): Slot[] {
+    const startd = this.startds.get(pslot.startdName);
+    return startd ? [...startd.slots.values()].filter((slot) => slot.description.parent === pslot.description.name) : [];
   }
 
   allSlots(): Slot[] {
@@ -72,12 +80,16 @@ export class StartdRegistry {
     const startd = this.startds.get(slot.startdName);
     if (!startd) throw new Error(`startd ${slot.startdName} is not connected`);
     const run = asFree ? undefined : slot.run;
-    const ad = buildSlotAd(startd.identity, slot.description, { claimed: run !== undefined, now });
+    const left = slot.description.partitionable ? remainingOf(slot.description, this.childrenOf(slot).map((child) => child.description)) : undefined;
+    const ad = buildSlotAd(startd.identity, slot.description, { claimed: run !== undefined, now, ...(left ? { left } : {}) });
     if (run) ad.set('JobId', `${run.cluster}.${run.proc}`);
     return ad;
   }
 
-  /** Busy slots with no run queued on them. */
+  /**
+   * Busy slots with no run queued on them. A dynamic slot is one too: its next job runs on it as HTCondor's
+   * schedd reuses the claim of a dynamic slot for a job that matches it.
+   */
   *queueableSlots(): Generator<Slot> {
     for (const startd of this.startds.values()) for (const slot of startd.slots.values()) if (slot.run && !slot.queued) yield slot;
   }

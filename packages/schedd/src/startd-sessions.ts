@@ -112,7 +112,9 @@ export class StartdSessions {
       connection.send({ type: 'kill', jobId: stale.jobId, runId: stale.runId, signal: 9, graceSeconds: 0 });
     }
     for (const slot of connection.slots.values()) {
-      matchmaker.slotChanged(slotKey(slot));
+      // A dynamic slot whose run has ended: the startd drops it once it has our ack of that end.
+      if (slot.description.parent !== undefined && slot.run === undefined) connection.slots.delete(slot.description.name);
+      else matchmaker.slotChanged(slotKey(slot));
     }
     observer.startdChanged(connection, true);
     log.info({ startd: name, slots: connection.slots.size }, 'startd connected');

@@ -167,6 +167,7 @@ t.test('use CATEGORY : name reads HTCondor\'s template, with its arguments and w
 t.test('template arguments: $(N), $(N?), $(N+), $(0#) and defaults', async (t) => {
   t.equal(expandTemplateArguments('$(1)/$(2)/$(3:z)', 'a, b'), 'a/b/z');
   t.equal(expandTemplateArguments('$(2?) $(3?)', 'a,b'), '1 0');
+  t.equal(expandTemplateArguments('N=$(2:$(NUM_CPUS)) T=$(3+:1/$(N_$(1:1)))', ''), 'N=$(NUM_CPUS) T=1/$(N_1)', 'a default holding macros, argument macros in it expanded too');
   t.equal(expandTemplateArguments('$(2+)', 'a, b,c'), 'b,c');
   t.equal(expandTemplateArguments('$(0#) [$(0)]', ' a,b '), '2 [a,b]');
   t.same(templateUses('A, B(x, (y)), C'), [

@@ -120,19 +120,43 @@ export function configTemplateNames(category: string): string[] | undefined {
   return table ? Object.keys(table) : undefined;
 }
 
-/** `$(0)`, `$(1)`, `$(2?)`, `$(3+)`, `$(0#)`, `$(1:default)` in a template, against its comma-separated arguments (expand_meta_args). */
+/**
+ * `$(0)`, `$(1)`, `$(2?)`, `$(3+)`, `$(0#)`, `$(1:default)` in a template, against its comma-separated arguments
+ * (expand_meta_args): a default may hold other macros (`$(2:$(NUM_CPUS))`, its parentheses balanced, as
+ * next_config_macro reads them), and the text is read again until no argument macro is left.
+ */
 export function expandTemplateArguments(text: string, args: string): string {
   const items = args === '' ? [] : args.split(',');
-  return text.replace(/\$\((\d+)([?#+]?)(?::([^)]*))?\)/g, (_whole, digits: string, suffix: string, fallback: string | undefined) => {
-    const index = Number(digits);
+  let result = text;
+  for (;;) {
+    const found = nextArgumentMacro(result);
+    if (found === undefined) return result;
+    const { start, end, index, suffix, fallback } = found;
     let value: string;
     if (index <= 0) value = suffix === '#' || suffix === '+' ? String(items.filter((item) => item.trim() !== '').length) : args;
     else if (suffix === '+' || suffix === '#') value = items.slice(index - 1).join(',');
     else value = items[index - 1] ?? '';
     if (value.trim() === '' && fallback !== undefined) value = fallback;
     value = value.trim();
-    return suffix === '?' ? (value === '' ? '0' : '1') : value;
-  });
+    result = result.slice(0, start) + (suffix === '?' ? (value === '' ? '0' : '1') : value) + result.slice(end);
+  }
+}
+
+/** The first `$(<digits>[?#+][:default])` of the text, its default's parentheses balanced. */
+function nextArgumentMacro(text: string): { start: number; end: number; index: number; suffix: string; fallback?: string } | undefined {
+  const head = /\$\((\d+)([?#+]?)(:|\))/g;
+  for (let match = head.exec(text); match !== null; match = head.exec(text)) {
+    const [whole, digits, suffix, after] = match;
+    if (after === ')') return { start: match.index, end: match.index + whole.length, index: Number(digits), suffix };
+    let depth = 1;
+    let i = match.index + whole.length;
+    for (; i < text.length && depth > 0; i++) {
+      if (text[i] === '(') depth++;
+      else if (text[i] === ')') depth--;
+    }
+    if (depth === 0) return { start: match.index, end: i, index: Number(digits), suffix, fallback: text.slice(match.index + whole.length, i - 1) };
+  }
+  return undefined;
 }
 
 /** `name(args), name2` after `use CATEGORY :` (MetaKnobAndArgs::init_from_string). */

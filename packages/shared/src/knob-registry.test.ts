@@ -55,6 +55,11 @@ t.test('the custom machine resource knobs, named by their tag; GPU discovery is 
   for (const name of ['STARTD_DETECT_GPUS', 'GPU_DISCOVERY_EXTRA', 'SHARED_MACHINE_RESOURCE_GPUs']) t.notOk(isImplementedKnob(name), name);
 });
 
+t.test('the slot layout knobs, by type number; other per-type knobs are not read', async (t) => {
+  for (const name of ['NUM_SLOTS', 'MAX_SLOT_TYPES', 'NUM_SLOTS_TYPE_1', 'SLOT_TYPE_2', 'SLOT_TYPE_1_PARTITIONABLE', 'slot_type_0_partitionable', 'SLOT_TYPE_3_BACKFILL']) t.ok(isImplementedKnob(name), name);
+  for (const name of ['SLOT_TYPE_1_START', 'SLOT_TYPE_1_STARTD_ATTRS', 'MODIFY_REQUEST_EXPR_REQUESTCPUS']) t.notOk(isImplementedKnob(name), name);
+});
+
 t.test("userMap()'s maps: the NAMES of the subsystems this pool has, each name's MAPFILE, MAPDATA and PREFIX", async (t) => {
   for (const name of ['SCHEDD_CLASSAD_USER_MAP_NAMES', 'TOOL_CLASSAD_USER_MAP_NAMES', 'XFORM_CLASSAD_USER_MAP_NAMES', 'CLASSAD_USER_MAPFILE_Groups', 'classad_user_mapdata_x', 'CLASSAD_USER_MAP_PREFIX_checkpoint_destination_map']) {
     t.ok(isImplementedKnob(name), name);

@@ -36,6 +36,8 @@ t.test('buildSlotAd advertises the slot', async (t) => {
     TotalSlotMemory: '2048',
     TotalSlotDisk: '500000',
     MachineResources: '"Cpus Memory Disk Swap"',
+    SlotID: '1',
+    SlotType: '"Static"',
     State: '"Unclaimed"',
     Activity: '"Idle"',
     LoadAvg: '0.0',
@@ -50,6 +52,18 @@ t.test('buildSlotAd advertises the slot', async (t) => {
   const claimed = buildSlotAd(identity, { name: 'slot1', cpus: 2, memoryMb: 2048, diskKb: 500000 }, { claimed: true, now: NOW });
   t.equal(claimed.getString('State'), 'Claimed');
   t.equal(claimed.getString('Activity'), 'Busy');
+});
+
+t.test('a partitionable slot advertises what is left; a dynamic slot its parent', async (t) => {
+  const pslot = { name: 'slot2', cpus: 4, memoryMb: 4096, diskKb: 8000, partitionable: true as const, resources: [{ tag: 'GPUs', quantity: 2, ids: ['G0', 'G1'] }] };
+  const left = { ...pslot, cpus: 1, memoryMb: 1024, diskKb: 2000, resources: [{ tag: 'GPUs', quantity: 1, ids: ['G1'] }] };
+  const ad = buildSlotAd(identity, pslot, { claimed: false, now: NOW, left });
+  t.same(
+    ['Cpus', 'TotalSlotCpus', 'Memory', 'TotalSlotMemory', 'Disk', 'TotalSlotDisk', 'GPUs', 'TotalSlotGPUs', 'AssignedGPUs', 'SlotID', 'SlotType', 'PartitionableSlot'].map((name) => ad.getSource(name)),
+    ['1', '4', '1024', '4096', '2000', '8000', '1', '2', '"G1"', '2', '"Partitionable"', 'true'],
+  );
+  const dslot = buildSlotAd(identity, { name: 'slot2_3', cpus: 1, memoryMb: 128, diskKb: 1024, parent: 'slot2' }, { claimed: true, now: NOW });
+  t.same(['Name', 'SlotID', 'SlotType', 'DynamicSlot', 'ParentSlotId', 'DSlotId'].map((name) => dslot.getSource(name)), ['"slot2_3@exec1.example"', '2', '"Dynamic"', 'true', '2', '3']);
 });
 
 const slot = (cpus: number, memoryMb: number, diskKb: number): ClassAd =>

@@ -33,9 +33,14 @@ export function condorOpSys(platform: string): string {
   return ({ linux: 'LINUX', darwin: 'OSX', win32: 'WINDOWS', freebsd: 'FREEBSD' } as Record<string, string>)[platform] ?? platform.toUpperCase();
 }
 
-/** The slot's machine ad, as the startd advertises it and as `_CONDOR_MACHINE_AD` shows it to jobs. */
-export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, state: { claimed: boolean; now: Date }): ClassAd {
+/**
+ * The slot's machine ad, as the startd advertises it and as `_CONDOR_MACHINE_AD` shows it to jobs. A
+ * partitionable slot advertises what its dynamic slots have left it (`left`, remainingOf) as Cpus, Memory, Disk
+ * and each custom resource, its whole size as TotalSlot<Resource>.
+ */
+export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, state: { claimed: boolean; now: Date; left?: SlotDescription }): ClassAd {
   const ad = new ClassAd();
+  const left = state.left ?? slot;
   ad.set('MyType', 'Machine');
   ad.set('TargetType', 'Job');
   ad.set('Name', `${slot.name}@${identity.startdName}`);
@@ -44,14 +49,16 @@ export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, st
   ad.set('StartdName', identity.startdName);
   ad.set('OpSys', identity.opSys);
   ad.set('Arch', identity.arch);
-  ad.set('Cpus', slot.cpus);
-  ad.set('Memory', slot.memoryMb);
-  ad.set('Disk', slot.diskKb);
+  ad.set('Cpus', left.cpus);
+  ad.set('Memory', left.memoryMb);
+  ad.set('Disk', left.diskKb);
   ad.set('TotalSlotCpus', slot.cpus);
   ad.set('TotalSlotMemory', slot.memoryMb);
   ad.set('TotalSlotDisk', slot.diskKb);
   setMachineResourceAttributes(ad, identity.resources ?? []);
-  setSlotResourceAttributes(ad, slot.resources ?? []);
+  setSlotResourceAttributes(ad, left.resources ?? []);
+  for (const share of slot.resources ?? []) ad.set(`TotalSlot${share.tag}`, share.quantity);
+  setSlotKind(ad, slot);
   ad.set('State', state.claimed ? 'Claimed' : 'Unclaimed');
   ad.set('Activity', state.claimed ? 'Busy' : 'Idle');
   ad.setReal('LoadAvg', 0);
@@ -71,6 +78,20 @@ export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, st
     for (const volume of identity.docker.volumes ?? []) ad.set(`HasDockerVolume${volume}`, true);
   }
   return ad;
+}
+
+/** What Resource::publish_static says of the slot's kind: SlotID, SlotType, and a p-slot's or d-slot's own attributes. */
+function setSlotKind(ad: ClassAd, slot: SlotDescription): void {
+  const ids = /^slot(\d+)(?:_(\d+))?$/.exec(slot.name);
+  if (ids) ad.set('SlotID', Number(ids[1]));
+  if (slot.partitionable) {
+    ad.set('PartitionableSlot', true).set('SlotType', 'Partitionable');
+  } else if (slot.parent !== undefined) {
+    ad.set('DynamicSlot', true).set('SlotType', 'Dynamic');
+    if (ids?.[2] !== undefined) ad.set('ParentSlotId', Number(ids[1])).set('DSlotId', Number(ids[2]));
+  } else {
+    ad.set('SlotType', 'Static');
+  }
 }
 
 /**

@@ -2,13 +2,11 @@ import t from 'tap';
 import { ClassAd } from './classad/index.js';
 import { buildSlotAd, jobFitsSlot } from './machine-ad.js';
 import {
-  divideAmongSlots,
   environmentForAssigned,
   machineResourcesFromConfig,
   parseResourceValue,
   resourceEnvironment,
   resourceEnvironmentSettings,
-  type MachineResource,
 } from './machine-resources.js';
 
 /** The configuration's knobs, as the startd reads them (names case-insensitive). */
@@ -61,20 +59,6 @@ t.test('refusals and warnings, in HTCondor\'s words where it has them', async (t
   t.match(warnings[0], /^MACHINE_RESOURCE_INVENTORY_GPUs \(condor_config, line for MACHINE_RESOURCE_INVENTORY_GPUs\) is not implemented by tinycondor: it runs no inventory script \(tinycondor runs no GPU discovery/);
   t.match(warnings[0], /declare them as MACHINE_RESOURCE_GPUs = /);
   t.match(config({ MACHINE_RESOURCE_Foo: '[\nDetectedFoo = 2\n]' }).warnings[0], /is a ClassAd describing the resource/);
-});
-
-t.test('static slots divide a resource as auto shares do: the first slots get the excess, ids in order', async (t) => {
-  const gpus: MachineResource = { tag: 'GPUs', quantity: 3, ids: ['G0', 'G1', 'G2'] };
-  const count: MachineResource = { tag: 'Bandwidth', quantity: 2 };
-  const slots = divideAmongSlots([gpus, count], 4);
-  t.same(slots, [
-    [{ tag: 'GPUs', quantity: 1, ids: ['G0'] }, { tag: 'Bandwidth', quantity: 1 }],
-    [{ tag: 'GPUs', quantity: 1, ids: ['G1'] }, { tag: 'Bandwidth', quantity: 1 }],
-    [{ tag: 'GPUs', quantity: 1, ids: ['G2'] }, { tag: 'Bandwidth', quantity: 0 }],
-    [{ tag: 'GPUs', quantity: 0 }, { tag: 'Bandwidth', quantity: 0 }],
-  ]);
-  t.same(divideAmongSlots([gpus], 2), [[{ tag: 'GPUs', quantity: 2, ids: ['G0', 'G1'] }], [{ tag: 'GPUs', quantity: 1, ids: ['G2'] }]]);
-  t.same(divideAmongSlots([{ tag: 'GPUs', quantity: 0, ids: [] }], 1), [[{ tag: 'GPUs', quantity: 0 }]]);
 });
 
 const identity = { startdName: 'exec1', machine: 'exec1', opSys: 'LINUX', arch: 'X86_64', resources: [{ tag: 'GPUs', quantity: 2, ids: ['GPU-0', 'GPU-1'], offline: ['GPU-9'] }] };

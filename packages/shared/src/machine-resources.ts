@@ -150,31 +150,6 @@ function compareTags(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/**
- * The static slots' shares, as HTCondor gives each slot of the default layout (every share `auto`): slot by
- * slot, the ceiling of what remains over the slots that remain, so the first slots get the excess; ids are
- * bound in the order declared (AllocateDevId).
- */
-export function divideAmongSlots(resources: readonly MachineResource[], slotCount: number): SlotResource[][] {
-  const slots: SlotResource[][] = Array.from({ length: slotCount }, () => []);
-  for (const resource of resources) {
-    let remaining = resource.quantity;
-    let bound = 0;
-    for (let i = 0; i < slotCount; i++) {
-      const quantity = resource.quantity < 1 ? 0 : Math.ceil(remaining / (slotCount - i));
-      remaining -= quantity;
-      const share: SlotResource = { tag: resource.tag, quantity };
-      // A slot given none has no Assigned<Tag> (bind_DevIds binds nothing for it).
-      if (resource.ids && quantity > 0) {
-        share.ids = resource.ids.slice(bound, bound + quantity);
-        bound += quantity;
-      }
-      slots[i].push(share);
-    }
-  }
-  return slots;
-}
-
 /** The machine-wide attributes of the custom resources, which every slot's ad carries. */
 export function setMachineResourceAttributes(ad: ClassAd, resources: readonly MachineResource[]): void {
   ad.set('MachineResources', [...STANDARD_MACHINE_RESOURCES, ...resources.map((r) => r.tag)].join(' '));

@@ -36,6 +36,10 @@ export const SlotSchema = Type.Object(
     resources: Type.Optional(
       Type.Array(Type.Object({ tag: ResourceTag, quantity: Type.Integer({ minimum: 0 }), ids: Type.Optional(ResourceIds) }, { additionalProperties: false }), { maxItems: 64 }),
     ),
+    /** A partitionable slot (SLOT_TYPE_<N>_PARTITIONABLE): its size is the whole; jobs run on dynamic slots carved from it. */
+    partitionable: Type.Optional(Type.Literal(true)),
+    /** A dynamic slot (`slot1_1`): the partitionable slot it was carved from, whose resources it holds while it lives. */
+    parent: Type.Optional(Name),
   },
   { additionalProperties: false },
 );
@@ -261,6 +265,8 @@ export const ScheddMessageSchema = Type.Union([
        * starts the run of (startRun) when it launches the job. Absent: the job starts now, `jobAd` is its running ad.
        */
       after: Type.Optional(RunIdSchema),
+      /** The dynamic slot the schedd carved for the job from one of the startd's partitionable slots (`slotName` names it). */
+      dynamicSlot: Type.Optional(SlotSchema),
     },
     { additionalProperties: false },
   ),
@@ -398,6 +404,9 @@ export const SlotRowSchema = Type.Object(
     diskKb: Type.Integer(),
     /** "C.P" of the run occupying the slot, null when the slot is free. */
     jobId: Type.Union([JobRef.jobId, Type.Null()]),
+    /** A partitionable slot (its size above, what its dynamic slots left it in `left`) or a dynamic one; absent: static. */
+    slotType: Type.Optional(Type.Union([Type.Literal('Partitionable'), Type.Literal('Dynamic')])),
+    left: Type.Optional(Type.Object({ cpus: Type.Integer(), memoryMb: Type.Integer(), diskKb: Type.Integer() }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

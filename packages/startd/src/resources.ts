@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { usableBytes } from '@tinycondor/shared/disk-reserve';
-import { divideAmongSlots, type MachineResource } from '@tinycondor/shared/machine-resources';
-import type { SlotDescription } from '@tinycondor/shared/protocol';
+import type { KnobLookup, MachineResource } from '@tinycondor/shared/machine-resources';
+import { slotLayoutFromConfig, type SlotLayout } from '@tinycondor/shared/slot-layout';
 
 export interface ResourceTotals {
   cpus: number;
@@ -21,17 +21,9 @@ export function detectTotals(executeDir: string, reservedDiskMb: number): Resour
 }
 
 /**
- * HTCondor's default static slots: one per core, memory and disk split evenly (slot1 … slotN), and each
- * custom resource divided as an `auto` share divides it (the first slots get what does not divide evenly).
+ * The slots the configuration lays out (slotLayoutFromConfig): without slot knobs, HTCondor's static slots,
+ * one per core, memory, disk and each custom resource shared evenly (slot1 … slotN).
  */
-export function splitIntoSlots(totals: ResourceTotals, resources: readonly MachineResource[] = []): SlotDescription[] {
-  const count = Math.max(1, Math.floor(totals.cpus));
-  const shares = divideAmongSlots(resources, count);
-  return Array.from({ length: count }, (_, i) => ({
-    name: `slot${i + 1}`,
-    cpus: 1,
-    memoryMb: Math.max(1, Math.floor(totals.memoryMb / count)),
-    diskKb: Math.max(1, Math.floor(totals.diskKb / count)),
-    ...(resources.length > 0 ? { resources: shares[i] } : {}),
-  }));
+export function slotsFromConfig(totals: ResourceTotals, resources: readonly MachineResource[] = [], knob: KnobLookup = () => undefined): SlotLayout {
+  return slotLayoutFromConfig(knob, { ...totals, resources });
 }

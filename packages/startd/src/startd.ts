@@ -20,6 +20,7 @@ import {
   type StartdMessage,
 } from '@tinycondor/shared/protocol';
 import { RecentClusters } from '@tinycondor/shared/recent-clusters';
+import { remainingOf } from '@tinycondor/shared/slot-layout';
 import { JobCgroups, ownCgroupV1Paths } from './job-cgroup.js';
 import { DEFAULT_MAX_JOB_PIDS } from './job-limits.js';
 import { jobSpawner, type JobSpawner } from './job-process.js';
@@ -102,6 +103,11 @@ const EXECUTING_HOLD_MS = 10;
 export class Startd {
   private socket: WebSocket | undefined;
   private readonly runs = new Map<string, ActiveRun>();
+  /**
+   * This startd's slots by name: those of its layout, and the dynamic slots carved from its partitionable
+   * ones, each kept while its run lasts and until the schedd has acknowledged the run's end (its hello names it).
+   */
+  private readonly slots: Map<string, SlotDescription>;
   /** Starts waiting for their slot's run to end, by slot name; they belong to the connection they came on. */
   private readonly queued = new Map<string, QueuedStart>();
   /** The ads of the clusters the schedd last started jobs of on this connection. */
@@ -133,6 +139,7 @@ export class Startd {
   private connectedOnce: (() => void) | undefined;
 
   constructor(private readonly settings: StartdSettings) {
+    this.slots = new Map(settings.slots.map((slot) => [slot.name, slot]));
     const docker = settings.docker && { version: settings.docker.version, networks: settings.docker.networks, volumes: settings.docker.advertisedVolumes };
     const fileTransferPluginMethods = [...(settings.transferPlugins?.table.keys() ?? [])];
     this.identity = {
@@ -196,7 +203,7 @@ export class Startd {
           // The key of the last welcome: the schedd then knows this is the same startd coming back.
           ...(this.client.startdKey === undefined ? {} : { key: this.client.startdKey }),
           killable: this.settings.killable ?? false,
-          slots: this.settings.slots,
+          slots: [...this.slots.values()],
           runs: [...this.runs.values(), ...this.ending.values()].map(({ jobId, runId, slotName }) => ({ jobId, runId, slotName })),
         }),
       );
@@ -241,7 +248,11 @@ export class Startd {
         const acked = this.unacked.findIndex((m) => 'seq' in m && m.seq === message.seq);
         if (acked >= 0) {
           for (const done of this.unacked.splice(0, acked + 1)) {
-            if (done.type === 'exited' || done.type === 'run-failed' || done.type === 'run-ended') this.ending.delete(done.runId);
+            if (done.type === 'exited' || done.type === 'run-failed' || done.type === 'run-ended') {
+              const slotName = this.ending.get(done.runId)?.slotName;
+              this.ending.delete(done.runId);
+              if (slotName !== undefined) this.releaseDynamicSlot(slotName);
+            }
           }
           this.sentOnConnection = Math.max(0, this.sentOnConnection - (acked + 1));
         }
@@ -330,7 +341,7 @@ export class Startd {
    */
   private launch(queued: QueuedStart): void {
     const { message } = queued;
-    const slot = this.settings.slots.find((s) => s.name === message.slotName);
+    const slot = this.slots.get(message.slotName);
     // An unknown slot is refused by startRun below.
     const jobAd = slot
       ? startRun(queued.idleAd, { now: new Date(), remoteHost: `${slot.name}@${this.settings.name}`, provisioned: slot }).ad
@@ -354,10 +365,12 @@ export class Startd {
 
   private startRun(message: StartMessage, jobAd: ClassAd): void {
     const { jobId, runId, slotName } = message;
-    const slot = this.settings.slots.find((s) => s.name === slotName);
+    const carved = message.dynamicSlot === undefined ? undefined : this.dynamicSlotRefusal(message.dynamicSlot, slotName);
+    const slot = message.dynamicSlot ?? this.slots.get(slotName);
     const busy = this.runOn(slotName) !== undefined;
-    if (!slot || busy) {
-      this.report({ type: 'run-failed', jobId, runId, stage: 'execute', reason: `slot ${slotName}@${this.settings.name} is ${slot ? 'busy' : 'unknown'}` });
+    if (!slot || busy || slot.partitionable || carved !== undefined) {
+      const why = carved ?? (busy ? 'busy' : slot?.partitionable ? 'partitionable: jobs run on dynamic slots carved from it' : 'unknown');
+      this.report({ type: 'run-failed', jobId, runId, stage: 'execute', reason: `slot ${slotName}@${this.settings.name} is ${why}` });
       return;
     }
     let jobUser: JobUser | undefined;
@@ -393,6 +406,7 @@ export class Startd {
       report: (report) => this.report(report),
     });
     const key = this.runKey(jobId, runId);
+    this.slots.set(slotName, slot);
     this.runs.set(key, { jobId, runId, slotName, run });
     run
       .run()
@@ -408,9 +422,36 @@ export class Startd {
           this.queued.delete(slotName);
           this.launch(next);
         }
+        this.releaseDynamicSlot(slotName);
         // Like HTCondor, ending the job ends the ssh_to_job sessions into it.
         for (const { session, runKey } of this.sessions.values()) if (runKey === key) session.close();
       });
+  }
+
+  /**
+   * Why the dynamic slot the schedd carved cannot be made here (undefined: it can): it must be carved from one
+   * of this startd's partitionable slots, and fit what its dynamic slots with a run have left it. A dynamic slot
+   * of that name whose run has ended (its end not yet acknowledged) is replaced: the schedd has handled that end.
+   */
+  private dynamicSlotRefusal(dslot: SlotDescription, slotName: string): string | undefined {
+    const parent = dslot.parent === undefined ? undefined : this.slots.get(dslot.parent);
+    if (dslot.name !== slotName || !parent?.partitionable || dslot.partitionable) return `not a dynamic slot of a partitionable slot here`;
+    const occupied = [...this.slots.values()].filter((s) => s.parent === parent.name && s.name !== slotName && this.runOn(s.name) !== undefined);
+    const left = remainingOf(parent, occupied);
+    const short = left.cpus < dslot.cpus || left.memoryMb < dslot.memoryMb || left.diskKb < dslot.diskKb;
+    const shortOf = (dslot.resources ?? []).some((share) => {
+      const have = left.resources?.find((r) => r.tag === share.tag);
+      return have === undefined || have.quantity < share.quantity || (share.ids ?? []).some((id) => !(have.ids ?? []).includes(id));
+    });
+    return short || shortOf ? `larger than what ${parent.name} has left` : undefined;
+  }
+
+  /** A dynamic slot with no run, whose last run's end the schedd has acknowledged, gives its resources back to its partitionable slot. */
+  private releaseDynamicSlot(slotName: string): void {
+    const slot = this.slots.get(slotName);
+    if (slot?.parent === undefined || this.runOn(slotName) !== undefined || this.queued.has(slotName)) return;
+    for (const ending of this.ending.values()) if (ending.slotName === slotName) return;
+    this.slots.delete(slotName);
   }
 
   /** Interactive traffic is not kept for a reconnect: it belongs to a client that is gone by then. */

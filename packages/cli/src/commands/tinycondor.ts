@@ -63,18 +63,27 @@ function intFlag(flags: Flags, name: string, min: number): number | undefined {
 
 // The daemons' modules are loaded only by the subcommands that run them, so that `health` and
 // `client-config` (run often, by container engines) start fast.
-async function slotsFor(flags: Flags, executeDir: string, reservedDiskMb: number, resources: readonly MachineResource[]) {
-  const { detectTotals, splitIntoSlots } = await import('@tinycondor/startd');
+/**
+ * The slots the configuration lays out (NUM_SLOTS, NUM_SLOTS_TYPE_<N>, SLOT_TYPE_<N>[_PARTITIONABLE]) on what
+ * this machine offers (or the flags say); a layout HTCondor's startd would not start with stops this one.
+ */
+async function slotsFor(flags: Flags, executeDir: string, reservedDiskMb: number, resources: readonly MachineResource[], knob: (name: string) => string | undefined, where: string, log: Logger) {
+  const { detectTotals, slotsFromConfig } = await import('@tinycondor/startd');
   fs.mkdirSync(executeDir, { recursive: true });
   const detected = detectTotals(executeDir, reservedDiskMb);
-  return splitIntoSlots(
-    {
-      cpus: intFlag(flags, 'cpus', 1) ?? detected.cpus,
-      memoryMb: intFlag(flags, 'memory', 1) ?? detected.memoryMb,
-      diskKb: intFlag(flags, 'disk', 1) ?? detected.diskKb,
-    },
-    resources,
-  );
+  const totals = {
+    cpus: intFlag(flags, 'cpus', 1) ?? detected.cpus,
+    memoryMb: intFlag(flags, 'memory', 1) ?? detected.memoryMb,
+    diskKb: intFlag(flags, 'disk', 1) ?? detected.diskKb,
+  };
+  try {
+    const { slots, notes } = slotsFromConfig(totals, resources, knob);
+    for (const note of notes) log.info(note);
+    log.info({ slots: slots.map((s) => `${s.name}${s.partitionable ? ' (partitionable)' : ''}: Cpus ${s.cpus}, Memory ${s.memoryMb}, Disk ${s.diskKb}`) }, 'slot layout');
+    return slots;
+  } catch (err) {
+    throw new CliError(`tinycondor startd: ${where}: ${(err as Error).message}`);
+  }
 }
 
 /**
@@ -320,7 +329,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     scheddUrl,
     token: readToken(tokenFile, 'startd'),
     executeDir,
-    slots: await slotsFor(flags, executeDir, reservedDiskFor(flags, pool), resources),
+    slots: await slotsFor(flags, executeDir, reservedDiskFor(flags, pool), resources, knob, pool?.file ?? 'the environment', log),
     checkpointIntervalSeconds: intFlag(flags, 'checkpoint-interval', 1),
     diskCheckSeconds: intFlag(flags, 'disk-check-interval', 1),
     killable: true,

@@ -95,7 +95,7 @@ export async function dashboardDataRoutes(
   api.get(
     '/v1/slots',
     { schema: { response: { 200: SlotsReply } } },
-    async () => ({ slots: schedd.registry.allSlots().map(slotRow) }),
+    async () => ({ slots: schedd.registry.allSlots().map((slot) => slotRow(slot, slot.description.partitionable ? schedd.registry.childrenOf(slot) : [])) }),
   );
 
   api.get('/v1/jobs/:jobId/events', { schema: { params: JobIdParams, response: { 200: JobEventsReply, 404: ErrorReply } } }, async (request) => {

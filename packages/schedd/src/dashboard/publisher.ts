@@ -2,6 +2,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { formatEventText, type JobEvent } from '@tinycondor/shared/eventlog/index';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import type { SlotRow } from '@tinycondor/shared/protocol';
+import { remainingOf } from '@tinycondor/shared/slot-layout';
 import type { Transition } from '@tinycondor/shared/job-state';
 import type { StoredJob } from '../job-store.js';
 import type { ScheddObserver } from '../schedd-observer.js';
@@ -10,9 +11,17 @@ import type { EventFeed } from './event-feed.js';
 import { changedAttributes, queueRow } from './queue-rows.js';
 import type { CheckpointSizes } from './spool-files.js';
 
-export function slotRow(slot: Slot): SlotRow {
+/** The slot's row; `siblings`: the slots of its startd, of which a partitionable slot's dynamic slots took their share. */
+export function slotRow(slot: Slot, siblings: Iterable<Slot>): SlotRow {
   const { name, cpus, memoryMb, diskKb } = slot.description;
-  return { startd: slot.startdName, slot: name, cpus, memoryMb, diskKb, jobId: slot.run ? formatJobId(slot.run.cluster, slot.run.proc) : null };
+  const row: SlotRow = { startd: slot.startdName, slot: name, cpus, memoryMb, diskKb, jobId: slot.run ? formatJobId(slot.run.cluster, slot.run.proc) : null };
+  if (slot.description.parent !== undefined) row.slotType = 'Dynamic';
+  if (slot.description.partitionable) {
+    const left = remainingOf(slot.description, [...siblings].filter((s) => s.description.parent === name).map((s) => s.description));
+    row.slotType = 'Partitionable';
+    row.left = { cpus: left.cpus, memoryMb: left.memoryMb, diskKb: left.diskKb };
+  }
+  return row;
 }
 
 /** Turns the schedd's committed changes into event-stream messages; does nothing while nobody listens. */
@@ -68,11 +77,12 @@ export class DashboardPublisher implements ScheddObserver {
   }
 
   slotChanged(slot: Slot): void {
-    if (this.feed.active) this.feed.publish({ type: 'slot', slot: slotRow(slot) });
+    // A slot whose run changed: never a partitionable one (its row changes with its dynamic slots, in startdChanged).
+    if (this.feed.active) this.feed.publish({ type: 'slot', slot: slotRow(slot, []) });
   }
 
   startdChanged(connection: StartdConnection, connected: boolean): void {
     if (!this.feed.active) return;
-    this.feed.publish({ type: 'startd', startd: connection.identity.startdName, connected, slots: [...connection.slots.values()].map(slotRow) });
+    this.feed.publish({ type: 'startd', startd: connection.identity.startdName, connected, slots: [...connection.slots.values()].map((slot) => slotRow(slot, connection.slots.values())) });
   }
 }
