@@ -16,18 +16,19 @@ t.test('two GPU jobs get one GPU each; a job asking for three stays idle, and -b
   });
   t.same(status.trim().split('\n').sort(), ['slot1@startd1 1 GPU-0 2 2 Cpus Memory Disk Swap GPUs', 'slot2@startd1 1 GPU-1 2 2 Cpus Memory Disk Swap GPUs'], 'each slot advertises its GPU');
 
-  // Each job waits until both have started, so that they run at once, on the two slots.
+  // Each job waits until both have started, so that they run at once, on the two slots, and for the test's go.
   writeExecutable(
     path.join(pool.dir, 'gpu.sh'),
     '#!/bin/sh\n' +
       `touch ${pool.dir}/started.$1\n` +
-      `i=0; while [ ! -e ${pool.dir}/started.0 ] || [ ! -e ${pool.dir}/started.1 ]; do i=$((i+1)); [ $i -gt 1500 ] && exit 3; sleep 0.02; done\n` +
+      `i=0; while [ ! -e ${pool.dir}/started.0 ] || [ ! -e ${pool.dir}/started.1 ] || [ ! -e ${pool.dir}/go ]; do i=$((i+1)); [ $i -gt 1500 ] && exit 3; sleep 0.02; done\n` +
       'echo "assigned=$_CONDOR_AssignedGPUs cuda=$CUDA_VISIBLE_DEVICES ordinal=$GPU_DEVICE_ORDINAL nvidia=$NVIDIA_VISIBLE_DEVICES"\n' +
       'grep -h "^AssignedGPUs = " "$_CONDOR_MACHINE_AD" "$_CONDOR_JOB_AD"\n',
   );
   fs.writeFileSync(path.join(pool.dir, 'gpu.sub'), 'executable = gpu.sh\narguments = $(Process)\nrequest_gpus = 1\noutput = out.$(Process)\nlog = gpu.log\nqueue 2\n');
   t.equal((await pool.run('condor_submit', ['gpu.sub'])).code, 0);
   t.equal((await pool.run('condor_q', ['1.0', '-af:r', 'RequestGPUs', 'Requirements'])).stdout, '1 (TARGET.GPUs >= RequestGPUs)\n');
+  fs.writeFileSync(path.join(pool.dir, 'go'), '');
   await waitForEvents(path.join(pool.dir, 'gpu.log'), (ev) => codes(ev, 1, 0).includes(5) && codes(ev, 1, 1).includes(5));
 
   const outputs = [0, 1].map((proc) => fs.readFileSync(path.join(pool.dir, `out.${proc}`), 'utf8'));
