@@ -45,10 +45,9 @@ function writableCgroupParents(): string[] | undefined {
 }
 
 /**
- * The bare spawn again, its shell first moving itself into a memory and a pids cgroup (as the startd's job
- * does before its exec), one start every 100 ms, as a job's starts come in the benchmarks: on cgroup v1 the kernel's move waits
- * for an RCU grace period when no move happened just before (percpu_down_write of cgroup_threadgroup_rwsem).
- * Undefined where this process cannot make cgroups.
+ * The bare spawn again, its shell first moving itself into a memory and a pids cgroup through their `tasks`
+ * files (as the startd's job does before its exec), one start every 100 ms, as a job's starts come in the
+ * benchmarks. Undefined where this process cannot make cgroups.
  */
 export async function cgroupSpawnMs(dir: string, runs: number): Promise<number | undefined> {
   const parents = writableCgroupParents();
@@ -64,7 +63,7 @@ export async function cgroupSpawnMs(dir: string, runs: number): Promise<number |
     for (let i = 0; i < runs; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const stamp = path.join(dir, `cgroup-spawn.${i}`);
-      const moves = cgroups.map((cgroup) => `echo 0 > ${cgroup}/cgroup.procs`).join(' && ');
+      const moves = cgroups.map((cgroup) => `echo 0 > ${cgroup}/tasks`).join(' && ');
       const t0 = wallMs();
       const child = spawn('/bin/sh', ['-c', `${moves} && exec /bin/sh -c 'date +%s%N > ${stamp}'`], { stdio: 'ignore' });
       await new Promise((resolve) => child.once('exit', resolve));

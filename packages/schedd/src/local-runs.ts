@@ -123,7 +123,7 @@ export class LocalRuns implements StartdConnection {
       for (const fd of stdio) fs.closeSync(fd);
     };
     this.spawner.start(
-      { executable, args: jobArguments(jobAd), cwd: iwd, env, stdio, cgroupProcs: [], ...(spec.user ? { user: spec.user } : {}) },
+      { executable, args: jobArguments(jobAd), cwd: iwd, env, stdio, cgroupDirs: [], ...(spec.user ? { user: spec.user } : {}) },
       {
         spawned: (pid) => {
           closeStreams();

@@ -207,15 +207,15 @@ static void close_descriptors_above_stderr(void) {
  * The vfork child, on the startd's stack while the startd's thread waits: only system calls, no memory the
  * startd uses is written but *exec_errno. Never returns.
  */
-static void exec_child(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_procs[], const identity_t *identity, volatile int *exec_errno) {
+static void exec_child(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, volatile int *exec_errno) {
   /* The startd's handlers must not run here (they would run on its memory) nor be inherited as ignored. */
   struct kernel_sigaction default_action = {.handler = SIG_DFL};
   for (int sig = 1; sig <= LAST_SIGNAL; sig++) {
     if (sig != SIGKILL && sig != SIGSTOP) syscall(SYS_rt_sigaction, sig, &default_action, NULL, KERNEL_SIGSET_BYTES);
   }
   /* Into the job's cgroups before exec, so that no process of the job ever runs outside them. */
-  for (char *const *procs = cgroup_procs; *procs != NULL; procs++) {
-    int fd = open(*procs, O_WRONLY | O_CLOEXEC);
+  for (char *const *tasks = cgroup_tasks; *tasks != NULL; tasks++) {
+    int fd = open(*tasks, O_WRONLY | O_CLOEXEC);
     if (fd < 0) goto failed;
     ssize_t written = write(fd, "0", 1);
     int write_errno = errno;
@@ -255,13 +255,13 @@ failed:
 }
 
 /* Starts the process; 0 and its pid, or the errno of what failed (the child's, when it could not exec). */
-static int start_process(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_procs[], const identity_t *identity, pid_t *pid_out) {
+static int start_process(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, pid_t *pid_out) {
   volatile int exec_errno = 0;
   uint64_t old_mask;
   /* Every signal blocked across the vfork, glibc's own included, so that none is handled in the child. */
   if (set_signal_mask(~(uint64_t)0, &old_mask) < 0) return errno;
   pid_t pid = vfork();
-  if (pid == 0) exec_child(file, argv, envp, cwd, fds, cgroup_procs, identity, &exec_errno);
+  if (pid == 0) exec_child(file, argv, envp, cwd, fds, cgroup_tasks, identity, &exec_errno);
   int error = pid < 0 ? errno : 0;
   set_signal_mask(old_mask, NULL);
   if (error != 0) return error;
@@ -275,10 +275,10 @@ static int start_process(const char *file, char *const argv[], char *const envp[
 }
 
 /*
- * spawn(file, argv, envp, cwd, stdinFd, stdoutFd, stderrFd, cgroupProcs, uid, gid, groups, onExit) -> pid.
+ * spawn(file, argv, envp, cwd, stdinFd, stdoutFd, stderrFd, cgroupTasks, uid, gid, groups, onExit) -> pid.
  * The child is the leader of a new session (so of its own process group), has every signal at its default
  * disposition and none blocked, as child_process gives it; the descriptors become its 0, 1 and 2; it writes
- * itself into each `cgroup.procs` file of cgroupProcs, then takes the groups, gid and uid (uid -1: the
+ * itself into each cgroup v1 `tasks` file of cgroupTasks, then takes the groups, gid and uid (uid -1: the
  * startd's own), before it execs. Throws an Error with the errno when the program cannot be started.
  */
 static napi_value spawn_job(napi_env env, napi_callback_info info) {
@@ -325,16 +325,16 @@ static napi_value spawn_job(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
-  char *file = NULL, *cwd = NULL, **argv = NULL, **envp = NULL, **cgroup_procs = NULL;
+  char *file = NULL, *cwd = NULL, **argv = NULL, **envp = NULL, **cgroup_tasks = NULL;
   napi_value result = NULL;
   if ((file = c_string(env, args[0])) == NULL || (argv = c_strings(env, args[1])) == NULL ||
       (envp = c_strings(env, args[2])) == NULL || (cwd = c_string(env, args[3])) == NULL ||
-      (cgroup_procs = c_strings(env, args[7])) == NULL) {
+      (cgroup_tasks = c_strings(env, args[7])) == NULL) {
     goto done;
   }
 
   pid_t pid;
-  int error = start_process(file, argv, envp, cwd, fds, cgroup_procs, &identity, &pid);
+  int error = start_process(file, argv, envp, cwd, fds, cgroup_tasks, &identity, &pid);
   if (error != 0) {
     throw_errno(env, error);
     goto done;
@@ -371,7 +371,7 @@ done:
   free(cwd);
   free_strings(argv);
   free_strings(envp);
-  free_strings(cgroup_procs);
+  free_strings(cgroup_tasks);
   free(identity.groups);
   return result;
 }

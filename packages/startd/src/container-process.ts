@@ -109,7 +109,7 @@ export class ContainerProcess {
     const attached = { exited: false };
     this.attached = attached;
     spawner.start(
-      { executable: this.docker.cli, args: ['start', '-a', this.name], cwd: '/', env: process.env, stdio, cgroupProcs: [] },
+      { executable: this.docker.cli, args: ['start', '-a', this.name], cwd: '/', env: process.env, stdio, cgroupDirs: [] },
       {
         spawned: () => {
           this.sampleStats(attached, FIRST_STATS_MS);

@@ -102,9 +102,13 @@ export class SlotCgroup {
 
   constructor(private readonly dirs: { memory?: string; pids?: string }) {}
 
-  /** The `cgroup.procs` files a starting job writes itself into before it execs. */
-  get procsFiles(): string[] {
-    return Object.values(this.dirs).map((dir) => path.join(dir, 'cgroup.procs'));
+  /** The directories a starting job joins before it execs. */
+  get directories(): string[] {
+    return Object.values(this.dirs);
+  }
+
+  private get procsFiles(): string[] {
+    return this.directories.map((dir) => path.join(dir, 'cgroup.procs'));
   }
 
   /** Sets a run's limits and starts its accounting afresh (peak usage, OOM kills). */

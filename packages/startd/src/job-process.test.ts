@@ -10,7 +10,7 @@ import { forkSpawner, jobSpawner, type JobProcessSpec, type JobSpawner, type Spa
 type Outcome = { pid: number; exit: ExitStatus; usage: Usage } | { failure: SpawnFailure };
 
 /** Runs `spec` (with stdin from `input`) and returns how it ended and what it wrote. */
-function run(spawner: JobSpawner, spec: Omit<JobProcessSpec, 'stdio' | 'cwd' | 'cgroupProcs'> & { cwd?: string; cgroupProcs?: string[] }, input = ''): Promise<Outcome & { output: string }> {
+function run(spawner: JobSpawner, spec: Omit<JobProcessSpec, 'stdio' | 'cwd' | 'cgroupDirs'> & { cwd?: string; cgroupDirs?: string[] }, input = ''): Promise<Outcome & { output: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-job-process-'));
   fs.writeFileSync(path.join(dir, 'in'), input);
   const stdio: [number, number, number] = [fs.openSync(path.join(dir, 'in'), 'r'), fs.openSync(path.join(dir, 'out'), 'a'), fs.openSync(path.join(dir, 'out'), 'a')];
@@ -23,7 +23,7 @@ function run(spawner: JobSpawner, spec: Omit<JobProcessSpec, 'stdio' | 'cwd' | '
       resolve({ ...outcome, output });
     };
     spawner.start(
-      { cwd: dir, cgroupProcs: [], ...spec, stdio },
+      { cwd: dir, cgroupDirs: [], ...spec, stdio },
       {
         spawned: (started) => (pid = started),
         failed: (failure) => end({ failure }),
@@ -115,9 +115,9 @@ t.test('vfork: the process is in its cgroups before it runs the executable', { s
   fs.mkdirSync(cgroup);
   t.teardown(() => fs.rmdirSync(cgroup));
   const relative = cgroup.slice('/sys/fs/cgroup/memory'.length);
-  const outcome = await run(built, { executable: '/bin/cat', args: ['/proc/self/cgroup'], env: {}, cgroupProcs: [path.join(cgroup, 'cgroup.procs')] });
+  const outcome = await run(built, { executable: '/bin/cat', args: ['/proc/self/cgroup'], env: {}, cgroupDirs: [cgroup] });
   t.match(outcome.output, new RegExp(`^\\d+:memory:${relative}$`, 'm'));
-  const refused = await run(built, { executable: '/bin/true', args: [], env: {}, cgroupProcs: [path.join(cgroup, 'no-such-file')] });
+  const refused = await run(built, { executable: '/bin/true', args: [], env: {}, cgroupDirs: [path.join(cgroup, 'no-such-cgroup')] });
   t.match(refused, { failure: { errno: 2 } }, 'a cgroup it cannot join: the job does not run');
 });
 
@@ -130,7 +130,7 @@ t.test('fork: the process is in its cgroups once it is reported started', { skip
   t.teardown(() => fs.closeSync(devNull));
   const membership = await new Promise<string>((resolve, reject) => {
     forkSpawner().start(
-      { executable: '/bin/sleep', args: ['30'], env: {}, cwd: '/', stdio: [devNull, devNull, devNull], cgroupProcs: [path.join(cgroup, 'cgroup.procs')] },
+      { executable: '/bin/sleep', args: ['30'], env: {}, cwd: '/', stdio: [devNull, devNull, devNull], cgroupDirs: [cgroup] },
       {
         spawned: (pid) => {
           resolve(fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8'));

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import path from 'node:path';
 import util from 'node:util';
 import { forkWhenNoFileIsBeingWritten } from '@tinycondor/transfer/fork-gate';
 import type { ExitStatus, Usage } from '@tinycondor/shared/protocol';
@@ -14,8 +15,8 @@ export interface JobProcessSpec {
   cwd: string;
   env: NodeJS.ProcessEnv;
   stdio: [stdin: number, stdout: number, stderr: number];
-  /** `cgroup.procs` files the process joins before it runs the executable (the run's cgroups). */
-  cgroupProcs: string[];
+  /** The run's cgroup directories (cgroup v1), which the process joins before it runs the executable. */
+  cgroupDirs: string[];
   /** Whom it runs as; undefined: as the startd. */
   user?: JobUser;
 }
@@ -49,7 +50,7 @@ interface NativeSpawn {
     stdin: number,
     stdout: number,
     stderr: number,
-    cgroupProcs: string[],
+    cgroupTasks: string[],
     uid: number,
     gid: number,
     groups: number[],
@@ -72,7 +73,10 @@ function hasNul(spec: JobProcessSpec, envp: string[]): boolean {
 
 /**
  * Through the native module: no fork of the startd, so the cost does not grow with its memory. The child
- * closes every descriptor but its standard streams before its exec (native/job_spawn.c).
+ * closes every descriptor but its standard streams before its exec (native/job_spawn.c). It joins its cgroups
+ * through their `tasks` files: for a process of one thread, as the child is until its exec, that is what a
+ * write to `cgroup.procs` does, without the write lock on every thread group of the system that the latter
+ * takes, which waits for an RCU grace period (2 against 8–12 ms per start here, see docs/perf-log.md).
  */
 export function vforkSpawner(native: NativeSpawn): JobSpawner {
   const fallback = forkSpawner();
@@ -91,7 +95,7 @@ export function vforkSpawner(native: NativeSpawn): JobSpawner {
       }
       let pid: number;
       try {
-        pid = native.spawn(spec.executable, [spec.executable, ...spec.args], envp, spec.cwd, ...spec.stdio, spec.cgroupProcs, spec.user?.uid ?? -1, spec.user?.gid ?? -1, spec.user?.groups ?? [], (code, signal, userSeconds, systemSeconds) =>
+        pid = native.spawn(spec.executable, [spec.executable, ...spec.args], envp, spec.cwd, ...spec.stdio, spec.cgroupDirs.map((dir) => path.join(dir, 'tasks')), spec.user?.uid ?? -1, spec.user?.gid ?? -1, spec.user?.groups ?? [], (code, signal, userSeconds, systemSeconds) =>
           events.exited(exitStatus(code, signal), { userSeconds, systemSeconds }),
         );
       } catch (err) {
@@ -126,9 +130,10 @@ export function forkSpawner(): JobSpawner {
         child.once('spawn', () => {
           const pid = child.pid as number;
           // child_process cannot act between fork and exec: the job joins its cgroups just after it started,
-          // so a process it forks at once may stay outside them (the native spawner has no such window).
+          // so a process it forks at once may stay outside them (the native spawner has no such window). It
+          // may have threads by then: all of them move, through cgroup.procs.
           try {
-            for (const procs of spec.cgroupProcs) fs.writeFileSync(procs, String(pid));
+            for (const dir of spec.cgroupDirs) fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(pid));
           } catch (err) {
             child.kill('SIGKILL');
             events.failed({ errno: Math.abs((err as NodeJS.ErrnoException).errno ?? 0), message: `cannot join the job's cgroup: ${(err as Error).message}` });

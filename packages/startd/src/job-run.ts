@@ -759,7 +759,7 @@ export class JobRun {
         });
         return;
       }
-      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox, this.chirp?.configFile), stdio, cgroupProcs: this.cgroup.procsFiles, user: ctx.jobUser };
+      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox, this.chirp?.configFile), stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser };
       ctx.spawner.start(spec, {
         spawned: (pid) =>
           started({
