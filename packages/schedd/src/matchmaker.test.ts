@@ -2,7 +2,7 @@ import t from 'tap';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { LimitsInUse } from '@tinycondor/shared/concurrency-limits';
 import { compareJobPlaces, orderKey, type JobPlace } from '@tinycondor/shared/job-order';
-import { Matchmaker, NEWLY_IDLE_PER_PASS, type Candidate, type LimitsState, type MatchmakingQueue } from './matchmaker.js';
+import { Matchmaker, NEWLY_IDLE_PER_PASS, type Candidate, type LimitsState, type MatchmakingQueue, type ShareState } from './matchmaker.js';
 
 /** No job here declares limits. */
 const NO_LIMITS: LimitsState = { inUse: () => new LimitsInUse(), knob: () => undefined };
@@ -23,6 +23,8 @@ interface Job {
   limits?: string;
   /** Queued on a busy slot: whether its limits would not let it start on a free slot. */
   stuck?: boolean;
+  /** Who it is accounted to; '' when not given. */
+  submitter?: string;
 }
 
 function placeOf(job: Job): JobPlace {
@@ -56,11 +58,12 @@ function queue(jobs: Job[], queued: Set<string> = new Set(), movable: Job[] = []
   const stats = { scanned: 0 };
   const q: MatchmakingQueue<Job, string> = {
     idleJob: (jobId) => jobs.find((j) => j.id === jobId),
-    idleJobs: function* () {
+    idleJobs: function* (submitter) {
       stats.scanned++;
       // Best first; a job placed meanwhile is no longer idle.
-      for (const job of inOrder(jobs)) if (jobs.includes(job) && !queued.has(job.id)) yield job;
+      for (const job of inOrder(jobs)) if (jobs.includes(job) && !queued.has(job.id) && (submitter === undefined || (job.submitter ?? '') === submitter)) yield job;
     },
+    submitterOf: (job) => job.submitter ?? '',
     jobIdOf: (job) => job.id,
     placeOf,
     queuedJobs: () => inOrder(movable),
@@ -405,4 +408,43 @@ t.test('concurrency limits: a limits expression is evaluated for each slot', asy
   new Matchmaker().pass(limitSlots({ a: { net: 'a' }, b: { net: 'b' } }), [], both.q, limitsState(['net_b'], { NET_A_LIMIT: 0, NET_B_LIMIT: 1 }));
   t.same(both.limited, ['2.0: concurrency limit net_a, net_b reached'], 'every limit reached is named');
   t.same(limited, []);
+});
+
+/** The share of submitters with idle jobs among `jobs`: their priorities as given, what they hold as given. */
+function shareOf(jobs: Job[], total: number, priorities: Record<string, number>, used: Record<string, number> = {}): ShareState {
+  return {
+    total,
+    submitters: () => [...new Set(jobs.map((j) => j.submitter ?? ''))].sort().map((name) => ({ name, priority: priorities[name], used: used[name] ?? 0 })),
+  };
+}
+
+t.test('submitters take turns by effective priority, each its share of the slots (the negotiator\'s pie spin)', async (t) => {
+  const reads = { count: 0 };
+  const a = (id: string): Job => ({ id, memory: 1, submitter: 'a' });
+  const b = (id: string): Job => ({ id, memory: 1, submitter: 'b' });
+  {
+    const jobs = [a('1.0'), a('1.1'), a('1.2'), b('2.0')];
+    const { q, placed } = queue(jobs);
+    new Matchmaker().pass(slots({ s1: 1 }, reads), [], q, NO_LIMITS, shareOf(jobs, 1, { a: 500.5, b: 500 }));
+    t.same(placed, ['2.0->s1:start'], 'a freed slot goes to the better priority, though its jobs came later');
+  }
+  {
+    const jobs = [a('1.0'), a('1.1'), a('1.2'), b('2.0'), b('2.1'), b('2.2')];
+    const { q, placed } = queue(jobs);
+    new Matchmaker().pass(slots({ s1: 1, s2: 1 }, reads), slots({ s3: 1, s4: 1 }, reads), q, NO_LIMITS, shareOf(jobs, 6, { a: 500, b: 500 }, { a: 2 }));
+    t.same(placed, ['2.0->s1:start', '2.1->s2:start', '2.2->s3:queue', '1.0->s4:queue'], 'what a submitter holds counts against its share; the share left goes round again');
+  }
+  {
+    const jobs = [a('1.0'), a('1.1'), b('2.0')];
+    const { q, placed } = queue(jobs);
+    new Matchmaker().pass(slots({ s1: 1, s2: 1, s3: 1 }, reads), [], q, NO_LIMITS, shareOf(jobs, 3, { a: 500, b: 500 }));
+    t.same(placed, ['1.0->s1:start', '2.0->s2:start', '1.1->s3:start'], 'equal priorities: by name, and a share not taken goes to those with jobs left');
+  }
+  {
+    const jobs = [a('1.0'), { id: '2.0', memory: 64, submitter: 'b' }, b('2.1')];
+    const { q, placed } = queue(jobs);
+    const matchmaker = new Matchmaker();
+    matchmaker.pass(slots({ s1: 1 }, reads), [], q, NO_LIMITS, shareOf(jobs, 1, { a: 500, b: 400 }));
+    t.same(placed, ['2.1->s1:start'], 'a submitter\'s job that fits no slot leaves the slot to its next');
+  }
 });

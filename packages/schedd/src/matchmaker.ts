@@ -1,5 +1,6 @@
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { limitMaximum, limitReached, limitsRejectionReason, type LimitsInUse, type NumberKnob } from '@tinycondor/shared/concurrency-limits';
+import { limitPermits, spinPie, type ShareSubmitter, type TurnResult } from '@tinycondor/shared/fair-share';
 import { compareJobPlaces, type JobPlace } from '@tinycondor/shared/job-order';
 
 /** A slot a job may be placed on, its machine ad built only when a job is tried on it. */
@@ -14,14 +15,33 @@ export interface Candidate<S> {
    * (CLAIM_RECYCLING_CONSIDER_LIMITS), so it is not checked against them again.
    */
   readonly heldLimits?: string;
+  /** What a match with it costs of a submitter's share (SLOT_WEIGHT: its Cpus); 1 when not given. */
+  readonly weight?: number;
+}
+
+function weightOf<S>(c: Candidate<S>): number {
+  return c.weight ?? 1;
+}
+
+/** What a pass's turns share: the slots left, the queued jobs not served yet, the newly idle jobs it may still try. */
+interface TurnContext<J, S> {
+  freeLeft: Candidate<S>[];
+  queueLeft: Candidate<S>[];
+  queue: MatchmakingQueue<J, S>;
+  limitsInUse: () => LimitsInUse;
+  maximum: (name: string) => number;
+  budget: { left: number };
+  queued: J[];
 }
 
 /** How a pass reads the queue and places a job: `place` acts at once (the start is stored before the next is tried). */
 export interface MatchmakingQueue<J, S> {
   /** The job, when it is still idle. */
   idleJob(jobId: string): J | undefined;
-  /** Every idle job not queued on a busy slot, in the order they are to be tried (best first: compareJobPlaces). */
-  idleJobs(): Iterable<J>;
+  /** Every idle job not queued on a busy slot (of the submitter, when given), in the order they are to be tried (best first: compareJobPlaces). */
+  idleJobs(submitter?: string): Iterable<J>;
+  /** Who the job is accounted to (see ShareState). */
+  submitterOf(job: J): string;
   jobIdOf(job: J): string;
   /** The job's place in that order. */
   placeOf(job: J): JobPlace;
@@ -111,45 +131,71 @@ class NewlyIdle {
 }
 
 /**
- * Where idle jobs go: free slots first, then queued behind the run of a busy slot (one job each). Jobs are
+ * How a pass shares the slots among submitters (shared/fair-share.ts spinPie): each submitter's turn places
+ * its own jobs, in their order, up to its limit.
+ */
+export interface ShareState {
+  /** The submitters with idle jobs: their effective priority, and the slot weight their runs and queued starts hold. */
+  submitters(): ShareSubmitter[];
+  /** The pie: the weight of every slot's run, and of every busy slot's queued start (a busy slot has both). */
+  total: number;
+}
+
+/**
+ * Where idle jobs go: free slots first, then queued behind the run of a busy slot (one job each). Submitters
+ * take turns as the negotiator's pie spin gives them (see ShareState); within a turn a submitter's jobs are
  * tried best first (compareJobPlaces: HTCondor's order of a submitter's jobs), so a slot goes to the best
- * job that fits it. What it remembers between passes makes a pass cost what changed: the whole idle queue
- * is scanned only for slots not yet found to fit no idle job (they freed or came since), so a queue of jobs
- * that cannot run costs nothing on every later state change; jobs that became idle since the last pass are
- * tried against every slot, in the same order, merged with the scan. Jobs queued on busy slots go in that
- * order too: a free slot that one of them fits before any better idle job does is kept for it, its queued
- * start taken back. The schedd tells it of jobs that become idle and of slots whose state changed.
+ * job that fits it, up to the submitter's limit. What it remembers between passes makes a pass cost what
+ * changed: a submitter's whole idle queue is scanned only for slots not yet found to fit none of its idle
+ * jobs (they freed or came since), so a queue of jobs that cannot run costs nothing on every later state
+ * change; jobs that became idle since the last pass are tried against every slot, in the same order, merged
+ * with the scan. Jobs queued on busy slots go in that order too: a free slot that one of them fits before
+ * any better idle job of its submitter does is kept for it, its queued start taken back. The schedd tells
+ * it of jobs that become idle and of slots whose state changed.
  */
 export class Matchmaker {
-  private readonly newlyIdle = new NewlyIdle();
-  /** Free slots a full scan found no idle job for; only newly idle jobs are tried on them. */
-  private readonly exhaustedSlots = new Set<string>();
-  /** Busy slots a full scan found no idle job to queue on. */
-  private readonly exhaustedQueueSlots = new Set<string>();
+  /** By submitter ('' for jobs of a pass without shares). */
+  private readonly newlyIdle = new Map<string, NewlyIdle>();
+  /** Free slots a full scan of a submitter's idle jobs found none for; only its newly idle jobs are tried on them. */
+  private readonly exhaustedSlots = new Map<string, Set<string>>();
+  /** Busy slots a full scan of a submitter's idle jobs found none to queue on. */
+  private readonly exhaustedQueueSlots = new Map<string, Set<string>>();
   /**
    * The limits that left jobs idle, with their use and maximum then: when either changes (a run holding one
    * ended, the configuration changed), the slots found to fit no idle job are explored again.
    */
   private limitsWatched = new Map<string, string>();
 
-  /** The job became idle at this place (or its place changed). */
-  jobBecameIdle(jobId: string, place: JobPlace): void {
-    this.newlyIdle.add(jobId, place);
+  /** The job became idle at this place (or its place or its submitter changed). */
+  jobBecameIdle(jobId: string, place: JobPlace, submitter = ''): void {
+    for (const [name, newly] of this.newlyIdle) if (name !== submitter) newly.delete(jobId);
+    let newly = this.newlyIdle.get(submitter);
+    if (!newly) this.newlyIdle.set(submitter, (newly = new NewlyIdle()));
+    newly.add(jobId, place);
   }
 
   /** A slot freed, or came (back): every idle job may fit it again. */
   slotChanged(key: string): void {
-    this.exhaustedSlots.delete(key);
-    this.exhaustedQueueSlots.delete(key);
+    for (const slots of this.exhaustedSlots.values()) slots.delete(key);
+    for (const slots of this.exhaustedQueueSlots.values()) slots.delete(key);
   }
 
   /** A busy slot's queued start left (launched or dropped): another job may be queued on it. */
   queueSlotChanged(key: string): void {
-    this.exhaustedQueueSlots.delete(key);
+    for (const slots of this.exhaustedQueueSlots.values()) slots.delete(key);
   }
 
-  /** One pass over `free` and `queueable` slots; returns whether newly idle jobs remain for another pass. */
-  pass<J, S>(free: Candidate<S>[], queueable: Candidate<S>[], queue: MatchmakingQueue<J, S>, limits: LimitsState): { more: boolean } {
+  private setOf(map: Map<string, Set<string>>, submitter: string): Set<string> {
+    let set = map.get(submitter);
+    if (!set) map.set(submitter, (set = new Set()));
+    return set;
+  }
+
+  /**
+   * One pass over `free` and `queueable` slots, shared among submitters as `share` says (without it, the
+   * jobs of all go in one order, unlimited); returns whether newly idle jobs remain for another pass.
+   */
+  pass<J, S>(free: Candidate<S>[], queueable: Candidate<S>[], queue: MatchmakingQueue<J, S>, limits: LimitsState, share?: ShareState): { more: boolean } {
     const freeLeft = [...free];
     const queueLeft = [...queueable];
     if (freeLeft.length === 0 && queueLeft.length === 0) return { more: false };
@@ -163,13 +209,42 @@ export class Matchmaker {
       return max;
     };
     this.exploreAgainIfLimitsChanged(limitsInUse, maximum);
-    // Slots not yet found to fit no idle job (they freed or came since): the whole idle queue is read for them.
-    const unexplored = freeLeft.filter((c) => !this.exhaustedSlots.has(c.key));
-    const unexploredQueue = queueLeft.filter((c) => !this.exhaustedQueueSlots.has(c.key));
+    const budget = { left: NEWLY_IDLE_PER_PASS };
+    // Jobs queued on busy slots, best first: each served in its submitter's turn.
+    const queued = freeLeft.length > 0 ? [...queue.queuedJobs()] : [];
+    const context: TurnContext<J, S> = { freeLeft, queueLeft, queue, limitsInUse, maximum, budget, queued };
+    if (share === undefined) this.turn(context, undefined, Infinity);
+    else {
+      const weights = [...freeLeft, ...queueLeft].map(weightOf);
+      spinPie(share.submitters(), share.total, Math.min(...weights), (name, limit) => this.turn(context, name, limit));
+    }
+    return { more: budget.left < 0 && (freeLeft.length > 0 || queueLeft.length > 0) };
+  }
+
+  /** A submitter's turn (all jobs when undefined): its jobs placed, best first, while its limit permits (negotiate). */
+  private turn<J, S>(context: TurnContext<J, S>, submitter: string | undefined, limit: number): TurnResult {
+    const { freeLeft, queueLeft, queue, limitsInUse, maximum, budget } = context;
+    const key = submitter ?? '';
+    const exhausted = this.setOf(this.exhaustedSlots, key);
+    const exhaustedQueue = this.setOf(this.exhaustedQueueSlots, key);
+    const ofSubmitter = (job: J): boolean => submitter === undefined || queue.submitterOf(job) === submitter;
+    let matched = 0;
+    /** Set when the limit stopped the turn (MM_RESUME): its jobs left may go in a later spin. */
+    let limited = false;
+    const permits = (c: Candidate<S>): boolean => limitPermits(matched, weightOf(c), limit);
+    const anyPermitted = (): boolean => {
+      if ([...freeLeft, ...queueLeft].some(permits)) return true;
+      if (freeLeft.length > 0 || queueLeft.length > 0) limited = true;
+      return false;
+    };
+    // Slots not yet found to fit no idle job of the submitter (they freed or came since): its whole idle queue is read for them.
+    const unexplored = freeLeft.filter((c) => !exhausted.has(c.key));
+    const unexploredQueue = queueLeft.filter((c) => !exhaustedQueue.has(c.key));
     /** Every list a slot taken leaves. */
     const lists: Candidate<S>[][] = [freeLeft, queueLeft, unexplored, unexploredQueue];
     const take = (chosen: Candidate<S>): void => {
       for (const list of lists) if (list.includes(chosen)) list.splice(list.indexOf(chosen), 1);
+      matched += weightOf(chosen);
     };
     /** Places the job on the first of `freeCandidates` that fits it, else of `queueCandidates`. */
     const place = (job: J, freeCandidates: Candidate<S>[], queueCandidates: Candidate<S>[]): void => {
@@ -191,7 +266,7 @@ export class Matchmaker {
       ] as const) {
         let limitsTaken: string | undefined;
         const chosen = candidates.find((c) => {
-          if (!queue.fits(job, c.ad)) return false;
+          if (!permits(c) || !queue.fits(job, c.ad)) return false;
           const verdict = limitsAllow(c, how);
           limitsTaken = verdict.take;
           return verdict.allowed;
@@ -204,48 +279,57 @@ export class Matchmaker {
       }
       if (reached.size > 0) queue.limitedBy(job, limitsRejectionReason(reached));
     };
-    // Jobs queued on busy slots, best first, each served (below) before the idle jobs it goes before.
-    const queued = freeLeft.length > 0 ? [...queue.queuedJobs()] : [];
+    // The submitter's jobs queued on busy slots, best first, each served (below) before the idle jobs it goes before.
+    const queued = context.queued.filter(ofSubmitter);
     let nextQueued = 0;
     /** The queued jobs that go before `before` (all of them when undefined) each keep the first free slot they fit. */
     const serveQueued = (before?: JobPlace): void => {
       for (; nextQueued < queued.length && freeLeft.length > 0; nextQueued++) {
         const job = queued[nextQueued];
         if (before !== undefined && compareJobPlaces(queue.placeOf(job), before) > 0) return;
-        const chosen = freeLeft.find((c) => queue.fits(job, c.ad) && queue.mayMoveTo(job, c.ad));
+        const chosen = freeLeft.find((c) => permits(c) && queue.fits(job, c.ad) && queue.mayMoveTo(job, c.ad));
         if (!chosen) continue;
         // Left unexplored (if it was): until the job comes back idle, each pass keeps the slot for it again.
         take(chosen);
+        context.queued.splice(context.queued.indexOf(job), 1);
         queue.takeBack(job);
       }
     };
+    const newlyIdle = this.newlyIdle.get(key);
     // The idle queue in its order, for the slots not yet explored. A newly idle job met on the way may take any
     // slot; an older one fits no slot already explored.
     if (unexplored.length > 0 || unexploredQueue.length > 0) {
-      for (const job of queue.idleJobs()) {
+      let complete = true;
+      for (const job of queue.idleJobs(submitter)) {
         if (unexplored.length === 0 && unexploredQueue.length === 0) break;
+        if (!anyPermitted()) {
+          complete = false;
+          break;
+        }
         serveQueued(queue.placeOf(job));
-        if (this.newlyIdle.delete(queue.jobIdOf(job))) place(job, freeLeft, queueLeft);
+        if (newlyIdle?.delete(queue.jobIdOf(job))) place(job, freeLeft, queueLeft);
         else place(job, unexplored, unexploredQueue);
       }
-      // Those left fit no idle job.
-      for (const c of unexplored) this.exhaustedSlots.add(c.key);
-      for (const c of unexploredQueue) this.exhaustedQueueSlots.add(c.key);
+      // Those left fit no idle job of the submitter.
+      if (complete) {
+        for (const c of unexplored) exhausted.add(c.key);
+        for (const c of unexploredQueue) exhaustedQueue.add(c.key);
+      }
     }
     // Jobs that became idle since the last pass and were not met above, best first, on the slots left (each read only when a slot is left).
-    let budget = NEWLY_IDLE_PER_PASS;
-    for (const { jobId, place: at } of this.newlyIdle) {
-      if ((freeLeft.length === 0 && queueLeft.length === 0) || budget-- === 0) break;
-      this.newlyIdle.delete(jobId);
+    for (const { jobId, place: at } of newlyIdle ?? []) {
+      if ((freeLeft.length === 0 && queueLeft.length === 0) || limited) break;
+      if (budget.left-- === 0) break;
+      if (!anyPermitted()) break;
+      newlyIdle?.delete(jobId);
       const job = queue.isQueued(jobId) ? undefined : queue.idleJob(jobId);
-      if (!job) continue;
+      if (!job || !ofSubmitter(job)) continue;
       serveQueued(at);
       place(job, freeLeft, queueLeft);
     }
-    const more = budget < 0 && (freeLeft.length > 0 || queueLeft.length > 0);
     // Newly idle jobs left for another pass may go before the queued jobs not served yet.
-    if (!more) serveQueued();
-    return { more };
+    if (budget.left >= 0 && !limited) serveQueued();
+    return { matched, done: !limited && budget.left >= 0 };
   }
 
   /** A limit that left jobs idle is used less, or its maximum changed: every slot is explored again. */

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Accountant, DEFAULT_ACCOUNTANT_SETTINGS, MIN_PRIORITY } from './accountant.js';
+import { Accountant, accountantSettings, DEFAULT_ACCOUNTANT_SETTINGS, MIN_PRIORITY } from './accountant.js';
 
 const use = (entries: [string, number][]): Map<string, { resources: number; weighted: number }> => new Map(entries.map(([name, n]) => [name, { resources: n, weighted: n }]));
 
@@ -55,4 +55,13 @@ t.test('-resetusage, -setaccum, -delete', async (t) => {
   t.equal(accountant.record('a@d').weightedAccumulatedUsage, 7);
   t.ok(accountant.delete('a@d'));
   t.notOk(accountant.records.has('a@d'));
+});
+
+t.test('the knobs, as Accountant::Initialize reads them', async (t) => {
+  const knobs: Record<string, string> = { PRIORITY_HALFLIFE: '60', DEFAULT_PRIO_FACTOR: '10', ACCOUNTANT_LOCAL_DOMAIN: ' here.org ' };
+  const { settings, accountingDomain } = accountantSettings((name) => knobs[name], 'uid.org');
+  t.same(settings, { halfLife: 60, defaultFactor: 10, niceUserFactor: 1e10, remoteFactor: 1e7, localDomain: 'here.org' });
+  t.equal(accountingDomain, 'uid.org', 'ACCOUNTING_DOMAIN defaults to UID_DOMAIN');
+  t.equal(accountantSettings((name) => (name === 'ACCOUNTING_DOMAIN' ? 'acct.org' : undefined), 'uid.org').accountingDomain, 'acct.org');
+  t.equal(accountantSettings((name) => (name === 'PRIORITY_HALFLIFE' ? '0' : undefined), 'x').settings.halfLife, 0.00001, 'within its range');
 });

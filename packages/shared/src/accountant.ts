@@ -180,3 +180,28 @@ function updateOne(record: AccountantRecord, T: number, passed: number, agingFac
   if (record.accumulatedUsage > 0 && record.beginUsageTime === 0) record.beginUsageTime = T;
   if (record.resourcesUsed > 0) record.lastUsageTime = T;
 }
+
+/**
+ * The accountant's knobs as Accountant::Initialize reads them (atof: what is not a number reads as 0),
+ * and the schedd's ACCOUNTING_DOMAIN (param_info.in: $(UID_DOMAIN)). Without ACCOUNTANT_LOCAL_DOMAIN every
+ * submitter is local (REMOTE_PRIO_FACTOR is then 1, unused).
+ */
+export function accountantSettings(value: (knob: string) => string | undefined, uidDomain: string): { settings: AccountantSettings; accountingDomain: string } {
+  const number = (knob: string, fallback: number): number => {
+    const text = value(knob)?.trim();
+    if (text === undefined || text === '') return fallback;
+    const n = Number.parseFloat(text);
+    return Number.isFinite(n) ? n : 0;
+  };
+  const halfLife = number('PRIORITY_HALFLIFE', DEFAULT_ACCOUNTANT_SETTINGS.halfLife);
+  const settings: AccountantSettings = {
+    // param_info.in's range: 0.00001 and up.
+    halfLife: Math.max(halfLife, 0.00001),
+    defaultFactor: number('DEFAULT_PRIO_FACTOR', DEFAULT_ACCOUNTANT_SETTINGS.defaultFactor),
+    niceUserFactor: number('NICE_USER_PRIO_FACTOR', DEFAULT_ACCOUNTANT_SETTINGS.niceUserFactor),
+    remoteFactor: number('REMOTE_PRIO_FACTOR', DEFAULT_ACCOUNTANT_SETTINGS.remoteFactor),
+    localDomain: value('ACCOUNTANT_LOCAL_DOMAIN')?.trim() ?? '',
+  };
+  const domain = value('ACCOUNTING_DOMAIN')?.trim();
+  return { settings, accountingDomain: domain === undefined || domain === '' ? uidDomain : domain };
+}
