@@ -164,6 +164,9 @@ export class Schedd {
   accountantKnobs: () => { settings: AccountantSettings; accountingDomain: string } = () => accountantSettings(() => undefined, this.queueAccess().uidDomain);
   /** Each submitter's priority and usage (the negotiator's accountant), kept in the queue's database. */
   readonly accountant: Accountant;
+  /** When the accountant was last saved (ms), and whether it changed since. */
+  private accountantSavedAt = 0;
+  private accountantChanged = false;
   /** The submitter of each run and queued start on a slot, by run id (a run's job keeps its submitter). */
   private runSubmitters = new Map<string, string>();
   /** The local and scheduler universe runs, on this host. */
@@ -289,6 +292,8 @@ export class Schedd {
 
   stop(): void {
     this.stopped = true;
+    this.updateAccountant(this.now());
+    if (this.accountantChanged) this.saveAccountant(this.now());
     if (this.policyTimer) clearInterval(this.policyTimer);
     this.startdSessions.stop();
     this.localRuns.close();
@@ -830,13 +835,21 @@ export class Schedd {
 
   /**
    * The accountant brought up to now (UpdatePriorities) with what each submitter's runs held since it last
-   * was, then told what they hold now; saved when it changed.
+   * was, then told what they hold now; saved when it changed, at most once a second (and when the schedd stops):
+   * every pass updates it.
    */
   updateAccountant(now: Date, runs = this.slotUsage().runs): void {
     const knobs = this.accountantKnobs();
     this.accountant.settings = knobs.settings;
     const inUse = new Map([...runs].map(([submitter, use]) => [submitterName(submitter, knobs.accountingDomain), use]));
-    if (this.accountant.update(now.getTime() / 1000, inUse)) this.store.saveAccountant(this.accountant.records, this.accountant.lastUpdateTime);
+    this.accountantChanged = this.accountant.update(now.getTime() / 1000, inUse) || this.accountantChanged;
+    if (this.accountantChanged && now.getTime() - this.accountantSavedAt >= 1000) this.saveAccountant(now);
+  }
+
+  private saveAccountant(now: Date): void {
+    this.store.saveAccountant(this.accountant.records, this.accountant.lastUpdateTime);
+    this.accountantSavedAt = now.getTime();
+    this.accountantChanged = false;
   }
 
   /** condor_userprio's listing: the accountant brought up to now, every record by name. */
@@ -873,7 +886,7 @@ export class Schedd {
     else if (command === 'resetusage') accountant.resetUsage(submitter, now.getTime() / 1000);
     else if (command === 'resetall') accountant.resetAllUsage(now.getTime() / 1000);
     else accountant.delete(submitter);
-    this.store.saveAccountant(accountant.records, accountant.lastUpdateTime);
+    this.saveAccountant(now);
     this.log.info({ command, submitter, value }, 'user priority changed');
     // A submitter's new priority may reorder the queued starts: the next pass shares the slots by it.
     this.scheduleMatchmaking();

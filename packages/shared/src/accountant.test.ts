@@ -22,11 +22,13 @@ t.test('the real priority decays towards the resources in use with PRIORITY_HALF
   t.equal(accountant.record('a@d').lastUsageTime, 1300, 'not in use since');
 });
 
-t.test('whole seconds: an update within the same second charges nothing', async (t) => {
+t.test('each update charges what was in use since the one before, to the fraction of a second', async (t) => {
   const accountant = new Accountant(DEFAULT_ACCOUNTANT_SETTINGS, 50);
-  t.ok(accountant.update(50.9, use([['a@d', 1]])), 'the usage changed');
-  t.notOk(accountant.update(50.95, use([['a@d', 1]])), 'nothing changed');
-  t.equal(accountant.record('a@d').accumulatedUsage, 0);
+  t.ok(accountant.update(50, use([['a@d', 2]])), 'the usage changed');
+  t.notOk(accountant.update(50, use([['a@d', 2]])), 'nothing changed');
+  accountant.update(50.25, use([]));
+  t.equal(accountant.record('a@d').accumulatedUsage, 0.5, 'a quarter of a second on 2 slots');
+  t.equal(accountant.record('a@d').lastUsageTime, 50, 'in use until then');
   accountant.update(40);
   t.equal(accountant.lastUpdateTime, 40, 'a clock gone back starts over');
 });

@@ -50,16 +50,13 @@ function domainOf(name: string): string {
   return at < 0 ? '' : name.slice(at + 1);
 }
 
-/**
- * The accountant's records, by submitter (`name@domain`). Time goes in whole seconds, as Accountant.cpp's
- * time(0): usage is charged at each update for the seconds since the one before, with what was in use then.
- */
+/** The accountant's records, by submitter (`name@domain`): usage is charged at each update for the time since the one before, with what was in use then. */
 export class Accountant {
   readonly records = new Map<string, AccountantRecord>();
 
   constructor(
     public settings: AccountantSettings,
-    /** LastUpdateTime: the last update's time (0: never). */
+    /** LastUpdateTime: the last update's time, seconds with their fraction (0: never). */
     public lastUpdateTime = 0,
   ) {}
 
@@ -94,20 +91,22 @@ export class Accountant {
 
   /**
    * UpdatePriorities, then the resources each submitter uses from now on (those not named use none).
-   * Returns whether the records changed (a second or more passed, or the usage changed).
+   * Accountant.cpp counts whole seconds between negotiation cycles, and charges the usage that changed
+   * between them as UnchargedTime; here the schedd updates at each change of usage, so the seconds since
+   * the last update are kept with their fraction, and each update charges exactly what was in use since.
+   * Returns whether the records changed.
    */
   update(now: number, inUse: ReadonlyMap<string, { resources: number; weighted: number }> = new Map()): boolean {
-    const T = Math.floor(now);
     let changed = false;
-    const passed = T - this.lastUpdateTime;
+    const passed = now - this.lastUpdateTime;
     if (passed < 0) {
       // The clock went back: Accountant.cpp starts over from now.
-      this.lastUpdateTime = T;
+      this.lastUpdateTime = now;
       changed = true;
     } else if (passed > 0) {
       const agingFactor = Math.pow(0.5, passed / this.settings.halfLife);
-      for (const record of this.records.values()) updateOne(record, T, passed, agingFactor);
-      this.lastUpdateTime = T;
+      for (const record of this.records.values()) updateOne(record, Math.floor(now), passed, agingFactor);
+      this.lastUpdateTime = now;
       changed = true;
     }
     for (const [name, record] of this.records) {
