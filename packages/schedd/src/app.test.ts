@@ -178,3 +178,22 @@ t.test('the history scan stops before the first job -since names, and is never b
   const broken = await call(app, { method: 'GET', url: '/v1/history?since=%28%28' });
   t.equal(broken.status, 400, 'a since that does not parse is refused as a constraint is');
 });
+
+t.test('condor_userprio: any user reads the priorities; only a queue superuser changes them', async (t) => {
+  const { app } = await testApp(t);
+  // A user that is not root, condor nor the schedd's own user: not a queue superuser.
+  const issued = await call(app, { method: 'POST', url: '/v1/tokens', body: { user: 'fairshareuser' } });
+  t.equal(issued.status, 200, JSON.stringify(issued.json()));
+  const asUser = { authorization: `Bearer ${String(issued.json().token)}` };
+  t.equal((await call(app, { method: 'GET', url: '/v1/userprio', headers: asUser })).status, 200);
+  const refused = await call(app, { method: 'POST', url: '/v1/userprio', body: { command: 'setprio', submitter: 'fairshareuser@localhost', value: 1 }, headers: asUser });
+  t.equal(refused.status, 403);
+  t.match(refused.json().error, /setprio: permission denied: fairshareuser is not a queue superuser/);
+  const set = await call(app, { method: 'POST', url: '/v1/userprio', body: { command: 'setprio', submitter: 'fairshareuser@localhost', value: 7 } });
+  t.equal(set.status, 200, 'the pool token may');
+  const listed = await call(app, { method: 'GET', url: '/v1/userprio' });
+  const [record] = listed.json().records as { name: string; priority: number; priorityFactor: number }[];
+  t.same([record.name, Math.round(record.priority), record.priorityFactor], ['fairshareuser@localhost', 7000, 1000], 'the real priority 7 (decaying from it) times the factor');
+  const missing = await call(app, { method: 'POST', url: '/v1/userprio', body: { command: 'setfactor', submitter: 'fairshareuser@localhost' } });
+  t.same([missing.status, missing.json().error], [400, 'setfactor needs a value']);
+});
