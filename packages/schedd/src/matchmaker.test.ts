@@ -425,26 +425,26 @@ t.test('submitters take turns by effective priority, each its share of the slots
   {
     const jobs = [a('1.0'), a('1.1'), a('1.2'), b('2.0')];
     const { q, placed } = queue(jobs);
-    new Matchmaker().pass(slots({ s1: 1 }, reads), [], q, NO_LIMITS, shareOf(jobs, 1, { a: 500.5, b: 500 }));
+    new Matchmaker().pass(slots({ s1: 1 }, reads), [], q, NO_LIMITS, () => shareOf(jobs, 1, { a: 500.5, b: 500 }));
     t.same(placed, ['2.0->s1:start'], 'a freed slot goes to the better priority, though its jobs came later');
   }
   {
     const jobs = [a('1.0'), a('1.1'), a('1.2'), b('2.0'), b('2.1'), b('2.2')];
     const { q, placed } = queue(jobs);
-    new Matchmaker().pass(slots({ s1: 1, s2: 1 }, reads), slots({ s3: 1, s4: 1 }, reads), q, NO_LIMITS, shareOf(jobs, 6, { a: 500, b: 500 }, { a: 2 }));
+    new Matchmaker().pass(slots({ s1: 1, s2: 1 }, reads), slots({ s3: 1, s4: 1 }, reads), q, NO_LIMITS, () => shareOf(jobs, 6, { a: 500, b: 500 }, { a: 2 }));
     t.same(placed, ['2.0->s1:start', '2.1->s2:start', '2.2->s3:queue', '1.0->s4:queue'], 'what a submitter holds counts against its share; the share left goes round again');
   }
   {
     const jobs = [a('1.0'), a('1.1'), b('2.0')];
     const { q, placed } = queue(jobs);
-    new Matchmaker().pass(slots({ s1: 1, s2: 1, s3: 1 }, reads), [], q, NO_LIMITS, shareOf(jobs, 3, { a: 500, b: 500 }));
+    new Matchmaker().pass(slots({ s1: 1, s2: 1, s3: 1 }, reads), [], q, NO_LIMITS, () => shareOf(jobs, 3, { a: 500, b: 500 }));
     t.same(placed, ['1.0->s1:start', '2.0->s2:start', '1.1->s3:start'], 'equal priorities: by name, and a share not taken goes to those with jobs left');
   }
   {
     const jobs = [a('1.0'), { id: '2.0', memory: 64, submitter: 'b' }, b('2.1')];
     const { q, placed } = queue(jobs);
     const matchmaker = new Matchmaker();
-    matchmaker.pass(slots({ s1: 1 }, reads), [], q, NO_LIMITS, shareOf(jobs, 1, { a: 500, b: 400 }));
+    matchmaker.pass(slots({ s1: 1 }, reads), [], q, NO_LIMITS, () => shareOf(jobs, 1, { a: 500, b: 400 }));
     t.same(placed, ['2.1->s1:start'], 'a submitter\'s job that fits no slot leaves the slot to its next');
   }
 });

@@ -103,6 +103,10 @@ class NewlyIdle {
     }
   }
 
+  get size(): number {
+    return this.placeOf.size;
+  }
+
   /** Whether the job was there. */
   delete(jobId: string): boolean {
     return this.placeOf.delete(jobId);
@@ -192,10 +196,11 @@ export class Matchmaker {
   }
 
   /**
-   * One pass over `free` and `queueable` slots, shared among submitters as `share` says (without it, the
-   * jobs of all go in one order, unlimited); returns whether newly idle jobs remain for another pass.
+   * One pass over `free` and `queueable` slots, shared among submitters as `share` says (asked for only when
+   * there are slots; without it, the jobs of all go in one order, unlimited); returns whether newly idle jobs
+   * remain for another pass.
    */
-  pass<J, S>(free: Candidate<S>[], queueable: Candidate<S>[], queue: MatchmakingQueue<J, S>, limits: LimitsState, share?: ShareState): { more: boolean } {
+  pass<J, S>(free: Candidate<S>[], queueable: Candidate<S>[], queue: MatchmakingQueue<J, S>, limits: LimitsState, share?: () => ShareState): { more: boolean } {
     const freeLeft = [...free];
     const queueLeft = [...queueable];
     if (freeLeft.length === 0 && queueLeft.length === 0) return { more: false };
@@ -215,10 +220,19 @@ export class Matchmaker {
     const context: TurnContext<J, S> = { freeLeft, queueLeft, queue, limitsInUse, maximum, budget, queued };
     if (share === undefined) this.turn(context, undefined, Infinity);
     else {
+      const { submitters, total } = share();
+      const present = submitters();
+      this.forgetOthers(new Set(present.map((s) => s.name)));
       const weights = [...freeLeft, ...queueLeft].map(weightOf);
-      spinPie(share.submitters(), share.total, Math.min(...weights), (name, limit) => this.turn(context, name, limit));
+      spinPie(present, total, Math.min(...weights), (name, limit) => this.turn(context, name, limit));
     }
     return { more: budget.left < 0 && (freeLeft.length > 0 || queueLeft.length > 0) };
+  }
+
+  /** What was learnt of submitters that have no idle job now (none of their jobs waits to be tried). */
+  private forgetOthers(present: ReadonlySet<string>): void {
+    for (const map of [this.exhaustedSlots, this.exhaustedQueueSlots]) for (const name of map.keys()) if (!present.has(name)) map.delete(name);
+    for (const [name, newly] of this.newlyIdle) if (!present.has(name) && newly.size === 0) this.newlyIdle.delete(name);
   }
 
   /** A submitter's turn (all jobs when undefined): its jobs placed, best first, while its limit permits (negotiate). */

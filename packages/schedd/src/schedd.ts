@@ -757,7 +757,6 @@ export class Schedd {
         weight: slot.description.cpus,
       };
     };
-    const share = this.shareState(now);
     const { more } = this.matchmaker.pass([...registry.freeSlots()].map(candidate), [...registry.queueableSlots()].map(candidate), {
       idleJob: (jobId) => {
         const [cluster, proc] = jobId.split('.').map(Number);
@@ -787,7 +786,7 @@ export class Schedd {
       place: (job, slot, how) => (how === 'start' ? this.startJobOnSlot(job, slot, now) : this.queueJobOnSlot(job, slot)),
       concurrencyLimits: (job, slotAd) => jobConcurrencyLimits(job.ad, slotAd),
       limitedBy: (job, reason) => this.matchRejected(job, reason, now),
-    }, { inUse: () => this.limitsInUse(), knob: this.limitsKnob }, share);
+    }, { inUse: () => this.limitsInUse(), knob: this.limitsKnob }, () => this.shareState(now));
     if (more) this.scheduleMatchmaking();
     this.startScheddUniverseJobs(now);
   }
@@ -892,7 +891,11 @@ export class Schedd {
     this.scheduleMatchmaking();
   }
 
-  /** How this pass shares the slots (see ShareState): the submitters with idle jobs, by effective priority. */
+  /**
+   * How this pass shares the slots (see ShareState): the submitters with idle jobs, by effective priority.
+   * Asked for by every pass that has slots to give, so the accountant is updated at every change of usage
+   * (a run that starts leaves its slot queueable, one that ends leaves it free or queueable).
+   */
   private shareState(now: Date): ShareState {
     const usage = this.slotUsage();
     this.updateAccountant(now, usage.runs);
