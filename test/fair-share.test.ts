@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { startDaemons } from './helpers/daemons.js';
 import { codes, eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
 
 // Fair share between submitters, as HTCondor's negotiator gives it (matchmaker.cpp negotiateWithGroup): a
@@ -74,4 +75,32 @@ t.test("on one slot, b's jobs queued after a's start before a's are done; condor
   const refused = await pool.run('condor_userprio', ['-setceiling', b, '3']);
   t.equal(refused.code, 1);
   t.match(refused.stderr, /-setceiling is not supported by tinycondor/);
+});
+
+t.test("the accountant survives the schedd: a factor set and the usage charged are there after a restart", async (t) => {
+  const d = await startDaemons(t);
+  await d.startStartd('exec1');
+  const go = path.join(d.dir, 'go');
+  writeExecutable(path.join(d.dir, 'job.sh'), `#!/bin/sh\nwhile [ ! -e ${go} ]; do /bin/sleep 0.02; done\n`);
+  fs.writeFileSync(path.join(d.dir, 'g.sub'), 'executable = job.sh\nlog = g.log\naccounting_group = g\nqueue\n');
+  t.equal((await d.run('condor_submit', ['g.sub'])).code, 0);
+  const log = path.join(d.dir, 'g.log');
+  await waitForEvents(log, (ev) => codes(ev, 1, 0).includes(1));
+  const name = `g.${user}@localhost`;
+  const records = async () => {
+    const reply = await fetch(`${d.url()}/v1/userprio`, { headers: { authorization: `Bearer ${d.token()}` } });
+    return ((await reply.json()) as { records: { name: string; priorityFactor: number; weightedAccumulatedUsage: number }[] }).records;
+  };
+  await eventually('the run charged', async () => ((await records()).find((r) => r.name === name)?.weightedAccumulatedUsage ?? 0) > 0 || undefined);
+  t.equal((await d.run('condor_userprio', ['-setfactor', name, '1234'])).code, 0);
+  fs.writeFileSync(go, '');
+  await waitForEvents(log, (ev) => codes(ev, 1, 0).includes(5));
+  const before = (await records()).find((r) => r.name === name);
+  const exited = new Promise((resolve) => d.schedd.once('exit', resolve));
+  d.schedd.kill('SIGTERM');
+  await exited;
+  await d.startSchedd();
+  const after = (await records()).find((r) => r.name === name);
+  t.equal(after?.priorityFactor, 1234, 'the factor set');
+  t.ok(before !== undefined && after !== undefined && after.weightedAccumulatedUsage >= before.weightedAccumulatedUsage, `the usage kept (${before?.weightedAccumulatedUsage} s, then ${after?.weightedAccumulatedUsage} s)`);
 });

@@ -292,8 +292,13 @@ export class Schedd {
 
   stop(): void {
     this.stopped = true;
-    this.updateAccountant(this.now());
-    if (this.accountantChanged) this.saveAccountant(this.now());
+    try {
+      // What the runs used since the last save (at most a second's) is kept.
+      this.updateAccountant(this.now());
+      if (this.accountantChanged) this.saveAccountant(this.now());
+    } catch (err) {
+      this.log.error({ err }, 'the accountant could not be saved');
+    }
     if (this.policyTimer) clearInterval(this.policyTimer);
     this.startdSessions.stop();
     this.localRuns.close();
