@@ -30,7 +30,8 @@ interface TurnContext<J, S> {
   queue: MatchmakingQueue<J, S>;
   limitsInUse: () => LimitsInUse;
   maximum: (name: string) => number;
-  budget: { left: number };
+  /** Newly idle jobs a pass may still try; `exhausted` once one was left for the next pass. */
+  budget: { left: number; exhausted: boolean };
   queued: J[];
 }
 
@@ -214,7 +215,7 @@ export class Matchmaker {
       return max;
     };
     this.exploreAgainIfLimitsChanged(limitsInUse, maximum);
-    const budget = { left: NEWLY_IDLE_PER_PASS };
+    const budget = { left: NEWLY_IDLE_PER_PASS, exhausted: false };
     // Jobs queued on busy slots, best first: each served in its submitter's turn.
     const queued = freeLeft.length > 0 ? [...queue.queuedJobs()] : [];
     const context: TurnContext<J, S> = { freeLeft, queueLeft, queue, limitsInUse, maximum, budget, queued };
@@ -226,7 +227,7 @@ export class Matchmaker {
       const weights = [...freeLeft, ...queueLeft].map(weightOf);
       spinPie(present, total, Math.min(...weights), (name, limit) => this.turn(context, name, limit));
     }
-    return { more: budget.left < 0 && (freeLeft.length > 0 || queueLeft.length > 0) };
+    return { more: budget.exhausted && (freeLeft.length > 0 || queueLeft.length > 0) };
   }
 
   /** What was learnt of submitters that have no idle job now (none of their jobs waits to be tried). */
@@ -247,7 +248,7 @@ export class Matchmaker {
     let limited = false;
     const permits = (c: Candidate<S>): boolean => limitPermits(matched, weightOf(c), limit);
     const anyPermitted = (): boolean => {
-      if ([...freeLeft, ...queueLeft].some(permits)) return true;
+      if (freeLeft.some(permits) || queueLeft.some(permits)) return true;
       if (freeLeft.length > 0 || queueLeft.length > 0) limited = true;
       return false;
     };
@@ -332,9 +333,12 @@ export class Matchmaker {
     }
     // Jobs that became idle since the last pass and were not met above, best first, on the slots left (each read only when a slot is left).
     for (const { jobId, place: at } of newlyIdle ?? []) {
-      if ((freeLeft.length === 0 && queueLeft.length === 0) || limited) break;
-      if (budget.left-- === 0) break;
-      if (!anyPermitted()) break;
+      if ((freeLeft.length === 0 && queueLeft.length === 0) || limited || !anyPermitted()) break;
+      if (budget.left === 0) {
+        budget.exhausted = true;
+        break;
+      }
+      budget.left--;
       newlyIdle?.delete(jobId);
       const job = queue.isQueued(jobId) ? undefined : queue.idleJob(jobId);
       if (!job || !ofSubmitter(job)) continue;
@@ -342,8 +346,8 @@ export class Matchmaker {
       place(job, freeLeft, queueLeft);
     }
     // Newly idle jobs left for another pass may go before the queued jobs not served yet.
-    if (budget.left >= 0 && !limited) serveQueued();
-    return { matched, done: !limited && budget.left >= 0 };
+    if (!budget.exhausted && !limited) serveQueued();
+    return { matched, done: !limited && !budget.exhausted };
   }
 
   /** A limit that left jobs idle is used less, or its maximum changed: every slot is explored again. */

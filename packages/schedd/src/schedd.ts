@@ -892,7 +892,7 @@ export class Schedd {
     else accountant.delete(submitter);
     this.saveAccountant(now);
     this.log.info({ command, submitter, value }, 'user priority changed');
-    // A submitter's new priority may reorder the queued starts: the next pass shares the slots by it.
+    // The passes from now on share the slots by it (starts already queued on busy slots stay).
     this.scheduleMatchmaking();
   }
 
