@@ -448,3 +448,30 @@ t.test('submitters take turns by effective priority, each its share of the slots
     t.same(placed, ['2.1->s1:start'], 'a submitter\'s job that fits no slot leaves the slot to its next');
   }
 });
+
+t.test('the newly idle budget is the whole pass\'s, whichever submitters spend it; a slot found to fit none of a submitter\'s jobs is that submitter\'s', async (t) => {
+  const reads = { count: 0 };
+  const jobs: Job[] = [{ id: '1.0', memory: 4096, submitter: 'a' }, { id: '2.0', memory: 4096, submitter: 'b' }];
+  const { q, stats, placed } = queue(jobs);
+  const matchmaker = new Matchmaker();
+  const share = () => shareOf(jobs, 1, { a: 500, b: 500 });
+  matchmaker.pass(slots({ small: 128 }, reads), [], q, NO_LIMITS, share);
+  t.equal(stats.scanned, 2, "each submitter's idle jobs read once, for the new slot");
+  // a (first by name) has more newly idle jobs than a pass tries, none of which fits; b has one that fits.
+  const more: Job[] = [...Array.from({ length: NEWLY_IDLE_PER_PASS + 10 }, (_, i) => ({ id: `1.${i + 1}`, memory: 4096, submitter: 'a' })), { id: '2.1', memory: 64, submitter: 'b' }];
+  jobs.push(...more);
+  for (const job of more) matchmaker.jobBecameIdle(job.id, placeOf(job), job.submitter);
+  const first = matchmaker.pass(slots({ small: 128 }, reads), [], q, NO_LIMITS, share);
+  t.same([first.more, placed], [true, []], "a's turn spent the pass's budget: b's job waits for the next pass");
+  const second = matchmaker.pass(slots({ small: 128 }, reads), [], q, NO_LIMITS, share);
+  t.same([second.more, placed], [false, ['2.1->small:start']], 'then it is tried');
+  t.equal(stats.scanned, 2, 'the newly idle jobs alone were tried');
+  // A slot a's idle jobs were read for is not c's: c's (not told as newly idle) are read for it.
+  const others: Job[] = [{ id: '1.0', memory: 4096, submitter: 'a' }];
+  const { q: q2, placed: placed2 } = queue(others);
+  const another = new Matchmaker();
+  another.pass(slots({ small: 128 }, reads), [], q2, NO_LIMITS, () => shareOf(others, 1, { a: 500, c: 400 }));
+  others.push({ id: '3.0', memory: 64, submitter: 'c' });
+  another.pass(slots({ small: 128 }, reads), [], q2, NO_LIMITS, () => shareOf(others, 1, { a: 500, c: 400 }));
+  t.same(placed2, ['3.0->small:start']);
+});
