@@ -25,6 +25,7 @@ const USAGE =
   '\t-most\t\t\tDisplay most useful prio and usage fields\n' +
   '\t-all\t\t\tDisplay all fields\n' +
   '\t-flat\t\t\tDo not display users under their groups\n' +
+  '\t-hierarchical\t\tDisplay users under their groups\n' +
   '   if [usernames] is specified, output will be restricted to the given names if possible.\n';
 
 /** IsArg: `-name` (or `--name`) or a prefix of it at least `min` characters long. */
@@ -64,8 +65,6 @@ const UNSUPPORTED: [name: string, min: number, why: string][] = [
   ['cancelfactorlease', 17, 'tinycondor has no priority leases'],
   ['getreslist', 6, 'tinycondor keeps no resource list per submitter'],
   ['inputfile', 2, 'tinycondor reads the priorities from its schedd only'],
-  ['hierarchical', 2, 'tinycondor has no accounting-group quotas (GROUP_NAMES): its listing is the -flat one'],
-  ['heir', 4, 'tinycondor has no accounting-group quotas (GROUP_NAMES): its listing is the -flat one'],
   ['grouporder', 10, 'tinycondor has no accounting-group quotas (GROUP_NAMES)'],
   ['grouprollup', 11, 'tinycondor has no accounting-group quotas (GROUP_NAMES)'],
   ['groupid', 7, 'tinycondor has no accounting-group quotas (GROUP_NAMES)'],
@@ -110,7 +109,7 @@ const COMMAND_NAMES: Record<UserPrioBody['command'], string> = {
 
 /**
  * condor_userprio: each submitter's priority and usage, as the schedd's accountant keeps them, in HTCondor's
- * table (-flat: see format/userprio.ts), or one edit of them (only a queue superuser may).
+ * table (see format/userprio.ts), or one edit of them (only a queue superuser may).
  */
 export const condorUserprio: Command = async (args, io) => {
   let detail = 0;
@@ -134,7 +133,8 @@ export const condorUserprio: Command = async (args, io) => {
     else if (isArg(arg, 'usage', 2)) detail |= DETAIL_USAGE;
     else if (isArg(arg, 'priority', 4)) detail |= DETAIL_PRIOS;
     else if (isArg(arg, 'allusers')) minLastUsage = -1;
-    else if (isArg(arg, 'flat', 2)) continue;
+    // Every user is in the <none> group here, whose listing user_prio.cpp prints flat either way.
+    else if (isArg(arg, 'flat', 2) || isArg(arg, 'hierarchical', 2) || isArg(arg, 'heir')) continue;
     else if (isArg(arg, 'activefrom')) {
       if (args.length - i <= 3) usage();
       minLastUsage = calcTime(atoi(args[i + 1] as string), atoi(args[i + 2] as string), atoi(args[i + 3] as string));

@@ -14,19 +14,19 @@ const record = (name: string, priority: number, inUse: number, usageSeconds: num
   lastUsageTime: lastUsage,
 });
 
-t.test("the default listing: user_prio.cpp's -flat table of DetailMost, best priority first", async (t) => {
+t.test("the default listing: user_prio.cpp's table of DetailMost when every user is in the <none> group (flat, no quota columns), best priority first", async (t) => {
   const now = 1_700_000_000;
   const out = formatUserPrio(now, [record('a.alice@localhost', 533.1, 1, 7200, now), record('b.alice@localhost', 500, 0, 36, now - 90)], { detail: DETAIL_MOST, minLastUsage: now - 86400 });
   const lines = out.split('\n');
   t.match(lines[0], /^Last Priority Update: .\d\/\d. \d\d:\d\d$/);
   t.same(lines.slice(1), [
-    '                    Config     Use    Effective   Priority  Wghted Total Usage  Time Since  Weighted  Submitter Submitter',
-    'User Name            Quota   Surplus   Priority    Factor   In Use (wghted-hrs) Last Usage Requested    Floor    Ceiling ',
-    '------------------ --------- ------- ------------ --------- ------ ------------ ---------- ---------- --------- ---------',
-    'b.alice@localhost                          500.00   1000.00      0         0.01    0+00:01                               ',
-    'a.alice@localhost                          533.10   1000.00      1         2.00      <now>                               ',
-    '------------------ --------- ------- ------------ --------- ------ ------------ ---------- ---------- --------- ---------',
-    'Number of users: 2                                               1         2.01    1+00:00                               ',
+    '                    Effective   Priority  Wghted Total Usage  Time Since Submitter Submitter',
+    'User Name            Priority    Factor   In Use (wghted-hrs) Last Usage   Floor    Ceiling ',
+    '------------------ ------------ --------- ------ ------------ ---------- --------- ---------',
+    'b.alice@localhost        500.00   1000.00      0         0.01    0+00:01                    ',
+    'a.alice@localhost        533.10   1000.00      1         2.00      <now>                    ',
+    '------------------ ------------ --------- ------ ------------ ---------- --------- ---------',
+    'Number of users: 2                             1         2.01    1+00:00                    ',
     '',
   ]);
 });

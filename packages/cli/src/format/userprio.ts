@@ -1,5 +1,6 @@
-// condor_userprio's table (src/condor_tools/user_prio.cpp PrintInfo), in its -flat form: tinycondor has no
-// accounting-group quotas (GROUP_NAMES), so the only group is HTCondor's <none>, which -flat hides.
+// condor_userprio's table (src/condor_tools/user_prio.cpp PrintInfo). tinycondor has no accounting-group
+// quotas (GROUP_NAMES): every submitter is in HTCondor's <none> group, for which ProcessInfo prints the flat
+// table (HierFlag false, the <none> group hidden) without the group-quota columns.
 import type { UserPrioRecord } from '@tinycondor/shared/rest-schemas';
 import { formatShortDate } from './text.js';
 
@@ -29,12 +30,11 @@ export const DETAIL_ALL = DETAIL_MOST | QUOTAS | PRIOS | Detail.UseTime1 | Detai
 export const DETAIL_USAGE = USAGE | Detail.UseTime1 | Detail.UseTime2;
 export const DETAIL_PRIOS = PRIOS;
 
-/** aCols: each column's flag, width and two-line heading (the user columns: Group Id, Order and Sort Key are the groups'). */
+/**
+ * aCols: each column's flag, width and two-line heading; those of groups left out (Group Id, Order, Sort Key,
+ * and the quotas, which ProcessInfo drops when every user is in the <none> group).
+ */
 const COLUMNS: [flag: number, width: number, head1: string, head2: string][] = [
-  [Detail.EffQuota, 9, 'Effective', 'Quota'],
-  [Detail.CfgQuota, 9, 'Config', 'Quota'],
-  [Detail.Surplus, 7, 'Use', 'Surplus'],
-  [Detail.TreeQuota, 9, 'Subtree', 'Quota'],
   [Detail.Priority, 12, 'Effective', 'Priority'],
   [Detail.RealPrio, 8, 'Real', 'Priority'],
   [Detail.Factor, 9, 'Priority', 'Factor'],
@@ -43,7 +43,6 @@ const COLUMNS: [flag: number, width: number, head1: string, head2: string][] = [
   [Detail.UseTime1, 16, 'Usage', 'Start Time'],
   [Detail.UseTime2, 16, 'Last', 'Usage Time'],
   [Detail.UseDeltaT, 10, 'Time Since', 'Last Usage'],
-  [Detail.Requested, 10, 'Weighted', 'Requested'],
   [Detail.Floor, 9, 'Submitter', 'Floor'],
   [Detail.Ceiling, 9, 'Submitter', 'Ceiling'],
 ];
