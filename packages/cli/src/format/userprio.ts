@@ -152,7 +152,8 @@ export function formatUserPrio(lastUpdate: number, records: readonly UserPrioRec
           case Detail.UseTime2:
             return formatDateTime(width, r.lastUsageTime, '');
           case Detail.UseDeltaT:
-            return formatDeltaTime(width, lastUpdate - r.lastUsageTime, '<now>');
+            // CollectInfo reads a LastUsageTime of 0 (never used) as -1.
+            return formatDeltaTime(width, lastUpdate - (r.lastUsageTime === 0 ? -1 : r.lastUsageTime), '<now>');
           default:
             // No ceiling (-1) nor floor (0) is set here.
             return ' '.repeat(width);
