@@ -28,10 +28,16 @@ const USAGE =
   '\t-hierarchical\t\tDisplay users under their groups\n' +
   '   if [usernames] is specified, output will be restricted to the given names if possible.\n';
 
-/** IsArg: `-name` (or `--name`) or a prefix of it at least `min` characters long. */
-function isArg(arg: string, name: string, min = name.length): boolean {
-  const bare = arg.replace(/^--?/, '');
-  return arg.startsWith('-') && bare.length >= min && name.startsWith(bare);
+/**
+ * IsArg (match_prefix.cpp is_dash_arg_prefix): `-` and a prefix of `name` at least `min` characters long (at
+ * least one); `--` and the whole name.
+ */
+function isArg(arg: string, name: string, min = 0): boolean {
+  if (!arg.startsWith('-')) return false;
+  const whole = arg.startsWith('--');
+  const bare = arg.slice(whole ? 2 : 1).split(':')[0] as string;
+  if (bare === '' || !name.startsWith(bare)) return false;
+  return whole ? bare === name : bare.length >= Math.max(min, 1);
 }
 
 /** C's atof and atoi: the leading number of the text, 0 if none. */
@@ -55,34 +61,64 @@ function calcTime(month: number, day: number, year: number): number {
   return Math.floor(new Date(y + 1900, month - 1, day).getTime() / 1000);
 }
 
-/** Options that need HTCondor's accounting-group quotas, a collector, a negotiator of its own or ClassAd output, which tinycondor has not. */
-const UNSUPPORTED: [name: string, min: number, why: string][] = [
-  ['setfloor', 8, 'tinycondor has no submitter floors'],
-  ['setceiling', 10, 'tinycondor has no submitter ceilings'],
-  ['duration', 8, 'tinycondor has no priority leases'],
-  ['cancelceilinglease', 18, 'tinycondor has no priority leases'],
-  ['cancelfloorlease', 16, 'tinycondor has no priority leases'],
-  ['cancelfactorlease', 17, 'tinycondor has no priority leases'],
-  ['getreslist', 6, 'tinycondor keeps no resource list per submitter'],
-  ['inputfile', 2, 'tinycondor reads the priorities from its schedd only'],
-  ['grouporder', 10, 'tinycondor has no accounting-group quotas (GROUP_NAMES)'],
-  ['grouprollup', 11, 'tinycondor has no accounting-group quotas (GROUP_NAMES)'],
-  ['groupid', 7, 'tinycondor has no accounting-group quotas (GROUP_NAMES)'],
-  ['quotas', 1, 'tinycondor has no accounting-group quotas (GROUP_NAMES)'],
-  ['surplus', 7, 'tinycondor has no accounting-group quotas (GROUP_NAMES)'],
-  ['sortkey', 2, 'tinycondor has no accounting-group quotas (GROUP_NAMES)'],
-  ['order', 5, 'tinycondor has no accounting-group quotas (GROUP_NAMES)'],
-  ['long', 1, 'tinycondor prints the table only'],
-  ['legacy', 3, 'tinycondor prints the table only'],
-  ['modular', 3, 'tinycondor prints the table only'],
-  ['constraint', 1, 'tinycondor prints the table only'],
-  ['autoformat', 5, 'tinycondor prints the table only'],
-  ['af', 2, 'tinycondor prints the table only'],
-  ['collector', 3, 'tinycondor has no collector: its schedd keeps the priorities'],
-  ['negotiator', 3, 'tinycondor has no negotiator of its own: its schedd keeps the priorities'],
-  ['pool', 1, 'tinycondor has one schedd, the one CONDOR_CONFIG names'],
-  ['name', 4, 'tinycondor has one schedd, the one CONDOR_CONFIG names'],
+const GROUPS = 'tinycondor has no accounting-group quotas (GROUP_NAMES)';
+const TABLE_ONLY = 'tinycondor prints the table only';
+const LEASES = 'tinycondor has no priority leases';
+
+/**
+ * user_prio.cpp's options in the order it tries them (so `-s` is -setprio, `-a` is -all), with IsArg's
+ * minimum prefix, how many values follow, and what each does here: an edit, a display option, or a refusal
+ * for what needs accounting-group quotas, a collector, a negotiator of its own or ClassAd output.
+ */
+const OPTIONS: { name: string; min?: number; values?: number; edit?: keyof typeof EDITS | 'resetall'; refused?: string }[] = [
+  { name: 'setprio', values: 2, edit: 'setprio' },
+  { name: 'setfactor', values: 2, edit: 'setfactor' },
+  { name: 'setfloor', refused: 'tinycondor has no submitter floors' },
+  { name: 'setceiling', refused: 'tinycondor has no submitter ceilings' },
+  { name: 'duration', refused: LEASES },
+  { name: 'cancelceilinglease', refused: LEASES },
+  { name: 'cancelfloorlease', refused: LEASES },
+  { name: 'cancelfactorlease', refused: LEASES },
+  { name: 'setbegin', values: 2, edit: 'setbegin' },
+  { name: 'setaccum', values: 2, edit: 'setaccum' },
+  { name: 'setlast', values: 2, edit: 'setlast' },
+  { name: 'resetusage', values: 1, edit: 'resetusage' },
+  { name: 'delete', min: 3, values: 1, edit: 'delete' },
+  { name: 'resetall', edit: 'resetall' },
+  { name: 'long', min: 1, refused: TABLE_ONLY },
+  { name: 'constraint', min: 1, refused: TABLE_ONLY },
+  { name: 'legacy', min: 3, refused: TABLE_ONLY },
+  { name: 'modular', min: 3, refused: TABLE_ONLY },
+  { name: 'af', min: 2, refused: TABLE_ONLY },
+  { name: 'autoformat', min: 5, refused: TABLE_ONLY },
+  { name: 'debug', min: 1, refused: 'tinycondor has no TOOL_DEBUG log' },
+  // Every user is in the <none> group here, whose listing user_prio.cpp prints flat either way.
+  { name: 'hierarchical', min: 2 },
+  { name: 'heir' },
+  { name: 'flat', min: 2 },
+  { name: 'grouprollup', refused: GROUPS },
+  { name: 'grouporder', refused: GROUPS },
+  { name: 'quotas', min: 1, refused: GROUPS },
+  { name: 'surplus', refused: GROUPS },
+  { name: 'sortkey', min: 2, refused: GROUPS },
+  { name: 'all' },
+  { name: 'most', min: 2 },
+  { name: 'groupid', refused: GROUPS },
+  { name: 'order', refused: GROUPS },
+  { name: 'activefrom', values: 3 },
+  { name: 'allusers' },
+  { name: 'usage', min: 2 },
+  { name: 'priority', min: 4 },
+  { name: 'getreslist', min: 6, refused: 'tinycondor keeps no resource list per submitter' },
+  { name: 'inputfile', min: 2, refused: 'tinycondor reads the priorities from its schedd only' },
+  { name: 'pool', min: 1, refused: 'tinycondor has one schedd, the one CONDOR_CONFIG names' },
+  { name: 'name', refused: 'tinycondor has one schedd, the one CONDOR_CONFIG names' },
+  { name: 'collector', min: 3, refused: 'tinycondor has no collector: its schedd keeps the priorities' },
+  { name: 'negotiator', min: 3, refused: 'tinycondor has no negotiator of its own: its schedd keeps the priorities' },
 ];
+
+/** The order main() acts on the edits given: the first of them is done, alone. */
+const EDIT_ORDER: UserPrioBody['command'][] = ['setprio', 'setfactor', 'setaccum', 'setbegin', 'setlast', 'resetusage', 'delete', 'resetall'];
 
 /** The edit's messages (user_prio.cpp): what it updates, and what it prints once done. */
 const EDITS: Record<Exclude<UserPrioBody['command'], 'resetall'>, { args: 1 | 2; what: string; done: (user: string, value: number) => string; check?: (value: number) => string | undefined }> = {
@@ -119,33 +155,32 @@ export const condorUserprio: Command = async (args, io) => {
   const usage = (): never => {
     throw new CliError(USAGE);
   };
+  const edits = new Map<UserPrioBody['command'], string[]>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    const editName = (Object.keys(EDITS) as (keyof typeof EDITS)[]).find((name) => isArg(arg, name, name === 'delete' ? 3 : name.length));
-    if (editName !== undefined) {
-      const { args: count } = EDITS[editName];
-      if (i + count >= args.length) usage();
-      edit = { command: editName, submitter: args[i + 1], ...(count === 2 ? { value: editName === 'setbegin' || editName === 'setlast' ? atoi(args[i + 2] as string) : atof(args[i + 2] as string) } : {}) };
-      i += count;
-    } else if (isArg(arg, 'resetall')) edit = { command: 'resetall' };
-    else if (isArg(arg, 'all')) detail |= DETAIL_ALL;
-    else if (isArg(arg, 'most', 2)) detail |= DETAIL_MOST;
-    else if (isArg(arg, 'usage', 2)) detail |= DETAIL_USAGE;
-    else if (isArg(arg, 'priority', 4)) detail |= DETAIL_PRIOS;
-    else if (isArg(arg, 'allusers')) minLastUsage = -1;
-    // Every user is in the <none> group here, whose listing user_prio.cpp prints flat either way.
-    else if (isArg(arg, 'flat', 2) || isArg(arg, 'hierarchical', 2) || isArg(arg, 'heir')) continue;
-    else if (isArg(arg, 'activefrom')) {
-      if (args.length - i <= 3) usage();
-      minLastUsage = calcTime(atoi(args[i + 1] as string), atoi(args[i + 2] as string), atoi(args[i + 3] as string));
-      i += 3;
-    } else if (isArg(arg, 'help', 1)) usage();
-    else if (arg.startsWith('-')) {
-      const unsupported = UNSUPPORTED.find(([name, min]) => isArg(arg.split(':')[0] as string, name, min));
-      if (unsupported) throw new CliError(`condor_userprio: ${arg} is not supported by tinycondor: ${unsupported[2]}`);
-      usage();
-    } else if (/^[A-Za-z]/.test(arg) || arg === '<none>') users.push(arg);
-    else usage();
+    const option = OPTIONS.find(({ name, min }) => isArg(arg, name, min));
+    if (option === undefined) {
+      if (/^[A-Za-z]/.test(arg) || arg === '<none>') users.push(arg);
+      else usage();
+      continue;
+    }
+    if (option.refused !== undefined) throw new CliError(`condor_userprio: ${arg} is not supported by tinycondor: ${option.refused}`);
+    const count = option.values ?? 0;
+    if (i + count >= args.length) usage();
+    const values = args.slice(i + 1, i + 1 + count);
+    i += count;
+    if (option.edit !== undefined) edits.set(option.edit, values);
+    else if (option.name === 'all') detail |= DETAIL_ALL;
+    else if (option.name === 'most') detail |= DETAIL_MOST;
+    else if (option.name === 'usage') detail |= DETAIL_USAGE;
+    else if (option.name === 'priority') detail |= DETAIL_PRIOS;
+    else if (option.name === 'allusers') minLastUsage = -1;
+    else if (option.name === 'activefrom') minLastUsage = calcTime(atoi(values[0] as string), atoi(values[1] as string), atoi(values[2] as string));
+  }
+  const command = EDIT_ORDER.find((name) => edits.has(name));
+  if (command !== undefined) {
+    const [submitter, value] = edits.get(command) as string[];
+    edit = { command, ...(submitter === undefined ? {} : { submitter }), ...(value === undefined ? {} : { value: command === 'setbegin' || command === 'setlast' ? atoi(value) : atof(value) }) };
   }
   const api = connectSchedd(loadPoolConfig(io.env, io.stderr));
   if (edit) return editPrio(api, edit, io);
