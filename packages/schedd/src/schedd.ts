@@ -874,7 +874,7 @@ export class Schedd {
         lastUsageTime: record.lastUsageTime,
       };
     });
-    return { lastUpdate: accountant.lastUpdateTime, records };
+    return { lastUpdate: Math.floor(accountant.lastUpdateTime), records };
   }
 
   /** condor_userprio's edits (the caller is allowed): saved at once, and matchmaking goes by them from the next pass. */
@@ -885,8 +885,9 @@ export class Schedd {
     if (command === 'setprio') accountant.setPriority(submitter, value);
     else if (command === 'setfactor') accountant.setPriorityFactor(submitter, value);
     else if (command === 'setaccum') accountant.setAccumulatedUsage(submitter, value);
-    else if (command === 'setbegin') accountant.setBeginUsageTime(submitter, value);
-    else if (command === 'setlast') accountant.setLastUsageTime(submitter, value);
+    // Times are whole seconds (user_prio.cpp sends atoi's).
+    else if (command === 'setbegin') accountant.setBeginUsageTime(submitter, Math.trunc(value));
+    else if (command === 'setlast') accountant.setLastUsageTime(submitter, Math.trunc(value));
     else if (command === 'resetusage') accountant.resetUsage(submitter, now.getTime() / 1000);
     else if (command === 'resetall') accountant.resetAllUsage(now.getTime() / 1000);
     else accountant.delete(submitter);
