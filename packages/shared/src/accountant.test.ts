@@ -40,6 +40,8 @@ t.test('the effective priority is the real one times the factor (GetPriority, Ge
   t.equal(accountant.priorityFactor('b@there.org'), 1e7, 'REMOTE_PRIO_FACTOR: not ACCOUNTANT_LOCAL_DOMAIN');
   accountant.setPriorityFactor('a@here.org', 0.2);
   t.equal(accountant.priorityFactor('a@here.org'), 1, 'a factor below 1 is raised to 1');
+  const low = new Accountant({ ...DEFAULT_ACCOUNTANT_SETTINGS, defaultFactor: 0.25 });
+  t.equal(low.priorityFactor('c@d'), 1, 'and so is a default below 1, as SetPriorityFactor stores it');
   accountant.setPriority('a@here.org', 3);
   t.equal(accountant.effectivePriority('a@here.org'), 3);
   accountant.setPriority('a@here.org', 0.1);

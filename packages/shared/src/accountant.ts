@@ -40,7 +40,7 @@ export interface AccountantSettings {
 export const DEFAULT_ACCOUNTANT_SETTINGS: AccountantSettings = { halfLife: 86400, defaultFactor: 1000, niceUserFactor: 1e10, remoteFactor: 1e7, localDomain: '' };
 
 /** A record as a submitter first seen has it. */
-export function newRecord(): AccountantRecord {
+function newRecord(): AccountantRecord {
   return { priority: MIN_PRIORITY, resourcesUsed: 0, weightedResourcesUsed: 0, accumulatedUsage: 0, weightedAccumulatedUsage: 0, beginUsageTime: 0, lastUsageTime: 0 };
 }
 
@@ -75,11 +75,11 @@ export class Accountant {
     const record = this.record(name);
     if (record.priorityFactor === undefined || record.priorityFactor < MIN_PRIORITY_FACTOR) {
       const { settings } = this;
-      if (name.startsWith(NICE_USER_NAME)) record.priorityFactor = settings.niceUserFactor;
-      else if (settings.localDomain !== '' && settings.localDomain !== domainOf(name)) record.priorityFactor = settings.remoteFactor;
-      else record.priorityFactor = settings.defaultFactor;
+      if (name.startsWith(NICE_USER_NAME)) this.setPriorityFactor(name, settings.niceUserFactor);
+      else if (settings.localDomain !== '' && settings.localDomain !== domainOf(name)) this.setPriorityFactor(name, settings.remoteFactor);
+      else this.setPriorityFactor(name, settings.defaultFactor);
     }
-    return record.priorityFactor;
+    return record.priorityFactor as number;
   }
 
   /** GetPriority: the effective priority, the real one (at least MinPriority) times the factor. */
@@ -131,7 +131,7 @@ export class Accountant {
     this.record(name).priority = priority;
   }
 
-  /** SetPriorityFactor (-setfactor): below MIN_PRIORITY_FACTOR it is raised to it. */
+  /** SetPriorityFactor (-setfactor, and the default a first read stores): below MIN_PRIORITY_FACTOR it is raised to it. */
   setPriorityFactor(name: string, factor: number): void {
     this.record(name).priorityFactor = Math.max(factor, MIN_PRIORITY_FACTOR);
   }
