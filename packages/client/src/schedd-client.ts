@@ -19,6 +19,7 @@ import {
   TokenReply,
   TotalsReply,
   TransferReply,
+  UserPrioReply,
   type ActionBody,
   type ActionName,
   type BulkActionBody,
@@ -27,6 +28,7 @@ import {
   type FailCheckpointBody,
   type PriorityBody,
   type TailQuery,
+  type UserPrioBody,
 } from '@tinycondor/shared/rest-schemas';
 import { Transport, type Headers, type TarBody, type TransportOptions } from './transport.js';
 
@@ -124,6 +126,14 @@ export class ScheddClient {
 
   priority(body: PriorityBody) {
     return this.transport.json('POST', '/v1/priority', ActionReply, JSON.stringify(body));
+  }
+
+  userPrio() {
+    return this.transport.json('GET', '/v1/userprio', UserPrioReply);
+  }
+
+  editUserPrio(body: UserPrioBody) {
+    return this.transport.json('POST', '/v1/userprio', OkReply, JSON.stringify(body));
   }
 
   edit(body: EditBody) {

@@ -109,6 +109,8 @@ async function routeTable(t: Test, compiledSchemaDir?: string): Promise<void> {
     ['POST /v1/reschedule', { method: 'POST', url: '/v1/reschedule' }, 200, undefined, undefined],
     ['POST /v1/actions', { method: 'POST', url: '/v1/actions', body: { action: 'hold', ids: ['1.0'] } }, 200, { method: 'POST', url: '/v1/actions', body: { action: 'explode' } }, /action/],
     ['POST /v1/priority', { method: 'POST', url: '/v1/priority', body: { ids: ['1'], priority: 5 } }, 200, { method: 'POST', url: '/v1/priority', body: { priority: 'high' } }, /priority/],
+    ['GET /v1/userprio', { method: 'GET', url: '/v1/userprio' }, 200, undefined, undefined],
+    ['POST /v1/userprio', { method: 'POST', url: '/v1/userprio', body: { command: 'setfactor', submitter: 'alice@localhost', value: 10 } }, 200, { method: 'POST', url: '/v1/userprio', body: { command: 'explode' } }, /command/],
     ['POST /v1/edit', { method: 'POST', url: '/v1/edit', body: { jobs: ['1.0'], edits: [{ name: 'Foo', value: '1' }] } }, 200, { method: 'POST', url: '/v1/edit', body: { jobs: ['1.0'], edits: [] } }, /edits/],
     ['POST /v1/jobs/{jobId}/{action}', { method: 'POST', url: '/v1/jobs/1.0/release', body: {} }, 200, { method: 'POST', url: '/v1/jobs/1.0/explode', body: {} }, /action/],
     ['POST /v1/clusters/{clusterId}/{action}', { method: 'POST', url: '/v1/clusters/1/hold', body: { reason: 'test' } }, 200, { method: 'POST', url: '/v1/clusters/x/hold', body: {} }, /clusterId/],
@@ -175,4 +177,23 @@ t.test('the history scan stops before the first job -since names, and is never b
   t.same([refused.status, refused.json().error], [400, 'since cannot be combined with forwards: the scan stops going backwards from the newest job']);
   const broken = await call(app, { method: 'GET', url: '/v1/history?since=%28%28' });
   t.equal(broken.status, 400, 'a since that does not parse is refused as a constraint is');
+});
+
+t.test('condor_userprio: any user reads the priorities; only a queue superuser changes them', async (t) => {
+  const { app } = await testApp(t);
+  // A user that is not root, condor nor the schedd's own user: not a queue superuser.
+  const issued = await call(app, { method: 'POST', url: '/v1/tokens', body: { user: 'fairshareuser' } });
+  t.equal(issued.status, 200, JSON.stringify(issued.json()));
+  const asUser = { authorization: `Bearer ${String(issued.json().token)}` };
+  t.equal((await call(app, { method: 'GET', url: '/v1/userprio', headers: asUser })).status, 200);
+  const refused = await call(app, { method: 'POST', url: '/v1/userprio', body: { command: 'setprio', submitter: 'fairshareuser@localhost', value: 1 }, headers: asUser });
+  t.equal(refused.status, 403);
+  t.match(refused.json().error, /setprio: permission denied: fairshareuser is not a queue superuser/);
+  const set = await call(app, { method: 'POST', url: '/v1/userprio', body: { command: 'setprio', submitter: 'fairshareuser@localhost', value: 7 } });
+  t.equal(set.status, 200, 'the pool token may');
+  const listed = await call(app, { method: 'GET', url: '/v1/userprio' });
+  const [record] = listed.json().records as { name: string; priority: number; priorityFactor: number }[];
+  t.same([record.name, Math.round(record.priority), record.priorityFactor], ['fairshareuser@localhost', 7000, 1000], 'the real priority 7 (decaying from it) times the factor');
+  const missing = await call(app, { method: 'POST', url: '/v1/userprio', body: { command: 'setfactor', submitter: 'fairshareuser@localhost' } });
+  t.same([missing.status, missing.json().error], [400, 'setfactor needs a value']);
 });

@@ -28,6 +28,7 @@ import { runStreamRoutes } from './routes/run-streams.js';
 import type { Schedd } from './schedd.js';
 import { SshRelay } from './ssh-relay.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { userPrioRoutes } from './routes/userprio.js';
 import type { UserTokens } from './user-tokens.js';
 import { cachedSchemaCompilers } from './compiled-schemas.js';
 
@@ -122,6 +123,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
   await app.register(queueRoutes, { schedd: opts.schedd });
   await app.register(actionRoutes, { schedd: opts.schedd });
+  await app.register(userPrioRoutes, { schedd: opts.schedd });
   await app.register(editRoutes, { schedd: opts.schedd });
   const faults = new FaultInjector(opts.schedd, opts.logger);
   await app.register(transferRoutes, { schedd: opts.schedd, faults });

@@ -27,6 +27,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   slot TEXT,
   owner TEXT NOT NULL DEFAULT '',
   policy INTEGER NOT NULL DEFAULT 1,
+  -- Who the job is accounted to (shared/fair-share.ts submitterOf, without the domain); NULL until computed from its ad.
+  submitter TEXT,
   PRIMARY KEY (cluster_id, proc_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS history (
@@ -65,6 +67,11 @@ CREATE TABLE IF NOT EXISTS job_factories (
   cluster_id INTEGER PRIMARY KEY,
   digest TEXT NOT NULL
 );
+-- The accountant's records (shared/accountant.ts), by submitter name@domain; its LastUpdateTime is in meta.
+CREATE TABLE IF NOT EXISTS accountant (
+  name TEXT PRIMARY KEY,
+  record TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS epoch_outbox (
   seq INTEGER PRIMARY KEY,
   cluster_id INTEGER NOT NULL,
@@ -88,6 +95,8 @@ const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   { table: 'clusters', column: 'submission', definition: 'TEXT' },
   // The job's place among idle jobs; '' in rows of older queues until JobStore computes it from their ads.
   { table: 'jobs', column: 'order_key', definition: "TEXT NOT NULL DEFAULT ''" },
+  // Who the job is accounted to; NULL in rows of older queues until JobStore computes it from their ads.
+  { table: 'jobs', column: 'submitter', definition: 'TEXT' },
 ];
 
 /** Columns of older queues no longer used: JobPrio alone ordered idle jobs (order_key now), and queued starts (taken from the job now). */
@@ -98,6 +107,7 @@ const DROPPED_COLUMNS: { table: string; column: string; index?: string }[] = [
 
 const INDEXES = `
 CREATE INDEX IF NOT EXISTS jobs_idle_order ON jobs (status, order_key, cluster_id, proc_id);
+CREATE INDEX IF NOT EXISTS jobs_idle_by_submitter ON jobs (status, submitter, order_key, cluster_id, proc_id);
 CREATE INDEX IF NOT EXISTS jobs_with_policy ON jobs (cluster_id, proc_id) WHERE policy = 1;
 CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner, status);
 `;

@@ -204,6 +204,31 @@ t.test('the jobs of a queue written before order_key get theirs from their ads w
   t.same(places.map((place) => place.proc), [1, 0]);
 });
 
+t.test('idle jobs by submitter (AccountingGroup, else Owner): each one\'s in its order; older queues get theirs from their ads', async (t) => {
+  const { store: s, reopen, exec } = store(t);
+  const cluster = new ClusterAd({ Cmd: '"/bin/true"', Iwd: '"/tmp"', Owner: '"alice"', JobStatus: '1' });
+  const clusterId = s.reserveCluster(new Date());
+  const overlays: Record<string, string>[] = [
+    { ClusterId: String(clusterId), ProcId: '0' },
+    { ClusterId: String(clusterId), ProcId: '1', AccountingGroup: '"g.alice"' },
+    { ClusterId: String(clusterId), ProcId: '2', AccountingGroup: '"g.alice"', JobPrio: '3' },
+  ];
+  s.submitCluster(clusterId, undefined, cluster, overlays.map((overlay) => procRow(new ProcAdView(cluster, overlay), overlay)), () => []);
+  t.same(s.idleSubmitters(), ['alice', 'g.alice']);
+  t.same([...s.idleJobs('g.alice')].map((job) => `${job.proc}:${job.submitter}`), ['2:g.alice', '1:g.alice']);
+  t.same([...s.idleJobs('alice')].map((job) => job.proc), [0]);
+  exec('UPDATE jobs SET submitter = NULL');
+  t.same(reopen().idleSubmitters(), ['alice', 'g.alice'], 'computed again when the queue is opened');
+});
+
+t.test('the accountant is kept across a restart', async (t) => {
+  const { store: s, reopen } = store(t);
+  t.same(s.accountant(), { records: new Map(), lastUpdateTime: 0 });
+  const record = { priority: 0.75, priorityFactor: 1000, resourcesUsed: 1, weightedResourcesUsed: 2, accumulatedUsage: 30, weightedAccumulatedUsage: 60, beginUsageTime: 100, lastUsageTime: 130 };
+  s.saveAccountant(new Map([['a@d', record]]), 130.5);
+  t.same(reopen().accountant(), { records: new Map([['a@d', record]]), lastUpdateTime: 130.5 });
+});
+
 t.test('queue filter SQL uses parameters only', async (t) => {
   t.same(filterClause({}), { where: '', params: [] });
   t.same(filterClause({ status: 5 }), { where: 'WHERE status = ?', params: [5] });

@@ -5,6 +5,8 @@ import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
 import { hasPeriodicPolicy } from '@tinycondor/shared/job-policy';
 import { jobOrderKey, type JobPlace } from '@tinycondor/shared/job-order';
+import { submitterOf } from '@tinycondor/shared/fair-share';
+import type { AccountantRecord } from '@tinycondor/shared/accountant';
 import type { JobSpec } from '@tinycondor/shared/job-id';
 import type { AdReader } from '@tinycondor/shared/proc-ad-view';
 import type { Transition } from '@tinycondor/shared/job-state';
@@ -26,6 +28,8 @@ export interface StoredJob {
   slot: string | null;
   /** Its place among idle jobs (shared/job-order.ts), as stored with its ad. */
   place: JobPlace;
+  /** Who it is accounted to (shared/fair-share.ts submitterOf: without the domain), as stored with its ad. */
+  submitter: string;
 }
 
 interface JobRow {
@@ -33,6 +37,7 @@ interface JobRow {
   proc_id: number;
   status: number;
   order_key: string;
+  submitter: string | null;
   ad: string;
   /** '' (0 in queues written before run ids were random) when the job has no run. */
   run_id: string | number;
@@ -53,6 +58,9 @@ export function runKept(job: StoredJob): RunAssignment | null {
 
 const PAGE_SIZE = 500;
 
+/** The meta row holding the accountant's LastUpdateTime. */
+const ACCOUNTANT_UPDATE_KEY = 'accountant_last_update';
+
 /** A job's place in job-id order. */
 export interface JobKey {
   cluster: number;
@@ -64,15 +72,16 @@ const FIRST_JOB_KEY: JobKey = { cluster: 0, proc: -1 };
 /** Cluster ads kept parsed; past this many the cache starts over (one ad per cluster, read back on demand). */
 const CLUSTER_CACHE_LIMIT = 1_000;
 
-/** A proc of a submission, ready to store: its ad (for its events), what it adds to the cluster ad, and its jobOrderKey. */
+/** A proc of a submission, ready to store: its ad (for its events), what it adds to the cluster ad, its jobOrderKey and its submitter. */
 export interface ProcRow {
   ad: AdReader;
   overlay: ProcOverlay;
   orderKey: string;
+  submitter: string;
 }
 
 export function procRow(ad: AdReader, overlay: ProcOverlay): ProcRow {
-  return { ad, overlay, orderKey: jobOrderKey(ad) };
+  return { ad, overlay, orderKey: jobOrderKey(ad), submitter: submitterOf(ad) };
 }
 
 /** What the queue keeps of a start queued on a busy slot. */
@@ -148,7 +157,7 @@ export class JobStore {
     /** Timeline entries kept, of all jobs; the oldest go first. */
     private readonly maxTimelineRows = MAX_TIMELINE_ROWS,
   ) {
-    this.jobInserts = new BatchInsert(db, 'jobs', ['cluster_id', 'proc_id', 'status', 'order_key', 'ad', 'owner', 'policy']);
+    this.jobInserts = new BatchInsert(db, 'jobs', ['cluster_id', 'proc_id', 'status', 'order_key', 'submitter', 'ad', 'owner', 'policy']);
     this.eventInserts = new BatchInsert(db, 'event_outbox', ['log_path', 'text', 'cluster_id', 'proc_id', 'owner']);
     this.timelineInserts = new BatchInsert(db, 'timeline', ['cluster_id', 'proc_id', 'seq', 'entry']);
     this.inTransaction = db.transaction((work: () => unknown) => work());
@@ -175,15 +184,23 @@ export class JobStore {
            AND NOT EXISTS (SELECT 1 FROM queued_starts q WHERE q.job_id = jobs.cluster_id || '.' || jobs.proc_id)
          ORDER BY order_key, cluster_id, proc_id LIMIT ?`,
       ),
-      unordered: db.prepare<[], { cluster_id: number; proc_id: number }>("SELECT cluster_id, proc_id FROM jobs WHERE order_key = ''"),
-      setOrderKey: db.prepare<[string, number, number]>('UPDATE jobs SET order_key = ? WHERE cluster_id = ? AND proc_id = ?'),
+      // The same, of one submitter.
+      submitterIdlePage: db.prepare<[string, string, number, number, number], JobRow>(
+        `SELECT * FROM jobs WHERE status = 1 AND submitter = ? AND (order_key, cluster_id, proc_id) > (?, ?, ?)
+           AND NOT EXISTS (SELECT 1 FROM queued_starts q WHERE q.job_id = jobs.cluster_id || '.' || jobs.proc_id)
+         ORDER BY order_key, cluster_id, proc_id LIMIT ?`,
+      ),
+      // The first submitter after one with idle jobs: a walk of the index that skips each submitter's jobs.
+      nextIdleSubmitter: db.prepare<[string], { submitter: string }>('SELECT submitter FROM jobs WHERE status = 1 AND submitter > ? ORDER BY submitter LIMIT 1'),
+      unordered: db.prepare<[], { cluster_id: number; proc_id: number }>("SELECT cluster_id, proc_id FROM jobs WHERE order_key = '' OR submitter IS NULL"),
+      setOrderKey: db.prepare<[string, string, number, number]>('UPDATE jobs SET order_key = ?, submitter = ? WHERE cluster_id = ? AND proc_id = ?'),
       policyPage: db.prepare<[number, number, number, number], JobRow>(
         'SELECT * FROM jobs WHERE policy = 1 AND (cluster_id > ? OR (cluster_id = ? AND proc_id > ?)) ORDER BY cluster_id, proc_id LIMIT ?',
       ),
       startdsWithRuns: db.prepare<[], { startd: string }>('SELECT DISTINCT startd FROM jobs WHERE startd IS NOT NULL'),
       jobsOnStartd: db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE startd = ? AND run_id NOT IN (0, '')"),
-      updateJob: db.prepare<[number, string, string, string, string | null, string | null, number, number, number]>(
-        'UPDATE jobs SET status = ?, order_key = ?, ad = ?, run_id = ?, startd = ?, slot = ?, policy = ? WHERE cluster_id = ? AND proc_id = ?',
+      updateJob: db.prepare<[number, string, string, string, string, string | null, string | null, number, number, number]>(
+        'UPDATE jobs SET status = ?, order_key = ?, submitter = ?, ad = ?, run_id = ?, startd = ?, slot = ?, policy = ? WHERE cluster_id = ? AND proc_id = ?',
       ),
       deleteJob: db.prepare<[number, number]>('DELETE FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
       insertHistory: db.prepare<[number, number, number, string]>(
@@ -212,6 +229,9 @@ export class JobStore {
         'INSERT OR REPLACE INTO queued_starts (job_id, run_id, startd, slot, fetch_input) VALUES (?, ?, ?, ?, ?)',
       ),
       deleteQueuedStart: db.prepare<[string]>('DELETE FROM queued_starts WHERE job_id = ?'),
+      accountantRecords: db.prepare<[], { name: string; record: string }>('SELECT name, record FROM accountant'),
+      clearAccountant: db.prepare<[]>('DELETE FROM accountant'),
+      insertAccountantRecord: db.prepare<[string, string]>('INSERT INTO accountant (name, record) VALUES (?, ?)'),
       queuedStarts: db.prepare<[], { job_id: string; run_id: string; startd: string; slot: string; fetch_input: number }>(
         'SELECT * FROM queued_starts ORDER BY job_id',
       ),
@@ -220,14 +240,14 @@ export class JobStore {
     this.placeUnorderedJobs();
   }
 
-  /** The jobs of a queue written before order_key get theirs, from their ads. */
+  /** The jobs of a queue written before order_key (or submitter) get theirs, from their ads. */
   private placeUnorderedJobs(): void {
     const unordered = this.statements.unordered.all();
     if (unordered.length === 0) return;
     this.transaction(() => {
       for (const { cluster_id: cluster, proc_id: proc } of unordered) {
         const job = this.getJob(cluster, proc);
-        if (job) this.statements.setOrderKey.run(jobOrderKey(job.ad), cluster, proc);
+        if (job) this.statements.setOrderKey.run(jobOrderKey(job.ad), submitterOf(job.ad), cluster, proc);
       }
     });
   }
@@ -338,9 +358,9 @@ export class JobStore {
     this.jobInserts.insertAll((addJob) =>
       this.eventInserts.insertAll((addEvent) =>
         this.timelineInserts.insertAll((addEntry) => {
-          for (const { ad, overlay, orderKey } of rows) {
+          for (const { ad, overlay, orderKey, submitter } of rows) {
             const proc = ad.getInt('ProcId') ?? 0;
-            addJob(clusterId, proc, ad.getInt('JobStatus') ?? 1, orderKey, JSON.stringify(overlay), ad.getString('Owner') ?? '', hasPeriodicPolicy(ad) ? 1 : 0);
+            addJob(clusterId, proc, ad.getInt('JobStatus') ?? 1, orderKey, submitter, JSON.stringify(overlay), ad.getString('Owner') ?? '', hasPeriodicPolicy(ad) ? 1 : 0);
             const events = eventsFor(ad);
             this.queueEvents(ad, events, addEvent);
             if (!onTimeline) continue;
@@ -405,6 +425,7 @@ export class JobStore {
       startd: row.startd,
       slot: row.slot,
       place: { key: row.order_key, cluster: row.cluster_id, proc: row.proc_id },
+      submitter: row.submitter ?? '',
     };
   }
 
@@ -478,16 +499,41 @@ export class JobStore {
     }
   }
 
+  /** The accountant as last saved: its records and LastUpdateTime (0 when never saved). */
+  accountant(): { records: Map<string, AccountantRecord>; lastUpdateTime: number } {
+    const records = new Map(this.statements.accountantRecords.all().map((row) => [row.name, JSON.parse(row.record) as AccountantRecord]));
+    return { records, lastUpdateTime: Number(this.statements.getMeta.get(ACCOUNTANT_UPDATE_KEY)?.value ?? '0') };
+  }
+
+  /** Saves the accountant's records (a few, one per submitter: written whole). */
+  saveAccountant(records: ReadonlyMap<string, AccountantRecord>, lastUpdateTime: number): void {
+    this.transaction(() => {
+      this.statements.clearAccountant.run();
+      for (const [name, record] of records) this.statements.insertAccountantRecord.run(name, JSON.stringify(record));
+      this.statements.setMeta.run(ACCOUNTANT_UPDATE_KEY, String(lastUpdateTime));
+    });
+  }
+
+  /** The submitters with idle jobs (queued on a busy slot or not), by name. */
+  idleSubmitters(): string[] {
+    const submitters: string[] = [];
+    for (let row = this.statements.nextIdleSubmitter.get(''); row; row = this.statements.nextIdleSubmitter.get(row.submitter)) submitters.push(row.submitter);
+    return submitters;
+  }
+
   /**
-   * Idle jobs in matchmaking order but those queued on a busy slot (idle too, and held out of matchmaking),
-   * read a page at a time so the caller may write between pages.
+   * Idle jobs in matchmaking order (of one submitter, when given) but those queued on a busy slot (idle too,
+   * and held out of matchmaking), read a page at a time so the caller may write between pages.
    */
-  *idleJobs(): Generator<StoredJob> {
+  *idleJobs(submitter?: string): Generator<StoredJob> {
     // Before every key ('' is a job not yet placed, which there is none of once the store is open).
     let after = { key: '', cluster: 0, proc: -1 };
     // Usually a free slot takes the first idle job: start with a small page and grow.
     for (let pageSize = 4; ; pageSize = Math.min(pageSize * 8, PAGE_SIZE)) {
-      const page = this.statements.idlePage.all(after.key, after.cluster, after.proc, pageSize);
+      const page =
+        submitter === undefined
+          ? this.statements.idlePage.all(after.key, after.cluster, after.proc, pageSize)
+          : this.statements.submitterIdlePage.all(submitter, after.key, after.cluster, after.proc, pageSize);
       for (const row of page) yield this.toStoredJob(row);
       if (page.length < pageSize) return;
       const last = page[page.length - 1];
@@ -635,6 +681,7 @@ export class JobStore {
         this.statements.updateJob.run(
           ad.getInt('JobStatus') ?? job.status,
           jobOrderKey(ad),
+          submitterOf(ad),
           JSON.stringify(overlay),
           run?.runId ?? '',
           run?.startd ?? null,

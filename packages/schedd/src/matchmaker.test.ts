@@ -2,7 +2,7 @@ import t from 'tap';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { LimitsInUse } from '@tinycondor/shared/concurrency-limits';
 import { compareJobPlaces, orderKey, type JobPlace } from '@tinycondor/shared/job-order';
-import { Matchmaker, NEWLY_IDLE_PER_PASS, type Candidate, type LimitsState, type MatchmakingQueue } from './matchmaker.js';
+import { Matchmaker, NEWLY_IDLE_PER_PASS, type Candidate, type LimitsState, type MatchmakingQueue, type ShareState } from './matchmaker.js';
 
 /** No job here declares limits. */
 const NO_LIMITS: LimitsState = { inUse: () => new LimitsInUse(), knob: () => undefined };
@@ -23,6 +23,10 @@ interface Job {
   limits?: string;
   /** Queued on a busy slot: whether its limits would not let it start on a free slot. */
   stuck?: boolean;
+  /** Who it is accounted to; '' when not given. */
+  submitter?: string;
+  /** The cpus it asks for; 1 when not given. */
+  cpus?: number;
 }
 
 function placeOf(job: Job): JobPlace {
@@ -56,11 +60,13 @@ function queue(jobs: Job[], queued: Set<string> = new Set(), movable: Job[] = []
   const stats = { scanned: 0 };
   const q: MatchmakingQueue<Job, string> = {
     idleJob: (jobId) => jobs.find((j) => j.id === jobId),
-    idleJobs: function* () {
+    idleJobs: function* (submitter) {
       stats.scanned++;
       // Best first; a job placed meanwhile is no longer idle.
-      for (const job of inOrder(jobs)) if (jobs.includes(job) && !queued.has(job.id)) yield job;
+      for (const job of inOrder(jobs)) if (jobs.includes(job) && !queued.has(job.id) && (submitter === undefined || (job.submitter ?? '') === submitter)) yield job;
     },
+    submitterOf: (job) => job.submitter ?? '',
+    cpusOf: (job) => job.cpus ?? 1,
     jobIdOf: (job) => job.id,
     placeOf,
     queuedJobs: () => inOrder(movable),
@@ -436,4 +442,99 @@ t.test('concurrency limits: a limits expression is evaluated for each slot', asy
   new Matchmaker().pass(limitSlots({ a: { net: 'a' }, b: { net: 'b' } }), [], both.q, limitsState(['net_b'], { NET_A_LIMIT: 0, NET_B_LIMIT: 1 }));
   t.same(both.limited, ['2.0: concurrency limit net_a, net_b reached'], 'every limit reached is named');
   t.same(limited, []);
+});
+
+/** The share of submitters with idle jobs among `jobs`: their priorities as given, what they hold as given. */
+function shareOf(jobs: Job[], total: number, priorities: Record<string, number>, used: Record<string, number> = {}): ShareState {
+  return {
+    total,
+    submitters: () => [...new Set(jobs.map((j) => j.submitter ?? ''))].sort().map((name) => ({ name, priority: priorities[name], used: used[name] ?? 0 })),
+  };
+}
+
+t.test('submitters take turns by effective priority, each its share of the slots (the negotiator\'s pie spin)', async (t) => {
+  const reads = { count: 0 };
+  const a = (id: string): Job => ({ id, memory: 1, submitter: 'a' });
+  const b = (id: string): Job => ({ id, memory: 1, submitter: 'b' });
+  {
+    const jobs = [a('1.0'), a('1.1'), a('1.2'), b('2.0')];
+    const { q, placed } = queue(jobs);
+    new Matchmaker().pass(slots({ s1: 1 }, reads), [], q, NO_LIMITS, () => shareOf(jobs, 1, { a: 500.5, b: 500 }));
+    t.same(placed, ['2.0->s1:start'], 'a freed slot goes to the better priority, though its jobs came later');
+  }
+  {
+    const jobs = [a('1.0'), a('1.1'), a('1.2'), b('2.0'), b('2.1'), b('2.2')];
+    const { q, placed } = queue(jobs);
+    new Matchmaker().pass(slots({ s1: 1, s2: 1 }, reads), slots({ s3: 1, s4: 1 }, reads), q, NO_LIMITS, () => shareOf(jobs, 6, { a: 500, b: 500 }, { a: 2 }));
+    t.same(placed, ['2.0->s1:start', '2.1->s2:start', '2.2->s3:queue', '1.0->s4:queue'], 'what a submitter holds counts against its share; the share left goes round again');
+  }
+  {
+    const jobs = [a('1.0'), a('1.1'), b('2.0')];
+    const { q, placed } = queue(jobs);
+    new Matchmaker().pass(slots({ s1: 1, s2: 1, s3: 1 }, reads), [], q, NO_LIMITS, () => shareOf(jobs, 3, { a: 500, b: 500 }));
+    t.same(placed, ['1.0->s1:start', '2.0->s2:start', '1.1->s3:start'], 'equal priorities: by name, and a share not taken goes to those with jobs left');
+  }
+  {
+    const jobs = [a('1.0'), { id: '2.0', memory: 64, submitter: 'b' }, b('2.1')];
+    const { q, placed } = queue(jobs);
+    const matchmaker = new Matchmaker();
+    matchmaker.pass(slots({ s1: 1 }, reads), [], q, NO_LIMITS, () => shareOf(jobs, 1, { a: 500, b: 400 }));
+    t.same(placed, ['2.1->s1:start'], 'a submitter\'s job that fits no slot leaves the slot to its next');
+  }
+});
+
+t.test('the newly idle budget is the whole pass\'s, whichever submitters spend it; a slot found to fit none of a submitter\'s jobs is that submitter\'s', async (t) => {
+  const reads = { count: 0 };
+  const jobs: Job[] = [{ id: '1.0', memory: 4096, submitter: 'a' }, { id: '2.0', memory: 4096, submitter: 'b' }];
+  const { q, stats, placed } = queue(jobs);
+  const matchmaker = new Matchmaker();
+  const share = () => shareOf(jobs, 1, { a: 500, b: 500 });
+  matchmaker.pass(slots({ small: 128 }, reads), [], q, NO_LIMITS, share);
+  t.equal(stats.scanned, 2, "each submitter's idle jobs read once, for the new slot");
+  // a (first by name) has more newly idle jobs than a pass tries, none of which fits; b has one that fits.
+  const more: Job[] = [...Array.from({ length: NEWLY_IDLE_PER_PASS + 10 }, (_, i) => ({ id: `1.${i + 1}`, memory: 4096, submitter: 'a' })), { id: '2.1', memory: 64, submitter: 'b' }];
+  jobs.push(...more);
+  for (const job of more) matchmaker.jobBecameIdle(job.id, placeOf(job), job.submitter);
+  const first = matchmaker.pass(slots({ small: 128 }, reads), [], q, NO_LIMITS, share);
+  t.same([first.more, placed], [true, []], "a's turn spent the pass's budget: b's job waits for the next pass");
+  const second = matchmaker.pass(slots({ small: 128 }, reads), [], q, NO_LIMITS, share);
+  t.same([second.more, placed], [false, ['2.1->small:start']], 'then it is tried');
+  t.equal(stats.scanned, 2, 'the newly idle jobs alone were tried');
+  // A slot a's idle jobs were read for is not c's: c's (not told as newly idle) are read for it.
+  const others: Job[] = [{ id: '1.0', memory: 4096, submitter: 'a' }];
+  const { q: q2, placed: placed2 } = queue(others);
+  const another = new Matchmaker();
+  another.pass(slots({ small: 128 }, reads), [], q2, NO_LIMITS, () => shareOf(others, 1, { a: 500, c: 400 }));
+  others.push({ id: '3.0', memory: 64, submitter: 'c' });
+  another.pass(slots({ small: 128 }, reads), [], q2, NO_LIMITS, () => shareOf(others, 1, { a: 500, c: 400 }));
+  t.same(placed2, ['3.0->small:start']);
+});
+
+t.test('submitters share a partitionable slot by the cpus of the dynamic slots carved for them', async (t) => {
+  let cpusLeft = 4;
+  const pslot: Candidate<string> = {
+    slot: 'p1',
+    key: 'p1',
+    get ad() {
+      return ClassAd.fromJSON({ Memory: String(cpusLeft) });
+    },
+    roomLeft: () => cpusLeft > 0,
+    weight: 4,
+  };
+  const jobs: Job[] = [
+    { id: '1.0', memory: 1, submitter: 'a', cpus: 2 },
+    { id: '1.1', memory: 1, submitter: 'a' },
+    { id: '1.2', memory: 1, submitter: 'a' },
+    { id: '2.0', memory: 1, submitter: 'b' },
+    { id: '2.1', memory: 1, submitter: 'b' },
+    { id: '2.2', memory: 1, submitter: 'b' },
+  ];
+  const { q, placed } = queue(jobs);
+  const carve = q.place;
+  q.place = (job, slot, how) => {
+    cpusLeft -= job.cpus ?? 1;
+    carve(job, slot, how);
+  };
+  new Matchmaker().pass([pslot], [], q, NO_LIMITS, () => shareOf(jobs, 4, { a: 500, b: 500 }));
+  t.same(placed, ['1.0->p1:start', '2.0->p1:start', '2.1->p1:start'], "a's two-cpu job is its half of the four cpus; b's two one-cpu jobs are b's");
 });

@@ -1,5 +1,6 @@
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { limitMaximum, limitReached, limitsRejectionReason, type LimitsInUse, type NumberKnob } from '@tinycondor/shared/concurrency-limits';
+import { limitPermits, spinPie, type ShareSubmitter, type TurnResult } from '@tinycondor/shared/fair-share';
 import { compareJobPlaces, type JobPlace } from '@tinycondor/shared/job-order';
 
 /** A slot a job may be placed on, its machine ad built only when a job is tried on it. */
@@ -19,14 +20,39 @@ export interface Candidate<S> {
    * carved from it, and it stays a candidate for the next jobs while it has room.
    */
   readonly roomLeft?: () => boolean;
+  /**
+   * What a match with it costs of a submitter's share (SLOT_WEIGHT: its Cpus); 1 when not given. A
+   * partitionable slot's match costs the dynamic slot's: the job's requested cpus (MatchmakingQueue.cpusOf).
+   */
+  readonly weight?: number;
+}
+
+function weightOf<S>(c: Candidate<S>): number {
+  return c.roomLeft !== undefined ? 1 : (c.weight ?? 1);
+}
+
+/** What a pass's turns share: the slots left, the queued jobs not served yet, the newly idle jobs it may still try. */
+interface TurnContext<J, S> {
+  freeLeft: Candidate<S>[];
+  queueLeft: Candidate<S>[];
+  queue: MatchmakingQueue<J, S>;
+  limitsInUse: () => LimitsInUse;
+  maximum: (name: string) => number;
+  /** Newly idle jobs a pass may still try; `exhausted` once one was left for the next pass. */
+  budget: { left: number; exhausted: boolean };
+  queued: J[];
 }
 
 /** How a pass reads the queue and places a job: `place` acts at once (the start is stored before the next is tried). */
 export interface MatchmakingQueue<J, S> {
   /** The job, when it is still idle. */
   idleJob(jobId: string): J | undefined;
-  /** Every idle job not queued on a busy slot, in the order they are to be tried (best first: compareJobPlaces). */
-  idleJobs(): Iterable<J>;
+  /** Every idle job not queued on a busy slot (of the submitter, when given), in the order they are to be tried (best first: compareJobPlaces). */
+  idleJobs(submitter?: string): Iterable<J>;
+  /** Who the job is accounted to (see ShareState). */
+  submitterOf(job: J): string;
+  /** The cpus the job asks for: what a dynamic slot carved for it weighs. */
+  cpusOf(job: J): number;
   jobIdOf(job: J): string;
   /** The job's place in that order. */
   placeOf(job: J): JobPlace;
@@ -88,6 +114,10 @@ class NewlyIdle {
     }
   }
 
+  get size(): number {
+    return this.placeOf.size;
+  }
+
   /** Whether the job was there. */
   delete(jobId: string): boolean {
     return this.placeOf.delete(jobId);
@@ -116,45 +146,72 @@ class NewlyIdle {
 }
 
 /**
- * Where idle jobs go: free slots first, then queued behind the run of a busy slot (one job each). Jobs are
+ * How a pass shares the slots among submitters (shared/fair-share.ts spinPie): each submitter's turn places
+ * its own jobs, in their order, up to its limit.
+ */
+export interface ShareState {
+  /** The submitters with idle jobs: their effective priority, and the slot weight their runs and queued starts hold. */
+  submitters(): ShareSubmitter[];
+  /** The pie: the weight of every slot's run, and of every busy slot's queued start (a busy slot has both). */
+  total: number;
+}
+
+/**
+ * Where idle jobs go: free slots first, then queued behind the run of a busy slot (one job each). Submitters
+ * take turns as the negotiator's pie spin gives them (see ShareState); within a turn a submitter's jobs are
  * tried best first (compareJobPlaces: HTCondor's order of a submitter's jobs), so a slot goes to the best
- * job that fits it. What it remembers between passes makes a pass cost what changed: the whole idle queue
- * is scanned only for slots not yet found to fit no idle job (they freed or came since), so a queue of jobs
- * that cannot run costs nothing on every later state change; jobs that became idle since the last pass are
- * tried against every slot, in the same order, merged with the scan. Jobs queued on busy slots go in that
- * order too: a free slot that one of them fits before any better idle job does is kept for it, its queued
- * start taken back. The schedd tells it of jobs that become idle and of slots whose state changed.
+ * job that fits it, up to the submitter's limit. What it remembers between passes makes a pass cost what
+ * changed: a submitter's whole idle queue is scanned only for slots not yet found to fit none of its idle
+ * jobs (they freed or came since), so a queue of jobs that cannot run costs nothing on every later state
+ * change; jobs that became idle since the last pass are tried against every slot, in the same order, merged
+ * with the scan. Jobs queued on busy slots go in that order too: a free slot that one of them fits before
+ * any better idle job of its submitter does is kept for it, its queued start taken back. The schedd tells
+ * it of jobs that become idle and of slots whose state changed.
  */
 export class Matchmaker {
-  private readonly newlyIdle = new NewlyIdle();
-  /** Free slots a full scan found no idle job for; only newly idle jobs are tried on them. */
-  private readonly exhaustedSlots = new Set<string>();
-  /** Busy slots a full scan found no idle job to queue on. */
-  private readonly exhaustedQueueSlots = new Set<string>();
+  /** By submitter ('' for jobs of a pass without shares). */
+  private readonly newlyIdle = new Map<string, NewlyIdle>();
+  /** Free slots a full scan of a submitter's idle jobs found none for; only its newly idle jobs are tried on them. */
+  private readonly exhaustedSlots = new Map<string, Set<string>>();
+  /** Busy slots a full scan of a submitter's idle jobs found none to queue on. */
+  private readonly exhaustedQueueSlots = new Map<string, Set<string>>();
   /**
    * The limits that left jobs idle, with their use and maximum then: when either changes (a run holding one
    * ended, the configuration changed), the slots found to fit no idle job are explored again.
    */
   private limitsWatched = new Map<string, string>();
 
-  /** The job became idle at this place (or its place changed). */
-  jobBecameIdle(jobId: string, place: JobPlace): void {
-    this.newlyIdle.add(jobId, place);
+  /** The job became idle at this place (or its place or its submitter changed). */
+  jobBecameIdle(jobId: string, place: JobPlace, submitter = ''): void {
+    for (const [name, newly] of this.newlyIdle) if (name !== submitter) newly.delete(jobId);
+    let newly = this.newlyIdle.get(submitter);
+    if (!newly) this.newlyIdle.set(submitter, (newly = new NewlyIdle()));
+    newly.add(jobId, place);
   }
 
   /** A slot freed, or came (back): every idle job may fit it again. */
   slotChanged(key: string): void {
-    this.exhaustedSlots.delete(key);
-    this.exhaustedQueueSlots.delete(key);
+    for (const slots of this.exhaustedSlots.values()) slots.delete(key);
+    for (const slots of this.exhaustedQueueSlots.values()) slots.delete(key);
   }
 
   /** A busy slot's queued start left (launched or dropped): another job may be queued on it. */
   queueSlotChanged(key: string): void {
-    this.exhaustedQueueSlots.delete(key);
+    for (const slots of this.exhaustedQueueSlots.values()) slots.delete(key);
   }
 
-  /** One pass over `free` and `queueable` slots; returns whether newly idle jobs remain for another pass. */
-  pass<J, S>(free: Candidate<S>[], queueable: Candidate<S>[], queue: MatchmakingQueue<J, S>, limits: LimitsState): { more: boolean } {
+  private setOf(map: Map<string, Set<string>>, submitter: string): Set<string> {
+    let set = map.get(submitter);
+    if (!set) map.set(submitter, (set = new Set()));
+    return set;
+  }
+
+  /**
+   * One pass over `free` and `queueable` slots, shared among submitters as `share` says (asked for only when
+   * there are slots; without it, the jobs of all go in one order, unlimited); returns whether newly idle jobs
+   * remain for another pass.
+   */
+  pass<J, S>(free: Candidate<S>[], queueable: Candidate<S>[], queue: MatchmakingQueue<J, S>, limits: LimitsState, share?: () => ShareState): { more: boolean } {
     const freeLeft = [...free];
     const queueLeft = [...queueable];
     if (freeLeft.length === 0 && queueLeft.length === 0) return { more: false };
@@ -168,16 +225,56 @@ export class Matchmaker {
       return max;
     };
     this.exploreAgainIfLimitsChanged(limitsInUse, maximum);
-    // Slots not yet found to fit no idle job (they freed or came since): the whole idle queue is read for them.
-    const unexplored = freeLeft.filter((c) => !this.exhaustedSlots.has(c.key));
-    const unexploredQueue = queueLeft.filter((c) => !this.exhaustedQueueSlots.has(c.key));
+    const budget = { left: NEWLY_IDLE_PER_PASS, exhausted: false };
+    // Jobs queued on busy slots, best first: each served in its submitter's turn.
+    const queued = freeLeft.length > 0 ? [...queue.queuedJobs()] : [];
+    const context: TurnContext<J, S> = { freeLeft, queueLeft, queue, limitsInUse, maximum, budget, queued };
+    if (share === undefined) this.turn(context, undefined, Infinity);
+    else {
+      const { submitters, total } = share();
+      const present = submitters();
+      this.forgetOthers(new Set(present.map((s) => s.name)));
+      const weights = [...freeLeft, ...queueLeft].map(weightOf);
+      spinPie(present, total, Math.min(...weights), (name, limit) => this.turn(context, name, limit));
+    }
+    return { more: budget.exhausted && (freeLeft.length > 0 || queueLeft.length > 0) };
+  }
+
+  /** What was learnt of submitters that have no idle job now (none of their jobs waits to be tried). */
+  private forgetOthers(present: ReadonlySet<string>): void {
+    for (const map of [this.exhaustedSlots, this.exhaustedQueueSlots]) for (const name of map.keys()) if (!present.has(name)) map.delete(name);
+    for (const [name, newly] of this.newlyIdle) if (!present.has(name) && newly.size === 0) this.newlyIdle.delete(name);
+  }
+
+  /** A submitter's turn (all jobs when undefined): its jobs placed, best first, while its limit permits (negotiate). */
+  private turn<J, S>(context: TurnContext<J, S>, submitter: string | undefined, limit: number): TurnResult {
+    const { freeLeft, queueLeft, queue, limitsInUse, maximum, budget } = context;
+    const key = submitter ?? '';
+    const exhausted = this.setOf(this.exhaustedSlots, key);
+    const exhaustedQueue = this.setOf(this.exhaustedQueueSlots, key);
+    const ofSubmitter = (job: J): boolean => submitter === undefined || queue.submitterOf(job) === submitter;
+    let matched = 0;
+    /** Set when the limit stopped the turn (MM_RESUME): its jobs left may go in a later spin. */
+    let limited = false;
+    /** What the match of `job` (any job when undefined: the least) with the candidate costs of the submitter's share. */
+    const weightFor = (c: Candidate<S>, job?: J): number => (c.roomLeft !== undefined && job !== undefined ? queue.cpusOf(job) : weightOf(c));
+    const permits = (c: Candidate<S>, job?: J): boolean => limitPermits(matched, weightFor(c, job), limit);
+    const anyPermitted = (): boolean => {
+      if (freeLeft.some((c) => permits(c)) || queueLeft.some((c) => permits(c))) return true;
+      if (freeLeft.length > 0 || queueLeft.length > 0) limited = true;
+      return false;
+    };
+    // Slots not yet found to fit no idle job of the submitter (they freed or came since): its whole idle queue is read for them.
+    const unexplored = freeLeft.filter((c) => !exhausted.has(c.key));
+    const unexploredQueue = queueLeft.filter((c) => !exhaustedQueue.has(c.key));
     /** Every list a slot taken leaves. */
     const lists: Candidate<S>[][] = [freeLeft, queueLeft, unexplored, unexploredQueue];
-    const take = (chosen: Candidate<S>): void => {
+    const take = (chosen: Candidate<S>, job: J): void => {
+      matched += weightFor(chosen, job);
       if (chosen.roomLeft !== undefined) {
         if (chosen.roomLeft()) return;
         // Full, it fits no job until a dynamic slot of it is given back (slotChanged).
-        this.exhaustedSlots.add(chosen.key);
+        exhausted.add(chosen.key);
       }
       for (const list of lists) if (list.includes(chosen)) list.splice(list.indexOf(chosen), 1);
     };
@@ -201,7 +298,7 @@ export class Matchmaker {
       ] as const) {
         let limitsTaken: string | undefined;
         const chosen = candidates.find((c) => {
-          if (!queue.fits(job, c.ad)) return false;
+          if (!permits(c, job) || !queue.fits(job, c.ad)) return false;
           const verdict = limitsAllow(c, how);
           limitsTaken = verdict.take;
           return verdict.allowed;
@@ -210,53 +307,65 @@ export class Matchmaker {
         if (limitsTaken !== undefined) limitsInUse().add(limitsTaken);
         queue.place(job, chosen.slot, how);
         // After the placement: a partitionable slot's room is what the dynamic slot carved for the job left.
-        take(chosen);
+        take(chosen, job);
         return;
       }
       if (reached.size > 0) queue.limitedBy(job, limitsRejectionReason(reached));
     };
-    // Jobs queued on busy slots, best first, each served (below) before the idle jobs it goes before.
-    const queued = freeLeft.length > 0 ? [...queue.queuedJobs()] : [];
+    // The submitter's jobs queued on busy slots, best first, each served (below) before the idle jobs it goes before.
+    const queued = context.queued.filter(ofSubmitter);
     let nextQueued = 0;
     /** The queued jobs that go before `before` (all of them when undefined) each keep the first free slot they fit. */
     const serveQueued = (before?: JobPlace): void => {
       for (; nextQueued < queued.length && freeLeft.length > 0; nextQueued++) {
         const job = queued[nextQueued];
         if (before !== undefined && compareJobPlaces(queue.placeOf(job), before) > 0) return;
-        const chosen = freeLeft.find((c) => queue.fits(job, c.ad) && queue.mayMoveTo(job, c.ad));
+        const chosen = freeLeft.find((c) => permits(c, job) && queue.fits(job, c.ad) && queue.mayMoveTo(job, c.ad));
         if (!chosen) continue;
         // Left unexplored (if it was): until the job comes back idle, each pass keeps the slot for it again.
-        take(chosen);
+        take(chosen, job);
+        context.queued.splice(context.queued.indexOf(job), 1);
         queue.takeBack(job);
       }
     };
+    const newlyIdle = this.newlyIdle.get(key);
     // The idle queue in its order, for the slots not yet explored. A newly idle job met on the way may take any
     // slot; an older one fits no slot already explored.
     if (unexplored.length > 0 || unexploredQueue.length > 0) {
-      for (const job of queue.idleJobs()) {
+      let complete = true;
+      for (const job of queue.idleJobs(submitter)) {
         if (unexplored.length === 0 && unexploredQueue.length === 0) break;
+        if (!anyPermitted()) {
+          complete = false;
+          break;
+        }
         serveQueued(queue.placeOf(job));
-        if (this.newlyIdle.delete(queue.jobIdOf(job))) place(job, freeLeft, queueLeft);
+        if (newlyIdle?.delete(queue.jobIdOf(job))) place(job, freeLeft, queueLeft);
         else place(job, unexplored, unexploredQueue);
       }
-      // Those left fit no idle job.
-      for (const c of unexplored) this.exhaustedSlots.add(c.key);
-      for (const c of unexploredQueue) this.exhaustedQueueSlots.add(c.key);
+      // Those left fit no idle job of the submitter.
+      if (complete) {
+        for (const c of unexplored) exhausted.add(c.key);
+        for (const c of unexploredQueue) exhaustedQueue.add(c.key);
+      }
     }
     // Jobs that became idle since the last pass and were not met above, best first, on the slots left (each read only when a slot is left).
-    let budget = NEWLY_IDLE_PER_PASS;
-    for (const { jobId, place: at } of this.newlyIdle) {
-      if ((freeLeft.length === 0 && queueLeft.length === 0) || budget-- === 0) break;
-      this.newlyIdle.delete(jobId);
+    for (const { jobId, place: at } of newlyIdle ?? []) {
+      if ((freeLeft.length === 0 && queueLeft.length === 0) || limited || !anyPermitted()) break;
+      if (budget.left === 0) {
+        budget.exhausted = true;
+        break;
+      }
+      budget.left--;
+      newlyIdle?.delete(jobId);
       const job = queue.isQueued(jobId) ? undefined : queue.idleJob(jobId);
-      if (!job) continue;
+      if (!job || !ofSubmitter(job)) continue;
       serveQueued(at);
       place(job, freeLeft, queueLeft);
     }
-    const more = budget < 0 && (freeLeft.length > 0 || queueLeft.length > 0);
     // Newly idle jobs left for another pass may go before the queued jobs not served yet.
-    if (!more) serveQueued();
-    return { more };
+    if (!budget.exhausted && !limited) serveQueued();
+    return { matched, done: !limited && !budget.exhausted };
   }
 
   /** A limit that left jobs idle is used less, or its maximum changed: every slot is explored again. */

@@ -2,7 +2,7 @@ import t from 'tap';
 import { orderKey } from '@tinycondor/shared/job-order';
 import { launched, mayTakeBack, queuedStart, takeBack, type QueuedStart } from './queued-start.js';
 
-const fresh = (): QueuedStart => queuedStart({ jobId: '3.1', runId: 'r'.repeat(22), startdName: 's1', slotName: 'slot1', fetchInput: true }, { key: orderKey([0, 0, 0, 0, 0]), cluster: 3, proc: 1 });
+const fresh = (): QueuedStart => queuedStart({ jobId: '3.1', runId: 'r'.repeat(22), startdName: 's1', slotName: 'slot1', fetchInput: true }, { key: orderKey([0, 0, 0, 0, 0]), cluster: 3, proc: 1 }, 'alice');
 
 t.test('a new or restored queued start waits and may be taken back', async (t) => {
   const queued = fresh();

@@ -18,6 +18,8 @@ export interface QueuedStart extends StoredQueuedStart {
   proc: number;
   /** The job's place among idle jobs when it was queued (it changes only with the job, which takes the start back). */
   place: JobPlace;
+  /** Who the job is accounted to (it changes only with the job, which takes the start back). */
+  submitter: string;
   /** true while the slot's earlier run goes on; false once the startd launched it (only one taken back hard stays so, until it ends). */
   waiting: boolean;
   /**
@@ -29,8 +31,8 @@ export interface QueuedStart extends StoredQueuedStart {
 }
 
 /** A start just queued, or restored from its stored record after a restart: waiting, not taken back. */
-export function queuedStart(stored: StoredQueuedStart, place: JobPlace): QueuedStart {
-  return { ...stored, cluster: place.cluster, proc: place.proc, place, waiting: true, cancel: undefined };
+export function queuedStart(stored: StoredQueuedStart, place: JobPlace, submitter: string): QueuedStart {
+  return { ...stored, cluster: place.cluster, proc: place.proc, place, submitter, waiting: true, cancel: undefined };
 }
 
 /** Whether a queued start may still be taken back for another slot or a better job: not yet launched, nor taken back already. */

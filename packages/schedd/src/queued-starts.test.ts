@@ -75,7 +75,7 @@ t.test('a job that changes is taken back hard, and the startd is told once', asy
   const [job] = submitIdle(store);
   const queued = queuedStarts.add(job, slotOf(startd, 'slot1'), false, undefined);
   queuedStarts.jobChanged('2.0');
-  queuedStarts.yieldTo(at(100, 1, 0));
+  queuedStarts.yieldTo(at(100, 1, 0), 'alice', () => 500);
   queuedStarts.jobChanged('2.0');
   t.same(startd.sent, [{ type: 'unqueue', jobId: '2.0', runId: queued.runId }]);
   t.equal(queued.cancel, 'hard');
@@ -93,12 +93,12 @@ t.test('a job becoming idle takes back the starts of the jobs that go after it: 
   const [low, high] = submitIdle(store, [{ JobPrio: '1' }, { JobPrio: '5' }]);
   const lowStart = queuedStarts.add(low, slotOf(startd, 'slot1'), false, undefined);
   const highStart = queuedStarts.add(high, slotOf(other, 'slot1'), false, undefined);
-  queuedStarts.yieldTo(at(5, 3, 2));
+  queuedStarts.yieldTo(at(5, 3, 2), 'alice', () => 500);
   t.same(startd.sent, [{ type: 'unqueue', jobId: '3.0', runId: lowStart.runId }]);
   t.same(other.sent, [], 'an equal priority and a lower id keeps its place');
   t.equal(lowStart.cancel, 'soft');
   // 2.x, requeued after an eviction or released from hold: its cluster.proc place is before 3.1's.
-  queuedStarts.yieldTo(at(5, 2, 7));
+  queuedStarts.yieldTo(at(5, 2, 7), 'alice', () => 500);
   t.same(other.sent, [{ type: 'unqueue', jobId: '3.1', runId: highStart.runId }]);
   t.equal(startd.sent.length, 1, 'a start taken back already is not told again');
 });
@@ -131,7 +131,7 @@ t.test('launched: the queued job’s run starts in the queue under the run id it
   const slot = slotOf(startd, 'slot1');
   const queued = queuedStarts.add(job, slot, true, undefined);
   slot.run = undefined; // the slot's run (1.0's) ended
-  queuedStarts.yieldTo(at(9, 1, 0)); // taken back for a better job: a run already launched is kept anyway
+  queuedStarts.yieldTo(at(9, 1, 0), 'alice', () => 500); // taken back for a better job: a run already launched is kept anyway
   queuedStarts.launched(startd, slot, queued);
   t.same(calls, [`run 2.0 ${queued.runId} on slot1 fetchInput=true`, 'queue slot slot1@s1']);
   t.equal(reread(store, job)?.status, JobStatus.Running);

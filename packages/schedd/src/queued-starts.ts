@@ -58,7 +58,7 @@ export class QueuedStarts {
         store.forgetQueuedStart(stored.jobId);
         continue;
       }
-      this.byJob.set(stored.jobId, queuedStart(stored, job.place));
+      this.byJob.set(stored.jobId, queuedStart(stored, job.place, job.submitter));
       startds.push(stored.startdName);
     }
     return startds;
@@ -71,7 +71,7 @@ export class QueuedStarts {
   add(job: StoredJob, slot: Slot, fetchInput: boolean, limits: string | undefined): QueuedStart {
     const { store } = this.context;
     const jobId = formatJobId(job.cluster, job.proc);
-    const queued = queuedStart({ jobId, runId: store.newRunId(), startdName: slot.startdName, slotName: slot.description.name, fetchInput }, job.place);
+    const queued = queuedStart({ jobId, runId: store.newRunId(), startdName: slot.startdName, slotName: slot.description.name, fetchInput }, job.place, job.submitter);
     store.recordQueuedStart(queued);
     this.byJob.set(jobId, queued);
     slot.queued = { cluster: job.cluster, proc: job.proc, runId: queued.runId, limits };
@@ -85,11 +85,18 @@ export class QueuedStarts {
   }
 
   /**
-   * A job at `place` became idle: jobs queued on slots that go after it (compareJobPlaces) are taken back, so
-   * that it is queued before them (as HTCondor gives the next free slot to the best job); one already launched runs.
+   * A job of `submitter` at `place` became idle: jobs queued on slots that go after it are taken back, so that
+   * the next pass may queue it before them (as HTCondor gives the next free slot to the best job); one
+   * already launched runs. After it go its submitter's jobs that are worse placed (compareJobPlaces), and the
+   * jobs of submitters whose effective priority is worse (higher) than its submitter's.
    */
-  yieldTo(place: JobPlace): void {
-    for (const queued of this.byJob.values()) if (compareJobPlaces(queued.place, place) > 0 && mayTakeBack(queued)) this.takeBack(queued, 'soft');
+  yieldTo(place: JobPlace, submitter: string, priorityOf: (submitter: string) => number): void {
+    const priority = priorityOf(submitter);
+    for (const queued of this.byJob.values()) {
+      if (!mayTakeBack(queued)) continue;
+      const after = queued.submitter === submitter ? compareJobPlaces(queued.place, place) > 0 : priorityOf(queued.submitter) > priority;
+      if (after) this.takeBack(queued, 'soft');
+    }
   }
 
   /**
@@ -118,7 +125,7 @@ export class QueuedStarts {
     this.context.store.forgetQueuedStart(queued.jobId);
     // At its place now: a job changed meanwhile (which took its start back) may have moved.
     const job = this.context.store.getJob(queued.cluster, queued.proc);
-    if (job) this.context.matchmaker.jobBecameIdle(queued.jobId, job.place);
+    if (job) this.context.matchmaker.jobBecameIdle(queued.jobId, job.place, job.submitter);
     this.context.scheduleMatchmaking();
   }
 

@@ -125,7 +125,7 @@ t.test('a queued start the startd dropped (reported as a run that ended) frees t
   const [next] = submitIdle(store);
   const slot = slotOf(startd, 'slot1');
   const queued = queuedStarts.add(next, slot, false, undefined);
-  queuedStarts.yieldTo({ key: orderKey([0, 0, 10, 0, 0]), cluster: 1, proc: 0 });
+  queuedStarts.yieldTo({ key: orderKey([0, 0, 10, 0, 0]), cluster: 1, proc: 0 }, 'alice', () => 500);
   report({ type: 'run-ended', usage: USAGE }, { ...next, runId: queued.runId });
   t.equal(slot.queued, undefined);
   t.ok(slot.run, 'the earlier run goes on');

@@ -4,10 +4,13 @@ import type { AdReader } from '@tinycondor/shared/proc-ad-view';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { jobOrderKey } from '@tinycondor/shared/job-order';
+import { Accountant, accountantSettings, type AccountantSettings } from '@tinycondor/shared/accountant';
+import { submitterName, submitterOf, type ShareSubmitter } from '@tinycondor/shared/fair-share';
 import { ulogInfoText } from '@tinycondor/shared/chirp/protocol';
 import { remoteEditVerdict, type RemoteEditRefusal } from '@tinycondor/shared/chirp/remote-edits';
 import { DEFAULT_JOB_ATTR_RULES, type JobAttrRules } from '@tinycondor/shared/job-edit';
 import type { QueueAccess } from '@tinycondor/shared/queue-access';
+import type { UserPrioBody, UserPrioReply } from '@tinycondor/shared/rest-schemas';
 import {
   checkpointCommitted,
   checkpointUploadFailed,
@@ -48,7 +51,7 @@ import type { Db } from './db.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { OwnerRights } from './owner-rights.js';
 import { JobStore, runKept, type RunAssignment, type StoredJob } from './job-store.js';
-import { Matchmaker, type Candidate } from './matchmaker.js';
+import { Matchmaker, type Candidate, type ShareState } from './matchmaker.js';
 import { PoolFileGuard } from './pool-file-guard.js';
 import { QueuedStarts } from './queued-starts.js';
 import type { ScheddObserver } from './schedd-observer.js';
@@ -158,6 +161,15 @@ export class Schedd {
   limitsKnob: NumberKnob = () => undefined;
   /** The pool's knobs as text (START_LOCAL_UNIVERSE, START_SCHEDULER_UNIVERSE; server.ts sets it). */
   knob: (name: string) => string | undefined = () => undefined;
+  /** The accountant's knobs and ACCOUNTING_DOMAIN, as configured now (server.ts sets it from the pool's configuration). */
+  accountantKnobs: () => { settings: AccountantSettings; accountingDomain: string } = () => accountantSettings(() => undefined, this.queueAccess().uidDomain);
+  /** Each submitter's priority and usage (the negotiator's accountant), kept in the queue's database. */
+  readonly accountant: Accountant;
+  /** When the accountant was last saved (ms), and whether it changed since. */
+  private accountantSavedAt = 0;
+  private accountantChanged = false;
+  /** The submitter of each run and queued start on a slot, by run id (a run's job keeps its submitter). */
+  private runSubmitters = new Map<string, string>();
   /** The local and scheduler universe runs, on this host. */
   readonly localRuns: LocalRuns;
   /** Idle local and scheduler universe jobs, by job id, in the order they became idle: started by the schedd, never matched. */
@@ -195,6 +207,9 @@ export class Schedd {
     private readonly observer: ScheddObserver,
   ) {
     this.store = new JobStore(db);
+    const stored = this.store.accountant();
+    this.accountant = new Accountant(this.accountantKnobs().settings, stored.lastUpdateTime);
+    for (const [name, record] of stored.records) this.accountant.records.set(name, record);
     this.factories = new JobFactories(this.store);
     this.epochSettings = () => epochSettings(() => undefined, spool.spoolDir).settings;
     this.epochs = new EpochHistory(db, () => this.epochSettings(), log.child({ component: 'epoch-history' }));
@@ -278,6 +293,13 @@ export class Schedd {
 
   stop(): void {
     this.stopped = true;
+    try {
+      // What the runs used since the last save (at most a second's) is kept.
+      this.updateAccountant(this.now());
+      if (this.accountantChanged) this.saveAccountant(this.now());
+    } catch (err) {
+      this.log.error({ err }, 'the accountant could not be saved');
+    }
     if (this.policyTimer) clearInterval(this.policyTimer);
     this.startdSessions.stop();
     this.localRuns.close();
@@ -305,8 +327,9 @@ export class Schedd {
     this.observer.jobChanged(job, transition);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) {
       const place = { key: jobOrderKey(transition.ad), cluster: job.cluster, proc: job.proc };
-      this.matchmaker.jobBecameIdle(jobId, place);
-      this.queuedStarts.yieldTo(place);
+      const submitter = submitterOf(transition.ad);
+      this.matchmaker.jobBecameIdle(jobId, place, submitter);
+      this.queuedStarts.yieldTo(place, submitter, (name) => this.effectivePriority(name));
       this.noteIdle(jobId, transition.ad.getInt('JobUniverse'));
     }
     if (transition.leaveQueue) {
@@ -405,13 +428,12 @@ export class Schedd {
   /** Once stored (committed): the idle procs go to matchmaking, their events to the logs. */
   private procsSubmitted(clusterId: number, procs: number, submission: SubmittedProcs, submitted: JobEvent[]): void {
     this.observer.clusterSubmitted(clusterId, procs, this.observer.listening ? submitted : []);
-    for (const [jobId, place] of submission.idle) this.matchmaker.jobBecameIdle(jobId, place);
+    for (const [jobId, place, submitter] of submission.idle) this.matchmaker.jobBecameIdle(jobId, place, submitter);
     // JobUniverse is a cluster attribute: one proc tells the cluster's.
     const first = submission.idle[0]?.[0];
     const universe = first === undefined ? undefined : this.store.getJob(clusterId, Number(first.split('.')[1]))?.ad.getInt('JobUniverse');
     for (const [jobId] of submission.idle) this.noteIdle(jobId, universe);
-    const best = submission.bestIdlePlace;
-    if (best !== undefined) this.queuedStarts.yieldTo(best);
+    for (const best of submission.bestIdlePlaces) this.queuedStarts.yieldTo(best.place, best.submitter, (name) => this.effectivePriority(name));
     this.events.schedule();
     this.scheduleMatchmaking();
   }
@@ -742,6 +764,7 @@ export class Schedd {
         return adOf(slot);
       },
       heldLimits: slot.run?.limits,
+      weight: slot.description.cpus,
       ...(slot.description.partitionable ? { roomLeft: () => hasRoomForDynamicSlot(adOf(slot)) } : {}),
     });
     const { more } = this.matchmaker.pass([...registry.freeSlots()].map(candidate), [...registry.queueableSlots()].map(candidate), {
@@ -750,7 +773,9 @@ export class Schedd {
         const job = store.getJob(cluster, proc);
         return job?.status === JobStatus.Idle ? job : undefined;
       },
-      idleJobs: () => store.idleJobs(),
+      idleJobs: (submitter) => store.idleJobs(submitter),
+      submitterOf: (job) => job.submitter,
+      cpusOf: (job) => Math.max(1, job.ad.getInt('RequestCpus') ?? 1),
       jobIdOf: (job) => formatJobId(job.cluster, job.proc),
       placeOf: (job) => job.place,
       queuedJobs: function* () {
@@ -776,9 +801,130 @@ export class Schedd {
       },
       concurrencyLimits: (job, slotAd) => jobConcurrencyLimits(job.ad, slotAd),
       limitedBy: (job, reason) => this.matchRejected(job, reason, now),
-    }, { inUse: () => this.limitsInUse(), knob: this.limitsKnob });
+    }, { inUse: () => this.limitsInUse(), knob: this.limitsKnob }, () => this.shareState(now));
     if (more) this.scheduleMatchmaking();
     this.startScheddUniverseJobs(now);
+  }
+
+  // ---- fair share ------------------------------------------------------------------------------
+
+  /** `name@ACCOUNTING_DOMAIN`: how the accountant knows a job's submitter. */
+  private accountedAs(submitter: string): string {
+    return submitterName(submitter, this.accountantKnobs().accountingDomain);
+  }
+
+  /** The submitter's effective priority (lower goes first). */
+  effectivePriority(submitter: string): number {
+    return this.accountant.effectivePriority(this.accountedAs(submitter));
+  }
+
+  /** The slot weight (Cpus) each submitter's runs hold, and that of its queued starts. */
+  private slotUsage(): { runs: Map<string, { resources: number; weighted: number }>; queued: Map<string, number>; total: number } {
+    const runs = new Map<string, { resources: number; weighted: number }>();
+    const queued = new Map<string, number>();
+    const seen = new Map<string, string>();
+    let total = 0;
+    const submitterOfRun = (run: { cluster: number; proc: number; runId: string }): string => {
+      const submitter = this.runSubmitters.get(run.runId) ?? this.store.getJob(run.cluster, run.proc)?.submitter ?? '';
+      seen.set(run.runId, submitter);
+      return submitter;
+    };
+    for (const slot of this.registry.allSlots()) {
+      const weight = slot.description.cpus;
+      // A dynamic slot's cpus are its partitionable slot's, counted there.
+      if (slot.description.parent === undefined) total += weight;
+      if (!slot.run) continue;
+      // A busy slot has a second seat: the start queued behind its run.
+      total += weight;
+      const submitter = submitterOfRun(slot.run);
+      const use = runs.get(submitter) ?? { resources: 0, weighted: 0 };
+      runs.set(submitter, { resources: use.resources + 1, weighted: use.weighted + weight });
+      if (slot.queued) {
+        const name = submitterOfRun(slot.queued);
+        queued.set(name, (queued.get(name) ?? 0) + weight);
+      }
+    }
+    this.runSubmitters = seen;
+    return { runs, queued, total };
+  }
+
+  /**
+   * The accountant brought up to now (UpdatePriorities) with what each submitter's runs held since it last
+   * was, then told what they hold now; saved when it changed, at most once a second (and when the schedd stops):
+   * every pass updates it.
+   */
+  updateAccountant(now: Date, runs = this.slotUsage().runs): void {
+    const knobs = this.accountantKnobs();
+    this.accountant.settings = knobs.settings;
+    const inUse = new Map([...runs].map(([submitter, use]) => [submitterName(submitter, knobs.accountingDomain), use]));
+    this.accountantChanged = this.accountant.update(now.getTime() / 1000, inUse) || this.accountantChanged;
+    if (this.accountantChanged && now.getTime() - this.accountantSavedAt >= 1000) this.saveAccountant(now);
+  }
+
+  private saveAccountant(now: Date): void {
+    this.store.saveAccountant(this.accountant.records, this.accountant.lastUpdateTime);
+    this.accountantSavedAt = now.getTime();
+    this.accountantChanged = false;
+  }
+
+  /** condor_userprio's listing: the accountant brought up to now, every record by name. */
+  userPrio(): UserPrioReply {
+    this.updateAccountant(this.now());
+    const { accountant } = this;
+    const records = [...accountant.records.keys()].sort().map((name) => {
+      const record = accountant.record(name);
+      return {
+        name,
+        priority: accountant.effectivePriority(name),
+        priorityFactor: accountant.priorityFactor(name),
+        resourcesUsed: record.resourcesUsed,
+        weightedResourcesUsed: record.weightedResourcesUsed,
+        accumulatedUsage: record.accumulatedUsage,
+        weightedAccumulatedUsage: record.weightedAccumulatedUsage,
+        beginUsageTime: record.beginUsageTime,
+        lastUsageTime: record.lastUsageTime,
+      };
+    });
+    return { lastUpdate: Math.floor(accountant.lastUpdateTime), records };
+  }
+
+  /** condor_userprio's edits (the caller is allowed): saved at once, and matchmaking goes by them from the next pass. */
+  editUserPrio(command: UserPrioBody['command'], submitter: string, value: number): void {
+    const now = this.now();
+    this.updateAccountant(now);
+    const { accountant } = this;
+    if (command === 'setprio') accountant.setPriority(submitter, value);
+    else if (command === 'setfactor') accountant.setPriorityFactor(submitter, value);
+    else if (command === 'setaccum') accountant.setAccumulatedUsage(submitter, value);
+    // Times are whole seconds (user_prio.cpp sends atoi's).
+    else if (command === 'setbegin') accountant.setBeginUsageTime(submitter, Math.trunc(value));
+    else if (command === 'setlast') accountant.setLastUsageTime(submitter, Math.trunc(value));
+    else if (command === 'resetusage') accountant.resetUsage(submitter, now.getTime() / 1000);
+    else if (command === 'resetall') accountant.resetAllUsage(now.getTime() / 1000);
+    else accountant.delete(submitter);
+    this.saveAccountant(now);
+    this.log.info({ command, submitter, value }, 'user priority changed');
+    // The passes from now on share the slots by it (starts already queued on busy slots stay).
+    this.scheduleMatchmaking();
+  }
+
+  /**
+   * How this pass shares the slots (see ShareState): the submitters with idle jobs, by effective priority.
+   * Asked for by every pass that has slots to give, so the accountant is updated at every change of usage
+   * (a run that starts leaves its slot queueable, one that ends leaves it free or queueable).
+   */
+  private shareState(now: Date): ShareState {
+    const usage = this.slotUsage();
+    this.updateAccountant(now, usage.runs);
+    return {
+      total: usage.total,
+      submitters: (): ShareSubmitter[] =>
+        this.store.idleSubmitters().map((name) => ({
+          name,
+          priority: this.effectivePriority(name),
+          used: (usage.runs.get(name)?.weighted ?? 0) + (usage.queued.get(name) ?? 0),
+        })),
+    };
   }
 
   /** An idle job of the local or scheduler universe waits for the schedd to start it. */

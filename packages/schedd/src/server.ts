@@ -8,11 +8,13 @@ import { LogFile } from '@tinycondor/shared/log-file';
 import { configValue, parseCondorConfig, type CondorConfig } from '@tinycondor/shared/condor-config';
 import { JobUsers } from '@tinycondor/shared/job-user';
 import { epochSettings } from '@tinycondor/shared/epoch-history';
+import { accountantSettings } from '@tinycondor/shared/accountant';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import type { NumberKnob } from '@tinycondor/shared/concurrency-limits';
 import { buildApp } from './app.js';
 import { CheckpointCleanup } from './checkpoint-cleanup.js';
 import { configuredQueueAccess, POOL_UID_DOMAIN, scheddUser } from './caller.js';
+import { derivedFromConfig } from './configured.js';
 import { configuredJobAttrRules } from './job-edits.js';
 import { JobTransforms } from './job-transforms.js';
 import { SubmitRequirements } from './submit-requirements.js';
@@ -184,6 +186,8 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       schedd.submitRequirements = new SubmitRequirements(opts.poolConfig, logger.child({ component: 'submit-requirements' }), schedd.evalContext);
       schedd.jobAttrRules = configuredJobAttrRules(opts.poolConfig, logger.child({ component: 'job-attrs' }));
       schedd.queueAccess = configuredQueueAccess(opts.poolConfig, logger.child({ component: 'queue-access' }));
+      const uidDomain = (): string => schedd.queueAccess().uidDomain;
+      schedd.accountantKnobs = derivedFromConfig(opts.poolConfig, (current) => accountantSettings((knob) => configValue(current, knob), uidDomain()), accountantSettings(() => undefined, uidDomain()));
     }
     if (opts.knob) schedd.knob = opts.knob;
     if (opts.knob) schedd.limitsKnob = numberKnob(opts.knob, logger.child({ component: 'concurrency-limits' }));

@@ -34,8 +34,8 @@ t.test('procs are stored with the schedd\'s GlobalJobId; the idle ones are told'
   const { rows, submission } = read([{ ProcId: '0', GlobalJobId: '"forged"' }, { ProcId: '1', JobStatus: '5', JobPrio: '3' }, { ProcId: '2', JobPrio: '4' }]);
   t.same(rows.map((r) => r.overlay.GlobalJobId), ['"schedd@host#7.0#1700000000"', '"schedd@host#7.1#1700000000"', '"schedd@host#7.2#1700000000"']);
   const at = (prio: number, proc: number) => ({ key: orderKey([0, 0, prio, 0, 0]), cluster: 7, proc });
-  t.same(submission.idle, [['7.0', at(0, 0)], ['7.2', at(4, 2)]]);
-  t.same(submission.bestIdlePlace, at(4, 2));
+  t.same(submission.idle, [['7.0', at(0, 0), 'alice'], ['7.2', at(4, 2), 'alice']]);
+  t.same(submission.bestIdlePlaces, [{ place: at(4, 2), submitter: 'alice' }]);
 });
 
 t.test('each refusal names the proc and what is wrong', async (t) => {

@@ -57,12 +57,12 @@ export function submittedClusterAd(common: Record<string, string> | undefined, p
  * attribute (withoutSecureAttributes), ids, status, the required attributes, the owner (the submitting
  * user's, unless a queue superuser submits or all users are trusted: maySubmitAs), no Iwd or
  * user log inside the pool's own directory; the submit requirements, once the job transforms changed the
- * proc; GlobalJobId set by the schedd; a spooled proc's files moved to SPOOL. `idle` and `bestIdlePlace`
+ * proc; GlobalJobId set by the schedd; a spooled proc's files moved to SPOOL. `idle` and `bestIdlePlaces`
  * say, once read, which procs are ready to run; `warnings` what the requirements warned of.
  */
 export class SubmittedProcs {
-  /** The idle procs, with their place among idle jobs. */
-  readonly idle: [jobId: string, place: JobPlace][] = [];
+  /** The idle procs, with their place among idle jobs and their submitter. */
+  readonly idle: [jobId: string, place: JobPlace, submitter: string][] = [];
   /** The warnings of the submit requirements (SUBMIT_REQUIREMENT_<name>_IS_WARNING) the procs did not meet. */
   readonly warnings = new SubmitWarnings();
   /** The text of a proc's own warnings, by ProcId, until its submit event takes it (warningsOf). */
@@ -94,11 +94,14 @@ export class SubmittedProcs {
     return text;
   }
 
-  /** The place of the idle proc that goes first (undefined when none is idle). */
-  get bestIdlePlace(): JobPlace | undefined {
-    let best: JobPlace | undefined;
-    for (const [, place] of this.idle) if (best === undefined || compareJobPlaces(place, best) < 0) best = place;
-    return best;
+  /** The place of the idle proc of each submitter that goes first among its procs (none when none is idle). */
+  get bestIdlePlaces(): { place: JobPlace; submitter: string }[] {
+    const best = new Map<string, JobPlace>();
+    for (const [, place, submitter] of this.idle) {
+      const current = best.get(submitter);
+      if (current === undefined || compareJobPlaces(place, current) < 0) best.set(submitter, place);
+    }
+    return [...best].map(([submitter, place]) => ({ place, submitter }));
   }
 
   *rows(): Generator<ProcRow> {
@@ -150,7 +153,7 @@ export class SubmittedProcs {
         const stored = submittedOverlay(overlay, [['GlobalJobId', globalJobId]]);
         row = procRow(new ProcAdView(cluster, stored), stored);
       }
-      if (status === JobStatus.Idle) this.idle.push([formatJobId(clusterId, proc), { key: row.orderKey, cluster: clusterId, proc }]);
+      if (status === JobStatus.Idle) this.idle.push([formatJobId(clusterId, proc), { key: row.orderKey, cluster: clusterId, proc }, row.submitter]);
       yield row;
     }
   }

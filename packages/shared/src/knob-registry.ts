@@ -27,6 +27,8 @@ const KNOBS = new Set([
   'SCHEDD_CLASSAD_USER_MAP_NAMES', 'TOOL_CLASSAD_USER_MAP_NAMES', 'XFORM_CLASSAD_USER_MAP_NAMES',
   // condor_preen
   'VALID_SPOOL_FILES', 'MAX_CHECKPOINT_CLEANUP_PROCS', 'PREEN_CHECKPOINT_CLEANUP_TIMEOUT',
+  // The accountant and the fair share of slots between submitters (shared/src/accountant.ts): the schedd
+  'PRIORITY_HALFLIFE', 'DEFAULT_PRIO_FACTOR', 'NICE_USER_PRIO_FACTOR', 'REMOTE_PRIO_FACTOR', 'ACCOUNTANT_LOCAL_DOMAIN', 'ACCOUNTING_DOMAIN',
   // The schedd's own runs (schedd/src/local-runs.ts)
   'START_LOCAL_UNIVERSE', 'START_SCHEDULER_UNIVERSE',
   // The startd and its jobs

@@ -471,3 +471,42 @@ export type RunStreamWriteBody = Static<typeof RunStreamWriteBody>;
 /** Where the next bytes of the stream go: the file's size after the open, or after the write. */
 export const RunStreamReply = Type.Object({ offset: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
 export type RunStreamReply = Static<typeof RunStreamReply>;
+
+/** A submitter's accountant record as condor_userprio shows it (Accountant.cpp ReportState's attributes). */
+export const UserPrioRecord = Type.Object({
+  name: Type.String(),
+  /** The effective priority (Priority), the real one times the factor. */
+  priority: Type.Number(),
+  priorityFactor: Type.Number(),
+  resourcesUsed: Type.Integer(),
+  weightedResourcesUsed: Type.Number(),
+  accumulatedUsage: Type.Number(),
+  weightedAccumulatedUsage: Type.Number(),
+  beginUsageTime: Type.Integer(),
+  lastUsageTime: Type.Integer(),
+});
+export type UserPrioRecord = Static<typeof UserPrioRecord>;
+
+/** condor_userprio's listing (GET /v1/userprio): the time of the last priority update, and every record. */
+export const UserPrioReply = Type.Object({ lastUpdate: Type.Integer(), records: Type.Array(UserPrioRecord) });
+export type UserPrioReply = Static<typeof UserPrioReply>;
+
+/** condor_userprio's edits (POST /v1/userprio): -setprio, -setfactor … on one submitter (`name@domain`), or -resetall. */
+export const UserPrioBody = Type.Object(
+  {
+    command: Type.Union([
+      Type.Literal('setprio'),
+      Type.Literal('setfactor'),
+      Type.Literal('setaccum'),
+      Type.Literal('setbegin'),
+      Type.Literal('setlast'),
+      Type.Literal('resetusage'),
+      Type.Literal('resetall'),
+      Type.Literal('delete'),
+    ]),
+    submitter: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    value: Type.Optional(Type.Number()),
+  },
+  { additionalProperties: false },
+);
+export type UserPrioBody = Static<typeof UserPrioBody>;

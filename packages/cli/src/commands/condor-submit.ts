@@ -339,7 +339,7 @@ async function submitFactory(
 /** As condor_submit: only when something was queued (else every line would be unused); unimplemented commands whatever -unused says. */
 function printUnused(usage: MacroUsage, warnUnused: boolean, count: number, io: Parameters<Command>[1]): void {
   if (count === 0) return;
-  for (const warning of [...usage.unimplemented(), ...(warnUnused ? usage.warnings() : [])]) io.stderr(`\nWARNING: ${warning}\n`);
+  for (const warning of [...usage.noted(), ...usage.unimplemented(), ...(warnUnused ? usage.warnings() : [])]) io.stderr(`\nWARNING: ${warning}\n`);
 }
 
 /** -verbose: `** Proc C.P:` and the proc's whole ad, for each proc. */

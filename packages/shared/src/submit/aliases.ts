@@ -53,6 +53,7 @@ const ALIASES: Record<string, string> = {
   hold_kill_sig: 'HoldKillSig',
   accounting_group: 'AccountingGroup',
   accounting_group_user: 'AcctGroupUser',
+  nice_user: 'NiceUser',
 };
 
 /** `prio`'s own alias: both are looked up before JobPrio. */

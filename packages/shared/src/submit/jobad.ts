@@ -75,6 +75,8 @@ export interface ProcInput {
   queuePos: SourcePos;
   qdate: number;
   ctx: SubmitContext;
+  /** condor_submit warns of this (push_warning); dropped where no one reads the warnings. */
+  warn?(warning: string): void;
 }
 
 /**
@@ -91,6 +93,9 @@ export interface SectionOutput {
 
 /** The read a section makes of the proc id. */
 export const PROC_ID_READ = '(procid)';
+
+/** NICE_USER_ACCOUNTING_GROUP_NAME's default (param_info.in): the accounting group of nice_user jobs. */
+const NICE_USER_GROUP = 'nice-user';
 
 /** Builds one proc's ad; every problem is a SubmitError at the offending line. */
 export function buildJobAd(input: ProcInput): ClassAd {
@@ -733,11 +738,32 @@ class JobAdBuilder {
       if (found) ad.set(attribute, this.check(command, found, normalizeSignal));
     }
     this.setConcurrencyLimits();
-    const group = this.get('accounting_group');
-    if (group) {
-      const user = this.get('accounting_group_user')?.value ?? input.ctx.owner;
-      ad.set('AcctGroup', group.value).set('AcctGroupUser', user).set('AccountingGroup', `${group.value}.${user}`);
+    this.setAccountingGroup();
+  }
+
+  /**
+   * SetAccountingGroup: accounting_group and accounting_group_user (the owner by default) make the submitter
+   * AccountingGroup = group.user, or the user alone without a group; nice_user is accounting_group =
+   * nice-user (NICE_USER_ACCOUNTING_GROUP_NAME's default), a preemptible job (MaxJobRetirementTime 0).
+   */
+  private setAccountingGroup(): void {
+    const { ad, input } = this;
+    const groupValue = this.get('accounting_group');
+    let group = groupValue?.value;
+    const nice = this.get('nice_user');
+    if (nice && this.check('nice_user', nice, parseBoolean)) {
+      if (group === undefined) group = NICE_USER_GROUP;
+      else if (group !== NICE_USER_GROUP) input.warn?.('nice_user conflicts with accounting_group. nice_user will be ignored');
+      ad.set('MaxJobRetirementTime', 0);
     }
+    const groupUser = this.get('accounting_group_user');
+    if (group === undefined && groupUser === undefined) return;
+    const user = groupUser?.value ?? input.ctx.owner;
+    if (group !== undefined && /\s/.test(group)) throw condorSubmitError(groupValue?.pos ?? nice?.pos ?? input.queuePos, `Invalid accounting_group: ${group}`);
+    if (/\s/.test(user)) throw condorSubmitError(groupUser?.pos ?? input.queuePos, `Invalid accounting_group_user: ${user}`);
+    ad.set('AcctGroupUser', user);
+    if (group !== undefined) ad.set('AcctGroup', group).set('AccountingGroup', `${group}.${user}`);
+    else ad.set('AccountingGroup', user);
   }
 
   /** SetConcurrencyLimits: concurrency_limits, checked and normalised, or concurrency_limits_expr as it is (see concurrency-limits.ts). */

@@ -117,5 +117,6 @@ export function procInput(
       if (definition.custom) customAttributes.push({ key, name: definition.name, value: valueOf(key, definition), pos: definition.pos });
     }
   }
-  return { command, commandNames, customAttributes, clusterId: scope.clusterId, procId, qdate: scope.qdate, queuePos: scope.queuePos, ctx };
+  const warn = usage ? (warning: string) => usage.note(warning) : undefined;
+  return { command, commandNames, customAttributes, clusterId: scope.clusterId, procId, qdate: scope.qdate, queuePos: scope.queuePos, ctx, ...(warn ? { warn } : {}) };
 }

@@ -772,6 +772,22 @@ t.test('a queue variable named like a command is that command for its proc, over
   t.same(usage.warnings(), [], 'such a variable is used');
 });
 
+t.test('accounting_group, accounting_group_user and nice_user as SetAccountingGroup sets them', async (t) => {
+  const attrs = (text: string, usage?: MacroUsage) => {
+    const ctx = context();
+    const [ad] = expandProcs(parseSubmitFile(`executable = a\n${text}queue\n`, ctx), 7, ctx, usage);
+    return pick(ad!, { AcctGroup: '', AcctGroupUser: '', AccountingGroup: '', MaxJobRetirementTime: '' });
+  };
+  t.same(attrs('accounting_group = physics\naccounting_group_user = bob\n'), { AcctGroup: '"physics"', AcctGroupUser: '"bob"', AccountingGroup: '"physics.bob"', MaxJobRetirementTime: undefined });
+  t.same(attrs('accounting_group_user = bob\n'), { AcctGroup: undefined, AcctGroupUser: '"bob"', AccountingGroup: '"bob"', MaxJobRetirementTime: undefined }, 'a user alone: an alias of the owner');
+  t.same(attrs('nice_user = true\n'), { AcctGroup: '"nice-user"', AcctGroupUser: '"alice"', AccountingGroup: '"nice-user.alice"', MaxJobRetirementTime: '0' }, 'nice_user: the nice-user group');
+  t.same(attrs('nice_user = false\n'), { AcctGroup: undefined, AcctGroupUser: undefined, AccountingGroup: undefined, MaxJobRetirementTime: undefined });
+  const usage = new MacroUsage();
+  t.same(attrs('nice_user = true\naccounting_group = physics\n', usage).AccountingGroup, '"physics.alice"', 'nice_user with another group is ignored');
+  t.same(usage.noted(), ['nice_user conflicts with accounting_group. nice_user will be ignored']);
+  expectError(t, 'executable = a\naccounting_group_user = "b c"\nqueue\n', 'Invalid accounting_group_user: "b c"');
+});
+
 t.test('queue matching against the submit directory', async (t) => {
   const listings: Record<string, { name: string; isDir: boolean }[]> = {
     '/home/alice/jobs': [

@@ -30,9 +30,21 @@ export class MacroUsage {
   private readonly used = new Set<string>();
   private definitions: ReadonlyMap<string, Definition> = new Map();
   private readonly queueVars: string[] = [];
+  /** What condor_submit warns of as it builds the procs (push_warning), each once. */
+  private readonly notes = new Set<string>();
 
   mark(lowerName: string): void {
     this.used.add(lowerName);
+  }
+
+  /** condor_submit warns of this (without "WARNING: "), once. */
+  note(warning: string): void {
+    this.notes.add(warning);
+  }
+
+  /** The warnings noted while the procs were built. */
+  noted(): string[] {
+    return [...this.notes];
   }
 
   /** The definitions as they stand after the last statement. */

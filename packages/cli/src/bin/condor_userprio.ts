@@ -1,0 +1,4 @@
+import { runMain } from '../cli-error.js';
+import { condorUserprio } from '../commands/condor-userprio.js';
+
+runMain(condorUserprio);
