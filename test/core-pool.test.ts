@@ -15,6 +15,7 @@ exit 0
 
 t.test('a queue-3 job with inputs and outputs runs and finishes like HTCondor', async (t) => {
   const pool = await startPool(t, { startds: 2, cpus: 1 });
+  t.equal(pool.stderr(), '', 'a pool started in a new home says nothing on stderr (its configuration is written before it is read)');
   writeExecutable(path.join(pool.dir, 'job.sh'), JOB_SCRIPT);
   fs.writeFileSync(path.join(pool.dir, 'input.txt'), 'the input\n');
   fs.writeFileSync(

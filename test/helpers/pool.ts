@@ -35,6 +35,8 @@ export interface TestPool {
   process: ChildProcess;
   /** Everything `tinycondor pool` printed on stdout so far. */
   stdout(): string;
+  /** Everything it printed on stderr so far (its startds' included). */
+  stderr(): string;
   /** Runs a condor_* command (or tinycondor) as a real process against this pool. */
   run(command: string, args: string[], opts?: { cwd?: string; input?: string }): Promise<CommandResult>;
   stop(): Promise<void>;
@@ -126,6 +128,7 @@ export async function startPool(
     env,
     process: child,
     stdout: () => stdout,
+    stderr: () => stderr,
     run: (command, cmdArgs, runOpts = {}) => runCommand(command, cmdArgs, env, runOpts.cwd ?? dir, runOpts.input),
     stop,
   };

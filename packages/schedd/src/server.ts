@@ -13,7 +13,7 @@ import { ClassAd } from '@tinycondor/shared/classad/index';
 import type { NumberKnob } from '@tinycondor/shared/concurrency-limits';
 import { buildApp } from './app.js';
 import { CheckpointCleanup } from './checkpoint-cleanup.js';
-import { configuredQueueAccess, POOL_UID_DOMAIN, scheddUser } from './caller.js';
+import { configuredQueueAccess, defaultQueueAccess, POOL_UID_DOMAIN, scheddUser } from './caller.js';
 import { derivedFromConfig } from './configured.js';
 import { configuredJobAttrRules } from './job-edits.js';
 import { JobTransforms } from './job-transforms.js';
@@ -186,8 +186,9 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       schedd.submitRequirements = new SubmitRequirements(opts.poolConfig, logger.child({ component: 'submit-requirements' }), schedd.evalContext);
       schedd.jobAttrRules = configuredJobAttrRules(opts.poolConfig, logger.child({ component: 'job-attrs' }));
       schedd.queueAccess = configuredQueueAccess(opts.poolConfig, logger.child({ component: 'queue-access' }));
+      // Read when the settings are derived: the configuration's files exist only once the schedd listens.
       const uidDomain = (): string => schedd.queueAccess().uidDomain;
-      schedd.accountantKnobs = derivedFromConfig(opts.poolConfig, (current) => accountantSettings((knob) => configValue(current, knob), uidDomain()), accountantSettings(() => undefined, uidDomain()));
+      schedd.accountantKnobs = derivedFromConfig(opts.poolConfig, (current) => accountantSettings((knob) => configValue(current, knob), uidDomain()), accountantSettings(() => undefined, defaultQueueAccess().uidDomain));
     }
     if (opts.knob) schedd.knob = opts.knob;
     if (opts.knob) schedd.limitsKnob = numberKnob(opts.knob, logger.child({ component: 'concurrency-limits' }));
