@@ -1,7 +1,7 @@
 // -af / -autoformat: attribute values (or expressions), one ad per line, shaped by the letters after
 // `-af:` as HTCondor's parse_autoformat_args reads them (src/condor_utils/ad_printmask.cpp).
 import { formatValueForAf, unparseValue, type ClassAd, type EvalContext } from './classad.js';
-import { alignLeft } from './text.js';
+import { alignLeft, maxOf } from './text.js';
 
 /** What the letters after `-af:` ask for. */
 export interface AutoFormatOptions {
@@ -92,7 +92,7 @@ export function formatAutoFormat(ads: ClassAd[], attrs: string[], options: AutoF
   const rows = ads.map((ad) =>
     [...(options.jobId ? [jobIdText(ad)] : []), ...attrs.map((attr) => valueText(ad, attr, options, context))].map((cell, i) => (options.label ? `${labels[i]} = ${cell}` : cell)),
   );
-  const widths = headings.map((heading, i) => Math.max(heading.length, ...rows.map((cells) => cells[i].length)));
+  const widths = headings.map((heading, i) => maxOf(rows, (cells) => cells[i].length, heading.length));
   const line = (cells: readonly string[]): string => {
     let text = options.rowPrefix;
     cells.forEach((cell, i) => {
