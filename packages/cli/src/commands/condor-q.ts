@@ -209,7 +209,7 @@ export const condorQ: Command = async (args, io) => {
   const fit = rowFit(query.wide, query.wideWidth, io.stdoutColumns?.());
   const opts = { allUsers, allUsersTotals: countJobs(ads), fit, fromFile };
   const text =
-    commonView(query, shown, toolEvalContext('TOOL', io)) ??
+    commonView(query, shown, toolEvalContext('TOOL', io), query.dag) ??
     (query.view === 'totals'
       ? formatTotals(shown, context, opts)
       : query.view === 'hold'

@@ -2,7 +2,7 @@
 import type { ClassAd } from './classad.js';
 import { jobDescription, jobRunSeconds, jobStatusCell, memoryUsageMb } from './job-columns.js';
 import { fitRow, maxOwnerWidth, queueTitle, sortByJobId, summaryLines, WIDE, type QueueViewContext, type QueueViewOptions, type RowFit } from './queue-frame.js';
-import { dagOrder, linkRows, type JobRow } from './queue-rows.js';
+import { dagNodeCell, dagOrder, linkRows, type JobRow } from './queue-rows.js';
 import { alignLeft, alignRight, fitLeft, fitRight, formatDuration, formatShortDate, maxOf } from './text.js';
 
 export interface NoBatchOptions extends QueueViewOptions {
@@ -133,8 +133,7 @@ export function formatQueueDag(jobs: ClassAd[], ctx: QueueViewContext, opts: NoB
   for (const row of rows) {
     if (row.dagCluster === 0) continue;
     const cell = cells.get(row)!;
-    const prefix = `${' '.repeat(row.generation)}|-`;
-    cell.owner = prefix + cell.owner.slice(0, Math.max(0, nameWidth - prefix.length));
+    cell.owner = dagNodeCell(row, cell.owner, nameWidth);
   }
   const ordered = dagOrder(rows).map((row) => cells.get(row)!);
   return queueTitle(ctx) + defaultTable(ordered, 'OWNER/NODENAME', w, fit) + '\n' + summaryLines(jobs, ctx, opts) + '\n';
@@ -153,11 +152,7 @@ export function formatQueueHeld(jobs: ClassAd[], ctx: QueueViewContext, opts: Qu
   const trim = (opts.fit ?? WIDE).wide;
   // -hold -dag: node jobs under their DAGMan job, their Owner after `|-` (format_name_column_for_dag_nodes).
   const order = opts.dag ? dagOrder(linked) : linked;
-  const owner = (row: JobRow, cell: string): string => {
-    if (!opts.dag || row.dagCluster === 0) return cell;
-    const prefix = `${' '.repeat(row.generation)}|-`;
-    return prefix + cell.slice(0, Math.max(0, OWNER_WIDTH - prefix.length));
-  };
+  const owner = (row: JobRow, cell: string): string => (!opts.dag || row.dagCluster === 0 ? cell : dagNodeCell(row, cell, OWNER_WIDTH));
   const codes = new Map(linked.map((row) => [row, holdCodeCells(row.job)]));
   // CODE and /SUB are as wide as their heading or their widest printf'd value (WIDTH AUTO from the label).
   const codeWidth = maxOf(linked, (row) => codes.get(row)!.code?.length ?? 0, 4);
