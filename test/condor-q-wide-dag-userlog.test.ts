@@ -81,7 +81,7 @@ t.test('condor_q -wide, -dag and -userlog', async (t) => {
     t.match(batch, /\nB +NODE: B /, 'a node alone shows its node name');
     t.match((await pool.run('condor_q', ['3'])).stdout, / 3\.0 \.\.\. 4\.0\n/, 'a DAGMan cluster id selects its nodes in batch mode');
     t.equal((await pool.run('condor_q', ['3', '-af', 'ClusterId'])).stdout, '3\n', 'but not for -af');
-    const af = await pool.run('condor_q', ['-dag', '-af', 'ClusterId', 'ProcId', 'ifThenElse(isUndefined(DAGNodeName), Owner, DAGNodeName)']);
+    const af = await pool.run('condor_q', ['-dag', '-af', 'ClusterId', 'ProcId', 'DAGNodeName ?: Owner']);
     t.same([af.code, af.stdout], [0, `2 0 |-B\n3 0 ${me}\n4 0  |-C\n`], '-dag -af: nodes under their DAGMan job, their third column rewritten');
     const format = await pool.run('condor_q', ['-dag', '3', '-format', '%d.', 'ClusterId', '-format', '%d ', 'ProcId', '-format', '[%s]\n', 'Owner']);
     t.equal(format.stdout, `3.0 [${me}]\n4.0 [ |-${me.slice(0, 11)}]\n`, '-dag -format, a DAGMan cluster id selecting its nodes');

@@ -101,6 +101,11 @@ class Parser {
       } else if (this.acceptOp('.')) {
         const name = this.expectAttributeName();
         expr = this.node({ kind: 'select', base: expr, name }, [expr]);
+      } else if (this.peekOp('?') && this.tokens[this.index + 1]?.kind === 'op' && this.tokens[this.index + 1].text === ':') {
+        // HTCondor's lexer reads `?`, blanks and `:` as one ?: token; its right operand is a postfix expression.
+        this.index += 2;
+        const right = this.nested(() => this.parsePostfix());
+        expr = this.node({ kind: 'elvis', left: expr, right }, [expr, right]);
       } else {
         return expr;
       }
