@@ -35,6 +35,25 @@ t.test('condor_q -wide, -dag and -userlog', async (t) => {
     t.match((await pool.run('condor_q', ['-userlog', 'job.log', '-long'])).stdout, /^UserLog = "job\.log"$/m);
     const missing = await pool.run('condor_q', ['-userlog', 'nope.log']);
     t.same([missing.code, missing.stderr], [1, "\nCan't open user log: nope.log\n"]);
+    const hold = await pool.run('condor_q', ['-userlog', 'job.log', '-hold']);
+    t.match(hold.stdout, /\n ID      OWNER          HELD_SINCE  CODE\/SUB HOLD_REASON\n +2\.0 +\S+ +\d+\/\d+ +\d+:\d+   15\/0   submitted on hold at user's request\n/, '-hold: the code and subcode of the 012 event');
+  });
+
+  await t.test('condor_history -userlog: the same jobs, every one, in job-id order', async (t) => {
+    const af = await pool.run('condor_history', ['-userlog', 'job.log', '-af', 'ClusterId', 'JobStatus', 'ExitCode', 'Owner']);
+    t.same([af.code, af.stderr, af.stdout], [0, '', `1 4 3 ${me}\n2 5 undefined ${me}\n`]);
+    const all = await pool.run('condor_history', ['-userlog', 'job.log', '-limit', '1', '-backwards', '-since', '2', '-af', 'ClusterId']);
+    t.equal(all.stdout, '1\n2\n', 'printJobAds prints them all: no -limit, -since or newest first');
+    t.equal((await pool.run('condor_history', ['-userlog', 'job.log', '2', '-af', 'ClusterId'])).stdout, '2\n', 'ids, owners and -constraint select');
+    t.equal((await pool.run('condor_history', ['-u', 'job.log', '-constraint', 'ExitCode == 3', '-af', 'ClusterId'])).stdout, '1\n');
+    t.equal((await pool.run('condor_history', ['-userlog', 'job.log', 'nobody', '-af', 'ClusterId'])).stdout, '', 'the jobs are the reader\'s');
+    const table = await pool.run('condor_history', ['-userlog', 'job.log']);
+    t.match(table.stdout, /^ ID     OWNER          SUBMITTED   RUN_TIME     ST COMPLETED   CMD            \n1\.0 +\S+ +\d+\/\d+ +\d+:\d+ +C +\d+\/\d+ +\d+:\d+ \?\?\? *\n2\.0 /);
+    t.equal((await pool.run('condor_history', ['-epochs', '-userlog', 'job.log', '-af', 'ClusterId'])).stdout, '1\n2\n', 'read as a user log whatever -epochs says');
+    const missing = await pool.run('condor_history', ['-userlog', 'nope.log']);
+    t.same([missing.code, missing.stderr], [1, "Error: Can't open userlog nope.log\n"]);
+    const twice = await pool.run('condor_history', ['-userlog', 'job.log', '-file', 'history']);
+    t.equal(twice.code, 1, 'one file: -userlog and -file together is a usage error');
   });
 
   await t.test('-wide:N cuts the rows to N - 1 columns even when piped; -wide and a pipe do not', async (t) => {
@@ -62,5 +81,9 @@ t.test('condor_q -wide, -dag and -userlog', async (t) => {
     t.match(batch, /\nB +NODE: B /, 'a node alone shows its node name');
     t.match((await pool.run('condor_q', ['3'])).stdout, / 3\.0 \.\.\. 4\.0\n/, 'a DAGMan cluster id selects its nodes in batch mode');
     t.equal((await pool.run('condor_q', ['3', '-af', 'ClusterId'])).stdout, '3\n', 'but not for -af');
+    const af = await pool.run('condor_q', ['-dag', '-af', 'ClusterId', 'ProcId', 'DAGNodeName ?: Owner']);
+    t.same([af.code, af.stdout], [0, `2 0 |-B\n3 0 ${me}\n4 0  |-C\n`], '-dag -af: nodes under their DAGMan job, their third column rewritten');
+    const format = await pool.run('condor_q', ['-dag', '3', '-format', '%d.', 'ClusterId', '-format', '%d ', 'ProcId', '-format', '[%s]\n', 'Owner']);
+    t.equal(format.stdout, `3.0 [${me}]\n4.0 [ |-${me.slice(0, 11)}]\n`, '-dag -format, a DAGMan cluster id selecting its nodes');
   });
 });

@@ -115,7 +115,7 @@ t.test("the manual's debugging recipe: vacate, wait for the eviction, hold, copy
     },
   );
   const held = await pool.run('condor_q', ['-hold']);
-  t.match(held.stdout, new RegExp(String.raw` ID +OWNER +HELD_SINCE  HOLD_REASON\n +1\.0 +${USER} +\d+/\d+ +\d+:\d+ via condor_hold \(by user ${USER}\)\n`), 'condor_q -hold: when and why');
+  t.match(held.stdout, new RegExp(String.raw` ID +OWNER +HELD_SINCE  CODE/SUB HOLD_REASON\n +1\.0 +${USER} +\d+/\d+ +\d+:\d+    1/0   via condor_hold \(by user ${USER}\)\n`), 'condor_q -hold: when, the code and subcode, and why');
   t.equal((await pool.run('condor_q', ['-hold:13'])).stdout.includes('1.0'), false, 'a hold code the job does not have');
 
   // cp -a `condor_config_val SPOOL`/1/0/cluster1.proc0.subproc0 .

@@ -32,17 +32,22 @@ export function readLongAds(file: string): ClassAd[] {
   return blocks.map((block, index) => parseAd(block, file, index));
 }
 
+/** What condor_q (queue.cpp) and condor_history (history.cpp) say when ReadUserLog cannot open the log. */
+const CANT_OPEN_USERLOG = {
+  condor_q: (file: string) => `\nCan't open user log: ${file}`,
+  condor_history: (file: string) => `Error: Can't open userlog ${file}`,
+};
+
 /**
- * condor_q -userlog: the jobs of a job event log, their state rebuilt from its events, those of `jobs`
- * only when some are named (userlog_to_classads' JobIds).
+ * condor_q/condor_history -userlog: the jobs of a job event log, their state rebuilt from its events,
+ * those of `jobs` only when some are named (userlog_to_classads' JobIds).
  */
-export function readUserlogAds(file: string, jobs: readonly JobSpec[], opts: Omit<UserlogAdsOptions, 'filename'>): ClassAd[] {
+export function readUserlogAds(file: string, jobs: readonly JobSpec[], opts: Omit<UserlogAdsOptions, 'filename'>, tool: keyof typeof CANT_OPEN_USERLOG = 'condor_q'): ClassAd[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    // queue.cpp's words, when ReadUserLog cannot open the log.
-    throw new CliError(`\nCan't open user log: ${file}`);
+    throw new CliError(CANT_OPEN_USERLOG[tool](file));
   }
   let log;
   try {

@@ -156,7 +156,15 @@ t.test('condor_q -wide, -wide:N, -dag and -userlog', async (t) => {
   t.equal(q('-userlog', 'job.log').userlogFile, 'job.log');
   t.throws(() => q('-userlog'), { message: 'Error: -userlog requires a filename' });
   t.throws(() => parseQueryArgs(['-wide'], USAGE), /unknown option -wide/, 'condor_history has no -wide');
-  t.throws(() => parseQueryArgs(['-userlog', 'x'], USAGE), { message: 'condor_history: -userlog is not supported by tinycondor' });
+  t.throws(() => parseQueryArgs(['-userlog', 'x'], USAGE), /unknown option -userlog/, 'condor_status has no -userlog');
+});
+
+t.test('condor_history -userlog FILE: the one file read, as -file names it', async (t) => {
+  const h = (...args: string[]) => parseQueryArgs(args, USAGE, { historyScan: true });
+  t.same([h('-userlog', 'job.log').userlogFile, h('-u', 'job.log').userlogFile, h('-userlog', 'job.log').historyFile], ['job.log', 'job.log', undefined]);
+  for (const args of [['-userlog'], ['-userlog', 'a.log', '-file', 'h'], ['-file', 'h', '-userlog', 'a.log'], ['-userlog', 'a.log', '-userlog', 'b.log']]) {
+    t.throws(() => h(...args), { message: USAGE }, `${args.join(' ')}: usage (history.cpp breaks out of its loop to Usage())`);
+  }
 });
 
 t.test('buildConstraint: with -dag or batch output a cluster id also selects its DAG node jobs', async (t) => {

@@ -27,7 +27,7 @@ export interface QueryArgs {
   jobadsFile?: string;
   /** condor_history -file FILE: a history file (ads each followed by a `***` line), not the schedd's history. */
   historyFile?: string;
-  /** condor_q -userlog FILE: the jobs a job event log describes, their state rebuilt from its events. */
+  /** condor_q/condor_history -userlog FILE: the jobs a job event log describes, their state rebuilt from its events. */
   userlogFile?: string;
   /** condor_q -wide: rows are not cut to the console (widescreen). */
   wide: boolean;
@@ -109,10 +109,12 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
         throw new CliError(`Error: '${time}' not valid parameter for -completedsince `);
       }
       parsed.since = since;
-    } else if (historyScan && isOption(arg, 'file', 2)) {
+    } else if (historyScan && (isOption(arg, 'file', 2) || isOption(arg, 'userlog', 1))) {
+      // history.cpp: -file and -userlog name the one file read; a second one, or none, is a usage error.
       const file = args[++i];
-      if (file === undefined || parsed.historyFile !== undefined) throw new CliError(usage);
-      parsed.historyFile = file;
+      if (file === undefined || parsed.historyFile !== undefined || parsed.userlogFile !== undefined) throw new CliError(usage);
+      if (isOption(arg, 'userlog', 1)) parsed.userlogFile = file;
+      else parsed.historyFile = file;
     } else if (queueViews && isOption(arg, 'jobads', 1)) {
       const file = args[++i];
       if (file === undefined) throw new CliError('Error: -jobads requires a filename');
@@ -123,9 +125,6 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       const file = args[++i];
       if (file === undefined) throw new CliError('Error: -userlog requires a filename');
       parsed.userlogFile = file;
-    } else if (isOption(arg, 'userlog', 1)) {
-      // Refused rather than ignored: condor_history does not read a user log's jobs yet.
-      throw new CliError('condor_history: -userlog is not supported by tinycondor');
     } else if (queueViews && isOption(arg, 'wide', 1)) {
       // queue.cpp: -wide stops the cutting; -wide:N cuts to N columns instead of the console's (atoi).
       parsed.wide = true;

@@ -17,8 +17,14 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<st
 /** Runs as bars (coloured by how they ended) and checkpoints, evictions, holds and releases as marks. */
 export function timelineChart(timeline: JobEvents['timeline'], now: number): SVGSVGElement {
   const times = [...timeline.marks.map((m) => m.time), ...timeline.runs.flatMap((r) => [r.start, r.end ?? now])];
-  const start = times.length > 0 ? Math.min(...times) : now;
-  const end = Math.max(now, ...times, start + 1);
+  // Loops, not Math.min(...times): a long-lived job's marks can outgrow a call's arguments.
+  let start = times.length > 0 ? Infinity : now;
+  let end = now;
+  for (const time of times) {
+    start = Math.min(start, time);
+    end = Math.max(end, time);
+  }
+  end = Math.max(end, start + 1);
   const x = (t: number) => 8 + ((t - start) / (end - start)) * (WIDTH - 16);
   const chart = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': 'job timeline' }, 'timeline');
   chart.append(svg('line', { x1: 8, x2: WIDTH - 8, y1: RUN_Y + RUN_HEIGHT / 2, y2: RUN_Y + RUN_HEIGHT / 2, stroke: '#c9d0d8' }));

@@ -35,4 +35,6 @@ t.test('stale files: those of jobs the schedd no longer has; a cluster file live
   t.equal(clusterConstraint(files), 'ClusterId>=1 && ClusterId<=3');
   t.equal(clusterConstraint(new Map([['x', { cluster: 2, proc: 0 }]])), 'ClusterId==2');
   t.equal(clusterConstraint(new Map()), undefined);
+  const many = new Map(Array.from({ length: 200_000 }, (_, i): [string, JobKey] => [`cluster${i + 5}.proc0.subproc0`, { cluster: i + 5, proc: 0 }]));
+  t.equal(clusterConstraint(many), 'ClusterId>=5 && ClusterId<=200004', 'more clusters than Math.min(...clusters) takes');
 });

@@ -2,6 +2,8 @@
 // names are well known, which name a job's files (and so may be stale once the job left the queue), and
 // which of those belong to no job the schedd still has.
 
+import { maxOf, minOf } from './extremes.js';
+
 /**
  * What the pool itself keeps at the top of SPOOL (its SYSTEM_VALID_SPOOL_FILES): the queue database and its
  * journal files, the staging area, spooled jobs' event logs, the checkpoint clean-up directory; with
@@ -85,9 +87,8 @@ export function staleFiles(files: ReadonlyMap<string, JobKey>, queued: readonly 
 
 /** The range of clusters to ask the schedd about (check_spool_dir's Requirements), or undefined for none. */
 export function clusterConstraint(files: ReadonlyMap<string, JobKey>): string | undefined {
-  const clusters = [...files.values()].map((job) => job.cluster);
-  if (clusters.length === 0) return undefined;
-  const first = Math.min(...clusters);
-  const last = Math.max(...clusters);
+  if (files.size === 0) return undefined;
+  const first = minOf(files.values(), (job) => job.cluster);
+  const last = maxOf(files.values(), (job) => job.cluster);
   return first === last ? `ClusterId==${first}` : `ClusterId>=${first} && ClusterId<=${last}`;
 }

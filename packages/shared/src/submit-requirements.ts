@@ -98,6 +98,8 @@ function withAliases(expr: Expr): Expr {
       return { ...expr, left: walk(expr.left), right: walk(expr.right) };
     case 'cond':
       return { ...expr, test: walk(expr.test), then: walk(expr.then), otherwise: walk(expr.otherwise) };
+    case 'elvis':
+      return { ...expr, left: walk(expr.left), right: walk(expr.right) };
     case 'list':
       return { ...expr, items: expr.items.map(walk) };
     case 'record':

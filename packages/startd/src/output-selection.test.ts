@@ -67,3 +67,15 @@ t.test('a reader that refuses to follow fails a symlink among the outputs, and o
   t.throws(() => selectOutputs(new ClassAd(), dir, before, reader), { errno: 13, message: `reading from file ${path.join(dir, 'link')}: (errno 13) Permission denied: not as root` });
   t.same(names(selectOutputs(ClassAd.fromJSON({ TransferOutput: '"plain"' }), dir, before, reader)), ['plain', '_condor_stdout']);
 });
+
+t.test('more output files than push(...files) takes: a listed out/ and a sandbox of new files', async (t) => {
+  const dir = sandbox(t);
+  const out = path.join(dir, 'out');
+  fs.mkdirSync(out);
+  const count = 130_000;
+  for (let i = 0; i < count; i++) fs.writeFileSync(path.join(out, `f${i}`), '');
+  const listed = selectOutputs(ClassAd.fromJSON({ TransferOutput: '"out/"' }), dir, snapshotSandbox(dir));
+  t.same([listed.length, listed[0].name, listed[count].name], [count + 1, 'f0', '_condor_stdout'], "out/'s files, then stdout");
+  const created = selectOutputs(new ClassAd(), out, new Map());
+  t.equal(created.length, count, 'every file the job created');
+});

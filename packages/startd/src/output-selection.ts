@@ -48,6 +48,11 @@ export class OutputMissingError extends TransferReadError {
   }
 }
 
+/** Appends in a loop: push(...more) throws RangeError past ~120 000 items (a job's `out/` of many files). */
+function appendAll(entries: PackEntry[], more: readonly PackEntry[]): void {
+  for (const entry of more) entries.push(entry);
+}
+
 /** The entries read with the reader's rights, symlinks followed (HTCondor sends a symlink to a file as the file). */
 function asJob(reader: SandboxReader, entries: { name: string; source: string }[]): PackEntry[] {
   return entries.map((entry) => ({ ...entry, rights: reader.rights, followSymlinks: { refusal: reader.refusal } }));
@@ -85,7 +90,7 @@ function listedEntries(ad: ClassAd, sandbox: string, list: string | undefined, r
     }
     const found = listItemEntries(item, source, reader.rights, reader.refusal);
     if ('untransferable' in found) throw found.untransferable;
-    entries.push(...asJob(reader, found));
+    appendAll(entries, asJob(reader, found));
   }
   return entries;
 }
@@ -97,7 +102,7 @@ function listedEntries(ad: ClassAd, sandbox: string, list: string | undefined, r
  */
 export function selectOutputs(ad: ClassAd, sandbox: string, before: SandboxSnapshot, reader: SandboxReader = OWN_READER, uploadedFrom?: (name: string) => boolean): PackEntry[] {
   const entries: PackEntry[] = [];
-  if (ad.has('TransferOutput')) entries.push(...listedEntries(ad, sandbox, ad.getString('TransferOutput'), reader, uploadedFrom));
+  if (ad.has('TransferOutput')) appendAll(entries, listedEntries(ad, sandbox, ad.getString('TransferOutput'), reader, uploadedFrom));
   else {
     const changed: { name: string; source: string }[] = [];
     for (const name of reader.rights(() => fs.readdirSync(sandbox)).sort()) {
@@ -106,9 +111,9 @@ export function selectOutputs(ad: ClassAd, sandbox: string, before: SandboxSnaps
       const stat = statAsJob(reader, source);
       if (stat === 'denied' || (stat?.isFile() && before.get(name) !== fingerprint(stat))) changed.push({ name, source });
     }
-    entries.push(...checked(reader, changed));
+    appendAll(entries, checked(reader, changed));
   }
-  entries.push(...stdEntries(ad, sandbox, reader));
+  appendAll(entries, stdEntries(ad, sandbox, reader));
   return entries;
 }
 
@@ -144,6 +149,6 @@ export function selectFinalOutputs(ad: ClassAd, sandbox: string, before: Sandbox
 export function selectCheckpointFiles(ad: ClassAd, sandbox: string, before: SandboxSnapshot, reader: SandboxReader = OWN_READER): PackEntry[] {
   if (!ad.has('TransferCheckpoint')) return selectOutputs(ad, sandbox, before, reader);
   const entries = listedEntries(ad, sandbox, ad.getString('TransferCheckpoint'), reader);
-  entries.push(...stdEntries(ad, sandbox, reader));
+  appendAll(entries, stdEntries(ad, sandbox, reader));
   return entries;
 }

@@ -119,6 +119,10 @@ function splitClauses(ad: ClassAd, expr: Expr, inline: ReadonlySet<string> | und
     case 'subscript':
       children = [expr.base, expr.index];
       break;
+    case 'elvis':
+      // AnalyzeThisSubExpr: a ?: is a clause only where the caller must store one, as any other operator.
+      children = [expr.left, expr.right];
+      break;
     case 'call':
       if (expr.args.length === 0 && expr.name.toLowerCase() === 'time') variable = true;
       label = mustStore ? unparse(expr) : `${expr.name}()`;

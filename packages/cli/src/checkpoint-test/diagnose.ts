@@ -1,3 +1,4 @@
+import { minOf } from '@tinycondor/shared/extremes';
 import type { FileComparison } from './compare.js';
 import type { ProgressFinding } from './progress.js';
 
@@ -104,9 +105,10 @@ function failed(evidence: RunEvidence): boolean {
 
 /** A drop of the reported progress back to where the job began, after it had got further. */
 function progressReset(evidence: RunEvidence): { from: number; to: number } | undefined {
-  const floor = Math.min(...(evidence.referenceProgress.length > 0 ? evidence.referenceProgress : evidence.progress));
+  const floor = minOf(evidence.referenceProgress.length > 0 ? evidence.referenceProgress : evidence.progress, (p) => p);
+  let before = -Infinity;
   for (let i = 1; i < evidence.progress.length; i++) {
-    const before = Math.max(...evidence.progress.slice(0, i));
+    before = Math.max(before, evidence.progress[i - 1]);
     if (evidence.progress[i] < before && evidence.progress[i] <= floor) return { from: before, to: evidence.progress[i] };
   }
   return undefined;

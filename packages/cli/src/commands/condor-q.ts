@@ -31,12 +31,12 @@ import { epochHistory, takeEpochOptions } from './epoch-history.js';
 const Q_USAGE =
   'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -format <fmt> <attr>... | -json | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
-  'Usage: condor_history [-file <file>] [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_history [-file <file> | -userlog <file>] [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs, dagNodes = false): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
   const fromFile = from === 'jobs' ? query.jobadsFile : query.historyFile;
   if (fromFile !== undefined) return adsFromFile(from, fromFile, query, dagNodes);
-  if (from === 'jobs' && query.userlogFile !== undefined) return adsFromUserlog(query.userlogFile, query, dagNodes);
+  if (query.userlogFile !== undefined) return from === 'jobs' ? adsFromUserlog(query.userlogFile, query, dagNodes) : historyFromUserlog(query.userlogFile, query);
   const pool = loadPoolConfig(io.env, io.stderr);
   const api = connectSchedd(pool);
   const selection = { constraint: buildConstraint(query, { dagNodes }), limit: query.limit };
@@ -78,6 +78,21 @@ function adsFromUserlog(file: string, query: QueryArgs, dagNodes: boolean): { ad
   const ads = readUserlogAds(file, query.jobs, { owner: currentUser, now });
   return {
     ads: selectAds(ads, buildConstraint(query, { dagNodes }), query.limit),
+    context: { scheddName: '', scheddAddress: '', now, currentUser, sourceLabel: `Userlog: ${file}` },
+  };
+}
+
+/**
+ * condor_history -userlog (readHistoryFromSingleFile): every job of the log userlog_to_classads rebuilds
+ * that the ids, owners and -constraint select, in job-id order; -limit, -since and -backwards do not apply
+ * (printJobAds prints them all).
+ */
+function historyFromUserlog(file: string, query: QueryArgs): { ads: ClassAd[]; context: QueueViewContext } {
+  const now = new Date();
+  const currentUser = os.userInfo().username;
+  const ads = readUserlogAds(file, [], { owner: currentUser, now }, 'condor_history');
+  return {
+    ads: selectAds(ads, buildConstraint(query), undefined),
     context: { scheddName: '', scheddAddress: '', now, currentUser, sourceLabel: `Userlog: ${file}` },
   };
 }
@@ -194,7 +209,7 @@ export const condorQ: Command = async (args, io) => {
   const fit = rowFit(query.wide, query.wideWidth, io.stdoutColumns?.());
   const opts = { allUsers, allUsersTotals: countJobs(ads), fit, fromFile };
   const text =
-    commonView(query, shown, toolEvalContext('TOOL', io)) ??
+    commonView(query, shown, toolEvalContext('TOOL', io), query.dag) ??
     (query.view === 'totals'
       ? formatTotals(shown, context, opts)
       : query.view === 'hold'
@@ -213,8 +228,9 @@ export const condorQ: Command = async (args, io) => {
 /** condor_history: jobs that have left the queue, newest first. */
 export const condorHistory: Command = async (args, io) => {
   const { source, rest } = takeEpochOptions(args);
-  if (source !== undefined) return epochHistory(io, loadPoolConfig(io.env), source, parseQueryArgs(rest, HISTORY_USAGE, { historyScan: true }));
-  const query = parseQueryArgs(args, HISTORY_USAGE, { historyScan: true });
+  const query = parseQueryArgs(source === undefined ? args : rest, HISTORY_USAGE, { historyScan: true });
+  // A -userlog is read as a user log whichever record source -epochs or -transfer-history chose (history.cpp).
+  if (source !== undefined && query.userlogFile === undefined) return epochHistory(io, loadPoolConfig(io.env), source, query);
   const { ads, context } = await fetchAds(io, 'history', query);
   io.stdout(commonView(query, ads, toolEvalContext('TOOL', io)) ?? formatHistory(ads, context));
   return 0;

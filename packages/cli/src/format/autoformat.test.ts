@@ -43,3 +43,11 @@ t.test('the letters after -af: as parse_autoformat_args reads them', async (t) =
   t.same(parseAutoFormatLetters(''), DEFAULT_AUTOFORMAT);
   t.throws(() => parseAutoFormatLetters('Y'), { message: '-af:Y (values as dates) is not implemented by tinycondor yet' });
 });
+
+t.test('-af:h over more rows than Math.max(...rows) takes', async (t) => {
+  const ads = Array.from({ length: 150_000 }, (_, i) => jobAd({ ClusterId: i }));
+  const lines = formatAutoFormat(ads, ['ClusterId'], parseAutoFormatLetters('h')).split('\n');
+  t.equal(lines.length, 150_002, 'a heading, every row and the final newline');
+  t.equal(lines[1], '0        ', 'aligned to the widest cell, ClusterId');
+  t.equal(lines[150_000], '149999   ');
+});

@@ -1,7 +1,7 @@
 // -af / -autoformat: attribute values (or expressions), one ad per line, shaped by the letters after
 // `-af:` as HTCondor's parse_autoformat_args reads them (src/condor_utils/ad_printmask.cpp).
-import { formatValueForAf, unparseValue, type ClassAd, type EvalContext } from './classad.js';
-import { alignLeft } from './text.js';
+import { formatValueForAf, unparseValue, type ClassAd, type EvalContext, type Value } from './classad.js';
+import { alignLeft, maxOf } from './text.js';
 
 /** What the letters after `-af:` ask for. */
 export interface AutoFormatOptions {
@@ -70,11 +70,19 @@ export function parseAutoFormatLetters(letters: string): AutoFormatOptions {
   return options;
 }
 
-/** The value of one -af argument: an attribute of the ad, or else an expression evaluated against it. */
-function valueText(ad: ClassAd, attrOrExpr: string, options: AutoFormatOptions, context: EvalContext | undefined): string {
-  if (options.raw) return ad.getSource(attrOrExpr) ?? (ad.has(attrOrExpr) ? 'undefined' : attrOrExpr);
+/** Rewrites a cell whose value is a string (condor_q -dag's name column); `column` counts the job id column. */
+export type RenameCell = (row: number, column: number, text: string) => string;
+
+/**
+ * The value of one -af argument: an attribute of the ad, or else an expression evaluated against it.
+ * `rename` rewrites the value when it is a string, as condor_q rewrites a rendered string value: raw
+ * (unparsed) text always is one.
+ */
+function valueText(ad: ClassAd, attrOrExpr: string, options: AutoFormatOptions, context: EvalContext | undefined, rename: (text: string) => string): string {
+  if (options.raw) return rename(ad.getSource(attrOrExpr) ?? (ad.has(attrOrExpr) ? 'undefined' : attrOrExpr));
   const value = ad.has(attrOrExpr) ? ad.evaluate(attrOrExpr, undefined, context) : ad.evaluateExpr(attrOrExpr, undefined, context);
-  return options.capV ? unparseValue(value) : formatValueForAf(value);
+  const shown: Value = value.type === 'string' ? { type: 'string', value: rename(value.value) } : value;
+  return options.capV ? unparseValue(shown) : formatValueForAf(shown);
 }
 
 /** The JOB_ID column: ClusterId.ProcId. */
@@ -85,22 +93,31 @@ function jobIdText(ad: ClassAd): string {
 /**
  * condor_q/condor_history/condor_status -af. With headings (-af:h) each column is left-aligned to its widest
  * value or heading, the last one included, under a heading line of the arguments (` ID` for the job id).
+ * `rename` (condor_q -dag) rewrites string cells after the widths were taken: as condor_q's display pass,
+ * a longer cell widens its column from its row on.
  */
-export function formatAutoFormat(ads: ClassAd[], attrs: string[], options: AutoFormatOptions = DEFAULT_AUTOFORMAT, context?: EvalContext): string {
+export function formatAutoFormat(ads: ClassAd[], attrs: string[], options: AutoFormatOptions = DEFAULT_AUTOFORMAT, context?: EvalContext, rename?: RenameCell): string {
   const headings = [...(options.jobId ? [' ID'] : []), ...attrs];
   const labels = [...(options.jobId ? ['ID'] : []), ...attrs];
-  const rows = ads.map((ad) =>
-    [...(options.jobId ? [jobIdText(ad)] : []), ...attrs.map((attr) => valueText(ad, attr, options, context))].map((cell, i) => (options.label ? `${labels[i]} = ${cell}` : cell)),
-  );
-  const widths = headings.map((heading, i) => Math.max(heading.length, ...rows.map((cells) => cells[i].length)));
+  const cellsOf = (ad: ClassAd, row: number, renamed: boolean): string[] => {
+    const inColumn = (column: number) => (text: string) => (renamed && rename ? rename(row, column, text) : text);
+    const offset = options.jobId ? 1 : 0;
+    const cells = attrs.map((attr, i) => valueText(ad, attr, options, context, inColumn(offset + i)));
+    if (options.jobId) cells.unshift(inColumn(0)(jobIdText(ad)));
+    return options.label ? cells.map((cell, i) => `${labels[i]} = ${cell}`) : cells;
+  };
+  const rows = ads.map((ad, row) => cellsOf(ad, row, false));
+  const widths = headings.map((heading, i) => maxOf(rows, (cells) => cells[i].length, heading.length));
   const line = (cells: readonly string[]): string => {
     let text = options.rowPrefix;
     cells.forEach((cell, i) => {
       if (i > 0) text += options.colPrefix;
+      widths[i] = Math.max(widths[i], cell.length);
       text += options.headings ? alignLeft(cell, widths[i]) : cell;
       if (i < cells.length - 1) text += options.colSuffix;
     });
     return `${text}\n`;
   };
-  return (options.headings ? line(headings) : '') + rows.map(line).join('');
+  const shown = rename === undefined ? rows : ads.map((ad, row) => cellsOf(ad, row, true));
+  return (options.headings ? line(headings) : '') + shown.map(line).join('');
 }

@@ -33,8 +33,11 @@ function stringConversion(format: string, match: RegExpExecArray, text: string):
   return (format.slice(0, at) + '\u0000' + format.slice(at + whole.length)).replace(/%%/g, '%').replace('\u0000', body);
 }
 
-/** One column's text for an ad. */
-export function renderPrintfColumn(ad: ClassAd, column: PrintfColumn, context?: EvalContext): string {
+/**
+ * One column's text for an ad. `rename` rewrites the column's value where condor_q's render leaves a
+ * string (%s, and %v/%V of a string; condor_q -dag's name column) before the conversion writes it.
+ */
+export function renderPrintfColumn(ad: ClassAd, column: PrintfColumn, context?: EvalContext, rename: (text: string) => string = (text) => text): string {
   const format = collapseEscapes(column.format);
   const match = CONVERSION.exec(format);
   // A format without a conversion is printed as it is, whatever the attribute.
@@ -55,12 +58,13 @@ export function renderPrintfColumn(ad: ClassAd, column: PrintfColumn, context?: 
   if (PRINTF_INT.includes(letter)) return number === undefined ? '' : (formatPrintf(format, Math.trunc(number), PRINTF_INT) ?? format);
   if (PRINTF_REAL.includes(letter)) return number === undefined ? '' : (formatPrintf(format, number, PRINTF_REAL) ?? format);
   if (letter === 's') {
-    if (value.type === 'string') return stringConversion(format, match, value.value);
+    if (value.type === 'string') return stringConversion(format, match, rename(value.value));
     // %s of an attribute that is not a string writes its expression as the ad holds it.
-    return own !== undefined ? stringConversion(format, match, unparse(own)) : '';
+    return own !== undefined ? stringConversion(format, match, rename(unparse(own))) : '';
   }
   if (letter === 'v' || letter === 'V') {
-    return stringConversion(format, match, letter === 'v' && value.type === 'string' ? value.value : unparseValue(value));
+    const shown: Value = value.type === 'string' ? { type: 'string', value: rename(value.value) } : value;
+    return stringConversion(format, match, letter === 'v' && shown.type === 'string' ? shown.value : unparseValue(shown));
   }
   // Any other conversion is not one parsePrintfFormat accepts: the format is printed as it is.
   return format;

@@ -1,19 +1,45 @@
 // The views every query tool (condor_q, condor_history, condor_status) shares.
 import type { ClassAd, EvalContext } from '@tinycondor/shared/classad/index';
 import type { QueryArgs } from '../query-args.js';
-import { formatAutoFormat } from './autoformat.js';
+import { formatAutoFormat, type RenameCell } from './autoformat.js';
 import { formatJson } from './json.js';
 import { formatLong } from './long.js';
 import { renderPrintfColumn } from './printf-format.js';
+import { dagNodeCell, dagOrder, linkRows } from './queue-rows.js';
 
-/** -af, -format, -json and -long of the ads, expressions evaluated with `context` (the tool's userMap() maps); undefined for the tool's own views. */
-export function commonView(query: Pick<QueryArgs, 'view' | 'attrs' | 'af' | 'formats'>, ads: ClassAd[], context?: EvalContext): string | undefined {
+/** queue.cpp's name_column_index: the column format_name_column_for_dag_nodes rewrites, whatever it shows. */
+const NAME_COLUMN = 2;
+/** name_column_width: only initOutputMask widens it, and it does not run for -af or -format. */
+const NAME_COLUMN_WIDTH = 14;
+
+/**
+ * condor_q -dag with -af or -format (print_results with children under parents): each DAG node job under
+ * its DAGMan job, and the third column of a node job, where its value is a string, `|-` and that value.
+ */
+function dagRows(ads: ClassAd[]): { ads: ClassAd[]; rename: RenameCell } {
+  const order = dagOrder(linkRows(ads, false));
+  return {
+    ads: order.map((row) => row.job),
+    rename: (i, column, text) => (column === NAME_COLUMN && order[i].dagCluster > 0 ? dagNodeCell(order[i], text, NAME_COLUMN_WIDTH) : text),
+  };
+}
+
+/**
+ * -af, -format, -json and -long of the ads, expressions evaluated with `context` (the tool's userMap() maps);
+ * undefined for the tool's own views. `dag`: condor_q -dag, which nests the -af and -format rows.
+ */
+export function commonView(query: Pick<QueryArgs, 'view' | 'attrs' | 'af' | 'formats'>, ads: ClassAd[], context?: EvalContext, dag = false): string | undefined {
   switch (query.view) {
-    case 'af':
-      return formatAutoFormat(ads, query.attrs, query.af, context);
-    case 'format':
+    case 'af': {
+      if (!dag) return formatAutoFormat(ads, query.attrs, query.af, context);
+      const rows = dagRows(ads);
+      return formatAutoFormat(rows.ads, query.attrs, query.af, context, rows.rename);
+    }
+    case 'format': {
+      const rows = dag ? dagRows(ads) : { ads, rename: (_row: number, _column: number, text: string) => text };
       // As AttrListPrintMask: the columns of each ad one after the other, with no separator of their own.
-      return ads.map((ad) => query.formats.map((column) => renderPrintfColumn(ad, column, context)).join('')).join('');
+      return rows.ads.map((ad, i) => query.formats.map((column, c) => renderPrintfColumn(ad, column, context, (text) => rows.rename(i, c, text))).join('')).join('');
+    }
     case 'json':
       return formatJson(ads);
     case 'long':

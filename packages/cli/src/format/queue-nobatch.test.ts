@@ -64,16 +64,16 @@ t.test('an empty queue prints the header and zero totals', async (t) => {
   ].join('\n'));
 });
 
-t.test('condor_q -hold lists held jobs with when and why', async (t) => {
+t.test('condor_q -hold lists held jobs with when, the hold code and subcode, and why', async (t) => {
   const jobs = [
-    jobAd({ ClusterId: 3, ProcId: 0, Owner: 'alice', JobStatus: 5, QDate: at('2026-11-23T09:00:00Z'), EnteredCurrentStatus: at('2026-11-23T09:30:00Z'), HoldReason: 'via condor_hold (by user alice)' }),
+    jobAd({ ClusterId: 3, ProcId: 0, Owner: 'alice', JobStatus: 5, QDate: at('2026-11-23T09:00:00Z'), EnteredCurrentStatus: at('2026-11-23T09:30:00Z'), HoldReason: 'via condor_hold (by user alice)', HoldReasonCode: 1, HoldReasonSubCode: 0 }),
     jobAd({ ClusterId: 3, ProcId: 1, Owner: 'alice', JobStatus: 1, QDate: at('2026-11-23T09:00:00Z') }),
   ];
   t.equal(
     formatQueueHeld(jobs, CTX, { allUsers: true }),
     TITLE +
-      ' ID      OWNER          HELD_SINCE  HOLD_REASON\n' +
-      '   3.0   alice          11/23 09:30 via condor_hold (by user alice)\n' +
+      ' ID      OWNER          HELD_SINCE  CODE/SUB HOLD_REASON\n' +
+      '   3.0   alice          11/23 09:30    1/0   via condor_hold (by user alice)\n' +
       '\n' +
       'Total for query: 2 jobs; 0 completed, 0 removed, 1 idle, 0 running, 1 held, 0 suspended \n' +
       'Total for all users: 2 jobs; 0 completed, 0 removed, 1 idle, 0 running, 1 held, 0 suspended\n\n',
@@ -114,7 +114,23 @@ t.test('on a console rows are cut to its width less one and keep their blanks; O
 
 t.test('-hold is never cut to the console', async (t) => {
   const held = [jobAd({ ClusterId: 3, ProcId: 0, Owner: 'alice', JobStatus: 5, EnteredCurrentStatus: at('2026-11-23T09:30:00Z'), HoldReason: 'x'.repeat(100) })];
-  t.equal(formatQueueHeld(held, CTX, { allUsers: true, fit: { wide: false, width: 40 } }).split('\n')[4].length, 36 + 100);
+  t.equal(formatQueueHeld(held, CTX, { allUsers: true, fit: { wide: false, width: 40 } }).split('\n')[4].length, 36 + 9 + 100);
+});
+
+t.test('-hold: `?` for a missing code, blanks for a missing subcode, CODE and /SUB grow to their values', async (t) => {
+  const held = (proc: number, extra = {}) => jobAd({ ClusterId: 3, ProcId: proc, Owner: 'alice', JobStatus: 5, EnteredCurrentStatus: at('2026-11-23T09:30:00Z'), HoldReason: 'r', ...extra });
+  const lines = (jobs: ReturnType<typeof held>[]) => formatQueueHeld(jobs, CTX, { allUsers: true }).split('\n').slice(3, 3 + 1 + jobs.length);
+  t.same(lines([held(0), held(1, { HoldReasonCode: 26 })]), [
+    ' ID      OWNER          HELD_SINCE  CODE/SUB HOLD_REASON',
+    '   3.0   alice          11/23 09:30 ?        r',
+    '   3.1   alice          11/23 09:30   26     r',
+  ]);
+  t.same(lines([held(0, { HoldReasonCode: 12, HoldReasonSubCode: 2 }), held(1, { HoldReasonCode: 21, HoldReasonSubCode: 123456 }), held(2, { HoldReasonCode: 123456 })]), [
+    ' ID      OWNER          HELD_SINCE  CODE  /SUB    HOLD_REASON',
+    '   3.0   alice          11/23 09:30     12/2      r',
+    '   3.1   alice          11/23 09:30     21/123456 r',
+    '   3.2   alice          11/23 09:30 123456        r',
+  ]);
 });
 
 t.test('-dag -nobatch: node jobs under their DAGMan job, by node name', async (t) => {
@@ -146,13 +162,13 @@ t.test('-dag -nobatch: node jobs under their DAGMan job, by node name', async (t
 });
 
 t.test('-hold -dag: held node jobs under their DAGMan job, `|-` before their owner', async (t) => {
-  const held = (cluster: number, extra = {}) => jobAd({ ClusterId: cluster, ProcId: 0, Owner: 'alice', JobStatus: 5, EnteredCurrentStatus: at('2026-11-23T09:30:00Z'), HoldReason: 'r', ...extra });
+  const held = (cluster: number, extra = {}) => jobAd({ ClusterId: cluster, ProcId: 0, Owner: 'alice', JobStatus: 5, EnteredCurrentStatus: at('2026-11-23T09:30:00Z'), HoldReason: 'r', HoldReasonCode: 1, HoldReasonSubCode: 0, ...extra });
   const jobs = [held(12, { DAGManJobId: 10, DAGNodeName: 'B' }), held(11), held(10)];
   const lines = (dag: boolean) => formatQueueHeld(jobs, CTX, { allUsers: true, dag }).split('\n').slice(4, 7);
   t.same(lines(true), [
-    '  10.0   alice          11/23 09:30 r',
-    '  12.0    |-alice       11/23 09:30 r',
-    '  11.0   alice          11/23 09:30 r',
+    '  10.0   alice          11/23 09:30    1/0   r',
+    '  12.0    |-alice       11/23 09:30    1/0   r',
+    '  11.0   alice          11/23 09:30    1/0   r',
   ]);
   t.same(lines(false).map((l) => l.slice(0, 6)), ['  10.0', '  11.0', '  12.0']);
 });

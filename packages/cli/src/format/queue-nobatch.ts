@@ -2,7 +2,7 @@
 import type { ClassAd } from './classad.js';
 import { jobDescription, jobRunSeconds, jobStatusCell, memoryUsageMb } from './job-columns.js';
 import { fitRow, maxOwnerWidth, queueTitle, sortByJobId, summaryLines, WIDE, type QueueViewContext, type QueueViewOptions, type RowFit } from './queue-frame.js';
-import { dagOrder, linkRows, type JobRow } from './queue-rows.js';
+import { dagNodeCell, dagOrder, linkRows, type JobRow } from './queue-rows.js';
 import { alignLeft, alignRight, fitLeft, fitRight, formatDuration, formatShortDate, maxOf } from './text.js';
 
 export interface NoBatchOptions extends QueueViewOptions {
@@ -133,17 +133,16 @@ export function formatQueueDag(jobs: ClassAd[], ctx: QueueViewContext, opts: NoB
   for (const row of rows) {
     if (row.dagCluster === 0) continue;
     const cell = cells.get(row)!;
-    const prefix = `${' '.repeat(row.generation)}|-`;
-    cell.owner = prefix + cell.owner.slice(0, Math.max(0, nameWidth - prefix.length));
+    cell.owner = dagNodeCell(row, cell.owner, nameWidth);
   }
   const ordered = dagOrder(rows).map((row) => cells.get(row)!);
   return queueTitle(ctx) + defaultTable(ordered, 'OWNER/NODENAME', w, fit) + '\n' + summaryLines(jobs, ctx, opts) + '\n';
 }
 
 /**
- * condor_q -hold: the held jobs with when and why they were held (jobHold_PrintFormat). condor_q never
- * cuts this table to the console (initOutputMask sets wide_mode for it) nor grows its OWNER column; rows
- * lose their trailing blanks only in wide mode.
+ * condor_q -hold: the held jobs with when and why they were held and the hold's code and subcode
+ * (jobHold_PrintFormat). condor_q never cuts this table to the console (initOutputMask sets wide_mode for
+ * it) nor grows its OWNER column; rows lose their trailing blanks only in wide mode.
  */
 export function formatQueueHeld(jobs: ClassAd[], ctx: QueueViewContext, opts: QueueViewOptions & { dag?: boolean }): string {
   const linked = linkRows(jobs.filter((job) => job.getInt('JobStatus') === 5), false);
@@ -153,24 +152,43 @@ export function formatQueueHeld(jobs: ClassAd[], ctx: QueueViewContext, opts: Qu
   const trim = (opts.fit ?? WIDE).wide;
   // -hold -dag: node jobs under their DAGMan job, their Owner after `|-` (format_name_column_for_dag_nodes).
   const order = opts.dag ? dagOrder(linked) : linked;
-  const owner = (row: JobRow, cell: string): string => {
-    if (!opts.dag || row.dagCluster === 0) return cell;
-    const prefix = `${' '.repeat(row.generation)}|-`;
-    return prefix + cell.slice(0, Math.max(0, OWNER_WIDTH - prefix.length));
-  };
-  const header = [alignLeft(' ID', w.cluster + 1) + alignLeft(' ', w.proc), alignLeft('OWNER', OWNER_WIDTH), 'HELD_SINCE ', 'HOLD_REASON'].join(' ');
+  const owner = (row: JobRow, cell: string): string => (!opts.dag || row.dagCluster === 0 ? cell : dagNodeCell(row, cell, OWNER_WIDTH));
+  const codes = new Map(linked.map((row) => [row, holdCodeCells(row.job)]));
+  // CODE and /SUB are as wide as their heading or their widest printf'd value (WIDTH AUTO from the label).
+  const codeWidth = maxOf(linked, (row) => codes.get(row)!.code?.length ?? 0, 4);
+  const subWidth = maxOf(linked, (row) => codes.get(row)!.sub?.length ?? 0, 4);
+  const header = [
+    alignLeft(' ID', w.cluster + 1) + alignLeft(' ', w.proc),
+    alignLeft('OWNER', OWNER_WIDTH),
+    'HELD_SINCE ',
+    alignLeft('CODE', codeWidth) + alignLeft('/SUB', subWidth),
+    'HOLD_REASON',
+  ].join(' ');
   const lines = order.map((row) => {
     const r = cells.get(row)!;
     const since = row.job.getInt('EnteredCurrentStatus');
+    const { code, sub } = codes.get(row)!;
     const line = [
       `${alignRight(String(r.cluster), w.cluster)}.${alignLeft(String(r.proc), w.proc)}`,
       fitLeft(owner(row, r.owner), OWNER_WIDTH),
       fitRight(since === undefined ? '' : formatShortDate(since), 11),
+      // `OR ?` for a missing code, `OR ' '` (nothing) for a missing subcode; both left-aligned in their width.
+      alignLeft(code === undefined ? '?' : alignRight(code, codeWidth), codeWidth) + alignLeft(sub ?? '', subWidth),
       row.job.getString('HoldReason') ?? '',
     ].join(' ');
     return (trim ? line.trimEnd() : line) + '\n';
   });
   return queueTitle(ctx) + header + '\n' + lines.join('') + '\n' + summaryLines(jobs, ctx, opts) + '\n';
+}
+
+/** HoldReasonCode as `%4d` and HoldReasonSubCode as `/%-3d`; undefined when the job has no such number. */
+function holdCodeCells(job: ClassAd): { code?: string; sub?: string } {
+  const code = job.getInt('HoldReasonCode');
+  const sub = job.getInt('HoldReasonSubCode');
+  return {
+    code: code === undefined ? undefined : alignRight(String(code), 4),
+    sub: sub === undefined ? undefined : `/${alignLeft(String(sub), 3)}`,
+  };
 }
 
 /**

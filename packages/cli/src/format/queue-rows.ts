@@ -95,6 +95,15 @@ export function linkRows(jobs: readonly ClassAd[], batch: boolean): JobRow[] {
 }
 
 /**
+ * format_name_column_for_dag_nodes: a DAG node job's name-column text after `|-` and one blank per
+ * generation below the top, cut so that the whole fits `width`.
+ */
+export function dagNodeCell(row: JobRow, text: string, width: number): string {
+  const prefix = `${' '.repeat(row.generation)}|-`;
+  return prefix + text.slice(0, Math.max(0, width - prefix.length));
+}
+
+/**
  * The order -dag prints rows in (print_results with children under parents): each row not yet printed,
  * then its children, their children and their later siblings. Only the first proc of a node cluster hangs
  * under its DAGMan job; the other procs come in their own place.

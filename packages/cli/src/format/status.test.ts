@@ -76,3 +76,10 @@ t.test('totals report ads with an unknown state as malformed', async (t) => {
     '',
   ].join('\n'));
 });
+
+t.test('more slots than Math.max(...slots) takes', async (t) => {
+  const slots = Array.from({ length: 150_000 }, (_, i) => slot(`slot${i}@exec.example.org`, 'exec.example.org', { State: 'Unclaimed', Activity: 'Idle' }));
+  const lines = formatStatus(slots, { now: NOW }).split('\n');
+  t.ok(lines[2].startsWith(`${'slot0@exec.example.org'.padEnd('slot149999@exec.example.org'.length)} LINUX`), 'Name as wide as the longest name');
+  t.same([lines[150_001].slice(0, 10), lines[150_002]], ['slot9@exec', ''], 'every slot (sorted by name), then a blank line');
+});

@@ -1,6 +1,6 @@
 // condor_status default slot view (ppSetStartdNormalCols) and its totals table (StartdNormalTotal).
 import type { ClassAd } from './classad.js';
-import { alignLeft, alignRight, epochSeconds, formatDuration, invalidField } from './text.js';
+import { alignLeft, alignRight, epochSeconds, formatDuration, invalidField, maxOf } from './text.js';
 
 /** The Name column starts at 19 (61 minus an 80-column display) and grows to the longest name. */
 const MIN_NAME_WIDTH = 19;
@@ -60,7 +60,7 @@ export function formatStatus(machines: ClassAd[], opts: { now: Date }): string {
   if (machines.length === 0) return '';
   const slots = sortSlots(machines);
   const cells = slots.map((slot) => COLUMNS.map((col) => col.cell(slot, opts.now)));
-  const widths = COLUMNS.map((col, i) => Math.max(col.minWidth, ...cells.map((row) => row[i]?.length ?? 0)));
+  const widths = COLUMNS.map((col, i) => maxOf(cells, (row) => row[i]?.length ?? 0, col.minWidth));
   // ActvtyTime has no separator before it: its 12-wide cell starts with the spaces of `%3d+`.
   const header = COLUMNS.map((col, i) => alignLeft(col.heading, widths[i])).join(' ') + '  ActvtyTime\n';
   const lines = slots.map((slot, r) => {

@@ -10,12 +10,7 @@ export function alignLeft(s: string, width: number): string {
   return s.length >= width ? s : s + ' '.repeat(width - s.length);
 }
 
-/** The largest of `floor` and `value` of each item, in a loop: Math.max(...) fails past about 100 000 arguments. */
-export function maxOf<T>(items: readonly T[], value: (item: T) => number, floor: number): number {
-  let max = floor;
-  for (const item of items) max = Math.max(max, value(item));
-  return max;
-}
+export { maxOf } from '@tinycondor/shared/extremes';
 
 /** Left-align and cut to `width`, like a print-mask column with a fixed WIDTH. */
 export function fitLeft(s: string, width: number): string {

@@ -170,6 +170,19 @@ t.test('the whole screen: sections, "..." without refresh, the exit hint, a shor
   t.equal(summaryWithPercentages({ REMOVED: 0, HELD: 0, IDLE: 1, RUN: 0, DONE: 7, INPUT: 0, OUTPUT: 0, SUSPENDED: 0, TOTAL: 8 } as Totals), 'Total: 8 jobs; 88% completed, 0% removed, 12% idle, 0% running, 0% held, 0% suspended', 'halves round to even, as Python\'s round');
 });
 
+t.test('more clusters than Math.min(...clusters) or push(...rows) take', async (t) => {
+  const many = Array.from({ length: 150_000 }, (_, i) => cluster(150_000 - i, '/home/u/a.log', 'big', 1, { 0: 'IDLE' }));
+  const batch = makeRows(groupClusters(many, 'batch'), rowsOptions('batch'));
+  t.same(batch.rows.map((row) => [row.BATCH, row.TOTAL]), [['big', 150_000]]);
+  const view = makeRows(groupClusters(many, 'cluster'), rowsOptions('cluster'));
+  const opts = {
+    table: true, progress: false, rowProgress: false, summary: false, summaryType: 'totals' as const, updatedAt: false, color: false,
+    refresh: true, hasExitConditions: true, exitOnKeyPress: false, columns: 80, lines: 200_000,
+  };
+  const lines = renderScreen(view, 'now', opts).split('\n');
+  t.same([lines.length, lines[1], lines[150_000]], [150_001, '1          1    -     -      1   1.0      ', '150000     1    -     -      1   150000.0 '], 'a heading and one line per cluster, columns as wide as the widest cell');
+});
+
 t.test('paths: nice_path and abbreviate_path', async (t) => {
   t.equal(nicePath('/home/u/work/x/ev.log', '/home/u', '/home/u/work'), './x/ev.log');
   t.equal(nicePath('/home/u/ev.log', '/home/u', '/tmp'), '~/ev.log');

@@ -1,6 +1,7 @@
 // condor_watch_q's screen, drawn as its make_table, make_progress_bar and make_summary_* draw it
 // (src/condor_scripts/condor_watch_q.in): the grouped rows, the table, progress bars, the summary line.
 import path from 'node:path';
+import { maxOf, minOf } from '@tinycondor/shared/extremes';
 import { ORDERED_STATUSES, ACTIVE_STATES, type Cluster, type WatchStatus } from './tracker.js';
 
 export type GroupBy = 'batch' | 'log' | 'cluster';
@@ -145,7 +146,7 @@ export function makeRows(groups: Map<string | number, Cluster[]>, opts: RowsOpti
   }
   const headers = HEADERS.filter((h) => ALWAYS_INCLUDE.has(h) || !kept.every(({ row }) => row[h] === 0));
   const sortKey = (clusters: Cluster[]): [number, number] => {
-    const smallest = Math.min(...clusters.map((c) => c.clusterId));
+    const smallest = minOf(clusters, (c) => c.clusterId);
     return [clusters.some((c) => !c.done()) ? 0 : 1, smallest];
   };
   kept.sort((a, b) => {
@@ -216,7 +217,7 @@ function pad(text: string, width: number, left: boolean): string {
 /** make_table: headers, one line per row (coloured under -color), then each row's bar if room is left. */
 export function makeTable(headers: readonly string[], rows: readonly Row[], opts: { rowProgress: boolean; columns: number; color: boolean }): string[] {
   const cells = rows.map((row) => headers.map((h) => `${row[h] ?? '-'} `));
-  const lengths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const lengths = headers.map((h, i) => maxOf(cells, (c) => c[i].length, h.length));
   const left = headers.map((h) => LEFT_ALIGNED.has(h));
   const header = headers.map((h, i) => pad(h, lengths[i], left[i])).join('  ').trimEnd();
   const lines = cells.map((c, r) => {
@@ -284,7 +285,8 @@ export interface ScreenOptions {
 /** The text condor_watch_q prints for one refresh (without the final newline print() adds). */
 export function renderScreen(view: { headers: string[]; rows: Row[]; totals: Totals }, now: string, opts: ScreenOptions): string {
   let msg: string[] = [];
-  if (opts.table) msg.push(...makeTable(view.headers, view.rows, { rowProgress: opts.rowProgress, columns: opts.columns, color: opts.color }), '');
+  // concat, not push(...): a table of one row per cluster can outgrow a call's arguments.
+  if (opts.table) msg = msg.concat(makeTable(view.headers, view.rows, { rowProgress: opts.rowProgress, columns: opts.columns, color: opts.color }), '');
   if (opts.progress) msg.push(totalProgressBar(view.totals, opts.columns, opts.color), '');
   if (opts.summary) msg.push(opts.summaryType === 'totals' ? summaryWithTotals(view.totals, opts.columns) : summaryWithPercentages(view.totals), '');
   if (opts.updatedAt) msg.push(`Updated at ${now}`, '');

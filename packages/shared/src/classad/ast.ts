@@ -28,6 +28,8 @@ export type Expr =
   | { readonly kind: 'unary'; readonly op: UnaryOp; readonly operand: Expr }
   | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'cond'; readonly test: Expr; readonly then: Expr; readonly otherwise: Expr }
+  /** `left ?: right`: left unless it is undefined (ELVIS_OP). */
+  | { readonly kind: 'elvis'; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'list'; readonly items: readonly Expr[] }
   | { readonly kind: 'record'; readonly entries: readonly RecordEntry[] }
   | { readonly kind: 'paren'; readonly inner: Expr };
@@ -50,6 +52,8 @@ export function childExprs(e: Expr): readonly Expr[] {
       return [e.left, e.right];
     case 'cond':
       return [e.test, e.then, e.otherwise];
+    case 'elvis':
+      return [e.left, e.right];
     case 'list':
       return e.items;
     case 'record':
@@ -75,6 +79,8 @@ export const BINARY_PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
 
 export const CONDITIONAL_PRECEDENCE = 1;
 export const UNARY_PRECEDENCE = 12;
+/** `?:` is parsed among the postfix operators, its right operand a postfix expression (source.cpp): it binds tighter than a unary operator, looser than `[]` and `.`. */
+export const ELVIS_PRECEDENCE = 12.5;
 export const POSTFIX_PRECEDENCE = 13;
 
 /** The expression that evaluates to exactly this value (lists and ads become constructors). */

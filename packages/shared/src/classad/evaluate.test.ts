@@ -128,3 +128,15 @@ t.test('conditional operator', async (t) => {
   t.equal(unparseValue(ad.evaluateExpr('undefined ? 1 : 2')), 'undefined');
   t.equal(unparseValue(ad.evaluateExpr('"s" ? 1 : 2')), 'error');
 });
+
+t.test('?: is its left operand unless that is undefined (ELVIS_OP), and binds as a postfix operator', async (t) => {
+  const ad = ClassAd.parseText('A = 1\nU = undefined\nL = { 5, 6 }\n');
+  const ev = (source: string): string => unparseValue(ad.evaluateExpr(source));
+  t.same([ev('A ?: 7'), ev('Missing ?: 7'), ev('U?:"x"'), ev('(1/0) ?: 7'), ev('false ?: 7')], ['1', '7', '"x"', 'error', 'false']);
+  t.equal(ev('Missing ? : 7'), '7', 'blanks between ? and : (the lexer reads one token)');
+  t.equal(ev('Missing ?: U ?: 3'), '3', 'right-associative');
+  t.equal(ev('A ?: 5 + 1'), '2', 'tighter than +: (A ?: 5) + 1');
+  t.equal(ev('-Missing ?: 2'), '-2', 'looser than unary minus: -(Missing ?: 2)');
+  t.equal(ev('L[Missing ?: 1]'), '6');
+  t.equal(ev('Missing ?: A ? "y" : "n"'), '"y"', 'inside a conditional\'s test');
+});

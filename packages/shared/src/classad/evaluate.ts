@@ -229,6 +229,10 @@ function evaluateKind(expr: Expr, scope: Scope, state: EvalState): Value {
       if (truth === undefined) return ERROR;
       return evaluate(truth ? expr.then : expr.otherwise);
     }
+    case 'elvis': {
+      const left = evaluate(expr.left);
+      return left.type === 'undefined' ? evaluate(expr.right) : left;
+    }
     case 'list':
       return state.admit({ type: 'list', items: expr.items.map(evaluate) });
     case 'record': {

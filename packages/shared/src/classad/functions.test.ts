@@ -59,6 +59,8 @@ t.test('conversions and math', async (t) => {
   t.equal(ev('sum(L)'), '6.5');
   t.equal(ev('sum({})'), '0');
   t.equal(ev('max({})'), 'undefined');
+  const big = ClassAd.parseText(`Big = {${Array.from({ length: 150_000 }, (_, i) => i).join(', ')}}`);
+  t.same([unparseValue(big.evaluateExpr('max(Big)')), unparseValue(big.evaluateExpr('min(Big)'))], ['149999', '0'], 'a list longer than Math.max(...list) takes');
   t.equal(ev('sum({1, "x"})'), 'error');
   t.equal(ev('debug(1 + 1)'), '2');
 });

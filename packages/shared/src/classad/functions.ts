@@ -1,4 +1,5 @@
 import type { Expr } from './ast.js';
+import { maxOf, minOf } from '../extremes.js';
 import type { EvalContext } from './evaluate.js';
 import { applyBinary, isIdentical, truthValue } from './operators.js';
 import { classAdRegexOptions, compileRegex, regexFinds, regexSubstitute, stringListRegexOptions } from './regex.js';
@@ -164,9 +165,9 @@ function aggregate(kind: Aggregate): Builtin {
       case 'avg':
         return realValue(numbers.length === 0 ? 0 : numbers.reduce((a, b) => a + b, 0) / numbers.length);
       case 'min':
-        return numbers.length === 0 ? UNDEFINED : wrap(Math.min(...numbers));
+        return numbers.length === 0 ? UNDEFINED : wrap(minOf(numbers, (n) => n));
       case 'max':
-        return numbers.length === 0 ? UNDEFINED : wrap(Math.max(...numbers));
+        return numbers.length === 0 ? UNDEFINED : wrap(maxOf(numbers, (n) => n));
     }
   };
 }

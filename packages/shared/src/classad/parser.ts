@@ -50,7 +50,7 @@ class Parser {
     const then = this.parseExpression();
     this.expectOp(':');
     const otherwise = this.nested(() => this.parseConditional());
-    return this.node({ kind: 'cond', test, then, otherwise }, test, then, otherwise);
+    return this.node({ kind: 'cond', test, then, otherwise }, [test, then, otherwise]);
   }
 
   /** Precedence climbing: loops over left-associative chains instead of recursing. */
@@ -61,7 +61,7 @@ class Parser {
       if (op === undefined || BINARY_PRECEDENCE[op] < minPrecedence) return left;
       this.index++;
       const right = this.parseBinary(BINARY_PRECEDENCE[op] + 1);
-      left = this.node({ kind: 'binary', op, left, right }, left, right);
+      left = this.node({ kind: 'binary', op, left, right }, [left, right]);
     }
   }
 
@@ -86,7 +86,7 @@ class Parser {
           return this.node({ kind: 'literal', value: { type: v.type, value: -v.value } });
         }
       }
-      return this.node({ kind: 'unary', op: token.text as UnaryOp, operand }, operand);
+      return this.node({ kind: 'unary', op: token.text as UnaryOp, operand }, [operand]);
     }
     return this.parsePostfix();
   }
@@ -97,10 +97,15 @@ class Parser {
       if (this.acceptOp('[')) {
         const index = this.parseExpression();
         this.expectOp(']');
-        expr = this.node({ kind: 'subscript', base: expr, index }, expr, index);
+        expr = this.node({ kind: 'subscript', base: expr, index }, [expr, index]);
       } else if (this.acceptOp('.')) {
         const name = this.expectAttributeName();
-        expr = this.node({ kind: 'select', base: expr, name }, expr);
+        expr = this.node({ kind: 'select', base: expr, name }, [expr]);
+      } else if (this.peekOp('?') && this.tokens[this.index + 1]?.kind === 'op' && this.tokens[this.index + 1].text === ':') {
+        // HTCondor's lexer reads `?`, blanks and `:` as one ?: token; its right operand is a postfix expression.
+        this.index += 2;
+        const right = this.nested(() => this.parsePostfix());
+        expr = this.node({ kind: 'elvis', left: expr, right }, [expr, right]);
       } else {
         return expr;
       }
@@ -153,7 +158,7 @@ class Parser {
   private parseCall(name: string): Expr {
     return this.nested(() => {
       const args = this.parseSequence(')', ',');
-      return this.node({ kind: 'call', name, args }, ...args);
+      return this.node({ kind: 'call', name, args }, args);
     });
   }
 
@@ -162,12 +167,12 @@ class Parser {
       case '(': {
         const inner = this.parseExpression();
         this.expectOp(')');
-        return this.node({ kind: 'paren', inner }, inner);
+        return this.node({ kind: 'paren', inner }, [inner]);
       }
       case '{':
         return this.nested(() => {
           const items = this.parseSequence('}', ',');
-          return this.node({ kind: 'list', items }, ...items);
+          return this.node({ kind: 'list', items }, items);
         });
       case '[':
         return this.nested(() => this.parseRecord());
@@ -199,7 +204,7 @@ class Parser {
         break;
       }
     }
-    return this.node({ kind: 'record', entries }, ...entries.map((entry) => entry.expr));
+    return this.node({ kind: 'record', entries }, entries.map((entry) => entry.expr));
   }
 
   private expectAttributeName(): string {
@@ -224,8 +229,11 @@ class Parser {
     }
   }
 
-  /** Records the node's tree height and enforces MAX_TREE_DEPTH. */
-  private node(expr: Expr, ...children: Expr[]): Expr {
+  /**
+   * Records the node's tree height and enforces MAX_TREE_DEPTH. `children` is an array, not a rest
+   * parameter: a list literal can have more items than a call takes arguments.
+   */
+  private node(expr: Expr, children: readonly Expr[] = []): Expr {
     let height = 1;
     for (const child of children) height = Math.max(height, (this.heights.get(child) ?? 1) + 1);
     if (height > MAX_TREE_DEPTH) {

@@ -41,3 +41,22 @@ t.test('synthesized trees get the parentheses they need', async (t) => {
   t.equal(unparse({ kind: 'binary', op: '&&', left: cond, right: b }), '(a ? a : b) && b');
   t.equal(unparse({ kind: 'select', base: { kind: 'literal', value: { type: 'int', value: -1 } }, name: 'x' }), '(-1).x');
 });
+
+t.test('?: unparses as HTCondor writes it, with the parentheses the tree needs', async (t) => {
+  for (const [source, text] of [
+    ['a?:0', 'a ?: 0'],
+    ['a ?: b ?: c', 'a ?: b ?: c'],
+    ['(a ?: b) ?: c', '(a ?: b) ?: c'],
+    ['(a ?: b).c', '(a ?: b).c'],
+    ['x[0] ?: y.z', 'x[0] ?: y.z'],
+    ['-a ?: 1', '-a ?: 1'],
+    ['a ?: 1 + 2', 'a ?: 1 + 2'],
+  ]) {
+    t.equal(unparse(parseExpr(source)), text, source);
+    t.same(parseExpr(unparse(parseExpr(source))), parseExpr(text), `${source} round trip`);
+  }
+  const elvis = (left: Expr, right: Expr): Expr => ({ kind: 'elvis', left, right });
+  const attr = (name: string): Expr => ({ kind: 'attr', name });
+  t.equal(unparse(elvis(attr('a'), { kind: 'unary', op: '-', operand: attr('b') })), 'a ?: (-b)', 'a unary right operand is no postfix expression');
+  t.equal(unparse({ kind: 'unary', op: '-', operand: elvis(attr('a'), attr('b')) }), '-a ?: b');
+});

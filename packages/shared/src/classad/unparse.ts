@@ -1,6 +1,7 @@
 import {
   BINARY_PRECEDENCE,
   CONDITIONAL_PRECEDENCE,
+  ELVIS_PRECEDENCE,
   POSTFIX_PRECEDENCE,
   UNARY_PRECEDENCE,
   valueToExpr,
@@ -70,6 +71,9 @@ export function unparse(expr: Expr): string {
       const test = unparseOperand(expr.test, CONDITIONAL_PRECEDENCE + 1);
       return `${test} ? ${unparse(expr.then)} : ${unparse(expr.otherwise)}`;
     }
+    case 'elvis':
+      // Right-associative: a ?: b ?: c is a ?: (b ?: c).
+      return `${unparseOperand(expr.left, POSTFIX_PRECEDENCE)} ?: ${unparseOperand(expr.right, ELVIS_PRECEDENCE)}`;
     case 'list':
       return `{ ${expr.items.map(unparse).join(',')} }`;
     case 'record':
@@ -115,6 +119,8 @@ function precedenceOf(expr: Expr): number {
       return BINARY_PRECEDENCE[expr.op];
     case 'cond':
       return CONDITIONAL_PRECEDENCE;
+    case 'elvis':
+      return ELVIS_PRECEDENCE;
     case 'unary':
       return UNARY_PRECEDENCE;
     case 'literal':
