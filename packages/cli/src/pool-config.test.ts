@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { environmentKnob, loadPoolConfig } from './pool-config.js';
+import { environmentKnob, loadPoolConfig, watchedPoolConfig } from './pool-config.js';
 
 function poolHome(t: { teardown(fn: () => void): void }): string {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pool-config-'));
@@ -38,4 +38,22 @@ t.test('a config file or knob that cannot be read is an error naming it', async 
   t.throws(() => loadPoolConfig({ CONDOR_CONFIG: path.join(home, 'condor_config') }), { message: `ERROR: ${path.join(home, 'config.d', 'broken')}:1: expected NAME = value, got 'DOCKER_VOLUMES DATA'` });
   fs.rmSync(path.join(home, 'config.d'), { recursive: true });
   t.throws(() => loadPoolConfig({ CONDOR_CONFIG: path.join(home, 'condor_config') }), { message: new RegExp(`^ERROR: cannot read LOCAL_CONFIG_DIR ${home}/config.d: ENOENT`) });
+});
+
+t.test('a watched configuration is read again after an edit, its files looked at once per turn of the event loop', async (t) => {
+  const home = poolHome(t);
+  let loads = 0;
+  const watched = watchedPoolConfig(() => {
+    loads++;
+    return loadPoolConfig({ CONDOR_CONFIG: path.join(home, 'condor_config') });
+  });
+  t.equal(watched().value('DOCKER_NETWORKS'), 'hpc');
+  fs.writeFileSync(path.join(home, 'config.d', '10-edit'), 'DOCKER_NETWORKS = edited\n');
+  t.equal(watched().value('DOCKER_NETWORKS'), 'hpc', 'within the same turn: the files are not looked at again');
+  await Promise.resolve();
+  t.equal(watched().value('DOCKER_NETWORKS'), 'edited', 'the next turn sees the edit');
+  t.equal(watched().value('DOCKER_NETWORKS'), 'edited');
+  await Promise.resolve();
+  t.equal(watched().value('DOCKER_NETWORKS'), 'edited', 'unchanged files: not read again');
+  t.equal(loads, 2);
 });

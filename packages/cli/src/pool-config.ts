@@ -128,7 +128,13 @@ function fileState(file: string): string {
  */
 export function watchedPoolConfig(load: () => PoolConfig): () => PoolConfig {
   let current: { pool: PoolConfig; states: string[] } | undefined;
+  // The files are looked at once per turn of the event loop: a matchmaking pass reads knobs for each submitter,
+  // and no edit can be seen in the middle of it anyway.
+  let checkedThisTurn = false;
   return () => {
+    if (current !== undefined && checkedThisTurn) return current.pool;
+    checkedThisTurn = true;
+    queueMicrotask(() => (checkedThisTurn = false));
     if (current === undefined || current.pool.read.some((file, index) => fileState(file) !== current!.states[index])) {
       const pool = load();
       current = { pool, states: pool.read.map(fileState) };
