@@ -164,6 +164,11 @@ for (const [name, theTestCase] of Object.entries(TEST_CASES)) {
       t.equal(transfers.stdout, 'OUTPUT OUTPUT\nINPUT INPUT\n', 'condor_history -transfer-history: newest first');
       const inputs = await pool.run('condor_history', ['-transfer-history:i', '-forwards', '-af', 'EpochAdType']);
       t.equal(inputs.stdout, 'INPUT\n', '-transfer-history:i');
+      // history.cpp reads a -file alone (readHistoryFromSingleFile) as epoch records.
+      fs.writeFileSync(path.join(pool.dir, 'epochs-copy'), fs.readFileSync(theJobEpochFile, 'utf8').replace(/^TestAttr1 = 10$/m, 'TestAttr1 = 99'));
+      const fromFile = await pool.run('condor_history', ['-epochs', '-file', 'epochs-copy', '-af', 'TestAttr1']);
+      t.equal(fromFile.stdout, '99\n', '-epochs -file FILE: the records of that file, not of JOB_EPOCH_HISTORY');
+      t.match((await pool.run('condor_history', ['-epochs', '-file', 'no-such-file'])).stderr, /no-such-file/, 'a -file that cannot be read is named');
     }
   });
 }

@@ -111,20 +111,21 @@ export function readEpochRecords(pool: Pick<PoolConfig, 'value'>, source: EpochS
   const fileKnob = pool.value('JOB_EPOCH_HISTORY');
   const file = fileKnob === undefined ? (spool === undefined ? undefined : path.join(spool, 'epoch_history')) : fileKnob.trim() || undefined;
   const dir = pool.value('JOB_EPOCH_HISTORY_DIR')?.trim() || undefined;
+  const fileUnset = new CliError(
+    'Error: No passed search file and configuration key JOB_EPOCH_HISTORY is unset.\n\nExtra Info: The variable JOB_EPOCH_HISTORY is not defined in your config file. ' +
+      'If you want Condor to keep a history of information, you must define JOB_EPOCH_HISTORY in your config file',
+  );
   let files: string[];
-  if (source.directory) {
+  // history.cpp checks the configuration as it reads -epochs or -transfer-history, then reads a -file alone
+  // (readHistoryFromSingleFile), else -directory's files, else the configured file and its rotations.
+  if (!source.transfers && file === undefined && dir === undefined) throw new CliError('Error: No Job Run Instance recordings to read.');
+  if (source.transfers && file === undefined) throw fileUnset;
+  if (query.historyFile !== undefined) files = [query.historyFile];
+  else if (source.directory) {
     if (dir === undefined) throw new CliError('Error: No search directory found for locating history files.');
     files = directoryFiles(dir);
-  } else if (!source.transfers && file === undefined && dir === undefined) {
-    throw new CliError('Error: No Job Run Instance recordings to read.');
-  } else if (file === undefined) {
-    throw new CliError(
-      'Error: No passed search file and configuration key JOB_EPOCH_HISTORY is unset.\n\nExtra Info: The variable JOB_EPOCH_HISTORY is not defined in your config file. ' +
-        'If you want Condor to keep a history of information, you must define JOB_EPOCH_HISTORY in your config file',
-    );
-  } else {
-    files = historyFiles(file);
-  }
+  } else if (file === undefined) throw fileUnset;
+  else files = historyFiles(file);
   const constraintText = buildConstraint(query);
   const constraint = constraintText === undefined ? undefined : parseConstraint(constraintText);
   const since = query.since === undefined ? undefined : parseExpr(query.since);
