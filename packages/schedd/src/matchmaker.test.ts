@@ -500,14 +500,17 @@ t.test('the newly idle budget is the whole pass\'s, whichever submitters spend i
   const second = matchmaker.pass(slots({ small: 128 }, reads), [], q, NO_LIMITS, share);
   t.same([second.more, placed], [false, ['2.1->small:start']], 'then it is tried');
   t.equal(stats.scanned, 2, 'the newly idle jobs alone were tried');
-  // A slot a's idle jobs were read for is not c's: c's (not told as newly idle) are read for it.
-  const others: Job[] = [{ id: '1.0', memory: 4096, submitter: 'a' }];
-  const { q: q2, placed: placed2 } = queue(others);
+  // A slot a's idle jobs were read for is not c's: c's are read for it too, once; then its newly idle job is tried.
+  const others: Job[] = [{ id: '1.0', memory: 4096, submitter: 'a' }, { id: '3.1', memory: 4096, submitter: 'c' }];
+  const { q: q2, placed: placed2, stats: stats2 } = queue(others);
   const another = new Matchmaker();
   another.pass(slots({ small: 128 }, reads), [], q2, NO_LIMITS, () => shareOf(others, 1, { a: 500, c: 400 }));
-  others.push({ id: '3.0', memory: 64, submitter: 'c' });
+  t.equal(stats2.scanned, 2, "a's and c's queues each read for the slot");
+  const fits: Job = { id: '3.0', memory: 64, submitter: 'c' };
+  others.push(fits);
+  another.jobBecameIdle(fits.id, placeOf(fits), 'c');
   another.pass(slots({ small: 128 }, reads), [], q2, NO_LIMITS, () => shareOf(others, 1, { a: 500, c: 400 }));
-  t.same(placed2, ['3.0->small:start']);
+  t.same([placed2, stats2.scanned], [['3.0->small:start'], 2]);
 });
 
 t.test('submitters share a partitionable slot by the cpus of the dynamic slots carved for them', async (t) => {
@@ -537,4 +540,20 @@ t.test('submitters share a partitionable slot by the cpus of the dynamic slots c
   };
   new Matchmaker().pass([pslot], [], q, NO_LIMITS, () => shareOf(jobs, 4, { a: 500, b: 500 }));
   t.same(placed, ['1.0->p1:start', '2.0->p1:start', '2.1->p1:start'], "a's two-cpu job is its half of the four cpus; b's two one-cpu jobs are b's");
+});
+
+t.test("a submitter that had no idle job at the last pass is not scanned whole: its jobs are newly idle", async (t) => {
+  const reads = { count: 0 };
+  const matchmaker = new Matchmaker();
+  const none: Job[] = [];
+  matchmaker.pass(slots({ s1: 64 }, reads), [], queue(none).q, NO_LIMITS, () => shareOf(none, 1, {}));
+  const jobs: Job[] = Array.from({ length: 5 }, (_, i) => ({ id: `1.${i}`, memory: 999, submitter: 'a' }));
+  for (const job of jobs) matchmaker.jobBecameIdle(job.id, placeOf(job), 'a');
+  const { q, placed, stats } = queue(jobs);
+  matchmaker.pass(slots({ s1: 64 }, reads), [], q, NO_LIMITS, () => shareOf(jobs, 1, { a: 500 }));
+  t.same([placed, stats.scanned], [[], 0], 'its newly idle jobs were tried on the slot; its queue was not read whole');
+
+  const fresh = queue(jobs.map((job) => ({ ...job })));
+  new Matchmaker().pass(slots({ s1: 64 }, reads), [], fresh.q, NO_LIMITS, () => shareOf(jobs, 1, { a: 500 }));
+  t.equal(fresh.stats.scanned, 1, 'a matchmaker that never saw the queue (a schedd just started) reads it whole');
 });

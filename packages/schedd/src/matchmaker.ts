@@ -180,6 +180,13 @@ export class Matchmaker {
    * ended, the configuration changed), the slots found to fit no idle job are explored again.
    */
   private limitsWatched = new Map<string, string>();
+  /**
+   * The submitters with idle jobs at the last pass (undefined before the first). One that had none then has
+   * no idle job but those that became idle since (newly idle, tried against every slot): the slots are
+   * explored for it already, so its first turn does not scan its whole queue (a submission of 100 000 jobs
+   * no slot fits would hold the schedd for a second), as a slot explored for all jobs was before shares.
+   */
+  private lastPresent: ReadonlySet<string> | undefined;
 
   /** The job became idle at this place (or its place or its submitter changed). */
   jobBecameIdle(jobId: string, place: JobPlace, submitter = ''): void {
@@ -198,6 +205,13 @@ export class Matchmaker {
   /** A busy slot's queued start left (launched or dropped): another job may be queued on it. */
   queueSlotChanged(key: string): void {
     for (const slots of this.exhaustedQueueSlots.values()) slots.delete(key);
+  }
+
+  /** A submitter with newly idle jobs only: the slots count as explored for it (see lastPresent). */
+  private exploredFor<S>(submitter: string, candidates: Candidate<S>[]): void {
+    if (this.exhaustedSlots.has(submitter) || this.exhaustedQueueSlots.has(submitter)) return;
+    this.exhaustedSlots.set(submitter, new Set(candidates.map((c) => c.key)));
+    this.exhaustedQueueSlots.set(submitter, new Set(candidates.map((c) => c.key)));
   }
 
   private setOf(map: Map<string, Set<string>>, submitter: string): Set<string> {
@@ -233,7 +247,10 @@ export class Matchmaker {
     else {
       const { submitters, total } = share();
       const present = submitters();
-      this.forgetOthers(new Set(present.map((s) => s.name)));
+      const names = new Set(present.map((s) => s.name));
+      this.forgetOthers(names);
+      for (const name of names) if (this.lastPresent !== undefined && !this.lastPresent.has(name)) this.exploredFor(name, [...freeLeft, ...queueLeft]);
+      this.lastPresent = names;
       const weights = [...freeLeft, ...queueLeft].map(weightOf);
       spinPie(present, total, Math.min(...weights), (name, limit) => this.turn(context, name, limit));
     }
