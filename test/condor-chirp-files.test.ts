@@ -245,6 +245,16 @@ t.test("a root schedd reads and writes a chirping job's files with its owner's r
       `"$C" put mine.txt ${path.join(rootOnly, 'theirs.txt')}; echo "put root-only rc=$?"`,
       `"$C" fetch ${secret} secret.txt; echo "fetch secret rc=$?"`,
       `"$C" getdir ${rootOnly}; echo "getdir rc=$?"`,
+      `"$C" read ${secret} 5; echo "read secret rc=$?"`,
+      `"$C" write ${secret} mine.txt; echo "write secret rc=$?"`,
+      `"$C" stat ${secret}; echo "stat secret rc=$?"`,
+      `"$C" access ${secret} r; echo "access secret rc=$?"`,
+      '"$C" access mine.txt rw; echo "access own rc=$?"',
+      `"$C" chmod ${secret} 644; echo "chmod secret rc=$?"`,
+      '"$C" chown mine.txt 0 0; echo "chown to root rc=$?"',
+      `"$C" rmdir ${rootOnly}; echo "rmdir root-only rc=$?"`,
+      `"$C" put -mode cwt mine.txt ${path.join(rootOnly, 'opened.txt')}; echo "open root-only rc=$?"`,
+      '"$C" put -mode cwt mine.txt opened.txt; echo "open own rc=$?"',
     ].join('\n') + '\n',
   );
   fs.writeFileSync(path.join(pool.dir, 'owner.sub'), 'executable = owner.sh\nshould_transfer_files = YES\nwant_io_proxy = true\noutput = owner.out\nerror = owner.err\nlog = root.log\nhold = true\nqueue\n');
@@ -262,4 +272,22 @@ t.test("a root schedd reads and writes a chirping job's files with its owner's r
   t.match(out, /^fetch secret rc=1$/m);
   t.match(err, /^chirp: couldn't getfile: Permission denied$/m, 'what the owner may not read is not sent');
   t.match(out, /^\ngetdir rc=1$/m, 'the owner may list a directory it can read (empty: its end line)');
+  // open and the path calls: the owner's rights, as the shadow switched to the owner has them.
+  t.match(out, /^\tError: 13 \(Permission denied\)\nread secret rc=255$/m);
+  t.match(out, /^\tError: 13 \(Permission denied\)\nwrite secret rc=255$/m);
+  t.match(out, /^device: \d+\n(?:.*\n){3}uid: 0\n(?:.*\n){8}stat secret rc=0$/m, 'stat needs only the way to the file');
+  t.match(out, /^\tError: 13 \(Permission denied\)\naccess secret rc=255$/m, "access answers for the owner, not the root schedd");
+  t.match(out, /^access own rc=0$/m);
+  t.match(out, /^\tError: 13 \(Permission denied\)\nchmod secret rc=255$/m, 'EPERM, converted to NOT_AUTHORIZED');
+  t.equal(fs.statSync(secret).mode & 0o777, 0o600);
+  t.match(out, /^\tError: 13 \(Permission denied\)\nchown to root rc=255$/m);
+  t.equal(fs.statSync(path.join(pool.dir, 'mine.txt')).uid, user.uid);
+  t.match(out, /^\tError: 13 \(Permission denied\)\nrmdir root-only rc=255$/m);
+  t.ok(fs.existsSync(rootOnly));
+  t.match(out, /^\tError: 13 \(Permission denied\)\nopen root-only rc=255$/m);
+  t.match(err, /^Can't chirp_client_open .*opened\.txt:-1$/m);
+  t.same(fs.readdirSync(rootOnly), []);
+  t.match(out, /^open own rc=0$/m);
+  t.equal(fs.statSync(path.join(pool.dir, 'opened.txt')).uid, user.uid, 'a file open creates is the owner\'s');
+  t.equal(fs.readFileSync(path.join(pool.dir, 'opened.txt'), 'utf8'), 'mine\n');
 });
