@@ -280,15 +280,10 @@ export class RunFileCalls {
       case 'open': {
         const flags = openFlags(need(body.flags, 'flags', call));
         const c = fs.constants;
-        const mode = (flags.access === 'both' ? c.O_RDWR : flags.access === 'write' ? c.O_WRONLY : c.O_RDONLY) |
-          (flags.create ? c.O_CREAT : 0) |
-          (flags.truncate ? c.O_TRUNC : 0) |
-          (flags.exclusive ? c.O_EXCL : 0) |
-          (flags.append ? c.O_APPEND : 0) |
-          // A fifo or a terminal must not stop the schedd: it reads what there is (EAGAIN when nothing).
-          c.O_NONBLOCK |
-          c.O_NOCTTY;
-        const fd = rights(() => fs.openSync(file, mode, need(body.mode, 'mode', call) & 0o7777));
+        const access = flags.access === 'both' ? c.O_RDWR : flags.access === 'write' ? c.O_WRONLY : c.O_RDONLY;
+        const options = [flags.create && c.O_CREAT, flags.truncate && c.O_TRUNC, flags.exclusive && c.O_EXCL, flags.append && c.O_APPEND].reduce<number>((all, bit) => all | (bit || 0), access);
+        // A fifo or a terminal must not stop the schedd: it reads what there is (EAGAIN when nothing).
+        const fd = rights(() => fs.openSync(file, options | c.O_NONBLOCK | c.O_NOCTTY, need(body.mode, 'mode', call) & 0o7777));
         try {
           const stat = fs.fstatSync(fd);
           const number = this.descriptors.add(job, { fd, file, rights, seekable: stat.isFile() || stat.isBlockDevice(), append: flags.append, position: 0 });
