@@ -227,6 +227,45 @@ t.test('read, write, put -mode and from stdin, stat, lstat, statfs, rmdir, link,
   t.match(out, /^Unknown command mkdir\nUsage:\n/m, 'condor_chirp has no mkdir (the protocol has)');
 });
 
+t.test("a descriptor the job leaves open is the schedd's until the run is over, then closed", { skip: !fs.existsSync('/bin/bash') && 'no /bin/bash' }, async (t) => {
+  const pool = await startPool(t, { startds: 1, periodic: 1 });
+  const held = path.join(pool.dir, 'held.txt');
+  fs.writeFileSync(held, 'kept open\n');
+  // The job speaks the protocol itself (bash's /dev/tcp): it opens a file, says so, and exits without closing it.
+  writeExecutable(
+    path.join(pool.dir, 'holder.sh'),
+    [
+      '#!/bin/bash',
+      'read -r host port cookie < "$_CONDOR_CHIRP_CONFIG"',
+      'exec 3<>"/dev/tcp/$host/$port"',
+      "printf 'cookie %s\\nopen held.txt r 0\\n' \"$cookie\" >&3",
+      'read -r authenticated <&3; read -r fd <&3; read -r stat <&3',
+      'echo "cookie $authenticated fd $fd"',
+      `: > ${path.join(pool.dir, 'opened')}`,
+      `i=0; while [ ! -e ${path.join(pool.dir, 'go')} ]; do i=$((i+1)); [ $i -gt 3000 ] && exit 3; sleep 0.02; done`,
+    ].join('\n') + '\n',
+  );
+  fs.writeFileSync(path.join(pool.dir, 'holder.sub'), 'executable = holder.sh\nshould_transfer_files = YES\nwant_io_proxy = true\noutput = holder.out\nlog = holder.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['holder.sub'])).code, 0);
+  const scheddHolds = () => {
+    const fds = `/proc/${pool.process.pid}/fd`;
+    return fs.readdirSync(fds).some((fd) => {
+      try {
+        return fs.readlinkSync(path.join(fds, fd)) === fs.realpathSync(held);
+      } catch {
+        return false;
+      }
+    });
+  };
+  await eventually('the job to open the file', () => (fs.existsSync(path.join(pool.dir, 'opened')) ? true : undefined), 120_000);
+  t.ok(scheddHolds(), 'while the run goes on, the schedd holds the descriptor');
+  fs.writeFileSync(path.join(pool.dir, 'go'), '');
+  await waitForEvents(path.join(pool.dir, 'holder.log'), (ev) => ev.some((e) => e.code === 5), 120_000);
+  t.match(fs.readFileSync(path.join(pool.dir, 'holder.out'), 'utf8'), /^cookie 0 fd 3$/m);
+  await eventually('the schedd to close the ended run’s descriptor', () => (scheddHolds() ? undefined : true), 30_000);
+  t.pass('closed once the run was over');
+});
+
 // The job runs condor_chirp from this checkout (the pool's LIBEXEC) as the test user.
 const libexec = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'cli', 'libexec', 'condor_chirp');
 
