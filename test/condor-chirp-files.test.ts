@@ -87,8 +87,8 @@ t.test('fetch, put, getdir, remove, whoami: a job reaches its submit directory',
   t.match(out, /^into the pool rc=1$/m);
   t.match(err, /^chirp: couldn't putfile: Permission denied$/m, 'the pool’s own directory is never written for a job');
   t.notOk(fs.existsSync(path.join(pool.home, 'planted.txt')));
-  t.match(out, /^\tError: 22 \(Invalid argument\)\nput -mode rc=255$/m, 'open/write (put -mode) is not carried out: the proxy refuses open');
-  t.match(err, /^Can't chirp_client_open appended\.txt:-1$/m);
+  t.match(out, /^put -mode rc=0$/m, 'put -mode goes through open and write');
+  t.equal(fs.readFileSync(path.join(pool.dir, 'appended.txt'), 'utf8'), 'made by the job\n');
   // condor_chirp asks for 5120 bytes; the shadow (since HTCONDOR-3662) refuses more than 1024: EINVAL.
   t.match(out, /^\n\tError: 22 \(Invalid argument\)\nwhoami rc=255$/m);
   t.match(out, /^\n\tError: 22 \(Invalid argument\)\nwhoareyou rc=255$/m);
@@ -125,6 +125,147 @@ t.test('fetch, put, getdir, remove, whoami: a job reaches its submit directory',
   t.match(spooledOut, /^put rc=0$/m);
 });
 
+t.test('read, write, put -mode and from stdin, stat, lstat, statfs, rmdir, link, readlink, access, chmod, chown, truncate, utime', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  const chirp = await chirpPath(pool);
+  const sub = (name: string) => path.join(pool.dir, name);
+  fs.writeFileSync(sub('data.txt'), '0123456789');
+  fs.writeFileSync(sub('target.txt'), 'xxxxxxxxxxxxxxxxxxxx');
+  fs.writeFileSync(sub('log.txt'), 'first\n');
+  fs.mkdirSync(sub('empty'));
+  fs.mkdirSync(path.join(sub('full'), 'inner'), { recursive: true });
+  fs.writeFileSync(path.join(sub('full'), 'inner', 'f.txt'), 'f');
+  writeExecutable(
+    sub('io.sh'),
+    [
+      '#!/bin/sh',
+      `C="${chirp}"`,
+      "printf 'hello world\\n' > local.txt",
+      '"$C" read data.txt 5; echo "read rc=$?"',
+      '"$C" read -offset 3 data.txt 4; echo "pread rc=$?"',
+      '"$C" read -stride 2 4 data.txt 6; echo "sread rc=$?"',
+      '"$C" read data.txt 0; echo "read none rc=$?"',
+      '"$C" read missing.txt 5; echo "read missing rc=$?"',
+      '"$C" write target.txt local.txt; echo "write rc=$?"',
+      '"$C" write -offset 14 target.txt local.txt 3; echo "write offset rc=$?"',
+      '"$C" write -stride 1 3 target.txt local.txt 2; echo "swrite rc=$?"',
+      '"$C" write nowhere.txt local.txt; echo "write missing rc=$?"',
+      '"$C" put -mode cwa local.txt log.txt; echo "put append rc=$?"',
+      'echo piped | "$C" put - piped.txt; echo "put stdin rc=$?"',
+      '"$C" put -mode cwx local.txt data.txt; echo "put exclusive rc=$?"',
+      '"$C" stat data.txt; echo "stat rc=$?"',
+      '"$C" stat missing.txt; echo "stat missing rc=$?"',
+      '"$C" link data.txt hard.txt; echo "link rc=$?"',
+      '"$C" link -s data.txt soft.txt; echo "symlink rc=$?"',
+      '"$C" readlink soft.txt 100; echo "readlink rc=$?"',
+      '"$C" lstat soft.txt; echo "lstat rc=$?"',
+      '"$C" statfs .; echo "statfs rc=$?"',
+      '"$C" access data.txt rw; echo "access rw rc=$?"',
+      '"$C" access data.txt x; echo "access x rc=$?"',
+      '"$C" access data.txt q; echo "access bad rc=$?"',
+      '"$C" chmod data.txt 640; echo "chmod rc=$?"',
+      '"$C" chown data.txt -1 -1; echo "chown rc=$?"',
+      '"$C" truncate log.txt 8; echo "truncate rc=$?"',
+      '"$C" utime data.txt 1000000000 1000000000; echo "utime rc=$?"',
+      '"$C" rmdir empty; echo "rmdir rc=$?"',
+      '"$C" rmdir full; echo "rmdir full rc=$?"',
+      '"$C" rmdir -r full; echo "rmdir -r rc=$?"',
+      `"$C" stat ${path.join(pool.home, 'condor_config')}; echo "stat pool rc=$?"`,
+      '"$C" mkdir d; echo "mkdir rc=$?"',
+    ].join('\n') + '\n',
+  );
+  fs.writeFileSync(sub('io.sub'), 'executable = io.sh\nshould_transfer_files = YES\nwant_io_proxy = true\noutput = io.out\nerror = io.err\nlog = io.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['io.sub'])).code, 0);
+  await waitForEvents(sub('io.log'), (ev) => ev.some((e) => e.code === 5), 120_000);
+  const out = fs.readFileSync(sub('io.out'), 'utf8');
+  const err = fs.readFileSync(sub('io.err'), 'utf8');
+  // read prints what it read and exits with how much (condor_chirp returns the call's result).
+  t.match(out, /^01234\nread rc=5$/m);
+  t.match(out, /^3456\npread rc=4$/m, '-offset: pread');
+  t.match(out, /^014589\nsread rc=6$/m, '-stride 2 4: 2 bytes every 4');
+  t.match(out, /^\tError: 22 \(Invalid argument\)\nread none rc=255$/m, 'the shadow refuses a read of 0 bytes');
+  t.match(out, /^\tError: 2 \(No such file or directory\)\nread missing rc=255$/m);
+  // write without a length: one pwrite of up to 1024 bytes at 0, into a file that must exist ("w", no c).
+  t.match(out, /^write rc=12$/m);
+  t.match(out, /^write offset rc=3$/m);
+  t.match(out, /^swrite rc=2$/m);
+  t.equal(fs.readFileSync(sub('target.txt'), 'utf8'), 'heleo world\nxxhelxxx', 'pwrite at 0, pwrite at 14, swrite of 1 byte at 0 then at 3');
+  t.match(out, /^\tError: 2 \(No such file or directory\)\nwrite missing rc=255$/m);
+  t.notOk(fs.existsSync(sub('nowhere.txt')));
+  t.match(out, /^put append rc=0$/m);
+  t.match(out, /^put stdin rc=0$/m);
+  t.equal(fs.readFileSync(sub('piped.txt'), 'utf8'), 'piped\n', 'put - reads stdin');
+  t.match(out, /^\tError: 17 \(File exists\)\nput exclusive rc=255$/m);
+  t.match(err, /^Can't chirp_client_open data\.txt:-1$/m);
+  t.match(out, /^device: \d+\ninode: \d+\nmode: 33188\nnlink: 1\nuid: \d+\ngid: \d+\nrdevice: 0\nsize: 10\nblksize: \d+\nblocks: \d+\natime: .+\nmtime: .+\nctime: .+\nstat rc=0$/m);
+  t.match(out, /^\tError: 2 \(No such file or directory\)\nstat missing rc=255$/m);
+  t.match(out, /^link rc=0$/m);
+  t.match(out, /^symlink rc=0$/m);
+  t.equal(fs.readlinkSync(sub('soft.txt')), 'data.txt');
+  t.match(out, /^data\.txt\nreadlink rc=8$/m);
+  t.match(out, /^mode: 41471\n(?:.*\n){10}lstat rc=0$/m, 'lstat: the link itself (0120777)');
+  t.match(out, /^f_type: \d+\nf_bsize: \d+\nf_blocks: \d+\nf_bfree: \d+\nf_bavail: \d+\nf_files: \d+\nf_ffree: \d+\nstatfs rc=0$/m);
+  t.match(out, /^access rw rc=0$/m);
+  t.match(out, /^\tError: 13 \(Permission denied\)\naccess x rc=255$/m);
+  t.match(out, /^access bad rc=255$/m);
+  t.match(err, /^invalid mode char 'q'$/m);
+  t.match(out, /^chmod rc=0$/m);
+  t.match(out, /^chown rc=0$/m);
+  t.match(out, /^truncate rc=0$/m);
+  t.equal(fs.readFileSync(sub('log.txt'), 'utf8'), 'first\nhe', 'put -mode cwa appended, then truncate cut to 8 bytes');
+  t.match(out, /^utime rc=0$/m);
+  const data = fs.statSync(sub('data.txt'));
+  t.equal(data.mode & 0o777, 0o640);
+  t.equal(data.mtimeMs, 1e12);
+  t.equal(data.nlink, 2, 'the hard link');
+  t.match(out, /^rmdir rc=0$/m);
+  t.notOk(fs.existsSync(sub('empty')));
+  t.match(out, /^\tError: 39 \(Directory not empty\)\nrmdir full rc=255$/m);
+  t.match(out, /^rmdir -r rc=0$/m);
+  t.notOk(fs.existsSync(sub('full')));
+  t.match(out, /^\tError: 13 \(Permission denied\)\nstat pool rc=255$/m, "the pool's own directory is refused to every call");
+  t.match(out, /^Unknown command mkdir\nUsage:\n/m, 'condor_chirp has no mkdir (the protocol has)');
+});
+
+t.test("a descriptor the job leaves open is the schedd's until the run is over, then closed", { skip: !fs.existsSync('/bin/bash') && 'no /bin/bash' }, async (t) => {
+  const pool = await startPool(t, { startds: 1, periodic: 1 });
+  const held = path.join(pool.dir, 'held.txt');
+  fs.writeFileSync(held, 'kept open\n');
+  // The job speaks the protocol itself (bash's /dev/tcp): it opens a file, says so, and exits without closing it.
+  writeExecutable(
+    path.join(pool.dir, 'holder.sh'),
+    [
+      '#!/bin/bash',
+      'read -r host port cookie < "$_CONDOR_CHIRP_CONFIG"',
+      'exec 3<>"/dev/tcp/$host/$port"',
+      "printf 'cookie %s\\nopen held.txt r 0\\n' \"$cookie\" >&3",
+      'read -r authenticated <&3; read -r fd <&3; read -r stat <&3',
+      'echo "cookie $authenticated fd $fd"',
+      `: > ${path.join(pool.dir, 'opened')}`,
+      `i=0; while [ ! -e ${path.join(pool.dir, 'go')} ]; do i=$((i+1)); [ $i -gt 3000 ] && exit 3; sleep 0.02; done`,
+    ].join('\n') + '\n',
+  );
+  fs.writeFileSync(path.join(pool.dir, 'holder.sub'), 'executable = holder.sh\nshould_transfer_files = YES\nwant_io_proxy = true\noutput = holder.out\nlog = holder.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['holder.sub'])).code, 0);
+  const scheddHolds = () => {
+    const fds = `/proc/${pool.process.pid}/fd`;
+    return fs.readdirSync(fds).some((fd) => {
+      try {
+        return fs.readlinkSync(path.join(fds, fd)) === fs.realpathSync(held);
+      } catch {
+        return false;
+      }
+    });
+  };
+  await eventually('the job to open the file', () => (fs.existsSync(path.join(pool.dir, 'opened')) ? true : undefined), 120_000);
+  t.ok(scheddHolds(), 'while the run goes on, the schedd holds the descriptor');
+  fs.writeFileSync(path.join(pool.dir, 'go'), '');
+  await waitForEvents(path.join(pool.dir, 'holder.log'), (ev) => ev.some((e) => e.code === 5), 120_000);
+  t.match(fs.readFileSync(path.join(pool.dir, 'holder.out'), 'utf8'), /^cookie 0 fd 3$/m);
+  await eventually('the schedd to close the ended run’s descriptor', () => (scheddHolds() ? undefined : true), 30_000);
+  t.pass('closed once the run was over');
+});
+
 // The job runs condor_chirp from this checkout (the pool's LIBEXEC) as the test user.
 const libexec = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'cli', 'libexec', 'condor_chirp');
 
@@ -143,6 +284,16 @@ t.test("a root schedd reads and writes a chirping job's files with its owner's r
       `"$C" put mine.txt ${path.join(rootOnly, 'theirs.txt')}; echo "put root-only rc=$?"`,
       `"$C" fetch ${secret} secret.txt; echo "fetch secret rc=$?"`,
       `"$C" getdir ${rootOnly}; echo "getdir rc=$?"`,
+      `"$C" read ${secret} 5; echo "read secret rc=$?"`,
+      `"$C" write ${secret} mine.txt; echo "write secret rc=$?"`,
+      `"$C" stat ${secret}; echo "stat secret rc=$?"`,
+      `"$C" access ${secret} r; echo "access secret rc=$?"`,
+      '"$C" access mine.txt rw; echo "access own rc=$?"',
+      `"$C" chmod ${secret} 644; echo "chmod secret rc=$?"`,
+      '"$C" chown mine.txt 0 0; echo "chown to root rc=$?"',
+      `"$C" rmdir ${rootOnly}; echo "rmdir root-only rc=$?"`,
+      `"$C" put -mode cwt mine.txt ${path.join(rootOnly, 'opened.txt')}; echo "open root-only rc=$?"`,
+      '"$C" put -mode cwt mine.txt opened.txt; echo "open own rc=$?"',
     ].join('\n') + '\n',
   );
   fs.writeFileSync(path.join(pool.dir, 'owner.sub'), 'executable = owner.sh\nshould_transfer_files = YES\nwant_io_proxy = true\noutput = owner.out\nerror = owner.err\nlog = root.log\nhold = true\nqueue\n');
@@ -160,4 +311,22 @@ t.test("a root schedd reads and writes a chirping job's files with its owner's r
   t.match(out, /^fetch secret rc=1$/m);
   t.match(err, /^chirp: couldn't getfile: Permission denied$/m, 'what the owner may not read is not sent');
   t.match(out, /^\ngetdir rc=1$/m, 'the owner may list a directory it can read (empty: its end line)');
+  // open and the path calls: the owner's rights, as the shadow switched to the owner has them.
+  t.match(out, /^\tError: 13 \(Permission denied\)\nread secret rc=255$/m);
+  t.match(out, /^\tError: 13 \(Permission denied\)\nwrite secret rc=255$/m);
+  t.match(out, /^device: \d+\n(?:.*\n){3}uid: 0\n(?:.*\n){8}stat secret rc=0$/m, 'stat needs only the way to the file');
+  t.match(out, /^\tError: 13 \(Permission denied\)\naccess secret rc=255$/m, "access answers for the owner, not the root schedd");
+  t.match(out, /^access own rc=0$/m);
+  t.match(out, /^\tError: 13 \(Permission denied\)\nchmod secret rc=255$/m, 'EPERM, converted to NOT_AUTHORIZED');
+  t.equal(fs.statSync(secret).mode & 0o777, 0o600);
+  t.match(out, /^\tError: 13 \(Permission denied\)\nchown to root rc=255$/m);
+  t.equal(fs.statSync(path.join(pool.dir, 'mine.txt')).uid, user.uid);
+  t.match(out, /^\tError: 13 \(Permission denied\)\nrmdir root-only rc=255$/m);
+  t.ok(fs.existsSync(rootOnly));
+  t.match(out, /^\tError: 13 \(Permission denied\)\nopen root-only rc=255$/m);
+  t.match(err, /^Can't chirp_client_open .*opened\.txt:-1$/m);
+  t.same(fs.readdirSync(rootOnly), []);
+  t.match(out, /^open own rc=0$/m);
+  t.equal(fs.statSync(path.join(pool.dir, 'opened.txt')).uid, user.uid, 'a file open creates is the owner\'s');
+  t.equal(fs.readFileSync(path.join(pool.dir, 'opened.txt'), 'utf8'), 'mine\n');
 });

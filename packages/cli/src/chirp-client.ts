@@ -97,6 +97,33 @@ export class ChirpClient {
     return this.reply();
   }
 
+  /** A command whose bytes follow its line at once (write, pwrite, swrite: chirp_client_write), then its result. */
+  async commandWithBytes(line: string, bytes: Buffer): Promise<ChirpResult> {
+    this.socket.write(`${line}\n`);
+    this.socket.write(bytes);
+    return this.reply();
+  }
+
+  /** fgets: the next line of the reply (open's and stat's stat line), or a fatal request error named `what`. */
+  async line(what: string): Promise<string> {
+    for (;;) {
+      const newline = this.buffered.indexOf(0x0a);
+      if (newline >= 0 || this.buffered.length >= CHIRP_LINE_MAX - 1) {
+        const end = newline >= 0 ? newline + 1 : CHIRP_LINE_MAX - 1;
+        const line = this.buffered.subarray(0, end).toString('utf8');
+        this.buffered = this.buffered.subarray(end);
+        return line;
+      }
+      if (this.ended) {
+        if (this.buffered.length === 0) throw new ChirpFatal(`chirp: couldn't ${what}: Success\n`);
+        const rest = this.buffered.toString('utf8');
+        this.buffered = Buffer.alloc(0);
+        return rest;
+      }
+      await this.more();
+    }
+  }
+
   /** Bytes sent as they are (putfile's data, after its reply). */
   send(bytes: Buffer): void {
     this.socket.write(bytes);

@@ -10,6 +10,10 @@ import {
   ReserveReply,
   RunAttributeReply,
   RunDirectoryReply,
+  RunFileCallReply,
+  type RunDescriptorReadQuery,
+  type RunDescriptorWriteQuery,
+  type RunFileCallBody,
   RunFileWrittenReply,
   RunStreamReply,
   SubmissionReply,
@@ -255,6 +259,22 @@ export class ScheddClient {
     return (await this.transport.json('GET', url, RunDirectoryReply, undefined, this.runHeaders(runId))).listing;
   }
 
+  /** A Chirp path or descriptor call (open, stat, mkdir, …) carried out on the submit side for the run (a ScheddRefused 422 carries the errno). */
+  runFileCall(jobId: string, runId: string, body: RunFileCallBody): Promise<RunFileCallReply> {
+    return this.transport.json('POST', `/v1/jobs/${jobId}/runs/${runId}/file-calls`, RunFileCallReply, JSON.stringify(body), this.runHeaders(runId));
+  }
+
+  /** Chirp's read, pread or sread on a descriptor the run opened: the bytes read. */
+  readRunDescriptor(jobId: string, runId: string, fd: number, query: RunDescriptorReadQuery): Promise<Buffer> {
+    return this.transport.bytes(`/v1/jobs/${jobId}/runs/${runId}/descriptors/${fd}?${descriptorQuery(query)}`, this.runHeaders(runId));
+  }
+
+  /** Chirp's write, pwrite or swrite on a descriptor the run opened: how many bytes were written. */
+  async writeRunDescriptor(jobId: string, runId: string, fd: number, query: RunDescriptorWriteQuery, data: Buffer): Promise<number> {
+    const url = `/v1/jobs/${jobId}/runs/${runId}/descriptors/${fd}?${descriptorQuery(query)}`;
+    return (await this.transport.octets('PUT', url, RunFileWrittenReply, data, this.runHeaders(runId))).written;
+  }
+
   /** stream_output/stream_error: opens the job's submit-side file (truncated, or appended to); where the stream goes on. */
   async openRunStream(jobId: string, runId: string, stream: 'stdout' | 'stderr', truncate: boolean): Promise<number> {
     return (await this.transport.json('POST', `/v1/jobs/${jobId}/runs/${runId}/streams/${stream}/open`, RunStreamReply, JSON.stringify({ truncate }), this.runHeaders(runId))).offset;
@@ -282,6 +302,12 @@ export class ScheddClient {
       'x-tinycondor-after-report': String(this.reportsBefore(runId)),
     };
   }
+}
+
+function descriptorQuery(query: Partial<RunDescriptorReadQuery>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+  return params.toString();
 }
 
 function queryString(query: HistoryAdsQuery): string {

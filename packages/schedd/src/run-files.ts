@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import { dirListing, longDirListing, MAX_REMOTE_BUF_SIZE, remoteFileAccessAllowed, submitSidePath } from '@tinycondor/shared/chirp/remote-files';
 import { isSpooled } from '@tinycondor/shared/transfer-files';
+import type { JobUser } from '@tinycondor/shared/job-user';
 import type { StoredJob } from './job-store.js';
 import type { Schedd } from './schedd.js';
 
@@ -16,12 +17,13 @@ export interface FileFailure {
 
 const write = promisify(fs.write);
 
-const failure = (errno: string, error: string): FileFailure => ({ errno, error });
+export const failure = (errno: string, error: string): FileFailure => ({ errno, error });
 
-/** A thrown system error as the errno it carries (EIO for anything else). */
-function failureOf(err: unknown, file: string): FileFailure {
+/** A thrown system error as the errno it carries (EINVAL for an argument Node refuses, EIO for anything else). */
+export function failureOf(err: unknown, file: string): FileFailure {
   const e = err as NodeJS.ErrnoException;
-  return failure(typeof e.code === 'string' && /^E[A-Z0-9]+$/.test(e.code) ? e.code : 'EIO', `${file}: ${e.message}`);
+  if (typeof e.code === 'string' && /^E[A-Z0-9]+$/.test(e.code)) return failure(e.code, `${file}: ${e.message}`);
+  return failure(err instanceof RangeError || e.code?.startsWith('ERR_INVALID_ARG') === true ? 'EINVAL' : 'EIO', `${file}: ${e.message}`);
 }
 
 /**
@@ -118,17 +120,22 @@ export class RunFiles {
   }
 
   /**
-   * The file a request is on and the rights it is handled with, or its refusal: ENOENT for an empty path,
-   * EACCES where the shadow's access check (`checked`) or the pool's guard refuses, or no rights can be taken.
+   * The file a request is on, the rights it is handled with and whose they are (undefined: the schedd's),
+   * or its refusal: ENOENT for an empty path, EACCES where the shadow's access check (`checked`) or the
+   * pool's guard refuses, or no rights can be taken.
    */
-  private target(job: StoredJob, jobPath: string, checked: boolean): { file: string; rights: FileRights } | FileFailure {
+  target(job: StoredJob, jobPath: string, checked: boolean, holdsPool = false): { file: string; rights: FileRights; user: JobUser | undefined } | FileFailure {
     const file = submitSidePath(job.ad.getString('Iwd') ?? '/', jobPath);
     if (file === undefined) return failure('ENOENT', 'an empty path');
     if (checked && !remoteFileAccessAllowed(job.ad)) return failure('EACCES', `${file}: the job wants no remote file access (WantIOProxy)`);
-    const refused = this.schedd.fileGuard.refusal(file, [this.schedd.spool.jobDir(job.cluster, job.proc)]);
+    const ownDirs = [this.schedd.spool.jobDir(job.cluster, job.proc)];
+    // What removes or moves a whole tree (rmall, rename) must not take the pool's directory with it.
+    const refused = holdsPool ? this.schedd.fileGuard.readRefusal(file, ownDirs) : this.schedd.fileGuard.refusal(file, ownDirs);
     if (refused !== undefined) return failure('EACCES', refused);
     try {
-      return { file, rights: isSpooled(job.ad) ? daemonRights : this.schedd.ownerRights.forOwner(job.ad.getString('Owner')) };
+      if (isSpooled(job.ad)) return { file, rights: daemonRights, user: undefined };
+      const owner = job.ad.getString('Owner');
+      return { file, rights: this.schedd.ownerRights.forOwner(owner), user: this.schedd.ownerRights.userFor(owner) };
     } catch (err) {
       return failure('EACCES', (err as Error).message);
     }

@@ -52,6 +52,7 @@ import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { OwnerRights } from './owner-rights.js';
 import { JobStore, runKept, type RunAssignment, type StoredJob } from './job-store.js';
 import { Matchmaker, type Candidate, type ShareState } from './matchmaker.js';
+import { RunDescriptors } from './run-file-calls.js';
 import { PoolFileGuard } from './pool-file-guard.js';
 import { QueuedStarts } from './queued-starts.js';
 import type { ScheddObserver } from './schedd-observer.js';
@@ -183,6 +184,8 @@ export class Schedd {
   readonly fileGuard: PoolFileGuard;
   /** Whose rights a job's files (inputs, outputs, user log) are handled with. */
   readonly ownerRights = new OwnerRights();
+  /** The descriptors running jobs opened through Chirp, each run's closed when it is over. */
+  readonly runDescriptors: RunDescriptors;
   private matchScheduled = false;
   private policyTimer: NodeJS.Timeout | undefined;
   /** The periodic policy's pass under way, if any. */
@@ -214,6 +217,7 @@ export class Schedd {
     this.epochSettings = () => epochSettings(() => undefined, spool.spoolDir).settings;
     this.epochs = new EpochHistory(db, () => this.epochSettings(), log.child({ component: 'epoch-history' }));
     this.fileGuard = new PoolFileGuard(settings.poolRoot);
+    this.runDescriptors = new RunDescriptors((jobId, runId, startd) => this.currentRun(jobId, runId, startd) !== undefined, log);
     this.queuedStarts = new QueuedStarts({
       store: this.store,
       registry: this.registry,
@@ -266,6 +270,7 @@ export class Schedd {
     this.events.flush();
     this.epochs.flush();
     this.policyTimer = setInterval(() => {
+      this.runDescriptors.sweep();
       // A pass still going (a big queue, slow expressions) is not started over beside itself.
       if (this.policyPass) return;
       this.policyPass = this.evaluatePeriodicPolicies()
@@ -301,6 +306,7 @@ export class Schedd {
       this.log.error({ err }, 'the accountant could not be saved');
     }
     if (this.policyTimer) clearInterval(this.policyTimer);
+    this.runDescriptors.closeAll();
     this.startdSessions.stop();
     this.localRuns.close();
     this.registry.closeAll('schedd shutting down');

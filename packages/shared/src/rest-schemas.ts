@@ -454,6 +454,49 @@ export type RunDirectoryReply = Static<typeof RunDirectoryReply>;
 export const RunFileErrorReply = Type.Object({ error: Type.String(), errno: Type.String({ pattern: '^E[A-Z0-9]+$' }) });
 export type RunFileErrorReply = Static<typeof RunFileErrorReply>;
 
+const Int32 = Type.Integer({ minimum: -2147483648, maximum: 2147483647 });
+/**
+ * A Chirp path or descriptor call without bulk data (open, close, lseek, fsync, fstat, fstatfs, fchown, fchmod,
+ * ftruncate, rename, mkdir, rmdir, rmall, link, symlink, readlink, stat, lstat, statfs, access, chmod, chown,
+ * lchown, truncate, utime) with the words the job sent; each call names the fields it needs.
+ */
+export const RunFileCallBody = Type.Object(
+  {
+    call: Type.Union(
+      ['open', 'close', 'lseek', 'fsync', 'fstat', 'fstatfs', 'fchown', 'fchmod', 'ftruncate', 'rename', 'mkdir', 'rmdir', 'rmall', 'link', 'symlink', 'readlink', 'stat', 'lstat', 'statfs', 'access', 'chmod', 'chown', 'lchown', 'truncate', 'utime'].map((name) => Type.Literal(name)),
+    ),
+    path: Type.Optional(ChirpWord),
+    newPath: Type.Optional(ChirpWord),
+    flags: Type.Optional(ChirpWord),
+    fd: Type.Optional(Int32),
+    mode: Type.Optional(Int32),
+    offset: Type.Optional(Int32),
+    whence: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 })),
+    uid: Type.Optional(Int32),
+    gid: Type.Optional(Int32),
+    length: Type.Optional(Int32),
+    actime: Type.Optional(Int32),
+    mtime: Type.Optional(Int32),
+  },
+  { additionalProperties: false },
+);
+export type RunFileCallBody = Static<typeof RunFileCallBody>;
+/** A call's result (open's descriptor, lseek's position, readlink's length, else 0), with stat_string's or statfs_string's line, or readlink's bytes (base64). */
+export const RunFileCallReply = Type.Object({ result: Type.Integer(), line: Type.Optional(Type.String()), data: Type.Optional(Type.String()) });
+export type RunFileCallReply = Static<typeof RunFileCallReply>;
+/** A descriptor the run opened. */
+export const RunDescriptorParams = Type.Object({ jobId: JobIdSchema, runId: RunIdSchema, fd: Int32 });
+export type RunDescriptorParams = Static<typeof RunDescriptorParams>;
+/** read (no offset), pread (offset), sread (offset and stride): at most `length` bytes. */
+export const RunDescriptorReadQuery = Type.Object(
+  { length: Int32, offset: Type.Optional(Int32), strideLength: Type.Optional(Int32), strideSkip: Type.Optional(Int32) },
+  { additionalProperties: false },
+);
+export type RunDescriptorReadQuery = Static<typeof RunDescriptorReadQuery>;
+/** write (no offset), pwrite (offset), swrite (offset and stride) of the body. */
+export const RunDescriptorWriteQuery = Type.Object({ offset: Type.Optional(Int32), strideLength: Type.Optional(Int32), strideSkip: Type.Optional(Int32) }, { additionalProperties: false });
+export type RunDescriptorWriteQuery = Static<typeof RunDescriptorWriteQuery>;
+
 /** Most bytes of a streamed stdout/stderr one request carries (base64 in the body). */
 export const MAX_STREAM_CHUNK_BYTES = 256 * 1024;
 /** stream_output / stream_error: which of the job's streams. */

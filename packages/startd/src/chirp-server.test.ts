@@ -126,6 +126,36 @@ t.test("file calls: getfile's bytes after their length; putfile's reply, then it
   t.same(received, [payload]);
 });
 
+t.test("descriptor calls: a reply line then its data; a write's bytes before its only reply; bytes refused are read and dropped", async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chirp-server-'));
+  const written: Buffer[] = [];
+  const backend = {
+    answer: async (request: ActionableRequest): Promise<ChirpAnswer> => {
+      if (request.kind === 'open') return { code: 3, data: '1 2 3 4 5 6 7 8 9 10 11 12 13\n' };
+      if (request.kind === 'read') return { code: 4, data: Buffer.from('ab\ncd') };
+      if (request.kind === 'write') {
+        if (request.length > 100) return { discard: request.length, code: -8 };
+        return { receiveFirst: { length: request.length, then: async (bytes) => (written.push(bytes), { code: bytes.length }) } };
+      }
+      return { code: 0 };
+    },
+  };
+  const configFile = path.join(dir, '.chirp.config');
+  const server = await ChirpServer.open({ configFile, enablement: { files: true, updates: false, delayed: false }, backend, log: pino({ level: 'silent' }) });
+  t.teardown(() => {
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const [, port, cookie] = fs.readFileSync(configFile, 'utf8').trim().split(' ');
+  const opened = await exchange(Number(port), `cookie ${cookie}\nopen f r 0\nread 3 4\nclose 3\n`, 5);
+  t.equal(opened.text, '0\n3\n1 2 3 4 5 6 7 8 9 10 11 12 13\n4\nab\ncd0\n');
+  // The bytes look like requests: they are data all the same, as are the 200 a refused write sends.
+  const data = Buffer.from('close 3\nxy');
+  const wrote = await exchange(Number(port), Buffer.concat([Buffer.from(`cookie ${cookie}\nwrite 3 ${data.length}\n`), data, Buffer.from('write 3 200\n'), Buffer.alloc(200, 10), Buffer.from('close 3\n')]), 4);
+  t.equal(wrote.text, `0\n${data.length}\n-8\n0\n`);
+  t.same(written, [data]);
+});
+
 t.test('delayed updates: the prefix, the most names, the lookup and the take', async (t) => {
   const jobAd = new ClassAd().setExpr('ChirpOld', '"from the ad"');
   const delayed = new DelayedUpdates(['Chirp*'], 2);

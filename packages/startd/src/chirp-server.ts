@@ -8,13 +8,17 @@ import { CHIRP_LINE_MAX, CHIRP_VERSION, ChirpError, parseChirpRequest, presented
 export type ActionableRequest = Exclude<ChirpRequest, { kind: 'invalid' | 'version' }>;
 
 /**
- * A request's outcome: a code (0 or a CHIRP_ERROR_*) for the reply line, or a value sent as its length then
- * its bytes. A code may go on to `receive` bytes the job sends after it (putfile's data): once they are all
- * read they are handed to `then`, whose code is a second reply line.
+ * A request's outcome: a code (0 or a CHIRP_ERROR_*, or a count) for the reply line, then any `data` sent as
+ * it is (a stat line, bytes read), or a value sent as its length then its bytes. A code may go on to
+ * `receive` bytes the job sends after it (putfile's data): once they are all read they are handed to
+ * `then`, whose code is a second reply line. A write's bytes come before its only reply (`receiveFirst`);
+ * bytes the submit side will not take are read and dropped before the reply (`discard`).
  */
 export type ChirpAnswer =
-  | { code: number; receive?: { length: number; then: (bytes: Buffer) => Promise<{ code: number }> } }
-  | { value: string | Buffer };
+  | { code: number; data?: string | Buffer; receive?: { length: number; then: (bytes: Buffer) => Promise<{ code: number }> } }
+  | { value: string | Buffer }
+  | { receiveFirst: { length: number; then: (bytes: Buffer) => Promise<{ code: number }> } }
+  | { discard: number; code: number };
 
 export interface ChirpBackend {
   answer(request: ActionableRequest): Promise<ChirpAnswer>;
@@ -130,6 +134,14 @@ export class ChirpServer {
           const line = (nul < 0 ? raw : raw.subarray(0, nul)).toString('utf8');
           if (authenticated) {
             const answer = await this.answer(line);
+            if (answer.receiveFirst !== undefined || answer.discard !== undefined) {
+              socket.resume();
+              const first = answer.receiveFirst;
+              const bytes = first !== undefined ? await input.read(first.length) : await input.discard(answer.discard!);
+              if (bytes === undefined) return;
+              reply(first !== undefined ? `${(await this.settle(() => first.then(bytes))).code}\n` : answer.reply);
+              continue;
+            }
             reply(answer.reply);
             if (answer.receive !== undefined) {
               socket.resume();
@@ -170,8 +182,13 @@ export class ChirpServer {
     }
   }
 
-  /** The reply to an authenticated line (INVALID_REQUEST for what no allowed command matches), and the bytes it then reads. */
-  private async answer(line: string): Promise<{ reply: string | Buffer; receive?: { length: number; then: (bytes: Buffer) => Promise<{ code: number }> } }> {
+  /** The reply to an authenticated line (INVALID_REQUEST for what no allowed command matches), and the bytes it reads before or after it. */
+  private async answer(line: string): Promise<{
+    reply: string | Buffer;
+    receive?: { length: number; then: (bytes: Buffer) => Promise<{ code: number }> };
+    receiveFirst?: { length: number; then: (bytes: Buffer) => Promise<{ code: number }> };
+    discard?: number;
+  }> {
     const request = parseChirpRequest(line, this.enablement);
     if (request.kind === 'invalid') return { reply: `${ChirpError.InvalidRequest}\n` };
     if (request.kind === 'version') return { reply: `${CHIRP_VERSION}\n` };
@@ -180,7 +197,10 @@ export class ChirpServer {
       const bytes = typeof answer.value === 'string' ? Buffer.from(answer.value) : answer.value;
       return { reply: Buffer.concat([Buffer.from(`${bytes.length}\n`), bytes]) };
     }
-    return { reply: `${answer.code}\n`, receive: answer.receive };
+    if ('receiveFirst' in answer) return { reply: '', receiveFirst: answer.receiveFirst };
+    if ('discard' in answer) return { reply: `${answer.code}\n`, discard: answer.discard };
+    const data = answer.data === undefined ? [] : [typeof answer.data === 'string' ? Buffer.from(answer.data) : answer.data];
+    return { reply: data.length === 0 ? `${answer.code}\n` : Buffer.concat([Buffer.from(`${answer.code}\n`), ...data]), receive: answer.receive };
   }
 }
 
@@ -210,6 +230,25 @@ class ChirpInput {
   /** Where the first newline is among the first `within` bytes, or -1. */
   indexOfNewline(within: number): number {
     return this.joined().subarray(0, within).indexOf(0x0a);
+  }
+
+  /** The next `length` bytes read and dropped as they come; undefined when the connection ends first. */
+  async discard(length: number): Promise<Buffer | undefined> {
+    this.reading = true;
+    try {
+      for (let left = length; left > 0; ) {
+        if (this.size === 0) {
+          if (this.ended) return undefined;
+          await new Promise<void>((resolve) => (this.waiting = resolve));
+          continue;
+        }
+        left -= this.take(Math.min(this.size, left)).length;
+      }
+      return Buffer.alloc(0);
+    } finally {
+      this.waiting = undefined;
+      this.reading = false;
+    }
   }
 
   /** The first `length` bytes, taken out (there must be that many). */

@@ -3,6 +3,7 @@ import { ScheddRefused, type ScheddClient } from '@tinycondor/client';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ChirpError, MAX_DELAYED_VALUE_LENGTH } from '@tinycondor/shared/chirp/protocol';
 import { chirpCodeOfErrno, MAX_REMOTE_BUF_SIZE, whoAnswer } from '@tinycondor/shared/chirp/remote-files';
+import type { RunFileCallBody, RunFileCallReply } from '@tinycondor/shared/rest-schemas';
 import type { ActionableRequest, ChirpAnswer, ChirpBackend } from './chirp-server.js';
 import { delayedExpression, type DelayedUpdates } from './delayed-updates.js';
 
@@ -26,6 +27,13 @@ function errnoOf(body: string): string {
   } catch {
     return 'EIO';
   }
+}
+
+/** Where a read or write goes: at the descriptor's position, at an offset (pread, pwrite) or in strides (sread, swrite). */
+function placement(request: Extract<ActionableRequest, { kind: 'read' | 'pread' | 'sread' | 'write' | 'pwrite' | 'swrite' }>): { offset?: number; strideLength?: number; strideSkip?: number } {
+  if (!('offset' in request)) return {};
+  if (!('strideLength' in request)) return { offset: request.offset };
+  return { offset: request.offset, strideLength: request.strideLength, strideSkip: request.strideSkip };
 }
 
 /**
@@ -56,6 +64,14 @@ export function runChirpBackend(opts: { client: ScheddClient; jobId: string; run
       return { code: await client.putRunFile(jobId, runId, path, mode, data) };
     } catch (err) {
       log.info({ err, request: 'putfile' }, 'chirp request not carried out');
+      return { code: failureCode(err) };
+    }
+  };
+  const fileCall = async (body: RunFileCallBody, answer: (reply: RunFileCallReply) => ChirpAnswer): Promise<ChirpAnswer> => {
+    try {
+      return answer(await client.runFileCall(jobId, runId, body));
+    } catch (err) {
+      log.info({ err, request: body.call }, 'chirp request not carried out');
       return { code: failureCode(err) };
     }
   };
@@ -105,6 +121,83 @@ export function runChirpBackend(opts: { client: ScheddClient; jobId: string; run
           const opened = await written(path, mode, Buffer.alloc(0));
           if (opened.code < 0 || length === 0) return opened;
           return { code: 0, receive: { length, then: (bytes) => written(path, mode, bytes) } };
+        }
+        case 'open':
+          return fileCall({ call: 'open', path: request.path, flags: request.flags, mode: request.mode }, (r) => ({ code: r.result, data: r.line ?? '\n' }));
+        case 'close':
+        case 'fsync':
+          return fileCall({ call: request.kind, fd: request.fd }, (r) => ({ code: r.result }));
+        case 'lseek':
+          return fileCall({ call: 'lseek', fd: request.fd, offset: request.offset, whence: request.whence }, (r) => ({ code: r.result }));
+        case 'fstat':
+        case 'fstatfs':
+          return fileCall({ call: request.kind, fd: request.fd }, (r) => ({ code: r.result, data: r.line }));
+        case 'fchown':
+          return fileCall({ call: 'fchown', fd: request.fd, uid: request.uid, gid: request.gid }, (r) => ({ code: r.result }));
+        case 'fchmod':
+          return fileCall({ call: 'fchmod', fd: request.fd, mode: request.mode }, (r) => ({ code: r.result }));
+        case 'ftruncate':
+          return fileCall({ call: 'ftruncate', fd: request.fd, length: request.length }, (r) => ({ code: r.result }));
+        case 'rename':
+        case 'link':
+        case 'symlink':
+          return fileCall({ call: request.kind, path: request.path, newPath: request.newPath }, (r) => ({ code: r.result }));
+        case 'mkdir':
+        case 'access':
+        case 'chmod':
+          return fileCall({ call: request.kind, path: request.path, mode: request.mode }, (r) => ({ code: r.result }));
+        case 'rmdir':
+        case 'rmall':
+          return fileCall({ call: request.kind, path: request.path }, (r) => ({ code: r.result }));
+        case 'stat':
+        case 'lstat':
+        case 'statfs':
+          return fileCall({ call: request.kind, path: request.path }, (r) => ({ code: r.result, data: r.line }));
+        case 'readlink':
+          return fileCall({ call: 'readlink', path: request.path, length: request.length }, (r) => ({ code: r.result, data: Buffer.from(r.data ?? '', 'base64') }));
+        case 'chown':
+        case 'lchown':
+          return fileCall({ call: request.kind, path: request.path, uid: request.uid, gid: request.gid }, (r) => ({ code: r.result }));
+        case 'truncate':
+          return fileCall({ call: 'truncate', path: request.path, length: request.length }, (r) => ({ code: r.result }));
+        case 'utime':
+          return fileCall({ call: 'utime', path: request.path, actime: request.actime, mtime: request.mtime }, (r) => ({ code: r.result }));
+        case 'read':
+        case 'pread':
+        case 'sread': {
+          // The proxy's malloc of a negative length fails: NO_MEMORY (its read sends no reply at all then).
+          if (request.length < 0) return { code: ChirpError.NoMemory };
+          try {
+            const bytes = await client.readRunDescriptor(jobId, runId, request.fd, { length: request.length, ...placement(request) });
+            return { code: bytes.length, data: bytes };
+          } catch (err) {
+            log.info({ err, request: request.kind }, 'chirp request not carried out');
+            return { code: failureCode(err) };
+          }
+        }
+        case 'write':
+        case 'pwrite':
+        case 'swrite': {
+          // The proxy reads the bytes, then the shadow refuses an empty write or one over MAX_REMOTE_BUF_SIZE
+          // (EINVAL); a negative length fails the proxy's malloc before it reads anything (NO_MEMORY).
+          const { length } = request;
+          if (length < 0) return { code: ChirpError.NoMemory };
+          if (length === 0) return { code: ChirpError.InvalidRequest };
+          if (length > MAX_REMOTE_BUF_SIZE) return { discard: length, code: ChirpError.InvalidRequest };
+          const query = placement(request);
+          return {
+            receiveFirst: {
+              length,
+              then: async (bytes) => {
+                try {
+                  return { code: await client.writeRunDescriptor(jobId, runId, request.fd, query, bytes) };
+                } catch (err) {
+                  log.info({ err, request: request.kind }, 'chirp request not carried out');
+                  return { code: failureCode(err) };
+                }
+              },
+            },
+          };
         }
         case 'whoami':
         case 'whoareyou': {

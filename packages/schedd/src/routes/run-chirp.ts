@@ -11,8 +11,13 @@ import {
   RunAttributeParams,
   RunAttributeReply,
   RunConstrainBody,
+  RunDescriptorParams,
+  RunDescriptorReadQuery,
+  RunDescriptorWriteQuery,
   RunDirectoryQuery,
   RunDirectoryReply,
+  RunFileCallBody,
+  RunFileCallReply,
   RunFileErrorReply,
   RunFileQuery,
   RunFileWrittenReply,
@@ -21,7 +26,9 @@ import {
 } from '@tinycondor/shared/rest-schemas';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import type { Readable } from 'node:stream';
-import { RunFiles, type FileFailure } from '../run-files.js';
+import { MAX_REMOTE_BUF_SIZE } from '@tinycondor/shared/chirp/remote-files';
+import { RunFileCalls } from '../run-file-calls.js';
+import { failure, RunFiles, type FileFailure } from '../run-files.js';
 import type { Schedd } from '../schedd.js';
 import { bytesReply } from './byte-replies.js';
 import { currentRunOf, requireStartdKey } from './run-requests.js';
@@ -39,8 +46,8 @@ function sendFileFailure(reply: FastifyReply, request: { log: FastifyReply['log'
 
 /**
  * What HTCondor's shadow answers a running job's Chirp requests with (pseudo_set_job_attr, pseudo_get_job_attr,
- * pseudo_ulog, pseudo_constrain, and the file calls getfile, putfile, unlink, getdir, getlongdir), asked by the
- * job's startd for its current run.
+ * pseudo_ulog, pseudo_constrain, the file calls getfile, putfile, unlink, getdir, getlongdir, and open with
+ * the calls on its descriptors and the other path calls), asked by the job's startd for its current run.
  */
 export async function runChirpRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
@@ -176,4 +183,84 @@ export async function runChirpRoutes(app: FastifyInstance, opts: { schedd: Sched
       return 'errno' in listed ? sendFileFailure(reply, request, request.params.jobId, listed) : listed;
     },
   );
+
+  const calls = new RunFileCalls(files, schedd.runDescriptors);
+
+  api.post(
+    '/v1/jobs/:jobId/runs/:runId/file-calls',
+    {
+      schema: {
+        description:
+          "A Chirp call on a path or a descriptor the run opened (condor_chirp read, write, put -mode, stat, rmdir, …): open, close, lseek, fsync, fstat, fstatfs, fchown, fchmod, ftruncate, rename, mkdir, rmdir, rmall, link, symlink, readlink, stat, lstat, statfs, access, chmod, chown, lchown, truncate, utime, with the job owner's rights; 422 names the errno.",
+        params: RunParams,
+        headers: StartdTransferHeaders,
+        body: RunFileCallBody,
+        response: { 200: RunFileCallReply, ...fileRefusals },
+      },
+    },
+    async (request, reply) => {
+      const job = await currentRunOf(schedd, request, reply);
+      if (!job) return reply;
+      const result = calls.call(job, request.body);
+      return 'errno' in result ? sendFileFailure(reply, request, request.params.jobId, result) : result;
+    },
+  );
+
+  api.get(
+    '/v1/jobs/:jobId/runs/:runId/descriptors/:fd',
+    {
+      schema: {
+        description: 'Chirp read (at the descriptor\'s position), pread (`offset`) or sread (`offset`, `strideLength`, `strideSkip`): at most `length` bytes (1 to 256 MiB) of a descriptor the run opened.',
+        params: RunDescriptorParams,
+        headers: StartdTransferHeaders,
+        querystring: RunDescriptorReadQuery,
+        response: { 200: bytesReply('application/octet-stream'), ...fileRefusals },
+      },
+    },
+    async (request, reply) => {
+      const job = await currentRunOf(schedd, request, reply);
+      if (!job) return reply;
+      const read = calls.read(job, request.params.fd, request.query);
+      if ('errno' in read) return sendFileFailure(reply, request, request.params.jobId, read);
+      return reply.type('application/octet-stream').send(read);
+    },
+  );
+
+  api.put(
+    '/v1/jobs/:jobId/runs/:runId/descriptors/:fd',
+    {
+      schema: {
+        description: "Chirp write (at the descriptor's position), pwrite (`offset`) or swrite (`offset`, `strideLength`, `strideSkip`) of the body (1 byte to 256 MiB) to a descriptor the run opened; how many bytes were written.",
+        params: RunDescriptorParams,
+        headers: StartdTransferHeaders,
+        querystring: RunDescriptorWriteQuery,
+        response: { 200: RunFileWrittenReply, ...fileRefusals },
+      },
+    },
+    async (request, reply) => {
+      const job = await currentRunOf(schedd, request, reply);
+      if (!job) return reply;
+      const body = request.body as Readable | undefined;
+      const data = await boundedBody(body, Number(request.headers['content-length'] ?? 0));
+      if ('errno' in data) {
+        body?.resume();
+        return sendFileFailure(reply, request, request.params.jobId, data);
+      }
+      const written = calls.write(job, request.params.fd, request.query, data);
+      return 'errno' in written ? sendFileFailure(reply, request, request.params.jobId, written) : written;
+    },
+  );
+}
+
+/** A write's bytes, at most MAX_REMOTE_BUF_SIZE of them (more is EINVAL, as the shadow refuses that length). */
+async function boundedBody(body: Readable | undefined, declared: number): Promise<Buffer | FileFailure> {
+  if (declared > MAX_REMOTE_BUF_SIZE) return failure('EINVAL', `a write of ${declared} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body ?? []) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REMOTE_BUF_SIZE) return failure('EINVAL', `a write of more than ${MAX_REMOTE_BUF_SIZE} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }

@@ -41,7 +41,7 @@ t.test('what no allowed command matches is invalid', async (t) => {
   for (const line of ['getdir .', 'unlink f', 'getfile f', 'putfile f 420 3', 'whoami 10']) {
     t.same(parseChirpRequest(line, { files: false, updates: true, delayed: true }), { kind: 'invalid' }, `files not allowed: '${line}'`);
   }
-  for (const line of ['open f rw 0', 'read 3 10', 'rmdir d', 'stat f', 'putfile f 420', 'whoami', 'set_job_attr X', 'get_job_attr', '', 'bogus']) {
+  for (const line of ['open f rw', 'read 3', 'lookup f', 'lseek 3', 'lseek 3 0 3', 'putfile f 420', 'whoami', 'set_job_attr X', 'get_job_attr', '', 'bogus']) {
     t.same(parseChirpRequest(line, { files: true, updates: true, delayed: true }), { kind: 'invalid' }, `'${line}'`);
   }
 });
@@ -57,6 +57,42 @@ t.test('the file calls tinycondor carries out, when files are allowed', async (t
   t.same(parseChirpRequest('getdir results', files), { kind: 'getdir', path: 'results' });
   t.same(parseChirpRequest('whoami 5120', files), { kind: 'whoami', length: 5120 });
   t.same(parseChirpRequest('whoareyou host 64', files), { kind: 'whoareyou', host: 'host', length: 64 });
+});
+
+t.test('the descriptor and path calls, as handle_standard_request scans them', async (t) => {
+  const files = { files: true, updates: false, delayed: false };
+  t.same(parseChirpRequest('open out.txt cwt 420', files), { kind: 'open', path: 'out.txt', flags: 'cwt', mode: 420 });
+  t.same(parseChirpRequest('close 3', files), { kind: 'close', fd: 3 });
+  t.same(parseChirpRequest('lseek 3 -2 2', files), { kind: 'lseek', fd: 3, offset: -2, whence: 2 });
+  t.same(parseChirpRequest('read 3 10', files), { kind: 'read', fd: 3, length: 10 });
+  t.same(parseChirpRequest('write 3 10', files), { kind: 'write', fd: 3, length: 10 });
+  t.same(parseChirpRequest('pread 3 10 5', files), { kind: 'pread', fd: 3, length: 10, offset: 5 });
+  t.same(parseChirpRequest('pwrite 3 10 5', files), { kind: 'pwrite', fd: 3, length: 10, offset: 5 });
+  t.same(parseChirpRequest('sread 3 10 5 2 4', files), { kind: 'sread', fd: 3, length: 10, offset: 5, strideLength: 2, strideSkip: 4 });
+  t.same(parseChirpRequest('swrite 3 10 5 2 4', files), { kind: 'swrite', fd: 3, length: 10, offset: 5, strideLength: 2, strideSkip: 4 });
+  t.same(parseChirpRequest('fstat 3', files), { kind: 'fstat', fd: 3 });
+  t.same(parseChirpRequest('fstatfs 3', files), { kind: 'fstatfs', fd: 3 }, 'not fstat: its %d does not scan "fs"');
+  t.same(parseChirpRequest('fsync 3', files), { kind: 'fsync', fd: 3 });
+  t.same(parseChirpRequest('fchown 3 1 2', files), { kind: 'fchown', fd: 3, uid: 1, gid: 2 });
+  t.same(parseChirpRequest('fchmod 3 420', files), { kind: 'fchmod', fd: 3, mode: 420 });
+  t.same(parseChirpRequest('ftruncate 3 0', files), { kind: 'ftruncate', fd: 3, length: 0 });
+  t.same(parseChirpRequest('rename a b', files), { kind: 'rename', path: 'a', newPath: 'b' });
+  t.same(parseChirpRequest('mkdir d 493', files), { kind: 'mkdir', path: 'd', mode: 493 });
+  t.same(parseChirpRequest('rmdir d', files), { kind: 'rmdir', path: 'd' });
+  t.same(parseChirpRequest('rmall d', files), { kind: 'rmall', path: 'd' });
+  t.same(parseChirpRequest('link a b', files), { kind: 'link', path: 'a', newPath: 'b' });
+  t.same(parseChirpRequest('symlink a b', files), { kind: 'symlink', path: 'a', newPath: 'b' });
+  t.same(parseChirpRequest('readlink l 100', files), { kind: 'readlink', path: 'l', length: 100 }, 'not read: its %d does not scan "link"');
+  t.same(parseChirpRequest('statfs .', files), { kind: 'statfs', path: '.' });
+  t.same(parseChirpRequest('stat f', files), { kind: 'stat', path: 'f' });
+  t.same(parseChirpRequest('lstat f', files), { kind: 'lstat', path: 'f' });
+  t.same(parseChirpRequest('access f 6', files), { kind: 'access', path: 'f', mode: 6 });
+  t.same(parseChirpRequest('chmod f 384', files), { kind: 'chmod', path: 'f', mode: 384 });
+  t.same(parseChirpRequest('chown f 1 2', files), { kind: 'chown', path: 'f', uid: 1, gid: 2 });
+  t.same(parseChirpRequest('lchown f 1 2', files), { kind: 'lchown', path: 'f', uid: 1, gid: 2 });
+  t.same(parseChirpRequest('truncate f 3', files), { kind: 'truncate', path: 'f', length: 3 });
+  t.same(parseChirpRequest('utime f 1 2', files), { kind: 'utime', path: 'f', actime: 1, mtime: 2 });
+  t.same(parseChirpRequest('stat f', { files: false, updates: true, delayed: true }), { kind: 'invalid' }, 'only with files allowed');
 });
 
 t.test('cookie lines and client errnos', async (t) => {

@@ -120,49 +120,108 @@ export interface ChirpEnablement {
 
 /** A request the proxy acts on; `invalid` is answered INVALID_REQUEST, as every line no enabled command matches. */
 export type ChirpRequest =
+  | { kind: 'open'; path: string; flags: string; mode: number }
+  | { kind: 'close' | 'fsync' | 'fstat' | 'fstatfs'; fd: number }
+  | { kind: 'lseek'; fd: number; offset: number; whence: number }
+  | { kind: 'unlink' | 'rmdir' | 'rmall' | 'stat' | 'lstat' | 'statfs'; path: string }
+  | { kind: 'rename' | 'link' | 'symlink'; path: string; newPath: string }
+  | { kind: 'mkdir' | 'access' | 'chmod'; path: string; mode: number }
   | { kind: 'set_job_attr_delayed'; name: string; expr: string }
   | { kind: 'set_job_attr'; name: string; expr: string }
   | { kind: 'get_job_attr'; name: string }
   | { kind: 'get_job_attr_delayed'; name: string }
   | { kind: 'constrain'; expr: string }
+  | { kind: 'read' | 'write'; fd: number; length: number }
   | { kind: 'ulog'; text: string }
-  | { kind: 'unlink'; path: string }
+  | { kind: 'pread' | 'pwrite'; fd: number; length: number; offset: number }
+  | { kind: 'sread' | 'swrite'; fd: number; length: number; offset: number; strideLength: number; strideSkip: number }
+  | { kind: 'fchown'; fd: number; uid: number; gid: number }
+  | { kind: 'fchmod'; fd: number; mode: number }
+  | { kind: 'ftruncate'; fd: number; length: number }
   | { kind: 'getfile'; path: string }
   | { kind: 'putfile'; path: string; mode: number; length: number }
   | { kind: 'getlongdir'; path: string }
   | { kind: 'getdir'; path: string }
   | { kind: 'whoami'; length: number }
   | { kind: 'whoareyou'; host: string; length: number }
+  | { kind: 'readlink'; path: string; length: number }
+  | { kind: 'chown' | 'lchown'; path: string; uid: number; gid: number }
+  | { kind: 'truncate'; path: string; length: number }
+  | { kind: 'utime'; path: string; actime: number; mtime: number }
   | { kind: 'version' }
   | { kind: 'invalid' };
+
+/** The requests that work on a descriptor the job opened (open's number): the submit side keeps them per run. */
+export type DescriptorRequest = Extract<ChirpRequest, { fd: number }>;
 
 /**
  * Decodes an authenticated request line as handle_standard_request tries its commands: in its order,
  * each only if its flag allows it, the first that scans in full wins (so, as there, with updates
- * allowed `get_job_attr_delayed X` reads as get_job_attr of `_delayed`). Of the file commands (allowed by
- * `files`) tinycondor carries out unlink, getfile, putfile, getlongdir, getdir, whoami and whoareyou; the
- * others (open and what works on its descriptors, rename, mkdir, rmdir, rmall, stat, link, …) are invalid,
- * as on a proxy that does not know them.
+ * allowed `get_job_attr_delayed X` reads as get_job_attr of `_delayed`). `lookup` (the file's URL) is not
+ * carried out: it is invalid, as on a proxy that does not know it. As there, a line that starts `lseek`
+ * with a descriptor is lseek's, whatever follows: without a whence of 0, 1 or 2 it is invalid.
  */
 export function parseChirpRequest(line: string, allowed: ChirpEnablement): ChirpRequest {
   const scan = (fmt: string, count: number): string[] | undefined => {
     const values = scanChirp(line, fmt);
     return values.length === count ? values.map(String) : undefined;
   };
-  let words: string[] | undefined;
-  if (allowed.files && (words = scan('unlink %s', 1))) return { kind: 'unlink', path: words[0] };
-  if (allowed.delayed && (words = scan('set_job_attr_delayed %s %s', 2))) return { kind: 'set_job_attr_delayed', name: words[0], expr: words[1] };
-  if (allowed.updates && (words = scan('set_job_attr %s %s', 2))) return { kind: 'set_job_attr', name: words[0], expr: words[1] };
-  if (allowed.updates && (words = scan('get_job_attr %s', 1))) return { kind: 'get_job_attr', name: words[0] };
-  if (allowed.delayed && (words = scan('get_job_attr_delayed %s', 1))) return { kind: 'get_job_attr_delayed', name: words[0] };
-  if (allowed.updates && (words = scan('constrain %s', 1))) return { kind: 'constrain', expr: words[0] };
-  if (allowed.updates && (words = scan('ulog %s', 1))) return { kind: 'ulog', text: words[0] };
-  if (allowed.files && (words = scan('getfile %s', 1))) return { kind: 'getfile', path: words[0] };
-  if (allowed.files && (words = scan('putfile %s %d %d', 3))) return { kind: 'putfile', path: words[0], mode: toInt(words[1]), length: toInt(words[2]) };
-  if (allowed.files && (words = scan('getlongdir %s', 1))) return { kind: 'getlongdir', path: words[0] };
-  if (allowed.files && (words = scan('getdir %s', 1))) return { kind: 'getdir', path: words[0] };
-  if (allowed.files && (words = scan('whoami %d', 1))) return { kind: 'whoami', length: toInt(words[0]) };
-  if (allowed.files && (words = scan('whoareyou %s %d', 2))) return { kind: 'whoareyou', host: words[0], length: toInt(words[1]) };
+  const files = allowed.files;
+  let w: string[] | undefined;
+  if (files && (w = scan('open %s %s %d', 3))) return { kind: 'open', path: w[0], flags: w[1], mode: toInt(w[2]) };
+  if (files && (w = scan('close %d', 1))) return { kind: 'close', fd: toInt(w[0]) };
+  if (files) {
+    const lseek = scanChirp(line, 'lseek %d %d %d');
+    if (lseek.length > 0) {
+      const [fd, offset, whence] = lseek.map((n) => toInt(String(n)));
+      return lseek.length === 3 && whence >= 0 && whence <= 2 ? { kind: 'lseek', fd, offset, whence } : { kind: 'invalid' };
+    }
+  }
+  if (files && (w = scan('unlink %s', 1))) return { kind: 'unlink', path: w[0] };
+  if (files && (w = scan('rename %s %s', 2))) return { kind: 'rename', path: w[0], newPath: w[1] };
+  if (files && (w = scan('mkdir %s %d', 2))) return { kind: 'mkdir', path: w[0], mode: toInt(w[1]) };
+  if (files && (w = scan('rmdir %s', 1))) return { kind: 'rmdir', path: w[0] };
+  if (files && (w = scan('fsync %d', 1))) return { kind: 'fsync', fd: toInt(w[0]) };
+  if (allowed.delayed && (w = scan('set_job_attr_delayed %s %s', 2))) return { kind: 'set_job_attr_delayed', name: w[0], expr: w[1] };
+  if (allowed.updates && (w = scan('set_job_attr %s %s', 2))) return { kind: 'set_job_attr', name: w[0], expr: w[1] };
+  if (allowed.updates && (w = scan('get_job_attr %s', 1))) return { kind: 'get_job_attr', name: w[0] };
+  if (allowed.delayed && (w = scan('get_job_attr_delayed %s', 1))) return { kind: 'get_job_attr_delayed', name: w[0] };
+  if (allowed.updates && (w = scan('constrain %s', 1))) return { kind: 'constrain', expr: w[0] };
+  if (files && (w = scan('read %d %d', 2))) return { kind: 'read', fd: toInt(w[0]), length: toInt(w[1]) };
+  if (files && (w = scan('write %d %d', 2))) return { kind: 'write', fd: toInt(w[0]), length: toInt(w[1]) };
+  if (allowed.updates && (w = scan('ulog %s', 1))) return { kind: 'ulog', text: w[0] };
+  if (files && (w = scan('pread %d %d %d', 3))) return { kind: 'pread', fd: toInt(w[0]), length: toInt(w[1]), offset: toInt(w[2]) };
+  if (files && (w = scan('pwrite %d %d %d', 3))) return { kind: 'pwrite', fd: toInt(w[0]), length: toInt(w[1]), offset: toInt(w[2]) };
+  for (const kind of ['sread', 'swrite'] as const) {
+    if (files && (w = scan(`${kind} %d %d %d %d %d`, 5))) {
+      const [fd, length, offset, strideLength, strideSkip] = w.map(toInt);
+      return { kind, fd, length, offset, strideLength, strideSkip };
+    }
+  }
+  if (files && (w = scan('rmall %s', 1))) return { kind: 'rmall', path: w[0] };
+  if (files && (w = scan('fstat %d', 1))) return { kind: 'fstat', fd: toInt(w[0]) };
+  if (files && (w = scan('fstatfs %d', 1))) return { kind: 'fstatfs', fd: toInt(w[0]) };
+  if (files && (w = scan('fchown %d %d %d', 3))) return { kind: 'fchown', fd: toInt(w[0]), uid: toInt(w[1]), gid: toInt(w[2]) };
+  if (files && (w = scan('fchmod %d %d', 2))) return { kind: 'fchmod', fd: toInt(w[0]), mode: toInt(w[1]) };
+  if (files && (w = scan('ftruncate %d %d', 2))) return { kind: 'ftruncate', fd: toInt(w[0]), length: toInt(w[1]) };
+  if (files && (w = scan('getfile %s', 1))) return { kind: 'getfile', path: w[0] };
+  if (files && (w = scan('putfile %s %d %d', 3))) return { kind: 'putfile', path: w[0], mode: toInt(w[1]), length: toInt(w[2]) };
+  if (files && (w = scan('getlongdir %s', 1))) return { kind: 'getlongdir', path: w[0] };
+  if (files && (w = scan('getdir %s', 1))) return { kind: 'getdir', path: w[0] };
+  if (files && (w = scan('whoami %d', 1))) return { kind: 'whoami', length: toInt(w[0]) };
+  if (files && (w = scan('whoareyou %s %d', 2))) return { kind: 'whoareyou', host: w[0], length: toInt(w[1]) };
+  if (files && (w = scan('link %s %s', 2))) return { kind: 'link', path: w[0], newPath: w[1] };
+  if (files && (w = scan('symlink %s %s', 2))) return { kind: 'symlink', path: w[0], newPath: w[1] };
+  if (files && (w = scan('readlink %s %d', 2))) return { kind: 'readlink', path: w[0], length: toInt(w[1]) };
+  if (files && (w = scan('statfs %s', 1))) return { kind: 'statfs', path: w[0] };
+  if (files && (w = scan('stat %s', 1))) return { kind: 'stat', path: w[0] };
+  if (files && (w = scan('lstat %s', 1))) return { kind: 'lstat', path: w[0] };
+  if (files && (w = scan('access %s %d', 2))) return { kind: 'access', path: w[0], mode: toInt(w[1]) };
+  if (files && (w = scan('chmod %s %d', 2))) return { kind: 'chmod', path: w[0], mode: toInt(w[1]) };
+  if (files && (w = scan('chown %s %d %d', 3))) return { kind: 'chown', path: w[0], uid: toInt(w[1]), gid: toInt(w[2]) };
+  if (files && (w = scan('lchown %s %d %d', 3))) return { kind: 'lchown', path: w[0], uid: toInt(w[1]), gid: toInt(w[2]) };
+  if (files && (w = scan('truncate %s %d', 2))) return { kind: 'truncate', path: w[0], length: toInt(w[1]) };
+  if (files && (w = scan('utime %s %d %d', 3))) return { kind: 'utime', path: w[0], actime: toInt(w[1]), mtime: toInt(w[2]) };
   if (allowed.updates && line.startsWith('version')) return { kind: 'version' };
   return { kind: 'invalid' };
 }

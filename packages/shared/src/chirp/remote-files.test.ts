@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ClassAd } from '../classad/index.js';
 import { ChirpError } from './protocol.js';
-import { chirpCodeOfErrno, dirListing, longDirListing, remoteFileAccessAllowed, statString, submitSidePath, whoAnswer } from './remote-files.js';
+import { chirpCodeOfErrno, dirListing, longDirListing, openFlags, remoteFileAccessAllowed, statfsString, statString, submitSidePath, whoAnswer } from './remote-files.js';
 
 t.test('a path is taken from the Iwd, as the shadow running there opens it; an absolute one as it is', async (t) => {
   t.equal(submitSidePath('/home/u/job', 'in.txt'), '/home/u/job/in.txt');
@@ -49,4 +49,14 @@ t.test('listings: names then an empty line; long ones with stat_string lines', a
   const stat = { dev: 1, ino: 2, mode: 33188, nlink: 1, uid: 0, gid: 0, rdev: 0, size: 5, blksize: 4096, blocks: 8, atimeMs: 1500, mtimeMs: 2000, ctimeMs: 2999 };
   t.equal(statString(stat), '1 2 33188 1 0 0 0 5 4096 8 1 2 2\n');
   t.equal(longDirListing([{ name: 'f', stat }]), 'f\n1 2 33188 1 0 0 0 5 4096 8 1 2 2\n\n');
+});
+
+t.test("open's flags word, as the proxy reads it, and statfs's line", async (t) => {
+  t.same(openFlags('r'), { access: 'read', create: false, truncate: false, exclusive: false, append: false });
+  t.same(openFlags('w'), { access: 'write', create: false, truncate: false, exclusive: false, append: false });
+  t.same(openFlags('cwb'), { access: 'write', create: true, truncate: false, exclusive: false, append: false }, 'b means nothing');
+  t.same(openFlags('rwcta'), { access: 'both', create: true, truncate: true, exclusive: false, append: true });
+  t.same(openFlags('cwx'), { access: 'write', create: true, truncate: false, exclusive: true, append: false });
+  t.same(openFlags('zz'), { access: 'read', create: false, truncate: false, exclusive: false, append: false });
+  t.equal(statfsString({ type: 61267, bsize: 4096, blocks: 10, bfree: 5, bavail: 4, files: 100, ffree: 50 }), '61267 4096 10 5 4 100 50\n');
 });

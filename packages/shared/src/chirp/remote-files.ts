@@ -116,3 +116,56 @@ export function dirListing(names: readonly string[]): string {
 export function longDirListing(entries: readonly { name: string; stat: EntryStat }[]): string {
   return `${entries.map(({ name, stat }) => `${name}\n${statString(stat)}`).join('')}\n`;
 }
+
+/** What statfs_string sends: f_type f_bsize f_blocks f_bfree f_bavail f_files f_ffree. */
+export interface FsStat {
+  type: number;
+  bsize: number;
+  blocks: number;
+  bfree: number;
+  bavail: number;
+  files: number;
+  ffree: number;
+}
+
+/** statfs_string: the seven numbers and a newline. */
+export function statfsString(st: FsStat): string {
+  return `${[st.type, st.bsize, st.blocks, st.bfree, st.bavail, st.files, st.ffree].join(' ')}\n`;
+}
+
+/** How the proxy's open reads its flags word (io_proxy_handler.cpp): w (with r: both), c, t, x, a; anything else reads. */
+export interface OpenFlags {
+  access: 'read' | 'write' | 'both';
+  create: boolean;
+  truncate: boolean;
+  exclusive: boolean;
+  append: boolean;
+}
+
+export function openFlags(word: string): OpenFlags {
+  const has = (c: string) => word.includes(c);
+  return {
+    access: has('w') ? (has('r') ? 'both' : 'write') : 'read',
+    create: has('c'),
+    truncate: has('t'),
+    exclusive: has('x'),
+    append: has('a'),
+  };
+}
+
+/** readlink's buffer: the shadow refuses a length outside 1..PATH_MAX (EINVAL). */
+export const MAX_READLINK_LENGTH = 4096;
+
+/**
+ * How many descriptors one run may hold open on the submit side: the shadow's are bounded by its process's
+ * limit (EMFILE, TOO_MANY_OPEN); the schedd, serving every run, bounds each one.
+ */
+export const MAX_RUN_DESCRIPTORS = 64;
+
+/**
+ * The path calls the shadow checks with allowRemoteWriteFileAccess (WantIOProxy or a streamed std file);
+ * the others (stat, lstat, statfs, access, chmod, chown, lchown, utime, link, symlink, readlink) it does
+ * not check, as getdir.
+ */
+export const CHECKED_PATH_CALLS: ReadonlySet<string> = new Set(['open', 'rename', 'mkdir', 'rmdir', 'rmall', 'truncate']);
+
