@@ -210,7 +210,7 @@ export class Schedd {
     const stored = this.store.accountant();
     this.accountant = new Accountant(this.accountantKnobs().settings, stored.lastUpdateTime);
     for (const [name, record] of stored.records) this.accountant.records.set(name, record);
-    this.factories = new JobFactories(this.store);
+    this.factories = new JobFactories(this.store, () => this.evalContext());
     this.epochSettings = () => epochSettings(() => undefined, spool.spoolDir).settings;
     this.epochs = new EpochHistory(db, () => this.epochSettings(), log.child({ component: 'epoch-history' }));
     this.fileGuard = new PoolFileGuard(settings.poolRoot);
@@ -449,7 +449,7 @@ export class Schedd {
     if (earlier?.stored && earlier.submissionId === submissionId) return { procs: earlier.procs, warning: undefined };
     let factory: ProcFactory;
     try {
-      factory = new ProcFactory(submission.digest, clusterId);
+      factory = new ProcFactory(submission.digest, clusterId, undefined, this.factories.evalContext);
     } catch (err) {
       if (err instanceof SubmitError) throw new SubmitRejected(`submit digest: ${err.message}`);
       throw err;
