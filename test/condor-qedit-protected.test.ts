@@ -2,6 +2,7 @@
 // HTCondor's schedd (qmgmt.cpp ModifyAttrCheck), condor_qedit (qedit.cpp IsProtectedAttribute) and shadow
 // (remoteresource.cpp m_unsettable_attrs) read them: `use FEATURE : AssignAccountingGroup` makes the groups
 // it sets immutable; a protected attribute is a queue superuser's to change; a running job changes neither.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -148,4 +149,35 @@ t.test('QUEUE_SUPER_USERS is read again when the configuration changes; secure a
   t.equal((await pool.run('condor_q', [words.exec(refused.stderr)?.[1] ?? '0', '-af', 'ProcId'])).stdout, '', 'nothing queued');
   const edit = await rest(pool, 'POST', '/v1/edit', { jobs: ['1.0'], edits: [{ name: 'AuthTokenId', value: '"x"' }] });
   t.match(edit.body, { set: [], failed: { attribute: 'AuthTokenId', reason: 'Attempt to edit secure attribute AuthTokenId in job 1.0. Failing!' } }, 'an edit too');
+});
+
+/** A Unix group with a supplementary member on this machine (getent group), for QUEUE_SUPER_USERS' %group. */
+function groupWithMember(): { group: string; member: string } | undefined {
+  const listed = spawnSync('getent', ['group'], { encoding: 'utf8' });
+  for (const line of (listed.stdout ?? '').split('\n')) {
+    const [group, , , members] = line.split(':');
+    const member = members?.split(',')[0]?.trim();
+    if (group && member) return { group, member };
+  }
+  return undefined;
+}
+
+const found = groupWithMember();
+t.test("QUEUE_SUPER_USERS' %group makes the group's members queue superusers", { skip: found === undefined && 'no Unix group on this machine has a supplementary member' }, async (t) => {
+  const { group, member } = found!;
+  const pool = await startPool(t, { startds: 1 });
+  writeExecutable(path.join(pool.dir, 'true.sh'), '#!/bin/sh\nexit 0\n');
+  fs.writeFileSync(path.join(pool.dir, 'held.sub'), 'executable = true.sh\nhold = true\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['held.sub'])).code, 0);
+  const tokenFile = path.join(pool.dir, 'member.token');
+  const issued = await pool.run('tinycondor', ['token', 'create', member, '--out', tokenFile]);
+  t.equal(issued.code, 0, issued.stderr);
+  const asMember = { ...pool.env, _CONDOR_TINYCONDOR_TOKEN_FILE: tokenFile };
+  const local = path.join(pool.home, 'config.d', 'queue');
+  fs.writeFileSync(local, 'QUEUE_SUPER_USERS = root, %tinycondor_no_such_group\n');
+  t.equal((await runCommand('condor_rm', ['1.0'], asMember, pool.dir)).code, 1, `${member} is no superuser yet`);
+  t.match(fs.readFileSync(path.join(pool.home, 'log', 'SchedLog'), 'utf8'), 'Group name \\"tinycondor_no_such_group\\" was not found in defined user groups');
+  fs.writeFileSync(local, `QUEUE_SUPER_USERS = root, %${group}\n`);
+  const removed = await runCommand('condor_rm', ['1.0'], asMember, pool.dir);
+  t.same([removed.code, removed.stdout], [0, 'Job 1.0 marked for removal\n'], `a member of ${group} removes another user's job`);
 });

@@ -121,3 +121,19 @@ t.test("condor_transform_ads evaluates with XFORM_CLASSAD_USER_MAP_NAMES' maps, 
   fs.writeFileSync(configFile, config('XFORM_CLASSAD_USER_MAP_NAMES = Groups'));
   t.same(await groups(), ['"chemistry"', '"guest_bob"']);
 });
+
+t.test("condor_submit's $EVAL() has SUBMIT_CLASSAD_USER_MAP_NAMES' maps; a job factory's procs, the schedd's", async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  writeExecutable(path.join(pool.dir, 'true.sh'), '#!/bin/sh\nexit 0\n');
+  fs.appendFileSync(
+    path.join(pool.home, 'condor_config'),
+    ['CLASSAD_USER_MAPDATA_Submit = * alice submit_group', 'CLASSAD_USER_MAPDATA_Schedd = * alice schedd_group', 'SUBMIT_CLASSAD_USER_MAP_NAMES = Submit', 'SCHEDD_CLASSAD_USER_MAP_NAMES = Schedd', ''].join('\n'),
+  );
+  const lines = ['+FromSubmit = "$EVAL(userMap("Submit", "alice"))"', '+FromSchedd = "$EVAL(userMap("Schedd", "alice"))"'];
+  const direct = await submit(pool, 'direct.sub', lines);
+  t.equal(direct.code, 0, direct.stderr);
+  t.equal((await pool.run('condor_q', ['1', '-af', 'FromSubmit', 'FromSchedd'])).stdout, 'submit_group undefined\n', "condor_submit's maps, not the schedd's");
+  const factory = await submit(pool, 'factory.sub', ['max_materialize = 1', ...lines]);
+  t.equal(factory.code, 0, factory.stderr);
+  t.equal((await pool.run('condor_q', ['2', '-af', 'FromSubmit', 'FromSchedd'])).stdout, 'undefined schedd_group\n', 'the schedd expands a factory: its maps');
+});

@@ -44,7 +44,8 @@ t.test("HTCondor's messages for what it refuses", async (t) => {
   t.same(parseQeditArgs(['1.0', 'Foo=']), { error: 'Update aborted, illegal value for : Foo', abort: true });
   t.same(parseQeditArgs(['-constraint', '((', 'X=1']), { error: 'condor_qedit: invalid constraint: ((' });
   t.match(parseQeditArgs(['-name', 'other', '1.0', 'X=1']), { error: /-name is not supported by tinycondor/ });
-  t.match(parseQeditArgs(['-forward', '1.0', 'X=1']), { error: /-forward is not supported by tinycondor/ });
+  t.same(parseQeditArgs(['-forw', '1.0', 'X=1']), { edit: { jobs: ['1.0'], onlyMyJobs: false, edits: [['X', '1']], dryRun: false, forward: true } }, '-forward, any prefix of three letters');
+  t.same(parseQeditArgs(['-fo', '1.0', 'X=1']), { usage: 1, message: 'condor_qedit: -fo is not a valid option\n' });
 });
 
 t.test('immutable and secure attributes are refused by the tool, without regard to case', async (t) => {

@@ -81,6 +81,8 @@ export interface QeditRequest {
   /** By attribute name, as qedit's std::map orders them; a name given twice keeps its last value. */
   edits: [string, string][];
   dryRun: boolean;
+  /** -forward (SetAttribute_SetDirty): the edits reach the running jobs' shadow side at once. */
+  forward?: true;
   /** A file of edits to read (`-` is stdin) and its format, to be merged by the caller. */
   editsFile?: { file: string; format: EditsFormat };
 }
@@ -149,6 +151,7 @@ export function parseQeditArgs(args: string[], onlyMyJobsDefault = true): QeditC
   let onlyMyJobs = onlyMyJobsDefault;
   let bareArgMustIdentifyJobs = true;
   let dryRun = false;
+  let forward = false;
   let diagnostic = 0;
   let hasArbitraryConstraint = false;
   const errors: string[] = [];
@@ -194,7 +197,7 @@ export function parseQeditArgs(args: string[], onlyMyJobsDefault = true): QeditC
       const format = (suffix ?? 'auto').toLowerCase();
       editsFile = { file, format: (['auto', 'long', 'xml', 'json', 'new'].includes(format) ? format : 'auto') as EditsFormat };
     } else if (isDashArg(arg, 'forward', 3)) {
-      return { error: `${ME}: ${arg} is not supported by tinycondor: a running job's ad is not updated, the edit applies to its next run` };
+      forward = true;
     } else if (arg.startsWith('-')) {
       return { usage: 1, message: `${ME}: ${arg} is not a valid option\n` };
     } else if (bareArgMustIdentifyJobs) {
@@ -258,6 +261,7 @@ export function parseQeditArgs(args: string[], onlyMyJobsDefault = true): QeditC
       onlyMyJobs,
       edits: sortedEdits(edits),
       dryRun,
+      ...(forward ? { forward } : {}),
       ...(editsFile ? { editsFile } : {}),
     },
   };

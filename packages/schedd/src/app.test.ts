@@ -111,7 +111,7 @@ async function routeTable(t: Test, compiledSchemaDir?: string): Promise<void> {
     ['POST /v1/priority', { method: 'POST', url: '/v1/priority', body: { ids: ['1'], priority: 5 } }, 200, { method: 'POST', url: '/v1/priority', body: { priority: 'high' } }, /priority/],
     ['GET /v1/userprio', { method: 'GET', url: '/v1/userprio' }, 200, undefined, undefined],
     ['POST /v1/userprio', { method: 'POST', url: '/v1/userprio', body: { command: 'setfactor', submitter: 'alice@localhost', value: 10 } }, 200, { method: 'POST', url: '/v1/userprio', body: { command: 'explode' } }, /command/],
-    ['POST /v1/edit', { method: 'POST', url: '/v1/edit', body: { jobs: ['1.0'], edits: [{ name: 'Foo', value: '1' }] } }, 200, { method: 'POST', url: '/v1/edit', body: { jobs: ['1.0'], edits: [] } }, /edits/],
+    ['POST /v1/edit', { method: 'POST', url: '/v1/edit', body: { jobs: ['1.0'], edits: [{ name: 'Foo', value: '1' }], forward: true } }, 200, { method: 'POST', url: '/v1/edit', body: { jobs: ['1.0'], edits: [] } }, /edits/],
     ['POST /v1/jobs/{jobId}/{action}', { method: 'POST', url: '/v1/jobs/1.0/release', body: {} }, 200, { method: 'POST', url: '/v1/jobs/1.0/explode', body: {} }, /action/],
     ['POST /v1/clusters/{clusterId}/{action}', { method: 'POST', url: '/v1/clusters/1/hold', body: { reason: 'test' } }, 200, { method: 'POST', url: '/v1/clusters/x/hold', body: {} }, /clusterId/],
     ['POST /v1/jobs/{jobId}/faults/evict', { method: 'POST', url: '/v1/jobs/1.0/faults/evict', body: {} }, 409, { method: 'POST', url: '/v1/jobs/1.0/faults/evict', body: { moment: 'later' } }, /moment/],

@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { derivedFromConfig } from './configured.js';
 import { configValue, type CondorConfig } from '@tinycondor/shared/condor-config';
-import { isQueueSuperUser, maySubmitFor, queueAccess, type QueueAccess } from '@tinycondor/shared/queue-access';
+import { groupMembersIn, isQueueSuperUser, maySubmitFor, queueAccess, type GroupMembers, type QueueAccess } from '@tinycondor/shared/queue-access';
 
 /** The UID_DOMAIN the schedd writes into condor_config.pool; the domain of a user named without one. */
 export const POOL_UID_DOMAIN = 'localhost';
@@ -27,6 +29,47 @@ export function scheddUser(): string {
   return scheddUserName;
 }
 
+/**
+ * getgrnam's members of a group: `getent group` (the system's group databases, as getgrnam reads them), or
+ * /etc/group where there is no getent. Undefined when there is no such group, or it cannot be read; said in
+ * HTCondor's words when there is none.
+ */
+function unixGroupMembers(group: string, log: Logger): readonly string[] | undefined {
+  const notFound = () => {
+    log.warn(`Group name "${group}" was not found in defined user groups`);
+    return undefined;
+  };
+  if (group === '') return notFound();
+  try {
+    return groupMembersIn(execFileSync('getent', ['group', group], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }), group) ?? notFound();
+  } catch (err) {
+    const { code, status } = err as NodeJS.ErrnoException & { status?: number };
+    if (status === 2) return notFound();
+    if (code !== 'ENOENT') {
+      log.warn({ err, group }, `getent group ${group} failed: the group's members are not queue superusers`);
+      return undefined;
+    }
+  }
+  try {
+    return groupMembersIn(fs.readFileSync('/etc/group', 'utf8'), group) ?? notFound();
+  } catch (err) {
+    log.warn({ err, group }, `cannot read /etc/group for group ${group}: its members are not queue superusers`);
+    return undefined;
+  }
+}
+
+/**
+ * QUEUE_SUPER_USERS' `%group` members, each group looked up once for the configuration (HTCondor keeps a user's
+ * superuser standing until the next reconfig).
+ */
+function groupMembersOnce(log: Logger): GroupMembers {
+  const known = new Map<string, readonly string[] | undefined>();
+  return (group) => {
+    if (!known.has(group)) known.set(group, unixGroupMembers(group, log));
+    return known.get(group);
+  };
+}
+
 /** The queue's access rules of a schedd without a configuration: HTCondor's defaults. */
 export function defaultQueueAccess(): QueueAccess {
   return queueAccess(() => undefined, scheddUser(), POOL_UID_DOMAIN);
@@ -41,7 +84,7 @@ export function configuredQueueAccess(config: () => CondorConfig | undefined, lo
     config,
     (current) => {
       const problems: string[] = [];
-      const access = queueAccess((name) => configValue(current, name), scheddUser(), POOL_UID_DOMAIN, problems);
+      const access = queueAccess((name) => configValue(current, name), scheddUser(), POOL_UID_DOMAIN, problems, groupMembersOnce(log));
       for (const problem of problems) log.warn(problem);
       log.info(`Queue Management Super Users: ${access.superUsers.join(', ')}`);
       if (access.allUsersTrusted) log.warn('NOTE: QUEUE_ALL_USERS_TRUSTED=TRUE - all queue access checks disabled!');

@@ -19,6 +19,8 @@ export interface EditRequest {
   onlyMyJobs: boolean;
   /** Attribute name → ClassAd expression, in the order qedit sets them (by name). */
   edits: [string, string][];
+  /** condor_qedit -forward (SetAttribute_SetDirty): the edits reach the running jobs' shadow side at once. */
+  forward?: boolean;
 }
 
 /**

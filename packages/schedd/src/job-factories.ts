@@ -1,5 +1,6 @@
 // Late materialization at the schedd: each cluster's job factory (HTCondor's JobFactory, qmgmt_factory.cpp)
 // and when it makes procs (MaterializeJobs, CheckMaterializePolicyExpression in qmgmt.cpp).
+import type { EvalContext } from '@tinycondor/shared/classad/index';
 import type { ClusterAd } from '@tinycondor/shared/cluster-ad';
 import { ProcFactory, type SubmitDigest } from '@tinycondor/shared/submit/factory';
 import type { JobStore } from './job-store.js';
@@ -51,8 +52,15 @@ export class JobFactories {
   private readonly built = new Map<number, ProcFactory>();
   private readonly clusters: Set<number>;
 
-  constructor(private readonly store: JobStore) {
+  /** The schedd's userMap() maps as they are when a factory's expansion calls userMap(). */
+  readonly evalContext: EvalContext;
+
+  constructor(
+    private readonly store: JobStore,
+    maps: () => EvalContext,
+  ) {
     this.clusters = new Set(store.factoryClusters());
+    this.evalContext = { userMap: (mapName, input) => maps().userMap?.(mapName, input) };
   }
 
   /** Whether the cluster may have a factory (a factory it lost since is found gone when it is read). */
@@ -78,7 +86,7 @@ export class JobFactories {
       this.clusters.delete(clusterId);
       return undefined;
     }
-    factory = new ProcFactory(JSON.parse(digest) as SubmitDigest, clusterId);
+    factory = new ProcFactory(JSON.parse(digest) as SubmitDigest, clusterId, undefined, this.evalContext);
     this.built.set(clusterId, factory);
     return factory;
   }

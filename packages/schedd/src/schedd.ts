@@ -213,7 +213,7 @@ export class Schedd {
     const stored = this.store.accountant();
     this.accountant = new Accountant(this.accountantKnobs().settings, stored.lastUpdateTime);
     for (const [name, record] of stored.records) this.accountant.records.set(name, record);
-    this.factories = new JobFactories(this.store);
+    this.factories = new JobFactories(this.store, () => this.evalContext());
     this.epochSettings = () => epochSettings(() => undefined, spool.spoolDir).settings;
     this.epochs = new EpochHistory(db, () => this.epochSettings(), log.child({ component: 'epoch-history' }));
     this.fileGuard = new PoolFileGuard(settings.poolRoot);
@@ -455,7 +455,7 @@ export class Schedd {
     if (earlier?.stored && earlier.submissionId === submissionId) return { procs: earlier.procs, warning: undefined };
     let factory: ProcFactory;
     try {
-      factory = new ProcFactory(submission.digest, clusterId);
+      factory = new ProcFactory(submission.digest, clusterId, undefined, this.factories.evalContext);
     } catch (err) {
       if (err instanceof SubmitError) throw new SubmitRejected(`submit digest: ${err.message}`);
       throw err;
@@ -614,7 +614,11 @@ export class Schedd {
 
   /**
    * condor_qedit: sets the attributes in every job the request selects, or in none (one transaction), and
-   * says how many jobs each was set in; `dryRun` only says whether it could.
+   * says how many jobs each was set in; `dryRun` only says whether it could. With `forward`, each running job
+   * (not of the scheduler or local universe) has its periodic policy evaluated again at once, as HTCondor's
+   * shadow does when the schedd tells it of the edit (qmgmt.cpp SetAttribute with SetAttribute_SetDirty,
+   * BaseShadow::handleUpdateJobAd). The schedd is this pool's shadow: its policy reads the queue's ad, edited
+   * with or without -forward.
    */
   editJobs(request: EditRequest, caller: Caller, dryRun: boolean): EditOutcome {
     return this.store.transaction(() => {
@@ -632,6 +636,7 @@ export class Schedd {
         for (const job of plan.jobs) {
           this.commit(job, editJob(job.ad, edits), runKept(job));
         }
+        if (request.forward) this.forwardEdits(plan.jobs);
       }
       return { set: request.edits.map(([attribute]) => ({ attribute, jobs: plan.jobs.length })) };
     });
@@ -670,14 +675,31 @@ export class Schedd {
     for await (const slice of slices(this.store.policySource(), SCAN_LIMITS)) {
       if (this.stopped) return;
       this.store.transaction(() => {
-        for (const job of slice) {
-          const now = this.now();
-          const verdict = evaluatePeriodicPolicy(job.ad, now);
-          if (!verdict) continue;
-          const hold = verdict.action === 'hold' ? { code: verdict.code, subCode: verdict.subCode } : { code: 0, subCode: 0 };
-          this.applyAction(job, verdict.action, verdict.reason, hold, now);
-        }
+        for (const job of slice) this.enforcePeriodicPolicy(job);
       });
+    }
+  }
+
+  /** One job's periodic policy now: the action its verdict asks for, if any. */
+  private enforcePeriodicPolicy(job: StoredJob): void {
+    const now = this.now();
+    const verdict = evaluatePeriodicPolicy(job.ad, now);
+    if (!verdict) return;
+    const hold = verdict.action === 'hold' ? { code: verdict.code, subCode: verdict.subCode } : { code: 0, subCode: 0 };
+    this.applyAction(job, verdict.action, verdict.reason, hold, now);
+  }
+
+  /**
+   * condor_qedit -forward: the edited jobs that are running (SetAttribute marks only those dirty; the scheduler
+   * and local universes' policy is the schedd's own) have their periodic policy evaluated with the edits now.
+   */
+  private forwardEdits(edited: readonly StoredJob[]): void {
+    for (const { cluster, proc } of edited) {
+      const job = this.store.getJob(cluster, proc);
+      if (job === undefined || job.ad.getInt('JobStatus') !== JobStatus.Running) continue;
+      if (scheddUniverse(job.ad.getInt('JobUniverse')) !== undefined) continue;
+      this.log.debug({ jobId: formatJobId(cluster, proc) }, 'condor_qedit -forward: periodic policy evaluated with the edits');
+      this.enforcePeriodicPolicy(job);
     }
   }
 

@@ -61,7 +61,7 @@ t.test('the slot layout knobs, by type number; other per-type knobs are not read
 });
 
 t.test("userMap()'s maps: the NAMES of the subsystems this pool has, each name's MAPFILE, MAPDATA and PREFIX", async (t) => {
-  for (const name of ['SCHEDD_CLASSAD_USER_MAP_NAMES', 'TOOL_CLASSAD_USER_MAP_NAMES', 'XFORM_CLASSAD_USER_MAP_NAMES', 'CLASSAD_USER_MAPFILE_Groups', 'classad_user_mapdata_x', 'CLASSAD_USER_MAP_PREFIX_checkpoint_destination_map']) {
+  for (const name of ['SCHEDD_CLASSAD_USER_MAP_NAMES', 'TOOL_CLASSAD_USER_MAP_NAMES', 'XFORM_CLASSAD_USER_MAP_NAMES', 'SUBMIT_CLASSAD_USER_MAP_NAMES', 'CLASSAD_USER_MAPFILE_Groups', 'classad_user_mapdata_x', 'CLASSAD_USER_MAP_PREFIX_checkpoint_destination_map']) {
     t.ok(isImplementedKnob(name), name);
   }
   for (const name of ['STARTD_CLASSAD_USER_MAP_NAMES', 'NEGOTIATOR_CLASSAD_USER_MAP_NAMES', 'CLASSAD_USER_MAP_NAMES']) t.notOk(isImplementedKnob(name), `${name}: no process here reads it`);

@@ -23,8 +23,8 @@ const KNOBS = new Set([
   'IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS',
   // Who may act on whose jobs (shared/src/queue-access.ts): the schedd
   'QUEUE_ALL_USERS_TRUSTED', 'QUEUE_SUPER_USER_MAY_IMPERSONATE', 'PERSONAL_CONDOR_IS_SUPER_USER',
-  // userMap()'s maps (user-maps.ts): the schedd's, condor_q's and the other tools', condor_transform_ads'
-  'SCHEDD_CLASSAD_USER_MAP_NAMES', 'TOOL_CLASSAD_USER_MAP_NAMES', 'XFORM_CLASSAD_USER_MAP_NAMES',
+  // userMap()'s maps (user-maps.ts): the schedd's, condor_q's and the other tools', condor_transform_ads', condor_submit's
+  'SCHEDD_CLASSAD_USER_MAP_NAMES', 'TOOL_CLASSAD_USER_MAP_NAMES', 'XFORM_CLASSAD_USER_MAP_NAMES', 'SUBMIT_CLASSAD_USER_MAP_NAMES',
   // condor_preen
   'VALID_SPOOL_FILES', 'MAX_CHECKPOINT_CLEANUP_PROCS', 'PREEN_CHECKPOINT_CLEANUP_TIMEOUT',
   // The accountant and the fair share of slots between submitters (shared/src/accountant.ts): the schedd

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isQueueSuperUser, isSameUser, maySubmitFor, queueAccess } from './queue-access.js';
+import { groupMembersIn, isQueueSuperUser, isSameUser, maySubmitFor, queueAccess } from './queue-access.js';
 
 const accessOf = (knobs: Record<string, string>, problems: string[] = []) => queueAccess((name) => knobs[name], 'pool', 'localhost', problems);
 
@@ -9,9 +9,33 @@ t.test("QUEUE_SUPER_USERS as InitQmgmt reads it, with the schedd's own user", as
   t.same(accessOf({ QUEUE_SUPER_USERS: 'root,mallory alice@example.org' }).superUsers, ['root', 'mallory', 'alice@example.org', 'pool'], 'commas and blanks separate');
   t.same(accessOf({ QUEUE_SUPER_USERS: 'pool, root' }).superUsers, ['pool', 'root'], 'not twice');
   t.same(accessOf({ QUEUE_SUPER_USERS: 'root', PERSONAL_CONDOR_IS_SUPER_USER: 'false' }).superUsers, ['root'], 'PERSONAL_CONDOR_IS_SUPER_USER = false leaves it out');
-  const problems: string[] = [];
-  t.same(accessOf({ QUEUE_SUPER_USERS: 'root, %wheel' }, problems).superUsers, ['root', 'pool']);
-  t.same(problems, ['QUEUE_SUPER_USERS: %wheel names a Unix group, which tinycondor does not read: its members are not queue superusers']);
+  t.same(accessOf({ QUEUE_SUPER_USERS: 'root, %wheel' }).superUsers, ['root', '%wheel', 'pool'], 'a %group is kept');
+});
+
+t.test("QUEUE_SUPER_USERS' %group: the Unix group's members, when they are local users (ContainsUserName)", async (t) => {
+  const groups: Record<string, string[]> = { wheel: ['mallory', 'trent'], empty: [] };
+  const asked: string[] = [];
+  const access = queueAccess((name) => ({ QUEUE_SUPER_USERS: 'root %wheel %empty %nosuch', UID_DOMAIN: 'cs.wisc.edu' })[name], 'pool', 'localhost', [], (group) => {
+    asked.push(group);
+    return groups[group];
+  });
+  t.ok(isQueueSuperUser(access, 'mallory'), 'a member');
+  t.ok(isQueueSuperUser(access, 'trent@CS.wisc.edu'), 'a member named with UID_DOMAIN');
+  t.notOk(isQueueSuperUser(access, 'mallory@example.org'), 'not a local user: the group says nothing of her');
+  t.notOk(isQueueSuperUser(access, 'mallory@cs'), 'a domain that only begins UID_DOMAIN is not it');
+  t.notOk(isQueueSuperUser(access, 'alice'), 'not a member');
+  t.notOk(isQueueSuperUser(access, 'wheel'), 'the group is no user');
+  t.ok(isQueueSuperUser(access, 'root@cs.wisc.edu'), 'names still match as users');
+  t.same(asked, ['wheel', 'wheel', 'wheel', 'empty', 'nosuch', 'wheel', 'empty', 'nosuch'], 'root matches before any group is asked; the lookup is the caller\'s to cache');
+  t.notOk(isQueueSuperUser(accessOf({ QUEUE_SUPER_USERS: '%wheel' }), 'mallory'), 'without a group lookup a group has no members');
+});
+
+t.test('group(5) entries: the members of the group named exactly', async (t) => {
+  const text = 'root:x:0:\nwheel:x:10:mallory, trent\nwheels:x:11:eve\nbroken line\n';
+  t.same(groupMembersIn(text, 'wheel'), ['mallory', 'trent']);
+  t.same(groupMembersIn(text, 'root'), [], 'no supplementary members');
+  t.equal(groupMembersIn(text, 'whee'), undefined);
+  t.equal(groupMembersIn(text, '0'), undefined, 'a gid is not a name');
 });
 
 t.test('user names with and without a domain (is_same_user, COMPARE_DOMAIN_PREFIX, UID_DOMAIN assumed)', async (t) => {

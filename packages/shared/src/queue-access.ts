@@ -7,9 +7,17 @@ import { splitList } from './submit/queue.js';
 export const DEFAULT_QUEUE_SUPER_USERS = 'root, condor';
 const EMPTY_QUEUE_SUPER_USERS = 'root';
 
+/** A Unix group's members as getgrnam gives them (gr_mem: not those whose primary group it is); undefined: no such group. */
+export type GroupMembers = (group: string) => readonly string[] | undefined;
+
 export interface QueueAccess {
-  /** The queue superusers, `user` or `user@domain`: they act on every job and change protected attributes. */
+  /**
+   * The queue superusers, `user` or `user@domain`, and `%group`, a Unix group's members: they act on every job
+   * and change protected attributes.
+   */
   superUsers: readonly string[];
+  /** The members of a `%group` of superUsers. */
+  groupMembers: GroupMembers;
   /** UID_DOMAIN: the domain of a user named without one. */
   uidDomain: string;
   /** QUEUE_ALL_USERS_TRUSTED: every user acts on every job, changes protected attributes, submits for anyone. */
@@ -21,19 +29,20 @@ export interface QueueAccess {
 /**
  * The queue's access rules as InitQmgmt reads them. QUEUE_SUPER_USERS: names split on commas and blanks,
  * param_info.in's `root, condor` when unset, `root` when set empty; the user the schedd runs as (`scheddUser`,
- * HTCondor's get_condor_username) is one too unless PERSONAL_CONDOR_IS_SUPER_USER is false. What cannot be
- * read as HTCondor reads it is said in `problems`: a `%group` entry (a Unix group, not supported here: it
- * names no one), a QUEUE_SUPER_USER_MAY_IMPERSONATE that is no regular expression (HTCondor's schedd exits;
- * here a superuser may then submit only for herself).
+ * HTCondor's get_condor_username) is one too unless PERSONAL_CONDOR_IS_SUPER_USER is false. `%group` names
+ * a Unix group whose members `groupMembers` gives (none without it). What cannot be read as HTCondor reads it
+ * is said in `problems`: a QUEUE_SUPER_USER_MAY_IMPERSONATE that is no regular expression (HTCondor's schedd
+ * exits; here a superuser may then submit only for herself).
  */
-export function queueAccess(value: (knob: string) => string | undefined, scheddUser: string, defaultUidDomain: string, problems: string[] = []): QueueAccess {
+export function queueAccess(
+  value: (knob: string) => string | undefined,
+  scheddUser: string,
+  defaultUidDomain: string,
+  problems: string[] = [],
+  groupMembers: GroupMembers = () => undefined,
+): QueueAccess {
   const configured = value('QUEUE_SUPER_USERS');
-  const listed = splitList(configured === undefined ? DEFAULT_QUEUE_SUPER_USERS : configured.trim() === '' ? EMPTY_QUEUE_SUPER_USERS : configured);
-  const superUsers = listed.filter((name) => {
-    if (!name.startsWith('%')) return true;
-    problems.push(`QUEUE_SUPER_USERS: ${name} names a Unix group, which tinycondor does not read: its members are not queue superusers`);
-    return false;
-  });
+  const superUsers = splitList(configured === undefined ? DEFAULT_QUEUE_SUPER_USERS : configured.trim() === '' ? EMPTY_QUEUE_SUPER_USERS : configured);
   if (paramBoolean(value('PERSONAL_CONDOR_IS_SUPER_USER'), 'PERSONAL_CONDOR_IS_SUPER_USER', true, problems) && !superUsers.includes(scheddUser)) {
     superUsers.push(scheddUser);
   }
@@ -49,7 +58,7 @@ export function queueAccess(value: (knob: string) => string | undefined, scheddU
       mayImpersonate = /(?!)/;
     }
   }
-  return { superUsers, uidDomain, allUsersTrusted, mayImpersonate };
+  return { superUsers, groupMembers, uidDomain, allUsersTrusted, mayImpersonate };
 }
 
 /**
@@ -71,9 +80,29 @@ export function isSameUser(a: string, b: string, uidDomain: string): boolean {
   return isSameDomain(a.slice(at(a) + 1), b.slice(at(b) + 1), uidDomain);
 }
 
-/** isQueueSuperUser (ContainsUserName): whether `user` is one of the queue superusers. */
+/**
+ * isQueueSuperUser (ContainsUserName): whether `user` is one of the queue superusers: named (is_same_user), or,
+ * a local user, a member of a `%group`. A local user is one whose domain, or UID_DOMAIN when she is named
+ * without one, is UID_DOMAIN, as ContainsUserName's comment has it.
+ */
 export function isQueueSuperUser(access: QueueAccess, user: string): boolean {
-  return access.superUsers.some((name) => isSameUser(user, name, access.uidDomain));
+  const at = user.lastIndexOf('@');
+  const bare = at < 0 ? user : user.slice(0, at);
+  const domain = at < 0 ? '' : user.slice(at + 1);
+  const local = domain === '' || domain === '.' || domain.toLowerCase() === access.uidDomain.toLowerCase();
+  return access.superUsers.some((name) => {
+    if (!name.startsWith('%')) return isSameUser(user, name, access.uidDomain);
+    return local && (access.groupMembers(name.slice(1))?.includes(bare) ?? false);
+  });
+}
+
+/** The members of `group` in group(5) text (`getent group` output, /etc/group): undefined when it has no such group. */
+export function groupMembersIn(text: string, group: string): string[] | undefined {
+  for (const line of text.split('\n')) {
+    const fields = line.split(':');
+    if (fields.length >= 4 && fields[0] === group) return fields[3]!.split(',').map((member) => member.trim()).filter((member) => member !== '');
+  }
+  return undefined;
 }
 
 /**

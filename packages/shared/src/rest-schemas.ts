@@ -214,6 +214,8 @@ export const EditBody = Type.Object(
       maxItems: 1_000,
     }),
     dryRun: Type.Optional(Type.Boolean()),
+    /** condor_qedit -forward: each running job's periodic policy is evaluated again at once with the edits. */
+    forward: Type.Optional(Type.Boolean()),
     user: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },

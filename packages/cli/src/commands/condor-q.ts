@@ -31,7 +31,7 @@ import { epochHistory, takeEpochOptions } from './epoch-history.js';
 const Q_USAGE =
   'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -format <fmt> <attr>... | -json | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
-  'Usage: condor_history [-file <file> | -userlog <file>] [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_history [-file <file> | -userlog <file>] [-epochs[:d] | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs, dagNodes = false): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
   const fromFile = from === 'jobs' ? query.jobadsFile : query.historyFile;

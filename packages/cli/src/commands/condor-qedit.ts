@@ -44,6 +44,7 @@ export const condorQedit: Command = async (args, io) => {
     onlyMyJobs: request.onlyMyJobs,
     edits: edits.map(([name, value]) => ({ name, value })),
     dryRun: request.dryRun,
+    ...(request.forward ? { forward: true } : {}),
     user: os.userInfo().username,
   });
   const tag = request.dryRun ? 'Can ' : '';

@@ -28,6 +28,7 @@ import { ScheddRefused, ScheddUnreachable } from '@tinycondor/client/errors';
 import type { ScheddClient } from '@tinycondor/client/schedd-client';
 import { connectSchedd } from '../schedd-connection.js';
 import { checkMirrorable, markForSpooling, mirrorUserLog, scheddIsRemote, spoolInput } from '../spooled-jobs.js';
+import { toolEvalContext } from '../tool-user-maps.js';
 
 /** Larger submit files are refused before parsing (a resource limit, with a clear error). */
 const MAX_SUBMIT_FILE_BYTES = 64 * 1024 * 1024;
@@ -246,6 +247,7 @@ export const condorSubmit: Command = async (args, io) => {
   // As condor_submit: SUBMIT_SKIP_FILECHECKS (default true) and -spool turn the input check off.
   context.fileChecks = !configBoolean(pool.value('SUBMIT_SKIP_FILECHECKS'), true) && !spool;
   context.extendedCommands = extendedCommands(pool);
+  context.evalContext = toolEvalContext('SUBMIT', io, () => pool.config);
   const warnUnused = configBoolean(pool.value('WARN_ON_UNUSED_SUBMIT_FILE_MACROS'), true) !== options.toggleUnusedWarnings;
   // Always kept: an HTCondor command tinycondor does not act on is named even when unused lines are not.
   const usage = new MacroUsage();
@@ -323,7 +325,7 @@ async function submitFactory(
 ): Promise<number> {
   const { context, options, io } = how;
   if (how.spool) throw new CliError('\nERROR: late materialization (max_materialize, max_idle) is not implemented by tinycondor for a submission with -spool');
-  const procs = new ProcFactory(factory.digest, clusterId, { probeFile: context.probeFile, fileChecks: context.fileChecks ?? false, usage: how.usage });
+  const procs = new ProcFactory(factory.digest, clusterId, { probeFile: context.probeFile, fileChecks: context.fileChecks ?? false, usage: how.usage }, context.evalContext);
   const count = factory.totalProcs;
   if (!options.terse && !how.fromStdin) io.stdout(`Submitting job(s)${how.verbose ? '' : '.'}`);
   await sendSubmission(api, clusterId, (submissionId) => ({ submissionId, ...factory }), (payload) => api.submitFactory(clusterId, payload), io);

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ClassAd, isTrue, parseExpr, type EvalContext } from '@tinycondor/shared/classad/index';
 import { parseEpochEntries, type EpochEntry } from '@tinycondor/shared/epoch-history';
+import type { JobSpec } from '@tinycondor/shared/job-id';
+import { strerror } from '@tinycondor/shared/submit/file-probe';
 import { CliError, type CommandIo } from '../cli-error.js';
 import { formatHistory } from '../format/index.js';
 import { commonView } from '../format/query-view.js';
@@ -22,6 +24,8 @@ export interface EpochSource {
   directory: boolean;
   /** -transfer-history: only JOB_EPOCH_HISTORY is read (-epochs reads JOB_EPOCH_HISTORY_DIR too). */
   transfers: boolean;
+  /** -epochs:d: the per-job files read with -directory are deleted (the aggregate file never is). */
+  deleteRead: boolean;
 }
 
 /** is_dash_arg_colon_prefix: `-name[:opts]`, any prefix of at least `min` characters. */
@@ -42,14 +46,14 @@ export function takeEpochOptions(args: readonly string[]): { source: EpochSource
   let epochs = false;
   let transferTypes: Set<string> | undefined;
   let directory = false;
+  let deleteRead = false;
   const rest: string[] = [];
   for (const arg of args) {
     const epochOption = dashPrefix(arg, 'epochs', 2);
     const transferOption = dashPrefix(arg, 'transfer-history', 2);
     if (epochOption !== undefined) {
-      if (epochOption.colon !== undefined && /d/i.test(epochOption.colon)) {
-        throw new CliError('Error: -epochs:d (delete the per-job epoch files read) is not supported by this pool: its schedd owns JOB_EPOCH_HISTORY_DIR.');
-      }
+      // As history.cpp: a d (or D) among the letters after the colon; the others mean nothing.
+      if (epochOption.colon !== undefined && /d/i.test(epochOption.colon)) deleteRead = true;
       epochs = true;
     } else if (transferOption !== undefined) {
       // Each -transfer-history sets the types anew; -epochs leaves them (both read the epoch history).
@@ -66,8 +70,8 @@ export function takeEpochOptions(args: readonly string[]): { source: EpochSource
     }
   }
   let source: EpochSource | undefined;
-  if (transferTypes !== undefined) source = { types: transferTypes, directory, transfers: true };
-  else if (epochs) source = { types: new Set(['EPOCH']), directory, transfers: false };
+  if (transferTypes !== undefined) source = { types: transferTypes, directory, transfers: true, deleteRead };
+  else if (epochs) source = { types: new Set(['EPOCH']), directory, transfers: false, deleteRead };
   else if (directory) rest.push('-directory');
   return { source, rest };
 }
@@ -77,8 +81,8 @@ function historyFiles(file: string): string[] {
   return [...rotatedFiles(file), ...(fs.existsSync(file) ? [file] : [])];
 }
 
-/** findEpochDirFiles: the directory's `job.runs.<C>.<P>.ads` files, in job order. */
-function directoryFiles(dir: string): string[] {
+/** findEpochDirFiles: the directory's `job.runs.<C>.<P>.ads` files, those of the jobs named (all without), in job order. */
+function directoryFiles(dir: string, jobs: readonly JobSpec[]): string[] {
   let names: string[];
   try {
     if (!fs.statSync(dir).isDirectory()) throw new Error('not a directory');
@@ -87,8 +91,12 @@ function directoryFiles(dir: string): string[] {
     throw new CliError(`Error: ${dir} is not a valid directory.`);
   }
   const id = (name: string) => /^job\.runs\.(\d+)\.(\d+)\.ads$/.exec(name);
+  const named = (name: string) => {
+    const [, cluster, proc] = id(name)!.map(Number);
+    return jobs.length === 0 || jobs.some((job) => job.cluster === cluster && (job.proc === undefined || job.proc === proc));
+  };
   return names
-    .filter((name) => id(name) !== null)
+    .filter((name) => id(name) !== null && named(name))
     .sort((a, b) => {
       const [, ca, pa] = id(a)!.map(Number);
       const [, cb, pb] = id(b)!.map(Number);
@@ -101,12 +109,45 @@ function readEntries(file: string): EpochEntry[] {
   try {
     return parseEpochEntries(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new CliError(`Error opening history file ${file}: ${(err as NodeJS.ErrnoException).message}`);
+    throw new CliError(`Error opening history file ${file}: ${strerror(err as NodeJS.ErrnoException)}`);
   }
 }
 
-/** The records shown, from the pool's configuration and the query (ids, owners, -constraint, -limit, -since, -forwards). */
-export function readEpochRecords(pool: Pick<PoolConfig, 'value'>, source: EpochSource, query: QueryArgs, context?: EvalContext): ClassAd[] {
+/**
+ * readHistoryFromDirectory with -epochs:d: each file is renamed READING.txt in its directory (the schedd's next
+ * record for the job then starts a new file), read and deleted, one after the other. A rename that fails is
+ * passed over, as history.cpp does, and the read of READING.txt then fails. What the files read before a
+ * failure held is kept in `entries`; the failure is `error`.
+ */
+function readAndDelete(dir: string, files: readonly string[]): { entries: EpochEntry[]; error: CliError | undefined } {
+  const entries: EpochEntry[] = [];
+  const reading = path.join(dir, 'READING.txt');
+  for (const file of files) {
+    try {
+      fs.renameSync(file, reading);
+    } catch {
+      // history.cpp ignores rename()'s result.
+    }
+    try {
+      entries.push(...readEntries(reading));
+    } catch (err) {
+      return { entries, error: err as CliError };
+    }
+    try {
+      fs.rmSync(reading);
+    } catch {
+      return { entries, error: new CliError(`Error: Can't delete epoch ad file ${reading}`) };
+    }
+  }
+  return { entries, error: undefined };
+}
+
+/**
+ * The records shown, from the pool's configuration and the query (ids, owners, -constraint, -limit, -since,
+ * -forwards), and with -epochs:d -directory the failure that stopped the reading and deleting of the files
+ * (the records of those read before it are shown, as HTCondor printed them before it stopped).
+ */
+export function readEpochRecords(pool: Pick<PoolConfig, 'value'>, source: EpochSource, query: QueryArgs, context?: EvalContext): { ads: ClassAd[]; error: CliError | undefined } {
   const spool = pool.value('SPOOL');
   const fileKnob = pool.value('JOB_EPOCH_HISTORY');
   const file = fileKnob === undefined ? (spool === undefined ? undefined : path.join(spool, 'epoch_history')) : fileKnob.trim() || undefined;
@@ -120,16 +161,20 @@ export function readEpochRecords(pool: Pick<PoolConfig, 'value'>, source: EpochS
   // (readHistoryFromSingleFile), else -directory's files, else the configured file and its rotations.
   if (!source.transfers && file === undefined && dir === undefined) throw new CliError('Error: No Job Run Instance recordings to read.');
   if (source.transfers && file === undefined) throw fileUnset;
+  const fromDirectory = query.historyFile === undefined && source.directory;
   if (query.historyFile !== undefined) files = [query.historyFile];
-  else if (source.directory) {
+  else if (fromDirectory) {
+    if (source.deleteRead && query.limit !== undefined) throw new CliError('Error: -epoch:d (delete) cannot be used with -limit or -match.');
     if (dir === undefined) throw new CliError('Error: No search directory found for locating history files.');
-    files = directoryFiles(dir);
+    files = directoryFiles(dir, query.jobs);
   } else if (file === undefined) throw fileUnset;
   else files = historyFiles(file);
   const constraintText = buildConstraint(query);
   const constraint = constraintText === undefined ? undefined : parseConstraint(constraintText);
   const since = query.since === undefined ? undefined : parseExpr(query.since);
-  let entries = files.flatMap(readEntries).filter((entry) => source.types.has(entry.type));
+  // Every file selected is deleted, also those past a -since cutoff, as history.cpp deletes the files it stops scanning.
+  const read = fromDirectory && source.deleteRead ? readAndDelete(dir as string, files) : { entries: files.flatMap(readEntries), error: undefined };
+  let entries = read.entries.filter((entry) => source.types.has(entry.type));
   if (!query.forwards) entries = entries.reverse();
   const shown: ClassAd[] = [];
   for (const entry of entries) {
@@ -144,7 +189,7 @@ export function readEpochRecords(pool: Pick<PoolConfig, 'value'>, source: EpochS
     shown.push(ad);
     if (query.limit !== undefined && shown.length >= query.limit) break;
   }
-  return shown;
+  return { ads: shown, error: read.error };
 }
 
 function parseConstraint(text: string) {
@@ -158,7 +203,8 @@ function parseConstraint(text: string) {
 /** condor_history -epochs / -transfer-history: the records in the view asked for (the job view by default). */
 export function epochHistory(io: CommandIo, pool: PoolConfig, source: EpochSource, query: QueryArgs): number {
   const context = toolEvalContext('TOOL', io, () => pool.config);
-  const ads = readEpochRecords(pool, source, query, context);
+  const { ads, error } = readEpochRecords(pool, source, query, context);
   io.stdout(commonView(query, ads, context) ?? formatHistory(ads, { scheddName: pool.value('SCHEDD_NAME') ?? os.hostname(), scheddAddress: '', now: new Date(), currentUser: os.userInfo().username }));
+  if (error !== undefined) throw error;
   return 0;
 }

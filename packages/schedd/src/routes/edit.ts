@@ -13,7 +13,7 @@ const badRequest = (message: string) => Object.assign(new Error(message), { stat
 export async function editRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
   app.withTypeProvider<TypeBoxTypeProvider>().post('/v1/edit', { schema: { body: EditBody, response: { 200: EditReply, 400: ErrorReply } } }, async (request) => {
-    const { jobs, constraint, onlyMyJobs = false, edits, dryRun = false } = request.body;
+    const { jobs, constraint, onlyMyJobs = false, edits, dryRun = false, forward = false } = request.body;
     if ((jobs === undefined) === (constraint === undefined)) throw badRequest('give either jobs or a constraint');
     let parsed: Expr | undefined;
     try {
@@ -27,6 +27,6 @@ export async function editRoutes(app: FastifyInstance, opts: { schedd: Schedd })
       return { cluster: spec.cluster, proc: spec.proc };
     });
     const caller = actingCaller(callerOf(request), request.body.user);
-    return schedd.editJobs({ jobs: specs, constraint: parsed, onlyMyJobs, edits: edits.map(({ name, value }) => [name, value]) }, caller, dryRun);
+    return schedd.editJobs({ jobs: specs, constraint: parsed, onlyMyJobs, edits: edits.map(({ name, value }) => [name, value]), forward }, caller, dryRun);
   });
 }

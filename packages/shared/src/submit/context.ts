@@ -1,3 +1,4 @@
+import type { EvalContext } from '../classad/index.js';
 import type { ExtendedSubmitCommand } from './extended-commands.js';
 /** What condor_submit knows about the submission besides the file itself. */
 export interface SubmitContext {
@@ -33,6 +34,11 @@ export interface SubmitContext {
   fileChecks?: boolean;
   /** EXTENDED_SUBMIT_COMMANDS, by lower-case name. */
   extendedCommands?: ReadonlyMap<string, ExtendedSubmitCommand>;
+  /**
+   * What the ClassAd evaluations of $EVAL(), $STRING(), $INT() and $REAL() are given: userMap()'s maps, those of
+   * SUBMIT_CLASSAD_USER_MAP_NAMES in condor_submit (its subsystem is SUBMIT), the schedd's for a job factory.
+   */
+  evalContext?: EvalContext;
 }
 
 /** `readError`: the file is there but cannot be read. */

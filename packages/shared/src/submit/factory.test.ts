@@ -120,3 +120,13 @@ t.test("condor_submit's build of proc 0 checks files and marks the lines used", 
   // The schedd checks no file (HTCondor's factory_check_sub_file).
   t.equal(new ProcFactory(submission.digest, 1).totalProcs, 3);
 });
+
+t.test("the factory's userMap() calls go to the maps of the process that expands the digest", async (t) => {
+  const text = 'executable = /bin/true\nmax_materialize = 1\n+Group = "$EVAL(userMap("Groups", "$(item)"))"\nqueue item in (alice, bob)\n';
+  const submission = factorySubmission(parseSubmitFile(text, ctx), 1, ctx)!;
+  const schedd = { userMap: (mapName: string, input: string) => (mapName === 'Groups' ? `${input}-group` : undefined) };
+  const factory = new ProcFactory(submission.digest, 1, undefined, schedd);
+  t.equal(factory.cluster.stored.Group, '"alice-group"');
+  t.same(factory.overlay(1), { ProcId: '1', Group: '"bob-group"' });
+  t.equal(new ProcFactory(submission.digest, 1).cluster.stored.Group, '"undefined"', 'no maps: userMap() is undefined');
+});

@@ -1,6 +1,6 @@
 // Late materialization (max_materialize, max_idle): condor_submit sends the schedd a job factory, the submit
 // digest, instead of its procs; the schedd builds each proc from it when there is room (HTCondor's JobFactory).
-import { ClassAd, type Value } from '../classad/index.js';
+import { ClassAd, type EvalContext, type Value } from '../classad/index.js';
 import { ClusterAd, type ProcOverlay } from '../cluster-ad.js';
 import type { FileProbe, SubmitContext } from './context.js';
 import { condorSubmitError, submitError, type SourcePos } from './errors.js';
@@ -134,12 +134,15 @@ export class ProcFactory {
 
   /**
    * Throws SubmitError for a proc 0 that cannot be built. condor_submit passes its own file checks and
-   * usage; the schedd none.
+   * usage; the schedd none. `evalContext`: the userMap() maps of the process that expands the digest (HTCondor's
+   * condor_submit expands the values that are alike for every proc itself, with its SUBMIT maps; here the
+   * schedd expands them all, with its SCHEDD maps).
    */
   constructor(
     private readonly digest: SubmitDigest,
     private readonly clusterId: number,
     checks?: { probeFile: SubmitContext['probeFile']; fileChecks: boolean; usage?: MacroUsage },
+    evalContext?: EvalContext,
   ) {
     const { context, queue } = digest;
     const now = new Date(context.now);
@@ -157,6 +160,7 @@ export class ProcFactory {
       runCommand: refuseIo,
       probeFile: checks?.probeFile ?? (() => UNCHECKED),
       fileChecks: checks?.fileChecks ?? false,
+      ...(evalContext === undefined ? {} : { evalContext }),
     };
     const definitions = new Map<string, Definition>();
     for (const statement of digest.definitions) define(definitions, statement);

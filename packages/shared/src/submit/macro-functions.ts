@@ -10,7 +10,7 @@ export interface FunctionScope {
   random(): number;
   /** For $Ff…(): the directory relative paths are taken from. */
   cwd: string;
-  /** What the ClassAd evaluations of $EVAL() and $STRING() are given. */
+  /** What the ClassAd evaluations of $EVAL(), $STRING(), $INT() and $REAL() are given. */
   evalContext?: EvalContext;
 }
 
@@ -102,7 +102,7 @@ function choice(body: string, scope: FunctionScope): string {
   const comma = body.indexOf(',');
   const indexArg = (comma < 0 ? body : body.slice(0, comma)).trim();
   const indexText = scope.lookup(indexArg) ?? indexArg;
-  const index = integerValue(indexText);
+  const index = integerValue(indexText, scope.evalContext);
   if (index === undefined || index < 0 || index >= 2 ** 31 - 1) throw new MacroFunctionError(`$CHOICE() error: '${indexText}' is invalid index`);
   if (comma < 0) throw new MacroFunctionError('$CHOICE() error: no list');
   let rest = body.slice(comma + 1);
@@ -121,12 +121,12 @@ function substr(body: string, scope: FunctionScope): string {
   const [name, startArg, lengthArg] = body.split(',');
   if (startArg === undefined) throw new MacroFunctionError('$SUBSTR() macro: no length specified!');
   const startText = scope.lookup(startArg) ?? startArg;
-  let start = integerValue(startText);
+  let start = integerValue(startText, scope.evalContext);
   if (start === undefined) throw new MacroFunctionError(`$SUBSTR() macro: ${startText} is invalid start index!`);
   let length = Number.MAX_SAFE_INTEGER;
   if (lengthArg !== undefined) {
     const lengthText = scope.lookup(lengthArg) ?? lengthArg;
-    const parsed = integerValue(lengthText);
+    const parsed = integerValue(lengthText, scope.evalContext);
     if (parsed === undefined) throw new MacroFunctionError(`$SUBSTR() macro: ${lengthText} is invalid length !`);
     length = parsed;
   }
@@ -140,23 +140,23 @@ function substr(body: string, scope: FunctionScope): string {
 }
 
 /** string_is_long_param: an integer, or a ClassAd expression that evaluates to a number (truncated) or a boolean. */
-function integerValue(text: string): number | undefined {
+function integerValue(text: string, context: EvalContext | undefined): number | undefined {
   const trimmed = text.trim();
   if (/^[+-]?\d+$/.test(trimmed)) return Number(trimmed);
-  const value = evaluate(trimmed);
+  const value = evaluate(trimmed, context);
   if (value === undefined) return undefined;
   return Math.trunc(value);
 }
 
 /** string_is_double_param: a number, or a ClassAd expression that evaluates to one. */
-function realValue(text: string): number | undefined {
+function realValue(text: string, context: EvalContext | undefined): number | undefined {
   const trimmed = text.trim();
   if (trimmed !== '' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return Number(trimmed);
-  return evaluate(trimmed);
+  return evaluate(trimmed, context);
 }
 
-function evaluate(text: string): number | undefined {
-  const value = text === '' ? undefined : evaluateText(text, undefined);
+function evaluate(text: string, context: EvalContext | undefined): number | undefined {
+  const value = text === '' ? undefined : evaluateText(text, context);
   if (value?.type === 'int' || value?.type === 'real') return value.value;
   if (value?.type === 'bool') return value.value ? 1 : 0;
   return undefined;
@@ -171,11 +171,11 @@ function number(name: 'INT' | 'REAL', body: string, scope: FunctionScope): strin
   }
   const text = scope.lookup(argument) ?? argument;
   if (name === 'INT') {
-    const value = integerValue(text);
+    const value = integerValue(text, scope.evalContext);
     if (value === undefined) throw new MacroFunctionError(`$INT() macro: ${text} does not evaluate to an integer!`);
     return format === undefined ? String(value) : (formatPrintf(format, value, PRINTF_INT) as string);
   }
-  const value = realValue(text);
+  const value = realValue(text, scope.evalContext);
   if (value === undefined) throw new MacroFunctionError(`$REAL() macro: ${text} does not evaluate to an real!`);
   if (format === undefined) return formatPrintf('%.16G', value, PRINTF_REAL) as string;
   const formatted = formatPrintf(format, value, PRINTF_REAL) as string;

@@ -18,7 +18,7 @@ export interface MacroSource {
   random?: () => number;
   /** For $Ff…(): where relative paths are; '/' when not given. */
   cwd?: string;
-  /** For $EVAL() and $STRING(): what their evaluations are given (a transform's userMap() maps). */
+  /** For $EVAL(), $STRING(), $INT() and $REAL(): what their evaluations are given (userMap()'s maps). */
   evalContext?: EvalContext;
 }
 

@@ -1,5 +1,6 @@
 // Submit description text → statements (syntax only; values stay unexpanded). `include` lines are
 // read in place and if/elif/else/endif choose the lines read, as HTCondor's Parse_macros does.
+import type { EvalContext } from '../classad/index.js';
 import { applyConditionalLine, conditionalLine, evaluateCondition, IfStack, type ConditionalLine } from './conditionals.js';
 import { condorSubmitError, submitError, type SourcePos } from './errors.js';
 import { MacroExpander, substituteSelfReference } from './macros.js';
@@ -22,6 +23,8 @@ export interface ParseSources {
   readFile(path: string): string;
   /** `include command : …`: the command's argv; its standard output and exit code. */
   runCommand(argv: string[]): { stdout: string; exitCode: number };
+  /** What the ClassAd evaluations of the macro functions in `if` and `include` lines are given. */
+  evalContext?: EvalContext;
 }
 
 const COMMAND_NAME = /^\+?[A-Za-z_][A-Za-z0-9_.]*$/;
@@ -108,7 +111,7 @@ function assignment(name: string, value: string, pos: SourcePos, seen: SeenMacro
 }
 
 function expanderOf(seen: SeenMacros, sources: ParseSources | undefined): MacroExpander {
-  return new MacroExpander({ lookup: (name) => seen.get(name), env: sources?.env ?? {}, cwd: sources?.submitDir ?? '/' });
+  return new MacroExpander({ lookup: (name) => seen.get(name), env: sources?.env ?? {}, cwd: sources?.submitDir ?? '/', evalContext: sources?.evalContext });
 }
 
 function applyConditional(ifs: IfStack, line: ConditionalLine, pos: SourcePos, seen: SeenMacros, sources: ParseSources | undefined): void {

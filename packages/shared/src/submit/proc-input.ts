@@ -79,6 +79,7 @@ export function procInput(
       : lookup,
     env: ctx.env,
     cwd: ctx.submitDir,
+    evalContext: ctx.evalContext,
   });
   const valueOf = (key: string, definition: Definition): string => {
     let value = expanded?.get(key);

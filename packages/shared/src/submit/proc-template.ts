@@ -33,6 +33,7 @@ export function dependsOnProc(scope: QueueScope, live: MacroValues, key: string)
     },
     env: scope.ctx.env,
     cwd: scope.ctx.submitDir,
+    evalContext: scope.ctx.evalContext,
   });
   try {
     expander.expand(definition.value, definition.pos);

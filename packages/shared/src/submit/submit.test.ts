@@ -1162,3 +1162,28 @@ t.test('concurrency_limits: SetConcurrencyLimits lower-cases, checks and sorts; 
   expandProcs(parseSubmitFile('executable = a\nconcurrency_limits = foo\nqueue\n', ctx), 7, ctx, usage);
   t.same(usage.unimplemented(), [], 'no longer named as not implemented');
 });
+
+t.test("userMap() in condor_submit's macro functions and if/include lines: the context's maps (SUBMIT_CLASSAD_USER_MAP_NAMES)", async (t) => {
+  const groups: Record<string, string> = { alice: 'physics,chem', bob: 'bio' };
+  const evalContext = { userMap: (mapName: string, input: string) => (mapName === 'Groups' ? groups[input] : undefined) };
+  // $INT() and $REAL() split their body at its first comma: an expression with commas is named by a macro.
+  const text = [
+    'executable = /bin/true',
+    'who = alice',
+    'whoCount = stringListSize(userMap("Groups", "$(who)"), ",")',
+    'if $INT(whoCount)',
+    '  +Groups = "$EVAL(userMap("Groups", "$(who)"))"',
+    'endif',
+    'first = userMap("Groups", "$(who)", undefined)',
+    '+FirstGroup = "$STRING(first)"',
+    'count = stringListSize(userMap("Groups", "$(item)"), ",")',
+    '+GroupCount = $INT(count)',
+    'half = size(userMap("Groups", "$(item)")) / 2.0',
+    '+Ratio = $REAL(half)',
+    'queue item in (alice, bob)',
+  ].join('\n');
+  const [alice, bob] = submit(text, { evalContext });
+  t.same(pick(alice!, { Groups: '', FirstGroup: '', GroupCount: '', Ratio: '' }), { Groups: '"physics,chem"', FirstGroup: '"physics"', GroupCount: '2', Ratio: '6' });
+  t.same(pick(bob!, { GroupCount: '', Ratio: '' }), { GroupCount: '1', Ratio: '1.5' }, 'per proc, with its item');
+  t.throws(() => submit('executable = /bin/true\nn = size(userMap("Groups", "alice"))\narguments = $INT(n)\nqueue\n'), { name: 'SubmitError', message: /does not evaluate to an integer!/ }, 'no maps: userMap() is undefined');
+});

@@ -186,6 +186,7 @@ export function queueExpander({ definitions, fixedMacros, ctx, usage }: QueueSet
     },
     env: ctx.env,
     cwd: ctx.submitDir,
+    evalContext: ctx.evalContext,
   });
 }
 
