@@ -19,6 +19,8 @@ const defaults: QueryArgs = {
   forwards: false,
   wide: false,
   dag: false,
+  cpuTime: false,
+  cumulativeTime: false,
 };
 
 function cliError(args: string[]): CliError {
@@ -174,4 +176,48 @@ t.test('buildConstraint: with -dag or batch output a cluster id also selects its
     '(ClusterId == 7 || DAGManJobId == 7 || (ClusterId == 8 && ProcId == 0) || DAGManJobId == 8 || (ClusterId == 9 && ProcId == 1))',
   );
   t.equal(buildConstraint(q), '(ClusterId == 7 || (ClusterId == 8 && ProcId == 0) || (ClusterId == 9 && ProcId == 1))');
+});
+
+t.test('condor_q -idle, -hold-codes[:codes] and -io, and which of them exclude one another (queue.cpp)', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-idle').view, q('-idl').constraints], ['idle', ['JobStatus==1']]);
+  t.throws(() => q('-id'), new CliError(`Error: unrecognized argument -id\n${USAGE}`), '-idle needs three letters');
+  t.throws(() => q('-run', '-idle'), new CliError(`-run and -hold/held or -idle are incompatible\n${USAGE}`));
+  t.throws(() => q('-idle', '-hold'), new CliError(`-run and -hold/held or -idle are incompatible\n${USAGE}`));
+  t.throws(() => q('-idle', '-run'), new CliError(`-run and -hold/held or -idle are incompatible\n${USAGE}`));
+  t.same([q('-hold-codes').view, q('-holdc').constraints], ['holdcodes', ['JobStatus==5']], '-holdcodes by its prefix');
+  t.same(q('-hold-codes:13/2,x').constraints, ['JobStatus==5', '(HoldReasonCode==13 && HoldReasonSubCode==2)']);
+  t.same(q('-hold-codes:13/2,x').warnings, ['Warning "x" is not a hold code and/or subcode. ignoring']);
+  t.throws(() => q('-idle', '-hold-codes'), new CliError(`-hold-codes incompatible with -idle or -run\n${USAGE}`));
+  t.throws(() => q('-hold-codes', '-run'), new CliError(`-run and -hold/held or -idle are incompatible\n${USAGE}`));
+  t.same([q('-hold', '-hold-codes').view, q('-hold-codes', '-hold').view], ['holdcodes', 'hold'], 'the last one shows');
+  t.same([q('-io').view, q('-io').constraints], ['io', ['JobUniverse==1 || TransferQueued=?=true || TransferringOutput=?=true || TransferringInput=?=true']]);
+  t.same([q('-io', '-run').view, q('-run', '-io').view], ['io', 'io'], "-io's table, -run's constraint");
+});
+
+t.test('condor_q -cputime, -currentrun, -cumulative-time, -limit and -attributes in queue.cpp\'s words', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-cputime').cpuTime, q('-cp').cpuTime], [true, true]);
+  t.same([q('-currentrun').cumulativeTime, q('-cumulative-time').cumulativeTime], [false, true]);
+  t.throws(() => q('-currentrun', '-cumulative-time'), { message: "Error: -cumulative-time can't be used with -currentrun" });
+  t.throws(() => q('-cum', '-cur'), { message: "Error: -currentrun can't be used with -cumulative-time" });
+  t.equal(q('-limit', '5').limit, 5);
+  t.throws(() => q('-limit'), { message: 'Error: -limit requires the max number of results as an argument.' });
+  t.throws(() => q('-lim', '5x'), { message: 'Error: Unable to convert (5x) to a number for -limit.' });
+  t.throws(() => q('-limit', '0'), { message: 'Error: 0 is not a valid for -limit.' });
+  t.throws(() => q('-limit', '-3'), { message: 'Error: -3 is not a valid for -limit.' });
+  t.same(q('-attributes', 'ClusterId,Owner', '-at', 'Cmd').projection, ['ClusterId', 'Owner', 'Cmd']);
+  t.throws(() => q('-attributes'), { message: 'Error: -attributes requires a list of attributes to show' });
+  t.equal(q('-expert').view, 'default', '-expert: shorter error messages, which tinycondor has anyway');
+});
+
+t.test('condor_q refuses what would ask another schedd or pool, -grid, -xml and -print-format', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  for (const arg of ['-global', '-g', '-name', '-pool', '-schedd-constraint']) {
+    t.throws(() => q(arg, 'x'), { message: `condor_q: ${arg} is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names` });
+  }
+  t.throws(() => q('-grid'), { message: 'condor_q: -grid is not supported by tinycondor: it runs no grid universe jobs' });
+  t.throws(() => q('-xml'), { message: 'condor_q: -xml: tinycondor writes job ads in long or JSON form only' });
+  t.throws(() => q('-print-format', 'f'), { message: 'condor_q: -print-format is not supported by tinycondor: use -af, -format or -json' });
+  t.throws(() => q('-goodput'), new CliError(`Error: unrecognized argument -goodput\n${USAGE}`), 'HTCondor\'s condor_q has no -goodput');
 });

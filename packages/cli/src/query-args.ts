@@ -3,10 +3,11 @@ import { parseJobSpec, type JobSpec } from '@tinycondor/shared/job-id';
 import { CliError } from './cli-error.js';
 import { DEFAULT_AUTOFORMAT, parseAutoFormatLetters, type AutoFormatOptions } from './format/autoformat.js';
 import type { PrintfColumn } from './format/printf-format.js';
+import { IO_CONSTRAINT } from './format/queue-views.js';
 
 /** Options shared by condor_q, condor_history and condor_status, spelled as HTCondor's tools spell them. */
 export interface QueryArgs {
-  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run';
+  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run' | 'idle' | 'holdcodes' | 'io';
   /** -format FMT ATTR, in order (view 'format'). */
   formats: PrintfColumn[];
   attrs: string[];
@@ -35,6 +36,12 @@ export interface QueryArgs {
   wideWidth?: number;
   /** condor_q -dag: DAG node jobs under their DAGMan job, shown by node name. */
   dag: boolean;
+  /** condor_q -cputime: CPU_TIME (RemoteUserCpu) in place of RUN_TIME. */
+  cpuTime: boolean;
+  /** condor_q -cumulative-time: RUN_TIME includes earlier runs (-currentrun, the default, does not). */
+  cumulativeTime: boolean;
+  /** condor_q -attributes X,Y: the attributes -long and -json show (the query's projection). */
+  projection?: string[];
 }
 
 /** condor_history -since ARG: a job id (C or C.P), or an expression that is not a literal. */
@@ -77,7 +84,15 @@ function isOption(arg: string, name: string, min: number): boolean {
 
 /** `queueViews`: condor_q's own options (-hold/-held, -run); `historyScan`: condor_history's (-since, -forwards…). */
 export function parseQueryArgs(args: string[], usage: string, { queueViews = false, historyScan = false } = {}): QueryArgs {
-  const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false, wide: false, dag: false };
+  const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false, wide: false, dag: false, cpuTime: false, cumulativeTime: false };
+  // queue.cpp's dash_run, show_held (-hold or -hold-codes) and dash_idle, which exclude one another.
+  let shown: 'run' | 'hold' | 'idle' | undefined;
+  let runtimeTypeSet = false;
+  const incompatible = (message: string): CliError => new CliError(`${message}\n${usage}`);
+  // -io's table is chosen over -run's, -hold's and -idle's, whose constraints still apply (initOutputMask).
+  const setView = (view: QueryArgs['view']): void => {
+    if (parsed.view !== 'io') parsed.view = view;
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = (): string => {
@@ -163,16 +178,67 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       if (parsed.attrs.length === 0) throw new CliError(`Error: ${arg} requires at least one attribute\n${usage}`);
     } else if (queueViews && isOption(arg, 'run', 1)) {
       // As condor_q: running, transferring output or suspended jobs, shown with where they run.
-      if (parsed.view === 'hold') throw new CliError(`-run and -hold/held or -idle are incompatible\n${usage}`);
-      parsed.view = 'run';
+      if (shown === 'hold' || shown === 'idle') throw incompatible('-run and -hold/held or -idle are incompatible');
+      shown = 'run';
+      setView('run');
       parsed.constraints.push('JobStatus == 2 || JobStatus == 6 || JobStatus == 7');
-    } else if (queueViews && (isOption(arg, 'hold', 2) || isOption(arg, 'held', 2))) {
-      // As condor_q: only held jobs (added to the query), shown with when and why they were held.
-      if (parsed.view === 'run') throw new CliError(`-run and -hold/held or -idle are incompatible\n${usage}`);
-      parsed.view = 'hold';
+    } else if (queueViews && (isOption(arg, 'hold-codes', 6) || isOption(arg, 'holdcodes', 5))) {
+      // As condor_q: held jobs, one row per hold code and subcode (its :CODES select as -hold's do).
+      if (shown === 'run' || shown === 'idle') throw incompatible('-hold-codes incompatible with -idle or -run');
+      shown = 'hold';
+      setView('holdcodes');
       parsed.constraints.push('JobStatus==5');
       const codes = holdCodeConstraint(arg.split(':').slice(1).join(':'), parsed.warnings);
       if (codes !== undefined) parsed.constraints.push(codes);
+    } else if (queueViews && (isOption(arg, 'hold', 2) || isOption(arg, 'held', 2))) {
+      // As condor_q: only held jobs (added to the query), shown with when and why they were held.
+      if (shown === 'run' || shown === 'idle') throw incompatible('-run and -hold/held or -idle are incompatible');
+      shown = 'hold';
+      setView('hold');
+      parsed.constraints.push('JobStatus==5');
+      const codes = holdCodeConstraint(arg.split(':').slice(1).join(':'), parsed.warnings);
+      if (codes !== undefined) parsed.constraints.push(codes);
+    } else if (queueViews && isOption(arg, 'idle', 3)) {
+      // As condor_q: only idle jobs, shown with what they request and where they last ran.
+      if (shown === 'run' || shown === 'hold') throw incompatible('-run and -hold/held or -idle are incompatible');
+      shown = 'idle';
+      setView('idle');
+      parsed.constraints.push('JobStatus==1');
+    } else if (queueViews && isOption(arg, 'io', 2)) {
+      parsed.view = 'io';
+      parsed.constraints.push(IO_CONSTRAINT);
+    } else if (queueViews && isOption(arg, 'cputime', 2)) parsed.cpuTime = true;
+    else if (queueViews && isOption(arg, 'currentrun', 3)) {
+      if (runtimeTypeSet) throw new CliError("Error: -currentrun can't be used with -cumulative-time");
+      runtimeTypeSet = true;
+    } else if (queueViews && isOption(arg, 'cumulative-time', 3)) {
+      if (runtimeTypeSet) throw new CliError("Error: -cumulative-time can't be used with -currentrun");
+      runtimeTypeSet = true;
+      parsed.cumulativeTime = true;
+    } else if (queueViews && isOption(arg, 'limit', 3)) {
+      // queue.cpp's words.
+      const given = args[++i];
+      if (given === undefined) throw new CliError('Error: -limit requires the max number of results as an argument.');
+      const m = /^\s*[+-]?\d*/.exec(given)![0];
+      if (m.length !== given.length) throw new CliError(`Error: Unable to convert (${given}) to a number for -limit.`);
+      const n = Number.parseInt(m, 10) || 0;
+      if (n <= 0) throw new CliError(`Error: ${n} is not a valid for -limit.`);
+      parsed.limit = n;
+    } else if (queueViews && isOption(arg, 'attributes', 2)) {
+      const list = args[++i];
+      if (list === undefined) throw new CliError('Error: -attributes requires a list of attributes to show');
+      parsed.projection = [...(parsed.projection ?? []), ...list.split(/[\s,]+/).filter((name) => name !== '')];
+    } else if (queueViews && isOption(arg, 'expert', 1)) {
+      // Shorter error messages: tinycondor's condor_q prints none of the longer "Extra Info" texts.
+    } else if (queueViews && (isOption(arg, 'global', 1) || isOption(arg, 'name', 1) || isOption(arg, 'pool', 1) || isOption(arg, 'schedd-constraint', 5))) {
+      // condor_q asks the collector for other schedds or another pool: refused rather than ignored.
+      throw new CliError(`condor_q: ${arg} is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names`);
+    } else if (queueViews && isOption(arg, 'grid', 2)) {
+      throw new CliError(`condor_q: ${arg} is not supported by tinycondor: it runs no grid universe jobs`);
+    } else if (queueViews && isOption(arg, 'xml', 3)) {
+      throw new CliError(`condor_q: ${arg}: tinycondor writes job ads in long or JSON form only`);
+    } else if (queueViews && isOption(arg, 'print-format', 2)) {
+      throw new CliError(`condor_q: ${arg} is not supported by tinycondor: use -af, -format or -json`);
     } else if (isOption(arg, 'json', 2)) parsed.view = 'json';
     else if (isOption(arg, 'long', 1)) parsed.view = 'long';
     else if (isOption(arg, 'totals', 3) || isOption(arg, 'total', 3)) parsed.view = 'totals';
@@ -182,7 +248,8 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new CliError(`Error: ${arg} needs a positive number\n${usage}`);
       parsed.limit = n;
-    } else throw new CliError(`Error: unknown option ${arg}\n${usage}`);
+    } else if (queueViews) throw new CliError(`Error: unrecognized argument ${arg}\n${usage}`);
+    else throw new CliError(`Error: unknown option ${arg}\n${usage}`);
   }
   return parsed;
 }

@@ -24,12 +24,13 @@ import { loadPoolConfig } from '../pool-config.js';
 import { toolEvalContext } from '../tool-user-maps.js';
 import { readHistoryAds, readLongAds, readUserlogAds, selectAds } from '../ads-file.js';
 import { commonView } from '../format/query-view.js';
+import { formatQueueHoldCodes, formatQueueIdle, formatQueueIo } from '../format/queue-views.js';
 import { buildConstraint, parseQueryArgs, type QueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -format <fmt> <attr>... | -json | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -json | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
   'Usage: condor_history [-file <file> | -userlog <file>] [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
@@ -185,6 +186,20 @@ async function analyzeQueue(io: CommandIo, analyze: AnalyzeArgs, jobs: ClassAd[]
   return out;
 }
 
+/**
+ * condor_q -attributes X,Y: the query's projection, so -long and -json show only those of the listed
+ * attributes a job has (the table views fetch what they show anyway).
+ */
+function projected(ads: ClassAd[], projection: string[] | undefined): ClassAd[] {
+  if (projection === undefined) return ads;
+  const wanted = new Set(projection.map((name) => name.toLowerCase()));
+  return ads.map((ad) => {
+    const copy = ad.clone();
+    for (const name of copy.names()) if (!wanted.has(name.toLowerCase())) copy.delete(name);
+    return copy;
+  });
+}
+
 /** condor_q: the jobs in the queue, by default only the current user's, as HTCondor shows them. */
 export const condorQ: Command = async (args, io) => {
   const analyze = takeAnalyzeArgs(args);
@@ -207,17 +222,23 @@ export const condorQ: Command = async (args, io) => {
     return 0;
   }
   const fit = rowFit(query.wide, query.wideWidth, io.stdoutColumns?.());
-  const opts = { allUsers, allUsersTotals: countJobs(ads), fit, fromFile };
+  const opts = { allUsers, allUsersTotals: countJobs(ads), fit, fromFile, cpuTime: query.cpuTime, cumulativeTime: query.cumulativeTime };
   const text =
-    commonView(query, shown, toolEvalContext('TOOL', io), query.dag) ??
+    commonView(query, projected(shown, query.projection), toolEvalContext('TOOL', io), query.dag) ??
     (query.view === 'totals'
       ? formatTotals(shown, context, opts)
-      : query.view === 'hold'
+      : query.view === 'idle'
+        ? formatQueueIdle(shown, context, fit)
+        : query.view === 'holdcodes'
+        ? formatQueueHoldCodes(shown, context, opts)
+        : query.view === 'io'
+        ? formatQueueIo(shown, context, opts)
+        : query.view === 'hold'
         ? formatQueueHeld(shown, context, { ...opts, dag: query.dag })
         : query.dag && (query.view === 'run' || query.view === 'nobatch')
         ? formatQueueDag(shown, context, opts, io.stderr)
         : query.view === 'run'
-        ? formatQueueRun(shown, context, fit)
+        ? formatQueueRun(shown, context, fit, opts)
         : query.view === 'nobatch'
         ? formatQueueNoBatch(shown, context, opts)
         : formatQueueBatch(shown, context, { ...opts, dag: query.dag, partialClusters: query.jobs.some((j) => j.proc !== undefined) }));
