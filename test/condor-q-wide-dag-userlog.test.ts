@@ -1,6 +1,6 @@
 // condor_q -wide[:N], -dag and -userlog FILE against a real pool: rows cut to a console width, DAG node
 // jobs (submitted with +DAGManJobId / +DAGNodeName) under their DAGMan job, and the jobs of a job event
-// log with their state rebuilt from its events.
+// log with their state rebuilt from its events; -idle, -hold-codes and -io.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
 
 const me = os.userInfo().username;
 
-t.test('condor_q -wide, -dag and -userlog', async (t) => {
+t.test('condor_q -wide, -dag, -userlog, -idle, -hold-codes and -io', async (t) => {
   const pool = await startPool(t, { startds: 1, cpus: 1 });
   writeExecutable(path.join(pool.dir, 'quick.sh'), '#!/bin/sh\nexit 3\n');
   fs.writeFileSync(
@@ -85,5 +85,24 @@ t.test('condor_q -wide, -dag and -userlog', async (t) => {
     t.same([af.code, af.stdout], [0, `2 0 |-B\n3 0 ${me}\n4 0  |-C\n`], '-dag -af: nodes under their DAGMan job, their third column rewritten');
     const format = await pool.run('condor_q', ['-dag', '3', '-format', '%d.', 'ClusterId', '-format', '%d ', 'ProcId', '-format', '[%s]\n', 'Owner']);
     t.equal(format.stdout, `3.0 [${me}]\n4.0 [ |-${me.slice(0, 11)}]\n`, '-dag -format, a DAGMan cluster id selecting its nodes');
+  });
+
+  await t.test('-idle, -hold-codes and -io: their columns, as queue.cpp\'s print formats lay them out', async (t) => {
+    fs.writeFileSync(path.join(pool.dir, 'idle.sub'), 'executable = /bin/true\nrequirements = false\nrequest_cpus = 1\nrequest_memory = 64\nqueue\n');
+    t.equal((await pool.run('condor_submit', ['idle.sub'])).code, 0);
+    const idle = await pool.run('condor_q', ['-idle']);
+    t.match(idle.stdout, /^\n\n-- Schedd: [^\n]+\n ID      OWNER          UNIVERSE  CPUS MEMORY STARTS LAST_HOST\n +5\.0 {3}\S+ +Vanilla {6}1 {5}64 {6}0\n$/, 'only the idle job; no summary');
+    const codes = await pool.run('condor_q', ['-hold-codes']);
+    t.match(
+      codes.stdout,
+      new RegExp(`^\\n\\n-- Schedd: [^\\n]+\\nOWNER          CODE/SUB    COUNT  OLDEST_JOB_ID HELD_SINCE  HOLD_REASON\\n${me.slice(0, 14)} +  15 {13}3 2\\.0 +\\d+/\\d+ +\\d+:\\d+ submitted on hold at user's request\\n$`),
+      'the three jobs submitted on hold (a code, no subcode, as submit_utils.cpp sets it): one row, the oldest job and the count',
+    );
+    t.match((await pool.run('condor_q', ['-holdcodes:13'])).stdout, /HOLD_REASON\n$/, ':CODES selects as -hold:CODES does');
+    const bad = await pool.run('condor_q', ['-idle', '-run']);
+    t.same([bad.code, bad.stderr.split('\n')[0]], [1, '-run and -hold/held or -idle are incompatible']);
+    const io = await pool.run('condor_q', ['-io']);
+    t.match(io.stdout, /\n ID      OWNER          RUNS ST  INPUT  OUTPUT  RATE      MISC\n\nTotal for query: 0 jobs;/, 'no job is transferring files');
+    t.match((await pool.run('condor_q', ['-nobatch', '-cputime'])).stdout, / ID      OWNER            SUBMITTED     CPU_TIME ST PRI SIZE CMD\n/);
   });
 });
