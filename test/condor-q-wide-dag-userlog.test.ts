@@ -103,6 +103,8 @@ t.test('condor_q -wide, -dag, -userlog, -idle, -hold-codes and -io', async (t) =
     t.same([bad.code, bad.stderr.split('\n')[0]], [1, '-run and -hold/held or -idle are incompatible']);
     const io = await pool.run('condor_q', ['-io']);
     t.match(io.stdout, /\n ID      OWNER          RUNS ST  INPUT  OUTPUT  RATE      MISC\n\nTotal for query: 0 jobs;/, 'no job is transferring files');
+    const xml = await pool.run('condor_q', ['5', '-xml', '-attributes', 'ClusterId,JobStatus,Cmd']);
+    t.equal(xml.stdout, '<?xml version="1.0"?>\n<!DOCTYPE classads SYSTEM "classads.dtd">\n<classads>\n<c>\n    <a n="ClusterId"><i>5</i></a>\n    <a n="Cmd"><s>/bin/true</s></a>\n    <a n="JobStatus"><i>1</i></a>\n</c>\n</classads>\n');
     t.match((await pool.run('condor_q', ['-nobatch', '-cputime'])).stdout, / ID      OWNER            SUBMITTED     CPU_TIME ST PRI SIZE CMD\n/);
   });
 });

@@ -211,13 +211,20 @@ t.test('condor_q -cputime, -currentrun, -cumulative-time, -limit and -attributes
   t.equal(q('-expert').view, 'default', '-expert: shorter error messages, which tinycondor has anyway');
 });
 
-t.test('condor_q refuses what would ask another schedd or pool, -grid, -xml and -print-format', async (t) => {
+t.test('condor_q -xml, and -long in the form -xml or -json chose', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-xml').view, q('-xml', '-long').view, q('-l', '-xml').view, q('-json', '-l').view], ['xml', 'xml', 'xml', 'json']);
+  t.throws(() => q('-json', '-xml'), { message: 'Error: Cannot print as both XML and JSON' });
+  t.throws(() => q('-xml', '-json'), { message: 'Error: Cannot print as both XML and JSON' });
+  t.throws(() => q('-xm'), /unrecognized argument -xm/, '-xml needs its three letters');
+});
+
+t.test('condor_q refuses what would ask another schedd or pool, -grid and -print-format', async (t) => {
   const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
   for (const arg of ['-global', '-g', '-name', '-pool', '-schedd-constraint']) {
     t.throws(() => q(arg, 'x'), { message: `condor_q: ${arg} is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names` });
   }
   t.throws(() => q('-grid'), { message: 'condor_q: -grid is not supported by tinycondor: it runs no grid universe jobs' });
-  t.throws(() => q('-xml'), { message: 'condor_q: -xml: tinycondor writes job ads in long or JSON form only' });
   t.throws(() => q('-print-format', 'f'), { message: 'condor_q: -print-format is not supported by tinycondor: use -af, -format or -json' });
   t.throws(() => q('-goodput'), new CliError(`Error: unrecognized argument -goodput\n${USAGE}`), 'HTCondor\'s condor_q has no -goodput');
 });

@@ -7,7 +7,7 @@ import { IO_CONSTRAINT } from './format/queue-views.js';
 
 /** Options shared by condor_q, condor_history and condor_status, spelled as HTCondor's tools spell them. */
 export interface QueryArgs {
-  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run' | 'idle' | 'holdcodes' | 'io';
+  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run' | 'idle' | 'holdcodes' | 'io' | 'xml';
   /** -format FMT ATTR, in order (view 'format'). */
   formats: PrintfColumn[];
   attrs: string[];
@@ -236,11 +236,17 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
     } else if (queueViews && isOption(arg, 'grid', 2)) {
       throw new CliError(`condor_q: ${arg} is not supported by tinycondor: it runs no grid universe jobs`);
     } else if (queueViews && isOption(arg, 'xml', 3)) {
-      throw new CliError(`condor_q: ${arg}: tinycondor writes job ads in long or JSON form only`);
+      if (parsed.view === 'json') throw new CliError('Error: Cannot print as both XML and JSON');
+      parsed.view = 'xml';
     } else if (queueViews && isOption(arg, 'print-format', 2)) {
       throw new CliError(`condor_q: ${arg} is not supported by tinycondor: use -af, -format or -json`);
-    } else if (isOption(arg, 'json', 2)) parsed.view = 'json';
-    else if (isOption(arg, 'long', 1)) parsed.view = 'long';
+    } else if (isOption(arg, 'json', 2)) {
+      if (parsed.view === 'xml') throw new CliError('Error: Cannot print as both XML and JSON');
+      parsed.view = 'json';
+    } else if (isOption(arg, 'long', 1)) {
+      // -long prints the ads in the form -json or -xml chose (queue.cpp's dash_long_format).
+      if (!queueViews || (parsed.view !== 'json' && parsed.view !== 'xml')) parsed.view = 'long';
+    }
     else if (isOption(arg, 'totals', 3) || isOption(arg, 'total', 3)) parsed.view = 'totals';
     else if (isOption(arg, 'constraint', 5)) parsed.constraints.push(value());
     else if (isOption(arg, 'allusers', 4)) parsed.allUsers = true;

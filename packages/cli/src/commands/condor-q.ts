@@ -30,7 +30,7 @@ import { connectSchedd } from '../schedd-connection.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -json | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -json | -xml | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
   'Usage: condor_history [-file <file> | -userlog <file>] [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
