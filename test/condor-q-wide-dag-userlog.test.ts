@@ -105,6 +105,11 @@ t.test('condor_q -wide, -dag, -userlog, -idle, -hold-codes and -io', async (t) =
     t.match(io.stdout, /\n ID      OWNER          RUNS ST  INPUT  OUTPUT  RATE      MISC\n\nTotal for query: 0 jobs;/, 'no job is transferring files');
     const xml = await pool.run('condor_q', ['5', '-xml', '-attributes', 'ClusterId,JobStatus,Cmd']);
     t.equal(xml.stdout, '<?xml version="1.0"?>\n<!DOCTYPE classads SYSTEM "classads.dtd">\n<classads>\n<c>\n    <a n="ClusterId"><i>5</i></a>\n    <a n="Cmd"><s>/bin/true</s></a>\n    <a n="JobStatus"><i>1</i></a>\n</c>\n</classads>\n');
+    const submitter = await pool.run('condor_q', ['-submitter', me, '-af', 'ClusterId']);
+    t.same([submitter.code, submitter.stdout], [0, '2\n3\n4\n5\n'], '-submitter: that submitter\'s jobs');
+    t.match((await pool.run('condor_q', ['-submitter', me, '-idle'])).stdout, new RegExp(`^\\n\\n-- Submitter: ${me}@localhost : <127\\.0\\.0\\.1:\\d+\\?\\.\\.\\. : \\S+ @ `), 'labelled by the submitter');
+    const nobody = await pool.run('condor_q', ['-submitter', 'nobody-here']);
+    t.same([nobody.code, nobody.stdout, nobody.stderr], [1, '', 'Error: Collector has no record of schedd/submitter\n']);
     t.match((await pool.run('condor_q', ['-nobatch', '-cputime'])).stdout, / ID      OWNER            SUBMITTED     CPU_TIME ST PRI SIZE CMD\n/);
   });
 });

@@ -21,6 +21,7 @@ const defaults: QueryArgs = {
   dag: false,
   cpuTime: false,
   cumulativeTime: false,
+  submitters: [],
 };
 
 function cliError(args: string[]): CliError {
@@ -209,6 +210,13 @@ t.test('condor_q -cputime, -currentrun, -cumulative-time, -limit and -attributes
   t.same(q('-attributes', 'ClusterId,Owner', '-at', 'Cmd').projection, ['ClusterId', 'Owner', 'Cmd']);
   t.throws(() => q('-attributes'), { message: 'Error: -attributes requires a list of attributes to show' });
   t.equal(q('-expert').view, 'default', '-expert: shorter error messages, which tinycondor has anyway');
+});
+
+t.test('condor_q -submitter NAME: jobs by AccountingGroup, else Owner (CondorQ::add CQ_SUBMITTER)', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same(q('-submitter', 'alice', '-s', 'nice-user.bob').submitters, ['alice', 'nice-user.bob']);
+  t.equal(buildConstraint(q('7', '-submitter', 'alice', '-su', 'nice-user.bob')), '(ClusterId == 7 || (AccountingGroup ?: Owner) == "alice" || (AccountingGroup ?: Owner) == "bob")');
+  t.throws(() => q('-submitter'), { message: 'Error: -submitter requires the name of a user.' });
 });
 
 t.test('condor_q -xml, and -long in the form -xml or -json chose', async (t) => {

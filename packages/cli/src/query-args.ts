@@ -40,6 +40,8 @@ export interface QueryArgs {
   cpuTime: boolean;
   /** condor_q -cumulative-time: RUN_TIME includes earlier runs (-currentrun, the default, does not). */
   cumulativeTime: boolean;
+  /** condor_q -submitter NAME: jobs whose AccountingGroup (else Owner) is NAME, from NAME's submitter. */
+  submitters: string[];
   /** condor_q -attributes X,Y: the attributes -long and -json show (the query's projection). */
   projection?: string[];
 }
@@ -84,7 +86,7 @@ function isOption(arg: string, name: string, min: number): boolean {
 
 /** `queueViews`: condor_q's own options (-hold/-held, -run); `historyScan`: condor_history's (-since, -forwards…). */
 export function parseQueryArgs(args: string[], usage: string, { queueViews = false, historyScan = false } = {}): QueryArgs {
-  const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false, wide: false, dag: false, cpuTime: false, cumulativeTime: false };
+  const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false, wide: false, dag: false, cpuTime: false, cumulativeTime: false, submitters: [] };
   // queue.cpp's dash_run, show_held (-hold or -hold-codes) and dash_idle, which exclude one another.
   let shown: 'run' | 'hold' | 'idle' | undefined;
   let runtimeTypeSet = false;
@@ -228,6 +230,10 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       const list = args[++i];
       if (list === undefined) throw new CliError('Error: -attributes requires a list of attributes to show');
       parsed.projection = [...(parsed.projection ?? []), ...list.split(/[\s,]+/).filter((name) => name !== '')];
+    } else if (queueViews && isOption(arg, 'submitter', 1)) {
+      const name = args[++i];
+      if (name === undefined) throw new CliError('Error: -submitter requires the name of a user.');
+      parsed.submitters.push(name);
     } else if (queueViews && isOption(arg, 'expert', 1)) {
       // Shorter error messages: tinycondor's condor_q prints none of the longer "Extra Info" texts.
     } else if (queueViews && (isOption(arg, 'global', 1) || isOption(arg, 'name', 1) || isOption(arg, 'pool', 1) || isOption(arg, 'schedd-constraint', 5))) {
@@ -271,7 +277,9 @@ export function buildConstraint(query: QueryArgs, { dagNodes = false } = {}): st
     ...(dagNodes && (j.proc ?? 0) < 1 ? [`DAGManJobId == ${j.cluster}`] : []),
   ]);
   const owners = query.owners.map((o) => `Owner == ${quoteString(o)}`);
-  const selection = [...ids, ...owners];
+  // CondorQ::add(CQ_SUBMITTER): the name as given, less a nice-user. prefix.
+  const submitters = (query.submitters ?? []).map((name) => `(AccountingGroup ?: Owner) == ${quoteString(name.replace(/^nice-user\./, ''))}`);
+  const selection = [...ids, ...owners, ...submitters];
   if (selection.length > 0) clauses.push(`(${selection.join(' || ')})`);
   return clauses.length === 0 ? undefined : clauses.join(' && ');
 }

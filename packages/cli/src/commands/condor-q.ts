@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { ClassAd, isTrue, parseExpr, ClassAdParseError } from '@tinycondor/shared/classad/index';
+import { ClassAd, isTrue, parseExpr, ClassAdParseError, quoteString } from '@tinycondor/shared/classad/index';
 import { takeAnalyzeArgs, type AnalyzeArgs } from '../analyze/analyze-args.js';
 import { analyzeJob } from '../analyze/job-analysis.js';
 import { sortByJobId } from '../format/queue-frame.js';
@@ -18,7 +18,10 @@ import {
   formatTotals,
   rowFit,
   summarizeSinful,
+  type NoBatchOptions,
   type QueueViewContext,
+  type QueueViewOptions,
+  type RowFit,
 } from '../format/index.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { toolEvalContext } from '../tool-user-maps.js';
@@ -30,7 +33,7 @@ import { connectSchedd } from '../schedd-connection.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -json | -xml | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -json | -xml | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name>] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
   'Usage: condor_history [-file <file> | -userlog <file>] [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
@@ -206,16 +209,21 @@ export const condorQ: Command = async (args, io) => {
   const query = parseQueryArgs(analyze.rest, Q_USAGE, { queueViews: true });
   for (const warning of query.warnings) io.stderr(`${warning}\n`);
   const fromFile = query.jobadsFile !== undefined || query.userlogFile !== undefined;
-  if (query.view === 'totals' && !fromFile && query.constraints.length === 0 && query.jobs.length === 0 && query.owners.length === 0) {
+  if (query.view === 'totals' && !fromFile && query.constraints.length === 0 && query.jobs.length === 0 && query.owners.length === 0 && query.submitters.length === 0) {
     io.stdout(await quickTotals(io, query.allUsers));
     return 0;
   }
   // Batch output is the default of the table views; -run and -hold turn it off (queue.cpp).
   const batch = !analyze.analyze && (query.view === 'default' || query.view === 'batch');
+  const labels = fromFile || query.submitters.length === 0 ? [undefined] : await submitterLabels(io, query.submitters);
+  if (labels.length === 0) {
+    io.stderr('Error: Collector has no record of schedd/submitter\n');
+    return 1;
+  }
   const { ads, context } = await fetchAds(io, 'jobs', query, query.dag || batch);
-  // Like HTCondor since 8.6: only your own jobs unless -allusers, or ids/owners were named. A file's
-  // jobs are all shown (show_file_queue asks no schedd for "my jobs").
-  const allUsers = query.allUsers || query.owners.length > 0 || query.jobs.length > 0;
+  // Like HTCondor since 8.6: only your own jobs unless -allusers, or ids/owners/submitters were named. A
+  // file's jobs are all shown (show_file_queue asks no schedd for "my jobs").
+  const allUsers = query.allUsers || query.owners.length > 0 || query.jobs.length > 0 || query.submitters.length > 0;
   const shown = allUsers || fromFile ? ads : ads.filter((ad) => ad.getString('Owner') === context.currentUser);
   if (analyze.analyze) {
     io.stdout(await analyzeQueue(io, analyze, shown, context, analysisWidth(query, io.stdoutColumns?.())));
@@ -223,7 +231,15 @@ export const condorQ: Command = async (args, io) => {
   }
   const fit = rowFit(query.wide, query.wideWidth, io.stdoutColumns?.());
   const opts = { allUsers, allUsersTotals: countJobs(ads), fit, fromFile, cpuTime: query.cpuTime, cumulativeTime: query.cumulativeTime };
-  const text =
+  // One queue per submitter found, each under its own label, as show_schedd_queue runs once per submitter ad.
+  for (const label of labels) io.stdout(queueView(query, shown, label === undefined ? context : { ...context, sourceLabel: label }, opts, io));
+  return 0;
+};
+
+/** The text of condor_q's view of `shown` (the jobs the query selected). */
+function queueView(query: QueryArgs, shown: ClassAd[], context: QueueViewContext, opts: QueueViewOptions & NoBatchOptions & { fit: RowFit }, io: CommandIo): string {
+  const fit = opts.fit;
+  return (
     commonView(query, projected(shown, query.projection), toolEvalContext('TOOL', io), query.dag) ??
     (query.view === 'totals'
       ? formatTotals(shown, context, opts)
@@ -241,10 +257,32 @@ export const condorQ: Command = async (args, io) => {
         ? formatQueueRun(shown, context, fit, opts)
         : query.view === 'nobatch'
         ? formatQueueNoBatch(shown, context, opts)
-        : formatQueueBatch(shown, context, { ...opts, dag: query.dag, partialClusters: query.jobs.some((j) => j.proc !== undefined) }));
-  io.stdout(text);
-  return 0;
-};
+        : formatQueueBatch(shown, context, { ...opts, dag: query.dag, partialClusters: query.jobs.some((j) => j.proc !== undefined) }))
+  );
+}
+
+/**
+ * condor_q -submitter NAME (NAME@UID_DOMAIN when it names no domain): the labels of the submitters the
+ * schedd has jobs of, `Submitter: NAME : <address> : machine`. A submitter ad is AccountingGroup (else
+ * Owner) @ UID_DOMAIN of a job in the queue; a name none has is one the collector has no record of.
+ */
+async function submitterLabels(io: CommandIo, submitters: string[]): Promise<string[]> {
+  const pool = loadPoolConfig(io.env, io.stderr);
+  const api = connectSchedd(pool);
+  const uidDomain = pool.value('UID_DOMAIN') ?? '';
+  const url = new URL(api.baseUrl);
+  const address = summarizeSinful(`<${url.hostname}:${url.port}?addrs=${url.hostname}-${url.port}>`);
+  const machine = pool.value('SCHEDD_HOST') ?? url.hostname;
+  const labels: string[] = [];
+  for (const given of submitters) {
+    const name = given.includes('@') ? given : `${given}@${uidDomain}`;
+    const at = name.lastIndexOf('@');
+    if (name.slice(at + 1) !== uidDomain) continue;
+    const found = await api.jobs({ constraint: `(AccountingGroup ?: Owner) == ${quoteString(name.slice(0, at))}`, limit: 1 });
+    if (found.ads.length > 0 && !labels.some((label) => label.startsWith(`Submitter: ${name} : `))) labels.push(`Submitter: ${name} : ${address} : ${machine}`);
+  }
+  return labels;
+}
 
 /** condor_history: jobs that have left the queue, newest first. */
 export const condorHistory: Command = async (args, io) => {
