@@ -92,6 +92,7 @@ t.test('condor_q -wide, -dag, -userlog, -idle, -hold-codes and -io', async (t) =
     t.equal((await pool.run('condor_submit', ['idle.sub'])).code, 0);
     const idle = await pool.run('condor_q', ['-idle']);
     t.match(idle.stdout, /^\n\n-- Schedd: [^\n]+\n ID      OWNER          UNIVERSE  CPUS MEMORY STARTS LAST_HOST\n +5\.0 {3}\S+ +Vanilla {6}1 {5}64 {6}0\n$/, 'only the idle job; no summary');
+    t.match((await pool.run('condor_q', ['-idle', '-dag'])).stdout, /\n ID      OWNER\/NODENAME      SUBMITTED     RUN_TIME ST PRI SIZE CMD\n +5\.0 [^\n]+ I  0 [^\n]+\n\nTotal for query: 1 jobs;/, '-dag\'s table of the idle jobs, as initOutputMask picks it');
     const codes = await pool.run('condor_q', ['-hold-codes']);
     t.match(
       codes.stdout,

@@ -196,6 +196,15 @@ t.test('condor_q -idle, -hold-codes[:codes] and -io, and which of them exclude o
   t.same([q('-io', '-run').view, q('-run', '-io').view], ['io', 'io'], "-io's table, -run's constraint");
 });
 
+t.test("condor_q's tables: -io or -batch, the last given, then -run, -hold or -idle (initOutputMask)", async (t) => {
+  const view = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true }).view;
+  t.same([view('-io', '-batch'), view('-batch', '-io'), view('-io', '-nobatch')], ['batch', 'io', 'io']);
+  t.same([view('-batch', '-hold'), view('-idle', '-ba'), view('-progress', '-run')], ['batch', 'batch', 'batch'], 'an explicit -batch shows batches of the held, idle or running jobs');
+  t.same([view('-batch', '-nobatch', '-hold'), view('-nobatch', '-idle'), view('-batch', '-nobatch')], ['hold', 'idle', 'nobatch']);
+  t.same([view('-af', 'x', '-nobatch'), view('-json', '-idle')], ['af', 'json'], '-af, -format, -json and the like keep their form');
+  t.throws(() => view('-af', 'x', '-batch'), { message: 'Error: -batch conflicts with -format and -af' });
+});
+
 t.test('condor_q -cputime, -currentrun, -cumulative-time, -limit and -attributes in queue.cpp\'s words', async (t) => {
   const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
   t.same([q('-cputime').cpuTime, q('-cp').cpuTime], [true, true]);

@@ -88,13 +88,14 @@ function isOption(arg: string, name: string, min: number): boolean {
 export function parseQueryArgs(args: string[], usage: string, { queueViews = false, historyScan = false } = {}): QueryArgs {
   const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false, wide: false, dag: false, cpuTime: false, cumulativeTime: false, submitters: [] };
   // queue.cpp's dash_run, show_held (-hold or -hold-codes) and dash_idle, which exclude one another.
-  let shown: 'run' | 'hold' | 'idle' | undefined;
+  let shown: 'run' | 'hold' | 'holdcodes' | 'idle' | undefined;
+  // qdo_mode's built-in tables, the last one given wins: -io's, or -batch's (QDO_Progress, which
+  // -nobatch takes back); then -run's, -hold's or -idle's (initOutputMask).
+  let table: 'io' | 'progress' | undefined;
+  let batchSpecified: boolean | undefined;
   let runtimeTypeSet = false;
   const incompatible = (message: string): CliError => new CliError(`${message}\n${usage}`);
-  // -io's table is chosen over -run's, -hold's and -idle's, whose constraints still apply (initOutputMask).
-  const setView = (view: QueryArgs['view']): void => {
-    if (parsed.view !== 'io') parsed.view = view;
-  };
+  const custom = (): boolean => !['default', 'nobatch', 'batch'].includes(parsed.view);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = (): string => {
@@ -165,6 +166,12 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       if (parsed.view === 'af') throw new CliError(`Error: -format and -autoformat together are not supported by tinycondor\n${usage}`);
       parsed.view = 'format';
       parsed.formats.push({ format, attr });
+    } else if (queueViews && isOption(arg, 'nobatch', 3)) {
+      batchSpecified = false;
+      if (table === 'progress') table = undefined;
+    } else if (queueViews && (isOption(arg, 'batch', 2) || isOption(arg, 'progress', 3))) {
+      batchSpecified = true;
+      if (!custom()) table = 'progress';
     } else if (isOption(arg, 'nobatch', 3)) parsed.view = 'nobatch';
     else if (isOption(arg, 'batch', 3)) parsed.view = 'batch';
     else if (isOption(arg, 'autoformat', 2) || isOption(arg, 'af', 2)) {
@@ -180,15 +187,13 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       if (parsed.attrs.length === 0) throw new CliError(`Error: ${arg} requires at least one attribute\n${usage}`);
     } else if (queueViews && isOption(arg, 'run', 1)) {
       // As condor_q: running, transferring output or suspended jobs, shown with where they run.
-      if (shown === 'hold' || shown === 'idle') throw incompatible('-run and -hold/held or -idle are incompatible');
+      if (shown === 'hold' || shown === 'holdcodes' || shown === 'idle') throw incompatible('-run and -hold/held or -idle are incompatible');
       shown = 'run';
-      setView('run');
       parsed.constraints.push('JobStatus == 2 || JobStatus == 6 || JobStatus == 7');
     } else if (queueViews && (isOption(arg, 'hold-codes', 6) || isOption(arg, 'holdcodes', 5))) {
       // As condor_q: held jobs, one row per hold code and subcode (its :CODES select as -hold's do).
       if (shown === 'run' || shown === 'idle') throw incompatible('-hold-codes incompatible with -idle or -run');
-      shown = 'hold';
-      setView('holdcodes');
+      shown = 'holdcodes';
       parsed.constraints.push('JobStatus==5');
       const codes = holdCodeConstraint(arg.split(':').slice(1).join(':'), parsed.warnings);
       if (codes !== undefined) parsed.constraints.push(codes);
@@ -196,18 +201,16 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       // As condor_q: only held jobs (added to the query), shown with when and why they were held.
       if (shown === 'run' || shown === 'idle') throw incompatible('-run and -hold/held or -idle are incompatible');
       shown = 'hold';
-      setView('hold');
       parsed.constraints.push('JobStatus==5');
       const codes = holdCodeConstraint(arg.split(':').slice(1).join(':'), parsed.warnings);
       if (codes !== undefined) parsed.constraints.push(codes);
     } else if (queueViews && isOption(arg, 'idle', 3)) {
       // As condor_q: only idle jobs, shown with what they request and where they last ran.
-      if (shown === 'run' || shown === 'hold') throw incompatible('-run and -hold/held or -idle are incompatible');
+      if (shown === 'run' || shown === 'hold' || shown === 'holdcodes') throw incompatible('-run and -hold/held or -idle are incompatible');
       shown = 'idle';
-      setView('idle');
       parsed.constraints.push('JobStatus==1');
     } else if (queueViews && isOption(arg, 'io', 2)) {
-      parsed.view = 'io';
+      table = 'io';
       parsed.constraints.push(IO_CONSTRAINT);
     } else if (queueViews && isOption(arg, 'cputime', 2)) parsed.cpuTime = true;
     else if (queueViews && isOption(arg, 'currentrun', 3)) {
@@ -262,6 +265,10 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       parsed.limit = n;
     } else if (queueViews) throw new CliError(`Error: unrecognized argument ${arg}\n${usage}`);
     else throw new CliError(`Error: unknown option ${arg}\n${usage}`);
+  }
+  if (queueViews && batchSpecified && (parsed.view === 'af' || parsed.view === 'format')) throw new CliError('Error: -batch conflicts with -format and -af');
+  if (queueViews && !custom()) {
+    parsed.view = table === 'io' ? 'io' : table === 'progress' ? 'batch' : shown ?? (batchSpecified === false ? 'nobatch' : 'default');
   }
   return parsed;
 }

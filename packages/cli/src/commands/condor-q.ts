@@ -243,16 +243,16 @@ function queueView(query: QueryArgs, shown: ClassAd[], context: QueueViewContext
     commonView(query, projected(shown, query.projection), toolEvalContext('TOOL', io), query.dag) ??
     (query.view === 'totals'
       ? formatTotals(shown, context, opts)
-      : query.view === 'idle'
-        ? formatQueueIdle(shown, context, fit)
-        : query.view === 'holdcodes'
+      : query.view === 'holdcodes'
         ? formatQueueHoldCodes(shown, context, opts)
         : query.view === 'io'
         ? formatQueueIo(shown, context, opts)
         : query.view === 'hold'
         ? formatQueueHeld(shown, context, { ...opts, dag: query.dag })
-        : query.dag && (query.view === 'run' || query.view === 'nobatch')
+        : query.dag && (query.view === 'run' || query.view === 'idle' || query.view === 'nobatch')
         ? formatQueueDag(shown, context, opts, io.stderr)
+        : query.view === 'idle'
+        ? formatQueueIdle(shown, context, fit)
         : query.view === 'run'
         ? formatQueueRun(shown, context, fit, opts)
         : query.view === 'nobatch'
