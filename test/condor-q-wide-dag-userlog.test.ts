@@ -91,7 +91,7 @@ t.test('condor_q -wide, -dag, -userlog, -idle, -hold-codes and -io', async (t) =
     fs.writeFileSync(path.join(pool.dir, 'idle.sub'), 'executable = /bin/true\nrequirements = false\nrequest_cpus = 1\nrequest_memory = 64\nqueue\n');
     t.equal((await pool.run('condor_submit', ['idle.sub'])).code, 0);
     const idle = await pool.run('condor_q', ['-idle']);
-    t.match(idle.stdout, /^\n\n-- Schedd: [^\n]+\n ID      OWNER          UNIVERSE  CPUS MEMORY STARTS LAST_HOST\n +5\.0 {3}\S+ +Vanilla {6}1 {5}64 {6}0\n$/, 'only the idle job; no summary');
+    t.match(idle.stdout, /^\n\n-- Schedd: [^\n]+\n ID      OWNER          UNIVERSE  CPUS MEMORY STARTS LAST_HOST\n +5\.0 {3}\S+ +Vanilla {6}1 {5}64 {6}0 undefined\n$/, 'only the idle job (it never ran: LAST_HOST undefined); no summary');
     t.match((await pool.run('condor_q', ['-idle', '-dag'])).stdout, /\n ID      OWNER\/NODENAME      SUBMITTED     RUN_TIME ST PRI SIZE CMD\n +5\.0 [^\n]+ I  0 [^\n]+\n\nTotal for query: 1 jobs;/, '-dag\'s table of the idle jobs, as initOutputMask picks it');
     const codes = await pool.run('condor_q', ['-hold-codes']);
     t.match(
@@ -111,6 +111,11 @@ t.test('condor_q -wide, -dag, -userlog, -idle, -hold-codes and -io', async (t) =
     t.match((await pool.run('condor_q', ['-submitter', me, '-idle'])).stdout, new RegExp(`^\\n\\n-- Submitter: ${me}@localhost : <127\\.0\\.0\\.1:\\d+\\?\\.\\.\\. : \\S+ @ `), 'labelled by the submitter');
     const nobody = await pool.run('condor_q', ['-submitter', 'nobody-here']);
     t.same([nobody.code, nobody.stdout, nobody.stderr], [1, '', 'Error: Collector has no record of schedd/submitter\n']);
+    fs.writeFileSync(path.join(pool.dir, 'mine.cpf'), "SELECT NOTITLE\n  ClusterId AS ' ID' WIDTH 4\n  JobStatus AS ST PRINTAS JOB_STATUS\n  HoldReasonCode AS CODE PRINTF %4d OR ?\nWHERE JobStatus == 5 || JobStatus == 1\nSUMMARY NONE\n");
+    const custom = await pool.run('condor_q', ['-print-format', 'mine.cpf']);
+    t.same([custom.code, custom.stderr, custom.stdout], [0, '', ' ID  ST CODE\n   2 H    15\n   3 H    15\n   4 H    15\n   5 I  ?\n'], '-print-format: a table of its own, its WHERE added to the query');
+    const missing = await pool.run('condor_q', ['-print-format', 'nope.cpf']);
+    t.same([missing.code, missing.stderr], [1, "Can't open select file: nope.cpf\nError: invalid select file nope.cpf\n"]);
     t.match((await pool.run('condor_q', ['-nobatch', '-cputime'])).stdout, / ID      OWNER            SUBMITTED     CPU_TIME ST PRI SIZE CMD\n/);
   });
 });

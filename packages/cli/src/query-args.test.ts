@@ -236,12 +236,19 @@ t.test('condor_q -xml, and -long in the form -xml or -json chose', async (t) => 
   t.throws(() => q('-xm'), /unrecognized argument -xm/, '-xml needs its three letters');
 });
 
-t.test('condor_q refuses what would ask another schedd or pool, -grid and -print-format', async (t) => {
+t.test('condor_q -print-format FILE, and -pr ! (no default print-format files)', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-print-format', 'f.cpf').view, q('-pr', 'f.cpf').printFormatFile, q('-pr', '-').printFormatFile], ['printformat', 'f.cpf', '-']);
+  t.same([q('-pr', '!').view, q('-pr', '!').printFormatFile], ['default', undefined]);
+  t.throws(() => q('-print-format'), { message: 'Error: -print-format requires a filename argument' });
+  t.throws(() => q('-print-format', '-nobatch'), { message: 'Error: -print-format requires a filename argument' });
+});
+
+t.test('condor_q refuses what would ask another schedd or pool, and -grid', async (t) => {
   const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
   for (const arg of ['-global', '-g', '-name', '-pool', '-schedd-constraint']) {
     t.throws(() => q(arg, 'x'), { message: `condor_q: ${arg} is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names` });
   }
   t.throws(() => q('-grid'), { message: 'condor_q: -grid is not supported by tinycondor: it runs no grid universe jobs' });
-  t.throws(() => q('-print-format', 'f'), { message: 'condor_q: -print-format is not supported by tinycondor: use -af, -format or -json' });
   t.throws(() => q('-goodput'), new CliError(`Error: unrecognized argument -goodput\n${USAGE}`), 'HTCondor\'s condor_q has no -goodput');
 });

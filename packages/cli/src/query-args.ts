@@ -7,7 +7,7 @@ import { IO_CONSTRAINT } from './format/queue-views.js';
 
 /** Options shared by condor_q, condor_history and condor_status, spelled as HTCondor's tools spell them. */
 export interface QueryArgs {
-  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run' | 'idle' | 'holdcodes' | 'io' | 'xml';
+  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run' | 'idle' | 'holdcodes' | 'io' | 'xml' | 'printformat';
   /** -format FMT ATTR, in order (view 'format'). */
   formats: PrintfColumn[];
   attrs: string[];
@@ -42,6 +42,8 @@ export interface QueryArgs {
   cumulativeTime: boolean;
   /** condor_q -submitter NAME: jobs whose AccountingGroup (else Owner) is NAME, from NAME's submitter. */
   submitters: string[];
+  /** condor_q -print-format FILE (`-`: stdin): the table a print-format file describes (view 'printformat'). */
+  printFormatFile?: string;
   /** condor_q -attributes X,Y: the attributes -long and -json show (the query's projection). */
   projection?: string[];
 }
@@ -248,7 +250,13 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       if (parsed.view === 'json') throw new CliError('Error: Cannot print as both XML and JSON');
       parsed.view = 'xml';
     } else if (queueViews && isOption(arg, 'print-format', 2)) {
-      throw new CliError(`condor_q: ${arg} is not supported by tinycondor: use -af, -format or -json`);
+      const file = args[i + 1];
+      if (file === undefined || (file.startsWith('-') && file !== '-')) throw new CliError('Error: -print-format requires a filename argument');
+      i++;
+      // `-pr !` turns off the Q_DEFAULT_*_PRINT_FORMAT_FILE files, which tinycondor does not read.
+      if (file === '!') continue;
+      parsed.view = 'printformat';
+      parsed.printFormatFile = file;
     } else if (isOption(arg, 'json', 2)) {
       if (parsed.view === 'xml') throw new CliError('Error: Cannot print as both XML and JSON');
       parsed.view = 'json';

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import { ClassAd, isTrue, parseExpr, ClassAdParseError, quoteString } from '@tinycondor/shared/classad/index';
 import { takeAnalyzeArgs, type AnalyzeArgs } from '../analyze/analyze-args.js';
@@ -28,12 +29,13 @@ import { toolEvalContext } from '../tool-user-maps.js';
 import { readHistoryAds, readLongAds, readUserlogAds, selectAds } from '../ads-file.js';
 import { commonView } from '../format/query-view.js';
 import { formatQueueHoldCodes, formatQueueIdle, formatQueueIo } from '../format/queue-views.js';
+import { formatPrintFormat, parsePrintFormat, type PrintFormat } from '../format/print-format.js';
 import { buildConstraint, parseQueryArgs, type QueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -json | -xml | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name>] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name>] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
   'Usage: condor_history [-file <file> | -userlog <file>] [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
@@ -208,6 +210,8 @@ export const condorQ: Command = async (args, io) => {
   const analyze = takeAnalyzeArgs(args);
   const query = parseQueryArgs(analyze.rest, Q_USAGE, { queueViews: true });
   for (const warning of query.warnings) io.stderr(`${warning}\n`);
+  const printFormat = query.printFormatFile === undefined ? undefined : readPrintFormat(query.printFormatFile, io);
+  if (printFormat?.where !== undefined) query.constraints.push(printFormat.where);
   const fromFile = query.jobadsFile !== undefined || query.userlogFile !== undefined;
   if (query.view === 'totals' && !fromFile && query.constraints.length === 0 && query.jobs.length === 0 && query.owners.length === 0 && query.submitters.length === 0) {
     io.stdout(await quickTotals(io, query.allUsers));
@@ -232,9 +236,25 @@ export const condorQ: Command = async (args, io) => {
   const fit = rowFit(query.wide, query.wideWidth, io.stdoutColumns?.());
   const opts = { allUsers, allUsersTotals: countJobs(ads), fit, fromFile, cpuTime: query.cpuTime, cumulativeTime: query.cumulativeTime };
   // One queue per submitter found, each under its own label, as show_schedd_queue runs once per submitter ad.
-  for (const label of labels) io.stdout(queueView(query, shown, label === undefined ? context : { ...context, sourceLabel: label }, opts, io));
+  for (const label of labels) {
+    const labelled = label === undefined ? context : { ...context, sourceLabel: label };
+    io.stdout(printFormat !== undefined ? formatPrintFormat(printFormat, shown, labelled, { ...opts, context: toolEvalContext('TOOL', io), dag: query.dag }) : queueView(query, shown, labelled, opts, io));
+  }
   return 0;
 };
+
+/** set_print_mask_from_stream: the file (`-`: stdin) parsed, its messages on stderr as HTCondor prints them. */
+function readPrintFormat(file: string, io: CommandIo): PrintFormat {
+  let text: string;
+  try {
+    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch {
+    throw new CliError(`Can't open select file: ${file}\nError: invalid select file ${file}`);
+  }
+  const { format, messages } = parsePrintFormat(text);
+  for (const message of messages) io.stderr(`${message}\n`);
+  return format;
+}
 
 /** The text of condor_q's view of `shown` (the jobs the query selected). */
 function queueView(query: QueryArgs, shown: ClassAd[], context: QueueViewContext, opts: QueueViewOptions & NoBatchOptions & { fit: RowFit }, io: CommandIo): string {

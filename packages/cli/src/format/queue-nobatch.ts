@@ -3,6 +3,7 @@ import type { ClassAd } from './classad.js';
 import { jobDescription, jobRunSeconds, jobStatusCell, memoryUsageMb } from './job-columns.js';
 import { fitRow, maxOwnerWidth, queueTitle, sortByJobId, summaryLines, WIDE, type QueueViewContext, type QueueViewOptions, type RowFit } from './queue-frame.js';
 import { dagNodeCell, dagOrder, linkRows, type JobRow } from './queue-rows.js';
+import { valueText } from './queue-views.js';
 import { alignLeft, alignRight, fitLeft, fitRight, formatDuration, formatShortDate, invalidField, maxOf } from './text.js';
 
 export interface NoBatchOptions extends QueueViewOptions {
@@ -188,7 +189,7 @@ export function formatQueueHeld(jobs: ClassAd[], ctx: QueueViewContext, opts: Qu
       fitRight(since === undefined ? '' : formatShortDate(since), 11),
       // `OR ?` for a missing code, `OR ' '` (nothing) for a missing subcode; both left-aligned in their width.
       alignLeft(code === undefined ? '?' : alignRight(code, codeWidth), codeWidth) + alignLeft(sub ?? '', subWidth),
-      row.job.getString('HoldReason') ?? '',
+      valueText(row.job, 'HoldReason'),
     ].join(' ');
     return (trim ? line.trimEnd() : line) + '\n';
   });

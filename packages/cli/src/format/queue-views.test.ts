@@ -10,7 +10,7 @@ function job(cluster: number, proc: number, attrs: Record<string, string | numbe
 }
 
 // Columns without a WIDTH are as wide as their label or widest value, values printf'd then left-aligned.
-t.test('-idle: universe, requested CPUs and memory, starts and last host; no summary', async (t) => {
+t.test('-idle: universe, requested CPUs and memory, starts and last host (undefined when it never ran); no summary', async (t) => {
   const jobs = [
     job(3, 0, { JobStatus: 1, RequestCpus: 1, RequestMemory: 128 }),
     job(2, 1, { JobStatus: 1, RequestCpus: 16, RequestMemory: 1048576, NumShadowStarts: 2, LastRemoteHost: 'slot1@node7' }),
@@ -18,9 +18,9 @@ t.test('-idle: universe, requested CPUs and memory, starts and last host; no sum
   ];
   t.equal(formatQueueIdle(jobs, CTX), TITLE + [
     ' ID      OWNER          UNIVERSE  CPUS MEMORY  STARTS LAST_HOST',
-    '   2.0   alice          Scheduler    1      1       0',
+    '   2.0   alice          Scheduler    1      1       0 undefined',
     '   2.1   alice          Vanilla     16 1048576      2 slot1@node7',
-    '   3.0   alice          Vanilla      1    128       0',
+    '   3.0   alice          Vanilla      1    128       0 undefined',
     '',
   ].join('\n'));
 });

@@ -1,5 +1,6 @@
 // condor_q -idle, -hold-codes and -io: queue.cpp's jobIdle_PrintFormat, jobHoldCodes_PrintFormat and
 // jobIO_PrintFormat laid out as AttrListPrintMask lays them out.
+import { unparseValue } from '@tinycondor/shared/classad/index';
 import type { ClassAd } from './classad.js';
 import { jobStatusCell } from './job-columns.js';
 import { fitRow, maxOwnerWidth, queueTitle, sortByJobId, summaryLines, WIDE, type QueueViewContext, type QueueViewOptions, type RowFit } from './queue-frame.js';
@@ -60,9 +61,18 @@ function idColumns(jobs: readonly ClassAd[], fit: RowFit): { columns: Column[]; 
 /** CondorUniverseNameUcFirst (condor_universe.cpp), indexed by JobUniverse. */
 const UNIVERSE_NAMES = ['NULL', 'Standard', 'Pipe', 'Linda', 'PVM', 'Vanilla', 'PVMD', 'Scheduler', 'MPI', 'Grid', 'Java', 'Parallel', 'Local', 'VM'];
 
-function universeName(universe: number | undefined): string {
+export function universeName(universe: number | undefined): string {
   if (universe === undefined) return '';
   return universe > 0 && universe < UNIVERSE_NAMES.length ? UNIVERSE_NAMES[universe] : 'Unknown';
+}
+
+/**
+ * A column with no PRINTF (`%v`): a string as it is, any other value written as ClassAd text, so a job
+ * without the attribute shows `undefined` (its evaluation is a valid value to AttrListPrintMask).
+ */
+export function valueText(job: ClassAd, attr: string): string {
+  const value = job.evaluate(attr);
+  return value.type === 'string' ? value.value : unparseValue(value);
 }
 
 /** An integer attribute printed `%Nd`; '' when the job has none (no OR). */
@@ -91,7 +101,7 @@ export function formatQueueIdle(jobs: ClassAd[], ctx: QueueViewContext, fit: Row
     printfInt(job.getNumber('RequestCpus'), 4),
     printfInt(job.getNumber('RequestMemory'), 6),
     printfInt(job.getNumber('NumShadowStarts') ?? 0, 6),
-    job.getString('LastRemoteHost') ?? '',
+    valueText(job, 'LastRemoteHost'),
   ]);
   return queueTitle(ctx) + table(columns, rows, fit);
 }
@@ -113,7 +123,7 @@ export function readableBytes(bytes: number | undefined): string {
 }
 
 /** render_buffer_io_misc: ` transfer=in`, `out`, `in,out`, `queued`… from the transfer flags, else ''. */
-function transferMisc(job: ClassAd): string {
+export function transferMisc(job: ClassAd): string {
   const ix = (job.getBool('TransferringInput') ? 1 : 0) + (job.getBool('TransferringOutput') ? 2 : 0) + (job.getBool('TransferQueued') ? 4 : 0);
   return ix === 0 ? '' : ` transfer=${['in', 'out', 'in,out', 'queued', 'in,queued', 'out,queued', 'in,out,queued'][ix - 1]}`;
 }
@@ -209,7 +219,7 @@ export function formatQueueHoldCodes(jobs: ClassAd[], ctx: QueueViewContext, opt
       alignRight(String(count ?? job.getInt('JobStatus')), 9),
       `${job.getInt('ClusterId') ?? 0}.${job.getInt('ProcId') ?? -1}`,
       since === undefined ? invalidField(11) : formatShortDate(since),
-      job.getString('HoldReason') ?? '',
+      valueText(job, 'HoldReason'),
     ];
   });
   return queueTitle(ctx) + table(columns, rows, fit, { trimOnly: true });
