@@ -69,3 +69,14 @@ t.test('a fixed WIDTH cuts, a negative one left-aligns; BARE prints rows only', 
   const { format } = parsePrintFormat("SELECT BARE\n  Owner WIDTH 3\n  Cmd WIDTH -12\n  \"x\" AS X\n  'y' AS Y\n");
   t.equal(formatPrintFormat(format, [job(1, 0, { Owner: 'alice', Cmd: '/bin/sleep' })], CTX, { allUsers: true }), 'ali /bin/sleep   x undefined\n', "'y' is the attribute y");
 });
+
+t.test('PRINTAS CPU_TIME follows -cputime and -cumulative-time; QDATE, JOB_ID, OR ? and an empty cell', async (t) => {
+  const NOW = at('2026-11-23T10:00:01Z');
+  const { format } = parsePrintFormat("SELECT BARE\n  RemoteUserCpu AS T WIDTH 12 PRINTAS CPU_TIME OR ??\n  QDate PRINTAS QDATE\n  ClusterId PRINTAS JOB_ID\n  HoldReasonCode PRINTF %4d OR ?\n");
+  const running = job(3, 1, { JobStatus: 2, JobCurrentStartDate: NOW - 10, RemoteWallClockTime: 3600.0, RemoteUserCpu: 5.0 });
+  const row = (opts: { cpuTime?: boolean; cumulativeTime?: boolean }) => formatPrintFormat(format, [running], CTX, { allUsers: true, ...opts });
+  t.equal(row({}), '  0+00:00:10 11/23 09:59 3.1       ?\n');
+  t.equal(row({ cumulativeTime: true }), '  0+01:00:10 11/23 09:59 3.1       ?\n');
+  t.equal(row({ cpuTime: true }), '  0+00:00:05 11/23 09:59 3.1       ?\n');
+  t.equal(formatPrintFormat(format, [job(4, 0, {})], CTX, { allUsers: true }), '[??????????] 11/23 09:59 4.0       ?\n');
+});

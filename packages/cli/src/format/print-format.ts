@@ -53,8 +53,6 @@ function tokens(line: string): Array<{ text: string; start: number }> {
 const KEYWORDS = new Set(['ALWAYS', 'AS', 'AUTO', 'FIT', 'LEFT', 'NOPREFIX', 'NOSUFFIX', 'OR', 'PRINTAS', 'PRINTF', 'RENDERAS', 'RIGHT', 'TRUNCATE', 'WIDTH']);
 const ALT_CHARS = ' ?*.-_#0';
 
-/** The printf format a PRINTAS function brings (LocalPrintFormats, the global table). */
-const PRINTAS_PRINTF: Record<string, string | undefined> = { CPU_TIME: '%T', MEMORY_USAGE: '%.1f', QDATE: '%Y' };
 const PRINTAS = new Set(['BATCH_NAME', 'BUFFER_IO_MISC', 'CPU_TIME', 'DAG_OWNER', 'JOB_DESCRIPTION', 'JOB_ID', 'JOB_STATUS', 'JOB_UNIVERSE', 'MEMORY_USAGE', 'OWNER', 'QDATE', 'READABLE_BYTES', 'REMOTE_HOST']);
 
 /** AddAttrListRow for one SELECT line (condor_q: a fixed WIDTH truncates, and makes a %Nv of itself). */
@@ -96,10 +94,8 @@ function columnLine(line: string, lineNo: number, messages: string[]): PrintColu
       case 'RENDERAS':
         if (next === undefined) expected(`function name after ${tok.text}`);
         else if (!PRINTAS.has(next.text)) messages.push(`Unknown argument ${next.text} for ${tok.text}`);
-        else {
-          printas = next.text;
-          if (tok.text === 'PRINTAS' || printf === undefined) printf = PRINTAS_PRINTF[next.text];
-        }
+        // The function writes the column itself (as its own printf format would).
+        else printas = next.text;
         i++;
         break;
       case 'OR': {
@@ -191,7 +187,17 @@ export function parsePrintFormat(text: string): { format: PrintFormat; messages:
 }
 
 /** A cell's text and whether the column could show the job's value (else the OR character). */
-function cellText(job: ClassAd, column: PrintColumn, now: Date, context: EvalContext | undefined, dag: boolean): string | undefined {
+interface CellOptions {
+  now: Date;
+  context?: EvalContext;
+  /** -dag: DAG_OWNER shows a node job's node name. */
+  dag: boolean;
+  /** -cputime and -cumulative-time, which CPU_TIME follows (job_time). */
+  cpuTime: boolean;
+  cumulativeTime: boolean;
+}
+
+function cellText(job: ClassAd, column: PrintColumn, { now, context, dag, cpuTime, cumulativeTime }: CellOptions): string | undefined {
   const value = (): Value => {
     try {
       return job.evaluateExpr(job.get(column.expr) ?? parseExpr(column.expr), undefined, context);
@@ -207,7 +213,10 @@ function cellText(job: ClassAd, column: PrintColumn, now: Date, context: EvalCon
     case 'OWNER': return job.getString('Owner');
     case 'DAG_OWNER': return (dag && job.has('DAGManJobId') ? job.getString('DAGNodeName') : undefined) ?? job.getString('Owner');
     case 'QDATE': { const n = number(); return n === undefined ? undefined : formatShortDate(n); }
-    case 'CPU_TIME': return job.getNumber('RemoteUserCpu') === undefined ? undefined : formatDuration(jobRunSeconds(job, now, false));
+    case 'CPU_TIME': {
+      const cpu = job.getNumber('RemoteUserCpu');
+      return cpu === undefined ? undefined : formatDuration(cpuTime ? cpu : jobRunSeconds(job, now, cumulativeTime));
+    }
     case 'JOB_STATUS': return job.has('JobStatus') ? jobStatusCell(job) : undefined;
     case 'MEMORY_USAGE': { const mb = memoryUsageMb(job); return mb === undefined ? undefined : mb.toFixed(1); }
     case 'JOB_DESCRIPTION': return job.has('Cmd') ? jobDescription(job) : undefined;
@@ -248,7 +257,12 @@ function groupKey(job: ClassAd, keys: string[], context: EvalContext | undefined
 }
 
 /** condor_q -print-format: the title, the headings, a row per job, and the summary when asked for. */
-export function formatPrintFormat(format: PrintFormat, jobs: ClassAd[], ctx: QueueViewContext, opts: QueueViewOptions & { context?: EvalContext; dag?: boolean }): string {
+export function formatPrintFormat(
+  format: PrintFormat,
+  jobs: ClassAd[],
+  ctx: QueueViewContext,
+  opts: QueueViewOptions & { context?: EvalContext; dag?: boolean; cpuTime?: boolean; cumulativeTime?: boolean },
+): string {
   const fit = opts.fit ?? WIDE;
   let ordered = sortByJobId(jobs);
   if (format.groupBy.length > 0) {
@@ -257,7 +271,8 @@ export function formatPrintFormat(format: PrintFormat, jobs: ClassAd[], ctx: Que
     ordered = keyed.map((k) => k.job);
   }
   const cols = format.columns;
-  const raw = ordered.map((job) => cols.map((c) => cellText(job, c, ctx.now, opts.context, opts.dag === true)));
+  const cellOptions: CellOptions = { now: ctx.now, context: opts.context, dag: opts.dag === true, cpuTime: opts.cpuTime === true, cumulativeTime: opts.cumulativeTime === true };
+  const raw = ordered.map((job) => cols.map((c) => cellText(job, c, cellOptions)));
   const widths = cols.map((c, i) => (c.auto ? Math.sign(c.width || -1) * Math.max(Math.abs(c.width), ...raw.map((r) => r[i]?.length ?? 0)) : c.width));
   const cell = (text: string | undefined, i: number): string => {
     const c = cols[i];
