@@ -11,6 +11,7 @@ const me = os.userInfo().username;
 
 t.test('condor_q -wide, -dag, -userlog, -idle, -hold-codes and -io', async (t) => {
   const pool = await startPool(t, { startds: 1, cpus: 1 });
+  t.same(await pool.run('condor_q', ['-global']), { code: 0, stdout: 'All queues are empty\n', stderr: '' }, '-global: no schedd with jobs');
   writeExecutable(path.join(pool.dir, 'quick.sh'), '#!/bin/sh\nexit 3\n');
   fs.writeFileSync(
     path.join(pool.dir, 'jobs.sub'),
@@ -109,6 +110,13 @@ t.test('condor_q -wide, -dag, -userlog, -idle, -hold-codes and -io', async (t) =
     const submitter = await pool.run('condor_q', ['-submitter', me, '-af', 'ClusterId']);
     t.same([submitter.code, submitter.stdout], [0, '2\n3\n4\n5\n'], '-submitter: that submitter\'s jobs');
     t.match((await pool.run('condor_q', ['-submitter', me, '-idle'])).stdout, new RegExp(`^\\n\\n-- Submitter: ${me}@localhost : <127\\.0\\.0\\.1:\\d+\\?\\.\\.\\. : \\S+ @ `), 'labelled by the submitter');
+    const scheddName = (await pool.run('condor_config_val', ['SCHEDD_NAME'])).stdout.trim();
+    const scheddHost = (await pool.run('condor_config_val', ['SCHEDD_HOST'])).stdout.trim();
+    t.match((await pool.run('condor_q', ['-name', scheddName, '-pool', scheddHost, '-global', '-idle'])).stdout, /\n +5\.0 /, '-name this schedd, -pool this pool, -global');
+    const other = await pool.run('condor_q', ['-name', 'other@elsewhere']);
+    t.same([other.code, other.stderr], [1, 'Error: Collector has no record of schedd/submitter\n']);
+    const otherPool = await pool.run('condor_q', ['-pool', 'cm.elsewhere.org']);
+    t.same([otherPool.code, otherPool.stderr.split('\n')[0]], [1, 'condor_q: -pool cm.elsewhere.org is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names']);
     const nobody = await pool.run('condor_q', ['-submitter', 'nobody-here']);
     t.same([nobody.code, nobody.stdout, nobody.stderr], [1, '', 'Error: Collector has no record of schedd/submitter\n']);
     fs.writeFileSync(path.join(pool.dir, 'mine.cpf'), "SELECT NOTITLE\n  ClusterId AS ' ID' WIDTH 4\n  JobStatus AS ST PRINTAS JOB_STATUS\n  HoldReasonCode AS CODE PRINTF %4d OR ?\nWHERE JobStatus == 5 || JobStatus == 1\nSUMMARY NONE\n");

@@ -22,6 +22,7 @@ const defaults: QueryArgs = {
   cpuTime: false,
   cumulativeTime: false,
   submitters: [],
+  global: false,
 };
 
 function cliError(args: string[]): CliError {
@@ -244,11 +245,14 @@ t.test('condor_q -print-format FILE, and -pr ! (no default print-format files)',
   t.throws(() => q('-print-format', '-nobatch'), { message: 'Error: -print-format requires a filename argument' });
 });
 
-t.test('condor_q refuses what would ask another schedd or pool, and -grid', async (t) => {
+t.test('condor_q -name, -pool, -global; -schedd-constraint and -grid refused', async (t) => {
   const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
-  for (const arg of ['-global', '-g', '-name', '-pool', '-schedd-constraint']) {
-    t.throws(() => q(arg, 'x'), { message: `condor_q: ${arg} is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names` });
-  }
+  t.same([q('-name', 'submit@host').scheddName, q('-n', 'h').scheddName, q('-pool', 'cm:9618').pool, q('-g').global], ['submit@host', 'h', 'cm:9618', true]);
+  t.throws(() => q('-name'), { message: 'Error: -name requires the name of a schedd as an argument.' });
+  t.throws(() => q('-pool'), { message: 'Error: -pool requires a hostname as an argument.' });
+  t.throws(() => q('-name', 'x', '-submitter', 'y'), { message: "Cannot query both schedd's and submitters" });
+  t.throws(() => q('-submitter', 'y', '-name', 'x'), { message: "Cannot query both schedd's and submitters" });
+  t.throws(() => q('-schedd-constraint', 'x'), { message: 'condor_q: -schedd-constraint is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names' });
   t.throws(() => q('-grid'), { message: 'condor_q: -grid is not supported by tinycondor: it runs no grid universe jobs' });
   t.throws(() => q('-goodput'), new CliError(`Error: unrecognized argument -goodput\n${USAGE}`), 'HTCondor\'s condor_q has no -goodput');
 });

@@ -42,6 +42,12 @@ export interface QueryArgs {
   cumulativeTime: boolean;
   /** condor_q -submitter NAME: jobs whose AccountingGroup (else Owner) is NAME, from NAME's submitter. */
   submitters: string[];
+  /** condor_q -name NAME: the schedd asked (this pool's, or none). */
+  scheddName?: string;
+  /** condor_q -pool HOST: the pool asked (this one, or none). */
+  pool?: string;
+  /** condor_q -global: every schedd of the pool that has jobs (here the one, when it has any). */
+  global: boolean;
   /** condor_q -print-format FILE (`-`: stdin): the table a print-format file describes (view 'printformat'). */
   printFormatFile?: string;
   /** condor_q -attributes X,Y: the attributes -long and -json show (the query's projection). */
@@ -88,7 +94,7 @@ function isOption(arg: string, name: string, min: number): boolean {
 
 /** `queueViews`: condor_q's own options (-hold/-held, -run); `historyScan`: condor_history's (-since, -forwards…). */
 export function parseQueryArgs(args: string[], usage: string, { queueViews = false, historyScan = false } = {}): QueryArgs {
-  const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false, wide: false, dag: false, cpuTime: false, cumulativeTime: false, submitters: [] };
+  const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false, wide: false, dag: false, cpuTime: false, cumulativeTime: false, submitters: [], global: false };
   // queue.cpp's dash_run, show_held (-hold or -hold-codes) and dash_idle, which exclude one another.
   let shown: 'run' | 'hold' | 'holdcodes' | 'idle' | undefined;
   // qdo_mode's built-in tables, the last one given wins: -io's, or -batch's (QDO_Progress, which
@@ -235,14 +241,26 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       const list = args[++i];
       if (list === undefined) throw new CliError('Error: -attributes requires a list of attributes to show');
       parsed.projection = [...(parsed.projection ?? []), ...list.split(/[\s,]+/).filter((name) => name !== '')];
-    } else if (queueViews && isOption(arg, 'submitter', 1)) {
+    } else if (queueViews && isOption(arg, 'name', 1)) {
+      // queue.cpp's words.
+      if (parsed.submitters.length > 0) throw new CliError("Cannot query both schedd's and submitters");
+      const name = args[++i];
+      if (name === undefined) throw new CliError('Error: -name requires the name of a schedd as an argument.');
+      parsed.scheddName = name;
+    } else if (queueViews && isOption(arg, 'pool', 1)) {
+      const host = args[++i];
+      if (host === undefined) throw new CliError('Error: -pool requires a hostname as an argument.');
+      parsed.pool = host;
+    } else if (queueViews && isOption(arg, 'global', 1)) parsed.global = true;
+    else if (queueViews && isOption(arg, 'submitter', 1)) {
+      if (parsed.scheddName !== undefined) throw new CliError("Cannot query both schedd's and submitters");
       const name = args[++i];
       if (name === undefined) throw new CliError('Error: -submitter requires the name of a user.');
       parsed.submitters.push(name);
     } else if (queueViews && isOption(arg, 'expert', 1)) {
       // Shorter error messages: tinycondor's condor_q prints none of the longer "Extra Info" texts.
-    } else if (queueViews && (isOption(arg, 'global', 1) || isOption(arg, 'name', 1) || isOption(arg, 'pool', 1) || isOption(arg, 'schedd-constraint', 5))) {
-      // condor_q asks the collector for other schedds or another pool: refused rather than ignored.
+    } else if (queueViews && isOption(arg, 'schedd-constraint', 5)) {
+      // A constraint on the collector's schedd ads, which tinycondor has none of: refused rather than ignored.
       throw new CliError(`condor_q: ${arg} is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names`);
     } else if (queueViews && isOption(arg, 'grid', 2)) {
       throw new CliError(`condor_q: ${arg} is not supported by tinycondor: it runs no grid universe jobs`);

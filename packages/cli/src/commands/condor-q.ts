@@ -35,7 +35,7 @@ import { connectSchedd } from '../schedd-connection.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name>] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
   'Usage: condor_history [-file <file> | -userlog <file>] [-epochs | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
@@ -219,6 +219,17 @@ export const condorQ: Command = async (args, io) => {
   }
   // Batch output is the default of the table views; -run and -hold turn it off (queue.cpp).
   const batch = !analyze.analyze && (query.view === 'default' || query.view === 'batch');
+  if (!fromFile) {
+    const located = await locateSchedd(io, query);
+    if (located === 'none') {
+      io.stderr('Error: Collector has no record of schedd/submitter\n');
+      return 1;
+    }
+    if (located === 'empty') {
+      io.stdout('All queues are empty\n');
+      return 0;
+    }
+  }
   const labels = fromFile || query.submitters.length === 0 ? [undefined] : await submitterLabels(io, query.submitters);
   if (labels.length === 0) {
     io.stderr('Error: Collector has no record of schedd/submitter\n');
@@ -279,6 +290,28 @@ function queueView(query: QueryArgs, shown: ClassAd[], context: QueueViewContext
         ? formatQueueNoBatch(shown, context, opts)
         : formatQueueBatch(shown, context, { ...opts, dag: query.dag, partialClusters: query.jobs.some((j) => j.proc !== undefined) }))
   );
+}
+
+/**
+ * condor_q -pool, -name and -global against the one schedd (queue.cpp main): -pool must name this pool
+ * (its SCHEDD_HOST), else it is refused; -name another schedd is one the collector has no record of;
+ * -global finds the schedd only when it has jobs (the collector query's TotalJobAds > 0...).
+ */
+async function locateSchedd(io: CommandIo, query: QueryArgs): Promise<'found' | 'none' | 'empty'> {
+  if (query.pool === undefined && query.scheddName === undefined && !query.global) return 'found';
+  const pool = loadPoolConfig(io.env, io.stderr);
+  if (query.pool !== undefined) {
+    const host = query.pool.replace(/^<|>$/g, '').replace(/:\d+.*$/, '').toLowerCase();
+    if (host !== (pool.value('SCHEDD_HOST') ?? '').toLowerCase()) {
+      throw new CliError(`condor_q: -pool ${query.pool} is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names`);
+    }
+  }
+  if (query.scheddName !== undefined && query.scheddName.toLowerCase() !== (pool.value('SCHEDD_NAME') ?? '').toLowerCase()) return 'none';
+  if (query.global) {
+    const { totals } = await connectSchedd(pool).totals();
+    if (totals.every((row) => row.count === 0)) return 'empty';
+  }
+  return 'found';
 }
 
 /**
