@@ -245,6 +245,12 @@ t.test('condor_q -print-format FILE, and -pr ! (no default print-format files)',
   t.throws(() => q('-print-format', '-nobatch'), { message: 'Error: -print-format requires a filename argument' });
 });
 
+t.test('condor_q -help and -version stop where they are met', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-h').info, q('-help', '-bogus').info, q('-v').info, q('-he').info], ['help', 'help', 'version', undefined], '-he is -held');
+  t.throws(() => q('-bogus', '-version'), /unrecognized argument -bogus/);
+});
+
 t.test('condor_q -name, -pool, -global; -schedd-constraint and -grid refused', async (t) => {
   const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
   t.same([q('-name', 'submit@host').scheddName, q('-n', 'h').scheddName, q('-pool', 'cm:9618').pool, q('-g').global], ['submit@host', 'h', 'cm:9618', true]);

@@ -42,6 +42,8 @@ export interface QueryArgs {
   cumulativeTime: boolean;
   /** condor_q -submitter NAME: jobs whose AccountingGroup (else Owner) is NAME, from NAME's submitter. */
   submitters: string[];
+  /** condor_q -help or -version: print it and stop, as queue.cpp does where it meets the option. */
+  info?: 'help' | 'version';
   /** condor_q -name NAME: the schedd asked (this pool's, or none). */
   scheddName?: string;
   /** condor_q -pool HOST: the pool asked (this one, or none). */
@@ -241,6 +243,9 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       const list = args[++i];
       if (list === undefined) throw new CliError('Error: -attributes requires a list of attributes to show');
       parsed.projection = [...(parsed.projection ?? []), ...list.split(/[\s,]+/).filter((name) => name !== '')];
+    } else if (queueViews && (isOption(arg, 'help', 1) || isOption(arg, 'version', 1))) {
+      parsed.info = isOption(arg, 'help', 1) ? 'help' : 'version';
+      return parsed;
     } else if (queueViews && isOption(arg, 'name', 1)) {
       // queue.cpp's words.
       if (parsed.submitters.length > 0) throw new CliError("Cannot query both schedd's and submitters");

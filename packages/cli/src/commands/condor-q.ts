@@ -32,6 +32,7 @@ import { formatQueueHoldCodes, formatQueueIdle, formatQueueIo } from '../format/
 import { formatPrintFormat, parsePrintFormat, type PrintFormat } from '../format/print-format.js';
 import { buildConstraint, parseQueryArgs, type QueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
+import { condorVersionText } from './condor-version.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
@@ -209,6 +210,10 @@ function projected(ads: ClassAd[], projection: string[] | undefined): ClassAd[] 
 export const condorQ: Command = async (args, io) => {
   const analyze = takeAnalyzeArgs(args);
   const query = parseQueryArgs(analyze.rest, Q_USAGE, { queueViews: true });
+  if (query.info !== undefined) {
+    io.stdout(query.info === 'help' ? `${Q_USAGE}\n` : condorVersionText());
+    return 0;
+  }
   for (const warning of query.warnings) io.stderr(`${warning}\n`);
   const printFormat = query.printFormatFile === undefined ? undefined : readPrintFormat(query.printFormatFile, io);
   if (printFormat?.where !== undefined) query.constraints.push(printFormat.where);
