@@ -245,6 +245,12 @@ t.test('condor_q -print-format FILE, and -pr ! (no default print-format files)',
   t.throws(() => q('-print-format', '-nobatch'), { message: 'Error: -print-format requires a filename argument' });
 });
 
+t.test("condor_q's prefixes: -c is -constraint, -al or -all-users is -allusers", async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-c', 'x').constraints, q('-al').allUsers, q('-all-users').allUsers], [['x'], true, true]);
+  t.throws(() => q('-c'), { message: 'Error: -constraint requires another parameter' });
+});
+
 t.test('condor_q -help and -version stop where they are met', async (t) => {
   const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
   t.same([q('-h').info, q('-help', '-bogus').info, q('-v').info, q('-he').info], ['help', 'help', 'version', undefined], '-he is -held');

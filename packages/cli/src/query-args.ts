@@ -288,8 +288,11 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       if (!queueViews || (parsed.view !== 'json' && parsed.view !== 'xml')) parsed.view = 'long';
     }
     else if (isOption(arg, 'totals', 3) || isOption(arg, 'total', 3)) parsed.view = 'totals';
-    else if (isOption(arg, 'constraint', 5)) parsed.constraints.push(value());
-    else if (isOption(arg, 'allusers', 4)) parsed.allUsers = true;
+    else if (isOption(arg, 'constraint', queueViews ? 1 : 5)) {
+      // queue.cpp's words when condor_q's has no expression.
+      if (queueViews && i + 1 >= args.length) throw new CliError('Error: -constraint requires another parameter');
+      parsed.constraints.push(value());
+    } else if (isOption(arg, 'allusers', queueViews ? 2 : 4) || (queueViews && isOption(arg, 'all-users', 2))) parsed.allUsers = true;
     else if (isOption(arg, 'limit', 3) || isOption(arg, 'match', 3)) {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new CliError(`Error: ${arg} needs a positive number\n${usage}`);
