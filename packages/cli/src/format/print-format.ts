@@ -243,7 +243,7 @@ function cellText(job: ClassAd, column: PrintColumn, { now, context, dag, cpuTim
   return renderPrintfColumn(job, { format, attr: column.expr }, context);
 }
 
-/** The sort key of a GROUP BY row (group_job): each key's value as text, a newline after each. */
+/** The sort key of a GROUP BY row (group_job): each key's value unparsed (a string quoted), a newline after each. */
 function groupKey(job: ClassAd, keys: string[], context: EvalContext | undefined): string {
   return keys.map((key) => {
     let v: Value;
@@ -252,7 +252,7 @@ function groupKey(job: ClassAd, keys: string[], context: EvalContext | undefined
     } catch {
       v = { type: 'error' };
     }
-    return `${v.type === 'string' ? v.value : unparseValue(v)}\n`;
+    return `${unparseValue(v)}\n`;
   }).join('');
 }
 
