@@ -251,6 +251,12 @@ t.test("condor_q's prefixes: -c is -constraint, -al or -all-users is -allusers",
   t.throws(() => q('-c'), { message: 'Error: -constraint requires another parameter' });
 });
 
+t.test('condor_q -batch:C: what zero counts show; -batch:1 is -batch; other numbers refused', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-batch:-').batchZeroChar, q('-progress:b').batchZeroChar, q('-batch:z').batchZeroChar, q('-batch:1,*').batchZeroChar, q('-batch:x').batchZeroChar], ['-', '', '0', '*', undefined]);
+  t.throws(() => q('-batch:2'), { message: 'condor_q: -batch:2: -batch:2 (experimental batch modes) is not supported by tinycondor' });
+});
+
 t.test('condor_q -help and -version stop where they are met', async (t) => {
   const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
   t.same([q('-h').info, q('-help', '-bogus').info, q('-v').info, q('-he').info], ['help', 'help', 'version', undefined], '-he is -held');

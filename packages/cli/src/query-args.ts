@@ -42,6 +42,8 @@ export interface QueryArgs {
   cumulativeTime: boolean;
   /** condor_q -submitter NAME: jobs whose AccountingGroup (else Owner) is NAME, from NAME's submitter. */
   submitters: string[];
+  /** condor_q -batch:C: the character zero counts show as (reduce_results' alt_kind); '' for b. */
+  batchZeroChar?: string;
   /** condor_q -help or -version: print it and stop, as queue.cpp does where it meets the option. */
   info?: 'help' | 'version';
   /** condor_q -name NAME: the schedd asked (this pool's, or none). */
@@ -182,6 +184,16 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
     } else if (queueViews && (isOption(arg, 'batch', 2) || isOption(arg, 'progress', 3))) {
       batchSpecified = true;
       if (!custom()) table = 'progress';
+      const colon = arg.indexOf(':');
+      for (const opt of colon < 0 ? [] : arg.slice(colon + 1).split(/[,:]/).filter((o) => o !== '')) {
+        // Digits set queue.cpp's experimental dash_batch bits (-batch:2 folds DAGMan siblings).
+        if (/^[0-9]/.test(opt)) {
+          if (Number.parseInt(opt, 10) !== 1) throw new CliError(`condor_q: ${arg}: -batch:${opt} (experimental batch modes) is not supported by tinycondor`);
+        } else if ('b?*.-_#z'.includes(opt[0])) {
+          parsed.batchZeroChar = opt[0] === 'b' ? '' : opt[0] === 'z' ? '0' : opt[0];
+        }
+        // Any other letter is ignored, as queue.cpp ignores it.
+      }
     } else if (isOption(arg, 'nobatch', 3)) parsed.view = 'nobatch';
     else if (isOption(arg, 'batch', 3)) parsed.view = 'batch';
     else if (isOption(arg, 'autoformat', 2) || isOption(arg, 'af', 2)) {

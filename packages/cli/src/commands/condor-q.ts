@@ -293,7 +293,7 @@ function queueView(query: QueryArgs, shown: ClassAd[], context: QueueViewContext
         ? formatQueueRun(shown, context, fit, opts)
         : query.view === 'nobatch'
         ? formatQueueNoBatch(shown, context, opts)
-        : formatQueueBatch(shown, context, { ...opts, dag: query.dag, partialClusters: query.jobs.some((j) => j.proc !== undefined) }))
+        : formatQueueBatch(shown, context, { ...opts, dag: query.dag, partialClusters: query.jobs.some((j) => j.proc !== undefined), zeroChar: query.batchZeroChar }))
   );
 }
 
