@@ -235,6 +235,8 @@ t.test('condor_q -xml, and -long in the form -xml or -json chose', async (t) => 
   t.throws(() => q('-json', '-xml'), { message: 'Error: Cannot print as both XML and JSON' });
   t.throws(() => q('-xml', '-json'), { message: 'Error: Cannot print as both XML and JSON' });
   t.throws(() => q('-xm'), /unrecognized argument -xm/, '-xml needs its three letters');
+  t.same([q('-long:json').view, q('-json', '-l:xml').view, q('-xml', '-long:long').view, q('-l:other').view], ['json', 'xml', 'long', 'long'], '-long:FORM');
+  t.throws(() => q('-long:nosort'), { message: 'condor_q: -long:nosort: tinycondor writes job ads sorted, in long, JSON or XML form only' });
 });
 
 t.test('condor_q -print-format FILE, and -pr ! (no default print-format files)', async (t) => {

@@ -296,8 +296,17 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       if (parsed.view === 'xml') throw new CliError('Error: Cannot print as both XML and JSON');
       parsed.view = 'json';
     } else if (isOption(arg, 'long', 1)) {
-      // -long prints the ads in the form -json or -xml chose (queue.cpp's dash_long_format).
+      // -long prints the ads in the form -json or -xml chose (queue.cpp's dash_long_format), or -long:FORM's.
       if (!queueViews || (parsed.view !== 'json' && parsed.view !== 'xml')) parsed.view = 'long';
+      const colon = arg.indexOf(':');
+      for (const form of !queueViews || colon < 0 ? [] : arg.slice(colon + 1).split(/[\s,]+/).filter((f) => f !== '')) {
+        if (form === 'json' || form === 'xml') parsed.view = form;
+        else if (form === 'long' || form === 'auto') parsed.view = 'long';
+        else if (form === 'jsonl' || form === 'new' || form === 'newl' || form === 'nosort') {
+          throw new CliError(`condor_q: ${arg}: tinycondor writes job ads sorted, in long, JSON or XML form only`);
+        }
+        // Any other word leaves the form as it was (parseAdsFileFormat).
+      }
     }
     else if (isOption(arg, 'totals', 3) || isOption(arg, 'total', 3)) parsed.view = 'totals';
     else if (isOption(arg, 'constraint', queueViews ? 1 : 5)) {
