@@ -1,6 +1,6 @@
 // condor_q -wide[:N], -dag and -userlog FILE against a real pool: rows cut to a console width, DAG node
 // jobs (submitted with +DAGManJobId / +DAGNodeName) under their DAGMan job, and the jobs of a job event
-// log with their state rebuilt from its events.
+// log with their state rebuilt from its events; -idle, -hold-codes and -io.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,8 +9,9 @@ import { startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
 
 const me = os.userInfo().username;
 
-t.test('condor_q -wide, -dag and -userlog', async (t) => {
+t.test('condor_q -wide, -dag, -userlog, -idle, -hold-codes and -io', async (t) => {
   const pool = await startPool(t, { startds: 1, cpus: 1 });
+  t.same(await pool.run('condor_q', ['-global']), { code: 0, stdout: 'All queues are empty\n', stderr: '' }, '-global: no schedd with jobs');
   writeExecutable(path.join(pool.dir, 'quick.sh'), '#!/bin/sh\nexit 3\n');
   fs.writeFileSync(
     path.join(pool.dir, 'jobs.sub'),
@@ -85,5 +86,44 @@ t.test('condor_q -wide, -dag and -userlog', async (t) => {
     t.same([af.code, af.stdout], [0, `2 0 |-B\n3 0 ${me}\n4 0  |-C\n`], '-dag -af: nodes under their DAGMan job, their third column rewritten');
     const format = await pool.run('condor_q', ['-dag', '3', '-format', '%d.', 'ClusterId', '-format', '%d ', 'ProcId', '-format', '[%s]\n', 'Owner']);
     t.equal(format.stdout, `3.0 [${me}]\n4.0 [ |-${me.slice(0, 11)}]\n`, '-dag -format, a DAGMan cluster id selecting its nodes');
+  });
+
+  await t.test('-idle, -hold-codes and -io: their columns, as queue.cpp\'s print formats lay them out', async (t) => {
+    fs.writeFileSync(path.join(pool.dir, 'idle.sub'), 'executable = /bin/true\nrequirements = false\nrequest_cpus = 1\nrequest_memory = 64\nqueue\n');
+    t.equal((await pool.run('condor_submit', ['idle.sub'])).code, 0);
+    const idle = await pool.run('condor_q', ['-idle']);
+    t.match(idle.stdout, /^\n\n-- Schedd: [^\n]+\n ID      OWNER          UNIVERSE  CPUS MEMORY STARTS LAST_HOST\n +5\.0 {3}\S+ +Vanilla {6}1 {5}64 {6}0 undefined\n$/, 'only the idle job (it never ran: LAST_HOST undefined); no summary');
+    t.match((await pool.run('condor_q', ['-idle', '-dag'])).stdout, /\n ID      OWNER\/NODENAME      SUBMITTED     RUN_TIME ST PRI SIZE CMD\n +5\.0 [^\n]+ I  0 [^\n]+\n\nTotal for query: 1 jobs;/, '-dag\'s table of the idle jobs, as initOutputMask picks it');
+    const codes = await pool.run('condor_q', ['-hold-codes']);
+    t.match(
+      codes.stdout,
+      new RegExp(`^\\n\\n-- Schedd: [^\\n]+\\nOWNER          CODE/SUB    COUNT  OLDEST_JOB_ID HELD_SINCE  HOLD_REASON\\n${me.slice(0, 14)} +  15 {13}3 2\\.0 +\\d+/\\d+ +\\d+:\\d+ submitted on hold at user's request\\n$`),
+      'the three jobs submitted on hold (a code, no subcode, as submit_utils.cpp sets it): one row, the oldest job and the count',
+    );
+    t.match((await pool.run('condor_q', ['-holdcodes:13'])).stdout, /HOLD_REASON\n$/, ':CODES selects as -hold:CODES does');
+    const bad = await pool.run('condor_q', ['-idle', '-run']);
+    t.same([bad.code, bad.stderr.split('\n')[0]], [1, '-run and -hold/held or -idle are incompatible']);
+    const io = await pool.run('condor_q', ['-io']);
+    t.match(io.stdout, /\n ID      OWNER          RUNS ST  INPUT  OUTPUT  RATE      MISC\n\nTotal for query: 0 jobs;/, 'no job is transferring files');
+    const xml = await pool.run('condor_q', ['5', '-xml', '-attributes', 'ClusterId,JobStatus,Cmd']);
+    t.equal(xml.stdout, '<?xml version="1.0"?>\n<!DOCTYPE classads SYSTEM "classads.dtd">\n<classads>\n<c>\n    <a n="ClusterId"><i>5</i></a>\n    <a n="Cmd"><s>/bin/true</s></a>\n    <a n="JobStatus"><i>1</i></a>\n</c>\n</classads>\n');
+    const submitter = await pool.run('condor_q', ['-submitter', me, '-af', 'ClusterId']);
+    t.same([submitter.code, submitter.stdout], [0, '2\n3\n4\n5\n'], '-submitter: that submitter\'s jobs');
+    t.match((await pool.run('condor_q', ['-submitter', me, '-idle'])).stdout, new RegExp(`^\\n\\n-- Submitter: ${me}@localhost : <127\\.0\\.0\\.1:\\d+\\?\\.\\.\\. : \\S+ @ `), 'labelled by the submitter');
+    const scheddName = (await pool.run('condor_config_val', ['SCHEDD_NAME'])).stdout.trim();
+    const scheddHost = (await pool.run('condor_config_val', ['SCHEDD_HOST'])).stdout.trim();
+    t.match((await pool.run('condor_q', ['-name', scheddName, '-pool', scheddHost, '-global', '-idle'])).stdout, /\n +5\.0 /, '-name this schedd, -pool this pool, -global');
+    const other = await pool.run('condor_q', ['-name', 'other@elsewhere']);
+    t.same([other.code, other.stderr], [1, 'Error: Collector has no record of schedd/submitter\n']);
+    const otherPool = await pool.run('condor_q', ['-pool', 'cm.elsewhere.org']);
+    t.same([otherPool.code, otherPool.stderr.split('\n')[0]], [1, 'condor_q: -pool cm.elsewhere.org is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names']);
+    const nobody = await pool.run('condor_q', ['-submitter', 'nobody-here']);
+    t.same([nobody.code, nobody.stdout, nobody.stderr], [1, '', 'Error: Collector has no record of schedd/submitter\n']);
+    fs.writeFileSync(path.join(pool.dir, 'mine.cpf'), "SELECT NOTITLE\n  ClusterId AS ' ID' WIDTH 4\n  JobStatus AS ST PRINTAS JOB_STATUS\n  HoldReasonCode AS CODE PRINTF %4d OR ?\nWHERE JobStatus == 5 || JobStatus == 1\nSUMMARY NONE\n");
+    const custom = await pool.run('condor_q', ['-print-format', 'mine.cpf']);
+    t.same([custom.code, custom.stderr, custom.stdout], [0, '', ' ID  ST CODE\n   2 H    15\n   3 H    15\n   4 H    15\n   5 I  ?\n'], '-print-format: a table of its own, its WHERE added to the query');
+    const missing = await pool.run('condor_q', ['-print-format', 'nope.cpf']);
+    t.same([missing.code, missing.stderr], [1, "Can't open select file: nope.cpf\nError: invalid select file nope.cpf\n"]);
+    t.match((await pool.run('condor_q', ['-nobatch', '-cputime'])).stdout, / ID      OWNER            SUBMITTED     CPU_TIME ST PRI SIZE CMD\n/);
   });
 });

@@ -19,6 +19,10 @@ const defaults: QueryArgs = {
   forwards: false,
   wide: false,
   dag: false,
+  cpuTime: false,
+  cumulativeTime: false,
+  submitters: [],
+  global: false,
 };
 
 function cliError(args: string[]): CliError {
@@ -174,4 +178,101 @@ t.test('buildConstraint: with -dag or batch output a cluster id also selects its
     '(ClusterId == 7 || DAGManJobId == 7 || (ClusterId == 8 && ProcId == 0) || DAGManJobId == 8 || (ClusterId == 9 && ProcId == 1))',
   );
   t.equal(buildConstraint(q), '(ClusterId == 7 || (ClusterId == 8 && ProcId == 0) || (ClusterId == 9 && ProcId == 1))');
+});
+
+t.test('condor_q -idle, -hold-codes[:codes] and -io, and which of them exclude one another (queue.cpp)', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-idle').view, q('-idl').constraints], ['idle', ['JobStatus==1']]);
+  t.throws(() => q('-id'), new CliError(`Error: unrecognized argument -id\n${USAGE}`), '-idle needs three letters');
+  t.throws(() => q('-run', '-idle'), new CliError(`-run and -hold/held or -idle are incompatible\n${USAGE}`));
+  t.throws(() => q('-idle', '-hold'), new CliError(`-run and -hold/held or -idle are incompatible\n${USAGE}`));
+  t.throws(() => q('-idle', '-run'), new CliError(`-run and -hold/held or -idle are incompatible\n${USAGE}`));
+  t.same([q('-hold-codes').view, q('-holdc').constraints], ['holdcodes', ['JobStatus==5']], '-holdcodes by its prefix');
+  t.same(q('-hold-codes:13/2,x').constraints, ['JobStatus==5', '(HoldReasonCode==13 && HoldReasonSubCode==2)']);
+  t.same(q('-hold-codes:13/2,x').warnings, ['Warning "x" is not a hold code and/or subcode. ignoring']);
+  t.throws(() => q('-idle', '-hold-codes'), new CliError(`-hold-codes incompatible with -idle or -run\n${USAGE}`));
+  t.throws(() => q('-hold-codes', '-run'), new CliError(`-run and -hold/held or -idle are incompatible\n${USAGE}`));
+  t.same([q('-hold', '-hold-codes').view, q('-hold-codes', '-hold').view], ['holdcodes', 'hold'], 'the last one shows');
+  t.same([q('-io').view, q('-io').constraints], ['io', ['JobUniverse==1 || TransferQueued=?=true || TransferringOutput=?=true || TransferringInput=?=true']]);
+  t.same([q('-io', '-run').view, q('-run', '-io').view], ['io', 'io'], "-io's table, -run's constraint");
+});
+
+t.test("condor_q's tables: -io or -batch, the last given, then -run, -hold or -idle (initOutputMask)", async (t) => {
+  const view = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true }).view;
+  t.same([view('-io', '-batch'), view('-batch', '-io'), view('-io', '-nobatch')], ['batch', 'io', 'io']);
+  t.same([view('-batch', '-hold'), view('-idle', '-ba'), view('-progress', '-run')], ['batch', 'batch', 'batch'], 'an explicit -batch shows batches of the held, idle or running jobs');
+  t.same([view('-batch', '-nobatch', '-hold'), view('-nobatch', '-idle'), view('-batch', '-nobatch')], ['hold', 'idle', 'nobatch']);
+  t.same([view('-af', 'x', '-nobatch'), view('-json', '-idle')], ['af', 'json'], '-af, -format, -json and the like keep their form');
+  t.throws(() => view('-af', 'x', '-batch'), { message: 'Error: -batch conflicts with -format and -af' });
+});
+
+t.test('condor_q -cputime, -currentrun, -cumulative-time, -limit and -attributes in queue.cpp\'s words', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-cputime').cpuTime, q('-cp').cpuTime], [true, true]);
+  t.same([q('-currentrun').cumulativeTime, q('-cumulative-time').cumulativeTime], [false, true]);
+  t.throws(() => q('-currentrun', '-cumulative-time'), { message: "Error: -cumulative-time can't be used with -currentrun" });
+  t.throws(() => q('-cum', '-cur'), { message: "Error: -currentrun can't be used with -cumulative-time" });
+  t.equal(q('-limit', '5').limit, 5);
+  t.throws(() => q('-limit'), { message: 'Error: -limit requires the max number of results as an argument.' });
+  t.throws(() => q('-lim', '5x'), { message: 'Error: Unable to convert (5x) to a number for -limit.' });
+  t.throws(() => q('-limit', '0'), { message: 'Error: 0 is not a valid for -limit.' });
+  t.throws(() => q('-limit', '-3'), { message: 'Error: -3 is not a valid for -limit.' });
+  t.same(q('-attributes', 'ClusterId,Owner', '-at', 'Cmd').projection, ['ClusterId', 'Owner', 'Cmd']);
+  t.throws(() => q('-attributes'), { message: 'Error: -attributes requires a list of attributes to show' });
+  t.equal(q('-expert').view, 'default', '-expert: shorter error messages, which tinycondor has anyway');
+});
+
+t.test('condor_q -submitter NAME: jobs by AccountingGroup, else Owner (CondorQ::add CQ_SUBMITTER)', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same(q('-submitter', 'alice', '-s', 'nice-user.bob').submitters, ['alice', 'nice-user.bob']);
+  t.equal(buildConstraint(q('7', '-submitter', 'alice', '-su', 'nice-user.bob')), '(ClusterId == 7 || (AccountingGroup ?: Owner) == "alice" || (AccountingGroup ?: Owner) == "bob")');
+  t.throws(() => q('-submitter'), { message: 'Error: -submitter requires the name of a user.' });
+});
+
+t.test('condor_q -xml, and -long in the form -xml or -json chose', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-xml').view, q('-xml', '-long').view, q('-l', '-xml').view, q('-json', '-l').view], ['xml', 'xml', 'xml', 'json']);
+  t.throws(() => q('-json', '-xml'), { message: 'Error: Cannot print as both XML and JSON' });
+  t.throws(() => q('-xml', '-json'), { message: 'Error: Cannot print as both XML and JSON' });
+  t.throws(() => q('-xm'), /unrecognized argument -xm/, '-xml needs its three letters');
+  t.same([q('-long:json').view, q('-json', '-l:xml').view, q('-xml', '-long:long').view, q('-l:other').view], ['json', 'xml', 'long', 'long'], '-long:FORM');
+  t.throws(() => q('-long:nosort'), { message: 'condor_q: -long:nosort: tinycondor writes job ads sorted, in long, JSON or XML form only' });
+});
+
+t.test('condor_q -print-format FILE, and -pr ! (no default print-format files)', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-print-format', 'f.cpf').view, q('-pr', 'f.cpf').printFormatFile, q('-pr', '-').printFormatFile], ['printformat', 'f.cpf', '-']);
+  t.same([q('-pr', '!').view, q('-pr', '!').printFormatFile], ['default', undefined]);
+  t.throws(() => q('-print-format'), { message: 'Error: -print-format requires a filename argument' });
+  t.throws(() => q('-print-format', '-nobatch'), { message: 'Error: -print-format requires a filename argument' });
+});
+
+t.test("condor_q's prefixes: -c is -constraint, -al or -all-users is -allusers", async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-c', 'x').constraints, q('-al').allUsers, q('-all-users').allUsers], [['x'], true, true]);
+  t.throws(() => q('-c'), { message: 'Error: -constraint requires another parameter' });
+});
+
+t.test('condor_q -batch:C: what zero counts show; -batch:1 is -batch; other numbers refused', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-batch:-').batchZeroChar, q('-progress:b').batchZeroChar, q('-batch:z').batchZeroChar, q('-batch:1,*').batchZeroChar, q('-batch:x').batchZeroChar], ['-', '', '0', '*', undefined]);
+  t.throws(() => q('-batch:2'), { message: 'condor_q: -batch:2: -batch:2 (experimental batch modes) is not supported by tinycondor' });
+});
+
+t.test('condor_q -help and -version stop where they are met', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-h').info, q('-help', '-bogus').info, q('-v').info, q('-he').info], ['help', 'help', 'version', undefined], '-he is -held');
+  t.throws(() => q('-bogus', '-version'), /unrecognized argument -bogus/);
+});
+
+t.test('condor_q -name, -pool, -global; -schedd-constraint and -grid refused', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-name', 'submit@host').scheddName, q('-n', 'h').scheddName, q('-pool', 'cm:9618').pool, q('-g').global], ['submit@host', 'h', 'cm:9618', true]);
+  t.throws(() => q('-name'), { message: 'Error: -name requires the name of a schedd as an argument.' });
+  t.throws(() => q('-pool'), { message: 'Error: -pool requires a hostname as an argument.' });
+  t.throws(() => q('-name', 'x', '-submitter', 'y'), { message: "Cannot query both schedd's and submitters" });
+  t.throws(() => q('-submitter', 'y', '-name', 'x'), { message: "Cannot query both schedd's and submitters" });
+  t.throws(() => q('-schedd-constraint', 'x'), { message: 'condor_q: -schedd-constraint is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names' });
+  t.throws(() => q('-grid'), { message: 'condor_q: -grid is not supported by tinycondor: it runs no grid universe jobs' });
+  t.throws(() => q('-goodput'), new CliError(`Error: unrecognized argument -goodput\n${USAGE}`), 'HTCondor\'s condor_q has no -goodput');
 });

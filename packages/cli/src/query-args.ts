@@ -3,10 +3,11 @@ import { parseJobSpec, type JobSpec } from '@tinycondor/shared/job-id';
 import { CliError } from './cli-error.js';
 import { DEFAULT_AUTOFORMAT, parseAutoFormatLetters, type AutoFormatOptions } from './format/autoformat.js';
 import type { PrintfColumn } from './format/printf-format.js';
+import { IO_CONSTRAINT } from './format/queue-views.js';
 
 /** Options shared by condor_q, condor_history and condor_status, spelled as HTCondor's tools spell them. */
 export interface QueryArgs {
-  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run';
+  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run' | 'idle' | 'holdcodes' | 'io' | 'xml' | 'printformat';
   /** -format FMT ATTR, in order (view 'format'). */
   formats: PrintfColumn[];
   attrs: string[];
@@ -35,6 +36,26 @@ export interface QueryArgs {
   wideWidth?: number;
   /** condor_q -dag: DAG node jobs under their DAGMan job, shown by node name. */
   dag: boolean;
+  /** condor_q -cputime: CPU_TIME (RemoteUserCpu) in place of RUN_TIME. */
+  cpuTime: boolean;
+  /** condor_q -cumulative-time: RUN_TIME includes earlier runs (-currentrun, the default, does not). */
+  cumulativeTime: boolean;
+  /** condor_q -submitter NAME: jobs whose AccountingGroup (else Owner) is NAME, from NAME's submitter. */
+  submitters: string[];
+  /** condor_q -batch:C: the character zero counts show as (reduce_results' alt_kind); '' for b. */
+  batchZeroChar?: string;
+  /** condor_q -help or -version: print it and stop, as queue.cpp does where it meets the option. */
+  info?: 'help' | 'version';
+  /** condor_q -name NAME: the schedd asked (this pool's, or none). */
+  scheddName?: string;
+  /** condor_q -pool HOST: the pool asked (this one, or none). */
+  pool?: string;
+  /** condor_q -global: every schedd of the pool that has jobs (here the one, when it has any). */
+  global: boolean;
+  /** condor_q -print-format FILE (`-`: stdin): the table a print-format file describes (view 'printformat'). */
+  printFormatFile?: string;
+  /** condor_q -attributes X,Y: the attributes -long and -json show (the query's projection). */
+  projection?: string[];
 }
 
 /** condor_history -since ARG: a job id (C or C.P), or an expression that is not a literal. */
@@ -77,7 +98,16 @@ function isOption(arg: string, name: string, min: number): boolean {
 
 /** `queueViews`: condor_q's own options (-hold/-held, -run); `historyScan`: condor_history's (-since, -forwards…). */
 export function parseQueryArgs(args: string[], usage: string, { queueViews = false, historyScan = false } = {}): QueryArgs {
-  const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false, wide: false, dag: false };
+  const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false, wide: false, dag: false, cpuTime: false, cumulativeTime: false, submitters: [], global: false };
+  // queue.cpp's dash_run, show_held (-hold or -hold-codes) and dash_idle, which exclude one another.
+  let shown: 'run' | 'hold' | 'holdcodes' | 'idle' | undefined;
+  // qdo_mode's built-in tables, the last one given wins: -io's, or -batch's (QDO_Progress, which
+  // -nobatch takes back); then -run's, -hold's or -idle's (initOutputMask).
+  let table: 'io' | 'progress' | undefined;
+  let batchSpecified: boolean | undefined;
+  let runtimeTypeSet = false;
+  const incompatible = (message: string): CliError => new CliError(`${message}\n${usage}`);
+  const custom = (): boolean => !['default', 'nobatch', 'batch'].includes(parsed.view);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = (): string => {
@@ -148,6 +178,22 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       if (parsed.view === 'af') throw new CliError(`Error: -format and -autoformat together are not supported by tinycondor\n${usage}`);
       parsed.view = 'format';
       parsed.formats.push({ format, attr });
+    } else if (queueViews && isOption(arg, 'nobatch', 3)) {
+      batchSpecified = false;
+      if (table === 'progress') table = undefined;
+    } else if (queueViews && (isOption(arg, 'batch', 2) || isOption(arg, 'progress', 3))) {
+      batchSpecified = true;
+      if (!custom()) table = 'progress';
+      const colon = arg.indexOf(':');
+      for (const opt of colon < 0 ? [] : arg.slice(colon + 1).split(/[,:]/).filter((o) => o !== '')) {
+        // Digits set queue.cpp's experimental dash_batch bits (-batch:2 folds DAGMan siblings).
+        if (/^[0-9]/.test(opt)) {
+          if (Number.parseInt(opt, 10) !== 1) throw new CliError(`condor_q: ${arg}: -batch:${opt} (experimental batch modes) is not supported by tinycondor`);
+        } else if ('b?*.-_#z'.includes(opt[0])) {
+          parsed.batchZeroChar = opt[0] === 'b' ? '' : opt[0] === 'z' ? '0' : opt[0];
+        }
+        // Any other letter is ignored, as queue.cpp ignores it.
+      }
     } else if (isOption(arg, 'nobatch', 3)) parsed.view = 'nobatch';
     else if (isOption(arg, 'batch', 3)) parsed.view = 'batch';
     else if (isOption(arg, 'autoformat', 2) || isOption(arg, 'af', 2)) {
@@ -163,26 +209,121 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       if (parsed.attrs.length === 0) throw new CliError(`Error: ${arg} requires at least one attribute\n${usage}`);
     } else if (queueViews && isOption(arg, 'run', 1)) {
       // As condor_q: running, transferring output or suspended jobs, shown with where they run.
-      if (parsed.view === 'hold') throw new CliError(`-run and -hold/held or -idle are incompatible\n${usage}`);
-      parsed.view = 'run';
+      if (shown === 'hold' || shown === 'holdcodes' || shown === 'idle') throw incompatible('-run and -hold/held or -idle are incompatible');
+      shown = 'run';
       parsed.constraints.push('JobStatus == 2 || JobStatus == 6 || JobStatus == 7');
-    } else if (queueViews && (isOption(arg, 'hold', 2) || isOption(arg, 'held', 2))) {
-      // As condor_q: only held jobs (added to the query), shown with when and why they were held.
-      if (parsed.view === 'run') throw new CliError(`-run and -hold/held or -idle are incompatible\n${usage}`);
-      parsed.view = 'hold';
+    } else if (queueViews && (isOption(arg, 'hold-codes', 6) || isOption(arg, 'holdcodes', 5))) {
+      // As condor_q: held jobs, one row per hold code and subcode (its :CODES select as -hold's do).
+      if (shown === 'run' || shown === 'idle') throw incompatible('-hold-codes incompatible with -idle or -run');
+      shown = 'holdcodes';
       parsed.constraints.push('JobStatus==5');
       const codes = holdCodeConstraint(arg.split(':').slice(1).join(':'), parsed.warnings);
       if (codes !== undefined) parsed.constraints.push(codes);
-    } else if (isOption(arg, 'json', 2)) parsed.view = 'json';
-    else if (isOption(arg, 'long', 1)) parsed.view = 'long';
+    } else if (queueViews && (isOption(arg, 'hold', 2) || isOption(arg, 'held', 2))) {
+      // As condor_q: only held jobs (added to the query), shown with when and why they were held.
+      if (shown === 'run' || shown === 'idle') throw incompatible('-run and -hold/held or -idle are incompatible');
+      shown = 'hold';
+      parsed.constraints.push('JobStatus==5');
+      const codes = holdCodeConstraint(arg.split(':').slice(1).join(':'), parsed.warnings);
+      if (codes !== undefined) parsed.constraints.push(codes);
+    } else if (queueViews && isOption(arg, 'idle', 3)) {
+      // As condor_q: only idle jobs, shown with what they request and where they last ran.
+      if (shown === 'run' || shown === 'hold' || shown === 'holdcodes') throw incompatible('-run and -hold/held or -idle are incompatible');
+      shown = 'idle';
+      parsed.constraints.push('JobStatus==1');
+    } else if (queueViews && isOption(arg, 'io', 2)) {
+      table = 'io';
+      parsed.constraints.push(IO_CONSTRAINT);
+    } else if (queueViews && isOption(arg, 'cputime', 2)) parsed.cpuTime = true;
+    else if (queueViews && isOption(arg, 'currentrun', 3)) {
+      if (runtimeTypeSet) throw new CliError("Error: -currentrun can't be used with -cumulative-time");
+      runtimeTypeSet = true;
+    } else if (queueViews && isOption(arg, 'cumulative-time', 3)) {
+      if (runtimeTypeSet) throw new CliError("Error: -cumulative-time can't be used with -currentrun");
+      runtimeTypeSet = true;
+      parsed.cumulativeTime = true;
+    } else if (queueViews && isOption(arg, 'limit', 3)) {
+      // queue.cpp's words.
+      const given = args[++i];
+      if (given === undefined) throw new CliError('Error: -limit requires the max number of results as an argument.');
+      const m = /^\s*[+-]?\d*/.exec(given)![0];
+      if (m.length !== given.length) throw new CliError(`Error: Unable to convert (${given}) to a number for -limit.`);
+      const n = Number.parseInt(m, 10) || 0;
+      if (n <= 0) throw new CliError(`Error: ${n} is not a valid for -limit.`);
+      parsed.limit = n;
+    } else if (queueViews && isOption(arg, 'attributes', 2)) {
+      const list = args[++i];
+      if (list === undefined) throw new CliError('Error: -attributes requires a list of attributes to show');
+      parsed.projection = [...(parsed.projection ?? []), ...list.split(/[\s,]+/).filter((name) => name !== '')];
+    } else if (queueViews && (isOption(arg, 'help', 1) || isOption(arg, 'version', 1))) {
+      parsed.info = isOption(arg, 'help', 1) ? 'help' : 'version';
+      return parsed;
+    } else if (queueViews && isOption(arg, 'name', 1)) {
+      // queue.cpp's words.
+      if (parsed.submitters.length > 0) throw new CliError("Cannot query both schedd's and submitters");
+      const name = args[++i];
+      if (name === undefined) throw new CliError('Error: -name requires the name of a schedd as an argument.');
+      parsed.scheddName = name;
+    } else if (queueViews && isOption(arg, 'pool', 1)) {
+      const host = args[++i];
+      if (host === undefined) throw new CliError('Error: -pool requires a hostname as an argument.');
+      parsed.pool = host;
+    } else if (queueViews && isOption(arg, 'global', 1)) parsed.global = true;
+    else if (queueViews && isOption(arg, 'submitter', 1)) {
+      if (parsed.scheddName !== undefined) throw new CliError("Cannot query both schedd's and submitters");
+      const name = args[++i];
+      if (name === undefined) throw new CliError('Error: -submitter requires the name of a user.');
+      parsed.submitters.push(name);
+    } else if (queueViews && isOption(arg, 'expert', 1)) {
+      // Shorter error messages: tinycondor's condor_q prints none of the longer "Extra Info" texts.
+    } else if (queueViews && isOption(arg, 'schedd-constraint', 5)) {
+      // A constraint on the collector's schedd ads, which tinycondor has none of: refused rather than ignored.
+      throw new CliError(`condor_q: ${arg} is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names`);
+    } else if (queueViews && isOption(arg, 'grid', 2)) {
+      throw new CliError(`condor_q: ${arg} is not supported by tinycondor: it runs no grid universe jobs`);
+    } else if (queueViews && isOption(arg, 'xml', 3)) {
+      if (parsed.view === 'json') throw new CliError('Error: Cannot print as both XML and JSON');
+      parsed.view = 'xml';
+    } else if (queueViews && isOption(arg, 'print-format', 2)) {
+      const file = args[i + 1];
+      if (file === undefined || (file.startsWith('-') && file !== '-')) throw new CliError('Error: -print-format requires a filename argument');
+      i++;
+      // `-pr !` turns off the Q_DEFAULT_*_PRINT_FORMAT_FILE files, which tinycondor does not read.
+      if (file === '!') continue;
+      parsed.view = 'printformat';
+      parsed.printFormatFile = file;
+    } else if (isOption(arg, 'json', 2)) {
+      if (parsed.view === 'xml') throw new CliError('Error: Cannot print as both XML and JSON');
+      parsed.view = 'json';
+    } else if (isOption(arg, 'long', 1)) {
+      // -long prints the ads in the form -json or -xml chose (queue.cpp's dash_long_format), or -long:FORM's.
+      if (!queueViews || (parsed.view !== 'json' && parsed.view !== 'xml')) parsed.view = 'long';
+      const colon = arg.indexOf(':');
+      for (const form of !queueViews || colon < 0 ? [] : arg.slice(colon + 1).split(/[\s,]+/).filter((f) => f !== '')) {
+        if (form === 'json' || form === 'xml') parsed.view = form;
+        else if (form === 'long' || form === 'auto') parsed.view = 'long';
+        else if (form === 'jsonl' || form === 'new' || form === 'newl' || form === 'nosort') {
+          throw new CliError(`condor_q: ${arg}: tinycondor writes job ads sorted, in long, JSON or XML form only`);
+        }
+        // Any other word leaves the form as it was (parseAdsFileFormat).
+      }
+    }
     else if (isOption(arg, 'totals', 3) || isOption(arg, 'total', 3)) parsed.view = 'totals';
-    else if (isOption(arg, 'constraint', 5)) parsed.constraints.push(value());
-    else if (isOption(arg, 'allusers', 4)) parsed.allUsers = true;
+    else if (isOption(arg, 'constraint', queueViews ? 1 : 5)) {
+      // queue.cpp's words when condor_q's has no expression.
+      if (queueViews && i + 1 >= args.length) throw new CliError('Error: -constraint requires another parameter');
+      parsed.constraints.push(value());
+    } else if (isOption(arg, 'allusers', queueViews ? 2 : 4) || (queueViews && isOption(arg, 'all-users', 2))) parsed.allUsers = true;
     else if (isOption(arg, 'limit', 3) || isOption(arg, 'match', 3)) {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new CliError(`Error: ${arg} needs a positive number\n${usage}`);
       parsed.limit = n;
-    } else throw new CliError(`Error: unknown option ${arg}\n${usage}`);
+    } else if (queueViews) throw new CliError(`Error: unrecognized argument ${arg}\n${usage}`);
+    else throw new CliError(`Error: unknown option ${arg}\n${usage}`);
+  }
+  if (queueViews && batchSpecified && (parsed.view === 'af' || parsed.view === 'format')) throw new CliError('Error: -batch conflicts with -format and -af');
+  if (queueViews && !custom()) {
+    parsed.view = table === 'io' ? 'io' : table === 'progress' ? 'batch' : shown ?? (batchSpecified === false ? 'nobatch' : 'default');
   }
   return parsed;
 }
@@ -198,7 +339,9 @@ export function buildConstraint(query: QueryArgs, { dagNodes = false } = {}): st
     ...(dagNodes && (j.proc ?? 0) < 1 ? [`DAGManJobId == ${j.cluster}`] : []),
   ]);
   const owners = query.owners.map((o) => `Owner == ${quoteString(o)}`);
-  const selection = [...ids, ...owners];
+  // CondorQ::add(CQ_SUBMITTER): the name as given, less a nice-user. prefix.
+  const submitters = (query.submitters ?? []).map((name) => `(AccountingGroup ?: Owner) == ${quoteString(name.replace(/^nice-user\./, ''))}`);
+  const selection = [...ids, ...owners, ...submitters];
   if (selection.length > 0) clauses.push(`(${selection.join(' || ')})`);
   return clauses.length === 0 ? undefined : clauses.join(' && ');
 }

@@ -52,7 +52,7 @@ function qualifiers(list: string, analyze: AnalyzeArgs): void {
   }
 }
 
-/** Takes condor_q's analyze options out of `args` (and refuses -name and -pool, which name another schedd or pool). */
+/** Takes condor_q's analyze options out of `args`. */
 export function takeAnalyzeArgs(args: readonly string[]): AnalyzeArgs {
   const parsed: AnalyzeArgs = { analyze: false, better: false, reverse: false, verbose: false, rest: [] };
   for (let i = 0; i < args.length; i++) {
@@ -81,9 +81,6 @@ export function takeAnalyzeArgs(args: readonly string[]): AnalyzeArgs {
       // The default here: there are no user priorities to consider.
     } else if (dashPrefix(arg, 'slotads', 1) || dashPrefix(arg, 'userprios', 5)) {
       throw new CliError(`condor_q: ${arg} is not supported: the analysis reads the slots and jobs of the pool's schedd`);
-    } else if (dashPrefix(arg, 'name', 2) || dashPrefix(arg, 'pool', 2)) {
-      // condor_q asks another schedd or another pool's collector for its jobs and slots.
-      throw new CliError(`condor_q: ${arg} is not supported: the pool has one schedd, which answers for its jobs and slots`);
     } else parsed.rest.push(arg);
   }
   return parsed;

@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import os from 'node:os';
-import { ClassAd, isTrue, parseExpr, ClassAdParseError } from '@tinycondor/shared/classad/index';
+import { ClassAd, isTrue, parseExpr, ClassAdParseError, quoteString } from '@tinycondor/shared/classad/index';
 import { takeAnalyzeArgs, type AnalyzeArgs } from '../analyze/analyze-args.js';
 import { analyzeJob } from '../analyze/job-analysis.js';
 import { sortByJobId } from '../format/queue-frame.js';
@@ -18,18 +19,24 @@ import {
   formatTotals,
   rowFit,
   summarizeSinful,
+  type NoBatchOptions,
   type QueueViewContext,
+  type QueueViewOptions,
+  type RowFit,
 } from '../format/index.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { toolEvalContext } from '../tool-user-maps.js';
 import { readHistoryAds, readLongAds, readUserlogAds, selectAds } from '../ads-file.js';
 import { commonView } from '../format/query-view.js';
+import { formatQueueHoldCodes, formatQueueIdle, formatQueueIo } from '../format/queue-views.js';
+import { formatPrintFormat, parsePrintFormat, type PrintFormat } from '../format/print-format.js';
 import { buildConstraint, parseQueryArgs, type QueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
+import { condorVersionText } from './condor-version.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -run | -af <attr>... | -format <fmt> <attr>... | -json | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-constraint <expr>] [-allusers] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
   'Usage: condor_history [-file <file> | -userlog <file>] [-epochs[:d] | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
@@ -185,45 +192,155 @@ async function analyzeQueue(io: CommandIo, analyze: AnalyzeArgs, jobs: ClassAd[]
   return out;
 }
 
+/**
+ * condor_q -attributes X,Y: the query's projection, so -long and -json show only those of the listed
+ * attributes a job has (the table views fetch what they show anyway).
+ */
+function projected(ads: ClassAd[], projection: string[] | undefined): ClassAd[] {
+  if (projection === undefined) return ads;
+  const wanted = new Set(projection.map((name) => name.toLowerCase()));
+  return ads.map((ad) => {
+    const copy = ad.clone();
+    for (const name of copy.names()) if (!wanted.has(name.toLowerCase())) copy.delete(name);
+    return copy;
+  });
+}
+
 /** condor_q: the jobs in the queue, by default only the current user's, as HTCondor shows them. */
 export const condorQ: Command = async (args, io) => {
   const analyze = takeAnalyzeArgs(args);
   const query = parseQueryArgs(analyze.rest, Q_USAGE, { queueViews: true });
+  if (query.info !== undefined) {
+    io.stdout(query.info === 'help' ? `${Q_USAGE}\n` : condorVersionText());
+    return 0;
+  }
   for (const warning of query.warnings) io.stderr(`${warning}\n`);
+  const printFormat = query.printFormatFile === undefined ? undefined : readPrintFormat(query.printFormatFile, io);
+  if (printFormat?.where !== undefined) query.constraints.push(printFormat.where);
   const fromFile = query.jobadsFile !== undefined || query.userlogFile !== undefined;
-  if (query.view === 'totals' && !fromFile && query.constraints.length === 0 && query.jobs.length === 0 && query.owners.length === 0) {
+  if (query.view === 'totals' && !fromFile && query.constraints.length === 0 && query.jobs.length === 0 && query.owners.length === 0 && query.submitters.length === 0) {
     io.stdout(await quickTotals(io, query.allUsers));
     return 0;
   }
   // Batch output is the default of the table views; -run and -hold turn it off (queue.cpp).
   const batch = !analyze.analyze && (query.view === 'default' || query.view === 'batch');
+  if (!fromFile) {
+    const located = await locateSchedd(io, query);
+    if (located === 'none') {
+      io.stderr('Error: Collector has no record of schedd/submitter\n');
+      return 1;
+    }
+    if (located === 'empty') {
+      io.stdout('All queues are empty\n');
+      return 0;
+    }
+  }
+  const labels = fromFile || query.submitters.length === 0 ? [undefined] : await submitterLabels(io, query.submitters);
+  if (labels.length === 0) {
+    io.stderr('Error: Collector has no record of schedd/submitter\n');
+    return 1;
+  }
   const { ads, context } = await fetchAds(io, 'jobs', query, query.dag || batch);
-  // Like HTCondor since 8.6: only your own jobs unless -allusers, or ids/owners were named. A file's
-  // jobs are all shown (show_file_queue asks no schedd for "my jobs").
-  const allUsers = query.allUsers || query.owners.length > 0 || query.jobs.length > 0;
+  // Like HTCondor since 8.6: only your own jobs unless -allusers, or ids/owners/submitters were named. A
+  // file's jobs are all shown (show_file_queue asks no schedd for "my jobs").
+  const allUsers = query.allUsers || query.owners.length > 0 || query.jobs.length > 0 || query.submitters.length > 0;
   const shown = allUsers || fromFile ? ads : ads.filter((ad) => ad.getString('Owner') === context.currentUser);
   if (analyze.analyze) {
     io.stdout(await analyzeQueue(io, analyze, shown, context, analysisWidth(query, io.stdoutColumns?.())));
     return 0;
   }
   const fit = rowFit(query.wide, query.wideWidth, io.stdoutColumns?.());
-  const opts = { allUsers, allUsersTotals: countJobs(ads), fit, fromFile };
-  const text =
-    commonView(query, shown, toolEvalContext('TOOL', io), query.dag) ??
-    (query.view === 'totals'
-      ? formatTotals(shown, context, opts)
-      : query.view === 'hold'
-        ? formatQueueHeld(shown, context, { ...opts, dag: query.dag })
-        : query.dag && (query.view === 'run' || query.view === 'nobatch')
-        ? formatQueueDag(shown, context, opts, io.stderr)
-        : query.view === 'run'
-        ? formatQueueRun(shown, context, fit)
-        : query.view === 'nobatch'
-        ? formatQueueNoBatch(shown, context, opts)
-        : formatQueueBatch(shown, context, { ...opts, dag: query.dag, partialClusters: query.jobs.some((j) => j.proc !== undefined) }));
-  io.stdout(text);
+  const opts = { allUsers, allUsersTotals: countJobs(ads), fit, fromFile, cpuTime: query.cpuTime, cumulativeTime: query.cumulativeTime };
+  // One queue per submitter found, each under its own label, as show_schedd_queue runs once per submitter ad.
+  for (const label of labels) {
+    const labelled = label === undefined ? context : { ...context, sourceLabel: label };
+    io.stdout(printFormat !== undefined ? formatPrintFormat(printFormat, shown, labelled, { ...opts, context: toolEvalContext('TOOL', io), dag: query.dag }) : queueView(query, shown, labelled, opts, io));
+  }
   return 0;
 };
+
+/** set_print_mask_from_stream: the file (`-`: stdin) parsed, its messages on stderr as HTCondor prints them. */
+function readPrintFormat(file: string, io: CommandIo): PrintFormat {
+  let text: string;
+  try {
+    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch {
+    throw new CliError(`Can't open select file: ${file}\nError: invalid select file ${file}`);
+  }
+  const { format, messages } = parsePrintFormat(text);
+  for (const message of messages) io.stderr(`${message}\n`);
+  return format;
+}
+
+/** The text of condor_q's view of `shown` (the jobs the query selected). */
+function queueView(query: QueryArgs, shown: ClassAd[], context: QueueViewContext, opts: QueueViewOptions & NoBatchOptions & { fit: RowFit }, io: CommandIo): string {
+  const fit = opts.fit;
+  return (
+    commonView(query, projected(shown, query.projection), toolEvalContext('TOOL', io), query.dag) ??
+    (query.view === 'totals'
+      ? formatTotals(shown, context, opts)
+      : query.view === 'holdcodes'
+        ? formatQueueHoldCodes(shown, context, opts)
+        : query.view === 'io'
+        ? formatQueueIo(shown, context, opts)
+        : query.view === 'hold'
+        ? formatQueueHeld(shown, context, { ...opts, dag: query.dag })
+        : query.dag && (query.view === 'run' || query.view === 'idle' || query.view === 'nobatch')
+        ? formatQueueDag(shown, context, opts, io.stderr)
+        : query.view === 'idle'
+        ? formatQueueIdle(shown, context, fit)
+        : query.view === 'run'
+        ? formatQueueRun(shown, context, fit, opts)
+        : query.view === 'nobatch'
+        ? formatQueueNoBatch(shown, context, opts)
+        : formatQueueBatch(shown, context, { ...opts, dag: query.dag, partialClusters: query.jobs.some((j) => j.proc !== undefined), zeroChar: query.batchZeroChar }))
+  );
+}
+
+/**
+ * condor_q -pool, -name and -global against the one schedd (queue.cpp main): -pool must name this pool
+ * (its SCHEDD_HOST), else it is refused; -name another schedd is one the collector has no record of;
+ * -global finds the schedd only when it has jobs (the collector query's TotalJobAds > 0...).
+ */
+async function locateSchedd(io: CommandIo, query: QueryArgs): Promise<'found' | 'none' | 'empty'> {
+  if (query.pool === undefined && query.scheddName === undefined && !query.global) return 'found';
+  const pool = loadPoolConfig(io.env, io.stderr);
+  if (query.pool !== undefined) {
+    const host = query.pool.replace(/^<|>$/g, '').replace(/:\d+.*$/, '').toLowerCase();
+    if (host !== (pool.value('SCHEDD_HOST') ?? '').toLowerCase()) {
+      throw new CliError(`condor_q: -pool ${query.pool} is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names`);
+    }
+  }
+  if (query.scheddName !== undefined && query.scheddName.toLowerCase() !== (pool.value('SCHEDD_NAME') ?? '').toLowerCase()) return 'none';
+  if (query.global) {
+    const { totals } = await connectSchedd(pool).totals();
+    if (totals.every((row) => row.count === 0)) return 'empty';
+  }
+  return 'found';
+}
+
+/**
+ * condor_q -submitter NAME (NAME@UID_DOMAIN when it names no domain): the labels of the submitters the
+ * schedd has jobs of, `Submitter: NAME : <address> : machine`. A submitter ad is AccountingGroup (else
+ * Owner) @ UID_DOMAIN of a job in the queue; a name none has is one the collector has no record of.
+ */
+async function submitterLabels(io: CommandIo, submitters: string[]): Promise<string[]> {
+  const pool = loadPoolConfig(io.env, io.stderr);
+  const api = connectSchedd(pool);
+  const uidDomain = pool.value('UID_DOMAIN') ?? '';
+  const url = new URL(api.baseUrl);
+  const address = summarizeSinful(`<${url.hostname}:${url.port}?addrs=${url.hostname}-${url.port}>`);
+  const machine = pool.value('SCHEDD_HOST') ?? url.hostname;
+  const labels: string[] = [];
+  for (const given of submitters) {
+    const name = given.includes('@') ? given : `${given}@${uidDomain}`;
+    const at = name.lastIndexOf('@');
+    if (name.slice(at + 1) !== uidDomain) continue;
+    const found = await api.jobs({ constraint: `(AccountingGroup ?: Owner) == ${quoteString(name.slice(0, at))}`, limit: 1 });
+    if (found.ads.length > 0 && !labels.some((label) => label.startsWith(`Submitter: ${name} : `))) labels.push(`Submitter: ${name} : ${address} : ${machine}`);
+  }
+  return labels;
+}
 
 /** condor_history: jobs that have left the queue, newest first. */
 export const condorHistory: Command = async (args, io) => {

@@ -4,6 +4,7 @@ import type { QueryArgs } from '../query-args.js';
 import { formatAutoFormat, type RenameCell } from './autoformat.js';
 import { formatJson } from './json.js';
 import { formatLong } from './long.js';
+import { formatXml } from './xml.js';
 import { renderPrintfColumn } from './printf-format.js';
 import { dagNodeCell, dagOrder, linkRows } from './queue-rows.js';
 
@@ -25,7 +26,7 @@ function dagRows(ads: ClassAd[]): { ads: ClassAd[]; rename: RenameCell } {
 }
 
 /**
- * -af, -format, -json and -long of the ads, expressions evaluated with `context` (the tool's userMap() maps);
+ * -af, -format, -json, -xml and -long of the ads, expressions evaluated with `context` (the tool's userMap() maps);
  * undefined for the tool's own views. `dag`: condor_q -dag, which nests the -af and -format rows.
  */
 export function commonView(query: Pick<QueryArgs, 'view' | 'attrs' | 'af' | 'formats'>, ads: ClassAd[], context?: EvalContext, dag = false): string | undefined {
@@ -44,6 +45,8 @@ export function commonView(query: Pick<QueryArgs, 'view' | 'attrs' | 'af' | 'for
       return formatJson(ads);
     case 'long':
       return formatLong(ads);
+    case 'xml':
+      return formatXml(ads);
     default:
       return undefined;
   }

@@ -123,3 +123,11 @@ t.test('DAG node jobs fold into their DAGMan job\'s line; with -dag a line of no
   ], 'a DAGMan job with no node jobs queued shows JOB_IDS 0.0, as condor_q does');
   t.same(lines(true).slice(2, 3), ['orphan NODE: orphan    11/23 09:59      _      _      1      _      _ 20.0']);
 });
+
+t.test('-batch:C: zero counts show as C (b: blank, z: 0)', async (t) => {
+  const jobs = [job(1, 0, 5, { TotalSubmitProcs: 1 })];
+  const line = (zeroChar: string) => formatQueueBatch(jobs, CTX, { allUsers: true, zeroChar }).split('\n')[4];
+  t.equal(line('-'), 'alice ID: 1       11/23 09:59      -      -      -      1      1 1.0');
+  t.equal(line(''), 'alice ID: 1       11/23 09:59                           1      1 1.0');
+  t.equal(line('0'), 'alice ID: 1       11/23 09:59      0      0      0      1      1 1.0');
+});

@@ -25,6 +25,8 @@ export interface BatchOptions extends QueueViewOptions {
    * querying_partial_clusters), so the jobs gone from a cluster are not counted DONE.
    */
   partialClusters?: boolean;
+  /** -batch:C (b ? * . - _ # z): what a zero count shows in place of `_` (b: nothing, z: 0). */
+  zeroChar?: string;
 }
 
 /** What reduce_procs and reduce_children sum over a batch line's clusters and DAG nodes. */
@@ -177,9 +179,9 @@ function squeeze(owner: number, name: number, ids: number, width: number): { own
   return { owner: Math.min(owner, nw + 8), name: Math.min(name, bw + 10) };
 }
 
-/** A counter column: `%6d`, or `_` when the count is zero. */
-function counter(n: number): string {
-  return alignRight(n > 0 ? String(n) : '_', 6);
+/** A counter column: `%6d`, or `zero` (`_` unless -batch:C says) when the count is zero. */
+function counter(n: number, zero = '_'): string {
+  return alignRight(n > 0 ? String(n) : zero, 6);
 }
 
 /**
@@ -216,11 +218,11 @@ export function formatQueueBatch(jobs: ClassAd[], ctx: QueueViewContext, opts: B
     fitLeft(r.owner, ownerWidth),
     fitLeft(r.name, nameWidth),
     alignRight(r.submitted, 12),
-    counter(r.done),
-    counter(r.running),
-    counter(r.idle),
-    ...(showHeld ? [counter(r.held)] : []),
-    counter(r.total),
+    counter(r.done, opts.zeroChar),
+    counter(r.running, opts.zeroChar),
+    counter(r.idle, opts.zeroChar),
+    ...(showHeld ? [counter(r.held, opts.zeroChar)] : []),
+    counter(r.total, opts.zeroChar),
     r.jobIds,
   ].join(' '), fit) + '\n');
   return queueTitle(ctx) + fitRow(header, fit, { heading: true }) + '\n' + lines.join('') + '\n' + summaryLines(jobs, ctx, opts) + '\n';

@@ -172,3 +172,20 @@ t.test('-hold -dag: held node jobs under their DAGMan job, `|-` before their own
   ]);
   t.same(lines(false).map((l) => l.slice(0, 6)), ['  10.0', '  11.0', '  12.0']);
 });
+
+t.test('-cputime: CPU_TIME is RemoteUserCpu, blank without one (-run: [??????????])', async (t) => {
+  const jobs = [
+    job(1, 0, { JobStatus: 2, JobCurrentStartDate: NOW - 73, RemoteUserCpu: 3725.0, Cmd: '/x', RemoteHost: 'slot1@node' }),
+    job(2, 0, { JobStatus: 2, JobCurrentStartDate: NOW - 73, Cmd: '/y', RemoteHost: 'slot2@node' }),
+  ];
+  t.equal(formatQueueNoBatch(jobs, CTX, { allUsers: true, cpuTime: true }).split('\n').slice(3, 6).join('\n'), [
+    ' ID      OWNER            SUBMITTED     CPU_TIME ST PRI SIZE CMD',
+    '   1.0   alice          11/23 09:59   0+01:02:05 R  0        x',
+    '   2.0   alice          11/23 09:59              R  0        y',
+  ].join('\n'));
+  t.equal(formatQueueRun(jobs, CTX, WIDE, { cpuTime: true }).split('\n').slice(3, 6).join('\n'), [
+    ' ID      OWNER            SUBMITTED     CPU_TIME HOST(S)',
+    '   1.0   alice          11/23 09:59   0+01:02:05 slot1@node',
+    '   2.0   alice          11/23 09:59 [??????????] slot2@node',
+  ].join('\n'));
+});

@@ -3,11 +3,20 @@ import type { ClassAd } from './classad.js';
 import { jobDescription, jobRunSeconds, jobStatusCell, memoryUsageMb } from './job-columns.js';
 import { fitRow, maxOwnerWidth, queueTitle, sortByJobId, summaryLines, WIDE, type QueueViewContext, type QueueViewOptions, type RowFit } from './queue-frame.js';
 import { dagNodeCell, dagOrder, linkRows, type JobRow } from './queue-rows.js';
-import { alignLeft, alignRight, fitLeft, fitRight, formatDuration, formatShortDate, maxOf } from './text.js';
+import { valueText } from './queue-views.js';
+import { alignLeft, alignRight, fitLeft, fitRight, formatDuration, formatShortDate, invalidField, maxOf } from './text.js';
 
 export interface NoBatchOptions extends QueueViewOptions {
   /** condor_q -cumulative-time: RUN_TIME includes earlier runs. */
   cumulativeTime?: boolean;
+  /** condor_q -cputime: a CPU_TIME column (RemoteUserCpu) in place of RUN_TIME. */
+  cpuTime?: boolean;
+}
+
+/** How the RUN_TIME column is computed (job_time). */
+interface TimeOptions {
+  cumulativeTime?: boolean;
+  cpuTime?: boolean;
 }
 
 interface JobCells {
@@ -24,7 +33,13 @@ interface JobCells {
 
 const OWNER_WIDTH = 14;
 
-function renderJob(job: ClassAd, now: Date, cumulative: boolean): JobCells {
+/** -cputime's column: RemoteUserCpu as a time, blank when the job has none (local_render_cpu_time fails). */
+function cpuTimeCell(job: ClassAd): string {
+  const cpu = job.getNumber('RemoteUserCpu');
+  return cpu === undefined ? '' : formatDuration(cpu);
+}
+
+function renderJob(job: ClassAd, now: Date, time: TimeOptions): JobCells {
   const qdate = job.getInt('QDate');
   const priority = job.getInt('JobPrio');
   return {
@@ -32,7 +47,7 @@ function renderJob(job: ClassAd, now: Date, cumulative: boolean): JobCells {
     proc: job.getInt('ProcId') ?? 0,
     owner: job.getString('Owner') ?? '',
     submitted: qdate === undefined ? '' : formatShortDate(qdate),
-    runTime: formatDuration(jobRunSeconds(job, now, cumulative)),
+    runTime: time.cpuTime ? cpuTimeCell(job) : formatDuration(jobRunSeconds(job, now, time.cumulativeTime === true)),
     status: jobStatusCell(job),
     priority: priority === undefined ? '' : String(priority),
     memoryMb: memoryUsageMb(job),
@@ -65,12 +80,12 @@ function columnWidths(rows: readonly JobCells[], fit: RowFit, longestOwner: numb
   };
 }
 
-function defaultTable(rows: readonly JobCells[], ownerHeading: string, w: ReturnType<typeof columnWidths>, fit: RowFit): string {
+function defaultTable(rows: readonly JobCells[], ownerHeading: string, w: ReturnType<typeof columnWidths>, fit: RowFit, cpuTime = false): string {
   const header = [
     alignLeft(' ID', w.cluster + 1) + alignLeft(' ', w.proc),
     alignLeft(ownerHeading, w.owner),
     '  SUBMITTED',
-    '    RUN_TIME',
+    cpuTime ? '    CPU_TIME' : '    RUN_TIME',
     'ST',
     alignLeft('PRI', w.priority),
     alignLeft('SIZE', w.size),
@@ -92,9 +107,9 @@ function defaultTable(rows: readonly JobCells[], ownerHeading: string, w: Return
 /** condor_q -nobatch. */
 export function formatQueueNoBatch(jobs: ClassAd[], ctx: QueueViewContext, opts: NoBatchOptions): string {
   const fit = opts.fit ?? WIDE;
-  const rows = sortByJobId(jobs).map((job) => renderJob(job, ctx.now, opts.cumulativeTime === true));
+  const rows = sortByJobId(jobs).map((job) => renderJob(job, ctx.now, opts));
   const w = columnWidths(rows, fit, maxOf(rows, (r) => r.owner.length, 0));
-  return queueTitle(ctx) + defaultTable(rows, 'OWNER', w, fit) + '\n' + summaryLines(jobs, ctx, opts) + '\n';
+  return queueTitle(ctx) + defaultTable(rows, 'OWNER', w, fit, opts.cpuTime) + '\n' + summaryLines(jobs, ctx, opts) + '\n';
 }
 
 /**
@@ -108,7 +123,7 @@ export function formatQueueDag(jobs: ClassAd[], ctx: QueueViewContext, opts: NoB
   const cells = new Map<JobRow, JobCells>();
   let longest = 0;
   for (const row of rows) {
-    const cell = renderJob(row.job, ctx.now, opts.cumulativeTime === true);
+    const cell = renderJob(row.job, ctx.now, opts);
     // local_render_dag_owner: a node job (one with a DAGManJobId) shows its node name.
     if (row.job.has('DAGManJobId')) {
       const node = row.job.getString('DAGNodeName');
@@ -136,7 +151,7 @@ export function formatQueueDag(jobs: ClassAd[], ctx: QueueViewContext, opts: NoB
     cell.owner = dagNodeCell(row, cell.owner, nameWidth);
   }
   const ordered = dagOrder(rows).map((row) => cells.get(row)!);
-  return queueTitle(ctx) + defaultTable(ordered, 'OWNER/NODENAME', w, fit) + '\n' + summaryLines(jobs, ctx, opts) + '\n';
+  return queueTitle(ctx) + defaultTable(ordered, 'OWNER/NODENAME', w, fit, opts.cpuTime) + '\n' + summaryLines(jobs, ctx, opts) + '\n';
 }
 
 /**
@@ -146,7 +161,7 @@ export function formatQueueDag(jobs: ClassAd[], ctx: QueueViewContext, opts: NoB
  */
 export function formatQueueHeld(jobs: ClassAd[], ctx: QueueViewContext, opts: QueueViewOptions & { dag?: boolean }): string {
   const linked = linkRows(jobs.filter((job) => job.getInt('JobStatus') === 5), false);
-  const rows = linked.map((row) => renderJob(row.job, ctx.now, false));
+  const rows = linked.map((row) => renderJob(row.job, ctx.now, {}));
   const cells = new Map(linked.map((row, i) => [row, rows[i]]));
   const w = columnWidths(rows, WIDE, maxOf(rows, (r) => r.owner.length, 0));
   const trim = (opts.fit ?? WIDE).wide;
@@ -174,7 +189,7 @@ export function formatQueueHeld(jobs: ClassAd[], ctx: QueueViewContext, opts: Qu
       fitRight(since === undefined ? '' : formatShortDate(since), 11),
       // `OR ?` for a missing code, `OR ' '` (nothing) for a missing subcode; both left-aligned in their width.
       alignLeft(code === undefined ? '?' : alignRight(code, codeWidth), codeWidth) + alignLeft(sub ?? '', subWidth),
-      row.job.getString('HoldReason') ?? '',
+      valueText(row.job, 'HoldReason'),
     ].join(' ');
     return (trim ? line.trimEnd() : line) + '\n';
   });
@@ -195,18 +210,18 @@ function holdCodeCells(job: ClassAd): { code?: string; sub?: string } {
  * condor_q -run: the running jobs with where they run (jobRuntime_PrintFormat: REMOTE_HOST, `??` when
  * unknown), and no summary.
  */
-export function formatQueueRun(jobs: ClassAd[], ctx: QueueViewContext, fit: RowFit = WIDE): string {
+export function formatQueueRun(jobs: ClassAd[], ctx: QueueViewContext, fit: RowFit = WIDE, time: TimeOptions = {}): string {
   const sorted = sortByJobId(jobs);
-  const rows = sorted.map((job) => renderJob(job, ctx.now, false));
+  const rows = sorted.map((job) => renderJob(job, ctx.now, time));
   const w = columnWidths(rows, fit, maxOf(rows, (r) => r.owner.length, 0));
-  const header = [alignLeft(' ID', w.cluster + 1) + alignLeft(' ', w.proc), alignLeft('OWNER', w.owner), '  SUBMITTED', '    RUN_TIME', 'HOST(S)'].join(' ');
+  const header = [alignLeft(' ID', w.cluster + 1) + alignLeft(' ', w.proc), alignLeft('OWNER', w.owner), '  SUBMITTED', time.cpuTime ? '    CPU_TIME' : '    RUN_TIME', 'HOST(S)'].join(' ');
   const lines = sorted.map((job, i) => {
     const r = rows[i];
     return fitRow([
       `${alignRight(String(r.cluster), w.cluster)}.${alignLeft(String(r.proc), w.proc)}`,
       fitLeft(r.owner || '??', w.owner),
       fitRight(r.submitted || '??', 11),
-      fitRight(r.runTime, 12),
+      fitRight(r.runTime || invalidField(12), 12),
       job.getString('RemoteHost') ?? '??',
     ].join(' '), fit) + '\n';
   });

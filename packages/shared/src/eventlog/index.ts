@@ -3,7 +3,7 @@
 
 export * from './events.js';
 export { formatEventText, formatEventHeader, formatRusage, pad3, SYNC_DELIMITER } from './format-text.js';
-export { formatEventXml, XML_LOG_PROLOGUE, escapeXmlString, type XmlAd, type XmlAdValue } from './format-xml.js';
+export { formatEventXml, XML_LOG_PROLOGUE, escapeXmlString, formatXmlReal, type XmlAd, type XmlAdValue } from './format-xml.js';
 export { formatHeaderDate, formatEventTime, parseLogDate, type TimeFormat } from './dates.js';
 export {
   parseEventLog, EventLogParseError,
