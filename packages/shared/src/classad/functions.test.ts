@@ -141,6 +141,27 @@ t.test('regexpMember and stringListRegexpMember', async (t) => {
   t.equal(ev('stringListRegexpMember("(", S)'), 'error');
 });
 
+t.test('split, splitUserName, splitSlotName (compat_classad.cpp splitArb_func, splitAt_func)', async (t) => {
+  t.equal(ev('split("foo, bar")'), '{ "foo","bar" }');
+  t.equal(ev('split("foo ,bar")'), '{ "foo","bar" }', 'a separator mixed with whitespace is one');
+  t.equal(ev('split("foo,,bar")'), '{ "foo","","bar" }', 'a run of one separator keeps the empty item');
+  t.equal(ev('split(" a\\tb  c ")'), '{ "a","b","c" }', 'leading, trailing and runs of whitespace dropped');
+  t.equal(ev('split("8.9.11 2023-01-01", " ")'), '{ "8.9.11","2023-01-01" }');
+  t.equal(ev('split("$CondorVersion: 10.0.0 Jan 1 2023 $")[1]'), '"10.0.0"');
+  t.equal(ev('split("a.b:c", ".:")'), '{ "a","b","c" }');
+  t.equal(ev('split("a b", "")'), '{ "a b" }', 'no separators: the whole string');
+  t.equal(ev('split("")'), '{  }');
+  t.equal(ev('split(Nope)'), 'error', 'UNDEFINED is not a string');
+  t.equal(ev('split("a", 1)'), 'error');
+  t.equal(ev('split("a", ",", 3)'), 'error');
+  t.equal(ev('splitUserName("bob")'), '{ "bob","" }');
+  t.equal(ev('splitUserName("a@b@c")'), '{ "a","b@c" }', 'split at the first @');
+  t.equal(ev('splitSlotName("slot1_2@host.example")'), '{ "slot1_2","host.example" }');
+  t.equal(ev('splitSlotName("host.example")'), '{ "","host.example" }', 'no @: the machine, slot empty');
+  t.equal(ev('splitUserName(Nope)'), 'error');
+  t.equal(ev('splitSlotName(1)'), 'error');
+});
+
 t.test('unknown functions and bad arity give ERROR', async (t) => {
   t.equal(ev('noSuchFunction(1)'), 'error');
   t.equal(ev('substr("a")'), 'error');

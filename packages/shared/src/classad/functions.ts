@@ -275,6 +275,56 @@ function commaItems(text: string): string[] {
  * one string); the 3- and 4-argument forms give the item equal to `preferred` (ASCII case aside), else the
  * first item. No map, no entry or no item: UNDEFINED, or `default` in the 4-argument form.
  */
+/**
+ * splitUserName / splitSlotName (compat_classad.cpp splitAt_func): two strings split at the first '@'; without
+ * one, the whole string is the user (domain empty) or the machine (slot empty). Anything but a string, UNDEFINED
+ * too, is ERROR.
+ */
+function splitAt(whole: 'user' | 'slot'): Builtin {
+  return (args, evaluate) => {
+    if (args.length !== 1) return ERROR;
+    const v = evaluate(args[0]);
+    if (v.type !== 'string') return ERROR;
+    const at = v.value.indexOf('@');
+    const pair = at >= 0 ? [v.value.slice(0, at), v.value.slice(at + 1)] : whole === 'user' ? [v.value, ''] : ['', v.value];
+    return { type: 'list', items: pair.map(stringValue) };
+  };
+}
+
+/** C isspace() in the C locale. */
+function isCSpace(ch: string | undefined): boolean {
+  return ch !== undefined && ' \t\n\v\f\r'.includes(ch);
+}
+
+/**
+ * split(s [, separators]) as compat_classad.cpp splitArb_func: separators default to ", \t"; empty pieces are
+ * dropped except between two of the same non-space separator ("a,,b" gives three items, "a, b" two).
+ */
+const splitFunction: Builtin = (args, evaluate, spend) => {
+  if (args.length !== 1 && args.length !== 2) return ERROR;
+  const text = evaluate(args[0]);
+  const separators = args.length === 2 ? evaluate(args[1]) : stringValue(', \t');
+  if (text.type !== 'string' || separators.type !== 'string') return ERROR;
+  const str = text.value;
+  if (!spendPerCharacter(spend, str)) return ERROR;
+  const seps = separators.value;
+  const items: Value[] = [];
+  let last = 0;
+  if (seps.length > 0) {
+    let previous: string | undefined;
+    for (let ix = 0; ix < str.length; ix++) {
+      const ch = str[ix];
+      if (!seps.includes(ch)) continue;
+      if (ix > last) items.push(stringValue(str.slice(last, ix)));
+      else if (!isCSpace(previous) && previous === ch) items.push(stringValue(''));
+      if (!isCSpace(ch)) previous = ch;
+      last = ix + 1;
+    }
+  }
+  if (str.length > last) items.push(stringValue(str.slice(last)));
+  return { type: 'list', items };
+};
+
 const userMapFunction: Builtin = (args, evaluate, _spend, context) => {
   if (args.length < 2 || args.length > 4) return ERROR;
   const [mapName, input, preferred, fallback] = args.map(evaluate) as [Value, Value, Value | undefined, Value | undefined];
@@ -393,10 +443,7 @@ const BUILTINS = new Map<string, Builtin>([
   ['max', aggregate('max')],
   ['debug', (args, evaluate) => (args.length === 1 ? evaluate(args[0]) : ERROR)],
   ['usermap', userMapFunction],
-  ['splitusername', strict(1, 1, ([v]) => {
-    if (v.type !== 'string') return ERROR;
-    const at = v.value.indexOf('@');
-    const [user, domain] = at < 0 ? [v.value, ''] : [v.value.slice(0, at), v.value.slice(at + 1)];
-    return { type: 'list', items: [stringValue(user), stringValue(domain)] };
-  })],
+  ['splitusername', splitAt('user')],
+  ['splitslotname', splitAt('slot')],
+  ['split', splitFunction],
 ]);
