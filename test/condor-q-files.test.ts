@@ -37,6 +37,8 @@ t.test('condor_history -file', async (t) => {
   t.equal((await runCommand('condor_history', ['-file', file, '-forwards', '-limit', '2', '-af', 'ClusterId'], env, dir)).stdout, '1\n2\n');
   t.equal((await runCommand('condor_history', ['-file', file, '-since', '1.0', '-af', 'ClusterId'], env, dir)).stdout, '3\n2\n');
   t.equal((await runCommand('condor_history', ['-file', file, '-constraint', 'JobStatus == 3', '-af', 'ClusterId'], env, dir)).stdout, '3\n');
+  t.equal((await runCommand('condor_history', ['-file', file, '-scanlimit', '2', '-constraint', 'JobStatus == 4', '-af', 'ClusterId'], env, dir)).stdout, '2\n', '-scanlimit: two ads read, one selected');
+  t.equal((await runCommand('condor_history', ['-file', file, '-constraint', 'JobStatus == 4', '-limit', '1', '-af', 'ClusterId'], env, dir)).stdout, '2\n', '-limit counts the ads selected');
 });
 
 t.test('-format, as scripts use it', async (t) => {

@@ -144,6 +144,9 @@ t.test('condor_history -since, -completedsince, -forwards and -backwards, with h
   t.equal(refused(['-forwards', '-since', '3']), 'Error: Argument -forwards cannot be combined with -since.');
   t.equal(refused(['-since', '3', '-forwards']), 'Error: Argument -forwards cannot be combined with -since.');
   t.equal(refused(['-completedsince', '((']), "Error: '((' not valid parameter for -completedsince ");
+  t.same([h('-scanlimit', '5').scanLimit, h('-scan', '7x').scanLimit, h('-scanl', 'x').scanLimit, h().scanLimit], [5, 7, 0, undefined], '-scanlimit N read as atoi reads it, from four letters');
+  t.equal(refused(['-scanlimit']), 'Error: Argument -scanlimit requires a number value  as a parameter.', "history.cpp's words");
+  t.equal(refused(['-sca', '3']), `Error: unknown option -sca\n${USAGE}`, '-scanlimit needs four letters');
   t.equal(
     refused(['-for']),
     "Error: Argument -format requires a spec and classad attribute name as parameters.\n\t\te.g. condor_history -format '%d' ClusterId",

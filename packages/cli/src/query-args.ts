@@ -24,6 +24,8 @@ export interface QueryArgs {
   since?: string;
   /** condor_history -forwards: oldest first. */
   forwards: boolean;
+  /** condor_history -scanlimit N (atoi): the scan stops after N ads, matched or not; 0 or less: no limit. */
+  scanLimit?: number;
   /** condor_q -jobads FILE: the queue read from a file of job ads (long form), not from the schedd. */
   jobadsFile?: string;
   /** condor_history -file FILE: a history file (ads each followed by a `***` line), not the schedd's history. */
@@ -91,6 +93,11 @@ function holdCodeConstraint(codes: string, warnings: string[]): string | undefin
 }
 
 /** HTCondor accepts any unambiguous prefix of an option of at least `min` characters. */
+/** C atoi(): the leading integer, 0 when there is none. */
+function atoi(text: string): number {
+  return Number(/^\s*[+-]?\d+/.exec(text)?.[0] ?? 0);
+}
+
 function isOption(arg: string, name: string, min: number): boolean {
   const bare = arg.replace(/^--?/, '').split(':')[0].toLowerCase();
   return bare.length >= min && name.startsWith(bare);
@@ -130,6 +137,11 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       const since = sinceExpression(given);
       if (since === undefined) throw new CliError(`Error: invalid -since constraint: ${given}\n\tconstraint must be a job-id, or expression.`);
       parsed.since = since;
+    } else if (historyScan && isOption(arg, 'scanlimit', 4)) {
+      // history.cpp's words.
+      const given = args[++i];
+      if (given === undefined) throw new CliError(`Error: Argument ${arg} requires a number value  as a parameter.`);
+      parsed.scanLimit = atoi(given);
     } else if (historyScan && isOption(arg, 'completedsince', 3)) {
       const time = value();
       const since = `CompletionDate <= ${time}`;
@@ -160,7 +172,7 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       parsed.wide = true;
       const colon = arg.indexOf(':');
       if (colon >= 0) {
-        parsed.wideWidth = Number(/^\s*[+-]?\d+/.exec(arg.slice(colon + 1))?.[0] ?? 0);
+        parsed.wideWidth = atoi(arg.slice(colon + 1));
         parsed.wide = false;
       }
     } else if (queueViews && isOption(arg, 'dag', 2)) parsed.dag = true;
@@ -332,6 +344,11 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
  * One ClassAd constraint for the schedd from ids, owners and -constraint expressions. `dagNodes` (-dag
  * or batch output): a cluster id also selects the node jobs of the DAGMan job it names.
  */
+/** condor_history -scanlimit's limit: history.cpp stops at maxAds ads read only when it is above 0. */
+export function scanLimitOf(query: QueryArgs): number | undefined {
+  return query.scanLimit !== undefined && query.scanLimit > 0 ? query.scanLimit : undefined;
+}
+
 export function buildConstraint(query: QueryArgs, { dagNodes = false } = {}): string | undefined {
   const clauses: string[] = query.constraints.map((c) => `(${c})`);
   const ids = query.jobs.flatMap((j) => [

@@ -50,10 +50,11 @@ export interface AdsQuery {
   limit?: number | undefined;
 }
 
-/** The history's: where its newest-first scan stops (-since), or oldest first (-forwards). */
+/** The history's: where its newest-first scan stops (-since), or oldest first (-forwards); ads read at most (-scanlimit). */
 export interface HistoryAdsQuery extends AdsQuery {
   since?: string | undefined;
   forwards?: boolean | undefined;
+  scanLimit?: number | undefined;
 }
 
 /**

@@ -17,7 +17,7 @@ const TOKEN = 'a'.repeat(64);
 const RUN = 'A'.repeat(22);
 
 /** The schedd's app on a scratch pool directory, driven without a port. */
-async function testApp(t: Test, compiledSchemaDir?: string): Promise<{ app: FastifyInstance; schedd: Schedd; home: string }> {
+async function testApp(t: Test, compiledSchemaDir?: string): Promise<{ app: FastifyInstance; schedd: Schedd; home: string; db: ReturnType<typeof openDatabase> }> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-app-'));
   fs.mkdirSync(path.join(home, 'pool'));
   const db = openDatabase(path.join(home, 'pool', 'job_queue.sqlite'));
@@ -40,7 +40,7 @@ async function testApp(t: Test, compiledSchemaDir?: string): Promise<{ app: Fast
     db.close();
     fs.rmSync(home, { recursive: true, force: true });
   });
-  return { app, schedd, home };
+  return { app, schedd, home, db };
 }
 
 interface Call {
@@ -180,6 +180,18 @@ t.test('the history scan stops before the first job -since names, and is never b
   t.same([refused.status, refused.json().error], [400, 'since cannot be combined with forwards: the scan stops going backwards from the newest job']);
   const broken = await call(app, { method: 'GET', url: '/v1/history?since=%28%28' });
   t.equal(broken.status, 400, 'a since that does not parse is refused as a constraint is');
+});
+
+t.test('the history query: limit counts the jobs selected, scanLimit every job read (history.cpp matchCount, adCount)', async (t) => {
+  const { app, db } = await testApp(t);
+  const insert = db.prepare('INSERT INTO history (cluster_id, proc_id, completion_date, ad) VALUES (?, ?, ?, ?)');
+  for (let cluster = 1; cluster <= 6; cluster++) insert.run(cluster, 0, cluster, JSON.stringify({ ClusterId: String(cluster), ProcId: '0', Odd: String(cluster % 2 === 1) }));
+  const clusters = async (query: string) => ((await call(app, { method: 'GET', url: `/v1/history?${query}` })).json().ads as Record<string, string>[]).map((ad) => Number(ad.ClusterId));
+  t.same(await clusters('constraint=Odd&limit=2'), [5, 3], 'two jobs selected, newest first');
+  t.same(await clusters('constraint=Odd&scanLimit=3'), [5], 'three jobs read: 6, 5 and 4');
+  t.same(await clusters('constraint=Odd&scanLimit=3&forwards=true'), [1, 3]);
+  t.same(await clusters('scanLimit=10&limit=4'), [6, 5, 4, 3]);
+  t.equal((await call(app, { method: 'GET', url: '/v1/history?scanLimit=0' })).status, 400, 'condor_history sends a scan limit above 0 only');
 });
 
 t.test('condor_userprio: any user reads the priorities; only a queue superuser changes them', async (t) => {

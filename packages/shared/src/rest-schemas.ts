@@ -111,7 +111,7 @@ export const QueueQuery = Type.Object(
 );
 export type QueueQuery = Static<typeof QueueQuery>;
 
-/** The history's query: a constraint and limit, where to stop (condor_history -since), and which end first. */
+/** The history's query: a constraint and limit, where to stop (condor_history -since, -scanlimit), and which end first. */
 export const HistoryQuery = Type.Object(
   {
     ...QueueQuery.properties,
@@ -119,6 +119,8 @@ export const HistoryQuery = Type.Object(
     since: Type.Optional(Type.String({ maxLength: 100_000 })),
     /** Oldest first (condor_history -forwards); newest first by default. */
     forwards: Type.Optional(Type.Boolean()),
+    /** condor_history -scanlimit: the scan stops after this many ads, matched or not (limit counts matches). */
+    scanLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
   },
   { additionalProperties: false },
 );

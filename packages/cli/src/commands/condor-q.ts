@@ -30,7 +30,7 @@ import { readHistoryAds, readLongAds, readUserlogAds, selectAds } from '../ads-f
 import { commonView } from '../format/query-view.js';
 import { formatQueueHoldCodes, formatQueueIdle, formatQueueIo } from '../format/queue-views.js';
 import { formatPrintFormat, parsePrintFormat, type PrintFormat } from '../format/print-format.js';
-import { buildConstraint, parseQueryArgs, type QueryArgs } from '../query-args.js';
+import { buildConstraint, parseQueryArgs, scanLimitOf, type QueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
 import { condorVersionText } from './condor-version.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
@@ -38,7 +38,7 @@ import { epochHistory, takeEpochOptions } from './epoch-history.js';
 const Q_USAGE =
   'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
-  'Usage: condor_history [-file <file> | -userlog <file>] [-epochs[:d] | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_history [-file <file> | -userlog <file>] [-epochs[:d] | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs, dagNodes = false): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
   const fromFile = from === 'jobs' ? query.jobadsFile : query.historyFile;
@@ -47,7 +47,7 @@ async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArg
   const pool = loadPoolConfig(io.env, io.stderr);
   const api = connectSchedd(pool);
   const selection = { constraint: buildConstraint(query, { dagNodes }), limit: query.limit };
-  const reply = from === 'history' ? await api.history({ ...selection, since: query.since, forwards: query.forwards }) : await api.jobs(selection);
+  const reply = from === 'history' ? await api.history({ ...selection, since: query.since, forwards: query.forwards, scanLimit: scanLimitOf(query) }) : await api.jobs(selection);
   const url = new URL(api.baseUrl);
   return {
     ads: reply.ads.map((stored) => ClassAd.fromJSON(stored)),
@@ -65,6 +65,8 @@ function adsFromFile(from: 'jobs' | 'history', file: string, query: QueryArgs, d
   let ads = from === 'jobs' ? readLongAds(file) : readHistoryAds(file);
   // A history file holds the oldest job first; condor_history shows the newest first unless -forwards.
   if (from === 'history' && !query.forwards) ads = ads.reverse();
+  const scanLimit = scanLimitOf(query);
+  if (scanLimit !== undefined) ads = ads.slice(0, scanLimit);
   if (query.since !== undefined) {
     const stop = selectAds(ads, query.since, 1)[0];
     if (stop !== undefined) ads = ads.slice(0, ads.indexOf(stop));

@@ -13,7 +13,7 @@ import { CliError, type CommandIo } from '../cli-error.js';
 import { formatHistory } from '../format/index.js';
 import { commonView } from '../format/query-view.js';
 import type { PoolConfig } from '../pool-config.js';
-import { buildConstraint, type QueryArgs } from '../query-args.js';
+import { buildConstraint, scanLimitOf, type QueryArgs } from '../query-args.js';
 import { toolEvalContext } from '../tool-user-maps.js';
 
 /** What the epoch options asked for. */
@@ -143,7 +143,7 @@ function readAndDelete(dir: string, files: readonly string[]): { entries: EpochE
 }
 
 /**
- * The records shown, from the pool's configuration and the query (ids, owners, -constraint, -limit, -since,
+ * The records shown, from the pool's configuration and the query (ids, owners, -constraint, -limit, -scanlimit, -since,
  * -forwards), and with -epochs:d -directory the failure that stopped the reading and deleting of the files
  * (the records of those read before it are shown, as HTCondor printed them before it stopped).
  */
@@ -164,6 +164,8 @@ export function readEpochRecords(pool: Pick<PoolConfig, 'value'>, source: EpochS
   const fromDirectory = query.historyFile === undefined && source.directory;
   if (query.historyFile !== undefined) files = [query.historyFile];
   else if (fromDirectory) {
+    // history.cpp checks -scanlimit first.
+    if (source.deleteRead && query.scanLimit !== undefined) throw new CliError('Error: -epoch:d (delete) cannot be used with -scanlimit.');
     if (source.deleteRead && query.limit !== undefined) throw new CliError('Error: -epoch:d (delete) cannot be used with -limit or -match.');
     if (dir === undefined) throw new CliError('Error: No search directory found for locating history files.');
     files = directoryFiles(dir, query.jobs);
@@ -177,6 +179,8 @@ export function readEpochRecords(pool: Pick<PoolConfig, 'value'>, source: EpochS
   let entries = read.entries.filter((entry) => source.types.has(entry.type));
   if (!query.forwards) entries = entries.reverse();
   const shown: ClassAd[] = [];
+  const scanLimit = scanLimitOf(query);
+  let scanned = 0;
   for (const entry of entries) {
     let ad: ClassAd;
     try {
@@ -184,10 +188,11 @@ export function readEpochRecords(pool: Pick<PoolConfig, 'value'>, source: EpochS
     } catch {
       continue;
     }
+    // printJobIfConstraint counts every ad read (adCount), -scanlimit's stop.
+    scanned++;
     if (since !== undefined && isTrue(ad.evaluateExpr(since, undefined, context))) break;
-    if (constraint !== undefined && !isTrue(ad.evaluateExpr(constraint, undefined, context))) continue;
-    shown.push(ad);
-    if (query.limit !== undefined && shown.length >= query.limit) break;
+    if (constraint === undefined || isTrue(ad.evaluateExpr(constraint, undefined, context))) shown.push(ad);
+    if ((query.limit !== undefined && shown.length >= query.limit) || (scanLimit !== undefined && scanned >= scanLimit)) break;
   }
   return { ads: shown, error: read.error };
 }

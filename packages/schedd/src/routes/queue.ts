@@ -31,26 +31,32 @@ import {
  * first one `stop` holds for (left out), evaluated with `context`: read and evaluated a slice at a time (see slices), so that a big queue
  * or a slow constraint never holds the schedd.
  */
-async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (item: T) => ClassAd, context: EvalContext, expr: Expr | undefined, limit = Infinity, stop?: Expr): AsyncGenerator<string> {
+async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (item: T) => ClassAd, context: EvalContext, expr: Expr | undefined, limit = Infinity, stop?: Expr, scanLimit = Infinity): AsyncGenerator<string> {
   yield '{"ads":[';
-  let first = true;
+  // As history.cpp: limit counts the ads selected (matchCount), scanLimit every ad read (adCount).
+  let matched = 0;
   let scanned = 0;
+  let done = false;
   for await (const slice of slices(source, SCAN_LIMITS)) {
     let text = '';
     for (const item of slice) {
-      if (scanned === limit) break;
       scanned++;
       const ad = adOf(item);
       if (stop !== undefined && constraintHolds(stop, ad, context)) {
-        scanned = limit;
+        done = true;
         break;
       }
-      if (expr !== undefined && !constraintHolds(expr, ad, context)) continue;
-      text += `${first ? '' : ','}${JSON.stringify(ad.toJSON())}`;
-      first = false;
+      if (expr === undefined || constraintHolds(expr, ad, context)) {
+        text += `${matched === 0 ? '' : ','}${JSON.stringify(ad.toJSON())}`;
+        matched++;
+      }
+      if (matched >= limit || scanned >= scanLimit) {
+        done = true;
+        break;
+      }
     }
     if (text !== '') yield text;
-    if (scanned === limit) break;
+    if (done) break;
   }
   yield ']}';
 }
@@ -156,11 +162,11 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     '/v1/history',
     { schema: { querystring: HistoryQuery, response: { 200: streamedJson(AdsReply), 400: ErrorReply } } },
     async (request, reply) => {
-      const { constraint, limit, since, forwards } = request.query;
+      const { constraint, limit, since, forwards, scanLimit } = request.query;
       if (since !== undefined && forwards === true) return reply.code(400).send({ error: 'since cannot be combined with forwards: the scan stops going backwards from the newest job' });
       const expr = constraint === undefined ? undefined : parseExpr(constraint);
       const stop = since === undefined ? undefined : parseExpr(since);
-      const document = selectedAdsDocument(schedd.store.historySource(forwards === true), (entry) => entry.ad, schedd.evalContext(), expr, limit, stop);
+      const document = selectedAdsDocument(schedd.store.historySource(forwards === true), (entry) => entry.ad, schedd.evalContext(), expr, limit, stop, scanLimit);
       return reply.type('application/json').send(Readable.from(document));
     },
   );
