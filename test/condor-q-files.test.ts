@@ -41,6 +41,22 @@ t.test('condor_history -file', async (t) => {
   t.equal((await runCommand('condor_history', ['-file', file, '-constraint', 'JobStatus == 4', '-limit', '1', '-af', 'ClusterId'], env, dir)).stdout, '2\n', '-limit counts the ads selected');
 });
 
+t.test('condor_history -wide[:N]: the default table cut at N columns, uncut with -wide, -wide:80 the legacy table', async (t) => {
+  const file = path.join(dir, 'wide-history');
+  const ad = [job(12, 3, 4, 'an-owner-of-twenty-ch'), 'CompletionDate = 1796630100', 'RemoteWallClockTime = 100.0', 'Cmd = "/usr/local/bin/a-rather-long-command"', 'Args = "x"'].join('\n');
+  fs.writeFileSync(file, `${ad}\n*** ProcId = 3 ClusterId = 12 CompletionDate = 1796630100\n`);
+  const utc = { ...env, TZ: 'UTC' };
+  const header = ' ID     OWNER          SUBMITTED   RUN_TIME     ST COMPLETED   CMD            ';
+  const row = '12.3    an-owner-of-twenty-ch 12/7  07:53   0+00:01:40 C  12/7  07:55 /usr/local/bin/a-rather-long-command x';
+  t.equal((await runCommand('condor_history', ['-file', file], utc, dir)).stdout, `${header}\n${row}\n`, 'not a terminal: cut at 1024');
+  t.equal((await runCommand('condor_history', ['-file', file, '-wide'], utc, dir)).stdout, `${header}\n${row}\n`);
+  t.equal((await runCommand('condor_history', ['-file', file, '-wide:60'], utc, dir)).stdout, `${header.slice(0, 60)}\n${row.slice(0, 60)}\n`);
+  t.equal(
+    (await runCommand('condor_history', ['-file', file, '-wide:80'], utc, dir)).stdout,
+    ' ID      OWNER            SUBMITTED     RUN_TIME ST   COMPLETED CMD            \n  12.3   an-owner-of-tw 12/7  07:53   0+00:01:40 C  12/7  07:55 /usr/local/bin/\n',
+  );
+});
+
 t.test('-format, as scripts use it', async (t) => {
   const file = path.join(dir, 'format.ads');
   fs.writeFileSync(file, `${job(4, 0, 1)}\n\n${job(4, 1, 2)}\n`);

@@ -162,7 +162,12 @@ t.test('condor_q -wide, -wide:N, -dag and -userlog', async (t) => {
   t.equal(q('-dag').dag, true);
   t.equal(q('-userlog', 'job.log').userlogFile, 'job.log');
   t.throws(() => q('-userlog'), { message: 'Error: -userlog requires a filename' });
-  t.throws(() => parseQueryArgs(['-wide'], USAGE), /unknown option -wide/, 'condor_history has no -wide');
+  t.throws(() => parseQueryArgs(['-wide'], USAGE), /unknown option -wide/, 'condor_status has no -wide');
+  const h = (...args: string[]) => parseQueryArgs(args, USAGE, { historyScan: true });
+  t.same([h('-wide').wide, h('-w:100').wideWidth, h('-wide:100', '-wide').wideWidth], [true, 100, 100], 'condor_history reads -wide[:N] as condor_q does');
+  t.same(h('-wide:90', '-af', 'Owner').attrs, ['Owner']);
+  t.throws(() => h('-af', 'Owner', '-wide:90'), { message: 'condor_history: -wide:90 after -af or -format (which cuts their rows) is not supported by tinycondor' });
+  t.same(h('-format', '%s', 'Owner', '-wide').wide, true, '-wide alone cuts nothing');
   t.throws(() => parseQueryArgs(['-userlog', 'x'], USAGE), /unknown option -userlog/, 'condor_status has no -userlog');
 });
 

@@ -32,9 +32,9 @@ export interface QueryArgs {
   historyFile?: string;
   /** condor_q/condor_history -userlog FILE: the jobs a job event log describes, their state rebuilt from its events. */
   userlogFile?: string;
-  /** condor_q -wide: rows are not cut to the console (widescreen). */
+  /** condor_q/condor_history -wide: rows are not cut to the console (widescreen). */
   wide: boolean;
-  /** condor_q -wide:N: the console width rows are cut to (0: the console's own); rows are then cut even when piped. */
+  /** condor_q/condor_history -wide:N: the console width rows are cut to (0: the console's own); rows are then cut even when piped. */
   wideWidth?: number;
   /** condor_q -dag: DAG node jobs under their DAGMan job, shown by node name. */
   dag: boolean;
@@ -167,10 +167,15 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       const file = args[++i];
       if (file === undefined) throw new CliError('Error: -userlog requires a filename');
       parsed.userlogFile = file;
-    } else if (queueViews && isOption(arg, 'wide', 1)) {
+    } else if ((queueViews || historyScan) && isOption(arg, 'wide', 1)) {
       // queue.cpp: -wide stops the cutting; -wide:N cuts to N columns instead of the console's (atoi).
+      // history.cpp reads the same two and decides from them (historyFit).
       parsed.wide = true;
       const colon = arg.indexOf(':');
+      if (historyScan && colon >= 0 && (parsed.view === 'af' || parsed.view === 'format')) {
+        // history.cpp then cuts the -af/-format rows built so far to the display width - 1 (its mask is not empty).
+        throw new CliError(`condor_history: ${arg} after -af or -format (which cuts their rows) is not supported by tinycondor`);
+      }
       if (colon >= 0) {
         parsed.wideWidth = atoi(arg.slice(colon + 1));
         parsed.wide = false;

@@ -11,6 +11,7 @@ import {
   emptyTotals,
   formatTotalsFromCounts,
   formatHistory,
+  historyFit,
   formatQueueBatch,
   formatQueueDag,
   formatQueueHeld,
@@ -38,7 +39,7 @@ import { epochHistory, takeEpochOptions } from './epoch-history.js';
 const Q_USAGE =
   'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
-  'Usage: condor_history [-file <file> | -userlog <file>] [-epochs[:d] | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_history [-file <file> | -userlog <file>] [-epochs[:d] | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-wide[:<width>]] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs, dagNodes = false): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
   const fromFile = from === 'jobs' ? query.jobadsFile : query.historyFile;
@@ -351,6 +352,6 @@ export const condorHistory: Command = async (args, io) => {
   // A -userlog is read as a user log whichever record source -epochs or -transfer-history chose (history.cpp).
   if (source !== undefined && query.userlogFile === undefined) return epochHistory(io, loadPoolConfig(io.env), source, query);
   const { ads, context } = await fetchAds(io, 'history', query);
-  io.stdout(commonView(query, ads, toolEvalContext('TOOL', io)) ?? formatHistory(ads, context));
+  io.stdout(commonView(query, ads, toolEvalContext('TOOL', io)) ?? formatHistory(ads, context, historyFit(query.wide, query.wideWidth, io.stdoutColumns?.())));
   return 0;
 };

@@ -10,7 +10,7 @@ import { parseEpochEntries, type EpochEntry } from '@tinycondor/shared/epoch-his
 import type { JobSpec } from '@tinycondor/shared/job-id';
 import { strerror } from '@tinycondor/shared/submit/file-probe';
 import { CliError, type CommandIo } from '../cli-error.js';
-import { formatHistory } from '../format/index.js';
+import { formatHistory, historyFit } from '../format/index.js';
 import { commonView } from '../format/query-view.js';
 import type { PoolConfig } from '../pool-config.js';
 import { buildConstraint, scanLimitOf, type QueryArgs } from '../query-args.js';
@@ -209,7 +209,7 @@ function parseConstraint(text: string) {
 export function epochHistory(io: CommandIo, pool: PoolConfig, source: EpochSource, query: QueryArgs): number {
   const context = toolEvalContext('TOOL', io, () => pool.config);
   const { ads, error } = readEpochRecords(pool, source, query, context);
-  io.stdout(commonView(query, ads, context) ?? formatHistory(ads, { scheddName: pool.value('SCHEDD_NAME') ?? os.hostname(), scheddAddress: '', now: new Date(), currentUser: os.userInfo().username }));
+  io.stdout(commonView(query, ads, context) ?? formatHistory(ads, { scheddName: pool.value('SCHEDD_NAME') ?? os.hostname(), scheddAddress: '', now: new Date(), currentUser: os.userInfo().username }, historyFit(query.wide, query.wideWidth, io.stdoutColumns?.())));
   if (error !== undefined) throw error;
   return 0;
 }

@@ -1,5 +1,5 @@
 export { formatAutoFormat } from './autoformat.js';
-export { formatHistory } from './history.js';
+export { formatHistory, historyFit, type HistoryFit } from './history.js';
 export { addToTotals, countJobs, emptyTotals, JobStatus, statusLetter, type JobTotals } from './job-status.js';
 export { formatJson } from './json.js';
 export { formatLong } from './long.js';
