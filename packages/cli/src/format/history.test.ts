@@ -3,9 +3,10 @@ import t from 'tap';
 import { formatHistory, historyFit } from './history.js';
 import { at, CTX, jobAd } from './test-ads.js';
 
-const HEADER = ' ID     OWNER          SUBMITTED   RUN_TIME     ST COMPLETED   CMD            ';
+// defaultJob_PrintFormat's labels: ' ID         ' (WIDTH AUTO from its 12), OWNER in 14, CMD (WIDTH 0) unpadded.
+const HEADER = ' ID          OWNER            SUBMITTED   RUN_TIME   ST   COMPLETED CMD';
 
-t.test('default view: full command, blank run time for jobs that never ran, widening columns', async (t) => {
+t.test('default view (history.cpp defaultJob_PrintFormat): cut owner, %T run time, JOB_DESCRIPTION, widening ID', async (t) => {
   const jobs = [
     jobAd({
       ClusterId: 5, ProcId: 0, Owner: 'alice', QDate: at('2026-11-23T09:00:00Z'), RemoteWallClockTime: 65.0,
@@ -19,14 +20,18 @@ t.test('default view: full command, blank run time for jobs that never ran, wide
       ClusterId: 7, ProcId: 12, Owner: 'bob', QDate: at('2026-11-23T09:00:00Z'), RemoteUserCpu: 3.0,
       JobStatus: 5, CompletionDate: 0, Cmd: '/opt/analysis/bin/run-the-whole-pipeline', Arguments: 'a b',
     }),
+    jobAd({ ClusterId: 123456789, ProcId: 55555, Owner: 'carol', CompletionDate: at('2026-11-23T09:05:00Z'), Cmd: '/bin/x', JobDescription: 'nightly' }),
+    jobAd({ ClusterId: 8, ProcId: 0, QDate: at('2026-11-23T09:00:00Z'), JobStatus: 2 }),
   ];
   t.equal(formatHistory(jobs, CTX), [
     HEADER,
-    '5.0     alice          11/23 09:00   0+00:01:05 C  11/23 09:05 /bin/sleep 60  ',
-    '6.0     a-long-owner-name-here  7/2  15:11              X              /bin/true      ',
-    '7.12    bob                    11/23 09:00   0+00:00:03     1/1  00:00 /opt/analysis/bin/run-the-whole-pipeline a b',
+    '5.0          alice          11/23 09:00   0+00:01:05 C  11/23 09:05 sleep 60',
+    '6.0          a-long-owner-n  7/2  15:11   0+00:00:00 X              true',
+    '7.12         bob            11/23 09:00   0+00:00:03 H   1/1  00:00 run-the-whole-pipeline a b',
+    '123456789.55555 carol          [?????????]   0+00:00:00    11/23 09:05 (nightly)',
+    `8.0             [????????????] 11/23 09:00   0+00:00:00 R${' '.repeat(14)}`,
     '',
-  ].join('\n'));
+  ].join('\n'), 'a longer id widens ID from its row on; OR ?? fills a missing owner or QDate');
 });
 
 t.test('no jobs: the heading only', async (t) => {
@@ -53,7 +58,7 @@ const LONG = jobAd({
 });
 
 t.test('the default table cut at the overall width, heading and rows alike; -wide cuts nothing', async (t) => {
-  const row = '5.0     alice          11/23 09:00   0+00:01:05 C  11/23 09:05 /opt/analysis/bin/run-the-whole-pipeline a b';
+  const row = '5.0          alice          11/23 09:00   0+00:01:05 C  11/23 09:05 run-the-whole-pipeline a b';
   t.equal(formatHistory([LONG], CTX, { legacy: false, overallWidth: 79 }), `${HEADER.slice(0, 79)}\n${row.slice(0, 79)}\n`);
   t.equal(formatHistory([LONG], CTX, { legacy: false, overallWidth: 0 }), `${HEADER}\n${row}\n`);
   t.equal(formatHistory([LONG], CTX, { legacy: false, overallWidth: 50 }), `${HEADER.slice(0, 50)}\n${row.slice(0, 50)}\n`);

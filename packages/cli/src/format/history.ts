@@ -1,9 +1,8 @@
 // condor_history's default view (init_default_custom_format in history.cpp).
 import type { ClassAd } from './classad.js';
-import { JobStatus } from './job-status.js';
-import { jobCommandAndArgs } from './job-columns.js';
+import { jobDescription, jobStatusCell } from './job-columns.js';
 import type { QueueViewContext } from './queue-frame.js';
-import { alignLeft, alignRight, formatDuration, formatShortDate } from './text.js';
+import { alignLeft, alignRight, formatDuration, formatShortDate, invalidField } from './text.js';
 
 /**
  * How condor_history's default table is printed (printHeader): HTCondor's legacy short table
@@ -34,57 +33,54 @@ function cut(line: string, overallWidth: number): string {
   return overallWidth > 0 ? line.slice(0, overallWidth) : line;
 }
 
-/** format_job_status_char: history has no letter for held or suspended jobs. */
-function historyStatusLetter(status: number): string {
-  switch (status) {
-    case JobStatus.Idle: return 'I';
-    case JobStatus.Running: return 'R';
-    case JobStatus.Removed: return 'X';
-    case JobStatus.Completed: return 'C';
-    case JobStatus.Failed: return 'F';
-    case JobStatus.Blocked: return 'B';
-    case JobStatus.TransferringOutput: return '>';
-    default: return ' ';
-  }
+/** PRINTF %T (format_time.cpp format_time): days, hours, minutes and seconds, C's truncating division. */
+function formatTimeT(totalSeconds: number): string {
+  const two = (n: number) => (n < 0 ? String(n) : String(n).padStart(2, '0'));
+  const days = Math.trunc(totalSeconds / 86400);
+  const rest = totalSeconds % 86400;
+  return `${String(days).padStart(3)}+${two(Math.trunc(rest / 3600))}:${two(Math.trunc((rest % 3600) / 60))}:${two(rest % 60)}`;
 }
 
-function dateCell(job: ClassAd, attr: string): string {
-  const date = job.getInt(attr);
-  return date === undefined ? '' : formatShortDate(date);
-}
+const RUN_TIME_EXPR = 'RemoteWallClockTime ?:(RemoteUserCpu?:0)';
 
-/** render_hist_runtime: RemoteWallClockTime (else RemoteUserCpu); a zero run time prints blank. */
+/** RUN_TIME_EXPR as an integer (IsNumber truncates); blank when not a value. */
 function runTimeCell(job: ClassAd): string {
-  const seconds = Math.trunc(job.getNumber('RemoteWallClockTime') ?? job.getNumber('RemoteUserCpu') ?? 0);
-  return seconds === 0 ? '' : formatDuration(seconds);
+  const v = job.evaluateExpr(RUN_TIME_EXPR);
+  if (v.type === 'undefined' || v.type === 'error') return '';
+  return formatTimeT(v.type === 'int' || v.type === 'real' ? Math.trunc(v.value) : v.type === 'bool' ? Number(v.value) : 0);
+}
+
+/** PRINTAS QDATE: the short local date of a number; `alt` (OR ??'s [???]) when there is none. */
+function dateCell(job: ClassAd, attr: string, alt: string): string {
+  const date = job.getNumber(attr);
+  return date === undefined ? alt : formatShortDate(Math.trunc(date));
 }
 
 /**
- * condor_history. Rows are printed as they are read, so the ID and OWNER columns widen from the first
- * longer value on and the heading keeps its initial widths. `ctx` is accepted for symmetry with condor_q;
- * without `fit` the table is cut as when stdout is no terminal.
+ * condor_history's default table: history.cpp's defaultJob_PrintFormat as AttrListPrintMask prints it.
+ * The heading is printed first, so it keeps the ID column's initial width (its label's 12); the rows are
+ * printed as they are read, so ID (WIDTH AUTO, never cut) widens from the first longer id on. OWNER is cut
+ * to 14, the dates to 11, RUN_TIME to 12; CMD (WIDTH 0) is neither padded nor cut. `ctx` is accepted for
+ * symmetry with condor_q; without `fit` the table is cut as when stdout is no terminal.
  */
 export function formatHistory(jobs: ClassAd[], _ctx: QueueViewContext, fit: HistoryFit = { legacy: false, overallWidth: 1024 }): string {
   if (fit.legacy) return legacyHistory(jobs);
   const { overallWidth } = fit;
-  const header = [' ID    ', 'OWNER         ', 'SUBMITTED  ', 'RUN_TIME    ', 'ST', 'COMPLETED  ', 'CMD            '].join(' ');
-  let idWidth = 7;
-  let ownerWidth = 14;
+  const header = [' ID         ', alignLeft('OWNER', 14), '  SUBMITTED', '  RUN_TIME  ', 'ST', '  COMPLETED', 'CMD'].join(' ');
+  let idWidth = 12;
   const lines = jobs.map((job) => {
     const cluster = job.getInt('ClusterId');
-    const id = cluster === undefined ? '' : `${cluster}.${job.getInt('ProcId') ?? 0}`;
-    const owner = job.getString('Owner') ?? '';
+    const id = cluster === undefined ? job.getString('JobId') ?? '' : `${cluster}.${job.getInt('ProcId') ?? -1}`;
     idWidth = Math.max(idWidth, id.length);
-    ownerWidth = Math.max(ownerWidth, owner.length);
-    const status = job.getInt('JobStatus');
+    const owner = job.getString('Owner');
     const line = [
       alignLeft(id, idWidth),
-      alignLeft(owner, ownerWidth),
-      alignRight(dateCell(job, 'QDate'), 11),
-      alignRight(runTimeCell(job), 12),
-      alignLeft(status === undefined ? '' : historyStatusLetter(status), 2),
-      alignRight(dateCell(job, 'CompletionDate'), 11),
-      alignLeft(jobCommandAndArgs(job) ?? '', 15),
+      owner === undefined ? invalidField(14) : alignLeft(owner.slice(0, 14), 14),
+      alignRight(dateCell(job, 'QDate', invalidField(11)).slice(0, 11), 11),
+      alignRight(runTimeCell(job).slice(0, 12), 12),
+      alignLeft(jobStatusCell(job), 2),
+      alignRight(dateCell(job, 'CompletionDate', '').slice(0, 11), 11),
+      jobDescription(job),
     ].join(' ');
     return cut(line, overallWidth) + '\n';
   });

@@ -23,14 +23,6 @@ export function jobDescription(job: ClassAd): string {
   return args ? `${basename(cmd)} ${args}` : basename(cmd);
 }
 
-/** PRINTAS JOB_COMMAND (condor_history): the full Cmd followed by the V1 Args, else the V2 Arguments. */
-export function jobCommandAndArgs(job: ClassAd): string | undefined {
-  const cmd = job.getString('Cmd');
-  if (cmd === undefined) return undefined;
-  const args = job.getString('Args') ?? job.getString('Arguments');
-  return args !== undefined ? `${cmd} ${args}` : cmd;
-}
-
 /** PRINTAS JOB_STATUS: the state letter, or `<`/`>` while files are transferring (2 characters). */
 export function jobStatusCell(job: ClassAd): string {
   const status = job.getInt('JobStatus');
