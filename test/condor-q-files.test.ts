@@ -39,6 +39,10 @@ t.test('condor_history -file', async (t) => {
   t.equal((await runCommand('condor_history', ['-file', file, '-constraint', 'JobStatus == 3', '-af', 'ClusterId'], env, dir)).stdout, '3\n');
   t.equal((await runCommand('condor_history', ['-file', file, '-scanlimit', '2', '-constraint', 'JobStatus == 4', '-af', 'ClusterId'], env, dir)).stdout, '2\n', '-scanlimit: two ads read, one selected');
   t.equal((await runCommand('condor_history', ['-file', file, '-constraint', 'JobStatus == 4', '-limit', '1', '-af', 'ClusterId'], env, dir)).stdout, '2\n', '-limit counts the ads selected');
+  // HTCondor's test_condor_history history_scanlimit: the other clusters' ads are skipped unread, uncounted.
+  fs.writeFileSync(file, [[1, 0], [2, 0], [3, 0], [4, 0], [4, 1], [5, 0]].map(([c, p]) => `${job(c, p, 4)}\n*** ProcId = ${p} ClusterId = ${c} Owner = "${me}"\n`).join(''));
+  t.equal((await runCommand('condor_history', ['-file', file, '4', '3', '2', '-scanlimit', '3', '-af', 'ClusterId', 'ProcId'], env, dir)).stdout, '4 1\n4 0\n3 0\n');
+  t.equal((await runCommand('condor_history', ['-file', file, '4.0', '3', '-scanlimit', '2', '-af', 'ClusterId', 'ProcId'], env, dir)).stdout, '4 0\n', '4.1 is read (its cluster is named) and counted, not shown');
 });
 
 t.test('condor_history -wide[:N]: the default table cut at N columns, uncut with -wide, -wide:80 the legacy table', async (t) => {

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { CliError } from './cli-error.js';
 import { DEFAULT_AUTOFORMAT } from './format/autoformat.js';
-import { buildConstraint, parseQueryArgs, type QueryArgs } from './query-args.js';
+import { buildConstraint, parseQueryArgs, scanCountedConstraint, type QueryArgs } from './query-args.js';
 
 const USAGE = 'Usage: condor_q [options]';
 
@@ -147,6 +147,8 @@ t.test('condor_history -since, -completedsince, -forwards and -backwards, with h
   t.same([h('-scanlimit', '5').scanLimit, h('-scan', '7x').scanLimit, h('-scanl', 'x').scanLimit, h().scanLimit], [5, 7, 0, undefined], '-scanlimit N read as atoi reads it, from four letters');
   t.equal(refused(['-scanlimit']), 'Error: Argument -scanlimit requires a number value  as a parameter.', "history.cpp's words");
   t.equal(refused(['-sca', '3']), `Error: unknown option -sca\n${USAGE}`, '-scanlimit needs four letters');
+  t.equal(scanCountedConstraint(h('4', '3.1', '4.2', 'Bob')), 'ClusterId == 4 || ClusterId == 3 || Owner == "Bob"', "-scanlimit counts the named clusters' and owners' ads (parseBanner)");
+  t.same([scanCountedConstraint(h()), scanCountedConstraint(h('4', '-forwards'))], [undefined, undefined], 'every ad without names, or read forwards');
   t.equal(
     refused(['-for']),
     "Error: Argument -format requires a spec and classad attribute name as parameters.\n\t\te.g. condor_history -format '%d' ClusterId",

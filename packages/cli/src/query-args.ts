@@ -354,6 +354,16 @@ export function scanLimitOf(query: QueryArgs): number | undefined {
   return query.scanLimit !== undefined && query.scanLimit > 0 ? query.scanLimit : undefined;
 }
 
+/**
+ * The ads -scanlimit counts when reading newest first: history.cpp's parseBanner skips, unread and uncounted,
+ * the ads of clusters and owners not named (by cluster: 4.1 is read when 4.0 is named); undefined: every ad.
+ */
+export function scanCountedConstraint(query: QueryArgs): string | undefined {
+  if (query.forwards) return undefined;
+  const selection = [...new Set(query.jobs.map((j) => `ClusterId == ${j.cluster}`)), ...query.owners.map((o) => `Owner == ${quoteString(o)}`)];
+  return selection.length === 0 ? undefined : selection.join(' || ');
+}
+
 export function buildConstraint(query: QueryArgs, { dagNodes = false } = {}): string | undefined {
   const clauses: string[] = query.constraints.map((c) => `(${c})`);
   const ids = query.jobs.flatMap((j) => [

@@ -55,6 +55,7 @@ export interface HistoryAdsQuery extends AdsQuery {
   since?: string | undefined;
   forwards?: boolean | undefined;
   scanLimit?: number | undefined;
+  scanCounted?: string | undefined;
 }
 
 /**

@@ -192,6 +192,7 @@ t.test('the history query: limit counts the jobs selected, scanLimit every job r
   t.same(await clusters('constraint=Odd&scanLimit=3&forwards=true'), [1, 3]);
   t.same(await clusters('scanLimit=10&limit=4'), [6, 5, 4, 3]);
   t.equal((await call(app, { method: 'GET', url: '/v1/history?scanLimit=0' })).status, 400, 'condor_history sends a scan limit above 0 only');
+  t.same(await clusters(`constraint=${encodeURIComponent('ClusterId == 4 || ClusterId == 2')}&scanLimit=2&scanCounted=${encodeURIComponent('ClusterId == 4 || ClusterId == 2')}`), [4, 2], 'only the ads scanCounted holds for count');
 });
 
 t.test('condor_userprio: any user reads the priorities; only a queue superuser changes them', async (t) => {

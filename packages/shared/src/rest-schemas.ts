@@ -121,6 +121,8 @@ export const HistoryQuery = Type.Object(
     forwards: Type.Optional(Type.Boolean()),
     /** condor_history -scanlimit: the scan stops after this many ads, matched or not (limit counts matches). */
     scanLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
+    /** Only the ads this holds for count toward scanLimit (the jobs and owners condor_history names). */
+    scanCounted: Type.Optional(Type.String({ maxLength: 100_000 })),
   },
   { additionalProperties: false },
 );

@@ -31,7 +31,7 @@ import { readHistoryAds, readLongAds, readUserlogAds, selectAds } from '../ads-f
 import { commonView } from '../format/query-view.js';
 import { formatQueueHoldCodes, formatQueueIdle, formatQueueIo } from '../format/queue-views.js';
 import { formatPrintFormat, parsePrintFormat, type PrintFormat } from '../format/print-format.js';
-import { buildConstraint, parseQueryArgs, scanLimitOf, type QueryArgs } from '../query-args.js';
+import { buildConstraint, parseQueryArgs, scanCountedConstraint, scanLimitOf, type QueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
 import { condorVersionText } from './condor-version.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
@@ -48,7 +48,7 @@ async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArg
   const pool = loadPoolConfig(io.env, io.stderr);
   const api = connectSchedd(pool);
   const selection = { constraint: buildConstraint(query, { dagNodes }), limit: query.limit };
-  const reply = from === 'history' ? await api.history({ ...selection, since: query.since, forwards: query.forwards, scanLimit: scanLimitOf(query) }) : await api.jobs(selection);
+  const reply = from === 'history' ? await api.history({ ...selection, since: query.since, forwards: query.forwards, scanLimit: scanLimitOf(query), scanCounted: scanCountedConstraint(query) }) : await api.jobs(selection);
   const url = new URL(api.baseUrl);
   return {
     ads: reply.ads.map((stored) => ClassAd.fromJSON(stored)),
@@ -67,7 +67,12 @@ function adsFromFile(from: 'jobs' | 'history', file: string, query: QueryArgs, d
   // A history file holds the oldest job first; condor_history shows the newest first unless -forwards.
   if (from === 'history' && !query.forwards) ads = ads.reverse();
   const scanLimit = scanLimitOf(query);
-  if (scanLimit !== undefined) ads = ads.slice(0, scanLimit);
+  if (scanLimit !== undefined) {
+    const counted = scanCountedConstraint(query);
+    // parseBanner: the ads of other clusters and owners are skipped unread, so they neither count nor show.
+    if (counted !== undefined) ads = selectAds(ads, counted, undefined);
+    ads = ads.slice(0, scanLimit);
+  }
   if (query.since !== undefined) {
     const stop = selectAds(ads, query.since, 1)[0];
     if (stop !== undefined) ads = ads.slice(0, ads.indexOf(stop));

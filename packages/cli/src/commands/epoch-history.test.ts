@@ -52,6 +52,7 @@ t.test('-epochs:d -directory: refused with -limit or -match; a file that cannot 
   t.throws(() => read(dir, ['-epochs:d', '-directory'], ['-scanlimit', '0', '-limit', '1']), new CliError('Error: -epoch:d (delete) cannot be used with -scanlimit.'), 'any -scanlimit, checked first');
   t.same(read(dir, ['-epochs', '-directory'], ['-scanlimit', '3', '-constraint', 'ProcId == 0']).shown, ['2.0/0', '1.0/1'], '-scanlimit counts the records read, matched or not');
   t.same(read(dir, ['-epochs', '-directory'], ['-scanlimit', '0']).shown.length, 4, '-scanlimit 0: no limit');
+  t.same(read(dir, ['-epochs', '-directory'], ['-scanlimit', '1', 'alice']).shown, [], 'a directory counts every record of the files read (2.0 is bob\'s)');
   t.equal(fs.readdirSync(dir).length, 3, 'nothing deleted');
   // The last one, a directory, is renamed READING.txt but cannot be read.
   fs.rmSync(path.join(dir, 'job.runs.2.0.ads'));

@@ -13,7 +13,7 @@ import { CliError, type CommandIo } from '../cli-error.js';
 import { formatHistory, historyFit } from '../format/index.js';
 import { commonView } from '../format/query-view.js';
 import type { PoolConfig } from '../pool-config.js';
-import { buildConstraint, scanLimitOf, type QueryArgs } from '../query-args.js';
+import { buildConstraint, scanCountedConstraint, scanLimitOf, type QueryArgs } from '../query-args.js';
 import { toolEvalContext } from '../tool-user-maps.js';
 
 /** What the epoch options asked for. */
@@ -180,6 +180,9 @@ export function readEpochRecords(pool: Pick<PoolConfig, 'value'>, source: EpochS
   if (!query.forwards) entries = entries.reverse();
   const shown: ClassAd[] = [];
   const scanLimit = scanLimitOf(query);
+  // readHistoryFromDirectory reads every ad of the files it picked (by job id) whatever its banner says.
+  const countedText = fromDirectory ? undefined : scanCountedConstraint(query);
+  const counted = countedText === undefined ? undefined : parseExpr(countedText);
   let scanned = 0;
   for (const entry of entries) {
     let ad: ClassAd;
@@ -188,7 +191,8 @@ export function readEpochRecords(pool: Pick<PoolConfig, 'value'>, source: EpochS
     } catch {
       continue;
     }
-    // printJobIfConstraint counts every ad read (adCount), -scanlimit's stop.
+    // printJobIfConstraint counts every ad read (adCount), -scanlimit's stop; parseBanner skips other clusters' and owners' unread.
+    if (counted !== undefined && !isTrue(ad.evaluateExpr(counted, undefined, context))) continue;
     scanned++;
     if (since !== undefined && isTrue(ad.evaluateExpr(since, undefined, context))) break;
     if (constraint === undefined || isTrue(ad.evaluateExpr(constraint, undefined, context))) shown.push(ad);

@@ -31,17 +31,17 @@ import {
  * first one `stop` holds for (left out), evaluated with `context`: read and evaluated a slice at a time (see slices), so that a big queue
  * or a slow constraint never holds the schedd.
  */
-async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (item: T) => ClassAd, context: EvalContext, expr: Expr | undefined, limit = Infinity, stop?: Expr, scanLimit = Infinity): AsyncGenerator<string> {
+async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (item: T) => ClassAd, context: EvalContext, expr: Expr | undefined, limit = Infinity, stop?: Expr, scanLimit = Infinity, counted?: Expr): AsyncGenerator<string> {
   yield '{"ads":[';
-  // As history.cpp: limit counts the ads selected (matchCount), scanLimit every ad read (adCount).
+  // As history.cpp: limit counts the ads selected (matchCount), scanLimit every ad read (adCount), or those `counted` holds for.
   let matched = 0;
   let scanned = 0;
   let done = false;
   for await (const slice of slices(source, SCAN_LIMITS)) {
     let text = '';
     for (const item of slice) {
-      scanned++;
       const ad = adOf(item);
+      if (counted === undefined || constraintHolds(counted, ad, context)) scanned++;
       if (stop !== undefined && constraintHolds(stop, ad, context)) {
         done = true;
         break;
@@ -162,11 +162,12 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     '/v1/history',
     { schema: { querystring: HistoryQuery, response: { 200: streamedJson(AdsReply), 400: ErrorReply } } },
     async (request, reply) => {
-      const { constraint, limit, since, forwards, scanLimit } = request.query;
+      const { constraint, limit, since, forwards, scanLimit, scanCounted } = request.query;
       if (since !== undefined && forwards === true) return reply.code(400).send({ error: 'since cannot be combined with forwards: the scan stops going backwards from the newest job' });
       const expr = constraint === undefined ? undefined : parseExpr(constraint);
       const stop = since === undefined ? undefined : parseExpr(since);
-      const document = selectedAdsDocument(schedd.store.historySource(forwards === true), (entry) => entry.ad, schedd.evalContext(), expr, limit, stop, scanLimit);
+      const counted = scanCounted === undefined ? undefined : parseExpr(scanCounted);
+      const document = selectedAdsDocument(schedd.store.historySource(forwards === true), (entry) => entry.ad, schedd.evalContext(), expr, limit, stop, scanLimit, counted);
       return reply.type('application/json').send(Readable.from(document));
     },
   );
