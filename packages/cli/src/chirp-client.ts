@@ -107,13 +107,8 @@ export class ChirpClient {
   /** fgets: the next line of the reply (open's and stat's stat line), or a fatal request error named `what`. */
   async line(what: string): Promise<string> {
     for (;;) {
-      const newline = this.buffered.indexOf(0x0a);
-      if (newline >= 0 || this.buffered.length >= CHIRP_LINE_MAX - 1) {
-        const end = newline >= 0 ? newline + 1 : CHIRP_LINE_MAX - 1;
-        const line = this.buffered.subarray(0, end).toString('utf8');
-        this.buffered = this.buffered.subarray(end);
-        return line;
-      }
+      const line = this.takeLine();
+      if (line !== undefined) return line;
       if (this.ended) {
         if (this.buffered.length === 0) throw new ChirpFatal(`chirp: couldn't ${what}: Success\n`);
         const rest = this.buffered.toString('utf8');
@@ -149,11 +144,8 @@ export class ChirpClient {
   /** get_result: one reply line, read as a decimal. */
   private async result(): Promise<number> {
     for (;;) {
-      const newline = this.buffered.indexOf(0x0a);
-      if (newline >= 0 || this.buffered.length >= CHIRP_LINE_MAX - 1) {
-        const end = newline >= 0 ? newline + 1 : CHIRP_LINE_MAX - 1;
-        const line = this.buffered.subarray(0, end).toString('utf8');
-        this.buffered = this.buffered.subarray(end);
+      const line = this.takeLine();
+      if (line !== undefined) {
         const match = /^\s*([+-]?\d+)/.exec(line);
         if (!match) throw fatalResponse();
         return Number(match[1]);
@@ -161,6 +153,16 @@ export class ChirpClient {
       if (this.ended) throw fatalResponse();
       await this.more();
     }
+  }
+
+  /** The buffered reply line, as fgets reads one (at most CHIRP_LINE_MAX - 1 bytes), once it is all there. */
+  private takeLine(): string | undefined {
+    const newline = this.buffered.indexOf(0x0a);
+    if (newline < 0 && this.buffered.length < CHIRP_LINE_MAX - 1) return undefined;
+    const end = newline >= 0 ? newline + 1 : CHIRP_LINE_MAX - 1;
+    const line = this.buffered.subarray(0, end).toString('utf8');
+    this.buffered = this.buffered.subarray(end);
+    return line;
   }
 
   private more(): Promise<void> {

@@ -8,12 +8,16 @@ import { ClassAd } from '@tinycondor/shared/classad/index';
 import { ChirpServer, type ActionableRequest, type ChirpAnswer } from './chirp-server.js';
 import { DelayedUpdates } from './delayed-updates.js';
 
-/** A proxy over a backend that records requests and answers set_job_attr 0, get_job_attr "7". */
-async function proxy(t: Test, enablement = { files: false, updates: true, delayed: true }) {
+/** A proxy over a backend that records requests and answers them with `answer` (default: set_job_attr 0, get_job_attr "7"). */
+async function proxy(
+  t: Test,
+  enablement = { files: false, updates: true, delayed: true },
+  answer: (request: ActionableRequest) => Promise<ChirpAnswer> = async (request) => (request.kind === 'get_job_attr' ? { value: '7' } : { code: 0 }),
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chirp-server-'));
   const seen: ActionableRequest[] = [];
   const configFile = path.join(dir, '.chirp.config');
-  const backend = { answer: async (request: ActionableRequest) => (seen.push(request), request.kind === 'get_job_attr' ? { value: '7' } : { code: 0 }) };
+  const backend = { answer: async (request: ActionableRequest) => (seen.push(request), answer(request)) };
   const server = await ChirpServer.open({ configFile, enablement, backend, log: pino({ level: 'silent' }) });
   t.teardown(() => {
     server.close();
@@ -84,30 +88,20 @@ t.test('what the job is not allowed is INVALID_REQUEST; the run closing ends its
 });
 
 t.test("file calls: getfile's bytes after their length; putfile's reply, then its bytes read, then the write's reply", async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chirp-server-'));
   const received: Buffer[] = [];
-  const backend = {
-    answer: async (request: ActionableRequest): Promise<ChirpAnswer> => {
-      if (request.kind === 'getfile') return request.path === 'bin' ? { value: Buffer.from([0, 1, 2, 10, 255]) } : { code: -3 };
-      if (request.kind === 'putfile') {
-        return { code: 0, receive: { length: request.length, then: async (bytes) => (received.push(bytes), { code: bytes.length }) } };
-      }
-      return { code: 0 };
-    },
-  };
-  const configFile = path.join(dir, '.chirp.config');
-  const server = await ChirpServer.open({ configFile, enablement: { files: true, updates: false, delayed: false }, backend, log: pino({ level: 'silent' }) });
-  t.teardown(() => {
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+  const { port, cookie } = await proxy(t, { files: true, updates: false, delayed: false }, async (request) => {
+    if (request.kind === 'getfile') return request.path === 'bin' ? { value: Buffer.from([0, 1, 2, 10, 255]) } : { code: -3 };
+    if (request.kind === 'putfile') {
+      return { code: 0, receive: { length: request.length, then: async (bytes) => (received.push(bytes), { code: bytes.length }) } };
+    }
+    return { code: 0 };
   });
-  const [, port, cookie] = fs.readFileSync(configFile, 'utf8').trim().split(' ');
-  const got = await exchange(Number(port), `cookie ${cookie}\ngetfile bin\ngetfile missing\n`, 4);
+  const got = await exchange(port, `cookie ${cookie}\ngetfile bin\ngetfile missing\n`, 4);
   t.equal(got.text, `0\n5\n\u0000\u0001\u0002\n\ufffd-3\n`, 'the length, the bytes as they are (255 is not UTF-8), then the next reply');
   // The bytes come in pieces, with a newline among them and the next request right behind.
   const payload = Buffer.concat([Buffer.from('line one\nline'), Buffer.alloc(70_000, 120)]);
   const put = await new Promise<string>((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port: Number(port) });
+    const socket = net.connect({ host: '127.0.0.1', port });
     let text = '';
     socket.on('data', (chunk) => {
       text += chunk.toString('utf8');
@@ -127,31 +121,21 @@ t.test("file calls: getfile's bytes after their length; putfile's reply, then it
 });
 
 t.test("descriptor calls: a reply line then its data; a write's bytes before its only reply; bytes refused are read and dropped", async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chirp-server-'));
   const written: Buffer[] = [];
-  const backend = {
-    answer: async (request: ActionableRequest): Promise<ChirpAnswer> => {
-      if (request.kind === 'open') return { code: 3, data: '1 2 3 4 5 6 7 8 9 10 11 12 13\n' };
-      if (request.kind === 'read') return { code: 4, data: Buffer.from('ab\ncd') };
-      if (request.kind === 'write') {
-        if (request.length > 100) return { discard: request.length, code: -8 };
-        return { receiveFirst: { length: request.length, then: async (bytes) => (written.push(bytes), { code: bytes.length }) } };
-      }
-      return { code: 0 };
-    },
-  };
-  const configFile = path.join(dir, '.chirp.config');
-  const server = await ChirpServer.open({ configFile, enablement: { files: true, updates: false, delayed: false }, backend, log: pino({ level: 'silent' }) });
-  t.teardown(() => {
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+  const { port, cookie } = await proxy(t, { files: true, updates: false, delayed: false }, async (request) => {
+    if (request.kind === 'open') return { code: 3, data: '1 2 3 4 5 6 7 8 9 10 11 12 13\n' };
+    if (request.kind === 'read') return { code: 4, data: Buffer.from('ab\ncd') };
+    if (request.kind === 'write') {
+      if (request.length > 100) return { discard: request.length, code: -8 };
+      return { receiveFirst: { length: request.length, then: async (bytes) => (written.push(bytes), { code: bytes.length }) } };
+    }
+    return { code: 0 };
   });
-  const [, port, cookie] = fs.readFileSync(configFile, 'utf8').trim().split(' ');
-  const opened = await exchange(Number(port), `cookie ${cookie}\nopen f r 0\nread 3 4\nclose 3\n`, 5);
+  const opened = await exchange(port, `cookie ${cookie}\nopen f r 0\nread 3 4\nclose 3\n`, 5);
   t.equal(opened.text, '0\n3\n1 2 3 4 5 6 7 8 9 10 11 12 13\n4\nab\ncd0\n');
   // The bytes look like requests: they are data all the same, as are the 200 a refused write sends.
   const data = Buffer.from('close 3\nxy');
-  const wrote = await exchange(Number(port), Buffer.concat([Buffer.from(`cookie ${cookie}\nwrite 3 ${data.length}\n`), data, Buffer.from('write 3 200\n'), Buffer.alloc(200, 10), Buffer.from('close 3\n')]), 4);
+  const wrote = await exchange(port, Buffer.concat([Buffer.from(`cookie ${cookie}\nwrite 3 ${data.length}\n`), data, Buffer.from('write 3 200\n'), Buffer.alloc(200, 10), Buffer.from('close 3\n')]), 4);
   t.equal(wrote.text, `0\n${data.length}\n-8\n0\n`);
   t.same(written, [data]);
 });
