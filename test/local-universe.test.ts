@@ -40,9 +40,15 @@ t.test('local and scheduler universe jobs run in their Iwd on the schedd host, a
   const pids = await Promise.all(
     ['local', 'scheduler'].map((u) => eventually(`the ${u} job's pid`, () => (fs.existsSync(`${pidFile}.${u}`) ? Number(fs.readFileSync(`${pidFile}.${u}`, 'utf8')) : undefined))),
   );
+  // HTCondor's schedd ignores condor_suspend for these universes (abort_job_myself): the tool says the jobs
+  // were suspended, and they run on.
+  const suspended = await pool.run('condor_suspend', ['3', '4']);
+  t.equal(suspended.code, 0, suspended.stderr);
+  t.equal((await pool.run('condor_q', ['-af', 'ClusterId', 'JobStatus'])).stdout, '3 2\n4 2\n', 'still running, not suspended');
+  for (const pid of pids) t.notMatch(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1], /^T/, 'the process was not stopped');
   t.equal((await pool.run('condor_rm', ['3', '4'])).code, 0);
   const removed = await waitForEvents(path.join(iwd, 's.log'), (ev) => ev.filter((e) => e.code === 9).length === 2);
-  t.same([codes(removed, 3, 0), codes(removed, 4, 0)], [[0, 1, 9], [0, 1, 9]]);
+  t.same([codes(removed, 3, 0), codes(removed, 4, 0)], [[0, 1, 9], [0, 1, 9]], 'no 010 (suspended) event');
   const alive = (pid: number): boolean => {
     try {
       process.kill(pid, 0);

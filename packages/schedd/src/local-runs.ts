@@ -46,8 +46,9 @@ function signalName(signal: number): NodeJS.Signals {
 
 /**
  * The jobs the schedd runs on its own host (local universe: HTCondor's `condor_starter -local`; scheduler
- * universe: the schedd itself), seen by the rest of the schedd as one more startd: its kill, suspend and
- * continue messages go to the run's process, and it reports each run's start and end as a startd reports
+ * universe: the schedd itself), seen by the rest of the schedd as one more startd: its kill messages go to
+ * the run's process (suspend and continue are ignored, as HTCondor's schedd ignores them for these universes),
+ * and it reports each run's start and end as a startd reports
  * them (RunReports), so the same state machine and events apply. A run holds no slot. The job runs in place: its Iwd is its working
  * directory, its executable, input, output and error are its own files, nothing is transferred.
  */
@@ -153,12 +154,11 @@ export class LocalRuns implements StartdConnection {
     const run = this.processes.get(message.runId);
     if (run?.pid === undefined) return;
     const pid = run.pid;
-    if (message.type === 'suspend') {
-      const numPids = signalFamily(pid, [], 'SIGSTOP');
-      this.report({ type: 'suspended', jobId: run.jobId, runId: message.runId, numPids });
-    } else if (message.type === 'continue') {
-      signalFamily(pid, [], 'SIGCONT');
-      this.report({ type: 'continued', jobId: run.jobId, runId: message.runId });
+    if (message.type === 'suspend' || message.type === 'continue') {
+      // HTCondor's schedd neither suspends nor continues a local or scheduler universe job (abort_job_myself):
+      // it logs this, condor_suspend says the job was suspended, and the job runs on.
+      const [number, name] = message.type === 'suspend' ? [8, 'Suspend'] : [9, 'Continue'];
+      this.context.log.info({ jobId: run.jobId }, `${run.universe === 'local' ? 'Local' : 'Scheduler'} universe: Ignoring unsupported action (${number} ${name})`);
     } else {
       signalFamily(pid, [], 'SIGCONT');
       signalFamily(pid, [], signalName(message.signal));
