@@ -59,3 +59,30 @@ t.test('local and scheduler universe jobs run in their Iwd on the schedd host, a
   };
   await eventually('the removed jobs\' processes to end', () => (pids.some(alive) ? undefined : true));
 });
+
+t.test('condor_vacate_job: a local universe job is evicted and runs again; a scheduler universe job ends by the signal', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  const iwd = path.join(pool.dir, 'work');
+  fs.mkdirSync(iwd);
+  // Each start is counted; the job sleeps until signalled.
+  writeExecutable(path.join(iwd, 'sleeper.sh'), `#!/bin/sh\necho start >> ${iwd}/starts.$1\nexec /bin/sleep 300\n`);
+  for (const universe of ['local', 'scheduler']) {
+    fs.writeFileSync(path.join(pool.dir, `${universe}.sub`), `universe = ${universe}\ninitialdir = work\nexecutable = work/sleeper.sh\narguments = ${universe}\nlog = ${universe}.log\nqueue\n`);
+    t.equal((await pool.run('condor_submit', [`${universe}.sub`])).code, 0);
+  }
+  await waitForEvents(path.join(iwd, 'local.log'), (ev) => ev.some((e) => e.code === 1));
+  await waitForEvents(path.join(iwd, 'scheduler.log'), (ev) => ev.some((e) => e.code === 1));
+  const vacated = await pool.run('condor_vacate_job', ['1', '2']);
+  t.equal(vacated.code, 0, vacated.stderr);
+
+  // Local: 004 (evicted), then executing again (the starter's vacate, as on HTCondor).
+  const local = await waitForEvents(path.join(iwd, 'local.log'), (ev) => ev.filter((e) => e.code === 1).length === 2);
+  t.same(codes(local, 1, 0), [0, 1, 4, 1], 'local: evicted, then started again');
+  // Scheduler: SIGTERM to the job, which ends by it: 005, and it leaves the queue (scheduler_univ_job_exit).
+  const scheduler = await waitForEvents(path.join(iwd, 'scheduler.log'), (ev) => ev.some((e) => e.code === 5));
+  t.same(codes(scheduler, 2, 0), [0, 1, 5], 'scheduler: terminated, not evicted');
+  t.match(fs.readFileSync(path.join(iwd, 'scheduler.log'), 'utf8'), /\(0\) Abnormal termination \(signal 15\)/);
+  t.equal((await pool.run('condor_history', ['2', '-af', 'JobStatus', 'ExitBySignal', 'ExitSignal'])).stdout, '4 true 15\n');
+  t.equal(fs.readFileSync(path.join(iwd, 'starts.scheduler'), 'utf8'), 'start\n', 'not started again');
+  t.equal((await pool.run('condor_rm', ['1'])).code, 0);
+});

@@ -168,6 +168,12 @@ export class LocalRuns implements StartdConnection {
     }
   }
 
+  /** A signal to the run's processes that is no kill: the run's end that may follow is the job's own ('exited'). */
+  signal(runId: string, signal: number): void {
+    const pid = this.processes.get(runId)?.pid;
+    if (pid !== undefined) signalFamily(pid, [], signalName(signal));
+  }
+
   /** The schedd stops: its runs are killed (a restarted schedd starts them again from its queue). */
   close(): void {
     for (const run of this.processes.values()) if (run.pid !== undefined) signalFamily(run.pid, [], 'SIGKILL');

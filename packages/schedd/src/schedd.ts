@@ -661,6 +661,12 @@ export class Schedd {
     if (action === 'suspend' || action === 'continue') return this.signalRun(job, action);
     const outcome = actionTransition(action, job.ad, reason, hold, now);
     if (isRefusal(outcome)) return actionResult(action, jobId, outcome.refused, outcome.message);
+    // HTCondor's schedd vacates a scheduler universe job by signalling it (abort_job_myself): nothing changes in
+    // the queue, and its end is its own (scheduler_univ_job_exit: by the signal), its exit policy deciding.
+    if ((action === 'vacate' || action === 'vacate-fast') && scheddUniverse(job.ad.getInt('JobUniverse')) === 'scheduler') {
+      if (job.runId) this.localRuns.signal(job.runId, this.killSignal(job, KILL_SIGNAL_ATTRIBUTE[action]));
+      return actionResult(action, jobId, 'success');
+    }
     if (outcome.killRun) this.killRun(job, KILL_SIGNAL_ATTRIBUTE[action]);
     // A vacated job keeps its run until the startd reports it ended; other actions end it now.
     this.commit(job, outcome, action === 'vacate' || action === 'vacate-fast' ? runKept(job) : null);
@@ -729,9 +735,14 @@ export class Schedd {
     const startd = this.startdOf(job.startd);
     if (!startd) return;
     const hard = signalAttribute === 'SIGKILL';
-    const signal = hard ? SIGKILL : signalNumber(job.ad.getString(signalAttribute) ?? job.ad.getString('KillSig') ?? job.ad.getInt(signalAttribute), SIGTERM);
     const grace = hard ? 0 : (job.ad.getNumber('JobMaxVacateTime') ?? this.settings.killGraceSeconds);
-    startd.send({ type: 'kill', jobId: formatJobId(job.cluster, job.proc), runId: job.runId, signal, graceSeconds: grace });
+    startd.send({ type: 'kill', jobId: formatJobId(job.cluster, job.proc), runId: job.runId, signal: this.killSignal(job, signalAttribute), graceSeconds: grace });
+  }
+
+  /** The signal the attribute names (KillSig when the job sets none, else SIGTERM), or SIGKILL. */
+  private killSignal(job: StoredJob, signalAttribute: string): number {
+    if (signalAttribute === 'SIGKILL') return SIGKILL;
+    return signalNumber(job.ad.getString(signalAttribute) ?? job.ad.getString('KillSig') ?? job.ad.getInt(signalAttribute), SIGTERM);
   }
 
   /**
