@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
+import { startDaemons } from './helpers/daemons.js';
 import { codes, eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
 
 t.test('local and scheduler universe jobs run in their Iwd on the schedd host, and condor_rm kills them', async (t) => {
@@ -85,4 +86,25 @@ t.test('condor_vacate_job: a local universe job is evicted and runs again; a sch
   t.equal((await pool.run('condor_history', ['2', '-af', 'JobStatus', 'ExitBySignal', 'ExitSignal'])).stdout, '4 true 15\n');
   t.equal(fs.readFileSync(path.join(iwd, 'starts.scheduler'), 'utf8'), 'start\n', 'not started again');
   t.equal((await pool.run('condor_rm', ['1'])).code, 0);
+});
+
+t.test('a schedd that starts again restarts its local and scheduler universe jobs at once: they cannot reconnect', async (t) => {
+  // A lease of ten minutes: a startd's runs would wait that long for it; these jobs do not.
+  const d = await startDaemons(t, ['--lease', '600']);
+  writeExecutable(path.join(d.dir, 'sleeper.sh'), `#!/bin/sh\necho start >> ${d.dir}/starts.$1\nexec /bin/sleep 300\n`);
+  for (const universe of ['local', 'scheduler']) {
+    fs.writeFileSync(path.join(d.dir, `${universe}.sub`), `universe = ${universe}\nexecutable = sleeper.sh\narguments = ${universe}\nlog = ${universe}.log\nqueue\n`);
+    t.equal((await d.run('condor_submit', [`${universe}.sub`])).code, 0);
+  }
+  for (const universe of ['local', 'scheduler']) await waitForEvents(path.join(d.dir, `${universe}.log`), (ev) => ev.some((e) => e.code === 1));
+  const exited = new Promise((resolve) => d.schedd.once('exit', resolve));
+  d.schedd.kill('SIGTERM');
+  await exited;
+  await d.startSchedd();
+  for (const [cluster, universe] of [[1, 'local'], [2, 'scheduler']] as const) {
+    const events = await waitForEvents(path.join(d.dir, `${universe}.log`), (ev) => ev.filter((e) => e.code === 1).length === 2);
+    t.same(codes(events, cluster, 0), [0, 1, 1], `${universe}: started again, no eviction event (mark_job_stopped writes none)`);
+    t.equal(fs.readFileSync(path.join(d.dir, `starts.${universe}`), 'utf8'), 'start\nstart\n');
+  }
+  t.equal((await d.run('condor_rm', ['1', '2'])).code, 0);
 });

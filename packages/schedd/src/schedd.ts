@@ -21,7 +21,10 @@ import {
   suspendRefusal,
   continueRefusal,
   editJob,
+  holdsRun,
   matchRejected,
+  runDropped,
+  runStopped,
   startRun,
   type Refusal,
   type Transition,
@@ -282,10 +285,20 @@ export class Schedd {
     this.policyTimer.unref();
     const startds = new Set(this.store.startdsWithRuns());
     for (const startd of this.queuedStarts.restore()) startds.add(startd);
-    // The schedd's own runs did not survive it: their jobs go back to Idle when the lease ends, as a startd's do.
+    // The schedd's own runs did not survive it, and local and scheduler universe jobs cannot reconnect: back to
+    // Idle at once, as HTCondor's mark_idle stops them (mark_job_stopped); a startd's runs wait for its lease.
+    if (startds.delete(LOCAL_STARTD)) this.stopLocalRuns();
     for (const startd of startds) this.startdSessions.startLease(startd);
     for (const job of this.store.idleJobs()) this.noteIdle(formatJobId(job.cluster, job.proc), job.ad.getInt('JobUniverse'));
     this.scheduleMatchmaking();
+  }
+
+  private stopLocalRuns(): void {
+    const now = this.now();
+    for (const job of this.store.jobsOnStartd(LOCAL_STARTD)) {
+      if (holdsRun(job.status)) this.commit(job, runStopped(job.ad, { now }), null);
+      else this.store.transaction(() => this.store.apply(job, runDropped(job.ad), null));
+    }
   }
 
   /**

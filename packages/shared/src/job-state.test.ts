@@ -18,6 +18,7 @@ import {
   setJobPriority,
   runErrored,
   runEvicted,
+  runStopped,
   runFailed,
   startRun,
   suspendRefusal,
@@ -664,4 +665,15 @@ t.test('matchRejected: LastRejMatchReason and LastRejMatchTime, nothing else', a
   t.equal(rejected.ad.getInt('JobStatus'), idle.getInt('JobStatus'));
   t.same(rejected.events, []);
   t.equal(idle.has('LastRejMatchReason'), false, 'the ad given is not changed');
+});
+
+t.test('runStopped: a run that could not reconnect after a schedd restart goes back to Idle without an event', async (t) => {
+  const tr = runStopped(runningJob(), { now: at(40) });
+  t.equal(tr.ad.getInt('JobStatus'), 1);
+  t.equal(tr.ad.getInt('LastJobStatus'), 2);
+  t.equal(tr.ad.getNumber('RemoteWallClockTime'), 40, "the run's wall clock time is counted");
+  t.equal(tr.ad.has('RemoteHost'), false);
+  t.same(tr.events, []);
+  t.notOk(tr.leaveQueue);
+  t.notOk(tr.killRun);
 });

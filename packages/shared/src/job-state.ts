@@ -466,6 +466,17 @@ export function runDropped(adIn: ClassAd): Transition {
   return { ad: adIn, events: [], leaveQueue: false, killRun: false };
 }
 
+/**
+ * The schedd started again while a run that cannot reconnect was under way (local and scheduler universe,
+ * universeCanReconnect false): back to Idle at once and without an event, as HTCondor's mark_job_stopped.
+ */
+export function runStopped(adIn: ClassAd, opts: { now: Date }): Transition {
+  const ad = adIn.clone();
+  endRun(ad, opts.now, undefined);
+  setStatus(ad, JobStatus.Idle, opts.now);
+  return { ad, events: [], leaveQueue: false, killRun: false };
+}
+
 /** The run ended without the job exiting (vacated, or its startd went away): back to Idle, event 004. */
 export function runEvicted(adIn: ClassAd, opts: { now: Date; reason: string; reasonCode: number; usage?: Usage; execution?: ExecutionSpan }): Transition {
   const ad = adIn.clone();
