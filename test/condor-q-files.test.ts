@@ -43,6 +43,11 @@ t.test('condor_history -file', async (t) => {
   fs.writeFileSync(file, [[1, 0], [2, 0], [3, 0], [4, 0], [4, 1], [5, 0]].map(([c, p]) => `${job(c, p, 4)}\n*** ProcId = ${p} ClusterId = ${c} Owner = "${me}"\n`).join(''));
   t.equal((await runCommand('condor_history', ['-file', file, '4', '3', '2', '-scanlimit', '3', '-af', 'ClusterId', 'ProcId'], env, dir)).stdout, '4 1\n4 0\n3 0\n');
   t.equal((await runCommand('condor_history', ['-file', file, '4.0', '3', '-scanlimit', '2', '-af', 'ClusterId', 'ProcId'], env, dir)).stdout, '4 0\n', '4.1 is read (its cluster is named) and counted, not shown');
+  // history.cpp's -jsonl (one ad a line, ClassAdJsonUnParser's one-line form), -xml and -attributes.
+  t.equal((await runCommand('condor_history', ['-file', file, '-jsonl', '-attributes', 'ClusterId,ProcId'], env, dir)).stdout, '{"ClusterId": 5,"ProcId": 0}\n{"ClusterId": 4,"ProcId": 1}\n{"ClusterId": 4,"ProcId": 0}\n{"ClusterId": 3,"ProcId": 0}\n{"ClusterId": 2,"ProcId": 0}\n{"ClusterId": 1,"ProcId": 0}\n');
+  const xml = await runCommand('condor_history', ['-file', file, '-xml', '-attributes', 'ClusterId', '-limit', '1'], env, dir);
+  t.match(xml.stdout, /^<\?xml version="1\.0"\?>[\s\S]*<a n="ClusterId"><i>5<\/i><\/a>[\s\S]*<\/classads>\n$/);
+  t.notMatch(xml.stdout, /ProcId/, 'only the attributes asked for');
 });
 
 t.test('condor_history -wide[:N]: the default table cut at N columns, uncut with -wide, -wide:80 the legacy table', async (t) => {

@@ -286,3 +286,15 @@ t.test('condor_q -name, -pool, -global; -schedd-constraint and -grid refused', a
   t.throws(() => q('-grid'), { message: 'condor_q: -grid is not supported by tinycondor: it runs no grid universe jobs' });
   t.throws(() => q('-goodput'), new CliError(`Error: unrecognized argument -goodput\n${USAGE}`), 'HTCondor\'s condor_q has no -goodput');
 });
+
+t.test('condor_history -xml, -jsonl, -json and -attributes as history.cpp reads them', async (t) => {
+  const h = (...args: string[]) => parseQueryArgs(args, USAGE, { historyScan: true });
+  t.same([h('-xml').view, h('-jsonl').view, h('-json').view], ['xml', 'jsonl', 'json']);
+  t.same([h('-xml', '-long').view, h('-jsonl', '-l').view], ['xml', 'jsonl'], '-long keeps the form asked for');
+  for (const args of [['-xml', '-json'], ['-jsonl', '-xml'], ['-json', '-jsonl']]) {
+    t.throws(() => h(...args), { message: 'Error: Cannot use more than one of XML and JSON[L]' }, args.join(' '));
+  }
+  t.same(h('-attributes', 'Owner,ClusterId').projection, ['Owner', 'ClusterId']);
+  t.throws(() => h('-attributes'), { message: 'Error: Argument -attributes must be followed by a list of attributes' });
+  t.throws(() => h('-attributes', '-long'), { message: 'Error: Argument -attributes must be followed by a list of attributes' });
+});

@@ -7,7 +7,7 @@ import { IO_CONSTRAINT } from './format/queue-views.js';
 
 /** Options shared by condor_q, condor_history and condor_status, spelled as HTCondor's tools spell them. */
 export interface QueryArgs {
-  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run' | 'idle' | 'holdcodes' | 'io' | 'xml' | 'printformat';
+  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run' | 'idle' | 'holdcodes' | 'io' | 'xml' | 'jsonl' | 'printformat';
   /** -format FMT ATTR, in order (view 'format'). */
   formats: PrintfColumn[];
   attrs: string[];
@@ -105,6 +105,8 @@ function isOption(arg: string, name: string, min: number): boolean {
 
 /** `queueViews`: condor_q's own options (-hold/-held, -run); `historyScan`: condor_history's (-since, -forwards…). */
 export function parseQueryArgs(args: string[], usage: string, { queueViews = false, historyScan = false } = {}): QueryArgs {
+  /** condor_history's -xml, -jsonl and -json given (history.cpp refuses more than one). */
+  const historyForms = new Set<string>();
   const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false, wide: false, dag: false, cpuTime: false, cumulativeTime: false, submitters: [], global: false };
   // queue.cpp's dash_run, show_held (-hold or -hold-codes) and dash_idle, which exclude one another.
   let shown: 'run' | 'hold' | 'holdcodes' | 'idle' | undefined;
@@ -268,9 +270,11 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       const n = Number.parseInt(m, 10) || 0;
       if (n <= 0) throw new CliError(`Error: ${n} is not a valid for -limit.`);
       parsed.limit = n;
-    } else if (queueViews && isOption(arg, 'attributes', 2)) {
+    } else if ((queueViews || historyScan) && isOption(arg, 'attributes', 2)) {
       const list = args[++i];
-      if (list === undefined) throw new CliError('Error: -attributes requires a list of attributes to show');
+      if (queueViews && list === undefined) throw new CliError('Error: -attributes requires a list of attributes to show');
+      // history.cpp's words: a list is required, and one starting with - is none.
+      if (historyScan && (list === undefined || list.startsWith('-'))) throw new CliError('Error: Argument -attributes must be followed by a list of attributes');
       parsed.projection = [...(parsed.projection ?? []), ...list.split(/[\s,]+/).filter((name) => name !== '')];
     } else if (queueViews && (isOption(arg, 'help', 1) || isOption(arg, 'version', 1))) {
       parsed.info = isOption(arg, 'help', 1) ? 'help' : 'version';
@@ -301,6 +305,12 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
     } else if (queueViews && isOption(arg, 'xml', 3)) {
       if (parsed.view === 'json') throw new CliError('Error: Cannot print as both XML and JSON');
       parsed.view = 'xml';
+    } else if (historyScan && (isOption(arg, 'xml', 3) || isOption(arg, 'jsonl', 5) || isOption(arg, 'json', 4))) {
+      // history.cpp: each of -xml, -jsonl and -json prints the ads long, in its form; more than one is an error.
+      const form = isOption(arg, 'xml', 3) ? 'xml' : isOption(arg, 'jsonl', 5) ? 'jsonl' : 'json';
+      historyForms.add(form);
+      if (historyForms.size > 1) throw new CliError('Error: Cannot use more than one of XML and JSON[L]');
+      parsed.view = form;
     } else if (queueViews && isOption(arg, 'print-format', 2)) {
       const file = args[i + 1];
       if (file === undefined || (file.startsWith('-') && file !== '-')) throw new CliError('Error: -print-format requires a filename argument');
@@ -314,7 +324,7 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       parsed.view = 'json';
     } else if (isOption(arg, 'long', 1)) {
       // -long prints the ads in the form -json or -xml chose (queue.cpp's dash_long_format), or -long:FORM's.
-      if (!queueViews || (parsed.view !== 'json' && parsed.view !== 'xml')) parsed.view = 'long';
+      if (!queueViews || (parsed.view !== 'json' && parsed.view !== 'xml')) parsed.view = historyScan && historyForms.size > 0 ? parsed.view : 'long';
       const colon = arg.indexOf(':');
       for (const form of !queueViews || colon < 0 ? [] : arg.slice(colon + 1).split(/[\s,]+/).filter((f) => f !== '')) {
         if (form === 'json' || form === 'xml') parsed.view = form;

@@ -28,7 +28,7 @@ import {
 import { loadPoolConfig } from '../pool-config.js';
 import { toolEvalContext } from '../tool-user-maps.js';
 import { readHistoryAds, readLongAds, readUserlogAds, selectAds } from '../ads-file.js';
-import { commonView } from '../format/query-view.js';
+import { commonView, projected } from '../format/query-view.js';
 import { formatQueueHoldCodes, formatQueueIdle, formatQueueIo } from '../format/queue-views.js';
 import { formatPrintFormat, parsePrintFormat, type PrintFormat } from '../format/print-format.js';
 import { buildConstraint, parseQueryArgs, scanCountedConstraint, scanLimitOf, type QueryArgs } from '../query-args.js';
@@ -39,7 +39,7 @@ import { epochHistory, takeEpochOptions } from './epoch-history.js';
 const Q_USAGE =
   'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
-  'Usage: condor_history [-file <file> | -userlog <file>] [-epochs[:d] | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -long] [-wide[:<width>]] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_history [-file <file> | -userlog <file>] [-epochs[:d] | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -jsonl | -xml | -long] [-attributes <attr,...>] [-wide[:<width>]] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs, dagNodes = false): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
   const fromFile = from === 'jobs' ? query.jobadsFile : query.historyFile;
@@ -200,20 +200,6 @@ async function analyzeQueue(io: CommandIo, analyze: AnalyzeArgs, jobs: ClassAd[]
   return out;
 }
 
-/**
- * condor_q -attributes X,Y: the query's projection, so -long and -json show only those of the listed
- * attributes a job has (the table views fetch what they show anyway).
- */
-function projected(ads: ClassAd[], projection: string[] | undefined): ClassAd[] {
-  if (projection === undefined) return ads;
-  const wanted = new Set(projection.map((name) => name.toLowerCase()));
-  return ads.map((ad) => {
-    const copy = ad.clone();
-    for (const name of copy.names()) if (!wanted.has(name.toLowerCase())) copy.delete(name);
-    return copy;
-  });
-}
-
 /** condor_q: the jobs in the queue, by default only the current user's, as HTCondor shows them. */
 export const condorQ: Command = async (args, io) => {
   const analyze = takeAnalyzeArgs(args);
@@ -357,6 +343,6 @@ export const condorHistory: Command = async (args, io) => {
   // A -userlog is read as a user log whichever record source -epochs or -transfer-history chose (history.cpp).
   if (source !== undefined && query.userlogFile === undefined) return epochHistory(io, loadPoolConfig(io.env), source, query);
   const { ads, context } = await fetchAds(io, 'history', query);
-  io.stdout(commonView(query, ads, toolEvalContext('TOOL', io)) ?? formatHistory(ads, context, historyFit(query.wide, query.wideWidth, io.stdoutColumns?.())));
+  io.stdout(commonView(query, projected(ads, query.projection), toolEvalContext('TOOL', io)) ?? formatHistory(ads, context, historyFit(query.wide, query.wideWidth, io.stdoutColumns?.())));
   return 0;
 };

@@ -11,7 +11,7 @@ import type { JobSpec } from '@tinycondor/shared/job-id';
 import { strerror } from '@tinycondor/shared/submit/file-probe';
 import { CliError, type CommandIo } from '../cli-error.js';
 import { formatHistory, historyFit } from '../format/index.js';
-import { commonView } from '../format/query-view.js';
+import { commonView, projected } from '../format/query-view.js';
 import type { PoolConfig } from '../pool-config.js';
 import { buildConstraint, scanCountedConstraint, scanLimitOf, type QueryArgs } from '../query-args.js';
 import { toolEvalContext } from '../tool-user-maps.js';
@@ -213,7 +213,7 @@ function parseConstraint(text: string) {
 export function epochHistory(io: CommandIo, pool: PoolConfig, source: EpochSource, query: QueryArgs): number {
   const context = toolEvalContext('TOOL', io, () => pool.config);
   const { ads, error } = readEpochRecords(pool, source, query, context);
-  io.stdout(commonView(query, ads, context) ?? formatHistory(ads, { scheddName: pool.value('SCHEDD_NAME') ?? os.hostname(), scheddAddress: '', now: new Date(), currentUser: os.userInfo().username }, historyFit(query.wide, query.wideWidth, io.stdoutColumns?.())));
+  io.stdout(commonView(query, projected(ads, query.projection), context) ?? formatHistory(ads, { scheddName: pool.value('SCHEDD_NAME') ?? os.hostname(), scheddAddress: '', now: new Date(), currentUser: os.userInfo().username }, historyFit(query.wide, query.wideWidth, io.stdoutColumns?.())));
   if (error !== undefined) throw error;
   return 0;
 }

@@ -1,5 +1,6 @@
 // -json: a JSON array with one object per ad, laid out as HTCondor's ClassAdJsonUnParser and
-// CondorClassAdListWriter write it: `[`, the ads separated by a `,` line, then `]`.
+// CondorClassAdListWriter write it: `[`, the ads separated by a `,` line, then `]`; -jsonl: one ad per line,
+// as the unparser's one-line form writes it.
 import { toHTCondorJson, type ClassAd } from './classad.js';
 import { compareAttrNames } from './text.js';
 
@@ -27,4 +28,18 @@ function objectText(obj: Record<string, unknown>, indent: string): string {
 export function formatJson(ads: ClassAd[]): string {
   if (ads.length === 0) return '';
   return '[\n' + ads.map((ad) => objectText(toHTCondorJson(ad), '') + '\n').join(',\n') + ']\n';
+}
+
+function oneLineText(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(oneLineText).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj).sort(compareAttrNames).map((name) => `${JSON.stringify(name)}: ${oneLineText(obj[name])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** condor_history -jsonl: each ad an object on a line of its own (ClassAdJsonUnParser with oneline). */
+export function formatJsonLines(ads: ClassAd[]): string {
+  return ads.map((ad) => `${oneLineText(toHTCondorJson(ad))}\n`).join('');
 }

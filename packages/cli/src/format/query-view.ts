@@ -2,7 +2,7 @@
 import type { ClassAd, EvalContext } from '@tinycondor/shared/classad/index';
 import type { QueryArgs } from '../query-args.js';
 import { formatAutoFormat, type RenameCell } from './autoformat.js';
-import { formatJson } from './json.js';
+import { formatJson, formatJsonLines } from './json.js';
 import { formatLong } from './long.js';
 import { formatXml } from './xml.js';
 import { renderPrintfColumn } from './printf-format.js';
@@ -47,7 +47,23 @@ export function commonView(query: Pick<QueryArgs, 'view' | 'attrs' | 'af' | 'for
       return formatLong(ads);
     case 'xml':
       return formatXml(ads);
+    case 'jsonl':
+      return formatJsonLines(ads);
     default:
       return undefined;
   }
+}
+
+/**
+ * condor_q and condor_history -attributes X,Y: the query's projection, so -long, -json, -jsonl and -xml show
+ * only those of the listed attributes a job has (the table views fetch what they show anyway).
+ */
+export function projected(ads: ClassAd[], projection: string[] | undefined): ClassAd[] {
+  if (projection === undefined) return ads;
+  const wanted = new Set(projection.map((name) => name.toLowerCase()));
+  return ads.map((ad) => {
+    const copy = ad.clone();
+    for (const name of copy.names()) if (!wanted.has(name.toLowerCase())) copy.delete(name);
+    return copy;
+  });
 }
