@@ -2,6 +2,7 @@
 // restricts the edit to, the edits, and its messages word for word.
 import { parseExpr, unparse } from '@tinycondor/shared/classad/index';
 import { attributeProtection, isValidAttrName, isValidAttrValue, type JobAttrRules } from '@tinycondor/shared/job-edit';
+import { atoi } from './c-numbers.js';
 
 export const QEDIT_USAGE = `Usage: condor_qedit [help-opts] [general-opts] <restriction-list> <edit-list>
 
@@ -265,12 +266,6 @@ export function parseQeditArgs(args: string[], onlyMyJobsDefault = true): QeditC
       ...(editsFile ? { editsFile } : {}),
     },
   };
-}
-
-/** C's atoi: the leading (signed) digits, 0 when there are none. */
-function atoi(text: string): number {
-  const match = /^\s*([+-]?\d+)/.exec(text);
-  return match ? Number(match[1]) : 0;
 }
 
 /** `-diagnostic`'s report on stdout (qedit.cpp after its argument checks), with the tool's attribute rules. */

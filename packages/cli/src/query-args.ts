@@ -4,6 +4,7 @@ import { CliError } from './cli-error.js';
 import { DEFAULT_AUTOFORMAT, parseAutoFormatLetters, type AutoFormatOptions } from './format/autoformat.js';
 import type { PrintfColumn } from './format/printf-format.js';
 import { IO_CONSTRAINT } from './format/queue-views.js';
+import { atoi } from './c-numbers.js';
 
 /** Options shared by condor_q, condor_history and condor_status, spelled as HTCondor's tools spell them. */
 export interface QueryArgs {
@@ -93,11 +94,6 @@ function holdCodeConstraint(codes: string, warnings: string[]): string | undefin
 }
 
 /** HTCondor accepts any unambiguous prefix of an option of at least `min` characters. */
-/** C atoi(): the leading integer, 0 when there is none. */
-function atoi(text: string): number {
-  return Number(/^\s*[+-]?\d+/.exec(text)?.[0] ?? 0);
-}
-
 function isOption(arg: string, name: string, min: number): boolean {
   const bare = arg.replace(/^--?/, '').split(':')[0].toLowerCase();
   return bare.length >= min && name.startsWith(bare);

@@ -2,15 +2,10 @@ import os from 'node:os';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { connectSchedd } from '../schedd-connection.js';
+import { atoi } from '../c-numbers.js';
 
 /** HTCondor's usage line (src/condor_prio/prio.cpp), with the options tinycondor has. */
 const USAGE = 'Usage: condor_prio [{+|-}priority ] [-p priority] [ -a ] [user | cluster | cluster.proc | -a] ...';
-
-/** C's atoi: the leading integer of the text, 0 if none. */
-function atoi(text: string): number {
-  const match = /^\s*[+-]?\d+/.exec(text);
-  return match ? Math.trunc(Number(match[0])) : 0;
-}
 
 type Target = { ids: string[] } | { owner: string } | { all: true };
 

@@ -4,6 +4,7 @@ import { CliError, type Command } from '../cli-error.js';
 import { DETAIL_ALL, DETAIL_MOST, DETAIL_PRIOS, DETAIL_USAGE, formatUserPrio } from '../format/userprio.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { connectSchedd } from '../schedd-connection.js';
+import { atoi } from '../c-numbers.js';
 
 /** user_prio.cpp's usage (its first line), with what tinycondor has. */
 const USAGE =
@@ -44,10 +45,6 @@ function isArg(arg: string, name: string, min = 0): boolean {
 function atof(text: string): number {
   const match = /^\s*[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?)/i.exec(text);
   return match ? Number(match[0]) : 0;
-}
-function atoi(text: string): number {
-  const match = /^\s*[+-]?\d+/.exec(text);
-  return match ? Math.trunc(Number(match[0])) : 0;
 }
 
 /** printf's %f. */
