@@ -215,7 +215,7 @@ queue
     const id = await submit(pool, 'missing.sub', 'universe = container\ncontainer_image = docker://tinycondor-test/no-such-image:1\nexecutable = hello.sh\nlog = missing.log\nqueue\n');
     const held = await heldWith(pool, id);
     t.same([held.code, held.subCode], ['35', '0']);
-    t.match(held.reason, /^Error from slot1@startd\d: Cannot pull image tinycondor-test\/no-such-image:1 \S/);
+    t.match(held.reason, /^Error from slot1_1@startd\d: Cannot pull image tinycondor-test\/no-such-image:1 \S/);
   });
 
   await t.test('request_memory limits the container: a job that outgrows it is held (34/102)', async (t) => {
@@ -223,7 +223,7 @@ queue
     const id = await submit(pool, 'hog.sub', `universe = docker\ndocker_image = ${PYTHON_IMAGE}\nexecutable = hog.py\nrequest_memory = 128\nlog = hog.log\nqueue\n`);
     const held = await heldWith(pool, id);
     t.same([held.code, held.subCode], ['34', '102']);
-    t.match(held.reason, /^Error from slot1@startd\d: Docker job has gone over memory limit of 128 Mb$/);
+    t.match(held.reason, /^Error from slot1_1@startd\d: Docker job has gone over memory limit of 128 Mb$/);
   });
 
   await t.test("the administrator's DOCKER_* knobs: a volume for the jobs that ask, the shm size, extra arguments", async (t) => {

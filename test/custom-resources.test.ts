@@ -1,5 +1,6 @@
 // Custom machine resources, as an HTCondor administrator declares them and a job sees them: the startd's
-// MACHINE_RESOURCE_GPUs = GPU-0, GPU-1 divides the two GPUs between its two static slots (ResAttributes.cpp),
+// MACHINE_RESOURCE_GPUs = GPU-0, GPU-1 divides the two GPUs between its two static slots (ResAttributes.cpp;
+// static, SLOT_TYPE_0_PARTITIONABLE = false: test/partitionable-slots.test.ts has the default layout's GPUs),
 // a job's request_gpus = 1 becomes RequestGPUs and `(TARGET.GPUs >= RequestGPUs)` in its Requirements
 // (submit_utils.cpp), and the starter tells the job its GPU (starter.cpp PublishToEnv): _CONDOR_AssignedGPUs,
 // CUDA_VISIBLE_DEVICES and GPU_DEVICE_ORDINAL. A job asking for more GPUs than any slot has stays idle.
@@ -9,7 +10,7 @@ import t from 'tap';
 import { codes, eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
 
 t.test('two GPU jobs get one GPU each; a job asking for three stays idle, and -better-analyze says why', async (t) => {
-  const pool = await startPool(t, { startds: 1, cpus: 2, env: { _CONDOR_MACHINE_RESOURCE_GPUs: 'GPU-0, GPU-1' } });
+  const pool = await startPool(t, { startds: 1, cpus: 2, env: { _CONDOR_MACHINE_RESOURCE_GPUs: 'GPU-0, GPU-1', _CONDOR_SLOT_TYPE_0_PARTITIONABLE: 'false' } });
   const status = await eventually('both slots', async () => {
     const result = await pool.run('condor_status', ['-af', 'Name', 'GPUs', 'AssignedGPUs', 'TotalGPUs', 'DetectedGPUs', 'MachineResources']);
     return result.stdout.trim().split('\n').length === 2 ? result.stdout : undefined;

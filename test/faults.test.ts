@@ -123,7 +123,7 @@ t.test('a startd killed with SIGKILL: after the lease the job resumes elsewhere 
   const sequence = codes(events, 1, 0);
   t.equal(sequence.filter((c) => c === 4).length, 1, 'one eviction when the lease expired');
   t.equal(sequence.filter((c) => c === 1).length, 2, 'started again once, elsewhere');
-  t.match(events.filter((e) => e.code === 1)[1].lines[1], /slot1@exec2/);
+  t.match(events.filter((e) => e.code === 1)[1].lines[1], /slot1_1@exec2/);
   const out = fs.readFileSync(path.join(d.dir, 'count.out'), 'utf8').trim().split('\n');
   t.equal(out[out.length - 1], 'step 30');
   t.ok(out.length <= 30, 'the second run resumed from the checkpoint (no step before it was repeated in the final stdout)');

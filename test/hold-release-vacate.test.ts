@@ -155,7 +155,7 @@ t.test('holding a running job kills it at once; release runs it again from the l
   const { pool, hooks } = ex;
   const paused = await waitForHook(hooks, 'paused', 1);
   await expectCommand(t, pool, 'condor_release', ['1.0'], { stderr: '\nJob 1.0 not held to be released\n', code: 1 });
-  t.match((await pool.run('condor_q', ['-run'])).stdout, /HOST\(S\)\n +1\.0 +\S+ +\d+\/\d+ +\d+:\d+ +\d\+\d\d:\d\d:\d\d slot1@startd\d\n$/, 'condor_q -run: where it runs');
+  t.match((await pool.run('condor_q', ['-run'])).stdout, /HOST\(S\)\n +1\.0 +\S+ +\d+\/\d+ +\d+:\d+ +\d\+\d\d:\d\d:\d\d slot1_1@startd\d\n$/, 'condor_q -run: where it runs');
 
   await expectCommand(t, pool, 'condor_hold', ['1.0'], { stdout: 'Job 1.0 held\n', code: 0 });
   const held = await waitForEvents(ex.logFile, (ev) => ev.some((e) => e.code === 12));

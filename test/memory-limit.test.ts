@@ -30,7 +30,7 @@ t.test('a job over its request_memory is held with HTCondor\'s code and words', 
   t.ok(held, 'held, not completed');
   t.match(
     held?.lines[1],
-    /^\tError from slot1@\S+: Job has gone over cgroup memory limit of 128 megabytes\. Last measured usage: 128 megabytes\.  Consider resubmitting with a higher request_memory\.$/,
+    /^\tError from slot1_1@\S+: Job has gone over cgroup memory limit of 128 megabytes\. Last measured usage: 128 megabytes\.  Consider resubmitting with a higher request_memory\.$/,
   );
   t.equal(held?.lines[2], '\tCode 34 Subcode 102');
 });

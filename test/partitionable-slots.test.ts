@@ -80,8 +80,8 @@ t.test('a 2-cpu job and two 1-cpu jobs run at once on a 4-cpu partitionable slot
   t.same([name, cpus, memory], ['slot1@startd1', '4', total], 'only the partitionable slot, with everything');
 });
 
-t.test('a job asking for more than the partitionable slot has stays idle; one that fits runs', async (t) => {
-  const pool = await startPool(t, { startds: 1, cpus: 2, env: PARTITIONABLE });
+t.test('the default layout (no slot knob): a job asking for more than the partitionable slot has stays idle; a request_cpus = 2 job runs', async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 2 });
   fs.writeFileSync(path.join(pool.dir, 'big.sub'), 'executable = /bin/true\ntransfer_executable = false\nrequest_cpus = 3\nqueue\n');
   t.equal((await pool.run('condor_submit', ['big.sub'])).code, 0);
   fs.writeFileSync(path.join(pool.dir, 'small.sub'), 'executable = /bin/true\ntransfer_executable = false\nrequest_cpus = 2\nlog = small.log\nqueue\n');

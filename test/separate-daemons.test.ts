@@ -26,7 +26,7 @@ t.test('schedd and startds as separate processes; a killed startd loses its job 
   const log = path.join(d.dir, 'count.log');
   await waitForEvents(log, (ev) => ev.some((e) => e.code === 1));
   const executing = fs.readFileSync(log, 'utf8');
-  t.match(executing, /001 \(001\.000\.000\) .* Job executing on host: <127\.0\.0\.1:\d+\?addrs=127\.0\.0\.1-\d+&alias=\S+>\n\tSlotName: slot1@exec1\n/);
+  t.match(executing, /001 \(001\.000\.000\) .* Job executing on host: <127\.0\.0\.1:\d+\?addrs=127\.0\.0\.1-\d+&alias=\S+>\n\tSlotName: slot1_1@exec1\n/);
 
   await killHard(first);
   const evicted = await waitForEvents(log, (ev) => ev.some((e) => e.code === 4));
@@ -42,7 +42,7 @@ t.test('schedd and startds as separate processes; a killed startd loses its job 
 
   await d.startStartd('exec2');
   const restarted = await waitForEvents(log, (ev) => ev.filter((e) => e.code === 1).length === 2);
-  t.match(restarted.filter((e) => e.code === 1)[1].lines[1], /SlotName: slot1@exec2/);
+  t.match(restarted.filter((e) => e.code === 1)[1].lines[1], /SlotName: slot1_1@exec2/);
   t.equal((await d.run('condor_rm', ['1.0'])).code, 0);
   await waitForEvents(log, (ev) => ev.some((e) => e.code === 9));
 });

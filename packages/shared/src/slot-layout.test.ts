@@ -38,14 +38,15 @@ t.test('buildSlotRequest: listed resources, abbreviations, a default share for t
   t.throws(() => parseSlotType('gpus=1 : Capability > 7, cpus=1', 1, gpus), /constrains/);
 });
 
-t.test('no slot knobs: static slots, one per core, an even share each (tinycondor default)', async (t) => {
-  const { slots } = slotLayoutFromConfig(knobs({}), MACHINE);
-  t.same(slots, [1, 2, 3, 4].map((i) => ({ name: `slot${i}`, cpus: 1, memoryMb: 2000, diskKb: 250_000 })));
-  t.same(slotLayoutFromConfig(knobs({ NUM_SLOTS: '2' }), MACHINE).slots.map((s) => [s.name, s.cpus, s.memoryMb]), [['slot1', 2, 4000], ['slot2', 2, 4000]]);
+t.test('no slot knobs: one partitionable slot with everything (HTCondor 23.0 and later, countTypes)', async (t) => {
+  t.same(slotLayoutFromConfig(knobs({}), MACHINE).slots, [{ name: 'slot1', cpus: 4, memoryMb: 8000, diskKb: 1_000_000, partitionable: true }]);
+  t.same(slotLayoutFromConfig(knobs({ NUM_SLOTS: '2' }), MACHINE).slots.map((s) => [s.name, s.cpus, s.memoryMb, s.partitionable]), [['slot1', 2, 4000, true], ['slot2', 2, 4000, true]]);
 });
 
-t.test('SLOT_TYPE_0_PARTITIONABLE: one partitionable slot with everything', async (t) => {
-  t.same(slotLayoutFromConfig(knobs({ SLOT_TYPE_0_PARTITIONABLE: 'true' }), MACHINE).slots, [{ name: 'slot1', cpus: 4, memoryMb: 8000, diskKb: 1_000_000, partitionable: true }]);
+t.test('SLOT_TYPE_0_PARTITIONABLE = false: static slots, one per core, an even share each', async (t) => {
+  const { slots } = slotLayoutFromConfig(knobs({ SLOT_TYPE_0_PARTITIONABLE: 'false' }), MACHINE);
+  t.same(slots, [1, 2, 3, 4].map((i) => ({ name: `slot${i}`, cpus: 1, memoryMb: 2000, diskKb: 250_000 })));
+  t.same(slotLayoutFromConfig(knobs({ SLOT_TYPE_0_PARTITIONABLE: 'false', NUM_SLOTS: '2' }), MACHINE).slots.map((s) => [s.name, s.cpus, s.memoryMb]), [['slot1', 2, 4000], ['slot2', 2, 4000]]);
 });
 
 t.test('use FEATURE : PartitionableSlot (NUM_SLOTS_TYPE_1 = 1, SLOT_TYPE_1 = 100%, partitionable)', async (t) => {
@@ -84,17 +85,18 @@ t.test('types: absolute shares first, then the auto shares split what is left', 
   t.throws(() => slotLayoutFromConfig(knobs({ SLOT_TYPE_0: 'cpus=1' }), MACHINE), /Can't define SLOT_TYPE_0 in the config file/);
   t.throws(() => slotLayoutFromConfig(knobs({ NUM_SLOTS_TYPE_1: '1', SLOT_TYPE_1_BACKFILL: 'true' }), MACHINE), /backfill/);
   t.same(slotLayoutFromConfig(knobs({ NUM_SLOTS_TYPE_11: '1', MAX_SLOT_TYPES: '12' }), MACHINE).slots.length, 1, 'types above 10 with MAX_SLOT_TYPES');
-  t.same(slotLayoutFromConfig(knobs({ NUM_SLOTS_TYPE_11: '1' }), MACHINE).slots.length, 4, 'types above MAX_SLOT_TYPES are not read');
+  t.same(slotLayoutFromConfig(knobs({ NUM_SLOTS_TYPE_11: '1', SLOT_TYPE_0_PARTITIONABLE: 'false' }), MACHINE).slots.length, 4, 'types above MAX_SLOT_TYPES are not read');
 });
 
 t.test('custom resources: auto shares with the excess first, ids bound in slot order', async (t) => {
   const four: MachineTotals = { ...MACHINE, resources: [{ tag: 'GPUs', quantity: 3, ids: ['G0', 'G1', 'G2'] }, { tag: 'Bandwidth', quantity: 2 }] };
-  t.same(slotLayoutFromConfig(knobs({}), four).slots.map((s) => s.resources), [
+  t.same(slotLayoutFromConfig(knobs({}), four).slots.map((s) => s.resources), [[{ tag: 'GPUs', quantity: 3, ids: ['G0', 'G1', 'G2'] }, { tag: 'Bandwidth', quantity: 2 }]], 'the default partitionable slot');
+  t.same(slotLayoutFromConfig(knobs({ SLOT_TYPE_0_PARTITIONABLE: 'false' }), four).slots.map((s) => s.resources), [
     [{ tag: 'GPUs', quantity: 1, ids: ['G0'] }, { tag: 'Bandwidth', quantity: 1 }],
     [{ tag: 'GPUs', quantity: 1, ids: ['G1'] }, { tag: 'Bandwidth', quantity: 1 }],
     [{ tag: 'GPUs', quantity: 1, ids: ['G2'] }, { tag: 'Bandwidth', quantity: 0 }],
     [{ tag: 'GPUs', quantity: 0 }, { tag: 'Bandwidth', quantity: 0 }],
-  ], 'the default static slots');
+  ], 'static slots');
   t.same(slotLayoutFromConfig(knobs({ NUM_SLOTS: '1' }), { ...MACHINE, resources: [{ tag: 'GPUs', quantity: 0, ids: [] }] }).slots[0].resources, [{ tag: 'GPUs', quantity: 0 }]);
   const machine: MachineTotals = { ...MACHINE, resources: [{ tag: 'GPUs', quantity: 3, ids: ['G0', 'G1', 'G2'] }] };
   const { slots } = slotLayoutFromConfig(knobs({ NUM_SLOTS_TYPE_1: '2' }), machine);

@@ -170,8 +170,8 @@ function knobBoolean(knob: KnobLookup, name: string, fallback: boolean): boolean
 /**
  * The slots the configuration lays out on a machine with these totals (initTypes, countTypes, buildCpuAttrs):
  * the types NUM_SLOTS_TYPE_<N> counts (N from 1 to MAX_SLOT_TYPES), or else NUM_SLOTS slots of type 0, each of
- * an even (`auto`) share. Type 0 is partitionable where SLOT_TYPE_0_PARTITIONABLE says so; unlike HTCondor
- * (whose default is true: one partitionable slot), tinycondor's default is false, its static slots one per core.
+ * an even (`auto`) share. Type 0 is partitionable unless SLOT_TYPE_0_PARTITIONABLE says false: by default one
+ * partitionable slot with the whole machine, as HTCondor's startd lays it out since 23.0.
  * Throws SlotLayoutError where HTCondor's startd would not start (a type asking for more than is left).
  */
 export function slotLayoutFromConfig(knob: KnobLookup, totals: MachineTotals): SlotLayout {
@@ -187,7 +187,7 @@ export function slotLayoutFromConfig(knob: KnobLookup, totals: MachineTotals): S
     if (counts[typeId] !== 0) typed = true;
     if (knobBoolean(knob, `SLOT_TYPE_${typeId}_BACKFILL`, false)) throw new SlotLayoutError(`SLOT_TYPE_${typeId}_BACKFILL: backfill slots are not implemented by tinycondor`);
   }
-  const partitionable = [knobBoolean(knob, 'SLOT_TYPE_0_PARTITIONABLE', false)];
+  const partitionable = [knobBoolean(knob, 'SLOT_TYPE_0_PARTITIONABLE', true)];
   if (!typed) counts[0] = knobInteger(knob, 'NUM_SLOTS', partitionable[0] ? 1 : Math.floor(totals.cpus));
   const planned: PlannedSlot[] = [];
   for (let typeId = 0; typeId < maxTypes; typeId++) {
