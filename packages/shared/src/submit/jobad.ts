@@ -338,14 +338,19 @@ class JobAdBuilder {
   }
 
   private setExecutable(): void {
-    const found = this.command(['executable']);
+    // SetExecutable: a shell command line runs under /bin/sh on the execute machine; executable is not read.
+    if (this.get('shell')) {
+      this.ad.set('Cmd', '/bin/sh').set('TransferExecutable', false);
+      return;
+    }
+    // submit_param reads an empty value as no value: `executable =` is no executable.
+    const found = this.get('executable');
     if (!found && this.containerKind() !== undefined) {
       // A container job may run its image's own command: no executable, nothing transferred.
       this.ad.set('TransferExecutable', false).set('Cmd', '');
       return;
     }
-    if (!found) throw submitError(this.input.queuePos, "no 'executable' command was given");
-    if (found.value === '') throw submitError(found.pos, 'executable is empty');
+    if (!found) throw condorSubmitError(this.input.queuePos, "No 'executable' parameter was provided");
     this.optionalBool('transfer_executable', 'TransferExecutable');
     const transferred = this.ad.getBool('TransferExecutable') !== false;
     // A container job's executable that is not transferred lives in its image: kept as written.
@@ -374,6 +379,12 @@ class JobAdBuilder {
   }
 
   private setArguments(): void {
+    // SetArguments: shell's command line is sh's -c argument, and arguments is not read.
+    const shell = this.get('shell');
+    if (shell) {
+      this.ad.set('Arguments', joinV2Raw(['-c', shell.value]));
+      return;
+    }
     const found = this.get(['arguments', 'args']);
     if (!found) {
       this.ad.set('Arguments', '');

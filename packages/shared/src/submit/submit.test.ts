@@ -179,8 +179,27 @@ log                         = 77-ckpt.log
 queue 1
 `;
 
-t.test('seed 002: the 8.8 HOWTO file leaves executable empty, which HTCondor rejects', async (t) => {
-  expectError(t, seed002, 'job.sub:6: executable is empty');
+t.test('seed 002: the 8.8 HOWTO file leaves executable empty, which HTCondor rejects as no executable', async (t) => {
+  // submit_param gives no value for an empty one; SetExecutable's words, at the queue statement.
+  expectError(t, seed002, "job.sub:13: No 'executable' parameter was provided");
+});
+
+t.test('an empty executable in a container job is no executable: the image\'s own command runs', async (t) => {
+  const [ad] = submit('container_image = docker://alpine\nexecutable =\nqueue\n');
+  t.same(pick(ad!, { Cmd: '', TransferExecutable: '' }), { Cmd: '""', TransferExecutable: 'false' });
+});
+
+t.test('shell: /bin/sh -c with the command line, not transferred; executable and arguments are not read', async (t) => {
+  const [ad] = submit('shell = echo "Job running on `hostname`" && ls\nexecutable = a.sh\narguments = x\nqueue\n');
+  t.same(pick(ad!, { Cmd: '', TransferExecutable: '', Arguments: '', Args: '' }), {
+    Cmd: '"/bin/sh"',
+    TransferExecutable: 'false',
+    // ArgList's V2 raw form quotes each blank on its own (condor_arglist.cpp append_arg).
+    Arguments: `"-c echo' '\\"Job' 'running' 'on' '\`hostname\`\\"' '&&' 'ls"`,
+    Args: undefined,
+  });
+  const [alone] = submit('shell = ./version.sh\nqueue\n', { probeFile: () => ({ error: 'No such file or directory' }) });
+  t.equal(alone!.getString('Cmd'), '/bin/sh', 'no executable needed, and none checked');
 });
 
 t.test('seed 002 with an executable: + attributes go in verbatim', async (t) => {
@@ -848,7 +867,7 @@ t.test('errors name file and line', async (t) => {
   expectError(t, 'executable = a\nqueue 2 foo\n', 'job.sub:2: invalid queue statement "queue 2 foo" (expected queue [count] [vars in|from|matching list])');
   expectError(t, 'executable = a\n', 'job.sub:1: no queue statement: nothing would be submitted');
   expectError(t, '', 'job.sub:1: no queue statement: nothing would be submitted');
-  expectError(t, 'arguments = x\nqueue\n', "job.sub:2: no 'executable' command was given");
+  expectError(t, 'arguments = x\nqueue\n', "job.sub:2: No 'executable' parameter was provided");
   expectError(t, 'executable = a\narguments = "unbalanced\nqueue\n', 'job.sub:2: failed to parse arguments: Unterminated double-quote.');
   expectError(t, `executable = a\narguments = "a 'b"\nqueue\n`, "job.sub:2: failed to parse arguments: Unbalanced quote starting here: 'b");
   expectError(t, `executable = a\nenvironment = "A='1"\nqueue\n`, "job.sub:2: failed to parse environment: Unbalanced quote starting here: '1");
