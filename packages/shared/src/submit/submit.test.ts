@@ -1055,6 +1055,17 @@ t.test('if / elif / else / endif with defined, version and booleans', async (t) 
   t.throws(() => submit('executable = a\nif true\nqueue\n'), { message: 'job.sub:3: endif(s) not found before end-of-file' });
 });
 
+t.test('error : and warning : lines (Parse_macros): the message macro-expanded, an error ends the read', async (t) => {
+  const file = `executable = a\nif ! defined sif\n  error : "Must define 'sif' variable!"\nendif\nwarning : using $(sif)\nqueue\n`;
+  t.throws(() => submit(file), { message: `job.sub:3: Error "job.sub", Line 3: "Must define 'sif' variable!"` });
+  const warnings: string[] = [];
+  const [ad] = submit(file, { variables: [['sif', 'img.sif']], warn: (message) => warnings.push(message) });
+  t.equal(ad!.getString('Cmd'), '/home/alice/jobs/a');
+  t.same(warnings, ['Warning "job.sub", Line 5: using img.sif']);
+  t.throws(() => submit('executable = a\n@error 2 : stop\nqueue\n'), { message: 'job.sub:2: Error "job.sub", Line 2: stop' });
+  t.throws(() => submit('executable = a\nerror = out.err\nerror out : x\nqueue\n'), { message: 'job.sub:3: Error "job.sub", Line 3: x' });
+});
+
 t.test('condor_submit name=value arguments and -queue', async (t) => {
   const ads = submit('arguments = $(word) $(Item)\nword = file-wins\n', { variables: [['word', 'cmdline'], ['executable', '/bin/echo']], queueArgument: 'Item in (x, y)' });
   t.same(ads.map((ad) => ad.toJSON().Args), ['"file-wins x"', '"file-wins y"'], 'the file may redefine a command-line variable');
