@@ -338,6 +338,8 @@ class JobAdBuilder {
   }
 
   private setExecutable(): void {
+    // Read for every job, as make_job_ad reads it before any check: a bad value is refused whatever the job.
+    const skipChecks = this.skipFileChecks();
     // SetExecutable: a shell command line runs under /bin/sh on the execute machine; executable is not read.
     if (this.get('shell')) {
       this.ad.set('Cmd', '/bin/sh').set('TransferExecutable', false);
@@ -361,19 +363,36 @@ class JobAdBuilder {
     // Unlike input and output files, the executable is relative to where condor_submit runs, not to initialdir.
     const cmd = posix.resolve(this.input.ctx.submitDir, found.value);
     this.ad.set('Cmd', cmd);
-    if (transferred && !found.value.includes('$$')) this.checkExecutable(found, cmd);
+    if (transferred && !found.value.includes('$$')) this.checkExecutable(found, cmd, skipChecks === 'warn');
+  }
+
+  /**
+   * The skip_filechecks command (make_job_ad, before any check): `warn` makes the executable's checks
+   * warnings (FileChecksAreWarnings), a true boolean skips check_open's checks of the other files.
+   */
+  private skipFileChecks(): 'warn' | boolean {
+    const found = this.get('skip_filechecks');
+    if (!found) return false;
+    if (found.value.toLowerCase() === 'warn') return 'warn';
+    if (!isBooleanWord(found.value)) throw condorSubmitError(found.pos, `SUBMIT_CMD_skip_filechecks=${found.value} is invalid, must be 'warn' or a boolean`);
+    return parseBoolean(found.value);
   }
 
   /** condor_submit's check_sub_file for a transferred executable; the message names it as written. */
-  private checkExecutable(found: CommandValue, path: string): void {
+  private checkExecutable(found: CommandValue, path: string, asWarnings: boolean): void {
+    const fail = (error: string, warning = error) => {
+      if (!asWarnings) throw condorSubmitError(found.pos, error);
+      this.input.warn?.(warning);
+    };
     const probe = this.input.ctx.probeFile(path);
-    if ('error' in probe) throw condorSubmitError(found.pos, `Can't access executable file ${found.value}: ${probe.error}`);
-    if (probe.size === 0) throw condorSubmitError(found.pos, `Executable file ${found.value} has zero length`);
+    if ('error' in probe) return fail(`Can't access executable file ${found.value}: ${probe.error}`);
+    // check_sub_file's warning has two blanks before "has".
+    if (probe.size === 0) return fail(`Executable file ${found.value} has zero length`, `Executable file ${found.value}  has zero length`);
     if (probe.firstLine.startsWith('#!') && probe.firstLine.endsWith('\r\n')) {
-      throw condorSubmitError(
-        found.pos,
+      return fail(
         `Executable file ${found.value} is a script with CRLF (DOS/Windows) line endings.\n` +
           `This generally doesn't work, and you should probably run 'dos2unix ${found.value}' -- or a similar tool -- before you resubmit.`,
+        `Executable file ${found.value} is a script with CRLF (DOS/Windows) line endings.`,
       );
     }
   }
@@ -438,8 +457,9 @@ class JobAdBuilder {
   /** With SUBMIT_SKIP_FILECHECKS = false, condor_submit's check_open of the input it will transfer. */
   private setStdin(): void {
     const found = this.get('input');
+    const skipChecks = this.skipFileChecks();
     this.ad.set('In', found?.value ?? NULL_FILE);
-    if (!found || found.value === NULL_FILE || !this.input.ctx.fileChecks || found.value.includes('$$(')) return;
+    if (!found || found.value === NULL_FILE || !this.input.ctx.fileChecks || found.value.includes('$$(') || skipChecks === true) return;
     const path = posix.resolve(this.iwd(), found.value);
     const probe = this.input.ctx.probeFile(path);
     const error = 'error' in probe ? probe.error : probe.readError;

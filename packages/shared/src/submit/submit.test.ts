@@ -1091,6 +1091,21 @@ t.test('with SUBMIT_SKIP_FILECHECKS = false an input that cannot be read is refu
   t.throws(withInput('locked.txt', true), { message: 'job.sub:3: Can\'t open "/home/alice/jobs/run/locked.txt"  with flags 00 (Permission denied)' });
 });
 
+t.test('skip_filechecks: warn makes the executable checks warnings, true skips the input check', async (t) => {
+  const probeFile = (): FileProbe => ({ error: 'No such file or directory' });
+  const file = (skip: string) => `executable = /planner/host/job.sh\ninput = in.txt\nskip_filechecks = ${skip}\nqueue\n`;
+  t.throws(() => submit(file('false'), { probeFile }), { message: "job.sub:1: Can't access executable file /planner/host/job.sh: No such file or directory" });
+  t.throws(() => submit(file('true'), { probeFile }), { message: /Can't access executable file/ }, 'true does not skip the executable check (check_sub_file)');
+  const usage = new MacroUsage();
+  const [ad] = expandProcs(parseSubmitFile('executable = /planner/host/job.sh\nskip_filechecks = WARN\nqueue\n', context({ probeFile })), 7, context({ probeFile }), usage);
+  t.equal(ad!.getString('Cmd'), '/planner/host/job.sh');
+  t.same(usage.noted(), ["Can't access executable file /planner/host/job.sh: No such file or directory"]);
+  const inputProbe = (path: string): FileProbe => (path.endsWith('job.sh') ? { size: 3, firstLine: '' } : { error: 'No such file or directory' });
+  t.doesNotThrow(() => submit(file('true'), { probeFile: inputProbe, fileChecks: true }), 'true skips check_open of the input');
+  t.throws(() => submit(file('false'), { probeFile: inputProbe, fileChecks: true }), { message: /Can't open/ });
+  expectError(t, file('sometimes'), "job.sub:3: SUBMIT_CMD_skip_filechecks=sometimes is invalid, must be 'warn' or a boolean");
+});
+
 t.test('local and scheduler universes: JobUniverse 12 and 7, as SetUniverse sets them', async (t) => {
   const [local] = submit('universe = local\nexecutable = /bin/true\nqueue\n');
   t.equal(local!.getInt('JobUniverse'), 12);
