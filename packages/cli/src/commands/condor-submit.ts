@@ -236,6 +236,7 @@ export const condorSubmit: Command = async (args, io) => {
     readFile: (file) => fs.readFileSync(path.resolve(io.cwd, file), 'utf8'),
     listDir: (dir) => fs.readdirSync(path.resolve(io.cwd, dir), { withFileTypes: true }).map((d) => ({ name: d.name, isDir: d.isDirectory() })),
     probeFile,
+    warn: (message) => io.stderr(`\n${message}\n`),
     runCommand: (argv) => {
       const result = spawnSync(argv[0] as string, argv.slice(1), { cwd: io.cwd, env: io.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
       if (result.error) throw new Error(strerror(result.error));

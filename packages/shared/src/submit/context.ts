@@ -39,6 +39,8 @@ export interface SubmitContext {
    * SUBMIT_CLASSAD_USER_MAP_NAMES in condor_submit (its subsystem is SUBMIT), the schedd's for a job factory.
    */
   evalContext?: EvalContext;
+  /** A `warning :` line's message (Parse_macros), printed as condor_submit prints it. */
+  warn?(message: string): void;
 }
 
 /** `readError`: the file is there but cannot be read. */

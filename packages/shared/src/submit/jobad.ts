@@ -338,14 +338,21 @@ class JobAdBuilder {
   }
 
   private setExecutable(): void {
-    const found = this.command(['executable']);
+    // Read for every job, as make_job_ad reads it before any check: a bad value is refused whatever the job.
+    const skipChecks = this.skipFileChecks();
+    // SetExecutable: a shell command line runs under /bin/sh on the execute machine; executable is not read.
+    if (this.get('shell')) {
+      this.ad.set('Cmd', '/bin/sh').set('TransferExecutable', false);
+      return;
+    }
+    // submit_param reads an empty value as no value: `executable =` is no executable.
+    const found = this.get('executable');
     if (!found && this.containerKind() !== undefined) {
       // A container job may run its image's own command: no executable, nothing transferred.
       this.ad.set('TransferExecutable', false).set('Cmd', '');
       return;
     }
-    if (!found) throw submitError(this.input.queuePos, "no 'executable' command was given");
-    if (found.value === '') throw submitError(found.pos, 'executable is empty');
+    if (!found) throw condorSubmitError(this.input.queuePos, "No 'executable' parameter was provided");
     this.optionalBool('transfer_executable', 'TransferExecutable');
     const transferred = this.ad.getBool('TransferExecutable') !== false;
     // A container job's executable that is not transferred lives in its image: kept as written.
@@ -356,24 +363,47 @@ class JobAdBuilder {
     // Unlike input and output files, the executable is relative to where condor_submit runs, not to initialdir.
     const cmd = posix.resolve(this.input.ctx.submitDir, found.value);
     this.ad.set('Cmd', cmd);
-    if (transferred && !found.value.includes('$$')) this.checkExecutable(found, cmd);
+    if (transferred && !found.value.includes('$$')) this.checkExecutable(found, cmd, skipChecks === 'warn');
+  }
+
+  /**
+   * The skip_filechecks command (make_job_ad, before any check): `warn` makes the executable's checks
+   * warnings (FileChecksAreWarnings), a true boolean skips check_open's checks of the other files.
+   */
+  private skipFileChecks(): 'warn' | boolean {
+    const found = this.get('skip_filechecks');
+    if (!found) return false;
+    if (found.value.toLowerCase() === 'warn') return 'warn';
+    if (!isBooleanWord(found.value)) throw condorSubmitError(found.pos, `SUBMIT_CMD_skip_filechecks=${found.value} is invalid, must be 'warn' or a boolean`);
+    return parseBoolean(found.value);
   }
 
   /** condor_submit's check_sub_file for a transferred executable; the message names it as written. */
-  private checkExecutable(found: CommandValue, path: string): void {
+  private checkExecutable(found: CommandValue, path: string, asWarnings: boolean): void {
+    const fail = (error: string, warning = error) => {
+      if (!asWarnings) throw condorSubmitError(found.pos, error);
+      this.input.warn?.(warning);
+    };
     const probe = this.input.ctx.probeFile(path);
-    if ('error' in probe) throw condorSubmitError(found.pos, `Can't access executable file ${found.value}: ${probe.error}`);
-    if (probe.size === 0) throw condorSubmitError(found.pos, `Executable file ${found.value} has zero length`);
+    if ('error' in probe) return fail(`Can't access executable file ${found.value}: ${probe.error}`);
+    // check_sub_file's warning has two blanks before "has".
+    if (probe.size === 0) return fail(`Executable file ${found.value} has zero length`, `Executable file ${found.value}  has zero length`);
     if (probe.firstLine.startsWith('#!') && probe.firstLine.endsWith('\r\n')) {
-      throw condorSubmitError(
-        found.pos,
+      return fail(
         `Executable file ${found.value} is a script with CRLF (DOS/Windows) line endings.\n` +
           `This generally doesn't work, and you should probably run 'dos2unix ${found.value}' -- or a similar tool -- before you resubmit.`,
+        `Executable file ${found.value} is a script with CRLF (DOS/Windows) line endings.`,
       );
     }
   }
 
   private setArguments(): void {
+    // SetArguments: shell's command line is sh's -c argument, and arguments is not read.
+    const shell = this.get('shell');
+    if (shell) {
+      this.ad.set('Arguments', joinV2Raw(['-c', shell.value]));
+      return;
+    }
     const found = this.get(['arguments', 'args']);
     if (!found) {
       this.ad.set('Arguments', '');
@@ -427,8 +457,9 @@ class JobAdBuilder {
   /** With SUBMIT_SKIP_FILECHECKS = false, condor_submit's check_open of the input it will transfer. */
   private setStdin(): void {
     const found = this.get('input');
+    const skipChecks = this.skipFileChecks();
     this.ad.set('In', found?.value ?? NULL_FILE);
-    if (!found || found.value === NULL_FILE || !this.input.ctx.fileChecks || found.value.includes('$$(')) return;
+    if (!found || found.value === NULL_FILE || !this.input.ctx.fileChecks || found.value.includes('$$(') || skipChecks === true) return;
     const path = posix.resolve(this.iwd(), found.value);
     const probe = this.input.ctx.probeFile(path);
     const error = 'error' in probe ? probe.error : probe.readError;

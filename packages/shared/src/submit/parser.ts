@@ -25,6 +25,8 @@ export interface ParseSources {
   runCommand(argv: string[]): { stdout: string; exitCode: number };
   /** What the ClassAd evaluations of the macro functions in `if` and `include` lines are given. */
   evalContext?: EvalContext;
+  /** A `warning :` line's message, as condor_submit prints it. */
+  warn?(message: string): void;
 }
 
 const COMMAND_NAME = /^\+?[A-Za-z_][A-Za-z0-9_.]*$/;
@@ -57,6 +59,15 @@ export function parseStatements(text: string, file: string, sources?: ParseSourc
       continue;
     }
     if (!ifs.enabled()) continue;
+
+    // Parse_macros' `error :` and `warning :` lines: the message, macro-expanded; an error ends the read.
+    const message = /^@?(error|warning)(\s+[^:=]*)?:(.*)$/i.exec(logical);
+    if (message) {
+      const text = expanderOf(seen, sources).expand(message[3]!.trim(), pos);
+      if (message[1]!.toLowerCase() === 'error') throw condorSubmitError(pos, `Error "${file}", Line ${pos.line}: ${text}`);
+      sources?.warn?.(`Warning "${file}", Line ${pos.line}: ${text}`);
+      continue;
+    }
 
     const include = /^@?include(\s+[^:=]*)?:(.*)$/i.exec(logical);
     if (include) {

@@ -179,8 +179,27 @@ log                         = 77-ckpt.log
 queue 1
 `;
 
-t.test('seed 002: the 8.8 HOWTO file leaves executable empty, which HTCondor rejects', async (t) => {
-  expectError(t, seed002, 'job.sub:6: executable is empty');
+t.test('seed 002: the 8.8 HOWTO file leaves executable empty, which HTCondor rejects as no executable', async (t) => {
+  // submit_param gives no value for an empty one; SetExecutable's words, at the queue statement.
+  expectError(t, seed002, "job.sub:13: No 'executable' parameter was provided");
+});
+
+t.test('an empty executable in a container job is no executable: the image\'s own command runs', async (t) => {
+  const [ad] = submit('container_image = docker://alpine\nexecutable =\nqueue\n');
+  t.same(pick(ad!, { Cmd: '', TransferExecutable: '' }), { Cmd: '""', TransferExecutable: 'false' });
+});
+
+t.test('shell: /bin/sh -c with the command line, not transferred; executable and arguments are not read', async (t) => {
+  const [ad] = submit('shell = echo "Job running on `hostname`" && ls\nexecutable = a.sh\narguments = x\nqueue\n');
+  t.same(pick(ad!, { Cmd: '', TransferExecutable: '', Arguments: '', Args: '' }), {
+    Cmd: '"/bin/sh"',
+    TransferExecutable: 'false',
+    // ArgList's V2 raw form quotes each blank on its own (condor_arglist.cpp append_arg).
+    Arguments: `"-c echo' '\\"Job' 'running' 'on' '\`hostname\`\\"' '&&' 'ls"`,
+    Args: undefined,
+  });
+  const [alone] = submit('shell = ./version.sh\nqueue\n', { probeFile: () => ({ error: 'No such file or directory' }) });
+  t.equal(alone!.getString('Cmd'), '/bin/sh', 'no executable needed, and none checked');
 });
 
 t.test('seed 002 with an executable: + attributes go in verbatim', async (t) => {
@@ -848,7 +867,7 @@ t.test('errors name file and line', async (t) => {
   expectError(t, 'executable = a\nqueue 2 foo\n', 'job.sub:2: invalid queue statement "queue 2 foo" (expected queue [count] [vars in|from|matching list])');
   expectError(t, 'executable = a\n', 'job.sub:1: no queue statement: nothing would be submitted');
   expectError(t, '', 'job.sub:1: no queue statement: nothing would be submitted');
-  expectError(t, 'arguments = x\nqueue\n', "job.sub:2: no 'executable' command was given");
+  expectError(t, 'arguments = x\nqueue\n', "job.sub:2: No 'executable' parameter was provided");
   expectError(t, 'executable = a\narguments = "unbalanced\nqueue\n', 'job.sub:2: failed to parse arguments: Unterminated double-quote.');
   expectError(t, `executable = a\narguments = "a 'b"\nqueue\n`, "job.sub:2: failed to parse arguments: Unbalanced quote starting here: 'b");
   expectError(t, `executable = a\nenvironment = "A='1"\nqueue\n`, "job.sub:2: failed to parse environment: Unbalanced quote starting here: '1");
@@ -1036,6 +1055,17 @@ t.test('if / elif / else / endif with defined, version and booleans', async (t) 
   t.throws(() => submit('executable = a\nif true\nqueue\n'), { message: 'job.sub:3: endif(s) not found before end-of-file' });
 });
 
+t.test('error : and warning : lines (Parse_macros): the message macro-expanded, an error ends the read', async (t) => {
+  const file = `executable = a\nif ! defined sif\n  error : "Must define 'sif' variable!"\nendif\nwarning : using $(sif)\nqueue\n`;
+  t.throws(() => submit(file), { message: `job.sub:3: Error "job.sub", Line 3: "Must define 'sif' variable!"` });
+  const warnings: string[] = [];
+  const [ad] = submit(file, { variables: [['sif', 'img.sif']], warn: (message) => warnings.push(message) });
+  t.equal(ad!.getString('Cmd'), '/home/alice/jobs/a');
+  t.same(warnings, ['Warning "job.sub", Line 5: using img.sif']);
+  t.throws(() => submit('executable = a\n@error 2 : stop\nqueue\n'), { message: 'job.sub:2: Error "job.sub", Line 2: stop' });
+  t.throws(() => submit('executable = a\nerror = out.err\nerror out : x\nqueue\n'), { message: 'job.sub:3: Error "job.sub", Line 3: x' });
+});
+
 t.test('condor_submit name=value arguments and -queue', async (t) => {
   const ads = submit('arguments = $(word) $(Item)\nword = file-wins\n', { variables: [['word', 'cmdline'], ['executable', '/bin/echo']], queueArgument: 'Item in (x, y)' });
   t.same(ads.map((ad) => ad.toJSON().Args), ['"file-wins x"', '"file-wins y"'], 'the file may redefine a command-line variable');
@@ -1059,6 +1089,21 @@ t.test('with SUBMIT_SKIP_FILECHECKS = false an input that cannot be read is refu
   t.doesNotThrow(withInput('missing.txt', false), 'not checked by default, as SUBMIT_SKIP_FILECHECKS defaults to true');
   t.throws(withInput('missing.txt', true), { message: 'job.sub:3: Can\'t open "/home/alice/jobs/run/missing.txt"  with flags 00 (No such file or directory)', condorWords: true });
   t.throws(withInput('locked.txt', true), { message: 'job.sub:3: Can\'t open "/home/alice/jobs/run/locked.txt"  with flags 00 (Permission denied)' });
+});
+
+t.test('skip_filechecks: warn makes the executable checks warnings, true skips the input check', async (t) => {
+  const probeFile = (): FileProbe => ({ error: 'No such file or directory' });
+  const file = (skip: string) => `executable = /planner/host/job.sh\ninput = in.txt\nskip_filechecks = ${skip}\nqueue\n`;
+  t.throws(() => submit(file('false'), { probeFile }), { message: "job.sub:1: Can't access executable file /planner/host/job.sh: No such file or directory" });
+  t.throws(() => submit(file('true'), { probeFile }), { message: /Can't access executable file/ }, 'true does not skip the executable check (check_sub_file)');
+  const usage = new MacroUsage();
+  const [ad] = expandProcs(parseSubmitFile('executable = /planner/host/job.sh\nskip_filechecks = WARN\nqueue\n', context({ probeFile })), 7, context({ probeFile }), usage);
+  t.equal(ad!.getString('Cmd'), '/planner/host/job.sh');
+  t.same(usage.noted(), ["Can't access executable file /planner/host/job.sh: No such file or directory"]);
+  const inputProbe = (path: string): FileProbe => (path.endsWith('job.sh') ? { size: 3, firstLine: '' } : { error: 'No such file or directory' });
+  t.doesNotThrow(() => submit(file('true'), { probeFile: inputProbe, fileChecks: true }), 'true skips check_open of the input');
+  t.throws(() => submit(file('false'), { probeFile: inputProbe, fileChecks: true }), { message: /Can't open/ });
+  expectError(t, file('sometimes'), "job.sub:3: SUBMIT_CMD_skip_filechecks=sometimes is invalid, must be 'warn' or a boolean");
 });
 
 t.test('local and scheduler universes: JobUniverse 12 and 7, as SetUniverse sets them', async (t) => {
