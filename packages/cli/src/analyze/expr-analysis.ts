@@ -454,10 +454,11 @@ function retarget(subs: Clause[], sub: Clause): void {
 /**
  * PrettyPrintExprTree: the expression's text with a line break after the last `&&` or `||` before the line
  * would reach `width`, each new line indented to the parenthesis depth there; the caller has printed the
- * first line's `indent`.
+ * first line's `indent`. Like HTCondor's, it appends to `buffer` and then wraps the whole buffer from its
+ * start, counting what was there before as part of the first line.
  */
-export function prettyPrint(expr: Expr, indent: number, width: number): string {
-  let text = unparse(expr);
+export function prettyPrint(expr: Expr, indent: number, width: number, buffer = ''): string {
+  let text = buffer + unparse(expr);
   if (indent > width) indent = Math.trunc((width * 2) / 3);
   let lastAnd = 0;
   let lineStart = 0;
