@@ -11,6 +11,7 @@ t.test('the analyze options are taken out, the rest left for the query', async (
   t.match(takeAnalyzeArgs(['-reverse']), { analyze: true, reverse: true }, '-reverse is a prefix of -reverse-analyze');
   t.match(takeAnalyzeArgs(['-analyze:reverse']), { analyze: true, reverse: true });
   t.match(takeAnalyzeArgs(['-ana:sum,rev']), { analyze: true, better: false, reverse: true, summary: true }, 'queue.cpp\'s qualifiers by prefix');
+  t.match(takeAnalyzeArgs(['-better-analyze:nop,slot-exprs']), { better: true, noprune: true }, 'slot-exprs changes nothing in condor_q');
   t.match(takeAnalyzeArgs(['-slotads', 'slots.txt', '-slotads:long', 'more.txt']), { slotadsFile: 'more.txt', rest: [] });
   t.match(takeAnalyzeArgs(['-slotconstraint', 'true']), { slotConstraint: 'true' });
   t.match(takeAnalyzeArgs(['-nouserprios', '-af', 'Owner']), { analyze: false, rest: ['-af', 'Owner'] });
@@ -19,7 +20,7 @@ t.test('the analyze options are taken out, the rest left for the query', async (
 
 t.test('what has no data here is refused in one line', async (t) => {
   t.throws(() => takeAnalyzeArgs(['-analyze:priority']), /-analyze:priority is not supported: this pool has no negotiator/);
-  t.throws(() => takeAnalyzeArgs(['-better-analyze:noprune']), /-analyze:noprune is not supported/);
+  t.throws(() => takeAnalyzeArgs(['-better-analyze:diag']), /-analyze:diagnostic is not supported/);
   t.throws(() => takeAnalyzeArgs(['-analyze:bogus']), /unknown -analyze qualifier 'bogus'/);
   t.throws(() => takeAnalyzeArgs(['-slotads:xml', 'f']), /-slotads:xml: tinycondor reads slot ads in long form only/);
   t.throws(() => takeAnalyzeArgs(['-slotads']), /Error: -slotads requires a filename/);

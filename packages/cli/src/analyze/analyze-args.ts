@@ -10,6 +10,8 @@ export interface AnalyzeArgs {
   reverse: boolean;
   /** The `summary` qualifier: one line per job (per slot with `reverse`). */
   summary: boolean;
+  /** The `noprune` qualifier: the clause tables list every clause. */
+  noprune: boolean;
   /** -slotads FILE: the slot ads (long form, as condor_status -long prints them) instead of the pool's. */
   slotadsFile?: string;
   /** -machine NAME: only the slots with this Name or Machine. */
@@ -34,10 +36,8 @@ function dashPrefix(arg: string, name: string, min: number): { qualifiers?: stri
 /** The -analyze qualifiers this pool has no data for, in queue.cpp's spelling and minimum prefix. */
 const REFUSED_QUALIFIERS: [string, number, string][] = [
   ['priority', 2, 'this pool has no negotiator, so no user priorities'],
-  ['noprune', 3, 'it is not implemented here'],
   ['diagnostic', 4, 'it is not implemented here'],
   ['show-work', 4, 'it is not implemented here'],
-  ['slot-exprs', 4, 'it is not implemented here'],
   ['ifthenelse', 2, 'it is not implemented here'],
   ['memory', 3, 'it is not implemented here'],
 ];
@@ -53,6 +53,13 @@ function qualifiers(list: string, analyze: AnalyzeArgs): void {
       analyze.reverse = true;
       continue;
     }
+    if (lower.length >= 3 && 'noprune'.startsWith(lower)) {
+      analyze.noprune = true;
+      continue;
+    }
+    // detail_inline_std_slot_exprs: condor_q's reverse analysis inlines START and WithinResourceLimits
+    // with it or without it (jobmatch.cpp), so it changes nothing.
+    if (lower.length >= 4 && 'slot-exprs'.startsWith(lower)) continue;
     const refused = REFUSED_QUALIFIERS.find(([name, min]) => lower.length >= min && name.startsWith(lower));
     if (refused) throw new CliError(`condor_q: -analyze:${refused[0]} is not supported: ${refused[2]}`);
     throw new CliError(`condor_q: unknown -analyze qualifier '${q}'`);
@@ -61,7 +68,7 @@ function qualifiers(list: string, analyze: AnalyzeArgs): void {
 
 /** Takes condor_q's analyze options out of `args`. */
 export function takeAnalyzeArgs(args: readonly string[]): AnalyzeArgs {
-  const parsed: AnalyzeArgs = { analyze: false, better: false, reverse: false, summary: false, verbose: false, rest: [] };
+  const parsed: AnalyzeArgs = { analyze: false, better: false, reverse: false, summary: false, noprune: false, verbose: false, rest: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = (): string => {

@@ -18,6 +18,8 @@ export interface JobAnalysisOptions {
   singleMachine: boolean;
   /** Console width the Requirements expression is wrapped to. */
   width: number;
+  /** The `noprune` qualifier: every clause in the table. */
+  noprune?: boolean;
 }
 
 /** anaCounters: how the slots stand towards the job. */
@@ -187,7 +189,7 @@ function attributeLine(label: string, name: string, value: string, kb: string, m
 }
 
 /** doJobMatchAnalysisToBuffer */
-export function requirementsAnalysisText(job: ClassAd, slots: readonly ClassAd[], opts: { eachClause: boolean; singleMachine: boolean; width: number }): string {
+export function requirementsAnalysisText(job: ClassAd, slots: readonly ClassAd[], opts: { eachClause: boolean; singleMachine: boolean; width: number; noprune?: boolean }): string {
   const id = jobId(job);
   const requirements = analyzedRequirements(job);
   // More than one slot: the dynamic ones are left out (anaMatchModePslot).
@@ -214,7 +216,7 @@ export function requirementsAnalysisText(job: ClassAd, slots: readonly ClassAd[]
       }
       out += '\n';
       out += `The Requirements expression for job ${id} reduces to these conditions:\n\n`;
-      out += analyzeForEachTarget(job, requirements, 'Requirements', targets, 'Slot').table;
+      out += analyzeForEachTarget(job, requirements, 'Requirements', targets, 'Slot', { showAll: opts.noprune }).table;
     }
   }
   switch (job.getInt('JobUniverse')) {
@@ -273,7 +275,7 @@ export function analyzeJob(job: ClassAd, slots: readonly ClassAd[], opts: JobAna
   const counts = countSlots(job, slots);
   let out = '';
   if (counts.rejectedByJob > 0 || opts.better) {
-    out += `${requirementsAnalysisText(job, slots, { eachClause: true, singleMachine: opts.singleMachine, width: opts.width })}\n`;
+    out += `${requirementsAnalysisText(job, slots, { eachClause: true, singleMachine: opts.singleMachine, width: opts.width, noprune: opts.noprune })}\n`;
   }
   let buffer = counts.totalSlots > 0 ? matchTotalsText(job, counts, opts.verbose) : '';
   buffer += '\n';

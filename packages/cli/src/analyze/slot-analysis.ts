@@ -14,6 +14,8 @@ export interface SlotAnalysisOptions {
   summary: boolean;
   /** -verbose: the heading counts the autoclusters. */
   verbose: boolean;
+  /** The `noprune` qualifier: every clause in the table. */
+  noprune?: boolean;
   /** Console width the Requirements expressions are wrapped to. */
   width: number;
 }
@@ -65,7 +67,7 @@ function attributeLine(label: string, name: string, value: string, kb: string, m
 }
 
 /** doSlotRunAnalysisToBuffer: one slot against the job clusters, a table row or the clause analysis. */
-export function slotRunAnalysis(original: ClassAd, clusters: Map<number, ClassAd[]>, opts: { width: number; tabular: boolean; nameWidth: number }): string {
+export function slotRunAnalysis(original: ClassAd, clusters: Map<number, ClassAd[]>, opts: { width: number; tabular: boolean; nameWidth: number; showAll?: boolean }): string {
   const name = original.getString('Name') ?? '';
   if (original.getBool('Offline') === true) return `${column(name, 24)}  is offline\n`;
   const slot = analyzedSlot(original);
@@ -126,7 +128,7 @@ export function slotRunAnalysis(original: ClassAd, clusters: Map<number, ClassAd
       if (values !== '') out += `\n${jobName(job)} has the following attributes:\n\n${values}`;
     }
     out += '\nThe Requirements expression for this slot reduces to these conditions:\n\n';
-    out += analyzeForEachTarget(slot, slotRequirements, 'Requirements', jobs, 'Cluster', ['Start', 'WithinResourceLimits']).table;
+    out += analyzeForEachTarget(slot, slotRequirements, 'Requirements', jobs, 'Cluster', { inlineAttrs: ['Start', 'WithinResourceLimits'], showAll: opts.showAll }).table;
   }
   out += `\n${name}: Run analysis summary of ${totalJobs} jobs.\n`;
   out += `${count5(bothMatch)} (${percent} %) match both slot and job requirements.\n`;
@@ -166,7 +168,7 @@ export function reverseAnalysis(slots: readonly ClassAd[], jobs: readonly ClassA
     out += row('Name', 'Type', 'Matches Job', 'Matches Slot', 'Match %');
     out += row('------------------------', '----', '------------', '------------', '----------');
   }
-  for (const slot of slots) out += slotRunAnalysis(slot, clusters, { width: opts.width, tabular, nameWidth });
+  for (const slot of slots) out += slotRunAnalysis(slot, clusters, { width: opts.width, tabular, nameWidth, showAll: opts.noprune });
   return out;
 }
 

@@ -209,9 +209,9 @@ async function analyzeQueue(io: CommandIo, analyze: AnalyzeArgs, jobs: ClassAd[]
   const { slots, singleMachine } = await analysisSlots(io, analyze);
   let out = `\n\n-- ${context.sourceLabel ?? `Schedd: ${context.scheddName} : ${summarizeSinful(context.scheddAddress)}`}\n`;
   const sorted = sortByJobId(jobs);
-  if (analyze.reverse) return out + reverseAnalysis(slots, sorted, { better: analyze.better, summary: analyze.summary, verbose: analyze.verbose, width });
+  if (analyze.reverse) return out + reverseAnalysis(slots, sorted, { better: analyze.better, summary: analyze.summary, verbose: analyze.verbose, noprune: analyze.noprune, width });
   if (analyze.summary) return out + jobSummaryText(sorted, slots, { verbose: analyze.verbose, singleMachine });
-  const opts = { better: analyze.better, verbose: analyze.verbose, singleMachine: singleMachine !== undefined, width };
+  const opts = { better: analyze.better, verbose: analyze.verbose, singleMachine: singleMachine !== undefined, width, noprune: analyze.noprune };
   for (const job of sorted) out += analyzeJob(job, slots, opts, context.now);
   return out;
 }
