@@ -24,8 +24,8 @@ function parseAd(text: string, file: string, index: number): ClassAd {
 }
 
 /** The ads of a file in long form (CondorQClassAdFileParseHelper): blocks separated by blank or `--` lines. */
-export function readLongAds(file: string): ClassAd[] {
-  const blocks = readText(file, 'job ads file')
+export function readLongAds(file: string, what = 'job ads file'): ClassAd[] {
+  const blocks = readText(file, what)
     .split(/\r?\n(?:\s*\r?\n|--[^\n]*\n)+/)
     .map((block) => block.split(/\r?\n/).filter((line) => !line.startsWith('--')).join('\n'))
     .filter((block) => block.trim() !== '');

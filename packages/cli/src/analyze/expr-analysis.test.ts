@@ -56,6 +56,25 @@ t.test('counts per clause against a table of slots, reduced to the clauses that 
   );
 });
 
+t.test('-analyze:noprune lists the pruned clauses too, a * before those that decide', async (t) => {
+  const { table, rows } = analyzeForEachTarget(job, parseExpr(DEFAULT_REQS), 'Requirements', SLOTS, 'Slot', { showAll: true });
+  t.equal(
+    table,
+    [
+      '           Slots',
+      '   Step   Matched  Condition',
+      '   ----- --------- ---------',
+      ' * [0]           2  TARGET.Arch == "X86_64"',
+      '   [1]           3  TARGET.Disk >= RequestDisk',
+      '   [2]           2  [0] && [1]',
+      ' * [3]           2  TARGET.Memory >= RequestMemory',
+      ' * [4]           1  [0] && [3]',
+      '',
+    ].join('\n'),
+  );
+  t.same(rows.map((r) => r.step), [0, 3, 4], 'the rows that decide');
+});
+
 t.test('a clause no slot matches takes over the && above it', async (t) => {
   const big = ClassAd.parseText('RequestMemory = 100000\nRequestDisk = 1000');
   const { rows } = analyzeForEachTarget(big, parseExpr(DEFAULT_REQS), 'Requirements', SLOTS, 'Slot');

@@ -333,9 +333,18 @@ export interface ClauseAnalysis {
 /**
  * AnalyzeRequirementsForEachTarget: the clauses of `attribute` in `request`, each with the number of
  * `targets` it is true against, reduced to the clauses that decide the result. `targetType` names the
- * targets in the heading (Slot, Job).
+ * targets in the heading (Slot, Job). `showAll` (-analyze:noprune, detail_show_all_subexprs) lists every
+ * clause, ` * ` before those that decide.
  */
-export function analyzeForEachTarget(request: ClassAd, expr: Expr, attribute: string, targets: readonly ClassAd[], targetType: string, inlineAttrs: readonly string[] = []): ClauseAnalysis {
+export function analyzeForEachTarget(
+  request: ClassAd,
+  expr: Expr,
+  attribute: string,
+  targets: readonly ClassAd[],
+  targetType: string,
+  opts: { inlineAttrs?: readonly string[]; showAll?: boolean } = {},
+): ClauseAnalysis {
+  const inlineAttrs = opts.inlineAttrs ?? [];
   const subs: Clause[] = [];
   splitClauses(request, expr, inlineSet(inlineAttrs, attribute), subs, true, 0);
 
@@ -413,19 +422,22 @@ export function analyzeForEachTarget(request: ClassAd, expr: Expr, attribute: st
   const rows: ClauseAnalysis['rows'] = [];
   // The heading as the DefaultAnalysisMatchDescriminator writes it: 7 spaces and `%5ss`, then
   // `Step  ` + ` Matched ` + ` Condition`, and `----- ` + `---------` + ` ---------`.
-  let table = `       ${targetType.padStart(5)}s\nStep   Matched  Condition\n----- --------- ---------\n`;
+  const margin = opts.showAll ? '   ' : '';
+  let table = `${margin}       ${targetType.padStart(5)}s\n${margin}Step   Matched  Condition\n${margin}----- --------- ---------\n`;
   for (let ix = 0; ix < subs.length; ix++) {
     const sub = subs[ix];
-    if (sub.effective >= 0 || sub.dontCare) continue;
+    const pruned = sub.effective >= 0 || sub.dontCare;
+    if (pruned && !opts.showAll) continue;
+    const prefix = opts.showAll ? (pruned ? '   ' : ' * ') : '';
     const condition = labelOf(sub);
     if (sub.constant) {
       const word = sub.hardValue === 1 ? (sub.variable ? 'now' : 'always') : sub.variable ? 'not now' : 'never';
-      table += `${stepLabel(ix, 3)} ${word.padStart(9)}  ${condition}\n`;
-      rows.push({ step: ix, condition, matched: word });
+      table += `${prefix}${stepLabel(ix, 3)} ${word.padStart(9)}  ${condition}\n`;
+      if (!pruned) rows.push({ step: ix, condition, matched: word });
       continue;
     }
-    table += `${stepLabel(ix, 3)} ${String(sub.matched).padStart(9)}  ${condition}\n`;
-    rows.push({ step: ix, condition, matched: sub.matched });
+    table += `${prefix}${stepLabel(ix, 3)} ${String(sub.matched).padStart(9)}  ${condition}\n`;
+    if (!pruned) rows.push({ step: ix, condition, matched: sub.matched });
   }
   return { table, rows };
 }
@@ -454,10 +466,11 @@ function retarget(subs: Clause[], sub: Clause): void {
 /**
  * PrettyPrintExprTree: the expression's text with a line break after the last `&&` or `||` before the line
  * would reach `width`, each new line indented to the parenthesis depth there; the caller has printed the
- * first line's `indent`.
+ * first line's `indent`. Like HTCondor's, it appends to `buffer` and then wraps the whole buffer from its
+ * start, counting what was there before as part of the first line.
  */
-export function prettyPrint(expr: Expr, indent: number, width: number): string {
-  let text = unparse(expr);
+export function prettyPrint(expr: Expr, indent: number, width: number, buffer = ''): string {
+  let text = buffer + unparse(expr);
   if (indent > width) indent = Math.trunc((width * 2) / 3);
   let lastAnd = 0;
   let lineStart = 0;

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ClassAd, unparse } from '@tinycondor/shared/classad/index';
-import { analyzedRequirements, analyzeJob, basicAnalysisText, countSlots, ctime, jobStatusText, matchTotalsText } from './job-analysis.js';
+import { analyzedRequirements, analyzeJob, basicAnalysisText, countSlots, ctime, jobStatusText, jobSummaryText, matchTotalsText } from './job-analysis.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 
@@ -142,4 +142,27 @@ t.test('-analyze shows the Requirements only when a slot rejects the job by them
   t.match(analyzeJob(job({ RequestMemory: 100000 }), [slot('slot1')], opts, NOW), /^The Requirements expression for job 12\.003 is\n/);
   t.match(analyzeJob(job({ JobStatus: 5, HoldReason: 'held by user' }), [slot('slot1')], opts, NOW), /\n\n012\.003:  Job is held\.\n\nHold reason: held by user\n\n$/);
   t.equal(analyzeJob(job({ JobStatus: 2 }), [], opts, NOW), '\n\n012.003:  Job is running.\n\n', 'no slots: no summary');
+});
+
+t.test('-analyze:summary: a line per job, a cluster\'s jobs counted once', async (t) => {
+  const slots = [slot('small', { Memory: 1024 }), slot('mine', { State: 'Claimed', RemoteUser: 'alice@localhost' }), slot('theirs', { State: 'Claimed', RemoteUser: 'bob@localhost' }), slot('free'), slot('dyn', { DynamicSlot: true })];
+  const jobs = [
+    job({ ClusterId: 1, ProcId: 0, JobStatus: 2 }),
+    job({ ClusterId: 2, ProcId: 0, AutoClusterId: 7 }),
+    job({ ClusterId: 2, ProcId: 1, AutoClusterId: 7, JobStatus: 2 }),
+  ];
+  t.equal(
+    jobSummaryText(jobs, slots, { verbose: false }),
+    [
+      'Analyzing matches for 5 slots',
+      '               Autocluster    Matches     Machine     Running     Serving            ',
+      ' JobId        Members/Idle Requirements Rejects Job  Users Job  Other User Available Owner',
+      '------------- ------------ ------------ ----------- ----------- ---------- --------- -----',
+      // anaMatchModeAlways: the dynamic slot is counted too.
+      '1.0                                   4           0         1/1          1         2 alice',
+      '2.0           2/1                     4           0         1/1          1         2 alice',
+      '',
+    ].join('\n'),
+  );
+  t.match(jobSummaryText(jobs, slots, { verbose: true, singleMachine: 'free@exec' }), /^free@exec: Analyzing matches for 5 slots\n[^]*\n2\.0           7:2\/1 /);
 });

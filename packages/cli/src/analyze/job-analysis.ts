@@ -5,6 +5,7 @@ import { ClassAd, isTrue, parseExpr, unparse, unparseValue, type Expr } from '@t
 import { JobStatus } from '@tinycondor/shared/job-status';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
 import { analyzeForEachTarget, numberedClauses, prettyPrint, references, sortedNames } from './expr-analysis.js';
+import { jobClusters } from './job-clusters.js';
 
 const { Idle: IDLE, Running: RUNNING, Removed: REMOVED, Completed: COMPLETED, Held: HELD, TransferringOutput: TRANSFERRING_OUTPUT, Suspended: SUSPENDED } = JobStatus;
 
@@ -17,6 +18,8 @@ export interface JobAnalysisOptions {
   singleMachine: boolean;
   /** Console width the Requirements expression is wrapped to. */
   width: number;
+  /** The `noprune` qualifier: every clause in the table. */
+  noprune?: boolean;
 }
 
 /** anaCounters: how the slots stand towards the job. */
@@ -99,11 +102,12 @@ export function jobStatusText(job: ClassAd, now: Date): string {
 }
 
 /**
- * doJobRunAnalysis's counts: each slot (dynamic slots left out) rejected by the job's requirements, or
- * rejecting the job by its own (its Requirements, and the pool's check that the job's RequestCpus fits),
- * or matching and then offline, running a job (yours or another user's, by its RemoteUser), or willing.
+ * doJobRunAnalysis's counts: each slot (dynamic slots left out, as anaMatchModePslot; `always` counts them
+ * too, as anaMatchModeAlways) rejected by the job's requirements, or rejecting the job by its own (its
+ * Requirements, and the pool's check that the job's RequestCpus fits), or matching and then offline,
+ * running a job (yours or another user's, by its RemoteUser), or willing.
  */
-export function countSlots(job: ClassAd, slots: readonly ClassAd[]): SlotCounts {
+export function countSlots(job: ClassAd, slots: readonly ClassAd[], mode: 'pslot' | 'always' = 'pslot'): SlotCounts {
   const counts: SlotCounts = {
     totalSlots: 0, totalUniqueMachines: 0, rejectedByJob: 0, rejectJob: 0, jobMatchesSlot: 0, bothMatch: 0, offline: 0, availableNow: 0, runningJobs: 0, runningYourJobs: 0,
     names: { rejectedByJob: [], rejectJob: [], offline: [], servingOthers: [], willing: [] },
@@ -116,7 +120,7 @@ export function countSlots(job: ClassAd, slots: readonly ClassAd[]): SlotCounts 
   for (const slot of slots) {
     const name = slot.getString('Name') ?? '';
     machines.add(slot.getString('Machine') ?? name);
-    if (slot.getBool('DynamicSlot') === true) continue;
+    if (mode === 'pslot' && slot.getBool('DynamicSlot') === true) continue;
     counts.totalSlots++;
     if (requirements === undefined || !isTrue(job.evaluateExpr(requirements, slot))) {
       counts.rejectedByJob++;
@@ -185,7 +189,7 @@ function attributeLine(label: string, name: string, value: string, kb: string, m
 }
 
 /** doJobMatchAnalysisToBuffer */
-export function requirementsAnalysisText(job: ClassAd, slots: readonly ClassAd[], opts: { eachClause: boolean; singleMachine: boolean; width: number }): string {
+export function requirementsAnalysisText(job: ClassAd, slots: readonly ClassAd[], opts: { eachClause: boolean; singleMachine: boolean; width: number; noprune?: boolean }): string {
   const id = jobId(job);
   const requirements = analyzedRequirements(job);
   // More than one slot: the dynamic ones are left out (anaMatchModePslot).
@@ -212,7 +216,7 @@ export function requirementsAnalysisText(job: ClassAd, slots: readonly ClassAd[]
       }
       out += '\n';
       out += `The Requirements expression for job ${id} reduces to these conditions:\n\n`;
-      out += analyzeForEachTarget(job, requirements, 'Requirements', targets, 'Slot').table;
+      out += analyzeForEachTarget(job, requirements, 'Requirements', targets, 'Slot', { showAll: opts.noprune }).table;
     }
   }
   switch (job.getInt('JobUniverse')) {
@@ -271,10 +275,39 @@ export function analyzeJob(job: ClassAd, slots: readonly ClassAd[], opts: JobAna
   const counts = countSlots(job, slots);
   let out = '';
   if (counts.rejectedByJob > 0 || opts.better) {
-    out += `${requirementsAnalysisText(job, slots, { eachClause: true, singleMachine: opts.singleMachine, width: opts.width })}\n`;
+    out += `${requirementsAnalysisText(job, slots, { eachClause: true, singleMachine: opts.singleMachine, width: opts.width, noprune: opts.noprune })}\n`;
   }
   let buffer = counts.totalSlots > 0 ? matchTotalsText(job, counts, opts.verbose) : '';
   buffer += '\n';
   buffer += basicAnalysisText(job, status);
   return out + buffer;
+}
+
+/**
+ * print_jobs_analysis's `summary` table: a line per job (per autocluster, counted once) with how many slots
+ * its requirements match, reject it, run your jobs, serve other users, and are available.
+ */
+export function jobSummaryText(jobs: readonly ClassAd[], slots: readonly ClassAd[], opts: { verbose: boolean; singleMachine?: string }): string {
+  let out = opts.singleMachine !== undefined ? `${opts.singleMachine}: Analyzing matches for ${slots.length} slots\n` : `Analyzing matches for ${slots.length} slots\n`;
+  const heading = (cells: string[]): string => `${cells[0].padEnd(13)} ${cells[1].padStart(12)} ${cells[2].padStart(12)} ${cells[3].padStart(11)} ${cells[4].padStart(11)} ${cells[5].padStart(10)} ${cells[6].padStart(9)} ${cells[7]}\n`;
+  out += heading(['', ' Autocluster', '   Matches  ', '  Machine  ', '  Running  ', '  Serving ', '', '']);
+  out += heading([' JobId', 'Members/Idle', 'Requirements', 'Rejects Job', ' Users Job ', 'Other User', 'Available', 'Owner']);
+  out += heading(['-------------', '------------', '------------', '-----------', '-----------', '----------', '---------', '-----']);
+  for (const [id, members] of jobClusters(jobs)) {
+    // The jobs without an autocluster are each their own; a cluster's first job stands for all of it.
+    const evaluated = id === -1 ? members : members.slice(0, 1);
+    const counted = id === -1 ? 1 : members.length;
+    for (const job of evaluated) {
+      // As HTCondor counts them: the first `counted` jobs of the group, so for the jobs without an
+      // autocluster always the group's first job.
+      const inCluster = members.slice(0, counted);
+      const idle = inCluster.filter((j) => j.getInt('JobStatus') === IDLE).length;
+      const running = inCluster.filter((j) => [RUNNING, TRANSFERRING_OUTPUT, SUSPENDED].some((status) => status === j.getInt('JobStatus'))).length;
+      const autocluster = id < 0 ? '' : opts.verbose ? `${id}:${counted}/${idle}` : `${counted}/${idle}`;
+      const c = countSlots(job, slots, 'always');
+      const runningCell = `${running ? `${running}/` : ''}${c.runningYourJobs}`;
+      out += `${`${job.getInt('ClusterId') ?? 0}.${job.getInt('ProcId') ?? 0}`.padEnd(13)} ${autocluster.padEnd(12)} ${String(c.totalSlots - c.rejectedByJob).padStart(12)} ${String(c.rejectJob).padStart(11)} ${runningCell.padStart(11)} ${String(c.runningJobs - c.runningYourJobs).padStart(10)} ${String(c.availableNow).padStart(9)} ${job.getString('Owner') ?? ''}\n`;
+    }
+  }
+  return out;
 }

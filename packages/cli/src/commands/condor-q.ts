@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { ClassAd, isTrue, parseExpr, ClassAdParseError, quoteString } from '@tinycondor/shared/classad/index';
+import { ClassAd, isTrue, parseExpr, ClassAdParseError, quoteString, type Expr } from '@tinycondor/shared/classad/index';
 import { takeAnalyzeArgs, type AnalyzeArgs } from '../analyze/analyze-args.js';
-import { analyzeJob } from '../analyze/job-analysis.js';
+import { references } from '../analyze/expr-analysis.js';
+import { analyzeJob, jobSummaryText } from '../analyze/job-analysis.js';
+import { reverseAnalysis } from '../analyze/slot-analysis.js';
 import { sortByJobId } from '../format/queue-frame.js';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import {
@@ -37,7 +39,7 @@ import { condorVersionText } from './condor-version.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze[:summary,reverse] | -better-analyze[:summary,reverse] | -reverse-analyze [-machine <name>] [-mconstraint <expr>] [-slotads <file>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
   'Usage: condor_history [-file <file> | -userlog <file>] [-epochs[:d] | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -jsonl | -xml | -long] [-attributes <attr,...>] [-wide[:<width>]] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
@@ -143,13 +145,23 @@ function analysisWidth(query: QueryArgs, consoleColumns: number | undefined): nu
   return consoleColumns !== undefined && consoleColumns > 0 ? consoleColumns : 80;
 }
 
+/** A slot constraint, parsed, or HTCondor's error for it. */
+function slotConstraintExpr(constraint: string): Expr {
+  try {
+    return parseExpr(constraint);
+  } catch (err) {
+    if (err instanceof ClassAdParseError) throw new CliError(`Error: ${constraint} is not a valid constraint`);
+    throw err;
+  }
+}
+
 /**
- * The slots the analysis matches against (setupAnalysis): those -mconstraint holds for and -machine names,
- * each claimed one with the RemoteUser of the job it runs (as a HTCondor slot ad carries it).
+ * The slots the analysis matches against (setupAnalysis): those of -slotads' file or of the pool, that
+ * -mconstraint holds for and -machine names. From the pool, the dynamic slots are left out unless the
+ * name has an @ (likely one slot) or the constraint is about slot types; each claimed slot gets the
+ * RemoteUser of the job it runs, as a HTCondor slot ad carries it.
  */
-async function analysisSlots(io: CommandIo, analyze: AnalyzeArgs): Promise<{ slots: ClassAd[]; singleMachine: boolean }> {
-  const api = connectSchedd(loadPoolConfig(io.env, io.stderr));
-  let slots = (await api.status()).ads.map((stored) => ClassAd.fromJSON(stored));
+async function analysisSlots(io: CommandIo, analyze: AnalyzeArgs): Promise<{ slots: ClassAd[]; singleMachine?: string }> {
   let machine = analyze.machine;
   let constraint = analyze.slotConstraint;
   // A -mconstraint that is a slot or machine name stands for -machine (is_slot_name: only name characters,
@@ -159,17 +171,16 @@ async function analysisSlots(io: CommandIo, analyze: AnalyzeArgs): Promise<{ slo
     machine = constraint;
     constraint = undefined;
   }
-  if (constraint !== undefined) {
-    let expr;
-    try {
-      expr = parseExpr(constraint);
-    } catch (err) {
-      if (err instanceof ClassAdParseError) throw new CliError(`Error: ${constraint} is not a valid constraint`);
-      throw err;
-    }
-    slots = slots.filter((slot) => isTrue(slot.evaluateExpr(expr)));
-  }
-  if (machine !== undefined) slots = slots.filter((slot) => slot.getString('Name') === machine || slot.getString('Machine') === machine);
+  const expr = constraint === undefined ? undefined : slotConstraintExpr(constraint);
+  const selected = (slot: ClassAd): boolean =>
+    (expr === undefined || isTrue(slot.evaluateExpr(expr))) && (machine === undefined || slot.getString('Name') === machine || slot.getString('Machine') === machine);
+  const singleMachine = machine !== undefined && constraint === undefined ? machine : undefined;
+  if (analyze.slotadsFile !== undefined) return { slots: readLongAds(analyze.slotadsFile, 'slot ads file').filter(selected), singleMachine };
+
+  const api = connectSchedd(loadPoolConfig(io.env, io.stderr));
+  const aboutSlotTypes = expr !== undefined && [...references(new ClassAd(), expr).target].some((name) => /^(PartitionableSlot|DynamicSlot|SlotType|DSlotId)$/i.test(name));
+  const keepDynamic = machine?.includes('@') === true || aboutSlotTypes;
+  const slots = (await api.status()).ads.map((stored) => ClassAd.fromJSON(stored)).filter((slot) => selected(slot) && (keepDynamic || slot.getBool('DynamicSlot') !== true));
   const running = slots.map((slot) => slot.getString('JobId')).filter((id): id is string => id !== undefined);
   if (running.length > 0) {
     const clauses = running.map((id) => {
@@ -187,16 +198,21 @@ async function analysisSlots(io: CommandIo, analyze: AnalyzeArgs): Promise<{ slo
       if (user !== undefined) slot.set('RemoteUser', user).set('RemoteOwner', user);
     }
   }
-  return { slots, singleMachine: machine !== undefined && constraint === undefined };
+  return { slots, singleMachine };
 }
 
-/** condor_q -analyze / -better-analyze: why each selected job does (not) match the pool's slots. */
+/**
+ * condor_q -analyze / -better-analyze (print_jobs_analysis): why each selected job does (not) match the
+ * pool's slots; with -reverse, why each slot does (not) match the jobs; with `summary`, a line for each.
+ */
 async function analyzeQueue(io: CommandIo, analyze: AnalyzeArgs, jobs: ClassAd[], context: QueueViewContext, width: number): Promise<string> {
-  if (analyze.reverse) throw new CliError('condor_q: -reverse analysis (of the slots\' requirements) is not supported');
   const { slots, singleMachine } = await analysisSlots(io, analyze);
   let out = `\n\n-- ${context.sourceLabel ?? `Schedd: ${context.scheddName} : ${summarizeSinful(context.scheddAddress)}`}\n`;
-  const opts = { better: analyze.better, verbose: analyze.verbose, singleMachine, width };
-  for (const job of sortByJobId(jobs)) out += analyzeJob(job, slots, opts, context.now);
+  const sorted = sortByJobId(jobs);
+  if (analyze.reverse) return out + reverseAnalysis(slots, sorted, { better: analyze.better, summary: analyze.summary, verbose: analyze.verbose, noprune: analyze.noprune, width });
+  if (analyze.summary) return out + jobSummaryText(sorted, slots, { verbose: analyze.verbose, singleMachine });
+  const opts = { better: analyze.better, verbose: analyze.verbose, singleMachine: singleMachine !== undefined, width, noprune: analyze.noprune };
+  for (const job of sorted) out += analyzeJob(job, slots, opts, context.now);
   return out;
 }
 

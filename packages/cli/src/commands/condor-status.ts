@@ -11,6 +11,9 @@ const USAGE = 'Usage: condor_status [-af <attr>... | -format <fmt> <attr> | -jso
 
 /** condor_status: the slots of the startds connected to the pool's schedd. */
 export const condorStatus: Command = async (args, io) => {
+  // HTCondor's condor_status has no analysis (status.cpp: "Unknown option"); condor_q's -reverse has it.
+  const analyze = args.find((arg) => /^--?(better-)?analy[sz]e(:|$)/i.test(arg));
+  if (analyze !== undefined) throw new CliError(`Error:  Unknown option ${analyze} (condor_status has no analysis: condor_q -better-analyze -reverse analyses the slots' START against the jobs)`);
   const query = parseQueryArgs(args, USAGE);
   if (query.jobs.length > 0) throw new CliError(`ERROR: condor_status takes no job ids\n${USAGE}`);
   const pool = loadPoolConfig(io.env, io.stderr);
