@@ -41,3 +41,27 @@ t.test("condor_qedit of a running job's policy: kept from its run without -forwa
   t.same([ended.slice(0, 3), ended.at(-1)], [[0, 1, 4], 9], 'evicted, then removed by the edit');
   t.equal(events.find((e) => e.code === 9 && e.proc === 1 && e.cluster === 2)?.lines[1], "\tThe job attribute PeriodicRemove expression 'true' evaluated to TRUE");
 });
+
+t.test("a run's end is decided on its copy: an exit policy edited without -forward counts from the next run", async (t) => {
+  const pool = await startPool(t, { startds: 2 });
+  const go = path.join(pool.dir, 'go');
+  writeExecutable(path.join(pool.dir, 'wait.sh'), `#!/bin/bash\nwhile [ ! -e ${go} ]; do sleep 0.1; done\nexit 3\n`);
+  const common = 'executable = wait.sh\non_exit_hold = false\nlog = exit.log\n';
+  fs.writeFileSync(path.join(pool.dir, 'vanilla.sub'), `${common}queue 2\n`);
+  // A local universe job's starter keeps its copy too, and is never told of an edit (jic_local_schedd.cpp).
+  fs.writeFileSync(path.join(pool.dir, 'local.sub'), `universe = local\n${common}queue\n`);
+  t.equal((await pool.run('condor_submit', ['vanilla.sub'])).code, 0);
+  t.equal((await pool.run('condor_submit', ['local.sub'])).code, 0);
+  const log = path.join(pool.dir, 'exit.log');
+  await waitForEvents(log, (events) => events.filter((e) => e.code === 1).length === 3);
+
+  t.equal((await pool.run('condor_qedit', ['-constraint', 'ProcId == 0', 'OnExitHold', 'True'])).code, 0);
+  t.equal((await pool.run('condor_qedit', ['-forward', '1.1', 'OnExitHold', 'True'])).code, 0);
+  fs.writeFileSync(go, '');
+  const events = await waitForEvents(log, (ev) => ev.filter((e) => e.code === 5 || e.code === 12).length === 3);
+  t.same(codes(events, 1, 0).filter((c) => c !== 40), [0, 1, 5], "1.0 completes: its shadow's copy has OnExitHold false");
+  t.same(codes(events, 2, 0), [0, 1, 5], 'so does the local universe job');
+  t.same(codes(events, 1, 1).filter((c) => c !== 40), [0, 1, 12], '1.1 is held: -forward put the edit in its copy');
+  t.equal((await pool.run('condor_history', ['1.0', '-af', 'OnExitHold', 'ExitCode'])).stdout, 'true 3\n', 'the queue kept the edit');
+  t.equal((await pool.run('condor_q', ['1.1', '-af', 'JobStatus', 'HoldReasonCode'])).stdout, '5 3\n');
+});

@@ -661,13 +661,16 @@ export class Schedd {
 
   /**
    * The run a user's edit of a job keeps, with what it set recorded as its copies hold it: a forwarded edit
-   * reaches the shadow of a job running now (SetAttribute signals it only then). The scheduler and local
-   * universes have no shadow: the schedd evaluates their policy on the queue's ad.
+   * reaches the shadow of a job running now (SetAttribute signals it only then). A local universe job's
+   * starter keeps its copy, never told (jic_local_schedd.cpp: its policy on that copy); a scheduler universe
+   * job has no copy: the schedd decides on the queue's ad.
    */
   private runAfterEdit(job: StoredJob, after: ClassAd, names: readonly string[], forwarded: boolean): RunAssignment | null {
     const run = runKept(job);
-    if (run === null || scheddUniverse(job.ad.getInt('JobUniverse')) !== undefined) return run;
-    const edits = recordRunEdits(run.edits, job.ad, after, names, forwarded && job.ad.getInt('JobStatus') === JobStatus.Running);
+    const universe = scheddUniverse(job.ad.getInt('JobUniverse'));
+    if (run === null || universe === 'scheduler') return run;
+    const toShadow = forwarded && universe === undefined && job.ad.getInt('JobStatus') === JobStatus.Running;
+    const edits = recordRunEdits(run.edits, job.ad, after, names, toShadow);
     return { runId: run.runId, startd: run.startd, slot: run.slot, ...(edits ? { edits } : {}) };
   }
 
@@ -718,11 +721,13 @@ export class Schedd {
   /**
    * One job's periodic policy now: the action its verdict asks for, if any. A running job's is its shadow's,
    * on the shadow's copy of the ad (BaseUserPolicy::checkPeriodic); the schedd's own is on the queue's ad
-   * (schedd.cpp PeriodicExprEval: idle jobs, jobs without a shadow, the scheduler and local universes).
+   * (schedd.cpp PeriodicExprEval: idle jobs, jobs without a shadow, the scheduler and local universes). A
+   * running local universe job has both: its starter's, on its copy, and the schedd's.
    */
   private enforcePeriodicPolicy(job: StoredJob): void {
     const now = this.now();
-    const verdict = evaluatePeriodicPolicy(shadowCopy(job.ad, job.runEdits), now);
+    const local = job.runEdits !== undefined && scheddUniverse(job.ad.getInt('JobUniverse')) === 'local';
+    const verdict = evaluatePeriodicPolicy(shadowCopy(job.ad, job.runEdits), now) ?? (local ? evaluatePeriodicPolicy(job.ad, now) : undefined);
     if (!verdict) return;
     const hold = verdict.action === 'hold' ? { code: verdict.code, subCode: verdict.subCode } : { code: 0, subCode: 0 };
     this.applyAction(job, verdict.action, verdict.reason, hold, now);
