@@ -21,9 +21,11 @@ t.test('a job chirps: set_job_attr, get_job_attr, set_job_attr_delayed, ulog, an
       'if [ "$1" = updates ]; then',
       '  "$C" set_job_attr ChirpProgress \'"half way"\'; echo "set rc=$?"',
       '  "$C" get_job_attr ChirpProgress; echo "get rc=$?"',
-      // The test sets ChirpGo with condor_qedit once condor_q shows ChirpProgress: the job reads it back.
+      // The test sets ChirpGo with condor_qedit -forward once condor_q shows ChirpProgress: the job reads it
+      // back from the shadow's copy, which an edit without -forward (ChirpQueued, set before it) does not reach.
       '  i=0; until [ "$("$C" get_job_attr ChirpGo)" = true ] || [ $i -ge 600 ]; do /bin/sleep 0.1; i=$((i + 1)); done',
       '  echo "go after $i"',
+      '  echo "queued $("$C" get_job_attr ChirpQueued)"',
       '  "$C" ulog "step one done"; echo "ulog rc=$?"',
       '  "$C" set_job_attr Owner \'"mallory"\'; echo "owner rc=$?"',
       '  "$C" get_job_attr_delayed ChirpDelayed; echo "get delayed rc=$?"',
@@ -64,7 +66,8 @@ t.test('a job chirps: set_job_attr, get_job_attr, set_job_attr_delayed, ulog, an
     return value === 'half way' ? value : undefined;
   }, 60_000);
   t.equal(progress, 'half way', 'set_job_attr reached the job ad while the job runs');
-  t.equal((await pool.run('condor_qedit', ['1.0', 'ChirpGo', 'true'])).code, 0);
+  t.equal((await pool.run('condor_qedit', ['1.0', 'ChirpQueued', 'true'])).code, 0);
+  t.equal((await pool.run('condor_qedit', ['-forward', '1.0', 'ChirpGo', 'true'])).code, 0);
 
   const events = await waitForEvents(path.join(pool.dir, 'job.log'), (ev) => ev.filter((e) => e.code === 5).length === 2, 120_000);
   const generic = events.filter((e) => e.code === 8);
@@ -75,7 +78,8 @@ t.test('a job chirps: set_job_attr, get_job_attr, set_job_attr_delayed, ulog, an
   t.match(updates, /^set rc=0$/m);
   t.match(updates, /^"half way"\nget rc=0$/m, 'get_job_attr prints the expression');
   t.match(updates, /^go after \d+$/m);
-  t.notMatch(updates, /^go after 600$/m, 'get_job_attr saw the condor_qedit');
+  t.notMatch(updates, /^go after 600$/m, 'get_job_attr saw the condor_qedit -forward');
+  t.match(updates, /^queued UNDEFINED$/m, 'not the condor_qedit without -forward');
   t.match(updates, /^ulog rc=0$/m);
   t.match(updates, /^\tError: 13 \(Permission denied\)\nowner rc=255$/m, 'Owner is immutable: the shadow refuses (EACCES)');
   // With updates allowed the proxy reads "get_job_attr_delayed X" as get_job_attr of "_delayed" (its command order).

@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   run_id INTEGER NOT NULL DEFAULT 0,
   startd TEXT,
   slot TEXT,
+  -- What users set in the job's ad during its current run (shared/run-copy.ts RunEdits, JSON); NULL without any.
+  run_edits TEXT,
   owner TEXT NOT NULL DEFAULT '',
   policy INTEGER NOT NULL DEFAULT 1,
   -- Who the job is accounted to (shared/fair-share.ts submitterOf, without the domain); NULL until computed from its ad.
@@ -97,6 +99,8 @@ const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   { table: 'jobs', column: 'order_key', definition: "TEXT NOT NULL DEFAULT ''" },
   // Who the job is accounted to; NULL in rows of older queues until JobStore computes it from their ads.
   { table: 'jobs', column: 'submitter', definition: 'TEXT' },
+  // A running job's edits its run's copies do not all have; NULL in rows of older queues (no edits kept).
+  { table: 'jobs', column: 'run_edits', definition: 'TEXT' },
 ];
 
 /** Columns of older queues no longer used: JobPrio alone ordered idle jobs (order_key now), and queued starts (taken from the job now). */

@@ -7,6 +7,8 @@ import { ClusterAd } from '@tinycondor/shared/cluster-ad';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import { compareJobPlaces, jobOrderKey } from '@tinycondor/shared/job-order';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
+import { editJob } from '@tinycondor/shared/job-state';
+import { recordRunEdits } from '@tinycondor/shared/run-copy';
 import { openDatabase } from './db.js';
 import { filterClause, JobStore, procRow } from './job-store.js';
 
@@ -282,4 +284,27 @@ t.test('the timeline table keeps about its bound: the oldest jobs\' timelines go
   const total = kept.reduce((a, b) => a + b, 0);
   t.ok(total >= 1500 && total <= 1500 + 1000, `about the bound, give or take a pruning interval (${total})`);
   t.same(s.timeline(250, 0)?.map((e) => e.time), Array.from({ length: 10 }, (_, i) => 2490 + i), 'the newest, in order');
+});
+
+t.test("a run's edits are kept with the run, across a restart, and go with it; its shadow's policy keeps the job checked", async (t) => {
+  const { store: s, reopen } = store(t);
+  const id = s.reserveCluster(new Date());
+  const cluster = new ClusterAd({ ClusterId: String(id), JobStatus: '2', PeriodicRemove: 'true' });
+  s.submitCluster(id, undefined, cluster, [procRow(new ProcAdView(cluster, { ProcId: '0' }), { ProcId: '0' })], () => []);
+  const job = s.getJob(id, 0);
+  if (!job) throw new Error('no job');
+  const after = editJob(job.ad, [['PeriodicRemove', 'false']]).ad;
+  const edits = recordRunEdits(undefined, job.ad, after, ['PeriodicRemove'], false);
+  s.apply(job, { ad: after, events: [], leaveQueue: false, killRun: false }, { runId: 'r1', startd: 'startd1', slot: 'slot1', ...(edits ? { edits } : {}) });
+  const stored = reopen().getJob(id, 0);
+  t.same(stored?.runEdits, { periodicremove: { name: 'PeriodicRemove', started: 'true', shadow: 'true', set: 'false' } });
+  t.equal(stored?.ad.getSource('PeriodicRemove'), 'false');
+  const checked = (queue: JobStore) => queue.policySource().read(undefined, 10).map((j) => `${j.cluster}.${j.proc}`);
+  const reopened = reopen();
+  t.same(checked(reopened), [`${id}.0`], "the queue's ad has no policy left, its run's shadow has");
+  const kept = reopened.getJob(id, 0);
+  if (!kept) throw new Error('no job');
+  reopened.apply(kept, { ad: kept.ad, events: [], leaveQueue: false, killRun: false }, null);
+  t.equal(reopened.getJob(id, 0)?.runEdits, undefined, 'the run ended: the next one reads the queue');
+  t.same(checked(reopened), []);
 });

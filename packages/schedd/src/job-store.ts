@@ -11,6 +11,7 @@ import type { JobSpec } from '@tinycondor/shared/job-id';
 import type { AdReader } from '@tinycondor/shared/proc-ad-view';
 import type { Transition } from '@tinycondor/shared/job-state';
 import { timelineEntriesOf, type TimelineEntry } from '@tinycondor/shared/job-timeline';
+import { shadowCopy, type RunEdits } from '@tinycondor/shared/run-copy';
 import { BatchInsert } from './batch-insert.js';
 import type { PagedSource } from './slices.js';
 import type { Db } from './db.js';
@@ -26,6 +27,8 @@ export interface StoredJob {
   runId: string;
   startd: string | null;
   slot: string | null;
+  /** What users set in its ad while its run went on, which the run's copies do not all have (shared/run-copy.ts). */
+  runEdits: RunEdits | undefined;
   /** Its place among idle jobs (shared/job-order.ts), as stored with its ad. */
   place: JobPlace;
   /** Who it is accounted to (shared/fair-share.ts submitterOf: without the domain), as stored with its ad. */
@@ -43,17 +46,22 @@ interface JobRow {
   run_id: string | number;
   startd: string | null;
   slot: string | null;
+  /** JSON of the run's RunEdits; NULL without any. */
+  run_edits: string | null;
 }
 
 export interface RunAssignment {
   runId: string;
   startd: string;
   slot: string;
+  /** What users set in the job's ad during this run (a new run has none). */
+  edits?: RunEdits;
 }
 
 /** The run a job has on a slot, which a change that does not end it keeps; null when it has none. */
 export function runKept(job: StoredJob): RunAssignment | null {
-  return job.startd !== null && job.slot !== null ? { runId: job.runId, startd: job.startd, slot: job.slot } : null;
+  if (job.startd === null || job.slot === null) return null;
+  return { runId: job.runId, startd: job.startd, slot: job.slot, ...(job.runEdits ? { edits: job.runEdits } : {}) };
 }
 
 const PAGE_SIZE = 500;
@@ -199,8 +207,8 @@ export class JobStore {
       ),
       startdsWithRuns: db.prepare<[], { startd: string }>('SELECT DISTINCT startd FROM jobs WHERE startd IS NOT NULL'),
       jobsOnStartd: db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE startd = ? AND run_id NOT IN (0, '')"),
-      updateJob: db.prepare<[number, string, string, string, string, string | null, string | null, number, number, number]>(
-        'UPDATE jobs SET status = ?, order_key = ?, submitter = ?, ad = ?, run_id = ?, startd = ?, slot = ?, policy = ? WHERE cluster_id = ? AND proc_id = ?',
+      updateJob: db.prepare<[number, string, string, string, string, string | null, string | null, string | null, number, number, number]>(
+        'UPDATE jobs SET status = ?, order_key = ?, submitter = ?, ad = ?, run_id = ?, startd = ?, slot = ?, run_edits = ?, policy = ? WHERE cluster_id = ? AND proc_id = ?',
       ),
       deleteJob: db.prepare<[number, number]>('DELETE FROM jobs WHERE cluster_id = ? AND proc_id = ?'),
       insertHistory: db.prepare<[number, number, number, string]>(
@@ -424,6 +432,7 @@ export class JobStore {
       runId: row.run_id === 0 ? '' : String(row.run_id),
       startd: row.startd,
       slot: row.slot,
+      runEdits: row.run_edits ? (JSON.parse(row.run_edits) as RunEdits) : undefined,
       place: { key: row.order_key, cluster: row.cluster_id, proc: row.proc_id },
       submitter: row.submitter ?? '',
     };
@@ -686,7 +695,9 @@ export class JobStore {
           run?.runId ?? '',
           run?.startd ?? null,
           run?.slot ?? null,
-          hasPeriodicPolicy(ad) ? 1 : 0,
+          run?.edits ? JSON.stringify(run.edits) : null,
+          // The run's shadow may still have a policy the queue's ad no longer has.
+          hasPeriodicPolicy(ad) || (run?.edits !== undefined && hasPeriodicPolicy(shadowCopy(ad, run.edits))) ? 1 : 0,
           job.cluster,
           job.proc,
         );

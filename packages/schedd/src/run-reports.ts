@@ -8,6 +8,7 @@ import { beginExecution, editJob, executionRestarted, jobExited, jobSuspended, j
 import { JobStatus, VacateCode } from '@tinycondor/shared/job-status';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import type { TransferClassName } from '@tinycondor/shared/epoch-history';
+import { decidedOnShadowCopy } from '@tinycondor/shared/run-copy';
 import { usesFileTransfer } from '@tinycondor/shared/transfer-files';
 import { runKept, type JobStore, type RunAssignment, type StoredJob } from './job-store.js';
 import type { Matchmaker } from './matchmaker.js';
@@ -70,7 +71,10 @@ export class RunReports {
       case 'exited':
         this.freeSlot(connection, message.jobId, message.runId);
         if (job) {
-          const exited = jobExited(job.ad, { now, exit: message.exit, usage: message.usage, bytesSent: message.bytesSent, bytesReceived: message.bytesReceived, execution: message.execution });
+          // The shadow decides the run's end on its copy of the ad: edits not forwarded to it do not count.
+          const exited = decidedOnShadowCopy(job.ad, job.runEdits, (ad) =>
+            jobExited(ad, { now, exit: message.exit, usage: message.usage, bytesSent: message.bytesSent, bytesReceived: message.bytesReceived, execution: message.execution }),
+          );
           // Output the startd did not send (nothing would have been placed) is logged as an empty transfer.
           const outputEvents = !message.outputSent && usesFileTransfer(job.ad) ? emptyTransferEvents(job, now, [5, 6]) : [];
           this.context.commit(job, { ...exited, events: [...outputEvents, ...exited.events] }, null);
@@ -138,7 +142,7 @@ export class RunReports {
     const resources: Record<string, number> = slot ? { Cpus: slot.cpus, Disk: slot.diskKb, Memory: slot.memoryMb } : {};
     for (const share of slot?.resources ?? []) resources[share.tag] = share.quantity;
     const execution = beginExecution(job.ad, { now, executeHost: connection.sinfulAddress, slotName: `${slotName}@${startdName}`, resources });
-    this.context.commit(job, execution, { runId: job.runId, startd: startdName, slot: slotName });
+    this.context.commit(job, execution, { runId: job.runId, startd: startdName, slot: slotName, ...(job.runEdits ? { edits: job.runEdits } : {}) });
   }
 
   /** The run ended on its slot: the slot is free, or the job queued on it has started (the startd launched it at this end). */

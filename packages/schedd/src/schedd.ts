@@ -91,6 +91,7 @@ import {
   type ScheddUniverse,
 } from '@tinycondor/shared/local-universe';
 import { readAccounts } from '@tinycondor/shared/job-user';
+import { recordRunEdits, shadowCopy, starterCopy } from '@tinycondor/shared/run-copy';
 import os from 'node:os';
 import { epochSettings, type EpochSettings, type TransferClassName } from '@tinycondor/shared/epoch-history';
 
@@ -617,7 +618,8 @@ export class Schedd {
         const denied = permissionDenied(caller, jobId, job.ad.getString('Owner'));
         if (denied !== undefined) return { jobId, ok: false, code: 'permission-denied', message: denied };
         const prio = 'priority' in change ? change.priority : (job.ad.getInt('JobPrio') ?? 0) + change.adjustment;
-        this.commit(job, setJobPriority(job.ad, prio), runKept(job));
+        const transition = setJobPriority(job.ad, prio);
+        this.commit(job, transition, this.runAfterEdit(job, transition.ad, ['JobPrio'], false));
         return { jobId, ok: true, code: 'success', message: `Job ${jobId} priority ${prio}` };
       },
       () => this.stopped,
@@ -627,11 +629,11 @@ export class Schedd {
 
   /**
    * condor_qedit: sets the attributes in every job the request selects, or in none (one transaction), and
-   * says how many jobs each was set in; `dryRun` only says whether it could. With `forward`, each running job
-   * (not of the scheduler or local universe) has its periodic policy evaluated again at once, as HTCondor's
-   * shadow does when the schedd tells it of the edit (qmgmt.cpp SetAttribute with SetAttribute_SetDirty,
-   * BaseShadow::handleUpdateJobAd). The schedd is this pool's shadow: its policy reads the queue's ad, edited
-   * with or without -forward.
+   * says how many jobs each was set in; `dryRun` only says whether it could. A job's run keeps its copies of
+   * the ad (shared/run-copy.ts): its shadow's policy and get_job_attr do not see the edit, nor does its
+   * starter. With `forward`, each running job (not of the scheduler or local universe) has the edit in its
+   * shadow's copy and its periodic policy evaluated again at once, as HTCondor's shadow does when the schedd
+   * tells it of the edit (qmgmt.cpp SetAttribute with SetAttribute_SetDirty, BaseShadow::handleUpdateJobAd).
    */
   editJobs(request: EditRequest, caller: Caller, dryRun: boolean): EditOutcome {
     return this.store.transaction(() => {
@@ -646,13 +648,30 @@ export class Schedd {
       for (const [attribute, note] of plan.ignored) this.log.info({ user: caller.user, attribute, jobs: plan.jobs.length }, note);
       const edits = request.edits.filter(([name]) => !plan.ignored.has(name));
       if (!dryRun && edits.length > 0) {
+        const names = edits.map(([name]) => name);
         for (const job of plan.jobs) {
-          this.commit(job, editJob(job.ad, edits), runKept(job));
+          const transition = editJob(job.ad, edits);
+          this.commit(job, transition, this.runAfterEdit(job, transition.ad, names, request.forward === true));
         }
         if (request.forward) this.forwardEdits(plan.jobs);
       }
       return { set: request.edits.map(([attribute]) => ({ attribute, jobs: plan.jobs.length })) };
     });
+  }
+
+  /**
+   * The run a user's edit of a job keeps, with what it set recorded as its copies hold it: a forwarded edit
+   * reaches the shadow of a job running now (SetAttribute signals it only then). A local universe job's
+   * starter keeps its copy, never told (jic_local_schedd.cpp: its policy on that copy); a scheduler universe
+   * job has no copy: the schedd decides on the queue's ad.
+   */
+  private runAfterEdit(job: StoredJob, after: ClassAd, names: readonly string[], forwarded: boolean): RunAssignment | null {
+    const run = runKept(job);
+    const universe = scheddUniverse(job.ad.getInt('JobUniverse'));
+    if (run === null || universe === 'scheduler') return run;
+    const toShadow = forwarded && universe === undefined && job.ad.getInt('JobStatus') === JobStatus.Running;
+    const edits = recordRunEdits(run.edits, job.ad, after, names, toShadow);
+    return { runId: run.runId, startd: run.startd, slot: run.slot, ...(edits ? { edits } : {}) };
   }
 
   /** One job of an action: like HTCondor's schedd, only its owner or a queue superuser may act on it. */
@@ -699,10 +718,16 @@ export class Schedd {
     }
   }
 
-  /** One job's periodic policy now: the action its verdict asks for, if any. */
+  /**
+   * One job's periodic policy now: the action its verdict asks for, if any. A running job's is its shadow's,
+   * on the shadow's copy of the ad (BaseUserPolicy::checkPeriodic); the schedd's own is on the queue's ad
+   * (schedd.cpp PeriodicExprEval: idle jobs, jobs without a shadow, the scheduler and local universes). A
+   * running local universe job has both: its starter's, on its copy, and the schedd's.
+   */
   private enforcePeriodicPolicy(job: StoredJob): void {
     const now = this.now();
-    const verdict = evaluatePeriodicPolicy(job.ad, now);
+    const local = job.runEdits !== undefined && scheddUniverse(job.ad.getInt('JobUniverse')) === 'local';
+    const verdict = evaluatePeriodicPolicy(shadowCopy(job.ad, job.runEdits), now) ?? (local ? evaluatePeriodicPolicy(job.ad, now) : undefined);
     if (!verdict) return;
     const hold = verdict.action === 'hold' ? { code: verdict.code, subCode: verdict.subCode } : { code: 0, subCode: 0 };
     this.applyAction(job, verdict.action, verdict.reason, hold, now);
@@ -748,14 +773,16 @@ export class Schedd {
     const startd = this.startdOf(job.startd);
     if (!startd) return;
     const hard = signalAttribute === 'SIGKILL';
-    const grace = hard ? 0 : (job.ad.getNumber('JobMaxVacateTime') ?? this.settings.killGraceSeconds);
+    // The startd's and starter's copies of the ad, as the run began, say how long and with which signal.
+    const grace = hard ? 0 : (starterCopy(job.ad, job.runEdits).getNumber('JobMaxVacateTime') ?? this.settings.killGraceSeconds);
     startd.send({ type: 'kill', jobId: formatJobId(job.cluster, job.proc), runId: job.runId, signal: this.killSignal(job, signalAttribute), graceSeconds: grace });
   }
 
   /** The signal the attribute names (KillSig when the job sets none, else SIGTERM), or SIGKILL. */
   private killSignal(job: StoredJob, signalAttribute: string): number {
     if (signalAttribute === 'SIGKILL') return SIGKILL;
-    return signalNumber(job.ad.getString(signalAttribute) ?? job.ad.getString('KillSig') ?? job.ad.getInt(signalAttribute), SIGTERM);
+    const ad = starterCopy(job.ad, job.runEdits);
+    return signalNumber(ad.getString(signalAttribute) ?? ad.getString('KillSig') ?? ad.getInt(signalAttribute), SIGTERM);
   }
 
   /**

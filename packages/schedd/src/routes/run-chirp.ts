@@ -25,6 +25,7 @@ import {
   RunUlogBody,
 } from '@tinycondor/shared/rest-schemas';
 import { formatJobId } from '@tinycondor/shared/job-id';
+import { shadowCopy } from '@tinycondor/shared/run-copy';
 import type { Readable } from 'node:stream';
 import { MAX_REMOTE_BUF_SIZE } from '@tinycondor/shared/chirp/remote-files';
 import { RunFileCalls } from '../run-file-calls.js';
@@ -68,7 +69,7 @@ export async function runChirpRoutes(app: FastifyInstance, opts: { schedd: Sched
 
   api.get(
     '/v1/jobs/:jobId/runs/:runId/attributes/:name',
-    { schema: { description: 'get_job_attr: an attribute of the job as the submit side holds it.', params: RunAttributeParams, headers: StartdTransferHeaders, response: { 200: RunAttributeReply, ...refusals } } },
+    { schema: { description: "get_job_attr: an attribute of the job as its run's shadow holds it (without condor_qedit edits not forwarded).", params: RunAttributeParams, headers: StartdTransferHeaders, response: { 200: RunAttributeReply, ...refusals } } },
     async (request, reply) => {
       const job = await currentRunOf(schedd, request, reply);
       if (!job) return reply;
@@ -76,7 +77,8 @@ export async function runChirpRoutes(app: FastifyInstance, opts: { schedd: Sched
         request.log.info({ jobId: formatJobId(job.cluster, job.proc), attribute: request.params.name }, 'get_job_attr from the job refused');
         return reply.code(403).send({ error: 'the job wants neither Chirp nor remote updates (WantIOProxy, WantRemoteUpdates)' });
       }
-      return { value: job.ad.getSource(request.params.name) ?? 'UNDEFINED' };
+      // pseudo_get_job_attr answers from the shadow's copy: an edit not forwarded to it is not there.
+      return { value: shadowCopy(job.ad, job.runEdits).getSource(request.params.name) ?? 'UNDEFINED' };
     },
   );
 
