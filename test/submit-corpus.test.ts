@@ -19,7 +19,7 @@ interface CorpusEntry {
   commit: string;
   source: string;
   universe: string;
-  /** The licence of the repository the file comes from (SPDX), or "none stated". */
+  /** The licence of the repository the file comes from (SPDX): only files whose repository states one are kept. */
   license?: string;
   /** `feature`: a refusal that is tinycondor's own, of something it does not run on purpose (an Apptainer image). */
   expect: { accept: true } | { refuse: string; why: string; feature?: string };
@@ -162,8 +162,8 @@ t.test('the corpus: each HTCondor submit file accepted, or refused as its index 
   );
   t.comment(`refused: ${[...refusedBy].map(([category, count]) => `${category}: ${count}`).join(', ')}`);
   t.comment(`accepted with commands tinycondor does not implement (warned): ${[...unimplemented].map(([name, count]) => `${name} ×${count}`).join(', ')}`);
-  t.ok(entries.length >= 500, 'at least 500 files');
-  t.ok(entries.filter((entry) => entry.repository !== 'htcondor/htcondor').length >= 100, 'at least 100 of them from repositories other than HTCondor\'s');
+  t.ok(entries.length >= 400, 'at least 400 files');
+  t.ok(entries.filter((entry) => entry.repository !== 'htcondor/htcondor').length >= 90, 'at least 90 of them from repositories other than HTCondor\'s');
   t.ok(percent >= 98, 'at least 98 % of the vanilla files HTCondor accepts are accepted');
   t.equal(crashes, 0, 'no crash');
 });
