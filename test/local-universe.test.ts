@@ -185,7 +185,7 @@ t.test('a schedd that starts again restarts its local and scheduler universe job
   d.schedd.kill('SIGTERM');
   await exited;
   // What a run left in LOCAL_UNIV_EXECUTE goes when the schedd starts (Scheduler::initLocalStarterDir).
-  const lue = path.join(d.home, 'spool', 'local_univ_execute');
+  const lue = path.join(d.home, 'local_univ_execute');
   fs.mkdirSync(path.join(lue, 'dir_1_stale'), { recursive: true });
   fs.writeFileSync(path.join(lue, 'dir_1_stale', '.job.ad'), '');
   await d.startSchedd();
