@@ -7,7 +7,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
 import type { JobUser } from '@tinycondor/shared/job-user';
 import { condorArch, condorOpSys } from '@tinycondor/shared/machine-ad';
-import { localStarterJobAd, scheddUniverseDirName, type ScheddUniverse } from '@tinycondor/shared/local-universe';
+import { localStarterJobAd, mayEmptyExecuteDir, scheddUniverseDirName, type ScheddUniverse } from '@tinycondor/shared/local-universe';
 import { JOB_AD_FILE, MACHINE_AD_FILE, starterEnvironment } from '@tinycondor/shared/starter-environment';
 import type { RunReportMessage, ScheddMessage } from '@tinycondor/shared/protocol';
 import { RecentClusters } from '@tinycondor/shared/recent-clusters';
@@ -88,6 +88,8 @@ export class LocalRuns implements StartdConnection {
       sinfulAddress: () => string;
       /** LOCAL_UNIV_EXECUTE as configured now (localUnivExecuteDir). */
       executeDir: () => string;
+      /** The pool's home (LOCAL_DIR), which emptying LOCAL_UNIV_EXECUTE must never reach. */
+      poolRoot: string;
       /** Hands a report to the schedd's RunReports, as a startd's arrive. */
       report(connection: LocalRuns, message: RunReportMessage): void;
       log: Logger;
@@ -116,6 +118,10 @@ export class LocalRuns implements StartdConnection {
     const dir = this.context.executeDir();
     try {
       if (!ensureExecuteDir(dir)) return;
+      if (!mayEmptyExecuteDir(dir, this.context.poolRoot)) {
+        this.context.log.error({ dir }, `LOCAL_UNIV_EXECUTE (${dir}) holds the pool's own directory: it is not emptied`);
+        return;
+      }
       for (const name of fs.readdirSync(dir)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
     } catch (err) {
       this.context.log.error({ err, dir }, 'LOCAL_UNIV_EXECUTE could not be made or emptied');

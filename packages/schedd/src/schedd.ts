@@ -257,6 +257,7 @@ export class Schedd {
     this.localRuns = new LocalRuns({
       sinfulAddress: () => this.settings.sinfulAddress,
       executeDir: () => localUnivExecuteDir(this.knob('LOCAL_UNIV_EXECUTE'), spool.spoolDir),
+      poolRoot: settings.poolRoot,
       report: (connection, message) => {
         this.store.transaction(() => this.runReports.handle(connection, message));
       },

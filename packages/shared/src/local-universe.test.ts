@@ -6,6 +6,7 @@ import {
   JOB_UNIVERSE_SCHEDULER,
   localStarterJobAd,
   localUnivExecuteDir,
+  mayEmptyExecuteDir,
   mayStartInScheddUniverse,
   scheddJobUser,
   scheddUniverse,
@@ -67,4 +68,14 @@ t.test("the local starter's job ad: OrigCmd, OrigIwd, a relative Cmd under the I
   t.equal(starterAd.getString('OrigIwd'), '/home/a/work');
   t.equal(ad.getString('Cmd'), 'bin/job.sh', 'the queue\'s ad is untouched');
   t.equal(localStarterJobAd(new ClassAd().set('Cmd', '/bin/true').set('Iwd', '/w')).getString('Cmd'), '/bin/true');
+});
+
+t.test('LOCAL_UNIV_EXECUTE is emptied at start unless it holds the pool', async (t) => {
+  t.ok(mayEmptyExecuteDir('/pool/local_univ_execute', '/pool'));
+  t.ok(mayEmptyExecuteDir('/var/lue', '/pool'));
+  t.ok(mayEmptyExecuteDir('/pool2', '/pool'));
+  t.notOk(mayEmptyExecuteDir('/pool', '/pool'));
+  t.notOk(mayEmptyExecuteDir('/pool/', '/pool'));
+  t.notOk(mayEmptyExecuteDir('/', '/pool'));
+  t.notOk(mayEmptyExecuteDir('/home', '/home/u/.tinycondor'));
 });

@@ -77,6 +77,16 @@ export function localUnivExecuteDir(knob: string | undefined, spoolDir: string):
 }
 
 /**
+ * Whether the schedd may empty LOCAL_UNIV_EXECUTE when it starts, as HTCondor's does: not when the knob names
+ * the pool's own directory or one above it (a slip such as `LOCAL_UNIV_EXECUTE = $(LOCAL_DIR)` or `/`), whose
+ * queue and configuration that would remove.
+ */
+export function mayEmptyExecuteDir(executeDir: string, poolRoot: string): boolean {
+  const relative = path.relative(path.resolve(executeDir), path.resolve(poolRoot));
+  return relative.startsWith('..') || path.isAbsolute(relative);
+}
+
+/**
  * A run's directory in LOCAL_UNIV_EXECUTE. The scheduler universe's is named by the job
  * (start_sched_universe_job's `dir_<cluster>_<proc>`, holding only its .job.ad); the local universe's is its
  * starter's scratch directory (`dir_<starter pid>`), here the schedd's pid and the run's id, as the startd
