@@ -1,8 +1,10 @@
 // universe = local and universe = scheduler as HTCondor runs them (schedd.cpp's start_local_universe_job and
 // start_sched_universe_job, the starter's JICLocal): on the schedd's host, never matched to a slot, in the
 // job's Iwd with its own files (nothing transferred), JobUniverse 12 / 7, the same user log events and
-// removal as any job.
+// removal as any job; each run's directory in LOCAL_UNIV_EXECUTE with the job's ad, and the environment the
+// local starter (Starter::PublishToEnv) or the schedd (start_sched_universe_job) gives the job.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { startDaemons } from './helpers/daemons.js';
@@ -61,6 +63,88 @@ t.test('local and scheduler universe jobs run in their Iwd on the schedd host, a
   await eventually('the removed jobs\' processes to end', () => (pids.some(alive) ? undefined : true));
 });
 
+/** `env` output as name → value; without what sh itself exports. */
+function parseEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0 && !['PWD', 'OLDPWD', 'SHLVL', '_'].includes(line.slice(0, eq))) env[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return env;
+}
+
+t.test("each run's directory in LOCAL_UNIV_EXECUTE, its .job.ad and environment, removed when the run ends", async (t) => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-lue-'));
+  t.teardown(() => fs.rmSync(base, { recursive: true, force: true }));
+  const lue = path.join(base, 'local_univ');
+  const pool = await startPool(t, { startds: 1, env: { _CONDOR_LOCAL_UNIV_EXECUTE: lue } });
+  t.equal(fs.statSync(lue).mode & 0o777, 0o755, 'the schedd made LOCAL_UNIV_EXECUTE, mode 0755');
+  const iwd = path.join(pool.dir, 'work');
+  fs.mkdirSync(iwd);
+  // What the job sees while it runs: its environment, its ad, its scratch directory.
+  writeExecutable(
+    path.join(iwd, 'env.sh'),
+    [
+      '#!/bin/sh',
+      '/usr/bin/env > "$1.env"',
+      '/bin/cat "$_CONDOR_JOB_AD" > "$1.jobad"',
+      'dir=$(/usr/bin/dirname "$_CONDOR_JOB_AD")',
+      '/usr/bin/stat -c %a "$dir" > "$1.mode"',
+      '[ -e "$_CONDOR_MACHINE_AD" ] && /usr/bin/wc -c < "$_CONDOR_MACHINE_AD" > "$1.machine"',
+      '/bin/pwd > "$1.cwd"',
+      '',
+    ].join('\n'),
+  );
+  for (const universe of ['local', 'scheduler']) {
+    const sub = `universe = ${universe}\ninitialdir = work\nexecutable = work/env.sh\narguments = ${universe}\nenvironment = "FOO=bar TMPDIR=/nowhere"\nlog = ${universe}.log\nqueue\n`;
+    fs.writeFileSync(path.join(pool.dir, `${universe}.sub`), sub);
+    const submitted = await pool.run('condor_submit', [`${universe}.sub`]);
+    t.equal(submitted.code, 0, `${universe} submitted: ${submitted.stderr}`);
+  }
+  for (const universe of ['local', 'scheduler']) await waitForEvents(path.join(iwd, `${universe}.log`), (ev) => ev.some((e) => e.code === 5));
+  const read = (file: string): string => fs.readFileSync(path.join(iwd, file), 'utf8');
+
+  // Local: the starter's scratch directory (mode 0700), the vanilla starter's variables over the job's own.
+  const local = parseEnv(read('local.env'));
+  const scratch = local._CONDOR_SCRATCH_DIR ?? '';
+  t.match(scratch, new RegExp(`^${lue}/dir_\\d+_[\\w-]+$`), 'local: a scratch directory in LOCAL_UNIV_EXECUTE');
+  t.same(local, {
+    FOO: 'bar',
+    BATCH_SYSTEM: 'HTCondor',
+    _CONDOR_JOB_IWD: iwd,
+    _CONDOR_JOB_PIDS: '',
+    _CONDOR_SCRATCH_DIR: scratch,
+    _CONDOR_SLOT: '',
+    TMPDIR: scratch,
+    TEMP: scratch,
+    TMP: scratch,
+    _CONDOR_MACHINE_AD: `${scratch}/.machine.ad`,
+    _CONDOR_JOB_AD: `${scratch}/.job.ad`,
+  }, 'local: the starter sets TMPDIR over the job\'s; no OMP_NUM_THREADS, no CONDOR_ID');
+  t.equal(read('local.mode'), '700\n');
+  t.equal(read('local.machine'), '0\n', 'local: .machine.ad is there, empty (the local starter has no machine ad)');
+  t.equal(read('local.cwd'), `${iwd}\n`, 'local: runs in its Iwd');
+  const localAd = read('local.jobad');
+  t.match(localAd, /^ClusterId = 1$/m);
+  t.match(localAd, /^JobUniverse = 12$/m);
+  t.match(localAd, /^JobStatus = 2$/m);
+  t.match(localAd, new RegExp(`^OrigIwd = "${iwd}"$`, 'm'), 'local: the starter\'s ad (JICLocal::initJobInfo)');
+  t.match(localAd, /^OrigCmd = /m);
+
+  // Scheduler: dir_<cluster>_<proc> holds only the ad (the queue's, before the start); the job's environment
+  // with CONDOR_ID and _CONDOR_JOB_AD, nothing else.
+  t.same(parseEnv(read('scheduler.env')), { FOO: 'bar', TMPDIR: '/nowhere', CONDOR_ID: '2.0', _CONDOR_JOB_AD: `${lue}/dir_2_0/.job.ad` });
+  t.equal(read('scheduler.mode'), '755\n');
+  t.notOk(fs.existsSync(path.join(iwd, 'scheduler.machine')), 'scheduler: no .machine.ad');
+  t.equal(read('scheduler.cwd'), `${iwd}\n`);
+  const schedulerAd = read('scheduler.jobad');
+  t.match(schedulerAd, /^ClusterId = 2$/m);
+  t.match(schedulerAd, /^JobUniverse = 7$/m);
+  t.match(schedulerAd, /^JobStatus = 1$/m, 'scheduler: the ad as the queue held it before the run started');
+
+  await eventually('the runs\' directories to be removed', () => (fs.readdirSync(lue).length === 0 ? true : undefined));
+});
+
 t.test('condor_vacate_job: a local universe job is evicted and runs again; a scheduler universe job ends by the signal', async (t) => {
   const pool = await startPool(t, { startds: 1 });
   const iwd = path.join(pool.dir, 'work');
@@ -100,11 +184,17 @@ t.test('a schedd that starts again restarts its local and scheduler universe job
   const exited = new Promise((resolve) => d.schedd.once('exit', resolve));
   d.schedd.kill('SIGTERM');
   await exited;
+  // What a run left in LOCAL_UNIV_EXECUTE goes when the schedd starts (Scheduler::initLocalStarterDir).
+  const lue = path.join(d.home, 'local_univ_execute');
+  fs.mkdirSync(path.join(lue, 'dir_1_stale'), { recursive: true });
+  fs.writeFileSync(path.join(lue, 'dir_1_stale', '.job.ad'), '');
   await d.startSchedd();
   for (const [cluster, universe] of [[1, 'local'], [2, 'scheduler']] as const) {
     const events = await waitForEvents(path.join(d.dir, `${universe}.log`), (ev) => ev.filter((e) => e.code === 1).length === 2);
     t.same(codes(events, cluster, 0), [0, 1, 1], `${universe}: started again, no eviction event (mark_job_stopped writes none)`);
     t.equal(fs.readFileSync(path.join(d.dir, `starts.${universe}`), 'utf8'), 'start\nstart\n');
   }
+  t.notOk(fs.existsSync(path.join(lue, 'dir_1_stale')), 'the leftover directory was removed');
+  t.ok(fs.existsSync(path.join(lue, 'dir_2_0', '.job.ad')), 'the scheduler universe job\'s directory, made again');
   t.equal((await d.run('condor_rm', ['1', '2'])).code, 0);
 });

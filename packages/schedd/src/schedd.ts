@@ -83,6 +83,7 @@ import type { CheckpointCleanup } from './checkpoint-cleanup.js';
 import { EpochHistory } from './epoch-history.js';
 import { LocalRuns, LOCAL_STARTD } from './local-runs.js';
 import {
+  localUnivExecuteDir,
   mayStartInScheddUniverse,
   scheddJobUser,
   scheddUniverse,
@@ -164,7 +165,7 @@ export class Schedd {
   epochSettings: () => EpochSettings;
   /** The concurrency limits' knobs as numbers, read at each pass that tries a job declaring limits (server.ts sets it from the pool's knobs). */
   limitsKnob: NumberKnob = () => undefined;
-  /** The pool's knobs as text (START_LOCAL_UNIVERSE, START_SCHEDULER_UNIVERSE; server.ts sets it). */
+  /** The pool's knobs as text (START_LOCAL_UNIVERSE, START_SCHEDULER_UNIVERSE, LOCAL_UNIV_EXECUTE; server.ts sets it). */
   knob: (name: string) => string | undefined = () => undefined;
   /** The accountant's knobs and ACCOUNTING_DOMAIN, as configured now (server.ts sets it from the pool's configuration). */
   accountantKnobs: () => { settings: AccountantSettings; accountingDomain: string } = () => accountantSettings(() => undefined, this.queueAccess().uidDomain);
@@ -256,6 +257,8 @@ export class Schedd {
     this.runReports = new RunReports(core);
     this.localRuns = new LocalRuns({
       sinfulAddress: () => this.settings.sinfulAddress,
+      executeDir: () => localUnivExecuteDir(this.knob('LOCAL_UNIV_EXECUTE'), spool.spoolDir),
+      poolRoot: settings.poolRoot,
       report: (connection, message) => {
         this.store.transaction(() => this.runReports.handle(connection, message));
       },
@@ -289,6 +292,7 @@ export class Schedd {
     // The schedd's own runs did not survive it, and local and scheduler universe jobs cannot reconnect: back to
     // Idle at once, as HTCondor's mark_idle stops them (mark_job_stopped); a startd's runs wait for its lease.
     if (startds.delete(LOCAL_STARTD)) this.stopLocalRuns();
+    this.localRuns.clearExecuteDir();
     for (const startd of startds) this.startdSessions.startLease(startd);
     for (const job of this.store.idleJobs()) this.noteIdle(formatJobId(job.cluster, job.proc), job.ad.getInt('JobUniverse'));
     this.scheduleMatchmaking();
@@ -1057,7 +1061,8 @@ export class Schedd {
     if (overlay === undefined) return;
     const started = this.store.getJob(job.cluster, job.proc);
     if (!started) return;
-    this.store.afterCommit(() => this.localRuns.start({ jobId, runId, universe, jobAd: started.ad, user: whom.user, rights }));
+    const start = { jobId, cluster: job.cluster, proc: job.proc, runId, universe, jobAd: started.ad, queuedAd: job.ad, user: whom.user, rights };
+    this.store.afterCommit(() => this.localRuns.start(start));
     this.log.info({ jobId, runId, universe }, 'job starting on the schedd host');
   }
 

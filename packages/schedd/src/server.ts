@@ -214,6 +214,9 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
         ['SPOOL', '$(LOCAL_DIR)/spool'],
         ['LOG', '$(LOCAL_DIR)/log'],
         ['EXECUTE', '$(LOCAL_DIR)/execute'],
+        // Not HTCondor's $(SPOOL)/local_univ_execute: SPOOL is the schedd's alone here (0700), and local
+        // universe jobs run as their owners enter their scratch directories.
+        ['LOCAL_UNIV_EXECUTE', '$(LOCAL_DIR)/local_univ_execute'],
         ['SCHEDD_NAME', name],
         ['SCHEDD_HOST', host],
         ['SCHEDD_URL', url],

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ClassAd, isTrue } from './classad/index.js';
 import type { JobUser } from './job-user.js';
 
@@ -61,4 +62,50 @@ export function scheddJobUser(
   if (account.uid === 0) return { user: undefined };
   const groups = [...new Set([account.gid, ...(accounts.memberships.get(owner) ?? [])])];
   return { user: { name: owner, uid: account.uid, gid: account.gid, groups } };
+}
+
+/** LOCAL_UNIV_EXECUTE's default under SPOOL (param_info.in: `$(SPOOL)/local_univ_execute`). */
+export const LOCAL_UNIV_EXECUTE_NAME = 'local_univ_execute';
+
+/**
+ * Where the schedd's runs get their directories, as Scheduler::initLocalStarterDir reads it: LOCAL_UNIV_EXECUTE,
+ * else `local_univ_execute` in SPOOL.
+ */
+export function localUnivExecuteDir(knob: string | undefined, spoolDir: string): string {
+  const value = knob?.trim();
+  return value ? path.resolve(value) : path.join(spoolDir, LOCAL_UNIV_EXECUTE_NAME);
+}
+
+/**
+ * Whether the schedd may empty LOCAL_UNIV_EXECUTE when it starts, as HTCondor's does: not when the knob names
+ * the pool's own directory or one above it (a slip such as `LOCAL_UNIV_EXECUTE = $(LOCAL_DIR)` or `/`), whose
+ * queue and configuration that would remove.
+ */
+export function mayEmptyExecuteDir(executeDir: string, poolRoot: string): boolean {
+  const relative = path.relative(path.resolve(executeDir), path.resolve(poolRoot));
+  return relative.startsWith('..') || path.isAbsolute(relative);
+}
+
+/**
+ * A run's directory in LOCAL_UNIV_EXECUTE. The scheduler universe's is named by the job
+ * (start_sched_universe_job's `dir_<cluster>_<proc>`, holding only its .job.ad); the local universe's is its
+ * starter's scratch directory (`dir_<starter pid>`), here the schedd's pid and the run's id, as the startd
+ * names a sandbox.
+ */
+export function scheddUniverseDirName(universe: ScheddUniverse, run: { cluster: number; proc: number; runId: string; pid: number }): string {
+  return universe === 'scheduler' ? `dir_${run.cluster}_${run.proc}` : `dir_${run.pid}_${run.runId}`;
+}
+
+/**
+ * The job ad as the local universe's starter holds it and writes it to .job.ad (JICLocal::initJobInfo):
+ * OrigCmd is the submitted Cmd, OrigIwd the Iwd, and a relative Cmd gets the Iwd in front.
+ */
+export function localStarterJobAd(ad: ClassAd): ClassAd {
+  const starterAd = ad.clone();
+  const cmd = ad.getString('Cmd');
+  const iwd = ad.getString('Iwd');
+  if (cmd !== undefined) starterAd.set('OrigCmd', cmd);
+  if (iwd !== undefined) starterAd.set('OrigIwd', iwd);
+  if (cmd !== undefined && iwd !== undefined && !path.isAbsolute(cmd)) starterAd.set('Cmd', `${iwd}/${cmd}`);
+  return starterAd;
 }

@@ -6,3 +6,4 @@ export { queryPlugins, type PluginSettings, type PluginTable } from './transfer-
 export { chirpSettings, type ChirpSettings } from './chirp-knobs.js';
 export { jobSpawner, type JobSpawner } from './job-process.js';
 export { signalFamily } from './process-family.js';
+export { removeSandbox } from './remove-sandbox.js';

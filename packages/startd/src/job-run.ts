@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { ScheddRefused, type ScheddClient } from '@tinycondor/client';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
-import { jobArguments, jobEnvironment } from '@tinycondor/shared/job-command';
+import { jobArguments } from '@tinycondor/shared/job-command';
+import { starterEnvironment } from '@tinycondor/shared/starter-environment';
 import { resourceEnvironment, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
 import { keepsAnyOutput, splitFileList, STDOUT_NAME, streamedStdNames } from '@tinycondor/shared/transfer-files';
 import { MAX_STREAM_CHUNK_BYTES } from '@tinycondor/shared/rest-schemas';
@@ -123,25 +124,12 @@ function chownTree(dir: string, user: JobUser): void {
 }
 
 /**
- * The environment HTCondor's starter gives a job (with the Chirp contact file when one was written), plus the
- * job's own `environment`; its slot's custom resources last, as the starter sets them over the job's (PublishToEnv).
+ * The environment HTCondor's starter gives a job (with the Chirp contact file when one was written); its slot's
+ * custom resources last, as the starter sets them over the job's (PublishToEnv).
  */
 export function buildEnvironment(ctx: JobRunContext, sandbox: string, chirpConfig?: string): NodeJS.ProcessEnv {
-  const cpus = String(ctx.machineAd.getInt('Cpus') ?? 1);
   return {
-    _CONDOR_SCRATCH_DIR: sandbox,
-    _CONDOR_SLOT: ctx.slotName,
-    _CONDOR_JOB_AD: path.join(sandbox, '.job.ad'),
-    _CONDOR_MACHINE_AD: path.join(sandbox, '.machine.ad'),
-    _CONDOR_JOB_IWD: sandbox,
-    _CONDOR_JOB_PIDS: '',
-    TMPDIR: sandbox,
-    TEMP: sandbox,
-    TMP: sandbox,
-    BATCH_SYSTEM: 'HTCondor',
-    OMP_NUM_THREADS: cpus,
-    ...(chirpConfig === undefined ? {} : { _CONDOR_CHIRP_CONFIG: chirpConfig }),
-    ...jobEnvironment(ctx.jobAd),
+    ...starterEnvironment(ctx.jobAd, { scratchDir: sandbox, jobIwd: sandbox, slotName: ctx.slotName, cpus: ctx.machineAd.getInt('Cpus') ?? 1, chirpConfig }),
     ...resourceEnvironment(ctx.machineAd, ctx.resourceEnvironment, (message) => ctx.log.error(message)),
   };
 }
