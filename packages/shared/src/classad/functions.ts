@@ -541,13 +541,16 @@ const unparseFunction: Builtin = (args, _evaluate, _spend, _context, site) => {
 };
 
 /** eval(s) (fnCall.cpp eval): the value of the expression `s` (a value not a string: its text) as if written where the call is. */
-const evalFunction: Builtin = (args, evaluate, _spend, _context, site) => {
+const evalFunction: Builtin = (args, evaluate, spend, _context, site) => {
   if (args.length !== 1) return ERROR;
   const v = evaluate(args[0]);
   if (v.type === 'undefined' || v.type === 'error') return ERROR;
+  const text = toText(v);
+  // Parsing costs about what scanning does: a step per character.
+  if (!spendPerCharacter(spend, text)) return ERROR;
   let expr: Expr;
   try {
-    expr = parseExpr(toText(v));
+    expr = parseExpr(text);
   } catch {
     return ERROR;
   }
@@ -725,11 +728,6 @@ const BUILTINS = new Map<string, Builtin>([
   ['ceiling', rounding(Math.ceil)],
   ['round', rounding(roundHalfEven)],
   ['quantize', quantizeFunction],
-  ['abs', strict(1, 1, ([v]) => {
-    if (v.type === 'int') return intValue(Math.abs(v.value));
-    if (v.type === 'real') return realValue(Math.abs(v.value));
-    return ERROR;
-  })],
   ['pow', powFunction],
   ['member', listMember((needle, item) => isTrue(applyBinary('==', needle, item)))],
   ['identicalmember', listMember(isIdentical)],
