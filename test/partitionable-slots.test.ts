@@ -1,7 +1,7 @@
 // Partitionable slots, as most HTCondor pools run them: the startd's one slot holds the whole machine
 // (SLOT_TYPE_1 = 100%, SLOT_TYPE_1_PARTITIONABLE, as `use FEATURE : PartitionableSlot` sets), each job gets a
-// dynamic slot slot1_1, slot1_2, … carved with its requests rounded as the startd's MODIFY_REQUEST_EXPR_*
-// defaults round them (Resource.cpp create_dslot), and the resources go back to slot1 when the job leaves.
+// dynamic slot slot1_1, slot1_2, … carved with its requests as the startd's MODIFY_REQUEST_EXPR_* modify
+// them (Resource.cpp create_dslot), and the resources go back to slot1 when the job leaves.
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
@@ -78,6 +78,18 @@ t.test('a 2-cpu job and two 1-cpu jobs run at once on a 4-cpu partitionable slot
   });
   const [name, cpus, memory, total] = back.split(' ');
   t.same([name, cpus, memory], ['slot1@startd1', '4', total], 'only the partitionable slot, with everything');
+});
+
+t.test("MODIFY_REQUEST_EXPR_REQUESTMEMORY sizes the dynamic slots, and is the job's memory", async (t) => {
+  const env = { ...PARTITIONABLE, _CONDOR_MODIFY_REQUEST_EXPR_REQUESTMEMORY: 'quantize(RequestMemory,{512})', _CONDOR_MODIFY_REQUEST_EXPR_REQUESTDISK: '' };
+  const pool = await startPool(t, { startds: 1, cpus: 2, env });
+  writeExecutable(path.join(pool.dir, 'show.sh'), '#!/bin/sh\ngrep -h "^Memory = \\|^Disk = " "$_CONDOR_MACHINE_AD"\n');
+  fs.writeFileSync(path.join(pool.dir, 'mem.sub'), 'executable = show.sh\nrequest_memory = $(Mem)\nrequest_disk = 1000\noutput = out.$(Process)\nlog = mem.log\nqueue Mem from (\n600\n100\n)\n');
+  t.equal((await pool.run('condor_submit', ['mem.sub'])).code, 0);
+  await waitForEvents(path.join(pool.dir, 'mem.log'), (ev) => codes(ev, 1, 0).includes(5) && codes(ev, 1, 1).includes(5));
+  const history = (await pool.run('condor_history', ['1', '-af', 'ProcId', 'MemoryProvisioned', 'DiskProvisioned'])).stdout.trim().split('\n').sort();
+  t.same(history, ['0 1024 1000', '1 512 1000'], 'quantize(RequestMemory,{512}); a knob set empty leaves the disk request as it is');
+  t.same([0, 1].map((proc) => fs.readFileSync(path.join(pool.dir, `out.${proc}`), 'utf8')), ['Memory = 1024\nDisk = 1000\n', 'Memory = 512\nDisk = 1000\n'], "the job's machine ad is its dynamic slot's");
 });
 
 t.test('the default layout (no slot knob): a job asking for more than the partitionable slot has stays idle; a request_cpus = 2 job runs', async (t) => {

@@ -1140,15 +1140,15 @@ export class Schedd {
   }
 
   /**
-   * The dynamic slot carved for the job from the partitionable slot (carveDynamicSlot: its requests rounded as
-   * the startd's MODIFY_REQUEST_EXPR_* defaults round them), registered with the startd's slots; undefined, and
-   * why in the SchedLog, when it cannot be carved.
+   * The dynamic slot carved for the job from the partitionable slot (carveDynamicSlot: its requests modified by
+   * the startd's MODIFY_REQUEST_EXPR_*, as its hello gave them), registered with the startd's slots; undefined,
+   * and why in the SchedLog, when it cannot be carved.
    */
   private carveDynamicSlot(startd: StartdConnection, job: StoredJob, pslot: Slot, now: Date): Slot | undefined {
     const children = this.registry.childrenOf(pslot);
     const left = remainingOf(pslot.description, children.map((child) => child.description));
     const name = nextDynamicName(pslot.description.name, children.map((child) => child.description.name));
-    const carved = carveDynamicSlot(job.ad, left, this.registry.slotAd(pslot, now, true), name);
+    const carved = carveDynamicSlot(job.ad, left, this.registry.slotAd(pslot, now, true), name, startd.requestModifiers);
     if ('refused' in carved) {
       this.log.warn({ jobId: formatJobId(job.cluster, job.proc), slot: slotKey(pslot), reason: carved.refused }, 'no dynamic slot carved for the job');
       return undefined;

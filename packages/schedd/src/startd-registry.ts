@@ -2,6 +2,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { buildSlotAd, type MachineIdentity } from '@tinycondor/shared/machine-ad';
 import type { ScheddMessage, SlotDescription } from '@tinycondor/shared/protocol';
 import type { RecentClusters } from '@tinycondor/shared/recent-clusters';
+import type { RequestModifiers } from '@tinycondor/shared/request-modifiers';
 import { remainingOf } from '@tinycondor/shared/slot-layout';
 
 export interface SlotRun {
@@ -28,6 +29,8 @@ export interface StartdConnection {
   slots: Map<string, Slot>;
   /** The startd runs as a process of its own, which a fault injection may have it SIGKILL (its hello says). */
   killable: boolean;
+  /** How its partitionable slots' dynamic slots are sized (its MODIFY_REQUEST_EXPR_*); HTCondor's defaults when absent. */
+  requestModifiers?: RequestModifiers;
   /** The clusters whose ads this connection's startd holds (see RecentClusters). */
   recentClusters: RecentClusters<true>;
   send(message: ScheddMessage): void;

@@ -38,6 +38,8 @@ const KNOBS = new Set([
   'DOCKER', 'DOCKER_NETWORKS', 'DOCKER_DROP_ALL_CAPABILITIES', 'DOCKER_EXTRA_ARGUMENTS', 'DOCKER_RUN_UNDER_INIT', 'DOCKER_SHM_SIZE', 'DOCKER_VOLUMES', 'DOCKER_MOUNT_VOLUMES',
   // The startd's slot layout (shared/src/slot-layout.ts)
   'NUM_SLOTS', 'MAX_SLOT_TYPES', 'SLOT_TYPE_0_PARTITIONABLE',
+  // How a dynamic slot is sized (shared/src/request-modifiers.ts): the startd, which sends them to the schedd
+  'MODIFY_REQUEST_EXPR_REQUESTCPUS', 'MODIFY_REQUEST_EXPR_REQUESTDISK', 'MODIFY_REQUEST_EXPR_REQUESTMEMORY', 'MUST_MODIFY_REQUEST_EXPRS',
   // Custom machine resources (shared/src/machine-resources.ts)
   'MACHINE_RESOURCE_NAMES', 'AUTO_SET_NVIDIA_VISIBLE_DEVICES',
   // Read, and refused with a warning of their own (startd/src/docker-knobs.ts).

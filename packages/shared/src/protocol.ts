@@ -26,6 +26,9 @@ const ResourceTag = Type.String({ maxLength: 64, pattern: '^[A-Za-z_][A-Za-z0-9_
 /** A custom resource's id (`GPU-0`): anything but StringTokenIterator's delimiters. */
 const ResourceIds = Type.Array(Type.String({ minLength: 1, maxLength: 256, pattern: '^[^, \\t\\r\\n]+$' }), { maxItems: 1024 });
 
+/** A configured expression's text. */
+const ModifierText = Type.String({ maxLength: 10_000 });
+
 export const SlotSchema = Type.Object(
   {
     name: Name,
@@ -208,6 +211,16 @@ export const StartdMessageSchema = Type.Union([
         }),
       ),
       slots: Type.Array(SlotSchema, { minItems: 1, maxItems: 1024 }),
+      /**
+       * Its MODIFY_REQUEST_EXPR_REQUESTCPUS, -DISK, -MEMORY and MUST_MODIFY_REQUEST_EXPRS as configured (request-modifiers.ts),
+       * by which the schedd sizes the dynamic slots it carves from this startd's partitionable slots; HTCondor's defaults without.
+       */
+      requestModifiers: Type.Optional(
+        Type.Object(
+          { RequestCpus: ModifierText, RequestDisk: ModifierText, RequestMemory: ModifierText, mustModify: ModifierText },
+          { additionalProperties: false },
+        ),
+      ),
       runs: Type.Array(Type.Object({ ...JobRef, slotName: Name }, { additionalProperties: false }), { maxItems: 1024 }),
     },
     { additionalProperties: false },

@@ -122,7 +122,11 @@ t.test('create_dslot: requests rounded as MODIFY_REQUEST_EXPR_* default, unless 
   }, '1024 MB would not fit: the request as asked');
   t.same(carveDynamicSlot(job({ RequestCpus: '5', RequestMemory: '1', RequestDisk: '1' }), pslot, ad, 'slot1_1'), { refused: "Partitionable slot can't be split to allocate a dynamic slot large enough for the claim" });
   t.same(carveDynamicSlot(job({ RequestDisk: '1' }), pslot, ad, 'slot1_1'), { refused: 'No memory request in incoming ad' });
-  t.same(carveDynamicSlot(job({ RequestCpus: '0', RequestMemory: '1', RequestDisk: '1' }), pslot, ad, 'slot1_1'), { refused: 'Failed to parse attributes for request, aborting' });
+  t.same(carveDynamicSlot(job({ RequestCpus: '0', RequestMemory: '0', RequestDisk: '0' }), pslot, ad, 'slot1_1'), {
+    name: 'slot1_1', cpus: 1, memoryMb: 128, diskKb: 1024, parent: 'slot1',
+  }, 'quantize(x, {q}) of a request below q is q: no request is rounded to 0');
+  const unmodified = { RequestCpus: '', RequestDisk: '', RequestMemory: '', mustModify: '' };
+  t.same(carveDynamicSlot(job({ RequestCpus: '0', RequestMemory: '1', RequestDisk: '1' }), pslot, ad, 'slot1_1', unmodified), { refused: 'Failed to parse attributes for request, aborting' });
   t.match(carveDynamicSlot(job({ RequestMemory: '0', RequestDisk: '0' }), { ...pslot, memoryMb: 0 }, ad, 'slot1_1'), { refused: /can't be split/ }, 'the least memory a slot has does not fit');
   t.same(carveDynamicSlot(job({ RequestMemory: 'ifThenElse(MemoryUsage =!= undefined, MemoryUsage, 200)', RequestDisk: 'DiskUsage', DiskUsage: '2000' }), pslot, ad, 'slot1_1'), {
     name: 'slot1_1', cpus: 1, memoryMb: 256, diskKb: 2048, parent: 'slot1',

@@ -2,10 +2,11 @@
 // compute_local_resource, CpuAttributes::buildSlotRequest, buildCpuAttrs; ResAttributes.cpp:
 // AvailAttributes::decrement, computeAutoShares): NUM_SLOTS, NUM_SLOTS_TYPE_<N>, SLOT_TYPE_<N> and
 // SLOT_TYPE_<N>_PARTITIONABLE; and how a partitionable slot is carved into dynamic slots for a job
-// (Resource.cpp create_dslot, with param_info.in's MODIFY_REQUEST_EXPR_REQUEST* defaults).
+// (Resource.cpp create_dslot, with the startd's MODIFY_REQUEST_EXPR_REQUEST*: request-modifiers.ts).
 import { ClassAd, numberOf } from './classad/index.js';
 import type { KnobLookup, MachineResource, SlotResource } from './machine-resources.js';
 import type { SlotDescription } from './protocol.js';
+import { DEFAULT_REQUEST_MODIFIERS, modifiedRequests, mustModifyRequests, type RequestModifiers } from './request-modifiers.js';
 
 /** What the machine offers the slots: cores, memory (MB), disk (KB) and its custom resources. */
 export interface MachineTotals {
@@ -323,11 +324,6 @@ export function hasRoomForDynamicSlot(pslotAd: ClassAd): boolean {
   return ['Cpus', 'Memory', 'Disk'].every((name) => (pslotAd.getNumber(name) ?? 0) >= 1);
 }
 
-/** quantize(x, {q}): the least multiple of q that is at least x. */
-function quantize(value: number, quantum: number): number {
-  return Math.ceil(value / quantum) * quantum;
-}
-
 /** EvalInteger of a job attribute, the slot as its target: undefined when it is not a number. */
 function evalInteger(job: ClassAd, name: string, slotAd: ClassAd): number | undefined {
   if (!job.has(name)) return undefined;
@@ -335,24 +331,35 @@ function evalInteger(job: ClassAd, name: string, slotAd: ClassAd): number | unde
   return value === undefined ? undefined : Math.trunc(value);
 }
 
-/**
- * The dynamic slot create_dslot carves from a partitionable slot for a job, or why none can be: the job's
- * RequestCpus (1 when it has none), RequestMemory and RequestDisk as MODIFY_REQUEST_EXPR_REQUESTCPUS,
- * -MEMORY and -DISK round them by default (quantize to 1 core, 128 MB, DiskQuantum or 1024 KB), unless the
- * rounded request no longer fits what is left (MUST_MODIFY_REQUEST_EXPRS false): then as asked. Each custom
- * resource as Request<Tag> asks (rounded up), with the first ids still free. `left` is remainingOf the p-slot,
- * `slotAd` its ad (the requests' target).
- */
-export function carveDynamicSlot(job: ClassAd, left: SlotDescription, slotAd: ClassAd, name: string): SlotDescription | { refused: string } {
+/** The job's RequestCpus (1 when it has none), RequestMemory and RequestDisk as create_dslot reads them. */
+function requests(job: ClassAd, slotAd: ClassAd): { cpus: number; memoryMb: number; diskKb: number } | { refused: string } {
   const cpus = evalInteger(job, 'RequestCpus', slotAd) ?? 1;
   const memoryMb = evalInteger(job, 'RequestMemory', slotAd);
   if (memoryMb === undefined) return { refused: 'No memory request in incoming ad' };
   const diskKb = evalInteger(job, 'RequestDisk', slotAd);
   if (diskKb === undefined) return { refused: 'No disk request in incoming ad' };
-  const diskQuantum = numberOf(slotAd.evaluate('DiskQuantum')) ?? 1024;
-  const modified = { cpus: quantize(cpus, 1), memoryMb: quantize(memoryMb, 128), diskKb: quantize(diskKb, diskQuantum) };
+  return { cpus, memoryMb, diskKb };
+}
+
+/**
+ * The dynamic slot create_dslot carves from a partitionable slot for a job, or why none can be: the job's
+ * RequestCpus (1 when it has none), RequestMemory and RequestDisk as the startd's MODIFY_REQUEST_EXPR_REQUESTCPUS,
+ * -MEMORY and -DISK modify them (by default quantized to 1 core, 128 MB, DiskQuantum or 1024 KB; see
+ * request-modifiers.ts), unless the modified requests no longer fit what is left and MUST_MODIFY_REQUEST_EXPRS
+ * is not true: then as asked. Each custom resource as Request<Tag> asks (rounded up), with the first ids still
+ * free. `left` is remainingOf the p-slot, `slotAd` its ad (the requests' target).
+ */
+export function carveDynamicSlot(
+  job: ClassAd,
+  left: SlotDescription,
+  slotAd: ClassAd,
+  name: string,
+  modifiers: RequestModifiers = DEFAULT_REQUEST_MODIFIERS,
+): SlotDescription | { refused: string } {
   const fits = (r: { cpus: number; memoryMb: number; diskKb: number }) => r.cpus <= left.cpus && r.memoryMb <= left.memoryMb && r.diskKb <= left.diskKb;
-  const chosen = fits(modified) ? modified : { cpus, memoryMb, diskKb };
+  const modified = requests(modifiedRequests(job, slotAd, modifiers), slotAd);
+  const chosen = 'refused' in modified || fits(modified) || mustModifyRequests(job, slotAd, modifiers) ? modified : requests(job, slotAd);
+  if ('refused' in chosen) return chosen;
   if (chosen.cpus <= 0) return { refused: 'Failed to parse attributes for request, aborting' };
   // At least 1 MB of memory (create_dslot) and 1 KB of disk (a slot's least).
   const request = { cpus: chosen.cpus, memoryMb: Math.max(1, chosen.memoryMb), diskKb: Math.max(1, chosen.diskKb) };

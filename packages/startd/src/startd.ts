@@ -20,6 +20,7 @@ import {
   type StartdMessage,
 } from '@tinycondor/shared/protocol';
 import { RecentClusters } from '@tinycondor/shared/recent-clusters';
+import type { RequestModifiers } from '@tinycondor/shared/request-modifiers';
 import { remainingOf } from '@tinycondor/shared/slot-layout';
 import { JobCgroups, ownCgroupV1Paths } from './job-cgroup.js';
 import { DEFAULT_MAX_JOB_PIDS } from './job-limits.js';
@@ -64,6 +65,8 @@ export interface StartdSettings {
   transferPlugins?: PluginSettings;
   /** The Chirp knobs (chirpSettings); HTCondor's defaults when absent. */
   chirp?: ChirpSettings;
+  /** How the dynamic slots carved from its partitionable slots are sized (MODIFY_REQUEST_EXPR_*); HTCondor's defaults when absent. */
+  requestModifiers?: RequestModifiers;
   /** The custom resources (MACHINE_RESOURCE_<Tag>) the slots divide: each slot's share is in `slots`. */
   resources?: MachineResource[];
   /** What a job is told of its slot's custom resources (ENVIRONMENT_FOR_Assigned<Tag>…); HTCondor's defaults when absent. */
@@ -204,6 +207,7 @@ export class Startd {
           ...(this.client.startdKey === undefined ? {} : { key: this.client.startdKey }),
           killable: this.settings.killable ?? false,
           slots: [...this.slots.values()],
+          ...(this.settings.requestModifiers ? { requestModifiers: this.settings.requestModifiers } : {}),
           runs: [...this.runs.values(), ...this.ending.values()].map(({ jobId, runId, slotName }) => ({ jobId, runId, slotName })),
         }),
       );

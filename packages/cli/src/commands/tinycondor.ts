@@ -14,6 +14,7 @@ import type { CondorConfig } from '@tinycondor/shared/condor-config';
 import { unreadKnobs } from '@tinycondor/shared/knob-registry';
 import { codeCacheDir, ownCacheDir } from '../launch.cjs';
 import { machineResourcesFromConfig, resourceEnvironmentSettings, type MachineResource, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
+import { requestModifiersFromConfig, type RequestModifiers } from '@tinycondor/shared/request-modifiers';
 import { SCHEDD_READY_LINE, superviseStartd } from '../startd-supervisor.js';
 import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
 import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
@@ -84,6 +85,20 @@ async function slotsFor(flags: Flags, executeDir: string, reservedDiskMb: number
   } catch (err) {
     throw new CliError(`tinycondor startd: ${where}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * MODIFY_REQUEST_EXPR_REQUESTCPUS, -DISK, -MEMORY and MUST_MODIFY_REQUEST_EXPRS, sent to the schedd, which sizes the
+ * dynamic slots it carves from this startd's partitionable slots by them; what does not parse is said on stderr too.
+ */
+function requestModifiersFor(knob: (name: string) => string | undefined, log: Logger, io: CommandIo): RequestModifiers {
+  const { modifiers, warnings } = requestModifiersFromConfig(knob);
+  for (const warning of warnings) {
+    log.warn(warning);
+    io.stderr(`tinycondor startd: warning: ${warning}\n`);
+  }
+  log.info({ requestModifiers: modifiers }, 'dynamic slots are sized by these request modifiers');
+  return modifiers;
 }
 
 /**
@@ -324,6 +339,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     throw new CliError(`tinycondor startd: ${(err as Error).message}`);
   }
   const { resources, resourceEnvironment } = resourcesFor(knob, pool, io.env, log, io);
+  const requestModifiers = requestModifiersFor(knob, log, io);
   const startd = new Startd({
     name,
     scheddUrl,
@@ -338,6 +354,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     chirp,
     resources,
     resourceEnvironment,
+    requestModifiers,
     reactivation: reactivationFor(knob, pool?.file ?? 'the environment'),
     log,
   });

@@ -63,6 +63,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         sinfulAddress: `<${host}:${port}?addrs=${host}-${port}&alias=${hello.machine}>`,
         slots,
         killable: hello.killable ?? false,
+        ...(hello.requestModifiers ? { requestModifiers: hello.requestModifiers } : {}),
         recentClusters: new RecentClusters<true>(),
         send: (message) => {
           // What one turn of the event loop sends (a batch's ack, then the start matchmaking sends after it)

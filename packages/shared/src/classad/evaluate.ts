@@ -1,6 +1,6 @@
 import type { Expr } from './ast.js';
 import { ClassAd } from './classad.js';
-import { callFunction } from './functions.js';
+import { callFunction, type CallSite } from './functions.js';
 import { applyBinary, applyUnary, logicalAnd, logicalOr, truthValue } from './operators.js';
 import { ERROR, UNDEFINED, boolValue, errorValue, type Value } from './value.js';
 
@@ -217,7 +217,7 @@ function evaluateKind(expr: Expr, scope: Scope, state: EvalState): Value {
     case 'subscript':
       return subscript(evaluate(expr.base), evaluate(expr.index), state);
     case 'call':
-      return state.admit(callFunction(expr.name, expr.args, (arg) => state.charge(evaluate(arg)), (steps) => state.spend(steps), state.context));
+      return state.admit(callFunction(expr.name, expr.args, (arg) => state.charge(evaluate(arg)), (steps) => state.spend(steps), state.context, callSite(scope, state)));
     case 'unary':
       return applyUnary(expr.op, evaluate(expr.operand));
     case 'binary':
@@ -242,6 +242,25 @@ function evaluateKind(expr: Expr, scope: Scope, state: EvalState): Value {
       return { type: 'ad', ad };
     }
   }
+}
+
+/** What functions that look past their arguments' values (unparse, eval, evalInEachContext) see of the call's scope. */
+function callSite(scope: Scope, state: EvalState): CallSite {
+  return {
+    ownExpr: (name) => scope.ad.get(name),
+    deref: (ref) => {
+      if (ref.scope === 'MY') return scope.ad.get(ref.name);
+      if (ref.scope === 'TARGET') return targetScope(scope)?.ad.get(ref.name);
+      for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) {
+        const expr = s.ad.get(ref.name);
+        if (expr !== undefined) return expr;
+      }
+      return targetScope(scope)?.ad.get(ref.name);
+    },
+    evaluateHere: (expr) => evaluateNode(expr, scope, state),
+    // A nested ad keeps the scope it was written in: its parents, and their TARGET (evaluateInContext).
+    evaluateInAd: (expr, ad) => evaluateNode(expr, scopeOf(ad, undefined), state),
+  };
 }
 
 function evaluateBinary(expr: Extract<Expr, { kind: 'binary' }>, evaluate: (e: Expr) => Value): Value {

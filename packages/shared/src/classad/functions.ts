@@ -1,9 +1,12 @@
 import type { Expr } from './ast.js';
+import type { ClassAd } from './classad.js';
 import { maxOf, minOf } from '../extremes.js';
 import type { EvalContext } from './evaluate.js';
-import { applyBinary, isIdentical, truthValue } from './operators.js';
+import { naturalCompare } from './natural-cmp.js';
+import { applyBinary, isIdentical, truthValue, type StrictBinaryOp } from './operators.js';
+import { parseExpr } from './parser.js';
 import { classAdRegexOptions, compileRegex, regexFinds, regexSubstitute, stringListRegexOptions } from './regex.js';
-import { unparseValue } from './unparse.js';
+import { unparse, unparseValue } from './unparse.js';
 import {
   ERROR,
   UNDEFINED,
@@ -22,15 +25,40 @@ export type ArgEvaluator = (expr: Expr) => Value;
 /** Takes steps from the evaluation's budget (see MAX_EVAL_STEPS); false once it is spent. */
 export type Spend = (steps: number) => boolean;
 
-type Builtin = (args: readonly Expr[], evaluate: ArgEvaluator, spend: Spend, context: EvalContext) => Value;
+/**
+ * What a function that looks past its arguments' values sees of the call's scope: unparse(), eval(),
+ * evalInEachContext() and countMatches().
+ */
+export interface CallSite {
+  /** The expression of attribute `name` in the ad the call is evaluated in (state.curAd's Lookup), if it has one. */
+  ownExpr(name: string): Expr | undefined;
+  /** The expression an attribute reference names from the call's scope (AttributeReference::Deref), if any. */
+  deref(ref: Extract<Expr, { kind: 'attr' }>): Expr | undefined;
+  /** Evaluates `expr` as if it were written where the call is (eval()). */
+  evaluateHere(expr: Expr): Value;
+  /** Evaluates `expr` in the scope of the nested ad `ad` (compat_classad.cpp evaluateInContext). */
+  evaluateInAd(expr: Expr, ad: ClassAd): Value;
+}
+
+type Builtin = (args: readonly Expr[], evaluate: ArgEvaluator, spend: Spend, context: EvalContext, site: CallSite) => Value;
+
+/** A call site that sees nothing: functions that need one give ERROR. */
+const NO_SITE: CallSite = {
+  ownExpr: () => undefined,
+  deref: () => undefined,
+  evaluateHere: () => ERROR,
+  evaluateInAd: () => ERROR,
+};
 
 const DEFAULT_LIST_DELIMITERS = ' ,';
+/** StringTokenIterator's default delimiters, stringListMember's. */
+const STRING_LIST_DELIMITERS = ', \t\r\n';
 
 /** Calls a built-in function by case-insensitive name; unknown names and bad arity give ERROR. */
-export function callFunction(name: string, args: readonly Expr[], evaluate: ArgEvaluator, spend: Spend, context: EvalContext = {}): Value {
+export function callFunction(name: string, args: readonly Expr[], evaluate: ArgEvaluator, spend: Spend, context: EvalContext = {}, site: CallSite = NO_SITE): Value {
   const builtin = BUILTINS.get(name.toLowerCase());
   if (builtin === undefined) return errorValue(`unknown function ${name}`);
-  return builtin(args, evaluate, spend, context);
+  return builtin(args, evaluate, spend, context, site);
 }
 
 /** A function that sees evaluated arguments; ERROR or UNDEFINED arguments decide the result first. */
@@ -85,32 +113,90 @@ function toReal(v: Value): number | undefined {
   }
 }
 
+/**
+ * C strtod() as convertValueToRealValue and convertValueToIntegerValue (value.cpp) read a string: leading white
+ * space, then the longest number at the start (decimal, hexadecimal, inf, nan); what follows is ignored. No number
+ * at all: undefined (HTCondor's ERROR).
+ */
 function parseNumber(text: string): number | undefined {
-  const trimmed = text.trim();
-  switch (trimmed.toLowerCase()) {
-    case 'nan': return NaN;
-    case 'inf': case '+inf': return Infinity;
-    case '-inf': return -Infinity;
-  }
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return undefined;
-  return Number(trimmed);
+  const match = /^[ \t\n\v\f\r]*([+-]?)(?:0[xX]([0-9a-fA-F]+)|((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(inf(?:inity)?)|(nan))/i.exec(text);
+  if (match === null) return undefined;
+  const [, sign, hex, decimal, inf] = match;
+  const magnitude = hex !== undefined ? parseInt(hex, 16) : decimal !== undefined ? Number(decimal) : inf !== undefined ? Infinity : NaN;
+  return sign === '-' ? -magnitude : magnitude;
 }
 
-/** floor/ceiling/round give an int when the result is representable, else a real. */
+/**
+ * floor/ceil/ceiling/round (fnCall.cpp doRound): an int stays as it is; anything else converts to a real
+ * (convertValueToRealValue: a string's leading number; UNDEFINED and what does not convert are ERROR) and
+ * gives an int (a real when the result is no finite number). round is C rint(): halves go to the even neighbour.
+ */
 function rounding(round: (x: number) => number): Builtin {
-  return strict(1, 1, ([v]) => {
+  return (args, evaluate) => {
+    if (args.length !== 1) return ERROR;
+    const v = evaluate(args[0]);
     if (v.type === 'int') return v;
     const x = toReal(v);
     if (x === undefined) return ERROR;
     const r = round(x);
     return Number.isFinite(r) ? intValue(r) : realValue(r);
-  });
+  };
 }
 
-/** C round(): halves go away from zero. */
-function roundHalfAway(x: number): number {
-  return Math.sign(x) * Math.round(Math.abs(x));
+/** C rint() in the default rounding mode: to the nearest integer, halves to the even one. */
+function roundHalfEven(x: number): number {
+  const floor = Math.floor(x);
+  const diff = x - floor;
+  if (diff > 0.5) return floor + 1;
+  if (diff < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
 }
+
+/**
+ * pow(base, exponent) (fnCall.cpp doMath2): two ints with a non-negative exponent give an int, computed as
+ * HTCondor does, `(long long)(pow(b, e) + 0.5)` (so pow(-2, 3) is -7 there and here); otherwise both convert to
+ * reals (ERROR when either does not, UNDEFINED too) and the result is a real.
+ */
+const powFunction: Builtin = (args, evaluate) => {
+  if (args.length !== 2) return ERROR;
+  const [base, exponent] = args.map(evaluate) as [Value, Value];
+  if (base.type === 'int' && exponent.type === 'int' && exponent.value >= 0) return intValue(Math.trunc(base.value ** exponent.value + 0.5));
+  const b = toReal(base);
+  const e = toReal(exponent);
+  return b === undefined || e === undefined ? ERROR : realValue(b ** e);
+};
+
+/**
+ * quantize(a, b) (fnCall.cpp doMath2): `a` (converted to a real: ERROR when it does not, UNDEFINED too) rounded
+ * up to a multiple of `b`. An int `b` keeps an int `a` an int (C integer division: `((a + b-1) / b) * b`), a real
+ * one gives a real; a `b` of 0 gives `a` as it is. A list `b`: its first item at least `a`, as that item is;
+ * past them all, multiples of its last item; an item that is no number is ERROR; an empty list gives `a`.
+ */
+const quantizeFunction: Builtin = (args, evaluate) => {
+  if (args.length !== 2) return ERROR;
+  const [arg, second] = args.map(evaluate) as [Value, Value];
+  const x = toReal(arg);
+  if (x === undefined) return ERROR;
+  let base = second;
+  if (second.type === 'list') {
+    base = realValue(0);
+    for (const item of second.items) {
+      const step = toReal(item);
+      if (step === undefined) return ERROR;
+      if (step >= x) return item;
+      base = item;
+    }
+  }
+  const step = toReal(base);
+  if (step === undefined) return ERROR;
+  if (base.type === 'int') {
+    if (base.value === 0) return arg;
+    if (arg.type === 'int') return intValue(Math.trunc((arg.value + base.value - 1) / base.value) * base.value);
+    return realValue(Math.ceil(x / base.value) * base.value);
+  }
+  if (Math.abs(step) <= 1e-8) return arg;
+  return realValue(Math.ceil(x / step) * step);
+};
 
 /**
  * Scanning a string (a regular expression, splitting a string list into many items) costs up to about a
@@ -120,23 +206,92 @@ function spendPerCharacter(spend: Spend, text: string): boolean {
   return spend(text.length);
 }
 
+/** Characters to put in a RegExp character class as themselves. */
+function escapeForClass(characters: string): string {
+  return characters.replace(/[\\\]^-]/g, '\\$&');
+}
+
 function splitStringList(list: string, delimiters: string): string[] {
   // One native split at any delimiter character: a character-by-character loop costs ten times more on a long list.
-  const pieces = delimiters === '' ? [list] : list.split(new RegExp(`[${delimiters.replace(/[\\\]^-]/g, '\\$&')}]`, 'u'));
+  const pieces = delimiters === '' ? [list] : list.split(new RegExp(`[${escapeForClass(delimiters)}]`, 'u'));
   return pieces.map((piece) => piece.trim()).filter((piece) => piece !== '');
 }
 
-function stringListMember(ignoreCase: boolean): Builtin {
-  return strict(2, 3, ([item, list, delimiters], spend) => {
-    if (item.type !== 'string' || list.type !== 'string') return ERROR;
-    if (delimiters !== undefined && delimiters.type !== 'string') return ERROR;
-    if (!spendPerCharacter(spend, list.value)) return ERROR;
-    const needle = ignoreCase ? item.value.toLowerCase() : item.value;
-    const found = splitStringList(list.value, delimiters?.value ?? DEFAULT_LIST_DELIMITERS)
-      .some((entry) => (ignoreCase ? entry.toLowerCase() : entry) === needle);
-    return boolValue(found);
-  });
+/**
+ * stringListMember(item, list[, delimiters]) / stringListIMember, and stringListSubsetMatch(items, list[,
+ * delimiters]) / stringListISubsetMatch (compat_classad.cpp stringListMember_func): UNDEFINED arguments count as
+ * empty strings, unless both the item and the list are UNDEFINED (then UNDEFINED); anything else not a string
+ * is ERROR. Delimiters default to ", \t\r\n". A subset match is true when every item of the first list is in the
+ * second (an empty first list always is); the I forms ignore ASCII case.
+ */
+function stringListMember(ignoreCase: boolean, subset: boolean): Builtin {
+  return (args, evaluate, spend) => {
+    if (args.length < 2 || args.length > 3) return ERROR;
+    const values = args.map(evaluate);
+    if (values.some((v) => v.type !== 'undefined' && v.type !== 'string')) return ERROR;
+    const [item, list, delimiters] = values as [Value, Value, Value | undefined];
+    if (item.type === 'undefined' && list.type === 'undefined') return UNDEFINED;
+    const text = (v: Value | undefined, fallback: string) => (v?.type === 'string' ? v.value : fallback);
+    const listText = text(list, '');
+    if (!spendPerCharacter(spend, listText)) return ERROR;
+    const separators = text(delimiters, STRING_LIST_DELIMITERS);
+    const fold = (entry: string) => (ignoreCase ? asciiLower(entry) : entry);
+    const entries = new Set(splitStringList(listText, separators).map(fold));
+    if (!subset) return boolValue(entries.has(fold(text(item, ''))));
+    return boolValue(splitStringList(text(item, ''), separators).every((entry) => entries.has(fold(entry))));
+  };
 }
+
+type Summary = 'sum' | 'avg' | 'min' | 'max';
+
+/** C's FLT_MAX and FLT_MIN. */
+const FLT_MAX = 3.4028234663852886e38;
+const FLT_MIN = 1.1754943508222875e-38;
+
+/**
+ * stringListSum/Avg/Min/Max(list[, delimiters]) (compat_classad.cpp stringListSummarize_func): each item read by
+ * sscanf("%lf") (ERROR when one is no number); an int unless an item has a character other than +-0123456789
+ * (or the average is asked). An empty list: 0.0 for sum and avg, UNDEFINED for min and max.
+ */
+function stringListSummary(kind: Summary): Builtin {
+  return (args, evaluate, spend) => {
+    if (args.length < 1 || args.length > 2) return ERROR;
+    const [list, delimiters] = args.map(evaluate) as [Value, Value | undefined];
+    if (list.type !== 'string' || (delimiters !== undefined && delimiters.type !== 'string')) return ERROR;
+    if (!spendPerCharacter(spend, list.value)) return ERROR;
+    const items = splitStringList(list.value, delimiters?.value ?? ', ');
+    if (items.length === 0) return kind === 'sum' || kind === 'avg' ? realValue(0) : UNDEFINED;
+    let isReal = kind === 'avg';
+    const numbers: number[] = [];
+    for (const item of items) {
+      const n = parseNumber(item);
+      if (n === undefined) return ERROR;
+      if (!/^[+\-0-9]*$/.test(item)) isReal = true;
+      numbers.push(n);
+    }
+    let result: number;
+    // HTCondor starts min at FLT_MAX and max at FLT_MIN (the least positive float): a list of negative numbers
+    // has a max of FLT_MIN (0 as an int) there, and so here.
+    if (kind === 'min') result = numbers.reduce((acc, n) => (n < acc ? n : acc), FLT_MAX);
+    else if (kind === 'max') result = numbers.reduce((acc, n) => (n > acc ? n : acc), FLT_MIN);
+    else result = numbers.reduce((a, b) => a + b, 0) / (kind === 'avg' ? numbers.length : 1);
+    return isReal ? realValue(result) : intValue(Math.trunc(result));
+  };
+}
+
+/**
+ * stringListsIntersect(a, b[, delimiters]) (fnCall.cpp): whether an item of `a` is in `b`, the items being the
+ * text between delimiters (default " ,", also for an empty delimiter string) as it is, not trimmed. ERROR and
+ * then UNDEFINED arguments decide first.
+ */
+const stringListsIntersectFunction = strict(2, 3, ([a, b, delimiters], spend) => {
+  if (a.type !== 'string' || b.type !== 'string' || (delimiters !== undefined && delimiters.type !== 'string')) return ERROR;
+  if (!spendPerCharacter(spend, a.value) || !spendPerCharacter(spend, b.value)) return ERROR;
+  const separators = delimiters?.value || ' ,';
+  const pieces = (text: string) => text.split(new RegExp(`[${escapeForClass(separators)}]`, 'u')).filter((piece) => piece !== '');
+  const second = new Set(pieces(b.value));
+  return boolValue(pieces(a.value).some((piece) => second.has(piece)));
+});
 
 function listMember(matches: (needle: Value, item: Value) => boolean): Builtin {
   return strict(2, 2, ([needle, list]) => {
@@ -210,7 +365,7 @@ const regexpMemberFunction = strict(2, 3, ([pattern, list, options], spend) => {
 });
 
 /**
- * stringListRegexpMember(pattern, list[, delimiters[, options]]) (compat_classad.cpp): every argument must be
+ * stringList_regexpMember(pattern, list[, delimiters[, options]]) (compat_classad.cpp): every argument must be
  * a string (UNDEFINED too is ERROR there); an empty list is UNDEFINED; option letters in either case.
  */
 const stringListRegexpMemberFunction: Builtin = (args, evaluate, spend) => {
@@ -354,6 +509,168 @@ function caseConversion(convert: (s: string) => string): Builtin {
   return strict(1, 1, ([v]) => (v.type === 'list' || v.type === 'ad' ? ERROR : stringValue(convert(toText(v)))));
 }
 
+/** bool(x) (fnCall.cpp convBool): numbers are true when not zero; "true"/"false" in any case; any other string UNDEFINED. */
+const boolFunction: Builtin = (args, evaluate) => {
+  if (args.length !== 1) return ERROR;
+  const v = evaluate(args[0]);
+  switch (v.type) {
+    case 'undefined':
+    case 'bool':
+      return v;
+    case 'int':
+    case 'real':
+      return boolValue(v.value !== 0);
+    case 'string':
+      if (asciiLower(v.value) === 'false') return boolValue(false);
+      return asciiLower(v.value) === 'true' ? boolValue(true) : UNDEFINED;
+    default:
+      return ERROR;
+  }
+};
+
+/**
+ * unparse(Attr) (fnCall.cpp unparse): the text of the expression attribute Attr has in the ad the call is in;
+ * "" when it has none (a scoped reference such as MY.Attr is looked up by that whole name, so finds nothing).
+ * Anything but an attribute reference is ERROR.
+ */
+const unparseFunction: Builtin = (args, _evaluate, _spend, _context, site) => {
+  if (args.length !== 1 || args[0].kind !== 'attr') return ERROR;
+  const ref = args[0];
+  const expr = ref.scope === undefined ? site.ownExpr(ref.name) : undefined;
+  return stringValue(expr === undefined ? '' : unparse(expr));
+};
+
+/** eval(s) (fnCall.cpp eval): the value of the expression `s` (a value not a string: its text) as if written where the call is. */
+const evalFunction: Builtin = (args, evaluate, spend, _context, site) => {
+  if (args.length !== 1) return ERROR;
+  const v = evaluate(args[0]);
+  if (v.type === 'undefined' || v.type === 'error') return ERROR;
+  const text = toText(v);
+  // Parsing costs about what scanning does: a step per character.
+  if (!spendPerCharacter(spend, text)) return ERROR;
+  let expr: Expr;
+  try {
+    expr = parseExpr(text);
+  } catch {
+    return ERROR;
+  }
+  return site.evaluateHere(expr);
+};
+
+/**
+ * evalInEachContext(expr, ads) and countMatches(expr, ads) (compat_classad.cpp evalInEachContext_func): `expr`
+ * evaluated in each nested ad of the list. When `expr` is a reference to an attribute the call's scope has, that
+ * attribute's expression is what is evaluated (MY.RequireGPUs), else the reference itself (a projection). A
+ * list that is UNDEFINED gives UNDEFINED, or 0 matches; an item that is UNDEFINED gives UNDEFINED, one that is
+ * no ad ERROR. countMatches counts the results that are true (or a non-zero number), never UNDEFINED or ERROR.
+ */
+function evalInEachContext(count: boolean): Builtin {
+  return (args, evaluate, _spend, _context, site) => {
+    if (args.length !== 2) return ERROR;
+    const expr = args[0].kind === 'attr' ? site.deref(args[0]) ?? args[0] : args[0];
+    const list = evaluate(args[1]);
+    if (list.type === 'undefined') return count ? intValue(0) : UNDEFINED;
+    if (list.type !== 'list') return ERROR;
+    const results = list.items.map((item) => {
+      if (item.type === 'ad') return site.evaluateInAd(expr, item.ad);
+      return item.type === 'undefined' ? UNDEFINED : ERROR;
+    });
+    if (!count) return { type: 'list', items: results };
+    return intValue(results.filter((r) => (r.type === 'bool' || r.type === 'int' || r.type === 'real') && isTrue(r)).length);
+  };
+}
+
+const COMPARISONS = new Map<string, StrictBinaryOp>([
+  ['<', '<'], ['<=', '<='], ['!=', '!='], ['==', '=='], ['>', '>'], ['>=', '>='], ['is', '=?='], ['isnt', '=!='],
+]);
+
+/**
+ * anyCompare(op, list, value) / allCompare (fnCall.cpp listCompare): whether `item op value` holds for some / every
+ * item. `op` is one of < <= != == > >= is isnt. An UNDEFINED op or list is UNDEFINED; a comparison that is
+ * UNDEFINED makes allCompare false and ends anyCompare false; one that is ERROR is ERROR.
+ */
+function listCompare(all: boolean): Builtin {
+  return (args, evaluate) => {
+    if (args.length !== 3) return ERROR;
+    const opValue = evaluate(args[0]);
+    if (opValue.type === 'undefined') return UNDEFINED;
+    if (opValue.type !== 'string') return ERROR;
+    const op = COMPARISONS.get(opValue.value);
+    if (op === undefined) return ERROR;
+    const list = evaluate(args[1]);
+    if (list.type === 'undefined') return UNDEFINED;
+    if (list.type !== 'list') return ERROR;
+    const against = evaluate(args[2]);
+    for (const item of list.items) {
+      const result = applyBinary(op, item, against);
+      if (result.type === 'undefined') return boolValue(false);
+      if (result.type !== 'bool') return ERROR;
+      if (result.value !== all) return boolValue(!all);
+    }
+    return boolValue(all);
+  };
+}
+
+/** convertValueToStringValue: a string as it is, any other value its text; UNDEFINED and ERROR do not convert. */
+function convertibleText(v: Value): string | undefined {
+  return v.type === 'undefined' || v.type === 'error' ? undefined : toText(v);
+}
+
+/** versioncmp / versionGT … versionEQ (fnCall.cpp compareVersion): natural_cmp on the two values' text. */
+function compareVersion(result: (order: number) => Value): Builtin {
+  return (args, evaluate) => {
+    if (args.length !== 2) return ERROR;
+    const [left, right] = args.map(evaluate) as [Value, Value];
+    if (left.type === 'undefined' || right.type === 'undefined') return UNDEFINED;
+    const a = convertibleText(left);
+    const b = convertibleText(right);
+    return a === undefined || b === undefined ? ERROR : result(naturalCompare(a, b));
+  };
+}
+
+/** version_in_range(v, min, max) (fnCall.cpp versionInRange): min <= v <= max in natural_cmp's order. */
+const versionInRangeFunction: Builtin = (args, evaluate) => {
+  if (args.length !== 3) return ERROR;
+  const [test, min, max] = args.map(evaluate) as [Value, Value, Value];
+  if (min.type === 'undefined' || max.type === 'undefined') return UNDEFINED;
+  const [t, lo, hi] = [test, min, max].map(convertibleText);
+  if (t === undefined || lo === undefined || hi === undefined) return ERROR;
+  return boolValue(naturalCompare(lo, t) <= 0 && naturalCompare(t, hi) <= 0);
+};
+
+/** C's `%d` of a 32-bit int, and `%02d` of its absolute value. */
+function pad2(n: number): string {
+  return String(Math.abs(n)).padStart(2, '0');
+}
+
+/** interval(seconds) (fnCall.cpp interval): `days+hh:mm:ss`, `h:mm:ss`, `m:ss` or `s`, as int arithmetic gives them. */
+const intervalFunction: Builtin = (args, evaluate) => {
+  if (args.length !== 1) return ERROR;
+  const converted = toInteger(evaluate(args[0]));
+  if (converted === undefined) return ERROR;
+  // IsIntegerValue into a C int.
+  const total = converted | 0;
+  const days = Math.trunc(total / 86400);
+  let rest = total % 86400;
+  const hours = Math.trunc(rest / 3600);
+  rest %= 3600;
+  const minutes = Math.trunc(rest / 60);
+  const seconds = rest % 60;
+  if (days !== 0) return stringValue(`${days}+${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}`);
+  if (hours !== 0) return stringValue(`${hours}:${pad2(minutes)}:${pad2(seconds)}`);
+  if (minutes !== 0) return stringValue(`${minutes}:${pad2(seconds)}`);
+  return stringValue(`${seconds}`);
+};
+
+/** random([max]) (fnCall.cpp random): an int in [0, max) for an int max, a real in [0, max) for a real one (1.0 without). */
+const randomFunction: Builtin = (args, evaluate) => {
+  if (args.length > 1) return ERROR;
+  const max = args.length === 0 ? realValue(1) : evaluate(args[0]);
+  if (max.type === 'int') return max.value <= 0 ? ERROR : intValue(Math.floor(Math.random() * max.value));
+  if (max.type === 'real') return max.value <= 0 ? ERROR : realValue(max.value * Math.random());
+  return ERROR;
+};
+
 const BUILTINS = new Map<string, Builtin>([
   ['time', (args) => (args.length === 0 ? intValue(Math.floor(Date.now() / 1000)) : ERROR)],
   ['ifthenelse', (args, evaluate) => {
@@ -405,43 +722,58 @@ const BUILTINS = new Map<string, Builtin>([
     return x === undefined ? ERROR : realValue(x);
   })],
   ['string', strict(1, 1, ([v]) => stringValue(toText(v)))],
+  ['bool', boolFunction],
   ['floor', rounding(Math.floor)],
+  ['ceil', rounding(Math.ceil)],
   ['ceiling', rounding(Math.ceil)],
-  ['round', rounding(roundHalfAway)],
-  ['abs', strict(1, 1, ([v]) => {
-    if (v.type === 'int') return intValue(Math.abs(v.value));
-    if (v.type === 'real') return realValue(Math.abs(v.value));
-    return ERROR;
-  })],
-  ['pow', strict(2, 2, ([base, exponent]) => {
-    if (base.type === 'int' && exponent.type === 'int' && exponent.value >= 0) {
-      return intValue(base.value ** exponent.value);
-    }
-    const b = toReal(base);
-    const e = toReal(exponent);
-    if (b === undefined || e === undefined || base.type === 'string' || exponent.type === 'string') return ERROR;
-    return realValue(b ** e);
-  })],
+  ['round', rounding(roundHalfEven)],
+  ['quantize', quantizeFunction],
+  ['pow', powFunction],
   ['member', listMember((needle, item) => isTrue(applyBinary('==', needle, item)))],
   ['identicalmember', listMember(isIdentical)],
-  ['stringlistmember', stringListMember(false)],
-  ['stringlistimember', stringListMember(true)],
-  ['stringlistsize', strict(1, 2, ([list, delimiters], spend) => {
+  ['stringlistmember', stringListMember(false, false)],
+  ['stringlistimember', stringListMember(true, false)],
+  ['stringlistsubsetmatch', stringListMember(false, true)],
+  ['stringlistisubsetmatch', stringListMember(true, true)],
+  ['stringlistsum', stringListSummary('sum')],
+  ['stringlistavg', stringListSummary('avg')],
+  ['stringlistmin', stringListSummary('min')],
+  ['stringlistmax', stringListSummary('max')],
+  ['stringlistsintersect', stringListsIntersectFunction],
+  ['stringlistsize', (args, evaluate, spend) => {
+    // compat_classad.cpp stringListSize_func: anything but strings, UNDEFINED too, is ERROR.
+    if (args.length < 1 || args.length > 2) return ERROR;
+    const [list, delimiters] = args.map(evaluate) as [Value, Value | undefined];
     if (list.type !== 'string' || (delimiters !== undefined && delimiters.type !== 'string')) return ERROR;
     if (!spendPerCharacter(spend, list.value)) return ERROR;
     return intValue(splitStringList(list.value, delimiters?.value ?? DEFAULT_LIST_DELIMITERS).length);
-  })],
+  }],
   ['regexp', regexpFunction],
   ['regexps', substitution('')],
   ['replace', substitution('f')],
   ['replaceall', substitution('fg')],
   ['regexpmember', regexpMemberFunction],
-  ['stringlistregexpmember', stringListRegexpMemberFunction],
+  ['stringlist_regexpmember', stringListRegexpMemberFunction],
   ['sum', aggregate('sum')],
   ['avg', aggregate('avg')],
   ['min', aggregate('min')],
   ['max', aggregate('max')],
   ['debug', (args, evaluate) => (args.length === 1 ? evaluate(args[0]) : ERROR)],
+  ['unparse', unparseFunction],
+  ['eval', evalFunction],
+  ['evalineachcontext', evalInEachContext(false)],
+  ['countmatches', evalInEachContext(true)],
+  ['anycompare', listCompare(false)],
+  ['allcompare', listCompare(true)],
+  ['versioncmp', compareVersion(intValue)],
+  ['versionlt', compareVersion((order) => boolValue(order < 0))],
+  ['versionle', compareVersion((order) => boolValue(order <= 0))],
+  ['versiongt', compareVersion((order) => boolValue(order > 0))],
+  ['versionge', compareVersion((order) => boolValue(order >= 0))],
+  ['versioneq', compareVersion((order) => boolValue(order === 0))],
+  ['version_in_range', versionInRangeFunction],
+  ['interval', intervalFunction],
+  ['random', randomFunction],
   ['usermap', userMapFunction],
   ['splitusername', splitAt('user')],
   ['splitslotname', splitAt('slot')],

@@ -1,7 +1,7 @@
 import type { BinaryOp, UnaryOp } from './ast.js';
 import { ERROR, UNDEFINED, boolValue, intValue, realValue, type Value } from './value.js';
 
-type StrictBinaryOp = Exclude<BinaryOp, '&&' | '||'>;
+export type StrictBinaryOp = Exclude<BinaryOp, '&&' | '||'>;
 
 /** HTCondor's IsBooleanValueEquiv: bools, and numbers as non-zero; anything else has no truth value. */
 export function truthValue(v: Value): boolean | undefined {

@@ -23,7 +23,7 @@ export function classAdRegexOptions(letters: string): RegexOptions {
   return { caseless: letters.includes('i'), multiline: letters.includes('m'), dotall: letters.includes('s'), extended: letters.includes('x') };
 }
 
-/** stringListRegexpMember's regexp_str_to_options (compat_classad.cpp): the same letters in either case. */
+/** stringList_regexpMember's regexp_str_to_options (compat_classad.cpp): the same letters in either case. */
 export function stringListRegexOptions(letters: string): RegexOptions {
   return classAdRegexOptions(letters.toLowerCase());
 }
