@@ -383,7 +383,7 @@ export class JobRun {
         ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage }, ...this.executionSpan() });
         return;
       }
-      this.cgroup.prepare(jobLimits(ctx.jobAd, ctx.machineAd, ctx.maxJobPids));
+      this.cgroup.prepare(jobLimits(ctx.machineAd, ctx.maxJobPids));
       fs.writeFileSync(path.join(this.sandbox, '.job.ad'), ctx.jobAd.toText());
       fs.writeFileSync(path.join(this.sandbox, '.machine.ad'), ctx.machineAd.toText());
       await this.openChirp();
@@ -792,7 +792,7 @@ export class JobRun {
       failed({ stage: 'execute', reason: 'Neither DockerImage nor ContainerImage defined in job ad, unable to start job.' });
       return;
     }
-    const memoryMb = Math.floor(jobLimits(ctx.jobAd, ctx.machineAd, ctx.maxJobPids).memoryBytes / (1024 * 1024));
+    const memoryMb = Math.floor(jobLimits(ctx.machineAd, ctx.maxJobPids).memoryBytes / (1024 * 1024));
     const name = containerName(ctx.jobAd, ctx.slotName, process.pid, ctx.startdName);
     const plan = {
       name,
