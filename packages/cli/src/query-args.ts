@@ -8,7 +8,9 @@ import { atoi } from './c-numbers.js';
 
 /** Options shared by condor_q, condor_history and condor_status, spelled as HTCondor's tools spell them. */
 export interface QueryArgs {
-  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run' | 'idle' | 'holdcodes' | 'io' | 'xml' | 'jsonl' | 'printformat';
+  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run' | 'idle' | 'holdcodes' | 'io' | 'xml' | 'jsonl' | 'new' | 'newl' | 'printformat';
+  /** condor_q -long:nosort: each ad's attributes in its own order, not sorted by name. */
+  nosort?: boolean;
   /** -format FMT ATTR, in order (view 'format'). */
   formats: PrintfColumn[];
   attrs: string[];
@@ -60,6 +62,9 @@ export interface QueryArgs {
   /** condor_q -attributes X,Y: the attributes -long and -json show (the query's projection). */
   projection?: string[];
 }
+
+/** The forms condor_q -long writes ads in (CondorClassAdListWriter's: ClassAdFileParseType). */
+const LONG_FORMS: ReadonlySet<QueryArgs['view']> = new Set(['long', 'json', 'jsonl', 'xml', 'new', 'newl']);
 
 /** condor_history -since ARG: a job id (C or C.P), or an expression that is not a literal. */
 function sinceExpression(arg: string): string | undefined {
@@ -296,9 +301,12 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
     } else if (queueViews && isOption(arg, 'schedd-constraint', 5)) {
       // A constraint on the collector's schedd ads, which tinycondor has none of: refused rather than ignored.
       throw new CliError(`condor_q: ${arg} is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names`);
+    } else if (queueViews && isOption(arg, 'jobset', 5)) {
+      // queue.cpp asks the schedd for its job set ads (JOBSET.* submit commands), which tinycondor does not keep.
+      throw new CliError(`condor_q: ${arg} is not supported by tinycondor: it keeps no job set ads`);
     } else if (queueViews && isOption(arg, 'grid', 2)) {
       throw new CliError(`condor_q: ${arg} is not supported by tinycondor: it runs no grid universe jobs`);
-    } else if (queueViews && isOption(arg, 'xml', 3)) {
+    } else if (queueViews && isOption(arg, 'xml', 3) && !arg.includes(':')) {
       if (parsed.view === 'json') throw new CliError('Error: Cannot print as both XML and JSON');
       parsed.view = 'xml';
     } else if (historyScan && (isOption(arg, 'xml', 3) || isOption(arg, 'jsonl', 5) || isOption(arg, 'json', 4))) {
@@ -315,20 +323,19 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       if (file === '!') continue;
       parsed.view = 'printformat';
       parsed.printFormatFile = file;
-    } else if (isOption(arg, 'json', 2)) {
+    } else if (isOption(arg, 'json', 2) && !(queueViews && arg.includes(':'))) {
+      // queue.cpp's -json and -xml take no :FORM (is_dash_arg_prefix): -long:FORM chooses the others.
       if (parsed.view === 'xml') throw new CliError('Error: Cannot print as both XML and JSON');
       parsed.view = 'json';
     } else if (isOption(arg, 'long', 1)) {
-      // -long prints the ads in the form -json or -xml chose (queue.cpp's dash_long_format), or -long:FORM's.
-      if (!queueViews || (parsed.view !== 'json' && parsed.view !== 'xml')) parsed.view = historyScan && historyForms.size > 0 ? parsed.view : 'long';
+      // -long prints the ads in the form -json, -xml or an earlier -long:FORM chose (queue.cpp's dash_long_format).
+      if (!queueViews || !LONG_FORMS.has(parsed.view)) parsed.view = historyScan && historyForms.size > 0 ? parsed.view : 'long';
       const colon = arg.indexOf(':');
       for (const form of !queueViews || colon < 0 ? [] : arg.slice(colon + 1).split(/[\s,]+/).filter((f) => f !== '')) {
-        if (form === 'json' || form === 'xml') parsed.view = form;
-        else if (form === 'long' || form === 'auto') parsed.view = 'long';
-        else if (form === 'jsonl' || form === 'new' || form === 'newl' || form === 'nosort') {
-          throw new CliError(`condor_q: ${arg}: tinycondor writes job ads sorted, in long, JSON or XML form only`);
-        }
-        // Any other word leaves the form as it was (parseAdsFileFormat).
+        if (form === 'nosort') parsed.nosort = true;
+        // parseAdsFileFormat: auto leaves the choice to the writer, which picks long; any other word changes nothing.
+        else if (form === 'auto') parsed.view = 'long';
+        else if (LONG_FORMS.has(form as QueryArgs['view'])) parsed.view = form as QueryArgs['view'];
       }
     }
     else if (isOption(arg, 'totals', 3) || isOption(arg, 'total', 3)) parsed.view = 'totals';
