@@ -307,3 +307,20 @@ t.test('condor_history -xml, -jsonl, -json and -attributes as history.cpp reads 
   t.throws(() => h('-attributes'), { message: 'Error: Argument -attributes must be followed by a list of attributes' });
   t.throws(() => h('-attributes', '-long'), { message: 'Error: Argument -attributes must be followed by a list of attributes' });
 });
+
+t.test('condor_q -autocluster, -group-by, -factory[:opts] and -stream-results, as queue.cpp reads them', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-au').aggregate, q('-autocluster').aggregate, q('-gr').aggregate, q('-group-by').aggregate], ['autocluster', 'autocluster', 'group-by', 'group-by'], '-au and -gr come before -autoformat and -grid');
+  t.equal(q('-autof', 'Owner').view, 'af');
+  t.same([q('-fact').factory, q('-factory:c').factory, q('-factory:late_materialize').factory, q('-factory:c,l').factory], [3, 1, 2, 3]);
+  t.throws(() => q('-factory:x'), { message: 'Error: unknown option x for -factory' });
+  t.throws(() => q('-fac'), /unrecognized argument -fac/);
+  t.throws(() => q('-autocluster', '-batch'), { message: 'Error: -batch conflicts with -autocluster' });
+  t.throws(() => q('-batch', '-group-by'), { message: 'Error: -batch conflicts with -group-by' });
+  t.equal(q('-group-by', '-batch', '-nobatch').aggregate, 'group-by', '-nobatch takes -batch back');
+  t.equal(q('-autocluster', '-batch', '-long').aggregate, 'autocluster', '-long prints ads, no batches');
+  t.equal(q('-st').streamResults, true);
+  t.throws(() => q('-dag', '-stream-results'), /^-stream-results and -dag or -batch are incompatible\n/);
+  t.throws(() => q('-stream-results', '-dag'), /^-stream-results and -dag are incompatible\n/);
+  t.throws(() => q('-stream-results', '-batch'), /^-stream-results and -batch are incompatible\n/);
+});

@@ -61,6 +61,12 @@ export interface QueryArgs {
   printFormatFile?: string;
   /** condor_q -attributes X,Y: the attributes -long and -json show (the query's projection). */
   projection?: string[];
+  /** condor_q -autocluster (the schedd's autoclusters) or -group-by (groups by the projection's attributes). */
+  aggregate?: 'autocluster' | 'group-by';
+  /** condor_q -factory[:clusters_only,late_materialize]: dash_factory's bits (1: cluster ads only, 2: factories only). */
+  factory?: number;
+  /** condor_q -stream-results: each job printed as it is fetched. */
+  streamResults?: boolean;
 }
 
 /** The forms condor_q -long writes ads in (CondorClassAdListWriter's: ClassAdFileParseType). */
@@ -183,8 +189,25 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
         parsed.wideWidth = atoi(arg.slice(colon + 1));
         parsed.wide = false;
       }
-    } else if (queueViews && isOption(arg, 'dag', 2)) parsed.dag = true;
-    else if (isOption(arg, 'format', 1)) {
+    } else if (queueViews && isOption(arg, 'dag', 2)) {
+      if (parsed.streamResults) throw new CliError(`-stream-results and -dag are incompatible\n${usage}`);
+      parsed.dag = true;
+    } else if (queueViews && isOption(arg, 'autocluster', 2)) parsed.aggregate = 'autocluster';
+    else if (queueViews && isOption(arg, 'group-by', 2)) parsed.aggregate = 'group-by';
+    else if (queueViews && isOption(arg, 'factory', 4)) {
+      let bits = 0;
+      const colon = arg.indexOf(':');
+      for (const opt of colon < 0 ? [] : arg.slice(colon + 1).split(',').filter((o) => o !== '')) {
+        if ('clusters_only'.startsWith(opt)) bits |= 1;
+        else if ('late_materialize'.startsWith(opt)) bits |= 2;
+        else throw new CliError(`Error: unknown option ${opt} for -factory`);
+      }
+      // Neither named: cluster ads of factories only.
+      parsed.factory = bits === 0 ? 3 : bits;
+    } else if (queueViews && isOption(arg, 'stream-results', 2)) {
+      if (parsed.dag || table === 'progress') throw new CliError(`-stream-results and -dag or -batch are incompatible\n${usage}`);
+      parsed.streamResults = true;
+    } else if (isOption(arg, 'format', 1)) {
       const format = args[++i];
       const attr = args[++i];
       if (format === undefined || attr === undefined) {
@@ -202,6 +225,7 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       batchSpecified = false;
       if (table === 'progress') table = undefined;
     } else if (queueViews && (isOption(arg, 'batch', 2) || isOption(arg, 'progress', 3))) {
+      if (parsed.streamResults) throw new CliError(`-stream-results and -batch are incompatible\n${usage}`);
       batchSpecified = true;
       if (!custom()) table = 'progress';
       const colon = arg.indexOf(':');
@@ -352,6 +376,7 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
     else throw new CliError(`Error: unknown option ${arg}\n${usage}`);
   }
   if (queueViews && batchSpecified && (parsed.view === 'af' || parsed.view === 'format')) throw new CliError('Error: -batch conflicts with -format and -af');
+  if (queueViews && batchSpecified && parsed.aggregate !== undefined && !LONG_FORMS.has(parsed.view)) throw new CliError(`Error: -batch conflicts with -${parsed.aggregate}`);
   if (queueViews && !custom()) {
     parsed.view = table === 'io' ? 'io' : table === 'progress' ? 'batch' : shown ?? (batchSpecified === false ? 'nobatch' : 'default');
   }
