@@ -32,4 +32,13 @@ t.test('groups of jobs by their attributes', async (t) => {
   t.equal((await pool.run('condor_q', ['-autocluster', '-af', 'AutoClusterId', 'JobCount', '-constraint', 'RequestMemory == 2000'])).stdout, '2 2\n', 'the constraint selects autoclusters');
   t.match((await pool.run('condor_q', ['-autocluster', '-batch'])).stderr, /^Error: -batch conflicts with -autocluster\n/);
   t.match((await pool.run('condor_q', ['-group-by'])).stderr, /-group-by is supported by tinycondor with -af/);
+
+  // -stream-results prints each ad as it comes: the same text where nothing is sized to all the jobs.
+  for (const view of [['-af', 'ClusterId', 'ProcId'], ['-long:jsonl'], ['-totals'], ['-format', '%d\n', 'ProcId']]) {
+    const streamed = await pool.run('condor_q', ['-stream-results', ...view]);
+    t.same([streamed.code, streamed.stdout], [0, (await pool.run('condor_q', view)).stdout], view.join(' '));
+  }
+  const refused = await pool.run('condor_q', ['-stream-results', '-nobatch']);
+  t.same([refused.code, refused.stderr], [1, 'condor_q: -stream-results with the nobatch view is not supported by tinycondor (its columns are sized to all the jobs)\n']);
+  t.match((await pool.run('condor_q', ['-factory'])).stderr, /^condor_q: -factory is not supported by tinycondor/);
 });

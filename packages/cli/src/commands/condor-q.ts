@@ -38,7 +38,7 @@ import { condorVersionText } from './condor-version.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-jobads <file> | -userlog <file>] [-autocluster | -group-by] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-jobads <file> | -userlog <file>] [-autocluster | -group-by] [-stream-results] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze | -better-analyze [-machine <name>] [-mconstraint <expr>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
   'Usage: condor_history [-file <file> | -userlog <file>] [-epochs[:d] | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -jsonl | -xml | -long] [-attributes <attr,...>] [-wide[:<width>]] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
@@ -211,7 +211,10 @@ export const condorQ: Command = async (args, io) => {
   }
   for (const warning of query.warnings) io.stderr(`${warning}\n`);
   if (query.factory !== undefined) throw new CliError('condor_q: -factory is not supported by tinycondor');
-  if (query.streamResults) throw new CliError('condor_q: -stream-results is not supported by tinycondor');
+  // -better-analyze prints its analysis, streamed or not (show_schedd_queue).
+  if (query.streamResults && !analyze.analyze && !streamedAsFetched(query)) {
+    throw new CliError(`condor_q: -stream-results with the ${query.view === 'af' ? '-af:h' : query.view} view is not supported by tinycondor (its columns are sized to all the jobs)`);
+  }
   const printFormat = query.printFormatFile === undefined ? undefined : readPrintFormat(query.printFormatFile, io);
   if (printFormat?.where !== undefined) query.constraints.push(printFormat.where);
   const fromFile = query.jobadsFile !== undefined || query.userlogFile !== undefined;
@@ -293,6 +296,17 @@ async function aggregateQueue(io: CommandIo, query: QueryArgs, printFormat: Prin
   const viewOpts = { allUsers: true, allUsersTotals: countJobs([]), fit: rowFit(query.wide, query.wideWidth, io.stdoutColumns?.()), context: evalContext };
   // The group ads hold only the attributes grouped by: append_long_ad projects none of them out.
   return format !== undefined ? formatPrintFormat(format, groups, context, viewOpts) : commonView(query, groups, evalContext)!;
+}
+
+/**
+ * condor_q -stream-results (streaming_print_job): each ad printed as it comes, the header before the first.
+ * The job-id order is the schedd's, so the ad forms, -af without headings, -format and -totals print what
+ * they print unstreamed; the tables (and -af:h) would keep the header's column widths, which tinycondor's
+ * tables do not do.
+ */
+function streamedAsFetched(query: QueryArgs): boolean {
+  if (query.view === 'af') return !query.af.headings;
+  return ['format', 'totals', 'long', 'json', 'jsonl', 'xml', 'new', 'newl'].includes(query.view);
 }
 
 /** The views of group ads besides -autocluster's table: those that show any ad. */
