@@ -29,6 +29,18 @@ t.test('condor_q -jobads', async (t) => {
   t.match(table.stdout, /\nTotal for query: 3 jobs; 0 completed, 0 removed, 1 idle, 1 running, 1 held, 0 suspended {7}\n\n$/, 'no per-user totals');
 });
 
+t.test('condor_q -long:FORM: CondorClassAdListWriter\'s forms (jsonl, new, newl) and nosort', async (t) => {
+  const file = path.join(dir, 'forms.ads');
+  fs.writeFileSync(file, `${job(1, 0, 1)}\nLoad = 0.5\n\n${job(1, 1, 5)}\nLoad = 0.5\n`);
+  const run = async (...args: string[]) => (await runCommand('condor_q', ['-jobads', file, ...args, '-attributes', 'ProcId,Load,JobStatus'], env, dir)).stdout;
+  t.equal(await run('-long:jsonl'), '{"JobStatus": 1,"Load": 0.5,"ProcId": 0}\n{"JobStatus": 5,"Load": 0.5,"ProcId": 1}\n');
+  t.equal(await run('-long:new'), '{\n[ JobStatus = 1; Load = 5.000000000000000E-01; ProcId = 0 ]\n,\n[ JobStatus = 5; Load = 5.000000000000000E-01; ProcId = 1 ]\n}\n');
+  t.equal(await run('-l:newl'), '[ JobStatus = 1; Load = 5.000000000000000E-01; ProcId = 0 ]\n[ JobStatus = 5; Load = 5.000000000000000E-01; ProcId = 1 ]\n');
+  t.equal(await run('-long:nosort', '1.1'), 'ProcId = 1\nJobStatus = 5\nLoad = 0.5\n\n', 'the ad\'s own order');
+  const refused = await runCommand('condor_q', ['-jobads', file, '-jobset'], env, dir);
+  t.same([refused.code, refused.stderr], [1, 'condor_q: -jobset is not supported by tinycondor: it keeps no job set ads\n']);
+});
+
 t.test('condor_history -file', async (t) => {
   const file = path.join(dir, 'history');
   const banner = (cluster: number) => `*** ProcId = 0 ClusterId = ${cluster} Owner = "${me}" CompletionDate = 1796630100`;

@@ -246,7 +246,16 @@ t.test('condor_q -xml, and -long in the form -xml or -json chose', async (t) => 
   t.throws(() => q('-xml', '-json'), { message: 'Error: Cannot print as both XML and JSON' });
   t.throws(() => q('-xm'), /unrecognized argument -xm/, '-xml needs its three letters');
   t.same([q('-long:json').view, q('-json', '-l:xml').view, q('-xml', '-long:long').view, q('-l:other').view], ['json', 'xml', 'long', 'long'], '-long:FORM');
-  t.throws(() => q('-long:nosort'), { message: 'condor_q: -long:nosort: tinycondor writes job ads sorted, in long, JSON or XML form only' });
+  t.same([q('-long:jsonl').view, q('-l:new').view, q('-l:newl').view, q('-long:new', '-long').view, q('-xml', '-l:auto').view], ['jsonl', 'new', 'newl', 'new', 'long'], '-long:FORM, parseAdsFileFormat\'s words');
+  t.same([q('-long:nosort').nosort, q('-long:nosort,json').view, q('-l:jsonl', '-xml').view, q('-l:new', '-json').view], [true, 'json', 'xml', 'json']);
+  t.throws(() => q('-l:json', '-xml'), { message: 'Error: Cannot print as both XML and JSON' }, 'the form, not the option, conflicts');
+  t.throws(() => q('-l:xml', '-json'), { message: 'Error: Cannot print as both XML and JSON' });
+  t.throws(() => q('-json:x'), /unrecognized argument -json:x/, '-json and -xml take no :FORM (is_dash_arg_prefix)');
+  t.throws(() => q('-xml:new'), /unrecognized argument -xml:new/);
+  t.throws(() => q('-jsonl'), /unrecognized argument -jsonl/, 'condor_q has no -jsonl (condor_history does)');
+  t.throws(() => q('-jobse'), { message: 'condor_q: -jobse is not supported by tinycondor: it keeps no job set ads' });
+  t.throws(() => q('-jobs'), /unrecognized argument -jobs/, '-jobset needs five letters');
+  t.throws(() => q('-jobsets'), /unrecognized argument -jobsets/);
 });
 
 t.test('condor_q -print-format FILE, and -pr ! (no default print-format files)', async (t) => {
@@ -297,4 +306,21 @@ t.test('condor_history -xml, -jsonl, -json and -attributes as history.cpp reads 
   t.same(h('-attributes', 'Owner,ClusterId').projection, ['Owner', 'ClusterId']);
   t.throws(() => h('-attributes'), { message: 'Error: Argument -attributes must be followed by a list of attributes' });
   t.throws(() => h('-attributes', '-long'), { message: 'Error: Argument -attributes must be followed by a list of attributes' });
+});
+
+t.test('condor_q -autocluster, -group-by, -factory[:opts] and -stream-results, as queue.cpp reads them', async (t) => {
+  const q = (...args: string[]) => parseQueryArgs(args, USAGE, { queueViews: true });
+  t.same([q('-au').aggregate, q('-autocluster').aggregate, q('-gr').aggregate, q('-group-by').aggregate], ['autocluster', 'autocluster', 'group-by', 'group-by'], '-au and -gr come before -autoformat and -grid');
+  t.equal(q('-autof', 'Owner').view, 'af');
+  t.same([q('-fact').factory, q('-factory:c').factory, q('-factory:late_materialize').factory, q('-factory:c,l').factory], [3, 1, 2, 3]);
+  t.throws(() => q('-factory:x'), { message: 'Error: unknown option x for -factory' });
+  t.throws(() => q('-fac'), /unrecognized argument -fac/);
+  t.throws(() => q('-autocluster', '-batch'), { message: 'Error: -batch conflicts with -autocluster' });
+  t.throws(() => q('-batch', '-group-by'), { message: 'Error: -batch conflicts with -group-by' });
+  t.equal(q('-group-by', '-batch', '-nobatch').aggregate, 'group-by', '-nobatch takes -batch back');
+  t.equal(q('-autocluster', '-batch', '-long').aggregate, 'autocluster', '-long prints ads, no batches');
+  t.equal(q('-st').streamResults, true);
+  t.throws(() => q('-dag', '-stream-results'), /^-stream-results and -dag or -batch are incompatible\n/);
+  t.throws(() => q('-stream-results', '-dag'), /^-stream-results and -dag are incompatible\n/);
+  t.throws(() => q('-stream-results', '-batch'), /^-stream-results and -batch are incompatible\n/);
 });

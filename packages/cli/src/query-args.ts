@@ -8,7 +8,9 @@ import { atoi } from './c-numbers.js';
 
 /** Options shared by condor_q, condor_history and condor_status, spelled as HTCondor's tools spell them. */
 export interface QueryArgs {
-  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run' | 'idle' | 'holdcodes' | 'io' | 'xml' | 'jsonl' | 'printformat';
+  view: 'default' | 'nobatch' | 'batch' | 'af' | 'format' | 'json' | 'long' | 'totals' | 'hold' | 'run' | 'idle' | 'holdcodes' | 'io' | 'xml' | 'jsonl' | 'new' | 'newl' | 'printformat';
+  /** condor_q -long:nosort: each ad's attributes in its own order, not sorted by name. */
+  nosort?: boolean;
   /** -format FMT ATTR, in order (view 'format'). */
   formats: PrintfColumn[];
   attrs: string[];
@@ -59,7 +61,16 @@ export interface QueryArgs {
   printFormatFile?: string;
   /** condor_q -attributes X,Y: the attributes -long and -json show (the query's projection). */
   projection?: string[];
+  /** condor_q -autocluster (the schedd's autoclusters) or -group-by (groups by the projection's attributes). */
+  aggregate?: 'autocluster' | 'group-by';
+  /** condor_q -factory[:clusters_only,late_materialize]: dash_factory's bits (1: cluster ads only, 2: factories only). */
+  factory?: number;
+  /** condor_q -stream-results: each job printed as it is fetched. */
+  streamResults?: boolean;
 }
+
+/** The forms condor_q -long writes ads in (CondorClassAdListWriter's: ClassAdFileParseType). */
+const LONG_FORMS: ReadonlySet<QueryArgs['view']> = new Set(['long', 'json', 'jsonl', 'xml', 'new', 'newl']);
 
 /** condor_history -since ARG: a job id (C or C.P), or an expression that is not a literal. */
 function sinceExpression(arg: string): string | undefined {
@@ -178,8 +189,25 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
         parsed.wideWidth = atoi(arg.slice(colon + 1));
         parsed.wide = false;
       }
-    } else if (queueViews && isOption(arg, 'dag', 2)) parsed.dag = true;
-    else if (isOption(arg, 'format', 1)) {
+    } else if (queueViews && isOption(arg, 'dag', 2)) {
+      if (parsed.streamResults) throw new CliError(`-stream-results and -dag are incompatible\n${usage}`);
+      parsed.dag = true;
+    } else if (queueViews && isOption(arg, 'autocluster', 2)) parsed.aggregate = 'autocluster';
+    else if (queueViews && isOption(arg, 'group-by', 2)) parsed.aggregate = 'group-by';
+    else if (queueViews && isOption(arg, 'factory', 4)) {
+      let bits = 0;
+      const colon = arg.indexOf(':');
+      for (const opt of colon < 0 ? [] : arg.slice(colon + 1).split(',').filter((o) => o !== '')) {
+        if ('clusters_only'.startsWith(opt)) bits |= 1;
+        else if ('late_materialize'.startsWith(opt)) bits |= 2;
+        else throw new CliError(`Error: unknown option ${opt} for -factory`);
+      }
+      // Neither named: cluster ads of factories only.
+      parsed.factory = bits === 0 ? 3 : bits;
+    } else if (queueViews && isOption(arg, 'stream-results', 2)) {
+      if (parsed.dag || table === 'progress') throw new CliError(`-stream-results and -dag or -batch are incompatible\n${usage}`);
+      parsed.streamResults = true;
+    } else if (isOption(arg, 'format', 1)) {
       const format = args[++i];
       const attr = args[++i];
       if (format === undefined || attr === undefined) {
@@ -197,6 +225,7 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       batchSpecified = false;
       if (table === 'progress') table = undefined;
     } else if (queueViews && (isOption(arg, 'batch', 2) || isOption(arg, 'progress', 3))) {
+      if (parsed.streamResults) throw new CliError(`-stream-results and -batch are incompatible\n${usage}`);
       batchSpecified = true;
       if (!custom()) table = 'progress';
       const colon = arg.indexOf(':');
@@ -296,9 +325,12 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
     } else if (queueViews && isOption(arg, 'schedd-constraint', 5)) {
       // A constraint on the collector's schedd ads, which tinycondor has none of: refused rather than ignored.
       throw new CliError(`condor_q: ${arg} is not supported by tinycondor: it has one schedd, the one CONDOR_CONFIG names`);
+    } else if (queueViews && isOption(arg, 'jobset', 5)) {
+      // queue.cpp asks the schedd for its job set ads (JOBSET.* submit commands), which tinycondor does not keep.
+      throw new CliError(`condor_q: ${arg} is not supported by tinycondor: it keeps no job set ads`);
     } else if (queueViews && isOption(arg, 'grid', 2)) {
       throw new CliError(`condor_q: ${arg} is not supported by tinycondor: it runs no grid universe jobs`);
-    } else if (queueViews && isOption(arg, 'xml', 3)) {
+    } else if (queueViews && isOption(arg, 'xml', 3) && !arg.includes(':')) {
       if (parsed.view === 'json') throw new CliError('Error: Cannot print as both XML and JSON');
       parsed.view = 'xml';
     } else if (historyScan && (isOption(arg, 'xml', 3) || isOption(arg, 'jsonl', 5) || isOption(arg, 'json', 4))) {
@@ -315,20 +347,19 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       if (file === '!') continue;
       parsed.view = 'printformat';
       parsed.printFormatFile = file;
-    } else if (isOption(arg, 'json', 2)) {
+    } else if (isOption(arg, 'json', 2) && !(queueViews && arg.includes(':'))) {
+      // queue.cpp's -json and -xml take no :FORM (is_dash_arg_prefix): -long:FORM chooses the others.
       if (parsed.view === 'xml') throw new CliError('Error: Cannot print as both XML and JSON');
       parsed.view = 'json';
     } else if (isOption(arg, 'long', 1)) {
-      // -long prints the ads in the form -json or -xml chose (queue.cpp's dash_long_format), or -long:FORM's.
-      if (!queueViews || (parsed.view !== 'json' && parsed.view !== 'xml')) parsed.view = historyScan && historyForms.size > 0 ? parsed.view : 'long';
+      // -long prints the ads in the form -json, -xml or an earlier -long:FORM chose (queue.cpp's dash_long_format).
+      if (!queueViews || !LONG_FORMS.has(parsed.view)) parsed.view = historyScan && historyForms.size > 0 ? parsed.view : 'long';
       const colon = arg.indexOf(':');
       for (const form of !queueViews || colon < 0 ? [] : arg.slice(colon + 1).split(/[\s,]+/).filter((f) => f !== '')) {
-        if (form === 'json' || form === 'xml') parsed.view = form;
-        else if (form === 'long' || form === 'auto') parsed.view = 'long';
-        else if (form === 'jsonl' || form === 'new' || form === 'newl' || form === 'nosort') {
-          throw new CliError(`condor_q: ${arg}: tinycondor writes job ads sorted, in long, JSON or XML form only`);
-        }
-        // Any other word leaves the form as it was (parseAdsFileFormat).
+        if (form === 'nosort') parsed.nosort = true;
+        // parseAdsFileFormat: auto leaves the choice to the writer, which picks long; any other word changes nothing.
+        else if (form === 'auto') parsed.view = 'long';
+        else if (LONG_FORMS.has(form as QueryArgs['view'])) parsed.view = form as QueryArgs['view'];
       }
     }
     else if (isOption(arg, 'totals', 3) || isOption(arg, 'total', 3)) parsed.view = 'totals';
@@ -345,6 +376,7 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
     else throw new CliError(`Error: unknown option ${arg}\n${usage}`);
   }
   if (queueViews && batchSpecified && (parsed.view === 'af' || parsed.view === 'format')) throw new CliError('Error: -batch conflicts with -format and -af');
+  if (queueViews && batchSpecified && parsed.aggregate !== undefined && !LONG_FORMS.has(parsed.view)) throw new CliError(`Error: -batch conflicts with -${parsed.aggregate}`);
   if (queueViews && !custom()) {
     parsed.view = table === 'io' ? 'io' : table === 'progress' ? 'batch' : shown ?? (batchSpecified === false ? 'nobatch' : 'default');
   }

@@ -35,11 +35,12 @@ import { formatQueueHoldCodes, formatQueueIdle, formatQueueIo } from '../format/
 import { formatPrintFormat, parsePrintFormat, type PrintFormat } from '../format/print-format.js';
 import { buildConstraint, parseQueryArgs, scanCountedConstraint, scanLimitOf, type QueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
+import { aggregateJobs, projectionOf, significantAttrs } from '../job-aggregation.js';
 import { condorVersionText } from './condor-version.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-jobads <file> | -userlog <file>] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze[:summary,reverse] | -better-analyze[:summary,reverse] | -reverse-analyze [-machine <name>] [-mconstraint <expr>] [-slotads <file>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-jobads <file> | -userlog <file>] [-autocluster | -group-by] [-stream-results] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze[:summary,reverse] | -better-analyze[:summary,reverse] | -reverse-analyze [-machine <name>] [-mconstraint <expr>] [-slotads <file>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
   'Usage: condor_history [-file <file> | -userlog <file>] [-epochs[:d] | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -jsonl | -xml | -long] [-attributes <attr,...>] [-wide[:<width>]] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
 
@@ -225,6 +226,11 @@ export const condorQ: Command = async (args, io) => {
     return 0;
   }
   for (const warning of query.warnings) io.stderr(`${warning}\n`);
+  if (query.factory !== undefined) throw new CliError('condor_q: -factory is not supported by tinycondor');
+  // -better-analyze prints its analysis, streamed or not (show_schedd_queue).
+  if (query.streamResults && !analyze.analyze && !streamedAsFetched(query)) {
+    throw new CliError(`condor_q: -stream-results with the ${query.view === 'af' ? '-af:h' : query.view} view is not supported by tinycondor (its columns are sized to all the jobs)`);
+  }
   const printFormat = query.printFormatFile === undefined ? undefined : readPrintFormat(query.printFormatFile, io);
   if (printFormat?.where !== undefined) query.constraints.push(printFormat.where);
   const fromFile = query.jobadsFile !== undefined || query.userlogFile !== undefined;
@@ -250,6 +256,11 @@ export const condorQ: Command = async (args, io) => {
     io.stderr('Error: Collector has no record of schedd/submitter\n');
     return 1;
   }
+  if (query.aggregate !== undefined) {
+    if (fromFile) throw new CliError(`condor_q: -${query.aggregate} with -jobads or -userlog is not supported by tinycondor`);
+    io.stdout(await aggregateQueue(io, query, printFormat));
+    return 0;
+  }
   const { ads, context } = await fetchAds(io, 'jobs', query, query.dag || batch);
   // Like HTCondor since 8.6: only your own jobs unless -allusers, or ids/owners/submitters were named. A
   // file's jobs are all shown (show_file_queue asks no schedd for "my jobs").
@@ -268,6 +279,66 @@ export const condorQ: Command = async (args, io) => {
   }
   return 0;
 };
+
+/**
+ * condor_q -autocluster and -group-by (show_schedd_queue with fetch_DefaultAutoCluster or fetch_GroupBy): one
+ * ad per group of jobs with the same significant attributes, from every user's jobs. -group-by groups the jobs
+ * the query selects by the attributes shown; -autocluster groups all jobs by the default autocluster's
+ * attributes. The query's constraint then selects the group ads too, and -limit counts groups. -autocluster
+ * shows them in its own table (autoclusterNormal_PrintFormat), or as -af, -format, -long... show them.
+ */
+async function aggregateQueue(io: CommandIo, query: QueryArgs, printFormat: PrintFormat | undefined): Promise<string> {
+  const table = query.view === 'default' || query.view === 'nobatch';
+  if (!table && !GROUP_VIEWS.has(query.view)) {
+    throw new CliError(`condor_q: -${query.aggregate} with the ${query.view} view is not supported by tinycondor`);
+  }
+  if (table && query.aggregate === 'group-by') throw new CliError('condor_q: -group-by is supported by tinycondor with -af, -format, -print-format or -long (the groups\' attributes) only');
+  const autocluster = query.aggregate === 'autocluster';
+  const everyone = { ...query, allUsers: true, limit: undefined };
+  const { ads, context } = await fetchAds(io, 'jobs', autocluster ? { ...everyone, constraints: [], jobs: [], owners: [], submitters: [] } : everyone);
+  const constraintText = buildConstraint(query);
+  const pool = loadPoolConfig(io.env, io.stderr);
+  const sigAttrs = autocluster
+    ? significantAttrs(pool.value('SIGNIFICANT_ATTRIBUTES'), (await connectSchedd(pool).status()).ads.map((stored) => ClassAd.fromJSON(stored)))
+    : projectionOf([...query.attrs, ...query.formats.map((f) => f.attr), ...(printFormat?.columns.map((c) => c.expr) ?? [])], query.projection ?? []);
+  const evalContext = toolEvalContext('TOOL', io);
+  const groups = aggregateJobs(ads, sigAttrs, {
+    idAttr: autocluster ? 'AutoClusterId' : 'Id',
+    constraint: constraintText === undefined ? undefined : parseExpr(constraintText),
+    limit: query.limit,
+    context: evalContext,
+  });
+  const format = printFormat ?? (table ? parsePrintFormat(AUTOCLUSTER_PRINT_FORMAT).format : undefined);
+  const viewOpts = { allUsers: true, allUsersTotals: countJobs([]), fit: rowFit(query.wide, query.wideWidth, io.stdoutColumns?.()), context: evalContext };
+  // The group ads hold only the attributes grouped by: append_long_ad projects none of them out.
+  return format !== undefined ? formatPrintFormat(format, groups, context, viewOpts) : commonView(query, groups, evalContext)!;
+}
+
+/**
+ * condor_q -stream-results (streaming_print_job): each ad printed as it comes, the header before the first.
+ * The job-id order is the schedd's, so the ad forms, -af without headings, -format and -totals print what
+ * they print unstreamed; the tables (and -af:h) would keep the header's column widths, which tinycondor's
+ * tables do not do.
+ */
+function streamedAsFetched(query: QueryArgs): boolean {
+  if (query.view === 'af') return !query.af.headings;
+  return ['format', 'totals', 'long', 'json', 'jsonl', 'xml', 'new', 'newl'].includes(query.view);
+}
+
+/** The views of group ads besides -autocluster's table: those that show any ad. */
+const GROUP_VIEWS: ReadonlySet<QueryArgs['view']> = new Set(['af', 'format', 'printformat', 'long', 'json', 'jsonl', 'xml', 'new', 'newl']);
+
+/** queue.cpp's autoclusterNormal_PrintFormat. */
+const AUTOCLUSTER_PRINT_FORMAT = `SELECT
+   AutoClusterId AS '   ID'    WIDTH 5 PRINTF %5d
+   JobCount      AS COUNT      WIDTH 5 PRINTF %5d
+   JobUniverse   AS UNIVERSE   WIDTH -8 PRINTAS JOB_UNIVERSE OR ??
+   RequestCPUs   AS CPUS       WIDTH 4 PRINTF %4d OR ??
+   RequestMemory AS MEMORY     WIDTH 6 PRINTF %6d OR ??
+   RequestDisk   AS '    DISK' WIDTH 8 PRINTF %8d OR ??
+   Requirements  AS REQUIREMENTS PRINTF %r
+SUMMARY NONE
+`;
 
 /** set_print_mask_from_stream: the file (`-`: stdin) parsed, its messages on stderr as HTCondor prints them. */
 function readPrintFormat(file: string, io: CommandIo): PrintFormat {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { formatJson } from './json.js';
+import { formatJson, formatJsonLines } from './json.js';
 import { jobAd } from './test-ads.js';
 
 t.test('a JSON array, ads separated by a comma line, attributes sorted', async (t) => {
@@ -35,4 +35,11 @@ t.test('lists and expressions stay valid JSON', async (t) => {
 
 t.test('no ads, no output', async (t) => {
   t.equal(formatJson([]), '');
+});
+
+t.test('an ad with no attributes is left out (appendAd writes nothing for it); -long:nosort keeps the ad\'s order', async (t) => {
+  t.equal(formatJson([jobAd({})]), '');
+  t.equal(formatJson([jobAd({ b: 1, A: 2 })], false), '[\n{\n  "b": 1,\n  "A": 2\n}\n]\n');
+  t.equal(formatJsonLines([jobAd({}), jobAd({ b: 1, A: 2 })]), '{"A": 2,"b": 1}\n');
+  t.equal(formatJsonLines([jobAd({ b: 1, A: 2 })], false), '{"b": 1,"A": 2}\n');
 });

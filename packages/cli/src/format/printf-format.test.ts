@@ -36,3 +36,10 @@ t.test('a format without a conversion is written as it is', async (t) => {
   t.equal(render('-- %%', 'Owner'), '-- %%');
   t.equal(collapseEscapes('a\\tb\\x41\\101\\\\'), 'a\tbAA\\');
 });
+
+t.test('%r: the expression unparsed', async (t) => {
+  const raw = new ClassAd().set('Memory', 10);
+  raw.setExpr('Requirements', 'Memory > 5');
+  t.equal(renderPrintfColumn(raw, { format: '[%r]', attr: 'Requirements' }), '[Memory > 5]');
+  t.equal(renderPrintfColumn(raw, { format: '%r', attr: 'Missing' }), '');
+});

@@ -66,6 +66,10 @@ export function renderPrintfColumn(ad: ClassAd, column: PrintfColumn, context?: 
     const shown: Value = value.type === 'string' ? { type: 'string', value: rename(value.value) } : value;
     return stringConversion(format, match, letter === 'v' && shown.type === 'string' ? shown.value : unparseValue(shown));
   }
+  if (letter === 'r' || letter === 'R') {
+    // %r: the expression unparsed, unevaluated (PFT_RAW); nothing for an attribute the ad lacks.
+    return own === undefined && expr.kind === 'attr' ? '' : stringConversion(format, match, unparse(expr));
+  }
   // Any other conversion is not one parsePrintfFormat accepts: the format is printed as it is.
   return format;
 }

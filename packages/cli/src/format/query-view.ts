@@ -3,7 +3,7 @@ import type { ClassAd, EvalContext } from '@tinycondor/shared/classad/index';
 import type { QueryArgs } from '../query-args.js';
 import { formatAutoFormat, type RenameCell } from './autoformat.js';
 import { formatJson, formatJsonLines } from './json.js';
-import { formatLong } from './long.js';
+import { formatLong, formatNewSyntax } from './long.js';
 import { formatXml } from './xml.js';
 import { renderPrintfColumn } from './printf-format.js';
 import { dagNodeCell, dagOrder, linkRows } from './queue-rows.js';
@@ -29,7 +29,9 @@ function dagRows(ads: ClassAd[]): { ads: ClassAd[]; rename: RenameCell } {
  * -af, -format, -json, -xml and -long of the ads, expressions evaluated with `context` (the tool's userMap() maps);
  * undefined for the tool's own views. `dag`: condor_q -dag, which nests the -af and -format rows.
  */
-export function commonView(query: Pick<QueryArgs, 'view' | 'attrs' | 'af' | 'formats'>, ads: ClassAd[], context?: EvalContext, dag = false): string | undefined {
+export function commonView(query: Pick<QueryArgs, 'view' | 'attrs' | 'af' | 'formats' | 'nosort' | 'projection'>, ads: ClassAd[], context?: EvalContext, dag = false): string | undefined {
+  // -long:nosort: each ad's own order; a projection still sorts all forms but long (append_long_ad, sGetAdAttrs).
+  const sorted = query.nosort !== true || (query.projection !== undefined && query.view !== 'long');
   switch (query.view) {
     case 'af': {
       if (!dag) return formatAutoFormat(ads, query.attrs, query.af, context);
@@ -42,13 +44,16 @@ export function commonView(query: Pick<QueryArgs, 'view' | 'attrs' | 'af' | 'for
       return rows.ads.map((ad, i) => query.formats.map((column, c) => renderPrintfColumn(ad, column, context, (text) => rows.rename(i, c, text))).join('')).join('');
     }
     case 'json':
-      return formatJson(ads);
+      return formatJson(ads, sorted);
     case 'long':
-      return formatLong(ads);
+      return formatLong(ads, sorted);
     case 'xml':
-      return formatXml(ads);
+      return formatXml(ads, sorted);
     case 'jsonl':
-      return formatJsonLines(ads);
+      return formatJsonLines(ads, sorted);
+    case 'new':
+    case 'newl':
+      return formatNewSyntax(ads, query.view === 'newl', sorted);
     default:
       return undefined;
   }

@@ -4,7 +4,7 @@
 import { unparse, type Expr, type ScalarValue } from '@tinycondor/shared/classad/index';
 import { escapeXmlString, formatXmlReal } from '@tinycondor/shared/eventlog/index';
 import type { ClassAd } from './classad.js';
-import { compareAttrNames } from './text.js';
+import { attrOrder } from './long.js';
 
 const HEADER = '<?xml version="1.0"?>\n<!DOCTYPE classads SYSTEM "classads.dtd">\n<classads>\n';
 const FOOTER = '</classads>\n';
@@ -49,9 +49,9 @@ function unparseAttrs(attrs: Array<[string, Expr]>, indent: number): string {
   return indent === 0 ? `${out}\n` : out;
 }
 
-export function formatXml(ads: ClassAd[]): string {
+export function formatXml(ads: ClassAd[], sorted = true): string {
   const body = ads
     .filter((ad) => ad.names().length > 0)
-    .map((ad) => unparseAttrs([...ad.names()].sort(compareAttrNames).map((name): [string, Expr] => [name, ad.get(name)!]), 0));
+    .map((ad) => unparseAttrs(attrOrder(ad, sorted).map((name): [string, Expr] => [name, ad.get(name)!]), 0));
   return HEADER + body.join('') + FOOTER;
 }

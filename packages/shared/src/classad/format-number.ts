@@ -32,3 +32,16 @@ export function formatRealLiteral(x: number): string {
   const text = formatG(x, 16);
   return /[.E]/.test(text) ? text : `${text}.0`;
 }
+
+/** printf("%1.15E", x) for a finite x: ClassAdUnParser's new-syntax and ClassAdXMLUnParser's reals. */
+export function formatRealE(x: number): string {
+  const [mantissa = '', exp = '0'] = x.toExponential(15).split('e');
+  const expNumber = Number(exp);
+  return `${mantissa}E${expNumber < 0 ? '-' : '+'}${String(Math.abs(expNumber)).padStart(2, '0')}`;
+}
+
+/** How HTCondor's new-syntax ClassAd unparser writes a real (UnparseReal): %.1f for 0, else %1.15E. */
+export function formatRealNewSyntax(x: number): string {
+  if (Number.isNaN(x) || !Number.isFinite(x) || x === 0) return formatRealLiteral(x);
+  return formatRealE(x);
+}

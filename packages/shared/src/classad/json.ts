@@ -2,9 +2,9 @@ import type { Expr } from './ast.js';
 import type { ClassAd } from './classad.js';
 import { unparse } from './unparse.js';
 
-/** The object `condor_q -json` prints for one ad; keys sorted case-insensitively like HTCondor. */
-export function toHTCondorJson(ad: ClassAd): Record<string, unknown> {
-  const names = ad.names().sort((a, b) => compareCaseInsensitive(a, b));
+/** The object `condor_q -json` prints for one ad; keys sorted case-insensitively like HTCondor, or in the ad's own order. */
+export function toHTCondorJson(ad: ClassAd, sorted = true): Record<string, unknown> {
+  const names = sorted ? [...ad.names()].sort((a, b) => compareCaseInsensitive(a, b)) : ad.names();
   const out: Record<string, unknown> = {};
   for (const name of names) {
     const expr = ad.get(name);

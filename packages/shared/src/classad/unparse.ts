@@ -7,7 +7,7 @@ import {
   valueToExpr,
   type Expr,
 } from './ast.js';
-import { formatInt, formatRealLiteral } from './format-number.js';
+import { formatInt, formatRealLiteral, formatRealNewSyntax } from './format-number.js';
 import type { Value } from './value.js';
 
 const ESCAPES: Readonly<Record<string, string>> = {
@@ -45,9 +45,23 @@ export function formatAttributeName(name: string): string {
 
 /** Canonical ClassAd text for an expression; parses back to an equivalent tree. */
 export function unparse(expr: Expr): string {
+  return unparseIn(expr, false);
+}
+
+/**
+ * The expression as HTCondor's ClassAdUnParser writes it in new ClassAd syntax (-long:new): reals as
+ * %1.15E, =?= and =!= as is and isnt; otherwise as unparse.
+ */
+export function unparseNewSyntax(expr: Expr): string {
+  return unparseIn(expr, true);
+}
+
+function unparseIn(expr: Expr, newSyntax: boolean): string {
+  const unparse = (e: Expr): string => unparseIn(e, newSyntax);
+  const unparseOperand = (e: Expr, minPrecedence: number): string => operandIn(e, minPrecedence, newSyntax);
   switch (expr.kind) {
     case 'literal':
-      return unparseScalar(expr.value);
+      return unparseScalar(expr.value, newSyntax);
     case 'attr': {
       const name = formatAttributeName(expr.name);
       return expr.scope === undefined ? name : `${expr.scope}.${name}`;
@@ -65,7 +79,8 @@ export function unparse(expr: Expr): string {
       // Left-associative: only the right operand needs parentheses at equal precedence.
       const left = unparseOperand(expr.left, precedence);
       const right = unparseOperand(expr.right, precedence + 1);
-      return `${left} ${expr.op} ${right}`;
+      const op = newSyntax && expr.op === '=?=' ? 'is' : newSyntax && expr.op === '=!=' ? 'isnt' : expr.op;
+      return `${left} ${op} ${right}`;
     }
     case 'cond': {
       const test = unparseOperand(expr.test, CONDITIONAL_PRECEDENCE + 1);
@@ -88,7 +103,7 @@ export function unparseValue(v: Value): string {
   return unparse(valueToExpr(v));
 }
 
-function unparseScalar(v: Value): string {
+function unparseScalar(v: Value, newSyntax: boolean): string {
   switch (v.type) {
     case 'undefined':
       return 'undefined';
@@ -99,7 +114,7 @@ function unparseScalar(v: Value): string {
     case 'int':
       return formatInt(v.value);
     case 'real':
-      return formatRealLiteral(v.value);
+      return newSyntax ? formatRealNewSyntax(v.value) : formatRealLiteral(v.value);
     case 'string':
       return quoteString(v.value);
     default:
@@ -108,8 +123,8 @@ function unparseScalar(v: Value): string {
 }
 
 /** Parenthesizes a child that binds more loosely than its context (only for trees not built by the parser). */
-function unparseOperand(expr: Expr, minPrecedence: number): string {
-  const text = unparse(expr);
+function operandIn(expr: Expr, minPrecedence: number, newSyntax: boolean): string {
+  const text = unparseIn(expr, newSyntax);
   return precedenceOf(expr) < minPrecedence ? `(${text})` : text;
 }
 

@@ -2,6 +2,7 @@
 // (ULogEvent::toClassAd and overrides in condor_event.cpp) written by
 // classad::ClassAdXMLUnParser with compact spacing off (src/classad/xmlSink.cpp).
 
+import { formatRealE } from '../classad/format-number.js';
 import { formatEventTime } from './dates.js';
 import { EVENT_MY_TYPES, type AdScalar, type JobEvent, type JobExit, type Rusage } from './events.js';
 import { jobAdInformationAttributes } from './format-text.js';
@@ -48,9 +49,7 @@ export function formatXmlReal(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? 'INF' : '-INF';
   if (value === 0) return '0.0';
-  const [mantissa = '', exp = '0'] = value.toExponential(15).split('e');
-  const expNumber = Number(exp);
-  return `${mantissa}E${expNumber < 0 ? '-' : '+'}${String(Math.abs(expNumber)).padStart(2, '0')}`;
+  return formatRealE(value);
 }
 
 const NAMED_ESCAPES: Readonly<Record<number, string>> = {
