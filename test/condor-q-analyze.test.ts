@@ -2,13 +2,14 @@
 // them (src/condor_q.V6/jobmatch.cpp, src/condor_utils/expr_analyze.cpp): a job asking for more memory
 // than the slot has shows the memory clause matching 0 slots and the summary; a held job that would match
 // shows the slot willing to run it and "Job is held."; a running job shows its slot running your job.
+// The slots are static (STATIC_SLOTS): the analysis of partitionable slots is not this test's.
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
+import { STATIC_SLOTS, eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
 
 t.test('condor_q -better-analyze says which clause no slot matches', async (t) => {
-  const pool = await startPool(t, { startds: 1 });
+  const pool = await startPool(t, { startds: 1, env: STATIC_SLOTS });
   writeExecutable(path.join(pool.dir, 'job.sh'), '#!/bin/sh\nexec /bin/sleep 300\n');
   const slotName = await eventually('the startd\'s slot', async () => {
     const status = await pool.run('condor_status', ['-af', 'Name']);

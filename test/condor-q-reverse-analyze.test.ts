@@ -6,12 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { eventually, startPool, writeExecutable } from './helpers/pool.js';
+import { STATIC_SLOTS, eventually, startPool, writeExecutable } from './helpers/pool.js';
 
 const escape = (text: string): string => text.replace(/[.@\\[\]()|?*+^$]/g, '\\$&');
 
 t.test('condor_q -reverse analyses the slots\' requirements against the jobs', async (t) => {
-  const pool = await startPool(t, { startds: 2 });
+  const pool = await startPool(t, { startds: 2, env: STATIC_SLOTS });
   writeExecutable(path.join(pool.dir, 'job.sh'), '#!/bin/sh\nexec /bin/sleep 300\n');
   const rows = await eventually('both startds\' slots', async () => {
     const lines = (await pool.run('condor_status', ['-af', 'Name', 'Machine'])).stdout.trim().split('\n').filter((n) => n !== '');

@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { codes, eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
+import { STATIC_SLOTS, codes, eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
 
 t.test('two GPU jobs get one GPU each; a job asking for three stays idle, and -better-analyze says why', async (t) => {
-  const pool = await startPool(t, { startds: 1, cpus: 2, env: { _CONDOR_MACHINE_RESOURCE_GPUs: 'GPU-0, GPU-1', _CONDOR_SLOT_TYPE_0_PARTITIONABLE: 'false' } });
+  const pool = await startPool(t, { startds: 1, cpus: 2, env: { _CONDOR_MACHINE_RESOURCE_GPUs: 'GPU-0, GPU-1', ...STATIC_SLOTS } });
   const status = await eventually('both slots', async () => {
     const result = await pool.run('condor_status', ['-af', 'Name', 'GPUs', 'AssignedGPUs', 'TotalGPUs', 'DetectedGPUs', 'MachineResources']);
     return result.stdout.trim().split('\n').length === 2 ? result.stdout : undefined;

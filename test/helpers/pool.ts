@@ -15,6 +15,9 @@ const binDir = path.join(root, 'packages', 'cli', 'bin');
  * and command start several times slower; `env -u` drops it (they run compiled JavaScript and need none
  * of tap's loaders).
  */
+/** The environment of a pool whose startds lay out static slots, one per core, not HTCondor's default partitionable slot. */
+export const STATIC_SLOTS = { _CONDOR_SLOT_TYPE_0_PARTITIONABLE: 'false' } as const;
+
 export function binCommand(script: string, args: string[]): [string, string[]] {
   return ['env', ['-u', 'NODE_OPTIONS', path.join(binDir, script), ...args]];
 }
