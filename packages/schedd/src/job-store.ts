@@ -14,6 +14,7 @@ import { timelineEntriesOf, type TimelineEntry } from '@tinycondor/shared/job-ti
 import { BatchInsert } from './batch-insert.js';
 import type { PagedSource } from './slices.js';
 import type { Db } from './db.js';
+import type { HistoryFile } from './history-file.js';
 
 export interface StoredJob {
   cluster: number;
@@ -133,6 +134,8 @@ export class CommitRefused extends SubmitRejected {
  */
 export class JobStore {
   private readonly statements;
+  /** The HISTORY file, given each ad that moves to the history table in the same transaction (schedd.ts sets it). */
+  history: Pick<HistoryFile, 'keeps' | 'record'> | undefined;
   /** Prepared queue-page statements by filter shape (at most four). */
   private readonly pageStatements = new Map<
     string,
@@ -673,7 +676,11 @@ export class JobStore {
       let overlay: ProcOverlay | undefined;
       if (transition.leaveQueue) {
         this.statements.deleteJob.run(job.cluster, job.proc);
-        this.statements.insertHistory.run(job.cluster, job.proc, ad.getInt('CompletionDate') ?? 0, JSON.stringify(ad.toJSON()));
+        // HISTORY set empty: HTCondor keeps no history, and neither does the table.
+        if (this.history?.keeps() !== false) {
+          const { lastInsertRowid } = this.statements.insertHistory.run(job.cluster, job.proc, ad.getInt('CompletionDate') ?? 0, JSON.stringify(ad.toJSON()));
+          this.history?.record(Number(lastInsertRowid), ad);
+        }
       } else {
         overlay = this.clusterAd(job.cluster).overlayOf(ad.toJSON());
         // The factory's state is the cluster's alone: a proc read before it moved on does not keep the old value.

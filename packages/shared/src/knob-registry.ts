@@ -17,8 +17,8 @@ const KNOBS = new Set([
   // The schedd
   'JOB_TRANSFORM_NAMES', 'SUBMIT_REQUIREMENT_NAMES', 'CHECKPOINT_DESTINATION_MAPFILE', 'CHECKPOINT_CLEANUP_TIMEOUT', 'DEFAULT_NUM_EXTRA_CHECKPOINTS', 'RUN_CLEANUP_PLUGINS_AS_OWNER',
   'JOB_EPOCH_HISTORY', 'JOB_EPOCH_HISTORY_DIR', 'MAX_EPOCH_HISTORY_LOG', 'MAX_EPOCH_HISTORY_ROTATIONS',
-  // The job history file condor_history -local and -extract read
-  'HISTORY',
+  // The schedd's job history file (schedd/src/history-file.ts), which condor_history -local and -extract read
+  'HISTORY', 'MAX_HISTORY_LOG', 'MAX_HISTORY_ROTATIONS', 'ENABLE_HISTORY_ROTATION',
   'CONCURRENCY_LIMIT_DEFAULT',
   // What condor_qedit, a submission and a job's Chirp writes may set (shared/src/job-edit.ts): the schedd, condor_qedit
   'IMMUTABLE_JOB_ATTRS', 'SYSTEM_IMMUTABLE_JOB_ATTRS', 'PROTECTED_JOB_ATTRS', 'SYSTEM_PROTECTED_JOB_ATTRS', 'SECURE_JOB_ATTRS', 'SYSTEM_SECURE_JOB_ATTRS',
