@@ -31,6 +31,8 @@ t.test('the history file is rotated past MAX_HISTORY_LOG, and what the deleted r
   t.equal((await history(['-local', '-af', 'ClusterId'])).stdout, '3\n2\n');
   t.equal((await history(['-af', 'ClusterId'])).stdout, '3\n2\n', "the schedd's history no longer has job 1 either");
   t.equal((await history(['-search', file, '-forwards', '-af', 'ClusterId'])).stdout, '2\n3\n');
+  const preen = await pool.run('condor_preen', ['-remove']);
+  t.same([preen.code, rotatedFiles(file).length, fs.existsSync(file)], [0, 1, true], `condor_preen keeps HISTORY's files (param's default): ${preen.stdout}`);
 
   const out = path.join(pool.dir, 'extracted');
   const extract = await history(['-extract', out, '2', '-af', 'ClusterId']);
