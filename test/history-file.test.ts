@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { rotatedFiles } from '@tinycondor/shared/rotated-files';
-import { eventually, startPool, waitForEvents } from './helpers/pool.js';
+import { eventually, rest, startPool, waitForEvents } from './helpers/pool.js';
 
 t.test('the history file is rotated past MAX_HISTORY_LOG, and what the deleted rotation held leaves condor_history', async (t) => {
   const pool = await startPool(t, { startds: 1, env: { _CONDOR_MAX_HISTORY_LOG: '1000', _CONDOR_MAX_HISTORY_ROTATIONS: '1' } });
@@ -55,7 +55,12 @@ t.test('HISTORY set empty: no history is kept, and -local says so in history.cpp
   t.equal((await pool.run('condor_submit', ['job.sub'])).code, 0);
   await waitForEvents(path.join(pool.dir, 'job.log'), (events) => events.some((e) => e.code === 5), 60_000);
   await eventually('the job gone from the queue', async () => (await pool.run('condor_q', ['-af', 'ClusterId'])).stdout === '' || undefined);
-  t.equal((await pool.run('condor_history', ['-af', 'ClusterId'])).stdout, '');
-  const local = await pool.run('condor_history', ['-local']);
-  t.same([local.code, local.stderr.split('\n')[0]], [1, 'Error: No passed search file and configuration key HISTORY is unset.']);
+  for (const args of [[], ['-local']]) {
+    const unset = await pool.run('condor_history', args);
+    t.same([unset.code, unset.stdout, unset.stderr.split('\n')[0]], [1, '', 'Error: No passed search file and configuration key HISTORY is unset.'], args.join(' '));
+  }
+  const scheddName = (await pool.run('condor_config_val', ['SCHEDD_NAME'])).stdout.trim();
+  const remote = await pool.run('condor_history', ['-name', scheddName]);
+  t.same([remote.code, remote.stderr], [5, 'Error 5: HISTORY undefined in remote configuration. No such related history to be queried.\n'], "the schedd's error ad");
+  t.equal((await rest(pool, 'GET', '/v1/history')).body.ads?.toString(), '', 'the schedd kept no history');
 });

@@ -144,6 +144,8 @@ t.test('condor_history -since, -completedsince, -forwards and -backwards, with h
   t.equal(refused(['-forwards', '-since', '3']), 'Error: Argument -forwards cannot be combined with -since.');
   t.equal(refused(['-since', '3', '-forwards']), 'Error: Argument -forwards cannot be combined with -since.');
   t.equal(refused(['-completedsince', '((']), "Error: '((' not valid parameter for -completedsince ");
+  t.same([h('-completedsince', '5', '-forwards').forwards, h('-forwards', '-completedsince', '5').since], [true, 'CompletionDate <= 5'], '-completedsince is not -since: -forwards goes with it');
+  t.equal(refused(['-since', '3', '-completedsince', '5', '-forwards']), 'Error: Argument -forwards cannot be combined with -since.');
   t.same([h('-scanlimit', '5').scanLimit, h('-scan', '7x').scanLimit, h('-scanl', 'x').scanLimit, h().scanLimit], [5, 7, 0, undefined], '-scanlimit N read as atoi reads it, from four letters');
   t.equal(refused(['-scanlimit']), 'Error: Argument -scanlimit requires a number value  as a parameter.', "history.cpp's words");
   t.equal(refused(['-sca', '3']), `Error: Unknown argument -sca\n${USAGE}`, '-scanlimit needs four letters');

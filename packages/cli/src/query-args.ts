@@ -111,6 +111,8 @@ function isOption(arg: string, name: string, min: number): boolean {
 export function parseQueryArgs(args: string[], usage: string, { queueViews = false, historyScan = false } = {}): QueryArgs {
   /** condor_history's -xml, -jsonl and -json given (history.cpp refuses more than one). */
   const historyForms = new Set<string>();
+  /** history.cpp's hasSince: -since was given (-completedsince, which also sets the stop, does not exclude -forwards). */
+  let hasSince = false;
   const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false, wide: false, dag: false, cpuTime: false, cumulativeTime: false, submitters: [], global: false };
   // queue.cpp's dash_run, show_held (-hold or -hold-codes) and dash_idle, which exclude one another.
   let shown: 'run' | 'hold' | 'holdcodes' | 'idle' | undefined;
@@ -140,7 +142,7 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
     } else if (historyScan && isOption(arg, 'backwards', 1)) parsed.forwards = false;
     else if (historyScan && (isOption(arg, 'nobackwards', 3) || isOption(arg, 'forwards', 4))) {
       // history.cpp's words.
-      if (parsed.since !== undefined) throw new CliError('Error: Argument -forwards cannot be combined with -since.');
+      if (hasSince) throw new CliError('Error: Argument -forwards cannot be combined with -since.');
       parsed.forwards = true;
     } else if (historyScan && isOption(arg, 'since', 4)) {
       if (parsed.forwards) throw new CliError('Error: Argument -forwards cannot be combined with -since.');
@@ -148,6 +150,7 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       const since = sinceExpression(given);
       if (since === undefined) throw new CliError(`Error: invalid -since constraint: ${given}\n\tconstraint must be a job-id, or expression.`);
       parsed.since = since;
+      hasSince = true;
     } else if (historyScan && isOption(arg, 'scanlimit', 4)) {
       // history.cpp's words.
       const given = args[++i];

@@ -35,7 +35,7 @@ import { buildConstraint, parseQueryArgs, scanCountedConstraint, scanLimitOf, ty
 import { connectSchedd } from '../schedd-connection.js';
 import { condorVersionText } from './condor-version.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
-import { checkExtract, historyFromFiles, localHistoryFiles, openExtractFile, writeExtracted } from './history-files.js';
+import { checkExtract, configuredHistoryFile, historyFromFiles, historyUnset, localHistoryFiles, openExtractFile, remoteHistoryUnset, writeExtracted } from './history-files.js';
 import type { HistoryRecord } from '../ads-file.js';
 
 const Q_USAGE =
@@ -359,6 +359,8 @@ export const condorHistory: Command = async (args, io) => {
   if (files !== undefined) fetched = historyFromFiles(files.files, files.label, query);
   else {
     if (query.historyRemote === true) locateHistorySchedd(pool(), query);
+    // HISTORY set empty: the schedd keeps none; history.cpp reading the files here, or the schedd's helper, says so.
+    if (configuredHistoryFile(pool()) === undefined) throw query.historyRemote === true ? remoteHistoryUnset() : historyUnset();
     fetched = await fetchAds(io, 'history', query);
   }
   const { ads, context } = fetched;

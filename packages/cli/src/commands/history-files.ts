@@ -31,14 +31,21 @@ export function localHistoryFiles(pool: () => Pick<PoolConfig, 'value'>, query: 
   // -extract reads the files, as history.cpp does on the schedd's machine (it refuses a schedd's answer).
   if (!query.historyLocal && query.extractFile === undefined) return undefined;
   const file = configuredHistoryFile(pool());
-  if (file === undefined) {
-    // readHistoryFromFiles' words.
-    throw new CliError(
-      'Error: No passed search file and configuration key HISTORY is unset.\n\nExtra Info: The variable HISTORY is not defined in your config file. ' +
-        'If you want Condor to keep a history of information, you must define HISTORY in your config file',
-    );
-  }
+  if (file === undefined) throw historyUnset();
   return { files: historyFiles(file), label: file };
+}
+
+/** readHistoryFromFiles' words when HISTORY is set empty (the pool keeps no history). */
+export function historyUnset(): CliError {
+  return new CliError(
+    'Error: No passed search file and configuration key HISTORY is unset.\n\nExtra Info: The variable HISTORY is not defined in your config file. ' +
+      'If you want Condor to keep a history of information, you must define HISTORY in your config file',
+  );
+}
+
+/** What the schedd answers a remote query (-name, -pool) when HISTORY is set empty (history_queue.cpp's error ad, code 5). */
+export function remoteHistoryUnset(): CliError {
+  return new CliError('Error 5: HISTORY undefined in remote configuration. No such related history to be queried.', 5);
 }
 
 /**
