@@ -85,6 +85,11 @@ t.test('condor_history -search PATH (and its rotated files) and -extract FILE, a
   t.same([forwards.stdout, fs.readFileSync(out, 'utf8')], ['5\n', record(5)], 'forwards: copied as read, nothing said');
   const none = await runCommand('condor_history', ['-file', file, '-extract', out], env, dir);
   t.same([none.code, none.stderr], [1, 'Error: -extract requires a constraint for which ClassAds to copy\n']);
+  // readHistoryFromDirectory: the job history has no per-job files to find there.
+  const noDir = await runCommand('condor_history', ['-directory', '-af', 'ClusterId'], env, dir);
+  t.same([noDir.code, noDir.stderr], [1, 'Error: No search directory found for locating history files.\n']);
+  t.same((await runCommand('condor_history', ['-dir', '-search', file, '-af', 'ClusterId'], env, dir)).stderr, `Error: ${file} is not a valid directory.\n`);
+  t.same((await runCommand('condor_history', ['-dir', '-search', sub, '-af', 'ClusterId'], env, dir)).stdout, '');
   const help = await runCommand('condor_history', ['-help'], env, dir);
   t.same([help.code, help.stdout.startsWith('Usage: condor_history')], [0, true]);
   const unknown = await runCommand('condor_history', ['-file', file, '-totals'], env, dir);

@@ -35,7 +35,7 @@ import { buildConstraint, parseQueryArgs, scanCountedConstraint, scanLimitOf, ty
 import { connectSchedd } from '../schedd-connection.js';
 import { condorVersionText } from './condor-version.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
-import { checkExtract, configuredHistoryFile, historyFromFiles, historyUnset, localHistoryFiles, openExtractFile, remoteHistoryUnset, writeExtracted } from './history-files.js';
+import { checkExtract, checkHistoryDirectory, configuredHistoryFile, historyFromFiles, historyUnset, localHistoryFiles, openExtractFile, remoteHistoryUnset, writeExtracted } from './history-files.js';
 import type { HistoryRecord } from '../ads-file.js';
 
 const Q_USAGE =
@@ -336,7 +336,7 @@ function locateHistorySchedd(pool: PoolConfig, query: QueryArgs): void {
 
 /** condor_history: jobs that have left the queue, newest first. */
 export const condorHistory: Command = async (args, io) => {
-  const { source, rest } = takeEpochOptions(args);
+  const { source, rest, directory } = takeEpochOptions(args);
   const query = parseQueryArgs(rest, HISTORY_USAGE, { historyScan: true });
   if (query.info === 'help') {
     io.stdout(`${HISTORY_USAGE}\n`);
@@ -352,7 +352,10 @@ export const condorHistory: Command = async (args, io) => {
     if (query.historyRemote === true) locateHistorySchedd(pool(), query);
     return epochHistory(io, pool(), source, query);
   }
-  const files = query.historyRemote === true || query.userlogFile !== undefined ? undefined : localHistoryFiles(pool, query);
+  // -directory without -epochs: readHistoryFromDirectory finds no per-job files of the job history to read.
+  const fromDirectory = directory && query.historyRemote !== true && query.historyFile === undefined && query.userlogFile === undefined;
+  if (fromDirectory) checkHistoryDirectory(query.searchPath);
+  const files = fromDirectory ? { files: [], label: query.searchPath as string } : query.historyRemote === true || query.userlogFile !== undefined ? undefined : localHistoryFiles(pool, query);
   checkExtract(query, query.historyRemote !== true);
   const extractFd = query.extractFile === undefined ? undefined : openExtractFile(query.extractFile);
   let fetched: { ads: ClassAd[]; context: QueueViewContext; records?: Map<ClassAd, HistoryRecord> };

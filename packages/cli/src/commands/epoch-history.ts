@@ -49,11 +49,11 @@ type RecordSource = 'schedd' | 'startd' | 'epoch' | 'daemon';
 
 /**
  * Takes the record source options (-epochs, -transfer-history[:ioc], -directory, -schedd, -startd, -daemon)
- * out of condor_history's arguments; undefined source when neither of the first two was given (then
- * -directory is left for the others' error). -startd and -daemon are refused: tinycondor's startd keeps no
+ * out of condor_history's arguments; undefined source when neither of the first two was given (`directory`
+ * then asks for the schedd history's per-job files). -startd and -daemon are refused: tinycondor's startd keeps no
  * history (STARTD_HISTORY), nor its schedd a history of its own ads (SCHEDD_DAEMON_HISTORY).
  */
-export function takeEpochOptions(args: readonly string[]): { source: EpochSource | undefined; rest: string[] } {
+export function takeEpochOptions(args: readonly string[]): { source: EpochSource | undefined; rest: string[]; directory: boolean } {
   let epochs = false;
   let transferTypes: Set<string> | undefined;
   let directory = false;
@@ -102,8 +102,7 @@ export function takeEpochOptions(args: readonly string[]): { source: EpochSource
   let source: EpochSource | undefined;
   if (transferTypes !== undefined) source = { types: transferTypes, directory, transfers: true, deleteRead };
   else if (epochs) source = { types: new Set(['EPOCH']), directory, transfers: false, deleteRead };
-  else if (directory) rest.push('-directory');
-  return { source, rest };
+  return { source, rest, directory };
 }
 
 /** findEpochDirFiles: the directory's `job.runs.<C>.<P>.ads` files, those of the jobs named (all without), in job order. */

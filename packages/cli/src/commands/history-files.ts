@@ -78,6 +78,18 @@ export function historyFromFiles(files: readonly string[], label: string, query:
   };
 }
 
+/** readHistoryFromDirectory's checks of its directory (-search's; the job history has no configured one). */
+export function checkHistoryDirectory(dir: string | undefined): void {
+  if (dir === undefined) throw new CliError('Error: No search directory found for locating history files.');
+  let isDir = false;
+  try {
+    isDir = fs.statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new CliError(`Error: ${dir} is not a valid directory.`);
+}
+
 /** -extract's checks (history.cpp main), before any file is read: a schedd's answer cannot be copied, nor every ad. */
 export function checkExtract(query: QueryArgs, readsFiles: boolean): void {
   if (query.extractFile === undefined) return;
