@@ -78,6 +78,36 @@ t.test('condor_history -wide[:N]: the default table cut at N columns, uncut with
   );
 });
 
+t.test('condor_history -search PATH (and its rotated files) and -extract FILE, as history.cpp reads and copies them', async (t) => {
+  const sub = fs.mkdtempSync(path.join(dir, 'search-'));
+  const record = (cluster: number) => `${job(cluster, 0, 4)}\n*** Offset = 0 ClusterId = ${cluster} ProcId = 0 Owner = "${me}" CompletionDate = 0 CurrentTime = ${cluster}\n`;
+  const file = path.join(sub, 'history');
+  fs.writeFileSync(`${file}.20240101T000000`, record(1) + record(2));
+  fs.writeFileSync(`${file}.20250101T000000`, record(3));
+  fs.writeFileSync(`${file}.old`, record(9));
+  fs.writeFileSync(file, record(4) + record(5));
+  t.equal((await runCommand('condor_history', ['-search', file, '-af', 'ClusterId'], env, dir)).stdout, '5\n4\n3\n2\n1\n', 'newest first, through the rotations (named by time) only');
+  t.equal((await runCommand('condor_history', ['-search', file, '-forwards', '-limit', '3', '-af', 'ClusterId'], env, dir)).stdout, '1\n2\n3\n');
+  t.equal((await runCommand('condor_history', ['-search', path.join(sub, 'none'), '-af', 'ClusterId'], env, dir)).stdout, '', 'no files: no ads');
+  const out = path.join(sub, 'extracted');
+  const extract = await runCommand('condor_history', ['-search', file, '-extract', out, '-constraint', 'ClusterId > 1 && ClusterId < 5', '-af', 'ClusterId'], env, dir);
+  t.same([extract.code, extract.stdout], [0, `4\n3\n2\n\nWriting 3 matched ads to ${out}...\n`]);
+  t.equal(fs.readFileSync(out, 'utf8'), record(2) + record(3) + record(4), 'oldest first, each ad with its banner');
+  const forwards = await runCommand('condor_history', ['-file', file, '-forwards', '-extract', out, '5', '-af', 'ClusterId'], env, dir);
+  t.same([forwards.stdout, fs.readFileSync(out, 'utf8')], ['5\n', record(5)], 'forwards: copied as read, nothing said');
+  const none = await runCommand('condor_history', ['-file', file, '-extract', out], env, dir);
+  t.same([none.code, none.stderr], [1, 'Error: -extract requires a constraint for which ClassAds to copy\n']);
+  // readHistoryFromDirectory: the job history has no per-job files to find there.
+  const noDir = await runCommand('condor_history', ['-directory', '-af', 'ClusterId'], env, dir);
+  t.same([noDir.code, noDir.stderr], [1, 'Error: No search directory found for locating history files.\n']);
+  t.same((await runCommand('condor_history', ['-dir', '-search', file, '-af', 'ClusterId'], env, dir)).stderr, `Error: ${file} is not a valid directory.\n`);
+  t.same((await runCommand('condor_history', ['-dir', '-search', sub, '-af', 'ClusterId'], env, dir)).stdout, '');
+  const help = await runCommand('condor_history', ['-help'], env, dir);
+  t.same([help.code, help.stdout.startsWith('Usage: condor_history')], [0, true]);
+  const unknown = await runCommand('condor_history', ['-file', file, '-totals'], env, dir);
+  t.same([unknown.code, unknown.stderr.split('\n')[0]], [1, 'Error: Unknown argument -totals']);
+});
+
 t.test('-format, as scripts use it', async (t) => {
   const file = path.join(dir, 'format.ads');
   fs.writeFileSync(file, `${job(4, 0, 1)}\n\n${job(4, 1, 2)}\n`);

@@ -61,17 +61,28 @@ export function readUserlogAds(file: string, jobs: readonly JobSpec[], opts: Omi
   return userlogToJobAds(log, { ...opts, filename: file }, keep);
 }
 
-/** The ads of a history file, oldest first (CondorClassAdFileParseHelper("***")). */
-export function readHistoryAds(file: string): ClassAd[] {
-  const ads: ClassAd[] = [];
+/** One ad of a history file and the `***` banner line that ends it. */
+export interface HistoryRecord {
+  ad: ClassAd;
+  banner: string;
+}
+
+/** The records of a history file, oldest first (CondorClassAdFileParseHelper("***")). */
+export function readHistoryRecords(file: string): HistoryRecord[] {
+  const records: HistoryRecord[] = [];
   let lines: string[] = [];
   for (const line of readText(file, 'history file').split(/\r?\n/)) {
     if (line.startsWith('***')) {
-      if (lines.some((l) => l.trim() !== '')) ads.push(parseAd(lines.join('\n'), file, ads.length));
+      if (lines.some((l) => l.trim() !== '')) records.push({ ad: parseAd(lines.join('\n'), file, records.length), banner: line });
       lines = [];
     } else lines.push(line);
   }
-  return ads;
+  return records;
+}
+
+/** The ads of a history file, oldest first. */
+export function readHistoryAds(file: string): ClassAd[] {
+  return readHistoryRecords(file).map((record) => record.ad);
 }
 
 /** The ads a constraint holds for (true, not merely defined), in order, up to `limit`. */

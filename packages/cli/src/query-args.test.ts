@@ -144,9 +144,11 @@ t.test('condor_history -since, -completedsince, -forwards and -backwards, with h
   t.equal(refused(['-forwards', '-since', '3']), 'Error: Argument -forwards cannot be combined with -since.');
   t.equal(refused(['-since', '3', '-forwards']), 'Error: Argument -forwards cannot be combined with -since.');
   t.equal(refused(['-completedsince', '((']), "Error: '((' not valid parameter for -completedsince ");
+  t.same([h('-completedsince', '5', '-forwards').forwards, h('-forwards', '-completedsince', '5').since], [true, 'CompletionDate <= 5'], '-completedsince is not -since: -forwards goes with it');
+  t.equal(refused(['-since', '3', '-completedsince', '5', '-forwards']), 'Error: Argument -forwards cannot be combined with -since.');
   t.same([h('-scanlimit', '5').scanLimit, h('-scan', '7x').scanLimit, h('-scanl', 'x').scanLimit, h().scanLimit], [5, 7, 0, undefined], '-scanlimit N read as atoi reads it, from four letters');
   t.equal(refused(['-scanlimit']), 'Error: Argument -scanlimit requires a number value  as a parameter.', "history.cpp's words");
-  t.equal(refused(['-sca', '3']), `Error: unknown option -sca\n${USAGE}`, '-scanlimit needs four letters');
+  t.equal(refused(['-sca', '3']), `Error: Unknown argument -sca\n${USAGE}`, '-scanlimit needs four letters');
   t.equal(scanCountedConstraint(h('4', '3.1', '4.2', 'Bob')), 'ClusterId == 4 || ClusterId == 3 || Owner == "Bob"', "-scanlimit counts the named clusters' and owners' ads (parseBanner)");
   t.same([scanCountedConstraint(h()), scanCountedConstraint(h('4', '-forwards'))], [undefined, undefined], 'every ad without names, or read forwards');
   t.equal(
@@ -323,4 +325,46 @@ t.test('condor_q -autocluster, -group-by, -factory[:opts] and -stream-results, a
   t.throws(() => q('-dag', '-stream-results'), /^-stream-results and -dag or -batch are incompatible\n/);
   t.throws(() => q('-stream-results', '-dag'), /^-stream-results and -dag are incompatible\n/);
   t.throws(() => q('-stream-results', '-batch'), /^-stream-results and -batch are incompatible\n/);
+});
+
+t.test("condor_history's sources, -name/-pool, -extract, -help and its other options, as history.cpp reads them", async (t) => {
+  const h = (...args: string[]) => parseQueryArgs(args, USAGE, { historyScan: true });
+  const refused = (...args: string[]) => {
+    try {
+      h(...args);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'accepted';
+  };
+  t.same([h('-local').historyLocal, h('-loc').historyLocal, h('-lo').view], [true, true, 'long'], '-lo is -long (checked first), -loc -local');
+  t.same([h('-search', '/x/history').searchPath, h('-sea', 'p').searchPath], ['/x/history', 'p']);
+  t.equal(refused('-search'), 'Error: Argument -search requires another parameter');
+  t.equal(h('-extract', 'out', '12').extractFile, 'out');
+  t.equal(h('-ex', 'out').extractFile, 'out');
+  t.equal(refused('-extract'), 'Error: Argument -extract requires another parameter.');
+  t.same([h('-name', 'submit').scheddName, h('-n', 's').historyRemote, h('-pool', 'cm').pool, h('-p', 'cm').historyRemote], ['submit', true, 'cm', true]);
+  t.same([h('-name', 's', '-file', 'f').historyRemote, h('-file', 'f', '-pool', 'cm').historyRemote, h('-pool', 'cm', '-local').historyRemote], [false, true, false], 'the last of -name/-pool and -file/-userlog/-local chooses (readfromfile)');
+  t.equal(refused('-name'), 'Error: Argument -name requires name of a remote schedd\n\t\te.g. condor_history -name submit.example.com ');
+  t.equal(refused('-pool'), 'Error: Argument -name requires name of a remote schedd\n\t\te.g. condor_history -name submit.example.com ', "history.cpp's words for -pool too");
+  t.equal(refused('-local', '-name', 'x'), 'Error: -local and -name cannot be used together');
+  t.equal(refused('-name', 'x', '-local'), 'Error: Arguments -local and -name cannot be used together');
+  t.equal(h('-help', '-bogus').info, 'help', 'Usage at -help, before what follows');
+  t.same([h('-limit', '3').limit, h('-m', '2').limit, h('-match', '0').limit, h('-lim', 'x').limit], [3, 2, undefined, undefined], '-limit/-match: atoi, 0 or less no limit');
+  t.equal(refused('-limit'), 'Error: Argument -match requires a number value as a parameter.');
+  t.same([h('-c', 'A').constraints, h('-co', 'B').constraints], [['A'], ['B']], '-constraint from one letter');
+  t.equal(refused('-constraint'), 'Error: Argument -constraint requires another parameter');
+  t.equal(refused('-since'), 'Error: Argument -since requires another parameter');
+  t.equal(refused('-completedsince'), 'Error: Argument -completedsince requires another parameter.');
+  t.equal(refused('-af'), 'Error: Argument -af requires at least one attribute parameter\n\t\te.g. condor_history -af ClusterId');
+  t.equal(refused('-af', '-long'), 'Error: Argument -af requires at least one attribute parameter\n\t\te.g. condor_history -af ClusterId');
+  t.equal(h('-autof', 'Owner').view, 'af');
+  t.same([h('-debug').view, h('-debug:D_FULLDEBUG').view, h('-no-librarian').view], ['default', 'default', 'default'], 'nothing to show or to seek through');
+  for (const option of ['-print-format', '-type', '-diagnostic', '-stream-results', '-inherit']) {
+    t.equal(refused(option, 'x'), `condor_history: ${option} is not supported by tinycondor`, option);
+  }
+  // condor_q's and condor_status's options history.cpp does not have.
+  for (const option of ['-js', '-au', '-allusers', '-totals', '-nobatch', '-batch', '-hold', '-de']) {
+    t.equal(refused(option), `Error: Unknown argument ${option}\n${USAGE}`, option);
+  }
 });

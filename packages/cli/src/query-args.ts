@@ -67,6 +67,14 @@ export interface QueryArgs {
   factory?: number;
   /** condor_q -stream-results: each job printed as it is fetched. */
   streamResults?: boolean;
+  /** condor_history -local: the history files HISTORY names (and their rotations), read here, not the schedd's answer. */
+  historyLocal?: boolean;
+  /** condor_history -name/-pool given after any -file, -userlog or -local: the schedd is asked (history.cpp's readfromfile false). */
+  historyRemote?: boolean;
+  /** condor_history -search PATH: PATH and its rotated files read in place of HISTORY's. */
+  searchPath?: string;
+  /** condor_history -extract FILE: the ads shown are also copied to FILE, each with its banner line. */
+  extractFile?: string;
 }
 
 /** The forms condor_q -long writes ads in (CondorClassAdListWriter's: ClassAdFileParseType). */
@@ -114,6 +122,8 @@ function isOption(arg: string, name: string, min: number): boolean {
 export function parseQueryArgs(args: string[], usage: string, { queueViews = false, historyScan = false } = {}): QueryArgs {
   /** condor_history's -xml, -jsonl and -json given (history.cpp refuses more than one). */
   const historyForms = new Set<string>();
+  /** history.cpp's hasSince: -since was given (-completedsince, which also sets the stop, does not exclude -forwards). */
+  let hasSince = false;
   const parsed: QueryArgs = { view: 'default', formats: [], attrs: [], af: DEFAULT_AUTOFORMAT, constraints: [], jobs: [], owners: [], allUsers: false, limit: undefined, warnings: [], forwards: false, wide: false, dag: false, cpuTime: false, cumulativeTime: false, submitters: [], global: false };
   // queue.cpp's dash_run, show_held (-hold or -hold-codes) and dash_idle, which exclude one another.
   let shown: 'run' | 'hold' | 'holdcodes' | 'idle' | undefined;
@@ -128,6 +138,8 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
     const arg = args[i];
     const value = (): string => {
       const v = args[++i];
+      // history.cpp's words (-completedsince's end with a period).
+      if (v === undefined && historyScan) throw new CliError(`Error: Argument ${isOption(arg, 'completedsince', 3) ? '-completedsince' : arg} requires another parameter${isOption(arg, 'completedsince', 3) ? '.' : ''}`);
       if (v === undefined) throw new CliError(`Error: Argument ${arg} requires another argument\n${usage}`);
       return v;
     };
@@ -135,10 +147,13 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       const spec = parseJobSpec(arg);
       if (spec) parsed.jobs.push(spec);
       else parsed.owners.push(arg);
+    } else if (historyScan && isOption(arg, 'long', 1)) {
+      // history.cpp: -long keeps the form -xml, -json or -jsonl chose.
+      if (historyForms.size === 0) parsed.view = 'long';
     } else if (historyScan && isOption(arg, 'backwards', 1)) parsed.forwards = false;
     else if (historyScan && (isOption(arg, 'nobackwards', 3) || isOption(arg, 'forwards', 4))) {
       // history.cpp's words.
-      if (parsed.since !== undefined) throw new CliError('Error: Argument -forwards cannot be combined with -since.');
+      if (hasSince) throw new CliError('Error: Argument -forwards cannot be combined with -since.');
       parsed.forwards = true;
     } else if (historyScan && isOption(arg, 'since', 4)) {
       if (parsed.forwards) throw new CliError('Error: Argument -forwards cannot be combined with -since.');
@@ -146,6 +161,7 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       const since = sinceExpression(given);
       if (since === undefined) throw new CliError(`Error: invalid -since constraint: ${given}\n\tconstraint must be a job-id, or expression.`);
       parsed.since = since;
+      hasSince = true;
     } else if (historyScan && isOption(arg, 'scanlimit', 4)) {
       // history.cpp's words.
       const given = args[++i];
@@ -160,12 +176,50 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
         throw new CliError(`Error: '${time}' not valid parameter for -completedsince `);
       }
       parsed.since = since;
+    } else if (historyScan && (isOption(arg, 'match', 1) || isOption(arg, 'limit', 3))) {
+      // history.cpp's words; atoi, and 0 or less is no limit (specifiedMatch > 0).
+      const given = args[++i];
+      if (given === undefined) throw new CliError('Error: Argument -match requires a number value as a parameter.');
+      const n = atoi(given);
+      parsed.limit = n > 0 ? n : undefined;
     } else if (historyScan && (isOption(arg, 'file', 2) || isOption(arg, 'userlog', 1))) {
       // history.cpp: -file and -userlog name the one file read; a second one, or none, is a usage error.
       const file = args[++i];
       if (file === undefined || parsed.historyFile !== undefined || parsed.userlogFile !== undefined) throw new CliError(usage);
       if (isOption(arg, 'userlog', 1)) parsed.userlogFile = file;
       else parsed.historyFile = file;
+      parsed.historyRemote = false;
+    } else if (historyScan && isOption(arg, 'local', 2)) {
+      if (parsed.scheddName !== undefined) throw new CliError('Error: Arguments -local and -name cannot be used together');
+      parsed.historyLocal = true;
+      parsed.historyRemote = false;
+    } else if (historyScan && isOption(arg, 'search', 3)) {
+      const path = args[++i];
+      if (path === undefined) throw new CliError(`Error: Argument ${arg} requires another parameter`);
+      parsed.searchPath = path;
+    } else if (historyScan && isOption(arg, 'extract', 2)) {
+      const file = args[++i];
+      if (file === undefined) throw new CliError('Error: Argument -extract requires another parameter.');
+      parsed.extractFile = file;
+    } else if (historyScan && isOption(arg, 'help', 1)) {
+      parsed.info = 'help';
+      return parsed;
+    } else if (historyScan && (isOption(arg, 'name', 1) || isOption(arg, 'pool', 1))) {
+      const value = args[++i];
+      // history.cpp's words, the same for both.
+      if (value === undefined) throw new CliError('Error: Argument -name requires name of a remote schedd\n\t\te.g. condor_history -name submit.example.com ');
+      if (isOption(arg, 'name', 1)) {
+        if (parsed.historyLocal) throw new CliError('Error: -local and -name cannot be used together');
+        parsed.scheddName = value;
+      } else parsed.pool = value;
+      parsed.historyRemote = true;
+    } else if (historyScan && isOption(arg, 'debug', 3)) {
+      // -debug[:flags] shows the tool's dprintf (TOOL_DEBUG) output: tinycondor's tools have none; the ads are the same.
+    } else if (historyScan && isOption(arg, 'no-librarian', 12)) {
+      // The librarian is an index HTCondor may seek the history through; tinycondor has none, so it always scans.
+    } else if (historyScan && (isOption(arg, 'print-format', 2) || isOption(arg, 'type', 2) || isOption(arg, 'diagnostic', 4) || isOption(arg, 'stream-results', 6) || /^--?inherit$/i.test(arg))) {
+      // -type, -diagnostic, -stream-results and -inherit are the schedd's HISTORY_HELPER's (history.cpp: purposefully undocumented).
+      throw new CliError(`condor_history: ${arg} is not supported by tinycondor`);
     } else if (queueViews && isOption(arg, 'jobads', 1)) {
       const file = args[++i];
       if (file === undefined) throw new CliError('Error: -jobads requires a filename');
@@ -238,10 +292,12 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
         }
         // Any other letter is ignored, as queue.cpp ignores it.
       }
-    } else if (isOption(arg, 'nobatch', 3)) parsed.view = 'nobatch';
-    else if (isOption(arg, 'batch', 3)) parsed.view = 'batch';
-    else if (isOption(arg, 'autoformat', 2) || isOption(arg, 'af', 2)) {
+    } else if (!historyScan && isOption(arg, 'nobatch', 3)) parsed.view = 'nobatch';
+    else if (!historyScan && isOption(arg, 'batch', 3)) parsed.view = 'batch';
+    else if (isOption(arg, 'autoformat', historyScan ? 5 : 2) || isOption(arg, 'af', 2)) {
       if (parsed.view === 'format') throw new CliError(`Error: -format and -autoformat together are not supported by tinycondor\n${usage}`);
+      // history.cpp's words when no attribute follows.
+      if (historyScan && (i + 1 >= args.length || args[i + 1].startsWith('-'))) throw new CliError(`Error: Argument ${arg} requires at least one attribute parameter\n\t\te.g. condor_history ${arg} ClusterId`);
       parsed.view = 'af';
       try {
         parsed.af = parseAutoFormatLetters(arg.split(':').slice(1).join(':'));
@@ -347,7 +403,7 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       if (file === '!') continue;
       parsed.view = 'printformat';
       parsed.printFormatFile = file;
-    } else if (isOption(arg, 'json', 2) && !(queueViews && arg.includes(':'))) {
+    } else if (!historyScan && isOption(arg, 'json', 2) && !(queueViews && arg.includes(':'))) {
       // queue.cpp's -json and -xml take no :FORM (is_dash_arg_prefix): -long:FORM chooses the others.
       if (parsed.view === 'xml') throw new CliError('Error: Cannot print as both XML and JSON');
       parsed.view = 'json';
@@ -362,17 +418,19 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
         else if (LONG_FORMS.has(form as QueryArgs['view'])) parsed.view = form as QueryArgs['view'];
       }
     }
-    else if (isOption(arg, 'totals', 3) || isOption(arg, 'total', 3)) parsed.view = 'totals';
-    else if (isOption(arg, 'constraint', queueViews ? 1 : 5)) {
-      // queue.cpp's words when condor_q's has no expression.
+    else if (!historyScan && (isOption(arg, 'totals', 3) || isOption(arg, 'total', 3))) parsed.view = 'totals';
+    else if (isOption(arg, 'constraint', queueViews || historyScan ? 1 : 5)) {
+      // queue.cpp's and history.cpp's words when there is no expression.
       if (queueViews && i + 1 >= args.length) throw new CliError('Error: -constraint requires another parameter');
+      if (historyScan && i + 1 >= args.length) throw new CliError(`Error: Argument ${arg} requires another parameter`);
       parsed.constraints.push(value());
-    } else if (isOption(arg, 'allusers', queueViews ? 2 : 4) || (queueViews && isOption(arg, 'all-users', 2))) parsed.allUsers = true;
-    else if (isOption(arg, 'limit', 3) || isOption(arg, 'match', 3)) {
+    } else if (!historyScan && (isOption(arg, 'allusers', queueViews ? 2 : 4) || (queueViews && isOption(arg, 'all-users', 2)))) parsed.allUsers = true;
+    else if (!historyScan && (isOption(arg, 'limit', 3) || isOption(arg, 'match', 3))) {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new CliError(`Error: ${arg} needs a positive number\n${usage}`);
       parsed.limit = n;
     } else if (queueViews) throw new CliError(`Error: unrecognized argument ${arg}\n${usage}`);
+    else if (historyScan) throw new CliError(`Error: Unknown argument ${arg}\n${usage}`);
     else throw new CliError(`Error: unknown option ${arg}\n${usage}`);
   }
   if (queueViews && batchSpecified && (parsed.view === 'af' || parsed.view === 'format')) throw new CliError('Error: -batch conflicts with -format and -af');

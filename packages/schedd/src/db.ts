@@ -74,6 +74,13 @@ CREATE TABLE IF NOT EXISTS accountant (
   name TEXT PRIMARY KEY,
   record TEXT NOT NULL
 ) WITHOUT ROWID;
+-- Job ads that left the queue, waiting to be appended to the HISTORY file (history-file.ts): the ad's text and its banner's fields.
+CREATE TABLE IF NOT EXISTS history_outbox (
+  seq INTEGER PRIMARY KEY,
+  history_seq INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  banner TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS epoch_outbox (
   seq INTEGER PRIMARY KEY,
   cluster_id INTEGER NOT NULL,

@@ -15,6 +15,7 @@ import { shadowCopy, type RunEdits } from '@tinycondor/shared/run-copy';
 import { BatchInsert } from './batch-insert.js';
 import type { PagedSource } from './slices.js';
 import type { Db } from './db.js';
+import type { HistoryFile } from './history-file.js';
 
 export interface StoredJob {
   cluster: number;
@@ -141,6 +142,8 @@ export class CommitRefused extends SubmitRejected {
  */
 export class JobStore {
   private readonly statements;
+  /** The HISTORY file, given each ad that moves to the history table in the same transaction (schedd.ts sets it). */
+  history: Pick<HistoryFile, 'keeps' | 'record'> | undefined;
   /** Prepared queue-page statements by filter shape (at most four). */
   private readonly pageStatements = new Map<
     string,
@@ -682,7 +685,11 @@ export class JobStore {
       let overlay: ProcOverlay | undefined;
       if (transition.leaveQueue) {
         this.statements.deleteJob.run(job.cluster, job.proc);
-        this.statements.insertHistory.run(job.cluster, job.proc, ad.getInt('CompletionDate') ?? 0, JSON.stringify(ad.toJSON()));
+        // HISTORY set empty: HTCondor keeps no history, and neither does the table.
+        if (this.history?.keeps() !== false) {
+          const { lastInsertRowid } = this.statements.insertHistory.run(job.cluster, job.proc, ad.getInt('CompletionDate') ?? 0, JSON.stringify(ad.toJSON()));
+          this.history?.record(Number(lastInsertRowid), ad);
+        }
       } else {
         overlay = this.clusterAd(job.cluster).overlayOf(ad.toJSON());
         // The factory's state is the cluster's alone: a proc read before it moved on does not keep the old value.

@@ -81,6 +81,8 @@ import { slotKey, StartdRegistry, type Slot, type SlotRun, type StartdConnection
 import { emptyTransferEvents } from './transfer-events.js';
 import type { CheckpointCleanup } from './checkpoint-cleanup.js';
 import { EpochHistory } from './epoch-history.js';
+import { HistoryFile } from './history-file.js';
+import { historyFileSettings, type HistoryFileSettings } from '@tinycondor/shared/job-history-file';
 import { LocalRuns, LOCAL_STARTD } from './local-runs.js';
 import {
   localUnivExecuteDir,
@@ -163,6 +165,8 @@ export class Schedd {
   evalContext: () => EvalContext = () => ({});
   /** The epoch history's knobs, read when the first record is made (server.ts sets it from the pool's knobs). */
   epochSettings: () => EpochSettings;
+  /** The history file's knobs, read when the first job leaves the queue (server.ts sets it from the pool's knobs). */
+  historyFileSettings: () => HistoryFileSettings;
   /** The concurrency limits' knobs as numbers, read at each pass that tries a job declaring limits (server.ts sets it from the pool's knobs). */
   limitsKnob: NumberKnob = () => undefined;
   /** The pool's knobs as text (START_LOCAL_UNIVERSE, START_SCHEDULER_UNIVERSE, LOCAL_UNIV_EXECUTE; server.ts sets it). */
@@ -185,6 +189,8 @@ export class Schedd {
   private readonly factories: JobFactories;
   /** The job epoch history (JOB_EPOCH_HISTORY): a record per run start, plugin transfer and run end. */
   private readonly epochs: EpochHistory;
+  /** The job history file (HISTORY), rotated as HTCondor's schedd rotates it; the history table keeps what it keeps. */
+  private readonly historyFile: HistoryFile;
   /** Judges the paths of a job's inputs, outputs and user log (see PoolFileGuard). */
   readonly fileGuard: PoolFileGuard;
   /** Whose rights a job's files (inputs, outputs, user log) are handled with. */
@@ -220,7 +226,10 @@ export class Schedd {
     for (const [name, record] of stored.records) this.accountant.records.set(name, record);
     this.factories = new JobFactories(this.store, () => this.evalContext());
     this.epochSettings = () => epochSettings(() => undefined, spool.spoolDir).settings;
+    this.historyFileSettings = () => historyFileSettings(() => undefined, spool.spoolDir).settings;
     this.epochs = new EpochHistory(db, () => this.epochSettings(), log.child({ component: 'epoch-history' }));
+    this.historyFile = new HistoryFile(db, () => this.historyFileSettings(), log.child({ component: 'history-file' }));
+    this.store.history = this.historyFile;
     this.fileGuard = new PoolFileGuard(settings.poolRoot);
     this.runDescriptors = new RunDescriptors((jobId, runId, startd) => this.currentRun(jobId, runId, startd) !== undefined, log);
     this.queuedStarts = new QueuedStarts({
@@ -276,6 +285,7 @@ export class Schedd {
     this.spool.finishAllInterruptedCommits();
     this.events.flush();
     this.epochs.flush();
+    this.historyFile.flush();
     this.policyTimer = setInterval(() => {
       this.runDescriptors.sweep();
       // A pass still going (a big queue, slow expressions) is not started over beside itself.
@@ -331,6 +341,7 @@ export class Schedd {
     this.observer.close('schedd shutting down');
     this.events.flush();
     this.epochs.flush();
+    this.historyFile.flush();
   }
 
   private now(): Date {

@@ -8,6 +8,7 @@ import { LogFile } from '@tinycondor/shared/log-file';
 import { configValue, parseCondorConfig, type CondorConfig } from '@tinycondor/shared/condor-config';
 import { JobUsers } from '@tinycondor/shared/job-user';
 import { epochSettings } from '@tinycondor/shared/epoch-history';
+import { historyFileSettings } from '@tinycondor/shared/job-history-file';
 import { accountantSettings } from '@tinycondor/shared/accountant';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import type { NumberKnob } from '@tinycondor/shared/concurrency-limits';
@@ -194,6 +195,11 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
     if (opts.knob) schedd.limitsKnob = numberKnob(opts.knob, logger.child({ component: 'concurrency-limits' }));
     schedd.epochSettings = () => {
       const { settings, warnings } = epochSettings(opts.knob ?? (() => undefined), spool.spoolDir);
+      for (const warning of warnings) logger.warn(warning);
+      return settings;
+    };
+    schedd.historyFileSettings = () => {
+      const { settings, warnings } = historyFileSettings(opts.knob ?? (() => undefined), spool.spoolDir);
       for (const warning of warnings) logger.warn(warning);
       return settings;
     };

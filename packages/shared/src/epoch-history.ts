@@ -43,7 +43,7 @@ export function splitAttributeList(text: string): string[] {
   return text.split(/[,\s]+/).filter((item) => item !== '');
 }
 
-function wholeNumber(value: string | undefined, name: string, fallback: number, min: number, warnings: string[]): number {
+export function wholeNumber(value: string | undefined, name: string, fallback: number, min: number, warnings: string[]): number {
   if (value === undefined || value.trim() === '') return fallback;
   const n = Number(value.trim());
   if (!Number.isInteger(n)) {

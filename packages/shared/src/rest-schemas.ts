@@ -115,7 +115,7 @@ export type QueueQuery = Static<typeof QueueQuery>;
 export const HistoryQuery = Type.Object(
   {
     ...QueueQuery.properties,
-    /** The scan stops before the first job (newest first) this expression holds for. */
+    /** The scan stops before the first job this expression holds for (in the order read: -completedsince with -forwards). */
     since: Type.Optional(Type.String({ maxLength: 100_000 })),
     /** Oldest first (condor_history -forwards); newest first by default. */
     forwards: Type.Optional(Type.Boolean()),

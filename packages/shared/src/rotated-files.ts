@@ -22,3 +22,8 @@ export function rotatedFiles(file: string): string[] {
     .sort()
     .map((name) => path.join(path.dirname(file), name));
 }
+
+/** findHistoryFiles: the rotated files of `file`, oldest first, then `file` itself when it exists. */
+export function historyFiles(file: string): string[] {
+  return [...rotatedFiles(file), ...(fs.existsSync(file) ? [file] : [])];
+}

@@ -19,8 +19,19 @@ import { connectSchedd } from '../schedd-connection.js';
 
 const USAGE = 'Usage: condor_preen [-mail] [-remove] [-verbose] [-debug] [-log <filename>]\n';
 
-/** History-like knobs whose files stay in SPOOL (check_spool_dir's valid_knobs). */
-const VALID_KNOBS = ['HISTORY', 'JOB_EPOCH_HISTORY', 'STARTD_HISTORY', 'SCHEDD_DAEMON_HISTORY', 'COLLECTOR_PERSISTENT_AD_LOG', 'LVM_BACKING_FILE', 'LIBRARIAN_DATABASE'];
+/**
+ * History-like knobs whose files (and their rotations) stay in SPOOL (check_spool_dir's valid_knobs), with
+ * the basenames of param_info.in's defaults, which param() gives when the knob is not set.
+ */
+const VALID_KNOBS: ReadonlyArray<readonly [string, string | undefined]> = [
+  ['HISTORY', 'history'],
+  ['JOB_EPOCH_HISTORY', 'epoch_history'],
+  ['STARTD_HISTORY', 'startd_history'],
+  ['SCHEDD_DAEMON_HISTORY', 'schedd_daemon_history'],
+  ['COLLECTOR_PERSISTENT_AD_LOG', undefined],
+  ['LVM_BACKING_FILE', 'startd_disk.img'],
+  ['LIBRARIAN_DATABASE', 'library.db'],
+];
 
 interface Options {
   remove: boolean;
@@ -109,7 +120,7 @@ class Preen {
   /** check_spool_dir: the well-known names stay; files of jobs wait for the schedd's answer; the rest is bad. */
   async checkSpoolDir(pool: PoolConfig, validSpoolFiles: string[]): Promise<void> {
     const maybeStale = new Map<string, JobKey>();
-    const configDefined = VALID_KNOBS.map((knob) => pool.value(knob)).filter((value): value is string => value !== undefined && value !== '').map((value) => path.basename(value));
+    const configDefined = VALID_KNOBS.map(([knob, fallback]) => pool.value(knob) ?? fallback).filter((value): value is string => value !== undefined && value !== '').map((value) => path.basename(value));
     let names: string[];
     try {
       names = fs.readdirSync(this.spool).sort();

@@ -27,9 +27,9 @@ import {
   type QueueViewOptions,
   type RowFit,
 } from '../format/index.js';
-import { loadPoolConfig } from '../pool-config.js';
+import { loadPoolConfig, type PoolConfig } from '../pool-config.js';
 import { toolEvalContext } from '../tool-user-maps.js';
-import { readHistoryAds, readLongAds, readUserlogAds, selectAds } from '../ads-file.js';
+import { readLongAds, readUserlogAds, selectAds } from '../ads-file.js';
 import { commonView, projected } from '../format/query-view.js';
 import { formatQueueHoldCodes, formatQueueIdle, formatQueueIo } from '../format/queue-views.js';
 import { formatPrintFormat, parsePrintFormat, type PrintFormat } from '../format/print-format.js';
@@ -38,15 +38,16 @@ import { connectSchedd } from '../schedd-connection.js';
 import { aggregateJobs, projectionOf, significantAttrs } from '../job-aggregation.js';
 import { condorVersionText } from './condor-version.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
+import { checkExtract, checkHistoryDirectory, configuredHistoryFile, historyFromFiles, historyUnset, localHistoryFiles, openExtractFile, remoteHistoryUnset, writeExtracted } from './history-files.js';
+import type { HistoryRecord } from '../ads-file.js';
 
 const Q_USAGE =
   'Usage: condor_q [-jobads <file> | -userlog <file>] [-autocluster | -group-by] [-stream-results] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze[:summary,reverse] | -better-analyze[:summary,reverse] | -reverse-analyze [-machine <name>] [-mconstraint <expr>] [-slotads <file>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
-  'Usage: condor_history [-file <file> | -userlog <file>] [-epochs[:d] | -transfer-history[:ioc]] [-directory] [-af <attr>... | -format <fmt> <attr>... | -json | -jsonl | -xml | -long] [-attributes <attr,...>] [-wide[:<width>]] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_history [-file <file> | -search <path> | -local | -schedd | -epochs[:d] | -transfer-history[:ioc] | -userlog <file>] [-directory] [-name <schedd>] [-pool <host>] [-af <attr>... | -format <fmt> <attr>... | -json | -jsonl | -xml | -long] [-attributes <attr,...>] [-wide[:<width>]] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [-extract <file>] [-help] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs, dagNodes = false): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
-  const fromFile = from === 'jobs' ? query.jobadsFile : query.historyFile;
-  if (fromFile !== undefined) return adsFromFile(from, fromFile, query, dagNodes);
+  if (from === 'jobs' && query.jobadsFile !== undefined) return adsFromFile(query.jobadsFile, query, dagNodes);
   if (query.userlogFile !== undefined) return from === 'jobs' ? adsFromUserlog(query.userlogFile, query, dagNodes) : historyFromUserlog(query.userlogFile, query);
   const pool = loadPoolConfig(io.env, io.stderr);
   const api = connectSchedd(pool);
@@ -64,24 +65,10 @@ async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArg
   };
 }
 
-/** condor_q -jobads / condor_history -file: the ads of a file, selected as the schedd would select them. */
-function adsFromFile(from: 'jobs' | 'history', file: string, query: QueryArgs, dagNodes: boolean): { ads: ClassAd[]; context: QueueViewContext } {
-  let ads = from === 'jobs' ? readLongAds(file) : readHistoryAds(file);
-  // A history file holds the oldest job first; condor_history shows the newest first unless -forwards.
-  if (from === 'history' && !query.forwards) ads = ads.reverse();
-  const scanLimit = scanLimitOf(query);
-  if (scanLimit !== undefined) {
-    const counted = scanCountedConstraint(query);
-    // parseBanner: the ads of other clusters and owners are skipped unread, so they neither count nor show.
-    if (counted !== undefined) ads = selectAds(ads, counted, undefined);
-    ads = ads.slice(0, scanLimit);
-  }
-  if (query.since !== undefined) {
-    const stop = selectAds(ads, query.since, 1)[0];
-    if (stop !== undefined) ads = ads.slice(0, ads.indexOf(stop));
-  }
+/** condor_q -jobads: the ads of a file, selected as the schedd would select them. */
+function adsFromFile(file: string, query: QueryArgs, dagNodes: boolean): { ads: ClassAd[]; context: QueueViewContext } {
   return {
-    ads: selectAds(ads, buildConstraint(query, { dagNodes }), query.limit),
+    ads: selectAds(readLongAds(file), buildConstraint(query, { dagNodes }), query.limit),
     context: { scheddName: '', scheddAddress: '', now: new Date(), currentUser: os.userInfo().username, sourceLabel: `Jobads: ${file}` },
   };
 }
@@ -423,13 +410,52 @@ async function submitterLabels(io: CommandIo, submitters: string[]): Promise<str
   return labels;
 }
 
+/**
+ * condor_history -name/-pool (history.cpp readHistoryRemote): this pool's schedd (SCHEDD_NAME, SCHEDD_HOST)
+ * is the one there is; another cannot be located.
+ */
+function locateHistorySchedd(pool: PoolConfig, query: QueryArgs): void {
+  const nameFound = query.scheddName === undefined || query.scheddName.toLowerCase() === (pool.value('SCHEDD_NAME') ?? '').toLowerCase();
+  const poolHost = query.pool?.replace(/^<|>$/g, '').replace(/:\d+.*$/, '').toLowerCase();
+  const poolFound = poolHost === undefined || poolHost === (pool.value('SCHEDD_HOST') ?? '').toLowerCase();
+  if (!nameFound || !poolFound) throw new CliError(`Unable to locate remote schedd (name=${query.scheddName ?? ''}, pool=${query.pool ?? ''}).`);
+}
+
 /** condor_history: jobs that have left the queue, newest first. */
 export const condorHistory: Command = async (args, io) => {
-  const { source, rest } = takeEpochOptions(args);
-  const query = parseQueryArgs(source === undefined ? args : rest, HISTORY_USAGE, { historyScan: true });
+  const { source, rest, directory } = takeEpochOptions(args);
+  const query = parseQueryArgs(rest, HISTORY_USAGE, { historyScan: true });
+  if (query.info === 'help') {
+    io.stdout(`${HISTORY_USAGE}\n`);
+    return 0;
+  }
+  // -file, -search and -userlog read no configuration: they work without a pool.
+  let loaded: PoolConfig | undefined;
+  const pool = (): PoolConfig => (loaded ??= loadPoolConfig(io.env, io.stderr));
+  if (query.historyRemote === true && query.searchPath !== undefined) throw new CliError('condor_history: -search reads the files here: it cannot be used with -name or -pool, which ask the schedd');
   // A -userlog is read as a user log whichever record source -epochs or -transfer-history chose (history.cpp).
-  if (source !== undefined && query.userlogFile === undefined) return epochHistory(io, loadPoolConfig(io.env), source, query);
-  const { ads, context } = await fetchAds(io, 'history', query);
+  if (source !== undefined && query.userlogFile === undefined) {
+    if (query.extractFile !== undefined) throw new CliError('condor_history: -extract of -epochs or -transfer-history records is not supported by tinycondor');
+    if (query.historyRemote === true) locateHistorySchedd(pool(), query);
+    return epochHistory(io, pool(), source, query);
+  }
+  // -directory without -epochs: readHistoryFromDirectory finds no per-job files of the job history to read.
+  const fromDirectory = directory && query.historyRemote !== true && query.historyFile === undefined && query.userlogFile === undefined;
+  if (fromDirectory) checkHistoryDirectory(query.searchPath);
+  const files = fromDirectory ? { files: [], label: query.searchPath as string } : query.historyRemote === true || query.userlogFile !== undefined ? undefined : localHistoryFiles(pool, query);
+  checkExtract(query, query.historyRemote !== true);
+  const extractFd = query.extractFile === undefined ? undefined : openExtractFile(query.extractFile);
+  let fetched: { ads: ClassAd[]; context: QueueViewContext; records?: Map<ClassAd, HistoryRecord> };
+  if (files !== undefined) fetched = historyFromFiles(files.files, files.label, query);
+  else {
+    if (query.historyRemote === true) locateHistorySchedd(pool(), query);
+    // HISTORY set empty: the schedd keeps none; history.cpp reading the files here, or the schedd's helper, says so.
+    if (configuredHistoryFile(pool()) === undefined) throw query.historyRemote === true ? remoteHistoryUnset() : historyUnset();
+    fetched = await fetchAds(io, 'history', query);
+  }
+  const { ads, context } = fetched;
   io.stdout(commonView(query, projected(ads, query.projection), toolEvalContext('TOOL', io)) ?? formatHistory(ads, context, historyFit(query.wide, query.wideWidth, io.stdoutColumns?.())));
+  // printJobAds copies nothing from a -userlog: the file is left empty.
+  if (extractFd !== undefined) io.stdout(writeExtracted(extractFd, query.extractFile as string, fetched.records === undefined ? [] : ads, fetched.records ?? new Map(), query.forwards));
   return 0;
 };

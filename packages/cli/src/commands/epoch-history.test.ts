@@ -62,3 +62,22 @@ t.test('-epochs:d -directory: refused with -limit or -match; a file that cannot 
   t.same(error, new CliError(`Error opening history file ${path.join(dir, 'READING.txt')}: Is a directory`));
   t.same(left, ['READING.txt'], 'and those files deleted');
 });
+
+t.test('takeEpochOptions: -schedd, -startd and -daemon choose the record source as history.cpp SetRecordSource does', async (t) => {
+  const message = (args: string[]) => {
+    try {
+      takeEpochOptions(args);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'accepted';
+  };
+  t.same(takeEpochOptions(['-schedd', '-af', 'Owner']), { source: undefined, rest: ['-af', 'Owner'], directory: false }, '-schedd: the default');
+  t.equal(message(['-schedd', '-epochs']), 'Error: -schedd can not be used in association with -epochs.');
+  t.equal(message(['-ep', '-sch']), 'Error: -ep can not be used in association with -schedd.');
+  t.equal(message(['-epochs', '-transfer-history']), 'accepted', 'both read the epoch history');
+  t.equal(message(['-startd']), 'condor_history: -startd is not supported by tinycondor: its startd keeps no history (STARTD_HISTORY)');
+  t.equal(message(['-daemon:schedd']), 'condor_history: -daemon:schedd is not supported by tinycondor: its schedd keeps no history of its own ads (SCHEDD_DAEMON_HISTORY)');
+  t.equal(message(['-startd', '-epochs']), 'Error: -startd can not be used in association with -epochs.');
+  t.same(takeEpochOptions(['-constraint', '-epochs', '-name', '-startd']), { source: undefined, rest: ['-constraint', '-epochs', '-name', '-startd'], directory: false }, "an option's value is not an option");
+});

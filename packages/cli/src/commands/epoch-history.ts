@@ -2,7 +2,7 @@
 // history file (JOB_EPOCH_HISTORY, and its rotated files) or of JOB_EPOCH_HISTORY_DIR's per-job files
 // (-directory), read where the command runs, as HTCondor's tool reads its local files; newest first.
 import fs from 'node:fs';
-import { rotatedFiles } from '@tinycondor/shared/rotated-files';
+import { historyFiles } from '@tinycondor/shared/rotated-files';
 import os from 'node:os';
 import path from 'node:path';
 import { ClassAd, isTrue, parseExpr, type EvalContext } from '@tinycondor/shared/classad/index';
@@ -28,6 +28,12 @@ export interface EpochSource {
   deleteRead: boolean;
 }
 
+/** condor_history's options that take a value, with their shortest prefixes (history.cpp). */
+const VALUE_OPTIONS: ReadonlyArray<readonly [string, number]> = [
+  ['constraint', 1], ['since', 4], ['completedsince', 3], ['match', 1], ['limit', 3], ['scanlimit', 4], ['file', 2], ['userlog', 1],
+  ['search', 3], ['extract', 2], ['name', 1], ['pool', 1], ['attributes', 2],
+];
+
 /** is_dash_arg_colon_prefix: `-name[:opts]`, any prefix of at least `min` characters. */
 function dashPrefix(arg: string, name: string, min: number): { colon: string | undefined } | undefined {
   if (!arg.startsWith('-')) return undefined;
@@ -38,24 +44,46 @@ function dashPrefix(arg: string, name: string, min: number): { colon: string | u
   return { colon: colon < 0 ? undefined : bare.slice(colon + 1) };
 }
 
+/** history.cpp's HistoryRecordSource: the history the options chose. */
+type RecordSource = 'schedd' | 'startd' | 'epoch' | 'daemon';
+
 /**
- * Takes the epoch options (-epochs, -transfer-history[:ioc], -directory) out of condor_history's arguments;
- * undefined source when none of the first two was given (then -directory is left for the others' error).
+ * Takes the record source options (-epochs, -transfer-history[:ioc], -directory, -schedd, -startd, -daemon)
+ * out of condor_history's arguments; undefined source when neither of the first two was given (`directory`
+ * then asks for the schedd history's per-job files). -startd and -daemon are refused: tinycondor's startd keeps no
+ * history (STARTD_HISTORY), nor its schedd a history of its own ads (SCHEDD_DAEMON_HISTORY).
  */
-export function takeEpochOptions(args: readonly string[]): { source: EpochSource | undefined; rest: string[] } {
+export function takeEpochOptions(args: readonly string[]): { source: EpochSource | undefined; rest: string[]; directory: boolean } {
   let epochs = false;
   let transferTypes: Set<string> | undefined;
   let directory = false;
   let deleteRead = false;
+  let recordSource: { source: RecordSource; flag: string } | undefined;
+  // SetRecordSource: a second source other than the first is an error, in history.cpp's words.
+  const setRecordSource = (source: RecordSource, arg: string, canonical: string): void => {
+    if (recordSource !== undefined && recordSource.source !== source) throw new CliError(`Error: ${recordSource.flag} can not be used in association with ${canonical}.`);
+    recordSource = { source, flag: arg };
+  };
   const rest: string[] = [];
-  for (const arg of args) {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    // The values of the options that take one are not options (-constraint -epochs is a constraint).
+    if (VALUE_OPTIONS.some(([name, min]) => dashPrefix(arg, name, min) !== undefined) && i + 1 < args.length) {
+      rest.push(arg, args[++i]);
+      continue;
+    }
     const epochOption = dashPrefix(arg, 'epochs', 2);
     const transferOption = dashPrefix(arg, 'transfer-history', 2);
-    if (epochOption !== undefined) {
+    if (dashPrefix(arg, 'schedd', 3) !== undefined && !arg.includes(':')) setRecordSource('schedd', arg, '-schedd');
+    else if (dashPrefix(arg, 'startd', 3) !== undefined && !arg.includes(':')) setRecordSource('startd', arg, '-startd');
+    else if (dashPrefix(arg, 'daemon', 3) !== undefined) setRecordSource('daemon', arg, '-daemon');
+    else if (epochOption !== undefined) {
+      setRecordSource('epoch', arg, '-epochs');
       // As history.cpp: a d (or D) among the letters after the colon; the others mean nothing.
       if (epochOption.colon !== undefined && /d/i.test(epochOption.colon)) deleteRead = true;
       epochs = true;
     } else if (transferOption !== undefined) {
+      setRecordSource('epoch', arg, '-transfer-history');
       // Each -transfer-history sets the types anew; -epochs leaves them (both read the epoch history).
       transferTypes = new Set<string>();
       for (const letter of transferOption.colon ?? 'ioc') {
@@ -69,16 +97,12 @@ export function takeEpochOptions(args: readonly string[]): { source: EpochSource
       rest.push(arg);
     }
   }
+  if (recordSource?.source === 'startd') throw new CliError(`condor_history: ${recordSource.flag} is not supported by tinycondor: its startd keeps no history (STARTD_HISTORY)`);
+  if (recordSource?.source === 'daemon') throw new CliError(`condor_history: ${recordSource.flag} is not supported by tinycondor: its schedd keeps no history of its own ads (SCHEDD_DAEMON_HISTORY)`);
   let source: EpochSource | undefined;
   if (transferTypes !== undefined) source = { types: transferTypes, directory, transfers: true, deleteRead };
   else if (epochs) source = { types: new Set(['EPOCH']), directory, transfers: false, deleteRead };
-  else if (directory) rest.push('-directory');
-  return { source, rest };
-}
-
-/** The files to read, oldest first: the rotated ones and then the file, those that exist. */
-function historyFiles(file: string): string[] {
-  return [...rotatedFiles(file), ...(fs.existsSync(file) ? [file] : [])];
+  return { source, rest, directory };
 }
 
 /** findEpochDirFiles: the directory's `job.runs.<C>.<P>.ads` files, those of the jobs named (all without), in job order. */
@@ -162,20 +186,23 @@ export function readEpochRecords(pool: Pick<PoolConfig, 'value'>, source: EpochS
   if (!source.transfers && file === undefined && dir === undefined) throw new CliError('Error: No Job Run Instance recordings to read.');
   if (source.transfers && file === undefined) throw fileUnset;
   const fromDirectory = query.historyFile === undefined && source.directory;
+  // -search PATH stands for the configured file, or with -directory for the configured directory.
+  const searchDir = query.searchPath ?? dir;
   if (query.historyFile !== undefined) files = [query.historyFile];
   else if (fromDirectory) {
     // history.cpp checks -scanlimit first.
     if (source.deleteRead && query.scanLimit !== undefined) throw new CliError('Error: -epoch:d (delete) cannot be used with -scanlimit.');
     if (source.deleteRead && query.limit !== undefined) throw new CliError('Error: -epoch:d (delete) cannot be used with -limit or -match.');
-    if (dir === undefined) throw new CliError('Error: No search directory found for locating history files.');
-    files = directoryFiles(dir, query.jobs);
-  } else if (file === undefined) throw fileUnset;
+    if (searchDir === undefined) throw new CliError('Error: No search directory found for locating history files.');
+    files = directoryFiles(searchDir, query.jobs);
+  } else if (query.searchPath !== undefined) files = historyFiles(query.searchPath);
+  else if (file === undefined) throw fileUnset;
   else files = historyFiles(file);
   const constraintText = buildConstraint(query);
   const constraint = constraintText === undefined ? undefined : parseConstraint(constraintText);
   const since = query.since === undefined ? undefined : parseExpr(query.since);
   // Every file selected is deleted, also those past a -since cutoff, as history.cpp deletes the files it stops scanning.
-  const read = fromDirectory && source.deleteRead ? readAndDelete(dir as string, files) : { entries: files.flatMap(readEntries), error: undefined };
+  const read = fromDirectory && source.deleteRead ? readAndDelete(searchDir as string, files) : { entries: files.flatMap(readEntries), error: undefined };
   let entries = read.entries.filter((entry) => source.types.has(entry.type));
   if (!query.forwards) entries = entries.reverse();
   const shown: ClassAd[] = [];

@@ -163,7 +163,6 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     { schema: { querystring: HistoryQuery, response: { 200: streamedJson(AdsReply), 400: ErrorReply } } },
     async (request, reply) => {
       const { constraint, limit, since, forwards, scanLimit, scanCounted } = request.query;
-      if (since !== undefined && forwards === true) return reply.code(400).send({ error: 'since cannot be combined with forwards: the scan stops going backwards from the newest job' });
       const expr = constraint === undefined ? undefined : parseExpr(constraint);
       const stop = since === undefined ? undefined : parseExpr(since);
       const counted = scanCounted === undefined ? undefined : parseExpr(scanCounted);
