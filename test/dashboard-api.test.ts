@@ -79,7 +79,8 @@ t.test('dashboard API', async (t) => {
   t.equal(hold.status, 200);
   await eventually('held', () => stream.messages.find((m) => m.type === 'job' && m.jobId === '1.0' && m.changed.JobStatus === '5'));
   await eventually('event 012', () => stream.messages.find((m) => m.type === 'event' && m.jobId === '1.0' && m.code === 12));
-  await eventually('slot freed', () => stream.messages.find((m) => m.type === 'slot' && m.slot.jobId === null));
+  // The job ran on a dynamic slot of the startd's partitionable slot: given back, it leaves the startd's slot list.
+  await eventually('slot given back', () => stream.messages.find((m) => m.type === 'startd' && m.slots.every((slot) => slot.jobId === null) && m.slots.some((slot) => slot.slotType === 'Partitionable')));
 
   // Paging and filters over 26 held jobs.
   fs.writeFileSync(path.join(pool.dir, 'held.sub'), `executable = sleeper.sh\narguments = ${jobs.stopFile}\nhold = true\nqueue 25\n`);
