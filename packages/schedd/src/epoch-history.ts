@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { epochJobFileName, epochRecordText, recordsEpochs, transferRecordContext, type EpochAdType, type EpochSettings, type TransferClassName } from '@tinycondor/shared/epoch-history';
 import { rotatedFiles, rotationSuffix } from '@tinycondor/shared/rotated-files';
+import { afterTurn } from './after-turn.js';
 import type { Db } from './db.js';
 
 const APPEND = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT;
@@ -20,7 +21,8 @@ export class EpochHistory {
   private readonly pending;
   private readonly removeUpTo;
   private cached: EpochSettings | undefined;
-  private scheduled = false;
+  /** Appends soon, after the current turn (and its commit). */
+  readonly schedule: () => void;
   private dirChecked = false;
 
   constructor(
@@ -32,6 +34,7 @@ export class EpochHistory {
     this.insert = db.prepare<[number, number, string]>('INSERT INTO epoch_outbox (cluster_id, proc_id, text) VALUES (?, ?, ?)');
     this.pending = db.prepare<[], { seq: number; cluster_id: number; proc_id: number; text: string }>('SELECT seq, cluster_id, proc_id, text FROM epoch_outbox ORDER BY seq LIMIT 500');
     this.removeUpTo = db.prepare<[number]>('DELETE FROM epoch_outbox WHERE seq <= ?');
+    this.schedule = afterTurn(() => this.flush(), log, 'epoch history not flushed');
   }
 
   private settings(): EpochSettings {
@@ -70,21 +73,6 @@ export class EpochHistory {
       return;
     }
     this.record(job, transferClass.toUpperCase() as EpochAdType, now, context);
-  }
-
-  /** Appends soon, after the current turn (and its commit). */
-  schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      try {
-        this.flush();
-      } catch (err) {
-        // The queue closed meanwhile (the schedd stopping): the rows wait for the next start's flush.
-        this.log.warn({ err }, 'epoch history not flushed');
-      }
-    });
   }
 
   /** Appends what the outbox holds, a batch at a time: one write per file per batch, then the rows go. */

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { historyAdText, historyBanner, historyBannerFields, type HistoryFileSettings } from '@tinycondor/shared/job-history-file';
 import { rotatedFiles, rotationSuffix } from '@tinycondor/shared/rotated-files';
+import { afterTurn } from './after-turn.js';
 import type { Db } from './db.js';
 
 /** meta: the last history row appended to the file, and (with the rotated file's name) the last one a rotated file holds. */
@@ -25,7 +26,8 @@ export class HistoryFile {
   private readonly deleteMeta;
   private readonly trimHistory;
   private cached: HistoryFileSettings | undefined;
-  private scheduled = false;
+  /** Appends soon, after the current turn (and its commit). */
+  readonly schedule: () => void;
 
   constructor(
     private readonly db: Db,
@@ -40,6 +42,7 @@ export class HistoryFile {
     this.setMeta = db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     this.deleteMeta = db.prepare<[string]>('DELETE FROM meta WHERE key = ?');
     this.trimHistory = db.prepare<[number]>('DELETE FROM history WHERE seq <= ?');
+    this.schedule = afterTurn(() => this.flush(), log, 'history file not flushed');
   }
 
   settings(): HistoryFileSettings {
@@ -61,21 +64,6 @@ export class HistoryFile {
     if (!this.keeps()) return;
     this.insert.run(historySeq, historyAdText(ad), historyBannerFields(ad));
     this.schedule();
-  }
-
-  /** Appends soon, after the current turn (and its commit). */
-  schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      try {
-        this.flush();
-      } catch (err) {
-        // The queue closed meanwhile (the schedd stopping): the rows wait for the next start's flush.
-        this.log.warn({ err }, 'history file not flushed');
-      }
-    });
   }
 
   /** Appends what the outbox holds, a batch at a time, then the rows go. */

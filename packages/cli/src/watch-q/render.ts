@@ -2,6 +2,7 @@
 // (src/condor_scripts/condor_watch_q.in): the grouped rows, the table, progress bars, the summary line.
 import path from 'node:path';
 import { maxOf, minOf } from '@tinycondor/shared/extremes';
+import { roundHalfEven } from '@tinycondor/shared/rounding';
 import { ORDERED_STATUSES, ACTIVE_STATES, type Cluster, type WatchStatus } from './tracker.js';
 
 export type GroupBy = 'batch' | 'log' | 'cluster';
@@ -246,15 +247,6 @@ export function summaryWithTotals(totals: Totals, width: number): string {
     const summary = `Total: ${totals.TOTAL} jobs; ${parts.join(', ')}`;
     if (summary.length <= width || strip <= 2) return summary;
   }
-}
-
-/** Python's round(): halves to even. */
-function roundHalfEven(x: number): number {
-  const floor = Math.floor(x);
-  const diff = x - floor;
-  if (diff > 0.5) return floor + 1;
-  if (diff < 0.5) return floor;
-  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 /**

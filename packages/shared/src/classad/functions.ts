@@ -7,6 +7,7 @@ import { applyBinary, isIdentical, truthValue, type StrictBinaryOp } from './ope
 import { parseExpr } from './parser.js';
 import { classAdRegexOptions, compileRegex, regexFinds, regexSubstitute, stringListRegexOptions } from './regex.js';
 import { unparse, unparseValue } from './unparse.js';
+import { roundHalfEven } from '../rounding.js';
 import {
   ERROR,
   UNDEFINED,
@@ -141,15 +142,6 @@ function rounding(round: (x: number) => number): Builtin {
     const r = round(x);
     return Number.isFinite(r) ? intValue(r) : realValue(r);
   };
-}
-
-/** C rint() in the default rounding mode: to the nearest integer, halves to the even one. */
-function roundHalfEven(x: number): number {
-  const floor = Math.floor(x);
-  const diff = x - floor;
-  if (diff > 0.5) return floor + 1;
-  if (diff < 0.5) return floor;
-  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 /**
