@@ -4,6 +4,7 @@ import { ClassAd, isTrue, parseExpr, ClassAdParseError, quoteString, type Expr }
 import { takeAnalyzeArgs, type AnalyzeArgs } from '../analyze/analyze-args.js';
 import { references } from '../analyze/expr-analysis.js';
 import { analyzeJob, jobSummaryText } from '../analyze/job-analysis.js';
+import { SlotAds } from '../analyze/slot-ads.js';
 import { reverseAnalysis } from '../analyze/slot-analysis.js';
 import { sortByJobId } from '../format/queue-frame.js';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
@@ -183,7 +184,8 @@ async function analyzeQueue(io: CommandIo, analyze: AnalyzeArgs, jobs: ClassAd[]
   if (analyze.reverse) return out + reverseAnalysis(slots, sorted, { better: analyze.better, summary: analyze.summary, verbose: analyze.verbose, noprune: analyze.noprune, width });
   if (analyze.summary) return out + jobSummaryText(sorted, slots, { verbose: analyze.verbose, singleMachine });
   const opts = { better: analyze.better, verbose: analyze.verbose, singleMachine: singleMachine !== undefined, width, noprune: analyze.noprune };
-  for (const job of sorted) out += analyzeJob(job, slots, opts, context.now);
+  const ads = new SlotAds(slots);
+  for (const job of sorted) out += analyzeJob(job, ads, opts, context.now);
   return out;
 }
 
