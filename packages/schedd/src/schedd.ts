@@ -140,7 +140,7 @@ export interface SpoolCommit {
  */
 export class Schedd {
   readonly store: JobStore;
-  readonly registry = new StartdRegistry();
+  readonly registry = new StartdRegistry((cluster, proc) => this.store.getJob(cluster, proc)?.ad);
   /** The startds' credentials for their transfers. */
   readonly startdKeys = new StartdKeys();
   /** How far each startd's reports are handled: its transfers wait for the reports made before them. */

@@ -1,5 +1,5 @@
 import type { ClassAd } from '@tinycondor/shared/classad/index';
-import { buildSlotAd, type MachineIdentity } from '@tinycondor/shared/machine-ad';
+import { buildSlotAd, slotClaimOf, type MachineIdentity, type SlotClaim } from '@tinycondor/shared/machine-ad';
 import type { ScheddMessage, SlotDescription } from '@tinycondor/shared/protocol';
 import type { RecentClusters } from '@tinycondor/shared/recent-clusters';
 import type { RequestModifiers } from '@tinycondor/shared/request-modifiers';
@@ -11,6 +11,8 @@ export interface SlotRun {
   runId: string;
   /** The job's concurrency limits for this slot (lower-case), held while the run or queued start lasts. */
   limits?: string;
+  /** What the slot advertises of the run's claim, read from the job's ad once (see StartdRegistry.slotAd). */
+  claim?: SlotClaim;
 }
 
 export interface Slot {
@@ -46,6 +48,9 @@ export function slotKey(slot: Slot): string {
 export class StartdRegistry {
   private readonly startds = new Map<string, StartdConnection>();
 
+  /** `jobAd`: the ad of a job in the queue, which a slot running it advertises its claim from. */
+  constructor(private readonly jobAd: (cluster: number, proc: number) => ClassAd | undefined = () => undefined) {}
+
   add(connection: StartdConnection): StartdConnection | undefined {
     const previous = this.startds.get(connection.identity.startdName);
     this.startds.set(connection.identity.startdName, connection);
@@ -78,15 +83,26 @@ export class StartdRegistry {
     return [...this.startds.values()].flatMap((startd) => [...startd.slots.values()]);
   }
 
-  /** The slot's ad; `asFree`: as it will be once its run has ended (what a job queued on it is matched against). */
+  /**
+   * The slot's ad; `asFree`: as it will be once its run has ended (what a job queued on it is matched against).
+   * A partitionable slot's rolls up its dynamic slots' ads.
+   */
   slotAd(slot: Slot, now: Date, asFree = false): ClassAd {
     const startd = this.startds.get(slot.startdName);
     if (!startd) throw new Error(`startd ${slot.startdName} is not connected`);
     const run = asFree ? undefined : slot.run;
-    const left = slot.description.partitionable ? remainingOf(slot.description, this.childrenOf(slot).map((child) => child.description)) : undefined;
-    const ad = buildSlotAd(startd.identity, slot.description, { claimed: run !== undefined, now, ...(left ? { left } : {}) });
-    if (run) ad.set('JobId', `${run.cluster}.${run.proc}`);
-    return ad;
+    if (!slot.description.partitionable) {
+      return buildSlotAd(startd.identity, slot.description, { claimed: run !== undefined, now, ...(run ? { claim: this.claimOf(run) } : {}) });
+    }
+    const children = this.childrenOf(slot);
+    const left = remainingOf(slot.description, children.map((child) => child.description));
+    return buildSlotAd(startd.identity, slot.description, { claimed: false, now, left, children: children.map((child) => this.slotAd(child, now)) });
+  }
+
+  /** The run's claim, from its job's ad when first asked (a job's User, Owner and start do not change during a run). */
+  private claimOf(run: SlotRun): SlotClaim {
+    run.claim ??= slotClaimOf(`${run.cluster}.${run.proc}`, this.jobAd(run.cluster, run.proc));
+    return run.claim;
   }
 
   /**

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ClassAd } from './classad/index.js';
-import { buildSlotAd, condorArch, condorOpSys, jobFitsSlot } from './machine-ad.js';
+import { buildSlotAd, condorArch, condorOpSys, jobFitsSlot, slotClaimOf } from './machine-ad.js';
 
 const identity = { startdName: 'exec1.example', machine: 'exec1.example', opSys: 'LINUX', arch: 'X86_64' };
 const NOW = new Date('2024-05-01T10:00:00Z');
@@ -41,7 +41,10 @@ t.test('buildSlotAd advertises the slot', async (t) => {
     State: '"Unclaimed"',
     Activity: '"Idle"',
     LoadAvg: '0.0',
+    EnteredCurrentState: '1714557600',
     EnteredCurrentActivity: '1714557600',
+    RetirementTimeRemaining: '0',
+    CurrentRank: '0.0',
     Start: 'true',
     Requirements: 'true',
     HasFileTransfer: 'true',
@@ -63,7 +66,51 @@ t.test('a partitionable slot advertises what is left; a dynamic slot its parent'
     ['1', '4', '1024', '4096', '2000', '8000', '1', '2', '"G1"', '2', '"Partitionable"', 'true'],
   );
   const dslot = buildSlotAd(identity, { name: 'slot2_3', cpus: 1, memoryMb: 128, diskKb: 1024, parent: 'slot2' }, { claimed: true, now: NOW });
-  t.same(['Name', 'SlotID', 'SlotType', 'DynamicSlot', 'ParentSlotId', 'DSlotId'].map((name) => dslot.getSource(name)), ['"slot2_3@exec1.example"', '2', '"Dynamic"', 'true', '2', '3']);
+  t.same(['Name', 'SlotID', 'SlotType', 'DynamicSlot', 'ParentSlotId', 'DSlotId', 'PslotRollupInformation'].map((name) => dslot.getSource(name)), ['"slot2_3@exec1.example"', '2', '"Dynamic"', 'true', '2', '3', 'true']);
+});
+
+t.test('a claimed slot advertises its claim: RemoteUser, RemoteOwner, AccountingGroup with the user domain, JobStart', async (t) => {
+  const job = new ClassAd().set('User', 'alice@example.org').set('Owner', 'alice').set('AccountingGroup', 'physics.alice')
+    .set('GlobalJobId', 'submit#3.0#1714557000').set('JobCurrentStartDate', 1714557500);
+  const ad = buildSlotAd(identity, { name: 'slot1', cpus: 1, memoryMb: 128, diskKb: 1024 }, { claimed: true, now: NOW, claim: slotClaimOf('3.0', job) });
+  t.same(
+    ['RemoteUser', 'RemoteOwner', 'AccountingGroup', 'JobId', 'GlobalJobId', 'JobStart', 'EnteredCurrentState', 'EnteredCurrentActivity', 'CurrentRank'].map((name) => ad.getSource(name)),
+    ['"alice@example.org"', '"alice"', '"physics.alice@example.org"', '"3.0"', '"submit#3.0#1714557000"', '1714557500', '1714557500', '1714557500', '0.0'],
+  );
+  const unknownJob = buildSlotAd(identity, { name: 'slot1', cpus: 1, memoryMb: 128, diskKb: 1024 }, { claimed: true, now: NOW, claim: slotClaimOf('4.0', undefined) });
+  t.same([unknownJob.getSource('JobId'), unknownJob.has('RemoteUser'), unknownJob.getInt('EnteredCurrentState')], ['"4.0"', false, 1714557600]);
+});
+
+t.test('a partitionable slot rolls up its dynamic slots (publishDynamicChildSummaries)', async (t) => {
+  const resources = [{ tag: 'GPUs', quantity: 2, ids: ['G0', 'G1'] }];
+  const gpuIdentity = { ...identity, resources };
+  const pslot = { name: 'slot1', cpus: 4, memoryMb: 4096, diskKb: 8000, partitionable: true as const, resources };
+  const job = (user: string) => new ClassAd().set('User', user).set('Owner', user.split('@')[0]).set('JobCurrentStartDate', 1714557000);
+  const child = (name: string, cpus: number, user: string) =>
+    buildSlotAd(gpuIdentity, { name, cpus, memoryMb: 1024, diskKb: 1000, parent: 'slot1', resources: [{ tag: 'GPUs', quantity: 0 }] }, { claimed: true, now: NOW, claim: slotClaimOf('1.0', job(user)) });
+  const children = [child('slot1_2', 2, 'bob@example.org'), child('slot1_10', 1, 'alice@example.org')];
+  const ad = buildSlotAd(gpuIdentity, pslot, { claimed: false, now: NOW, left: { ...pslot, cpus: 1 }, children });
+  const rollup = Object.entries(ad.toJSON()).filter(([name]) => /^Child|^NumDynamicSlots$|^PslotRollupInformation$/.test(name));
+  t.same(Object.fromEntries(rollup), {
+    NumDynamicSlots: '2',
+    PslotRollupInformation: 'true',
+    ChildAccountingGroup: '{ undefined,undefined }',
+    ChildActivity: '{ "Busy","Busy" }',
+    ChildCpus: '{ 1,2 }',
+    ChildCurrentRank: '{ 0.0,0.0 }',
+    ChildDisk: '{ 1000,1000 }',
+    ChildDSlotId: '{ 10,2 }',
+    ChildEnteredCurrentState: '{ 1714557000,1714557000 }',
+    ChildGPUs: '{ 0,0 }',
+    ChildMemory: '{ 1024,1024 }',
+    ChildName: '{ "slot1_10@exec1.example","slot1_2@exec1.example" }',
+    ChildRemoteOwner: '{ "alice","bob" }',
+    ChildRemoteUser: '{ "alice@example.org","bob@example.org" }',
+    ChildRetirementTimeRemaining: '{ 0,0 }',
+    ChildState: '{ "Claimed","Claimed" }',
+  }, 'the children in name order (strcmp), the attributes in case-insensitive order');
+  const empty = buildSlotAd(identity, { ...pslot, resources: [] }, { claimed: false, now: NOW });
+  t.same([empty.getSource('NumDynamicSlots'), empty.getSource('ChildCpus'), empty.getString('State')], ['0', '{  }', 'Unclaimed']);
 });
 
 const slot = (cpus: number, memoryMb: number, diskKb: number): ClassAd =>

@@ -1,4 +1,4 @@
-import { ClassAd, matches } from './classad/index.js';
+import { ClassAd, matches, unparseValue } from './classad/index.js';
 import { setMachineResourceAttributes, setSlotResourceAttributes, withinCustomResourceLimits, type MachineResource } from './machine-resources.js';
 import type { SlotDescription } from './protocol.js';
 
@@ -33,12 +33,50 @@ export function condorOpSys(platform: string): string {
   return ({ linux: 'LINUX', darwin: 'OSX', win32: 'WINDOWS', freebsd: 'FREEBSD' } as Record<string, string>)[platform] ?? platform.toUpperCase();
 }
 
+/** What a claimed slot publishes of its claim and the job on it (claim.cpp: Claim::publish, loadAccountingInfo). */
+export interface SlotClaim {
+  jobId: string;
+  /** RemoteUser: the job's User. */
+  user?: string;
+  /** RemoteOwner: the job's Owner. */
+  owner?: string;
+  /** The job's AccountingGroup; the slot advertises it with the user's `@domain`. */
+  accountingGroup?: string;
+  globalJobId?: string;
+  /** JobStart: when the job started on the slot (epoch seconds). */
+  jobStart?: number;
+}
+
+/** The claim of a slot running `job` (its id `jobId`), from the job's ad. */
+export function slotClaimOf(jobId: string, job: ClassAd | undefined): SlotClaim {
+  const claim: SlotClaim = { jobId };
+  if (!job) return claim;
+  const user = job.getString('User');
+  const owner = job.getString('Owner');
+  const accountingGroup = job.getString('AccountingGroup');
+  const globalJobId = job.getString('GlobalJobId');
+  const jobStart = job.getInt('JobCurrentStartDate');
+  return {
+    ...claim,
+    ...(user !== undefined ? { user } : {}),
+    ...(owner !== undefined ? { owner } : {}),
+    ...(accountingGroup !== undefined ? { accountingGroup } : {}),
+    ...(globalJobId !== undefined ? { globalJobId } : {}),
+    ...(jobStart !== undefined ? { jobStart } : {}),
+  };
+}
+
 /**
  * The slot's machine ad, as the startd advertises it and as `_CONDOR_MACHINE_AD` shows it to jobs. A
  * partitionable slot advertises what its dynamic slots have left it (`left`, remainingOf) as Cpus, Memory, Disk
- * and each custom resource, its whole size as TotalSlot<Resource>.
+ * and each custom resource, its whole size as TotalSlot<Resource>, and its dynamic slots' ads (`children`)
+ * rolled up as publishDynamicChildSummaries does. A claimed slot advertises its `claim`.
  */
-export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, state: { claimed: boolean; now: Date; left?: SlotDescription }): ClassAd {
+export function buildSlotAd(
+  identity: MachineIdentity,
+  slot: SlotDescription,
+  state: { claimed: boolean; now: Date; left?: SlotDescription; claim?: SlotClaim; children?: readonly ClassAd[] },
+): ClassAd {
   const ad = new ClassAd();
   const left = state.left ?? slot;
   ad.set('MyType', 'Machine');
@@ -62,7 +100,14 @@ export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, st
   ad.set('State', state.claimed ? 'Claimed' : 'Unclaimed');
   ad.set('Activity', state.claimed ? 'Busy' : 'Idle');
   ad.setReal('LoadAvg', 0);
-  ad.set('EnteredCurrentActivity', Math.floor(state.now.getTime() / 1000));
+  // A claimed slot entered Claimed/Busy when its job started; of an unclaimed one that is not kept.
+  const entered = state.claimed && state.claim?.jobStart !== undefined ? state.claim.jobStart : Math.floor(state.now.getTime() / 1000);
+  ad.set('EnteredCurrentState', entered);
+  ad.set('EnteredCurrentActivity', entered);
+  // No retirement: MAXJOBRETIREMENTTIME is 0 here, so evalRetirementRemaining gives 0.
+  ad.set('RetirementTimeRemaining', 0);
+  ad.setReal('CurrentRank', 0);
+  if (state.claimed && state.claim) setClaim(ad, state.claim);
   ad.set('Start', true);
   ad.set('Requirements', true);
   // As the starter's -classad output advertises file transfer (starter_v61_main.cpp): the methods its
@@ -77,7 +122,50 @@ export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, st
     if (identity.docker.networks.length > 0) ad.set('DockerNetworks', identity.docker.networks.join(','));
     for (const volume of identity.docker.volumes ?? []) ad.set(`HasDockerVolume${volume}`, true);
   }
+  if (slot.partitionable) publishDynamicChildSummaries(ad, state.children ?? [], (identity.resources ?? []).map((r) => r.tag));
   return ad;
+}
+
+/** Claim::publish: the user, owner and accounting group of the claim, and the job it runs. */
+function setClaim(ad: ClassAd, claim: SlotClaim): void {
+  if (claim.user !== undefined) ad.set('RemoteUser', claim.user);
+  if (claim.owner !== undefined) ad.set('RemoteOwner', claim.owner);
+  if (claim.accountingGroup !== undefined) {
+    // "The accountant wants to see ATTR_ACCOUNTING_GROUP fully qualified": the user's @domain appended.
+    const at = claim.user?.lastIndexOf('@') ?? -1;
+    ad.set('AccountingGroup', claim.accountingGroup + (at >= 0 ? (claim.user as string).slice(at) : ''));
+  }
+  ad.set('JobId', claim.jobId);
+  if (claim.globalJobId !== undefined) ad.set('GlobalJobId', claim.globalJobId);
+  if (claim.jobStart !== undefined) ad.set('JobStart', claim.jobStart);
+}
+
+/** The dynamic slots' attributes a partitionable slot lists as Child<Attr> (publishDynamicChildSummaries), besides its custom resources. */
+export const PSLOT_ROLLUP_ATTRS = [
+  'Name', 'DSlotId', 'CurrentRank', 'RemoteUser', 'RemoteOwner', 'AccountingGroup', 'State', 'Activity',
+  'EnteredCurrentState', 'RetirementTimeRemaining', 'Cpus', 'Memory', 'Disk',
+] as const;
+
+/**
+ * Resource::publishDynamicChildSummaries: NumDynamicSlots, PslotRollupInformation, and for each attribute of
+ * PSLOT_ROLLUP_ATTRS and each custom resource (in the case-insensitive order of HTCondor's References set)
+ * `Child<Attr>`, the list of the dynamic slots' values in the order of their names (ResourceLess: strcmp),
+ * `undefined` for a dynamic slot without the attribute (rollupAttrs).
+ */
+export function publishDynamicChildSummaries(pslot: ClassAd, children: readonly ClassAd[], tags: readonly string[]): void {
+  pslot.set('NumDynamicSlots', children.length);
+  pslot.set('PslotRollupInformation', true);
+  const byName = [...children].sort((a, b) => {
+    const [x, y] = [a.getString('Name') ?? '', b.getString('Name') ?? ''];
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const attrs = new Map<string, string>();
+  for (const attr of [...PSLOT_ROLLUP_ATTRS, ...tags]) if (!attrs.has(attr.toLowerCase())) attrs.set(attr.toLowerCase(), attr);
+  for (const key of [...attrs.keys()].sort()) {
+    const attr = attrs.get(key) as string;
+    const values = byName.map((child) => (child.has(attr) ? unparseValue(child.evaluate(attr)) : 'undefined'));
+    pslot.setExpr(`Child${attr}`, `{${values.join(', ')}}`);
+  }
 }
 
 /** What Resource::publish_static says of the slot's kind: SlotID, SlotType, and a p-slot's or d-slot's own attributes. */
@@ -89,6 +177,8 @@ function setSlotKind(ad: ClassAd, slot: SlotDescription): void {
   } else if (slot.parent !== undefined) {
     ad.set('DynamicSlot', true).set('SlotType', 'Dynamic');
     if (ids?.[2] !== undefined) ad.set('ParentSlotId', Number(ids[1])).set('DSlotId', Number(ids[2]));
+    // The negotiator reads it as: the p-slot rolls this d-slot up (ADVERTISE_PSLOT_ROLLUP_INFORMATION).
+    ad.set('PslotRollupInformation', true);
   } else {
     ad.set('SlotType', 'Static');
   }

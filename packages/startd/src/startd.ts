@@ -7,7 +7,7 @@ import { ScheddClient } from '@tinycondor/client';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd } from '@tinycondor/shared/cluster-ad';
 import { startRun } from '@tinycondor/shared/job-state';
-import { buildSlotAd, condorArch, condorOpSys, type MachineIdentity } from '@tinycondor/shared/machine-ad';
+import { buildSlotAd, condorArch, condorOpSys, slotClaimOf, type MachineIdentity } from '@tinycondor/shared/machine-ad';
 import { resourceEnvironmentSettings, type MachineResource, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
 import {
   decodeScheddMessage,
@@ -391,7 +391,7 @@ export class Startd {
       startdName: this.settings.name,
       jobAd,
       fetchInput: message.fetchInput,
-      machineAd: buildSlotAd(this.identity, slot, { claimed: true, now: new Date() }),
+      machineAd: buildSlotAd(this.identity, slot, { claimed: true, now: new Date(), claim: slotClaimOf(jobId, jobAd) }),
       executeDir: this.settings.executeDir,
       checkpointIntervalSeconds: this.settings.checkpointIntervalSeconds ?? 0,
       reactivation: this.settings.reactivation ?? DEFAULT_REACTIVATION,

@@ -21,6 +21,8 @@ interface Clause {
   unparsed: string;
   /** How many target ads the clause is true against. */
   matched: number;
+  /** How many of those are drain-simulation overlays (DrainedAnalysisMatchDescriminator's second column). */
+  drained: number;
   /** For a constant clause: 1 true, 0 otherwise; -1 unset. */
   hardValue: number;
   constant: boolean;
@@ -33,7 +35,7 @@ interface Clause {
 const COMPARISONS = new Set(['<', '<=', '!=', '==', '>=', '>', '=?=', '=!=']);
 
 function newClause(expr: Expr, label: string, depth: number, logicOp: LogicOp): Clause {
-  return { expr, depth, logicOp, left: -1, right: -1, grip: -1, effective: -1, label, unparsed: '', matched: 0, hardValue: -1, constant: false, variable: false, dontCare: false };
+  return { expr, depth, logicOp, left: -1, right: -1, grip: -1, effective: -1, label, unparsed: '', matched: 0, drained: 0, hardValue: -1, constant: false, variable: false, dontCare: false };
 }
 
 /** AnalSubExpr::MakeLabel: the label of a logic clause, in terms of its operands' step numbers. */
@@ -334,7 +336,9 @@ export interface ClauseAnalysis {
  * AnalyzeRequirementsForEachTarget: the clauses of `attribute` in `request`, each with the number of
  * `targets` it is true against, reduced to the clauses that decide the result. `targetType` names the
  * targets in the heading (Slot, Job). `showAll` (-analyze:noprune, detail_show_all_subexprs) lists every
- * clause, ` * ` before those that decide.
+ * clause, ` * ` before those that decide. With `drained` (the targets that are drain-simulation overlays of
+ * partitionable slots), the counts are in two columns, `Slots Matched` and `If Drained`, as
+ * jobmatch.cpp's DrainedAnalysisMatchDescriminator prints them; the pruning goes by their sum.
  */
 export function analyzeForEachTarget(
   request: ClassAd,
@@ -342,7 +346,7 @@ export function analyzeForEachTarget(
   attribute: string,
   targets: readonly ClassAd[],
   targetType: string,
-  opts: { inlineAttrs?: readonly string[]; showAll?: boolean } = {},
+  opts: { inlineAttrs?: readonly string[]; showAll?: boolean; drained?: ReadonlySet<ClassAd> } = {},
 ): ClauseAnalysis {
   const inlineAttrs = opts.inlineAttrs ?? [];
   const subs: Clause[] = [];
@@ -378,6 +382,7 @@ export function analyzeForEachTarget(
     const sub = subs[ix];
     if (sub.effective >= 0 || sub.dontCare || sub.constant) continue;
     sub.matched = 0;
+    sub.drained = 0;
     const { left, right } = sub;
     const logical = left >= 0 && right >= 0 && sub.logicOp !== 0;
     // Short-circuit: an && with an operand that matches nothing, an || with one that matches all or none.
@@ -399,7 +404,11 @@ export function analyzeForEachTarget(
       if (effective >= 0) sub.effective = follow(effective);
       else retarget(subs, sub);
     }
-    for (const target of targets) if (isTrue(request.evaluateExpr(sub.expr, target))) sub.matched++;
+    for (const target of targets) {
+      if (!isTrue(request.evaluateExpr(sub.expr, target))) continue;
+      sub.matched++;
+      if (opts.drained?.has(target)) sub.drained++;
+    }
     // Did one operand of an && decide the result?
     if (logical) {
       let effective = -1;
@@ -423,7 +432,10 @@ export function analyzeForEachTarget(
   // The heading as the DefaultAnalysisMatchDescriminator writes it: 7 spaces and `%5ss`, then
   // `Step  ` + ` Matched ` + ` Condition`, and `----- ` + `---------` + ` ---------`.
   const margin = opts.showAll ? '   ' : '';
-  let table = `${margin}       ${targetType.padStart(5)}s\n${margin}Step   Matched  Condition\n${margin}----- --------- ---------\n`;
+  const drained = opts.drained;
+  let table = drained
+    ? `${margin}         Slots      If    \n${margin}Step   Matched   Drained  Condition\n${margin}----- --------- --------- ---------\n`
+    : `${margin}       ${targetType.padStart(5)}s\n${margin}Step   Matched  Condition\n${margin}----- --------- ---------\n`;
   for (let ix = 0; ix < subs.length; ix++) {
     const sub = subs[ix];
     const pruned = sub.effective >= 0 || sub.dontCare;
@@ -436,7 +448,8 @@ export function analyzeForEachTarget(
       if (!pruned) rows.push({ step: ix, condition, matched: word });
       continue;
     }
-    table += `${prefix}${stepLabel(ix, 3)} ${String(sub.matched).padStart(9)}  ${condition}\n`;
+    const counts = drained ? `${String(sub.matched - sub.drained).padStart(9)} ${String(sub.drained).padStart(9)}` : String(sub.matched).padStart(9);
+    table += `${prefix}${stepLabel(ix, 3)} ${counts}  ${condition}\n`;
     if (!pruned) rows.push({ step: ix, condition, matched: sub.matched });
   }
   return { table, rows };

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { ClassAd, unparse } from '@tinycondor/shared/classad/index';
 import { analyzedRequirements, analyzeJob, basicAnalysisText, countSlots, ctime, jobStatusText, jobSummaryText, matchTotalsText } from './job-analysis.js';
+import { SlotAds } from './slot-ads.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 
@@ -165,4 +166,29 @@ t.test('-analyze:summary: a line per job, a cluster\'s jobs counted once', async
     ].join('\n'),
   );
   t.match(jobSummaryText(jobs, slots, { verbose: true, singleMachine: 'free@exec' }), /^free@exec: Analyzing matches for 5 slots\n[^]*\n2\.0           7:2\/1 /);
+});
+
+/** A partitionable slot of 2 cpus and 2048 MB with `left` cpus and 1024 MB left, as this pool advertises it. */
+function pslot(left: number): ClassAd {
+  return slot('slot1', { Cpus: left, TotalSlotCpus: 2, Memory: 1024, TotalSlotMemory: 2048, TotalSlotDisk: 100000, MachineResources: 'Cpus Memory Disk Swap', PartitionableSlot: true, Start: true });
+}
+
+t.test('a partitionable slot too full for the job is analysed as drained (make_pslot_overlay_ad)', async (t) => {
+  const ads = new SlotAds([pslot(0), slot('slot1_1', { DynamicSlot: true, State: 'Claimed', RemoteUser: 'bob@localhost' })]);
+  const fits = job({ RequestMemory: 128 });
+  const c = countSlots(fits, ads);
+  t.match(c, { totalSlots: 1, availableNow: 0, availableIfDrained: 1, runningJobs: 0 }, 'the dynamic slot left out; the p-slot willing if drained');
+  t.equal(ads.overlays.size, 1, 'the overlay joins the slot ads');
+  t.match(matchTotalsText(fits, c, true), /      0 slots match and are willing to run your job\n      1 slots would match if drained: slot1@exec\n$/);
+  const text = analyzeJob(fits, ads, { better: true, verbose: false, singleMachine: true, width: 80 }, NOW);
+  t.match(text, /slot1@exec has the following attributes when drained:\n\n    TARGET\.Disk = 100000 \(kb\)\n    TARGET\.Memory = 2048 \(mb\)\n/);
+  t.match(text, /         Slots      If    \nStep   Matched   Drained  Condition\n----- --------- --------- ---------\n\[1\]           1         2  TARGET\.Disk >= RequestDisk\n/, 'two columns; the overlays of both analyses so far are in the second');
+
+  const tooBig = job({ RequestCpus: 4, RequestMemory: 128 });
+  t.equal(unparse(analyzedRequirements(tooBig)!), 'true && (TARGET.Disk >= RequestDisk) && (TARGET.Memory >= RequestMemory) && (TARGET.Cpus >= RequestCpus)', 'the Cpus clause above one cpu');
+  const fresh = new SlotAds([pslot(0)]);
+  t.match(countSlots(tooBig, fresh), { rejectedByJob: 1, availableIfDrained: 0 }, 'too big even drained: no overlay, rejected by its requirements');
+  t.equal(fresh.overlays.size, 0);
+  t.match(countSlots(fits, [pslot(1)]), { availableNow: 1, availableIfDrained: 0 }, 'a p-slot with room is willing now');
+  t.match(countSlots(fits, [pslot(0)], 'always'), { rejectJob: 1, availableIfDrained: 0 }, 'the summary (anaMatchModeAlways) makes no overlay');
 });

@@ -6,6 +6,7 @@ import { JobStatus } from '@tinycondor/shared/job-status';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
 import { analyzeForEachTarget, numberedClauses, prettyPrint, references, sortedNames } from './expr-analysis.js';
 import { jobClusters } from './job-clusters.js';
+import { analyzedSlot, drainOverlay, outsideResourceLimits, SlotAds } from './slot-ads.js';
 
 const { Idle: IDLE, Running: RUNNING, Removed: REMOVED, Completed: COMPLETED, Held: HELD, TransferringOutput: TRANSFERRING_OUTPUT, Suspended: SUSPENDED } = JobStatus;
 
@@ -34,14 +35,17 @@ export interface SlotCounts {
   bothMatch: number;
   offline: number;
   availableNow: number;
+  /** Partitionable slots that match only as drained of their dynamic slots (available_if_drained). */
+  availableIfDrained: number;
   runningJobs: number;
   runningYourJobs: number;
   /** Slot names per line of the summary (for -verbose). */
-  names: { rejectedByJob: string[]; rejectJob: string[]; offline: string[]; servingOthers: string[]; willing: string[] };
+  names: { rejectedByJob: string[]; rejectJob: string[]; offline: string[]; servingOthers: string[]; willing: string[]; willingIfDrained: string[] };
 }
 
 const DISK_CLAUSE = '(TARGET.Disk >= RequestDisk)';
 const MEMORY_CLAUSE = '(TARGET.Memory >= RequestMemory)';
+const CPUS_CLAUSE = '(TARGET.Cpus >= RequestCpus)';
 
 /** The top-level && operands of an expression, parentheses kept. */
 function conjuncts(expr: Expr): Expr[] {
@@ -51,7 +55,8 @@ function conjuncts(expr: Expr): Expr[] {
 /**
  * The Requirements the pool matches the job on. HTCondor's condor_submit writes the resource clauses into
  * Requirements (SetRequirements: `(TARGET.Disk >= RequestDisk)` when RequestDisk is set and not 0,
- * `(TARGET.Memory >= RequestMemory)` when RequestMemory is above 1); this pool's condor_submit leaves them
+ * `(TARGET.Memory >= RequestMemory)` when RequestMemory is above 1, `(TARGET.Cpus >= RequestCpus)` when
+ * RequestCpus is above 1, in that order); this pool's condor_submit leaves them
  * out and its matchmaker checks RequestDisk and RequestMemory itself, so the analysis appends them, as a
  * HTCondor job ad would carry them, unless the expression has them already.
  */
@@ -67,6 +72,7 @@ export function analyzedRequirements(job: ClassAd): Expr | undefined {
   for (const [clause, attr, above] of [
     [DISK_CLAUSE, 'RequestDisk', 0],
     [MEMORY_CLAUSE, 'RequestMemory', 1],
+    [CPUS_CLAUSE, 'RequestCpus', 1],
   ] as const) {
     if (wanted(attr, above) && !present.has(clause.toLowerCase())) expr = { kind: 'binary', op: '&&', left: expr, right: parseExpr(clause) };
   }
@@ -104,44 +110,66 @@ export function jobStatusText(job: ClassAd, now: Date): string {
 /**
  * doJobRunAnalysis's counts: each slot (dynamic slots left out, as anaMatchModePslot; `always` counts them
  * too, as anaMatchModeAlways) rejected by the job's requirements, or rejecting the job by its own (its
- * Requirements, and the pool's check that the job's RequestCpus fits), or matching and then offline,
- * running a job (yours or another user's, by its RemoteUser), or willing.
+ * Requirements, and the pool's check that the job's requests fit), or matching and then offline, running a
+ * job (yours or another user's, by its RemoteUser), or willing. In `pslot` mode a partitionable slot whose
+ * WithinResourceLimits rejects the job is matched as drained of its dynamic slots (drainOverlay) when the job
+ * fits it so, and is then willing only if drained; the overlay joins `slots` (see SlotAds).
  */
-export function countSlots(job: ClassAd, slots: readonly ClassAd[], mode: 'pslot' | 'always' = 'pslot'): SlotCounts {
+export function countSlots(job: ClassAd, slots: readonly ClassAd[] | SlotAds, mode: 'pslot' | 'always' = 'pslot'): SlotCounts {
+  const ads = SlotAds.of(slots);
   const counts: SlotCounts = {
-    totalSlots: 0, totalUniqueMachines: 0, rejectedByJob: 0, rejectJob: 0, jobMatchesSlot: 0, bothMatch: 0, offline: 0, availableNow: 0, runningJobs: 0, runningYourJobs: 0,
-    names: { rejectedByJob: [], rejectJob: [], offline: [], servingOthers: [], willing: [] },
+    totalSlots: 0, totalUniqueMachines: 0, rejectedByJob: 0, rejectJob: 0, jobMatchesSlot: 0, bothMatch: 0, offline: 0, availableNow: 0, availableIfDrained: 0, runningJobs: 0, runningYourJobs: 0,
+    names: { rejectedByJob: [], rejectJob: [], offline: [], servingOthers: [], willing: [], willingIfDrained: [] },
   };
   // A job ad without an Owner is no job: doJobRunAnalysis answers "Nothing here." and counts nothing.
   if (!job.has('Owner')) return counts;
   const requirements = analyzedRequirements(job);
   const user = job.getString('User');
   const machines = new Set<string>();
-  for (const slot of slots) {
+  for (const slot of ads.slots) {
     const name = slot.getString('Name') ?? '';
     machines.add(slot.getString('Machine') ?? name);
     if (mode === 'pslot' && slot.getBool('DynamicSlot') === true) continue;
+    let offer = slot;
+    let withinLimits = true;
+    if (mode === 'pslot' && slot.getBool('PartitionableSlot') === true) {
+      const analyzed = analyzedSlot(slot);
+      if (outsideResourceLimits(analyzed, job)) {
+        withinLimits = false;
+        const overlay = drainOverlay(analyzed);
+        // The overlay is kept only when the job fits the drained slot.
+        if (!outsideResourceLimits(overlay, job)) {
+          ads.addOverlay(slot, overlay);
+          offer = overlay;
+        }
+      }
+    }
     counts.totalSlots++;
-    if (requirements === undefined || !isTrue(job.evaluateExpr(requirements, slot))) {
+    if (requirements === undefined || !isTrue(job.evaluateExpr(requirements, offer))) {
       counts.rejectedByJob++;
       counts.names.rejectedByJob.push(name);
       continue;
     }
     counts.jobMatchesSlot++;
-    if (!jobFitsSlot(job, slot)) {
+    if (!jobFitsSlot(job, offer)) {
       counts.rejectJob++;
       counts.names.rejectJob.push(name);
       continue;
     }
     counts.bothMatch++;
-    if (slot.getBool('Offline') === true) {
+    if (offer.getBool('Offline') === true) {
       counts.offline++;
       counts.names.offline.push(name);
     }
-    const remoteUser = slot.getString('RemoteUser');
+    const remoteUser = offer.getString('RemoteUser');
     if (remoteUser === undefined) {
-      counts.availableNow++;
-      counts.names.willing.push(name);
+      if (withinLimits) {
+        counts.availableNow++;
+        counts.names.willing.push(name);
+      } else {
+        counts.availableIfDrained++;
+        counts.names.willingIfDrained.push(name);
+      }
       continue;
     }
     counts.runningJobs++;
@@ -170,6 +198,7 @@ export function matchTotalsText(job: ClassAd, c: SlotCounts, verbose: boolean): 
   if (c.runningJobs > 0) out += `  ${count5(c.runningJobs - c.runningYourJobs)} slots match but are serving other users${nameList(c.names.servingOthers, verbose)}\n`;
   if (c.offline > 0) out += `  ${count5(c.offline)} slots match but are currently offline${nameList(c.names.offline, verbose)}\n`;
   out += `  ${count5(c.availableNow)} slots match and are willing to run your job${nameList(c.names.willing, verbose)}\n`;
+  if (c.availableIfDrained > 0) out += `  ${count5(c.availableIfDrained)} slots would match if drained${nameList(c.names.willingIfDrained, verbose)}\n`;
   if (c.jobMatchesSlot === 0 || c.bothMatch === 0) {
     out += '\nWARNING:  Be advised:\n';
     out +=
@@ -188,12 +217,17 @@ function attributeLine(label: string, name: string, value: string, kb: string, m
   return `    ${label} = ${value}${name === kb ? ' (kb)' : name === mb ? ' (mb)' : ''}\n`;
 }
 
-/** doJobMatchAnalysisToBuffer */
-export function requirementsAnalysisText(job: ClassAd, slots: readonly ClassAd[], opts: { eachClause: boolean; singleMachine: boolean; width: number; noprune?: boolean }): string {
+/**
+ * doJobMatchAnalysisToBuffer. With more than one ad (the drain overlays countSlots made count), the dynamic
+ * slots are left out (anaMatchModePslot); once any overlay was made, the overlays are analysed too, in the
+ * table's `If Drained` column.
+ */
+export function requirementsAnalysisText(job: ClassAd, slots: readonly ClassAd[] | SlotAds, opts: { eachClause: boolean; singleMachine: boolean; width: number; noprune?: boolean }): string {
+  const ads = SlotAds.of(slots);
   const id = jobId(job);
   const requirements = analyzedRequirements(job);
-  // More than one slot: the dynamic ones are left out (anaMatchModePslot).
-  const targets = slots.length > 1 ? slots.filter((s) => s.getBool('DynamicSlot') !== true) : [...slots];
+  const skipDynamic = ads.all.length > 1;
+  const kept = (slot: ClassAd): boolean => !(skipDynamic && slot.getBool('DynamicSlot') === true);
   let out = '';
   if (requirements !== undefined) {
     out += `The Requirements expression for job ${id} is\n\n    ${prettyPrint(requirements, 4, opts.width)}\n\n`;
@@ -205,18 +239,27 @@ export function requirementsAnalysisText(job: ClassAd, slots: readonly ClassAd[]
         if (name.toLowerCase() === 'requirements') continue;
         out += attributeLine(name, name, job.getSource(name) ?? 'undefined', 'RequestDisk', 'RequestMemory');
       }
-      if (opts.singleMachine || slots.length === 1) {
-        for (const slot of targets) {
+      if (opts.singleMachine || ads.all.length === 1) {
+        const targetValues = (slot: ClassAd): string => {
           let values = '';
           for (const name of sortedNames(refs.target)) {
             if (slot.has(name)) values += attributeLine(`TARGET.${name}`, name, unparseValue(slot.evaluate(name, job)), 'Disk', 'Memory');
           }
+          return values;
+        };
+        for (const slot of ads.slots.filter(kept)) {
+          const values = targetValues(slot);
           if (values !== '') out += `\n${slot.getString('Name') ?? 'Target'} has the following attributes:\n\n${values}`;
+          const drained = ads.drained.get(slot);
+          const drainedValues = drained === undefined ? '' : targetValues(drained);
+          if (drainedValues !== '') out += `\n${slot.getString('Name') ?? 'Target'} has the following attributes when drained:\n\n${drainedValues}`;
         }
       }
       out += '\n';
       out += `The Requirements expression for job ${id} reduces to these conditions:\n\n`;
-      out += analyzeForEachTarget(job, requirements, 'Requirements', targets, 'Slot', { showAll: opts.noprune }).table;
+      const withOverlays = ads.overlays.size > 0;
+      const targets = ads.all.filter((slot) => kept(slot) && (withOverlays || !ads.overlays.has(slot)));
+      out += analyzeForEachTarget(job, requirements, 'Requirements', targets, 'Slot', { showAll: opts.noprune, ...(withOverlays ? { drained: ads.overlays } : {}) }).table;
     }
   }
   switch (job.getInt('JobUniverse')) {
@@ -268,14 +311,16 @@ export function basicAnalysisText(job: ClassAd, status: string): string {
 
 /**
  * printJobRunAnalysis: the Requirements analysis (-better-analyze always; -analyze when a slot rejects the
- * job by its requirements), the run analysis summary, then the job's state.
+ * job by its requirements), the run analysis summary, then the job's state. Pass the same SlotAds for each
+ * job of one condor_q run: the drain overlays made for a job stay for the jobs after, as in HTCondor.
  */
-export function analyzeJob(job: ClassAd, slots: readonly ClassAd[], opts: JobAnalysisOptions, now: Date): string {
+export function analyzeJob(job: ClassAd, slots: readonly ClassAd[] | SlotAds, opts: JobAnalysisOptions, now: Date): string {
+  const ads = SlotAds.of(slots);
   const status = jobStatusText(job, now);
-  const counts = countSlots(job, slots);
+  const counts = countSlots(job, ads);
   let out = '';
   if (counts.rejectedByJob > 0 || opts.better) {
-    out += `${requirementsAnalysisText(job, slots, { eachClause: true, singleMachine: opts.singleMachine, width: opts.width, noprune: opts.noprune })}\n`;
+    out += `${requirementsAnalysisText(job, ads, { eachClause: true, singleMachine: opts.singleMachine, width: opts.width, noprune: opts.noprune })}\n`;
   }
   let buffer = counts.totalSlots > 0 ? matchTotalsText(job, counts, opts.verbose) : '';
   buffer += '\n';

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { ClassAd, unparse } from '@tinycondor/shared/classad/index';
-import { analyzedSlot, reverseAnalysis, slotRunAnalysis } from './slot-analysis.js';
+import { reverseAnalysis, slotRunAnalysis } from './slot-analysis.js';
+import { analyzedSlot } from './slot-ads.js';
 import { jobClusters } from './job-clusters.js';
 
 function job(cluster: number, extra: Record<string, string | number | boolean> = {}): ClassAd {
@@ -142,4 +143,13 @@ t.test('jobs of one autocluster are analysed once and counted for all', async (t
   t.same([...clusters.keys()], [-1, 5]);
   t.match(slotRunAnalysis(slot('slot1'), clusters, { width: 80, tabular: false, nameWidth: 16 }), /Analyzing matches for 4 Jobs in 2 autoclusters\n[^]*\nslot1@exec-1: Run analysis summary of 4 jobs\.\n    4 \(100\.00 %\) match both/);
   t.match(reverseAnalysis([slot('a'), slot('b')], jobs, { ...OPTS, better: false, verbose: true }), /^Analyzing 4 jobs in 2 autoclusters\n/);
+});
+
+t.test('-better-analyze -reverse of a partitionable slot too full for the job: what it would match drained', async (t) => {
+  const pslot = slot('slot1', { Cpus: 0, TotalSlotCpus: 2, Memory: 1024, TotalSlotMemory: 2048, TotalSlotDisk: 100000, MachineResources: 'Cpus Memory Disk Swap', PartitionableSlot: true, SlotType: 'Partitionable' });
+  const text = reverseAnalysis([pslot], [job(1, { RequestMemory: 128 })], OPTS);
+  t.match(text, /    Memory = 1024\nWhen drained, this slot has the following attributes:\n\n    Cpus = 2\n    Disk = 100000\n    Memory = 2048\n    TotalSlotCpus = 2\n/);
+  t.match(text, /\n    0 \(0\.00 %\) match both slot and job requirements\.\n    0 match the requirements of this slot\.\n    1 have job requirements that match this slot\.\n    1 would match both slot and job requirments if the slot was drained\.\n    1 would match the requirements of this slot when drained\.\n    1 would have job requirements that match this slot when drained\n$/);
+  t.match(reverseAnalysis([pslot], [job(1, { RequestMemory: 9000 })], OPTS), /    0 would match both slot and job requirments if the slot was drained\.\n/, 'too big even drained: the overlay is made all the same (no fit check in doSlotRunAnalysisToBuffer)');
+  t.match(reverseAnalysis([pslot], [job(1, { RequestMemory: 128 })], { ...OPTS, summary: true }), /\nslot1@exec-1     Part            0            1       0\.00\n$/, 'the table row: Part');
 });

@@ -2,10 +2,10 @@
 // HTCondor's condor_q prints it (queue.cpp: print_jobs_analysis; jobmatch.cpp: doSlotRunAnalysisToBuffer,
 // buildJobClusterMap). Pure: the slot ads and the job ads in, the text out.
 import { ClassAd, isTrue, unparseValue, type Expr } from '@tinycondor/shared/classad/index';
-import { customResourceTags } from '@tinycondor/shared/machine-resources';
 import { analyzedRequirements } from './job-analysis.js';
 import { jobClusters } from './job-clusters.js';
 import { analyzeForEachTarget, numberedClauses, prettyPrint, references, sortedNames } from './expr-analysis.js';
+import { analyzedSlot, drainOverlay, outsideResourceLimits } from './slot-ads.js';
 
 export interface SlotAnalysisOptions {
   /** -better-analyze (else -analyze or -reverse alone): analyse each slot's clauses, not one line per slot. */
@@ -18,25 +18,6 @@ export interface SlotAnalysisOptions {
   noprune?: boolean;
   /** Console width the Requirements expressions are wrapped to. */
   width: number;
-}
-
-/**
- * HTCondor's startd advertises `Requirements = START && WithinResourceLimits` (Reqexp.cpp:
- * publish_requirements) with WithinResourceLimits the resource check of MachAttributes::withinLimitsExpression.
- * This pool's startd advertises `Requirements = true` and its matchmaker checks the requests itself
- * (jobFitsSlot), so a slot ad without WithinResourceLimits is analysed as HTCondor's would read: START is
- * the ad's Start (true), and WithinResourceLimits the same requests this pool checks.
- */
-export function analyzedSlot(slot: ClassAd): ClassAd {
-  if (slot.has('WithinResourceLimits')) return slot;
-  const requirements = slot.get('Requirements');
-  if (requirements !== undefined && !(requirements.kind === 'literal' && requirements.value.type === 'bool' && requirements.value.value)) return slot;
-  const custom = customResourceTags(slot).map((tag) => ` && (TARGET.Request${tag} is UNDEFINED || MY.${tag} >= TARGET.Request${tag})`);
-  const ad = slot.clone();
-  if (!ad.has('Start')) ad.set('Start', true);
-  ad.setExpr('WithinResourceLimits', `MY.Cpus > 0 && TARGET.RequestCpus <= MY.Cpus && MY.Memory > 0 && TARGET.RequestMemory <= MY.Memory && MY.Disk > 0 && TARGET.RequestDisk <= MY.Disk${custom.join('')}`);
-  ad.setExpr('Requirements', 'START && WithinResourceLimits');
-  return ad;
 }
 
 /** IsAConstraintMatch: `request`'s Requirements true against `target`. */
@@ -74,10 +55,14 @@ export function slotRunAnalysis(original: ClassAd, clusters: Map<number, ClassAd
   const slotType = slot.getBool('DynamicSlot') === true ? 'Dyn' : slot.getBool('PartitionableSlot') === true ? 'Part' : 'Stat';
   const slotRequirements = slot.get('Requirements');
 
+  const isPslot = slotType === 'Part';
   let totalJobs = 0;
   let reqConstraint = 0;
   let offConstraint = 0;
   let bothMatch = 0;
+  const drain = { reqConstraint: 0, offConstraint: 0, bothMatch: 0 };
+  // The partitionable slot as if drained, made for the first job its WithinResourceLimits rejects.
+  let overlay: ClassAd | undefined;
   const jobs: ClassAd[] = [];
   for (const [id, members] of clusters) {
     // The jobs without an autocluster are each their own; a cluster's first job stands for all of it.
@@ -88,9 +73,19 @@ export function slotRunAnalysis(original: ClassAd, clusters: Map<number, ClassAd
       jobs.push(job);
       const offer = requirementsMatch(slot, slotRequirements, job);
       if (offer) offConstraint += weight;
-      if (requirementsMatch(job, analyzedRequirements(job), slot)) {
+      else if (isPslot && overlay === undefined && outsideResourceLimits(slot, job)) overlay = drainOverlay(slot);
+      const requirements = analyzedRequirements(job);
+      if (requirementsMatch(job, requirements, slot)) {
         reqConstraint += weight;
         if (offer) bothMatch += weight;
+      }
+      if (overlay !== undefined) {
+        const drainedOffer = requirementsMatch(overlay, overlay.get('Requirements'), job);
+        if (drainedOffer) drain.offConstraint += weight;
+        if (requirementsMatch(job, requirements, overlay)) {
+          drain.reqConstraint += weight;
+          if (drainedOffer) drain.bothMatch += weight;
+        }
       }
     }
   }
@@ -119,6 +114,13 @@ export function slotRunAnalysis(original: ClassAd, clusters: Map<number, ClassAd
     for (const attr of sortedNames(refs.mine)) {
       if (!hidden.has(attr.toLowerCase())) out += attributeLine(attr, attr, slot.getSource(attr) ?? 'undefined', 'RequestDisk', 'RequestMemory');
     }
+    if (overlay !== undefined) {
+      // Evaluated, not as written: the drained resources are TotalSlot<Resource>.
+      out += 'When drained, this slot has the following attributes:\n\n';
+      for (const attr of sortedNames(references(overlay, { kind: 'attr', name: 'Requirements' }).mine)) {
+        if (!hidden.has(attr.toLowerCase())) out += attributeLine(attr, attr, unparseValue(overlay.evaluate(attr)), 'RequestDisk', 'RequestMemory');
+      }
+    }
     if (jobs.length === 1) {
       const job = jobs[0];
       let values = '';
@@ -134,6 +136,12 @@ export function slotRunAnalysis(original: ClassAd, clusters: Map<number, ClassAd
   out += `${count5(bothMatch)} (${percent} %) match both slot and job requirements.\n`;
   out += `${count5(offConstraint)} match the requirements of this slot.\n`;
   out += `${count5(reqConstraint)} have job requirements that match this slot.\n`;
+  if (overlay !== undefined) {
+    // HTCondor's words, its misspelling included.
+    out += `${count5(drain.bothMatch)} would match both slot and job requirments if the slot was drained.\n`;
+    out += `${count5(drain.offConstraint)} would match the requirements of this slot when drained.\n`;
+    out += `${count5(drain.reqConstraint)} would have job requirements that match this slot when drained\n`;
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@ import { ClassAd, isTrue, parseExpr, ClassAdParseError, quoteString, type Expr }
 import { takeAnalyzeArgs, type AnalyzeArgs } from '../analyze/analyze-args.js';
 import { references } from '../analyze/expr-analysis.js';
 import { analyzeJob, jobSummaryText } from '../analyze/job-analysis.js';
+import { SlotAds } from '../analyze/slot-ads.js';
 import { reverseAnalysis } from '../analyze/slot-analysis.js';
 import { sortByJobId } from '../format/queue-frame.js';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
@@ -146,8 +147,8 @@ function slotConstraintExpr(constraint: string): Expr {
 /**
  * The slots the analysis matches against (setupAnalysis): those of -slotads' file or of the pool, that
  * -mconstraint holds for and -machine names. From the pool, the dynamic slots are left out unless the
- * name has an @ (likely one slot) or the constraint is about slot types; each claimed slot gets the
- * RemoteUser of the job it runs, as a HTCondor slot ad carries it.
+ * name has an @ (likely one slot) or the constraint is about slot types. A claimed slot's ad carries the
+ * RemoteUser of the job it runs, as a HTCondor slot ad does.
  */
 async function analysisSlots(io: CommandIo, analyze: AnalyzeArgs): Promise<{ slots: ClassAd[]; singleMachine?: string }> {
   let machine = analyze.machine;
@@ -169,23 +170,6 @@ async function analysisSlots(io: CommandIo, analyze: AnalyzeArgs): Promise<{ slo
   const aboutSlotTypes = expr !== undefined && [...references(new ClassAd(), expr).target].some((name) => /^(PartitionableSlot|DynamicSlot|SlotType|DSlotId)$/i.test(name));
   const keepDynamic = machine?.includes('@') === true || aboutSlotTypes;
   const slots = (await api.status()).ads.map((stored) => ClassAd.fromJSON(stored)).filter((slot) => selected(slot) && (keepDynamic || slot.getBool('DynamicSlot') !== true));
-  const running = slots.map((slot) => slot.getString('JobId')).filter((id): id is string => id !== undefined);
-  if (running.length > 0) {
-    const clauses = running.map((id) => {
-      const [cluster, proc] = id.split('.');
-      return `(ClusterId == ${Number(cluster)} && ProcId == ${Number(proc)})`;
-    });
-    const users = new Map<string, ClassAd>();
-    for (const stored of (await api.jobs({ constraint: clauses.join(' || ') })).ads) {
-      const job = ClassAd.fromJSON(stored);
-      users.set(`${job.getInt('ClusterId')}.${job.getInt('ProcId')}`, job);
-    }
-    for (const slot of slots) {
-      const job = users.get(slot.getString('JobId') ?? '');
-      const user = job?.getString('User');
-      if (user !== undefined) slot.set('RemoteUser', user).set('RemoteOwner', user);
-    }
-  }
   return { slots, singleMachine };
 }
 
@@ -200,7 +184,8 @@ async function analyzeQueue(io: CommandIo, analyze: AnalyzeArgs, jobs: ClassAd[]
   if (analyze.reverse) return out + reverseAnalysis(slots, sorted, { better: analyze.better, summary: analyze.summary, verbose: analyze.verbose, noprune: analyze.noprune, width });
   if (analyze.summary) return out + jobSummaryText(sorted, slots, { verbose: analyze.verbose, singleMachine });
   const opts = { better: analyze.better, verbose: analyze.verbose, singleMachine: singleMachine !== undefined, width, noprune: analyze.noprune };
-  for (const job of sorted) out += analyzeJob(job, slots, opts, context.now);
+  const ads = new SlotAds(slots);
+  for (const job of sorted) out += analyzeJob(job, ads, opts, context.now);
   return out;
 }
 
