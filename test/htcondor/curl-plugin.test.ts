@@ -88,7 +88,7 @@ t.test('test_curl_plugin', async (t) => {
       const hold = await holdReason(pool, job.cluster);
       t.equal(hold.code, 13, 'TransferInputError');
       t.equal(hold.subCode, 1 << 8, "the plugin's exit code 1, shifted as DoDownload shifts it");
-      t.match(hold.reason, `Transfer input files failure at execution point slot1@startd1 using protocol http. Details: The requested URL returned error: ${status} ( URL file = ${base}/badurl${status} )`);
+      t.match(hold.reason, `Transfer input files failure at execution point slot1_1@startd1 using protocol http. Details: The requested URL returned error: ${status} ( URL file = ${base}/badurl${status} )`);
     });
   }
 
