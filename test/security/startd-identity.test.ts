@@ -84,7 +84,7 @@ t.test("a second hello under a connected startd's name is refused; the real star
   t.equal(intruder.closeCode, 1008);
   t.match(intruder.closeReason, /startd startd1 is already connected/);
   const status = await pool.run('condor_q', ['-af', 'JobStatus', 'RemoteHost']);
-  t.equal(status.stdout, '2 slot1@startd1\n', 'the job still runs on the real startd');
+  t.equal(status.stdout, '2 slot1_1@startd1\n', 'the job still runs on the real startd');
   fs.writeFileSync(go, '');
   const events = await waitForEvents(log, (ev) => ev.some((e) => e.code === 5));
   t.same(codes(events, 1, 0).filter((c) => c !== 40), [0, 1, 5], 'no eviction, one run, ended by the job itself');
