@@ -50,6 +50,11 @@ export interface AdsQuery {
   limit?: number | undefined;
 }
 
+/** The queue's: the cluster ads too, or only them (condor_q -factory). */
+export interface JobAdsQuery extends AdsQuery {
+  clusterAds?: 'include' | 'only' | undefined;
+}
+
 /** The history's: where its newest-first scan stops (-since), or oldest first (-forwards); ads read at most (-scanlimit). */
 export interface HistoryAdsQuery extends AdsQuery {
   since?: string | undefined;
@@ -97,7 +102,7 @@ export class ScheddClient {
     return this.transport.json('POST', `/v1/clusters/${clusterId}/settle`, SubmissionReply);
   }
 
-  jobs(query: AdsQuery = {}) {
+  jobs(query: JobAdsQuery = {}) {
     return this.transport.json('GET', `/v1/jobs${queryString(query)}`, AdsReply);
   }
 
@@ -312,10 +317,11 @@ function descriptorQuery(query: Partial<RunDescriptorReadQuery>): string {
   return params.toString();
 }
 
-function queryString(query: HistoryAdsQuery): string {
+function queryString(query: HistoryAdsQuery & JobAdsQuery): string {
   const params = new URLSearchParams();
   if (query.constraint !== undefined) params.set('constraint', query.constraint);
   if (query.limit !== undefined) params.set('limit', String(query.limit));
+  if (query.clusterAds !== undefined) params.set('clusterAds', query.clusterAds);
   if (query.since !== undefined) params.set('since', query.since);
   if (query.forwards === true) params.set('forwards', 'true');
   return params.size > 0 ? `?${params.toString()}` : '';

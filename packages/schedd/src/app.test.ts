@@ -37,6 +37,9 @@ async function testApp(t: Test, compiledSchemaDir?: string): Promise<{ app: Fast
   const app = await buildApp({ schedd, dashboard, token: TOKEN, logger, userTokens, compiledSchemaDir });
   t.teardown(async () => {
     await app.close();
+    // A submission's event log flush waits two turns of the event loop (EventLogWriter.schedule), which
+    // inject()ed requests may not give it: it runs before the queue closes.
+    await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
     db.close();
     fs.rmSync(home, { recursive: true, force: true });
   });
@@ -101,7 +104,7 @@ async function routeTable(t: Test, compiledSchemaDir?: string): Promise<void> {
     ['POST /v1/clusters/{clusterId}/procs', { method: 'POST', url: '/v1/clusters/1/procs', body: { procs: [base] } }, 201, { method: 'POST', url: '/v1/clusters/1/procs', body: { procs: 'no' } }, /procs/],
     ['POST /v1/clusters/{clusterId}/factory', { method: 'POST', url: '/v1/clusters/3/factory', body: factory }, 201, { method: 'POST', url: '/v1/clusters/3/factory', body: { ...factory, limit: 0 } }, /limit/],
     ['POST /v1/clusters/{clusterId}/settle', { method: 'POST', url: '/v1/clusters/1/settle' }, 200, { method: 'POST', url: '/v1/clusters/0/settle' }, /clusterId/],
-    ['GET /v1/jobs', { method: 'GET', url: '/v1/jobs?constraint=ProcId%3D%3D0' }, 200, { method: 'GET', url: '/v1/jobs?limit=0' }, /limit/],
+    ['GET /v1/jobs', { method: 'GET', url: '/v1/jobs?constraint=ProcId%3D%3D0&clusterAds=include' }, 200, { method: 'GET', url: '/v1/jobs?clusterAds=all' }, /clusterAds/],
     ['GET /v1/jobs/totals', { method: 'GET', url: '/v1/jobs/totals' }, 200, undefined, undefined],
     ['GET /v1/jobs/{jobId}', { method: 'GET', url: '/v1/jobs/1.0' }, 200, { method: 'GET', url: '/v1/jobs/one' }, /jobId/],
     ['GET /v1/history', { method: 'GET', url: '/v1/history?since=ClusterId%3D%3D1' }, 200, { method: 'GET', url: '/v1/history?forwards=maybe' }, /forwards/],
@@ -168,6 +171,45 @@ async function routeTable(t: Test, compiledSchemaDir?: string): Promise<void> {
   const websockets = ['GET /v1/events', 'GET /v1/jobs/{jobId}/ssh', 'GET /v1/startd'];
   t.same(documented.sort(), [...cases.map(([route]) => route), ...websockets].sort(), 'the OpenAPI document lists every route');
 }
+
+t.test('the queue with its cluster ads: each before its procs, with the counters of its procs (condor_q -factory)', async (t) => {
+  const { app, schedd, home } = await testApp(t);
+  const owner = `"${os.userInfo().username}"`;
+  const digest = {
+    definitions: [{ name: 'executable', value: '/bin/true', pos: { file: 'job.sub', line: 1 } }],
+    queue: { pos: { file: 'job.sub', line: 2 }, vars: [], count: 3, rows: [{}] },
+    context: { fileName: 'job.sub', submitDir: home, env: {}, owner: os.userInfo().username, now: 1_700_000_000_000, extendedCommands: [] },
+  };
+  schedd.reserveCluster();
+  t.equal((await call(app, { method: 'POST', url: '/v1/clusters/1/factory', body: { limit: 2, totalProcs: 3, digest } })).status, 201);
+  schedd.reserveCluster();
+  const proc = (id: number) => ({ ClusterId: '2', ProcId: String(id), JobStatus: id === 0 ? '5' : '1', Cmd: '"/bin/true"', Iwd: `"${home}"`, Owner: owner });
+  t.equal((await call(app, { method: 'POST', url: '/v1/clusters/2/procs', body: { procs: [proc(0), proc(1)] } })).status, 201);
+
+  const ads = async (query: string) => (await call(app, { method: 'GET', url: `/v1/jobs?${query}` })).json().ads as Record<string, string>[];
+  const ids = (list: Record<string, string>[]) => list.map((ad) => `${ad.ClusterId}.${ad.ProcId ?? ''}`);
+  t.same(ids(await ads('clusterAds=include')), ['1.', '1.0', '1.1', '2.', '2.0', '2.1'], 'in job-id order, a cluster ad before its procs');
+  const [factory, plain] = await ads('clusterAds=only');
+  t.match(factory, { ClusterId: '1', JobsPresent: '2', JobsIdle: '2', JobsRunning: '0', JobsHeld: '0', ClusterSize: '2', JobFactoryId: '1', JobFactoryPaused: '0', JobFactoryTotalProcs: '3', JobMaterializeNextProcId: '2' });
+  t.equal(factory.JobMaterializeDigestFile, JSON.stringify(path.join(home, 'pool', 'spool', '1', 'condor_submit.1.digest')), "HTCondor's digest path");
+  t.notOk('ProcId' in factory, 'a cluster ad has no ProcId');
+  t.match(plain, { ClusterId: '2', JobsPresent: '2', JobsIdle: '1', JobsHeld: '1' });
+  t.notOk('JobFactoryPaused' in plain, 'a cluster without a factory has no factory attributes');
+  t.same(ids(await ads(`clusterAds=include&constraint=${encodeURIComponent('ClusterId == 2')}`)), ['2.', '2.0', '2.1'], 'a constraint naming a cluster selects its ad and procs');
+  t.same(ids(await ads(`clusterAds=only&constraint=${encodeURIComponent('JobsPresent > 0')}`)), [], 'the constraint is evaluated on the cluster ad without its counters');
+  t.same(ids(await ads('')), ['1.0', '1.1', '2.0', '2.1'], 'without clusterAds, the procs only');
+
+  // Over more than a page of the scan (500): each cluster ad still comes just before its procs.
+  for (const [cluster, count] of [[3, 600], [4, 1]]) {
+    schedd.reserveCluster();
+    const procs = Array.from({ length: count }, (_, id) => ({ ...proc(id), ClusterId: String(cluster), JobStatus: '1' }));
+    t.equal((await call(app, { method: 'POST', url: `/v1/clusters/${cluster}/procs`, body: { procs } })).status, 201);
+  }
+  const all = ids(await ads('clusterAds=include'));
+  const expected = [[1, 2], [2, 2], [3, 600], [4, 1]].flatMap(([cluster, count]) => [`${cluster}.`, ...Array.from({ length: count }, (_, id) => `${cluster}.${id}`)]);
+  t.same(all, expected, 'every ad once, in order');
+  t.same(ids(await ads('clusterAds=only')), ['1.', '2.', '3.', '4.']);
+});
 
 t.test('the OpenAPI document is a /v1 route like the others: it needs credentials', async (t) => {
   const { app } = await testApp(t);

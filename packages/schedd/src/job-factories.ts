@@ -1,9 +1,9 @@
 // Late materialization at the schedd: each cluster's job factory (HTCondor's JobFactory, qmgmt_factory.cpp)
 // and when it makes procs (MaterializeJobs, CheckMaterializePolicyExpression in qmgmt.cpp).
-import type { EvalContext } from '@tinycondor/shared/classad/index';
+import type { ClassAd, EvalContext } from '@tinycondor/shared/classad/index';
 import type { ClusterAd } from '@tinycondor/shared/cluster-ad';
 import { ProcFactory, type SubmitDigest } from '@tinycondor/shared/submit/factory';
-import type { JobStore } from './job-store.js';
+import type { ClusterTally, JobStore } from './job-store.js';
 
 /** Where a factory stands, from its cluster's ad. */
 export interface FactoryState {
@@ -45,6 +45,31 @@ export function procsToMaterialize(state: FactoryState, counts: { inQueue: numbe
   let room = Math.min(state.limit - counts.inQueue, state.totalProcs - state.nextProcId);
   if (state.maxIdle !== undefined) room = Math.min(room, state.maxIdle - counts.notRunning);
   return Math.max(room, 0);
+}
+
+/** HTCondor's MaterializeMode, as JobFactoryPaused gives it: a factory done (mmNoMoreItems), or removed by condor_rm (mmClusterRemoved). */
+const NO_MORE_ITEMS = 2;
+const CLUSTER_REMOVED = 3;
+
+/** A cluster ad as queries see it, before its counters: no ProcId (the constraint of a query is evaluated on it). */
+export function queriedClusterAd(cluster: ClusterAd, clusterId: number): ClassAd {
+  const ad = cluster.procAd({ ProcId: null });
+  if (!ad.has('ClusterId')) ad.set('ClusterId', clusterId);
+  return ad;
+}
+
+/**
+ * What a query for cluster ads adds to the cluster ad (JobQueueCluster::PopulateInfoAd): the counters of its
+ * procs in the queue and, for a job factory's cluster (one with JobMaterializeNextProcId), PopulateFactoryInfoAd's
+ * JobFactoryId, JobFactoryPaused (0 running, 1 paused by a proc it could not build, 2 done, 3 removed) and
+ * JobFactoryTotalProcs.
+ */
+export function addClusterCounters(ad: ClassAd, cluster: ClusterAd, tally: ClusterTally): ClassAd {
+  ad.set('JobsPresent', tally.present).set('JobsIdle', tally.idle).set('JobsRunning', tally.running).set('JobsHeld', tally.held).set('ClusterSize', tally.present);
+  if (cluster.get('JobMaterializeNextProcId') === undefined) return ad;
+  const state = factoryState(cluster);
+  const paused = tally.factory ? state.paused : state.nextProcId >= state.totalProcs ? NO_MORE_ITEMS : CLUSTER_REMOVED;
+  return ad.set('JobFactoryId', tally.cluster).set('JobFactoryPaused', paused).set('JobFactoryTotalProcs', state.totalProcs);
 }
 
 /** The clusters with a factory, and each one's ProcFactory, built from its stored digest when first needed. */

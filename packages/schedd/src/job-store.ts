@@ -102,6 +102,16 @@ export interface StoredQueuedStart {
   fetchInput: boolean;
 }
 
+/** A cluster in the queue: its procs there by status (HTCondor's JobQueueCluster counters), and whether it has a job factory. */
+export interface ClusterTally {
+  cluster: number;
+  present: number;
+  idle: number;
+  running: number;
+  held: number;
+  factory: boolean;
+}
+
 /** Timeline entries kept, of all jobs (about 100 bytes each); the oldest go first. */
 export const MAX_TIMELINE_ROWS = 200_000;
 /** Timeline rows written between two prunings. */
@@ -230,6 +240,10 @@ export class JobStore {
         'INSERT INTO event_outbox (log_path, text, cluster_id, proc_id, owner) VALUES (?, ?, ?, ?, ?)',
       ),
       totals: db.prepare<[], { owner: string; status: number; count: number }>('SELECT owner, status, count(*) AS count FROM jobs GROUP BY owner, status'),
+      // HTCondor's JobQueueCluster counters; running counts transferring output and suspended too.
+      clusterTallies: db.prepare<[], { cluster_id: number; present: number; idle: number; running: number; held: number }>(
+        'SELECT cluster_id, count(*) AS present, sum(status = 1) AS idle, sum(status IN (2, 6, 7)) AS running, sum(status = 5) AS held FROM jobs GROUP BY cluster_id ORDER BY cluster_id',
+      ),
       statusCounts: db.prepare<[], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs GROUP BY status'),
       ownerStatusCounts: db.prepare<[string], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs WHERE owner = ? GROUP BY status'),
       owners: db.prepare<[], { owner: string }>('SELECT DISTINCT owner FROM jobs ORDER BY owner'),
@@ -570,6 +584,25 @@ export class JobStore {
       read: (from, limit) => page(from, limit).map((r) => ({ seq: r.seq, ad: ClassAd.fromJSON(JSON.parse(r.ad) as Record<string, string>) })),
       key: (entry) => entry.seq,
     };
+  }
+
+  /**
+   * Each cluster in the queue (with procs in it, or a job factory), in id order, its procs counted by status:
+   * counted when asked (one GROUP BY), so that no change of a job's state pays for the counters.
+   */
+  clusterTallies(): ClusterTally[] {
+    const factories = new Set(this.factoryClusters());
+    const tallies: ClusterTally[] = this.statements.clusterTallies.all().map((row) => ({
+      cluster: row.cluster_id,
+      present: row.present,
+      idle: row.idle,
+      running: row.running,
+      held: row.held,
+      factory: factories.delete(row.cluster_id),
+    }));
+    // A factory's cluster stays while the factory may make procs, even with none in the queue.
+    for (const cluster of factories) tallies.push({ cluster, present: 0, idle: 0, running: 0, held: 0, factory: true });
+    return tallies.sort((a, b) => a.cluster - b.cluster);
   }
 
   /** Job counts by owner and status, straight from the index: condor_q -totals without reading ads. */

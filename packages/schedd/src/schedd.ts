@@ -96,6 +96,7 @@ import {
 import { readAccounts } from '@tinycondor/shared/job-user';
 import { recordRunEdits, shadowCopy, starterCopy } from '@tinycondor/shared/run-copy';
 import os from 'node:os';
+import path from 'node:path';
 import { epochSettings, type EpochSettings, type TransferClassName } from '@tinycondor/shared/epoch-history';
 
 export interface ScheddSettings {
@@ -498,6 +499,9 @@ export class Schedd {
       TotalSubmitProcs: String(factory.totalProcs),
       JobMaterializeLimit: String(limit),
       JobMaterializeNextProcId: '0',
+      // Where HTCondor's schedd keeps the digest (GetSpooledSubmitDigestPath); condor_q -factory selects factories
+      // by it. tinycondor keeps the digest in the queue database and writes no such file.
+      JobMaterializeDigestFile: quoteString(path.join(this.spool.spoolDir, String(clusterId % 10000), `condor_submit.${clusterId}.digest`)),
     });
     const warning = this.checkFactoryCluster(clusterId, cluster, caller);
     this.store.transaction(() => {

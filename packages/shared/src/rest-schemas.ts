@@ -102,10 +102,23 @@ export type SubmitRefusedReply = Static<typeof SubmitRefusedReply>;
 export const SubmissionReply = Type.Object({ clusterId: Type.Integer(), stored: Type.Boolean(), submissionId: Type.Union([Type.String(), Type.Null()]), procs: Type.Integer() });
 export type SubmissionReply = Static<typeof SubmissionReply>;
 
+/** A listing's selection: a constraint and at most how many ads. */
+const AdsSelection = {
+  constraint: Type.Optional(Type.String({ maxLength: 100_000 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
+};
+
+/**
+ * The queue's query. `clusterAds` (HTCondor's IncludeClusterAd and NoProcAds query options, condor_q -factory):
+ * the ads of the clusters in the queue too (`include`), each before its procs, or only them (`only`). A cluster
+ * ad has no ProcId; it carries the counters of the cluster's procs (JobsPresent, JobsIdle, JobsRunning,
+ * JobsHeld, ClusterSize) and, for a job factory, JobFactoryId, JobFactoryPaused and JobFactoryTotalProcs. The
+ * constraint is evaluated on the cluster ad without them, as HTCondor's schedd evaluates it.
+ */
 export const QueueQuery = Type.Object(
   {
-    constraint: Type.Optional(Type.String({ maxLength: 100_000 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
+    ...AdsSelection,
+    clusterAds: Type.Optional(Type.Union([Type.Literal('include'), Type.Literal('only')])),
   },
   { additionalProperties: false },
 );
@@ -114,7 +127,7 @@ export type QueueQuery = Static<typeof QueueQuery>;
 /** The history's query: a constraint and limit, where to stop (condor_history -since, -scanlimit), and which end first. */
 export const HistoryQuery = Type.Object(
   {
-    ...QueueQuery.properties,
+    ...AdsSelection,
     /** The scan stops before the first job this expression holds for (in the order read: -completedsince with -forwards). */
     since: Type.Optional(Type.String({ maxLength: 100_000 })),
     /** Oldest first (condor_history -forwards); newest first by default. */

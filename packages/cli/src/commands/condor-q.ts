@@ -32,7 +32,7 @@ import { loadPoolConfig, type PoolConfig } from '../pool-config.js';
 import { toolEvalContext } from '../tool-user-maps.js';
 import { readLongAds, readUserlogAds, selectAds } from '../ads-file.js';
 import { commonView, projected } from '../format/query-view.js';
-import { formatQueueHoldCodes, formatQueueIdle, formatQueueIo } from '../format/queue-views.js';
+import { FACTORY_CONSTRAINT, formatQueueFactory, formatQueueHoldCodes, formatQueueIdle, formatQueueIo } from '../format/queue-views.js';
 import { formatPrintFormat, parsePrintFormat, type PrintFormat } from '../format/print-format.js';
 import { buildConstraint, parseQueryArgs, scanCountedConstraint, scanLimitOf, type QueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
@@ -43,17 +43,17 @@ import { checkExtract, checkHistoryDirectory, configuredHistoryFile, historyFrom
 import type { HistoryRecord } from '../ads-file.js';
 
 const Q_USAGE =
-  'Usage: condor_q [-jobads <file> | -userlog <file>] [-autocluster | -group-by] [-stream-results] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze[:summary,reverse] | -better-analyze[:summary,reverse] | -reverse-analyze [-machine <name>] [-mconstraint <expr>] [-slotads <file>] [-verbose]] [-dag] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_q [-jobads <file> | -userlog <file>] [-autocluster | -group-by] [-stream-results] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze[:summary,reverse] | -better-analyze[:summary,reverse] | -reverse-analyze [-machine <name>] [-mconstraint <expr>] [-slotads <file>] [-verbose]] [-dag] [-factory[:clusters_only,late_materialize]] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
   'Usage: condor_history [-file <file> | -search <path> | -local | -schedd | -epochs[:d] | -transfer-history[:ioc] | -userlog <file>] [-directory] [-name <schedd>] [-pool <host>] [-af <attr>... | -format <fmt> <attr>... | -json | -jsonl | -xml | -long] [-attributes <attr,...>] [-wide[:<width>]] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [-extract <file>] [-help] [<cluster> | <cluster>.<proc> | <owner>]...';
 
-async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs, dagNodes = false): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
+async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs, dagNodes = false, clusterAds?: 'include' | 'only'): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
   if (from === 'jobs' && query.jobadsFile !== undefined) return adsFromFile(query.jobadsFile, query, dagNodes);
   if (query.userlogFile !== undefined) return from === 'jobs' ? adsFromUserlog(query.userlogFile, query, dagNodes) : historyFromUserlog(query.userlogFile, query);
   const pool = loadPoolConfig(io.env, io.stderr);
   const api = connectSchedd(pool);
   const selection = { constraint: buildConstraint(query, { dagNodes }), limit: query.limit };
-  const reply = from === 'history' ? await api.history({ ...selection, since: query.since, forwards: query.forwards, scanLimit: scanLimitOf(query), scanCounted: scanCountedConstraint(query) }) : await api.jobs(selection);
+  const reply = from === 'history' ? await api.history({ ...selection, since: query.since, forwards: query.forwards, scanLimit: scanLimitOf(query), scanCounted: scanCountedConstraint(query) }) : await api.jobs({ ...selection, clusterAds });
   const url = new URL(api.baseUrl);
   return {
     ads: reply.ads.map((stored) => ClassAd.fromJSON(stored)),
@@ -198,7 +198,7 @@ export const condorQ: Command = async (args, io) => {
     return 0;
   }
   for (const warning of query.warnings) io.stderr(`${warning}\n`);
-  if (query.factory !== undefined) throw new CliError('condor_q: -factory is not supported by tinycondor');
+  const clusterAds = query.factory === undefined ? undefined : factoryQuery(query, analyze.analyze);
   // -better-analyze prints its analysis, streamed or not (show_schedd_queue).
   if (query.streamResults && !analyze.analyze && !streamedAsFetched(query)) {
     throw new CliError(`condor_q: -stream-results with the ${query.view === 'af' ? '-af:h' : query.view} view is not supported by tinycondor (its columns are sized to all the jobs)`);
@@ -210,8 +210,8 @@ export const condorQ: Command = async (args, io) => {
     io.stdout(await quickTotals(io, query.allUsers));
     return 0;
   }
-  // Batch output is the default of the table views; -run and -hold turn it off (queue.cpp).
-  const batch = !analyze.analyze && (query.view === 'default' || query.view === 'batch');
+  // Batch output is the default of the table views; -run, -hold and -factory turn it off (queue.cpp).
+  const batch = !analyze.analyze && (query.view === 'default' || query.view === 'batch') && clusterAds === undefined;
   if (!fromFile) {
     const located = await locateSchedd(io, query);
     if (located === 'none') {
@@ -233,7 +233,7 @@ export const condorQ: Command = async (args, io) => {
     io.stdout(await aggregateQueue(io, query, printFormat));
     return 0;
   }
-  const { ads, context } = await fetchAds(io, 'jobs', query, query.dag || batch);
+  const { ads, context } = await fetchAds(io, 'jobs', query, query.dag || batch, clusterAds);
   // Like HTCondor since 8.6: only your own jobs unless -allusers, or ids/owners/submitters were named. A
   // file's jobs are all shown (show_file_queue asks no schedd for "my jobs").
   const allUsers = query.allUsers || query.owners.length > 0 || query.jobs.length > 0 || query.submitters.length > 0;
@@ -247,10 +247,42 @@ export const condorQ: Command = async (args, io) => {
   // One queue per submitter found, each under its own label, as show_schedd_queue runs once per submitter ad.
   for (const label of labels) {
     const labelled = label === undefined ? context : { ...context, sourceLabel: label };
-    io.stdout(printFormat !== undefined ? formatPrintFormat(printFormat, shown, labelled, { ...opts, context: toolEvalContext('TOOL', io), dag: query.dag }) : queueView(query, shown, labelled, opts, io));
+    io.stdout(
+      printFormat !== undefined
+        ? formatPrintFormat(printFormat, shown, labelled, { ...opts, context: toolEvalContext('TOOL', io), dag: query.dag })
+        : query.factory !== undefined && FACTORY_TABLE_VIEWS.has(query.view)
+          ? formatQueueFactory(shown, labelled, fit)
+          : queueView(query, shown, labelled, opts, io),
+    );
   }
   return 0;
 };
+
+/** The views -factory shows its own table in (initOutputMask's QDO_Factory: no other table was asked for). */
+const FACTORY_TABLE_VIEWS: ReadonlySet<QueryArgs['view']> = new Set(['default', 'nobatch']);
+
+/**
+ * condor_q -factory (queue.cpp): the cluster ads the schedd is asked for with the jobs (IncludeClusterAd), and
+ * the constraints that select them. Its own table selects the factories' cluster ads (jobFactory_PrintFormat's
+ * WHERE); -af, -format, -print-format and the ad forms select cluster ads (clusters_only: ProcId is undefined)
+ * and ads of factories (late_materialize: JobMaterializeDigestFile isnt undefined, which a factory's procs have
+ * from their cluster ad). -batch and -totals show what they show without it (no cluster ads are fetched).
+ */
+function factoryQuery(query: QueryArgs, analyzing: boolean): 'include' | 'only' | undefined {
+  const bits = query.factory ?? 0;
+  if (analyzing || query.aggregate !== undefined || query.dag || ['run', 'hold', 'holdcodes', 'idle', 'io'].includes(query.view)) {
+    const other = analyzing ? '-analyze' : query.aggregate !== undefined ? `-${query.aggregate}` : query.dag ? '-dag' : `-${query.view}`;
+    throw new CliError(`condor_q: -factory with ${other} is not supported by tinycondor`);
+  }
+  if (query.view === 'batch' || query.view === 'totals') return undefined;
+  if (FACTORY_TABLE_VIEWS.has(query.view)) {
+    query.constraints.push(FACTORY_CONSTRAINT);
+    return 'only';
+  }
+  if (bits & 1) query.constraints.push('ProcId is undefined');
+  if (bits & 2) query.constraints.push('JobMaterializeDigestFile isnt undefined');
+  return bits & 1 ? 'only' : 'include';
+}
 
 /**
  * condor_q -autocluster and -group-by (show_schedd_queue with fetch_DefaultAutoCluster or fetch_GroupBy): one

@@ -1,6 +1,6 @@
 process.env.TZ = 'UTC';
 import t from 'tap';
-import { formatQueueHoldCodes, formatQueueIdle, formatQueueIo, readableBytes } from './queue-views.js';
+import { factoryModeText, formatQueueFactory, formatQueueHoldCodes, formatQueueIdle, formatQueueIo, readableBytes } from './queue-views.js';
 import { at, CTX, jobAd, TITLE } from './test-ads.js';
 
 const QDATE = at('2026-11-23T09:59:00Z');
@@ -89,4 +89,24 @@ t.test('readable bytes as metric_units prints them', async (t) => {
   t.equal(readableBytes(1025), '1.0 KB');
   t.equal(readableBytes(3 * 1024 ** 5), '3072.0 TB');
   t.equal(readableBytes(undefined), '        ');
+});
+
+t.test('-factory: each factory cluster ad (no ProcId) with its limit, counters, next proc, mode and digest; no summary', async (t) => {
+  const factory = (cluster: number, attrs: Record<string, string | number | boolean>) =>
+    jobAd({ ClusterId: cluster, Owner: 'alice', QDate: QDATE, JobMaterializeLimit: 4, JobsPresent: 4, JobsRunning: 1, JobsIdle: 2, JobsHeld: 1, JobMaterializeNextProcId: 7, JobFactoryPaused: 0, JobMaterializeDigestFile: `/spool/${cluster}/condor_submit.${cluster}.digest`, ...attrs });
+  const clusters = [factory(12, { JobMaterializePaused: 1, JobFactoryPaused: 1 }), factory(3, {})];
+  t.equal(formatQueueFactory(clusters, CTX), TITLE + [
+    ' ID      OWNER            SUBMITTED  LIMIT PRESNT   RUN    IDLE   HOLD NEXTID MODE DIGEST                           ',
+    '   3.    alice          11/23 09:59      4      4      1      2      1      7 Norm /spool/3/condor_submit.3.digest',
+    '  12.    alice          11/23 09:59      4      4      1      2      1      7 Held /spool/12/condor_submit.12.digest',
+    '',
+  ].join('\n'));
+});
+
+t.test('-factory MODE: the pause the cluster ad records, else the factory\'s (format_job_factory_mode)', async (t) => {
+  const mode = (attrs: Record<string, string | number | boolean>) => factoryModeText(jobAd(attrs));
+  t.same([-1, 0, 1, 2, 3, 7].map((paused) => mode({ JobFactoryPaused: paused })), ['Errs', 'Norm', 'Held', 'Done', 'Gone', 'Unk']);
+  t.equal(mode({ JobMaterializePaused: 1, JobFactoryPaused: 0 }), 'Held');
+  t.equal(mode({}), '', 'undefined');
+  t.equal(mode({ JobFactoryPaused: 'x' }), '????', 'no number');
 });

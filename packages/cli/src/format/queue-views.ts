@@ -1,6 +1,6 @@
-// condor_q -idle, -hold-codes and -io: queue.cpp's jobIdle_PrintFormat, jobHoldCodes_PrintFormat and
-// jobIO_PrintFormat laid out as AttrListPrintMask lays them out.
-import { unparseValue } from '@tinycondor/shared/classad/index';
+// condor_q -idle, -hold-codes, -io and -factory: queue.cpp's jobIdle_PrintFormat, jobHoldCodes_PrintFormat,
+// jobIO_PrintFormat and jobFactory_PrintFormat laid out as AttrListPrintMask lays them out.
+import { parseExpr, unparseValue } from '@tinycondor/shared/classad/index';
 import type { ClassAd } from './classad.js';
 import { jobStatusCell } from './job-columns.js';
 import { fitRow, maxOwnerWidth, queueTitle, sortByJobId, summaryLines, WIDE, type QueueViewContext, type QueueViewOptions, type RowFit } from './queue-frame.js';
@@ -52,7 +52,8 @@ function idColumns(jobs: readonly ClassAd[], fit: RowFit): { columns: Column[]; 
     columns: [{ label: ' ID', width: cluster + 1 }, { label: ' ', width: proc, noPrefix: true }, { label: 'OWNER', width: -owner }],
     cells: (job) => [
       `${alignRight(String(job.getInt('ClusterId') ?? 0), cluster)}.`,
-      alignLeft(String(job.getInt('ProcId') ?? 0), proc),
+      // A cluster ad has no ProcId: `%-3d` of it is no number, and no OR is given.
+      alignLeft(String(job.getInt('ProcId') ?? ''), proc),
       job.getString('Owner') ?? invalidField(owner),
     ],
   };
@@ -223,4 +224,58 @@ export function formatQueueHoldCodes(jobs: ClassAd[], ctx: QueueViewContext, opt
     ];
   });
   return queueTitle(ctx) + table(columns, rows, fit, { trimOnly: true });
+}
+
+/** What jobFactory_PrintFormat's WHERE keeps: the cluster ads of job factories. */
+export const FACTORY_CONSTRAINT = '(ProcId is undefined) && (JobMaterializeDigestFile isnt undefined)';
+
+/** jobFactory_PrintFormat's MODE: the pause the cluster ad records, else the factory's (JobFactoryPaused). */
+const FACTORY_MODE = parseExpr('JobMaterializePaused ?: JobFactoryPaused');
+
+/** format_job_factory_mode: a factory's MaterializeMode as a word; '' when undefined, `????` when no number. */
+export function factoryModeText(job: ClassAd): string {
+  const paused = job.evaluateExpr(FACTORY_MODE);
+  if (paused.type === 'undefined') return '';
+  if (paused.type !== 'int' && paused.type !== 'real' && paused.type !== 'bool') return '????';
+  const mode = Math.trunc(Number(paused.value));
+  return ({ [-1]: 'Errs', 0: 'Norm', 1: 'Held', 2: 'Done', 3: 'Gone' } as Record<number, string>)[mode] ?? 'Unk';
+}
+
+/**
+ * condor_q -factory (jobFactory_PrintFormat): each factory's cluster ad (those FACTORY_CONSTRAINT selects)
+ * with its JobMaterializeLimit, the counters of its procs in the queue, the next proc id, its mode and its
+ * digest file; no summary.
+ */
+export function formatQueueFactory(clusters: ClassAd[], ctx: QueueViewContext, fit: RowFit = WIDE): string {
+  const sorted = sortByJobId(clusters);
+  const ids = idColumns(sorted, fit);
+  const columns: Column[] = [
+    ...ids.columns,
+    { label: '  SUBMITTED', width: 11 },
+    { label: ' LIMIT', width: 6 },
+    { label: 'PRESNT', width: 6 },
+    { label: '  RUN ', width: 6 },
+    { label: '  IDLE', width: 6 },
+    { label: '  HOLD', width: 6 },
+    { label: 'NEXTID', width: 6 },
+    { label: 'MODE', width: -4, auto: true },
+    { label: 'DIGEST', width: -6, auto: true },
+  ];
+  const rows = sorted.map((job) => {
+    const qdate = job.getNumber('QDate');
+    const count = (attr: string): string => printfInt(job.getNumber(attr), 6);
+    return [
+      ...ids.cells(job),
+      qdate === undefined ? '' : formatShortDate(Math.trunc(qdate)),
+      count('JobMaterializeLimit'),
+      count('JobsPresent'),
+      count('JobsRunning'),
+      count('JobsIdle'),
+      count('JobsHeld'),
+      count('JobMaterializeNextProcId'),
+      factoryModeText(job),
+      valueText(job, 'JobMaterializeDigestFile'),
+    ];
+  });
+  return queueTitle(ctx) + table(columns, rows, fit);
 }

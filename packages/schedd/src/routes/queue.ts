@@ -5,6 +5,8 @@ import { parseExpr, type ClassAd, type EvalContext, type Expr } from '@tinycondo
 import { MAX_SUBMIT_BODY_BYTES } from '@tinycondor/shared/submit-limits';
 import { callerOf } from '../caller.js';
 import { constraintHolds, constraintSource } from '../constraint-jobs.js';
+import { addClusterCounters, queriedClusterAd } from '../job-factories.js';
+import type { ClusterTally, JobKey, StoredJob } from '../job-store.js';
 import type { Schedd } from '../schedd.js';
 import { SCAN_LIMITS, slices, type PagedSource } from '../slices.js';
 import { streamedJson } from './byte-replies.js';
@@ -31,7 +33,18 @@ import {
  * first one `stop` holds for (left out), evaluated with `context`: read and evaluated a slice at a time (see slices), so that a big queue
  * or a slow constraint never holds the schedd.
  */
-async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (item: T) => ClassAd, context: EvalContext, expr: Expr | undefined, limit = Infinity, stop?: Expr, scanLimit = Infinity, counted?: Expr): AsyncGenerator<string> {
+async function* selectedAdsDocument<T>(
+  source: PagedSource<T, unknown>,
+  adOf: (item: T) => ClassAd,
+  context: EvalContext,
+  expr: Expr | undefined,
+  limit = Infinity,
+  stop?: Expr,
+  scanLimit = Infinity,
+  counted?: Expr,
+  /** The ad sent for an item selected, when it is not the one evaluated (a cluster ad's counters are added once it is selected). */
+  sentAd: (item: T) => ClassAd | undefined = () => undefined,
+): AsyncGenerator<string> {
   yield '{"ads":[';
   // As history.cpp: limit counts the ads selected (matchCount), scanLimit every ad read (adCount), or those `counted` holds for.
   let matched = 0;
@@ -47,7 +60,7 @@ async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (i
         break;
       }
       if (expr === undefined || constraintHolds(expr, ad, context)) {
-        text += `${matched === 0 ? '' : ','}${JSON.stringify(ad.toJSON())}`;
+        text += `${matched === 0 ? '' : ','}${JSON.stringify((sentAd(item) ?? ad).toJSON())}`;
         matched++;
       }
       if (matched >= limit || scanned >= scanLimit) {
@@ -59,6 +72,54 @@ async function* selectedAdsDocument<T>(source: PagedSource<T, unknown>, adOf: (i
     if (done) break;
   }
   yield ']}';
+}
+
+/** An ad of the queue with its cluster ads: `counted` gives a cluster ad, once selected, its counters. */
+interface QueueEntry {
+  key: JobKey;
+  ad: ClassAd;
+  counted?: () => ClassAd;
+}
+
+/**
+ * The cluster ads of the queue (see QueueQuery's clusterAds) in job-id order, each before the procs of
+ * `jobs` (none: the cluster ads only). The clusters and their counters are read once, at the first page.
+ */
+function queueWithClusters(schedd: Schedd, jobs: PagedSource<StoredJob, JobKey> | undefined): PagedSource<QueueEntry, JobKey> {
+  let tallies: ClusterTally[] | undefined;
+  const clusterEntry = (tally: ClusterTally): QueueEntry => {
+    const cluster = schedd.store.clusterAd(tally.cluster);
+    const ad = queriedClusterAd(cluster, tally.cluster);
+    return { key: { cluster: tally.cluster, proc: -1 }, ad, counted: () => addClusterCounters(ad, cluster, tally) };
+  };
+  /** The index of the first cluster whose ad comes after `from` (a binary search: pages of a big queue each find their place). */
+  const firstAfter = (list: ClusterTally[], from: JobKey | undefined): number => {
+    if (from === undefined) return 0;
+    // A cluster ad (proc -1) comes after `from` exactly when its cluster is a later one.
+    const past = (tally: ClusterTally): boolean => tally.cluster > from.cluster;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (past(list[mid])) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  return {
+    read: (from, limit) => {
+      tallies ??= schedd.store.clusterTallies();
+      const procs = jobs?.read(from, limit) ?? [];
+      // The page ends at its last proc (or the limit): the clusters up to there, in order with the procs.
+      const last = procs.length === limit ? procs[procs.length - 1] : undefined;
+      const clusters: ClusterTally[] = [];
+      for (let i = firstAfter(tallies, from); i < tallies.length && clusters.length < limit && (last === undefined || tallies[i].cluster <= last.cluster); i++) clusters.push(tallies[i]);
+      const entries: QueueEntry[] = [...clusters.map(clusterEntry), ...procs.map((job) => ({ key: { cluster: job.cluster, proc: job.proc }, ad: job.ad }))];
+      entries.sort((a, b) => a.key.cluster - b.key.cluster || a.key.proc - b.key.proc);
+      return entries.slice(0, limit);
+    },
+    key: (entry) => entry.key,
+  };
 }
 
 /** `{"ads":[…]}` from ad texts, sent as they are produced. */
@@ -134,6 +195,12 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
     '/v1/jobs',
     { schema: { querystring: QueueQuery, response: { 200: streamedJson(AdsReply), 400: ErrorReply } } },
     async (request, reply) => {
+      const { clusterAds, constraint } = request.query;
+      if (clusterAds !== undefined) {
+        const expr = constraint === undefined ? undefined : parseExpr(constraint);
+        const source = queueWithClusters(schedd, clusterAds === 'only' ? undefined : expr === undefined ? schedd.store.jobSource() : constraintSource(schedd.store, expr));
+        return reply.type('application/json').send(Readable.from(selectedAdsDocument(source, (entry) => entry.ad, schedd.evalContext(), expr, Infinity, undefined, Infinity, undefined, (entry) => entry.counted?.())));
+      }
       if (request.query.constraint !== undefined) {
         const expr = parseExpr(request.query.constraint);
         return reply.type('application/json').send(Readable.from(selectedAdsDocument(constraintSource(schedd.store, expr), (job) => job.ad, schedd.evalContext(), expr)));
