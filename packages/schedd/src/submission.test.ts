@@ -89,6 +89,13 @@ t.test('submit events: 000, and 012 for a proc submitted on hold but not one hel
   t.same(held.map((e) => e.code), [0, 12]);
   t.match(held[1], { reason: 'submitted on hold', reasonCode: HoldCode.SubmittedOnHold });
   t.same(submitEvents(view({ JobStatus: '5', HoldReasonCode: String(HoldCode.SpoolingInput) }), 7, context.now, '<h:1>').map((e) => e.code), [0]);
+  t.match(submitEvents(view({ SubmitEventNotes: '"system"', SubmitEventUserNotes: '"pool:local"' }), 7, context.now, '<h:1>')[0], { logNotes: 'system', userNotes: 'pool:local', structuredNotes: undefined });
+  const [structured] = submitEvents(view({ SubmitEventNotesAttrs: '"JobPrio, Nope Ratio,JobPrio"', JobPrio: '2 + 1', Ratio: '0.5', JobBatchName: '"b"' }), 7, context.now, '<h:1>');
+  t.same(
+    (structured as { structuredNotes?: unknown }).structuredNotes,
+    [['JobPrio', 3], ['Ratio', { real: 0.5 }], ['JobBatchName', 'b']],
+    'the attributes named, then DAGNodeName and JobBatchName, evaluated; undefined ones and repeats left out',
+  );
 });
 
 t.test('submit requirements: one not met refuses the whole submission with its words; warnings are kept, each proc\'s for its event', async (t) => {

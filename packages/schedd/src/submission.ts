@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { quoteString, type ClassAd } from '@tinycondor/shared/classad/index';
-import type { JobEvent } from '@tinycondor/shared/eventlog/index';
+import type { JobEvent, NoteValue } from '@tinycondor/shared/eventlog/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { secureAttributeVerdict, type JobAttrRules } from '@tinycondor/shared/job-edit';
 import { formatJobId } from '@tinycondor/shared/job-id';
@@ -226,7 +226,22 @@ function transformedOverlay(cluster: ClusterAd, overlay: ProcOverlay, ad: ClassA
  */
 export function submitEvents(ad: AdReader, clusterId: number, now: Date, submitHost: string, warnings?: string): JobEvent[] {
   const proc = ad.getInt('ProcId') ?? 0;
-  const events: JobEvent[] = [{ code: 0, cluster: clusterId, proc, time: now, submitHost, ...(warnings === undefined ? {} : { warnings }) }];
+  const logNotes = ad.getString('SubmitEventNotes');
+  const userNotes = ad.getString('SubmitEventUserNotes');
+  const structuredNotes = submitStructuredNotes(ad);
+  const events: JobEvent[] = [
+    {
+      code: 0,
+      cluster: clusterId,
+      proc,
+      time: now,
+      submitHost,
+      ...(logNotes ? { logNotes } : {}),
+      ...(userNotes ? { userNotes } : {}),
+      ...(warnings === undefined ? {} : { warnings }),
+      ...(structuredNotes.length > 0 ? { structuredNotes } : {}),
+    },
+  ];
   if (ad.getInt('JobStatus') === JobStatus.Held && ad.getInt('HoldReasonCode') !== HoldCode.SpoolingInput) {
     events.push({
       code: 12,
@@ -239,6 +254,24 @@ export function submitEvents(ad: AdReader, clusterId: number, now: Date, submitH
     });
   }
   return events;
+}
+
+/**
+ * The submit event's structured notes (WriteSubmitToUserLog): the attributes submit_event_notes_attrs names,
+ * then DAGNodeName and JobBatchName, each fully evaluated, left out when undefined or an error. A list or
+ * ad value is left out too: the notes are written as literals.
+ */
+function submitStructuredNotes(ad: AdReader): Array<[string, NoteValue]> {
+  const names = [...(ad.getString('SubmitEventNotesAttrs') ?? '').split(/[\s,]+/).filter((name) => name !== ''), 'DAGNodeName', 'JobBatchName'];
+  const notes = new Map<string, [string, NoteValue]>();
+  for (const name of names) {
+    const value = ad.evaluate(name);
+    const key = name.toLowerCase();
+    if (notes.has(key)) continue;
+    if (value.type === 'string' || value.type === 'int' || value.type === 'bool') notes.set(key, [name, value.value]);
+    else if (value.type === 'real') notes.set(key, [name, { real: value.value }]);
+  }
+  return [...notes.values()];
 }
 
 /** Attributes of a submitted proc that the schedd sets itself; TotalSubmitProcs is in the cluster ad. */

@@ -677,3 +677,22 @@ t.test('runStopped: a run that could not reconnect after a schedd restart goes b
   t.notOk(tr.leaveQueue);
   t.notOk(tr.killRun);
 });
+
+t.test('match_list_length: LastMatchName0 is the slot matched, rotated as the job goes back to Idle or Held, not as it completes', async (t) => {
+  const start = (ad: ClassAd, slot: string, seconds: number) => startRun(ad, { now: at(seconds), remoteHost: slot, provisioned: PROVISIONED, matchName: slot }).ad;
+  const names = (ad: ClassAd) => [0, 1, 2, 3].map((i) => ad.getString(`LastMatchName${i}`));
+  const first = start(idleJob({ LastMatchListLength: '3' }), 'slot1@a', 0);
+  t.same(names(first), ['slot1@a', undefined, undefined, undefined]);
+  const evicted = runEvicted(first, { now: at(50), reason: 'Job vacated by schedd', reasonCode: 1022 }).ad;
+  t.same(names(evicted), ['slot1@a', 'slot1@a', undefined, undefined], 'LastMatchName0 stays until the next match (RotateAttributeList)');
+  const second = start(evicted, 'slot2@b', 60);
+  const held = asTransition(holdJob(second, { now: at(70), reason: 'r', code: 1, subCode: 0 })).ad;
+  t.same(names(held), ['slot2@b', 'slot2@b', 'slot1@a', undefined]);
+  const third = start(held, 'slot3@c', 80);
+  const fourth = start(runEvicted(third, { now: at(90), reason: 'v', reasonCode: 1022 }).ad, 'slot4@d', 95);
+  t.same(names(fourth), ['slot4@d', 'slot3@c', 'slot2@b', undefined], 'at most LastMatchListLength names');
+  const done = jobExited(fourth, exitOpts(0)).ad;
+  t.same(names(done), ['slot4@d', 'slot3@c', 'slot2@b', undefined], 'a completed job is not rotated');
+  t.equal(start(idleJob(), 'slot1@a', 0).has('LastMatchName0'), false, 'without match_list_length no names are kept');
+  t.equal(startRun(idleJob({ LastMatchListLength: '3' }), { now: T0, remoteHost: 'schedd', provisioned: PROVISIONED }).ad.has('LastMatchName0'), false, 'nor for a run without a match (local universe)');
+});

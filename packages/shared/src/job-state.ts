@@ -108,16 +108,33 @@ function endRun(ad: ClassAd, now: Date, usage: Usage | undefined, execution?: Ex
 }
 
 /**
+ * match_list_length (InsertMachineAttrs' "old-style match_list"): as the job leaves its slot and is not done,
+ * LastMatchName<i> moves to LastMatchName<i+1>, up to LastMatchListLength names, LastMatchName0 kept until
+ * the next match replaces it (RotateAttributeList: nothing moves without a LastMatchName0, nor for a list
+ * shorter than 2).
+ */
+function rotateMatchList(ad: ClassAd): void {
+  const length = ad.getInt('LastMatchListLength') ?? 0;
+  if (length < 2 || !ad.has('LastMatchName0')) return;
+  for (let index = length - 1; index > 0; index--) {
+    const previous = ad.get(`LastMatchName${index - 1}`);
+    if (previous !== undefined) ad.insert(`LastMatchName${index}`, previous);
+  }
+}
+
+/**
  * Idle → Running: the matchmaker gave the job a slot and the run begins with input transfer. The slot's
  * resources become <Res>Provisioned (as the schedd copies them at the match, qmgmt.cpp) and, for a custom
  * resource with ids, Assigned<Tag> (as the starter corrects the job's Provisioned and Assigned attributes, starter.cpp).
  */
 export function startRun(
   adIn: ClassAd,
-  opts: { now: Date; remoteHost: string; provisioned: { cpus: number; memoryMb: number; diskKb: number; resources?: readonly SlotResource[] } },
+  opts: { now: Date; remoteHost: string; provisioned: { cpus: number; memoryMb: number; diskKb: number; resources?: readonly SlotResource[] }; matchName?: string },
 ): Transition {
   const ad = adIn.clone();
   setStatus(ad, JobStatus.Running, opts.now);
+  // The matched slot's Name, for a job that keeps a match list (InsertMachineAttrs at add_shadow_rec).
+  if (opts.matchName !== undefined && (ad.getInt('LastMatchListLength') ?? 0) > 0) ad.set('LastMatchName0', opts.matchName);
   ad.set('CpusProvisioned', opts.provisioned.cpus);
   ad.set('MemoryProvisioned', opts.provisioned.memoryMb);
   ad.set('DiskProvisioned', opts.provisioned.diskKb);
@@ -206,12 +223,14 @@ export function jobExited(
     const reason = ad.getString('OnExitHoldReason') || `The job attribute OnExitHold expression '${policyText(ad, 'OnExitHold')}' evaluated to TRUE`;
     const subCode = ad.getInt('OnExitHoldSubCode') ?? 0;
     const event = holdInPlace(ad, opts.now, reason, HoldCode.JobPolicy, subCode);
+    rotateMatchList(ad);
     return { ad, events: [event], leaveQueue: false, killRun: false };
   }
   // Only a value that is exactly false (or the number 0) keeps the job in the queue (UserPolicy::AnalyzePolicy).
   const remove = evaluatePolicy(ad, 'OnExitRemove');
   if ((remove.type === 'bool' && !remove.value) || ((remove.type === 'int' || remove.type === 'real') && remove.value === 0)) {
     setStatus(ad, JobStatus.Idle, opts.now);
+    rotateMatchList(ad);
     return {
       ad,
       events: [
@@ -288,6 +307,7 @@ export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureSta
   endRun(ad, opts.now, undefined);
   const [code, subCode] = FAILURE_HOLD[opts.stage];
   const event = holdInPlace(ad, opts.now, opts.reason, code, opts.subCode ?? subCode);
+  rotateMatchList(ad);
   return { ad, events: [event], leaveQueue: false, killRun: false };
 }
 
@@ -349,6 +369,7 @@ export function holdJob(adIn: ClassAd, opts: { now: Date; reason: string; code: 
   const wasRunning = holdsRun(status);
   if (wasRunning) endRun(ad, opts.now, undefined);
   const event = holdInPlace(ad, opts.now, opts.reason, opts.code, opts.subCode);
+  if (wasRunning) rotateMatchList(ad);
   ad.set('VacateReason', opts.reason);
   return { ad, events: [event], leaveQueue: false, killRun: wasRunning };
 }
@@ -474,6 +495,7 @@ export function runStopped(adIn: ClassAd, opts: { now: Date }): Transition {
   const ad = adIn.clone();
   endRun(ad, opts.now, undefined);
   setStatus(ad, JobStatus.Idle, opts.now);
+  rotateMatchList(ad);
   return { ad, events: [], leaveQueue: false, killRun: false };
 }
 
@@ -482,6 +504,7 @@ export function runEvicted(adIn: ClassAd, opts: { now: Date; reason: string; rea
   const ad = adIn.clone();
   endRun(ad, opts.now, opts.usage, opts.execution);
   setStatus(ad, JobStatus.Idle, opts.now);
+  rotateMatchList(ad);
   ad.set('VacateReason', opts.reason);
   ad.set('VacateReasonCode', opts.reasonCode);
   const usage = toRusage(opts.usage?.userSeconds ?? 0, opts.usage?.systemSeconds ?? 0);

@@ -2,7 +2,7 @@ import { boolOf, intOf, plainLiteral, stringOf, UNDEFINED, type ClassAd, type Ex
 import type { ClusterAd, ProcOverlay } from './cluster-ad.js';
 
 /** What the schedd reads of a job ad it admits: a whole ClassAd or a ProcAdView. */
-export type AdReader = Pick<ClassAd, 'get' | 'has' | 'getInt' | 'getString' | 'getBool'>;
+export type AdReader = Pick<ClassAd, 'get' | 'has' | 'getInt' | 'getString' | 'getBool' | 'evaluate'>;
 
 /**
  * A proc's ad (its cluster ad under its overlay) read without building it. An attribute the overlay does not

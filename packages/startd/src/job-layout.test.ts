@@ -41,3 +41,14 @@ t.test('without file transfer the streams are the submit files themselves, in Iw
   t.equal(layout.stdout, '/home/u/run/job.out');
   t.equal(layout.stderr, '/dev/null');
 });
+
+t.test('remote_initialdir: the process runs in RemoteIwd (a relative one under the sandbox); its files stay put', async (t) => {
+  const transferred = jobLayout(ad({ RemoteIwd: '"/tmp"', In: '"job.in"', Out: '"job.out"' }), SANDBOX);
+  t.same(
+    { cwd: transferred.cwd, stdin: transferred.stdin, stdout: transferred.stdout, executable: transferred.executable },
+    { cwd: '/tmp', stdin: '/execute/dir_1/job.in', stdout: '/execute/dir_1/_condor_stdout', executable: '/execute/dir_1/true' },
+  );
+  t.equal(jobLayout(ad({ RemoteIwd: '"work"' }), SANDBOX).cwd, '/execute/dir_1/work');
+  const shared = jobLayout(ad({ ShouldTransferFiles: '"NO"', RemoteIwd: '"/scratch/u"', Out: '"job.out"' }), SANDBOX);
+  t.same({ cwd: shared.cwd, stdout: shared.stdout }, { cwd: '/scratch/u', stdout: '/home/u/run/job.out' });
+});

@@ -6,6 +6,7 @@ import { STDERR_NAME, STDOUT_NAME, stdinFile, usesFileTransfer } from '@tinycond
 export interface JobLayout {
   /** false for should_transfer_files = NO: the job runs in its submit directory on a shared filesystem. */
   transfers: boolean;
+  /** Where the process runs: the sandbox or Iwd, or the job's RemoteIwd. */
   cwd: string;
   executable: string;
   stdin: string;
@@ -31,12 +32,16 @@ function isNullFile(name: string | undefined): boolean {
 export function jobLayout(ad: ClassAd, sandbox: string): JobLayout {
   const cmd = ad.getString('Cmd') ?? '';
   const stdin = stdinFile(ad);
+  // remote_initialdir: the process runs there (jobRemoteIWD, OsProc's cwd and a container's workdir), a
+  // relative one under the sandbox, where the starter works; its standard files stay where they were.
+  const remoteIwd = ad.getString('RemoteIwd');
+  const processDir = (iwd: string): string => (remoteIwd ? path.resolve(sandbox, remoteIwd) : iwd);
   if (!usesFileTransfer(ad)) {
     const iwd = ad.getString('Iwd') ?? sandbox;
     const inIwd = (name: string | undefined) => (isNullFile(name) ? DEV_NULL : path.resolve(iwd, name as string));
     return {
       transfers: false,
-      cwd: iwd,
+      cwd: processDir(iwd),
       executable: path.resolve(iwd, cmd),
       stdin: stdin === undefined ? DEV_NULL : path.resolve(iwd, stdin),
       stdout: inIwd(ad.getString('Out')),
@@ -47,7 +52,7 @@ export function jobLayout(ad: ClassAd, sandbox: string): JobLayout {
   const err = ad.getString('Err');
   return {
     transfers: true,
-    cwd: sandbox,
+    cwd: processDir(sandbox),
     executable: ad.getBool('TransferExecutable') === false ? cmd : path.join(sandbox, path.basename(cmd)),
     stdin: stdin === undefined ? DEV_NULL : path.join(sandbox, path.basename(stdin)),
     stdout: isNullFile(out) ? DEV_NULL : path.join(sandbox, STDOUT_NAME),

@@ -127,9 +127,10 @@ function chownTree(dir: string, user: JobUser): void {
  * The environment HTCondor's starter gives a job (with the Chirp contact file when one was written); its slot's
  * custom resources last, as the starter sets them over the job's (PublishToEnv).
  */
-export function buildEnvironment(ctx: JobRunContext, sandbox: string, chirpConfig?: string): NodeJS.ProcessEnv {
+export function buildEnvironment(ctx: JobRunContext, sandbox: string, jobIwd: string, chirpConfig?: string): NodeJS.ProcessEnv {
   return {
-    ...starterEnvironment(ctx.jobAd, { scratchDir: sandbox, jobIwd: sandbox, slotName: ctx.slotName, cpus: ctx.machineAd.getInt('Cpus') ?? 1, chirpConfig }),
+    // _CONDOR_JOB_IWD is where the process runs (jobRemoteIWD).
+    ...starterEnvironment(ctx.jobAd, { scratchDir: sandbox, jobIwd, slotName: ctx.slotName, cpus: ctx.machineAd.getInt('Cpus') ?? 1, chirpConfig }),
     ...resourceEnvironment(ctx.machineAd, ctx.resourceEnvironment, (message) => ctx.log.error(message)),
   };
 }
@@ -286,7 +287,7 @@ export class JobRun {
    * files are wanted (condor_tail).
    */
   shellPlace(place: 'job' | 'sandbox'): ShellPlace {
-    const where = { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox, this.chirp?.configFile), user: this.ctx.jobUser };
+    const where = { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox, this.layout.cwd, this.chirp?.configFile), user: this.ctx.jobUser };
     return place === 'job' && this.container !== undefined ? { ...where, container: this.container } : where;
   }
 
@@ -747,7 +748,7 @@ export class JobRun {
         });
         return;
       }
-      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox, this.chirp?.configFile), stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser };
+      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile), stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser };
       ctx.spawner.start(spec, {
         spawned: (pid) =>
           started({
@@ -801,7 +802,7 @@ export class JobRun {
       workdir: layout.cwd,
       // A root startd runs the job as its owner; a personal one, as itself (DockerAPI::createContainer).
       user: ctx.jobUser ?? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: [] },
-      env: buildEnvironment(ctx, this.sandbox, this.chirp?.configFile),
+      env: buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile),
       command: containerCommand(ctx.jobAd, layout.transfers),
       memoryMb,
       cpus: ctx.machineAd.getInt('Cpus') ?? 1,

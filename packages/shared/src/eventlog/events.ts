@@ -1,6 +1,9 @@
 // Job event log (user log) event model, mirroring the event classes of
 // HTCondor's src/condor_utils/condor_event.cpp.
 
+import { formatAttributeName, unparseValue } from '../classad/unparse.js';
+import type { Value } from '../classad/value.js';
+
 export interface Rusage { userSeconds: number; systemSeconds: number }
 
 /** How a job's process ended (TerminatedEvent in condor_event.cpp). */
@@ -18,10 +21,17 @@ export type FileTransferType = 1 | 2 | 3 | 4 | 5 | 6;
 
 export type AdScalar = string | number | boolean;
 
+/** A structured note's value: a ClassAd literal, its number tagged when it is a real. */
+export type NoteValue = string | number | boolean | { real: number };
+
 interface EventBase { cluster: number; proc: number; subproc?: number; time: Date }
 
 export type JobEventBody =
-  | { code: 0; submitHost: string; logNotes?: string; userNotes?: string; warnings?: string }
+  | {
+      code: 0; submitHost: string; logNotes?: string; userNotes?: string; warnings?: string;
+      /** The submit event's structured notes ad (schedd.cpp WriteSubmitToUserLog), attributes in order; a `real` number is a ClassAd real. */
+      structuredNotes?: Array<[name: string, value: NoteValue]>;
+    }
   | { code: 1; executeHost: string; slotName?: string; props?: Record<string, string | number> }
   | {
       code: 4; checkpointed: boolean; reasonCode?: number; reasonSubCode?: number; reason?: string;
@@ -98,6 +108,19 @@ export const FILE_TRANSFER_STRINGS: Readonly<Record<FileTransferType, string>> =
 };
 
 /** ULogEvent::set_reason_member: a one-line field must not break the log's line structure. */
+/** A note value as the ClassAd value it stands for. */
+export function noteValue(value: NoteValue): Value {
+  if (typeof value === 'object') return { type: 'real', value: value.real };
+  if (typeof value === 'string') return { type: 'string', value };
+  if (typeof value === 'boolean') return { type: 'bool', value };
+  return { type: 'int', value };
+}
+
+/** The structured notes as ClassAdUnParser writes their ad on one line: `[ A = 1; B = "x" ]`. */
+export function structuredNotesText(notes: ReadonlyArray<[string, NoteValue]>): string {
+  return `[ ${notes.map(([name, value]) => `${formatAttributeName(name)} = ${unparseValue(noteValue(value))}`).join('; ')} ]`;
+}
+
 export function oneLine(text: string): string {
   return text.replace(/\n/g, '|').replace(/\r/g, ' ');
 }

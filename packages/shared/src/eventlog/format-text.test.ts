@@ -44,6 +44,17 @@ const cases: Array<[string, JobEvent, string]> = [
     '000 (001.000.000) 2024-01-02 03:04:05 Job submitted from host: <127.0.0.1:9618>\n    DAG Node: A\n...\n',
   ],
   [
+    '000 submit with user notes after the notes (SubmitEvent::formatBody)',
+    { code: 0, ...id, submitHost: '<127.0.0.1:9618>', logNotes: 'system', userNotes: 'pool:local' },
+    '000 (001.000.000) 2024-01-02 03:04:05 Job submitted from host: <127.0.0.1:9618>\n    system\n    pool:local\n...\n',
+  ],
+  [
+    '000 submit: the structured notes ad in place of the notes, as ClassAdUnParser writes it',
+    { code: 0, ...id, submitHost: '<127.0.0.1:9618>', logNotes: 'system', userNotes: 'pool:local', structuredNotes: [['JobPrio', 3], ['Ratio', { real: 0.5 }], ['JobBatchName', 'my "batch"']] },
+    '000 (001.000.000) 2024-01-02 03:04:05 Job submitted from host: <127.0.0.1:9618>\n'
+      + '    [ JobPrio = 3; Ratio = 0.5; JobBatchName = "my \\"batch\\"" ]\n    pool:local\n...\n',
+  ],
+  [
     '000 submit with the submit requirements\' warnings (SubmitEvent::formatBody)',
     { code: 0, ...id, submitHost: '<127.0.0.1:9618>', warnings: 'QMGMT:0:Submit requirement W not met.\n' },
     '000 (001.000.000) 2024-01-02 03:04:05 Job submitted from host: <127.0.0.1:9618>\n'

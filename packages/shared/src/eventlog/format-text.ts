@@ -3,7 +3,7 @@
 
 import { formatHeaderDate, formatEventTime, type TimeFormat } from './dates.js';
 import {
-  EVENT_MY_TYPES, EVENT_NUMBER_NAMES, FILE_TRANSFER_STRINGS, oneLine,
+  EVENT_MY_TYPES, EVENT_NUMBER_NAMES, FILE_TRANSFER_STRINGS, oneLine, structuredNotesText,
   type AdScalar, type JobEvent, type JobExit, type Rusage,
 } from './events.js';
 import { formatLongFormLine, sortAttrNames } from './long-form.js';
@@ -62,7 +62,9 @@ function formatBody(e: JobEvent, utc: boolean): string {
   switch (e.code) {
     case 0: {
       let out = `Job submitted from host: ${oneLine(e.submitHost)}\n`;
-      if (e.logNotes) out += notes(e.logNotes);
+      // The structured notes' ad takes the place of submit_event_notes (SubmitEvent::formatBody).
+      if (e.structuredNotes?.length) out += `    ${oneLine(structuredNotesText(e.structuredNotes))}\n`;
+      else if (e.logNotes) out += notes(e.logNotes);
       if (e.userNotes) out += notes(e.userNotes);
       // printf("%.8110s"): the submit requirements' warnings (SUBMIT_REQUIREMENT_<name>_IS_WARNING).
       if (e.warnings) out += `    WARNING: Committed job submission into the queue with the following warning(s): ${oneLine(e.warnings).slice(0, 8110)}\n`;

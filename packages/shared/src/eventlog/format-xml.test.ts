@@ -30,6 +30,22 @@ t.test('submit: the submit requirements\' warnings are Warnings (SubmitEvent::to
   );
 });
 
+t.test('submit: LogNotes, UserNotes, Warnings, then the StructuredNotes ad (SubmitEvent::toClassAd)', async (t) => {
+  t.equal(
+    formatEventXml({ code: 0, ...id, submitHost: '<h>', logNotes: 'system', userNotes: 'pool:local', structuredNotes: [['JobPrio', 3], ['Ratio', { real: 0.5 }], ['JobBatchName', 'b']] }),
+    head('SubmitEvent', 0)
+      + '    <a n="SubmitHost"><s>&lt;h&gt;</s></a>\n'
+      + '    <a n="LogNotes"><s>system</s></a>\n'
+      + '    <a n="UserNotes"><s>pool:local</s></a>\n'
+      + '    <a n="StructuredNotes"><c>\n'
+      + '        <a n="JobPrio"><i>3</i></a>\n'
+      + '        <a n="Ratio"><r>5.000000000000000E-01</r></a>\n'
+      + '        <a n="JobBatchName"><s>b</s></a>\n'
+      + '    </c></a>\n'
+      + '</c>\n',
+  );
+});
+
 t.test('EventTime has no fraction when milliseconds are 0, and Z in UTC mode', async (t) => {
   const whole = new Date(2024, 0, 2, 3, 4, 5);
   t.equal(formatEventXml({ code: 9, cluster: 1, proc: 0, time: whole }), `${head('JobAbortedEvent', 9, '2024-01-02T03:04:05')}</c>\n`);

@@ -4,7 +4,7 @@
 
 import { formatRealE } from '../classad/format-number.js';
 import { formatEventTime } from './dates.js';
-import { EVENT_MY_TYPES, type AdScalar, type JobEvent, type JobExit, type Rusage } from './events.js';
+import { EVENT_MY_TYPES, type AdScalar, type NoteValue, type JobEvent, type JobExit, type Rusage } from './events.js';
 import { jobAdInformationAttributes } from './format-text.js';
 import { sortAttrNames } from './long-form.js';
 import { usageAdAttributes } from './usage-table.js';
@@ -104,6 +104,13 @@ function exitAttributes(exit: JobExit): XmlAd {
   return ad;
 }
 
+function noteXmlValue(value: NoteValue): XmlAdValue {
+  if (typeof value === 'object') return { r: value.real };
+  if (typeof value === 'string') return { s: value };
+  if (typeof value === 'boolean') return { b: value };
+  return { i: value };
+}
+
 /** The event's ClassAd, attributes in the order the toClassAd methods insert them. */
 export function eventAd(e: JobEvent, utc = false): XmlAd {
   const ad: XmlAd = [
@@ -120,6 +127,7 @@ export function eventAd(e: JobEvent, utc = false): XmlAd {
       if (e.logNotes) ad.push(['LogNotes', str(e.logNotes)]);
       if (e.userNotes) ad.push(['UserNotes', str(e.userNotes)]);
       if (e.warnings) ad.push(['Warnings', str(e.warnings)]);
+      if (e.structuredNotes?.length) ad.push(['StructuredNotes', { c: e.structuredNotes.map(([name, value]) => [name, noteXmlValue(value)]) }]);
       break;
     case 1: {
       if (e.executeHost) ad.push(['ExecuteHost', str(e.executeHost)]);

@@ -3,7 +3,7 @@ import type { ClassAd } from '../classad/index.js';
 import type { JobEvent } from './events.js';
 import { formatEventText } from './format-text.js';
 import { formatEventXml } from './format-xml.js';
-import { userlogToJobAds } from './job-ads.js';
+import { eventAttributes, userlogToJobAds } from './job-ads.js';
 import { parseEventLog } from './parse.js';
 
 const at = (seconds: number): Date => new Date((1_795_000_000 + seconds) * 1000);
@@ -63,4 +63,21 @@ t.test('only the jobs `keep` picks are followed', async (t) => {
   const text = events.map((e) => formatEventText(e)).join('');
   const ads = userlogToJobAds(parseEventLog(text), opts, (cluster, proc) => cluster === 7 && proc === 1);
   t.same(ads.map((ad) => ad.getInt('JobStatus')), [5]);
+});
+
+t.test('a submit event read back as SubmitEvent::readEvent reads it: notes, user notes, structured notes, warnings', async (t) => {
+  const submit = (e: Partial<Extract<JobEvent, { code: 0 }>>) => ({ code: 0 as const, cluster: 7, proc: 0, time: at(0), submitHost: '<h>', ...e });
+  const read = (text: string) => eventAttributes(parseEventLog(text).events[0]);
+  const notes = submit({ logNotes: 'system', userNotes: 'pool:local', warnings: 'low' });
+  t.same(read(formatEventText(notes)), {
+    SubmitHost: '<h>', LogNotes: 'system', UserNotes: 'pool:local',
+    Warnings: 'WARNING: Committed job submission into the queue with the following warning(s): low',
+  });
+  const structured = submit({ logNotes: 'system', userNotes: 'pool:local', structuredNotes: [['JobBatchName', 'b'], ['JobPrio', 3]] });
+  t.same(read(formatEventText(structured)), {
+    SubmitHost: '<h>', LogNotes: '[ JobBatchName = "b"; JobPrio = 3 ]', UserNotes: 'pool:local', StructuredNotes: { JobBatchName: 'b', JobPrio: 3 },
+  }, 'the structured line is the LogNotes, and the user notes still the second line');
+  t.same(read(formatEventText(submit({ userNotes: 'pool:local' }))), { SubmitHost: '<h>', LogNotes: 'pool:local' }, 'user notes alone are read back as the notes, as HTCondor reads them');
+  t.same(read('000 (007.000.000) 2024-01-02 03:04:05 Job submitted from host: <h>\n    DAG Node: A\n...\n'), { SubmitHost: '<h>', LogNotes: 'DAG Node: A', StructuredNotes: { DAGNodeName: 'A' } });
+  t.match(read(formatEventXml(structured)), { SubmitHost: '<h>', LogNotes: 'system', UserNotes: 'pool:local', StructuredNotes: { JobBatchName: 'b', JobPrio: 3 } });
 });

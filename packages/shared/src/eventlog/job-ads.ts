@@ -2,7 +2,7 @@
 // events as HTCondor's userlog_to_classads (src/condor_utils/userlog_to_classads.cpp) rebuilds it. The
 // log does not carry most job attributes; those the tools need are given made-up values ("???" for Cmd).
 
-import { ClassAd, ClassAdParseError } from '../classad/index.js';
+import { ClassAd, ClassAdParseError, parseExpr, type Expr } from '../classad/index.js';
 import type { AdValue, ParsedEvent, ParsedLog } from './parsed-event.js';
 
 const IDLE = 1;
@@ -52,6 +52,7 @@ export function eventAttributes(e: ParsedEvent): Record<string, AdValue> {
   switch (e.code) {
     case 0:
       set('SubmitHost', after('Job submitted from host: '));
+      Object.assign(fields, submitNotes(lines.slice(1)));
       break;
     case 1:
       set('ExecuteHost', after('Job executing on host: '));
@@ -108,6 +109,52 @@ export function eventAttributes(e: ParsedEvent): Record<string, AdValue> {
       break;
   }
   return fields;
+}
+
+/**
+ * The submit event's note lines as SubmitEvent::readEvent reads them: a `[…]` line is the structured notes'
+ * ad (and the LogNotes), `DAG Node: <name>` the notes of an older DAGMan, `WARNING: …` the warnings; other
+ * lines are the LogNotes if first, the UserNotes if second.
+ */
+function submitNotes(lines: readonly string[]): Record<string, AdValue> {
+  const fields: Record<string, AdValue> = {};
+  let structured: Record<string, AdValue> | undefined;
+  lines.forEach((raw, index) => {
+    const line = raw.trim();
+    if (line.startsWith('[')) {
+      if (structured !== undefined) return;
+      fields.LogNotes = line;
+      structured = structuredNotes(line);
+    } else if (line.startsWith('DAG Node: ')) {
+      fields.LogNotes = line;
+      structured = { ...structured, DAGNodeName: line.slice('DAG Node: '.length).trim() };
+    } else if (line.startsWith('WARNING: ')) {
+      fields.Warnings = line;
+    } else if (index === 0) {
+      fields.LogNotes = line;
+    } else if (index === 1) {
+      fields.UserNotes = line;
+    }
+  });
+  if (structured !== undefined) fields.StructuredNotes = structured;
+  return fields;
+}
+
+/** The literal attributes of a structured notes line (`[ A = 1; B = "x" ]`); none where it does not parse. */
+function structuredNotes(line: string): Record<string, AdValue> {
+  const notes: Record<string, AdValue> = {};
+  let expr: Expr;
+  try {
+    expr = parseExpr(line);
+  } catch (err) {
+    if (err instanceof ClassAdParseError) return notes;
+    throw err;
+  }
+  if (expr.kind !== 'record') return notes;
+  for (const { name, expr: value } of expr.entries) {
+    if (value.kind === 'literal' && value.value.type !== 'undefined' && value.value.type !== 'error') notes[name] = value.value.value;
+  }
+  return notes;
 }
 
 /**

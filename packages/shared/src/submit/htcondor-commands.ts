@@ -53,7 +53,11 @@ const NAMES: ReadonlySet<string> = new Set(
     .split(/\s+/),
 );
 
-/** Commands whose name carries the user's word: request_<resource>, remote_<command>, <service>_oauth_permissions… */
+/**
+ * Commands whose name carries the user's word: request_<resource>, remote_<command>… Not
+ * <service>_oauth_permissions/_resource: condor_submit looks them up only for the services use_oauth_services
+ * names (NeedsOAuthServices), which tinycondor refuses, so without it they are unused lines.
+ */
 const PATTERNS: readonly RegExp[] = [
   // SetRequestResources: a tag of two characters at least, not starting with '_'.
   /^request_[^\W_]\w+$/,
@@ -62,7 +66,6 @@ const PATTERNS: readonly RegExp[] = [
   /^ec2_(parameter|tag)_\w+$/,
   /^cloud_label_\w+$/,
   /^\w+_container_port$/,
-  /^\w+_oauth_(permissions|resource)(_\w+)?$/,
 ];
 
 /** Whether `lowerName` is a submit command HTCondor acts on. */

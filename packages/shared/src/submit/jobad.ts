@@ -146,8 +146,8 @@ class JobAdBuilder {
     (b) => b.setEnvironment(),
     // Apart, as output = out.$(Process) and the like make them differ per proc.
     (b) => b.setStdin(),
-    (b) => b.ad.set('Out', b.get('output')?.value ?? NULL_FILE),
-    (b) => b.ad.set('Err', b.get('error')?.value ?? NULL_FILE),
+    (b) => b.setStdFile('output', 'Out', 'transfer_output', 'TransferOut', 'stream_output', 'StreamOut'),
+    (b) => b.setStdFile('error', 'Err', 'transfer_error', 'TransferErr', 'stream_error', 'StreamErr'),
     (b) => b.setUserLog(),
     (b) => b.setStreaming(),
     (b) => b.setTransfer(),
@@ -454,17 +454,46 @@ class JobAdBuilder {
     }
   }
 
-  /** With SUBMIT_SKIP_FILECHECKS = false, condor_submit's check_open of the input it will transfer. */
+  /**
+   * SetStdin, and with SUBMIT_SKIP_FILECHECKS = false condor_submit's check_open of the input it will
+   * transfer: not of one transfer_input = false names.
+   */
   private setStdin(): void {
     const found = this.get('input');
     const skipChecks = this.skipFileChecks();
     this.ad.set('In', found?.value ?? NULL_FILE);
-    if (!found || found.value === NULL_FILE || !this.input.ctx.fileChecks || found.value.includes('$$(') || skipChecks === true) return;
+    if (!this.transfersStdFile(found, 'transfer_input')) {
+      this.ad.set('TransferIn', false);
+      return;
+    }
+    if (!this.input.ctx.fileChecks || found.value.includes('$$(') || skipChecks === true) return;
     const path = posix.resolve(this.iwd(), found.value);
     const probe = this.input.ctx.probeFile(path);
     const error = 'error' in probe ? probe.error : probe.readError;
     // open(O_RDONLY) of a directory succeeds, so condor_submit lets it pass.
     if (error !== undefined && error !== 'Is a directory') throw condorSubmitError(found.pos, `Can't open "${path}"  with flags 00 (${error})`);
+  }
+
+  /**
+   * Whether condor_submit takes the standard file `found` for one to transfer (CheckStdFile): not when it is
+   * none or the null file, nor when the job's transfer_input/output/error is false. Only the grid universe
+   * acts on TransferIn/Out/Err; for other jobs it is a mark in the ad (and no check_open of the input).
+   */
+  private transfersStdFile(found: CommandValue | undefined, transferCommand: string): found is CommandValue {
+    const transfer = this.get(transferCommand);
+    if (transfer && !isBooleanWord(transfer.value)) throw condorSubmitError(transfer.pos, `${transferCommand}=${transfer.value} is invalid, must eval to a boolean.`);
+    const wanted = transfer ? parseBoolean(transfer.value) : true;
+    return wanted && found !== undefined && found.value !== NULL_FILE;
+  }
+
+  /** SetStdout and SetStderr: the file, and StreamOut/StreamErr for one transferred, else TransferOut/TransferErr = false. */
+  private setStdFile(command: string, attribute: string, transferCommand: string, transferAttribute: string, streamCommand: string, streamAttribute: string): void {
+    const found = this.get(command);
+    this.ad.set(attribute, found?.value ?? NULL_FILE);
+    const stream = this.get(streamCommand);
+    const streamed = stream ? this.check(streamCommand, stream, parseBoolean) : false;
+    if (this.transfersStdFile(found, transferCommand)) this.ad.set(streamAttribute, streamed);
+    else this.ad.set(transferAttribute, false);
   }
 
   private setUserLog(): void {
@@ -474,8 +503,6 @@ class JobAdBuilder {
 
   private setStreaming(): void {
     this.optionalBool('log_xml', 'ULogUseXML');
-    this.optionalBool('stream_output', 'StreamOut', false);
-    this.optionalBool('stream_error', 'StreamErr', false);
   }
 
   private setTransfer(): void {
@@ -736,6 +763,7 @@ class JobAdBuilder {
 
   private setMisc(): void {
     const { ad, input } = this;
+    this.refuseOAuthServices();
     const priority = this.get('priority');
     ad.set('JobPrio', priority ? this.check('priority', priority, parseInteger) : 0);
     const notification = this.get('notification');
@@ -768,8 +796,27 @@ class JobAdBuilder {
       const found = this.get(command);
       if (found) ad.set(attribute, this.check(command, found, normalizeSignal));
     }
+    // SimpleSubmitKeyword f_as_string: the values as written, quotes kept.
+    this.optionalString('remote_initialdir', 'RemoteIwd');
+    this.optionalString('submit_event_notes', 'SubmitEventNotes');
+    this.optionalString('submit_event_user_notes', 'SubmitEventUserNotes');
+    this.optionalString('submit_event_notes_attrs', 'SubmitEventNotesAttrs');
+    const matchListLength = this.get('match_list_length');
+    if (matchListLength) {
+      if (!/^[+-]?\d+$/.test(matchListLength.value)) throw condorSubmitError(matchListLength.pos, `match_list_length=${matchListLength.value} is invalid, must eval to an integer.`);
+      ad.set('LastMatchListLength', Number(matchListLength.value));
+    }
     this.setConcurrencyLimits();
     this.setAccountingGroup();
+  }
+
+  /**
+   * use_oauth_services: condor_submit's process_job_credentials asks the credd for the services' tokens before
+   * any job is made, and bails out when it finds no credd; a tinycondor pool has none.
+   */
+  private refuseOAuthServices(): void {
+    const services = this.get(['use_oauth_services', 'useoauthservices']);
+    if (services) throw condorSubmitError(services.pos, "Failed to process job credential requests: 'Can't find address of credd '; BAILING OUT.");
   }
 
   /**

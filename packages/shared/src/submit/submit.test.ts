@@ -78,10 +78,11 @@ t.test('a minimal job gets every default attribute', async (t) => {
     Arguments: '""',
     Environment: '""',
     In: '"/dev/null"',
+    TransferIn: 'false',
     Out: '"/dev/null"',
+    TransferOut: 'false',
     Err: '"/dev/null"',
-    StreamOut: 'false',
-    StreamErr: 'false',
+    TransferErr: 'false',
     ShouldTransferFiles: '"IF_NEEDED"',
     WhenToTransferOutput: '"ON_EXIT"',
     RequestCpus: '1',
@@ -328,6 +329,8 @@ transfer_output_remaps = "out.txt = results/out.txt; log.txt=logs/log.txt"
 preserve_relative_paths = true
 checkpoint_destination = davs://example.org/ckpt
 stream_output = true
+output = out.txt
+error = err.txt
 queue
 `);
   t.same(
@@ -947,20 +950,57 @@ t.test('a command HTCondor acts on and nothing looked up is named as not impleme
   const text = 'executable = a\nrequire_gpus = Capability > 7\nrequest_gpu = 2\nrequest_gpus_memory = 4G\nmatch_list_length = 5\nbox_oauth_permissions_work = \nARGUEMENTS = 5\nrequest_x = 1\nqueue\n';
   expandProcs(parseSubmitFile(text, ctx), 7, ctx, usage);
   t.same(usage.unimplemented(), [
-    "box_oauth_permissions_work is not implemented by tinycondor: the line 'box_oauth_permissions_work = ' has no effect, where HTCondor acts on it",
-    "match_list_length is not implemented by tinycondor: the line 'match_list_length = 5' has no effect, where HTCondor acts on it",
     'request_gpu is not a valid submit keyword, did you mean request_gpus?',
     'request_gpu_memory is not a submit command, did you mean gpus_minimum_memory?',
     "require_gpus is not implemented by tinycondor: the line 'require_gpus = Capability > 7' has no effect, where HTCondor acts on it",
   ]);
   t.same(
     usage.warnings(),
-    ["the line 'ARGUEMENTS = 5' was unused by condor_submit. Is it a typo?", "the line 'request_x = 1' was unused by condor_submit. Is it a typo?"],
-    'request_x names no resource: a tag has two characters at least',
+    [
+      "the line 'ARGUEMENTS = 5' was unused by condor_submit. Is it a typo?",
+      "the line 'box_oauth_permissions_work = ' was unused by condor_submit. Is it a typo?",
+      "the line 'request_x = 1' was unused by condor_submit. Is it a typo?",
+    ],
+    'request_x names no resource: a tag has two characters at least; an OAuth scope without use_oauth_services is not looked up',
   );
   const used = new MacroUsage();
   expandProcs(parseSubmitFile('executable = a\nrequest_cpus = 2\nqueue\n', ctx), 7, ctx, used);
   t.same(used.unimplemented(), [], 'a command tinycondor implements');
+});
+
+t.test('submit event notes, match_list_length and remote_initialdir: the attributes SimpleSubmitKeyword sets', async (t) => {
+  const [ad] = submit('executable = a\nsubmit_event_notes = ipso lorem\nsubmit_event_user_notes = "user ipso lorem"\nsubmit_event_notes_attrs = Owner, JobPrio\nmatch_list_length = 4\nremote_initialdir = sandbox\nqueue\n');
+  t.same(pick(ad!, { SubmitEventNotes: '', SubmitEventUserNotes: '', SubmitEventNotesAttrs: '', LastMatchListLength: '', RemoteIwd: '' }), {
+    SubmitEventNotes: '"ipso lorem"',
+    SubmitEventUserNotes: '"\\"user ipso lorem\\""',
+    SubmitEventNotesAttrs: '"Owner, JobPrio"',
+    LastMatchListLength: '4',
+    RemoteIwd: '"sandbox"',
+  }, 'as cmd_submit_regress_dry.expect has them: strings as written, quotes kept');
+  t.throws(() => submit('executable = a\nmatch_list_length = five\nqueue\n'), { name: 'SubmitError', problem: 'match_list_length=five is invalid, must eval to an integer.' });
+});
+
+t.test('transfer_input/output/error = false: TransferIn/Out/Err, no Stream attribute, no check of the input', async (t) => {
+  const [ad] = submit('executable = a\ninput = in.txt\noutput = out.txt\nerror = err.txt\ntransfer_input = false\ntransfer_output = false\ntransfer_error = false\nstream_output = true\nqueue\n', { fileChecks: true });
+  t.same(pick(ad!, { In: '', TransferIn: '', Out: '', TransferOut: '', StreamOut: undefined, Err: '', TransferErr: '', StreamErr: undefined }), {
+    In: '"in.txt"',
+    TransferIn: 'false',
+    Out: '"out.txt"',
+    TransferOut: 'false',
+    StreamOut: undefined,
+    Err: '"err.txt"',
+    TransferErr: 'false',
+    StreamErr: undefined,
+  });
+  const [transferred] = submit('executable = a\noutput = out.txt\ntransfer_output = true\nqueue\n');
+  t.same(pick(transferred!, { TransferOut: undefined, StreamOut: '' }), { TransferOut: undefined, StreamOut: 'false' }, 'true is the default: nothing is written');
+  t.throws(() => submit('executable = a\noutput = o\ntransfer_output = sometimes\nqueue\n'), { name: 'SubmitError', problem: 'transfer_output=sometimes is invalid, must eval to a boolean.' });
+});
+
+t.test('use_oauth_services: condor_submit finds no credd to ask for the tokens', async (t) => {
+  t.throws(() => submit('executable = a\nuse_oauth_services = box\nbox_oauth_permissions = read\nqueue\n'), { name: 'SubmitError', problem: "Failed to process job credential requests: 'Can't find address of credd '; BAILING OUT." });
+  const [ad] = submit('executable = a\nuse_oauth_services =\nqueue\n');
+  t.ok(ad, 'an empty list asks for nothing');
 });
 
 t.test('job attribute names as submit keys, as condor_submit looks commands up', async (t) => {
