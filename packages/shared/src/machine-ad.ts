@@ -36,7 +36,7 @@ export function condorOpSys(platform: string): string {
 /**
  * The slot's machine ad, as the startd advertises it and as `_CONDOR_MACHINE_AD` shows it to jobs. A
  * partitionable slot advertises what its dynamic slots have left it (`left`, remainingOf) as Cpus, Memory, Disk
- * and each custom resource, its whole size as TotalSlot<Resource>.
+ * and each custom resource (and Available<Tag>), its whole size as TotalSlot<Resource> (and Assigned<Tag>).
  */
 export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, state: { claimed: boolean; now: Date; left?: SlotDescription }): ClassAd {
   const ad = new ClassAd();
@@ -56,8 +56,7 @@ export function buildSlotAd(identity: MachineIdentity, slot: SlotDescription, st
   ad.set('TotalSlotMemory', slot.memoryMb);
   ad.set('TotalSlotDisk', slot.diskKb);
   setMachineResourceAttributes(ad, identity.resources ?? []);
-  setSlotResourceAttributes(ad, left.resources ?? []);
-  for (const share of slot.resources ?? []) ad.set(`TotalSlot${share.tag}`, share.quantity);
+  setSlotResourceAttributes(ad, slot.resources ?? [], identity.resources ?? [], left.resources ?? []);
   setSlotKind(ad, slot);
   ad.set('State', state.claimed ? 'Claimed' : 'Unclaimed');
   ad.set('Activity', state.claimed ? 'Busy' : 'Idle');

@@ -204,11 +204,25 @@ export const StartdMessageSchema = Type.Union([
       ),
       /** The URL methods its transfer plugins handle (HasFileTransferPluginMethods in its slots' ads). */
       fileTransferPluginMethods: Type.Optional(Type.Array(Type.String({ pattern: URL_METHOD }), { maxItems: 256 })),
-      /** Its custom resources (MachineResources, Detected<Tag>, Total<Tag>, Offline<Tag> in its slots' ads). */
+      /** Its custom resources (MachineResources, Detected<Tag>, Total<Tag>, Offline<Tag>, Available<Tag>, <Tag>_<Id> in its slots' ads). */
       resources: Type.Optional(
-        Type.Array(Type.Object({ tag: ResourceTag, quantity: Type.Integer(), ids: Type.Optional(ResourceIds), offline: Type.Optional(ResourceIds) }, { additionalProperties: false }), {
-          maxItems: 64,
-        }),
+        Type.Array(
+          Type.Object(
+            {
+              tag: ResourceTag,
+              quantity: Type.Integer(),
+              ids: Type.Optional(ResourceIds),
+              offline: Type.Optional(ResourceIds),
+              /** Each id's properties from its inventory (a ClassAd record's text), and the inventory's other attributes (`Name = expr` lines). */
+              properties: Type.Optional(
+                Type.Array(Type.Object({ id: ResourceIds.items, ad: Type.String({ maxLength: 2_000 }) }, { additionalProperties: false }), { maxItems: 1024 }),
+              ),
+              attributes: Type.Optional(Type.String({ maxLength: 16_000 })),
+            },
+            { additionalProperties: false },
+          ),
+          { maxItems: 64 },
+        ),
       ),
       slots: Type.Array(SlotSchema, { minItems: 1, maxItems: 1024 }),
       /**
