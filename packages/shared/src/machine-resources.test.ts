@@ -213,3 +213,17 @@ t.test('matching RequireGPUs: countMatches in the slot\'s Available<Tag>, and th
   const b = (expr: string, id: string) => devIdMatches(parseExpr(expr), job, inventoried, id);
   t.same([b('1', 'GPU-b1223334'), b('0', 'GPU-b1223334'), b('"gpu-a0223334"', 'GPU-a0223334'), b('TARGET.GPUsMinCapability <= Capability', 'GPU-b1223334')], [true, false, true, true], 'an index, an id, an expression with the job\'s attributes put in');
 });
+
+t.test('NVIDIA_VISIBLE_DEVICES (and CUDA_VISIBLE_DEVICES) from the DeviceUuid of the slot\'s GPUs, as the starter sets it', async (t) => {
+  const uuids = resourceFromAd(
+    'GPUs',
+    'DetectedGPUs = "GPU-a1, GPU-b2"\nGPU_a1 = [ id = "GPU-a1"; DeviceUuid = "a1aaaaaa-0000" ]\nGPU_b2 = [ id = "GPU-b2"; DeviceUuid = "b2bbbbbb-0000" ]\n',
+  ).resource;
+  const slot = buildSlotAd(
+    { ...gpuIdentity, resources: [uuids] },
+    { name: 'slot1_1', cpus: 1, memoryMb: 128, diskKb: 1024, parent: 'slot1', resources: [{ tag: 'GPUs', quantity: 2, ids: ['GPU-a1', 'GPU-b2'] }] },
+    { claimed: true, now: NOW },
+  );
+  const env = resourceEnvironment(slot, resourceEnvironmentSettings(['GPUs'], () => undefined));
+  t.same([env.NVIDIA_VISIBLE_DEVICES, env.CUDA_VISIBLE_DEVICES, env._CONDOR_AssignedGPUs], ['GPU-a1aaaaaa-0000,GPU-b2bbbbbb-0000', 'GPU-a1aaaaaa-0000,GPU-b2bbbbbb-0000', 'GPU-a1,GPU-b2']);
+});

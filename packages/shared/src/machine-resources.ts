@@ -53,6 +53,9 @@ const LIST_DELIMITERS = /[, \t\r\n]+/;
 /** The most ids a resource may list, and the most resources a startd may declare: they are part of its hello. */
 export const MAX_RESOURCE_IDS = 1024;
 export const MAX_RESOURCE_TAGS = 64;
+/** The longest text of one id's properties, and of an inventory's other attributes (also part of the hello). */
+export const MAX_PROPERTIES_TEXT = 2_000;
+export const MAX_ATTRIBUTES_TEXT = 16_000;
 
 /** HTCondor's MACHINE_RESOURCE_<Tag> knob names (foreach_param_matching's `^MACHINE_RESOURCE_[a-zA-Z0-9_]+`). */
 const RESOURCE_KNOB = /^MACHINE_RESOURCE_([A-Za-z0-9_]+)$/i;
@@ -158,6 +161,10 @@ export function machineResourcesFromConfig(
       notes.push(...described.notes);
       if (!Number.isInteger(described.resource.quantity)) throw new Error(`${name} (${where(name)}): ${described.resource.quantity} ${tag}: tinycondor supports whole numbers of a resource only`);
       if (described.resource.ids && described.resource.ids.length > MAX_RESOURCE_IDS) throw new Error(`${name} (${where(name)}): more than ${MAX_RESOURCE_IDS} ids`);
+      // They go to the schedd in the startd's hello.
+      const long = described.resource.properties?.find((p) => p.ad.length > MAX_PROPERTIES_TEXT);
+      if (long) throw new Error(`${name} (${where(name)}): the properties of ${long.id} are longer than ${MAX_PROPERTIES_TEXT} characters`);
+      if ((described.resource.attributes?.length ?? 0) > MAX_ATTRIBUTES_TEXT) throw new Error(`${name} (${where(name)}): its other attributes are longer than ${MAX_ATTRIBUTES_TEXT} characters`);
       found.set(tag.toLowerCase(), described.resource);
       continue;
     }
@@ -510,7 +517,7 @@ export function resourceEnvironmentSettings(tags: readonly string[], knob: KnobL
  * Starter::PublishToEnv for the custom resources of the job's slot: `_CONDOR_Assigned<Tag>` with the slot's
  * ids (or ENVIRONMENT_VALUE_FOR_UnAssigned<Tag> where it has none and ENVIRONMENT_FOR_Assigned<Tag> is set),
  * the variables ENVIRONMENT_FOR_Assigned<Tag> makes of them (CUDA_VISIBLE_DEVICES, GPU_DEVICE_ORDINAL), and
- * for a GPUs tag NVIDIA_VISIBLE_DEVICES. `log` is told what HTCondor logs as an error.
+ * for a GPUs tag NVIDIA_VISIBLE_DEVICES from its GPUs' DeviceUuid properties (CUDA_VISIBLE_DEVICES too). `log` is told what HTCondor logs as an error.
  */
 export function resourceEnvironment(machineAd: ClassAd, settings: ResourceEnvironmentSettings, log: (message: string) => void = () => undefined): Record<string, string> {
   const env: Record<string, string> = {};
@@ -525,9 +532,17 @@ export function resourceEnvironment(machineAd: ClassAd, settings: ResourceEnviro
     env[`_CONDOR_${attr}`] = assigned;
   }
   if (settings.autoSetNvidiaVisibleDevices && tags.some((tag) => tag.toLowerCase() === 'gpus')) {
-    // HTCondor joins the DeviceUuid properties of the slot's AvailableGPUs; a GPU declared by its id alone
-    // has no properties (tinycondor runs no discovery), so the join is undefined and HTCondor says none.
-    env.NVIDIA_VISIBLE_DEVICES = 'none';
+    // The DeviceUuid properties of the slot's AvailableGPUs (GPU-<uuid>, a MIG device's as it is), which
+    // CUDA_VISIBLE_DEVICES is then set to as well; a GPU without one (declared by its id alone) gives none.
+    const first = machineAd.evaluateExpr('AvailableGPUS[0].id');
+    const uuid = first.type === 'string' && first.value.startsWith('MIG-') ? 'DeviceUuid' : 'strcat("GPU-",DeviceUuid)';
+    const joined = machineAd.evaluateExpr(`join(",",evalInEachContext(${uuid},AvailableGPUs))`);
+    if (joined.type === 'string' && joined.value !== '') {
+      env.NVIDIA_VISIBLE_DEVICES = joined.value;
+      env.CUDA_VISIBLE_DEVICES = joined.value;
+    } else {
+      env.NVIDIA_VISIBLE_DEVICES = 'none';
+    }
   }
   return env;
 }

@@ -1,5 +1,6 @@
 import { Type, type Static, type TObject, type TUnion } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { MAX_ATTRIBUTES_TEXT, MAX_PROPERTIES_TEXT } from './machine-resources.js';
 
 /**
  * The schedd ⇄ startd channel (one websocket per startd). Every message about a job carries its id and
@@ -215,9 +216,9 @@ export const StartdMessageSchema = Type.Union([
               offline: Type.Optional(ResourceIds),
               /** Each id's properties from its inventory (a ClassAd record's text), and the inventory's other attributes (`Name = expr` lines). */
               properties: Type.Optional(
-                Type.Array(Type.Object({ id: ResourceIds.items, ad: Type.String({ maxLength: 2_000 }) }, { additionalProperties: false }), { maxItems: 1024 }),
+                Type.Array(Type.Object({ id: ResourceIds.items, ad: Type.String({ maxLength: MAX_PROPERTIES_TEXT }) }, { additionalProperties: false }), { maxItems: 1024 }),
               ),
-              attributes: Type.Optional(Type.String({ maxLength: 16_000 })),
+              attributes: Type.Optional(Type.String({ maxLength: MAX_ATTRIBUTES_TEXT })),
             },
             { additionalProperties: false },
           ),
