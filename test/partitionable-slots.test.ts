@@ -115,7 +115,11 @@ t.test('custom resources: each dynamic slot gets the GPUs its job asks for, the 
   fs.writeFileSync(path.join(pool.dir, 'gpu.sub'), 'executable = gpu.sh\narguments = $(Process)\nrequest_gpus = 1\nrequest_cpus = 1\noutput = out.$(Process)\nlog = gpu.log\nqueue 2\n');
   t.equal((await pool.run('condor_submit', ['gpu.sub'])).code, 0);
   await waitForEvents(path.join(pool.dir, 'gpu.log'), (ev) => codes(ev, 1, 0).includes(1) && codes(ev, 1, 1).includes(1));
-  t.same(await status(pool, 'GPUs', 'AssignedGPUs'), ['slot1@startd1 0 ', 'slot1_1@startd1 1 GPU-0', 'slot1_2@startd1 1 GPU-1'], 'the p-slot has none left (AssignedGPUs = "": its list of ids is empty, as publish_dynamic joins it)');
+  t.same(
+    await status(pool, 'GPUs', 'AssignedGPUs', 'AvailableGPUs'),
+    ['slot1@startd1 0 GPU-0,GPU-1 {  }', 'slot1_1@startd1 1 GPU-0 { undefined }', 'slot1_2@startd1 1 GPU-1 { undefined }'],
+    "the p-slot has none left (AvailableGPUs: each a GPUs_<id>, undefined for a GPU declared without properties); its AssignedGPUs keeps the ids bound to it at start (bind_DevIds), its dynamic slots' among them",
+  );
   fs.writeFileSync(path.join(pool.dir, 'go'), '');
   await waitForEvents(path.join(pool.dir, 'gpu.log'), (ev) => codes(ev, 1, 0).includes(5) && codes(ev, 1, 1).includes(5));
   t.same([0, 1].map((proc) => fs.readFileSync(path.join(pool.dir, `out.${proc}`), 'utf8')).sort(), ['GPU-0 GPU-0\n', 'GPU-1 GPU-1\n'], 'a GPU each');

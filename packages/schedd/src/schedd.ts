@@ -1163,7 +1163,7 @@ export class Schedd {
     const children = this.registry.childrenOf(pslot);
     const left = remainingOf(pslot.description, children.map((child) => child.description));
     const name = nextDynamicName(pslot.description.name, children.map((child) => child.description.name));
-    const carved = carveDynamicSlot(job.ad, left, this.registry.slotAd(pslot, now, true), name, startd.requestModifiers);
+    const carved = carveDynamicSlot(job.ad, left, this.registry.slotAd(pslot, now, true), name, startd.requestModifiers, startd.identity.resources);
     if ('refused' in carved) {
       this.log.warn({ jobId: formatJobId(job.cluster, job.proc), slot: slotKey(pslot), reason: carved.refused }, 'no dynamic slot carved for the job');
       return undefined;

@@ -61,7 +61,7 @@ const KNOB_PATTERNS = [
   // <name>_LIMIT and CONCURRENCY_LIMIT_DEFAULT_<set>, for the concurrency limits jobs name (HTCondor's own knobs ending in _LIMIT are other things)
   /^(?!(DETECTED_CPUS|ARC_GAHP_COMMAND)_LIMIT$)[A-Z_][A-Z0-9_]*(\.[A-Z_][A-Z0-9_]*)?_LIMIT$/i,
   /^CONCURRENCY_LIMIT_DEFAULT_[A-Z_][A-Z0-9_]*$/i,
-  // MACHINE_RESOURCE_<tag> (MACHINE_RESOURCE_INVENTORY_<tag> is read and refused with a warning of its own),
+  // MACHINE_RESOURCE_<tag> and MACHINE_RESOURCE_INVENTORY_<tag> (its script run at the startd's start),
   // OFFLINE_MACHINE_RESOURCE_<tag>, and what the starter puts in a job's environment for a tag
   /^(OFFLINE_)?MACHINE_RESOURCE_[A-Z0-9_]+$/i,
   /^ENVIRONMENT_FOR_ASSIGNED[A-Z0-9_]+$/i,

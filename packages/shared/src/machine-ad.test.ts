@@ -63,8 +63,10 @@ t.test('a partitionable slot advertises what is left; a dynamic slot its parent'
   const ad = buildSlotAd(identity, pslot, { claimed: false, now: NOW, left });
   t.same(
     ['Cpus', 'TotalSlotCpus', 'Memory', 'TotalSlotMemory', 'Disk', 'TotalSlotDisk', 'GPUs', 'TotalSlotGPUs', 'AssignedGPUs', 'SlotID', 'SlotType', 'PartitionableSlot'].map((name) => ad.getSource(name)),
-    ['1', '4', '1024', '4096', '2000', '8000', '1', '2', '"G1"', '2', '"Partitionable"', 'true'],
+    ['1', '4', '1024', '4096', '2000', '8000', '1', '2', '"G0,G1"', '2', '"Partitionable"', 'true'],
   );
+  // bind_DevIds binds all of them to the p-slot; a dynamic slot's are marked its own, not taken from the p-slot's list.
+  t.equal(ad.getString('AssignedGPUs'), 'G0,G1', 'a partitionable slot keeps all its ids in AssignedGPUs');
   const dslot = buildSlotAd(identity, { name: 'slot2_3', cpus: 1, memoryMb: 128, diskKb: 1024, parent: 'slot2' }, { claimed: true, now: NOW });
   t.same(['Name', 'SlotID', 'SlotType', 'DynamicSlot', 'ParentSlotId', 'DSlotId', 'PslotRollupInformation'].map((name) => dslot.getSource(name)), ['"slot2_3@exec1.example"', '2', '"Dynamic"', 'true', '2', '3', 'true']);
 });

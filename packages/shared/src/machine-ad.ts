@@ -69,8 +69,8 @@ export function slotClaimOf(jobId: string, job: ClassAd | undefined): SlotClaim 
 /**
  * The slot's machine ad, as the startd advertises it and as `_CONDOR_MACHINE_AD` shows it to jobs. A
  * partitionable slot advertises what its dynamic slots have left it (`left`, remainingOf) as Cpus, Memory, Disk
- * and each custom resource, its whole size as TotalSlot<Resource>, and its dynamic slots' ads (`children`)
- * rolled up as publishDynamicChildSummaries does. A claimed slot advertises its `claim`.
+ * and each custom resource (and Available<Tag>), its whole size as TotalSlot<Resource> (and Assigned<Tag>), and its
+ * dynamic slots' ads (`children`) rolled up as publishDynamicChildSummaries does. A claimed slot advertises its `claim`.
  */
 export function buildSlotAd(
   identity: MachineIdentity,
@@ -94,8 +94,7 @@ export function buildSlotAd(
   ad.set('TotalSlotMemory', slot.memoryMb);
   ad.set('TotalSlotDisk', slot.diskKb);
   setMachineResourceAttributes(ad, identity.resources ?? []);
-  setSlotResourceAttributes(ad, left.resources ?? []);
-  for (const share of slot.resources ?? []) ad.set(`TotalSlot${share.tag}`, share.quantity);
+  setSlotResourceAttributes(ad, slot.resources ?? [], identity.resources ?? [], left.resources ?? []);
   setSlotKind(ad, slot);
   ad.set('State', state.claimed ? 'Claimed' : 'Unclaimed');
   ad.set('Activity', state.claimed ? 'Busy' : 'Idle');

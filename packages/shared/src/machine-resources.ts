@@ -1,11 +1,13 @@
 // HTCondor's custom machine resources (GPUs and any other tag an administrator declares), as the startd
 // reads them (ResAttributes.cpp: MachAttributes::init_machine_resources, parse_user_resource_config), divides
 // them among static slots (AvailAttributes::computeAutoShares, CpuAttributes::bind_DevIds), advertises them
-// (MachAttributes::publish_static, CpuAttributes::publish_static) and matches jobs to them
-// (MachAttributes::withinLimitsExpression); and as the starter shows them to the job (Starter::PublishToEnv,
-// SetEnvironmentForAssignedRes).
-import { ClassAd, isTrue, numberOf, parseExpr, type Expr } from './classad/index.js';
+// (MachAttributes::publish_static, publish_slot_dynamic, ComputeDevProps, CpuAttributes::publish_static) and
+// matches jobs to them (MachAttributes::withinLimitsExpression, DevIdMatches); reads an inventory script's
+// output (init_machine_resource_from_script, init_machine_resource_from_ad); and as the starter shows them to
+// the job (Starter::PublishToEnv, SetEnvironmentForAssignedRes).
+import { ClassAd, isTrue, numberOf, parseExpr, unparse, valueToExpr, type Expr } from './classad/index.js';
 import { compileRegex } from './classad/regex.js';
+import { parseArgumentList } from './submit/arguments.js';
 
 /** One custom resource of the machine: how many it offers and, for a list of ids, which. */
 export interface MachineResource {
@@ -17,6 +19,13 @@ export interface MachineResource {
   ids?: string[];
   /** OFFLINE_MACHINE_RESOURCE_<Tag>'s ids that the declared list has: Offline<Tag>. */
   offline?: string[];
+  /**
+   * The properties of each id an inventory gave (its nested ads, `Common`'s for every id), as a ClassAd record's
+   * text (`[ Capability = 8.0; GlobalMemoryMb = 40536 ]`): the slots holding the id advertise them.
+   */
+  properties?: { id: string; ad: string }[];
+  /** The inventory ad's other attributes (`DetectedGPUs = "GPU-a, GPU-b"`…), `Name = expr` lines every slot's ad carries. */
+  attributes?: string;
 }
 
 /** A slot's share of a custom resource: <Tag> and TotalSlot<Tag>, and Assigned<Tag> when ids were bound to it. */
@@ -44,6 +53,9 @@ const LIST_DELIMITERS = /[, \t\r\n]+/;
 /** The most ids a resource may list, and the most resources a startd may declare: they are part of its hello. */
 export const MAX_RESOURCE_IDS = 1024;
 export const MAX_RESOURCE_TAGS = 64;
+/** The longest text of one id's properties, and of an inventory's other attributes (also part of the hello). */
+export const MAX_PROPERTIES_TEXT = 2_000;
+export const MAX_ATTRIBUTES_TEXT = 16_000;
 
 /** HTCondor's MACHINE_RESOURCE_<Tag> knob names (foreach_param_matching's `^MACHINE_RESOURCE_[a-zA-Z0-9_]+`). */
 const RESOURCE_KNOB = /^MACHINE_RESOURCE_([A-Za-z0-9_]+)$/i;
@@ -78,34 +90,84 @@ export interface ResourceConfig {
   warnings: string[];
 }
 
+/** A MACHINE_RESOURCE_INVENTORY_<Tag> knob: the script the startd runs at start, whose output describes <Tag>. */
+export interface InventoryCommand {
+  /** The knob's name as written. */
+  knob: string;
+  tag: string;
+  /** Its value: the program and its arguments. */
+  command: string;
+}
+
+/** The inventory scripts the configuration names (MACHINE_RESOURCE_INVENTORY_<Tag>), in the order of `names`. */
+export function inventoryCommands(names: Iterable<string>, knob: KnobLookup): InventoryCommand[] {
+  const commands: InventoryCommand[] = [];
+  for (const name of names) {
+    const match = RESOURCE_KNOB.exec(name);
+    if (!match || !/^INVENTORY_/i.test(match[1])) continue;
+    const command = knob(name)?.trim();
+    if (command) commands.push({ knob: name, tag: match[1].slice('INVENTORY_'.length), command });
+  }
+  return commands;
+}
+
 /**
- * The custom resources the configuration declares: each `MACHINE_RESOURCE_<Tag>` (a count or a list of ids),
- * less OFFLINE_MACHINE_RESOURCE_<Tag>, limited to MACHINE_RESOURCE_NAMES when that is set. `names` are the
- * names of the knobs set, as written. Throws (naming the knob) where HTCondor's startd would not start.
+ * ArgList::AppendArgsV1RawOrV2Quoted, as init_machine_resource_from_script reads an inventory command: V2
+ * syntax when the whole value is double-quoted, else words split on white space.
  */
-export function machineResourcesFromConfig(names: Iterable<string>, knob: KnobLookup, where: (name: string) => string): ResourceConfig {
+export function inventoryArgv(command: string): string[] {
+  const text = command.trim();
+  return text.startsWith('"') ? parseArgumentList(text).args : text.split(/\s+/).filter((word) => word !== '');
+}
+
+/** HTCondor's words when an inventory script cannot be run: the startd stops (EXCEPT). */
+export function inventoryFailure(command: InventoryCommand): string {
+  return `Failed to execute local resource '${command.tag}' inventory script "${command.command}"`;
+}
+
+/**
+ * The custom resources the configuration declares: each `MACHINE_RESOURCE_<Tag>` (a count, a list of ids, or a
+ * ClassAd describing them) and each `MACHINE_RESOURCE_INVENTORY_<Tag>` (`inventories` has its script's output, by
+ * the knob's name in upper case), less OFFLINE_MACHINE_RESOURCE_<Tag>, limited to MACHINE_RESOURCE_NAMES when that
+ * is set. `names` are the names of the knobs set, as written. Throws (naming the knob) where HTCondor's startd
+ * would not start.
+ */
+export function machineResourcesFromConfig(
+  names: Iterable<string>,
+  knob: KnobLookup,
+  where: (name: string) => string,
+  inventories: ReadonlyMap<string, string> = new Map(),
+): ResourceConfig {
   const found = new Map<string, MachineResource>();
   const warnings: string[] = [];
+  const notes: string[] = [];
   for (const name of names) {
     const match = RESOURCE_KNOB.exec(name);
     if (!match || name.toUpperCase() === 'MACHINE_RESOURCE_NAMES') continue;
     const value = knob(name)?.trim();
     if (value === undefined || value === '') continue;
     let tag = match[1];
-    if (/^INVENTORY_/i.test(tag)) {
-      tag = tag.slice('INVENTORY_'.length);
-      const discovery = /condor_gpu_discovery/.test(value) ? ' (tinycondor runs no GPU discovery: condor_gpu_discovery and `use feature:GPUs` find nothing here)' : '';
-      warnings.push(
-        `${name} (${where(name)}) is not implemented by tinycondor: it runs no inventory script${discovery}, so this startd offers no ${tag}; ` +
-          `declare them as MACHINE_RESOURCE_${tag} = <a count, or a list of ids>`,
-      );
-      continue;
-    }
-    if (value.includes('\n')) {
-      warnings.push(`${name} (${where(name)}) is a ClassAd describing the resource, which tinycondor does not read: this startd offers no ${tag}; declare a count or a list of ids instead`);
-      continue;
-    }
+    const inventory = /^INVENTORY_/i.test(tag);
+    if (inventory) tag = tag.slice('INVENTORY_'.length);
     if (!TAG.test(tag)) throw new Error(`${name} (${where(name)}): '${tag}' cannot be part of an attribute name (a letter or _ first, at most 64)`);
+    if (inventory || value.includes('\n')) {
+      let text = value;
+      if (inventory) {
+        const output = inventories.get(name.toUpperCase());
+        if (output === undefined) throw new Error(`${name} (${where(name)}): its inventory script was not run`);
+        text = output;
+      }
+      const described = resourceFromAd(tag, text, knob(`OFFLINE_MACHINE_RESOURCE_${tag}`));
+      notes.push(...described.notes);
+      if (!Number.isInteger(described.resource.quantity)) throw new Error(`${name} (${where(name)}): ${described.resource.quantity} ${tag}: tinycondor supports whole numbers of a resource only`);
+      if (described.resource.ids && described.resource.ids.length > MAX_RESOURCE_IDS) throw new Error(`${name} (${where(name)}): more than ${MAX_RESOURCE_IDS} ids`);
+      // They go to the schedd in the startd's hello.
+      const long = described.resource.properties?.find((p) => p.ad.length > MAX_PROPERTIES_TEXT);
+      if (long) throw new Error(`${name} (${where(name)}): the properties of ${long.id} are longer than ${MAX_PROPERTIES_TEXT} characters`);
+      if ((described.resource.attributes?.length ?? 0) > MAX_ATTRIBUTES_TEXT) throw new Error(`${name} (${where(name)}): its other attributes are longer than ${MAX_ATTRIBUTES_TEXT} characters`);
+      found.set(tag.toLowerCase(), described.resource);
+      continue;
+    }
     const parsed = parseResourceValue(value);
     if (!Number.isInteger(parsed.count)) throw new Error(`${name} (${where(name)}) = ${value}: tinycondor supports whole numbers of a resource only`);
     if (parsed.ids && parsed.ids.length > MAX_RESOURCE_IDS) throw new Error(`${name} (${where(name)}): more than ${MAX_RESOURCE_IDS} ids`);
@@ -126,7 +188,6 @@ export function machineResourcesFromConfig(names: Iterable<string>, knob: KnobLo
     found.set(tag.toLowerCase(), resource);
   }
   const allowed = new Set(listItems(knob('MACHINE_RESOURCE_NAMES') ?? '').map((n) => n.toLowerCase()));
-  const notes: string[] = [];
   const resources: MachineResource[] = [];
   for (const resource of [...found.values()].sort((a, b) => compareTags(a.tag, b.tag))) {
     if (allowed.size > 0 && !allowed.has(resource.tag.toLowerCase())) {
@@ -143,6 +204,121 @@ export function machineResourcesFromConfig(names: Iterable<string>, knob: KnobLo
   return { resources, notes, warnings };
 }
 
+/**
+ * init_machine_resource_from_ad: a resource as a ClassAd describes it (an inventory script's output, or a
+ * MACHINE_RESOURCE_<Tag> of several lines). Detected<Tag> is the count, or as a string the list of ids; Offline<Tag>
+ * (else `offlineKnob`, OFFLINE_MACHINE_RESOURCE_<Tag>) the ids left out. Each nested ad whose `id` (else its own
+ * name) is one of the ids holds that id's properties, `Common` those of every id; the ad's other attributes
+ * (Detected<Tag> among them, not <Tag>) go into every slot's ad. An ad that does not parse offers none.
+ */
+export function resourceFromAd(tag: string, text: string, offlineKnob?: string): { resource: MachineResource; notes: string[] } {
+  const notes: string[] = [];
+  const resource: MachineResource = { tag, quantity: 0 };
+  let ad: ClassAd;
+  try {
+    ad = ClassAd.parseText(text);
+  } catch (err) {
+    notes.push(`Could not parse ClassAd for local resource '${tag}' (${(err as Error).message}) assuming quantity of 0`);
+    return { resource, notes };
+  }
+  if (ad.size === 0) return { resource, notes };
+  const offlineText = ad.getString(`Offline${tag}`) ?? (offlineKnob?.trim() || undefined);
+  const offlineParsed = offlineText === undefined ? undefined : parseResourceValue(offlineText);
+  let offline = offlineParsed?.count ?? 0;
+  const uniqueIds = new Set<string>();
+  const detected = ad.evaluate(`Detected${tag}`);
+  if (detected.type === 'string') {
+    const parsed = parseResourceValue(detected.value);
+    resource.quantity = parsed.count;
+    if (parsed.ids && parsed.ids.length > 0) {
+      const offlineIds = new Set(offlineParsed?.ids ?? []);
+      resource.ids = [];
+      const offlineFound: string[] = [];
+      for (const id of parsed.ids) {
+        uniqueIds.add(id);
+        (offlineIds.has(id) ? offlineFound : resource.ids).push(id);
+      }
+      offline = offlineFound.length;
+      if (offlineFound.length > 0) resource.offline = offlineFound;
+    }
+  } else {
+    resource.quantity = numberOf(detected) ?? 0;
+  }
+  const nested = ad
+    .names()
+    .filter((name) => ad.get(name)?.kind === 'record')
+    .sort((a, b) => compareTags(a, b));
+  const properties = new Map<string, ClassAd>();
+  const propsOf = (id: string): ClassAd => {
+    let props = properties.get(id);
+    if (props === undefined) properties.set(id, (props = new ClassAd()));
+    return props;
+  };
+  for (const name of nested) notes.push(`machine resource ${tag} has property ad ${name}=${unparse(ad.get(name) as Expr)}`);
+  const common = nested.find((name) => name.toLowerCase() === 'common');
+  if (common !== undefined) {
+    const commonAd = recordAd(ad.get(common) as Expr);
+    for (const id of uniqueIds) propsOf(id).update(commonAd);
+    ad.delete(common);
+  }
+  for (const name of nested) {
+    if (name === common) continue;
+    const nestedAd = recordAd(ad.get(name) as Expr);
+    const id = nestedAd.getString('id') ?? name;
+    if (!uniqueIds.has(id)) continue;
+    const props = propsOf(id);
+    props.update(nestedAd);
+    props.delete('id');
+    ad.delete(name);
+  }
+  if (properties.size > 0) resource.properties = [...properties].map(([id, props]) => ({ id, ad: unparse(adRecord(props)) }));
+  ad.delete(tag);
+  if (ad.size > 0) resource.attributes = ad.toText();
+  resource.quantity = Math.max(0, resource.quantity) - offline;
+  return { resource, notes };
+}
+
+/** A nested ad's attributes as an ad of their own. */
+function recordAd(expr: Expr): ClassAd {
+  const ad = new ClassAd();
+  if (expr.kind === 'record') for (const entry of expr.entries) ad.insert(entry.name, entry.expr);
+  return ad;
+}
+
+/** An ad as a record expression (`[ a = 1; b = 2 ]`). */
+function adRecord(ad: ClassAd): Expr {
+  return { kind: 'record', entries: ad.names().map((name) => ({ name, expr: ad.get(name) as Expr })) };
+}
+
+/** Parsed texts of properties and attributes (the schedd builds slot ads often); one that does not parse is empty. */
+const parsedAds = new Map<string, ClassAd>();
+const PARSED_ADS_KEPT = 10_000;
+
+function parsedAd(text: string, parse: (text: string) => ClassAd): ClassAd {
+  let ad = parsedAds.get(text);
+  if (ad === undefined) {
+    if (parsedAds.size >= PARSED_ADS_KEPT) parsedAds.clear();
+    try {
+      ad = parse(text);
+    } catch {
+      ad = new ClassAd();
+    }
+    parsedAds.set(text, ad);
+  }
+  return ad;
+}
+
+/** The properties of one id of the resource (empty when it has none). */
+export function propertiesOf(resource: MachineResource | undefined, id: string): ClassAd | undefined {
+  const text = resource?.properties?.find((p) => p.id === id)?.ad;
+  return text === undefined ? undefined : parsedAd(text, (t) => recordAd(parseExpr(t)));
+}
+
+/** cleanStringForUseAsAttr(str, '_'): trimmed, each character that cannot be in a name an underscore, runs of two halved. */
+export function attributeNameOf(text: string): string {
+  return text.trim().replace(/[^A-Za-z0-9_]/g, '_').replace(/__/g, '_');
+}
+
 /** The order of HTCondor's case-insensitive resource maps. */
 function compareTags(a: string, b: string): number {
   const x = a.toLowerCase();
@@ -150,23 +326,126 @@ function compareTags(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** The machine-wide attributes of the custom resources, which every slot's ad carries. */
+/**
+ * The machine-wide attributes of the custom resources, which every slot's ad carries: MachineResources,
+ * Detected<Tag> and Total<Tag>, an inventory's other attributes over them (its Detected<Tag> as it wrote it), and
+ * Offline<Tag>.
+ */
 export function setMachineResourceAttributes(ad: ClassAd, resources: readonly MachineResource[]): void {
   ad.set('MachineResources', [...STANDARD_MACHINE_RESOURCES, ...resources.map((r) => r.tag)].join(' '));
   for (const resource of resources) {
     ad.set(`Detected${resource.tag}`, resource.quantity);
     ad.set(`Total${resource.tag}`, resource.quantity);
-    if (resource.offline) ad.set(`Offline${resource.tag}`, resource.offline.join(','));
+  }
+  for (const resource of resources) if (resource.attributes) ad.update(parsedAd(resource.attributes, (text) => ClassAd.parseText(text)));
+  for (const resource of resources) if (resource.offline) ad.set(`Offline${resource.tag}`, resource.offline.join(','));
+}
+
+/**
+ * A slot's share of each custom resource (CpuAttributes::publish_static, MachAttributes::publish_slot_dynamic):
+ * <Tag> what it has left (`left`, a partitionable slot's remainder; the share itself otherwise), TotalSlot<Tag>
+ * its share, Assigned<Tag> the ids bound to it (a partitionable slot's all of its own, those its dynamic slots hold
+ * too) with their properties (ComputeDevProps: <Tag>_<Property> for each that all of them share, <Tag>_<Id> each
+ * one's), and for a resource with ids Available<Tag>, the list of the <Tag>_<Id> it has left, which a job's
+ * Require<Tag> is counted in (countMatches).
+ */
+export function setSlotResourceAttributes(
+  ad: ClassAd,
+  shares: readonly SlotResource[],
+  resources: readonly MachineResource[] = [],
+  left: readonly SlotResource[] = shares,
+): void {
+  for (const share of shares) {
+    const resource = resources.find((r) => r.tag === share.tag);
+    const remaining = left.find((r) => r.tag === share.tag) ?? share;
+    ad.set(share.tag, remaining.quantity);
+    ad.set(`TotalSlot${share.tag}`, share.quantity);
+    if (share.ids) {
+      ad.set(`Assigned${share.tag}`, share.ids.join(','));
+      for (const [name, expr] of deviceProperties(resource, share.ids)) ad.insert(`${share.tag}_${name}`, expr);
+    }
+    if (resource?.ids !== undefined) {
+      ad.insert(`Available${share.tag}`, {
+        kind: 'list',
+        items: (remaining.ids ?? []).map((id) => ({ kind: 'attr', name: attributeNameOf(`${share.tag}_${id}`) }) as const),
+      });
+    }
   }
 }
 
-/** A slot's share of each custom resource: <Tag>, TotalSlot<Tag>, Assigned<Tag> (its ids, comma-separated). */
-export function setSlotResourceAttributes(ad: ClassAd, shares: readonly SlotResource[]): void {
-  for (const share of shares) {
-    ad.set(share.tag, share.quantity);
-    ad.set(`TotalSlot${share.tag}`, share.quantity);
-    if (share.ids) ad.set(`Assigned${share.tag}`, share.ids.join(','));
+/**
+ * ComputeDevProps with VERBOSE_NESTED_CUSTOM_RESOURCE_PROPS (the default): the properties the ids all have
+ * alike (the same expression), then for each id a nested ad of all its properties and its Id, named by the id.
+ */
+function deviceProperties(resource: MachineResource | undefined, ids: readonly string[]): [string, Expr][] {
+  const props = ids.map((id) => propertiesOf(resource, id));
+  const first = props[0];
+  if (first === undefined) return [];
+  const out: [string, Expr][] = [];
+  for (const name of first.names()) {
+    const text = unparse(first.get(name) as Expr);
+    if (props.every((p) => p === undefined || (p.has(name) && unparse(p.get(name) as Expr) === text))) out.push([name, first.get(name) as Expr]);
   }
+  ids.forEach((id, i) => {
+    const own = props[i];
+    if (own === undefined) return;
+    const nested = own.clone().set('Id', id);
+    out.push([attributeNameOf(id), adRecord(nested)]);
+  });
+  return out;
+}
+
+/**
+ * MachAttributes::DevIdMatches for a dynamic slot's ids (Resource::fix_require_tag_expr first): the job's
+ * Require<Tag> without its TARGET. prefixes, the job's own attributes put in, is true in the id's properties; a
+ * bare number is the id's index among the machine's, a bare string the id itself.
+ */
+export function devIdMatches(require: Expr, job: ClassAd, resource: MachineResource, id: string): boolean {
+  const expr = inlineJobReferences(stripParens(require), job);
+  if (expr.kind === 'literal') {
+    const v = expr.value;
+    if ((v.type === 'int' || v.type === 'real') && v.value === (resource.ids ?? []).indexOf(id)) return true;
+    if (v.type === 'string' && v.value.toLowerCase() === id.toLowerCase()) return true;
+  }
+  const props = propertiesOf(resource, id);
+  return props !== undefined && isTrue(props.evaluateExpr(expr));
+}
+
+function stripParens(expr: Expr): Expr {
+  return expr.kind === 'paren' ? stripParens(expr.inner) : expr;
+}
+
+/** FlattenAndInline against the job: a reference to one of its attributes (TARGET. dropped) becomes its value. */
+function inlineJobReferences(expr: Expr, job: ClassAd): Expr {
+  const walk = (e: Expr): Expr => {
+    switch (e.kind) {
+      case 'attr':
+        return job.has(e.name) ? valueToExpr(job.evaluate(e.name)) : e.scope === 'TARGET' ? { kind: 'attr', name: e.name } : e;
+      case 'literal':
+        return e;
+      case 'select':
+        return { ...e, base: walk(e.base) };
+      case 'subscript':
+        return { ...e, base: walk(e.base), index: walk(e.index) };
+      case 'call':
+        return { ...e, args: e.args.map(walk) };
+      case 'unary':
+        return { ...e, operand: walk(e.operand) };
+      case 'binary':
+        return { ...e, left: walk(e.left), right: walk(e.right) };
+      case 'cond':
+        return { ...e, test: walk(e.test), then: walk(e.then), otherwise: walk(e.otherwise) };
+      case 'elvis':
+        return { ...e, left: walk(e.left), right: walk(e.right) };
+      case 'list':
+        return { ...e, items: e.items.map(walk) };
+      case 'record':
+        return e;
+      case 'paren':
+        return { ...e, inner: walk(e.inner) };
+    }
+  };
+  return walk(expr);
 }
 
 /** The custom resource tags of a slot's ad: its MachineResources less the standard ones. */
@@ -238,7 +517,7 @@ export function resourceEnvironmentSettings(tags: readonly string[], knob: KnobL
  * Starter::PublishToEnv for the custom resources of the job's slot: `_CONDOR_Assigned<Tag>` with the slot's
  * ids (or ENVIRONMENT_VALUE_FOR_UnAssigned<Tag> where it has none and ENVIRONMENT_FOR_Assigned<Tag> is set),
  * the variables ENVIRONMENT_FOR_Assigned<Tag> makes of them (CUDA_VISIBLE_DEVICES, GPU_DEVICE_ORDINAL), and
- * for a GPUs tag NVIDIA_VISIBLE_DEVICES. `log` is told what HTCondor logs as an error.
+ * for a GPUs tag NVIDIA_VISIBLE_DEVICES from its GPUs' DeviceUuid properties (CUDA_VISIBLE_DEVICES too). `log` is told what HTCondor logs as an error.
  */
 export function resourceEnvironment(machineAd: ClassAd, settings: ResourceEnvironmentSettings, log: (message: string) => void = () => undefined): Record<string, string> {
   const env: Record<string, string> = {};
@@ -253,9 +532,17 @@ export function resourceEnvironment(machineAd: ClassAd, settings: ResourceEnviro
     env[`_CONDOR_${attr}`] = assigned;
   }
   if (settings.autoSetNvidiaVisibleDevices && tags.some((tag) => tag.toLowerCase() === 'gpus')) {
-    // HTCondor joins the DeviceUuid properties of the slot's AvailableGPUs; a GPU declared by its id alone
-    // has no properties (tinycondor runs no discovery), so the join is undefined and HTCondor says none.
-    env.NVIDIA_VISIBLE_DEVICES = 'none';
+    // The DeviceUuid properties of the slot's AvailableGPUs (GPU-<uuid>, a MIG device's as it is), which
+    // CUDA_VISIBLE_DEVICES is then set to as well; a GPU without one (declared by its id alone) gives none.
+    const first = machineAd.evaluateExpr('AvailableGPUS[0].id');
+    const uuid = first.type === 'string' && first.value.startsWith('MIG-') ? 'DeviceUuid' : 'strcat("GPU-",DeviceUuid)';
+    const joined = machineAd.evaluateExpr(`join(",",evalInEachContext(${uuid},AvailableGPUs))`);
+    if (joined.type === 'string' && joined.value !== '') {
+      env.NVIDIA_VISIBLE_DEVICES = joined.value;
+      env.CUDA_VISIBLE_DEVICES = joined.value;
+    } else {
+      env.NVIDIA_VISIBLE_DEVICES = 'none';
+    }
   }
   return env;
 }

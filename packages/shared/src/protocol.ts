@@ -1,5 +1,6 @@
 import { Type, type Static, type TObject, type TUnion } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { MAX_ATTRIBUTES_TEXT, MAX_PROPERTIES_TEXT } from './machine-resources.js';
 
 /**
  * The schedd ⇄ startd channel (one websocket per startd). Every message about a job carries its id and
@@ -204,11 +205,25 @@ export const StartdMessageSchema = Type.Union([
       ),
       /** The URL methods its transfer plugins handle (HasFileTransferPluginMethods in its slots' ads). */
       fileTransferPluginMethods: Type.Optional(Type.Array(Type.String({ pattern: URL_METHOD }), { maxItems: 256 })),
-      /** Its custom resources (MachineResources, Detected<Tag>, Total<Tag>, Offline<Tag> in its slots' ads). */
+      /** Its custom resources (MachineResources, Detected<Tag>, Total<Tag>, Offline<Tag>, Available<Tag>, <Tag>_<Id> in its slots' ads). */
       resources: Type.Optional(
-        Type.Array(Type.Object({ tag: ResourceTag, quantity: Type.Integer(), ids: Type.Optional(ResourceIds), offline: Type.Optional(ResourceIds) }, { additionalProperties: false }), {
-          maxItems: 64,
-        }),
+        Type.Array(
+          Type.Object(
+            {
+              tag: ResourceTag,
+              quantity: Type.Integer(),
+              ids: Type.Optional(ResourceIds),
+              offline: Type.Optional(ResourceIds),
+              /** Each id's properties from its inventory (a ClassAd record's text), and the inventory's other attributes (`Name = expr` lines). */
+              properties: Type.Optional(
+                Type.Array(Type.Object({ id: ResourceIds.items, ad: Type.String({ maxLength: MAX_PROPERTIES_TEXT }) }, { additionalProperties: false }), { maxItems: 1024 }),
+              ),
+              attributes: Type.Optional(Type.String({ maxLength: MAX_ATTRIBUTES_TEXT })),
+            },
+            { additionalProperties: false },
+          ),
+          { maxItems: 64 },
+        ),
       ),
       slots: Type.Array(SlotSchema, { minItems: 1, maxItems: 1024 }),
       /**

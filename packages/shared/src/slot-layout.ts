@@ -4,7 +4,7 @@
 // SLOT_TYPE_<N>_PARTITIONABLE; and how a partitionable slot is carved into dynamic slots for a job
 // (Resource.cpp create_dslot, with the startd's MODIFY_REQUEST_EXPR_REQUEST*: request-modifiers.ts).
 import { ClassAd, numberOf } from './classad/index.js';
-import type { KnobLookup, MachineResource, SlotResource } from './machine-resources.js';
+import { devIdMatches, type KnobLookup, type MachineResource, type SlotResource } from './machine-resources.js';
 import type { SlotDescription } from './protocol.js';
 import { DEFAULT_REQUEST_MODIFIERS, modifiedRequests, mustModifyRequests, type RequestModifiers } from './request-modifiers.js';
 
@@ -347,7 +347,8 @@ function requests(job: ClassAd, slotAd: ClassAd): { cpus: number; memoryMb: numb
  * -MEMORY and -DISK modify them (by default quantized to 1 core, 128 MB, DiskQuantum or 1024 KB; see
  * request-modifiers.ts), unless the modified requests no longer fit what is left and MUST_MODIFY_REQUEST_EXPRS
  * is not true: then as asked. Each custom resource as Request<Tag> asks (rounded up), with the first ids still
- * free. `left` is remainingOf the p-slot, `slotAd` its ad (the requests' target).
+ * free that the job's Require<Tag> holds for (bind_DevIds, DevIdMatches: `resources` has their properties).
+ * `left` is remainingOf the p-slot, `slotAd` its ad (the requests' target).
  */
 export function carveDynamicSlot(
   job: ClassAd,
@@ -355,6 +356,7 @@ export function carveDynamicSlot(
   slotAd: ClassAd,
   name: string,
   modifiers: RequestModifiers = DEFAULT_REQUEST_MODIFIERS,
+  resources: readonly MachineResource[] = [],
 ): SlotDescription | { refused: string } {
   const fits = (r: { cpus: number; memoryMb: number; diskKb: number }) => r.cpus <= left.cpus && r.memoryMb <= left.memoryMb && r.diskKb <= left.diskKb;
   const modified = requests(modifiedRequests(job, slotAd, modifiers), slotAd);
@@ -371,7 +373,15 @@ export function carveDynamicSlot(
       const asked = job.has(`Request${share.tag}`) ? numberOf(job.evaluate(`Request${share.tag}`, slotAd)) : undefined;
       const quantity = Math.max(0, Math.ceil(asked ?? 0));
       if (quantity > share.quantity) return { refused: `Not enough ${share.tag}: ${quantity} requested, ${share.quantity} left` };
-      shares.push(share.ids && quantity > 0 ? { tag: share.tag, quantity, ids: share.ids.slice(0, quantity) } : { tag: share.tag, quantity });
+      if (!share.ids || quantity === 0) {
+        shares.push({ tag: share.tag, quantity });
+        continue;
+      }
+      const require = job.get(`Require${share.tag}`);
+      const resource = resources.find((r) => r.tag === share.tag);
+      const ids = require === undefined || resource === undefined ? share.ids : share.ids.filter((id) => devIdMatches(require, job, resource, id));
+      if (ids.length < quantity) return { refused: `Not enough instances of resource ${share.tag}` };
+      shares.push({ tag: share.tag, quantity, ids: ids.slice(0, quantity) });
     }
     dslot.resources = shares;
   }

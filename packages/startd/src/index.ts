@@ -1,5 +1,5 @@
 export { Startd, type StartdSettings } from './startd.js';
-export { detectTotals, slotsFromConfig, type ResourceTotals } from './resources.js';
+export { detectTotals, runInventories, slotsFromConfig, type ResourceTotals } from './resources.js';
 export { detectDocker, removeStaleContainers } from './docker-engine.js';
 export type { DockerSettings } from './container-args.js';
 export { queryPlugins, type PluginSettings, type PluginTable } from './transfer-plugins.js';

@@ -13,7 +13,7 @@ import { environmentKnob, environmentKnobs, loadPoolConfig, watchedPoolConfig, t
 import type { CondorConfig } from '@tinycondor/shared/condor-config';
 import { unreadKnobs } from '@tinycondor/shared/knob-registry';
 import { codeCacheDir, ownCacheDir } from '../launch.cjs';
-import { machineResourcesFromConfig, resourceEnvironmentSettings, type MachineResource, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
+import { inventoryCommands, machineResourcesFromConfig, resourceEnvironmentSettings, type InventoryCommand, type MachineResource, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
 import { requestModifiersFromConfig, type RequestModifiers } from '@tinycondor/shared/request-modifiers';
 import { SCHEDD_READY_LINE, superviseStartd } from '../startd-supervisor.js';
 import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
@@ -102,20 +102,23 @@ function requestModifiersFor(knob: (name: string) => string | undefined, log: Lo
 }
 
 /**
- * The custom resources the configuration declares (MACHINE_RESOURCE_<Tag>) and what jobs are told of them;
- * HTCondor's log lines go to the StartLog, what tinycondor does not do to stderr as well.
+ * The custom resources the configuration declares (MACHINE_RESOURCE_<Tag>, and MACHINE_RESOURCE_INVENTORY_<Tag>,
+ * whose scripts are run here) and what jobs are told of them; HTCondor's log lines go to the StartLog, what
+ * tinycondor does not do to stderr as well.
  */
-function resourcesFor(
+async function resourcesFor(
   knob: (name: string) => string | undefined,
   pool: PoolConfig | undefined,
   env: NodeJS.ProcessEnv,
   log: Logger,
   io: CommandIo,
-): { resources: MachineResource[]; resourceEnvironment: ResourceEnvironmentSettings } {
+  runInventories: (commands: readonly InventoryCommand[], log: Logger) => Promise<Map<string, string>>,
+): Promise<{ resources: MachineResource[]; resourceEnvironment: ResourceEnvironmentSettings }> {
   const names = pool === undefined ? environmentKnobs(env).map(([name]) => name) : [...pool.config.values()].map((entry) => entry.name);
   const where = (name: string) => pool?.config.get(name.toUpperCase())?.source ?? `environment variable _CONDOR_${name}`;
   try {
-    const { resources, notes, warnings } = machineResourcesFromConfig(names, knob, where);
+    const inventories = await runInventories(inventoryCommands(names, knob), log);
+    const { resources, notes, warnings } = machineResourcesFromConfig(names, knob, where, inventories);
     for (const note of notes) log.info(note);
     for (const warning of warnings) {
       log.warn(warning);
@@ -326,7 +329,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   const name = flags.get('name') ?? os.hostname();
   const executeDir = path.resolve(io.cwd, flags.get('execute') ?? path.join(pool?.value('EXECUTE') ?? path.join(defaultHome(), 'execute'), name));
   const logDir = pool?.value('LOG') ?? path.dirname(executeDir);
-  const { Startd, chirpSettings, detectDocker, queryPlugins, removeStaleContainers } = await startdModule;
+  const { Startd, chirpSettings, detectDocker, queryPlugins, removeStaleContainers, runInventories } = await startdModule;
   const log = fileLogger(path.join(logDir, `StartLog.${name}`));
   const knob = (knobName: string) => (pool === undefined ? environmentKnob(io.env, knobName) : pool.value(knobName));
   // Both ask other programs (the engine, each plugin's -classad): at once, so the startd is ready sooner.
@@ -338,7 +341,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   } catch (err) {
     throw new CliError(`tinycondor startd: ${(err as Error).message}`);
   }
-  const { resources, resourceEnvironment } = resourcesFor(knob, pool, io.env, log, io);
+  const { resources, resourceEnvironment } = await resourcesFor(knob, pool, io.env, log, io, runInventories);
   const requestModifiers = requestModifiersFor(knob, log, io);
   const startd = new Startd({
     name,

@@ -1,6 +1,6 @@
 // Submit commands → one proc's job ClassAd (HTCondor's SubmitHash::Set* functions).
 import { posix } from 'node:path';
-import { ClassAd, ClassAdParseError, childExprs, parseExpr, quoteString, type Expr } from '../classad/index.js';
+import { ClassAd, ClassAdParseError, childExprs, parseExpr, quoteString, unparse, type Expr } from '../classad/index.js';
 import { concurrencyLimitsAttribute } from '../concurrency-limits.js';
 import { JOB_UNIVERSE_LOCAL, JOB_UNIVERSE_SCHEDULER } from '../local-universe.js';
 import { usesFileTransfer } from '../transfer-files.js';
@@ -631,6 +631,7 @@ class JobAdBuilder {
   private setCustomRequests(): void {
     const gpus = this.get('request_gpus');
     if (gpus && gpus.value.toLowerCase() !== 'undefined') this.setExpr('RequestGPUs', 'request_gpus', gpus);
+    if (this.ad.has('RequestGPUs')) this.setGpuConstraints();
     const handled = new Set(['request_cpus', 'request_memory', 'request_disk', 'request_gpus']);
     for (const name of this.input.commandNames('request_').sort((a, b) => compareLower(a, b))) {
       const lower = name.toLowerCase();
@@ -642,9 +643,58 @@ class JobAdBuilder {
   }
 
   /**
+   * SetRequestGpus for a job requesting GPUs: require_gpus → RequireGPUs; gpus_minimum_capability and
+   * gpus_maximum_capability → GPUsMinCapability, GPUsMaxCapability; gpus_minimum_memory → GPUsMinMemory (MB
+   * unless it has a unit); gpus_minimum_runtime → GPUsMinRuntime (`12.1` is 12010, major × 1000 + minor × 10).
+   * Then SetResourceRequirements: each of those the RequireGPUs does not already constrain (its own Capability,
+   * GlobalMemoryMb or MaxSupportedVersion) becomes a clause ANDed to it.
+   */
+  private setGpuConstraints(): void {
+    const require = this.get('require_gpus');
+    if (require) this.setExpr('RequireGPUs', 'require_gpus', require);
+    for (const [command, attribute] of [
+      ['gpus_minimum_capability', 'GPUsMinCapability'],
+      ['gpus_maximum_capability', 'GPUsMaxCapability'],
+    ] as const) {
+      const found = this.get(command);
+      if (found) this.setExpr(attribute, command, found);
+    }
+    const memory = this.get('gpus_minimum_memory');
+    if (memory) {
+      let mb: number | undefined;
+      try {
+        mb = parseSize(memory.value, 'M');
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+      }
+      if (mb === undefined) this.setExpr('GPUsMinMemory', 'gpus_minimum_memory', memory);
+      else this.ad.set('GPUsMinMemory', mb);
+    }
+    const runtime = this.get('gpus_minimum_runtime');
+    if (runtime) {
+      const version = /^(\d+)(?:\.(\d+))?$/.exec(runtime.value.trim());
+      const major = Number(version?.[1]);
+      const minor = version?.[2] === undefined ? -1 : Number(version[2]);
+      if (version && minor < 100 && Number.isSafeInteger(major)) this.ad.set('GPUsMinRuntime', minor === -1 && major > 1000 ? major : major * 1000 + Math.max(minor, 0) * 10);
+      else this.setExpr('GPUsMinRuntime', 'gpus_minimum_runtime', runtime);
+    }
+    const requireExpr = this.ad.get('RequireGPUs');
+    const constrained = requireExpr === undefined ? new Set<string>() : ownReferences(requireExpr);
+    const clauses: string[] = [];
+    if (this.ad.has('GPUsMinCapability') && !constrained.has('capability')) clauses.push('Capability >= GPUsMinCapability');
+    if (this.ad.has('GPUsMaxCapability') && !constrained.has('capability')) clauses.push('Capability <= GPUsMaxCapability');
+    if (this.ad.has('GPUsMinMemory') && !constrained.has('globalmemorymb')) clauses.push('GlobalMemoryMb >= GPUsMinMemory');
+    if (this.ad.has('GPUsMinRuntime') && !constrained.has('maxsupportedversion')) clauses.push('MaxSupportedVersion >= GPUsMinRuntime');
+    if (clauses.length === 0) return;
+    const joined = clauses.join(' && ');
+    this.ad.setExpr('RequireGPUs', requireExpr === undefined ? joined : `${wrappedForAnd(requireExpr)} && ${joined}`);
+  }
+
+  /**
    * SetRequirements' clauses for the custom resources the job requests (each Request<tag> but RequestCpus,
    * RequestDisk and RequestMemory), unless the user's requirements refer to the machine's <tag> already:
-   * `(TARGET.<tag> >= Request<tag>)` for a number above 0 or an expression, `regexp(Request<tag>, TARGET.<tag>)`
+   * `(TARGET.<tag> >= Request<tag>)` for a number above 0 or an expression (with a Require<tag>,
+   * `(countMatches(MY.Require<tag>,TARGET.Available<tag>) >= Request<tag>)`), `regexp(Request<tag>, TARGET.<tag>)`
    * for a non-empty string.
    */
   private customResourceClauses(requirements: CommandValue | undefined): string[] {
@@ -657,7 +707,10 @@ class JobAdBuilder {
       if (machineRefs.has(tag.toLowerCase())) continue;
       const value = this.ad.evaluate(attribute);
       if (value.type === 'int' || value.type === 'real' || value.type === 'undefined') {
-        if (value.type === 'undefined' || value.value > 0) clauses.push(`(TARGET.${tag} >= ${attribute})`);
+        if (value.type !== 'undefined' && value.value <= 0) continue;
+        // A Require<tag> (RequireGPUs) is counted in the machine's Available<tag> (the countMatches magic function).
+        const require = `Require${tag}`;
+        clauses.push(this.ad.has(require) ? `(countMatches(MY.${require},TARGET.Available${tag}) >= ${attribute})` : `(TARGET.${tag} >= ${attribute})`);
       } else if (value.type === 'string' && value.value !== '') {
         clauses.push(`regexp(${attribute}, TARGET.${tag})`);
       }
@@ -929,4 +982,27 @@ function machineReferences(expr: Expr): Set<string> {
   };
   walk(expr);
   return found;
+}
+
+/**
+ * The names (lower-case) an expression refers to in its own ad, as SetResourceRequirements' GetExprReferences
+ * finds a RequireGPUs' property references: unscoped or MY.
+ */
+function ownReferences(expr: Expr): Set<string> {
+  const found = new Set<string>();
+  const walk = (e: Expr): void => {
+    if (e.kind === 'attr') {
+      if (e.scope !== 'TARGET') found.add(e.name.toLowerCase());
+      return;
+    }
+    childExprs(e).forEach(walk);
+  };
+  walk(expr);
+  return found;
+}
+
+/** check_expr_and_wrap_for_op(…, LOGICAL_AND_OP): an expression whose operator binds looser than && in parentheses. */
+function wrappedForAnd(expr: Expr): string {
+  const text = unparse(expr);
+  return expr.kind === 'cond' || (expr.kind === 'binary' && expr.op === '||') ? `(${text})` : text;
 }

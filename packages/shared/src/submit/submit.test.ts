@@ -518,6 +518,31 @@ queue
   t.throws(() => submit('executable = a\nrequest_gpus = 1 +\nqueue\n'), /request_gpus: invalid ClassAd expression/);
 });
 
+t.test('require_gpus and gpus_minimum_*: RequireGPUs, counted in the machine\'s AvailableGPUs (SetRequestGpus, SetResourceRequirements)', async (t) => {
+  const [ad] = submit('executable = a\nrequest_gpus = 1\nrequire_gpus = Capability >= 8.0\nqueue\n');
+  t.same(pick(ad!, { RequireGPUs: '', Requirements: '' }), {
+    RequireGPUs: 'Capability >= 8.0',
+    Requirements: '(countMatches(MY.RequireGPUs,TARGET.AvailableGPUs) >= RequestGPUs)',
+  });
+  const [min] = submit(
+    'executable = a\nrequest_gpus = 2\ngpus_minimum_capability = 7.5\ngpus_maximum_capability = 9\ngpus_minimum_memory = 16G\ngpus_minimum_runtime = 12.1\nqueue\n',
+  );
+  t.same(pick(min!, { GPUsMinCapability: '', GPUsMaxCapability: '', GPUsMinMemory: '', GPUsMinRuntime: '', RequireGPUs: '' }), {
+    GPUsMinCapability: '7.5',
+    GPUsMaxCapability: '9',
+    GPUsMinMemory: '16384',
+    GPUsMinRuntime: '12010',
+    RequireGPUs: 'Capability >= GPUsMinCapability && Capability <= GPUsMaxCapability && GlobalMemoryMb >= GPUsMinMemory && MaxSupportedVersion >= GPUsMinRuntime',
+  });
+  const [both] = submit('executable = a\nrequest_gpus = 1\nrequire_gpus = DeviceName == "A100" || Capability > 9\ngpus_minimum_capability = 8\ngpus_minimum_memory = 4000\nqueue\n');
+  t.equal(both!.getSource('RequireGPUs'), '(DeviceName == "A100" || Capability > 9) && GlobalMemoryMb >= GPUsMinMemory', 'require_gpus names Capability: gpus_minimum_capability adds no clause');
+  t.equal(both!.getSource('GPUsMinMemory'), '4000', 'MB without a unit');
+  t.equal(submit('executable = a\nrequest_gpus = 1\ngpus_minimum_runtime = 12010\nqueue\n')[0]!.getSource('GPUsMinRuntime'), '12010', 'already major × 1000 + minor × 10');
+  t.equal(submit('executable = a\nrequest_gpus = 1\ngpus_minimum_runtime = MyRuntime\nqueue\n')[0]!.getSource('GPUsMinRuntime'), 'MyRuntime', 'an expression');
+  const [none] = submit('executable = a\nrequire_gpus = Capability >= 8.0\ngpus_minimum_memory = 4G\nqueue\n');
+  t.same([none!.has('RequireGPUs'), none!.has('GPUsMinMemory')], [false, false], 'read only for a job requesting GPUs');
+});
+
 t.test('status, priority, notification, signals, batch name, accounting group', async (t) => {
   const [ad] = submit(`executable = a
 hold = true
@@ -952,7 +977,6 @@ t.test('a command HTCondor acts on and nothing looked up is named as not impleme
   t.same(usage.unimplemented(), [
     'request_gpu is not a valid submit keyword, did you mean request_gpus?',
     'request_gpu_memory is not a submit command, did you mean gpus_minimum_memory?',
-    "require_gpus is not implemented by tinycondor: the line 'require_gpus = Capability > 7' has no effect, where HTCondor acts on it",
   ]);
   t.same(
     usage.warnings(),
@@ -960,8 +984,9 @@ t.test('a command HTCondor acts on and nothing looked up is named as not impleme
       "the line 'ARGUEMENTS = 5' was unused by condor_submit. Is it a typo?",
       "the line 'box_oauth_permissions_work = ' was unused by condor_submit. Is it a typo?",
       "the line 'request_x = 1' was unused by condor_submit. Is it a typo?",
+      "the line 'require_gpus = Capability > 7' was unused by condor_submit. Is it a typo?",
     ],
-    'request_x names no resource: a tag has two characters at least; an OAuth scope without use_oauth_services is not looked up',
+    'request_x names no resource: a tag has two characters at least; an OAuth scope without use_oauth_services is not looked up; require_gpus is read only with request_gpus',
   );
   const used = new MacroUsage();
   expandProcs(parseSubmitFile('executable = a\nrequest_cpus = 2\nqueue\n', ctx), 7, ctx, used);

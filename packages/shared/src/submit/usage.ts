@@ -20,6 +20,12 @@ const MISTAKEN_REQUESTS: Readonly<Record<string, string>> = {
   request_gpus_memory: 'request_gpu_memory is not a submit command, did you mean gpus_minimum_memory?',
 };
 
+/**
+ * Commands tinycondor implements that condor_submit reads only under a condition (SetRequestGpus reads these
+ * only for a job requesting GPUs): left unread, they get HTCondor's unused-line warning.
+ */
+const READ_CONDITIONALLY = new Set(['require_gpus', 'gpus_minimum_capability', 'gpus_maximum_capability', 'gpus_minimum_memory', 'gpus_minimum_runtime']);
+
 /** Whether condor_submit makes no resource request of this request_* command (see MISTAKEN_REQUESTS). */
 export function isMistakenRequest(lowerName: string): boolean {
   return lowerName in MISTAKEN_REQUESTS;
@@ -71,7 +77,7 @@ export class MacroUsage {
    */
   unimplemented(): string[] {
     return this.unusedLines()
-      .filter((definition) => isHTCondorCommand(definition.name.toLowerCase()))
+      .filter((definition) => isHTCondorCommand(definition.name.toLowerCase()) && !READ_CONDITIONALLY.has(definition.name.toLowerCase()))
       .map((definition) => {
         const mistake = MISTAKEN_REQUESTS[definition.name.toLowerCase()];
         if (mistake !== undefined) return mistake.replace('%s', definition.name);
@@ -82,7 +88,7 @@ export class MacroUsage {
   /** condor_submit's unused-line warnings (other than unimplemented()'s), without their "WARNING: " prefix. */
   warnings(): string[] {
     const lines = this.unusedLines()
-      .filter((definition) => !isHTCondorCommand(definition.name.toLowerCase()))
+      .filter((definition) => !isHTCondorCommand(definition.name.toLowerCase()) || READ_CONDITIONALLY.has(definition.name.toLowerCase()))
       .map((definition) => `the line '${definition.name} = ${definition.value}' was unused by condor_submit. Is it a typo?`);
     const seen = new Set<string>();
     for (const name of this.queueVars) {
