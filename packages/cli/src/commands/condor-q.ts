@@ -39,7 +39,7 @@ import { connectSchedd } from '../schedd-connection.js';
 import { aggregateJobs, projectionOf, significantAttrs } from '../job-aggregation.js';
 import { condorVersionText } from './condor-version.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
-import { checkExtract, checkHistoryDirectory, configuredHistoryFile, historyFromFiles, historyUnset, localHistoryFiles, openExtractFile, remoteHistoryUnset, writeExtracted } from './history-files.js';
+import { checkExtract, checkHistoryDirectory, historyFromFiles, historySetEmpty, historyUnset, localHistoryFiles, openExtractFile, remoteHistoryUnset, writeExtracted } from './history-files.js';
 import type { HistoryRecord } from '../ads-file.js';
 
 const Q_USAGE =
@@ -467,7 +467,7 @@ export const condorHistory: Command = async (args, io) => {
   else {
     if (query.historyRemote === true) locateHistorySchedd(pool(), query);
     // HISTORY set empty: the schedd keeps none; history.cpp reading the files here, or the schedd's helper, says so.
-    if (configuredHistoryFile(pool()) === undefined) throw query.historyRemote === true ? remoteHistoryUnset() : historyUnset();
+    if (historySetEmpty(pool())) throw query.historyRemote === true ? remoteHistoryUnset() : historyUnset();
     fetched = await fetchAds(io, 'history', query);
   }
   const { ads, context } = fetched;

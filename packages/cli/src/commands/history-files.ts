@@ -24,6 +24,11 @@ export function configuredHistoryFile(pool: Pick<PoolConfig, 'value'>): string |
   return spool === undefined ? undefined : path.join(spool, 'history');
 }
 
+/** Whether this pool's configuration sets HISTORY empty (its schedd keeps no history); a client of a remote schedd does not know. */
+export function historySetEmpty(pool: Pick<PoolConfig, 'value'>): boolean {
+  return pool.value('HISTORY')?.trim() === '';
+}
+
 /** The files condor_history reads here, oldest first, or undefined when it asks the schedd. */
 export function localHistoryFiles(pool: () => Pick<PoolConfig, 'value'>, query: QueryArgs): { files: string[]; label: string } | undefined {
   if (query.historyFile !== undefined) return { files: [query.historyFile], label: query.historyFile };
