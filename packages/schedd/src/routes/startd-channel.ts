@@ -64,6 +64,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         slots,
         killable: hello.killable ?? false,
         ...(hello.requestModifiers ? { requestModifiers: hello.requestModifiers } : {}),
+        ...(hello.claimWorklife === undefined ? {} : { claimWorklife: hello.claimWorklife }),
         recentClusters: new RecentClusters<true>(),
         send: (message) => {
           // What one turn of the event loop sends (a batch's ack, then the start matchmaking sends after it)

@@ -1,0 +1,24 @@
+/**
+ * CLAIM_WORKLIFE, the seconds after which a claim takes no further job, as HTCondor's startd has it.
+ * param_info.in gives it 1200; set empty it is not put in the slot's ad (configInsert: param() is NULL for an
+ * empty value), which Resource::claimWorklifeExpired reads as no limit (-1), as a negative value is.
+ */
+export const DEFAULT_CLAIM_WORKLIFE_SECONDS = 1200;
+
+/** The knob's value as seconds (negative: no limit); undefined when it is not a whole number. */
+export function claimWorklifeOf(value: string | undefined): number | undefined {
+  const text = value?.trim();
+  if (text === undefined) return DEFAULT_CLAIM_WORKLIFE_SECONDS;
+  if (text === '') return -1;
+  const seconds = Number(text);
+  return /^[-+]?\d+$/.test(text) && Number.isSafeInteger(seconds) ? seconds : undefined;
+}
+
+/**
+ * Resource::claimWorklifeExpired: the claim, begun at `claimStartedAt` (ms), is older than its worklife at
+ * `now`. It is asked when a claim's job ends (command.cpp deactivate_claim: an expired claim is closing and takes
+ * no further job) and after a checkpoint (CHECK_REACTIVATE_AFTER_CHECKPOINT).
+ */
+export function claimWorklifeExpired(worklifeSeconds: number, claimStartedAt: number, now: number): boolean {
+  return worklifeSeconds >= 0 && (now - claimStartedAt) / 1000 > worklifeSeconds;
+}
