@@ -242,6 +242,13 @@ export const StartdMessageSchema = Type.Union([
           { additionalProperties: false },
         ),
       ),
+      /** ADVERTISE_PSLOT_ROLLUP_INFORMATION and STARTD_PARTITIONABLE_SLOT_ATTRS (machine-ad.ts PslotRollup): what its partitionable slots' ads roll up. */
+      pslotRollup: Type.Optional(
+        Type.Object(
+          { advertise: Type.Boolean(), attrs: Type.Array(Type.String({ maxLength: 256, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), { maxItems: 256 }) },
+          { additionalProperties: false },
+        ),
+      ),
       /** Its CLAIM_WORKLIFE (seconds, negative: no limit; claim-worklife.ts): the schedd queues no job on a slot whose claim is past it. */
       claimWorklife: Type.Optional(Type.Integer()),
       runs: Type.Array(Type.Object({ ...JobRef, slotName: Name }, { additionalProperties: false }), { maxItems: 1024 }),

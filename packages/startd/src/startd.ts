@@ -7,7 +7,7 @@ import { ScheddClient } from '@tinycondor/client';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd } from '@tinycondor/shared/cluster-ad';
 import { startRun } from '@tinycondor/shared/job-state';
-import { buildSlotAd, condorArch, condorOpSys, slotClaimOf, type MachineIdentity } from '@tinycondor/shared/machine-ad';
+import { buildSlotAd, condorArch, condorOpSys, slotClaimOf, type MachineIdentity, type PslotRollup } from '@tinycondor/shared/machine-ad';
 import { resourceEnvironmentSettings, type MachineResource, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
 import {
   decodeScheddMessage,
@@ -68,6 +68,8 @@ export interface StartdSettings {
   chirp?: ChirpSettings;
   /** How the dynamic slots carved from its partitionable slots are sized (MODIFY_REQUEST_EXPR_*); HTCondor's defaults when absent. */
   requestModifiers?: RequestModifiers;
+  /** What its partitionable slots roll up of their dynamic slots (pslotRollupFromConfig); HTCondor's defaults when absent. */
+  pslotRollup?: PslotRollup;
   /** The custom resources (MACHINE_RESOURCE_<Tag>) the slots divide: each slot's share is in `slots`. */
   resources?: MachineResource[];
   /** What a job is told of its slot's custom resources (ENVIRONMENT_FOR_Assigned<Tag>…); HTCondor's defaults when absent. */
@@ -159,6 +161,7 @@ export class Startd {
       ...(docker ? { docker } : {}),
       ...(fileTransferPluginMethods.length > 0 ? { fileTransferPluginMethods } : {}),
       ...(settings.resources && settings.resources.length > 0 ? { resources: settings.resources } : {}),
+      ...(settings.pslotRollup ? { pslotRollup: settings.pslotRollup } : {}),
     };
     this.resourceEnvironment = settings.resourceEnvironment ?? resourceEnvironmentSettings((settings.resources ?? []).map((r) => r.tag), () => undefined);
     this.client = new ScheddClient({ baseUrl: settings.scheddUrl, token: settings.token, maxSockets: 16, reportsBefore: (runId) => this.reportsBefore(runId) });

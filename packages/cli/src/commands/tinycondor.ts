@@ -16,6 +16,7 @@ import { codeCacheDir, ownCacheDir } from '../launch.cjs';
 import { inventoryCommands, machineResourcesFromConfig, resourceEnvironmentSettings, type InventoryCommand, type MachineResource, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
 import { requestModifiersFromConfig, type RequestModifiers } from '@tinycondor/shared/request-modifiers';
 import { claimWorklifeOf } from '@tinycondor/shared/claim-worklife';
+import { pslotRollupFromConfig } from '@tinycondor/shared/machine-ad';
 import { SCHEDD_READY_LINE, superviseStartd } from '../startd-supervisor.js';
 import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
 import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
@@ -344,6 +345,11 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   }
   const { resources, resourceEnvironment } = await resourcesFor(knob, pool, io.env, log, io, runInventories);
   const requestModifiers = requestModifiersFor(knob, log, io);
+  const { rollup: pslotRollup, warnings: rollupWarnings } = pslotRollupFromConfig(knob);
+  for (const warning of rollupWarnings) {
+    log.warn(warning);
+    io.stderr(`tinycondor startd: warning: ${warning}\n`);
+  }
   const startd = new Startd({
     name,
     scheddUrl,
@@ -359,6 +365,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     resources,
     resourceEnvironment,
     requestModifiers,
+    pslotRollup,
     reactivation: reactivationFor(knob, pool?.file ?? 'the environment'),
     log,
   });

@@ -59,6 +59,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
           ...(hello.docker ? { docker: hello.docker } : {}),
           ...(hello.fileTransferPluginMethods ? { fileTransferPluginMethods: hello.fileTransferPluginMethods } : {}),
           ...(hello.resources ? { resources: hello.resources } : {}),
+          ...(hello.pslotRollup ? { pslotRollup: hello.pslotRollup } : {}),
         },
         sinfulAddress: `<${host}:${port}?addrs=${host}-${port}&alias=${hello.machine}>`,
         slots,
