@@ -164,6 +164,7 @@ export class RunReports {
         slot.run = undefined;
         const next = slot.queued && queuedStarts.get(formatJobId(slot.queued.cluster, slot.queued.proc));
         if (next && claimClosing) {
+          this.context.log.info({ jobId: next.jobId, slot: slotKey(slot) }, 'claim closing (CLAIM_WORKLIFE): the job queued on the slot is matched again');
           slot.queued = undefined;
           queuedStarts.release(next);
           matchmaker.queueSlotChanged(slotKey(slot));
