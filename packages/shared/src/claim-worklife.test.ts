@@ -1,7 +1,7 @@
 import t from 'tap';
 import { claimWorklifeExpired, claimWorklifeOf } from './claim-worklife.js';
 
-t.test("the knob: param_info.in's default, empty or negative for no limit, whole seconds only", async (t) => {
+t.test("the knob: param_info.in's default, empty or negative for no limit, an expression giving whole seconds", async (t) => {
   const table: [string | undefined, number | undefined][] = [
     [undefined, 1200],
     ['', -1],
@@ -10,9 +10,11 @@ t.test("the knob: param_info.in's default, empty or negative for no limit, whole
     [' 3600 ', 3600],
     ['-1', -1],
     ['+5', 5],
+    ['20 * 60', 1200],
     ['1.5', undefined],
-    ['20 * 60', undefined],
+    ['Cpus * 600', undefined],
     ['forever', undefined],
+    ['1 +', undefined],
   ];
   for (const [value, seconds] of table) t.equal(claimWorklifeOf(value), seconds, JSON.stringify(value));
 });

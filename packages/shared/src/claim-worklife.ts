@@ -1,3 +1,5 @@
+import { ClassAd } from './classad/index.js';
+
 /**
  * CLAIM_WORKLIFE, the seconds after which a claim takes no further job, as HTCondor's startd has it.
  * param_info.in gives it 1200; set empty it is not put in the slot's ad (configInsert: param() is NULL for an
@@ -5,13 +7,22 @@
  */
 export const DEFAULT_CLAIM_WORKLIFE_SECONDS = 1200;
 
-/** The knob's value as seconds (negative: no limit); undefined when it is not a whole number. */
+/**
+ * The knob's value as seconds (negative: no limit): a ClassAd expression giving an integer, as the startd's
+ * LookupInteger reads it from the slot's ad, here without the slot's attributes (`20 * 60`, not `Cpus * 600`);
+ * undefined when it gives none.
+ */
 export function claimWorklifeOf(value: string | undefined): number | undefined {
   const text = value?.trim();
   if (text === undefined) return DEFAULT_CLAIM_WORKLIFE_SECONDS;
   if (text === '') return -1;
-  const seconds = Number(text);
-  return /^[-+]?\d+$/.test(text) && Number.isSafeInteger(seconds) ? seconds : undefined;
+  let result;
+  try {
+    result = new ClassAd().evaluateExpr(text);
+  } catch {
+    return undefined;
+  }
+  return result.type === 'int' && Number.isSafeInteger(result.value) ? result.value : undefined;
 }
 
 /**

@@ -422,10 +422,10 @@ async function transferPluginsFor(knob: (name: string) => string | undefined, co
   return { table: await query(paths, classadTimeout, log), lifetimeSeconds };
 }
 
-/** CLAIM_WORKLIFE (claimWorklifeOf: whole seconds, empty or negative: no limit; default 1200) and CHECK_REACTIVATE_AFTER_CHECKPOINT (default true). */
+/** CLAIM_WORKLIFE (claimWorklifeOf: an expression giving whole seconds, empty or negative: no limit; default 1200) and CHECK_REACTIVATE_AFTER_CHECKPOINT (default true). */
 function reactivationFor(knob: (name: string) => string | undefined, where: string): { claimWorklifeSeconds: number; checkAfterCheckpoint: boolean } {
   const claimWorklifeSeconds = claimWorklifeOf(knob('CLAIM_WORKLIFE'));
-  if (claimWorklifeSeconds === undefined) throw new CliError(`tinycondor startd: ${where}: CLAIM_WORKLIFE must be a whole number of seconds (empty or negative: no limit), got '${knob('CLAIM_WORKLIFE')?.trim()}'`);
+  if (claimWorklifeSeconds === undefined) throw new CliError(`tinycondor startd: ${where}: CLAIM_WORKLIFE must be a ClassAd expression giving a whole number of seconds, without slot attributes (empty or negative: no limit), got '${knob('CLAIM_WORKLIFE')?.trim()}'`);
   const check = knob('CHECK_REACTIVATE_AFTER_CHECKPOINT')?.trim();
   return { claimWorklifeSeconds, checkAfterCheckpoint: check === undefined || check === '' ? true : isTrueKnob(check, 'CHECK_REACTIVATE_AFTER_CHECKPOINT', where) };
 }
