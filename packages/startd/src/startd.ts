@@ -176,6 +176,7 @@ export class Startd {
     else settings.log.warn(confined, 'no writable cgroup v1 memory hierarchy: job memory is neither limited nor measured');
   }
 
+  /** CLAIM_WORKLIFE and CHECK_REACTIVATE_AFTER_CHECKPOINT as configured, else param_info.in's defaults. */
   private get reactivation(): { claimWorklifeSeconds: number; checkAfterCheckpoint: boolean } {
     return this.settings.reactivation ?? DEFAULT_REACTIVATION;
   }
