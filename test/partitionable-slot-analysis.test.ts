@@ -63,3 +63,20 @@ t.test('a partitionable slot\'s ad and condor_q -better-analyze of it', async (t
   const rows = await pool.run('condor_q', ['-analyze:summary,reverse', '2.0']);
   t.match(rows.stdout, new RegExp(`\\n${escape(pslot)} +Part +0 +0 +0\\.00\\n$`), 'the table marks the p-slot Part and leaves the d-slot out');
 });
+
+t.test('STARTD_PARTITIONABLE_SLOT_ATTRS adds Child lists; ADVERTISE_PSLOT_ROLLUP_INFORMATION = false leaves them all out', async (t) => {
+  for (const [env, expected] of [
+    [{ _CONDOR_STARTD_PARTITIONABLE_SLOT_ATTRS: 'JobId, LoadAvg' }, { pslot: '1 true { "1.0" } { 0.0 } { 1 }', dslot: 'true' }],
+    [{ _CONDOR_ADVERTISE_PSLOT_ROLLUP_INFORMATION: 'false', _CONDOR_STARTD_PARTITIONABLE_SLOT_ATTRS: 'JobId' }, { pslot: '1 undefined undefined undefined undefined', dslot: 'undefined' }],
+  ] as const) {
+    const pool = await startPool(t, { startds: 1, cpus: 2, env });
+    writeExecutable(path.join(pool.dir, 'job.sh'), '#!/bin/sh\nexec /bin/sleep 300\n');
+    fs.writeFileSync(path.join(pool.dir, 'one.sub'), 'executable = job.sh\nrequest_cpus = 1\nlog = one.log\nqueue\n');
+    t.equal((await pool.run('condor_submit', ['one.sub'])).code, 0);
+    await waitForEvents(path.join(pool.dir, 'one.log'), (events) => events.some((e) => e.code === 1));
+    const pslot = await pool.run('condor_status', ['-constraint', 'PartitionableSlot', '-af', 'NumDynamicSlots', 'PslotRollupInformation', 'ChildJobId', 'ChildLoadAvg', 'ChildCpus']);
+    t.equal(pslot.stdout, `${expected.pslot}\n`, JSON.stringify(env));
+    const dslot = await pool.run('condor_status', ['-constraint', 'DynamicSlot', '-af', 'PslotRollupInformation']);
+    t.equal(dslot.stdout, `${expected.dslot}\n`, `the dynamic slot: ${JSON.stringify(env)}`);
+  }
+});

@@ -120,6 +120,30 @@ t.test('exited on a dynamic slot with a job queued on it: the slot stays, its cl
   t.same([...startd.slots.keys()], ['slot1', 'slot2'], 'gone with its last job');
 });
 
+t.test("exited with the claim closing (past CLAIM_WORKLIFE): the job queued on the slot was not launched and is matched again, the dynamic slot given back", async (t) => {
+  const { store, startd, job, report, queuedStarts, calls } = setup(t);
+  onDynamicSlot(startd);
+  const [next] = submitIdle(store);
+  queuedStarts.add(next, slotOf(startd, 'slot2_1'), false, undefined);
+  report({ type: 'exited', exit: { bySignal: false, exitCode: 0 }, usage: USAGE, bytesSent: 0, bytesReceived: 0, outputSent: true, claimClosing: true });
+  t.equal(reread(store, job), undefined);
+  t.notOk(queuedStarts.has('2.0'));
+  t.equal(reread(store, next)?.status, JobStatus.Idle);
+  t.same([...startd.slots.keys()], ['slot1', 'slot2'], 'its resources back to its partitionable slot');
+  t.same(calls, ['idle 2.0', 'matchmake', 'queue slot slot2_1@s1', 'observer startd s1', 'slot slot2@s1', 'matchmake']);
+});
+
+t.test('run-ended with the claim closing on a static slot: the slot is free, the job queued on it idle', async (t) => {
+  const { store, startd, report, queuedStarts } = setup(t);
+  const [next] = submitIdle(store);
+  const slot = slotOf(startd, 'slot1');
+  slot.claimStartedAt = NOW.getTime();
+  queuedStarts.add(next, slot, false, undefined);
+  report({ type: 'run-ended', usage: USAGE, claimClosing: true });
+  t.same([slot.run, slot.queued, slot.claimStartedAt], [undefined, undefined, undefined]);
+  t.equal(reread(store, next)?.status, JobStatus.Idle);
+});
+
 t.test('a queued start the startd dropped (reported as a run that ended) frees the queue slot and the job', async (t) => {
   const { store, startd, report, queuedStarts, calls } = setup(t);
   const [next] = submitIdle(store);

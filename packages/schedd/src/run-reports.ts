@@ -69,7 +69,7 @@ export class RunReports {
         this.beginExecution(connection, job, now);
         return;
       case 'exited':
-        this.freeSlot(connection, message.jobId, message.runId);
+        this.freeSlot(connection, message.jobId, message.runId, message.claimClosing);
         if (job) {
           // The shadow decides the run's end on its copy of the ad: edits not forwarded to it do not count.
           const exited = decidedOnShadowCopy(job.ad, job.runEdits, (ad) =>
@@ -81,7 +81,7 @@ export class RunReports {
         }
         return;
       case 'run-failed':
-        this.freeSlot(connection, message.jobId, message.runId);
+        this.freeSlot(connection, message.jobId, message.runId, message.claimClosing);
         if (job) this.context.commit(job, runFailed(job.ad, { now, stage: message.stage, reason: message.reason, subCode: message.subCode }), null);
         return;
       case 'suspended':
@@ -101,7 +101,7 @@ export class RunReports {
         }
         return;
       case 'checkpoint-invalid':
-        this.freeSlot(connection, message.jobId, message.runId);
+        this.freeSlot(connection, message.jobId, message.runId, message.claimClosing);
         if (job) {
           this.context.checkpointInvalid(job, message.checkpoint);
           this.context.commit(job, runErrored(job.ad, { now, executeHost: `${job.slot ?? ''}@${startdName}`, message: message.message }), null);
@@ -114,7 +114,7 @@ export class RunReports {
         if (job) this.applyDelayedUpdates(job, message.attributes);
         return;
       case 'run-ended':
-        this.freeSlot(connection, message.jobId, message.runId);
+        this.freeSlot(connection, message.jobId, message.runId, message.claimClosing);
         if (job) {
           const reason = message.vacate?.reason ?? job.ad.getString('VacateReason') ?? 'Unspecified job interruption';
           const reasonCode = message.vacate?.code ?? job.ad.getInt('VacateReasonCode') ?? VacateCode.JobShouldRequeue;
@@ -145,8 +145,13 @@ export class RunReports {
     this.context.commit(job, execution, { runId: job.runId, startd: startdName, slot: slotName, ...(job.runEdits ? { edits: job.runEdits } : {}) });
   }
 
-  /** The run ended on its slot: the slot is free, or the job queued on it has started (the startd launched it at this end). */
-  private freeSlot(connection: StartdConnection, jobId: string, runId: string): void {
+  /**
+   * The run ended on its slot: the slot is free, or the job queued on it has started (the startd launched it at
+   * this end). When the startd says the slot's claim is closing (past its CLAIM_WORKLIFE) it launched none: the
+   * job queued is matched again and the slot given back, as HTCondor's schedd drops the match on
+   * JOB_EXITED_AND_CLAIM_CLOSING.
+   */
+  private freeSlot(connection: StartdConnection, jobId: string, runId: string, claimClosing = false): void {
     const { queuedStarts, matchmaker, observer } = this.context;
     const queued = queuedStarts.get(jobId);
     for (const slot of connection.slots.values()) {
@@ -158,7 +163,13 @@ export class RunReports {
       if (slot.run?.runId === runId && formatJobId(slot.run.cluster, slot.run.proc) === jobId) {
         slot.run = undefined;
         const next = slot.queued && queuedStarts.get(formatJobId(slot.queued.cluster, slot.queued.proc));
-        if (next) queuedStarts.launched(connection, slot, next);
+        if (next && claimClosing) {
+          this.context.log.info({ jobId: next.jobId, slot: slotKey(slot) }, 'claim closing (CLAIM_WORKLIFE): the job queued on the slot is matched again');
+          slot.queued = undefined;
+          queuedStarts.release(next);
+          matchmaker.queueSlotChanged(slotKey(slot));
+        } else if (next) queuedStarts.launched(connection, slot, next);
+        if (slot.run === undefined) slot.claimStartedAt = undefined;
         const parent = slot.description.parent === undefined ? undefined : connection.slots.get(slot.description.parent);
         if (parent && slot.run === undefined) {
           // A dynamic slot lives as long as its claim has a job to run: its resources go back to its partitionable slot.

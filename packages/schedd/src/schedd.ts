@@ -865,7 +865,7 @@ export class Schedd {
       weight: slot.description.cpus,
       ...(slot.description.partitionable ? { roomLeft: () => hasRoomForDynamicSlot(adOf(slot)) } : {}),
     });
-    const { more } = this.matchmaker.pass([...registry.freeSlots()].map(candidate), [...registry.queueableSlots()].map(candidate), {
+    const { more } = this.matchmaker.pass([...registry.freeSlots()].map(candidate), [...registry.queueableSlots(now)].map(candidate), {
       idleJob: (jobId) => {
         const [cluster, proc] = jobId.split('.').map(Number);
         const job = store.getJob(cluster, proc);
@@ -1137,6 +1137,8 @@ export class Schedd {
       if (dynamicSlot) this.dropDynamicSlot(startd, slot);
       throw err;
     }
+    // A claim begins (a queued start launched later goes on with it).
+    slot.claimStartedAt = now.getTime();
     // A job runs only once its start is stored. The startd holds the ads of the clusters it last ran (in the
     // order starts are sent): most starts carry only the proc's own attributes.
     this.store.afterCommit(() => {

@@ -1,4 +1,5 @@
 import type { ClassAd } from '@tinycondor/shared/classad/index';
+import { claimWorklifeExpired, DEFAULT_CLAIM_WORKLIFE_SECONDS } from '@tinycondor/shared/claim-worklife';
 import { buildSlotAd, slotClaimOf, type MachineIdentity, type SlotClaim } from '@tinycondor/shared/machine-ad';
 import type { ScheddMessage, SlotDescription } from '@tinycondor/shared/protocol';
 import type { RecentClusters } from '@tinycondor/shared/recent-clusters';
@@ -22,6 +23,11 @@ export interface Slot {
   run: SlotRun | undefined;
   /** The run queued to start on the slot when `run` ends (see Schedd's queued starts). */
   queued: SlotRun | undefined;
+  /**
+   * When the slot's claim began (ms, this schedd's clock): the start of the run a queued start went on from.
+   * Unknown for a run the startd named in its hello: the startd, which keeps the claim, still decides.
+   */
+  claimStartedAt?: number;
 }
 
 export interface StartdConnection {
@@ -33,6 +39,8 @@ export interface StartdConnection {
   killable: boolean;
   /** How its partitionable slots' dynamic slots are sized (its MODIFY_REQUEST_EXPR_*); HTCondor's defaults when absent. */
   requestModifiers?: RequestModifiers;
+  /** Its CLAIM_WORKLIFE (seconds, negative: no limit); param_info.in's default when absent. */
+  claimWorklife?: number;
   /** The clusters whose ads this connection's startd holds (see RecentClusters). */
   recentClusters: RecentClusters<true>;
   send(message: ScheddMessage): void;
@@ -106,11 +114,17 @@ export class StartdRegistry {
   }
 
   /**
-   * Busy slots with no run queued on them. A dynamic slot is one too: its next job runs on it as HTCondor's
-   * schedd reuses the claim of a dynamic slot for a job that matches it.
+   * Busy slots with no run queued on them, whose claim is within its startd's CLAIM_WORKLIFE: a job queued on
+   * one runs next on it as HTCondor's schedd reuses a claim for its next job (a dynamic slot's too). A claim past
+   * it would close when its run ends (claimWorklifeExpired), taking no further job.
    */
-  *queueableSlots(): Generator<Slot> {
-    for (const startd of this.startds.values()) for (const slot of startd.slots.values()) if (slot.run && !slot.queued) yield slot;
+  *queueableSlots(now: Date): Generator<Slot> {
+    for (const startd of this.startds.values()) {
+      const worklife = startd.claimWorklife ?? DEFAULT_CLAIM_WORKLIFE_SECONDS;
+      for (const slot of startd.slots.values()) {
+        if (slot.run && !slot.queued && !claimWorklifeExpired(worklife, slot.claimStartedAt ?? now.getTime(), now.getTime())) yield slot;
+      }
+    }
   }
 
   allSlotAds(now: Date): ClassAd[] {

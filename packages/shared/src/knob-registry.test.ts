@@ -55,9 +55,10 @@ t.test('the custom machine resource knobs, named by their tag; GPU discovery is 
   for (const name of ['STARTD_DETECT_GPUS', 'GPU_DISCOVERY_EXTRA', 'SHARED_MACHINE_RESOURCE_GPUs']) t.notOk(isImplementedKnob(name), name);
 });
 
-t.test('the slot layout knobs, by type number, and MODIFY_REQUEST_EXPR_*; other per-type knobs and CONSUMPTION_POLICY are not read', async (t) => {
+t.test('the slot layout knobs, by type number, MODIFY_REQUEST_EXPR_* and the rollup knobs; other per-type knobs and CONSUMPTION_POLICY are not read', async (t) => {
   for (const name of ['NUM_SLOTS', 'MAX_SLOT_TYPES', 'NUM_SLOTS_TYPE_1', 'SLOT_TYPE_2', 'SLOT_TYPE_1_PARTITIONABLE', 'slot_type_0_partitionable', 'SLOT_TYPE_3_BACKFILL']) t.ok(isImplementedKnob(name), name);
-  for (const name of ['SLOT_TYPE_1_START', 'SLOT_TYPE_1_STARTD_ATTRS', 'SLOT_TYPE_1_MODIFY_REQUEST_EXPR_REQUESTMEMORY', 'CONSUMPTION_POLICY', 'STARTD_PARTITIONABLE_SLOT_ATTRS', 'ADVERTISE_PSLOT_ROLLUP_INFORMATION']) t.notOk(isImplementedKnob(name), name);
+  for (const name of ['SLOT_TYPE_1_START', 'SLOT_TYPE_1_STARTD_ATTRS', 'SLOT_TYPE_1_MODIFY_REQUEST_EXPR_REQUESTMEMORY', 'CONSUMPTION_POLICY']) t.notOk(isImplementedKnob(name), name);
+  for (const name of ['STARTD_PARTITIONABLE_SLOT_ATTRS', 'ADVERTISE_PSLOT_ROLLUP_INFORMATION']) t.ok(isImplementedKnob(name), name);
   for (const name of ['MODIFY_REQUEST_EXPR_REQUESTCPUS', 'modify_request_expr_requestmemory', 'MODIFY_REQUEST_EXPR_REQUESTDISK', 'MUST_MODIFY_REQUEST_EXPRS']) t.ok(isImplementedKnob(name), name);
 });
 

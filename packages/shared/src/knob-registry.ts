@@ -44,6 +44,8 @@ const KNOBS = new Set([
   'NUM_SLOTS', 'MAX_SLOT_TYPES', 'SLOT_TYPE_0_PARTITIONABLE',
   // How a dynamic slot is sized (shared/src/request-modifiers.ts): the startd, which sends them to the schedd
   'MODIFY_REQUEST_EXPR_REQUESTCPUS', 'MODIFY_REQUEST_EXPR_REQUESTDISK', 'MODIFY_REQUEST_EXPR_REQUESTMEMORY', 'MUST_MODIFY_REQUEST_EXPRS',
+  // What a partitionable slot's ad rolls up of its dynamic slots (shared/src/machine-ad.ts): the startd, which sends them to the schedd
+  'ADVERTISE_PSLOT_ROLLUP_INFORMATION', 'STARTD_PARTITIONABLE_SLOT_ATTRS',
   // Custom machine resources (shared/src/machine-resources.ts)
   'MACHINE_RESOURCE_NAMES', 'AUTO_SET_NVIDIA_VISIBLE_DEVICES',
   // Read, and refused with a warning of their own (startd/src/docker-knobs.ts).

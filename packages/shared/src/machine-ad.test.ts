@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ClassAd } from './classad/index.js';
-import { buildSlotAd, condorArch, condorOpSys, jobFitsSlot, slotClaimOf } from './machine-ad.js';
+import { buildSlotAd, condorArch, condorOpSys, jobFitsSlot, pslotRollupFromConfig, slotClaimOf } from './machine-ad.js';
 
 const identity = { startdName: 'exec1.example', machine: 'exec1.example', opSys: 'LINUX', arch: 'X86_64' };
 const NOW = new Date('2024-05-01T10:00:00Z');
@@ -113,6 +113,41 @@ t.test('a partitionable slot rolls up its dynamic slots (publishDynamicChildSumm
   }, 'the children in name order (strcmp), the attributes in case-insensitive order');
   const empty = buildSlotAd(identity, { ...pslot, resources: [] }, { claimed: false, now: NOW });
   t.same([empty.getSource('NumDynamicSlots'), empty.getSource('ChildCpus'), empty.getString('State')], ['0', '{  }', 'Unclaimed']);
+});
+
+t.test('STARTD_PARTITIONABLE_SLOT_ATTRS and ADVERTISE_PSLOT_ROLLUP_INFORMATION: as param_info.in defaults them, names split at spaces and commas', async (t) => {
+  const configured = (knobs: Record<string, string>) => pslotRollupFromConfig((name) => knobs[name]);
+  const table: [Record<string, string>, { advertise: boolean; attrs: string[] }, string[]][] = [
+    [{}, { advertise: true, attrs: [] }, []],
+    [{ ADVERTISE_PSLOT_ROLLUP_INFORMATION: 'false' }, { advertise: false, attrs: [] }, []],
+    [{ ADVERTISE_PSLOT_ROLLUP_INFORMATION: '' }, { advertise: true, attrs: [] }, []],
+    [{ STARTD_PARTITIONABLE_SLOT_ATTRS: ' LoadAvg,JobId  cpus ' }, { advertise: true, attrs: ['LoadAvg', 'JobId', 'cpus'] }, []],
+    [
+      { ADVERTISE_PSLOT_ROLLUP_INFORMATION: 'maybe', STARTD_PARTITIONABLE_SLOT_ATTRS: 'LoadAvg 2x' },
+      { advertise: true, attrs: ['LoadAvg'] },
+      [
+        'ADVERTISE_PSLOT_ROLLUP_INFORMATION in the condor configuration  is not a valid boolean ("maybe").  Please set it to True or False (default is True)',
+        'STARTD_PARTITIONABLE_SLOT_ATTRS: "2x" is not an attribute name: no Child2x is advertised',
+      ],
+    ],
+  ];
+  for (const [knobs, rollup, warnings] of table) t.same(configured(knobs), { rollup, warnings }, JSON.stringify(knobs));
+});
+
+t.test('a partitionable slot rolls up the attributes STARTD_PARTITIONABLE_SLOT_ATTRS adds; none with ADVERTISE_PSLOT_ROLLUP_INFORMATION false', async (t) => {
+  const pslot = { name: 'slot1', cpus: 4, memoryMb: 4096, diskKb: 8000, partitionable: true as const };
+  const job = new ClassAd().set('User', 'alice@example.org').set('Owner', 'alice');
+  const childOf = (rollup: { advertise: boolean; attrs: string[] }) =>
+    buildSlotAd({ ...identity, pslotRollup: rollup }, { name: 'slot1_1', cpus: 1, memoryMb: 1024, diskKb: 1000, parent: 'slot1' }, { claimed: true, now: NOW, claim: slotClaimOf('7.0', job) });
+  const more = { advertise: true, attrs: ['LoadAvg', 'JobId', 'cpus', 'NoSuchAttr'] };
+  const ad = buildSlotAd({ ...identity, pslotRollup: more }, pslot, { claimed: false, now: NOW, children: [childOf(more)] });
+  t.same(['ChildLoadAvg', 'ChildJobId', 'ChildCpus', 'ChildNoSuchAttr', 'Childcpus'].map((name) => ad.getSource(name)), ['{ 0.0 }', '{ "7.0" }', '{ 1 }', '{ undefined }', '{ 1 }'], 'Cpus listed once, as HTCondor spells it');
+  t.ok(Object.keys(ad.toJSON()).includes('ChildCpus') && !Object.keys(ad.toJSON()).includes('Childcpus'), 'one attribute, its first spelling');
+  const off = { advertise: false, attrs: ['LoadAvg'] };
+  const quiet = buildSlotAd({ ...identity, pslotRollup: off }, pslot, { claimed: false, now: NOW, children: [childOf(off)] });
+  t.same(Object.keys(quiet.toJSON()).filter((name) => /^Child|^NumDynamicSlots$|^PslotRollupInformation$/.test(name)), ['NumDynamicSlots'], 'NumDynamicSlots only');
+  t.equal(quiet.getSource('NumDynamicSlots'), '1');
+  t.notOk(childOf(off).has('PslotRollupInformation'), 'nor does a dynamic slot say it is rolled up');
 });
 
 const slot = (cpus: number, memoryMb: number, diskKb: number): ClassAd =>

@@ -1,6 +1,7 @@
 import { ClassAd, matches, unparseValue } from './classad/index.js';
 import { setMachineResourceAttributes, setSlotResourceAttributes, withinCustomResourceLimits, type MachineResource } from './machine-resources.js';
 import type { SlotDescription } from './protocol.js';
+import { paramBoolean } from './condor-config.js';
 
 export interface MachineIdentity {
   startdName: string;
@@ -13,6 +14,34 @@ export interface MachineIdentity {
   fileTransferPluginMethods?: string[];
   /** Its custom resources (MACHINE_RESOURCE_<Tag>), which its slots divide. */
   resources?: MachineResource[];
+  /** What its partitionable slots roll up of their dynamic slots (pslotRollupFromConfig); DEFAULT_PSLOT_ROLLUP when absent. */
+  pslotRollup?: PslotRollup;
+}
+
+/**
+ * ADVERTISE_PSLOT_ROLLUP_INFORMATION (param_info.in: true), whether partitionable slots list their dynamic
+ * slots' attributes, and STARTD_PARTITIONABLE_SLOT_ATTRS, the attributes listed besides PSLOT_ROLLUP_ATTRS.
+ */
+export interface PslotRollup {
+  advertise: boolean;
+  attrs: string[];
+}
+
+export const DEFAULT_PSLOT_ROLLUP: PslotRollup = { advertise: true, attrs: [] };
+
+/**
+ * The startd's rollup knobs (param_boolean; param_and_insert_attrs: names split at spaces and commas). A name
+ * that is no attribute name is left out, and said in `warnings`, as is a value that is no boolean.
+ */
+export function pslotRollupFromConfig(knob: (name: string) => string | undefined): { rollup: PslotRollup; warnings: string[] } {
+  const warnings: string[] = [];
+  const advertise = paramBoolean(knob('ADVERTISE_PSLOT_ROLLUP_INFORMATION'), 'ADVERTISE_PSLOT_ROLLUP_INFORMATION', true, warnings);
+  const attrs: string[] = [];
+  for (const name of (knob('STARTD_PARTITIONABLE_SLOT_ATTRS') ?? '').split(/[\s,]+/).filter((token) => token !== '')) {
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) attrs.push(name);
+    else warnings.push(`STARTD_PARTITIONABLE_SLOT_ATTRS: "${name}" is not an attribute name: no Child${name} is advertised`);
+  }
+  return { rollup: { advertise, attrs }, warnings };
 }
 
 /** What a startd's Docker engine offers: its `docker -v` line and the networks DOCKER_NETWORKS allows. */
@@ -95,7 +124,7 @@ export function buildSlotAd(
   ad.set('TotalSlotDisk', slot.diskKb);
   setMachineResourceAttributes(ad, identity.resources ?? []);
   setSlotResourceAttributes(ad, slot.resources ?? [], identity.resources ?? [], left.resources ?? []);
-  setSlotKind(ad, slot);
+  setSlotKind(ad, slot, identity.pslotRollup ?? DEFAULT_PSLOT_ROLLUP);
   ad.set('State', state.claimed ? 'Claimed' : 'Unclaimed');
   ad.set('Activity', state.claimed ? 'Busy' : 'Idle');
   ad.setReal('LoadAvg', 0);
@@ -121,7 +150,7 @@ export function buildSlotAd(
     if (identity.docker.networks.length > 0) ad.set('DockerNetworks', identity.docker.networks.join(','));
     for (const volume of identity.docker.volumes ?? []) ad.set(`HasDockerVolume${volume}`, true);
   }
-  if (slot.partitionable) publishDynamicChildSummaries(ad, state.children ?? [], (identity.resources ?? []).map((r) => r.tag));
+  if (slot.partitionable) publishDynamicChildSummaries(ad, state.children ?? [], (identity.resources ?? []).map((r) => r.tag), identity.pslotRollup);
   return ad;
 }
 
@@ -146,20 +175,22 @@ export const PSLOT_ROLLUP_ATTRS = [
 ] as const;
 
 /**
- * Resource::publishDynamicChildSummaries: NumDynamicSlots, PslotRollupInformation, and for each attribute of
- * PSLOT_ROLLUP_ATTRS and each custom resource (in the case-insensitive order of HTCondor's References set)
- * `Child<Attr>`, the list of the dynamic slots' values in the order of their names (ResourceLess: strcmp),
- * `undefined` for a dynamic slot without the attribute (rollupAttrs).
+ * Resource::publishDynamicChildSummaries: NumDynamicSlots; unless ADVERTISE_PSLOT_ROLLUP_INFORMATION is false,
+ * PslotRollupInformation and for each attribute of PSLOT_ROLLUP_ATTRS, each custom resource and each of
+ * STARTD_PARTITIONABLE_SLOT_ATTRS (in the case-insensitive order of HTCondor's References set, the first
+ * spelling kept) `Child<Attr>`, the list of the dynamic slots' values in the order of their names
+ * (ResourceLess: strcmp), `undefined` for a dynamic slot without the attribute (rollupAttrs).
  */
-export function publishDynamicChildSummaries(pslot: ClassAd, children: readonly ClassAd[], tags: readonly string[]): void {
+export function publishDynamicChildSummaries(pslot: ClassAd, children: readonly ClassAd[], tags: readonly string[], rollup: PslotRollup = DEFAULT_PSLOT_ROLLUP): void {
   pslot.set('NumDynamicSlots', children.length);
+  if (!rollup.advertise) return;
   pslot.set('PslotRollupInformation', true);
   const byName = [...children].sort((a, b) => {
     const [x, y] = [a.getString('Name') ?? '', b.getString('Name') ?? ''];
     return x < y ? -1 : x > y ? 1 : 0;
   });
   const attrs = new Map<string, string>();
-  for (const attr of [...PSLOT_ROLLUP_ATTRS, ...tags]) if (!attrs.has(attr.toLowerCase())) attrs.set(attr.toLowerCase(), attr);
+  for (const attr of [...PSLOT_ROLLUP_ATTRS, ...tags, ...rollup.attrs]) if (!attrs.has(attr.toLowerCase())) attrs.set(attr.toLowerCase(), attr);
   for (const key of [...attrs.keys()].sort()) {
     const attr = attrs.get(key) as string;
     const values = byName.map((child) => (child.has(attr) ? unparseValue(child.evaluate(attr)) : 'undefined'));
@@ -168,7 +199,7 @@ export function publishDynamicChildSummaries(pslot: ClassAd, children: readonly 
 }
 
 /** What Resource::publish_static says of the slot's kind: SlotID, SlotType, and a p-slot's or d-slot's own attributes. */
-function setSlotKind(ad: ClassAd, slot: SlotDescription): void {
+function setSlotKind(ad: ClassAd, slot: SlotDescription, rollup: PslotRollup): void {
   const ids = /^slot(\d+)(?:_(\d+))?$/.exec(slot.name);
   if (ids) ad.set('SlotID', Number(ids[1]));
   if (slot.partitionable) {
@@ -177,7 +208,7 @@ function setSlotKind(ad: ClassAd, slot: SlotDescription): void {
     ad.set('DynamicSlot', true).set('SlotType', 'Dynamic');
     if (ids?.[2] !== undefined) ad.set('ParentSlotId', Number(ids[1])).set('DSlotId', Number(ids[2]));
     // The negotiator reads it as: the p-slot rolls this d-slot up (ADVERTISE_PSLOT_ROLLUP_INFORMATION).
-    ad.set('PslotRollupInformation', true);
+    if (rollup.advertise) ad.set('PslotRollupInformation', true);
   } else {
     ad.set('SlotType', 'Static');
   }

@@ -18,6 +18,12 @@ const JobRef = {
 };
 /** Reports about runs are numbered; the startd resends those not yet acknowledged after a reconnect. */
 const Report = { ...JobRef, seq: Type.Integer({ minimum: 1 }) };
+/**
+ * A report of a run's end: true when the slot's claim is closing (command.cpp deactivate_claim's answer, the
+ * shadow's JOB_EXITED_AND_CLAIM_CLOSING): its CLAIM_WORKLIFE is over, so a start queued behind the run was not
+ * launched and the slot is given back.
+ */
+const RunEnd = { ...Report, claimClosing: Type.Optional(Type.Literal(true)) };
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.@:-]+$' });
 /** The secret a schedd gives a startd in its welcome (256 bits, base64url): the startd's credential on its transfers. */
 export const StartdKeySchema = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' });
@@ -92,7 +98,7 @@ const RunReportSchemas = [
   Type.Object(
     {
       type: Type.Literal('exited'),
-      ...Report,
+      ...RunEnd,
       exit: ExitStatusSchema,
       usage: UsageSchema,
       bytesSent: Type.Integer({ minimum: 0 }),
@@ -106,7 +112,7 @@ const RunReportSchemas = [
   Type.Object(
     {
       type: Type.Literal('run-failed'),
-      ...Report,
+      ...RunEnd,
       stage: Type.Union([Type.Literal('input'), Type.Literal('execute'), Type.Literal('output'), Type.Literal('checkpoint'), Type.Literal('memory'), Type.Literal('disk'), Type.Literal('container-image'), Type.Literal('output-stream')]),
       reason: Type.String({ maxLength: 4000 }),
       subCode: Type.Optional(Type.Integer()),
@@ -116,7 +122,7 @@ const RunReportSchemas = [
   Type.Object(
     {
       type: Type.Literal('run-ended'),
-      ...Report,
+      ...RunEnd,
       usage: UsageSchema,
       execution: Type.Optional(ExecutionSpanSchema),
       /** The execute side's own reason to end the run (the starter's SetVacateReason), over any the schedd gave. */
@@ -127,7 +133,7 @@ const RunReportSchemas = [
   // The checkpoint restored from its checkpoint_destination did not match its MANIFEST (the starter's
   // InvalidCheckpointDownload): that checkpoint is given up and the job goes back to Idle.
   Type.Object(
-    { type: Type.Literal('checkpoint-invalid'), ...Report, checkpoint: Type.Integer({ minimum: 0 }), message: Type.String({ maxLength: 4000 }) },
+    { type: Type.Literal('checkpoint-invalid'), ...RunEnd, checkpoint: Type.Integer({ minimum: 0 }), message: Type.String({ maxLength: 4000 }) },
     { additionalProperties: false },
   ),
   // condor_suspend / condor_continue done: the job's processes stopped (how many) or continued.
@@ -236,6 +242,15 @@ export const StartdMessageSchema = Type.Union([
           { additionalProperties: false },
         ),
       ),
+      /** ADVERTISE_PSLOT_ROLLUP_INFORMATION and STARTD_PARTITIONABLE_SLOT_ATTRS (machine-ad.ts PslotRollup): what its partitionable slots' ads roll up. */
+      pslotRollup: Type.Optional(
+        Type.Object(
+          { advertise: Type.Boolean(), attrs: Type.Array(Type.String({ maxLength: 256, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), { maxItems: 256 }) },
+          { additionalProperties: false },
+        ),
+      ),
+      /** Its CLAIM_WORKLIFE (seconds, negative: no limit; claim-worklife.ts): the schedd queues no job on a slot whose claim is past it. */
+      claimWorklife: Type.Optional(Type.Integer()),
       runs: Type.Array(Type.Object({ ...JobRef, slotName: Name }, { additionalProperties: false }), { maxItems: 1024 }),
     },
     { additionalProperties: false },

@@ -11,6 +11,7 @@ import { keepsAnyOutput, splitFileList, STDOUT_NAME, streamedStdNames } from '@t
 import { MAX_STREAM_CHUNK_BYTES } from '@tinycondor/shared/rest-schemas';
 import { isUrl, pluginResultListText, urlTransferHoldReason } from '@tinycondor/shared/url-transfer';
 import { TransferClassNumber, type TransferClassName } from '@tinycondor/shared/epoch-history';
+import { claimWorklifeExpired } from '@tinycondor/shared/claim-worklife';
 import { MAX_PLUGIN_RESULT_LIST, type ExitStatus, type RunReportMessage, type Usage } from '@tinycondor/shared/protocol';
 import { TransferReadError } from '@tinycondor/transfer/symlinks';
 import { extractTarSafely, packEntries, racyWindowFor, type BaseFile, type CheckpointBase, type PackEntry } from '@tinycondor/transfer/tar/index';
@@ -58,6 +59,8 @@ export interface JobRunContext {
   checkpointIntervalSeconds: number;
   /** Whether a checkpointed job restarts in place: only while its claim is within CLAIM_WORKLIFE (see StartdSettings). */
   reactivation: { claimWorklifeSeconds: number; checkAfterCheckpoint: boolean };
+  /** When the slot's claim began (ms): this run's start, or that of the first run a start queued behind went on from. */
+  claimStartedAt: number;
   /** How often the sandbox is measured against the slot's disk (its machine ad's Disk, in KiB). */
   diskCheckSeconds: number;
   /** Whether this startd still holds its job lease (connected, or disconnected for less than the lease). */
@@ -187,8 +190,6 @@ export class JobRun {
   private readonly layout: JobLayout;
   /** How outputs and checkpoint files are read: as the job's user, symlinks followed (job-file-rights.ts). */
   private readonly reader: SandboxReader;
-  /** When the slot was claimed for this run: the claim's age counts from here (CLAIM_WORKLIFE). */
-  private readonly claimedAt = Date.now();
   /** The run's Chirp proxy and its contact file, when the job may use Chirp (initIOProxy). */
   private chirp: { server: ChirpServer; configFile: string } | undefined;
   /** set_job_attr_delayed's updates, sent every STARTER_UPDATE_INTERVAL and when a process exits. */
@@ -553,11 +554,11 @@ export class JobRun {
 
   /**
    * Resource::claimWorklifeExpired, as the starter asks it after a checkpoint (CHECK_REACTIVATE_AFTER_CHECKPOINT):
-   * this run's claim (made when the run began) is older than CLAIM_WORKLIFE.
+   * this run's claim is older than CLAIM_WORKLIFE.
    */
   private claimIsClosing(): boolean {
     const { claimWorklifeSeconds, checkAfterCheckpoint } = this.ctx.reactivation;
-    return checkAfterCheckpoint && claimWorklifeSeconds >= 0 && (Date.now() - this.claimedAt) / 1000 > claimWorklifeSeconds;
+    return checkAfterCheckpoint && claimWorklifeExpired(claimWorklifeSeconds, this.ctx.claimStartedAt, Date.now());
   }
 
   /** The last process's execution, for a report of the run's end (none if no process ran to its end). */

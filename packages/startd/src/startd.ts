@@ -7,7 +7,7 @@ import { ScheddClient } from '@tinycondor/client';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd } from '@tinycondor/shared/cluster-ad';
 import { startRun } from '@tinycondor/shared/job-state';
-import { buildSlotAd, condorArch, condorOpSys, slotClaimOf, type MachineIdentity } from '@tinycondor/shared/machine-ad';
+import { buildSlotAd, condorArch, condorOpSys, slotClaimOf, type MachineIdentity, type PslotRollup } from '@tinycondor/shared/machine-ad';
 import { resourceEnvironmentSettings, type MachineResource, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
 import {
   decodeScheddMessage,
@@ -27,6 +27,7 @@ import { DEFAULT_MAX_JOB_PIDS } from './job-limits.js';
 import { jobSpawner, type JobSpawner } from './job-process.js';
 import { JobUsers, type JobUser } from '@tinycondor/shared/job-user';
 import { JobRun, type RunReport } from './job-run.js';
+import { claimWorklifeExpired, DEFAULT_CLAIM_WORKLIFE_SECONDS } from '@tinycondor/shared/claim-worklife';
 import type { DockerSettings } from './container-args.js';
 import { DEFAULT_CHIRP_SETTINGS, type ChirpSettings } from './chirp-knobs.js';
 import { SshSession } from './ssh-session.js';
@@ -34,7 +35,7 @@ import { cleanUpStaleRuns } from './stale-runs.js';
 import type { PluginSettings } from './transfer-plugins.js';
 
 /** param_info.in's CLAIM_WORKLIFE and CHECK_REACTIVATE_AFTER_CHECKPOINT. */
-const DEFAULT_REACTIVATION = { claimWorklifeSeconds: 1200, checkAfterCheckpoint: true };
+const DEFAULT_REACTIVATION = { claimWorklifeSeconds: DEFAULT_CLAIM_WORKLIFE_SECONDS, checkAfterCheckpoint: true };
 
 /** A startd configured without plugins: every URL transfer fails as HTCondor's does without one. */
 const NO_PLUGINS: PluginSettings = { table: new Map(), lifetimeSeconds: 72000 };
@@ -67,6 +68,8 @@ export interface StartdSettings {
   chirp?: ChirpSettings;
   /** How the dynamic slots carved from its partitionable slots are sized (MODIFY_REQUEST_EXPR_*); HTCondor's defaults when absent. */
   requestModifiers?: RequestModifiers;
+  /** What its partitionable slots roll up of their dynamic slots (pslotRollupFromConfig); HTCondor's defaults when absent. */
+  pslotRollup?: PslotRollup;
   /** The custom resources (MACHINE_RESOURCE_<Tag>) the slots divide: each slot's share is in `slots`. */
   resources?: MachineResource[];
   /** What a job is told of its slot's custom resources (ENVIRONMENT_FOR_Assigned<Tag>…); HTCondor's defaults when absent. */
@@ -113,6 +116,11 @@ export class Startd {
   private readonly slots: Map<string, SlotDescription>;
   /** Starts waiting for their slot's run to end, by slot name; they belong to the connection they came on. */
   private readonly queued = new Map<string, QueuedStart>();
+  /**
+   * Each slot's claim, by slot name: when it began (its CLAIM_WORKLIFE counts from then), its latest run, and
+   * whether it closed at that run's end. A start queued behind the run goes on with the claim, unless it closed.
+   */
+  private readonly claims = new Map<string, { startedAt: number; runId: string; closing: boolean }>();
   /** The ads of the clusters the schedd last started jobs of on this connection. */
   private clusterAds = new RecentClusters<ClusterAd>();
   /** Reports not yet acknowledged by the schedd, oldest first; all are resent after a reconnect. */
@@ -153,6 +161,7 @@ export class Startd {
       ...(docker ? { docker } : {}),
       ...(fileTransferPluginMethods.length > 0 ? { fileTransferPluginMethods } : {}),
       ...(settings.resources && settings.resources.length > 0 ? { resources: settings.resources } : {}),
+      ...(settings.pslotRollup ? { pslotRollup: settings.pslotRollup } : {}),
     };
     this.resourceEnvironment = settings.resourceEnvironment ?? resourceEnvironmentSettings((settings.resources ?? []).map((r) => r.tag), () => undefined);
     this.client = new ScheddClient({ baseUrl: settings.scheddUrl, token: settings.token, maxSockets: 16, reportsBefore: (runId) => this.reportsBefore(runId) });
@@ -165,6 +174,11 @@ export class Startd {
     const confined = this.cgroups.available;
     if (confined.memory) settings.log.info(confined, 'jobs run in cgroups: request_memory is a hard limit');
     else settings.log.warn(confined, 'no writable cgroup v1 memory hierarchy: job memory is neither limited nor measured');
+  }
+
+  /** CLAIM_WORKLIFE and CHECK_REACTIVATE_AFTER_CHECKPOINT as configured, else param_info.in's defaults. */
+  private get reactivation(): { claimWorklifeSeconds: number; checkAfterCheckpoint: boolean } {
+    return this.settings.reactivation ?? DEFAULT_REACTIVATION;
   }
 
   /** Connects, resolving once the schedd has welcomed this startd the first time. */
@@ -208,6 +222,7 @@ export class Startd {
           killable: this.settings.killable ?? false,
           slots: [...this.slots.values()],
           ...(this.settings.requestModifiers ? { requestModifiers: this.settings.requestModifiers } : {}),
+          claimWorklife: this.reactivation.claimWorklifeSeconds,
           runs: [...this.runs.values(), ...this.ending.values()].map(({ jobId, runId, slotName }) => ({ jobId, runId, slotName })),
         }),
       );
@@ -332,8 +347,10 @@ export class Startd {
     const { slotName } = message;
     if (this.runOn(slotName)?.runId !== message.after || this.queued.has(slotName)) {
       // The run it waits for has ended already (its report is on the way): the job starts now, or is
-      // refused if the slot is busy otherwise.
-      this.launch({ message, idleAd: jobAd });
+      // refused if the slot is busy otherwise; dropped if the claim closed at that end (the schedd, told so, releases it).
+      const claim = this.claims.get(slotName);
+      if (claim?.runId === message.after && claim.closing) this.dropClosed(message);
+      else this.launch({ message, idleAd: jobAd });
       return;
     }
     this.queued.set(slotName, { message, idleAd: jobAd });
@@ -350,7 +367,28 @@ export class Startd {
     const jobAd = slot
       ? startRun(queued.idleAd, { now: new Date(), remoteHost: `${slot.name}@${this.settings.name}`, provisioned: slot }).ad
       : queued.idleAd;
-    this.startRun(message, jobAd);
+    // It goes on with the claim of the run it waited for (HTCondor's schedd reusing the claim for its next job).
+    const claim = this.claims.get(message.slotName);
+    this.startRun(message, jobAd, claim?.runId === message.after ? claim?.startedAt : undefined);
+  }
+
+  /** A start queued behind a run whose claim closed at its end: not launched (the schedd released it on that end's report). */
+  private dropClosed(message: StartMessage): void {
+    this.settings.log.info({ jobId: message.jobId, runId: message.runId, slot: message.slotName }, 'claim past its CLAIM_WORKLIFE: the start queued on it is dropped');
+  }
+
+  /**
+   * The end of a run, as reported: whether its claim is closing (command.cpp deactivate_claim: its
+   * CLAIM_WORKLIFE is over, Resource::claimWorklifeExpired) is decided here, once, and said in the report.
+   */
+  private endOfClaimRun(message: RunReport): RunReport {
+    if (message.type !== 'exited' && message.type !== 'run-failed' && message.type !== 'run-ended' && message.type !== 'checkpoint-invalid') return message;
+    for (const claim of this.claims.values()) {
+      if (claim.runId !== message.runId) continue;
+      claim.closing = claimWorklifeExpired(this.reactivation.claimWorklifeSeconds, claim.startedAt, Date.now());
+      if (claim.closing) return { ...message, claimClosing: true };
+    }
+    return message;
   }
 
   /** A queued start the schedd takes back: dropped if it has not been launched, and reported as a run that ended. */
@@ -367,7 +405,8 @@ export class Startd {
     return undefined;
   }
 
-  private startRun(message: StartMessage, jobAd: ClassAd): void {
+  /** `claimStartedAt`: that of the claim the run goes on with; a run without one begins a claim. */
+  private startRun(message: StartMessage, jobAd: ClassAd, claimStartedAt = Date.now()): void {
     const { jobId, runId, slotName } = message;
     const carved = message.dynamicSlot === undefined ? undefined : this.dynamicSlotRefusal(message.dynamicSlot, slotName);
     const slot = message.dynamicSlot ?? this.slots.get(slotName);
@@ -394,7 +433,8 @@ export class Startd {
       machineAd: buildSlotAd(this.identity, slot, { claimed: true, now: new Date(), claim: slotClaimOf(jobId, jobAd) }),
       executeDir: this.settings.executeDir,
       checkpointIntervalSeconds: this.settings.checkpointIntervalSeconds ?? 0,
-      reactivation: this.settings.reactivation ?? DEFAULT_REACTIVATION,
+      reactivation: this.reactivation,
+      claimStartedAt,
       chirp: this.settings.chirp ?? DEFAULT_CHIRP_SETTINGS,
       resourceEnvironment: this.resourceEnvironment,
       diskCheckSeconds: this.settings.diskCheckSeconds ?? DEFAULT_DISK_CHECK_SECONDS,
@@ -411,6 +451,7 @@ export class Startd {
     });
     const key = this.runKey(jobId, runId);
     this.slots.set(slotName, slot);
+    this.claims.set(slotName, { startedAt: claimStartedAt, runId, closing: false });
     this.runs.set(key, { jobId, runId, slotName, run });
     run
       .run()
@@ -424,7 +465,8 @@ export class Startd {
         const next = this.queued.get(slotName);
         if (next) {
           this.queued.delete(slotName);
-          this.launch(next);
+          if (this.claims.get(slotName)?.closing) this.dropClosed(next.message);
+          else this.launch(next);
         }
         this.releaseDynamicSlot(slotName);
         // Like HTCondor, ending the job ends the ssh_to_job sessions into it.
@@ -456,6 +498,7 @@ export class Startd {
     if (slot?.parent === undefined || this.runOn(slotName) !== undefined || this.queued.has(slotName)) return;
     for (const ending of this.ending.values()) if (ending.slotName === slotName) return;
     this.slots.delete(slotName);
+    this.claims.delete(slotName);
   }
 
   /** Interactive traffic is not kept for a reconnect: it belongs to a client that is gone by then. */
@@ -463,7 +506,8 @@ export class Startd {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
 
-  private report(message: RunReport): void {
+  private report(reported: RunReport): void {
+    const message = this.endOfClaimRun(reported);
     if (message.type === 'executing') {
       const timer = setTimeout(() => this.releaseExecuting(message.runId, true), EXECUTING_HOLD_MS);
       timer.unref();

@@ -15,6 +15,8 @@ import { unreadKnobs } from '@tinycondor/shared/knob-registry';
 import { codeCacheDir, ownCacheDir } from '../launch.cjs';
 import { inventoryCommands, machineResourcesFromConfig, resourceEnvironmentSettings, type InventoryCommand, type MachineResource, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
 import { requestModifiersFromConfig, type RequestModifiers } from '@tinycondor/shared/request-modifiers';
+import { claimWorklifeOf } from '@tinycondor/shared/claim-worklife';
+import { pslotRollupFromConfig } from '@tinycondor/shared/machine-ad';
 import { SCHEDD_READY_LINE, superviseStartd } from '../startd-supervisor.js';
 import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
 import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
@@ -343,6 +345,11 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   }
   const { resources, resourceEnvironment } = await resourcesFor(knob, pool, io.env, log, io, runInventories);
   const requestModifiers = requestModifiersFor(knob, log, io);
+  const { rollup: pslotRollup, warnings: rollupWarnings } = pslotRollupFromConfig(knob);
+  for (const warning of rollupWarnings) {
+    log.warn(warning);
+    io.stderr(`tinycondor startd: warning: ${warning}\n`);
+  }
   const startd = new Startd({
     name,
     scheddUrl,
@@ -358,6 +365,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     resources,
     resourceEnvironment,
     requestModifiers,
+    pslotRollup,
     reactivation: reactivationFor(knob, pool?.file ?? 'the environment'),
     log,
   });
@@ -414,11 +422,10 @@ async function transferPluginsFor(knob: (name: string) => string | undefined, co
   return { table: await query(paths, classadTimeout, log), lifetimeSeconds };
 }
 
-/** CLAIM_WORKLIFE (an integer, negative: forever; default 1200) and CHECK_REACTIVATE_AFTER_CHECKPOINT (default true). */
+/** CLAIM_WORKLIFE (claimWorklifeOf: an expression giving whole seconds, empty or negative: no limit; default 1200) and CHECK_REACTIVATE_AFTER_CHECKPOINT (default true). */
 function reactivationFor(knob: (name: string) => string | undefined, where: string): { claimWorklifeSeconds: number; checkAfterCheckpoint: boolean } {
-  const worklife = knob('CLAIM_WORKLIFE')?.trim();
-  const claimWorklifeSeconds = worklife === undefined || worklife === '' ? 1200 : Number(worklife);
-  if (!Number.isInteger(claimWorklifeSeconds)) throw new CliError(`tinycondor startd: ${where}: CLAIM_WORKLIFE must be a whole number of seconds (negative: no limit), got '${worklife}'`);
+  const claimWorklifeSeconds = claimWorklifeOf(knob('CLAIM_WORKLIFE'));
+  if (claimWorklifeSeconds === undefined) throw new CliError(`tinycondor startd: ${where}: CLAIM_WORKLIFE must be a ClassAd expression giving a whole number of seconds, without slot attributes (empty or negative: no limit), got '${knob('CLAIM_WORKLIFE')?.trim()}'`);
   const check = knob('CHECK_REACTIVATE_AFTER_CHECKPOINT')?.trim();
   return { claimWorklifeSeconds, checkAfterCheckpoint: check === undefined || check === '' ? true : isTrueKnob(check, 'CHECK_REACTIVATE_AFTER_CHECKPOINT', where) };
 }

@@ -59,11 +59,13 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
           ...(hello.docker ? { docker: hello.docker } : {}),
           ...(hello.fileTransferPluginMethods ? { fileTransferPluginMethods: hello.fileTransferPluginMethods } : {}),
           ...(hello.resources ? { resources: hello.resources } : {}),
+          ...(hello.pslotRollup ? { pslotRollup: hello.pslotRollup } : {}),
         },
         sinfulAddress: `<${host}:${port}?addrs=${host}-${port}&alias=${hello.machine}>`,
         slots,
         killable: hello.killable ?? false,
         ...(hello.requestModifiers ? { requestModifiers: hello.requestModifiers } : {}),
+        ...(hello.claimWorklife === undefined ? {} : { claimWorklife: hello.claimWorklife }),
         recentClusters: new RecentClusters<true>(),
         send: (message) => {
           // What one turn of the event loop sends (a batch's ack, then the start matchmaking sends after it)
