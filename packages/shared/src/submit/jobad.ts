@@ -528,16 +528,18 @@ class JobAdBuilder {
 
   /**
    * use_x509userproxy without x509userproxy: X509_USER_PROXY or /tmp/x509up_u<euid> (get_x509_proxy_filename),
-   * which condor_submit reads (x509_proxy_read) and refuses when it holds no certificate. Without a
-   * submitter's uid (a job factory's procs), as for HTCondor's late materialization, the cluster's is kept.
+   * which condor_submit reads (x509_proxy_read) and refuses when it holds no certificate; a factory's procs
+   * get the name condor_submit checked.
    */
   private useDefaultProxy(useProxy: CommandValue): void {
-    const { env, euid, probeFile } = this.input.ctx;
+    const { env, euid, probeFile, materializing } = this.input.ctx;
     const file = env.X509_USER_PROXY ?? (euid === undefined ? undefined : `/tmp/x509up_u${euid}`);
-    if (file === undefined) return;
+    if (file === undefined) throw condorSubmitError(useProxy.pos, "Can't determine proxy filename\nX509 user proxy is required for this job.");
     const full = posix.resolve(this.iwd(), file);
-    const probe = probeFile(full);
-    if ('error' in probe || probe.readError !== undefined || !probe.firstLine.startsWith('-----BEGIN')) throw condorSubmitError(useProxy.pos, 'unable to read proxy file');
+    if (!materializing) {
+      const probe = probeFile(full);
+      if ('error' in probe || probe.readError !== undefined || !probe.firstLine.startsWith('-----BEGIN')) throw condorSubmitError(useProxy.pos, 'unable to read proxy file');
+    }
     this.ad.set('x509userproxy', full);
   }
 

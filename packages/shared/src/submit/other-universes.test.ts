@@ -4,6 +4,7 @@
 import t from 'tap';
 import type { ClassAd } from '../classad/index.js';
 import type { FileProbe, SubmitContext } from './context.js';
+import { factorySubmission, ProcFactory } from './factory.js';
 import { MacroUsage, expandProcs, parseSubmitFile } from './index.js';
 
 function context(overrides: Partial<SubmitContext> = {}): SubmitContext {
@@ -160,6 +161,7 @@ t.test('SetGSICredentials: use_x509userproxy, delegate_job_gsi_credentials_lifet
   t.equal(submit('use_x509userproxy = true', { probeFile: proxy, env: { X509_USER_PROXY: 'my_x509' } }).toJSON().x509userproxy, '"/home/alice/jobs/my_x509"');
   refusal(t, 'use_x509userproxy = true', 'unable to read proxy file', { euid: 1000, probeFile: (path) => (path.includes('x509') ? { error: 'No such file or directory' } : proxy(path)) });
   refusal(t, 'use_x509userproxy = true', 'unable to read proxy file', { euid: 1000, probeFile: (path) => (path.includes('x509') ? { size: 3, firstLine: 'hi\n' } : proxy(path)) });
+  refusal(t, 'use_x509userproxy = true', "Can't determine proxy filename\nX509 user proxy is required for this job.", { probeFile: proxy });
   t.equal(submit('use_x509userproxy = false', { euid: 1000 }).has('x509userproxy'), false);
   refusal(t, 'use_x509userproxy = perhaps', 'use_x509userproxy=perhaps is invalid, must eval to a boolean.');
 
@@ -173,4 +175,11 @@ t.test('SetGSICredentials: use_x509userproxy, delegate_job_gsi_credentials_lifet
   refusal(t, 'use_scitokens = true', 'No Scitokens filename specified. Expected either scitokens_file command or the BEARER_TOKEN_FILE environment variable to be set.');
   refusal(t, 'use_scitokens = maybe', 'use_scitokens error. Value should be true, false, or auto.');
   t.same(said('use_x509userproxy = false\ndelegate_job_gsi_credentials_lifetime = 5\nuse_scitokens = false\nscitokens_file = tok'), [[], []]);
+});
+
+t.test('use_x509userproxy in a job factory: the schedd gives its procs the proxy condor_submit checked', async (t) => {
+  const ctx = context({ euid: 1000, probeFile: (path) => (path.includes('x509') ? { size: 4000, firstLine: '-----BEGIN CERTIFICATE-----\n' } : { size: 100, firstLine: '#!/bin/sh\n' }) });
+  const submission = factorySubmission(parseSubmitFile('executable = a.sh\nuse_x509userproxy = true\nmax_idle = 1\nqueue 2\n', ctx), 7, ctx)!;
+  const factory = new ProcFactory(JSON.parse(JSON.stringify(submission.digest)), 7);
+  t.equal(factory.cluster.stored.x509userproxy, '"/tmp/x509up_u1000"', 'not read again at the schedd');
 });
