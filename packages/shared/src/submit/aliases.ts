@@ -82,6 +82,7 @@ const ALIASES: Record<string, string> = {
   java_vm_arguments: 'JavaVMArgs',
   tool_daemon_cmd: 'ToolDaemonCmd',
   scitokens_file: 'ScitokensFile',
+  delegate_job_gsi_credentials_lifetime: 'DelegateJobGSICredentialsLifetime',
 };
 
 /** `prio`'s own alias: both are looked up before JobPrio. */

@@ -868,10 +868,15 @@ class JobAdBuilder {
    */
   private checkS3Keys(methods: readonly string[]): void {
     if (this.input.ctx.signS3Urls === false || !methods.some((method) => ['s3', 'gs'].includes(method.toLowerCase()))) return;
-    const has = (kind: string) => ['aws', 's3', 'gs'].some((prefix) => this.get(`${prefix}_${kind}_file`) !== undefined);
+    // The job's attribute: set by a key file command or, as SetForcedAttributes runs first, by +Attr.
+    const has = (kind: string, attribute: string): boolean => {
+      if (['aws', 's3', 'gs'].some((prefix) => this.get(`${prefix}_${kind}_file`) !== undefined)) return true;
+      this.reads.push(`my.${attribute}`);
+      return this.input.customAttributes.some((custom) => custom.key === `my.${attribute}`);
+    };
     const missing: string[] = [];
-    if (!has('access_key_id')) missing.push('[s3|gs]:// URLs require [s3|aws|gs]_access_key_id_file to be set.');
-    if (!has('secret_access_key')) missing.push('[s3|gs]:// URLS require [s3|aws|gs]_secret_access_key_file to be set.');
+    if (!has('access_key_id', 'ec2accesskeyid')) missing.push('[s3|gs]:// URLs require [s3|aws|gs]_access_key_id_file to be set.');
+    if (!has('secret_access_key', 'ec2secretaccesskey')) missing.push('[s3|gs]:// URLS require [s3|aws|gs]_secret_access_key_file to be set.');
     if (missing.length > 0) throw condorSubmitError(this.input.queuePos, missing.join('\nERROR: '));
   }
 

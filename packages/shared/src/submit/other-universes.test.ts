@@ -125,6 +125,7 @@ t.test('the S3 keys: attributes as written, and s3:// or gs:// URLs need both', 
   refusal(t, `${url}\ns3_access_key_id_file = id`, '[s3|gs]:// URLS require [s3|aws|gs]_secret_access_key_file to be set.');
   const signed = submit(`${url}\naws_access_key_id_file = id\ngs_secret_access_key_file = key`);
   t.match(signed.toJSON().Requirements, /stringListIMember\("s3",TARGET.HasFileTransferPluginMethods\)/);
+  t.ok(submit(`${url}\n+EC2AccessKeyId = "id"\nMY.EC2SecretAccessKey = "key"`), 'the attributes set as custom ones');
   t.ok(submit(url, { signS3Urls: false }), 'SIGN_S3_URLS = false: nothing to sign with');
   t.ok(submit(`${url}\nrequirements = TARGET.HasFileTransferPluginMethods =!= undefined`), 'requirements naming the plugin methods: no check, as in SetRequirements');
 });
@@ -166,6 +167,7 @@ t.test('SetGSICredentials: use_x509userproxy, delegate_job_gsi_credentials_lifet
   refusal(t, 'use_x509userproxy = perhaps', 'use_x509userproxy=perhaps is invalid, must eval to a boolean.');
 
   t.equal(submit('delegate_job_gsi_credentials_lifetime = 3600').toJSON().DelegateJobGSICredentialsLifetime, '3600');
+  t.equal(submit('DelegateJobGSICredentialsLifetime = 60').toJSON().DelegateJobGSICredentialsLifetime, '60', 'by its attribute name');
   refusal(t, 'delegate_job_gsi_credentials_lifetime = 1h', 'invalid integer setting delegate_job_gsi_credentials_lifetime = 1h');
 
   t.equal(submit('scitokens_file = tok').toJSON().ScitokensFile, '"/home/alice/jobs/tok"');
