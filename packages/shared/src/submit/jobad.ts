@@ -458,9 +458,11 @@ class JobAdBuilder {
     const args2 = this.get('java_vm_arguments2');
     if (args1Old && args1Ext) throw condorSubmitError(args1Ext.pos, 'you specified a value for both java_vm_args and java_vm_arguments.');
     const args1 = args1Ext ?? args1Old;
+    // submit_param_bool reads it whatever the java commands, refusing a value that is not a boolean.
+    const allow = this.get('allow_arguments_v1');
+    const allowV1 = allow !== undefined && submitBool('allow_arguments_v1', allow);
     if (args2 && args1) {
-      const allow = this.get('allow_arguments_v1');
-      if (!allow || !submitBool('allow_arguments_v1', allow)) {
+      if (!allowV1) {
         throw condorSubmitError(
           args2.pos,
           "If you wish to specify both 'java_vm_arguments' and\n'java_vm_arguments2' for maximal compatibility with different\nversions of Condor, then you must also specify\nallow_arguments_v1=true.",

@@ -144,6 +144,8 @@ t.test('SetJavaVMArgs runs for every universe: JavaVMArgs (V1) or JavaVMArgument
   t.equal(submit('java_vm_arguments = -a\njava_vm_arguments2 = "-b"\nallow_arguments_v1 = true').toJSON().JavaVMArguments, '"-b"', 'then java_vm_arguments2 wins');
   refusal(t, 'java_vm_arguments2 = -b', 'failed to parse java VM arguments: Expecting double-quoted input string (V2 format).\nThe full arguments you specified were -b');
   t.same(said('java_vm_args = -a'), [[], []]);
+  refusal(t, 'allow_arguments_v1 = maybe', 'allow_arguments_v1=maybe is invalid, must eval to a boolean.');
+  t.same(said('allow_arguments_v1 = true'), [[], []], 'SetJavaVMArgs reads it for every job');
 });
 
 t.test('tool_daemon_cmd is refused: tinycondor\'s startd runs no tool daemon beside the job', async (t) => {
