@@ -94,7 +94,7 @@ async function routeTable(t: Test, compiledSchemaDir?: string): Promise<void> {
     digest: {
       definitions: [{ name: 'executable', value: '/bin/true', pos: { file: 'job.sub', line: 1 } }],
       queue: { pos: { file: 'job.sub', line: 2 }, vars: [], count: 2, rows: [{}] },
-      context: { fileName: 'job.sub', submitDir: home, env: {}, owner: os.userInfo().username, now: 1_700_000_000_000, extendedCommands: [] },
+      context: { fileName: 'job.sub', submitDir: home, env: {}, owner: os.userInfo().username, now: 1_700_000_000_000, euid: 1000, extendedCommands: [] },
     },
   };
 

@@ -70,6 +70,7 @@ export const FactoryBody = Type.Object(
             uidDomain: Type.Optional(Type.String()),
             batchName: Type.Optional(Type.String()),
             now: Type.Integer({ minimum: 0 }),
+            euid: Type.Optional(Type.Integer({ minimum: 0 })),
             extendedCommands: Type.Array(
               Type.Object(
                 {

@@ -247,6 +247,8 @@ export const condorSubmit: Command = async (args, io) => {
   const spool = options.spool || scheddIsRemote(pool);
   // As condor_submit: SUBMIT_SKIP_FILECHECKS (default true) and -spool turn the input check off.
   context.fileChecks = !configBoolean(pool.value('SUBMIT_SKIP_FILECHECKS'), true) && !spool;
+  context.signS3Urls = configBoolean(pool.value('SIGN_S3_URLS'), true);
+  context.euid = process.geteuid?.();
   context.extendedCommands = extendedCommands(pool);
   context.evalContext = toolEvalContext('SUBMIT', io, () => pool.config);
   const warnUnused = configBoolean(pool.value('WARN_ON_UNUSED_SUBMIT_FILE_MACROS'), true) !== options.toggleUnusedWarnings;
@@ -292,6 +294,7 @@ export const condorSubmit: Command = async (args, io) => {
     }
     if (!options.terse && !fromStdin) io.stdout(`Submitting job(s)${verbose ? '' : '.'.repeat(count)}`);
     if (spool) for (const log of logs) await checkMirrorable(api, log);
+    warnOfJobset(common, io);
     await sendSubmission(api, clusterId, (submissionId) => ({ submissionId, common, procs: overlays }), (payload) => api.submitProcs(clusterId, payload), io);
     if (spool) {
       for (const ad of spooledAds) await spoolInput(api, ad);
@@ -301,6 +304,7 @@ export const condorSubmit: Command = async (args, io) => {
     if (verbose) io.stdout(verboseAds(clusterId, common, overlays));
     else if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
     else io.stdout(`\n${count} job(s) submitted to cluster ${clusterId}.\n`);
+    noteRendezvousDir(usage, io);
     printUnused(usage, warnUnused, count, io);
     // The cluster's ad, and only the procs whose own attributes may say otherwise (a big cluster's rarely do).
     const commonAd = new ClusterAd(common);
@@ -329,14 +333,36 @@ async function submitFactory(
   const procs = new ProcFactory(factory.digest, clusterId, { probeFile: context.probeFile, fileChecks: context.fileChecks ?? false, usage: how.usage }, context.evalContext);
   const count = factory.totalProcs;
   if (!options.terse && !how.fromStdin) io.stdout(`Submitting job(s)${how.verbose ? '' : '.'}`);
+  warnOfJobset(procs.cluster.stored, io);
   await sendSubmission(api, clusterId, (submissionId) => ({ submissionId, ...factory }), (payload) => api.submitFactory(clusterId, payload), io);
   // -verbose: the procs are made by the schedd later; the ad shown is proc 0's, the cluster's.
   if (how.verbose) io.stdout(verboseAds(clusterId, procs.cluster.stored, [{}]));
   else if (options.terse) io.stdout(`${clusterId}.0 - ${clusterId}.${count - 1}\n`);
   else io.stdout(`\n${count} job(s) submitted to cluster ${clusterId}.\n`);
+  noteRendezvousDir(how.usage, io);
   printUnused(how.usage, how.warnUnused, count, io);
   for (const warning of notImplementedWarnings([new ProcAdView(procs.cluster, {})])) io.stderr(`\nWARNING: ${warning}\n`);
   return 0;
+}
+
+/**
+ * send_jobset_ad: a job naming a jobset is queued without one when the schedd keeps none (USE_JOBSETS,
+ * false by default; tinycondor's schedd has no jobsets), with this warning. A dry run's simulated schedd
+ * takes jobsets, so it says nothing.
+ */
+function warnOfJobset(cluster: Record<string, string>, io: Parameters<Command>[1]): void {
+  if (Object.keys(cluster).some((name) => name.toLowerCase() === 'jobsetname')) io.stderr('\nWARNING: schedd does not support jobsets.\n');
+}
+
+/**
+ * setupAuthentication reads rendezvousdir (or its other spellings) as condor_submit connects to the schedd (a
+ * dry run connects to none), for FS_REMOTE authentication; tinycondor's condor_submit authenticates otherwise.
+ */
+function noteRendezvousDir(usage: MacroUsage, io: Parameters<Command>[1]): void {
+  const found = usage.lookUp('rendezvousdir', 'rendezvous_dir') ?? usage.lookUp('rendezvousdirectory', 'rendezvous_directory');
+  if (found) {
+    io.stderr(`\nWARNING: ${found.name} has no effect with tinycondor: it names the directory of HTCondor's FS_REMOTE authentication, which tinycondor's condor_submit does not use to reach its schedd\n`);
+  }
 }
 
 /** As condor_submit: only when something was queued (else every line would be unused); unimplemented commands whatever -unused says. */

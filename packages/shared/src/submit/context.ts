@@ -30,6 +30,15 @@ export interface SubmitContext {
   runCommand(argv: string[]): { stdout: string; exitCode: number };
   /** For the check of a transferred executable and an input (absolute path): its size and first line, or strerror's text. */
   probeFile(path: string): FileProbe;
+  /** condor_submit's effective uid, for the default X509 proxy file (/tmp/x509up_u<uid>). */
+  euid?: number;
+  /**
+   * The schedd materializes a job factory's procs (HTCondor's make_job_ad with a clusterAd): condor_submit
+   * checked the credential files when it built proc 0, and they are not read again.
+   */
+  materializing?: boolean;
+  /** SIGN_S3_URLS (default true): s3:// and gs:// URLs need the keys to sign them with. */
+  signS3Urls?: boolean;
   /** SUBMIT_SKIP_FILECHECKS = false: the input file must be readable at submit time. */
   fileChecks?: boolean;
   /** EXTENDED_SUBMIT_COMMANDS, by lower-case name. */

@@ -27,6 +27,8 @@ export interface DigestContext {
   /** The submission's time (ms since the epoch): QDate, $(SUBMIT_TIME)… */
   now: number;
   extendedCommands: ExtendedSubmitCommand[];
+  /** condor_submit's effective uid (the default X509 proxy file's name). */
+  euid?: number;
 }
 
 /**
@@ -106,6 +108,7 @@ export function factorySubmission(parsed: ParsedSubmit, clusterId: number, ctx: 
     ...(ctx.batchName === undefined ? {} : { batchName: ctx.batchName }),
     now: now.getTime(),
     extendedCommands: [...(ctx.extendedCommands?.values() ?? [])],
+    ...(ctx.euid === undefined ? {} : { euid: ctx.euid }),
   };
   return {
     digest: { definitions: assigns, queue: { pos: statement.pos, vars: statement.queue.vars, count, rows }, context },
@@ -160,6 +163,8 @@ export class ProcFactory {
       runCommand: refuseIo,
       probeFile: checks?.probeFile ?? (() => UNCHECKED),
       fileChecks: checks?.fileChecks ?? false,
+      ...(context.euid === undefined ? {} : { euid: context.euid }),
+      materializing: checks === undefined,
       ...(evalContext === undefined ? {} : { evalContext }),
     };
     const definitions = new Map<string, Definition>();

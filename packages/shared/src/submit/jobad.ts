@@ -143,11 +143,14 @@ class JobAdBuilder {
     (b) => b.setExecutable(),
     (b) => b.setContainer(),
     (b) => b.setArguments(),
+    (b) => b.setJavaVMArgs(),
     (b) => b.setEnvironment(),
+    (b) => b.refuseToolDaemon(),
     // Apart, as output = out.$(Process) and the like make them differ per proc.
     (b) => b.setStdin(),
     (b) => b.setStdFile('output', 'Out', 'transfer_output', 'TransferOut', 'stream_output', 'StreamOut'),
     (b) => b.setStdFile('error', 'Err', 'transfer_error', 'TransferErr', 'stream_error', 'StreamErr'),
+    (b) => b.setCredentials(),
     (b) => b.setUserLog(),
     (b) => b.setStreaming(),
     (b) => b.setTransfer(),
@@ -155,6 +158,7 @@ class JobAdBuilder {
     (b) => b.setPolicy(),
     (b) => b.setStatus(),
     (b) => b.setMisc(),
+    (b) => b.setSimpleCommands(),
     (b) => b.setExtendedCommands(),
     (b) => b.setCustomAttributes(),
   ];
@@ -234,6 +238,12 @@ class JobAdBuilder {
     if (found) this.ad.set(attribute, found.value);
   }
 
+  /** A SimpleSubmitKeyword f_as_bool, with do_simple_commands' refusal. */
+  private simpleBool(command: string, attribute: string): void {
+    const found = this.get(command);
+    if (found) this.ad.set(attribute, submitBool(command, found));
+  }
+
   private setUniverse(): void {
     const found = this.get('universe');
     const universe = found?.value.toLowerCase();
@@ -306,14 +316,28 @@ class JobAdBuilder {
       this.ad.set('ContainerImage', image).set('WantDockerImage', true);
       if (image.startsWith('docker://')) this.ad.set('ContainerImageSource', 'docker');
     }
-    if (kind === undefined) return;
+    // SetSimpleJobExprs sets these in every universe; only a container job's starter acts on them.
     this.optionalString('docker_network_type', 'DockerNetworkType');
     this.optionalString('docker_pull_policy', 'DockerPullPolicy');
-    this.optionalBool('docker_override_entrypoint', 'DockerOverrideEntrypoint');
-    this.optionalBool('docker_send_credentials', 'DockerSendCredentials');
+    this.simpleBool('docker_override_entrypoint', 'DockerOverrideEntrypoint');
+    this.simpleBool('docker_send_credentials', 'DockerSendCredentials');
+    if (this.ad.getBool('DockerSendCredentials') === true) this.checkDockerCredentials();
     const targetDir = this.get('container_target_dir');
     if (targetDir) this.ad.set('ContainerTargetDir', stripEnclosingQuotes(targetDir.value));
-    this.setContainerServices();
+    // Only a .sif image or a sandbox directory is transferred (or not, when common): tinycondor refuses both.
+    this.simpleBool('container_is_common', 'ContainerIsCommon');
+    if (kind !== undefined) this.setContainerServices();
+  }
+
+  /** SetTransferFiles: the submitter's docker credentials, which HTCondor's shadow sends, must be there. */
+  private checkDockerCredentials(): void {
+    const pos = this.get('docker_send_credentials')?.pos ?? this.input.queuePos;
+    const home = this.input.ctx.env.HOME;
+    // push_error's words begin with "ERROR: ", and condor_submit prints another before them.
+    if (home === undefined) throw condorSubmitError(pos, 'ERROR: DOCKER_CONFIG directory is not defined');
+    const file = `${home}/.docker/config.json`;
+    const probe = this.input.ctx.probeFile(file);
+    if ('error' in probe) throw condorSubmitError(pos, `ERROR: Cannot locate docker credentials file ${file}: ${probe.error}`);
   }
 
   /** container_service_names: each service needs `<service>_container_port`, a port number (SetContainerSpecial). */
@@ -353,6 +377,9 @@ class JobAdBuilder {
       return;
     }
     if (!found) throw condorSubmitError(this.input.queuePos, "No 'executable' parameter was provided");
+    // SetExecutable reads it for every job and swaps it in only for condor_submit -interactive, which
+    // tinycondor's condor_submit does not take: read, without effect, as for HTCondor's batch submits.
+    this.get('interactive_executable');
     this.optionalBool('transfer_executable', 'TransferExecutable');
     const transferred = this.ad.getBool('TransferExecutable') !== false;
     // A container job's executable that is not transferred lives in its image: kept as written.
@@ -404,6 +431,8 @@ class JobAdBuilder {
       this.ad.set('Arguments', joinV2Raw(['-c', shell.value]));
       return;
     }
+    // As interactive_executable: used by condor_submit -interactive only.
+    this.get('interactive_args');
     const found = this.get(['arguments', 'args']);
     if (!found) {
       this.ad.set('Arguments', '');
@@ -417,6 +446,103 @@ class JobAdBuilder {
       if (err instanceof QuotingError) throw submitError(found.pos, `failed to parse arguments: ${err.message}`);
       throw err;
     }
+  }
+
+  /**
+   * SetJavaVMArgs, run for every universe: JavaVMArgs (V1 raw) or JavaVMArguments (V2 raw). Only a java
+   * universe job's starter passes them to the JVM; a job of another universe just carries them.
+   */
+  private setJavaVMArgs(): void {
+    const args1Old = this.get('java_vm_args');
+    const args1Ext = this.get('java_vm_arguments');
+    const args2 = this.get('java_vm_arguments2');
+    if (args1Old && args1Ext) throw condorSubmitError(args1Ext.pos, 'you specified a value for both java_vm_args and java_vm_arguments.');
+    const args1 = args1Ext ?? args1Old;
+    // submit_param_bool reads it whatever the java commands, refusing a value that is not a boolean.
+    const allow = this.get('allow_arguments_v1');
+    const allowV1 = allow !== undefined && submitBool('allow_arguments_v1', allow);
+    if (args2 && args1) {
+      if (!allowV1) {
+        throw condorSubmitError(
+          args2.pos,
+          "If you wish to specify both 'java_vm_arguments' and\n'java_vm_arguments2' for maximal compatibility with different\nversions of Condor, then you must also specify\nallow_arguments_v1=true.",
+        );
+      }
+    }
+    const found = args2 ?? args1;
+    if (!found) return;
+    try {
+      if (args2 && !isV2Quoted(args2.value)) throw new QuotingError('Expecting double-quoted input string (V2 format).');
+      const { args, syntax } = parseArgumentList(found.value);
+      if (syntax === 'v1') {
+        if (joinV1Raw(args) !== '') this.ad.set('JavaVMArgs', joinV1Raw(args));
+      } else if (joinV2Raw(args) !== '') {
+        this.ad.set('JavaVMArguments', joinV2Raw(args));
+      }
+    } catch (err) {
+      if (err instanceof QuotingError) throw condorSubmitError(found.pos, `failed to parse java VM arguments: ${err.message}\nThe full arguments you specified were ${found.value}`);
+      throw err;
+    }
+  }
+
+  /**
+   * SetTDP: HTCondor's starter runs tool_daemon_cmd beside the job of any universe (a tool daemon, which may
+   * have the job stopped at exec); tinycondor's startd runs the job alone, so such a job is refused. The other
+   * tool_daemon_* commands are read only with it (unused lines otherwise, as on HTCondor).
+   */
+  private refuseToolDaemon(): void {
+    const cmd = this.get('tool_daemon_cmd');
+    if (cmd) {
+      throw submitError(cmd.pos, "tool_daemon_cmd is not supported by tinycondor: HTCondor's starter would run it as a tool daemon beside the job, which tinycondor's startd cannot");
+    }
+  }
+
+  /**
+   * SetGSICredentials: use_x509userproxy finds the proxy where GSI puts it, delegate_job_gsi_credentials_lifetime
+   * is an integer, and use_scitokens/scitokens_file name a token file (the job's ScitokensFile, which only the
+   * gridmanager reads).
+   */
+  private setCredentials(): void {
+    const proxy = this.get('x509userproxy');
+    const useProxy = this.get('use_x509userproxy');
+    if (!proxy && useProxy && submitBool('use_x509userproxy', useProxy)) this.useDefaultProxy(useProxy);
+    const lifetime = this.get('delegate_job_gsi_credentials_lifetime');
+    if (lifetime) {
+      // strtol up to the end: a sign and digits after leading blanks.
+      if (!/^\s*[+-]?\d+$/.test(lifetime.value)) throw condorSubmitError(lifetime.pos, `invalid integer setting delegate_job_gsi_credentials_lifetime = ${lifetime.value}`);
+      this.ad.set('DelegateJobGSICredentialsLifetime', Number(lifetime.value));
+    }
+    const useTokens = this.get(['use_scitokens', 'use_scitoken']);
+    const tokenFile = this.get('scitokens_file');
+    let wanted = tokenFile !== undefined;
+    if (useTokens) {
+      if (useTokens.value.toLowerCase() === 'auto') wanted = tokenFile !== undefined || !!this.input.ctx.env.BEARER_TOKEN_FILE;
+      else if (isBooleanWord(useTokens.value)) wanted = parseBoolean(useTokens.value);
+      else throw condorSubmitError(useTokens.pos, 'use_scitokens error. Value should be true, false, or auto.');
+    }
+    if (!wanted) return;
+    const file = tokenFile?.value ?? this.input.ctx.env.BEARER_TOKEN_FILE;
+    if (file === undefined) {
+      throw condorSubmitError(useTokens?.pos ?? this.input.queuePos, 'No Scitokens filename specified. Expected either scitokens_file command or the BEARER_TOKEN_FILE environment variable to be set.');
+    }
+    this.ad.set('ScitokensFile', posix.resolve(this.iwd(), file));
+  }
+
+  /**
+   * use_x509userproxy without x509userproxy: X509_USER_PROXY or /tmp/x509up_u<euid> (get_x509_proxy_filename),
+   * which condor_submit reads (x509_proxy_read) and refuses when it holds no certificate; a factory's procs
+   * get the name condor_submit checked.
+   */
+  private useDefaultProxy(useProxy: CommandValue): void {
+    const { env, euid, probeFile, materializing } = this.input.ctx;
+    const file = env.X509_USER_PROXY ?? (euid === undefined ? undefined : `/tmp/x509up_u${euid}`);
+    if (file === undefined) throw condorSubmitError(useProxy.pos, "Can't determine proxy filename\nX509 user proxy is required for this job.");
+    const full = posix.resolve(this.iwd(), file);
+    if (!materializing) {
+      const probe = probeFile(full);
+      if ('error' in probe || probe.readError !== undefined || !probe.firstLine.startsWith('-----BEGIN')) throw condorSubmitError(useProxy.pos, 'unable to read proxy file');
+    }
+    this.ad.set('x509userproxy', full);
   }
 
   private setEnvironment(): void {
@@ -730,10 +856,30 @@ class JobAdBuilder {
     const clauses = kind === undefined ? [] : [containerRequirements(kind, this.get('docker_network_type')?.value)];
     clauses.push(...this.customResourceClauses(found));
     if (!/\bHasFileTransferPluginMethods\b/i.test(found?.value ?? '')) {
-      for (const method of this.neededPluginMethods()) clauses.push(`stringListIMember(${quoteString(method)},TARGET.HasFileTransferPluginMethods)`);
+      const methods = this.neededPluginMethods();
+      for (const method of methods) clauses.push(`stringListIMember(${quoteString(method)},TARGET.HasFileTransferPluginMethods)`);
+      this.checkS3Keys(methods);
     }
     if (clauses.length === 0) this.ad.setExpr('Requirements', found?.value ?? 'true');
     else this.ad.setExpr('Requirements', [...(found ? [`(${found.value})`] : []), ...clauses].join(' && '));
+  }
+
+  /**
+   * SetRequirements: with SIGN_S3_URLS (the default), an s3:// or gs:// URL needs the keys condor_submit's
+   * side signs it with (the aws_, s3_ or gs_ key files, or their attribute names).
+   */
+  private checkS3Keys(methods: readonly string[]): void {
+    if (this.input.ctx.signS3Urls === false || !methods.some((method) => ['s3', 'gs'].includes(method.toLowerCase()))) return;
+    // The job's attribute: set by a key file command or, as SetForcedAttributes runs first, by +Attr.
+    const has = (kind: string, attribute: string): boolean => {
+      if (['aws', 's3', 'gs'].some((prefix) => this.get(`${prefix}_${kind}_file`) !== undefined)) return true;
+      this.reads.push(`my.${attribute}`);
+      return this.input.customAttributes.some((custom) => custom.key === `my.${attribute}`);
+    };
+    const missing: string[] = [];
+    if (!has('access_key_id', 'ec2accesskeyid')) missing.push('[s3|gs]:// URLs require [s3|aws|gs]_access_key_id_file to be set.');
+    if (!has('secret_access_key', 'ec2secretaccesskey')) missing.push('[s3|gs]:// URLS require [s3|aws|gs]_secret_access_key_file to be set.');
+    if (missing.length > 0) throw condorSubmitError(this.input.queuePos, missing.join('\nERROR: '));
   }
 
   /** The URL methods the job's transfers need of the machine (this section reads the commands, not the transfer section's ad). */
@@ -909,6 +1055,27 @@ class JobAdBuilder {
     } else if (expr) this.setExpr('ConcurrencyLimits', 'concurrency_limits_expr', expr);
   }
 
+  /**
+   * SimpleSubmitKeywords that SetSimpleJobExprs sets in every universe, as written: the java, parallel and
+   * DAGMan ones only carried (their universe's starter or DAGMan reads them); the S3 keys sign s3:// and gs://
+   * URLs (of the three names for each, the last set wins, in the table's order).
+   */
+  private setSimpleCommands(): void {
+    this.optionalString('jar_files', 'JarFiles');
+    this.optionalString('parallel_script_shadow', 'ParallelScriptShadow');
+    this.optionalString('parallel_script_starter', 'ParallelScriptStarter');
+    const batchId = this.get('batch_id');
+    if (batchId) this.ad.set('JobBatchId', stripEnclosingQuotes(batchId.value.trim()));
+    this.optionalString('aws_region', 'AWSRegion');
+    for (const prefix of ['aws', 's3', 'gs']) {
+      this.optionalString(`${prefix}_access_key_id_file`, 'EC2AccessKeyId');
+      this.optionalString(`${prefix}_secret_access_key_file`, 'EC2SecretAccessKey');
+    }
+    this.simpleBool('want_job_networking', 'WantJobNetworking');
+    const jobset = this.get('jobset');
+    if (jobset) this.ad.set('JobSetName', stripEnclosingQuotes(jobset.value.trim()));
+  }
+
   /** EXTENDED_SUBMIT_COMMANDS given in the file (SetExtendedJobExprs): each sets the attribute of its name, typed as the example says. */
   private setExtendedCommands(): void {
     for (const { name, kind } of this.input.ctx.extendedCommands?.values() ?? []) {
@@ -957,6 +1124,12 @@ class JobAdBuilder {
       this.ad.set('WantFTOnCheckpoint', true);
     }
   }
+}
+
+/** submit_param_bool's reading of a boolean command, with its refusal. */
+function submitBool(command: string, found: CommandValue): boolean {
+  if (!isBooleanWord(found.value)) throw condorSubmitError(found.pos, `${command}=${found.value} is invalid, must eval to a boolean.`);
+  return parseBoolean(found.value);
 }
 
 /** The order of HTCondor's case-insensitive name sets. */

@@ -17,13 +17,19 @@ t.test('each submit command HTCondor acts on and tinycondor does not yet is name
 
 t.test('container commands tinycondor does not carry out yet are named', async (t) => {
   const warnings = notImplementedWarnings([
-    ClassAd.fromJSON({ ContainerServiceNames: '"web"', DockerSendCredentials: 'true', ContainerTargetDir: '"/work"', JobMountUnderScratch: '"/tmp"' }),
+    ClassAd.fromJSON({ WantContainer: 'true', ContainerServiceNames: '"web"', DockerSendCredentials: 'true', ContainerTargetDir: '"/work"' }),
+    ClassAd.fromJSON({ JobMountUnderScratch: '"/tmp"' }),
   ]);
   t.equal(warnings.length, 4);
   t.match(warnings[0], /^container_service_names is only partly implemented by tinycondor: .*<service>_HostPort/);
   t.match(warnings[1], /^docker_send_credentials is not implemented/);
   t.match(warnings[2], /^container_target_dir is not implemented/);
   t.match(warnings[3], /^mount_under_scratch is not implemented by tinycondor yet for jobs outside containers/);
+  t.same(
+    notImplementedWarnings([ClassAd.fromJSON({ DockerSendCredentials: 'true', ContainerTargetDir: '"/work"' })]),
+    [],
+    'a vanilla job carries them, and only a container job\'s starter acts on them, on HTCondor too',
+  );
   t.same(notImplementedWarnings([ClassAd.fromJSON({ DockerSendCredentials: 'false' })]), [], 'docker_send_credentials = false asks for nothing');
   t.same(notImplementedWarnings([ClassAd.fromJSON({ WantDocker: 'true', JobMountUnderScratch: '"/tmp"' })]), [], 'a container job gets its mount_under_scratch directories');
 });
@@ -38,4 +44,12 @@ t.test("want_io_proxy: condor_chirp's attribute commands work, its file commands
   const warnings = notImplementedWarnings([ClassAd.fromJSON({ WantIOProxy: 'true' })]);
   t.equal(warnings.length, 1);
   t.match(warnings[0], /^want_io_proxy is only partly implemented by tinycondor: .*file commands .* refused as where ENABLE_CHIRP_IO is false/);
+});
+
+t.test('s3:// and gs:// URLs with keys: tinycondor does not sign them', async (t) => {
+  const keys = { EC2AccessKeyId: '"k"', EC2SecretAccessKey: '"s"', ShouldTransferFiles: '"YES"' };
+  const warnings = notImplementedWarnings([ClassAd.fromJSON({ ...keys, TransferInput: '"s3://bucket.example/a, b"' })]);
+  t.equal(warnings.length, 1);
+  t.match(warnings[0], /^s3:\/\/ and gs:\/\/ URLs are not signed by tinycondor yet: /);
+  t.same(notImplementedWarnings([ClassAd.fromJSON({ ...keys, TransferInput: '"https://example/a"' })]), [], 'keys without such a URL');
 });

@@ -1,5 +1,6 @@
 import type { AdReader } from '../proc-ad-view.js';
 import { isSpooled } from '../transfer-files.js';
+import { neededPluginMethods } from '../url-transfer.js';
 
 /**
  * Submit commands an HTCondor pool acts on that tinycondor accepts without doing what HTCondor does yet.
@@ -33,14 +34,20 @@ const NOT_YET: { attribute: string; uses: (ad: AdReader) => boolean; warning: st
   },
   {
     attribute: 'DockerSendCredentials',
-    uses: (ad) => ad.getBool('DockerSendCredentials') === true,
+    uses: (ad) => ad.getBool('DockerSendCredentials') === true && isContainerJob(ad),
     warning: "docker_send_credentials is not implemented by tinycondor yet: images are pulled with the startd's own docker credentials, where HTCondor sends the submitter's",
   },
   {
     attribute: 'ContainerTargetDir',
-    uses: (ad) => (ad.getString('ContainerTargetDir') ?? '') !== '',
+    uses: (ad) => (ad.getString('ContainerTargetDir') ?? '') !== '' && isContainerJob(ad),
     warning:
       'container_target_dir is not implemented by tinycondor yet: the sandbox is mounted in the container at its own path, as HTCondor does for an image it runs with Docker, where an execution point that runs the image with Apptainer mounts it at the directory named',
+  },
+  {
+    attribute: 'EC2AccessKeyId',
+    uses: (ad) => ad.getString('EC2AccessKeyId') !== undefined && neededPluginMethods(ad).some((method) => ['s3', 'gs'].includes(method.toLowerCase())),
+    warning:
+      "s3:// and gs:// URLs are not signed by tinycondor yet: the execute machine's plugin gets each URL as written, where HTCondor presigns it with the job's access key files (aws_, s3_ or gs_access_key_id_file and secret_access_key_file)",
   },
   {
     attribute: 'JobMountUnderScratch',
@@ -50,6 +57,11 @@ const NOT_YET: { attribute: string; uses: (ad: AdReader) => boolean; warning: st
       'mount_under_scratch is not implemented by tinycondor yet for jobs outside containers: the directories named are shared with the execute machine, where HTCondor gives the job private ones in its scratch directory',
   },
 ];
+
+/** A job HTCondor runs in a container: only its starter acts on the docker_* and container_* commands. */
+function isContainerJob(ad: AdReader): boolean {
+  return ad.getBool('WantDocker') === true || ad.getBool('WantContainer') === true;
+}
 
 /** The warnings for the procs' ads (each said once), without condor_submit's "WARNING: " prefix. */
 export function notImplementedWarnings(ads: Iterable<AdReader>): string[] {

@@ -26,6 +26,40 @@ const MISTAKEN_REQUESTS: Readonly<Record<string, string>> = {
  */
 const READ_CONDITIONALLY = new Set(['require_gpus', 'gpus_minimum_capability', 'gpus_maximum_capability', 'gpus_minimum_memory', 'gpus_minimum_runtime']);
 
+/**
+ * Commands condor_submit reads only for a universe tinycondor refuses (grid: SetGridParams; vm: SetVMParams;
+ * parallel: SetParallelParams), only beside tool_daemon_cmd (SetTDP), only in a container job
+ * (SetContainerSpecial), only as condor_submit connects to a schedd (rendezvousdir: not in a dry run), or never
+ * (send_credential: a name submit_utils.h defines and nothing looks up). Otherwise they are unused lines, with
+ * HTCondor's warning.
+ */
+const READ_IN_OTHER_UNIVERSES = new Set(
+  `arc_application arc_data_staging arc_resources arc_rte azure_admin_key azure_admin_username azure_auth_file
+  azure_image azure_location azure_size batch_extra_submit_args batch_project batch_queue batch_runtime
+  cloud_label_names ec2_access_key_id ec2_ami_id ec2_availability_zone ec2_block_device_mapping ec2_ebs_volumes
+  ec2_elastic_ip ec2_iam_profile_arn ec2_iam_profile_name ec2_instance_type ec2_key_pair_file ec2_keyp_air
+  ec2_keypair ec2_keypair_file ec2_parameter_names ec2_secret_access_key ec2_security_groups ec2_security_ids
+  ec2_spot_price ec2_tag_names ec2_user_data ec2_user_data_file ec2_vpc_ip ec2_vpc_subnet gce_account
+  gce_auth_file gce_image gce_json_file gce_machine_type gce_metadata gce_metadata_file gce_preemptible
+  grid_resource vm_checkpoint vm_disk vm_macaddr vm_memory vm_networking vm_networking_type vm_no_output_vm
+  vm_type vm_vcpus vm_vnc xen_initrd xen_kernel xen_kernel_params xen_root machine_count node_count nodecount
+  tool_daemon_args tool_daemon_arguments tool_daemon_arguments2 tool_daemon_error tool_daemon_input
+  tool_daemon_output container_service_names rendezvousdir send_credential`
+    .trim()
+    .split(/\s+/),
+);
+
+/**
+ * The EC2 tags and parameters and the cloud labels (handleAVPairs), which SetGridParams reads for grid jobs only,
+ * and the services' ports, which SetContainerSpecial reads for container jobs only.
+ */
+const CONDITIONAL_PATTERNS: readonly RegExp[] = [/^ec2_(parameter|tag)_\w+$/, /^cloud_label_\w+$/, /^\w+_container_port$/];
+
+/** Whether an unread command gets HTCondor's unused-line warning rather than tinycondor's not-implemented one. */
+function readConditionally(lowerName: string): boolean {
+  return READ_CONDITIONALLY.has(lowerName) || READ_IN_OTHER_UNIVERSES.has(lowerName) || CONDITIONAL_PATTERNS.some((pattern) => pattern.test(lowerName));
+}
+
 /** Whether condor_submit makes no resource request of this request_* command (see MISTAKEN_REQUESTS). */
 export function isMistakenRequest(lowerName: string): boolean {
   return lowerName in MISTAKEN_REQUESTS;
@@ -58,6 +92,15 @@ export class MacroUsage {
     this.definitions = definitions;
   }
 
+  /** A lookup condor_submit makes outside the procs (submit_param with its alternate name): marked used, the definition found. */
+  lookUp(lowerName: string, altName: string): Definition | undefined {
+    this.used.add(lowerName);
+    const found = this.definitions.get(lowerName);
+    if (found) return found;
+    this.used.add(altName);
+    return this.definitions.get(altName);
+  }
+
   addQueueVars(names: readonly string[]): void {
     this.queueVars.push(...names);
   }
@@ -77,7 +120,7 @@ export class MacroUsage {
    */
   unimplemented(): string[] {
     return this.unusedLines()
-      .filter((definition) => isHTCondorCommand(definition.name.toLowerCase()) && !READ_CONDITIONALLY.has(definition.name.toLowerCase()))
+      .filter((definition) => isHTCondorCommand(definition.name.toLowerCase()) && !readConditionally(definition.name.toLowerCase()))
       .map((definition) => {
         const mistake = MISTAKEN_REQUESTS[definition.name.toLowerCase()];
         if (mistake !== undefined) return mistake.replace('%s', definition.name);
@@ -88,7 +131,7 @@ export class MacroUsage {
   /** condor_submit's unused-line warnings (other than unimplemented()'s), without their "WARNING: " prefix. */
   warnings(): string[] {
     const lines = this.unusedLines()
-      .filter((definition) => !isHTCondorCommand(definition.name.toLowerCase()) || READ_CONDITIONALLY.has(definition.name.toLowerCase()))
+      .filter((definition) => !isHTCondorCommand(definition.name.toLowerCase()) || readConditionally(definition.name.toLowerCase()))
       .map((definition) => `the line '${definition.name} = ${definition.value}' was unused by condor_submit. Is it a typo?`);
     const seen = new Set<string>();
     for (const name of this.queueVars) {
