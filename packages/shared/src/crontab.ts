@@ -6,7 +6,6 @@ import type { ClassAd } from './classad/index.js';
 export const CRON_ATTRIBUTES = ['CronMinute', 'CronHour', 'CronDayOfMonth', 'CronMonth', 'CronDayOfWeek'] as const;
 
 const MINUTES = 0;
-const HOURS = 1;
 const DAYS_OF_MONTH = 2;
 const MONTHS = 3;
 const DAYS_OF_WEEK = 4;

@@ -248,6 +248,8 @@ export const condorSubmit: Command = async (args, io) => {
   // As condor_submit: SUBMIT_SKIP_FILECHECKS (default true) and -spool turn the input check off.
   context.fileChecks = !configBoolean(pool.value('SUBMIT_SKIP_FILECHECKS'), true) && !spool;
   context.extendedCommands = extendedCommands(pool);
+  const scheddInterval = pool.value('SCHEDD_INTERVAL');
+  if (scheddInterval !== undefined) context.scheddInterval = scheddInterval;
   context.evalContext = toolEvalContext('SUBMIT', io, () => pool.config);
   const warnUnused = configBoolean(pool.value('WARN_ON_UNUSED_SUBMIT_FILE_MACROS'), true) !== options.toggleUnusedWarnings;
   // Always kept: an HTCondor command tinycondor does not act on is named even when unused lines are not.

@@ -30,6 +30,8 @@ export interface SubmitContext {
   runCommand(argv: string[]): { stdout: string; exitCode: number };
   /** For the check of a transferred executable and an input (absolute path): its size and first line, or strerror's text. */
   probeFile(path: string): FileProbe;
+  /** SCHEDD_INTERVAL, the ScheddInterval of a deferred job (an expression; default 300). */
+  scheddInterval?: string;
   /** SUBMIT_SKIP_FILECHECKS = false: the input file must be readable at submit time. */
   fileChecks?: boolean;
   /** EXTENDED_SUBMIT_COMMANDS, by lower-case name. */
