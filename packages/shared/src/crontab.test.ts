@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ClassAd } from './classad/index.js';
-import { needsCronTab, nextRunTime, parseCronSchedule } from './crontab.js';
+import { cronScheduleUpdate, needsCronTab, nextRunTime, parseCronSchedule } from './crontab.js';
 
 type Fields = Partial<Record<'CronMinute' | 'CronHour' | 'CronDayOfMonth' | 'CronMonth' | 'CronDayOfWeek', string>>;
 
@@ -66,3 +66,20 @@ t.test("a day of week past the month's last: HTCondor's day 0 of the next month"
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
+
+t.test('the schedd sets an idle cron job its next DeferralTime, or holds it', async (t) => {
+  const now = seconds('2026-12-07T20:12:30Z');
+  const job = (attrs: Record<string, string | number>) => {
+    const ad = new ClassAd();
+    for (const [name, value] of Object.entries(attrs)) ad.set(name, value);
+    return ad;
+  };
+  t.equal(cronScheduleUpdate(job({ DeferralTime: 5 }), now, true), undefined, 'no schedule');
+  const update = cronScheduleUpdate(job({ CronMinute: '*' }), now, false);
+  t.same(update, { deferralTime: nextRunTime(schedule({}).valid ? (schedule({}) as { ranges: number[][] }).ranges : [], now) });
+  t.equal(cronScheduleUpdate(job({ CronMinute: '*', DeferralTime: now - 10, DeferralWindow: 20 }), now, false), undefined, 'its time is not past yet');
+  t.ok(cronScheduleUpdate(job({ CronMinute: '*', DeferralTime: now - 10, DeferralWindow: 20 }), now, true), 'forced');
+  t.ok(cronScheduleUpdate(job({ CronMinute: '*', DeferralTime: now - 10, DeferralWindow: 5 }), now, false), 'past its window');
+  t.same(cronScheduleUpdate(job({ CronHour: '2x' }), now, false), { invalid: "Invalid cron schedule parameters: Invalid parameter value '2x' for CronHour" });
+  t.same(cronScheduleUpdate(job({ CronDayOfMonth: '31', CronMonth: '2' }), now, false), { invalid: 'Invalid cron schedule parameters: ' }, 'no date fits');
+});

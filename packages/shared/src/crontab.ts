@@ -160,3 +160,20 @@ export function nextRunTime(ranges: number[][], nowSeconds: number, zone: 'local
   const runTime = Math.floor(ms / 1000);
   return runTime < from ? nowSeconds + 120 : runTime;
 }
+
+/** What the schedd does to an idle job with a schedule: set its next DeferralTime, or hold it (InvalidCronSettings). */
+export type CronUpdate = { deferralTime: number } | { invalid: string } | undefined;
+
+/**
+ * Scheduler::calculateCronTabSchedule for an idle job: nothing without a schedule; a schedule that does not
+ * parse holds the job ("Invalid cron schedule parameters: …"); a new DeferralTime when `force`d (the job is new
+ * or back to Idle), when it has none, or when its DeferralTime and window are past.
+ */
+export function cronScheduleUpdate(ad: ClassAd, nowSeconds: number, force: boolean): CronUpdate {
+  if (!needsCronTab(ad)) return undefined;
+  const schedule = parseCronSchedule(ad);
+  if (!schedule.valid) return { invalid: `Invalid cron schedule parameters: ${schedule.error}` };
+  if (!force && ad.has('DeferralTime') && nowSeconds <= (ad.getInt('DeferralTime') ?? 0) + (ad.getInt('DeferralWindow') ?? 0)) return undefined;
+  const next = nextRunTime(schedule.ranges, nowSeconds);
+  return next === undefined ? { invalid: 'Invalid cron schedule parameters: ' } : { deferralTime: next };
+}
