@@ -49,11 +49,12 @@ t.test('a job that reaches its execute machine after its deferral window is held
   fs.writeFileSync(path.join(pool.dir, 'go'), '');
   const events = await waitForEvents(log(pool, 'late'), (ev) => codes(ev, 2, 0).includes(12));
   t.notOk(codes(events, 2, 0).includes(1), 'never executed');
-  t.ok(events.find((e) => e.code === 12)?.lines.includes('\tJob missed deferred execution time'), 'the held event says why');
+  const held = events.find((e) => e.code === 12);
+  t.ok(held?.lines.includes('\tJob missed deferred execution time') && held.lines.includes('\tCode 20 Subcode 0'), held?.text ?? 'no 012');
   t.same(await jobAttrs(pool, 'condor_q', '2.0', ['JobStatus', 'HoldReasonCode', 'HoldReasonSubCode', 'NumJobStarts', 'HoldReason']), {
     JobStatus: '5',
     HoldReasonCode: '20',
-    HoldReasonSubCode: '0',
+    HoldReasonSubCode: 'undefined',
     NumJobStarts: '0',
     HoldReason: 'Job missed deferred execution time',
   });
@@ -76,4 +77,33 @@ t.test('a cron job gets its next run time from the schedd; a schedule that does 
     HoldReasonCode: '25',
     HoldReason: "Invalid cron schedule parameters: Invalid parameter value '5x' for CronMinute",
   });
+});
+
+t.test('a job held while its starter waits for its deferral time never executes', async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 1 });
+  await submit(pool, 'far', `executable = /bin/true\ntransfer_executable = false\ndeferral_time = ${nowSeconds() + 240}\n`);
+  await eventually('the job matched', async () => ((await jobAttrs(pool, 'condor_q', '1.0', ['JobStatus'])).JobStatus === '2' ? true : undefined));
+  t.equal((await pool.run('condor_hold', ['1.0'])).stdout, 'Job 1.0 held\n');
+  const events = await waitForEvents(log(pool, 'far'), (ev) => codes(ev, 1, 0).includes(12));
+  t.notOk(codes(events, 1, 0).includes(1), 'never executed');
+  t.same(await jobAttrs(pool, 'condor_q', '1.0', ['JobStatus', 'NumJobStarts', 'HoldReasonCode']), { JobStatus: '5', NumJobStarts: '0', HoldReasonCode: '1' });
+});
+
+t.test('a cron job runs at its next minute and, kept in the queue, is given the one after', async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 1 });
+  await submit(pool, 'minutely', 'executable = /bin/true\ntransfer_executable = false\ncron_minute = *\non_exit_remove = false\n');
+  const first = Number(await eventually('a DeferralTime', async () => {
+    const { DeferralTime } = await jobAttrs(pool, 'condor_q', '1.0', ['DeferralTime']);
+    return DeferralTime === 'undefined' ? undefined : DeferralTime;
+  }));
+  // on_exit_remove = false: the run ends with an eviction, "Job terminated and was requeued" (004).
+  const events = await waitForEvents(log(pool, 'minutely'), (ev) => codes(ev, 1, 0).includes(4), 120_000);
+  const execute = events.find((e) => e.code === 1);
+  t.ok(execute && execute.time.getTime() / 1000 >= first, `executed at ${execute?.time.toISOString()}, at or after ${new Date(first * 1000).toISOString()}`);
+  // Matched again at once (its prep time is 300 s): it waits at its slot for the next minute.
+  const next = await eventually('the next DeferralTime', async () => {
+    const { DeferralTime } = await jobAttrs(pool, 'condor_q', '1.0', ['DeferralTime']);
+    return Number(DeferralTime) > first ? Number(DeferralTime) : undefined;
+  });
+  t.equal(next % 60, 0, 'a whole minute');
 });
