@@ -30,6 +30,8 @@ import {
   type Transition,
 } from '@tinycondor/shared/job-state';
 import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
+import { cronScheduleUpdate, needsCronTab } from '@tinycondor/shared/crontab';
+import { deferralWindowOpen } from '@tinycondor/shared/job-deferral';
 import { evaluatePeriodicPolicy } from '@tinycondor/shared/job-policy';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
 import { carveDynamicSlot, hasRoomForDynamicSlot, nextDynamicName, remainingOf } from '@tinycondor/shared/slot-layout';
@@ -353,6 +355,11 @@ export class Schedd {
   private commit(job: StoredJob, transition: Transition, run: RunAssignment | null): ProcOverlay | undefined {
     const jobId = formatJobId(job.cluster, job.proc);
     this.queuedStarts.jobChanged(jobId);
+    // A cron job back to Idle (its run ended, it was released) gets its next run time (check_zombie's forced calculation).
+    if (!transition.leaveQueue && job.status !== JobStatus.Idle && transition.ad.getInt('JobStatus') === JobStatus.Idle && needsCronTab(transition.ad)) {
+      const update = cronScheduleUpdate(transition.ad, Math.floor(this.now().getTime() / 1000), true);
+      if (update !== undefined && 'deferralTime' in update) transition.ad.set('DeferralTime', update.deferralTime);
+    }
     const overlay = this.store.transaction(() => {
       const stored = this.store.apply(job, transition, run);
       this.recordEpochs(job, transition, run);
@@ -469,6 +476,7 @@ export class Schedd {
     const first = submission.idle[0]?.[0];
     const universe = first === undefined ? undefined : this.store.getJob(clusterId, Number(first.split('.')[1]))?.ad.getInt('JobUniverse');
     for (const [jobId] of submission.idle) this.noteIdle(jobId, universe);
+    this.scheduleSubmittedCronJobs(clusterId, submission.idle.map(([jobId]) => Number(jobId.split('.')[1])));
     for (const best of submission.bestIdlePlaces) this.queuedStarts.yieldTo(best.place, best.submitter, (name) => this.effectivePriority(name));
     this.events.schedule();
     this.scheduleMatchmaking();
@@ -732,7 +740,10 @@ export class Schedd {
     for await (const slice of slices(this.store.policySource(), SCAN_LIMITS)) {
       if (this.stopped) return;
       this.store.transaction(() => {
-        for (const job of slice) this.enforcePeriodicPolicy(job);
+        for (const job of slice) {
+          this.enforcePeriodicPolicy(job);
+          this.scheduleDeferral(job);
+        }
       });
     }
   }
@@ -750,6 +761,49 @@ export class Schedd {
     if (!verdict) return;
     const hold = verdict.action === 'hold' ? { code: verdict.code, subCode: verdict.subCode } : { code: 0, subCode: 0 };
     this.applyAction(job, verdict.action, verdict.reason, hold, now);
+  }
+
+  /**
+   * A new cluster's cron jobs get their first DeferralTime at once (a schedule is a cluster's as a rule: one
+   * proc without any spares the look at the others; the periodic pass sees every job).
+   */
+  private scheduleSubmittedCronJobs(clusterId: number, procs: readonly number[]): void {
+    const first = procs[0] === undefined ? undefined : this.store.getJob(clusterId, procs[0]);
+    if (first === undefined || !needsCronTab(first.ad)) return;
+    this.store.transaction(() => {
+      for (const proc of procs) {
+        const job = this.store.getJob(clusterId, proc);
+        if (job) this.scheduleDeferral(job, true);
+      }
+    });
+  }
+
+  /**
+   * An idle deferred job (Scheduler::calculateCronTabSchedule and the negotiator's retries): a cron job gets its
+   * next DeferralTime, or is held for a schedule that does not parse; a job whose deferral window opened is
+   * tried against the slots again, as its requirements now may match where they did not.
+   */
+  private scheduleDeferral(stale: StoredJob, force = false): void {
+    if (stale.status !== JobStatus.Idle || (!stale.ad.has('DeferralTime') && !needsCronTab(stale.ad))) return;
+    const job = this.store.getJob(stale.cluster, stale.proc);
+    if (job === undefined || job.status !== JobStatus.Idle) return;
+    const now = this.now();
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const update = cronScheduleUpdate(job.ad, nowSeconds, force);
+    if (update !== undefined && 'invalid' in update) {
+      this.log.info({ jobId: formatJobId(job.cluster, job.proc), reason: update.invalid }, 'holding a cron job');
+      this.applyAction(job, 'hold', update.invalid, { code: HoldCode.InvalidCronSettings, subCode: 0 }, now);
+      return;
+    }
+    if (update !== undefined) {
+      this.log.debug({ jobId: formatJobId(job.cluster, job.proc), deferralTime: update.deferralTime }, 'next execution time of a cron job');
+      this.commit(job, editJob(job.ad, [['DeferralTime', String(update.deferralTime)]]), null);
+      return;
+    }
+    if (deferralWindowOpen(job.ad, nowSeconds)) {
+      this.matchmaker.jobBecameIdle(formatJobId(job.cluster, job.proc), { key: jobOrderKey(job.ad), cluster: job.cluster, proc: job.proc }, submitterOf(job.ad));
+      this.scheduleMatchmaking();
+    }
   }
 
   /**

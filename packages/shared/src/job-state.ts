@@ -170,13 +170,14 @@ export function beginExecution(
   };
 }
 
-function holdInPlace(ad: ClassAd, now: Date, reason: string, code: number, subCode: number): JobEvent {
+/** `subCode` undefined: the job's HoldReasonSubCode is left as it is (the event says it, or 0). */
+function holdInPlace(ad: ClassAd, now: Date, reason: string, code: number, subCode: number | undefined): JobEvent {
   setStatus(ad, JobStatus.Held, now);
   ad.set('HoldReason', reason);
   ad.set('HoldReasonCode', code);
-  ad.set('HoldReasonSubCode', subCode);
+  if (subCode !== undefined) ad.set('HoldReasonSubCode', subCode);
   ad.set('NumHolds', (ad.getInt('NumHolds') ?? 0) + 1);
-  return { code: 12, ...ids(ad), time: now, reason, reasonCode: code, reasonSubCode: subCode };
+  return { code: 12, ...ids(ad), time: now, reason, reasonCode: code, reasonSubCode: subCode ?? ad.getInt('HoldReasonSubCode') ?? 0 };
 }
 
 function eventExit(exit: ExitStatus): JobExit {
@@ -283,7 +284,7 @@ export function jobExited(
 }
 
 /** A run could not transfer its input or output, or could not start the executable: the job is held. */
-const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number]> = {
+const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number | undefined]> = {
   input: [HoldCode.TransferInputError, 0],
   output: [HoldCode.TransferOutputError, 0],
   execute: [HoldCode.FailedToCreateProcess, 0],
@@ -297,9 +298,11 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number]> = {
   'container-image': [HoldCode.InvalidDockerImage, 0],
   // stream_output/stream_error could not be set up or broke (UserProc::getStdFile's notifyStarterError).
   'output-stream': [HoldCode.UnableToOpenOutputStream, 0],
+  // The starter found the job's deferral time missed (JOB_MISSED_DEFERRAL_TIME): the schedd sets no subcode.
+  deferral: [HoldCode.MissedDeferredExecutionTime, undefined],
 };
 
-export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream';
+export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream' | 'deferral';
 
 /** A run could not transfer its files, start the executable, or checkpoint as promised: the job is held. */
 export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number }): Transition {

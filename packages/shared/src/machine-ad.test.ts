@@ -49,6 +49,7 @@ t.test('buildSlotAd advertises the slot', async (t) => {
     Requirements: 'true',
     HasFileTransfer: 'true',
     HasJobTransferPlugins: 'true',
+    HasJobDeferral: 'true',
   });
   const withPlugins = buildSlotAd({ ...identity, fileTransferPluginMethods: ['http', 'file'] }, { name: 'slot1', cpus: 2, memoryMb: 2048, diskKb: 500000 }, { claimed: false, now: NOW });
   t.equal(withPlugins.getString('HasFileTransferPluginMethods'), 'http,file', "the startd's plugins' methods");

@@ -141,6 +141,8 @@ export function buildSlotAd(
   // As the starter's -classad output advertises file transfer (starter_v61_main.cpp): the methods its
   // plugins handle, and that a job may bring its own plugins (transfer_plugins).
   ad.set('HasFileTransfer', true).set('HasJobTransferPlugins', true);
+  // The starter holds a deferred job until its DeferralTime (starter_v61_main.cpp's HasJobDeferral = True).
+  ad.set('HasJobDeferral', true);
   if (identity.fileTransferPluginMethods && identity.fileTransferPluginMethods.length > 0) {
     ad.set('HasFileTransferPluginMethods', identity.fileTransferPluginMethods.join(','));
   }

@@ -18,6 +18,7 @@ import { extractTarSafely, packEntries, racyWindowFor, type BaseFile, type Check
 import { brokenPromiseReason, checkpointPromise, checkpointSignal, isCheckpointExit } from '@tinycondor/shared/checkpoint';
 import { diskExceededReason } from '@tinycondor/shared/disk-limit';
 import { VacateCode } from '@tinycondor/shared/job-status';
+import { deferredStart, MISSED_DEFERRAL_HOLD_REASON } from '@tinycondor/shared/job-deferral';
 import { DEV_NULL, jobLayout, type JobLayout } from './job-layout.js';
 import { selectCheckpointFiles, selectFinalOutputs, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
 import { sandboxReader, type SandboxReader } from './job-file-rights.js';
@@ -195,6 +196,8 @@ export class JobRun {
   /** set_job_attr_delayed's updates, sent every STARTER_UPDATE_INTERVAL and when a process exits. */
   private readonly delayedUpdates: DelayedUpdates;
   private updateTimer: NodeJS.Timeout | undefined;
+  /** Ends the wait for a deferred job's DeferralTime early: the run was killed before its job started. */
+  private endDeferral: (() => void) | undefined;
 
   constructor(private readonly ctx: JobRunContext) {
     this.sandbox = path.join(ctx.executeDir, `dir_${process.pid}_${ctx.runId}`);
@@ -357,6 +360,7 @@ export class JobRun {
   /** Soft kill: the signal to the whole process group, SIGKILL after the grace period. */
   kill(signal: number, graceSeconds: number): void {
     this.killedBy = signal;
+    this.endDeferral?.();
     const running = this.process;
     if (!running || running.exited) return;
     running.signal(signal);
@@ -395,6 +399,7 @@ export class JobRun {
       // A sandbox that received nothing holds only the startd's own files, which are never output.
       const before: SandboxSnapshot = ctx.fetchInput ? snapshotSandbox(this.sandbox, this.reader) : new Map();
       if (this.layout.transfers && !(await this.openStreams())) return;
+      if (!(await this.waitUntilExecuteTime())) return;
       const promise = checkpointPromise(ctx.jobAd);
       let checkpointNumber = ctx.jobAd.getInt('CheckpointNumber') ?? -1;
       let restartAfter: RestartAfter | undefined;
@@ -457,6 +462,36 @@ export class JobRun {
       // After the run's report has gone out: the slot is already free.
       setImmediate(() => removeSandbox(this.sandbox, ctx.log));
     }
+  }
+
+  /**
+   * A deferred job waits here, its input in place, until its DeferralTime (Starter::jobWaitUntilExecuteTime);
+   * one that missed it is given back (JOB_MISSED_DEFERRAL_TIME: the schedd holds it). False: the run ended.
+   */
+  private async waitUntilExecuteTime(): Promise<boolean> {
+    const { ctx } = this;
+    const base = { jobId: ctx.jobId, runId: ctx.runId };
+    const start = deferredStart(ctx.jobAd, Math.floor(Date.now() / 1000), ctx.jobId);
+    if ('missed' in start) {
+      ctx.log.warn(`${start.missed} Aborting.`);
+      if (!(await this.finishStreams())) return false;
+      ctx.report({ type: 'run-failed', ...base, stage: 'deferral', reason: MISSED_DEFERRAL_HOLD_REASON });
+      return false;
+    }
+    if (start.delaySeconds > 0) {
+      ctx.log.info(`Job ${ctx.jobId} deferred for ${start.delaySeconds} seconds`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, start.delaySeconds * 1000);
+        this.endDeferral = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.endDeferral = undefined;
+    }
+    if (this.killedBy === undefined) return true;
+    ctx.report({ type: 'run-ended', ...base, usage: { ...this.usage }, ...this.executionSpan() });
+    return false;
   }
 
   /**

@@ -250,6 +250,8 @@ export const condorSubmit: Command = async (args, io) => {
   context.signS3Urls = configBoolean(pool.value('SIGN_S3_URLS'), true);
   context.euid = process.geteuid?.();
   context.extendedCommands = extendedCommands(pool);
+  const scheddInterval = pool.value('SCHEDD_INTERVAL');
+  if (scheddInterval !== undefined) context.scheddInterval = scheddInterval;
   context.evalContext = toolEvalContext('SUBMIT', io, () => pool.config);
   const warnUnused = configBoolean(pool.value('WARN_ON_UNUSED_SUBMIT_FILE_MACROS'), true) !== options.toggleUnusedWarnings;
   // Always kept: an HTCondor command tinycondor does not act on is named even when unused lines are not.

@@ -48,6 +48,20 @@ const NULL_FILE = '/dev/null';
 const SUPPORTED_UNIVERSES = ['vanilla', 'docker', 'container', 'local', 'scheduler'];
 const KNOWN_UNIVERSES = ['standard', 'vanilla', 'scheduler', 'local', 'grid', 'java', 'vm', 'parallel', 'docker', 'container'];
 const NOTIFICATIONS: Record<string, number> = { never: 0, always: 1, complete: 2, error: 3 };
+/** SetCronTab's commands (SimpleSubmitKeyword f_as_string), in NeedsJobDeferral's order of their attributes. */
+const CRON_COMMANDS = [
+  ['cron_minute', 'CronMinute'],
+  ['cron_hour', 'CronHour'],
+  ['cron_day_of_month', 'CronDayOfMonth'],
+  ['cron_month', 'CronMonth'],
+  ['cron_day_of_week', 'CronDayOfWeek'],
+] as const;
+/** submit_utils.h: JOB_DEFERRAL_PREP_TIME_DEFAULT, JOB_DEFERRAL_WINDOW_DEFAULT, SCHEDD_INTERVAL_DEFAULT (seconds). */
+export const DEFERRAL_PREP_TIME_DEFAULT = 300;
+export const DEFERRAL_WINDOW_DEFAULT = 0;
+export const SCHEDD_INTERVAL_DEFAULT = 300;
+/** SetRequirements' clause for a deferred job: matched from its prep time before the next schedd interval, never after its window. */
+const DEFERRAL_REQUIREMENT = '((time() + ScheddInterval) >= (DeferralTime - DeferralPrepTime)) && (time() < (DeferralTime + DeferralWindow))';
 
 export interface CommandValue {
   /** Macro-expanded and trimmed; may be empty. */
@@ -155,6 +169,7 @@ class JobAdBuilder {
     (b) => b.setStreaming(),
     (b) => b.setTransfer(),
     (b) => b.setResources(),
+    (b) => b.setDeferral(),
     (b) => b.setPolicy(),
     (b) => b.setStatus(),
     (b) => b.setMisc(),
@@ -860,6 +875,11 @@ class JobAdBuilder {
       for (const method of methods) clauses.push(`stringListIMember(${quoteString(method)},TARGET.HasFileTransferPluginMethods)`);
       this.checkS3Keys(methods);
     }
+    // Job deferral: a slot whose starter can hold the job until its time (the local universe's is the schedd's).
+    if (this.deferralAttribute() !== undefined) {
+      if (this.get('universe')?.value.toLowerCase() !== 'local') clauses.push('TARGET.HasJobDeferral');
+      clauses.push(`(${DEFERRAL_REQUIREMENT})`);
+    }
     if (clauses.length === 0) this.ad.setExpr('Requirements', found?.value ?? 'true');
     else this.ad.setExpr('Requirements', [...(found ? [`(${found.value})`] : []), ...clauses].join(' && '));
   }
@@ -899,6 +919,69 @@ class JobAdBuilder {
       if (found) transfers.set(attribute, stripEnclosingQuotes(found.value));
     }
     return neededPluginMethods(transfers);
+  }
+
+  /**
+   * The attribute that makes the job a deferred one (SubmitHash::NeedsJobDeferral): the first cron attribute
+   * set, else DeferralTime; undefined for a job that runs as soon as it matches.
+   */
+  private deferralAttribute(): string | undefined {
+    for (const [command, attribute] of CRON_COMMANDS) if (this.get(command)) return attribute;
+    return this.get('deferral_time') ? 'DeferralTime' : undefined;
+  }
+
+  /**
+   * SetCronTab and SetJobDeferral: the cron schedule as written (the schedd computes DeferralTime from it),
+   * deferral_time, and for a deferred job its window (cron_window over deferral_window, default 0), its prep
+   * time (cron_prep_time over deferral_prep_time, default 300) and the ScheddInterval its requirements use.
+   */
+  private setDeferral(): void {
+    for (const [command, attribute] of CRON_COMMANDS) this.optionalString(command, attribute);
+    const time = this.get('deferral_time');
+    if (time) this.setDeferralSeconds('deferral_time', 'DeferralTime', time);
+    const attribute = this.deferralAttribute();
+    if (attribute === undefined) return;
+    this.refuseDeferralUniverse(attribute, time);
+    const window = this.get('cron_window') ?? this.get('deferral_window');
+    if (window) this.setDeferralSeconds('deferral_window', 'DeferralWindow', window);
+    else this.ad.set('DeferralWindow', DEFERRAL_WINDOW_DEFAULT);
+    const prepTime = this.get('cron_prep_time') ?? this.get('deferral_prep_time');
+    if (prepTime) this.setDeferralSeconds('deferral_prep_time', 'DeferralPrepTime', prepTime);
+    else this.ad.set('DeferralPrepTime', DEFERRAL_PREP_TIME_DEFAULT);
+    const interval = this.input.ctx.scheddInterval?.trim();
+    if (interval) this.ad.setExpr('ScheddInterval', interval);
+    else this.ad.set('ScheddInterval', SCHEDD_INTERVAL_DEFAULT);
+  }
+
+  /** A deferral value: any expression, but a literal must be a non-negative integer (named by its deferral_* command, as HTCondor names it). */
+  private setDeferralSeconds(command: string, attribute: string, found: CommandValue): void {
+    const invalid = () => condorSubmitError(found.pos, `${command} = ${found.value} is invalid, must eval to a non-negative integer.`);
+    let expr: Expr;
+    try {
+      expr = parseExpr(found.value);
+    } catch (err) {
+      if (err instanceof ClassAdParseError) throw invalid();
+      throw err;
+    }
+    while (expr.kind === 'paren') expr = expr.inner;
+    if (expr.kind === 'literal' && !(expr.value.type === 'int' && expr.value.value >= 0)) throw invalid();
+    this.ad.setExpr(attribute, found.value);
+  }
+
+  /**
+   * The scheduler universe has no starter to defer a job (condor_submit refuses a DeferralTime there); tinycondor's
+   * schedd starts local and scheduler universe jobs without evaluating their requirements, so it cannot defer them.
+   */
+  private refuseDeferralUniverse(attribute: string, time: CommandValue | undefined): void {
+    const universe = this.get('universe')?.value.toLowerCase();
+    if (universe === 'scheduler' && time) {
+      throw condorSubmitError(time.pos, `${attribute} does not work for scheduler universe jobs.\nConsider submitting this job using the local universe, instead`);
+    }
+    if (universe === 'scheduler' || universe === 'local') {
+      const command = CRON_COMMANDS.find(([, name]) => name === attribute)?.[0] ?? 'deferral_time';
+      const found = this.get(command);
+      throw submitError(found?.pos ?? this.input.queuePos, `${command} is not implemented by tinycondor for ${universe} universe jobs: the schedd starts them without waiting for a deferral time`);
+    }
   }
 
   private setPolicy(): void {

@@ -1297,3 +1297,63 @@ t.test("userMap() in condor_submit's macro functions and if/include lines: the c
   t.same(pick(bob!, { GroupCount: '', Ratio: '' }), { GroupCount: '1', Ratio: '1.5' }, 'per proc, with its item');
   t.throws(() => submit('executable = /bin/true\nn = size(userMap("Groups", "alice"))\narguments = $INT(n)\nqueue\n'), { name: 'SubmitError', message: /does not evaluate to an integer!/ }, 'no maps: userMap() is undefined');
 });
+
+t.test('deferral_time and the cron schedule (SetJobDeferral, SetCronTab, SetRequirements)', async (t) => {
+  const deferral = { DeferralTime: '', DeferralWindow: '', DeferralPrepTime: '', ScheddInterval: '', Requirements: '' };
+  const clause = 'TARGET.HasJobDeferral && (((time() + ScheddInterval) >= (DeferralTime - DeferralPrepTime)) && (time() < (DeferralTime + DeferralWindow)))';
+  t.same(pick(submit('executable = a\ndeferral_time = 1700000100\nqueue\n')[0]!, deferral), {
+    DeferralTime: '1700000100',
+    DeferralWindow: '0',
+    DeferralPrepTime: '300',
+    ScheddInterval: '300',
+    Requirements: clause,
+  });
+  const [windowed] = submit('executable = a\nrequirements = Memory > 1\ndeferral_time = time() + 60\ndeferral_window = 30\ndeferral_prep_time = (20)\nqueue\n', { scheddInterval: '5' });
+  t.same(pick(windowed!, deferral), { DeferralTime: 'time() + 60', DeferralWindow: '30', DeferralPrepTime: '(20)', ScheddInterval: '5', Requirements: `(Memory > 1) && ${clause}` });
+  const cron = { CronMinute: '', CronHour: '', CronDayOfWeek: '', DeferralTime: '', DeferralWindow: '', DeferralPrepTime: '' };
+  t.same(pick(submit('executable = a\ncron_minute = */5\ncron_hour = 8-17\ncron_window = 60\ndeferral_window = 10\ncron_prep_time = 30\nqueue\n')[0]!, cron), {
+    CronMinute: '"*/5"',
+    CronHour: '"8-17"',
+    CronDayOfWeek: undefined,
+    DeferralTime: undefined,
+    DeferralWindow: '60',
+    DeferralPrepTime: '30',
+  }, 'the schedd computes DeferralTime; cron_window over deferral_window');
+  t.same(pick(submit('executable = a\nCronMonth = 1\nqueue\n')[0]!, { CronMonth: '', DeferralWindow: '' }), { CronMonth: '"1"', DeferralWindow: '0' }, 'the attribute name works too');
+  const plain = submit('executable = a\ndeferral_window = 30\nqueue\n')[0]!;
+  t.same([plain.has('DeferralWindow'), plain.getSource('Requirements')], [false, 'true'], 'a window without a deferral time sets nothing');
+  for (const [line, command] of [
+    ['deferral_time = -1', 'deferral_time'],
+    ['deferral_time = 1.5', 'deferral_time'],
+    ['deferral_time = "soon"', 'deferral_time'],
+    ['deferral_time = 1 +', 'deferral_time'],
+  ]) {
+    expectError(t, `executable = a\n${line}\nqueue\n`, `job.sub:2: ${command} = ${line.split(' = ')[1]} is invalid, must eval to a non-negative integer.`);
+  }
+  expectError(t, 'executable = a\ndeferral_time = 10\ncron_window = -5\nqueue\n', 'job.sub:3: deferral_window = -5 is invalid, must eval to a non-negative integer.');
+  expectError(t, 'executable = a\ncron_hour = 1\ncron_prep_time = x y\nqueue\n', 'job.sub:3: deferral_prep_time = x y is invalid, must eval to a non-negative integer.');
+  expectError(
+    t,
+    'universe = scheduler\nexecutable = a\ncron_minute = 5\ndeferral_time = 10\nqueue\n',
+    'job.sub:4: CronMinute does not work for scheduler universe jobs.\nConsider submitting this job using the local universe, instead',
+  );
+  expectError(t, 'universe = local\nexecutable = a\ncron_hour = 5\nqueue\n', 'job.sub:3: cron_hour is not implemented by tinycondor for local universe jobs: the schedd starts them without waiting for a deferral time');
+});
+
+t.test('deferral and cron commands: read, or unused without a deferred job, as condor_submit reads them', async (t) => {
+  const usageOf = (text: string) => {
+    const ctx = context();
+    const usage = new MacroUsage();
+    expandProcs(parseSubmitFile(text, ctx), 7, ctx, usage);
+    return { unimplemented: usage.unimplemented(), warnings: usage.warnings() };
+  };
+  t.same(usageOf('executable = a\ncron_minute = 1\ncron_hour = 2\ncron_day_of_month = 3\ncron_month = 4\ncron_day_of_week = 5\ncron_window = 6\ncron_prep_time = 7\nqueue\n'), {
+    unimplemented: [],
+    warnings: [],
+  });
+  t.same(usageOf('executable = a\ndeferral_time = 1\ndeferral_window = 6\ndeferral_prep_time = 7\nqueue\n'), { unimplemented: [], warnings: [] });
+  t.same(usageOf('executable = a\ndeferral_window = 6\ncron_prep_time = 7\nqueue\n'), {
+    unimplemented: [],
+    warnings: ["the line 'cron_prep_time = 7' was unused by condor_submit. Is it a typo?", "the line 'deferral_window = 6' was unused by condor_submit. Is it a typo?"],
+  });
+});
