@@ -4,6 +4,7 @@ import { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
 import { hasPeriodicPolicy } from '@tinycondor/shared/job-policy';
+import { addToTotals, emptyTotals, SCHEDULER_UNIVERSE, type JobTotals } from '@tinycondor/shared/job-status';
 import { jobOrderKey, type JobPlace } from '@tinycondor/shared/job-order';
 import { submitterOf } from '@tinycondor/shared/fair-share';
 import type { AccountantRecord } from '@tinycondor/shared/accountant';
@@ -246,6 +247,13 @@ export class JobStore {
       ),
       statusCounts: db.prepare<[], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs GROUP BY status'),
       ownerStatusCounts: db.prepare<[string], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs WHERE owner = ? GROUP BY status'),
+      // A job's universe is its proc's own, else its cluster's (the clusters of the scheduler universe are found once).
+      summaryCounts: db.prepare<[string | null, string | null], { status: number; count: number }>(
+        `SELECT status, count(*) AS count FROM jobs WHERE (? IS NULL OR owner = ?)
+         AND coalesce(json_extract(ad, '$.JobUniverse'),
+           CASE WHEN cluster_id IN (SELECT cluster_id FROM clusters WHERE json_extract(ad, '$.JobUniverse') = '${SCHEDULER_UNIVERSE}') THEN '${SCHEDULER_UNIVERSE}' END) IS NOT '${SCHEDULER_UNIVERSE}'
+         GROUP BY status`,
+      ),
       owners: db.prepare<[], { owner: string }>('SELECT DISTINCT owner FROM jobs ORDER BY owner'),
       jobPage: db.prepare<[number, number, number, number], JobRow>(
         'SELECT * FROM jobs WHERE cluster_id > ? OR (cluster_id = ? AND proc_id > ?) ORDER BY cluster_id, proc_id LIMIT ?',
@@ -640,6 +648,13 @@ export class JobStore {
   /** Owners with jobs in the queue, for the dashboard's owner filter. */
   owners(): string[] {
     return this.statements.owners.all().map((r) => r.owner);
+  }
+
+  /** The counts of the schedd's query summary (HTCondor's OwnerInfo live counters): scheduler-universe jobs left out; of one owner's jobs or of all. */
+  summaryCounts(owner?: string): JobTotals {
+    const totals = emptyTotals();
+    for (const { status, count } of this.statements.summaryCounts.all(owner ?? null, owner ?? null)) addToTotals(totals, status, count);
+    return totals;
   }
 
   /** Job counts by status, of one owner's jobs or of all (then from the status index alone). */
