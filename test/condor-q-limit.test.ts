@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { resubmitAs } from './helpers/as-owner.js';
-import { startPool } from './helpers/pool.js';
+import { runCommand, startPool } from './helpers/pool.js';
 
 const me = os.userInfo().username;
 const line = (label: string, jobs: number, idle: number, held: number) =>
@@ -17,7 +17,7 @@ t.test('condor_q -limit: the first N of the jobs asked for, with the totals the 
   const pool = await startPool(t, { startds: 1 });
   fs.writeFileSync(path.join(pool.dir, 'held.sub'), 'executable = /bin/true\nhold = true\nqueue 3\n');
   t.equal((await pool.run('condor_submit', ['held.sub'])).code, 0);
-  // Another user's jobs (held too), then an idle job of hers that no slot matches: clusters 2 and 3 are alice's.
+  // Another user's jobs (held too; 2.0 and 3.1), then an idle job of hers that no slot matches (4.0).
   const held = { JobStatus: '5', HoldReason: '"held"', HoldReasonCode: '15' };
   await resubmitAs(pool, '1.0', 'alice', held);
   await resubmitAs(pool, '1.1', 'alice', held);
@@ -49,6 +49,16 @@ t.test('condor_q -limit: the first N of the jobs asked for, with the totals the 
   t.equal(limitedTotals.stdout.split('\n')[3], `${line('query', 1, 0, 1)} `, '-totals counts at most -limit jobs too');
   const everyone = await pool.run('condor_q', ['-allusers', '-totals', '-constraint', 'JobStatus == 5']);
   t.same(everyone.stdout.split('\n').slice(3), [`${line('query', 5, 0, 5)} `, line('all users', 6, 1, 5), '', ''], '-allusers: no line of her own');
+
+  // With alice's own token the schedd shows alice's jobs, whoever runs condor_q (HTCondor: the authenticated user, not Me).
+  const issued = await pool.run('tinycondor', ['token', 'create', 'alice']);
+  t.equal(issued.code, 0, issued.stderr);
+  const tokenFile = path.join(pool.dir, 'alice.token');
+  fs.writeFileSync(tokenFile, issued.stdout, { mode: 0o600 });
+  const asAlice = async (args: string[]) => runCommand('condor_q', args, { ...pool.env, _CONDOR_TINYCONDOR_TOKEN_FILE: tokenFile }, pool.dir);
+  t.equal((await asAlice(['-af', 'ClusterId', 'ProcId'])).stdout, '2 0\n3 1\n', 'resubmitAs keeps the template\'s ProcId');
+  const aliceTotals = await asAlice(['-limit', '1', '-totals']);
+  t.same(aliceTotals.stdout.split('\n').slice(3), [`${line('query', 1, 0, 1)} `, `${line('alice', 2, 0, 2)} `, line('all users', 6, 1, 5), '', '']);
 });
 
 t.test('condor_history -scanlimit, -limit, -since and -forwards reach the schedd', async (t) => {
