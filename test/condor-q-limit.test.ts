@@ -59,6 +59,14 @@ t.test('condor_q -limit: the first N of the jobs asked for, with the totals the 
   t.equal((await asAlice(['-af', 'ClusterId', 'ProcId'])).stdout, '2 0\n3 1\n', 'resubmitAs keeps the template\'s ProcId');
   const aliceTotals = await asAlice(['-limit', '1', '-totals']);
   t.same(aliceTotals.stdout.split('\n').slice(3), [`${line('query', 1, 0, 1)} `, `${line('alice', 2, 0, 2)} `, line('all users', 6, 1, 5), '', '']);
+
+  // CONDOR_Q_ONLY_MY_JOBS = false: condor_q asks for every job, and the schedd ignores a my-jobs query.
+  fs.writeFileSync(path.join(pool.home, 'config.d', 'all-jobs'), 'CONDOR_Q_ONLY_MY_JOBS = false\n');
+  t.equal(await af(['-limit', '4']), '1 0\n1 1\n1 2\n2 0\n');
+  const allTotals = await pool.run('condor_q', ['-totals']);
+  t.same(allTotals.stdout.split('\n').slice(3), [`${line('query', 6, 1, 5)} `, line('all users', 6, 1, 5), '', ''], 'no line of her own');
+  const askingMine = await runCommand('condor_q', ['-af', 'ClusterId'], { ...pool.env, _CONDOR_CONDOR_Q_ONLY_MY_JOBS: 'true', _CONDOR_TINYCONDOR_TOKEN_FILE: tokenFile }, pool.dir);
+  t.equal(askingMine.stdout, '1\n1\n1\n2\n3\n4\n', "the schedd's configuration says every job, whatever the tool asks");
 });
 
 t.test('condor_history -scanlimit, -limit, -since and -forwards reach the schedd', async (t) => {

@@ -25,7 +25,7 @@ import {
   type QueueViewOptions,
   type RowFit,
 } from '../format/index.js';
-import { loadPoolConfig, type PoolConfig } from '../pool-config.js';
+import { loadPoolConfig, onlyMyJobsByDefault, type PoolConfig } from '../pool-config.js';
 import { toolEvalContext } from '../tool-user-maps.js';
 import { readLongAds, readUserlogAds, selectAds } from '../ads-file.js';
 import { commonView, projected } from '../format/query-view.js';
@@ -47,10 +47,10 @@ const HISTORY_USAGE =
 
 /**
  * Like HTCondor since 8.6: condor_q asks for only your own jobs (the MyJobs query) unless -allusers, or ids,
- * owners or submitters were named.
+ * owners or submitters were named, or CONDOR_Q_ONLY_MY_JOBS is false.
  */
-function myJobsQuery(query: QueryArgs): boolean {
-  return !(query.allUsers || query.owners.length > 0 || query.jobs.length > 0 || query.submitters.length > 0);
+function myJobsQuery(query: QueryArgs, pool: PoolConfig, io: CommandIo): boolean {
+  return !(query.allUsers || query.owners.length > 0 || query.jobs.length > 0 || query.submitters.length > 0) && onlyMyJobsByDefault(pool, io.stderr);
 }
 
 async function fetchAds(
@@ -68,7 +68,7 @@ async function fetchAds(
   const { ads, summary }: { ads: AdsReply['ads']; summary?: QueueSummary } =
     from === 'history'
       ? await api.history({ ...selection, since: query.since, forwards: query.forwards, scanLimit: scanLimitOf(query), scanCounted: scanCountedConstraint(query) })
-      : await api.jobs({ ...selection, clusterAds, myJobs: myJobsQuery(query) ? currentUser : undefined, summaryOnly });
+      : await api.jobs({ ...selection, clusterAds, myJobs: myJobsQuery(query, pool, io) ? currentUser : undefined, summaryOnly });
   const url = new URL(api.baseUrl);
   return {
     ads: ads.map((stored) => ClassAd.fromJSON(stored)),

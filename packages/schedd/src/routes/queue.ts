@@ -155,10 +155,10 @@ function* adsDocument(texts: Iterable<string>, after: () => string): Generator<s
 /**
  * Whose jobs a myJobs query shows (command_query_job_ads): the user of the caller's own token, whatever the
  * query names, and none (every job) for a queue superuser's; the pool token names no user, so the name the
- * query gives (HTCondor's Me of a query it cannot authenticate).
+ * query gives (HTCondor's Me of a query it cannot authenticate). CONDOR_Q_ONLY_MY_JOBS false: every job.
  */
 function myJobsOwner(caller: Caller, me: string | undefined): string | undefined {
-  if (me === undefined) return undefined;
+  if (me === undefined || !caller.access.onlyMyJobs) return undefined;
   if (caller.poolToken) return me;
   return caller.superUser ? undefined : caller.user;
 }
