@@ -248,15 +248,19 @@ export class JobStore {
       statusCounts: db.prepare<[], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs GROUP BY status'),
       ownerStatusCounts: db.prepare<[string], { status: number; count: number }>('SELECT status, count(*) AS count FROM jobs WHERE owner = ? GROUP BY status'),
       // A job's universe is its proc's own, else its cluster's (the clusters of the scheduler universe are found once).
-      summaryCounts: db.prepare<[string | null, string | null], { status: number; count: number }>(
-        `SELECT status, count(*) AS count FROM jobs WHERE (? IS NULL OR owner = ?)
-         AND coalesce(json_extract(ad, '$.JobUniverse'),
+      summaryCounts: db.prepare<[string | null], { mine: number; status: number; count: number }>(
+        `SELECT owner IS ? AS mine, status, count(*) AS count FROM jobs
+         WHERE coalesce(json_extract(ad, '$.JobUniverse'),
            CASE WHEN cluster_id IN (SELECT cluster_id FROM clusters WHERE json_extract(ad, '$.JobUniverse') = '${SCHEDULER_UNIVERSE}') THEN '${SCHEDULER_UNIVERSE}' END) IS NOT '${SCHEDULER_UNIVERSE}'
-         GROUP BY status`,
+         GROUP BY mine, status`,
       ),
       owners: db.prepare<[], { owner: string }>('SELECT DISTINCT owner FROM jobs ORDER BY owner'),
       jobPage: db.prepare<[number, number, number, number], JobRow>(
         'SELECT * FROM jobs WHERE cluster_id > ? OR (cluster_id = ? AND proc_id > ?) ORDER BY cluster_id, proc_id LIMIT ?',
+      ),
+      ownerJobPage: db.prepare<[string, number, number, number, number], JobRow>(
+        // +owner: in job-id order from the primary key, not all her jobs sorted again for each page.
+        'SELECT * FROM jobs WHERE +owner = ? AND (cluster_id > ? OR (cluster_id = ? AND proc_id > ?)) ORDER BY cluster_id, proc_id LIMIT ?',
       ),
       insertQueuedStart: db.prepare<[string, string, string, string, number]>(
         'INSERT OR REPLACE INTO queued_starts (job_id, run_id, startd, slot, fetch_input) VALUES (?, ?, ?, ?, ?)',
@@ -522,10 +526,14 @@ export class JobStore {
     };
   }
 
-  private *rows(): Generator<JobRow> {
+  /** The queue's rows in job-id order, a page at a time; only `owner`'s when given (her Owner). */
+  private *rows(owner?: string): Generator<JobRow> {
     let after = { cluster: 0, proc: -1 };
     for (;;) {
-      const page = this.statements.jobPage.all(after.cluster, after.cluster, after.proc, PAGE_SIZE);
+      const page =
+        owner === undefined
+          ? this.statements.jobPage.all(after.cluster, after.cluster, after.proc, PAGE_SIZE)
+          : this.statements.ownerJobPage.all(owner, after.cluster, after.cluster, after.proc, PAGE_SIZE);
       yield* page;
       if (page.length < PAGE_SIZE) return;
       const last = page[page.length - 1];
@@ -618,9 +626,9 @@ export class JobStore {
     return this.statements.totals.all();
   }
 
-  /** Every job ad as JSON text, in job-id order, a page at a time: listing the queue parses no expression. */
-  *jobTexts(): Generator<string> {
-    for (const row of this.rows()) yield JSON.stringify(this.clusterAd(row.cluster_id).procJSON(JSON.parse(row.ad) as ProcOverlay));
+  /** Every job ad (of `owner`'s, when given) as JSON text, in job-id order, a page at a time: listing the queue parses no expression. */
+  *jobTexts(owner?: string): Generator<string> {
+    for (const row of this.rows(owner)) yield JSON.stringify(this.clusterAd(row.cluster_id).procJSON(JSON.parse(row.ad) as ProcOverlay));
   }
 
   /** One page of the queue in job-id order, with the number of jobs the filter selects (the dashboard's server-side paging). */
@@ -650,11 +658,18 @@ export class JobStore {
     return this.statements.owners.all().map((r) => r.owner);
   }
 
-  /** The counts of the schedd's query summary (HTCondor's OwnerInfo live counters): scheduler-universe jobs left out; of one owner's jobs or of all. */
-  summaryCounts(owner?: string): JobTotals {
-    const totals = emptyTotals();
-    for (const { status, count } of this.statements.summaryCounts.all(owner ?? null, owner ?? null)) addToTotals(totals, status, count);
-    return totals;
+  /**
+   * The counts of the schedd's query summary (HTCondor's live job counters), scheduler-universe jobs left out: of
+   * every job, and of `owner`'s (none without one), in one scan.
+   */
+  summaryCounts(owner?: string): { all: JobTotals; mine: JobTotals } {
+    const all = emptyTotals();
+    const mine = emptyTotals();
+    for (const row of this.statements.summaryCounts.all(owner ?? null)) {
+      addToTotals(all, row.status, row.count);
+      if (row.mine === 1) addToTotals(mine, row.status, row.count);
+    }
+    return { all, mine };
   }
 
   /** Job counts by status, of one owner's jobs or of all (then from the status index alone). */

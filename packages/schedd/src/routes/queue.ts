@@ -170,14 +170,14 @@ function queueConstraint(owner: string | undefined, constraint: string | undefin
   return constraint === undefined ? mine : `(${mine}) && (${constraint})`;
 }
 
-/** The summary of a queue query (sendDone's summary ad): `query`, the counts of the jobs selected. */
-function queueSummary(schedd: Schedd, query: JobTotals, owner: string | undefined): QueueSummary {
-  const summary: QueueSummary = { query, allUsers: schedd.store.summaryCounts() };
-  if (owner !== undefined) {
-    summary.myName = owner;
-    summary.my = schedd.store.summaryCounts(owner);
-  }
-  return summary;
+/**
+ * The summary of a queue query (sendDone's summary ad): `query`, the counts of the jobs selected (undefined: all
+ * of `owner`'s, or every job without one).
+ */
+function queueSummary(schedd: Schedd, query: JobTotals | undefined, owner: string | undefined): QueueSummary {
+  const { all, mine } = schedd.store.summaryCounts(owner);
+  if (owner === undefined) return { query: query ?? all, allUsers: all };
+  return { query: query ?? mine, allUsers: all, myName: owner, my: mine };
 }
 
 /** The route a cluster's procs are submitted on. */
@@ -252,9 +252,12 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
         if (ad.getInt('JobUniverse') !== SCHEDULER_UNIVERSE) addToTotals(query, ad.getInt('JobStatus') ?? 0, 1);
       };
       const after = () => `,"summary":${JSON.stringify(queueSummary(schedd, query, owner))}`;
-      if (summaryOnly === true && request.query.constraint === undefined && limit === undefined && clusterAds === undefined) {
-        // condor_q -totals of the whole queue or of one user's jobs: counted from the index, no ad read.
-        return reply.type('application/json').send(Readable.from([JSON.stringify({ ads: [], summary: queueSummary(schedd, schedd.store.summaryCounts(owner), owner) })]));
+      // Her own jobs (by Owner) or the whole queue, and nothing else: counted from the index, and the stored texts
+      // sent as they are (no parsing of a big queue).
+      if (request.query.constraint === undefined && limit === undefined && clusterAds === undefined && !owner?.includes('@')) {
+        const summary = () => queueSummary(schedd, undefined, owner);
+        const document = summaryOnly === true ? [JSON.stringify({ ads: [], summary: summary() })] : adsDocument(schedd.store.jobTexts(owner), () => `,"summary":${JSON.stringify(summary())}`);
+        return reply.type('application/json').send(Readable.from(document));
       }
       if (clusterAds !== undefined) {
         const source = queueWithClusters(schedd, clusterAds === 'only' ? undefined : expr === undefined ? schedd.store.jobSource() : constraintSource(schedd.store, expr));
@@ -263,12 +266,8 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
         };
         return reply.type('application/json').send(Readable.from(selectedAdsDocument(source, (entry) => entry.ad, schedd.evalContext(), expr, { limit, sentAd: (entry) => entry.counted?.(), sent, summaryOnly, after })));
       }
-      if (expr !== undefined || limit !== undefined || summaryOnly === true) {
-        const source = expr === undefined ? schedd.store.jobSource() : constraintSource(schedd.store, expr);
-        return reply.type('application/json').send(Readable.from(selectedAdsDocument(source, (job) => job.ad, schedd.evalContext(), expr, { limit, sent: (_job, ad) => count(ad), summaryOnly, after })));
-      }
-      // The whole queue: the stored texts go out as they are (no parsing of a big queue), counted from the index.
-      return reply.type('application/json').send(Readable.from(adsDocument(schedd.store.jobTexts(), () => `,"summary":${JSON.stringify(queueSummary(schedd, schedd.store.summaryCounts(), undefined))}`)));
+      const source = expr === undefined ? schedd.store.jobSource() : constraintSource(schedd.store, expr);
+      return reply.type('application/json').send(Readable.from(selectedAdsDocument(source, (job) => job.ad, schedd.evalContext(), expr, { limit, sent: (_job, ad) => count(ad), summaryOnly, after })));
     },
   );
 
