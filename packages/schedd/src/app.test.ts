@@ -214,16 +214,21 @@ t.test('the queue with its cluster ads: each before its procs, with the counters
 t.test("the queue query: the schedd applies the my-jobs clause and the limit, and counts what it sent (command_query_job_ads' summary)", async (t) => {
   const { app, schedd, home, userTokens } = await testApp(t);
   const me = os.userInfo().username;
-  const submit = async (owner: string, statuses: number[], extra: Record<string, string> = {}) => {
+  /** A cluster of `owner`'s, `common` in its cluster ad, `own` in each proc's. */
+  const submit = async (owner: string, statuses: number[], common: Record<string, string> = {}, own: Record<string, string> = {}) => {
     const cluster = schedd.reserveCluster();
-    const procs = statuses.map((status, proc) => ({ ClusterId: String(cluster), ProcId: String(proc), JobStatus: String(status), Cmd: '"/bin/true"', Iwd: `"${home}"`, Owner: JSON.stringify(owner), ...extra }));
-    const submitted = await call(app, { method: 'POST', url: `/v1/clusters/${cluster}/procs`, body: { procs } });
+    const procs = statuses.map((status, proc) => ({ ProcId: String(proc), JobStatus: String(status), ...own }));
+    const shared = { ClusterId: String(cluster), Cmd: '"/bin/true"', Iwd: `"${home}"`, Owner: JSON.stringify(owner), ...common };
+    const submitted = await call(app, { method: 'POST', url: `/v1/clusters/${cluster}/procs`, body: { common: shared, procs } });
     t.equal(submitted.status, 201, JSON.stringify(submitted.json()));
   };
   await submit(me, [1, 5, 1]);
   await submit('alice', [1, 5]);
   // Held: the schedd would start an idle one.
   await submit(me, [5], { JobUniverse: '7' });
+  t.equal(schedd.store.clusterAd(3).stored.JobUniverse, '7', 'the universe is in the cluster ad');
+  await submit('alice', [5], {}, { JobUniverse: '7' });
+  t.equal(schedd.store.getJob(4, 0)?.overlay.JobUniverse, '7', "and here in the proc's own ad");
   const totals = (jobs: number, idle: number, held: number) => ({ jobs, completed: 0, removed: 0, idle, running: 0, held, suspended: 0 });
   const query = async (params: string, headers?: Record<string, string>) => {
     const reply = await call(app, { method: 'GET', url: `/v1/jobs?${params}`, headers });
@@ -236,13 +241,13 @@ t.test("the queue query: the schedd applies the my-jobs clause and the limit, an
   t.same(await query(`myJobs=${me}`), { ids: ['1.0', '1.1', '1.2', '3.0'], summary: { query: mine, allUsers: everyone, myName: me, my: mine } }, 'the scheduler-universe job is shown, counted apart');
   t.same(await query(`myJobs=${me}&limit=2`), { ids: ['1.0', '1.1'], summary: { query: totals(2, 1, 1), allUsers: everyone, myName: me, my: mine } }, 'the first two of her jobs; her and all totals whole');
   t.same(await query('limit=4'), { ids: ['1.0', '1.1', '1.2', '2.0'], summary: { query: totals(4, 3, 1), allUsers: everyone } }, 'everyone\'s jobs, without a name');
-  t.same(await query(''), { ids: ['1.0', '1.1', '1.2', '2.0', '2.1', '3.0'], summary: { query: everyone, allUsers: everyone } }, 'the whole queue, counted from the index');
+  t.same(await query(''), { ids: ['1.0', '1.1', '1.2', '2.0', '2.1', '3.0', '4.0'], summary: { query: everyone, allUsers: everyone } }, 'the whole queue, counted from the index');
   t.same(await query(`myJobs=${me}&constraint=${encodeURIComponent('JobStatus == 1')}`), { ids: ['1.0', '1.2'], summary: { query: totals(2, 2, 0), allUsers: everyone, myName: me, my: mine } }, 'and the constraint');
   t.same(await query(`myJobs=${me}&summaryOnly=true`), { ids: [], summary: { query: mine, allUsers: everyone, myName: me, my: mine } }, 'condor_q -totals: no ads');
   t.same(await query(`myJobs=${me}&summaryOnly=true&limit=1`), { ids: [], summary: { query: totals(1, 1, 0), allUsers: everyone, myName: me, my: mine } }, 'the limit bounds the counts too');
 
   const alice = { authorization: `Bearer ${userTokens.issue('alice', () => '').token}` };
-  t.same(await query(`myJobs=${me}`, alice), { ids: ['2.0', '2.1'], summary: { query: totals(2, 1, 1), allUsers: everyone, myName: 'alice', my: totals(2, 1, 1) } }, 'a user token is who asks, whatever the query names');
+  t.same(await query(`myJobs=${me}`, alice), { ids: ['2.0', '2.1', '4.0'], summary: { query: totals(2, 1, 1), allUsers: everyone, myName: 'alice', my: totals(2, 1, 1) } }, 'a user token is who asks, whatever the query names');
   const superUser = { authorization: `Bearer ${userTokens.issue(me, () => '').token}` };
   t.same((await query(`myJobs=${me}`, superUser)).summary, { query: everyone, allUsers: everyone }, "a queue superuser's token sees every job");
 });
