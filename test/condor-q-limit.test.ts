@@ -36,6 +36,7 @@ t.test('condor_q -limit: the first N of the jobs asked for, with the totals the 
   t.equal(await af(['alice', '-limit', '1']), '2 0\n', 'an owner named');
   t.equal(await af(['-constraint', 'ProcId == 0']), '1 0\n4 0\n', 'the constraint and her own jobs');
   t.equal(await af(['2']), '2 0\n', 'a cluster named: anyone\'s');
+  t.equal((await pool.run('condor_q', ['-limit', '1', '-attributes', 'ClusterId,Owner', '-long:newl'])).stdout, `[ ClusterId = 1; Owner = "${me}" ]\n`, '-attributes: only those');
 
   const limited = await pool.run('condor_q', ['-limit', '2', '-nobatch']);
   t.equal(limited.code, 0, limited.stderr);
@@ -69,7 +70,7 @@ t.test('condor_q -limit: the first N of the jobs asked for, with the totals the 
   t.equal(askingMine.stdout, '1\n1\n1\n2\n3\n4\n', "the schedd's configuration says every job, whatever the tool asks");
 });
 
-t.test('condor_history -scanlimit, -limit, -since and -forwards reach the schedd', async (t) => {
+t.test('condor_history -scanlimit, -limit, -since, -completedsince and -forwards reach the schedd', async (t) => {
   const pool = await startPool(t, { startds: 1 });
   fs.writeFileSync(path.join(pool.dir, 'held.sub'), 'executable = /bin/true\nhold = true\nqueue 4\n');
   t.equal((await pool.run('condor_submit', ['held.sub'])).code, 0);
@@ -86,4 +87,7 @@ t.test('condor_history -scanlimit, -limit, -since and -forwards reach the schedd
   t.equal(await history(['-limit', '1', '-constraint', 'ProcId < 2']), '1\n');
   t.equal(await history(['-since', '1.1']), '3\n2\n', 'the scan stops at 1.1');
   t.equal(await history(['-forwards', '-limit', '2']), '0\n1\n');
+  const dates = (await pool.run('condor_history', ['-af', 'CompletionDate'])).stdout.trim().split('\n').map(Number);
+  t.equal(await history(['-completedsince', String(Math.min(...dates) - 1)]), '3\n2\n1\n0\n', 'all completed after it');
+  t.equal(await history(['-completedsince', String(Math.max(...dates))]), '', 'the scan stops at the first completed by then');
 });
