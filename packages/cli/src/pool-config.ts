@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { configDirExclude, configDirFiles } from '@tinycondor/shared/config-dir';
-import { configValue, parseCondorConfig, type CondorConfig, type ConfigReadOptions } from '@tinycondor/shared/condor-config';
+import { configValue, paramBoolean, parseCondorConfig, type CondorConfig, type ConfigReadOptions } from '@tinycondor/shared/condor-config';
 import { splitList } from '@tinycondor/shared/submit/queue';
 import { CliError } from './cli-error.js';
 
@@ -141,4 +141,15 @@ export function watchedPoolConfig(load: () => PoolConfig): () => PoolConfig {
     }
     return current.pool;
   };
+}
+
+/**
+ * CONDOR_Q_ONLY_MY_JOBS (queue.cpp, qedit.cpp): whether condor_q and condor_qedit ask for only the user's own
+ * jobs unless their arguments say otherwise; an invalid value is said on `warn` and counts as true.
+ */
+export function onlyMyJobsByDefault(pool: PoolConfig, warn: (text: string) => void): boolean {
+  const problems: string[] = [];
+  const only = paramBoolean(pool.value('CONDOR_Q_ONLY_MY_JOBS'), 'CONDOR_Q_ONLY_MY_JOBS', true, problems);
+  for (const problem of problems) warn(`${problem}\n`);
+  return only;
 }

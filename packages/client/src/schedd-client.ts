@@ -3,6 +3,7 @@ import type WebSocket from 'ws';
 import {
   ActionReply,
   AdsReply,
+  QueueReply,
   EditReply,
   FaultReply,
   JobAdReply,
@@ -50,9 +51,14 @@ export interface AdsQuery {
   limit?: number | undefined;
 }
 
-/** The queue's: the cluster ads too, or only them (condor_q -factory). */
+/**
+ * The queue's: the cluster ads too, or only them (condor_q -factory); only the jobs of the caller (myJobs: this
+ * user's name); the summary without the ads (condor_q -totals).
+ */
 export interface JobAdsQuery extends AdsQuery {
   clusterAds?: 'include' | 'only' | undefined;
+  myJobs?: string | undefined;
+  summaryOnly?: boolean | undefined;
 }
 
 /** The history's: where its newest-first scan stops (-since), or oldest first (-forwards); ads read at most (-scanlimit). */
@@ -103,7 +109,7 @@ export class ScheddClient {
   }
 
   jobs(query: JobAdsQuery = {}) {
-    return this.transport.json('GET', `/v1/jobs${queryString(query)}`, AdsReply);
+    return this.transport.json('GET', `/v1/jobs${queryString(query)}`, QueueReply);
   }
 
   history(query: HistoryAdsQuery = {}) {
@@ -324,5 +330,9 @@ function queryString(query: HistoryAdsQuery & JobAdsQuery): string {
   if (query.clusterAds !== undefined) params.set('clusterAds', query.clusterAds);
   if (query.since !== undefined) params.set('since', query.since);
   if (query.forwards === true) params.set('forwards', 'true');
+  if (query.scanLimit !== undefined) params.set('scanLimit', String(query.scanLimit));
+  if (query.scanCounted !== undefined) params.set('scanCounted', query.scanCounted);
+  if (query.myJobs !== undefined) params.set('myJobs', query.myJobs);
+  if (query.summaryOnly === true) params.set('summaryOnly', 'true');
   return params.size > 0 ? `?${params.toString()}` : '';
 }

@@ -17,7 +17,7 @@ const TOKEN = 'a'.repeat(64);
 const RUN = 'A'.repeat(22);
 
 /** The schedd's app on a scratch pool directory, driven without a port. */
-async function testApp(t: Test, compiledSchemaDir?: string): Promise<{ app: FastifyInstance; schedd: Schedd; home: string; db: ReturnType<typeof openDatabase> }> {
+async function testApp(t: Test, compiledSchemaDir?: string): Promise<{ app: FastifyInstance; schedd: Schedd; home: string; db: ReturnType<typeof openDatabase>; userTokens: UserTokens }> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-app-'));
   fs.mkdirSync(path.join(home, 'pool'));
   const db = openDatabase(path.join(home, 'pool', 'job_queue.sqlite'));
@@ -43,7 +43,7 @@ async function testApp(t: Test, compiledSchemaDir?: string): Promise<{ app: Fast
     db.close();
     fs.rmSync(home, { recursive: true, force: true });
   });
-  return { app, schedd, home, db };
+  return { app, schedd, home, db, userTokens };
 }
 
 interface Call {
@@ -104,7 +104,7 @@ async function routeTable(t: Test, compiledSchemaDir?: string): Promise<void> {
     ['POST /v1/clusters/{clusterId}/procs', { method: 'POST', url: '/v1/clusters/1/procs', body: { procs: [base] } }, 201, { method: 'POST', url: '/v1/clusters/1/procs', body: { procs: 'no' } }, /procs/],
     ['POST /v1/clusters/{clusterId}/factory', { method: 'POST', url: '/v1/clusters/3/factory', body: factory }, 201, { method: 'POST', url: '/v1/clusters/3/factory', body: { ...factory, limit: 0 } }, /limit/],
     ['POST /v1/clusters/{clusterId}/settle', { method: 'POST', url: '/v1/clusters/1/settle' }, 200, { method: 'POST', url: '/v1/clusters/0/settle' }, /clusterId/],
-    ['GET /v1/jobs', { method: 'GET', url: '/v1/jobs?constraint=ProcId%3D%3D0&clusterAds=include' }, 200, { method: 'GET', url: '/v1/jobs?clusterAds=all' }, /clusterAds/],
+    ['GET /v1/jobs', { method: 'GET', url: `/v1/jobs?constraint=ProcId%3D%3D0&clusterAds=include&limit=5&myJobs=${os.userInfo().username}&summaryOnly=false` }, 200, { method: 'GET', url: '/v1/jobs?clusterAds=all' }, /clusterAds/],
     ['GET /v1/jobs/totals', { method: 'GET', url: '/v1/jobs/totals' }, 200, undefined, undefined],
     ['GET /v1/jobs/{jobId}', { method: 'GET', url: '/v1/jobs/1.0' }, 200, { method: 'GET', url: '/v1/jobs/one' }, /jobId/],
     ['GET /v1/history', { method: 'GET', url: '/v1/history?since=ClusterId%3D%3D1' }, 200, { method: 'GET', url: '/v1/history?forwards=maybe' }, /forwards/],
@@ -209,6 +209,47 @@ t.test('the queue with its cluster ads: each before its procs, with the counters
   const expected = [[1, 2], [2, 2], [3, 600], [4, 1]].flatMap(([cluster, count]) => [`${cluster}.`, ...Array.from({ length: count }, (_, id) => `${cluster}.${id}`)]);
   t.same(all, expected, 'every ad once, in order');
   t.same(ids(await ads('clusterAds=only')), ['1.', '2.', '3.', '4.']);
+});
+
+t.test("the queue query: the schedd applies the my-jobs clause and the limit, and counts what it sent (command_query_job_ads' summary)", async (t) => {
+  const { app, schedd, home, userTokens } = await testApp(t);
+  const me = os.userInfo().username;
+  /** A cluster of `owner`'s, `common` in its cluster ad, `own` in each proc's. */
+  const submit = async (owner: string, statuses: number[], common: Record<string, string> = {}, own: Record<string, string> = {}) => {
+    const cluster = schedd.reserveCluster();
+    const procs = statuses.map((status, proc) => ({ ProcId: String(proc), JobStatus: String(status), ...own }));
+    const shared = { ClusterId: String(cluster), Cmd: '"/bin/true"', Iwd: `"${home}"`, Owner: JSON.stringify(owner), ...common };
+    const submitted = await call(app, { method: 'POST', url: `/v1/clusters/${cluster}/procs`, body: { common: shared, procs } });
+    t.equal(submitted.status, 201, JSON.stringify(submitted.json()));
+  };
+  await submit(me, [1, 5, 1]);
+  await submit('alice', [1, 5]);
+  // Held: the schedd would start an idle one.
+  await submit(me, [5], { JobUniverse: '7' });
+  t.equal(schedd.store.clusterAd(3).stored.JobUniverse, '7', 'the universe is in the cluster ad');
+  await submit('alice', [5], {}, { JobUniverse: '7' });
+  t.equal(schedd.store.getJob(4, 0)?.overlay.JobUniverse, '7', "and here in the proc's own ad");
+  const totals = (jobs: number, idle: number, held: number) => ({ jobs, completed: 0, removed: 0, idle, running: 0, held, suspended: 0 });
+  const query = async (params: string, headers?: Record<string, string>) => {
+    const reply = await call(app, { method: 'GET', url: `/v1/jobs?${params}`, headers });
+    const body = reply.json() as { ads: Record<string, string>[]; summary: unknown };
+    return { ids: body.ads.map((ad) => `${ad.ClusterId}.${ad.ProcId}`), summary: body.summary };
+  };
+  const everyone = totals(5, 3, 2);
+  const mine = totals(3, 2, 1);
+
+  t.same(await query(`myJobs=${me}`), { ids: ['1.0', '1.1', '1.2', '3.0'], summary: { query: mine, allUsers: everyone, myName: me, my: mine } }, 'the scheduler-universe job is shown, counted apart');
+  t.same(await query(`myJobs=${me}&limit=2`), { ids: ['1.0', '1.1'], summary: { query: totals(2, 1, 1), allUsers: everyone, myName: me, my: mine } }, 'the first two of her jobs; her and all totals whole');
+  t.same(await query('limit=4'), { ids: ['1.0', '1.1', '1.2', '2.0'], summary: { query: totals(4, 3, 1), allUsers: everyone } }, 'everyone\'s jobs, without a name');
+  t.same(await query(''), { ids: ['1.0', '1.1', '1.2', '2.0', '2.1', '3.0', '4.0'], summary: { query: everyone, allUsers: everyone } }, 'the whole queue, counted from the index');
+  t.same(await query(`myJobs=${me}&constraint=${encodeURIComponent('JobStatus == 1')}`), { ids: ['1.0', '1.2'], summary: { query: totals(2, 2, 0), allUsers: everyone, myName: me, my: mine } }, 'and the constraint');
+  t.same(await query(`myJobs=${me}&summaryOnly=true`), { ids: [], summary: { query: mine, allUsers: everyone, myName: me, my: mine } }, 'condor_q -totals: no ads');
+  t.same(await query(`myJobs=${me}&summaryOnly=true&limit=1`), { ids: [], summary: { query: totals(1, 1, 0), allUsers: everyone, myName: me, my: mine } }, 'the limit bounds the counts too');
+
+  const alice = { authorization: `Bearer ${userTokens.issue('alice', () => '').token}` };
+  t.same(await query(`myJobs=${me}`, alice), { ids: ['2.0', '2.1', '4.0'], summary: { query: totals(2, 1, 1), allUsers: everyone, myName: 'alice', my: totals(2, 1, 1) } }, 'a user token is who asks, whatever the query names');
+  const superUser = { authorization: `Bearer ${userTokens.issue(me, () => '').token}` };
+  t.same((await query(`myJobs=${me}`, superUser)).summary, { query: everyone, allUsers: everyone }, "a queue superuser's token sees every job");
 });
 
 t.test('the OpenAPI document is a /v1 route like the others: it needs credentials', async (t) => {

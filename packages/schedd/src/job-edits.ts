@@ -57,7 +57,8 @@ export function planEdit(store: JobStore, request: EditRequest, caller: Caller, 
     }
   } else {
     const constraint = request.constraint;
-    const mine = request.onlyMyJobs && !caller.superUser;
+    // SetAttributeByConstraint: CONDOR_Q_ONLY_MY_JOBS false strips the flag.
+    const mine = request.onlyMyJobs && caller.access.onlyMyJobs && !caller.superUser;
     jobs = allOf(constraint ? constraintSource(store, constraint) : store.jobSource()).filter(
       (job) => (constraint === undefined || constraintHolds(constraint, job.ad, context)) && (!mine || job.ad.getString('Owner') === caller.user),
     );

@@ -1,3 +1,5 @@
+import type { ClassAd } from './classad/index.js';
+
 /** HTCondor's JobStatus codes (proc.h; docs/codes-other-values/job-status-codes.rst). */
 export const JobStatus = {
   Idle: 1,
@@ -17,6 +19,51 @@ const LETTERS: Readonly<Record<JobStatusCode, string>> = { 1: 'I', 2: 'R', 3: 'X
 /** encode_status(): the one-letter state condor_q prints in its ST column (a blank for an unknown one). */
 export function statusLetter(status: number | undefined): string {
   return LETTERS[status as JobStatusCode] ?? ' ';
+}
+
+/** JobUniverse of DAGMan and other scheduler-universe jobs, counted apart in queue totals. */
+export const SCHEDULER_UNIVERSE = 7;
+
+/** Per-state job counts, as in the schedd's query summary ad (LiveJobCounters). */
+export interface JobTotals {
+  jobs: number;
+  completed: number;
+  removed: number;
+  idle: number;
+  running: number;
+  held: number;
+  suspended: number;
+}
+
+export function emptyTotals(): JobTotals {
+  return { jobs: 0, completed: 0, removed: 0, idle: 0, running: 0, held: 0, suspended: 0 };
+}
+
+/**
+ * Adds `count` jobs in `status` to the totals as IncrementLiveJobCounter does: transferring output counts as
+ * running, failed as completed; blocked jobs are in none of the counts.
+ */
+export function addToTotals(totals: JobTotals, status: number, count: number): void {
+  switch (status === JobStatus.TransferringOutput ? JobStatus.Running : status === JobStatus.Failed ? JobStatus.Completed : status) {
+    case JobStatus.Idle: totals.idle += count; break;
+    case JobStatus.Running: totals.running += count; break;
+    case JobStatus.Removed: totals.removed += count; break;
+    case JobStatus.Completed: totals.completed += count; break;
+    case JobStatus.Held: totals.held += count; break;
+    case JobStatus.Suspended: totals.suspended += count; break;
+    default: return;
+  }
+  totals.jobs += count;
+}
+
+/** The totals of job ads the way the schedd fills its summary ad: scheduler-universe jobs (DAGMan) are left out. */
+export function countJobs(jobs: Iterable<ClassAd>): JobTotals {
+  const totals = emptyTotals();
+  for (const job of jobs) {
+    if (job.getInt('JobUniverse') === SCHEDULER_UNIVERSE) continue;
+    addToTotals(totals, job.getInt('JobStatus') ?? 0, 1);
+  }
+  return totals;
 }
 
 /** Hold reason codes used by tinycondor (src/condor_utils/condor_holdcodes.h). */

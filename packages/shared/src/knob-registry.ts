@@ -27,6 +27,8 @@ const KNOBS = new Set([
   'IGNORE_ATTEMPTS_TO_SET_SECURE_JOB_ATTRS',
   // Who may act on whose jobs (shared/src/queue-access.ts): the schedd
   'QUEUE_ALL_USERS_TRUSTED', 'QUEUE_SUPER_USER_MAY_IMPERSONATE', 'PERSONAL_CONDOR_IS_SUPER_USER',
+  // Only the caller's jobs by default: condor_q and condor_qedit, and the schedd (queue-access.ts)
+  'CONDOR_Q_ONLY_MY_JOBS',
   // userMap()'s maps (user-maps.ts): the schedd's, condor_q's and the other tools', condor_transform_ads', condor_submit's
   'SCHEDD_CLASSAD_USER_MAP_NAMES', 'TOOL_CLASSAD_USER_MAP_NAMES', 'XFORM_CLASSAD_USER_MAP_NAMES', 'SUBMIT_CLASSAD_USER_MAP_NAMES',
   // condor_preen

@@ -77,3 +77,11 @@ t.test('QUEUE_ALL_USERS_TRUSTED and QUEUE_SUPER_USER_MAY_IMPERSONATE: who submit
     'QUEUE_SUPER_USER_MAY_IMPERSONATE is an invalid regular expression: (',
   ]);
 });
+
+t.test('CONDOR_Q_ONLY_MY_JOBS: true unless set false (param_info.in)', async (t) => {
+  t.equal(accessOf({}).onlyMyJobs, true);
+  t.equal(accessOf({ CONDOR_Q_ONLY_MY_JOBS: 'false' }).onlyMyJobs, false);
+  const problems: string[] = [];
+  t.equal(accessOf({ CONDOR_Q_ONLY_MY_JOBS: 'mine' }, problems).onlyMyJobs, true);
+  t.same(problems, ['CONDOR_Q_ONLY_MY_JOBS in the condor configuration  is not a valid boolean ("mine").  Please set it to True or False (default is True)']);
+});

@@ -1,5 +1,6 @@
 // Who may act on whose jobs in the queue, as HTCondor's schedd reads it (qmgmt.cpp InitQmgmt, at each
-// reconfig): the queue superusers (QUEUE_SUPER_USERS), QUEUE_ALL_USERS_TRUSTED, QUEUE_SUPER_USER_MAY_IMPERSONATE.
+// reconfig): the queue superusers (QUEUE_SUPER_USERS), QUEUE_ALL_USERS_TRUSTED, QUEUE_SUPER_USER_MAY_IMPERSONATE,
+// and CONDOR_Q_ONLY_MY_JOBS (which the schedd reads for each query and edit).
 import { paramBoolean } from './condor-config.js';
 import { splitList } from './submit/queue.js';
 
@@ -24,6 +25,8 @@ export interface QueueAccess {
   allUsersTrusted: boolean;
   /** QUEUE_SUPER_USER_MAY_IMPERSONATE: the owners a queue superuser may submit jobs for; any when unset. */
   mayImpersonate: RegExp | undefined;
+  /** CONDOR_Q_ONLY_MY_JOBS: a query or edit asking for only the caller's jobs gets them; false: every job. */
+  onlyMyJobs: boolean;
 }
 
 /**
@@ -58,7 +61,8 @@ export function queueAccess(
       mayImpersonate = /(?!)/;
     }
   }
-  return { superUsers, groupMembers, uidDomain, allUsersTrusted, mayImpersonate };
+  const onlyMyJobs = paramBoolean(value('CONDOR_Q_ONLY_MY_JOBS'), 'CONDOR_Q_ONLY_MY_JOBS', true, problems);
+  return { superUsers, groupMembers, uidDomain, allUsersTrusted, mayImpersonate, onlyMyJobs };
 }
 
 /**

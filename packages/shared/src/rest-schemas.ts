@@ -120,6 +120,14 @@ export const QueueQuery = Type.Object(
   {
     ...AdsSelection,
     clusterAds: Type.Optional(Type.Union([Type.Literal('include'), Type.Literal('only')])),
+    /**
+     * condor_q without -allusers (HTCondor's MyJobs query, this is its Me): only the jobs of the caller, the
+     * user a user token names, else (the pool token names no user) this one. A queue superuser's user token
+     * sees every job.
+     */
+    myJobs: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+    /** condor_q -totals (HTCondor's SummaryOnly): the jobs are selected and counted, but no ad is sent. */
+    summaryOnly: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -144,6 +152,34 @@ export type HistoryQuery = Static<typeof HistoryQuery>;
 
 export const AdsReply = Type.Object({ ads: Type.Array(StoredAd) });
 export type AdsReply = Static<typeof AdsReply>;
+
+/** Job counts by state (LiveJobCounters); scheduler-universe jobs are left out. */
+const JobCounts = Type.Object({
+  jobs: Type.Integer(),
+  completed: Type.Integer(),
+  removed: Type.Integer(),
+  idle: Type.Integer(),
+  running: Type.Integer(),
+  held: Type.Integer(),
+  suspended: Type.Integer(),
+});
+
+/**
+ * The schedd's summary of a queue query (HTCondor's summary ad): the counts of the jobs it sent (`query`, so
+ * at most `limit`), of every job in the queue (`allUsers`), and, for a myJobs query, the name it chose and
+ * all of that user's jobs (`myName`, `my`).
+ */
+export const QueueSummary = Type.Object({
+  query: JobCounts,
+  allUsers: JobCounts,
+  myName: Type.Optional(Type.String()),
+  my: Type.Optional(JobCounts),
+});
+export type QueueSummary = Static<typeof QueueSummary>;
+
+/** The queue's ads, then the summary. */
+export const QueueReply = Type.Object({ ads: Type.Array(StoredAd), summary: QueueSummary });
+export type QueueReply = Static<typeof QueueReply>;
 
 export const JobAdReply = Type.Object({ ad: StoredAd });
 export type JobAdReply = Static<typeof JobAdReply>;

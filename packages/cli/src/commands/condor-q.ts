@@ -9,10 +9,7 @@ import { reverseAnalysis } from '../analyze/slot-analysis.js';
 import { sortByJobId } from '../format/queue-frame.js';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import {
-  addToTotals,
   countJobs,
-  emptyTotals,
-  formatTotalsFromCounts,
   formatHistory,
   historyFit,
   formatQueueBatch,
@@ -28,7 +25,7 @@ import {
   type QueueViewOptions,
   type RowFit,
 } from '../format/index.js';
-import { loadPoolConfig, type PoolConfig } from '../pool-config.js';
+import { loadPoolConfig, onlyMyJobsByDefault, type PoolConfig } from '../pool-config.js';
 import { toolEvalContext } from '../tool-user-maps.js';
 import { readLongAds, readUserlogAds, selectAds } from '../ads-file.js';
 import { commonView, projected } from '../format/query-view.js';
@@ -36,6 +33,7 @@ import { FACTORY_CONSTRAINT, formatQueueFactory, formatQueueHoldCodes, formatQue
 import { formatPrintFormat, parsePrintFormat, type PrintFormat } from '../format/print-format.js';
 import { buildConstraint, parseQueryArgs, scanCountedConstraint, scanLimitOf, type QueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
+import type { AdsReply, QueueSummary } from '@tinycondor/shared/rest-schemas';
 import { aggregateJobs, projectionOf, significantAttrs } from '../job-aggregation.js';
 import { condorVersionText } from './condor-version.js';
 import { epochHistory, takeEpochOptions } from './epoch-history.js';
@@ -47,22 +45,40 @@ const Q_USAGE =
 const HISTORY_USAGE =
   'Usage: condor_history [-file <file> | -search <path> | -local | -schedd | -epochs[:d] | -transfer-history[:ioc] | -userlog <file>] [-directory] [-name <schedd>] [-pool <host>] [-af <attr>... | -format <fmt> <attr>... | -json | -jsonl | -xml | -long] [-attributes <attr,...>] [-wide[:<width>]] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [-extract <file>] [-help] [<cluster> | <cluster>.<proc> | <owner>]...';
 
-async function fetchAds(io: CommandIo, from: 'jobs' | 'history', query: QueryArgs, dagNodes = false, clusterAds?: 'include' | 'only'): Promise<{ ads: ClassAd[]; context: QueueViewContext }> {
+/**
+ * Like HTCondor since 8.6: condor_q asks for only your own jobs (the MyJobs query) unless -allusers, or ids,
+ * owners or submitters were named, or CONDOR_Q_ONLY_MY_JOBS is false.
+ */
+function myJobsQuery(query: QueryArgs, pool: PoolConfig, io: CommandIo): boolean {
+  return !(query.allUsers || query.owners.length > 0 || query.jobs.length > 0 || query.submitters.length > 0) && onlyMyJobsByDefault(pool, io.stderr);
+}
+
+async function fetchAds(
+  io: CommandIo,
+  from: 'jobs' | 'history',
+  query: QueryArgs,
+  { dagNodes = false, clusterAds, summaryOnly = false }: { dagNodes?: boolean; clusterAds?: 'include' | 'only'; summaryOnly?: boolean } = {},
+): Promise<{ ads: ClassAd[]; context: QueueViewContext; summary?: QueueSummary }> {
   if (from === 'jobs' && query.jobadsFile !== undefined) return adsFromFile(query.jobadsFile, query, dagNodes);
   if (query.userlogFile !== undefined) return from === 'jobs' ? adsFromUserlog(query.userlogFile, query, dagNodes) : historyFromUserlog(query.userlogFile, query);
   const pool = loadPoolConfig(io.env, io.stderr);
   const api = connectSchedd(pool);
+  const currentUser = os.userInfo().username;
   const selection = { constraint: buildConstraint(query, { dagNodes }), limit: query.limit };
-  const reply = from === 'history' ? await api.history({ ...selection, since: query.since, forwards: query.forwards, scanLimit: scanLimitOf(query), scanCounted: scanCountedConstraint(query) }) : await api.jobs({ ...selection, clusterAds });
+  const { ads, summary }: { ads: AdsReply['ads']; summary?: QueueSummary } =
+    from === 'history'
+      ? await api.history({ ...selection, since: query.since, forwards: query.forwards, scanLimit: scanLimitOf(query), scanCounted: scanCountedConstraint(query) })
+      : await api.jobs({ ...selection, clusterAds, myJobs: myJobsQuery(query, pool, io) ? currentUser : undefined, summaryOnly });
   const url = new URL(api.baseUrl);
   return {
-    ads: reply.ads.map((stored) => ClassAd.fromJSON(stored)),
+    ads: ads.map((stored) => ClassAd.fromJSON(stored)),
     context: {
       scheddName: pool.value('SCHEDD_NAME') ?? url.hostname,
       scheddAddress: `<${url.hostname}:${url.port}?addrs=${url.hostname}-${url.port}>`,
       now: new Date(),
-      currentUser: os.userInfo().username,
+      currentUser,
     },
+    summary,
   };
 }
 
@@ -103,25 +119,13 @@ function historyFromUserlog(file: string, query: QueryArgs): { ads: ClassAd[]; c
   };
 }
 
-/** condor_q -totals over the whole queue, from the schedd's counts: no job ads cross the wire. */
-async function quickTotals(io: CommandIo, allUsers: boolean): Promise<string> {
-  const pool = loadPoolConfig(io.env, io.stderr);
-  const api = connectSchedd(pool);
-  const { totals } = await api.totals();
-  const url = new URL(api.baseUrl);
-  const context: QueueViewContext = {
-    scheddName: pool.value('SCHEDD_NAME') ?? url.hostname,
-    scheddAddress: `<${url.hostname}:${url.port}?addrs=${url.hostname}-${url.port}>`,
-    now: new Date(),
-    currentUser: os.userInfo().username,
-  };
-  const mine = emptyTotals();
-  const all = emptyTotals();
-  for (const row of totals) {
-    addToTotals(all, row.status, row.count);
-    if (row.owner === context.currentUser) addToTotals(mine, row.status, row.count);
-  }
-  return formatTotalsFromCounts(allUsers ? all : mine, context, { allUsers, myTotals: mine, allUsersTotals: all });
+/**
+ * The totals lines' counts from the schedd's summary: the query's, and the user's it chose when it showed
+ * only one user's jobs (MyName), else the all-users line alone (standard_summary2). A file's jobs have none.
+ */
+function summaryTotals(summary: QueueSummary | undefined): Pick<QueueViewOptions, 'allUsers' | 'queryTotals' | 'myName' | 'myTotals' | 'allUsersTotals'> {
+  if (summary === undefined) return { allUsers: true };
+  return { allUsers: summary.myName === undefined, queryTotals: summary.query, myName: summary.myName, myTotals: summary.my, allUsersTotals: summary.allUsers };
 }
 
 /**
@@ -206,10 +210,6 @@ export const condorQ: Command = async (args, io) => {
   const printFormat = query.printFormatFile === undefined ? undefined : readPrintFormat(query.printFormatFile, io);
   if (printFormat?.where !== undefined) query.constraints.push(printFormat.where);
   const fromFile = query.jobadsFile !== undefined || query.userlogFile !== undefined;
-  if (query.view === 'totals' && !fromFile && query.constraints.length === 0 && query.jobs.length === 0 && query.owners.length === 0 && query.submitters.length === 0) {
-    io.stdout(await quickTotals(io, query.allUsers));
-    return 0;
-  }
   // Batch output is the default of the table views; -run, -hold and -factory turn it off (queue.cpp).
   const batch = !analyze.analyze && (query.view === 'default' || query.view === 'batch') && clusterAds === undefined;
   if (!fromFile) {
@@ -233,17 +233,16 @@ export const condorQ: Command = async (args, io) => {
     io.stdout(await aggregateQueue(io, query, printFormat));
     return 0;
   }
-  const { ads, context } = await fetchAds(io, 'jobs', query, query.dag || batch, clusterAds);
-  // Like HTCondor since 8.6: only your own jobs unless -allusers, or ids/owners/submitters were named. A
-  // file's jobs are all shown (show_file_queue asks no schedd for "my jobs").
-  const allUsers = query.allUsers || query.owners.length > 0 || query.jobs.length > 0 || query.submitters.length > 0;
-  const shown = allUsers || fromFile ? ads : ads.filter((ad) => ad.getString('Owner') === context.currentUser);
+  // The schedd selects the jobs (its my-jobs clause, -limit) and counts them; a file's jobs are all shown
+  // (show_file_queue asks no schedd for "my jobs").
+  const summaryOnly = query.view === 'totals' && !analyze.analyze;
+  const { ads: shown, context, summary } = await fetchAds(io, 'jobs', query, { dagNodes: query.dag || batch, clusterAds, summaryOnly });
   if (analyze.analyze) {
     io.stdout(await analyzeQueue(io, analyze, shown, context, analysisWidth(query, io.stdoutColumns?.())));
     return 0;
   }
   const fit = rowFit(query.wide, query.wideWidth, io.stdoutColumns?.());
-  const opts = { allUsers, allUsersTotals: countJobs(ads), fit, fromFile, cpuTime: query.cpuTime, cumulativeTime: query.cumulativeTime };
+  const opts = { ...summaryTotals(summary), fit, fromFile, cpuTime: query.cpuTime, cumulativeTime: query.cumulativeTime };
   // One queue per submitter found, each under its own label, as show_schedd_queue runs once per submitter ad.
   for (const label of labels) {
     const labelled = label === undefined ? context : { ...context, sourceLabel: label };

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { jobAttrRules } from '@tinycondor/shared/job-edit';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
-import { loadPoolConfig } from '../pool-config.js';
+import { loadPoolConfig, onlyMyJobsByDefault } from '../pool-config.js';
 import { diagnosticReport, editsFromFile, parseQeditArgs, protectedEditErrors, QEDIT_USAGE, sortedEdits, type QeditRequest } from '../qedit-args.js';
 import { connectSchedd } from '../schedd-connection.js';
 
@@ -29,7 +29,8 @@ export const condorQedit: Command = async (args, io) => {
     const report = parsed.diagnostic;
     for (const error of report.errors) io.stderr(`${error}\n`);
     const edits = await withFileEdits(report.edits, report.editsFile, io);
-    io.stdout(diagnosticReport(report, edits, jobAttrRules(loadPoolConfig(io.env, io.stderr).value)));
+    const pool = loadPoolConfig(io.env, io.stderr);
+    io.stdout(diagnosticReport({ ...report, onlyMyJobs: report.onlyMyJobs && onlyMyJobsByDefault(pool, io.stderr) }, edits, jobAttrRules(pool.value)));
     return 0;
   }
   const request = parsed.edit;
@@ -41,7 +42,7 @@ export const condorQedit: Command = async (args, io) => {
   const api = connectSchedd(pool);
   const reply = await api.edit({
     ...(request.jobs ? { jobs: request.jobs } : { constraint: request.constraint }),
-    onlyMyJobs: request.onlyMyJobs,
+    onlyMyJobs: request.onlyMyJobs && onlyMyJobsByDefault(pool, io.stderr),
     edits: edits.map(([name, value]) => ({ name, value })),
     dryRun: request.dryRun,
     ...(request.forward ? { forward: true } : {}),

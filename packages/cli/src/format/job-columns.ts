@@ -1,6 +1,6 @@
 // Renderers for single job columns, following condor_q's PRINTAS functions.
 import type { ClassAd } from './classad.js';
-import { JobStatus, statusLetter } from './job-status.js';
+import { JobStatus, statusLetter } from '@tinycondor/shared/job-status';
 
 /** Basename of a path, as condor_basename (either slash). */
 export function basename(path: string): string {

@@ -1,6 +1,6 @@
 // condor_q's default view since 8.5: one line per batch of jobs (jobProgress_PrintFormat + reduce_results).
 import type { ClassAd } from './classad.js';
-import { JobStatus } from './job-status.js';
+import { JobStatus } from '@tinycondor/shared/job-status';
 import { fitRow, queueTitle, summaryLines, WIDE, type QueueViewContext, type QueueViewOptions } from './queue-frame.js';
 import { linkRows, type JobRow } from './queue-rows.js';
 import { alignLeft, alignRight, fitLeft, formatShortDate, maxOf } from './text.js';

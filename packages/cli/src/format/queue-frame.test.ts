@@ -1,6 +1,5 @@
 process.env.TZ = 'UTC';
 import t from 'tap';
-import { countJobs } from './job-status.js';
 import { fitRow, formatTotals, rowFit, summarizeSinful, WIDE } from './queue-frame.js';
 import { CTX, jobAd, TITLE } from './test-ads.js';
 
@@ -9,21 +8,24 @@ t.test('summarizeSinful cuts the address parameters', async (t) => {
   t.equal(summarizeSinful('<10.0.0.1:9618>'), '<10.0.0.1:9618>');
 });
 
-t.test('countJobs counts transferring output as running and leaves out scheduler universe', async (t) => {
-  const jobs = [
-    jobAd({ JobStatus: 6, JobUniverse: 5 }), jobAd({ JobStatus: 7, JobUniverse: 5 }),
-    jobAd({ JobStatus: 4, JobUniverse: 5 }), jobAd({ JobStatus: 3, JobUniverse: 5 }),
-    jobAd({ JobStatus: 2, JobUniverse: 7 }),
-  ];
-  t.same(countJobs(jobs), { jobs: 4, completed: 1, removed: 1, idle: 0, running: 1, held: 0, suspended: 1 });
-});
-
 t.test('formatTotals is the title and the summary lines, with no blank line between', async (t) => {
   const jobs = [jobAd({ Owner: 'alice', JobStatus: 1 }), jobAd({ Owner: 'bob', JobStatus: 5 })];
   t.equal(formatTotals(jobs, CTX, { allUsers: false }), TITLE + [
     'Total for query: 2 jobs; 0 completed, 0 removed, 1 idle, 0 running, 1 held, 0 suspended ',
     'Total for alice: 1 jobs; 0 completed, 0 removed, 1 idle, 0 running, 0 held, 0 suspended ',
     'Total for all users: 2 jobs; 0 completed, 0 removed, 1 idle, 0 running, 1 held, 0 suspended',
+    '',
+    '',
+  ].join('\n'));
+});
+
+t.test("the summary lines show the schedd's counts: the jobs it sent, the user it chose (MyName), all jobs", async (t) => {
+  const jobs = [jobAd({ Owner: 'alice', JobStatus: 1 })];
+  const counts = (jobs: number, idle: number) => ({ jobs, completed: 0, removed: 0, idle, running: 0, held: 0, suspended: 0 });
+  t.equal(formatTotals(jobs, CTX, { allUsers: false, queryTotals: counts(1, 1), myName: 'bob', myTotals: counts(3, 3), allUsersTotals: counts(7, 7) }), TITLE + [
+    'Total for query: 1 jobs; 0 completed, 0 removed, 1 idle, 0 running, 0 held, 0 suspended ',
+    'Total for bob: 3 jobs; 0 completed, 0 removed, 3 idle, 0 running, 0 held, 0 suspended ',
+    'Total for all users: 7 jobs; 0 completed, 0 removed, 7 idle, 0 running, 0 held, 0 suspended',
     '',
     '',
   ].join('\n'));

@@ -1,6 +1,6 @@
 // The title and summary lines every condor_q table view shares.
 import type { ClassAd } from './classad.js';
-import { countJobs, type JobTotals } from './job-status.js';
+import { countJobs, type JobTotals } from '@tinycondor/shared/job-status';
 import { formatTitleTime } from './text.js';
 
 export interface QueueViewContext {
@@ -50,7 +50,11 @@ export interface QueueViewOptions {
   fit?: RowFit;
   /** condor_q -allusers: the query was not limited to the current user's jobs. */
   allUsers: boolean;
-  /** The current user's totals over the whole queue; defaults to counting `jobs` owned by ctx.currentUser. */
+  /** The counts of the jobs the query selected (the schedd's summary); defaults to counting `jobs`. */
+  queryTotals?: JobTotals;
+  /** Whose jobs the query selected (the schedd's MyName); defaults to ctx.currentUser. */
+  myName?: string;
+  /** That user's totals over the whole queue; defaults to counting `jobs` owned by ctx.currentUser. */
   myTotals?: JobTotals;
   /** Totals over every job in the queue; defaults to counting `jobs`. */
   allUsersTotals?: JobTotals;
@@ -83,15 +87,12 @@ function totalsText(label: string, t: JobTotals): string {
  * later fields start with a newline, so every line but the last keeps a trailing space.
  */
 export function summaryLines(jobs: readonly ClassAd[], ctx: QueueViewContext, opts: QueueViewOptions): string {
-  return summaryLinesFor(countJobs(jobs), jobs, ctx, opts);
-}
-
-function summaryLinesFor(query: JobTotals, jobs: readonly ClassAd[], ctx: QueueViewContext, opts: QueueViewOptions): string {
+  const query = opts.queryTotals ?? countJobs(jobs);
   if (opts.fromFile) return `${totalsText('query', query)}${' '.repeat(7)}\n`;
   const parts = [totalsText('query', query)];
   if (!opts.allUsers) {
     const mine = opts.myTotals ?? countJobs(jobs.filter((job) => job.getString('Owner') === ctx.currentUser));
-    parts.push(totalsText(ctx.currentUser, mine));
+    parts.push(totalsText(opts.myName ?? ctx.currentUser, mine));
   }
   parts.push(totalsText('all users', opts.allUsersTotals ?? countJobs(jobs)));
   return `${parts.join(' \n')}\n`;
@@ -106,9 +107,4 @@ export function sortByJobId(jobs: readonly ClassAd[]): ClassAd[] {
 /** condor_q -totals: the title and the summary lines only. */
 export function formatTotals(jobs: ClassAd[], ctx: QueueViewContext, opts: QueueViewOptions): string {
   return queueTitle(ctx) + summaryLines(jobs, ctx, opts) + '\n';
-}
-
-/** condor_q -totals from counts the schedd computed, without fetching the jobs. */
-export function formatTotalsFromCounts(query: JobTotals, ctx: QueueViewContext, opts: QueueViewOptions): string {
-  return queueTitle(ctx) + summaryLinesFor(query, [], ctx, opts) + '\n';
 }

@@ -1,10 +1,9 @@
 // How condor_q links its result rows before printing them (queue.cpp linkup_nodes_by_id): the procs of a
 // cluster to its first proc, DAG node jobs under their DAGMan job (DAGManJobId), and, in batch mode, the
 // clusters that share a batch name to the oldest of them.
+import { SCHEDULER_UNIVERSE } from '@tinycondor/shared/job-status';
 import type { ClassAd } from './classad.js';
 import { sortByJobId } from './queue-frame.js';
-
-const SCHEDULER_UNIVERSE = 7;
 
 export interface JobRow {
   job: ClassAd;

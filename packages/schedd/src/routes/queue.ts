@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { parseExpr, type ClassAd, type EvalContext, type Expr } from '@tinycondor/shared/classad/index';
+import { parseExpr, quoteString, type ClassAd, type EvalContext, type Expr } from '@tinycondor/shared/classad/index';
+import { addToTotals, emptyTotals, SCHEDULER_UNIVERSE, type JobTotals } from '@tinycondor/shared/job-status';
 import { MAX_SUBMIT_BODY_BYTES } from '@tinycondor/shared/submit-limits';
-import { callerOf } from '../caller.js';
+import { callerOf, type Caller } from '../caller.js';
 import { constraintHolds, constraintSource } from '../constraint-jobs.js';
 import { addClusterCounters, queriedClusterAd } from '../job-factories.js';
 import type { ClusterTally, JobKey, StoredJob } from '../job-store.js';
@@ -18,6 +19,8 @@ import {
   JobIdParams,
   OkReply,
   QueueQuery,
+  QueueReply,
+  type QueueSummary,
   ReserveReply,
   SubmissionReply,
   SubmitBody,
@@ -28,23 +31,38 @@ import {
   HistoryQuery,
 } from '@tinycondor/shared/rest-schemas';
 
+/** How selectedAdsDocument selects, and what it sends after the ads. */
+interface Selection<T> {
+  /** At most this many ads are sent (HTCondor's match limit). */
+  limit?: number;
+  /** The scan stops at the first ad this holds for (left out). */
+  stop?: Expr;
+  /** The scan stops after this many ads read (those `counted` holds for, when given). */
+  scanLimit?: number;
+  counted?: Expr;
+  /** The ad sent for an item selected, when it is not the one evaluated (a cluster ad's counters are added once it is selected). */
+  sentAd?: (item: T) => ClassAd | undefined;
+  /** Told of each item selected, with the ad evaluated. */
+  sent?: (item: T, ad: ClassAd) => void;
+  /** The items are selected and told of (`sent`), but no ad is sent. */
+  summaryOnly?: boolean;
+  /** The document's members after `ads`, once every ad is sent (`,"summary":…`). */
+  after?: () => string;
+}
+
 /**
- * `{"ads":[…]}` of the ads of `source` that `expr` selects (all without one), among the first `limit`, up to the
- * first one `stop` holds for (left out), evaluated with `context`: read and evaluated a slice at a time (see slices), so that a big queue
- * or a slow constraint never holds the schedd.
+ * `{"ads":[…]}` of the ads of `source` that `expr` selects (all without one), as `selection` says, evaluated with
+ * `context`: read and evaluated a slice at a time (see slices), so that a big queue or a slow constraint never
+ * holds the schedd.
  */
 async function* selectedAdsDocument<T>(
   source: PagedSource<T, unknown>,
   adOf: (item: T) => ClassAd,
   context: EvalContext,
   expr: Expr | undefined,
-  limit = Infinity,
-  stop?: Expr,
-  scanLimit = Infinity,
-  counted?: Expr,
-  /** The ad sent for an item selected, when it is not the one evaluated (a cluster ad's counters are added once it is selected). */
-  sentAd: (item: T) => ClassAd | undefined = () => undefined,
+  selection: Selection<T> = {},
 ): AsyncGenerator<string> {
+  const { limit = Infinity, stop, scanLimit = Infinity, counted, sentAd, sent, summaryOnly = false, after } = selection;
   yield '{"ads":[';
   // As history.cpp: limit counts the ads selected (matchCount), scanLimit every ad read (adCount), or those `counted` holds for.
   let matched = 0;
@@ -60,7 +78,8 @@ async function* selectedAdsDocument<T>(
         break;
       }
       if (expr === undefined || constraintHolds(expr, ad, context)) {
-        text += `${matched === 0 ? '' : ','}${JSON.stringify((sentAd(item) ?? ad).toJSON())}`;
+        if (!summaryOnly) text += `${matched === 0 ? '' : ','}${JSON.stringify((sentAd?.(item) ?? ad).toJSON())}`;
+        sent?.(item, ad);
         matched++;
       }
       if (matched >= limit || scanned >= scanLimit) {
@@ -71,7 +90,7 @@ async function* selectedAdsDocument<T>(
     if (text !== '') yield text;
     if (done) break;
   }
-  yield ']}';
+  yield `]${after?.() ?? ''}}`;
 }
 
 /** An ad of the queue with its cluster ads: `counted` gives a cluster ad, once selected, its counters. */
@@ -122,15 +141,43 @@ function queueWithClusters(schedd: Schedd, jobs: PagedSource<StoredJob, JobKey> 
   };
 }
 
-/** `{"ads":[…]}` from ad texts, sent as they are produced. */
-function* adsDocument(texts: Iterable<string>): Generator<string> {
+/** `{"ads":[…]}` from ad texts, sent as they are produced, then the members `after` gives. */
+function* adsDocument(texts: Iterable<string>, after: () => string): Generator<string> {
   yield '{"ads":[';
   let first = true;
   for (const text of texts) {
     yield first ? text : `,${text}`;
     first = false;
   }
-  yield ']}';
+  yield `]${after()}}`;
+}
+
+/**
+ * Whose jobs a myJobs query shows (command_query_job_ads): the user of the caller's own token, whatever the
+ * query names, and none (every job) for a queue superuser's; the pool token names no user, so the name the
+ * query gives (HTCondor's Me of a query it cannot authenticate). CONDOR_Q_ONLY_MY_JOBS false: every job.
+ */
+function myJobsOwner(caller: Caller, me: string | undefined): string | undefined {
+  if (me === undefined || !caller.access.onlyMyJobs) return undefined;
+  if (caller.poolToken) return me;
+  return caller.superUser ? undefined : caller.user;
+}
+
+/** The my-jobs clause (`Owner == "name"`, or `User ==` a fully qualified name) and'ed with the query's constraint. */
+function queueConstraint(owner: string | undefined, constraint: string | undefined): string | undefined {
+  if (owner === undefined) return constraint;
+  const mine = `${owner.includes('@') ? 'User' : 'Owner'} == ${quoteString(owner)}`;
+  return constraint === undefined ? mine : `(${mine}) && (${constraint})`;
+}
+
+/**
+ * The summary of a queue query (sendDone's summary ad): `query`, the counts of the jobs selected (undefined: all
+ * of `owner`'s, or every job without one).
+ */
+function queueSummary(schedd: Schedd, query: JobTotals | undefined, owner: string | undefined): QueueSummary {
+  const { all, mine } = schedd.store.summaryCounts(owner);
+  if (owner === undefined) return { query: query ?? all, allUsers: all };
+  return { query: query ?? mine, allUsers: all, myName: owner, my: mine };
 }
 
 /** The route a cluster's procs are submitted on. */
@@ -193,20 +240,34 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
 
   api.get(
     '/v1/jobs',
-    { schema: { querystring: QueueQuery, response: { 200: streamedJson(AdsReply), 400: ErrorReply } } },
+    { schema: { querystring: QueueQuery, response: { 200: streamedJson(QueueReply), 400: ErrorReply } } },
     async (request, reply) => {
-      const { clusterAds, constraint } = request.query;
+      const { clusterAds, limit, myJobs, summaryOnly } = request.query;
+      const owner = myJobsOwner(callerOf(request), myJobs);
+      const constraint = queueConstraint(owner, request.query.constraint);
+      const expr = constraint === undefined ? undefined : parseExpr(constraint);
+      // HTCondor's query counters count the jobs sent, not cluster ads.
+      const query = emptyTotals();
+      const count = (ad: ClassAd): void => {
+        if (ad.getInt('JobUniverse') !== SCHEDULER_UNIVERSE) addToTotals(query, ad.getInt('JobStatus') ?? 0, 1);
+      };
+      const after = () => `,"summary":${JSON.stringify(queueSummary(schedd, query, owner))}`;
+      // Her own jobs (by Owner) or the whole queue, and nothing else: counted from the index, and the stored texts
+      // sent as they are (no parsing of a big queue).
+      if (request.query.constraint === undefined && limit === undefined && clusterAds === undefined && !owner?.includes('@')) {
+        const summary = () => queueSummary(schedd, undefined, owner);
+        const document = summaryOnly === true ? [JSON.stringify({ ads: [], summary: summary() })] : adsDocument(schedd.store.jobTexts(owner), () => `,"summary":${JSON.stringify(summary())}`);
+        return reply.type('application/json').send(Readable.from(document));
+      }
       if (clusterAds !== undefined) {
-        const expr = constraint === undefined ? undefined : parseExpr(constraint);
         const source = queueWithClusters(schedd, clusterAds === 'only' ? undefined : expr === undefined ? schedd.store.jobSource() : constraintSource(schedd.store, expr));
-        return reply.type('application/json').send(Readable.from(selectedAdsDocument(source, (entry) => entry.ad, schedd.evalContext(), expr, Infinity, undefined, Infinity, undefined, (entry) => entry.counted?.())));
+        const sent = (entry: QueueEntry, ad: ClassAd): void => {
+          if (entry.key.proc >= 0) count(ad);
+        };
+        return reply.type('application/json').send(Readable.from(selectedAdsDocument(source, (entry) => entry.ad, schedd.evalContext(), expr, { limit, sentAd: (entry) => entry.counted?.(), sent, summaryOnly, after })));
       }
-      if (request.query.constraint !== undefined) {
-        const expr = parseExpr(request.query.constraint);
-        return reply.type('application/json').send(Readable.from(selectedAdsDocument(constraintSource(schedd.store, expr), (job) => job.ad, schedd.evalContext(), expr)));
-      }
-      // Without a constraint the stored texts go out as they are: no parsing of a big queue.
-      return reply.type('application/json').send(Readable.from(adsDocument(schedd.store.jobTexts())));
+      const source = expr === undefined ? schedd.store.jobSource() : constraintSource(schedd.store, expr);
+      return reply.type('application/json').send(Readable.from(selectedAdsDocument(source, (job) => job.ad, schedd.evalContext(), expr, { limit, sent: (_job, ad) => count(ad), summaryOnly, after })));
     },
   );
 
@@ -233,7 +294,7 @@ export async function queueRoutes(app: FastifyInstance, opts: { schedd: Schedd }
       const expr = constraint === undefined ? undefined : parseExpr(constraint);
       const stop = since === undefined ? undefined : parseExpr(since);
       const counted = scanCounted === undefined ? undefined : parseExpr(scanCounted);
-      const document = selectedAdsDocument(schedd.store.historySource(forwards === true), (entry) => entry.ad, schedd.evalContext(), expr, limit, stop, scanLimit, counted);
+      const document = selectedAdsDocument(schedd.store.historySource(forwards === true), (entry) => entry.ad, schedd.evalContext(), expr, { limit, stop, scanLimit, counted });
       return reply.type('application/json').send(Readable.from(document));
     },
   );
