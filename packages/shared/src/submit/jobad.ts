@@ -151,6 +151,7 @@ class JobAdBuilder {
     (b) => b.setUserLog(),
     (b) => b.setStreaming(),
     (b) => b.setTransfer(),
+    (b) => b.setRemoteIoFiles(),
     (b) => b.setResources(),
     (b) => b.setPolicy(),
     (b) => b.setStatus(),
@@ -527,6 +528,30 @@ class JobAdBuilder {
     if (checkpointCode) {
       this.ad.set('SuccessCheckpointExitCode', this.check('checkpoint_exit_code', checkpointCode, parseInteger));
       this.ad.set('WantFTOnCheckpoint', true);
+    }
+  }
+
+  /**
+   * SetSimpleJobExprs' standard-universe file options ("formerly SetFileOptions", SetFetchFiles, …): set as
+   * written, strings with their quotes. Only the shadow's remote system calls read them (pseudo_ops.cpp), which a
+   * vanilla job makes only through the I/O proxy's Chirp file commands, refused here (not-implemented.ts).
+   */
+  private setRemoteIoFiles(): void {
+    for (const [command, attribute] of [
+      ['file_remaps', 'FileRemaps'],
+      ['buffer_files', 'BufferFiles'],
+      ['buffer_size', 'BufferSize'],
+      ['buffer_block_size', 'BufferBlockSize'],
+    ] as const) {
+      this.optionalExpr(command, attribute);
+    }
+    for (const [command, attribute] of [
+      ['fetch_files', 'FetchFiles'],
+      ['compress_files', 'CompressFiles'],
+      ['append_files', 'AppendFiles'],
+      ['local_files', 'LocalFiles'],
+    ] as const) {
+      this.optionalString(command, attribute);
     }
   }
 

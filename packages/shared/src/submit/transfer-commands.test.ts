@@ -1,0 +1,67 @@
+// The file-transfer submit commands of issue 24's batch C, as condor_submit's submit_utils.cpp sets them.
+import t from 'tap';
+import type { ClassAd } from '../classad/index.js';
+import type { SubmitContext } from './context.js';
+import { MacroUsage, expandProcs, parseSubmitFile } from './index.js';
+
+function context(overrides: Partial<SubmitContext> = {}): SubmitContext {
+  return {
+    fileName: 'job.sub',
+    submitDir: '/home/alice/jobs',
+    env: { HOME: '/home/alice', PATH: '/usr/bin:/bin', LANG: 'C' },
+    owner: 'alice',
+    now: new Date(1_700_000_000_000),
+    readFile: (path) => {
+      throw new Error(`ENOENT: no such file, open '${path}'`);
+    },
+    listDir: () => [],
+    probeFile: () => ({ size: 100, firstLine: '#!/bin/sh\n' }),
+    runCommand: () => {
+      throw new Error('No such file or directory');
+    },
+    ...overrides,
+  };
+}
+
+/** The procs' ads and what condor_submit would say of the lines (not implemented, unused). */
+function submit(text: string): { ads: ClassAd[]; unimplemented: string[]; warnings: string[] } {
+  const ctx = context();
+  const usage = new MacroUsage();
+  const ads = expandProcs(parseSubmitFile(text, ctx), 7, ctx, usage);
+  return { ads, unimplemented: usage.unimplemented(), warnings: usage.warnings() };
+}
+
+function pick(ad: ClassAd, names: string[]): Record<string, string | undefined> {
+  const json = ad.toJSON();
+  return Object.fromEntries(names.map((name) => [name, json[name]]));
+}
+
+t.test("standard-universe file options: SetSimpleJobExprs' attributes, strings as written, expressions checked", async (t) => {
+  const { ads, unimplemented, warnings } = submit(
+    [
+      'executable = a',
+      'file_remaps = "data.in = /scratch/data.in"',
+      'buffer_files = "big.dat = (1000000,4096)"',
+      'buffer_size = 524288',
+      'buffer_block_size = 32768',
+      'fetch_files = a.dat, b.dat',
+      'compress_files = *.gz',
+      'append_files = log.txt',
+      'local_files = /tmp/*',
+      'queue',
+    ].join('\n'),
+  );
+  t.same(pick(ads[0]!, ['FileRemaps', 'BufferFiles', 'BufferSize', 'BufferBlockSize', 'FetchFiles', 'CompressFiles', 'AppendFiles', 'LocalFiles']), {
+    FileRemaps: '"data.in = /scratch/data.in"',
+    BufferFiles: '"big.dat = (1000000,4096)"',
+    BufferSize: '524288',
+    BufferBlockSize: '32768',
+    FetchFiles: '"a.dat, b.dat"',
+    CompressFiles: '"*.gz"',
+    AppendFiles: '"log.txt"',
+    LocalFiles: '"/tmp/*"',
+  });
+  t.same(unimplemented, [], 'none named as not implemented');
+  t.same(warnings, [], 'nor as unused');
+  t.throws(() => submit('executable = a\nbuffer_size = 12 +\nqueue\n'), { name: 'SubmitError', message: /buffer_size: invalid ClassAd expression "12 \+"/ });
+});
