@@ -3,6 +3,7 @@ import {
   INTERNAL_SANDBOX_FILES,
   STDERR_NAME,
   STDOUT_NAME,
+  appendsStdStreams,
   transferListItem,
   keepsAnyOutput,
   namesInputFiles,
@@ -102,4 +103,12 @@ t.test('sandbox file names', async (t) => {
   t.equal(STDERR_NAME, '_condor_stderr');
   t.same([...INTERNAL_SANDBOX_FILES].sort(), ['.chirp.config', '.job.ad', '.machine.ad', '.update.ad', '.update.ad.tmp']);
   t.equal(INTERNAL_SANDBOX_FILES.has(STDOUT_NAME), false);
+});
+
+t.test('appendsStdStreams: truncated unless self-checkpointing or erase_output_and_error_on_restart = false', async (t) => {
+  t.equal(appendsStdStreams(jobAd({})), false, 'DontAppend is true when unset (VanillaProc::outputOpenFlags)');
+  t.equal(appendsStdStreams(jobAd({ DontAppend: 'true' })), false);
+  t.equal(appendsStdStreams(jobAd({ DontAppend: 'false' })), true);
+  t.equal(appendsStdStreams(jobAd({ WantFTOnCheckpoint: 'true' })), true);
+  t.equal(appendsStdStreams(jobAd({ WantCheckpointSignal: 'true', DontAppend: 'true' })), true);
 });

@@ -82,6 +82,16 @@ export function streamedStdNames(ad: Pick<ClassAd, 'getBool' | 'getString' | 'ha
   return names;
 }
 
+/**
+ * Whether the starter opens the job's stdout and stderr for appending rather than truncating them
+ * (VanillaProc::outputOpenFlags, streamingOpenFlags): for a self-checkpointing job, and for one with
+ * erase_output_and_error_on_restart = false (DontAppend, true when unset), so that a restart keeps what the
+ * earlier runs wrote.
+ */
+export function appendsStdStreams(ad: Pick<ClassAd, 'getBool'>): boolean {
+  return ad.getBool('WantCheckpointSignal') === true || ad.getBool('WantFTOnCheckpoint') === true || ad.getBool('DontAppend') === false;
+}
+
 /** Files of the sandbox that belong to the pool, never to the job's outputs. */
 export const INTERNAL_SANDBOX_FILES: ReadonlySet<string> = new Set(['.job.ad', '.machine.ad', '.update.ad', '.update.ad.tmp', '.chirp.config']);
 

@@ -7,7 +7,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments } from '@tinycondor/shared/job-command';
 import { starterEnvironment } from '@tinycondor/shared/starter-environment';
 import { resourceEnvironment, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
-import { keepsAnyOutput, splitFileList, STDOUT_NAME, streamedStdNames } from '@tinycondor/shared/transfer-files';
+import { appendsStdStreams, keepsAnyOutput, splitFileList, STDOUT_NAME, streamedStdNames } from '@tinycondor/shared/transfer-files';
 import { MAX_STREAM_CHUNK_BYTES } from '@tinycondor/shared/rest-schemas';
 import { isUrl, pluginResultListText, urlTransferHoldReason } from '@tinycondor/shared/url-transfer';
 import { TransferClassNumber, type TransferClassName } from '@tinycondor/shared/epoch-history';
@@ -492,7 +492,7 @@ export class JobRun {
    */
   private async openStreams(): Promise<boolean> {
     const { ctx } = this;
-    const appends = ctx.jobAd.getBool('WantCheckpointSignal') === true || ctx.jobAd.getBool('WantFTOnCheckpoint') === true || ctx.jobAd.getBool('DontAppend') === false;
+    const appends = appendsStdStreams(ctx.jobAd);
     for (const name of streamedStdNames(ctx.jobAd)) {
       const stream = name === STDOUT_NAME ? 'stdout' : 'stderr';
       const sink: StreamSink = {
@@ -694,9 +694,12 @@ export class JobRun {
     if (layout.transfers && ctx.jobAd.getBool('TransferExecutable') !== false) {
       fs.chmodSync(layout.executable, fs.statSync(layout.executable).mode | 0o700);
     }
-    // Appending, as HTCondor does for self-checkpointing jobs, so restarts in place keep earlier output.
+    // Truncated, as the starter opens them (O_TRUNC, which a device ignores), unless the job keeps earlier runs'
+    // output: a restart in place after a checkpoint, or one from the files sent back at an eviction. Opened for
+    // appending all the same, so that stdout and stderr sent to one file do not overwrite each other.
     const stdout = openStream(layout.stdout, 'a');
     const stderr = openStream(layout.stderr, 'a');
+    if (!appendsStdStreams(ctx.jobAd)) for (const fd of [stdout, stderr]) if (!isSharedNull(fd) && fs.fstatSync(fd).isFile()) fs.ftruncateSync(fd, 0);
     const stdinFd = openStream(layout.stdin, 'r');
     if (ctx.jobUser) for (const fd of [stdout, stderr]) if (!isSharedNull(fd)) fs.fchownSync(fd, ctx.jobUser.uid, ctx.jobUser.gid);
     const inContainer = wantsContainer(ctx.jobAd);

@@ -521,6 +521,8 @@ class JobAdBuilder {
     const remaps = this.get('transfer_output_remaps');
     if (remaps) this.ad.set('TransferOutputRemaps', this.check('transfer_output_remaps', remaps, normalizeRemaps));
     this.optionalBool('preserve_relative_paths', 'PreserveRelativePaths');
+    // Read by the starter as it opens stdout and stderr (appendsStdStreams).
+    this.optionalBool('erase_output_and_error_on_restart', 'DontAppend');
     this.optionalString('checkpoint_destination', 'CheckpointDestination');
     this.optionalString('transfer_plugins', 'TransferPlugins');
     this.optionalString('output_destination', 'OutputDestination');

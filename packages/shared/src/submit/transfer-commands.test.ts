@@ -65,3 +65,11 @@ t.test("standard-universe file options: SetSimpleJobExprs' attributes, strings a
   t.same(warnings, [], 'nor as unused');
   t.throws(() => submit('executable = a\nbuffer_size = 12 +\nqueue\n'), { name: 'SubmitError', message: /buffer_size: invalid ClassAd expression "12 \+"/ });
 });
+
+t.test('erase_output_and_error_on_restart: DontAppend, a boolean', async (t) => {
+  const { ads, unimplemented } = submit('executable = a\nwhen_to_transfer_output = ON_EXIT_OR_EVICT\nerase_output_and_error_on_restart = false\nqueue\n');
+  t.equal(ads[0]!.getSource('DontAppend'), 'false');
+  t.same(unimplemented, []);
+  t.equal(submit('executable = a\nqueue\n').ads[0]!.getSource('DontAppend'), undefined, 'unset: the starter takes it for true');
+  t.throws(() => submit('executable = a\nerase_output_and_error_on_restart = maybe\nqueue\n'), { name: 'SubmitError' });
+});
