@@ -298,6 +298,8 @@ class JobAdBuilder {
       if (image === '') throw condorSubmitError(dockerImage.pos, `'${dockerImage.value}' is not a valid docker_image${kind === 'container' ? ' for container universe' : ''}`);
       this.ad.set('DockerImage', image);
     }
+    // Set for every job (SetSimpleJobExprs); false makes process_container_input_files call the image local.
+    this.optionalBool('transfer_container', 'TransferContainer');
     if (containerImage) {
       const image = stripEnclosingQuotes(containerImage.value.trim()).trim();
       if (!isValidContainerImage(image)) throw condorSubmitError(containerImage.pos, `'${containerImage.value}' is not a valid container image`);
@@ -305,7 +307,8 @@ class JobAdBuilder {
       const refusal = apptainerImageRefusal(image, type);
       if (refusal !== undefined) throw submitError(containerImage.pos, refusal);
       this.ad.set('ContainerImage', image).set('WantDockerImage', true);
-      if (image.startsWith('docker://')) this.ad.set('ContainerImageSource', 'docker');
+      if (this.ad.getBool('TransferContainer') === false) this.ad.set('ContainerImageSource', 'local');
+      else if (image.startsWith('docker://')) this.ad.set('ContainerImageSource', 'docker');
     }
     if (kind === undefined) return;
     this.optionalString('docker_network_type', 'DockerNetworkType');

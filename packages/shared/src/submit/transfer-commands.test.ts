@@ -73,3 +73,13 @@ t.test('erase_output_and_error_on_restart: DontAppend, a boolean', async (t) => 
   t.equal(submit('executable = a\nqueue\n').ads[0]!.getSource('DontAppend'), undefined, 'unset: the starter takes it for true');
   t.throws(() => submit('executable = a\nerase_output_and_error_on_restart = maybe\nqueue\n'), { name: 'SubmitError' });
 });
+
+t.test('transfer_container: TransferContainer for every job; false makes a container image local (process_container_input_files)', async (t) => {
+  const vanilla = submit('executable = a\ntransfer_container = false\nqueue\n');
+  t.equal(vanilla.ads[0]!.getSource('TransferContainer'), 'false');
+  t.same(vanilla.unimplemented, []);
+  const local = submit('executable = a\ncontainer_image = docker://alpine:3\ntransfer_container = false\nqueue\n');
+  t.same(pick(local.ads[0]!, ['TransferContainer', 'ContainerImageSource']), { TransferContainer: 'false', ContainerImageSource: '"local"' });
+  const pulled = submit('executable = a\ncontainer_image = docker://alpine:3\ntransfer_container = true\nqueue\n');
+  t.same(pick(pulled.ads[0]!, ['TransferContainer', 'ContainerImageSource']), { TransferContainer: 'true', ContainerImageSource: '"docker"' });
+});
