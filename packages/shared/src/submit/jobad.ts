@@ -524,6 +524,7 @@ class JobAdBuilder {
     const remaps = this.get('transfer_output_remaps');
     if (remaps) this.ad.set('TransferOutputRemaps', this.check('transfer_output_remaps', remaps, normalizeRemaps));
     this.optionalBool('preserve_relative_paths', 'PreserveRelativePaths');
+    this.setPerFileEncryption();
     // Read by the starter as it opens stdout and stderr (appendsStdStreams).
     this.optionalBool('erase_output_and_error_on_restart', 'DontAppend');
     this.optionalString('checkpoint_destination', 'CheckpointDestination');
@@ -558,6 +559,20 @@ class JobAdBuilder {
     ] as const) {
       this.optionalString(command, attribute);
     }
+  }
+
+  /**
+   * SetPerFileEncryption's lists. The startds send and receive files over plain HTTP: a file that must be
+   * encrypted on the wire cannot be, where HTCondor's FileTransfer fails the transfer of a file it cannot
+   * encrypt (set_crypto_mode); one that must not be is never encrypted here.
+   */
+  private setPerFileEncryption(): void {
+    for (const command of ['encrypt_input_files', 'encrypt_output_files']) {
+      const found = this.get(command);
+      if (found) throw submitError(found.pos, `${command} is not supported: tinycondor's schedd and startds transfer files unencrypted (plain HTTP), where HTCondor encrypts the files it names on the wire`);
+    }
+    this.optionalString('dont_encrypt_input_files', 'DontEncryptInputFiles');
+    this.optionalString('dont_encrypt_output_files', 'DontEncryptOutputFiles');
   }
 
   /** A file list command without its enclosing quotes, as SetTransferFiles reads it; undefined when not set. */
@@ -759,6 +774,16 @@ class JobAdBuilder {
     const kind = this.containerKind();
     const clauses = kind === undefined ? [] : [containerRequirements(kind, this.get('docker_network_type')?.value)];
     clauses.push(...this.customResourceClauses(found));
+    // encrypt_execute_directory: only a machine that can encrypt the sandbox (LVM and cryptsetup) advertises
+    // HasEncryptExecuteDirectory, which no tinycondor startd does; the job waits for one, as on HTCondor.
+    const encrypt = this.get('encrypt_execute_directory');
+    if (encrypt && this.check('encrypt_execute_directory', encrypt, parseBoolean)) {
+      this.ad.set('EncryptExecuteDirectory', true);
+      const machineRefs = found ? machineReferences(parseExpr(found.value)) : new Set<string>();
+      if (!machineRefs.has('encryptexecutedirectory')) clauses.push('TARGET.HasEncryptExecuteDirectory');
+    } else if (encrypt) {
+      this.ad.set('EncryptExecuteDirectory', false);
+    }
     if (!/\bHasFileTransferPluginMethods\b/i.test(found?.value ?? '')) {
       for (const method of this.neededPluginMethods()) clauses.push(`stringListIMember(${quoteString(method)},TARGET.HasFileTransferPluginMethods)`);
     }

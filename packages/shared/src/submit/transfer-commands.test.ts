@@ -83,3 +83,25 @@ t.test('transfer_container: TransferContainer for every job; false makes a conta
   const pulled = submit('executable = a\ncontainer_image = docker://alpine:3\ntransfer_container = true\nqueue\n');
   t.same(pick(pulled.ads[0]!, ['TransferContainer', 'ContainerImageSource']), { TransferContainer: 'true', ContainerImageSource: '"docker"' });
 });
+
+t.test('per-file encryption: encrypt_* refused (no encrypted channel), dont_encrypt_* kept as written', async (t) => {
+  const { ads, unimplemented } = submit('executable = a\ndont_encrypt_input_files = big.tar\ndont_encrypt_output_files = *.h5\nqueue\n');
+  t.same(pick(ads[0]!, ['DontEncryptInputFiles', 'DontEncryptOutputFiles']), { DontEncryptInputFiles: '"big.tar"', DontEncryptOutputFiles: '"*.h5"' });
+  t.same(unimplemented, []);
+  for (const command of ['encrypt_input_files', 'encrypt_output_files']) {
+    t.throws(() => submit(`executable = a\n${command} = secret.txt\nqueue\n`), {
+      name: 'SubmitError',
+      message: `job.sub:2: ${command} is not supported: tinycondor's schedd and startds transfer files unencrypted (plain HTTP), where HTCondor encrypts the files it names on the wire`,
+    });
+  }
+});
+
+t.test('encrypt_execute_directory: the job waits for a machine with HasEncryptExecuteDirectory (SetRequirements)', async (t) => {
+  const { ads, unimplemented } = submit('executable = a\nencrypt_execute_directory = true\nqueue\n');
+  t.same(pick(ads[0]!, ['EncryptExecuteDirectory', 'Requirements']), { EncryptExecuteDirectory: 'true', Requirements: 'TARGET.HasEncryptExecuteDirectory' });
+  t.same(unimplemented, []);
+  const named = submit('executable = a\nrequirements = TARGET.EncryptExecuteDirectory =!= false\nencrypt_execute_directory = true\nqueue\n');
+  t.equal(named.ads[0]!.getSource('Requirements'), 'TARGET.EncryptExecuteDirectory =!= false', 'not added when the requirements name the attribute');
+  const off = submit('executable = a\nencrypt_execute_directory = false\nqueue\n');
+  t.same(pick(off.ads[0]!, ['EncryptExecuteDirectory', 'Requirements']), { EncryptExecuteDirectory: 'false', Requirements: 'true' });
+});
