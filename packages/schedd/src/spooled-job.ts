@@ -46,5 +46,11 @@ export function spooledInputRewrites(ad: ClassAd): Record<string, string | null>
     rewrites.SUBMIT_TransferInput = inputs;
     rewrites.TransferInput = null;
   }
+  // Sent into SPOOL with the other inputs (the client's FileTransfer lists them too).
+  const publicInputs = ad.getString('PublicInputFiles');
+  if (publicInputs !== undefined) {
+    rewrites.SUBMIT_PublicInputFiles = publicInputs;
+    rewrites.PublicInputFiles = null;
+  }
   return rewrites;
 }

@@ -4,6 +4,7 @@ import {
   STDERR_NAME,
   STDOUT_NAME,
   appendsStdStreams,
+  listedInputFiles,
   transferListItem,
   keepsAnyOutput,
   namesInputFiles,
@@ -111,4 +112,10 @@ t.test('appendsStdStreams: truncated unless self-checkpointing or erase_output_a
   t.equal(appendsStdStreams(jobAd({ DontAppend: 'false' })), true);
   t.equal(appendsStdStreams(jobAd({ WantFTOnCheckpoint: 'true' })), true);
   t.equal(appendsStdStreams(jobAd({ WantCheckpointSignal: 'true', DontAppend: 'true' })), true);
+});
+
+t.test('listedInputFiles: transfer_input_files, then the public_input_files not among them', async (t) => {
+  t.same(listedInputFiles(jobAd({ TransferInput: '"a.txt,b.txt"', PublicInputFiles: '"b.txt,ref.fa"' })), ['a.txt', 'b.txt', 'ref.fa']);
+  t.same(listedInputFiles(jobAd({ PublicInputFiles: '"ref.fa"' })), ['ref.fa']);
+  t.equal(namesInputFiles(jobAd({ TransferExecutable: 'false', PublicInputFiles: '"ref.fa"' })), true);
 });

@@ -41,15 +41,26 @@ export function stdinFile(ad: ClassAd): string | undefined {
 }
 
 /**
+ * The input files the job lists: `transfer_input_files`, then the `public_input_files` not among them, which
+ * FileTransfer::SimpleInit adds to its inputs (served from a web cache only with ENABLE_HTTP_PUBLIC_FILES,
+ * false by default, which tinycondor does not offer).
+ */
+export function listedInputFiles(ad: Pick<ClassAd, 'getString'>): string[] {
+  const listed = splitFileList(ad.getString('TransferInput'));
+  for (const file of splitFileList(ad.getString('PublicInputFiles'))) if (!listed.includes(file)) listed.push(file);
+  return listed;
+}
+
+/**
  * Whether the job names anything for its input sandbox: a transferred executable, `input`,
- * `transfer_input_files`, or its own plugins (`transfer_plugins`: AddJobPluginsToInputFiles sends each
+ * `transfer_input_files`, `public_input_files`, or its own plugins (`transfer_plugins`: AddJobPluginsToInputFiles sends each
  * `method=path` plugin as an input, so that it is there for the output transfer too).
  */
 export function namesInputFiles(ad: ClassAd): boolean {
   return (
     transferredExecutable(ad) !== undefined ||
     stdinFile(ad) !== undefined ||
-    splitFileList(ad.getString('TransferInput')).length > 0 ||
+    listedInputFiles(ad).length > 0 ||
     (ad.getString('TransferPlugins') ?? '').split(';').some((definition) => definition.includes('='))
   );
 }

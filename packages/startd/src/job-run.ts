@@ -7,7 +7,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments } from '@tinycondor/shared/job-command';
 import { starterEnvironment } from '@tinycondor/shared/starter-environment';
 import { resourceEnvironment, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
-import { appendsStdStreams, keepsAnyOutput, splitFileList, STDOUT_NAME, streamedStdNames } from '@tinycondor/shared/transfer-files';
+import { appendsStdStreams, keepsAnyOutput, listedInputFiles, STDOUT_NAME, streamedStdNames } from '@tinycondor/shared/transfer-files';
 import { MAX_STREAM_CHUNK_BYTES } from '@tinycondor/shared/rest-schemas';
 import { isUrl, pluginResultListText, urlTransferHoldReason } from '@tinycondor/shared/url-transfer';
 import { TransferClassNumber, type TransferClassName } from '@tinycondor/shared/epoch-history';
@@ -466,7 +466,7 @@ export class JobRun {
    */
   private async downloadUrlInputs(): Promise<boolean> {
     const { ctx } = this;
-    const urls = splitFileList(ctx.jobAd.getString('TransferInput')).filter(isUrl);
+    const urls = listedInputFiles(ctx.jobAd).filter(isUrl);
     if (urls.length === 0 && checkpointDestination(ctx.jobAd) === undefined) return true;
     const results = pluginResults('Input');
     const outcome = await restoreCheckpointFiles(ctx.jobAd, urlDownloads(urls, this.sandbox), this.pluginSettings(), this.urlTransferRun(results), this.reader.rights);

@@ -518,6 +518,9 @@ class JobAdBuilder {
     this.ad.set('ShouldTransferFiles', should);
     if (should !== 'NO') this.ad.set('WhenToTransferOutput', when);
     if (inputFiles) this.ad.set('TransferInput', inputFiles);
+    // Read only for a job that may transfer files (SetTransferFiles); sent as inputs (listedInputFiles).
+    const publicInputs = should !== 'NO' ? this.fileList('public_input_files') : undefined;
+    if (publicInputs) this.ad.set('PublicInputFiles', publicInputs);
     // `transfer_output_files = ""` is an empty list (TransferOutput = ""): nothing is transferred back.
     if (outputFiles !== undefined) this.ad.set('TransferOutput', outputFiles);
     if (checkpointFiles) this.ad.set('TransferCheckpoint', checkpointFiles);
@@ -799,6 +802,8 @@ class JobAdBuilder {
     if (!usesFileTransfer(transfers)) return [];
     const inputs = this.fileList('transfer_input_files');
     if (inputs) transfers.set('TransferInput', inputs);
+    const publicInputs = this.fileList('public_input_files');
+    if (publicInputs) transfers.set('PublicInputFiles', publicInputs);
     for (const [command, attribute] of [
       ['output_destination', 'OutputDestination'],
       ['transfer_output_remaps', 'TransferOutputRemaps'],

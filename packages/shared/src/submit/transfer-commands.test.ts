@@ -105,3 +105,15 @@ t.test('encrypt_execute_directory: the job waits for a machine with HasEncryptEx
   const off = submit('executable = a\nencrypt_execute_directory = false\nqueue\n');
   t.same(pick(off.ads[0]!, ['EncryptExecuteDirectory', 'Requirements']), { EncryptExecuteDirectory: 'false', Requirements: 'true' });
 });
+
+t.test('public_input_files: PublicInputFiles for a job that may transfer files, else an unused line (SetTransferFiles)', async (t) => {
+  const { ads, unimplemented, warnings } = submit('executable = a\ntransfer_input_files = a.txt\npublic_input_files = "ref.fa, genome/"\nqueue\n');
+  t.equal(ads[0]!.getSource('PublicInputFiles'), '"ref.fa,genome/"');
+  t.same([unimplemented, warnings], [[], []]);
+  const url = submit('executable = a\npublic_input_files = ftp://example.org/x\nqueue\n');
+  t.match(url.ads[0]!.getSource('Requirements'), /stringListIMember\("ftp",TARGET.HasFileTransferPluginMethods\)/, 'a URL needs its plugin, as a transfer_input_files URL does');
+  const shared = submit('executable = a\nshould_transfer_files = NO\npublic_input_files = ref.fa\nqueue\n');
+  t.equal(shared.ads[0]!.getSource('PublicInputFiles'), undefined);
+  t.same(shared.unimplemented, []);
+  t.same(shared.warnings, ["the line 'public_input_files = ref.fa' was unused by condor_submit. Is it a typo?"]);
+});

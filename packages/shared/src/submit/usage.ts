@@ -22,9 +22,10 @@ const MISTAKEN_REQUESTS: Readonly<Record<string, string>> = {
 
 /**
  * Commands tinycondor implements that condor_submit reads only under a condition (SetRequestGpus reads these
- * only for a job requesting GPUs): left unread, they get HTCondor's unused-line warning.
+ * only for a job requesting GPUs; SetTransferFiles public_input_files only for one that may transfer files):
+ * left unread, they get HTCondor's unused-line warning.
  */
-const READ_CONDITIONALLY = new Set(['require_gpus', 'gpus_minimum_capability', 'gpus_maximum_capability', 'gpus_minimum_memory', 'gpus_minimum_runtime']);
+const READ_CONDITIONALLY = new Set(['require_gpus', 'gpus_minimum_capability', 'gpus_maximum_capability', 'gpus_minimum_memory', 'gpus_minimum_runtime', 'public_input_files']);
 
 /** Whether condor_submit makes no resource request of this request_* command (see MISTAKEN_REQUESTS). */
 export function isMistakenRequest(lowerName: string): boolean {

@@ -1,0 +1,32 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
+
+// The file-transfer submit commands of issue 24 as a running pool acts on them: public_input_files are sent
+// with the other inputs (FileTransfer::SimpleInit), whether the job is spooled or not.
+t.test('public_input_files reach the sandbox, with and without -spool', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  writeExecutable(path.join(pool.dir, 'cat.sh'), '#!/bin/sh\ncat a.txt ref.txt\n');
+  fs.writeFileSync(path.join(pool.dir, 'a.txt'), 'listed\n');
+  fs.writeFileSync(path.join(pool.dir, 'ref.txt'), 'public\n');
+  for (const spool of [false, true]) {
+    const name = spool ? 'spooled' : 'plain';
+    fs.writeFileSync(
+      path.join(pool.dir, `${name}.sub`),
+      ['executable = cat.sh', `log = ${name}.log`, `output = ${name}.out`, 'transfer_input_files = a.txt', 'public_input_files = ref.txt, a.txt', 'queue', ''].join('\n'),
+    );
+    const submitted = await pool.run('condor_submit', [...(spool ? ['-spool'] : []), `${name}.sub`]);
+    t.equal(submitted.code, 0, submitted.stderr);
+    t.notMatch(submitted.stderr, /not implemented|unused/, `${name}: no warning`);
+    if (spool) {
+      // A spooled job's log is kept in SPOOL; it stays in the queue until its output is fetched.
+      await eventually('the spooled job completed', async () => ((await pool.run('condor_q', ['2.0', '-af', 'JobStatus'])).stdout.trim() === '4' ? true : undefined));
+      t.equal((await pool.run('condor_transfer_data', ['2.0'])).code, 0);
+    } else {
+      const events = await waitForEvents(path.join(pool.dir, `${name}.log`), (all) => all.some((e) => e.code === 5 || e.code === 12));
+      t.ok(events.some((e) => e.code === 5), `${name}: the job completed`);
+    }
+    t.equal(fs.readFileSync(path.join(pool.dir, `${name}.out`), 'utf8'), 'listed\npublic\n', `${name}: both files were in the sandbox`);
+  }
+});
