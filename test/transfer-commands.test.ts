@@ -30,3 +30,18 @@ t.test('public_input_files reach the sandbox, with and without -spool', async (t
     t.equal(fs.readFileSync(path.join(pool.dir, `${name}.out`), 'utf8'), 'listed\npublic\n', `${name}: both files were in the sandbox`);
   }
 });
+
+t.test('output_directory: the outputs come back under it, made by the schedd', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  writeExecutable(path.join(pool.dir, 'make.sh'), '#!/bin/sh\necho out\necho made > made.txt\n');
+  fs.writeFileSync(path.join(pool.dir, 'd.sub'), ['executable = make.sh', 'log = d.log', 'output = d.out', 'output_directory = results/$(Cluster)', 'queue', ''].join('\n'));
+  const submitted = await pool.run('condor_submit', ['d.sub']);
+  t.equal(submitted.code, 0, submitted.stderr);
+  t.notMatch(submitted.stderr, /not implemented|unused/);
+  const events = await waitForEvents(path.join(pool.dir, 'd.log'), (all) => all.some((e) => e.code === 5 || e.code === 12));
+  t.ok(events.some((e) => e.code === 5), 'the job completed');
+  const dir = path.join(pool.dir, 'results', '1');
+  t.same(fs.readdirSync(dir).sort(), ['d.out', 'made.txt']);
+  t.equal(fs.readFileSync(path.join(dir, 'd.out'), 'utf8'), 'out\n');
+  t.notOk(fs.existsSync(path.join(pool.dir, 'made.txt')), 'nothing in the submit directory');
+});

@@ -114,6 +114,17 @@ export interface OutputNaming {
 }
 
 /** How the job names its outputs on the submit side (throws on a malformed transfer_output_remaps). */
+/**
+ * The directory the job's outputs land in at its exit: `output_directory` (OutputDirectory, relative to Iwd)
+ * when set, else Iwd, as FileTransfer::DoDownload picks it for a final transfer. Relative `output`, `error`
+ * and remap destinations are under it; absolute ones stay where they are.
+ */
+export function finalOutputDirectory(ad: Pick<ClassAd, 'getString'>): string {
+  const iwd = ad.getString('Iwd') ?? '/';
+  const outputDirectory = ad.getString('OutputDirectory');
+  return outputDirectory === undefined || outputDirectory === '' ? iwd : path.resolve(iwd, outputDirectory);
+}
+
 export function outputNaming(ad: ClassAd): OutputNaming {
   return { iwd: ad.getString('Iwd') ?? '/', out: ad.getString('Out'), err: ad.getString('Err'), remaps: parseRemaps(ad.getString('TransferOutputRemaps')) };
 }

@@ -533,6 +533,12 @@ class JobAdBuilder {
     this.optionalString('checkpoint_destination', 'CheckpointDestination');
     this.optionalString('transfer_plugins', 'TransferPlugins');
     this.optionalString('output_destination', 'OutputDestination');
+    const outputDirectory = this.get('output_directory');
+    if (outputDirectory) {
+      if (this.ad.has('OutputDestination')) throw condorSubmitError(outputDirectory.pos, 'You cannot use both output_destination and output_directory in the same submit file');
+      // f_genfile: full_path, against the job's initialdir.
+      this.ad.set('OutputDirectory', posix.resolve(this.iwd(), outputDirectory.value));
+    }
     const checkpointCode = this.get('checkpoint_exit_code');
     if (checkpointCode) {
       this.ad.set('SuccessCheckpointExitCode', this.check('checkpoint_exit_code', checkpointCode, parseInteger));

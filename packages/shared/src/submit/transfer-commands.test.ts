@@ -117,3 +117,13 @@ t.test('public_input_files: PublicInputFiles for a job that may transfer files, 
   t.same(shared.unimplemented, []);
   t.same(shared.warnings, ["the line 'public_input_files = ref.fa' was unused by condor_submit. Is it a typo?"]);
 });
+
+t.test('output_directory: OutputDirectory, a full path; not with output_destination', async (t) => {
+  const { ads, unimplemented } = submit('executable = a\ninitialdir = run1\noutput_directory = results/$(Process)\nqueue\n');
+  t.equal(ads[0]!.getString('OutputDirectory'), '/home/alice/jobs/run1/results/0');
+  t.same(unimplemented, []);
+  t.throws(() => submit('executable = a\noutput_destination = file:///tmp/x\noutput_directory = out\nqueue\n'), {
+    name: 'SubmitError',
+    problem: 'You cannot use both output_destination and output_directory in the same submit file',
+  });
+});
