@@ -45,3 +45,21 @@ t.test('output_directory: the outputs come back under it, made by the schedd', a
   t.equal(fs.readFileSync(path.join(dir, 'd.out'), 'utf8'), 'out\n');
   t.notOk(fs.existsSync(path.join(pool.dir, 'made.txt')), 'nothing in the submit directory');
 });
+
+t.test('manifest = true: the sandbox before and after, and the environment, come back in <cluster>_<proc>_manifest', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  writeExecutable(path.join(pool.dir, 'make.sh'), '#!/bin/sh\necho made > made.txt\n');
+  fs.writeFileSync(path.join(pool.dir, 'in.txt'), 'in\n');
+  fs.writeFileSync(path.join(pool.dir, 'm.sub'), ['executable = make.sh', 'log = m.log', 'transfer_input_files = in.txt', 'environment = "GREETING=hello"', 'manifest = true', 'queue', ''].join('\n'));
+  const submitted = await pool.run('condor_submit', ['m.sub']);
+  t.equal(submitted.code, 0, submitted.stderr);
+  t.notMatch(submitted.stderr, /not implemented|unused/);
+  const events = await waitForEvents(path.join(pool.dir, 'm.log'), (all) => all.some((e) => e.code === 5 || e.code === 12));
+  t.ok(events.some((e) => e.code === 5), 'the job completed');
+  const dir = path.join(pool.dir, '1_0_manifest');
+  t.same(fs.readdirSync(dir).sort(), ['environment', 'in', 'out']);
+  const listing = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8').split('\n');
+  t.ok(listing('in').includes('./in.txt') && !listing('in').includes('./made.txt'), 'in: the sandbox after the input transfer');
+  t.ok(listing('out').includes('./made.txt') && listing('out').includes('./1_0_manifest/in'), 'out: as the output transfer starts');
+  t.match(fs.readFileSync(path.join(dir, 'environment'), 'utf8'), /(^| )GREETING=hello( |\n)/);
+});

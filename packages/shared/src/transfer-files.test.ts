@@ -5,6 +5,7 @@ import {
   STDOUT_NAME,
   appendsStdStreams,
   listedInputFiles,
+  manifestDirectory,
   transferListItem,
   keepsAnyOutput,
   namesInputFiles,
@@ -118,4 +119,10 @@ t.test('listedInputFiles: transfer_input_files, then the public_input_files not 
   t.same(listedInputFiles(jobAd({ TransferInput: '"a.txt,b.txt"', PublicInputFiles: '"b.txt,ref.fa"' })), ['a.txt', 'b.txt', 'ref.fa']);
   t.same(listedInputFiles(jobAd({ PublicInputFiles: '"ref.fa"' })), ['ref.fa']);
   t.equal(namesInputFiles(jobAd({ TransferExecutable: 'false', PublicInputFiles: '"ref.fa"' })), true);
+});
+
+t.test('manifestDirectory: manifest_dir, else <cluster>_<proc>_manifest for manifest = true', async (t) => {
+  t.equal(manifestDirectory(jobAd({ ClusterId: '12', ProcId: '3', JobManifestDesired: 'true' })), '12_3_manifest');
+  t.equal(manifestDirectory(jobAd({ ClusterId: '12', ProcId: '3', JobManifestDir: '"mine"' })), 'mine', 'manifest_dir alone is enough');
+  t.equal(manifestDirectory(jobAd({ ClusterId: '12', ProcId: '3', JobManifestDesired: 'false' })), undefined);
 });

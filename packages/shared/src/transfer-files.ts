@@ -103,6 +103,18 @@ export function appendsStdStreams(ad: Pick<ClassAd, 'getBool'>): boolean {
   return ad.getBool('WantCheckpointSignal') === true || ad.getBool('WantFTOnCheckpoint') === true || ad.getBool('DontAppend') === false;
 }
 
+/**
+ * The sandbox directory the starter records the job's manifest in (Starter::OpenManifestFile): `manifest_dir`
+ * (JobManifestDir), else `<cluster>_<proc>_manifest` for `manifest = true` (JobManifestDesired); undefined
+ * when the job wants none.
+ */
+export function manifestDirectory(ad: Pick<ClassAd, 'getString' | 'getBool' | 'getInt'>): string | undefined {
+  const dir = ad.getString('JobManifestDir');
+  if (dir !== undefined) return dir;
+  if (ad.getBool('JobManifestDesired') !== true) return undefined;
+  return `${ad.getInt('ClusterId') ?? 0}_${ad.getInt('ProcId') ?? 0}_manifest`;
+}
+
 /** Files of the sandbox that belong to the pool, never to the job's outputs. */
 export const INTERNAL_SANDBOX_FILES: ReadonlySet<string> = new Set(['.job.ad', '.machine.ad', '.update.ad', '.update.ad.tmp', '.chirp.config']);
 

@@ -7,7 +7,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments } from '@tinycondor/shared/job-command';
 import { starterEnvironment } from '@tinycondor/shared/starter-environment';
 import { resourceEnvironment, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
-import { appendsStdStreams, keepsAnyOutput, listedInputFiles, STDOUT_NAME, streamedStdNames } from '@tinycondor/shared/transfer-files';
+import { appendsStdStreams, keepsAnyOutput, listedInputFiles, manifestDirectory, STDOUT_NAME, streamedStdNames } from '@tinycondor/shared/transfer-files';
 import { MAX_STREAM_CHUNK_BYTES } from '@tinycondor/shared/rest-schemas';
 import { isUrl, pluginResultListText, urlTransferHoldReason } from '@tinycondor/shared/url-transfer';
 import { TransferClassNumber, type TransferClassName } from '@tinycondor/shared/epoch-history';
@@ -19,6 +19,7 @@ import { diskExceededReason } from '@tinycondor/shared/disk-limit';
 import { VacateCode } from '@tinycondor/shared/job-status';
 import { DEV_NULL, jobLayout, type JobLayout } from './job-layout.js';
 import { selectCheckpointFiles, selectFinalOutputs, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
+import { manifestEnvironment, sandboxListing, writeManifestFile } from './job-manifest.js';
 import { sandboxReader, type SandboxReader } from './job-file-rights.js';
 import { retryTransient } from './retry.js';
 import { removeSandbox } from './remove-sandbox.js';
@@ -391,6 +392,7 @@ export class JobRun {
       // The job owns its sandbox, as the starter gives it to the job's user.
       if (ctx.jobUser) chownTree(this.sandbox, ctx.jobUser);
       if (this.layout.transfers && !(await this.downloadUrlInputs())) return;
+      this.recordManifest('in');
       // A sandbox that received nothing holds only the startd's own files, which are never output.
       const before: SandboxSnapshot = ctx.fetchInput ? snapshotSandbox(this.sandbox, this.reader) : new Map();
       if (this.layout.transfers && !(await this.openStreams())) return;
@@ -574,6 +576,7 @@ export class JobRun {
     let outputSent = false;
     try {
       if (this.layout.transfers) {
+        this.recordManifest('out');
         const { back: outputs, uploads } = selectFinalOutputs(ctx.jobAd, this.sandbox, before, this.reader);
         if (uploads.length > 0) {
           const results = pluginResults('Output');
@@ -673,11 +676,27 @@ export class JobRun {
     return true;
   }
 
+  /**
+   * One file of the job's manifest (`manifest`, `manifest_dir`), when it wants one; the sandbox listing by
+   * default. As the starter, a file it cannot write is logged, and the job goes on.
+   */
+  private recordManifest(name: 'in' | 'out' | 'environment', content: () => string = () => sandboxListing(this.sandbox)): void {
+    const { ctx } = this;
+    const dir = manifestDirectory(ctx.jobAd);
+    if (dir === undefined) return;
+    try {
+      writeManifestFile(this.sandbox, dir, name, content, this.reader.rights, ctx.jobUser);
+    } catch (err) {
+      ctx.log.warn({ err, dir, name }, 'could not write the job manifest');
+    }
+  }
+
   /** when_to_transfer_output = ON_EXIT_OR_EVICT: the output set goes to SPOOL when the job is evicted. */
   private async transferAtEviction(before: SandboxSnapshot): Promise<void> {
     const { ctx } = this;
     if (!this.layout.transfers || (ctx.jobAd.getString('WhenToTransferOutput') ?? '').toUpperCase() !== 'ON_EXIT_OR_EVICT') return;
     try {
+      this.recordManifest('out');
       await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'evict', 0, packEntries(selectOutputs(ctx.jobAd, this.sandbox, before, this.reader)));
     } catch (err) {
       // As in HTCondor, a failed transfer at eviction just means the next run starts from what SPOOL had.
@@ -751,7 +770,9 @@ export class JobRun {
         });
         return;
       }
-      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile), stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser };
+      const env = buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile);
+      this.recordManifest('environment', () => manifestEnvironment(env));
+      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env, stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser };
       ctx.spawner.start(spec, {
         spawned: (pid) =>
           started({

@@ -528,6 +528,8 @@ class JobAdBuilder {
     if (remaps) this.ad.set('TransferOutputRemaps', this.check('transfer_output_remaps', remaps, normalizeRemaps));
     this.optionalBool('preserve_relative_paths', 'PreserveRelativePaths');
     this.setPerFileEncryption();
+    this.optionalBool('manifest', 'JobManifestDesired');
+    this.optionalString('manifest_dir', 'JobManifestDir');
     // Read by the starter as it opens stdout and stderr (appendsStdStreams).
     this.optionalBool('erase_output_and_error_on_restart', 'DontAppend');
     this.optionalString('checkpoint_destination', 'CheckpointDestination');

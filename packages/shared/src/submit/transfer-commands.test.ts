@@ -127,3 +127,9 @@ t.test('output_directory: OutputDirectory, a full path; not with output_destinat
     problem: 'You cannot use both output_destination and output_directory in the same submit file',
   });
 });
+
+t.test('manifest, manifest_dir: JobManifestDesired, JobManifestDir (as written)', async (t) => {
+  const { ads, unimplemented } = submit('executable = a\nmanifest = true\nmanifest_dir = run_manifest\nqueue\n');
+  t.same(pick(ads[0]!, ['JobManifestDesired', 'JobManifestDir']), { JobManifestDesired: 'true', JobManifestDir: '"run_manifest"' });
+  t.same(unimplemented, []);
+});
