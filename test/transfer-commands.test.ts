@@ -63,3 +63,24 @@ t.test('manifest = true: the sandbox before and after, and the environment, come
   t.ok(listing('out').includes('./made.txt') && listing('out').includes('./1_0_manifest/in'), 'out: as the output transfer starts');
   t.match(fs.readFileSync(path.join(dir, 'environment'), 'utf8'), /(^| )GREETING=hello( |\n)/);
 });
+
+t.test('max_transfer_input_mb / max_transfer_output_mb: held with codes 32 and 33, nothing placed', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  writeExecutable(path.join(pool.dir, 'big.sh'), '#!/bin/sh\nhead -c 2097152 /dev/zero > big.out\n');
+  fs.writeFileSync(path.join(pool.dir, 'big.in'), Buffer.alloc(2 * 1024 * 1024));
+  const cases = [
+    { name: 'in', lines: ['transfer_input_files = big.in', 'max_transfer_input_mb = 1'], code: '32', reason: /^Transfer input files failure at access point .* Details: sending file .*\/big\.in: max total upload bytes exceeded \(max=1 MB, this file=2 MB\)$/ },
+    { name: 'out', lines: ['max_transfer_output_mb = 1'], code: '33', reason: /^Transfer output files failure at execution point .* Details: sending file big\.out: max total download bytes exceeded \(max=1 MB, this file=2 MB\)$/ },
+  ];
+  for (const [i, c] of cases.entries()) {
+    fs.writeFileSync(path.join(pool.dir, `${c.name}.sub`), ['executable = big.sh', `log = ${c.name}.log`, ...c.lines, 'queue', ''].join('\n'));
+    const submitted = await pool.run('condor_submit', [`${c.name}.sub`]);
+    t.equal(submitted.code, 0, submitted.stderr);
+    t.notMatch(submitted.stderr, /not implemented|unused/);
+    await waitForEvents(path.join(pool.dir, `${c.name}.log`), (all) => all.some((e) => e.code === 12));
+    const [code, subCode, ...reason] = (await pool.run('condor_q', [`${i + 1}.0`, '-af', 'HoldReasonCode', 'HoldReasonSubCode', 'HoldReason'])).stdout.trim().split(' ');
+    t.same([code, subCode], [c.code, '0'], c.name);
+    t.match(reason.join(' '), c.reason);
+  }
+  t.notOk(fs.existsSync(path.join(pool.dir, 'big.out')), 'the output over the limit was not placed');
+});

@@ -297,9 +297,12 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number]> = {
   'container-image': [HoldCode.InvalidDockerImage, 0],
   // stream_output/stream_error could not be set up or broke (UserProc::getStdFile's notifyStarterError).
   'output-stream': [HoldCode.UnableToOpenOutputStream, 0],
+  // max_transfer_input_mb / max_transfer_output_mb (or MAX_TRANSFER_INPUT_MB / _OUTPUT_MB) exceeded (FileTransfer).
+  'input-limit': [HoldCode.MaxTransferInputSizeExceeded, 0],
+  'output-limit': [HoldCode.MaxTransferOutputSizeExceeded, 0],
 };
 
-export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream';
+export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream' | 'input-limit' | 'output-limit';
 
 /** A run could not transfer its files, start the executable, or checkpoint as promised: the job is held. */
 export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number }): Transition {

@@ -32,6 +32,8 @@ export const HoldCode = {
   UnableToInitUserLog: 22,
   FailedToAccessUserAccount: 23,
   SpoolingInput: 16,
+  MaxTransferInputSizeExceeded: 32,
+  MaxTransferOutputSizeExceeded: 33,
   JobOutOfResources: 34,
   InvalidDockerImage: 35,
   FailedToCheckpoint: 36,

@@ -6,6 +6,7 @@ import {
   appendsStdStreams,
   listedInputFiles,
   manifestDirectory,
+  maxTransferBytes,
   transferListItem,
   keepsAnyOutput,
   namesInputFiles,
@@ -125,4 +126,12 @@ t.test('manifestDirectory: manifest_dir, else <cluster>_<proc>_manifest for mani
   t.equal(manifestDirectory(jobAd({ ClusterId: '12', ProcId: '3', JobManifestDesired: 'true' })), '12_3_manifest');
   t.equal(manifestDirectory(jobAd({ ClusterId: '12', ProcId: '3', JobManifestDir: '"mine"' })), 'mine', 'manifest_dir alone is enough');
   t.equal(manifestDirectory(jobAd({ ClusterId: '12', ProcId: '3', JobManifestDesired: 'false' })), undefined);
+});
+
+t.test('maxTransferBytes: the job attribute over the knob, the knob evaluated against the job; negative is no limit', async (t) => {
+  t.equal(maxTransferBytes(jobAd({ MaxTransferInputMB: '2' }), 'MaxTransferInputMB', '10'), 2 * 1024 * 1024);
+  t.equal(maxTransferBytes(jobAd({ RequestDisk: '4096' }), 'MaxTransferInputMB', 'RequestDisk / 1024'), 4 * 1024 * 1024, 'param_integer with the job ad');
+  t.equal(maxTransferBytes(jobAd({ MaxTransferOutputMB: '-1' }), 'MaxTransferOutputMB', '10'), undefined);
+  t.equal(maxTransferBytes(jobAd({}), 'MaxTransferOutputMB', undefined), undefined, 'MAX_TRANSFER_OUTPUT_MB defaults to -1');
+  t.equal(maxTransferBytes(jobAd({ MaxTransferInputMB: 'RequestMemory * 2', RequestMemory: '3' }), 'MaxTransferInputMB', undefined), 6 * 1024 * 1024);
 });

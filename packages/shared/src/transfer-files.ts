@@ -115,6 +115,31 @@ export function manifestDirectory(ad: Pick<ClassAd, 'getString' | 'getBool' | 'g
   return `${ad.getInt('ClusterId') ?? 0}_${ad.getInt('ProcId') ?? 0}_manifest`;
 }
 
+/**
+ * The most bytes a job's input (`MaxTransferInputMB`) or output (`MaxTransferOutputMB`) transfer may carry, as
+ * RemoteResource::initFileTransfer sets them: the job's attribute (max_transfer_input_mb, an expression) over
+ * the knob (MAX_TRANSFER_INPUT_MB / MAX_TRANSFER_OUTPUT_MB, evaluated against the job); a negative number, or
+ * neither an integer, is no limit.
+ */
+export function maxTransferBytes(ad: ClassAd, attribute: 'MaxTransferInputMB' | 'MaxTransferOutputMB', knob: string | undefined): number | undefined {
+  let mb = integerOf(ad, attribute);
+  if (mb === undefined && knob !== undefined && knob.trim() !== '') {
+    const scratch = ad.clone();
+    try {
+      scratch.setExpr('TinycondorMaxTransferKnob', knob);
+      mb = integerOf(scratch, 'TinycondorMaxTransferKnob');
+    } catch {
+      mb = undefined;
+    }
+  }
+  return mb === undefined || mb < 0 ? undefined : mb * 1024 * 1024;
+}
+
+function integerOf(ad: ClassAd, attribute: string): number | undefined {
+  const value = ad.evaluate(attribute);
+  return value.type === 'int' ? value.value : value.type === 'real' ? Math.trunc(value.value) : undefined;
+}
+
 /** Files of the sandbox that belong to the pool, never to the job's outputs. */
 export const INTERNAL_SANDBOX_FILES: ReadonlySet<string> = new Set(['.job.ad', '.machine.ad', '.update.ad', '.update.ad.tmp', '.chirp.config']);
 

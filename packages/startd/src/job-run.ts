@@ -378,7 +378,8 @@ export class JobRun {
           received = await retryTransient('input', fetchAndExtract, this.mayGoOn, ctx.log);
         }
       } catch (err) {
-        ctx.report({ type: 'run-failed', ...base, stage: 'input', reason: (err as Error).message });
+        // 413: the input passes max_transfer_input_mb (MAX_TRANSFER_INPUT_MB).
+        ctx.report({ type: 'run-failed', ...base, stage: err instanceof ScheddRefused && err.status === 413 ? 'input-limit' : 'input', reason: (err as Error).message });
         return;
       }
       if (this.killedBy !== undefined) {
@@ -597,6 +598,11 @@ export class JobRun {
       }
     } catch (err) {
       const reason = `Transfer output files failure at execution point ${ctx.slotName}@${ctx.startdName} while sending files to access point ${new URL(ctx.client.baseUrl).host}. Details: ${(err as Error).message}`;
+      if (err instanceof ScheddRefused && err.status === 413) {
+        // The output passes max_transfer_output_mb (MAX_TRANSFER_OUTPUT_MB): the schedd placed none of it.
+        ctx.report({ type: 'run-failed', ...base, stage: 'output-limit', reason });
+        return;
+      }
       // A file that could not be read: its errno is the hold subcode, as DoUpload gives it.
       ctx.report({ type: 'run-failed', ...base, stage: 'output', reason, ...(err instanceof TransferReadError ? { subCode: err.errno } : {}) });
       return;

@@ -528,6 +528,9 @@ class JobAdBuilder {
     if (remaps) this.ad.set('TransferOutputRemaps', this.check('transfer_output_remaps', remaps, normalizeRemaps));
     this.optionalBool('preserve_relative_paths', 'PreserveRelativePaths');
     this.setPerFileEncryption();
+    // As SimpleSubmitKeyword f_as_expr; the schedd acts on them as the shadow does (maxTransferBytes).
+    this.optionalExpr('max_transfer_input_mb', 'MaxTransferInputMB');
+    this.optionalExpr('max_transfer_output_mb', 'MaxTransferOutputMB');
     this.optionalBool('manifest', 'JobManifestDesired');
     this.optionalString('manifest_dir', 'JobManifestDir');
     // Read by the starter as it opens stdout and stderr (appendsStdStreams).

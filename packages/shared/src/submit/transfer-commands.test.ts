@@ -133,3 +133,9 @@ t.test('manifest, manifest_dir: JobManifestDesired, JobManifestDir (as written)'
   t.same(pick(ads[0]!, ['JobManifestDesired', 'JobManifestDir']), { JobManifestDesired: 'true', JobManifestDir: '"run_manifest"' });
   t.same(unimplemented, []);
 });
+
+t.test('max_transfer_input_mb, max_transfer_output_mb: expressions', async (t) => {
+  const { ads, unimplemented } = submit('executable = a\nmax_transfer_input_mb = 100\nmax_transfer_output_mb = RequestDisk / 1024\nqueue\n');
+  t.same(pick(ads[0]!, ['MaxTransferInputMB', 'MaxTransferOutputMB']), { MaxTransferInputMB: '100', MaxTransferOutputMB: 'RequestDisk / 1024' });
+  t.same(unimplemented, []);
+});
