@@ -4,17 +4,19 @@ import t from 'tap';
 import { eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
 
 // The file-transfer submit commands of issue 24 as a running pool acts on them: public_input_files are sent
-// with the other inputs (FileTransfer::SimpleInit), whether the job is spooled or not.
-t.test('public_input_files reach the sandbox, with and without -spool', async (t) => {
+// with the other inputs (FileTransfer::SimpleInit), and so are transfer_common_input's (cxfer.cpp's
+// "uncommon transfer"), whether the job is spooled or not.
+t.test('public_input_files and transfer_common_input reach the sandbox, with and without -spool', async (t) => {
   const pool = await startPool(t, { startds: 1 });
-  writeExecutable(path.join(pool.dir, 'cat.sh'), '#!/bin/sh\ncat a.txt ref.txt\n');
+  writeExecutable(path.join(pool.dir, 'cat.sh'), '#!/bin/sh\ncat a.txt ref.txt common.txt\n');
   fs.writeFileSync(path.join(pool.dir, 'a.txt'), 'listed\n');
   fs.writeFileSync(path.join(pool.dir, 'ref.txt'), 'public\n');
+  fs.writeFileSync(path.join(pool.dir, 'common.txt'), 'common\n');
   for (const spool of [false, true]) {
     const name = spool ? 'spooled' : 'plain';
     fs.writeFileSync(
       path.join(pool.dir, `${name}.sub`),
-      ['executable = cat.sh', `log = ${name}.log`, `output = ${name}.out`, 'transfer_input_files = a.txt', 'public_input_files = ref.txt, a.txt', 'queue', ''].join('\n'),
+      ['executable = cat.sh', `log = ${name}.log`, `output = ${name}.out`, 'transfer_input_files = a.txt', 'public_input_files = ref.txt, a.txt', 'transfer_common_input = common.txt', 'queue', ''].join('\n'),
     );
     const submitted = await pool.run('condor_submit', [...(spool ? ['-spool'] : []), `${name}.sub`]);
     t.equal(submitted.code, 0, submitted.stderr);
@@ -27,7 +29,7 @@ t.test('public_input_files reach the sandbox, with and without -spool', async (t
       const events = await waitForEvents(path.join(pool.dir, `${name}.log`), (all) => all.some((e) => e.code === 5 || e.code === 12));
       t.ok(events.some((e) => e.code === 5), `${name}: the job completed`);
     }
-    t.equal(fs.readFileSync(path.join(pool.dir, `${name}.out`), 'utf8'), 'listed\npublic\n', `${name}: both files were in the sandbox`);
+    t.equal(fs.readFileSync(path.join(pool.dir, `${name}.out`), 'utf8'), 'listed\npublic\ncommon\n', `${name}: every file was in the sandbox`);
   }
 });
 

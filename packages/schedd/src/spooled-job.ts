@@ -46,11 +46,12 @@ export function spooledInputRewrites(ad: ClassAd): Record<string, string | null>
     rewrites.SUBMIT_TransferInput = inputs;
     rewrites.TransferInput = null;
   }
-  // Sent into SPOOL with the other inputs (the client's FileTransfer lists them too).
-  const publicInputs = ad.getString('PublicInputFiles');
-  if (publicInputs !== undefined) {
-    rewrites.SUBMIT_PublicInputFiles = publicInputs;
-    rewrites.PublicInputFiles = null;
+  // Sent into SPOOL with the other inputs (listedInputFiles).
+  for (const attribute of ['PublicInputFiles', 'CommonInputFiles']) {
+    const files = ad.getString(attribute);
+    if (files === undefined) continue;
+    rewrites[`SUBMIT_${attribute}`] = files;
+    rewrites[attribute] = null;
   }
   return rewrites;
 }

@@ -119,6 +119,7 @@ t.test('appendsStdStreams: truncated unless self-checkpointing or erase_output_a
 t.test('listedInputFiles: transfer_input_files, then the public_input_files not among them', async (t) => {
   t.same(listedInputFiles(jobAd({ TransferInput: '"a.txt,b.txt"', PublicInputFiles: '"b.txt,ref.fa"' })), ['a.txt', 'b.txt', 'ref.fa']);
   t.same(listedInputFiles(jobAd({ PublicInputFiles: '"ref.fa"' })), ['ref.fa']);
+  t.same(listedInputFiles(jobAd({ TransferInput: '"a.txt"', CommonInputFiles: '"a.txt,common.db"' })), ['a.txt', 'common.db'], 'transfer_common_input too');
   t.equal(namesInputFiles(jobAd({ TransferExecutable: 'false', PublicInputFiles: '"ref.fa"' })), true);
 });
 

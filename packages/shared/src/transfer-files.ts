@@ -43,11 +43,15 @@ export function stdinFile(ad: ClassAd): string | undefined {
 /**
  * The input files the job lists: `transfer_input_files`, then the `public_input_files` not among them, which
  * FileTransfer::SimpleInit adds to its inputs (served from a web cache only with ENABLE_HTTP_PUBLIC_FILES,
- * false by default, which tinycondor does not offer).
+ * false by default, which tinycondor does not offer), then `transfer_common_input`'s, which every job gets
+ * as HTCondor's schedd sends them when it falls back to "uncommon transfer" (cxfer.cpp): tinycondor stages
+ * no catalog of files shared by the jobs of a claim.
  */
 export function listedInputFiles(ad: Pick<ClassAd, 'getString'>): string[] {
   const listed = splitFileList(ad.getString('TransferInput'));
-  for (const file of splitFileList(ad.getString('PublicInputFiles'))) if (!listed.includes(file)) listed.push(file);
+  for (const attribute of ['PublicInputFiles', 'CommonInputFiles']) {
+    for (const file of splitFileList(ad.getString(attribute))) if (!listed.includes(file)) listed.push(file);
+  }
   return listed;
 }
 

@@ -521,6 +521,8 @@ class JobAdBuilder {
     // Read only for a job that may transfer files (SetTransferFiles); sent as inputs (listedInputFiles).
     const publicInputs = should !== 'NO' ? this.fileList('public_input_files') : undefined;
     if (publicInputs) this.ad.set('PublicInputFiles', publicInputs);
+    const common = this.commonInputFiles();
+    if (common) this.ad.set('CommonInputFiles', common);
     // `transfer_output_files = ""` is an empty list (TransferOutput = ""): nothing is transferred back.
     if (outputFiles !== undefined) this.ad.set('TransferOutput', outputFiles);
     if (checkpointFiles) this.ad.set('TransferCheckpoint', checkpointFiles);
@@ -587,6 +589,12 @@ class JobAdBuilder {
     }
     this.optionalString('dont_encrypt_input_files', 'DontEncryptInputFiles');
     this.optionalString('dont_encrypt_output_files', 'DontEncryptOutputFiles');
+  }
+
+  /** transfer_common_input without its quotes, its comma-separated items trimmed (SetTransferFiles' StringTokenIterator). */
+  private commonInputFiles(): string | undefined {
+    const found = this.get('transfer_common_input');
+    return found && stripEnclosingQuotes(found.value.trim()).split(',').map((item) => item.trim()).filter((item) => item !== '').join(',');
   }
 
   /** A file list command without its enclosing quotes, as SetTransferFiles reads it; undefined when not set. */
@@ -815,6 +823,8 @@ class JobAdBuilder {
     if (inputs) transfers.set('TransferInput', inputs);
     const publicInputs = this.fileList('public_input_files');
     if (publicInputs) transfers.set('PublicInputFiles', publicInputs);
+    const common = this.commonInputFiles();
+    if (common) transfers.set('CommonInputFiles', common);
     for (const [command, attribute] of [
       ['output_destination', 'OutputDestination'],
       ['transfer_output_remaps', 'TransferOutputRemaps'],

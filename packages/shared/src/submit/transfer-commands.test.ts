@@ -139,3 +139,9 @@ t.test('max_transfer_input_mb, max_transfer_output_mb: expressions', async (t) =
   t.same(pick(ads[0]!, ['MaxTransferInputMB', 'MaxTransferOutputMB']), { MaxTransferInputMB: '100', MaxTransferOutputMB: 'RequestDisk / 1024' });
   t.same(unimplemented, []);
 });
+
+t.test('transfer_common_input: CommonInputFiles, comma-separated items trimmed', async (t) => {
+  const { ads, unimplemented } = submit('executable = a\ntransfer_common_input = "A1.txt , my dir/ ,A2.txt"\nqueue\n');
+  t.equal(ads[0]!.getString('CommonInputFiles'), 'A1.txt,my dir/,A2.txt');
+  t.same(unimplemented, []);
+});
