@@ -86,3 +86,17 @@ t.test('max_transfer_input_mb / max_transfer_output_mb: held with codes 32 and 3
   }
   t.notOk(fs.existsSync(path.join(pool.dir, 'big.out')), 'the output over the limit was not placed');
 });
+
+t.test("core_size and stack_size are the job's limits; without core_size it dumps no core", async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  writeExecutable(path.join(pool.dir, 'limits.sh'), '#!/bin/sh\ngrep -E "^Max (core file|stack) size" /proc/self/limits | tr -s " "\n');
+  fs.writeFileSync(path.join(pool.dir, 'l.sub'), ['executable = limits.sh', 'log = l.log', 'output = l.$(Process).out', 'queue', 'core_size = 4096', 'stack_size = 16777216', 'queue', ''].join('\n'));
+  const submitted = await pool.run('condor_submit', ['l.sub']);
+  t.equal(submitted.code, 0, submitted.stderr);
+  t.notMatch(submitted.stderr, /not implemented|unused/);
+  await waitForEvents(path.join(pool.dir, 'l.log'), (all) => all.filter((e) => e.code === 5).length === 2);
+  const limit = (proc: number, what: string) => fs.readFileSync(path.join(pool.dir, `l.${proc}.out`), 'utf8').split('\n').find((line) => line.startsWith(`Max ${what} size`))?.trim();
+  t.equal(limit(0, 'core file'), 'Max core file size 0 0 bytes', 'no core_size: 0, as the starter gives');
+  t.equal(limit(1, 'core file'), 'Max core file size 4096 4096 bytes');
+  t.match(limit(1, 'stack'), /^Max stack size 16777216 \S+ bytes$/);
+});

@@ -25,7 +25,7 @@ import { retryTransient } from './retry.js';
 import { removeSandbox } from './remove-sandbox.js';
 import type { JobCgroups, MemoryUsage, SlotCgroup } from './job-cgroup.js';
 import { signalFamily } from './process-family.js';
-import { jobLimits } from './job-limits.js';
+import { jobLimits, jobResourceLimits } from './job-limits.js';
 import { sandboxUsageBytes } from './sandbox-usage.js';
 import type { JobSpawner } from './job-process.js';
 import type { JobUser } from '@tinycondor/shared/job-user';
@@ -778,7 +778,7 @@ export class JobRun {
       }
       const env = buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile);
       this.recordManifest('environment', () => manifestEnvironment(env));
-      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env, stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser };
+      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env, stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser, limits: jobResourceLimits(ctx.jobAd) };
       ctx.spawner.start(spec, {
         spawned: (pid) =>
           started({

@@ -534,6 +534,13 @@ class JobAdBuilder {
     this.optionalExpr('max_transfer_input_mb', 'MaxTransferInputMB');
     this.optionalExpr('max_transfer_output_mb', 'MaxTransferOutputMB');
     this.optionalBool('manifest', 'JobManifestDesired');
+    // The starter's limits of the job's core dumps (f_as_int) and stack (f_as_expr): startd job-limits.ts.
+    const coreSize = this.get('core_size');
+    if (coreSize) {
+      if (!/^[+-]?\d+$/.test(coreSize.value.trim())) throw condorSubmitError(coreSize.pos, `core_size=${coreSize.value} is invalid, must eval to an integer.`);
+      this.ad.set('CoreSize', Number(coreSize.value.trim()));
+    }
+    this.optionalExpr('stack_size', 'StackSize');
     this.optionalString('manifest_dir', 'JobManifestDir');
     // Read by the starter as it opens stdout and stderr (appendsStdStreams).
     this.optionalBool('erase_output_and_error_on_restart', 'DontAppend');

@@ -145,3 +145,10 @@ t.test('transfer_common_input: CommonInputFiles, comma-separated items trimmed',
   t.equal(ads[0]!.getString('CommonInputFiles'), 'A1.txt,my dir/,A2.txt');
   t.same(unimplemented, []);
 });
+
+t.test('core_size (an integer), stack_size (an expression): CoreSize, StackSize', async (t) => {
+  const { ads, unimplemented } = submit('executable = a\ncore_size = -1\nstack_size = 8 * 1048576\nqueue\n');
+  t.same(pick(ads[0]!, ['CoreSize', 'StackSize']), { CoreSize: '-1', StackSize: '8 * 1048576' });
+  t.same(unimplemented, []);
+  t.throws(() => submit('executable = a\ncore_size = big\nqueue\n'), { name: 'SubmitError', problem: 'core_size=big is invalid, must eval to an integer.' });
+});
