@@ -185,6 +185,8 @@ queue color, word from colors.txt
   t.equal(fs.readFileSync(path.join(pool.dir, 'blue', 'out.txt'), 'utf8'), 'said hi\n');
 
   fs.writeFileSync(path.join(pool.dir, 'shared.sub'), 'executable = greet.sh\narguments = shared\nshould_transfer_files = NO\noutput = shared.out\nerror = shared.err\nlog = shared.log\nqueue\n');
+  // An earlier run's output is not kept: the starter truncates the file it opens (erase_output_and_error_on_restart).
+  fs.writeFileSync(path.join(pool.dir, 'shared.out'), 'an earlier run\n');
   t.equal((await pool.run('condor_submit', ['shared.sub'])).code, 0);
   t.equal((await pool.run('condor_wait', ['-wait', '60', 'shared.log'])).code, 0);
   t.equal(fs.readFileSync(path.join(pool.dir, 'greeting.txt'), 'utf8'), `shared from ${path.basename(pool.dir)}\n`, 'ran in the submit directory');

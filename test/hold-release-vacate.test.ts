@@ -216,8 +216,9 @@ t.test('output printed after the last checkpoint is rolled back by an eviction',
 });
 
 t.test('when_to_transfer_output = ON_EXIT_OR_EVICT: files sent at the vacate are in SPOOL and come back', async (t) => {
-  // 001 "Delayed Transfers": the example never exits to checkpoint; its files go back only at eviction.
-  const delayed = variantOf(EXAMPLE_SUBMIT, 'checkpoint_exit_code        = 85\n', 'when_to_transfer_output     = ON_EXIT_OR_EVICT\n');
+  // 001 "Delayed Transfers": the example never exits to checkpoint; its files go back only at eviction. Its
+  // stdout keeps the first run's lines only with erase_output_and_error_on_restart = false (vanilla_proc.cpp).
+  const delayed = variantOf(EXAMPLE_SUBMIT, 'checkpoint_exit_code        = 85\n', 'when_to_transfer_output     = ON_EXIT_OR_EVICT\nerase_output_and_error_on_restart = false\n');
   const ex = await submitExample(t, (hooks, file) => countingScript(hooks, file, 'pass'), delayed);
   const { pool, hooks } = ex;
   const paused = await waitForHook(hooks, 'paused', 1);

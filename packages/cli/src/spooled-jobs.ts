@@ -129,6 +129,9 @@ export async function fetchSpooledOutput(api: ScheddClient, jobId: string): Prom
     const response = await api.spooledOutput(jobId);
     const received = await extractTarSafely(response, staging);
     ad.set('Iwd', submitIwd);
+    // output_directory is the shadow's at the job's exit (FileTransfer::DoDownload, IsServer): condor_transfer_data's
+    // download does not use it, on HTCondor either.
+    ad.delete('OutputDirectory');
     placeOutputs(ad, staging, received.topLevelNames);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

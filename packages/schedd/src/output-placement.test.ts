@@ -69,3 +69,19 @@ t.test("a link inside a merged directory cannot carry an output into the pool's 
   t.throws(() => placeOutputs(ad, staging, ['results'], new PoolFileGuard(pool)), /results\/sub.*inside the pool's own directory/);
   t.same(fs.readdirSync(path.join(pool, 'spool')), [], 'nothing was written there');
 });
+
+t.test('output_directory: relative outputs land under it (made 0700), absolute ones where they name', async (t) => {
+  const iwd = tempDir(t, os.tmpdir());
+  const staging = tempDir(t, os.tmpdir());
+  const elsewhere = tempDir(t, os.tmpdir());
+  for (const name of ['_condor_stdout', 'result.txt', 'moved.txt']) fs.writeFileSync(path.join(staging, name), `${name}\n`);
+  const ad = new ClassAd();
+  ad.set('Iwd', iwd).set('Out', 'job.out').set('OutputDirectory', 'results/7').set('TransferOutputRemaps', `moved.txt=${elsewhere}/moved.txt`);
+  const dir = path.join(iwd, 'results', '7');
+  t.same(placeOutputs(ad, staging, ['_condor_stdout', 'result.txt', 'moved.txt']), [path.join(dir, 'job.out'), path.join(dir, 'result.txt'), path.join(elsewhere, 'moved.txt')]);
+  t.equal(fs.statSync(dir).mode & 0o777, 0o700);
+  const empty = new ClassAd();
+  empty.set('Iwd', iwd).set('OutputDirectory', path.join(iwd, 'nothing'));
+  t.same(placeOutputs(empty, staging, []), []);
+  t.ok(fs.statSync(path.join(iwd, 'nothing')).isDirectory(), 'made even when nothing comes back');
+});

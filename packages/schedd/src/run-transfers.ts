@@ -2,7 +2,9 @@ import type { Readable } from 'node:stream';
 import { BaseMismatchError, extractTarSafely, packEntries, type PackedArchive } from '@tinycondor/transfer/tar/index';
 import { InputTransferError, inputEntries } from '@tinycondor/transfer/input-files';
 import { placeOutputs } from '@tinycondor/transfer/output-placement';
-import { isSpooled } from '@tinycondor/shared/transfer-files';
+import path from 'node:path';
+import { isSpooled, maxTransferBytes } from '@tinycondor/shared/transfer-files';
+import { transferLimitExcess } from '@tinycondor/transfer/transfer-limit';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
@@ -17,7 +19,7 @@ import { formatJobId } from '@tinycondor/shared/job-id';
 /** What a transfer came to: its size, or the HTTP status and reason of its refusal. */
 export type TransferOutcome = { files: number; bytes: number } | TransferRefusal;
 export interface TransferRefusal {
-  status: 400 | 409 | 412 | 422 | 503;
+  status: 400 | 409 | 412 | 413 | 422 | 503;
   error: string;
 }
 
@@ -52,6 +54,12 @@ export class RunTransfers {
       const reason = `Transfer input files failure at access point ${schedd.settings.name} while sending files to the execution point ${executionPoint}. Details: ${err.message}`;
       return { status: 422, error: reason };
     }
+    const maxBytes = maxTransferBytes(job.ad, 'MaxTransferInputMB', schedd.knob('MAX_TRANSFER_INPUT_MB'));
+    const excess = maxBytes === undefined ? undefined : transferLimitExcess(entries, maxBytes, 'upload', this.filesRights(job.ad));
+    if (excess !== undefined) {
+      // 413: the startd holds the job with MaxTransferInputSizeExceeded; nothing is sent.
+      return { status: 413, error: `Transfer input files failure at access point ${schedd.settings.name} while sending files to the execution point ${executionPoint}. Details: ${excess}` };
+    }
     this.logTransfer(job, 2, schedd.registry.get(job.startd ?? '')?.sinfulAddress ?? `<${executionPoint}>`);
     const archive = packEntries(entries);
     archive.done.then(
@@ -74,6 +82,10 @@ export class RunTransfers {
     const staging = schedd.spool.acquireStagingDir();
     try {
       const result = await extractTarSafely(body, staging);
+      const maxBytes = maxTransferBytes(job.ad, 'MaxTransferOutputMB', schedd.knob('MAX_TRANSFER_OUTPUT_MB'));
+      const excess = maxBytes === undefined ? undefined : transferLimitExcess(result.topLevelNames.map((name) => ({ name, source: path.join(staging, name) })), maxBytes, 'download');
+      // 413: nothing is placed, and the startd holds the job with MaxTransferOutputSizeExceeded.
+      if (excess !== undefined) return { status: 413, error: excess };
       if (isSpooled(job.ad)) schedd.spool.keepResults(job.cluster, job.proc, staging, result.topLevelNames);
       else placeOutputs(job.ad, staging, result.topLevelNames, schedd.fileGuard, this.filesRights(job.ad));
       this.logTransfer(job, 6);

@@ -46,5 +46,12 @@ export function spooledInputRewrites(ad: ClassAd): Record<string, string | null>
     rewrites.SUBMIT_TransferInput = inputs;
     rewrites.TransferInput = null;
   }
+  // Sent into SPOOL with the other inputs (listedInputFiles).
+  for (const attribute of ['PublicInputFiles', 'CommonInputFiles']) {
+    const files = ad.getString(attribute);
+    if (files === undefined) continue;
+    rewrites[`SUBMIT_${attribute}`] = files;
+    rewrites[attribute] = null;
+  }
   return rewrites;
 }

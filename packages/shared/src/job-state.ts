@@ -300,9 +300,12 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number | und
   'output-stream': [HoldCode.UnableToOpenOutputStream, 0],
   // The starter found the job's deferral time missed (JOB_MISSED_DEFERRAL_TIME): the schedd sets no subcode.
   deferral: [HoldCode.MissedDeferredExecutionTime, undefined],
+  // max_transfer_input_mb / max_transfer_output_mb (or MAX_TRANSFER_INPUT_MB / _OUTPUT_MB) exceeded (FileTransfer).
+  'input-limit': [HoldCode.MaxTransferInputSizeExceeded, 0],
+  'output-limit': [HoldCode.MaxTransferOutputSizeExceeded, 0],
 };
 
-export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream' | 'deferral';
+export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream' | 'deferral' | 'input-limit' | 'output-limit';
 
 /** A run could not transfer its files, start the executable, or checkpoint as promised: the job is held. */
 export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number }): Transition {

@@ -81,6 +81,8 @@ export const HoldCode = {
   InvalidCronSettings: 25,
   SpoolingInput: 16,
   MissedDeferredExecutionTime: 20,
+  MaxTransferInputSizeExceeded: 32,
+  MaxTransferOutputSizeExceeded: 33,
   JobOutOfResources: 34,
   InvalidDockerImage: 35,
   FailedToCheckpoint: 36,

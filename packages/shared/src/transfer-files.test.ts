@@ -3,6 +3,10 @@ import {
   INTERNAL_SANDBOX_FILES,
   STDERR_NAME,
   STDOUT_NAME,
+  appendsStdStreams,
+  listedInputFiles,
+  manifestDirectory,
+  maxTransferBytes,
   transferListItem,
   keepsAnyOutput,
   namesInputFiles,
@@ -102,4 +106,33 @@ t.test('sandbox file names', async (t) => {
   t.equal(STDERR_NAME, '_condor_stderr');
   t.same([...INTERNAL_SANDBOX_FILES].sort(), ['.chirp.config', '.job.ad', '.machine.ad', '.update.ad', '.update.ad.tmp']);
   t.equal(INTERNAL_SANDBOX_FILES.has(STDOUT_NAME), false);
+});
+
+t.test('appendsStdStreams: truncated unless self-checkpointing or erase_output_and_error_on_restart = false', async (t) => {
+  t.equal(appendsStdStreams(jobAd({})), false, 'DontAppend is true when unset (VanillaProc::outputOpenFlags)');
+  t.equal(appendsStdStreams(jobAd({ DontAppend: 'true' })), false);
+  t.equal(appendsStdStreams(jobAd({ DontAppend: 'false' })), true);
+  t.equal(appendsStdStreams(jobAd({ WantFTOnCheckpoint: 'true' })), true);
+  t.equal(appendsStdStreams(jobAd({ WantCheckpointSignal: 'true', DontAppend: 'true' })), true);
+});
+
+t.test('listedInputFiles: transfer_input_files, then the public_input_files not among them', async (t) => {
+  t.same(listedInputFiles(jobAd({ TransferInput: '"a.txt,b.txt"', PublicInputFiles: '"b.txt,ref.fa"' })), ['a.txt', 'b.txt', 'ref.fa']);
+  t.same(listedInputFiles(jobAd({ PublicInputFiles: '"ref.fa"' })), ['ref.fa']);
+  t.same(listedInputFiles(jobAd({ TransferInput: '"a.txt"', CommonInputFiles: '"a.txt,common.db"' })), ['a.txt', 'common.db'], 'transfer_common_input too');
+  t.equal(namesInputFiles(jobAd({ TransferExecutable: 'false', PublicInputFiles: '"ref.fa"' })), true);
+});
+
+t.test('manifestDirectory: manifest_dir, else <cluster>_<proc>_manifest for manifest = true', async (t) => {
+  t.equal(manifestDirectory(jobAd({ ClusterId: '12', ProcId: '3', JobManifestDesired: 'true' })), '12_3_manifest');
+  t.equal(manifestDirectory(jobAd({ ClusterId: '12', ProcId: '3', JobManifestDir: '"mine"' })), 'mine', 'manifest_dir alone is enough');
+  t.equal(manifestDirectory(jobAd({ ClusterId: '12', ProcId: '3', JobManifestDesired: 'false' })), undefined);
+});
+
+t.test('maxTransferBytes: the job attribute over the knob, the knob evaluated against the job; negative is no limit', async (t) => {
+  t.equal(maxTransferBytes(jobAd({ MaxTransferInputMB: '2' }), 'MaxTransferInputMB', '10'), 2 * 1024 * 1024);
+  t.equal(maxTransferBytes(jobAd({ RequestDisk: '4096' }), 'MaxTransferInputMB', 'RequestDisk / 1024'), 4 * 1024 * 1024, 'param_integer with the job ad');
+  t.equal(maxTransferBytes(jobAd({ MaxTransferOutputMB: '-1' }), 'MaxTransferOutputMB', '10'), undefined);
+  t.equal(maxTransferBytes(jobAd({}), 'MaxTransferOutputMB', undefined), undefined, 'MAX_TRANSFER_OUTPUT_MB defaults to -1');
+  t.equal(maxTransferBytes(jobAd({ MaxTransferInputMB: 'RequestMemory * 2', RequestMemory: '3' }), 'MaxTransferInputMB', undefined), 6 * 1024 * 1024);
 });

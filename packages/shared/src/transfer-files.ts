@@ -41,15 +41,30 @@ export function stdinFile(ad: ClassAd): string | undefined {
 }
 
 /**
+ * The input files the job lists: `transfer_input_files`, then the `public_input_files` not among them, which
+ * FileTransfer::SimpleInit adds to its inputs (served from a web cache only with ENABLE_HTTP_PUBLIC_FILES,
+ * false by default, which tinycondor does not offer), then `transfer_common_input`'s, which every job gets
+ * as HTCondor's schedd sends them when it falls back to "uncommon transfer" (cxfer.cpp): tinycondor stages
+ * no catalog of files shared by the jobs of a claim.
+ */
+export function listedInputFiles(ad: Pick<ClassAd, 'getString'>): string[] {
+  const listed = splitFileList(ad.getString('TransferInput'));
+  for (const attribute of ['PublicInputFiles', 'CommonInputFiles']) {
+    for (const file of splitFileList(ad.getString(attribute))) if (!listed.includes(file)) listed.push(file);
+  }
+  return listed;
+}
+
+/**
  * Whether the job names anything for its input sandbox: a transferred executable, `input`,
- * `transfer_input_files`, or its own plugins (`transfer_plugins`: AddJobPluginsToInputFiles sends each
+ * `transfer_input_files`, `public_input_files`, or its own plugins (`transfer_plugins`: AddJobPluginsToInputFiles sends each
  * `method=path` plugin as an input, so that it is there for the output transfer too).
  */
 export function namesInputFiles(ad: ClassAd): boolean {
   return (
     transferredExecutable(ad) !== undefined ||
     stdinFile(ad) !== undefined ||
-    splitFileList(ad.getString('TransferInput')).length > 0 ||
+    listedInputFiles(ad).length > 0 ||
     (ad.getString('TransferPlugins') ?? '').split(';').some((definition) => definition.includes('='))
   );
 }
@@ -82,6 +97,53 @@ export function streamedStdNames(ad: Pick<ClassAd, 'getBool' | 'getString' | 'ha
   return names;
 }
 
+/**
+ * Whether the starter opens the job's stdout and stderr for appending rather than truncating them
+ * (VanillaProc::outputOpenFlags, streamingOpenFlags): for a self-checkpointing job, and for one with
+ * erase_output_and_error_on_restart = false (DontAppend, true when unset), so that a restart keeps what the
+ * earlier runs wrote.
+ */
+export function appendsStdStreams(ad: Pick<ClassAd, 'getBool'>): boolean {
+  return ad.getBool('WantCheckpointSignal') === true || ad.getBool('WantFTOnCheckpoint') === true || ad.getBool('DontAppend') === false;
+}
+
+/**
+ * The sandbox directory the starter records the job's manifest in (Starter::OpenManifestFile): `manifest_dir`
+ * (JobManifestDir), else `<cluster>_<proc>_manifest` for `manifest = true` (JobManifestDesired); undefined
+ * when the job wants none.
+ */
+export function manifestDirectory(ad: Pick<ClassAd, 'getString' | 'getBool' | 'getInt'>): string | undefined {
+  const dir = ad.getString('JobManifestDir');
+  if (dir !== undefined) return dir;
+  if (ad.getBool('JobManifestDesired') !== true) return undefined;
+  return `${ad.getInt('ClusterId') ?? 0}_${ad.getInt('ProcId') ?? 0}_manifest`;
+}
+
+/**
+ * The most bytes a job's input (`MaxTransferInputMB`) or output (`MaxTransferOutputMB`) transfer may carry, as
+ * RemoteResource::initFileTransfer sets them: the job's attribute (max_transfer_input_mb, an expression) over
+ * the knob (MAX_TRANSFER_INPUT_MB / MAX_TRANSFER_OUTPUT_MB, evaluated against the job); a negative number, or
+ * neither an integer, is no limit.
+ */
+export function maxTransferBytes(ad: ClassAd, attribute: 'MaxTransferInputMB' | 'MaxTransferOutputMB', knob: string | undefined): number | undefined {
+  let mb = integerOf(ad, attribute);
+  if (mb === undefined && knob !== undefined && knob.trim() !== '') {
+    const scratch = ad.clone();
+    try {
+      scratch.setExpr('TinycondorMaxTransferKnob', knob);
+      mb = integerOf(scratch, 'TinycondorMaxTransferKnob');
+    } catch {
+      mb = undefined;
+    }
+  }
+  return mb === undefined || mb < 0 ? undefined : mb * 1024 * 1024;
+}
+
+function integerOf(ad: ClassAd, attribute: string): number | undefined {
+  const value = ad.evaluate(attribute);
+  return value.type === 'int' ? value.value : value.type === 'real' ? Math.trunc(value.value) : undefined;
+}
+
 /** Files of the sandbox that belong to the pool, never to the job's outputs. */
 export const INTERNAL_SANDBOX_FILES: ReadonlySet<string> = new Set(['.job.ad', '.machine.ad', '.update.ad', '.update.ad.tmp', '.chirp.config']);
 
@@ -93,6 +155,17 @@ export interface OutputNaming {
 }
 
 /** How the job names its outputs on the submit side (throws on a malformed transfer_output_remaps). */
+/**
+ * The directory the job's outputs land in at its exit: `output_directory` (OutputDirectory, relative to Iwd)
+ * when set, else Iwd, as FileTransfer::DoDownload picks it for a final transfer. Relative `output`, `error`
+ * and remap destinations are under it; absolute ones stay where they are.
+ */
+export function finalOutputDirectory(ad: Pick<ClassAd, 'getString'>): string {
+  const iwd = ad.getString('Iwd') ?? '/';
+  const outputDirectory = ad.getString('OutputDirectory');
+  return outputDirectory === undefined || outputDirectory === '' ? iwd : path.resolve(iwd, outputDirectory);
+}
+
 export function outputNaming(ad: ClassAd): OutputNaming {
   return { iwd: ad.getString('Iwd') ?? '/', out: ad.getString('Out'), err: ad.getString('Err'), remaps: parseRemaps(ad.getString('TransferOutputRemaps')) };
 }

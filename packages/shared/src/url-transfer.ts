@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { ClassAd, ClassAdParseError, parseExpr, quoteString, unparse, type Expr } from './classad/index.js';
 import { adToRecordExpr } from './classad/ast.js';
-import { parseRemaps, splitFileList, STDERR_NAME, STDOUT_NAME } from './transfer-files.js';
+import { listedInputFiles, parseRemaps, splitFileList, STDERR_NAME, STDOUT_NAME } from './transfer-files.js';
 
 /** condor_url.cpp IsUrl: `scheme://` followed by something; the scheme starts with a letter. */
 export function isUrl(entry: string): boolean {
@@ -61,7 +61,7 @@ export function jobPlugins(transferPlugins: string | undefined): { plugins: JobP
  */
 export function neededPluginMethods(ad: Pick<ClassAd, 'getString'>): string[] {
   const supplied = new Set(jobPlugins(ad.getString('TransferPlugins')).plugins.flatMap((p) => p.methods));
-  const urls = splitFileList(ad.getString('TransferInput')).filter(isUrl);
+  const urls = listedInputFiles(ad).filter(isUrl);
   const destination = ad.getString('OutputDestination');
   if (destination !== undefined && isUrl(destination)) urls.push(destination);
   let remaps: Map<string, string>;

@@ -207,7 +207,28 @@ static void close_descriptors_above_stderr(void) {
  * The vfork child, on the startd's stack while the startd's thread waits: only system calls, no memory the
  * startd uses is written but *exec_errno. Never returns.
  */
-static void exec_child(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, volatile int *exec_errno) {
+/*
+ * The job's core and stack limits, as HTCondor's starter gives them: the core size soft and hard (DaemonCore's
+ * CONDOR_HARD_LIMIT: a user other than root keeps its hard limit when it asks for more), the stack size soft
+ * only, at most the hard limit (sysapi_set_resource_limits). A negative number is RLIM_INFINITY; NaN (a
+ * process that is no job, such as `docker start`) leaves the startd's limits.
+ */
+static int set_job_limits(const double limits[2]) {
+  if (limits[0] != limits[0]) return 0;
+  struct rlimit current, desired;
+  rlim_t core = limits[0] < 0 ? RLIM_INFINITY : (rlim_t)limits[0];
+  if (getrlimit(RLIMIT_CORE, &current) < 0) return -1;
+  desired.rlim_cur = desired.rlim_max = core;
+  if (core > current.rlim_max && getuid() != 0) desired.rlim_cur = desired.rlim_max = current.rlim_max;
+  if (setrlimit(RLIMIT_CORE, &desired) < 0) return -1;
+  rlim_t stack = limits[1] < 0 ? RLIM_INFINITY : (rlim_t)limits[1];
+  if (getrlimit(RLIMIT_STACK, &current) < 0) return -1;
+  desired.rlim_max = current.rlim_max;
+  desired.rlim_cur = stack > current.rlim_max ? current.rlim_max : stack;
+  return setrlimit(RLIMIT_STACK, &desired);
+}
+
+static void exec_child(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, const double limits[2], volatile int *exec_errno) {
   /* The startd's handlers must not run here (they would run on its memory) nor be inherited as ignored. */
   struct kernel_sigaction default_action = {.handler = SIG_DFL};
   for (int sig = 1; sig <= LAST_SIGNAL; sig++) {
@@ -225,6 +246,8 @@ static void exec_child(const char *file, char *const argv[], char *const envp[],
       goto failed;
     }
   }
+  /* Before the job's identity: only root may raise a hard limit. */
+  if (set_job_limits(limits) < 0) goto failed;
   /*
    * The job's identity, through the raw system calls: glibc's setuid would signal every thread of the
    * process to change them too, and this child shares the startd's memory and so glibc's list of its threads.
@@ -255,13 +278,13 @@ failed:
 }
 
 /* Starts the process; 0 and its pid, or the errno of what failed (the child's, when it could not exec). */
-static int start_process(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, pid_t *pid_out) {
+static int start_process(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, const double limits[2], pid_t *pid_out) {
   volatile int exec_errno = 0;
   uint64_t old_mask;
   /* Every signal blocked across the vfork, glibc's own included, so that none is handled in the child. */
   if (set_signal_mask(~(uint64_t)0, &old_mask) < 0) return errno;
   pid_t pid = vfork();
-  if (pid == 0) exec_child(file, argv, envp, cwd, fds, cgroup_tasks, identity, &exec_errno);
+  if (pid == 0) exec_child(file, argv, envp, cwd, fds, cgroup_tasks, identity, limits, &exec_errno);
   int error = pid < 0 ? errno : 0;
   set_signal_mask(old_mask, NULL);
   if (error != 0) return error;
@@ -275,18 +298,23 @@ static int start_process(const char *file, char *const argv[], char *const envp[
 }
 
 /*
- * spawn(file, argv, envp, cwd, stdinFd, stdoutFd, stderrFd, cgroupTasks, uid, gid, groups, onExit) -> pid.
+ * spawn(file, argv, envp, cwd, stdinFd, stdoutFd, stderrFd, cgroupTasks, uid, gid, groups, onExit, coreSize, stackSize) -> pid.
  * The child is the leader of a new session (so of its own process group), has every signal at its default
  * disposition and none blocked, as child_process gives it; the descriptors become its 0, 1 and 2; it writes
  * itself into each cgroup v1 `tasks` file of cgroupTasks, then takes the groups, gid and uid (uid -1: the
- * startd's own), before it execs. Throws an Error with the errno when the program cannot be started.
+ * startd's own), before it execs, with the core and stack limits set_job_limits gives it. Throws an Error with the errno when the program cannot be started.
  */
 static napi_value spawn_job(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
-  napi_value args[12];
+  size_t argc = 14;
+  napi_value args[14];
   CHECK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
-  if (argc != 12) {
-    napi_throw_type_error(env, NULL, "job_spawn: spawn takes 12 arguments");
+  if (argc != 14) {
+    napi_throw_type_error(env, NULL, "job_spawn: spawn takes 14 arguments");
+    return NULL;
+  }
+  double limits[2];
+  if (napi_get_value_double(env, args[12], &limits[0]) != napi_ok || napi_get_value_double(env, args[13], &limits[1]) != napi_ok) {
+    napi_throw_type_error(env, NULL, "job_spawn: the core and stack sizes must be numbers");
     return NULL;
   }
   identity_t identity = {.uid = -1, .gid = -1, .group_count = 0, .groups = NULL};
@@ -334,7 +362,7 @@ static napi_value spawn_job(napi_env env, napi_callback_info info) {
   }
 
   pid_t pid;
-  int error = start_process(file, argv, envp, cwd, fds, cgroup_tasks, &identity, &pid);
+  int error = start_process(file, argv, envp, cwd, fds, cgroup_tasks, &identity, limits, &pid);
   if (error != 0) {
     throw_errno(env, error);
     goto done;

@@ -1,6 +1,23 @@
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { JobLimits } from './job-cgroup.js';
 
+/** A job's core and stack size limits in bytes, -1 for none (RLIM_INFINITY). */
+export interface JobResourceLimits {
+  coreBytes: number;
+  stackBytes: number;
+}
+
+/**
+ * The limits HTCondor's starter gives a job: `core_size` (CoreSize; a negative one is no limit, none is 0:
+ * OsProc::StartJob), `stack_size` (StackSize; none or 0 is no limit: JobInfoCommunicator::getStackSize,
+ * sysapi_set_resource_limits).
+ */
+export function jobResourceLimits(ad: ClassAd): JobResourceLimits {
+  const core = ad.getInt('CoreSize');
+  const stack = ad.getInt('StackSize');
+  return { coreBytes: core === undefined ? 0 : core < 0 ? -1 : core, stackBytes: stack === undefined || stack <= 0 ? -1 : stack };
+}
+
 /** tinycondor's guard against a fork bomb (HTCondor sets no such limit): far above what real jobs start. */
 export const DEFAULT_MAX_JOB_PIDS = 16384;
 

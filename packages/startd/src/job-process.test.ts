@@ -202,3 +202,20 @@ t.test('fork: the child is forked only once no file is being written', async (t)
   await writer.finish();
   t.match(await outcome, { exit: { bySignal: false, exitCode: 0 } });
 });
+
+t.test("vfork: the job's core and stack limits (OsProc::StartJob, sysapi_set_resource_limits)", async (t) => {
+  const limitsOf = async (limits: JobProcessSpec['limits']) => {
+    const outcome = await run(built, { ...sh('grep -E "^Max (core file|stack) size" /proc/self/limits'), limits });
+    return Object.fromEntries(outcome.output.trim().split('\n').map((line) => {
+      const [soft, hard] = line.replace(/^Max (core file|stack) size\s+/, '').split(/\s+/);
+      return [line.startsWith('Max core') ? 'core' : 'stack', { soft, hard }];
+    }));
+  };
+  const own = await limitsOf(undefined);
+  const set = await limitsOf({ coreBytes: 4096, stackBytes: 16 * 1024 * 1024 });
+  t.same(set.core, { soft: '4096', hard: '4096' }, 'core_size: soft and hard');
+  t.same(set.stack, { soft: String(16 * 1024 * 1024), hard: own.stack.hard }, 'stack_size: soft only');
+  const defaults = await limitsOf({ coreBytes: 0, stackBytes: -1 });
+  t.same(defaults.core, { soft: '0', hard: '0' }, 'no core_size: no core dump');
+  t.same(defaults.stack, { soft: own.stack.hard, hard: own.stack.hard }, 'no stack_size: as large as the hard limit allows');
+});

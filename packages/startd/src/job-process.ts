@@ -6,6 +6,7 @@ import path from 'node:path';
 import util from 'node:util';
 import { forkWhenNoFileIsBeingWritten } from '@tinycondor/transfer/fork-gate';
 import type { ExitStatus, Usage } from '@tinycondor/shared/protocol';
+import type { JobResourceLimits } from './job-limits.js';
 import type { JobUser } from '@tinycondor/shared/job-user';
 
 /** What a job process is started with: its stdio are descriptors the startd opened. */
@@ -19,6 +20,8 @@ export interface JobProcessSpec {
   cgroupDirs: string[];
   /** Whom it runs as; undefined: as the startd. */
   user?: JobUser;
+  /** The job's core and stack limits (jobResourceLimits); undefined: the startd's own, for a process that is no job. */
+  limits?: JobResourceLimits;
 }
 
 /** Why a job process did not start, with the errno as HTCondor's starter reports it (positive, strerror's text). */
@@ -55,6 +58,8 @@ interface NativeSpawn {
     gid: number,
     groups: number[],
     onExit: (code: number | null, signal: number | null, userSeconds: number, systemSeconds: number) => void,
+    coreBytes: number,
+    stackBytes: number,
   ): number;
 }
 
@@ -95,8 +100,19 @@ export function vforkSpawner(native: NativeSpawn): JobSpawner {
       }
       let pid: number;
       try {
-        pid = native.spawn(spec.executable, [spec.executable, ...spec.args], envp, spec.cwd, ...spec.stdio, spec.cgroupDirs.map((dir) => path.join(dir, 'tasks')), spec.user?.uid ?? -1, spec.user?.gid ?? -1, spec.user?.groups ?? [], (code, signal, userSeconds, systemSeconds) =>
-          events.exited(exitStatus(code, signal), { userSeconds, systemSeconds }),
+        pid = native.spawn(
+          spec.executable,
+          [spec.executable, ...spec.args],
+          envp,
+          spec.cwd,
+          ...spec.stdio,
+          spec.cgroupDirs.map((dir) => path.join(dir, 'tasks')),
+          spec.user?.uid ?? -1,
+          spec.user?.gid ?? -1,
+          spec.user?.groups ?? [],
+          (code, signal, userSeconds, systemSeconds) => events.exited(exitStatus(code, signal), { userSeconds, systemSeconds }),
+          spec.limits?.coreBytes ?? Number.NaN,
+          spec.limits?.stackBytes ?? Number.NaN,
         );
       } catch (err) {
         const { errno, message } = err as { errno?: number; message: string };

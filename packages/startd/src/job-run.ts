@@ -7,7 +7,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments } from '@tinycondor/shared/job-command';
 import { starterEnvironment } from '@tinycondor/shared/starter-environment';
 import { resourceEnvironment, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
-import { keepsAnyOutput, splitFileList, STDOUT_NAME, streamedStdNames } from '@tinycondor/shared/transfer-files';
+import { appendsStdStreams, keepsAnyOutput, listedInputFiles, manifestDirectory, STDOUT_NAME, streamedStdNames } from '@tinycondor/shared/transfer-files';
 import { MAX_STREAM_CHUNK_BYTES } from '@tinycondor/shared/rest-schemas';
 import { isUrl, pluginResultListText, urlTransferHoldReason } from '@tinycondor/shared/url-transfer';
 import { TransferClassNumber, type TransferClassName } from '@tinycondor/shared/epoch-history';
@@ -21,12 +21,13 @@ import { VacateCode } from '@tinycondor/shared/job-status';
 import { deferredStart, MISSED_DEFERRAL_HOLD_REASON } from '@tinycondor/shared/job-deferral';
 import { DEV_NULL, jobLayout, type JobLayout } from './job-layout.js';
 import { selectCheckpointFiles, selectFinalOutputs, selectOutputs, snapshotSandbox, type SandboxSnapshot } from './output-selection.js';
+import { manifestEnvironment, sandboxListing, writeManifestFile } from './job-manifest.js';
 import { sandboxReader, type SandboxReader } from './job-file-rights.js';
 import { retryTransient } from './retry.js';
 import { removeSandbox } from './remove-sandbox.js';
 import type { JobCgroups, MemoryUsage, SlotCgroup } from './job-cgroup.js';
 import { signalFamily } from './process-family.js';
-import { jobLimits } from './job-limits.js';
+import { jobLimits, jobResourceLimits } from './job-limits.js';
 import { sandboxUsageBytes } from './sandbox-usage.js';
 import type { JobSpawner } from './job-process.js';
 import type { JobUser } from '@tinycondor/shared/job-user';
@@ -382,7 +383,8 @@ export class JobRun {
           received = await retryTransient('input', fetchAndExtract, this.mayGoOn, ctx.log);
         }
       } catch (err) {
-        ctx.report({ type: 'run-failed', ...base, stage: 'input', reason: (err as Error).message });
+        // 413: the input passes max_transfer_input_mb (MAX_TRANSFER_INPUT_MB).
+        ctx.report({ type: 'run-failed', ...base, stage: err instanceof ScheddRefused && err.status === 413 ? 'input-limit' : 'input', reason: (err as Error).message });
         return;
       }
       if (this.killedBy !== undefined) {
@@ -396,6 +398,7 @@ export class JobRun {
       // The job owns its sandbox, as the starter gives it to the job's user.
       if (ctx.jobUser) chownTree(this.sandbox, ctx.jobUser);
       if (this.layout.transfers && !(await this.downloadUrlInputs())) return;
+      this.recordManifest('in');
       // A sandbox that received nothing holds only the startd's own files, which are never output.
       const before: SandboxSnapshot = ctx.fetchInput ? snapshotSandbox(this.sandbox, this.reader) : new Map();
       if (this.layout.transfers && !(await this.openStreams())) return;
@@ -502,7 +505,7 @@ export class JobRun {
    */
   private async downloadUrlInputs(): Promise<boolean> {
     const { ctx } = this;
-    const urls = splitFileList(ctx.jobAd.getString('TransferInput')).filter(isUrl);
+    const urls = listedInputFiles(ctx.jobAd).filter(isUrl);
     if (urls.length === 0 && checkpointDestination(ctx.jobAd) === undefined) return true;
     const results = pluginResults('Input');
     const outcome = await restoreCheckpointFiles(ctx.jobAd, urlDownloads(urls, this.sandbox), this.pluginSettings(), this.urlTransferRun(results), this.reader.rights);
@@ -528,7 +531,7 @@ export class JobRun {
    */
   private async openStreams(): Promise<boolean> {
     const { ctx } = this;
-    const appends = ctx.jobAd.getBool('WantCheckpointSignal') === true || ctx.jobAd.getBool('WantFTOnCheckpoint') === true || ctx.jobAd.getBool('DontAppend') === false;
+    const appends = appendsStdStreams(ctx.jobAd);
     for (const name of streamedStdNames(ctx.jobAd)) {
       const stream = name === STDOUT_NAME ? 'stdout' : 'stderr';
       const sink: StreamSink = {
@@ -610,6 +613,7 @@ export class JobRun {
     let outputSent = false;
     try {
       if (this.layout.transfers) {
+        this.recordManifest('out');
         const { back: outputs, uploads } = selectFinalOutputs(ctx.jobAd, this.sandbox, before, this.reader);
         if (uploads.length > 0) {
           const results = pluginResults('Output');
@@ -630,6 +634,11 @@ export class JobRun {
       }
     } catch (err) {
       const reason = `Transfer output files failure at execution point ${ctx.slotName}@${ctx.startdName} while sending files to access point ${new URL(ctx.client.baseUrl).host}. Details: ${(err as Error).message}`;
+      if (err instanceof ScheddRefused && err.status === 413) {
+        // The output passes max_transfer_output_mb (MAX_TRANSFER_OUTPUT_MB): the schedd placed none of it.
+        ctx.report({ type: 'run-failed', ...base, stage: 'output-limit', reason });
+        return;
+      }
       // A file that could not be read: its errno is the hold subcode, as DoUpload gives it.
       ctx.report({ type: 'run-failed', ...base, stage: 'output', reason, ...(err instanceof TransferReadError ? { subCode: err.errno } : {}) });
       return;
@@ -709,11 +718,27 @@ export class JobRun {
     return true;
   }
 
+  /**
+   * One file of the job's manifest (`manifest`, `manifest_dir`), when it wants one; the sandbox listing by
+   * default. As the starter, a file it cannot write is logged, and the job goes on.
+   */
+  private recordManifest(name: 'in' | 'out' | 'environment', content: () => string = () => sandboxListing(this.sandbox)): void {
+    const { ctx } = this;
+    const dir = manifestDirectory(ctx.jobAd);
+    if (dir === undefined) return;
+    try {
+      writeManifestFile(this.sandbox, dir, name, content, this.reader.rights, ctx.jobUser);
+    } catch (err) {
+      ctx.log.warn({ err, dir, name }, 'could not write the job manifest');
+    }
+  }
+
   /** when_to_transfer_output = ON_EXIT_OR_EVICT: the output set goes to SPOOL when the job is evicted. */
   private async transferAtEviction(before: SandboxSnapshot): Promise<void> {
     const { ctx } = this;
     if (!this.layout.transfers || (ctx.jobAd.getString('WhenToTransferOutput') ?? '').toUpperCase() !== 'ON_EXIT_OR_EVICT') return;
     try {
+      this.recordManifest('out');
       await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'evict', 0, packEntries(selectOutputs(ctx.jobAd, this.sandbox, before, this.reader)));
     } catch (err) {
       // As in HTCondor, a failed transfer at eviction just means the next run starts from what SPOOL had.
@@ -730,9 +755,12 @@ export class JobRun {
     if (layout.transfers && ctx.jobAd.getBool('TransferExecutable') !== false) {
       fs.chmodSync(layout.executable, fs.statSync(layout.executable).mode | 0o700);
     }
-    // Appending, as HTCondor does for self-checkpointing jobs, so restarts in place keep earlier output.
+    // Truncated, as the starter opens them (O_TRUNC, which a device ignores), unless the job keeps earlier runs'
+    // output: a restart in place after a checkpoint, or one from the files sent back at an eviction. Opened for
+    // appending all the same, so that stdout and stderr sent to one file do not overwrite each other.
     const stdout = openStream(layout.stdout, 'a');
     const stderr = openStream(layout.stderr, 'a');
+    if (!appendsStdStreams(ctx.jobAd)) for (const fd of [stdout, stderr]) if (!isSharedNull(fd) && fs.fstatSync(fd).isFile()) fs.ftruncateSync(fd, 0);
     const stdinFd = openStream(layout.stdin, 'r');
     if (ctx.jobUser) for (const fd of [stdout, stderr]) if (!isSharedNull(fd)) fs.fchownSync(fd, ctx.jobUser.uid, ctx.jobUser.gid);
     const inContainer = wantsContainer(ctx.jobAd);
@@ -784,7 +812,9 @@ export class JobRun {
         });
         return;
       }
-      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env: buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile), stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser };
+      const env = buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile);
+      this.recordManifest('environment', () => manifestEnvironment(env));
+      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env, stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser, limits: jobResourceLimits(ctx.jobAd) };
       ctx.spawner.start(spec, {
         spawned: (pid) =>
           started({

@@ -6,7 +6,7 @@ import { listItemEntries, readErrorOf, TransferReadError, untransferableSymlink 
 import { daemonRights } from '@tinycondor/shared/file-rights';
 import type { SandboxReader } from './job-file-rights.js';
 import { outputUrl, type UrlTransfer } from '@tinycondor/shared/url-transfer';
-import { INTERNAL_SANDBOX_FILES, STDERR_NAME, STDOUT_NAME, preservesRelativePaths, splitFileList, streamedStdNames, transferListItem } from '@tinycondor/shared/transfer-files';
+import { INTERNAL_SANDBOX_FILES, STDERR_NAME, STDOUT_NAME, manifestDirectory, preservesRelativePaths, splitFileList, streamedStdNames, transferListItem } from '@tinycondor/shared/transfer-files';
 
 /** Name → (size, mtime) of the sandbox's top-level files, to tell what the job created or changed. */
 export type SandboxSnapshot = Map<string, string>;
@@ -112,6 +112,11 @@ export function selectOutputs(ad: ClassAd, sandbox: string, before: SandboxSnaps
       if (stat === 'denied' || (stat?.isFile() && before.get(name) !== fingerprint(stat))) changed.push({ name, source });
     }
     appendAll(entries, checked(reader, changed));
+  }
+  // The manifest directory goes back with any output (JICShadow::recordSandboxContents' addToOutputFiles).
+  const manifest = manifestDirectory(ad);
+  if (manifest !== undefined && !entries.some((entry) => entry.name === manifest || entry.name.startsWith(`${manifest}/`)) && fs.existsSync(path.join(sandbox, manifest))) {
+    appendAll(entries, listedEntries(ad, sandbox, manifest, reader));
   }
   appendAll(entries, stdEntries(ad, sandbox, reader));
   return entries;

@@ -167,7 +167,7 @@ export class Startd {
     this.client = new ScheddClient({ baseUrl: settings.scheddUrl, token: settings.token, maxSockets: 16, reportsBefore: (runId) => this.reportsBefore(runId) });
     const { spawner, fallbackReason } = jobSpawner();
     this.spawner = spawner;
-    if (fallbackReason !== undefined) settings.log.warn({ reason: fallbackReason }, 'native job spawner not available; jobs start through fork, ~1 ms more per job');
+    if (fallbackReason !== undefined) settings.log.warn({ reason: fallbackReason }, 'native job spawner not available; jobs start through fork, ~1 ms more per job, with the startd\'s core and stack size limits (core_size and stack_size are not applied)');
     fs.mkdirSync(settings.executeDir, { recursive: true });
     cleanUpStaleRuns(settings.executeDir, settings.log);
     this.cgroups = new JobCgroups(ownCgroupV1Paths());

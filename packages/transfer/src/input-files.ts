@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import type { PackEntry } from './tar/index.js';
-import { preservesRelativePaths, splitFileList, stdinFile, transferListItem, transferredExecutable } from '@tinycondor/shared/transfer-files';
+import { listedInputFiles, preservesRelativePaths, stdinFile, transferListItem, transferredExecutable } from '@tinycondor/shared/transfer-files';
 import type { PathGuard } from './path-guard.js';
 import { listItemEntries, readErrorOf } from './symlinks.js';
 import { isUrl, jobPlugins } from '@tinycondor/shared/url-transfer';
@@ -51,7 +51,7 @@ export function inputEntries(ad: ClassAd, spoolJobDir: string, spoolEntries: str
   const keepPaths = preservesRelativePaths(ad);
   // The job's own plugins go first (AddJobPluginsToInputFiles); URLs are the execute side's to fetch.
   const pluginPaths = jobPlugins(ad.getString('TransferPlugins')).plugins.map((plugin) => plugin.path);
-  const listedInputs = splitFileList(ad.getString('TransferInput')).filter((listed) => !isUrl(listed));
+  const listedInputs = listedInputFiles(ad).filter((listed) => !isUrl(listed));
   for (const listed of [...pluginPaths.filter((p) => !listedInputs.includes(p)), ...listedInputs]) {
     const item = transferListItem(listed, keepPaths);
     const source = path.resolve(iwd, item.source);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
-import { outputDestination, outputNaming } from '@tinycondor/shared/transfer-files';
+import { finalOutputDirectory, outputDestination, outputNaming } from '@tinycondor/shared/transfer-files';
 import { outputUrl, urlSafePrint } from '@tinycondor/shared/url-transfer';
 import type { PathGuard } from './path-guard.js';
 
@@ -20,7 +20,7 @@ const COPY_CHUNK_BYTES = 1 << 20;
  * owner's, for a root schedd); the staged files are read with the schedd's own.
  */
 export function placeOutputs(ad: ClassAd, stagingDir: string, names: string[], guard?: PathGuard, rights: FileRights = daemonRights): string[] {
-  const naming = outputNaming(ad);
+  const naming = { ...outputNaming(ad), iwd: finalOutputDirectory(ad) };
   // The execution point uploads what goes to a URL: such a file arriving here is refused, never placed as a path.
   for (const name of names) {
     const url = outputUrl(name, ad);
@@ -28,6 +28,15 @@ export function placeOutputs(ad: ClassAd, stagingDir: string, names: string[], g
   }
   const destinations = names.map((name) => [name, outputDestination(name, naming)] as const);
   for (const [, destination] of destinations) if (destination !== undefined) refuseInsidePool(destination, guard);
+  if (naming.iwd !== ad.getString('Iwd')) {
+    // As the shadow makes output_directory (0700) before it receives anything, whatever comes.
+    refuseInsidePool(naming.iwd, guard);
+    try {
+      rights(() => fs.mkdirSync(naming.iwd, { recursive: true, mode: 0o700 }));
+    } catch (err) {
+      throw new Error(`failed to create output directory (${naming.iwd}): ${(err as Error).message}`);
+    }
+  }
   const placed: string[] = [];
   for (const [name, destination] of destinations) {
     if (destination === undefined) continue;

@@ -19,7 +19,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
   const currentRun = (request: RunRequest, reply: FastifyReply) => currentRunOf(schedd, request, reply);
 
   // Whatever a transfer route refuses with (TransferOutcome's statuses).
-  const refusals = { 400: ErrorReply, 409: ErrorReply, 412: ErrorReply, 422: ErrorReply, 503: ErrorReply };
+  const refusals = { 400: ErrorReply, 409: ErrorReply, 412: ErrorReply, 413: ErrorReply, 422: ErrorReply, 503: ErrorReply };
   const sendOutcome = (reply: FastifyReply, outcome: TransferOutcome) =>
     'status' in outcome ? reply.code(outcome.status).send({ error: outcome.error }) : outcome;
 

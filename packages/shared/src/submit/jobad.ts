@@ -168,6 +168,7 @@ class JobAdBuilder {
     (b) => b.setUserLog(),
     (b) => b.setStreaming(),
     (b) => b.setTransfer(),
+    (b) => b.setRemoteIoFiles(),
     (b) => b.setResources(),
     (b) => b.setDeferral(),
     (b) => b.setPolicy(),
@@ -322,6 +323,8 @@ class JobAdBuilder {
       if (image === '') throw condorSubmitError(dockerImage.pos, `'${dockerImage.value}' is not a valid docker_image${kind === 'container' ? ' for container universe' : ''}`);
       this.ad.set('DockerImage', image);
     }
+    // Set for every job (SetSimpleJobExprs); false makes process_container_input_files call the image local.
+    this.optionalBool('transfer_container', 'TransferContainer');
     if (containerImage) {
       const image = stripEnclosingQuotes(containerImage.value.trim()).trim();
       if (!isValidContainerImage(image)) throw condorSubmitError(containerImage.pos, `'${containerImage.value}' is not a valid container image`);
@@ -329,7 +332,8 @@ class JobAdBuilder {
       const refusal = apptainerImageRefusal(image, type);
       if (refusal !== undefined) throw submitError(containerImage.pos, refusal);
       this.ad.set('ContainerImage', image).set('WantDockerImage', true);
-      if (image.startsWith('docker://')) this.ad.set('ContainerImageSource', 'docker');
+      if (this.ad.getBool('TransferContainer') === false) this.ad.set('ContainerImageSource', 'local');
+      else if (image.startsWith('docker://')) this.ad.set('ContainerImageSource', 'docker');
     }
     // SetSimpleJobExprs sets these in every universe; only a container job's starter acts on them.
     this.optionalString('docker_network_type', 'DockerNetworkType');
@@ -655,20 +659,90 @@ class JobAdBuilder {
     this.ad.set('ShouldTransferFiles', should);
     if (should !== 'NO') this.ad.set('WhenToTransferOutput', when);
     if (inputFiles) this.ad.set('TransferInput', inputFiles);
+    // Read only for a job that may transfer files (SetTransferFiles); sent as inputs (listedInputFiles).
+    const publicInputs = should !== 'NO' ? this.fileList('public_input_files') : undefined;
+    if (publicInputs) this.ad.set('PublicInputFiles', publicInputs);
+    const common = this.commonInputFiles();
+    if (common) this.ad.set('CommonInputFiles', common);
     // `transfer_output_files = ""` is an empty list (TransferOutput = ""): nothing is transferred back.
     if (outputFiles !== undefined) this.ad.set('TransferOutput', outputFiles);
     if (checkpointFiles) this.ad.set('TransferCheckpoint', checkpointFiles);
     const remaps = this.get('transfer_output_remaps');
     if (remaps) this.ad.set('TransferOutputRemaps', this.check('transfer_output_remaps', remaps, normalizeRemaps));
     this.optionalBool('preserve_relative_paths', 'PreserveRelativePaths');
+    this.setPerFileEncryption();
+    // As SimpleSubmitKeyword f_as_expr; the schedd acts on them as the shadow does (maxTransferBytes).
+    this.optionalExpr('max_transfer_input_mb', 'MaxTransferInputMB');
+    this.optionalExpr('max_transfer_output_mb', 'MaxTransferOutputMB');
+    this.optionalBool('manifest', 'JobManifestDesired');
+    // The starter's limits of the job's core dumps (f_as_int) and stack (f_as_expr): startd job-limits.ts.
+    const coreSize = this.get('core_size');
+    if (coreSize) {
+      if (!/^[+-]?\d+$/.test(coreSize.value.trim())) throw condorSubmitError(coreSize.pos, `core_size=${coreSize.value} is invalid, must eval to an integer.`);
+      this.ad.set('CoreSize', Number(coreSize.value.trim()));
+    }
+    this.optionalExpr('stack_size', 'StackSize');
+    this.optionalString('manifest_dir', 'JobManifestDir');
+    // Read by the starter as it opens stdout and stderr (appendsStdStreams).
+    this.optionalBool('erase_output_and_error_on_restart', 'DontAppend');
     this.optionalString('checkpoint_destination', 'CheckpointDestination');
     this.optionalString('transfer_plugins', 'TransferPlugins');
     this.optionalString('output_destination', 'OutputDestination');
+    const outputDirectory = this.get('output_directory');
+    if (outputDirectory) {
+      if (this.ad.has('OutputDestination')) throw condorSubmitError(outputDirectory.pos, 'You cannot use both output_destination and output_directory in the same submit file');
+      // f_genfile: full_path, against the job's initialdir.
+      this.ad.set('OutputDirectory', posix.resolve(this.iwd(), outputDirectory.value));
+    }
     const checkpointCode = this.get('checkpoint_exit_code');
     if (checkpointCode) {
       this.ad.set('SuccessCheckpointExitCode', this.check('checkpoint_exit_code', checkpointCode, parseInteger));
       this.ad.set('WantFTOnCheckpoint', true);
     }
+  }
+
+  /**
+   * SetSimpleJobExprs' standard-universe file options ("formerly SetFileOptions", SetFetchFiles, …): set as
+   * written, strings with their quotes. Only the shadow's remote system calls read them (pseudo_ops.cpp), which a
+   * vanilla job makes only through the I/O proxy's Chirp file commands, refused here (not-implemented.ts).
+   */
+  private setRemoteIoFiles(): void {
+    for (const [command, attribute] of [
+      ['file_remaps', 'FileRemaps'],
+      ['buffer_files', 'BufferFiles'],
+      ['buffer_size', 'BufferSize'],
+      ['buffer_block_size', 'BufferBlockSize'],
+    ] as const) {
+      this.optionalExpr(command, attribute);
+    }
+    for (const [command, attribute] of [
+      ['fetch_files', 'FetchFiles'],
+      ['compress_files', 'CompressFiles'],
+      ['append_files', 'AppendFiles'],
+      ['local_files', 'LocalFiles'],
+    ] as const) {
+      this.optionalString(command, attribute);
+    }
+  }
+
+  /**
+   * SetPerFileEncryption's lists. The startds send and receive files over plain HTTP: a file that must be
+   * encrypted on the wire cannot be, where HTCondor's FileTransfer fails the transfer of a file it cannot
+   * encrypt (set_crypto_mode); one that must not be is never encrypted here.
+   */
+  private setPerFileEncryption(): void {
+    for (const command of ['encrypt_input_files', 'encrypt_output_files']) {
+      const found = this.get(command);
+      if (found) throw submitError(found.pos, `${command} is not supported: tinycondor's schedd and startds transfer files unencrypted (plain HTTP), where HTCondor encrypts the files it names on the wire`);
+    }
+    this.optionalString('dont_encrypt_input_files', 'DontEncryptInputFiles');
+    this.optionalString('dont_encrypt_output_files', 'DontEncryptOutputFiles');
+  }
+
+  /** transfer_common_input without its quotes, its comma-separated items trimmed (SetTransferFiles' StringTokenIterator). */
+  private commonInputFiles(): string | undefined {
+    const found = this.get('transfer_common_input');
+    return found && stripEnclosingQuotes(found.value.trim()).split(',').map((item) => item.trim()).filter((item) => item !== '').join(',');
   }
 
   /** A file list command without its enclosing quotes, as SetTransferFiles reads it; undefined when not set. */
@@ -870,6 +944,16 @@ class JobAdBuilder {
     const kind = this.containerKind();
     const clauses = kind === undefined ? [] : [containerRequirements(kind, this.get('docker_network_type')?.value)];
     clauses.push(...this.customResourceClauses(found));
+    // encrypt_execute_directory: only a machine that can encrypt the sandbox (LVM and cryptsetup) advertises
+    // HasEncryptExecuteDirectory, which no tinycondor startd does; the job waits for one, as on HTCondor.
+    const encrypt = this.get('encrypt_execute_directory');
+    if (encrypt && this.check('encrypt_execute_directory', encrypt, parseBoolean)) {
+      this.ad.set('EncryptExecuteDirectory', true);
+      const machineRefs = found ? machineReferences(parseExpr(found.value)) : new Set<string>();
+      if (!machineRefs.has('encryptexecutedirectory')) clauses.push('TARGET.HasEncryptExecuteDirectory');
+    } else if (encrypt) {
+      this.ad.set('EncryptExecuteDirectory', false);
+    }
     if (!/\bHasFileTransferPluginMethods\b/i.test(found?.value ?? '')) {
       const methods = this.neededPluginMethods();
       for (const method of methods) clauses.push(`stringListIMember(${quoteString(method)},TARGET.HasFileTransferPluginMethods)`);
@@ -910,6 +994,10 @@ class JobAdBuilder {
     if (!usesFileTransfer(transfers)) return [];
     const inputs = this.fileList('transfer_input_files');
     if (inputs) transfers.set('TransferInput', inputs);
+    const publicInputs = this.fileList('public_input_files');
+    if (publicInputs) transfers.set('PublicInputFiles', publicInputs);
+    const common = this.commonInputFiles();
+    if (common) transfers.set('CommonInputFiles', common);
     for (const [command, attribute] of [
       ['output_destination', 'OutputDestination'],
       ['transfer_output_remaps', 'TransferOutputRemaps'],
