@@ -6,48 +6,109 @@ import { isSpooled } from '../transfer-files.js';
  * condor_submit names each one a job uses, with what will differ, rather than ignore it in silence: a job
  * tested here must not behave differently on the real pool without its user being told.
  */
-const NOT_YET: { attribute: string; uses: (ad: AdReader) => boolean; warning: string }[] = [
+const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning: string }[] = [
   {
-    attribute: 'StreamOut',
+    attributes: ['StreamOut'],
     uses: (ad) => ad.getBool('StreamOut') === true && isSpooled(ad),
     warning:
       "stream_output is not implemented by tinycondor yet for a job submitted with -spool: its output file is written when the job exits (and its stdout is checkpointed with the job), where HTCondor appends to it while the job runs",
   },
   {
-    attribute: 'StreamErr',
+    attributes: ['StreamErr'],
     uses: (ad) => ad.getBool('StreamErr') === true && isSpooled(ad),
     warning:
       "stream_error is not implemented by tinycondor yet for a job submitted with -spool: its error file is written when the job exits (and its stderr is checkpointed with the job), where HTCondor appends to it while the job runs",
   },
   {
-    attribute: 'WantIOProxy',
+    attributes: ['WantIOProxy'],
     uses: (ad) => ad.getBool('WantIOProxy') === true,
     warning:
       "want_io_proxy is only partly implemented by tinycondor: the job's condor_chirp may set and read its attributes and write to its log, but Chirp's file commands (fetch, put, remove, read, write, getdir…) are refused as where ENABLE_CHIRP_IO is false, where HTCondor acts on the submit machine's files",
   },
   {
-    attribute: 'ContainerServiceNames',
+    attributes: ['ContainerServiceNames'],
     uses: (ad) => (ad.getString('ContainerServiceNames') ?? '') !== '',
     warning:
       "container_service_names is only partly implemented by tinycondor: each service's port is published (docker create -p), but the host port it gets is not reported in the job ad (<service>_HostPort) as HTCondor reports it",
   },
   {
-    attribute: 'DockerSendCredentials',
+    attributes: ['DockerSendCredentials'],
     uses: (ad) => ad.getBool('DockerSendCredentials') === true,
     warning: "docker_send_credentials is not implemented by tinycondor yet: images are pulled with the startd's own docker credentials, where HTCondor sends the submitter's",
   },
   {
-    attribute: 'ContainerTargetDir',
+    attributes: ['ContainerTargetDir'],
     uses: (ad) => (ad.getString('ContainerTargetDir') ?? '') !== '',
     warning:
       'container_target_dir is not implemented by tinycondor yet: the sandbox is mounted in the container at its own path, as HTCondor does for an image it runs with Docker, where an execution point that runs the image with Apptainer mounts it at the directory named',
   },
   {
-    attribute: 'JobMountUnderScratch',
+    attributes: ['JobMountUnderScratch'],
     // Container jobs get them (container-args.ts), as DockerProc gives them.
     uses: (ad) => (ad.getString('JobMountUnderScratch') ?? '') !== '' && ad.getBool('WantDocker') !== true && ad.getBool('WantContainer') !== true,
     warning:
       'mount_under_scratch is not implemented by tinycondor yet for jobs outside containers: the directories named are shared with the execute machine, where HTCondor gives the job private ones in its scratch directory',
+  },
+  {
+    attributes: ['JobAdInformationAttrs'],
+    uses: (ad) => (ad.getString('JobAdInformationAttrs') ?? '') !== '',
+    warning:
+      "job_ad_information_attrs is not implemented by tinycondor yet: the job's user log gets no job ad information event (028) with the attributes named, where HTCondor writes one after each event it logs",
+  },
+  {
+    attributes: ['UserLogExecuteEventAttrs'],
+    uses: (ad) => (ad.getString('UserLogExecuteEventAttrs') ?? '') !== '',
+    warning: "ulog_execute_attrs is not implemented by tinycondor yet: the execute event (001) in the job's user log does not carry the slot's attributes named, where HTCondor adds them",
+  },
+  {
+    attributes: ['EmailAttributes'],
+    uses: (ad) => (ad.getString('EmailAttributes') ?? '') !== '',
+    warning: 'email_attributes has no effect in tinycondor: the pool sends no email, where HTCondor adds the attributes named to the notification email',
+  },
+  {
+    attributes: ['KeepClaimIdle'],
+    uses: (ad) => ad.has('KeepClaimIdle'),
+    warning: "keep_claim_idle is not implemented by tinycondor yet: the slot is released when the job ends, where HTCondor's schedd keeps the claim idle that long for the user's next job",
+  },
+  {
+    attributes: ['NextJobStartDelay'],
+    uses: (ad) => ad.has('NextJobStartDelay'),
+    warning: "next_job_start_delay is not implemented by tinycondor yet: the schedd starts the next job at once, where HTCondor's waits that long after starting this one",
+  },
+  {
+    attributes: ['JobLeaseDuration'],
+    uses: (ad) => ad.has('JobLeaseDuration'),
+    warning: 'job_lease_duration is not implemented by tinycondor yet: a run whose schedd is gone is not kept for that long to be reconnected to, where HTCondor keeps it for the lease',
+  },
+  {
+    attributes: ['JobMachineAttrs', 'JobMachineAttrsHistoryLength'],
+    uses: (ad) => (ad.getString('JobMachineAttrs') ?? '') !== '' || ad.has('JobMachineAttrsHistoryLength'),
+    warning: "job_machine_attrs is not implemented by tinycondor yet: the job ad gets no MachineAttr<name><n> attributes from the slots it runs on, where HTCondor's schedd records them",
+  },
+  {
+    attributes: ['DAGManNodesLog'],
+    uses: (ad) => (ad.getString('DAGManNodesLog') ?? '') !== '',
+    warning: "dagman_log is not implemented by tinycondor yet: the job's events are written to its log only, where HTCondor also writes them to the file named",
+  },
+  {
+    attributes: ['SuspendJobAtExec'],
+    uses: (ad) => ad.getBool('SuspendJobAtExec') === true,
+    warning: 'suspend_job_at_exec is not implemented by tinycondor yet: the job starts running, where HTCondor starts it suspended (for a tool daemon to continue)',
+  },
+  {
+    attributes: ['JobStarterDebug', 'JobStarterLog'],
+    uses: (ad) => ad.has('JobStarterDebug') || ad.has('JobStarterLog'),
+    warning: "starter_debug and starter_log are not implemented by tinycondor yet: no starter log is written for the job, where HTCondor's starter writes one and brings it back",
+  },
+  {
+    attributes: ['PrimaryUnixGroup'],
+    uses: (ad) => (ad.getString('PrimaryUnixGroup') ?? '') !== '',
+    warning: "primary_unix_group is not implemented by tinycondor yet: the job runs with its owner's primary group, where HTCondor's starter makes the group named its primary group (or holds the job when the owner is not in it)",
+  },
+  {
+    attributes: ['RunAsOwner'],
+    uses: (ad) => ad.getBool('RunAsOwner') === false,
+    warning: "run_as_owner = false is not implemented by tinycondor yet: the job runs as its owner, where HTCondor's starter on Linux runs it as a slot user or nobody",
   },
 ];
 
@@ -58,7 +119,7 @@ export function notImplementedWarnings(ads: Iterable<AdReader>): string[] {
   return NOT_YET.map((n) => n.warning).filter((w) => said.has(w));
 }
 
-const ATTRIBUTES = new Set(NOT_YET.map((n) => n.attribute.toLowerCase()));
+const ATTRIBUTES = new Set(NOT_YET.flatMap((n) => n.attributes.map((name) => name.toLowerCase())));
 
 /** Whether a proc's own attributes (over its cluster's) may change what notImplementedWarnings says: most procs' do not. */
 export function mayUseNotImplemented(names: Iterable<string>): boolean {

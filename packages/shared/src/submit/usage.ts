@@ -24,7 +24,19 @@ const MISTAKEN_REQUESTS: Readonly<Record<string, string>> = {
  * Commands tinycondor implements that condor_submit reads only under a condition (SetRequestGpus reads these
  * only for a job requesting GPUs): left unread, they get HTCondor's unused-line warning.
  */
-const READ_CONDITIONALLY = new Set(['require_gpus', 'gpus_minimum_capability', 'gpus_maximum_capability', 'gpus_minimum_memory', 'gpus_minimum_runtime']);
+const READ_CONDITIONALLY = new Set([
+  'require_gpus',
+  'gpus_minimum_capability',
+  'gpus_maximum_capability',
+  'gpus_minimum_memory',
+  'gpus_minimum_runtime',
+  // SetGridParams reads it for an ec2 grid job only.
+  'wantnametag',
+  // Named in submit_utils.h (SUBMIT_KEY_*) but looked up by no code: always unused.
+  'memory_usage',
+  'exit_requirements',
+  'want_ads',
+]);
 
 /** Whether condor_submit makes no resource request of this request_* command (see MISTAKEN_REQUESTS). */
 export function isMistakenRequest(lowerName: string): boolean {
