@@ -10,6 +10,7 @@ import {
   isRefusal,
   jobExited,
   matchRejected,
+  noopCompleted,
   jobSuspended,
   jobUnsuspended,
   releaseJob,
@@ -695,4 +696,16 @@ t.test('match_list_length: LastMatchName0 is the slot matched, rotated as the jo
   t.same(names(done), ['slot4@d', 'slot3@c', 'slot2@b', undefined], 'a completed job is not rotated');
   t.equal(start(idleJob(), 'slot1@a', 0).has('LastMatchName0'), false, 'without match_list_length no names are kept');
   t.equal(startRun(idleJob({ LastMatchListLength: '3' }), { now: T0, remoteHost: 'schedd', provisioned: PROVISIONED }).ad.has('LastMatchName0'), false, 'nor for a run without a match (local universe)');
+});
+
+t.test('noopCompleted: Completed without a run, a terminate event with the no-op exit and no usage', async (t) => {
+  const code = noopCompleted(idleJob({ IsNoopJob: 'true', NoopJobExitCode: '259', NoopJobExitSignal: '9', OnExitRemove: 'false' }), { now: at(5) });
+  t.equal(code.ad.getInt('JobStatus'), 4);
+  t.equal(code.ad.getInt('LastJobStatus'), 1);
+  t.equal(code.ad.has('ExitCode'), false, 'no exit attributes, and the exit policy is not evaluated');
+  t.equal(code.leaveQueue, true);
+  t.match(code.events, [{ code: 5, cluster: 7, proc: 2, exit: { bySignal: false, returnValue: 3 }, sentBytes: 0, totalRemoteUsage: { userSeconds: 0, systemSeconds: 0 } }], 'the exit code wins, as a wait status holds it');
+  t.match(noopCompleted(idleJob({ NoopJobExitSignal: '9' }), { now: at(5) }).events, [{ exit: { bySignal: true, signal: 9 } }]);
+  t.match(noopCompleted(idleJob({ NoopJobExitSignal: '0' }), { now: at(5) }).events, [{ exit: { bySignal: false, returnValue: 0 } }]);
+  t.equal(noopCompleted(idleJob({ LeaveJobInQueue: 'true' }), { now: at(5) }).leaveQueue, false);
 });

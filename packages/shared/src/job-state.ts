@@ -282,6 +282,42 @@ export function jobExited(
   };
 }
 
+/**
+ * A no-op job (IsNoopJob, DAGMan's NOOP nodes) is completed by the schedd without running (schedd.cpp
+ * count_jobs): NoopJobExitCode, else NoopJobExitSignal, else exit code 0, in a terminate event with no usage
+ * (WriteTerminateToUserLog); its exit policy is not evaluated, and no exit attributes are set.
+ */
+export function noopCompleted(adIn: ClassAd, opts: { now: Date }): Transition {
+  const ad = adIn.clone();
+  const code = ad.getInt('NoopJobExitCode');
+  const signal = (ad.getInt('NoopJobExitSignal') ?? 0) & 0x7f;
+  // A wait status: the exit code's low byte, or a signal's number (signal 0 is a normal exit with 0).
+  const exit: JobExit = code !== undefined ? { bySignal: false, returnValue: code & 0xff } : signal !== 0 ? { bySignal: true, signal } : { bySignal: false, returnValue: 0 };
+  setStatus(ad, JobStatus.Completed, opts.now);
+  const none = toRusage(0, 0);
+  return {
+    ad,
+    events: [
+      {
+        code: 5,
+        ...ids(ad),
+        time: opts.now,
+        exit,
+        runRemoteUsage: none,
+        runLocalUsage: none,
+        totalRemoteUsage: none,
+        totalLocalUsage: none,
+        sentBytes: 0,
+        receivedBytes: 0,
+        totalSentBytes: 0,
+        totalReceivedBytes: 0,
+      },
+    ],
+    leaveQueue: !(ad.getBool('LeaveJobInQueue') ?? false),
+    killRun: false,
+  };
+}
+
 /** A run could not transfer its input or output, or could not start the executable: the job is held. */
 const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number]> = {
   input: [HoldCode.TransferInputError, 0],

@@ -47,6 +47,7 @@ export const OutOfResourcesSubCode = {
 
 /** Vacate reason codes (>= 1000, condor_holdcodes.h). */
 export const VacateCode = {
+  JobPolicyVacate: 1000,
   JobShouldRequeue: 1005,
   ScheddVacate: 1022,
   JobRemoved: 1023,
