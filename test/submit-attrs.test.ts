@@ -44,6 +44,8 @@ t.test('periodic_vacate: the running job is evicted back to Idle, with the polic
     `executable = sleep.sh
 log = v.log
 periodic_vacate = NumJobStarts < 2 && JobCurrentStartExecutingDate =!= undefined
+job_machine_attrs = Cpus NoSuchAttr
+job_machine_attrs_history_length = 2
 queue
 `,
   );
@@ -52,6 +54,8 @@ queue
   t.same(codes(events, 1, 0).filter((c) => c !== 40), [0, 1, 4, 1], 'evicted once, then run again');
   const q = await pool.run('condor_q', ['-af', 'JobStatus', 'VacateReasonCode', 'VacateReason']);
   t.equal(q.stdout, "2 1000 The job attribute PeriodicVacate expression 'NumJobStarts < 2 && JobCurrentStartExecutingDate =!= undefined' evaluated to TRUE\n");
+  const machineAttrs = await pool.run('condor_q', ['-af:r', 'MachineAttrCpus0', 'MachineAttrCpus1', 'MachineAttrNoSuchAttr0', 'MachineAttrCpus2']);
+  t.equal(machineAttrs.stdout, '1 1 undefined MachineAttrCpus2\n', 'job_machine_attrs: each run\'s slot value, the previous one moved down, two kept');
 });
 
 t.test('want_graceful_removal = false: condor_rm kills the job at once, where it is otherwise signalled first', async (t) => {

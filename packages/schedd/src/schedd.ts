@@ -1222,7 +1222,7 @@ export class Schedd {
    */
   private beginRun(job: StoredJob, slot: Slot, runId: string, fetchInput: boolean, now: Date): ProcOverlay {
     const jobId = formatJobId(job.cluster, job.proc);
-    const transition = startRun(job.ad, { now, remoteHost: slotKey(slot), provisioned: slot.description, matchName: slotKey(slot) });
+    const transition = startRun(job.ad, { now, remoteHost: slotKey(slot), provisioned: slot.description, matchName: slotKey(slot), slotAd: () => this.registry.slotAd(slot, now, true) });
     const sinfulAddress = this.registry.get(slot.startdName)?.sinfulAddress;
     const inputEvents = usesFileTransfer(job.ad) && !fetchInput ? emptyTransferEvents(job, now, [2, 3], sinfulAddress) : [];
     const overlay = this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId, startd: slot.startdName, slot: slot.description.name });

@@ -709,3 +709,16 @@ t.test('noopCompleted: Completed without a run, a terminate event with the no-op
   t.match(noopCompleted(idleJob({ NoopJobExitSignal: '0' }), { now: at(5) }).events, [{ exit: { bySignal: false, returnValue: 0 } }]);
   t.equal(noopCompleted(idleJob({ LeaveJobInQueue: 'true' }), { now: at(5) }).leaveQueue, false);
 });
+
+t.test('startRun: job_machine_attrs records the slot\'s values, which move down when the job is vacated', async (t) => {
+  const slot = ClassAd.fromJSON({ Name: '"slot1@a"', Cpus: '4', Big: '{1, 2}' });
+  const first = startRun(idleJob({ JobMachineAttrs: '"Cpus, Big Missing cpus"', JobMachineAttrsHistoryLength: '2' }), { now: T0, remoteHost: 'slot1@a', provisioned: PROVISIONED, slotAd: () => slot }).ad;
+  t.same([first.getSource('MachineAttrCpus0'), first.getSource('MachineAttrBig0'), first.getSource('MachineAttrMissing0')], ['4', '{ 1,2 }', 'undefined']);
+  t.same(first.names().filter((name) => name.startsWith('MachineAttr')), ['MachineAttrCpus0', 'MachineAttrBig0', 'MachineAttrMissing0'], 'a name listed twice is recorded once');
+  const vacated = runEvicted(first, { now: at(10), reason: 'gone', reasonCode: 1005 }).ad;
+  t.equal(vacated.getSource('MachineAttrCpus1'), '4');
+  t.equal(vacated.getSource('MachineAttrCpus0'), '4', 'the first stays until the next match replaces it');
+  let asked = false;
+  startRun(idleJob(), { now: T0, remoteHost: 'slot1@a', provisioned: PROVISIONED, slotAd: () => ((asked = true), slot) });
+  t.equal(asked, false, 'the slot ad is built only for a job that names attributes');
+});

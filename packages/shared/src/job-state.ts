@@ -1,4 +1,4 @@
-import { ClassAd, isTrue, type Value } from './classad/index.js';
+import { ClassAd, isTrue, valueToExpr, type Value } from './classad/index.js';
 import type { JobEvent, JobExit, Rusage } from './eventlog/index.js';
 import { HoldCode, JobStatus, OutOfResourcesSubCode, VacateCode } from './job-status.js';
 import type { SlotResource } from './machine-resources.js';
@@ -114,12 +114,32 @@ function endRun(ad: ClassAd, now: Date, usage: Usage | undefined, execution?: Ex
  * shorter than 2).
  */
 function rotateMatchList(ad: ClassAd): void {
-  const length = ad.getInt('LastMatchListLength') ?? 0;
-  if (length < 2 || !ad.has('LastMatchName0')) return;
+  rotateList(ad, 'LastMatchName', ad.getInt('LastMatchListLength') ?? 0);
+  const historyLength = machineAttrsHistoryLength(ad);
+  for (const name of machineAttrs(ad)) rotateList(ad, `MachineAttr${name}`, historyLength);
+}
+
+/** RotateAttributeList: <prefix><i> moves to <prefix><i+1> up to `length` entries, only when <prefix>0 is there; <prefix>0 stays. */
+function rotateList(ad: ClassAd, prefix: string, length: number): void {
+  if (length < 2 || !ad.has(`${prefix}0`)) return;
   for (let index = length - 1; index > 0; index--) {
-    const previous = ad.get(`LastMatchName${index - 1}`);
-    if (previous !== undefined) ad.insert(`LastMatchName${index}`, previous);
+    const previous = ad.get(`${prefix}${index - 1}`);
+    if (previous !== undefined) ad.insert(`${prefix}${index}`, previous);
   }
+}
+
+/** The slot attributes job_machine_attrs names (JobMachineAttrs, a list; SYSTEM_JOB_MACHINE_ATTRS' default adds none). */
+function machineAttrs(ad: ClassAd): string[] {
+  const names: string[] = [];
+  for (const name of (ad.getString('JobMachineAttrs') ?? '').split(/[\s,]+/)) {
+    if (name !== '' && !names.some((known) => known.toLowerCase() === name.toLowerCase())) names.push(name);
+  }
+  return names;
+}
+
+/** JobMachineAttrsHistoryLength, at least SYSTEM_JOB_MACHINE_ATTRS_HISTORY_LENGTH's default, 1: a job's 0 records the last one still. */
+function machineAttrsHistoryLength(ad: ClassAd): number {
+  return Math.max(ad.getInt('JobMachineAttrsHistoryLength') ?? 1, 1);
 }
 
 /**
@@ -129,12 +149,23 @@ function rotateMatchList(ad: ClassAd): void {
  */
 export function startRun(
   adIn: ClassAd,
-  opts: { now: Date; remoteHost: string; provisioned: { cpus: number; memoryMb: number; diskKb: number; resources?: readonly SlotResource[] }; matchName?: string },
+  opts: {
+    now: Date;
+    remoteHost: string;
+    provisioned: { cpus: number; memoryMb: number; diskKb: number; resources?: readonly SlotResource[] };
+    matchName?: string;
+    /** The matched slot's ad, asked for only by a job with job_machine_attrs. */
+    slotAd?: () => ClassAd;
+  },
 ): Transition {
   const ad = adIn.clone();
   setStatus(ad, JobStatus.Running, opts.now);
   // The matched slot's Name, for a job that keeps a match list (InsertMachineAttrs at add_shadow_rec).
   if (opts.matchName !== undefined && (ad.getInt('LastMatchListLength') ?? 0) > 0) ad.set('LastMatchName0', opts.matchName);
+  // And MachineAttr<name>0, the slot's value of each attribute job_machine_attrs names (undefined when it has none).
+  const names = machineAttrs(ad);
+  const slotAd = names.length > 0 ? opts.slotAd?.() : undefined;
+  if (slotAd) for (const name of names) ad.insert(`MachineAttr${name}0`, valueToExpr(slotAd.evaluate(name)));
   ad.set('CpusProvisioned', opts.provisioned.cpus);
   ad.set('MemoryProvisioned', opts.provisioned.memoryMb);
   ad.set('DiskProvisioned', opts.provisioned.diskKb);

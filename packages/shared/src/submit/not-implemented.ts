@@ -81,11 +81,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
     warning: 'job_lease_duration is not implemented by tinycondor yet: a run whose schedd is gone is not kept for that long to be reconnected to, where HTCondor keeps it for the lease',
   },
   {
-    attributes: ['JobMachineAttrs', 'JobMachineAttrsHistoryLength'],
-    uses: (ad) => (ad.getString('JobMachineAttrs') ?? '') !== '' || ad.has('JobMachineAttrsHistoryLength'),
-    warning: "job_machine_attrs is not implemented by tinycondor yet: the job ad gets no MachineAttr<name><n> attributes from the slots it runs on, where HTCondor's schedd records them",
-  },
-  {
     attributes: ['DAGManNodesLog'],
     uses: (ad) => (ad.getString('DAGManNodesLog') ?? '') !== '',
     warning: "dagman_log is not implemented by tinycondor yet: the job's events are written to its log only, where HTCondor also writes them to the file named",
