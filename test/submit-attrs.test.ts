@@ -14,7 +14,9 @@ log = n.log
 requirements = Cpus > 1000
 noop_job = true
 noop_job_exit_code = 3
+job_ad_information_attrs = JobPrio, NoopJobExitCode NoSuchAttr
 queue
+job_ad_information_attrs =
 noop_job_exit_code =
 noop_job_exit_signal = 9
 queue
@@ -26,7 +28,14 @@ queue
   const submitted = await pool.run('condor_submit', ['n.sub']);
   t.equal(submitted.code, 0, submitted.stderr);
   const events = await waitForEvents(path.join(pool.dir, 'n.log'), (ev) => ev.filter((e) => e.code === 5).length === 2);
-  t.same(codes(events, 1, 0), [0, 5], 'no execute event');
+  t.same(codes(events, 1, 0), [0, 28, 5, 28], 'no execute event; a job ad information event after each event');
+  const info = events.filter((e) => e.code === 28);
+  t.same(info[1]?.lines.filter((line) => /^(TriggerEventTypeNumber|JobPrio|NoopJobExitCode|NoSuchAttr|ReturnValue) /.test(line)).sort(), [
+    'JobPrio = 0',
+    'NoopJobExitCode = 3',
+    'ReturnValue = 3',
+    'TriggerEventTypeNumber = 5',
+  ]);
   t.same(codes(events, 1, 1), [0, 5]);
   t.match(events.find((e) => e.code === 5 && e.proc === 0)?.lines.join('\n'), /Normal termination \(return value 3\)/);
   t.match(events.find((e) => e.code === 5 && e.proc === 1)?.lines.join('\n'), /Abnormal termination \(signal 9\)/);

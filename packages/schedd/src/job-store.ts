@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
-import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
+import { formatEventText, formatEventXml, jobAdInformationEvent, type JobEvent } from '@tinycondor/shared/eventlog/index';
 import { hasPeriodicPolicy } from '@tinycondor/shared/job-policy';
 import { jobOrderKey, type JobPlace } from '@tinycondor/shared/job-order';
 import { submitterOf } from '@tinycondor/shared/fair-share';
@@ -800,7 +800,11 @@ export class JobStore {
     const cluster = ad.getInt('ClusterId') ?? null;
     const proc = ad.getInt('ProcId') ?? null;
     const owner = ad.getString('Owner') ?? null;
-    for (const event of events) add(logPath, xml ? formatEventXml(event) : formatEventText(event), cluster, proc, owner);
+    for (const event of events) {
+      add(logPath, xml ? formatEventXml(event) : formatEventText(event), cluster, proc, owner);
+      const info = jobAdInformationEvent(event, ad);
+      if (info) add(logPath, xml ? formatEventXml(info) : formatEventText(info), cluster, proc, owner);
+    }
   }
 }
 

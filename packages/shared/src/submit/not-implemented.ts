@@ -50,12 +50,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
       'mount_under_scratch is not implemented by tinycondor yet for jobs outside containers: the directories named are shared with the execute machine, where HTCondor gives the job private ones in its scratch directory',
   },
   {
-    attributes: ['JobAdInformationAttrs'],
-    uses: (ad) => (ad.getString('JobAdInformationAttrs') ?? '') !== '',
-    warning:
-      "job_ad_information_attrs is not implemented by tinycondor yet: the job's user log gets no job ad information event (028) with the attributes named, where HTCondor writes one after each event it logs",
-  },
-  {
     attributes: ['UserLogExecuteEventAttrs'],
     uses: (ad) => (ad.getString('UserLogExecuteEventAttrs') ?? '') !== '',
     warning: "ulog_execute_attrs is not implemented by tinycondor yet: the execute event (001) in the job's user log does not carry the slot's attributes named, where HTCondor adds them",
