@@ -54,6 +54,7 @@ t.test('periodic_vacate: the running job is evicted back to Idle, with the polic
 log = v.log
 periodic_vacate = NumJobStarts < 2 && JobCurrentStartExecutingDate =!= undefined
 job_machine_attrs = Cpus NoSuchAttr
+ulog_execute_attrs = OpSys, Cpus
 job_machine_attrs_history_length = 2
 queue
 `,
@@ -61,6 +62,7 @@ queue
   t.equal((await pool.run('condor_submit', ['v.sub'])).code, 0);
   const events = await waitForEvents(path.join(pool.dir, 'v.log'), (ev) => ev.filter((e) => e.code === 1).length === 2);
   t.same(codes(events, 1, 0).filter((c) => c !== 40), [0, 1, 4, 1], 'evicted once, then run again');
+  t.match(events.find((e) => e.code === 1)?.lines.join('\n'), /\tCpus = 1\n.*\tOpSys = "LINUX"/s, 'ulog_execute_attrs: the slot\'s OpSys in the execute event');
   const q = await pool.run('condor_q', ['-af', 'JobStatus', 'VacateReasonCode', 'VacateReason']);
   t.equal(q.stdout, "2 1000 The job attribute PeriodicVacate expression 'NumJobStarts < 2 && JobCurrentStartExecutingDate =!= undefined' evaluated to TRUE\n");
   const machineAttrs = await pool.run('condor_q', ['-af:r', 'MachineAttrCpus0', 'MachineAttrCpus1', 'MachineAttrNoSuchAttr0', 'MachineAttrCpus2']);

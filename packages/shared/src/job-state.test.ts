@@ -722,3 +722,12 @@ t.test('startRun: job_machine_attrs records the slot\'s values, which move down 
   startRun(idleJob(), { now: T0, remoteHost: 'slot1@a', provisioned: PROVISIONED, slotAd: () => ((asked = true), slot) });
   t.equal(asked, false, 'the slot ad is built only for a job that names attributes');
 });
+
+t.test('beginExecution: ulog_execute_attrs adds the slot\'s attributes named to the execute event', async (t) => {
+  const slot = ClassAd.fromJSON({ Name: '"slot1@a"', Cpus: '8', OpSys: '"LINUX"', HasDocker: 'true', Big: '{1}' });
+  const started = startRun(idleJob({ UserLogExecuteEventAttrs: '"cpus, OpSys HasDocker Big Missing"' }), { now: T0, remoteHost: 'slot1@a', provisioned: PROVISIONED }).ad;
+  const execution = beginExecution(started, { now: T0, executeHost: '<10.0.0.5:9618>', slotName: 'slot1@a', resources: SLOT_RESOURCES, slotAd: () => slot });
+  t.match(execution.events, [{ code: 1, props: { Cpus: 1, Memory: 128, Disk: 1024, OpSys: 'LINUX', HasDocker: true } }]);
+  const props = execution.events[0]?.code === 1 ? execution.events[0].props : undefined;
+  t.same(Object.keys(props ?? {}).sort(), ['Cpus', 'Disk', 'HasDocker', 'Memory', 'OpSys'], 'the run\'s own resources are not replaced; a list or a missing attribute adds nothing');
+});

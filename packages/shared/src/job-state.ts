@@ -184,9 +184,19 @@ export function startRun(
 /** The executable started: event 001. */
 export function beginExecution(
   adIn: ClassAd,
-  opts: { now: Date; executeHost: string; slotName: string; resources: Record<string, number> },
+  opts: { now: Date; executeHost: string; slotName: string; resources: Record<string, number>; slotAd?: () => ClassAd },
 ): Transition {
   const ad = adIn.clone();
+  const props: Record<string, string | number | boolean> = { ...opts.resources };
+  // ulog_execute_attrs: the slot's attributes named, those not there already (RemoteResource::populateExecuteEvent,
+  // CopySelectAttrs without overwrites), evaluated.
+  const names = (ad.getString('UserLogExecuteEventAttrs') ?? '').split(/[\s,]+/).filter((name) => name !== '');
+  const slotAd = names.length > 0 ? opts.slotAd?.() : undefined;
+  for (const name of names) {
+    if (!slotAd?.has(name) || Object.keys(props).some((known) => known.toLowerCase() === name.toLowerCase())) continue;
+    const value = slotAd.evaluate(name);
+    if (value.type === 'string' || value.type === 'int' || value.type === 'real' || value.type === 'bool') props[name] = value.value;
+  }
   ad.set('NumJobStarts', (ad.getInt('NumJobStarts') ?? 0) + 1);
   ad.set('JobCurrentStartExecutingDate', epoch(opts.now));
   ad.set('JobRunCount', (ad.getInt('JobRunCount') ?? 0) + 1);
@@ -195,7 +205,7 @@ export function beginExecution(
   if (activated !== undefined) ad.set('ActivationSetupDuration', Math.max(0, epoch(opts.now) - activated));
   return {
     ad,
-    events: [{ code: 1, ...ids(ad), time: opts.now, executeHost: opts.executeHost, slotName: opts.slotName, props: opts.resources }],
+    events: [{ code: 1, ...ids(ad), time: opts.now, executeHost: opts.executeHost, slotName: opts.slotName, props }],
     leaveQueue: false,
     killRun: false,
   };

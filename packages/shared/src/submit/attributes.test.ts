@@ -180,7 +180,6 @@ t.test('what the daemons do not do yet is named', async (t) => {
   const warnings = notImplementedWarnings([
     submit(
       [
-        'ulog_execute_attrs = Cpus',
         'email_attributes = Owner',
         'keep_claim_idle = 5',
         'next_job_start_delay = 5',
@@ -195,11 +194,11 @@ t.test('what the daemons do not do yet is named', async (t) => {
   ]);
   t.same(
     warnings.map((w) => w.split(' ')[0]),
-    ['ulog_execute_attrs', 'email_attributes', 'keep_claim_idle', 'next_job_start_delay', 'job_lease_duration', 'dagman_log', 'suspend_job_at_exec', 'starter_debug', 'primary_unix_group', 'run_as_owner'],
+    ['email_attributes', 'keep_claim_idle', 'next_job_start_delay', 'job_lease_duration', 'dagman_log', 'suspend_job_at_exec', 'starter_debug', 'primary_unix_group', 'run_as_owner'],
   );
   t.same(
     notImplementedWarnings([submit('run_as_owner = true\nsuspend_job_at_exec = false\nload_profile = true\ndescription = x\njob_machine_attrs = Cpus\njob_machine_attrs_history_length = 2')]),
     [],
-    'the job runs as its owner already; load_profile acts on Windows only; job_ad_information_attrs and job_machine_attrs are implemented',
+    'the job runs as its owner already; load_profile acts on Windows only; ulog_execute_attrs, job_ad_information_attrs and job_machine_attrs are implemented',
   );
 });

@@ -50,11 +50,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
       'mount_under_scratch is not implemented by tinycondor yet for jobs outside containers: the directories named are shared with the execute machine, where HTCondor gives the job private ones in its scratch directory',
   },
   {
-    attributes: ['UserLogExecuteEventAttrs'],
-    uses: (ad) => (ad.getString('UserLogExecuteEventAttrs') ?? '') !== '',
-    warning: "ulog_execute_attrs is not implemented by tinycondor yet: the execute event (001) in the job's user log does not carry the slot's attributes named, where HTCondor adds them",
-  },
-  {
     attributes: ['EmailAttributes'],
     uses: (ad) => (ad.getString('EmailAttributes') ?? '') !== '',
     warning: 'email_attributes has no effect in tinycondor: the pool sends no email, where HTCondor adds the attributes named to the notification email',
