@@ -11,6 +11,8 @@ t.test('noop_job: completed without running, with noop_job_exit_code or noop_job
     path.join(pool.dir, 'n.sub'),
     `executable = never.sh
 log = n.log
+dagman_log = nodes.log
+My.DAGManNodesMask = "0,5"
 requirements = Cpus > 1000
 noop_job = true
 noop_job_exit_code = 3
@@ -41,6 +43,9 @@ queue
   t.match(events.find((e) => e.code === 5 && e.proc === 1)?.lines.join('\n'), /Abnormal termination \(signal 9\)/);
   const q = await pool.run('condor_q', ['-af', 'ProcId', 'JobStatus']);
   t.equal(q.stdout, '2 1\n', 'the job that is no no-op waits for a machine');
+  // dagman_log: the events DAGManNodesMask lists go to the nodes log too, without 028 events.
+  const nodes = await waitForEvents(path.join(pool.dir, 'nodes.log'), (ev) => ev.filter((e) => e.code === 5).length === 2);
+  t.same([codes(nodes, 1, 0), codes(nodes, 1, 1), codes(nodes, 1, 2)], [[0, 5], [0, 5], [0]]);
   const history = await pool.run('condor_history', ['-af', 'ProcId', 'JobStatus', 'NumJobStarts']);
   t.equal(history.stdout, '1 4 0\n0 4 0\n');
 });

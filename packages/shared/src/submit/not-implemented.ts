@@ -70,11 +70,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
     warning: 'job_lease_duration is not implemented by tinycondor yet: a run whose schedd is gone is not kept for that long to be reconnected to, where HTCondor keeps it for the lease',
   },
   {
-    attributes: ['DAGManNodesLog'],
-    uses: (ad) => (ad.getString('DAGManNodesLog') ?? '') !== '',
-    warning: "dagman_log is not implemented by tinycondor yet: the job's events are written to its log only, where HTCondor also writes them to the file named",
-  },
-  {
     attributes: ['SuspendJobAtExec'],
     uses: (ad) => ad.getBool('SuspendJobAtExec') === true,
     warning: 'suspend_job_at_exec is not implemented by tinycondor yet: the job starts running, where HTCondor starts it suspended (for a tool daemon to continue)',
