@@ -1,5 +1,6 @@
 // What the schedd does with batch A's commands: noop_job, periodic_vacate, want_graceful_removal.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { codes, eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
@@ -95,4 +96,17 @@ queue
   await eventually('both jobs gone', async () => ((await pool.run('condor_q', ['-af', 'ProcId'])).stdout === '' ? true : undefined));
   await eventually('the graceful removal signalled the job', () => (fs.existsSync(path.join(pool.dir, 'signalled.0')) ? true : undefined));
   t.equal(fs.existsSync(path.join(pool.dir, 'signalled.1')), false, 'the other was killed without a signal it could catch');
+});
+
+t.test('run_as_owner = false: a startd running as root runs the job as nobody', { skip: process.getuid?.() !== 0 && 'the startd must run as root' }, async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  // nobody must reach its sandbox in the pool's execute directory, under the test's private directory.
+  fs.chmodSync(path.dirname(pool.dir), 0o711);
+  writeExecutable(path.join(pool.dir, 'who.sh'), '#!/bin/bash\nid -un\n');
+  fs.writeFileSync(path.join(pool.dir, 'w.sub'), 'executable = who.sh\noutput = who.$(Process).out\nlog = w.log\nqueue\nrun_as_owner = false\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['w.sub'])).code, 0);
+  await waitForEvents(path.join(pool.dir, 'w.log'), (ev) => ev.filter((e) => e.code === 5 || e.code === 12).length === 2);
+  t.equal((await pool.run('condor_q', ['-af', 'HoldReason'])).stdout, '');
+  t.equal(fs.readFileSync(path.join(pool.dir, 'who.0.out'), 'utf8'), `${os.userInfo().username}\n`);
+  t.equal(fs.readFileSync(path.join(pool.dir, 'who.1.out'), 'utf8'), 'nobody\n');
 });

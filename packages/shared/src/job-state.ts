@@ -374,9 +374,11 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number]> = {
   'container-image': [HoldCode.InvalidDockerImage, 0],
   // stream_output/stream_error could not be set up or broke (UserProc::getStdFile's notifyStarterError).
   'output-stream': [HoldCode.UnableToOpenOutputStream, 0],
+  // primary_unix_group names no group of the job's user (JICShadow::initUserPriv, new_group).
+  'primary-group': [HoldCode.CannotSwitchPrimaryGroup, 0],
 };
 
-export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream';
+export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream' | 'primary-group';
 
 /** A run could not transfer its files, start the executable, or checkpoint as promised: the job is held. */
 export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number }): Transition {

@@ -37,6 +37,7 @@ export const HoldCode = {
   FailedToCheckpoint: 36,
   JobDurationExceeded: 46,
   JobExecuteExceeded: 47,
+  CannotSwitchPrimaryGroup: 49,
 } as const;
 
 /** HoldReasonSubCodes of JobOutOfResources (condor_holdcodes.h, OUT_OF_RESOURCES_SUB_CODE). */

@@ -107,7 +107,7 @@ const RunReportSchemas = [
     {
       type: Type.Literal('run-failed'),
       ...Report,
-      stage: Type.Union([Type.Literal('input'), Type.Literal('execute'), Type.Literal('output'), Type.Literal('checkpoint'), Type.Literal('memory'), Type.Literal('disk'), Type.Literal('container-image'), Type.Literal('output-stream')]),
+      stage: Type.Union([Type.Literal('input'), Type.Literal('execute'), Type.Literal('output'), Type.Literal('checkpoint'), Type.Literal('memory'), Type.Literal('disk'), Type.Literal('container-image'), Type.Literal('output-stream'), Type.Literal('primary-group')]),
       reason: Type.String({ maxLength: 4000 }),
       subCode: Type.Optional(Type.Integer()),
     },

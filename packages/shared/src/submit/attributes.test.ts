@@ -186,18 +186,16 @@ t.test('what the daemons do not do yet is named', async (t) => {
         'job_lease_duration = 100',
         'suspend_job_at_exec = true',
         'starter_log = s.log',
-        'primary_unix_group = g',
-        'run_as_owner = false',
       ].join('\n'),
     ),
   ]);
   t.same(
     warnings.map((w) => w.split(' ')[0]),
-    ['email_attributes', 'keep_claim_idle', 'next_job_start_delay', 'job_lease_duration', 'suspend_job_at_exec', 'starter_debug', 'primary_unix_group', 'run_as_owner'],
+    ['email_attributes', 'keep_claim_idle', 'next_job_start_delay', 'job_lease_duration', 'suspend_job_at_exec', 'starter_debug'],
   );
   t.same(
-    notImplementedWarnings([submit('run_as_owner = true\nsuspend_job_at_exec = false\nload_profile = true\ndescription = x\ndagman_log = d.log\nulog_execute_attrs = Cpus\njob_ad_information_attrs = Owner\njob_machine_attrs = Cpus\njob_machine_attrs_history_length = 2')]),
+    notImplementedWarnings([submit('run_as_owner = false\nprimary_unix_group = g\nsuspend_job_at_exec = false\nload_profile = true\ndescription = x\ndagman_log = d.log\nulog_execute_attrs = Cpus\njob_ad_information_attrs = Owner\njob_machine_attrs = Cpus\njob_machine_attrs_history_length = 2')]),
     [],
-    'the job runs as its owner already; load_profile acts on Windows only; dagman_log, ulog_execute_attrs, job_ad_information_attrs and job_machine_attrs are implemented',
+    'load_profile acts on Windows only; run_as_owner, primary_unix_group, dagman_log, ulog_execute_attrs, job_ad_information_attrs and job_machine_attrs are implemented',
   );
 });

@@ -79,16 +79,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
     uses: (ad) => ad.has('JobStarterDebug') || ad.has('JobStarterLog'),
     warning: "starter_debug and starter_log are not implemented by tinycondor yet: no starter log is written for the job, where HTCondor's starter writes one and brings it back",
   },
-  {
-    attributes: ['PrimaryUnixGroup'],
-    uses: (ad) => (ad.getString('PrimaryUnixGroup') ?? '') !== '',
-    warning: "primary_unix_group is not implemented by tinycondor yet: the job runs with its owner's primary group, where HTCondor's starter makes the group named its primary group (or holds the job when the owner is not in it)",
-  },
-  {
-    attributes: ['RunAsOwner'],
-    uses: (ad) => ad.getBool('RunAsOwner') === false,
-    warning: "run_as_owner = false is not implemented by tinycondor yet: the job runs as its owner, where HTCondor's starter on Linux runs it as a slot user or nobody",
-  },
 ];
 
 /** The warnings for the procs' ads (each said once), without condor_submit's "WARNING: " prefix. */
