@@ -21,8 +21,8 @@ const MISTAKEN_REQUESTS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Commands tinycondor implements that condor_submit reads only under a condition (SetRequestGpus reads these
- * only for a job requesting GPUs): left unread, they get HTCondor's unused-line warning.
+ * Commands condor_submit reads only under a condition (SetRequestGpus reads these only for a job requesting
+ * GPUs), or never: left unread, they get HTCondor's unused-line warning.
  */
 const READ_CONDITIONALLY = new Set([
   'require_gpus',
