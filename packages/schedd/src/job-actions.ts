@@ -80,7 +80,8 @@ export function actionTransition(action: QueueAction, ad: ClassAd, reason: strin
       return releaseJob(ad, { now, reason });
     case 'vacate':
     case 'vacate-fast':
-      return vacateJob(ad, { now, reason, reasonCode: VacateCode.ScheddVacate });
+      // The periodic policy's vacate gives its own code (JobPolicyVacate); a user's is the schedd's.
+      return vacateJob(ad, { now, reason, reasonCode: hold.code >= VacateCode.JobPolicyVacate ? hold.code : VacateCode.ScheddVacate });
   }
 }
 

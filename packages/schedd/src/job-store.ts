@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
-import { formatEventText, formatEventXml, type JobEvent } from '@tinycondor/shared/eventlog/index';
+import { formatEventText, formatEventXml, jobAdInformationEvent, type JobEvent } from '@tinycondor/shared/eventlog/index';
 import { hasPeriodicPolicy } from '@tinycondor/shared/job-policy';
 import { addToTotals, emptyTotals, SCHEDULER_UNIVERSE, type JobTotals } from '@tinycondor/shared/job-status';
 import { jobOrderKey, type JobPlace } from '@tinycondor/shared/job-order';
@@ -825,14 +825,37 @@ export class JobStore {
     add = (logPath: string, text: string, cluster: number | null, proc: number | null, owner: string | null): unknown =>
       this.statements.insertEvent.run(logPath, text, cluster, proc, owner),
   ): void {
-    const logPath = ad.getString('UserLog');
-    if (logPath === undefined || logPath === '') return;
     const xml = ad.getBool('ULogUseXML') ?? false;
     const cluster = ad.getInt('ClusterId') ?? null;
     const proc = ad.getInt('ProcId') ?? null;
     const owner = ad.getString('Owner') ?? null;
-    for (const event of events) add(logPath, xml ? formatEventXml(event) : formatEventText(event), cluster, proc, owner);
+    for (const { logPath, mask } of eventLogsOf(ad)) {
+      // A DAGMan nodes log with a mask gets the masked events only, in text, without 028 events (WriteUserLog::writeEvent).
+      const dagLog = mask.length > 0;
+      for (const event of events) {
+        if (dagLog && !mask.includes(event.code)) continue;
+        add(logPath, xml && !dagLog ? formatEventXml(event) : formatEventText(event), cluster, proc, owner);
+        const info = dagLog ? undefined : jobAdInformationEvent(event, ad);
+        if (info) add(logPath, xml ? formatEventXml(info) : formatEventText(info), cluster, proc, owner);
+      }
+    }
   }
+}
+
+/**
+ * The logs a job's events go to (WriteUserLog::initialize with a job ad): its UserLog, and the DAGManNodesLog
+ * dagman_log names, with the event numbers DAGManNodesMask lists (atoi of each comma-separated item).
+ */
+function eventLogsOf(ad: AdReader): { logPath: string; mask: number[] }[] {
+  const logs: { logPath: string; mask: number[] }[] = [];
+  const userLog = ad.getString('UserLog');
+  if (userLog) logs.push({ logPath: userLog, mask: [] });
+  const nodesLog = ad.getString('DAGManNodesLog');
+  if (nodesLog) {
+    const mask = (ad.getString('DAGManNodesMask') ?? '').split(',').filter((item) => item.trim() !== '').map((item) => Number.parseInt(item.trim(), 10) || 0);
+    logs.push({ logPath: nodesLog, mask });
+  }
+  return logs;
 }
 
 /** Which jobs a page of the queue shows (the dashboard's queue view). */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { DEFAULT_DELAYED_UPDATE_PREFIX } from '@tinycondor/shared/chirp/access';
 import { acceptedDelayedUpdates } from '@tinycondor/shared/chirp/remote-edits';
@@ -14,7 +15,7 @@ import { runKept, type JobStore, type RunAssignment, type StoredJob } from './jo
 import type { Matchmaker } from './matchmaker.js';
 import type { QueuedStarts } from './queued-starts.js';
 import type { ScheddObserver } from './schedd-observer.js';
-import { slotKey, type StartdConnection } from './startd-registry.js';
+import { slotKey, type Slot, type StartdConnection } from './startd-registry.js';
 import { emptyTransferEvents } from './transfer-events.js';
 
 /** The attributes a delayed update may set: CHIRP_DELAYED_UPDATE_PREFIX's default (the schedd reads no knobs). */
@@ -35,6 +36,8 @@ export interface RunReportsContext {
   recordTransfer(job: StoredJob, transferClass: TransferClassName, resultList: string): void;
   /** The immutable, protected and secure job attributes as configured now (Schedd.jobAttrRules). */
   jobAttrRules(): JobAttrRules;
+  /** The slot's ad, as the starter's ad shows it (StartdRegistry.slotAd). */
+  slotAd(slot: Slot, now: Date): ClassAd;
   now(): Date;
   log: Logger;
 }
@@ -137,11 +140,13 @@ export class RunReports {
   private beginExecution(connection: StartdConnection, job: StoredJob, now: Date): void {
     const startdName = connection.identity.startdName;
     const slotName = job.slot ?? '';
-    const slot = connection.slots.get(slotName)?.description;
+    const slotEntry = connection.slots.get(slotName);
+    const slot = slotEntry?.description;
     // The slot's MachineResources, as the shadow copies them from the starter's ad (CopyMachineResources).
     const resources: Record<string, number> = slot ? { Cpus: slot.cpus, Disk: slot.diskKb, Memory: slot.memoryMb } : {};
     for (const share of slot?.resources ?? []) resources[share.tag] = share.quantity;
-    const execution = beginExecution(job.ad, { now, executeHost: connection.sinfulAddress, slotName: `${slotName}@${startdName}`, resources });
+    const slotAd = slotEntry && (() => this.context.slotAd(slotEntry, now));
+    const execution = beginExecution(job.ad, { now, executeHost: connection.sinfulAddress, slotName: `${slotName}@${startdName}`, resources, slotAd });
     this.context.commit(job, execution, { runId: job.runId, startd: startdName, slot: slotName, ...(job.runEdits ? { edits: job.runEdits } : {}) });
   }
 

@@ -23,6 +23,7 @@ import {
   editJob,
   holdsRun,
   matchRejected,
+  noopCompleted,
   runDropped,
   runStopped,
   startRun,
@@ -32,7 +33,7 @@ import {
 import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
 import { cronScheduleUpdate, needsCronTab } from '@tinycondor/shared/crontab';
 import { deferralWindowOpen } from '@tinycondor/shared/job-deferral';
-import { evaluatePeriodicPolicy } from '@tinycondor/shared/job-policy';
+import { evaluatePeriodicPolicy, wantsGracefulRemoval } from '@tinycondor/shared/job-policy';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
 import { carveDynamicSlot, hasRoomForDynamicSlot, nextDynamicName, remainingOf } from '@tinycondor/shared/slot-layout';
 import { jobConcurrencyLimits, LimitsInUse, limitMaximum, limitReached, type NumberKnob } from '@tinycondor/shared/concurrency-limits';
@@ -187,6 +188,8 @@ export class Schedd {
   readonly localRuns: LocalRuns;
   /** Idle local and scheduler universe jobs, by job id, in the order they became idle: started by the schedd, never matched. */
   private readonly scheddUniverseIdle = new Set<string>();
+  /** Idle no-op jobs, completed at the next matchmaking pass (completeNoopJobs). */
+  private readonly noopIdle = new Set<string>();
   private readonly events: EventLogWriter;
   /** The clusters' job factories (late materialization). */
   private readonly factories: JobFactories;
@@ -254,6 +257,7 @@ export class Schedd {
       checkpointInvalid: (job: StoredJob, checkpointNumber: number) => this.checkpointInvalid(job, checkpointNumber),
       recordTransfer: (job: StoredJob, transferClass: TransferClassName, resultList: string) => this.epochs.transfer(job.ad, transferClass, resultList, this.now()),
       jobAttrRules: () => this.jobAttrRules(),
+      slotAd: (slot: Slot, now: Date) => this.registry.slotAd(slot, now),
       now: () => this.now(),
       log,
     };
@@ -307,7 +311,10 @@ export class Schedd {
     if (startds.delete(LOCAL_STARTD)) this.stopLocalRuns();
     this.localRuns.clearExecuteDir();
     for (const startd of startds) this.startdSessions.startLease(startd);
-    for (const job of this.store.idleJobs()) this.noteIdle(formatJobId(job.cluster, job.proc), job.ad.getInt('JobUniverse'));
+    for (const job of this.store.idleJobs()) {
+      this.noteIdle(formatJobId(job.cluster, job.proc), job.ad.getInt('JobUniverse'));
+      this.noteNoop(formatJobId(job.cluster, job.proc), job.ad);
+    }
     this.scheduleMatchmaking();
   }
 
@@ -374,6 +381,7 @@ export class Schedd {
       this.matchmaker.jobBecameIdle(jobId, place, submitter);
       this.queuedStarts.yieldTo(place, submitter, (name) => this.effectivePriority(name));
       this.noteIdle(jobId, transition.ad.getInt('JobUniverse'));
+      this.noteNoop(jobId, transition.ad);
     }
     if (transition.leaveQueue) {
       // The MANIFESTs move out of SPOOL for their clean-up before the job's directory goes.
@@ -477,6 +485,13 @@ export class Schedd {
     const universe = first === undefined ? undefined : this.store.getJob(clusterId, Number(first.split('.')[1]))?.ad.getInt('JobUniverse');
     for (const [jobId] of submission.idle) this.noteIdle(jobId, universe);
     this.scheduleSubmittedCronJobs(clusterId, submission.idle.map(([jobId]) => Number(jobId.split('.')[1])));
+    // Procs are looked at one by one only in a cluster whose first proc has IsNoopJob (DAGMan's NOOP nodes).
+    if (first !== undefined && this.store.getJob(clusterId, Number(first.split('.')[1]))?.ad.has('IsNoopJob')) {
+      for (const [jobId] of submission.idle) {
+        const job = this.store.getJob(clusterId, Number(jobId.split('.')[1]));
+        if (job) this.noteNoop(jobId, job.ad);
+      }
+    }
     for (const best of submission.bestIdlePlaces) this.queuedStarts.yieldTo(best.place, best.submitter, (name) => this.effectivePriority(name));
     this.events.schedule();
     this.scheduleMatchmaking();
@@ -726,7 +741,7 @@ export class Schedd {
       if (job.runId) this.localRuns.signal(job.runId, this.killSignal(job, KILL_SIGNAL_ATTRIBUTE[action]));
       return actionResult(action, jobId, 'success');
     }
-    if (outcome.killRun) this.killRun(job, KILL_SIGNAL_ATTRIBUTE[action]);
+    if (outcome.killRun) this.killRun(job, action === 'remove' && !wantsGracefulRemoval(shadowCopy(job.ad, job.runEdits)) ? 'SIGKILL' : KILL_SIGNAL_ATTRIBUTE[action]);
     // A vacated job keeps its run until the startd reports it ended; other actions end it now.
     this.commit(job, outcome, action === 'vacate' || action === 'vacate-fast' ? runKept(job) : null);
     return actionResult(action, jobId, 'success');
@@ -759,7 +774,7 @@ export class Schedd {
     const local = job.runEdits !== undefined && scheddUniverse(job.ad.getInt('JobUniverse')) === 'local';
     const verdict = evaluatePeriodicPolicy(shadowCopy(job.ad, job.runEdits), now) ?? (local ? evaluatePeriodicPolicy(job.ad, now) : undefined);
     if (!verdict) return;
-    const hold = verdict.action === 'hold' ? { code: verdict.code, subCode: verdict.subCode } : { code: 0, subCode: 0 };
+    const hold = verdict.action === 'hold' || verdict.action === 'vacate' ? { code: verdict.code, subCode: verdict.subCode } : { code: 0, subCode: 0 };
     this.applyAction(job, verdict.action, verdict.reason, hold, now);
   }
 
@@ -846,8 +861,11 @@ export class Schedd {
     const startd = this.startdOf(job.startd);
     if (!startd) return;
     const hard = signalAttribute === 'SIGKILL';
-    // The startd's and starter's copies of the ad, as the run began, say how long and with which signal.
-    const grace = hard ? 0 : (starterCopy(job.ad, job.runEdits).getNumber('JobMaxVacateTime') ?? this.settings.killGraceSeconds);
+    // The startd's and starter's copies of the ad, as the run began, say how long and with which signal:
+    // KillSigTimeout only when there is no JobMaxVacateTime (Resource.cpp, the old way before it).
+    const copy = starterCopy(job.ad, job.runEdits);
+    const timeout = copy.has('JobMaxVacateTime') ? copy.getNumber('JobMaxVacateTime') : copy.getNumber('KillSigTimeout');
+    const grace = hard ? 0 : (timeout ?? this.settings.killGraceSeconds);
     startd.send({ type: 'kill', jobId: formatJobId(job.cluster, job.proc), runId: job.runId, signal: this.killSignal(job, signalAttribute), graceSeconds: grace });
   }
 
@@ -900,6 +918,7 @@ export class Schedd {
   /** Gives free slots to idle jobs, then queues idle jobs on busy slots (see Matchmaker, QueuedStart). */
   private matchmake(): void {
     const now = this.now();
+    this.completeNoopJobs(now);
     const { registry, store, queuedStarts } = this;
     // A slot's ad is built only when a job is tried on it: most passes try none on most slots. A partitionable
     // slot's is built again once a dynamic slot was carved from it (it advertises what is left).
@@ -1084,6 +1103,22 @@ export class Schedd {
     if (scheddUniverse(jobUniverse) !== undefined) this.scheddUniverseIdle.add(jobId);
   }
 
+  private noteNoop(jobId: string, ad: ClassAd): void {
+    if (ad.getBool('IsNoopJob') === true) this.noopIdle.add(jobId);
+  }
+
+  /** The idle no-op jobs are completed without running, each in its transaction (schedd.cpp count_jobs). */
+  private completeNoopJobs(now: Date): void {
+    for (const jobId of [...this.noopIdle]) {
+      this.noopIdle.delete(jobId);
+      const [cluster, proc] = jobId.split('.').map(Number);
+      const job = this.store.getJob(cluster, proc);
+      if (!job || job.status !== JobStatus.Idle || job.ad.getBool('IsNoopJob') !== true) continue;
+      this.commit(job, noopCompleted(job.ad, { now }), null);
+      this.log.info({ jobId }, 'no-op job completed without running');
+    }
+  }
+
   /**
    * The idle local and scheduler universe jobs the universe's start expression lets start (START_LOCAL_UNIVERSE,
    * START_SCHEDULER_UNIVERSE, as Scheduler::IsLocalJobEligibleToRun), each in its transaction, on this host.
@@ -1244,7 +1279,7 @@ export class Schedd {
    */
   private beginRun(job: StoredJob, slot: Slot, runId: string, fetchInput: boolean, now: Date): ProcOverlay {
     const jobId = formatJobId(job.cluster, job.proc);
-    const transition = startRun(job.ad, { now, remoteHost: slotKey(slot), provisioned: slot.description, matchName: slotKey(slot) });
+    const transition = startRun(job.ad, { now, remoteHost: slotKey(slot), provisioned: slot.description, matchName: slotKey(slot), slotAd: () => this.registry.slotAd(slot, now, true) });
     const sinfulAddress = this.registry.get(slot.startdName)?.sinfulAddress;
     const inputEvents = usesFileTransfer(job.ad) && !fetchInput ? emptyTransferEvents(job, now, [2, 3], sinfulAddress) : [];
     const overlay = this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId, startd: slot.startdName, slot: slot.description.name });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ClassAd } from './classad/index.js';
-import { evaluatePeriodicPolicy, formatTimeShort, hasPeriodicPolicy } from './job-policy.js';
+import { evaluatePeriodicPolicy, formatTimeShort, hasPeriodicPolicy, wantsGracefulRemoval } from './job-policy.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const EPOCH = Math.floor(NOW.getTime() / 1000);
@@ -94,4 +94,24 @@ t.test('hasPeriodicPolicy: only ads the periodic policy can act on', async (t) =
   t.equal(hasPeriodicPolicy(job({ PeriodicRelease: '0' })), true, 'anything but the literal false is evaluated');
   t.equal(hasPeriodicPolicy(job({ AllowedExecuteDuration: '60' })), true);
   t.equal(hasPeriodicPolicy(job({ AllowedJobDuration: '60' })), true);
+});
+
+t.test('PeriodicVacate: only a running or suspended job, before PeriodicHold, a number counting as true when non-zero', async (t) => {
+  t.same(evaluatePeriodicPolicy(job({ PeriodicVacate: 'JobStatus == 2', PeriodicHold: 'true' }), NOW), {
+    action: 'vacate',
+    reason: "The job attribute PeriodicVacate expression 'JobStatus == 2' evaluated to TRUE",
+    code: 1000,
+    subCode: 0,
+  });
+  t.same(evaluatePeriodicPolicy(job({ PeriodicVacate: '2', PeriodicVacateReason: '"move on"', PeriodicVacateSubCode: '4' }), NOW), { action: 'vacate', reason: 'move on', code: 1000, subCode: 4 });
+  t.equal(evaluatePeriodicPolicy(job({ JobStatus: '1', PeriodicVacate: 'true' }), NOW), undefined, 'an idle job is not vacated');
+  t.equal(evaluatePeriodicPolicy(job({ PeriodicVacate: '"yes"' }), NOW), undefined, 'a string is not true');
+  t.equal(hasPeriodicPolicy(job({ PeriodicVacate: 'NumJobStarts < 2' })), true);
+});
+
+t.test('want_graceful_removal: condor_rm is graceful unless WantGracefulRemoval is false', async (t) => {
+  t.equal(wantsGracefulRemoval(job({})), true);
+  t.equal(wantsGracefulRemoval(job({ WantGracefulRemoval: 'false' })), false);
+  t.equal(wantsGracefulRemoval(job({ WantGracefulRemoval: 'JobPrio > 0', JobPrio: '0' })), false);
+  t.equal(wantsGracefulRemoval(job({ WantGracefulRemoval: 'undefined' })), true);
 });

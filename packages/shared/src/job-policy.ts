@@ -1,11 +1,12 @@
 import { isTrue, type ClassAd, type Value } from './classad/index.js';
-import { HoldCode, JobStatus } from './job-status.js';
+import { HoldCode, JobStatus, VacateCode } from './job-status.js';
 
 /** What the periodic job policy asks for (src/condor_utils/user_job_policy.cpp, AnalyzePolicy PERIODIC_ONLY). */
 export type PeriodicVerdict =
   | { action: 'hold'; reason: string; code: number; subCode: number }
   | { action: 'release'; reason: string }
   | { action: 'remove'; reason: string }
+  | { action: 'vacate'; reason: string; code: number; subCode: number }
   | undefined;
 
 const epoch = (now: Date): number => Math.floor(now.getTime() / 1000);
@@ -32,7 +33,7 @@ function firedReason(ad: ClassAd, name: string): string {
 }
 
 /** The attributes evaluatePeriodicPolicy reads to decide anything; without them a job is never acted on. */
-const POLICY_ATTRIBUTES = ['AllowedJobDuration', 'AllowedExecuteDuration', 'PeriodicHold', 'PeriodicRelease', 'PeriodicRemove'];
+const POLICY_ATTRIBUTES = ['AllowedJobDuration', 'AllowedExecuteDuration', 'PeriodicVacate', 'PeriodicHold', 'PeriodicRelease', 'PeriodicRemove'];
 
 /**
  * Whether the periodic policy can ever act on this ad: condor_submit writes `PeriodicHold = false` and the
@@ -71,7 +72,15 @@ function durationHold(ad: ClassAd, nowSeconds: number): PeriodicVerdict {
 }
 
 /**
- * The periodic policy in HTCondor's order: allowed job/execute duration (running or suspended jobs), PeriodicHold
+ * BaseShadow::jobWantsGracefulRemoval: condor_rm lets the job's run end as a vacate does (its RemoveKillSig,
+ * then its JobMaxVacateTime) unless WantGracefulRemoval is false (GRACEFULLY_REMOVE_JOBS' default is true).
+ */
+export function wantsGracefulRemoval(ad: ClassAd): boolean {
+  return ad.getBool('WantGracefulRemoval') ?? true;
+}
+
+/**
+ * The periodic policy in HTCondor's order: allowed job/execute duration and PeriodicVacate (running or suspended jobs), PeriodicHold
  * (unless held or completed), PeriodicRelease (held, and not held by the user), PeriodicRemove.
  */
 export function evaluatePeriodicPolicy(ad: ClassAd, now: Date): PeriodicVerdict {
@@ -80,6 +89,11 @@ export function evaluatePeriodicPolicy(ad: ClassAd, now: Date): PeriodicVerdict 
   if (status === JobStatus.Running || status === JobStatus.Suspended) {
     const hold = durationHold(ad, nowSeconds);
     if (hold) return hold;
+    // A number counts, non-zero for true (AnalyzeSinglePeriodicPolicy); the job goes back to Idle.
+    const vacate = evaluated(ad, 'PeriodicVacate');
+    if (vacate !== undefined && (vacate.type === 'bool' || vacate.type === 'int' || vacate.type === 'real') && Boolean(vacate.value)) {
+      return { action: 'vacate', reason: firedReason(ad, 'PeriodicVacate'), code: VacateCode.JobPolicyVacate, subCode: ad.getInt('PeriodicVacateSubCode') ?? 0 };
+    }
   }
   if (status !== JobStatus.Held && status !== JobStatus.Completed && isTrueValue(evaluated(ad, 'PeriodicHold'))) {
     return { action: 'hold', reason: firedReason(ad, 'PeriodicHold'), code: HoldCode.JobPolicy, subCode: ad.getInt('PeriodicHoldSubCode') ?? 0 };

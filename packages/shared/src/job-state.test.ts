@@ -10,6 +10,7 @@ import {
   isRefusal,
   jobExited,
   matchRejected,
+  noopCompleted,
   jobSuspended,
   jobUnsuspended,
   releaseJob,
@@ -695,4 +696,38 @@ t.test('match_list_length: LastMatchName0 is the slot matched, rotated as the jo
   t.same(names(done), ['slot4@d', 'slot3@c', 'slot2@b', undefined], 'a completed job is not rotated');
   t.equal(start(idleJob(), 'slot1@a', 0).has('LastMatchName0'), false, 'without match_list_length no names are kept');
   t.equal(startRun(idleJob({ LastMatchListLength: '3' }), { now: T0, remoteHost: 'schedd', provisioned: PROVISIONED }).ad.has('LastMatchName0'), false, 'nor for a run without a match (local universe)');
+});
+
+t.test('noopCompleted: Completed without a run, a terminate event with the no-op exit and no usage', async (t) => {
+  const code = noopCompleted(idleJob({ IsNoopJob: 'true', NoopJobExitCode: '259', NoopJobExitSignal: '9', OnExitRemove: 'false' }), { now: at(5) });
+  t.equal(code.ad.getInt('JobStatus'), 4);
+  t.equal(code.ad.getInt('LastJobStatus'), 1);
+  t.equal(code.ad.has('ExitCode'), false, 'no exit attributes, and the exit policy is not evaluated');
+  t.equal(code.leaveQueue, true);
+  t.match(code.events, [{ code: 5, cluster: 7, proc: 2, exit: { bySignal: false, returnValue: 3 }, sentBytes: 0, totalRemoteUsage: { userSeconds: 0, systemSeconds: 0 } }], 'the exit code wins, as a wait status holds it');
+  t.match(noopCompleted(idleJob({ NoopJobExitSignal: '9' }), { now: at(5) }).events, [{ exit: { bySignal: true, signal: 9 } }]);
+  t.match(noopCompleted(idleJob({ NoopJobExitSignal: '0' }), { now: at(5) }).events, [{ exit: { bySignal: false, returnValue: 0 } }]);
+  t.equal(noopCompleted(idleJob({ LeaveJobInQueue: 'true' }), { now: at(5) }).leaveQueue, false);
+});
+
+t.test('startRun: job_machine_attrs records the slot\'s values, which move down when the job is vacated', async (t) => {
+  const slot = ClassAd.fromJSON({ Name: '"slot1@a"', Cpus: '4', Big: '{1, 2}' });
+  const first = startRun(idleJob({ JobMachineAttrs: '"Cpus, Big Missing cpus"', JobMachineAttrsHistoryLength: '2' }), { now: T0, remoteHost: 'slot1@a', provisioned: PROVISIONED, slotAd: () => slot }).ad;
+  t.same([first.getSource('MachineAttrCpus0'), first.getSource('MachineAttrBig0'), first.getSource('MachineAttrMissing0')], ['4', '{ 1,2 }', 'undefined']);
+  t.same(first.names().filter((name) => name.startsWith('MachineAttr')), ['MachineAttrCpus0', 'MachineAttrBig0', 'MachineAttrMissing0'], 'a name listed twice is recorded once');
+  const vacated = runEvicted(first, { now: at(10), reason: 'gone', reasonCode: 1005 }).ad;
+  t.equal(vacated.getSource('MachineAttrCpus1'), '4');
+  t.equal(vacated.getSource('MachineAttrCpus0'), '4', 'the first stays until the next match replaces it');
+  let asked = false;
+  startRun(idleJob(), { now: T0, remoteHost: 'slot1@a', provisioned: PROVISIONED, slotAd: () => ((asked = true), slot) });
+  t.equal(asked, false, 'the slot ad is built only for a job that names attributes');
+});
+
+t.test('beginExecution: ulog_execute_attrs adds the slot\'s attributes named to the execute event', async (t) => {
+  const slot = ClassAd.fromJSON({ Name: '"slot1@a"', Cpus: '8', OpSys: '"LINUX"', HasDocker: 'true', Big: '{1}' });
+  const started = startRun(idleJob({ UserLogExecuteEventAttrs: '"cpus, OpSys HasDocker Big Missing"' }), { now: T0, remoteHost: 'slot1@a', provisioned: PROVISIONED }).ad;
+  const execution = beginExecution(started, { now: T0, executeHost: '<10.0.0.5:9618>', slotName: 'slot1@a', resources: SLOT_RESOURCES, slotAd: () => slot });
+  t.match(execution.events, [{ code: 1, props: { Cpus: 1, Memory: 128, Disk: 1024, OpSys: 'LINUX', HasDocker: true } }]);
+  const props = execution.events[0]?.code === 1 ? execution.events[0].props : undefined;
+  t.same(Object.keys(props ?? {}).sort(), ['Cpus', 'Disk', 'HasDocker', 'Memory', 'OpSys'], 'the run\'s own resources are not replaced; a list or a missing attribute adds nothing');
 });

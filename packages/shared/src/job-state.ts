@@ -1,4 +1,4 @@
-import { ClassAd, isTrue, type Value } from './classad/index.js';
+import { ClassAd, isTrue, valueToExpr, type Value } from './classad/index.js';
 import type { JobEvent, JobExit, Rusage } from './eventlog/index.js';
 import { HoldCode, JobStatus, OutOfResourcesSubCode, VacateCode } from './job-status.js';
 import type { SlotResource } from './machine-resources.js';
@@ -114,12 +114,32 @@ function endRun(ad: ClassAd, now: Date, usage: Usage | undefined, execution?: Ex
  * shorter than 2).
  */
 function rotateMatchList(ad: ClassAd): void {
-  const length = ad.getInt('LastMatchListLength') ?? 0;
-  if (length < 2 || !ad.has('LastMatchName0')) return;
+  rotateList(ad, 'LastMatchName', ad.getInt('LastMatchListLength') ?? 0);
+  const historyLength = machineAttrsHistoryLength(ad);
+  for (const name of machineAttrs(ad)) rotateList(ad, `MachineAttr${name}`, historyLength);
+}
+
+/** RotateAttributeList: <prefix><i> moves to <prefix><i+1> up to `length` entries, only when <prefix>0 is there; <prefix>0 stays. */
+function rotateList(ad: ClassAd, prefix: string, length: number): void {
+  if (length < 2 || !ad.has(`${prefix}0`)) return;
   for (let index = length - 1; index > 0; index--) {
-    const previous = ad.get(`LastMatchName${index - 1}`);
-    if (previous !== undefined) ad.insert(`LastMatchName${index}`, previous);
+    const previous = ad.get(`${prefix}${index - 1}`);
+    if (previous !== undefined) ad.insert(`${prefix}${index}`, previous);
   }
+}
+
+/** The slot attributes job_machine_attrs names (JobMachineAttrs, a list; SYSTEM_JOB_MACHINE_ATTRS' default adds none). */
+function machineAttrs(ad: ClassAd): string[] {
+  const names: string[] = [];
+  for (const name of (ad.getString('JobMachineAttrs') ?? '').split(/[\s,]+/)) {
+    if (name !== '' && !names.some((known) => known.toLowerCase() === name.toLowerCase())) names.push(name);
+  }
+  return names;
+}
+
+/** JobMachineAttrsHistoryLength, at least SYSTEM_JOB_MACHINE_ATTRS_HISTORY_LENGTH's default, 1: a job's 0 records the last one still. */
+function machineAttrsHistoryLength(ad: ClassAd): number {
+  return Math.max(ad.getInt('JobMachineAttrsHistoryLength') ?? 1, 1);
 }
 
 /**
@@ -129,12 +149,23 @@ function rotateMatchList(ad: ClassAd): void {
  */
 export function startRun(
   adIn: ClassAd,
-  opts: { now: Date; remoteHost: string; provisioned: { cpus: number; memoryMb: number; diskKb: number; resources?: readonly SlotResource[] }; matchName?: string },
+  opts: {
+    now: Date;
+    remoteHost: string;
+    provisioned: { cpus: number; memoryMb: number; diskKb: number; resources?: readonly SlotResource[] };
+    matchName?: string;
+    /** The matched slot's ad, asked for only by a job with job_machine_attrs. */
+    slotAd?: () => ClassAd;
+  },
 ): Transition {
   const ad = adIn.clone();
   setStatus(ad, JobStatus.Running, opts.now);
   // The matched slot's Name, for a job that keeps a match list (InsertMachineAttrs at add_shadow_rec).
   if (opts.matchName !== undefined && (ad.getInt('LastMatchListLength') ?? 0) > 0) ad.set('LastMatchName0', opts.matchName);
+  // And MachineAttr<name>0, the slot's value of each attribute job_machine_attrs names (undefined when it has none).
+  const names = machineAttrs(ad);
+  const slotAd = names.length > 0 ? opts.slotAd?.() : undefined;
+  if (slotAd) for (const name of names) ad.insert(`MachineAttr${name}0`, valueToExpr(slotAd.evaluate(name)));
   ad.set('CpusProvisioned', opts.provisioned.cpus);
   ad.set('MemoryProvisioned', opts.provisioned.memoryMb);
   ad.set('DiskProvisioned', opts.provisioned.diskKb);
@@ -153,9 +184,19 @@ export function startRun(
 /** The executable started: event 001. */
 export function beginExecution(
   adIn: ClassAd,
-  opts: { now: Date; executeHost: string; slotName: string; resources: Record<string, number> },
+  opts: { now: Date; executeHost: string; slotName: string; resources: Record<string, number>; slotAd?: () => ClassAd },
 ): Transition {
   const ad = adIn.clone();
+  const props: Record<string, string | number | boolean> = { ...opts.resources };
+  // ulog_execute_attrs: the slot's attributes named, those not there already (RemoteResource::populateExecuteEvent,
+  // CopySelectAttrs without overwrites), evaluated.
+  const names = (ad.getString('UserLogExecuteEventAttrs') ?? '').split(/[\s,]+/).filter((name) => name !== '');
+  const slotAd = names.length > 0 ? opts.slotAd?.() : undefined;
+  for (const name of names) {
+    if (!slotAd?.has(name) || Object.keys(props).some((known) => known.toLowerCase() === name.toLowerCase())) continue;
+    const value = slotAd.evaluate(name);
+    if (value.type === 'string' || value.type === 'int' || value.type === 'real' || value.type === 'bool') props[name] = value.value;
+  }
   ad.set('NumJobStarts', (ad.getInt('NumJobStarts') ?? 0) + 1);
   ad.set('JobCurrentStartExecutingDate', epoch(opts.now));
   ad.set('JobRunCount', (ad.getInt('JobRunCount') ?? 0) + 1);
@@ -164,7 +205,7 @@ export function beginExecution(
   if (activated !== undefined) ad.set('ActivationSetupDuration', Math.max(0, epoch(opts.now) - activated));
   return {
     ad,
-    events: [{ code: 1, ...ids(ad), time: opts.now, executeHost: opts.executeHost, slotName: opts.slotName, props: opts.resources }],
+    events: [{ code: 1, ...ids(ad), time: opts.now, executeHost: opts.executeHost, slotName: opts.slotName, props }],
     leaveQueue: false,
     killRun: false,
   };
@@ -283,6 +324,42 @@ export function jobExited(
   };
 }
 
+/**
+ * A no-op job (IsNoopJob, DAGMan's NOOP nodes) is completed by the schedd without running (schedd.cpp
+ * count_jobs): NoopJobExitCode, else NoopJobExitSignal, else exit code 0, in a terminate event with no usage
+ * (WriteTerminateToUserLog); its exit policy is not evaluated, and no exit attributes are set.
+ */
+export function noopCompleted(adIn: ClassAd, opts: { now: Date }): Transition {
+  const ad = adIn.clone();
+  const code = ad.getInt('NoopJobExitCode');
+  const signal = (ad.getInt('NoopJobExitSignal') ?? 0) & 0x7f;
+  // A wait status: the exit code's low byte, or a signal's number (signal 0 is a normal exit with 0).
+  const exit: JobExit = code !== undefined ? { bySignal: false, returnValue: code & 0xff } : signal !== 0 ? { bySignal: true, signal } : { bySignal: false, returnValue: 0 };
+  setStatus(ad, JobStatus.Completed, opts.now);
+  const none = toRusage(0, 0);
+  return {
+    ad,
+    events: [
+      {
+        code: 5,
+        ...ids(ad),
+        time: opts.now,
+        exit,
+        runRemoteUsage: none,
+        runLocalUsage: none,
+        totalRemoteUsage: none,
+        totalLocalUsage: none,
+        sentBytes: 0,
+        receivedBytes: 0,
+        totalSentBytes: 0,
+        totalReceivedBytes: 0,
+      },
+    ],
+    leaveQueue: !(ad.getBool('LeaveJobInQueue') ?? false),
+    killRun: false,
+  };
+}
+
 /** A run could not transfer its input or output, or could not start the executable: the job is held. */
 const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number | undefined]> = {
   input: [HoldCode.TransferInputError, 0],
@@ -303,9 +380,11 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number | und
   // max_transfer_input_mb / max_transfer_output_mb (or MAX_TRANSFER_INPUT_MB / _OUTPUT_MB) exceeded (FileTransfer).
   'input-limit': [HoldCode.MaxTransferInputSizeExceeded, 0],
   'output-limit': [HoldCode.MaxTransferOutputSizeExceeded, 0],
+  // primary_unix_group names no group of the job's user (JICShadow::initUserPriv, new_group).
+  'primary-group': [HoldCode.CannotSwitchPrimaryGroup, 0],
 };
 
-export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream' | 'deferral' | 'input-limit' | 'output-limit';
+export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream' | 'deferral' | 'input-limit' | 'output-limit' | 'primary-group';
 
 /** A run could not transfer its files, start the executable, or checkpoint as promised: the job is held. */
 export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number }): Transition {

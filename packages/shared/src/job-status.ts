@@ -88,6 +88,7 @@ export const HoldCode = {
   FailedToCheckpoint: 36,
   JobDurationExceeded: 46,
   JobExecuteExceeded: 47,
+  CannotSwitchPrimaryGroup: 49,
 } as const;
 
 /** HoldReasonSubCodes of JobOutOfResources (condor_holdcodes.h, OUT_OF_RESOURCES_SUB_CODE). */
@@ -98,6 +99,7 @@ export const OutOfResourcesSubCode = {
 
 /** Vacate reason codes (>= 1000, condor_holdcodes.h). */
 export const VacateCode = {
+  JobPolicyVacate: 1000,
   JobShouldRequeue: 1005,
   ScheddVacate: 1022,
   JobRemoved: 1023,

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { JobUsers, NOBODY, parseGroupMemberships, parsePasswd, resolveJobUser } from './job-user.js';
+import { JobUsers, NOBODY, parseGroupIds, parseGroupMemberships, parsePasswd, resolveJobUser, withPrimaryGroup } from './job-user.js';
 
 const passwd = `root:x:0:0:root:/root:/bin/bash
 # a comment
@@ -44,4 +44,13 @@ t.test('JobUsers reads the accounts once for many jobs, and not at all for a dae
   t.same(users.of('bob')?.uid, 1002);
   t.equal(users.of('root'), undefined);
   t.equal(reads, 1, 'read once');
+});
+
+t.test('primary_unix_group: one of the user\'s groups becomes its primary group; any other is refused as new_group refuses it', async (t) => {
+  const alice = resolveJobUser('alice', 0, accounts)!;
+  const ids = parseGroupIds(`${group}wheel:x:10:\n# c:x:1:\n`);
+  t.same(withPrimaryGroup(alice, 'science', ids), { ...alice, gid: 2000 });
+  t.equal(withPrimaryGroup(alice, 'wheel', ids), 'Could not install primary unix group wheel from supplmental groups', 'a group alice is not in');
+  t.equal(withPrimaryGroup(alice, 'nosuch', ids), 'Could not install primary unix group nosuch from supplmental groups');
+  t.equal(withPrimaryGroup({ ...alice, groups: [...alice.groups, 0] }, 'root', ids), 'Could not install primary unix group root from supplmental groups', 'never gid 0');
 });

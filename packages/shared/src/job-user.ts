@@ -35,6 +35,27 @@ export function parseGroupMemberships(text: string): Map<string, number[]> {
   return memberships;
 }
 
+/** The lines of /etc/group: group name → gid. */
+export function parseGroupIds(text: string): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const [name, , gid] = line.split(':');
+    if (name === undefined || name === '' || name.startsWith('#') || !/^\d+$/.test(gid ?? '')) continue;
+    if (!ids.has(name)) ids.set(name, Number(gid));
+  }
+  return ids;
+}
+
+/**
+ * primary_unix_group (uids.cpp new_group): the job runs with the group named as its primary group, which must
+ * be one of its user's groups and not gid 0; a string saying why not otherwise.
+ */
+export function withPrimaryGroup(user: JobUser, groupName: string, groupIds: Map<string, number>): JobUser | string {
+  const gid = groupIds.get(groupName);
+  if (gid === undefined || gid === 0 || !user.groups.includes(gid)) return `Could not install primary unix group ${groupName} from supplmental groups`;
+  return { ...user, gid };
+}
+
 /** The user HTCondor runs jobs as when their owner has no account on the execute machine. */
 export const NOBODY = 'nobody';
 
@@ -60,7 +81,7 @@ export function resolveJobUser(
 }
 
 /** /etc/passwd and /etc/group as they are now (accounts may be added while a daemon runs). */
-export function readAccounts(): { users: Map<string, { uid: number; gid: number }>; memberships: Map<string, number[]> } {
+export function readAccounts(): Required<Accounts> {
   const read = (file: string) => {
     try {
       return fs.readFileSync(file, 'utf8');
@@ -68,10 +89,16 @@ export function readAccounts(): { users: Map<string, { uid: number; gid: number 
       return '';
     }
   };
-  return { users: parsePasswd(read('/etc/passwd')), memberships: parseGroupMemberships(read('/etc/group')) };
+  const groups = read('/etc/group');
+  return { users: parsePasswd(read('/etc/passwd')), memberships: parseGroupMemberships(groups), groupIds: parseGroupIds(groups) };
 }
 
-export type Accounts = ReturnType<typeof readAccounts>;
+export interface Accounts {
+  users: Map<string, { uid: number; gid: number }>;
+  memberships: Map<string, number[]>;
+  /** Group name → gid (for primary_unix_group). */
+  groupIds?: Map<string, number>;
+}
 
 /** How long accounts read are trusted; an owner not in them has them read again after a second. */
 const ACCOUNTS_MAX_AGE_MS = 60_000;
@@ -90,6 +117,11 @@ export class JobUsers {
     private readonly daemonUid: number = process.getuid?.() ?? -1,
     private readonly read: () => Accounts = readAccounts,
   ) {}
+
+  /** The gid of each group named in /etc/group, as last read (of() reads them). */
+  groupIds(): Map<string, number> {
+    return this.accounts?.groupIds ?? new Map();
+  }
 
   of(owner: string | undefined): JobUser | undefined {
     // A daemon that is not root acts as itself: no account is looked up.

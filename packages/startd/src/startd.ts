@@ -25,7 +25,7 @@ import { remainingOf } from '@tinycondor/shared/slot-layout';
 import { JobCgroups, ownCgroupV1Paths } from './job-cgroup.js';
 import { DEFAULT_MAX_JOB_PIDS } from './job-limits.js';
 import { jobSpawner, type JobSpawner } from './job-process.js';
-import { JobUsers, type JobUser } from '@tinycondor/shared/job-user';
+import { JobUsers, withPrimaryGroup, type JobUser } from '@tinycondor/shared/job-user';
 import { JobRun, type RunReport } from './job-run.js';
 import { claimWorklifeExpired, DEFAULT_CLAIM_WORKLIFE_SECONDS } from '@tinycondor/shared/claim-worklife';
 import type { DockerSettings } from './container-args.js';
@@ -417,11 +417,22 @@ export class Startd {
       return;
     }
     let jobUser: JobUser | undefined;
+    // run_as_owner = false: a root startd runs the job as nobody (JICShadow::initUserPriv, allowRunAsOwner).
+    const runAsOwner = jobAd.getBool('RunAsOwner') !== false;
     try {
-      jobUser = this.jobUsers.of(jobAd.getString('Owner'));
+      jobUser = this.jobUsers.of(runAsOwner ? jobAd.getString('Owner') : undefined);
     } catch (err) {
       this.report({ type: 'run-failed', jobId, runId, stage: 'execute', reason: `Error from ${slotName}@${this.settings.name}: ${(err as Error).message}` });
       return;
+    }
+    const primaryGroup = jobAd.getString('PrimaryUnixGroup');
+    if (jobUser && runAsOwner && primaryGroup !== undefined) {
+      const switched = withPrimaryGroup(jobUser, primaryGroup, this.jobUsers.groupIds());
+      if (typeof switched === 'string') {
+        this.report({ type: 'run-failed', jobId, runId, stage: 'primary-group', reason: `Error from ${slotName}@${this.settings.name}: ${switched}` });
+        return;
+      }
+      jobUser = switched;
     }
     const run = new JobRun({
       jobId,

@@ -32,7 +32,7 @@ export type JobEventBody =
       /** The submit event's structured notes ad (schedd.cpp WriteSubmitToUserLog), attributes in order; a `real` number is a ClassAd real. */
       structuredNotes?: Array<[name: string, value: NoteValue]>;
     }
-  | { code: 1; executeHost: string; slotName?: string; props?: Record<string, string | number> }
+  | { code: 1; executeHost: string; slotName?: string; props?: Record<string, string | number | boolean> }
   | {
       code: 4; checkpointed: boolean; reasonCode?: number; reasonSubCode?: number; reason?: string;
       runRemoteUsage?: Rusage; runLocalUsage?: Rusage; sentBytes?: number; receivedBytes?: number;

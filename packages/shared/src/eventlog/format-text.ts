@@ -75,7 +75,7 @@ function formatBody(e: JobEvent, utc: boolean): string {
       if (e.slotName) out += `\tSlotName: ${oneLine(e.slotName)}\n`;
       const props = e.props ?? {};
       for (const name of sortAttrNames(Object.keys(props))) {
-        const value = props[name] as string | number;
+        const value = props[name] as string | number | boolean;
         out += formatLongFormLine(name, typeof value === 'string' ? oneLine(value) : value, '\t');
       }
       return out;

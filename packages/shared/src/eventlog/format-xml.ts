@@ -134,7 +134,7 @@ export function eventAd(e: JobEvent, utc = false): XmlAd {
       if (e.slotName) ad.push(['SlotName', str(e.slotName)]);
       const props = e.props ?? {};
       const names = sortAttrNames(Object.keys(props));
-      if (names.length > 0) ad.push(['ExecuteProps', { c: names.map((n) => [n, scalar(props[n] as string | number)]) }]);
+      if (names.length > 0) ad.push(['ExecuteProps', { c: names.map((n) => [n, scalar(props[n] as string | number | boolean)]) }]);
       break;
     }
     case 4: {

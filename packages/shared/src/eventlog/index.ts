@@ -10,3 +10,4 @@ export {
   type AdValue, type ParsedEvent, type ParsedLog, type ParseOptions,
 } from './parse.js';
 export { userlogToJobAds, eventAttributes, type UserlogAdsOptions } from './job-ads.js';
+export { jobAdInformationEvent } from './job-ad-information.js';

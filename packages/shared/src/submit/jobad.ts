@@ -151,7 +151,7 @@ class JobAdBuilder {
       for (const name of ['NumJobStarts', 'NumShadowStarts', 'NumJobCompletions', 'NumRestarts', 'NumCkpts', 'CommittedTime']) {
         b.ad.set(name, 0);
       }
-      b.ad.set('ImageSize', 0).set('DiskUsage', DEFAULT_REQUEST_DISK_KB);
+      b.setImageSize();
     },
     (b) => b.ad.set('Iwd', b.iwd()),
     (b) => b.setExecutable(),
@@ -443,8 +443,16 @@ class JobAdBuilder {
     }
   }
 
+  /**
+   * SetArguments: arguments2 (V2 quoted only) wins over arguments; both together need allow_arguments_v1 = true,
+   * which is read for every job, as the other two are.
+   */
   private setArguments(): void {
-    // SetArguments: shell's command line is sh's -c argument, and arguments is not read.
+    const args1 = this.get(['arguments', 'args']);
+    const args2 = this.get('arguments2');
+    const allowV1 = this.get('allow_arguments_v1');
+    const allowed = allowV1 ? this.check('allow_arguments_v1', allowV1, parseBoolean) : false;
+    // shell's command line is sh's -c argument, and arguments is not used.
     const shell = this.get('shell');
     if (shell) {
       this.ad.set('Arguments', joinV2Raw(['-c', shell.value]));
@@ -452,7 +460,16 @@ class JobAdBuilder {
     }
     // As interactive_executable: used by condor_submit -interactive only.
     this.get('interactive_args');
-    const found = this.get(['arguments', 'args']);
+    if (args1 && args2 && !allowed) {
+      throw condorSubmitError(
+        args2.pos,
+        "If you wish to specify both 'arguments' and\n'arguments2' for maximal compatibility with different\nversions of Condor, then you must also specify\nallow_arguments_v1=true.",
+      );
+    }
+    if (args2 && !isV2Quoted(args2.value)) {
+      throw condorSubmitError(args2.pos, `Expecting double-quoted input string (V2 format).\nThe full arguments you specified were: ${args2.value}`);
+    }
+    const found = args2 ?? args1;
     if (!found) {
       this.ad.set('Arguments', '');
       return;
@@ -564,12 +581,29 @@ class JobAdBuilder {
     this.ad.set('x509userproxy', full);
   }
 
+  /**
+   * SetEnvironment: environment2 (V2 quoted only) wins over environment/env; both together need
+   * allow_environment_v1 = true, read for every job.
+   */
   private setEnvironment(): void {
     const environment = this.get('environment');
     const envKeyword = this.get('env');
-    const found = environment ?? envKeyword;
+    const env1 = environment ?? envKeyword;
+    const env2 = this.get('environment2');
+    const allowV1 = this.get('allow_environment_v1');
+    const allowed = allowV1 ? this.check('allow_environment_v1', allowV1, parseBoolean) : false;
+    if (env1 && env2 && !allowed) {
+      throw condorSubmitError(
+        env2.pos,
+        "If you wish to specify both 'environment' and\n'environment2' for maximal compatibility with different\nversions of Condor, then you must also specify\nallow_environment_v1=true.",
+      );
+    }
+    if (env2 && !isV2Quoted(env2.value)) {
+      throw condorSubmitError(env2.pos, `Expecting a double-quoted environment string (V2 format).\nThe environment you specified was: '${env2.value}'`);
+    }
+    const found = env2 ?? env1;
     // Since HTCondor 9.13 the V2 form is written unless the user chose the `env` keyword with V1 text.
-    const preferV1 = !environment && envKeyword !== undefined && !isV2Quoted(envKeyword.value);
+    const preferV1 = !env2 && !environment && envKeyword !== undefined && !isV2Quoted(envKeyword.value);
     let env: Record<string, string> = {};
     if (found) {
       try {
@@ -964,6 +998,11 @@ class JobAdBuilder {
       if (this.get('universe')?.value.toLowerCase() !== 'local') clauses.push('TARGET.HasJobDeferral');
       clauses.push(`(${DEFERRAL_REQUIREMENT})`);
     }
+    const cudaVersion = this.cudaVersion();
+    if (cudaVersion !== undefined) {
+      this.ad.set('CUDAVersion', cudaVersion);
+      clauses.push('CUDAVersion <= TARGET.CUDAMaxSupportedVersion');
+    }
     if (clauses.length === 0) this.ad.setExpr('Requirements', found?.value ?? 'true');
     else this.ad.setExpr('Requirements', [...(found ? [`(${found.value})`] : []), ...clauses].join(' && '));
   }
@@ -984,6 +1023,19 @@ class JobAdBuilder {
     if (!has('access_key_id', 'ec2accesskeyid')) missing.push('[s3|gs]:// URLs require [s3|aws|gs]_access_key_id_file to be set.');
     if (!has('secret_access_key', 'ec2secretaccesskey')) missing.push('[s3|gs]:// URLS require [s3|aws|gs]_secret_access_key_file to be set.');
     if (missing.length > 0) throw condorSubmitError(this.input.queuePos, missing.join('\nERROR: '));
+  }
+
+  /**
+   * SetRequirements' cuda_version: `x.y` is x × 1000 + y % 100 (11.2 is 11002), `x` is x × 1000 below 1000
+   * and x from there on, anything else refused.
+   */
+  private cudaVersion(): number | undefined {
+    const found = this.get('cuda_version');
+    if (!found) return undefined;
+    const dotted = /^(\d+)\.(\d+)$/.exec(found.value);
+    if (dotted) return Number(dotted[1]) * 1000 + (Number(dotted[2]) % 100);
+    if (/^\d+$/.test(found.value)) return Number(found.value) < 1000 ? Number(found.value) * 1000 : Number(found.value);
+    throw condorSubmitError(found.pos, "cuda_version must be of the form 'x' or 'x.y', where x and y are positive integers.");
   }
 
   /** The URL methods the job's transfers need of the machine (this section reads the commands, not the transfer section's ad). */
@@ -1227,9 +1279,54 @@ class JobAdBuilder {
   }
 
   /**
+   * SetImageSize and SetTransferFiles' disk_usage: image_size and disk_usage are sizes in KiB unless they
+   * name a unit (parse_int64_bytes), at least 1.
+   */
+  private setImageSize(): void {
+    const image = this.get('image_size');
+    let imageKb = 0;
+    if (image) {
+      try {
+        imageKb = parseSize(image.value, 'K');
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        throw condorSubmitError(image.pos, `'${image.value}' is not valid for Image Size`);
+      }
+      if (imageKb < 1) throw condorSubmitError(image.pos, 'Image Size must be positive');
+    }
+    this.ad.set('ImageSize', imageKb);
+    const disk = this.get('disk_usage');
+    let diskKb = DEFAULT_REQUEST_DISK_KB;
+    if (disk) {
+      try {
+        diskKb = parseSize(disk.value, 'K');
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        diskKb = 0;
+      }
+      if (diskKb < 1) throw condorSubmitError(disk.pos, `'${disk.value}' is not valid for disk_usage. It must be >= 1`);
+    }
+    this.ad.set('DiskUsage', diskKb);
+  }
+
+  /** SimpleSubmitKeyword f_as_int (f_as_uint with `unsigned`): an integer, or condor_submit's refusal. */
+  private simpleInt(command: string, attribute: string, unsigned = false): number | undefined {
+    const found = this.get(command);
+    if (!found) return undefined;
+    const value = found.value.trim();
+    if (!/^[+-]?\d+$/.test(value)) throw condorSubmitError(found.pos, `${command}=${found.value} is invalid, must eval to an integer.`);
+    if (unsigned && Number(value) < 0) throw condorSubmitError(found.pos, `${command}=${found.value} is invalid, must eval to a non-negative integer.`);
+    this.ad.set(attribute, Number(value));
+    return Number(value);
+  }
+
+  /**
    * SimpleSubmitKeywords that SetSimpleJobExprs sets in every universe, as written: the java, parallel and
    * DAGMan ones only carried (their universe's starter or DAGMan reads them); the S3 keys sign s3:// and gs://
-   * URLs (of the three names for each, the last set wins, in the table's order).
+   * URLs (of the three names for each, the last set wins, in the table's order). Also the plain commands of
+   * the prunable_keywords table with SetKillSig's kill_sig_timeout, SetTDP's suspend_job_at_exec,
+   * SetAccountingGroup's project_name and the checks SetJobLease makes of them; what the daemons do with each
+   * is in not-implemented.ts where tinycondor does not do it.
    */
   private setSimpleCommands(): void {
     this.optionalString('jar_files', 'JarFiles');
@@ -1245,6 +1342,56 @@ class JobAdBuilder {
     this.simpleBool('want_job_networking', 'WantJobNetworking');
     const jobset = this.get('jobset');
     if (jobset) this.ad.set('JobSetName', stripEnclosingQuotes(jobset.value.trim()));
+    for (const [command, attribute] of [
+      ['description', 'JobDescription'],
+      ['project_name', 'ProjectName'],
+      ['primary_unix_group', 'PrimaryUnixGroup'],
+      ['job_ad_information_attrs', 'JobAdInformationAttrs'],
+      ['ulog_execute_attrs', 'UserLogExecuteEventAttrs'],
+      ['job_machine_attrs', 'JobMachineAttrs'],
+    ] as const) {
+      this.optionalString(command, attribute);
+    }
+    const email = this.get('email_attributes');
+    if (email) this.ad.set('EmailAttributes', splitList(email.value).join(','));
+    const starterDebug = this.get('starter_debug');
+    if (starterDebug) this.ad.set('JobStarterDebug', stripEnclosingQuotes(starterDebug.value.trim()));
+    // f_logfile: a path relative to initialdir, made full.
+    const starterLog = this.get('starter_log');
+    const starterLogPath = starterLog && stripEnclosingQuotes(starterLog.value.trim());
+    if (starterLogPath) this.ad.set('JobStarterLog', posix.resolve(this.iwd(), starterLogPath));
+    const dagmanLog = this.get('dagman_log');
+    if (dagmanLog) this.ad.set('DAGManNodesLog', posix.resolve(this.iwd(), dagmanLog.value));
+    for (const [command, attribute] of [
+      ['next_job_start_delay', 'NextJobStartDelay'],
+      ['keep_claim_idle', 'KeepClaimIdle'],
+      ['want_graceful_removal', 'WantGracefulRemoval'],
+      ['max_job_retirement_time', 'MaxJobRetirementTime'],
+      ['job_lease_duration', 'JobLeaseDuration'],
+      ['noop_job', 'IsNoopJob'],
+      ['noop_job_exit_signal', 'NoopJobExitSignal'],
+      ['noop_job_exit_code', 'NoopJobExitCode'],
+      ['periodic_vacate', 'PeriodicVacate'],
+    ] as const) {
+      this.optionalExpr(command, attribute);
+    }
+    const lease = this.ad.get('JobLeaseDuration');
+    const leaseSeconds = lease?.kind === 'literal' && (lease.value.type === 'int' || lease.value.type === 'real') ? lease.value.value : undefined;
+    if (leaseSeconds !== undefined && leaseSeconds > 0 && leaseSeconds < 20) {
+      this.input.warn?.('JobLeaseDuration less than 20 seconds is not allowed, using 20 instead');
+      this.ad.set('JobLeaseDuration', 20);
+    }
+    const history = this.simpleInt('job_machine_attrs_history_length', 'JobMachineAttrsHistoryLength');
+    if (history !== undefined && (history < 0 || history > INT_MAX)) {
+      throw condorSubmitError(this.get('job_machine_attrs_history_length')!.pos, `job_machine_attrs_history_length=${history} is out of bounds 0 to ${INT_MAX}`);
+    }
+    this.simpleInt('dagman_job_id', 'DAGManJobId', true);
+    this.simpleBool('load_profile', 'LoadProfile');
+    this.simpleBool('run_as_owner', 'RunAsOwner');
+    this.simpleBool('suspend_job_at_exec', 'SuspendJobAtExec');
+    // SetKillSig: atoi, so a value that is no number is 0.
+    const killSigTimeout = this.get('kill_sig_timeout');
+    if (killSigTimeout) this.ad.set('KillSigTimeout', atoi(killSigTimeout.value));
   }
 
   /** EXTENDED_SUBMIT_COMMANDS given in the file (SetExtendedJobExprs): each sets the attribute of its name, typed as the example says. */
@@ -1301,6 +1448,14 @@ class JobAdBuilder {
 function submitBool(command: string, found: CommandValue): boolean {
   if (!isBooleanWord(found.value)) throw condorSubmitError(found.pos, `${command}=${found.value} is invalid, must eval to a boolean.`);
   return parseBoolean(found.value);
+}
+
+const INT_MAX = 2147483647;
+
+/** C's atoi: the leading integer after blanks, 0 when there is none, wrapped as a C int wraps it. */
+function atoi(text: string): number {
+  const match = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(text);
+  return match ? Number(BigInt.asIntN(32, BigInt(match[1]))) : 0;
 }
 
 /** The order of HTCondor's case-insensitive name sets. */

@@ -7,54 +7,84 @@ import { neededPluginMethods } from '../url-transfer.js';
  * condor_submit names each one a job uses, with what will differ, rather than ignore it in silence: a job
  * tested here must not behave differently on the real pool without its user being told.
  */
-const NOT_YET: { attribute: string; uses: (ad: AdReader) => boolean; warning: string }[] = [
+const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning: string }[] = [
   {
-    attribute: 'StreamOut',
+    attributes: ['StreamOut'],
     uses: (ad) => ad.getBool('StreamOut') === true && isSpooled(ad),
     warning:
       "stream_output is not implemented by tinycondor yet for a job submitted with -spool: its output file is written when the job exits (and its stdout is checkpointed with the job), where HTCondor appends to it while the job runs",
   },
   {
-    attribute: 'StreamErr',
+    attributes: ['StreamErr'],
     uses: (ad) => ad.getBool('StreamErr') === true && isSpooled(ad),
     warning:
       "stream_error is not implemented by tinycondor yet for a job submitted with -spool: its error file is written when the job exits (and its stderr is checkpointed with the job), where HTCondor appends to it while the job runs",
   },
   {
-    attribute: 'WantIOProxy',
+    attributes: ['WantIOProxy'],
     uses: (ad) => ad.getBool('WantIOProxy') === true,
     warning:
       "want_io_proxy is only partly implemented by tinycondor: the job's condor_chirp may set and read its attributes and write to its log, but Chirp's file commands (fetch, put, remove, read, write, getdir…) are refused as where ENABLE_CHIRP_IO is false, where HTCondor acts on the submit machine's files",
   },
   {
-    attribute: 'ContainerServiceNames',
+    attributes: ['ContainerServiceNames'],
     uses: (ad) => (ad.getString('ContainerServiceNames') ?? '') !== '',
     warning:
       "container_service_names is only partly implemented by tinycondor: each service's port is published (docker create -p), but the host port it gets is not reported in the job ad (<service>_HostPort) as HTCondor reports it",
   },
   {
-    attribute: 'DockerSendCredentials',
+    attributes: ['DockerSendCredentials'],
     uses: (ad) => ad.getBool('DockerSendCredentials') === true && isContainerJob(ad),
     warning: "docker_send_credentials is not implemented by tinycondor yet: images are pulled with the startd's own docker credentials, where HTCondor sends the submitter's",
   },
   {
-    attribute: 'ContainerTargetDir',
+    attributes: ['ContainerTargetDir'],
     uses: (ad) => (ad.getString('ContainerTargetDir') ?? '') !== '' && isContainerJob(ad),
     warning:
       'container_target_dir is not implemented by tinycondor yet: the sandbox is mounted in the container at its own path, as HTCondor does for an image it runs with Docker, where an execution point that runs the image with Apptainer mounts it at the directory named',
   },
   {
-    attribute: 'EC2AccessKeyId',
+    attributes: ['EC2AccessKeyId'],
     uses: (ad) => ad.getString('EC2AccessKeyId') !== undefined && neededPluginMethods(ad).some((method) => ['s3', 'gs'].includes(method.toLowerCase())),
     warning:
       "s3:// and gs:// URLs are not signed by tinycondor yet: the execute machine's plugin gets each URL as written, where HTCondor presigns it with the job's access key files (aws_, s3_ or gs_access_key_id_file and secret_access_key_file)",
   },
   {
-    attribute: 'JobMountUnderScratch',
+    attributes: ['JobMountUnderScratch'],
     // Container jobs get them (container-args.ts), as DockerProc gives them.
     uses: (ad) => (ad.getString('JobMountUnderScratch') ?? '') !== '' && ad.getBool('WantDocker') !== true && ad.getBool('WantContainer') !== true,
     warning:
       'mount_under_scratch is not implemented by tinycondor yet for jobs outside containers: the directories named are shared with the execute machine, where HTCondor gives the job private ones in its scratch directory',
+  },
+  {
+    attributes: ['EmailAttributes'],
+    uses: (ad) => (ad.getString('EmailAttributes') ?? '') !== '',
+    warning: 'email_attributes has no effect in tinycondor: the pool sends no email, where HTCondor adds the attributes named to the notification email',
+  },
+  {
+    attributes: ['KeepClaimIdle'],
+    uses: (ad) => ad.has('KeepClaimIdle'),
+    warning: "keep_claim_idle is not implemented by tinycondor yet: the slot is released when the job ends, where HTCondor's schedd keeps the claim idle that long for the user's next job",
+  },
+  {
+    attributes: ['NextJobStartDelay'],
+    uses: (ad) => ad.has('NextJobStartDelay'),
+    warning: "next_job_start_delay is not implemented by tinycondor yet: the schedd starts the next job at once, where HTCondor's waits that long after starting this one",
+  },
+  {
+    attributes: ['JobLeaseDuration'],
+    uses: (ad) => ad.has('JobLeaseDuration'),
+    warning: 'job_lease_duration is not implemented by tinycondor yet: a run whose schedd is gone is not kept for that long to be reconnected to, where HTCondor keeps it for the lease',
+  },
+  {
+    attributes: ['SuspendJobAtExec'],
+    uses: (ad) => ad.getBool('SuspendJobAtExec') === true,
+    warning: 'suspend_job_at_exec is not implemented by tinycondor yet: the job starts running, where HTCondor starts it suspended (for a tool daemon to continue)',
+  },
+  {
+    attributes: ['JobStarterDebug', 'JobStarterLog'],
+    uses: (ad) => ad.has('JobStarterDebug') || ad.has('JobStarterLog'),
+    warning: "starter_debug and starter_log are not implemented by tinycondor yet: no starter log is written for the job, where HTCondor's starter writes one and brings it back",
   },
 ];
 
@@ -70,7 +100,7 @@ export function notImplementedWarnings(ads: Iterable<AdReader>): string[] {
   return NOT_YET.map((n) => n.warning).filter((w) => said.has(w));
 }
 
-const ATTRIBUTES = new Set(NOT_YET.map((n) => n.attribute.toLowerCase()));
+const ATTRIBUTES = new Set(NOT_YET.flatMap((n) => n.attributes.map((name) => name.toLowerCase())));
 
 /** Whether a proc's own attributes (over its cluster's) may change what notImplementedWarnings says: most procs' do not. */
 export function mayUseNotImplemented(names: Iterable<string>): boolean {

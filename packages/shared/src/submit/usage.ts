@@ -35,8 +35,8 @@ const READ_CONDITIONALLY = new Set([
  * Commands condor_submit reads only for a universe tinycondor refuses (grid: SetGridParams; vm: SetVMParams;
  * parallel: SetParallelParams), only beside tool_daemon_cmd (SetTDP), only in a container job
  * (SetContainerSpecial), only as condor_submit connects to a schedd (rendezvousdir: not in a dry run), or never
- * (send_credential: a name submit_utils.h defines and nothing looks up). Otherwise they are unused lines, with
- * HTCondor's warning.
+ * (send_credential, memory_usage, exit_requirements, want_ads: names submit_utils.h defines and nothing looks
+ * up). Otherwise they are unused lines, with HTCondor's warning.
  */
 const READ_IN_OTHER_UNIVERSES = new Set(
   `arc_application arc_data_staging arc_resources arc_rte azure_admin_key azure_admin_username azure_auth_file
@@ -49,7 +49,8 @@ const READ_IN_OTHER_UNIVERSES = new Set(
   grid_resource vm_checkpoint vm_disk vm_macaddr vm_memory vm_networking vm_networking_type vm_no_output_vm
   vm_type vm_vcpus vm_vnc xen_initrd xen_kernel xen_kernel_params xen_root machine_count node_count nodecount
   tool_daemon_args tool_daemon_arguments tool_daemon_arguments2 tool_daemon_error tool_daemon_input
-  tool_daemon_output container_service_names rendezvousdir send_credential`
+  tool_daemon_output container_service_names rendezvousdir send_credential wantnametag memory_usage exit_requirements
+  want_ads`
     .trim()
     .split(/\s+/),
 );
