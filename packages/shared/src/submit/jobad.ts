@@ -451,7 +451,7 @@ class JobAdBuilder {
     const args1 = this.get(['arguments', 'args']);
     const args2 = this.get('arguments2');
     const allowV1 = this.get('allow_arguments_v1');
-    const allowed = allowV1 ? this.check('allow_arguments_v1', allowV1, parseBoolean) : false;
+    const allowed = allowV1 ? submitBool('allow_arguments_v1', allowV1) : false;
     // shell's command line is sh's -c argument, and arguments is not used.
     const shell = this.get('shell');
     if (shell) {
@@ -591,7 +591,7 @@ class JobAdBuilder {
     const env1 = environment ?? envKeyword;
     const env2 = this.get('environment2');
     const allowV1 = this.get('allow_environment_v1');
-    const allowed = allowV1 ? this.check('allow_environment_v1', allowV1, parseBoolean) : false;
+    const allowed = allowV1 ? submitBool('allow_environment_v1', allowV1) : false;
     if (env1 && env2 && !allowed) {
       throw condorSubmitError(
         env2.pos,
