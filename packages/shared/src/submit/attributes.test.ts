@@ -160,7 +160,7 @@ t.test('arguments2 and environment2: V2 only, and with arguments/environment onl
   t.same(attrs(submit('env = X=1\nenvironment2 = "A=1"\nallow_environment_v1 = true'), ['Environment', 'Env']), { Environment: '"A=1"', Env: undefined });
   refused(t, 'environment = X=1\nenvironment2 = "A=1"', "If you wish to specify both 'environment' and\n'environment2' for maximal compatibility with different\nversions of Condor, then you must also specify\nallow_environment_v1=true.");
   refused(t, 'environment2 = A=1', "Expecting a double-quoted environment string (V2 format).\nThe environment you specified was: 'A=1'");
-  refused(t, 'allow_arguments_v1 = sure', 'allow_arguments_v1: expected True or False, got "sure"');
+  refused(t, 'allow_arguments_v1 = sure', 'allow_arguments_v1=sure is invalid, must eval to a boolean.');
 });
 
 t.test('keys condor_submit never reads, and WantNameTag (ec2 grid jobs only), get its unused-line warning', async (t) => {
