@@ -4,26 +4,12 @@
 import t from 'tap';
 import type { ClassAd } from '../classad/index.js';
 import type { FileProbe, SubmitContext } from './context.js';
+import { testSubmitContext } from './context.test-support.js';
 import { factorySubmission, ProcFactory } from './factory.js';
 import { MacroUsage, expandProcs, parseSubmitFile } from './index.js';
 
 function context(overrides: Partial<SubmitContext> = {}): SubmitContext {
-  return {
-    fileName: 'job.sub',
-    submitDir: '/home/alice/jobs',
-    env: { HOME: '/home/alice' },
-    owner: 'alice',
-    now: new Date(1_700_000_000_000),
-    readFile: (path) => {
-      throw new Error(`ENOENT: no such file, open '${path}'`);
-    },
-    listDir: () => [],
-    probeFile: () => ({ size: 100, firstLine: '#!/bin/sh\n' }),
-    runCommand: () => {
-      throw new Error('No such file or directory');
-    },
-    ...overrides,
-  };
+  return testSubmitContext({ env: { HOME: '/home/alice' }, ...overrides });
 }
 
 function submit(lines: string, overrides: Partial<SubmitContext> = {}): ClassAd {

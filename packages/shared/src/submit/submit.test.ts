@@ -5,9 +5,9 @@ import t from 'tap';
 import type { ClassAd } from '../classad/index.js';
 import type { ProcOverlay } from '../cluster-ad.js';
 import type { FileProbe, SubmitContext } from './context.js';
+import { testSubmitContext } from './context.test-support.js';
 import { MacroUsage, SubmitError, expandProcs, forEachProcOverlay, parseSubmitFile } from './index.js';
 
-const NOW = new Date(1_700_000_000_000);
 
 /** A seed's submit file, verbatim (test/fixtures/seeds/, shared with the integration tests). */
 function seedSubmit(name: string): string {
@@ -15,24 +15,7 @@ function seedSubmit(name: string): string {
   return fs.readFileSync(path.join(seeds, name), 'utf8');
 }
 
-function context(overrides: Partial<SubmitContext> = {}): SubmitContext {
-  return {
-    fileName: 'job.sub',
-    submitDir: '/home/alice/jobs',
-    env: { HOME: '/home/alice', PATH: '/usr/bin:/bin', LANG: 'C' },
-    owner: 'alice',
-    now: NOW,
-    readFile: (path) => {
-      throw new Error(`ENOENT: no such file, open '${path}'`);
-    },
-    listDir: () => [],
-    probeFile: () => ({ size: 100, firstLine: '#!/bin/sh\n' }),
-    runCommand: () => {
-      throw new Error('No such file or directory');
-    },
-    ...overrides,
-  };
-}
+const context = testSubmitContext;
 
 function submit(text: string, overrides: Partial<SubmitContext> = {}, clusterId = 7): ClassAd[] {
   const ctx = context(overrides);

@@ -1,27 +1,10 @@
 // The file-transfer submit commands of issue 24's batch C, as condor_submit's submit_utils.cpp sets them.
 import t from 'tap';
 import type { ClassAd } from '../classad/index.js';
-import type { SubmitContext } from './context.js';
+import { testSubmitContext } from './context.test-support.js';
 import { MacroUsage, expandProcs, parseSubmitFile } from './index.js';
 
-function context(overrides: Partial<SubmitContext> = {}): SubmitContext {
-  return {
-    fileName: 'job.sub',
-    submitDir: '/home/alice/jobs',
-    env: { HOME: '/home/alice', PATH: '/usr/bin:/bin', LANG: 'C' },
-    owner: 'alice',
-    now: new Date(1_700_000_000_000),
-    readFile: (path) => {
-      throw new Error(`ENOENT: no such file, open '${path}'`);
-    },
-    listDir: () => [],
-    probeFile: () => ({ size: 100, firstLine: '#!/bin/sh\n' }),
-    runCommand: () => {
-      throw new Error('No such file or directory');
-    },
-    ...overrides,
-  };
-}
+const context = testSubmitContext;
 
 /** The procs' ads and what condor_submit would say of the lines (not implemented, unused). */
 function submit(text: string): { ads: ClassAd[]; unimplemented: string[]; warnings: string[] } {
