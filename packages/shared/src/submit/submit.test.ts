@@ -184,6 +184,10 @@ t.test('shell: /bin/sh -c with the command line, not transferred; executable and
   });
   const [alone] = submit('shell = ./version.sh\nqueue\n', { probeFile: () => ({ error: 'No such file or directory' }) });
   t.equal(alone!.getString('Cmd'), '/bin/sh', 'no executable needed, and none checked');
+  const usage = new MacroUsage();
+  const ctx = context();
+  expandProcs(parseSubmitFile('shell = ls\nexecutable = a.sh\narguments = x\nqueue\n', ctx), 7, ctx, usage);
+  t.same([usage.unimplemented(), usage.warnings()], [[], ["the line 'executable = a.sh' was unused by condor_submit. Is it a typo?"]], 'SetArguments looks arguments up before it sees shell; SetExecutable does not look executable up');
 });
 
 t.test('seed 002 with an executable: + attributes go in verbatim', async (t) => {
