@@ -21,13 +21,16 @@ async function serve(t: Test, routes: (app: FastifyInstance) => void): Promise<S
   return new ScheddClient({ baseUrl: `http://127.0.0.1:${port}`, token: TOKEN, maxSockets: 1, reportsBefore: () => 5 });
 }
 
+const NO_JOBS = { jobs: 0, completed: 0, removed: 0, idle: 0, running: 0, held: 0, suspended: 0 };
+const SUMMARY = { query: NO_JOBS, allUsers: NO_JOBS };
+
 t.test('a reply matching its schema comes back typed', async (t) => {
   const client = await serve(t, (app) => {
     app.post('/v1/clusters', async (_request, reply) => reply.code(201).send({ clusterId: 7 }));
-    app.get('/v1/jobs', async (request) => ({ ads: [{ Query: JSON.stringify(request.query) }] }));
+    app.get('/v1/jobs', async (request) => ({ ads: [{ Query: JSON.stringify(request.query) }], summary: SUMMARY }));
   });
   t.same(await client.reserveCluster(), { clusterId: 7 });
-  t.same(await client.jobs({ constraint: 'Owner == "a b"', limit: 3 }), { ads: [{ Query: JSON.stringify({ constraint: 'Owner == "a b"', limit: '3' }) }] });
+  t.same(await client.jobs({ constraint: 'Owner == "a b"', limit: 3 }), { ads: [{ Query: JSON.stringify({ constraint: 'Owner == "a b"', limit: '3' }) }], summary: SUMMARY });
 });
 
 t.test('a reply violating its schema is rejected, naming the route and the field', async (t) => {
