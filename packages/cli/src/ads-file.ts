@@ -80,11 +80,6 @@ export function readHistoryRecords(file: string): HistoryRecord[] {
   return records;
 }
 
-/** The ads of a history file, oldest first. */
-export function readHistoryAds(file: string): ClassAd[] {
-  return readHistoryRecords(file).map((record) => record.ad);
-}
-
 /** The ads a constraint holds for (true, not merely defined), in order, up to `limit`. */
 export function selectAds(ads: readonly ClassAd[], constraint: string | undefined, limit: number | undefined): ClassAd[] {
   let expr: Expr | undefined;

@@ -2,7 +2,7 @@
 // restricts the edit to, the edits, and its messages word for word.
 import { parseExpr, unparse } from '@tinycondor/shared/classad/index';
 import { attributeProtection, isValidAttrName, isValidAttrValue, type JobAttrRules } from '@tinycondor/shared/job-edit';
-import { atoi } from './c-numbers.js';
+import { atoi } from '@tinycondor/shared/c-numbers';
 
 export const QEDIT_USAGE = `Usage: condor_qedit [help-opts] [general-opts] <restriction-list> <edit-list>
 

@@ -4,7 +4,7 @@ import { CliError } from './cli-error.js';
 import { DEFAULT_AUTOFORMAT, parseAutoFormatLetters, type AutoFormatOptions } from './format/autoformat.js';
 import type { PrintfColumn } from './format/printf-format.js';
 import { IO_CONSTRAINT } from './format/queue-views.js';
-import { atoi } from './c-numbers.js';
+import { atoi } from '@tinycondor/shared/c-numbers';
 
 /** Options shared by condor_q, condor_history and condor_status, spelled as HTCondor's tools spell them. */
 export interface QueryArgs {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { epochJobFileName, epochRecordText, recordsEpochs, transferRecordContext, type EpochAdType, type EpochSettings, type TransferClassName } from '@tinycondor/shared/epoch-history';
-import { rotatedFiles, rotationSuffix } from '@tinycondor/shared/rotated-files';
+import { rotationSuffix, rotationsToRemove } from '@tinycondor/shared/rotated-files';
 import { afterTurn } from './after-turn.js';
 import type { Db } from './db.js';
 
@@ -126,9 +126,7 @@ export class EpochHistory {
       size = -1;
     }
     if (size >= 0 && size + Buffer.byteLength(text) > settings.maxLogBytes) {
-      const rotated = rotatedFiles(file);
-      // RemoveExtraHistoryFiles: room for the one about to be made.
-      for (const old of rotated.slice(0, Math.max(0, rotated.length - settings.maxRotations + 1))) fs.rmSync(old, { force: true });
+      for (const old of rotationsToRemove(file, settings.maxRotations)) fs.rmSync(old, { force: true });
       try {
         fs.renameSync(file, `${file}.${rotationSuffix(new Date())}`);
       } catch (err) {

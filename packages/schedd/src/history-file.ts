@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { historyAdText, historyBanner, historyBannerFields, type HistoryFileSettings } from '@tinycondor/shared/job-history-file';
-import { rotatedFiles, rotationSuffix } from '@tinycondor/shared/rotated-files';
+import { rotationSuffix, rotationsToRemove } from '@tinycondor/shared/rotated-files';
 import { afterTurn } from './after-turn.js';
 import type { Db } from './db.js';
 
@@ -106,8 +106,7 @@ export class HistoryFile {
 
   /** RemoveExtraHistoryFiles, then RotateHistory; the history rows of the files deleted go with them. */
   private rotate(settings: HistoryFileSettings, file: string, lastSeq: number): void {
-    const rotated = rotatedFiles(file);
-    for (const old of rotated.slice(0, Math.max(0, rotated.length - settings.maxRotations + 1))) {
+    for (const old of rotationsToRemove(file, settings.maxRotations)) {
       fs.rmSync(old, { force: true });
       const key = ROTATED_PREFIX + path.basename(old);
       const held = this.getMeta.get(key);

@@ -1,5 +1,6 @@
 // A job's cron schedule (cron_minute … cron_day_of_week) and its next run time, as HTCondor's CronTab class
 // (src/condor_utils/condor_crontab.cpp) parses and computes them for the schedd.
+import { atoi } from './c-numbers.js';
 import type { ClassAd } from './classad/index.js';
 
 /** The job attributes of a schedule, in CronTab::attributes' order: minute, hour, day of month, month, day of week. */
@@ -24,12 +25,6 @@ export type CronSchedule = { valid: true; ranges: number[][] } | { valid: false;
 /** Whether the ad has a schedule: any of its cron attributes set (CronTab::needsCronTab). */
 export function needsCronTab(ad: ClassAd): boolean {
   return CRON_ATTRIBUTES.some((name) => ad.has(name));
-}
-
-/** C's atoi: the leading integer of the text, 0 without one. */
-function atoi(text: string): number {
-  const match = /^\s*[+-]?\d+/.exec(text);
-  return match ? Number(match[0]) : 0;
 }
 
 /** The values of one field (CronTab::expandParameter); a string the error to report, or null for none (a zero step). */

@@ -23,6 +23,15 @@ export function rotatedFiles(file: string): string[] {
     .map((name) => path.join(path.dirname(file), name));
 }
 
+/**
+ * RemoveExtraHistoryFiles: the oldest rotated files of `file` to delete before one more rotation, so that
+ * `maxRotations` are left once it is made.
+ */
+export function rotationsToRemove(file: string, maxRotations: number): string[] {
+  const rotated = rotatedFiles(file);
+  return rotated.slice(0, Math.max(0, rotated.length - maxRotations + 1));
+}
+
 /** findHistoryFiles: the rotated files of `file`, oldest first, then `file` itself when it exists. */
 export function historyFiles(file: string): string[] {
   return [...rotatedFiles(file), ...(fs.existsSync(file) ? [file] : [])];

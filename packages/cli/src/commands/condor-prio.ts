@@ -2,7 +2,7 @@ import os from 'node:os';
 import { CliError, type Command } from '../cli-error.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { connectSchedd } from '../schedd-connection.js';
-import { atoi } from '../c-numbers.js';
+import { atoi } from '@tinycondor/shared/c-numbers';
 
 /** HTCondor's usage line (src/condor_prio/prio.cpp), with the options tinycondor has. */
 const USAGE = 'Usage: condor_prio [{+|-}priority ] [-p priority] [ -a ] [user | cluster | cluster.proc | -a] ...';

@@ -4,7 +4,7 @@ import { CliError, type Command } from '../cli-error.js';
 import { DETAIL_ALL, DETAIL_MOST, DETAIL_PRIOS, DETAIL_USAGE, formatUserPrio } from '../format/userprio.js';
 import { loadPoolConfig } from '../pool-config.js';
 import { connectSchedd } from '../schedd-connection.js';
-import { atoi } from '../c-numbers.js';
+import { atoi } from '@tinycondor/shared/c-numbers';
 
 /** user_prio.cpp's usage (its first line), with what tinycondor has. */
 const USAGE =

@@ -21,6 +21,7 @@ import { apptainerImageRefusal, containerImageType, containerRequirements, isVal
 import { condorSubmitError, submitError, type SourcePos } from './errors.js';
 import { splitList } from './queue.js';
 import { parseSize } from './size.js';
+import { atoi } from '../c-numbers.js';
 import {
   isBooleanWord,
   normalizeFileList,
@@ -1451,12 +1452,6 @@ function submitBool(command: string, found: CommandValue): boolean {
 }
 
 const INT_MAX = 2147483647;
-
-/** C's atoi: the leading integer after blanks, 0 when there is none, wrapped as a C int wraps it. */
-function atoi(text: string): number {
-  const match = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(text);
-  return match ? Number(BigInt.asIntN(32, BigInt(match[1]))) : 0;
-}
 
 /** The order of HTCondor's case-insensitive name sets. */
 function compareLower(a: string, b: string): number {
