@@ -8,10 +8,11 @@ import { decodeScheddMessage, type ScheddMessage, type SlotDescription, type Sta
 import { binDir, processCpuMs, startTinycondor, timeCommand, until, wallMs } from './pool.js';
 import type { Benchmark } from './types.js';
 
-/** The simulated pool: how many startds with how many slots, how many jobs, and whether they use file transfer. */
+/** The simulated pool: how many startds with how many cores, how many jobs, and whether they use file transfer. */
 interface SimulatedPool {
   startds: number;
-  slotsPerStartd: number;
+  /** Each startd has the default slot layout: one partitionable slot of this many cores. */
+  coresPerStartd: number;
   jobs: number;
   transferFiles: boolean;
 }
@@ -40,11 +41,12 @@ export class SimulatedStartd {
     url: string,
     token: string,
     readonly name: string,
-    slotCount: number,
+    cores: number,
     private readonly onStart: () => void,
   ) {
     this.socket = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/startd`, { headers: { authorization: `Bearer ${token}` } });
-    const slots: SlotDescription[] = Array.from({ length: slotCount }, (_, i) => ({ name: `slot${i + 1}`, cpus: 1, memoryMb: 1024, diskKb: 1_000_000 }));
+    // HTCondor's default layout (SLOT_TYPE_0_PARTITIONABLE): the schedd carves a dynamic slot for each job.
+    const slots: SlotDescription[] = [{ name: 'slot1', cpus: cores, memoryMb: 1024 * cores, diskKb: 1_000_000 * cores, partitionable: true }];
     this.ready = new Promise((resolve, reject) => {
       this.socket.once('error', reject);
       this.socket.on('message', (raw) => {
@@ -109,7 +111,7 @@ async function queueEmpty(client: ScheddClient): Promise<boolean> {
 
 /** A real schedd and simulated startds: matches/s and the schedd's CPU per job. */
 function simulatedStartdsBenchmark(name: string, title: string, shape: SimulatedPool): Benchmark {
-  const { startds: startdCount, slotsPerStartd, jobs, transferFiles } = shape;
+  const { startds: startdCount, coresPerStartd, jobs, transferFiles } = shape;
   return {
     name,
     title,
@@ -123,7 +125,7 @@ function simulatedStartdsBenchmark(name: string, title: string, shape: Simulated
           lastStart = wallMs();
           if (started++ === 0) firstStart = lastStart;
         };
-        for (let i = 0; i < startdCount; i++) startds.push(new SimulatedStartd(schedd.url, schedd.token, `sim${i + 1}`, slotsPerStartd, onStart));
+        for (let i = 0; i < startdCount; i++) startds.push(new SimulatedStartd(schedd.url, schedd.token, `sim${i + 1}`, coresPerStartd, onStart));
         await Promise.all(startds.map((s) => s.ready));
         const pid = schedd.process.pid as number;
         const cpuBefore = processCpuMs(pid);
@@ -155,13 +157,13 @@ function simulatedStartdsBenchmark(name: string, title: string, shape: Simulated
 
 export const manyStartds = simulatedStartdsBenchmark(
   'many-startds',
-  '50 startds × 4 slots on one schedd (simulated startds, real protocol), 4000 jobs',
-  { startds: 50, slotsPerStartd: 4, jobs: 4000, transferFiles: false },
+  '50 startds × 4 cores (one partitionable slot each) on one schedd (simulated startds, real protocol), 4000 jobs',
+  { startds: 50, coresPerStartd: 4, jobs: 4000, transferFiles: false },
 );
 
 /** The throughput benchmark's shape with its startds answering at once: the schedd's share of each job. */
 export const scheddPath = simulatedStartdsBenchmark(
   'schedd-path',
-  '2000 trivial jobs, 2 simulated startds × 1 slot answering at once, file transfer on (nothing to transfer)',
-  { startds: 2, slotsPerStartd: 1, jobs: 2000, transferFiles: true },
+  '2000 trivial jobs, 2 simulated startds × 1 core (one partitionable slot each) answering at once, file transfer on (nothing to transfer)',
+  { startds: 2, coresPerStartd: 1, jobs: 2000, transferFiles: true },
 );

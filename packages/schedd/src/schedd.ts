@@ -35,7 +35,7 @@ import { cronScheduleUpdate, needsCronTab } from '@tinycondor/shared/crontab';
 import { deferralWindowOpen } from '@tinycondor/shared/job-deferral';
 import { evaluatePeriodicPolicy, wantsGracefulRemoval } from '@tinycondor/shared/job-policy';
 import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
-import { carveDynamicSlot, hasRoomForDynamicSlot, nextDynamicName, remainingOf } from '@tinycondor/shared/slot-layout';
+import { carveDynamicSlot, nextDynamicName, remainingOf } from '@tinycondor/shared/slot-layout';
 import { jobConcurrencyLimits, LimitsInUse, limitMaximum, limitReached, type NumberKnob } from '@tinycondor/shared/concurrency-limits';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
@@ -936,7 +936,7 @@ export class Schedd {
       },
       heldLimits: slot.run?.limits,
       weight: slot.description.cpus,
-      ...(slot.description.partitionable ? { roomLeft: () => hasRoomForDynamicSlot(adOf(slot)) } : {}),
+      ...(slot.description.partitionable ? { roomLeft: () => registry.hasRoom(slot) } : {}),
     });
     const { more } = this.matchmaker.pass([...registry.freeSlots()].map(candidate), [...registry.queueableSlots(now)].map(candidate), {
       idleJob: (jobId) => {

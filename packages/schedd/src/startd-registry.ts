@@ -4,7 +4,7 @@ import { buildSlotAd, slotClaimOf, type MachineIdentity, type SlotClaim } from '
 import type { ScheddMessage, SlotDescription } from '@tinycondor/shared/protocol';
 import type { RecentClusters } from '@tinycondor/shared/recent-clusters';
 import type { RequestModifiers } from '@tinycondor/shared/request-modifiers';
-import { remainingOf } from '@tinycondor/shared/slot-layout';
+import { hasRoomForDynamicSlot, remainingOf } from '@tinycondor/shared/slot-layout';
 
 export interface SlotRun {
   cluster: number;
@@ -76,9 +76,22 @@ export class StartdRegistry {
     return this.startds.get(name);
   }
 
-  /** Slots a job may be started on: static slots without a run, and partitionable slots (jobs get dynamic slots carved from them). */
+  /**
+   * Slots a job may be started on: static slots without a run, and partitionable slots with room for a dynamic
+   * slot (jobs get dynamic slots carved from them).
+   */
   *freeSlots(): Generator<Slot> {
-    for (const startd of this.startds.values()) for (const slot of startd.slots.values()) if (!slot.run && slot.description.parent === undefined) yield slot;
+    for (const startd of this.startds.values()) {
+      for (const slot of startd.slots.values()) {
+        if (slot.run || slot.description.parent !== undefined) continue;
+        if (!slot.description.partitionable || this.hasRoom(slot)) yield slot;
+      }
+    }
+  }
+
+  /** Whether a partitionable slot's dynamic slots leave it room for another (hasRoomForDynamicSlot). */
+  hasRoom(pslot: Slot): boolean {
+    return hasRoomForDynamicSlot(remainingOf(pslot.description, this.childrenOf(pslot).map((child) => child.description)));
   }
 
   /** The dynamic slots carved from a partitionable slot. */

@@ -147,9 +147,12 @@ t.test('remainingOf and custom resources carved with the first free ids', async 
 });
 
 t.test('room for a dynamic slot: a core, a MB and a KB left', async (t) => {
-  t.ok(hasRoomForDynamicSlot(ClassAd.fromJSON({ Cpus: '1', Memory: '1', Disk: '1' })));
-  t.notOk(hasRoomForDynamicSlot(ClassAd.fromJSON({ Cpus: '0', Memory: '1024', Disk: '1000' })));
-  t.notOk(hasRoomForDynamicSlot(ClassAd.fromJSON({ Cpus: '2', Memory: '0', Disk: '1000' })));
+  const pslot = { name: 'slot1', cpus: 4, memoryMb: 4096, diskKb: 10_000, partitionable: true as const };
+  const child = (cpus: number, memoryMb: number, diskKb: number) => ({ name: 'slot1_1', cpus, memoryMb, diskKb, parent: 'slot1' });
+  t.ok(hasRoomForDynamicSlot(remainingOf(pslot, [child(3, 4095, 9999)])));
+  t.notOk(hasRoomForDynamicSlot(remainingOf(pslot, [child(4, 1024, 1000)])));
+  t.notOk(hasRoomForDynamicSlot(remainingOf(pslot, [child(2, 4096, 1000)])));
+  t.notOk(hasRoomForDynamicSlot(remainingOf(pslot, [child(2, 1024, 10_000)])));
 });
 
 t.test('dynamic slot ids: the lowest free (IdDispenser)', async (t) => {

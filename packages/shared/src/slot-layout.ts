@@ -319,9 +319,9 @@ export function remainingOf(pslot: SlotDescription, children: readonly SlotDescr
   return left;
 }
 
-/** Whether the least dynamic slot (1 core, 1 MB, 1 KB) fits what a partitionable slot's ad says it has left. */
-export function hasRoomForDynamicSlot(pslotAd: ClassAd): boolean {
-  return ['Cpus', 'Memory', 'Disk'].every((name) => (pslotAd.getNumber(name) ?? 0) >= 1);
+/** Whether the least dynamic slot (1 core, 1 MB, 1 KB) fits what a partitionable slot has left (remainingOf; its ad's Cpus, Memory, Disk). */
+export function hasRoomForDynamicSlot(left: SlotDescription): boolean {
+  return left.cpus >= 1 && left.memoryMb >= 1 && left.diskKb >= 1;
 }
 
 /** EvalInteger of a job attribute, the slot as its target: undefined when it is not a number. */
