@@ -14,6 +14,8 @@ interface BaseAttribute {
   expr: Expr;
   /** Position in the cluster ad. */
   index: number;
+  /** The last overlayOf call whose ad had the attribute. */
+  seenInCall: number;
 }
 
 /** An attribute of the cluster ad evaluated there, with every attribute (lower-case) the evaluation looked up. */
@@ -36,6 +38,8 @@ class RecordingAd extends ClassAd {
 export class ClusterAd {
   private readonly attributes: BaseAttribute[];
   private readonly byKey: Map<string, BaseAttribute>;
+  private readonly byName: Map<string, BaseAttribute>;
+  private overlayCalls = 0;
   private readonly parsed: ClassAd;
   private recording: RecordingAd | undefined;
   private readonly evaluations = new Map<string, ClusterEvaluation>();
@@ -44,8 +48,9 @@ export class ClusterAd {
   constructor(readonly stored: Readonly<Record<string, string>>) {
     const parsed = ClassAd.fromJSON({ ...stored });
     this.parsed = parsed;
-    this.attributes = Object.entries(stored).map(([name, source], index) => ({ name, key: name.toLowerCase(), source, expr: parsed.get(name) as Expr, index }));
+    this.attributes = Object.entries(stored).map(([name, source], index) => ({ name, key: name.toLowerCase(), source, expr: parsed.get(name) as Expr, index, seenInCall: 0 }));
     this.byKey = new Map(this.attributes.map((a) => [a.key, a]));
+    this.byName = new Map(this.attributes.map((a) => [a.name, a]));
   }
 
   static readonly EMPTY = new ClusterAd({});
@@ -53,23 +58,18 @@ export class ClusterAd {
   /** What `ad` (in storage form) holds that this cluster ad does not. */
   overlayOf(ad: Readonly<Record<string, string>>): ProcOverlay {
     const overlay: ProcOverlay = {};
-    let seen: Set<string> | undefined;
-    let index = 0;
+    // Which cluster attributes the ad has: marked with this call's number rather than collected in a set (hot: each job state change).
+    const call = ++this.overlayCalls;
     for (const [name, source] of Object.entries(ad)) {
-      // Procs of one submit file list their attributes in the cluster ad's order: compare in step while they do.
-      const inStep = seen === undefined ? this.attributes[index] : undefined;
-      if (inStep !== undefined && inStep.name === name) {
-        index++;
-        if (inStep.source !== source) overlay[name] = source;
+      const attribute = this.byName.get(name) ?? this.byKey.get(name.toLowerCase());
+      if (attribute === undefined) {
+        overlay[name] = source;
         continue;
       }
-      if (seen === undefined) seen = new Set(this.attributes.slice(0, index).map((a) => a.key));
-      const key = name.toLowerCase();
-      seen.add(key);
-      if (this.byKey.get(key)?.source !== source) overlay[name] = source;
+      attribute.seenInCall = call;
+      if (attribute.source !== source) overlay[name] = source;
     }
-    const missing = seen === undefined ? this.attributes.slice(index) : this.attributes.filter((a) => !seen.has(a.key));
-    for (const attribute of missing) overlay[attribute.name] = null;
+    for (const attribute of this.attributes) if (attribute.seenInCall !== call) overlay[attribute.name] = null;
     return overlay;
   }
 
