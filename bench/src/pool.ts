@@ -9,11 +9,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 /** The commands, run as a user runs them (executed, not `node FILE`: the condor_* scripts start with sh, see launch.cts). */
 export const binDir = path.join(root, 'packages', 'cli', 'bin');
 
+/** The command line of `tinycondor ARGS`; with BENCH_CPU_PROF=DIR, the daemon writes a V8 CPU profile there as it exits (see docs/benchmarks.md). */
+export function tinycondorCommand(args: string[]): [command: string, argv: string[]] {
+  const profile = process.env.BENCH_CPU_PROF;
+  return profile ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profile}`, path.join(binDir, 'tinycondor.js'), ...args]] : [path.join(binDir, 'tinycondor.js'), args];
+}
+
 /** Starts `tinycondor ARGS` (daemon logs at warn) and waits for the stdout line matching `ready`. */
 export async function startTinycondor(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  // BENCH_CPU_PROF=DIR: the daemons write V8 CPU profiles there as they exit (see docs/benchmarks.md).
-  const profile = process.env.BENCH_CPU_PROF;
-  const [command, argv] = profile ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profile}`, path.join(binDir, 'tinycondor.js'), ...args]] : [path.join(binDir, 'tinycondor.js'), args];
+  const [command, argv] = tinycondorCommand(args);
   const child = spawn(command, argv, {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, TINYCONDOR_LOG_LEVEL: 'warn' },

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { startRun } from '@tinycondor/shared/job-state';
-import { decodeStartdMessage, runReportsOf, type RunReportMessage, type ScheddMessage } from '@tinycondor/shared/protocol';
+import { decodeStartdMessage, runReportsOf, type RunReportMessage, type ScheddMessage, type SlotDescription } from '@tinycondor/shared/protocol';
 import { expandProcs, parseSubmitFile } from '@tinycondor/shared/submit/index';
 import { probeFile } from '@tinycondor/shared/submit/file-probe';
-import { binDir, processCpuMs, timeCommand, until, wallMs } from './pool.js';
+import { processCpuMs, timeCommand, tinycondorCommand, until, wallMs } from './pool.js';
 import type { Benchmark } from './types.js';
 
 const JOBS = 2000;
@@ -23,7 +23,7 @@ function startedJob(dir: string): { clusterAd: Record<string, string>; procOverl
   const [submitted] = expandProcs(parseSubmitFile('executable = /bin/true\ntransfer_executable = false\nqueue\n', ctx), 1, ctx);
   const cluster = new ClusterAd(submitted.toJSON());
   const provisioned = { cpus: 1, memoryMb: 1024, diskKb: 1_000_000 };
-  const started = startRun(submitted, { now: new Date(), remoteHost: 'slot1@bench', provisioned }).ad;
+  const started = startRun(submitted, { now: new Date(), remoteHost: 'slot1_1@bench', provisioned }).ad;
   return {
     clusterAd: cluster.stored,
     procOverlay: (proc) => cluster.overlayOf(started.set('ProcId', proc).toJSON()),
@@ -54,10 +54,15 @@ export const startdPath: Benchmark = {
       let welcomed = false;
       const send = (message: ScheddMessage) => channel?.send(JSON.stringify(message));
       let clusterAdSent = false;
+      // The startd's default layout is one partitionable slot: each job gets the dynamic slot a schedd carves
+      // from it (the whole of its one core), given back by the startd when the run ends.
+      let dynamicSlot: SlotDescription | undefined;
       const startNext = () => {
         const clusterAd = clusterAdSent ? undefined : job.clusterAd;
         clusterAdSent = true;
-        send({ type: 'start', jobId: `1.${ended}`, runId: String(ended + 1).padStart(22, '0'), slotName: 'slot1', clusterAd, jobAd: job.procOverlay(ended), fetchInput: false });
+        if (!dynamicSlot) throw new Error('the startd said hello without a partitionable slot');
+        const { name: slotName } = dynamicSlot;
+        send({ type: 'start', jobId: `1.${ended}`, runId: String(ended + 1).padStart(22, '0'), slotName, clusterAd, jobAd: job.procOverlay(ended), fetchInput: false, dynamicSlot });
       };
       const onReport = (report: RunReportMessage) => {
         if (report.type === 'run-failed') failure = report.reason;
@@ -71,6 +76,8 @@ export const startdPath: Benchmark = {
         socket.on('message', (raw) => {
           const message = decodeStartdMessage(raw.toString());
           if (message.type === 'hello') {
+            const pslot = message.slots.find((slot) => slot.partitionable);
+            if (pslot) dynamicSlot = { name: `${pslot.name}_1`, cpus: pslot.cpus, memoryMb: pslot.memoryMb, diskKb: pslot.diskKb, parent: pslot.name };
             send({ type: 'welcome', scheddName: 'bench', leaseSeconds: 60, key: 'k'.repeat(43) });
             welcomed = true;
           } else if (message.type !== 'ssh-output' && message.type !== 'ssh-exit') {
@@ -82,7 +89,8 @@ export const startdPath: Benchmark = {
       });
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const args = ['startd', '--name', 'bench', '--cpus', '1', '--schedd', url, '--token-file', tokenFile, '--execute', path.join(base, 'execute')];
-      const child = spawn(path.join(binDir, 'tinycondor.js'), args, { stdio: 'ignore', env: { ...process.env, TINYCONDOR_LOG_LEVEL: 'warn' } });
+      const [command, argv] = tinycondorCommand(args);
+      const child = spawn(command, argv, { stdio: 'ignore', env: { ...process.env, TINYCONDOR_LOG_LEVEL: 'warn' } });
       startd = child;
       await until('the startd to say hello', () => (welcomed ? true : undefined), 30_000, 20);
       const pid = child.pid as number;

@@ -375,7 +375,8 @@ export class JobRun {
     const { ctx } = this;
     const base = { jobId: ctx.jobId, runId: ctx.runId };
     try {
-      fs.mkdirSync(this.sandbox, { mode: 0o700 });
+      // In the threadpool: a mkdir may wait on the filesystem's journal behind an earlier sandbox's rmdir (removeSandbox).
+      await fs.promises.mkdir(this.sandbox, { mode: 0o700 });
       let received = 0;
       try {
         if (this.layout.transfers && ctx.fetchInput) {
