@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { ExitStatus } from '@tinycondor/shared/protocol';
 import { containerEnd, type ContainerState, type DockerSettings } from './container-args.js';
-import { dockerApiSocket, requestContainerStats, type ContainerStats } from './container-stats.js';
+import { servicePortsFromInspect, type ContainerService } from '@tinycondor/shared/container-services';
+import { dockerApiSocket, requestContainerInspect, requestContainerStats, type ContainerStats } from './container-stats.js';
 import { runDocker } from './docker-engine.js';
 import type { JobSpawner } from './job-process.js';
 
@@ -17,6 +18,8 @@ export interface ContainerEvents {
   failed(failure: ContainerFailure): void;
   /** How the job ended, and what the engine last said of the container's use (none when it was never asked). */
   exited(exit: ExitStatus, usage: ContainerUsage | undefined): void;
+  /** The host ports the engine forwards to the job's services, once it tells them (`<service>_HostPort` → port). */
+  servicePorts(ports: Record<string, number>): void;
 }
 
 /** A container's use as DockerProc reports it: the most memory seen, and the CPU of the last sample. */
@@ -67,6 +70,8 @@ export class ContainerProcess {
   private created = false;
   private usage: ContainerUsage | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
+  /** DockerProc's shouldAskForServicePorts: the job has services whose host ports the engine has not told yet. */
+  private askForServicePorts: boolean;
 
   constructor(
     private readonly docker: DockerSettings,
@@ -74,8 +79,11 @@ export class ContainerProcess {
     private readonly image: string,
     private readonly createArgs: string[],
     private readonly memoryMb: number,
+    private readonly services: readonly ContainerService[],
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.askForServicePorts = services.length > 0;
+  }
 
   async start(spawner: JobSpawner, stdio: [number, number, number], events: ContainerEvents): Promise<void> {
     // The container of this name an earlier process of the run ended in (a restart in place) must be gone.
@@ -112,7 +120,7 @@ export class ContainerProcess {
       { executable: this.docker.cli, args: ['start', '-a', this.name], cwd: '/', env: process.env, stdio, cgroupDirs: [] },
       {
         spawned: () => {
-          this.sampleStats(attached, FIRST_STATS_MS);
+          this.sampleStats(attached, FIRST_STATS_MS, events);
           events.spawned();
         },
         failed: ({ errno, message }) => {
@@ -135,24 +143,35 @@ export class ContainerProcess {
 
   /**
    * DockerProc::getStats: the engine's stats of the running container, asked through its API socket every
-   * few seconds; the largest memory is kept, the CPU is the last answer's (the container's totals).
+   * few seconds; the largest memory is kept, the CPU is the last answer's (the container's totals). Until the
+   * engine has told the host ports of the job's services, each poll first asks for them (getServicePorts).
    */
-  private sampleStats(attached: { exited: boolean }, delayMs: number): void {
+  private sampleStats(attached: { exited: boolean }, delayMs: number, events: ContainerEvents): void {
     const socket = dockerApiSocket(process.env);
     if ('unavailable' in socket) {
       this.log.info(socket.unavailable);
       return;
     }
     this.statsTimer = setTimeout(() => {
-      void requestContainerStats(socket.socketPath, this.name).then((stats: ContainerStats | undefined) => {
+      void this.askServicePorts(socket.socketPath, attached, events).then(async () => {
+        const stats: ContainerStats | undefined = await requestContainerStats(socket.socketPath, this.name);
         if (attached.exited) return;
         if (stats !== undefined && (stats.memoryBytes > 0 || stats.userCpuNs > 0 || stats.systemCpuNs > 0)) {
           this.usage = { maxMemoryBytes: Math.max(this.usage?.maxMemoryBytes ?? 0, stats.memoryBytes), userCpuNs: stats.userCpuNs, systemCpuNs: stats.systemCpuNs };
         }
-        this.sampleStats(attached, STATS_INTERVAL_MS);
+        this.sampleStats(attached, STATS_INTERVAL_MS, events);
       });
     }, delayMs);
     this.statsTimer.unref();
+  }
+
+  private async askServicePorts(socketPath: string, attached: { exited: boolean }, events: ContainerEvents): Promise<void> {
+    if (!this.askForServicePorts) return;
+    const inspected = await requestContainerInspect(socketPath, this.name);
+    const ports = inspected === undefined ? undefined : servicePortsFromInspect(inspected, this.services);
+    if (ports === undefined || attached.exited) return;
+    this.askForServicePorts = false;
+    if (Object.keys(ports).length > 0) events.servicePorts(ports);
   }
 
   /** The container's final state (waiting, as the starter does, for the engine to see it stop); its removal goes on meanwhile. */

@@ -33,6 +33,7 @@ import type { JobSpawner } from './job-process.js';
 import type { JobUser } from '@tinycondor/shared/job-user';
 import { containerCommand, containerImage, containerName, ContainerRefused, dockerCreateArgs, wantsContainer, type DockerSettings } from './container-args.js';
 import { ContainerProcess, type ContainerFailure, type ContainerUsage } from './container-process.js';
+import { containerServices, hostPortAttribute } from '@tinycondor/shared/container-services';
 import { scratchDirectories } from './docker-knobs.js';
 import type { ShellPlace } from './ssh-session.js';
 import { StreamedFile, type StreamSink } from './std-streams.js';
@@ -274,6 +275,20 @@ export class JobRun {
       if (this.ctx.jobUser) fs.chownSync(hostDir, this.ctx.jobUser.uid, this.ctx.jobUser.gid);
       return `${hostDir}:/${parts.join('/')}`;
     });
+  }
+
+  /**
+   * DockerProc::getStats: the host ports of the job's services appended to the sandbox's .job.ad (as fPrintAd
+   * writes them) and sent in the starter's update, which the shadow copies into the job.
+   */
+  private reportServicePorts(ports: Record<string, number>): void {
+    const lines = Object.entries(ports).map(([name, port]) => `${name} = ${port}\n`);
+    try {
+      fs.appendFileSync(path.join(this.sandbox, '.job.ad'), lines.join(''));
+    } catch (err) {
+      this.ctx.log.warn({ err }, 'Failed to write docker service ports to .job.ad file');
+    }
+    this.ctx.report({ type: 'host-ports', jobId: this.ctx.jobId, runId: this.ctx.runId, ports });
   }
 
   /** The hold of a run the OOM killer struck, worded as VanillaProc::outOfMemoryEvent words it. */
@@ -885,7 +900,8 @@ export class JobRun {
       return;
     }
     ctx.log.info({ container: name, image }, 'starting the job in a container');
-    const container = new ContainerProcess(docker, name, image, args, memoryMb, ctx.log);
+    const services = containerServices(ctx.jobAd);
+    const container = new ContainerProcess(docker, name, image, args, memoryMb, services, ctx.log);
     this.container = { cli: docker.cli, name };
     const running: RunningProcess = {
       exited: false,
@@ -896,10 +912,25 @@ export class JobRun {
       },
       cont: () => container.pause(false),
     };
+    let spawned = false;
+    // DockerProc::JobReaper: once the container has ended, each service's host port is UNDEFINED in the job.
+    const portsGone = () => {
+      if (spawned && services.length > 0) ctx.report({ type: 'host-ports', jobId: ctx.jobId, runId: ctx.runId, ports: Object.fromEntries(services.map((s) => [hostPortAttribute(s.name), null])) });
+    };
     void container.start(ctx.spawner, stdio, {
-      spawned: () => events.spawned(running),
-      failed,
-      exited: events.exited,
+      spawned: () => {
+        spawned = true;
+        events.spawned(running);
+      },
+      failed: (failure) => {
+        portsGone();
+        failed(failure);
+      },
+      exited: (exit, usage) => {
+        portsGone();
+        events.exited(exit, usage);
+      },
+      servicePorts: (ports) => this.reportServicePorts(ports),
     });
   }
 }
