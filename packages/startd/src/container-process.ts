@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Logger } from 'pino';
+import type { DockerCredentialsAnswer } from '@tinycondor/shared/docker-credentials';
 import type { ExitStatus } from '@tinycondor/shared/protocol';
 import { containerEnd, type ContainerState, type DockerSettings } from './container-args.js';
 import { servicePortsFromInspect, type ContainerService } from '@tinycondor/shared/container-services';
@@ -45,6 +49,25 @@ const knownImages = new Map<string, Set<string>>();
 /** Removals of ended containers still under way, by name: a new container of that name (a restart in place) waits for its. */
 const removals = new Map<string, Promise<void>>();
 
+/**
+ * DockerProc::StartJob: the credentials the schedd sends, as config.json in a directory of their own outside
+ * the sandbox (HTCondor's /tmp/docker_config.<starter pid>; one per run here, the startd runs many), or the
+ * failure: the schedd's HTCondorError holds the job (InvalidDockerImage), one of this machine's does not.
+ */
+async function writeCredentials(fetch: () => Promise<DockerCredentialsAnswer>): Promise<{ dir: string } | { failure: ContainerFailure }> {
+  const answer = await fetch();
+  if ('error' in answer) return { failure: { stage: 'container-image', reason: answer.error } };
+  let dir: string | undefined;
+  try {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), `docker_config.${process.pid}.`));
+    fs.writeFileSync(path.join(dir, 'config.json'), answer.config, { mode: 0o600 });
+    return { dir };
+  } catch (err) {
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+    return { failure: { stage: 'execute', reason: `Cannot write docker creds: ${(err as Error).message}` } };
+  }
+}
+
 /** `docker inspect --format '{{json .State}}'`'s answer, or undefined when it is not one. */
 export function parseState(text: string): ContainerState | undefined {
   let state: unknown;
@@ -81,6 +104,8 @@ export class ContainerProcess {
     private readonly memoryMb: number,
     private readonly services: readonly ContainerService[],
     private readonly log: Logger,
+    /** docker_send_credentials: asks the schedd for the submitter's credentials (the starter's fetch_docker_creds). */
+    private readonly credentials?: () => Promise<DockerCredentialsAnswer>,
   ) {
     this.askForServicePorts = services.length > 0;
   }
@@ -88,31 +113,25 @@ export class ContainerProcess {
   async start(spawner: JobSpawner, stdio: [number, number, number], events: ContainerEvents): Promise<void> {
     // The container of this name an earlier process of the run ended in (a restart in place) must be gone.
     await removals.get(this.name);
-    const known = knownImages.get(this.docker.cli) ?? new Set<string>();
-    knownImages.set(this.docker.cli, known);
-    if (!known.has(this.image)) {
-      const present = await runDocker(this.docker.cli, ['image', 'inspect', '--format', '{{.Id}}', this.image]);
-      if (present.code !== 0) {
-        this.log.info({ image: this.image }, 'pulling the image');
-        const pulled = await runDocker(this.docker.cli, ['pull', '-q', this.image]);
-        if (pulled.code !== 0) {
-          events.failed({ stage: 'container-image', reason: `Cannot pull image ${this.image} ${pulled.stderr.replace(/\n/g, '')}` });
-          return;
-        }
-      }
-      known.add(this.image);
-    }
-    const created = await runDocker(this.docker.cli, this.createArgs);
-    if (created.code !== 0) {
-      // An image removed from the engine since it was seen there is looked for (and pulled) again.
-      if (/No such image|Unable to find image/i.test(created.stderr) && known.delete(this.image)) {
-        await this.start(spawner, stdio, events);
+    let configDir: string | undefined;
+    if (this.credentials !== undefined) {
+      const written = await writeCredentials(this.credentials);
+      if ('failure' in written) {
+        events.failed(written.failure);
         return;
       }
-      // DockerProc::JobReaper: what docker create wrote, on one line, is the hold reason.
-      events.failed({ stage: 'container-image', reason: created.stderr.replace(/\n/g, ' ').trim() });
-      return;
+      configDir = written.dir;
     }
+    // DockerAPI::pullImage and createContainer: the CLI reads the job's credentials where DOCKER_CONFIG names.
+    const env = configDir === undefined ? undefined : { ...process.env, DOCKER_CONFIG: configDir };
+    let created: boolean;
+    try {
+      created = await this.create(env, events);
+    } finally {
+      // DockerProc::JobReaper: the credentials are removed once docker create has exited.
+      if (configDir !== undefined) fs.rmSync(configDir, { recursive: true, force: true });
+    }
+    if (!created) return;
     this.created = true;
     const attached = { exited: false };
     this.attached = attached;
@@ -139,6 +158,33 @@ export class ContainerProcess {
         },
       },
     );
+  }
+
+  /** The image pulled when the engine lacks it, then `docker create`; false when either failed (reported). */
+  private async create(env: NodeJS.ProcessEnv | undefined, events: ContainerEvents): Promise<boolean> {
+    const known = knownImages.get(this.docker.cli) ?? new Set<string>();
+    knownImages.set(this.docker.cli, known);
+    if (!known.has(this.image)) {
+      const present = await runDocker(this.docker.cli, ['image', 'inspect', '--format', '{{.Id}}', this.image]);
+      if (present.code !== 0) {
+        this.log.info({ image: this.image }, 'pulling the image');
+        const pulled = await runDocker(this.docker.cli, ['pull', '-q', this.image], undefined, env);
+        if (pulled.code !== 0) {
+          events.failed({ stage: 'container-image', reason: `Cannot pull image ${this.image} ${pulled.stderr.replace(/\n/g, '')}` });
+          return false;
+        }
+      }
+      known.add(this.image);
+    }
+    const created = await runDocker(this.docker.cli, this.createArgs, undefined, env);
+    if (created.code !== 0) {
+      // An image removed from the engine since it was seen there is looked for (and pulled) again.
+      if (/No such image|Unable to find image/i.test(created.stderr) && known.delete(this.image)) return this.create(env, events);
+      // DockerProc::JobReaper: what docker create wrote, on one line, is the hold reason.
+      events.failed({ stage: 'container-image', reason: created.stderr.replace(/\n/g, ' ').trim() });
+      return false;
+    }
+    return true;
   }
 
   /**

@@ -34,6 +34,7 @@ import type { JobUser } from '@tinycondor/shared/job-user';
 import { containerCommand, containerImage, containerName, ContainerRefused, dockerCreateArgs, wantsContainer, type DockerSettings } from './container-args.js';
 import { ContainerProcess, type ContainerFailure, type ContainerUsage } from './container-process.js';
 import { containerServices, hostPortAttribute } from '@tinycondor/shared/container-services';
+import { SHADOW_UNREACHABLE, type DockerCredentialsAnswer } from '@tinycondor/shared/docker-credentials';
 import { scratchDirectories } from './docker-knobs.js';
 import type { ShellPlace } from './ssh-session.js';
 import { StreamedFile, type StreamSink } from './std-streams.js';
@@ -901,7 +902,20 @@ export class JobRun {
     }
     ctx.log.info({ container: name, image }, 'starting the job in a container');
     const services = containerServices(ctx.jobAd);
-    const container = new ContainerProcess(docker, name, image, args, memoryMb, services, ctx.log);
+    // JICShadow::fetch_docker_creds: a schedd that does not answer (within the job lease) is the shadow the starter cannot reach.
+    const credentials =
+      ctx.jobAd.getBool('DockerSendCredentials') === true
+        ? async (): Promise<DockerCredentialsAnswer> => {
+            try {
+              const reply = await retryTransient('docker credentials', () => ctx.client.dockerCredentials(ctx.jobId, ctx.runId), this.mayGoOn, ctx.log);
+              return 'config' in reply ? { config: reply.config } : { error: reply.htcondorError };
+            } catch (err) {
+              ctx.log.warn({ err }, 'Error fetching docker credentials');
+              return { error: SHADOW_UNREACHABLE };
+            }
+          }
+        : undefined;
+    const container = new ContainerProcess(docker, name, image, args, memoryMb, services, ctx.log, credentials);
     this.container = { cli: docker.cli, name };
     const running: RunningProcess = {
       exited: false,

@@ -27,11 +27,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
       "want_io_proxy is only partly implemented by tinycondor: the job's condor_chirp may set and read its attributes and write to its log, but Chirp's file commands (fetch, put, remove, read, write, getdir…) are refused as where ENABLE_CHIRP_IO is false, where HTCondor acts on the submit machine's files",
   },
   {
-    attributes: ['DockerSendCredentials'],
-    uses: (ad) => ad.getBool('DockerSendCredentials') === true && isContainerJob(ad),
-    warning: "docker_send_credentials is not implemented by tinycondor yet: images are pulled with the startd's own docker credentials, where HTCondor sends the submitter's",
-  },
-  {
     attributes: ['ContainerTargetDir'],
     // Only HTCondor's Apptainer path reads it (Singularity::hasTargetDir); DockerProc::LaunchContainer mounts the sandbox at its own path.
     uses: (ad) => (ad.getString('ContainerTargetDir') ?? '') !== '' && isContainerJob(ad),
