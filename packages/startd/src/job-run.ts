@@ -285,7 +285,14 @@ export class JobRun {
   private reportServicePorts(ports: Record<string, number>): void {
     const lines = Object.entries(ports).map(([name, port]) => `${name} = ${port}\n`);
     try {
-      fs.appendFileSync(path.join(this.sandbox, '.job.ad'), lines.join(''));
+      // Never through a symlink the job may have left in its place.
+      const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW } = fs.constants;
+      const fd = fs.openSync(path.join(this.sandbox, '.job.ad'), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o644);
+      try {
+        fs.writeSync(fd, lines.join(''));
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch (err) {
       this.ctx.log.warn({ err }, 'Failed to write docker service ports to .job.ad file');
     }
