@@ -10,6 +10,7 @@ import {
   OkReply,
   ReserveReply,
   RunAttributeReply,
+  DockerCredentialsReply,
   RunDirectoryReply,
   RunFileCallReply,
   type RunDescriptorReadQuery,
@@ -221,6 +222,11 @@ export class ScheddClient {
   /** A run's input sandbox as a tar stream. */
   fetchInput(jobId: string, runId: string): Promise<http.IncomingMessage> {
     return this.transport.stream(`/v1/jobs/${jobId}/runs/${runId}/input`, this.runHeaders(runId));
+  }
+
+  /** docker_send_credentials: the job owner's docker config.json for the run's image pull, or the schedd's HTCondorError. */
+  dockerCredentials(jobId: string, runId: string) {
+    return this.transport.json('GET', `/v1/jobs/${jobId}/runs/${runId}/docker-credentials`, DockerCredentialsReply, undefined, this.runHeaders(runId));
   }
 
   /** Streams a tar of a run's output sandbox to the schedd. */

@@ -232,3 +232,18 @@ t.test('plugin-results: the current run\'s transfer is recorded (its epoch recor
   t.same(calls, ['epoch Input of 1.0: { [ TransferClass = 1 ] }']);
   t.same(committed, []);
 });
+
+t.test("host-ports: the current run's *_HostPort attributes are set in the job, its run kept; a stale run's are not", async (t) => {
+  const { store, job, report, committed } = setup(t);
+  report({ type: 'host-ports', ports: { Web_HostPort: 32768, Requirements: 1 } });
+  const running = reread(store, job) as StoredJob;
+  t.equal(running.ad.getInt('Web_HostPort'), 32768);
+  t.equal(running.ad.getSource('Requirements'), job.ad.getSource('Requirements'), 'only names ending in _HostPort, as the shadow copies them');
+  t.equal(running.runId, job.runId);
+  report({ type: 'host-ports', ports: { Web_HostPort: null } });
+  t.equal(reread(store, job)?.ad.getSource('Web_HostPort'), 'undefined', 'UNDEFINED once the container has ended');
+  report({ type: 'host-ports', ports: { Web_HostPort: 1 } }, { ...job, runId: 'x'.repeat(22) });
+  report({ type: 'host-ports', ports: { Cmd: 1 } });
+  t.equal(reread(store, job)?.ad.getSource('Web_HostPort'), 'undefined');
+  t.same(committed, ['1.0:2', '1.0:2']);
+});

@@ -3,6 +3,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { formatJobId } from '@tinycondor/shared/job-id';
 import { DEFAULT_DELAYED_UPDATE_PREFIX } from '@tinycondor/shared/chirp/access';
 import { acceptedDelayedUpdates } from '@tinycondor/shared/chirp/remote-edits';
+import { hostPortEdits } from '@tinycondor/shared/container-services';
 import type { JobAttrRules } from '@tinycondor/shared/job-edit';
 import { splitList } from '@tinycondor/shared/submit/queue';
 import { beginExecution, editJob, executionRestarted, jobExited, jobSuspended, jobUnsuspended, runErrored, runEvicted, runFailed, type Transition } from '@tinycondor/shared/job-state';
@@ -116,6 +117,11 @@ export class RunReports {
       case 'job-update':
         if (job) this.applyDelayedUpdates(job, message.attributes);
         return;
+      case 'host-ports': {
+        const edits = hostPortEdits(message.ports);
+        if (job && edits.length > 0) this.context.commit(job, editJob(job.ad, edits), runKept(job));
+        return;
+      }
       case 'run-ended':
         this.freeSlot(connection, message.jobId, message.runId, message.claimClosing);
         if (job) {

@@ -96,7 +96,9 @@ import {
   START_SCHEDULER_UNIVERSE_DEFAULT,
   type ScheddUniverse,
 } from '@tinycondor/shared/local-universe';
-import { readAccounts } from '@tinycondor/shared/job-user';
+import { readAccounts, type JobUser } from '@tinycondor/shared/job-user';
+import type { DockerCredentialsAnswer } from '@tinycondor/shared/docker-credentials';
+import { dockerCredentials } from './docker-credentials.js';
 import { recordRunEdits, shadowCopy, starterCopy } from '@tinycondor/shared/run-copy';
 import os from 'node:os';
 import path from 'node:path';
@@ -1391,6 +1393,20 @@ export class Schedd {
     if (isRefusal(outcome)) return outcome;
     this.commit(job, outcome, null);
     return undefined;
+  }
+
+  /**
+   * docker_send_credentials: the shadow's answer to the starter's CONDOR_get_docker_creds, from its copy of
+   * the job ad; DOCKER_PAT_PRODUCER runs as the job's owner.
+   */
+  dockerCredentials(job: StoredJob, log: Pick<Logger, 'warn'>): Promise<DockerCredentialsAnswer> {
+    let user: JobUser | undefined;
+    try {
+      user = this.ownerRights.userFor(job.ad.getString('Owner'));
+    } catch (err) {
+      return Promise.resolve({ error: (err as Error).message });
+    }
+    return dockerCredentials(shadowCopy(job.ad, job.runEdits), { producer: this.knob('DOCKER_PAT_PRODUCER'), user, log });
   }
 
   // ---- a running job's own requests (condor_chirp, through its startd's I/O proxy) ----------

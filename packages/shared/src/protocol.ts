@@ -174,6 +174,16 @@ const RunReportSchemas = [
     },
     { additionalProperties: false },
   ),
+  // The host ports Docker forwards to a container job's services (DockerProc's serviceAd in the starter's
+  // updates): `<service>_HostPort` → port, or null (UNDEFINED) once the container has ended.
+  Type.Object(
+    {
+      type: Type.Literal('host-ports'),
+      ...Report,
+      ports: Type.Record(Type.String({ maxLength: 256 }), Type.Union([Type.Integer({ minimum: 0, maximum: 65535 }), Type.Null()]), { minProperties: 1, maxProperties: 10_000 }),
+    },
+    { additionalProperties: false },
+  ),
 ] as const;
 
 /** Most reports one batch carries: more are sent in further batches. */

@@ -483,6 +483,12 @@ export type RunAttributeBody = Static<typeof RunAttributeBody>;
 /** An attribute's expression text in the job ad, UNDEFINED when the job has none (pseudo_get_job_attr). */
 export const RunAttributeReply = Type.Object({ value: Type.String() });
 export type RunAttributeReply = Static<typeof RunAttributeReply>;
+/**
+ * docker_send_credentials: the submitter's docker config.json (DOCKER_PAT_PRODUCER's output), or the
+ * HTCondorError the startd holds the job with (the shadow's CONDOR_get_docker_creds answer).
+ */
+export const DockerCredentialsReply = Type.Union([Type.Object({ config: Type.String() }), Type.Object({ htcondorError: Type.String() })]);
+export type DockerCredentialsReply = Static<typeof DockerCredentialsReply>;
 export const RunUlogBody = Type.Object({ text: ChirpWord }, { additionalProperties: false });
 export type RunUlogBody = Static<typeof RunUlogBody>;
 export const RunConstrainBody = Type.Object({ expr: ChirpWord }, { additionalProperties: false });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments } from '@tinycondor/shared/job-command';
 import { dockerImageReference, normalizeDockerImageTag } from '@tinycondor/shared/submit/container-job';
-import { splitList } from '@tinycondor/shared/submit/queue';
+import { containerServices } from '@tinycondor/shared/container-services';
 import { mountedVolumes, shmSizeBytes, type DockerConfig } from './docker-knobs.js';
 
 /** A startd's Docker engine, as detected at its start, and its DOCKER_* configuration. */
@@ -100,9 +100,8 @@ export function dockerCreateArgs(plan: ContainerPlan, jobAd: ClassAd, machineAd:
     args.push(`--network=${network}`);
   }
   if (setHostname) args.push('--hostname', containerHostname(jobAd, machineAd));
-  for (const service of splitList(jobAd.getString('ContainerServiceNames') ?? '')) {
-    const port = jobAd.getInt(`${service}_ContainerPort`);
-    if (port === undefined) throw new ContainerRefused(`Requested container service '${service}' did not specify a port, or the specified port was not a number.`);
+  for (const { name, port } of containerServices(jobAd)) {
+    if (port === undefined) throw new ContainerRefused(`Requested container service '${name}' did not specify a port, or the specified port was not a number.`);
     args.push('-p', String(port));
   }
   const pullPolicy = (jobAd.getString('DockerPullPolicy') ?? '').toLowerCase();

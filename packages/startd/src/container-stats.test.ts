@@ -3,7 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { dockerApiSocket, parseContainerStats, requestContainerStats } from './container-stats.js';
+import { dockerApiSocket, parseContainerStats, requestContainerInspect, requestContainerStats } from './container-stats.js';
 
 /** Shapes of the engine's `stats?stream=0` answer, cut down to what DockerAPI::stats reads. */
 const CPU = { cpu_stats: { cpu_usage: { total_usage: 9, usage_in_usermode: 2_500_000_000, usage_in_kernelmode: 400_000_000 } } };
@@ -41,7 +41,8 @@ t.test('a stats request goes to the socket for the named container; a refusal or
   const asked: string[] = [];
   const engine = http.createServer((request, response) => {
     asked.push(request.url ?? '');
-    if (request.url?.startsWith('/containers/HTCJob1_0_slot1/')) response.end(JSON.stringify({ memory_stats: { stats: { rss: 4096 } }, ...CPU }));
+    if (request.url === '/containers/HTCJob1_0_slot1/json') response.end('{"NetworkSettings":{"Ports":{}}}');
+    else if (request.url?.startsWith('/containers/HTCJob1_0_slot1/')) response.end(JSON.stringify({ memory_stats: { stats: { rss: 4096 } }, ...CPU }));
     else response.writeHead(404).end('{"message":"No such container"}');
   });
   await new Promise<void>((resolve) => engine.listen(socketPath, resolve));
@@ -51,4 +52,7 @@ t.test('a stats request goes to the socket for the named container; a refusal or
   t.equal(await requestContainerStats(socketPath, 'HTCJob2_0_slot1'), undefined);
   t.same(asked, ['/containers/HTCJob1_0_slot1/stats?stream=0', '/containers/HTCJob2_0_slot1/stats?stream=0']);
   t.equal(await requestContainerStats(path.join(dir, 'absent.sock'), 'HTCJob1_0_slot1'), undefined);
+  t.equal(await requestContainerInspect(socketPath, 'HTCJob1_0_slot1'), '{"NetworkSettings":{"Ports":{}}}', "getServicePorts' inspection");
+  t.equal(await requestContainerInspect(socketPath, 'HTCJob2_0_slot1'), undefined);
+  t.equal(await requestContainerInspect(path.join(dir, 'absent.sock'), 'HTCJob1_0_slot1'), undefined);
 });

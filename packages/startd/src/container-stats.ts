@@ -52,12 +52,23 @@ export function dockerApiSocket(env: NodeJS.ProcessEnv): { socketPath: string } 
 }
 
 /** One stats request to the engine; undefined when it cannot be had (the container ended, the engine is away). */
-export function requestContainerStats(socketPath: string, container: string): Promise<ContainerStats | undefined> {
+export async function requestContainerStats(socketPath: string, container: string): Promise<ContainerStats | undefined> {
+  const body = await engineGet(socketPath, `/containers/${encodeURIComponent(container)}/stats?stream=0`);
+  return body === undefined ? undefined : parseContainerStats(body);
+}
+
+/** DockerAPI::getServicePorts' request: the container's inspection (`GET /containers/<name>/json`), or undefined. */
+export function requestContainerInspect(socketPath: string, container: string): Promise<string | undefined> {
+  return engineGet(socketPath, `/containers/${encodeURIComponent(container)}/json`);
+}
+
+/** A GET to the engine's API (sendDockerAPIRequest): the body of a 200 answer, else undefined. */
+function engineGet(socketPath: string, requestPath: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const request = http.get({ socketPath, path: `/containers/${encodeURIComponent(container)}/stats?stream=0`, timeout: STATS_TIMEOUT_MS }, (response) => {
+    const request = http.get({ socketPath, path: requestPath, timeout: STATS_TIMEOUT_MS }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve(response.statusCode === 200 ? parseContainerStats(Buffer.concat(chunks).toString('utf8')) : undefined));
+      response.on('end', () => resolve(response.statusCode === 200 ? Buffer.concat(chunks).toString('utf8') : undefined));
       response.on('error', () => resolve(undefined));
     });
     request.on('timeout', () => request.destroy());

@@ -14,11 +14,11 @@ export interface DockerCommandResult {
 
 /**
  * Runs the docker CLI as the startd, with the startd's environment (DOCKER_HOST included), as the
- * starter runs it (build_env_for_docker_cli); resolves with its exit code, never rejects.
+ * starter runs it (build_env_for_docker_cli), or with the one given (DOCKER_CONFIG added); resolves with its exit code, never rejects.
  */
-export function runDocker(cli: string, args: string[], timeoutMs = DOCKER_COMMAND_TIMEOUT_MS): Promise<DockerCommandResult> {
+export function runDocker(cli: string, args: string[], timeoutMs = DOCKER_COMMAND_TIMEOUT_MS, env: NodeJS.ProcessEnv = process.env): Promise<DockerCommandResult> {
   return new Promise((resolve) => {
-    execFile(cli, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile(cli, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8', env }, (err, stdout, stderr) => {
       if (err === null) {
         resolve({ code: 0, stdout, stderr });
         return;

@@ -33,6 +33,8 @@ import type { JobSpawner } from './job-process.js';
 import type { JobUser } from '@tinycondor/shared/job-user';
 import { containerCommand, containerImage, containerName, ContainerRefused, dockerCreateArgs, wantsContainer, type DockerSettings } from './container-args.js';
 import { ContainerProcess, type ContainerFailure, type ContainerUsage } from './container-process.js';
+import { containerServices, hostPortAttribute } from '@tinycondor/shared/container-services';
+import { SHADOW_UNREACHABLE, type DockerCredentialsAnswer } from '@tinycondor/shared/docker-credentials';
 import { scratchDirectories } from './docker-knobs.js';
 import type { ShellPlace } from './ssh-session.js';
 import { StreamedFile, type StreamSink } from './std-streams.js';
@@ -274,6 +276,27 @@ export class JobRun {
       if (this.ctx.jobUser) fs.chownSync(hostDir, this.ctx.jobUser.uid, this.ctx.jobUser.gid);
       return `${hostDir}:/${parts.join('/')}`;
     });
+  }
+
+  /**
+   * DockerProc::getStats: the host ports of the job's services appended to the sandbox's .job.ad (as fPrintAd
+   * writes them) and sent in the starter's update, which the shadow copies into the job.
+   */
+  private reportServicePorts(ports: Record<string, number>): void {
+    const lines = Object.entries(ports).map(([name, port]) => `${name} = ${port}\n`);
+    try {
+      // Never through a symlink the job may have left in its place.
+      const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW } = fs.constants;
+      const fd = fs.openSync(path.join(this.sandbox, '.job.ad'), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o644);
+      try {
+        fs.writeSync(fd, lines.join(''));
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (err) {
+      this.ctx.log.warn({ err }, 'Failed to write docker service ports to .job.ad file');
+    }
+    this.ctx.report({ type: 'host-ports', jobId: this.ctx.jobId, runId: this.ctx.runId, ports });
   }
 
   /** The hold of a run the OOM killer struck, worded as VanillaProc::outOfMemoryEvent words it. */
@@ -886,7 +909,21 @@ export class JobRun {
       return;
     }
     ctx.log.info({ container: name, image }, 'starting the job in a container');
-    const container = new ContainerProcess(docker, name, image, args, memoryMb, ctx.log);
+    const services = containerServices(ctx.jobAd);
+    // JICShadow::fetch_docker_creds: a schedd that does not answer (within the job lease) is the shadow the starter cannot reach.
+    const credentials =
+      ctx.jobAd.getBool('DockerSendCredentials') === true
+        ? async (): Promise<DockerCredentialsAnswer> => {
+            try {
+              const reply = await retryTransient('docker credentials', () => ctx.client.dockerCredentials(ctx.jobId, ctx.runId), this.mayGoOn, ctx.log);
+              return 'config' in reply ? { config: reply.config } : { error: reply.htcondorError };
+            } catch (err) {
+              ctx.log.warn({ err }, 'Error fetching docker credentials');
+              return { error: SHADOW_UNREACHABLE };
+            }
+          }
+        : undefined;
+    const container = new ContainerProcess(docker, name, image, args, memoryMb, services, ctx.log, credentials);
     this.container = { cli: docker.cli, name };
     const running: RunningProcess = {
       exited: false,
@@ -897,10 +934,25 @@ export class JobRun {
       },
       cont: () => container.pause(false),
     };
+    let spawned = false;
+    // DockerProc::JobReaper: once the container has ended, each service's host port is UNDEFINED in the job.
+    const portsGone = () => {
+      if (spawned && services.length > 0) ctx.report({ type: 'host-ports', jobId: ctx.jobId, runId: ctx.runId, ports: Object.fromEntries(services.map((s) => [hostPortAttribute(s.name), null])) });
+    };
     void container.start(ctx.spawner, stdio, {
-      spawned: () => events.spawned(running),
-      failed,
-      exited: events.exited,
+      spawned: () => {
+        spawned = true;
+        events.spawned(running);
+      },
+      failed: (failure) => {
+        portsGone();
+        failed(failure);
+      },
+      exited: (exit, usage) => {
+        portsGone();
+        events.exited(exit, usage);
+      },
+      servicePorts: (ports) => this.reportServicePorts(ports),
     });
   }
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { FaultInjector } from '../fault-injector.js';
 import type { Schedd } from '../schedd.js';
 import { RunTransfers, type TransferOutcome } from '../run-transfers.js';
-import { ErrorReply, TransferReply } from '@tinycondor/shared/rest-schemas';
+import { DockerCredentialsReply, ErrorReply, TransferReply } from '@tinycondor/shared/rest-schemas';
 import { acceptTarBodiesOnly, tarBody } from './tar-bodies.js';
 import { bytesReply } from './byte-replies.js';
 import { currentRunOf, requireStartdKey, type RunRequest } from './run-requests.js';
@@ -32,6 +32,17 @@ export async function transferRoutes(app: FastifyInstance, opts: { schedd: Sched
       const archive = transfers.sendInput(job, request.log);
       if ('status' in archive) return reply.code(archive.status).send({ error: archive.error });
       return reply.header('content-type', 'application/x-tar').send(archive.stream);
+    },
+  );
+
+  api.get(
+    '/v1/jobs/:jobId/runs/:runId/docker-credentials',
+    { schema: { description: "docker_send_credentials: the job owner's docker config.json, as DOCKER_PAT_PRODUCER prints it, or why there is none.", params: RunParams, headers: StartdTransferHeaders, response: { 200: DockerCredentialsReply, 400: ErrorReply, 409: ErrorReply, 503: ErrorReply } } },
+    async (request, reply) => {
+      const job = await currentRun(request, reply);
+      if (!job) return reply;
+      const answer = await schedd.dockerCredentials(job, request.log);
+      return 'config' in answer ? { config: answer.config } : { htcondorError: answer.error };
     },
   );
 

@@ -27,21 +27,11 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
       "want_io_proxy is only partly implemented by tinycondor: the job's condor_chirp may set and read its attributes and write to its log, but Chirp's file commands (fetch, put, remove, read, write, getdir…) are refused as where ENABLE_CHIRP_IO is false, where HTCondor acts on the submit machine's files",
   },
   {
-    attributes: ['ContainerServiceNames'],
-    uses: (ad) => (ad.getString('ContainerServiceNames') ?? '') !== '',
-    warning:
-      "container_service_names is only partly implemented by tinycondor: each service's port is published (docker create -p), but the host port it gets is not reported in the job ad (<service>_HostPort) as HTCondor reports it",
-  },
-  {
-    attributes: ['DockerSendCredentials'],
-    uses: (ad) => ad.getBool('DockerSendCredentials') === true && isContainerJob(ad),
-    warning: "docker_send_credentials is not implemented by tinycondor yet: images are pulled with the startd's own docker credentials, where HTCondor sends the submitter's",
-  },
-  {
     attributes: ['ContainerTargetDir'],
+    // Only HTCondor's Apptainer path reads it (Singularity::hasTargetDir); DockerProc::LaunchContainer mounts the sandbox at its own path.
     uses: (ad) => (ad.getString('ContainerTargetDir') ?? '') !== '' && isContainerJob(ad),
     warning:
-      'container_target_dir is not implemented by tinycondor yet: the sandbox is mounted in the container at its own path, as HTCondor does for an image it runs with Docker, where an execution point that runs the image with Apptainer mounts it at the directory named',
+      "container_target_dir has no effect on a job run with Docker, in tinycondor as in HTCondor, whose Docker starter does not read it: the sandbox is mounted in the container at its own path, which is the job's working directory and _CONDOR_SCRATCH_DIR; an HTCondor execution point that runs the image with Apptainer mounts the sandbox at the directory named instead",
   },
   {
     attributes: ['EC2AccessKeyId'],
