@@ -1390,6 +1390,8 @@ class JobAdBuilder {
     this.simpleBool('load_profile', 'LoadProfile');
     this.simpleBool('run_as_owner', 'RunAsOwner');
     this.simpleBool('suspend_job_at_exec', 'SuspendJobAtExec');
+    // Read by the schedd as it starts the run, where HTCondor's shadow reads it (Schedd.skippedAsDataflow).
+    this.simpleBool('skip_if_dataflow', 'SkipIfDataflow');
     // SetKillSig: atoi, so a value that is no number is 0.
     const killSigTimeout = this.get('kill_sig_timeout');
     if (killSigTimeout) this.ad.set('KillSigTimeout', atoi(killSigTimeout.value));
