@@ -388,6 +388,8 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number | und
   'container-image': [HoldCode.InvalidDockerImage, 0],
   // stream_output/stream_error could not be set up or broke (UserProc::getStdFile's notifyStarterError).
   'output-stream': [HoldCode.UnableToOpenOutputStream, 0],
+  // stream_input could not be opened or read (getStdFile's notifyStarterError, StreamHandler::Handler).
+  'input-stream': [HoldCode.UnableToOpenInputStream, 0],
   // The starter found the job's deferral time missed (JOB_MISSED_DEFERRAL_TIME): the schedd sets no subcode.
   deferral: [HoldCode.MissedDeferredExecutionTime, undefined],
   // max_transfer_input_mb / max_transfer_output_mb (or MAX_TRANSFER_INPUT_MB / _OUTPUT_MB) exceeded (FileTransfer).
@@ -397,7 +399,7 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number | und
   'primary-group': [HoldCode.CannotSwitchPrimaryGroup, 0],
 };
 
-export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream' | 'deferral' | 'input-limit' | 'output-limit' | 'primary-group';
+export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream' | 'input-stream' | 'deferral' | 'input-limit' | 'output-limit' | 'primary-group';
 
 /** A run could not transfer its files, start the executable, or checkpoint as promised: the job is held. */
 export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number }): Transition {
