@@ -77,3 +77,23 @@ queue
   const events = await waitForEvents(file('multi.sub.log'), (ev) => ev.some((e) => e.code === 5 || e.code === 12));
   t.notOk(codes(events, 5, 0).includes(46), 'not skipped');
 });
+
+t.test('skip_if_dataflow: a job queued on a busy slot is checked as it is queued, and skipped without the slot', async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 1 });
+  const file = (name: string): string => path.join(pool.dir, name);
+  writeExecutable(file('wait.sh'), `#!/bin/bash\nwhile [ ! -e ${file('go')} ]; do sleep 0.02; done\n`);
+  fs.writeFileSync(file('wait.sub'), 'executable = wait.sh\nlog = wait.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['wait.sub'])).code, 0);
+  await waitForEvents(file('wait.log'), (ev) => codes(ev, 1, 0).includes(1));
+  writeExecutable(file('make.sh'), '#!/bin/bash\necho made > out.txt\n');
+  const old = new Date(Date.now() - 100_000);
+  fs.utimesSync(file('make.sh'), old, old);
+  fs.writeFileSync(file('out.txt'), 'kept\n');
+  fs.writeFileSync(file('skip.sub'), 'executable = make.sh\ntransfer_output_files = out.txt\nskip_if_dataflow = true\nlog = skip.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['skip.sub'])).code, 0);
+  const events = await waitForEvents(file('skip.log'), (ev) => codes(ev, 2, 0).includes(5));
+  t.same(codes(events, 2, 0), [0, 46, 5]);
+  t.equal((await pool.run('condor_q', ['1.0', '-af', 'JobStatus'])).stdout, '2\n', 'the first job still runs on the slot');
+  fs.writeFileSync(file('go'), '');
+  await waitForEvents(file('wait.log'), (ev) => codes(ev, 1, 0).includes(5));
+});
