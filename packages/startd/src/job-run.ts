@@ -562,7 +562,8 @@ export class JobRun {
   /**
    * stream_input, for each process started (a restart in place reads the file again from its start, as a new
    * UserProc does): the stream established before the process starts. Undefined: the job does not stream its
-   * stdin; false: it could not be established, and the job was held ("unable to establish standard input stream").
+   * stdin; false: it could not be established, and the job was held ("unable to establish standard input stream"),
+   * or the run was killed meanwhile.
    */
   private async openStdinStream(): Promise<StreamedStdin | undefined | false> {
     const { ctx } = this;
@@ -571,6 +572,11 @@ export class JobRun {
     try {
       return await StreamedStdin.open(source, MAX_STREAM_CHUNK_BYTES, ctx.log);
     } catch (err) {
+      // Killed meanwhile (condor_rm, a vacate): the run just ends.
+      if (this.killedBy !== undefined) {
+        ctx.report({ type: 'run-ended', jobId: ctx.jobId, runId: ctx.runId, usage: { ...this.usage }, ...this.executionSpan() });
+        return false;
+      }
       ctx.log.warn({ err }, 'could not open the stdin stream on the submit side');
       ctx.report({ type: 'run-failed', jobId: ctx.jobId, runId: ctx.runId, stage: 'input-stream', reason: `Error from ${ctx.slotName}@${ctx.startdName}: unable to establish standard input stream` });
       return false;
