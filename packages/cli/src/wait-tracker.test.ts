@@ -14,6 +14,7 @@ t.test('without a filter or -num: done when every submitted job has ended', asyn
   t.same(w.observe(ev(5, 5, 0)), { done: false }, 'one of two jobs terminated');
   t.same(w.observe(ev(4, 5, 1)), { done: false }, 'an eviction does not end a job');
   t.same(w.observe(ev(12, 5, 1)), { done: false }, 'a hold does not end a job');
+  t.same(w.observe(ev(46, 5, 1)), { done: false }, 'a skipped dataflow job ends with the 005 after its 046');
   t.same(w.observe(ev(9, 5, 1)), { done: true, message: 'All jobs done.' }, 'an abort ends it');
 });
 

@@ -17,6 +17,7 @@ import {
   type RunDescriptorWriteQuery,
   type RunFileCallBody,
   RunFileWrittenReply,
+  RunStdinReadReply,
   RunStreamReply,
   SubmissionReply,
   SubmitReply,
@@ -303,6 +304,12 @@ export class ScheddClient {
   async writeRunStream(jobId: string, runId: string, stream: 'stdout' | 'stderr', offset: number, data: Buffer): Promise<number> {
     const body = JSON.stringify({ offset, data: data.toString('base64') });
     return (await this.transport.json('POST', `/v1/jobs/${jobId}/runs/${runId}/streams/${stream}/write`, RunStreamReply, body, this.runHeaders(runId))).offset;
+  }
+
+  /** stream_input: up to `length` bytes of the job's submit-side input file from `offset`; none at its end. */
+  async readRunStdin(jobId: string, runId: string, offset: number, length: number): Promise<Buffer> {
+    const body = JSON.stringify({ offset, length });
+    return Buffer.from((await this.transport.json('POST', `/v1/jobs/${jobId}/runs/${runId}/stdin/read`, RunStdinReadReply, body, this.runHeaders(runId))).data, 'base64');
   }
 
   /** condor_chirp ulog: a generic event in the job's event log. */

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { outputDestination, outputNaming, STDERR_NAME, STDOUT_NAME } from '@tinycondor/shared/transfer-files';
+import { submitSidePath } from '@tinycondor/shared/chirp/remote-files';
+import { daemonRights } from '@tinycondor/shared/file-rights';
+import { strerror } from '@tinycondor/shared/submit/file-probe';
+import { isSpooled, outputDestination, outputNaming, STDERR_NAME, STDOUT_NAME, stdinFile } from '@tinycondor/shared/transfer-files';
 import type { StoredJob } from './job-store.js';
 import type { Schedd } from './schedd.js';
 
@@ -48,6 +51,35 @@ export class RunStreams {
       while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written, offset + written);
       return { offset: offset + data.length };
     });
+  }
+
+  /**
+   * stream_input, as the shadow serves the starter's input StreamHandler: up to `length` bytes of the job's
+   * `input` file from `offset` (none at its end), the file taken from the job's Iwd as the shadow takes it
+   * and read with the owner's rights (a spooled job's from its SPOOL directory, with the schedd's).
+   */
+  readInput(job: StoredJob, offset: number, length: number): { data: Buffer } | StreamRefusal {
+    if (job.ad.getBool('StreamIn') !== true) return { status: 409, error: 'the job does not stream its stdin (StreamIn)' };
+    const stdin = stdinFile(job.ad);
+    const file = stdin === undefined ? undefined : submitSidePath(job.ad.getString('Iwd') ?? '/', stdin);
+    if (file === undefined) return { status: 409, error: 'the job has no input file' };
+    const refused = this.schedd.fileGuard.refusal(file, [this.schedd.spool.jobDir(job.cluster, job.proc)]);
+    // strerror's words alone: the starter puts them in its hold reason ("unable to read from <file>: …").
+    if (refused !== undefined) return { status: 422, error: `Permission denied (${refused})` };
+    try {
+      const rights = isSpooled(job.ad) ? daemonRights : this.schedd.ownerRights.forOwner(job.ad.getString('Owner'));
+      return rights(() => {
+        const fd = fs.openSync(file, 'r');
+        try {
+          const data = Buffer.allocUnsafe(length);
+          return { data: data.subarray(0, fs.readSync(fd, data, 0, length, offset)) };
+        } finally {
+          fs.closeSync(fd);
+        }
+      });
+    } catch (err) {
+      return { status: 422, error: strerror(err as NodeJS.ErrnoException) };
+    }
   }
 
   private withFile(job: StoredJob, file: string, flags: 'w' | 'a' | 'r+', use: (fd: number) => { offset: number }): { offset: number } | StreamRefusal {

@@ -14,6 +14,7 @@ import type { UserPrioBody, UserPrioReply } from '@tinycondor/shared/rest-schema
 import {
   checkpointCommitted,
   checkpointUploadFailed,
+  dataflowJobSkipped,
   inputSpooled,
   isRefusal,
   outputFetched,
@@ -54,6 +55,7 @@ import {
   type Selection,
 } from './job-actions.js';
 import type { Db } from './db.js';
+import { outputsUpToDate } from './dataflow-skip.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { OwnerRights } from './owner-rights.js';
 import { JobStore, runKept, type RunAssignment, type StoredJob } from './job-store.js';
@@ -1218,6 +1220,10 @@ export class Schedd {
     const slot = matched.description.partitionable ? this.carveDynamicSlot(startd, job, matched, now) : matched;
     if (!slot) return;
     const dynamicSlot = slot === matched ? undefined : slot.description;
+    if (this.skippedAsDataflow(job, slot, now)) {
+      if (dynamicSlot) this.dropDynamicSlot(startd, slot);
+      return;
+    }
     const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
     // The run's start is one transaction, or a savepoint of the report batch whose exit freed the slot.
     const runId = this.store.newRunId();
@@ -1282,6 +1288,8 @@ export class Schedd {
   private beginRun(job: StoredJob, slot: Slot, runId: string, fetchInput: boolean, now: Date): ProcOverlay {
     const jobId = formatJobId(job.cluster, job.proc);
     const transition = startRun(job.ad, { now, remoteHost: slotKey(slot), provisioned: slot.description, matchName: slotKey(slot), slotAd: () => this.registry.slotAd(slot, now, true) });
+    // The skip_if_dataflow check said no (skippedAsDataflow), as the shadow then records it.
+    if (job.ad.getBool('SkipIfDataflow') === true) transition.ad.set('DataflowJobSkipped', false);
     const sinfulAddress = this.registry.get(slot.startdName)?.sinfulAddress;
     const inputEvents = usesFileTransfer(job.ad) && !fetchInput ? emptyTransferEvents(job, now, [2, 3], sinfulAddress) : [];
     const overlay = this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId, startd: slot.startdName, slot: slot.description.name });
@@ -1291,11 +1299,38 @@ export class Schedd {
     return overlay;
   }
 
+  /**
+   * skip_if_dataflow, checked as the run begins, where HTCondor's shadow checks it before it spawns the job
+   * (shadow_v61_main.cpp): a job whose outputs are all newer than its inputs and executable is not run; it
+   * gets the 046 event and then ends as after an exit with 0 (dataflowJobSkipped). True: it was skipped, and
+   * the slot is left as it was.
+   */
+  private skippedAsDataflow(job: StoredJob, slot: Slot, now: Date): boolean {
+    if (job.ad.getBool('SkipIfDataflow') !== true) return false;
+    const jobId = formatJobId(job.cluster, job.proc);
+    let upToDate: boolean;
+    try {
+      upToDate = outputsUpToDate(job.ad, this.ownerRights.forOwner(job.ad.getString('Owner')));
+    } catch (err) {
+      // The run is started, and held there as any run whose owner's rights cannot be taken.
+      this.log.warn({ err, jobId }, "skip_if_dataflow: the job's files could not be looked at as its owner");
+      return false;
+    }
+    if (!upToDate) return false;
+    const started = startRun(job.ad, { now, remoteHost: slotKey(slot), provisioned: slot.description, matchName: slotKey(slot), slotAd: () => this.registry.slotAd(slot, now, true) });
+    const skipped = dataflowJobSkipped(started.ad, { now });
+    this.commit(job, { ...skipped, events: [...started.events, ...skipped.events] }, null);
+    this.log.info({ jobId, slot: slotKey(slot) }, 'dataflow job skipped: its outputs are newer than its inputs');
+    return true;
+  }
+
   /** Queues the idle job on the busy slot: the startd starts it when the slot's run ends (see QueuedStart). */
   private queueJobOnSlot(job: StoredJob, slot: Slot): void {
     const startd = this.registry.get(slot.startdName);
     const after = slot.run?.runId;
     if (!startd || after === undefined) return;
+    // The startd launches a queued start by itself: the check is made now, not when the slot frees.
+    if (this.skippedAsDataflow(job, slot, this.now())) return;
     const fetchInput = usesFileTransfer(job.ad) && this.inputToTransfer(job);
     const { jobId, runId } = this.queuedStarts.add(job, slot, fetchInput, this.limitsOn(job, slot, this.now()));
     this.store.afterCommit(() => {

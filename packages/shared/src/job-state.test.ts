@@ -4,6 +4,7 @@ import {
   beginExecution,
   checkpointCommitted,
   checkpointUploadFailed,
+  dataflowJobSkipped,
   continueRefusal,
   executionRestarted,
   holdJob,
@@ -730,4 +731,21 @@ t.test('beginExecution: ulog_execute_attrs adds the slot\'s attributes named to 
   t.match(execution.events, [{ code: 1, props: { Cpus: 1, Memory: 128, Disk: 1024, OpSys: 'LINUX', HasDocker: true } }]);
   const props = execution.events[0]?.code === 1 ? execution.events[0].props : undefined;
   t.same(Object.keys(props ?? {}).sort(), ['Cpus', 'Disk', 'HasDocker', 'Memory', 'OpSys'], 'the run\'s own resources are not replaced; a list or a missing attribute adds nothing');
+});
+
+t.test('dataflowJobSkipped: a 046, then the exit policy as after an exit with 0 and no usage', async (t) => {
+  const started = startRun(idleJob({ SkipIfDataflow: 'true' }), { now: T0, remoteHost: 'slot1@exec.example', provisioned: PROVISIONED }).ad;
+  const done = dataflowJobSkipped(started, { now: T0 });
+  t.equal(done.ad.getInt('JobStatus'), 4);
+  t.same([done.ad.getBool('DataflowJobSkipped'), done.ad.getInt('ExitCode'), done.ad.getBool('ExitBySignal'), done.ad.has('NumJobStarts')], [true, 0, false, false], 'it never executed');
+  t.equal(done.ad.getString('LastRemoteHost'), 'slot1@exec.example');
+  t.equal(done.leaveQueue, true);
+  t.match(done.events, [
+    { code: 46, cluster: 7, proc: 2, time: T0 },
+    { code: 5, exit: { bySignal: false, returnValue: 0 }, runRemoteUsage: { userSeconds: 0, systemSeconds: 0 }, sentBytes: 0 },
+  ]);
+  t.equal((done.events[0] as { reason?: string }).reason, undefined, 'the shadow gives no reason');
+  const held = dataflowJobSkipped(startRun(idleJob({ OnExitHold: 'ExitCode == 0' }), { now: T0, remoteHost: 'slot1@exec.example', provisioned: PROVISIONED }).ad, { now: T0 });
+  t.match(held.events, [{ code: 46 }, { code: 12, reasonCode: 3 }], 'on_exit_hold sees ExitCode 0');
+  t.equal(held.ad.getInt('JobStatus'), 5);
 });

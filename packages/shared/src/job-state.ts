@@ -325,6 +325,19 @@ export function jobExited(
 }
 
 /**
+ * skip_if_dataflow found the outputs newer than the inputs (FileTransfer::IsDataflowJob) as the run began: the
+ * shadow sets DataflowJobSkipped, writes the 046 event and shuts down as if the job had exited with 0
+ * (shadow_v61_main.cpp: ExitCode 0, shutDown(JOB_EXITED)), so the exit policy decides as after a run, with no
+ * usage: a 005 follows the 046 unless on_exit_hold or on_exit_remove says otherwise. `adIn`: as startRun left it.
+ */
+export function dataflowJobSkipped(adIn: ClassAd, opts: { now: Date }): Transition {
+  const ad = adIn.clone();
+  ad.set('DataflowJobSkipped', true);
+  const exited = jobExited(ad, { now: opts.now, exit: { bySignal: false, exitCode: 0 }, usage: { userSeconds: 0, systemSeconds: 0 }, bytesSent: 0, bytesReceived: 0 });
+  return { ...exited, events: [{ code: 46, ...ids(ad), time: opts.now }, ...exited.events] };
+}
+
+/**
  * A no-op job (IsNoopJob, DAGMan's NOOP nodes) is completed by the schedd without running (schedd.cpp
  * count_jobs): NoopJobExitCode, else NoopJobExitSignal, else exit code 0, in a terminate event with no usage
  * (WriteTerminateToUserLog); its exit policy is not evaluated, and no exit attributes are set.
@@ -375,6 +388,8 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number | und
   'container-image': [HoldCode.InvalidDockerImage, 0],
   // stream_output/stream_error could not be set up or broke (UserProc::getStdFile's notifyStarterError).
   'output-stream': [HoldCode.UnableToOpenOutputStream, 0],
+  // stream_input could not be opened or read (getStdFile's notifyStarterError, StreamHandler::Handler).
+  'input-stream': [HoldCode.UnableToOpenInputStream, 0],
   // The starter found the job's deferral time missed (JOB_MISSED_DEFERRAL_TIME): the schedd sets no subcode.
   deferral: [HoldCode.MissedDeferredExecutionTime, undefined],
   // max_transfer_input_mb / max_transfer_output_mb (or MAX_TRANSFER_INPUT_MB / _OUTPUT_MB) exceeded (FileTransfer).
@@ -384,7 +399,7 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number | und
   'primary-group': [HoldCode.CannotSwitchPrimaryGroup, 0],
 };
 
-export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream' | 'deferral' | 'input-limit' | 'output-limit' | 'primary-group';
+export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream' | 'input-stream' | 'deferral' | 'input-limit' | 'output-limit' | 'primary-group';
 
 /** A run could not transfer its files, start the executable, or checkpoint as promised: the job is held. */
 export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number }): Transition {

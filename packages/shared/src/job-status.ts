@@ -73,6 +73,7 @@ export const HoldCode = {
   JobPolicyUndefined: 5,
   FailedToCreateProcess: 6,
   UnableToOpenOutputStream: 9,
+  UnableToOpenInputStream: 10,
   TransferOutputError: 12,
   TransferInputError: 13,
   SubmittedOnHold: 15,

@@ -113,7 +113,7 @@ const RunReportSchemas = [
     {
       type: Type.Literal('run-failed'),
       ...RunEnd,
-      stage: Type.Union([Type.Literal('input'), Type.Literal('execute'), Type.Literal('output'), Type.Literal('checkpoint'), Type.Literal('memory'), Type.Literal('disk'), Type.Literal('container-image'), Type.Literal('output-stream'), Type.Literal('deferral'), Type.Literal('input-limit'), Type.Literal('output-limit'), Type.Literal('primary-group')]),
+      stage: Type.Union([Type.Literal('input'), Type.Literal('execute'), Type.Literal('output'), Type.Literal('checkpoint'), Type.Literal('memory'), Type.Literal('disk'), Type.Literal('container-image'), Type.Literal('output-stream'), Type.Literal('input-stream'), Type.Literal('deferral'), Type.Literal('input-limit'), Type.Literal('output-limit'), Type.Literal('primary-group')]),
       reason: Type.String({ maxLength: 4000 }),
       subCode: Type.Optional(Type.Integer()),
     },

@@ -576,6 +576,15 @@ export type RunStreamWriteBody = Static<typeof RunStreamWriteBody>;
 /** Where the next bytes of the stream go: the file's size after the open, or after the write. */
 export const RunStreamReply = Type.Object({ offset: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
 export type RunStreamReply = Static<typeof RunStreamReply>;
+/** stream_input: where to read the job's submit-side input file, and at most how much. */
+export const RunStdinReadBody = Type.Object(
+  { offset: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), length: Type.Integer({ minimum: 1, maximum: MAX_STREAM_CHUNK_BYTES }) },
+  { additionalProperties: false },
+);
+export type RunStdinReadBody = Static<typeof RunStdinReadBody>;
+/** The bytes read (base64): none at the end of the file. */
+export const RunStdinReadReply = Type.Object({ data: Type.String() }, { additionalProperties: false });
+export type RunStdinReadReply = Static<typeof RunStdinReadReply>;
 
 /** A submitter's accountant record as condor_userprio shows it (Accountant.cpp ReportState's attributes). */
 export const UserPrioRecord = Type.Object({

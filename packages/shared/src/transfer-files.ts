@@ -35,7 +35,7 @@ export function transferredExecutable(ad: ClassAd): string | undefined {
 }
 
 /** The file `input` names; undefined when there is none (unset, empty or /dev/null). */
-export function stdinFile(ad: ClassAd): string | undefined {
+export function stdinFile(ad: Pick<ClassAd, 'getString'>): string | undefined {
   const stdin = ad.getString('In');
   return stdin !== undefined && stdin !== '' && stdin !== '/dev/null' ? stdin : undefined;
 }

@@ -7,7 +7,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments } from '@tinycondor/shared/job-command';
 import { starterEnvironment } from '@tinycondor/shared/starter-environment';
 import { resourceEnvironment, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
-import { appendsStdStreams, keepsAnyOutput, listedInputFiles, manifestDirectory, STDOUT_NAME, streamedStdNames } from '@tinycondor/shared/transfer-files';
+import { appendsStdStreams, keepsAnyOutput, listedInputFiles, manifestDirectory, STDOUT_NAME, stdinFile, streamedStdNames } from '@tinycondor/shared/transfer-files';
 import { MAX_STREAM_CHUNK_BYTES } from '@tinycondor/shared/rest-schemas';
 import { isUrl, pluginResultListText, urlTransferHoldReason } from '@tinycondor/shared/url-transfer';
 import { TransferClassNumber, type TransferClassName } from '@tinycondor/shared/epoch-history';
@@ -38,6 +38,7 @@ import { SHADOW_UNREACHABLE, type DockerCredentialsAnswer } from '@tinycondor/sh
 import { scratchDirectories } from './docker-knobs.js';
 import type { ShellPlace } from './ssh-session.js';
 import { StreamedFile, type StreamSink } from './std-streams.js';
+import { StreamedStdin } from './stdin-stream.js';
 import { transferUrls, urlDownloads, withJobPlugins, type PluginSettings, type UrlTransferRun } from './transfer-plugins.js';
 import { checkpointDestination, restoreCheckpointFiles, uploadCheckpointFiles } from './checkpoint-destination.js';
 import { chirpEnablement } from '@tinycondor/shared/chirp/access';
@@ -190,6 +191,8 @@ export class JobRun {
   private outOfDisk: string | undefined;
   /** The job's stdout/stderr streamed to the submit side as it writes them (stream_output, stream_error). */
   private readonly streams: StreamedFile[] = [];
+  /** Set when the job's streamed stdin broke (stream_input): the run is killed and the job held with this reason. */
+  private stdinBroken: string | undefined;
   readonly sandbox: string;
   private readonly layout: JobLayout;
   /** How outputs and checkpoint files are read: as the job's user, symlinks followed (job-file-rights.ts). */
@@ -439,6 +442,10 @@ export class JobRun {
           ctx.report({ type: 'run-failed', ...base, stage: 'disk', reason: this.outOfDisk });
           return;
         }
+        if (this.stdinBroken !== undefined) {
+          ctx.report({ type: 'run-failed', ...base, stage: 'input-stream', reason: this.stdinBroken });
+          return;
+        }
         if (this.cgroup.oomKilled() && this.killedBy === undefined) {
           ctx.report({ type: 'run-failed', ...base, stage: 'memory', reason: this.outOfMemoryReason() });
           return;
@@ -574,6 +581,30 @@ export class JobRun {
       this.streams.push(streamed);
     }
     return true;
+  }
+
+  /**
+   * stream_input, for each process started (a restart in place reads the file again from its start, as a new
+   * UserProc does): the stream established before the process starts. Undefined: the job does not stream its
+   * stdin; false: it could not be established, and the job was held ("unable to establish standard input stream"),
+   * or the run was killed meanwhile.
+   */
+  private async openStdinStream(): Promise<StreamedStdin | undefined | false> {
+    const { ctx } = this;
+    if (!this.layout.transfers || ctx.jobAd.getBool('StreamIn') !== true || stdinFile(ctx.jobAd) === undefined) return undefined;
+    const source = { read: (offset: number, length: number) => retryTransient('stdin stream', () => ctx.client.readRunStdin(ctx.jobId, ctx.runId, offset, length), this.mayGoOn, ctx.log) };
+    try {
+      return await StreamedStdin.open(source, MAX_STREAM_CHUNK_BYTES, ctx.log);
+    } catch (err) {
+      // Killed meanwhile (condor_rm, a vacate): the run just ends.
+      if (this.killedBy !== undefined) {
+        ctx.report({ type: 'run-ended', jobId: ctx.jobId, runId: ctx.runId, usage: { ...this.usage }, ...this.executionSpan() });
+        return false;
+      }
+      ctx.log.warn({ err }, 'could not open the stdin stream on the submit side');
+      ctx.report({ type: 'run-failed', jobId: ctx.jobId, runId: ctx.runId, stage: 'input-stream', reason: `Error from ${ctx.slotName}@${ctx.startdName}: unable to establish standard input stream` });
+      return false;
+    }
   }
 
   /** The rest of the streamed output sent once the job exited. False: a stream broke, and the job was held. */
@@ -774,8 +805,10 @@ export class JobRun {
    * Starts the executable and resolves with how it ended (undefined when it could not start);
    * `restartAfter` names the checkpoint this start follows.
    */
-  private execute(reportExecuting: boolean, restartAfter?: RestartAfter): Promise<ExitStatus | undefined> {
+  private async execute(reportExecuting: boolean, restartAfter?: RestartAfter): Promise<ExitStatus | undefined> {
     const { ctx, layout } = this;
+    const stdinStream = await this.openStdinStream();
+    if (stdinStream === false) return undefined;
     if (layout.transfers && ctx.jobAd.getBool('TransferExecutable') !== false) {
       fs.chmodSync(layout.executable, fs.statSync(layout.executable).mode | 0o700);
     }
@@ -785,7 +818,14 @@ export class JobRun {
     const stdout = openStream(layout.stdout, 'a');
     const stderr = openStream(layout.stderr, 'a');
     if (!appendsStdStreams(ctx.jobAd)) for (const fd of [stdout, stderr]) if (!isSharedNull(fd) && fs.fstatSync(fd).isFile()) fs.ftruncateSync(fd, 0);
-    const stdinFd = openStream(layout.stdin, 'r');
+    const stdinFd = stdinStream ? stdinStream.jobEnd : openStream(layout.stdin, 'r');
+    // A read that fails ends the job, and holds it, as the starter's StreamHandler EXCEPTs (UnableToOpenInputStream).
+    stdinStream?.start((err) => {
+      // A run being killed anyway (condor_rm, a vacate) makes its reads fail: that is no broken stream.
+      if (this.killedBy !== undefined) return;
+      this.stdinBroken = `Error from ${ctx.slotName}@${ctx.startdName}: StreamHandler: stdin: unable to read from ${stdinFile(ctx.jobAd)}: ${err.message}`;
+      this.kill(9, 0);
+    });
     if (ctx.jobUser) for (const fd of [stdout, stderr]) if (!isSharedNull(fd)) fs.fchownSync(fd, ctx.jobUser.uid, ctx.jobUser.gid);
     const inContainer = wantsContainer(ctx.jobAd);
     return new Promise((resolve) => {
@@ -802,6 +842,7 @@ export class JobRun {
         this.cgroup.killLeftovers();
         clearTimeout(this.diskTimer);
         this.diskTimer = undefined;
+        stdinStream?.stop();
         [stdout, stderr, stdinFd].forEach(closeStream);
         resolve(exit);
       };

@@ -12,7 +12,7 @@ const options = (over: Partial<TrackerOptions> = {}): TrackerOptions => ({
 });
 
 t.test('JOB_EVENT_STATUS_TRANSITIONS, and file transfer read from its text', async (t) => {
-  const cases: [number, string | undefined][] = [[0, 'IDLE'], [1, 'RUN'], [4, 'IDLE'], [5, 'DONE'], [6, undefined], [7, 'IDLE'], [9, 'REMOVED'], [10, 'SUSPENDED'], [11, 'IDLE'], [12, 'HELD'], [13, 'IDLE'], [24, 'IDLE'], [28, undefined]];
+  const cases: [number, string | undefined][] = [[0, 'IDLE'], [1, 'RUN'], [4, 'IDLE'], [5, 'DONE'], [6, undefined], [7, 'IDLE'], [9, 'REMOVED'], [10, 'SUSPENDED'], [11, 'IDLE'], [12, 'HELD'], [13, 'IDLE'], [24, 'IDLE'], [28, undefined], [46, undefined]];
   for (const [code, status] of cases) t.equal(statusAfter(ev(code, 1, 0)), status, `event ${code}`);
   t.equal(statusAfter(ev(40, 1, 0, 'Started transferring input files')), 'INPUT');
   t.equal(statusAfter(ev(40, 1, 0, 'Started transferring output files')), 'OUTPUT');

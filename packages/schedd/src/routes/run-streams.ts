@@ -1,12 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { StartdTransferHeaders } from '@tinycondor/shared/protocol';
-import { ErrorReply, RunStreamOpenBody, RunStreamParams, RunStreamReply, RunStreamWriteBody } from '@tinycondor/shared/rest-schemas';
+import { RunParams, StartdTransferHeaders } from '@tinycondor/shared/protocol';
+import { ErrorReply, RunStdinReadBody, RunStdinReadReply, RunStreamOpenBody, RunStreamParams, RunStreamReply, RunStreamWriteBody } from '@tinycondor/shared/rest-schemas';
 import { RunStreams } from '../run-streams.js';
 import type { Schedd } from '../schedd.js';
 import { currentRunOf, requireStartdKey } from './run-requests.js';
 
-/** stream_output / stream_error: a running job's stdout or stderr written to its submit-side file as it comes. */
+/**
+ * stream_output / stream_error: a running job's stdout or stderr written to its submit-side file as it comes;
+ * stream_input: its stdin read from its submit-side file as the job reads it.
+ */
 export async function runStreamRoutes(app: FastifyInstance, opts: { schedd: Schedd }): Promise<void> {
   const { schedd } = opts;
   const streams = new RunStreams(schedd);
@@ -49,6 +52,25 @@ export async function runStreamRoutes(app: FastifyInstance, opts: { schedd: Sche
       if (!job) return reply;
       const written = streams.write(job, request.params.stream, request.body.offset, Buffer.from(request.body.data, 'base64'));
       return 'status' in written ? reply.code(written.status).send({ error: written.error }) : written;
+    },
+  );
+
+  api.post(
+    '/v1/jobs/:jobId/runs/:runId/stdin/read',
+    {
+      schema: {
+        description: "Bytes of the job's input file (base64) from an offset, for a job that streams its stdin: none at the end of the file.",
+        params: RunParams,
+        headers: StartdTransferHeaders,
+        body: RunStdinReadBody,
+        response: { 200: RunStdinReadReply, ...refusals },
+      },
+    },
+    async (request, reply) => {
+      const job = await currentRunOf(schedd, request, reply);
+      if (!job) return reply;
+      const read = streams.readInput(job, request.body.offset, request.body.length);
+      return 'status' in read ? reply.code(read.status).send({ error: read.error }) : { data: read.data.toString('base64') };
     },
   );
 }

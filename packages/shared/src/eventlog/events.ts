@@ -71,7 +71,9 @@ export type JobEventBody =
       /** Event number of the event that triggered the report (TriggerEventTypeNumber). */
       triggerCode?: number;
     }
-  | { code: 40; transferType: FileTransferType; host?: string; queueingDelaySeconds?: number };
+  | { code: 40; transferType: FileTransferType; host?: string; queueingDelaySeconds?: number }
+  /** DataflowJobSkippedEvent: skip_if_dataflow found the outputs newer than the inputs; a 005 follows. */
+  | { code: 46; reason?: string };
 
 export type JobEvent = EventBase & JobEventBody;
 
@@ -83,7 +85,7 @@ export const EVENT_NUMBER_NAMES: Readonly<Record<number, string>> = {
   12: 'ULOG_JOB_HELD', 13: 'ULOG_JOB_RELEASED', 21: 'ULOG_REMOTE_ERROR', 22: 'ULOG_JOB_DISCONNECTED',
   23: 'ULOG_JOB_RECONNECTED', 24: 'ULOG_JOB_RECONNECT_FAILED', 28: 'ULOG_JOB_AD_INFORMATION',
   33: 'ULOG_ATTRIBUTE_UPDATE', 35: 'ULOG_CLUSTER_SUBMIT', 36: 'ULOG_CLUSTER_REMOVE',
-  40: 'ULOG_FILE_TRANSFER', 47: 'ULOG_COMMON_FILES',
+  40: 'ULOG_FILE_TRANSFER', 46: 'ULOG_DATAFLOW_JOB_SKIPPED', 47: 'ULOG_COMMON_FILES',
 };
 
 /** MyType of each event's ClassAd form (ULogEvent::toClassAd). */
@@ -94,7 +96,7 @@ export const EVENT_MY_TYPES: Readonly<Record<number, string>> = {
   12: 'JobHeldEvent', 13: 'JobReleaseEvent', 21: 'RemoteErrorEvent', 22: 'JobDisconnectedEvent',
   23: 'JobReconnectedEvent', 24: 'JobReconnectFailedEvent', 28: 'JobAdInformationEvent',
   33: 'AttributeUpdateEvent', 35: 'ClusterSubmitEvent', 36: 'ClusterRemoveEvent',
-  40: 'FileTransferEvent', 47: 'CommonFilesEvent',
+  40: 'FileTransferEvent', 46: 'DataflowJobSkippedEvent', 47: 'CommonFilesEvent',
 };
 
 /** FileTransferEvent::FileTransferEventStrings, indexed by FileTransferType. */

@@ -282,6 +282,16 @@ const cases: Array<[string, JobEvent, string]> = [
     { code: 40, ...id, transferType: 6 },
     '040 (001.000.000) 2024-01-02 03:04:05 Finished transferring output files\n...\n',
   ],
+  [
+    '046 dataflow job skipped (as the shadow writes it: no reason)',
+    { code: 46, ...id },
+    '046 (001.000.000) 2024-01-02 03:04:05 Dataflow job was skipped.\n...\n',
+  ],
+  [
+    '046 dataflow job skipped, with a reason',
+    { code: 46, ...id, reason: 'outputs are newer' },
+    '046 (001.000.000) 2024-01-02 03:04:05 Dataflow job was skipped.\n\toutputs are newer\n...\n',
+  ],
 ];
 
 for (const [name, event, expected] of cases) {

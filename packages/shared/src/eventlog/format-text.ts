@@ -161,6 +161,8 @@ function formatBody(e: JobEvent, utc: boolean): string {
       if (e.host) out += `\tTransferring to host: ${oneLine(e.host)}\n`;
       return out;
     }
+    case 46:
+      return 'Dataflow job was skipped.\n' + (e.reason ? `\t${oneLine(e.reason)}\n` : '');
   }
 }
 

@@ -140,6 +140,7 @@ t.test('held, released (MyType JobReleaseEvent), remote error, file transfer', a
       + '    <a n="Host"><s>&lt;10.0.0.5:9618&gt;</s></a>\n'
       + '</c>\n',
   );
+  t.equal(formatEventXml({ code: 46, ...id }), `${head('DataflowJobSkippedEvent', 46)}</c>\n`);
 });
 
 t.test('job ad information: MyType reset, trigger attributes kept', async (t) => {

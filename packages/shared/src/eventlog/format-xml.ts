@@ -234,6 +234,9 @@ export function eventAd(e: JobEvent, utc = false): XmlAd {
       if (e.queueingDelaySeconds !== undefined) ad.push(['QueueingDelay', int(e.queueingDelaySeconds)]);
       if (e.host) ad.push(['Host', str(e.host)]);
       break;
+    case 46:
+      if (e.reason) ad.push(['Reason', str(e.reason)]);
+      break;
   }
   return ad;
 }

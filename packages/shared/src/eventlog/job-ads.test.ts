@@ -81,3 +81,16 @@ t.test('a submit event read back as SubmitEvent::readEvent reads it: notes, user
   t.same(read('000 (007.000.000) 2024-01-02 03:04:05 Job submitted from host: <h>\n    DAG Node: A\n...\n'), { SubmitHost: '<h>', LogNotes: 'DAG Node: A', StructuredNotes: { DAGNodeName: 'A' } });
   t.match(read(formatEventXml(structured)), { SubmitHost: '<h>', LogNotes: 'system', UserNotes: 'pool:local', StructuredNotes: { JobBatchName: 'b', JobPrio: 3 } });
 });
+
+t.test('a skipped dataflow job: its 046 (read back with its optional reason) leaves the job as it was, the 005 after it completes it', async (t) => {
+  const read = (e: JobEvent) => eventAttributes(parseEventLog(formatEventText(e)).events[0]);
+  t.same(read({ code: 46, cluster: 7, proc: 0, time: at(0) }), {});
+  t.same(read({ code: 46, cluster: 7, proc: 0, time: at(0), reason: 'outputs newer' }), { Reason: 'outputs newer' });
+  const skipped: JobEvent[] = [
+    { code: 0, cluster: 9, proc: 0, time: at(0), submitHost: '<h>' },
+    { code: 46, cluster: 9, proc: 0, time: at(5) },
+    { code: 5, cluster: 9, proc: 0, time: at(5), exit: { bySignal: false, returnValue: 0 } },
+  ];
+  const [ad] = userlogToJobAds(parseEventLog(skipped.map((e) => formatEventText(e)).join('')), opts);
+  t.same(pick(ad, ['JobStatus', 'ExitCode', 'NumJobStarts']), { JobStatus: '4', ExitCode: '0', NumJobStarts: '0' });
+});

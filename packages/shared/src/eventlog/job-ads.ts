@@ -105,6 +105,7 @@ export function eventAttributes(e: ParsedEvent): Record<string, AdValue> {
       break;
     }
     case 24:
+    case 46:
       set('Reason', lines[1]?.trim() || undefined);
       break;
   }

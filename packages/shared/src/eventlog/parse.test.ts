@@ -12,6 +12,7 @@ const sample: JobEvent[] = [
   { code: 1, cluster: 7, proc: 0, time, executeHost: '<10.0.0.5:43051>', slotName: 'slot1@node1', props: { Cpus: 1 } },
   { code: 40, cluster: 7, proc: 0, time: later, transferType: 5, host: '<10.0.0.5:9618>' },
   { code: 12, cluster: 7, proc: 0, time: later, reason: 'via condor_hold (by user alice)', reasonCode: 1, reasonSubCode: 0 },
+  { code: 46, cluster: 8, proc: 0, time: later },
   {
     code: 5, cluster: 1234, proc: 10, time: later, exit: { bySignal: false, returnValue: 0 },
     resources: { cpus: [null, 1, 1], memory: [0, 98, 2001] },
@@ -27,7 +28,8 @@ t.test('text round trip: ids, time, body lines, raw text', async (t) => {
   t.same(events[0]?.lines, ['Job submitted from host: <127.0.0.1:9618?addrs=127.0.0.1-9618>', '    DAG Node: A']);
   t.same(events[1]?.lines, ['Job executing on host: <10.0.0.5:43051>', '\tSlotName: slot1@node1', '\tCpus = 1']);
   t.same(events[3]?.lines, ['Job was held.', '\tvia condor_hold (by user alice)', '\tCode 1 Subcode 0']);
-  t.equal(events[4]?.lines.at(-1), '\t   Memory (MB)          :        0       98      2001 ');
+  t.same(events[4]?.lines, ['Dataflow job was skipped.']);
+  t.equal(events[5]?.lines.at(-1), '\t   Memory (MB)          :        0       98      2001 ');
   t.equal(events.map((e) => e.text).join(''), textLog);
 });
 
@@ -89,7 +91,8 @@ t.test('XML round trip: ids, time, attributes, lines', async (t) => {
   t.same(events.map((e) => [e.code, e.cluster, e.proc, e.subproc, e.time.getTime()]), sample.map((e) => [e.code, e.cluster, e.proc, 0, e.time.getTime()]));
   t.equal(events[0]?.attributes?.SubmitHost, '<127.0.0.1:9618?addrs=127.0.0.1-9618>');
   t.same(events[1]?.attributes?.ExecuteProps, { Cpus: 1 });
-  t.equal(events[4]?.attributes?.TerminatedNormally, true);
+  t.equal(events[4]?.attributes?.MyType, 'DataflowJobSkippedEvent');
+  t.equal(events[5]?.attributes?.TerminatedNormally, true);
   t.same(events[3]?.lines.slice(-3), ['HoldReason = "via condor_hold (by user alice)"', 'HoldReasonCode = 1', 'HoldReasonSubCode = 0']);
   t.equal(events.map((e) => e.text).join(''), xmlLog);
 });

@@ -78,6 +78,7 @@ t.test('expressions, integers and booleans, with condor_submit refusals', async 
       'load_profile = true',
       'run_as_owner = false',
       'suspend_job_at_exec = yes',
+      'skip_if_dataflow = True',
       'kill_sig_timeout = 25s',
     ].join('\n'),
   );
@@ -95,14 +96,16 @@ t.test('expressions, integers and booleans, with condor_submit refusals', async 
       PeriodicVacate: 'time() - EnteredCurrentStatus > 60',
     },
   );
-  t.same(attrs(ad, ['JobMachineAttrsHistoryLength', 'DAGManJobId', 'LoadProfile', 'RunAsOwner', 'SuspendJobAtExec', 'KillSigTimeout']), {
+  t.same(attrs(ad, ['JobMachineAttrsHistoryLength', 'DAGManJobId', 'LoadProfile', 'RunAsOwner', 'SuspendJobAtExec', 'SkipIfDataflow', 'KillSigTimeout']), {
     JobMachineAttrsHistoryLength: '3',
     DAGManJobId: '12',
     LoadProfile: 'true',
     RunAsOwner: 'false',
     SuspendJobAtExec: 'true',
+    SkipIfDataflow: 'true',
     KillSigTimeout: '25',
   });
+  refused(t, 'skip_if_dataflow = maybe', 'skip_if_dataflow=maybe is invalid, must eval to a boolean.');
   t.equal(submit('kill_sig_timeout = soon').toJSON().KillSigTimeout, '0', "kill_sig_timeout is atoi'd");
   refused(t, 'dagman_job_id = -1', 'dagman_job_id=-1 is invalid, must eval to a non-negative integer.');
   refused(t, 'dagman_job_id = x', 'dagman_job_id=x is invalid, must eval to an integer.');

@@ -635,17 +635,22 @@ class JobAdBuilder {
   }
 
   /**
-   * SetStdin, and with SUBMIT_SKIP_FILECHECKS = false condor_submit's check_open of the input it will
-   * transfer: not of one transfer_input = false names.
+   * SetStdin: the file, and StreamIn for one transferred, else TransferIn = false; with SUBMIT_SKIP_FILECHECKS
+   * = false condor_submit's check_open of the input it will transfer: not of one transfer_input = false names.
    */
   private setStdin(): void {
     const found = this.get('input');
     const skipChecks = this.skipFileChecks();
     this.ad.set('In', found?.value ?? NULL_FILE);
-    if (!this.transfersStdFile(found, 'transfer_input')) {
+    const transfers = this.transfersStdFile(found, 'transfer_input');
+    // Read whatever the input: the startd streams the file named (openStdinStream).
+    const stream = this.get('stream_input');
+    const streamed = stream ? submitBool('stream_input', stream) : false;
+    if (!transfers) {
       this.ad.set('TransferIn', false);
       return;
     }
+    this.ad.set('StreamIn', streamed);
     if (!this.input.ctx.fileChecks || found.value.includes('$$(') || skipChecks === true) return;
     const path = posix.resolve(this.iwd(), found.value);
     const probe = this.input.ctx.probeFile(path);
@@ -1390,6 +1395,8 @@ class JobAdBuilder {
     this.simpleBool('load_profile', 'LoadProfile');
     this.simpleBool('run_as_owner', 'RunAsOwner');
     this.simpleBool('suspend_job_at_exec', 'SuspendJobAtExec');
+    // Read by the schedd as it starts the run, where HTCondor's shadow reads it (Schedd.skippedAsDataflow).
+    this.simpleBool('skip_if_dataflow', 'SkipIfDataflow');
     // SetKillSig: atoi, so a value that is no number is 0.
     const killSigTimeout = this.get('kill_sig_timeout');
     if (killSigTimeout) this.ad.set('KillSigTimeout', atoi(killSigTimeout.value));

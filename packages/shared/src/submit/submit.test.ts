@@ -1009,6 +1009,17 @@ t.test('transfer_input/output/error = false: TransferIn/Out/Err, no Stream attri
   t.throws(() => submit('executable = a\noutput = o\ntransfer_output = sometimes\nqueue\n'), { name: 'SubmitError', problem: 'transfer_output=sometimes is invalid, must eval to a boolean.' });
 });
 
+t.test('stream_input: StreamIn for an input file that is transferred (SetStdin), read even when there is none', async (t) => {
+  const streamIn = (lines: string) => submit(`executable = a\n${lines}\nqueue\n`)[0]!.getSource('StreamIn');
+  t.equal(streamIn('input = in.txt\nstream_input = true'), 'true');
+  t.equal(streamIn('input = in.txt'), 'false', 'false by default');
+  t.equal(streamIn('stream_input = true'), undefined, 'no input file: TransferIn = false instead');
+  t.equal(streamIn('input = in.txt\ntransfer_input = false\nstream_input = true'), undefined);
+  const [none] = submit('executable = a\nstream_input = true\nqueue\n');
+  t.equal(none!.getSource('TransferIn'), 'false');
+  t.throws(() => submit('executable = a\ninput = in.txt\nstream_input = sometimes\nqueue\n'), { name: 'SubmitError', problem: 'stream_input=sometimes is invalid, must eval to a boolean.' });
+});
+
 t.test('use_oauth_services: condor_submit finds no credd to ask for the tokens', async (t) => {
   t.throws(() => submit('executable = a\nuse_oauth_services = box\nbox_oauth_permissions = read\nqueue\n'), { name: 'SubmitError', problem: "Failed to process job credential requests: 'Can't find address of credd '; BAILING OUT." });
   const [ad] = submit('executable = a\nuse_oauth_services =\nqueue\n');
