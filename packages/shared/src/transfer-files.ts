@@ -144,6 +144,9 @@ function integerOf(ad: ClassAd, attribute: string): number | undefined {
   return value.type === 'int' ? value.value : value.type === 'real' ? Math.trunc(value.value) : undefined;
 }
 
+/** The job's own starter log in its sandbox (starter_debug), returned to JobStarterLog (see starter-log.ts). */
+export const STARTER_LOG_NAME = '.starter.log';
+
 /** Files of the sandbox that belong to the pool, never to the job's outputs. */
 export const INTERNAL_SANDBOX_FILES: ReadonlySet<string> = new Set(['.job.ad', '.machine.ad', '.update.ad', '.update.ad.tmp', '.chirp.config']);
 
@@ -167,7 +170,11 @@ export function finalOutputDirectory(ad: Pick<ClassAd, 'getString'>): string {
 }
 
 export function outputNaming(ad: ClassAd): OutputNaming {
-  return { iwd: ad.getString('Iwd') ?? '/', out: ad.getString('Out'), err: ad.getString('Err'), remaps: parseRemaps(ad.getString('TransferOutputRemaps')) };
+  const remaps = parseRemaps(ad.getString('TransferOutputRemaps'));
+  // modifyFileTransferObject adds JobStarterLog's remap after the job's own: the first for a name wins (filename_remap_find).
+  const starterLog = ad.getString('JobStarterLog');
+  if (starterLog !== undefined && starterLog !== '' && !remaps.has(STARTER_LOG_NAME)) remaps.set(STARTER_LOG_NAME, starterLog);
+  return { iwd: ad.getString('Iwd') ?? '/', out: ad.getString('Out'), err: ad.getString('Err'), remaps };
 }
 
 /** Whether the submit side keeps any of these returned sandbox files: a spooled job keeps its results in SPOOL. */
