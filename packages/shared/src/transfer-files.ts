@@ -83,12 +83,11 @@ export const STDERR_NAME = '_condor_stderr';
 
 /**
  * The sandbox's std files a job streams to the submit side (stream_output, stream_error): never output nor
- * checkpoint, as HTCondor's starter does not rename a streamed file. Not for a job submitted with -spool
- * (its output stays in SPOOL). stderr sharing stdout's file goes with stdout.
+ * checkpoint, as HTCondor's starter does not rename a streamed file. A job submitted with -spool streams
+ * into SPOOL (see RunStreams). stderr sharing stdout's file goes with stdout.
  */
-export function streamedStdNames(ad: Pick<ClassAd, 'getBool' | 'getString' | 'has'>): Set<string> {
+export function streamedStdNames(ad: Pick<ClassAd, 'getBool' | 'getString'>): Set<string> {
   const names = new Set<string>();
-  if (isSpooled(ad)) return names;
   const out = ad.getString('Out');
   const err = ad.getString('Err');
   const isNull = (file: string | undefined) => file === undefined || file === '' || file === '/dev/null';
