@@ -25,8 +25,8 @@ export interface StarterLogSettings {
 
 const NO_HEADER: StarterLogHeader = { timestamp: false, subSecond: false, pid: false, category: false };
 
-/** The characters Starter::execJobPipeStarter lets through in a JobStarterDebug value. */
-const VALID_FLAGS = /^[a-zA-Z0-9_:+\-~, \t]*$/;
+/** A character Starter::execJobPipeStarter does not let through in a JobStarterDebug value. */
+const INVALID_FLAG_CHARACTER = /[^a-zA-Z0-9_:+\-~, \t]/;
 
 /**
  * The starter log a job asks for, as Starter::execJobPipeStarter reads JobStarterDebug: true (or a string
@@ -35,7 +35,7 @@ const VALID_FLAGS = /^[a-zA-Z0-9_:+\-~, \t]*$/;
  * standing for the daemon's own ($(ALL_DEBUG),$(STARTER_DEBUG)). Undefined: no starter log (no attribute,
  * false, empty); `invalid`: the value has characters the startd refuses (it logs the refusal and writes none).
  */
-export function starterLogSettings(ad: Pick<ClassAd, 'evaluate' | 'getString'>, daemonFullDebug: boolean): StarterLogSettings | { invalid: string } | undefined {
+export function starterLogSettings(ad: Pick<ClassAd, 'evaluate'>, daemonFullDebug: boolean): StarterLogSettings | { invalid: string } | undefined {
   const value = ad.evaluate('JobStarterDebug');
   const daemons: StarterLogSettings = { fullDebug: daemonFullDebug, header: NO_HEADER };
   if (value.type === 'bool') return value.value ? daemons : undefined;
@@ -46,7 +46,8 @@ export function starterLogSettings(ad: Pick<ClassAd, 'evaluate' | 'getString'>, 
   const asBoolean = configBoolean(text);
   if (asBoolean !== undefined) return asBoolean ? daemons : undefined;
   if (text === '') return undefined;
-  if (!VALID_FLAGS.test(text)) return { invalid: `Ignoring invalid JobStarterDebug value (off=${text.search(/[^a-zA-Z0-9_:+\-~, \t]/)}): ${text}` };
+  const invalidAt = text.search(INVALID_FLAG_CHARACTER);
+  if (invalidAt >= 0) return { invalid: `Ignoring invalid JobStarterDebug value (off=${invalidAt}): ${text}` };
   return parseDebugFlags(text.replaceAll('default', daemonFullDebug ? 'D_FULLDEBUG' : '').trim());
 }
 
