@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { submitSidePath } from '@tinycondor/shared/chirp/remote-files';
-import { daemonRights } from '@tinycondor/shared/file-rights';
+import { daemonRights, type FileRights } from '@tinycondor/shared/file-rights';
 import { strerror } from '@tinycondor/shared/submit/file-probe';
 import { isSpooled, outputDestination, outputNaming, STDERR_NAME, STDOUT_NAME, stdinFile } from '@tinycondor/shared/transfer-files';
 import type { StoredJob } from './job-store.js';
@@ -24,29 +24,36 @@ export interface StreamRefusal {
 export class RunStreams {
   constructor(private readonly schedd: Schedd) {}
 
-  /** The file the stream goes to, or why there is none to stream to. */
-  private target(job: StoredJob, stream: StreamName): string | StreamRefusal {
+  /**
+   * The file the stream goes to and the rights it is written with, or why there is none to stream to. A job
+   * submitted with -spool streams into SPOOL, as HTCondor's shadow writes its stream relative to the Iwd the
+   * schedd moved there (rewriteSpooledJobAd): among the job's results, under the sandbox name they keep its
+   * stdout by, so that condor_transfer_data places it at `output` as any spooled output.
+   */
+  private target(job: StoredJob, stream: StreamName): { file: string; rights: FileRights } | StreamRefusal {
     const attribute = stream === 'stdout' ? 'StreamOut' : 'StreamErr';
     if (job.ad.getBool(attribute) !== true) return { status: 409, error: `the job does not stream its ${stream} (${attribute})` };
-    const file = outputDestination(stream === 'stdout' ? STDOUT_NAME : STDERR_NAME, outputNaming(job.ad));
+    const name = stream === 'stdout' ? STDOUT_NAME : STDERR_NAME;
+    const file = outputDestination(name, outputNaming(job.ad));
     if (file === undefined) return { status: 409, error: `the job's ${stream} goes nowhere` };
+    if (isSpooled(job.ad)) return { file: this.schedd.spool.streamedResult(job.cluster, job.proc, name), rights: daemonRights };
     const refused = this.schedd.fileGuard.refusal(file);
     if (refused !== undefined) return { status: 422, error: `writing to file ${file}: (errno 13) Permission denied: ${refused}` };
-    return file;
+    return { file, rights: this.schedd.ownerRights.forOwner(job.ad.getString('Owner')) };
   }
 
   /** Opens the stream's file (O_CREAT, and O_TRUNC when `truncate`): its size is where the stream goes on. */
   open(job: StoredJob, stream: StreamName, truncate: boolean): { offset: number } | StreamRefusal {
-    const file = this.target(job, stream);
-    if (typeof file !== 'string') return file;
-    return this.withFile(job, file, truncate ? 'w' : 'a', (fd) => ({ offset: fs.fstatSync(fd).size }));
+    const target = this.target(job, stream);
+    if ('status' in target) return target;
+    return this.withFile(target, truncate ? 'w' : 'a', (fd) => ({ offset: fs.fstatSync(fd).size }));
   }
 
   /** Writes `data` at `offset` of the stream's file (a resent chunk lands where it did before). */
   write(job: StoredJob, stream: StreamName, offset: number, data: Buffer): { offset: number } | StreamRefusal {
-    const file = this.target(job, stream);
-    if (typeof file !== 'string') return file;
-    return this.withFile(job, file, 'r+', (fd) => {
+    const target = this.target(job, stream);
+    if ('status' in target) return target;
+    return this.withFile(target, 'r+', (fd) => {
       let written = 0;
       while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written, offset + written);
       return { offset: offset + data.length };
@@ -82,8 +89,7 @@ export class RunStreams {
     }
   }
 
-  private withFile(job: StoredJob, file: string, flags: 'w' | 'a' | 'r+', use: (fd: number) => { offset: number }): { offset: number } | StreamRefusal {
-    const rights = this.schedd.ownerRights.forOwner(job.ad.getString('Owner'));
+  private withFile({ file, rights }: { file: string; rights: FileRights }, flags: 'w' | 'a' | 'r+', use: (fd: number) => { offset: number }): { offset: number } | StreamRefusal {
     try {
       return rights(() => {
         fs.mkdirSync(path.dirname(file), { recursive: true });

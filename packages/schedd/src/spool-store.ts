@@ -80,6 +80,16 @@ export class SpoolStore {
     fsyncPath(results);
   }
 
+  /**
+   * Where a spooled job's streamed stdout or stderr (`name`, its sandbox name) is written as the job runs:
+   * among its results, which condor_transfer_data fetches (the directory is made if need be).
+   */
+  streamedResult(cluster: number, proc: number, name: string): string {
+    const results = this.resultsDir(cluster, proc);
+    fs.mkdirSync(results, { recursive: true, mode: PRIVATE_DIR_MODE });
+    return path.join(results, name);
+  }
+
   /** Entries of the results directory (empty when the job produced none or never ran). */
   resultEntries(cluster: number, proc: number): string[] {
     return safeReaddir(this.resultsDir(cluster, proc)).sort();

@@ -83,12 +83,11 @@ export const STDERR_NAME = '_condor_stderr';
 
 /**
  * The sandbox's std files a job streams to the submit side (stream_output, stream_error): never output nor
- * checkpoint, as HTCondor's starter does not rename a streamed file. Not for a job submitted with -spool
- * (its output stays in SPOOL). stderr sharing stdout's file goes with stdout.
+ * checkpoint, as HTCondor's starter does not rename a streamed file. A job submitted with -spool streams
+ * into SPOOL (see RunStreams). stderr sharing stdout's file goes with stdout.
  */
-export function streamedStdNames(ad: Pick<ClassAd, 'getBool' | 'getString' | 'has'>): Set<string> {
+export function streamedStdNames(ad: Pick<ClassAd, 'getBool' | 'getString'>): Set<string> {
   const names = new Set<string>();
-  if (isSpooled(ad)) return names;
   const out = ad.getString('Out');
   const err = ad.getString('Err');
   const isNull = (file: string | undefined) => file === undefined || file === '' || file === '/dev/null';
@@ -144,6 +143,9 @@ function integerOf(ad: ClassAd, attribute: string): number | undefined {
   return value.type === 'int' ? value.value : value.type === 'real' ? Math.trunc(value.value) : undefined;
 }
 
+/** The job's own starter log in its sandbox (starter_debug), returned to JobStarterLog (see starter-log.ts). */
+export const STARTER_LOG_NAME = '.starter.log';
+
 /** Files of the sandbox that belong to the pool, never to the job's outputs. */
 export const INTERNAL_SANDBOX_FILES: ReadonlySet<string> = new Set(['.job.ad', '.machine.ad', '.update.ad', '.update.ad.tmp', '.chirp.config']);
 
@@ -167,7 +169,11 @@ export function finalOutputDirectory(ad: Pick<ClassAd, 'getString'>): string {
 }
 
 export function outputNaming(ad: ClassAd): OutputNaming {
-  return { iwd: ad.getString('Iwd') ?? '/', out: ad.getString('Out'), err: ad.getString('Err'), remaps: parseRemaps(ad.getString('TransferOutputRemaps')) };
+  const remaps = parseRemaps(ad.getString('TransferOutputRemaps'));
+  // modifyFileTransferObject adds JobStarterLog's remap after the job's own: the first for a name wins (filename_remap_find).
+  const starterLog = ad.getString('JobStarterLog');
+  if (starterLog !== undefined && starterLog !== '' && !remaps.has(STARTER_LOG_NAME)) remaps.set(STARTER_LOG_NAME, starterLog);
+  return { iwd: ad.getString('Iwd') ?? '/', out: ad.getString('Out'), err: ad.getString('Err'), remaps };
 }
 
 /** Whether the submit side keeps any of these returned sandbox files: a spooled job keeps its results in SPOOL. */

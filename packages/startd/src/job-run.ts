@@ -7,7 +7,7 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { jobArguments } from '@tinycondor/shared/job-command';
 import { starterEnvironment } from '@tinycondor/shared/starter-environment';
 import { resourceEnvironment, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
-import { appendsStdStreams, keepsAnyOutput, listedInputFiles, manifestDirectory, STDOUT_NAME, stdinFile, streamedStdNames } from '@tinycondor/shared/transfer-files';
+import { appendsStdStreams, keepsAnyOutput, listedInputFiles, manifestDirectory, STARTER_LOG_NAME, STDOUT_NAME, stdinFile, streamedStdNames } from '@tinycondor/shared/transfer-files';
 import { MAX_STREAM_CHUNK_BYTES } from '@tinycondor/shared/rest-schemas';
 import { isUrl, pluginResultListText, urlTransferHoldReason } from '@tinycondor/shared/url-transfer';
 import { TransferClassNumber, type TransferClassName } from '@tinycondor/shared/epoch-history';
@@ -46,6 +46,8 @@ import { ChirpServer } from './chirp-server.js';
 import type { ChirpSettings } from './chirp-knobs.js';
 import { DelayedUpdates } from './delayed-updates.js';
 import { runChirpBackend } from './run-chirp.js';
+import type { StarterLogFile } from './starter-log.js';
+import { universeName } from '@tinycondor/shared/starter-log';
 
 /** A report about this run; the startd numbers it (`seq`) when it sends it. */
 export type RunReport = RunReportMessage extends infer M ? (M extends RunReportMessage ? Omit<M, 'seq'> : never) : never;
@@ -87,6 +89,8 @@ export interface JobRunContext {
   /** What the job is told of its slot's custom resources (_CONDOR_Assigned<Tag>, CUDA_VISIBLE_DEVICES…). */
   resourceEnvironment: ResourceEnvironmentSettings;
   log: Logger;
+  /** The job's own starter log (starter_debug), which `log` also writes to. */
+  starterLog?: StarterLogFile;
   report(message: RunReport): void;
 }
 
@@ -401,6 +405,10 @@ export class JobRun {
     const { ctx } = this;
     const base = { jobId: ctx.jobId, runId: ctx.runId };
     try {
+      ctx.log.info(`Starting a ${universeName(ctx.jobAd.getInt('JobUniverse') ?? 5)} universe job with ID: ${ctx.jobId}`);
+      // JICShadow::initFileTransfer's words for the two settings it takes as given.
+      const shouldTransfer = (ctx.jobAd.getString('ShouldTransferFiles') ?? '').toUpperCase();
+      if (shouldTransfer === 'YES' || shouldTransfer === 'NO') ctx.log.debug(`ShouldTransferFiles is "${shouldTransfer}", ${shouldTransfer === 'NO' ? 'NOT ' : ''}transfering files`);
       // In the threadpool: a mkdir may wait on the filesystem's journal behind an earlier sandbox's rmdir (removeSandbox).
       await fs.promises.mkdir(this.sandbox, { mode: 0o700 });
       let received = 0;
@@ -424,6 +432,7 @@ export class JobRun {
       await this.openChirp();
       // The job owns its sandbox, as the starter gives it to the job's user.
       if (ctx.jobUser) chownTree(this.sandbox, ctx.jobUser);
+      this.openStarterLog();
       if (this.layout.transfers && !(await this.downloadUrlInputs())) return;
       this.recordManifest('in');
       // A sandbox that received nothing holds only the startd's own files, which are never output.
@@ -493,6 +502,7 @@ export class JobRun {
       clearInterval(this.updateTimer);
       for (const stream of this.streams) stream.stop();
       this.chirp?.server.close();
+      ctx.starterLog?.close();
       // After the run's report has gone out: the slot is already free.
       setImmediate(() => removeSandbox(this.sandbox, ctx.log));
     }
@@ -668,6 +678,7 @@ export class JobRun {
     let outputSent = false;
     try {
       if (this.layout.transfers) {
+        ctx.starterLog?.close();
         this.recordManifest('out');
         const { back: outputs, uploads } = selectFinalOutputs(ctx.jobAd, this.sandbox, before, this.reader);
         if (uploads.length > 0) {
@@ -773,6 +784,17 @@ export class JobRun {
     return true;
   }
 
+  /** `.starter.log` in the sandbox, for a job with starter_debug; one that cannot be written is logged, and the job goes on. */
+  private openStarterLog(): void {
+    const { starterLog, log } = this.ctx;
+    try {
+      starterLog?.open(path.join(this.sandbox, STARTER_LOG_NAME));
+    } catch (err) {
+      starterLog?.close();
+      log.warn({ err }, 'could not open the job starter log');
+    }
+  }
+
   /**
    * One file of the job's manifest (`manifest`, `manifest_dir`), when it wants one; the sandbox listing by
    * default. As the starter, a file it cannot write is logged, and the job goes on.
@@ -793,6 +815,7 @@ export class JobRun {
     const { ctx } = this;
     if (!this.layout.transfers || (ctx.jobAd.getString('WhenToTransferOutput') ?? '').toUpperCase() !== 'ON_EXIT_OR_EVICT') return;
     try {
+      ctx.starterLog?.close();
       this.recordManifest('out');
       await ctx.client.sendCheckpoint(ctx.jobId, ctx.runId, 'evict', 0, packEntries(selectOutputs(ctx.jobAd, this.sandbox, before, this.reader)));
     } catch (err) {
@@ -879,9 +902,15 @@ export class JobRun {
       }
       const env = buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile);
       this.recordManifest('environment', () => manifestEnvironment(env));
+      let jobPid = 0;
       const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env, stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser, limits: jobResourceLimits(ctx.jobAd) };
+      // OsProc::StartJob's words.
+      ctx.log.info(`IWD: ${layout.cwd}`);
+      ctx.log.info(`About to exec ${[spec.executable, ...spec.args].join(' ')}`);
       ctx.spawner.start(spec, {
-        spawned: (pid) =>
+        spawned: (pid) => {
+          jobPid = pid;
+          ctx.log.info(`Create_Process succeeded, pid=${pid}`);
           started({
             exited: false,
             signal: (signal) => {
@@ -893,10 +922,13 @@ export class JobRun {
             },
             stop: () => signalFamily(pid, this.cgroup.pids(), 'SIGSTOP'),
             cont: () => void signalFamily(pid, this.cgroup.pids(), 'SIGCONT'),
-          }),
+          });
+        },
         failed: ({ errno, message }) =>
           failed({ stage: 'execute', reason: `Error from ${ctx.slotName}@${ctx.startdName}: Failed to execute '${layout.executable}': (errno=${errno}: '${message}')` }),
         exited: (exit, usage) => {
+          // Starter::Reaper's words.
+          ctx.log.info(`Process exited, pid=${jobPid}, ${exit.bySignal ? `signal=${exit.signal}` : `status=${exit.exitCode}`}`);
           this.usage.userSeconds += usage.userSeconds;
           this.usage.systemSeconds += usage.systemSeconds;
           settle(exit);

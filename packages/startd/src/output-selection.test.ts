@@ -79,3 +79,22 @@ t.test('more output files than push(...files) takes: a listed out/ and a sandbox
   const created = selectOutputs(new ClassAd(), out, new Map());
   t.equal(created.length, count, 'every file the job created');
 });
+
+t.test('starter_debug: the starter log stays in the sandbox unless starter_log asks for it (JICShadow::_remove_files_from_output)', async (t) => {
+  const dir = sandbox(t);
+  const before = snapshotSandbox(dir);
+  fs.writeFileSync(path.join(dir, '.starter.log'), 'line\n');
+  fs.writeFileSync(path.join(dir, '.starter.log.old'), 'older\n');
+  fs.writeFileSync(path.join(dir, 'result'), 'r');
+  t.same(names(selectOutputs(new ClassAd(), dir, before)), ['.starter.log', '.starter.log.old', 'result', '_condor_stdout'], 'without starter_debug they are the job\'s own files');
+  const debug = ClassAd.fromJSON({ JobStarterDebug: 'true' });
+  t.same(names(selectOutputs(debug, dir, before)), ['result', '_condor_stdout']);
+  t.same(names(selectCheckpointFiles(debug, dir, before)), ['result', '_condor_stdout']);
+  const returned = ClassAd.fromJSON({ JobStarterDebug: 'true', JobStarterLog: '"/home/u/s.log"' });
+  t.same(names(selectOutputs(returned, dir, before)), ['.starter.log', 'result', '_condor_stdout'], 'starter_log: it goes back, .starter.log.old never');
+  const listed = ClassAd.fromJSON({ JobStarterDebug: 'true', JobStarterLog: '"/home/u/s.log"', TransferOutput: '"result"', TransferCheckpoint: '"result"' });
+  t.same(names(selectOutputs(listed, dir, before)), ['result', '_condor_stdout', '.starter.log'], 'added to a transfer_output_files list (addOutputFile)');
+  t.same(names(selectCheckpointFiles(listed, dir, before)), ['result', '_condor_stdout'], 'not to a checkpoint');
+  fs.rmSync(path.join(dir, '.starter.log'));
+  t.throws(() => selectOutputs(listed, dir, before), OutputMissingError, 'a starter log asked for and not written fails the transfer');
+});

@@ -6,7 +6,8 @@ import { listItemEntries, readErrorOf, TransferReadError, untransferableSymlink 
 import { daemonRights } from '@tinycondor/shared/file-rights';
 import type { SandboxReader } from './job-file-rights.js';
 import { outputUrl, type UrlTransfer } from '@tinycondor/shared/url-transfer';
-import { INTERNAL_SANDBOX_FILES, STDERR_NAME, STDOUT_NAME, manifestDirectory, preservesRelativePaths, splitFileList, streamedStdNames, transferListItem } from '@tinycondor/shared/transfer-files';
+import { INTERNAL_SANDBOX_FILES, STARTER_LOG_NAME, STDERR_NAME, STDOUT_NAME, manifestDirectory, preservesRelativePaths, splitFileList, streamedStdNames, transferListItem } from '@tinycondor/shared/transfer-files';
+import { returnsStarterLog, starterLogExclusions } from '@tinycondor/shared/starter-log';
 
 /** Name → (size, mtime) of the sandbox's top-level files, to tell what the job created or changed. */
 export type SandboxSnapshot = Map<string, string>;
@@ -101,6 +102,14 @@ function listedEntries(ad: ClassAd, sandbox: string, list: string | undefined, r
  * `_condor_stdout`/`_condor_stderr` always.
  */
 export function selectOutputs(ad: ClassAd, sandbox: string, before: SandboxSnapshot, reader: SandboxReader = OWN_READER, uploadedFrom?: (name: string) => boolean): PackEntry[] {
+  const entries = outputSet(ad, sandbox, before, reader, uploadedFrom);
+  // JICShadow::transferOutputStart adds the starter log to an output transfer (at exit or eviction), not to a checkpoint.
+  if (returnsStarterLog(ad) && !entries.some((entry) => entry.name === STARTER_LOG_NAME)) appendAll(entries, listedEntries(ad, sandbox, STARTER_LOG_NAME, reader));
+  return entries;
+}
+
+/** The output set without the starter log's addition: what a checkpoint without transfer_checkpoint_files carries. */
+function outputSet(ad: ClassAd, sandbox: string, before: SandboxSnapshot, reader: SandboxReader, uploadedFrom?: (name: string) => boolean): PackEntry[] {
   const entries: PackEntry[] = [];
   if (ad.has('TransferOutput')) appendAll(entries, listedEntries(ad, sandbox, ad.getString('TransferOutput'), reader, uploadedFrom));
   else {
@@ -119,7 +128,13 @@ export function selectOutputs(ad: ClassAd, sandbox: string, before: SandboxSnaps
     appendAll(entries, listedEntries(ad, sandbox, manifest, reader));
   }
   appendAll(entries, stdEntries(ad, sandbox, reader));
-  return entries;
+  return withoutExcluded(ad, entries);
+}
+
+/** The entries without the files JICShadow::_remove_files_from_output excludes from outputs and checkpoints alike. */
+function withoutExcluded(ad: ClassAd, entries: PackEntry[]): PackEntry[] {
+  const excluded = starterLogExclusions(ad);
+  return excluded.length === 0 ? entries : entries.filter((entry) => !excluded.includes(entry.name.split('/')[0]!));
 }
 
 /** `_condor_stdout`/`_condor_stderr` where the job wrote them, unless streamed to the submit side as they were written. */
@@ -152,8 +167,8 @@ export function selectFinalOutputs(ad: ClassAd, sandbox: string, before: Sandbox
  * continues the same stdout and stderr.
  */
 export function selectCheckpointFiles(ad: ClassAd, sandbox: string, before: SandboxSnapshot, reader: SandboxReader = OWN_READER): PackEntry[] {
-  if (!ad.has('TransferCheckpoint')) return selectOutputs(ad, sandbox, before, reader);
+  if (!ad.has('TransferCheckpoint')) return outputSet(ad, sandbox, before, reader);
   const entries = listedEntries(ad, sandbox, ad.getString('TransferCheckpoint'), reader);
   appendAll(entries, stdEntries(ad, sandbox, reader));
-  return entries;
+  return withoutExcluded(ad, entries);
 }

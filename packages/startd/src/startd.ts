@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { DEFAULT_DISK_CHECK_SECONDS } from '@tinycondor/shared/disk-limit';
 import os from 'node:os';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import WebSocket from 'ws';
 import { ScheddClient } from '@tinycondor/client';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
@@ -31,6 +31,8 @@ import { claimWorklifeExpired, DEFAULT_CLAIM_WORKLIFE_SECONDS } from '@tinycondo
 import type { DockerSettings } from './container-args.js';
 import { DEFAULT_CHIRP_SETTINGS, type ChirpSettings } from './chirp-knobs.js';
 import { SshSession } from './ssh-session.js';
+import { StarterLogFile, withStarterLog } from './starter-log.js';
+import { starterLogSettings } from '@tinycondor/shared/starter-log';
 import { cleanUpStaleRuns } from './stale-runs.js';
 import type { PluginSettings } from './transfer-plugins.js';
 
@@ -434,6 +436,7 @@ export class Startd {
       }
       jobUser = switched;
     }
+    const { log, starterLog } = this.runLogger(jobAd, jobId, runId);
     const run = new JobRun({
       jobId,
       runId,
@@ -457,7 +460,8 @@ export class Startd {
       docker: this.settings.docker,
       transferPlugins: this.settings.transferPlugins ?? NO_PLUGINS,
       maxJobPids: this.settings.maxJobPids ?? DEFAULT_MAX_JOB_PIDS,
-      log: this.settings.log.child({ jobId, runId }),
+      log,
+      starterLog,
       report: (report) => this.report(report),
     });
     const key = this.runKey(jobId, runId);
@@ -483,6 +487,22 @@ export class Startd {
         // Like HTCondor, ending the job ends the ssh_to_job sessions into it.
         for (const { session, runKey } of this.sessions.values()) if (runKey === key) session.close();
       });
+  }
+
+  /**
+   * The run's logger, and the job's own starter log when it asks for one (starter_debug): the lines are
+   * teed into it, at the startd's level for JobStarterDebug = true (Starter::execJobPipeStarter).
+   */
+  private runLogger(jobAd: ClassAd, jobId: string, runId: string): { log: Logger; starterLog?: StarterLogFile } {
+    const log = this.settings.log.child({ jobId, runId });
+    const settings = starterLogSettings(jobAd, log.levelVal <= pino.levels.values.debug!);
+    if (settings === undefined) return { log };
+    if ('invalid' in settings) {
+      log.error(settings.invalid);
+      return { log };
+    }
+    const starterLog = new StarterLogFile(settings);
+    return { log: withStarterLog(log, starterLog, settings), starterLog };
   }
 
   /**

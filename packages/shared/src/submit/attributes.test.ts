@@ -59,6 +59,11 @@ t.test('strings: as written, email_attributes as a list, the log files made full
     },
   );
   t.same(attrs(submit('JobDescription = by attribute'), ['JobDescription']), { JobDescription: '"by attribute"' }, 'looked up by the attribute name too');
+  t.same(
+    attrs(submit('starter_log = s.log'), ['JobStarterDebug', 'JobStarterLog']),
+    { JobStarterDebug: 'true', JobStarterLog: '"/home/alice/jobs/s.log"' },
+    'starter_log alone sets JobStarterDebug = true (SubmitHash: the starter\'s own log level)',
+  );
 });
 
 t.test('expressions, integers and booleans, with condor_submit refusals', async (t) => {
@@ -174,17 +179,16 @@ t.test('what the daemons do not do yet is named', async (t) => {
         'next_job_start_delay = 5',
         'job_lease_duration = 100',
         'suspend_job_at_exec = true',
-        'starter_log = s.log',
       ].join('\n'),
     ),
   ]);
   t.same(
     warnings.map((w) => w.split(' ')[0]),
-    ['email_attributes', 'keep_claim_idle', 'next_job_start_delay', 'job_lease_duration', 'suspend_job_at_exec', 'starter_debug'],
+    ['email_attributes', 'keep_claim_idle', 'next_job_start_delay', 'job_lease_duration', 'suspend_job_at_exec'],
   );
   t.same(
-    notImplementedWarnings([submit('run_as_owner = false\nprimary_unix_group = g\nsuspend_job_at_exec = false\nload_profile = true\ndescription = x\ndagman_log = d.log\nulog_execute_attrs = Cpus\njob_ad_information_attrs = Owner\njob_machine_attrs = Cpus\njob_machine_attrs_history_length = 2')]),
+    notImplementedWarnings([submit('run_as_owner = false\nprimary_unix_group = g\nsuspend_job_at_exec = false\nload_profile = true\ndescription = x\ndagman_log = d.log\nulog_execute_attrs = Cpus\njob_ad_information_attrs = Owner\njob_machine_attrs = Cpus\njob_machine_attrs_history_length = 2\nstarter_log = s.log')]),
     [],
-    'load_profile acts on Windows only; run_as_owner, primary_unix_group, dagman_log, ulog_execute_attrs, job_ad_information_attrs and job_machine_attrs are implemented',
+    'load_profile acts on Windows only; run_as_owner, primary_unix_group, dagman_log, ulog_execute_attrs, job_ad_information_attrs, job_machine_attrs and starter_log are implemented',
   );
 });

@@ -1366,6 +1366,8 @@ class JobAdBuilder {
     const starterLog = this.get('starter_log');
     const starterLogPath = starterLog && stripEnclosingQuotes(starterLog.value.trim());
     if (starterLogPath) this.ad.set('JobStarterLog', posix.resolve(this.iwd(), starterLogPath));
+    // SubmitHash's finishing step: a starter_log without starter_debug logs as the starter's own log does.
+    if (this.ad.has('JobStarterLog') && !this.ad.has('JobStarterDebug')) this.ad.set('JobStarterDebug', true);
     const dagmanLog = this.get('dagman_log');
     if (dagmanLog) this.ad.set('DAGManNodesLog', posix.resolve(this.iwd(), dagmanLog.value));
     for (const [command, attribute] of [

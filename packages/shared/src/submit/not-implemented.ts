@@ -9,16 +9,10 @@ import { neededPluginMethods } from '../url-transfer.js';
  */
 const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning: string }[] = [
   {
-    attributes: ['StreamOut'],
-    uses: (ad) => ad.getBool('StreamOut') === true && isSpooled(ad),
+    attributes: ['StreamOut', 'StreamErr'],
+    uses: (ad) => (ad.getBool('StreamOut') === true || ad.getBool('StreamErr') === true) && isSpooled(ad),
     warning:
-      "stream_output is not implemented by tinycondor yet for a job submitted with -spool: its output file is written when the job exits (and its stdout is checkpointed with the job), where HTCondor appends to it while the job runs",
-  },
-  {
-    attributes: ['StreamErr'],
-    uses: (ad) => ad.getBool('StreamErr') === true && isSpooled(ad),
-    warning:
-      "stream_error is not implemented by tinycondor yet for a job submitted with -spool: its error file is written when the job exits (and its stderr is checkpointed with the job), where HTCondor appends to it while the job runs",
+      "stream_output and stream_error of a job submitted with -spool: tinycondor's condor_transfer_data brings the streamed file back with the job's other output, where HTCondor's sends only the files its output transfer spooled (SpooledOutputFiles) and leaves a streamed one in the job's SPOOL directory",
   },
   {
     attributes: ['WantIOProxy'],
@@ -70,11 +64,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
     attributes: ['SuspendJobAtExec'],
     uses: (ad) => ad.getBool('SuspendJobAtExec') === true,
     warning: 'suspend_job_at_exec is not implemented by tinycondor yet: the job starts running, where HTCondor starts it suspended (for a tool daemon to continue)',
-  },
-  {
-    attributes: ['JobStarterDebug', 'JobStarterLog'],
-    uses: (ad) => ad.has('JobStarterDebug') || ad.has('JobStarterLog'),
-    warning: "starter_debug and starter_log are not implemented by tinycondor yet: no starter log is written for the job, where HTCondor's starter writes one and brings it back",
   },
 ];
 

@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import t from 'tap';
+import { parseDebugFlags } from '@tinycondor/shared/starter-log';
+import { StarterLogFile, withStarterLog } from './starter-log.js';
+
+t.test("the run's lines go to the startd's log at its level, and to the starter log at the flags' level", async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'starter-log-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const daemonLines: string[] = [];
+  const daemon = pino({ level: 'info' }, { write: (line: string) => void daemonLines.push(line) });
+  const settings = parseDebugFlags('D_FULLDEBUG D_CAT');
+  const file = new StarterLogFile(settings);
+  const run = withStarterLog(daemon.child({ jobId: '1.0', runId: 'r' }), file, settings);
+  run.debug('before the sandbox');
+  file.open(path.join(dir, '.starter.log'));
+  run.child({ part: 'x' }).info('started');
+  daemon.info('another run');
+  file.close();
+  run.warn('after the output');
+  const messages = daemonLines.map((line) => JSON.parse(line) as { msg: string; jobId?: string });
+  t.same(messages.map((m) => m.msg), ['started', 'another run', 'after the output'], "the startd's log as before: no debug line");
+  t.equal(messages[0]!.jobId, '1.0', 'with the run\'s bindings');
+  const logged = fs.readFileSync(path.join(dir, '.starter.log'), 'utf8').split('\n');
+  t.match(logged[0], /^\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d \(D_ALWAYS:2\) before the sandbox$/, 'kept until the sandbox is there');
+  t.match(logged[1], /\(D_ALWAYS\) started \(part=x\)$/, "a child logger's lines too");
+  t.equal(logged.length, 3, "neither another run's lines nor those after the log closed");
+});
