@@ -257,6 +257,7 @@ export class Schedd {
       checkpointInvalid: (job: StoredJob, checkpointNumber: number) => this.checkpointInvalid(job, checkpointNumber),
       recordTransfer: (job: StoredJob, transferClass: TransferClassName, resultList: string) => this.epochs.transfer(job.ad, transferClass, resultList, this.now()),
       jobAttrRules: () => this.jobAttrRules(),
+      evictTransforms: () => this.jobTransforms?.evictSettings() ?? { configRaw: () => undefined, env: process.env, context: this.evalContext() },
       slotAd: (slot: Slot, now: Date) => this.registry.slotAd(slot, now),
       now: () => this.now(),
       log,
