@@ -250,6 +250,12 @@ export const condorSubmit: Command = async (args, io) => {
   context.signS3Urls = configBoolean(pool.value('SIGN_S3_URLS'), true);
   context.euid = process.geteuid?.();
   context.extendedCommands = extendedCommands(pool);
+  const missingUnits = pool.value('SUBMIT_REQUEST_MISSING_UNITS');
+  if (missingUnits) context.requestMissingUnits = missingUnits;
+  for (const attribute of ['RequestMemory', 'RequestDisk'] as const) {
+    const requirements = pool.value(`ON_EVICT_CHECK_${attribute}_REQUIREMENTS`);
+    if (requirements) context.onEvictRequirements = { ...context.onEvictRequirements, [attribute]: requirements };
+  }
   const scheddInterval = pool.value('SCHEDD_INTERVAL');
   if (scheddInterval !== undefined) context.scheddInterval = scheddInterval;
   context.evalContext = toolEvalContext('SUBMIT', io, () => pool.config);

@@ -69,7 +69,7 @@ t.test('SetBuiltInOnEvictCheck: the attributes and transform body', async (t) =>
     ],
     ['ON_EVICT_CHECK_RequestMemory_REQUIREMENTS', { ...memory('2GB'), requirements: 'VacateReasonCode == 34' }, [], 'REQUIREMENTS VacateReasonCode == 34\x1eSET RequestMemory 2048'],
   ];
-  for (const [name, request, attributes, body] of cases) t.same(builtInEvictCheck(request), { attributes, body }, name);
+  for (const [name, request, attributes, body] of cases) t.same(builtInEvictCheck(request), { attributes, body, warnings: [] }, name);
   t.equal(builtInEvictCheck(memory(' ')), undefined, 'request_memory = 1GB, (nothing after the comma)');
 });
 
@@ -84,4 +84,13 @@ t.test("values condor_submit refuses, in its words", async (t) => {
     [memory(undefined, 'RequestMemory * Foo'), 'RequestMemory retry increment (RequestMemory * Foo) must evaluate to an integer at submit time'],
   ];
   for (const [request, message] of cases) t.throws(() => builtInEvictCheck(request), { name: 'Error', message }, message);
+});
+
+t.test('SUBMIT_REQUEST_MISSING_UNITS', async (t) => {
+  t.same(builtInEvictCheck({ ...memory('2GB, 4000, 8000'), missingUnits: 'warn' })?.warnings, ['retry_request_memory= 4000, 8000 defaults to megabytes, but should contain a units suffix (i.e K, M, G, or T)']);
+  t.same(builtInEvictCheck({ ...memory(undefined, '100'), missingUnits: 'warn' })?.warnings, ['RequestMemory retry increment 100 defaults to megabytes, but should contain a units suffix (i.e K, M, G or T)']);
+  t.same(builtInEvictCheck({ attribute: 'RequestDisk', command: 'request_disk', line: '20', current: 10, missingUnits: 'warn' })?.warnings, ['request_disk=20 should contain a units suffix (i.e K, M, G, or T)']);
+  t.same(builtInEvictCheck({ ...memory('2GB, 4GB'), missingUnits: 'error' })?.warnings, []);
+  t.throws(() => builtInEvictCheck({ ...memory('400'), missingUnits: 'ERROR' }), { message: 'retry_request_memory=400 defaults to megabytes, but must contain a units suffix (i.e K, M, G, or T)' });
+  t.throws(() => builtInEvictCheck({ ...memory('4, 2'), missingUnits: 'error' }), { message: /must contain a units suffix/ }, 'before the sequence is checked');
 });

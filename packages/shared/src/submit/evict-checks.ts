@@ -72,11 +72,16 @@ function isDigit(c: string | undefined): boolean {
   return c !== undefined && c >= '0' && c <= '9';
 }
 
-/** parse_expr_sequence: the comma-separated sizes of `line`, and what follows the last of them as an expression. */
-function parseExprSequence(line: string, base: number): { seq: number[]; last?: Expr; invalid?: string } {
+/**
+ * parse_expr_sequence: the comma-separated sizes of `line`, what follows the last of them as an expression, and
+ * where the first size without a unit starts.
+ */
+function parseExprSequence(line: string, base: number): { seq: number[]; last?: Expr; invalid?: string; missingUnit?: number } {
   const seq: number[] = [];
   let p = 0;
+  let missingUnit: number | undefined;
   for (let parsed = parseInt64Bytes(line, base, ','); parsed; parsed = parseInt64Bytes(line, base, ',', p)) {
+    if (parsed.unit === '' && missingUnit === undefined) missingUnit = p;
     seq.push(parsed.value);
     p = parsed.end;
     while (isSpace(line[p])) p++;
@@ -84,9 +89,10 @@ function parseExprSequence(line: string, base: number): { seq: number[]; last?: 
     p++;
   }
   const rest = line.slice(p).trim();
-  if (rest === '') return { seq };
+  const found = missingUnit === undefined ? { seq } : { seq, missingUnit };
+  if (rest === '') return found;
   try {
-    return { seq, last: parseExpr(rest) };
+    return { ...found, last: parseExpr(rest) };
   } catch (err) {
     if (err instanceof ClassAdParseError) return { seq, invalid: rest };
     throw err;
@@ -120,6 +126,8 @@ export interface EvictCheckRequest {
   current: number;
   /** ON_EVICT_CHECK_<attr>_REQUIREMENTS, when configured. */
   requirements?: string;
+  /** SUBMIT_REQUEST_MISSING_UNITS, when set: a size without a unit is refused ('error') or warned of. */
+  missingUnits?: string;
 }
 
 export interface EvictCheck {
@@ -127,6 +135,20 @@ export interface EvictCheck {
   attributes: [name: string, exprText: string][];
   /** The transform body (TransformBody_<attr>), its statements separated by TRANSFORM_LINE_SEPARATOR. */
   body: string;
+  /** condor_submit's warnings (without "WARNING: "). */
+  warnings: string[];
+}
+
+/** SUBMIT_REQUEST_MISSING_UNITS: a size without a unit refused (its message thrown) or warned of (added to `warnings`). */
+function missingUnits(setting: string | undefined, message: (verb: 'must' | 'should') => string, warnings: string[]): void {
+  if (setting === undefined) return;
+  if (setting.toLowerCase() === 'error') throw new EvictCheckError(message('must'));
+  warnings.push(message('should'));
+}
+
+/** What condor_submit's unit messages say of a size without one: memory defaults to megabytes. */
+function scaleLabel(attribute: EvictCheckRequest['attribute']): string {
+  return attribute === 'RequestMemory' ? 'defaults to megabytes, but ' : '';
 }
 
 /** A value condor_submit refuses, in its words. */
@@ -140,8 +162,13 @@ export function builtInEvictCheck(request: EvictCheckRequest): EvictCheck | unde
   const { attribute, command } = request;
   const base = attribute === 'RequestMemory' ? 1024 * 1024 : 1024;
   const attributes: [string, string][] = [];
-  const { seq, last, invalid } = request.line === undefined ? { seq: [] as number[] } : parseExprSequence(request.line, base);
+  const warnings: string[] = [];
+  const { seq, last, invalid, missingUnit } = request.line === undefined ? { seq: [] as number[] } : parseExprSequence(request.line, base);
   if (invalid !== undefined) throw new EvictCheckError(`${command}=${invalid} is invalid. must be an expression or number`);
+  if (missingUnit !== undefined) {
+    const from = request.line!.slice(missingUnit);
+    missingUnits(request.missingUnits, (verb) => `${command}=${from} ${scaleLabel(attribute)}${verb} contain a units suffix (i.e K, M, G, or T)`, warnings);
+  }
   if (seq.length > 1) {
     let previous = 0;
     for (const value of seq) {
@@ -168,22 +195,23 @@ export function builtInEvictCheck(request: EvictCheckRequest): EvictCheck | unde
     attributes.push([retry, unparse(parseExpr(`{${seq.join(',')},${max}}`))]);
     statements = `EVALSET ${attribute} ${retry}[${index}?:0]${TRANSFORM_LINE_SEPARATOR}EVALSET ${index} MIN({size(${retry})-1, (${index}?:0)+1})`;
   } else if (request.increment !== undefined) {
-    statements = incrementStatements(request, base, max, attributes);
+    statements = incrementStatements(request, base, max, attributes, warnings);
   } else {
     statements = `${maxIsExpr ? 'EVALSET' : 'SET'} ${attribute} ${max}`;
   }
   const requirements = request.requirements ?? DEFAULT_EVICT_CHECK_REQUIREMENTS[attribute];
-  return { attributes, body: `REQUIREMENTS ${requirements}${TRANSFORM_LINE_SEPARATOR}${statements}` };
+  return { attributes, body: `REQUIREMENTS ${requirements}${TRANSFORM_LINE_SEPARATOR}${statements}`, warnings };
 }
 
 /** The increment strategy: the request grows by a size, or becomes an expression of itself, up to the maximum. */
-function incrementStatements(request: EvictCheckRequest, base: number, max: string | undefined, attributes: [string, string][]): string {
+function incrementStatements(request: EvictCheckRequest, base: number, max: string | undefined, attributes: [string, string][], warnings: string[]): string {
   const { attribute } = request;
   const increment = request.increment!;
   const refused = `${attribute} retry increment must be a positive number or an expression that references ${attribute}`;
   let incrementExpr: string;
   const literal = parseInt64Bytes(increment, base);
   if (literal) {
+    if (literal.unit === '') missingUnits(request.missingUnits, (verb) => `${attribute} retry increment ${increment} ${scaleLabel(attribute)}${verb} contain a units suffix (i.e K, M, G or T)`, warnings);
     if (literal.value <= 0) throw new EvictCheckError(refused);
     incrementExpr = `${attribute} + ${literal.value}`;
   } else {

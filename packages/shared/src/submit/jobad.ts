@@ -873,6 +873,9 @@ class JobAdBuilder {
   private setSizeRequest(command: 'request_memory' | 'request_disk', attribute: 'RequestMemory' | 'RequestDisk', fallback: number, unit: 'K' | 'M'): void {
     const found = this.get(command);
     const first = found && parseInt64Bytes(found.value, unit === 'M' ? 1024 * 1024 : 1024, ',');
+    // The default request_memory is JOB_DEFAULT_REQUESTMEMORY's 128, a size without a unit too.
+    const size = found ? (first ? found.value : undefined) : attribute === 'RequestMemory' ? String(fallback) : undefined;
+    if (size !== undefined && (!found || first!.unit === '')) this.missingUnit(command, size, found?.pos ?? this.input.queuePos);
     if (found && first && found.value[first.end] === ',') {
       this.ad.set(attribute, first.value);
       const rest = found.value.slice(first.end + 1);
@@ -887,6 +890,19 @@ class JobAdBuilder {
     }
     if (attribute === 'RequestMemory') this.setRetryRequestMemory();
     else this.setBuiltInEvictCheck(attribute, 'request_disk', this.get('retry_request_disk'));
+  }
+
+  /** SetRequestMem and SetRequestDisk with SUBMIT_REQUEST_MISSING_UNITS set: a size without a unit is refused or warned of. */
+  private missingUnit(command: 'request_memory' | 'request_disk', size: string, pos: SourcePos): void {
+    const setting = this.input.ctx.requestMissingUnits;
+    if (setting === undefined) return;
+    const must = setting.toLowerCase() === 'error';
+    const message =
+      command === 'request_memory'
+        ? `request_memory=${size} defaults to megabytes, but ${must ? 'must' : 'should'} contain a units suffix (i.e K, M, G or T)`
+        : `request_disk=${size} defaults to kilobytes, ${must ? 'must' : 'should'} contain a units suffix (i.e K, M, or B)`;
+    if (must) throw condorSubmitError(pos, message);
+    this.input.warn?.(message);
   }
 
   /** retry_request_memory, else retry_request_memory_max with retry_request_memory_increase. */
@@ -912,12 +928,15 @@ class JobAdBuilder {
         line: values?.value,
         ...(increment ? { increment: increment.value } : {}),
         current: this.ad.getInt(attribute) ?? 0,
+        ...(this.input.ctx.requestMissingUnits === undefined ? {} : { missingUnits: this.input.ctx.requestMissingUnits }),
+        ...(this.input.ctx.onEvictRequirements?.[attribute] === undefined ? {} : { requirements: this.input.ctx.onEvictRequirements[attribute] }),
       });
     } catch (err) {
       if (err instanceof EvictCheckError) throw condorSubmitError((values ?? increment)!.pos, err.message);
       throw err;
     }
     if (!check) return;
+    for (const warning of check.warnings) this.input.warn?.(warning);
     for (const [name, expr] of check.attributes) this.ad.setExpr(name, expr);
     this.ad.set(`TransformBody_${attribute}`, check.body);
     const list = this.ad.getString('TransformOnEvict') ?? '';
