@@ -74,6 +74,7 @@ import { factoryState, JobFactories, procsToMaterialize } from './job-factories.
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { SubmitError } from '@tinycondor/shared/submit/errors';
 import { ProcFactory, type FactorySubmission } from '@tinycondor/shared/submit/factory';
+import { requestKnobs } from '@tinycondor/shared/submit/evict-checks';
 import { constraintHolds } from './constraint-jobs.js';
 import { CommitRefused, SubmitRejected } from './job-store.js';
 import { StartdKeys } from './startd-keys.js';
@@ -230,7 +231,7 @@ export class Schedd {
     const stored = this.store.accountant();
     this.accountant = new Accountant(this.accountantKnobs().settings, stored.lastUpdateTime);
     for (const [name, record] of stored.records) this.accountant.records.set(name, record);
-    this.factories = new JobFactories(this.store, () => this.evalContext());
+    this.factories = new JobFactories(this.store, () => this.evalContext(), () => requestKnobs(this.knob));
     this.epochSettings = () => epochSettings(() => undefined, spool.spoolDir).settings;
     this.historyFileSettings = () => historyFileSettings(() => undefined, spool.spoolDir).settings;
     this.epochs = new EpochHistory(db, () => this.epochSettings(), log.child({ component: 'epoch-history' }));
@@ -509,7 +510,7 @@ export class Schedd {
     if (earlier?.stored && earlier.submissionId === submissionId) return { procs: earlier.procs, warning: undefined };
     let factory: ProcFactory;
     try {
-      factory = new ProcFactory(submission.digest, clusterId, undefined, this.factories.evalContext);
+      factory = new ProcFactory(submission.digest, clusterId, undefined, this.factories.evalContext, this.factories.knobs());
     } catch (err) {
       if (err instanceof SubmitError) throw new SubmitRejected(`submit digest: ${err.message}`);
       throw err;

@@ -6,6 +6,7 @@
  * (TransformOnEvict, TransformBody_<attr>; see evict-transform.ts), plus the attributes that transform reads.
  */
 import { ClassAd, ClassAdParseError, childExprs, parseExpr, unparse, type Expr } from '../classad/index.js';
+import type { SubmitContext } from './context.js';
 
 /** The separator of a transform body's statements in the job queue (0x1e for the newlines of a transform). */
 export const TRANSFORM_LINE_SEPARATOR = '\x1e';
@@ -15,6 +16,21 @@ export const DEFAULT_EVICT_CHECK_REQUIREMENTS: Readonly<Record<string, string>> 
   RequestMemory: '(VacateReasonCode==21 || VacateReasonCode == 34) && VacateReasonSubCode == 102',
   RequestDisk: '(VacateReasonCode==21 || VacateReasonCode == 34) && VacateReasonSubCode == 104',
 };
+
+/** The knobs condor_submit reads for the requests, which the schedd reads too when it materializes a factory's procs. */
+export type RequestKnobs = Pick<SubmitContext, 'requestMissingUnits' | 'onEvictRequirements'>;
+
+/** SUBMIT_REQUEST_MISSING_UNITS and ON_EVICT_CHECK_<attr>_REQUIREMENTS, from a knob's value (param: unset when empty). */
+export function requestKnobs(value: (name: string) => string | undefined): RequestKnobs {
+  const knobs: RequestKnobs = {};
+  const missingUnits = value('SUBMIT_REQUEST_MISSING_UNITS');
+  if (missingUnits) knobs.requestMissingUnits = missingUnits;
+  for (const attribute of ['RequestMemory', 'RequestDisk'] as const) {
+    const requirements = value(`ON_EVICT_CHECK_${attribute}_REQUIREMENTS`);
+    if (requirements) knobs.onEvictRequirements = { ...knobs.onEvictRequirements, [attribute]: requirements };
+  }
+  return knobs;
+}
 
 /** A size as parse_int64_bytes reads it (metric_units.cpp): a number with an optional K/M/G/T[B] unit. */
 export interface ParsedBytes {

@@ -4,6 +4,7 @@ import t from 'tap';
 import type { ClassAd } from '../classad/index.js';
 import type { SubmitContext } from './context.js';
 import { testSubmitContext } from './context.test-support.js';
+import { factorySubmission, ProcFactory } from './factory.js';
 import { MacroUsage, expandProcs, parseSubmitFile } from './index.js';
 
 function submit(lines: string, overrides: Partial<SubmitContext> = {}): { ad: ClassAd; usage: MacroUsage } {
@@ -80,4 +81,18 @@ t.test('SUBMIT_REQUEST_MISSING_UNITS: a size without a unit warned of, or refuse
     ['request_memory = 1GB\nrequest_disk = 10', 'request_disk=10 defaults to kilobytes, must contain a units suffix (i.e K, M, or B)'],
   ];
   for (const [lines, problem] of refusals) t.throws(() => submit(lines, { requestMissingUnits: 'error' }), { name: 'SubmitError', problem }, problem);
+});
+
+t.test("a factory's procs get the knobs of the process that materializes them (the schedd's)", async (t) => {
+  const ctx = testSubmitContext();
+  const submission = factorySubmission(parseSubmitFile('executable = a\nrequest_memory = 1GB\nretry_request_memory = 2GB\nmax_materialize = 1\nqueue 2\n', ctx), 3, ctx);
+  if (submission === undefined) throw new Error('not a factory');
+  const knobs = { onEvictRequirements: { RequestMemory: 'VacateReasonCode == 34' } };
+  const body = new ProcFactory(submission.digest, 3, undefined, undefined, knobs).cluster.stored.TransformBody_RequestMemory;
+  t.equal(body, '"REQUIREMENTS VacateReasonCode == 34\\036SET RequestMemory 2048"');
+  const unitless = factorySubmission(parseSubmitFile('executable = a\nrequest_memory = 100\nmax_materialize = 1\nqueue 2\n', ctx), 3, ctx)!;
+  t.throws(() => new ProcFactory(unitless.digest, 3, undefined, undefined, { requestMissingUnits: 'error' }), {
+    name: 'SubmitError',
+    problem: 'request_memory=100 defaults to megabytes, but must contain a units suffix (i.e K, M, G or T)',
+  });
 });
