@@ -3,6 +3,7 @@
 import type { ClassAd, EvalContext } from '@tinycondor/shared/classad/index';
 import type { ClusterAd } from '@tinycondor/shared/cluster-ad';
 import { ProcFactory, type SubmitDigest } from '@tinycondor/shared/submit/factory';
+import type { RequestKnobs } from '@tinycondor/shared/submit/evict-checks';
 import type { ClusterTally, JobStore } from './job-store.js';
 
 /** Where a factory stands, from its cluster's ad. */
@@ -83,6 +84,8 @@ export class JobFactories {
   constructor(
     private readonly store: JobStore,
     maps: () => EvalContext,
+    /** SUBMIT_REQUEST_MISSING_UNITS and ON_EVICT_CHECK_<attr>_REQUIREMENTS as configured now: the schedd's, as HTCondor's reads them to materialize. */
+    readonly knobs: () => RequestKnobs = () => ({}),
   ) {
     this.clusters = new Set(store.factoryClusters());
     this.evalContext = { userMap: (mapName, input) => maps().userMap?.(mapName, input) };
@@ -111,7 +114,7 @@ export class JobFactories {
       this.clusters.delete(clusterId);
       return undefined;
     }
-    factory = new ProcFactory(JSON.parse(digest) as SubmitDigest, clusterId, undefined, this.evalContext);
+    factory = new ProcFactory(JSON.parse(digest) as SubmitDigest, clusterId, undefined, this.evalContext, this.knobs());
     this.built.set(clusterId, factory);
     return factory;
   }

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { ClassAd, EvalContext } from '@tinycondor/shared/classad/index';
 import { configValue, type CondorConfig } from '@tinycondor/shared/condor-config';
-import { applyJobTransform, configuredJobTransforms, transformMatches, TransformError, type JobTransform } from '@tinycondor/shared/job-transform';
+import { applyJobTransform, configuredJobTransforms, transformMatches, TransformError, type JobTransform, type TransformSettings } from '@tinycondor/shared/job-transform';
 import { derivedFromConfig } from './configured.js';
 
 export class JobTransformFailed extends Error {}
@@ -35,6 +35,12 @@ export class JobTransforms {
   /** Whether any transform is configured: a submission builds its procs' ads only then. */
   active(): boolean {
     return (this.current()?.transforms.length ?? 0) > 0;
+  }
+
+  /** What a job's eviction transforms (TransformOnEvict) are given: the configuration's macros, as for these transforms. */
+  evictSettings(): Omit<TransformSettings, 'log'> {
+    const config = this.current()?.config;
+    return { configRaw: (name) => config?.get(name.toUpperCase())?.value, env: process.env, context: this.context() };
   }
 
   /** Transforms a proc's ad in place; the names it set or deleted. A transform that fails refuses the submission. */

@@ -45,6 +45,7 @@ function setup(t: Test): {
     checkpointInvalid: (failed, checkpoint) => calls.push(`fail checkpoint ${checkpoint} of ${failed.cluster}.${failed.proc}`),
     recordTransfer: (about, transferClass, resultList) => calls.push(`epoch ${transferClass} of ${about.cluster}.${about.proc}: ${resultList}`),
     jobAttrRules: () => DEFAULT_JOB_ATTR_RULES,
+    evictTransforms: () => ({ configRaw: () => undefined, env: {} }),
     slotAd: (slot) => registry.slotAd(slot, NOW),
     now: () => NOW,
     log: quietLog,

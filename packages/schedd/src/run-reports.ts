@@ -10,6 +10,7 @@ import { beginExecution, editJob, executionRestarted, jobExited, jobSuspended, j
 import { JobStatus, VacateCode } from '@tinycondor/shared/job-status';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import type { TransferClassName } from '@tinycondor/shared/epoch-history';
+import type { TransformSettings } from '@tinycondor/shared/job-transform';
 import { decidedOnShadowCopy } from '@tinycondor/shared/run-copy';
 import { usesFileTransfer } from '@tinycondor/shared/transfer-files';
 import { runKept, type JobStore, type RunAssignment, type StoredJob } from './job-store.js';
@@ -37,6 +38,8 @@ export interface RunReportsContext {
   recordTransfer(job: StoredJob, transferClass: TransferClassName, resultList: string): void;
   /** The immutable, protected and secure job attributes as configured now (Schedd.jobAttrRules). */
   jobAttrRules(): JobAttrRules;
+  /** What a job's eviction transforms (TransformOnEvict) are given. */
+  evictTransforms(): Omit<TransformSettings, 'log'>;
   /** The slot's ad, as the starter's ad shows it (StartdRegistry.slotAd). */
   slotAd(slot: Slot, now: Date): ClassAd;
   now(): Date;
@@ -86,7 +89,10 @@ export class RunReports {
         return;
       case 'run-failed':
         this.freeSlot(connection, message.jobId, message.runId, message.claimClosing);
-        if (job) this.context.commit(job, runFailed(job.ad, { now, stage: message.stage, reason: message.reason, subCode: message.subCode }), null);
+        if (job) {
+          const evictLog = (line: string): void => this.context.log.info({ jobId: message.jobId }, line);
+          this.context.commit(job, runFailed(job.ad, { now, stage: message.stage, reason: message.reason, subCode: message.subCode, evictTransforms: this.context.evictTransforms(), evictLog }), null);
+        }
         return;
       case 'suspended':
         if (job?.status === JobStatus.Running) this.context.commit(job, jobSuspended(job.ad, { now, numPids: message.numPids }), runKept(job));

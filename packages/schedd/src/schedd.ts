@@ -76,6 +76,7 @@ import { factoryState, JobFactories, procsToMaterialize } from './job-factories.
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { SubmitError } from '@tinycondor/shared/submit/errors';
 import { ProcFactory, type FactorySubmission } from '@tinycondor/shared/submit/factory';
+import { requestKnobs } from '@tinycondor/shared/submit/evict-checks';
 import { constraintHolds } from './constraint-jobs.js';
 import { CommitRefused, SubmitRejected } from './job-store.js';
 import { StartdKeys } from './startd-keys.js';
@@ -234,7 +235,7 @@ export class Schedd {
     const stored = this.store.accountant();
     this.accountant = new Accountant(this.accountantKnobs().settings, stored.lastUpdateTime);
     for (const [name, record] of stored.records) this.accountant.records.set(name, record);
-    this.factories = new JobFactories(this.store, () => this.evalContext());
+    this.factories = new JobFactories(this.store, () => this.evalContext(), () => requestKnobs(this.knob));
     this.epochSettings = () => epochSettings(() => undefined, spool.spoolDir).settings;
     this.historyFileSettings = () => historyFileSettings(() => undefined, spool.spoolDir).settings;
     this.epochs = new EpochHistory(db, () => this.epochSettings(), log.child({ component: 'epoch-history' }));
@@ -261,6 +262,7 @@ export class Schedd {
       checkpointInvalid: (job: StoredJob, checkpointNumber: number) => this.checkpointInvalid(job, checkpointNumber),
       recordTransfer: (job: StoredJob, transferClass: TransferClassName, resultList: string) => this.epochs.transfer(job.ad, transferClass, resultList, this.now()),
       jobAttrRules: () => this.jobAttrRules(),
+      evictTransforms: () => this.jobTransforms?.evictSettings() ?? { configRaw: () => undefined, env: process.env, context: this.evalContext() },
       slotAd: (slot: Slot, now: Date) => this.registry.slotAd(slot, now),
       now: () => this.now(),
       log,
@@ -512,7 +514,7 @@ export class Schedd {
     if (earlier?.stored && earlier.submissionId === submissionId) return { procs: earlier.procs, warning: undefined };
     let factory: ProcFactory;
     try {
-      factory = new ProcFactory(submission.digest, clusterId, undefined, this.factories.evalContext);
+      factory = new ProcFactory(submission.digest, clusterId, undefined, this.factories.evalContext, this.factories.knobs());
     } catch (err) {
       if (err instanceof SubmitError) throw new SubmitRejected(`submit digest: ${err.message}`);
       throw err;

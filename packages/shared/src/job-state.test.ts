@@ -352,6 +352,29 @@ t.test('runFailed by the OOM killer: hold code 34 (JobOutOfResources), subcode 1
   t.equal(tr.ad.getInt('HoldReasonSubCode'), 102);
 });
 
+t.test('runFailed by the OOM killer with retry_request_memory: Idle with the larger request, 021 and 004 logged', async (t) => {
+  const job = runningJob();
+  job.set('RequestMemory', 128).set('TransformOnEvict', 'RequestMemory');
+  job.set('TransformBody_RequestMemory', 'REQUIREMENTS (VacateReasonCode==21 || VacateReasonCode == 34) && VacateReasonSubCode == 102\x1eSET RequestMemory 512');
+  const logged: string[] = [];
+  const settings = { configRaw: () => undefined, env: {} };
+  const reason = 'Error from slot1@h: Job has gone over cgroup memory limit of 128 megabytes.';
+  const tr = runFailed(job, { now: at(30), stage: 'memory', reason, evictTransforms: settings, evictLog: (line) => logged.push(line) });
+  t.equal(tr.ad.getInt('JobStatus'), 1);
+  t.equal(tr.ad.getInt('RequestMemory'), 512);
+  t.same([tr.ad.getString('VacateReason'), tr.ad.getInt('VacateReasonCode'), tr.ad.getInt('VacateReasonSubCode')], [reason, 34, 102]);
+  t.equal(tr.ad.has('HoldReasonCode'), false);
+  t.same(tr.events.map((event) => event.code), [21, 4]);
+  t.match(tr.events[0], { executeHost: 'slot1@h', message: 'Job has gone over cgroup memory limit of 128 megabytes.', critical: true });
+  t.match(tr.events[1], { reason, reasonCode: 34, reasonSubCode: 102 });
+  t.same(logged, ['TransformOnEvict 7.2 MATCHES RequestMemory requirements', 'TransformOnEvict=RequestMemory applied to job 7.2, skipping other transforms']);
+
+  // At its last value the request cannot grow: held as without it.
+  const again = runFailed(job.clone().set('RequestMemory', 512), { now: at(30), stage: 'memory', reason, evictTransforms: settings });
+  t.equal(again.ad.getInt('JobStatus'), 5);
+  t.same(again.events.map((event) => event.code), [12]);
+});
+
 t.test('a run that reports its memory sets ImageSize, ResidentSetSize and the MemoryUsage expression', async (t) => {
   const measured = jobExited(runningJob(), { ...exitOpts(0), usage: { userSeconds: 1, systemSeconds: 0, residentSetSizeKb: 102400, imageSizeKb: 150000 } });
   t.equal(measured.ad.getInt('ResidentSetSize'), 102400);

@@ -3,6 +3,8 @@ import type { JobEvent, JobExit, Rusage } from './eventlog/index.js';
 import { HoldCode, JobStatus, OutOfResourcesSubCode, VacateCode } from './job-status.js';
 import type { SlotResource } from './machine-resources.js';
 import type { ExitStatus, Usage } from './protocol.js';
+import { transformOnEvict } from './evict-transform.js';
+import type { TransformSettings } from './job-transform.js';
 
 /**
  * The job state machine: the only code that changes JobStatus. Each function takes a job ad and
@@ -401,14 +403,46 @@ const FAILURE_HOLD: Record<RunFailureStage, [code: number, subCode: number | und
 
 export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'memory' | 'disk' | 'container-image' | 'output-stream' | 'input-stream' | 'deferral' | 'input-limit' | 'output-limit' | 'primary-group';
 
-/** A run could not transfer its files, start the executable, or checkpoint as promised: the job is held. */
-export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number }): Transition {
-  const ad = adIn.clone();
+/**
+ * A run could not transfer its files, start the executable, or checkpoint as promised, or went over its memory or
+ * disk: the job is held, unless one of its eviction transforms (TransformOnEvict: on_evict_checks,
+ * retry_request_memory…) raises its request, when it goes back to Idle with it, as the schedd's jobExitCode does
+ * with the codes the shadow's evictJob put in VacateReason, VacateReasonCode and VacateReasonSubCode.
+ * `evictTransforms`: what the transforms are given; `evictLog` gets the schedd's log lines about them.
+ */
+export function runFailed(
+  adIn: ClassAd,
+  opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number; evictTransforms?: Omit<TransformSettings, 'log'>; evictLog?: (line: string) => void },
+): Transition {
+  const [code, defaultSubCode] = FAILURE_HOLD[opts.stage];
+  const subCode = opts.subCode ?? defaultSubCode;
+  let ad = adIn.clone();
+  if (opts.evictTransforms && ad.has('TransformOnEvict')) {
+    ad.set('VacateReason', opts.reason);
+    ad.set('VacateReasonCode', code);
+    ad.set('VacateReasonSubCode', subCode ?? 0);
+    const result = transformOnEvict(ad, jobName(ad), opts.evictTransforms);
+    for (const line of result.log) opts.evictLog?.(line);
+    if (result.applied !== undefined) return runRequeuedForHold(result.ad, { now: opts.now, reason: opts.reason, code, subCode: subCode ?? 0 });
+    ad = result.ad.clone();
+  }
   endRun(ad, opts.now, undefined);
-  const [code, subCode] = FAILURE_HOLD[opts.stage];
-  const event = holdInPlace(ad, opts.now, opts.reason, code, opts.subCode ?? subCode);
+  const event = holdInPlace(ad, opts.now, opts.reason, code, subCode);
   rotateMatchList(ad);
   return { ad, events: [event], leaveQueue: false, killRun: false };
+}
+
+/**
+ * A run failure an eviction transform cured: the starter's error (021, when the reason is the shadow's
+ * "Error from <slot>: <what the starter said>") and the eviction (004, with the hold codes as its reason codes)
+ * are logged, and the job is Idle with its new request.
+ */
+function runRequeuedForHold(adIn: ClassAd, opts: { now: Date; reason: string; code: number; subCode: number }): Transition {
+  const evicted = runEvicted(adIn, { now: opts.now, reason: opts.reason, reasonCode: opts.code, reasonSubCode: opts.subCode });
+  const starterError = /^Error from (\S+): (.*)$/s.exec(opts.reason);
+  if (!starterError) return evicted;
+  const remoteError: JobEvent = { code: 21, ...ids(evicted.ad), time: opts.now, daemon: 'starter', executeHost: starterError[1]!, message: starterError[2]!, critical: true };
+  return { ...evicted, events: [remoteError, ...evicted.events] };
 }
 
 /**
@@ -600,13 +634,14 @@ export function runStopped(adIn: ClassAd, opts: { now: Date }): Transition {
 }
 
 /** The run ended without the job exiting (vacated, or its startd went away): back to Idle, event 004. */
-export function runEvicted(adIn: ClassAd, opts: { now: Date; reason: string; reasonCode: number; usage?: Usage; execution?: ExecutionSpan }): Transition {
+export function runEvicted(adIn: ClassAd, opts: { now: Date; reason: string; reasonCode: number; reasonSubCode?: number; usage?: Usage; execution?: ExecutionSpan }): Transition {
   const ad = adIn.clone();
   endRun(ad, opts.now, opts.usage, opts.execution);
   setStatus(ad, JobStatus.Idle, opts.now);
   rotateMatchList(ad);
   ad.set('VacateReason', opts.reason);
   ad.set('VacateReasonCode', opts.reasonCode);
+  if (opts.reasonSubCode !== undefined) ad.set('VacateReasonSubCode', opts.reasonSubCode);
   const usage = toRusage(opts.usage?.userSeconds ?? 0, opts.usage?.systemSeconds ?? 0);
   return {
     ad,
@@ -618,7 +653,7 @@ export function runEvicted(adIn: ClassAd, opts: { now: Date; reason: string; rea
         checkpointed: false,
         reason: opts.reason,
         reasonCode: opts.reasonCode,
-        reasonSubCode: 0,
+        reasonSubCode: opts.reasonSubCode ?? 0,
         runRemoteUsage: usage,
         runLocalUsage: toRusage(0, 0),
         sentBytes: 0,

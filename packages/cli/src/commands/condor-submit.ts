@@ -12,6 +12,7 @@ import { probeFile, strerror } from '@tinycondor/shared/submit/file-probe';
 import { mayUseNotImplemented, notImplementedWarnings } from '@tinycondor/shared/submit/not-implemented';
 import { factorySubmission, ProcFactory, type FactorySubmission } from '@tinycondor/shared/submit/factory';
 import { isBooleanWord, parseBoolean } from '@tinycondor/shared/submit/values';
+import { requestKnobs } from '@tinycondor/shared/submit/evict-checks';
 import { parseExtendedSubmitCommands, type ExtendedSubmitCommand } from '@tinycondor/shared/submit/extended-commands';
 import {
   forEachProc,
@@ -250,6 +251,7 @@ export const condorSubmit: Command = async (args, io) => {
   context.signS3Urls = configBoolean(pool.value('SIGN_S3_URLS'), true);
   context.euid = process.geteuid?.();
   context.extendedCommands = extendedCommands(pool);
+  Object.assign(context, requestKnobs((name) => pool.value(name)));
   const scheddInterval = pool.value('SCHEDD_INTERVAL');
   if (scheddInterval !== undefined) context.scheddInterval = scheddInterval;
   context.evalContext = toolEvalContext('SUBMIT', io, () => pool.config);
@@ -332,7 +334,7 @@ async function submitFactory(
 ): Promise<number> {
   const { context, options, io } = how;
   if (how.spool) throw new CliError('\nERROR: late materialization (max_materialize, max_idle) is not implemented by tinycondor for a submission with -spool');
-  const procs = new ProcFactory(factory.digest, clusterId, { probeFile: context.probeFile, fileChecks: context.fileChecks ?? false, usage: how.usage }, context.evalContext);
+  const procs = new ProcFactory(factory.digest, clusterId, { probeFile: context.probeFile, fileChecks: context.fileChecks ?? false, usage: how.usage }, context.evalContext, context);
   const count = factory.totalProcs;
   if (!options.terse && !how.fromStdin) io.stdout(`Submitting job(s)${how.verbose ? '' : '.'}`);
   warnOfJobset(procs.cluster.stored, io);

@@ -23,6 +23,7 @@ const ALIASES: Record<string, string> = {
   transfer_output_remaps: 'TransferOutputRemaps',
   preserve_relative_paths: 'PreserveRelativePaths',
   checkpoint_destination: 'CheckpointDestination',
+  on_evict_checks: 'TransformOnEvict',
   checkpoint_exit_code: 'SuccessCheckpointExitCode',
   request_cpus: 'RequestCpus',
   request_memory: 'RequestMemory',

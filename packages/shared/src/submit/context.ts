@@ -41,6 +41,10 @@ export interface SubmitContext {
   signS3Urls?: boolean;
   /** SCHEDD_INTERVAL, the ScheddInterval of a deferred job (an expression; default 300). */
   scheddInterval?: string;
+  /** SUBMIT_REQUEST_MISSING_UNITS, when set: a request_memory or request_disk size without a unit is refused ('error') or warned of. */
+  requestMissingUnits?: string;
+  /** ON_EVICT_CHECK_RequestMemory_REQUIREMENTS and ON_EVICT_CHECK_RequestDisk_REQUIREMENTS, when set: the built-in eviction checks' REQUIREMENTS. */
+  onEvictRequirements?: Partial<Record<'RequestMemory' | 'RequestDisk', string>>;
   /** SUBMIT_SKIP_FILECHECKS = false: the input file must be readable at submit time. */
   fileChecks?: boolean;
   /** EXTENDED_SUBMIT_COMMANDS, by lower-case name. */

@@ -3,6 +3,7 @@
 import { ClassAd, type EvalContext, type Value } from '../classad/index.js';
 import { ClusterAd, type ProcOverlay } from '../cluster-ad.js';
 import type { FileProbe, SubmitContext } from './context.js';
+import type { RequestKnobs } from './evict-checks.js';
 import { condorSubmitError, submitError, type SourcePos } from './errors.js';
 import type { ExtendedSubmitCommand } from './extended-commands.js';
 import type { ParsedSubmit } from './parser.js';
@@ -139,13 +140,14 @@ export class ProcFactory {
    * Throws SubmitError for a proc 0 that cannot be built. condor_submit passes its own file checks and
    * usage; the schedd none. `evalContext`: the userMap() maps of the process that expands the digest (HTCondor's
    * condor_submit expands the values that are alike for every proc itself, with its SUBMIT maps; here the
-   * schedd expands them all, with its SCHEDD maps).
+   * schedd expands them all, with its SCHEDD maps). `knobs`: the request knobs of the process that builds the procs.
    */
   constructor(
     private readonly digest: SubmitDigest,
     private readonly clusterId: number,
     checks?: { probeFile: SubmitContext['probeFile']; fileChecks: boolean; usage?: MacroUsage },
     evalContext?: EvalContext,
+    knobs: RequestKnobs = {},
   ) {
     const { context, queue } = digest;
     const now = new Date(context.now);
@@ -166,6 +168,8 @@ export class ProcFactory {
       ...(context.euid === undefined ? {} : { euid: context.euid }),
       materializing: checks === undefined,
       ...(evalContext === undefined ? {} : { evalContext }),
+      ...(knobs.requestMissingUnits === undefined ? {} : { requestMissingUnits: knobs.requestMissingUnits }),
+      ...(knobs.onEvictRequirements === undefined ? {} : { onEvictRequirements: knobs.onEvictRequirements }),
     };
     const definitions = new Map<string, Definition>();
     for (const statement of digest.definitions) define(definitions, statement);

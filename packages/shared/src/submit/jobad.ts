@@ -21,6 +21,7 @@ import { apptainerImageRefusal, containerImageType, containerRequirements, isVal
 import { condorSubmitError, submitError, type SourcePos } from './errors.js';
 import { splitList } from './queue.js';
 import { parseSize } from './size.js';
+import { builtInEvictCheck, EvictCheckError, parseInt64Bytes, TRANSFORM_LINE_SEPARATOR, type EvictCheck } from './evict-checks.js';
 import { atoi } from '../c-numbers.js';
 import {
   isBooleanWord,
@@ -867,10 +868,111 @@ class JobAdBuilder {
     }
   }
 
+  /**
+   * SetRequestMem and SetRequestDisk: a size (with a unit, MB or KB without) may be followed by the larger sizes
+   * (and last an expression) the request takes each time the job is evicted for going over it; otherwise, for a
+   * size, retry_request_memory (or retry_request_memory_max and retry_request_memory_increase) and
+   * retry_request_disk give them (SetBuiltInOnEvictCheck). They are read only for a size: an expression as
+   * request, or request_disk's default (JOB_DEFAULT_REQUESTDISK is an expression), leaves them unused.
+   */
+  private setSizeRequest(command: 'request_memory' | 'request_disk', attribute: 'RequestMemory' | 'RequestDisk', fallback: number, unit: 'K' | 'M'): void {
+    const found = this.get(command);
+    const first = found && parseInt64Bytes(found.value, unit === 'M' ? 1024 * 1024 : 1024, ',');
+    // The default request_memory is JOB_DEFAULT_REQUESTMEMORY's 128, a size without a unit too.
+    const size = found ? (first ? found.value : undefined) : attribute === 'RequestMemory' ? String(fallback) : undefined;
+    if (size !== undefined && (!found || first!.unit === '')) this.missingUnit(command, size, found?.pos ?? this.input.queuePos);
+    if (found && first && found.value[first.end] === ',') {
+      this.ad.set(attribute, first.value);
+      const rest = found.value.slice(first.end + 1);
+      if (rest !== '') {
+        this.setBuiltInEvictCheck(attribute, command, { value: rest, pos: found.pos });
+        return;
+      }
+    } else {
+      this.setRequest(command, attribute, fallback, unit);
+      const isSize = found ? first !== undefined : attribute === 'RequestMemory';
+      if (!isSize) return;
+    }
+    if (attribute === 'RequestMemory') this.setRetryRequestMemory();
+    else this.setBuiltInEvictCheck(attribute, 'request_disk', this.get('retry_request_disk'));
+  }
+
+  /** SetRequestMem and SetRequestDisk with SUBMIT_REQUEST_MISSING_UNITS set: a size without a unit is refused or warned of. */
+  private missingUnit(command: 'request_memory' | 'request_disk', size: string, pos: SourcePos): void {
+    const setting = this.input.ctx.requestMissingUnits;
+    if (setting === undefined) return;
+    const must = setting.toLowerCase() === 'error';
+    const message =
+      command === 'request_memory'
+        ? `request_memory=${size} defaults to megabytes, but ${must ? 'must' : 'should'} contain a units suffix (i.e K, M, G or T)`
+        : `request_disk=${size} defaults to kilobytes, ${must ? 'must' : 'should'} contain a units suffix (i.e K, M, or B)`;
+    if (must) throw condorSubmitError(pos, message);
+    this.input.warn?.(message);
+  }
+
+  /** retry_request_memory, else retry_request_memory_max with retry_request_memory_increase. */
+  private setRetryRequestMemory(): void {
+    const values = this.get('retry_request_memory');
+    const max = this.get('retry_request_memory_max');
+    const increment = this.get('retry_request_memory_increase');
+    if (values) {
+      if (increment) this.input.warn?.('retry_request_memory_increase will be ignored because retry_request_memory was used');
+      this.setBuiltInEvictCheck('RequestMemory', 'retry_request_memory', values);
+    } else if (max || increment) {
+      this.setBuiltInEvictCheck('RequestMemory', 'retry_request_memory_max', max, increment);
+    }
+  }
+
+  /** SetBuiltInOnEvictCheck: the request's retry attributes, TransformBody_<attr>, and <attr> in TransformOnEvict. */
+  private setBuiltInEvictCheck(attribute: 'RequestMemory' | 'RequestDisk', command: string, values: CommandValue | undefined, increment?: CommandValue): void {
+    let check: EvictCheck | undefined;
+    try {
+      check = builtInEvictCheck({
+        attribute,
+        command,
+        line: values?.value,
+        ...(increment ? { increment: increment.value } : {}),
+        current: this.ad.getInt(attribute) ?? 0,
+        ...(this.input.ctx.requestMissingUnits === undefined ? {} : { missingUnits: this.input.ctx.requestMissingUnits }),
+        ...(this.input.ctx.onEvictRequirements?.[attribute] === undefined ? {} : { requirements: this.input.ctx.onEvictRequirements[attribute] }),
+      });
+    } catch (err) {
+      if (err instanceof EvictCheckError) throw condorSubmitError((values ?? increment)!.pos, err.message);
+      throw err;
+    }
+    if (!check) return;
+    for (const warning of check.warnings) this.input.warn?.(warning);
+    for (const [name, expr] of check.attributes) this.ad.setExpr(name, expr);
+    this.ad.set(`TransformBody_${attribute}`, check.body);
+    const list = this.ad.getString('TransformOnEvict') ?? '';
+    if (!splitList(list).some((name) => name.toLowerCase() === attribute.toLowerCase())) this.ad.set('TransformOnEvict', list === '' ? attribute : `${list} ${attribute}`);
+  }
+
+  /**
+   * SetOnEvictExpressions: on_evict_checks (or TransformOnEvict) names transforms, each given by
+   * transform_body_<name> (or TransformBody_<name>); the named ones with a body are the job's TransformOnEvict, each
+   * body in TransformBody_<name>, its lines (not blank, not comments) separated by 0x1e.
+   */
+  private setOnEvictChecks(): void {
+    const names = this.get('on_evict_checks');
+    if (!names) return;
+    const found: string[] = [];
+    for (const tag of splitList(names.value)) {
+      const body = this.get([`transform_body_${tag.toLowerCase()}`, `transformbody_${tag.toLowerCase()}`]);
+      if (!body) continue;
+      found.push(tag);
+      const lines = body.value.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+      this.ad.set(`TransformBody_${tag}`, lines.join(TRANSFORM_LINE_SEPARATOR));
+    }
+    this.ad.set('TransformOnEvict', found.join(' '));
+  }
+
   private setResources(): void {
     this.setRequest('request_cpus', 'RequestCpus', 1);
-    this.setRequest('request_memory', 'RequestMemory', DEFAULT_REQUEST_MEMORY_MB, 'M');
-    this.setRequest('request_disk', 'RequestDisk', DEFAULT_REQUEST_DISK_KB, 'K');
+    // SetOnEvictExpressions comes first: the built-in checks of request_memory and request_disk join its list.
+    this.setOnEvictChecks();
+    this.setSizeRequest('request_memory', 'RequestMemory', DEFAULT_REQUEST_MEMORY_MB, 'M');
+    this.setSizeRequest('request_disk', 'RequestDisk', DEFAULT_REQUEST_DISK_KB, 'K');
     this.setCustomRequests();
     this.setRequirements();
     const rank = this.get('rank');

@@ -46,3 +46,10 @@ t.test('s3:// and gs:// URLs with keys: tinycondor does not sign them', async (t
   t.match(warnings[0], /^s3:\/\/ and gs:\/\/ URLs are not signed by tinycondor yet: /);
   t.same(notImplementedWarnings([ClassAd.fromJSON({ ...keys, TransferInput: '"https://example/a"' })]), [], 'keys without such a URL');
 });
+
+t.test('on_evict_checks: tried for run failures only, and the user is told; the built-in checks say nothing', async (t) => {
+  t.same(notImplementedWarnings([ClassAd.fromJSON({ TransformOnEvict: '"RequestMemory RequestDisk"' })]), []);
+  const warnings = notImplementedWarnings([ClassAd.fromJSON({ TransformOnEvict: '"Grow RequestMemory"' })]);
+  t.equal(warnings.length, 1);
+  t.match(warnings[0], /^on_evict_checks is only partly implemented by tinycondor: .* where HTCondor's schedd tries them for those holds too$/);
+});

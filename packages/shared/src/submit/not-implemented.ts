@@ -65,6 +65,13 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
     uses: (ad) => ad.getBool('SuspendJobAtExec') === true,
     warning: 'suspend_job_at_exec is not implemented by tinycondor yet: the job starts running, where HTCondor starts it suspended (for a tool daemon to continue)',
   },
+  {
+    // The built-in checks (retry_request_memory, retry_request_disk) require a run that went over its request.
+    attributes: ['TransformOnEvict'],
+    uses: (ad) => (ad.getString('TransformOnEvict') ?? '').split(/[\s,]+/).some((tag) => tag !== '' && !/^Request(Memory|Disk)$/i.test(tag)),
+    warning:
+      'on_evict_checks is only partly implemented by tinycondor: its transforms are tried when a run fails on the execute machine (over its memory or disk, a transfer or execution error), not when on_exit_hold or periodic_hold holds the job, where HTCondor\'s schedd tries them for those holds too',
+  },
 ];
 
 /** A job HTCondor runs in a container: only its starter acts on the docker_* and container_* commands. */

@@ -24,11 +24,13 @@ const MISTAKEN_REQUESTS: Readonly<Record<string, string>> = {
  * Commands tinycondor implements that condor_submit reads only under a condition (SetRequestGpus reads these
  * only for a job requesting GPUs, SetJobDeferral the window and prep time only for a deferred job,
  * SetTransferFiles public_input_files only for one that may transfer files, SetExecutable executable only
- * without shell): left unread, they get HTCondor's unused-line warning.
+ * without shell, SetRequestMem and SetRequestDisk the retry_request_* commands only for a request that is a size):
+ * left unread, they get HTCondor's unused-line warning.
  */
 const READ_CONDITIONALLY = new Set([
   'require_gpus', 'gpus_minimum_capability', 'gpus_maximum_capability', 'gpus_minimum_memory', 'gpus_minimum_runtime',
   'cron_window', 'deferral_window', 'cron_prep_time', 'deferral_prep_time', 'public_input_files', 'executable',
+  'retry_request_memory', 'retry_request_memory_max', 'retry_request_memory_increase', 'retry_request_disk',
 ]);
 
 /**
