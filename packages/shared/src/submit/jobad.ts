@@ -856,16 +856,14 @@ class JobAdBuilder {
     return { should, when };
   }
 
-  /** request_cpus/memory/disk: a number (with a unit for memory/disk) or a ClassAd expression. */
-  private setRequest(command: string, attribute: string, fallback: number, unit?: 'K' | 'M'): void {
+  /**
+   * A request's value as SetRequestCpus, SetRequestMem and SetRequestDisk take one that is no size: a ClassAd
+   * expression (`2 * 1024`, `MY.DiskUsage`), or nothing for "undefined"; absent, the default.
+   */
+  private setRequest(command: string, attribute: string, fallback: number): void {
     const found = this.get(command);
-    if (!found) {
-      this.ad.set(attribute, fallback);
-    } else if (/^[\d.]/.test(found.value)) {
-      this.ad.set(attribute, this.check(command, found, unit ? (v) => parseSize(v, unit) : parseInteger));
-    } else {
-      this.setExpr(attribute, command, found);
-    }
+    if (!found) this.ad.set(attribute, fallback);
+    else if (found.value.trim().toLowerCase() !== 'undefined') this.setExpr(attribute, command, found);
   }
 
   /**
@@ -888,9 +886,11 @@ class JobAdBuilder {
         this.setBuiltInEvictCheck(attribute, command, { value: rest, pos: found.pos });
         return;
       }
+    } else if (found && first) {
+      this.ad.set(attribute, first.value);
     } else {
-      this.setRequest(command, attribute, fallback, unit);
-      const isSize = found ? first !== undefined : attribute === 'RequestMemory';
+      this.setRequest(command, attribute, fallback);
+      const isSize = !found && attribute === 'RequestMemory';
       if (!isSize) return;
     }
     if (attribute === 'RequestMemory') this.setRetryRequestMemory();
