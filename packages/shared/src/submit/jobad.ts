@@ -1199,7 +1199,7 @@ class JobAdBuilder {
       });
     }
     ad.set('JobNotification', notify);
-    // The job's condor_chirp may use the I/O proxy (its attributes; the file commands are refused: not-implemented.ts).
+    // The job's condor_chirp may use the I/O proxy: its attributes, its log and the submit side's files (docs/chirp.md).
     this.optionalBool('want_io_proxy', 'WantIOProxy');
     this.optionalString('notify_user', 'NotifyUser');
     const proxy = this.get('x509userproxy');

@@ -21,12 +21,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
       "stream_error is not implemented by tinycondor yet for a job submitted with -spool: its error file is written when the job exits (and its stderr is checkpointed with the job), where HTCondor appends to it while the job runs",
   },
   {
-    attributes: ['WantIOProxy'],
-    uses: (ad) => ad.getBool('WantIOProxy') === true,
-    warning:
-      "want_io_proxy is only partly implemented by tinycondor: the job's condor_chirp may set and read its attributes and write to its log, but Chirp's file commands (fetch, put, remove, read, write, getdir…) are refused as where ENABLE_CHIRP_IO is false, where HTCondor acts on the submit machine's files",
-  },
-  {
     attributes: ['ContainerServiceNames'],
     uses: (ad) => (ad.getString('ContainerServiceNames') ?? '') !== '',
     warning:
