@@ -330,3 +330,42 @@ t.test("a root schedd reads and writes a chirping job's files with its owner's r
   t.equal(fs.statSync(path.join(pool.dir, 'opened.txt')).uid, user.uid, 'a file open creates is the owner\'s');
   t.equal(fs.readFileSync(path.join(pool.dir, 'opened.txt'), 'utf8'), 'mine\n');
 });
+
+t.test('ENABLE_CHIRP_IO = false: the file commands are refused to a job that wants them, and its remote updates with them', async (t) => {
+  const pool = await startPool(t, { startds: 1, env: { _CONDOR_ENABLE_CHIRP_IO: 'false' } });
+  const chirp = await chirpPath(pool);
+  fs.writeFileSync(path.join(pool.dir, 'input.txt'), 'from the submit side\n');
+  writeExecutable(
+    path.join(pool.dir, 'noio.sh'),
+    [
+      '#!/bin/sh',
+      `C="${chirp}"`,
+      'echo local > local.txt',
+      '"$C" fetch input.txt got.txt; echo "fetch rc=$?"',
+      '"$C" put local.txt put.txt; echo "put rc=$?"',
+      '"$C" getdir .; echo "getdir rc=$?"',
+      '"$C" remove input.txt; echo "remove rc=$?"',
+      '"$C" read input.txt 4; echo "read rc=$?"',
+      '"$C" set_job_attr ChirpSet 1; echo "set rc=$?"',
+      '"$C" set_job_attr_delayed ChirpDelayed 2; echo "delayed rc=$?"',
+    ].join('\n') + '\n',
+  );
+  fs.writeFileSync(path.join(pool.dir, 'noio.sub'), 'executable = noio.sh\nshould_transfer_files = YES\nwant_io_proxy = true\noutput = noio.out\nerror = noio.err\nlog = noio.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['noio.sub'])).code, 0);
+  await waitForEvents(path.join(pool.dir, 'noio.log'), (ev) => ev.some((e) => e.code === 5), 120_000);
+  const out = fs.readFileSync(path.join(pool.dir, 'noio.out'), 'utf8');
+  const err = fs.readFileSync(path.join(pool.dir, 'noio.err'), 'utf8');
+  // initIOProxy: no files, and WantRemoteUpdates defaults to the (refused) io proxy; delayed updates stay.
+  t.match(out, /^fetch rc=1$/m);
+  t.match(err, /^chirp: couldn't getfile: Invalid argument$/m);
+  t.match(out, /^put rc=1$/m);
+  t.match(err, /^chirp: couldn't putfile: Invalid argument$/m);
+  t.match(out, /^getdir rc=1$/m);
+  t.match(err, /^chirp: couldn't getdir: Invalid argument$/m);
+  t.match(out, /^\tError: 22 \(Invalid argument\)\nremove rc=255$/m);
+  t.match(out, /^\tError: 22 \(Invalid argument\)\nread rc=255$/m);
+  t.match(out, /^\tError: 22 \(Invalid argument\)\nset rc=255$/m);
+  t.match(out, /^delayed rc=0$/m);
+  t.notOk(fs.existsSync(path.join(pool.dir, 'put.txt')));
+  t.ok(fs.existsSync(path.join(pool.dir, 'input.txt')));
+});
