@@ -331,6 +331,75 @@ t.test("a root schedd reads and writes a chirping job's files with its owner's r
   t.equal(fs.readFileSync(path.join(pool.dir, 'opened.txt'), 'utf8'), 'mine\n');
 });
 
+t.test("open and lookup map a name as the shadow's pseudo_get_file_info_new: file_remaps, local_files, fetch_files, buffer_size", { skip: !fs.existsSync('/bin/bash') && 'no /bin/bash' }, async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  const chirp = await chirpPath(pool);
+  const sub = (name: string) => path.join(pool.dir, name);
+  fs.mkdirSync(sub('data'));
+  fs.writeFileSync(sub('data/real.txt'), 'the real file\n');
+  fs.mkdirSync(sub('results'));
+  fs.writeFileSync(sub('scratch.tmp'), 'here, but local\n');
+  fs.writeFileSync(sub('in.dat'), 'fetched\n');
+  writeExecutable(
+    sub('maps.sh'),
+    [
+      '#!/bin/bash',
+      `C="${chirp}"`,
+      "printf 'via remap\\n' > local.txt",
+      '"$C" read alias.txt 8; echo "read alias rc=$?"',
+      '"$C" put -mode cwt local.txt outs/put.txt; echo "put -mode rc=$?"',
+      '"$C" put local.txt outs-plain.txt; echo "putfile rc=$?"',
+      '"$C" read scratch.tmp 4; echo "local rc=$?"',
+      '"$C" read in.dat 4; echo "fetch rc=$?"',
+      '"$C" read /dev/null 1; echo "dev null rc=$?"',
+      // condor_chirp has no lookup command (chirp_client_lookup has): the job speaks the protocol.
+      'export LC_ALL=C',
+      'read -r host port cookie < "$_CONDOR_CHIRP_CONFIG"',
+      'exec 3<>"/dev/tcp/$host/$port"',
+      "printf 'cookie %s\\nlookup alias.txt\\nlookup x.tmp\\nlookup in.dat\\nlookup /dev/null\\n' \"$cookie\" >&3",
+      'read -r authenticated <&3; echo "cookie $authenticated"',
+      'for i in 1 2 3 4; do read -r n <&3; read -r -N "$n" url <&3; echo "lookup $n $url"; done',
+    ].join('\n') + '\n',
+  );
+  fs.writeFileSync(
+    sub('maps.sub'),
+    [
+      'executable = maps.sh',
+      'should_transfer_files = YES',
+      'want_io_proxy = true',
+      'file_remaps = "alias.txt = data/real.txt; outs = results"',
+      'local_files = *.tmp',
+      'fetch_files = in.dat',
+      'buffer_size = 1000',
+      'buffer_block_size = 100',
+      'output = maps.out',
+      'error = maps.err',
+      'log = maps.log',
+      'queue',
+    ].join('\n') + '\n',
+  );
+  const submitted = await pool.run('condor_submit', ['maps.sub']);
+  t.equal(submitted.code, 0, submitted.stderr);
+  t.notMatch(submitted.stderr, /want_io_proxy|not implemented/, 'nothing said to be missing');
+  await waitForEvents(sub('maps.log'), (ev) => ev.some((e) => e.code === 5), 120_000);
+  const iwd = (await pool.run('condor_q', ['1.0', '-af', 'Iwd'])).stdout.trim() || pool.dir;
+  const out = fs.readFileSync(sub('maps.out'), 'utf8');
+  t.match(out, /^the real\nread alias rc=8$/m, 'open follows file_remaps: alias.txt is data/real.txt');
+  t.match(out, /^put -mode rc=0$/m);
+  t.equal(fs.readFileSync(sub('results/put.txt'), 'utf8'), 'via remap\n', 'a directory rule maps what is under it (outs/put.txt is results/put.txt)');
+  t.match(out, /^putfile rc=0$/m);
+  t.ok(fs.existsSync(sub('outs-plain.txt')), 'putfile (put without -mode) is not mapped: the shadow opens its name as it is');
+  // The proxy opens only remote: and buffer:remote: URLs as files; the shadow takes any other as a name from the Iwd.
+  t.match(out, /^\tError: 2 \(No such file or directory\)\nlocal rc=255$/m, 'local_files: a local: URL is no file of the submit side');
+  t.match(out, /^\tError: 2 \(No such file or directory\)\nfetch rc=255$/m, 'fetch_files: nor is a fetch: URL');
+  t.match(out, /^\tError: 2 \(No such file or directory\)\ndev null rc=255$/m, '/dev/null is local too');
+  t.match(out, /^cookie 0$/m);
+  t.match(out, new RegExp(`^lookup \\d+ buffer:remote:${iwd}/data/real\\.txt$`, 'm'), 'buffer_size and buffer_block_size: buffer:');
+  t.match(out, new RegExp(`^lookup \\d+ local:${iwd}/x\\.tmp$`, 'm'), 'a local file is never buffered');
+  t.match(out, new RegExp(`^lookup \\d+ fetch:buffer:remote:${iwd}/in\\.dat$`, 'm'));
+  t.match(out, /^lookup 15 local:\/dev\/null$/m, 'the length, then the URL');
+});
+
 t.test('ENABLE_CHIRP_IO = false: the file commands are refused to a job that wants them, and its remote updates with them', async (t) => {
   const pool = await startPool(t, { startds: 1, env: { _CONDOR_ENABLE_CHIRP_IO: 'false' } });
   const chirp = await chirpPath(pool);

@@ -739,7 +739,7 @@ class JobAdBuilder {
   /**
    * SetSimpleJobExprs' standard-universe file options ("formerly SetFileOptions", SetFetchFiles, …): set as
    * written, strings with their quotes. Only the shadow's remote system calls read them (pseudo_ops.cpp), which a
-   * vanilla job makes only through the I/O proxy's Chirp file commands, refused here (not-implemented.ts).
+   * vanilla job makes through the I/O proxy's Chirp open and lookup (chirp/file-info.ts).
    */
   private setRemoteIoFiles(): void {
     for (const [command, attribute] of [
