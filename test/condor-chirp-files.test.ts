@@ -438,3 +438,64 @@ t.test('ENABLE_CHIRP_IO = false: the file commands are refused to a job that wan
   t.notOk(fs.existsSync(path.join(pool.dir, 'put.txt')));
   t.ok(fs.existsSync(path.join(pool.dir, 'input.txt')));
 });
+
+t.test("a job's LimitDirectoryAccess (LIMIT_DIRECTORY_ACCESS) bounds the files its Chirp calls and transfers reach on the submit side", async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 2 });
+  const chirp = await chirpPath(pool);
+  const outside = fs.mkdtempSync(path.join(path.dirname(pool.dir), 'outside-'));
+  fs.writeFileSync(path.join(outside, 'secret.txt'), 'not for the job\n');
+  fs.writeFileSync(path.join(outside, 'doomed.txt'), 'stays\n');
+  fs.mkdirSync(path.join(pool.dir, 'results'));
+  writeExecutable(
+    path.join(pool.dir, 'limited.sh'),
+    [
+      '#!/bin/sh',
+      `C="${chirp}"`,
+      'echo made > made.txt',
+      '"$C" put made.txt results/ok.txt; echo "put inside rc=$?"',
+      `"$C" put made.txt ${outside}/no.txt; echo "put outside rc=$?"`,
+      `"$C" fetch ${outside}/secret.txt got.txt; echo "fetch outside rc=$?"`,
+      `"$C" remove ${outside}/doomed.txt; echo "remove outside rc=$?"`,
+      `"$C" read ${outside}/secret.txt 3; echo "read outside rc=$?"`,
+      `"$C" stat ${outside}/secret.txt > /dev/null; echo "stat outside rc=$?"`,
+      `"$C" getdir ${outside} > /dev/null; echo "getdir outside rc=$?"`,
+    ].join('\n') + '\n',
+  );
+  fs.writeFileSync(
+    path.join(pool.dir, 'limited.sub'),
+    [
+      'executable = limited.sh',
+      'should_transfer_files = YES',
+      'want_io_proxy = true',
+      `+LimitDirectoryAccess = "${pool.dir}"`,
+      'output = limited.out',
+      'error = limited.err',
+      'log = limited.log',
+      'queue',
+      // The executable is in the submit directory, which this job's limit leaves out: its input transfer is refused.
+      `+LimitDirectoryAccess = "${outside}, /nowhere"`,
+      'queue',
+    ].join('\n') + '\n',
+  );
+  t.equal((await pool.run('condor_submit', ['limited.sub'])).code, 0);
+  const events = await waitForEvents(path.join(pool.dir, 'limited.log'), (ev) => ev.some((e) => e.code === 5 && e.proc === 0) && ev.some((e) => e.code === 12 && e.proc === 1), 120_000);
+  const out = fs.readFileSync(path.join(pool.dir, 'limited.out'), 'utf8');
+  const err = fs.readFileSync(path.join(pool.dir, 'limited.err'), 'utf8');
+  t.match(out, /^put inside rc=0$/m);
+  t.equal(fs.readFileSync(path.join(pool.dir, 'results', 'ok.txt'), 'utf8'), 'made\n');
+  t.match(out, /^put outside rc=1$/m);
+  t.match(err, /^chirp: couldn't putfile: Permission denied$/m, 'allow_shadow_access refuses outside the limit (EACCES)');
+  t.notOk(fs.existsSync(path.join(outside, 'no.txt')));
+  t.match(out, /^fetch outside rc=1$/m);
+  t.match(err, /^chirp: couldn't getfile: Permission denied$/m);
+  t.match(out, /^\tError: 13 \(Permission denied\)\nremove outside rc=255$/m);
+  t.ok(fs.existsSync(path.join(outside, 'doomed.txt')));
+  t.match(out, /^\tError: 13 \(Permission denied\)\nread outside rc=255$/m, 'open is checked');
+  t.match(out, /^stat outside rc=0$/m, 'stat is not checked by the shadow');
+  t.match(out, /^getdir outside rc=\d+$/m, 'nor getdir');
+  t.notMatch(out, /^getdir outside rc=1$/m);
+  const held = events.find((e) => e.code === 12 && e.proc === 1);
+  t.match(held?.lines[1], new RegExp(`Transfer input files failure .* reading from file ${pool.dir}/limited\\.sh: \\(errno 13\\) Permission denied: Access DENIED to file ${pool.dir}/limited\\.sh due to LIMIT_DIRECTORY_ACCESS`));
+  t.equal(held?.lines[2], '\tCode 13 Subcode 0');
+  fs.rmSync(outside, { recursive: true, force: true });
+});

@@ -27,7 +27,7 @@ export class RunStreams {
     if (job.ad.getBool(attribute) !== true) return { status: 409, error: `the job does not stream its ${stream} (${attribute})` };
     const file = outputDestination(stream === 'stdout' ? STDOUT_NAME : STDERR_NAME, outputNaming(job.ad));
     if (file === undefined) return { status: 409, error: `the job's ${stream} goes nowhere` };
-    const refused = this.schedd.fileGuard.refusal(file);
+    const refused = this.schedd.jobFileGuard(job).refusal(file);
     if (refused !== undefined) return { status: 422, error: `writing to file ${file}: (errno 13) Permission denied: ${refused}` };
     return file;
   }

@@ -44,6 +44,8 @@ const KNOBS = new Set([
   'ENABLE_CHIRP', 'ENABLE_CHIRP_UPDATES', 'ENABLE_CHIRP_IO', 'ENABLE_CHIRP_DELAYED', 'CHIRP_DELAYED_UPDATE_PREFIX', 'CHIRP_DELAYED_UPDATE_MAX_ATTRS',
   // How a job's Chirp open and lookup map its file names (shared/src/chirp/file-info.ts): the schedd
   'MAX_REMAP_RECURSIONS',
+  // Where a job's files may be read and written on the submit side (schedd/src/directory-limits.ts): the schedd
+  'LIMIT_DIRECTORY_ACCESS',
   'DOCKER', 'DOCKER_NETWORKS', 'DOCKER_DROP_ALL_CAPABILITIES', 'DOCKER_EXTRA_ARGUMENTS', 'DOCKER_RUN_UNDER_INIT', 'DOCKER_SHM_SIZE', 'DOCKER_VOLUMES', 'DOCKER_MOUNT_VOLUMES',
   // The startd's slot layout (shared/src/slot-layout.ts)
   'NUM_SLOTS', 'MAX_SLOT_TYPES', 'SLOT_TYPE_0_PARTITIONABLE',

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ClassAd } from '../classad/index.js';
-import { fileInfoUrl, filenameRemapFind, matchesWithWildcard, openPathOfUrl } from './file-info.js';
+import { fileInfoUrl, filenameRemapFind, openPathOfUrl } from './file-info.js';
 
 const ad = (attrs: Record<string, string>) => ClassAd.fromJSON(attrs);
 
@@ -14,17 +14,6 @@ t.test('filename_remap_find: exact names, then directories, recursively', async 
   t.same(filenameRemapFind('a=\tb\n', 'a'), { found: 1, output: 'b' }, 'tabs and newlines are dropped');
   t.same(filenameRemapFind('junk;a=b', 'a'), { found: 1, output: 'b' }, 'a field without = is skipped');
   t.same(filenameRemapFind('a=b; b=a', 'a', 3), { found: -1, output: '<0: a><1: b><2: a><3: b><abort>' }, 'a cycle ends at MAX_REMAP_RECURSIONS');
-});
-
-t.test('matches_withwildcard: the first * stands for any text', async (t) => {
-  t.ok(matchesWithWildcard('*.dat', 'x.dat'));
-  t.notOk(matchesWithWildcard('*.dat', 'x.DAT'), 'case counts');
-  t.ok(matchesWithWildcard('out*', 'output'));
-  t.ok(matchesWithWildcard('a*z', 'abcz'));
-  t.notOk(matchesWithWildcard('a*z', 'abc'));
-  t.ok(matchesWithWildcard('*mid*', 'a-mid-b'), 'a second * at the end: found anywhere after the start');
-  t.ok(matchesWithWildcard('exact', 'exact'));
-  t.notOk(matchesWithWildcard('exact', 'exactly'));
 });
 
 t.test('pseudo_get_file_info_new: the URL of a logical name', async (t) => {

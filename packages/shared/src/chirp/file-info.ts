@@ -3,6 +3,7 @@
 // (io_proxy_handler.cpp), from the job's FileRemaps, LocalFiles, FetchFiles, CompressFiles, AppendFiles,
 // BufferFiles, BufferSize and BufferBlockSize (submit's file_remaps, local_files, …).
 import type { AdReader } from '../proc-ad-view.js';
+import { matchesWithWildcard } from '../wildcard.js';
 
 /** MAX_REMAP_RECURSIONS' default (filename_remap_find's param_integer). */
 export const DEFAULT_MAX_REMAP_RECURSIONS = 128;
@@ -86,37 +87,6 @@ export function filenameRemapFind(rules: string, filename: string, maxLevels = D
   const parent = filenameRemapFind(rules, dir, maxLevels, level + 1);
   if (parent.found === -1) return { found: -1, output: `<${level}: ${filename}>${parent.output}` };
   return parent.found === 1 ? { found: 1, output: `${parent.output}/${name}` } : { found: 0, output: '' };
-}
-
-/**
- * matches_withwildcard (case-sensitive): the pattern's first `*` stands for any text; a second one at its
- * very end (after text) makes the rest a substring to find rather than a suffix.
- */
-export function matchesWithWildcard(pattern: string, name: string): boolean {
-  const star = pattern.indexOf('*');
-  if (star < 0) return pattern === name;
-  let start: string;
-  let end: string;
-  let anywhere = false;
-  if (star === 0) {
-    start = '';
-    end = pattern.slice(1);
-  } else if (star === pattern.length - 1) {
-    start = pattern.slice(0, -1);
-    end = '';
-    anywhere = true;
-  } else {
-    start = pattern.slice(0, star);
-    end = pattern.slice(star + 1);
-  }
-  if (end.endsWith('*')) {
-    end = end.slice(0, -1);
-    anywhere = true;
-  }
-  if (!name.startsWith(start)) return false;
-  const tail = name.slice(start.length);
-  if (end === '') return true;
-  return anywhere ? tail.includes(end) : tail.endsWith(end);
 }
 
 /** attr_list_has_file: the job's list (`a, b*`) names the path or its last entry. */

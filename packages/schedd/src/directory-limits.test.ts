@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { ClassAd } from '@tinycondor/shared/classad/index';
+import { DirectoryLimits, limitedGuard } from './directory-limits.js';
+
+t.test('allow_shadow_access: real paths under the named directories and SPOOL', async (t) => {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'directory-limits-')));
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  const at = (name: string) => path.join(root, name);
+  for (const dir of ['data/sub', 'other', 'spool/1']) fs.mkdirSync(at(dir), { recursive: true });
+  fs.writeFileSync(at('data/in.txt'), 'x');
+  fs.symlinkSync(at('other'), at('data/escape'));
+  fs.symlinkSync(at('data'), at('data-link'));
+  const ad = ClassAd.fromJSON({ LimitDirectoryAccess: JSON.stringify(`${at('data-link')}, ${at('users')}/*/ok`) });
+  const limits = DirectoryLimits.forJob(undefined, ad, at('spool/1'));
+  if (limits === undefined) throw new Error('limits expected');
+  t.equal(limits.refusal(at('data/in.txt')), undefined);
+  t.equal(limits.refusal(at('data/new.txt')), undefined, 'a file still to be created: its directory is judged');
+  t.equal(limits.refusal('in.txt', at('data')), undefined, 'a relative path from the cwd (the Iwd)');
+  t.equal(limits.refusal(at('data/sub/../in.txt')), undefined, 'dot-dot is resolved');
+  t.match(limits.refusal(at('data/escape/f')), /^Access DENIED to file .*escape\/f due to LIMIT_DIRECTORY_ACCESS$/, 'a link out of the directory is followed');
+  t.match(limits.refusal(at('other/f')), /due to LIMIT_DIRECTORY_ACCESS/);
+  t.match(limits.refusal(at('data')), /due to LIMIT_DIRECTORY_ACCESS/, 'the directory itself is no file inside it');
+  t.match(limits.refusal(at('nowhere/deeper/f')), /due to realpath failure processing LIMIT_DIRECTORY_ACCESS/);
+  t.equal(limits.refusal(at('spool/1/state')), undefined, "the job's SPOOL directory");
+  t.equal(limits.refusal('/dev/null'), undefined);
+  fs.mkdirSync(at('users/u/ok'), { recursive: true });
+  t.equal(limits.refusal(at('users/u/ok/f')), undefined, 'a * in a directory');
+  t.equal(DirectoryLimits.forJob(undefined, new ClassAd(), at('spool/1')), undefined, 'no limits');
+  const guard = limitedGuard({ refusal: () => undefined, readRefusal: () => undefined }, limits);
+  t.match(guard.readRefusal(at('other/f')), /LIMIT_DIRECTORY_ACCESS/, "the transfers' guard applies them");
+  t.match(DirectoryLimits.forJob(at('other'), ad, at('spool/1'))?.refusal(at('data/in.txt')), /LIMIT_DIRECTORY_ACCESS/, "the configuration's list replaces the job's");
+});
