@@ -499,3 +499,87 @@ t.test("a job's LimitDirectoryAccess (LIMIT_DIRECTORY_ACCESS) bounds the files i
   t.equal(held?.lines[2], '\tCode 13 Subcode 0');
   fs.rmSync(outside, { recursive: true, force: true });
 });
+
+// HTCondor's lib_chirpio_van (src/condor_tests/lib_chirpio.cpp): a job speaking Chirp as chirp_client.c does
+// copies a file of the submit directory through open, read, mkdir, write, fsync, close, rename, lseek and
+// unlink, then removes the directory it made.
+t.test('lib_chirpio: open, read, mkdir, write, fsync, rename, lseek, unlink and rmdir through the protocol', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  const data = ['a', 'b', 'c', 'd'].map((c) => c.repeat(1024)).join('') + 'Testing message';
+  fs.writeFileSync(path.join(pool.dir, 'job_chirp_io.txtdata'), data);
+  writeExecutable(
+    path.join(pool.dir, 'chirpio.mjs'),
+    `#!${process.execPath}
+import fs from 'node:fs';
+import net from 'node:net';
+const [host, port, cookie] = fs.readFileSync(process.env._CONDOR_CHIRP_CONFIG, 'utf8').trim().split(' ');
+const socket = net.connect(Number(port), host);
+let pending = Buffer.alloc(0);
+let wake;
+socket.on('data', (chunk) => { pending = Buffer.concat([pending, chunk]); wake?.(); });
+const need = async (ready) => { for (;;) { const got = ready(); if (got !== undefined) return got; await new Promise((resolve) => (wake = resolve)); } };
+const line = () => need(() => { const nl = pending.indexOf(10); if (nl < 0) return undefined; const text = pending.subarray(0, nl).toString(); pending = pending.subarray(nl + 1); return text; });
+const bytes = (n) => need(() => { if (pending.length < n) return undefined; const out = pending.subarray(0, n); pending = pending.subarray(n); return out; });
+const simple = async (request, payload) => { socket.write(request + '\\n'); if (payload) socket.write(payload); return Number(await line()); };
+const open = async (name, flags, mode) => { const fd = await simple(\`open \${name} \${flags} \${mode}\`); if (fd >= 0) await line(); return fd; };
+const read = async (fd, length) => { const n = await simple(\`read \${fd} \${length}\`); return n > 0 ? await bytes(n) : Buffer.alloc(0); };
+console.log('cookie', await simple('cookie ' + cookie));
+const readfd = await open('job_chirp_io.txtdata', 'rwc', 511);
+console.log('Open return is', readfd);
+const chunks = [];
+for (let got; (got = await read(readfd, 1024)).length > 0; ) chunks.push(got);
+const content = Buffer.concat(chunks);
+console.log('read total', content.length);
+console.log('Close result', await simple(\`close \${readfd}\`));
+console.log('mkdir result', await simple('mkdir job_chirp_io_mkdir 511'));
+const writefd = await open('job_chirp_io_mkdir/test_chirp_io.txtdata', 'rwc', 511);
+console.log('Open return is', writefd);
+for (let at = 0; at < content.length; at += 1024) {
+  const piece = content.subarray(at, at + 1024);
+  const written = await simple(\`write \${writefd} \${piece.length}\`, piece);
+  if (written !== piece.length) console.log('Writing file failed error ret', written);
+}
+console.log('fsync result', await simple(\`fsync \${writefd}\`));
+console.log('Close result', await simple(\`close \${writefd}\`));
+console.log('Rename result', await simple('rename job_chirp_io_mkdir/test_chirp_io.txtdata job_chirp_io_mkdir/job_chirp_io2.txtdata'));
+const again = await open('job_chirp_io_mkdir/job_chirp_io2.txtdata', 'r', 511);
+const copied = [];
+for (let got; (got = await read(again, 1000)).length > 0; ) copied.push(got);
+console.log('copy matches', Buffer.concat(copied).equals(content));
+console.log('lseek return is', await simple(\`lseek \${again} 4096 0\`));
+console.log('Tst message', (await read(again, 15)).toString());
+console.log('Close result', await simple(\`close \${again}\`));
+console.log('unlink result', await simple('unlink job_chirp_io_mkdir/job_chirp_io2.txtdata'));
+console.log('rmdir result', await simple('rmdir job_chirp_io_mkdir'));
+socket.end();
+`,
+  );
+  fs.writeFileSync(path.join(pool.dir, 'chirpio.sub'), 'executable = chirpio.mjs\nshould_transfer_files = YES\nwhen_to_transfer_output = ON_EXIT_OR_EVICT\nwant_io_proxy = true\noutput = chirpio.out\nerror = chirpio.err\nlog = chirpio.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['chirpio.sub'])).code, 0);
+  await waitForEvents(path.join(pool.dir, 'chirpio.log'), (ev) => ev.some((e) => e.code === 5), 120_000);
+  const out = fs.readFileSync(path.join(pool.dir, 'chirpio.out'), 'utf8');
+  t.equal(fs.readFileSync(path.join(pool.dir, 'chirpio.err'), 'utf8'), '');
+  t.equal(
+    out,
+    [
+      'cookie 0',
+      'Open return is 3',
+      `read total ${data.length}`,
+      'Close result 0',
+      'mkdir result 0',
+      'Open return is 3',
+      'fsync result 0',
+      'Close result 0',
+      'Rename result 0',
+      'copy matches true',
+      'lseek return is 4096',
+      'Tst message Testing message',
+      'Close result 0',
+      'unlink result 0',
+      'rmdir result 0',
+      '',
+    ].join('\n'),
+  );
+  t.notOk(fs.existsSync(path.join(pool.dir, 'job_chirp_io_mkdir')), 'the directory the job made is gone');
+  t.equal(fs.readFileSync(path.join(pool.dir, 'job_chirp_io.txtdata'), 'utf8'), data, 'the original is unchanged');
+});
