@@ -468,6 +468,8 @@ t.test("a job's LimitDirectoryAccess (LIMIT_DIRECTORY_ACCESS) bounds the files i
       'should_transfer_files = YES',
       'want_io_proxy = true',
       `+LimitDirectoryAccess = "${pool.dir}"`,
+      // As HTCondor's test_tom_directory_creation: a remap's directories are made inside the limit.
+      'transfer_output_remaps = "made.txt = remapped/deeper/made.txt"',
       'output = limited.out',
       'error = limited.err',
       'log = limited.log',
@@ -475,10 +477,24 @@ t.test("a job's LimitDirectoryAccess (LIMIT_DIRECTORY_ACCESS) bounds the files i
       // The executable is in the submit directory, which this job's limit leaves out: its input transfer is refused.
       `+LimitDirectoryAccess = "${outside}, /nowhere"`,
       'queue',
+      // A remap out of the limit: refused, and no directory made there.
+      `+LimitDirectoryAccess = "${pool.dir}"`,
+      'transfer_output_remaps = "made.txt = ../escaped-$(Cluster)/made.txt"',
+      'output = limited.2.out',
+      'error = limited.2.err',
+      'queue',
     ].join('\n') + '\n',
   );
   t.equal((await pool.run('condor_submit', ['limited.sub'])).code, 0);
-  const events = await waitForEvents(path.join(pool.dir, 'limited.log'), (ev) => ev.some((e) => e.code === 5 && e.proc === 0) && ev.some((e) => e.code === 12 && e.proc === 1), 120_000);
+  const events = await waitForEvents(
+    path.join(pool.dir, 'limited.log'),
+    (ev) => ev.some((e) => e.code === 5 && e.proc === 0) && ev.some((e) => e.code === 12 && e.proc === 1) && ev.some((e) => e.code === 12 && e.proc === 2),
+    120_000,
+  );
+  t.equal(fs.readFileSync(path.join(pool.dir, 'remapped', 'deeper', 'made.txt'), 'utf8'), 'made\n', 'the remap\'s directories were made inside the limit');
+  const escaped = events.find((e) => e.code === 12 && e.proc === 2);
+  t.match(escaped?.lines[1], /Transfer output files failure.*Permission denied: Access DENIED to file .*escaped-1\/made\.txt due to LIMIT_DIRECTORY_ACCESS/);
+  t.notOk(fs.existsSync(path.join(path.dirname(pool.dir), 'escaped-1')), 'no directory made outside the limit');
   const out = fs.readFileSync(path.join(pool.dir, 'limited.out'), 'utf8');
   const err = fs.readFileSync(path.join(pool.dir, 'limited.err'), 'utf8');
   t.match(out, /^put inside rc=0$/m);

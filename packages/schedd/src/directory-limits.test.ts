@@ -18,12 +18,16 @@ t.test('allow_shadow_access: real paths under the named directories and SPOOL', 
   if (limits === undefined) throw new Error('limits expected');
   t.equal(limits.refusal(at('data/in.txt')), undefined);
   t.equal(limits.refusal(at('data/new.txt')), undefined, 'a file still to be created: its directory is judged');
-  t.equal(limits.refusal('in.txt', at('data')), undefined, 'a relative path from the cwd (the Iwd)');
+  t.equal(limits.refusal('in.txt', { cwd: at('data') }), undefined, 'a relative path from the cwd (the Iwd)');
   t.equal(limits.refusal(at('data/sub/../in.txt')), undefined, 'dot-dot is resolved');
   t.match(limits.refusal(at('data/escape/f')), /^Access DENIED to file .*escape\/f due to LIMIT_DIRECTORY_ACCESS$/, 'a link out of the directory is followed');
   t.match(limits.refusal(at('other/f')), /due to LIMIT_DIRECTORY_ACCESS/);
   t.match(limits.refusal(at('data')), /due to LIMIT_DIRECTORY_ACCESS/, 'the directory itself is no file inside it');
   t.match(limits.refusal(at('nowhere/deeper/f')), /due to realpath failure processing LIMIT_DIRECTORY_ACCESS/);
+  t.match(limits.refusal(at('data/new/deeper/f')), /due to realpath failure/, 'a file whose directory is missing: refused, as a Chirp put there');
+  t.equal(limits.refusal(at('data/new/deeper/f'), { creating: true }), undefined, 'an output whose directories are made: the deepest existing one decides');
+  t.match(limits.refusal(at('other/new/f'), { creating: true }), /due to LIMIT_DIRECTORY_ACCESS/);
+  t.match(limits.refusal(at('users/x/ok/f'), { creating: true }), /due to LIMIT_DIRECTORY_ACCESS/, 'a directory the limit names is not made');
   t.equal(limits.refusal(at('spool/1/state')), undefined, "the job's SPOOL directory");
   t.equal(limits.refusal('/dev/null'), undefined);
   fs.mkdirSync(at('users/u/ok'), { recursive: true });
@@ -31,5 +35,7 @@ t.test('allow_shadow_access: real paths under the named directories and SPOOL', 
   t.equal(DirectoryLimits.forJob(undefined, new ClassAd(), at('spool/1')), undefined, 'no limits');
   const guard = limitedGuard({ refusal: () => undefined, readRefusal: () => undefined }, limits);
   t.match(guard.readRefusal(at('other/f')), /LIMIT_DIRECTORY_ACCESS/, "the transfers' guard applies them");
+  t.equal(guard.refusal(at('data/made/out.txt')), undefined, 'an output into directories still to be made');
+  t.match(guard.readRefusal(at('data/made/in.txt')), /realpath failure/, 'an input is judged as it is');
   t.match(DirectoryLimits.forJob(at('other'), ad, at('spool/1'))?.refusal(at('data/in.txt')), /LIMIT_DIRECTORY_ACCESS/, "the configuration's list replaces the job's");
 });

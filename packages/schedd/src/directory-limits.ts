@@ -21,18 +21,27 @@ export class DirectoryLimits {
     return new DirectoryLimits(entries.map((entry) => directoryLimitPattern(realOrAsIs(entry))));
   }
 
-  /** Why `file` (absolute, or from `cwd`) may not be read or written, or undefined when it may. /dev/null always may. */
-  refusal(file: string, cwd = '/'): string | undefined {
+  /**
+   * Why `file` (absolute, or from `cwd`) may not be read or written, or undefined when it may. /dev/null
+   * always may. `creating`: the directories on the way are made when missing, and judged as the shadow
+   * judges each before it makes it (shadow_safe_mkdir), so the deepest one that exists decides.
+   */
+  refusal(file: string, opts: { cwd?: string; creating?: boolean } = {}): string | undefined {
     if (file === '/dev/null') return undefined;
-    const full = path.isAbsolute(file) ? file : path.join(cwd, file);
+    const full = path.isAbsolute(file) ? file : path.join(opts.cwd ?? '/', file);
     let real: string;
     try {
       real = fs.realpathSync(full);
     } catch {
-      try {
-        real = directoryLimitPattern(fs.realpathSync(path.dirname(full)));
-      } catch {
-        return `Access DENIED to file ${file} due to realpath failure processing LIMIT_DIRECTORY_ACCESS`;
+      let dir = path.dirname(full);
+      for (;;) {
+        try {
+          real = directoryLimitPattern(fs.realpathSync(dir));
+          break;
+        } catch {
+          if (!opts.creating || path.dirname(dir) === dir) return `Access DENIED to file ${file} due to realpath failure processing LIMIT_DIRECTORY_ACCESS`;
+          dir = path.dirname(dir);
+        }
       }
     }
     return this.patterns.some((pattern) => matchesWithWildcard(pattern, real, true)) ? undefined : `Access DENIED to file ${file} due to LIMIT_DIRECTORY_ACCESS`;
@@ -47,11 +56,14 @@ function realOrAsIs(dir: string): string {
   }
 }
 
-/** `guard`, and for a job with directory limits those too. */
+/**
+ * `guard`, and for a job with directory limits those too: what is read must be within them (ReliSock::put_file),
+ * what is written, with the directories made for it, too (shadow_safe_mkdir, ReliSock::get_file).
+ */
 export function limitedGuard(guard: PathGuard, limits: DirectoryLimits | undefined): PathGuard {
   if (limits === undefined) return guard;
   return {
-    refusal: (target, ownDirs) => guard.refusal(target, ownDirs) ?? limits.refusal(target),
+    refusal: (target, ownDirs) => guard.refusal(target, ownDirs) ?? limits.refusal(target, { creating: true }),
     readRefusal: (source, ownDirs) => guard.readRefusal(source, ownDirs) ?? limits.refusal(source),
   };
 }
