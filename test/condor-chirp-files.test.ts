@@ -330,3 +330,272 @@ t.test("a root schedd reads and writes a chirping job's files with its owner's r
   t.equal(fs.statSync(path.join(pool.dir, 'opened.txt')).uid, user.uid, 'a file open creates is the owner\'s');
   t.equal(fs.readFileSync(path.join(pool.dir, 'opened.txt'), 'utf8'), 'mine\n');
 });
+
+t.test("open and lookup map a name as the shadow's pseudo_get_file_info_new: file_remaps, local_files, fetch_files, buffer_size", { skip: !fs.existsSync('/bin/bash') && 'no /bin/bash' }, async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  const chirp = await chirpPath(pool);
+  const sub = (name: string) => path.join(pool.dir, name);
+  fs.mkdirSync(sub('data'));
+  fs.writeFileSync(sub('data/real.txt'), 'the real file\n');
+  fs.mkdirSync(sub('results'));
+  fs.writeFileSync(sub('scratch.tmp'), 'here, but local\n');
+  fs.writeFileSync(sub('in.dat'), 'fetched\n');
+  writeExecutable(
+    sub('maps.sh'),
+    [
+      '#!/bin/bash',
+      `C="${chirp}"`,
+      "printf 'via remap\\n' > local.txt",
+      '"$C" read alias.txt 8; echo "read alias rc=$?"',
+      '"$C" put -mode cwt local.txt outs/put.txt; echo "put -mode rc=$?"',
+      '"$C" put local.txt outs-plain.txt; echo "putfile rc=$?"',
+      '"$C" read scratch.tmp 4; echo "local rc=$?"',
+      '"$C" read in.dat 4; echo "fetch rc=$?"',
+      '"$C" read /dev/null 1; echo "dev null rc=$?"',
+      // condor_chirp has no lookup command (chirp_client_lookup has): the job speaks the protocol.
+      'export LC_ALL=C',
+      'read -r host port cookie < "$_CONDOR_CHIRP_CONFIG"',
+      'exec 3<>"/dev/tcp/$host/$port"',
+      "printf 'cookie %s\\nlookup alias.txt\\nlookup x.tmp\\nlookup in.dat\\nlookup /dev/null\\n' \"$cookie\" >&3",
+      'read -r authenticated <&3; echo "cookie $authenticated"',
+      'for i in 1 2 3 4; do read -r n <&3; read -r -N "$n" url <&3; echo "lookup $n $url"; done',
+    ].join('\n') + '\n',
+  );
+  fs.writeFileSync(
+    sub('maps.sub'),
+    [
+      'executable = maps.sh',
+      'should_transfer_files = YES',
+      'want_io_proxy = true',
+      'file_remaps = "alias.txt = data/real.txt; outs = results"',
+      'local_files = *.tmp',
+      'fetch_files = in.dat',
+      'buffer_size = 1000',
+      'buffer_block_size = 100',
+      'output = maps.out',
+      'error = maps.err',
+      'log = maps.log',
+      'queue',
+    ].join('\n') + '\n',
+  );
+  const submitted = await pool.run('condor_submit', ['maps.sub']);
+  t.equal(submitted.code, 0, submitted.stderr);
+  t.notMatch(submitted.stderr, /want_io_proxy|not implemented/, 'nothing said to be missing');
+  await waitForEvents(sub('maps.log'), (ev) => ev.some((e) => e.code === 5), 120_000);
+  const iwd = (await pool.run('condor_q', ['1.0', '-af', 'Iwd'])).stdout.trim() || pool.dir;
+  const out = fs.readFileSync(sub('maps.out'), 'utf8');
+  t.match(out, /^the real\nread alias rc=8$/m, 'open follows file_remaps: alias.txt is data/real.txt');
+  t.match(out, /^put -mode rc=0$/m);
+  t.equal(fs.readFileSync(sub('results/put.txt'), 'utf8'), 'via remap\n', 'a directory rule maps what is under it (outs/put.txt is results/put.txt)');
+  t.match(out, /^putfile rc=0$/m);
+  t.ok(fs.existsSync(sub('outs-plain.txt')), 'putfile (put without -mode) is not mapped: the shadow opens its name as it is');
+  // The proxy opens only remote: and buffer:remote: URLs as files; the shadow takes any other as a name from the Iwd.
+  t.match(out, /^\tError: 2 \(No such file or directory\)\nlocal rc=255$/m, 'local_files: a local: URL is no file of the submit side');
+  t.match(out, /^\tError: 2 \(No such file or directory\)\nfetch rc=255$/m, 'fetch_files: nor is a fetch: URL');
+  t.match(out, /^\tError: 2 \(No such file or directory\)\ndev null rc=255$/m, '/dev/null is local too');
+  t.match(out, /^cookie 0$/m);
+  t.match(out, new RegExp(`^lookup \\d+ buffer:remote:${iwd}/data/real\\.txt$`, 'm'), 'buffer_size and buffer_block_size: buffer:');
+  t.match(out, new RegExp(`^lookup \\d+ local:${iwd}/x\\.tmp$`, 'm'), 'a local file is never buffered');
+  t.match(out, new RegExp(`^lookup \\d+ fetch:buffer:remote:${iwd}/in\\.dat$`, 'm'));
+  t.match(out, /^lookup 15 local:\/dev\/null$/m, 'the length, then the URL');
+});
+
+t.test('ENABLE_CHIRP_IO = false: the file commands are refused to a job that wants them, and its remote updates with them', async (t) => {
+  const pool = await startPool(t, { startds: 1, env: { _CONDOR_ENABLE_CHIRP_IO: 'false' } });
+  const chirp = await chirpPath(pool);
+  fs.writeFileSync(path.join(pool.dir, 'input.txt'), 'from the submit side\n');
+  writeExecutable(
+    path.join(pool.dir, 'noio.sh'),
+    [
+      '#!/bin/sh',
+      `C="${chirp}"`,
+      'echo local > local.txt',
+      '"$C" fetch input.txt got.txt; echo "fetch rc=$?"',
+      '"$C" put local.txt put.txt; echo "put rc=$?"',
+      '"$C" getdir .; echo "getdir rc=$?"',
+      '"$C" remove input.txt; echo "remove rc=$?"',
+      '"$C" read input.txt 4; echo "read rc=$?"',
+      '"$C" set_job_attr ChirpSet 1; echo "set rc=$?"',
+      '"$C" set_job_attr_delayed ChirpDelayed 2; echo "delayed rc=$?"',
+    ].join('\n') + '\n',
+  );
+  fs.writeFileSync(path.join(pool.dir, 'noio.sub'), 'executable = noio.sh\nshould_transfer_files = YES\nwant_io_proxy = true\noutput = noio.out\nerror = noio.err\nlog = noio.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['noio.sub'])).code, 0);
+  await waitForEvents(path.join(pool.dir, 'noio.log'), (ev) => ev.some((e) => e.code === 5), 120_000);
+  const out = fs.readFileSync(path.join(pool.dir, 'noio.out'), 'utf8');
+  const err = fs.readFileSync(path.join(pool.dir, 'noio.err'), 'utf8');
+  // initIOProxy: no files, and WantRemoteUpdates defaults to the (refused) io proxy; delayed updates stay.
+  t.match(out, /^fetch rc=1$/m);
+  t.match(err, /^chirp: couldn't getfile: Invalid argument$/m);
+  t.match(out, /^put rc=1$/m);
+  t.match(err, /^chirp: couldn't putfile: Invalid argument$/m);
+  t.match(out, /^getdir rc=1$/m);
+  t.match(err, /^chirp: couldn't getdir: Invalid argument$/m);
+  t.match(out, /^\tError: 22 \(Invalid argument\)\nremove rc=255$/m);
+  t.match(out, /^\tError: 22 \(Invalid argument\)\nread rc=255$/m);
+  t.match(out, /^\tError: 22 \(Invalid argument\)\nset rc=255$/m);
+  t.match(out, /^delayed rc=0$/m);
+  t.notOk(fs.existsSync(path.join(pool.dir, 'put.txt')));
+  t.ok(fs.existsSync(path.join(pool.dir, 'input.txt')));
+});
+
+t.test("a job's LimitDirectoryAccess (LIMIT_DIRECTORY_ACCESS) bounds the files its Chirp calls and transfers reach on the submit side", async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 2 });
+  const chirp = await chirpPath(pool);
+  const outside = fs.mkdtempSync(path.join(path.dirname(pool.dir), 'outside-'));
+  fs.writeFileSync(path.join(outside, 'secret.txt'), 'not for the job\n');
+  fs.writeFileSync(path.join(outside, 'doomed.txt'), 'stays\n');
+  fs.mkdirSync(path.join(pool.dir, 'results'));
+  writeExecutable(
+    path.join(pool.dir, 'limited.sh'),
+    [
+      '#!/bin/sh',
+      `C="${chirp}"`,
+      'echo made > made.txt',
+      '"$C" put made.txt results/ok.txt; echo "put inside rc=$?"',
+      `"$C" put made.txt ${outside}/no.txt; echo "put outside rc=$?"`,
+      `"$C" fetch ${outside}/secret.txt got.txt; echo "fetch outside rc=$?"`,
+      `"$C" remove ${outside}/doomed.txt; echo "remove outside rc=$?"`,
+      `"$C" read ${outside}/secret.txt 3; echo "read outside rc=$?"`,
+      `"$C" stat ${outside}/secret.txt > /dev/null; echo "stat outside rc=$?"`,
+      `"$C" getdir ${outside} > /dev/null; echo "getdir outside rc=$?"`,
+    ].join('\n') + '\n',
+  );
+  fs.writeFileSync(
+    path.join(pool.dir, 'limited.sub'),
+    [
+      'executable = limited.sh',
+      'should_transfer_files = YES',
+      'want_io_proxy = true',
+      `+LimitDirectoryAccess = "${pool.dir}"`,
+      // As HTCondor's test_tom_directory_creation: a remap's directories are made inside the limit.
+      'transfer_output_remaps = "made.txt = remapped/deeper/made.txt"',
+      'output = limited.out',
+      'error = limited.err',
+      'log = limited.log',
+      'queue',
+      // The executable is in the submit directory, which this job's limit leaves out: its input transfer is refused.
+      `+LimitDirectoryAccess = "${outside}, /nowhere"`,
+      'queue',
+      // A remap out of the limit: refused, and no directory made there.
+      `+LimitDirectoryAccess = "${pool.dir}"`,
+      'transfer_output_remaps = "made.txt = ../escaped-$(Cluster)/made.txt"',
+      'output = limited.2.out',
+      'error = limited.2.err',
+      'queue',
+    ].join('\n') + '\n',
+  );
+  t.equal((await pool.run('condor_submit', ['limited.sub'])).code, 0);
+  const events = await waitForEvents(
+    path.join(pool.dir, 'limited.log'),
+    (ev) => ev.some((e) => e.code === 5 && e.proc === 0) && ev.some((e) => e.code === 12 && e.proc === 1) && ev.some((e) => e.code === 12 && e.proc === 2),
+    120_000,
+  );
+  t.equal(fs.readFileSync(path.join(pool.dir, 'remapped', 'deeper', 'made.txt'), 'utf8'), 'made\n', 'the remap\'s directories were made inside the limit');
+  const escaped = events.find((e) => e.code === 12 && e.proc === 2);
+  t.match(escaped?.lines[1], /Transfer output files failure.*Permission denied: Access DENIED to file .*escaped-1\/made\.txt due to LIMIT_DIRECTORY_ACCESS/);
+  t.notOk(fs.existsSync(path.join(path.dirname(pool.dir), 'escaped-1')), 'no directory made outside the limit');
+  const out = fs.readFileSync(path.join(pool.dir, 'limited.out'), 'utf8');
+  const err = fs.readFileSync(path.join(pool.dir, 'limited.err'), 'utf8');
+  t.match(out, /^put inside rc=0$/m);
+  t.equal(fs.readFileSync(path.join(pool.dir, 'results', 'ok.txt'), 'utf8'), 'made\n');
+  t.match(out, /^put outside rc=1$/m);
+  t.match(err, /^chirp: couldn't putfile: Permission denied$/m, 'allow_shadow_access refuses outside the limit (EACCES)');
+  t.notOk(fs.existsSync(path.join(outside, 'no.txt')));
+  t.match(out, /^fetch outside rc=1$/m);
+  t.match(err, /^chirp: couldn't getfile: Permission denied$/m);
+  t.match(out, /^\tError: 13 \(Permission denied\)\nremove outside rc=255$/m);
+  t.ok(fs.existsSync(path.join(outside, 'doomed.txt')));
+  t.match(out, /^\tError: 13 \(Permission denied\)\nread outside rc=255$/m, 'open is checked');
+  t.match(out, /^stat outside rc=0$/m, 'stat is not checked by the shadow');
+  t.match(out, /^getdir outside rc=\d+$/m, 'nor getdir');
+  t.notMatch(out, /^getdir outside rc=1$/m);
+  const held = events.find((e) => e.code === 12 && e.proc === 1);
+  t.match(held?.lines[1], new RegExp(`Transfer input files failure .* reading from file ${pool.dir}/limited\\.sh: \\(errno 13\\) Permission denied: Access DENIED to file ${pool.dir}/limited\\.sh due to LIMIT_DIRECTORY_ACCESS`));
+  t.equal(held?.lines[2], '\tCode 13 Subcode 0');
+  fs.rmSync(outside, { recursive: true, force: true });
+});
+
+// HTCondor's lib_chirpio_van (src/condor_tests/lib_chirpio.cpp): a job speaking Chirp as chirp_client.c does
+// copies a file of the submit directory through open, read, mkdir, write, fsync, close, rename, lseek and
+// unlink, then removes the directory it made.
+t.test('lib_chirpio: open, read, mkdir, write, fsync, rename, lseek, unlink and rmdir through the protocol', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  const data = ['a', 'b', 'c', 'd'].map((c) => c.repeat(1024)).join('') + 'Testing message';
+  fs.writeFileSync(path.join(pool.dir, 'job_chirp_io.txtdata'), data);
+  writeExecutable(
+    path.join(pool.dir, 'chirpio.mjs'),
+    `#!${process.execPath}
+import fs from 'node:fs';
+import net from 'node:net';
+const [host, port, cookie] = fs.readFileSync(process.env._CONDOR_CHIRP_CONFIG, 'utf8').trim().split(' ');
+const socket = net.connect(Number(port), host);
+let pending = Buffer.alloc(0);
+let wake;
+socket.on('data', (chunk) => { pending = Buffer.concat([pending, chunk]); wake?.(); });
+const need = async (ready) => { for (;;) { const got = ready(); if (got !== undefined) return got; await new Promise((resolve) => (wake = resolve)); } };
+const line = () => need(() => { const nl = pending.indexOf(10); if (nl < 0) return undefined; const text = pending.subarray(0, nl).toString(); pending = pending.subarray(nl + 1); return text; });
+const bytes = (n) => need(() => { if (pending.length < n) return undefined; const out = pending.subarray(0, n); pending = pending.subarray(n); return out; });
+const simple = async (request, payload) => { socket.write(request + '\\n'); if (payload) socket.write(payload); return Number(await line()); };
+const open = async (name, flags, mode) => { const fd = await simple(\`open \${name} \${flags} \${mode}\`); if (fd >= 0) await line(); return fd; };
+const read = async (fd, length) => { const n = await simple(\`read \${fd} \${length}\`); return n > 0 ? await bytes(n) : Buffer.alloc(0); };
+console.log('cookie', await simple('cookie ' + cookie));
+const readfd = await open('job_chirp_io.txtdata', 'rwc', 511);
+console.log('Open return is', readfd);
+const chunks = [];
+for (let got; (got = await read(readfd, 1024)).length > 0; ) chunks.push(got);
+const content = Buffer.concat(chunks);
+console.log('read total', content.length);
+console.log('Close result', await simple(\`close \${readfd}\`));
+console.log('mkdir result', await simple('mkdir job_chirp_io_mkdir 511'));
+const writefd = await open('job_chirp_io_mkdir/test_chirp_io.txtdata', 'rwc', 511);
+console.log('Open return is', writefd);
+for (let at = 0; at < content.length; at += 1024) {
+  const piece = content.subarray(at, at + 1024);
+  const written = await simple(\`write \${writefd} \${piece.length}\`, piece);
+  if (written !== piece.length) console.log('Writing file failed error ret', written);
+}
+console.log('fsync result', await simple(\`fsync \${writefd}\`));
+console.log('Close result', await simple(\`close \${writefd}\`));
+console.log('Rename result', await simple('rename job_chirp_io_mkdir/test_chirp_io.txtdata job_chirp_io_mkdir/job_chirp_io2.txtdata'));
+const again = await open('job_chirp_io_mkdir/job_chirp_io2.txtdata', 'r', 511);
+const copied = [];
+for (let got; (got = await read(again, 1000)).length > 0; ) copied.push(got);
+console.log('copy matches', Buffer.concat(copied).equals(content));
+console.log('lseek return is', await simple(\`lseek \${again} 4096 0\`));
+console.log('Tst message', (await read(again, 15)).toString());
+console.log('Close result', await simple(\`close \${again}\`));
+console.log('unlink result', await simple('unlink job_chirp_io_mkdir/job_chirp_io2.txtdata'));
+console.log('rmdir result', await simple('rmdir job_chirp_io_mkdir'));
+socket.end();
+`,
+  );
+  fs.writeFileSync(path.join(pool.dir, 'chirpio.sub'), 'executable = chirpio.mjs\nshould_transfer_files = YES\nwhen_to_transfer_output = ON_EXIT_OR_EVICT\nwant_io_proxy = true\noutput = chirpio.out\nerror = chirpio.err\nlog = chirpio.log\nqueue\n');
+  t.equal((await pool.run('condor_submit', ['chirpio.sub'])).code, 0);
+  await waitForEvents(path.join(pool.dir, 'chirpio.log'), (ev) => ev.some((e) => e.code === 5), 120_000);
+  const out = fs.readFileSync(path.join(pool.dir, 'chirpio.out'), 'utf8');
+  t.equal(fs.readFileSync(path.join(pool.dir, 'chirpio.err'), 'utf8'), '');
+  t.equal(
+    out,
+    [
+      'cookie 0',
+      'Open return is 3',
+      `read total ${data.length}`,
+      'Close result 0',
+      'mkdir result 0',
+      'Open return is 3',
+      'fsync result 0',
+      'Close result 0',
+      'Rename result 0',
+      'copy matches true',
+      'lseek return is 4096',
+      'Tst message Testing message',
+      'Close result 0',
+      'unlink result 0',
+      'rmdir result 0',
+      '',
+    ].join('\n'),
+  );
+  t.notOk(fs.existsSync(path.join(pool.dir, 'job_chirp_io_mkdir')), 'the directory the job made is gone');
+  t.equal(fs.readFileSync(path.join(pool.dir, 'job_chirp_io.txtdata'), 'utf8'), data, 'the original is unchanged');
+});

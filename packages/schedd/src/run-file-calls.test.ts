@@ -11,13 +11,14 @@ import { RunDescriptors, RunFileCalls } from './run-file-calls.js';
 import type { RunFiles } from './run-files.js';
 
 /** Calls on a scratch Iwd with the test's own rights; `current` says which runs are still their job's. */
-function setup() {
+function setup(attrs: Record<string, string> = {}) {
   const iwd = fs.mkdtempSync(path.join(os.tmpdir(), 'run-file-calls-'));
   const current = new Set(['run-a', 'run-b']);
   const descriptors = new RunDescriptors((_job, runId) => current.has(runId), pino({ level: 'silent' }));
   const files = { target: (_job: StoredJob, jobPath: string) => ({ file: path.resolve(iwd, jobPath), rights: daemonRights, user: undefined }) } as unknown as RunFiles;
-  const calls = new RunFileCalls(files, descriptors);
-  const job = (runId: string): StoredJob => ({ cluster: 1, proc: 0, status: 2, ad: new ClassAd(), runId, startd: 's', slot: null }) as unknown as StoredJob;
+  const calls = new RunFileCalls(files, descriptors, (name) => (name === 'MAX_REMAP_RECURSIONS' ? '40' : undefined));
+  const ad = () => ClassAd.fromJSON({ Iwd: JSON.stringify(iwd), ...attrs });
+  const job = (runId: string): StoredJob => ({ cluster: 1, proc: 0, status: 2, ad: ad(), runId, startd: 's', slot: null }) as unknown as StoredJob;
   return { iwd, current, descriptors, calls, job };
 }
 
@@ -101,4 +102,27 @@ t.test('path calls: mkdir, rename, link, symlink, readlink, rmdir, rmall, trunca
   t.match(calls.call(a, { call: 'statfs', path: '.' }), { result: 0, line: /^\d+ \d+ \d+ \d+ \d+ \d+ \d+\n$/ });
   t.match(calls.call(a, { call: 'stat', path: 'nothing' }), { errno: 'ENOENT' });
   t.match(calls.call(a, { call: 'chown', path: 'g', uid: -5, gid: 0 }), { errno: 'EINVAL' }, 'what Node refuses is EINVAL');
+});
+
+t.test("open and lookup map the job's name as the shadow's pseudo_get_file_info_new, with its copy of the job ad", async (t) => {
+  const { iwd, calls, job, descriptors } = setup({ FileRemaps: '"alias = real.txt; loop = loop2; loop2 = loop"', LocalFiles: '"*.tmp"' });
+  t.teardown(() => {
+    descriptors.closeAll();
+    fs.rmSync(iwd, { recursive: true, force: true });
+  });
+  const a = job('run-a');
+  fs.writeFileSync(path.join(iwd, 'real.txt'), 'real');
+  fs.writeFileSync(path.join(iwd, 'x.tmp'), 'here');
+  const url = (name: string) => {
+    const reply = calls.call(a, { call: 'lookup', path: name });
+    return 'data' in reply ? { result: reply.result, url: Buffer.from(reply.data ?? '', 'base64').toString() } : reply;
+  };
+  t.same(url('alias'), { result: `remote:${iwd}/real.txt`.length, url: `remote:${iwd}/real.txt` });
+  t.same(url('x.tmp'), { result: `local:${iwd}/x.tmp`.length, url: `local:${iwd}/x.tmp` });
+  const cycle = `${Array.from({ length: 41 }, (_, level) => `<${level}: ${level % 2 === 0 ? 'loop' : 'loop2'}>`).join('')}<abort>`;
+  t.same(url('loop'), { result: cycle.length, url: cycle }, 'a cycle stops at MAX_REMAP_RECURSIONS as configured');
+  t.match(calls.call(a, { call: 'open', path: 'alias', flags: 'r', mode: 0 }), { result: 3 });
+  t.equal(calls.read(a, 3, { length: 4 }).toString(), 'real', 'open follows the remap');
+  t.match(calls.call(a, { call: 'open', path: 'x.tmp', flags: 'r', mode: 0 }), { errno: 'ENOENT' }, 'a local: URL is opened as a name from the Iwd');
+  t.match(calls.call(a, { call: 'stat', path: 'alias' }), { errno: 'ENOENT' }, 'the other path calls take the name as it is');
 });

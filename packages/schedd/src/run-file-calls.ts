@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { FileRights } from '@tinycondor/shared/file-rights';
 import type { JobUser } from '@tinycondor/shared/job-user';
+import { DEFAULT_MAX_REMAP_RECURSIONS, fileInfoUrl, openPathOfUrl } from '@tinycondor/shared/chirp/file-info';
 import { CHECKED_PATH_CALLS, MAX_READLINK_LENGTH, MAX_REMOTE_BUF_SIZE, MAX_RUN_DESCRIPTORS, openFlags, statfsString, statString } from '@tinycondor/shared/chirp/remote-files';
 import type { RunDescriptorReadQuery, RunDescriptorWriteQuery, RunFileCallBody, RunFileCallReply } from '@tinycondor/shared/rest-schemas';
 import { formatJobId } from '@tinycondor/shared/job-id';
+import { shadowCopy } from '@tinycondor/shared/run-copy';
 import type { StoredJob } from './job-store.js';
 import { failure, failureOf, type FileFailure, type RunFiles } from './run-files.js';
 
@@ -132,12 +134,15 @@ function accessAs(user: JobUser, stat: fs.Stats, mode: number): boolean {
  * and the calls on its descriptors, rename, mkdir, rmdir, rmall, link, symlink, readlink, stat, lstat,
  * statfs, access, chmod, chown, lchown, truncate, utime): paths from the job's Iwd, each call with the owner's
  * rights (a descriptor's with the rights it was opened with), open, rename, mkdir, rmdir, rmall and truncate
- * checked as the shadow checks them, and none into the pool's own directory.
+ * checked as the shadow checks them, and none into the pool's own directory. `open` and `lookup` first map the
+ * job's name to a URL as the shadow's pseudo_get_file_info_new does (FileRemaps, LocalFiles, …).
  */
 export class RunFileCalls {
   constructor(
     private readonly files: RunFiles,
     private readonly descriptors: RunDescriptors,
+    /** MAX_REMAP_RECURSIONS as configured. */
+    private readonly knob: (name: string) => string | undefined = () => undefined,
   ) {}
 
   call(job: StoredJob, body: RunFileCallBody): CallResult {
@@ -265,14 +270,28 @@ export class RunFileCalls {
           open.rights(() => fs.ftruncateSync(open.fd, length));
           return { result: 0 };
         });
+      case 'lookup': {
+        // get_file_info_new: no check, nothing touched; the proxy sends the URL's length, then the URL.
+        const url = Buffer.from(this.fileUrl(job, need(body.path, 'path', call)));
+        return { result: url.length, data: url.toString('base64') };
+      }
       default:
         return this.pathCall(job, body);
     }
   }
 
+  /** The URL the shadow maps a job's name to, from its copy of the job ad and the job's Iwd. */
+  private fileUrl(job: StoredJob, jobPath: string): string {
+    const configured = this.knob('MAX_REMAP_RECURSIONS')?.trim();
+    const levels = configured !== undefined && /^[+-]?\d+$/.test(configured) ? Number(configured) : DEFAULT_MAX_REMAP_RECURSIONS;
+    return fileInfoUrl(shadowCopy(job.ad, job.runEdits), job.ad.getString('Iwd') ?? '/', jobPath, levels);
+  }
+
   private pathCall(job: StoredJob, body: RunFileCallBody): CallResult {
     const { call } = body;
-    const target = this.files.target(job, need(body.path, 'path', call), CHECKED_PATH_CALLS.has(call), call === 'rmall' || call === 'rename');
+    // The proxy opens what the name maps to: a `remote:` URL's file, any other URL as a name from the Iwd.
+    const jobPath = call === 'open' ? openPathOfUrl(this.fileUrl(job, need(body.path, 'path', call))) : need(body.path, 'path', call);
+    const target = this.files.target(job, jobPath, CHECKED_PATH_CALLS.has(call), call === 'rmall' || call === 'rename');
     if ('errno' in target) return target;
     const { file, rights, user } = target;
     const second = (): { file: string } | FileFailure => this.files.target(job, need(body.newPath, 'newPath', call), call === 'rename');

@@ -121,8 +121,9 @@ export class RunFiles {
 
   /**
    * The file a request is on, the rights it is handled with and whose they are (undefined: the schedd's),
-   * or its refusal: ENOENT for an empty path, EACCES where the shadow's access check (`checked`) or the
-   * pool's guard refuses, or no rights can be taken.
+   * or its refusal: ENOENT for an empty path, EACCES where the shadow's access check (`checked`: the job
+   * wants Chirp, and the file is within its directory limits) or the pool's guard refuses, or no rights
+   * can be taken.
    */
   target(job: StoredJob, jobPath: string, checked: boolean, holdsPool = false): { file: string; rights: FileRights; user: JobUser | undefined } | FileFailure {
     const file = submitSidePath(job.ad.getString('Iwd') ?? '/', jobPath);
@@ -132,6 +133,9 @@ export class RunFiles {
     // What removes or moves a whole tree (rmall, rename) must not take the pool's directory with it.
     const refused = holdsPool ? this.schedd.fileGuard.readRefusal(file, ownDirs) : this.schedd.fileGuard.refusal(file, ownDirs);
     if (refused !== undefined) return failure('EACCES', refused);
+    // allowRemote*FileAccess's allow_shadow_access: the job's directory limits, for the calls it checks.
+    const limited = checked ? this.schedd.directoryLimits(job)?.refusal(file) : undefined;
+    if (limited !== undefined) return failure('EACCES', limited);
     try {
       if (isSpooled(job.ad)) return { file, rights: daemonRights, user: undefined };
       const owner = job.ad.getString('Owner');

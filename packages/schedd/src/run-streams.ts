@@ -37,7 +37,7 @@ export class RunStreams {
     const file = outputDestination(name, outputNaming(job.ad));
     if (file === undefined) return { status: 409, error: `the job's ${stream} goes nowhere` };
     if (isSpooled(job.ad)) return { file: this.schedd.spool.streamedResult(job.cluster, job.proc, name), rights: daemonRights };
-    const refused = this.schedd.fileGuard.refusal(file);
+    const refused = this.schedd.jobFileGuard(job).refusal(file);
     if (refused !== undefined) return { status: 422, error: `writing to file ${file}: (errno 13) Permission denied: ${refused}` };
     return { file, rights: this.schedd.ownerRights.forOwner(job.ad.getString('Owner')) };
   }
@@ -70,7 +70,7 @@ export class RunStreams {
     const stdin = stdinFile(job.ad);
     const file = stdin === undefined ? undefined : submitSidePath(job.ad.getString('Iwd') ?? '/', stdin);
     if (file === undefined) return { status: 409, error: 'the job has no input file' };
-    const refused = this.schedd.fileGuard.refusal(file, [this.schedd.spool.jobDir(job.cluster, job.proc)]);
+    const refused = this.schedd.jobFileGuard(job).refusal(file, [this.schedd.spool.jobDir(job.cluster, job.proc)]);
     // strerror's words alone: the starter puts them in its hold reason ("unable to read from <file>: …").
     if (refused !== undefined) return { status: 422, error: `Permission denied (${refused})` };
     try {

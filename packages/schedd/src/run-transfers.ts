@@ -48,7 +48,7 @@ export class RunTransfers {
       } catch (err) {
         throw new InputTransferError((err as Error).message);
       }
-      entries = inputEntries(job.ad, schedd.spool.jobDir(job.cluster, job.proc), schedd.spool.entriesToRestore(job.cluster, job.proc, (job.ad.getString('CheckpointDestination') ?? '') !== ''), schedd.fileGuard, rights);
+      entries = inputEntries(job.ad, schedd.spool.jobDir(job.cluster, job.proc), schedd.spool.entriesToRestore(job.cluster, job.proc, (job.ad.getString('CheckpointDestination') ?? '') !== ''), schedd.jobFileGuard(job), rights);
     } catch (err) {
       if (!(err instanceof InputTransferError)) throw err;
       const reason = `Transfer input files failure at access point ${schedd.settings.name} while sending files to the execution point ${executionPoint}. Details: ${err.message}`;
@@ -87,7 +87,7 @@ export class RunTransfers {
       // 413: nothing is placed, and the startd holds the job with MaxTransferOutputSizeExceeded.
       if (excess !== undefined) return { status: 413, error: excess };
       if (isSpooled(job.ad)) schedd.spool.keepResults(job.cluster, job.proc, staging, result.topLevelNames);
-      else placeOutputs(job.ad, staging, result.topLevelNames, schedd.fileGuard, this.filesRights(job.ad));
+      else placeOutputs(job.ad, staging, result.topLevelNames, schedd.jobFileGuard(job), this.filesRights(job.ad));
       this.logTransfer(job, 6);
       return { files: result.files, bytes: result.bytes };
     } catch (err) {

@@ -103,6 +103,8 @@ import { readAccounts, type JobUser } from '@tinycondor/shared/job-user';
 import type { DockerCredentialsAnswer } from '@tinycondor/shared/docker-credentials';
 import { dockerCredentials } from './docker-credentials.js';
 import { recordRunEdits, shadowCopy, starterCopy } from '@tinycondor/shared/run-copy';
+import type { PathGuard } from '@tinycondor/transfer/path-guard';
+import { DirectoryLimits, limitedGuard } from './directory-limits.js';
 import os from 'node:os';
 import path from 'node:path';
 import { epochSettings, type EpochSettings, type TransferClassName } from '@tinycondor/shared/epoch-history';
@@ -416,6 +418,19 @@ export class Schedd {
       this.epochs.record(ad, 'EPOCH', now);
     }
     if (run !== null && before?.runId !== run.runId) this.epochs.record(transition.ad, 'SPAWN', now);
+  }
+
+  /**
+   * Judges the paths of a job's files on the submit side as its shadow would: the pool's guard, and the
+   * job's directory limits (LIMIT_DIRECTORY_ACCESS, or its LimitDirectoryAccess, with its SPOOL directory).
+   */
+  jobFileGuard(job: StoredJob): PathGuard {
+    return limitedGuard(this.fileGuard, this.directoryLimits(job));
+  }
+
+  /** The job's directory limits as its shadow reads them (its copy of the job ad); undefined when none. */
+  directoryLimits(job: StoredJob): DirectoryLimits | undefined {
+    return DirectoryLimits.forJob(this.knob('LIMIT_DIRECTORY_ACCESS'), shadowCopy(job.ad, job.runEdits), this.spool.jobDir(job.cluster, job.proc));
   }
 
   // ---- submission -------------------------------------------------------------------------------

@@ -525,7 +525,7 @@ const Int32 = Type.Integer({ minimum: -2147483648, maximum: 2147483647 });
 export const RunFileCallBody = Type.Object(
   {
     call: Type.Union(
-      ['open', 'close', 'lseek', 'fsync', 'fstat', 'fstatfs', 'fchown', 'fchmod', 'ftruncate', 'rename', 'mkdir', 'rmdir', 'rmall', 'link', 'symlink', 'readlink', 'stat', 'lstat', 'statfs', 'access', 'chmod', 'chown', 'lchown', 'truncate', 'utime'].map((name) => Type.Literal(name)),
+      ['open', 'close', 'lseek', 'fsync', 'fstat', 'fstatfs', 'fchown', 'fchmod', 'ftruncate', 'rename', 'mkdir', 'rmdir', 'rmall', 'link', 'symlink', 'readlink', 'stat', 'lstat', 'statfs', 'access', 'chmod', 'chown', 'lchown', 'truncate', 'utime', 'lookup'].map((name) => Type.Literal(name)),
     ),
     path: Type.Optional(ChirpWord),
     newPath: Type.Optional(ChirpWord),
@@ -543,7 +543,7 @@ export const RunFileCallBody = Type.Object(
   { additionalProperties: false },
 );
 export type RunFileCallBody = Static<typeof RunFileCallBody>;
-/** A call's result (open's descriptor, lseek's position, readlink's length, else 0), with stat_string's or statfs_string's line, or readlink's bytes (base64). */
+/** A call's result (open's descriptor, lseek's position, readlink's or lookup's length, else 0), with stat_string's or statfs_string's line, or readlink's bytes or lookup's URL (base64). */
 export const RunFileCallReply = Type.Object({ result: Type.Integer(), line: Type.Optional(Type.String()), data: Type.Optional(Type.String()) });
 export type RunFileCallReply = Static<typeof RunFileCallReply>;
 /** A descriptor the run opened. */

@@ -1,5 +1,6 @@
 import { DEFAULT_CHIRP_KNOBS, DEFAULT_DELAYED_UPDATE_MAX_ATTRS, DEFAULT_DELAYED_UPDATE_PREFIX, type ChirpKnobs } from '@tinycondor/shared/chirp/access';
 import { splitList } from '@tinycondor/shared/submit/queue';
+import { DEFAULT_DOCKER_NETWORK_NAME } from './chirp-bind.js';
 import { knobBoolean, type KnobLookup } from './docker-knobs.js';
 
 /** How the execute side serves Chirp: the ENABLE_CHIRP* knobs and the delayed updates' limits and cadence. */
@@ -11,6 +12,8 @@ export interface ChirpSettings {
   delayedMaxAttrs: number;
   /** STARTER_UPDATE_INTERVAL: how often pending delayed updates go to the schedd while the job runs. */
   updateIntervalSeconds: number;
+  /** DOCKER_NETWORK_NAME: the network a Docker job's proxy listens on. */
+  dockerNetworkName: string;
 }
 
 /** STARTER_UPDATE_INTERVAL's default (job_info_communicator.cpp). */
@@ -21,6 +24,7 @@ export const DEFAULT_CHIRP_SETTINGS: ChirpSettings = {
   delayedPatterns: splitList(DEFAULT_DELAYED_UPDATE_PREFIX),
   delayedMaxAttrs: DEFAULT_DELAYED_UPDATE_MAX_ATTRS,
   updateIntervalSeconds: DEFAULT_STARTER_UPDATE_INTERVAL,
+  dockerNetworkName: DEFAULT_DOCKER_NETWORK_NAME,
 };
 
 function knobInteger(name: string, value: string | undefined, fallback: number, minimum: number): number {
@@ -39,5 +43,6 @@ export function chirpSettings(knob: KnobLookup): ChirpSettings {
     delayedPatterns: splitList(knob('CHIRP_DELAYED_UPDATE_PREFIX') ?? DEFAULT_DELAYED_UPDATE_PREFIX),
     delayedMaxAttrs: knobInteger('CHIRP_DELAYED_UPDATE_MAX_ATTRS', knob('CHIRP_DELAYED_UPDATE_MAX_ATTRS'), DEFAULT_DELAYED_UPDATE_MAX_ATTRS, 0),
     updateIntervalSeconds: knobInteger('STARTER_UPDATE_INTERVAL', knob('STARTER_UPDATE_INTERVAL'), DEFAULT_STARTER_UPDATE_INTERVAL, 1),
+    dockerNetworkName: knob('DOCKER_NETWORK_NAME') ?? DEFAULT_DOCKER_NETWORK_NAME,
   };
 }

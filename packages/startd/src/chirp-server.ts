@@ -37,7 +37,8 @@ function newCookie(): string {
 }
 
 /**
- * A run's Chirp I/O proxy (IOProxy, IOProxyHandler): a TCP server on the loopback address whose address,
+ * A run's Chirp I/O proxy (IOProxy, IOProxyHandler): a TCP server on the loopback address (a Docker job's on
+ * its Docker network's) whose address,
  * port and cookie are in the sandbox's .chirp.config, answering each authenticated line as the starter's
  * handler does. Lines come from the job: each is bounded (CHIRP_LINE_MAX), read one at a time, and no
  * line, however malformed, ends more than its own connection.
@@ -57,12 +58,12 @@ export class ChirpServer {
     server.on('error', (err) => log.warn({ err }, 'chirp proxy error'));
   }
 
-  /** Listens (127.0.0.1, a port of the system's choosing) and writes the contact file `configFile` (mode 0700). */
-  static async open(opts: { configFile: string; enablement: ChirpEnablement; backend: ChirpBackend; log: Logger }): Promise<ChirpServer> {
+  /** Listens (on `host`, 127.0.0.1 by default, a port of the system's choosing) and writes the contact file `configFile` (mode 0700). */
+  static async open(opts: { configFile: string; enablement: ChirpEnablement; backend: ChirpBackend; log: Logger; host?: string }): Promise<ChirpServer> {
     const server = net.createServer({ noDelay: true });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ host: '127.0.0.1', port: 0 }, () => {
+      server.listen({ host: opts.host ?? '127.0.0.1', port: 0 }, () => {
         server.off('error', reject);
         resolve();
       });

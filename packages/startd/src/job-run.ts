@@ -42,6 +42,7 @@ import { StreamedStdin } from './stdin-stream.js';
 import { transferUrls, urlDownloads, withJobPlugins, type PluginSettings, type UrlTransferRun } from './transfer-plugins.js';
 import { checkpointDestination, restoreCheckpointFiles, uploadCheckpointFiles } from './checkpoint-destination.js';
 import { chirpEnablement } from '@tinycondor/shared/chirp/access';
+import { chirpBindAddress } from './chirp-bind.js';
 import { ChirpServer } from './chirp-server.js';
 import type { ChirpSettings } from './chirp-knobs.js';
 import { DelayedUpdates } from './delayed-updates.js';
@@ -224,8 +225,10 @@ export class JobRun {
     if (enablement === undefined) return;
     const configFile = path.join(this.sandbox, '.chirp.config');
     const backend = runChirpBackend({ client: ctx.client, jobId: ctx.jobId, runId: ctx.runId, jobAd: ctx.jobAd, delayed: this.delayedUpdates, log: ctx.log });
+    const bind = chirpBindAddress(ctx.jobAd, ctx.chirp.dockerNetworkName, os.networkInterfaces());
+    if (bind.missing !== undefined) ctx.log.error(`Failed to find Docker network '${bind.missing}' for IO Proxy.`);
     try {
-      this.chirp = { server: await ChirpServer.open({ configFile, enablement, backend, log: ctx.log }), configFile };
+      this.chirp = { server: await ChirpServer.open({ configFile, enablement, backend, log: ctx.log, host: bind.address }), configFile };
     } catch (err) {
       ctx.log.error({ err }, "Couldn't initialize IO Proxy.");
       return;

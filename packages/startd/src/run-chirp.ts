@@ -155,6 +155,9 @@ export function runChirpBackend(opts: { client: ScheddClient; jobId: string; run
           return fileCall({ call: request.kind, path: request.path }, (r) => ({ code: r.result, data: r.line }));
         case 'readlink':
           return fileCall({ call: 'readlink', path: request.path, length: request.length }, (r) => ({ code: r.result, data: Buffer.from(r.data ?? '', 'base64') }));
+        case 'lookup':
+          // get_file_info_new never fails on the shadow: its URL's length, then the URL.
+          return fileCall({ call: 'lookup', path: request.path }, (r) => ({ code: r.result, data: Buffer.from(r.data ?? '', 'base64') }));
         case 'chown':
         case 'lchown':
           return fileCall({ call: request.kind, path: request.path, uid: request.uid, gid: request.gid }, (r) => ({ code: r.result }));

@@ -186,14 +186,14 @@ export async function runChirpRoutes(app: FastifyInstance, opts: { schedd: Sched
     },
   );
 
-  const calls = new RunFileCalls(files, schedd.runDescriptors);
+  const calls = new RunFileCalls(files, schedd.runDescriptors, (name) => schedd.knob(name));
 
   api.post(
     '/v1/jobs/:jobId/runs/:runId/file-calls',
     {
       schema: {
         description:
-          "A Chirp call on a path or a descriptor the run opened (condor_chirp read, write, put -mode, stat, rmdir, …): open, close, lseek, fsync, fstat, fstatfs, fchown, fchmod, ftruncate, rename, mkdir, rmdir, rmall, link, symlink, readlink, stat, lstat, statfs, access, chmod, chown, lchown, truncate, utime, with the job owner's rights; 422 names the errno.",
+          "A Chirp call on a path or a descriptor the run opened (condor_chirp read, write, put -mode, stat, rmdir, …): open, close, lseek, fsync, fstat, fstatfs, fchown, fchmod, ftruncate, rename, mkdir, rmdir, rmall, link, symlink, readlink, stat, lstat, statfs, access, chmod, chown, lchown, truncate, utime, with the job owner's rights, and lookup (the URL a name maps to: FileRemaps, LocalFiles, …, which open follows); 422 names the errno.",
         params: RunParams,
         headers: StartdTransferHeaders,
         body: RunFileCallBody,

@@ -41,7 +41,7 @@ t.test('what no allowed command matches is invalid', async (t) => {
   for (const line of ['getdir .', 'unlink f', 'getfile f', 'putfile f 420 3', 'whoami 10']) {
     t.same(parseChirpRequest(line, { files: false, updates: true, delayed: true }), { kind: 'invalid' }, `files not allowed: '${line}'`);
   }
-  for (const line of ['open f rw', 'read 3', 'lookup f', 'lseek 3', 'lseek 3 0 3', 'putfile f 420', 'whoami', 'set_job_attr X', 'get_job_attr', '', 'bogus']) {
+  for (const line of ['open f rw', 'read 3', 'lookup', 'lseek 3', 'lseek 3 0 3', 'putfile f 420', 'whoami', 'set_job_attr X', 'get_job_attr', '', 'bogus']) {
     t.same(parseChirpRequest(line, { files: true, updates: true, delayed: true }), { kind: 'invalid' }, `'${line}'`);
   }
 });
@@ -57,6 +57,8 @@ t.test('the file calls tinycondor carries out, when files are allowed', async (t
   t.same(parseChirpRequest('getdir results', files), { kind: 'getdir', path: 'results' });
   t.same(parseChirpRequest('whoami 5120', files), { kind: 'whoami', length: 5120 });
   t.same(parseChirpRequest('whoareyou host 64', files), { kind: 'whoareyou', host: 'host', length: 64 });
+  t.same(parseChirpRequest('lookup in\\ put.txt', files), { kind: 'lookup', path: 'in put.txt' }, "lookup: the file's URL");
+  t.same(parseChirpRequest('lookup f', { files: false, updates: true, delayed: true }), { kind: 'invalid' });
 });
 
 t.test('the descriptor and path calls, as handle_standard_request scans them', async (t) => {

@@ -123,7 +123,7 @@ export type ChirpRequest =
   | { kind: 'open'; path: string; flags: string; mode: number }
   | { kind: 'close' | 'fsync' | 'fstat' | 'fstatfs'; fd: number }
   | { kind: 'lseek'; fd: number; offset: number; whence: number }
-  | { kind: 'unlink' | 'rmdir' | 'rmall' | 'stat' | 'lstat' | 'statfs'; path: string }
+  | { kind: 'unlink' | 'rmdir' | 'rmall' | 'stat' | 'lstat' | 'statfs' | 'lookup'; path: string }
   | { kind: 'rename' | 'link' | 'symlink'; path: string; newPath: string }
   | { kind: 'mkdir' | 'access' | 'chmod'; path: string; mode: number }
   | { kind: 'set_job_attr_delayed'; name: string; expr: string }
@@ -157,8 +157,7 @@ export type DescriptorRequest = Extract<ChirpRequest, { fd: number }>;
 /**
  * Decodes an authenticated request line as handle_standard_request tries its commands: in its order,
  * each only if its flag allows it, the first that scans in full wins (so, as there, with updates
- * allowed `get_job_attr_delayed X` reads as get_job_attr of `_delayed`). `lookup` (the file's URL) is not
- * carried out: it is invalid, as on a proxy that does not know it. As there, a line that starts `lseek`
+ * allowed `get_job_attr_delayed X` reads as get_job_attr of `_delayed`). As there, a line that starts `lseek`
  * with a descriptor is lseek's, whatever follows: without a whence of 0, 1 or 2 it is invalid.
  */
 export function parseChirpRequest(line: string, allowed: ChirpEnablement): ChirpRequest {
@@ -182,6 +181,7 @@ export function parseChirpRequest(line: string, allowed: ChirpEnablement): Chirp
   if (files && (w = scan('mkdir %s %d', 2))) return { kind: 'mkdir', path: w[0], mode: toInt(w[1]) };
   if (files && (w = scan('rmdir %s', 1))) return { kind: 'rmdir', path: w[0] };
   if (files && (w = scan('fsync %d', 1))) return { kind: 'fsync', fd: toInt(w[0]) };
+  if (files && (w = scan('lookup %s', 1))) return { kind: 'lookup', path: w[0] };
   if (allowed.delayed && (w = scan('set_job_attr_delayed %s %s', 2))) return { kind: 'set_job_attr_delayed', name: w[0], expr: w[1] };
   if (allowed.updates && (w = scan('set_job_attr %s %s', 2))) return { kind: 'set_job_attr', name: w[0], expr: w[1] };
   if (allowed.updates && (w = scan('get_job_attr %s', 1))) return { kind: 'get_job_attr', name: w[0] };

@@ -745,7 +745,7 @@ class JobAdBuilder {
   /**
    * SetSimpleJobExprs' standard-universe file options ("formerly SetFileOptions", SetFetchFiles, …): set as
    * written, strings with their quotes. Only the shadow's remote system calls read them (pseudo_ops.cpp), which a
-   * vanilla job makes only through the I/O proxy's Chirp file commands, refused here (not-implemented.ts).
+   * vanilla job makes through the I/O proxy's Chirp open and lookup (chirp/file-info.ts).
    */
   private setRemoteIoFiles(): void {
     for (const [command, attribute] of [
@@ -1306,7 +1306,7 @@ class JobAdBuilder {
       });
     }
     ad.set('JobNotification', notify);
-    // The job's condor_chirp may use the I/O proxy (its attributes; the file commands are refused: not-implemented.ts).
+    // The job's condor_chirp may use the I/O proxy: its attributes, its log and the submit side's files (docs/chirp.md).
     this.optionalBool('want_io_proxy', 'WantIOProxy');
     this.optionalString('notify_user', 'NotifyUser');
     const proxy = this.get('x509userproxy');

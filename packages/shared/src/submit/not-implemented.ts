@@ -15,12 +15,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
       "stream_output and stream_error of a job submitted with -spool: tinycondor's condor_transfer_data brings the streamed file back with the job's other output, where HTCondor's sends only the files its output transfer spooled (SpooledOutputFiles) and leaves a streamed one in the job's SPOOL directory",
   },
   {
-    attributes: ['WantIOProxy'],
-    uses: (ad) => ad.getBool('WantIOProxy') === true,
-    warning:
-      "want_io_proxy is only partly implemented by tinycondor: the job's condor_chirp may set and read its attributes and write to its log, but Chirp's file commands (fetch, put, remove, read, write, getdir…) are refused as where ENABLE_CHIRP_IO is false, where HTCondor acts on the submit machine's files",
-  },
-  {
     attributes: ['ContainerTargetDir'],
     // Only HTCondor's Apptainer path reads it (Singularity::hasTargetDir); DockerProc::LaunchContainer mounts the sandbox at its own path.
     uses: (ad) => (ad.getString('ContainerTargetDir') ?? '') !== '' && isContainerJob(ad),
