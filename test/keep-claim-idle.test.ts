@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { codes, eventually, startPool, waitForEvents, type TestPool } from './helpers/pool.js';
+import { codes, eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
 
 const PARTITIONABLE = { _CONDOR_NUM_SLOTS_TYPE_1: '1', _CONDOR_SLOT_TYPE_1: '100%', _CONDOR_SLOT_TYPE_1_PARTITIONABLE: 'true' };
 
@@ -62,4 +62,37 @@ t.test('a job that is held (on_exit_hold) does not keep its claim', async (t) =>
   await waitForEvents(path.join(pool.dir, 'h.log'), (ev) => codes(ev, 1, 0).includes(12));
   await eventually('the slot given back', async () => ((await dynamicSlots(pool)) === '' ? true : undefined));
   t.same(await schedLogLines(pool, 'claim kept idle for the next job of its user (KeepClaimIdle)'), [], 'JOB_SHOULD_HOLD: released');
+});
+
+t.test('a claim kept idle ends when it passes its CLAIM_WORKLIFE, as the startd ends an idle claim', async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 1, env: { ...PARTITIONABLE, _CONDOR_CLAIM_WORKLIFE: '2' } });
+  await runToEnd(pool, 'a', 'keep_claim_idle = 60\n', 1);
+  const released = await eventually('the claim ended', () => schedLogLines(pool, 'idle claim shutting down due to CLAIM_WORKLIFE').then((l) => l[0]), 15_000);
+  t.match(released, /"slot":"slot1_1@startd1"/);
+  t.equal(await dynamicSlots(pool), '', 'the dynamic slot given back');
+});
+
+t.test("a job started on a claim kept idle goes on with the claim: its CLAIM_WORKLIFE counts from the claim's first job", async (t) => {
+  const pool = await startPool(t, { startds: 1, cpus: 1, env: { ...PARTITIONABLE, _CONDOR_CLAIM_WORKLIFE: '6' } });
+  // Runs until the epoch second written in the file named by its argument.
+  writeExecutable(path.join(pool.dir, 'until.sh'), `#!/bin/sh\ni=0; while [ ! -s ${pool.dir}/$1 ] || [ $(date +%s) -lt $(cat ${pool.dir}/$1) ]; do i=$((i+1)); [ $i -gt 1500 ] && exit 3; sleep 0.02; done\n`);
+  const submit = (name: string, lines: string) => {
+    fs.writeFileSync(path.join(pool.dir, `${name}.sub`), `${lines}log = ${name}.log\nqueue\n`);
+    return pool.run('condor_submit', [`${name}.sub`]);
+  };
+  t.equal((await submit('a', 'executable = until.sh\narguments = untilA\nkeep_claim_idle = 60\n')).code, 0);
+  const claimStart = await eventually('1.0 matched', async () => (await schedLogLines(pool, 'job matched')).map((l) => (JSON.parse(l) as { time: number }).time)[0]);
+  const second = Math.ceil(claimStart / 1000);
+  fs.writeFileSync(path.join(pool.dir, 'untilA'), String(second + 3));
+  await waitForEvents(path.join(pool.dir, 'a.log'), (ev) => codes(ev, 1, 0).includes(5));
+  t.equal((await submit('b', 'executable = until.sh\narguments = untilB\n')).code, 0);
+  await waitForEvents(path.join(pool.dir, 'b.log'), (ev) => codes(ev, 2, 0).includes(1));
+  t.match((await schedLogLines(pool, 'job started on the claim kept idle for it'))[0], /"jobId":"2.0"/);
+  t.equal((await submit('c', 'executable = /bin/true\ntransfer_executable = false\n')).code, 0);
+  await eventually('3.0 queued on the claim', async () => (await schedLogLines(pool, 'job queued on a busy slot')).find((l) => l.includes('"jobId":"3.0"')));
+  // 2.0 ends 8 s after the claim began (past its 6 s) but 4 s or so after its own start.
+  fs.writeFileSync(path.join(pool.dir, 'untilB'), String(second + 8));
+  await waitForEvents(path.join(pool.dir, 'c.log'), (ev) => codes(ev, 3, 0).includes(5));
+  const closing = await schedLogLines(pool, 'claim closing (CLAIM_WORKLIFE): the job queued on the slot is matched again');
+  t.match(closing[0], /"jobId":"3.0"/, 'the startd closed the claim at the end of 2.0: 3.0 was matched again');
 });

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { DEFAULT_CLAIM_WORKLIFE_SECONDS } from '@tinycondor/shared/claim-worklife';
+import { keptClaimEnd } from '@tinycondor/shared/keep-claim-idle';
 import type { Matchmaker } from './matchmaker.js';
 import type { ScheddObserver } from './schedd-observer.js';
 import type { LeaseClock } from './startd-sessions.js';
@@ -20,7 +22,8 @@ export interface KeptClaimsContext {
  * M_CLAIMED with an idle_timer_deadline (child_exit): the slot, a dynamic slot too, stays claimed for its
  * submitter's next job, which starts on it under the same slot name; past the deadline with none, the claim is
  * released (FindRunnableJobForClaim: "out of jobs; relinquishing") and a dynamic slot goes back to its
- * partitionable slot.
+ * partitionable slot; sooner if the claim passes its startd's CLAIM_WORKLIFE meanwhile (keptClaimEnd). The
+ * slot's claimStartedAt stays: a job started on the claim goes on with it.
  */
 export class KeptClaims {
   private readonly timers = new Map<Slot, () => void>();
@@ -31,13 +34,14 @@ export class KeptClaims {
   keep(connection: StartdConnection, slot: Slot, ended: SlotRun & { keep: NonNullable<SlotRun['keep']> }, seconds: number): void {
     const { matchmaker, observer, log, clock } = this.context;
     const since = this.context.now().getTime();
-    slot.kept = { submitter: ended.keep.submitter, claim: ended.keep.claim, since, until: since + seconds * 1000 };
+    const end = keptClaimEnd(since, seconds, slot.claimStartedAt, connection.claimWorklife ?? DEFAULT_CLAIM_WORKLIFE_SECONDS);
+    slot.kept = { submitter: ended.keep.submitter, claim: ended.keep.claim, since, until: end.at };
     this.timers.get(slot)?.();
     this.timers.set(
       slot,
-      clock.after(seconds * 1000, () => this.release(connection, slot)),
+      clock.after(end.at - since, () => this.release(connection, slot, end.by)),
     );
-    log.info({ jobId: `${ended.cluster}.${ended.proc}`, slot: slotKey(slot), seconds }, 'claim kept idle for the next job of its user (KeepClaimIdle)');
+    log.info({ jobId: `${ended.cluster}.${ended.proc}`, slot: slotKey(slot), seconds, until: new Date(end.at).toISOString() }, 'claim kept idle for the next job of its user (KeepClaimIdle)');
     observer.slotChanged(slot);
     matchmaker.slotChanged(slotKey(slot));
   }
@@ -55,15 +59,17 @@ export class KeptClaims {
     this.timers.clear();
   }
 
-  /** Past its KeepClaimIdle with no job of its submitter started on it: released, a dynamic slot given back. */
-  private release(connection: StartdConnection, slot: Slot): void {
+  /** Past its KeepClaimIdle (or its CLAIM_WORKLIFE) with no job of its submitter started on it: released, a dynamic slot given back. */
+  private release(connection: StartdConnection, slot: Slot, by: 'KeepClaimIdle' | 'CLAIM_WORKLIFE'): void {
     const { registry, matchmaker, observer, log } = this.context;
     this.timers.delete(slot);
     if (!slot.kept || slot.run) return;
     slot.kept = undefined;
+    slot.claimStartedAt = undefined;
     // A startd that reconnected since has its slots anew, without the claim.
     if (registry.get(slot.startdName) !== connection || connection.slots.get(slot.description.name) !== slot) return;
-    log.info({ slot: slotKey(slot) }, 'claim kept idle released: no job of its user came (KeepClaimIdle)');
+    if (by === 'CLAIM_WORKLIFE') log.info({ slot: slotKey(slot) }, 'idle claim shutting down due to CLAIM_WORKLIFE');
+    else log.info({ slot: slotKey(slot) }, 'claim kept idle released: no job of its user came (KeepClaimIdle)');
     const parent = slot.description.parent === undefined ? undefined : connection.slots.get(slot.description.parent);
     if (parent) {
       connection.slots.delete(slot.description.name);

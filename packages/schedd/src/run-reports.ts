@@ -190,13 +190,13 @@ export class RunReports {
           queuedStarts.release(next);
           matchmaker.queueSlotChanged(slotKey(slot));
         } else if (next) queuedStarts.launched(connection, slot, next);
-        if (slot.run === undefined) slot.claimStartedAt = undefined;
         const { keep } = ended;
         const keepSeconds = keep === undefined ? 0 : keptIdleSeconds({ keepClaimIdle: keep.seconds, end, claimClosing, nextJob: slot.run !== undefined });
         if (keep !== undefined && keepSeconds > 0) {
           keptClaims.keep(connection, slot, { ...ended, keep }, keepSeconds);
           continue;
         }
+        if (slot.run === undefined) slot.claimStartedAt = undefined;
         const parent = slot.description.parent === undefined ? undefined : connection.slots.get(slot.description.parent);
         if (parent && slot.run === undefined) {
           // A dynamic slot lives as long as its claim has a job to run: its resources go back to its partitionable slot.

@@ -1277,6 +1277,8 @@ export class Schedd {
     if (!startd) return;
     const jobId = formatJobId(job.cluster, job.proc);
     const kept = matched.kept !== undefined;
+    // A claim kept idle goes on with the job: its CLAIM_WORKLIFE counts from its start still.
+    const claimStartedAt = kept ? matched.claimStartedAt : undefined;
     if (kept) this.keptClaims.taken(matched);
     const slot = matched.description.partitionable ? this.carveDynamicSlot(startd, job, matched, now) : matched;
     if (!slot) return;
@@ -1292,9 +1294,8 @@ export class Schedd {
       if (dynamicSlot) this.dropDynamicSlot(startd, slot);
       throw err;
     }
-    // A claim begins (a queued start launched later goes on with it). The startd begins one anew on a claim
-    // kept idle too: its CLAIM_WORKLIFE counts from this job.
-    slot.claimStartedAt = now.getTime();
+    // A claim begins, or one kept idle goes on (a queued start launched later goes on with it).
+    slot.claimStartedAt = claimStartedAt ?? now.getTime();
     this.paceStarts(job, slot, now);
     // A job runs only once its start is stored. The startd holds the ads of the clusters it last ran (in the
     // order starts are sent): most starts carry only the proc's own attributes.
@@ -1308,6 +1309,7 @@ export class Schedd {
         jobAd: overlay,
         fetchInput,
         ...(dynamicSlot ? { dynamicSlot } : {}),
+        ...(claimStartedAt !== undefined ? { claimAgeMs: Math.max(0, now.getTime() - claimStartedAt) } : {}),
       });
     });
     this.log.info({ jobId, runId, slot: slotKey(slot), ...(kept ? { keptClaim: true } : {}) }, kept ? 'job started on the claim kept idle for it' : 'job matched');

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ClassAd } from './classad/index.js';
-import { keepClaimIdleOf, keptIdleSeconds, type RunEnd } from './keep-claim-idle.js';
+import { keepClaimIdleOf, keptClaimEnd, keptIdleSeconds, type RunEnd } from './keep-claim-idle.js';
 
 t.test('keepClaimIdleOf: KeepClaimIdle evaluated in the job ad as GetAttributeInt reads it', async (t) => {
   const table: [string | undefined, number][] = [
@@ -33,4 +33,16 @@ t.test('keptIdleSeconds: child_exit keeps the claim for JOB_EXITED, JOB_SHOULD_R
   for (const [keepClaimIdle, end, claimClosing, nextJob, expected, what] of table) {
     t.equal(keptIdleSeconds({ keepClaimIdle, end, claimClosing, nextJob }), expected, what);
   }
+});
+
+t.test('keptClaimEnd: the KeepClaimIdle deadline, or the end of the claim\'s CLAIM_WORKLIFE if sooner', async (t) => {
+  const now = 100_000;
+  const table: [number, number | undefined, number, { at: number; by: string }, string][] = [
+    [30, 90_000, 1200, { at: 130_000, by: 'KeepClaimIdle' }, 'worklife far off'],
+    [30, 90_000, 20, { at: 110_000, by: 'CLAIM_WORKLIFE' }, 'the claim began 10 s ago, its worklife is 20 s'],
+    [30, 90_000, -1, { at: 130_000, by: 'KeepClaimIdle' }, 'no worklife'],
+    [30, undefined, 20, { at: 130_000, by: 'KeepClaimIdle' }, 'claim start unknown (the schedd restarted): the startd decides at the next job'],
+    [30, 0, 20, { at: now, by: 'CLAIM_WORKLIFE' }, 'past it already'],
+  ];
+  for (const [keep, started, worklife, expected, what] of table) t.same(keptClaimEnd(now, keep, started, worklife), expected, what);
 });

@@ -29,3 +29,16 @@ export function keptIdleSeconds(run: { keepClaimIdle: number; end: RunEnd; claim
   if (run.nextJob || run.claimClosing || run.end === 'other') return 0;
   return Math.max(0, run.keepClaimIdle);
 }
+
+/**
+ * When a claim kept idle at `now` for `keepSeconds` is released (ms), and why: at its KeepClaimIdle deadline,
+ * or sooner when the claim, begun at `claimStartedAt` (ms; unknown after the schedd restarted), passes its
+ * startd's CLAIM_WORKLIFE (negative: none): a startd ends an idle claim then (ResState.cpp: "idle claim
+ * shutting down due to CLAIM_WORKLIFE", Resource::claimWorklifeExpired).
+ */
+export function keptClaimEnd(now: number, keepSeconds: number, claimStartedAt: number | undefined, worklifeSeconds: number): { at: number; by: 'KeepClaimIdle' | 'CLAIM_WORKLIFE' } {
+  const deadline = now + keepSeconds * 1000;
+  if (claimStartedAt === undefined || worklifeSeconds < 0) return { at: deadline, by: 'KeepClaimIdle' };
+  const worklifeEnd = Math.max(now, claimStartedAt + worklifeSeconds * 1000);
+  return worklifeEnd < deadline ? { at: worklifeEnd, by: 'CLAIM_WORKLIFE' } : { at: deadline, by: 'KeepClaimIdle' };
+}
