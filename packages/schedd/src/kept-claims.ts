@@ -37,10 +37,7 @@ export class KeptClaims {
     const end = keptClaimEnd(since, seconds, slot.claimStartedAt, connection.claimWorklife ?? DEFAULT_CLAIM_WORKLIFE_SECONDS);
     slot.kept = { submitter: ended.keep.submitter, claim: ended.keep.claim, since, until: end.at };
     this.timers.get(slot)?.();
-    this.timers.set(
-      slot,
-      clock.after(end.at - since, () => this.release(connection, slot, end.by)),
-    );
+    this.timers.set(slot, clock.after(end.at - since, () => this.release(connection, slot, end.by)));
     log.info({ jobId: `${ended.cluster}.${ended.proc}`, slot: slotKey(slot), seconds, until: new Date(end.at).toISOString() }, 'claim kept idle for the next job of its user (KeepClaimIdle)');
     observer.slotChanged(slot);
     matchmaker.slotChanged(slotKey(slot));
