@@ -53,7 +53,7 @@ function slots(spec: Record<string, number>, reads: { count: number }): Candidat
  * still take in `movable`; `placed` lists what a pass did, `takenBack` the queued starts it took back,
  * `scanned` how often the whole idle queue was read.
  */
-function queue(jobs: Job[], queued: Set<string> = new Set(), movable: Job[] = []) {
+function queue(jobs: Job[], queued: Set<string> = new Set(), movable: Job[] = [], pausedAfter: (placed: string[]) => boolean = () => false) {
   const placed: string[] = [];
   const limited: string[] = [];
   const takenBack: string[] = [];
@@ -80,6 +80,7 @@ function queue(jobs: Job[], queued: Set<string> = new Set(), movable: Job[] = []
     },
     concurrencyLimits: (job, ad) => (job.limits === 'net:' ? `net_${ad().getString('Net') ?? ''}` : job.limits),
     limitedBy: (job, reason) => limited.push(`${job.id}: ${reason}`),
+    startsPaused: () => pausedAfter(placed),
   };
   return { q, placed, stats, limited, takenBack };
 }
@@ -556,4 +557,36 @@ t.test("a submitter that had no idle job at the last pass is not scanned whole: 
   const fresh = queue(jobs.map((job) => ({ ...job })));
   new Matchmaker().pass(slots({ s1: 64 }, reads), [], fresh.q, NO_LIMITS, () => shareOf(jobs, 1, { a: 500 }));
   t.equal(fresh.stats.scanned, 1, 'a matchmaker that never saw the queue (a schedd just started) reads it whole');
+});
+
+t.test('a claim kept idle (KeepClaimIdle) goes only to a job of its submitter', async (t) => {
+  const reads = { count: 0 };
+  const kept: Candidate<string> = { ...slots({ kept1: 128 }, reads)[0], claimedBy: 'bob' };
+  const { q, placed } = queue([
+    { id: '1.0', memory: 100, submitter: 'alice' },
+    { id: '2.0', memory: 100, submitter: 'bob' },
+  ]);
+  new Matchmaker().pass([kept, ...slots({ free1: 128 }, reads)], [], q, NO_LIMITS);
+  t.same(placed, ['1.0->free1:start', '2.0->kept1:start'], "alice's job does not take bob's claim");
+  const other = queue([{ id: '1.0', memory: 100, submitter: 'alice' }]);
+  const matchmaker = new Matchmaker();
+  matchmaker.pass([kept], [], other.q, NO_LIMITS);
+  t.same(other.placed, [], 'nor does it when no other slot is free');
+  const jobs = [{ id: '2.0', memory: 100, submitter: 'bob' }, { id: '1.0', memory: 100, submitter: 'alice' }];
+  const shared = queue(jobs);
+  new Matchmaker().pass([kept], [], shared.q, NO_LIMITS, () => shareOf(jobs, 2, { alice: 500, bob: 500 }, { bob: 2 }));
+  t.same(shared.placed, ['2.0->kept1:start'], 'its submitter takes it though its share is used up: it is theirs already');
+});
+
+t.test('a start that pauses starts (NextJobStartDelay) leaves the other free slots for a later pass; jobs are still queued on busy slots', async (t) => {
+  const reads = { count: 0 };
+  const jobs = [{ id: '1.0', memory: 100 }, { id: '1.1', memory: 100 }, { id: '1.2', memory: 100 }];
+  let paused = true;
+  const { q, placed } = queue(jobs, new Set(), [], (done) => paused && done.length > 0);
+  const matchmaker = new Matchmaker();
+  matchmaker.pass(slots({ free1: 128, free2: 128 }, reads), slots({ busy1: 128 }, reads), q, NO_LIMITS);
+  t.same(placed, ['1.0->free1:start', '1.1->busy1:queue'], 'one start, then queued');
+  paused = false;
+  matchmaker.pass(slots({ free2: 128 }, reads), [], q, NO_LIMITS);
+  t.same(placed.slice(2), ['1.2->free2:start'], 'free2 was not marked as fitting no job: the next pass scans for it');
 });

@@ -15,6 +15,8 @@ export interface Candidate<S> {
    * (CLAIM_RECYCLING_CONSIDER_LIMITS), so it is not checked against them again.
    */
   readonly heldLimits?: string;
+  /** A claim kept idle for this submitter (KeepClaimIdle): only its jobs start on the slot. */
+  readonly claimedBy?: string;
   /**
    * A partitionable slot's: whether it has room for another dynamic slot. A job placed on it gets a dynamic slot
    * carved from it, and it stays a candidate for the next jobs while it has room.
@@ -74,6 +76,8 @@ export interface MatchmakingQueue<J, S> {
   concurrencyLimits(job: J, slotAd: () => ClassAd): string | undefined;
   /** The job was left idle because it would take these limits over their maximum (its LastRejMatchReason). */
   limitedBy(job: J, reason: string): void;
+  /** Whether starts on free slots are paused now (the schedd's start pacing): asked after each start. */
+  startsPaused(): boolean;
 }
 
 /** What the concurrency limits stand at: read only when a job declaring limits is tried. */
@@ -276,8 +280,13 @@ export class Matchmaker {
     /** What the match of `job` (any job when undefined: the least) with the candidate costs of the submitter's share. */
     const weightFor = (c: Candidate<S>, job?: J): number => (c.roomLeft !== undefined && job !== undefined ? queue.cpusOf(job) : weightOf(c));
     const permits = (c: Candidate<S>, job?: J): boolean => limitPermits(matched, weightFor(c, job), limit);
+    /**
+     * Whether the job may start on the candidate: a claim kept idle only if it is its submitter's, whose it is
+     * already (the schedd gives it to their next job without negotiating); another slot if its share permits.
+     */
+    const permitsJob = (c: Candidate<S>, job: J): boolean => (c.claimedBy === undefined ? permits(c, job) : c.claimedBy === queue.submitterOf(job));
     const anyPermitted = (): boolean => {
-      if (freeLeft.some((c) => permits(c)) || queueLeft.some((c) => permits(c))) return true;
+      if (freeLeft.some((c) => permits(c) || (c.claimedBy !== undefined && c.claimedBy === submitter)) || queueLeft.some((c) => permits(c))) return true;
       if (freeLeft.length > 0 || queueLeft.length > 0) limited = true;
       return false;
     };
@@ -315,7 +324,7 @@ export class Matchmaker {
       ] as const) {
         let limitsTaken: string | undefined;
         const chosen = candidates.find((c) => {
-          if (!permits(c, job) || !queue.fits(job, c.ad)) return false;
+          if (!permitsJob(c, job) || !queue.fits(job, c.ad)) return false;
           const verdict = limitsAllow(c, how);
           limitsTaken = verdict.take;
           return verdict.allowed;
@@ -325,6 +334,8 @@ export class Matchmaker {
         queue.place(job, chosen.slot, how);
         // After the placement: a partitionable slot's room is what the dynamic slot carved for the job left.
         take(chosen, job);
+        // Paused by this start, the free slots left are explored again once starts may go on.
+        if (how === 'start' && queue.startsPaused()) for (const list of [freeLeft, unexplored]) list.length = 0;
         return;
       }
       if (reached.size > 0) queue.limitedBy(job, limitsRejectionReason(reached));
@@ -337,7 +348,7 @@ export class Matchmaker {
       for (; nextQueued < queued.length && freeLeft.length > 0; nextQueued++) {
         const job = queued[nextQueued];
         if (before !== undefined && compareJobPlaces(queue.placeOf(job), before) > 0) return;
-        const chosen = freeLeft.find((c) => permits(c, job) && queue.fits(job, c.ad) && queue.mayMoveTo(job, c.ad));
+        const chosen = freeLeft.find((c) => permitsJob(c, job) && queue.fits(job, c.ad) && queue.mayMoveTo(job, c.ad));
         if (!chosen) continue;
         // Left unexplored (if it was): until the job comes back idle, each pass keeps the slot for it again.
         take(chosen, job);

@@ -4,6 +4,7 @@ import { DEFAULT_JOB_ATTR_RULES } from '@tinycondor/shared/job-edit';
 import { orderKey } from '@tinycondor/shared/job-order';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import type { JobStore, StoredJob } from './job-store.js';
+import { KeptClaims } from './kept-claims.js';
 import { QueuedStarts } from './queued-starts.js';
 import { RunReports } from './run-reports.js';
 import { StartdRegistry } from './startd-registry.js';
@@ -23,6 +24,8 @@ function setup(t: Test): {
   queuedStarts: QueuedStarts;
   calls: string[];
   committed: string[];
+  /** The KeepClaimIdle timers set, by their ms: firing one releases its claim. */
+  timers: { ms: number; fire: () => void }[];
   report: (message: Record<string, unknown> & { type: RunReportMessage['type'] }, job?: StoredJob) => void;
 } {
   const store = scratchQueue(t);
@@ -35,11 +38,22 @@ function setup(t: Test): {
   const { matchmaker, scheduleMatchmaking } = recordingMatchmaking(calls);
   const { committed, commit } = storingCommit(store);
   const queuedStarts = new QueuedStarts({ store, registry, matchmaker, beginRun: (queued, slot, runId) => startRunOn(store, queued, slot, runId), scheduleMatchmaking, log: quietLog });
+  const timers: { ms: number; fire: () => void }[] = [];
+  const clock = {
+    after: (ms: number, fire: () => void) => {
+      const timer = { ms, fire };
+      timers.push(timer);
+      return () => timers.splice(timers.indexOf(timer), 1);
+    },
+  };
+  const observer = { slotChanged: (slot: { description: { name: string } }) => calls.push(`observer slot ${slot.description.name}`), startdChanged: (c: { identity: { startdName: string } }) => calls.push(`observer startd ${c.identity.startdName}`) };
+  const keptClaims = new KeptClaims({ registry, matchmaker, observer, scheduleMatchmaking, clock, now: () => NOW, log: quietLog });
   const reports = new RunReports({
     store,
     queuedStarts,
+    keptClaims,
     matchmaker,
-    observer: { slotChanged: (slot) => calls.push(`observer slot ${slot.description.name}`), startdChanged: (c) => calls.push(`observer startd ${c.identity.startdName}`) },
+    observer,
     commit,
     scheduleMatchmaking,
     checkpointInvalid: (failed, checkpoint) => calls.push(`fail checkpoint ${checkpoint} of ${failed.cluster}.${failed.proc}`),
@@ -54,7 +68,7 @@ function setup(t: Test): {
   const report = (message: Record<string, unknown>, about = job): void => {
     reports.handle(startd, { jobId: `${about.cluster}.${about.proc}`, runId: about.runId, seq: ++seq, ...message } as RunReportMessage);
   };
-  return { store, startd, job, reports, queuedStarts, calls, committed, report };
+  return { store, startd, job, reports, queuedStarts, calls, committed, timers, report };
 }
 
 t.test('executing: event 001 once, on the slot the run holds; a resent report changes nothing', async (t) => {
@@ -247,4 +261,58 @@ t.test("host-ports: the current run's *_HostPort attributes are set in the job, 
   report({ type: 'host-ports', ports: { Cmd: 1 } });
   t.equal(reread(store, job)?.ad.getSource('Web_HostPort'), 'undefined');
   t.same(committed, ['1.0:2', '1.0:2']);
+});
+
+/** The run on the slot asked for its claim to be kept `seconds` (KeepClaimIdle, copied at its start). */
+function keeping(startd: FakeStartd, slotName: string, seconds: number): void {
+  const run = slotOf(startd, slotName).run;
+  if (run) run.keep = { seconds, submitter: 'alice@example', claim: { jobId: `${run.cluster}.${run.proc}`, user: 'alice@example', owner: 'alice' } };
+}
+
+const EXITED = { type: 'exited', exit: { bySignal: false, exitCode: 0 }, usage: USAGE, bytesSent: 0, bytesReceived: 0, outputSent: true } as const;
+
+t.test('KeepClaimIdle: a dynamic slot whose job completed stays, its claim kept for its submitter; released at the deadline, given back to its partitionable slot', async (t) => {
+  const { startd, report, calls, timers } = setup(t);
+  onDynamicSlot(startd);
+  keeping(startd, 'slot2_1', 30);
+  report(EXITED);
+  const slot = slotOf(startd, 'slot2_1');
+  t.same([slot.run, slot.kept], [undefined, { submitter: 'alice@example', claim: { jobId: '1.0', user: 'alice@example', owner: 'alice' }, since: NOW.getTime(), until: NOW.getTime() + 30_000 }]);
+  t.same(calls, ['observer slot slot2_1', 'slot slot2_1@s1', 'matchmake']);
+  t.same(timers.map((timer) => timer.ms), [30_000]);
+  calls.length = 0;
+  timers[0].fire();
+  t.same([...startd.slots.keys()], ['slot1', 'slot2'], 'released: its resources back to slot2');
+  t.same(calls, ['observer startd s1', 'slot slot2@s1', 'slot slot2_1@s1', 'matchmake']);
+});
+
+t.test('KeepClaimIdle: kept for a removed job; released at once when the run ends otherwise, or the claim closes, or a job queued on the slot goes on with it', async (t) => {
+  const removed = setup(t);
+  keeping(removed.startd, 'slot1', 10);
+  removed.store.apply(removed.job, { ad: removed.job.ad.clone().set('JobStatus', JobStatus.Removed), events: [], leaveQueue: true, killRun: true }, null);
+  removed.report({ type: 'run-ended', usage: USAGE });
+  t.equal(slotOf(removed.startd, 'slot1').kept?.until, NOW.getTime() + 10_000, 'condor_rm (JOB_SHOULD_REMOVE): kept');
+
+  const vacated = setup(t);
+  keeping(vacated.startd, 'slot1', 10);
+  vacated.report({ type: 'run-ended', usage: USAGE });
+  t.equal(slotOf(vacated.startd, 'slot1').kept, undefined, 'requeued: released');
+
+  const failed = setup(t);
+  keeping(failed.startd, 'slot1', 10);
+  failed.report({ type: 'run-failed', stage: 'input', reason: 'no such file' });
+  t.equal(slotOf(failed.startd, 'slot1').kept, undefined, 'held: released');
+
+  const closing = setup(t);
+  keeping(closing.startd, 'slot1', 10);
+  closing.report({ ...EXITED, claimClosing: true });
+  t.equal(slotOf(closing.startd, 'slot1').kept, undefined, 'past CLAIM_WORKLIFE: released');
+
+  const next = setup(t);
+  keeping(next.startd, 'slot1', 10);
+  const [queued] = submitIdle(next.store);
+  next.queuedStarts.add(queued, slotOf(next.startd, 'slot1'), false, undefined);
+  next.report(EXITED);
+  t.same([slotOf(next.startd, 'slot1').kept, slotOf(next.startd, 'slot1').run?.cluster], [undefined, 2], 'the queued job runs on the claim');
+  t.same([...removed.timers, ...vacated.timers, ...failed.timers, ...closing.timers, ...next.timers].map((timer) => timer.ms), [10_000]);
 });

@@ -8,12 +8,14 @@ import type { JobAttrRules } from '@tinycondor/shared/job-edit';
 import { splitList } from '@tinycondor/shared/submit/queue';
 import { beginExecution, editJob, executionRestarted, jobExited, jobSuspended, jobUnsuspended, runErrored, runEvicted, runFailed, type Transition } from '@tinycondor/shared/job-state';
 import { JobStatus, VacateCode } from '@tinycondor/shared/job-status';
+import { keptIdleSeconds, type RunEnd } from '@tinycondor/shared/keep-claim-idle';
 import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import type { TransferClassName } from '@tinycondor/shared/epoch-history';
 import type { TransformSettings } from '@tinycondor/shared/job-transform';
 import { decidedOnShadowCopy } from '@tinycondor/shared/run-copy';
 import { usesFileTransfer } from '@tinycondor/shared/transfer-files';
 import { runKept, type JobStore, type RunAssignment, type StoredJob } from './job-store.js';
+import type { KeptClaims } from './kept-claims.js';
 import type { Matchmaker } from './matchmaker.js';
 import type { QueuedStarts } from './queued-starts.js';
 import type { ScheddObserver } from './schedd-observer.js';
@@ -27,6 +29,7 @@ export const DELAYED_UPDATE_PATTERNS = splitList(DEFAULT_DELAYED_UPDATE_PREFIX);
 export interface RunReportsContext {
   store: Pick<JobStore, 'getJob' | 'recordTimeline'>;
   queuedStarts: Pick<QueuedStarts, 'get' | 'launched' | 'release'>;
+  keptClaims: Pick<KeptClaims, 'keep'>;
   matchmaker: Pick<Matchmaker, 'slotChanged' | 'queueSlotChanged'>;
   observer: Pick<ScheddObserver, 'slotChanged' | 'startdChanged'>;
   /** Stores a job's transition and tells whom it concerns (Schedd.commit). */
@@ -75,18 +78,22 @@ export class RunReports {
         if (!job || job.ad.has('JobCurrentStartExecutingDate')) break;
         this.beginExecution(connection, job, now);
         return;
-      case 'exited':
-        this.freeSlot(connection, message.jobId, message.runId, message.claimClosing);
-        if (job) {
-          // The shadow decides the run's end on its copy of the ad: edits not forwarded to it do not count.
-          const exited = decidedOnShadowCopy(job.ad, job.runEdits, (ad) =>
+      case 'exited': {
+        // The shadow decides the run's end on its copy of the ad: edits not forwarded to it do not count.
+        const exited =
+          job &&
+          decidedOnShadowCopy(job.ad, job.runEdits, (ad) =>
             jobExited(ad, { now, exit: message.exit, usage: message.usage, bytesSent: message.bytesSent, bytesReceived: message.bytesReceived, execution: message.execution }),
           );
+        // JOB_EXITED when the job leaves the queue completed; held or requeued by its exit policy it is not.
+        this.freeSlot(connection, message.jobId, message.runId, message.claimClosing, exited?.ad.getInt('JobStatus') === JobStatus.Completed ? 'exited' : 'other');
+        if (job && exited) {
           // Output the startd did not send (nothing would have been placed) is logged as an empty transfer.
           const outputEvents = !message.outputSent && usesFileTransfer(job.ad) ? emptyTransferEvents(job, now, [5, 6]) : [];
           this.context.commit(job, { ...exited, events: [...outputEvents, ...exited.events] }, null);
         }
         return;
+      }
       case 'run-failed':
         this.freeSlot(connection, message.jobId, message.runId, message.claimClosing);
         if (job) {
@@ -129,7 +136,7 @@ export class RunReports {
         return;
       }
       case 'run-ended':
-        this.freeSlot(connection, message.jobId, message.runId, message.claimClosing);
+        this.freeSlot(connection, message.jobId, message.runId, message.claimClosing, this.removed(message.jobId) ? 'removed' : 'other');
         if (job) {
           const reason = message.vacate?.reason ?? job.ad.getString('VacateReason') ?? 'Unspecified job interruption';
           const reasonCode = message.vacate?.code ?? job.ad.getInt('VacateReasonCode') ?? VacateCode.JobShouldRequeue;
@@ -138,6 +145,13 @@ export class RunReports {
         return;
     }
     this.context.log.debug({ startd: startdName, message: message.type, jobId: message.jobId, runId: message.runId }, 'ignored message for a run that is not current');
+  }
+
+  /** Whether condor_rm stopped the job's run (JOB_SHOULD_REMOVE, JOB_KILLED): it is Removed, or has left the queue. */
+  private removed(jobId: string): boolean {
+    const [cluster, proc] = jobId.split('.').map(Number);
+    const status = this.context.store.getJob(cluster, proc)?.status;
+    return status === undefined || status === JobStatus.Removed;
   }
 
   /** A run's delayed Chirp updates: those the shadow's rules allow are set in the job (one transaction); the others are dropped, as the shadow drops them. */
@@ -166,10 +180,11 @@ export class RunReports {
    * The run ended on its slot: the slot is free, or the job queued on it has started (the startd launched it at
    * this end). When the startd says the slot's claim is closing (past its CLAIM_WORKLIFE) it launched none: the
    * job queued is matched again and the slot given back, as HTCondor's schedd drops the match on
-   * JOB_EXITED_AND_CLAIM_CLOSING.
+   * JOB_EXITED_AND_CLAIM_CLOSING. Otherwise, with no job queued on it, the claim is kept idle when the run asked
+   * for it (KeepClaimIdle) and ended as `end` allows (keptIdleSeconds), a dynamic slot with it.
    */
-  private freeSlot(connection: StartdConnection, jobId: string, runId: string, claimClosing = false): void {
-    const { queuedStarts, matchmaker, observer } = this.context;
+  private freeSlot(connection: StartdConnection, jobId: string, runId: string, claimClosing = false, end: RunEnd = 'other'): void {
+    const { queuedStarts, matchmaker, observer, keptClaims } = this.context;
     const queued = queuedStarts.get(jobId);
     for (const slot of connection.slots.values()) {
       if (slot.queued?.runId === runId && formatJobId(slot.queued.cluster, slot.queued.proc) === jobId) {
@@ -178,6 +193,7 @@ export class RunReports {
         matchmaker.queueSlotChanged(slotKey(slot));
       }
       if (slot.run?.runId === runId && formatJobId(slot.run.cluster, slot.run.proc) === jobId) {
+        const ended = slot.run;
         slot.run = undefined;
         const next = slot.queued && queuedStarts.get(formatJobId(slot.queued.cluster, slot.queued.proc));
         if (next && claimClosing) {
@@ -186,6 +202,12 @@ export class RunReports {
           queuedStarts.release(next);
           matchmaker.queueSlotChanged(slotKey(slot));
         } else if (next) queuedStarts.launched(connection, slot, next);
+        const { keep } = ended;
+        const keepSeconds = keep === undefined ? 0 : keptIdleSeconds({ keepClaimIdle: keep.seconds, end, claimClosing, nextJob: slot.run !== undefined });
+        if (keep !== undefined && keepSeconds > 0) {
+          keptClaims.keep(connection, slot, { ...ended, keep }, keepSeconds);
+          continue;
+        }
         if (slot.run === undefined) slot.claimStartedAt = undefined;
         const parent = slot.description.parent === undefined ? undefined : connection.slots.get(slot.description.parent);
         if (parent && slot.run === undefined) {

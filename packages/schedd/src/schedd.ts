@@ -35,7 +35,9 @@ import { HoldCode, JobStatus } from '@tinycondor/shared/job-status';
 import { cronScheduleUpdate, needsCronTab } from '@tinycondor/shared/crontab';
 import { deferralWindowOpen } from '@tinycondor/shared/job-deferral';
 import { evaluatePeriodicPolicy, wantsGracefulRemoval } from '@tinycondor/shared/job-policy';
-import { jobFitsSlot } from '@tinycondor/shared/machine-ad';
+import { jobFitsSlot, slotClaimOf } from '@tinycondor/shared/machine-ad';
+import { keepClaimIdleOf } from '@tinycondor/shared/keep-claim-idle';
+import { DEFAULT_START_PACING, nextJobStartDelay, StartPacer, type StartPacingSettings } from '@tinycondor/shared/start-pacing';
 import { carveDynamicSlot, nextDynamicName, remainingOf } from '@tinycondor/shared/slot-layout';
 import { jobConcurrencyLimits, LimitsInUse, limitMaximum, limitReached, type NumberKnob } from '@tinycondor/shared/concurrency-limits';
 import type { TimelineEntry } from '@tinycondor/shared/job-timeline';
@@ -59,6 +61,7 @@ import { outputsUpToDate } from './dataflow-skip.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { OwnerRights } from './owner-rights.js';
 import { JobStore, runKept, type RunAssignment, type StoredJob } from './job-store.js';
+import { KeptClaims } from './kept-claims.js';
 import { Matchmaker, type Candidate, type ShareState } from './matchmaker.js';
 import { RunDescriptors } from './run-file-calls.js';
 import { PoolFileGuard } from './pool-file-guard.js';
@@ -182,6 +185,8 @@ export class Schedd {
   limitsKnob: NumberKnob = () => undefined;
   /** The pool's knobs as text (START_LOCAL_UNIVERSE, START_SCHEDULER_UNIVERSE, LOCAL_UNIV_EXECUTE; server.ts sets it). */
   knob: (name: string) => string | undefined = () => undefined;
+  /** JOB_START_DELAY, JOB_START_COUNT and MAX_NEXT_JOB_START_DELAY, as configured now (server.ts sets it from the pool's configuration). */
+  startPacing: () => StartPacingSettings = () => DEFAULT_START_PACING;
   /** The accountant's knobs and ACCOUNTING_DOMAIN, as configured now (server.ts sets it from the pool's configuration). */
   accountantKnobs: () => { settings: AccountantSettings; accountingDomain: string } = () => accountantSettings(() => undefined, this.queueAccess().uidDomain);
   /** Each submitter's priority and usage (the negotiator's accountant), kept in the queue's database. */
@@ -220,6 +225,12 @@ export class Schedd {
   private readonly matchmaker = new Matchmaker();
   /** Jobs queued on busy slots. */
   private readonly queuedStarts: QueuedStarts;
+  /** Claims kept idle for their user's next job (KeepClaimIdle). */
+  private readonly keptClaims: KeptClaims;
+  /** When the next job may start on a slot (JOB_START_DELAY, JOB_START_COUNT, a job's NextJobStartDelay). */
+  private readonly startPacer = new StartPacer();
+  /** The timer that matches again once starts may go on: when it fires, and its cancel. */
+  private pacingTimer: { at: number; cancel: () => void } | undefined;
   /** Each startd's admission, hello and lease. */
   private readonly startdSessions: StartdSessions;
   /** What a startd reports about its runs, brought into the queue. */
@@ -253,10 +264,20 @@ export class Schedd {
       scheduleMatchmaking: () => this.scheduleMatchmaking(),
       log,
     });
+    this.keptClaims = new KeptClaims({
+      registry: this.registry,
+      matchmaker: this.matchmaker,
+      observer,
+      scheduleMatchmaking: () => this.scheduleMatchmaking(),
+      clock: timerLeaseClock,
+      now: () => this.now(),
+      log,
+    });
     // A startd's session and its run reports change jobs through commit, as every other change does.
     const core = {
       store: this.store,
       queuedStarts: this.queuedStarts,
+      keptClaims: this.keptClaims,
       matchmaker: this.matchmaker,
       observer,
       commit: (job: StoredJob, transition: Transition, run: RunAssignment | null) => this.commit(job, transition, run),
@@ -352,6 +373,8 @@ export class Schedd {
       this.log.error({ err }, 'the accountant could not be saved');
     }
     if (this.policyTimer) clearInterval(this.policyTimer);
+    this.pacingTimer?.cancel();
+    this.keptClaims.stop();
     this.runDescriptors.closeAll();
     this.startdSessions.stop();
     this.localRuns.close();
@@ -956,10 +979,14 @@ export class Schedd {
         return adOf(slot);
       },
       heldLimits: slot.run?.limits,
+      ...(slot.kept ? { claimedBy: slot.kept.submitter } : {}),
       weight: slot.description.cpus,
       ...(slot.description.partitionable ? { roomLeft: () => registry.hasRoom(slot) } : {}),
     });
-    const { more } = this.matchmaker.pass([...registry.freeSlots()].map(candidate), [...registry.queueableSlots(now)].map(candidate), {
+    // While starts are paused (StartPacer) no job starts on a free slot; jobs are still queued on busy slots.
+    const paused = (): boolean => this.startsPausedAt(now);
+    const free = paused() ? [] : [...registry.freeSlots()].map(candidate);
+    const { more } = this.matchmaker.pass(free, [...registry.queueableSlots(now)].map(candidate), {
       idleJob: (jobId) => {
         const [cluster, proc] = jobId.split('.').map(Number);
         const job = store.getJob(cluster, proc);
@@ -993,9 +1020,28 @@ export class Schedd {
       },
       concurrencyLimits: (job, slotAd) => jobConcurrencyLimits(job.ad, slotAd),
       limitedBy: (job, reason) => this.matchRejected(job, reason, now),
+      startsPaused: paused,
     }, { inUse: () => this.limitsInUse(), knob: this.limitsKnob }, () => this.shareState(now));
     if (more) this.scheduleMatchmaking();
     this.startScheddUniverseJobs(now);
+  }
+
+  /**
+   * Whether starts on free slots are paused at `now` (StartPacer); if so, matchmaking runs again when they
+   * may go on.
+   */
+  private startsPausedAt(now: Date): boolean {
+    const until = this.startPacer.pausedUntil(now.getTime());
+    if (until === undefined) return false;
+    if (this.pacingTimer?.at !== until) {
+      this.pacingTimer?.cancel();
+      const cancel = timerLeaseClock.after(until - now.getTime(), () => {
+        this.pacingTimer = undefined;
+        this.scheduleMatchmaking();
+      });
+      this.pacingTimer = { at: until, cancel };
+    }
+    return true;
   }
 
   // ---- fair share ------------------------------------------------------------------------------
@@ -1010,9 +1056,14 @@ export class Schedd {
     return this.accountant.effectivePriority(this.accountedAs(submitter));
   }
 
-  /** The slot weight (Cpus) each submitter's runs hold, and that of its queued starts. */
-  private slotUsage(): { runs: Map<string, { resources: number; weighted: number }>; queued: Map<string, number>; total: number } {
+  /**
+   * The slot weight (Cpus) each submitter's runs hold, and that of its queued starts. `claims` adds the claims
+   * kept idle (KeepClaimIdle), which the accountant charges as it charges a claimed slot to its RemoteUser; the
+   * share leaves them out: the schedd gives such a claim to its submitter's next job without negotiating.
+   */
+  private slotUsage(): { runs: Map<string, { resources: number; weighted: number }>; claims: Map<string, { resources: number; weighted: number }>; queued: Map<string, number>; total: number } {
     const runs = new Map<string, { resources: number; weighted: number }>();
+    const kept = new Map<string, { resources: number; weighted: number }>();
     const queued = new Map<string, number>();
     const seen = new Map<string, string>();
     let total = 0;
@@ -1025,6 +1076,10 @@ export class Schedd {
       const weight = slot.description.cpus;
       // A dynamic slot's cpus are its partitionable slot's, counted there.
       if (slot.description.parent === undefined) total += weight;
+      if (slot.kept) {
+        const use = kept.get(slot.kept.submitter) ?? { resources: 0, weighted: 0 };
+        kept.set(slot.kept.submitter, { resources: use.resources + 1, weighted: use.weighted + weight });
+      }
       if (!slot.run) continue;
       // A busy slot has a second seat: the start queued behind its run.
       total += weight;
@@ -1037,7 +1092,12 @@ export class Schedd {
       }
     }
     this.runSubmitters = seen;
-    return { runs, queued, total };
+    const claims = new Map(runs);
+    for (const [submitter, use] of kept) {
+      const run = claims.get(submitter) ?? { resources: 0, weighted: 0 };
+      claims.set(submitter, { resources: run.resources + use.resources, weighted: run.weighted + use.weighted });
+    }
+    return { runs, claims, queued, total };
   }
 
   /**
@@ -1045,7 +1105,7 @@ export class Schedd {
    * was, then told what they hold now; saved when it changed, at most once a second (and when the schedd stops):
    * every pass updates it.
    */
-  updateAccountant(now: Date, runs = this.slotUsage().runs): void {
+  updateAccountant(now: Date, runs = this.slotUsage().claims): void {
     const knobs = this.accountantKnobs();
     this.accountant.settings = knobs.settings;
     const inUse = new Map([...runs].map(([submitter, use]) => [submitterName(submitter, knobs.accountingDomain), use]));
@@ -1107,7 +1167,7 @@ export class Schedd {
    */
   private shareState(now: Date): ShareState {
     const usage = this.slotUsage();
-    this.updateAccountant(now, usage.runs);
+    this.updateAccountant(now, usage.claims);
     return {
       total: usage.total,
       submitters: (): ShareSubmitter[] =>
@@ -1229,14 +1289,22 @@ export class Schedd {
     return this.store.clusterAd(clusterId).stored;
   }
 
-  /** Starts the job on the static slot, or on a dynamic slot carved for it from the partitionable slot. */
+  /**
+   * Starts the job on the static slot, on a dynamic slot carved for it from the partitionable slot, or on a slot
+   * whose claim was kept idle for its submitter (a dynamic slot's kept as it was, under its name).
+   */
   private startJobOnSlot(job: StoredJob, matched: Slot, now: Date): void {
     const startd = this.registry.get(matched.startdName);
     if (!startd) return;
     const jobId = formatJobId(job.cluster, job.proc);
+    const kept = matched.kept !== undefined;
+    // A claim kept idle goes on with the job: its CLAIM_WORKLIFE counts from its start still.
+    const claimStartedAt = kept ? matched.claimStartedAt : undefined;
+    if (kept) this.keptClaims.taken(matched);
     const slot = matched.description.partitionable ? this.carveDynamicSlot(startd, job, matched, now) : matched;
     if (!slot) return;
-    const dynamicSlot = slot === matched ? undefined : slot.description;
+    // The startd gave back a dynamic slot whose run ended: it carves it again.
+    const dynamicSlot = slot !== matched || slot.description.parent !== undefined ? slot.description : undefined;
     if (this.skippedAsDataflow(job, slot, now)) {
       if (dynamicSlot) this.dropDynamicSlot(startd, slot);
       return;
@@ -1251,8 +1319,9 @@ export class Schedd {
       if (dynamicSlot) this.dropDynamicSlot(startd, slot);
       throw err;
     }
-    // A claim begins (a queued start launched later goes on with it).
-    slot.claimStartedAt = now.getTime();
+    // A claim begins, or one kept idle goes on (a queued start launched later goes on with it).
+    slot.claimStartedAt = claimStartedAt ?? now.getTime();
+    this.paceStarts(job, slot, now);
     // A job runs only once its start is stored. The startd holds the ads of the clusters it last ran (in the
     // order starts are sent): most starts carry only the proc's own attributes.
     this.store.afterCommit(() => {
@@ -1265,9 +1334,22 @@ export class Schedd {
         jobAd: overlay,
         fetchInput,
         ...(dynamicSlot ? { dynamicSlot } : {}),
+        ...(claimStartedAt !== undefined ? { claimAgeMs: Math.max(0, now.getTime() - claimStartedAt) } : {}),
       });
     });
-    this.log.info({ jobId, runId, slot: slotKey(slot) }, 'job matched');
+    this.log.info({ jobId, runId, slot: slotKey(slot), ...(kept ? { keptClaim: true } : {}) }, kept ? 'job started on the claim kept idle for it' : 'job matched');
+  }
+
+  /** Scheduler::setNextJobDelay after a job's start on a free slot: the next waits as JOB_START_DELAY, JOB_START_COUNT and its NextJobStartDelay say. */
+  private paceStarts(job: StoredJob, slot: Slot, now: Date): void {
+    const pacing = this.startPacing();
+    const jobId = formatJobId(job.cluster, job.proc);
+    const delay = nextJobStartDelay(job.ad, this.registry.slotAd(slot, now, true), pacing.maxNextJobStartDelay);
+    if (delay.limitedFrom !== undefined) {
+      this.log.warn({ jobId, NextJobStartDelay: delay.limitedFrom, MAX_NEXT_JOB_START_DELAY: pacing.maxNextJobStartDelay }, `Job ${jobId} has NextJobStartDelay = ${delay.limitedFrom}, which is greater than MAX_NEXT_JOB_START_DELAY=${pacing.maxNextJobStartDelay}`);
+    }
+    if (delay.seconds > 0) this.log.info({ jobId, seconds: delay.seconds }, 'next job start delayed (NextJobStartDelay)');
+    this.startPacer.started(now.getTime(), delay.seconds, pacing);
   }
 
   /**
@@ -1311,7 +1393,9 @@ export class Schedd {
     const inputEvents = usesFileTransfer(job.ad) && !fetchInput ? emptyTransferEvents(job, now, [2, 3], sinfulAddress) : [];
     const overlay = this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId, startd: slot.startdName, slot: slot.description.name });
     if (overlay === undefined) throw new Error(`job ${jobId} left the queue as its run started`);
-    slot.run = { cluster: job.cluster, proc: job.proc, runId, limits: this.limitsOn(job, slot, now) };
+    const keepSeconds = keepClaimIdleOf(job.ad);
+    const keep = keepSeconds > 0 ? { seconds: keepSeconds, submitter: job.submitter, claim: slotClaimOf(jobId, job.ad) } : undefined;
+    slot.run = { cluster: job.cluster, proc: job.proc, runId, limits: this.limitsOn(job, slot, now), ...(keep ? { keep } : {}) };
     this.observer.slotChanged(slot);
     return overlay;
   }

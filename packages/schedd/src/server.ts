@@ -8,6 +8,7 @@ import { LogFile } from '@tinycondor/shared/log-file';
 import { configValue, parseCondorConfig, type CondorConfig } from '@tinycondor/shared/condor-config';
 import { JobUsers } from '@tinycondor/shared/job-user';
 import { epochSettings } from '@tinycondor/shared/epoch-history';
+import { DEFAULT_START_PACING, startPacingSettings } from '@tinycondor/shared/start-pacing';
 import { historyFileSettings } from '@tinycondor/shared/job-history-file';
 import { accountantSettings } from '@tinycondor/shared/accountant';
 import { ClassAd } from '@tinycondor/shared/classad/index';
@@ -190,6 +191,16 @@ export async function startSchedd(opts: ScheddOptions): Promise<RunningSchedd> {
       // Read when the settings are derived: the configuration's files exist only once the schedd listens.
       const uidDomain = (): string => schedd.queueAccess().uidDomain;
       schedd.accountantKnobs = derivedFromConfig(opts.poolConfig, (current) => accountantSettings((knob) => configValue(current, knob), uidDomain()), accountantSettings(() => undefined, defaultQueueAccess().uidDomain));
+      const pacingLog = logger.child({ component: 'start-pacing' });
+      schedd.startPacing = derivedFromConfig(
+        opts.poolConfig,
+        (current) => {
+          const { settings, warnings } = startPacingSettings((knob) => configValue(current, knob));
+          for (const warning of warnings) pacingLog.warn(warning);
+          return settings;
+        },
+        DEFAULT_START_PACING,
+      );
     }
     if (opts.knob) schedd.knob = opts.knob;
     if (opts.knob) schedd.limitsKnob = numberKnob(opts.knob, logger.child({ component: 'concurrency-limits' }));

@@ -14,6 +14,22 @@ export interface SlotRun {
   limits?: string;
   /** What the slot advertises of the run's claim, read from the job's ad once (see StartdRegistry.slotAd). */
   claim?: SlotClaim;
+  /**
+   * The job's KeepClaimIdle, copied when the run starts (as Scheduler::StartJob copies it to the match): how
+   * long the claim is kept idle once the run ends, and for whom.
+   */
+  keep?: { seconds: number; submitter: string; claim: SlotClaim };
+}
+
+/** A claim kept idle after its job ended (KeepClaimIdle): only its submitter's jobs start on the slot, until it is released. */
+export interface KeptClaim {
+  /** The submitter of the job that ended: whose jobs the claim is kept for (FindRunnableJob for the match's user). */
+  submitter: string;
+  /** What the slot advertises of the claim (RemoteUser, RemoteOwner, AccountingGroup). */
+  claim: SlotClaim;
+  /** When the job ended, and when the claim is released if no job of its submitter has started on it (ms). */
+  since: number;
+  until: number;
 }
 
 export interface Slot {
@@ -28,6 +44,8 @@ export interface Slot {
    * Unknown for a run the startd named in its hello: the startd, which keeps the claim, still decides.
    */
   claimStartedAt?: number;
+  /** The claim kept idle since its run ended (the slot has no run); a dynamic slot is kept with it. */
+  kept?: KeptClaim;
 }
 
 export interface StartdConnection {
@@ -78,12 +96,15 @@ export class StartdRegistry {
 
   /**
    * Slots a job may be started on: static slots without a run, and partitionable slots with room for a dynamic
-   * slot (jobs get dynamic slots carved from them).
+   * slot (jobs get dynamic slots carved from them). Claims kept idle (a static or dynamic slot, for its submitter's
+   * jobs) come first: the schedd gives a claim it holds to its user's next job before it is matched anew
+   * (FindRunnableJobForClaim).
    */
   *freeSlots(): Generator<Slot> {
+    for (const startd of this.startds.values()) for (const slot of startd.slots.values()) if (!slot.run && slot.kept) yield slot;
     for (const startd of this.startds.values()) {
       for (const slot of startd.slots.values()) {
-        if (slot.run || slot.description.parent !== undefined) continue;
+        if (slot.run || slot.kept || slot.description.parent !== undefined) continue;
         if (!slot.description.partitionable || this.hasRoom(slot)) yield slot;
       }
     }
@@ -113,6 +134,8 @@ export class StartdRegistry {
     if (!startd) throw new Error(`startd ${slot.startdName} is not connected`);
     const run = asFree ? undefined : slot.run;
     if (!slot.description.partitionable) {
+      // A claim kept idle: Claimed/Idle, its user's, with no job.
+      if (!run && !asFree && slot.kept) return buildSlotAd(startd.identity, slot.description, { claimed: true, now, claim: slot.kept.claim, idleSince: slot.kept.since });
       return buildSlotAd(startd.identity, slot.description, { claimed: run !== undefined, now, ...(run ? { claim: this.claimOf(run) } : {}) });
     }
     const children = this.childrenOf(slot);

@@ -41,6 +41,8 @@ const KNOBS = new Set([
   'START_LOCAL_UNIVERSE', 'START_SCHEDULER_UNIVERSE', 'LOCAL_UNIV_EXECUTE',
   // docker_send_credentials: the program whose output is the job owner's docker config.json (schedd/src/docker-credentials.ts)
   'DOCKER_PAT_PRODUCER',
+  // The pace of job starts (shared/src/start-pacing.ts): the schedd
+  'JOB_START_DELAY', 'JOB_START_COUNT', 'MAX_NEXT_JOB_START_DELAY',
   // The startd and its jobs
   'CLAIM_WORKLIFE', 'CHECK_REACTIVATE_AFTER_CHECKPOINT', 'MOUNT_UNDER_SCRATCH', 'STARTER_UPDATE_INTERVAL',
   'ENABLE_URL_TRANSFERS', 'FILETRANSFER_PLUGINS', 'FILETRANSFER_PLUGIN_CLASSAD_TIMEOUT', 'MAX_FILE_TRANSFER_PLUGIN_LIFETIME',

@@ -99,12 +99,13 @@ export function slotClaimOf(jobId: string, job: ClassAd | undefined): SlotClaim 
  * The slot's machine ad, as the startd advertises it and as `_CONDOR_MACHINE_AD` shows it to jobs. A
  * partitionable slot advertises what its dynamic slots have left it (`left`, remainingOf) as Cpus, Memory, Disk
  * and each custom resource (and Available<Tag>), its whole size as TotalSlot<Resource> (and Assigned<Tag>), and its
- * dynamic slots' ads (`children`) rolled up as publishDynamicChildSummaries does. A claimed slot advertises its `claim`.
+ * dynamic slots' ads (`children`) rolled up as publishDynamicChildSummaries does. A claimed slot advertises its `claim`;
+ * one whose claim is kept idle (`idleSince`, ms: since its job ended) is Claimed/Idle, with the claim's user and no job.
  */
 export function buildSlotAd(
   identity: MachineIdentity,
   slot: SlotDescription,
-  state: { claimed: boolean; now: Date; left?: SlotDescription; claim?: SlotClaim; children?: readonly ClassAd[] },
+  state: { claimed: boolean; now: Date; left?: SlotDescription; claim?: SlotClaim; children?: readonly ClassAd[]; idleSince?: number },
 ): ClassAd {
   const ad = new ClassAd();
   const left = state.left ?? slot;
@@ -126,16 +127,17 @@ export function buildSlotAd(
   setSlotResourceAttributes(ad, slot.resources ?? [], identity.resources ?? [], left.resources ?? []);
   setSlotKind(ad, slot, identity.pslotRollup ?? DEFAULT_PSLOT_ROLLUP);
   ad.set('State', state.claimed ? 'Claimed' : 'Unclaimed');
-  ad.set('Activity', state.claimed ? 'Busy' : 'Idle');
+  const claimIdle = state.claimed && state.idleSince !== undefined;
+  ad.set('Activity', state.claimed && !claimIdle ? 'Busy' : 'Idle');
   ad.setReal('LoadAvg', 0);
   // A claimed slot entered Claimed/Busy when its job started; of an unclaimed one that is not kept.
   const entered = state.claimed && state.claim?.jobStart !== undefined ? state.claim.jobStart : Math.floor(state.now.getTime() / 1000);
   ad.set('EnteredCurrentState', entered);
-  ad.set('EnteredCurrentActivity', entered);
+  ad.set('EnteredCurrentActivity', claimIdle ? Math.floor((state.idleSince as number) / 1000) : entered);
   // No retirement: MAXJOBRETIREMENTTIME is 0 here, so evalRetirementRemaining gives 0.
   ad.set('RetirementTimeRemaining', 0);
   ad.setReal('CurrentRank', 0);
-  if (state.claimed && state.claim) setClaim(ad, state.claim);
+  if (state.claimed && state.claim) setClaim(ad, state.claim, !claimIdle);
   ad.set('Start', true);
   ad.set('Requirements', true);
   // As the starter's -classad output advertises file transfer (starter_v61_main.cpp): the methods its
@@ -156,8 +158,8 @@ export function buildSlotAd(
   return ad;
 }
 
-/** Claim::publish: the user, owner and accounting group of the claim, and the job it runs. */
-function setClaim(ad: ClassAd, claim: SlotClaim): void {
+/** Claim::publish: the user, owner and accounting group of the claim, and the job it runs (`withJob`: it runs one). */
+function setClaim(ad: ClassAd, claim: SlotClaim, withJob: boolean): void {
   if (claim.user !== undefined) ad.set('RemoteUser', claim.user);
   if (claim.owner !== undefined) ad.set('RemoteOwner', claim.owner);
   if (claim.accountingGroup !== undefined) {
@@ -165,6 +167,7 @@ function setClaim(ad: ClassAd, claim: SlotClaim): void {
     const at = claim.user?.lastIndexOf('@') ?? -1;
     ad.set('AccountingGroup', claim.accountingGroup + (at >= 0 ? (claim.user as string).slice(at) : ''));
   }
+  if (!withJob) return;
   ad.set('JobId', claim.jobId);
   if (claim.globalJobId !== undefined) ad.set('GlobalJobId', claim.globalJobId);
   if (claim.jobStart !== undefined) ad.set('JobStart', claim.jobStart);

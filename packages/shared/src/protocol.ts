@@ -320,6 +320,11 @@ export const ScheddMessageSchema = Type.Union([
       after: Type.Optional(RunIdSchema),
       /** The dynamic slot the schedd carved for the job from one of the startd's partitionable slots (`slotName` names it). */
       dynamicSlot: Type.Optional(SlotSchema),
+      /**
+       * A start on a claim kept idle (KeepClaimIdle): how long the claim has lasted (ms). The run goes on with
+       * it, its CLAIM_WORKLIFE counted from the claim's start; absent, the run begins a claim.
+       */
+      claimAgeMs: Type.Optional(Type.Integer({ minimum: 0 })),
     },
     { additionalProperties: false },
   ),

@@ -343,7 +343,8 @@ export class Startd {
   private onStart(message: StartMessage): void {
     const jobAd = this.jobAdOf(message);
     if (message.after === undefined) {
-      this.startRun(message, jobAd);
+      // On a claim kept idle, the run goes on with the claim (its CLAIM_WORKLIFE counts from the claim's start).
+      this.startRun(message, jobAd, message.claimAgeMs === undefined ? undefined : Date.now() - message.claimAgeMs);
       return;
     }
     const { slotName } = message;

@@ -175,8 +175,6 @@ t.test('what the daemons do not do yet is named', async (t) => {
     submit(
       [
         'email_attributes = Owner',
-        'keep_claim_idle = 5',
-        'next_job_start_delay = 5',
         'job_lease_duration = 100',
         'suspend_job_at_exec = true',
       ].join('\n'),
@@ -184,11 +182,11 @@ t.test('what the daemons do not do yet is named', async (t) => {
   ]);
   t.same(
     warnings.map((w) => w.split(' ')[0]),
-    ['email_attributes', 'keep_claim_idle', 'next_job_start_delay', 'job_lease_duration', 'suspend_job_at_exec'],
+    ['email_attributes', 'job_lease_duration', 'suspend_job_at_exec'],
   );
   t.same(
-    notImplementedWarnings([submit('run_as_owner = false\nprimary_unix_group = g\nsuspend_job_at_exec = false\nload_profile = true\ndescription = x\ndagman_log = d.log\nulog_execute_attrs = Cpus\njob_ad_information_attrs = Owner\njob_machine_attrs = Cpus\njob_machine_attrs_history_length = 2\nstarter_log = s.log')]),
+    notImplementedWarnings([submit('keep_claim_idle = 5\nnext_job_start_delay = 5\nrun_as_owner = false\nprimary_unix_group = g\nsuspend_job_at_exec = false\nload_profile = true\ndescription = x\ndagman_log = d.log\nulog_execute_attrs = Cpus\njob_ad_information_attrs = Owner\njob_machine_attrs = Cpus\njob_machine_attrs_history_length = 2\nstarter_log = s.log')]),
     [],
-    'load_profile acts on Windows only; run_as_owner, primary_unix_group, dagman_log, ulog_execute_attrs, job_ad_information_attrs, job_machine_attrs and starter_log are implemented',
+    'load_profile acts on Windows only; keep_claim_idle, next_job_start_delay, run_as_owner, primary_unix_group, dagman_log, ulog_execute_attrs, job_ad_information_attrs, job_machine_attrs and starter_log are implemented',
   );
 });

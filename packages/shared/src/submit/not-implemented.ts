@@ -40,16 +40,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
     warning: 'email_attributes has no effect in tinycondor: the pool sends no email, where HTCondor adds the attributes named to the notification email',
   },
   {
-    attributes: ['KeepClaimIdle'],
-    uses: (ad) => ad.has('KeepClaimIdle'),
-    warning: "keep_claim_idle is not implemented by tinycondor yet: the slot is released when the job ends, where HTCondor's schedd keeps the claim idle that long for the user's next job",
-  },
-  {
-    attributes: ['NextJobStartDelay'],
-    uses: (ad) => ad.has('NextJobStartDelay'),
-    warning: "next_job_start_delay is not implemented by tinycondor yet: the schedd starts the next job at once, where HTCondor's waits that long after starting this one",
-  },
-  {
     attributes: ['JobLeaseDuration'],
     uses: (ad) => ad.has('JobLeaseDuration'),
     warning: 'job_lease_duration is not implemented by tinycondor yet: a run whose schedd is gone is not kept for that long to be reconnected to, where HTCondor keeps it for the lease',
