@@ -18,7 +18,7 @@ t.test('each submit command HTCondor acts on and tinycondor does not yet is name
 t.test('container commands tinycondor does not carry out yet are named', async (t) => {
   const warnings = notImplementedWarnings([
     ClassAd.fromJSON({ WantContainer: 'true', ContainerServiceNames: '"web"', DockerSendCredentials: 'true', ContainerTargetDir: '"/work"' }),
-    ClassAd.fromJSON({ JobMountUnderScratch: '"/tmp"' }),
+    ClassAd.fromJSON({ MountUnderScratch: '"/tmp"' }),
   ]);
   t.equal(warnings.length, 4);
   t.match(warnings[0], /^container_service_names is only partly implemented by tinycondor: .*<service>_HostPort/);
@@ -31,7 +31,7 @@ t.test('container commands tinycondor does not carry out yet are named', async (
     'a vanilla job carries them, and only a container job\'s starter acts on them, on HTCondor too',
   );
   t.same(notImplementedWarnings([ClassAd.fromJSON({ DockerSendCredentials: 'false' })]), [], 'docker_send_credentials = false asks for nothing');
-  t.same(notImplementedWarnings([ClassAd.fromJSON({ WantDocker: 'true', JobMountUnderScratch: '"/tmp"' })]), [], 'a container job gets its mount_under_scratch directories');
+  t.same(notImplementedWarnings([ClassAd.fromJSON({ WantDocker: 'true', MountUnderScratch: '"/tmp"' })]), [], 'a container job gets its mount_under_scratch directories');
 });
 
 t.test('a proc\'s own attributes are read only when they name one of them', async (t) => {
