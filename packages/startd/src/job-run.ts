@@ -29,7 +29,8 @@ import type { JobCgroups, MemoryUsage, SlotCgroup } from './job-cgroup.js';
 import { signalFamily } from './process-family.js';
 import { jobLimits, jobResourceLimits } from './job-limits.js';
 import { sandboxUsageBytes } from './sandbox-usage.js';
-import type { JobSpawner } from './job-process.js';
+import type { JobMounts, JobSpawner } from './job-process.js';
+import { prepareScratchMounts, ScratchMountError, type ScratchMountSettings } from './scratch-mounts.js';
 import type { JobUser } from '@tinycondor/shared/job-user';
 import { containerCommand, containerImage, containerName, ContainerRefused, dockerCreateArgs, wantsContainer, type DockerSettings } from './container-args.js';
 import { ContainerProcess, type ContainerFailure, type ContainerUsage } from './container-process.js';
@@ -83,6 +84,8 @@ export interface JobRunContext {
   chirp: ChirpSettings;
   /** What the job is told of its slot's custom resources (_CONDOR_Assigned<Tag>, CUDA_VISIBLE_DEVICES…). */
   resourceEnvironment: ResourceEnvironmentSettings;
+  /** MOUNT_UNDER_SCRATCH's knobs for a job outside containers; undefined where the startd can make no mount namespace. */
+  scratchMounts: ScratchMountSettings | undefined;
   log: Logger;
   report(message: RunReport): void;
 }
@@ -132,10 +135,10 @@ function chownTree(dir: string, user: JobUser): void {
  * The environment HTCondor's starter gives a job (with the Chirp contact file when one was written); its slot's
  * custom resources last, as the starter sets them over the job's (PublishToEnv).
  */
-export function buildEnvironment(ctx: JobRunContext, sandbox: string, jobIwd: string, chirpConfig?: string): NodeJS.ProcessEnv {
+export function buildEnvironment(ctx: JobRunContext, sandbox: string, jobIwd: string, chirpConfig?: string, tmpDir?: string): NodeJS.ProcessEnv {
   return {
     // _CONDOR_JOB_IWD is where the process runs (jobRemoteIWD).
-    ...starterEnvironment(ctx.jobAd, { scratchDir: sandbox, jobIwd, slotName: ctx.slotName, cpus: ctx.machineAd.getInt('Cpus') ?? 1, chirpConfig }),
+    ...starterEnvironment(ctx.jobAd, { scratchDir: sandbox, jobIwd, slotName: ctx.slotName, cpus: ctx.machineAd.getInt('Cpus') ?? 1, chirpConfig, tmpDir }),
     ...resourceEnvironment(ctx.machineAd, ctx.resourceEnvironment, (message) => ctx.log.error(message)),
   };
 }
@@ -199,6 +202,8 @@ export class JobRun {
   private updateTimer: NodeJS.Timeout | undefined;
   /** Ends the wait for a deferred job's DeferralTime early: the run was killed before its job started. */
   private endDeferral: (() => void) | undefined;
+  /** TMPDIR, TEMP and TMP once the job was given a mount namespace (/tmp, as the starter's setTmpDir); else the sandbox. */
+  private tmpDir: string | undefined;
 
   constructor(private readonly ctx: JobRunContext) {
     this.sandbox = path.join(ctx.executeDir, `dir_${process.pid}_${ctx.runId}`);
@@ -253,6 +258,22 @@ export class JobRun {
   }
 
   /**
+   * MOUNT_UNDER_SCRATCH for a job outside containers (VanillaProc::StartJob), at each start, restarts in place
+   * included: its directories made in the sandbox, to be mounted over their namesakes in a mount namespace
+   * of the job's own, and TMPDIR /tmp. undefined: the job runs in the startd's namespace.
+   */
+  private namespaceMounts(): JobMounts | undefined {
+    const { ctx } = this;
+    if (ctx.scratchMounts === undefined) return undefined;
+    const prepared = prepareScratchMounts(ctx.scratchMounts, ctx.jobAd, this.sandbox, ctx.jobUser);
+    if (prepared === undefined) return undefined;
+    for (const line of prepared.skipped) ctx.log.info(line);
+    for (const { source, target } of prepared.mounts.binds) ctx.log.debug(`Adding mapping: ${source} -> ${target}.`);
+    this.tmpDir = '/tmp';
+    return prepared.mounts;
+  }
+
+  /**
    * MOUNT_UNDER_SCRATCH for a container: each directory made in the sandbox (mode 1777, the job's), to be
    * mounted over its namesake, so that what the job writes there stays in its sandbox across restarts in place.
    */
@@ -292,7 +313,7 @@ export class JobRun {
    * files are wanted (condor_tail).
    */
   shellPlace(place: 'job' | 'sandbox'): ShellPlace {
-    const where = { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox, this.layout.cwd, this.chirp?.configFile), user: this.ctx.jobUser };
+    const where = { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox, this.layout.cwd, this.chirp?.configFile, this.tmpDir), user: this.ctx.jobUser };
     return place === 'job' && this.container !== undefined ? { ...where, container: this.container } : where;
   }
 
@@ -812,9 +833,27 @@ export class JobRun {
         });
         return;
       }
-      const env = buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile);
+      let mounts: JobMounts | undefined;
+      try {
+        mounts = this.namespaceMounts();
+      } catch (err) {
+        if (!(err instanceof ScratchMountError)) throw err;
+        // VanillaProc::StartJob fails and the starter exits, the job not started; HTCondor requeues it, to be
+        // matched again at a later negotiation. Here a match is immediate, so it would fail again at once,
+        // over and over: the job is held with the starter's message instead.
+        ctx.log.error(`${err.message}; Failed to start main job, exiting.`);
+        failed({ stage: 'execute', reason: `Error from ${ctx.slotName}@${ctx.startdName}: ${err.message}` });
+        return;
+      }
+      const env = buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile, this.tmpDir);
       this.recordManifest('environment', () => manifestEnvironment(env));
-      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env, stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser, limits: jobResourceLimits(ctx.jobAd) };
+      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env, stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser, limits: jobResourceLimits(ctx.jobAd), mounts };
+      if (mounts !== undefined && ctx.scratchMounts?.perJobNamespaces === false) {
+        // DaemonCore's Create_Process refuses the remapping it may not make (PER_JOB_NAMESPACES = false): ENOSYS.
+        ctx.log.error('Can not remount filesystems because this system does can not have/allow unshare(2)');
+        failed({ stage: 'execute', reason: `Error from ${ctx.slotName}@${ctx.startdName}: Failed to execute '${layout.executable}': (errno=${os.constants.errno.ENOSYS}: 'Function not implemented')` });
+        return;
+      }
       ctx.spawner.start(spec, {
         spawned: (pid) =>
           started({
