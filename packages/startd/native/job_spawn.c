@@ -217,10 +217,6 @@ static void close_descriptors_above_stderr(void) {
 }
 
 /*
- * The vfork child, on the startd's stack while the startd's thread waits: only system calls, no memory the
- * startd uses is written but *exec_errno. Never returns.
- */
-/*
  * The job's core and stack limits, as HTCondor's starter gives them: the core size soft and hard (DaemonCore's
  * CONDOR_HARD_LIMIT: a user other than root keeps its hard limit when it asks for more), the stack size soft
  * only, at most the hard limit (sysapi_set_resource_limits). A negative number is RLIM_INFINITY; NaN (a
@@ -242,7 +238,7 @@ static int set_job_limits(const double limits[2]) {
 }
 
 /*
- * A mount namespace of the child's own whose mounts the host's no longer see (MS_SLAVE: the host's later
+ * A mount namespace of the child's own, whose mounts do not reach the host's (MS_SLAVE: the host's later
  * ones still reach it), each scratch directory bind-mounted over its namesake, then, where asked
  * (MOUNT_PRIVATE_DEV_SHM), a fresh tmpfs on /dev/shm, whose failure the starter only logs: it is ignored.
  */
@@ -259,6 +255,10 @@ static int make_mounts(const mounts_t *mounts) {
   return 0;
 }
 
+/*
+ * The vfork child, on the startd's stack while the startd's thread waits: only system calls, no memory the
+ * startd uses is written but *exec_errno. Never returns.
+ */
 static void exec_child(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, const double limits[2], const mounts_t *mounts, volatile int *exec_errno) {
   /* The startd's handlers must not run here (they would run on its memory) nor be inherited as ignored. */
   struct kernel_sigaction default_action = {.handler = SIG_DFL};
