@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
+import { eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
 
 function namespacesUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root: the starter makes mount namespaces only with root powers';
@@ -72,6 +72,22 @@ t.test('the default MOUNT_UNDER_SCRATCH ("/tmp,/var/tmp")', { skip }, async (t) 
     const events = await waitForEvents(path.join(pool.dir, 'ckpt.log'), (ev) => ev.some((e) => e.code === 5 || e.code === 12), 60_000);
     t.equal(events.find((e) => e.code === 5)?.lines[1], '\t(1) Normal termination (return value 0)');
     t.equal(fs.readFileSync(path.join(pool.dir, 'ckpt.out'), 'utf8'), 'written before the checkpoint\n');
+  });
+  await t.test('its /tmp goes with a checkpoint that names tmp, and is its /tmp again in a fresh sandbox after a vacate', async (t) => {
+    // First start: write to /tmp and checkpoint. Restarted in place: wait to be vacated. Started from the
+    // checkpoint in another scratch directory: show what /tmp holds.
+    writeExecutable(
+      path.join(pool.dir, 'moved.sh'),
+      '#!/bin/sh\nif [ -e /tmp/where ]; then\n  if [ "$(cat /tmp/where)" = "$_CONDOR_SCRATCH_DIR" ]; then exec sleep 600; fi\n  cat /tmp/kept; exit 0\nfi\n' +
+        'echo "$_CONDOR_SCRATCH_DIR" > /tmp/where\necho "from the first sandbox\'s /tmp" > /tmp/kept\nexit 85\n',
+    );
+    await submit(pool, 'moved.sub', 'executable = moved.sh\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = tmp\noutput = moved.out\nlog = moved.log\nqueue\n');
+    await eventually('the checkpoint committed', async () => ((await pool.run('condor_q', ['-af', 'ClusterId', 'NumCkpts'])).stdout.split('\n').some((line) => /^3 1$/.test(line)) ? true : undefined), 60_000);
+    const vacated = await pool.run('condor_vacate_job', ['3.0']);
+    t.equal(vacated.code, 0, vacated.stderr);
+    const events = await waitForEvents(path.join(pool.dir, 'moved.log'), (ev) => ev.some((e) => e.code === 5 || e.code === 12), 60_000);
+    t.equal(events.find((e) => e.code === 5)?.lines[1], '\t(1) Normal termination (return value 0)');
+    t.equal(fs.readFileSync(path.join(pool.dir, 'moved.out'), 'utf8'), "from the first sandbox's /tmp\n");
   });
 });
 
