@@ -310,10 +310,11 @@ export class JobRun {
   /**
    * Where a command of condor_ssh_to_job runs: the sandbox, with the job's environment, as the job's user;
    * inside the job's container for a container job (DockerProc's docker exec), unless only the sandbox's
-   * files are wanted (condor_tail).
+   * files are wanted (condor_tail). The shell gets no mount namespace (HTCondor's sshd gets the job's
+   * MOUNT_UNDER_SCRATCH mounts: SSHDProc::StartJob), so its TMPDIR stays the sandbox.
    */
   shellPlace(place: 'job' | 'sandbox'): ShellPlace {
-    const where = { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox, this.layout.cwd, this.chirp?.configFile, this.tmpDir), user: this.ctx.jobUser };
+    const where = { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox, this.layout.cwd, this.chirp?.configFile), user: this.ctx.jobUser };
     return place === 'job' && this.container !== undefined ? { ...where, container: this.container } : where;
   }
 
