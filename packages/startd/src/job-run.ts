@@ -202,8 +202,6 @@ export class JobRun {
   private updateTimer: NodeJS.Timeout | undefined;
   /** Ends the wait for a deferred job's DeferralTime early: the run was killed before its job started. */
   private endDeferral: (() => void) | undefined;
-  /** TMPDIR, TEMP and TMP once the job was given a mount namespace (/tmp, as the starter's setTmpDir); else the sandbox. */
-  private tmpDir: string | undefined;
 
   constructor(private readonly ctx: JobRunContext) {
     this.sandbox = path.join(ctx.executeDir, `dir_${process.pid}_${ctx.runId}`);
@@ -260,7 +258,7 @@ export class JobRun {
   /**
    * MOUNT_UNDER_SCRATCH for a job outside containers (VanillaProc::StartJob), at each start, restarts in place
    * included: its directories made in the sandbox, to be mounted over their namesakes in a mount namespace
-   * of the job's own, and TMPDIR /tmp. undefined: the job runs in the startd's namespace.
+   * of the job's own. undefined: the job runs in the startd's namespace.
    */
   private namespaceMounts(): JobMounts | undefined {
     const { ctx } = this;
@@ -269,7 +267,6 @@ export class JobRun {
     if (prepared === undefined) return undefined;
     for (const line of prepared.skipped) ctx.log.info(line);
     for (const { source, target } of prepared.mounts.binds) ctx.log.debug(`Adding mapping: ${source} -> ${target}.`);
-    this.tmpDir = '/tmp';
     return prepared.mounts;
   }
 
@@ -846,7 +843,8 @@ export class JobRun {
         failed({ stage: 'execute', reason: `Error from ${ctx.slotName}@${ctx.startdName}: ${err.message}` });
         return;
       }
-      const env = buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile, this.tmpDir);
+      // TMPDIR, TEMP and TMP are /tmp in a namespace of the job's own (VanillaProc::StartJob's setTmpDir).
+      const env = buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile, mounts === undefined ? undefined : '/tmp');
       this.recordManifest('environment', () => manifestEnvironment(env));
       const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env, stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser, limits: jobResourceLimits(ctx.jobAd), mounts };
       if (mounts !== undefined && ctx.scratchMounts?.perJobNamespaces === false) {
