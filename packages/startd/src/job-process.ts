@@ -90,12 +90,12 @@ function environmentPairs(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
 }
 
-/** child_process.spawn's refusal of NUL bytes, as an errno: C strings end at the first one. */
 /** The bind mounts as job_spawn.c takes them: source, target, source, target… */
 function bindPairs(spec: JobProcessSpec): string[] {
   return (spec.mounts?.binds ?? []).flatMap(({ source, target }) => [source, target]);
 }
 
+/** child_process.spawn's refusal of NUL bytes, as an errno: C strings end at the first one. */
 function hasNul(spec: JobProcessSpec, envp: string[]): boolean {
   return [spec.executable, spec.cwd, ...spec.args, ...envp, ...bindPairs(spec)].some((text) => text.includes('\0'));
 }

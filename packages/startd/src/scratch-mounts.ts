@@ -82,11 +82,9 @@ function makeScratchDirectory(sandbox: string, source: string, user: JobUser | u
  * ScratchMountError with the starter's message when the job cannot be started.
  */
 export function prepareScratchMounts(settings: ScratchMountSettings, jobAd: ClassAd, sandbox: string, user: JobUser | undefined): { mounts: JobMounts; skipped: string[] } | undefined {
-  if (settings.mountUnderScratch === '') return undefined;
-  let dirs: string[] | undefined;
   let plan;
   try {
-    dirs = mountUnderScratchDirs(settings.mountUnderScratch, jobAd);
+    const dirs = mountUnderScratchDirs(settings.mountUnderScratch, jobAd);
     if (dirs === undefined) return undefined;
     plan = planScratchMounts(dirs, sandbox, (dir) => fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true);
   } catch (err) {
