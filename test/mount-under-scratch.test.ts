@@ -29,10 +29,12 @@ process.env.TMPDIR = base;
 const name = `tinycondor-mus-${crypto.randomBytes(6).toString('hex')}`;
 t.teardown(() => fs.rmSync(path.join('/tmp', name), { force: true }));
 
-async function submit(pool: TestPool, file: string, text: string): Promise<void> {
+/** Submits `text` as `file`; resolves with its cluster's one job id. */
+async function submit(pool: TestPool, file: string, text: string): Promise<string> {
   fs.writeFileSync(path.join(pool.dir, file), text);
   const result = await pool.run('condor_submit', [file]);
   if (result.code !== 0) throw new Error(`condor_submit ${file}: ${result.stderr}`);
+  return `${/submitted to cluster (\d+)/.exec(result.stdout)?.[1]}.0`;
 }
 
 function startLog(pool: TestPool): string {
@@ -63,6 +65,20 @@ t.test('the default MOUNT_UNDER_SCRATCH ("/tmp,/var/tmp")', { skip }, async (t) 
     t.match(startLog(pool), /Can't bind mount \/var\/tmp under execute dir \S+\/var\/tmp\/ -- skipping MOUNT_UNDER_SCRATCH/);
   });
 
+  await t.test("condor_ssh_to_job's shell sees the job's /tmp, as HTCondor's sshd gets the job's mappings", async (t) => {
+    writeExecutable(path.join(pool.dir, 'wait.sh'), '#!/bin/sh\necho "the job\'s" > /tmp/seen\nexec sleep 300\n');
+    const id = await submit(pool, 'wait.sub', 'executable = wait.sh\nlog = wait.log\nqueue\n');
+    await waitForEvents(path.join(pool.dir, 'wait.log'), (ev) => ev.some((e) => e.code === 1), 60_000);
+    // The job writes /tmp/seen as it starts: wait for it through the shell itself.
+    const seen = await eventually('the job writing /tmp/seen', async () => {
+      const ssh = await pool.run('condor_ssh_to_job', [id, 'cat /tmp/seen && echo "$TMPDIR" && test "$PWD" = "$_CONDOR_SCRATCH_DIR" && echo in the sandbox']);
+      return ssh.code === 0 ? ssh.stdout : undefined;
+    });
+    t.equal(seen, "the job's\n/tmp\nin the sandbox\n", 'its /tmp, its TMPDIR, in its sandbox');
+    t.equal((await pool.run('condor_rm', [id])).code, 0);
+    await waitForEvents(path.join(pool.dir, 'wait.log'), (ev) => ev.some((e) => e.code === 9), 60_000);
+  });
+
   await t.test("what the job left in its /tmp is there again when it restarts in place after a checkpoint", async (t) => {
     writeExecutable(
       path.join(pool.dir, 'ckpt.sh'),
@@ -81,9 +97,9 @@ t.test('the default MOUNT_UNDER_SCRATCH ("/tmp,/var/tmp")', { skip }, async (t) 
       '#!/bin/sh\nif [ -e /tmp/where ]; then\n  if [ "$(cat /tmp/where)" = "$_CONDOR_SCRATCH_DIR" ]; then exec sleep 600; fi\n  cat /tmp/kept; exit 0\nfi\n' +
         'echo "$_CONDOR_SCRATCH_DIR" > /tmp/where\necho "from the first sandbox\'s /tmp" > /tmp/kept\nexit 85\n',
     );
-    await submit(pool, 'moved.sub', 'executable = moved.sh\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = tmp\noutput = moved.out\nlog = moved.log\nqueue\n');
-    await eventually('the checkpoint committed', async () => ((await pool.run('condor_q', ['-af', 'ClusterId', 'NumCkpts'])).stdout.split('\n').some((line) => /^3 1$/.test(line)) ? true : undefined), 60_000);
-    const vacated = await pool.run('condor_vacate_job', ['3.0']);
+    const id = await submit(pool, 'moved.sub', 'executable = moved.sh\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = tmp\noutput = moved.out\nlog = moved.log\nqueue\n');
+    await eventually('the checkpoint committed', async () => ((await pool.run('condor_q', [id, '-af', 'NumCkpts'])).stdout.trim() === '1' ? true : undefined), 60_000);
+    const vacated = await pool.run('condor_vacate_job', [id]);
     t.equal(vacated.code, 0, vacated.stderr);
     const events = await waitForEvents(path.join(pool.dir, 'moved.log'), (ev) => ev.some((e) => e.code === 5 || e.code === 12), 60_000);
     t.equal(events.find((e) => e.code === 5)?.lines[1], '\t(1) Normal termination (return value 0)');

@@ -173,6 +173,8 @@ export class JobRun {
   private committedCheckpoint: { number: number; files: CheckpointBase } | undefined;
   /** A container job's current container, for condor_ssh_to_job. */
   private container: { cli: string; name: string } | undefined;
+  /** The running process of a job given its own mount namespace (MOUNT_UNDER_SCRATCH), for condor_ssh_to_job. */
+  private namespacePid: number | undefined;
   /** CPU time of the run's processes so far (each restart in place adds its own), and their memory. */
   private readonly usage: Usage = { userSeconds: 0, systemSeconds: 0 };
   private readonly cgroup: SlotCgroup;
@@ -307,12 +309,15 @@ export class JobRun {
   /**
    * Where a command of condor_ssh_to_job runs: the sandbox, with the job's environment, as the job's user;
    * inside the job's container for a container job (DockerProc's docker exec), unless only the sandbox's
-   * files are wanted (condor_tail). The shell gets no mount namespace (HTCondor's sshd gets the job's
-   * MOUNT_UNDER_SCRATCH mounts: SSHDProc::StartJob), so its TMPDIR stays the sandbox.
+   * files are wanted (condor_tail). In a job's own mount namespace while its process runs, with its TMPDIR.
    */
   shellPlace(place: 'job' | 'sandbox'): ShellPlace {
     const where = { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox, this.layout.cwd, this.chirp?.configFile), user: this.ctx.jobUser };
-    return place === 'job' && this.container !== undefined ? { ...where, container: this.container } : where;
+    if (place === 'job' && this.container !== undefined) return { ...where, container: this.container };
+    if (place === 'job' && this.namespacePid !== undefined) {
+      return { ...where, env: buildEnvironment(this.ctx, this.sandbox, this.layout.cwd, this.chirp?.configFile, '/tmp'), mountNamespaceOf: this.namespacePid };
+    }
+    return where;
   }
 
   /** +WantCheckpointSignal: after the startd's checkpoint interval, ask the process to checkpoint. */
@@ -789,6 +794,7 @@ export class JobRun {
         if (settled) return;
         settled = true;
         if (this.process) this.process.exited = true;
+        this.namespacePid = undefined;
         if (this.execution) this.execution.exitedAt = Date.now();
         if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
         if (this.memoryTimer) clearInterval(this.memoryTimer);
@@ -854,7 +860,8 @@ export class JobRun {
         return;
       }
       ctx.spawner.start(spec, {
-        spawned: (pid) =>
+        spawned: (pid) => {
+          if (mounts !== undefined) this.namespacePid = pid;
           started({
             exited: false,
             signal: (signal) => {
@@ -866,7 +873,8 @@ export class JobRun {
             },
             stop: () => signalFamily(pid, this.cgroup.pids(), 'SIGSTOP'),
             cont: () => void signalFamily(pid, this.cgroup.pids(), 'SIGCONT'),
-          }),
+          });
+        },
         failed: ({ errno, message }) =>
           failed({ stage: 'execute', reason: `Error from ${ctx.slotName}@${ctx.startdName}: Failed to execute '${layout.executable}': (errno=${errno}: '${message}')` }),
         exited: (exit, usage) => {
