@@ -89,6 +89,7 @@ t.test('the default MOUNT_UNDER_SCRATCH ("/tmp,/var/tmp")', { skip }, async (t) 
     t.equal(events.find((e) => e.code === 5)?.lines[1], '\t(1) Normal termination (return value 0)');
     t.equal(fs.readFileSync(path.join(pool.dir, 'ckpt.out'), 'utf8'), 'written before the checkpoint\n');
   });
+
   await t.test('its /tmp goes with a checkpoint that names tmp, and is its /tmp again in a fresh sandbox after a vacate', async (t) => {
     // First start: write to /tmp and checkpoint. Restarted in place: wait to be vacated. Started from the
     // checkpoint in another scratch directory: show what /tmp holds.
