@@ -65,6 +65,9 @@ import json, os
 def listing():
     found = []
     for top, dirs, files in os.walk('.'):
+        if top == '.':
+            # the directories a root startd makes for MOUNT_UNDER_SCRATCH (tmp, var/tmp), not the job's
+            dirs[:] = [d for d in dirs if d not in ('tmp', 'var')]
         rel = os.path.relpath(top, '.')
         prefix = '' if rel == '.' else rel + '/'
         found += [prefix + d + '/' for d in dirs] + [prefix + f for f in files]

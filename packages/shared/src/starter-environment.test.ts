@@ -37,3 +37,8 @@ t.test("the local universe's starter: no slot name, no machine Cpus, so no OMP_N
   t.equal(env._CONDOR_SLOT, '');
   t.notOk('OMP_NUM_THREADS' in env);
 });
+
+t.test('TMPDIR, TEMP and TMP are /tmp for a job given a mount namespace (VanillaProc::StartJob: setTmpDir)', async (t) => {
+  const env = starterEnvironment(new ClassAd(), { ...places, tmpDir: '/tmp' });
+  t.same([env.TMPDIR, env.TEMP, env.TMP, env._CONDOR_SCRATCH_DIR], ['/tmp', '/tmp', '/tmp', '/x/dir_1']);
+});

@@ -8,7 +8,7 @@ export const MACHINE_AD_FILE = '.machine.ad';
 
 /** Where a starter runs a job, as it tells the job in its environment. */
 export interface StarterPlaces {
-  /** The job's scratch directory (_CONDOR_SCRATCH_DIR, TMPDIR, TEMP, TMP), which holds .job.ad and .machine.ad. */
+  /** The job's scratch directory (_CONDOR_SCRATCH_DIR; TMPDIR, TEMP, TMP unless tmpDir), which holds .job.ad and .machine.ad. */
   scratchDir: string;
   /** _CONDOR_JOB_IWD: the job's working directory (JobInfoCommunicator::jobRemoteIWD). */
   jobIwd: string;
@@ -18,6 +18,11 @@ export interface StarterPlaces {
   cpus: number | undefined;
   /** _CONDOR_CHIRP_CONFIG, when a Chirp contact file was written. */
   chirpConfig?: string;
+  /**
+   * TMPDIR, TEMP and TMP when not the scratch directory: /tmp for a job given a mount namespace for
+   * MOUNT_UNDER_SCRATCH (VanillaProc::StartJob's setTmpDir).
+   */
+  tmpDir?: string;
 }
 
 /**
@@ -28,15 +33,16 @@ export interface StarterPlaces {
 export function starterEnvironment(jobAd: ClassAd, places: StarterPlaces): Record<string, string> {
   const env = jobEnvironment(jobAd);
   const { scratchDir } = places;
+  const tmpDir = places.tmpDir ?? scratchDir;
   Object.assign(env, {
     BATCH_SYSTEM: 'HTCondor',
     _CONDOR_JOB_IWD: places.jobIwd,
     _CONDOR_JOB_PIDS: '',
     _CONDOR_SCRATCH_DIR: scratchDir,
     _CONDOR_SLOT: places.slotName,
-    TMPDIR: scratchDir,
-    TEMP: scratchDir,
-    TMP: scratchDir,
+    TMPDIR: tmpDir,
+    TEMP: tmpDir,
+    TMP: tmpDir,
     _CONDOR_MACHINE_AD: path.join(scratchDir, MACHINE_AD_FILE),
     _CONDOR_JOB_AD: path.join(scratchDir, JOB_AD_FILE),
   });

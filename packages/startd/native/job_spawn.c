@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -31,6 +32,18 @@ typedef struct {
   size_t group_count;
   gid_t *groups;
 } identity_t;
+
+/*
+ * The job's own mount namespace (MOUNT_UNDER_SCRATCH), as HTCondor's DaemonCore makes it between fork and exec
+ * (CreateProcessForkit::exec, FilesystemRemap::PerformMappings): flags, then the bind mounts as source and
+ * target pairs ending with NULL.
+ */
+#define NAMESPACE_NEW 1
+#define NAMESPACE_PRIVATE_DEV_SHM 2
+typedef struct {
+  int flags;
+  char **binds;
+} mounts_t;
 
 typedef struct {
   pid_t pid;
@@ -204,10 +217,6 @@ static void close_descriptors_above_stderr(void) {
 }
 
 /*
- * The vfork child, on the startd's stack while the startd's thread waits: only system calls, no memory the
- * startd uses is written but *exec_errno. Never returns.
- */
-/*
  * The job's core and stack limits, as HTCondor's starter gives them: the core size soft and hard (DaemonCore's
  * CONDOR_HARD_LIMIT: a user other than root keeps its hard limit when it asks for more), the stack size soft
  * only, at most the hard limit (sysapi_set_resource_limits). A negative number is RLIM_INFINITY; NaN (a
@@ -228,7 +237,29 @@ static int set_job_limits(const double limits[2]) {
   return setrlimit(RLIMIT_STACK, &desired);
 }
 
-static void exec_child(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, const double limits[2], volatile int *exec_errno) {
+/*
+ * A mount namespace of the child's own, whose mounts do not reach the host's (MS_SLAVE: the host's later
+ * ones still reach it), each scratch directory bind-mounted over its namesake, then, where asked
+ * (MOUNT_PRIVATE_DEV_SHM), a fresh tmpfs on /dev/shm, whose failure the starter only logs: it is ignored.
+ */
+static int make_mounts(const mounts_t *mounts) {
+  if (!(mounts->flags & NAMESPACE_NEW)) return 0;
+  if (syscall(SYS_unshare, CLONE_NEWNS | CLONE_FS) < 0) return -1;
+  if (syscall(SYS_mount, "", "/", "dontcare", MS_REC | MS_SLAVE, "") < 0) return -1;
+  for (char *const *bind = mounts->binds; bind[0] != NULL && bind[1] != NULL; bind += 2) {
+    if (syscall(SYS_mount, bind[0], bind[1], NULL, MS_BIND, NULL) < 0) return -1;
+  }
+  if ((mounts->flags & NAMESPACE_PRIVATE_DEV_SHM) && syscall(SYS_mount, "/dev/shm", "/dev/shm", "tmpfs", 0, NULL) == 0) {
+    syscall(SYS_mount, "none", "/dev/shm", NULL, MS_PRIVATE, NULL);
+  }
+  return 0;
+}
+
+/*
+ * The vfork child, on the startd's stack while the startd's thread waits: only system calls, no memory the
+ * startd uses is written but *exec_errno. Never returns.
+ */
+static void exec_child(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, const double limits[2], const mounts_t *mounts, volatile int *exec_errno) {
   /* The startd's handlers must not run here (they would run on its memory) nor be inherited as ignored. */
   struct kernel_sigaction default_action = {.handler = SIG_DFL};
   for (int sig = 1; sig <= LAST_SIGNAL; sig++) {
@@ -246,8 +277,9 @@ static void exec_child(const char *file, char *const argv[], char *const envp[],
       goto failed;
     }
   }
-  /* Before the job's identity: only root may raise a hard limit. */
+  /* Before the job's identity: only root may raise a hard limit, or mount. */
   if (set_job_limits(limits) < 0) goto failed;
+  if (make_mounts(mounts) < 0) goto failed;
   /*
    * The job's identity, through the raw system calls: glibc's setuid would signal every thread of the
    * process to change them too, and this child shares the startd's memory and so glibc's list of its threads.
@@ -278,13 +310,13 @@ failed:
 }
 
 /* Starts the process; 0 and its pid, or the errno of what failed (the child's, when it could not exec). */
-static int start_process(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, const double limits[2], pid_t *pid_out) {
+static int start_process(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, const double limits[2], const mounts_t *mounts, pid_t *pid_out) {
   volatile int exec_errno = 0;
   uint64_t old_mask;
   /* Every signal blocked across the vfork, glibc's own included, so that none is handled in the child. */
   if (set_signal_mask(~(uint64_t)0, &old_mask) < 0) return errno;
   pid_t pid = vfork();
-  if (pid == 0) exec_child(file, argv, envp, cwd, fds, cgroup_tasks, identity, limits, &exec_errno);
+  if (pid == 0) exec_child(file, argv, envp, cwd, fds, cgroup_tasks, identity, limits, mounts, &exec_errno);
   int error = pid < 0 ? errno : 0;
   set_signal_mask(old_mask, NULL);
   if (error != 0) return error;
@@ -298,18 +330,25 @@ static int start_process(const char *file, char *const argv[], char *const envp[
 }
 
 /*
- * spawn(file, argv, envp, cwd, stdinFd, stdoutFd, stderrFd, cgroupTasks, uid, gid, groups, onExit, coreSize, stackSize) -> pid.
+ * spawn(file, argv, envp, cwd, stdinFd, stdoutFd, stderrFd, cgroupTasks, uid, gid, groups, onExit, coreSize, stackSize,
+ * namespaceFlags, binds) -> pid.
  * The child is the leader of a new session (so of its own process group), has every signal at its default
  * disposition and none blocked, as child_process gives it; the descriptors become its 0, 1 and 2; it writes
- * itself into each cgroup v1 `tasks` file of cgroupTasks, then takes the groups, gid and uid (uid -1: the
- * startd's own), before it execs, with the core and stack limits set_job_limits gives it. Throws an Error with the errno when the program cannot be started.
+ * itself into each cgroup v1 `tasks` file of cgroupTasks, makes the mounts make_mounts makes (binds: source,
+ * target, source, target…), then takes the groups, gid and uid (uid -1: the startd's own), before it execs,
+ * with the core and stack limits set_job_limits gives it. Throws an Error with the errno when the program cannot be started.
  */
 static napi_value spawn_job(napi_env env, napi_callback_info info) {
-  size_t argc = 14;
-  napi_value args[14];
+  size_t argc = 16;
+  napi_value args[16];
   CHECK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
-  if (argc != 14) {
-    napi_throw_type_error(env, NULL, "job_spawn: spawn takes 14 arguments");
+  if (argc != 16) {
+    napi_throw_type_error(env, NULL, "job_spawn: spawn takes 16 arguments");
+    return NULL;
+  }
+  mounts_t mounts = {.flags = 0, .binds = NULL};
+  if (napi_get_value_int32(env, args[14], &mounts.flags) != napi_ok) {
+    napi_throw_type_error(env, NULL, "job_spawn: the namespace flags must be an integer");
     return NULL;
   }
   double limits[2];
@@ -357,12 +396,12 @@ static napi_value spawn_job(napi_env env, napi_callback_info info) {
   napi_value result = NULL;
   if ((file = c_string(env, args[0])) == NULL || (argv = c_strings(env, args[1])) == NULL ||
       (envp = c_strings(env, args[2])) == NULL || (cwd = c_string(env, args[3])) == NULL ||
-      (cgroup_tasks = c_strings(env, args[7])) == NULL) {
+      (cgroup_tasks = c_strings(env, args[7])) == NULL || (mounts.binds = c_strings(env, args[15])) == NULL) {
     goto done;
   }
 
   pid_t pid;
-  int error = start_process(file, argv, envp, cwd, fds, cgroup_tasks, &identity, limits, &pid);
+  int error = start_process(file, argv, envp, cwd, fds, cgroup_tasks, &identity, limits, &mounts, &pid);
   if (error != 0) {
     throw_errno(env, error);
     goto done;
@@ -400,6 +439,7 @@ done:
   free_strings(argv);
   free_strings(envp);
   free_strings(cgroup_tasks);
+  free_strings(mounts.binds);
   free(identity.groups);
   return result;
 }

@@ -66,7 +66,7 @@ t.test('values HTCondor would refuse are refused, naming the knob', async (t) =>
 });
 
 t.test("MOUNT_UNDER_SCRATCH (an expression over the job ad, else a literal list) and the job's own directories", async (t) => {
-  const job = new ClassAd().set('JobMountUnderScratch', '/scratch/a, /work').set('Owner', 'alice');
+  const job = new ClassAd().set('MountUnderScratch', '/scratch/a, /work').set('Owner', 'alice');
   t.same(scratchDirectories(dockerConfig(knobs({})).config, job), ['/tmp', '/var/tmp', '/scratch/a', '/work'], "HTCondor's default, then the job's");
   t.same(scratchDirectories(dockerConfig(knobs({ MOUNT_UNDER_SCRATCH: '/tmp' })).config, new ClassAd()), ['/tmp'], 'a literal list');
   t.same(scratchDirectories(dockerConfig(knobs({ MOUNT_UNDER_SCRATCH: 'ifThenElse(Owner == "alice", "/alice", "/other")' })).config, job).slice(0, 1), ['/alice'], 'an expression over the job ad');

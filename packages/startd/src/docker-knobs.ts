@@ -168,6 +168,6 @@ export function scratchDirectories(config: DockerConfig, jobAd: ClassAd): string
   } catch {
     // not an expression: a literal list
   }
-  const own = jobAd.getString('JobMountUnderScratch') ?? '';
+  const own = jobAd.getString('MountUnderScratch') ?? '';
   return [...splitList(names), ...splitList(own)];
 }

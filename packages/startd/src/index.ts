@@ -4,6 +4,7 @@ export { detectDocker, removeStaleContainers } from './docker-engine.js';
 export type { DockerSettings } from './container-args.js';
 export { queryPlugins, type PluginSettings, type PluginTable } from './transfer-plugins.js';
 export { chirpSettings, type ChirpSettings } from './chirp-knobs.js';
+export { scratchMountSettings, type ScratchMountSettings } from './scratch-mounts.js';
 export { jobSpawner, type JobSpawner } from './job-process.js';
 export { signalFamily } from './process-family.js';
 export { removeSandbox } from './remove-sandbox.js';

@@ -219,3 +219,21 @@ t.test("vfork: the job's core and stack limits (OsProc::StartJob, sysapi_set_res
   t.same(defaults.core, { soft: '0', hard: '0' }, 'no core_size: no core dump');
   t.same(defaults.stack, { soft: own.stack.hard, hard: own.stack.hard }, 'no stack_size: as large as the hard limit allows');
 });
+
+t.test('vfork: a mount namespace of its own, with bind mounts and a fresh /dev/shm (MOUNT_UNDER_SCRATCH)', { skip: process.getuid?.() !== 0 ? 'needs root' : false }, async (t) => {
+  const source = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-scratch-source-'));
+  const target = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-scratch-target-'));
+  t.teardown(() => [source, target].forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+  fs.writeFileSync(path.join(target, 'host.txt'), 'the host\'s\n');
+  const shm = `tinycondor-job-process-${process.pid}`;
+  const mounts = { binds: [{ source, target }], privateDevShm: true };
+  const outcome = await run(built, { ...sh(`ls -A ${target}; echo job > ${target}/job.txt; echo x > /dev/shm/${shm}`), mounts });
+  t.match(outcome, { exit: { bySignal: false, exitCode: 0 } }, outcome.output);
+  t.equal(outcome.output, '', 'the target shows the (empty) source');
+  t.equal(fs.readFileSync(path.join(source, 'job.txt'), 'utf8'), 'job\n', 'what the job wrote is in the source');
+  t.same(fs.readdirSync(target), ['host.txt'], "the host's directory is untouched");
+  t.notOk(fs.existsSync(path.join('/dev/shm', shm)), "nor is the host's /dev/shm");
+  const missing = await run(built, { ...sh('exit 0'), mounts: { binds: [{ source: path.join(source, 'nowhere'), target }], privateDevShm: false } });
+  t.match(missing, { failure: { errno: os.constants.errno.ENOENT } }, 'a mount that fails is a failure to start, with its errno');
+  t.match(await run(forkSpawner(), { ...sh('exit 0'), mounts }), { failure: { errno: os.constants.errno.ENOSYS, message: 'Function not implemented' } }, 'child_process cannot make one');
+});

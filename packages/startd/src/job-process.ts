@@ -22,7 +22,19 @@ export interface JobProcessSpec {
   user?: JobUser;
   /** The job's core and stack limits (jobResourceLimits); undefined: the startd's own, for a process that is no job. */
   limits?: JobResourceLimits;
+  /** A mount namespace of its own, made before it runs the executable (MOUNT_UNDER_SCRATCH); undefined: the startd's. */
+  mounts?: JobMounts;
 }
+
+/** The job's mount namespace: each source bind-mounted over its target, and a fresh /dev/shm where asked (MOUNT_PRIVATE_DEV_SHM). */
+export interface JobMounts {
+  binds: { source: string; target: string }[];
+  privateDevShm: boolean;
+}
+
+/** job_spawn.c's namespace flags. */
+const NAMESPACE_NEW = 1;
+const NAMESPACE_PRIVATE_DEV_SHM = 2;
 
 /** Why a job process did not start, with the errno as HTCondor's starter reports it (positive, strerror's text). */
 export interface SpawnFailure {
@@ -60,6 +72,8 @@ interface NativeSpawn {
     onExit: (code: number | null, signal: number | null, userSeconds: number, systemSeconds: number) => void,
     coreBytes: number,
     stackBytes: number,
+    namespaceFlags: number,
+    binds: string[],
   ): number;
 }
 
@@ -67,13 +81,23 @@ function exitStatus(code: number | null, signal: number | null): ExitStatus {
   return signal !== null ? { bySignal: true, signal } : { bySignal: false, exitCode: code ?? 0 };
 }
 
+function namespaceFlags(mounts: JobMounts | undefined): number {
+  if (mounts === undefined) return 0;
+  return NAMESPACE_NEW | (mounts.privateDevShm ? NAMESPACE_PRIVATE_DEV_SHM : 0);
+}
+
 function environmentPairs(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env).flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]));
 }
 
+/** The bind mounts as job_spawn.c takes them: source, target, source, target… */
+function bindPairs(spec: JobProcessSpec): string[] {
+  return (spec.mounts?.binds ?? []).flatMap(({ source, target }) => [source, target]);
+}
+
 /** child_process.spawn's refusal of NUL bytes, as an errno: C strings end at the first one. */
 function hasNul(spec: JobProcessSpec, envp: string[]): boolean {
-  return [spec.executable, spec.cwd, ...spec.args, ...envp].some((text) => text.includes('\0'));
+  return [spec.executable, spec.cwd, ...spec.args, ...envp, ...bindPairs(spec)].some((text) => text.includes('\0'));
 }
 
 /**
@@ -113,6 +137,8 @@ export function vforkSpawner(native: NativeSpawn): JobSpawner {
           (code, signal, userSeconds, systemSeconds) => events.exited(exitStatus(code, signal), { userSeconds, systemSeconds }),
           spec.limits?.coreBytes ?? Number.NaN,
           spec.limits?.stackBytes ?? Number.NaN,
+          namespaceFlags(spec.mounts),
+          bindPairs(spec),
         );
       } catch (err) {
         const { errno, message } = err as { errno?: number; message: string };
@@ -134,6 +160,11 @@ export function forkSpawner(): JobSpawner {
   return {
     method: 'fork',
     start(spec, events) {
+      // child_process cannot act between fork and exec: no namespace, as where DaemonCore has no unshare (ENOSYS).
+      if (spec.mounts !== undefined) {
+        events.failed({ errno: os.constants.errno.ENOSYS, message: 'Function not implemented' });
+        return;
+      }
       forkWhenNoFileIsBeingWritten(() => {
         let child;
         try {

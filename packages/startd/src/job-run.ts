@@ -29,7 +29,8 @@ import type { JobCgroups, MemoryUsage, SlotCgroup } from './job-cgroup.js';
 import { signalFamily } from './process-family.js';
 import { jobLimits, jobResourceLimits } from './job-limits.js';
 import { sandboxUsageBytes } from './sandbox-usage.js';
-import type { JobSpawner } from './job-process.js';
+import type { JobMounts, JobSpawner } from './job-process.js';
+import { prepareScratchMounts, ScratchMountError, type ScratchMountSettings } from './scratch-mounts.js';
 import type { JobUser } from '@tinycondor/shared/job-user';
 import { containerCommand, containerImage, containerName, ContainerRefused, dockerCreateArgs, wantsContainer, type DockerSettings } from './container-args.js';
 import { ContainerProcess, type ContainerFailure, type ContainerUsage } from './container-process.js';
@@ -89,6 +90,8 @@ export interface JobRunContext {
   chirp: ChirpSettings;
   /** What the job is told of its slot's custom resources (_CONDOR_Assigned<Tag>, CUDA_VISIBLE_DEVICES…). */
   resourceEnvironment: ResourceEnvironmentSettings;
+  /** MOUNT_UNDER_SCRATCH's knobs for a job outside containers; undefined where the startd can make no mount namespace. */
+  scratchMounts: ScratchMountSettings | undefined;
   log: Logger;
   /** The job's own starter log (starter_debug), which `log` also writes to. */
   starterLog?: StarterLogFile;
@@ -140,10 +143,10 @@ function chownTree(dir: string, user: JobUser): void {
  * The environment HTCondor's starter gives a job (with the Chirp contact file when one was written); its slot's
  * custom resources last, as the starter sets them over the job's (PublishToEnv).
  */
-export function buildEnvironment(ctx: JobRunContext, sandbox: string, jobIwd: string, chirpConfig?: string): NodeJS.ProcessEnv {
+export function buildEnvironment(ctx: JobRunContext, sandbox: string, jobIwd: string, chirpConfig?: string, tmpDir?: string): NodeJS.ProcessEnv {
   return {
     // _CONDOR_JOB_IWD is where the process runs (jobRemoteIWD).
-    ...starterEnvironment(ctx.jobAd, { scratchDir: sandbox, jobIwd, slotName: ctx.slotName, cpus: ctx.machineAd.getInt('Cpus') ?? 1, chirpConfig }),
+    ...starterEnvironment(ctx.jobAd, { scratchDir: sandbox, jobIwd, slotName: ctx.slotName, cpus: ctx.machineAd.getInt('Cpus') ?? 1, chirpConfig, tmpDir }),
     ...resourceEnvironment(ctx.machineAd, ctx.resourceEnvironment, (message) => ctx.log.error(message)),
   };
 }
@@ -178,6 +181,8 @@ export class JobRun {
   private committedCheckpoint: { number: number; files: CheckpointBase } | undefined;
   /** A container job's current container, for condor_ssh_to_job. */
   private container: { cli: string; name: string } | undefined;
+  /** The running process of a job given its own mount namespace (MOUNT_UNDER_SCRATCH), for condor_ssh_to_job. */
+  private namespacePid: number | undefined;
   /** CPU time of the run's processes so far (each restart in place adds its own), and their memory. */
   private readonly usage: Usage = { userSeconds: 0, systemSeconds: 0 };
   private readonly cgroup: SlotCgroup;
@@ -265,6 +270,21 @@ export class JobRun {
   }
 
   /**
+   * MOUNT_UNDER_SCRATCH for a job outside containers (VanillaProc::StartJob), at each start, restarts in place
+   * included: its directories made in the sandbox, to be mounted over their namesakes in a mount namespace
+   * of the job's own. undefined: the job runs in the startd's namespace.
+   */
+  private namespaceMounts(): JobMounts | undefined {
+    const { ctx } = this;
+    if (ctx.scratchMounts === undefined) return undefined;
+    const prepared = prepareScratchMounts(ctx.scratchMounts, ctx.jobAd, this.sandbox, ctx.jobUser);
+    if (prepared === undefined) return undefined;
+    for (const line of prepared.skipped) ctx.log.info(line);
+    for (const { source, target } of prepared.mounts.binds) ctx.log.debug(`Adding mapping: ${source} -> ${target}.`);
+    return prepared.mounts;
+  }
+
+  /**
    * MOUNT_UNDER_SCRATCH for a container: each directory made in the sandbox (mode 1777, the job's), to be
    * mounted over its namesake, so that what the job writes there stays in its sandbox across restarts in place.
    */
@@ -322,11 +342,15 @@ export class JobRun {
   /**
    * Where a command of condor_ssh_to_job runs: the sandbox, with the job's environment, as the job's user;
    * inside the job's container for a container job (DockerProc's docker exec), unless only the sandbox's
-   * files are wanted (condor_tail).
+   * files are wanted (condor_tail). In a job's own mount namespace while its process runs, with its TMPDIR.
    */
   shellPlace(place: 'job' | 'sandbox'): ShellPlace {
     const where = { cwd: this.layout.cwd, env: buildEnvironment(this.ctx, this.sandbox, this.layout.cwd, this.chirp?.configFile), user: this.ctx.jobUser };
-    return place === 'job' && this.container !== undefined ? { ...where, container: this.container } : where;
+    if (place === 'job' && this.container !== undefined) return { ...where, container: this.container };
+    if (place === 'job' && this.namespacePid !== undefined) {
+      return { ...where, env: buildEnvironment(this.ctx, this.sandbox, this.layout.cwd, this.chirp?.configFile, '/tmp'), mountNamespaceOf: this.namespacePid };
+    }
+    return where;
   }
 
   /** +WantCheckpointSignal: after the startd's checkpoint interval, ask the process to checkpoint. */
@@ -860,6 +884,7 @@ export class JobRun {
         if (settled) return;
         settled = true;
         if (this.process) this.process.exited = true;
+        this.namespacePid = undefined;
         if (this.execution) this.execution.exitedAt = Date.now();
         if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
         if (this.memoryTimer) clearInterval(this.memoryTimer);
@@ -903,10 +928,29 @@ export class JobRun {
         });
         return;
       }
-      const env = buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile);
+      let mounts: JobMounts | undefined;
+      try {
+        mounts = this.namespaceMounts();
+      } catch (err) {
+        if (!(err instanceof ScratchMountError)) throw err;
+        // VanillaProc::StartJob fails and the starter exits, the job not started; HTCondor requeues it, to be
+        // matched again at a later negotiation. Here a match is immediate, so it would fail again at once,
+        // over and over: the job is held with the starter's message instead.
+        ctx.log.error(`${err.message}; Failed to start main job, exiting.`);
+        failed({ stage: 'execute', reason: `Error from ${ctx.slotName}@${ctx.startdName}: ${err.message}` });
+        return;
+      }
+      // TMPDIR, TEMP and TMP are /tmp in a namespace of the job's own (VanillaProc::StartJob's setTmpDir).
+      const env = buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile, mounts === undefined ? undefined : '/tmp');
       this.recordManifest('environment', () => manifestEnvironment(env));
       let jobPid = 0;
-      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env, stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser, limits: jobResourceLimits(ctx.jobAd) };
+      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env, stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser, limits: jobResourceLimits(ctx.jobAd), mounts };
+      if (mounts !== undefined && ctx.scratchMounts?.perJobNamespaces === false) {
+        // DaemonCore's Create_Process refuses the remapping it may not make (PER_JOB_NAMESPACES = false): ENOSYS.
+        ctx.log.error('Can not remount filesystems because this system does can not have/allow unshare(2)');
+        failed({ stage: 'execute', reason: `Error from ${ctx.slotName}@${ctx.startdName}: Failed to execute '${layout.executable}': (errno=${os.constants.errno.ENOSYS}: 'Function not implemented')` });
+        return;
+      }
       // OsProc::StartJob's words.
       ctx.log.info(`IWD: ${layout.cwd}`);
       ctx.log.info(`About to exec ${[spec.executable, ...spec.args].join(' ')}`);
@@ -914,6 +958,7 @@ export class JobRun {
         spawned: (pid) => {
           jobPid = pid;
           ctx.log.info(`Create_Process succeeded, pid=${pid}`);
+          if (mounts !== undefined) this.namespacePid = pid;
           started({
             exited: false,
             signal: (signal) => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import { forkWhenNoFileIsBeingWritten } from '@tinycondor/transfer/fork-gate';
 import type { StartdMessage } from '@tinycondor/shared/protocol';
 import { signalNumber } from '@tinycondor/shared/signals';
@@ -11,7 +12,12 @@ export interface ShellPlace {
   env: NodeJS.ProcessEnv;
   user?: { uid: number; gid: number };
   container?: { cli: string; name: string };
+  /** The job process whose mount namespace (MOUNT_UNDER_SCRATCH) the shell enters. */
+  mountNamespaceOf?: number;
 }
+
+/** util-linux's nsenter, which enters a job's mount namespace for its shell; undefined where there is none. */
+const NSENTER = ['/usr/bin/nsenter', '/bin/nsenter'].find((file) => fs.existsSync(file));
 
 /**
  * The shell's argv and how it is spawned. In a container, `docker exec -i` with the job's environment runs
@@ -21,7 +27,14 @@ export interface ShellPlace {
 export function shellCommand(command: string[], where: ShellPlace): { argv: string[]; cwd: string; env: NodeJS.ProcessEnv; user?: { uid: number; gid: number } } {
   if (where.container === undefined) {
     const argv = command.length === 0 ? ['/bin/bash', '--norc', '--noprofile', '-i'] : ['/bin/bash', '-c', command.join(' ')];
-    return { argv, cwd: where.cwd, env: { ...where.env, PS1: '$ ' }, ...(where.user ? { user: where.user } : {}) };
+    const env = { ...where.env, PS1: '$ ' };
+    // The job's /tmp and the other MOUNT_UNDER_SCRATCH directories, as HTCondor's sshd gets the job's
+    // mappings (SSHDProc::StartJob); nsenter takes the user's identity after setns (which needs root) and goes back to the directory (setns leaves it at /).
+    if (where.mountNamespaceOf !== undefined && NSENTER !== undefined) {
+      const identity = where.user ? ['--setgid', String(where.user.gid), '--setuid', String(where.user.uid)] : [];
+      return { argv: [NSENTER, `--mount=/proc/${where.mountNamespaceOf}/ns/mnt`, `--wd=${where.cwd}`, ...identity, '--', ...argv], cwd: where.cwd, env };
+    }
+    return { argv, cwd: where.cwd, env, ...(where.user ? { user: where.user } : {}) };
   }
   const env = Object.entries({ ...where.env, PS1: '$ ' }).flatMap(([name, value]) => (value === undefined ? [] : ['-e', `${name}=${value}`]));
   const shell = command.length === 0 ? ['/bin/sh', '-i'] : ['/bin/sh', '-c', command.join(' ')];

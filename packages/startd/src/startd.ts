@@ -30,6 +30,7 @@ import { JobRun, type RunReport } from './job-run.js';
 import { claimWorklifeExpired, DEFAULT_CLAIM_WORKLIFE_SECONDS } from '@tinycondor/shared/claim-worklife';
 import type { DockerSettings } from './container-args.js';
 import { DEFAULT_CHIRP_SETTINGS, type ChirpSettings } from './chirp-knobs.js';
+import { DEFAULT_SCRATCH_MOUNT_SETTINGS, noMountNamespaceReason, type ScratchMountSettings } from './scratch-mounts.js';
 import { SshSession } from './ssh-session.js';
 import { StarterLogFile, withStarterLog } from './starter-log.js';
 import { starterLogSettings } from '@tinycondor/shared/starter-log';
@@ -76,6 +77,8 @@ export interface StartdSettings {
   resources?: MachineResource[];
   /** What a job is told of its slot's custom resources (ENVIRONMENT_FOR_Assigned<Tag>…); HTCondor's defaults when absent. */
   resourceEnvironment?: ResourceEnvironmentSettings;
+  /** MOUNT_UNDER_SCRATCH and its knobs for jobs outside containers (scratchMountSettings); HTCondor's defaults when absent. */
+  scratchMounts?: ScratchMountSettings;
   log: Logger;
 }
 
@@ -139,6 +142,8 @@ export class Startd {
   private readonly sessions = new Map<string, { session: SshSession; runKey: string }>();
   private readonly identity: MachineIdentity;
   private readonly resourceEnvironment: ResourceEnvironmentSettings;
+  /** MOUNT_UNDER_SCRATCH's knobs; undefined where this startd can give jobs no mount namespace (noMountNamespaceReason). */
+  private readonly scratchMounts: ScratchMountSettings | undefined;
   private readonly client: ScheddClient;
   private readonly spawner: JobSpawner;
   private readonly cgroups: JobCgroups;
@@ -170,6 +175,13 @@ export class Startd {
     const { spawner, fallbackReason } = jobSpawner();
     this.spawner = spawner;
     if (fallbackReason !== undefined) settings.log.warn({ reason: fallbackReason }, 'native job spawner not available; jobs start through fork, ~1 ms more per job, with the startd\'s core and stack size limits (core_size and stack_size are not applied)');
+    const noNamespace = noMountNamespaceReason(spawner.method);
+    const scratchMounts = settings.scratchMounts ?? DEFAULT_SCRATCH_MOUNT_SETTINGS;
+    // The starter skips MOUNT_UNDER_SCRATCH without a word when it lacks root's powers; said here once.
+    if (noNamespace !== undefined && scratchMounts.mountUnderScratch !== '') {
+      settings.log.info({ reason: noNamespace }, 'MOUNT_UNDER_SCRATCH is not applied to jobs outside containers: they share the machine\'s directories');
+    }
+    this.scratchMounts = noNamespace === undefined ? scratchMounts : undefined;
     fs.mkdirSync(settings.executeDir, { recursive: true });
     cleanUpStaleRuns(settings.executeDir, settings.log);
     this.cgroups = new JobCgroups(ownCgroupV1Paths());
@@ -452,6 +464,7 @@ export class Startd {
       claimStartedAt,
       chirp: this.settings.chirp ?? DEFAULT_CHIRP_SETTINGS,
       resourceEnvironment: this.resourceEnvironment,
+      scratchMounts: this.scratchMounts,
       diskCheckSeconds: this.settings.diskCheckSeconds ?? DEFAULT_DISK_CHECK_SECONDS,
       leaseHeld: () => this.welcomed || Date.now() - this.disconnectedAt < this.leaseSeconds * 1000,
       client: this.client,

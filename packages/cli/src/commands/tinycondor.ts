@@ -331,15 +331,17 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
   const name = flags.get('name') ?? os.hostname();
   const executeDir = path.resolve(io.cwd, flags.get('execute') ?? path.join(pool?.value('EXECUTE') ?? path.join(defaultHome(), 'execute'), name));
   const logDir = pool?.value('LOG') ?? path.dirname(executeDir);
-  const { Startd, chirpSettings, detectDocker, queryPlugins, removeStaleContainers, runInventories } = await startdModule;
+  const { Startd, chirpSettings, detectDocker, queryPlugins, removeStaleContainers, runInventories, scratchMountSettings } = await startdModule;
   const log = fileLogger(path.join(logDir, `StartLog.${name}`));
   const knob = (knobName: string) => (pool === undefined ? environmentKnob(io.env, knobName) : pool.value(knobName));
   // Both ask other programs (the engine, each plugin's -classad): at once, so the startd is ready sooner.
   const [docker, transferPlugins] = await Promise.all([dockerFor(knob, pool?.file, log, detectDocker), transferPluginsFor(knob, pool?.file, log, queryPlugins)]);
   if (docker !== undefined) await removeStaleContainers(docker, name, log);
   let chirp;
+  let scratchMounts;
   try {
     chirp = chirpSettings(knob);
+    scratchMounts = scratchMountSettings(knob);
   } catch (err) {
     throw new CliError(`tinycondor startd: ${(err as Error).message}`);
   }
@@ -362,6 +364,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     docker,
     transferPlugins,
     chirp,
+    scratchMounts,
     resources,
     resourceEnvironment,
     requestModifiers,

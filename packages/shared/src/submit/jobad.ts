@@ -1312,7 +1312,7 @@ class JobAdBuilder {
     const proxy = this.get('x509userproxy');
     if (proxy) ad.set('x509userproxy', posix.resolve(this.iwd(), proxy.value));
     const mountUnderScratch = this.get('mount_under_scratch');
-    if (mountUnderScratch) ad.set('JobMountUnderScratch', stripEnclosingQuotes(mountUnderScratch.value));
+    if (mountUnderScratch) ad.set('MountUnderScratch', stripEnclosingQuotes(mountUnderScratch.value));
     // As SubmitHash's SimpleSubmitKeyword (f_as_expr): the factory's limit on procs not running (see submit/factory.ts).
     const maxIdle = this.get(['max_idle', 'materialize_max_idle']);
     if (maxIdle) this.setExpr('JobMaterializeMaxIdle', 'max_idle', maxIdle);

@@ -18,13 +18,12 @@ t.test('each submit command HTCondor acts on and tinycondor does not yet is name
 t.test('container commands that do not do here what they do on HTCondor are named', async (t) => {
   const warnings = notImplementedWarnings([
     ClassAd.fromJSON({ WantContainer: 'true', ContainerServiceNames: '"web"', DockerSendCredentials: 'true', ContainerTargetDir: '"/work"' }),
-    ClassAd.fromJSON({ JobMountUnderScratch: '"/tmp"' }),
   ]);
-  t.equal(warnings.length, 2, 'container_service_names and docker_send_credentials are implemented');
+  t.equal(warnings.length, 1, 'container_service_names, docker_send_credentials and mount_under_scratch are implemented');
   t.match(warnings[0], /^container_target_dir has no effect on a job run with Docker, in tinycondor as in HTCondor, .* Apptainer mounts the sandbox at the directory named instead$/);
-  t.match(warnings[1], /^mount_under_scratch is not implemented by tinycondor yet for jobs outside containers/);
   t.same(notImplementedWarnings([ClassAd.fromJSON({ ContainerTargetDir: '"/work"' })]), [], "a vanilla job carries it, and only a container job's starter acts on it, on HTCondor too");
-  t.same(notImplementedWarnings([ClassAd.fromJSON({ WantDocker: 'true', JobMountUnderScratch: '"/tmp"' })]), [], 'a container job gets its mount_under_scratch directories');
+  t.same(notImplementedWarnings([ClassAd.fromJSON({ WantDocker: 'true', MountUnderScratch: '"/tmp"' })]), [], 'a container job gets its mount_under_scratch directories');
+  t.same(notImplementedWarnings([ClassAd.fromJSON({ MountUnderScratch: '"/tmp"' })]), [], "a vanilla job's is read by no starter, on HTCondor either (VanillaProc reads MOUNT_UNDER_SCRATCH only)");
 });
 
 t.test('a proc\'s own attributes are read only when they name one of them', async (t) => {

@@ -28,13 +28,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
       "s3:// and gs:// URLs are not signed by tinycondor yet: the execute machine's plugin gets each URL as written, where HTCondor presigns it with the job's access key files (aws_, s3_ or gs_access_key_id_file and secret_access_key_file)",
   },
   {
-    attributes: ['JobMountUnderScratch'],
-    // Container jobs get them (container-args.ts), as DockerProc gives them.
-    uses: (ad) => (ad.getString('JobMountUnderScratch') ?? '') !== '' && ad.getBool('WantDocker') !== true && ad.getBool('WantContainer') !== true,
-    warning:
-      'mount_under_scratch is not implemented by tinycondor yet for jobs outside containers: the directories named are shared with the execute machine, where HTCondor gives the job private ones in its scratch directory',
-  },
-  {
     attributes: ['EmailAttributes'],
     uses: (ad) => (ad.getString('EmailAttributes') ?? '') !== '',
     warning: 'email_attributes has no effect in tinycondor: the pool sends no email, where HTCondor adds the attributes named to the notification email',

@@ -81,13 +81,14 @@ t.test('SetSimpleJobExprs: the java, parallel and batch commands are carried as 
 });
 
 t.test('the docker and container commands are set in a vanilla job too, and only a container job acts on them', async (t) => {
-  const ad = submit('docker_network_type = host\ndocker_pull_policy = always\ndocker_override_entrypoint = true\ncontainer_target_dir = "/work"\ncontainer_is_common = true');
-  t.same(pick(ad, ['DockerNetworkType', 'DockerPullPolicy', 'DockerOverrideEntrypoint', 'ContainerTargetDir', 'ContainerIsCommon', 'WantDocker', 'Requirements']), {
+  const ad = submit('docker_network_type = host\ndocker_pull_policy = always\ndocker_override_entrypoint = true\ncontainer_target_dir = "/work"\ncontainer_is_common = true\nmount_under_scratch = "/scratch, /work"');
+  t.same(pick(ad, ['DockerNetworkType', 'DockerPullPolicy', 'DockerOverrideEntrypoint', 'ContainerTargetDir', 'ContainerIsCommon', 'MountUnderScratch', 'WantDocker', 'Requirements']), {
     DockerNetworkType: '"host"',
     DockerPullPolicy: '"always"',
     DockerOverrideEntrypoint: 'true',
     ContainerTargetDir: '"/work"',
     ContainerIsCommon: 'true',
+    MountUnderScratch: '"/scratch, /work"',
     WantDocker: undefined,
     Requirements: 'true',
   });
