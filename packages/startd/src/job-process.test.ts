@@ -219,3 +219,33 @@ t.test("vfork: the job's core and stack limits (OsProc::StartJob, sysapi_set_res
   t.same(defaults.core, { soft: '0', hard: '0' }, 'no core_size: no core dump');
   t.same(defaults.stack, { soft: own.stack.hard, hard: own.stack.hard }, 'no stack_size: as large as the hard limit allows');
 });
+
+t.test('vfork: suspend_job_at_exec stops the job at its exec, as the starter starts it (DCJOBOPT_SUSPEND_ON_EXEC), until SIGCONT', async (t) => {
+  const outcome = run(built, { ...sh('echo ran'), suspendAtExec: true });
+  // run() resolves at the exit: the child is found in /proc, once its SIGSTOP (sent as it was detached) has stopped it.
+  const stat = await new Promise<string[]>((resolve, reject) => {
+    const deadline = Date.now() + 5000;
+    const look = () => {
+      const stopped = fs
+        .readdirSync('/proc')
+        .filter((name) => /^\d+$/.test(name))
+        .map((name) => {
+          try {
+            return fs.readFileSync(`/proc/${name}/stat`, 'utf8').split(' ');
+          } catch {
+            return [];
+          }
+        })
+        .find((fields) => fields[3] === String(process.pid) && fields[1] === '(sh)' && fields[2] === 'T');
+      if (stopped) resolve(stopped);
+      else if (Date.now() > deadline) reject(new Error('no stopped child found'));
+      else setTimeout(look, 10);
+    };
+    look();
+  });
+  const pid = Number(stat[0]);
+  t.equal(fs.readlinkSync(`/proc/${pid}/exe`), fs.realpathSync('/bin/sh'), "stopped after its exec: it is the job's program");
+  t.notOk(/^TracerPid:\s*[1-9]/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')), 'stopped (SIGSTOP) and no longer traced');
+  process.kill(pid, 'SIGCONT');
+  t.match(await outcome, { exit: { bySignal: false, exitCode: 0 }, output: 'ran\n' }, 'continued, it runs from its start');
+});

@@ -22,6 +22,8 @@ export interface JobProcessSpec {
   user?: JobUser;
   /** The job's core and stack limits (jobResourceLimits); undefined: the startd's own, for a process that is no job. */
   limits?: JobResourceLimits;
+  /** suspend_job_at_exec: the process is stopped (SIGSTOP) at its exec and waits for SIGCONT. */
+  suspendAtExec?: boolean;
 }
 
 /** Why a job process did not start, with the errno as HTCondor's starter reports it (positive, strerror's text). */
@@ -60,6 +62,7 @@ interface NativeSpawn {
     onExit: (code: number | null, signal: number | null, userSeconds: number, systemSeconds: number) => void,
     coreBytes: number,
     stackBytes: number,
+    suspendAtExec: boolean,
   ): number;
 }
 
@@ -113,6 +116,7 @@ export function vforkSpawner(native: NativeSpawn): JobSpawner {
           (code, signal, userSeconds, systemSeconds) => events.exited(exitStatus(code, signal), { userSeconds, systemSeconds }),
           spec.limits?.coreBytes ?? Number.NaN,
           spec.limits?.stackBytes ?? Number.NaN,
+          spec.suspendAtExec === true,
         );
       } catch (err) {
         const { errno, message } = err as { errno?: number; message: string };
@@ -155,6 +159,8 @@ export function forkSpawner(): JobSpawner {
             events.failed({ errno: Math.abs((err as NodeJS.ErrnoException).errno ?? 0), message: `cannot join the job's cgroup: ${(err as Error).message}` });
             return;
           }
+          // child_process cannot trace the exec as the native spawner does: stopped as soon as it is seen started.
+          if (spec.suspendAtExec === true) process.kill(pid, 'SIGSTOP');
           events.spawned(pid);
         });
         child.once('error', (err: NodeJS.ErrnoException) => {

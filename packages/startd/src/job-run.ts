@@ -814,7 +814,18 @@ export class JobRun {
       }
       const env = buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile);
       this.recordManifest('environment', () => manifestEnvironment(env));
-      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env, stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser, limits: jobResourceLimits(ctx.jobAd) };
+      const spec = {
+        executable: layout.executable,
+        args: jobArguments(ctx.jobAd),
+        cwd: layout.cwd,
+        env,
+        stdio,
+        cgroupDirs: this.cgroup.directories,
+        user: ctx.jobUser,
+        limits: jobResourceLimits(ctx.jobAd),
+        // OsProc::StartJob's DCJOBOPT_SUSPEND_ON_EXEC: the job stays stopped, still Running, until something sends it SIGCONT.
+        suspendAtExec: ctx.jobAd.getBool('SuspendJobAtExec') === true,
+      };
       ctx.spawner.start(spec, {
         spawned: (pid) =>
           started({

@@ -177,7 +177,7 @@ t.test('what the daemons do not do yet is named', async (t) => {
   ]);
   t.same(
     warnings.map((w) => w.split(' ')[0]),
-    ['email_attributes', 'keep_claim_idle', 'next_job_start_delay', 'job_lease_duration', 'suspend_job_at_exec', 'starter_debug'],
+    ['email_attributes', 'keep_claim_idle', 'next_job_start_delay', 'job_lease_duration', 'starter_debug'],
   );
   t.same(
     notImplementedWarnings([submit('run_as_owner = false\nprimary_unix_group = g\nsuspend_job_at_exec = false\nload_profile = true\ndescription = x\ndagman_log = d.log\nulog_execute_attrs = Cpus\njob_ad_information_attrs = Owner\njob_machine_attrs = Cpus\njob_machine_attrs_history_length = 2')]),

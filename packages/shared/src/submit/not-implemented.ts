@@ -77,11 +77,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
     warning: 'job_lease_duration is not implemented by tinycondor yet: a run whose schedd is gone is not kept for that long to be reconnected to, where HTCondor keeps it for the lease',
   },
   {
-    attributes: ['SuspendJobAtExec'],
-    uses: (ad) => ad.getBool('SuspendJobAtExec') === true,
-    warning: 'suspend_job_at_exec is not implemented by tinycondor yet: the job starts running, where HTCondor starts it suspended (for a tool daemon to continue)',
-  },
-  {
     attributes: ['JobStarterDebug', 'JobStarterLog'],
     uses: (ad) => ad.has('JobStarterDebug') || ad.has('JobStarterLog'),
     warning: "starter_debug and starter_log are not implemented by tinycondor yet: no starter log is written for the job, where HTCondor's starter writes one and brings it back",
