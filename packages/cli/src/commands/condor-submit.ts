@@ -250,6 +250,8 @@ export const condorSubmit: Command = async (args, io) => {
   context.signS3Urls = configBoolean(pool.value('SIGN_S3_URLS'), true);
   context.euid = process.geteuid?.();
   context.extendedCommands = extendedCommands(pool);
+  const defaultLease = pool.value('JOB_DEFAULT_LEASE_DURATION');
+  if (defaultLease !== undefined) context.defaultLeaseDuration = defaultLease;
   const scheddInterval = pool.value('SCHEDD_INTERVAL');
   if (scheddInterval !== undefined) context.scheddInterval = scheddInterval;
   context.evalContext = toolEvalContext('SUBMIT', io, () => pool.config);
