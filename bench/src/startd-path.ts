@@ -71,7 +71,7 @@ export const startdPath: Benchmark = {
         socket.on('message', (raw) => {
           const message = decodeStartdMessage(raw.toString());
           if (message.type === 'hello') {
-            send({ type: 'welcome', scheddName: 'bench', leaseSeconds: 60, key: 'k'.repeat(43) });
+            send({ type: 'welcome', scheddName: 'bench', key: 'k'.repeat(43) });
             welcomed = true;
           } else if (message.type !== 'ssh-output' && message.type !== 'ssh-exit') {
             const reports = runReportsOf(message);

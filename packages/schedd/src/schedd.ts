@@ -285,7 +285,7 @@ export class Schedd {
     );
   }
 
-  /** Recovery at start: flush events a crash left in the outbox, give running jobs a lease to reconnect. */
+  /** Recovery at start: flush events a crash left in the outbox, runs whose job lease is valid wait for their startd. */
   start(): void {
     const noOwnerRights = this.ownerRights.unavailable();
     if (noOwnerRights !== undefined) this.log.warn(noOwnerRights);
@@ -295,6 +295,7 @@ export class Schedd {
     this.historyFile.flush();
     this.policyTimer = setInterval(() => {
       this.runDescriptors.sweep();
+      this.startdSessions.renewLeases();
       // A pass still going (a big queue, slow expressions) is not started over beside itself.
       if (this.policyPass) return;
       this.policyPass = this.evaluatePeriodicPolicies()
@@ -310,7 +311,7 @@ export class Schedd {
     // Idle at once, as HTCondor's mark_idle stops them (mark_job_stopped); a startd's runs wait for its lease.
     if (startds.delete(LOCAL_STARTD)) this.stopLocalRuns();
     this.localRuns.clearExecuteDir();
-    for (const startd of startds) this.startdSessions.startLease(startd);
+    for (const startd of startds) this.startdSessions.recover(startd);
     for (const job of this.store.idleJobs()) {
       this.noteIdle(formatJobId(job.cluster, job.proc), job.ad.getInt('JobUniverse'));
       this.noteNoop(formatJobId(job.cluster, job.proc), job.ad);

@@ -201,6 +201,8 @@ export function beginExecution(
   }
   ad.set('NumJobStarts', (ad.getInt('NumJobStarts') ?? 0) + 1);
   ad.set('JobCurrentStartExecutingDate', epoch(opts.now));
+  // The startd's address, which the schedd's 022 event names after a restart (makeReconnectRecordFromJob).
+  ad.set('StartdIpAddr', opts.executeHost);
   ad.set('JobRunCount', (ad.getInt('JobRunCount') ?? 0) + 1);
   // Once per activation, not at restarts in place (RemoteResource::beginExecution).
   const activated = ad.getInt('JobCurrentStartDate');
