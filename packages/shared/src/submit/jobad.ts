@@ -1379,7 +1379,8 @@ class JobAdBuilder {
       this.optionalExpr(command, attribute);
     }
     // A job that can reconnect (HTCondor's vanilla universe, universeCanReconnect) without a lease gets JOB_DEFAULT_LEASE_DURATION's.
-    if (this.ad.getInt('JobUniverse') === JOB_UNIVERSE_VANILLA && !this.ad.has('JobLeaseDuration')) {
+    const universe = this.get('universe')?.value.toLowerCase();
+    if (universe !== 'scheduler' && universe !== 'local' && !this.ad.has('JobLeaseDuration')) {
       this.ad.setExpr('JobLeaseDuration', this.input.ctx.defaultLeaseDuration ?? DEFAULT_JOB_LEASE_DURATION);
     }
     const lease = this.ad.get('JobLeaseDuration');

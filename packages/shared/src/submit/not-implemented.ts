@@ -72,11 +72,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
     warning: "next_job_start_delay is not implemented by tinycondor yet: the schedd starts the next job at once, where HTCondor's waits that long after starting this one",
   },
   {
-    attributes: ['JobLeaseDuration'],
-    uses: (ad) => ad.has('JobLeaseDuration'),
-    warning: 'job_lease_duration is not implemented by tinycondor yet: a run whose schedd is gone is not kept for that long to be reconnected to, where HTCondor keeps it for the lease',
-  },
-  {
     attributes: ['JobStarterDebug', 'JobStarterLog'],
     uses: (ad) => ad.has('JobStarterDebug') || ad.has('JobStarterLog'),
     warning: "starter_debug and starter_log are not implemented by tinycondor yet: no starter log is written for the job, where HTCondor's starter writes one and brings it back",
