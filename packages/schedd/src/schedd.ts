@@ -1285,6 +1285,7 @@ export class Schedd {
     const inputEvents = usesFileTransfer(job.ad) && !fetchInput ? emptyTransferEvents(job, now, [2, 3], sinfulAddress) : [];
     const overlay = this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId, startd: slot.startdName, slot: slot.description.name });
     if (overlay === undefined) throw new Error(`job ${jobId} left the queue as its run started`);
+    this.startdSessions.runStarted(transition.ad);
     slot.run = { cluster: job.cluster, proc: job.proc, runId, limits: this.limitsOn(job, slot, now) };
     this.observer.slotChanged(slot);
     return overlay;

@@ -226,18 +226,31 @@ t.test('lease: at the schedd start, a run whose lease is valid waits (022) and f
   t.equal((reread(store, valid) as StoredJob).status, JobStatus.Idle);
 });
 
-t.test('lease: LastJobLeaseRenewal of the runs on connected startds, renewed when due', async (t) => {
+t.test('lease: LastJobLeaseRenewal of the runs on connected startds, renewed each alive interval', async (t) => {
   const { store, startd, sessions, now } = setup(t);
   const [job] = submitIdle(store, [{ JobLeaseDuration: '60' }]);
   const running = startRunOn(store, job, slotOf(startd, 'slot1'));
   sessions.connected(startd, [reportedRun(running, 'slot1')]);
+  const renewed = () => reread(store, job)?.ad.getInt('LastJobLeaseRenewal');
   const started = Math.floor(NOW.getTime() / 1000);
-  now.at = new Date(NOW.getTime() + 19_000);
   sessions.renewLeases();
-  t.equal(reread(store, job)?.ad.getInt('LastJobLeaseRenewal'), started, 'not due before a third of the lease');
-  now.at = new Date(NOW.getTime() + 20_000);
+  t.equal(renewed(), started, 'the first pass');
+  now.at = new Date(NOW.getTime() + 100_000);
   sessions.renewLeases();
-  t.equal(reread(store, job)?.ad.getInt('LastJobLeaseRenewal'), started + 20);
+  t.equal(renewed(), started, 'the next one ALIVE_INTERVAL later');
+  sessions.runStarted(running.ad);
+  now.at = new Date(NOW.getTime() + 109_000);
+  sessions.renewLeases();
+  t.equal(renewed(), started, 'a lease of 60 s brings it 10 s after that run');
+  now.at = new Date(NOW.getTime() + 110_000);
+  sessions.renewLeases();
+  t.equal(renewed(), started + 110);
+  now.at = new Date(NOW.getTime() + 129_000);
+  sessions.renewLeases();
+  t.equal(renewed(), started + 110, 'then every 20 s');
+  now.at = new Date(NOW.getTime() + 130_000);
+  sessions.renewLeases();
+  t.equal(renewed(), started + 130);
   t.equal(reread(store, job)?.runId, running.runId, 'the run is kept');
 });
 

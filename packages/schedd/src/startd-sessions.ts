@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { formatJobId } from '@tinycondor/shared/job-id';
-import { JOB_NOT_FOUND, leaseExpiredReason, leaseRenewalDue, onScheddRestart, onStartdLost } from '@tinycondor/shared/job-lease';
+import { ALIVE_INTERVAL_SECONDS, JOB_NOT_FOUND, aliveInterval, leaseExpiredReason, onScheddRestart, onStartdLost } from '@tinycondor/shared/job-lease';
+import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { holdsRun, runDisconnected, runDropped, runEvicted, runReconnected, runReconnectFailed, runStopped, type Transition } from '@tinycondor/shared/job-state';
 import { VacateCode } from '@tinycondor/shared/job-status';
 import { runKept, type JobStore, type RunAssignment, type StoredJob } from './job-store.js';
@@ -69,6 +70,9 @@ export class StartdSessions {
   private readonly leases = new Map<string, () => void>();
   /** Each run waiting for its startd, by job id: the end of its wait, and whether it began at the schedd's start. */
   private readonly waiting = new Map<string, { startdName: string; cancel: () => void; afterRestart: boolean; endsAt: number }>();
+  /** How often the leases of the runs on connected startds are renewed (seconds), and when next (ms). */
+  private aliveIntervalSeconds = ALIVE_INTERVAL_SECONDS;
+  private nextRenewal = 0;
 
   constructor(private readonly context: StartdSessionsContext) {}
 
@@ -169,6 +173,7 @@ export class StartdSessions {
       if (!holdsRun(job.status)) continue;
       const decision = onScheddRestart(job.ad, now.getTime());
       if (decision.kind === 'reconnect') {
+        this.runStarted(job.ad);
         const startdAddr = job.ad.getString('StartdIpAddr') ?? '';
         this.context.commit(job, runDisconnected(job.ad, { now, reason: decision.reason, startdName: slotNameOf(job), startdAddr, setDate: false }), runKept(job));
         this.wait(job, startdName, decision.remainingMs, true);
@@ -179,18 +184,28 @@ export class StartdSessions {
     this.startLease(startdName);
   }
 
+  /** A run of a job with this ad begins: its lease may shorten the alive interval, the next renewal 10 s away at most (RecomputeAliveInterval). */
+  runStarted(ad: ClassAd): void {
+    const interval = aliveInterval(ad, this.aliveIntervalSeconds);
+    if (interval >= this.aliveIntervalSeconds) return;
+    this.aliveIntervalSeconds = interval;
+    this.nextRenewal = Math.min(this.nextRenewal, this.context.now().getTime() + 10_000);
+  }
+
   /**
-   * LastJobLeaseRenewal of each run on a connected startd, renewed when due (Scheduler::checkClaimLeases): a
-   * schedd that starts again reconnects to the runs whose lease it renewed last less than the lease ago.
+   * Each alive interval, LastJobLeaseRenewal of each run on a connected startd is now (Scheduler::checkClaimLeases):
+   * a schedd that starts again reconnects to the runs whose lease it renewed last less than the lease ago.
    */
   renewLeases(): void {
     const { registry, store } = this.context;
     const now = this.context.now();
+    if (now.getTime() < this.nextRenewal) return;
+    this.nextRenewal = now.getTime() + this.aliveIntervalSeconds * 1000;
     const startds = new Set(registry.allSlots().flatMap((slot) => (slot.run ? [slot.startdName] : [])));
     store.transaction(() => {
       for (const name of startds) {
         for (const job of store.jobsOnStartd(name)) {
-          if (!holdsRun(job.status) || this.waiting.has(formatJobId(job.cluster, job.proc)) || !leaseRenewalDue(job.ad, now.getTime())) continue;
+          if (!holdsRun(job.status) || this.waiting.has(formatJobId(job.cluster, job.proc))) continue;
           const ad = job.ad.clone();
           ad.set('LastJobLeaseRenewal', Math.floor(now.getTime() / 1000));
           store.apply(job, { ad, events: [], leaveQueue: false, killRun: false }, runKept(job));

@@ -4,10 +4,11 @@ import {
   DISCONNECTED_REASON,
   RECONNECT_NOT_SUPPORTED,
   SCHEDD_RESTARTED_REASON,
+  ALIVE_INTERVAL_SECONDS,
+  aliveInterval,
   jobLeaseSeconds,
   leaseExpiredReason,
   leaseRemainingMs,
-  leaseRenewalDue,
   onScheddRestart,
   onStartdLost,
   type LeaseDecision,
@@ -69,18 +70,17 @@ t.test("the lease left on the execute side, from the last contact (JICShadow::sy
   for (const [attrs, lastContact, left] of table) t.equal(leaseRemainingMs(ad(attrs), lastContact, NOW), left, `${JSON.stringify(attrs)} ${NOW - lastContact} ms ago`);
 });
 
-t.test('LastJobLeaseRenewal is renewed each alive interval, a third of the lease, 10 s at least (RecomputeAliveInterval)', async (t) => {
-  const table: [Record<string, string>, boolean][] = [
-    [{ JobLeaseDuration: '2400' }, true],
-    [{ JobLeaseDuration: '2400', LastJobLeaseRenewal: String(NOW_S - 299) }, false],
-    [{ JobLeaseDuration: '2400', LastJobLeaseRenewal: String(NOW_S - 300) }, true],
-    [{ JobLeaseDuration: '60', LastJobLeaseRenewal: String(NOW_S - 19) }, false],
-    [{ JobLeaseDuration: '60', LastJobLeaseRenewal: String(NOW_S - 20) }, true],
-    [{ JobLeaseDuration: '20', LastJobLeaseRenewal: String(NOW_S - 9) }, false],
-    [{ JobLeaseDuration: '20', LastJobLeaseRenewal: String(NOW_S - 10) }, true],
-    [{ LastJobLeaseRenewal: String(NOW_S - 299) }, false],
+t.test('the alive interval: ALIVE_INTERVAL, shortened to a third of a lease, 10 s at least, never longer again (RecomputeAliveInterval)', async (t) => {
+  const table: [Record<string, string>, number, number][] = [
+    [{ JobLeaseDuration: '2400' }, ALIVE_INTERVAL_SECONDS, 300],
+    [{ JobLeaseDuration: '600' }, ALIVE_INTERVAL_SECONDS, 200],
+    [{ JobLeaseDuration: '60' }, ALIVE_INTERVAL_SECONDS, 20],
+    [{ JobLeaseDuration: '20' }, ALIVE_INTERVAL_SECONDS, 10],
+    [{ JobLeaseDuration: '2400' }, 20, 20],
+    [{ JobLeaseDuration: '0' }, ALIVE_INTERVAL_SECONDS, 300],
+    [{}, 15, 15],
   ];
-  for (const [attrs, due] of table) t.equal(leaseRenewalDue(ad(attrs), NOW), due, JSON.stringify(attrs));
+  for (const [attrs, current, interval] of table) t.equal(aliveInterval(ad(attrs), current), interval, `${JSON.stringify(attrs)} from ${current}`);
 });
 
 t.test('events 022, 023 and 024 as the shadow and the schedd write them', async (t) => {

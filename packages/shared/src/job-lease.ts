@@ -68,14 +68,12 @@ export function onScheddRestart(ad: ClassAd, nowMs: number): LeaseDecision {
 export const ALIVE_INTERVAL_SECONDS = 300;
 
 /**
- * Whether the schedd renews the job's LastJobLeaseRenewal now, its startd being connected: every alive
- * interval (Scheduler::checkClaimLeases), which a lease shortens to a third of it, 10 seconds at least
- * (Scheduler::RecomputeAliveInterval).
+ * The alive interval once a job with this ad runs, from the current one: every interval the schedd renews the
+ * LastJobLeaseRenewal of each run on a connected startd (Scheduler::checkClaimLeases), and a lease shortens it
+ * to a third of itself, 10 seconds at least; it never grows back (Scheduler::RecomputeAliveInterval).
  */
-export function leaseRenewalDue(ad: ClassAd, nowMs: number): boolean {
-  const renewed = ad.getInt('LastJobLeaseRenewal');
-  if (renewed === undefined) return true;
+export function aliveInterval(ad: ClassAd, currentSeconds: number): number {
   const lease = jobLeaseSeconds(ad);
-  const interval = lease !== undefined && lease > 0 ? Math.min(ALIVE_INTERVAL_SECONDS, Math.max(10, Math.floor(lease / 3))) : ALIVE_INTERVAL_SECONDS;
-  return Math.floor(nowMs / 1000) - renewed >= interval;
+  if (lease === undefined || lease <= 0) return currentSeconds;
+  return Math.min(currentSeconds, Math.max(10, Math.floor(lease / 3)));
 }
