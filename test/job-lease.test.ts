@@ -12,9 +12,9 @@ import { codes, eventually, waitForEvents, writeExecutable } from './helpers/poo
 const RUN_EVENTS = new Set([1, 4, 5, 22, 23, 24]);
 
 /** A job that records its pid in pid.N (N counting its starts) and waits for the file `go`. */
-async function submitWaitingJob(d: Daemons): Promise<string> {
+async function submitWaitingJob(d: Daemons, lease = 20): Promise<string> {
   writeExecutable(path.join(d.dir, 'wait.sh'), '#!/bin/sh\nn=$(ls pid.* 2>/dev/null | wc -l)\necho $$ > "pid.$n"\nwhile [ ! -e go ]; do /bin/sleep 0.05; done\n');
-  fs.writeFileSync(path.join(d.dir, 'job.sub'), 'executable = wait.sh\njob_lease_duration = 20\nshould_transfer_files = NO\nlog = job.log\nqueue\n');
+  fs.writeFileSync(path.join(d.dir, 'job.sub'), `executable = wait.sh\njob_lease_duration = ${lease}\nshould_transfer_files = NO\nlog = job.log\nqueue\n`);
   t.equal((await d.run('condor_submit', ['job.sub'])).code, 0);
   const log = path.join(d.dir, 'job.log');
   await waitForEvents(log, (ev) => ev.some((e) => e.code === 1));
@@ -71,4 +71,18 @@ t.test('the schedd killed and started again beyond the lease: the startd killed 
     'stopped without an event (mark_job_stopped), then started again',
   );
   t.equal((await d.run('condor_history', ['1.0', '-af', 'NumShadowStarts', 'ExitCode'])).stdout, '2 0\n');
+});
+
+t.test('a job without a lease (job_lease_duration = 0): the startd kills it as soon as the schedd is gone', async (t) => {
+  const d = await startDaemons(t);
+  await d.startStartd('exec1');
+  const log = await submitWaitingJob(d, 0);
+  const pid = Number(fs.readFileSync(path.join(d.dir, 'pid.0'), 'utf8'));
+  await killHard(d.schedd);
+  await eventually('the startd to kill the run', () => (alive(pid) ? undefined : true), 5000);
+  await d.startSchedd();
+  await eventually('the job to start again', () => (fs.existsSync(path.join(d.dir, 'pid.1')) ? true : undefined));
+  fs.writeFileSync(path.join(d.dir, 'go'), '');
+  const events = await waitForEvents(log, (ev) => ev.some((e) => e.code === 5));
+  t.same(codes(events, 1, 0).filter((c) => RUN_EVENTS.has(c)), [1, 1, 5], 'no lease is no reconnect: stopped at the restart (mark_idle)');
 });

@@ -573,20 +573,14 @@ export class Startd {
    */
   private startLease(): void {
     if (this.stopping) return;
+    // Each run's timer stays in the map once it has fired, so that the closes of later reconnect attempts do not kill it again.
     for (const [key, active] of this.runs) {
       if (this.leaseTimers.has(key)) continue;
-      const expired = () => {
-        this.leaseTimers.delete(key);
+      const timer = setTimeout(() => {
         if (this.welcomed) return;
         this.settings.log.warn({ jobId: active.jobId, runId: active.runId }, 'job lease expired without the schedd; killing the run');
         active.run.kill(9, 0);
-      };
-      const ms = leaseRemainingMs(active.jobAd, this.disconnectedAt, Date.now());
-      if (ms === 0) {
-        expired();
-        continue;
-      }
-      const timer = setTimeout(expired, ms);
+      }, leaseRemainingMs(active.jobAd, this.disconnectedAt, Date.now()));
       timer.unref();
       this.leaseTimers.set(key, timer);
     }
