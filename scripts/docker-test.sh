@@ -146,7 +146,9 @@ print("Computation complete")
 sys.exit(0)
 PY
 chmod +x example.py
+# A killed execute node's job is started elsewhere once its job lease expires (HTCondor's default: 2400 s).
 cat >example.submit <<'SUB'
+job_lease_duration          = 20
 checkpoint_exit_code        = 85
 transfer_output_files       = example.checkpoint
 should_transfer_files       = yes
@@ -235,6 +237,7 @@ echo done
 SH
 chmod +x count.sh
 cat >count.submit <<'SUB'
+job_lease_duration    = 20
 universe              = docker
 docker_image          = tinycondor-base/bookworm-minbase
 executable            = count.sh

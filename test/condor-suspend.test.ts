@@ -57,3 +57,41 @@ t.test('a running job is suspended, continued, suspended again and removed', asy
   await waitForEvents(log, (ev) => ev.some((e) => e.code === 9));
   await eventually('the stopped processes to end with the removal', () => (pids.every((pid) => processState(pid) === undefined || processState(pid) === 'Z') ? true : undefined));
 });
+
+t.test('suspend_job_at_exec: the job is stopped at its exec, Running, until condor_suspend and condor_continue run it', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  const marker = `at-exec-${process.pid}-${Date.now()}`;
+  const ran = path.join(pool.dir, 'ran');
+  writeExecutable(path.join(pool.dir, 'stopped.sh'), `#!/bin/sh\necho "$1" > ${ran}\n`);
+  fs.writeFileSync(path.join(pool.dir, 'stopped.sub'), `executable = stopped.sh\narguments = ${marker}\nsuspend_job_at_exec = true\nlog = stopped.log\nqueue\n`);
+  const submitted = await pool.run('condor_submit', ['stopped.sub']);
+  t.same([submitted.code, submitted.stderr], [0, ''], 'no warning: it is implemented');
+  const log = path.join(pool.dir, 'stopped.log');
+  await waitForEvents(log, (ev) => ev.some((e) => e.code === 1));
+  // The job's shell, found by its argument: stopped after its exec (its program is the job's), before its first line.
+  const pid = await eventually('the job stopped at its exec', () =>
+    fs
+      .readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number)
+      .find((candidate) => {
+        try {
+          return fs.readFileSync(`/proc/${candidate}/cmdline`, 'utf8').split('\0').includes(marker) && processState(candidate) === 'T';
+        } catch {
+          return false;
+        }
+      }),
+  );
+  t.notOk(fs.existsSync(ran), 'it has not run a line');
+  t.equal((await pool.run('condor_q', ['-af', 'JobStatus'])).stdout, '2\n', 'Running: the starter does not take it for suspended');
+  t.equal((await pool.run('condor_suspend', ['1.0'])).code, 0);
+  await waitForEvents(log, (ev) => ev.some((e) => e.code === 10));
+  t.equal((await pool.run('condor_continue', ['1.0'])).code, 0);
+  const events = await waitForEvents(log, (ev) => ev.some((e) => e.code === 5));
+  t.same(
+    events.map((e) => e.code).filter((c) => c !== 40),
+    [0, 1, 10, 11, 5],
+  );
+  t.equal(fs.readFileSync(ran, 'utf8'), `${marker}\n`, 'continued, it ran from its start');
+  t.equal(processState(pid), undefined, 'and ended');
+});

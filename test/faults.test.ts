@@ -106,13 +106,13 @@ t.test('the schedd killed with SIGKILL and restarted: jobs keep running, finish 
   t.same(history.stdout.trim().split('\n').sort(), ['0 4 1', '1 4 1']);
 });
 
-t.test('a startd killed with SIGKILL: after the lease the job resumes elsewhere from its checkpoint', async (t) => {
+t.test('a startd killed with SIGKILL: after the job lease the job resumes elsewhere from its checkpoint', async (t) => {
   const d = await startDaemons(t, ['--lease', '2']);
   const first = await d.startStartd('exec1');
   writeExecutable(path.join(d.dir, 'count.sh'), COUNTER.replace('sleep 0.05', 'sleep 0.3'));
   fs.writeFileSync(
     path.join(d.dir, 'count.sub'),
-    'executable = count.sh\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = progress\noutput = count.out\nlog = count.log\nqueue\n',
+    'executable = count.sh\ncheckpoint_exit_code = 85\ntransfer_checkpoint_files = progress\noutput = count.out\njob_lease_duration = 20\nlog = count.log\nqueue\n',
   );
   t.equal((await d.run('condor_submit', ['count.sub'])).code, 0);
   const log = path.join(d.dir, 'count.log');
@@ -122,6 +122,7 @@ t.test('a startd killed with SIGKILL: after the lease the job resumes elsewhere 
   const events = await waitForEvents(log, (ev) => ev.some((e) => e.code === 5), 90_000);
   const sequence = codes(events, 1, 0);
   t.equal(sequence.filter((c) => c === 4).length, 1, 'one eviction when the lease expired');
+  t.same(sequence.filter((c) => c === 22 || c === 24), [22, 24], 'disconnected, then the reconnect failed');
   t.equal(sequence.filter((c) => c === 1).length, 2, 'started again once, elsewhere');
   t.match(events.filter((e) => e.code === 1)[1].lines[1], /slot1_1@exec2/);
   const out = fs.readFileSync(path.join(d.dir, 'count.out'), 'utf8').trim().split('\n');

@@ -5,7 +5,7 @@ import t from 'tap';
 import { killHard, startDaemons } from './helpers/daemons.js';
 import { codes, eventually, waitForEvents, writeExecutable } from './helpers/pool.js';
 
-t.test('schedd and startds as separate processes; a killed startd loses its job after the lease', async (t) => {
+t.test('schedd and startds as separate processes; a killed startd loses its job after the job lease', async (t) => {
   const d = await startDaemons(t, ['--lease', '1']);
   const first = await d.startStartd('exec1');
   const status = await d.run('condor_status', ['-af', 'Name', 'Cpus', 'State']);
@@ -21,7 +21,7 @@ t.test('schedd and startds as separate processes; a killed startd loses its job 
       // nothing left to kill
     }
   });
-  fs.writeFileSync(path.join(d.dir, 'count.sub'), 'executable = count.sh\nlog = count.log\noutput = count.out\nqueue\n');
+  fs.writeFileSync(path.join(d.dir, 'count.sub'), 'executable = count.sh\njob_lease_duration = 20\nlog = count.log\noutput = count.out\nqueue\n');
   t.equal((await d.run('condor_submit', ['count.sub'])).code, 0);
   const log = path.join(d.dir, 'count.log');
   await waitForEvents(log, (ev) => ev.some((e) => e.code === 1));
@@ -29,9 +29,9 @@ t.test('schedd and startds as separate processes; a killed startd loses its job 
   t.match(executing, /001 \(001\.000\.000\) .* Job executing on host: <127\.0\.0\.1:\d+\?addrs=127\.0\.0\.1-\d+&alias=\S+>\n\tSlotName: slot1_1@exec1\n/);
 
   await killHard(first);
-  const evicted = await waitForEvents(log, (ev) => ev.some((e) => e.code === 4));
-  t.same(codes(evicted, 1, 0), [0, 40, 40, 1, 4]);
-  t.match(evicted.find((e) => e.code === 4)?.lines.join('\n'), /lease expired/);
+  const evicted = await waitForEvents(log, (ev) => ev.some((e) => e.code === 4), 60_000);
+  t.same(codes(evicted, 1, 0), [0, 40, 40, 1, 22, 24, 4], 'disconnected, then the reconnect failed when the lease expired');
+  t.match(evicted.find((e) => e.code === 4)?.lines.join('\n'), /Job disconnected too long: JobLeaseDuration \(20 seconds\) expired/);
   t.equal(
     await eventually('the job to be idle', async () => {
       const q = await d.run('condor_q', ['-af', 'JobStatus']);

@@ -78,7 +78,7 @@ export const startdPath: Benchmark = {
           if (message.type === 'hello') {
             const pslot = message.slots.find((slot) => slot.partitionable);
             if (pslot) dynamicSlot = { name: `${pslot.name}_1`, cpus: pslot.cpus, memoryMb: pslot.memoryMb, diskKb: pslot.diskKb, parent: pslot.name };
-            send({ type: 'welcome', scheddName: 'bench', leaseSeconds: 60, key: 'k'.repeat(43) });
+            send({ type: 'welcome', scheddName: 'bench', key: 'k'.repeat(43) });
             welcomed = true;
           } else if (message.type !== 'ssh-output' && message.type !== 'ssh-exit') {
             const reports = runReportsOf(message);

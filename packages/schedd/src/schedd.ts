@@ -314,7 +314,7 @@ export class Schedd {
     );
   }
 
-  /** Recovery at start: flush events a crash left in the outbox, give running jobs a lease to reconnect. */
+  /** Recovery at start: flush events a crash left in the outbox, runs whose job lease is valid wait for their startd. */
   start(): void {
     const noOwnerRights = this.ownerRights.unavailable();
     if (noOwnerRights !== undefined) this.log.warn(noOwnerRights);
@@ -324,6 +324,7 @@ export class Schedd {
     this.historyFile.flush();
     this.policyTimer = setInterval(() => {
       this.runDescriptors.sweep();
+      this.startdSessions.renewLeases();
       // A pass still going (a big queue, slow expressions) is not started over beside itself.
       if (this.policyPass) return;
       this.policyPass = this.evaluatePeriodicPolicies()
@@ -339,7 +340,7 @@ export class Schedd {
     // Idle at once, as HTCondor's mark_idle stops them (mark_job_stopped); a startd's runs wait for its lease.
     if (startds.delete(LOCAL_STARTD)) this.stopLocalRuns();
     this.localRuns.clearExecuteDir();
-    for (const startd of startds) this.startdSessions.startLease(startd);
+    for (const startd of startds) this.startdSessions.recover(startd);
     for (const job of this.store.idleJobs()) {
       this.noteIdle(formatJobId(job.cluster, job.proc), job.ad.getInt('JobUniverse'));
       this.noteNoop(formatJobId(job.cluster, job.proc), job.ad);
@@ -1393,6 +1394,7 @@ export class Schedd {
     const inputEvents = usesFileTransfer(job.ad) && !fetchInput ? emptyTransferEvents(job, now, [2, 3], sinfulAddress) : [];
     const overlay = this.commit(job, { ...transition, events: [...transition.events, ...inputEvents] }, { runId, startd: slot.startdName, slot: slot.description.name });
     if (overlay === undefined) throw new Error(`job ${jobId} left the queue as its run started`);
+    this.startdSessions.runStarted(transition.ad);
     const keepSeconds = keepClaimIdleOf(job.ad);
     const keep = keepSeconds > 0 ? { seconds: keepSeconds, submitter: job.submitter, claim: slotClaimOf(jobId, job.ad) } : undefined;
     slot.run = { cluster: job.cluster, proc: job.proc, runId, limits: this.limitsOn(job, slot, now), ...(keep ? { keep } : {}) };

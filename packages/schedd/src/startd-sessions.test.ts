@@ -45,6 +45,10 @@ function setup(t: Test): {
   sessions: StartdSessions;
   calls: string[];
   committed: string[];
+  /** Each event committed, as `job:code`. */
+  events: string[];
+  /** The schedd's clock, which a test may move on. */
+  now: { at: Date };
 } {
   const store = scratchQueue(t);
   const startd = fakeStartd('s1', ['slot1', 'slot2', 'slot3']);
@@ -53,7 +57,13 @@ function setup(t: Test): {
   const clock = new ManualClock();
   const calls: string[] = [];
   const { matchmaker, scheduleMatchmaking } = recordingMatchmaking(calls);
-  const { committed, commit } = storingCommit(store);
+  const { committed, commit: store_ } = storingCommit(store);
+  const events: string[] = [];
+  const now = { at: NOW };
+  const commit: typeof store_ = (job, transition, run) => {
+    for (const event of transition.events) events.push(`${job.cluster}.${job.proc}:${String(event.code).padStart(3, '0')}`);
+    store_(job, transition, run);
+  };
   const queuedStarts = new QueuedStarts({ store, registry, matchmaker, beginRun: (job, slot, runId) => startRunOn(store, job, slot, runId), scheduleMatchmaking, log: quietLog });
   const sessions = new StartdSessions({
     store,
@@ -66,12 +76,12 @@ function setup(t: Test): {
     commit,
     limitsOn: () => undefined,
     scheduleMatchmaking,
-    now: () => NOW,
+    now: () => now.at,
     log: quietLog,
     leaseSeconds: LEASE_SECONDS,
     clock,
   });
-  return { store, startd, registry, keys, clock, queuedStarts, sessions, calls, committed };
+  return { store, startd, registry, keys, clock, queuedStarts, sessions, calls, committed, events, now };
 }
 
 const reportedRun = (job: StoredJob, slotName: string) => ({ jobId: `${job.cluster}.${job.proc}`, runId: job.runId, slotName });
@@ -151,31 +161,102 @@ t.test('a new connection of a startd replaces its old one, which is closed', asy
   t.notOk(calls.includes('observer s1 gone'));
 });
 
-t.test('lease: a startd gone keeps its runs for leaseSeconds, then its runs are requeued, its queued starts released and its key revoked', async (t) => {
-  const { store, startd, registry, keys, clock, queuedStarts, sessions, calls } = setup(t);
+t.test('lease: each run of a startd gone waits for it within its job lease (022), then fails to reconnect (024, 004); one without a lease at once', async (t) => {
+  const { store, startd, registry, keys, clock, queuedStarts, sessions, calls, events } = setup(t);
   const key = (sessions.admit('s1', undefined) as { key: string }).key;
-  const [job, queuedJob] = submitIdle(store, [{}, {}]);
+  const [job, noLease, queuedJob] = submitIdle(store, [{ JobLeaseDuration: '60' }, {}, {}]);
   const running = startRunOn(store, job, slotOf(startd, 'slot1'));
-  sessions.connected(startd, [reportedRun(running, 'slot1')]);
+  const unleased = startRunOn(store, noLease, slotOf(startd, 'slot2'));
+  sessions.connected(startd, [reportedRun(running, 'slot1'), reportedRun(unleased, 'slot2')]);
   queuedStarts.add(queuedJob, slotOf(startd, 'slot1'), false, undefined);
   sessions.disconnected(startd);
   t.equal(registry.get('s1'), undefined);
   t.ok(calls.includes('observer s1 gone'));
-  t.same([...clock.running.values()].map((lease) => lease.ms), [LEASE_SECONDS * 1000]);
-  t.equal(reread(store, job)?.status, JobStatus.Running, 'within the lease, the run is kept');
+  t.same([...clock.running.values()].map((lease) => lease.ms), [60_000, 60_000], "the job's lease, and the startd's as long as it (more than leaseSeconds)");
+  const waiting = reread(store, job) as StoredJob;
+  t.equal(waiting.status, JobStatus.Running, 'within the lease, the run is kept');
+  t.equal(waiting.ad.getInt('JobDisconnectedDate'), Math.floor(NOW.getTime() / 1000));
   t.ok(keys.holds('s1', key), 'and the key, for a reconnect');
+  const failed = reread(store, noLease) as StoredJob;
+  t.same([failed.status, failed.ad.getString('VacateReason'), failed.ad.getInt('VacateReasonCode')], [JobStatus.Idle, 'Reconnect is not supported', 1008]);
+  t.same(events, ['1.0:022', '1.1:024', '1.1:004']);
 
   clock.expireAll();
   const requeued = reread(store, job) as StoredJob;
   t.equal(requeued.status, JobStatus.Idle);
-  t.equal(requeued.ad.getString('VacateReason'), 'Job lease expired: the execute node stopped answering');
-  t.notOk(queuedStarts.has('1.1'));
+  t.equal(requeued.ad.getString('VacateReason'), 'Job disconnected too long: JobLeaseDuration (60 seconds) expired');
+  t.notOk(requeued.ad.has('JobDisconnectedDate'));
+  t.same(events.slice(3), ['1.0:024', '1.0:004']);
+  t.notOk(queuedStarts.has('1.2'));
   t.notOk(keys.holds('s1', key));
+});
+
+t.test('lease: a startd back within it: the runs it names reconnect (023), one it lost fails (024, 004)', async (t) => {
+  const { store, startd, clock, sessions, events } = setup(t);
+  const [job, lost] = submitIdle(store, [{ JobLeaseDuration: '2400' }, { JobLeaseDuration: '2400' }]);
+  const running = startRunOn(store, job, slotOf(startd, 'slot1'));
+  const gone = startRunOn(store, lost, slotOf(startd, 'slot2'));
+  sessions.connected(startd, [reportedRun(running, 'slot1'), reportedRun(gone, 'slot2')]);
+  sessions.disconnected(startd);
+  sessions.connected(fakeStartd('s1', ['slot1', 'slot2']), [reportedRun(running, 'slot1')]);
+  t.equal(clock.running.size, 0, 'the hello ended the waits and the lease');
+  const back = reread(store, job) as StoredJob;
+  t.same([back.status, back.ad.getInt('NumJobReconnects'), back.ad.has('JobDisconnectedDate'), back.runId], [JobStatus.Running, 1, false, running.runId]);
+  t.equal((reread(store, lost) as StoredJob).ad.getString('VacateReason'), 'Job not found at execution machine');
+  t.same(events, ['1.0:022', '1.1:022', '1.0:023', '1.1:024', '1.1:004']);
+});
+
+t.test('lease: at the schedd start, a run whose lease is valid waits (022) and fails without 004; one whose lease expired is stopped without an event', async (t) => {
+  const { store, startd, clock, sessions, events, now } = setup(t);
+  const [valid, expired, none] = submitIdle(store, [{ JobLeaseDuration: '60' }, { JobLeaseDuration: '20' }, {}]);
+  startRunOn(store, valid, slotOf(startd, 'slot1'));
+  startRunOn(store, expired, slotOf(startd, 'slot2'));
+  startRunOn(store, none, slotOf(startd, 'slot3'));
+  now.at = new Date(NOW.getTime() + 25_000);
+  sessions.recover('s1');
+  t.same(events, ['1.0:022'], "the schedd's 022 for the run it waits for");
+  t.same([...clock.running.values()].map((lease) => lease.ms), [35_000, 35_000], 'what is left of the lease renewed as the run started');
+  t.same(
+    [valid, expired, none].map((job) => reread(store, job)?.status),
+    [JobStatus.Running, JobStatus.Idle, JobStatus.Idle],
+  );
+  t.notOk((reread(store, valid) as StoredJob).ad.has('JobDisconnectedDate'), 'no date set by the schedd');
+  clock.expireAll();
+  t.same(events, ['1.0:022', '1.0:024'], 'JOB_RECONNECT_FAILED: no 004');
+  t.equal((reread(store, valid) as StoredJob).status, JobStatus.Idle);
+});
+
+t.test('lease: LastJobLeaseRenewal of the runs on connected startds, renewed each alive interval', async (t) => {
+  const { store, startd, sessions, now } = setup(t);
+  const [job] = submitIdle(store, [{ JobLeaseDuration: '60' }]);
+  const running = startRunOn(store, job, slotOf(startd, 'slot1'));
+  sessions.connected(startd, [reportedRun(running, 'slot1')]);
+  const renewed = () => reread(store, job)?.ad.getInt('LastJobLeaseRenewal');
+  const started = Math.floor(NOW.getTime() / 1000);
+  sessions.renewLeases();
+  t.equal(renewed(), started, 'the first pass');
+  now.at = new Date(NOW.getTime() + 100_000);
+  sessions.renewLeases();
+  t.equal(renewed(), started, 'the next one ALIVE_INTERVAL later');
+  sessions.runStarted(running.ad);
+  now.at = new Date(NOW.getTime() + 109_000);
+  sessions.renewLeases();
+  t.equal(renewed(), started, 'a lease of 60 s brings it 10 s after that run');
+  now.at = new Date(NOW.getTime() + 110_000);
+  sessions.renewLeases();
+  t.equal(renewed(), started + 110);
+  now.at = new Date(NOW.getTime() + 129_000);
+  sessions.renewLeases();
+  t.equal(renewed(), started + 110, 'then every 20 s');
+  now.at = new Date(NOW.getTime() + 130_000);
+  sessions.renewLeases();
+  t.equal(renewed(), started + 130);
+  t.equal(reread(store, job)?.runId, running.runId, 'the run is kept');
 });
 
 t.test('lease: a startd back within it keeps its runs; a stopped schedd ends no lease', async (t) => {
   const { store, startd, clock, sessions } = setup(t);
-  const [job] = submitIdle(store);
+  const [job] = submitIdle(store, [{ JobLeaseDuration: '60' }]);
   const running = startRunOn(store, job, slotOf(startd, 'slot1'));
   sessions.connected(startd, [reportedRun(running, 'slot1')]);
   sessions.disconnected(startd);

@@ -178,6 +178,8 @@ export function startRun(
   ad.set('RemoteHost', opts.remoteHost);
   ad.set('JobCurrentStartDate', epoch(opts.now));
   ad.set('ShadowBday', epoch(opts.now));
+  // The claim's first contact: its lease counts from here (the schedd renews it while the startd answers).
+  ad.set('LastJobLeaseRenewal', epoch(opts.now));
   ad.set('NumShadowStarts', (ad.getInt('NumShadowStarts') ?? 0) + 1);
   if (ad.getInt('JobStartDate') === undefined) ad.set('JobStartDate', epoch(opts.now));
   return { ad, events: [], leaveQueue: false, killRun: false };
@@ -201,6 +203,8 @@ export function beginExecution(
   }
   ad.set('NumJobStarts', (ad.getInt('NumJobStarts') ?? 0) + 1);
   ad.set('JobCurrentStartExecutingDate', epoch(opts.now));
+  // The startd's address, which the schedd's 022 event names after a restart (makeReconnectRecordFromJob).
+  ad.set('StartdIpAddr', opts.executeHost);
   ad.set('JobRunCount', (ad.getInt('JobRunCount') ?? 0) + 1);
   // Once per activation, not at restarts in place (RemoteResource::beginExecution).
   const activated = ad.getInt('JobCurrentStartDate');
@@ -663,6 +667,48 @@ export function runEvicted(adIn: ClassAd, opts: { now: Date; reason: string; rea
     leaveQueue: false,
     killRun: false,
   };
+}
+
+/**
+ * The run's startd is away and the job waits for it within its lease (job-lease.ts): event 022 with the
+ * reason, JobDisconnectedDate set (UniShadow::resourceDisconnected; Scheduler::makeReconnectRecordFromJob
+ * writes the event alone, after a restart of the schedd).
+ */
+export function runDisconnected(adIn: ClassAd, opts: { now: Date; reason: string; startdName: string; startdAddr: string; setDate: boolean }): Transition {
+  const ad = adIn.clone();
+  if (opts.setDate) ad.set('JobDisconnectedDate', epoch(opts.now));
+  return {
+    ad,
+    events: [{ code: 22, ...ids(ad), time: opts.now, reason: opts.reason, startdName: opts.startdName, startdAddr: opts.startdAddr }],
+    leaveQueue: false,
+    killRun: false,
+  };
+}
+
+/** The startd came back with the run: event 023, NumJobReconnects counted, JobDisconnectedDate undefined (UniShadow::resourceReconnected). */
+export function runReconnected(adIn: ClassAd, opts: { now: Date; startdName: string; startdAddr: string }): Transition {
+  const ad = adIn.clone();
+  ad.set('NumJobReconnects', (ad.getInt('NumJobReconnects') ?? 0) + 1);
+  ad.delete('JobDisconnectedDate');
+  ad.set('LastJobLeaseRenewal', epoch(opts.now));
+  return {
+    ad,
+    events: [{ code: 23, ...ids(ad), time: opts.now, startdName: opts.startdName, startdAddr: opts.startdAddr, starterAddr: opts.startdAddr }],
+    leaveQueue: false,
+    killRun: false,
+  };
+}
+
+/**
+ * The run cannot be reconnected to (BaseShadow::reconnectFailed): event 024, then the job goes back to Idle:
+ * evicted (004, reason code ReconnectFailed) by a shadow that had been connected, or, by one the schedd started
+ * to reconnect after its restart (JOB_RECONNECT_FAILED), without an event (evictJob logs none then).
+ */
+export function runReconnectFailed(adIn: ClassAd, opts: { now: Date; reason: string; startdName: string; afterRestart: boolean }): Transition {
+  const failed: JobEvent = { code: 24, ...ids(adIn), time: opts.now, reason: opts.reason, startdName: opts.startdName };
+  const evicted = runEvicted(adIn, { now: opts.now, reason: opts.reason, reasonCode: VacateCode.ReconnectFailed });
+  evicted.ad.delete('JobDisconnectedDate');
+  return { ...evicted, events: opts.afterRestart ? [failed] : [failed, ...evicted.events] };
 }
 
 /**

@@ -102,6 +102,7 @@ export const OutOfResourcesSubCode = {
 export const VacateCode = {
   JobPolicyVacate: 1000,
   JobShouldRequeue: 1005,
+  ReconnectFailed: 1008,
   ScheddVacate: 1022,
   JobRemoved: 1023,
   SuccessfulCheckpoint: 1025,

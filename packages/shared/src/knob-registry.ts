@@ -13,6 +13,7 @@ const KNOBS = new Set([
   // condor_submit
   'SUBMIT_SKIP_FILECHECKS', 'WARN_ON_UNUSED_SUBMIT_FILE_MACROS', 'EXTENDED_SUBMIT_COMMANDS', 'SIGN_S3_URLS', 'SCHEDD_INTERVAL',
   'SUBMIT_REQUEST_MISSING_UNITS', 'ON_EVICT_CHECK_REQUESTMEMORY_REQUIREMENTS', 'ON_EVICT_CHECK_REQUESTDISK_REQUIREMENTS',
+  'JOB_DEFAULT_LEASE_DURATION',
   // condor_rm
   'ALLOW_FORCE_RM',
   // condor_q -autocluster (the default autocluster's attributes; cli/src/job-aggregation.ts)

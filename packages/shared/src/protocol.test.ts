@@ -55,7 +55,7 @@ t.test('decodeStartdMessage accepts every message type', async (t) => {
 
 t.test('decodeScheddMessage accepts every message type', async (t) => {
   const valid: unknown[] = [
-    { type: 'welcome', scheddName: 'schedd@submit', leaseSeconds: 60, key: 'abc_-'.repeat(8) + 'xyz' },
+    { type: 'welcome', scheddName: 'schedd@submit', key: 'abc_-'.repeat(8) + 'xyz' },
     { type: 'fault-kill' },
     { type: 'start', jobId: '12.0', runId: '0000000000000000000003', slotName: 'slot1', clusterAd: { Cmd: '"/bin/true"', ClusterId: '12' }, jobAd: { ProcId: '0' }, fetchInput: true },
     { type: 'start', jobId: '12.1', runId: '0000000000000000000004', slotName: 'slot1', jobAd: { ProcId: '1', Cmd: null }, fetchInput: false },

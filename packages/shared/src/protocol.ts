@@ -289,7 +289,6 @@ export const ScheddMessageSchema = Type.Union([
     {
       type: Type.Literal('welcome'),
       scheddName: Type.String({ maxLength: 200 }),
-      leaseSeconds: Type.Integer({ minimum: 1 }),
       /** The startd's credential for its transfers (header x-tinycondor-startd-key), valid while the schedd runs. */
       key: StartdKeySchema,
     },

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -259,7 +260,7 @@ static int make_mounts(const mounts_t *mounts) {
  * The vfork child, on the startd's stack while the startd's thread waits: only system calls, no memory the
  * startd uses is written but *exec_errno. Never returns.
  */
-static void exec_child(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, const double limits[2], const mounts_t *mounts, volatile int *exec_errno) {
+static void exec_child(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, const double limits[2], const mounts_t *mounts, int suspend_at_exec, volatile int *exec_errno) {
   /* The startd's handlers must not run here (they would run on its memory) nor be inherited as ignored. */
   struct kernel_sigaction default_action = {.handler = SIG_DFL};
   for (int sig = 1; sig <= LAST_SIGNAL; sig++) {
@@ -303,6 +304,8 @@ static void exec_child(const char *file, char *const argv[], char *const envp[],
   close_descriptors_above_stderr();
   if (chdir(cwd) < 0) goto failed;
   if (set_signal_mask(0, NULL) < 0) goto failed;
+  /* suspend_job_at_exec: traced, the child stops at its exec (DaemonCore's CreateProcessForkit, DCJOBOPT_SUSPEND_ON_EXEC). */
+  if (suspend_at_exec && ptrace(PTRACE_TRACEME, 0, 0, 0) < 0) goto failed;
   execve(file, argv, envp);
 failed:
   *exec_errno = errno;
@@ -310,13 +313,34 @@ failed:
 }
 
 /* Starts the process; 0 and its pid, or the errno of what failed (the child's, when it could not exec). */
-static int start_process(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, const double limits[2], const mounts_t *mounts, pid_t *pid_out) {
+/*
+ * A child traced from its exec on is stopped there for good, as DaemonCore's tdp_wait_stopped_child leaves it: its
+ * exec's SIGTRAP stop waited for, a SIGSTOP sent, then detached, so that the job waits stopped at its first
+ * instruction until it is sent SIGCONT. 0, or the errno of what failed (the child is then killed).
+ */
+static int stop_at_exec(pid_t pid) {
+  int status;
+  pid_t waited;
+  while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+  }
+  int error = waited < 0 ? errno : !WIFSTOPPED(status) ? ECHILD : 0;
+  if (error == 0 && kill(pid, SIGSTOP) < 0) error = errno;
+  if (error == 0 && ptrace(PTRACE_DETACH, pid, 0, 0) < 0) error = errno;
+  if (error != 0 && (waited < 0 || WIFSTOPPED(status))) {
+    kill(pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+  }
+  return error;
+}
+
+static int start_process(const char *file, char *const argv[], char *const envp[], const char *cwd, const int fds[3], char *const cgroup_tasks[], const identity_t *identity, const double limits[2], const mounts_t *mounts, int suspend_at_exec, pid_t *pid_out) {
   volatile int exec_errno = 0;
   uint64_t old_mask;
   /* Every signal blocked across the vfork, glibc's own included, so that none is handled in the child. */
   if (set_signal_mask(~(uint64_t)0, &old_mask) < 0) return errno;
   pid_t pid = vfork();
-  if (pid == 0) exec_child(file, argv, envp, cwd, fds, cgroup_tasks, identity, limits, mounts, &exec_errno);
+  if (pid == 0) exec_child(file, argv, envp, cwd, fds, cgroup_tasks, identity, limits, mounts, suspend_at_exec, &exec_errno);
   int error = pid < 0 ? errno : 0;
   set_signal_mask(old_mask, NULL);
   if (error != 0) return error;
@@ -325,25 +349,32 @@ static int start_process(const char *file, char *const argv[], char *const envp[
     }
     return exec_errno;
   }
+  if (suspend_at_exec && (error = stop_at_exec(pid)) != 0) return error;
   *pid_out = pid;
   return 0;
 }
 
 /*
  * spawn(file, argv, envp, cwd, stdinFd, stdoutFd, stderrFd, cgroupTasks, uid, gid, groups, onExit, coreSize, stackSize,
- * namespaceFlags, binds) -> pid.
+ * namespaceFlags, binds, suspendAtExec) -> pid.
  * The child is the leader of a new session (so of its own process group), has every signal at its default
  * disposition and none blocked, as child_process gives it; the descriptors become its 0, 1 and 2; it writes
  * itself into each cgroup v1 `tasks` file of cgroupTasks, makes the mounts make_mounts makes (binds: source,
  * target, source, target…), then takes the groups, gid and uid (uid -1: the startd's own), before it execs,
- * with the core and stack limits set_job_limits gives it. Throws an Error with the errno when the program cannot be started.
+ * with the core and stack limits set_job_limits gives it; suspendAtExec: it is stopped at its exec
+ * (stop_at_exec). Throws an Error with the errno when the program cannot be started.
  */
 static napi_value spawn_job(napi_env env, napi_callback_info info) {
-  size_t argc = 16;
-  napi_value args[16];
+  size_t argc = 17;
+  napi_value args[17];
   CHECK(env, napi_get_cb_info(env, info, &argc, args, NULL, NULL));
-  if (argc != 16) {
-    napi_throw_type_error(env, NULL, "job_spawn: spawn takes 16 arguments");
+  if (argc != 17) {
+    napi_throw_type_error(env, NULL, "job_spawn: spawn takes 17 arguments");
+    return NULL;
+  }
+  bool suspend_at_exec;
+  if (napi_get_value_bool(env, args[16], &suspend_at_exec) != napi_ok) {
+    napi_throw_type_error(env, NULL, "job_spawn: suspendAtExec must be a boolean");
     return NULL;
   }
   mounts_t mounts = {.flags = 0, .binds = NULL};
@@ -401,7 +432,7 @@ static napi_value spawn_job(napi_env env, napi_callback_info info) {
   }
 
   pid_t pid;
-  int error = start_process(file, argv, envp, cwd, fds, cgroup_tasks, &identity, limits, &mounts, &pid);
+  int error = start_process(file, argv, envp, cwd, fds, cgroup_tasks, &identity, limits, &mounts, suspend_at_exec, &pid);
   if (error != 0) {
     throw_errno(env, error);
     goto done;

@@ -237,3 +237,33 @@ t.test('vfork: a mount namespace of its own, with bind mounts and a fresh /dev/s
   t.match(missing, { failure: { errno: os.constants.errno.ENOENT } }, 'a mount that fails is a failure to start, with its errno');
   t.match(await run(forkSpawner(), { ...sh('exit 0'), mounts }), { failure: { errno: os.constants.errno.ENOSYS, message: 'Function not implemented' } }, 'child_process cannot make one');
 });
+
+t.test('vfork: suspend_job_at_exec stops the job at its exec, as the starter starts it (DCJOBOPT_SUSPEND_ON_EXEC), until SIGCONT', async (t) => {
+  const outcome = run(built, { ...sh('echo ran'), suspendAtExec: true });
+  // run() resolves at the exit: the child is found in /proc, once its SIGSTOP (sent as it was detached) has stopped it.
+  const stat = await new Promise<string[]>((resolve, reject) => {
+    const deadline = Date.now() + 5000;
+    const look = () => {
+      const stopped = fs
+        .readdirSync('/proc')
+        .filter((name) => /^\d+$/.test(name))
+        .map((name) => {
+          try {
+            return fs.readFileSync(`/proc/${name}/stat`, 'utf8').split(' ');
+          } catch {
+            return [];
+          }
+        })
+        .find((fields) => fields[3] === String(process.pid) && fields[1] === '(sh)' && fields[2] === 'T');
+      if (stopped) resolve(stopped);
+      else if (Date.now() > deadline) reject(new Error('no stopped child found'));
+      else setTimeout(look, 10);
+    };
+    look();
+  });
+  const pid = Number(stat[0]);
+  t.equal(fs.readlinkSync(`/proc/${pid}/exe`), fs.realpathSync('/bin/sh'), "stopped after its exec: it is the job's program");
+  t.notOk(/^TracerPid:\s*[1-9]/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')), 'stopped (SIGSTOP) and no longer traced');
+  process.kill(pid, 'SIGCONT');
+  t.match(await outcome, { exit: { bySignal: false, exitCode: 0 }, output: 'ran\n' }, 'continued, it runs from its start');
+});

@@ -24,6 +24,8 @@ export interface JobProcessSpec {
   limits?: JobResourceLimits;
   /** A mount namespace of its own, made before it runs the executable (MOUNT_UNDER_SCRATCH); undefined: the startd's. */
   mounts?: JobMounts;
+  /** suspend_job_at_exec: the process is stopped (SIGSTOP) at its exec and waits for SIGCONT. */
+  suspendAtExec?: boolean;
 }
 
 /** The job's mount namespace: each source bind-mounted over its target, and a fresh /dev/shm where asked (MOUNT_PRIVATE_DEV_SHM). */
@@ -74,6 +76,7 @@ interface NativeSpawn {
     stackBytes: number,
     namespaceFlags: number,
     binds: string[],
+    suspendAtExec: boolean,
   ): number;
 }
 
@@ -139,6 +142,7 @@ export function vforkSpawner(native: NativeSpawn): JobSpawner {
           spec.limits?.stackBytes ?? Number.NaN,
           namespaceFlags(spec.mounts),
           bindPairs(spec),
+          spec.suspendAtExec === true,
         );
       } catch (err) {
         const { errno, message } = err as { errno?: number; message: string };
@@ -186,6 +190,8 @@ export function forkSpawner(): JobSpawner {
             events.failed({ errno: Math.abs((err as NodeJS.ErrnoException).errno ?? 0), message: `cannot join the job's cgroup: ${(err as Error).message}` });
             return;
           }
+          // child_process cannot trace the exec as the native spawner does: stopped as soon as it is seen started.
+          if (spec.suspendAtExec === true) process.kill(pid, 'SIGSTOP');
           events.spawned(pid);
         });
         child.once('error', (err: NodeJS.ErrnoException) => {

@@ -944,7 +944,19 @@ export class JobRun {
       const env = buildEnvironment(ctx, this.sandbox, layout.cwd, this.chirp?.configFile, mounts === undefined ? undefined : '/tmp');
       this.recordManifest('environment', () => manifestEnvironment(env));
       let jobPid = 0;
-      const spec = { executable: layout.executable, args: jobArguments(ctx.jobAd), cwd: layout.cwd, env, stdio, cgroupDirs: this.cgroup.directories, user: ctx.jobUser, limits: jobResourceLimits(ctx.jobAd), mounts };
+      const spec = {
+        executable: layout.executable,
+        args: jobArguments(ctx.jobAd),
+        cwd: layout.cwd,
+        env,
+        stdio,
+        cgroupDirs: this.cgroup.directories,
+        user: ctx.jobUser,
+        limits: jobResourceLimits(ctx.jobAd),
+        mounts,
+        // OsProc::StartJob's DCJOBOPT_SUSPEND_ON_EXEC: the job stays stopped, still Running, until something sends it SIGCONT.
+        suspendAtExec: ctx.jobAd.getBool('SuspendJobAtExec') === true,
+      };
       if (mounts !== undefined && ctx.scratchMounts?.perJobNamespaces === false) {
         // DaemonCore's Create_Process refuses the remapping it may not make (PER_JOB_NAMESPACES = false): ENOSYS.
         ctx.log.error('Can not remount filesystems because this system does can not have/allow unshare(2)');

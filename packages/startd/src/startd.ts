@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { ScheddClient } from '@tinycondor/client';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { ClusterAd } from '@tinycondor/shared/cluster-ad';
+import { leaseRemainingMs } from '@tinycondor/shared/job-lease';
 import { startRun } from '@tinycondor/shared/job-state';
 import { buildSlotAd, condorArch, condorOpSys, slotClaimOf, type MachineIdentity, type PslotRollup } from '@tinycondor/shared/machine-ad';
 import { resourceEnvironmentSettings, type MachineResource, type ResourceEnvironmentSettings } from '@tinycondor/shared/machine-resources';
@@ -87,6 +88,8 @@ interface ActiveRun {
   runId: string;
   slotName: string;
   run: JobRun;
+  /** Its JobLeaseDuration is how long it goes on without the schedd. */
+  jobAd: ClassAd;
 }
 
 type StartMessage = Extract<ScheddMessage, { type: 'start' }>;
@@ -135,10 +138,10 @@ export class Startd {
   private nextSeq = 1;
   /** How many of `unacked` went out on the current connection. */
   private sentOnConnection = 0;
-  private leaseSeconds = 60;
   /** Runs that have ended but whose last report the schedd has not acknowledged: still named in hello. */
   private readonly ending = new Map<string, { jobId: string; runId: string; slotName: string }>();
-  private leaseTimer: NodeJS.Timeout | undefined;
+  /** The end of each run's job lease while the schedd is away, by run key (JICShadow::syscall_sock_disconnect). */
+  private readonly leaseTimers = new Map<string, NodeJS.Timeout>();
   private readonly sessions = new Map<string, { session: SshSession; runKey: string }>();
   private readonly identity: MachineIdentity;
   private readonly resourceEnvironment: ResourceEnvironmentSettings;
@@ -208,7 +211,7 @@ export class Startd {
     this.stopping = true;
     this.queued.clear();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    if (this.leaseTimer) clearTimeout(this.leaseTimer);
+    this.clearLeases();
     const runs = [...this.runs.values()];
     for (const active of runs) active.run.kill(9, 0);
     this.socket?.close(1000, 'startd stopping');
@@ -268,10 +271,8 @@ export class Startd {
       case 'welcome':
         this.welcomed = true;
         this.settings.log.info({ schedd: message.scheddName }, 'connected to schedd');
-        this.leaseSeconds = message.leaseSeconds;
         this.client.startdKey = message.key;
-        if (this.leaseTimer) clearTimeout(this.leaseTimer);
-        this.leaseTimer = undefined;
+        this.clearLeases();
         this.sentOnConnection = 0;
         this.flushReports();
         this.connectedOnce?.();
@@ -466,7 +467,7 @@ export class Startd {
       resourceEnvironment: this.resourceEnvironment,
       scratchMounts: this.scratchMounts,
       diskCheckSeconds: this.settings.diskCheckSeconds ?? DEFAULT_DISK_CHECK_SECONDS,
-      leaseHeld: () => this.welcomed || Date.now() - this.disconnectedAt < this.leaseSeconds * 1000,
+      leaseHeld: () => this.welcomed || leaseRemainingMs(jobAd, this.disconnectedAt, Date.now()) > 0,
       client: this.client,
       spawner: this.spawner,
       cgroups: this.cgroups,
@@ -481,7 +482,7 @@ export class Startd {
     const key = this.runKey(jobId, runId);
     this.slots.set(slotName, slot);
     this.claims.set(slotName, { startedAt: claimStartedAt, runId, closing: false });
-    this.runs.set(key, { jobId, runId, slotName, run });
+    this.runs.set(key, { jobId, runId, slotName, run, jobAd });
     run
       .run()
       .catch((err: unknown) => {
@@ -599,15 +600,28 @@ export class Startd {
     }
   }
 
-  /** Past the lease without the schedd, the schedd has given the jobs away: stop them (as a starter does). */
+  /**
+   * Without the schedd, each run goes on for what is left of its job's lease since the last contact, then is
+   * killed, as the starter does (JICShadow::job_lease_expired): by then the schedd has given its job away. A job
+   * without a lease is killed at once.
+   */
   private startLease(): void {
-    if (this.leaseTimer || this.stopping) return;
-    this.leaseTimer = setTimeout(() => {
-      this.leaseTimer = undefined;
-      if (this.welcomed) return;
-      this.settings.log.warn({ leaseSeconds: this.leaseSeconds }, 'job lease expired without the schedd; killing runs');
-      for (const active of this.runs.values()) active.run.kill(9, 0);
-    }, this.leaseSeconds * 1000);
-    this.leaseTimer.unref();
+    if (this.stopping) return;
+    // Each run's timer stays in the map once it has fired, so that the closes of later reconnect attempts do not kill it again.
+    for (const [key, active] of this.runs) {
+      if (this.leaseTimers.has(key)) continue;
+      const timer = setTimeout(() => {
+        if (this.welcomed) return;
+        this.settings.log.warn({ jobId: active.jobId, runId: active.runId }, 'job lease expired without the schedd; killing the run');
+        active.run.kill(9, 0);
+      }, leaseRemainingMs(active.jobAd, this.disconnectedAt, Date.now()));
+      timer.unref();
+      this.leaseTimers.set(key, timer);
+    }
+  }
+
+  private clearLeases(): void {
+    for (const timer of this.leaseTimers.values()) clearTimeout(timer);
+    this.leaseTimers.clear();
   }
 }

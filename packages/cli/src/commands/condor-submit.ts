@@ -252,6 +252,8 @@ export const condorSubmit: Command = async (args, io) => {
   context.euid = process.geteuid?.();
   context.extendedCommands = extendedCommands(pool);
   Object.assign(context, requestKnobs((name) => pool.value(name)));
+  const defaultLease = pool.value('JOB_DEFAULT_LEASE_DURATION');
+  if (defaultLease !== undefined) context.defaultLeaseDuration = defaultLease;
   const scheddInterval = pool.value('SCHEDD_INTERVAL');
   if (scheddInterval !== undefined) context.scheddInterval = scheddInterval;
   context.evalContext = toolEvalContext('SUBMIT', io, () => pool.config);

@@ -79,7 +79,7 @@ export async function startdChannelRoutes(app: FastifyInstance, opts: { schedd: 
         },
         close: (reason) => socket.close(4000, closeReason(reason)),
       };
-      connection.send({ type: 'welcome', scheddName: schedd.settings.name, leaseSeconds: schedd.settings.leaseSeconds, key: admitted.key });
+      connection.send({ type: 'welcome', scheddName: schedd.settings.name, key: admitted.key });
       schedd.startdConnected(connection, hello.runs);
     };
 

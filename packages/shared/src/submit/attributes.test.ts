@@ -128,6 +128,20 @@ t.test('job_lease_duration under 20 seconds becomes 20, with condor_submit\'s wa
   t.equal(submit('job_lease_duration = 0').toJSON().JobLeaseDuration, '0', '0 is no lease, left as it is');
 });
 
+t.test("a job that can reconnect without job_lease_duration gets JOB_DEFAULT_LEASE_DURATION's (SetAutoAttributes, universeCanReconnect)", async (t) => {
+  t.equal(submit('').toJSON().JobLeaseDuration, '2400', "param_info.in's default");
+  t.equal(submit('universe = docker\ndocker_image = alpine').toJSON().JobLeaseDuration, '2400', 'docker is a topping on vanilla');
+  t.equal(submit('universe = local').toJSON().JobLeaseDuration, undefined, 'the local universe cannot reconnect');
+  t.equal(submit('universe = scheduler').toJSON().JobLeaseDuration, undefined, 'nor the scheduler universe');
+  t.equal(submit('', { defaultLeaseDuration: '60 * 10' }).toJSON().JobLeaseDuration, '60 * 10', 'the knob is an expression');
+  t.equal(submit('job_lease_duration = 90', { defaultLeaseDuration: '600' }).toJSON().JobLeaseDuration, '90');
+  const ctx = context({ defaultLeaseDuration: '5' });
+  const usage = new MacroUsage();
+  const [ad] = expandProcs(parseSubmitFile('executable = a\nqueue\n', ctx), 7, ctx, usage);
+  t.equal(ad!.toJSON().JobLeaseDuration, '20', 'a default under 20 is raised too (ReportCommonMistakes checks the ad)');
+  t.same(usage.noted(), ['JobLeaseDuration less than 20 seconds is not allowed, using 20 instead']);
+});
+
 t.test('image_size and disk_usage: KiB unless a unit is named, at least 1', async (t) => {
   t.same(attrs(submit('image_size = 2M\ndisk_usage = 3'), ['ImageSize', 'DiskUsage']), { ImageSize: '2048', DiskUsage: '3' });
   t.same(attrs(submit(''), ['ImageSize', 'DiskUsage']), { ImageSize: '0', DiskUsage: '1024' }, 'the defaults');
@@ -182,7 +196,7 @@ t.test('what the daemons do not do yet is named', async (t) => {
   ]);
   t.same(
     warnings.map((w) => w.split(' ')[0]),
-    ['email_attributes', 'job_lease_duration', 'suspend_job_at_exec'],
+    ['email_attributes'],
   );
   t.same(
     notImplementedWarnings([submit('keep_claim_idle = 5\nnext_job_start_delay = 5\nrun_as_owner = false\nprimary_unix_group = g\nsuspend_job_at_exec = false\nload_profile = true\ndescription = x\ndagman_log = d.log\nulog_execute_attrs = Cpus\njob_ad_information_attrs = Owner\njob_machine_attrs = Cpus\njob_machine_attrs_history_length = 2\nstarter_log = s.log')]),

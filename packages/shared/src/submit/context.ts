@@ -39,6 +39,8 @@ export interface SubmitContext {
   materializing?: boolean;
   /** SIGN_S3_URLS (default true): s3:// and gs:// URLs need the keys to sign them with. */
   signS3Urls?: boolean;
+  /** JOB_DEFAULT_LEASE_DURATION (an expression; default 2400): the JobLeaseDuration of a job that sets none. */
+  defaultLeaseDuration?: string;
   /** SCHEDD_INTERVAL, the ScheddInterval of a deferred job (an expression; default 300). */
   scheddInterval?: string;
   /** SUBMIT_REQUEST_MISSING_UNITS, when set: a request_memory or request_disk size without a unit is refused ('error') or warned of. */

@@ -36,6 +36,8 @@ import {
 } from './values.js';
 
 export const JOB_UNIVERSE_VANILLA = 5;
+/** JOB_DEFAULT_LEASE_DURATION's default (param_info.in): 40 minutes. */
+export const DEFAULT_JOB_LEASE_DURATION = '2400';
 export const JOB_STATUS_IDLE = 1;
 export const JOB_STATUS_HELD = 5;
 export const HOLD_CODE_SUBMITTED_ON_HOLD = 15;
@@ -1484,6 +1486,11 @@ class JobAdBuilder {
       ['periodic_vacate', 'PeriodicVacate'],
     ] as const) {
       this.optionalExpr(command, attribute);
+    }
+    // A job that can reconnect (HTCondor's vanilla universe, universeCanReconnect) without a lease gets JOB_DEFAULT_LEASE_DURATION's.
+    const universe = this.get('universe')?.value.toLowerCase();
+    if (universe !== 'scheduler' && universe !== 'local' && !this.ad.has('JobLeaseDuration')) {
+      this.ad.setExpr('JobLeaseDuration', this.input.ctx.defaultLeaseDuration ?? DEFAULT_JOB_LEASE_DURATION);
     }
     const lease = this.ad.get('JobLeaseDuration');
     const leaseSeconds = lease?.kind === 'literal' && (lease.value.type === 'int' || lease.value.type === 'real') ? lease.value.value : undefined;

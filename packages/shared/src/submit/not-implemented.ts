@@ -33,16 +33,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
     warning: 'email_attributes has no effect in tinycondor: the pool sends no email, where HTCondor adds the attributes named to the notification email',
   },
   {
-    attributes: ['JobLeaseDuration'],
-    uses: (ad) => ad.has('JobLeaseDuration'),
-    warning: 'job_lease_duration is not implemented by tinycondor yet: a run whose schedd is gone is not kept for that long to be reconnected to, where HTCondor keeps it for the lease',
-  },
-  {
-    attributes: ['SuspendJobAtExec'],
-    uses: (ad) => ad.getBool('SuspendJobAtExec') === true,
-    warning: 'suspend_job_at_exec is not implemented by tinycondor yet: the job starts running, where HTCondor starts it suspended (for a tool daemon to continue)',
-  },
-  {
     // The built-in checks (retry_request_memory, retry_request_disk) require a run that went over its request.
     attributes: ['TransformOnEvict'],
     uses: (ad) => (ad.getString('TransformOnEvict') ?? '').split(/[\s,]+/).some((tag) => tag !== '' && !/^Request(Memory|Disk)$/i.test(tag)),

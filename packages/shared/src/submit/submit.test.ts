@@ -82,6 +82,7 @@ t.test('a minimal job gets every default attribute', async (t) => {
     JobStatus: '1',
     JobPrio: '0',
     JobNotification: '0',
+    JobLeaseDuration: '2400',
   });
 });
 
