@@ -10,19 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { PYTHON_IMAGE, startDockerEngine } from '../bench/src/docker-engine.js';
-import { eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
+import { eventually, heldWith, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
 
 /** A user-defined bridge: the test engine has no default bridge, and `-p` forwards nothing without one. */
 const NETWORK = 'tinycondor-test-services';
-
-/** The job's hold code, subcode and reason once it is held. */
-async function heldWith(pool: TestPool, id: string): Promise<{ code: string; subCode: string; reason: string }> {
-  return eventually(`job ${id} held`, async () => {
-    const result = await pool.run('condor_q', [id, '-af', 'JobStatus', 'HoldReasonCode', 'HoldReasonSubCode', 'HoldReason']);
-    const [status, code, subCode, ...reason] = result.stdout.trim().split(' ');
-    return status === '5' ? { code: code ?? '', subCode: subCode ?? '', reason: reason.join(' ') } : undefined;
-  }, 120_000);
-}
 
 /** The first line a TCP server at 127.0.0.1:`port` sends. */
 function firstLine(port: number): Promise<string> {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { startdPids } from './helpers/faults.js';
 import { BASE_IMAGE, PYTHON_IMAGE, startDockerEngine, type TestDockerEngine } from '../bench/src/docker-engine.js';
-import { codes, eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
+import { codes, eventually, heldWith, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
 import { seedSubmit, variantOf } from './helpers/seeds.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -32,15 +32,6 @@ async function submit(pool: TestPool, file: string, text: string): Promise<strin
 async function attrs(pool: TestPool, id: string, names: string[]): Promise<string[]> {
   const result = await pool.run('condor_q', [id, '-af', ...names]);
   return result.stdout.trim().split(' ');
-}
-
-/** The job's hold code, subcode and reason once it is held. */
-async function heldWith(pool: TestPool, id: string): Promise<{ code: string; subCode: string; reason: string }> {
-  return eventually(`job ${id} held`, async () => {
-    const result = await pool.run('condor_q', [id, '-af', 'JobStatus', 'HoldReasonCode', 'HoldReasonSubCode', 'HoldReason']);
-    const [status, code, subCode, ...reason] = result.stdout.trim().split(' ');
-    return status === '5' ? { code: code ?? '', subCode: subCode ?? '', reason: reason.join(' ') } : undefined;
-  }, 120_000);
 }
 
 async function containerTests(engine: TestDockerEngine): Promise<void> {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { killHard, startDaemons, type Daemons } from './helpers/daemons.js';
-import { codes, eventually, waitForEvents, writeExecutable } from './helpers/pool.js';
+import { codes, eventually, processAlive, waitForEvents, writeExecutable } from './helpers/pool.js';
 
 // job_lease_duration governs a run whose schedd is gone, as in HTCondor: the startd keeps the job for the
 // lease (JICShadow::syscall_sock_disconnect), the schedd started again within it reconnects (022, 023;
@@ -21,15 +21,6 @@ async function submitWaitingJob(d: Daemons, lease = 20): Promise<string> {
   return log;
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 t.test('the schedd killed and started again within the lease: the run goes on, reconnected (022, 023), and ends once', async (t) => {
   const d = await startDaemons(t);
   await d.startStartd('exec1');
@@ -38,7 +29,7 @@ t.test('the schedd killed and started again within the lease: the run goes on, r
   await killHard(d.schedd);
   await d.startSchedd();
   const reconnected = await waitForEvents(log, (ev) => ev.some((e) => e.code === 23));
-  t.ok(alive(pid), 'the same process runs on');
+  t.ok(processAlive(pid), 'the same process runs on');
   const disconnected = reconnected.find((e) => e.code === 22);
   t.match(disconnected?.lines.join('\n'), /Job disconnected, attempting to reconnect\n\s+Local schedd and job shadow died, schedd now running again\n\s+Trying to reconnect to slot1_1@exec1 <127\.0\.0\.1:/);
   t.match(reconnected.find((e) => e.code === 23)?.lines.join('\n'), /Job reconnected to slot1_1@exec1/);
@@ -59,7 +50,7 @@ t.test('the schedd killed and started again beyond the lease: the startd killed 
   const pid = Number(fs.readFileSync(path.join(d.dir, 'pid.0'), 'utf8'));
   await killHard(d.schedd);
   const killedAt = Date.now();
-  await eventually('the startd to kill the run at the end of its lease', () => (alive(pid) ? undefined : true), 40_000);
+  await eventually('the startd to kill the run at the end of its lease', () => (processAlive(pid) ? undefined : true), 40_000);
   t.ok(Date.now() - killedAt >= 19_000, `kept for its lease of 20 s (${Date.now() - killedAt} ms)`);
   await d.startSchedd();
   await eventually('the job to start again', () => (fs.existsSync(path.join(d.dir, 'pid.1')) ? true : undefined));
@@ -79,7 +70,7 @@ t.test('a job without a lease (job_lease_duration = 0): the startd kills it as s
   const log = await submitWaitingJob(d, 0);
   const pid = Number(fs.readFileSync(path.join(d.dir, 'pid.0'), 'utf8'));
   await killHard(d.schedd);
-  await eventually('the startd to kill the run', () => (alive(pid) ? undefined : true), 5000);
+  await eventually('the startd to kill the run', () => (processAlive(pid) ? undefined : true), 5000);
   await d.startSchedd();
   await eventually('the job to start again', () => (fs.existsSync(path.join(d.dir, 'pid.1')) ? true : undefined));
   fs.writeFileSync(path.join(d.dir, 'go'), '');

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { startDaemons } from './helpers/daemons.js';
-import { codes, eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
+import { codes, eventually, processAlive, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
 
 t.test('local and scheduler universe jobs run in their Iwd on the schedd host, and condor_rm kills them', async (t) => {
   const pool = await startPool(t, { startds: 1 });
@@ -52,15 +52,7 @@ t.test('local and scheduler universe jobs run in their Iwd on the schedd host, a
   t.equal((await pool.run('condor_rm', ['3', '4'])).code, 0);
   const removed = await waitForEvents(path.join(iwd, 's.log'), (ev) => ev.filter((e) => e.code === 9).length === 2);
   t.same([codes(removed, 3, 0), codes(removed, 4, 0)], [[0, 1, 9], [0, 1, 9]], 'no 010 (suspended) event');
-  const alive = (pid: number): boolean => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  await eventually('the removed jobs\' processes to end', () => (pids.some(alive) ? undefined : true));
+  await eventually('the removed jobs\' processes to end', () => (pids.some(processAlive) ? undefined : true));
 });
 
 /** `env` output as name → value; without what sh itself exports. */

@@ -1,24 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
+import { memoryCgroupsUnusable } from './helpers/cgroups.js';
 import { eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
 
-/** Whether this machine lets a startd make cgroup v1 memory groups (root with the memory controller mounted). */
-function cgroupsUsable(): string | undefined {
-  const own = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(fs.readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
-  if (own === undefined) return 'no cgroup v1 memory hierarchy';
-  const memory = path.join('/sys/fs/cgroup/memory', own);
-  const probe = path.join(memory, `tinycondor-probe-${process.pid}`);
-  try {
-    fs.mkdirSync(probe);
-    fs.rmdirSync(probe);
-    return undefined;
-  } catch (err) {
-    return `cannot make a memory cgroup: ${(err as Error).message}`;
-  }
-}
-
-const unusable = cgroupsUsable();
+const unusable = memoryCgroupsUnusable();
 
 t.test('a job over its request_memory is held with HTCondor\'s code and words', { skip: unusable }, async (t) => {
   const pool = await startPool(t, { startds: 1 });

@@ -1,23 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
+import { memoryCgroupsUnusable } from './helpers/cgroups.js';
 import { codes, eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
 
-/** Whether this machine lets a startd make cgroup v1 memory groups (root with the memory controller mounted). */
-function cgroupsUsable(): string | undefined {
-  const own = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(fs.readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
-  if (own === undefined) return 'no cgroup v1 memory hierarchy';
-  const probe = path.join('/sys/fs/cgroup/memory', own, `tinycondor-probe-${process.pid}`);
-  try {
-    fs.mkdirSync(probe);
-    fs.rmdirSync(probe);
-    return undefined;
-  } catch (err) {
-    return `cannot make a memory cgroup: ${(err as Error).message}`;
-  }
-}
-
-const unusable = cgroupsUsable();
+const unusable = memoryCgroupsUnusable();
 
 // Allocates 200 MB and keeps it past the startd's sampling: over a 128 MB slot, within a 512 MB one (test_cgroup_oom.py).
 const HOG = '#!/usr/bin/python3\nimport time\nhog = bytearray(200 * 1024 * 1024)\ntime.sleep(1)\nprint(len(hog))\n';

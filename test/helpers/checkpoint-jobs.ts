@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ParsedEvent } from '@tinycondor/shared/eventlog/index';
-import { eventually, type TestPool } from './pool.js';
+import { eventually, processAlive, type TestPool } from './pool.js';
 
 /** What a job reported through its hook: a run starting, or the job waiting at a paused step. */
 export interface HookRecord {
@@ -202,12 +202,5 @@ export async function jobAttrs(pool: TestPool, tool: 'condor_q' | 'condor_histor
 
 /** Resolves when process `pid` no longer exists. */
 export function processGone(pid: number, deadlineMs = 15_000): Promise<true> {
-  return eventually(`process ${pid} to end`, () => {
-    try {
-      process.kill(pid, 0);
-      return undefined;
-    } catch {
-      return true;
-    }
-  }, deadlineMs);
+  return eventually(`process ${pid} to end`, () => (processAlive(pid) ? undefined : true), deadlineMs);
 }

@@ -167,6 +167,25 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
   }
 }
 
+/** Whether process `pid` exists (signal 0). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The job's hold code, subcode and reason once it is held. */
+export async function heldWith(pool: TestPool, id: string, deadlineMs = 120_000): Promise<{ code: string; subCode: string; reason: string }> {
+  return eventually(`job ${id} held`, async () => {
+    const result = await pool.run('condor_q', [id, '-af', 'JobStatus', 'HoldReasonCode', 'HoldReasonSubCode', 'HoldReason']);
+    const [status, code, subCode, ...reason] = result.stdout.trim().split(' ');
+    return status === '5' ? { code: code ?? '', subCode: subCode ?? '', reason: reason.join(' ') } : undefined;
+  }, deadlineMs);
+}
+
 export function codes(events: ParsedEvent[], cluster: number, proc: number): number[] {
   return events.filter((e) => e.cluster === cluster && e.proc === proc).map((e) => e.code);
 }

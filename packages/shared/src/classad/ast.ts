@@ -63,6 +63,20 @@ export function childExprs(e: Expr): readonly Expr[] {
   }
 }
 
+/** The names (lower-case) an expression refers to in its own ad, unscoped or MY.: GetExprReferences' internal references. */
+export function ownReferences(expr: Expr): Set<string> {
+  const found = new Set<string>();
+  const walk = (e: Expr): void => {
+    if (e.kind === 'attr') {
+      if (e.scope !== 'TARGET') found.add(e.name.toLowerCase());
+      return;
+    }
+    childExprs(e).forEach(walk);
+  };
+  walk(expr);
+  return found;
+}
+
 /** Binding strength of binary operators (C rules); higher binds tighter. */
 export const BINARY_PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
   '||': 2,

@@ -5,7 +5,7 @@
  * retry_request_disk. Each becomes a transform the schedd applies when the job would be held
  * (TransformOnEvict, TransformBody_<attr>; see evict-transform.ts), plus the attributes that transform reads.
  */
-import { ClassAd, ClassAdParseError, childExprs, parseExpr, unparse, type Expr } from '../classad/index.js';
+import { ClassAd, ClassAdParseError, ownReferences, parseExpr, unparse, type Expr } from '../classad/index.js';
 import type { SubmitContext } from './context.js';
 
 /** The separator of a transform body's statements in the job queue (0x1e for the newlines of a transform). */
@@ -113,20 +113,6 @@ function parseExprSequence(line: string, base: number): { seq: number[]; last?: 
     if (err instanceof ClassAdParseError) return { seq, invalid: rest };
     throw err;
   }
-}
-
-/** An expression's references to its own ad (unscoped or MY.), lower-case: GetExprReferences' internal ones. */
-function ownReferences(expr: Expr): Set<string> {
-  const found = new Set<string>();
-  const walk = (e: Expr): void => {
-    if (e.kind === 'attr') {
-      if (e.scope !== 'TARGET') found.add(e.name.toLowerCase());
-      return;
-    }
-    childExprs(e).forEach(walk);
-  };
-  walk(expr);
-  return found;
 }
 
 export interface EvictCheckRequest {

@@ -1,6 +1,6 @@
 // Submit commands → one proc's job ClassAd (HTCondor's SubmitHash::Set* functions).
 import { posix } from 'node:path';
-import { ClassAd, ClassAdParseError, childExprs, parseExpr, quoteString, unparse, type Expr } from '../classad/index.js';
+import { ClassAd, ClassAdParseError, childExprs, ownReferences, parseExpr, quoteString, unparse, type Expr } from '../classad/index.js';
 import { concurrencyLimitsAttribute } from '../concurrency-limits.js';
 import { JOB_UNIVERSE_LOCAL, JOB_UNIVERSE_SCHEDULER } from '../local-universe.js';
 import { usesFileTransfer } from '../transfer-files.js';
@@ -1588,23 +1588,6 @@ function machineReferences(expr: Expr): Set<string> {
   const walk = (e: Expr): void => {
     if (e.kind === 'attr') {
       if (e.scope === 'TARGET' || (e.scope === undefined && !jobNames.has(e.name.toLowerCase()))) found.add(e.name.toLowerCase());
-      return;
-    }
-    childExprs(e).forEach(walk);
-  };
-  walk(expr);
-  return found;
-}
-
-/**
- * The names (lower-case) an expression refers to in its own ad, as SetResourceRequirements' GetExprReferences
- * finds a RequireGPUs' property references: unscoped or MY.
- */
-function ownReferences(expr: Expr): Set<string> {
-  const found = new Set<string>();
-  const walk = (e: Expr): void => {
-    if (e.kind === 'attr') {
-      if (e.scope !== 'TARGET') found.add(e.name.toLowerCase());
       return;
     }
     childExprs(e).forEach(walk);
