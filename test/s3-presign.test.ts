@@ -33,7 +33,9 @@ async function s3Server(t: Test, objects: Map<string, string>): Promise<{ port: 
     const method = req.method ?? '';
     let valid = false;
     if ((method === 'GET' || method === 'PUT') && !Number.isNaN(time.getTime()) && req.headers.host === `127.0.0.1:${port}`) {
-      const expected = presignS3Url(`s3://127.0.0.1:${port}${url.pathname}`, KEYS, method, time, Number(params.get('X-Amz-Expires')));
+      // The session token is signed when the job names one (EC2SessionToken).
+      const keys = { ...KEYS, securityToken: params.get('X-Amz-Security-Token') ?? undefined };
+      const expected = presignS3Url(`s3://127.0.0.1:${port}${url.pathname}`, keys, method, time, Number(params.get('X-Amz-Expires')));
       valid = expected === `https://127.0.0.1:${port}${req.url}`;
     }
     requests.push({ method, url: req.url ?? '', valid });
@@ -110,6 +112,25 @@ t.test('s3:// inputs and outputs are presigned by the schedd and moved by curl_p
     t.equal(query.get('X-Amz-Security-Token'), KEYS.securityToken);
     t.match(query.get('X-Amz-Credential'), /^AKIDTINYCONDOR\/\d{8}\/us-east-1\/s3\/aws4_request$/);
     t.notOk(fs.existsSync(path.join(pool.dir, 'result.txt')), 'the remapped output did not come back');
+  });
+
+  t.test('a checkpoint uploaded to an s3:// checkpoint_destination through presigned PUTs', async (t) => {
+    writeExecutable(path.join(pool.dir, 'ckpt.sh'), '#!/bin/sh\nif [ -e state ]; then cat state > result.txt; exit 0; fi\necho checkpointed > state\nexit 85\n');
+    const before = s3.requests.length;
+    const job = await runJob(pool, 'ckpt', {
+      executable: 'ckpt.sh',
+      checkpoint_exit_code: '85',
+      transfer_checkpoint_files: 'state',
+      checkpoint_destination: `${base}/ckpt`,
+      transfer_output_files: 'result.txt',
+      aws_access_key_id_file: 'keys/id',
+      aws_secret_access_key_file: 'keys/secret',
+    });
+    t.notOk(job.held, job.held ? (await hold(pool, job.cluster)).reason : 'completed');
+    t.equal(fs.readFileSync(path.join(pool.dir, 'result.txt'), 'utf8'), 'checkpointed\n');
+    const made = s3.requests.slice(before).map((r) => ({ method: r.method, path: r.url.split('?')[0], valid: r.valid }));
+    t.match(made, [{ method: 'PUT', path: /^\/bucket\/ckpt\/[^/]+\/0000\/state$/, valid: true }]);
+    t.equal(made.length, 1);
   });
 
   t.test("an unreadable key file holds the job with the shadow's DoUpload error", async (t) => {
