@@ -144,6 +144,14 @@ t.test('s3:// inputs and outputs are presigned by the schedd and moved by curl_p
     t.equal(s3.requests.length, before, 'nothing reached S3');
   });
 
+  t.test("a key file among the pool's own files is not read for the job", async (t) => {
+    const job = await runJob(pool, 'pool_file', { transfer_input_files: `${base}/in.dat`, aws_access_key_id_file: path.join(pool.home, 'condor_config'), aws_secret_access_key_file: 'keys/secret' });
+    t.ok(job.held);
+    const { code, subCode, reason } = await hold(pool, job.cluster);
+    t.same([code, subCode], [13, 3]);
+    t.match(reason, /: unable to read from access key file$/);
+  });
+
   t.test("an output URL that cannot be signed holds the job with DoDownload's error", async (t) => {
     const job = await runJob(pool, 'no_id', { output_destination: `${base}/dest/`, gs_access_key_id_file: 'keys/none', gs_secret_access_key_file: 'keys/secret' });
     t.ok(job.held);
