@@ -186,7 +186,7 @@ with open(outfile, 'w') as out:
     const cluster = /submitted to cluster (\d+)/.exec(submitted.stdout)?.[1];
     t.match((await pool.run('condor_q', [String(cluster), '-af:r', 'Requirements'])).stdout, 'stringListIMember("ftp",TARGET.HasFileTransferPluginMethods)');
     const methods = (await pool.run('condor_status', ['-af', 'HasFileTransferPluginMethods'])).stdout.trim().split('\n');
-    t.same([...new Set(methods)], ['http,https,file,dav,davs'], "each slot (the partitionable slot, and any dynamic one) advertises its startd's plugin methods (no ftp)");
+    t.same([...new Set(methods)], ['http,https,file,dav,davs,s3,gs'], "each slot (the partitionable slot, and any dynamic one) advertises its startd's plugin methods (no ftp), and s3,gs with https (GetSupportedMethods)");
   });
 });
 

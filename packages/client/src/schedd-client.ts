@@ -11,6 +11,8 @@ import {
   ReserveReply,
   RunAttributeReply,
   DockerCredentialsReply,
+  type SignUrlsBody,
+  SignUrlsReply,
   RunDirectoryReply,
   RunFileCallReply,
   type RunDescriptorReadQuery,
@@ -228,6 +230,11 @@ export class ScheddClient {
   /** docker_send_credentials: the job owner's docker config.json for the run's image pull, or the schedd's HTCondorError. */
   dockerCredentials(jobId: string, runId: string) {
     return this.transport.json('GET', `/v1/jobs/${jobId}/runs/${runId}/docker-credentials`, DockerCredentialsReply, undefined, this.runHeaders(runId));
+  }
+
+  /** s3:// and gs:// URLs of the run presigned by the schedd ('' for one it does not sign), or the hold the transfer fails with. */
+  signRunUrls(jobId: string, runId: string, body: SignUrlsBody) {
+    return this.transport.json('POST', `/v1/jobs/${jobId}/runs/${runId}/sign-urls`, SignUrlsReply, JSON.stringify(body), this.runHeaders(runId));
   }
 
   /** Streams a tar of a run's output sandbox to the schedd. */

@@ -25,6 +25,7 @@ import { startdChannelRoutes } from './routes/startd-channel.js';
 import { transferRoutes } from './routes/transfer.js';
 import { runChirpRoutes } from './routes/run-chirp.js';
 import { runStreamRoutes } from './routes/run-streams.js';
+import { runSigningRoutes } from './routes/run-signing.js';
 import type { Schedd } from './schedd.js';
 import { SshRelay } from './ssh-relay.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -129,6 +130,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(transferRoutes, { schedd: opts.schedd, faults });
   await app.register(runChirpRoutes, { schedd: opts.schedd });
   await app.register(runStreamRoutes, { schedd: opts.schedd });
+  await app.register(runSigningRoutes, { schedd: opts.schedd });
   await app.register(faultRoutes, { schedd: opts.schedd, faults });
   await app.register(spooledRoutes, { schedd: opts.schedd });
   const relay = new SshRelay(opts.schedd, opts.logger);

@@ -489,6 +489,18 @@ export type RunAttributeReply = Static<typeof RunAttributeReply>;
  */
 export const DockerCredentialsReply = Type.Union([Type.Object({ config: Type.String() }), Type.Object({ htcondorError: Type.String() })]);
 export type DockerCredentialsReply = Static<typeof DockerCredentialsReply>;
+/** s3:// and gs:// URLs a run's transfer is about to hand to a plugin: GET to fetch inputs, PUT to upload outputs. */
+export const SignUrlsBody = Type.Object(
+  { verb: Type.Union([Type.Literal('GET'), Type.Literal('PUT')]), urls: Type.Array(Type.String({ maxLength: 8192 }), { minItems: 1, maxItems: 10_000 }) },
+  { additionalProperties: false },
+);
+export type SignUrlsBody = Static<typeof SignUrlsBody>;
+/** The presigned URLs in order ('' for one the schedd does not sign), or the hold the transfer fails with. */
+export const SignUrlsReply = Type.Union([
+  Type.Object({ urls: Type.Array(Type.String()) }, { additionalProperties: false }),
+  Type.Object({ holdReason: Type.String(), holdCode: Type.Integer(), subCode: Type.Integer() }, { additionalProperties: false }),
+]);
+export type SignUrlsReply = Static<typeof SignUrlsReply>;
 export const RunUlogBody = Type.Object({ text: ChirpWord }, { additionalProperties: false });
 export type RunUlogBody = Static<typeof RunUlogBody>;
 export const RunConstrainBody = Type.Object({ expr: ChirpWord }, { additionalProperties: false });

@@ -203,6 +203,8 @@ export interface PluginFailure {
    * at the next checkpoint instead of holding the job).
    */
   filesOnly?: true;
+  /** The whole hold reason, when the shadow failed the transfer (a URL it could not sign). */
+  holdReason?: string;
 }
 
 const ETIME = 62;
@@ -283,6 +285,7 @@ export function judgeSingleFileInvocation(pluginPath: string, end: PluginEnd, st
  * protocol of the URL that failed, and the plugin's own error (what follows `|Error: `) when there is one.
  */
 export function urlTransferHoldReason(direction: 'input' | 'output', executionPoint: string, accessPoint: string, failure: PluginFailure): string {
+  if (failure.holdReason !== undefined) return failure.holdReason;
   const full = failure.messages.map((m) => `FILETRANSFER:1:${m}`).join('|');
   const marker = full.indexOf('|Error: ');
   let details = full;

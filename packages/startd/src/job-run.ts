@@ -663,7 +663,16 @@ export class JobRun {
   }
 
   private urlTransferRun(results?: PluginResults): UrlTransferRun {
-    return { sandbox: this.sandbox, user: this.ctx.jobUser, jobAdFile: path.join(this.sandbox, '.job.ad'), machineAdFile: path.join(this.sandbox, '.machine.ad'), log: this.ctx.log, results };
+    const { ctx } = this;
+    return {
+      sandbox: this.sandbox,
+      user: ctx.jobUser,
+      jobAdFile: path.join(this.sandbox, '.job.ad'),
+      machineAdFile: path.join(this.sandbox, '.machine.ad'),
+      log: ctx.log,
+      results,
+      sign: (verb, urls) => retryTransient('URL signing', () => ctx.client.signRunUrls(ctx.jobId, ctx.runId, { verb, urls }), this.mayGoOn, ctx.log),
+    };
   }
 
   /**

@@ -163,6 +163,8 @@ export class Startd {
     this.slots = new Map(settings.slots.map((slot) => [slot.name, slot]));
     const docker = settings.docker && { version: settings.docker.version, networks: settings.docker.networks, volumes: settings.docker.advertisedVolumes };
     const fileTransferPluginMethods = [...(settings.transferPlugins?.table.keys() ?? [])];
+    // GetSupportedMethods: with an https plugin the starter moves s3:// and gs:// URLs, which the schedd presigns into https:// ones.
+    if (fileTransferPluginMethods.includes('https')) fileTransferPluginMethods.push(...['s3', 'gs'].filter((method) => !fileTransferPluginMethods.includes(method)));
     this.identity = {
       startdName: settings.name,
       machine: os.hostname(),

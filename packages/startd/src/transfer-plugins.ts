@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { JobUser } from '@tinycondor/shared/job-user';
 import { runPluginProcess } from '@tinycondor/transfer/plugin-process';
+import { isSignedScheme } from '@tinycondor/shared/aws-sigv4';
+import type { SignUrlsReply } from '@tinycondor/shared/rest-schemas';
 import {
   filterPluginResult,
   jobPlugins,
@@ -88,6 +90,11 @@ export interface UrlTransferRun {
    * an invocation ad per run of a plugin whose -outfile could be read, then its files' results, filtered.
    */
   results?: { transferClass: number; ads: ClassAd[] };
+  /**
+   * Has the schedd (the shadow, which holds the job's keys) presign s3:// and gs:// URLs: GET for
+   * downloads, PUT for uploads. Without it such URLs go to the plugins as they are.
+   */
+  sign?: (verb: 'GET' | 'PUT', urls: string[]) => Promise<SignUrlsReply>;
 }
 
 /**
@@ -96,8 +103,10 @@ export interface UrlTransferRun {
  * stops at it), undefined when all arrived. `upload` sends the local files to the URLs instead.
  */
 export async function transferUrls(transfers: readonly UrlTransfer[], upload: boolean, settings: PluginSettings, run: UrlTransferRun): Promise<PluginFailure | undefined> {
+  const signed = await signUrls(transfers, upload, run);
+  if ('failure' in signed) return signed.failure;
   const byPlugin = new Map<TransferPlugin | undefined, UrlTransfer[]>();
-  for (const transfer of transfers) {
+  for (const transfer of signed.transfers) {
     const plugin = settings.table.get((urlMethod(transfer.url) ?? '').toLowerCase());
     const files = byPlugin.get(plugin);
     if (files) files.push(transfer);
@@ -112,6 +121,27 @@ export async function transferUrls(transfers: readonly UrlTransfer[], upload: bo
     if (failure) return failure;
   }
   return undefined;
+}
+
+/**
+ * The transfers with their s3:// and gs:// URLs presigned (https:// URLs, which the https plugin moves), as
+ * the starter has the shadow sign them; the file names stay those of the URLs as written. A URL the schedd
+ * does not sign stays as it is (HTCondor's empty SignList entry). A key file the schedd could not read
+ * fails the transfer with the hold it gives; a schedd that cannot be asked fails it too.
+ */
+async function signUrls(transfers: readonly UrlTransfer[], upload: boolean, run: UrlTransferRun): Promise<{ transfers: readonly UrlTransfer[] } | { failure: PluginFailure }> {
+  const urls = [...new Set(transfers.map((t) => t.url).filter(isSignedScheme))];
+  if (urls.length === 0 || run.sign === undefined) return { transfers };
+  let reply: SignUrlsReply;
+  try {
+    reply = await run.sign(upload ? 'PUT' : 'GET', urls);
+  } catch (err) {
+    run.log.warn({ err, urls: urls.length }, 'the schedd did not sign the s3:// and gs:// URLs');
+    return { failure: { messages: [`|Error: unable to have the access point sign the URLs: ${(err as Error).message}`], subCode: 0 } };
+  }
+  if ('holdReason' in reply) return { failure: { messages: [reply.holdReason], subCode: reply.subCode, holdReason: reply.holdReason } };
+  const bySigned = new Map(urls.map((url, i) => [url, reply.urls[i] || url]));
+  return { transfers: transfers.map((t) => ({ ...t, url: bySigned.get(t.url) ?? t.url })) };
 }
 
 async function invokeMultiFile(plugin: TransferPlugin, files: UrlTransfer[], upload: boolean, settings: PluginSettings, run: UrlTransferRun): Promise<PluginFailure | undefined> {

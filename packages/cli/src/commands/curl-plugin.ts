@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { trustedCas } from '@tinycondor/client/extra-ca';
 import { quoteString } from '@tinycondor/shared/classad/index';
 import { strerror } from '@tinycondor/shared/submit/file-probe';
 import { parsePluginResults } from '@tinycondor/shared/url-transfer';
@@ -175,7 +176,10 @@ async function transferHttp(url: string, local: string, upload: boolean, stats: 
 async function request(target: URL, method: 'GET' | 'PUT', body?: NodeJS.ReadableStream, size?: number): Promise<{ code: number; location?: string; response: http.IncomingMessage }> {
   const client = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
   if (client === undefined) throw new TransferFailed(`Protocol "${target.protocol.slice(0, -1)}" not supported or disabled in libcurl`);
-  const req = client.request(target, { method, headers: { 'user-agent': `condor_curl_plugin/${PLUGIN_VERSION}`, ...(size !== undefined ? { 'content-length': size } : {}) } });
+  // NODE_EXTRA_CA_CERTS, which the bin script kept from node, is trusted as by the condor_* commands' connections.
+  const ca = target.protocol === 'https:' ? trustedCas(process.env, (text) => process.stderr.write(text)) : undefined;
+  const headers = { 'user-agent': `condor_curl_plugin/${PLUGIN_VERSION}`, ...(size !== undefined ? { 'content-length': size } : {}) };
+  const req = client.request(target, { method, headers, ...(ca === undefined ? {} : { ca }) });
   const responded = once(req, 'response') as Promise<[http.IncomingMessage]>;
   if (body) body.pipe(req);
   else req.end();

@@ -1,6 +1,5 @@
 import type { AdReader } from '../proc-ad-view.js';
 import { isSpooled } from '../transfer-files.js';
-import { neededPluginMethods } from '../url-transfer.js';
 
 /**
  * Submit commands an HTCondor pool acts on that tinycondor accepts without doing what HTCondor does yet.
@@ -20,12 +19,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
     uses: (ad) => (ad.getString('ContainerTargetDir') ?? '') !== '' && isContainerJob(ad),
     warning:
       "container_target_dir has no effect on a job run with Docker, in tinycondor as in HTCondor, whose Docker starter does not read it: the sandbox is mounted in the container at its own path, which is the job's working directory and _CONDOR_SCRATCH_DIR; an HTCondor execution point that runs the image with Apptainer mounts the sandbox at the directory named instead",
-  },
-  {
-    attributes: ['EC2AccessKeyId'],
-    uses: (ad) => ad.getString('EC2AccessKeyId') !== undefined && neededPluginMethods(ad).some((method) => ['s3', 'gs'].includes(method.toLowerCase())),
-    warning:
-      "s3:// and gs:// URLs are not signed by tinycondor yet: the execute machine's plugin gets each URL as written, where HTCondor presigns it with the job's access key files (aws_, s3_ or gs_access_key_id_file and secret_access_key_file)",
   },
   {
     attributes: ['EmailAttributes'],
