@@ -42,6 +42,8 @@ const KNOBS = new Set([
   'START_LOCAL_UNIVERSE', 'START_SCHEDULER_UNIVERSE', 'LOCAL_UNIV_EXECUTE',
   // docker_send_credentials: the program whose output is the job owner's docker config.json (schedd/src/docker-credentials.ts)
   'DOCKER_PAT_PRODUCER',
+  // The notification email of a job that exited (schedd/src/notify-mail.ts)
+  'MAIL', 'SENDMAIL', 'MAIL_FROM', 'EMAIL_DOMAIN', 'CONDOR_ADMIN', 'CONDOR_SUPPORT_EMAIL', 'EMAIL_SIGNATURE',
   // The pace of job starts (shared/src/start-pacing.ts): the schedd
   'JOB_START_DELAY', 'JOB_START_COUNT', 'MAX_NEXT_JOB_START_DELAY',
   // The startd and its jobs

@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { ClassAd } from '@tinycondor/shared/classad/index';
+import type { JobEvent } from '@tinycondor/shared/eventlog/index';
+import {
+  exitMailBody,
+  exitMailSubject,
+  mailAddress,
+  mailerInvocation,
+  shouldSendExitMail,
+  splitAddresses,
+  type MailKnobs,
+  type Mailer,
+} from '@tinycondor/shared/notify-mail';
+import { scheddUser } from './caller.js';
+
+type TerminatedEvent = Extract<JobEvent, { code: 5 }>;
+
+/** param(): an empty value is no value. */
+function knobValue(knob: (name: string) => string | undefined, name: string): string | undefined {
+  const value = knob(name)?.trim();
+  return value === '' ? undefined : value;
+}
+
+/**
+ * param_with_full_path("SENDMAIL"): the knob's value (SENDMAIL's default "sendmail" when unset) if a full path,
+ * else found on PATH or /bin:/usr/bin:/sbin:/usr/sbin and kept only when its real path is under /usr, /bin or
+ * /sbin (a program safe for a daemon to run).
+ */
+function sendmailPath(knob: (name: string) => string | undefined): string | undefined {
+  const command = knobValue(knob, 'SENDMAIL') ?? 'sendmail';
+  if (path.isAbsolute(command)) return command;
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/bin', '/usr/bin', '/sbin', '/usr/sbin'].filter((d) => d !== '');
+  for (const dir of dirs) {
+    const candidate = path.join(dir, command);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      const real = fs.realpathSync(candidate);
+      return ['/usr/', '/bin/', '/sbin/'].some((prefix) => real.startsWith(prefix)) ? real : undefined;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+/** email_nonjob_open's choice: SENDMAIL when found, else MAIL (/usr/bin/mail by default). */
+function mailer(knob: (name: string) => string | undefined): Mailer {
+  const sendmail = sendmailPath(knob);
+  return sendmail === undefined ? { mail: knobValue(knob, 'MAIL') ?? '/usr/bin/mail' } : { sendmail };
+}
+
+/**
+ * The notification email of a job that exited (JobNotification, NotifyUser, EmailAttributes), as the shadow
+ * sends it when it writes the 005 event (UniShadow::emailTerminateEvent): the mailer runs as the schedd,
+ * without a shell, the message on its stdin; the schedd does not wait for it.
+ * `before`: the job's ad while it ran (ShadowBday, earlier runs' RemoteWallClockTime); `after`: as it left the run.
+ */
+export function sendExitMail(before: ClassAd, after: ClassAd, event: TerminatedEvent, opts: { knob: (name: string) => string | undefined; log: Logger; now: Date }): void {
+  const reason = after.getBool('JobCoreDumped') === true ? 'coredumped' : 'exited';
+  const jobId = `${event.cluster}.${event.proc}`;
+  const decision = shouldSendExitMail(after, reason);
+  if (decision.unrecognized !== undefined) opts.log.warn({ jobId }, `Condor Job ${jobId} has unrecognized notification of ${decision.unrecognized}`);
+  if (!decision.send) return;
+  const host = os.hostname();
+  const condorAdmin = knobValue(opts.knob, 'CONDOR_ADMIN') ?? `root@${host}`;
+  const knobs: MailKnobs = {
+    emailDomain: knobValue(opts.knob, 'EMAIL_DOMAIN'),
+    uidDomain: knobValue(opts.knob, 'UID_DOMAIN') ?? host,
+    condorAdmin,
+    supportEmail: knobValue(opts.knob, 'CONDOR_SUPPORT_EMAIL'),
+    signature: knobValue(opts.knob, 'EMAIL_SIGNATURE'),
+  };
+  const address = mailAddress(after, knobs);
+  if (address === undefined) return;
+  const addresses = splitAddresses(address);
+  if (addresses.length === 0) {
+    opts.log.debug({ jobId }, 'Trying to email, but address list is empty');
+    return;
+  }
+  const { body, undefinedAttributes } = exitMailBody(
+    after,
+    {
+      reason,
+      shadowBday: before.getInt('ShadowBday'),
+      previousWallClock: before.getNumber('RemoteWallClockTime') ?? 0,
+      userCpu: event.runRemoteUsage?.userSeconds ?? 0,
+      systemCpu: event.runRemoteUsage?.systemSeconds ?? 0,
+      sentBytes: event.sentBytes ?? 0,
+      receivedBytes: event.receivedBytes ?? 0,
+      totalSentBytes: event.totalSentBytes ?? 0,
+      totalReceivedBytes: event.totalReceivedBytes ?? 0,
+    },
+    { now: opts.now, host, knobs },
+  );
+  for (const name of undefinedAttributes) opts.log.info({ jobId }, `Custom email attribute (${name}) is undefined.`);
+  const { argv, headers } = mailerInvocation(mailer(opts.knob), exitMailSubject(after), addresses, knobValue(opts.knob, 'MAIL_FROM'));
+  const user = scheddUser();
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, LOGNAME: user, USER: user } });
+  let stderr = '';
+  let launched = true;
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < 4096) stderr += chunk.toString('utf8');
+  });
+  child.on('error', (err) => {
+    launched = false;
+    opts.log.warn({ jobId, mailer: argv[0], err: err.message }, `Failed to launch mailer process: ${argv[0]}`);
+  });
+  child.on('close', (code, signal) => {
+    if (!launched) return;
+    if (code !== 0 && code !== null) opts.log.warn({ jobId, mailer: argv[0], code, stderr }, 'mailer exited with an error');
+    else if (signal !== null) opts.log.warn({ jobId, mailer: argv[0], signal }, 'mailer was killed');
+    else opts.log.info({ jobId, to: addresses }, 'notification email sent');
+  });
+  // A mailer that exits without reading its stdin must not take the schedd down with EPIPE.
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(headers + body);
+}
