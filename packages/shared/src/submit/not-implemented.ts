@@ -28,11 +28,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
       "s3:// and gs:// URLs are not signed by tinycondor yet: the execute machine's plugin gets each URL as written, where HTCondor presigns it with the job's access key files (aws_, s3_ or gs_access_key_id_file and secret_access_key_file)",
   },
   {
-    attributes: ['EmailAttributes'],
-    uses: (ad) => (ad.getString('EmailAttributes') ?? '') !== '',
-    warning: 'email_attributes has no effect in tinycondor: the pool sends no email, where HTCondor adds the attributes named to the notification email',
-  },
-  {
     // The built-in checks (retry_request_memory, retry_request_disk) require a run that went over its request.
     attributes: ['TransformOnEvict'],
     uses: (ad) => (ad.getString('TransformOnEvict') ?? '').split(/[\s,]+/).some((tag) => tag !== '' && !/^Request(Memory|Disk)$/i.test(tag)),
