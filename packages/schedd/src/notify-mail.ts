@@ -7,10 +7,12 @@ import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
 import {
   exitMailBody,
-  exitMailSubject,
   mailAddress,
   mailerInvocation,
+  mailSubject,
   shouldSendExitMail,
+  shouldSendStartMail,
+  startMailBody,
   splitAddresses,
   type MailKnobs,
   type Mailer,
@@ -53,34 +55,70 @@ function mailer(knob: (name: string) => string | undefined): Mailer {
   return sendmail === undefined ? { mail: knobValue(knob, 'MAIL') ?? '/usr/bin/mail' } : { sendmail };
 }
 
-/**
- * The notification email of a job that exited (JobNotification, NotifyUser, EmailAttributes), as the shadow
- * sends it when it writes the 005 event (UniShadow::emailTerminateEvent): the mailer runs as the schedd,
- * without a shell, the message on its stdin; the schedd does not wait for it.
- * `before`: the job's ad while it ran (ShadowBday, earlier runs' RemoteWallClockTime); `after`: as it left the run.
- */
-export function sendExitMail(before: ClassAd, after: ClassAd, event: TerminatedEvent, opts: { knob: (name: string) => string | undefined; log: Logger; now: Date }): void {
-  const reason = after.getBool('JobCoreDumped') === true ? 'coredumped' : 'exited';
-  const jobId = `${event.cluster}.${event.proc}`;
-  const decision = shouldSendExitMail(after, reason);
-  if (decision.unrecognized !== undefined) opts.log.warn({ jobId }, `Condor Job ${jobId} has unrecognized notification of ${decision.unrecognized}`);
-  if (!decision.send) return;
-  const host = os.hostname();
-  const condorAdmin = knobValue(opts.knob, 'CONDOR_ADMIN') ?? `root@${host}`;
-  const knobs: MailKnobs = {
-    emailDomain: knobValue(opts.knob, 'EMAIL_DOMAIN'),
-    uidDomain: knobValue(opts.knob, 'UID_DOMAIN') ?? host,
-    condorAdmin,
-    supportEmail: knobValue(opts.knob, 'CONDOR_SUPPORT_EMAIL'),
-    signature: knobValue(opts.knob, 'EMAIL_SIGNATURE'),
+/** The knobs the message depends on, as configured now. */
+function mailKnobs(knob: (name: string) => string | undefined, host: string): MailKnobs {
+  return {
+    emailDomain: knobValue(knob, 'EMAIL_DOMAIN'),
+    uidDomain: knobValue(knob, 'UID_DOMAIN') ?? host,
+    condorAdmin: knobValue(knob, 'CONDOR_ADMIN') ?? `root@${host}`,
+    supportEmail: knobValue(knob, 'CONDOR_SUPPORT_EMAIL'),
+    signature: knobValue(knob, 'EMAIL_SIGNATURE'),
   };
-  const address = mailAddress(after, knobs);
+}
+
+interface MailOptions {
+  knob: (name: string) => string | undefined;
+  log: Logger;
+}
+
+/**
+ * email_user_open_id then email_nonjob_open and email_close: the mailer runs as the schedd, without a shell, the
+ * message on its stdin; the schedd does not wait for it.
+ */
+function deliver(ad: ClassAd, jobId: string, subject: string, body: string, knobs: MailKnobs, opts: MailOptions): void {
+  const address = mailAddress(ad, knobs);
   if (address === undefined) return;
   const addresses = splitAddresses(address);
   if (addresses.length === 0) {
     opts.log.debug({ jobId }, 'Trying to email, but address list is empty');
     return;
   }
+  const { argv, headers } = mailerInvocation(mailer(opts.knob), subject, addresses, knobValue(opts.knob, 'MAIL_FROM'));
+  const user = scheddUser();
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, LOGNAME: user, USER: user } });
+  let stderr = '';
+  let launched = true;
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < 4096) stderr += chunk.toString('utf8');
+  });
+  child.on('error', (err) => {
+    launched = false;
+    opts.log.warn({ jobId, mailer: argv[0], err: err.message }, `Failed to launch mailer process: ${argv[0]}`);
+  });
+  child.on('close', (code, signal) => {
+    if (!launched) return;
+    if (code !== 0 && code !== null) opts.log.warn({ jobId, mailer: argv[0], code, stderr }, 'mailer exited with an error');
+    else if (signal !== null) opts.log.warn({ jobId, mailer: argv[0], signal }, 'mailer was killed');
+    else opts.log.info({ jobId, to: addresses, subject }, 'notification email sent');
+  });
+  // A mailer that exits without reading its stdin must not take the schedd down with EPIPE.
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(headers + body);
+}
+
+/**
+ * The notification email of a job that exited (JobNotification, NotifyUser, EmailAttributes), as the shadow
+ * sends it when it writes the 005 event (UniShadow::emailTerminateEvent, Email::sendExitWithBytes).
+ * `before`: the job's ad while it ran (ShadowBday, earlier runs' RemoteWallClockTime); `after`: as it left the run.
+ */
+export function sendExitMail(before: ClassAd, after: ClassAd, event: TerminatedEvent, opts: MailOptions & { now: Date }): void {
+  const reason = after.getBool('JobCoreDumped') === true ? 'coredumped' : 'exited';
+  const jobId = `${event.cluster}.${event.proc}`;
+  const decision = shouldSendExitMail(after, reason);
+  if (decision.unrecognized !== undefined) opts.log.warn({ jobId }, `Condor Job ${jobId} has unrecognized notification of ${decision.unrecognized}`);
+  if (!decision.send) return;
+  const host = os.hostname();
+  const knobs = mailKnobs(opts.knob, host);
   const { body, undefinedAttributes } = exitMailBody(
     after,
     {
@@ -97,25 +135,13 @@ export function sendExitMail(before: ClassAd, after: ClassAd, event: TerminatedE
     { now: opts.now, host, knobs },
   );
   for (const name of undefinedAttributes) opts.log.info({ jobId }, `Custom email attribute (${name}) is undefined.`);
-  const { argv, headers } = mailerInvocation(mailer(opts.knob), exitMailSubject(after), addresses, knobValue(opts.knob, 'MAIL_FROM'));
-  const user = scheddUser();
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, LOGNAME: user, USER: user } });
-  let stderr = '';
-  let launched = true;
-  child.stderr.on('data', (chunk: Buffer) => {
-    if (stderr.length < 4096) stderr += chunk.toString('utf8');
-  });
-  child.on('error', (err) => {
-    launched = false;
-    opts.log.warn({ jobId, mailer: argv[0], err: err.message }, `Failed to launch mailer process: ${argv[0]}`);
-  });
-  child.on('close', (code, signal) => {
-    if (!launched) return;
-    if (code !== 0 && code !== null) opts.log.warn({ jobId, mailer: argv[0], code, stderr }, 'mailer exited with an error');
-    else if (signal !== null) opts.log.warn({ jobId, mailer: argv[0], signal }, 'mailer was killed');
-    else opts.log.info({ jobId, to: addresses }, 'notification email sent');
-  });
-  // A mailer that exits without reading its stdin must not take the schedd down with EPIPE.
-  child.stdin.on('error', () => undefined);
-  child.stdin.end(headers + body);
+  deliver(after, jobId, mailSubject(after), body, knobs, opts);
+}
+
+/** notification = Start: the mail the shadow sends as the job starts executing (BaseShadow's emailStartEvent, Email::sendStart). */
+export function sendStartMail(ad: ClassAd, event: JobEvent, opts: MailOptions): void {
+  if (!shouldSendStartMail(ad)) return;
+  const host = os.hostname();
+  const knobs = mailKnobs(opts.knob, host);
+  deliver(ad, `${event.cluster}.${event.proc}`, mailSubject(ad, ''), startMailBody(ad, { host, knobs }), knobs, opts);
 }

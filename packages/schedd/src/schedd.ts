@@ -60,7 +60,7 @@ import type { Db } from './db.js';
 import { outputsUpToDate } from './dataflow-skip.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { OwnerRights } from './owner-rights.js';
-import { sendExitMail } from './notify-mail.js';
+import { sendExitMail, sendStartMail } from './notify-mail.js';
 import { JobStore, runKept, type RunAssignment, type StoredJob } from './job-store.js';
 import { KeptClaims } from './kept-claims.js';
 import { Matchmaker, type Candidate, type ShareState } from './matchmaker.js';
@@ -408,8 +408,11 @@ export class Schedd {
       return stored;
     });
     this.observer.jobChanged(job, transition);
-    const terminated = transition.events.find((event) => event.code === 5);
-    if (terminated?.code === 5) sendExitMail(job.ad, transition.ad, terminated, { knob: (name) => this.knob(name), log: this.log, now: terminated.time });
+    const mail = { knob: (name: string) => this.knob(name), log: this.log };
+    for (const event of transition.events) {
+      if (event.code === 1) sendStartMail(transition.ad, event, mail);
+      if (event.code === 5) sendExitMail(job.ad, transition.ad, event, { ...mail, now: event.time });
+    }
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) {
       const place = { key: jobOrderKey(transition.ad), cluster: job.cluster, proc: job.proc };
       const submitter = submitterOf(transition.ad);

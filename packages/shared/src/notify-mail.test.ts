@@ -3,12 +3,14 @@ import { ClassAd } from './classad/index.js';
 import {
   ctime,
   exitMailBody,
-  exitMailSubject,
   formatTime,
   mailAddress,
   mailerInvocation,
+  mailSubject,
   metricUnits,
   shouldSendExitMail,
+  shouldSendStartMail,
+  startMailBody,
   splitAddresses,
   type ExitedRun,
   type ExitReason,
@@ -49,13 +51,16 @@ t.test('email_user_open_id and email_check_domain: who gets it', async (t) => {
     ['no notify_user: the Owner', {}, { uidDomain: 'uid.example' }, 'alice@uid.example'],
     ['no domain at all', {}, {}, 'alice'],
     ['nobody', { Owner: 'undefined' }, {}, undefined],
+    ['a list: the domain only when none has an @, after the last', { NotifyUser: '"carol@x.org, dave"' }, { uidDomain: 'uid.example' }, 'carol@x.org, dave'],
+    ['a list without @', { NotifyUser: '"carol dave"' }, { uidDomain: 'uid.example' }, 'carol dave@uid.example'],
   ];
   for (const [name, attrs, knobs, address] of table) t.equal(mailAddress(ad(attrs), knobs), address, name);
   t.same(splitAddresses('a@x, b@y ,c@z'), ['a@x', 'b@y', 'c@z'], 'addresses split on commas and spaces');
 });
 
 t.test('email_nonjob_open: the mailer and its arguments', async (t) => {
-  t.equal(exitMailSubject(ad({})), '[Condor] Condor Job 12.3');
+  t.equal(mailSubject(ad({})), '[Condor] Condor Job 12.3', 'the exit mail');
+  t.equal(mailSubject(ad({}), ''), '[Condor] Condor Job 12.3 ', 'the start mail: its empty reason after a space');
   t.same(mailerInvocation({ mail: '/usr/bin/mail' }, '[Condor] Condor Job 12.3', ['a@x', 'b@y'], undefined), {
     argv: ['/usr/bin/mail', '-s', '[Condor] Condor Job 12.3', 'a@x', 'b@y'],
     headers: '',
@@ -163,4 +168,16 @@ t.test('how the job ended, and what is left out', async (t) => {
   t.ok(lines({}, {}, { condorAdmin: 'root@ap', supportEmail: 'help@ap' } as typeof OPTS.knobs).includes('Email address of the local HTCondor administrator: help@ap'), 'CONDOR_SUPPORT_EMAIL first');
   const signed = exitMailBody(ad({ QDate: String(QDATE) }), RUN, { ...OPTS, knobs: { ...OPTS.knobs, signature: 'The pool team' } }).body;
   t.ok(signed.endsWith('Total Bytes Sent By Job\n\n\nThe pool team\n'), 'EMAIL_SIGNATURE replaces the signature');
+});
+
+t.test('Email::sendStart: notification = Start only, when the job starts', async (t) => {
+  t.ok(shouldSendStartMail(ad({ JobNotification: '4' })));
+  for (const value of ['0', '1', '2', '3']) t.notOk(shouldSendStartMail(ad({ JobNotification: value })), `JobNotification ${value}`);
+  t.equal(
+    startMailBody(ad({ Cmd: '"/bin/sim"', Iwd: '"/home/alice"', RemoteHost: '"slot1@ep.example.org"' }), { host: 'ap.example.org', knobs: OPTS.knobs }),
+    'This is an automated email from the Condor system\non machine "ap.example.org".  Do not reply.\n\n' +
+      'Condor job 12.3\n\t/bin/sim\n\tsubmitted from directory /home/alice\n' +
+      '\nhas started on slot1@ep.example.org\n\n' +
+      SIGNATURE,
+  );
 });

@@ -62,9 +62,12 @@ export function splitAddresses(addresses: string): string[] {
   return addresses.split(/[, ]/).filter((a) => a !== '');
 }
 
-/** build_subject_line with email_nonjob_open's "[Condor] " prolog. */
-export function exitMailSubject(ad: ClassAd): string {
-  return `[Condor] Condor Job ${ad.getInt('ClusterId') ?? -1}.${ad.getInt('ProcId') ?? -1}`;
+/**
+ * build_subject_line with email_nonjob_open's "[Condor] " prolog: the exit mail has no subject of its own, the
+ * start mail's is its reason, "" (so the subject ends in a space).
+ */
+export function mailSubject(ad: ClassAd, subject?: string): string {
+  return `[Condor] Condor Job ${ad.getInt('ClusterId') ?? -1}.${ad.getInt('ProcId') ?? -1}${subject === undefined ? '' : ` ${subject}`}`;
 }
 
 /** How the schedd runs the mailer (email_nonjob_open): SENDMAIL reads the headers, MAIL takes -s. */
@@ -159,6 +162,21 @@ function splitAttributeList(list: string): string[] {
   return list.split(/[,\s]+/).filter((n) => n !== '');
 }
 
+/** email_nonjob_open's opening lines. */
+function opening(host: string): string {
+  return `This is an automated email from the Condor system\non machine "${host}".  Do not reply.\n\n`;
+}
+
+/** Email::sendStart: only notification = Start gets it, when the job starts executing. */
+export function shouldSendStartMail(ad: ClassAd): boolean {
+  return ad.getInt('JobNotification') === Notify.Start;
+}
+
+/** Email::sendStart's message (its reason is "" from BaseShadow's emailStartEvent), with email_close's signature. */
+export function startMailBody(ad: ClassAd, opts: { host: string; knobs: MailKnobs }): string {
+  return `${opening(opts.host)}${jobIdLines(ad)}\nhas started on ${ad.getString('RemoteHost') ?? ''}\n\n${signature(opts.knobs)}`;
+}
+
 /** The run as the shadow saw it end: the 005 event's usage and bytes, the shadow's start, the earlier runs' wall clock. */
 export interface ExitedRun {
   reason: ExitReason;
@@ -181,8 +199,7 @@ export interface ExitedRun {
 export function exitMailBody(ad: ClassAd, run: ExitedRun, opts: { now: Date; host: string; knobs: MailKnobs }): { body: string; undefinedAttributes: string[] } {
   const now = Math.floor(opts.now.getTime() / 1000);
   const qDate = ad.getInt('QDate') ?? 0;
-  let body = `This is an automated email from the Condor system\non machine "${opts.host}".  Do not reply.\n\n`;
-  body += jobIdLines(ad);
+  let body = opening(opts.host) + jobIdLines(ad);
   body += `${exitString(ad) ?? 'exited in an unknown way'}\n`;
   if (ad.getBool('JobCoreDumped') ?? run.reason === 'coredumped') body += 'Core file generated\n';
   body += `\n\nSubmitted at:        ${ctime(qDate)}`;
