@@ -26,7 +26,7 @@ async function schedLog(pool: TestPool): Promise<string> {
   return fs.readFileSync(path.join(logDir, 'SchedLog'), 'utf8');
 }
 
-t.test('notification = Complete mails the exit as HTCondor words it, email_attributes appended; Never mails nothing', async (t) => {
+t.test('notification = Complete mails the exit as HTCondor words it, email_attributes appended; Start mails the start; Never mails nothing', async (t) => {
   const box = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-mail-'));
   t.teardown(() => fs.rmSync(box, { recursive: true, force: true }));
   const mail = path.join(box, 'mail.js');
@@ -43,15 +43,21 @@ t.test('notification = Complete mails the exit as HTCondor words it, email_attri
   t.equal(never.code, 0, never.stderr);
   await waitForEvents(log, (ev) => codes(ev, 1, 0).includes(5));
 
+  const start = await pool.run('condor_submit', [], { input: 'executable = job.sh\nlog = job.log\nnotification = Start\nnotify_user = dave\nqueue\n' });
+  t.equal(start.code, 0, start.stderr);
+  await waitForEvents(log, (ev) => codes(ev, 2, 0).includes(5));
+
   const complete = await pool.run('condor_submit', [], {
     input: 'executable = job.sh\narguments = x y\nlog = job.log\nnotification = Complete\nnotify_user = alice@example.org\nemail_attributes = Owner,ExitCode\nbatch_name = nightly\nqueue\n',
   });
   t.equal(complete.code, 0, complete.stderr);
   t.equal(complete.stderr, '', 'email_attributes is no longer warned about');
-  await waitForEvents(log, (ev) => codes(ev, 2, 0).includes(5));
-  const [sent] = await eventually('the mail of 2.0', () => (mails(box).length > 0 ? mails(box) : undefined));
+  await waitForEvents(log, (ev) => codes(ev, 3, 0).includes(5));
+  const [started, sent] = await eventually('the mails of 2.0 and 3.0', () => (mails(box).length === 2 ? mails(box) : undefined));
 
-  t.same(sent.argv, ['-s', '[Condor] Condor Job 2.0', 'alice@example.org'], '$(MAIL) -s subject address');
+  t.same(started.argv, ['-s', '[Condor] Condor Job 2.0 ', 'dave@localhost'], 'notification = Start: the start mail, an address without a domain in UID_DOMAIN');
+  t.match(started.body, /^This is an automated email from the Condor system\n.*\n\nCondor job 2\.0\n\t.*job\.sh\n\tsubmitted from directory .*\n\nhas started on slot\S+@\S+\n\n\n\n-=-=/);
+  t.same(sent.argv, ['-s', '[Condor] Condor Job 3.0', 'alice@example.org'], '$(MAIL) -s subject address');
   const owner = os.userInfo().username;
   const lit = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const time = String.raw`\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}`;
@@ -60,7 +66,7 @@ t.test('notification = Complete mails the exit as HTCondor words it, email_attri
   const expected = new RegExp(
     '^' +
       lit(`This is an automated email from the Condor system\non machine "${os.hostname()}".  Do not reply.\n\n`) +
-      lit(`Condor job 2.0\n\t${path.join(pool.dir, 'job.sh')} x y\n\tfrom batch nightly\n\tsubmitted from directory ${pool.dir}\n`) +
+      lit(`Condor job 3.0\n\t${path.join(pool.dir, 'job.sh')} x y\n\tfrom batch nightly\n\tsubmitted from directory ${pool.dir}\n`) +
       lit('exited normally with status 0\n') +
       lit('\n\nSubmitted at:        ') + time + '\n' +
       lit('Completed at:        ') + time + '\n' +
@@ -82,8 +88,8 @@ t.test('notification = Complete mails the exit as HTCondor words it, email_attri
       '$',
   );
   t.match(sent.body, expected, 'the message of Email::writeExit, writeBytes, writeCustom and email_close');
-  t.equal(mails(box).length, 1, 'notification = Never: no mail for 1.0');
-  t.match(await schedLog(pool), /"jobId":"2\.0".*"notification email sent"/);
+  t.equal(mails(box).length, 2, 'notification = Never: no mail for 1.0; Start: none at the exit of 2.0');
+  t.match(await schedLog(pool), /"jobId":"3\.0".*"notification email sent"/);
 });
 
 t.test('no MAIL program: the schedd logs it as HTCondor does, and goes on', async (t) => {
