@@ -92,12 +92,15 @@ t.test('notification = Complete mails the exit as HTCondor words it, email_attri
   t.match(await schedLog(pool), /"jobId":"3\.0".*"notification email sent"/);
 });
 
-t.test('no MAIL program: the schedd logs it as HTCondor does, and goes on', async (t) => {
+t.test('no MAIL program: the schedd logs it as HTCondor does, and goes on; JOB_DEFAULT_NOTIFICATION', async (t) => {
   const missing = path.join(os.tmpdir(), 'tinycondor-test-no-such-dir', 'mail');
-  const pool = await startPool(t, { startds: 1, env: mailEnv(missing) });
+  const pool = await startPool(t, { startds: 1, env: { ...mailEnv(missing), _CONDOR_JOB_DEFAULT_NOTIFICATION: 'Error' } });
   writeExecutable(path.join(pool.dir, 'job.sh'), '#!/bin/sh\nexit 3\n');
-  const submitted = await pool.run('condor_submit', [], { input: 'executable = job.sh\nlog = job.log\nnotification = Error\nqueue 2\n' });
+  // Without notification, condor_submit's JOB_DEFAULT_NOTIFICATION (SubmitHash::SetNotification): Error, and the jobs fail.
+  const submitted = await pool.run('condor_submit', [], { input: 'executable = job.sh\nlog = job.log\nqueue 2\n' });
   t.equal(submitted.code, 0, submitted.stderr);
+  const dry = await pool.run('condor_submit', ['-dry-run', '-'], { input: 'executable = job.sh\nqueue\n' });
+  t.match(dry.stdout, /\nJobNotification=3\n/);
   await waitForEvents(path.join(pool.dir, 'job.log'), (ev) => codes(ev, 1, 0).includes(5) && codes(ev, 1, 1).includes(5));
   const lines = await eventually('both failures logged', async () => {
     const found = (await schedLog(pool)).split('\n').filter((l) => l.includes(`Failed to launch mailer process: ${missing}`));

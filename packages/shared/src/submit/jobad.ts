@@ -1298,10 +1298,13 @@ class JobAdBuilder {
     this.refuseOAuthServices();
     const priority = this.get('priority');
     ad.set('JobPrio', priority ? this.check('priority', priority, parseInteger) : 0);
-    const notification = this.get('notification');
+    // As SetNotification: without the command, JOB_DEFAULT_NOTIFICATION; neither is Never.
+    const given = this.get('notification');
+    const fallback = this.input.ctx.defaultNotification;
+    const notification = given ?? (fallback === undefined ? undefined : { value: fallback, pos: this.input.queuePos });
     let notify = 0;
     if (notification) {
-      notify = this.check('notification', notification, (v) => {
+      notify = this.check(given ? 'notification' : 'JOB_DEFAULT_NOTIFICATION', notification, (v) => {
         const code = Object.hasOwn(NOTIFICATIONS, v.toLowerCase()) ? NOTIFICATIONS[v.toLowerCase()] : undefined;
         if (code === undefined) throw new RangeError(`expected Never, Always, Complete, Start or Error, got "${v}"`);
         return code;
