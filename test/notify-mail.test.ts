@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { codes, eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
 
 /** The pool's environment: MAIL the recording script, no sendmail found (it would be preferred). */
@@ -21,12 +21,8 @@ function mails(dir: string): { argv: string[]; body: string }[] {
     .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { argv: string[]; body: string });
 }
 
-async function schedLog(pool: TestPool): Promise<string> {
-  const logDir = (await pool.run('condor_config_val', ['LOG'])).stdout.trim();
-  return fs.readFileSync(path.join(logDir, 'SchedLog'), 'utf8');
-}
-
-t.test('notification = Complete mails the exit as HTCondor words it, email_attributes appended; Start mails the start; Never mails nothing', async (t) => {
+/** A MAIL program recording each mail (its arguments and stdin) as a file in its own directory. */
+function recorder(t: Test): { box: string; mail: string } {
   const box = fs.mkdtempSync(path.join(os.tmpdir(), 'tinycondor-mail-'));
   t.teardown(() => fs.rmSync(box, { recursive: true, force: true }));
   const mail = path.join(box, 'mail.js');
@@ -35,6 +31,16 @@ t.test('notification = Complete mails the exit as HTCondor words it, email_attri
     mail,
     `#!${process.execPath}\nconst fs = require('node:fs');\nconst chunks = [];\nprocess.stdin.on('data', (c) => chunks.push(c));\nprocess.stdin.on('end', () => {\n  const f = ${JSON.stringify(box)} + '/' + Date.now() + '-' + process.pid;\n  fs.writeFileSync(f + '.tmp', JSON.stringify({ argv: process.argv.slice(2), body: Buffer.concat(chunks).toString('utf8') }));\n  fs.renameSync(f + '.tmp', f + '.mail');\n});\n`,
   );
+  return { box, mail };
+}
+
+async function schedLog(pool: TestPool): Promise<string> {
+  const logDir = (await pool.run('condor_config_val', ['LOG'])).stdout.trim();
+  return fs.readFileSync(path.join(logDir, 'SchedLog'), 'utf8');
+}
+
+t.test('notification = Complete mails the exit as HTCondor words it, email_attributes appended; Start mails the start; Never mails nothing', async (t) => {
+  const { box, mail } = recorder(t);
   const pool = await startPool(t, { startds: 1, env: mailEnv(mail) });
   writeExecutable(path.join(pool.dir, 'job.sh'), '#!/bin/sh\nexit 0\n');
   const log = path.join(pool.dir, 'job.log');
@@ -108,4 +114,33 @@ t.test('no MAIL program: the schedd logs it as HTCondor does, and goes on; JOB_D
   });
   t.match(lines[0], /"jobId":"1\.[01]"/);
   t.equal((await pool.run('condor_q', ['-totals'])).code, 0, 'the schedd still answers');
+});
+
+t.test("the shadow's holds and periodic removals mail notification = Always; condor_hold does not", async (t) => {
+  const { box, mail } = recorder(t);
+  const pool = await startPool(t, { startds: 1, periodic: 1, env: mailEnv(mail) });
+  writeExecutable(path.join(pool.dir, 'sleep.sh'), '#!/bin/sh\nexec sleep 120\n');
+  writeExecutable(path.join(pool.dir, 'done.sh'), '#!/bin/sh\nexit 0\n');
+  const log = path.join(pool.dir, 'job.log');
+  const submit = async (lines: string): Promise<void> => {
+    const r = await pool.run('condor_submit', [], { input: `log = job.log\nnotification = Always\nnotify_user = ops@example.org\n${lines}queue\n` });
+    t.equal(r.code, 0, r.stderr);
+  };
+
+  await submit('executable = sleep.sh\n');
+  await waitForEvents(log, (ev) => codes(ev, 1, 0).includes(1));
+  t.equal((await pool.run('condor_hold', ['1.0'])).code, 0);
+  await waitForEvents(log, (ev) => codes(ev, 1, 0).includes(12));
+
+  await submit('executable = done.sh\non_exit_hold = true\n');
+  await waitForEvents(log, (ev) => codes(ev, 2, 0).includes(12));
+  await submit('executable = sleep.sh\nperiodic_remove = JobStatus == 2\n');
+  await waitForEvents(log, (ev) => codes(ev, 3, 0).includes(9));
+
+  const [held, removed] = await eventually('the mails of 2.0 and 3.0', () => (mails(box).length === 2 ? mails(box) : undefined));
+  t.same(held.argv, ['-s', '[Condor] Condor Job 2.0 put on hold', 'ops@example.org'], 'Email::sendHold');
+  t.match(held.body, /\nCondor job 2\.0\n\t.*done\.sh\n\tsubmitted from directory .*\n\nis being put on hold\.\n\nThe job attribute OnExitHold expression 'true' evaluated to TRUE\n\n-=-=/);
+  t.same(removed.argv, ['-s', '[Condor] Condor Job 3.0 removed', 'ops@example.org'], 'Email::sendRemove');
+  t.match(removed.body, /\nis being removed\.\n\nThe job attribute PeriodicRemove expression 'JobStatus == 2' evaluated to TRUE\n\n-=-=/);
+  t.equal(mails(box).length, 2, 'condor_hold of 1.0 mailed nothing');
 });

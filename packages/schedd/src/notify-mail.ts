@@ -10,12 +10,15 @@ import {
   mailAddress,
   mailerInvocation,
   mailSubject,
-  shouldSendExitMail,
+  actionMailBody,
+  MAIL_ACTIONS,
+  shouldSendMail,
   shouldSendStartMail,
   startMailBody,
   splitAddresses,
   type MailKnobs,
   type Mailer,
+  type MailReason,
 } from '@tinycondor/shared/notify-mail';
 import { scheddUser } from './caller.js';
 
@@ -106,6 +109,13 @@ function deliver(ad: ClassAd, jobId: string, subject: string, body: string, knob
   child.stdin.end(headers + body);
 }
 
+/** Email::shouldSend, logging a JobNotification it does not know (then sending). */
+function wanted(ad: ClassAd, jobId: string, reason: MailReason, log: Logger): boolean {
+  const decision = shouldSendMail(ad, reason);
+  if (decision.unrecognized !== undefined) log.warn({ jobId }, `Condor Job ${jobId} has unrecognized notification of ${decision.unrecognized}`);
+  return decision.send;
+}
+
 /**
  * The notification email of a job that exited (JobNotification, NotifyUser, EmailAttributes), as the shadow
  * sends it when it writes the 005 event (UniShadow::emailTerminateEvent, Email::sendExitWithBytes).
@@ -114,9 +124,7 @@ function deliver(ad: ClassAd, jobId: string, subject: string, body: string, knob
 export function sendExitMail(before: ClassAd, after: ClassAd, event: TerminatedEvent, opts: MailOptions & { now: Date }): void {
   const reason = after.getBool('JobCoreDumped') === true ? 'coredumped' : 'exited';
   const jobId = `${event.cluster}.${event.proc}`;
-  const decision = shouldSendExitMail(after, reason);
-  if (decision.unrecognized !== undefined) opts.log.warn({ jobId }, `Condor Job ${jobId} has unrecognized notification of ${decision.unrecognized}`);
-  if (!decision.send) return;
+  if (!wanted(after, jobId, reason, opts.log)) return;
   const host = os.hostname();
   const knobs = mailKnobs(opts.knob, host);
   const { body, undefinedAttributes } = exitMailBody(
@@ -144,4 +152,15 @@ export function sendStartMail(ad: ClassAd, event: JobEvent, opts: MailOptions): 
   const host = os.hostname();
   const knobs = mailKnobs(opts.knob, host);
   deliver(ad, `${event.cluster}.${event.proc}`, mailSubject(ad, ''), startMailBody(ad, { host, knobs }), knobs, opts);
+}
+
+/**
+ * The mail of a running job the shadow puts on hold or removes (BaseShadow::holdJob and removeJobPre:
+ * Email::sendHold, sendRemove), on the shadow's copy of the job's ad.
+ */
+export function sendActionMail(ad: ClassAd, jobId: string, action: 'hold' | 'remove', reason: string, opts: MailOptions): void {
+  if (!wanted(ad, jobId, action, opts.log)) return;
+  const host = os.hostname();
+  const knobs = mailKnobs(opts.knob, host);
+  deliver(ad, jobId, mailSubject(ad, MAIL_ACTIONS[action]), actionMailBody(ad, action, reason, { host, knobs }), knobs, opts);
 }

@@ -8,12 +8,13 @@ import {
   mailerInvocation,
   mailSubject,
   metricUnits,
-  shouldSendExitMail,
+  actionMailBody,
+  shouldSendMail,
   shouldSendStartMail,
   startMailBody,
   splitAddresses,
   type ExitedRun,
-  type ExitReason,
+  type MailReason,
 } from './notify-mail.js';
 
 // ctime(3) prints local time: the expected texts are in UTC.
@@ -22,8 +23,8 @@ process.env.TZ = 'UTC';
 const QDATE = 1_800_000_000;
 const ad = (attrs: Record<string, string>) => ClassAd.fromJSON({ ClusterId: '12', ProcId: '3', Owner: '"alice"', JobNotification: '2', ...attrs });
 
-t.test('Email::shouldSend: which JobNotification values send mail for an exit', async (t) => {
-  const table: [string, Record<string, string>, ExitReason, boolean][] = [
+t.test('Email::shouldSend: which JobNotification values send mail, for an exit, a hold, a removal', async (t) => {
+  const table: [string, Record<string, string>, MailReason, boolean][] = [
     ['Never', { JobNotification: '0' }, 'exited', false],
     ['no JobNotification (NOTIFY_NEVER)', { JobNotification: 'undefined' }, 'exited', false],
     ['Always', { JobNotification: '1' }, 'exited', true],
@@ -37,9 +38,18 @@ t.test('Email::shouldSend: which JobNotification values send mail for an exit', 
     ['Error, core dumped', { JobNotification: '3', ExitBySignal: 'true', ExitSignal: '11' }, 'coredumped', true],
     ['Error, held by the system', { JobNotification: '3', ExitCode: '0', JobStatus: '5', HoldReasonCode: '13' }, 'exited', true],
     ['Error, held by on_exit_hold', { JobNotification: '3', ExitCode: '0', JobStatus: '5', HoldReasonCode: '3' }, 'exited', false],
+    ['Always, a hold', { JobNotification: '1', HoldReasonCode: '3' }, 'hold', true],
+    ['Always, a removal', { JobNotification: '1' }, 'remove', true],
+    ['Complete, a hold', { JobNotification: '2', HoldReasonCode: '13' }, 'hold', false],
+    ['Complete, a removal', { JobNotification: '2' }, 'remove', false],
+    ['Error, a hold for a failed transfer', { JobNotification: '3', JobStatus: '2', HoldReasonCode: '13' }, 'hold', true],
+    ['Error, periodic_hold', { JobNotification: '3', JobStatus: '2', HoldReasonCode: '3' }, 'hold', false],
+    ['Error, on_exit_hold of an exit 1: ExitCode still counts', { JobNotification: '3', JobStatus: '2', HoldReasonCode: '3', ExitCode: '1' }, 'hold', true],
+    ['Error, a removal', { JobNotification: '3', JobStatus: '3' }, 'remove', false],
+    ['Error, a removal after a signal: only an exit counts it', { JobNotification: '3', JobStatus: '3', ExitBySignal: 'true' }, 'remove', false],
   ];
-  for (const [name, attrs, reason, send] of table) t.equal(shouldSendExitMail(ad(attrs), reason).send, send, name);
-  t.same(shouldSendExitMail(ad({ JobNotification: '7' }), 'exited'), { send: true, unrecognized: 7 }, 'an unknown value: sent anyway, and logged');
+  for (const [name, attrs, reason, send] of table) t.equal(shouldSendMail(ad(attrs), reason).send, send, name);
+  t.same(shouldSendMail(ad({ JobNotification: '7' }), 'exited'), { send: true, unrecognized: 7 }, 'an unknown value: sent anyway, and logged');
 });
 
 t.test('email_user_open_id and email_check_domain: who gets it', async (t) => {
@@ -180,4 +190,17 @@ t.test('Email::sendStart: notification = Start only, when the job starts', async
       '\nhas started on slot1@ep.example.org\n\n' +
       SIGNATURE,
   );
+});
+
+t.test('Email::sendAction: a hold and a removal', async (t) => {
+  const job = ad({ Cmd: '"/bin/sim"', Arguments: '""', Iwd: '"/home/alice"' });
+  t.equal(mailSubject(job, 'put on hold'), '[Condor] Condor Job 12.3 put on hold');
+  t.equal(
+    actionMailBody(job, 'hold', 'Error from slot1@ep: failed to transfer', { host: 'ap.example.org', knobs: OPTS.knobs }),
+    'This is an automated email from the Condor system\non machine "ap.example.org".  Do not reply.\n\n' +
+      'Condor job 12.3\n\t/bin/sim\n\tsubmitted from directory /home/alice\n' +
+      '\nis being put on hold.\n\nError from slot1@ep: failed to transfer' +
+      SIGNATURE,
+  );
+  t.match(actionMailBody(job, 'remove', 'The job attribute PeriodicRemove expression \'true\' evaluated to TRUE', { host: 'h', knobs: {} }), /\nis being removed\.\n\nThe job attribute PeriodicRemove expression 'true' evaluated to TRUE\n\n-=-=/);
 });

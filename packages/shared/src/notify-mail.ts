@@ -9,27 +9,31 @@ import { HoldCode, JobStatus } from './job-status.js';
 /** JobNotification's values (src/condor_includes/proc.h). */
 export const Notify = { Never: 0, Always: 1, Complete: 2, Error: 3, Start: 4 } as const;
 
-/** The shadow's exit reasons for a job that exited (src/h/exit.h): JOB_EXITED, JOB_COREDUMPED. */
-export type ExitReason = 'exited' | 'coredumped';
+/**
+ * Why the shadow mails (src/h/exit.h): the job exited (JOB_EXITED) or dumped core (JOB_COREDUMPED), it is put on
+ * hold (JOB_SHOULD_HOLD), or removed (Email::sendRemove's -1).
+ */
+export type MailReason = 'exited' | 'coredumped' | 'hold' | 'remove';
 
 /**
- * Email::shouldSend for a job that exited, on the job's ad as it left its run. `unrecognized`: the
- * JobNotification value the shadow logs ("has unrecognized notification of") before sending anyway.
+ * Email::shouldSend on the job's ad as the shadow has it then. `unrecognized`: the JobNotification value the
+ * shadow logs ("has unrecognized notification of") before sending anyway.
  */
-export function shouldSendExitMail(ad: ClassAd, reason: ExitReason): { send: boolean; unrecognized?: number } {
+export function shouldSendMail(ad: ClassAd, reason: MailReason): { send: boolean; unrecognized?: number } {
   const notification = ad.getInt('JobNotification') ?? Notify.Never;
   switch (notification) {
     case Notify.Never:
     case Notify.Start:
       return { send: false };
     case Notify.Always:
-    case Notify.Complete:
       return { send: true };
+    case Notify.Complete:
+      return { send: reason === 'exited' || reason === 'coredumped' };
     case Notify.Error: {
-      if (reason === 'coredumped' || ad.getBool('ExitBySignal') === true) return { send: true };
+      if (reason === 'coredumped' || (reason === 'exited' && ad.getBool('ExitBySignal') === true)) return { send: true };
       const code = ad.getInt('HoldReasonCode') ?? -1;
       const policyHold = code === HoldCode.UserRequest || code === HoldCode.JobPolicy || code === HoldCode.SubmittedOnHold;
-      if (ad.getInt('JobStatus') === JobStatus.Held && !policyHold) return { send: true };
+      if ((ad.getInt('JobStatus') === JobStatus.Held || reason === 'hold') && !policyHold) return { send: true };
       return { send: (ad.getInt('ExitCode') ?? 0) !== (ad.getInt('JobSuccessExitCode') ?? 0) };
     }
     default:
@@ -177,9 +181,17 @@ export function startMailBody(ad: ClassAd, opts: { host: string; knobs: MailKnob
   return `${opening(opts.host)}${jobIdLines(ad)}\nhas started on ${ad.getString('RemoteHost') ?? ''}\n\n${signature(opts.knobs)}`;
 }
 
+/** Email::sendAction's words for a hold (sendHold) and a removal (sendRemove): the subject's and the message's. */
+export const MAIL_ACTIONS = { hold: 'put on hold', remove: 'removed' } as const;
+
+/** Email::sendAction's message: the job's lines, "is being <action>." and the reason, with email_close's signature. */
+export function actionMailBody(ad: ClassAd, action: 'hold' | 'remove', reason: string, opts: { host: string; knobs: MailKnobs }): string {
+  return `${opening(opts.host)}${jobIdLines(ad)}\nis being ${MAIL_ACTIONS[action]}.\n\n${reason}${signature(opts.knobs)}`;
+}
+
 /** The run as the shadow saw it end: the 005 event's usage and bytes, the shadow's start, the earlier runs' wall clock. */
 export interface ExitedRun {
-  reason: ExitReason;
+  reason: 'exited' | 'coredumped';
   /** ShadowBday: when the run's shadow started (seconds); undefined when there was none. */
   shadowBday?: number;
   /** RemoteWallClockTime before this run. */
