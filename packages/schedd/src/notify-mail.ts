@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import type { JobEvent } from '@tinycondor/shared/eventlog/index';
@@ -30,6 +31,9 @@ function knobValue(knob: (name: string) => string | undefined, name: string): st
   return value === '' ? undefined : value;
 }
 
+/** The search's result by SENDMAIL's value and PATH, kept as param_with_full_path keeps it in the configuration. */
+const sendmailFound = new Map<string, string | undefined>();
+
 /**
  * param_with_full_path("SENDMAIL"): the knob's value (SENDMAIL's default "sendmail" when unset) if a full path,
  * else found on PATH or /bin:/usr/bin:/sbin:/usr/sbin and kept only when its real path is under /usr, /bin or
@@ -38,6 +42,12 @@ function knobValue(knob: (name: string) => string | undefined, name: string): st
 function sendmailPath(knob: (name: string) => string | undefined): string | undefined {
   const command = knobValue(knob, 'SENDMAIL') ?? 'sendmail';
   if (path.isAbsolute(command)) return command;
+  const key = `${command}\0${process.env.PATH ?? ''}`;
+  if (!sendmailFound.has(key)) sendmailFound.set(key, searchPath(command));
+  return sendmailFound.get(key);
+}
+
+function searchPath(command: string): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(':'), '/bin', '/usr/bin', '/sbin', '/usr/sbin'].filter((d) => d !== '');
   for (const dir of dirs) {
     const candidate = path.join(dir, command);
@@ -88,7 +98,15 @@ function deliver(ad: ClassAd, jobId: string, subject: string, body: string, knob
   }
   const { argv, headers } = mailerInvocation(mailer(opts.knob), subject, addresses, knobValue(opts.knob, 'MAIL_FROM'));
   const user = scheddUser();
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, LOGNAME: user, USER: user } });
+  const failed = (err: Error): void => opts.log.warn({ jobId, mailer: argv[0], err: err.message }, `Failed to launch mailer process: ${argv[0]}`);
+  let child: ChildProcessByStdio<Writable, null, Readable>;
+  try {
+    child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, LOGNAME: user, USER: user } });
+  } catch (err) {
+    // A value spawn refuses outright (a NUL byte in it).
+    failed(err as Error);
+    return;
+  }
   let stderr = '';
   let launched = true;
   child.stderr.on('data', (chunk: Buffer) => {
@@ -96,7 +114,7 @@ function deliver(ad: ClassAd, jobId: string, subject: string, body: string, knob
   });
   child.on('error', (err) => {
     launched = false;
-    opts.log.warn({ jobId, mailer: argv[0], err: err.message }, `Failed to launch mailer process: ${argv[0]}`);
+    failed(err);
   });
   child.on('close', (code, signal) => {
     if (!launched) return;
