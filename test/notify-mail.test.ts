@@ -144,3 +144,14 @@ t.test("the shadow's holds and periodic removals mail notification = Always; con
   t.match(removed.body, /\nis being removed\.\n\nThe job attribute PeriodicRemove expression 'JobStatus == 2' evaluated to TRUE\n\n-=-=/);
   t.equal(mails(box).length, 2, 'condor_hold of 1.0 mailed nothing');
 });
+
+t.test('SENDMAIL given as a full path: sendmail -t -i, the headers first', async (t) => {
+  const { box, mail } = recorder(t);
+  const pool = await startPool(t, { startds: 1, env: { _CONDOR_SENDMAIL: mail, _CONDOR_MAIL: '/nonexistent/mail', _CONDOR_MAIL_FROM: 'condor@pool.example' } });
+  writeExecutable(path.join(pool.dir, 'job.sh'), '#!/bin/sh\nexit 0\n');
+  const submitted = await pool.run('condor_submit', [], { input: 'executable = job.sh\nlog = job.log\nnotification = Always\nnotify_user = a@x.example b@y.example\nqueue\n' });
+  t.equal(submitted.code, 0, submitted.stderr);
+  const [sent] = await eventually('the mail', () => (mails(box).length === 1 ? mails(box) : undefined));
+  t.same(sent.argv, ['-t', '-i']);
+  t.match(sent.body, /^From: condor@pool\.example\nSubject: \[Condor\] Condor Job 1\.0\nTo: a@x\.example, b@y\.example\n\nThis is an automated email from the Condor system\n/);
+});
