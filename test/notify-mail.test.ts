@@ -116,7 +116,7 @@ t.test('no MAIL program: the schedd logs it as HTCondor does, and goes on; JOB_D
   t.equal((await pool.run('condor_q', ['-totals'])).code, 0, 'the schedd still answers');
 });
 
-t.test("the shadow's holds and periodic removals mail notification = Always; condor_hold does not", async (t) => {
+t.test("the shadow's holds and periodic removals mail notification = Always, and a bad cron schedule's hold; condor_hold does not", async (t) => {
   const { box, mail } = recorder(t);
   const pool = await startPool(t, { startds: 1, periodic: 1, env: mailEnv(mail) });
   writeExecutable(path.join(pool.dir, 'sleep.sh'), '#!/bin/sh\nexec sleep 120\n');
@@ -143,6 +143,13 @@ t.test("the shadow's holds and periodic removals mail notification = Always; con
   t.same(removed.argv, ['-s', '[Condor] Condor Job 3.0 removed', 'ops@example.org'], 'Email::sendRemove');
   t.match(removed.body, /\nis being removed\.\n\nThe job attribute PeriodicRemove expression 'JobStatus == 2' evaluated to TRUE\n\n-=-=/);
   t.equal(mails(box).length, 2, 'condor_hold of 1.0 mailed nothing');
+
+  // The schedd's hold of a cron job whose schedule does not parse mails too (holdJob's email_user in CronTab validation).
+  await submit('executable = done.sh\ncron_minute = 5x\n');
+  await waitForEvents(log, (ev) => codes(ev, 4, 0).includes(12));
+  const cron = await eventually('the mail of 4.0', () => mails(box)[2]);
+  t.same(cron.argv, ['-s', '[Condor] Condor Job 4.0 put on hold', 'ops@example.org']);
+  t.match(cron.body, /\nis being put on hold\.\n\nInvalid cron schedule parameters: Invalid parameter value '5x' for CronMinute\n\n-=-=/);
 });
 
 t.test('SENDMAIL given as a full path: sendmail -t -i, the headers first', async (t) => {

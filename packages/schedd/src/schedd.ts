@@ -429,8 +429,10 @@ export class Schedd {
 
   /**
    * The mails HTCondor's shadow sends as it writes these events (notify-mail.ts): at the start, at the exit, and
-   * when it holds its running job (BaseShadow::holdJob; a condor_hold is the schedd's, which mails nothing; a
-   * local or scheduler universe job has no shadow).
+   * when it holds its running job (BaseShadow::holdJob; a condor_hold is the schedd's; a local or scheduler
+   * universe job has no shadow). Of the schedd's own holds, only those of a cron schedule that does not parse and
+   * of an owner it cannot switch to mail (holdJob's email_user in CronTab validation and the local and scheduler
+   * universe starts).
    */
   private sendMails(job: StoredJob, transition: Transition): void {
     const mail = { knob: (name: string) => this.knob(name), log: this.log };
@@ -438,7 +440,8 @@ export class Schedd {
     for (const event of transition.events) {
       if (event.code === 1) sendStartMail(transition.ad, event, mail);
       if (event.code === 5) sendExitMail(job.ad, transition.ad, event, { ...mail, now: event.time });
-      if (event.code === 12 && shadowed && event.reasonCode !== HoldCode.UserRequest) {
+      const schedds = event.code === 12 && (event.reasonCode === HoldCode.InvalidCronSettings || event.reasonCode === HoldCode.FailedToAccessUserAccount);
+      if (event.code === 12 && (schedds || (shadowed && event.reasonCode !== HoldCode.UserRequest))) {
         sendActionMail(transition.ad, formatJobId(job.cluster, job.proc), 'hold', event.reason ?? '', mail);
       }
     }
