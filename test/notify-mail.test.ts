@@ -161,4 +161,12 @@ t.test('SENDMAIL given as a full path: sendmail -t -i, the headers first', async
   const [sent] = await eventually('the mail', () => (mails(box).length === 1 ? mails(box) : undefined));
   t.same(sent.argv, ['-t', '-i']);
   t.match(sent.body, /^From: condor@pool\.example\nSubject: \[Condor\] Condor Job 1\.0\nTo: a@x\.example, b@y\.example\n\nThis is an automated email from the Condor system\n/);
+  t.match(sent.body, /\nNetwork:\n/, "the shadow's mail has the bytes");
+
+  // A local universe job's starter sends Email::sendExit: no Network lines.
+  const local = await pool.run('condor_submit', [], { input: 'universe = local\nexecutable = job.sh\nlog = job.log\nnotification = Complete\nnotify_user = c@z.example\nqueue\n' });
+  t.equal(local.code, 0, local.stderr);
+  const localMail = await eventually('the local job\'s mail', () => mails(box)[1]);
+  t.match(localMail.body, /\nSubject: \[Condor\] Condor Job 2\.0\n[^]*\nexited normally with status 0\n[^]*\nAllocation\/Run time: {5}[^\n]*\n\n\n-=-=/);
+  t.notMatch(localMail.body, /Network:/);
 });

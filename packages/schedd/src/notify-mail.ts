@@ -21,6 +21,7 @@ import {
   type Mailer,
   type MailReason,
 } from '@tinycondor/shared/notify-mail';
+import { scheddUniverse } from '@tinycondor/shared/local-universe';
 import { scheddUser } from './caller.js';
 
 type TerminatedEvent = Extract<JobEvent, { code: 5 }>;
@@ -136,7 +137,8 @@ function wanted(ad: ClassAd, jobId: string, reason: MailReason, log: Logger): bo
 
 /**
  * The notification email of a job that exited (JobNotification, NotifyUser, EmailAttributes), as the shadow
- * sends it when it writes the 005 event (UniShadow::emailTerminateEvent, Email::sendExitWithBytes).
+ * sends it when it writes the 005 event (UniShadow::emailTerminateEvent, Email::sendExitWithBytes); a local
+ * universe job's starter and the schedd for a scheduler universe job send it without the bytes (Email::sendExit).
  * `before`: the job's ad while it ran (ShadowBday, earlier runs' RemoteWallClockTime); `after`: as it left the run.
  */
 export function sendExitMail(before: ClassAd, after: ClassAd, event: TerminatedEvent, opts: MailOptions & { now: Date }): void {
@@ -153,10 +155,16 @@ export function sendExitMail(before: ClassAd, after: ClassAd, event: TerminatedE
       previousWallClock: before.getNumber('RemoteWallClockTime') ?? 0,
       userCpu: event.runRemoteUsage?.userSeconds ?? 0,
       systemCpu: event.runRemoteUsage?.systemSeconds ?? 0,
-      sentBytes: event.sentBytes ?? 0,
-      receivedBytes: event.receivedBytes ?? 0,
-      totalSentBytes: event.totalSentBytes ?? 0,
-      totalReceivedBytes: event.totalReceivedBytes ?? 0,
+      ...(scheddUniverse(after.getInt('JobUniverse')) !== undefined
+        ? {}
+        : {
+            network: {
+              sentBytes: event.sentBytes ?? 0,
+              receivedBytes: event.receivedBytes ?? 0,
+              totalSentBytes: event.totalSentBytes ?? 0,
+              totalReceivedBytes: event.totalReceivedBytes ?? 0,
+            },
+          }),
     },
     { now: opts.now, host, knobs },
   );

@@ -100,10 +100,7 @@ const RUN: ExitedRun = {
   previousWallClock: 50,
   userCpu: 12.7,
   systemCpu: 1.5,
-  sentBytes: 1536,
-  receivedBytes: 100,
-  totalSentBytes: 5 * 1024 * 1024,
-  totalReceivedBytes: 0,
+  network: { sentBytes: 1536, receivedBytes: 100, totalSentBytes: 5 * 1024 * 1024, totalReceivedBytes: 0 },
 };
 const OPTS = { now: new Date((QDATE + 3725) * 1000), host: 'ap.example.org', knobs: { condorAdmin: 'root@ap.example.org' } };
 
@@ -176,6 +173,7 @@ t.test('how the job ended, and what is left out', async (t) => {
   }
   t.notOk(lines({}, {}).some((l) => l.startsWith('\t')), 'no Cmd, JobBatchName or Iwd: no tab lines');
   t.ok(lines({}, {}, { condorAdmin: 'root@ap', supportEmail: 'help@ap' } as typeof OPTS.knobs).includes('Email address of the local HTCondor administrator: help@ap'), 'CONDOR_SUPPORT_EMAIL first');
+  t.notOk(lines({}, { network: undefined }).includes('Network:'), 'sendExit (local and scheduler universe): no Network lines');
   const signed = exitMailBody(ad({ QDate: String(QDATE) }), RUN, { ...OPTS, knobs: { ...OPTS.knobs, signature: 'The pool team' } }).body;
   t.ok(signed.endsWith('Total Bytes Sent By Job\n\n\nThe pool team\n'), 'EMAIL_SIGNATURE replaces the signature');
 });

@@ -198,15 +198,13 @@ export interface ExitedRun {
   previousWallClock: number;
   userCpu: number;
   systemCpu: number;
-  sentBytes: number;
-  receivedBytes: number;
-  totalSentBytes: number;
-  totalReceivedBytes: number;
+  /** The shadow's bytes (sendExitWithBytes); undefined for a local or scheduler universe job (sendExit: no Network lines). */
+  network?: { sentBytes: number; receivedBytes: number; totalSentBytes: number; totalReceivedBytes: number };
 }
 
 /**
- * The message on the mailer's stdin: email_nonjob_open's opening lines, Email::writeExit, writeBytes,
- * writeCustom, then email_close's signature. `ad`: the job as it left its run.
+ * The message on the mailer's stdin: email_nonjob_open's opening lines, Email::writeExit, writeBytes (the
+ * shadow's sendExitWithBytes), writeCustom, then email_close's signature. `ad`: the job as it left its run.
  */
 export function exitMailBody(ad: ClassAd, run: ExitedRun, opts: { now: Date; host: string; knobs: MailKnobs }): { body: string; undefinedAttributes: string[] } {
   const now = Math.floor(opts.now.getTime() / 1000);
@@ -227,11 +225,14 @@ export function exitMailBody(ad: ClassAd, run: ExitedRun, opts: { now: Date; hos
   body += `Total Remote CPU Time:   ${formatTime(Math.trunc(run.userCpu + run.systemCpu))}\n\n`;
   body += 'Statistics totaled from all runs:\n';
   body += `Allocation/Run time:     ${formatTime(run.previousWallClock + wall)}\n`;
-  body += '\nNetwork:\n';
-  body += `${metricUnits(run.receivedBytes).padStart(10, ' ')} Run Bytes Received By Job\n`;
-  body += `${metricUnits(run.sentBytes).padStart(10, ' ')} Run Bytes Sent By Job\n`;
-  body += `${metricUnits(run.totalReceivedBytes).padStart(10, ' ')} Total Bytes Received By Job\n`;
-  body += `${metricUnits(run.totalSentBytes).padStart(10, ' ')} Total Bytes Sent By Job\n`;
+  if (run.network !== undefined) {
+    const bytes = (n: number, what: string): string => `${metricUnits(n).padStart(10, ' ')} ${what}\n`;
+    body += '\nNetwork:\n';
+    body += bytes(run.network.receivedBytes, 'Run Bytes Received By Job');
+    body += bytes(run.network.sentBytes, 'Run Bytes Sent By Job');
+    body += bytes(run.network.totalReceivedBytes, 'Total Bytes Received By Job');
+    body += bytes(run.network.totalSentBytes, 'Total Bytes Sent By Job');
+  }
   const undefinedAttributes: string[] = [];
   body += customAttributes(ad, undefinedAttributes);
   body += signature(opts.knobs);
