@@ -72,9 +72,9 @@ t.test('condor_submit from stdin with -terse, -append and -batch-name', async (t
   t.equal(quiet.stderr, '', '-unused turns the warning off');
 
   // What HTCondor acts on and tinycondor does not yet is never ignored in silence.
-  const email = await pool.run('condor_submit', ['-terse'], { input: 'executable = sleep.sh\nhold = true\nemail_attributes = Owner\nqueue 2\n' });
-  t.equal(email.code, 0);
-  t.match(email.stderr, /^\nWARNING: email_attributes has no effect in tinycondor: .*\n$/);
+  const evict = await pool.run('condor_submit', ['-terse'], { input: 'executable = sleep.sh\nhold = true\non_evict_checks = Grow\ntransform_body_Grow = SET A 1\nqueue 2\n' });
+  t.equal(evict.code, 0);
+  t.match(evict.stderr, /^\nWARNING: on_evict_checks is only partly implemented by tinycondor: .*\n$/);
 
   fs.writeFileSync(path.join(pool.dir, 'common.inc'), 'executable = sleep.sh\nif version >= 8.0\nbatch_name = included\nendif\n');
   const included = await pool.run('condor_submit', ['-terse'], {

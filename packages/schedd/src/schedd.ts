@@ -60,6 +60,7 @@ import type { Db } from './db.js';
 import { outputsUpToDate } from './dataflow-skip.js';
 import { EventLogWriter, type LoggedJob } from './event-log-writer.js';
 import { OwnerRights } from './owner-rights.js';
+import { sendActionMail, sendExitMail, sendStartMail } from './notify-mail.js';
 import { JobStore, runKept, type RunAssignment, type StoredJob } from './job-store.js';
 import { KeptClaims } from './kept-claims.js';
 import { Matchmaker, type Candidate, type ShareState } from './matchmaker.js';
@@ -407,6 +408,7 @@ export class Schedd {
       return stored;
     });
     this.observer.jobChanged(job, transition);
+    this.sendMails(job, transition);
     if (!transition.leaveQueue && transition.ad.getInt('JobStatus') === JobStatus.Idle) {
       const place = { key: jobOrderKey(transition.ad), cluster: job.cluster, proc: job.proc };
       const submitter = submitterOf(transition.ad);
@@ -423,6 +425,26 @@ export class Schedd {
     this.events.schedule();
     this.scheduleMatchmaking();
     return overlay;
+  }
+
+  /**
+   * The mails HTCondor's shadow sends as it writes these events (notify-mail.ts): at the start, at the exit, and
+   * when it holds its running job (BaseShadow::holdJob; a condor_hold is the schedd's; a local or scheduler
+   * universe job has no shadow). Of the schedd's own holds, only those of a cron schedule that does not parse and
+   * of an owner it cannot switch to mail (holdJob's email_user in CronTab validation and the local and scheduler
+   * universe starts).
+   */
+  private sendMails(job: StoredJob, transition: Transition): void {
+    const mail = { knob: (name: string) => this.knob(name), log: this.log };
+    const shadowed = job.runId !== '' && scheddUniverse(job.ad.getInt('JobUniverse')) === undefined;
+    for (const event of transition.events) {
+      if (event.code === 1) sendStartMail(transition.ad, event, mail);
+      if (event.code === 5) sendExitMail(job.ad, transition.ad, event, { ...mail, now: event.time });
+      const schedds = event.code === 12 && (event.reasonCode === HoldCode.InvalidCronSettings || event.reasonCode === HoldCode.FailedToAccessUserAccount);
+      if (event.code === 12 && (schedds || (shadowed && event.reasonCode !== HoldCode.UserRequest))) {
+        sendActionMail(transition.ad, formatJobId(job.cluster, job.proc), 'hold', event.reason ?? '', mail);
+      }
+    }
   }
 
   /**
@@ -820,7 +842,11 @@ export class Schedd {
     const verdict = evaluatePeriodicPolicy(shadowCopy(job.ad, job.runEdits), now) ?? (local ? evaluatePeriodicPolicy(job.ad, now) : undefined);
     if (!verdict) return;
     const hold = verdict.action === 'hold' || verdict.action === 'vacate' ? { code: verdict.code, subCode: verdict.subCode } : { code: 0, subCode: 0 };
-    this.applyAction(job, verdict.action, verdict.reason, hold, now);
+    const result = this.applyAction(job, verdict.action, verdict.reason, hold, now);
+    // A running job's periodic_remove is its shadow's (ShadowUserPolicy::doAction, BaseShadow::removeJobPre), which mails.
+    if (verdict.action === 'remove' && result.ok && job.runId !== '' && scheddUniverse(job.ad.getInt('JobUniverse')) === undefined) {
+      sendActionMail(shadowCopy(job.ad, job.runEdits), formatJobId(job.cluster, job.proc), 'remove', verdict.reason, { knob: (name) => this.knob(name), log: this.log });
+    }
   }
 
   /**

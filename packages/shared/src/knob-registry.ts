@@ -13,7 +13,7 @@ const KNOBS = new Set([
   // condor_submit (SIGN_S3_URLS also the schedd's, which presigns the URLs: schedd/src/url-signing.ts)
   'SUBMIT_SKIP_FILECHECKS', 'WARN_ON_UNUSED_SUBMIT_FILE_MACROS', 'EXTENDED_SUBMIT_COMMANDS', 'SIGN_S3_URLS', 'SCHEDD_INTERVAL',
   'SUBMIT_REQUEST_MISSING_UNITS', 'ON_EVICT_CHECK_REQUESTMEMORY_REQUIREMENTS', 'ON_EVICT_CHECK_REQUESTDISK_REQUIREMENTS',
-  'JOB_DEFAULT_LEASE_DURATION',
+  'JOB_DEFAULT_LEASE_DURATION', 'JOB_DEFAULT_NOTIFICATION',
   // condor_rm
   'ALLOW_FORCE_RM',
   // condor_q -autocluster (the default autocluster's attributes; cli/src/job-aggregation.ts)
@@ -42,6 +42,8 @@ const KNOBS = new Set([
   'START_LOCAL_UNIVERSE', 'START_SCHEDULER_UNIVERSE', 'LOCAL_UNIV_EXECUTE',
   // docker_send_credentials: the program whose output is the job owner's docker config.json (schedd/src/docker-credentials.ts)
   'DOCKER_PAT_PRODUCER',
+  // The notification email of a job that exited (schedd/src/notify-mail.ts)
+  'MAIL', 'SENDMAIL', 'MAIL_FROM', 'EMAIL_DOMAIN', 'CONDOR_ADMIN', 'CONDOR_SUPPORT_EMAIL', 'EMAIL_SIGNATURE',
   // The pace of job starts (shared/src/start-pacing.ts): the schedd
   'JOB_START_DELAY', 'JOB_START_COUNT', 'MAX_NEXT_JOB_START_DELAY',
   // The startd and its jobs

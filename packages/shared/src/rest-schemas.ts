@@ -69,6 +69,7 @@ export const FactoryBody = Type.Object(
             owner: Type.String({ minLength: 1 }),
             uidDomain: Type.Optional(Type.String()),
             batchName: Type.Optional(Type.String()),
+            defaultNotification: Type.Optional(Type.String({ maxLength: 200 })),
             now: Type.Integer({ minimum: 0 }),
             euid: Type.Optional(Type.Integer({ minimum: 0 })),
             extendedCommands: Type.Array(

@@ -254,6 +254,8 @@ export const condorSubmit: Command = async (args, io) => {
   Object.assign(context, requestKnobs((name) => pool.value(name)));
   const defaultLease = pool.value('JOB_DEFAULT_LEASE_DURATION');
   if (defaultLease !== undefined) context.defaultLeaseDuration = defaultLease;
+  const defaultNotification = pool.value('JOB_DEFAULT_NOTIFICATION');
+  if (defaultNotification !== undefined && defaultNotification.trim() !== '') context.defaultNotification = defaultNotification.trim();
   const scheddInterval = pool.value('SCHEDD_INTERVAL');
   if (scheddInterval !== undefined) context.scheddInterval = scheddInterval;
   context.evalContext = toolEvalContext('SUBMIT', io, () => pool.config);

@@ -189,6 +189,8 @@ t.test('what the daemons do not do yet is named', async (t) => {
     submit(
       [
         'email_attributes = Owner',
+        'on_evict_checks = Grow',
+        'transform_body_Grow = SET A 1',
         'job_lease_duration = 100',
         'suspend_job_at_exec = true',
       ].join('\n'),
@@ -196,7 +198,7 @@ t.test('what the daemons do not do yet is named', async (t) => {
   ]);
   t.same(
     warnings.map((w) => w.split(' ')[0]),
-    ['email_attributes'],
+    ['on_evict_checks'],
   );
   t.same(
     notImplementedWarnings([submit('keep_claim_idle = 5\nnext_job_start_delay = 5\nrun_as_owner = false\nprimary_unix_group = g\nsuspend_job_at_exec = false\nload_profile = true\ndescription = x\ndagman_log = d.log\nulog_execute_attrs = Cpus\njob_ad_information_attrs = Owner\njob_machine_attrs = Cpus\njob_machine_attrs_history_length = 2\nstarter_log = s.log')]),

@@ -41,6 +41,8 @@ export interface SubmitContext {
   signS3Urls?: boolean;
   /** JOB_DEFAULT_LEASE_DURATION (an expression; default 2400): the JobLeaseDuration of a job that sets none. */
   defaultLeaseDuration?: string;
+  /** JOB_DEFAULT_NOTIFICATION: the notification of a job that sets none (unset: Never). */
+  defaultNotification?: string;
   /** SCHEDD_INTERVAL, the ScheddInterval of a deferred job (an expression; default 300). */
   scheddInterval?: string;
   /** SUBMIT_REQUEST_MISSING_UNITS, when set: a request_memory or request_disk size without a unit is refused ('error') or warned of. */

@@ -16,6 +16,8 @@ const ctx: SubmitContext = {
   owner: 'alice',
   now: new Date(1_700_000_000_000),
   batchName: 'nightly',
+  // JOB_DEFAULT_NOTIFICATION travels in the digest: the materialized procs get it too.
+  defaultNotification: 'Error',
   readFile: (path) => {
     const text = files[path];
     if (text === undefined) throw new Error('No such file or directory');

@@ -25,6 +25,8 @@ export interface DigestContext {
   owner: string;
   uidDomain?: string;
   batchName?: string;
+  /** JOB_DEFAULT_NOTIFICATION, as condor_submit read it. */
+  defaultNotification?: string;
   /** The submission's time (ms since the epoch): QDate, $(SUBMIT_TIME)… */
   now: number;
   extendedCommands: ExtendedSubmitCommand[];
@@ -107,6 +109,7 @@ export function factorySubmission(parsed: ParsedSubmit, clusterId: number, ctx: 
     owner: ctx.owner,
     ...(ctx.uidDomain === undefined ? {} : { uidDomain: ctx.uidDomain }),
     ...(ctx.batchName === undefined ? {} : { batchName: ctx.batchName }),
+    ...(ctx.defaultNotification === undefined ? {} : { defaultNotification: ctx.defaultNotification }),
     now: now.getTime(),
     extendedCommands: [...(ctx.extendedCommands?.values() ?? [])],
     ...(ctx.euid === undefined ? {} : { euid: ctx.euid }),
@@ -158,6 +161,7 @@ export class ProcFactory {
       owner: context.owner,
       ...(context.uidDomain === undefined ? {} : { uidDomain: context.uidDomain }),
       ...(context.batchName === undefined ? {} : { batchName: context.batchName }),
+      ...(context.defaultNotification === undefined ? {} : { defaultNotification: context.defaultNotification }),
       now,
       extendedCommands: new Map(context.extendedCommands.map((command) => [command.name.toLowerCase(), command])),
       readFile: refuseIo,

@@ -51,7 +51,7 @@ const NULL_FILE = '/dev/null';
 /** The universes this pool runs: vanilla with its container toppings, and the two the schedd runs on its own host. */
 const SUPPORTED_UNIVERSES = ['vanilla', 'docker', 'container', 'local', 'scheduler'];
 const KNOWN_UNIVERSES = ['standard', 'vanilla', 'scheduler', 'local', 'grid', 'java', 'vm', 'parallel', 'docker', 'container'];
-const NOTIFICATIONS: Record<string, number> = { never: 0, always: 1, complete: 2, error: 3 };
+const NOTIFICATIONS: Record<string, number> = { never: 0, always: 1, complete: 2, error: 3, start: 4 };
 /** SetCronTab's commands (SimpleSubmitKeyword f_as_string), in NeedsJobDeferral's order of their attributes. */
 const CRON_COMMANDS = [
   ['cron_minute', 'CronMinute'],
@@ -1298,12 +1298,15 @@ class JobAdBuilder {
     this.refuseOAuthServices();
     const priority = this.get('priority');
     ad.set('JobPrio', priority ? this.check('priority', priority, parseInteger) : 0);
-    const notification = this.get('notification');
+    // As SetNotification: without the command, JOB_DEFAULT_NOTIFICATION; neither is Never.
+    const given = this.get('notification');
+    const fallback = this.input.ctx.defaultNotification;
+    const notification = given ?? (fallback === undefined ? undefined : { value: fallback, pos: this.input.queuePos });
     let notify = 0;
     if (notification) {
-      notify = this.check('notification', notification, (v) => {
+      notify = this.check(given ? 'notification' : 'JOB_DEFAULT_NOTIFICATION', notification, (v) => {
         const code = Object.hasOwn(NOTIFICATIONS, v.toLowerCase()) ? NOTIFICATIONS[v.toLowerCase()] : undefined;
-        if (code === undefined) throw new RangeError(`expected Never, Always, Complete or Error, got "${v}"`);
+        if (code === undefined) throw new RangeError(`expected Never, Always, Complete, Start or Error, got "${v}"`);
         return code;
       });
     }

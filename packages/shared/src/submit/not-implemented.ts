@@ -21,11 +21,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
       "container_target_dir has no effect on a job run with Docker, in tinycondor as in HTCondor, whose Docker starter does not read it: the sandbox is mounted in the container at its own path, which is the job's working directory and _CONDOR_SCRATCH_DIR; an HTCondor execution point that runs the image with Apptainer mounts the sandbox at the directory named instead",
   },
   {
-    attributes: ['EmailAttributes'],
-    uses: (ad) => (ad.getString('EmailAttributes') ?? '') !== '',
-    warning: 'email_attributes has no effect in tinycondor: the pool sends no email, where HTCondor adds the attributes named to the notification email',
-  },
-  {
     // The built-in checks (retry_request_memory, retry_request_disk) require a run that went over its request.
     attributes: ['TransformOnEvict'],
     uses: (ad) => (ad.getString('TransformOnEvict') ?? '').split(/[\s,]+/).some((tag) => tag !== '' && !/^Request(Memory|Disk)$/i.test(tag)),

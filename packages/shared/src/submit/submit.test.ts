@@ -903,7 +903,11 @@ t.test('errors name file and line', async (t) => {
   expectError(t, 'executable = a\npriority = high\nqueue\n', 'job.sub:2: priority: expected an integer, got "high"');
   expectError(t, 'executable = a\ncheckpoint_exit_code = x85\nqueue\n', 'job.sub:2: checkpoint_exit_code: expected an integer, got "x85"');
   expectError(t, 'executable = a\nhold = maybe\nqueue\n', 'job.sub:2: hold: expected True or False, got "maybe"');
-  expectError(t, 'executable = a\nnotification = sometimes\nqueue\n', 'job.sub:2: notification: expected Never, Always, Complete or Error, got "sometimes"');
+  expectError(t, 'executable = a\nnotification = sometimes\nqueue\n', 'job.sub:2: notification: expected Never, Always, Complete, Start or Error, got "sometimes"');
+  t.equal(submit('executable = a\nnotification = START\nqueue\n')[0]!.getSource('JobNotification'), '4', 'notification = Start: NOTIFY_START (SubmitHash::SetNotification)');
+  t.equal(submit('executable = a\nqueue\n', { defaultNotification: 'Complete' })[0]!.getSource('JobNotification'), '2', 'JOB_DEFAULT_NOTIFICATION without the command');
+  t.equal(submit('executable = a\nnotification = never\nqueue\n', { defaultNotification: 'Complete' })[0]!.getSource('JobNotification'), '0', 'the command over JOB_DEFAULT_NOTIFICATION');
+  t.throws(() => submit('executable = a\nqueue\n', { defaultNotification: 'often' }), { message: 'job.sub:2: JOB_DEFAULT_NOTIFICATION: expected Never, Always, Complete, Start or Error, got "often"' });
   expectError(t, 'executable = a\ntransfer_output_remaps = a b\nqueue\n', 'job.sub:2: transfer_output_remaps: expected "name = newname" pairs separated by ";", got "a b"');
   expectError(t, 'executable = a\nkill_sig = SIGFOO\nqueue\n', 'job.sub:2: kill_sig: invalid signal SIGFOO');
   expectError(t, 'executable = a\nkill_sig = 99\nqueue\n', 'job.sub:2: kill_sig: invalid signal 99');
