@@ -36,8 +36,11 @@ function describeChar(c: string): string {
   return JSON.stringify(c).slice(1, -1) === c ? `'${c}'` : JSON.stringify(c);
 }
 
-/** Splits ClassAd expression text into tokens; linear in the input length. */
-export function tokenize(source: string): Token[] {
+/**
+ * Splits ClassAd expression text into tokens; linear in the input length. `oldSyntax`: strings and quoted
+ * names as HTCondor's old-ClassAd lexer reads them (Lexer::tokenizeStringOld), without escape sequences.
+ */
+export function tokenize(source: string, oldSyntax = false): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   const n = source.length;
@@ -60,7 +63,7 @@ export function tokenize(source: string): Token[] {
       continue;
     }
     if (c === '"' || c === "'") {
-      const { text, end } = lexQuoted(source, start);
+      const { text, end } = oldSyntax ? lexQuotedOld(source, start) : lexQuoted(source, start);
       tokens.push({ kind: c === '"' ? 'string' : 'quoted-name', text, number: 0, pos: start });
       i = end;
       continue;
@@ -156,6 +159,31 @@ function lexQuoted(source: string, start: number): { text: string; end: number }
     }
     runStart = i;
   }
+  throw unterminated(quote, start);
+}
+
+/**
+ * Lexer::tokenizeStringOld: a backslash is an ordinary character, except that a backslash before the
+ * closing quote makes the quote part of the string, unless nothing but a newline follows that quote
+ * (then the string ends with the backslash, as the old unparser writes `a\`).
+ */
+function lexQuotedOld(source: string, start: number): { text: string; end: number } {
+  const quote = source[start];
+  let out = '';
+  let from = start + 1;
+  for (;;) {
+    const close = source.indexOf(quote, from);
+    if (close < 0) throw unterminated(quote, start);
+    const after = source[close + 1];
+    if (source[close - 1] !== '\\' || after === undefined || after === '\n') {
+      return { text: out + source.slice(from, close), end: close + 1 };
+    }
+    out += source.slice(from, close - 1) + quote;
+    from = close + 1;
+  }
+}
+
+function unterminated(quote: string, start: number): ClassAdParseError {
   const what = quote === '"' ? 'string' : 'quoted attribute name';
-  throw new ClassAdParseError(`syntax error at column ${start + 1}: unterminated ${what}`, start);
+  return new ClassAdParseError(`syntax error at column ${start + 1}: unterminated ${what}`, start);
 }

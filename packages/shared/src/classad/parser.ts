@@ -22,7 +22,19 @@ const UNARY_OPERATORS = new Set(['-', '+', '!', '~']);
 
 /** Parses a complete ClassAd expression; anything left over is a syntax error. */
 export function parseExpr(source: string): Expr {
-  const parser = new Parser(tokenize(source));
+  return parseTokens(tokenize(source));
+}
+
+/**
+ * Parses an expression in old ClassAd syntax, as HTCondor's ParseClassAdRvalExpr and InsertLongFormAttrValue
+ * do (ClassAdParser::SetOldClassAd): strings have no escape sequences but `\"`.
+ */
+export function parseOldExpr(source: string): Expr {
+  return parseTokens(tokenize(source, true));
+}
+
+function parseTokens(tokens: readonly Token[]): Expr {
+  const parser = new Parser(tokens);
   const expr = parser.parseExpression();
   parser.expectEnd();
   return expr;
