@@ -126,8 +126,8 @@ function unparseIn(expr: Expr, syntax: Syntax): string {
 }
 
 /** ClassAd text for a value (lists and ads in constructor syntax). */
-export function unparseValue(v: Value): string {
-  return unparse(valueToExpr(v));
+export function unparseValue(v: Value, syntax: Syntax = 'storage'): string {
+  return unparseIn(valueToExpr(v), syntax);
 }
 
 function unparseScalar(v: Value, syntax: Syntax): string {
