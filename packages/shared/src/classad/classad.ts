@@ -106,6 +106,11 @@ export class ClassAd {
     return this.insert(name, parseNamed(source, `attribute ${name}`));
   }
 
+  /** Binds `source` read in old ClassAd syntax, as HTCondor's AssignExpr and ParseClassAdRvalExpr read user text. */
+  setOldExpr(name: string, source: string): this {
+    return this.insert(name, parseNamed(source, `attribute ${name}`, true));
+  }
+
   /** Copies every attribute of `other` into this ad (expressions are shared, they are immutable). */
   update(other: ClassAd): this {
     for (const attribute of other.#attributes.values()) this.insert(attribute.name, attribute.expr);
