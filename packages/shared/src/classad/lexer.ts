@@ -148,10 +148,15 @@ function lexQuoted(source: string, start: number): { text: string; end: number }
       out += SIMPLE_ESCAPES[next];
       i += 2;
     } else if (next >= '0' && next <= '7') {
-      let j = i + 1;
-      while (j < source.length && j < i + 4 && source[j] >= '0' && source[j] <= '7') j++;
-      out += String.fromCharCode(Number.parseInt(source.slice(i + 1, j), 8) & 0xff);
-      i = j;
+      // A run of octal escapes is bytes: the new-syntax unparser writes each byte of a non-ASCII character so.
+      const bytes: number[] = [];
+      while (source[i] === '\\' && source[i + 1] >= '0' && source[i + 1] <= '7') {
+        let j = i + 1;
+        while (j < source.length && j < i + 4 && source[j] >= '0' && source[j] <= '7') j++;
+        bytes.push(Number.parseInt(source.slice(i + 1, j), 8) & 0xff);
+        i = j;
+      }
+      out += decodeBytes(bytes);
     } else {
       // Unknown escapes keep their backslash so Windows-style paths survive.
       out += '\\' + next;
@@ -160,6 +165,20 @@ function lexQuoted(source: string, start: number): { text: string; end: number }
     runStart = i;
   }
   throw unterminated(quote, start);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Octal-escaped bytes as text: UTF-8 when they are, else one character per byte. */
+function decodeBytes(bytes: number[]): string {
+  if (bytes.some((b) => b >= 0x80)) {
+    try {
+      return strictUtf8.decode(Uint8Array.from(bytes));
+    } catch {
+      // Not UTF-8: each byte stands for itself.
+    }
+  }
+  return String.fromCharCode(...bytes);
 }
 
 /**

@@ -123,3 +123,8 @@ t.test('old-syntax text reads back with the old-syntax parser (lexer.cpp tokeniz
   t.same(parseOldExpr("'a\\b' + 1"), parseExpr("'a\\\\b' + 1"), 'quoted names too');
   t.throws(() => parseOldExpr('"a\\" && true'), /unterminated string/, 'a quote after a backslash does not close the string while text follows');
 });
+
+t.test('new-syntax text reads back: octal-escaped UTF-8 bytes are the character again', async (t) => {
+  for (const [value] of STRING_TABLE) t.same(parseExpr(unparseNewSyntax(str(value))), str(value), `round trip ${JSON.stringify(value)}`);
+  t.same(parseExpr('"\\377\\101"'), str('\xffA'), 'bytes that are no UTF-8 stay one character each');
+});
