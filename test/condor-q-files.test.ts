@@ -128,6 +128,8 @@ t.test('old ClassAd syntax: ads read and printed as HTCondor\'s sPrintAd writes 
   t.equal(await run('-af', 'Cmd', 'Dir', 'Note'), 'C:\\bin\\x.exe D:\\out\\ é✓\n', 'the values: backslashes are no escapes');
   t.equal(await run('-af:r', 'Cmd', 'Description'), '"C:\\bin\\x.exe" "say \\"hi\\"\tthere"\n', '-af:r unparses in old syntax');
   t.equal(await run('-af:V', 'Dir'), '"D:\\out\\"\n');
+  t.equal(await run('-constraint', 'Cmd == "C:\\bin\\x.exe"', '-constraint', 'Dir == "D:\\out\\"', '-af', 'ClusterId'), '1\n', '-constraint is read in old syntax too');
+  t.equal(await run('-af', 'strcat(Dir, "\\n")'), 'D:\\out\\\\n\n', 'and an -af expression');
   t.equal(
     await run('-long:newl', ...attrs),
     '[ Cmd = "C:\\\\bin\\\\x.exe"; Description = "say \\"hi\\"\\tthere"; Dir = "D:\\\\out\\\\"; Load = 5.000000000000000E-01; Note = "\\303\\251\\342\\234\\223" ]\n',

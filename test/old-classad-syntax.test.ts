@@ -46,6 +46,9 @@ t.test('backslashes, tabs and quotes go in and come out as HTCondor writes them'
   const long = (await pool.run('condor_q', ['1.0', '-long', '-attributes', 'Win,Quoted'])).stdout;
   t.equal(long, 'Quoted = "say \\"hi\\"\tnow"\nWin = "C:\\dir\\x.exe"\n\n', 'condor_q -long writes them as the submit file did');
   t.equal((await pool.run('condor_q', ['1.0', '-af:r', 'Requirements'])).stdout, 'Win == "C:\\dir\\x.exe" || TARGET.Memory > 0\n', 'requirements read in old syntax too');
+  t.equal((await pool.run('condor_q', ['-constraint', 'Win == "C:\\dir\\x.exe"', '-af', 'ClusterId'])).stdout, '1\n', '-constraint in old syntax');
+  t.equal((await pool.run('condor_qedit', ['-constraint', 'Win == "C:\\dir\\x.exe"', 'ByConstraint', 'true'])).code, 0);
+  t.equal((await pool.run('condor_q', ['1.0', '-af', 'ByConstraint'])).stdout, 'true\n', 'condor_qedit -constraint in old syntax');
   t.equal((await pool.run('condor_qedit', ['1.0', 'Edited', '"F:\\x"'])).code, 0);
   t.equal((await pool.run('condor_q', ['1.0', '-af', 'Edited'])).stdout, 'F:\\x\n', 'condor_qedit reads old syntax');
 

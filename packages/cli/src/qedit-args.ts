@@ -173,7 +173,7 @@ export function parseQeditArgs(args: string[], onlyMyJobsDefault = true): QeditC
       const expr = args[++i];
       if (expr === undefined) return { error: `${ME}: ${arg} requires a ClassAd expression an argument` };
       try {
-        parseExpr(expr);
+        parseOldExpr(expr);
       } catch {
         return { error: `${ME}: invalid constraint: ${expr}` };
       }

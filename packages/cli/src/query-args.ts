@@ -1,4 +1,4 @@
-import { parseExpr, plainLiteral, quoteString } from '@tinycondor/shared/classad/index';
+import { oldSyntaxToStorage, parseExpr, plainLiteral, quoteString } from '@tinycondor/shared/classad/index';
 import { parseJobSpec, type JobSpec } from '@tinycondor/shared/job-id';
 import { CliError } from './cli-error.js';
 import { DEFAULT_AUTOFORMAT, parseAutoFormatLetters, type AutoFormatOptions } from './format/autoformat.js';
@@ -461,7 +461,8 @@ export function scanCountedConstraint(query: QueryArgs): string | undefined {
 }
 
 export function buildConstraint(query: QueryArgs, { dagNodes = false } = {}): string | undefined {
-  const clauses: string[] = query.constraints.map((c) => `(${c})`);
+  // A -constraint is read in old ClassAd syntax (ParseClassAdRvalExpr).
+  const clauses: string[] = query.constraints.map((c) => `(${oldSyntaxToStorage(c)})`);
   const ids = query.jobs.flatMap((j) => [
     j.proc === undefined ? `ClusterId == ${j.cluster}` : `(ClusterId == ${j.cluster} && ProcId == ${j.proc})`,
     ...(dagNodes && (j.proc ?? 0) < 1 ? [`DAGManJobId == ${j.cluster}`] : []),

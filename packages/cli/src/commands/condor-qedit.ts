@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { oldSyntaxToStorage } from '@tinycondor/shared/classad/index';
 import { jobAttrRules } from '@tinycondor/shared/job-edit';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import { loadPoolConfig, onlyMyJobsByDefault } from '../pool-config.js';
@@ -46,7 +47,7 @@ export const condorQedit: Command = async (args, io) => {
 
   const api = connectSchedd(pool);
   const reply = await api.edit({
-    ...(request.jobs ? { jobs: request.jobs } : { constraint: request.constraint }),
+    ...(request.jobs ? { jobs: request.jobs } : { constraint: request.constraint === undefined ? undefined : oldSyntaxToStorage(request.constraint) }),
     onlyMyJobs: request.onlyMyJobs && onlyMyJobsByDefault(pool, io.stderr),
     edits: stored,
     dryRun: request.dryRun,

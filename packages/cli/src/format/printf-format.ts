@@ -2,7 +2,7 @@
 // printf column (ad_printmask.cpp render and display; registerFormatF collapses the format's escapes):
 // the value of ATTR (an attribute, else an expression) written with FMT's one conversion; nothing at all
 // when the value does not suit the conversion (an undefined attribute, a string for %d).
-import { parseExpr, unparseOldSyntax, unparseValue, type ClassAd, type EvalContext, type Expr, type Value } from '@tinycondor/shared/classad/index';
+import { parseOldExpr, unparseOldSyntax, unparseValue, type ClassAd, type EvalContext, type Expr, type Value } from '@tinycondor/shared/classad/index';
 import { formatPrintf, PRINTF_INT, PRINTF_REAL } from '@tinycondor/shared/submit/printf';
 
 export interface PrintfColumn {
@@ -47,7 +47,7 @@ export function renderPrintfColumn(ad: ClassAd, column: PrintfColumn, context?: 
   let expr: Expr | undefined = own;
   if (expr === undefined) {
     try {
-      expr = parseExpr(column.attr);
+      expr = parseOldExpr(column.attr);
     } catch {
       expr = undefined;
     }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { Expr } from './ast.js';
-import { parseExpr, parseOldExpr } from './parser.js';
+import { oldSyntaxToStorage, parseExpr, parseOldExpr } from './parser.js';
 import { formatAttributeName, quoteString, unparse, unparseNewSyntax, unparseOldSyntax } from './unparse.js';
 
 t.test('quoteString escapes', async (t) => {
@@ -127,4 +127,11 @@ t.test('old-syntax text reads back with the old-syntax parser (lexer.cpp tokeniz
 t.test('new-syntax text reads back: octal-escaped UTF-8 bytes are the character again', async (t) => {
   for (const [value] of STRING_TABLE) t.same(parseExpr(unparseNewSyntax(str(value))), str(value), `round trip ${JSON.stringify(value)}`);
   t.same(parseExpr('"\\377\\101"'), str('\xffA'), 'bytes that are no UTF-8 stay one character each');
+});
+
+t.test('oldSyntaxToStorage: typed text as parseExpr reads it the old-syntax way', async (t) => {
+  t.equal(oldSyntaxToStorage('Cmd == "/bin/true" && x'), 'Cmd == "/bin/true" && x', 'no backslash: as typed');
+  t.equal(oldSyntaxToStorage('Cmd == "C:\\bin"'), 'Cmd == "C:\\\\bin"');
+  t.same(parseExpr(oldSyntaxToStorage('Dir == "D:\\out\\"')), parseOldExpr('Dir == "D:\\out\\"'));
+  t.equal(oldSyntaxToStorage('"a\\" && ('), '"a\\" && (', 'what does not parse is left to its reader');
 });
