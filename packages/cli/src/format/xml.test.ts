@@ -7,7 +7,7 @@ const HEADER = '<?xml version="1.0"?>\n<!DOCTYPE classads SYSTEM "classads.dtd">
 t.test('-xml: each ad as ClassAdXMLUnParser writes it, attributes sorted, inside the file header and footer', async (t) => {
   const ad = ClassAd.parseText([
     'ProcId = 0',
-    'Cmd = "/bin/a&b<c>\\\\d"',
+    'Cmd = "/bin/a&b<c>\\d"',
     'ClusterId = 12',
     'Rank = 0.5',
     'WantCheckpoint = false',
