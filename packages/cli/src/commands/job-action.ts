@@ -268,8 +268,8 @@ function jobActionCommand(tool: string, baseMode: Mode): Command {
       const message =
         kind === 'user' ? ` of user ${text.slice(text.indexOf(' == ') + 4)}` : kind === 'cluster' ? ` in cluster ${text.slice(text.indexOf(' == ') + 4)}` : kind === 'none' || kind === 'all' ? '' : ` matching constraint (${text})`;
       // The schedd reads the constraint in old ClassAd syntax (ParseClassAdRvalExpr); the message shows it as typed.
-      const typed = oldSyntaxToStorage(text);
-      const constraint = held ? (typed === '' ? 'JobStatus == 5' : `${typed} && (JobStatus == 5)`) : typed;
+      const stored = oldSyntaxToStorage(text);
+      const constraint = held ? (stored === '' ? 'JobStatus == 5' : `${stored} && (JobStatus == 5)`) : stored;
       const jobsWord = held ? 'held jobs' : 'jobs';
       const perJob = long && !totals;
       const selection = kind === 'all' && !held ? { all: true } : { constraint };
