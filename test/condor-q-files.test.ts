@@ -115,3 +115,31 @@ t.test('-format, as scripts use it', async (t) => {
   t.same([out.code, out.stdout], [0, `4.0 ${me}\n4.1 ${me}\n`]);
   t.match((await runCommand('condor_q', ['-jobads', file, '-format', '%d'], env, dir)).stderr, /-format requires format and attribute parameters/);
 });
+
+t.test('old ClassAd syntax: ads read and printed as HTCondor\'s sPrintAd writes them, byte for byte', async (t) => {
+  // As HTCondor's condor_q -long writes these values (ClassAdUnParser, SetOldClassAd(true, true)): only the
+  // quote escaped; a backslash, a tab and non-ASCII text raw; a string ending in a backslash as `"dir\"`.
+  const lines = ['Cmd = "C:\\bin\\x.exe"', 'Description = "say \\"hi\\"\tthere"', 'Dir = "D:\\out\\"', 'Load = 0.5', 'Note = "é✓"'];
+  const file = path.join(dir, 'old-syntax.ads');
+  fs.writeFileSync(file, `${job(1, 0, 1)}\n${lines.join('\n')}\n`);
+  const run = async (...args: string[]) => (await runCommand('condor_q', ['-jobads', file, ...args], env, dir)).stdout;
+  const attrs = ['-attributes', 'Cmd,Description,Dir,Load,Note'];
+  t.equal(await run('-long', ...attrs), `${lines.join('\n')}\n\n`, '-long gives the lines back unchanged');
+  t.equal(await run('-af', 'Cmd', 'Dir', 'Note'), 'C:\\bin\\x.exe D:\\out\\ é✓\n', 'the values: backslashes are no escapes');
+  t.equal(await run('-af:r', 'Cmd', 'Description'), '"C:\\bin\\x.exe" "say \\"hi\\"\tthere"\n', '-af:r unparses in old syntax');
+  t.equal(await run('-af:V', 'Dir'), '"D:\\out\\"\n');
+  t.equal(await run('-constraint', 'Cmd == "C:\\bin\\x.exe"', '-constraint', 'Dir == "D:\\out\\"', '-af', 'ClusterId'), '1\n', '-constraint is read in old syntax too');
+  t.equal(await run('-af', 'strcat(Dir, "\\n")'), 'D:\\out\\\\n\n', 'and an -af expression');
+  t.equal(
+    await run('-long:newl', ...attrs),
+    '[ Cmd = "C:\\\\bin\\\\x.exe"; Description = "say \\"hi\\"\\tthere"; Dir = "D:\\\\out\\\\"; Load = 5.000000000000000E-01; Note = "\\303\\251\\342\\234\\223" ]\n',
+    '-long:new escapes as the new-syntax unparser does (octal for each non-ASCII byte)',
+  );
+  const history = path.join(dir, 'old-syntax-history');
+  fs.writeFileSync(history, `${job(1, 0, 4)}\n${lines.join('\n')}\n*** ProcId = 0 ClusterId = 1 Owner = "${me}"\n`);
+  const long = await runCommand('condor_history', ['-file', history, '-long', ...attrs], env, dir);
+  t.equal(long.stdout, `${lines.join('\n')}\n\n`, 'condor_history -file -long too');
+  const extract = path.join(dir, 'extracted');
+  await runCommand('condor_history', ['-file', history, '-forwards', '-constraint', 'ClusterId == 1', '-extract', extract, '-af', 'ClusterId'], env, dir);
+  t.match(fs.readFileSync(extract, 'utf8'), /^Cmd = "C:\\bin\\x\.exe"$/m, '-extract copies the ad in old syntax');
+});

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { DEFAULT_JOB_ATTR_RULES, jobAttrRules } from '@tinycondor/shared/job-edit';
-import { diagnosticReport, editsFromFile, parseQeditArgs, protectedEditErrors } from './qedit-args.js';
+import { diagnosticReport, editsFromFile, parseQeditArgs, protectedEditErrors, storedEditValue } from './qedit-args.js';
 
 t.test('job ids alone are edited one by one, sorted and without repeats', async (t) => {
   t.same(parseQeditArgs(['12.1', '3.0', '12.1', 'Foo', '1']), {
@@ -101,4 +101,14 @@ t.test('-diagnostic reports the query and the edits instead of editing (qedit.cp
   if (!('diagnostic' in levelOne)) return t.fail('a report at level 1 after a bad edit');
   t.same(levelOne.diagnostic, { errors: ['Update aborted, illegal attribute-name specified for attribute "bad-name".'], constraint: '( (true) )', onlyMyJobs: true, canDoClusterEdits: false, edits: [['A', '1']] }, 'level 1 stops at the first bad edit and reports what it read');
   t.same(parseQeditArgs(['-diagnostic:x', '1.0', 'A=1']), { edit: { jobs: ['1.0'], onlyMyJobs: false, edits: [['A', '1']], dryRun: false } }, 'atoi of a non-number is 0: no diagnostic');
+});
+
+t.test('values are read in old ClassAd syntax (ParseClassAdRvalExpr) and sent in the stored form', async (t) => {
+  t.equal(storedEditValue('"C:\\dir"'), '"C:\\\\dir"');
+  t.equal(storedEditValue('"D:\\out\\"'), '"D:\\\\out\\\\"');
+  t.equal(storedEditValue('Foo + 1'), 'Foo + 1');
+  t.equal(storedEditValue('"a\\" + 1'), undefined, 'a quote after a backslash is no closing quote while text follows');
+  const parsed = parseQeditArgs(['1.0', 'Dir', '"D:\\out\\"']);
+  t.same('edit' in parsed && parsed.edit.edits, [['Dir', '"D:\\out\\"']], 'accepted as typed');
+  t.same(editsFromFile('[ Dir = "C:\\\\x"; N = 1 ]', 'auto', 'f'), new Map([['Dir', '"C:\\x"'], ['N', '1']]), 'a new-form file\'s values as ExprTreeToString writes them');
 });

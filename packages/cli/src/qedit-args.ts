@@ -1,6 +1,6 @@
 // condor_qedit's command line as HTCondor's tool reads it (src/condor_tools/qedit.cpp): the jobs it
 // restricts the edit to, the edits, and its messages word for word.
-import { parseExpr, unparse } from '@tinycondor/shared/classad/index';
+import { ClassAdParseError, parseExpr, parseOldExpr, unparse, unparseOldSyntax } from '@tinycondor/shared/classad/index';
 import { attributeProtection, isValidAttrName, isValidAttrValue, type JobAttrRules } from '@tinycondor/shared/job-edit';
 import { atoi } from '@tinycondor/shared/c-numbers';
 
@@ -173,7 +173,7 @@ export function parseQeditArgs(args: string[], onlyMyJobsDefault = true): QeditC
       const expr = args[++i];
       if (expr === undefined) return { error: `${ME}: ${arg} requires a ClassAd expression an argument` };
       try {
-        parseExpr(expr);
+        parseOldExpr(expr);
       } catch {
         return { error: `${ME}: invalid constraint: ${expr}` };
       }
@@ -224,7 +224,7 @@ export function parseQeditArgs(args: string[], onlyMyJobsDefault = true): QeditC
         errors.push(`Update aborted, illegal attribute-name specified for attribute "${name}".`);
         if (diagnostic <= 1) break;
       }
-      if (!isValidAttrValue(value)) {
+      if (!isValidAttrValue(value, true)) {
         errors.push(`Update aborted, illegal value for : ${name}`);
         if (diagnostic <= 1) break;
       }
@@ -279,10 +279,24 @@ export function diagnosticReport(report: QeditDiagnostic, edits: [string, string
     const protection = attributeProtection(name, rules);
     if (protection !== 'normal') lines.push(`  ${protection === 'protected' ? 'WARNING' : 'ERROR'}: ${protection} attribute`);
     else if (name.trim() === '' || !isValidAttrName(name)) lines.push('  ERROR: invalid attribute');
-    if (!isValidAttrValue(value)) lines.push('  ERROR: invalid expression');
+    if (!isValidAttrValue(value, true)) lines.push('  ERROR: invalid expression');
   }
   lines.push('------------------------');
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * An edit's value in the form the schedd stores: qedit passes the text on and SetAttribute reads it in old
+ * ClassAd syntax (ParseClassAdRvalExpr), so `"C:\dir"` is a string with a backslash. undefined when it does
+ * not parse that way.
+ */
+export function storedEditValue(value: string): string | undefined {
+  try {
+    return unparse(parseOldExpr(value));
+  } catch (err) {
+    if (err instanceof ClassAdParseError) return undefined;
+    throw err;
+  }
 }
 
 /** qedit's std::map order: by name, byte for byte. */
@@ -313,7 +327,8 @@ export function editsFromFile(text: string, format: EditsFormat, file: string): 
   if (form === 'new') {
     const expr = parseExpr(trimmed);
     if (expr.kind !== 'record') throw new Error(`Unable to read file of edits: ${file}`);
-    for (const entry of expr.entries) edits.set(entry.name, unparse(entry.expr));
+    // qedit.cpp: each value as ExprTreeToString writes it, in old ClassAd syntax, like the command line's.
+    for (const entry of expr.entries) edits.set(entry.name, unparseOldSyntax(entry.expr));
     return edits;
   }
   for (const line of text.split('\n')) {
@@ -322,7 +337,7 @@ export function editsFromFile(text: string, format: EditsFormat, file: string): 
     if (content === '' || content.startsWith('#')) continue;
     const equals = content.indexOf('=');
     const name = equals < 0 ? '' : content.slice(0, equals).trim();
-    if (!isValidAttrName(name) || !isValidAttrValue(content.slice(equals + 1))) throw new Error(`Unable to read file of edits: ${file}`);
+    if (!isValidAttrName(name) || !isValidAttrValue(content.slice(equals + 1), true)) throw new Error(`Unable to read file of edits: ${file}`);
     edits.set(name, content.slice(equals + 1).trim());
   }
   if (edits.size === 0) throw new Error(`Unable to read file of edits: ${file}`);

@@ -1,4 +1,4 @@
-import { parseExpr, plainLiteral, quoteString } from '@tinycondor/shared/classad/index';
+import { oldSyntaxToStorage, parseExpr, parseOldExpr, plainLiteral, quoteString } from '@tinycondor/shared/classad/index';
 import { parseJobSpec, type JobSpec } from '@tinycondor/shared/job-id';
 import { CliError } from './cli-error.js';
 import { DEFAULT_AUTOFORMAT, parseAutoFormatLetters, type AutoFormatOptions } from './format/autoformat.js';
@@ -86,8 +86,9 @@ function sinceExpression(arg: string): string | undefined {
   if (id !== undefined) return id.proc === undefined ? `ClusterId == ${id.cluster}` : `ClusterId == ${id.cluster} && ProcId == ${id.proc}`;
   if (plainLiteral(arg) !== undefined) return undefined;
   try {
-    parseExpr(arg);
-    return arg;
+    // history.cpp: ParseClassAdRvalExpr, old ClassAd syntax.
+    parseOldExpr(arg);
+    return oldSyntaxToStorage(arg);
   } catch {
     return undefined;
   }
@@ -461,7 +462,8 @@ export function scanCountedConstraint(query: QueryArgs): string | undefined {
 }
 
 export function buildConstraint(query: QueryArgs, { dagNodes = false } = {}): string | undefined {
-  const clauses: string[] = query.constraints.map((c) => `(${c})`);
+  // A -constraint is read in old ClassAd syntax (ParseClassAdRvalExpr).
+  const clauses: string[] = query.constraints.map((c) => `(${oldSyntaxToStorage(c)})`);
   const ids = query.jobs.flatMap((j) => [
     j.proc === undefined ? `ClusterId == ${j.cluster}` : `(ClusterId == ${j.cluster} && ProcId == ${j.proc})`,
     ...(dagNodes && (j.proc ?? 0) < 1 ? [`DAGManJobId == ${j.cluster}`] : []),

@@ -79,3 +79,11 @@ t.test('reading a file back: each banner closes its record; a record not yet clo
   t.match(entries[1].adText, /^ClusterId = 3\n/);
   t.same(parseEpochEntries('*** ClusterId=1 ProcId=0 Owner="bob" CompletionDate=5\n').map((e) => e.type), ['JOB'], 'a history banner without a type is a JOB');
 });
+
+t.test('records are old ClassAd syntax, as sPrintAd writes them', async (t) => {
+  const { settings } = epochSettings(knobs({}), '/s');
+  const job = JOB.clone().set('Cmd', 'C:\\bin\\x.exe').set('Dir', 'D:\\out\\');
+  const text = epochRecordText(job, 'EPOCH', settings, 7) as string;
+  t.match(text, /^Cmd = "C:\\bin\\x\.exe"\nDir = "D:\\out\\"\n/m);
+  t.equal(ClassAd.parseText(text.split('***')[0]!).getString('Dir'), 'D:\\out\\', 'and read back so');
+});

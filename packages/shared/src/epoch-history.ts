@@ -5,7 +5,7 @@
 // list the starter sends (remoteresource.cpp, updateFromStarter), and the whole job ad as an EPOCH record
 // when its run ends (baseshadow.cpp). Pure: the schedd writes the texts, condor_history -epochs reads them.
 import { ClassAd, parseExpr, type Expr } from './classad/index.js';
-import { unparse } from './classad/unparse.js';
+import { unparseOldSyntax } from './classad/unparse.js';
 
 /** The record types (banner names) this pool writes; COMMON is the common-files transfer it does not have. */
 export type EpochAdType = 'EPOCH' | 'SPAWN' | 'INPUT' | 'OUTPUT' | 'CHECKPOINT';
@@ -128,7 +128,7 @@ export function epochRecordText(job: ClassAd, type: EpochAdType, settings: Epoch
   let text = '';
   for (const name of record.names()) {
     if (filter !== undefined && !filter.has(name.toLowerCase())) continue;
-    text += `${name} = ${unparse(record.get(name) as Expr)}\n`;
+    text += `${name} = ${unparseOldSyntax(record.get(name) as Expr)}\n`;
   }
   text += `EpochWriteDate = ${now}\n`;
   text += `*** ${type} ClusterId=${cluster} ProcId=${proc} RunInstanceId=${runId} Owner="${owner}" CurrentTime=${now}\n`;

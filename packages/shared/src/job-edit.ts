@@ -1,6 +1,6 @@
 // What condor_qedit may change in a queued job, as HTCondor's tool (src/condor_tools/qedit.cpp) and its
 // schedd (qmgmt.cpp, ModifyAttrCheck) decide it.
-import { parseExpr } from './classad/index.js';
+import { parseExpr, parseOldExpr } from './classad/index.js';
 import { paramBoolean } from './condor-config.js';
 import { splitList } from './submit/queue.js';
 
@@ -73,11 +73,15 @@ export function isValidAttrName(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
 }
 
-/** A value qedit accepts: a ClassAd expression on one line (IsValidAttrValue, ParseClassAdRvalExpr), not blank. */
-export function isValidAttrValue(value: string): boolean {
+/**
+ * A value qedit accepts: a ClassAd expression on one line (IsValidAttrValue, ParseClassAdRvalExpr), not blank;
+ * `oldSyntax` for text as the user typed it (ParseClassAdRvalExpr reads old ClassAd syntax).
+ */
+export function isValidAttrValue(value: string, oldSyntax = false): boolean {
   if (value.trim() === '' || /[\r\n]/.test(value)) return false;
   try {
-    parseExpr(value);
+    if (oldSyntax) parseOldExpr(value);
+    else parseExpr(value);
     return true;
   } catch {
     return false;

@@ -18,4 +18,6 @@ t.test("sPrintAd's FastSort order without private attributes, and AppendHistory'
   t.equal(historyBannerFields(ad), 'ClusterId = 7 ProcId = 1 Owner = "al" CompletionDate = -1');
   t.equal(historyBannerFields(new ClassAd()), 'ClusterId = -1 ProcId = -1 Owner = "?" CompletionDate = -1');
   t.equal(historyBanner(42, 'ClusterId = 7', 1700000000), '*** Offset = 42 ClusterId = 7 CurrentTime = 1700000000\n');
+  const windows = ClassAd.parseText('Cmd = "C:\\bin\\x.exe"\nNote = "say \\"hi\\"\ttab"\nLoad = 0.5\n');
+  t.equal(historyAdText(windows), 'Cmd = "C:\\bin\\x.exe"\nLoad = 0.5\nNote = "say \\"hi\\"\ttab"\n', 'old ClassAd syntax, as sPrintAd writes it');
 });

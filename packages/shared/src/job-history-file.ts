@@ -3,7 +3,7 @@
 // renamed `<file>.<YYYYMMDDTHHMMSS>` (MaybeRotateHistory) before an ad would grow it past MAX_HISTORY_LOG,
 // MAX_HISTORY_ROTATIONS of those kept.
 import type { ClassAd } from './classad/index.js';
-import { unparse } from './classad/unparse.js';
+import { unparseOldSyntax } from './classad/unparse.js';
 import { paramBoolean } from './condor-config.js';
 import { wholeNumber } from './epoch-history.js';
 
@@ -52,10 +52,10 @@ function fastSort(a: string, b: string): number {
   return la < lb ? -1 : la > lb ? 1 : 0;
 }
 
-/** AppendHistory's sPrintAd(…, FastSort): `Name = expr` lines, without the private attributes. */
+/** AppendHistory's sPrintAd(…, FastSort): `Name = expr` lines in old ClassAd syntax, without the private attributes. */
 export function historyAdText(ad: ClassAd): string {
   let text = '';
-  for (const name of [...ad.names()].filter((n) => !isPrivate(n)).sort(fastSort)) text += `${name} = ${unparse(ad.get(name)!)}\n`;
+  for (const name of [...ad.names()].filter((n) => !isPrivate(n)).sort(fastSort)) text += `${name} = ${unparseOldSyntax(ad.get(name)!)}\n`;
   return text;
 }
 

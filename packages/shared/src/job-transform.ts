@@ -5,9 +5,9 @@
  * EVALMACRO, COPY, RENAME, DELETE (the last three also with a /regex/), under an optional REQUIREMENTS.
  * A transform's `$(NAME)` is its own macro, else `$(MY.attr)` of the ad, else the configuration's NAME.
  */
-import { ClassAd, parseExpr, unparseValue, valueToExpr, boolOf, type EvalContext, type Expr, type Value } from './classad/index.js';
+import { ClassAd, parseOldExpr, unparseValue, valueToExpr, boolOf, type EvalContext, type Expr, type Value } from './classad/index.js';
 import { classAdRegexOptions, compileRegex, regexFinds, regexSubstitute } from './classad/regex.js';
-import { unparse } from './classad/unparse.js';
+import { unparseOldSyntax } from './classad/unparse.js';
 import { applyConditionalLine, conditionalLine, evaluateCondition, IfStack, type ConditionalLine } from './submit/conditionals.js';
 import { SubmitError } from './submit/errors.js';
 import { MacroExpander, substituteSelfReference } from './submit/macros.js';
@@ -49,7 +49,7 @@ export function parseJobTransform(name: string, text: string): JobTransform {
       const requirements = envelopeArgs(line, 'requirements');
       if (requirements !== undefined) {
         try {
-          transform.requirements = { source: requirements.trim(), expr: parseExpr(requirements) };
+          transform.requirements = { source: requirements.trim(), expr: parseOldExpr(requirements) };
         } catch {
           throw new TransformError(name, `invalid REQUIREMENTS : ${requirements}`);
         }
@@ -248,7 +248,7 @@ class TransformRun {
     if (basic !== undefined) return basic;
     if (lowerName.startsWith('my.')) {
       const expr = this.ad.get(lowerName.slice(3));
-      if (expr !== undefined) return expr.kind === 'literal' && expr.value.type === 'string' ? expr.value.value : unparse(expr);
+      if (expr !== undefined) return expr.kind === 'literal' && expr.value.type === 'string' ? expr.value.value : unparseOldSyntax(expr);
     }
     return this.settings.configRaw(lowerName);
   }
@@ -319,7 +319,7 @@ class TransformRun {
       case 'EVALMACRO': {
         const value = this.evaluate(rhs);
         if (value === undefined) log?.(`ERROR: EVALMACRO ${attr} could not evaluate : ${rhs}`, true);
-        else this.macros.set(attr.toLowerCase(), value.type === 'string' ? value.value : unparseValue(value));
+        else this.macros.set(attr.toLowerCase(), value.type === 'string' ? value.value : unparseValue(value, 'old'));
         return;
       }
       case 'DEFAULT':
@@ -348,7 +348,7 @@ class TransformRun {
     this.settings.log?.(`SET ${attr} to ${rhs}`, false);
     let expr: Expr;
     try {
-      expr = parseExpr(rhs);
+      expr = parseOldExpr(rhs);
     } catch {
       this.settings.log?.(`ERROR: SET ${attr} invalid expression : ${rhs}`, true);
       return;
@@ -358,7 +358,7 @@ class TransformRun {
 
   private insert(attr: string, expr: Expr): void {
     if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(attr)) {
-      this.settings.log?.(`ERROR: could not set ${attr} to ${unparse(expr)}`, true);
+      this.settings.log?.(`ERROR: could not set ${attr} to ${unparseOldSyntax(expr)}`, true);
       return;
     }
     this.ad.insert(attr, expr);
@@ -368,7 +368,7 @@ class TransformRun {
   private evaluate(source: string): Value | undefined {
     let expr: Expr;
     try {
-      expr = parseExpr(source);
+      expr = parseOldExpr(source);
     } catch {
       return undefined;
     }

@@ -2,7 +2,7 @@
 // which method (plugin) each needs, what a plugin says it supports (`-classad`), the files a multi-file
 // plugin reads (-infile) and writes (-outfile), and the errors a failed invocation becomes.
 import path from 'node:path';
-import { ClassAd, ClassAdParseError, parseExpr, quoteString, unparse, type Expr } from './classad/index.js';
+import { ClassAd, ClassAdParseError, parseExpr, parseOldExpr, quoteString, unparse, type Expr } from './classad/index.js';
 import { adToRecordExpr } from './classad/ast.js';
 import { listedInputFiles, parseRemaps, splitFileList, STDERR_NAME, STDOUT_NAME } from './transfer-files.js';
 
@@ -104,8 +104,9 @@ export interface PluginCapabilities {
 }
 
 /**
- * Parses `plugin -classad` output: old ClassAd lines (blank lines and `#` comments skipped). Errors are
- * HTCondor's words: a plugin without SupportedMethods is ignored.
+ * Parses `plugin -classad` output: old ClassAd lines, read in old syntax as ClassAd::Insert reads them
+ * (blank lines and `#` comments skipped). Errors are HTCondor's words: a plugin without SupportedMethods is
+ * ignored.
  */
 export function parseCapabilities(pluginPath: string, output: string): PluginCapabilities | { error: string } {
   const ad = new ClassAd();
@@ -115,7 +116,7 @@ export function parseCapabilities(pluginPath: string, output: string): PluginCap
     const eq = line.indexOf('=');
     if (eq <= 0) continue;
     try {
-      ad.insert(line.slice(0, eq).trim(), parseExpr(line.slice(eq + 1).trim()));
+      ad.insert(line.slice(0, eq).trim(), parseOldExpr(line.slice(eq + 1).trim()));
     } catch {
       // HTCondor counts the line invalid and goes on with the others.
     }

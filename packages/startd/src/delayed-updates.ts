@@ -1,4 +1,4 @@
-import { parseExpr, unparse, type ClassAd } from '@tinycondor/shared/classad/index';
+import { parseExpr, unparse, unparseNewSyntax, type ClassAd } from '@tinycondor/shared/classad/index';
 import { matchesAnyPattern } from '@tinycondor/shared/chirp/access';
 
 /**
@@ -28,9 +28,14 @@ export class DelayedUpdates {
     return true;
   }
 
-  /** getDelayedUpdate: the pending update's text, else the attribute of the job ad the run started with. */
+  /**
+   * getDelayedUpdate: the pending update, else the attribute of the job ad the run started with, as
+   * io_proxy_handler.cpp's plain ClassAdUnParser writes it (new ClassAd syntax).
+   */
   lookup(name: string, jobAd: ClassAd): string | undefined {
-    return this.pending.get(name.toLowerCase())?.expr ?? jobAd.getSource(name);
+    const pending = this.pending.get(name.toLowerCase())?.expr;
+    const expr = pending === undefined ? jobAd.get(name) : parseExpr(pending);
+    return expr === undefined ? undefined : unparseNewSyntax(expr);
   }
 
   /** The pending updates (attribute → expression text), cleared: they go out with this update. */

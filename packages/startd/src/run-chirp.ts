@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { ScheddRefused, type ScheddClient } from '@tinycondor/client';
-import type { ClassAd } from '@tinycondor/shared/classad/index';
+import { ClassAdParseError, parseOldExpr, unparse, type ClassAd } from '@tinycondor/shared/classad/index';
 import { ChirpError, MAX_DELAYED_VALUE_LENGTH } from '@tinycondor/shared/chirp/protocol';
 import { chirpCodeOfErrno, MAX_REMOTE_BUF_SIZE, whoAnswer } from '@tinycondor/shared/chirp/remote-files';
 import type { RunFileCallBody, RunFileCallReply } from '@tinycondor/shared/rest-schemas';
@@ -12,6 +12,19 @@ import { delayedExpression, type DelayedUpdates } from './delayed-updates.js';
  * refused, as the shadow's errno converts (EACCES, EINVAL); anything else (the schedd unreachable, the
  * run no longer current) as a starter cut off from its shadow answers, ETIMEDOUT.
  */
+/**
+ * What the job wrote to set_job_attr or constrain, in the form the schedd stores: the shadow's SetAttribute
+ * and AssignExpr read it in old ClassAd syntax (ParseClassAdRvalExpr). undefined when it does not parse.
+ */
+function storedValue(expr: string): string | undefined {
+  try {
+    return unparse(parseOldExpr(expr));
+  } catch (err) {
+    if (err instanceof ClassAdParseError) return undefined;
+    throw err;
+  }
+}
+
 function failureCode(err: unknown): number {
   if (err instanceof ScheddRefused && err.status === 422) return chirpCodeOfErrno(errnoOf(err.body));
   if (err instanceof ScheddRefused && err.status === 403) return ChirpError.NotAuthorized;
@@ -93,8 +106,11 @@ export function runChirpBackend(opts: { client: ScheddClient; jobId: string; run
           const value = delayed.lookup(request.name, jobAd);
           return value === undefined ? { code: ChirpError.DoesntExist } : { value };
         }
-        case 'set_job_attr':
-          return remote('set_job_attr', () => client.setRunJobAttr(jobId, runId, request.name, request.expr));
+        case 'set_job_attr': {
+          const value = storedValue(request.expr);
+          if (value === undefined) return { code: ChirpError.InvalidRequest };
+          return remote('set_job_attr', () => client.setRunJobAttr(jobId, runId, request.name, value));
+        }
         case 'get_job_attr':
           try {
             return { value: await client.getRunJobAttr(jobId, runId, request.name) };
@@ -104,8 +120,11 @@ export function runChirpBackend(opts: { client: ScheddClient; jobId: string; run
           }
         case 'ulog':
           return remote('ulog', () => client.runUlog(jobId, runId, request.text));
-        case 'constrain':
-          return remote('constrain', () => client.runConstrain(jobId, runId, request.expr));
+        case 'constrain': {
+          const value = storedValue(request.expr);
+          if (value === undefined) return { code: ChirpError.InvalidRequest };
+          return remote('constrain', () => client.runConstrain(jobId, runId, value));
+        }
         case 'unlink':
           return remote('unlink', () => client.removeRunFile(jobId, runId, request.path));
         case 'getfile':

@@ -237,13 +237,13 @@ export function requirementsAnalysisText(job: ClassAd, slots: readonly ClassAd[]
       out += `Job ${id} defines the following attributes:\n\n`;
       for (const name of sortedNames(refs.mine)) {
         if (name.toLowerCase() === 'requirements') continue;
-        out += attributeLine(name, name, job.getSource(name) ?? 'undefined', 'RequestDisk', 'RequestMemory');
+        out += attributeLine(name, name, job.getOldSource(name) ?? 'undefined', 'RequestDisk', 'RequestMemory');
       }
       if (opts.singleMachine || ads.all.length === 1) {
         const targetValues = (slot: ClassAd): string => {
           let values = '';
           for (const name of sortedNames(refs.target)) {
-            if (slot.has(name)) values += attributeLine(`TARGET.${name}`, name, unparseValue(slot.evaluate(name, job)), 'Disk', 'Memory');
+            if (slot.has(name)) values += attributeLine(`TARGET.${name}`, name, unparseValue(slot.evaluate(name, job), 'old'), 'Disk', 'Memory');
           }
           return values;
         };

@@ -112,20 +112,20 @@ export function slotRunAnalysis(original: ClassAd, clusters: Map<number, ClassAd
     const refs = references(slot, { kind: 'attr', name: 'Requirements' });
     out += 'This slot defines the following attributes:\n\n';
     for (const attr of sortedNames(refs.mine)) {
-      if (!hidden.has(attr.toLowerCase())) out += attributeLine(attr, attr, slot.getSource(attr) ?? 'undefined', 'RequestDisk', 'RequestMemory');
+      if (!hidden.has(attr.toLowerCase())) out += attributeLine(attr, attr, slot.getOldSource(attr) ?? 'undefined', 'RequestDisk', 'RequestMemory');
     }
     if (overlay !== undefined) {
       // Evaluated, not as written: the drained resources are TotalSlot<Resource>.
       out += 'When drained, this slot has the following attributes:\n\n';
       for (const attr of sortedNames(references(overlay, { kind: 'attr', name: 'Requirements' }).mine)) {
-        if (!hidden.has(attr.toLowerCase())) out += attributeLine(attr, attr, unparseValue(overlay.evaluate(attr)), 'RequestDisk', 'RequestMemory');
+        if (!hidden.has(attr.toLowerCase())) out += attributeLine(attr, attr, unparseValue(overlay.evaluate(attr), 'old'), 'RequestDisk', 'RequestMemory');
       }
     }
     if (jobs.length === 1) {
       const job = jobs[0];
       let values = '';
       for (const attr of sortedNames(refs.target)) {
-        if (job.has(attr)) values += attributeLine(`TARGET.${attr}`, attr, unparseValue(job.evaluate(attr, slot)), 'Disk', 'Memory');
+        if (job.has(attr)) values += attributeLine(`TARGET.${attr}`, attr, unparseValue(job.evaluate(attr, slot), 'old'), 'Disk', 'Memory');
       }
       if (values !== '') out += `\n${jobName(job)} has the following attributes:\n\n${values}`;
     }

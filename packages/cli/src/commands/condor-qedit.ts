@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { oldSyntaxToStorage } from '@tinycondor/shared/classad/index';
 import { jobAttrRules } from '@tinycondor/shared/job-edit';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
 import { loadPoolConfig, onlyMyJobsByDefault } from '../pool-config.js';
-import { diagnosticReport, editsFromFile, parseQeditArgs, protectedEditErrors, QEDIT_USAGE, sortedEdits, type QeditRequest } from '../qedit-args.js';
+import { diagnosticReport, editsFromFile, parseQeditArgs, protectedEditErrors, QEDIT_USAGE, sortedEdits, storedEditValue, type QeditRequest } from '../qedit-args.js';
 import { connectSchedd } from '../schedd-connection.js';
 
 const ABORTED = 'Transaction failed.  No attributes were set.';
@@ -38,12 +39,17 @@ export const condorQedit: Command = async (args, io) => {
   const pool = loadPoolConfig(io.env, io.stderr);
   const refused = protectedEditErrors(edits, jobAttrRules(pool.value));
   if (refused.length > 0) throw new CliError(`${refused.join('\n')}\n${ABORTED}`);
+  const stored = edits.map(([name, value]) => {
+    const storedValue = storedEditValue(value);
+    if (storedValue === undefined) throw new CliError(`Update aborted, illegal value for : ${name}\n${ABORTED}`);
+    return { name, value: storedValue };
+  });
 
   const api = connectSchedd(pool);
   const reply = await api.edit({
-    ...(request.jobs ? { jobs: request.jobs } : { constraint: request.constraint }),
+    ...(request.jobs ? { jobs: request.jobs } : { constraint: request.constraint === undefined ? undefined : oldSyntaxToStorage(request.constraint) }),
     onlyMyJobs: request.onlyMyJobs && onlyMyJobsByDefault(pool, io.stderr),
-    edits: edits.map(([name, value]) => ({ name, value })),
+    edits: stored,
     dryRun: request.dryRun,
     ...(request.forward ? { forward: true } : {}),
     user: os.userInfo().username,

@@ -1,4 +1,4 @@
-import { ClassAd, isTrue } from '@tinycondor/shared/classad/index';
+import { ClassAd, isTrue, oldSyntaxToStorage } from '@tinycondor/shared/classad/index';
 import { CliError, type Command } from '../cli-error.js';
 import { formatStatus, formatStatusTotals } from '../format/index.js';
 import { commonView } from '../format/query-view.js';
@@ -20,7 +20,8 @@ export const condorStatus: Command = async (args, io) => {
   const api = connectSchedd(pool);
   const reply = await api.status();
   let ads = reply.ads.map((stored) => ClassAd.fromJSON(stored));
-  for (const constraint of query.constraints) ads = ads.filter((ad) => isTrue(ad.evaluateExpr(constraint)));
+  // A -constraint is read in old ClassAd syntax (status.cpp: ParseClassAdRvalExpr).
+  for (const constraint of query.constraints) ads = ads.filter((ad) => isTrue(ad.evaluateExpr(oldSyntaxToStorage(constraint))));
   if (query.owners.length > 0) ads = ads.filter((ad) => query.owners.some((o) => [ad.getString('Name'), ad.getString('Machine'), ad.getString('StartdName')].includes(o)));
   io.stdout(commonView(query, ads, toolEvalContext('TOOL', io, () => pool.config)) ?? (query.view === 'totals' ? formatStatusTotals(ads) : formatStatus(ads, { now: new Date() })));
   return 0;

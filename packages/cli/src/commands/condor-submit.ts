@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ClassAd } from '@tinycondor/shared/classad/index';
+import { ClassAd, parseExpr, unparseOldSyntax } from '@tinycondor/shared/classad/index';
 import { formatLong } from '../format/long.js';
 import { ClusterAd, type ProcOverlay } from '@tinycondor/shared/cluster-ad';
 import { ProcAdView } from '@tinycondor/shared/proc-ad-view';
@@ -399,7 +399,8 @@ const DRY_RUN_CLUSTER = 1;
 /**
  * -dry-run FILE: the procs are built and checked as for a submission, nothing is queued, and FILE ('-' for
  * stdout) gets what condor_submit's simulated schedd echoes: for each proc an empty line and its
- * attributes as `Name=value`, the first proc with the cluster's (SimScheddQ::set_Attribute).
+ * attributes as `Name=value`, the first proc with the cluster's (SimScheddQ::set_Attribute), each value
+ * in old ClassAd syntax as MySendJobAttributes unparses it (SetOldClassAd(true, true)).
  */
 function dryRun(parsed: ParsedSubmit, context: SubmitContext, options: SubmitArgs, io: Parameters<Command>[1], usage: MacroUsage, warnUnused: boolean): number {
   const lines: string[] = [];
@@ -408,7 +409,7 @@ function dryRun(parsed: ParsedSubmit, context: SubmitContext, options: SubmitArg
   const count = forEachProcOverlay(parsed, DRY_RUN_CLUSTER, context, (cluster, overlay) => {
     lines.push('');
     const attributes = lines.length === 1 ? Object.entries(cluster.stored) : Object.entries(overlay).filter((entry): entry is [string, string] => entry[1] !== null);
-    for (const [name, value] of attributes) lines.push(`${name}=${value}`);
+    for (const [name, value] of attributes) lines.push(`${name}=${unparseOldSyntax(parseExpr(value))}`);
   }, usage);
   const text = lines.map((line) => `${line}\n`).join('');
   if (options.dryRun === '-') {

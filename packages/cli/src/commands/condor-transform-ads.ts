@@ -51,7 +51,7 @@ function readAds(text: string, file: string): ClassAd[] {
 function writeAd(ad: ClassAd, sorted: boolean): string {
   const names = ad.names();
   if (sorted) names.sort(compareAttrNames);
-  return names.map((name) => `${name} = ${ad.getSource(name)}\n`).join('') + '\n';
+  return names.map((name) => `${name} = ${ad.getOldSource(name)}\n`).join('') + '\n';
 }
 
 export const condorTransformAds: Command = async (args, io) => {

@@ -122,7 +122,7 @@ export function writeExtracted(fd: number, file: string, shown: readonly ClassAd
   const inFileOrder = forwards ? shown : [...shown].reverse();
   let text = '';
   for (const ad of inFileOrder) {
-    for (const name of ad.names()) text += `${name} = ${ad.getSource(name) ?? 'undefined'}\n`;
+    for (const name of ad.names()) text += `${name} = ${ad.getOldSource(name) ?? 'undefined'}\n`;
     text += `${records.get(ad)?.banner ?? ''}\n`;
   }
   try {

@@ -1,7 +1,7 @@
 // condor_rm, condor_hold, condor_release, condor_vacate_job, condor_suspend and condor_continue, as HTCondor's
 // one tool for them (src/condor_rm.V6/rm.cpp): its usage, arguments, constraint building and messages.
 import os from 'node:os';
-import { ClassAd, quoteString } from '@tinycondor/shared/classad/index';
+import { ClassAd, oldSyntaxToStorage, quoteString } from '@tinycondor/shared/classad/index';
 import { actionWord, emptyTotals, resultString, totalsLine, type ActionResultCode, type ToolAction } from '@tinycondor/shared/job-action-results';
 import type { ActionReply } from '@tinycondor/shared/rest-schemas';
 import { CliError, type Command, type CommandIo } from '../cli-error.js';
@@ -267,7 +267,9 @@ function jobActionCommand(tool: string, baseMode: Mode): Command {
       const kind = constraints.globalKind;
       const message =
         kind === 'user' ? ` of user ${text.slice(text.indexOf(' == ') + 4)}` : kind === 'cluster' ? ` in cluster ${text.slice(text.indexOf(' == ') + 4)}` : kind === 'none' || kind === 'all' ? '' : ` matching constraint (${text})`;
-      const constraint = held ? (text === '' ? 'JobStatus == 5' : `${text} && (JobStatus == 5)`) : text;
+      // The schedd reads the constraint in old ClassAd syntax (ParseClassAdRvalExpr); the message shows it as typed.
+      const stored = oldSyntaxToStorage(text);
+      const constraint = held ? (stored === '' ? 'JobStatus == 5' : `${stored} && (JobStatus == 5)`) : stored;
       const jobsWord = held ? 'held jobs' : 'jobs';
       const perJob = long && !totals;
       const selection = kind === 'all' && !held ? { all: true } : { constraint };

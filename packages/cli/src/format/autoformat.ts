@@ -1,6 +1,6 @@
 // -af / -autoformat: attribute values (or expressions), one ad per line, shaped by the letters after
 // `-af:` as HTCondor's parse_autoformat_args reads them (src/condor_utils/ad_printmask.cpp).
-import { formatValueForAf, unparseValue, type ClassAd, type EvalContext, type Value } from './classad.js';
+import { formatValueForAf, oldSyntaxToStorage, unparseValue, type ClassAd, type EvalContext, type Value } from './classad.js';
 import { alignLeft, maxOf } from './text.js';
 
 /** What the letters after `-af:` ask for. */
@@ -79,10 +79,11 @@ export type RenameCell = (row: number, column: number, text: string) => string;
  * (unparsed) text always is one.
  */
 function valueText(ad: ClassAd, attrOrExpr: string, options: AutoFormatOptions, context: EvalContext | undefined, rename: (text: string) => string): string {
-  if (options.raw) return rename(ad.getSource(attrOrExpr) ?? (ad.has(attrOrExpr) ? 'undefined' : attrOrExpr));
-  const value = ad.has(attrOrExpr) ? ad.evaluate(attrOrExpr, undefined, context) : ad.evaluateExpr(attrOrExpr, undefined, context);
+  // ad_printmask.cpp: raw text and -af:V values in old ClassAd syntax (SetOldClassAd(true, true)).
+  if (options.raw) return rename(ad.getOldSource(attrOrExpr) ?? (ad.has(attrOrExpr) ? 'undefined' : attrOrExpr));
+  const value = ad.has(attrOrExpr) ? ad.evaluate(attrOrExpr, undefined, context) : ad.evaluateExpr(oldSyntaxToStorage(attrOrExpr), undefined, context);
   const shown: Value = value.type === 'string' ? { type: 'string', value: rename(value.value) } : value;
-  return options.capV ? unparseValue(shown) : formatValueForAf(shown);
+  return options.capV ? unparseValue(shown, 'old') : formatValueForAf(shown);
 }
 
 /** The JOB_ID column: ClusterId.ProcId. */

@@ -1,4 +1,5 @@
-// -long: every attribute as `Name = expression`, sorted by name, each ad followed by a blank line;
+// -long: every attribute as `Name = expression` in old ClassAd syntax (sPrintAd), sorted by name, each ad
+// followed by a blank line;
 // -long:new and -long:newl: each ad in new ClassAd syntax, `[ Name = expression; ... ]`.
 import { formatAttributeName as formatAttrName, unparseNewSyntax } from '@tinycondor/shared/classad/index';
 import type { ClassAd } from './classad.js';
@@ -11,14 +12,14 @@ export function attrOrder(ad: ClassAd, sorted: boolean): string[] {
 
 export function formatLong(ads: ClassAd[], sorted = true): string {
   return ads.map((ad) => {
-    const lines = attrOrder(ad, sorted).map((name) => `${name} = ${ad.getSource(name) ?? 'undefined'}\n`);
+    const lines = attrOrder(ad, sorted).map((name) => `${name} = ${ad.getOldSource(name) ?? 'undefined'}\n`);
     return lines.length === 0 ? '' : lines.join('') + '\n';
   }).join('');
 }
 
 /** ClassAdUnParser in new syntax: `[ A = 1; B = "x" ]`. */
 function newSyntaxAd(ad: ClassAd, sorted: boolean): string {
-  return `[ ${attrOrder(ad, sorted).map((name) => `${formatAttrName(name)} = ${unparseNewSyntax(ad.get(name)!)}`).join('; ')} ]`;
+  return `[ ${attrOrder(ad, sorted).map((name) => `${formatAttrName(name, 'new')} = ${unparseNewSyntax(ad.get(name)!)}`).join('; ')} ]`;
 }
 
 /**

@@ -3,7 +3,7 @@
 // (ad_printmask.cpp render, display and display_Headings). Supported: SELECT [NOTITLE | NOHEADER | BARE |
 // NOSUMMARY], column lines with AS, WIDTH [-]N | AUTO, PRINTF, PRINTAS (condor_q's functions), OR, LEFT,
 // RIGHT, TRUNCATE, NOPREFIX, NOSUFFIX; WHERE; GROUP BY (the row order); SUMMARY STANDARD | NONE.
-import { parseExpr, unparseValue, type ClassAd, type EvalContext, type Value } from '@tinycondor/shared/classad/index';
+import { parseOldExpr, unparseValue, type ClassAd, type EvalContext, type Value } from '@tinycondor/shared/classad/index';
 import { jobDescription, jobRunSeconds, jobStatusCell, memoryUsageMb } from './job-columns.js';
 import { renderPrintfColumn } from './printf-format.js';
 import { fitRow, queueTitle, sortByJobId, summaryLines, WIDE, type QueueViewContext, type QueueViewOptions } from './queue-frame.js';
@@ -200,7 +200,7 @@ interface CellOptions {
 function cellText(job: ClassAd, column: PrintColumn, { now, context, dag, cpuTime, cumulativeTime }: CellOptions): string | undefined {
   const value = (): Value => {
     try {
-      return job.evaluateExpr(job.get(column.expr) ?? parseExpr(column.expr), undefined, context);
+      return job.evaluateExpr(job.get(column.expr) ?? parseOldExpr(column.expr), undefined, context);
     } catch {
       return { type: 'error' };
     }
@@ -248,7 +248,7 @@ function groupKey(job: ClassAd, keys: string[], context: EvalContext | undefined
   return keys.map((key) => {
     let v: Value;
     try {
-      v = job.evaluateExpr(parseExpr(key), undefined, context);
+      v = job.evaluateExpr(parseOldExpr(key), undefined, context);
     } catch {
       v = { type: 'error' };
     }

@@ -2,7 +2,7 @@
 // printf column (ad_printmask.cpp render and display; registerFormatF collapses the format's escapes):
 // the value of ATTR (an attribute, else an expression) written with FMT's one conversion; nothing at all
 // when the value does not suit the conversion (an undefined attribute, a string for %d).
-import { parseExpr, unparse, unparseValue, type ClassAd, type EvalContext, type Expr, type Value } from '@tinycondor/shared/classad/index';
+import { parseOldExpr, unparseOldSyntax, unparseValue, type ClassAd, type EvalContext, type Expr, type Value } from '@tinycondor/shared/classad/index';
 import { formatPrintf, PRINTF_INT, PRINTF_REAL } from '@tinycondor/shared/submit/printf';
 
 export interface PrintfColumn {
@@ -47,7 +47,7 @@ export function renderPrintfColumn(ad: ClassAd, column: PrintfColumn, context?: 
   let expr: Expr | undefined = own;
   if (expr === undefined) {
     try {
-      expr = parseExpr(column.attr);
+      expr = parseOldExpr(column.attr);
     } catch {
       expr = undefined;
     }
@@ -60,15 +60,15 @@ export function renderPrintfColumn(ad: ClassAd, column: PrintfColumn, context?: 
   if (letter === 's') {
     if (value.type === 'string') return stringConversion(format, match, rename(value.value));
     // %s of an attribute that is not a string writes its expression as the ad holds it.
-    return own !== undefined ? stringConversion(format, match, rename(unparse(own))) : '';
+    return own !== undefined ? stringConversion(format, match, rename(unparseOldSyntax(own))) : '';
   }
   if (letter === 'v' || letter === 'V') {
     const shown: Value = value.type === 'string' ? { type: 'string', value: rename(value.value) } : value;
-    return stringConversion(format, match, letter === 'v' && shown.type === 'string' ? shown.value : unparseValue(shown));
+    return stringConversion(format, match, letter === 'v' && shown.type === 'string' ? shown.value : unparseValue(shown, 'old'));
   }
   if (letter === 'r' || letter === 'R') {
     // %r: the expression unparsed, unevaluated (PFT_RAW); nothing for an attribute the ad lacks.
-    return own === undefined && expr.kind === 'attr' ? '' : stringConversion(format, match, unparse(expr));
+    return own === undefined && expr.kind === 'attr' ? '' : stringConversion(format, match, unparseOldSyntax(expr));
   }
   // Any other conversion is not one parsePrintfFormat accepts: the format is printed as it is.
   return format;

@@ -73,7 +73,7 @@ export function universeName(universe: number | undefined): string {
  */
 export function valueText(job: ClassAd, attr: string): string {
   const value = job.evaluate(attr);
-  return value.type === 'string' ? value.value : unparseValue(value);
+  return value.type === 'string' ? value.value : unparseValue(value, 'old');
 }
 
 /** An integer attribute printed `%Nd`; '' when the job has none (no OR). */

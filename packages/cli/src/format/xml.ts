@@ -1,7 +1,7 @@
 // -xml: the ads as CondorClassAdListWriter writes them in XML form: the file header, each ad by
 // classad::ClassAdXMLUnParser without compact spacing (src/classad/xmlSink.cpp), its attributes sorted,
 // then the footer, both written even when there are no ads (condor_q's always_write_xml_footer).
-import { unparse, type Expr, type ScalarValue } from '@tinycondor/shared/classad/index';
+import { unparseNewSyntax, type Expr, type ScalarValue } from '@tinycondor/shared/classad/index';
 import { escapeXmlString, formatXmlReal } from '@tinycondor/shared/eventlog/index';
 import type { ClassAd } from './classad.js';
 import { attrOrder } from './long.js';
@@ -9,7 +9,7 @@ import { attrOrder } from './long.js';
 const HEADER = '<?xml version="1.0"?>\n<!DOCTYPE classads SYSTEM "classads.dtd">\n<classads>\n';
 const FOOTER = '</classads>\n';
 
-/** ClassAdUnParser with setXMLUnparse: the expression's text with &, < and > as entities. */
+/** ClassAdUnParser with setXMLUnparse (xmlSink.cpp: new ClassAd syntax): the expression's text with &, < and > as entities. */
 function xmlText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -35,7 +35,7 @@ function unparseExpr(expr: Expr, indent: number): string {
     case 'record':
       return unparseAttrs(expr.entries.map((e) => [e.name, e.expr]), indent);
     default:
-      return `<e>${xmlText(unparse(expr))}</e>`;
+      return `<e>${xmlText(unparseNewSyntax(expr))}</e>`;
   }
 }
 

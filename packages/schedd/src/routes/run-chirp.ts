@@ -77,8 +77,9 @@ export async function runChirpRoutes(app: FastifyInstance, opts: { schedd: Sched
         request.log.info({ jobId: formatJobId(job.cluster, job.proc), attribute: request.params.name }, 'get_job_attr from the job refused');
         return reply.code(403).send({ error: 'the job wants neither Chirp nor remote updates (WantIOProxy, WantRemoteUpdates)' });
       }
-      // pseudo_get_job_attr answers from the shadow's copy: an edit not forwarded to it is not there.
-      return { value: shadowCopy(job.ad, job.runEdits).getSource(request.params.name) ?? 'UNDEFINED' };
+      // pseudo_get_job_attr answers from the shadow's copy (an edit not forwarded to it is not there), in
+      // old ClassAd syntax (ExprTreeToString).
+      return { value: shadowCopy(job.ad, job.runEdits).getOldSource(request.params.name) ?? 'UNDEFINED' };
     },
   );
 

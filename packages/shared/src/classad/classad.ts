@@ -2,8 +2,8 @@ import type { Expr } from './ast.js';
 import { valueToExpr } from './ast.js';
 import { ClassAdParseError } from './errors.js';
 import { evaluateAttribute, evaluateExpr, type EvalContext } from './evaluate.js';
-import { parseExpr } from './parser.js';
-import { unparse } from './unparse.js';
+import { parseExpr, parseOldExpr } from './parser.js';
+import { unparse, unparseOldSyntax } from './unparse.js';
 import { boolOf, intOf, jsToValue, numberOf, stringOf, type Value } from './value.js';
 
 export { toHTCondorJson } from './json.js';
@@ -31,7 +31,10 @@ export class ClassAd {
     return ad;
   }
 
-  /** Parses old ClassAd text: one `Name = expr` per line, blank lines and `#` comments ignored. */
+  /**
+   * Parses old ClassAd text, as HTCondor reads ad files (InsertLongFormAttrValue: old-syntax strings, a
+   * backslash is no escape): one `Name = expr` per line, blank lines and `#` comments ignored.
+   */
   static parseText(text: string): ClassAd {
     const ad = new ClassAd();
     const lines = text.split(/\r?\n/);
@@ -44,7 +47,7 @@ export class ClassAd {
         throw new ClassAdParseError(`${where}: expected 'Name = expression', got ${JSON.stringify(line)}`, 0);
       }
       const [, name, source] = match;
-      ad.insert(name, parseNamed(source, `${where} (attribute ${name})`));
+      ad.insert(name, parseNamed(source, `${where} (attribute ${name})`, true));
     });
     return ad;
   }
@@ -75,6 +78,12 @@ export class ClassAd {
     return expr === undefined ? undefined : cachedUnparse(expr);
   }
 
+  /** The attribute's expression in old ClassAd syntax, as HTCondor prints it (-long, ad files). */
+  getOldSource(name: string): string | undefined {
+    const expr = this.get(name);
+    return expr === undefined ? undefined : cachedUnparse(expr, true);
+  }
+
   /** Binds an already-parsed expression; keeps the name's original case if it already exists. */
   insert(name: string, expr: Expr): this {
     const key = name.toLowerCase();
@@ -95,6 +104,11 @@ export class ClassAd {
 
   setExpr(name: string, source: string): this {
     return this.insert(name, parseNamed(source, `attribute ${name}`));
+  }
+
+  /** Binds `source` read in old ClassAd syntax, as HTCondor's AssignExpr and ParseClassAdRvalExpr read user text. */
+  setOldExpr(name: string, source: string): this {
+    return this.insert(name, parseNamed(source, `attribute ${name}`, true));
   }
 
   /** Copies every attribute of `other` into this ad (expressions are shared, they are immutable). */
@@ -145,41 +159,45 @@ export class ClassAd {
     return out;
   }
 
-  /** `Name = expr` lines in insertion order, as in `condor_q -long` and `_CONDOR_JOB_AD`. */
+  /** `Name = expr` lines in old ClassAd syntax, in insertion order, as in `condor_q -long` and `_CONDOR_JOB_AD`. */
   toText(): string {
     let text = '';
-    for (const { name, expr } of this.#attributes.values()) text += `${name} = ${cachedUnparse(expr)}\n`;
+    for (const { name, expr } of this.#attributes.values()) text += `${name} = ${cachedUnparse(expr, true)}\n`;
     return text;
   }
 }
 
-/** Parses `source`, prefixing any error message with `where`. */
 /**
  * Expressions are immutable, and a queue repeats the same few texts across thousands of job ads
  * (`Requirements`, `Cmd`, `JobStatus = 1`): parse each text once and unparse each tree once.
  */
 const PARSE_CACHE_LIMIT = 100_000;
 const parsedTexts = new Map<string, Expr>();
+const parsedOldTexts = new Map<string, Expr>();
 const unparsedTrees = new WeakMap<Expr, string>();
+const unparsedOldTrees = new WeakMap<Expr, string>();
 const sharedTrees = new WeakSet<Expr>();
 
 /** Only trees from the parse cache are shared between ads, so only their text is worth keeping. */
-function cachedUnparse(expr: Expr): string {
-  let text = unparsedTrees.get(expr);
+function cachedUnparse(expr: Expr, oldSyntax = false): string {
+  const texts = oldSyntax ? unparsedOldTrees : unparsedTrees;
+  let text = texts.get(expr);
   if (text === undefined) {
-    text = unparse(expr);
-    if (sharedTrees.has(expr)) unparsedTrees.set(expr, text);
+    text = oldSyntax ? unparseOldSyntax(expr) : unparse(expr);
+    if (sharedTrees.has(expr)) texts.set(expr, text);
   }
   return text;
 }
 
-function parseNamed(source: string, where: string): Expr {
-  const cached = parsedTexts.get(source);
+/** Parses `source` (in old ClassAd syntax if `oldSyntax`), prefixing any error message with `where`. */
+function parseNamed(source: string, where: string, oldSyntax = false): Expr {
+  const cache = oldSyntax ? parsedOldTexts : parsedTexts;
+  const cached = cache.get(source);
   if (cached !== undefined) return cached;
   try {
-    const expr = parseExpr(source);
-    if (parsedTexts.size >= PARSE_CACHE_LIMIT) parsedTexts.clear();
-    parsedTexts.set(source, expr);
+    const expr = oldSyntax ? parseOldExpr(source) : parseExpr(source);
+    if (cache.size >= PARSE_CACHE_LIMIT) cache.clear();
+    cache.set(source, expr);
     sharedTrees.add(expr);
     return expr;
   } catch (err) {

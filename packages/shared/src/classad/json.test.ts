@@ -15,6 +15,7 @@ t.test('condor_q -json object', async (t) => {
     'Env = { "A=1", 2 }',
     'Nested = [ a = 1; b = a + 1 ]',
     'ExitCode = -1',
+    'Ratio = Load * 0.5 =?= "C:\\x"',
   ].join('\n'));
   const json = toHTCondorJson(ad);
   t.same(json, {
@@ -28,8 +29,9 @@ t.test('condor_q -json object', async (t) => {
     Nothing: null,
     Owner: 'alice',
     Rank: 1.5,
+    Ratio: '/Expr(Load * 5.000000000000000E-01 is "C:\\\\x")/',
     Requirements: '/Expr(TARGET.Memory >= RequestMemory)/',
   });
-  t.same(Object.keys(json), ['arch', 'Bad', 'ClusterId', 'Env', 'ExitCode', 'Flag', 'Nested', 'Nothing', 'Owner', 'Rank', 'Requirements'],
+  t.same(Object.keys(json), ['arch', 'Bad', 'ClusterId', 'Env', 'ExitCode', 'Flag', 'Nested', 'Nothing', 'Owner', 'Rank', 'Ratio', 'Requirements'],
     'keys sorted case-insensitively');
 });

@@ -1,6 +1,6 @@
 import type { Expr } from './ast.js';
 import type { ClassAd } from './classad.js';
-import { unparse } from './unparse.js';
+import { unparseNewSyntax } from './unparse.js';
 
 /** The object `condor_q -json` prints for one ad; keys sorted case-insensitively like HTCondor, or in the ad's own order. */
 export function toHTCondorJson(ad: ClassAd, sorted = true): Record<string, unknown> {
@@ -50,5 +50,6 @@ function exprToJson(expr: Expr): unknown {
 }
 
 function asExpr(expr: Expr): string {
-  return `/Expr(${unparse(expr)})/`;
+  // ClassAdJsonUnParser::UnparseAuxQuoteExpr: a plain ClassAdUnParser, new ClassAd syntax.
+  return `/Expr(${unparseNewSyntax(expr)})/`;
 }

@@ -36,8 +36,11 @@ function describeChar(c: string): string {
   return JSON.stringify(c).slice(1, -1) === c ? `'${c}'` : JSON.stringify(c);
 }
 
-/** Splits ClassAd expression text into tokens; linear in the input length. */
-export function tokenize(source: string): Token[] {
+/**
+ * Splits ClassAd expression text into tokens; linear in the input length. `oldSyntax`: strings and quoted
+ * names as HTCondor's old-ClassAd lexer reads them (Lexer::tokenizeStringOld), without escape sequences.
+ */
+export function tokenize(source: string, oldSyntax = false): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   const n = source.length;
@@ -60,7 +63,7 @@ export function tokenize(source: string): Token[] {
       continue;
     }
     if (c === '"' || c === "'") {
-      const { text, end } = lexQuoted(source, start);
+      const { text, end } = oldSyntax ? lexQuotedOld(source, start) : lexQuoted(source, start);
       tokens.push({ kind: c === '"' ? 'string' : 'quoted-name', text, number: 0, pos: start });
       i = end;
       continue;
@@ -145,10 +148,15 @@ function lexQuoted(source: string, start: number): { text: string; end: number }
       out += SIMPLE_ESCAPES[next];
       i += 2;
     } else if (next >= '0' && next <= '7') {
-      let j = i + 1;
-      while (j < source.length && j < i + 4 && source[j] >= '0' && source[j] <= '7') j++;
-      out += String.fromCharCode(Number.parseInt(source.slice(i + 1, j), 8) & 0xff);
-      i = j;
+      // A run of octal escapes is bytes: the new-syntax unparser writes each byte of a non-ASCII character so.
+      const bytes: number[] = [];
+      while (source[i] === '\\' && source[i + 1] >= '0' && source[i + 1] <= '7') {
+        let j = i + 1;
+        while (j < source.length && j < i + 4 && source[j] >= '0' && source[j] <= '7') j++;
+        bytes.push(Number.parseInt(source.slice(i + 1, j), 8) & 0xff);
+        i = j;
+      }
+      out += decodeBytes(bytes);
     } else {
       // Unknown escapes keep their backslash so Windows-style paths survive.
       out += '\\' + next;
@@ -156,6 +164,45 @@ function lexQuoted(source: string, start: number): { text: string; end: number }
     }
     runStart = i;
   }
+  throw unterminated(quote, start);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Octal-escaped bytes as text: UTF-8 when they are, else one character per byte. */
+function decodeBytes(bytes: number[]): string {
+  if (bytes.some((b) => b >= 0x80)) {
+    try {
+      return strictUtf8.decode(Uint8Array.from(bytes));
+    } catch {
+      // Not UTF-8: each byte stands for itself.
+    }
+  }
+  return String.fromCharCode(...bytes);
+}
+
+/**
+ * Lexer::tokenizeStringOld: a backslash is an ordinary character, except that a backslash before the
+ * closing quote makes the quote part of the string, unless nothing but a newline follows that quote
+ * (then the string ends with the backslash, as the old unparser writes `a\`).
+ */
+function lexQuotedOld(source: string, start: number): { text: string; end: number } {
+  const quote = source[start];
+  let out = '';
+  let from = start + 1;
+  for (;;) {
+    const close = source.indexOf(quote, from);
+    if (close < 0) throw unterminated(quote, start);
+    const after = source[close + 1];
+    if (source[close - 1] !== '\\' || after === undefined || after === '\n') {
+      return { text: out + source.slice(from, close), end: close + 1 };
+    }
+    out += source.slice(from, close - 1) + quote;
+    from = close + 1;
+  }
+}
+
+function unterminated(quote: string, start: number): ClassAdParseError {
   const what = quote === '"' ? 'string' : 'quoted attribute name';
-  throw new ClassAdParseError(`syntax error at column ${start + 1}: unterminated ${what}`, start);
+  return new ClassAdParseError(`syntax error at column ${start + 1}: unterminated ${what}`, start);
 }

@@ -8,6 +8,7 @@ import {
 } from './ast.js';
 import { ClassAdParseError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
+import { unparse } from './unparse.js';
 
 export { ClassAdParseError } from './errors.js';
 export type { Expr } from './ast.js';
@@ -22,7 +23,34 @@ const UNARY_OPERATORS = new Set(['-', '+', '!', '~']);
 
 /** Parses a complete ClassAd expression; anything left over is a syntax error. */
 export function parseExpr(source: string): Expr {
-  const parser = new Parser(tokenize(source));
+  return parseTokens(tokenize(source));
+}
+
+/**
+ * Parses an expression in old ClassAd syntax, as HTCondor's ParseClassAdRvalExpr and InsertLongFormAttrValue
+ * do (ClassAdParser::SetOldClassAd): strings have no escape sequences but `\"`.
+ */
+export function parseOldExpr(source: string): Expr {
+  return parseTokens(tokenize(source, true));
+}
+
+/**
+ * Expression text a user typed, which HTCondor reads in old ClassAd syntax (a -constraint, a -af argument),
+ * in the form parseExpr reads the same way. Text without a backslash reads alike in both syntaxes and is
+ * returned as it is, as is text that does not parse (its reader reports the error).
+ */
+export function oldSyntaxToStorage(text: string): string {
+  if (!text.includes('\\')) return text;
+  try {
+    return unparse(parseOldExpr(text));
+  } catch (err) {
+    if (err instanceof ClassAdParseError) return text;
+    throw err;
+  }
+}
+
+function parseTokens(tokens: readonly Token[]): Expr {
+  const parser = new Parser(tokens);
   const expr = parser.parseExpression();
   parser.expectEnd();
   return expr;

@@ -17,57 +17,83 @@ const ESCAPES: Readonly<Record<string, string>> = {
 
 const RESERVED_NAMES = new Set(['true', 'false', 'undefined', 'error', 'is', 'isnt']);
 
+/**
+ * How an expression is written. 'storage': what tinycondor keeps and sends (new-syntax escapes, so every
+ * string reads back unchanged; old-syntax reals and =?=). 'old': HTCondor's ClassAdUnParser with
+ * SetOldClassAd(true, true), as in -long output and ad files: only the quote is escaped, other characters
+ * are written as they are. 'new': ClassAdUnParser in new syntax (-long:new).
+ */
+export type Syntax = 'storage' | 'old' | 'new';
+
 /** ClassAd string literal for `s`, e.g. `"a\"b\\c\n"`. */
 export function quoteString(s: string): string {
-  return `"${escapeChars(s, '"')}"`;
+  return `"${escapeChars(s, '"', 'storage')}"`;
 }
 
 /** Characters escapeChars may rewrite (either quote); most strings have none and are returned as they are. */
 const NEEDS_ESCAPE = /["'\\\x00-\x1f\x7f]/;
+/** In new syntax, also every non-ASCII character: ClassAdUnParser::UnparseString octal-escapes each byte that isprint() rejects. */
+const NEEDS_ESCAPE_NEW = /["'\\\x00-\x1f\x7f-\uffff]/;
 
-function escapeChars(s: string, quote: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return s;
+const utf8 = new TextEncoder();
+
+function escapeChars(s: string, quote: string, syntax: Syntax): string {
+  if (syntax === 'old') return s.includes(quote) ? s.replaceAll(quote, '\\' + quote) : s;
+  if (!(syntax === 'new' ? NEEDS_ESCAPE_NEW : NEEDS_ESCAPE).test(s)) return s;
   let out = '';
   for (const c of s) {
     if (c === quote) out += '\\' + c;
     else if (ESCAPES[c] !== undefined && c !== '"') out += ESCAPES[c];
-    else if (c < ' ' || c === '\x7f') out += '\\' + c.charCodeAt(0).toString(8).padStart(3, '0');
+    else if (c < ' ' || c === '\x7f') out += octal(c.charCodeAt(0));
+    else if (syntax === 'new' && c > '\x7f') for (const byte of utf8.encode(c)) out += octal(byte);
     else out += c;
   }
   return out;
 }
 
+function octal(byte: number): string {
+  return '\\' + byte.toString(8).padStart(3, '0');
+}
+
 /** An attribute name as it must be written in an expression (single-quoted when not an identifier). */
-export function formatAttributeName(name: string): string {
+export function formatAttributeName(name: string, syntax: Syntax = 'storage'): string {
   if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED_NAMES.has(name.toLowerCase())) return name;
-  return `'${escapeChars(name, "'")}'`;
+  return `'${escapeChars(name, "'", syntax)}'`;
 }
 
 /** Canonical ClassAd text for an expression; parses back to an equivalent tree. */
 export function unparse(expr: Expr): string {
-  return unparseIn(expr, false);
+  return unparseIn(expr, 'storage');
 }
 
 /**
  * The expression as HTCondor's ClassAdUnParser writes it in new ClassAd syntax (-long:new): reals as
- * %1.15E, =?= and =!= as is and isnt; otherwise as unparse.
+ * %1.15E, =?= and =!= as is and isnt, non-ASCII bytes as octal escapes; otherwise as unparse.
  */
 export function unparseNewSyntax(expr: Expr): string {
-  return unparseIn(expr, true);
+  return unparseIn(expr, 'new');
 }
 
-function unparseIn(expr: Expr, newSyntax: boolean): string {
-  const unparse = (e: Expr): string => unparseIn(e, newSyntax);
-  const unparseOperand = (e: Expr, minPrecedence: number): string => operandIn(e, minPrecedence, newSyntax);
+/**
+ * The expression in old ClassAd syntax, as HTCondor prints ads (sPrintAd, fPrintAd: ClassAdUnParser with
+ * SetOldClassAd(true, true)): strings with only `"` escaped, backslashes, tabs and newlines written raw.
+ * Reads back with parseOldExpr.
+ */
+export function unparseOldSyntax(expr: Expr): string {
+  return unparseIn(expr, 'old');
+}
+
+function unparseIn(expr: Expr, syntax: Syntax): string {
+  const unparse = (e: Expr): string => unparseIn(e, syntax);
+  const unparseOperand = (e: Expr, minPrecedence: number): string => operandIn(e, minPrecedence, syntax);
+  const name = (n: string): string => formatAttributeName(n, syntax);
   switch (expr.kind) {
     case 'literal':
-      return unparseScalar(expr.value, newSyntax);
-    case 'attr': {
-      const name = formatAttributeName(expr.name);
-      return expr.scope === undefined ? name : `${expr.scope}.${name}`;
-    }
+      return unparseScalar(expr.value, syntax);
+    case 'attr':
+      return expr.scope === undefined ? name(expr.name) : `${expr.scope}.${name(expr.name)}`;
     case 'select':
-      return `${unparseOperand(expr.base, POSTFIX_PRECEDENCE)}.${formatAttributeName(expr.name)}`;
+      return `${unparseOperand(expr.base, POSTFIX_PRECEDENCE)}.${name(expr.name)}`;
     case 'subscript':
       return `${unparseOperand(expr.base, POSTFIX_PRECEDENCE)}[${unparse(expr.index)}]`;
     case 'call':
@@ -79,6 +105,7 @@ function unparseIn(expr: Expr, newSyntax: boolean): string {
       // Left-associative: only the right operand needs parentheses at equal precedence.
       const left = unparseOperand(expr.left, precedence);
       const right = unparseOperand(expr.right, precedence + 1);
+      const newSyntax = syntax === 'new';
       const op = newSyntax && expr.op === '=?=' ? 'is' : newSyntax && expr.op === '=!=' ? 'isnt' : expr.op;
       return `${left} ${op} ${right}`;
     }
@@ -92,18 +119,18 @@ function unparseIn(expr: Expr, newSyntax: boolean): string {
     case 'list':
       return `{ ${expr.items.map(unparse).join(',')} }`;
     case 'record':
-      return `[ ${expr.entries.map((e) => `${formatAttributeName(e.name)} = ${unparse(e.expr)}`).join('; ')} ]`;
+      return `[ ${expr.entries.map((e) => `${name(e.name)} = ${unparse(e.expr)}`).join('; ')} ]`;
     case 'paren':
       return `(${unparse(expr.inner)})`;
   }
 }
 
 /** ClassAd text for a value (lists and ads in constructor syntax). */
-export function unparseValue(v: Value): string {
-  return unparse(valueToExpr(v));
+export function unparseValue(v: Value, syntax: Syntax = 'storage'): string {
+  return unparseIn(valueToExpr(v), syntax);
 }
 
-function unparseScalar(v: Value, newSyntax: boolean): string {
+function unparseScalar(v: Value, syntax: Syntax): string {
   switch (v.type) {
     case 'undefined':
       return 'undefined';
@@ -114,17 +141,17 @@ function unparseScalar(v: Value, newSyntax: boolean): string {
     case 'int':
       return formatInt(v.value);
     case 'real':
-      return newSyntax ? formatRealNewSyntax(v.value) : formatRealLiteral(v.value);
+      return syntax === 'new' ? formatRealNewSyntax(v.value) : formatRealLiteral(v.value);
     case 'string':
-      return quoteString(v.value);
+      return `"${escapeChars(v.value, '"', syntax)}"`;
     default:
-      return unparseValue(v);
+      return unparseIn(valueToExpr(v), syntax);
   }
 }
 
 /** Parenthesizes a child that binds more loosely than its context (only for trees not built by the parser). */
-function operandIn(expr: Expr, minPrecedence: number, newSyntax: boolean): string {
-  const text = unparseIn(expr, newSyntax);
+function operandIn(expr: Expr, minPrecedence: number, syntax: Syntax): string {
+  const text = unparseIn(expr, syntax);
   return precedenceOf(expr) < minPrecedence ? `(${text})` : text;
 }
 

@@ -99,7 +99,8 @@ export function formatValueForAf(v: Value): string {
       return v.value;
     case 'list':
     case 'ad':
-      return unparseValue(v);
+      // AttrListPrintMask::display: ClassAdUnParser with SetOldClassAd(true, true).
+      return unparseValue(v, 'old');
   }
 }
 

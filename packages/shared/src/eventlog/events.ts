@@ -118,9 +118,12 @@ export function noteValue(value: NoteValue): Value {
   return { type: 'int', value };
 }
 
-/** The structured notes as ClassAdUnParser writes their ad on one line: `[ A = 1; B = "x" ]`. */
+/**
+ * The structured notes as SubmitEvent::formatBody's ClassAdUnParser writes their ad on one line, in new
+ * ClassAd syntax (no SetOldClassAd): `[ A = 1; B = "x"; C = 5.000000000000000E-01 ]`.
+ */
 export function structuredNotesText(notes: ReadonlyArray<[string, NoteValue]>): string {
-  return `[ ${notes.map(([name, value]) => `${formatAttributeName(name)} = ${unparseValue(noteValue(value))}`).join('; ')} ]`;
+  return `[ ${notes.map(([name, value]) => `${formatAttributeName(name, 'new')} = ${unparseValue(noteValue(value), 'new')}`).join('; ')} ]`;
 }
 
 export function oneLine(text: string): string {

@@ -52,7 +52,7 @@ const cases: Array<[string, JobEvent, string]> = [
     '000 submit: the structured notes ad in place of the notes, as ClassAdUnParser writes it',
     { code: 0, ...id, submitHost: '<127.0.0.1:9618>', logNotes: 'system', userNotes: 'pool:local', structuredNotes: [['JobPrio', 3], ['Ratio', { real: 0.5 }], ['JobBatchName', 'my "batch"']] },
     '000 (001.000.000) 2024-01-02 03:04:05 Job submitted from host: <127.0.0.1:9618>\n'
-      + '    [ JobPrio = 3; Ratio = 0.5; JobBatchName = "my \\"batch\\"" ]\n    pool:local\n...\n',
+      + '    [ JobPrio = 3; Ratio = 5.000000000000000E-01; JobBatchName = "my \\"batch\\"" ]\n    pool:local\n...\n',
   ],
   [
     '000 submit with the submit requirements\' warnings (SubmitEvent::formatBody)',

@@ -94,3 +94,14 @@ t.test('a skipped dataflow job: its 046 (read back with its optional reason) lea
   const [ad] = userlogToJobAds(parseEventLog(skipped.map((e) => formatEventText(e)).join('')), opts);
   t.same(pick(ad, ['JobStatus', 'ExitCode', 'NumJobStarts']), { JobStatus: '4', ExitCode: '0', NumJobStarts: '0' });
 });
+
+t.test("a 028 event's ad lines are old ClassAd syntax, as sPrintAdAttrs writes them: a backslash is no escape", async (t) => {
+  const log = [
+    { code: 0, cluster: 9, proc: 0, time: at(0), submitHost: '<10.0.0.1:9618>' },
+    { code: 28, cluster: 9, proc: 0, time: at(1), triggerCode: 0, attrs: { Cmd: 'C:\\bin\\x.exe', Dir: 'D:\\out\\', Note: 'say "hi"' } },
+  ] satisfies JobEvent[];
+  const text = log.map((e) => formatEventText(e)).join('');
+  t.match(text, /^Cmd = "C:\\bin\\x\.exe"$/m);
+  const [ad] = userlogToJobAds(parseEventLog(text), opts);
+  t.same([ad!.getString('Cmd'), ad!.getString('Dir'), ad!.getString('Note')], ['C:\\bin\\x.exe', 'D:\\out\\', 'say "hi"']);
+});

@@ -1,6 +1,6 @@
 // Submit commands → one proc's job ClassAd (HTCondor's SubmitHash::Set* functions).
 import { posix } from 'node:path';
-import { ClassAd, ClassAdParseError, childExprs, ownReferences, parseExpr, quoteString, unparse, type Expr } from '../classad/index.js';
+import { ClassAd, ClassAdParseError, childExprs, ownReferences, parseOldExpr, quoteString, unparse, type Expr } from '../classad/index.js';
 import { concurrencyLimitsAttribute } from '../concurrency-limits.js';
 import { JOB_UNIVERSE_LOCAL, JOB_UNIVERSE_SCHEDULER } from '../local-universe.js';
 import { usesFileTransfer } from '../transfer-files.js';
@@ -220,9 +220,10 @@ class JobAdBuilder {
     }
   }
 
+  /** A command's expression as SubmitHash::AssignJobExpr reads it (ParseClassAdRvalExpr: old ClassAd syntax, `"C:\dir"` keeps its backslash). */
   private validateExpr(command: string, found: CommandValue): void {
     try {
-      parseExpr(found.value);
+      parseOldExpr(found.value);
     } catch (err) {
       if (err instanceof ClassAdParseError) {
         throw submitError(found.pos, `${command}: invalid ClassAd expression "${found.value}" (${err.message})`);
@@ -233,7 +234,7 @@ class JobAdBuilder {
 
   private setExpr(attribute: string, command: string, found: CommandValue): void {
     this.validateExpr(command, found);
-    this.ad.setExpr(attribute, found.value);
+    this.ad.setOldExpr(attribute, found.value);
   }
 
   private exprOrDefault(command: string, attribute: string, fallback: string): void {
@@ -1057,7 +1058,7 @@ class JobAdBuilder {
    * for a non-empty string.
    */
   private customResourceClauses(requirements: CommandValue | undefined): string[] {
-    const machineRefs = requirements ? machineReferences(parseExpr(requirements.value)) : new Set<string>();
+    const machineRefs = requirements ? machineReferences(parseOldExpr(requirements.value)) : new Set<string>();
     const standard = new Set(['requestcpus', 'requestdisk', 'requestmemory']);
     const clauses: string[] = [];
     for (const attribute of this.ad.names().sort((a, b) => compareLower(a, b))) {
@@ -1093,7 +1094,7 @@ class JobAdBuilder {
     const encrypt = this.get('encrypt_execute_directory');
     if (encrypt && this.check('encrypt_execute_directory', encrypt, parseBoolean)) {
       this.ad.set('EncryptExecuteDirectory', true);
-      const machineRefs = found ? machineReferences(parseExpr(found.value)) : new Set<string>();
+      const machineRefs = found ? machineReferences(parseOldExpr(found.value)) : new Set<string>();
       if (!machineRefs.has('encryptexecutedirectory')) clauses.push('TARGET.HasEncryptExecuteDirectory');
     } else if (encrypt) {
       this.ad.set('EncryptExecuteDirectory', false);
@@ -1113,8 +1114,8 @@ class JobAdBuilder {
       this.ad.set('CUDAVersion', cudaVersion);
       clauses.push('CUDAVersion <= TARGET.CUDAMaxSupportedVersion');
     }
-    if (clauses.length === 0) this.ad.setExpr('Requirements', found?.value ?? 'true');
-    else this.ad.setExpr('Requirements', [...(found ? [`(${found.value})`] : []), ...clauses].join(' && '));
+    if (clauses.length === 0) this.ad.setOldExpr('Requirements', found?.value ?? 'true');
+    else this.ad.setOldExpr('Requirements', [...(found ? [`(${found.value})`] : []), ...clauses].join(' && '));
   }
 
   /**
@@ -1208,14 +1209,14 @@ class JobAdBuilder {
     const invalid = () => condorSubmitError(found.pos, `${command} = ${found.value} is invalid, must eval to a non-negative integer.`);
     let expr: Expr;
     try {
-      expr = parseExpr(found.value);
+      expr = parseOldExpr(found.value);
     } catch (err) {
       if (err instanceof ClassAdParseError) throw invalid();
       throw err;
     }
     while (expr.kind === 'paren') expr = expr.inner;
     if (expr.kind === 'literal' && !(expr.value.type === 'int' && expr.value.value >= 0)) throw invalid();
-    this.ad.setExpr(attribute, found.value);
+    this.ad.setOldExpr(attribute, found.value);
   }
 
   /**
@@ -1279,7 +1280,7 @@ class JobAdBuilder {
       }
     }
     if (onExitRemove) expr += ` || (${onExitRemove.value})`;
-    this.ad.setExpr('OnExitRemove', expr);
+    this.ad.setOldExpr('OnExitRemove', expr);
   }
 
   private setStatus(): void {

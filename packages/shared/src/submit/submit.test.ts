@@ -240,6 +240,16 @@ queue
   );
 });
 
+t.test('expressions and + attributes are read in old ClassAd syntax (AssignJobExpr: ParseClassAdRvalExpr)', async (t) => {
+  const [ad] = submit('executable = /bin/true\n+Win = "C:\\dir\\x.exe"\n+Quoted = "a \\"b\\""\n+Trail = "D:\\out\\"\nrequirements = Win == "C:\\tmp"\nqueue\n');
+  t.equal(ad!.getString('Win'), 'C:\\dir\\x.exe', 'a backslash is no escape');
+  t.equal(ad!.getString('Quoted'), 'a "b"', '\\" is a quote');
+  t.equal(ad!.getString('Trail'), 'D:\\out\\', 'a backslash before the closing quote at the end stays');
+  t.equal(ad!.getOldSource('Requirements'), 'Win == "C:\\tmp"');
+  t.equal(ad!.toText().match(/^Win = .*$/m)?.[0], 'Win = "C:\\dir\\x.exe"', 'and is written back as it was typed');
+  expectError(t, 'executable = /bin/true\n+Bad = "a\\" && 1\nqueue\n', '+Bad: invalid ClassAd expression ""a\\" && 1" (syntax error at column 1: unterminated string)');
+});
+
 t.test('arguments: both syntaxes stored as HTCondor does', async (t) => {
   const ads = submit(`executable = a
 arguments = "one 'two with spaces' 3"
