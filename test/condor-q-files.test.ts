@@ -78,6 +78,26 @@ t.test('condor_history -wide[:N]: the default table cut at N columns, uncut with
   );
 });
 
+t.test('condor_history -print-format FILE: its headings, WHERE and-ed with the constraint, rows cut at the console width - 1 (history.cpp)', async (t) => {
+  const file = path.join(dir, 'pf-history');
+  const banner = (cluster: number) => `*** ProcId = 0 ClusterId = ${cluster} CompletionDate = 1796630100`;
+  fs.writeFileSync(file, [job(1, 0, 4, 'ann'), banner(1), job(2, 0, 4, 'bartholomew-the-long'), banner(2), job(3, 0, 3, 'cy'), banner(3), ''].join('\n'));
+  const cpf = path.join(dir, 'owners.cpf');
+  fs.writeFileSync(cpf, ['SELECT', '  ClusterId AS ID PRINTF %3d', '  Owner AS WHO', '  JobStatus AS ST PRINTAS JOB_STATUS', 'WHERE JobStatus == 4', 'SUMMARY STANDARD', ''].join('\n'));
+  t.equal((await runCommand('condor_history', ['-file', file, '-print-format', cpf], env, dir)).stdout, 'ID WHO ST\n  2 bartholomew-the-long C \n  1 ann                  C \n', 'headings at the initial widths; WHO widens from the first longer owner on; no summary');
+  t.equal((await runCommand('condor_history', ['-file', file, '-pr', '-', '-constraint', 'ClusterId != 2'], env, dir, fs.readFileSync(cpf, 'utf8'))).stdout, 'ID WHO ST\n  1 ann C \n', 'from stdin, the WHERE and -constraint both hold');
+  const wide = path.join(dir, 'wide.cpf');
+  fs.writeFileSync(wide, `SELECT\n  Owner AS WHO WIDTH 100\n`);
+  const cut = (await runCommand('condor_history', ['-file', file, '-limit', '1', '-pr', wide], env, dir)).stdout.split('\n');
+  t.same(cut.map((l) => l.length), [79, 79, 0], 'not a terminal: cut at 80 - 1');
+  t.same((await runCommand('condor_history', ['-file', file, '-limit', '1', '-wide', '-pr', wide], env, dir)).stdout.split('\n').map((l) => l.length), [100, 100, 0], '-wide first: not cut');
+  const missing = await runCommand('condor_history', ['-file', file, '-pr', path.join(dir, 'none.cpf')], env, dir);
+  t.same([missing.code, missing.stderr], [1, `Can't open select file: ${path.join(dir, 'none.cpf')}\nError: cannot execute print-format file ${path.join(dir, 'none.cpf')}\n`]);
+  const unique = path.join(dir, 'unique.cpf');
+  fs.writeFileSync(unique, 'SELECT UNIQUE\n  Owner\n');
+  t.match((await runCommand('condor_history', ['-file', file, '-pr', unique], env, dir)).stderr, `UNIQUE aggregation is not supported.\nError: cannot execute print-format file ${unique}`);
+});
+
 t.test('condor_history -search PATH (and its rotated files) and -extract FILE, as history.cpp reads and copies them', async (t) => {
   const sub = fs.mkdtempSync(path.join(dir, 'search-'));
   const record = (cluster: number) => `${job(cluster, 0, 4)}\n*** Offset = 0 ClusterId = ${cluster} ProcId = 0 Owner = "${me}" CompletionDate = 0 CurrentTime = ${cluster}\n`;

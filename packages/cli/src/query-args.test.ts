@@ -125,6 +125,28 @@ t.test("condor_q -hold / -held[:codes]: the held jobs only, by hold code (and su
   t.throws(() => q('-run', '-hold'), new CliError(`-run and -hold/held or -idle are incompatible\n${USAGE}`));
 });
 
+t.test('condor_history -print-format FILE: the view, where its rows are cut, and what goes with it (history.cpp)', async (t) => {
+  const h = (...args: string[]) => parseQueryArgs(args, USAGE, { historyScan: true });
+  const refused = (...args: string[]) => {
+    try {
+      h(...args);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  t.same([h('-print-format', 'f').view, h('-pr', 'f').printFormatFile, h('-pr', '-').printFormatFile], ['printformat', 'f', '-']);
+  t.same([h('-pr', '!').view, h('-pr', '!').printFormatFile], ['default', undefined], '`-pr !`: no default print-format files');
+  t.equal(refused('-print-format'), 'Error: Argument -print-format requires a filename argument');
+  t.equal(refused('-pr', '-long'), 'Error: Argument -print-format requires a filename argument');
+  t.same([h('-long', '-pr', 'f').view, h('-pr', 'f', '-json').view], ['long', 'json'], 'the ad forms print the ads whatever the mask');
+  t.same([h('-pr', 'f').printFormatCut, h('-wide', '-pr', 'f').printFormatCut, h('-wide:100', '-pr', 'f').printFormatCut], [0, 'none', 'none'], 'cut at the console width - 1 unless -wide came first');
+  t.same([h('-wide:60', '-pr', 'f').printFormatCut, h('-pr', 'f', '-wide').printFormatCut, h('-pr', 'f', '-wide:120').printFormatCut], [60, 0, 120], 'a later -wide:N recuts, a later -wide does not');
+  for (const args of [['-af', 'Owner', '-pr', 'f'], ['-pr', 'f', '-format', '%s', 'Owner']]) {
+    t.equal(refused(...args), 'condor_history: -print-format with -af or -format (one table of both) is not supported by tinycondor', args.join(' '));
+  }
+});
+
 t.test('condor_history -since, -completedsince, -forwards and -backwards, with history.cpp\'s checks', async (t) => {
   const h = (...args: string[]) => parseQueryArgs(args, USAGE, { historyScan: true });
   t.same(h('-since', '12').since, 'ClusterId == 12', 'a cluster id');
@@ -360,7 +382,7 @@ t.test("condor_history's sources, -name/-pool, -extract, -help and its other opt
   t.equal(refused('-af', '-long'), 'Error: Argument -af requires at least one attribute parameter\n\t\te.g. condor_history -af ClusterId');
   t.equal(h('-autof', 'Owner').view, 'af');
   t.same([h('-debug').view, h('-debug:D_FULLDEBUG').view, h('-no-librarian').view], ['default', 'default', 'default'], 'nothing to show or to seek through');
-  for (const option of ['-print-format', '-type', '-diagnostic', '-stream-results', '-inherit']) {
+  for (const option of ['-type', '-diagnostic', '-stream-results', '-inherit']) {
     t.equal(refused(option, 'x'), `condor_history: ${option} is not supported by tinycondor`, option);
   }
   // condor_q's and condor_status's options history.cpp does not have.

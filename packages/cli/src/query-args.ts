@@ -57,8 +57,14 @@ export interface QueryArgs {
   pool?: string;
   /** condor_q -global: every schedd of the pool that has jobs (here the one, when it has any). */
   global: boolean;
-  /** condor_q -print-format FILE (`-`: stdin): the table a print-format file describes (view 'printformat'). */
+  /** condor_q/condor_history -print-format FILE (`-`: stdin): the table a print-format file describes (view 'printformat'). */
   printFormatFile?: string;
+  /**
+   * condor_history -print-format: where its rows are cut, fixed when -print-format (or a later -wide:N) is read
+   * (history.cpp SetOverallWidth(getDisplayWidth()-1)): 'none' after -wide (or -wide:N, N > 80); else the
+   * -wide:N width, 0 for the console's (80 when stdout is no terminal), of which one less is kept.
+   */
+  printFormatCut?: 'none' | number;
   /** condor_q -attributes X,Y: the attributes -long and -json show (the query's projection). */
   projection?: string[];
   /** condor_q -autocluster (the schedd's autoclusters) or -group-by (groups by the projection's attributes). */
@@ -218,7 +224,18 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       // -debug[:flags] shows the tool's dprintf (TOOL_DEBUG) output: tinycondor's tools have none; the ads are the same.
     } else if (historyScan && isOption(arg, 'no-librarian', 12)) {
       // The librarian is an index HTCondor may seek the history through; tinycondor has none, so it always scans.
-    } else if (historyScan && (isOption(arg, 'print-format', 2) || isOption(arg, 'type', 2) || isOption(arg, 'diagnostic', 4) || isOption(arg, 'stream-results', 6) || /^--?inherit$/i.test(arg))) {
+    } else if (historyScan && isOption(arg, 'print-format', 2)) {
+      const file = args[i + 1];
+      // history.cpp's words; `-` alone is stdin.
+      if (file === undefined || (file.startsWith('-') && file !== '-')) throw new CliError('Error: Argument -print-format requires a filename argument');
+      i++;
+      // `-pr !` turns off the user's default print-format files, which tinycondor does not read.
+      if (file === '!') continue;
+      // -long, -json, -jsonl and -xml print the ads whatever the mask (printJob); -af and -format are refused below.
+      if (!LONG_FORMS.has(parsed.view) && parsed.view !== 'af' && parsed.view !== 'format') parsed.view = 'printformat';
+      parsed.printFormatFile = file;
+      parsed.printFormatCut = parsed.wide || (parsed.wideWidth ?? 0) > 80 ? 'none' : parsed.wideWidth ?? 0;
+    } else if (historyScan && (isOption(arg, 'type', 2) || isOption(arg, 'diagnostic', 4) || isOption(arg, 'stream-results', 6) || /^--?inherit$/i.test(arg))) {
       // -type, -diagnostic, -stream-results and -inherit are the schedd's HISTORY_HELPER's (history.cpp: purposefully undocumented).
       throw new CliError(`condor_history: ${arg} is not supported by tinycondor`);
     } else if (queueViews && isOption(arg, 'jobads', 1)) {
@@ -236,7 +253,9 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       // history.cpp reads the same two and decides from them (historyFit).
       parsed.wide = true;
       const colon = arg.indexOf(':');
-      if (historyScan && colon >= 0 && (parsed.view === 'af' || parsed.view === 'format')) {
+      // After -print-format, -wide:N cuts its rows to N - 1 (the mask is not empty); -wide alone changes nothing.
+      if (historyScan && colon >= 0 && parsed.printFormatFile !== undefined) parsed.printFormatCut = atoi(arg.slice(colon + 1));
+      else if (historyScan && colon >= 0 && (parsed.view === 'af' || parsed.view === 'format')) {
         // history.cpp then cuts the -af/-format rows built so far to the display width - 1 (its mask is not empty).
         throw new CliError(`condor_history: ${arg} after -af or -format (which cuts their rows) is not supported by tinycondor`);
       }
@@ -433,6 +452,10 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
     } else if (queueViews) throw new CliError(`Error: unrecognized argument ${arg}\n${usage}`);
     else if (historyScan) throw new CliError(`Error: Unknown argument ${arg}\n${usage}`);
     else throw new CliError(`Error: unknown option ${arg}\n${usage}`);
+  }
+  // history.cpp adds -af, -format and -print-format columns to one mask; tinycondor keeps them apart.
+  if (historyScan && parsed.printFormatFile !== undefined && (parsed.view === 'af' || parsed.view === 'format')) {
+    throw new CliError('condor_history: -print-format with -af or -format (one table of both) is not supported by tinycondor');
   }
   if (queueViews && batchSpecified && (parsed.view === 'af' || parsed.view === 'format')) throw new CliError('Error: -batch conflicts with -format and -af');
   if (queueViews && batchSpecified && parsed.aggregate !== undefined && !LONG_FORMS.has(parsed.view)) throw new CliError(`Error: -batch conflicts with -${parsed.aggregate}`);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { ClassAd, isTrue, parseExpr, ClassAdParseError, quoteString, type Expr } from '@tinycondor/shared/classad/index';
+import { ClassAd, isTrue, parseExpr, parseOldExpr, ClassAdParseError, quoteString, type Expr } from '@tinycondor/shared/classad/index';
 import { takeAnalyzeArgs, type AnalyzeArgs } from '../analyze/analyze-args.js';
 import { references } from '../analyze/expr-analysis.js';
 import { analyzeJob, jobSummaryText } from '../analyze/job-analysis.js';
@@ -30,7 +30,7 @@ import { toolEvalContext } from '../tool-user-maps.js';
 import { readLongAds, readUserlogAds, selectAds } from '../ads-file.js';
 import { commonView, projected } from '../format/query-view.js';
 import { FACTORY_CONSTRAINT, formatQueueFactory, formatQueueHoldCodes, formatQueueIdle, formatQueueIo } from '../format/queue-views.js';
-import { formatPrintFormat, parsePrintFormat, type PrintFormat } from '../format/print-format.js';
+import { formatHistoryPrintFormat, formatPrintFormat, parsePrintFormat, type PrintFormat } from '../format/print-format.js';
 import { buildConstraint, parseQueryArgs, scanCountedConstraint, scanLimitOf, type QueryArgs } from '../query-args.js';
 import { connectSchedd } from '../schedd-connection.js';
 import type { AdsReply, QueueSummary } from '@tinycondor/shared/rest-schemas';
@@ -43,7 +43,7 @@ import type { HistoryRecord } from '../ads-file.js';
 const Q_USAGE =
   'Usage: condor_q [-jobads <file> | -userlog <file>] [-autocluster | -group-by] [-stream-results] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze[:summary,reverse] | -better-analyze[:summary,reverse] | -reverse-analyze [-machine <name>] [-mconstraint <expr>] [-slotads <file>] [-verbose]] [-dag] [-factory[:clusters_only,late_materialize]] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
-  'Usage: condor_history [-file <file> | -search <path> | -local | -schedd | -epochs[:d] | -transfer-history[:ioc] | -userlog <file>] [-directory] [-name <schedd>] [-pool <host>] [-af <attr>... | -format <fmt> <attr>... | -json | -jsonl | -xml | -long] [-attributes <attr,...>] [-wide[:<width>]] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [-extract <file>] [-help] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_history [-file <file> | -search <path> | -local | -schedd | -epochs[:d] | -transfer-history[:ioc] | -userlog <file>] [-directory] [-name <schedd>] [-pool <host>] [-af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -jsonl | -xml | -long] [-attributes <attr,...>] [-wide[:<width>]] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [-extract <file>] [-help] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 /**
  * Like HTCondor since 8.6: condor_q asks for only your own jobs (the MyJobs query) unless -allusers, or ids,
@@ -353,7 +353,42 @@ function readPrintFormat(file: string, io: CommandIo): PrintFormat {
   }
   const { format, messages } = parsePrintFormat(text);
   for (const message of messages) io.stderr(`${message}\n`);
+  if (format.unique) io.stderr('Warning: Unknown header argument UNIQUE for SELECT\n');
   return format;
+}
+
+/**
+ * condor_history -print-format FILE (history.cpp set_print_mask_from_stream): its messages on stderr, then
+ * "cannot execute" when the file cannot be read, its WHERE does not parse, or it asks for UNIQUE.
+ */
+function readHistoryPrintFormat(file: string, io: CommandIo): PrintFormat {
+  const fail = (message: string): CliError => new CliError(`${message}Error: cannot execute print-format file ${file}`);
+  let text: string;
+  try {
+    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch {
+    throw fail(`Can't open select file: ${file}\n`);
+  }
+  const { format, messages } = parsePrintFormat(text);
+  let errors = '';
+  if (format.where !== undefined) {
+    try {
+      parseOldExpr(format.where);
+    } catch {
+      errors += `WHERE expression is not valid: ${format.where}\n`;
+    }
+  }
+  if (format.unique) errors += 'UNIQUE aggregation is not supported.\n';
+  for (const message of messages) io.stderr(`${message}\n`);
+  if (errors !== '') throw fail(errors);
+  return format;
+}
+
+/** The width condor_history -print-format rows are cut to (getDisplayWidth()-1), or 0 (not cut). */
+function historyPrintFormatWidth(cut: QueryArgs['printFormatCut'], consoleColumns: number | undefined): number {
+  if (cut === undefined || cut === 'none') return 0;
+  const width = cut > 0 ? cut : consoleColumns !== undefined && consoleColumns > 0 ? consoleColumns : 80;
+  return width - 1;
 }
 
 /** The text of condor_q's view of `shown` (the jobs the query selected). */
@@ -452,9 +487,12 @@ export const condorHistory: Command = async (args, io) => {
   // A -userlog is read as a user log whichever record source -epochs or -transfer-history chose (history.cpp).
   if (source !== undefined && query.userlogFile === undefined) {
     if (query.extractFile !== undefined) throw new CliError('condor_history: -extract of -epochs or -transfer-history records is not supported by tinycondor');
+    if (query.printFormatFile !== undefined) throw new CliError('condor_history: -print-format with -epochs or -transfer-history is not supported by tinycondor');
     if (query.historyRemote === true) locateHistorySchedd(pool(), query);
     return epochHistory(io, pool(), source, query);
   }
+  const printFormat = query.printFormatFile === undefined ? undefined : readHistoryPrintFormat(query.printFormatFile, io);
+  if (printFormat?.where !== undefined) query.constraints.push(printFormat.where);
   // -directory without -epochs: readHistoryFromDirectory finds no per-job files of the job history to read.
   const fromDirectory = directory && query.historyRemote !== true && query.historyFile === undefined && query.userlogFile === undefined;
   if (fromDirectory) checkHistoryDirectory(query.searchPath);
@@ -470,7 +508,12 @@ export const condorHistory: Command = async (args, io) => {
     fetched = await fetchAds(io, 'history', query);
   }
   const { ads, context } = fetched;
-  io.stdout(commonView(query, projected(ads, query.projection), toolEvalContext('TOOL', io)) ?? formatHistory(ads, context, historyFit(query.wide, query.wideWidth, io.stdoutColumns?.())));
+  io.stdout(
+    commonView(query, projected(ads, query.projection), toolEvalContext('TOOL', io)) ??
+      (printFormat !== undefined && query.view === 'printformat'
+        ? formatHistoryPrintFormat(printFormat, ads, { now: context.now, overallWidth: historyPrintFormatWidth(query.printFormatCut, io.stdoutColumns?.()), context: toolEvalContext('TOOL', io) })
+        : formatHistory(ads, context, historyFit(query.wide, query.wideWidth, io.stdoutColumns?.()))),
+  );
   // printJobAds copies nothing from a -userlog: the file is left empty.
   if (extractFd !== undefined) io.stdout(writeExtracted(extractFd, query.extractFile as string, fetched.records === undefined ? [] : ads, fetched.records ?? new Map(), query.forwards));
   return 0;

@@ -2,7 +2,7 @@
 import type { ClassAd } from './classad.js';
 import { jobDescription, jobStatusCell } from './job-columns.js';
 import type { QueueViewContext } from './queue-frame.js';
-import { alignLeft, alignRight, formatDuration, formatShortDate, invalidField } from './text.js';
+import { alignLeft, alignRight, formatDuration, formatShortDate, formatTimeT, invalidField } from './text.js';
 
 /**
  * How condor_history's default table is printed (printHeader): HTCondor's legacy short table
@@ -31,14 +31,6 @@ export function historyFit(wide: boolean, wideWidth: number | undefined, console
 /** The default print format's rows and heading are cut at the overall width (AttrListPrintMask::display). */
 function cut(line: string, overallWidth: number): string {
   return overallWidth > 0 ? line.slice(0, overallWidth) : line;
-}
-
-/** PRINTF %T (format_time.cpp format_time): days, hours, minutes and seconds, C's truncating division. */
-function formatTimeT(totalSeconds: number): string {
-  const two = (n: number) => (n < 0 ? String(n) : String(n).padStart(2, '0'));
-  const days = Math.trunc(totalSeconds / 86400);
-  const rest = totalSeconds % 86400;
-  return `${String(days).padStart(3)}+${two(Math.trunc(rest / 3600))}:${two(Math.trunc((rest % 3600) / 60))}:${two(rest % 60)}`;
 }
 
 const RUN_TIME_EXPR = 'RemoteWallClockTime ?:(RemoteUserCpu?:0)';

@@ -1,6 +1,7 @@
 process.env.TZ = 'UTC';
 import t from 'tap';
-import { formatPrintFormat, parsePrintFormat } from './print-format.js';
+import { formatHistoryPrintFormat, formatPrintFormat, parsePrintFormat } from './print-format.js';
+import { formatHistory } from './history.js';
 import { formatQueueIdle } from './queue-views.js';
 import { at, CTX, jobAd } from './test-ads.js';
 
@@ -79,4 +80,38 @@ t.test('PRINTAS CPU_TIME follows -cputime and -cumulative-time; QDATE, JOB_ID, O
   t.equal(row({ cumulativeTime: true }), '  0+01:00:10 11/23 09:59 3.1       ?\n');
   t.equal(row({ cpuTime: true }), '  0+00:00:05 11/23 09:59 3.1       ?\n');
   t.equal(formatPrintFormat(format, [job(4, 0, {})], CTX, { allUsers: true }), '[??????????] 11/23 09:59 4.0       ?\n');
+});
+
+// history.cpp's defaultJob_PrintFormat, the table condor_history prints when no view is asked for.
+const HISTORY_DEFAULT = `SELECT
+ClusterId         AS ' ID         '  WIDTH AUTO PRINTAS JOB_ID
+Owner             AS OWNER           WIDTH  -14 PRINTAS OWNER OR ??
+QDate             AS '  SUBMITTED'   WIDTH   11 PRINTAS QDATE OR ??
+RemoteWallClockTime ?:(RemoteUserCpu?:0) AS '  RUN_TIME  ' WIDTH 12 PRINTF %T
+JobStatus         AS ST                         PRINTAS JOB_STATUS
+CompletionDate    AS '  COMPLETED'   WIDTH   11 PRINTAS QDATE
+Cmd               AS CMD             WIDTH    0 PRINTAS JOB_DESCRIPTION
+SUMMARY NONE
+`;
+
+t.test("condor_history -print-format with history.cpp's own default format prints condor_history's default table", async (t) => {
+  const { format, messages } = parsePrintFormat(HISTORY_DEFAULT);
+  t.same(messages, []);
+  const done = at('2026-11-23T10:30:00Z');
+  const ads = [
+    job(7, 0, { JobStatus: 4, Cmd: '/bin/sleep', RemoteWallClockTime: 65, CompletionDate: done }),
+    job(1234567, 10, { JobStatus: 3, Cmd: 'a.out', RemoteUserCpu: 3, CompletionDate: 0 }),
+  ];
+  const opts = { now: CTX.now, overallWidth: 1024 };
+  t.equal(formatHistoryPrintFormat(format, ads, opts), formatHistory(ads, CTX), 'the same headings and rows, ID widening from the longer id on');
+});
+
+t.test('condor_history -print-format: no title or summary, rows in the order read, cut at the overall width', async (t) => {
+  const { format } = parsePrintFormat(['SELECT', '  Owner AS WHO', '  ProcId AS P PRINTF %3d', 'GROUP BY', '  ProcId', 'SUMMARY STANDARD'].join('\n'));
+  const ads = [job(5, 2, { Owner: 'bob' }), job(5, 0, { Owner: 'alexandra' })];
+  t.equal(formatHistoryPrintFormat(format, ads, { now: CTX.now, overallWidth: 0 }), 'WHO P\nbob   2\nalexandra   0\n', 'WHO widens as rows print; GROUP BY and SUMMARY do nothing');
+  t.equal(formatHistoryPrintFormat(format, ads, { now: CTX.now, overallWidth: 6 }), 'WHO P\nbob   \nalexan\n');
+  const bare = parsePrintFormat('SELECT NOHEADER\n  Owner\n').format;
+  t.equal(formatHistoryPrintFormat(bare, ads, { now: CTX.now, overallWidth: 0 }), 'bob  \nalexandra\n', 'a row is padded to the width the column has so far');
+  t.equal(parsePrintFormat('SELECT UNIQUE\n  Owner\n').format.unique, true);
 });

@@ -1,4 +1,4 @@
-// condor_q -print-format FILE: HTCondor's print-format language (make_printmask.cpp
+// condor_q and condor_history -print-format FILE: HTCondor's print-format language (make_printmask.cpp
 // SetAttrListPrintMaskFromStream and AddAttrListRow) and the table AttrListPrintMask prints from it
 // (ad_printmask.cpp render, display and display_Headings). Supported: SELECT [NOTITLE | NOHEADER | BARE |
 // NOSUMMARY], column lines with AS, WIDTH [-]N | AUTO, PRINTF, PRINTAS (condor_q's functions), OR, LEFT,
@@ -8,7 +8,7 @@ import { jobDescription, jobRunSeconds, jobStatusCell, memoryUsageMb } from './j
 import { renderPrintfColumn } from './printf-format.js';
 import { fitRow, queueTitle, sortByJobId, summaryLines, WIDE, type QueueViewContext, type QueueViewOptions } from './queue-frame.js';
 import { readableBytes, transferMisc, universeName } from './queue-views.js';
-import { alignLeft, alignRight, formatDuration, formatShortDate, invalidField } from './text.js';
+import { alignLeft, alignRight, formatDuration, formatShortDate, formatTimeT, invalidField } from './text.js';
 
 export interface PrintColumn {
   expr: string;
@@ -28,6 +28,8 @@ export interface PrintColumn {
 
 export interface PrintFormat {
   columns: PrintColumn[];
+  /** SELECT UNIQUE: an aggregation (condor_history refuses it). */
+  unique?: boolean;
   noTitle: boolean;
   noHeader: boolean;
   summary: boolean;
@@ -152,6 +154,7 @@ export function parsePrintFormat(text: string): { format: PrintFormat; messages:
         if (tok.text === 'BARE') Object.assign(format, { noTitle: true, noHeader: true });
         else if (tok.text === 'NOTITLE') format.noTitle = true;
         else if (tok.text === 'NOHEADER') format.noHeader = true;
+        else if (tok.text === 'UNIQUE') format.unique = true;
         else if (tok.text !== 'NOSUMMARY') messages.push(`Warning: Unknown header argument ${tok.text} for SELECT`);
       }
       return;
@@ -235,6 +238,11 @@ function cellText(job: ClassAd, column: PrintColumn, { now, context, dag, cpuTim
     default:
       break;
   }
+  // PRINTF %T (printf_format.cpp PFT_TIME): a number of seconds as format_time writes it.
+  if (column.printf === '%T') {
+    const v = value();
+    return v.type === 'int' || v.type === 'real' || v.type === 'bool' ? formatTimeT(Math.trunc(Number(v.value))) : undefined;
+  }
   const format = column.printf ?? (column.width === 0 ? '%v' : `%${column.width}${column.noTruncate ? '' : `.${Math.abs(column.width)}`}v`);
   const letter = /%[-+ 0#]*\d*(?:\.\d*)?[a-zA-Z]*?([dioxXucfeEgGsvV])/.exec(format)?.[1];
   const v = value();
@@ -256,6 +264,25 @@ function groupKey(job: ClassAd, keys: string[], context: EvalContext | undefined
   }).join('');
 }
 
+/** A column's text at `width` (< 0 left-aligned), as AttrListPrintMask::render aligns and cuts it. */
+function alignedCell(text: string | undefined, column: PrintColumn, width: number): string {
+  const w = Math.abs(width);
+  const shown = text ?? (column.altWide ? invalidField(w) : column.alt.trim());
+  if (w === 0) return shown;
+  if (shown.length > w) return column.noTruncate ? shown : shown.slice(0, w);
+  return width < 0 || column.left ? alignLeft(shown, w) : alignRight(shown, w);
+}
+
+/** The cells of a row joined, a blank before each but the first and the NOPREFIX ones. */
+function joinCells(cols: PrintColumn[], cells: string[]): string {
+  return cells.map((text, i) => (i > 0 && !cols[i].noPrefix ? ' ' : '') + text).join('');
+}
+
+/** display_Headings: each label padded (not cut) to its column's width, or as it is at width 0. */
+function headingRow(cols: PrintColumn[], widths: number[]): string {
+  return joinCells(cols, cols.map((c, i) => (widths[i] === 0 ? c.label : alignLeft(c.label, Math.abs(widths[i])))));
+}
+
 /** condor_q -print-format: the title, the headings, a row per job, and the summary when asked for. */
 export function formatPrintFormat(
   format: PrintFormat,
@@ -274,18 +301,33 @@ export function formatPrintFormat(
   const cellOptions: CellOptions = { now: ctx.now, context: opts.context, dag: opts.dag === true, cpuTime: opts.cpuTime === true, cumulativeTime: opts.cumulativeTime === true };
   const raw = ordered.map((job) => cols.map((c) => cellText(job, c, cellOptions)));
   const widths = cols.map((c, i) => (c.auto ? Math.sign(c.width || -1) * Math.max(Math.abs(c.width), ...raw.map((r) => r[i]?.length ?? 0)) : c.width));
-  const cell = (text: string | undefined, i: number): string => {
-    const c = cols[i];
-    const w = Math.abs(widths[i]);
-    const shown = text ?? (c.altWide ? invalidField(w) : c.alt.trim());
-    if (w === 0) return shown;
-    if (shown.length > w) return c.noTruncate ? shown : shown.slice(0, w);
-    return widths[i] < 0 || c.left ? alignLeft(shown, w) : alignRight(shown, w);
-  };
-  const join = (cells: string[]): string => cells.map((text, i) => (i > 0 && !cols[i].noPrefix ? ' ' : '') + text).join('');
   let out = format.noTitle ? '' : queueTitle(ctx);
-  if (!format.noHeader) out += `${fitRow(join(cols.map((c, i) => (widths[i] === 0 ? c.label : alignLeft(c.label, Math.abs(widths[i]))))), fit, { heading: true })}\n`;
-  for (const r of raw) out += `${fitRow(join(r.map(cell)), fit)}\n`;
+  if (!format.noHeader) out += `${fitRow(headingRow(cols, widths), fit, { heading: true })}\n`;
+  for (const r of raw) out += `${fitRow(joinCells(cols, r.map((text, i) => alignedCell(text, cols[i], widths[i]))), fit)}\n`;
   if (format.summary) out += `\n${summaryLines(jobs, ctx, opts)}\n`;
+  return out;
+}
+
+/**
+ * condor_history -print-format (history.cpp printHeader, printJob): no title and no summary; the headings
+ * first, at the columns' initial widths; then a row per ad in the order read (GROUP BY sorts nothing), each
+ * AUTO column widening from the first longer value on, as the mask grows while it prints. Headings and rows
+ * are cut at `overallWidth` (SetOverallWidth; 0: not cut).
+ */
+export function formatHistoryPrintFormat(format: PrintFormat, jobs: ClassAd[], opts: { now: Date; overallWidth: number; context?: EvalContext }): string {
+  const cols = format.columns;
+  const cut = (line: string): string => (opts.overallWidth > 0 ? line.slice(0, opts.overallWidth) : line);
+  const widths = cols.map((c) => c.width);
+  const cellOptions: CellOptions = { now: opts.now, context: opts.context, dag: false, cpuTime: false, cumulativeTime: false };
+  let out = format.noHeader ? '' : `${cut(headingRow(cols, widths))}\n`;
+  for (const job of jobs) {
+    const cells = cols.map((c, i) => {
+      const text = cellText(job, c, cellOptions);
+      // A value that cannot be shown does not widen its column (render's col_is_valid).
+      if (c.auto && text !== undefined) widths[i] = Math.sign(widths[i] || -1) * Math.max(Math.abs(widths[i]), text.length);
+      return alignedCell(text, c, widths[i]);
+    });
+    out += `${cut(joinCells(cols, cells))}\n`;
+  }
   return out;
 }

@@ -70,3 +70,11 @@ export function compareAttrNames(a: string, b: string): number {
 export function epochSeconds(when: Date): number {
   return Math.floor(when.getTime() / 1000);
 }
+
+/** PRINTF %T (format_time.cpp format_time): days, hours, minutes and seconds, C's truncating division. */
+export function formatTimeT(totalSeconds: number): string {
+  const two = (n: number) => (n < 0 ? String(n) : String(n).padStart(2, '0'));
+  const days = Math.trunc(totalSeconds / 86400);
+  const rest = totalSeconds % 86400;
+  return `${String(days).padStart(3)}+${two(Math.trunc(rest / 3600))}:${two(Math.trunc((rest % 3600) / 60))}:${two(rest % 60)}`;
+}
