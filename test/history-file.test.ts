@@ -64,3 +64,19 @@ t.test('HISTORY set empty: no history is kept, and -local says so in history.cpp
   t.same([remote.code, remote.stderr], [5, 'Error 5: HISTORY undefined in remote configuration. No such related history to be queried.\n'], "the schedd's error ad");
   t.equal((await rest(pool, 'GET', '/v1/history')).body.ads?.toString(), '', 'the schedd kept no history');
 });
+
+t.test("the startd's STARTD_HISTORY: each run's job ad, rotated as HISTORY is; condor_history -startd reads it", async (t) => {
+  const pool = await startPool(t, { startds: 1, env: { _CONDOR_MAX_HISTORY_LOG: '1000', _CONDOR_MAX_HISTORY_ROTATIONS: '1' } });
+  const logDir = (await pool.run('condor_config_val', ['LOG'])).stdout.trim();
+  const file = path.join(logDir, 'startd_history');
+  fs.writeFileSync(path.join(pool.dir, 'job.sub'), 'executable = /bin/sh\narguments = "-c \'exit 3\'"\ntransfer_executable = false\nlog = job.log\nqueue 2\n');
+  t.equal((await pool.run('condor_submit', ['job.sub'])).code, 0);
+  await waitForEvents(path.join(pool.dir, 'job.log'), (events) => events.filter((e) => e.code === 5).length === 2, 60_000);
+  await eventually('both runs in the startd history', async () => (await pool.run('condor_history', ['-startd', '-af', 'ProcId'])).stdout.split('\n').length === 3 || undefined);
+  t.equal(rotatedFiles(file).length, 1, 'a job ad is past MAX_HISTORY_LOG: the second rotated the file');
+  t.match(fs.readFileSync(file, 'utf8'), /\n\*\*\* Offset = 0 ClusterId = 1 ProcId = \d Owner = "[^"]+" CompletionDate = \d+ CurrentTime = \d+\n$/, "AppendHistory's banner");
+  const shown = await pool.run('condor_history', ['-startd', '-forwards', '-af', 'ClusterId', 'JobStatus', 'StarterExitStatus', 'RemoteWallClockTime >= 0', 'CompletionDate > 0']);
+  t.same(shown.stdout.split('\n').map((line) => line.replace(/^1 /, '')), ['4 0 true true', '4 0 true true', ''], "Starter::exited's attributes: COMPLETED, whatever the job's exit code");
+  const remote = await pool.run('condor_history', ['-startd', '-name', 'x']);
+  t.same([remote.code, remote.stderr], [1, 'condor_history: -startd with -name or -pool is not supported by tinycondor: its startds answer no history queries; run it where the startd runs\n']);
+});

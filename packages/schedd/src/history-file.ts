@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
 import { historyAdText, historyBanner, historyBannerFields, type HistoryFileSettings } from '@tinycondor/shared/job-history-file';
-import { rotationSuffix, rotationsToRemove } from '@tinycondor/shared/rotated-files';
+import { fileSize, lastLineOffset, rotationSuffix, rotationsToRemove } from '@tinycondor/shared/rotated-files';
 import { afterTurn } from './after-turn.js';
 import type { Db } from './db.js';
 
@@ -136,35 +136,5 @@ export class HistoryFile {
       // As AppendHistory: the ad is not saved, with an error in the log; the schedd goes on.
       this.log.error({ err }, `ERROR saving to history file (${file}): ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
     }
-  }
-}
-
-/** The file's size, -1 when it does not exist. */
-function fileSize(file: string): number {
-  try {
-    return fs.statSync(file).size;
-  } catch {
-    return -1;
-  }
-}
-
-/** findHistoryOffset: where the file's last line begins (its final newline aside). */
-function lastLineOffset(file: string, size: number): number {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const end = size - 1;
-    let from = end;
-    const buffer = Buffer.alloc(4096);
-    while (from > 0) {
-      const start = Math.max(0, from - buffer.length);
-      const length = from - start;
-      fs.readSync(fd, buffer, 0, length, start);
-      const newline = buffer.subarray(0, length).lastIndexOf(0x0a);
-      if (newline >= 0) return start + newline + 1;
-      from = start;
-    }
-    return 0;
-  } finally {
-    fs.closeSync(fd);
   }
 }

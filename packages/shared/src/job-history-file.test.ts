@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ClassAd } from './classad/index.js';
-import { historyAdText, historyBanner, historyBannerFields, historyFileSettings } from './job-history-file.js';
+import { historyAdText, historyBanner, historyBannerFields, historyFileSettings, startdHistorySettings } from './job-history-file.js';
 
 t.test('knobs: HISTORY is $(SPOOL)/history unless set (set empty: none), 20 MiB, 2 rotations at least 1', async (t) => {
   const settings = (knobs: Record<string, string>) => historyFileSettings((name) => knobs[name], '/pool/spool');
@@ -20,4 +20,10 @@ t.test("sPrintAd's FastSort order without private attributes, and AppendHistory'
   t.equal(historyBanner(42, 'ClusterId = 7', 1700000000), '*** Offset = 42 ClusterId = 7 CurrentTime = 1700000000\n');
   const windows = ClassAd.parseText('Cmd = "C:\\bin\\x.exe"\nNote = "say \\"hi\\"\ttab"\nLoad = 0.5\n');
   t.equal(historyAdText(windows), 'Cmd = "C:\\bin\\x.exe"\nLoad = 0.5\nNote = "say \\"hi\\"\ttab"\n', 'old ClassAd syntax, as sPrintAd writes it');
+});
+
+t.test("knobs: STARTD_HISTORY is $(LOG)/startd_history unless set (set empty: none), rotated by HISTORY's knobs (param_info.in)", async (t) => {
+  const settings = (knobs: Record<string, string>) => startdHistorySettings((name) => knobs[name], '/pool/log').settings;
+  t.same(settings({ HISTORY: '/elsewhere', MAX_HISTORY_LOG: '5000', MAX_HISTORY_ROTATIONS: '3' }), { file: '/pool/log/startd_history', rotate: true, maxLogBytes: 5000, maxRotations: 3 });
+  t.same([settings({ STARTD_HISTORY: '/x/sh' }).file, settings({ STARTD_HISTORY: '' }).file], ['/x/sh', undefined]);
 });

@@ -24,10 +24,22 @@ export const DEFAULT_MAX_HISTORY_ROTATIONS = 2;
 
 /** The settings from the knobs (`knob` gives a knob's value, '' when set empty, undefined when not set). */
 export function historyFileSettings(knob: (name: string) => string | undefined, spoolDir: string): { settings: HistoryFileSettings; warnings: string[] } {
+  return jobHistorySettings(knob, 'HISTORY', `${spoolDir}/history`);
+}
+
+/**
+ * The startd's (startd_main.cpp InitJobHistoryFile("STARTD_HISTORY", …)): STARTD_HISTORY, $(LOG)/startd_history
+ * unless set, rotated by the same knobs as HISTORY.
+ */
+export function startdHistorySettings(knob: (name: string) => string | undefined, logDir: string): { settings: HistoryFileSettings; warnings: string[] } {
+  return jobHistorySettings(knob, 'STARTD_HISTORY', `${logDir}/startd_history`);
+}
+
+function jobHistorySettings(knob: (name: string) => string | undefined, fileKnob: string, defaultFile: string): { settings: HistoryFileSettings; warnings: string[] } {
   const warnings: string[] = [];
-  const file = knob('HISTORY');
+  const file = knob(fileKnob);
   const settings: HistoryFileSettings = {
-    file: file === undefined ? `${spoolDir}/history` : file.trim() === '' ? undefined : file.trim(),
+    file: file === undefined ? defaultFile : file.trim() === '' ? undefined : file.trim(),
     rotate: paramBoolean(knob('ENABLE_HISTORY_ROTATION'), 'ENABLE_HISTORY_ROTATION', true, warnings),
     maxLogBytes: wholeNumber(knob('MAX_HISTORY_LOG'), 'MAX_HISTORY_LOG', DEFAULT_MAX_HISTORY_LOG, 0, warnings),
     maxRotations: wholeNumber(knob('MAX_HISTORY_ROTATIONS'), 'MAX_HISTORY_ROTATIONS', DEFAULT_MAX_HISTORY_ROTATIONS, 1, warnings),

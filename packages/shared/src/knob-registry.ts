@@ -22,8 +22,8 @@ const KNOBS = new Set([
   'JOB_TRANSFORM_NAMES', 'SUBMIT_REQUIREMENT_NAMES', 'CHECKPOINT_DESTINATION_MAPFILE', 'CHECKPOINT_CLEANUP_TIMEOUT', 'DEFAULT_NUM_EXTRA_CHECKPOINTS', 'RUN_CLEANUP_PLUGINS_AS_OWNER',
   'MAX_TRANSFER_INPUT_MB', 'MAX_TRANSFER_OUTPUT_MB',
   'JOB_EPOCH_HISTORY', 'JOB_EPOCH_HISTORY_DIR', 'MAX_EPOCH_HISTORY_LOG', 'MAX_EPOCH_HISTORY_ROTATIONS',
-  // The schedd's job history file (schedd/src/history-file.ts), which condor_history -local and -extract read
-  'HISTORY', 'MAX_HISTORY_LOG', 'MAX_HISTORY_ROTATIONS', 'ENABLE_HISTORY_ROTATION',
+  // The schedd's job history file (schedd/src/history-file.ts), which condor_history -local and -extract read, and the startd's (startd/src/startd-history.ts, condor_history -startd)
+  'HISTORY', 'MAX_HISTORY_LOG', 'MAX_HISTORY_ROTATIONS', 'ENABLE_HISTORY_ROTATION', 'STARTD_HISTORY',
   'CONCURRENCY_LIMIT_DEFAULT',
   // What condor_qedit, a submission and a job's Chirp writes may set (shared/src/job-edit.ts): the schedd, condor_qedit
   'IMMUTABLE_JOB_ATTRS', 'SYSTEM_IMMUTABLE_JOB_ATTRS', 'PROTECTED_JOB_ATTRS', 'SYSTEM_PROTECTED_JOB_ATTRS', 'SECURE_JOB_ATTRS', 'SYSTEM_SECURE_JOB_ATTRS',

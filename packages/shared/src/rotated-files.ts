@@ -36,3 +36,33 @@ export function rotationsToRemove(file: string, maxRotations: number): string[] 
 export function historyFiles(file: string): string[] {
   return [...rotatedFiles(file), ...(fs.existsSync(file) ? [file] : [])];
 }
+
+/** The file's size, -1 when it does not exist. */
+export function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return -1;
+  }
+}
+
+/** findHistoryOffset: where the file's last line begins (its final newline aside). */
+export function lastLineOffset(file: string, size: number): number {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const end = size - 1;
+    let from = end;
+    const buffer = Buffer.alloc(4096);
+    while (from > 0) {
+      const start = Math.max(0, from - buffer.length);
+      const length = from - start;
+      fs.readSync(fd, buffer, 0, length, start);
+      const newline = buffer.subarray(0, length).lastIndexOf(0x0a);
+      if (newline >= 0) return start + newline + 1;
+      from = start;
+    }
+    return 0;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -36,6 +36,8 @@ import { SshSession } from './ssh-session.js';
 import { StarterLogFile, withStarterLog } from './starter-log.js';
 import { starterLogSettings } from '@tinycondor/shared/starter-log';
 import { cleanUpStaleRuns } from './stale-runs.js';
+import { StartdHistory } from './startd-history.js';
+import type { HistoryFileSettings } from '@tinycondor/shared/job-history-file';
 import type { PluginSettings } from './transfer-plugins.js';
 
 /** param_info.in's CLAIM_WORKLIFE and CHECK_REACTIVATE_AFTER_CHECKPOINT. */
@@ -80,6 +82,8 @@ export interface StartdSettings {
   resourceEnvironment?: ResourceEnvironmentSettings;
   /** MOUNT_UNDER_SCRATCH and its knobs for jobs outside containers (scratchMountSettings); HTCondor's defaults when absent. */
   scratchMounts?: ScratchMountSettings;
+  /** STARTD_HISTORY and its rotation (startdHistorySettings); absent or with no file: no startd history is kept. */
+  history?: HistoryFileSettings;
   log: Logger;
 }
 
@@ -158,9 +162,11 @@ export class Startd {
   private disconnectedAt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private connectedOnce: (() => void) | undefined;
+  private readonly history: StartdHistory | undefined;
 
   constructor(private readonly settings: StartdSettings) {
     this.slots = new Map(settings.slots.map((slot) => [slot.name, slot]));
+    this.history = settings.history?.file === undefined ? undefined : new StartdHistory(settings.history, settings.log.child({ component: 'startd-history' }));
     const docker = settings.docker && { version: settings.docker.version, networks: settings.docker.networks, volumes: settings.docker.advertisedVolumes };
     const fileTransferPluginMethods = [...(settings.transferPlugins?.table.keys() ?? [])];
     // GetSupportedMethods: with an https plugin the starter moves s3:// and gs:// URLs, which the schedd presigns into https:// ones.
@@ -485,6 +491,7 @@ export class Startd {
     this.slots.set(slotName, slot);
     this.claims.set(slotName, { startedAt: claimStartedAt, runId, closing: false });
     this.runs.set(key, { jobId, runId, slotName, run, jobAd });
+    const startedAt = Date.now();
     run
       .run()
       .catch((err: unknown) => {
@@ -493,6 +500,7 @@ export class Startd {
       })
       .finally(() => {
         this.runs.delete(key);
+        this.history?.record(jobAd, startedAt, Date.now());
         if (this.unacked.some((m) => 'runId' in m && m.runId === runId)) this.ending.set(runId, { jobId, runId, slotName });
         const next = this.queued.get(slotName);
         if (next) {

@@ -43,7 +43,7 @@ import type { HistoryRecord } from '../ads-file.js';
 const Q_USAGE =
   'Usage: condor_q [-jobads <file> | -userlog <file>] [-autocluster | -group-by] [-stream-results] [-nobatch | -batch | -hold[:<codes>] | -hold-codes[:<codes>] | -run | -idle | -io | -af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -xml | -long | -totals | -analyze[:summary,reverse] | -better-analyze[:summary,reverse] | -reverse-analyze [-machine <name>] [-mconstraint <expr>] [-slotads <file>] [-verbose]] [-dag] [-factory[:clusters_only,late_materialize]] [-wide[:<width>]] [-cputime] [-currentrun | -cumulative-time] [-attributes <attr>,...] [-limit <num>] [-constraint <expr>] [-submitter <name> | -name <schedd>] [-pool <host>] [-global] [-allusers] [-expert] [<cluster> | <cluster>.<proc> | <owner>]...';
 const HISTORY_USAGE =
-  'Usage: condor_history [-file <file> | -search <path> | -local | -schedd | -epochs[:d] | -transfer-history[:ioc] | -userlog <file>] [-directory] [-name <schedd>] [-pool <host>] [-af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -jsonl | -xml | -long] [-attributes <attr,...>] [-wide[:<width>]] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [-extract <file>] [-help] [<cluster> | <cluster>.<proc> | <owner>]...';
+  'Usage: condor_history [-file <file> | -search <path> | -local | -schedd | -startd | -epochs[:d] | -transfer-history[:ioc] | -userlog <file>] [-directory] [-name <schedd>] [-pool <host>] [-af <attr>... | -format <fmt> <attr>... | -print-format <file> | -json | -jsonl | -xml | -long] [-attributes <attr,...>] [-wide[:<width>]] [-constraint <expr>] [-limit <n>] [-scanlimit <n>] [-backwards | -forwards] [-since <job-id | expr>] [-completedsince <time>] [-extract <file>] [-help] [<cluster> | <cluster>.<proc> | <owner>]...';
 
 /**
  * Like HTCondor since 8.6: condor_q asks for only your own jobs (the MyJobs query) unless -allusers, or ids,
@@ -474,7 +474,7 @@ function locateHistorySchedd(pool: PoolConfig, query: QueryArgs): void {
 
 /** condor_history: jobs that have left the queue, newest first. */
 export const condorHistory: Command = async (args, io) => {
-  const { source, rest, directory } = takeEpochOptions(args);
+  const { source, rest, directory, startd } = takeEpochOptions(args);
   const query = parseQueryArgs(rest, HISTORY_USAGE, { historyScan: true });
   if (query.info === 'help') {
     io.stdout(`${HISTORY_USAGE}\n`);
@@ -493,10 +493,12 @@ export const condorHistory: Command = async (args, io) => {
   }
   const printFormat = query.printFormatFile === undefined ? undefined : readHistoryPrintFormat(query.printFormatFile, io);
   if (printFormat?.where !== undefined) query.constraints.push(printFormat.where);
+  // -startd -name/-pool asks a remote startd for its history (GET_HISTORY), which tinycondor's startds do not serve.
+  if (startd && query.historyRemote === true) throw new CliError('condor_history: -startd with -name or -pool is not supported by tinycondor: its startds answer no history queries; run it where the startd runs');
   // -directory without -epochs: readHistoryFromDirectory finds no per-job files of the job history to read.
   const fromDirectory = directory && query.historyRemote !== true && query.historyFile === undefined && query.userlogFile === undefined;
   if (fromDirectory) checkHistoryDirectory(query.searchPath);
-  const files = fromDirectory ? { files: [], label: query.searchPath as string } : query.historyRemote === true || query.userlogFile !== undefined ? undefined : localHistoryFiles(pool, query);
+  const files = fromDirectory ? { files: [], label: query.searchPath as string } : query.historyRemote === true || query.userlogFile !== undefined ? undefined : localHistoryFiles(pool, query, startd);
   checkExtract(query, query.historyRemote !== true);
   const extractFd = query.extractFile === undefined ? undefined : openExtractFile(query.extractFile);
   let fetched: { ads: ClassAd[]; context: QueueViewContext; records?: Map<ClassAd, HistoryRecord> };

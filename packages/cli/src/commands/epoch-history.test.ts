@@ -72,12 +72,13 @@ t.test('takeEpochOptions: -schedd, -startd and -daemon choose the record source 
     }
     return 'accepted';
   };
-  t.same(takeEpochOptions(['-schedd', '-af', 'Owner']), { source: undefined, rest: ['-af', 'Owner'], directory: false }, '-schedd: the default');
+  t.same(takeEpochOptions(['-schedd', '-af', 'Owner']), { source: undefined, rest: ['-af', 'Owner'], directory: false, startd: false }, '-schedd: the default');
   t.equal(message(['-schedd', '-epochs']), 'Error: -schedd can not be used in association with -epochs.');
   t.equal(message(['-ep', '-sch']), 'Error: -ep can not be used in association with -schedd.');
   t.equal(message(['-epochs', '-transfer-history']), 'accepted', 'both read the epoch history');
-  t.equal(message(['-startd']), 'condor_history: -startd is not supported by tinycondor: its startd keeps no history (STARTD_HISTORY)');
+  t.same([takeEpochOptions(['-startd']).startd, takeEpochOptions(['-sta', '-af', 'Owner']).rest], [true, ['-af', 'Owner']], '-startd: STARTD_HISTORY');
+  t.equal(message(['-startd', '-schedd']), 'Error: -startd can not be used in association with -schedd.');
   t.equal(message(['-daemon:schedd']), 'condor_history: -daemon:schedd is not supported by tinycondor: its schedd keeps no history of its own ads (SCHEDD_DAEMON_HISTORY)');
   t.equal(message(['-startd', '-epochs']), 'Error: -startd can not be used in association with -epochs.');
-  t.same(takeEpochOptions(['-constraint', '-epochs', '-name', '-startd']), { source: undefined, rest: ['-constraint', '-epochs', '-name', '-startd'], directory: false }, "an option's value is not an option");
+  t.same(takeEpochOptions(['-constraint', '-epochs', '-name', '-startd']), { source: undefined, rest: ['-constraint', '-epochs', '-name', '-startd'], directory: false, startd: false }, "an option's value is not an option");
 });

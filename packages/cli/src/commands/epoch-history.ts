@@ -50,10 +50,10 @@ type RecordSource = 'schedd' | 'startd' | 'epoch' | 'daemon';
 /**
  * Takes the record source options (-epochs, -transfer-history[:ioc], -directory, -schedd, -startd, -daemon)
  * out of condor_history's arguments; undefined source when neither of the first two was given (`directory`
- * then asks for the schedd history's per-job files). -startd and -daemon are refused: tinycondor's startd keeps no
- * history (STARTD_HISTORY), nor its schedd a history of its own ads (SCHEDD_DAEMON_HISTORY).
+ * then asks for the schedd history's per-job files); `startd` after -startd (STARTD_HISTORY's files). -daemon
+ * is refused: tinycondor's schedd keeps no history of its own ads (SCHEDD_DAEMON_HISTORY).
  */
-export function takeEpochOptions(args: readonly string[]): { source: EpochSource | undefined; rest: string[]; directory: boolean } {
+export function takeEpochOptions(args: readonly string[]): { source: EpochSource | undefined; rest: string[]; directory: boolean; startd: boolean } {
   let epochs = false;
   let transferTypes: Set<string> | undefined;
   let directory = false;
@@ -97,12 +97,11 @@ export function takeEpochOptions(args: readonly string[]): { source: EpochSource
       rest.push(arg);
     }
   }
-  if (recordSource?.source === 'startd') throw new CliError(`condor_history: ${recordSource.flag} is not supported by tinycondor: its startd keeps no history (STARTD_HISTORY)`);
   if (recordSource?.source === 'daemon') throw new CliError(`condor_history: ${recordSource.flag} is not supported by tinycondor: its schedd keeps no history of its own ads (SCHEDD_DAEMON_HISTORY)`);
   let source: EpochSource | undefined;
   if (transferTypes !== undefined) source = { types: transferTypes, directory, transfers: true, deleteRead };
   else if (epochs) source = { types: new Set(['EPOCH']), directory, transfers: false, deleteRead };
-  return { source, rest, directory };
+  return { source, rest, directory, startd: recordSource?.source === 'startd' };
 }
 
 /** findEpochDirFiles: the directory's `job.runs.<C>.<P>.ads` files, those of the jobs named (all without), in job order. */

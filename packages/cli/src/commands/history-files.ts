@@ -29,22 +29,33 @@ export function historySetEmpty(pool: Pick<PoolConfig, 'value'>): boolean {
   return pool.value('HISTORY')?.trim() === '';
 }
 
-/** The files condor_history reads here, oldest first, or undefined when it asks the schedd. */
-export function localHistoryFiles(pool: () => Pick<PoolConfig, 'value'>, query: QueryArgs): { files: string[]; label: string } | undefined {
+/** STARTD_HISTORY: param_info.in's default is $(LOG)/startd_history; set empty, there is none. */
+export function configuredStartdHistoryFile(pool: Pick<PoolConfig, 'value'>): string | undefined {
+  const knob = pool.value('STARTD_HISTORY');
+  if (knob !== undefined) return knob.trim() === '' ? undefined : knob.trim();
+  const log = pool.value('LOG');
+  return log === undefined ? undefined : path.join(log, 'startd_history');
+}
+
+/**
+ * The files condor_history reads here, oldest first, or undefined when it asks the schedd. `startd`
+ * (-startd): STARTD_HISTORY's, always read here, as history.cpp reads them for a startd of this machine.
+ */
+export function localHistoryFiles(pool: () => Pick<PoolConfig, 'value'>, query: QueryArgs, startd = false): { files: string[]; label: string } | undefined {
   if (query.historyFile !== undefined) return { files: [query.historyFile], label: query.historyFile };
   if (query.searchPath !== undefined) return { files: historyFiles(query.searchPath), label: query.searchPath };
   // -extract reads the files, as history.cpp does on the schedd's machine (it refuses a schedd's answer).
-  if (!query.historyLocal && query.extractFile === undefined) return undefined;
-  const file = configuredHistoryFile(pool());
-  if (file === undefined) throw historyUnset();
+  if (!startd && !query.historyLocal && query.extractFile === undefined) return undefined;
+  const file = startd ? configuredStartdHistoryFile(pool()) : configuredHistoryFile(pool());
+  if (file === undefined) throw historyUnset(startd ? 'STARTD_HISTORY' : 'HISTORY');
   return { files: historyFiles(file), label: file };
 }
 
-/** readHistoryFromFiles' words when HISTORY is set empty (the pool keeps no history). */
-export function historyUnset(): CliError {
+/** readHistoryFromFiles' words when HISTORY (or STARTD_HISTORY) is set empty (no history is kept). */
+export function historyUnset(knob = 'HISTORY'): CliError {
   return new CliError(
-    'Error: No passed search file and configuration key HISTORY is unset.\n\nExtra Info: The variable HISTORY is not defined in your config file. ' +
-      'If you want Condor to keep a history of information, you must define HISTORY in your config file',
+    `Error: No passed search file and configuration key ${knob} is unset.\n\nExtra Info: The variable ${knob} is not defined in your config file. ` +
+      `If you want Condor to keep a history of information, you must define ${knob} in your config file`,
   );
 }
 

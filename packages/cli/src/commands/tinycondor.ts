@@ -17,6 +17,7 @@ import { inventoryCommands, machineResourcesFromConfig, resourceEnvironmentSetti
 import { requestModifiersFromConfig, type RequestModifiers } from '@tinycondor/shared/request-modifiers';
 import { claimWorklifeOf } from '@tinycondor/shared/claim-worklife';
 import { pslotRollupFromConfig } from '@tinycondor/shared/machine-ad';
+import { startdHistorySettings, type HistoryFileSettings } from '@tinycondor/shared/job-history-file';
 import { SCHEDD_READY_LINE, superviseStartd } from '../startd-supervisor.js';
 import { TEST_CHECKPOINTING_USAGE, testCheckpointingCommand } from './test-checkpointing.js';
 import { FAULT_USAGE, tinycondorFault } from './tinycondor-fault.js';
@@ -370,6 +371,7 @@ async function runStartd(args: string[], io: CommandIo): Promise<number> {
     requestModifiers,
     pslotRollup,
     reactivation: reactivationFor(knob, pool?.file ?? 'the environment'),
+    history: startdHistoryFor(knob, logDir, log),
     log,
   });
   const stopRequested = Promise.race([untilSignalled(), ...(parentPid === undefined ? [] : [untilParentGone(parentPid)])]);
@@ -411,6 +413,13 @@ function scheddReadyLine(input: NodeJS.ReadStream): Promise<boolean> {
  * ENABLE_URL_TRANSFERS is false. The default list is HTCondor's as far as tinycondor has its plugins:
  * `$(LIBEXEC)/curl_plugin`.
  */
+/** STARTD_HISTORY ($(LOG)/startd_history unless set; empty: none) and the HISTORY rotation knobs. */
+function startdHistoryFor(knob: (name: string) => string | undefined, logDir: string, log: Logger): HistoryFileSettings {
+  const { settings, warnings } = startdHistorySettings(knob, logDir);
+  for (const warning of warnings) log.warn(warning);
+  return settings;
+}
+
 async function transferPluginsFor(knob: (name: string) => string | undefined, configFile: string | undefined, log: Logger, query: typeof queryPlugins): Promise<PluginSettings | undefined> {
   const where = configFile ?? 'the environment';
   const enabled = knob('ENABLE_URL_TRANSFERS');
