@@ -20,7 +20,7 @@ t.test("a run's job ad, Starter::exited's attributes set, then AppendHistory's b
   const first = fs.readFileSync(file, 'utf8');
   t.equal(
     first,
-    'Cmd = "/bin/true"\nOwner = "alice"\nProcId = 0\nClusterId = 7\nJobStatus = 4\nCompletionDate = 1800000065\nStarterExitStatus = 0\nRemoteWallClockTime = 65\n' +
+    'Cmd = "/bin/true"\nOwner = "alice"\nProcId = 0\nClusterId = 7\nJobStatus = 4\nCompletionDate = 1800000065\nStarterExitStatus = 0\nRemoteWallClockTime = 65\nBadputCausedByDraining = false\nBadputCausedByPreemption = false\n' +
       '*** Offset = 0 ClusterId = 7 ProcId = 0 Owner = "alice" CompletionDate = 1800000065 CurrentTime = 1800000065\n',
     'FastSort order, ClaimId left out',
   );

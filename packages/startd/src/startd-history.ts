@@ -1,7 +1,7 @@
 // The startd's job history (STARTD_HISTORY), as HTCondor's startd writes it (Starter.cpp Starter::exited,
 // classadHistory.cpp AppendHistory): when a run ends, the job ad it ran with, CompletionDate,
-// RemoteWallClockTime (the run's length), StarterExitStatus and JobStatus set, then the banner line; the
-// file rotated before an ad would grow it past MAX_HISTORY_LOG, as the schedd's HISTORY is.
+// RemoteWallClockTime (the run's length), StarterExitStatus, JobStatus and the claim's BadputCausedBy* set,
+// then the banner line; the file rotated before an ad would grow it past MAX_HISTORY_LOG, as HISTORY is.
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { ClassAd } from '@tinycondor/shared/classad/index';
@@ -27,6 +27,9 @@ export class StartdHistory {
     ad.set('RemoteWallClockTime', now - Math.floor(startedAt / 1000));
     ad.set('StarterExitStatus', 0);
     ad.set('JobStatus', COMPLETED);
+    // The claim's: tinycondor's startd neither drains nor preempts (it evaluates no PREEMPT policy).
+    ad.set('BadputCausedByDraining', false);
+    ad.set('BadputCausedByPreemption', false);
     const text = historyAdText(ad);
     try {
       let size = fileSize(file);
