@@ -86,6 +86,7 @@ t.test('condor_history -print-format FILE: its headings, WHERE and-ed with the c
   fs.writeFileSync(cpf, ['SELECT', '  ClusterId AS ID PRINTF %3d', '  Owner AS WHO', '  JobStatus AS ST PRINTAS JOB_STATUS', 'WHERE JobStatus == 4', 'SUMMARY STANDARD', ''].join('\n'));
   t.equal((await runCommand('condor_history', ['-file', file, '-print-format', cpf], env, dir)).stdout, 'ID WHO ST\n  2 bartholomew-the-long C \n  1 ann                  C \n', 'headings at the initial widths; WHO widens from the first longer owner on; no summary');
   t.equal((await runCommand('condor_history', ['-file', file, '-pr', '-', '-constraint', 'ClusterId != 2'], env, dir, fs.readFileSync(cpf, 'utf8'))).stdout, 'ID WHO ST\n  1 ann C \n', 'from stdin, the WHERE and -constraint both hold');
+  t.equal((await runCommand('condor_history', ['-file', file, '-pr', cpf, '-long', '-limit', '1'], env, dir)).stdout, `ClusterId = 2\nJobStatus = 4\nOwner = "bartholomew-the-long"\n\n`, "-long: the ads, projected to the columns' attributes");
   const wide = path.join(dir, 'wide.cpf');
   fs.writeFileSync(wide, `SELECT\n  Owner AS WHO WIDTH 100\n`);
   const cut = (await runCommand('condor_history', ['-file', file, '-limit', '1', '-pr', wide], env, dir)).stdout.split('\n');

@@ -141,6 +141,8 @@ t.test('condor_history -print-format FILE: the view, where its rows are cut, and
   t.equal(refused('-pr', '-long'), 'Error: Argument -print-format requires a filename argument');
   t.same([h('-long', '-pr', 'f').view, h('-pr', 'f', '-json').view], ['long', 'json'], 'the ad forms print the ads whatever the mask');
   t.same([h('-pr', 'f').printFormatCut, h('-wide', '-pr', 'f').printFormatCut, h('-wide:100', '-pr', 'f').printFormatCut], [0, 'none', 'none'], 'cut at the console width - 1 unless -wide came first');
+  t.same([h('-attributes', 'A', '-pr', 'f').projection, h('-attributes', 'A', '-pr', 'f').printFormatProjects], [undefined, true], "the columns' attributes replace -attributes'");
+  t.same([h('-pr', 'f', '-attributes', 'A').projection, h('-pr', 'f', '-attributes', 'A').printFormatProjects], [['A'], false], 'and a later -attributes theirs');
   t.same([h('-wide:60', '-pr', 'f').printFormatCut, h('-pr', 'f', '-wide').printFormatCut, h('-pr', 'f', '-wide:120').printFormatCut], [60, 0, 120], 'a later -wide:N recuts, a later -wide does not');
   for (const args of [['-af', 'Owner', '-pr', 'f'], ['-pr', 'f', '-format', '%s', 'Owner']]) {
     t.equal(refused(...args), 'condor_history: -print-format with -af or -format (one table of both) is not supported by tinycondor', args.join(' '));

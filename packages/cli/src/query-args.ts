@@ -65,6 +65,8 @@ export interface QueryArgs {
    * -wide:N width, 0 for the console's (80 when stdout is no terminal), of which one less is kept.
    */
   printFormatCut?: 'none' | number;
+  /** condor_history: -print-format came after any -attributes, so the attributes its columns refer to are the projection (the later one wins). */
+  printFormatProjects?: boolean;
   /** condor_q -attributes X,Y: the attributes -long and -json show (the query's projection). */
   projection?: string[];
   /** condor_q -autocluster (the schedd's autoclusters) or -group-by (groups by the projection's attributes). */
@@ -234,6 +236,8 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       // -long, -json, -jsonl and -xml print the ads whatever the mask (printJob); -af and -format are refused below.
       if (!LONG_FORMS.has(parsed.view) && parsed.view !== 'af' && parsed.view !== 'format') parsed.view = 'printformat';
       parsed.printFormatFile = file;
+      parsed.projection = undefined;
+      parsed.printFormatProjects = true;
       parsed.printFormatCut = parsed.wide || (parsed.wideWidth ?? 0) > 80 ? 'none' : parsed.wideWidth ?? 0;
     } else if (historyScan && (isOption(arg, 'type', 2) || isOption(arg, 'diagnostic', 4) || isOption(arg, 'stream-results', 6) || /^--?inherit$/i.test(arg))) {
       // -type, -diagnostic, -stream-results and -inherit are the schedd's HISTORY_HELPER's (history.cpp: purposefully undocumented).
@@ -376,6 +380,7 @@ export function parseQueryArgs(args: string[], usage: string, { queueViews = fal
       if (queueViews && list === undefined) throw new CliError('Error: -attributes requires a list of attributes to show');
       // history.cpp's words: a list is required, and one starting with - is none.
       if (historyScan && (list === undefined || list.startsWith('-'))) throw new CliError('Error: Argument -attributes must be followed by a list of attributes');
+      if (historyScan) parsed.printFormatProjects = false;
       parsed.projection = [...(parsed.projection ?? []), ...list.split(/[\s,]+/).filter((name) => name !== '')];
     } else if (queueViews && (isOption(arg, 'help', 1) || isOption(arg, 'version', 1))) {
       parsed.info = isOption(arg, 'help', 1) ? 'help' : 'version';

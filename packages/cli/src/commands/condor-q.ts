@@ -493,6 +493,8 @@ export const condorHistory: Command = async (args, io) => {
   }
   const printFormat = query.printFormatFile === undefined ? undefined : readHistoryPrintFormat(query.printFormatFile, io);
   if (printFormat?.where !== undefined) query.constraints.push(printFormat.where);
+  // set_print_mask_from_stream sets the projection to what the columns refer to: -long and the other forms show those.
+  if (printFormat !== undefined && query.printFormatProjects) query.projection = projectionOf(printFormat.columns.map((c) => c.expr));
   // -startd -name/-pool asks a remote startd for its history (GET_HISTORY), which tinycondor's startds do not serve.
   if (startd && query.historyRemote === true) throw new CliError('condor_history: -startd with -name or -pool is not supported by tinycondor: its startds answer no history queries; run it where the startd runs');
   // -directory without -epochs: readHistoryFromDirectory finds no per-job files of the job history to read.
