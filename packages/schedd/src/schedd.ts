@@ -1257,6 +1257,9 @@ export class Schedd {
       const running = { local: this.localRuns.running('local'), scheduler: this.localRuns.running('scheduler') };
       const startExpression = universe === 'local' ? (this.knob('START_LOCAL_UNIVERSE') ?? START_LOCAL_UNIVERSE_DEFAULT) : (this.knob('START_SCHEDULER_UNIVERSE') ?? START_SCHEDULER_UNIVERSE_DEFAULT);
       if (!mayStartInScheddUniverse(universe, startExpression, running, job.ad)) continue;
+      // A deferred local universe job's Requirements hold SetRequirements' deferral clause (without
+      // HasJobDeferral), which IsLocalJobEligibleToRun evaluates: it starts from its prep time, never after its window.
+      if (universe === 'local' && (job.ad.has('DeferralTime') || needsCronTab(job.ad)) && !deferralWindowOpen(job.ad, Math.floor(now.getTime() / 1000))) continue;
       this.scheddUniverseIdle.delete(jobId);
       this.store.transaction(() => this.startScheddUniverseJob(job, universe, now));
     }
