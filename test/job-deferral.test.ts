@@ -107,3 +107,30 @@ t.test('a cron job runs at its next minute and, kept in the queue, is given the 
   });
   t.equal(next % 60, 0, 'a whole minute');
 });
+
+t.test('local universe: its starter waits for the deferral time; held while waiting it never executes; a passed window keeps it idle', async (t) => {
+  const pool = await startPool(t, { startds: 1 });
+  writeExecutable(path.join(pool.dir, 'when.sh'), '#!/bin/sh\ndate +%s\n');
+  const deferralTime = nowSeconds() + 5;
+  await submit(pool, 'local', `universe = local\nexecutable = when.sh\noutput = when.out\ndeferral_time = ${deferralTime}\n`);
+  await eventually('the job started on the schedd host', async () => ((await jobAttrs(pool, 'condor_q', '1.0', ['JobStatus'])).JobStatus === '2' ? true : undefined));
+  const checkedAt = nowSeconds();
+  const early = await waitForEvents(log(pool, 'local'), () => true);
+  if (checkedAt < deferralTime) t.notOk(codes(early, 1, 0).includes(1), 'Running, not executing yet');
+  const events = await waitForEvents(log(pool, 'local'), (ev) => codes(ev, 1, 0).includes(5));
+  const execute = events.find((e) => e.code === 1);
+  t.ok(execute && execute.time.getTime() / 1000 >= deferralTime, `executed at ${execute?.time.toISOString()}, deferral time ${new Date(deferralTime * 1000).toISOString()}`);
+  t.ok(Number(fs.readFileSync(path.join(pool.dir, 'when.out'), 'utf8')) >= deferralTime, 'the process started no earlier');
+
+  await submit(pool, 'far', `universe = local\nexecutable = /bin/true\ndeferral_time = ${nowSeconds() + 240}\n`);
+  await eventually('the far job started', async () => ((await jobAttrs(pool, 'condor_q', '2.0', ['JobStatus'])).JobStatus === '2' ? true : undefined));
+  t.equal((await pool.run('condor_hold', ['2.0'])).stdout, 'Job 2.0 held\n');
+  const far = await waitForEvents(log(pool, 'far'), (ev) => codes(ev, 2, 0).includes(12));
+  t.notOk(codes(far, 2, 0).includes(1), 'never executed');
+
+  // Its Requirements' window (SetRequirements) closed: IsLocalJobEligibleToRun never starts it.
+  await submit(pool, 'past', `universe = local\nexecutable = /bin/true\ndeferral_time = ${nowSeconds() - 100}\n`);
+  await submit(pool, 'after', 'universe = local\nexecutable = /bin/true\n');
+  await waitForEvents(log(pool, 'after'), (ev) => codes(ev, 4, 0).includes(5));
+  t.same(await jobAttrs(pool, 'condor_q', '3.0', ['JobStatus', 'NumJobStarts']), { JobStatus: '1', NumJobStarts: '0' });
+});

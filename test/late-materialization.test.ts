@@ -101,15 +101,24 @@ t.test('condor_rm of the cluster removes its factory: no proc is materialized af
   );
 });
 
-t.test('refusals: a second queue statement, -spool', async (t) => {
+t.test('refusals: a second queue statement', async (t) => {
   const d = await startDaemons(t);
   fs.writeFileSync(path.join(d.dir, 'two.sub'), 'executable = /bin/true\nmax_materialize = 2\nqueue 3\nqueue 2\n');
   const two = await d.run('condor_submit', ['two.sub']);
   t.equal(two.code, 1);
   t.match(two.stderr, /ERROR: on Line 4 of two\.sub: Extra data found after queue statement/);
-  fs.writeFileSync(path.join(d.dir, 'one.sub'), 'executable = /bin/true\nmax_idle = 2\nqueue 3\n');
-  const spooled = await d.run('condor_submit', ['-spool', 'one.sub']);
-  t.equal(spooled.code, 1);
-  t.match(spooled.stderr, /late materialization \(max_materialize, max_idle\) is not implemented by tinycondor for a submission with -spool/);
   t.equal((await d.run('condor_q', ['-af', 'ProcId'])).stdout, '', 'nothing queued');
+});
+
+t.test('-spool: the factory is taken, nothing is spooled (submit.cpp), and the user is told', async (t) => {
+  const d = await startDaemons(t);
+  await d.startStartd('exec1');
+  fs.writeFileSync(path.join(d.dir, 'in.txt'), 'from the submit directory\n');
+  fs.writeFileSync(path.join(d.dir, 'one.sub'), 'executable = /bin/cat\narguments = in.txt\ntransfer_input_files = in.txt\noutput = out.$(ProcId)\nlog = one.log\nmax_idle = 2\nqueue 3\n');
+  const spooled = await d.run('condor_submit', ['-spool', 'one.sub']);
+  t.equal(spooled.code, 0, spooled.stderr);
+  t.equal(spooled.stderr, '\nWARNING: Spooling of input files does not work with late materialization: the jobs read their input where they were submitted, not from SPOOL\n');
+  const events = await waitForEvents(path.join(d.dir, 'one.log'), (ev) => [0, 1, 2].every((proc) => codes(ev, 1, proc).includes(5)));
+  t.equal(events.filter((event) => event.code === 5).length, 3);
+  for (const proc of [0, 1, 2]) t.equal(fs.readFileSync(path.join(d.dir, `out.${proc}`), 'utf8'), 'from the submit directory\n');
 });

@@ -11,6 +11,7 @@ import { localStarterJobAd, mayEmptyExecuteDir, scheddUniverseDirName, type Sche
 import { JOB_AD_FILE, MACHINE_AD_FILE, starterEnvironment } from '@tinycondor/shared/starter-environment';
 import type { RunReportMessage, ScheddMessage } from '@tinycondor/shared/protocol';
 import { RecentClusters } from '@tinycondor/shared/recent-clusters';
+import { deferredStart, MISSED_DEFERRAL_HOLD_REASON } from '@tinycondor/shared/job-deferral';
 import type { FileRights } from '@tinycondor/shared/file-rights';
 import type { Slot, StartdConnection } from './startd-registry.js';
 
@@ -30,6 +31,8 @@ interface LocalProcess {
   killTimer: NodeJS.Timeout | undefined;
   /** Its directory in LOCAL_UNIV_EXECUTE, removed when the run ends; undefined until made, or when it could not be. */
   dir: string | undefined;
+  /** A local universe job waiting for its DeferralTime: the timer that starts it. */
+  deferral?: NodeJS.Timeout;
 }
 
 /** What starting a run needs: the job, whom it runs as, the rights its streams are opened with. */
@@ -135,6 +138,34 @@ export class LocalRuns implements StartdConnection {
    * with the job's ad (see localRunEnvironment, schedulerRunEnvironment).
    */
   start(spec: LocalStart): void {
+    if (spec.universe === 'local' && !this.waitUntilExecuteTime(spec)) return;
+    this.spawn(spec);
+  }
+
+  /**
+   * The local universe's starter defers the job to its DeferralTime (Starter::jobWaitUntilExecuteTime), or gives
+   * it back when it missed it (JOB_MISSED_DEFERRAL_TIME: the schedd holds it, code 20). The scheduler universe has
+   * no starter: condor_submit refuses its DeferralTime. False: the job is not started now.
+   */
+  private waitUntilExecuteTime(spec: LocalStart): boolean {
+    const { jobId, runId } = spec;
+    const start = deferredStart(spec.jobAd, Math.floor(Date.now() / 1000), jobId);
+    if ('missed' in start) {
+      this.context.log.warn({ jobId, runId }, `${start.missed} Aborting.`);
+      this.report({ type: 'run-failed', jobId, runId, stage: 'deferral', reason: MISSED_DEFERRAL_HOLD_REASON });
+      return false;
+    }
+    if (start.delaySeconds === 0) return true;
+    this.context.log.info({ jobId, runId }, `Job ${jobId} deferred for ${start.delaySeconds} seconds`);
+    const deferral = setTimeout(() => {
+      this.processes.delete(runId);
+      this.spawn(spec);
+    }, start.delaySeconds * 1000);
+    this.processes.set(runId, { jobId, universe: spec.universe, pid: undefined, killTimer: undefined, dir: undefined, deferral });
+    return false;
+  }
+
+  private spawn(spec: LocalStart): void {
     const { jobAd, runId } = spec;
     const iwd = jobAd.getString('Iwd') ?? '/';
     const inIwd = (file: string | undefined): string => (file === undefined || file === '' ? DEV_NULL : path.resolve(iwd, file));
@@ -254,6 +285,12 @@ export class LocalRuns implements StartdConnection {
   send(message: ScheddMessage): void {
     if (message.type !== 'kill' && message.type !== 'suspend' && message.type !== 'continue') return;
     const run = this.processes.get(message.runId);
+    if (run?.deferral !== undefined && message.type === 'kill') {
+      // Killed while it waits: the job never ran (the starter cancels its deferral timer).
+      this.ended(message.runId);
+      this.report({ type: 'run-ended', jobId: run.jobId, runId: message.runId, usage: { userSeconds: 0, systemSeconds: 0 } });
+      return;
+    }
     if (run?.pid === undefined) return;
     const pid = run.pid;
     if (message.type === 'suspend' || message.type === 'continue') {
@@ -278,7 +315,10 @@ export class LocalRuns implements StartdConnection {
 
   /** The schedd stops: its runs are killed (a restarted schedd starts them again from its queue). */
   close(): void {
-    for (const run of this.processes.values()) if (run.pid !== undefined) signalFamily(run.pid, [], 'SIGKILL');
+    for (const run of this.processes.values()) {
+      clearTimeout(run.deferral);
+      if (run.pid !== undefined) signalFamily(run.pid, [], 'SIGKILL');
+    }
   }
 
   private failed(spec: LocalStart, reason: string, errno: number | undefined): void {
@@ -290,6 +330,7 @@ export class LocalRuns implements StartdConnection {
   private ended(runId: string): void {
     const run = this.processes.get(runId);
     if (run) clearTimeout(run.killTimer);
+    if (run) clearTimeout(run.deferral);
     if (run?.dir !== undefined) removeSandbox(run.dir, this.context.log);
     this.processes.delete(runId);
   }

@@ -13,6 +13,7 @@ import type { RunReportMessage } from '@tinycondor/shared/protocol';
 import type { TransferClassName } from '@tinycondor/shared/epoch-history';
 import type { TransformSettings } from '@tinycondor/shared/job-transform';
 import { decidedOnShadowCopy } from '@tinycondor/shared/run-copy';
+import { scheddUniverse } from '@tinycondor/shared/local-universe';
 import { usesFileTransfer } from '@tinycondor/shared/transfer-files';
 import { runKept, type JobStore, type RunAssignment, type StoredJob } from './job-store.js';
 import type { KeptClaims } from './kept-claims.js';
@@ -83,7 +84,17 @@ export class RunReports {
         const exited =
           job &&
           decidedOnShadowCopy(job.ad, job.runEdits, (ad) =>
-            jobExited(ad, { now, exit: message.exit, usage: message.usage, bytesSent: message.bytesSent, bytesReceived: message.bytesReceived, execution: message.execution }),
+            jobExited(ad, {
+              now,
+              exit: message.exit,
+              usage: message.usage,
+              bytesSent: message.bytesSent,
+              bytesReceived: message.bytesReceived,
+              execution: message.execution,
+              // A scheduler universe job's end is scheduler_univ_job_exit's, which tries no TransformOnEvict.
+              evictTransforms: scheddUniverse(job.ad.getInt('JobUniverse')) === 'scheduler' ? undefined : this.context.evictTransforms(),
+              evictLog: (line) => this.context.log.info({ jobId: message.jobId }, line),
+            }),
           );
         // JOB_EXITED when the job leaves the queue completed; held or requeued by its exit policy it is not.
         this.freeSlot(connection, message.jobId, message.runId, message.claimClosing, exited?.ad.getInt('JobStatus') === JobStatus.Completed ? 'exited' : 'other');

@@ -25,6 +25,7 @@ import {
   holdsRun,
   matchRejected,
   noopCompleted,
+  periodicHoldOfRun,
   runDropped,
   runStopped,
   startRun,
@@ -72,6 +73,7 @@ import { SCAN_LIMITS, slices } from './slices.js';
 import type { SpoolStore } from './spool-store.js';
 import { spooledInputRewrites } from './spooled-job.js';
 import { JobTransformFailed, type JobTransforms } from './job-transforms.js';
+import type { TransformSettings } from '@tinycondor/shared/job-transform';
 import { scheddAd, SubmitRequirementNotMet, type SubmitRequirements } from './submit-requirements.js';
 import { SubmitWarnings } from '@tinycondor/shared/submit-requirements';
 import { actionSelects } from '@tinycondor/shared/job-action-results';
@@ -286,7 +288,7 @@ export class Schedd {
       checkpointInvalid: (job: StoredJob, checkpointNumber: number) => this.checkpointInvalid(job, checkpointNumber),
       recordTransfer: (job: StoredJob, transferClass: TransferClassName, resultList: string) => this.epochs.transfer(job.ad, transferClass, resultList, this.now()),
       jobAttrRules: () => this.jobAttrRules(),
-      evictTransforms: () => this.jobTransforms?.evictSettings() ?? { configRaw: () => undefined, env: process.env, context: this.evalContext() },
+      evictTransforms: () => this.evictTransforms(),
       slotAd: (slot: Slot, now: Date) => this.registry.slotAd(slot, now),
       now: () => this.now(),
       log,
@@ -797,10 +799,18 @@ export class Schedd {
     return jobs.map((job) => this.applyAction(job, action, reason, { code: HoldCode.UserRequest, subCode: 0 }, now));
   }
 
-  private applyAction(job: StoredJob, action: JobAction, reason: string, hold: { code: number; subCode: number }, now: Date): ActionResult {
+  private evictTransforms(): Omit<TransformSettings, 'log'> {
+    return this.jobTransforms?.evictSettings() ?? { configRaw: () => undefined, env: process.env, context: this.evalContext() };
+  }
+
+  /** `shadowHold`: a running job's periodic_hold, its shadow's, which the job's eviction transforms may cure. */
+  private applyAction(job: StoredJob, action: JobAction, reason: string, hold: { code: number; subCode: number }, now: Date, shadowHold = false): ActionResult {
     const jobId = formatJobId(job.cluster, job.proc);
     if (action === 'suspend' || action === 'continue') return this.signalRun(job, action);
-    const outcome = actionTransition(action, job.ad, reason, hold, now);
+    const evictLog = (line: string): void => this.log.info({ jobId }, line);
+    const outcome = shadowHold
+      ? periodicHoldOfRun(job.ad, { now, reason, ...hold, evictTransforms: this.evictTransforms(), evictLog })
+      : actionTransition(action, job.ad, reason, hold, now);
     if (isRefusal(outcome)) return actionResult(action, jobId, outcome.refused, outcome.message);
     // HTCondor's schedd vacates a scheduler universe job by signalling it (abort_job_myself): nothing changes in
     // the queue, and its end is its own (scheduler_univ_job_exit: by the signal), its exit policy deciding.
@@ -839,10 +849,14 @@ export class Schedd {
   private enforcePeriodicPolicy(job: StoredJob): void {
     const now = this.now();
     const local = job.runEdits !== undefined && scheddUniverse(job.ad.getInt('JobUniverse')) === 'local';
-    const verdict = evaluatePeriodicPolicy(shadowCopy(job.ad, job.runEdits), now) ?? (local ? evaluatePeriodicPolicy(job.ad, now) : undefined);
+    const shadowVerdict = evaluatePeriodicPolicy(shadowCopy(job.ad, job.runEdits), now);
+    const verdict = shadowVerdict ?? (local ? evaluatePeriodicPolicy(job.ad, now) : undefined);
     if (!verdict) return;
     const hold = verdict.action === 'hold' || verdict.action === 'vacate' ? { code: verdict.code, subCode: verdict.subCode } : { code: 0, subCode: 0 };
-    const result = this.applyAction(job, verdict.action, verdict.reason, hold, now);
+    // A shadow's (or local starter's) hold ends in the schedd's jobExitCode, which tries TransformOnEvict; the
+    // schedd's own (PeriodicExprEval) and a scheduler universe job's (scheduler_univ_job_exit) do not.
+    const shadowHold = verdict.action === 'hold' && shadowVerdict !== undefined && job.runId !== '' && scheddUniverse(job.ad.getInt('JobUniverse')) !== 'scheduler';
+    const result = this.applyAction(job, verdict.action, verdict.reason, hold, now, shadowHold);
     // A running job's periodic_remove is its shadow's (ShadowUserPolicy::doAction, BaseShadow::removeJobPre), which mails.
     if (verdict.action === 'remove' && result.ok && job.runId !== '' && scheddUniverse(job.ad.getInt('JobUniverse')) === undefined) {
       sendActionMail(shadowCopy(job.ad, job.runEdits), formatJobId(job.cluster, job.proc), 'remove', verdict.reason, { knob: (name) => this.knob(name), log: this.log });
@@ -1243,6 +1257,9 @@ export class Schedd {
       const running = { local: this.localRuns.running('local'), scheduler: this.localRuns.running('scheduler') };
       const startExpression = universe === 'local' ? (this.knob('START_LOCAL_UNIVERSE') ?? START_LOCAL_UNIVERSE_DEFAULT) : (this.knob('START_SCHEDULER_UNIVERSE') ?? START_SCHEDULER_UNIVERSE_DEFAULT);
       if (!mayStartInScheddUniverse(universe, startExpression, running, job.ad)) continue;
+      // A deferred local universe job's Requirements hold SetRequirements' deferral clause (without
+      // HasJobDeferral), which IsLocalJobEligibleToRun evaluates: it starts from its prep time, never after its window.
+      if (universe === 'local' && (job.ad.has('DeferralTime') || needsCronTab(job.ad)) && !deferralWindowOpen(job.ad, Math.floor(now.getTime() / 1000))) continue;
       this.scheddUniverseIdle.delete(jobId);
       this.store.transaction(() => this.startScheddUniverseJob(job, universe, now));
     }

@@ -65,6 +65,9 @@ t.test('TransformOnEvict: what the schedd does with a job it would hold', async 
     ['a tag without a body', job({ TransformOnEvict: '"Missing"' }), undefined, { RequestMemory: 1024 }],
     ['invalid requirements', job({ TransformOnEvict: '"Bad"', TransformBody_Bad: body('REQUIREMENTS ((\x1eSET RequestMemory 2')}), undefined, { RequestMemory: 1024 }],
     ['no TransformOnEvict', job({}), undefined, { RequestMemory: 1024 }],
+    // on_exit_hold / periodic_hold (job-state.ts policyHoldTransforms): the shadow's HoldReasonCode 3, no vacate codes.
+    ['policy hold: the built-in memory check does not match', job({ HoldReasonCode: '3', TransformOnEvict: '"RequestMemory"', TransformBody_RequestMemory: body(`${MEMORY_REQUIREMENTS}SET RequestMemory 2048`) }, 0, 0), undefined, { RequestMemory: 1024 }],
+    ['policy hold: a check on HoldReasonCode does', job({ HoldReasonCode: '3', TransformOnEvict: '"Grow"', TransformBody_Grow: body('REQUIREMENTS HoldReasonCode == 3\x1eEVALSET RequestMemory RequestMemory * 2') }, 0, 0), 'Grow', { RequestMemory: 2048 }],
   ];
   for (const [name, ad, applied, after] of cases) {
     const result = transformOnEvict(ad, '1.0', SETTINGS);

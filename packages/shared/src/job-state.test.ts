@@ -12,6 +12,7 @@ import {
   jobExited,
   matchRejected,
   noopCompleted,
+  periodicHoldOfRun,
   jobSuspended,
   jobUnsuspended,
   releaseJob,
@@ -373,6 +374,54 @@ t.test('runFailed by the OOM killer with retry_request_memory: Idle with the lar
   const again = runFailed(job.clone().set('RequestMemory', 512), { now: at(30), stage: 'memory', reason, evictTransforms: settings });
   t.equal(again.ad.getInt('JobStatus'), 5);
   t.same(again.events.map((event) => event.code), [12]);
+});
+
+/** A job whose own eviction check (on_evict_checks = Grow) doubles its memory when a policy (hold code 3) holds it. */
+function policyCheckedJob(): ClassAd {
+  const job = runningJob({ OnExitHold: 'ExitCode == 3', PeriodicHold: 'true', PeriodicHoldReason: '"too slow"', PeriodicHoldSubCode: '7' });
+  job.set('RequestMemory', 128).set('TransformOnEvict', 'Grow');
+  return job.set('TransformBody_Grow', 'REQUIREMENTS HoldReasonCode == 3 && RequestMemory < 512\x1eEVALSET RequestMemory RequestMemory * 2\x1eSET LastGrowth HoldReasonSubCode');
+}
+const EVICT_SETTINGS = { configRaw: () => undefined, env: {} };
+
+t.test('on_exit_hold with an eviction transform that changes the request: Idle with it, nothing logged (jobExitCode)', async (t) => {
+  const logged: string[] = [];
+  const tr = jobExited(policyCheckedJob(), { ...exitOpts(3), evictTransforms: EVICT_SETTINGS, evictLog: (line) => logged.push(line) });
+  t.equal(tr.ad.getInt('JobStatus'), 1);
+  t.equal(tr.ad.getInt('RequestMemory'), 256);
+  t.equal(tr.ad.getInt('LastGrowth'), 0, 'the transform saw the hold the shadow wrote');
+  t.same([tr.ad.getInt('HoldReasonCode'), tr.ad.getString('HoldReason')], [3, "The job attribute OnExitHold expression 'ExitCode == 3' evaluated to TRUE"]);
+  t.equal(tr.ad.has('NumHolds'), false);
+  t.same(tr.events, []);
+  t.equal(tr.ad.getNumber('RemoteWallClockTime'), 100, 'the run ended');
+  t.same(logged, ['TransformOnEvict 7.2 MATCHES Grow requirements', 'TransformOnEvict=Grow applied to job 7.2, skipping other transforms']);
+
+  // Its requirements false at the limit: held as without it; without the settings (no schedd) too.
+  const atLimit = jobExited(policyCheckedJob().set('RequestMemory', 512), { ...exitOpts(3), evictTransforms: EVICT_SETTINGS });
+  t.equal(atLimit.ad.getInt('JobStatus'), 5);
+  t.same(atLimit.events.map((event) => event.code), [12]);
+  t.equal(jobExited(policyCheckedJob(), exitOpts(3)).ad.getInt('JobStatus'), 5);
+  // A transform that changes no request leaves its changes and the job is held.
+  const other = policyCheckedJob().set('TransformBody_Grow', 'SET LastGrowth 1');
+  const kept = jobExited(other, { ...exitOpts(3), evictTransforms: EVICT_SETTINGS });
+  t.same([kept.ad.getInt('JobStatus'), kept.ad.getInt('LastGrowth'), kept.ad.getInt('RequestMemory')], [5, 1, 128]);
+});
+
+t.test('periodicHoldOfRun: the hold of a running job may be cured by an eviction transform; an idle job is held', async (t) => {
+  const tr = asTransition(periodicHoldOfRun(policyCheckedJob(), { now: at(40), reason: 'too slow', code: 3, subCode: 7, evictTransforms: EVICT_SETTINGS }));
+  t.equal(tr.ad.getInt('JobStatus'), 1);
+  t.same([tr.ad.getInt('RequestMemory'), tr.ad.getInt('LastGrowth'), tr.ad.getString('HoldReason')], [256, 7, 'too slow']);
+  t.equal(tr.killRun, true);
+  t.same(tr.events, []);
+  t.equal(tr.ad.has('RemoteHost'), false, 'the run ended');
+
+  const held = asTransition(periodicHoldOfRun(policyCheckedJob().set('RequestMemory', 512), { now: at(40), reason: 'too slow', code: 3, subCode: 7, evictTransforms: EVICT_SETTINGS }));
+  t.same([held.ad.getInt('JobStatus'), held.killRun], [5, true]);
+  t.same(held.events.map((event) => event.code), [12]);
+
+  const idle = policyCheckedJob().set('JobStatus', 1);
+  const idleHeld = asTransition(periodicHoldOfRun(idle, { now: at(40), reason: 'too slow', code: 3, subCode: 7, evictTransforms: EVICT_SETTINGS }));
+  t.same([idleHeld.ad.getInt('JobStatus'), idleHeld.ad.getInt('RequestMemory')], [5, 128]);
 });
 
 t.test('a run that reports its memory sets ImageSize, ResidentSetSize and the MemoryUsage expression', async (t) => {

@@ -256,9 +256,9 @@ function evaluatePolicy(ad: ClassAd, name: string): Value {
  */
 export function jobExited(
   adIn: ClassAd,
-  opts: { now: Date; exit: ExitStatus; usage: Usage; bytesSent: number; bytesReceived: number; execution?: ExecutionSpan },
+  opts: { now: Date; exit: ExitStatus; usage: Usage; bytesSent: number; bytesReceived: number; execution?: ExecutionSpan } & EvictTransformOpts,
 ): Transition {
-  const ad = adIn.clone();
+  let ad = adIn.clone();
   const runUsage = toRusage(opts.usage.userSeconds, opts.usage.systemSeconds);
   ad.set('CommittedTime', (ad.getInt('CommittedTime') ?? 0) + Math.max(0, epoch(opts.now) - segmentStart(ad)));
   endRun(ad, opts.now, opts.usage, opts.execution);
@@ -270,6 +270,9 @@ export function jobExited(
   if (isTrue(evaluatePolicy(ad, 'OnExitHold'))) {
     const reason = ad.getString('OnExitHoldReason') || `The job attribute OnExitHold expression '${policyText(ad, 'OnExitHold')}' evaluated to TRUE`;
     const subCode = ad.getInt('OnExitHoldSubCode') ?? 0;
+    const tried = policyHoldTransforms(ad, { ...opts, reason, code: HoldCode.JobPolicy, subCode });
+    if (tried.requeued) return requeuedByTransform(tried.ad, opts.now);
+    ad = tried.ad;
     const event = holdInPlace(ad, opts.now, reason, HoldCode.JobPolicy, subCode);
     rotateMatchList(ad);
     return { ad, events: [event], leaveQueue: false, killRun: false };
@@ -328,6 +331,56 @@ export function jobExited(
     leaveQueue: !(ad.getBool('LeaveJobInQueue') ?? false),
     killRun: false,
   };
+}
+
+/** What a policy hold's eviction transforms are given (see runFailed), and where their log lines go. */
+export interface EvictTransformOpts {
+  evictTransforms?: Omit<TransformSettings, 'log'>;
+  evictLog?: (line: string) => void;
+}
+
+/**
+ * on_exit_hold, or a running job's periodic_hold, would hold the job: its shadow has put the hold's reason in
+ * the queue (BaseShadow::holdJob: HoldReason, HoldReasonCode, HoldReasonSubCode by U_HOLD, the job still
+ * Running) and exits JOB_SHOULD_HOLD, and the schedd's jobExitCode tries the job's eviction transforms first
+ * (TransformOnEvict): one that changes a Request* attribute requeues the job instead. `ad`: the run ended.
+ */
+function policyHoldTransforms(adIn: ClassAd, opts: EvictTransformOpts & { reason: string; code: number; subCode: number }): { ad: ClassAd; requeued: boolean } {
+  if (!opts.evictTransforms || !adIn.has('TransformOnEvict')) return { ad: adIn, requeued: false };
+  const ad = adIn.clone();
+  ad.set('HoldReason', opts.reason);
+  ad.set('HoldReasonCode', opts.code);
+  ad.set('HoldReasonSubCode', opts.subCode);
+  const result = transformOnEvict(ad, jobName(ad), opts.evictTransforms);
+  for (const line of result.log) opts.evictLog?.(line);
+  // What the transforms changed stays in the job either way.
+  return { ad: result.ad.clone(), requeued: result.applied !== undefined };
+}
+
+/**
+ * A policy hold an eviction transform cured (jobExitCode: JOB_SHOULD_REQUEUE): the job is Idle with its new
+ * request and keeps the hold's reason its shadow wrote; nothing is logged, as neither the shadow's holdJob nor
+ * the schedd's requeue writes an event.
+ */
+function requeuedByTransform(adIn: ClassAd, now: Date): Transition {
+  const ad = adIn.clone();
+  setStatus(ad, JobStatus.Idle, now);
+  rotateMatchList(ad);
+  return { ad, events: [], leaveQueue: false, killRun: false };
+}
+
+/**
+ * A running job's periodic_hold fired on its shadow's copy (ShadowUserPolicy::doAction: holdJob, then the
+ * shadow exits JOB_SHOULD_HOLD to the schedd's jobExitCode): held, unless an eviction transform requeues it.
+ * The schedd's own periodic_hold (PeriodicExprEval, idle jobs) holds directly: that is holdJob.
+ */
+export function periodicHoldOfRun(adIn: ClassAd, opts: { now: Date; reason: string; code: number; subCode: number } & EvictTransformOpts): Transition | Refusal {
+  if (!holdsRun(adIn.getInt('JobStatus'))) return holdJob(adIn, opts);
+  const tried = policyHoldTransforms(adIn, opts);
+  if (!tried.requeued) return holdJob(tried.ad, opts);
+  const ad = tried.ad.clone();
+  endRun(ad, opts.now, undefined);
+  return { ...requeuedByTransform(ad, opts.now), killRun: true };
 }
 
 /**

@@ -337,7 +337,6 @@ async function submitFactory(
   how: { context: SubmitContext; options: SubmitArgs; spool: boolean; verbose: boolean; fromStdin: boolean; usage: MacroUsage; warnUnused: boolean; io: Parameters<Command>[1] },
 ): Promise<number> {
   const { context, options, io } = how;
-  if (how.spool) throw new CliError('\nERROR: late materialization (max_materialize, max_idle) is not implemented by tinycondor for a submission with -spool');
   const procs = new ProcFactory(factory.digest, clusterId, { probeFile: context.probeFile, fileChecks: context.fileChecks ?? false, usage: how.usage }, context.evalContext, context);
   const count = factory.totalProcs;
   if (!options.terse && !how.fromStdin) io.stdout(`Submitting job(s)${how.verbose ? '' : '.'}`);
@@ -350,6 +349,10 @@ async function submitFactory(
   noteRendezvousDir(how.usage, io);
   printUnused(how.usage, how.warnUnused, count, io);
   for (const warning of notImplementedWarnings([new ProcAdView(procs.cluster, {})])) io.stderr(`\nWARNING: ${warning}\n`);
+  // HTCondor's condor_submit spools only the ads its non-factory path made (JobAdsArray, spoolJobFiles) and its
+  // schedd materializes the procs as not spooled (qmgmt_factory.cpp make_job_ad(..., remote=false)): the
+  // submission is taken and nothing is spooled, which its manual names as a limitation, in these words.
+  if (how.spool) io.stderr('\nWARNING: Spooling of input files does not work with late materialization: the jobs read their input where they were submitted, not from SPOOL\n');
   return 0;
 }
 

@@ -1220,15 +1220,16 @@ class JobAdBuilder {
   }
 
   /**
-   * The scheduler universe has no starter to defer a job (condor_submit refuses a DeferralTime there); tinycondor's
-   * schedd starts local and scheduler universe jobs without evaluating their requirements, so it cannot defer them.
+   * The scheduler universe has no starter to defer a job (condor_submit refuses a DeferralTime there); its cron
+   * schedule, which condor_submit takes, is refused here: tinycondor's schedd starts scheduler universe jobs
+   * without evaluating their requirements. The local universe's starter defers the job (local-runs.ts).
    */
   private refuseDeferralUniverse(attribute: string, time: CommandValue | undefined): void {
     const universe = this.get('universe')?.value.toLowerCase();
     if (universe === 'scheduler' && time) {
       throw condorSubmitError(time.pos, `${attribute} does not work for scheduler universe jobs.\nConsider submitting this job using the local universe, instead`);
     }
-    if (universe === 'scheduler' || universe === 'local') {
+    if (universe === 'scheduler') {
       const command = CRON_COMMANDS.find(([, name]) => name === attribute)?.[0] ?? 'deferral_time';
       const found = this.get(command);
       throw submitError(found?.pos ?? this.input.queuePos, `${command} is not implemented by tinycondor for ${universe} universe jobs: the schedd starts them without waiting for a deferral time`);

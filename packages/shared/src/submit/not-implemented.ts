@@ -20,13 +20,6 @@ const NOT_YET: { attributes: string[]; uses: (ad: AdReader) => boolean; warning:
     warning:
       "container_target_dir has no effect on a job run with Docker, in tinycondor as in HTCondor, whose Docker starter does not read it: the sandbox is mounted in the container at its own path, which is the job's working directory and _CONDOR_SCRATCH_DIR; an HTCondor execution point that runs the image with Apptainer mounts the sandbox at the directory named instead",
   },
-  {
-    // The built-in checks (retry_request_memory, retry_request_disk) require a run that went over its request.
-    attributes: ['TransformOnEvict'],
-    uses: (ad) => (ad.getString('TransformOnEvict') ?? '').split(/[\s,]+/).some((tag) => tag !== '' && !/^Request(Memory|Disk)$/i.test(tag)),
-    warning:
-      'on_evict_checks is only partly implemented by tinycondor: its transforms are tried when a run fails on the execute machine (over its memory or disk, a transfer or execution error), not when on_exit_hold or periodic_hold holds the job, where HTCondor\'s schedd tries them for those holds too',
-  },
 ];
 
 /** A job HTCondor runs in a container: only its starter acts on the docker_* and container_* commands. */

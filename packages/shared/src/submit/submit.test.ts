@@ -1357,7 +1357,10 @@ t.test('deferral_time and the cron schedule (SetJobDeferral, SetCronTab, SetRequ
     'universe = scheduler\nexecutable = a\ncron_minute = 5\ndeferral_time = 10\nqueue\n',
     'job.sub:4: CronMinute does not work for scheduler universe jobs.\nConsider submitting this job using the local universe, instead',
   );
-  expectError(t, 'universe = local\nexecutable = a\ncron_hour = 5\nqueue\n', 'job.sub:3: cron_hour is not implemented by tinycondor for local universe jobs: the schedd starts them without waiting for a deferral time');
+  expectError(t, 'universe = scheduler\nexecutable = a\ncron_hour = 5\nqueue\n', 'job.sub:3: cron_hour is not implemented by tinycondor for scheduler universe jobs: the schedd starts them without waiting for a deferral time');
+  // The local universe's starter defers the job; its Requirements have no HasJobDeferral (SetRequirements).
+  const local = submit('universe = local\nexecutable = a\ndeferral_time = 1700000100\nqueue\n')[0]!;
+  t.equal(local.getSource('Requirements'), '(((time() + ScheddInterval) >= (DeferralTime - DeferralPrepTime)) && (time() < (DeferralTime + DeferralWindow)))');
 });
 
 t.test('deferral and cron commands: read, or unused without a deferred job, as condor_submit reads them', async (t) => {
