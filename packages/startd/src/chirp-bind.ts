@@ -21,9 +21,9 @@ function desirability(address: string): number {
  * DOCKER_NETWORK_NAME (network_interface_to_sockaddr: an address as it is, else the most desirable of the
  * interfaces whose name or address matches one of its comma-separated patterns), so that a container on
  * Docker's bridge reaches it. `missing` names a network that was not found (the proxy then listens on the
- * loopback address, as there).
+ * loopback address, as there). `interfaces` is asked for a Docker job only: listing them costs ~50 us a run.
  */
-export function chirpBindAddress(jobAd: ClassAd, networkName: string, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): { address: string; missing?: string } {
+export function chirpBindAddress(jobAd: ClassAd, networkName: string, interfaces: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>): { address: string; missing?: string } {
   const loopback = '127.0.0.1';
   const docker = jobAd.getBool('WantDocker') === true || (jobAd.getString('DockerImage') ?? '') !== '';
   if (!docker) return { address: loopback };
@@ -33,7 +33,7 @@ export function chirpBindAddress(jobAd: ClassAd, networkName: string, interfaces
     .map((pattern) => pattern.trim())
     .filter((pattern) => pattern !== '');
   let best: { address: string; rank: number } | undefined;
-  for (const [name, infos] of Object.entries(interfaces)) {
+  for (const [name, infos] of Object.entries(interfaces())) {
     for (const info of infos ?? []) {
       if (info.family !== 'IPv4') continue;
       if (!matchesAnyPattern(patterns, name) && !matchesAnyPattern(patterns, info.address)) continue;

@@ -230,7 +230,7 @@ export class JobRun {
     if (enablement === undefined) return;
     const configFile = path.join(this.sandbox, '.chirp.config');
     const backend = runChirpBackend({ client: ctx.client, jobId: ctx.jobId, runId: ctx.runId, jobAd: ctx.jobAd, delayed: this.delayedUpdates, log: ctx.log });
-    const bind = chirpBindAddress(ctx.jobAd, ctx.chirp.dockerNetworkName, os.networkInterfaces());
+    const bind = chirpBindAddress(ctx.jobAd, ctx.chirp.dockerNetworkName, os.networkInterfaces);
     if (bind.missing !== undefined) ctx.log.error(`Failed to find Docker network '${bind.missing}' for IO Proxy.`);
     try {
       this.chirp = { server: await ChirpServer.open({ configFile, enablement, backend, log: ctx.log, host: bind.address }), configFile };

@@ -33,7 +33,24 @@ t.test('a sandbox of a few files: its files are gone when the call returns, the 
   t.ok(await gone(sandbox));
 });
 
-t.test('a sandbox with directories, links or many files is removed in the background, links not followed', async (t) => {
+t.test('a small sandbox with directories (MOUNT_UNDER_SCRATCH\'s tmp/, var/tmp/): its files and links are gone when the call returns, links not followed', async (t) => {
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'remove-sandbox-outside-'));
+  t.teardown(() => fs.rmSync(outside, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(outside, 'keep'), 'kept');
+  const sandbox = sandboxWith(t, 3, (dir) => {
+    fs.mkdirSync(path.join(dir, 'var/tmp'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'tmp'));
+    fs.writeFileSync(path.join(dir, 'var/tmp/left'), 'x');
+    fs.symlinkSync(outside, path.join(dir, 'tmp/link'));
+  });
+  removeSandbox(sandbox, log);
+  const left = fs.existsSync(sandbox) ? fs.readdirSync(sandbox, { recursive: true, withFileTypes: true }).filter((entry) => !entry.isDirectory()) : [];
+  t.same(left, []);
+  t.ok(await gone(sandbox));
+  t.equal(fs.readFileSync(path.join(outside, 'keep'), 'utf8'), 'kept');
+});
+
+t.test('a sandbox with deep directories, links or many files is removed in the background, links not followed', async (t) => {
   const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'remove-sandbox-outside-'));
   t.teardown(() => fs.rmSync(outside, { recursive: true, force: true }));
   fs.writeFileSync(path.join(outside, 'keep'), 'kept');
