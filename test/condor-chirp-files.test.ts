@@ -8,11 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { addTestUser, closedToOthers, needsRootAndUseradd, userSubmitDirectory, resubmitAs } from './helpers/as-owner.js';
-import { eventually, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
-
-async function chirpPath(pool: TestPool): Promise<string> {
-  return path.join((await pool.run('condor_config_val', ['LIBEXEC'])).stdout.trim(), 'condor_chirp');
-}
+import { chirpPath, eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
 
 t.test('fetch, put, getdir, remove, whoami: a job reaches its submit directory', async (t) => {
   const pool = await startPool(t, { startds: 1, cpus: 2 });

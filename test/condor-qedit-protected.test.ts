@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { rest, runCommand, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
+import { chirpPath, rest, runCommand, startPool, waitForEvents, writeExecutable, type TestPool } from './helpers/pool.js';
 
 const owner = os.userInfo().username;
 const ABORTED = 'Queue transaction failed.  No attributes were set.\n';
@@ -81,7 +81,7 @@ t.test("a running job's Chirp writes: immutable and protected attributes refused
   const mapFile = path.join(pool.dir, 'groups.map');
   fs.writeFileSync(mapFile, `* ${owner} cs\n`);
   fs.writeFileSync(path.join(pool.home, 'config.d', 'accounting'), `use FEATURE : AssignAccountingGroup(${mapFile})\nPROTECTED_JOB_ATTRS = ChirpBar\n`);
-  const chirp = path.join((await pool.run('condor_config_val', ['LIBEXEC'])).stdout.trim(), 'condor_chirp');
+  const chirp = await chirpPath(pool);
   writeExecutable(
     path.join(pool.dir, 'job.sh'),
     [

@@ -7,11 +7,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
+import { chirpPath, eventually, startPool, waitForEvents, writeExecutable } from './helpers/pool.js';
 
 t.test('backslashes, tabs and quotes go in and come out as HTCondor writes them', async (t) => {
   const pool = await startPool(t, { startds: 1 });
-  const chirp = path.join((await pool.run('condor_config_val', ['LIBEXEC'])).stdout.trim(), 'condor_chirp');
+  const chirp = await chirpPath(pool);
   writeExecutable(
     path.join(pool.dir, 'job.sh'),
     [

@@ -167,6 +167,11 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
   }
 }
 
+/** The pool's condor_chirp, which a job runs by its path (`condor_config_val LIBEXEC`). */
+export async function chirpPath(pool: TestPool): Promise<string> {
+  return path.join((await pool.run('condor_config_val', ['LIBEXEC'])).stdout.trim(), 'condor_chirp');
+}
+
 /** Whether process `pid` exists (signal 0). */
 export function processAlive(pid: number): boolean {
   try {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { parseEventLog } from '@tinycondor/shared/eventlog/index';
-import { eventually, startPool, waitForEvents, writeExecutable, type TestPool } from '../helpers/pool.js';
+import { chirpPath, eventually, startPool, waitForEvents, writeExecutable, type TestPool } from '../helpers/pool.js';
 
 async function completedAd(pool: TestPool, name: string, description: Record<string, string>): Promise<Record<string, number>> {
   const lines = Object.entries(description).map(([key, value]) => `${key} = ${value}`);
@@ -33,7 +33,7 @@ t.test('test_internal_consistency and test_external_consistency (job one: sleep 
 
 t.test('test_self_checkpointing_job (job two: naps of 5, 10 and 15 s, a checkpoint after each)', async (t) => {
   const pool = await startPool(t, { startds: 1 });
-  const chirp = path.join((await pool.run('condor_config_val', ['LIBEXEC'])).stdout.trim(), 'condor_chirp');
+  const chirp = await chirpPath(pool);
   writeExecutable(
     path.join(pool.dir, 'counting.sh'),
     [

@@ -1388,7 +1388,7 @@ export class Schedd {
   private paceStarts(job: StoredJob, slot: Slot, now: Date): void {
     const pacing = this.startPacing();
     const jobId = formatJobId(job.cluster, job.proc);
-    const delay = nextJobStartDelay(job.ad, this.registry.slotAd(slot, now, true), pacing.maxNextJobStartDelay);
+    const delay = nextJobStartDelay(job.ad, () => this.registry.slotAd(slot, now, true), pacing.maxNextJobStartDelay);
     if (delay.limitedFrom !== undefined) {
       this.log.warn({ jobId, NextJobStartDelay: delay.limitedFrom, MAX_NEXT_JOB_START_DELAY: pacing.maxNextJobStartDelay }, `Job ${jobId} has NextJobStartDelay = ${delay.limitedFrom}, which is greater than MAX_NEXT_JOB_START_DELAY=${pacing.maxNextJobStartDelay}`);
     }

@@ -270,7 +270,7 @@ export function jobExited(
   if (isTrue(evaluatePolicy(ad, 'OnExitHold'))) {
     const reason = ad.getString('OnExitHoldReason') || `The job attribute OnExitHold expression '${policyText(ad, 'OnExitHold')}' evaluated to TRUE`;
     const subCode = ad.getInt('OnExitHoldSubCode') ?? 0;
-    const tried = policyHoldTransforms(ad, { ...opts, reason, code: HoldCode.JobPolicy, subCode });
+    const tried = tryEvictTransforms(ad, 'Hold', { reason, code: HoldCode.JobPolicy, subCode }, opts);
     if (tried.requeued) return requeuedByTransform(tried.ad, opts.now);
     ad = tried.ad;
     const event = holdInPlace(ad, opts.now, reason, HoldCode.JobPolicy, subCode);
@@ -340,20 +340,21 @@ export interface EvictTransformOpts {
 }
 
 /**
- * on_exit_hold, or a running job's periodic_hold, would hold the job: its shadow has put the hold's reason in
- * the queue (BaseShadow::holdJob: HoldReason, HoldReasonCode, HoldReasonSubCode by U_HOLD, the job still
- * Running) and exits JOB_SHOULD_HOLD, and the schedd's jobExitCode tries the job's eviction transforms first
- * (TransformOnEvict): one that changes a Request* attribute requeues the job instead. `ad`: the run ended.
+ * The schedd's jobExitCode trying the job's eviction transforms (TransformOnEvict) before the hold its shadow
+ * ends with: on what the shadow wrote, `why` naming the reason attributes: 'Vacate' (VacateReason,
+ * VacateReasonCode, VacateReasonSubCode) for a run it evicted as it failed (evictJob), 'Hold' (HoldReason…, by
+ * U_HOLD, the job still Running) for on_exit_hold or a running job's periodic_hold (BaseShadow::holdJob).
+ * `requeued`: a transform changed a Request* attribute, so the job goes back to Idle instead. `ad` is a copy of
+ * `adIn` the caller owns, with what the transforms changed either way.
  */
-function policyHoldTransforms(adIn: ClassAd, opts: EvictTransformOpts & { reason: string; code: number; subCode: number }): { ad: ClassAd; requeued: boolean } {
-  if (!opts.evictTransforms || !adIn.has('TransformOnEvict')) return { ad: adIn, requeued: false };
+function tryEvictTransforms(adIn: ClassAd, why: 'Vacate' | 'Hold', hold: { reason: string; code: number; subCode: number }, opts: EvictTransformOpts): { ad: ClassAd; requeued: boolean } {
+  if (!opts.evictTransforms || !adIn.has('TransformOnEvict')) return { ad: adIn.clone(), requeued: false };
   const ad = adIn.clone();
-  ad.set('HoldReason', opts.reason);
-  ad.set('HoldReasonCode', opts.code);
-  ad.set('HoldReasonSubCode', opts.subCode);
+  ad.set(`${why}Reason`, hold.reason);
+  ad.set(`${why}ReasonCode`, hold.code);
+  ad.set(`${why}ReasonSubCode`, hold.subCode);
   const result = transformOnEvict(ad, jobName(ad), opts.evictTransforms);
   for (const line of result.log) opts.evictLog?.(line);
-  // What the transforms changed stays in the job either way.
   return { ad: result.ad.clone(), requeued: result.applied !== undefined };
 }
 
@@ -376,9 +377,9 @@ function requeuedByTransform(adIn: ClassAd, now: Date): Transition {
  */
 export function periodicHoldOfRun(adIn: ClassAd, opts: { now: Date; reason: string; code: number; subCode: number } & EvictTransformOpts): Transition | Refusal {
   if (!holdsRun(adIn.getInt('JobStatus'))) return holdJob(adIn, opts);
-  const tried = policyHoldTransforms(adIn, opts);
+  const tried = tryEvictTransforms(adIn, 'Hold', opts, opts);
   if (!tried.requeued) return holdJob(tried.ad, opts);
-  const ad = tried.ad.clone();
+  const { ad } = tried;
   endRun(ad, opts.now, undefined);
   return { ...requeuedByTransform(ad, opts.now), killRun: true };
 }
@@ -467,22 +468,12 @@ export type RunFailureStage = 'input' | 'execute' | 'output' | 'checkpoint' | 'm
  * with the codes the shadow's evictJob put in VacateReason, VacateReasonCode and VacateReasonSubCode.
  * `evictTransforms`: what the transforms are given; `evictLog` gets the schedd's log lines about them.
  */
-export function runFailed(
-  adIn: ClassAd,
-  opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number; evictTransforms?: Omit<TransformSettings, 'log'>; evictLog?: (line: string) => void },
-): Transition {
+export function runFailed(adIn: ClassAd, opts: { now: Date; stage: RunFailureStage; reason: string; subCode?: number } & EvictTransformOpts): Transition {
   const [code, defaultSubCode] = FAILURE_HOLD[opts.stage];
   const subCode = opts.subCode ?? defaultSubCode;
-  let ad = adIn.clone();
-  if (opts.evictTransforms && ad.has('TransformOnEvict')) {
-    ad.set('VacateReason', opts.reason);
-    ad.set('VacateReasonCode', code);
-    ad.set('VacateReasonSubCode', subCode ?? 0);
-    const result = transformOnEvict(ad, jobName(ad), opts.evictTransforms);
-    for (const line of result.log) opts.evictLog?.(line);
-    if (result.applied !== undefined) return runRequeuedForHold(result.ad, { now: opts.now, reason: opts.reason, code, subCode: subCode ?? 0 });
-    ad = result.ad.clone();
-  }
+  const tried = tryEvictTransforms(adIn, 'Vacate', { reason: opts.reason, code, subCode: subCode ?? 0 }, opts);
+  if (tried.requeued) return runRequeuedForHold(tried.ad, { now: opts.now, reason: opts.reason, code, subCode: subCode ?? 0 });
+  const { ad } = tried;
   endRun(ad, opts.now, undefined);
   const event = holdInPlace(ad, opts.now, opts.reason, code, subCode);
   rotateMatchList(ad);

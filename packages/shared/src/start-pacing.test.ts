@@ -26,7 +26,7 @@ t.test('nextJobStartDelay: EvalInteger with the slot as target, limited by MAX_N
   for (const [expr, max, expected] of table) {
     const job = new ClassAd();
     if (expr !== undefined) job.setExpr('NextJobStartDelay', expr);
-    t.same(nextJobStartDelay(job, slot, max), expected, `NextJobStartDelay = ${expr ?? '(absent)'}, MAX_NEXT_JOB_START_DELAY = ${max}`);
+    t.same(nextJobStartDelay(job, () => slot, max), expected, `NextJobStartDelay = ${expr ?? '(absent)'}, MAX_NEXT_JOB_START_DELAY = ${max}`);
   }
 });
 

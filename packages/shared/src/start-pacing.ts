@@ -28,11 +28,11 @@ export function startPacingSettings(knob: (name: string) => string | undefined):
 /**
  * Scheduler::setNextJobDelay: the job's NextJobStartDelay evaluated with the slot as its target (EvalInteger:
  * 0 when it is no number), limited to MAX_NEXT_JOB_START_DELAY unless that is 0. `limitedFrom`: the job's own
- * value when it was limited (the schedd logs it).
+ * value when it was limited (the schedd logs it). `slotAd` is built only for a job that has one: most have none.
  */
-export function nextJobStartDelay(jobAd: ClassAd, slotAd: ClassAd, maxDelay: number): { seconds: number; limitedFrom?: number } {
+export function nextJobStartDelay(jobAd: ClassAd, slotAd: () => ClassAd, maxDelay: number): { seconds: number; limitedFrom?: number } {
   if (!jobAd.has('NextJobStartDelay')) return { seconds: 0 };
-  const value = numberOf(jobAd.evaluate('NextJobStartDelay', slotAd));
+  const value = numberOf(jobAd.evaluate('NextJobStartDelay', slotAd()));
   const seconds = value === undefined ? 0 : Math.trunc(value);
   if (maxDelay !== 0 && seconds > maxDelay) return { seconds: maxDelay, limitedFrom: seconds };
   return { seconds };

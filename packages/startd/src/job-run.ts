@@ -30,6 +30,7 @@ import { signalFamily } from './process-family.js';
 import { jobLimits, jobResourceLimits } from './job-limits.js';
 import { sandboxUsageBytes } from './sandbox-usage.js';
 import type { JobMounts, JobSpawner } from './job-process.js';
+import { makeSandboxDirectories } from './sandbox-directories.js';
 import { prepareScratchMounts, ScratchMountError, type ScratchMountSettings } from './scratch-mounts.js';
 import type { JobUser } from '@tinycondor/shared/job-user';
 import { containerCommand, containerImage, containerName, ContainerRefused, dockerCreateArgs, wantsContainer, type DockerSettings } from './container-args.js';
@@ -294,14 +295,9 @@ export class JobRun {
       if (!dir.startsWith('/') || parts.length === 0 || parts.includes('..')) {
         throw new ContainerRefused(`MOUNT_UNDER_SCRATCH directory '${dir}' is not an absolute path below /`);
       }
-      // Made one level at a time, never through what the job left there (a symlink out of the sandbox).
-      let hostDir = this.sandbox;
-      for (const part of parts) {
-        hostDir = path.join(hostDir, part);
-        const stat = fs.lstatSync(hostDir, { throwIfNoEntry: false });
-        if (stat === undefined) fs.mkdirSync(hostDir);
-        else if (!stat.isDirectory()) throw new ContainerRefused(`MOUNT_UNDER_SCRATCH directory '${dir}': ${hostDir} in the sandbox is not a directory`);
-      }
+      const made = makeSandboxDirectories(this.sandbox, parts);
+      if ('blocked' in made) throw new ContainerRefused(`MOUNT_UNDER_SCRATCH directory '${dir}': ${made.blocked} in the sandbox is not a directory`);
+      const hostDir = made.dir;
       fs.chmodSync(hostDir, 0o1777);
       if (this.ctx.jobUser) fs.chownSync(hostDir, this.ctx.jobUser.uid, this.ctx.jobUser.gid);
       return `${hostDir}:/${parts.join('/')}`;

@@ -5,6 +5,7 @@ import type { JobUser } from '@tinycondor/shared/job-user';
 import { DEFAULT_MOUNT_UNDER_SCRATCH, mountUnderScratchDirs, planScratchMounts } from '@tinycondor/shared/mount-under-scratch';
 import { knobBoolean, type KnobLookup } from './docker-knobs.js';
 import type { JobMounts } from './job-process.js';
+import { makeSandboxDirectories } from './sandbox-directories.js';
 
 /** How jobs outside containers get their own mount namespace: the starter's knobs (param_info.in's defaults). */
 export interface ScratchMountSettings {
@@ -61,19 +62,17 @@ export class ScratchMountError extends Error {
  * (mkdir_and_parents_if_needed, mode 0700, PRIV_USER), never through a symlink or over a file the job left there.
  */
 function makeScratchDirectory(sandbox: string, source: string, user: JobUser | undefined): void {
-  let dir = sandbox;
-  for (const part of path.relative(sandbox, source).split('/').filter((p) => p !== '')) {
-    dir = path.join(dir, part);
-    const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) continue;
-    if (stat !== undefined) throw new ScratchMountError(`Failed to create scratch directory ${source}`);
-    try {
-      fs.mkdirSync(dir, { mode: 0o700 });
-      if (user) fs.chownSync(dir, user.uid, user.gid);
-    } catch (err) {
-      throw new ScratchMountError(`Failed to create scratch directory ${source}: ${(err as Error).message}`);
-    }
+  const parts = path.relative(sandbox, source).split('/').filter((p) => p !== '');
+  const chown = (dir: string): void => {
+    if (user) fs.chownSync(dir, user.uid, user.gid);
+  };
+  let made;
+  try {
+    made = makeSandboxDirectories(sandbox, parts, { mode: 0o700, made: chown });
+  } catch (err) {
+    throw new ScratchMountError(`Failed to create scratch directory ${source}: ${(err as Error).message}`);
   }
+  if ('blocked' in made) throw new ScratchMountError(`Failed to create scratch directory ${source}`);
 }
 
 /**
